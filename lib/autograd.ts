@@ -1,0 +1,93 @@
+// Reverse-mode autodiff: a topological walk of the tape from the output, and the noGrad switch.
+import type { Tensor } from './tensor';
+import { B } from './backend/registry';
+import { alloc } from './storage';
+
+let gradEnabled = true;
+
+/** True unless inside noGrad(). */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Runs fn with gradient recording off (like torch.no_grad); returns fn's result. */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    const r = fn();
+    if (r instanceof Promise) {
+      throw new Error('noGrad: fn must be synchronous (recording would be switched back on before the promise settles)');
+    }
+    return r;
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+function topoOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>();
+  const stack: [Tensor, number][] = [[root, 0]];
+  seen.add(root);
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const [t, i] = top;
+    const inputs = t.node ? t.node.inputs : [];
+    if (i < inputs.length) {
+      top[1]++;
+      const c = inputs[i];
+      if (c.requiresGrad && !seen.has(c)) {
+        seen.add(c);
+        stack.push([c, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(t);
+    }
+  }
+  return order.reverse();
+}
+
+/** Backpropagates from `root` with seed gradient `seed` (same size as root). */
+export function runBackward(root: Tensor, seed: Float32Array): void {
+  const grads = new Map<Tensor, Float32Array>();
+  const owned = new Set<Float32Array>(); // arrays we may add into; borrowed ones are copied first
+  grads.set(root, seed);
+  const be = B();
+  const accumulate = (t: Tensor, g: Float32Array): void => {
+    const prev = grads.get(t);
+    if (!prev) {
+      grads.set(t, g);
+      return;
+    }
+    let dst = prev;
+    if (!owned.has(prev)) {
+      dst = alloc(prev.length);
+      dst.set(prev);
+      owned.add(dst);
+      grads.set(t, dst);
+    }
+    be.axpy(1, g, dst);
+  };
+  for (const t of topoOrder(root)) {
+    const g = grads.get(t);
+    if (!g) continue;
+    grads.delete(t); // free as we go: each tensor's gradient is complete once visited
+    if (t.node) {
+      const ins = t.node.inputs;
+      const gi = t.node.backward(g);
+      for (let k = 0; k < ins.length; k++) {
+        const gk = gi[k];
+        if (gk && ins[k].requiresGrad) {
+          if (gk.length !== ins[k].size) throw new Error(`internal: ${t.node.op} backward gave ${gk.length} gradient values for an input of size ${ins[k].size}`);
+          if (gk !== g && gk.buffer !== g.buffer) owned.add(gk);
+          accumulate(ins[k], gk);
+        }
+      }
+      if (t.retainsGrad) t.accumulateGrad(g, false);
+    } else {
+      t.accumulateGrad(g, owned.has(g));
+    }
+  }
+}

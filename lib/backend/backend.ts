@@ -1,0 +1,139 @@
+// The kernel contract: the single seam between ops and the two backends (reference TS, native addon).
+// A flat table of named kernels. Every kernel reads and writes caller-owned Float32Arrays (zero
+// copy); none allocates its output. Both backends implement every kernel with this argument order.
+
+/** Element-wise unary functions; the same codes select a GEMM epilogue activation. */
+export const Unary = {
+  identity: 0,
+  neg: 1,
+  exp: 2,
+  log: 3,
+  sqrt: 4,
+  abs: 5,
+  relu: 6,
+  sigmoid: 7,
+  tanh: 8,
+  gelu: 9,
+  leakyRelu: 10, // p = negative slope
+  elu: 11, // p = alpha
+  powScalar: 12, // p = exponent
+  scale: 13, // p = factor
+  addScalar: 14, // p = addend
+  sign: 15,
+  log1p: 16,
+  rsubScalar: 17, // p - x
+  rdivScalar: 18, // p / x
+  clampAbs: 19, // clamp to [-p, p]
+} as const;
+export type UnaryCode = (typeof Unary)[keyof typeof Unary];
+
+/** Element-wise binary functions with broadcasting. */
+export const Binary = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  pow: 4,
+  bce: 5, // -(t log x + (1-t) log(1-x)), logs clamped at -100 as PyTorch does
+  bceGrad: 6, // (x - t) / max(x (1 - x), 1e-12)
+  bceLogits: 7, // max(x,0) - x t + log1p(exp(-|x|))
+  bceLogitsGrad: 8, // sigmoid(x) - t
+  maximum: 9,
+  gtMask: 10, // 1 where a > b else 0
+} as const;
+export type BinaryCode = (typeof Binary)[keyof typeof Binary];
+
+/** Reductions along one dimension of an (outer, len, inner) view. */
+export const Reduce = { sum: 0, mean: 1, max: 2, sumSquares: 3 } as const;
+export type ReduceCode = (typeof Reduce)[keyof typeof Reduce];
+
+/**
+ * Hyperparameters of one fused optimizer step over many tensors.
+ * kind: 0 SGD, 1 Adam / AdamW, 2 RMSprop, 3 Adagrad. Unused fields are ignored.
+ */
+export interface OptimHyper {
+  kind: number;
+  lr: number;
+  weightDecay: number;
+  momentum: number; // SGD, RMSprop
+  dampening: number; // SGD
+  nesterov: boolean; // SGD
+  beta1: number; // Adam
+  beta2: number; // Adam
+  eps: number; // Adam, RMSprop, Adagrad
+  amsgrad: boolean; // Adam
+  decoupled: boolean; // AdamW: decay applied to the parameter, not the gradient
+  alpha: number; // RMSprop smoothing
+  centered: boolean; // RMSprop
+  step: number; // 1-based step count after this update (Adam bias correction, Adagrad lr decay, SGD first step)
+  lrDecay: number; // Adagrad
+}
+
+/** The kernels every backend provides. Shapes are passed as plain numbers or Int32Arrays. */
+export interface Backend {
+  readonly name: 'native' | 'reference';
+
+  /**
+   * C[m,n] = act(alpha * op(A) op(B) + beta * C + bias[n]); op(A) is [m,k] (A stored [k,m] when transA),
+   * op(B) is [k,n] (B stored [n,k] when transB). bias may be null; act is a Unary code (0 = none).
+   */
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    a: Float32Array, b: Float32Array, beta: number, c: Float32Array, bias: Float32Array | null, act: number): void;
+
+  /** out = f(x) element-wise; x and out may be the same array. */
+  unary(op: UnaryCode, x: Float32Array, out: Float32Array, p: number): void;
+
+  /** gx = gy * f'(x) element-wise, with y = f(x) supplied for rules that use it. */
+  unaryGrad(op: UnaryCode, x: Float32Array, y: Float32Array, gy: Float32Array, gx: Float32Array, p: number): void;
+
+  /**
+   * out[i] = f(a[i . aStrides], b[i . bStrides]) over the multi-index i of `shape` (the output's
+   * contiguous shape); a stride of 0 broadcasts.
+   */
+  binary(op: BinaryCode, a: Float32Array, aStrides: Int32Array, b: Float32Array, bStrides: Int32Array,
+    out: Float32Array, shape: Int32Array): void;
+
+  /** out = x read through strides over `shape`: transpose, expand and broadcast copies. */
+  stridedCopy(x: Float32Array, xStrides: Int32Array, out: Float32Array, shape: Int32Array): void;
+
+  /** y += alpha * x (gradient accumulation, in place). */
+  axpy(alpha: number, x: Float32Array, y: Float32Array): void;
+
+  /** Reduce x viewed as [outer, len, inner] along len into out [outer, inner]; argOut gets max indices. */
+  reduce(op: ReduceCode, x: Float32Array, outer: number, len: number, inner: number,
+    out: Float32Array, argOut: Int32Array | null): void;
+
+  /** (log-)softmax of x viewed as [outer, len, inner] along len. */
+  softmax(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, log: boolean): void;
+
+  /** Backward of (log-)softmax from its output y and upstream gradient gy. */
+  softmaxGrad(y: Float32Array, gy: Float32Array, outer: number, len: number, inner: number,
+    gx: Float32Array, log: boolean): void;
+
+  /**
+   * Fused softmax cross-entropy over rows of logits [rows, cols]: lossOut[r] is the row's loss and
+   * prob the row's softmax (kept for the backward). Targets are class indices (targetIndex) or
+   * probabilities (targetProb, [rows, cols]); smoothing is PyTorch's label_smoothing.
+   * Index targets outside [0, cols) are rejected before the call.
+   */
+  crossEntropy(logits: Float32Array, rows: number, cols: number, targetIndex: Int32Array | null,
+    targetProb: Float32Array | null, smoothing: number, lossOut: Float32Array, prob: Float32Array): void;
+
+  /** gx[r, :] = rowScale[r] * (prob[r, :] - smoothed target[r, :]): the backward of crossEntropy. */
+  crossEntropyGrad(prob: Float32Array, rows: number, cols: number, targetIndex: Int32Array | null,
+    targetProb: Float32Array | null, smoothing: number, rowScale: Float32Array, gx: Float32Array): void;
+
+  /**
+   * One fused optimizer step over every parameter: params[i] -= update(grads[i], state), where
+   * state holds up to three per-parameter buffers (momentum / exp_avg / square_avg, exp_avg_sq /
+   * grad_avg, max_exp_avg_sq). Buffers not used by `kind` may be empty arrays.
+   */
+  optimStep(h: OptimHyper, params: Float32Array[], grads: Float32Array[],
+    s0: Float32Array[], s1: Float32Array[], s2: Float32Array[]): void;
+
+  /** Sum of squares of all tensors, accumulated in double precision in a fixed order. */
+  sumSquares(xs: Float32Array[]): number;
+
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+}

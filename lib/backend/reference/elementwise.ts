@@ -1,0 +1,120 @@
+// Element-wise reference kernels: unary, its gradient, broadcasting binary, strided copy, axpy.
+import { Binary, BinaryCode, Unary, UnaryCode } from '../backend';
+import { erf, gelu, geluGrad, sigmoid } from './math';
+
+export function unaryScalar(op: number, x: number, p: number): number {
+  switch (op) {
+    case Unary.identity: return x;
+    case Unary.neg: return -x;
+    case Unary.exp: return Math.exp(x);
+    case Unary.log: return Math.log(x);
+    case Unary.sqrt: return Math.sqrt(x);
+    case Unary.abs: return Math.abs(x);
+    case Unary.relu: return x > 0 ? x : 0;
+    case Unary.sigmoid: return sigmoid(x);
+    case Unary.tanh: return Math.tanh(x);
+    case Unary.gelu: return gelu(x);
+    case Unary.leakyRelu: return x > 0 ? x : x * p;
+    case Unary.elu: return x > 0 ? x : p * Math.expm1(x);
+    case Unary.powScalar: return Math.pow(x, p);
+    case Unary.scale: return x * p;
+    case Unary.addScalar: return x + p;
+    case Unary.sign: return x > 0 ? 1 : x < 0 ? -1 : 0;
+    case Unary.log1p: return Math.log1p(x);
+    case Unary.rsubScalar: return p - x;
+    case Unary.rdivScalar: return p / x;
+    case Unary.clampAbs: return x > p ? p : x < -p ? -p : x;
+    default: throw new Error(`unary: unknown op code ${op}`);
+  }
+}
+
+/** f'(x), given x and y = f(x). */
+export function unaryDerivative(op: number, x: number, y: number, p: number): number {
+  switch (op) {
+    case Unary.identity: return 1;
+    case Unary.neg: return -1;
+    case Unary.exp: return y;
+    case Unary.log: return 1 / x;
+    case Unary.sqrt: return 0.5 / y;
+    case Unary.abs: return x > 0 ? 1 : x < 0 ? -1 : 0;
+    case Unary.relu: return x > 0 ? 1 : 0;
+    case Unary.sigmoid: return y * (1 - y);
+    case Unary.tanh: return 1 - y * y;
+    case Unary.gelu: return geluGrad(x);
+    case Unary.leakyRelu: return x > 0 ? 1 : p;
+    case Unary.elu: return x > 0 ? 1 : y + p;
+    case Unary.powScalar: return p === 0 ? 0 : p * Math.pow(x, p - 1);
+    case Unary.scale: return p;
+    case Unary.addScalar: return 1;
+    case Unary.sign: return 0;
+    case Unary.log1p: return 1 / (1 + x);
+    case Unary.rsubScalar: return -1;
+    case Unary.rdivScalar: return -p / (x * x);
+    case Unary.clampAbs: return x > p || x < -p ? 0 : 1;
+    default: throw new Error(`unaryGrad: unknown op code ${op}`);
+  }
+}
+
+export function binaryScalar(op: number, a: number, b: number): number {
+  switch (op) {
+    case Binary.add: return a + b;
+    case Binary.sub: return a - b;
+    case Binary.mul: return a * b;
+    case Binary.div: return a / b;
+    case Binary.pow: return Math.pow(a, b);
+    case Binary.bce: return -(b * Math.max(Math.log(a), -100) + (1 - b) * Math.max(Math.log(1 - a), -100));
+    case Binary.bceGrad: return (a - b) / Math.max(a * (1 - a), 1e-12);
+    case Binary.bceLogits: return Math.max(a, 0) - a * b + Math.log1p(Math.exp(-Math.abs(a)));
+    case Binary.bceLogitsGrad: return sigmoid(a) - b;
+    case Binary.maximum: return a > b || Number.isNaN(a) ? a : b;
+    case Binary.gtMask: return a > b ? 1 : 0;
+    default: throw new Error(`binary: unknown op code ${op}`);
+  }
+}
+
+export function unary(op: UnaryCode, x: Float32Array, out: Float32Array, p: number): void {
+  for (let i = 0; i < x.length; i++) out[i] = unaryScalar(op, x[i], p);
+}
+
+export function unaryGrad(op: UnaryCode, x: Float32Array, y: Float32Array, gy: Float32Array, gx: Float32Array, p: number): void {
+  for (let i = 0; i < gy.length; i++) gx[i] = gy[i] * unaryDerivative(op, x[i], y[i], p);
+}
+
+/** Visits every multi-index of `shape`, calling visit(outIndex, offsetA, offsetB). */
+function forEachIndex(shape: Int32Array, sa: Int32Array, sb: Int32Array, visit: (o: number, ia: number, ib: number) => void): void {
+  const nd = shape.length;
+  let total = 1;
+  for (let d = 0; d < nd; d++) total *= shape[d];
+  if (total === 0) return;
+  const idx = new Int32Array(nd);
+  let ia = 0;
+  let ib = 0;
+  for (let o = 0; o < total; o++) {
+    visit(o, ia, ib);
+    for (let d = nd - 1; d >= 0; d--) {
+      idx[d]++;
+      ia += sa[d];
+      ib += sb[d];
+      if (idx[d] < shape[d]) break;
+      ia -= sa[d] * shape[d];
+      ib -= sb[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+export function binary(op: BinaryCode, a: Float32Array, aStrides: Int32Array, b: Float32Array, bStrides: Int32Array, out: Float32Array, shape: Int32Array): void {
+  forEachIndex(shape, aStrides, bStrides, (o, ia, ib) => {
+    out[o] = binaryScalar(op, a[ia], b[ib]);
+  });
+}
+
+export function stridedCopy(x: Float32Array, xStrides: Int32Array, out: Float32Array, shape: Int32Array): void {
+  forEachIndex(shape, xStrides, xStrides, (o, ix) => {
+    out[o] = x[ix];
+  });
+}
+
+export function axpy(alpha: number, x: Float32Array, y: Float32Array): void {
+  for (let i = 0; i < x.length; i++) y[i] += alpha * x[i];
+}

@@ -1,0 +1,20 @@
+// Reference GEMM: the definition, three loops, accumulation in double.
+import { unaryScalar } from './elementwise';
+
+export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+  a: Float32Array, b: Float32Array, beta: number, c: Float32Array, bias: Float32Array | null, act: number): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let acc = 0;
+      for (let p = 0; p < k; p++) {
+        const av = transA ? a[p * m + i] : a[i * k + p];
+        const bv = transB ? b[j * k + p] : b[p * n + j];
+        acc += av * bv;
+      }
+      let v = alpha * acc;
+      if (beta !== 0) v += beta * c[i * n + j];
+      if (bias) v += bias[j];
+      c[i * n + j] = act ? unaryScalar(act, v, 0) : v;
+    }
+  }
+}

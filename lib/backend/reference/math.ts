@@ -1,0 +1,38 @@
+// Scalar math the reference kernels share. erf is computed to double precision so that the
+// float64 finite-difference gradient checks of GELU are not limited by the approximation.
+
+const TWO_OVER_SQRT_PI = 1.1283791670955126;
+const INV_SQRT_2PI = 0.3989422804014327;
+
+/** erf(x) = 2/sqrt(pi) exp(-x^2) sum_n 2^n x^(2n+1) / (2n+1)!!: all terms positive, no cancellation. */
+export function erf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const ax = Math.abs(x);
+  if (ax > 6) return x > 0 ? 1 : -1;
+  let term = ax;
+  let sum = ax;
+  const x2 = ax * ax;
+  for (let n = 1; n < 200; n++) {
+    term *= (2 * x2) / (2 * n + 1);
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  const r = TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
+  return x < 0 ? -r : r;
+}
+
+export function sigmoid(x: number): number {
+  // Two branches keep exp's argument non-positive: no overflow for large |x|.
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+export function gelu(x: number): number {
+  return 0.5 * x * (1 + erf(x * Math.SQRT1_2));
+}
+
+export function geluGrad(x: number): number {
+  const cdf = 0.5 * (1 + erf(x * Math.SQRT1_2));
+  return cdf + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+}

@@ -1,0 +1,90 @@
+// BatchNorm1d over [N, C] or [N, C, L]: batch statistics (biased variance) in training, running
+// statistics (unbiased variance, momentum 0.1) in eval, as PyTorch does. The forward is composed of
+// ops, so its backward comes from their rules.
+import { Tensor } from '../tensor';
+import { add, div, mul, sub } from '../ops/binary';
+import { mean } from '../ops/reduce';
+import { sqrt } from '../ops/unary';
+import { reshape } from '../ops/shape';
+import { ones, zeros } from '../ops/creation';
+import { noGrad } from '../autograd';
+import { fmt } from '../shape';
+import { Module } from './module';
+import { Parameter } from './parameter';
+
+/** Options of BatchNorm1d. */
+export interface BatchNormOptions {
+  eps?: number;
+  /** Weight of the new batch statistic in the running average (default 0.1). */
+  momentum?: number;
+  /** Learnable scale and shift (default true). */
+  affine?: boolean;
+  trackRunningStats?: boolean;
+}
+
+export class BatchNorm1d extends Module {
+  readonly eps: number;
+  readonly momentum: number;
+  weight: Parameter | null;
+  bias: Parameter | null;
+  declare running_mean: Tensor;
+  declare running_var: Tensor;
+  declare num_batches_tracked: Tensor;
+  private readonly track: boolean;
+
+  constructor(readonly numFeatures: number, options: BatchNormOptions = {}) {
+    super();
+    if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new Error(`BatchNorm1d: numFeatures must be a positive integer, got ${numFeatures}`);
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum ?? 0.1;
+    if (!(this.eps > 0)) throw new Error(`BatchNorm1d: eps must be positive, got ${this.eps}`);
+    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`BatchNorm1d: momentum must be in [0, 1], got ${this.momentum}`);
+    const affine = options.affine ?? true;
+    this.weight = affine ? new Parameter(ones([numFeatures])) : null;
+    this.bias = affine ? new Parameter(zeros([numFeatures])) : null;
+    this.track = options.trackRunningStats ?? true;
+    if (this.track) {
+      this.registerBuffer('running_mean', zeros([numFeatures]));
+      this.registerBuffer('running_var', ones([numFeatures]));
+      this.registerBuffer('num_batches_tracked', zeros([]));
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    const C = this.numFeatures;
+    if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== C) {
+      throw new Error(`BatchNorm1d: expected input [N, ${C}] or [N, ${C}, L], got shape ${fmt(x.shape)}`);
+    }
+    // Statistics broadcast as [1, C] or [1, C, 1].
+    const statShape = x.ndim === 2 ? [1, C] : [1, C, 1];
+    const count = x.size / C;
+    let xhat: Tensor;
+    if (this.training || !this.track) {
+      if (count < 2 && this.training) throw new Error(`BatchNorm1d: expected more than 1 value per channel when training, got input shape ${fmt(x.shape)}`);
+      const mu = x.ndim === 2 ? mean(x, 0, true) : mean(mean(x, 2, true), 0, true);
+      const xc = sub(x, mu);
+      const sq = mul(xc, xc);
+      const v = x.ndim === 2 ? mean(sq, 0, true) : mean(mean(sq, 2, true), 0, true);
+      xhat = div(xc, sqrt(add(v, this.eps)));
+      if (this.training && this.track) {
+        noGrad(() => {
+          const m = this.momentum;
+          const rm = this.running_mean.data;
+          const rv = this.running_var.data;
+          const unbias = count / (count - 1);
+          for (let c = 0; c < C; c++) {
+            rm[c] = (1 - m) * rm[c] + m * mu.data[c];
+            rv[c] = (1 - m) * rv[c] + m * v.data[c] * unbias;
+          }
+          this.num_batches_tracked.data[0] += 1;
+        });
+      }
+    } else {
+      const rm = reshape(this.running_mean, statShape);
+      const rv = reshape(this.running_var, statShape);
+      xhat = div(sub(x, rm), sqrt(add(rv, this.eps)));
+    }
+    if (!this.weight || !this.bias) return xhat;
+    return add(mul(xhat, reshape(this.weight, statShape)), reshape(this.bias, statShape));
+  }
+}

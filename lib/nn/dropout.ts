@@ -1,0 +1,23 @@
+// Dropout: inverted scaling in training (kept values scaled by 1/(1-p)), identity in eval mode.
+import { Tensor } from '../tensor';
+import { mul } from '../ops/binary';
+import { alloc } from '../storage';
+import { uniform01 } from '../random';
+import { Module } from './module';
+
+export class Dropout extends Module {
+  constructor(readonly p = 0.5) {
+    super();
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`Dropout: p must be in [0, 1], got ${p}`);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!this.training || this.p === 0) return x;
+    const mask = alloc(x.size);
+    if (this.p < 1) {
+      const keep = 1 / (1 - this.p);
+      for (let i = 0; i < mask.length; i++) mask[i] = uniform01() >= this.p ? keep : 0;
+    }
+    return mul(x, new Tensor(mask, x.shape));
+  }
+}

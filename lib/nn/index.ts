@@ -1,0 +1,14 @@
+// The nn namespace: modules, losses and initialisers.
+export { Module } from './module';
+export type { StateDict, LoadStateDictOptions, LoadStateDictResult } from './module';
+export { Parameter } from './parameter';
+export { Linear } from './linear';
+export type { LinearOptions } from './linear';
+export { ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax, Identity, Flatten } from './activation';
+export { Sequential } from './sequential';
+export { Dropout } from './dropout';
+export { BatchNorm1d } from './batchnorm';
+export type { BatchNormOptions } from './batchnorm';
+export { Loss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss } from './loss';
+export type { LossOptions, CrossEntropyOptions, Reduction, ClassTarget } from './loss';
+export * as init from './init';

@@ -1,0 +1,81 @@
+// nn.init: in-place initialisers with PyTorch's fan and gain rules.
+import { Tensor } from '../tensor';
+import { fmt } from '../shape';
+import { normal01, uniform01 } from '../random';
+
+/** Nonlinearities known to calculateGain. */
+export type Nonlinearity = 'linear' | 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
+
+/** PyTorch's recommended gain for a nonlinearity (leaky_relu takes its negative slope as param). */
+export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  switch (nonlinearity) {
+    case 'linear': case 'identity': case 'sigmoid': return 1;
+    case 'tanh': return 5 / 3;
+    case 'relu': return Math.SQRT2;
+    case 'leaky_relu': { const a = param ?? 0.01; return Math.sqrt(2 / (1 + a * a)); }
+    case 'selu': return 3 / 4;
+    default: throw new Error(`calculateGain: unknown nonlinearity '${String(nonlinearity)}'`);
+  }
+}
+
+/** [fanIn, fanOut] of a weight: dims 1 and 0 times the receptive field (dims 2..). */
+export function fans(t: Tensor): [number, number] {
+  if (t.ndim < 2) throw new Error(`init: fan in and fan out cannot be computed for a tensor with fewer than 2 dimensions (shape ${fmt(t.shape)})`);
+  let rf = 1;
+  for (let i = 2; i < t.ndim; i++) rf *= t.shape[i];
+  return [t.shape[1] * rf, t.shape[0] * rf];
+}
+
+function fill(t: Tensor, f: () => number): Tensor {
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) d[i] = f();
+  return t;
+}
+
+export const uniform = (t: Tensor, a = 0, b = 1): Tensor => {
+  if (!(a <= b)) throw new Error(`uniform: a (${a}) must not exceed b (${b})`);
+  return fill(t, () => a + (b - a) * uniform01());
+};
+export const normal = (t: Tensor, mean = 0, std = 1): Tensor => {
+  if (!(std >= 0)) throw new Error(`normal: std must be non-negative, got ${std}`);
+  return fill(t, () => mean + std * normal01());
+};
+export const constant = (t: Tensor, value: number): Tensor => { t.data.fill(value); return t; };
+export const zeros = (t: Tensor): Tensor => constant(t, 0);
+export const ones = (t: Tensor): Tensor => constant(t, 1);
+
+export function xavierUniform(t: Tensor, gain = 1): Tensor {
+  const [fi, fo] = fans(t);
+  const a = gain * Math.sqrt(6 / (fi + fo));
+  return uniform(t, -a, a);
+}
+
+export function xavierNormal(t: Tensor, gain = 1): Tensor {
+  const [fi, fo] = fans(t);
+  return normal(t, 0, gain * Math.sqrt(2 / (fi + fo)));
+}
+
+/** Options of the Kaiming initialisers. */
+export interface KaimingOptions {
+  /** Negative slope of the following leaky_relu (default 0). */
+  a?: number;
+  mode?: 'fanIn' | 'fanOut';
+  nonlinearity?: Nonlinearity;
+}
+
+function kaimingStd(t: Tensor, o: KaimingOptions): number {
+  const [fi, fo] = fans(t);
+  const mode = o.mode ?? 'fanIn';
+  if (mode !== 'fanIn' && mode !== 'fanOut') throw new Error(`kaiming: mode must be 'fanIn' or 'fanOut', got '${String(mode)}'`);
+  const fan = mode === 'fanIn' ? fi : fo;
+  return calculateGain(o.nonlinearity ?? 'leaky_relu', o.a ?? 0) / Math.sqrt(fan);
+}
+
+export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor {
+  const bound = Math.sqrt(3) * kaimingStd(t, options);
+  return uniform(t, -bound, bound);
+}
+
+export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
+  return normal(t, 0, kaimingStd(t, options));
+}

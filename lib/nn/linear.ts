@@ -1,0 +1,44 @@
+// Linear: y = x W^T + b with weight [out, in] and bias [out], initialised as PyTorch does.
+import { Tensor } from '../tensor';
+import { linear, FusedActivation } from '../ops/matmul';
+import { zeros } from '../ops/creation';
+import { Module } from './module';
+import { Parameter } from './parameter';
+import { kaimingUniform, uniform } from './init';
+
+/** Options of Linear. */
+export interface LinearOptions {
+  /** Learn an additive bias (default true). */
+  bias?: boolean;
+}
+
+function positiveInt(v: number, what: string): number {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`Linear: ${what} must be a positive integer, got ${v}`);
+  return v;
+}
+
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    super();
+    this.inFeatures = positiveInt(inFeatures, 'inFeatures');
+    this.outFeatures = positiveInt(outFeatures, 'outFeatures');
+    // kaiming_uniform(a = sqrt(5)) gives bound 1/sqrt(in) for the weight; the bias uses the same bound.
+    this.weight = new Parameter(kaimingUniform(zeros([outFeatures, inFeatures]), { a: Math.sqrt(5) }));
+    const bound = 1 / Math.sqrt(inFeatures);
+    this.bias = options.bias === false ? null : new Parameter(uniform(zeros([outFeatures]), -bound, bound));
+  }
+
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+
+  /** forward followed by an activation, fused into the GEMM's epilogue. */
+  forwardWithActivation(x: Tensor, act: FusedActivation): Tensor {
+    return linear(x, this.weight, this.bias, act);
+  }
+}

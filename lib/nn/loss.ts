@@ -1,0 +1,107 @@
+// Loss modules, each forward(input, target) with reduction 'mean' | 'sum' | 'none', as in torch.nn.
+import { Tensor } from '../tensor';
+import { abs } from '../ops/unary';
+import { mul, sub } from '../ops/binary';
+import { neg } from '../ops/unary';
+import { sum } from '../ops/reduce';
+import { alloc } from '../storage';
+import { assertSameShape, checkTensor } from '../ops/core';
+import { fmt } from '../shape';
+import {
+  binaryCrossEntropyElements, checkReduction, ClassTarget, classIndices, crossEntropyRows, reduceLoss, Reduction,
+} from '../ops/loss';
+
+export type { Reduction, ClassTarget };
+
+/** Options shared by every loss. */
+export interface LossOptions {
+  reduction?: Reduction;
+}
+
+/** A loss: forward(input, target) -> tensor (0-d unless reduction is 'none'). */
+export abstract class Loss {
+  readonly reduction: Reduction;
+  constructor(options: LossOptions = {}) {
+    this.reduction = checkReduction(options.reduction ?? 'mean', this.constructor.name);
+  }
+  abstract forward(input: Tensor, target: ClassTarget): Tensor;
+  call(input: Tensor, target: ClassTarget): Tensor {
+    return this.forward(input, target);
+  }
+}
+
+function sameShapeTarget(input: Tensor, target: ClassTarget, what: string): Tensor {
+  checkTensor(input, what);
+  if (!(target instanceof Tensor)) throw new Error(`${what}: target must be a Tensor`);
+  assertSameShape(input, target, what);
+  return target;
+}
+
+export class MSELoss extends Loss {
+  forward(input: Tensor, target: ClassTarget): Tensor {
+    const t = sameShapeTarget(input, target, 'MSELoss');
+    const d = sub(input, t);
+    return reduceLoss(mul(d, d), this.reduction);
+  }
+}
+
+export class L1Loss extends Loss {
+  forward(input: Tensor, target: ClassTarget): Tensor {
+    const t = sameShapeTarget(input, target, 'L1Loss');
+    return reduceLoss(abs(sub(input, t)), this.reduction);
+  }
+}
+
+/** Binary cross-entropy on probabilities in [0, 1] (log clamped at -100 as in PyTorch). */
+export class BCELoss extends Loss {
+  forward(input: Tensor, target: ClassTarget): Tensor {
+    const t = sameShapeTarget(input, target, 'BCELoss');
+    for (let i = 0; i < input.size; i++) {
+      const v = input.data[i];
+      if (!(v >= 0 && v <= 1)) throw new Error(`BCELoss: input values must be probabilities in [0, 1], found ${v} at index ${i} (use BCEWithLogitsLoss for logits)`);
+    }
+    return reduceLoss(binaryCrossEntropyElements(input, t, false), this.reduction);
+  }
+}
+
+/** Sigmoid + binary cross-entropy in one numerically stable step. */
+export class BCEWithLogitsLoss extends Loss {
+  forward(input: Tensor, target: ClassTarget): Tensor {
+    const t = sameShapeTarget(input, target, 'BCEWithLogitsLoss');
+    return reduceLoss(binaryCrossEntropyElements(input, t, true), this.reduction);
+  }
+}
+
+/** Options of CrossEntropyLoss. */
+export interface CrossEntropyOptions extends LossOptions {
+  /** PyTorch's label_smoothing in [0, 1]. */
+  labelSmoothing?: number;
+}
+
+/** Softmax cross-entropy on logits [N, C] against class indices [N] or probabilities [N, C]. */
+export class CrossEntropyLoss extends Loss {
+  readonly labelSmoothing: number;
+  constructor(options: CrossEntropyOptions = {}) {
+    super(options);
+    this.labelSmoothing = options.labelSmoothing ?? 0;
+    if (!(this.labelSmoothing >= 0 && this.labelSmoothing <= 1)) throw new Error(`CrossEntropyLoss: labelSmoothing must be in [0, 1], got ${this.labelSmoothing}`);
+  }
+  forward(input: Tensor, target: ClassTarget): Tensor {
+    checkTensor(input, 'CrossEntropyLoss');
+    return reduceLoss(crossEntropyRows(input, target, this.labelSmoothing, 'CrossEntropyLoss'), this.reduction);
+  }
+}
+
+/** Negative log-likelihood of log-probabilities [N, C] at class indices [N]. */
+export class NLLLoss extends Loss {
+  forward(input: Tensor, target: ClassTarget): Tensor {
+    checkTensor(input, 'NLLLoss');
+    if (input.ndim !== 2) throw new Error(`NLLLoss: input must be [batch, classes], got shape ${fmt(input.shape)}`);
+    const [rows, cols] = input.shape;
+    const idx = classIndices(target instanceof Tensor ? target : target, rows, cols, 'NLLLoss');
+    const mask = alloc(input.size);
+    for (let r = 0; r < rows; r++) mask[r * cols + idx[r]] = 1;
+    const picked = sum(mul(input, new Tensor(mask, input.shape)), 1);
+    return reduceLoss(neg(picked), this.reduction);
+  }
+}

@@ -1,0 +1,131 @@
+// Module: the base of every layer. Parameters, buffers and children are found by walking the
+// module's own fields in the order they were assigned, which gives PyTorch's state-dict key order.
+import { Tensor } from '../tensor';
+import { fmt, sameShape } from '../shape';
+import { Parameter } from './parameter';
+
+/** Options for loadStateDict. */
+export interface LoadStateDictOptions {
+  /** Throw when keys are missing from or unexpected in the dict (default true). */
+  strict?: boolean;
+}
+
+/** What loadStateDict found when not strict. */
+export interface LoadStateDictResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+/** A state dict: PyTorch-style dotted names to tensors. */
+export type StateDict = Record<string, Tensor>;
+
+export abstract class Module {
+  /** True in training mode (Dropout active, BatchNorm using batch statistics). */
+  training = true;
+  private readonly bufferNames = new Set<string>();
+
+  /** The computation; subclasses implement it. */
+  abstract forward(input: Tensor): Tensor;
+
+  /** Same as forward (PyTorch's module call). */
+  call(input: Tensor): Tensor {
+    return this.forward(input);
+  }
+
+  /** Registers a tensor that is state but not a parameter (e.g. running_mean). */
+  protected registerBuffer(name: string, t: Tensor): void {
+    this.bufferNames.add(name);
+    (this as unknown as Record<string, Tensor>)[name] = t;
+  }
+
+  /** Direct sub-modules with their names. */
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    for (const [k, v] of Object.entries(this)) if (v instanceof Module) out.push([k, v]);
+    return out;
+  }
+
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** Every parameter of this module and its descendants, with dotted names. */
+  namedParameters(prefix = ''): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    for (const [k, v] of Object.entries(this)) {
+      if (v instanceof Parameter) out.push([prefix + k, v]);
+      else if (v instanceof Module) out.push(...v.namedParameters(`${prefix}${k}.`));
+    }
+    return out;
+  }
+
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** Buffers of this module and its descendants, with dotted names. */
+  namedBuffers(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [k, v] of Object.entries(this)) {
+      if (this.bufferNames.has(k) && v instanceof Tensor) out.push([prefix + k, v]);
+      else if (v instanceof Module) out.push(...v.namedBuffers(`${prefix}${k}.`));
+    }
+    return out;
+  }
+
+  /** Sets training mode here and in every descendant. */
+  train(mode = true): this {
+    this.training = mode;
+    for (const c of this.children()) c.train(mode);
+    return this;
+  }
+
+  /** Evaluation mode: train(false). */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears every parameter's gradient (sets it to null, PyTorch's default). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  /** Parameters and buffers by PyTorch key (`0.weight`, `1.running_mean`), sharing storage. */
+  stateDict(): StateDict {
+    const out: StateDict = {};
+    const entries = [...this.namedParametersAndBuffers()];
+    for (const [k, v] of entries) out[k] = v.detach();
+    return out;
+  }
+
+  private *namedParametersAndBuffers(prefix = ''): Generator<[string, Tensor]> {
+    for (const [k, v] of Object.entries(this)) {
+      if (v instanceof Parameter || (this.bufferNames.has(k) && v instanceof Tensor)) yield [prefix + k, v];
+      else if (v instanceof Module) yield* v.namedParametersAndBuffers(`${prefix}${k}.`);
+    }
+  }
+
+  /**
+   * Copies values from `dict` into parameters and buffers. Shape mismatches always throw, naming the
+   * key; missing and unexpected keys throw when strict (the default) and are reported otherwise.
+   */
+  loadStateDict(dict: StateDict, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    const strict = options.strict ?? true;
+    const own = new Map(this.namedParametersAndBuffers());
+    const missingKeys = [...own.keys()].filter((k) => !(k in dict));
+    const unexpectedKeys = Object.keys(dict).filter((k) => !own.has(k));
+    if (strict && (missingKeys.length || unexpectedKeys.length)) {
+      throw new Error(`loadStateDict: missing keys [${missingKeys.join(', ')}]; unexpected keys [${unexpectedKeys.join(', ')}]`);
+    }
+    const bad: string[] = [];
+    for (const [k, dst] of own) {
+      const src = dict[k];
+      if (!src) continue;
+      if (!(src instanceof Tensor)) throw new Error(`loadStateDict: value for '${k}' is not a Tensor`);
+      if (!sameShape(src.shape, dst.shape)) bad.push(`'${k}': checkpoint shape ${fmt(src.shape)}, model shape ${fmt(dst.shape)}`);
+    }
+    if (bad.length) throw new Error(`loadStateDict: size mismatch for ${bad.join('; ')}`);
+    for (const [k, dst] of own) if (dict[k]) dst.data.set(dict[k].data);
+    return { missingKeys, unexpectedKeys };
+  }
+}

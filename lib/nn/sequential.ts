@@ -1,0 +1,44 @@
+// Sequential: children named '0', '1', ...; a Linear followed by ReLU/Sigmoid/Tanh runs as one fused GEMM.
+import { Tensor } from '../tensor';
+import { Module } from './module';
+import { Linear } from './linear';
+import { fusableActivation } from './activation';
+
+export class Sequential extends Module {
+  constructor(...modules: Module[]) {
+    super();
+    modules.forEach((m, i) => {
+      if (!(m instanceof Module)) throw new Error(`Sequential: argument ${i} is not a Module`);
+      (this as unknown as Record<string, Module>)[String(i)] = m;
+    });
+  }
+
+  /** The layers in order. */
+  get layers(): Module[] {
+    return this.children();
+  }
+
+  get length(): number {
+    return this.children().length;
+  }
+
+  at(i: number): Module {
+    const l = this.layers;
+    const m = l[i < 0 ? l.length + i : i];
+    if (!m) throw new Error(`Sequential.at: index ${i} out of range for ${l.length} layers`);
+    return m;
+  }
+
+  forward(x: Tensor): Tensor {
+    const l = this.layers;
+    for (let i = 0; i < l.length; i++) {
+      const m = l[i];
+      const act = m instanceof Linear && i + 1 < l.length ? fusableActivation(l[i + 1]) : null;
+      if (act && m instanceof Linear) {
+        x = m.forwardWithActivation(x, act);
+        i++;
+      } else x = m.forward(x);
+    }
+    return x;
+  }
+}

@@ -1,0 +1,121 @@
+// add sub mul div pow: NumPy broadcasting forward; backward sums each gradient back to its input's shape.
+import { Binary, Unary, UnaryCode } from '../backend/backend';
+import { B } from '../backend/registry';
+import { Tensor } from '../tensor';
+import { broadcastShapes } from '../shape';
+import { alloc } from '../storage';
+import { asTensor, broadcastBinary, Operand, record, sumTo } from './core';
+
+function scalarOp(x: Tensor, code: UnaryCode, p: number, name: string, dydx: number): Tensor {
+  const y = alloc(x.size);
+  B().unary(code, x.data, y, p);
+  return record(y, x.shape, [x], name, (gy) => {
+    if (dydx === 1) return [gy];
+    const gx = alloc(gy.length);
+    B().unary(Unary.scale, gy, gx, dydx);
+    return [gx];
+  });
+}
+
+/** a + b with broadcasting. */
+export function add(a: Operand, b: Operand): Tensor {
+  if (typeof b === 'number' && a instanceof Tensor) return scalarOp(a, Unary.addScalar, b, 'add', 1);
+  if (typeof a === 'number' && b instanceof Tensor) return scalarOp(b, Unary.addScalar, a, 'add', 1);
+  const ta = asTensor(a, 'add');
+  const tb = asTensor(b, 'add');
+  const shape = broadcastShapes(ta.shape, tb.shape, 'add');
+  const y = broadcastBinary(Binary.add, ta.data, ta.shape, tb.data, tb.shape, shape);
+  return record(y, shape, [ta, tb], 'add', (gy) => [
+    ta.requiresGrad ? sumTo(gy, shape, ta.shape) : null,
+    tb.requiresGrad ? sumTo(gy, shape, tb.shape) : null,
+  ]);
+}
+
+/** a - b with broadcasting. */
+export function sub(a: Operand, b: Operand): Tensor {
+  if (typeof b === 'number' && a instanceof Tensor) return scalarOp(a, Unary.addScalar, -b, 'sub', 1);
+  if (typeof a === 'number' && b instanceof Tensor) return scalarOp(b, Unary.rsubScalar, a, 'sub', -1);
+  const ta = asTensor(a, 'sub');
+  const tb = asTensor(b, 'sub');
+  const shape = broadcastShapes(ta.shape, tb.shape, 'sub');
+  const y = broadcastBinary(Binary.sub, ta.data, ta.shape, tb.data, tb.shape, shape);
+  return record(y, shape, [ta, tb], 'sub', (gy) => {
+    let gb: Float32Array | null = null;
+    if (tb.requiresGrad) {
+      gb = sumTo(gy, shape, tb.shape);
+      const neg = alloc(gb.length);
+      B().unary(Unary.neg, gb, neg, 0);
+      gb = neg;
+    }
+    return [ta.requiresGrad ? sumTo(gy, shape, ta.shape) : null, gb];
+  });
+}
+
+/** a * b with broadcasting. */
+export function mul(a: Operand, b: Operand): Tensor {
+  if (typeof b === 'number' && a instanceof Tensor) return scalarOp(a, Unary.scale, b, 'mul', b);
+  if (typeof a === 'number' && b instanceof Tensor) return scalarOp(b, Unary.scale, a, 'mul', a);
+  const ta = asTensor(a, 'mul');
+  const tb = asTensor(b, 'mul');
+  const shape = broadcastShapes(ta.shape, tb.shape, 'mul');
+  const y = broadcastBinary(Binary.mul, ta.data, ta.shape, tb.data, tb.shape, shape);
+  return record(y, shape, [ta, tb], 'mul', (gy) => [
+    ta.requiresGrad ? sumTo(broadcastBinary(Binary.mul, gy, shape, tb.data, tb.shape, shape), shape, ta.shape) : null,
+    tb.requiresGrad ? sumTo(broadcastBinary(Binary.mul, gy, shape, ta.data, ta.shape, shape), shape, tb.shape) : null,
+  ]);
+}
+
+/** a / b with broadcasting. */
+export function div(a: Operand, b: Operand): Tensor {
+  if (typeof b === 'number' && a instanceof Tensor) return scalarOp(a, Unary.scale, 1 / b, 'div', 1 / b);
+  const ta = asTensor(a, 'div');
+  const tb = asTensor(b, 'div');
+  const shape = broadcastShapes(ta.shape, tb.shape, 'div');
+  const y = broadcastBinary(Binary.div, ta.data, ta.shape, tb.data, tb.shape, shape);
+  return record(y, shape, [ta, tb], 'div', (gy) => {
+    const ga = ta.requiresGrad ? sumTo(broadcastBinary(Binary.div, gy, shape, tb.data, tb.shape, shape), shape, ta.shape) : null;
+    let gb: Float32Array | null = null;
+    if (tb.requiresGrad) {
+      // d(a/b)/db = -y / b
+      const gyy = broadcastBinary(Binary.mul, gy, shape, y, shape, shape);
+      const t = broadcastBinary(Binary.div, gyy, shape, tb.data, tb.shape, shape);
+      B().unary(Unary.neg, t, t, 0);
+      gb = sumTo(t, shape, tb.shape);
+    }
+    return [ga, gb];
+  });
+}
+
+/** a ** b with broadcasting; a number exponent is the common, cheaper case. */
+export function pow(a: Operand, b: Operand): Tensor {
+  if (typeof b === 'number' && a instanceof Tensor) {
+    const y = alloc(a.size);
+    B().unary(Unary.powScalar, a.data, y, b);
+    return record(y, a.shape, [a], 'pow', (gy) => {
+      const gx = alloc(gy.length);
+      B().unaryGrad(Unary.powScalar, a.data, y, gy, gx, b);
+      return [gx];
+    });
+  }
+  const ta = asTensor(a, 'pow');
+  const tb = asTensor(b, 'pow');
+  const shape = broadcastShapes(ta.shape, tb.shape, 'pow');
+  const y = broadcastBinary(Binary.pow, ta.data, ta.shape, tb.data, tb.shape, shape);
+  return record(y, shape, [ta, tb], 'pow', (gy) => {
+    let ga: Float32Array | null = null;
+    let gb: Float32Array | null = null;
+    if (ta.requiresGrad) {
+      // b * a^(b-1) = b * y / a
+      const t = broadcastBinary(Binary.mul, gy, shape, tb.data, tb.shape, shape);
+      const t2 = broadcastBinary(Binary.mul, t, shape, y, shape, shape);
+      ga = sumTo(broadcastBinary(Binary.div, t2, shape, ta.data, ta.shape, shape), shape, ta.shape);
+    }
+    if (tb.requiresGrad) {
+      const la = alloc(ta.size);
+      B().unary(Unary.log, ta.data, la, 0);
+      const t = broadcastBinary(Binary.mul, gy, shape, y, shape, shape);
+      gb = sumTo(broadcastBinary(Binary.mul, t, shape, la, ta.shape, shape), shape, tb.shape);
+    }
+    return [ga, gb];
+  });
+}

@@ -1,0 +1,92 @@
+// What every op shares: recording a result on the tape, turning numbers into tensors, and the
+// broadcasting helpers that the forward and backward rules of binary ops both use.
+import { isGradEnabled } from '../autograd';
+import { B } from '../backend/registry';
+import { Binary, BinaryCode, Reduce } from '../backend/backend';
+import { Tensor } from '../tensor';
+import { broadcastStrides, contiguousStrides, fmt, sameShape, Shape, sizeOf } from '../shape';
+import { alloc } from '../storage';
+
+/** A tensor, or a plain number standing for a 0-d tensor. */
+export type Operand = Tensor | number;
+
+/** Makes the output tensor and, when any input needs gradients, the tape node that goes with it. */
+export function record(data: Float32Array, shape: Shape, inputs: Tensor[], op: string,
+  backward: (gy: Float32Array) => (Float32Array | null)[]): Tensor {
+  let needs = false;
+  if (isGradEnabled()) for (const t of inputs) if (t.requiresGrad) needs = true;
+  return new Tensor(data, shape, needs, needs ? { op, inputs, backward } : null);
+}
+
+export function scalarTensor(v: number): Tensor {
+  const d = alloc(1);
+  d[0] = v;
+  return new Tensor(d, []);
+}
+
+export function asTensor(x: Operand, what: string): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x === 'number') return scalarTensor(x);
+  throw new Error(`${what}: expected a Tensor or a number, got ${x === null ? 'null' : typeof x}`);
+}
+
+export function checkTensor(x: unknown, what: string): Tensor {
+  if (!(x instanceof Tensor)) throw new Error(`${what}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
+  return x;
+}
+
+/** out = f(a, b) with a and b broadcast to outShape. */
+export function broadcastBinary(code: BinaryCode, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, outShape: Shape): Float32Array {
+  const out = alloc(sizeOf(outShape));
+  B().binary(code, a, broadcastStrides(aShape, outShape), b, broadcastStrides(bShape, outShape), out, Int32Array.from(outShape));
+  return out;
+}
+
+/** Sums a gradient of shape `from` down to the (broadcastable) shape `to`: the backward of broadcasting. */
+export function sumTo(g: Float32Array, from: Shape, to: Shape): Float32Array {
+  if (sameShape(from, to)) return g;
+  let cur = g;
+  let shape = [...from];
+  const lead = from.length - to.length;
+  if (lead > 0) {
+    const outer = sizeOf(shape.slice(0, lead));
+    const inner = sizeOf(shape.slice(lead));
+    const out = alloc(inner);
+    B().reduce(Reduce.sum, cur, 1, outer, inner, out, null);
+    cur = out;
+    shape = shape.slice(lead);
+  }
+  for (let d = 0; d < shape.length; d++) {
+    if (to[d] === 1 && shape[d] !== 1) {
+      const outer = sizeOf(shape.slice(0, d));
+      const inner = sizeOf(shape.slice(d + 1));
+      const out = alloc(outer * inner);
+      B().reduce(Reduce.sum, cur, outer, shape[d], inner, out, null);
+      cur = out;
+      shape[d] = 1;
+    }
+  }
+  return cur;
+}
+
+/** Copies x (of shape `from`, broadcastable) out to the full shape `to`. */
+export function expandTo(x: Float32Array, from: Shape, to: Shape): Float32Array {
+  if (sameShape(from, to)) return x;
+  const out = alloc(sizeOf(to));
+  B().stridedCopy(x, broadcastStrides(from, to), out, Int32Array.from(to));
+  return out;
+}
+
+/** Element-wise product of two same-size buffers. */
+export function mulSame(a: Float32Array, b: Float32Array): Float32Array {
+  const out = alloc(a.length);
+  const s = Int32Array.of(1);
+  B().binary(Binary.mul, a, s, b, s, out, Int32Array.of(a.length));
+  return out;
+}
+
+export function assertSameShape(a: Tensor, b: Tensor, what: string, names = ['input', 'target']): void {
+  if (!sameShape(a.shape, b.shape)) throw new Error(`${what}: ${names[0]} shape ${fmt(a.shape)} does not match ${names[1]} shape ${fmt(b.shape)}`);
+}
+
+export { contiguousStrides };

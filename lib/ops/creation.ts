@@ -1,0 +1,109 @@
+// Creation functions: tensor() from numbers, nested arrays or typed arrays; zeros, ones, full,
+// rand, randn, arange, eye.
+import { Tensor } from '../tensor';
+import { checkShape, fmt, sizeOf } from '../shape';
+import { alloc } from '../storage';
+import { normal01, uniform01 } from '../random';
+
+/** Options for tensor creation. */
+export interface TensorOptions {
+  /** Shape to give flat data (its size must match); inferred from nested arrays otherwise. */
+  shape?: readonly number[];
+  /** Record operations on this tensor for backward(). */
+  requiresGrad?: boolean;
+}
+
+/** Anything tensor() accepts. */
+export type TensorData = number | ArrayLike<number> | NestedNumbers;
+/** Nested arrays of numbers of any depth. */
+export interface NestedNumbers extends ReadonlyArray<number | NestedNumbers> {}
+
+function inferShape(data: unknown): number[] {
+  const shape: number[] = [];
+  let cur: unknown = data;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    cur = cur[0];
+  }
+  return shape;
+}
+
+function flattenNested(data: unknown, shape: number[], dim: number, out: Float32Array, pos: { i: number }): void {
+  if (dim === shape.length) {
+    if (typeof data !== 'number') throw new Error(`tensor: expected a number at depth ${dim}, got ${Array.isArray(data) ? 'an array' : typeof data} (ragged nested arrays?)`);
+    out[pos.i++] = data;
+    return;
+  }
+  if (!Array.isArray(data) || data.length !== shape[dim]) {
+    throw new Error(`tensor: ragged nested array: expected length ${shape[dim]} at depth ${dim}, got ${Array.isArray(data) ? data.length : typeof data}`);
+  }
+  for (const item of data) flattenNested(item, shape, dim + 1, out, pos);
+}
+
+/** Makes a tensor from a number (0-d), nested arrays, a Float32Array or any array-like of numbers. */
+export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
+  let flat: Float32Array;
+  let shape: number[];
+  if (typeof data === 'number') {
+    flat = alloc(1);
+    flat[0] = data;
+    shape = [];
+  } else if (Array.isArray(data)) {
+    shape = inferShape(data);
+    flat = alloc(sizeOf(shape));
+    flattenNested(data, shape, 0, flat, { i: 0 });
+  } else if (data !== null && typeof data === 'object' && typeof (data as ArrayLike<number>).length === 'number') {
+    const src = data as ArrayLike<number>;
+    flat = alloc(src.length);
+    for (let i = 0; i < src.length; i++) flat[i] = src[i];
+    shape = [src.length];
+  } else {
+    throw new Error(`tensor: data must be a number, an array or a typed array, got ${data === null ? 'null' : typeof data}`);
+  }
+  if (options.shape !== undefined) {
+    const s = checkShape(options.shape as number[], 'tensor');
+    if (sizeOf(s) !== flat.length) throw new Error(`tensor: shape ${fmt(s)} needs ${sizeOf(s)} elements but the data has ${flat.length}`);
+    shape = s;
+  }
+  return new Tensor(flat, shape, options.requiresGrad ?? false);
+}
+
+function filled(shape: readonly number[], what: string, opts: TensorOptions, fill: (d: Float32Array) => void): Tensor {
+  const s = checkShape(shape as number[], what);
+  const d = alloc(sizeOf(s));
+  fill(d);
+  return new Tensor(d, s, opts.requiresGrad ?? false);
+}
+
+export const zeros = (shape: readonly number[], opts: TensorOptions = {}): Tensor => filled(shape, 'zeros', opts, () => {});
+export const ones = (shape: readonly number[], opts: TensorOptions = {}): Tensor => filled(shape, 'ones', opts, (d) => d.fill(1));
+export const full = (shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor =>
+  filled(shape, 'full', opts, (d) => d.fill(value));
+/** Uniform in [0, 1), from the generator that manualSeed seeds. */
+export const rand = (shape: readonly number[], opts: TensorOptions = {}): Tensor =>
+  filled(shape, 'rand', opts, (d) => { for (let i = 0; i < d.length; i++) d[i] = uniform01(); });
+/** Standard normal, from the generator that manualSeed seeds. */
+export const randn = (shape: readonly number[], opts: TensorOptions = {}): Tensor =>
+  filled(shape, 'randn', opts, (d) => { for (let i = 0; i < d.length; i++) d[i] = normal01(); });
+
+/** arange(end), or arange(start, end, step): values start, start+step, ... below end. */
+export function arange(start: number, end?: number, step = 1): Tensor {
+  if (end === undefined) [start, end] = [0, start];
+  if (!Number.isFinite(start) || !Number.isFinite(end) || !Number.isFinite(step) || step === 0) {
+    throw new Error(`arange: start, end and step must be finite and step non-zero, got (${start}, ${end}, ${step})`);
+  }
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  const d = alloc(n);
+  for (let i = 0; i < n; i++) d[i] = start + i * step;
+  return new Tensor(d, [n]);
+}
+
+/** Identity matrix [n, m] (m defaults to n). */
+export function eye(n: number, m = n): Tensor {
+  const t = zeros([n, m]);
+  for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
+  return t;
+}
+
+export const zerosLike = (t: Tensor): Tensor => zeros(t.shape);
+export const onesLike = (t: Tensor): Tensor => ones(t.shape);

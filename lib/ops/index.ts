@@ -1,0 +1,11 @@
+// Every op as a free function.
+export { add, sub, mul, div, pow } from './binary';
+export { neg, exp, log, sqrt, abs, relu, sigmoid, tanh, gelu, leakyRelu, elu } from './unary';
+export { matmul, linear } from './matmul';
+export type { FusedActivation } from './matmul';
+export { sum, mean, max, argmax } from './reduce';
+export { reshape, transpose, flatten } from './shape';
+export { softmax, logSoftmax } from './softmax';
+export { tensor, zeros, ones, full, rand, randn, arange, eye, zerosLike, onesLike } from './creation';
+export type { TensorOptions, TensorData, NestedNumbers } from './creation';
+export type { Operand } from './core';

@@ -1,0 +1,84 @@
+// Loss kernels as ops: fused softmax cross-entropy, binary cross-entropy (on probabilities and on
+// logits), and the reduction step ('mean' | 'sum' | 'none') every loss ends with.
+import { Binary, Unary } from '../backend/backend';
+import { B } from '../backend/registry';
+import { Tensor } from '../tensor';
+import { fmt } from '../shape';
+import { alloc } from '../storage';
+import { broadcastBinary, record } from './core';
+import { mean, sum } from './reduce';
+
+/** How a loss combines per-element values. */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export function checkReduction(r: unknown, what: string): Reduction {
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new Error(`${what}: reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(r)}`);
+  return r;
+}
+
+export function reduceLoss(perElement: Tensor, reduction: Reduction): Tensor {
+  if (reduction === 'none') return perElement;
+  return reduction === 'sum' ? sum(perElement) : mean(perElement);
+}
+
+/** Class targets: indices (one per row) or probabilities ([rows, cols]). */
+export type ClassTarget = Tensor | Int32Array | readonly number[];
+
+/** Converts index targets to Int32Array, checking every index is an integer in [0, cols). */
+export function classIndices(target: Tensor | Int32Array | readonly number[], rows: number, cols: number, what: string): Int32Array {
+  const src: ArrayLike<number> = target instanceof Tensor ? target.data : target;
+  if (src.length !== rows) throw new Error(`${what}: expected ${rows} class indices (one per row of the input), got ${src.length}`);
+  const idx = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const v = src[i];
+    if (!Number.isInteger(v) || v < 0 || v >= cols) throw new Error(`${what}: target class index ${v} at position ${i} is out of range [0, ${cols})`);
+    idx[i] = v;
+  }
+  return idx;
+}
+
+/**
+ * Per-row softmax cross-entropy of logits [rows, cols] against class indices or class probabilities,
+ * with PyTorch's label smoothing. Returns the per-row losses [rows].
+ */
+export function crossEntropyRows(logits: Tensor, target: ClassTarget, labelSmoothing: number, what = 'crossEntropy'): Tensor {
+  if (logits.ndim !== 2) throw new Error(`${what}: input must be [batch, classes], got shape ${fmt(logits.shape)}`);
+  const [rows, cols] = logits.shape;
+  let ti: Int32Array | null = null;
+  let tp: Float32Array | null = null;
+  if (target instanceof Tensor && target.ndim === 2) {
+    if (target.shape[0] !== rows || target.shape[1] !== cols) throw new Error(`${what}: probability target shape ${fmt(target.shape)} does not match input shape ${fmt(logits.shape)}`);
+    tp = target.data;
+  } else {
+    if (target instanceof Tensor && target.ndim !== 1) throw new Error(`${what}: target must be class indices [batch] or probabilities [batch, classes], got shape ${fmt(target.shape)}`);
+    ti = classIndices(target, rows, cols, what);
+  }
+  const loss = alloc(rows);
+  const prob = alloc(logits.size);
+  const be = B();
+  be.crossEntropy(logits.data, rows, cols, ti, tp, labelSmoothing, loss, prob);
+  return record(loss, [rows], [logits], 'crossEntropy', (gy) => {
+    const gx = alloc(logits.size);
+    be.crossEntropyGrad(prob, rows, cols, ti, tp, labelSmoothing, gy, gx);
+    return [gx];
+  });
+}
+
+/** Element-wise binary cross-entropy; `logits` selects the stable with-logits form. */
+export function binaryCrossEntropyElements(input: Tensor, target: Tensor, logits: boolean): Tensor {
+  const fwd = logits ? Binary.bceLogits : Binary.bce;
+  const grad = logits ? Binary.bceLogitsGrad : Binary.bceGrad;
+  const shape = input.shape;
+  const y = broadcastBinary(fwd, input.data, shape, target.data, shape, shape);
+  return record(y, shape, [input], logits ? 'bceWithLogits' : 'bce', (gy) => {
+    const d = broadcastBinary(grad, input.data, shape, target.data, shape, shape);
+    return [broadcastBinary(Binary.mul, d, shape, gy, shape, shape)];
+  });
+}
+
+/** Scales a 1-element buffer: used by losses that divide by a count. */
+export function scaled(x: Float32Array, s: number): Float32Array {
+  const out = alloc(x.length);
+  B().unary(Unary.scale, x, out, s);
+  return out;
+}

@@ -1,0 +1,109 @@
+// matmul (PyTorch semantics for 1-D, 2-D and batched operands) and linear, the fused
+// x W^T + b -> activation that nn.Linear uses, both on the backend's GEMM.
+import { Reduce, Unary, UnaryCode } from '../backend/backend';
+import { B } from '../backend/registry';
+import { Tensor } from '../tensor';
+import { fmt, sizeOf } from '../shape';
+import { alloc } from '../storage';
+import { checkTensor, record } from './core';
+
+function mismatch(a: Tensor, b: Tensor): Error {
+  return new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not aligned (inner dimensions ${a.shape[a.ndim - 1]} vs ${b.shape[Math.max(b.ndim - 2, 0)]})`);
+}
+
+/** C[m,n] = A[m,k] B[k,n] on raw buffers, with backward; the batch loop runs over `batch` pairs. */
+function mm2d(a: Tensor, b: Tensor, m: number, k: number, n: number, batch: number, bBatched: boolean, outShape: number[]): Tensor {
+  const be = B();
+  const y = alloc(batch * m * n);
+  for (let i = 0; i < batch; i++) {
+    const av = a.data.subarray(i * m * k, (i + 1) * m * k);
+    const bv = bBatched ? b.data.subarray(i * k * n, (i + 1) * k * n) : b.data;
+    be.gemm(false, false, m, n, k, 1, av, bv, 0, y.subarray(i * m * n, (i + 1) * m * n), null, 0);
+  }
+  return record(y, outShape, [a, b], 'matmul', (gy) => {
+    const ga = a.requiresGrad ? alloc(a.size) : null;
+    const gb = b.requiresGrad ? alloc(b.size) : null;
+    for (let i = 0; i < batch; i++) {
+      const g = gy.subarray(i * m * n, (i + 1) * m * n);
+      const bv = bBatched ? b.data.subarray(i * k * n, (i + 1) * k * n) : b.data;
+      if (ga) be.gemm(false, true, m, k, n, 1, g, bv, 0, ga.subarray(i * m * k, (i + 1) * m * k), null, 0);
+      if (gb) {
+        const av = a.data.subarray(i * m * k, (i + 1) * m * k);
+        const dst = bBatched ? gb.subarray(i * k * n, (i + 1) * k * n) : gb;
+        be.gemm(true, false, k, n, m, 1, av, g, bBatched || i === 0 ? 0 : 1, dst, null, 0);
+      }
+    }
+    return [ga, gb];
+  });
+}
+
+/** Matrix product with PyTorch's rules: 1-D operands are promoted and the added dimension removed. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, 'matmul');
+  checkTensor(b, 'matmul');
+  if (a.ndim === 0 || b.ndim === 0) throw new Error(`matmul: both operands need at least one dimension, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  const a2 = a.ndim === 1 ? a.reshape([1, a.shape[0]]) : a;
+  const b2 = b.ndim === 1 ? b.reshape([b.shape[0], 1]) : b;
+  const k = a2.shape[a2.ndim - 1];
+  if (b2.shape[b2.ndim - 2] !== k) throw mismatch(a, b);
+  const m = a2.shape[a2.ndim - 2];
+  const n = b2.shape[b2.ndim - 1];
+  let out: Tensor;
+  if (b2.ndim === 2) {
+    const lead = a2.shape.slice(0, -2);
+    // Leading dimensions of A fold into its rows: one GEMM for the whole batch.
+    const rows = sizeOf(lead) * m;
+    out = mm2d(a2, b2, rows, k, n, 1, false, [...lead, m, n]);
+  } else {
+    const la = a2.shape.slice(0, -2);
+    const lb = b2.shape.slice(0, -2);
+    if (la.length !== lb.length || la.some((d, i) => d !== lb[i])) {
+      throw new Error(`matmul: batch dimensions of ${fmt(a.shape)} and ${fmt(b.shape)} must be equal`);
+    }
+    out = mm2d(a2, b2, m, k, n, sizeOf(la), true, [...la, m, n]);
+  }
+  if (a.ndim === 1 && b.ndim === 1) return out.reshape([]);
+  if (a.ndim === 1) return out.reshape([...out.shape.slice(0, -2), n]);
+  if (b.ndim === 1) return out.reshape(out.shape.slice(0, -1));
+  return out;
+}
+
+/** Activations that linear() can fuse: their derivative is a function of the output alone. */
+export type FusedActivation = 'none' | 'relu' | 'sigmoid' | 'tanh';
+const ACT_CODE: Record<FusedActivation, UnaryCode> = { none: 0, relu: Unary.relu, sigmoid: Unary.sigmoid, tanh: Unary.tanh };
+
+/**
+ * act(x W^T + b) in one GEMM with a fused epilogue. x [batch, in], weight [out, in], bias [out] or null.
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activation: FusedActivation = 'none'): Tensor {
+  checkTensor(x, 'linear');
+  const [out, inF] = weight.shape;
+  if (x.ndim < 1 || x.shape[x.ndim - 1] !== inF) {
+    throw new Error(`linear: input shape ${fmt(x.shape)} does not match weight shape ${fmt(weight.shape)} (expected last dimension ${inF})`);
+  }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== out)) throw new Error(`linear: bias shape ${fmt(bias.shape)} does not match weight shape ${fmt(weight.shape)}`);
+  const batch = x.size / inF;
+  const act = ACT_CODE[activation];
+  const y = alloc(batch * out);
+  const be = B();
+  be.gemm(false, true, batch, out, inF, 1, x.data, weight.data, 0, y, bias ? bias.data : null, act);
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  return record(y, [...x.shape.slice(0, -1), out], inputs, 'linear', (gy) => {
+    let gz = gy;
+    if (act) {
+      gz = alloc(gy.length);
+      // relu/sigmoid/tanh derivatives read the output: pass y as both x and y.
+      be.unaryGrad(act, y, y, gy, gz, 0);
+    }
+    const gx = x.requiresGrad ? alloc(x.size) : null;
+    if (gx) be.gemm(false, false, batch, inF, out, 1, gz, weight.data, 0, gx, null, 0);
+    const gw = weight.requiresGrad ? alloc(weight.size) : null;
+    if (gw) be.gemm(true, false, out, inF, batch, 1, gz, x.data, 0, gw, null, 0);
+    let gb: Float32Array | null = null;
+    if (bias && bias.requiresGrad) {
+      gb = alloc(out);
+      be.reduce(Reduce.sum, gz, 1, batch, out, gb, null);
+    }
+    return bias ? [gx, gw, gb] : [gx, gw];
+  });
+}

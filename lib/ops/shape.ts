@@ -1,0 +1,54 @@
+// reshape, transpose, flatten: reshape shares storage; transpose copies through strides.
+import { B } from '../backend/registry';
+import { Tensor } from '../tensor';
+import { contiguousStrides, fmt, normDim, sizeOf } from '../shape';
+import { alloc } from '../storage';
+import { checkTensor, record } from './core';
+
+/** A tensor with the same data and a new shape; one dimension may be -1 (inferred). */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor(x, 'reshape');
+  const dims = [...shape];
+  const infer = dims.indexOf(-1);
+  if (dims.filter((d) => d === -1).length > 1) throw new Error(`reshape: only one dimension can be -1, got ${fmt(shape)}`);
+  for (const d of dims) if (!Number.isInteger(d) || d < -1) throw new Error(`reshape: invalid shape ${fmt(shape)}`);
+  if (infer >= 0) {
+    const rest = sizeOf(dims.filter((d) => d !== -1));
+    if (rest === 0 || x.size % rest !== 0) throw new Error(`reshape: cannot reshape tensor of shape ${fmt(x.shape)} (size ${x.size}) into ${fmt(shape)}`);
+    dims[infer] = x.size / rest;
+  }
+  if (sizeOf(dims) !== x.size) throw new Error(`reshape: cannot reshape tensor of shape ${fmt(x.shape)} (size ${x.size}) into ${fmt(shape)}`);
+  return record(x.data, dims, [x], 'reshape', (gy) => [gy]);
+}
+
+/** Swaps two dimensions (a copy in the new layout). */
+export function transpose(x: Tensor, d0: number, d1: number): Tensor {
+  checkTensor(x, 'transpose');
+  const a = normDim(d0, x.ndim, 'transpose');
+  const b = normDim(d1, x.ndim, 'transpose');
+  if (x.ndim < 2 || a === b) return reshape(x, x.shape);
+  const shape = [...x.shape];
+  [shape[a], shape[b]] = [shape[b], shape[a]];
+  const strides = contiguousStrides(x.shape);
+  [strides[a], strides[b]] = [strides[b], strides[a]];
+  const y = alloc(x.size);
+  B().stridedCopy(x.data, Int32Array.from(strides), y, Int32Array.from(shape));
+  return record(y, shape, [x], 'transpose', (gy) => {
+    const back = contiguousStrides(shape);
+    [back[a], back[b]] = [back[b], back[a]];
+    const gx = alloc(gy.length);
+    B().stridedCopy(gy, Int32Array.from(back), gx, Int32Array.from(x.shape));
+    return [gx];
+  });
+}
+
+/** Flattens dimensions startDim..endDim into one (torch.flatten; default start 0). */
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  checkTensor(x, 'flatten');
+  if (x.ndim === 0) return reshape(x, [1]);
+  const s = normDim(startDim, x.ndim, 'flatten');
+  const e = normDim(endDim, x.ndim, 'flatten');
+  if (e < s) throw new Error(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
+  const shape = [...x.shape.slice(0, s), sizeOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
+  return reshape(x, shape);
+}

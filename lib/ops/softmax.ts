@@ -1,0 +1,24 @@
+// softmax and logSoftmax along a dimension: numerically stable (max subtracted) on both backends.
+import { B } from '../backend/registry';
+import { Tensor } from '../tensor';
+import { normDim, splitAt } from '../shape';
+import { alloc } from '../storage';
+import { checkTensor, record } from './core';
+
+function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
+  const name = log ? 'logSoftmax' : 'softmax';
+  checkTensor(x, name);
+  if (dim === undefined) throw new Error(`${name}: dim is required`);
+  const d = normDim(dim, x.ndim, name);
+  const [outer, len, inner] = splitAt(x.shape, d);
+  const y = alloc(x.size);
+  B().softmax(x.data, outer, len, inner, y, log);
+  return record(y, x.shape, [x], name, (gy) => {
+    const gx = alloc(gy.length);
+    B().softmaxGrad(y, gy, outer, len, inner, gx, log);
+    return [gx];
+  });
+}
+
+export const softmax = (x: Tensor, dim: number): Tensor => softmaxOp(x, dim, false);
+export const logSoftmax = (x: Tensor, dim: number): Tensor => softmaxOp(x, dim, true);

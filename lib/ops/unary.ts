@@ -1,0 +1,36 @@
+// Element-wise math and activations: forward is one kernel call, backward is one unaryGrad call.
+import { Unary, UnaryCode } from '../backend/backend';
+import { B } from '../backend/registry';
+import { Tensor } from '../tensor';
+import { alloc } from '../storage';
+import { checkTensor, record } from './core';
+
+function unaryOp(x: Tensor, code: UnaryCode, p: number, name: string): Tensor {
+  checkTensor(x, name);
+  const y = alloc(x.size);
+  B().unary(code, x.data, y, p);
+  return record(y, x.shape, [x], name, (gy) => {
+    const gx = alloc(gy.length);
+    B().unaryGrad(code, x.data, y, gy, gx, p);
+    return [gx];
+  });
+}
+
+function finite(v: number, what: string, arg: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${what}: ${arg} must be a finite number, got ${v}`);
+  return v;
+}
+
+export const neg = (x: Tensor): Tensor => unaryOp(x, Unary.neg, 0, 'neg');
+export const exp = (x: Tensor): Tensor => unaryOp(x, Unary.exp, 0, 'exp');
+export const log = (x: Tensor): Tensor => unaryOp(x, Unary.log, 0, 'log');
+export const sqrt = (x: Tensor): Tensor => unaryOp(x, Unary.sqrt, 0, 'sqrt');
+export const abs = (x: Tensor): Tensor => unaryOp(x, Unary.abs, 0, 'abs');
+export const relu = (x: Tensor): Tensor => unaryOp(x, Unary.relu, 0, 'relu');
+export const sigmoid = (x: Tensor): Tensor => unaryOp(x, Unary.sigmoid, 0, 'sigmoid');
+export const tanh = (x: Tensor): Tensor => unaryOp(x, Unary.tanh, 0, 'tanh');
+/** GELU, exact erf form (PyTorch's default approximate='none'). */
+export const gelu = (x: Tensor): Tensor => unaryOp(x, Unary.gelu, 0, 'gelu');
+export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor =>
+  unaryOp(x, Unary.leakyRelu, finite(negativeSlope, 'leakyRelu', 'negativeSlope'), 'leakyRelu');
+export const elu = (x: Tensor, alpha = 1): Tensor => unaryOp(x, Unary.elu, finite(alpha, 'elu', 'alpha'), 'elu');

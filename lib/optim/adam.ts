@@ -1,0 +1,41 @@
+// Adam (L2 weight decay added to the gradient) and AdamW (decoupled decay), with amsgrad.
+import { Tensor } from '../tensor';
+import { checkNonNegative, checkUnitInterval, Optimizer } from './optimizer';
+
+/** Options of Adam and AdamW. */
+export interface AdamOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  amsgrad?: boolean;
+}
+
+function adamHyper(o: AdamOptions, what: string, decoupled: boolean, defaultDecay: number) {
+  const [beta1, beta2] = o.betas ?? [0.9, 0.999];
+  checkUnitInterval(beta1, what, 'beta parameter at index 0');
+  checkUnitInterval(beta2, what, 'beta parameter at index 1');
+  return {
+    kind: 1, lr: o.lr ?? 1e-3, beta1, beta2, eps: checkNonNegative(o.eps ?? 1e-8, what, 'epsilon value eps'),
+    weightDecay: o.weightDecay ?? defaultDecay, amsgrad: o.amsgrad ?? false, decoupled,
+  };
+}
+
+export class Adam extends Optimizer {
+  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
+    super(params, adamHyper(options, 'Adam', false, 0), 'Adam');
+  }
+  protected stateBuffers(): { count: number; init: number } {
+    return { count: this.hyper.amsgrad ? 3 : 2, init: 0 };
+  }
+}
+
+/** Adam with decoupled weight decay (default 0.01), as torch.optim.AdamW. */
+export class AdamW extends Optimizer {
+  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
+    super(params, adamHyper(options, 'AdamW', true, 0.01), 'AdamW');
+  }
+  protected stateBuffers(): { count: number; init: number } {
+    return { count: this.hyper.amsgrad ? 3 : 2, init: 0 };
+  }
+}

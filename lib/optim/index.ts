@@ -1,0 +1,11 @@
+// The optim namespace.
+export { Optimizer } from './optimizer';
+export type { OptimizerStateDict } from './optimizer';
+export { SGD } from './sgd';
+export type { SGDOptions } from './sgd';
+export { Adam, AdamW } from './adam';
+export type { AdamOptions } from './adam';
+export { RMSprop, Adagrad } from './rmsprop';
+export type { RMSpropOptions, AdagradOptions } from './rmsprop';
+export { clipGradNorm, clipGradValue } from './clip';
+export * as lrScheduler from './scheduler';

@@ -1,0 +1,130 @@
+// Optimizer: holds parameters, per-parameter state and hyperparameters, and runs one fused
+// multi-tensor kernel per step (backend.optimStep) instead of one call per tensor.
+import { Tensor } from '../tensor';
+import { OptimHyper } from '../backend/backend';
+import { B } from '../backend/registry';
+import { alloc } from '../storage';
+
+/** Per-parameter state: named buffers and the number of steps taken. */
+export interface ParamState {
+  step: number;
+  buffers: Float32Array[];
+}
+
+/** Serialised optimizer state: plain data, JSON-safe. */
+export interface OptimizerStateDict {
+  state: { step: number; buffers: number[][] }[];
+  hyper: Record<string, number | boolean>;
+}
+
+const EMPTY = new Float32Array(0);
+
+export function checkNonNegative(v: number, what: string, arg: string): number {
+  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new Error(`${what}: invalid ${arg}: ${v} (must be a non-negative finite number)`);
+  return v;
+}
+
+export function checkUnitInterval(v: number, what: string, arg: string): number {
+  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new Error(`${what}: invalid ${arg}: ${v} (must be in [0, 1))`);
+  return v;
+}
+
+export abstract class Optimizer {
+  /** The parameters this optimizer updates. */
+  readonly params: Tensor[];
+  protected readonly hyper: OptimHyper;
+  protected readonly state = new Map<Tensor, ParamState>();
+  /** The learning rate of the first step, kept for schedulers. */
+  readonly initialLr: number;
+
+  protected constructor(params: Iterable<Tensor>, hyper: Partial<OptimHyper> & { kind: number; lr: number }, what: string) {
+    this.params = [...params];
+    if (this.params.length === 0) throw new Error(`${what}: optimizer got an empty parameter list`);
+    this.params.forEach((p, i) => {
+      if (!(p instanceof Tensor)) throw new Error(`${what}: parameter ${i} is not a Tensor`);
+      if (!p.requiresGrad) throw new Error(`${what}: parameter ${i} (shape [${p.shape.join(', ')}]) does not require grad`);
+    });
+    checkNonNegative(hyper.lr, what, 'learning rate lr');
+    this.hyper = {
+      weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9,
+      beta2: 0.999, eps: 1e-8, amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 0, lrDecay: 0,
+      ...hyper,
+      kind: hyper.kind,
+      lr: hyper.lr,
+    };
+    checkNonNegative(this.hyper.weightDecay, what, 'weightDecay');
+    this.initialLr = hyper.lr;
+  }
+
+  /** Learning rate (read/write; schedulers write it). */
+  get lr(): number {
+    return this.hyper.lr;
+  }
+
+  set lr(v: number) {
+    this.hyper.lr = checkNonNegative(v, this.constructor.name, 'learning rate lr');
+  }
+
+  /** How many state buffers each parameter needs, and their initial value. */
+  protected abstract stateBuffers(): { count: number; init: number };
+
+  /** Updates every parameter that has a gradient, in one backend call per distinct step count. */
+  step(): void {
+    const groups = new Map<number, { p: Float32Array[]; g: Float32Array[]; s: Float32Array[][] }>();
+    const { count, init } = this.stateBuffers();
+    for (const p of this.params) {
+      if (!p.grad) continue;
+      let st = this.state.get(p);
+      if (!st) {
+        st = { step: 0, buffers: Array.from({ length: count }, () => { const b = alloc(p.size); if (init) b.fill(init); return b; }) };
+        this.state.set(p, st);
+      }
+      st.step++;
+      let grp = groups.get(st.step);
+      if (!grp) groups.set(st.step, (grp = { p: [], g: [], s: [[], [], []] }));
+      grp.p.push(p.data);
+      grp.g.push(p.grad.data);
+      for (let k = 0; k < 3; k++) grp.s[k].push(st.buffers[k] ?? EMPTY);
+    }
+    const be = B();
+    for (const [step, grp] of groups) {
+      be.optimStep({ ...this.hyper, step }, grp.p, grp.g, grp.s[0], grp.s[1], grp.s[2]);
+    }
+  }
+
+  /** Clears the gradients (to null, PyTorch's default set_to_none). */
+  zeroGrad(): void {
+    for (const p of this.params) p.grad = null;
+  }
+
+  /** State and hyperparameters, in parameter order, as plain JSON-safe data. */
+  stateDict(): OptimizerStateDict {
+    const state = this.params.map((p) => {
+      const st = this.state.get(p);
+      return st ? { step: st.step, buffers: st.buffers.map((b) => Array.from(b)) } : { step: 0, buffers: [] };
+    });
+    const hyper: Record<string, number | boolean> = {};
+    for (const [k, v] of Object.entries(this.hyper)) hyper[k] = v;
+    return { state, hyper };
+  }
+
+  /** Restores what stateDict() returned, so that training resumes exactly. */
+  loadStateDict(dict: OptimizerStateDict): void {
+    if (!dict || !Array.isArray(dict.state)) throw new Error(`${this.constructor.name}.loadStateDict: expected { state, hyper }`);
+    if (dict.state.length !== this.params.length) {
+      throw new Error(`${this.constructor.name}.loadStateDict: state has ${dict.state.length} parameters, the optimizer has ${this.params.length}`);
+    }
+    if (dict.hyper.kind !== undefined && dict.hyper.kind !== this.hyper.kind) {
+      throw new Error(`${this.constructor.name}.loadStateDict: the state was saved by a different optimizer kind`);
+    }
+    dict.state.forEach((s, i) => {
+      const p = this.params[i];
+      if (s.step === 0) { this.state.delete(p); return; }
+      s.buffers.forEach((b, k) => {
+        if (b.length !== p.size) throw new Error(`${this.constructor.name}.loadStateDict: buffer ${k} of parameter ${i} has ${b.length} values, the parameter has ${p.size}`);
+      });
+      this.state.set(p, { step: s.step, buffers: s.buffers.map((b) => { const a = alloc(b.length); a.set(b); return a; }) });
+    });
+    Object.assign(this.hyper, dict.hyper);
+  }
+}

@@ -1,0 +1,50 @@
+// RMSprop (alpha, momentum, centered) and Adagrad (lr decay, initial accumulator), as torch.optim.
+import { Tensor } from '../tensor';
+import { checkNonNegative, Optimizer } from './optimizer';
+
+/** Options of RMSprop. */
+export interface RMSpropOptions {
+  lr?: number;
+  alpha?: number;
+  eps?: number;
+  weightDecay?: number;
+  momentum?: number;
+  centered?: boolean;
+}
+
+export class RMSprop extends Optimizer {
+  constructor(params: Iterable<Tensor>, o: RMSpropOptions = {}) {
+    super(params, {
+      kind: 2, lr: o.lr ?? 1e-2, alpha: checkNonNegative(o.alpha ?? 0.99, 'RMSprop', 'alpha'),
+      eps: checkNonNegative(o.eps ?? 1e-8, 'RMSprop', 'epsilon value eps'), weightDecay: o.weightDecay ?? 0,
+      momentum: checkNonNegative(o.momentum ?? 0, 'RMSprop', 'momentum'), centered: o.centered ?? false,
+    }, 'RMSprop');
+  }
+  protected stateBuffers(): { count: number; init: number } {
+    // square_avg, momentum_buffer, grad_avg
+    return { count: 3, init: 0 };
+  }
+}
+
+/** Options of Adagrad. */
+export interface AdagradOptions {
+  lr?: number;
+  lrDecay?: number;
+  weightDecay?: number;
+  initialAccumulatorValue?: number;
+  eps?: number;
+}
+
+export class Adagrad extends Optimizer {
+  private readonly initialAccumulatorValue: number;
+  constructor(params: Iterable<Tensor>, o: AdagradOptions = {}) {
+    super(params, {
+      kind: 3, lr: o.lr ?? 1e-2, lrDecay: checkNonNegative(o.lrDecay ?? 0, 'Adagrad', 'lrDecay'),
+      weightDecay: o.weightDecay ?? 0, eps: checkNonNegative(o.eps ?? 1e-10, 'Adagrad', 'epsilon value eps'),
+    }, 'Adagrad');
+    this.initialAccumulatorValue = checkNonNegative(o.initialAccumulatorValue ?? 0, 'Adagrad', 'initialAccumulatorValue');
+  }
+  protected stateBuffers(): { count: number; init: number } {
+    return { count: 1, init: this.initialAccumulatorValue };
+  }
+}

@@ -1,0 +1,27 @@
+// SGD with momentum, dampening, Nesterov and L2 weight decay (torch.optim.SGD).
+import { Tensor } from '../tensor';
+import { checkNonNegative, Optimizer } from './optimizer';
+
+/** Options of SGD. */
+export interface SGDOptions {
+  lr: number;
+  momentum?: number;
+  dampening?: number;
+  weightDecay?: number;
+  nesterov?: boolean;
+}
+
+export class SGD extends Optimizer {
+  constructor(params: Iterable<Tensor>, options: SGDOptions) {
+    if (!options || options.lr === undefined) throw new Error('SGD: options.lr is required');
+    const momentum = checkNonNegative(options.momentum ?? 0, 'SGD', 'momentum');
+    const dampening = options.dampening ?? 0;
+    const nesterov = options.nesterov ?? false;
+    if (nesterov && (momentum <= 0 || dampening !== 0)) throw new Error('SGD: nesterov momentum requires a momentum > 0 and zero dampening');
+    super(params, { kind: 0, lr: options.lr, momentum, dampening, nesterov, weightDecay: options.weightDecay ?? 0 }, 'SGD');
+  }
+
+  protected stateBuffers(): { count: number; init: number } {
+    return { count: this.hyper.momentum !== 0 ? 1 : 0, init: 0 };
+  }
+}

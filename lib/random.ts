@@ -1,0 +1,65 @@
+// The library's random number generator: xoshiro128** seeded by splitmix32, normals by Box-Muller.
+// Random numbers are drawn in TypeScript so that the same seed gives the same numbers on both backends.
+
+let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+let spareNormal: number | null = null;
+
+function splitmix32(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (x + 0x9e3779b9) >>> 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
+/** Seeds the generator used by rand, randn, init, Dropout and shuffling. */
+export function manualSeed(seed: number): void {
+  if (!Number.isFinite(seed)) throw new Error(`manualSeed: seed must be a finite number, got ${seed}`);
+  const hi = Math.floor(seed / 4294967296);
+  const sm = splitmix32((seed >>> 0) ^ Math.imul(hi >>> 0, 0x27d4eb2d));
+  s0 = sm(); s1 = sm(); s2 = sm(); s3 = sm();
+  spareNormal = null;
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+function nextU32(): number {
+  const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
+  const t = (s1 << 9) >>> 0;
+  s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
+  s2 = (s2 ^ t) >>> 0;
+  s3 = rotl(s3, 11);
+  return result;
+}
+
+/** Uniform in [0, 1) with 24 random bits, exactly representable in float32. */
+export function uniform01(): number {
+  return (nextU32() >>> 8) / 16777216;
+}
+
+/** Standard normal. */
+export function normal01(): number {
+  if (spareNormal !== null) {
+    const v = spareNormal;
+    spareNormal = null;
+    return v;
+  }
+  let u = 0;
+  while (u === 0) u = uniform01();
+  const v = uniform01();
+  const r = Math.sqrt(-2 * Math.log(u));
+  spareNormal = r * Math.sin(2 * Math.PI * v);
+  return r * Math.cos(2 * Math.PI * v);
+}
+
+/** Uniform integer in [0, n). */
+export function randInt(n: number): number {
+  return Math.floor(uniform01() * n);
+}
+
+manualSeed(67280421310721); // PyTorch's default seed: runs are reproducible until seeded otherwise.

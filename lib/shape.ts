@@ -1,0 +1,84 @@
+// Shape arithmetic shared by ops and backends: sizes, contiguous strides, NumPy broadcasting.
+
+/** A tensor shape: one non-negative integer per dimension; `[]` is a 0-d (scalar) tensor. */
+export type Shape = readonly number[];
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function fmt(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function contiguousStrides(shape: Shape): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}
+
+/** NumPy broadcasting of two shapes; throws naming both shapes when they do not broadcast. */
+export function broadcastShapes(a: Shape, b: Shape, what = 'broadcast'): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = i < n - a.length ? 1 : a[i - (n - a.length)];
+    const db = i < n - b.length ? 1 : b[i - (n - b.length)];
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new Error(`${what}: shapes ${fmt(a)} and ${fmt(b)} cannot be broadcast together (dimension ${i}: ${da} vs ${db})`);
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** Strides that read a tensor of shape `from` as if it had the (broadcast) shape `to`: 0 where broadcast. */
+export function broadcastStrides(from: Shape, to: Shape): Int32Array {
+  const s = new Int32Array(to.length);
+  const cs = contiguousStrides(from);
+  const off = to.length - from.length;
+  for (let i = 0; i < to.length; i++) {
+    const j = i - off;
+    s[i] = j < 0 || from[j] === 1 ? 0 : cs[j];
+  }
+  return s;
+}
+
+/** Normalises a possibly negative dimension index; throws naming the op, the dim and the rank. */
+export function normDim(dim: number, ndim: number, what: string): number {
+  if (!Number.isInteger(dim)) throw new Error(`${what}: dim must be an integer, got ${dim}`);
+  const d = dim < 0 ? dim + ndim : dim;
+  if (d < 0 || d >= Math.max(ndim, 1)) {
+    throw new Error(`${what}: dim ${dim} is out of range for a tensor with ${ndim} dimension(s)`);
+  }
+  return d;
+}
+
+/** Splits a shape around `dim` into (outer, len, inner): the layout every per-dimension kernel takes. */
+export function splitAt(shape: Shape, dim: number): [number, number, number] {
+  let outer = 1;
+  let inner = 1;
+  for (let i = 0; i < dim; i++) outer *= shape[i];
+  for (let i = dim + 1; i < shape.length; i++) inner *= shape[i];
+  return [outer, shape.length === 0 ? 1 : shape[dim], inner];
+}
+
+export function checkShape(shape: readonly number[], what: string): number[] {
+  if (!Array.isArray(shape)) throw new Error(`${what}: shape must be an array of integers, got ${String(shape)}`);
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) throw new Error(`${what}: invalid shape ${fmt(shape)}: dimensions must be non-negative integers`);
+  }
+  return [...shape];
+}

@@ -1,0 +1,155 @@
+// Tensor: Float32Array storage (row-major, contiguous), a shape, requiresGrad, grad, and the tape node
+// that made it. Ops are attached as methods by ./methods.ts; the free functions live in ./ops.
+import { runBackward } from './autograd';
+import { fmt, sameShape, sizeOf, Shape } from './shape';
+import { alloc } from './storage';
+
+/** One recorded operation: its inputs and the rule that sends the output's gradient back to them. */
+export interface GradNode {
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  /** Gradients for each input (null where not needed); must return `gy` itself or fresh arrays. */
+  backward(gy: Float32Array): (Float32Array | null)[];
+}
+
+/** Nested arrays of numbers, as `toArray()` returns them. */
+export type NestedArray = number | NestedArray[];
+
+export class Tensor {
+  /** The tensor's own storage (row-major). Ops read and write it without copying. */
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+  /** Whether operations on this tensor are recorded for backward(). */
+  requiresGrad: boolean;
+  /** The node that produced this tensor, null for leaves. */
+  node: GradNode | null;
+  /** @internal keep .grad on a non-leaf tensor (see retainGrad). */
+  retainsGrad = false;
+  private gradTensor: Tensor | null = null;
+
+  constructor(data: Float32Array, shape: Shape, requiresGrad = false, node: GradNode | null = null) {
+    if (data.length !== sizeOf(shape)) {
+      throw new Error(`Tensor: data has ${data.length} elements but shape ${fmt(shape)} needs ${sizeOf(shape)}`);
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this.requiresGrad = requiresGrad;
+    this.node = node;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** Number of dimensions (0 for a scalar). */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** True for tensors not produced by a recorded op (parameters, inputs). */
+  get isLeaf(): boolean {
+    return this.node === null;
+  }
+
+  /** Accumulated gradient, as in PyTorch; assignable (null, or a tensor of the same shape). */
+  get grad(): Tensor | null {
+    return this.gradTensor;
+  }
+
+  set grad(g: Tensor | null) {
+    if (g !== null) {
+      if (!(g instanceof Tensor)) throw new Error('grad: must be a Tensor or null');
+      if (!sameShape(g.shape, this.shape)) throw new Error(`grad: assigned gradient has shape ${fmt(g.shape)} but the tensor has shape ${fmt(this.shape)}`);
+    }
+    this.gradTensor = g;
+  }
+
+  /** Keeps the gradient of this non-leaf tensor in `.grad` after backward(). */
+  retainGrad(): this {
+    this.retainsGrad = true;
+    return this;
+  }
+
+  /** @internal adds g into .grad; `take` lets the tensor keep g without copying. */
+  accumulateGrad(g: Float32Array, take: boolean): void {
+    if (!this.gradTensor) {
+      let d = g;
+      if (!take) {
+        d = alloc(g.length);
+        d.set(g);
+      }
+      this.gradTensor = new Tensor(d, this.shape);
+    } else {
+      const dst = this.gradTensor.data;
+      for (let i = 0; i < dst.length; i++) dst[i] += g[i];
+    }
+  }
+
+  /**
+   * Computes gradients of this tensor with respect to every leaf that requires them, adding into
+   * their `.grad`. `grad` defaults to 1 for a single-element tensor.
+   */
+  backward(grad?: Tensor | number): void {
+    if (!this.requiresGrad) throw new Error('backward: this tensor does not require grad (no input had requiresGrad: true, or it was made under noGrad)');
+    let seed: Float32Array;
+    if (grad === undefined) {
+      if (this.size !== 1) throw new Error(`backward: grad must be given for a non-scalar output of shape ${fmt(this.shape)}`);
+      seed = alloc(1);
+      seed[0] = 1;
+    } else if (typeof grad === 'number') {
+      seed = alloc(this.size);
+      seed.fill(grad);
+    } else {
+      if (grad.size !== this.size) throw new Error(`backward: grad has shape ${fmt(grad.shape)} but the output has shape ${fmt(this.shape)}`);
+      seed = grad.data;
+    }
+    runBackward(this, seed);
+  }
+
+  /** A tensor sharing this one's storage, cut from the tape. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape, false, null);
+  }
+
+  /** Sets requiresGrad in place (for leaves), returning this. */
+  requiresGrad_(flag = true): this {
+    if (!this.isLeaf && !flag) throw new Error('requiresGrad_: cannot turn off requiresGrad on a non-leaf tensor; use detach()');
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new Error(`item: only one-element tensors can be converted to a number, this one has shape ${fmt(this.shape)}`);
+    return this.data[0];
+  }
+
+  /** A copy of the data as a Float32Array. */
+  toFloat32Array(): Float32Array {
+    return Float32Array.from(this.data);
+  }
+
+  /** The data as nested arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const d = this.data;
+    const shape = this.shape;
+    if (shape.length === 0) return d[0];
+    const build = (dim: number, off: number): NestedArray[] => {
+      const n = shape[dim];
+      const out: NestedArray[] = new Array(n);
+      if (dim === shape.length - 1) {
+        for (let i = 0; i < n; i++) out[i] = d[off + i];
+      } else {
+        const stride = sizeOf(shape.slice(dim + 1));
+        for (let i = 0; i < n; i++) out[i] = build(dim + 1, off + i * stride);
+      }
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  toString(): string {
+    return `Tensor(shape=${fmt(this.shape)}, data=${JSON.stringify(this.toArray())}${this.requiresGrad ? ', requiresGrad=true' : ''})`;
+  }
+}
