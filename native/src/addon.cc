@@ -1,0 +1,350 @@
+// Node-API glue only: argument checks, views of the callers' typed arrays (zero copy), and a call
+// into the kernels. Every entry point validates types, lengths and shapes so that bad input becomes
+// a JavaScript exception, never a crash.
+#include <napi.h>
+
+#include <string>
+#include <vector>
+
+#include "check.h"
+#include "kernels/elementwise.h"
+#include "kernels/gemm.h"
+#include "kernels/optim.h"
+#include "kernels/reduce.h"
+#include "kernels/softmax.h"
+#include "kernels/table.h"
+#include "runtime/thread_pool.h"
+
+namespace bp {
+namespace {
+
+Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  Args a{info, "gemm"};
+  a.count(12);
+  const bool ta = a.boolean(0, "transA"), tb = a.boolean(1, "transB");
+  const long m = a.integer(2, "m"), n = a.integer(3, "n"), k = a.integer(4, "k");
+  const float alpha = (float)a.number(5, "alpha");
+  const float* A = a.f32(6, "a", m * k);
+  const float* B = a.f32(7, "b", k * n);
+  const float beta = (float)a.number(8, "beta");
+  float* C = a.f32(9, "c", m * n);
+  const float* bias = a.is_null(10) ? nullptr : a.f32(10, "bias", n);
+  const int act = (int)a.integer(11, "act", 0, kUnaryCount - 1);
+  sgemm(ta, tb, (int)m, (int)n, (int)k, alpha, A, B, beta, C, bias, act);
+  return info.Env().Undefined();
+}
+
+Napi::Value Unary(const Napi::CallbackInfo& info) {
+  Args a{info, "unary"};
+  a.count(4);
+  const int op = (int)a.integer(0, "op", 0, kUnaryCount - 1);
+  const size_t n = a.f32_len(1, "x");
+  const float* x = a.f32(1, "x");
+  float* y = a.f32(2, "out", (long)n);
+  unary(op, x, y, n, (float)a.number(3, "p"));
+  return info.Env().Undefined();
+}
+
+Napi::Value UnaryGrad(const Napi::CallbackInfo& info) {
+  Args a{info, "unaryGrad"};
+  a.count(6);
+  const int op = (int)a.integer(0, "op", 0, kUnaryCount - 1);
+  const long n = (long)a.f32_len(3, "gy");
+  const float* x = a.f32(1, "x", n);
+  const float* y = a.f32(2, "y", n);
+  const float* gy = a.f32(3, "gy", n);
+  float* gx = a.f32(4, "gx", n);
+  unary_grad(op, x, y, gy, gx, (size_t)n, (float)a.number(5, "p"));
+  return info.Env().Undefined();
+}
+
+// Checks a strided view: nd dims of `shape`, non-negative strides, every offset inside `len`.
+void check_view(const Args& a, const char* name, size_t len, const Napi::Int32Array& strides, const Napi::Int32Array& shape) {
+  if (strides.ElementLength() != shape.ElementLength()) {
+    a.range_error(std::string(name) + " strides have " + std::to_string(strides.ElementLength()) + " dims, the shape has " + std::to_string(shape.ElementLength()));
+  }
+  long max_off = 0;
+  bool empty = false;
+  for (size_t d = 0; d < shape.ElementLength(); d++) {
+    const int32_t sd = shape.Data()[d], st = strides.Data()[d];
+    if (sd < 0 || st < 0) a.range_error(std::string(name) + ": negative shape or stride in dim " + std::to_string(d));
+    if (sd == 0) empty = true;
+    else max_off += (long)(sd - 1) * st;
+  }
+  if (!empty && (size_t)max_off >= len) {
+    a.range_error(std::string(name) + " has " + std::to_string(len) + " elements but the strides reach offset " + std::to_string(max_off));
+  }
+}
+
+long shape_size(const Args& a, const Napi::Int32Array& shape) {
+  if (shape.ElementLength() > (size_t)kMaxDims) a.range_error("at most " + std::to_string(kMaxDims) + " dimensions are supported");
+  long n = 1;
+  const int32_t* sd = shape.Data();
+  for (size_t d = 0; d < shape.ElementLength(); d++) n *= sd[d] < 0 ? 0 : sd[d];
+  return n;
+}
+
+Napi::Value Binary(const Napi::CallbackInfo& info) {
+  Args a{info, "binary"};
+  a.count(7);
+  const int op = (int)a.integer(0, "op", 0, kBinaryCount - 1);
+  const size_t la = a.f32_len(1, "a"), lb = a.f32_len(3, "b");
+  auto sa = a.i32(2, "aStrides");
+  auto sb = a.i32(4, "bStrides");
+  auto shape = a.i32(6, "shape");
+  const long n = shape_size(a, shape);
+  float* out = a.f32(5, "out", n);
+  check_view(a, "a", la, sa, shape);
+  check_view(a, "b", lb, sb, shape);
+  if (n == 0) return info.Env().Undefined();
+  binary(op, a.f32(1, "a"), sa.Data(), a.f32(3, "b"), sb.Data(), out, shape.Data(), (int)shape.ElementLength());
+  return info.Env().Undefined();
+}
+
+Napi::Value StridedCopy(const Napi::CallbackInfo& info) {
+  Args a{info, "stridedCopy"};
+  a.count(4);
+  const size_t lx = a.f32_len(0, "x");
+  auto sx = a.i32(1, "xStrides");
+  auto shape = a.i32(3, "shape");
+  const long n = shape_size(a, shape);
+  float* out = a.f32(2, "out", n);
+  check_view(a, "x", lx, sx, shape);
+  if (n == 0) return info.Env().Undefined();
+  strided_copy(a.f32(0, "x"), sx.Data(), out, shape.Data(), (int)shape.ElementLength());
+  return info.Env().Undefined();
+}
+
+Napi::Value Axpy(const Napi::CallbackInfo& info) {
+  Args a{info, "axpy"};
+  a.count(3);
+  const float alpha = (float)a.number(0, "alpha");
+  const long n = (long)a.f32_len(1, "x");
+  axpy(alpha, a.f32(1, "x"), a.f32(2, "y", n), (size_t)n);
+  return info.Env().Undefined();
+}
+
+// outer, len, inner as integers whose product is the length of argument `xi`.
+void dims3(const Args& a, size_t first, long& outer, long& len, long& inner) {
+  outer = a.integer(first, "outer");
+  len = a.integer(first + 1, "len");
+  inner = a.integer(first + 2, "inner");
+}
+
+Napi::Value Reduce(const Napi::CallbackInfo& info) {
+  Args a{info, "reduce"};
+  a.count(7);
+  const int op = (int)a.integer(0, "op", 0, 3);
+  long outer, len, inner;
+  dims3(a, 2, outer, len, inner);
+  if (len < 1) a.range_error("len must be at least 1");
+  const float* x = a.f32(1, "x", outer * len * inner);
+  float* out = a.f32(5, "out", outer * inner);
+  int32_t* arg = nullptr;
+  if (!a.is_null(6)) {
+    auto ar = a.i32(6, "argOut");
+    if ((long)ar.ElementLength() != outer * inner) a.range_error("argOut must have outer * inner elements");
+    arg = ar.Data();
+  }
+  reduce(op, x, outer, len, inner, out, arg);
+  return info.Env().Undefined();
+}
+
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  Args a{info, "softmax"};
+  a.count(6);
+  long outer, len, inner;
+  dims3(a, 1, outer, len, inner);
+  const float* x = a.f32(0, "x", outer * len * inner);
+  float* y = a.f32(4, "out", outer * len * inner);
+  softmax(x, outer, len, inner, y, a.boolean(5, "log"));
+  return info.Env().Undefined();
+}
+
+Napi::Value SoftmaxGrad(const Napi::CallbackInfo& info) {
+  Args a{info, "softmaxGrad"};
+  a.count(7);
+  long outer, len, inner;
+  dims3(a, 2, outer, len, inner);
+  const long n = outer * len * inner;
+  softmax_grad(a.f32(0, "y", n), a.f32(1, "gy", n), outer, len, inner, a.f32(5, "gx", n), a.boolean(6, "log"));
+  return info.Env().Undefined();
+}
+
+// Shared by crossEntropy and its gradient: the target arguments at positions 3 and 4.
+void targets(const Args& a, long rows, long cols, const int32_t*& ti, const float*& tp) {
+  ti = nullptr;
+  tp = nullptr;
+  if (!a.is_null(3)) {
+    auto t = a.i32(3, "targetIndex");
+    if ((long)t.ElementLength() != rows) a.range_error("targetIndex has " + std::to_string(t.ElementLength()) + " elements, expected " + std::to_string(rows));
+    const int32_t* td = t.Data();
+    for (long r = 0; r < rows; r++) {
+      if (td[r] < 0 || td[r] >= cols) a.range_error("target class index " + std::to_string(td[r]) + " at row " + std::to_string(r) + " is out of range [0, " + std::to_string(cols) + ")");
+    }
+    ti = td;
+  } else if (!a.is_null(4)) {
+    tp = a.f32(4, "targetProb", rows * cols);
+  } else {
+    a.range_error("one of targetIndex or targetProb must be given");
+  }
+}
+
+Napi::Value CrossEntropy(const Napi::CallbackInfo& info) {
+  Args a{info, "crossEntropy"};
+  a.count(8);
+  const long rows = a.integer(1, "rows"), cols = a.integer(2, "cols", 1);
+  const float* logits = a.f32(0, "logits", rows * cols);
+  const int32_t* ti;
+  const float* tp;
+  targets(a, rows, cols, ti, tp);
+  cross_entropy(logits, rows, cols, ti, tp, (float)a.number(5, "smoothing"), a.f32(6, "lossOut", rows), a.f32(7, "prob", rows * cols));
+  return info.Env().Undefined();
+}
+
+Napi::Value CrossEntropyGrad(const Napi::CallbackInfo& info) {
+  Args a{info, "crossEntropyGrad"};
+  a.count(8);
+  const long rows = a.integer(1, "rows"), cols = a.integer(2, "cols", 1);
+  const float* prob = a.f32(0, "prob", rows * cols);
+  const int32_t* ti;
+  const float* tp;
+  targets(a, rows, cols, ti, tp);
+  cross_entropy_grad(prob, rows, cols, ti, tp, (float)a.number(5, "smoothing"), a.f32(6, "rowScale", rows), a.f32(7, "gx", rows * cols));
+  return info.Env().Undefined();
+}
+
+// Reads an array of Float32Arrays; each must have the length of the matching parameter (or 0 when
+// the optimizer kind does not use that buffer).
+std::vector<float*> f32_list(const Args& a, size_t i, const char* name, const std::vector<size_t>& lens, bool required) {
+  if (!a.info[i].IsArray()) a.type_error(i, name, "must be an array of Float32Array");
+  auto arr = a.info[i].As<Napi::Array>();
+  if (arr.Length() != lens.size()) a.range_error(std::string(name) + " has " + std::to_string(arr.Length()) + " entries, expected " + std::to_string(lens.size()));
+  std::vector<float*> out(lens.size());
+  for (uint32_t t = 0; t < arr.Length(); t++) {
+    Napi::Value v = arr[t];
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+      a.type_error(i, name, "entry " + std::to_string(t) + " must be a Float32Array");
+    }
+    auto f = v.As<Napi::Float32Array>();
+    if (f.ElementLength() != lens[t]) {
+      if (required || f.ElementLength() != 0) {
+        a.range_error(std::string(name) + "[" + std::to_string(t) + "] has " + std::to_string(f.ElementLength()) + " elements, expected " + std::to_string(lens[t]));
+      }
+      out[t] = nullptr;
+    } else {
+      out[t] = f.Data();
+    }
+  }
+  return out;
+}
+
+float field(const Args& a, const Napi::Object& o, const char* key) {
+  Napi::Value v = o.Get(key);
+  if (!v.IsNumber()) a.type_error(0, "hyper", std::string("field '") + key + "' must be a number");
+  return (float)v.As<Napi::Number>().DoubleValue();
+}
+
+bool bfield(const Args& a, const Napi::Object& o, const char* key) {
+  Napi::Value v = o.Get(key);
+  if (!v.IsBoolean()) a.type_error(0, "hyper", std::string("field '") + key + "' must be a boolean");
+  return v.As<Napi::Boolean>().Value();
+}
+
+Napi::Value OptimStep(const Napi::CallbackInfo& info) {
+  Args a{info, "optimStep"};
+  a.count(6);
+  if (!info[0].IsObject()) a.type_error(0, "hyper", "must be an object");
+  auto o = info[0].As<Napi::Object>();
+  OptimHyper h{};
+  h.kind = (int)field(a, o, "kind");
+  if (h.kind < 0 || h.kind > 3) a.range_error("unknown optimizer kind " + std::to_string(h.kind));
+  h.lr = field(a, o, "lr");
+  h.weight_decay = field(a, o, "weightDecay");
+  h.momentum = field(a, o, "momentum");
+  h.dampening = field(a, o, "dampening");
+  h.nesterov = bfield(a, o, "nesterov");
+  h.beta1 = field(a, o, "beta1");
+  h.beta2 = field(a, o, "beta2");
+  h.eps = field(a, o, "eps");
+  h.amsgrad = bfield(a, o, "amsgrad");
+  h.decoupled = bfield(a, o, "decoupled");
+  h.alpha = field(a, o, "alpha");
+  h.centered = bfield(a, o, "centered");
+  h.step = o.Get("step").IsNumber() ? o.Get("step").As<Napi::Number>().DoubleValue() : 0;
+  if (h.step < 1) a.range_error("hyper.step must be at least 1");
+  h.lr_decay = field(a, o, "lrDecay");
+
+  if (!info[1].IsArray()) a.type_error(1, "params", "must be an array of Float32Array");
+  auto parr = info[1].As<Napi::Array>();
+  std::vector<size_t> lens(parr.Length());
+  for (uint32_t t = 0; t < parr.Length(); t++) {
+    Napi::Value v = parr[t];
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) a.type_error(1, "params", "entry " + std::to_string(t) + " must be a Float32Array");
+    lens[t] = v.As<Napi::Float32Array>().ElementLength();
+  }
+  auto P = f32_list(a, 1, "params", lens, true);
+  auto G = f32_list(a, 2, "grads", lens, true);
+  // Which buffers each kind reads: SGD s0 if momentum; Adam s0, s1 (+ s2 with amsgrad); RMSprop s0
+  // (+ s1 with momentum, s2 when centered); Adagrad s0.
+  const bool need0 = h.kind != 0 || h.momentum != 0.0f;
+  const bool need1 = h.kind == 1 || (h.kind == 2 && h.momentum > 0.0f);
+  const bool need2 = (h.kind == 1 && h.amsgrad) || (h.kind == 2 && h.centered);
+  auto S0 = f32_list(a, 3, "s0", lens, need0);
+  auto S1 = f32_list(a, 4, "s1", lens, need1);
+  auto S2 = f32_list(a, 5, "s2", lens, need2);
+  thread_local std::vector<ParamSlot> slots;
+  slots.clear();
+  for (size_t t = 0; t < lens.size(); t++) slots.push_back({P[t], G[t], S0[t], S1[t], S2[t], lens[t]});
+  optim_step(h, slots);
+  return info.Env().Undefined();
+}
+
+Napi::Value SumSquares(const Napi::CallbackInfo& info) {
+  Args a{info, "sumSquares"};
+  a.count(1);
+  if (!info[0].IsArray()) a.type_error(0, "xs", "must be an array of Float32Array");
+  auto arr = info[0].As<Napi::Array>();
+  std::vector<std::pair<const float*, size_t>> xs;
+  for (uint32_t t = 0; t < arr.Length(); t++) {
+    Napi::Value v = arr[t];
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) a.type_error(0, "xs", "entry " + std::to_string(t) + " must be a Float32Array");
+    auto f = v.As<Napi::Float32Array>();
+    xs.emplace_back(f.Data(), f.ElementLength());
+  }
+  return Napi::Number::New(info.Env(), sum_squares(xs));
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  Args a{info, "setNumThreads"};
+  a.count(1);
+  ThreadPool::instance().set_threads((int)a.integer(0, "n", 1, 256));
+  return info.Env().Undefined();
+}
+
+Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), ThreadPool::instance().threads());
+}
+
+Napi::Value KernelSet(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), active_kernels().name);
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  const struct { const char* name; Napi::Function::Callback fn; } table[] = {
+      {"gemm", Gemm}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"binary", Binary},
+      {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"reduce", Reduce}, {"softmax", Softmax},
+      {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
+      {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"setNumThreads", SetNumThreads},
+      {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet},
+  };
+  for (const auto& e : table) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
+  return exports;
+}
+
+}  // namespace
+}  // namespace bp
+
+// NODE_API_MODULE needs an unqualified name.
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return bp::Init(env, exports); }
+NODE_API_MODULE(backprop_native, InitAddon)

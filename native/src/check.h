@@ -1,0 +1,67 @@
+// Argument checking for the Node-API entry points: one helper per argument kind, each throwing a
+// JavaScript TypeError or RangeError that names the function, the argument and what was wrong.
+#pragma once
+#include <napi.h>
+
+#include <cmath>
+#include <string>
+
+namespace bp {
+
+struct Args {
+  const Napi::CallbackInfo& info;
+  const char* fn;
+
+  [[noreturn]] void type_error(size_t i, const char* name, const std::string& what) const {
+    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": argument " + std::to_string(i) + " (" + name + ") " + what);
+  }
+  [[noreturn]] void range_error(const std::string& what) const {
+    throw Napi::RangeError::New(info.Env(), std::string(fn) + ": " + what);
+  }
+
+  void count(size_t n) const {
+    if (info.Length() < n) throw Napi::TypeError::New(info.Env(), std::string(fn) + ": expected " + std::to_string(n) + " arguments, got " + std::to_string(info.Length()));
+  }
+
+  bool is_null(size_t i) const { return info[i].IsNull() || info[i].IsUndefined(); }
+
+  double number(size_t i, const char* name) const {
+    if (!info[i].IsNumber()) type_error(i, name, "must be a number");
+    return info[i].As<Napi::Number>().DoubleValue();
+  }
+
+  long integer(size_t i, const char* name, long lo = 0, long hi = 0x7fffffffL) const {
+    const double v = number(i, name);
+    if (!(v == std::floor(v)) || v < (double)lo || v > (double)hi) {
+      type_error(i, name, "must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(v));
+    }
+    return (long)v;
+  }
+
+  bool boolean(size_t i, const char* name) const {
+    if (!info[i].IsBoolean()) type_error(i, name, "must be a boolean");
+    return info[i].As<Napi::Boolean>().Value();
+  }
+
+  template <class T, napi_typedarray_type kType>
+  Napi::TypedArrayOf<T> typed(size_t i, const char* name, const char* type_name) const {
+    const Napi::Value v = info[i];
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != kType) type_error(i, name, std::string("must be a ") + type_name);
+    return v.As<Napi::TypedArrayOf<T>>();
+  }
+
+  // A Float32Array of exactly `len` elements (len < 0: any length); returns its data.
+  float* f32(size_t i, const char* name, long len = -1) const {
+    auto a = typed<float, napi_float32_array>(i, name, "Float32Array");
+    if (len >= 0 && (long)a.ElementLength() != len) {
+      range_error(std::string(name) + " has " + std::to_string(a.ElementLength()) + " elements, expected " + std::to_string(len));
+    }
+    return a.Data();
+  }
+
+  size_t f32_len(size_t i, const char* name) const { return typed<float, napi_float32_array>(i, name, "Float32Array").ElementLength(); }
+
+  Napi::Int32Array i32(size_t i, const char* name) const { return typed<int32_t, napi_int32_array>(i, name, "Int32Array"); }
+};
+
+}  // namespace bp

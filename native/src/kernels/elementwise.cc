@@ -1,0 +1,112 @@
+#include "elementwise.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "../runtime/thread_pool.h"
+#include "table.h"
+
+namespace bp {
+namespace {
+
+// Elements per task: large enough that waking the pool pays off.
+constexpr size_t kGrain = 32768;
+
+// A broadcast iteration space with contiguous-compatible dims merged: shape[i], sa[i], sb[i].
+// Fixed capacity (kMaxDims, checked at the boundary): no allocation per call.
+struct Layout {
+  int nd = 0;
+  long shape[kMaxDims], sa[kMaxDims], sb[kMaxDims];
+};
+
+Layout collapse(const int32_t* shape, const int32_t* sa, const int32_t* sb, int nd) {
+  Layout l;
+  for (int d = 0; d < nd; d++) {
+    if (shape[d] == 1) continue;  // size-1 dims contribute no offset
+    const long n = shape[d];
+    // Merge with the previous dim when both operands step through it as one run.
+    if (l.nd > 0 && l.sa[l.nd - 1] == sa[d] * n && l.sb[l.nd - 1] == sb[d] * n) {
+      l.shape[l.nd - 1] *= n;
+      l.sa[l.nd - 1] = sa[d];
+      l.sb[l.nd - 1] = sb[d];
+      continue;
+    }
+    l.shape[l.nd] = n;
+    l.sa[l.nd] = sa[d];
+    l.sb[l.nd] = sb[d];
+    l.nd++;
+  }
+  if (l.nd == 0) {
+    l.shape[0] = 1;
+    l.sa[0] = 0;
+    l.sb[0] = 0;
+    l.nd = 1;
+  }
+  return l;
+}
+
+// Calls row(offA, offB, outOffset, len) for each innermost run, threaded over runs.
+template <class Row>
+void for_each_run(const Layout& l, Row row) {
+  const int nd = l.nd;
+  const long len = l.shape[nd - 1];
+  long rows = 1;
+  for (int d = 0; d < nd - 1; d++) rows *= l.shape[d];
+  if (rows == 1) {
+    // One long run: split it into chunks (only when both strides are 0 or 1, the vector cases).
+    parallel_for((size_t)len, kGrain, [&](size_t b, size_t e) { row(b * l.sa[0], b * l.sb[0], (long)b, (long)(e - b)); });
+    return;
+  }
+  const size_t grain = std::max<size_t>(1, kGrain / (size_t)std::max<long>(len, 1));
+  parallel_for((size_t)rows, grain, [&](size_t r0, size_t r1) {
+    for (size_t r = r0; r < r1; r++) {
+      long rem = (long)r, oa = 0, ob = 0;
+      for (int d = nd - 2; d >= 0; d--) {
+        const long i = rem % l.shape[d];
+        rem /= l.shape[d];
+        oa += i * l.sa[d];
+        ob += i * l.sb[d];
+      }
+      row(oa, ob, (long)r * len, len);
+    }
+  });
+}
+
+}  // namespace
+
+void unary(int op, const float* x, float* y, size_t n, float p) {
+  const KernelTable& kt = active_kernels();
+  parallel_for(n, kGrain, [&](size_t b, size_t e) { kt.unary(op, x + b, y + b, e - b, p); });
+}
+
+void unary_grad(int op, const float* x, const float* y, const float* gy, float* gx, size_t n, float p) {
+  const KernelTable& kt = active_kernels();
+  parallel_for(n, kGrain, [&](size_t b, size_t e) { kt.unary_grad(op, x + b, y + b, gy + b, gx + b, e - b, p); });
+}
+
+void binary(int op, const float* a, const int32_t* sa, const float* b, const int32_t* sb, float* out,
+            const int32_t* shape, int nd) {
+  const KernelTable& kt = active_kernels();
+  const Layout l = collapse(shape, sa, sb, nd);
+  const long ia = l.sa[l.nd - 1], ib = l.sb[l.nd - 1];
+  for_each_run(l, [&](long oa, long ob, long o, long len) { kt.binary(op, a + oa, ia, b + ob, ib, out + o, (size_t)len); });
+}
+
+void strided_copy(const float* x, const int32_t* sx, float* out, const int32_t* shape, int nd) {
+  const Layout l = collapse(shape, sx, sx, nd);
+  const long s = l.sa[l.nd - 1];
+  for_each_run(l, [&](long ox, long, long o, long len) {
+    const float* src = x + ox;
+    float* dst = out + o;
+    if (s == 1) std::memcpy(dst, src, sizeof(float) * (size_t)len);
+    else if (s == 0) std::fill(dst, dst + len, src[0]);
+    else for (long i = 0; i < len; i++) dst[i] = src[i * s];
+  });
+}
+
+void axpy(float alpha, const float* x, float* y, size_t n) {
+  const KernelTable& kt = active_kernels();
+  parallel_for(n, kGrain, [&](size_t b, size_t e) { kt.axpy(alpha, x + b, y + b, e - b); });
+}
+
+}  // namespace bp

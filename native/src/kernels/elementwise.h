@@ -1,0 +1,19 @@
+// Element-wise kernels over whole tensors: threading and broadcasting around the ISA loops.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace bp {
+
+// Most dimensions a broadcasting kernel accepts (the addon rejects more).
+constexpr int kMaxDims = 16;
+
+void unary(int op, const float* x, float* y, size_t n, float p);
+void unary_grad(int op, const float* x, const float* y, const float* gy, float* gx, size_t n, float p);
+// out over `shape` (nd dims, contiguous) = f(a through a_strides, b through b_strides).
+void binary(int op, const float* a, const int32_t* a_strides, const float* b, const int32_t* b_strides, float* out,
+            const int32_t* shape, int nd);
+void strided_copy(const float* x, const int32_t* x_strides, float* out, const int32_t* shape, int nd);
+void axpy(float alpha, const float* x, float* y, size_t n);
+
+}  // namespace bp

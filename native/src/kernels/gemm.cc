@@ -1,0 +1,171 @@
+// Blocking, packing and threading around the microkernel (the five loops of BLIS).
+//
+// Blocking for this target (AMD EPYC, 32 KiB L1d, 512 KiB L2 per core, shared L3):
+//   kKC = 256: one packed B micro-panel (256 x 16 floats = 16 KiB) stays in L1 beside the A
+//              micro-panel (256 x 6 = 6 KiB) while the microkernel streams them.
+//   kMC = 144: the packed A block (144 x 256 floats = 144 KiB) stays in L2 across all B panels.
+//   kNC = 2048: the packed B block (256 x 2048 floats = 2 MiB) lives in L3 and is shared by threads.
+// Work is split into tasks of (one MC block of rows) x (kNCT columns): a fixed grid that does not
+// depend on the thread count, and each C element is summed in the same K order by exactly one
+// task, so results are bit-identical at any thread count.
+#include "gemm.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "../runtime/thread_pool.h"
+#include "table.h"
+
+namespace bp {
+namespace {
+
+constexpr int kKC = 256;
+constexpr int kMC = 144;
+constexpr int kNC = 2048;
+constexpr int kNCT = 128;  // columns per task inside an NC block (8 micro-panels)
+// Below this many multiply-adds the product runs on the calling thread without waking the pool.
+constexpr double kThreadWork = 64.0 * 64.0 * 64.0;
+// Below this many multiply-adds (and for single-row products) packing costs more than it saves.
+constexpr double kPackWork = 24.0 * 24.0 * 24.0;
+
+// Packs rows [i0, i0+mc) x depth [p0, p0+kc) of op(A) into kMR-row micro-panels, zero-padded.
+void pack_a(bool trans, const float* a, int m, int k, int i0, int mc, int p0, int kc, float* dst) {
+  for (int ir = 0; ir < mc; ir += kMR) {
+    const int mr = std::min(kMR, mc - ir);
+    for (int p = 0; p < kc; p++) {
+      for (int r = 0; r < kMR; r++) {
+        float v = 0.0f;
+        if (r < mr) {
+          const long i = i0 + ir + r;
+          const long q = p0 + p;
+          v = trans ? a[q * m + i] : a[i * k + q];
+        }
+        *dst++ = v;
+      }
+    }
+  }
+}
+
+// Packs depth [p0, p0+kc) x columns [j0, j0+nc) of op(B) into kNR-column micro-panels, zero-padded.
+void pack_b_panel(bool trans, const float* b, int n, int k, int p0, int kc, int j0, int nr, float* dst) {
+  for (int p = 0; p < kc; p++) {
+    const long q = p0 + p;
+    if (!trans && nr == kNR) {
+      std::memcpy(dst, b + q * n + j0, sizeof(float) * kNR);
+      dst += kNR;
+      continue;
+    }
+    for (int j = 0; j < kNR; j++) {
+      float v = 0.0f;
+      if (j < nr) v = trans ? b[(long)(j0 + j) * k + q] : b[q * n + j0 + j];
+      *dst++ = v;
+    }
+  }
+}
+
+// Direct product for tiny or single-row shapes: no packing, no threads.
+void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
+                float* c, const float* bias, int act, const KernelTable& kt) {
+  thread_local std::vector<float> row;  // grows once per thread, then reused
+  row.resize(n);
+  for (int i = 0; i < m; i++) {
+    std::fill(row.begin(), row.end(), 0.0f);
+    for (int p = 0; p < k; p++) {
+      const float av = ta ? a[(long)p * m + i] : a[(long)i * k + p];
+      if (!tb) {
+        kt.axpy(av, b + (long)p * n, row.data(), n);
+      } else {
+        for (int j = 0; j < n; j++) row[j] += av * b[(long)j * k + p];
+      }
+    }
+    float* ci = c + (long)i * n;
+    for (int j = 0; j < n; j++) {
+      float v = alpha * row[j];
+      if (beta != 0.0f) v += beta * ci[j];
+      if (bias) v += bias[j];
+      ci[j] = v;
+    }
+    if (act) kt.unary(act, ci, ci, n, 0.0f);
+  }
+}
+
+}  // namespace
+
+void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta, float* c,
+           const float* bias, int act) {
+  if (m == 0 || n == 0) return;
+  const KernelTable& kt = active_kernels();
+  if (k == 0) {
+    // Empty sum: C = beta * C + bias, then the activation.
+    for (long i = 0; i < (long)m * n; i++) c[i] = (beta != 0.0f ? beta * c[i] : 0.0f) + (bias ? bias[i % n] : 0.0f);
+    if (act) kt.unary(act, c, c, (size_t)m * n, 0.0f);
+    return;
+  }
+  const double work = (double)m * n * k;
+  if (work < kPackWork || m == 1) {
+    gemm_small(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, kt);
+    return;
+  }
+  const bool threaded = work >= kThreadWork && ThreadPool::instance().threads() > 1;
+  const int kc_max = std::min(k, kKC);
+  const int nc_max = std::min(n, kNC);
+  const int m_pad = (m + kMR - 1) / kMR * kMR;
+  const int nc_pad = (nc_max + kNR - 1) / kNR * kNR;
+  // Packed A for all rows of one K block, packed B for one (K, N) block: reused, never per call in
+  // the inner loops. thread_local keeps the buffers across calls without global state.
+  thread_local std::vector<float> a_buf, b_buf;
+  a_buf.resize((size_t)m_pad * kc_max);
+  b_buf.resize((size_t)nc_pad * kc_max);
+  float* ap = a_buf.data();
+  float* bp = b_buf.data();
+
+  for (int jc = 0; jc < n; jc += kNC) {
+    const int nc = std::min(kNC, n - jc);
+    for (int pc = 0; pc < k; pc += kKC) {
+      const int kc = std::min(kKC, k - pc);
+      const bool first = pc == 0;
+      const bool last = pc + kc == k;
+      Epilogue ep{alpha, first ? beta : 1.0f, nullptr, last ? act : 0};
+      const int n_bpanels = (nc + kNR - 1) / kNR;
+      const int n_ablocks = (m + kMC - 1) / kMC;
+      const int n_colgroups = (nc + kNCT - 1) / kNCT;
+      auto pack_b_task = [&](size_t t) {
+        const int jr = (int)t * kNR;
+        pack_b_panel(tb, b, n, k, pc, kc, jc + jr, std::min(kNR, nc - jr), bp + (size_t)jr * kc);
+      };
+      auto pack_a_task = [&](size_t t) {
+        const int ic = (int)t * kMC;
+        pack_a(ta, a, m, k, ic, std::min(kMC, m - ic), pc, kc, ap + (size_t)ic * kc);
+      };
+      auto compute_task = [&](size_t t) {
+        const int ic = (int)(t / n_colgroups) * kMC;
+        const int j_begin = (int)(t % n_colgroups) * kNCT;
+        const int mc = std::min(kMC, m - ic);
+        const int j_end = std::min(nc, j_begin + kNCT);
+        for (int jr = j_begin; jr < j_end; jr += kNR) {
+          const int nr = std::min(kNR, nc - jr);
+          const float* bpanel = bp + (size_t)jr * kc;
+          Epilogue e = ep;
+          if (last && bias) e.bias = bias + jc + jr;
+          for (int ir = 0; ir < mc; ir += kMR) {
+            const int mr = std::min(kMR, mc - ir);
+            kt.ukernel(kc, ap + (size_t)(ic + ir) * kc, bpanel, c + (long)(ic + ir) * n + jc + jr, n, mr, nr, e);
+          }
+        }
+      };
+      if (threaded) {
+        ThreadPool& pool = ThreadPool::instance();
+        pool.run(n_bpanels, pack_b_task);
+        pool.run(n_ablocks, pack_a_task);
+        pool.run((size_t)n_ablocks * n_colgroups, compute_task);
+      } else {
+        for (int t = 0; t < n_bpanels; t++) pack_b_task(t);
+        for (int t = 0; t < n_ablocks; t++) pack_a_task(t);
+        for (int t = 0; t < n_ablocks * n_colgroups; t++) compute_task(t);
+      }
+    }
+  }
+}
+
+}  // namespace bp

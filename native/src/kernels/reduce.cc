@@ -1,0 +1,110 @@
+#include "reduce.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "../runtime/thread_pool.h"
+#include "table.h"
+
+namespace bp {
+namespace {
+
+constexpr size_t kChunk = 16384;  // fixed chunk of a long reduction: partials combine in this order
+
+float reduce_run(int op, const float* x, long len, long stride, int32_t* arg_out) {
+  const KernelTable& kt = active_kernels();
+  if (op == kReduceMax) {
+    float best = -INFINITY;
+    int32_t arg = 0;
+    for (long l = 0; l < len; l++) {
+      const float v = x[l * stride];
+      if (v > best || std::isnan(v)) {
+        best = v;
+        arg = (int32_t)l;
+        if (std::isnan(v)) break;
+      }
+    }
+    if (arg_out) *arg_out = arg;
+    return best;
+  }
+  float s = 0;
+  if (op == kReduceSumSquares) {
+    for (long l = 0; l < len; l++) s += x[l * stride] * x[l * stride];
+  } else if (stride == 1) {
+    s = kt.sum(x, (size_t)len);
+  } else {
+    for (long l = 0; l < len; l++) s += x[l * stride];
+  }
+  return op == kReduceMean ? s / (float)len : s;
+}
+
+}  // namespace
+
+void reduce(int op, const float* x, long outer, long len, long inner, float* out, int32_t* arg) {
+  const KernelTable& kt = active_kernels();
+  if (outer == 1 && inner == 1 && op != kReduceMax && (size_t)len > kChunk) {
+    // One long sum: fixed chunks, partial sums in double, combined in chunk order.
+    const size_t chunks = ((size_t)len + kChunk - 1) / kChunk;
+    thread_local std::vector<double> part;  // reused: no allocation after the first call
+    part.assign(chunks, 0.0);
+    const int inner_op = op == kReduceSumSquares ? kReduceSumSquares : kReduceSum;
+    ThreadPool::instance().run(chunks, [&](size_t c) {
+      const size_t b = c * kChunk, e = std::min((size_t)len, b + kChunk);
+      part[c] = reduce_run(inner_op, x + b, (long)(e - b), 1, nullptr);
+    });
+    double s = 0;
+    for (double p : part) s += p;
+    out[0] = (float)(op == kReduceMean ? s / (double)len : s);
+    return;
+  }
+  if (inner == 1) {
+    parallel_for((size_t)outer, std::max<size_t>(1, kChunk / (size_t)std::max<long>(len, 1)), [&](size_t o0, size_t o1) {
+      for (size_t o = o0; o < o1; o++) out[o] = reduce_run(op, x + o * len, len, 1, arg ? arg + o : nullptr);
+    });
+    return;
+  }
+  if (op == kReduceSum || op == kReduceMean) {
+    // Column sums: add whole rows (vectorized) into the output, split over columns for threads.
+    const size_t col_grain = std::max<size_t>(64, kChunk / (size_t)std::max<long>(len, 1));
+    for (long o = 0; o < outer; o++) {
+      float* dst = out + o * inner;
+      const float* src = x + o * len * inner;
+      parallel_for((size_t)inner, col_grain, [&](size_t i0, size_t i1) {
+        std::fill(dst + i0, dst + i1, 0.0f);
+        for (long l = 0; l < len; l++) kt.add_rows(src + l * inner + i0, dst + i0, i1 - i0);
+        if (op == kReduceMean) {
+          const float inv = 1.0f / (float)len;
+          for (size_t i = i0; i < i1; i++) dst[i] *= inv;
+        }
+      });
+    }
+    return;
+  }
+  parallel_for((size_t)(outer * inner), 256, [&](size_t b, size_t e) {
+    for (size_t t = b; t < e; t++) {
+      const long o = (long)t / inner, i = (long)t % inner;
+      out[t] = reduce_run(op, x + o * len * inner + i, len, inner, arg ? arg + t : nullptr);
+    }
+  });
+}
+
+double sum_squares(const std::vector<std::pair<const float*, size_t>>& xs) {
+  thread_local std::vector<std::pair<const float*, size_t>> chunks;
+  thread_local std::vector<double> part;
+  chunks.clear();
+  for (auto& [p, n] : xs)
+    for (size_t b = 0; b < n; b += kChunk) chunks.emplace_back(p + b, std::min(kChunk, n - b));
+  part.assign(chunks.size(), 0.0);
+  ThreadPool::instance().run(chunks.size(), [&](size_t c) {
+    double s = 0;
+    const float* p = chunks[c].first;
+    for (size_t i = 0; i < chunks[c].second; i++) s += (double)p[i] * p[i];
+    part[c] = s;
+  });
+  double s = 0;
+  for (double v : part) s += v;
+  return s;
+}
+
+}  // namespace bp

@@ -1,0 +1,54 @@
+// The ISA-specific inner loops, as a table of function pointers. isa_generic.cc and isa_avx2.cc
+// compile the same source (isa_kernels.inc) for the baseline and for AVX2+FMA; active() picks one
+// at run time from CPUID. Everything above this table (blocking, threading, broadcasting) is
+// portable C++ that calls these loops.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace bp {
+
+// Unary op codes: the same numbers as `Unary` in lib/backend/backend.ts.
+enum UnaryOp : int {
+  kIdentity = 0, kNeg, kExp, kLog, kSqrt, kAbs, kRelu, kSigmoid, kTanh, kGelu, kLeakyRelu, kElu,
+  kPowScalar, kScale, kAddScalar, kSign, kLog1p, kRsubScalar, kRdivScalar, kClampAbs, kUnaryCount
+};
+// Binary op codes: the same numbers as `Binary` in lib/backend/backend.ts.
+enum BinaryOp : int {
+  kAdd = 0, kSub, kMul, kDiv, kPow, kBce, kBceGrad, kBceLogits, kBceLogitsGrad, kMaximum, kGtMask, kBinaryCount
+};
+
+constexpr int kMR = 6;   // microkernel rows
+constexpr int kNR = 16;  // microkernel columns (two 8-float vectors)
+
+// What the microkernel does with its tile once the K loop is done.
+struct Epilogue {
+  float alpha;
+  float beta;          // 0: overwrite C; otherwise C = acc + beta * C
+  const float* bias;   // bias for this tile's first column, or null
+  int act;             // UnaryOp applied last (kIdentity for none)
+};
+
+struct KernelTable {
+  const char* name;
+  // C[mr x nr] (row stride ldc) from packed panels: A as kc x kMR, B as kc x kNR.
+  void (*ukernel)(int kc, const float* a, const float* b, float* c, long ldc, int mr, int nr, const Epilogue& e);
+  void (*unary)(int op, const float* x, float* y, size_t n, float p);
+  void (*unary_grad)(int op, const float* x, const float* y, const float* gy, float* gx, size_t n, float p);
+  // y[i] = f(a[i * sa], b[i * sb]) for i < n, with sa, sb in {0, 1} for the vector paths.
+  void (*binary)(int op, const float* a, long sa, const float* b, long sb, float* y, size_t n);
+  void (*axpy)(float alpha, const float* x, float* y, size_t n);
+  // Sum of x[0..n) in float with a fixed lane order.
+  float (*sum)(const float* x, size_t n);
+  // acc[i] += x[i] for i < n (column sums of a row-major block).
+  void (*add_rows)(const float* x, float* acc, size_t n);
+  // In-place softmax or log-softmax of one contiguous row; returns nothing.
+  void (*softmax_row)(const float* x, float* y, size_t n, bool log);
+};
+
+const KernelTable& active_kernels();
+const KernelTable& generic_kernels();
+const KernelTable& avx2_kernels();
+bool avx2_compiled();
+
+}  // namespace bp
