@@ -84,7 +84,8 @@ void adagrad(const OptimHyper& h, const ParamSlot& s, size_t b, size_t e) {
 void optim_step(const OptimHyper& h, const std::vector<ParamSlot>& slots) {
   // Chunk list: (slot, begin, end). Reused across calls.
   struct Chunk { size_t slot, b, e; };
-  thread_local std::vector<Chunk> chunks;
+  thread_local std::vector<Chunk> chunk_buf;
+  std::vector<Chunk>& chunks = chunk_buf;  // workers must see this thread's list, not their own
   chunks.clear();
   for (size_t t = 0; t < slots.size(); t++)
     for (size_t b = 0; b < slots[t].n; b += kChunk) chunks.push_back({t, b, std::min(slots[t].n, b + kChunk)});

@@ -46,7 +46,10 @@ void reduce(int op, const float* x, long outer, long len, long inner, float* out
   if (outer == 1 && inner == 1 && op != kReduceMax && (size_t)len > kChunk) {
     // One long sum: fixed chunks, partial sums in double, combined in chunk order.
     const size_t chunks = ((size_t)len + kChunk - 1) / kChunk;
-    thread_local std::vector<double> part;  // reused: no allocation after the first call
+    // Reused across calls; workers reach it through this local reference (a thread_local named
+    // inside the lambda would be each worker's own, empty instance).
+    thread_local std::vector<double> part_buf;
+    std::vector<double>& part = part_buf;
     part.assign(chunks, 0.0);
     const int inner_op = op == kReduceSumSquares ? kReduceSumSquares : kReduceSum;
     ThreadPool::instance().run(chunks, [&](size_t c) {
@@ -90,8 +93,10 @@ void reduce(int op, const float* x, long outer, long len, long inner, float* out
 }
 
 double sum_squares(const std::vector<std::pair<const float*, size_t>>& xs) {
-  thread_local std::vector<std::pair<const float*, size_t>> chunks;
-  thread_local std::vector<double> part;
+  thread_local std::vector<std::pair<const float*, size_t>> chunk_buf;
+  thread_local std::vector<double> part_buf;
+  auto& chunks = chunk_buf;  // local references: see reduce() above
+  auto& part = part_buf;
   chunks.clear();
   for (auto& [p, n] : xs)
     for (size_t b = 0; b < n; b += kChunk) chunks.emplace_back(p + b, std::min(kChunk, n - b));

@@ -1,0 +1,19 @@
+// Deterministic random data for tests (independent of the library's generator).
+export function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5; s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+export function randomArray(n: number, r: () => number, lo = -1, hi = 1): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * r();
+  return a;
+}
+
+/** The edge sizes every kernel is tested at. */
+export const EDGE_SIZES = [1, 7, 8, 9, 63, 64, 65, 300];

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // One process per file, files in sequence: tests measure thread counts and must not share cores.
+    pool: 'forks',
+    fileParallelism: false,
+    testTimeout: 120_000,
+    env: { BACKPROP_QUIET: '1' },
+  },
+});
