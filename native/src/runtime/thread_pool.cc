@@ -34,7 +34,10 @@ void ThreadPool::set_threads(int n) {
 
 void ThreadPool::start_workers(int n) {
   stop_ = false;
-  for (int i = 0; i < n; i++) workers_.emplace_back([this] { worker_loop(); });
+  // The generation is read here, not in the new thread: a thread that started late would otherwise
+  // take the first job's generation as already seen and never run it.
+  const unsigned long long gen = generation_.load();
+  for (int i = 0; i < n; i++) workers_.emplace_back([this, gen] { worker_loop(gen); });
 }
 
 void ThreadPool::stop_workers() {
@@ -56,8 +59,7 @@ void ThreadPool::drain() {
   }
 }
 
-void ThreadPool::worker_loop() {
-  unsigned long long seen = generation_.load();
+void ThreadPool::worker_loop(unsigned long long seen) {
   for (;;) {
     // Spin briefly: back-to-back kernels then start without a futex wake-up.
     for (int i = 0; i < 4000 && generation_.load(std::memory_order_acquire) == seen; i++) BP_PAUSE();

@@ -30,7 +30,7 @@ class ThreadPool {
   ThreadPool();
   void start_workers(int n);
   void stop_workers();
-  void worker_loop();
+  void worker_loop(unsigned long long seen);
   void drain();
 
   int n_threads_ = 1;

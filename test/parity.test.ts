@@ -1,0 +1,264 @@
+// Every native kernel against its reference twin, kernel by kernel, over random shapes at the edge
+// sizes (1, 7, 8, 9, 63, 64, 65, 300). Run twice by `npm test`: with the AVX2 kernel set and with
+// BACKPROP_FORCE_GENERIC=1 (the portable set used on machines without AVX2).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Backend, Binary, OptimHyper, Reduce, Unary } from '../lib/backend/backend';
+import { loadNative } from '../lib/backend/native';
+import { referenceBackend as ref } from '../lib/backend/reference';
+import { expectClose } from './helpers/golden';
+import { EDGE_SIZES, randomArray, rng } from './helpers/random';
+import { nativeExpected } from './helpers/backends';
+
+const r = rng(12345);
+let nat: Backend & { kernelSet?: () => string };
+
+describe.runIf(nativeExpected())('native kernels match the reference', () => {
+  beforeAll(() => {
+    const n = loadNative();
+    if (!n.backend) throw new Error(`native addon missing: ${n.error}`);
+    nat = n.backend as Backend & { kernelSet?: () => string };
+  });
+
+  it('runs the kernel set this machine and environment call for', () => {
+    const want = process.env.BACKPROP_FORCE_GENERIC === '1' ? 'generic' : 'avx2+fma';
+    expect(nat.kernelSet?.()).toBe(want);
+  });
+
+  describe('gemm', () => {
+    const cases: [number, number, number][] = [];
+    EDGE_SIZES.forEach((s, i) => {
+      cases.push([s, EDGE_SIZES[(i + 3) % 8], EDGE_SIZES[(i + 5) % 8]]);
+      cases.push([EDGE_SIZES[(i + 2) % 8], s, EDGE_SIZES[(i + 6) % 8]]);
+      cases.push([EDGE_SIZES[(i + 1) % 8], EDGE_SIZES[(i + 4) % 8], s]);
+    });
+    cases.push([64, 64, 64], [65, 65, 65], [300, 300, 300], [2, 4, 3], [1, 1, 1], [150, 2100, 260]);
+    const acts = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu];
+    for (const ta of [false, true]) {
+      for (const tb of [false, true]) {
+        it(`transA=${ta} transB=${tb} over ${cases.length} shapes, with bias, activations, alpha and beta`, () => {
+          cases.forEach(([m, n, k], ci) => {
+            const a = randomArray(m * k, r);
+            const b = randomArray(k * n, r);
+            const c0 = randomArray(m * n, r);
+            const bias = ci % 2 ? randomArray(n, r) : null;
+            const act = acts[ci % acts.length];
+            const alpha = ci % 3 === 0 ? 0.5 : 1;
+            const beta = ci % 4 === 1 ? 0.75 : 0;
+            const cn = c0.slice();
+            const cr = c0.slice();
+            nat.gemm(ta, tb, m, n, k, alpha, a, b, beta, cn, bias, act);
+            ref.gemm(ta, tb, m, n, k, alpha, a, b, beta, cr, bias, act);
+            expectClose(cn, cr, { rtol: 1e-4, atol: 3e-6 * k }, `gemm ${m}x${n}x${k} act ${act}`);
+          });
+        });
+      }
+    }
+  });
+
+  const unaryInput = (op: number, n: number): Float32Array => {
+    const positive = [Unary.log, Unary.sqrt, Unary.log1p, Unary.powScalar, Unary.rdivScalar].includes(op as 3);
+    const x = positive ? randomArray(n, r, 0.1, 3) : randomArray(n, r, -4, 4);
+    return x;
+  };
+  const unaryParam = (op: number): number => (op === Unary.powScalar ? 2.5 : op === Unary.leakyRelu ? 0.01 : op === Unary.clampAbs ? 0.5 : 1.3);
+
+  it('unary and unaryGrad: every op at every edge size', () => {
+    for (const op of Object.values(Unary)) {
+      for (const n of [...EDGE_SIZES, 40000]) {
+        const x = unaryInput(op, n);
+        const p = unaryParam(op);
+        const yn = new Float32Array(n);
+        const yr = new Float32Array(n);
+        nat.unary(op, x, yn, p);
+        ref.unary(op, x, yr, p);
+        expectClose(yn, yr, { rtol: 2e-6, atol: 2e-7 }, `unary op ${op} n ${n}`);
+        const gy = randomArray(n, r);
+        const gn = new Float32Array(n);
+        const gr = new Float32Array(n);
+        nat.unaryGrad(op, x, yr, gy, gn, p);
+        ref.unaryGrad(op, x, yr, gy, gr, p);
+        expectClose(gn, gr, { rtol: 2e-6, atol: 2e-7 }, `unaryGrad op ${op} n ${n}`);
+      }
+    }
+  });
+
+  it('binary: every op over same-shape, row, column, scalar and 3-D broadcasts', () => {
+    const patterns: [number[], number[], number[]][] = [];
+    for (const s of EDGE_SIZES) {
+      patterns.push([[s, 9], [s, 9], [s, 9]]);
+      patterns.push([[7, s], [s], [7, s]]);
+      patterns.push([[s, 1], [1, 8], [s, 8]]);
+      patterns.push([[s], [1], [s]]);
+      patterns.push([[1], [s, 3], [s, 3]]);
+      patterns.push([[3, 1, s], [4, 1], [3, 4, s]]);
+    }
+    patterns.push([[2, 40000], [40000], [2, 40000]]);
+    for (const op of Object.values(Binary)) {
+      for (const [sa, sb, so] of patterns) {
+        const na = sa.reduce((x, y) => x * y, 1);
+        const nb = sb.reduce((x, y) => x * y, 1);
+        const probs = op === Binary.bce || op === Binary.bceGrad;
+        const a = op === Binary.pow ? randomArray(na, r, 0.2, 2) : probs ? randomArray(na, r, 0.01, 0.99) : randomArray(na, r, -3, 3);
+        const b = probs ? randomArray(nb, r, 0, 1) : op === Binary.div ? randomArray(nb, r, 0.5, 2) : randomArray(nb, r, -2, 2);
+        const stridesFor = (s: number[]): Int32Array => {
+          const cs: number[] = [];
+          let acc = 1;
+          for (let i = s.length - 1; i >= 0; i--) { cs[i] = acc; acc *= s[i]; }
+          const out = new Int32Array(so.length);
+          const off = so.length - s.length;
+          for (let i = 0; i < so.length; i++) out[i] = i < off || s[i - off] === 1 ? 0 : cs[i - off];
+          return out;
+        };
+        const n = so.reduce((x, y) => x * y, 1);
+        const yn = new Float32Array(n);
+        const yr = new Float32Array(n);
+        const shape = Int32Array.from(so);
+        nat.binary(op, a, stridesFor(sa), b, stridesFor(sb), yn, shape);
+        ref.binary(op, a, stridesFor(sa), b, stridesFor(sb), yr, shape);
+        expectClose(yn, yr, { rtol: 2e-6, atol: 2e-6 }, `binary op ${op} ${JSON.stringify([sa, sb])}`);
+      }
+    }
+  });
+
+  it('stridedCopy: transposes, permutations and expands', () => {
+    for (const s of EDGE_SIZES) {
+      const x = randomArray(s * 5 * 3, r);
+      const views: [Int32Array, number[]][] = [
+        [Int32Array.of(1, 15), [15, s]], // transpose of [s, 15]
+        [Int32Array.of(1, 3, 15), [3, 5, s]], // full reversal of [s, 5, 3]
+        [Int32Array.of(0, 15, 1), [4, s, 15]], // expand a new leading dim
+      ];
+      for (const [strides, shape] of views) {
+        const n = shape.reduce((a, b) => a * b, 1);
+        const yn = new Float32Array(n);
+        const yr = new Float32Array(n);
+        nat.stridedCopy(x, strides, yn, Int32Array.from(shape));
+        ref.stridedCopy(x, strides, yr, Int32Array.from(shape));
+        expect(Array.from(yn)).toEqual(Array.from(yr));
+      }
+    }
+  });
+
+  it('axpy', () => {
+    for (const n of [...EDGE_SIZES, 70000]) {
+      const x = randomArray(n, r);
+      const y0 = randomArray(n, r);
+      const yn = y0.slice();
+      const yr = y0.slice();
+      nat.axpy(-0.7, x, yn);
+      ref.axpy(-0.7, x, yr);
+      expectClose(yn, yr, { rtol: 1e-6, atol: 1e-7 }, `axpy ${n}`);
+    }
+  });
+
+  it('reduce: sum, mean, max (with argmax), sumSquares over [outer, len, inner] and one long run', () => {
+    const shapes: [number, number, number][] = [[1, 40000, 1], [1, 100000, 1]];
+    for (const s of EDGE_SIZES) shapes.push([s, 9, 1], [3, s, 1], [1, s, 7], [2, 5, s], [s, 64, 65]);
+    for (const op of Object.values(Reduce)) {
+      for (const [o, l, i] of shapes) {
+        const x = randomArray(o * l * i, r);
+        const yn = new Float32Array(o * i);
+        const yr = new Float32Array(o * i);
+        const an = op === Reduce.max ? new Int32Array(o * i) : null;
+        const ar = op === Reduce.max ? new Int32Array(o * i) : null;
+        nat.reduce(op, x, o, l, i, yn, an);
+        ref.reduce(op, x, o, l, i, yr, ar);
+        expectClose(yn, yr, { rtol: 1e-5, atol: 2e-6 * Math.sqrt(l) }, `reduce op ${op} [${o},${l},${i}]`);
+        if (an && ar) expect(Array.from(an)).toEqual(Array.from(ar));
+      }
+    }
+  });
+
+  it('softmax and softmaxGrad, plain and log, along inner and outer dims, with logits of 1000', () => {
+    for (const log of [false, true]) {
+      for (const s of EDGE_SIZES) {
+        for (const [o, l, i] of [[s, 10, 1], [4, s, 1], [3, s, 5], [2, 7, s]] as [number, number, number][]) {
+          const x = randomArray(o * l * i, r, -8, 8);
+          if (s === 9) x[0] = 1000;
+          const yn = new Float32Array(x.length);
+          const yr = new Float32Array(x.length);
+          nat.softmax(x, o, l, i, yn, log);
+          ref.softmax(x, o, l, i, yr, log);
+          expectClose(yn, yr, { rtol: 1e-5, atol: 1e-6 }, `softmax log=${log} [${o},${l},${i}]`);
+          expect(yn.every(Number.isFinite)).toBe(true);
+          const gy = randomArray(x.length, r);
+          const gn = new Float32Array(x.length);
+          const gr = new Float32Array(x.length);
+          nat.softmaxGrad(yr, gy, o, l, i, gn, log);
+          ref.softmaxGrad(yr, gy, o, l, i, gr, log);
+          expectClose(gn, gr, { rtol: 1e-5, atol: 1e-6 * Math.sqrt(l) }, `softmaxGrad log=${log}`);
+        }
+      }
+    }
+  });
+
+  it('crossEntropy and its gradient: index and probability targets, label smoothing', () => {
+    for (const s of EDGE_SIZES) {
+      for (const cols of [1, 10, s]) {
+        const rows = (s % 17) + 1;
+        const logits = randomArray(rows * cols, r, -6, 6);
+        logits[0] = 1000;
+        const ti = Int32Array.from({ length: rows }, () => Math.floor(r() * cols));
+        const tp = randomArray(rows * cols, r, 0, 1);
+        for (const [idx, prob] of [[ti, null], [null, tp]] as [Int32Array | null, Float32Array | null][]) {
+          for (const eps of [0, 0.1]) {
+            const ln = new Float32Array(rows);
+            const lr = new Float32Array(rows);
+            const pn = new Float32Array(rows * cols);
+            const pr = new Float32Array(rows * cols);
+            nat.crossEntropy(logits, rows, cols, idx, prob, eps, ln, pn);
+            ref.crossEntropy(logits, rows, cols, idx, prob, eps, lr, pr);
+            expectClose(ln, lr, { rtol: 1e-5, atol: 1e-5 }, `crossEntropy loss ${rows}x${cols}`);
+            expectClose(pn, pr, { rtol: 1e-5, atol: 1e-7 }, 'crossEntropy prob');
+            const scale = randomArray(rows, r);
+            const gn = new Float32Array(rows * cols);
+            const gr = new Float32Array(rows * cols);
+            nat.crossEntropyGrad(pr, rows, cols, idx, prob, eps, scale, gn);
+            ref.crossEntropyGrad(pr, rows, cols, idx, prob, eps, scale, gr);
+            expectClose(gn, gr, { rtol: 1e-5, atol: 1e-6 }, 'crossEntropyGrad');
+          }
+        }
+      }
+    }
+  });
+
+  const base: OptimHyper = {
+    kind: 0, lr: 0.05, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9, beta2: 0.999, eps: 1e-8,
+    amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 1, lrDecay: 0,
+  };
+  const configs: Partial<OptimHyper>[] = [
+    { kind: 0 }, { kind: 0, momentum: 0.9, weightDecay: 0.01 }, { kind: 0, momentum: 0.9, nesterov: true },
+    { kind: 0, momentum: 0.5, dampening: 0.3 }, { kind: 1 }, { kind: 1, weightDecay: 0.1 }, { kind: 1, amsgrad: true },
+    { kind: 1, decoupled: true, weightDecay: 0.01 }, { kind: 2 }, { kind: 2, momentum: 0.9, centered: true, weightDecay: 0.1 },
+    { kind: 3 }, { kind: 3, lrDecay: 0.1, weightDecay: 0.05 },
+  ];
+  for (const cfg of configs) {
+    it(`optimStep ${JSON.stringify(cfg)}: 4 steps over tensors of every edge size and one large`, () => {
+      const sizes = [...EDGE_SIZES, 50000];
+      const mk = () => sizes.map((n) => randomArray(n, r));
+      const pn = mk();
+      const pr = pn.map((p) => p.slice());
+      const state = (init: number) => sizes.map((n) => new Float32Array(n).fill(init));
+      const sn = [state(cfg.kind === 3 ? 0.1 : 0), state(0), state(0)];
+      const sr = sn.map((s) => s.map((b) => b.slice()));
+      for (let step = 1; step <= 4; step++) {
+        const g = mk();
+        const h = { ...base, ...cfg, step };
+        nat.optimStep(h, pn, g, sn[0], sn[1], sn[2]);
+        ref.optimStep(h, pr, g, sr[0], sr[1], sr[2]);
+      }
+      pn.forEach((p, i) => expectClose(p, pr[i], { rtol: 1e-4, atol: 1e-5 }, `param ${i}`)); // float32 vs double arithmetic
+      sn.forEach((s, k) => s.forEach((b, i) => expectClose(b, sr[k][i], { rtol: 1e-4, atol: 1e-5 }, `state ${k} of param ${i}`)));
+    });
+  }
+
+  it('sumSquares over many tensors', () => {
+    const xs = [...EDGE_SIZES, 100000].map((n) => randomArray(n, r));
+    expectClose(nat.sumSquares(xs), ref.sumSquares(xs), { rtol: 1e-9, atol: 0 }, 'sumSquares');
+    expect(nat.sumSquares([])).toBe(0);
+  });
+
+  it('the native backend implements every kernel of the contract', () => {
+    for (const k of Object.keys(ref) as (keyof Backend)[]) if (k !== 'name') expect(typeof nat[k], k).toBe('function');
+  });
+});
