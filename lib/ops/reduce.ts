@@ -29,7 +29,7 @@ function sumOrMean(x: Tensor, dim: number | undefined, keepDim: boolean, mean: b
       B().unary(Unary.scale, gx, s, 1 / len);
       return [s];
     }
-    return [gx === gy ? Float32Array.from(gy) : gx];
+    return [gx];
   });
 }
 

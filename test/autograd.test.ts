@@ -1,0 +1,102 @@
+// Tape behaviour as in PyTorch: accumulation, noGrad, detach, 0-d tensors, retainGrad, assignable grad.
+import { expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { eachBackend } from './helpers/backends';
+
+eachBackend('autograd', () => {
+  it('gradients accumulate across backward calls and across uses of a tensor', () => {
+    const x = bp.tensor([1, 2, 3], { requiresGrad: true });
+    x.mul(x).sum().backward();
+    expect(Array.from(x.grad!.data)).toEqual([2, 4, 6]);
+    x.mul(3).sum().backward();
+    expect(Array.from(x.grad!.data)).toEqual([5, 7, 9]);
+    const y = bp.tensor(2, { requiresGrad: true });
+    y.add(y).mul(y).backward(); // d(2y^2)/dy = 4y
+    expect(y.grad!.item()).toBe(8);
+  });
+
+  it('0-d tensors work end to end (micrograd style)', () => {
+    const w = bp.tensor(3, { requiresGrad: true });
+    const b = bp.tensor(1, { requiresGrad: true });
+    const loss = w.mul(2).add(b).sub(5).pow(2);
+    expect(loss.shape).toEqual([]);
+    expect(loss.item()).toBe(4);
+    loss.backward();
+    expect(w.grad!.item()).toBe(8);
+    expect(b.grad!.item()).toBe(4);
+    expect(w.grad!.shape).toEqual([]);
+  });
+
+  it('noGrad records nothing; detach shares storage and cuts the tape', () => {
+    const x = bp.ones([2], { requiresGrad: true });
+    const y = bp.noGrad(() => x.mul(2));
+    expect(y.requiresGrad).toBe(false);
+    expect(bp.isGradEnabled()).toBe(true);
+    const d = x.detach();
+    expect(d.requiresGrad).toBe(false);
+    expect(d.data).toBe(x.data);
+    expect(() => bp.noGrad(() => Promise.resolve(1) as unknown as number)).toThrow(/synchronous/);
+  });
+
+  it('retainGrad keeps a non-leaf gradient; grad can be assigned and cleared', () => {
+    const x = bp.tensor([1, -2], { requiresGrad: true });
+    const h = x.mul(3).retainGrad();
+    h.relu().sum().backward();
+    expect(Array.from(h.grad!.data)).toEqual([1, 0]);
+    expect(Array.from(x.grad!.data)).toEqual([3, 0]);
+    x.grad = null;
+    expect(x.grad).toBeNull();
+    x.grad = bp.ones([2]);
+    expect(x.grad!.item === undefined).toBe(false);
+  });
+
+  it('a diamond graph sums both paths; tensor methods and free functions agree', () => {
+    const x = bp.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const a = x.exp();
+    const out = a.mul(a.sum(1, true)).mean();
+    out.backward();
+    const g = Array.from(x.grad!.data);
+    const x2 = bp.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const a2 = bp.exp(x2);
+    bp.mean(bp.mul(a2, bp.sum(a2, 1, true))).backward();
+    expect(Array.from(x2.grad!.data)).toEqual(g);
+    expect(g.every(Number.isFinite)).toBe(true);
+  });
+
+  it('creation functions, toArray, item, arange, eye, argmax, max, T', () => {
+    expect(bp.arange(4).toArray()).toEqual([0, 1, 2, 3]);
+    expect(bp.arange(1, 2, 0.5).toArray()).toEqual([1, 1.5]);
+    expect(bp.eye(2, 3).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]);
+    expect(bp.full([2], 7).toArray()).toEqual([7, 7]);
+    const t = bp.tensor([[1, 5, 2], [9, 0, 3]]);
+    expect(t.argmax(1).toArray()).toEqual([1, 0]);
+    expect(t.max(0).toArray()).toEqual([9, 5, 3]);
+    expect(t.max().item()).toBe(9);
+    expect(t.T.toArray()).toEqual([[1, 9], [5, 0], [2, 3]]);
+    expect(t.flatten().shape).toEqual([6]);
+    expect(t.toFloat32Array()).not.toBe(t.data);
+    expect(bp.tensor(new Float32Array([1, 2])).shape).toEqual([2]);
+    expect(() => t.item()).toThrow(/only one-element tensors/);
+  });
+
+  it('manualSeed makes rand and randn repeatable, on both backends alike', () => {
+    bp.manualSeed(5);
+    const a = bp.randn([50]).toArray();
+    const u = bp.rand([50]).toArray() as number[];
+    bp.manualSeed(5);
+    expect(bp.randn([50]).toArray()).toEqual(a);
+    expect(u.every((v) => v >= 0 && v < 1)).toBe(true);
+  });
+
+  it('softmax and cross-entropy stay finite for logits of 1e3', () => {
+    const x = bp.tensor([[1000, -1000, 0], [-1000, 1000, 999]], { requiresGrad: true });
+    const s = bp.softmax(x, 1);
+    expect(Array.from(s.data).every(Number.isFinite)).toBe(true);
+    const loss = new bp.nn.CrossEntropyLoss().forward(x, [1, 2]);
+    expect(Number.isFinite(loss.item())).toBe(true);
+    loss.backward();
+    expect(Array.from(x.grad!.data).every(Number.isFinite)).toBe(true);
+    const bce = new bp.nn.BCEWithLogitsLoss().forward(bp.tensor([1000, -1000]), bp.tensor([0, 1]));
+    expect(bce.item()).toBeCloseTo(1000, 3);
+  });
+});

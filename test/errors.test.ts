@@ -1,0 +1,116 @@
+// Bad input gives a clear Error naming the argument, shapes or value, never a crash or a wrong number.
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { nn, optim } from '../lib/index';
+import { loadNative } from '../lib/backend/native';
+import { eachBackend, nativeExpected } from './helpers/backends';
+
+eachBackend('shape errors', () => {
+  it('matmul names both shapes', () => {
+    expect(() => bp.matmul(bp.zeros([2, 3]), bp.zeros([4, 5]))).toThrow(/matmul: shapes \[2, 3\] and \[4, 5\]/);
+    expect(() => bp.matmul(bp.zeros([]), bp.zeros([3]))).toThrow(/matmul.*\[\] and \[3\]/);
+  });
+  it('broadcasting names both shapes', () => {
+    expect(() => bp.add(bp.zeros([2, 3]), bp.zeros([4]))).toThrow(/add: shapes \[2, 3\] and \[4\] cannot be broadcast/);
+    expect(() => bp.zeros([3, 2]).mul(bp.zeros([2, 3]))).toThrow(/mul: shapes \[3, 2\] and \[2, 3\]/);
+  });
+  it('reshape, dims and tensor creation', () => {
+    expect(() => bp.zeros([2, 3]).reshape([4, 2])).toThrow(/reshape: cannot reshape tensor of shape \[2, 3\]/);
+    expect(() => bp.zeros([2, 3]).sum(2)).toThrow(/sum: dim 2 is out of range/);
+    expect(() => bp.softmax(bp.zeros([2, 3]), -3)).toThrow(/softmax: dim -3/);
+    expect(() => bp.tensor([[1, 2], [3]])).toThrow(/ragged/);
+    expect(() => bp.tensor([1, 2, 3], { shape: [2, 2] })).toThrow(/shape \[2, 2\] needs 4 elements but the data has 3/);
+    expect(() => bp.zeros([2, -1])).toThrow(/invalid shape/);
+  });
+  it('linear and losses name the mismatch', () => {
+    const l = new nn.Linear(3, 2);
+    expect(() => l.forward(bp.zeros([4, 5]))).toThrow(/linear: input shape \[4, 5\] does not match weight shape \[2, 3\]/);
+    expect(() => new nn.MSELoss().forward(bp.zeros([2, 3]), bp.zeros([3, 2]))).toThrow(/MSELoss: input shape \[2, 3\] does not match target shape \[3, 2\]/);
+    expect(() => new nn.CrossEntropyLoss().forward(bp.zeros([2, 3]), [0, 3])).toThrow(/target class index 3 at position 1 is out of range \[0, 3\)/);
+    expect(() => new nn.CrossEntropyLoss().forward(bp.zeros([2, 3]), [0])).toThrow(/expected 2 class indices/);
+    expect(() => new nn.CrossEntropyLoss().forward(bp.zeros([2, 3]), bp.zeros([2, 4]))).toThrow(/probability target shape \[2, 4\] does not match input shape \[2, 3\]/);
+    expect(() => new nn.NLLLoss().forward(bp.zeros([2, 3]), [-1, 0])).toThrow(/NLLLoss: target class index -1/);
+    expect(() => new nn.BCELoss().forward(bp.tensor([1.5]), bp.tensor([1]))).toThrow(/BCELoss: input values must be probabilities in \[0, 1\], found 1.5/);
+    expect(() => new nn.BatchNorm1d(3).forward(bp.zeros([4, 2]))).toThrow(/BatchNorm1d: expected input \[N, 3\]/);
+  });
+  it('backward needs a grad for non-scalars and a graph', () => {
+    const x = bp.ones([2, 2], { requiresGrad: true });
+    expect(() => x.mul(2).backward()).toThrow(/grad must be given for a non-scalar output of shape \[2, 2\]/);
+    expect(() => bp.ones([1]).backward()).toThrow(/does not require grad/);
+    expect(() => { x.grad = bp.zeros([3]); }).toThrow(/assigned gradient has shape \[3\] but the tensor has shape \[2, 2\]/);
+  });
+});
+
+describe('hyperparameter errors name the argument and the value', () => {
+  const p = () => [new nn.Parameter(bp.zeros([2]))];
+  it('optimizers', () => {
+    expect(() => new optim.SGD(p(), { lr: -0.1 })).toThrow(/SGD: invalid learning rate lr: -0.1/);
+    expect(() => new optim.SGD(p(), { lr: 0.1, momentum: -1 })).toThrow(/momentum: -1/);
+    expect(() => new optim.SGD(p(), { lr: 0.1, nesterov: true })).toThrow(/nesterov/);
+    expect(() => new optim.Adam(p(), { betas: [1, 0.999] })).toThrow(/Adam: invalid beta parameter at index 0: 1/);
+    expect(() => new optim.Adam(p(), { betas: [0.9, -0.1] })).toThrow(/beta parameter at index 1: -0.1/);
+    expect(() => new optim.AdamW(p(), { eps: -1 })).toThrow(/AdamW: invalid epsilon value eps: -1/);
+    expect(() => new optim.RMSprop(p(), { alpha: -0.5 })).toThrow(/RMSprop: invalid alpha: -0.5/);
+    expect(() => new optim.Adagrad(p(), { lrDecay: -1 })).toThrow(/Adagrad: invalid lrDecay: -1/);
+    expect(() => new optim.Adam([])).toThrow(/empty parameter list/);
+    expect(() => new optim.Adam([bp.zeros([2])])).toThrow(/does not require grad/);
+    const o = new optim.Adam(p());
+    expect(() => { o.lr = Number.NaN; }).toThrow(/learning rate lr: NaN/);
+  });
+  it('modules and clipping', () => {
+    expect(() => new nn.Dropout(1.5)).toThrow(/Dropout: p must be in \[0, 1\], got 1.5/);
+    expect(() => new nn.Linear(0, 2)).toThrow(/Linear: inFeatures must be a positive integer, got 0/);
+    expect(() => new nn.CrossEntropyLoss({ labelSmoothing: 2 })).toThrow(/labelSmoothing must be in \[0, 1\], got 2/);
+    expect(() => new nn.MSELoss({ reduction: 'avg' as 'mean' })).toThrow(/reduction must be 'mean', 'sum' or 'none', got "avg"/);
+    expect(() => bp.clipGradNorm(p(), 0)).toThrow(/maxNorm must be positive, got 0/);
+    expect(() => bp.setNumThreads(0)).toThrow(/setNumThreads: n must be a positive integer, got 0/);
+    expect(() => bp.manualSeed(Number.NaN)).toThrow(/manualSeed/);
+  });
+});
+
+describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript errors', () => {
+  const nat = () => loadNative().backend as unknown as Record<string, (...a: unknown[]) => unknown>;
+  it('wrong types and lengths throw, naming the argument', () => {
+    const f = new Float32Array(4);
+    expect(() => nat().gemm(false, false, 2, 2, 2, 1, f, f, 0, new Float32Array(3), null, 0)).toThrow(/gemm: c has 3 elements, expected 4/);
+    expect(() => nat().gemm(false, false, 2, 2, 2, 1, [1, 2, 3, 4], f, 0, f, null, 0)).toThrow(/gemm: argument 6 \(a\) must be a Float32Array/);
+    expect(() => nat().gemm(false, false, -1, 2, 2, 1, f, f, 0, f, null, 0)).toThrow(/argument 2 \(m\) must be an integer/);
+    expect(() => nat().unary(99, f, f, 0)).toThrow(/unary: argument 0 \(op\)/);
+    expect(() => nat().unary(1, f, new Float32Array(2), 0)).toThrow(/out has 2 elements, expected 4/);
+    expect(() => nat().binary(0, f, Int32Array.of(1), f, Int32Array.of(1), new Float32Array(8), Int32Array.of(8))).toThrow(/binary: a has 4 elements but the strides reach offset 7/);
+    expect(() => nat().binary(0, f, Int32Array.of(-1), f, Int32Array.of(1), f, Int32Array.of(4))).toThrow(/negative shape or stride/);
+    expect(() => nat().reduce(0, f, 2, 3, 1, new Float32Array(2), null)).toThrow(/reduce: x has 4 elements, expected 6/);
+    expect(() => nat().crossEntropy(f, 2, 2, Int32Array.of(0, 5), null, 0, new Float32Array(2), f)).toThrow(/target class index 5 at row 1 is out of range \[0, 2\)/);
+    expect(() => nat().optimStep({ kind: 1 }, [f], [f], [f], [f], [f])).toThrow(/optimStep: argument 0 \(hyper\) field 'lr' must be a number/);
+    expect(() => nat().gemm()).toThrow(/gemm: expected 12 arguments, got 0/);
+  });
+  it('a stream of bad calls leaves the process alive and the kernels correct', () => {
+    for (let i = 0; i < 100; i++) expect(() => nat().axpy(1, new Float32Array(5), new Float32Array(4))).toThrow();
+    const y = new Float32Array([1, 2]);
+    nat().axpy(2, new Float32Array([1, 1]), y);
+    expect(Array.from(y)).toEqual([3, 4]);
+  });
+});
+
+describe('without the addon', () => {
+  it('setBackend("native") names the build command, and the default falls back with one warning', () => {
+    const script = `
+      const bp = require(${JSON.stringify(path.resolve(__dirname, '..', 'lib', 'index.ts'))});
+      console.log('backend=' + bp.getBackend());
+      try { bp.setBackend('native'); } catch (e) { console.log('error=' + e.message); }
+      console.log('sum=' + bp.tensor([1, 2, 3]).sum().item());
+    `;
+    const tsx = require.resolve('tsx/cjs');
+    const r = spawnSync(process.execPath, ['--require', tsx, '-e', script], {
+      env: { ...process.env, BACKPROP_DISABLE_NATIVE: '1', BACKPROP_QUIET: '' }, encoding: 'utf8',
+    });
+    expect(r.stdout).toContain('backend=reference');
+    expect(r.stdout).toMatch(/error=setBackend\('native'\): the native addon is not available .* Build it with `npm run build:native`/);
+    expect(r.stdout).toContain('sum=6');
+    const warnings = r.stderr.split('\n').filter((l) => l.includes('backprop: warning'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('npm run build:native');
+  });
+});

@@ -1,0 +1,145 @@
+// Finite-difference gradient checks of every op's backward rule, in float64 on the reference
+// backend: the analytic gradient J^T w from backward(w) against central differences of sum(w * f(x)).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { nn, Tensor } from '../lib/index';
+import { withFloat64 } from '../lib/storage';
+import { rng } from './helpers/random';
+
+const r = rng(777);
+
+function randT(shape: number[], lo = -1, hi = 1): Tensor {
+  const t = bp.zeros(shape);
+  for (let i = 0; i < t.size; i++) t.data[i] = lo + (hi - lo) * r();
+  t.requiresGrad = true;
+  return t;
+}
+
+function weightedSum(y: Tensor, w: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < y.size; i++) s += y.data[i] * w[i];
+  return s;
+}
+
+/** Checks d sum(w * f(inputs)) / d input against central differences, for every input element. */
+function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], tol = { rtol: 1e-5, atol: 1e-7 }): void {
+  const y = f(...inputs);
+  const w = new Float64Array(y.size);
+  for (let i = 0; i < w.length; i++) w[i] = r() * 2 - 1;
+  const wt = bp.zeros([...y.shape]);
+  wt.data.set(w);
+  y.backward(wt);
+  const h = 1e-6;
+  inputs.forEach((x, k) => {
+    if (!x.requiresGrad) return;
+    expect(x.data).toBeInstanceOf(Float64Array);
+    const g = x.grad;
+    expect(g, `input ${k} has no gradient`).not.toBeNull();
+    for (let j = 0; j < x.size; j++) {
+      const old = x.data[j];
+      x.data[j] = old + h;
+      const lp = weightedSum(bp.noGrad(() => f(...inputs)), w);
+      x.data[j] = old - h;
+      const lm = weightedSum(bp.noGrad(() => f(...inputs)), w);
+      x.data[j] = old;
+      const num = (lp - lm) / (2 * h);
+      const ana = (g as Tensor).data[j];
+      if (!(Math.abs(num - ana) <= tol.atol + tol.rtol * Math.abs(num))) {
+        expect.fail(`input ${k} element ${j}: analytic ${ana}, numeric ${num}`);
+      }
+    }
+  });
+}
+
+/** Each case builds its inputs and function inside float64 mode. */
+const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
+  'add broadcast [4,5]+[5]': () => [bp.add, [randT([4, 5]), randT([5])]],
+  'add broadcast [3,1,4]+[2,1]': () => [bp.add, [randT([3, 1, 4]), randT([2, 1])]],
+  'add number': () => [(a) => bp.add(a, 2.5), [randT([3, 4])]],
+  'sub [4,1]-[1,6]': () => [bp.sub, [randT([4, 1]), randT([1, 6])]],
+  'sub number - tensor': () => [(a) => bp.sub(3, a), [randT([5])]],
+  'mul [2,3,4]*[3,1]': () => [bp.mul, [randT([2, 3, 4]), randT([3, 1])]],
+  'mul number': () => [(a) => bp.mul(a, -1.5), [randT([6])]],
+  'div [4,5]/[5]': () => [bp.div, [randT([4, 5]), randT([5], 0.5, 2)]],
+  'div by number': () => [(a) => bp.div(a, 4), [randT([3, 3])]],
+  'pow tensor exponent': () => [bp.pow, [randT([3, 4], 0.5, 2), randT([3, 4])]],
+  'pow number exponent': () => [(a) => bp.pow(a, 3), [randT([3, 4])]],
+  neg: () => [bp.neg, [randT([7])]],
+  exp: () => [bp.exp, [randT([3, 5])]],
+  log: () => [bp.log, [randT([3, 5], 0.2, 3)]],
+  sqrt: () => [bp.sqrt, [randT([3, 5], 0.2, 3)]],
+  abs: () => [bp.abs, [randT([3, 5])]],
+  relu: () => [bp.relu, [randT([3, 5])]],
+  sigmoid: () => [bp.sigmoid, [randT([3, 5], -4, 4)]],
+  tanh: () => [bp.tanh, [randT([3, 5], -3, 3)]],
+  gelu: () => [bp.gelu, [randT([3, 5], -4, 4)]],
+  leakyRelu: () => [(x) => bp.leakyRelu(x, 0.1), [randT([3, 5])]],
+  elu: () => [(x) => bp.elu(x, 0.7), [randT([3, 5], -3, 3)]],
+  'matmul 2-D': () => [bp.matmul, [randT([4, 6]), randT([6, 3])]],
+  'matmul 1-D @ 2-D': () => [bp.matmul, [randT([6]), randT([6, 3])]],
+  'matmul 2-D @ 1-D': () => [bp.matmul, [randT([4, 6]), randT([6])]],
+  'matmul 1-D @ 1-D': () => [bp.matmul, [randT([5]), randT([5])]],
+  'matmul 3-D @ 2-D': () => [bp.matmul, [randT([2, 3, 4]), randT([4, 5])]],
+  'matmul batched': () => [bp.matmul, [randT([2, 3, 4]), randT([2, 4, 5])]],
+  'linear with bias': () => [(x, w, b) => bp.linear(x, w, b), [randT([5, 4]), randT([3, 4]), randT([3])]],
+  'linear no bias': () => [(x, w) => bp.linear(x, w, null), [randT([5, 4]), randT([3, 4])]],
+  'linear + relu': () => [(x, w, b) => bp.linear(x, w, b, 'relu'), [randT([5, 4]), randT([3, 4]), randT([3])]],
+  'linear + sigmoid': () => [(x, w, b) => bp.linear(x, w, b, 'sigmoid'), [randT([5, 4]), randT([3, 4]), randT([3])]],
+  'linear + tanh': () => [(x, w, b) => bp.linear(x, w, b, 'tanh'), [randT([5, 4]), randT([3, 4]), randT([3])]],
+  'sum all': () => [(x) => bp.sum(x), [randT([3, 4])]],
+  'sum dim 1 keepDim': () => [(x) => bp.sum(x, 1, true), [randT([3, 4, 2])]],
+  'mean dim 0': () => [(x) => bp.mean(x, 0), [randT([3, 4])]],
+  'mean all': () => [(x) => bp.mean(x), [randT([3, 4])]],
+  'max dim 1': () => [(x) => bp.max(x, 1), [randT([4, 6])]],
+  'max all': () => [(x) => bp.max(x), [randT([4, 6])]],
+  reshape: () => [(x) => bp.reshape(x, [6, -1]), [randT([3, 4])]],
+  'transpose 3-D': () => [(x) => bp.transpose(x, 0, 2), [randT([2, 3, 4])]],
+  flatten: () => [(x) => bp.flatten(x, 1), [randT([2, 3, 4])]],
+  'softmax dim 1': () => [(x) => bp.softmax(x, 1), [randT([3, 5], -3, 3)]],
+  'softmax dim 0 of 3-D': () => [(x) => bp.softmax(x, 0), [randT([3, 2, 4], -3, 3)]],
+  'logSoftmax dim -1': () => [(x) => bp.logSoftmax(x, -1), [randT([3, 5], -3, 3)]],
+  'logSoftmax dim 1 of 3-D': () => [(x) => bp.logSoftmax(x, 1), [randT([2, 4, 3], -3, 3)]],
+  'MSELoss mean': () => [(x) => new nn.MSELoss().forward(x, bp.ones([3, 4])), [randT([3, 4])]],
+  'L1Loss sum': () => [(x) => new nn.L1Loss({ reduction: 'sum' }).forward(x, bp.zeros([3, 4]).add(0.1)), [randT([3, 4])]],
+  'BCELoss': () => [(x) => new nn.BCELoss().forward(x, bp.tensor([[1], [0], [1], [0.3]])), [randT([4, 1], 0.05, 0.95)]],
+  'BCEWithLogitsLoss none': () => [(x) => new nn.BCEWithLogitsLoss({ reduction: 'none' }).forward(x, bp.tensor([[1, 0, 0.5]])), [randT([1, 3], -4, 4)]],
+  'CrossEntropyLoss indices': () => [(x) => new nn.CrossEntropyLoss().forward(x, [2, 0, 1]), [randT([3, 4], -2, 2)]],
+  'CrossEntropyLoss probabilities, smoothing': () => [
+    (x) => new nn.CrossEntropyLoss({ labelSmoothing: 0.2, reduction: 'sum' }).forward(x, bp.tensor([[0.1, 0.9, 0, 0], [0.25, 0.25, 0.25, 0.25]])),
+    [randT([2, 4], -2, 2)],
+  ],
+  'CrossEntropyLoss indices, smoothing, none': () => [(x) => new nn.CrossEntropyLoss({ labelSmoothing: 0.1, reduction: 'none' }).forward(x, [1, 3]), [randT([2, 4], -2, 2)]],
+  'NLLLoss': () => [(x) => new nn.NLLLoss().forward(x, [1, 0, 2]), [randT([3, 3])]],
+  'BatchNorm1d [N, C]': () => {
+    const bn = new nn.BatchNorm1d(3);
+    bn.weight?.data.set([0.5, 1.5, -1]);
+    bn.bias?.data.set([0.1, 0, -0.2]);
+    return [(x) => bn.forward(x), [randT([5, 3])]];
+  },
+  'BatchNorm1d [N, C, L]': () => {
+    const bn = new nn.BatchNorm1d(2);
+    return [(x) => bn.forward(x), [randT([3, 2, 4])]];
+  },
+  'Sequential with fused Linear+Tanh': () => {
+    const m = new nn.Sequential(new nn.Linear(4, 3), new nn.Tanh(), new nn.Linear(3, 2));
+    return [(x) => m.forward(x), [randT([5, 4])]];
+  },
+};
+
+describe('finite-difference gradient checks (float64, reference backend)', () => {
+  let prev: 'native' | 'reference';
+  beforeAll(() => {
+    prev = bp.getBackend();
+    bp.setBackend('reference');
+  });
+  afterAll(() => bp.setBackend(prev));
+
+  for (const [name, make] of Object.entries(cases)) {
+    it(name, () => {
+      withFloat64(() => {
+        const [f, inputs] = make();
+        gradcheck(f, inputs);
+      });
+    });
+  }
+});

@@ -1,0 +1,56 @@
+// Results do not depend on the thread count: bit-identical at 1 and 2 threads, for kernels and for
+// whole training steps.
+import { afterAll, describe, expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { nn, optim } from '../lib/index';
+import { nativeExpected } from './helpers/backends';
+
+function trainRun(threads: number): Float32Array[] {
+  bp.setNumThreads(threads);
+  bp.manualSeed(21);
+  const model = new nn.Sequential(new nn.Linear(300, 512), new nn.ReLU(), new nn.Linear(512, 256), new nn.Tanh(), new nn.Linear(256, 10));
+  const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+  const x = bp.randn([128, 300]);
+  const y = Array.from({ length: 128 }, (_, i) => i % 10);
+  for (let s = 0; s < 3; s++) {
+    opt.zeroGrad();
+    new nn.CrossEntropyLoss().forward(model.forward(x), y).backward();
+    bp.clipGradNorm(model.parameters(), 1);
+    opt.step();
+  }
+  return model.parameters().map((p) => p.toFloat32Array());
+}
+
+describe.runIf(nativeExpected())('thread-count independence (native)', () => {
+  const initial = bp.getNumThreads();
+  afterAll(() => bp.setNumThreads(initial));
+
+  it('setNumThreads resizes the pool', () => {
+    bp.setNumThreads(1);
+    expect(bp.getNumThreads()).toBe(1);
+    bp.setNumThreads(3);
+    expect(bp.getNumThreads()).toBe(3);
+  });
+
+  it('large GEMMs and reductions are bit-identical at 1, 2 and 3 threads', () => {
+    bp.manualSeed(4);
+    const a = bp.randn([513, 700]);
+    const b = bp.randn([700, 260]);
+    const big = bp.randn([300000]);
+    const results = [1, 2, 3].map((t) => {
+      bp.setNumThreads(t);
+      return { mm: a.matmul(b).toFloat32Array(), s: big.sum().item(), cs: a.sum(0).toFloat32Array() };
+    });
+    for (const r of results.slice(1)) {
+      expect(Buffer.from(r.mm.buffer).equals(Buffer.from(results[0].mm.buffer))).toBe(true);
+      expect(r.s).toBe(results[0].s);
+      expect(Buffer.from(r.cs.buffer).equals(Buffer.from(results[0].cs.buffer))).toBe(true);
+    }
+  });
+
+  it('three Adam training steps give bit-identical weights at 1 and 2 threads', () => {
+    const one = trainRun(1);
+    const two = trainRun(2);
+    one.forEach((w, i) => expect(Buffer.from(two[i].buffer).equals(Buffer.from(w.buffer)), `parameter ${i}`).toBe(true));
+  });
+});
