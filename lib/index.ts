@@ -11,3 +11,8 @@ export { manualSeed } from './random';
 export * as nn from './nn';
 export * as optim from './optim';
 export { clipGradNorm, clipGradValue, lrScheduler } from './optim';
+export * as data from './data';
+export { save, load, saveCheckpoint, loadCheckpoint, readSafetensors, writeSafetensors } from './io';
+export type { TensorDict, CheckpointInfo, LayerSpec } from './io';
+export { fit, evaluate, predict } from './train';
+export type { FitOptions, History, Dataset, Logs, EarlyStopping, EvaluateOptions, MetricName } from './train';

@@ -1,0 +1,57 @@
+// A model's architecture as JSON, so that load() can rebuild it from a checkpoint's metadata.
+import { Module } from '../nn/module';
+import { Linear } from '../nn/linear';
+import { Sequential } from '../nn/sequential';
+import { BatchNorm1d } from '../nn/batchnorm';
+import { Dropout } from '../nn/dropout';
+import {
+  ELU, Flatten, GELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh,
+} from '../nn/activation';
+
+/** A JSON description of a module. */
+export type LayerSpec =
+  | { type: 'Sequential'; layers: LayerSpec[] }
+  | { type: 'Linear'; inFeatures: number; outFeatures: number; bias: boolean }
+  | { type: 'BatchNorm1d'; numFeatures: number; eps: number; momentum: number; affine: boolean }
+  | { type: 'Dropout'; p: number }
+  | { type: 'LeakyReLU'; negativeSlope: number }
+  | { type: 'ELU'; alpha: number }
+  | { type: 'Softmax' | 'LogSoftmax'; dim: number }
+  | { type: 'Flatten'; startDim: number; endDim: number }
+  | { type: 'ReLU' | 'Sigmoid' | 'Tanh' | 'GELU' | 'Identity' };
+
+export function describe(m: Module): LayerSpec {
+  if (m instanceof Sequential) return { type: 'Sequential', layers: m.layers.map(describe) };
+  if (m instanceof Linear) return { type: 'Linear', inFeatures: m.inFeatures, outFeatures: m.outFeatures, bias: m.bias !== null };
+  if (m instanceof BatchNorm1d) return { type: 'BatchNorm1d', numFeatures: m.numFeatures, eps: m.eps, momentum: m.momentum, affine: m.weight !== null };
+  if (m instanceof Dropout) return { type: 'Dropout', p: m.p };
+  if (m instanceof LeakyReLU) return { type: 'LeakyReLU', negativeSlope: m.negativeSlope };
+  if (m instanceof ELU) return { type: 'ELU', alpha: m.alpha };
+  if (m instanceof Softmax) return { type: 'Softmax', dim: m.dim };
+  if (m instanceof LogSoftmax) return { type: 'LogSoftmax', dim: m.dim };
+  if (m instanceof Flatten) return { type: 'Flatten', startDim: m.startDim, endDim: m.endDim };
+  for (const [C, type] of [[ReLU, 'ReLU'], [Sigmoid, 'Sigmoid'], [Tanh, 'Tanh'], [GELU, 'GELU'], [Identity, 'Identity']] as const) {
+    if (m instanceof C) return { type };
+  }
+  throw new Error(`save: cannot describe a module of class ${m.constructor.name}; save its stateDict with writeSafetensors instead`);
+}
+
+export function build(spec: LayerSpec): Module {
+  switch (spec.type) {
+    case 'Sequential': return new Sequential(...spec.layers.map(build));
+    case 'Linear': return new Linear(spec.inFeatures, spec.outFeatures, { bias: spec.bias });
+    case 'BatchNorm1d': return new BatchNorm1d(spec.numFeatures, { eps: spec.eps, momentum: spec.momentum, affine: spec.affine });
+    case 'Dropout': return new Dropout(spec.p);
+    case 'LeakyReLU': return new LeakyReLU(spec.negativeSlope);
+    case 'ELU': return new ELU(spec.alpha);
+    case 'Softmax': return new Softmax(spec.dim);
+    case 'LogSoftmax': return new LogSoftmax(spec.dim);
+    case 'Flatten': return new Flatten(spec.startDim, spec.endDim);
+    case 'ReLU': return new ReLU();
+    case 'Sigmoid': return new Sigmoid();
+    case 'Tanh': return new Tanh();
+    case 'GELU': return new GELU();
+    case 'Identity': return new Identity();
+    default: throw new Error(`load: unknown layer type '${(spec as { type: string }).type}' in the checkpoint's architecture`);
+  }
+}

@@ -1,0 +1,72 @@
+// save / load a model (weights + architecture), and training checkpoints that also hold the
+// optimizer's state and the epoch, so that training resumes to identical numbers.
+import { Module } from '../nn/module';
+import { Optimizer, OptimizerStateDict } from '../optim/optimizer';
+import { Tensor } from '../tensor';
+import { alloc } from '../storage';
+import { build, describe, LayerSpec } from './architecture';
+import { readSafetensors, TensorDict, writeSafetensors } from './safetensors';
+
+const FORMAT = 'backprop-1';
+
+/** Saves weights and buffers with PyTorch state-dict names; the architecture goes in the metadata. */
+export function save(model: Module, file: string): void {
+  writeSafetensors(file, model.stateDict(), { format: FORMAT, architecture: JSON.stringify(describe(model)) });
+}
+
+/** Rebuilds the model saved by save() and loads its weights. */
+export function load(file: string): Module {
+  const { tensors, metadata } = readSafetensors(file);
+  if (!metadata.architecture) throw new Error(`load: '${file}' has no architecture in its metadata (was it written by save()?); use readSafetensors and loadStateDict`);
+  const model = build(JSON.parse(metadata.architecture) as LayerSpec);
+  const own: TensorDict = {};
+  for (const k of Object.keys(model.stateDict())) own[k] = tensors[k];
+  model.loadStateDict(Object.fromEntries(Object.entries(own).filter(([, v]) => v)) as TensorDict);
+  return model;
+}
+
+/** What a training checkpoint holds besides the model. */
+export interface CheckpointInfo { epoch: number; extra?: Record<string, string> }
+
+/** Saves model, optimizer state and epoch in one safetensors file (atomically). */
+export function saveCheckpoint(file: string, model: Module, optimizer: Optimizer, info: CheckpointInfo): void {
+  const tensors: TensorDict = { ...model.stateDict() };
+  const sd = optimizer.stateDict();
+  const steps: number[] = [];
+  sd.state.forEach((s, i) => {
+    steps.push(s.step);
+    s.buffers.forEach((b, k) => {
+      const d = alloc(b.length);
+      d.set(b);
+      tensors[`optimizer.state.${i}.${k}`] = new Tensor(d, [b.length]);
+    });
+  });
+  writeSafetensors(file, tensors, {
+    format: FORMAT,
+    architecture: JSON.stringify(describe(model)),
+    optimizer: JSON.stringify({ type: optimizer.constructor.name, hyper: sd.hyper, steps }),
+    epoch: String(info.epoch),
+    ...(info.extra ?? {}),
+  });
+}
+
+/** Restores a training checkpoint into an existing model and optimizer; returns the epoch. */
+export function loadCheckpoint(file: string, model: Module, optimizer?: Optimizer): CheckpointInfo {
+  const { tensors, metadata } = readSafetensors(file);
+  const modelKeys = Object.keys(model.stateDict());
+  model.loadStateDict(Object.fromEntries(modelKeys.filter((k) => tensors[k]).map((k) => [k, tensors[k]])));
+  if (optimizer) {
+    if (!metadata.optimizer) throw new Error(`loadCheckpoint: '${file}' holds no optimizer state`);
+    const o = JSON.parse(metadata.optimizer) as { type: string; hyper: OptimizerStateDict['hyper']; steps: number[] };
+    if (o.type !== optimizer.constructor.name) throw new Error(`loadCheckpoint: '${file}' holds ${o.type} state, not ${optimizer.constructor.name}`);
+    optimizer.loadStateDict({
+      hyper: o.hyper,
+      state: o.steps.map((step, i) => {
+        const buffers: number[][] = [];
+        for (let k = 0; tensors[`optimizer.state.${i}.${k}`]; k++) buffers.push(Array.from(tensors[`optimizer.state.${i}.${k}`].data));
+        return { step, buffers };
+      }),
+    });
+  }
+  return { epoch: Number(metadata.epoch ?? 0) };
+}

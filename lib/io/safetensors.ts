@@ -1,0 +1,93 @@
+// The safetensors format: 8-byte little-endian header length, a JSON header naming each tensor's
+// dtype, shape and byte offsets (plus string metadata under __metadata__), then the raw data.
+// Files are written to a temporary name and renamed, so a crash never leaves half a file in place.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Tensor } from '../tensor';
+import { fmt } from '../shape';
+import { alloc } from '../storage';
+
+/** Tensors by name, as read from or written to a file. */
+export type TensorDict = Record<string, Tensor>;
+
+interface HeaderEntry { dtype: string; shape: number[]; data_offsets: [number, number] }
+
+/** Writes `path` atomically (temporary file, fsync, rename). */
+export function writeFileAtomic(file: string, chunks: Uint8Array[]): void {
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    for (const c of chunks) fs.writeSync(fd, c);
+    fs.fsyncSync(fd);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
+  fs.renameSync(tmp, file);
+}
+
+/** Writes tensors (float32, little-endian) and string metadata as a .safetensors file. */
+export function writeSafetensors(file: string, tensors: TensorDict, metadata: Record<string, string> = {}): void {
+  const header: Record<string, HeaderEntry | Record<string, string>> = {};
+  if (Object.keys(metadata).length) header.__metadata__ = metadata;
+  let offset = 0;
+  const names = Object.keys(tensors);
+  for (const name of names) {
+    const t = tensors[name];
+    if (!(t instanceof Tensor)) throw new Error(`writeSafetensors: '${name}' is not a Tensor`);
+    header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + 4 * t.size] };
+    offset += 4 * t.size;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8); // data starts 8-byte aligned
+  const head = Buffer.alloc(8);
+  head.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
+  const chunks: Uint8Array[] = [head, Buffer.from(json, 'utf8')];
+  for (const name of names) {
+    const t = tensors[name];
+    const f32 = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
+    const bytes = new Uint8Array(f32.buffer, f32.byteOffset, f32.byteLength);
+    chunks.push(Buffer.from(bytes)); // copies, so a tensor changing during the write cannot tear the file
+  }
+  writeFileAtomic(file, chunks);
+}
+
+/** Reads a .safetensors file of F32 (or F64/F16-free) tensors. */
+export function readSafetensors(file: string): { tensors: TensorDict; metadata: Record<string, string> } {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch (e) {
+    throw new Error(`readSafetensors: cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (buf.length < 8) throw new Error(`readSafetensors: '${file}' is too short to be a safetensors file`);
+  const n = Number(buf.readBigUInt64LE(0));
+  if (n > buf.length - 8) throw new Error(`readSafetensors: '${file}' declares a ${n}-byte header but has ${buf.length - 8} bytes after the length`);
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8'));
+  } catch {
+    throw new Error(`readSafetensors: '${file}' has a header that is not valid JSON`);
+  }
+  const base = 8 + n;
+  const tensors: TensorDict = {};
+  let metadata: Record<string, string> = {};
+  for (const [name, v] of Object.entries(header)) {
+    if (name === '__metadata__') { metadata = v as Record<string, string>; continue; }
+    const e = v as HeaderEntry;
+    const [b, end] = e.data_offsets ?? [];
+    const count = (e.shape ?? []).reduce((a, c) => a * c, 1);
+    const width = e.dtype === 'F32' ? 4 : e.dtype === 'F64' ? 8 : 0;
+    if (!width) throw new Error(`readSafetensors: '${name}' has dtype ${e.dtype}; only F32 and F64 are supported`);
+    if (!(Number.isInteger(b) && Number.isInteger(end) && end - b === count * width && base + end <= buf.length)) {
+      throw new Error(`readSafetensors: '${name}' has offsets [${b}, ${end}] that do not fit shape ${fmt(e.shape ?? [])} of ${e.dtype} in the file`);
+    }
+    const out = alloc(count);
+    for (let i = 0; i < count; i++) out[i] = width === 4 ? buf.readFloatLE(base + b + 4 * i) : buf.readDoubleLE(base + b + 8 * i);
+    tensors[name] = new Tensor(out, e.shape);
+  }
+  return { tensors, metadata };
+}

@@ -1,0 +1,31 @@
+// Row gathering for mini-batches: copies the rows of x (and y) named by an index list.
+import { Tensor } from '../tensor';
+import { alloc } from '../storage';
+import { randInt } from '../random';
+
+/** Rows idx[begin..end) of t, as a new tensor. */
+export function gatherRows(t: Tensor, idx: Int32Array, begin: number, end: number): Tensor {
+  const row = t.ndim === 0 ? 1 : t.size / t.shape[0];
+  const out = alloc((end - begin) * row);
+  for (let i = begin; i < end; i++) {
+    const src = idx[i] * row;
+    if (row === 1) out[i - begin] = t.data[src];
+    else out.set(t.data.subarray(src, src + row), (i - begin) * row);
+  }
+  return new Tensor(out, [end - begin, ...t.shape.slice(1)]);
+}
+
+/** 0..n-1, shuffled (Fisher-Yates on the library's seeded generator) when asked. */
+export function order(n: number, shuffle: boolean): Int32Array {
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  if (shuffle) {
+    for (let i = n - 1; i > 0; i--) {
+      const j = randInt(i + 1);
+      const t = idx[i];
+      idx[i] = idx[j];
+      idx[j] = t;
+    }
+  }
+  return idx;
+}

@@ -1,0 +1,235 @@
+// fit / evaluate / predict: the training loop over mini-batches. The loop yields to the event loop
+// between batches (at most every 10 ms of work), so timers and I/O keep running while it trains.
+import { Tensor } from '../tensor';
+import { Module } from '../nn/module';
+import { Loss } from '../nn/loss';
+import { Optimizer } from '../optim/optimizer';
+import { noGrad } from '../autograd';
+import { manualSeed } from '../random';
+import { gatherRows, order } from './batches';
+import { checkMetrics, correctCount, MetricName } from './metrics';
+import { Progress } from './progress';
+
+/** Inputs and targets: x [n, ...], y [n] class indices or [n, ...] targets. */
+export interface Dataset { x: Tensor; y: Tensor }
+
+/** Per-epoch values given to callbacks and stored in History. */
+export type Logs = Record<string, number>;
+
+/** Early stopping: stop when `monitor` has not improved by minDelta for `patience` epochs. */
+export interface EarlyStopping {
+  monitor?: 'loss' | 'valLoss';
+  patience: number;
+  minDelta?: number;
+}
+
+/** Options of fit. */
+export interface FitOptions {
+  loss: Loss;
+  optimizer: Optimizer;
+  epochs?: number;
+  batchSize?: number;
+  /** Shuffle the rows every epoch (default true), from `seed` when given. */
+  shuffle?: boolean;
+  seed?: number;
+  validationData?: Dataset;
+  metrics?: MetricName[];
+  /** Progress on stderr: a bar on a TTY, one line per epoch otherwise. */
+  verbose?: boolean;
+  /** Aborting rejects fit with an AbortError; the model keeps its last completed step. */
+  signal?: AbortSignal;
+  /** Return false (or call stop()) to stop after this epoch. */
+  onEpochEnd?: (epoch: number, logs: Logs, stop: () => void) => boolean | void | Promise<boolean | void>;
+  /** Return false (or call stop()) to stop after this batch. */
+  onBatchEnd?: (batch: number, logs: Logs, stop: () => void) => boolean | void;
+  earlyStopping?: EarlyStopping;
+}
+
+/** What fit returns: one entry per completed epoch for each value. */
+export interface History {
+  loss: number[];
+  valLoss: number[];
+  /** Per-metric arrays: `accuracy`, `valAccuracy`. */
+  [metric: string]: number[];
+}
+
+const training = new WeakSet<Module>();
+
+function checkDataset(d: Dataset, what: string): number {
+  if (!d || !(d.x instanceof Tensor) || !(d.y instanceof Tensor)) throw new Error(`${what}: expected { x: Tensor, y: Tensor }`);
+  if (d.x.ndim < 1 || d.y.ndim < 1 || d.x.shape[0] !== d.y.shape[0]) {
+    throw new Error(`${what}: x has shape [${d.x.shape.join(', ')}] and y [${d.y.shape.join(', ')}]; they need the same number of rows`);
+  }
+  if (d.x.shape[0] === 0) throw new Error(`${what}: the dataset is empty`);
+  return d.x.shape[0];
+}
+
+function positiveInt(v: number | undefined, dflt: number, what: string, name: string): number {
+  const n = v ?? dflt;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${what}: ${name} must be a positive integer, got ${v}`);
+  return n;
+}
+
+function abortError(signal: AbortSignal): Error {
+  const reason = signal.reason;
+  if (reason instanceof Error && reason.name === 'AbortError') return reason;
+  const e = new Error(`fit: aborted${reason !== undefined ? ` (${String(reason)})` : ''}`);
+  e.name = 'AbortError';
+  return e;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function lossTarget(y: Tensor): Tensor | Int32Array {
+  // Class indices ([n]) go to the loss as indices; anything else as a tensor.
+  if (y.ndim !== 1) return y;
+  const idx = new Int32Array(y.size);
+  for (let i = 0; i < y.size; i++) idx[i] = y.data[i];
+  return idx;
+}
+
+function usesIndices(loss: Loss): boolean {
+  return loss.constructor.name === 'CrossEntropyLoss' || loss.constructor.name === 'NLLLoss';
+}
+
+/** Trains `model` on `data` for `epochs` epochs; resolves to the History. */
+export async function fit(model: Module, data: Dataset, options: FitOptions): Promise<History> {
+  const n = checkDataset(data, 'fit');
+  if (!(options?.loss instanceof Loss)) throw new Error('fit: options.loss must be a loss module such as new nn.CrossEntropyLoss()');
+  if (!(options.optimizer instanceof Optimizer)) throw new Error('fit: options.optimizer must be an optimizer such as new optim.Adam(model.parameters())');
+  const epochs = positiveInt(options.epochs, 1, 'fit', 'epochs');
+  const batchSize = positiveInt(options.batchSize, 32, 'fit', 'batchSize');
+  const metrics = checkMetrics(options.metrics, 'fit');
+  if (options.validationData) checkDataset(options.validationData, 'fit: validationData');
+  if (training.has(model)) throw new Error('fit: this model is already being trained by another fit() call; wait for it to finish');
+  if (options.signal?.aborted) throw abortError(options.signal);
+  training.add(model);
+  const { loss: lossFn, optimizer } = options;
+  const indices = usesIndices(lossFn);
+  const history: History = { loss: [], valLoss: [] };
+  for (const m of metrics) {
+    history[m] = [];
+    if (options.validationData) history[`val${m[0].toUpperCase()}${m.slice(1)}`] = [];
+  }
+  const progress = new Progress(options.verbose ?? false, epochs);
+  const es = options.earlyStopping;
+  let best = Infinity;
+  let sinceBest = 0;
+  if (options.seed !== undefined) manualSeed(options.seed);
+  let stopRequested = false;
+  const stop = (): void => { stopRequested = true; };
+  try {
+    model.train();
+    for (let epoch = 0; epoch < epochs && !stopRequested; epoch++) {
+      const t0 = Date.now();
+      let lastYield = t0;
+      const idx = order(n, options.shuffle ?? true);
+      let lossSum = 0;
+      let correct = 0;
+      const batches = Math.ceil(n / batchSize);
+      for (let b = 0; b < batches; b++) {
+        if (options.signal?.aborted) throw abortError(options.signal);
+        const begin = b * batchSize;
+        const end = Math.min(n, begin + batchSize);
+        const xb = gatherRows(data.x, idx, begin, end);
+        const yb = gatherRows(data.y, idx, begin, end);
+        optimizer.zeroGrad();
+        const out = model.forward(xb);
+        const loss = lossFn.forward(out, indices ? lossTarget(yb) : yb);
+        loss.backward();
+        optimizer.step();
+        const lv = loss.item();
+        lossSum += lv * (end - begin);
+        if (metrics.length) correct += correctCount(out, yb);
+        progress.batch(epoch, end, n, lossSum / end, end / Math.max(1e-3, (Date.now() - t0) / 1000));
+        if (options.onBatchEnd && options.onBatchEnd(b, { loss: lv }, stop) === false) stopRequested = true;
+        if (stopRequested) break;
+        if (Date.now() - lastYield > 10) {
+          await yieldToEventLoop();
+          lastYield = Date.now();
+        }
+      }
+      const seen = Math.min(n, batches * batchSize);
+      const logs: Logs = { loss: lossSum / seen };
+      if (metrics.includes('accuracy')) logs.accuracy = correct / seen;
+      if (options.validationData) {
+        const v = evaluate(model, options.validationData, { loss: lossFn, batchSize, metrics });
+        logs.valLoss = v.loss;
+        if (v.accuracy !== undefined) logs.valAccuracy = v.accuracy;
+        model.train();
+      }
+      for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
+      progress.epoch(epoch, logs, (Date.now() - t0) / 1000);
+      if (options.onEpochEnd && (await options.onEpochEnd(epoch, logs, stop)) === false) stopRequested = true;
+      if (es) {
+        const monitored = logs[es.monitor ?? (options.validationData ? 'valLoss' : 'loss')];
+        if (monitored < best - (es.minDelta ?? 0)) {
+          best = monitored;
+          sinceBest = 0;
+        } else if (++sinceBest >= es.patience) stopRequested = true;
+      }
+      await yieldToEventLoop();
+    }
+  } finally {
+    training.delete(model);
+  }
+  return history;
+}
+
+/** Options of evaluate. */
+export interface EvaluateOptions {
+  loss: Loss;
+  batchSize?: number;
+  metrics?: MetricName[];
+}
+
+/** Mean loss (and metrics) over a dataset, in eval mode without recording gradients. */
+export function evaluate(model: Module, data: Dataset, options: EvaluateOptions): { loss: number; accuracy?: number } {
+  const n = checkDataset(data, 'evaluate');
+  const batchSize = positiveInt(options.batchSize, 256, 'evaluate', 'batchSize');
+  const metrics = checkMetrics(options.metrics, 'evaluate');
+  const wasTraining = model.training;
+  model.eval();
+  const idx = order(n, false);
+  let lossSum = 0;
+  let correct = 0;
+  const indices = usesIndices(options.loss);
+  try {
+    noGrad(() => {
+      for (let begin = 0; begin < n; begin += batchSize) {
+        const end = Math.min(n, begin + batchSize);
+        const xb = gatherRows(data.x, idx, begin, end);
+        const yb = gatherRows(data.y, idx, begin, end);
+        const out = model.forward(xb);
+        lossSum += options.loss.forward(out, indices ? lossTarget(yb) : yb).item() * (end - begin);
+        if (metrics.length) correct += correctCount(out, yb);
+      }
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+  return metrics.includes('accuracy') ? { loss: lossSum / n, accuracy: correct / n } : { loss: lossSum / n };
+}
+
+/** The model's output for every row of x, computed in batches in eval mode. */
+export function predict(model: Module, x: Tensor, options: { batchSize?: number } = {}): Tensor {
+  if (!(x instanceof Tensor) || x.ndim < 1) throw new Error('predict: x must be a Tensor with a leading batch dimension');
+  const n = x.shape[0];
+  const batchSize = positiveInt(options.batchSize, 256, 'predict', 'batchSize');
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return noGrad(() => {
+      const idx = order(n, false);
+      const parts: Tensor[] = [];
+      for (let begin = 0; begin < n; begin += batchSize) parts.push(model.forward(gatherRows(x, idx, begin, Math.min(n, begin + batchSize))));
+      const rowSize = parts[0].size / parts[0].shape[0];
+      const out = new Tensor(new (parts[0].data.constructor as Float32ArrayConstructor)(n * rowSize), [n, ...parts[0].shape.slice(1)]);
+      let off = 0;
+      for (const p of parts) { out.data.set(p.data, off); off += p.size; }
+      return out;
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+}

@@ -1,0 +1,37 @@
+// Metrics computed from a batch's output and targets.
+import { Tensor } from '../tensor';
+
+/** Metric names fit and evaluate understand. */
+export type MetricName = 'accuracy';
+
+/** Number of correct predictions: argmax for multi-class outputs, > 0.5 for a single output column. */
+export function correctCount(out: Tensor, y: Tensor): number {
+  const n = out.shape[0];
+  const cols = out.size / n;
+  let correct = 0;
+  for (let r = 0; r < n; r++) {
+    let pred: number;
+    if (cols === 1) pred = out.data[r] > 0.5 ? 1 : 0;
+    else {
+      let best = 0;
+      for (let c = 1; c < cols; c++) if (out.data[r * cols + c] > out.data[r * cols + best]) best = c;
+      pred = best;
+    }
+    const target = y.size === n ? y.data[r] : argmaxRow(y, r);
+    if (pred === target) correct++;
+  }
+  return correct;
+}
+
+function argmaxRow(y: Tensor, r: number): number {
+  const cols = y.size / y.shape[0];
+  let best = 0;
+  for (let c = 1; c < cols; c++) if (y.data[r * cols + c] > y.data[r * cols + best]) best = c;
+  return best;
+}
+
+export function checkMetrics(metrics: readonly string[] | undefined, what: string): MetricName[] {
+  const m = metrics ?? [];
+  for (const name of m) if (name !== 'accuracy') throw new Error(`${what}: unknown metric '${name}' (supported: 'accuracy')`);
+  return m as MetricName[];
+}
