@@ -1,0 +1,114 @@
+// fit / evaluate / predict: history, metrics, callbacks that stop, early stopping, AbortSignal,
+// refusing concurrent training of one model, and the event loop staying responsive.
+import { describe, expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { nn, optim } from '../lib/index';
+import { eachBackend } from './helpers/backends';
+
+function blobs(n: number): { x: bp.Tensor; y: bp.Tensor } {
+  bp.manualSeed(1);
+  const x = bp.randn([n, 2]);
+  const y = bp.zeros([n]);
+  for (let i = 0; i < n; i++) {
+    const c = i % 3;
+    x.data[2 * i] += 3 * Math.cos((2 * Math.PI * c) / 3);
+    x.data[2 * i + 1] += 3 * Math.sin((2 * Math.PI * c) / 3);
+    y.data[i] = c;
+  }
+  return { x, y };
+}
+
+function setup() {
+  bp.manualSeed(2);
+  const model = new nn.Sequential(new nn.Linear(2, 16), new nn.ReLU(), new nn.Linear(16, 3));
+  return { model, opts: { loss: new nn.CrossEntropyLoss(), optimizer: new optim.Adam(model.parameters(), { lr: 0.02 }) } };
+}
+
+eachBackend('fit', () => {
+  it('learns, records history and metrics, evaluates and predicts', async () => {
+    const d = blobs(300);
+    const { model, opts } = setup();
+    const h = await bp.fit(model, d, { ...opts, epochs: 8, batchSize: 32, metrics: ['accuracy'], validationData: blobs(90), seed: 5 });
+    expect(h.loss).toHaveLength(8);
+    expect(h.valLoss).toHaveLength(8);
+    expect(h.accuracy[7]).toBeGreaterThan(0.9);
+    expect(h.valAccuracy[7]).toBeGreaterThan(0.9);
+    expect(h.loss[7]).toBeLessThan(h.loss[0]);
+    const ev = bp.evaluate(model, d, { loss: opts.loss, metrics: ['accuracy'] });
+    expect(ev.accuracy).toBeGreaterThan(0.9);
+    const p = bp.predict(model, d.x, { batchSize: 7 });
+    expect(p.shape).toEqual([300, 3]);
+    expect(p.requiresGrad).toBe(false);
+  });
+
+  it('the same seed gives the same history', async () => {
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const { model, opts } = setup();
+      runs.push(await bp.fit(model, blobs(100), { ...opts, epochs: 2, batchSize: 10, seed: 42 }));
+    }
+    expect(runs[0].loss).toEqual(runs[1].loss);
+  });
+
+  it('onEpochEnd returning false, onBatchEnd calling stop(), and early stopping end training', async () => {
+    const d = blobs(60);
+    let s = setup();
+    let h = await bp.fit(s.model, d, { ...s.opts, epochs: 10, onEpochEnd: (e) => e < 2 });
+    expect(h.loss).toHaveLength(3);
+    s = setup();
+    let batches = 0;
+    h = await bp.fit(s.model, d, { ...s.opts, epochs: 10, batchSize: 10, onBatchEnd: (b, _l, stop) => { batches++; if (b === 2) stop(); } });
+    expect(batches).toBe(3);
+    expect(h.loss).toHaveLength(1);
+    s = setup();
+    s.opts.optimizer.lr = 0; // nothing improves: patience 2 stops after 3 epochs
+    h = await bp.fit(s.model, d, { ...s.opts, epochs: 20, earlyStopping: { patience: 2 }, shuffle: false });
+    expect(h.loss).toHaveLength(3);
+  });
+
+  it('an AbortSignal rejects with AbortError and leaves the model usable', async () => {
+    const { model, opts } = setup();
+    const ac = new AbortController();
+    const p = bp.fit(model, blobs(3000), { ...opts, epochs: 50, batchSize: 8, onBatchEnd: (b) => { if (b === 5) ac.abort(); }, signal: ac.signal });
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Array.from(model.forward(bp.ones([1, 2])).data).every(Number.isFinite)).toBe(true);
+    const h = await bp.fit(model, blobs(30), { ...opts, epochs: 1 });
+    expect(h.loss).toHaveLength(1);
+  });
+
+  it('training one model twice at once is refused', async () => {
+    const { model, opts } = setup();
+    const first = bp.fit(model, blobs(600), { ...opts, epochs: 3, batchSize: 4 });
+    await expect(bp.fit(model, blobs(30), opts)).rejects.toThrow(/already being trained/);
+    await first;
+  });
+
+  it('bad options name the argument', async () => {
+    const { model, opts } = setup();
+    await expect(bp.fit(model, blobs(10), { ...opts, epochs: 0 })).rejects.toThrow(/epochs must be a positive integer, got 0/);
+    await expect(bp.fit(model, { x: bp.zeros([3, 2]), y: bp.zeros([4]) }, opts)).rejects.toThrow(/x has shape \[3, 2\] and y \[4\]/);
+    await expect(bp.fit(model, blobs(10), { ...opts, metrics: ['f1' as 'accuracy'] })).rejects.toThrow(/unknown metric 'f1'/);
+  });
+});
+
+describe('the event loop stays free while fit trains', () => {
+  it('a 10 ms interval keeps firing (p99 lag under 20 ms)', async () => {
+    bp.manualSeed(0);
+    const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10));
+    const x = bp.rand([4096, 784]);
+    const y = bp.zeros([4096]);
+    const lags: number[] = [];
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      lags.push(now - last - 10);
+      last = now;
+    }, 10);
+    await bp.fit(model, { x, y }, { loss: new nn.CrossEntropyLoss(), optimizer: new optim.Adam(model.parameters()), epochs: 2, batchSize: 128 });
+    clearInterval(timer);
+    lags.sort((a, b) => a - b);
+    const p99 = lags[Math.floor(0.99 * (lags.length - 1))];
+    expect(lags.length).toBeGreaterThan(5);
+    expect(p99).toBeLessThan(20);
+  });
+});

@@ -1,0 +1,169 @@
+// Data and checkpoints: IDX parsing and validation, Fashion-MNIST, safetensors round trips, atomic
+// writes, training resumed from a checkpoint, and PyTorch reading our file.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { data, nn, optim } from '../lib/index';
+import { FASHION_MNIST_DIR } from '../lib/data';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'backprop-io-'));
+
+function idx(type: number, shape: number[], values: number[]): Buffer {
+  const head = Buffer.alloc(4 + 4 * shape.length);
+  head[2] = type;
+  head[3] = shape.length;
+  shape.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
+  return Buffer.concat([head, Buffer.from(values)]);
+}
+
+describe('readIdx', () => {
+  it('reads plain and gzip files', () => {
+    const buf = idx(0x08, [2, 3], [1, 2, 3, 4, 5, 255]);
+    fs.writeFileSync(path.join(tmp, 'a.idx'), buf);
+    fs.writeFileSync(path.join(tmp, 'a.idx.gz'), zlib.gzipSync(buf));
+    for (const f of ['a.idx', 'a.idx.gz']) {
+      const t = data.readIdx(path.join(tmp, f));
+      expect(t.shape).toEqual([2, 3]);
+      expect(t.toArray()).toEqual([[1, 2, 3], [4, 5, 255]]);
+    }
+  });
+  it('validates the header and the size', () => {
+    fs.writeFileSync(path.join(tmp, 'bad1'), Buffer.from([1, 2, 3, 4]));
+    expect(() => data.readIdx(path.join(tmp, 'bad1'))).toThrow(/not an IDX file/);
+    fs.writeFileSync(path.join(tmp, 'bad2'), idx(0x08, [4], [1, 2]));
+    expect(() => data.readIdx(path.join(tmp, 'bad2'))).toThrow(/should hold 4 values of 1 byte\(s\).*has 2 bytes/);
+    fs.writeFileSync(path.join(tmp, 'bad3'), idx(0x07, [1], [1]));
+    expect(() => data.readIdx(path.join(tmp, 'bad3'))).toThrow(/unknown element type 0x7/);
+    expect(() => data.readIdx(path.join(tmp, 'missing'))).toThrow(/cannot read '.*missing': ENOENT/);
+  });
+  it('fashionMnist says which path is missing and which package provides it', () => {
+    expect(() => data.fashionMnist(tmp)).toThrow(/train-images-idx3-ubyte.*not found.*apt-get install dataset-fashion-mnist/);
+  });
+});
+
+const haveFashion = fs.existsSync(path.join(FASHION_MNIST_DIR, 'train-labels-idx1-ubyte.gz'));
+if (!haveFashion) console.log(`skipping the Fashion-MNIST test: ${FASHION_MNIST_DIR} is absent (apt-get install dataset-fashion-mnist)`);
+describe.runIf(haveFashion)('Fashion-MNIST (Debian dataset-fashion-mnist)', () => {
+  it('loads 60k + 10k images scaled to [0, 1] with labels 0-9', () => {
+    const d = data.fashionMnist();
+    expect(d.train.x.shape).toEqual([60000, 784]);
+    expect(d.test.x.shape).toEqual([10000, 784]);
+    expect(d.train.y.shape).toEqual([60000]);
+    let mx = 0;
+    for (const v of d.train.x.data) mx = Math.max(mx, v);
+    expect(mx).toBe(1);
+    const counts = new Array(10).fill(0);
+    for (const v of d.test.y.data) counts[v]++;
+    expect(counts).toEqual(new Array(10).fill(1000));
+  });
+});
+
+describe('safetensors and checkpoints', () => {
+  it('writes the documented layout and reads it back', () => {
+    const f = path.join(tmp, 'raw.safetensors');
+    bp.writeSafetensors(f, { a: bp.tensor([[1, 2], [3, 4]]), b: bp.tensor(5) }, { note: 'hi' });
+    const buf = fs.readFileSync(f);
+    const n = Number(buf.readBigUInt64LE(0));
+    expect((8 + n) % 8).toBe(0);
+    const header = JSON.parse(buf.subarray(8, 8 + n).toString());
+    expect(header.a).toEqual({ dtype: 'F32', shape: [2, 2], data_offsets: [0, 16] });
+    expect(header.__metadata__).toEqual({ note: 'hi' });
+    const r = bp.readSafetensors(f);
+    expect(r.tensors.a.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(r.tensors.b.shape).toEqual([]);
+    expect(r.metadata.note).toBe('hi');
+    fs.writeFileSync(path.join(tmp, 'trunc.safetensors'), buf.subarray(0, buf.length - 4));
+    expect(() => bp.readSafetensors(path.join(tmp, 'trunc.safetensors'))).toThrow(/offsets .* do not fit/);
+    expect(fs.readdirSync(tmp).filter((x) => x.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a failed write leaves the previous file in place', () => {
+    const f = path.join(tmp, 'keep.safetensors');
+    bp.writeSafetensors(f, { a: bp.ones([3]) });
+    const before = fs.readFileSync(f);
+    expect(() => bp.writeSafetensors(f, { a: bp.ones([3]), b: 'not a tensor' as unknown as bp.Tensor })).toThrow(/'b' is not a Tensor/);
+    expect(fs.readFileSync(f).equals(before)).toBe(true);
+  });
+
+  it('save/load rebuilds the architecture and the outputs match', () => {
+    bp.manualSeed(9);
+    const m = new nn.Sequential(new nn.Linear(5, 8), new nn.BatchNorm1d(8), new nn.GELU(), new nn.Dropout(0.1), new nn.Linear(8, 3), new nn.LogSoftmax(1));
+    m.forward(bp.randn([6, 5]));
+    m.eval();
+    const f = path.join(tmp, 'model.safetensors');
+    bp.save(m, f);
+    const m2 = bp.load(f);
+    m2.eval();
+    const x = bp.randn([4, 5]);
+    expect(Array.from(m2.forward(x).data)).toEqual(Array.from(m.forward(x).data));
+    expect(Object.keys(m2.stateDict())).toEqual(Object.keys(m.stateDict()));
+  });
+
+  it('saveCheckpoint / loadCheckpoint resume training to identical numbers', () => {
+    const make = () => { bp.manualSeed(3); return new nn.Sequential(new nn.Linear(4, 6), new nn.Tanh(), new nn.Linear(6, 2)); };
+    const x = bp.randn([8, 4]);
+    const y = [0, 1, 1, 0, 1, 0, 0, 1];
+    const run = (m: nn.Module, o: optim.Optimizer, steps: number) => {
+      for (let i = 0; i < steps; i++) { o.zeroGrad(); new nn.CrossEntropyLoss().forward(m.forward(x), y).backward(); o.step(); }
+    };
+    const a = make();
+    run(a, new optim.Adam(a.parameters(), { lr: 0.05 }), 6);
+    const b = make();
+    const ob = new optim.Adam(b.parameters(), { lr: 0.05 });
+    run(b, ob, 3);
+    const f = path.join(tmp, 'ckpt.safetensors');
+    bp.saveCheckpoint(f, b, ob, { epoch: 3 });
+    const c = make();
+    const oc = new optim.Adam(c.parameters(), { lr: 0.05 });
+    expect(bp.loadCheckpoint(f, c, oc).epoch).toBe(3);
+    run(c, oc, 3);
+    const want = a.stateDict();
+    for (const [k, v] of Object.entries(c.stateDict())) expect(Array.from(v.data), k).toEqual(Array.from(want[k].data));
+    expect(() => bp.loadCheckpoint(f, make(), new optim.SGD(make().parameters(), { lr: 1 }))).toThrow(/holds Adam state, not SGD/);
+  });
+});
+
+const PY = '/usr/bin/python3';
+const torchCheck = fs.existsSync(PY) ? spawnSync(PY, ['-c', 'import torch, numpy'], { encoding: 'utf8' }) : null;
+const haveTorch = torchCheck !== null && torchCheck.status === 0;
+if (!haveTorch) console.log(`skipping the PyTorch checkpoint test: ${PY} cannot import torch and numpy (apt-get install python3-torch python3-numpy)`);
+describe.runIf(haveTorch)('PyTorch reads our checkpoint', () => {
+  it('parses the file with json + numpy and runs the same forward in torch', () => {
+    bp.manualSeed(17);
+    const m = new nn.Sequential(new nn.Linear(6, 10), new nn.ReLU(), new nn.Linear(10, 4), new nn.Sigmoid());
+    const f = path.join(tmp, 'for-torch.safetensors');
+    bp.save(m, f);
+    const x = bp.randn([5, 6]);
+    const ours = Array.from(m.forward(x).data);
+    const script = `
+import json, struct, sys, numpy as np, torch
+path, xs = sys.argv[1], json.loads(sys.argv[2])
+raw = open(path, 'rb').read()
+n = struct.unpack('<Q', raw[:8])[0]
+header = json.loads(raw[8:8 + n])
+arch = json.loads(header['__metadata__']['architecture'])
+def t(name):
+    h = header[name]; b, e = h['data_offsets']
+    assert h['dtype'] == 'F32'
+    return torch.from_numpy(np.frombuffer(raw[8 + n + b:8 + n + e], dtype='<f4').reshape(h['shape']).copy())
+layers = []
+for spec in arch['layers']:
+    if spec['type'] == 'Linear': layers.append(torch.nn.Linear(spec['inFeatures'], spec['outFeatures'], bias=spec['bias']))
+    elif spec['type'] == 'ReLU': layers.append(torch.nn.ReLU())
+    elif spec['type'] == 'Sigmoid': layers.append(torch.nn.Sigmoid())
+model = torch.nn.Sequential(*layers)
+model.load_state_dict({k: t(k) for k in header if k != '__metadata__'})
+with torch.no_grad():
+    y = model(torch.tensor(xs, dtype=torch.float32).reshape(5, 6))
+print(json.dumps(y.reshape(-1).tolist()))
+`;
+    const r = spawnSync(PY, ['-c', script, f, JSON.stringify(Array.from(x.data))], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const theirs = JSON.parse(r.stdout) as number[];
+    theirs.forEach((v, i) => expect(Math.abs(v - ours[i])).toBeLessThan(1e-6));
+  });
+});
