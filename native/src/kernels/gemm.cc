@@ -31,62 +31,90 @@ constexpr double kPackWork = 24.0 * 24.0 * 24.0;
 
 // Packs rows [i0, i0+mc) x depth [p0, p0+kc) of op(A) into kMR-row micro-panels, zero-padded.
 void pack_a(bool trans, const float* a, int m, int k, int i0, int mc, int p0, int kc, float* dst) {
-  for (int ir = 0; ir < mc; ir += kMR) {
+  for (int ir = 0; ir < mc; ir += kMR, dst += (size_t)kMR * kc) {
     const int mr = std::min(kMR, mc - ir);
-    for (int p = 0; p < kc; p++) {
+    if (trans) {
+      // op(A) rows are columns of A: each depth step reads mr contiguous floats.
+      for (int p = 0; p < kc; p++) {
+        const float* src = a + (long)(p0 + p) * m + i0 + ir;
+        for (int r = 0; r < kMR; r++) dst[p * kMR + r] = r < mr ? src[r] : 0.0f;
+      }
+    } else {
+      // Row by row: contiguous reads along the depth, writes strided by kMR.
       for (int r = 0; r < kMR; r++) {
-        float v = 0.0f;
-        if (r < mr) {
-          const long i = i0 + ir + r;
-          const long q = p0 + p;
-          v = trans ? a[q * m + i] : a[i * k + q];
+        if (r >= mr) {
+          for (int p = 0; p < kc; p++) dst[p * kMR + r] = 0.0f;
+          continue;
         }
-        *dst++ = v;
+        const float* src = a + (long)(i0 + ir + r) * k + p0;
+        for (int p = 0; p < kc; p++) dst[p * kMR + r] = src[p];
       }
     }
   }
 }
 
 // Packs depth [p0, p0+kc) x columns [j0, j0+nc) of op(B) into kNR-column micro-panels, zero-padded.
-void pack_b_panel(bool trans, const float* b, int n, int k, int p0, int kc, int j0, int nr, float* dst) {
+void pack_b_panel(const float* b, int n, int p0, int kc, int j0, int nr, float* dst) {
   for (int p = 0; p < kc; p++) {
     const long q = p0 + p;
-    if (!trans && nr == kNR) {
+    if (nr == kNR) {
       std::memcpy(dst, b + q * n + j0, sizeof(float) * kNR);
       dst += kNR;
       continue;
     }
-    for (int j = 0; j < kNR; j++) {
-      float v = 0.0f;
-      if (j < nr) v = trans ? b[(long)(j0 + j) * k + q] : b[q * n + j0 + j];
-      *dst++ = v;
-    }
+    for (int j = 0; j < kNR; j++) *dst++ = j < nr ? b[q * n + j0 + j] : 0.0f;
   }
 }
 
-// Direct product for tiny or single-row shapes: no packing, no threads.
+// Packing for B stored transposed ([n, k]): column j of op(B) is row j of B, read contiguously.
+void pack_bt_panel(const float* b, int k, int p0, int kc, int j0, int nr, float* dst) {
+  for (int j = 0; j < kNR; j++) {
+    if (j >= nr) {
+      for (int p = 0; p < kc; p++) dst[p * kNR + j] = 0.0f;
+      continue;
+    }
+    const float* src = b + (long)(j0 + j) * k + p0;
+    for (int p = 0; p < kc; p++) dst[p * kNR + j] = src[p];
+  }
+}
+
+// Direct product for tiny or few-row shapes (batch-1 inference lives here): no packing. Each row of
+// C is computed in fixed chunks of kSmallCols columns (threaded when large): dot products against
+// rows of B when B is stored transposed (nn.Linear's layout), axpy over rows of B otherwise.
+constexpr int kSmallCols = 256;
+
 void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
                 float* c, const float* bias, int act, const KernelTable& kt) {
-  thread_local std::vector<float> row;  // grows once per thread, then reused
-  row.resize(n);
+  thread_local std::vector<float> a_row;  // row i of op(A) when A is stored transposed
+  a_row.resize(k);
+  const size_t chunks = (size_t)(n + kSmallCols - 1) / kSmallCols;
+  const bool threaded = (double)n * k >= 1 << 17 && chunks > 1;
   for (int i = 0; i < m; i++) {
-    std::fill(row.begin(), row.end(), 0.0f);
-    for (int p = 0; p < k; p++) {
-      const float av = ta ? a[(long)p * m + i] : a[(long)i * k + p];
-      if (!tb) {
-        kt.axpy(av, b + (long)p * n, row.data(), n);
-      } else {
-        for (int j = 0; j < n; j++) row[j] += av * b[(long)j * k + p];
-      }
+    const float* ai = a + (long)i * k;
+    if (ta) {
+      for (int p = 0; p < k; p++) a_row[p] = a[(long)p * m + i];
+      ai = a_row.data();
     }
     float* ci = c + (long)i * n;
-    for (int j = 0; j < n; j++) {
-      float v = alpha * row[j];
-      if (beta != 0.0f) v += beta * ci[j];
-      if (bias) v += bias[j];
-      ci[j] = v;
-    }
-    if (act) kt.unary(act, ci, ci, n, 0.0f);
+    auto chunk = [&](size_t t) {
+      const int j0 = (int)t * kSmallCols, j1 = std::min(n, j0 + kSmallCols);
+      float acc[kSmallCols];
+      if (tb) {
+        for (int j = j0; j < j1; j++) acc[j - j0] = kt.dot(ai, b + (long)j * k, (size_t)k);
+      } else {
+        std::fill(acc, acc + (j1 - j0), 0.0f);
+        for (int p = 0; p < k; p++) kt.axpy(ai[p], b + (long)p * n + j0, acc, (size_t)(j1 - j0));
+      }
+      for (int j = j0; j < j1; j++) {
+        float v = alpha * acc[j - j0];
+        if (beta != 0.0f) v += beta * ci[j];
+        if (bias) v += bias[j];
+        ci[j] = v;
+      }
+      if (act) kt.unary(act, ci + j0, ci + j0, (size_t)(j1 - j0), 0.0f);
+    };
+    if (threaded) ThreadPool::instance().run(chunks, chunk);
+    else for (size_t t = 0; t < chunks; t++) chunk(t);
   }
 }
 
@@ -103,7 +131,7 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, c
     return;
   }
   const double work = (double)m * n * k;
-  if (work < kPackWork || m == 1) {
+  if (work < kPackWork || m < 4) {
     gemm_small(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, kt);
     return;
   }
@@ -132,7 +160,9 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, c
       const int n_colgroups = (nc + kNCT - 1) / kNCT;
       auto pack_b_task = [&](size_t t) {
         const int jr = (int)t * kNR;
-        pack_b_panel(tb, b, n, k, pc, kc, jc + jr, std::min(kNR, nc - jr), bp + (size_t)jr * kc);
+        float* dst = bp + (size_t)jr * kc;
+        if (tb) pack_bt_panel(b, k, pc, kc, jc + jr, std::min(kNR, nc - jr), dst);
+        else pack_b_panel(b, n, pc, kc, jc + jr, std::min(kNR, nc - jr), dst);
       };
       auto pack_a_task = [&](size_t t) {
         const int ic = (int)t * kMC;

@@ -38,6 +38,8 @@ struct KernelTable {
   // y[i] = f(a[i * sa], b[i * sb]) for i < n, with sa, sb in {0, 1} for the vector paths.
   void (*binary)(int op, const float* a, long sa, const float* b, long sb, float* y, size_t n);
   void (*axpy)(float alpha, const float* x, float* y, size_t n);
+  // Dot product of x and y (n floats), lanes combined in a fixed order.
+  float (*dot)(const float* x, const float* y, size_t n);
   // Sum of x[0..n) in float with a fixed lane order.
   float (*sum)(const float* x, size_t n);
   // acc[i] += x[i] for i < n (column sums of a row-major block).

@@ -1,0 +1,34 @@
+// The machine's limits: FMA peak (register-only loop) and OpenBLAS SGEMM, from the C harnesses in
+// bench/native, compiled here with the system compiler. Absent pieces are reported, not faked.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const dir = path.join(__dirname, 'native');
+
+function build(src: string, out: string, flags: string[]): string | null {
+  const bin = path.join(dir, out);
+  if (fs.existsSync(bin) && fs.statSync(bin).mtimeMs > fs.statSync(path.join(dir, src)).mtimeMs) return bin;
+  const r = spawnSync('cc', ['-O2', path.join(dir, src), '-o', bin, ...flags], { encoding: 'utf8' });
+  return r.status === 0 ? bin : null;
+}
+
+export function fmaPeak(threads: number): number | null {
+  const bin = build('fma_peak.c', 'fma_peak.bin', ['-mavx2', '-mfma', '-pthread']);
+  if (!bin) return null;
+  const r = spawnSync(bin, [String(threads), '300000000'], { encoding: 'utf8' });
+  return r.status === 0 ? Number(r.stdout.trim()) : null;
+}
+
+export function openblasAvailable(): boolean {
+  return build('sgemm_openblas.c', 'sgemm_openblas.bin', ['-lopenblas']) !== null;
+}
+
+/** OpenBLAS GFLOP/s for C[m,n] = op(A) op(B) with k depth. */
+export function openblasGflops(threads: number, n: number, reps: number, ta = false, tb = false, m = n, k = n): number | null {
+  const bin = build('sgemm_openblas.c', 'sgemm_openblas.bin', ['-lopenblas']);
+  if (!bin) return null;
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+  const r = spawnSync(bin, [n, reps, ta ? 1 : 0, tb ? 1 : 0, m, k].map(String), { encoding: 'utf8', env });
+  return r.status === 0 ? Number(r.stdout.trim()) : null;
+}

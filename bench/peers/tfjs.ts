@@ -1,0 +1,83 @@
+// TensorFlow.js on the standard workloads, with the `cpu` or `wasm` backend (argv[2]), at its
+// idiomatic fastest path: tf.tidy, optimizer.minimize. Prints one JSON object.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { median } from '../timing';
+
+const backend = process.argv[2] as 'cpu' | 'wasm';
+const quick = process.argv[3] === 'quick';
+const only = process.argv[4] ? new Set(process.argv[4].split(',')) : null;
+const want = (k: string) => !only || only.has(k);
+
+function time(fn: () => void, reps = 5): number {
+  fn();
+  const t: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    t.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return median(t);
+}
+
+type Layer = { w: tf.Variable; b: tf.Variable };
+function dense(inF: number, outF: number): Layer {
+  const bound = 1 / Math.sqrt(inF);
+  return { w: tf.variable(tf.randomUniform([inF, outF], -bound, bound)), b: tf.variable(tf.randomUniform([outF], -bound, bound)) };
+}
+function mlp(sizes: number[], act: (x: tf.Tensor) => tf.Tensor, lastAct?: (x: tf.Tensor) => tf.Tensor) {
+  const layers = sizes.slice(1).map((s, i) => dense(sizes[i], s));
+  return (x: tf.Tensor): tf.Tensor => {
+    let h = x;
+    layers.forEach((l, i) => {
+      h = tf.add(tf.matMul(h, l.w), l.b);
+      if (i < layers.length - 1) h = act(h);
+      else if (lastAct) h = lastAct(h);
+    });
+    return h;
+  };
+}
+
+async function main(): Promise<void> {
+  await tf.setBackend(backend);
+  await tf.ready();
+  const out: Record<string, unknown> = { backend, version: tf.version_core };
+  const ce = (logits: tf.Tensor, y: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+  if (want('W1')) {
+    const x = tf.randomUniform([100, 2]);
+    const y = tf.cast(tf.greater(tf.sum(x, 1, true), 1), 'float32');
+    const f = mlp([2, 4, 1], tf.sigmoid, tf.sigmoid);
+    const opt = tf.train.sgd(0.01);
+    const per = quick ? 50 : 100;
+    out.W1 = (time(() => { for (let i = 0; i < per; i++) tf.dispose(opt.minimize(() => tf.losses.logLoss(y, f(x)) as tf.Scalar, true)); }) / per) * 1e6;
+  }
+  if (want('W2')) {
+    const x = tf.randomUniform([64, 784]);
+    const y = tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 10), 'int32'), 10);
+    const f = mlp([784, 128, 10], tf.relu);
+    const opt = tf.train.sgd(0.1);
+    const per = quick ? 5 : 20;
+    out.W2 = (64 * per) / time(() => { for (let i = 0; i < per; i++) tf.dispose(opt.minimize(() => ce(f(x), y), true)); });
+  }
+  if (want('W3')) {
+    const x = tf.randomUniform([256, 784]);
+    const y = tf.oneHot(tf.tensor1d(Array.from({ length: 256 }, (_, i) => i % 10), 'int32'), 10);
+    const f = mlp([784, 1024, 1024, 10], tf.relu);
+    const opt = tf.train.adam(1e-3);
+    out.W3 = 256 / time(() => { tf.dispose(opt.minimize(() => ce(f(x), y), true)); }, quick ? 2 : 5);
+  }
+  if (want('W5')) {
+    const f = mlp([784, 1024, 1024, 10], tf.relu);
+    const x1 = tf.randomUniform([1, 784]);
+    const x256 = tf.randomUniform([256, 784]);
+    const per = quick ? 10 : 50;
+    const lat = time(() => { for (let i = 0; i < per; i++) tf.tidy(() => f(x1).dataSync()); }) / per;
+    const t = time(() => tf.tidy(() => f(x256).dataSync()), quick ? 2 : 5);
+    out.W5 = { latencyUs: lat * 1e6, samplesPerSec: 256 / t };
+  }
+  console.log(JSON.stringify(out));
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
