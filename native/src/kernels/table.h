@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "optim_types.h"
+
 namespace bp {
 
 // Unary op codes: the same numbers as `Unary` in lib/backend/backend.ts.
@@ -46,6 +48,8 @@ struct KernelTable {
   void (*add_rows)(const float* x, float* acc, size_t n);
   // In-place softmax or log-softmax of one contiguous row; returns nothing.
   void (*softmax_row)(const float* x, float* y, size_t n, bool log);
+  // One optimizer update over elements [b, e) of one parameter.
+  void (*optim)(const OptimHyper& h, const ParamSlot& s, size_t b, size_t e);
 };
 
 const KernelTable& active_kernels();
