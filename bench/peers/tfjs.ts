@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     const f = mlp([2, 4, 1], tf.sigmoid, tf.sigmoid);
     const opt = tf.train.sgd(0.01);
     const per = quick ? 50 : 100;
-    out.W1 = (time(() => { for (let i = 0; i < per; i++) tf.dispose(opt.minimize(() => tf.losses.logLoss(y, f(x)) as tf.Scalar, true)); }) / per) * 1e6;
+    out.W1 = (time(() => { for (let i = 0; i < per; i++) opt.minimize(() => tf.losses.logLoss(y, f(x)) as tf.Scalar, true)?.dispose(); }) / per) * 1e6;
   }
   if (want('W2')) {
     const x = tf.randomUniform([64, 784]);
@@ -59,14 +59,14 @@ async function main(): Promise<void> {
     const f = mlp([784, 128, 10], tf.relu);
     const opt = tf.train.sgd(0.1);
     const per = quick ? 5 : 20;
-    out.W2 = (64 * per) / time(() => { for (let i = 0; i < per; i++) tf.dispose(opt.minimize(() => ce(f(x), y), true)); });
+    out.W2 = (64 * per) / time(() => { for (let i = 0; i < per; i++) opt.minimize(() => ce(f(x), y), true)?.dispose(); });
   }
   if (want('W3')) {
     const x = tf.randomUniform([256, 784]);
     const y = tf.oneHot(tf.tensor1d(Array.from({ length: 256 }, (_, i) => i % 10), 'int32'), 10);
     const f = mlp([784, 1024, 1024, 10], tf.relu);
     const opt = tf.train.adam(1e-3);
-    out.W3 = 256 / time(() => { tf.dispose(opt.minimize(() => ce(f(x), y), true)); }, quick ? 2 : 5);
+    out.W3 = 256 / time(() => { opt.minimize(() => ce(f(x), y), true)?.dispose(); }, quick ? 2 : 5);
   }
   if (want('W5')) {
     const f = mlp([784, 1024, 1024, 10], tf.relu);

@@ -92,6 +92,34 @@ export abstract class Optimizer {
     }
   }
 
+  /**
+   * @internal For the fused native plan: the per-parameter state buffers, created where missing,
+   * and the step count they share; null when parameters are at different steps.
+   */
+  fusedState(): { hyper: OptimHyper; s: Float32Array[][] } | null {
+    const steps = new Set(this.params.map((p) => this.state.get(p)?.step ?? 0));
+    if (steps.size !== 1) return null;
+    const { count, init } = this.stateBuffers();
+    const s: Float32Array[][] = [[], [], []];
+    for (const p of this.params) {
+      let st = this.state.get(p);
+      if (!st) {
+        st = { step: 0, buffers: Array.from({ length: count }, () => { const b = alloc(p.size); if (init) b.fill(init); return b; }) };
+        this.state.set(p, st);
+      }
+      for (let k = 0; k < 3; k++) s[k].push(st.buffers[k] ?? EMPTY);
+    }
+    return { hyper: { ...this.hyper, step: [...steps][0] }, s };
+  }
+
+  /** @internal Records `n` steps taken by the fused native plan. */
+  advanceSteps(n: number): void {
+    for (const p of this.params) {
+      const st = this.state.get(p);
+      if (st) st.step += n;
+    }
+  }
+
   /** Clears the gradients (to null, PyTorch's default set_to_none). */
   zeroGrad(): void {
     for (const p of this.params) p.grad = null;

@@ -9,6 +9,7 @@ import { manualSeed } from '../random';
 import { gatherRows, order } from './batches';
 import { checkMetrics, correctCount, MetricName } from './metrics';
 import { Progress } from './progress';
+import { fusedPlan } from './plan';
 
 /** Inputs and targets: x [n, ...], y [n] class indices or [n, ...] targets. */
 export interface Dataset { x: Tensor; y: Tensor }
@@ -43,6 +44,12 @@ export interface FitOptions {
   /** Return false (or call stop()) to stop after this batch. */
   onBatchEnd?: (batch: number, logs: Logs, stop: () => void) => boolean | void;
   earlyStopping?: EarlyStopping;
+  /**
+   * On the native backend, run whole epochs in C++ off the JavaScript thread when the model, loss
+   * and optimizer allow it (default true); the numbers are the same as the eager loop's.
+   * onBatchEnd needs the eager loop.
+   */
+  fused?: boolean;
 }
 
 /** What fit returns: one entry per completed epoch for each value. */
@@ -118,35 +125,61 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   if (options.seed !== undefined) manualSeed(options.seed);
   let stopRequested = false;
   const stop = (): void => { stopRequested = true; };
+  const plan = options.fused === false || options.onBatchEnd ? null : fusedPlan(model, data, lossFn, optimizer, batchSize, metrics.includes('accuracy'));
+  const onAbort = (): void => plan?.abort();
+  options.signal?.addEventListener('abort', onAbort);
   try {
     model.train();
+    // With no per-epoch hook, the fused plan runs up to 64 epochs per crossing; their row orders are
+    // drawn in advance, in the same sequence the eager loop would draw them.
+    const perEpochHooks = Boolean(options.onEpochEnd || options.validationData || es || options.verbose);
+    let pending: { orders: Int32Array; first: number; result: Promise<import('./plan').EpochOutcome> } | null = null;
     for (let epoch = 0; epoch < epochs && !stopRequested; epoch++) {
       const t0 = Date.now();
       let lastYield = t0;
-      const idx = order(n, options.shuffle ?? true);
       let lossSum = 0;
       let correct = 0;
       const batches = Math.ceil(n / batchSize);
-      for (let b = 0; b < batches; b++) {
+      if (plan) {
+        if (!pending) {
+          const group = perEpochHooks ? 1 : Math.min(64, epochs - epoch);
+          const orders = new Int32Array(group * n);
+          for (let g = 0; g < group; g++) orders.set(order(n, options.shuffle ?? true), g * n);
+          pending = { orders, first: epoch, result: plan.runEpochs(orders) };
+        }
+        const r = await pending.result;
+        const e = epoch - pending.first;
+        const done = Math.max(0, Math.min(batches, r.done - e * batches));
+        for (let b = 0; b < done; b++) {
+          lossSum += r.losses[e * batches + b] * (Math.min(n, (b + 1) * batchSize) - b * batchSize);
+          if (r.correct) correct += r.correct[e * batches + b];
+        }
+        if (epoch - pending.first === pending.orders.length / n - 1) pending = null;
         if (options.signal?.aborted) throw abortError(options.signal);
-        const begin = b * batchSize;
-        const end = Math.min(n, begin + batchSize);
-        const xb = gatherRows(data.x, idx, begin, end);
-        const yb = gatherRows(data.y, idx, begin, end);
-        optimizer.zeroGrad();
-        const out = model.forward(xb);
-        const loss = lossFn.forward(out, indices ? lossTarget(yb) : yb);
-        loss.backward();
-        optimizer.step();
-        const lv = loss.item();
-        lossSum += lv * (end - begin);
-        if (metrics.length) correct += correctCount(out, yb);
-        progress.batch(epoch, end, n, lossSum / end, end / Math.max(1e-3, (Date.now() - t0) / 1000));
-        if (options.onBatchEnd && options.onBatchEnd(b, { loss: lv }, stop) === false) stopRequested = true;
-        if (stopRequested) break;
-        if (Date.now() - lastYield > 10) {
-          await yieldToEventLoop();
-          lastYield = Date.now();
+        progress.batch(epoch, n, n, lossSum / n, n / Math.max(1e-3, (Date.now() - t0) / 1000));
+      } else {
+        const idx = order(n, options.shuffle ?? true);
+        for (let b = 0; b < batches; b++) {
+          if (options.signal?.aborted) throw abortError(options.signal);
+          const begin = b * batchSize;
+          const end = Math.min(n, begin + batchSize);
+          const xb = gatherRows(data.x, idx, begin, end);
+          const yb = gatherRows(data.y, idx, begin, end);
+          optimizer.zeroGrad();
+          const out = model.forward(xb);
+          const loss = lossFn.forward(out, indices ? lossTarget(yb) : yb);
+          loss.backward();
+          optimizer.step();
+          const lv = loss.item();
+          lossSum += lv * (end - begin);
+          if (metrics.length) correct += correctCount(out, yb);
+          progress.batch(epoch, end, n, lossSum / end, end / Math.max(1e-3, (Date.now() - t0) / 1000));
+          if (options.onBatchEnd && options.onBatchEnd(b, { loss: lv }, stop) === false) stopRequested = true;
+          if (stopRequested) break;
+          if (Date.now() - lastYield > 10) {
+            await yieldToEventLoop();
+            lastYield = Date.now();
+          }
         }
       }
       const seen = Math.min(n, batches * batchSize);
@@ -168,10 +201,11 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
           sinceBest = 0;
         } else if (++sinceBest >= es.patience) stopRequested = true;
       }
-      await yieldToEventLoop();
+      if (!pending) await yieldToEventLoop();
     }
   } finally {
     training.delete(model);
+    options.signal?.removeEventListener('abort', onAbort);
   }
   return history;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "check.h"
+#include "fit_glue.h"
 #include "kernels/elementwise.h"
 #include "kernels/gemm.h"
 #include "kernels/optim.h"
@@ -336,7 +337,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"reduce", Reduce}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"setNumThreads", SetNumThreads},
-      {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet},
+      {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},
   };
   for (const auto& e : table) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   return exports;

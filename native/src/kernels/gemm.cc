@@ -28,6 +28,8 @@ constexpr int kNCT = 128;  // columns per task inside an NC block (8 micro-panel
 constexpr double kThreadWork = 64.0 * 64.0 * 64.0;
 // Below this many multiply-adds (and for single-row products) packing costs more than it saves.
 constexpr double kPackWork = 24.0 * 24.0 * 24.0;
+// At or below this many multiply-adds even the vector calls of the small path cost more than they save.
+constexpr double kTinyWork = 2048.0;
 
 // Packs rows [i0, i0+mc) x depth [p0, p0+kc) of op(A) into kMR-row micro-panels, zero-padded.
 void pack_a(bool trans, const float* a, int m, int k, int i0, int mc, int p0, int kc, float* dst) {
@@ -76,6 +78,51 @@ void pack_bt_panel(const float* b, int k, int p0, int kc, int j0, int nr, float*
     const float* src = b + (long)(j0 + j) * k + p0;
     for (int p = 0; p < kc; p++) dst[p * kNR + j] = src[p];
   }
+}
+
+// Tiny products (the 2-4-1 networks of the seeds): plain loops specialised per transpose case,
+// no calls per element, the activation applied once over all of C.
+template <bool TA, bool TB>
+void gemm_tiny_t(int m, int n, int k, float alpha, const float* __restrict a, const float* __restrict b, float beta,
+                 float* __restrict c, const float* __restrict bias) {
+  float acc[2048];  // n <= kTinyWork
+  for (int i = 0; i < m; i++) {
+    float* ci = c + (long)i * n;
+    if (TB) {
+      // Rows of B are columns of op(B): short dot products (k is the layer's input width).
+      for (int j = 0; j < n; j++) {
+        float s = 0.0f;
+        for (int p = 0; p < k; p++) s += (TA ? a[(long)p * m + i] : a[(long)i * k + p]) * b[(long)j * k + p];
+        acc[j] = s;
+      }
+    } else {
+      // Accumulate the row of C over p: independent chains across columns instead of one long chain.
+      for (int j = 0; j < n; j++) acc[j] = 0.0f;
+      for (int p = 0; p < k; p++) {
+        const float av = TA ? a[(long)p * m + i] : a[(long)i * k + p];
+        const float* bp = b + (long)p * n;
+        for (int j = 0; j < n; j++) acc[j] += av * bp[j];
+      }
+    }
+    for (int j = 0; j < n; j++) {
+      float v = alpha * acc[j];
+      if (beta != 0.0f) v += beta * ci[j];
+      if (bias) v += bias[j];
+      ci[j] = v;
+    }
+  }
+}
+
+void gemm_tiny(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
+               float* c, const float* bias, int act, const KernelTable& kt) {
+  if (ta) {
+    if (tb) gemm_tiny_t<true, true>(m, n, k, alpha, a, b, beta, c, bias);
+    else gemm_tiny_t<true, false>(m, n, k, alpha, a, b, beta, c, bias);
+  } else {
+    if (tb) gemm_tiny_t<false, true>(m, n, k, alpha, a, b, beta, c, bias);
+    else gemm_tiny_t<false, false>(m, n, k, alpha, a, b, beta, c, bias);
+  }
+  if (act) kt.unary(act, c, c, (size_t)m * n, 0.0f);
 }
 
 // Direct product for tiny or few-row shapes (batch-1 inference lives here): no packing. Each row of
@@ -131,6 +178,10 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, c
     return;
   }
   const double work = (double)m * n * k;
+  if (work <= kTinyWork) {
+    gemm_tiny(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, kt);
+    return;
+  }
   if (work < kPackWork || m < 4) {
     gemm_small(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, kt);
     return;

@@ -1,0 +1,121 @@
+// The fused native training plan: when the model is a Sequential of Linear layers (each optionally
+// followed by ReLU, Sigmoid or Tanh), the loss is CrossEntropyLoss, MSELoss, BCELoss (after a
+// sigmoid) or BCEWithLogitsLoss with 'mean' reduction
+// and the backend is native, fit runs each whole epoch in C++ on a worker thread (one crossing per
+// epoch, no JavaScript allocation per batch), with the same kernels in the same order as the eager
+// loop, so the numbers are the same. Anything else returns null and fit runs the eager loop.
+import { Tensor } from '../tensor';
+import { Module } from '../nn/module';
+import { Sequential } from '../nn/sequential';
+import { Linear } from '../nn/linear';
+import { ReLU, Sigmoid, Tanh } from '../nn/activation';
+import { BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss } from '../nn/loss';
+import { Optimizer } from '../optim/optimizer';
+import { Unary } from '../backend/backend';
+import { getBackend } from '../backend/registry';
+import { loadNative } from '../backend/native';
+import { Dataset } from './fit';
+
+interface LayerSpec { W: Float32Array; b: Float32Array | null; gW: Float32Array; gb: Float32Array | null; inF: number; outF: number; act: number }
+
+type TrainEpoch = (spec: Record<string, unknown>) => Promise<number>;
+
+/** Outcome of a run of epochs: batches completed, per-batch losses and correct counts. */
+export interface EpochOutcome { done: number; losses: Float32Array; correct: Int32Array | null }
+
+export interface FusedPlan {
+  readonly batchesPerEpoch: number;
+  /** Runs orders.length / n epochs back to back in one crossing. */
+  runEpochs(orders: Int32Array): Promise<EpochOutcome>;
+  /** Stops before the next batch (AbortSignal). */
+  abort(): void;
+}
+
+function layersOf(model: Module): { linear: Linear; act: number }[] | null {
+  if (!(model instanceof Sequential)) return null;
+  const mods = model.layers;
+  const out: { linear: Linear; act: number }[] = [];
+  for (let i = 0; i < mods.length; i++) {
+    const m = mods[i];
+    if (!(m instanceof Linear)) return null;
+    const next = mods[i + 1];
+    const act = next instanceof ReLU ? Unary.relu : next instanceof Sigmoid ? Unary.sigmoid : next instanceof Tanh ? Unary.tanh : 0;
+    if (act) i++;
+    out.push({ linear: m, act });
+  }
+  return out.length ? out : null;
+}
+
+/** Builds the plan, or returns null when fit must run the eager loop. */
+export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: Optimizer, batchSize: number, wantAccuracy: boolean): FusedPlan | null {
+  if (getBackend() !== 'native') return null;
+  const trainEpoch = (loadNative().backend as unknown as { trainEpoch?: TrainEpoch }).trainEpoch;
+  if (!trainEpoch) return null;
+  const layers = layersOf(model);
+  if (!layers || !(data.x.data instanceof Float32Array) || data.x.ndim !== 2) return null;
+  const outF = layers[layers.length - 1].linear.outFeatures;
+  const n = data.x.shape[0];
+  let yIndex: Int32Array | null = null;
+  let yValues: Float32Array | null = null;
+  let lossCode: number;
+  let smoothing = 0;
+  if (loss instanceof CrossEntropyLoss && loss.reduction === 'mean' && data.y.ndim === 1) {
+    lossCode = 0;
+    smoothing = loss.labelSmoothing;
+    yIndex = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = data.y.data[i];
+      if (!Number.isInteger(v)) return null; // the eager loop reports the bad target
+      yIndex[i] = v;
+    }
+  } else if (loss instanceof MSELoss && loss.reduction === 'mean' && !wantAccuracy && data.y.ndim === 2 && data.y.shape[1] === outF) {
+    lossCode = 1;
+    yValues = data.y.data;
+  } else if ((loss instanceof BCEWithLogitsLoss || (loss instanceof BCELoss && layers[layers.length - 1].act === Unary.sigmoid))
+    && loss.reduction === 'mean' && data.y.ndim === 2 && data.y.shape[1] === outF && (!wantAccuracy || outF === 1)) {
+    // BCELoss needs probabilities: a final sigmoid guarantees them, as the eager check would.
+    lossCode = loss instanceof BCELoss ? 2 : 3;
+    yValues = data.y.data;
+  } else return null;
+  // The optimizer must own exactly the model's parameters.
+  const params = model.parameters();
+  if (params.length !== optimizer.params.length || !params.every((p) => optimizer.params.includes(p))) return null;
+  const state = optimizer.fusedState();
+  if (!state) return null;
+  const grads = new Map<Tensor, Float32Array>(optimizer.params.map((p) => [p, new Float32Array(p.size)]));
+  const specLayers: LayerSpec[] = layers.map(({ linear, act }) => ({
+    W: linear.weight.data, b: linear.bias?.data ?? null, gW: grads.get(linear.weight) as Float32Array,
+    gb: linear.bias ? (grads.get(linear.bias) as Float32Array) : null, inF: linear.inFeatures, outF: linear.outFeatures, act,
+  }));
+  const batches = Math.ceil(n / batchSize);
+  const control = new Int32Array(1);
+  const spec: Record<string, unknown> & { order: Int32Array; hyper: object; batchLoss: Float32Array; batchCorrect: Int32Array | null } = {
+    layers: specLayers, loss: lossCode, smoothing, n, features: data.x.shape[1], batchSize, x: data.x.data, yIndex, yValues,
+    params: optimizer.params.map((p) => p.data), grads: optimizer.params.map((p) => grads.get(p)), s0: state.s[0], s1: state.s[1], s2: state.s[2],
+    control, hyper: state.hyper,
+    batchLoss: new Float32Array(batches), batchCorrect: wantAccuracy ? new Int32Array(batches) : null,
+    order: new Int32Array(n) as Int32Array,
+    epochs: 1,
+  };
+  return {
+    batchesPerEpoch: batches,
+    async runEpochs(orders: Int32Array): Promise<EpochOutcome> {
+      const epochs = orders.length / n;
+      spec.order = orders;
+      spec.epochs = epochs;
+      if (spec.batchLoss.length !== epochs * batches) {
+        spec.batchLoss = new Float32Array(epochs * batches);
+        if (spec.batchCorrect) spec.batchCorrect = new Int32Array(epochs * batches);
+      }
+      spec.hyper = { ...optimizer.fusedState()!.hyper, lr: optimizer.lr };
+      const done = await trainEpoch(spec);
+      optimizer.advanceSteps(done);
+      // As after an eager step: each parameter's .grad holds the last batch's gradient.
+      for (const p of optimizer.params) p.grad = new Tensor(grads.get(p) as Float32Array, p.shape);
+      return { done, losses: spec.batchLoss, correct: spec.batchCorrect };
+    },
+    abort(): void {
+      Atomics.store(control, 0, 1);
+    },
+  };
+}

@@ -1,0 +1,183 @@
+// Node-API glue for the fused training plan: validates the plan object, takes views of its typed
+// arrays (kept alive by a persistent reference for the duration), and runs one epoch on a libuv
+// worker thread (Napi::AsyncWorker), resolving a promise with the number of batches completed.
+#include <napi.h>
+
+#include <string>
+
+#include "fit_glue.h"
+#include "kernels/table.h"
+#include "train/epoch.h"
+
+namespace bp {
+namespace {
+
+[[noreturn]] void fail(Napi::Env env, const std::string& what) {
+  throw Napi::TypeError::New(env, "trainEpoch: " + what);
+}
+
+template <class T, napi_typedarray_type kType>
+T* typed_field(Napi::Env env, const Napi::Object& o, const char* key, long len, bool nullable, const char* type_name) {
+  Napi::Value v = o.Get(key);
+  if (nullable && (v.IsNull() || v.IsUndefined())) return nullptr;
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != kType) fail(env, std::string(key) + " must be a " + type_name);
+  auto a = v.As<Napi::TypedArrayOf<T>>();
+  if (len >= 0 && (long)a.ElementLength() != len) {
+    fail(env, std::string(key) + " has " + std::to_string(a.ElementLength()) + " elements, expected " + std::to_string(len));
+  }
+  return a.Data();
+}
+
+float* f32(Napi::Env env, const Napi::Object& o, const char* key, long len, bool nullable = false) {
+  return typed_field<float, napi_float32_array>(env, o, key, len, nullable, "Float32Array");
+}
+
+int32_t* i32(Napi::Env env, const Napi::Object& o, const char* key, long len, bool nullable = false) {
+  return typed_field<int32_t, napi_int32_array>(env, o, key, len, nullable, "Int32Array");
+}
+
+double num(Napi::Env env, const Napi::Object& o, const char* key) {
+  Napi::Value v = o.Get(key);
+  if (!v.IsNumber()) fail(env, std::string(key) + " must be a number");
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+long integer(Napi::Env env, const Napi::Object& o, const char* key, long lo) {
+  const double v = num(env, o, key);
+  if (v != (double)(long)v || v < (double)lo) fail(env, std::string(key) + " must be an integer >= " + std::to_string(lo));
+  return (long)v;
+}
+
+bool flag(Napi::Env env, const Napi::Object& o, const char* key) {
+  Napi::Value v = o.Get(key);
+  if (!v.IsBoolean()) fail(env, std::string(key) + " must be a boolean");
+  return v.As<Napi::Boolean>().Value();
+}
+
+Napi::Array array(Napi::Env env, const Napi::Object& o, const char* key) {
+  Napi::Value v = o.Get(key);
+  if (!v.IsArray()) fail(env, std::string(key) + " must be an array");
+  return v.As<Napi::Array>();
+}
+
+class EpochWorker : public Napi::AsyncWorker {
+ public:
+  EpochWorker(Napi::Env env, const Napi::Object& spec, EpochPlan plan)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), spec_(Napi::Persistent(spec)), plan_(std::move(plan)) {}
+
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+  void Execute() override { done_ = run_epoch(plan_); }
+  void OnOK() override { deferred_.Resolve(Napi::Number::New(Env(), (double)done_)); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Napi::ObjectReference spec_;  // keeps every typed array of the plan alive while the worker runs
+  EpochPlan plan_;
+  long done_ = 0;
+};
+
+}  // namespace
+
+Napi::Value TrainEpoch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) fail(env, "expected a plan object");
+  const Napi::Object s = info[0].As<Napi::Object>();
+  EpochPlan p{};
+  p.n = integer(env, s, "n", 1);
+  p.features = integer(env, s, "features", 1);
+  p.batch = integer(env, s, "batchSize", 1);
+  p.loss = (int)integer(env, s, "loss", 0);
+  if (p.loss < kPlanCrossEntropy || p.loss > kPlanBceLogits) fail(env, "loss must be 0 (cross-entropy), 1 (MSE), 2 (BCE) or 3 (BCE with logits)");
+  p.smoothing = (float)num(env, s, "smoothing");
+  Napi::Array layers = array(env, s, "layers");
+  if (layers.Length() == 0) fail(env, "layers must not be empty");
+  long in = p.features;
+  for (uint32_t i = 0; i < layers.Length(); i++) {
+    Napi::Value lv = layers[i];
+    if (!lv.IsObject()) fail(env, "layers[" + std::to_string(i) + "] must be an object");
+    Napi::Object lo = lv.As<Napi::Object>();
+    PlanLayer l{};
+    l.in = (int)integer(env, lo, "inF", 1);
+    l.out = (int)integer(env, lo, "outF", 1);
+    if (l.in != in) fail(env, "layers[" + std::to_string(i) + "].inF is " + std::to_string(l.in) + ", expected " + std::to_string(in));
+    l.act = (int)integer(env, lo, "act", 0);
+    if (l.act >= kUnaryCount) fail(env, "layers[" + std::to_string(i) + "].act is not an activation code");
+    l.w = f32(env, lo, "W", (long)l.in * l.out);
+    l.gw = f32(env, lo, "gW", (long)l.in * l.out);
+    l.b = f32(env, lo, "b", l.out, true);
+    l.gb = f32(env, lo, "gb", l.out, true);
+    if ((l.b == nullptr) != (l.gb == nullptr)) fail(env, "layers[" + std::to_string(i) + "]: b and gb must both be given or both null");
+    p.layers.push_back(l);
+    in = l.out;
+  }
+  const long out_cols = p.layers.back().out;
+  p.x = f32(env, s, "x", p.n * p.features);
+  p.y_index = i32(env, s, "yIndex", p.n, true);
+  p.y_values = f32(env, s, "yValues", p.n * out_cols, true);
+  if (p.loss == kPlanCrossEntropy && !p.y_index) fail(env, "cross-entropy needs yIndex");
+  if (p.loss != kPlanCrossEntropy && !p.y_values) fail(env, "MSE and binary cross-entropy need yValues");
+  if (p.y_index) {
+    for (long r = 0; r < p.n; r++) {
+      if (p.y_index[r] < 0 || p.y_index[r] >= out_cols) fail(env, "target class index " + std::to_string(p.y_index[r]) + " at row " + std::to_string(r) + " is out of range [0, " + std::to_string(out_cols) + ")");
+    }
+  }
+  p.epochs = integer(env, s, "epochs", 1);
+  p.order = i32(env, s, "order", p.epochs * p.n);
+  for (long r = 0; r < p.epochs * p.n; r++) if (p.order[r] < 0 || p.order[r] >= p.n) fail(env, "order holds an index outside [0, n)");
+  p.control = i32(env, s, "control", 1);
+  const long batches = (p.n + p.batch - 1) / p.batch * p.epochs;
+  p.batch_loss = f32(env, s, "batchLoss", batches);
+  p.batch_correct = i32(env, s, "batchCorrect", batches, true);
+  if (p.batch_correct && !p.y_index && out_cols != 1) fail(env, "batchCorrect needs class-index targets or one output column");
+
+  Napi::Value hv = s.Get("hyper");
+  if (!hv.IsObject()) fail(env, "hyper must be an object");
+  Napi::Object h = hv.As<Napi::Object>();
+  p.hyper.kind = (int)integer(env, h, "kind", 0);
+  if (p.hyper.kind > 3) fail(env, "hyper.kind is not an optimizer kind");
+  p.hyper.lr = (float)num(env, h, "lr");
+  p.hyper.weight_decay = (float)num(env, h, "weightDecay");
+  p.hyper.momentum = (float)num(env, h, "momentum");
+  p.hyper.dampening = (float)num(env, h, "dampening");
+  p.hyper.nesterov = flag(env, h, "nesterov");
+  p.hyper.beta1 = (float)num(env, h, "beta1");
+  p.hyper.beta2 = (float)num(env, h, "beta2");
+  p.hyper.eps = (float)num(env, h, "eps");
+  p.hyper.amsgrad = flag(env, h, "amsgrad");
+  p.hyper.decoupled = flag(env, h, "decoupled");
+  p.hyper.alpha = (float)num(env, h, "alpha");
+  p.hyper.centered = flag(env, h, "centered");
+  p.hyper.step = num(env, h, "step");
+  p.hyper.lr_decay = (float)num(env, h, "lrDecay");
+
+  // Optimizer slots: params[i] / grads[i] / state buffers, all of one length per parameter.
+  Napi::Array params = array(env, s, "params"), grads = array(env, s, "grads");
+  Napi::Array st[3] = {array(env, s, "s0"), array(env, s, "s1"), array(env, s, "s2")};
+  const uint32_t np = params.Length();
+  if (grads.Length() != np || st[0].Length() != np || st[1].Length() != np || st[2].Length() != np) fail(env, "params, grads, s0, s1 and s2 must have the same length");
+  for (uint32_t i = 0; i < np; i++) {
+    auto get = [&](Napi::Array& arr, const char* name) -> Napi::Float32Array {
+      Napi::Value v = arr[i];
+      if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) fail(env, std::string(name) + "[" + std::to_string(i) + "] must be a Float32Array");
+      return v.As<Napi::Float32Array>();
+    };
+    auto P = get(params, "params"), G = get(grads, "grads");
+    const size_t len = P.ElementLength();
+    if (G.ElementLength() != len) fail(env, "grads[" + std::to_string(i) + "] does not match params[" + std::to_string(i) + "]");
+    float* sb[3];
+    for (int k = 0; k < 3; k++) {
+      auto S = get(st[k], k == 0 ? "s0" : k == 1 ? "s1" : "s2");
+      if (S.ElementLength() != len && S.ElementLength() != 0) fail(env, "state buffer " + std::to_string(k) + " of parameter " + std::to_string(i) + " has the wrong length");
+      sb[k] = S.ElementLength() == len ? S.Data() : nullptr;
+    }
+    p.slots.push_back({P.Data(), G.Data(), sb[0], sb[1], sb[2], len});
+  }
+  auto* worker = new EpochWorker(env, s, std::move(p));
+  Napi::Promise promise = worker->promise();
+  worker->Queue();
+  return promise;
+}
+
+}  // namespace bp
