@@ -73,6 +73,17 @@ export function w3(s: Sizes): number {
   return (256 * per) / timeIt(() => { for (let i = 0; i < per; i++) step(); }, 5);
 }
 
+/** W3 through fit (the fused native plan on the native backend): training samples/s. */
+export async function w3Fit(s: Sizes): Promise<number> {
+  bp.manualSeed(0);
+  const model = w3Model();
+  const n = 256 * (s.quick ? 2 : 5);
+  const x = bp.rand([n, 784]);
+  const y = bp.tensor(labels(n, 10));
+  const opts = { loss: new nn.CrossEntropyLoss(), optimizer: new optim.Adam(model.parameters(), { lr: 1e-3 }), epochs: 1, batchSize: 256, shuffle: false };
+  return n / (await timeItAsync(async () => { await bp.fit(model, { x, y }, opts); }, s.quick ? 3 : 5));
+}
+
 /** W5: forward only; batch-1 latency in microseconds and batch-256 samples/s. */
 export function w5(s: Sizes): { latencyUs: number; samplesPerSec: number } {
   bp.manualSeed(0);
