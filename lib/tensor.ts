@@ -1,6 +1,7 @@
 // Tensor: Float32Array storage (row-major, contiguous), a shape, requiresGrad, grad, and the tape node
 // that made it. Ops are attached as methods by ./methods.ts; the free functions live in ./ops.
 import { runBackward } from './autograd';
+import { B } from './backend/registry';
 import { fmt, sameShape, sizeOf, Shape } from './shape';
 import { alloc } from './storage';
 
@@ -81,8 +82,7 @@ export class Tensor {
       }
       this.gradTensor = new Tensor(d, this.shape);
     } else {
-      const dst = this.gradTensor.data;
-      for (let i = 0; i < dst.length; i++) dst[i] += g[i];
+      B().axpy(1, g, this.gradTensor.data);
     }
   }
 

@@ -14,14 +14,19 @@ export function save(model: Module, file: string): void {
   writeSafetensors(file, model.stateDict(), { format: FORMAT, architecture: JSON.stringify(describe(model)) });
 }
 
+/** Loads the file's tensors that belong to the model (strictly: a missing one is an error). */
+function loadModelTensors(model: Module, tensors: TensorDict): void {
+  const own: TensorDict = {};
+  for (const k of Object.keys(model.stateDict())) if (tensors[k]) own[k] = tensors[k];
+  model.loadStateDict(own);
+}
+
 /** Rebuilds the model saved by save() and loads its weights. */
 export function load(file: string): Module {
   const { tensors, metadata } = readSafetensors(file);
   if (!metadata.architecture) throw new Error(`load: '${file}' has no architecture in its metadata (was it written by save()?); use readSafetensors and loadStateDict`);
   const model = build(JSON.parse(metadata.architecture) as LayerSpec);
-  const own: TensorDict = {};
-  for (const k of Object.keys(model.stateDict())) own[k] = tensors[k];
-  model.loadStateDict(Object.fromEntries(Object.entries(own).filter(([, v]) => v)) as TensorDict);
+  loadModelTensors(model, tensors);
   return model;
 }
 
@@ -53,8 +58,7 @@ export function saveCheckpoint(file: string, model: Module, optimizer: Optimizer
 /** Restores a training checkpoint into an existing model and optimizer; returns the epoch. */
 export function loadCheckpoint(file: string, model: Module, optimizer?: Optimizer): CheckpointInfo {
   const { tensors, metadata } = readSafetensors(file);
-  const modelKeys = Object.keys(model.stateDict());
-  model.loadStateDict(Object.fromEntries(modelKeys.filter((k) => tensors[k]).map((k) => [k, tensors[k]])));
+  loadModelTensors(model, tensors);
   if (optimizer) {
     if (!metadata.optimizer) throw new Error(`loadCheckpoint: '${file}' holds no optimizer state`);
     const o = JSON.parse(metadata.optimizer) as { type: string; hyper: OptimizerStateDict['hyper']; steps: number[] };

@@ -1,6 +1,6 @@
 // Loss kernels as ops: fused softmax cross-entropy, binary cross-entropy (on probabilities and on
 // logits), and the reduction step ('mean' | 'sum' | 'none') every loss ends with.
-import { Binary, Unary } from '../backend/backend';
+import { Binary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
@@ -74,11 +74,4 @@ export function binaryCrossEntropyElements(input: Tensor, target: Tensor, logits
     const d = broadcastBinary(grad, input.data, shape, target.data, shape, shape);
     return [broadcastBinary(Binary.mul, d, shape, gy, shape, shape)];
   });
-}
-
-/** Scales a 1-element buffer: used by losses that divide by a count. */
-export function scaled(x: Float32Array, s: number): Float32Array {
-  const out = alloc(x.length);
-  B().unary(Unary.scale, x, out, s);
-  return out;
 }

@@ -2,7 +2,7 @@
 // between batches (at most every 10 ms of work), so timers and I/O keep running while it trains.
 import { Tensor } from '../tensor';
 import { Module } from '../nn/module';
-import { Loss } from '../nn/loss';
+import { CrossEntropyLoss, Loss, NLLLoss } from '../nn/loss';
 import { Optimizer } from '../optim/optimizer';
 import { noGrad } from '../autograd';
 import { manualSeed } from '../random';
@@ -96,7 +96,7 @@ function lossTarget(y: Tensor): Tensor | Int32Array {
 }
 
 function usesIndices(loss: Loss): boolean {
-  return loss.constructor.name === 'CrossEntropyLoss' || loss.constructor.name === 'NLLLoss';
+  return loss instanceof CrossEntropyLoss || loss instanceof NLLLoss;
 }
 
 /** Trains `model` on `data` for `epochs` epochs; resolves to the History. */

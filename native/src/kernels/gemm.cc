@@ -23,7 +23,7 @@ namespace {
 constexpr int kKC = 256;
 constexpr int kMC = 144;
 constexpr int kNC = 2048;
-constexpr int kNCT = 128;  // columns per task inside an NC block (8 micro-panels)
+constexpr int kNCT = 64;  // columns per task inside an NC block (4 micro-panels)
 // Below this many multiply-adds the product runs on the calling thread without waking the pool.
 constexpr double kThreadWork = 64.0 * 64.0 * 64.0;
 // Below this many multiply-adds (and for single-row products) packing costs more than it saves.
