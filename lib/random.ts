@@ -37,6 +37,16 @@ function nextU32(): number {
   return result;
 }
 
+/** @internal The generator's four state words (the fused native plan draws from the same stream). */
+export function rngState(): Uint32Array {
+  return Uint32Array.of(s0, s1, s2, s3);
+}
+
+/** @internal Restores state words returned by rngState (after native code advanced them). */
+export function setRngState(state: Uint32Array): void {
+  [s0, s1, s2, s3] = [state[0], state[1], state[2], state[3]];
+}
+
 /** Uniform in [0, 1) with 24 random bits, exactly representable in float32. */
 export function uniform01(): number {
   return (nextU32() >>> 8) / 16777216;

@@ -15,7 +15,7 @@ function problem(kind: Kind) {
   const out = kind === 'ce' || kind === 'mse' ? 5 : 1;
   const model = kind === 'bce'
     ? new nn.Sequential(new nn.Linear(20, 8), new nn.Sigmoid(), new nn.Linear(8, 1), new nn.Sigmoid())
-    : new nn.Sequential(new nn.Linear(20, 32), new nn.ReLU(), new nn.Linear(32, 16), new nn.Tanh(), new nn.Linear(16, out, { bias: false }));
+    : new nn.Sequential(new nn.Linear(20, 32), new nn.ReLU(), new nn.Dropout(0.2), new nn.Linear(32, 16), new nn.Tanh(), new nn.Linear(16, 16), new nn.Dropout(0.1), new nn.Linear(16, out, { bias: false }));
   const x = bp.randn([203, 20]);
   const y = kind === 'ce' ? bp.tensor(Array.from({ length: 203 }, (_, i) => (i * 7) % 5))
     : kind === 'mse' ? bp.randn([203, 5]) : bp.tensor(Array.from({ length: 203 }, (_, i) => i % 2), { shape: [203, 1] });
@@ -40,7 +40,9 @@ describe.runIf(nativeExpected())('fused native fit', () => {
           const h = await bp.fit(p.model, p.data, { loss: p.loss, optimizer: opt, epochs: 3, batchSize: 32, seed: 1, metrics: p.metrics, fused });
           // Two more epochs through the eager loop from the state each path left.
           const h2 = await bp.fit(p.model, p.data, { loss: p.loss, optimizer: opt, epochs: 2, batchSize: 32, seed: 2, metrics: p.metrics, fused: false });
-          return { h, h2, w: p.model.parameters().map((t) => Array.from(t.data)), g: p.model.parameters().map((t) => Array.from(t.grad!.data)) };
+          // The generator must end where the eager loop leaves it (Dropout draws from it).
+          const next = bp.rand([3]).toArray();
+          return { h, h2, next, w: p.model.parameters().map((t) => Array.from(t.data)), g: p.model.parameters().map((t) => Array.from(t.grad!.data)) };
         };
         const fused = await run(true);
         const eager = await run(false);
@@ -48,6 +50,7 @@ describe.runIf(nativeExpected())('fused native fit', () => {
         expect(fused.h2).toEqual(eager.h2);
         expect(fused.w).toEqual(eager.w);
         expect(fused.g).toEqual(eager.g);
+        expect(fused.next).toEqual(eager.next);
       });
     }
   }
@@ -56,8 +59,10 @@ describe.runIf(nativeExpected())('fused native fit', () => {
     const p = problem('ce');
     const opt = new optim.Adam(p.model.parameters());
     expect(fusedPlan(p.model, p.data, new nn.CrossEntropyLoss({ reduction: 'sum' }), opt, 32, false)).toBeNull();
-    const withDropout = new nn.Sequential(new nn.Linear(20, 5), new nn.Dropout(0.1));
-    expect(fusedPlan(withDropout, p.data, p.loss, new optim.Adam(withDropout.parameters()), 32, false)).toBeNull();
+    const dropoutFirst = new nn.Sequential(new nn.Dropout(0.1), new nn.Linear(20, 5));
+    expect(fusedPlan(dropoutFirst, p.data, p.loss, new optim.Adam(dropoutFirst.parameters()), 32, false)).toBeNull();
+    const withBatchNorm = new nn.Sequential(new nn.Linear(20, 5), new nn.BatchNorm1d(5));
+    expect(fusedPlan(withBatchNorm, p.data, p.loss, new optim.Adam(withBatchNorm.parameters()), 32, false)).toBeNull();
     const other = new optim.Adam(new nn.Linear(20, 5).parameters());
     expect(fusedPlan(p.model, p.data, p.loss, other, 32, false)).toBeNull();
     bp.setBackend('reference');

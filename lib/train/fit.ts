@@ -142,7 +142,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
       const batches = Math.ceil(n / batchSize);
       if (plan) {
         if (!pending) {
-          const group = perEpochHooks ? 1 : Math.min(64, epochs - epoch);
+          const group = perEpochHooks || plan.usesRng ? 1 : Math.min(64, epochs - epoch);
           const orders = new Int32Array(group * n);
           for (let g = 0; g < group; g++) orders.set(order(n, options.shuffle ?? true), g * n);
           pending = { orders, first: epoch, result: plan.runEpochs(orders) };

@@ -1,5 +1,5 @@
 // The fused native training plan: when the model is a Sequential of Linear layers (each optionally
-// followed by ReLU, Sigmoid or Tanh), the loss is CrossEntropyLoss, MSELoss, BCELoss (after a
+// followed by ReLU, Sigmoid or Tanh, then optionally Dropout), the loss is CrossEntropyLoss, MSELoss, BCELoss (after a
 // sigmoid) or BCEWithLogitsLoss with 'mean' reduction
 // and the backend is native, fit runs each whole epoch in C++ on a worker thread (one crossing per
 // epoch, no JavaScript allocation per batch), with the same kernels in the same order as the eager
@@ -9,6 +9,8 @@ import { Module } from '../nn/module';
 import { Sequential } from '../nn/sequential';
 import { Linear } from '../nn/linear';
 import { ReLU, Sigmoid, Tanh } from '../nn/activation';
+import { Dropout } from '../nn/dropout';
+import { rngState, setRngState } from '../random';
 import { BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss } from '../nn/loss';
 import { Optimizer } from '../optim/optimizer';
 import { Unary } from '../backend/backend';
@@ -16,7 +18,7 @@ import { getBackend } from '../backend/registry';
 import { loadNative } from '../backend/native';
 import { Dataset } from './fit';
 
-interface LayerSpec { W: Float32Array; b: Float32Array | null; gW: Float32Array; gb: Float32Array | null; inF: number; outF: number; act: number }
+interface LayerSpec { W: Float32Array; b: Float32Array | null; gW: Float32Array; gb: Float32Array | null; inF: number; outF: number; act: number; dropout: number }
 
 type TrainEpoch = (spec: Record<string, unknown>) => Promise<number>;
 
@@ -25,23 +27,31 @@ export interface EpochOutcome { done: number; losses: Float32Array; correct: Int
 
 export interface FusedPlan {
   readonly batchesPerEpoch: number;
+  /** Dropout draws from the library's generator: epochs must then run one per crossing. */
+  readonly usesRng: boolean;
   /** Runs orders.length / n epochs back to back in one crossing. */
   runEpochs(orders: Int32Array): Promise<EpochOutcome>;
   /** Stops before the next batch (AbortSignal). */
   abort(): void;
 }
 
-function layersOf(model: Module): { linear: Linear; act: number }[] | null {
+/** The model as [Linear, activation?, Dropout?]* groups, or null when it has another shape. */
+function layersOf(model: Module): { linear: Linear; act: number; dropout: number }[] | null {
   if (!(model instanceof Sequential)) return null;
   const mods = model.layers;
-  const out: { linear: Linear; act: number }[] = [];
+  const out: { linear: Linear; act: number; dropout: number }[] = [];
   for (let i = 0; i < mods.length; i++) {
     const m = mods[i];
     if (!(m instanceof Linear)) return null;
     const next = mods[i + 1];
     const act = next instanceof ReLU ? Unary.relu : next instanceof Sigmoid ? Unary.sigmoid : next instanceof Tanh ? Unary.tanh : 0;
     if (act) i++;
-    out.push({ linear: m, act });
+    let dropout = 0;
+    if (mods[i + 1] instanceof Dropout) {
+      dropout = (mods[i + 1] as Dropout).p; // p = 0 draws nothing in eager mode either
+      i++;
+    }
+    out.push({ linear: m, act, dropout });
   }
   return out.length ? out : null;
 }
@@ -83,22 +93,24 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
   const state = optimizer.fusedState();
   if (!state) return null;
   const grads = new Map<Tensor, Float32Array>(optimizer.params.map((p) => [p, new Float32Array(p.size)]));
-  const specLayers: LayerSpec[] = layers.map(({ linear, act }) => ({
+  const specLayers: LayerSpec[] = layers.map(({ linear, act, dropout }) => ({
     W: linear.weight.data, b: linear.bias?.data ?? null, gW: grads.get(linear.weight) as Float32Array,
-    gb: linear.bias ? (grads.get(linear.bias) as Float32Array) : null, inF: linear.inFeatures, outF: linear.outFeatures, act,
+    gb: linear.bias ? (grads.get(linear.bias) as Float32Array) : null, inF: linear.inFeatures, outF: linear.outFeatures, act, dropout,
   }));
+  const usesRng = specLayers.some((l) => l.dropout > 0 && l.dropout < 1);
   const batches = Math.ceil(n / batchSize);
   const control = new Int32Array(1);
   const spec: Record<string, unknown> & { order: Int32Array; hyper: object; batchLoss: Float32Array; batchCorrect: Int32Array | null } = {
     layers: specLayers, loss: lossCode, smoothing, n, features: data.x.shape[1], batchSize, x: data.x.data, yIndex, yValues,
     params: optimizer.params.map((p) => p.data), grads: optimizer.params.map((p) => grads.get(p)), s0: state.s[0], s1: state.s[1], s2: state.s[2],
-    control, hyper: state.hyper,
+    control, hyper: state.hyper, rng: rngState(),
     batchLoss: new Float32Array(batches), batchCorrect: wantAccuracy ? new Int32Array(batches) : null,
     order: new Int32Array(n) as Int32Array,
     epochs: 1,
   };
   return {
     batchesPerEpoch: batches,
+    usesRng,
     async runEpochs(orders: Int32Array): Promise<EpochOutcome> {
       const epochs = orders.length / n;
       spec.order = orders;
@@ -108,7 +120,10 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
         if (spec.batchCorrect) spec.batchCorrect = new Int32Array(epochs * batches);
       }
       spec.hyper = { ...optimizer.fusedState()!.hyper, lr: optimizer.lr };
+      const rng = rngState();
+      spec.rng = rng;
       const done = await trainEpoch(spec);
+      setRngState(rng);
       optimizer.advanceSteps(done);
       // As after an eager step: each parameter's .grad holds the last batch's gradient.
       for (const p of optimizer.params) p.grad = new Tensor(grads.get(p) as Float32Array, p.shape);

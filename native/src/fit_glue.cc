@@ -103,6 +103,8 @@ Napi::Value TrainEpoch(const Napi::CallbackInfo& info) {
     l.out = (int)integer(env, lo, "outF", 1);
     if (l.in != in) fail(env, "layers[" + std::to_string(i) + "].inF is " + std::to_string(l.in) + ", expected " + std::to_string(in));
     l.act = (int)integer(env, lo, "act", 0);
+    l.dropout = num(env, lo, "dropout");
+    if (!(l.dropout >= 0 && l.dropout <= 1)) fail(env, "layers[" + std::to_string(i) + "].dropout must be in [0, 1]");
     if (l.act >= kUnaryCount) fail(env, "layers[" + std::to_string(i) + "].act is not an activation code");
     l.w = f32(env, lo, "W", (long)l.in * l.out);
     l.gw = f32(env, lo, "gW", (long)l.in * l.out);
@@ -127,6 +129,7 @@ Napi::Value TrainEpoch(const Napi::CallbackInfo& info) {
   p.order = i32(env, s, "order", p.epochs * p.n);
   for (long r = 0; r < p.epochs * p.n; r++) if (p.order[r] < 0 || p.order[r] >= p.n) fail(env, "order holds an index outside [0, n)");
   p.control = i32(env, s, "control", 1);
+  p.rng = typed_field<uint32_t, napi_uint32_array>(env, s, "rng", 4, false, "Uint32Array");
   const long batches = (p.n + p.batch - 1) / p.batch * p.epochs;
   p.batch_loss = f32(env, s, "batchLoss", batches);
   p.batch_correct = i32(env, s, "batchCorrect", batches, true);

@@ -11,6 +11,34 @@
 #include "../kernels/table.h"
 
 namespace bp {
+namespace {
+
+// lib/random.ts's generator (xoshiro128**), so that Dropout masks are the eager loop's masks.
+inline uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+inline double uniform01(uint32_t* s) {
+  const uint32_t result = rotl(s[1] * 5u, 7) * 9u;
+  const uint32_t t = s[1] << 9;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl(s[3], 11);
+  return (double)(result >> 8) / 16777216.0;
+}
+
+// Inverted dropout as nn.Dropout does it: kept values scaled by 1/(1-p), in the same draw order.
+void dropout_mask(float* mask, long n, double p, uint32_t* rng) {
+  if (p >= 1.0) {
+    std::fill(mask, mask + n, 0.0f);
+    return;
+  }
+  const float keep = (float)(1.0 / (1.0 - p));
+  for (long i = 0; i < n; i++) mask[i] = uniform01(rng) >= p ? keep : 0.0f;
+}
+
+}  // namespace
 
 long run_epoch(const EpochPlan& p) {
   const long L = (long)p.layers.size();
@@ -20,8 +48,16 @@ long run_epoch(const EpochPlan& p) {
   long widest = p.features;
   for (const auto& l : p.layers) widest = std::max<long>(widest, l.out);
   std::vector<float> xb((size_t)(bs * p.features));
-  std::vector<std::vector<float>> outs(L);
-  for (long l = 0; l < L; l++) outs[l].resize((size_t)(bs * p.layers[l].out));
+  // outs[l]: the layer's activation output; dropped[l]/masks[l]: after Dropout, when it has one.
+  std::vector<std::vector<float>> outs(L), dropped(L), masks(L);
+  for (long l = 0; l < L; l++) {
+    outs[l].resize((size_t)(bs * p.layers[l].out));
+    if (p.layers[l].dropout > 0) {
+      dropped[l].resize(outs[l].size());
+      masks[l].resize(outs[l].size());
+    }
+  }
+  auto layer_output = [&](long l) -> const float* { return p.layers[l].dropout > 0 ? dropped[l].data() : outs[l].data(); };
   std::vector<float> g_a((size_t)(bs * widest)), g_b((size_t)(bs * widest)), g_act((size_t)(bs * widest));
   std::vector<float> prob((size_t)(bs * out_cols)), rows_loss((size_t)bs), row_scale((size_t)bs);
   std::vector<float> yv((size_t)(bs * out_cols)), diff((size_t)(bs * out_cols)), sq((size_t)(bs * out_cols));
@@ -46,7 +82,12 @@ long run_epoch(const EpochPlan& p) {
     for (long l = 0; l < L; l++) {
       const PlanLayer& ly = p.layers[l];
       sgemm(false, true, (int)rows, ly.out, ly.in, 1.0f, h, ly.w, 0.0f, outs[l].data(), ly.b, ly.act);
-      h = outs[l].data();
+      if (ly.dropout > 0) {
+        const long cnt = rows * ly.out;
+        dropout_mask(masks[l].data(), cnt, ly.dropout, p.rng);
+        for (long i = 0; i < cnt; i++) dropped[l][(size_t)i] = outs[l][(size_t)i] * masks[l][(size_t)i];
+      }
+      h = layer_output(l);
     }
     // Loss ('mean' reduction) and its gradient with respect to the last output.
     float* g = g_a.data();
@@ -96,12 +137,16 @@ long run_epoch(const EpochPlan& p) {
     // Backward, last layer first.
     for (long l = L - 1; l >= 0; l--) {
       const PlanLayer& ly = p.layers[l];
+      if (ly.dropout > 0) {  // d(out * mask)/d(out) = mask
+        const long cnt = rows * ly.out;
+        for (long i = 0; i < cnt; i++) g[i] = g[i] * masks[l][(size_t)i];
+      }
       const float* gz = g;
       if (ly.act) {
         unary_grad(ly.act, outs[l].data(), outs[l].data(), g, g_act.data(), (size_t)(rows * ly.out), 0.0f);
         gz = g_act.data();
       }
-      const float* input = l == 0 ? xb.data() : outs[l - 1].data();
+      const float* input = l == 0 ? xb.data() : layer_output(l - 1);
       if (l > 0) {
         float* gprev = g == g_a.data() ? g_b.data() : g_a.data();
         sgemm(false, false, (int)rows, ly.in, ly.out, 1.0f, gz, ly.w, 0.0f, gprev, nullptr, 0);

@@ -17,6 +17,7 @@ struct PlanLayer {
   float* gb;
   int in, out;
   int act;  // UnaryOp fused after the layer (0: none)
+  double dropout;  // Dropout probability applied after the activation; 0: no Dropout
 };
 
 enum PlanLoss : int { kPlanCrossEntropy = 0, kPlanMse = 1, kPlanBce = 2, kPlanBceLogits = 3 };
@@ -35,6 +36,7 @@ struct EpochPlan {
   long epochs;             // epochs run back to back in this call
   const int32_t* order;    // [epochs * n]: the row order of each epoch
   const int32_t* control;  // control[0] != 0: stop before the next batch
+  uint32_t* rng;           // xoshiro128** state of lib/random.ts (4 words), advanced by Dropout
   float* batch_loss;       // [epochs * batches]
   int32_t* batch_correct;  // [epochs * batches] or null
 };
