@@ -4,23 +4,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { median } from '../timing';
+import { timeIt } from '../timing';
 
 const backend = process.argv[2] as 'cpu' | 'wasm';
 const quick = process.argv[3] === 'quick';
 const only = process.argv[4] ? new Set(process.argv[4].split(',')) : null;
 const want = (k: string) => !only || only.has(k);
 
-function time(fn: () => void, reps = 5): number {
-  fn();
-  const t: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = process.hrtime.bigint();
-    fn();
-    t.push(Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  return median(t);
-}
+const time = (fn: () => void, reps = 5): number => timeIt(fn, reps);
 
 type Layer = { w: tf.Variable; b: tf.Variable };
 function dense(inF: number, outF: number): Layer {

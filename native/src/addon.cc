@@ -172,46 +172,52 @@ Napi::Value SoftmaxGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// Shared by crossEntropy and its gradient: the target arguments at positions 3 and 4.
-void targets(const Args& a, long rows, long cols, const int32_t*& ti, const float*& tp) {
-  ti = nullptr;
-  tp = nullptr;
+// crossEntropy and its gradient share one argument layout: (rows x cols input, rows, cols,
+// targetIndex | null, targetProb | null, smoothing, per-row array, rows x cols output).
+struct CrossEntropyArgs {
+  long rows, cols;
+  const float* in;
+  const int32_t* ti = nullptr;
+  const float* tp = nullptr;
+  float smoothing;
+  float* per_row;
+  float* out;
+};
+
+CrossEntropyArgs cross_entropy_args(const Args& a, const char* in_name, const char* row_name, const char* out_name) {
+  a.count(8);
+  CrossEntropyArgs c{};
+  c.rows = a.integer(1, "rows");
+  c.cols = a.integer(2, "cols", 1);
+  c.in = a.f32(0, in_name, c.rows * c.cols);
   if (!a.is_null(3)) {
     auto t = a.i32(3, "targetIndex");
-    if ((long)t.ElementLength() != rows) a.range_error("targetIndex has " + std::to_string(t.ElementLength()) + " elements, expected " + std::to_string(rows));
+    if ((long)t.ElementLength() != c.rows) a.range_error("targetIndex has " + std::to_string(t.ElementLength()) + " elements, expected " + std::to_string(c.rows));
     const int32_t* td = t.Data();
-    for (long r = 0; r < rows; r++) {
-      if (td[r] < 0 || td[r] >= cols) a.range_error("target class index " + std::to_string(td[r]) + " at row " + std::to_string(r) + " is out of range [0, " + std::to_string(cols) + ")");
+    for (long r = 0; r < c.rows; r++) {
+      if (td[r] < 0 || td[r] >= c.cols) a.range_error("target class index " + std::to_string(td[r]) + " at row " + std::to_string(r) + " is out of range [0, " + std::to_string(c.cols) + ")");
     }
-    ti = td;
+    c.ti = td;
   } else if (!a.is_null(4)) {
-    tp = a.f32(4, "targetProb", rows * cols);
+    c.tp = a.f32(4, "targetProb", c.rows * c.cols);
   } else {
     a.range_error("one of targetIndex or targetProb must be given");
   }
+  c.smoothing = (float)a.number(5, "smoothing");
+  c.per_row = a.f32(6, row_name, c.rows);
+  c.out = a.f32(7, out_name, c.rows * c.cols);
+  return c;
 }
 
 Napi::Value CrossEntropy(const Napi::CallbackInfo& info) {
-  Args a{info, "crossEntropy"};
-  a.count(8);
-  const long rows = a.integer(1, "rows"), cols = a.integer(2, "cols", 1);
-  const float* logits = a.f32(0, "logits", rows * cols);
-  const int32_t* ti;
-  const float* tp;
-  targets(a, rows, cols, ti, tp);
-  cross_entropy(logits, rows, cols, ti, tp, (float)a.number(5, "smoothing"), a.f32(6, "lossOut", rows), a.f32(7, "prob", rows * cols));
+  const CrossEntropyArgs c = cross_entropy_args(Args{info, "crossEntropy"}, "logits", "lossOut", "prob");
+  cross_entropy(c.in, c.rows, c.cols, c.ti, c.tp, c.smoothing, c.per_row, c.out);
   return info.Env().Undefined();
 }
 
 Napi::Value CrossEntropyGrad(const Napi::CallbackInfo& info) {
-  Args a{info, "crossEntropyGrad"};
-  a.count(8);
-  const long rows = a.integer(1, "rows"), cols = a.integer(2, "cols", 1);
-  const float* prob = a.f32(0, "prob", rows * cols);
-  const int32_t* ti;
-  const float* tp;
-  targets(a, rows, cols, ti, tp);
-  cross_entropy_grad(prob, rows, cols, ti, tp, (float)a.number(5, "smoothing"), a.f32(6, "rowScale", rows), a.f32(7, "gx", rows * cols));
+  const CrossEntropyArgs c = cross_entropy_args(Args{info, "crossEntropyGrad"}, "prob", "rowScale", "gx");
+  cross_entropy_grad(c.in, c.rows, c.cols, c.ti, c.tp, c.smoothing, c.per_row, c.out);
   return info.Env().Undefined();
 }
 
