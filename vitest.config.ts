@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // One process per file, files in sequence: tests measure thread counts and must not share cores.
     pool: 'forks',
+    poolOptions: { forks: { execArgv: ['--expose-gc'] } },
     fileParallelism: false,
     testTimeout: 120_000,
     env: { BACKPROP_QUIET: '1' },
