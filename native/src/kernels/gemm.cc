@@ -80,47 +80,53 @@ void pack_bt_panel(const float* b, int k, int p0, int kc, int j0, int nr, float*
   }
 }
 
-// Tiny products (the 2-4-1 networks of the seeds): plain loops specialised per transpose case,
-// no calls per element, the activation applied once over all of C.
-template <bool TA, bool TB>
-void gemm_tiny_t(int m, int n, int k, float alpha, const float* __restrict a, const float* __restrict b, float beta,
-                 float* __restrict c, const float* __restrict bias) {
-  float acc[2048];  // n <= kTinyWork
+// Tiny products (the 2-4-1 networks of the seeds): plain loops, no calls per element, the
+// activation applied once over all of C. op(B) is first copied to row-major [k, n] (at most
+// kTinyWork floats), so every case accumulates rows of C; when C has only a few columns, each
+// element is instead a dot product split into four partial sums, so no chain runs the whole depth.
+void gemm_tiny(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
+               float* c, const float* bias, int act, const KernelTable& kt) {
+  float bt[2048], arow[2048], acc[2048];  // each at most kTinyWork floats
+  const float* bk = b;
+  if (tb) {
+    for (int p = 0; p < k; p++)
+      for (int j = 0; j < n; j++) bt[p * n + j] = b[(long)j * k + p];
+    bk = bt;
+  }
   for (int i = 0; i < m; i++) {
-    float* ci = c + (long)i * n;
-    if (TB) {
-      // Rows of B are columns of op(B): short dot products (k is the layer's input width).
-      for (int j = 0; j < n; j++) {
-        float s = 0.0f;
-        for (int p = 0; p < k; p++) s += (TA ? a[(long)p * m + i] : a[(long)i * k + p]) * b[(long)j * k + p];
-        acc[j] = s;
-      }
-    } else {
-      // Accumulate the row of C over p: independent chains across columns instead of one long chain.
+    const float* ai = a + (long)i * k;
+    if (ta) {
+      for (int p = 0; p < k; p++) arow[p] = a[(long)p * m + i];
+      ai = arow;
+    }
+    if (n >= 8 || k < 8) {
       for (int j = 0; j < n; j++) acc[j] = 0.0f;
       for (int p = 0; p < k; p++) {
-        const float av = TA ? a[(long)p * m + i] : a[(long)i * k + p];
-        const float* bp = b + (long)p * n;
+        const float av = ai[p];
+        const float* bp = bk + (long)p * n;
         for (int j = 0; j < n; j++) acc[j] += av * bp[j];
       }
+    } else {
+      for (int j = 0; j < n; j++) {
+        float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+        int p = 0;
+        for (; p + 4 <= k; p += 4) {
+          s0 += ai[p] * bk[(long)p * n + j];
+          s1 += ai[p + 1] * bk[(long)(p + 1) * n + j];
+          s2 += ai[p + 2] * bk[(long)(p + 2) * n + j];
+          s3 += ai[p + 3] * bk[(long)(p + 3) * n + j];
+        }
+        for (; p < k; p++) s0 += ai[p] * bk[(long)p * n + j];
+        acc[j] = (s0 + s1) + (s2 + s3);
+      }
     }
+    float* ci = c + (long)i * n;
     for (int j = 0; j < n; j++) {
       float v = alpha * acc[j];
       if (beta != 0.0f) v += beta * ci[j];
       if (bias) v += bias[j];
       ci[j] = v;
     }
-  }
-}
-
-void gemm_tiny(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
-               float* c, const float* bias, int act, const KernelTable& kt) {
-  if (ta) {
-    if (tb) gemm_tiny_t<true, true>(m, n, k, alpha, a, b, beta, c, bias);
-    else gemm_tiny_t<true, false>(m, n, k, alpha, a, b, beta, c, bias);
-  } else {
-    if (tb) gemm_tiny_t<false, true>(m, n, k, alpha, a, b, beta, c, bias);
-    else gemm_tiny_t<false, false>(m, n, k, alpha, a, b, beta, c, bias);
   }
   if (act) kt.unary(act, c, c, (size_t)m * n, 0.0f);
 }
