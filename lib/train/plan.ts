@@ -1,5 +1,5 @@
-// The fused native training plan: when the model is a Sequential of Linear layers (each optionally
-// followed by ReLU, Sigmoid or Tanh, then optionally Dropout), the loss is CrossEntropyLoss, MSELoss, BCELoss (after a
+// The fused native training plan: when the model is a Sequential that starts with a Linear layer and
+// holds only Linear, ReLU, Sigmoid, Tanh, Dropout and BatchNorm1d, the loss is CrossEntropyLoss, MSELoss, BCELoss (after a
 // sigmoid) or BCEWithLogitsLoss with 'mean' reduction
 // and the backend is native, fit runs each whole epoch in C++ on a worker thread (one crossing per
 // epoch, no JavaScript allocation per batch), with the same kernels in the same order as the eager
@@ -10,6 +10,7 @@ import { Sequential } from '../nn/sequential';
 import { Linear } from '../nn/linear';
 import { ReLU, Sigmoid, Tanh } from '../nn/activation';
 import { Dropout } from '../nn/dropout';
+import { BatchNorm1d } from '../nn/batchnorm';
 import { rngState, setRngState } from '../random';
 import { BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss } from '../nn/loss';
 import { Optimizer } from '../optim/optimizer';
@@ -18,7 +19,14 @@ import { getBackend } from '../backend/registry';
 import { loadNative } from '../backend/native';
 import { Dataset } from './fit';
 
-interface LayerSpec { W: Float32Array; b: Float32Array | null; gW: Float32Array; gb: Float32Array | null; inF: number; outF: number; act: number; dropout: number }
+const STAGE = { linear: 0, activation: 1, dropout: 2, batchNorm: 3 } as const;
+
+/** One module of the Sequential as native/src/train/epoch.h describes it. */
+interface StageSpec {
+  kind: number; inF: number; outF: number; act: number; dropout: number;
+  W: Float32Array | null; b: Float32Array | null; gW: Float32Array | null; gb: Float32Array | null;
+  runningMean?: Float32Array; runningVar?: Float32Array; numBatchesTracked?: Float32Array; eps?: number; momentum?: number;
+}
 
 type TrainEpoch = (spec: Record<string, unknown>) => Promise<number>;
 
@@ -35,25 +43,47 @@ export interface FusedPlan {
   abort(): void;
 }
 
-/** The model as [Linear, activation?, Dropout?]* groups, or null when it has another shape. */
-function layersOf(model: Module): { linear: Linear; act: number; dropout: number }[] | null {
+function activationCode(m: Module): number {
+  return m instanceof ReLU ? Unary.relu : m instanceof Sigmoid ? Unary.sigmoid : m instanceof Tanh ? Unary.tanh : 0;
+}
+
+/**
+ * The model's modules as stages, or null when one is not supported. A Linear takes the activation
+ * that follows it into its GEMM, exactly as Sequential.forward does; the first module must be Linear.
+ */
+function stagesOf(model: Module, grads: Map<Tensor, Float32Array>): StageSpec[] | null {
   if (!(model instanceof Sequential)) return null;
   const mods = model.layers;
-  const out: { linear: Linear; act: number; dropout: number }[] = [];
+  if (!(mods[0] instanceof Linear)) return null;
+  const out: StageSpec[] = [];
+  let width = (mods[0] as Linear).inFeatures;
+  const base = { act: 0, dropout: 0, W: null, b: null, gW: null, gb: null };
   for (let i = 0; i < mods.length; i++) {
     const m = mods[i];
-    if (!(m instanceof Linear)) return null;
-    const next = mods[i + 1];
-    const act = next instanceof ReLU ? Unary.relu : next instanceof Sigmoid ? Unary.sigmoid : next instanceof Tanh ? Unary.tanh : 0;
-    if (act) i++;
-    let dropout = 0;
-    if (mods[i + 1] instanceof Dropout) {
-      dropout = (mods[i + 1] as Dropout).p; // p = 0 draws nothing in eager mode either
-      i++;
-    }
-    out.push({ linear: m, act, dropout });
+    if (m instanceof Linear) {
+      const act = i + 1 < mods.length ? activationCode(mods[i + 1]) : 0;
+      if (act) i++;
+      out.push({
+        ...base, kind: STAGE.linear, inF: m.inFeatures, outF: m.outFeatures, act, W: m.weight.data, b: m.bias?.data ?? null,
+        gW: grads.get(m.weight) as Float32Array, gb: m.bias ? (grads.get(m.bias) as Float32Array) : null,
+      });
+      width = m.outFeatures;
+    } else if (activationCode(m)) {
+      out.push({ ...base, kind: STAGE.activation, inF: width, outF: width, act: activationCode(m) });
+    } else if (m instanceof Dropout) {
+      if (m.p > 0) out.push({ ...base, kind: STAGE.dropout, inF: width, outF: width, dropout: m.p }); // p = 0 draws nothing in eager mode either
+    } else if (m instanceof BatchNorm1d) {
+      if (m.numFeatures !== width || !m.running_mean) return null; // the eager loop reports the mismatch
+      out.push({
+        ...base, kind: STAGE.batchNorm, inF: width, outF: width,
+        W: m.weight?.data ?? null, b: m.bias?.data ?? null,
+        gW: m.weight ? (grads.get(m.weight) as Float32Array) : null, gb: m.bias ? (grads.get(m.bias) as Float32Array) : null,
+        runningMean: m.running_mean.data, runningVar: m.running_var.data, numBatchesTracked: m.num_batches_tracked.data,
+        eps: m.eps, momentum: m.momentum,
+      });
+    } else return null;
   }
-  return out.length ? out : null;
+  return out;
 }
 
 /** Builds the plan, or returns null when fit must run the eager loop. */
@@ -61,9 +91,15 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
   if (getBackend() !== 'native') return null;
   const trainEpoch = (loadNative().backend as unknown as { trainEpoch?: TrainEpoch }).trainEpoch;
   if (!trainEpoch) return null;
-  const layers = layersOf(model);
-  if (!layers || !(data.x.data instanceof Float32Array) || data.x.ndim !== 2) return null;
-  const outF = layers[layers.length - 1].linear.outFeatures;
+  if (!(data.x.data instanceof Float32Array) || data.x.ndim !== 2) return null;
+  const params = model.parameters();
+  if (params.length !== optimizer.params.length || !params.every((p) => optimizer.params.includes(p))) return null;
+  const grads = new Map<Tensor, Float32Array>(optimizer.params.map((p) => [p, new Float32Array(p.size)]));
+  const stages = stagesOf(model, grads);
+  if (!stages || stages[0].inF !== data.x.shape[1]) return null;
+  // BatchNorm refuses a batch of one row in training; the eager loop throws that error.
+  if (stages.some((s) => s.kind === STAGE.batchNorm) && data.x.shape[0] % batchSize === 1) return null;
+  const outF = stages[stages.length - 1].outF;
   const n = data.x.shape[0];
   let yIndex: Int32Array | null = null;
   let yValues: Float32Array | null = null;
@@ -81,27 +117,19 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
   } else if (loss instanceof MSELoss && loss.reduction === 'mean' && !wantAccuracy && data.y.ndim === 2 && data.y.shape[1] === outF) {
     lossCode = 1;
     yValues = data.y.data;
-  } else if ((loss instanceof BCEWithLogitsLoss || (loss instanceof BCELoss && layers[layers.length - 1].act === Unary.sigmoid))
+  } else if ((loss instanceof BCEWithLogitsLoss || (loss instanceof BCELoss && stages[stages.length - 1].act === Unary.sigmoid))
     && loss.reduction === 'mean' && data.y.ndim === 2 && data.y.shape[1] === outF && (!wantAccuracy || outF === 1)) {
     // BCELoss needs probabilities: a final sigmoid guarantees them, as the eager check would.
     lossCode = loss instanceof BCELoss ? 2 : 3;
     yValues = data.y.data;
   } else return null;
-  // The optimizer must own exactly the model's parameters.
-  const params = model.parameters();
-  if (params.length !== optimizer.params.length || !params.every((p) => optimizer.params.includes(p))) return null;
   const state = optimizer.fusedState();
   if (!state) return null;
-  const grads = new Map<Tensor, Float32Array>(optimizer.params.map((p) => [p, new Float32Array(p.size)]));
-  const specLayers: LayerSpec[] = layers.map(({ linear, act, dropout }) => ({
-    W: linear.weight.data, b: linear.bias?.data ?? null, gW: grads.get(linear.weight) as Float32Array,
-    gb: linear.bias ? (grads.get(linear.bias) as Float32Array) : null, inF: linear.inFeatures, outF: linear.outFeatures, act, dropout,
-  }));
-  const usesRng = specLayers.some((l) => l.dropout > 0 && l.dropout < 1);
+  const usesRng = stages.some((l) => l.dropout > 0 && l.dropout < 1);
   const batches = Math.ceil(n / batchSize);
   const control = new Int32Array(1);
   const spec: Record<string, unknown> & { order: Int32Array; hyper: object; batchLoss: Float32Array; batchCorrect: Int32Array | null } = {
-    layers: specLayers, loss: lossCode, smoothing, n, features: data.x.shape[1], batchSize, x: data.x.data, yIndex, yValues,
+    stages, loss: lossCode, smoothing, n, features: data.x.shape[1], batchSize, x: data.x.data, yIndex, yValues,
     params: optimizer.params.map((p) => p.data), grads: optimizer.params.map((p) => grads.get(p)), s0: state.s[0], s1: state.s[1], s2: state.s[2],
     control, hyper: state.hyper, rng: rngState(),
     batchLoss: new Float32Array(batches), batchCorrect: wantAccuracy ? new Int32Array(batches) : null,

@@ -91,30 +91,58 @@ Napi::Value TrainEpoch(const Napi::CallbackInfo& info) {
   p.loss = (int)integer(env, s, "loss", 0);
   if (p.loss < kPlanCrossEntropy || p.loss > kPlanBceLogits) fail(env, "loss must be 0 (cross-entropy), 1 (MSE), 2 (BCE) or 3 (BCE with logits)");
   p.smoothing = (float)num(env, s, "smoothing");
-  Napi::Array layers = array(env, s, "layers");
-  if (layers.Length() == 0) fail(env, "layers must not be empty");
+  Napi::Array stages = array(env, s, "stages");
+  if (stages.Length() == 0) fail(env, "stages must not be empty");
   long in = p.features;
-  for (uint32_t i = 0; i < layers.Length(); i++) {
-    Napi::Value lv = layers[i];
-    if (!lv.IsObject()) fail(env, "layers[" + std::to_string(i) + "] must be an object");
-    Napi::Object lo = lv.As<Napi::Object>();
-    PlanLayer l{};
-    l.in = (int)integer(env, lo, "inF", 1);
-    l.out = (int)integer(env, lo, "outF", 1);
-    if (l.in != in) fail(env, "layers[" + std::to_string(i) + "].inF is " + std::to_string(l.in) + ", expected " + std::to_string(in));
-    l.act = (int)integer(env, lo, "act", 0);
-    l.dropout = num(env, lo, "dropout");
-    if (!(l.dropout >= 0 && l.dropout <= 1)) fail(env, "layers[" + std::to_string(i) + "].dropout must be in [0, 1]");
-    if (l.act >= kUnaryCount) fail(env, "layers[" + std::to_string(i) + "].act is not an activation code");
-    l.w = f32(env, lo, "W", (long)l.in * l.out);
-    l.gw = f32(env, lo, "gW", (long)l.in * l.out);
-    l.b = f32(env, lo, "b", l.out, true);
-    l.gb = f32(env, lo, "gb", l.out, true);
-    if ((l.b == nullptr) != (l.gb == nullptr)) fail(env, "layers[" + std::to_string(i) + "]: b and gb must both be given or both null");
-    p.layers.push_back(l);
-    in = l.out;
+  for (uint32_t i = 0; i < stages.Length(); i++) {
+    const std::string at = "stages[" + std::to_string(i) + "]";
+    Napi::Value sv = stages[i];
+    if (!sv.IsObject()) fail(env, at + " must be an object");
+    Napi::Object so = sv.As<Napi::Object>();
+    PlanStage st{};
+    st.kind = (int)integer(env, so, "kind", 0);
+    st.in = (int)integer(env, so, "inF", 1);
+    st.out = (int)integer(env, so, "outF", 1);
+    if (st.in != in) fail(env, at + ".inF is " + std::to_string(st.in) + ", expected " + std::to_string(in));
+    st.act = (int)integer(env, so, "act", 0);
+    if (st.act >= kUnaryCount) fail(env, at + ".act is not an activation code");
+    switch (st.kind) {
+      case kStageLinear:
+        st.w = f32(env, so, "W", (long)st.in * st.out);
+        st.gw = f32(env, so, "gW", (long)st.in * st.out);
+        st.b = f32(env, so, "b", st.out, true);
+        st.gb = f32(env, so, "gb", st.out, true);
+        if ((st.b == nullptr) != (st.gb == nullptr)) fail(env, at + ": b and gb must both be given or both null");
+        break;
+      case kStageActivation:
+      case kStageDropout:
+        if (st.out != st.in) fail(env, at + ": outF must equal inF");
+        st.dropout = num(env, so, "dropout");
+        if (!(st.dropout >= 0 && st.dropout <= 1)) fail(env, at + ".dropout must be in [0, 1]");
+        break;
+      case kStageBatchNorm:
+        if (st.out != st.in) fail(env, at + ": outF must equal inF");
+        st.w = f32(env, so, "W", st.out, true);
+        st.b = f32(env, so, "b", st.out, true);
+        st.gw = f32(env, so, "gW", st.out, true);
+        st.gb = f32(env, so, "gb", st.out, true);
+        if ((st.w == nullptr) != (st.b == nullptr) || (st.w == nullptr) != (st.gw == nullptr) || (st.w == nullptr) != (st.gb == nullptr)) {
+          fail(env, at + ": W, b, gW and gb must all be given or all null");
+        }
+        st.running_mean = f32(env, so, "runningMean", st.out);
+        st.running_var = f32(env, so, "runningVar", st.out);
+        st.num_batches_tracked = f32(env, so, "numBatchesTracked", 1);
+        st.eps = num(env, so, "eps");
+        st.momentum = num(env, so, "momentum");
+        break;
+      default:
+        fail(env, at + ".kind is not a stage kind");
+    }
+    p.stages.push_back(st);
+    in = st.out;
   }
-  const long out_cols = p.layers.back().out;
+  if (p.stages.front().kind != kStageLinear) fail(env, "the first stage must be a Linear layer");
+  const long out_cols = p.stages.back().out;
   p.x = f32(env, s, "x", p.n * p.features);
   p.y_index = i32(env, s, "yIndex", p.n, true);
   p.y_values = f32(env, s, "yValues", p.n * out_cols, true);

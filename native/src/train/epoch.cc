@@ -38,30 +38,51 @@ void dropout_mask(float* mask, long n, double p, uint32_t* rng) {
   for (long i = 0; i < n; i++) mask[i] = uniform01(rng) >= p ? keep : 0.0f;
 }
 
+// [rows, C] op [C] (a row vector broadcast down the rows), through the eager path's kernel.
+void row_op(int op, const float* a, const float* row, float* out, long rows, long c) {
+  const int32_t shape[2] = {(int32_t)rows, (int32_t)c}, sa[2] = {(int32_t)c, 1}, sb[2] = {0, 1};
+  binary(op, a, sa, row, sb, out, shape, 2);
+}
+
+void same_op(int op, const float* a, const float* b, float* out, long n) {
+  const int32_t shape[1] = {(int32_t)n}, unit[1] = {1};
+  binary(op, a, unit, b, unit, out, shape, 1);
+}
+
+void col_sum(const float* x, long rows, long c, float* out) { reduce(kReduceSum, x, 1, rows, c, out, nullptr); }
+
+// Per-stage scratch, sized once per call.
+struct StageBuf {
+  std::vector<float> out, mask;                  // output; Dropout mask
+  std::vector<float> mu, xc, sq, v, ve, sd, xhat, t1;  // BatchNorm1d intermediates
+};
+
 }  // namespace
 
 long run_epoch(const EpochPlan& p) {
-  const long L = (long)p.layers.size();
+  const long S = (long)p.stages.size();
   const long bs = p.batch;
-  const long out_cols = p.layers.back().out;
-  // Scratch for one batch, sized once per epoch: inputs, each layer's output, two gradient buffers.
+  const long out_cols = p.stages.back().out;
   long widest = p.features;
-  for (const auto& l : p.layers) widest = std::max<long>(widest, l.out);
-  std::vector<float> xb((size_t)(bs * p.features));
-  // outs[l]: the layer's activation output; dropped[l]/masks[l]: after Dropout, when it has one.
-  std::vector<std::vector<float>> outs(L), dropped(L), masks(L);
-  for (long l = 0; l < L; l++) {
-    outs[l].resize((size_t)(bs * p.layers[l].out));
-    if (p.layers[l].dropout > 0) {
-      dropped[l].resize(outs[l].size());
-      masks[l].resize(outs[l].size());
+  for (const auto& st : p.stages) widest = std::max<long>(widest, st.out);
+  std::vector<StageBuf> buf(S);
+  for (long s = 0; s < S; s++) {
+    const PlanStage& st = p.stages[s];
+    const size_t n = (size_t)(bs * st.out);
+    buf[s].out.resize(n);
+    if (st.kind == kStageDropout) buf[s].mask.resize(n);
+    if (st.kind == kStageBatchNorm) {
+      for (auto* v : {&buf[s].xc, &buf[s].sq, &buf[s].xhat, &buf[s].t1}) v->resize(n);
+      for (auto* v : {&buf[s].mu, &buf[s].v, &buf[s].ve, &buf[s].sd}) v->resize((size_t)st.out);
     }
   }
-  auto layer_output = [&](long l) -> const float* { return p.layers[l].dropout > 0 ? dropped[l].data() : outs[l].data(); };
+  std::vector<float> xb((size_t)(bs * p.features));
   std::vector<float> g_a((size_t)(bs * widest)), g_b((size_t)(bs * widest)), g_act((size_t)(bs * widest));
+  std::vector<float> t_a((size_t)(bs * widest)), t_b((size_t)(bs * widest)), t_c((size_t)(bs * widest)), row((size_t)widest), row2((size_t)widest);
   std::vector<float> prob((size_t)(bs * out_cols)), rows_loss((size_t)bs), row_scale((size_t)bs);
   std::vector<float> yv((size_t)(bs * out_cols)), diff((size_t)(bs * out_cols)), sq((size_t)(bs * out_cols));
   std::vector<int32_t> yi((size_t)bs);
+  auto input_of = [&](long s) -> const float* { return s == 0 ? xb.data() : buf[s - 1].out.data(); };
 
   const long per_epoch = (p.n + bs - 1) / bs;
   const long batches = per_epoch * p.epochs;
@@ -77,18 +98,52 @@ long run_epoch(const EpochPlan& p) {
       if (p.y_index) yi[(size_t)r] = p.y_index[src];
       else std::memcpy(yv.data() + r * out_cols, p.y_values + src * out_cols, sizeof(float) * (size_t)out_cols);
     }
-    // Forward: one GEMM per layer with bias and activation in its epilogue.
-    const float* h = xb.data();
-    for (long l = 0; l < L; l++) {
-      const PlanLayer& ly = p.layers[l];
-      sgemm(false, true, (int)rows, ly.out, ly.in, 1.0f, h, ly.w, 0.0f, outs[l].data(), ly.b, ly.act);
-      if (ly.dropout > 0) {
-        const long cnt = rows * ly.out;
-        dropout_mask(masks[l].data(), cnt, ly.dropout, p.rng);
-        for (long i = 0; i < cnt; i++) dropped[l][(size_t)i] = outs[l][(size_t)i] * masks[l][(size_t)i];
+    // Forward, stage by stage.
+    for (long s = 0; s < S; s++) {
+      const PlanStage& st = p.stages[s];
+      StageBuf& b = buf[s];
+      const float* in = input_of(s);
+      const long cnt = rows * st.out;
+      switch (st.kind) {
+        case kStageLinear:
+          sgemm(false, true, (int)rows, st.out, st.in, 1.0f, in, st.w, 0.0f, b.out.data(), st.b, st.act);
+          break;
+        case kStageActivation:
+          unary(st.act, in, b.out.data(), (size_t)cnt, 0.0f);
+          break;
+        case kStageDropout:
+          dropout_mask(b.mask.data(), cnt, st.dropout, p.rng);
+          same_op(kMul, in, b.mask.data(), b.out.data(), cnt);
+          break;
+        case kStageBatchNorm: {
+          // As nn.BatchNorm1d composes it: mean, x - mean, (x - mean)^2, mean, + eps, sqrt, divide.
+          const long c = st.out;
+          reduce(kReduceMean, in, 1, rows, c, b.mu.data(), nullptr);
+          row_op(kSub, in, b.mu.data(), b.xc.data(), rows, c);
+          same_op(kMul, b.xc.data(), b.xc.data(), b.sq.data(), cnt);
+          reduce(kReduceMean, b.sq.data(), 1, rows, c, b.v.data(), nullptr);
+          unary(kAddScalar, b.v.data(), b.ve.data(), (size_t)c, (float)st.eps);
+          unary(kSqrt, b.ve.data(), b.sd.data(), (size_t)c, 0.0f);
+          float* xhat = st.w ? b.xhat.data() : b.out.data();
+          row_op(kDiv, b.xc.data(), b.sd.data(), xhat, rows, c);
+          if (st.w) {
+            row_op(kMul, xhat, st.w, b.t1.data(), rows, c);
+            row_op(kAdd, b.t1.data(), st.b, b.out.data(), rows, c);
+          }
+          // Running statistics, computed in double as the TypeScript module computes them.
+          const double m = st.momentum, unbias = (double)rows / (double)(rows - 1);
+          for (long k = 0; k < c; k++) {
+            st.running_mean[k] = (float)((1 - m) * (double)st.running_mean[k] + m * (double)b.mu[(size_t)k]);
+            st.running_var[k] = (float)((1 - m) * (double)st.running_var[k] + m * (double)b.v[(size_t)k] * unbias);
+          }
+          st.num_batches_tracked[0] += 1;
+          break;
+        }
+        default:
+          break;
       }
-      h = layer_output(l);
     }
+    const float* h = buf[S - 1].out.data();
     // Loss ('mean' reduction) and its gradient with respect to the last output.
     float* g = g_a.data();
     float loss = 0;
@@ -96,26 +151,24 @@ long run_epoch(const EpochPlan& p) {
     if (p.loss == kPlanCrossEntropy) {
       cross_entropy(h, rows, out_cols, yi.data(), nullptr, p.smoothing, rows_loss.data(), prob.data());
       reduce(kReduceMean, rows_loss.data(), 1, rows, 1, &loss, nullptr);
-      const float s = 1.0f * (float)(1.0 / (double)rows);
-      std::fill(row_scale.begin(), row_scale.begin() + rows, s);
+      const float sc = 1.0f * (float)(1.0 / (double)rows);
+      std::fill(row_scale.begin(), row_scale.begin() + rows, sc);
       cross_entropy_grad(prob.data(), rows, out_cols, yi.data(), nullptr, p.smoothing, row_scale.data(), g);
     } else if (p.loss == kPlanBce || p.loss == kPlanBceLogits) {
-      // Element-wise loss through the same kernel as the eager path, then the mean.
-      const int32_t shape[1] = {(int32_t)m}, unit[1] = {1};
       const bool logits = p.loss == kPlanBceLogits;
-      binary(logits ? kBceLogits : kBce, h, unit, yv.data(), unit, sq.data(), shape, 1);
+      same_op(logits ? kBceLogits : kBce, h, yv.data(), sq.data(), m);
       reduce(kReduceMean, sq.data(), 1, m, 1, &loss, nullptr);
-      const float s = 1.0f * (float)(1.0 / (double)m);
-      binary(logits ? kBceLogitsGrad : kBceGrad, h, unit, yv.data(), unit, diff.data(), shape, 1);
-      for (long i = 0; i < m; i++) g[i] = diff[(size_t)i] * s;
+      const float sc = 1.0f * (float)(1.0 / (double)m);
+      same_op(logits ? kBceLogitsGrad : kBceGrad, h, yv.data(), diff.data(), m);
+      for (long i = 0; i < m; i++) g[i] = diff[(size_t)i] * sc;
     } else {
       for (long i = 0; i < m; i++) diff[(size_t)i] = h[i] - yv[(size_t)i];
       for (long i = 0; i < m; i++) sq[(size_t)i] = diff[(size_t)i] * diff[(size_t)i];
       reduce(kReduceMean, sq.data(), 1, m, 1, &loss, nullptr);
       // d(mean(d*d))/dd: both factors of the product receive s*d, summed as the tape sums them.
-      const float s = 1.0f * (float)(1.0 / (double)m);
+      const float sc = 1.0f * (float)(1.0 / (double)m);
       for (long i = 0; i < m; i++) {
-        const float t = s * diff[(size_t)i];
+        const float t = sc * diff[(size_t)i];
         g[i] = t + t;
       }
     }
@@ -123,40 +176,82 @@ long run_epoch(const EpochPlan& p) {
     if (p.batch_correct) {
       int32_t correct = 0;
       for (long r = 0; r < rows; r++) {
-        const float* row = h + r * out_cols;
+        const float* rw = h + r * out_cols;
         if (!p.y_index) {  // one output column: the prediction is output > 0.5
-          if ((row[0] > 0.5f ? 1.0f : 0.0f) == yv[(size_t)r]) correct++;
+          if ((rw[0] > 0.5f ? 1.0f : 0.0f) == yv[(size_t)r]) correct++;
           continue;
         }
         long best = 0;
-        for (long c = 1; c < out_cols; c++) if (row[c] > row[best]) best = c;
+        for (long c = 1; c < out_cols; c++) if (rw[c] > rw[best]) best = c;
         if (best == yi[(size_t)r]) correct++;
       }
       p.batch_correct[bi] = correct;
     }
-    // Backward, last layer first.
-    for (long l = L - 1; l >= 0; l--) {
-      const PlanLayer& ly = p.layers[l];
-      if (ly.dropout > 0) {  // d(out * mask)/d(out) = mask
-        const long cnt = rows * ly.out;
-        for (long i = 0; i < cnt; i++) g[i] = g[i] * masks[l][(size_t)i];
+    // Backward, last stage first; g is the gradient of the stage's output, gprev of its input.
+    for (long s = S - 1; s >= 0; s--) {
+      const PlanStage& st = p.stages[s];
+      StageBuf& b = buf[s];
+      const float* in = input_of(s);
+      const long cnt = rows * st.out;
+      float* gprev = g == g_a.data() ? g_b.data() : g_a.data();
+      switch (st.kind) {
+        case kStageLinear: {
+          const float* gz = g;
+          if (st.act) {
+            unary_grad(st.act, b.out.data(), b.out.data(), g, g_act.data(), (size_t)cnt, 0.0f);
+            gz = g_act.data();
+          }
+          if (s > 0) sgemm(false, false, (int)rows, st.in, st.out, 1.0f, gz, st.w, 0.0f, gprev, nullptr, 0);
+          sgemm(true, false, st.out, st.in, (int)rows, 1.0f, gz, in, 0.0f, st.gw, nullptr, 0);
+          if (st.gb) col_sum(gz, rows, st.out, st.gb);
+          break;
+        }
+        case kStageActivation:
+          unary_grad(st.act, in, b.out.data(), g, gprev, (size_t)cnt, 0.0f);
+          break;
+        case kStageDropout:
+          same_op(kMul, g, b.mask.data(), gprev, cnt);
+          break;
+        case kStageBatchNorm: {
+          // The tape's order: y = xhat*w + b, then xhat = xc/sd, sd = sqrt(v + eps), v = mean(xc*xc),
+          // xc = x - mu, mu = mean(x); xc's gradient sums (from the division) + 2 x (from the square).
+          const long c = st.out;
+          const float* xhat = st.w ? b.xhat.data() : b.out.data();
+          float* g_xhat = t_a.data();
+          if (st.w) {
+            col_sum(g, rows, c, st.gb);
+            row_op(kMul, g, st.w, g_xhat, rows, c);
+            same_op(kMul, g, xhat, t_b.data(), cnt);
+            col_sum(t_b.data(), rows, c, st.gw);
+          } else {
+            std::memcpy(g_xhat, g, sizeof(float) * (size_t)cnt);
+          }
+          float* g_xc = t_c.data();
+          row_op(kDiv, g_xhat, b.sd.data(), g_xc, rows, c);
+          same_op(kMul, g_xhat, xhat, t_b.data(), cnt);
+          row_op(kDiv, t_b.data(), b.sd.data(), t_b.data(), rows, c);
+          unary(kNeg, t_b.data(), t_b.data(), (size_t)cnt, 0.0f);
+          col_sum(t_b.data(), rows, c, row.data());  // gradient of sd
+          unary_grad(kSqrt, b.ve.data(), b.sd.data(), row.data(), row2.data(), (size_t)c, 0.0f);  // of v
+          const float inv = (float)(1.0 / (double)rows);
+          float* g_sq = t_a.data();  // g_xhat is no longer needed
+          for (long r = 0; r < rows; r++)
+            for (long k = 0; k < c; k++) g_sq[r * c + k] = row2[(size_t)k] * inv;
+          same_op(kMul, g_sq, b.xc.data(), t_b.data(), cnt);
+          axpy(1.0f, t_b.data(), g_xc, (size_t)cnt);
+          axpy(1.0f, t_b.data(), g_xc, (size_t)cnt);
+          col_sum(g_xc, rows, c, row.data());
+          unary(kNeg, row.data(), row.data(), (size_t)c, 0.0f);  // gradient of mu
+          for (long r = 0; r < rows; r++)
+            for (long k = 0; k < c; k++) t_b[(size_t)(r * c + k)] = row[(size_t)k] * inv;
+          std::memcpy(gprev, g_xc, sizeof(float) * (size_t)cnt);
+          axpy(1.0f, t_b.data(), gprev, (size_t)cnt);
+          break;
+        }
+        default:
+          break;
       }
-      const float* gz = g;
-      if (ly.act) {
-        unary_grad(ly.act, outs[l].data(), outs[l].data(), g, g_act.data(), (size_t)(rows * ly.out), 0.0f);
-        gz = g_act.data();
-      }
-      const float* input = l == 0 ? xb.data() : layer_output(l - 1);
-      if (l > 0) {
-        float* gprev = g == g_a.data() ? g_b.data() : g_a.data();
-        sgemm(false, false, (int)rows, ly.in, ly.out, 1.0f, gz, ly.w, 0.0f, gprev, nullptr, 0);
-        sgemm(true, false, ly.out, ly.in, (int)rows, 1.0f, gz, input, 0.0f, ly.gw, nullptr, 0);
-        if (ly.gb) reduce(kReduceSum, gz, 1, rows, ly.out, ly.gb, nullptr);
-        g = gprev;
-      } else {
-        sgemm(true, false, ly.out, ly.in, (int)rows, 1.0f, gz, input, 0.0f, ly.gw, nullptr, 0);
-        if (ly.gb) reduce(kReduceSum, gz, 1, rows, ly.out, ly.gb, nullptr);
-      }
+      g = gprev;
     }
     OptimHyper h_step = p.hyper;
     h_step.step = p.hyper.step + (double)(bi + 1);

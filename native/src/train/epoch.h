@@ -1,6 +1,7 @@
-// The fused training plan: one epoch of mini-batch training of a Linear(+activation) stack in C++,
-// calling the same kernels in the same order as the eager TypeScript path, so results match it bit
-// for bit. Runs on a worker thread; the caller owns every buffer it points to.
+// The fused training plan: epochs of mini-batch training of a Sequential in C++, calling the same
+// kernels in the same order as the eager TypeScript path (down to the order in which the tape sums
+// gradients), so results match it bit for bit. Runs on a worker thread; the caller owns every
+// buffer it points to.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -10,23 +11,33 @@
 
 namespace bp {
 
-struct PlanLayer {
-  const float* w;  // [out, in]
-  const float* b;  // [out] or null
-  float* gw;       // gradient outputs, same shapes
+enum StageKind : int { kStageLinear = 0, kStageActivation = 1, kStageDropout = 2, kStageBatchNorm = 3 };
+
+// One module of the Sequential (a Linear carries the activation the eager Sequential fuses into it).
+struct PlanStage {
+  int kind;
+  int in, out;  // widths of the stage's input and output
+  // Linear: w [out, in], b [out] or null, gradients gw, gb. BatchNorm: w = gamma, b = beta (or null).
+  const float* w;
+  const float* b;
+  float* gw;
   float* gb;
-  int in, out;
-  int act;  // UnaryOp fused after the layer (0: none)
-  double dropout;  // Dropout probability applied after the activation; 0: no Dropout
+  int act;         // Linear: fused UnaryOp (0: none); Activation: the UnaryOp
+  double dropout;  // Dropout probability
+  // BatchNorm1d
+  float* running_mean;
+  float* running_var;
+  float* num_batches_tracked;
+  double eps, momentum;
 };
 
 enum PlanLoss : int { kPlanCrossEntropy = 0, kPlanMse = 1, kPlanBce = 2, kPlanBceLogits = 3 };
 
 struct EpochPlan {
-  std::vector<PlanLayer> layers;
+  std::vector<PlanStage> stages;
   int loss;
   float smoothing;
-  OptimHyper hyper;  // hyper.step: the step count before this epoch
+  OptimHyper hyper;  // hyper.step: the step count before this call
   std::vector<ParamSlot> slots;
   const float* x;  // [n, features]
   long n, features;
