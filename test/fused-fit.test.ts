@@ -113,6 +113,20 @@ describe.runIf(nativeExpected())('fused native fit', () => {
     expect(lags[Math.floor(0.99 * (lags.length - 1))]).toBeLessThan(20);
   });
 
+  it('reports progress from the worker thread while an epoch runs', async () => {
+    bp.manualSeed(0);
+    const model = new nn.Sequential(new nn.Linear(784, 512), new nn.ReLU(), new nn.Linear(512, 10));
+    const x = bp.rand([8192, 784]);
+    const y = bp.tensor(Array.from({ length: 8192 }, (_, i) => i % 10));
+    const plan = fusedPlan(model, { x, y }, new nn.CrossEntropyLoss(), new optim.SGD(model.parameters(), { lr: 0.01 }), 32, false)!;
+    const seen: number[] = [];
+    const order = Int32Array.from({ length: 8192 }, (_, i) => i);
+    const r = await plan.runEpochs(order, (b) => seen.push(b));
+    expect(r.done).toBe(256);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((b, i) => b >= 1 && b <= 256 && (i === 0 || b > seen[i - 1]))).toBe(true);
+  });
+
   it('the addon validates the plan it is given', () => {
     const trainEpoch = loadNative().backend as unknown as { trainEpoch(s: unknown): Promise<number> };
     expect(() => trainEpoch.trainEpoch({})).toThrow(/trainEpoch: n must be a number/);

@@ -145,7 +145,9 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
           const group = perEpochHooks || plan.usesRng ? 1 : Math.min(64, epochs - epoch);
           const orders = new Int32Array(group * n);
           for (let g = 0; g < group; g++) orders.set(order(n, options.shuffle ?? true), g * n);
-          pending = { orders, first: epoch, result: plan.runEpochs(orders) };
+          // On a TTY the bar follows the worker's progress (batches done; the loss arrives at the end).
+          const onProgress = progress.live ? (b: number) => progress.batch(epoch, Math.min(n, b * batchSize), n, NaN, (b * batchSize) / Math.max(1e-3, (Date.now() - t0) / 1000)) : undefined;
+          pending = { orders, first: epoch, result: plan.runEpochs(orders, onProgress) };
         }
         const r = await pending.result;
         const e = epoch - pending.first;

@@ -37,8 +37,8 @@ export interface FusedPlan {
   readonly batchesPerEpoch: number;
   /** Dropout draws from the library's generator: epochs must then run one per crossing. */
   readonly usesRng: boolean;
-  /** Runs orders.length / n epochs back to back in one crossing. */
-  runEpochs(orders: Int32Array): Promise<EpochOutcome>;
+  /** Runs orders.length / n epochs back to back in one crossing; onProgress gets batches done. */
+  runEpochs(orders: Int32Array, onProgress?: (batchesDone: number) => void): Promise<EpochOutcome>;
   /** Stops before the next batch (AbortSignal). */
   abort(): void;
 }
@@ -139,8 +139,9 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
   return {
     batchesPerEpoch: batches,
     usesRng,
-    async runEpochs(orders: Int32Array): Promise<EpochOutcome> {
+    async runEpochs(orders: Int32Array, onProgress?: (batchesDone: number) => void): Promise<EpochOutcome> {
       const epochs = orders.length / n;
+      spec.onProgress = onProgress ?? null;
       spec.order = orders;
       spec.epochs = epochs;
       if (spec.batchLoss.length !== epochs * batches) {

@@ -7,6 +7,11 @@ export class Progress {
     this.tty = Boolean(out.isTTY);
   }
 
+  /** True when batch() draws anything (a TTY): callers can skip work that only feeds the bar. */
+  get live(): boolean {
+    return this.enabled && this.tty;
+  }
+
   batch(epoch: number, done: number, total: number, loss: number, samplesPerSec: number): void {
     if (!this.enabled || !this.tty) return;
     const now = Date.now();
@@ -15,7 +20,8 @@ export class Progress {
     const width = 30;
     const filled = Math.round((width * done) / total);
     const bar = '='.repeat(Math.max(0, filled - 1)) + (filled ? '>' : '') + '.'.repeat(width - filled);
-    this.out.write(`\rEpoch ${epoch + 1}/${this.epochs} [${bar}] ${done}/${total} loss ${loss.toFixed(4)} ${Math.round(samplesPerSec)} samples/s`);
+    const lossText = Number.isFinite(loss) ? ` loss ${loss.toFixed(4)}` : '';
+    this.out.write(`\rEpoch ${epoch + 1}/${this.epochs} [${bar}] ${done}/${total}${lossText} ${Math.round(samplesPerSec)} samples/s`);
   }
 
   epoch(epoch: number, logs: Record<string, number>, seconds: number): void {

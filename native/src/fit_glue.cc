@@ -3,6 +3,7 @@
 // worker thread (Napi::AsyncWorker), resolving a promise with the number of batches completed.
 #include <napi.h>
 
+#include <chrono>
 #include <string>
 
 #include "fit_glue.h"
@@ -62,19 +63,46 @@ Napi::Array array(Napi::Env env, const Napi::Object& o, const char* key) {
 
 class EpochWorker : public Napi::AsyncWorker {
  public:
-  EpochWorker(Napi::Env env, const Napi::Object& spec, EpochPlan plan)
-      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), spec_(Napi::Persistent(spec)), plan_(std::move(plan)) {}
+  // onProgress (optional) receives the number of batches done, at most every 100 ms, through a
+  // thread-safe function: the worker never waits for JavaScript.
+  EpochWorker(Napi::Env env, const Napi::Object& spec, EpochPlan plan, Napi::Value on_progress)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), spec_(Napi::Persistent(spec)), plan_(std::move(plan)) {
+    if (on_progress.IsFunction()) {
+      tsfn_ = Napi::ThreadSafeFunction::New(env, on_progress.As<Napi::Function>(), "backprop-fit-progress", 0, 1);
+      has_tsfn_ = true;
+      plan_.progress = [this](long done) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::milliseconds(100)) return;
+        last_ = now;
+        tsfn_.NonBlockingCall([done](Napi::Env e, Napi::Function fn) { fn.Call({Napi::Number::New(e, (double)done)}); });
+      };
+    }
+  }
 
   Napi::Promise promise() { return deferred_.Promise(); }
 
   void Execute() override { done_ = run_epoch(plan_); }
-  void OnOK() override { deferred_.Resolve(Napi::Number::New(Env(), (double)done_)); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void OnOK() override {
+    release();
+    deferred_.Resolve(Napi::Number::New(Env(), (double)done_));
+  }
+  void OnError(const Napi::Error& e) override {
+    release();
+    deferred_.Reject(e.Value());
+  }
 
  private:
+  void release() {
+    if (has_tsfn_) tsfn_.Release();
+    has_tsfn_ = false;
+  }
+
   Napi::Promise::Deferred deferred_;
   Napi::ObjectReference spec_;  // keeps every typed array of the plan alive while the worker runs
   EpochPlan plan_;
+  Napi::ThreadSafeFunction tsfn_;
+  bool has_tsfn_ = false;
+  std::chrono::steady_clock::time_point last_{};
   long done_ = 0;
 };
 
@@ -205,7 +233,7 @@ Napi::Value TrainEpoch(const Napi::CallbackInfo& info) {
     }
     p.slots.push_back({P.Data(), G.Data(), sb[0], sb[1], sb[2], len});
   }
-  auto* worker = new EpochWorker(env, s, std::move(p));
+  auto* worker = new EpochWorker(env, s, std::move(p), s.Get("onProgress"));
   Napi::Promise promise = worker->promise();
   worker->Queue();
   return promise;

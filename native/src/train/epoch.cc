@@ -257,6 +257,7 @@ long run_epoch(const EpochPlan& p) {
     h_step.step = p.hyper.step + (double)(bi + 1);
     optim_step(h_step, p.slots);
     done++;
+    if (p.progress) p.progress(done);
   }
   return done;
 }

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "../kernels/optim_types.h"
@@ -50,6 +51,8 @@ struct EpochPlan {
   uint32_t* rng;           // xoshiro128** state of lib/random.ts (4 words), advanced by Dropout
   float* batch_loss;       // [epochs * batches]
   int32_t* batch_correct;  // [epochs * batches] or null
+  // Called after each batch with the batches done so far (the caller throttles); may be empty.
+  std::function<void(long done)> progress;
 };
 
 // Runs the epochs; returns how many batches completed in all.
