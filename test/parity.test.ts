@@ -32,6 +32,8 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       cases.push([EDGE_SIZES[(i + 1) % 8], EDGE_SIZES[(i + 4) % 8], s]);
     });
     cases.push([64, 64, 64], [65, 65, 65], [300, 300, 300], [2, 4, 3], [1, 1, 1], [150, 2100, 260]);
+    // The tiny and tall-skinny paths: the products of one 2-4-1 training step at batch 100.
+    cases.push([100, 4, 2], [100, 1, 4], [4, 2, 100], [1, 4, 100], [100, 4, 1], [64, 16, 2], [17, 3, 16]);
     const acts = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu];
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {

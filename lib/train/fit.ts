@@ -130,7 +130,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   options.signal?.addEventListener('abort', onAbort);
   try {
     model.train();
-    // With no per-epoch hook, the fused plan runs up to 64 epochs per crossing; their row orders are
+    // With no per-epoch hook, the fused plan runs many epochs per crossing; their row orders are
     // drawn in advance, in the same sequence the eager loop would draw them.
     const perEpochHooks = Boolean(options.onEpochEnd || options.validationData || es || options.verbose);
     let pending: { orders: Int32Array; first: number; result: Promise<import('./plan').EpochOutcome> } | null = null;
@@ -142,7 +142,8 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
       const batches = Math.ceil(n / batchSize);
       if (plan) {
         if (!pending) {
-          const group = perEpochHooks || plan.usesRng ? 1 : Math.min(64, epochs - epoch);
+          // Up to ~4M row indices per crossing: thousands of epochs of a tiny dataset, a few of a large one.
+          const group = perEpochHooks || plan.usesRng ? 1 : Math.max(1, Math.min(epochs - epoch, Math.floor(4_194_304 / n)));
           const orders = new Int32Array(group * n);
           for (let g = 0; g < group; g++) orders.set(order(n, options.shuffle ?? true), g * n);
           // On a TTY the bar follows the worker's progress (batches done; the loss arrives at the end).

@@ -87,6 +87,32 @@ void pack_bt_panel(const float* b, int k, int p0, int kc, int j0, int nr, float*
 void gemm_tiny(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
                float* c, const float* bias, int act, const KernelTable& kt) {
   float bt[2048], arow[2048], acc[2048];  // each at most kTinyWork floats
+  if (m >= 16 && n <= 16 && k <= 16) {
+    // Tall and skinny (a 2-4-1 network's batch): work on columns of C, vectorised down the m rows.
+    float at[2048], ct[2048];  // op(A) as [k, m] and C as [n, m]
+    for (int i = 0; i < m; i++)
+      for (int p = 0; p < k; p++) at[p * m + i] = ta ? a[(long)p * m + i] : a[(long)i * k + p];
+    for (int x = 0; x < n * m; x++) ct[x] = 0.0f;
+    for (int p = 0; p < k; p++) {
+      const float* ap = at + p * m;
+      for (int j = 0; j < n; j++) {
+        const float bv = tb ? b[(long)j * k + p] : b[(long)p * n + j];
+        float* cj = ct + j * m;
+        for (int i = 0; i < m; i++) cj[i] += ap[i] * bv;
+      }
+    }
+    for (int i = 0; i < m; i++) {
+      float* ci = c + (long)i * n;
+      for (int j = 0; j < n; j++) {
+        float v = alpha * ct[j * m + i];
+        if (beta != 0.0f) v += beta * ci[j];
+        if (bias) v += bias[j];
+        ci[j] = v;
+      }
+    }
+    if (act) kt.unary(act, c, c, (size_t)m * n, 0.0f);
+    return;
+  }
   const float* bk = b;
   if (tb) {
     for (int p = 0; p < k; p++)
