@@ -2,9 +2,9 @@
 // broadcasting helpers that the forward and backward rules of binary ops both use.
 import { isGradEnabled } from '../autograd';
 import { B } from '../backend/registry';
-import { Binary, BinaryCode, Reduce } from '../backend/backend';
+import { BinaryCode, Reduce } from '../backend/backend';
 import { Tensor } from '../tensor';
-import { broadcastStrides, contiguousStrides, fmt, sameShape, Shape, sizeOf } from '../shape';
+import { broadcastStrides, fmt, sameShape, Shape, sizeOf } from '../shape';
 import { alloc } from '../storage';
 
 /** A tensor, or a plain number standing for a 0-d tensor. */
@@ -77,16 +77,7 @@ export function expandTo(x: Float32Array, from: Shape, to: Shape): Float32Array 
   return out;
 }
 
-/** Element-wise product of two same-size buffers. */
-export function mulSame(a: Float32Array, b: Float32Array): Float32Array {
-  const out = alloc(a.length);
-  const s = Int32Array.of(1);
-  B().binary(Binary.mul, a, s, b, s, out, Int32Array.of(a.length));
-  return out;
-}
-
 export function assertSameShape(a: Tensor, b: Tensor, what: string, names = ['input', 'target']): void {
   if (!sameShape(a.shape, b.shape)) throw new Error(`${what}: ${names[0]} shape ${fmt(a.shape)} does not match ${names[1]} shape ${fmt(b.shape)}`);
 }
 
-export { contiguousStrides };

@@ -68,17 +68,23 @@ export abstract class Optimizer {
   /** How many state buffers each parameter needs, and their initial value. */
   protected abstract stateBuffers(): { count: number; init: number };
 
+  /** The parameter's state, created (step 0, buffers at their initial value) on first use. */
+  private stateOf(p: Tensor): ParamState {
+    let st = this.state.get(p);
+    if (!st) {
+      const { count, init } = this.stateBuffers();
+      st = { step: 0, buffers: Array.from({ length: count }, () => { const b = alloc(p.size); if (init) b.fill(init); return b; }) };
+      this.state.set(p, st);
+    }
+    return st;
+  }
+
   /** Updates every parameter that has a gradient, in one backend call per distinct step count. */
   step(): void {
     const groups = new Map<number, { p: Float32Array[]; g: Float32Array[]; s: Float32Array[][] }>();
-    const { count, init } = this.stateBuffers();
     for (const p of this.params) {
       if (!p.grad) continue;
-      let st = this.state.get(p);
-      if (!st) {
-        st = { step: 0, buffers: Array.from({ length: count }, () => { const b = alloc(p.size); if (init) b.fill(init); return b; }) };
-        this.state.set(p, st);
-      }
+      const st = this.stateOf(p);
       st.step++;
       let grp = groups.get(st.step);
       if (!grp) groups.set(st.step, (grp = { p: [], g: [], s: [[], [], []] }));
@@ -99,14 +105,9 @@ export abstract class Optimizer {
   fusedState(): { hyper: OptimHyper; s: Float32Array[][] } | null {
     const steps = new Set(this.params.map((p) => this.state.get(p)?.step ?? 0));
     if (steps.size !== 1) return null;
-    const { count, init } = this.stateBuffers();
     const s: Float32Array[][] = [[], [], []];
     for (const p of this.params) {
-      let st = this.state.get(p);
-      if (!st) {
-        st = { step: 0, buffers: Array.from({ length: count }, () => { const b = alloc(p.size); if (init) b.fill(init); return b; }) };
-        this.state.set(p, st);
-      }
+      const st = this.stateOf(p);
       for (let k = 0; k < 3; k++) s[k].push(st.buffers[k] ?? EMPTY);
     }
     return { hyper: { ...this.hyper, step: [...steps][0] }, s };

@@ -9,7 +9,7 @@ import { manualSeed } from '../random';
 import { gatherRows, order } from './batches';
 import { checkMetrics, correctCount, MetricName } from './metrics';
 import { Progress } from './progress';
-import { fusedPlan } from './plan';
+import { EpochOutcome, fusedPlan } from './plan';
 
 /** Inputs and targets: x [n, ...], y [n] class indices or [n, ...] targets. */
 export interface Dataset { x: Tensor; y: Tensor }
@@ -133,7 +133,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
     // With no per-epoch hook, the fused plan runs many epochs per crossing; their row orders are
     // drawn in advance, in the same sequence the eager loop would draw them.
     const perEpochHooks = Boolean(options.onEpochEnd || options.validationData || es || options.verbose);
-    let pending: { orders: Int32Array; first: number; result: Promise<import('./plan').EpochOutcome> } | null = null;
+    let pending: { orders: Int32Array; first: number; result: Promise<EpochOutcome> } | null = null;
     for (let epoch = 0; epoch < epochs && !stopRequested; epoch++) {
       const t0 = Date.now();
       let lastYield = t0;
@@ -185,9 +185,8 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
           }
         }
       }
-      const seen = Math.min(n, batches * batchSize);
-      const logs: Logs = { loss: lossSum / seen };
-      if (metrics.includes('accuracy')) logs.accuracy = correct / seen;
+      const logs: Logs = { loss: lossSum / n };
+      if (metrics.includes('accuracy')) logs.accuracy = correct / n;
       if (options.validationData) {
         const v = evaluate(model, options.validationData, { loss: lossFn, batchSize, metrics });
         logs.valLoss = v.loss;

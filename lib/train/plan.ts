@@ -34,7 +34,6 @@ type TrainEpoch = (spec: Record<string, unknown>) => Promise<number>;
 export interface EpochOutcome { done: number; losses: Float32Array; correct: Int32Array | null }
 
 export interface FusedPlan {
-  readonly batchesPerEpoch: number;
   /** Dropout draws from the library's generator: epochs must then run one per crossing. */
   readonly usesRng: boolean;
   /** Runs orders.length / n epochs back to back in one crossing; onProgress gets batches done. */
@@ -128,16 +127,13 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
   const usesRng = stages.some((l) => l.dropout > 0 && l.dropout < 1);
   const batches = Math.ceil(n / batchSize);
   const control = new Int32Array(1);
-  const spec: Record<string, unknown> & { order: Int32Array; hyper: object; batchLoss: Float32Array; batchCorrect: Int32Array | null } = {
+  // order, epochs, hyper, rng and onProgress are set by each runEpochs call.
+  const spec: Record<string, unknown> & { batchLoss: Float32Array; batchCorrect: Int32Array | null } = {
     stages, loss: lossCode, smoothing, n, features: data.x.shape[1], batchSize, x: data.x.data, yIndex, yValues,
     params: optimizer.params.map((p) => p.data), grads: optimizer.params.map((p) => grads.get(p)), s0: state.s[0], s1: state.s[1], s2: state.s[2],
-    control, hyper: state.hyper, rng: rngState(),
-    batchLoss: new Float32Array(batches), batchCorrect: wantAccuracy ? new Int32Array(batches) : null,
-    order: new Int32Array(n) as Int32Array,
-    epochs: 1,
+    control, batchLoss: new Float32Array(batches), batchCorrect: wantAccuracy ? new Int32Array(batches) : null,
   };
   return {
-    batchesPerEpoch: batches,
     usesRng,
     async runEpochs(orders: Int32Array, onProgress?: (batchesDone: number) => void): Promise<EpochOutcome> {
       const epochs = orders.length / n;
@@ -148,7 +144,7 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
         spec.batchLoss = new Float32Array(epochs * batches);
         if (spec.batchCorrect) spec.batchCorrect = new Int32Array(epochs * batches);
       }
-      spec.hyper = { ...optimizer.fusedState()!.hyper, lr: optimizer.lr };
+      spec.hyper = optimizer.fusedState()!.hyper; // the current lr and step count
       const rng = rngState();
       spec.rng = rng;
       const done = await trainEpoch(spec);

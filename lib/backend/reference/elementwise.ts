@@ -1,6 +1,6 @@
 // Element-wise reference kernels: unary, its gradient, broadcasting binary, strided copy, axpy.
 import { Binary, BinaryCode, Unary, UnaryCode } from '../backend';
-import { erf, gelu, geluGrad, sigmoid } from './math';
+import { gelu, geluGrad, sigmoid } from './math';
 
 export function unaryScalar(op: number, x: number, p: number): number {
   switch (op) {

@@ -83,7 +83,7 @@ void cross_entropy(const float* logits, long rows, long cols, const int32_t* ti,
         }
       }
       loss[r] = l;
-      kt.unary(2 /* kExp */, p, p, (size_t)cols, 0.0f);
+      kt.unary(kExp, p, p, (size_t)cols, 0.0f);
     }
   });
 }
