@@ -34,6 +34,9 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     cases.push([64, 64, 64], [65, 65, 65], [300, 300, 300], [2, 4, 3], [1, 1, 1], [150, 2100, 260]);
     // The tiny and tall-skinny paths: the products of one 2-4-1 training step at batch 100.
     cases.push([100, 4, 2], [100, 1, 4], [4, 2, 100], [1, 4, 100], [100, 4, 1], [64, 16, 2], [17, 3, 16]);
+    // Each branch of the tiny path (m * n * k <= 2048): n <= 16 (one or two masked registers), and for
+    // wider C the longest of k, m, n.
+    cases.push([12, 13, 11], [9, 16, 9], [4, 20, 20], [40, 20, 2], [1, 64, 8], [2, 1024, 1]);
     const acts = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu];
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {
@@ -119,6 +122,23 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         ref.binary(op, a, stridesFor(sa), b, stridesFor(sb), yr, shape);
         expectClose(yn, yr, { rtol: 2e-6, atol: 2e-6 }, `binary op ${op} ${JSON.stringify([sa, sb])}`);
       }
+    }
+  });
+
+  it('binary cross-entropy at the edges of [0, 1]: the vector log path and the lanes it hands back', () => {
+    // 0, 1, denormals and values a hair inside the interval, scattered over vectors of 8 and tails.
+    const edge = [0, 1, 1e-40, 1 - 2 ** -24, 2 ** -24, 0.5, 1e-30, 0.999, 1e-7, 0.25, 3e-39];
+    for (const n of [8, 9, 16, 63, 64, 65, 300]) {
+      const a = randomArray(n, r, 0.001, 0.999);
+      const b = randomArray(n, r, 0, 1);
+      for (let i = 0; i < n; i += 3) a[i] = edge[(i / 3) % edge.length];
+      for (let i = 1; i < n; i += 5) b[i] = i % 2;
+      const unit = Int32Array.of(1);
+      const yn = new Float32Array(n);
+      const yr = new Float32Array(n);
+      nat.binary(Binary.bce, a, unit, b, unit, yn, Int32Array.of(n));
+      ref.binary(Binary.bce, a, unit, b, unit, yr, Int32Array.of(n));
+      expectClose(yn, yr, { rtol: 2e-6, atol: 2e-6 }, `bce edges n ${n}`);
     }
   });
 

@@ -15,9 +15,9 @@ export function gatherRows(t: Tensor, idx: Int32Array, begin: number, end: numbe
   return new Tensor(out, [end - begin, ...t.shape.slice(1)]);
 }
 
-/** 0..n-1, shuffled (Fisher-Yates on the library's seeded generator) when asked. */
-export function order(n: number, shuffle: boolean): Int32Array {
-  const idx = new Int32Array(n);
+/** 0..n-1 (written into `into` when given), shuffled (Fisher-Yates on the library's seeded generator) when asked. */
+export function order(n: number, shuffle: boolean, into?: Int32Array): Int32Array {
+  const idx = into ?? new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   if (shuffle) {
     for (let i = n - 1; i > 0; i--) {

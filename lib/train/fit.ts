@@ -9,7 +9,7 @@ import { manualSeed } from '../random';
 import { gatherRows, order } from './batches';
 import { checkMetrics, correctCount, MetricName } from './metrics';
 import { Progress } from './progress';
-import { EpochOutcome, fusedPlan } from './plan';
+import { EpochOutcome, FusedPlan, fusedPlan } from './plan';
 
 /** Inputs and targets: x [n, ...], y [n] class indices or [n, ...] targets. */
 export interface Dataset { x: Tensor; y: Tensor }
@@ -99,6 +99,45 @@ function usesIndices(loss: Loss): boolean {
   return loss instanceof CrossEntropyLoss || loss instanceof NLLLoss;
 }
 
+/** Sum over the rows of the loss, and the correct predictions, of epoch `e` of a fused run. */
+function epochSums(r: EpochOutcome, e: number, batches: number, n: number, batchSize: number): [number, number] {
+  let lossSum = 0;
+  let correct = 0;
+  const done = Math.max(0, Math.min(batches, r.done - e * batches));
+  for (let b = 0; b < done; b++) {
+    lossSum += r.losses[e * batches + b] * (Math.min(n, (b + 1) * batchSize) - b * batchSize);
+    if (r.correct) correct += r.correct[e * batches + b];
+  }
+  return [lossSum, correct];
+}
+
+/**
+ * All epochs through the fused plan when nothing runs between epochs: groups of epochs per crossing
+ * (up to ~4M row indices: thousands of epochs of a tiny dataset, a few of a large one), their row
+ * orders drawn in advance in the sequence the eager loop draws them, none when not shuffling.
+ */
+async function fitGrouped(plan: FusedPlan, epochs: number, n: number, batchSize: number, shuffle: boolean,
+  metrics: MetricName[], history: History, signal: AbortSignal | undefined): Promise<void> {
+  const batches = Math.ceil(n / batchSize);
+  const accuracy = metrics.includes('accuracy') ? history.accuracy : null;
+  for (let epoch = 0; epoch < epochs;) {
+    const group = Math.max(1, Math.min(epochs - epoch, Math.floor(4_194_304 / n)));
+    let orders: Int32Array | null = null;
+    if (shuffle) {
+      orders = new Int32Array(group * n);
+      for (let g = 0; g < group; g++) order(n, true, orders.subarray(g * n, (g + 1) * n));
+    }
+    const r = await plan.runEpochs(orders, group);
+    if (signal?.aborted) throw abortError(signal);
+    for (let e = 0; e < group; e++) {
+      const [lossSum, correct] = epochSums(r, e, batches, n, batchSize);
+      history.loss.push(lossSum / n);
+      accuracy?.push(correct / n);
+    }
+    epoch += group;
+  }
+}
+
 /** Trains `model` on `data` for `epochs` epochs; resolves to the History. */
 export async function fit(model: Module, data: Dataset, options: FitOptions): Promise<History> {
   const n = checkDataset(data, 'fit');
@@ -130,10 +169,14 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   options.signal?.addEventListener('abort', onAbort);
   try {
     model.train();
-    // With no per-epoch hook, the fused plan runs many epochs per crossing; their row orders are
-    // drawn in advance, in the same sequence the eager loop would draw them.
+    const shuffle = options.shuffle ?? true;
+    // With no per-epoch hook, the fused plan runs many epochs per crossing (unless shuffling must
+    // interleave with Dropout's draws from the same generator).
     const perEpochHooks = Boolean(options.onEpochEnd || options.validationData || es || options.verbose);
-    let pending: { orders: Int32Array; first: number; result: Promise<EpochOutcome> } | null = null;
+    if (plan && !perEpochHooks && !(plan.usesRng && shuffle)) {
+      await fitGrouped(plan, epochs, n, batchSize, shuffle, metrics, history, options.signal);
+      return history;
+    }
     for (let epoch = 0; epoch < epochs && !stopRequested; epoch++) {
       const t0 = Date.now();
       let lastYield = t0;
@@ -141,27 +184,14 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
       let correct = 0;
       const batches = Math.ceil(n / batchSize);
       if (plan) {
-        if (!pending) {
-          // Up to ~4M row indices per crossing: thousands of epochs of a tiny dataset, a few of a large one.
-          const group = perEpochHooks || plan.usesRng ? 1 : Math.max(1, Math.min(epochs - epoch, Math.floor(4_194_304 / n)));
-          const orders = new Int32Array(group * n);
-          for (let g = 0; g < group; g++) orders.set(order(n, options.shuffle ?? true), g * n);
-          // On a TTY the bar follows the worker's progress (batches done; the loss arrives at the end).
-          const onProgress = progress.live ? (b: number) => progress.batch(epoch, Math.min(n, b * batchSize), n, NaN, (b * batchSize) / Math.max(1e-3, (Date.now() - t0) / 1000)) : undefined;
-          pending = { orders, first: epoch, result: plan.runEpochs(orders, onProgress) };
-        }
-        const r = await pending.result;
-        const e = epoch - pending.first;
-        const done = Math.max(0, Math.min(batches, r.done - e * batches));
-        for (let b = 0; b < done; b++) {
-          lossSum += r.losses[e * batches + b] * (Math.min(n, (b + 1) * batchSize) - b * batchSize);
-          if (r.correct) correct += r.correct[e * batches + b];
-        }
-        if (epoch - pending.first === pending.orders.length / n - 1) pending = null;
+        // On a TTY the bar follows the worker's progress (batches done; the loss arrives at the end).
+        const onProgress = progress.live ? (b: number) => progress.batch(epoch, Math.min(n, b * batchSize), n, NaN, (b * batchSize) / Math.max(1e-3, (Date.now() - t0) / 1000)) : undefined;
+        const r = await plan.runEpochs(shuffle ? order(n, true) : null, 1, onProgress);
         if (options.signal?.aborted) throw abortError(options.signal);
+        [lossSum, correct] = epochSums(r, 0, batches, n, batchSize);
         progress.batch(epoch, n, n, lossSum / n, n / Math.max(1e-3, (Date.now() - t0) / 1000));
       } else {
-        const idx = order(n, options.shuffle ?? true);
+        const idx = order(n, shuffle);
         for (let b = 0; b < batches; b++) {
           if (options.signal?.aborted) throw abortError(options.signal);
           const begin = b * batchSize;
@@ -203,7 +233,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
           sinceBest = 0;
         } else if (++sinceBest >= es.patience) stopRequested = true;
       }
-      if (!pending) await yieldToEventLoop();
+      await yieldToEventLoop();
     }
   } finally {
     training.delete(model);

@@ -34,10 +34,13 @@ type TrainEpoch = (spec: Record<string, unknown>) => Promise<number>;
 export interface EpochOutcome { done: number; losses: Float32Array; correct: Int32Array | null }
 
 export interface FusedPlan {
-  /** Dropout draws from the library's generator: epochs must then run one per crossing. */
+  /** Dropout draws from the library's generator, so shuffled epochs must run one per crossing. */
   readonly usesRng: boolean;
-  /** Runs orders.length / n epochs back to back in one crossing; onProgress gets batches done. */
-  runEpochs(orders: Int32Array, onProgress?: (batchesDone: number) => void): Promise<EpochOutcome>;
+  /**
+   * Runs `epochs` epochs back to back in one crossing, each visiting the rows in its slice of
+   * `orders` (epochs * n indices), or in stored order when `orders` is null; onProgress gets batches done.
+   */
+  runEpochs(orders: Int32Array | null, epochs: number, onProgress?: (batchesDone: number) => void): Promise<EpochOutcome>;
   /** Stops before the next batch (AbortSignal). */
   abort(): void;
 }
@@ -135,8 +138,7 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
   };
   return {
     usesRng,
-    async runEpochs(orders: Int32Array, onProgress?: (batchesDone: number) => void): Promise<EpochOutcome> {
-      const epochs = orders.length / n;
+    async runEpochs(orders: Int32Array | null, epochs: number, onProgress?: (batchesDone: number) => void): Promise<EpochOutcome> {
       spec.onProgress = onProgress ?? null;
       spec.order = orders;
       spec.epochs = epochs;

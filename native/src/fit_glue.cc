@@ -182,8 +182,9 @@ Napi::Value TrainEpoch(const Napi::CallbackInfo& info) {
     }
   }
   p.epochs = integer(env, s, "epochs", 1);
-  p.order = i32(env, s, "order", p.epochs * p.n);
-  for (long r = 0; r < p.epochs * p.n; r++) if (p.order[r] < 0 || p.order[r] >= p.n) fail(env, "order holds an index outside [0, n)");
+  p.order = i32(env, s, "order", p.epochs * p.n, true);
+  if (p.order)
+    for (long r = 0; r < p.epochs * p.n; r++) if (p.order[r] < 0 || p.order[r] >= p.n) fail(env, "order holds an index outside [0, n)");
   p.control = i32(env, s, "control", 1);
   p.rng = typed_field<uint32_t, napi_uint32_array>(env, s, "rng", 4, false, "Uint32Array");
   const long batches = (p.n + p.batch - 1) / p.batch * p.epochs;

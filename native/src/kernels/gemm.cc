@@ -28,8 +28,6 @@ constexpr int kNCT = 64;  // columns per task inside an NC block (4 micro-panels
 constexpr double kThreadWork = 64.0 * 64.0 * 64.0;
 // Below this many multiply-adds (and for single-row products) packing costs more than it saves.
 constexpr double kPackWork = 24.0 * 24.0 * 24.0;
-// At or below this many multiply-adds even the vector calls of the small path cost more than they save.
-constexpr double kTinyWork = 2048.0;
 
 // Packs rows [i0, i0+mc) x depth [p0, p0+kc) of op(A) into kMR-row micro-panels, zero-padded.
 void pack_a(bool trans, const float* a, int m, int k, int i0, int mc, int p0, int kc, float* dst) {
@@ -78,83 +76,6 @@ void pack_bt_panel(const float* b, int k, int p0, int kc, int j0, int nr, float*
     const float* src = b + (long)(j0 + j) * k + p0;
     for (int p = 0; p < kc; p++) dst[p * kNR + j] = src[p];
   }
-}
-
-// Tiny products (the 2-4-1 networks of the seeds): plain loops, no calls per element, the
-// activation applied once over all of C. op(B) is first copied to row-major [k, n] (at most
-// kTinyWork floats), so every case accumulates rows of C; when C has only a few columns, each
-// element is instead a dot product split into four partial sums, so no chain runs the whole depth.
-void gemm_tiny(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
-               float* c, const float* bias, int act, const KernelTable& kt) {
-  float bt[2048], arow[2048], acc[2048];  // each at most kTinyWork floats
-  if (m >= 16 && n <= 16 && k <= 16) {
-    // Tall and skinny (a 2-4-1 network's batch): work on columns of C, vectorised down the m rows.
-    float at[2048], ct[2048];  // op(A) as [k, m] and C as [n, m]
-    for (int i = 0; i < m; i++)
-      for (int p = 0; p < k; p++) at[p * m + i] = ta ? a[(long)p * m + i] : a[(long)i * k + p];
-    for (int x = 0; x < n * m; x++) ct[x] = 0.0f;
-    for (int p = 0; p < k; p++) {
-      const float* ap = at + p * m;
-      for (int j = 0; j < n; j++) {
-        const float bv = tb ? b[(long)j * k + p] : b[(long)p * n + j];
-        float* cj = ct + j * m;
-        for (int i = 0; i < m; i++) cj[i] += ap[i] * bv;
-      }
-    }
-    for (int i = 0; i < m; i++) {
-      float* ci = c + (long)i * n;
-      for (int j = 0; j < n; j++) {
-        float v = alpha * ct[j * m + i];
-        if (beta != 0.0f) v += beta * ci[j];
-        if (bias) v += bias[j];
-        ci[j] = v;
-      }
-    }
-    if (act) kt.unary(act, c, c, (size_t)m * n, 0.0f);
-    return;
-  }
-  const float* bk = b;
-  if (tb) {
-    for (int p = 0; p < k; p++)
-      for (int j = 0; j < n; j++) bt[p * n + j] = b[(long)j * k + p];
-    bk = bt;
-  }
-  for (int i = 0; i < m; i++) {
-    const float* ai = a + (long)i * k;
-    if (ta) {
-      for (int p = 0; p < k; p++) arow[p] = a[(long)p * m + i];
-      ai = arow;
-    }
-    if (n >= 8 || k < 8) {
-      for (int j = 0; j < n; j++) acc[j] = 0.0f;
-      for (int p = 0; p < k; p++) {
-        const float av = ai[p];
-        const float* bp = bk + (long)p * n;
-        for (int j = 0; j < n; j++) acc[j] += av * bp[j];
-      }
-    } else {
-      for (int j = 0; j < n; j++) {
-        float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
-        int p = 0;
-        for (; p + 4 <= k; p += 4) {
-          s0 += ai[p] * bk[(long)p * n + j];
-          s1 += ai[p + 1] * bk[(long)(p + 1) * n + j];
-          s2 += ai[p + 2] * bk[(long)(p + 2) * n + j];
-          s3 += ai[p + 3] * bk[(long)(p + 3) * n + j];
-        }
-        for (; p < k; p++) s0 += ai[p] * bk[(long)p * n + j];
-        acc[j] = (s0 + s1) + (s2 + s3);
-      }
-    }
-    float* ci = c + (long)i * n;
-    for (int j = 0; j < n; j++) {
-      float v = alpha * acc[j];
-      if (beta != 0.0f) v += beta * ci[j];
-      if (bias) v += bias[j];
-      ci[j] = v;
-    }
-  }
-  if (act) kt.unary(act, c, c, (size_t)m * n, 0.0f);
 }
 
 // Direct product for tiny or few-row shapes (batch-1 inference lives here): no packing. Each row of
@@ -210,8 +131,8 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, c
     return;
   }
   const double work = (double)m * n * k;
-  if (work <= kTinyWork) {
-    gemm_tiny(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, kt);
+  if (work <= kTinyWork) {  // even the vector calls of the small path cost more than they save
+    kt.gemm_tiny(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act);
     return;
   }
   if (work < kPackWork || m < 4) {

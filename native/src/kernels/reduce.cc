@@ -67,6 +67,39 @@ void reduce(int op, const float* x, long outer, long len, long inner, float* out
     });
     return;
   }
+  if ((op == kReduceSum || op == kReduceMean) && inner < 16 && (size_t)(len * inner) <= kChunk) {
+    // A few narrow columns (a small layer's bias gradient): one plain loop, no call per row. Each
+    // column is summed over the rows in the same order as below, so results do not change.
+    for (long o = 0; o < outer; o++) {
+      float* dst = out + o * inner;
+      const float* src = x + o * len * inner;
+      long i = 0;
+      for (; i + 4 <= inner; i += 4) {  // four columns at a time, in registers
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (long l = 0; l < len; l++) {
+          const float* r = src + l * inner + i;
+          s0 += r[0];
+          s1 += r[1];
+          s2 += r[2];
+          s3 += r[3];
+        }
+        dst[i] = s0;
+        dst[i + 1] = s1;
+        dst[i + 2] = s2;
+        dst[i + 3] = s3;
+      }
+      for (; i < inner; i++) {
+        float s = 0;
+        for (long l = 0; l < len; l++) s += src[l * inner + i];
+        dst[i] = s;
+      }
+      if (op == kReduceMean) {
+        const float inv = 1.0f / (float)len;
+        for (i = 0; i < inner; i++) dst[i] *= inv;
+      }
+    }
+    return;
+  }
   if (op == kReduceSum || op == kReduceMean) {
     // Column sums: add whole rows (vectorized) into the output, split over columns for threads.
     const size_t col_grain = std::max<size_t>(64, kChunk / (size_t)std::max<long>(len, 1));

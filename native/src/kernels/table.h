@@ -22,6 +22,8 @@ enum BinaryOp : int {
 
 constexpr int kMR = 6;   // microkernel rows
 constexpr int kNR = 16;  // microkernel columns (two 8-float vectors)
+// Products of at most this many multiply-adds go to the table's gemm_tiny (no packing, no threads).
+constexpr int kTinyWork = 2048;
 
 // What the microkernel does with its tile once the K loop is done.
 struct Epilogue {
@@ -35,6 +37,9 @@ struct KernelTable {
   const char* name;
   // C[mr x nr] (row stride ldc) from packed panels: A as kc x kMR, B as kc x kNR.
   void (*ukernel)(int kc, const float* a, const float* b, float* c, long ldc, int mr, int nr, const Epilogue& e);
+  // The whole of sgemm (gemm.h) for m * n * k <= kTinyWork.
+  void (*gemm_tiny)(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
+                    float* c, const float* bias, int act);
   void (*unary)(int op, const float* x, float* y, size_t n, float p);
   void (*unary_grad)(int op, const float* x, const float* y, const float* gy, float* gx, size_t n, float p);
   // y[i] = f(a[i * sa], b[i * sb]) for i < n, with sa, sb in {0, 1} for the vector paths.

@@ -82,21 +82,34 @@ long run_epoch(const EpochPlan& p) {
   std::vector<float> prob((size_t)(bs * out_cols)), rows_loss((size_t)bs), row_scale((size_t)bs);
   std::vector<float> yv((size_t)(bs * out_cols)), diff((size_t)(bs * out_cols)), sq((size_t)(bs * out_cols));
   std::vector<int32_t> yi((size_t)bs);
-  auto input_of = [&](long s) -> const float* { return s == 0 ? xb.data() : buf[s - 1].out.data(); };
+  // The batch's rows: views of x and y when the epoch keeps the stored order, copies otherwise.
+  const float* xin = nullptr;
+  const float* yvals = nullptr;
+  const int32_t* yidx = nullptr;
+  auto input_of = [&](long s) -> const float* { return s == 0 ? xin : buf[s - 1].out.data(); };
 
   const long per_epoch = (p.n + bs - 1) / bs;
   const long batches = per_epoch * p.epochs;
   long done = 0;
   for (long bi = 0; bi < batches; bi++) {
     if (__atomic_load_n(p.control, __ATOMIC_ACQUIRE) != 0) break;
-    const int32_t* order = p.order + (bi / per_epoch) * p.n;
     const long begin = (bi % per_epoch) * bs;
     const long rows = std::min(bs, p.n - begin);
-    for (long r = 0; r < rows; r++) {
-      const long src = order[begin + r];
-      std::memcpy(xb.data() + r * p.features, p.x + src * p.features, sizeof(float) * (size_t)p.features);
-      if (p.y_index) yi[(size_t)r] = p.y_index[src];
-      else std::memcpy(yv.data() + r * out_cols, p.y_values + src * out_cols, sizeof(float) * (size_t)out_cols);
+    if (!p.order) {
+      xin = p.x + begin * p.features;
+      if (p.y_index) yidx = p.y_index + begin;
+      else yvals = p.y_values + begin * out_cols;
+    } else {
+      const int32_t* order = p.order + (bi / per_epoch) * p.n + begin;
+      for (long r = 0; r < rows; r++) {
+        const long src = order[r];
+        std::memcpy(xb.data() + r * p.features, p.x + src * p.features, sizeof(float) * (size_t)p.features);
+        if (p.y_index) yi[(size_t)r] = p.y_index[src];
+        else std::memcpy(yv.data() + r * out_cols, p.y_values + src * out_cols, sizeof(float) * (size_t)out_cols);
+      }
+      xin = xb.data();
+      yidx = yi.data();
+      yvals = yv.data();
     }
     // Forward, stage by stage.
     for (long s = 0; s < S; s++) {
@@ -149,20 +162,20 @@ long run_epoch(const EpochPlan& p) {
     float loss = 0;
     const long m = rows * out_cols;
     if (p.loss == kPlanCrossEntropy) {
-      cross_entropy(h, rows, out_cols, yi.data(), nullptr, p.smoothing, rows_loss.data(), prob.data());
+      cross_entropy(h, rows, out_cols, yidx, nullptr, p.smoothing, rows_loss.data(), prob.data());
       reduce(kReduceMean, rows_loss.data(), 1, rows, 1, &loss, nullptr);
       const float sc = 1.0f * (float)(1.0 / (double)rows);
       std::fill(row_scale.begin(), row_scale.begin() + rows, sc);
-      cross_entropy_grad(prob.data(), rows, out_cols, yi.data(), nullptr, p.smoothing, row_scale.data(), g);
+      cross_entropy_grad(prob.data(), rows, out_cols, yidx, nullptr, p.smoothing, row_scale.data(), g);
     } else if (p.loss == kPlanBce || p.loss == kPlanBceLogits) {
       const bool logits = p.loss == kPlanBceLogits;
-      same_op(logits ? kBceLogits : kBce, h, yv.data(), sq.data(), m);
+      same_op(logits ? kBceLogits : kBce, h, yvals, sq.data(), m);
       reduce(kReduceMean, sq.data(), 1, m, 1, &loss, nullptr);
       const float sc = 1.0f * (float)(1.0 / (double)m);
-      same_op(logits ? kBceLogitsGrad : kBceGrad, h, yv.data(), diff.data(), m);
+      same_op(logits ? kBceLogitsGrad : kBceGrad, h, yvals, diff.data(), m);
       for (long i = 0; i < m; i++) g[i] = diff[(size_t)i] * sc;
     } else {
-      for (long i = 0; i < m; i++) diff[(size_t)i] = h[i] - yv[(size_t)i];
+      for (long i = 0; i < m; i++) diff[(size_t)i] = h[i] - yvals[i];
       for (long i = 0; i < m; i++) sq[(size_t)i] = diff[(size_t)i] * diff[(size_t)i];
       reduce(kReduceMean, sq.data(), 1, m, 1, &loss, nullptr);
       // d(mean(d*d))/dd: both factors of the product receive s*d, summed as the tape sums them.
@@ -178,12 +191,12 @@ long run_epoch(const EpochPlan& p) {
       for (long r = 0; r < rows; r++) {
         const float* rw = h + r * out_cols;
         if (!p.y_index) {  // one output column: the prediction is output > 0.5
-          if ((rw[0] > 0.5f ? 1.0f : 0.0f) == yv[(size_t)r]) correct++;
+          if ((rw[0] > 0.5f ? 1.0f : 0.0f) == yvals[r]) correct++;
           continue;
         }
         long best = 0;
         for (long c = 1; c < out_cols; c++) if (rw[c] > rw[best]) best = c;
-        if (best == yi[(size_t)r]) correct++;
+        if (best == yidx[r]) correct++;
       }
       p.batch_correct[bi] = correct;
     }

@@ -46,7 +46,7 @@ struct EpochPlan {
   const float* y_values;   // [n, out] for MSE and the binary cross-entropies
   long batch;
   long epochs;             // epochs run back to back in this call
-  const int32_t* order;    // [epochs * n]: the row order of each epoch
+  const int32_t* order;    // [epochs * n]: the row order of each epoch; null: rows in stored order
   const int32_t* control;  // control[0] != 0: stop before the next batch
   uint32_t* rng;           // xoshiro128** state of lib/random.ts (4 words), advanced by Dropout
   float* batch_loss;       // [epochs * batches]
