@@ -1,7 +1,7 @@
 // Reverse-mode autodiff: a topological walk of the tape from the output, and the noGrad switch.
 import type { Tensor } from './tensor';
 import { B } from './backend/registry';
-import { alloc } from './storage';
+import { alloc, sharesMemory } from './storage';
 
 let gradEnabled = true;
 
@@ -81,7 +81,7 @@ export function runBackward(root: Tensor, seed: Float32Array): void {
         const gk = gi[k];
         if (gk && ins[k].requiresGrad) {
           if (gk.length !== ins[k].size) throw new Error(`internal: ${t.node.op} backward gave ${gk.length} gradient values for an input of size ${ins[k].size}`);
-          if (gk !== g && gk.buffer !== g.buffer) owned.add(gk);
+          if (!sharesMemory(gk, g)) owned.add(gk);
           accumulate(ins[k], gk);
         }
       }

@@ -1,10 +1,11 @@
 // Bad input gives a clear Error naming the argument, shapes or value, never a crash or a wrong number.
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, optim } from '../lib/index';
-import { loadNative } from '../lib/backend/native';
+import { addonPath, loadNative } from '../lib/backend/native';
 import { eachBackend, nativeExpected } from './helpers/backends';
 
 eachBackend('shape errors', () => {
@@ -84,6 +85,15 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     expect(() => nat().reduce(0, f, 2, 3, 1, new Float32Array(2), null)).toThrow(/reduce: x has 4 elements, expected 6/);
     expect(() => nat().crossEntropy(f, 2, 2, Int32Array.of(0, 5), null, 0, new Float32Array(2), f)).toThrow(/target class index 5 at row 1 is out of range \[0, 2\)/);
     expect(() => nat().optimStep({ kind: 1 }, [f], [f], [f], [f], [f])).toThrow(/optimStep: argument 0 \(hyper\) field 'lr' must be a number/);
+    const hyper = { kind: 1, lr: 0.1, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9, beta2: 0.999, eps: 1e-8, amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 1, lrDecay: 0 };
+    expect(() => nat().optimStep(hyper, [f], [f], [f], [new Float32Array(3)], [f])).toThrow(/optimStep: s1\[0\] has 3 elements, expected 4/);
+    expect(() => nat().optimStep(hyper, [f], [f, f], [f], [f], [f])).toThrow(/optimStep: grads has 2 entries, expected 1/);
+    expect(() => nat().optimStep(hyper, [f], [[1, 2, 3, 4] as unknown as Float32Array], [f], [f], [f])).toThrow(/optimStep: argument 2 \(grads\) entry 0 must be a Float32Array/);
+    expect(() => nat().optimStep({ ...hyper, step: 0 }, [f], [f], [f], [f], [f])).toThrow(/hyper.step must be at least 1/);
+    // The addon itself takes the hyperparameters packed (lib/backend/native.ts packs them).
+    const addon = createRequire(__filename)(addonPath()) as { optimStep(...a: unknown[]): void };
+    expect(() => addon.optimStep({ kind: 1 }, [f], [f], [f], [f], [f])).toThrow(/optimStep: argument 0 \(hyper\) must be a Float64Array/);
+    expect(() => addon.optimStep(new Float64Array(3), [f], [f], [f], [f], [f])).toThrow(/optimStep: hyper has 3 fields, expected 15/);
     expect(() => nat().gemm()).toThrow(/gemm: expected 12 arguments, got 0/);
   });
   it('a stream of bad calls leaves the process alive and the kernels correct', () => {

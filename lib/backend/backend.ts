@@ -69,6 +69,24 @@ export interface OptimHyper {
   lrDecay: number; // Adagrad
 }
 
+/**
+ * The order in which OptimHyper travels to native code as one Float64Array (booleans as 0 / 1):
+ * one typed array crosses the boundary instead of fifteen property reads. native/src/kernels/optim_types.h
+ * reads the same order.
+ */
+export const HYPER_FIELDS = ['kind', 'lr', 'weightDecay', 'momentum', 'dampening', 'nesterov', 'beta1', 'beta2', 'eps',
+  'amsgrad', 'decoupled', 'alpha', 'centered', 'step', 'lrDecay'] as const satisfies readonly (keyof OptimHyper)[];
+
+/** OptimHyper packed in HYPER_FIELDS order (into `out` when given); a missing or mistyped field throws. */
+export function packHyper(h: OptimHyper, out = new Float64Array(HYPER_FIELDS.length)): Float64Array {
+  for (let i = 0; i < HYPER_FIELDS.length; i++) {
+    const v = h[HYPER_FIELDS[i]];
+    if (typeof v !== 'number' && typeof v !== 'boolean') throw new TypeError(`optimStep: argument 0 (hyper) field '${HYPER_FIELDS[i]}' must be a number or boolean, got ${typeof v}`);
+    out[i] = Number(v);
+  }
+  return out;
+}
+
 /** The kernels every backend provides. Shapes are passed as plain numbers or Int32Arrays. */
 export interface Backend {
   readonly name: 'native' | 'reference';

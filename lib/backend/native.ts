@@ -1,8 +1,9 @@
 // Loads the compiled addon (build/Release/backprop_native.node) and exposes it as a Backend.
-// The addon's functions already have the contract's argument order; this file only finds it.
+// The addon's functions already have the contract's argument order, except that optimStep takes
+// its hyperparameters packed into a Float64Array (packHyper); this file finds the addon and packs.
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { Backend } from './backend';
+import { Backend, HYPER_FIELDS, OptimHyper, packHyper } from './backend';
 
 /** The command that builds the addon, named in every message about it. */
 export const BUILD_COMMAND = 'npm run build:native';
@@ -33,8 +34,11 @@ export function loadNative(): Loaded {
   } else {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const addon = require(file) as Omit<Backend, 'name'>;
-      loaded = { backend: Object.freeze({ ...addon, name: 'native' as const }), error: null };
+      const addon = require(file) as Omit<Backend, 'name' | 'optimStep'> & { optimStep(h: Float64Array, ...lists: Float32Array[][]): void };
+      const packed = new Float64Array(HYPER_FIELDS.length); // reused: optimStep never keeps it
+      const optimStep = (h: OptimHyper, p: Float32Array[], g: Float32Array[], s0: Float32Array[], s1: Float32Array[], s2: Float32Array[]): void =>
+        addon.optimStep(packHyper(h, packed), p, g, s0, s1, s2);
+      loaded = { backend: Object.freeze({ ...addon, optimStep, name: 'native' as const }), error: null };
     } catch (e) {
       loaded = { backend: null, error: `${file} failed to load: ${(e as Error).message}` };
     }

@@ -14,7 +14,7 @@ import { BatchNorm1d } from '../nn/batchnorm';
 import { rngState, setRngState } from '../random';
 import { BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss } from '../nn/loss';
 import { Optimizer } from '../optim/optimizer';
-import { Unary } from '../backend/backend';
+import { packHyper, Unary } from '../backend/backend';
 import { getBackend } from '../backend/registry';
 import { loadNative } from '../backend/native';
 import { Dataset } from './fit';
@@ -146,7 +146,7 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
         spec.batchLoss = new Float32Array(epochs * batches);
         if (spec.batchCorrect) spec.batchCorrect = new Int32Array(epochs * batches);
       }
-      spec.hyper = optimizer.fusedState()!.hyper; // the current lr and step count
+      spec.hyper = packHyper(optimizer.fusedState()!.hyper); // the current lr and step count
       const rng = rngState();
       spec.rng = rng;
       const done = await trainEpoch(spec);

@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "check.h"
@@ -224,73 +225,35 @@ Napi::Value CrossEntropyGrad(const Napi::CallbackInfo& info) {
 // Reads an array of Float32Arrays; each must have the length of the matching parameter (or 0 when
 // the optimizer kind does not use that buffer).
 std::vector<float*> f32_list(const Args& a, size_t i, const char* name, const std::vector<size_t>& lens, bool required) {
-  if (!a.info[i].IsArray()) a.type_error(i, name, "must be an array of Float32Array");
-  auto arr = a.info[i].As<Napi::Array>();
-  if (arr.Length() != lens.size()) a.range_error(std::string(name) + " has " + std::to_string(arr.Length()) + " entries, expected " + std::to_string(lens.size()));
+  const uint32_t count = a.array_length(i, name);
+  if (count != lens.size()) a.range_error(std::string(name) + " has " + std::to_string(count) + " entries, expected " + std::to_string(lens.size()));
   std::vector<float*> out(lens.size());
-  for (uint32_t t = 0; t < arr.Length(); t++) {
-    Napi::Value v = arr[t];
-    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
-      a.type_error(i, name, "entry " + std::to_string(t) + " must be a Float32Array");
-    }
-    auto f = v.As<Napi::Float32Array>();
-    if (f.ElementLength() != lens[t]) {
-      if (required || f.ElementLength() != 0) {
-        a.range_error(std::string(name) + "[" + std::to_string(t) + "] has " + std::to_string(f.ElementLength()) + " elements, expected " + std::to_string(lens[t]));
+  for (uint32_t t = 0; t < count; t++) {
+    auto [data, len] = a.f32_entry(i, name, a.info[i], t);
+    if (len != lens[t]) {
+      if (required || len != 0) {
+        a.range_error(std::string(name) + "[" + std::to_string(t) + "] has " + std::to_string(len) + " elements, expected " + std::to_string(lens[t]));
       }
-      out[t] = nullptr;
-    } else {
-      out[t] = f.Data();
+      data = nullptr;
     }
+    out[t] = data;
   }
   return out;
-}
-
-float field(const Args& a, const Napi::Object& o, const char* key) {
-  Napi::Value v = o.Get(key);
-  if (!v.IsNumber()) a.type_error(0, "hyper", std::string("field '") + key + "' must be a number");
-  return (float)v.As<Napi::Number>().DoubleValue();
-}
-
-bool bfield(const Args& a, const Napi::Object& o, const char* key) {
-  Napi::Value v = o.Get(key);
-  if (!v.IsBoolean()) a.type_error(0, "hyper", std::string("field '") + key + "' must be a boolean");
-  return v.As<Napi::Boolean>().Value();
 }
 
 Napi::Value OptimStep(const Napi::CallbackInfo& info) {
   Args a{info, "optimStep"};
   a.count(6);
-  if (!info[0].IsObject()) a.type_error(0, "hyper", "must be an object");
-  auto o = info[0].As<Napi::Object>();
-  OptimHyper h{};
-  h.kind = (int)field(a, o, "kind");
+  auto hv = a.typed<double, napi_float64_array>(0, "hyper", "Float64Array (packHyper)");
+  if (hv.ElementLength() != kHyperFieldCount) a.range_error("hyper has " + std::to_string(hv.ElementLength()) + " fields, expected " + std::to_string(kHyperFieldCount));
+  const OptimHyper h = unpack_hyper(hv.Data());
   if (h.kind < 0 || h.kind > 3) a.range_error("unknown optimizer kind " + std::to_string(h.kind));
-  h.lr = field(a, o, "lr");
-  h.weight_decay = field(a, o, "weightDecay");
-  h.momentum = field(a, o, "momentum");
-  h.dampening = field(a, o, "dampening");
-  h.nesterov = bfield(a, o, "nesterov");
-  h.beta1 = field(a, o, "beta1");
-  h.beta2 = field(a, o, "beta2");
-  h.eps = field(a, o, "eps");
-  h.amsgrad = bfield(a, o, "amsgrad");
-  h.decoupled = bfield(a, o, "decoupled");
-  h.alpha = field(a, o, "alpha");
-  h.centered = bfield(a, o, "centered");
-  h.step = o.Get("step").IsNumber() ? o.Get("step").As<Napi::Number>().DoubleValue() : 0;
-  if (h.step < 1) a.range_error("hyper.step must be at least 1");
-  h.lr_decay = field(a, o, "lrDecay");
+  if (!(h.step >= 1)) a.range_error("hyper.step must be at least 1");
 
-  if (!info[1].IsArray()) a.type_error(1, "params", "must be an array of Float32Array");
-  auto parr = info[1].As<Napi::Array>();
-  std::vector<size_t> lens(parr.Length());
-  for (uint32_t t = 0; t < parr.Length(); t++) {
-    Napi::Value v = parr[t];
-    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) a.type_error(1, "params", "entry " + std::to_string(t) + " must be a Float32Array");
-    lens[t] = v.As<Napi::Float32Array>().ElementLength();
-  }
-  auto P = f32_list(a, 1, "params", lens, true);
+  const uint32_t np = a.array_length(1, "params");
+  std::vector<size_t> lens(np);
+  std::vector<float*> P(np);
+  for (uint32_t t = 0; t < np; t++) std::tie(P[t], lens[t]) = a.f32_entry(1, "params", info[1], t);
   auto G = f32_list(a, 2, "grads", lens, true);
   // Which buffers each kind reads: SGD s0 if momentum; Adam s0, s1 (+ s2 with amsgrad); RMSprop s0
   // (+ s1 with momentum, s2 when centered); Adagrad s0.
@@ -310,15 +273,9 @@ Napi::Value OptimStep(const Napi::CallbackInfo& info) {
 Napi::Value SumSquares(const Napi::CallbackInfo& info) {
   Args a{info, "sumSquares"};
   a.count(1);
-  if (!info[0].IsArray()) a.type_error(0, "xs", "must be an array of Float32Array");
-  auto arr = info[0].As<Napi::Array>();
+  const uint32_t count = a.array_length(0, "xs");
   std::vector<std::pair<const float*, size_t>> xs;
-  for (uint32_t t = 0; t < arr.Length(); t++) {
-    Napi::Value v = arr[t];
-    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) a.type_error(0, "xs", "entry " + std::to_string(t) + " must be a Float32Array");
-    auto f = v.As<Napi::Float32Array>();
-    xs.emplace_back(f.Data(), f.ElementLength());
-  }
+  for (uint32_t t = 0; t < count; t++) xs.push_back(a.f32_entry(0, "xs", info[0], t));
   return Napi::Number::New(info.Env(), sum_squares(xs));
 }
 

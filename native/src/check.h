@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 
 namespace bp {
 
@@ -57,6 +58,30 @@ struct Args {
       range_error(std::string(name) + " has " + std::to_string(a.ElementLength()) + " elements, expected " + std::to_string(len));
     }
     return a.Data();
+  }
+
+  // Entry t of the array at argument i as a Float32Array: two Node-API calls, where node-addon-api's
+  // checked path makes four (it matters for the optimizer's lists of small tensors).
+  std::pair<float*, size_t> f32_entry(size_t i, const char* name, napi_value arr, uint32_t t) const {
+    napi_env env = info.Env();
+    napi_value v;
+    napi_typedarray_type type;
+    size_t len = 0;
+    void* data = nullptr;
+    napi_value buffer;
+    size_t offset;
+    if (napi_get_element(env, arr, t, &v) != napi_ok || napi_get_typedarray_info(env, v, &type, &len, &data, &buffer, &offset) != napi_ok ||
+        type != napi_float32_array) {
+      type_error(i, name, "entry " + std::to_string(t) + " must be a Float32Array");
+    }
+    return {static_cast<float*>(data), len};
+  }
+
+  // The length of the JavaScript array at argument i.
+  uint32_t array_length(size_t i, const char* name) const {
+    uint32_t len = 0;
+    if (!info[i].IsArray() || napi_get_array_length(info.Env(), info[i], &len) != napi_ok) type_error(i, name, "must be an array of Float32Array");
+    return len;
   }
 
   size_t f32_len(size_t i, const char* name) const { return typed<float, napi_float32_array>(i, name, "Float32Array").ElementLength(); }

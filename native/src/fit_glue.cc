@@ -49,12 +49,6 @@ long integer(Napi::Env env, const Napi::Object& o, const char* key, long lo) {
   return (long)v;
 }
 
-bool flag(Napi::Env env, const Napi::Object& o, const char* key) {
-  Napi::Value v = o.Get(key);
-  if (!v.IsBoolean()) fail(env, std::string(key) + " must be a boolean");
-  return v.As<Napi::Boolean>().Value();
-}
-
 Napi::Array array(Napi::Env env, const Napi::Object& o, const char* key) {
   Napi::Value v = o.Get(key);
   if (!v.IsArray()) fail(env, std::string(key) + " must be an array");
@@ -193,24 +187,12 @@ Napi::Value TrainEpoch(const Napi::CallbackInfo& info) {
   if (p.batch_correct && !p.y_index && out_cols != 1) fail(env, "batchCorrect needs class-index targets or one output column");
 
   Napi::Value hv = s.Get("hyper");
-  if (!hv.IsObject()) fail(env, "hyper must be an object");
-  Napi::Object h = hv.As<Napi::Object>();
-  p.hyper.kind = (int)integer(env, h, "kind", 0);
-  if (p.hyper.kind > 3) fail(env, "hyper.kind is not an optimizer kind");
-  p.hyper.lr = (float)num(env, h, "lr");
-  p.hyper.weight_decay = (float)num(env, h, "weightDecay");
-  p.hyper.momentum = (float)num(env, h, "momentum");
-  p.hyper.dampening = (float)num(env, h, "dampening");
-  p.hyper.nesterov = flag(env, h, "nesterov");
-  p.hyper.beta1 = (float)num(env, h, "beta1");
-  p.hyper.beta2 = (float)num(env, h, "beta2");
-  p.hyper.eps = (float)num(env, h, "eps");
-  p.hyper.amsgrad = flag(env, h, "amsgrad");
-  p.hyper.decoupled = flag(env, h, "decoupled");
-  p.hyper.alpha = (float)num(env, h, "alpha");
-  p.hyper.centered = flag(env, h, "centered");
-  p.hyper.step = num(env, h, "step");
-  p.hyper.lr_decay = (float)num(env, h, "lrDecay");
+  if (!hv.IsTypedArray() || hv.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array || hv.As<Napi::Float64Array>().ElementLength() != kHyperFieldCount) {
+    fail(env, "hyper must be a Float64Array of " + std::to_string(kHyperFieldCount) + " fields (packHyper)");
+  }
+  p.hyper = unpack_hyper(hv.As<Napi::Float64Array>().Data());
+  if (p.hyper.kind < 0 || p.hyper.kind > 3) fail(env, "hyper.kind is not an optimizer kind");
+  if (!(p.hyper.step >= 0)) fail(env, "hyper.step must be at least 0");
 
   // Optimizer slots: params[i] / grads[i] / state buffers, all of one length per parameter.
   Napi::Array params = array(env, s, "params"), grads = array(env, s, "grads");

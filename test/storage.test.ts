@@ -1,0 +1,35 @@
+// Small tensors are views into shared slabs (lib/storage.ts): each must start zeroed, never overlap
+// another, and gradient accumulation must only ever write into arrays the tape owns.
+import { expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { alloc, sharesMemory } from '../lib/storage';
+import { eachBackend } from './helpers/backends';
+
+it('alloc hands out zeroed, disjoint arrays, views of shared slabs for small sizes', () => {
+  const arrays = Array.from({ length: 3000 }, (_, i) => alloc(1 + (i % 1500)));
+  for (const a of arrays) {
+    expect(a.every((v) => v === 0)).toBe(true);
+    a.fill(7);
+  }
+  const small = arrays.filter((a) => a.length > 16 && a.length <= 1024);
+  expect(small.some((a, i) => i > 0 && a.buffer === small[i - 1].buffer)).toBe(true); // slabs are shared
+  for (let i = 1; i < arrays.length; i++) expect(sharesMemory(arrays[i], arrays[i - 1])).toBe(false);
+  const a = alloc(100);
+  expect(sharesMemory(a, a.subarray(50, 60))).toBe(true);
+  expect(sharesMemory(a.subarray(0, 50), a.subarray(50))).toBe(false);
+});
+
+eachBackend('slab storage and the tape', () => {
+  it('accumulating a gradient never writes into a neighbouring tensor of the same slab', () => {
+    bp.manualSeed(1);
+    const a = bp.rand([5, 6], { requiresGrad: true });
+    const b = bp.rand([5, 6]);
+    const c = bp.rand([5, 6], { requiresGrad: true });
+    const before = [Array.from(b.data), Array.from(c.data)];
+    // a reaches the loss three ways and c twice: the tape sums into arrays it allocated itself.
+    a.mul(b).add(a.mul(2)).add(a.mul(c)).add(c.mul(c)).sum().backward();
+    expect([Array.from(b.data), Array.from(c.data)]).toEqual(before);
+    a.grad!.data.forEach((g, i) => expect(g).toBeCloseTo(b.data[i] + 2 + c.data[i], 5));
+    c.grad!.data.forEach((g, i) => expect(g).toBeCloseTo(a.data[i] + 2 * c.data[i], 5));
+  });
+});
