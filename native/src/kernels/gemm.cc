@@ -29,55 +29,6 @@ constexpr double kThreadWork = 64.0 * 64.0 * 64.0;
 // Below this many multiply-adds (and for single-row products) packing costs more than it saves.
 constexpr double kPackWork = 24.0 * 24.0 * 24.0;
 
-// Packs rows [i0, i0+mc) x depth [p0, p0+kc) of op(A) into kMR-row micro-panels, zero-padded.
-void pack_a(bool trans, const float* a, int m, int k, int i0, int mc, int p0, int kc, float* dst) {
-  for (int ir = 0; ir < mc; ir += kMR, dst += (size_t)kMR * kc) {
-    const int mr = std::min(kMR, mc - ir);
-    if (trans) {
-      // op(A) rows are columns of A: each depth step reads mr contiguous floats.
-      for (int p = 0; p < kc; p++) {
-        const float* src = a + (long)(p0 + p) * m + i0 + ir;
-        for (int r = 0; r < kMR; r++) dst[p * kMR + r] = r < mr ? src[r] : 0.0f;
-      }
-    } else {
-      // Row by row: contiguous reads along the depth, writes strided by kMR.
-      for (int r = 0; r < kMR; r++) {
-        if (r >= mr) {
-          for (int p = 0; p < kc; p++) dst[p * kMR + r] = 0.0f;
-          continue;
-        }
-        const float* src = a + (long)(i0 + ir + r) * k + p0;
-        for (int p = 0; p < kc; p++) dst[p * kMR + r] = src[p];
-      }
-    }
-  }
-}
-
-// Packs depth [p0, p0+kc) x columns [j0, j0+nc) of op(B) into kNR-column micro-panels, zero-padded.
-void pack_b_panel(const float* b, int n, int p0, int kc, int j0, int nr, float* dst) {
-  for (int p = 0; p < kc; p++) {
-    const long q = p0 + p;
-    if (nr == kNR) {
-      std::memcpy(dst, b + q * n + j0, sizeof(float) * kNR);
-      dst += kNR;
-      continue;
-    }
-    for (int j = 0; j < kNR; j++) *dst++ = j < nr ? b[q * n + j0 + j] : 0.0f;
-  }
-}
-
-// Packing for B stored transposed ([n, k]): column j of op(B) is row j of B, read contiguously.
-void pack_bt_panel(const float* b, int k, int p0, int kc, int j0, int nr, float* dst) {
-  for (int j = 0; j < kNR; j++) {
-    if (j >= nr) {
-      for (int p = 0; p < kc; p++) dst[p * kNR + j] = 0.0f;
-      continue;
-    }
-    const float* src = b + (long)(j0 + j) * k + p0;
-    for (int p = 0; p < kc; p++) dst[p * kNR + j] = src[p];
-  }
-}
-
 // Direct product for tiny or few-row shapes (batch-1 inference lives here): no packing. Each row of
 // C is computed in fixed chunks of kSmallCols columns (threaded when large): dot products against
 // rows of B when B is stored transposed (nn.Linear's layout), axpy over rows of B otherwise.
@@ -140,7 +91,12 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, c
     return;
   }
   const bool threaded = work >= kThreadWork && ThreadPool::instance().threads() > 1;
-  const int kc_max = std::min(k, kKC);
+  // K in equal blocks of at most about kKC (a multiple of 8, the packing's step): 784 runs as
+  // 3 x 264 rather than 256 + 256 + 256 + 16, whose last block would re-read and re-write all of C
+  // for 16 steps of work.
+  const int k_blocks = (k + kKC - 1) / kKC;
+  const int kc_step = ((k + k_blocks - 1) / k_blocks + 7) / 8 * 8;
+  const int kc_max = std::min(k, kc_step);
   const int nc_max = std::min(n, kNC);
   const int m_pad = (m + kMR - 1) / kMR * kMR;
   const int nc_pad = (nc_max + kNR - 1) / kNR * kNR;
@@ -154,8 +110,8 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, c
 
   for (int jc = 0; jc < n; jc += kNC) {
     const int nc = std::min(kNC, n - jc);
-    for (int pc = 0; pc < k; pc += kKC) {
-      const int kc = std::min(kKC, k - pc);
+    for (int pc = 0; pc < k; pc += kc_step) {
+      const int kc = std::min(kc_step, k - pc);
       const bool first = pc == 0;
       const bool last = pc + kc == k;
       Epilogue ep{alpha, first ? beta : 1.0f, nullptr, last ? act : 0};
@@ -165,12 +121,11 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, c
       auto pack_b_task = [&](size_t t) {
         const int jr = (int)t * kNR;
         float* dst = bp + (size_t)jr * kc;
-        if (tb) pack_bt_panel(b, k, pc, kc, jc + jr, std::min(kNR, nc - jr), dst);
-        else pack_b_panel(b, n, pc, kc, jc + jr, std::min(kNR, nc - jr), dst);
+        kt.pack_b(tb, b, n, k, pc, kc, jc + jr, std::min(kNR, nc - jr), dst);
       };
       auto pack_a_task = [&](size_t t) {
         const int ic = (int)t * kMC;
-        pack_a(ta, a, m, k, ic, std::min(kMC, m - ic), pc, kc, ap + (size_t)ic * kc);
+        kt.pack_a(ta, a, m, k, ic, std::min(kMC, m - ic), pc, kc, ap + (size_t)ic * kc);
       };
       auto compute_task = [&](size_t t) {
         const int ic = (int)(t / n_colgroups) * kMC;
