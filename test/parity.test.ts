@@ -37,6 +37,9 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     // Each branch of the tiny path (m * n * k <= 2048): n <= 16 (one or two masked registers), and for
     // wider C the longest of k, m, n.
     cases.push([12, 13, 11], [9, 16, 9], [4, 20, 20], [40, 20, 2], [1, 64, 8], [2, 1024, 1]);
+    // The few-row path (batch-1 inference): four weight rows at a time, the rest one by one, threaded
+    // by column chunks when large.
+    cases.push([1, 301, 65], [3, 1027, 300], [1, 10, 1024], [2, 7, 33]);
     const acts = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu];
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {

@@ -51,7 +51,9 @@ void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float*
       const int j0 = (int)t * kSmallCols, j1 = std::min(n, j0 + kSmallCols);
       float acc[kSmallCols];
       if (tb) {
-        for (int j = j0; j < j1; j++) acc[j - j0] = kt.dot(ai, b + (long)j * k, (size_t)k);
+        int j = j0;
+        for (; j + 4 <= j1; j += 4) kt.dot4(ai, b + (long)j * k, k, (size_t)k, acc + (j - j0));
+        for (; j < j1; j++) acc[j - j0] = kt.dot(ai, b + (long)j * k, (size_t)k);
       } else {
         std::fill(acc, acc + (j1 - j0), 0.0f);
         for (int p = 0; p < k; p++) kt.axpy(ai[p], b + (long)p * n + j0, acc, (size_t)(j1 - j0));

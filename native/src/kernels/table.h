@@ -53,6 +53,9 @@ struct KernelTable {
   void (*axpy)(float alpha, const float* x, float* y, size_t n);
   // Dot product of x and y (n floats), lanes combined in a fixed order.
   float (*dot)(const float* x, const float* y, size_t n);
+  // out[r] = dot(x, w + r * ldw) for r < 4: four rows of a weight matrix streamed at once (a
+  // batch-1 layer is bound by how fast its weights arrive; four streams arrive faster than one).
+  void (*dot4)(const float* x, const float* w, long ldw, size_t n, float* out);
   // Sum of x[0..n) in float with a fixed lane order.
   float (*sum)(const float* x, size_t n);
   // acc[i] += x[i] for i < n (column sums of a row-major block).
