@@ -17,7 +17,11 @@ export interface GradNode {
 export type NestedArray = number | NestedArray[];
 
 export class Tensor {
-  /** The tensor's own storage (row-major). Ops read and write it without copying. */
+  /**
+   * The tensor's storage (row-major). Ops read and write it without copying. Small tensors are views
+   * of a shared ArrayBuffer: to reach the bytes, use `data.byteOffset` and `data.byteLength` (or
+   * `toFloat32Array()` for a copy), never the whole `data.buffer`.
+   */
   readonly data: Float32Array;
   readonly shape: readonly number[];
   /** Whether operations on this tensor are recorded for backward(). */
