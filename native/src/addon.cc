@@ -61,7 +61,7 @@ Napi::Value UnaryGrad(const Napi::CallbackInfo& info) {
 }
 
 // Checks a strided view: nd dims of `shape`, non-negative strides, every offset inside `len`.
-void check_view(const Args& a, const char* name, size_t len, const Napi::Int32Array& strides, const Napi::Int32Array& shape) {
+void check_view(const Args& a, const char* name, size_t len, const Args::View<int32_t>& strides, const Args::View<int32_t>& shape) {
   if (strides.ElementLength() != shape.ElementLength()) {
     a.range_error(std::string(name) + " strides have " + std::to_string(strides.ElementLength()) + " dims, the shape has " + std::to_string(shape.ElementLength()));
   }
@@ -78,7 +78,7 @@ void check_view(const Args& a, const char* name, size_t len, const Napi::Int32Ar
   }
 }
 
-long shape_size(const Args& a, const Napi::Int32Array& shape) {
+long shape_size(const Args& a, const Args::View<int32_t>& shape) {
   if (shape.ElementLength() > (size_t)kMaxDims) a.range_error("at most " + std::to_string(kMaxDims) + " dimensions are supported");
   long n = 1;
   const int32_t* sd = shape.Data();

@@ -24,11 +24,17 @@ struct Args {
     if (info.Length() < n) throw Napi::TypeError::New(info.Env(), std::string(fn) + ": expected " + std::to_string(n) + " arguments, got " + std::to_string(info.Length()));
   }
 
-  bool is_null(size_t i) const { return info[i].IsNull() || info[i].IsUndefined(); }
+  // The checks below make one raw Node-API call each (node-addon-api's checked accessors make two to
+  // four): at a few elements per op, argument handling is most of a call's cost.
+  bool is_null(size_t i) const {
+    napi_valuetype t;
+    return napi_typeof(info.Env(), info[i], &t) != napi_ok || t == napi_null || t == napi_undefined;
+  }
 
   double number(size_t i, const char* name) const {
-    if (!info[i].IsNumber()) type_error(i, name, "must be a number");
-    return info[i].As<Napi::Number>().DoubleValue();
+    double v;
+    if (napi_get_value_double(info.Env(), info[i], &v) != napi_ok) type_error(i, name, "must be a number");
+    return v;
   }
 
   long integer(size_t i, const char* name, long lo = 0, long hi = 0x7fffffffL) const {
@@ -40,15 +46,31 @@ struct Args {
   }
 
   bool boolean(size_t i, const char* name) const {
-    if (!info[i].IsBoolean()) type_error(i, name, "must be a boolean");
-    return info[i].As<Napi::Boolean>().Value();
+    bool v;
+    if (napi_get_value_bool(info.Env(), info[i], &v) != napi_ok) type_error(i, name, "must be a boolean");
+    return v;
   }
 
+  // A typed array's elements, as node-addon-api's TypedArrayOf spells them (Data, ElementLength).
+  template <class T>
+  struct View {
+    T* data;
+    size_t len;
+    T* Data() const { return data; }
+    size_t ElementLength() const { return len; }
+  };
+
   template <class T, napi_typedarray_type kType>
-  Napi::TypedArrayOf<T> typed(size_t i, const char* name, const char* type_name) const {
-    const Napi::Value v = info[i];
-    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != kType) type_error(i, name, std::string("must be a ") + type_name);
-    return v.As<Napi::TypedArrayOf<T>>();
+  View<T> typed(size_t i, const char* name, const char* type_name) const {
+    napi_typedarray_type type;
+    size_t len = 0;
+    void* data = nullptr;
+    napi_value buffer;
+    size_t offset;
+    if (napi_get_typedarray_info(info.Env(), info[i], &type, &len, &data, &buffer, &offset) != napi_ok || type != kType) {
+      type_error(i, name, std::string("must be a ") + type_name);
+    }
+    return {static_cast<T*>(data), len};
   }
 
   // A Float32Array of exactly `len` elements (len < 0: any length); returns its data.
@@ -86,7 +108,7 @@ struct Args {
 
   size_t f32_len(size_t i, const char* name) const { return typed<float, napi_float32_array>(i, name, "Float32Array").ElementLength(); }
 
-  Napi::Int32Array i32(size_t i, const char* name) const { return typed<int32_t, napi_int32_array>(i, name, "Int32Array"); }
+  View<int32_t> i32(size_t i, const char* name) const { return typed<int32_t, napi_int32_array>(i, name, "Int32Array"); }
 };
 
 }  // namespace bp
