@@ -35,16 +35,18 @@ function torchAvailable(): boolean {
   return r.status === 0;
 }
 
-function runTorch(threads: number): Record<string, unknown> | null {
+// Peers run one workload at a time, right before ours: this machine's speed drifts by 20% or more
+// over minutes, and a ratio is only worth quoting when both sides ran in the same minute.
+function runTorch(threads: number, workload: string): Record<string, unknown> | null {
   const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
-  const r = spawnSync('/usr/bin/python3', [path.join(__dirname, 'peers', 'torch_workloads.py'), String(threads), quick ? 'quick' : 'full', only ? [...only].join(',') : ''], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
+  const r = spawnSync('/usr/bin/python3', [path.join(__dirname, 'peers', 'torch_workloads.py'), String(threads), quick ? 'quick' : 'full', workload], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
   if (r.status !== 0) { log(`PyTorch run failed: ${r.stderr.slice(-500)}`); return null; }
   return JSON.parse(r.stdout.trim().split('\n').pop() as string);
 }
 
-function runTfjs(backend: 'cpu' | 'wasm'): Record<string, unknown> | null {
+function runTfjs(backend: 'cpu' | 'wasm', workload: string): Record<string, unknown> | null {
   const tsx = require.resolve('tsx/cli');
-  const r = spawnSync(process.execPath, [tsx, path.join(__dirname, 'peers', 'tfjs.ts'), backend, quick ? 'quick' : 'full', only ? [...only].join(',') : ''], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [tsx, path.join(__dirname, 'peers', 'tfjs.ts'), backend, quick ? 'quick' : 'full', workload], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) { log(`TensorFlow.js ${backend} run failed: ${r.stderr.slice(-500)}`); return null; }
   return JSON.parse(r.stdout.trim().split('\n').pop() as string);
 }
@@ -69,10 +71,24 @@ async function main(): Promise<void> {
   const haveBlas = openblasAvailable();
   if (!haveBlas) log('OpenBLAS: absent (apt-get install libopenblas-dev)');
 
+  // Peer results by thread count (PyTorch) and backend (TF.js), filled workload by workload.
   const torch: Record<number, Record<string, unknown> | null> = {};
-  if (haveTorch) for (const t of THREADS) { log(`PyTorch, ${t} thread(s)...`); torch[t] = runTorch(t); }
   const tfjs: Record<string, Record<string, unknown> | null> = {};
-  if (want('W1') || want('W2') || want('W3') || want('W5')) for (const b of ['cpu', 'wasm'] as const) { log(`TensorFlow.js ${b}...`); tfjs[b] = runTfjs(b); }
+  const peers = (workload: string, withTfjs: boolean): void => {
+    if (haveTorch) {
+      for (const t of THREADS) {
+        log(`${workload} PyTorch ${t} thread(s)...`);
+        const r = runTorch(t, workload);
+        torch[t] = { ...torch[t], ...r };
+      }
+    }
+    if (!withTfjs) return;
+    for (const b of ['cpu', 'wasm'] as const) {
+      log(`${workload} TensorFlow.js ${b}...`);
+      const r = runTfjs(b, workload);
+      tfjs[b] = { ...tfjs[b], ...r };
+    }
+  };
   const torchBest = (key: string, sub?: string, better: 'higher' | 'lower' = 'higher'): number | null => {
     const v = THREADS.map((t) => (sub ? get(torch[t], key, sub) : get(torch[t], key))).filter((x): x is number => x !== null);
     if (!v.length) return null;
@@ -80,6 +96,7 @@ async function main(): Promise<void> {
   };
 
   if (want('G1')) {
+    peers('G1', false);
     for (const s of [...squareShapes(quick), ...(quick ? [] : w3Shapes())]) {
       log(`G1 ${s.label}...`);
       const v: Record<string, number | null> = {};
@@ -113,17 +130,20 @@ async function main(): Promise<void> {
   };
 
   if (want('W1')) {
+    peers('W1', true);
     const v = await ours('W1', () => W.w1(sizes), true);
     for (const t of THREADS) { bp.setNumThreads(t); v[`native fit ${t}t`] = await W.w1Fit(sizes); }
     Object.assign(v, { 'PyTorch best': torchBest('W1', undefined, 'lower'), 'tfjs cpu': get(tfjs.cpu, 'W1'), 'tfjs wasm': get(tfjs.wasm, 'W1') });
     row('W1 tiny 2-4-1', 'us/step', 'lower', v);
   }
   if (want('W2')) {
+    peers('W2', true);
     const v = await ours('W2', () => W.w2(sizes), !quick);
     Object.assign(v, { 'PyTorch 1t': get(torch[1], 'W2'), 'PyTorch best': torchBest('W2'), 'tfjs cpu': get(tfjs.cpu, 'W2'), 'tfjs wasm': get(tfjs.wasm, 'W2') });
     row('W2 small 784-128-10', 'samples/s', 'higher', v);
   }
   if (want('W3')) {
+    peers('W3', true);
     const v = await ours('W3', () => W.w3(sizes), false);
     for (const t of THREADS) { bp.setNumThreads(t); log(`W3 native fit ${t} thread(s)...`); v[`native fit ${t}t`] = await W.w3Fit(sizes); }
     Object.assign(v, { 'PyTorch 1t': get(torch[1], 'W3'), 'PyTorch best': torchBest('W3'), 'tfjs cpu': get(tfjs.cpu, 'W3'), 'tfjs wasm': get(tfjs.wasm, 'W3') });
@@ -133,6 +153,7 @@ async function main(): Promise<void> {
     row('W3 achieved', 'GFLOP/s', 'higher', gf);
   }
   if (want('W5')) {
+    peers('W5', true);
     const lat: Record<string, number | null> = {};
     const thr: Record<string, number | null> = {};
     for (const t of THREADS) {
@@ -148,6 +169,7 @@ async function main(): Promise<void> {
     row('W5 infer batch 256', 'samples/s', 'higher', thr);
   }
   if (want('W4') && !quick) {
+    peers('W4', false);
     const secs: Record<string, number | null> = {};
     const acc: Record<string, number | null> = {};
     for (const t of THREADS) {
