@@ -31,6 +31,11 @@ export class Tensor {
   /** @internal keep .grad on a non-leaf tensor (see retainGrad). */
   retainsGrad = false;
   private gradTensor: Tensor | null = null;
+  // Gradient buffer recycling: a new weight gradient every step costs ~50 us per 100k floats here
+  // (fresh zeroed pages). A gradient that never left the library (neither read nor assigned through
+  // `.grad`, only used by optimizers) is kept by releaseGrad() and reused by the next backward.
+  private gradShared = false;
+  private spareGrad: Float32Array | null = null;
 
   constructor(data: Float32Array, shape: Shape, requiresGrad = false, node: GradNode | null = null) {
     if (data.length !== sizeOf(shape)) {
@@ -59,6 +64,7 @@ export class Tensor {
 
   /** Accumulated gradient, as in PyTorch; assignable (null, or a tensor of the same shape). */
   get grad(): Tensor | null {
+    this.gradShared = true; // the caller may keep it: its storage is never recycled
     return this.gradTensor;
   }
 
@@ -68,6 +74,35 @@ export class Tensor {
       if (!sameShape(g.shape, this.shape)) throw new Error(`grad: assigned gradient has shape ${fmt(g.shape)} but the tensor has shape ${fmt(this.shape)}`);
     }
     this.gradTensor = g;
+    this.gradShared = true;
+  }
+
+  /** @internal The gradient's storage for optimizers and clipping (does not count as sharing it). */
+  gradData(): Float32Array | null {
+    return this.gradTensor ? this.gradTensor.data : null;
+  }
+
+  /** @internal Sets the gradient to a tensor whose storage only the library holds (fused fit). */
+  setOwnGrad(g: Tensor | null): void {
+    this.gradTensor = g;
+    this.gradShared = false;
+  }
+
+  /** @internal Clears the gradient (zeroGrad), keeping its storage for reuse when nobody else has it. */
+  releaseGrad(): void {
+    if (this.gradTensor && !this.gradShared) this.spareGrad = this.gradTensor.data;
+    this.gradTensor = null;
+    this.gradShared = false;
+  }
+
+  /**
+   * @internal Storage for this tensor's next gradient: the released one when there is one, else
+   * fresh. Its contents are stale: the caller must overwrite every element.
+   */
+  gradBuffer(): Float32Array {
+    const s = this.spareGrad;
+    this.spareGrad = null;
+    return s && s.length === this.size ? s : alloc(this.size);
   }
 
   /** Keeps the gradient of this non-leaf tensor in `.grad` after backward(). */
@@ -85,6 +120,7 @@ export class Tensor {
         d.set(g);
       }
       this.gradTensor = new Tensor(d, this.shape);
+      this.gradShared = false;
     } else {
       B().axpy(1, g, this.gradTensor.data);
     }

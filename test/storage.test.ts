@@ -2,6 +2,7 @@
 // another, and gradient accumulation must only ever write into arrays the tape owns.
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
+import { nn, optim, Tensor } from '../lib/index';
 import { alloc, sharesMemory } from '../lib/storage';
 import { eachBackend } from './helpers/backends';
 
@@ -31,5 +32,45 @@ eachBackend('slab storage and the tape', () => {
     expect([Array.from(b.data), Array.from(c.data)]).toEqual(before);
     a.grad!.data.forEach((g, i) => expect(g).toBeCloseTo(b.data[i] + 2 + c.data[i], 5));
     c.grad!.data.forEach((g, i) => expect(g).toBeCloseTo(a.data[i] + 2 * c.data[i], 5));
+  });
+});
+
+eachBackend('gradient storage reuse', () => {
+  const run = (readGrads: boolean) => {
+    bp.manualSeed(4);
+    const model = new nn.Sequential(new nn.Linear(30, 40), new nn.ReLU(), new nn.Linear(40, 3));
+    const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+    const x = bp.randn([8, 30]);
+    const y = [0, 1, 2, 0, 1, 2, 0, 1];
+    const kept: { g: Tensor; copy: number[] }[] = [];
+    const reused: boolean[] = [];
+    for (let step = 0; step < 4; step++) {
+      const before = model.parameters().map((p) => p.gradData());
+      opt.zeroGrad();
+      new nn.CrossEntropyLoss().forward(model.forward(x), y).backward();
+      reused.push(model.parameters().some((p, i) => before[i] !== null && p.gradData() === before[i]));
+      if (readGrads) for (const p of model.parameters()) kept.push({ g: p.grad!, copy: Array.from(p.grad!.data) });
+      opt.step();
+    }
+    return { w: model.parameters().map((p) => Array.from(p.data)), kept, reused };
+  };
+
+  it('an unread gradient\'s storage is reused by the next backward, with the same numbers', () => {
+    const quiet = run(false);
+    const read = run(true);
+    expect(quiet.reused.slice(1).every(Boolean)).toBe(true);
+    expect(read.reused.some(Boolean)).toBe(false);
+    expect(quiet.w).toEqual(read.w);
+  });
+
+  it('a gradient read through .grad, or assigned to it, is never overwritten later', () => {
+    const read = run(true);
+    for (const k of read.kept) expect(Array.from(k.g.data)).toEqual(k.copy);
+    const w = bp.randn([3, 3], { requiresGrad: true });
+    const mine = bp.ones([3, 3]);
+    w.grad = mine;
+    w.releaseGrad();
+    w.matmul(bp.randn([3, 3])).sum().backward();
+    expect(Array.from(mine.data)).toEqual(new Array(9).fill(1));
   });
 });

@@ -87,7 +87,7 @@ export abstract class Module {
 
   /** Clears every parameter's gradient (sets it to null, PyTorch's default). */
   zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+    for (const p of this.parameters()) p.releaseGrad();
   }
 
   /** Parameters and buffers by PyTorch key (`0.weight`, `1.running_mean`), sharing storage. */

@@ -21,8 +21,9 @@ function mm2d(a: Tensor, b: Tensor, m: number, k: number, n: number, batch: numb
     be.gemm(false, false, m, n, k, 1, av, bv, 0, y.subarray(i * m * n, (i + 1) * m * n), null, 0);
   }
   return record(y, outShape, [a, b], 'matmul', (gy) => {
-    const ga = a.requiresGrad ? alloc(a.size) : null;
-    const gb = b.requiresGrad ? alloc(b.size) : null;
+    // Every element of ga and gb is written (beta 0 on each slice's first product): reused storage is fine.
+    const ga = a.requiresGrad ? a.gradBuffer() : null;
+    const gb = b.requiresGrad ? b.gradBuffer() : null;
     for (let i = 0; i < batch; i++) {
       const g = gy.subarray(i * m * n, (i + 1) * m * n);
       const bv = bBatched ? b.data.subarray(i * k * n, (i + 1) * k * n) : b.data;
@@ -97,7 +98,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activatio
     }
     const gx = x.requiresGrad ? alloc(x.size) : null;
     if (gx) be.gemm(false, false, batch, inF, out, 1, gz, weight.data, 0, gx, null, 0);
-    const gw = weight.requiresGrad ? alloc(weight.size) : null;
+    const gw = weight.requiresGrad ? weight.gradBuffer() : null; // overwritten whole (beta 0)
     if (gw) be.gemm(true, false, out, inF, batch, 1, gz, x.data, 0, gw, null, 0);
     let gb: Float32Array | null = null;
     if (bias && bias.requiresGrad) {

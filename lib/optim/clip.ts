@@ -5,7 +5,10 @@ import { B } from '../backend/registry';
 
 function grads(params: Iterable<Tensor>): Float32Array[] {
   const out: Float32Array[] = [];
-  for (const p of params) if (p.grad) out.push(p.grad.data);
+  for (const p of params) {
+    const g = p.gradData();
+    if (g) out.push(g);
+  }
   return out;
 }
 

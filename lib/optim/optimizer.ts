@@ -83,13 +83,14 @@ export abstract class Optimizer {
   step(): void {
     const groups = new Map<number, { p: Float32Array[]; g: Float32Array[]; s: Float32Array[][] }>();
     for (const p of this.params) {
-      if (!p.grad) continue;
+      const g = p.gradData();
+      if (!g) continue;
       const st = this.stateOf(p);
       st.step++;
       let grp = groups.get(st.step);
       if (!grp) groups.set(st.step, (grp = { p: [], g: [], s: [[], [], []] }));
       grp.p.push(p.data);
-      grp.g.push(p.grad.data);
+      grp.g.push(g);
       for (let k = 0; k < 3; k++) grp.s[k].push(st.buffers[k] ?? EMPTY);
     }
     const be = B();
@@ -123,7 +124,7 @@ export abstract class Optimizer {
 
   /** Clears the gradients (to null, PyTorch's default set_to_none). */
   zeroGrad(): void {
-    for (const p of this.params) p.grad = null;
+    for (const p of this.params) p.releaseGrad();
   }
 
   /** State and hyperparameters, in parameter order, as plain JSON-safe data. */

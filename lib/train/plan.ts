@@ -153,7 +153,7 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
       setRngState(rng);
       optimizer.advanceSteps(done);
       // As after an eager step: each parameter's .grad holds the last batch's gradient.
-      for (const p of optimizer.params) p.grad = new Tensor(grads.get(p) as Float32Array, p.shape);
+      for (const p of optimizer.params) p.setOwnGrad(new Tensor(grads.get(p) as Float32Array, p.shape));
       return { done, losses: spec.batchLoss, correct: spec.batchCorrect };
     },
     abort(): void {
