@@ -1,0 +1,24 @@
+// W3 through fit against W3 eager, in interleaved pairs (the machine's speed drifts over minutes, so
+// a single pair says little): prints each pair and the median ratio. npx tsx bench/fit_vs_eager.ts [pairs]
+import * as bp from '../lib/index';
+import { w3, w3Fit } from './workloads';
+
+async function main(): Promise<void> {
+  const pairs = Number(process.argv[2] ?? 8);
+  for (const t of [1, 2]) {
+    bp.setNumThreads(t);
+    const ratios: number[] = [];
+    for (let i = 0; i < pairs; i++) {
+      const eager = w3({ quick: false });
+      const fit = await w3Fit({ quick: false });
+      ratios.push(fit / eager);
+      console.log(`${t} thread(s): eager ${eager.toFixed(0)} samples/s, fit ${fit.toFixed(0)} samples/s, fit/eager ${(fit / eager).toFixed(3)}`);
+    }
+    ratios.sort((a, b) => a - b);
+    const mid = ratios.length >> 1;
+    const median = ratios.length % 2 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+    console.log(`${t} thread(s): median fit/eager over ${pairs} pairs ${median.toFixed(3)}`);
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
