@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, optim } from '../lib/index';
 import { addonPath, loadNative } from '../lib/backend/native';
+import { Unary } from '../lib/backend/backend';
 import { eachBackend, nativeExpected } from './helpers/backends';
 
 eachBackend('shape errors', () => {
@@ -95,6 +96,9 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     expect(() => addon.optimStep({ kind: 1 }, [f], [f], [f], [f], [f])).toThrow(/optimStep: argument 0 \(hyper\) must be a Float64Array/);
     expect(() => addon.optimStep(new Float64Array(3), [f], [f], [f], [f], [f])).toThrow(/optimStep: hyper has 3 fields, expected 15/);
     expect(() => nat().gemm()).toThrow(/gemm: expected 12 arguments, got 0/);
+    expect(() => nat().biasActGrad(Unary.gelu, f, f, f, 2, 2, null)).toThrow(/biasActGrad: act must be relu, sigmoid or tanh/);
+    expect(() => nat().biasActGrad(Unary.relu, f, f, f, 2, 3, null)).toThrow(/biasActGrad: y has 4 elements, expected 6/);
+    expect(() => nat().biasActGrad(Unary.relu, f, f, f, 2, 2, new Float32Array(3))).toThrow(/biasActGrad: gb has 3 elements, expected 2/);
   });
   it('a stream of bad calls leaves the process alive and the kernels correct', () => {
     for (let i = 0; i < 100; i++) expect(() => nat().axpy(1, new Float32Array(5), new Float32Array(4))).toThrow();

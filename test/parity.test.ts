@@ -90,6 +90,33 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('biasActGrad: the activation backward and bias column sums, one pass or two, equal to the parts', () => {
+    const shapes: [number, number][] = EDGE_SIZES.map((s, i) => [s, EDGE_SIZES[(i + 3) % 8]]);
+    shapes.push([256, 1024], [300, 300], [1, 70000], [70000, 1], [257, 333]); // past 65536: the one-pass path
+    for (const act of [Unary.relu, Unary.sigmoid, Unary.tanh]) {
+      for (const [rows, cols] of shapes) {
+        const n = rows * cols;
+        const y = new Float32Array(n);
+        ref.unary(act, randomArray(n, r, -3, 3), y, 0);
+        const gy = randomArray(n, r);
+        const gzn = new Float32Array(n), gzr = new Float32Array(n), gbn = new Float32Array(cols).fill(7), gbr = new Float32Array(cols);
+        nat.biasActGrad(act, y, gy, gzn, rows, cols, gbn);
+        ref.biasActGrad(act, y, gy, gzr, rows, cols, gbr);
+        expectClose(gzn, gzr, { rtol: 2e-6, atol: 2e-7 }, `biasActGrad gz act ${act} [${rows}, ${cols}]`);
+        expectClose(gbn, gbr, { rtol: 1e-5, atol: 2e-6 * Math.sqrt(rows) }, `biasActGrad gb act ${act} [${rows}, ${cols}]`);
+        // Exactly the native parts' numbers, so the fused and eager training loops agree bit for bit.
+        const gzParts = new Float32Array(n), gbParts = new Float32Array(cols);
+        nat.unaryGrad(act, y, y, gy, gzParts, 0);
+        nat.reduce(Reduce.sum, gzParts, 1, rows, cols, gbParts, null);
+        expect(gzn).toEqual(gzParts);
+        expect(gbn).toEqual(gbParts);
+        const gzOnly = new Float32Array(n);
+        nat.biasActGrad(act, y, gy, gzOnly, rows, cols, null);
+        expect(gzOnly).toEqual(gzParts);
+      }
+    }
+  });
+
   it('binary: every op over same-shape, row, column, scalar and 3-D broadcasts', () => {
     const patterns: [number[], number[], number[]][] = [];
     for (const s of EDGE_SIZES) {

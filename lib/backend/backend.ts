@@ -105,6 +105,14 @@ export interface Backend {
   unaryGrad(op: UnaryCode, x: Float32Array, y: Float32Array, gy: Float32Array, gx: Float32Array, p: number): void;
 
   /**
+   * The backward of act(x W^T + b) up to the GEMMs, over rows x cols: gz = gy * act'(.) from the
+   * activation's output y (relu, sigmoid, tanh), and, when gb is given, the bias gradient
+   * gb[j] = sum over rows of gz[., j], rows added in order. One pass over memory where the two would
+   * not share the cache.
+   */
+  biasActGrad(act: UnaryCode, y: Float32Array, gy: Float32Array, gz: Float32Array, rows: number, cols: number, gb: Float32Array | null): void;
+
+  /**
    * out[i] = f(a[i . aStrides], b[i . bStrides]) over the multi-index i of `shape` (the output's
    * contiguous shape); a stride of 0 broadcasts.
    */

@@ -90,21 +90,19 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activatio
   be.gemm(false, true, batch, out, inF, 1, x.data, weight.data, 0, y, bias ? bias.data : null, act);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(y, [...x.shape.slice(0, -1), out], inputs, 'linear', (gy) => {
+    const gb = bias && bias.requiresGrad ? bias.gradBuffer() : null; // overwritten whole
     let gz = gy;
     if (act) {
+      // The activation's backward (its derivative read from y) and the bias gradient in one pass.
       gz = alloc(gy.length);
-      // relu/sigmoid/tanh derivatives read the output: pass y as both x and y.
-      be.unaryGrad(act, y, y, gy, gz, 0);
+      be.biasActGrad(act, y, gy, gz, batch, out, gb);
+    } else if (gb) {
+      be.reduce(Reduce.sum, gz, 1, batch, out, gb, null);
     }
     const gx = x.requiresGrad ? alloc(x.size) : null;
     if (gx) be.gemm(false, false, batch, inF, out, 1, gz, weight.data, 0, gx, null, 0);
     const gw = weight.requiresGrad ? weight.gradBuffer() : null; // overwritten whole (beta 0)
     if (gw) be.gemm(true, false, out, inF, batch, 1, gz, x.data, 0, gw, null, 0);
-    let gb: Float32Array | null = null;
-    if (bias && bias.requiresGrad) {
-      gb = alloc(out);
-      be.reduce(Reduce.sum, gz, 1, batch, out, gb, null);
-    }
     return bias ? [gx, gw, gb] : [gx, gw];
   });
 }

@@ -86,6 +86,20 @@ long shape_size(const Args& a, const Args::View<int32_t>& shape) {
   return n;
 }
 
+Napi::Value BiasActGrad(const Napi::CallbackInfo& info) {
+  Args a{info, "biasActGrad"};
+  a.count(7);
+  const int act = (int)a.integer(0, "act", 0, kUnaryCount - 1);
+  if (act != kRelu && act != kSigmoid && act != kTanh) a.range_error("act must be relu, sigmoid or tanh (their derivatives read the output), got " + std::to_string(act));
+  const long rows = a.integer(4, "rows"), cols = a.integer(5, "cols");
+  const float* y = a.f32(1, "y", rows * cols);
+  const float* gy = a.f32(2, "gy", rows * cols);
+  float* gz = a.f32(3, "gz", rows * cols);
+  float* gb = a.is_null(6) ? nullptr : a.f32(6, "gb", cols);
+  bias_act_grad(act, y, gy, gz, rows, cols, gb);
+  return info.Env().Undefined();
+}
+
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   Args a{info, "binary"};
   a.count(7);
@@ -296,7 +310,7 @@ Napi::Value KernelSet(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const struct { const char* name; Napi::Function::Callback fn; } table[] = {
-      {"gemm", Gemm}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"binary", Binary},
+      {"gemm", Gemm}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"reduce", Reduce}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"setNumThreads", SetNumThreads},

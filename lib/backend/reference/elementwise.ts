@@ -1,5 +1,7 @@
-// Element-wise reference kernels: unary, its gradient, broadcasting binary, strided copy, axpy.
-import { Binary, BinaryCode, Unary, UnaryCode } from '../backend';
+// Element-wise reference kernels: unary, its gradient (and with a bias column sum), broadcasting
+// binary, strided copy, axpy.
+import { Binary, BinaryCode, Reduce, Unary, UnaryCode } from '../backend';
+import { reduce } from './reduce';
 import { gelu, geluGrad, sigmoid } from './math';
 
 export function unaryScalar(op: number, x: number, p: number): number {
@@ -117,4 +119,10 @@ export function stridedCopy(x: Float32Array, xStrides: Int32Array, out: Float32A
 
 export function axpy(alpha: number, x: Float32Array, y: Float32Array): void {
   for (let i = 0; i < x.length; i++) y[i] += alpha * x[i];
+}
+
+/** Reference biasActGrad: the activation's backward, then the bias gradient as column sums. */
+export function biasActGrad(act: UnaryCode, y: Float32Array, gy: Float32Array, gz: Float32Array, rows: number, cols: number, gb: Float32Array | null): void {
+  unaryGrad(act, y, y, gy, gz, 0);
+  if (gb) reduce(Reduce.sum, gz, 1, rows, cols, gb, null);
 }

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "../runtime/thread_pool.h"
+#include "reduce.h"
 #include "table.h"
 
 namespace bp {
@@ -107,6 +108,29 @@ void strided_copy(const float* x, const int32_t* sx, float* out, const int32_t* 
 void axpy(float alpha, const float* x, float* y, size_t n) {
   const KernelTable& kt = active_kernels();
   parallel_for(n, kGrain, [&](size_t b, size_t e) { kt.axpy(alpha, x + b, y + b, e - b); });
+}
+
+void bias_act_grad(int act, const float* y, const float* gy, float* gz, long rows, long cols, float* gb) {
+  const long n = rows * cols;
+  if (!gb || n < (long)kGrain * 2 || cols < 64) {
+    // Small enough that gz is still in cache for the column sums (or too narrow for a pass down the
+    // rows to pay, and a single column is a different reduction): two plain passes.
+    unary_grad(act, y, y, gy, gz, (size_t)n, 0.0f);
+    if (gb) reduce(kReduceSum, gz, 1, rows, cols, gb, nullptr);
+    return;
+  }
+  // One pass: fixed blocks of columns (so the split does not depend on the thread count), each
+  // walking down the rows, the bias sums accumulating while the block's gz is in registers and L1.
+  const KernelTable& kt = active_kernels();
+  const size_t block = std::max<size_t>(64, ((size_t)kGrain / (size_t)rows + 7) / 8 * 8);
+  parallel_for((size_t)cols, block, [&](size_t j0, size_t j1) {
+    std::fill(gb + j0, gb + j1, 0.0f);
+    for (long r = 0; r < rows; r++) {
+      const long o = r * cols + (long)j0;
+      kt.unary_grad(act, y + o, y + o, gy + o, gz + o, j1 - j0, 0.0f);
+      kt.add_rows(gz + o, gb + j0, j1 - j0);
+    }
+  });
 }
 
 }  // namespace bp

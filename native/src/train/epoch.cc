@@ -209,14 +209,16 @@ long run_epoch(const EpochPlan& p) {
       float* gprev = g == g_a.data() ? g_b.data() : g_a.data();
       switch (st.kind) {
         case kStageLinear: {
+          // The eager linear()'s backward: activation and bias gradient first, then the two GEMMs.
           const float* gz = g;
           if (st.act) {
-            unary_grad(st.act, b.out.data(), b.out.data(), g, g_act.data(), (size_t)cnt, 0.0f);
+            bias_act_grad(st.act, b.out.data(), g, g_act.data(), rows, st.out, st.gb);
             gz = g_act.data();
+          } else if (st.gb) {
+            col_sum(gz, rows, st.out, st.gb);
           }
           if (s > 0) sgemm(false, false, (int)rows, st.in, st.out, 1.0f, gz, st.w, 0.0f, gprev, nullptr, 0);
           sgemm(true, false, st.out, st.in, (int)rows, 1.0f, gz, in, 0.0f, st.gw, nullptr, 0);
-          if (st.gb) col_sum(gz, rows, st.out, st.gb);
           break;
         }
         case kStageActivation:
