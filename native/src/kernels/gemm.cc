@@ -1,8 +1,10 @@
-// Blocking, packing and threading around the microkernel (the five loops of BLIS).
+// Blocking and threading around the packing routines and the microkernel of the ISA table (the
+// five loops of BLIS).
 //
 // Blocking for this target (AMD EPYC, 32 KiB L1d, 512 KiB L2 per core, shared L3):
 //   kKC = 256: one packed B micro-panel (256 x 16 floats = 16 KiB) stays in L1 beside the A
-//              micro-panel (256 x 6 = 6 KiB) while the microkernel streams them.
+//              micro-panel (256 x 6 = 6 KiB) while the microkernel streams them. K is cut into
+//              equal blocks of about this depth (a multiple of 8, the packing's step).
 //   kMC = 144: the packed A block (144 x 256 floats = 144 KiB) stays in L2 across all B panels.
 //   kNC = 2048: the packed B block (256 x 2048 floats = 2 MiB) lives in L3 and is shared by threads.
 // Work is split into tasks of (one MC block of rows) x (kNCT columns): a fixed grid that does not
