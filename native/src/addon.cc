@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "fit_glue.h"
+#include "optim_slots.h"
 #include "kernels/elementwise.h"
 #include "kernels/gemm.h"
 #include "kernels/optim.h"
@@ -236,25 +237,6 @@ Napi::Value CrossEntropyGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// Reads an array of Float32Arrays; each must have the length of the matching parameter (or 0 when
-// the optimizer kind does not use that buffer).
-std::vector<float*> f32_list(const Args& a, size_t i, const char* name, const std::vector<size_t>& lens, bool required) {
-  const uint32_t count = a.array_length(i, name);
-  if (count != lens.size()) a.range_error(std::string(name) + " has " + std::to_string(count) + " entries, expected " + std::to_string(lens.size()));
-  std::vector<float*> out(lens.size());
-  for (uint32_t t = 0; t < count; t++) {
-    auto [data, len] = a.f32_entry(i, name, a.info[i], t);
-    if (len != lens[t]) {
-      if (required || len != 0) {
-        a.range_error(std::string(name) + "[" + std::to_string(t) + "] has " + std::to_string(len) + " elements, expected " + std::to_string(lens[t]));
-      }
-      data = nullptr;
-    }
-    out[t] = data;
-  }
-  return out;
-}
-
 Napi::Value OptimStep(const Napi::CallbackInfo& info) {
   Args a{info, "optimStep"};
   a.count(6);
@@ -264,22 +246,11 @@ Napi::Value OptimStep(const Napi::CallbackInfo& info) {
   if (h.kind < 0 || h.kind > 3) a.range_error("unknown optimizer kind " + std::to_string(h.kind));
   if (!(h.step >= 1)) a.range_error("hyper.step must be at least 1");
 
-  const uint32_t np = a.array_length(1, "params");
-  std::vector<size_t> lens(np);
-  std::vector<float*> P(np);
-  for (uint32_t t = 0; t < np; t++) std::tie(P[t], lens[t]) = a.f32_entry(1, "params", info[1], t);
-  auto G = f32_list(a, 2, "grads", lens, true);
-  // Which buffers each kind reads: SGD s0 if momentum; Adam s0, s1 (+ s2 with amsgrad); RMSprop s0
-  // (+ s1 with momentum, s2 when centered); Adagrad s0.
-  const bool need0 = h.kind != 0 || h.momentum != 0.0f;
-  const bool need1 = h.kind == 1 || (h.kind == 2 && h.momentum > 0.0f);
-  const bool need2 = (h.kind == 1 && h.amsgrad) || (h.kind == 2 && h.centered);
-  auto S0 = f32_list(a, 3, "s0", lens, need0);
-  auto S1 = f32_list(a, 4, "s1", lens, need1);
-  auto S2 = f32_list(a, 5, "s2", lens, need2);
-  thread_local std::vector<ParamSlot> slots;
-  slots.clear();
-  for (size_t t = 0; t < lens.size(); t++) slots.push_back({P[t], G[t], S0[t], S1[t], S2[t], lens[t]});
+  const napi_value lists[5] = {info[1], info[2], info[3], info[4], info[5]};
+  const std::vector<ParamSlot> slots = read_optim_slots(info.Env(), lists, h, [&](int l, bool type_error, const std::string& what) {
+    if (type_error) a.type_error(1 + l, kOptimListNames[l], what);
+    a.range_error(what);
+  });
   optim_step(h, slots);
   return info.Env().Undefined();
 }
@@ -289,7 +260,7 @@ Napi::Value SumSquares(const Napi::CallbackInfo& info) {
   a.count(1);
   const uint32_t count = a.array_length(0, "xs");
   std::vector<std::pair<const float*, size_t>> xs;
-  for (uint32_t t = 0; t < count; t++) xs.push_back(a.f32_entry(0, "xs", info[0], t));
+  for (uint32_t t = 0; t < count; t++) xs.push_back(a.f32_entry(0, "xs", t));
   return Napi::Number::New(info.Env(), sum_squares(xs));
 }
 

@@ -9,6 +9,31 @@
 
 namespace bp {
 
+// Raw Node-API views (one call each; node-addon-api's checked accessors make two to four, and at a
+// few elements per op argument handling is most of a call's cost). False when v is not a typed
+// array of `type`.
+inline bool typed_view(napi_env env, napi_value v, napi_typedarray_type type, void** data, size_t* len) {
+  napi_typedarray_type got;
+  napi_value buffer;
+  size_t offset;
+  return napi_get_typedarray_info(env, v, &got, len, data, &buffer, &offset) == napi_ok && got == type;
+}
+
+// Entry t of the JavaScript array arr as a Float32Array (data, length); false when it is not one.
+inline bool f32_element(napi_env env, napi_value arr, uint32_t t, float** data, size_t* len) {
+  napi_value v;
+  void* d = nullptr;
+  if (napi_get_element(env, arr, t, &v) != napi_ok || !typed_view(env, v, napi_float32_array, &d, len)) return false;
+  *data = static_cast<float*>(d);
+  return true;
+}
+
+// The length of v when it is a JavaScript array; false otherwise.
+inline bool array_length_of(napi_env env, napi_value v, uint32_t* len) {
+  bool is_array = false;
+  return napi_is_array(env, v, &is_array) == napi_ok && is_array && napi_get_array_length(env, v, len) == napi_ok;
+}
+
 struct Args {
   const Napi::CallbackInfo& info;
   const char* fn;
@@ -24,8 +49,7 @@ struct Args {
     if (info.Length() < n) throw Napi::TypeError::New(info.Env(), std::string(fn) + ": expected " + std::to_string(n) + " arguments, got " + std::to_string(info.Length()));
   }
 
-  // The checks below make one raw Node-API call each (node-addon-api's checked accessors make two to
-  // four): at a few elements per op, argument handling is most of a call's cost.
+  // One raw Node-API call per check (see typed_view).
   bool is_null(size_t i) const {
     napi_valuetype t;
     return napi_typeof(info.Env(), info[i], &t) != napi_ok || t == napi_null || t == napi_undefined;
@@ -62,14 +86,9 @@ struct Args {
 
   template <class T, napi_typedarray_type kType>
   View<T> typed(size_t i, const char* name, const char* type_name) const {
-    napi_typedarray_type type;
     size_t len = 0;
     void* data = nullptr;
-    napi_value buffer;
-    size_t offset;
-    if (napi_get_typedarray_info(info.Env(), info[i], &type, &len, &data, &buffer, &offset) != napi_ok || type != kType) {
-      type_error(i, name, std::string("must be a ") + type_name);
-    }
+    if (!typed_view(info.Env(), info[i], kType, &data, &len)) type_error(i, name, std::string("must be a ") + type_name);
     return {static_cast<T*>(data), len};
   }
 
@@ -82,27 +101,18 @@ struct Args {
     return a.Data();
   }
 
-  // Entry t of the array at argument i as a Float32Array: two Node-API calls, where node-addon-api's
-  // checked path makes four (it matters for the optimizer's lists of small tensors).
-  std::pair<float*, size_t> f32_entry(size_t i, const char* name, napi_value arr, uint32_t t) const {
-    napi_env env = info.Env();
-    napi_value v;
-    napi_typedarray_type type;
+  // Entry t of the array at argument i as a Float32Array.
+  std::pair<float*, size_t> f32_entry(size_t i, const char* name, uint32_t t) const {
+    float* data = nullptr;
     size_t len = 0;
-    void* data = nullptr;
-    napi_value buffer;
-    size_t offset;
-    if (napi_get_element(env, arr, t, &v) != napi_ok || napi_get_typedarray_info(env, v, &type, &len, &data, &buffer, &offset) != napi_ok ||
-        type != napi_float32_array) {
-      type_error(i, name, "entry " + std::to_string(t) + " must be a Float32Array");
-    }
-    return {static_cast<float*>(data), len};
+    if (!f32_element(info.Env(), info[i], t, &data, &len)) type_error(i, name, "entry " + std::to_string(t) + " must be a Float32Array");
+    return {data, len};
   }
 
   // The length of the JavaScript array at argument i.
   uint32_t array_length(size_t i, const char* name) const {
     uint32_t len = 0;
-    if (!info[i].IsArray() || napi_get_array_length(info.Env(), info[i], &len) != napi_ok) type_error(i, name, "must be an array of Float32Array");
+    if (!array_length_of(info.Env(), info[i], &len)) type_error(i, name, "must be an array of Float32Array");
     return len;
   }
 

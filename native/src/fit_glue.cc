@@ -8,6 +8,7 @@
 
 #include "fit_glue.h"
 #include "kernels/table.h"
+#include "optim_slots.h"
 #include "train/epoch.h"
 
 namespace bp {
@@ -21,12 +22,11 @@ template <class T, napi_typedarray_type kType>
 T* typed_field(Napi::Env env, const Napi::Object& o, const char* key, long len, bool nullable, const char* type_name) {
   Napi::Value v = o.Get(key);
   if (nullable && (v.IsNull() || v.IsUndefined())) return nullptr;
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != kType) fail(env, std::string(key) + " must be a " + type_name);
-  auto a = v.As<Napi::TypedArrayOf<T>>();
-  if (len >= 0 && (long)a.ElementLength() != len) {
-    fail(env, std::string(key) + " has " + std::to_string(a.ElementLength()) + " elements, expected " + std::to_string(len));
-  }
-  return a.Data();
+  void* data = nullptr;
+  size_t n = 0;
+  if (!typed_view(env, v, kType, &data, &n)) fail(env, std::string(key) + " must be a " + type_name);
+  if (len >= 0 && (long)n != len) fail(env, std::string(key) + " has " + std::to_string(n) + " elements, expected " + std::to_string(len));
+  return static_cast<T*>(data);
 }
 
 float* f32(Napi::Env env, const Napi::Object& o, const char* key, long len, bool nullable = false) {
@@ -186,36 +186,15 @@ Napi::Value TrainEpoch(const Napi::CallbackInfo& info) {
   p.batch_correct = i32(env, s, "batchCorrect", batches, true);
   if (p.batch_correct && !p.y_index && out_cols != 1) fail(env, "batchCorrect needs class-index targets or one output column");
 
-  Napi::Value hv = s.Get("hyper");
-  if (!hv.IsTypedArray() || hv.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array || hv.As<Napi::Float64Array>().ElementLength() != kHyperFieldCount) {
-    fail(env, "hyper must be a Float64Array of " + std::to_string(kHyperFieldCount) + " fields (packHyper)");
-  }
-  p.hyper = unpack_hyper(hv.As<Napi::Float64Array>().Data());
+  p.hyper = unpack_hyper(typed_field<double, napi_float64_array>(env, s, "hyper", kHyperFieldCount, false, "Float64Array (packHyper)"));
   if (p.hyper.kind < 0 || p.hyper.kind > 3) fail(env, "hyper.kind is not an optimizer kind");
   if (!(p.hyper.step >= 0)) fail(env, "hyper.step must be at least 0");
 
-  // Optimizer slots: params[i] / grads[i] / state buffers, all of one length per parameter.
-  Napi::Array params = array(env, s, "params"), grads = array(env, s, "grads");
-  Napi::Array st[3] = {array(env, s, "s0"), array(env, s, "s1"), array(env, s, "s2")};
-  const uint32_t np = params.Length();
-  if (grads.Length() != np || st[0].Length() != np || st[1].Length() != np || st[2].Length() != np) fail(env, "params, grads, s0, s1 and s2 must have the same length");
-  for (uint32_t i = 0; i < np; i++) {
-    auto get = [&](Napi::Array& arr, const char* name) -> Napi::Float32Array {
-      Napi::Value v = arr[i];
-      if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) fail(env, std::string(name) + "[" + std::to_string(i) + "] must be a Float32Array");
-      return v.As<Napi::Float32Array>();
-    };
-    auto P = get(params, "params"), G = get(grads, "grads");
-    const size_t len = P.ElementLength();
-    if (G.ElementLength() != len) fail(env, "grads[" + std::to_string(i) + "] does not match params[" + std::to_string(i) + "]");
-    float* sb[3];
-    for (int k = 0; k < 3; k++) {
-      auto S = get(st[k], k == 0 ? "s0" : k == 1 ? "s1" : "s2");
-      if (S.ElementLength() != len && S.ElementLength() != 0) fail(env, "state buffer " + std::to_string(k) + " of parameter " + std::to_string(i) + " has the wrong length");
-      sb[k] = S.ElementLength() == len ? S.Data() : nullptr;
-    }
-    p.slots.push_back({P.Data(), G.Data(), sb[0], sb[1], sb[2], len});
-  }
+  napi_value lists[5];
+  for (int l = 0; l < 5; l++) lists[l] = s.Get(kOptimListNames[l]);
+  p.slots = read_optim_slots(env, lists, p.hyper, [&](int l, bool type_error, const std::string& what) {
+    fail(env, type_error ? std::string(kOptimListNames[l]) + " " + what : what);
+  });
   auto* worker = new EpochWorker(env, s, std::move(p), s.Get("onProgress"));
   Napi::Promise promise = worker->promise();
   worker->Queue();

@@ -76,12 +76,14 @@ long run_epoch(const EpochPlan& p) {
       for (auto* v : {&buf[s].mu, &buf[s].v, &buf[s].ve, &buf[s].sd}) v->resize((size_t)st.out);
     }
   }
-  std::vector<float> xb((size_t)(bs * p.features));
+  // Gathered rows, only when an epoch visits them out of order.
+  const size_t gathered = p.order ? (size_t)bs : 0;
+  std::vector<float> xb(gathered * (size_t)p.features), yv(gathered * (size_t)out_cols);
+  std::vector<int32_t> yi(gathered);
   std::vector<float> g_a((size_t)(bs * widest)), g_b((size_t)(bs * widest)), g_act((size_t)(bs * widest));
   std::vector<float> t_a((size_t)(bs * widest)), t_b((size_t)(bs * widest)), t_c((size_t)(bs * widest)), row((size_t)widest), row2((size_t)widest);
   std::vector<float> prob((size_t)(bs * out_cols)), rows_loss((size_t)bs), row_scale((size_t)bs);
-  std::vector<float> yv((size_t)(bs * out_cols)), diff((size_t)(bs * out_cols)), sq((size_t)(bs * out_cols));
-  std::vector<int32_t> yi((size_t)bs);
+  std::vector<float> diff((size_t)(bs * out_cols)), sq((size_t)(bs * out_cols));
   // The batch's rows: views of x and y when the epoch keeps the stored order, copies otherwise.
   const float* xin = nullptr;
   const float* yvals = nullptr;

@@ -1,0 +1,48 @@
+// The optimizer's five lists (params, grads, s0, s1, s2: arrays of Float32Array) read from
+// JavaScript and checked, for both callers: the optimStep entry point and the fused training plan.
+// Every gradient matches its parameter's length; each state buffer does too, or is empty when the
+// optimizer kind never reads it (so a kernel never meets a missing buffer).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "check.h"
+#include "kernels/optim_types.h"
+
+namespace bp {
+
+constexpr const char* kOptimListNames[5] = {"params", "grads", "s0", "s1", "s2"};
+
+// fail(list, type_error, what) must throw. For a type error `what` does not name the list
+// ("entry 3 must be a Float32Array"); for a length error it does ("s1[0] has 3 elements, expected 4").
+template <class Fail>
+std::vector<ParamSlot> read_optim_slots(napi_env env, const napi_value lists[5], const OptimHyper& h, Fail&& fail) {
+  // Which state buffers each kind reads: SGD s0 if momentum; Adam s0, s1 (+ s2 with amsgrad);
+  // RMSprop s0 (+ s1 with momentum, s2 when centered); Adagrad s0.
+  const bool needed[5] = {true, true, h.kind != 0 || h.momentum != 0.0f, h.kind == 1 || (h.kind == 2 && h.momentum > 0.0f),
+                          (h.kind == 1 && h.amsgrad) || (h.kind == 2 && h.centered)};
+  uint32_t count[5];
+  for (int l = 0; l < 5; l++) {
+    if (!array_length_of(env, lists[l], &count[l])) fail(l, true, "must be an array of Float32Array");
+    if (count[l] != count[0]) {
+      fail(l, false, std::string(kOptimListNames[l]) + " has " + std::to_string(count[l]) + " entries, expected " + std::to_string(count[0]));
+    }
+  }
+  std::vector<ParamSlot> slots(count[0]);
+  for (uint32_t t = 0; t < count[0]; t++) {
+    float* data[5];
+    size_t len[5];
+    for (int l = 0; l < 5; l++) {
+      if (!f32_element(env, lists[l], t, &data[l], &len[l])) fail(l, true, "entry " + std::to_string(t) + " must be a Float32Array");
+      if (len[l] == len[0]) continue;
+      if (needed[l] || len[l] != 0) {
+        fail(l, false, std::string(kOptimListNames[l]) + "[" + std::to_string(t) + "] has " + std::to_string(len[l]) + " elements, expected " + std::to_string(len[0]));
+      }
+      data[l] = nullptr;
+    }
+    slots[t] = {data[0], data[1], data[2], data[3], data[4], len[0]};
+  }
+  return slots;
+}
+
+}  // namespace bp
