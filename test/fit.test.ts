@@ -88,6 +88,12 @@ eachBackend('fit', () => {
     await expect(bp.fit(model, blobs(10), { ...opts, epochs: 0 })).rejects.toThrow(/epochs must be a positive integer, got 0/);
     await expect(bp.fit(model, { x: bp.zeros([3, 2]), y: bp.zeros([4]) }, opts)).rejects.toThrow(/x has shape \[3, 2\] and y \[4\]/);
     await expect(bp.fit(model, blobs(10), { ...opts, metrics: ['f1' as 'accuracy'] })).rejects.toThrow(/unknown metric 'f1'/);
+    // A fractional class label is an error on every path (never rounded to a class).
+    const bad = blobs(10);
+    bad.y.data[4] = 1.5;
+    await expect(bp.fit(model, bad, { ...opts, shuffle: false })).rejects.toThrow(/target class index 1.5 at position 4/);
+    await expect(bp.fit(model, bad, { ...opts, shuffle: false, fused: false })).rejects.toThrow(/target class index 1.5 at position 4/);
+    expect(() => bp.evaluate(model, bad, { loss: opts.loss })).toThrow(/target class index 1.5 at position 4/);
   });
 });
 

@@ -98,7 +98,7 @@ export class NLLLoss extends Loss {
     checkTensor(input, 'NLLLoss');
     if (input.ndim !== 2) throw new Error(`NLLLoss: input must be [batch, classes], got shape ${fmt(input.shape)}`);
     const [rows, cols] = input.shape;
-    const idx = classIndices(target instanceof Tensor ? target : target, rows, cols, 'NLLLoss');
+    const idx = classIndices(target, rows, cols, 'NLLLoss');
     const mask = alloc(input.size);
     for (let r = 0; r < rows; r++) mask[r * cols + idx[r]] = 1;
     const picked = sum(mul(input, new Tensor(mask, input.shape)), 1);

@@ -2,7 +2,7 @@
 // between batches (at most every 10 ms of work), so timers and I/O keep running while it trains.
 import { Tensor } from '../tensor';
 import { Module } from '../nn/module';
-import { CrossEntropyLoss, Loss, NLLLoss } from '../nn/loss';
+import { Loss } from '../nn/loss';
 import { Optimizer } from '../optim/optimizer';
 import { noGrad } from '../autograd';
 import { manualSeed } from '../random';
@@ -87,18 +87,6 @@ function abortError(signal: AbortSignal): Error {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function lossTarget(y: Tensor): Tensor | Int32Array {
-  // Class indices ([n]) go to the loss as indices; anything else as a tensor.
-  if (y.ndim !== 1) return y;
-  const idx = new Int32Array(y.size);
-  for (let i = 0; i < y.size; i++) idx[i] = y.data[i];
-  return idx;
-}
-
-function usesIndices(loss: Loss): boolean {
-  return loss instanceof CrossEntropyLoss || loss instanceof NLLLoss;
-}
-
 /** Sum over the rows of the loss, and the correct predictions, of epoch `e` of a fused run. */
 function epochSums(r: EpochOutcome, e: number, batches: number, n: number, batchSize: number): [number, number] {
   let lossSum = 0;
@@ -151,7 +139,6 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   if (options.signal?.aborted) throw abortError(options.signal);
   training.add(model);
   const { loss: lossFn, optimizer } = options;
-  const indices = usesIndices(lossFn);
   const history: History = { loss: [], valLoss: [] };
   for (const m of metrics) {
     history[m] = [];
@@ -200,7 +187,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
           const yb = gatherRows(data.y, idx, begin, end);
           optimizer.zeroGrad();
           const out = model.forward(xb);
-          const loss = lossFn.forward(out, indices ? lossTarget(yb) : yb);
+          const loss = lossFn.forward(out, yb);
           loss.backward();
           optimizer.step();
           const lv = loss.item();
@@ -259,7 +246,6 @@ export function evaluate(model: Module, data: Dataset, options: EvaluateOptions)
   const idx = order(n, false);
   let lossSum = 0;
   let correct = 0;
-  const indices = usesIndices(options.loss);
   try {
     noGrad(() => {
       for (let begin = 0; begin < n; begin += batchSize) {
@@ -267,7 +253,7 @@ export function evaluate(model: Module, data: Dataset, options: EvaluateOptions)
         const xb = gatherRows(data.x, idx, begin, end);
         const yb = gatherRows(data.y, idx, begin, end);
         const out = model.forward(xb);
-        lossSum += options.loss.forward(out, indices ? lossTarget(yb) : yb).item() * (end - begin);
+        lossSum += options.loss.forward(out, yb).item() * (end - begin);
         if (metrics.length) correct += correctCount(out, yb);
       }
     });
