@@ -3,7 +3,6 @@
 import { Module } from '../nn/module';
 import { Optimizer, OptimizerStateDict } from '../optim/optimizer';
 import { Tensor } from '../tensor';
-import { alloc } from '../storage';
 import { build, describe, LayerSpec } from './architecture';
 import { readSafetensors, TensorDict, writeSafetensors } from './safetensors';
 
@@ -36,15 +35,11 @@ export interface CheckpointInfo { epoch: number; extra?: Record<string, string> 
 /** Saves model, optimizer state and epoch in one safetensors file (atomically). */
 export function saveCheckpoint(file: string, model: Module, optimizer: Optimizer, info: CheckpointInfo): void {
   const tensors: TensorDict = { ...model.stateDict() };
-  const sd = optimizer.stateDict();
+  const sd = optimizer.stateView();
   const steps: number[] = [];
   sd.state.forEach((s, i) => {
     steps.push(s.step);
-    s.buffers.forEach((b, k) => {
-      const d = alloc(b.length);
-      d.set(b);
-      tensors[`optimizer.state.${i}.${k}`] = new Tensor(d, [b.length]);
-    });
+    s.buffers.forEach((b, k) => { tensors[`optimizer.state.${i}.${k}`] = new Tensor(b, [b.length]); });
   });
   writeSafetensors(file, tensors, {
     format: FORMAT,
@@ -66,8 +61,8 @@ export function loadCheckpoint(file: string, model: Module, optimizer?: Optimize
     optimizer.loadStateDict({
       hyper: o.hyper,
       state: o.steps.map((step, i) => {
-        const buffers: number[][] = [];
-        for (let k = 0; tensors[`optimizer.state.${i}.${k}`]; k++) buffers.push(Array.from(tensors[`optimizer.state.${i}.${k}`].data));
+        const buffers: Float32Array[] = [];
+        for (let k = 0; tensors[`optimizer.state.${i}.${k}`]; k++) buffers.push(tensors[`optimizer.state.${i}.${k}`].data);
         return { step, buffers };
       }),
     });

@@ -11,11 +11,14 @@ export interface ParamState {
   buffers: Float32Array[];
 }
 
-/** Serialised optimizer state: plain data, JSON-safe. */
-export interface OptimizerStateDict {
-  state: { step: number; buffers: number[][] }[];
+/** Optimizer state with its buffers as `B` (plain arrays when serialised, typed arrays inside). */
+export interface OptimizerState<B> {
+  state: { step: number; buffers: B[] }[];
   hyper: Record<string, number | boolean>;
 }
+
+/** Serialised optimizer state: plain data, JSON-safe. */
+export type OptimizerStateDict = OptimizerState<number[]>;
 
 const EMPTY = new Float32Array(0);
 
@@ -129,17 +132,23 @@ export abstract class Optimizer {
 
   /** State and hyperparameters, in parameter order, as plain JSON-safe data. */
   stateDict(): OptimizerStateDict {
+    const v = this.stateView();
+    return { state: v.state.map((s) => ({ step: s.step, buffers: s.buffers.map((b) => Array.from(b)) })), hyper: v.hyper };
+  }
+
+  /** @internal stateDict() with the buffers the optimizer holds, not copies (checkpoints write them as they are). */
+  stateView(): OptimizerState<Float32Array> {
     const state = this.params.map((p) => {
       const st = this.state.get(p);
-      return st ? { step: st.step, buffers: st.buffers.map((b) => Array.from(b)) } : { step: 0, buffers: [] };
+      return st ? { step: st.step, buffers: st.buffers } : { step: 0, buffers: [] };
     });
     const hyper: Record<string, number | boolean> = {};
     for (const [k, v] of Object.entries(this.hyper)) hyper[k] = v;
     return { state, hyper };
   }
 
-  /** Restores what stateDict() returned, so that training resumes exactly. */
-  loadStateDict(dict: OptimizerStateDict): void {
+  /** Restores what stateDict() returned (buffers as plain or typed arrays), so that training resumes exactly. */
+  loadStateDict(dict: OptimizerState<ArrayLike<number>>): void {
     if (!dict || !Array.isArray(dict.state)) throw new Error(`${this.constructor.name}.loadStateDict: expected { state, hyper }`);
     if (dict.state.length !== this.params.length) {
       throw new Error(`${this.constructor.name}.loadStateDict: state has ${dict.state.length} parameters, the optimizer has ${this.params.length}`);

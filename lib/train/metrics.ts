@@ -10,23 +10,18 @@ export function correctCount(out: Tensor, y: Tensor): number {
   const cols = out.size / n;
   let correct = 0;
   for (let r = 0; r < n; r++) {
-    let pred: number;
-    if (cols === 1) pred = out.data[r] > 0.5 ? 1 : 0;
-    else {
-      let best = 0;
-      for (let c = 1; c < cols; c++) if (out.data[r * cols + c] > out.data[r * cols + best]) best = c;
-      pred = best;
-    }
+    const pred = cols === 1 ? (out.data[r] > 0.5 ? 1 : 0) : argmaxRow(out, r);
     const target = y.size === n ? y.data[r] : argmaxRow(y, r);
     if (pred === target) correct++;
   }
   return correct;
 }
 
-function argmaxRow(y: Tensor, r: number): number {
-  const cols = y.size / y.shape[0];
+/** Column of the largest value in row r of t (the first one on ties). */
+function argmaxRow(t: Tensor, r: number): number {
+  const cols = t.size / t.shape[0];
   let best = 0;
-  for (let c = 1; c < cols; c++) if (y.data[r * cols + c] > y.data[r * cols + best]) best = c;
+  for (let c = 1; c < cols; c++) if (t.data[r * cols + c] > t.data[r * cols + best]) best = c;
   return best;
 }
 
