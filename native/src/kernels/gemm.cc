@@ -119,13 +119,11 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, c
       const bool first = pc == 0;
       const bool last = pc + kc == k;
       Epilogue ep{alpha, first ? beta : 1.0f, nullptr, last ? act : 0};
-      const int n_bpanels = (nc + kNR - 1) / kNR;
       const int n_ablocks = (m + kMC - 1) / kMC;
       const int n_colgroups = (nc + kNCT - 1) / kNCT;
-      auto pack_b_task = [&](size_t t) {
-        const int jr = (int)t * kNR;
-        float* dst = bp + (size_t)jr * kc;
-        kt.pack_b(tb, b, n, k, pc, kc, jc + jr, std::min(kNR, nc - jr), dst);
+      auto pack_b_task = [&](size_t t) {  // the micro-panels of one task's column group
+        const int jr = (int)t * kNCT;
+        kt.pack_b(tb, b, n, k, pc, kc, jc + jr, std::min(kNCT, nc - jr), bp + (size_t)jr * kc);
       };
       auto pack_a_task = [&](size_t t) {
         const int ic = (int)t * kMC;
@@ -149,11 +147,11 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, c
       };
       if (threaded) {
         ThreadPool& pool = ThreadPool::instance();
-        pool.run(n_bpanels, pack_b_task);
+        pool.run(n_colgroups, pack_b_task);
         pool.run(n_ablocks, pack_a_task);
         pool.run((size_t)n_ablocks * n_colgroups, compute_task);
       } else {
-        for (int t = 0; t < n_bpanels; t++) pack_b_task(t);
+        for (int t = 0; t < n_colgroups; t++) pack_b_task(t);
         for (int t = 0; t < n_ablocks; t++) pack_a_task(t);
         for (int t = 0; t < n_ablocks * n_colgroups; t++) compute_task(t);
       }

@@ -40,9 +40,9 @@ struct KernelTable {
   // Packs rows [i0, i0+mc) x depth [p0, p0+kc) of op(A) (A stored [k][m] when trans) into kMR-row
   // micro-panels (kc x kMR each), zero-padded past mc.
   void (*pack_a)(bool trans, const float* a, int m, int k, int i0, int mc, int p0, int kc, float* dst);
-  // Packs depth [p0, p0+kc) x columns [j0, j0+nr) of op(B) (B stored [n][k] when trans) into one
-  // kc x kNR micro-panel, zero-padded past nr.
-  void (*pack_b)(bool trans, const float* b, int n, int k, int p0, int kc, int j0, int nr, float* dst);
+  // Packs depth [p0, p0+kc) x columns [j0, j0+nc) of op(B) (B stored [n][k] when trans) into
+  // consecutive kc x kNR micro-panels, zero-padded past nc.
+  void (*pack_b)(bool trans, const float* b, int n, int k, int p0, int kc, int j0, int nc, float* dst);
   // The whole of sgemm (gemm.h) for m * n * k <= kTinyWork.
   void (*gemm_tiny)(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
                     float* c, const float* bias, int act);
