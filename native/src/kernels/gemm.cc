@@ -121,13 +121,23 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, c
       Epilogue ep{alpha, first ? beta : 1.0f, nullptr, last ? act : 0};
       const int n_ablocks = (m + kMC - 1) / kMC;
       const int n_colgroups = (nc + kNCT - 1) / kNCT;
+      // Rows of A per packing task: small pieces balance the threads, but a transposed A is read a
+      // row of A (a depth step) at a time, which wants many of its columns per piece.
+      const int a_piece = ta ? kMC : 4 * kMR;
+      const int n_apieces = (m + a_piece - 1) / a_piece;
       auto pack_b_task = [&](size_t t) {  // the micro-panels of one task's column group
         const int jr = (int)t * kNCT;
         kt.pack_b(tb, b, n, k, pc, kc, jc + jr, std::min(kNCT, nc - jr), bp + (size_t)jr * kc);
       };
       auto pack_a_task = [&](size_t t) {
-        const int ic = (int)t * kMC;
-        kt.pack_a(ta, a, m, k, ic, std::min(kMC, m - ic), pc, kc, ap + (size_t)ic * kc);
+        const int ic = (int)t * a_piece;
+        kt.pack_a(ta, a, m, k, ic, std::min(a_piece, m - ic), pc, kc, ap + (size_t)ic * kc);
+      };
+      // B's column groups, then A's row pieces, in one run: the two packings are independent, and
+      // the small A pieces last even out the threads' finishing times.
+      auto pack_task = [&](size_t t) {
+        if (t < (size_t)n_colgroups) pack_b_task(t);
+        else pack_a_task(t - n_colgroups);
       };
       auto compute_task = [&](size_t t) {
         const int ic = (int)(t / n_colgroups) * kMC;
@@ -147,12 +157,10 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, c
       };
       if (threaded) {
         ThreadPool& pool = ThreadPool::instance();
-        pool.run(n_colgroups, pack_b_task);
-        pool.run(n_ablocks, pack_a_task);
+        pool.run((size_t)n_colgroups + n_apieces, pack_task);
         pool.run((size_t)n_ablocks * n_colgroups, compute_task);
       } else {
-        for (int t = 0; t < n_colgroups; t++) pack_b_task(t);
-        for (int t = 0; t < n_ablocks; t++) pack_a_task(t);
+        for (int t = 0; t < n_colgroups + n_apieces; t++) pack_task(t);
         for (int t = 0; t < n_ablocks * n_colgroups; t++) compute_task(t);
       }
     }
