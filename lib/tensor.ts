@@ -3,7 +3,7 @@
 import { runBackward } from './autograd';
 import { B } from './backend/registry';
 import { fmt, sameShape, sizeOf, Shape } from './shape';
-import { alloc } from './storage';
+import { alloc, allocOutput } from './storage';
 
 /** One recorded operation: its inputs and the rule that sends the output's gradient back to them. */
 export interface GradNode {
@@ -102,7 +102,7 @@ export class Tensor {
   gradBuffer(): Float32Array {
     const s = this.spareGrad;
     this.spareGrad = null;
-    return s && s.length === this.size ? s : alloc(this.size);
+    return s && s.length === this.size ? s : allocOutput(this.size);
   }
 
   /** Keeps the gradient of this non-leaf tensor in `.grad` after backward(). */

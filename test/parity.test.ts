@@ -63,6 +63,24 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('gemm with beta 0 never reads C: outputs allocated without clearing may hold NaN', () => {
+    // One shape per path: tiny, few-row, packed with one and with several K blocks.
+    for (const [m, n, k] of [[3, 5, 7], [2, 300, 40], [65, 70, 33], [40, 50, 600]]) {
+      for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]]) {
+        const a = randomArray(m * k, r);
+        const b = randomArray(k * n, r);
+        const bias = randomArray(n, r);
+        const cn = new Float32Array(m * n).fill(NaN);
+        const cr = new Float32Array(m * n).fill(NaN);
+        nat.gemm(ta, tb, m, n, k, 1, a, b, 0, cn, bias, Unary.relu);
+        ref.gemm(ta, tb, m, n, k, 1, a, b, 0, cr, bias, Unary.relu);
+        expect(cn.every(Number.isFinite), `native gemm ${m}x${n}x${k} ta=${ta} tb=${tb}`).toBe(true);
+        expect(cr.every(Number.isFinite), `reference gemm ${m}x${n}x${k} ta=${ta} tb=${tb}`).toBe(true);
+        expectClose(cn, cr, { rtol: 1e-4, atol: 3e-6 * k }, `gemm over NaN ${m}x${n}x${k}`);
+      }
+    }
+  });
+
   const unaryInput = (op: number, n: number): Float32Array => {
     const positive = [Unary.log, Unary.sqrt, Unary.log1p, Unary.powScalar, Unary.rdivScalar].includes(op as 3);
     const x = positive ? randomArray(n, r, 0.1, 3) : randomArray(n, r, -4, 4);

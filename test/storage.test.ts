@@ -3,7 +3,7 @@
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, optim, Tensor } from '../lib/index';
-import { alloc, sharesMemory } from '../lib/storage';
+import { alloc, allocOutput, sharesMemory } from '../lib/storage';
 import { eachBackend } from './helpers/backends';
 
 it('alloc hands out zeroed, disjoint arrays, views of shared slabs for small sizes', () => {
@@ -18,6 +18,28 @@ it('alloc hands out zeroed, disjoint arrays, views of shared slabs for small siz
   const a = alloc(100);
   expect(sharesMemory(a, a.subarray(50, 60))).toBe(true);
   expect(sharesMemory(a.subarray(0, 50), a.subarray(50))).toBe(false);
+});
+
+it('allocOutput hands out disjoint arrays of the asked length, uncleared above the slab size', () => {
+  const arrays = [1, 16, 17, 1024, 1025, 70000].map((n) => allocOutput(n));
+  expect(arrays.map((a) => a.length)).toEqual([1, 16, 17, 1024, 1025, 70000]);
+  for (const a of arrays) a.fill(3);
+  for (let i = 1; i < arrays.length; i++) expect(sharesMemory(arrays[i], arrays[i - 1])).toBe(false);
+  expect(arrays[5].buffer.byteLength).toBe(70000 * 4); // its own buffer, not a pool's
+});
+
+eachBackend('uncleared outputs', () => {
+  it('every op that writes into uncleared storage writes all of it: outputs match zero-started ones', () => {
+    // Large enough to take the uncleared path (> 1024 floats) for outputs and gradients alike.
+    bp.manualSeed(6);
+    const x = bp.randn([40, 50], { requiresGrad: true });
+    const w = bp.randn([60, 50], { requiresGrad: true });
+    const b = bp.randn([60], { requiresGrad: true });
+    for (let i = 0; i < 20; i++) allocOutput(4000).fill(NaN); // garbage for the allocator to hand back
+    const y = bp.linear(x, w, b, 'relu').sigmoid().softmax(1).matmul(bp.randn([60, 30])).tanh();
+    y.sum().backward();
+    for (const t of [y, x.grad!, w.grad!, b.grad!]) expect(t.data.every(Number.isFinite)).toBe(true);
+  });
 });
 
 eachBackend('slab storage and the tape', () => {

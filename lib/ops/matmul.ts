@@ -4,7 +4,7 @@ import { Reduce, Unary, UnaryCode } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt, sizeOf } from '../shape';
-import { alloc } from '../storage';
+import { allocOutput } from '../storage';
 import { checkTensor, record } from './core';
 
 function mismatch(a: Tensor, b: Tensor): Error {
@@ -14,7 +14,7 @@ function mismatch(a: Tensor, b: Tensor): Error {
 /** C[m,n] = A[m,k] B[k,n] on raw buffers, with backward; the batch loop runs over `batch` pairs. */
 function mm2d(a: Tensor, b: Tensor, m: number, k: number, n: number, batch: number, bBatched: boolean, outShape: number[]): Tensor {
   const be = B();
-  const y = alloc(batch * m * n);
+  const y = allocOutput(batch * m * n); // each slice written whole (beta 0)
   for (let i = 0; i < batch; i++) {
     const av = a.data.subarray(i * m * k, (i + 1) * m * k);
     const bv = bBatched ? b.data.subarray(i * k * n, (i + 1) * k * n) : b.data;
@@ -85,7 +85,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activatio
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== out)) throw new Error(`linear: bias shape ${fmt(bias.shape)} does not match weight shape ${fmt(weight.shape)}`);
   const batch = x.size / inF;
   const act = ACT_CODE[activation];
-  const y = alloc(batch * out);
+  const y = allocOutput(batch * out);
   const be = B();
   be.gemm(false, true, batch, out, inF, 1, x.data, weight.data, 0, y, bias ? bias.data : null, act);
   const inputs = bias ? [x, weight, bias] : [x, weight];
@@ -94,12 +94,12 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activatio
     let gz = gy;
     if (act) {
       // The activation's backward (its derivative read from y) and the bias gradient in one pass.
-      gz = alloc(gy.length);
+      gz = allocOutput(gy.length);
       be.biasActGrad(act, y, gy, gz, batch, out, gb);
     } else if (gb) {
       be.reduce(Reduce.sum, gz, 1, batch, out, gb, null);
     }
-    const gx = x.requiresGrad ? alloc(x.size) : null;
+    const gx = x.requiresGrad ? allocOutput(x.size) : null;
     if (gx) be.gemm(false, false, batch, inF, out, 1, gz, weight.data, 0, gx, null, 0);
     const gw = weight.requiresGrad ? weight.gradBuffer() : null; // overwritten whole (beta 0)
     if (gw) be.gemm(true, false, out, inF, batch, 1, gz, x.data, 0, gw, null, 0);

@@ -2,7 +2,7 @@
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { normDim, splitAt } from '../shape';
-import { alloc } from '../storage';
+import { allocOutput } from '../storage';
 import { checkTensor, record } from './core';
 
 function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
@@ -11,10 +11,10 @@ function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
   if (dim === undefined) throw new Error(`${name}: dim is required`);
   const d = normDim(dim, x.ndim, name);
   const [outer, len, inner] = splitAt(x.shape, d);
-  const y = alloc(x.size);
+  const y = allocOutput(x.size);
   B().softmax(x.data, outer, len, inner, y, log);
   return record(y, x.shape, [x], name, (gy) => {
-    const gx = alloc(gy.length);
+    const gx = allocOutput(gy.length);
     B().softmaxGrad(y, gy, outer, len, inner, gx, log);
     return [gx];
   });

@@ -2,15 +2,15 @@
 import { Unary, UnaryCode } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
-import { alloc } from '../storage';
+import { allocOutput } from '../storage';
 import { checkTensor, record } from './core';
 
 function unaryOp(x: Tensor, code: UnaryCode, p: number, name: string): Tensor {
   checkTensor(x, name);
-  const y = alloc(x.size);
+  const y = allocOutput(x.size);
   B().unary(code, x.data, y, p);
   return record(y, x.shape, [x], name, (gy) => {
-    const gx = alloc(gy.length);
+    const gx = allocOutput(gy.length);
     B().unaryGrad(code, x.data, y, gy, gx, p);
     return [gx];
   });
