@@ -7,9 +7,10 @@
 //              equal blocks of about this depth (a multiple of 8, the packing's step).
 //   kMC = 144: the packed A block (144 x 256 floats = 144 KiB) stays in L2 across all B panels.
 //   kNC = 2048: the packed B block (256 x 2048 floats = 2 MiB) lives in L3 and is shared by threads.
-// Work is split into tasks of (one MC block of rows) x (kNCT columns): a fixed grid that does not
-// depend on the thread count, and each C element is summed in the same K order by exactly one
-// task, so results are bit-identical at any thread count.
+// Per (NC, K) block there are two pool runs: packing (B in kNCT-column groups, A in row pieces; the
+// two are independent) and compute, in tasks of (one MC block of rows) x (kNCT columns). Both grids
+// are fixed (they do not depend on the thread count), and each C element is summed in the same K
+// order by exactly one task, so results are bit-identical at any thread count.
 #include "gemm.h"
 
 #include <algorithm>
