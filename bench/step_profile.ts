@@ -1,0 +1,65 @@
+// Where an eager training step of W2 or W3 spends its time: every call into the addon is timed by
+// name (GEMMs by shape and transposes), and what is left of the step is JavaScript (ops, tape,
+// allocation, GC). npx tsx bench/step_profile.ts [w2|w3] [threads] [steps]
+import { addonPath } from '../lib/backend/native';
+
+type Fn = (...args: unknown[]) => unknown;
+const time: Record<string, { ms: number; calls: number }> = {};
+
+// Wrap the addon's exports before the library loads it: loadNative() copies them once.
+const addon = require(process.env.BACKPROP_ADDON ?? addonPath()) as Record<string, unknown>;
+for (const name of Object.keys(addon)) {
+  const f = addon[name];
+  if (typeof f !== 'function') continue;
+  addon[name] = (...args: unknown[]) => {
+    const t0 = performance.now();
+    const r = (f as Fn)(...args);
+    const key = name === 'gemm' ? `gemm ${args.slice(2, 5).join('x')} ${args[0] ? 'T' : 'N'}${args[1] ? 'T' : 'N'}` : name;
+    const slot = (time[key] ??= { ms: 0, calls: 0 });
+    slot.ms += performance.now() - t0;
+    slot.calls++;
+    return r;
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const bp = require('../lib/index') as typeof import('../lib/index');
+const { nn, optim } = bp;
+
+function main(): void {
+  const which = process.argv[2] ?? 'w3';
+  const threads = Number(process.argv[3] ?? 1);
+  const steps = Number(process.argv[4] ?? (which === 'w2' ? 400 : 20));
+  if (which !== 'w2' && which !== 'w3') throw new Error(`step_profile: workload must be w2 or w3, got '${which}'`);
+  bp.setNumThreads(threads);
+  bp.manualSeed(0);
+  const w3 = which === 'w3';
+  const model = w3
+    ? new nn.Sequential(new nn.Linear(784, 1024), new nn.ReLU(), new nn.Linear(1024, 1024), new nn.ReLU(), new nn.Linear(1024, 10))
+    : new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
+  const opt = w3 ? new optim.Adam(model.parameters(), { lr: 1e-3 }) : new optim.SGD(model.parameters(), { lr: 0.1 });
+  const batch = w3 ? 256 : 64;
+  const x = bp.rand([batch, 784]);
+  const y = Array.from({ length: batch }, (_, i) => i % 10);
+  const loss = new nn.CrossEntropyLoss();
+  const step = () => {
+    opt.zeroGrad();
+    loss.forward(model.forward(x), y).backward();
+    opt.step();
+  };
+  for (let i = 0; i < Math.max(5, steps / 4); i++) step();
+  for (const k of Object.keys(time)) delete time[k];
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) step();
+  const total = (performance.now() - t0) / steps;
+  let inAddon = 0;
+  console.log(`${which.toUpperCase()} eager step at ${threads} thread(s), ${steps} steps`);
+  for (const [k, v] of Object.entries(time).sort((a, b) => b[1].ms - a[1].ms)) {
+    inAddon += v.ms / steps;
+    console.log(`  ${k.padEnd(28)} ${(v.ms / steps).toFixed(3).padStart(8)} ms/step  ${(v.calls / steps).toFixed(1)} calls`);
+  }
+  console.log(`  ${'JavaScript (the rest)'.padEnd(28)} ${(total - inAddon).toFixed(3).padStart(8)} ms/step`);
+  console.log(`  total ${total.toFixed(3)} ms/step, ${((batch / total) * 1000).toFixed(0)} samples/s`);
+}
+
+main();
