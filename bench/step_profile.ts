@@ -24,6 +24,8 @@ for (const name of Object.keys(addon)) {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const bp = require('../lib/index') as typeof import('../lib/index');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { w3Model } = require('./workloads') as typeof import('./workloads');
 const { nn, optim } = bp;
 
 function main(): void {
@@ -34,9 +36,7 @@ function main(): void {
   bp.setNumThreads(threads);
   bp.manualSeed(0);
   const w3 = which === 'w3';
-  const model = w3
-    ? new nn.Sequential(new nn.Linear(784, 1024), new nn.ReLU(), new nn.Linear(1024, 1024), new nn.ReLU(), new nn.Linear(1024, 10))
-    : new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
+  const model = w3 ? w3Model() : new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
   const opt = w3 ? new optim.Adam(model.parameters(), { lr: 1e-3 }) : new optim.SGD(model.parameters(), { lr: 0.1 });
   const batch = w3 ? 256 : 64;
   const x = bp.rand([batch, 784]);
