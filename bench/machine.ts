@@ -16,8 +16,14 @@ function build(src: string, out: string, flags: string[]): string | null {
 export function fmaPeak(threads: number): number | null {
   const bin = build('fma_peak.c', 'fma_peak.bin', ['-mavx2', '-mfma', '-pthread']);
   if (!bin) return null;
-  const r = spawnSync(bin, [String(threads), '300000000'], { encoding: 'utf8' });
-  return r.status === 0 ? Number(r.stdout.trim()) : null;
+  // Best of three: a neighbour on this shared machine can take a core for part of one run.
+  let best: number | null = null;
+  for (let i = 0; i < 3; i++) {
+    const r = spawnSync(bin, [String(threads), '300000000'], { encoding: 'utf8' });
+    if (r.status !== 0) return null;
+    best = Math.max(best ?? 0, Number(r.stdout.trim()));
+  }
+  return best;
 }
 
 export function openblasAvailable(): boolean {

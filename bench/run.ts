@@ -1,7 +1,10 @@
 // npm run bench [-- --quick] [-- --only=G1,W1,W2,W3,W4,W5]: the standard workloads of
 // ../shared/bench/WORKLOADS.md on our native and reference backends and, in the same run, on the
 // peers that are present (PyTorch via /usr/bin/python3, TensorFlow.js cpu and wasm). Prints a table
-// with ratios and writes bench/results/<timestamp>.json.
+// with ratios and writes bench/results/<timestamp>.json. This machine's speed drifts by 20% or more
+// over minutes, so PyTorch's repetitions alternate with ours (a server process per thread count) and
+// both medians come from the same minutes; TensorFlow.js, one to two orders slower, runs once per
+// workload just before.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,6 +14,8 @@ import { loadNative } from '../lib/backend/native';
 import { referenceBackend } from '../lib/backend/reference';
 import { fmaPeak, openblasAvailable, openblasGflops } from './machine';
 import { gemmGflops, squareShapes, w3Shapes } from './gemm';
+import { TorchWorker, torchAvailable } from './peers/torch_worker';
+import { median } from './timing';
 import * as W from './workloads';
 
 const args = process.argv.slice(2);
@@ -21,27 +26,17 @@ const want = (k: string) => !only || only.has(k);
 const THREADS = [1, 2];
 const sizes = { quick };
 const reps = 5;
+// Repetitions of each workload, ours alternating with PyTorch's (WORKLOADS.md: medians of >= 5).
+const ROUNDS = quick ? 3 : 5;
 
 type Row = { workload: string; metric: string; better: 'higher' | 'lower'; values: Record<string, number | null> };
 const rows: Row[] = [];
+/** Every repetition of every series, by workload: what the medians in `rows` were taken from. */
+const series: Record<string, Record<string, number[]>> = {};
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 function row(workload: string, metric: string, better: 'higher' | 'lower', values: Record<string, number | null>): void {
   rows.push({ workload, metric, better, values });
-}
-
-function torchAvailable(): boolean {
-  const r = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  return r.status === 0;
-}
-
-// Peers run one workload at a time, right before ours: this machine's speed drifts by 20% or more
-// over minutes, and a ratio is only worth quoting when both sides ran in the same minute.
-function runTorch(threads: number, workload: string): Record<string, unknown> | null {
-  const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
-  const r = spawnSync('/usr/bin/python3', [path.join(__dirname, 'peers', 'torch_workloads.py'), String(threads), quick ? 'quick' : 'full', workload], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
-  if (r.status !== 0) { log(`PyTorch run failed: ${r.stderr.slice(-500)}`); return null; }
-  return JSON.parse(r.stdout.trim().split('\n').pop() as string);
 }
 
 function runTfjs(backend: 'cpu' | 'wasm', workload: string): Record<string, unknown> | null {
@@ -57,6 +52,8 @@ function get(o: Record<string, unknown> | null | undefined, ...keys: string[]): 
   return typeof cur === 'number' ? cur : null;
 }
 
+const med = (xs: number[] | undefined): number | null => (xs && xs.length ? median(xs) : null);
+
 async function main(): Promise<void> {
   const nat = loadNative().backend;
   if (!nat) throw new Error('bench: the native addon is not built (npm run build:native)');
@@ -66,37 +63,77 @@ async function main(): Promise<void> {
   const peak: Record<number, number | null> = {};
   for (const t of THREADS) peak[t] = fmaPeak(t);
   log(`FMA peak: ${THREADS.map((t) => `${t} thread(s) ${peak[t]?.toFixed(1) ?? 'n/a'} GFLOP/s`).join(', ')}`);
-  const haveTorch = torchAvailable();
-  if (!haveTorch) log('PyTorch: absent (/usr/bin/python3 cannot import torch; apt-get install python3-torch)');
   const haveBlas = openblasAvailable();
   if (!haveBlas) log('OpenBLAS: absent (apt-get install libopenblas-dev)');
-
-  // Peer results by thread count (PyTorch) and backend (TF.js), filled workload by workload.
-  const torch: Record<number, Record<string, unknown> | null> = {};
+  const workers: TorchWorker[] = [];
+  let torchVersion: unknown = null;
+  if (torchAvailable()) {
+    for (const t of THREADS) workers.push(new TorchWorker(t, quick));
+    torchVersion = (await workers[0].ready).torch;
+    for (const w of workers.slice(1)) await w.ready;
+  } else {
+    log('PyTorch: absent (/usr/bin/python3 cannot import torch; apt-get install python3-torch)');
+  }
   const tfjs: Record<string, Record<string, unknown> | null> = {};
-  const peers = (workload: string, withTfjs: boolean): void => {
-    if (haveTorch) {
-      for (const t of THREADS) {
-        log(`${workload} PyTorch ${t} thread(s)...`);
-        const r = runTorch(t, workload);
-        torch[t] = { ...torch[t], ...r };
-      }
-    }
-    if (!withTfjs) return;
+  const tfjsPeers = (workload: string): void => {
     for (const b of ['cpu', 'wasm'] as const) {
       log(`${workload} TensorFlow.js ${b}...`);
-      const r = runTfjs(b, workload);
-      tfjs[b] = { ...tfjs[b], ...r };
+      tfjs[b] = { ...tfjs[b], ...runTfjs(b, workload) };
     }
   };
-  const torchBest = (key: string, sub?: string, better: 'higher' | 'lower' = 'higher'): number | null => {
-    const v = THREADS.map((t) => (sub ? get(torch[t], key, sub) : get(torch[t], key))).filter((x): x is number => x !== null);
-    if (!v.length) return null;
-    return better === 'higher' ? Math.max(...v) : Math.min(...v);
+  // PyTorch's figures of a whole measurement (G1, W4), by thread count.
+  const torchWhole = async (workload: string): Promise<Record<number, Record<string, number>>> => {
+    const out: Record<number, Record<string, number>> = {};
+    for (const w of workers) {
+      log(`${workload} PyTorch ${w.threads} thread(s)...`);
+      out[w.threads] = await w.measure(workload).catch((e: Error) => { log(e.message); return {}; });
+    }
+    return out;
+  };
+
+  /**
+   * ROUNDS rounds of: one PyTorch repetition per thread count, then one repetition of each of ours.
+   * Every repetition starts with W.REWARM_SECONDS of untimed work, which also outlasts the 100-200 ms
+   * that PyTorch's idle pools (OpenBLAS, OpenMP) keep spinning after its repetition.
+   * Series are named `PyTorch <t>t <key>` (keys as torch_workloads.py prints them) and by our labels.
+   */
+  const interleaved = async (workload: string, ours: Array<{ label: string; threads: number; run: W.Runner }>): Promise<Record<string, number[]>> => {
+    const s: Record<string, number[]> = (series[workload] = {});
+    const push = (k: string, v: number) => (s[k] ??= []).push(v);
+    for (let r = 0; r < ROUNDS; r++) {
+      log(`${workload} round ${r + 1}/${ROUNDS}`);
+      if (workers.length) {
+        for (const w of workers) {
+          const o = await w.measure(workload).catch((e: Error) => { log(e.message); return {}; });
+          for (const [k, v] of Object.entries(o)) push(`PyTorch ${w.threads}t ${k}`, v);
+        }
+      }
+      for (const o of ours) {
+        bp.setNumThreads(o.threads);
+        push(o.label, await o.run());
+      }
+    }
+    return s;
+  };
+  // Our eager runner of a workload, one per thread count (sharing one would interleave their steps).
+  const eager = (make: () => W.Runner, prefix = 'native') => THREADS.map((t) => ({ label: `${prefix} ${t}t`, threads: t, run: make() }));
+  const torchCols = (s: Record<string, number[]>, key: string, better: 'higher' | 'lower'): Record<string, number | null> => {
+    const v = THREADS.map((t) => med(s[`PyTorch ${t}t ${key}`])).filter((x): x is number => x !== null);
+    const best = v.length ? (better === 'higher' ? Math.max(...v) : Math.min(...v)) : null;
+    return { 'PyTorch 1t': med(s[`PyTorch 1t ${key}`]), 'PyTorch best': best };
+  };
+  const medians = (s: Record<string, number[]>, labels: string[]) => Object.fromEntries(labels.map((l) => [l, med(s[l])]));
+  // The reference backend is two orders slower: a median of 3 short repetitions, outside the rounds.
+  const reference = async (make: (s: W.Sizes) => W.Runner): Promise<number> => {
+    bp.setBackend('reference');
+    bp.setNumThreads(1);
+    const v = await W.medianOf(make({ quick: true }), 3);
+    bp.setBackend('native');
+    return v;
   };
 
   if (want('G1')) {
-    peers('G1', false);
+    const tg = await torchWhole('G1');
     for (const s of [...squareShapes(quick), ...(quick ? [] : w3Shapes())]) {
       log(`G1 ${s.label}...`);
       const v: Record<string, number | null> = {};
@@ -107,69 +144,52 @@ async function main(): Promise<void> {
         v[`%peak ${t}t`] = peak[t] ? (100 * (v[`native ${t}t`] as number)) / (peak[t] as number) : null;
       }
       if (s.n <= 128 && s.m === s.n) v.reference = gemmGflops(referenceBackend, s, 3);
-      const tk = `${s.n}`;
-      v['PyTorch best'] = s.m === s.n && s.k === s.n ? torchBest('G1', tk) : null;
+      const square = s.m === s.n && s.k === s.n;
+      const tv = THREADS.map((t) => get(tg[t], `G1.${s.n}`)).filter((x): x is number => x !== null);
+      v['PyTorch best'] = square && tv.length ? Math.max(...tv) : null;
       row(`G1 ${s.label}`, 'GFLOP/s', 'higher', v);
     }
   }
 
-  const ours = async (name: string, fn: () => number | Promise<number>, withReference: boolean): Promise<Record<string, number | null>> => {
-    const v: Record<string, number | null> = {};
-    for (const t of THREADS) {
-      log(`${name} native ${t} thread(s)...`);
-      bp.setNumThreads(t);
-      v[`native ${t}t`] = await fn();
-    }
-    if (withReference) {
-      bp.setBackend('reference');
-      log(`${name} reference...`);
-      v.reference = await fn();
-      bp.setBackend('native');
-    }
-    return v;
-  };
-
   if (want('W1')) {
-    peers('W1', true);
-    const v = await ours('W1', () => W.w1(sizes), true);
-    for (const t of THREADS) { bp.setNumThreads(t); v[`native fit ${t}t`] = await W.w1Fit(sizes); }
-    Object.assign(v, { 'PyTorch best': torchBest('W1', undefined, 'lower'), 'tfjs cpu': get(tfjs.cpu, 'W1'), 'tfjs wasm': get(tfjs.wasm, 'W1') });
+    tfjsPeers('W1');
+    const fit = THREADS.map((t) => ({ label: `native fit ${t}t`, threads: t, run: W.w1FitRunner(sizes) }));
+    const s = await interleaved('W1', [...eager(() => W.w1Runner(sizes)), ...fit]);
+    const v = medians(s, [...THREADS.map((t) => `native ${t}t`), ...THREADS.map((t) => `native fit ${t}t`)]);
+    v.reference = await reference(W.w1Runner);
+    Object.assign(v, torchCols(s, 'W1', 'lower'), { 'tfjs cpu': get(tfjs.cpu, 'W1'), 'tfjs wasm': get(tfjs.wasm, 'W1') });
     row('W1 tiny 2-4-1', 'us/step', 'lower', v);
   }
   if (want('W2')) {
-    peers('W2', true);
-    const v = await ours('W2', () => W.w2(sizes), !quick);
-    Object.assign(v, { 'PyTorch 1t': get(torch[1], 'W2'), 'PyTorch best': torchBest('W2'), 'tfjs cpu': get(tfjs.cpu, 'W2'), 'tfjs wasm': get(tfjs.wasm, 'W2') });
+    tfjsPeers('W2');
+    const s = await interleaved('W2', eager(() => W.w2Runner(sizes)));
+    const v = medians(s, THREADS.map((t) => `native ${t}t`));
+    if (!quick) v.reference = await reference(W.w2Runner);
+    Object.assign(v, torchCols(s, 'W2', 'higher'), { 'tfjs cpu': get(tfjs.cpu, 'W2'), 'tfjs wasm': get(tfjs.wasm, 'W2') });
     row('W2 small 784-128-10', 'samples/s', 'higher', v);
   }
   if (want('W3')) {
-    peers('W3', true);
-    const v = await ours('W3', () => W.w3(sizes), false);
-    for (const t of THREADS) { bp.setNumThreads(t); log(`W3 native fit ${t} thread(s)...`); v[`native fit ${t}t`] = await W.w3Fit(sizes); }
-    Object.assign(v, { 'PyTorch 1t': get(torch[1], 'W3'), 'PyTorch best': torchBest('W3'), 'tfjs cpu': get(tfjs.cpu, 'W3'), 'tfjs wasm': get(tfjs.wasm, 'W3') });
+    tfjsPeers('W3');
+    const fit = THREADS.map((t) => ({ label: `native fit ${t}t`, threads: t, run: W.w3FitRunner(sizes) }));
+    const s = await interleaved('W3', [...eager(() => W.w3Runner(sizes)), ...fit]);
+    const v = medians(s, [...THREADS.map((t) => `native ${t}t`), ...THREADS.map((t) => `native fit ${t}t`)]);
+    Object.assign(v, torchCols(s, 'W3', 'higher'), { 'tfjs cpu': get(tfjs.cpu, 'W3'), 'tfjs wasm': get(tfjs.wasm, 'W3') });
     row('W3 large 784-1024-1024-10', 'samples/s', 'higher', v);
     const gf: Record<string, number | null> = {};
     for (const k of Object.keys(v).filter((k) => k.startsWith('native'))) gf[k] = ((v[k] as number) * 6 * W.W3_WEIGHTS) / 1e9;
     row('W3 achieved', 'GFLOP/s', 'higher', gf);
   }
   if (want('W5')) {
-    peers('W5', true);
-    const lat: Record<string, number | null> = {};
-    const thr: Record<string, number | null> = {};
-    for (const t of THREADS) {
-      bp.setNumThreads(t);
-      log(`W5 native ${t} thread(s)...`);
-      const r = W.w5(sizes);
-      lat[`native ${t}t`] = r.latencyUs;
-      thr[`native ${t}t`] = r.samplesPerSec;
-    }
-    Object.assign(lat, { 'PyTorch 1t': get(torch[1], 'W5', 'latencyUs'), 'PyTorch best': torchBest('W5', 'latencyUs', 'lower'), 'tfjs cpu': get(tfjs.cpu, 'W5', 'latencyUs'), 'tfjs wasm': get(tfjs.wasm, 'W5', 'latencyUs') });
-    Object.assign(thr, { 'PyTorch 1t': get(torch[1], 'W5', 'samplesPerSec'), 'PyTorch best': torchBest('W5', 'samplesPerSec'), 'tfjs cpu': get(tfjs.cpu, 'W5', 'samplesPerSec'), 'tfjs wasm': get(tfjs.wasm, 'W5', 'samplesPerSec') });
-    row('W5 infer batch 1', 'us', 'lower', lat);
-    row('W5 infer batch 256', 'samples/s', 'higher', thr);
+    tfjsPeers('W5');
+    const lat = THREADS.map((t) => ({ label: `native ${t}t latency`, threads: t, run: W.w5Runner(sizes, 'latency') }));
+    const thr = THREADS.map((t) => ({ label: `native ${t}t throughput`, threads: t, run: W.w5Runner(sizes, 'throughput') }));
+    const s = await interleaved('W5', [...lat, ...thr]);
+    const pick = (what: string) => Object.fromEntries(THREADS.map((t) => [`native ${t}t`, med(s[`native ${t}t ${what}`])]));
+    row('W5 infer batch 1', 'us', 'lower', { ...pick('latency'), ...torchCols(s, 'W5.latencyUs', 'lower'), 'tfjs cpu': get(tfjs.cpu, 'W5', 'latencyUs'), 'tfjs wasm': get(tfjs.wasm, 'W5', 'latencyUs') });
+    row('W5 infer batch 256', 'samples/s', 'higher', { ...pick('throughput'), ...torchCols(s, 'W5.samplesPerSec', 'higher'), 'tfjs cpu': get(tfjs.cpu, 'W5', 'samplesPerSec'), 'tfjs wasm': get(tfjs.wasm, 'W5', 'samplesPerSec') });
   }
   if (want('W4') && !quick) {
-    peers('W4', false);
+    const tw = await torchWhole('W4');
     const secs: Record<string, number | null> = {};
     const acc: Record<string, number | null> = {};
     for (const t of THREADS) {
@@ -180,17 +200,19 @@ async function main(): Promise<void> {
       acc[`native fit ${t}t`] = r ? 100 * r.accuracy : null;
     }
     for (const t of THREADS) {
-      secs[`PyTorch ${t}t`] = get(torch[t], 'W4', 'seconds');
-      acc[`PyTorch ${t}t`] = get(torch[t], 'W4', 'accuracy') !== null ? 100 * (get(torch[t], 'W4', 'accuracy') as number) : null;
+      secs[`PyTorch ${t}t`] = get(tw[t], 'W4.seconds');
+      const a = get(tw[t], 'W4.accuracy');
+      acc[`PyTorch ${t}t`] = a !== null ? 100 * a : null;
     }
     row('W4 Fashion-MNIST 3 epochs', 'seconds', 'lower', secs);
     row('W4 test accuracy', '%', 'higher', acc);
   }
+  for (const w of workers) w.close();
 
   printTable();
   const out = path.join(__dirname, 'results', `${started.toISOString().replace(/[:.]/g, '-')}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ started: started.toISOString(), quick, machine, fmaPeak: peak, torch, tfjs, rows }, null, 1));
+  fs.writeFileSync(out, JSON.stringify({ started: started.toISOString(), quick, machine, fmaPeak: peak, torch: torchVersion, rounds: ROUNDS, series, tfjs, rows }, null, 1));
   log(`wrote ${path.relative(process.cwd(), out)}`);
 }
 
@@ -203,18 +225,25 @@ function fmtNum(v: number | null | undefined): string {
 
 function printTable(): void {
   for (const r of rows) {
+    const ratio = (ours: number | null | undefined, peer: number | null | undefined): string | null =>
+      ours === null || ours === undefined || peer === null || peer === undefined ? null : (r.better === 'higher' ? ours / peer : peer / ours).toFixed(2);
     const ourBest = Object.entries(r.values).filter(([k, v]) => k.startsWith('native') && v !== null).map(([, v]) => v as number);
     const best = ourBest.length ? (r.better === 'higher' ? Math.max(...ourBest) : Math.min(...ourBest)) : null;
     const ratios: string[] = [];
-    for (const peer of ['OpenBLAS 1t', 'OpenBLAS 2t', 'PyTorch 1t', 'PyTorch best', 'tfjs cpu', 'tfjs wasm']) {
-      const p = r.values[peer];
-      if (best === null || p === null || p === undefined) continue;
-      const ratio = r.better === 'higher' ? best / p : p / best;
-      ratios.push(`x${ratio.toFixed(2)} vs ${peer}`);
+    // Like for like first (the targets of issue 4 are stated so), then our best against each peer's.
+    for (const t of THREADS) {
+      const x = ratio(r.values[`native ${t}t`], r.values[`OpenBLAS ${t}t`]);
+      if (x) ratios.push(`${t}t x${x} vs OpenBLAS ${t}t`);
+    }
+    const oneThread = ratio(r.values['native 1t'], r.values['PyTorch 1t']);
+    if (oneThread) ratios.push(`1t x${oneThread} vs PyTorch 1t`);
+    for (const peer of ['PyTorch best', 'tfjs cpu', 'tfjs wasm']) {
+      const x = ratio(best, r.values[peer]);
+      if (x) ratios.push(`best x${x} vs ${peer}`);
     }
     const cells = Object.entries(r.values).map(([k, v]) => `${k} ${fmtNum(v)}`).join(' | ');
     console.log(`${r.workload.padEnd(30)} ${r.metric.padEnd(10)} ${cells}`);
-    if (ratios.length) console.log(`${''.padEnd(41)} ours (best of native) ${ratios.join(', ')}`);
+    if (ratios.length) console.log(`${''.padEnd(41)} ${ratios.join(', ')}`);
   }
 }
 

@@ -1,6 +1,7 @@
 // Where an eager training step of W2 or W3 spends its time: every call into the addon is timed by
 // name (GEMMs by shape and transposes), and what is left of the step is JavaScript (ops, tape,
-// allocation, GC). npx tsx bench/step_profile.ts [w2|w3] [threads] [steps]
+// allocation, GC). w5 times W5's batch-256 forward pass instead of a training step.
+// npx tsx bench/step_profile.ts [w2|w3|w5] [threads] [steps]
 import { addonPath } from '../lib/backend/native';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -32,28 +33,31 @@ function main(): void {
   const which = process.argv[2] ?? 'w3';
   const threads = Number(process.argv[3] ?? 1);
   const steps = Number(process.argv[4] ?? (which === 'w2' ? 400 : 20));
-  if (which !== 'w2' && which !== 'w3') throw new Error(`step_profile: workload must be w2 or w3, got '${which}'`);
+  if (which !== 'w2' && which !== 'w3' && which !== 'w5') throw new Error(`step_profile: workload must be w2, w3 or w5, got '${which}'`);
   bp.setNumThreads(threads);
   bp.manualSeed(0);
-  const w3 = which === 'w3';
-  const model = w3 ? w3Model() : new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
-  const opt = w3 ? new optim.Adam(model.parameters(), { lr: 1e-3 }) : new optim.SGD(model.parameters(), { lr: 0.1 });
-  const batch = w3 ? 256 : 64;
+  const big = which !== 'w2';
+  const model = big ? w3Model() : new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
+  const opt = big ? new optim.Adam(model.parameters(), { lr: 1e-3 }) : new optim.SGD(model.parameters(), { lr: 0.1 });
+  const batch = big ? 256 : 64;
   const x = bp.rand([batch, 784]);
   const y = Array.from({ length: batch }, (_, i) => i % 10);
   const loss = new nn.CrossEntropyLoss();
-  const step = () => {
-    opt.zeroGrad();
-    loss.forward(model.forward(x), y).backward();
-    opt.step();
-  };
+  const step = which === 'w5'
+    ? () => { bp.noGrad(() => model.forward(x)); }
+    : () => {
+      opt.zeroGrad();
+      loss.forward(model.forward(x), y).backward();
+      opt.step();
+    };
+  if (which === 'w5') model.eval();
   for (let i = 0; i < Math.max(5, steps / 4); i++) step();
   for (const k of Object.keys(time)) delete time[k];
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) step();
   const total = (performance.now() - t0) / steps;
   let inAddon = 0;
-  console.log(`${which.toUpperCase()} eager step at ${threads} thread(s), ${steps} steps`);
+  console.log(`${which.toUpperCase()} ${which === 'w5' ? 'forward pass' : 'eager step'} at ${threads} thread(s), ${steps} steps`);
   for (const [k, v] of Object.entries(time).sort((a, b) => b[1].ms - a[1].ms)) {
     inAddon += v.ms / steps;
     console.log(`  ${k.padEnd(28)} ${(v.ms / steps).toFixed(3).padStart(8)} ms/step  ${(v.calls / steps).toFixed(1)} calls`);

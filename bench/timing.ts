@@ -17,14 +17,3 @@ export function timeIt(fn: () => void, reps: number, warmup = 1): number {
   }
   return median(t);
 }
-
-export async function timeItAsync(fn: () => Promise<void>, reps: number, warmup = 1): Promise<number> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const t: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = process.hrtime.bigint();
-    await fn();
-    t.push(Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  return median(t);
-}

@@ -2,7 +2,7 @@
 // forward, backward, step in JavaScript; and fit). Each returns the figure WORKLOADS.md reports.
 import * as bp from '../lib/index';
 import { nn, optim, Tensor } from '../lib/index';
-import { timeIt, timeItAsync } from './timing';
+import { median } from './timing';
 
 export interface Sizes { quick: boolean }
 
@@ -30,32 +30,86 @@ function w1Model(): nn.Sequential {
   return new nn.Sequential(new nn.Linear(2, 4), new nn.Sigmoid(), new nn.Linear(4, 1), new nn.Sigmoid());
 }
 
+/**
+ * A workload prepared and warmed up: each call runs one timed repetition and returns the figure the
+ * workload reports. The bench alternates repetitions of ours with a peer's, so that both sides of a
+ * ratio meet the same minutes of this machine's drifting speed.
+ */
+export type Runner = () => Promise<number>;
+
+/** The median of `reps` repetitions of a runner. */
+export async function medianOf(run: Runner, reps: number): Promise<number> {
+  const xs: number[] = [];
+  for (let i = 0; i < reps; i++) xs.push(await run());
+  return median(xs);
+}
+
+// Warm-up in steps: the JIT needs a few thousand small steps before a step's code is optimized
+// (W2 measured 115k samples/s on its first 300 steps and 138-148k after), and a large step wants its
+// buffers allocated once. The PyTorch peer (peers/torch_workloads.py) warms up by the same counts.
+const WARM = { w1: 3000, w2: 1000, w3: 10 };
+
+// Untimed work right before each timed repetition. A core that has idled (while a peer ran, or
+// just 300 ms) runs the next 100 ms of W2 25-30% slower here (a VM's idle vCPU loses its caches
+// and clocks): both sides re-warm this long before every repetition (torch_workloads.py too).
+export const REWARM_SECONDS = 0.2;
+
+/** Seconds per repetition of `per` calls of step, after REWARM_SECONDS of untimed calls. */
+function timedSteps(step: () => void, per: number): () => number {
+  return () => {
+    const w0 = process.hrtime.bigint();
+    do step(); while (Number(process.hrtime.bigint() - w0) / 1e9 < REWARM_SECONDS);
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < per; i++) step();
+    return Number(process.hrtime.bigint() - t0) / 1e9;
+  };
+}
+
+/** Seconds of one call of an async workload (a whole fit), after REWARM_SECONDS of untimed calls. */
+function timedCall(call: () => Promise<unknown>): () => Promise<number> {
+  return async () => {
+    const w0 = process.hrtime.bigint();
+    do await call(); while (Number(process.hrtime.bigint() - w0) / 1e9 < REWARM_SECONDS);
+    const t0 = process.hrtime.bigint();
+    await call();
+    return Number(process.hrtime.bigint() - t0) / 1e9;
+  };
+}
+
+function warm(step: () => void, steps: number): void {
+  for (let i = 0; i < steps; i++) step();
+}
+
 /** W1: microseconds per training step of the 2-4-1 sigmoid MLP, full batch of 100. */
-export function w1(s: Sizes): number {
+export function w1Runner(s: Sizes): Runner {
   const { x, y } = w1Data();
   const model = w1Model();
   const step = stepper(model, new nn.BCELoss(), new optim.SGD(model.parameters(), { lr: 0.01 }), x, y);
+  warm(step, s.quick ? 500 : WARM.w1);
   const per = s.quick ? 100 : 500;
-  // Steady state: the JIT needs a few thousand small steps before the step's code is optimized.
-  return (timeIt(() => { for (let i = 0; i < per; i++) step(); }, 5, s.quick ? 2 : 6) / per) * 1e6;
+  const rep = timedSteps(step, per);
+  return async () => (rep() / per) * 1e6;
 }
 
 /** W1 through fit: the workload's 1000 full-batch steps as one fit() call of 1000 epochs; us per step. */
-export async function w1Fit(s: Sizes): Promise<number> {
+export function w1FitRunner(s: Sizes): Runner {
   const { x, y } = w1Data();
   const model = w1Model();
   const opts = { loss: new nn.BCELoss(), optimizer: new optim.SGD(model.parameters(), { lr: 0.01 }), batchSize: 100, shuffle: false };
   const epochs = s.quick ? 200 : 1000;
-  return ((await timeItAsync(async () => { await bp.fit(model, { x, y }, { ...opts, epochs }); }, 5)) / epochs) * 1e6;
+  const seconds = timedCall(() => bp.fit(model, { x, y }, { ...opts, epochs }));
+  return async () => ((await seconds()) / epochs) * 1e6;
 }
 
 /** W2: training samples/s of 784-128-10 ReLU, SGD 0.1, batch 64. */
-export function w2(s: Sizes): number {
+export function w2Runner(s: Sizes): Runner {
   bp.manualSeed(0);
   const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
   const step = stepper(model, new nn.CrossEntropyLoss(), new optim.SGD(model.parameters(), { lr: 0.1 }), bp.rand([64, 784]), labels(64, 10));
-  const per = s.quick ? 20 : 50;
-  return (64 * per) / timeIt(() => { for (let i = 0; i < per; i++) step(); }, 5);
+  warm(step, s.quick ? 200 : WARM.w2);
+  const per = s.quick ? 20 : 200;
+  const rep = timedSteps(step, per);
+  return async () => (64 * per) / rep();
 }
 
 export function w3Model(): nn.Sequential {
@@ -66,12 +120,14 @@ export function w3Model(): nn.Sequential {
 export const W3_WEIGHTS = 784 * 1024 + 1024 * 1024 + 1024 * 10;
 
 /** W3: training samples/s of 784-1024-1024-10 ReLU, Adam 1e-3, batch 256. */
-export function w3(s: Sizes): number {
+export function w3Runner(s: Sizes): Runner {
   bp.manualSeed(0);
   const model = w3Model();
   const step = stepper(model, new nn.CrossEntropyLoss(), new optim.Adam(model.parameters(), { lr: 1e-3 }), bp.rand([256, 784]), labels(256, 10));
+  warm(step, s.quick ? 2 : WARM.w3);
   const per = s.quick ? 2 : 5;
-  return (256 * per) / timeIt(() => { for (let i = 0; i < per; i++) step(); }, 5);
+  const rep = timedSteps(step, per);
+  return async () => (256 * per) / rep();
 }
 
 /**
@@ -79,27 +135,28 @@ export function w3(s: Sizes): number {
  * over 20 batches, as a training job runs it: the per-call set-up (plan, gradient buffers, the hop to
  * the worker thread) is paid once per call, not once per five batches.
  */
-export async function w3Fit(s: Sizes): Promise<number> {
+export function w3FitRunner(s: Sizes): Runner {
   bp.manualSeed(0);
   const model = w3Model();
   const n = 256 * (s.quick ? 2 : 20);
   const x = bp.rand([n, 784]);
   const y = bp.tensor(labels(n, 10));
   const opts = { loss: new nn.CrossEntropyLoss(), optimizer: new optim.Adam(model.parameters(), { lr: 1e-3 }), epochs: 1, batchSize: 256, shuffle: false };
-  return n / (await timeItAsync(async () => { await bp.fit(model, { x, y }, opts); }, s.quick ? 3 : 5));
+  const seconds = timedCall(() => bp.fit(model, { x, y }, opts));
+  return async () => n / (await seconds());
 }
 
-/** W5: forward only; batch-1 latency in microseconds and batch-256 samples/s. */
-export function w5(s: Sizes): { latencyUs: number; samplesPerSec: number } {
+/** W5: forward only; batch-1 latency in microseconds (`latency`) or batch-256 samples/s (`throughput`). */
+export function w5Runner(s: Sizes, what: 'latency' | 'throughput'): Runner {
   bp.manualSeed(0);
   const model = w3Model().eval();
-  const x1 = bp.rand([1, 784]);
-  const x256 = bp.rand([256, 784]);
-  const per1 = s.quick ? 50 : 200;
-  const lat = bp.noGrad(() => timeIt(() => { for (let i = 0; i < per1; i++) model.forward(x1); }, 5) / per1);
-  const per = s.quick ? 3 : 10;
-  const t = bp.noGrad(() => timeIt(() => { for (let i = 0; i < per; i++) model.forward(x256); }, 5) / per);
-  return { latencyUs: lat * 1e6, samplesPerSec: 256 / t };
+  const batch = what === 'latency' ? 1 : 256;
+  const x = bp.rand([batch, 784]);
+  const forward = () => { bp.noGrad(() => model.forward(x)); };
+  const per = what === 'latency' ? (s.quick ? 50 : 200) : (s.quick ? 3 : 10);
+  warm(forward, per);
+  const rep = timedSteps(forward, per);
+  return async () => (what === 'latency' ? (rep() / per) * 1e6 : (batch * per) / rep());
 }
 
 /** W4: Fashion-MNIST, 784-256-128-10 ReLU, Adam 1e-3, batch 128, 3 shuffled epochs through fit. */
