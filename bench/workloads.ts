@@ -54,19 +54,8 @@ const WARM = { w1: 3000, w2: 1000, w3: 10 };
 // and clocks): both sides re-warm this long before every repetition (torch_workloads.py too).
 export const REWARM_SECONDS = 0.2;
 
-/** Seconds per repetition of `per` calls of step, after REWARM_SECONDS of untimed calls. */
-function timedSteps(step: () => void, per: number): () => number {
-  return () => {
-    const w0 = process.hrtime.bigint();
-    do step(); while (Number(process.hrtime.bigint() - w0) / 1e9 < REWARM_SECONDS);
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < per; i++) step();
-    return Number(process.hrtime.bigint() - t0) / 1e9;
-  };
-}
-
-/** Seconds of one call of an async workload (a whole fit), after REWARM_SECONDS of untimed calls. */
-function timedCall(call: () => Promise<unknown>): () => Promise<number> {
+/** Seconds of one call of a workload's repetition, after REWARM_SECONDS of untimed calls. */
+function timed(call: () => unknown): () => Promise<number> {
   return async () => {
     const w0 = process.hrtime.bigint();
     do await call(); while (Number(process.hrtime.bigint() - w0) / 1e9 < REWARM_SECONDS);
@@ -75,6 +64,9 @@ function timedCall(call: () => Promise<unknown>): () => Promise<number> {
     return Number(process.hrtime.bigint() - t0) / 1e9;
   };
 }
+
+/** `per` calls of step, as one repetition. */
+const repeat = (step: () => void, per: number) => () => { for (let i = 0; i < per; i++) step(); };
 
 function warm(step: () => void, steps: number): void {
   for (let i = 0; i < steps; i++) step();
@@ -87,8 +79,8 @@ export function w1Runner(s: Sizes): Runner {
   const step = stepper(model, new nn.BCELoss(), new optim.SGD(model.parameters(), { lr: 0.01 }), x, y);
   warm(step, s.quick ? 500 : WARM.w1);
   const per = s.quick ? 100 : 500;
-  const rep = timedSteps(step, per);
-  return async () => (rep() / per) * 1e6;
+  const seconds = timed(repeat(step, per));
+  return async () => ((await seconds()) / per) * 1e6;
 }
 
 /** W1 through fit: the workload's 1000 full-batch steps as one fit() call of 1000 epochs; us per step. */
@@ -97,7 +89,7 @@ export function w1FitRunner(s: Sizes): Runner {
   const model = w1Model();
   const opts = { loss: new nn.BCELoss(), optimizer: new optim.SGD(model.parameters(), { lr: 0.01 }), batchSize: 100, shuffle: false };
   const epochs = s.quick ? 200 : 1000;
-  const seconds = timedCall(() => bp.fit(model, { x, y }, { ...opts, epochs }));
+  const seconds = timed(() => bp.fit(model, { x, y }, { ...opts, epochs }));
   return async () => ((await seconds()) / epochs) * 1e6;
 }
 
@@ -108,8 +100,8 @@ export function w2Runner(s: Sizes): Runner {
   const step = stepper(model, new nn.CrossEntropyLoss(), new optim.SGD(model.parameters(), { lr: 0.1 }), bp.rand([64, 784]), labels(64, 10));
   warm(step, s.quick ? 200 : WARM.w2);
   const per = s.quick ? 20 : 200;
-  const rep = timedSteps(step, per);
-  return async () => (64 * per) / rep();
+  const seconds = timed(repeat(step, per));
+  return async () => (64 * per) / (await seconds());
 }
 
 export function w3Model(): nn.Sequential {
@@ -126,8 +118,8 @@ export function w3Runner(s: Sizes): Runner {
   const step = stepper(model, new nn.CrossEntropyLoss(), new optim.Adam(model.parameters(), { lr: 1e-3 }), bp.rand([256, 784]), labels(256, 10));
   warm(step, s.quick ? 2 : WARM.w3);
   const per = s.quick ? 2 : 5;
-  const rep = timedSteps(step, per);
-  return async () => (256 * per) / rep();
+  const seconds = timed(repeat(step, per));
+  return async () => (256 * per) / (await seconds());
 }
 
 /**
@@ -142,7 +134,7 @@ export function w3FitRunner(s: Sizes): Runner {
   const x = bp.rand([n, 784]);
   const y = bp.tensor(labels(n, 10));
   const opts = { loss: new nn.CrossEntropyLoss(), optimizer: new optim.Adam(model.parameters(), { lr: 1e-3 }), epochs: 1, batchSize: 256, shuffle: false };
-  const seconds = timedCall(() => bp.fit(model, { x, y }, opts));
+  const seconds = timed(() => bp.fit(model, { x, y }, opts));
   return async () => n / (await seconds());
 }
 
@@ -155,8 +147,8 @@ export function w5Runner(s: Sizes, what: 'latency' | 'throughput'): Runner {
   const forward = () => { bp.noGrad(() => model.forward(x)); };
   const per = what === 'latency' ? (s.quick ? 50 : 200) : (s.quick ? 3 : 10);
   warm(forward, per);
-  const rep = timedSteps(forward, per);
-  return async () => (what === 'latency' ? (rep() / per) * 1e6 : (batch * per) / rep());
+  const seconds = timed(repeat(forward, per));
+  return async () => { const t = await seconds(); return what === 'latency' ? (t / per) * 1e6 : (batch * per) / t; };
 }
 
 /** W4: Fashion-MNIST, 784-256-128-10 ReLU, Adam 1e-3, batch 128, 3 shuffled epochs through fit. */
