@@ -81,12 +81,15 @@ async function main(): Promise<void> {
       tfjs[b] = { ...tfjs[b], ...runTfjs(b, workload) };
     }
   };
+  // A failed PyTorch request is reported and leaves its figures out; the run goes on.
+  const ask = (w: TorchWorker, workload: string): Promise<Record<string, number>> =>
+    w.measure(workload).catch((e: Error) => { log(e.message); return {}; });
   // PyTorch's figures of a whole measurement (G1, W4), by thread count.
   const torchWhole = async (workload: string): Promise<Record<number, Record<string, number>>> => {
     const out: Record<number, Record<string, number>> = {};
     for (const w of workers) {
       log(`${workload} PyTorch ${w.threads} thread(s)...`);
-      out[w.threads] = await w.measure(workload).catch((e: Error) => { log(e.message); return {}; });
+      out[w.threads] = await ask(w, workload);
     }
     return out;
   };
@@ -102,11 +105,8 @@ async function main(): Promise<void> {
     const push = (k: string, v: number) => (s[k] ??= []).push(v);
     for (let r = 0; r < ROUNDS; r++) {
       log(`${workload} round ${r + 1}/${ROUNDS}`);
-      if (workers.length) {
-        for (const w of workers) {
-          const o = await w.measure(workload).catch((e: Error) => { log(e.message); return {}; });
-          for (const [k, v] of Object.entries(o)) push(`PyTorch ${w.threads}t ${k}`, v);
-        }
+      for (const w of workers) {
+        for (const [k, v] of Object.entries(await ask(w, workload))) push(`PyTorch ${w.threads}t ${k}`, v);
       }
       for (const o of ours) {
         bp.setNumThreads(o.threads);
@@ -115,8 +115,11 @@ async function main(): Promise<void> {
     }
     return s;
   };
-  // Our eager runner of a workload, one per thread count (sharing one would interleave their steps).
-  const eager = (make: () => W.Runner, prefix = 'native') => THREADS.map((t) => ({ label: `${prefix} ${t}t`, threads: t, run: make() }));
+  // One runner of ours per thread count (sharing one would interleave their models' steps), labelled
+  // `native <t>t`, `native fit <t>t`, `native <t>t latency`...
+  const perThread = (label: (t: number) => string, make: () => W.Runner) => THREADS.map((t) => ({ label: label(t), threads: t, run: make() }));
+  const eager = (make: () => W.Runner) => perThread((t) => `native ${t}t`, make);
+  const fit = (make: () => W.Runner) => perThread((t) => `native fit ${t}t`, make);
   const torchCols = (s: Record<string, number[]>, key: string, better: 'higher' | 'lower'): Record<string, number | null> => {
     const v = THREADS.map((t) => med(s[`PyTorch ${t}t ${key}`])).filter((x): x is number => x !== null);
     const best = v.length ? (better === 'higher' ? Math.max(...v) : Math.min(...v)) : null;
@@ -158,8 +161,7 @@ async function main(): Promise<void> {
 
   if (want('W1')) {
     tfjsPeers('W1');
-    const fit = THREADS.map((t) => ({ label: `native fit ${t}t`, threads: t, run: W.w1FitRunner(sizes) }));
-    const s = await interleaved('W1', [...eager(() => W.w1Runner(sizes)), ...fit]);
+    const s = await interleaved('W1', [...eager(() => W.w1Runner(sizes)), ...fit(() => W.w1FitRunner(sizes))]);
     const v = medians(s, [...THREADS.map((t) => `native ${t}t`), ...THREADS.map((t) => `native fit ${t}t`)]);
     v.reference = await reference(W.w1Runner);
     Object.assign(v, torchCols(s, 'W1', 'lower'), { 'tfjs cpu': get(tfjs.cpu, 'W1'), 'tfjs wasm': get(tfjs.wasm, 'W1') });
@@ -175,8 +177,7 @@ async function main(): Promise<void> {
   }
   if (want('W3')) {
     tfjsPeers('W3');
-    const fit = THREADS.map((t) => ({ label: `native fit ${t}t`, threads: t, run: W.w3FitRunner(sizes) }));
-    const s = await interleaved('W3', [...eager(() => W.w3Runner(sizes)), ...fit]);
+    const s = await interleaved('W3', [...eager(() => W.w3Runner(sizes)), ...fit(() => W.w3FitRunner(sizes))]);
     const v = medians(s, [...THREADS.map((t) => `native ${t}t`), ...THREADS.map((t) => `native fit ${t}t`)]);
     Object.assign(v, torchCols(s, 'W3', 'higher'), { 'tfjs cpu': get(tfjs.cpu, 'W3'), 'tfjs wasm': get(tfjs.wasm, 'W3') });
     row('W3 large 784-1024-1024-10', 'samples/s', 'higher', v);
@@ -186,8 +187,8 @@ async function main(): Promise<void> {
   }
   if (want('W5')) {
     tfjsPeers('W5');
-    const lat = THREADS.map((t) => ({ label: `native ${t}t latency`, threads: t, run: W.w5Runner(sizes, 'latency') }));
-    const thr = THREADS.map((t) => ({ label: `native ${t}t throughput`, threads: t, run: W.w5Runner(sizes, 'throughput') }));
+    const lat = perThread((t) => `native ${t}t latency`, () => W.w5Runner(sizes, 'latency'));
+    const thr = perThread((t) => `native ${t}t throughput`, () => W.w5Runner(sizes, 'throughput'));
     const s = await interleaved('W5', [...lat, ...thr]);
     const pick = (what: string) => Object.fromEntries(THREADS.map((t) => [`native ${t}t`, med(s[`native ${t}t ${what}`])]));
     row('W5 infer batch 1', 'us', 'lower', { ...pick('latency'), ...torchCols(s, 'W5.latencyUs', 'lower'), 'tfjs cpu': get(tfjs.cpu, 'W5', 'latencyUs'), 'tfjs wasm': get(tfjs.wasm, 'W5', 'latencyUs') });
