@@ -65,12 +65,17 @@ async function main(): Promise<void> {
   log(`FMA peak: ${THREADS.map((t) => `${t} thread(s) ${peak[t]?.toFixed(1) ?? 'n/a'} GFLOP/s`).join(', ')}`);
   const haveBlas = openblasAvailable();
   if (!haveBlas) log('OpenBLAS: absent (apt-get install libopenblas-dev)');
-  const workers: TorchWorker[] = [];
+  let workers: TorchWorker[] = [];
   let torchVersion: unknown = null;
   if (torchAvailable()) {
-    for (const t of THREADS) workers.push(new TorchWorker(t, quick));
-    torchVersion = (await workers[0].ready).torch;
-    for (const w of workers.slice(1)) await w.ready;
+    workers = THREADS.map((t) => new TorchWorker(t, quick));
+    try {
+      torchVersion = (await Promise.all(workers.map((w) => w.ready)))[0].torch;
+    } catch (e) {
+      log(`PyTorch: the server did not start, so no PyTorch figures this run: ${(e as Error).message}`);
+      for (const w of workers) w.close();
+      workers = [];
+    }
   } else {
     log('PyTorch: absent (/usr/bin/python3 cannot import torch; apt-get install python3-torch)');
   }

@@ -146,7 +146,7 @@ export function w5Runner(s: Sizes, what: 'latency' | 'throughput'): Runner {
   const x = bp.rand([batch, 784]);
   const forward = () => { bp.noGrad(() => model.forward(x)); };
   const per = what === 'latency' ? (s.quick ? 50 : 200) : (s.quick ? 3 : 10);
-  warm(forward, per);
+  // No warm-up of its own: the 0.2 s re-warm of every repetition is over a thousand batch-1 passes.
   const seconds = timed(repeat(forward, per));
   return async () => { const t = await seconds(); return what === 'latency' ? (t / per) * 1e6 : (batch * per) / t; };
 }
