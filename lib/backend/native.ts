@@ -15,6 +15,30 @@ interface Loaded {
 
 let loaded: Loaded | null = null;
 
+// glibc thresholds set when the addon loads (native/src/runtime/allocator.cc says why): blocks up
+// to 32 MiB (glibc's largest) come from the heap, and up to 128 MiB of free heap top stays with the
+// process, so that each step's activations reuse warm pages instead of faulting in fresh ones. V8
+// frees dead ArrayBuffers in bulk, at a full GC that external memory grown by ~64 MiB triggers: a
+// trim threshold of 64 MiB still let a test process fault 53 times per step; 128 MiB, none.
+const MMAP_THRESHOLD = 32 << 20;
+const TRIM_THRESHOLD = 128 << 20;
+
+/** True when the environment chose the malloc settings: BACKPROP_MALLOC=default, or GLIBC_TUNABLES. */
+export function mallocLeftToUser(): boolean {
+  return process.env.BACKPROP_MALLOC === 'default' || /glibc\.malloc\./.test(process.env.GLIBC_TUNABLES ?? '');
+}
+
+/** Applies the allocator thresholds unless the environment chose its own; true when they were set. */
+function tuneAllocator(addon: { tuneAllocator(mmapThreshold: number, trimThreshold: number): boolean }): boolean {
+  return !mallocLeftToUser() && addon.tuneAllocator(MMAP_THRESHOLD, TRIM_THRESHOLD);
+}
+
+/** Whether loading the addon set the allocator thresholds (false before it loads or without it). */
+export function allocatorTuned(): boolean {
+  return tuned;
+}
+let tuned = false;
+
 function packageRoot(): string {
   // lib/backend (sources) and dist/backend (compiled) are both two levels below the package root.
   return path.resolve(__dirname, '..', '..');
@@ -34,7 +58,11 @@ export function loadNative(): Loaded {
   } else {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const addon = require(file) as Omit<Backend, 'name' | 'optimStep'> & { optimStep(h: Float64Array, ...lists: Float32Array[][]): void };
+      const addon = require(file) as Omit<Backend, 'name' | 'optimStep'> & {
+        optimStep(h: Float64Array, ...lists: Float32Array[][]): void;
+        tuneAllocator(mmapThreshold: number, trimThreshold: number): boolean;
+      };
+      tuned = tuneAllocator(addon);
       const packed = new Float64Array(HYPER_FIELDS.length); // reused: optimStep never keeps it
       const optimStep = (h: OptimHyper, p: Float32Array[], g: Float32Array[], s0: Float32Array[], s1: Float32Array[], s2: Float32Array[]): void =>
         addon.optimStep(packHyper(h, packed), p, g, s0, s1, s2);

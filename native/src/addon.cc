@@ -16,6 +16,7 @@
 #include "kernels/reduce.h"
 #include "kernels/softmax.h"
 #include "kernels/table.h"
+#include "runtime/allocator.h"
 #include "runtime/thread_pool.h"
 
 namespace bp {
@@ -275,6 +276,14 @@ Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), ThreadPool::instance().threads());
 }
 
+Napi::Value TuneAllocator(const Napi::CallbackInfo& info) {
+  Args a{info, "tuneAllocator"};
+  a.count(2);
+  const long mmap_threshold = a.integer(0, "mmapThreshold", 0, 1L << 30);
+  const long trim_threshold = a.integer(1, "trimThreshold", 0, 1L << 30);
+  return Napi::Boolean::New(info.Env(), tune_allocator((size_t)mmap_threshold, (size_t)trim_threshold));
+}
+
 Napi::Value KernelSet(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), active_kernels().name);
 }
@@ -286,6 +295,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},
+      {"tuneAllocator", TuneAllocator},
   };
   for (const auto& e : table) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   return exports;
