@@ -1,5 +1,5 @@
 // Reverse-mode autodiff: a topological walk of the tape from the output, and the noGrad switch.
-import type { Tensor } from './tensor';
+import type { ActivationGate, BackwardContext, Tensor } from './tensor';
 import { B } from './backend/registry';
 import { alloc, sharesMemory } from './storage';
 
@@ -49,9 +49,23 @@ function topoOrder(root: Tensor): Tensor[] {
   return order.reverse();
 }
 
+/** How many gradient contributions each tensor receives: one per (node, input) edge in the graph. */
+function useCounts(order: Tensor[]): Map<Tensor, number> {
+  const uses = new Map<Tensor, number>();
+  for (const t of order) {
+    if (!t.node) continue;
+    for (const c of t.node.inputs) if (c.requiresGrad) uses.set(c, (uses.get(c) ?? 0) + 1);
+  }
+  return uses;
+}
+
 /** Backpropagates from `root` with seed gradient `seed` (same size as root). */
 export function runBackward(root: Tensor, seed: Float32Array): void {
   const grads = new Map<Tensor, Float32Array>();
+  // Tensors whose gradient arrived with their node's activation gate applied (GradNode.gate). A gate
+  // may be claimed only by a tensor's one consumer, and not when the tensor keeps its gradient
+  // (retainGrad wants dL/dy, not dL/dz).
+  const gated = new Set<Tensor>();
   const owned = new Set<Float32Array>(); // arrays we may add into; borrowed ones are copied first
   grads.set(root, seed);
   const be = B();
@@ -70,13 +84,25 @@ export function runBackward(root: Tensor, seed: Float32Array): void {
     }
     be.axpy(1, g, dst);
   };
-  for (const t of topoOrder(root)) {
+  const order = topoOrder(root);
+  const uses = useCounts(order);
+  for (const t of order) {
     const g = grads.get(t);
     if (!g) continue;
     grads.delete(t); // free as we go: each tensor's gradient is complete once visited
     if (t.node) {
       const ins = t.node.inputs;
-      const gi = t.node.backward(g);
+      const ctx: BackwardContext = {
+        gated: gated.has(t),
+        claimGate(k: number): ActivationGate | null {
+          const c = ins[k];
+          const gate = c?.node?.gate;
+          if (!gate || !c.requiresGrad || c.retainsGrad || uses.get(c) !== 1) return null;
+          gated.add(c);
+          return gate;
+        },
+      };
+      const gi = t.node.backward(g, ctx);
       for (let k = 0; k < ins.length; k++) {
         const gk = gi[k];
         if (gk && ins[k].requiresGrad) {

@@ -1,6 +1,7 @@
 // Tensor: Float32Array storage (row-major, contiguous), a shape, requiresGrad, grad, and the tape node
 // that made it. Ops are attached as methods by ./methods.ts; the free functions live in ./ops.
 import { runBackward } from './autograd';
+import { UnaryCode } from './backend/backend';
 import { B } from './backend/registry';
 import { fmt, sameShape, sizeOf, Shape } from './shape';
 import { alloc, allocOutput } from './storage';
@@ -9,8 +10,35 @@ import { alloc, allocOutput } from './storage';
 export interface GradNode {
   readonly op: string;
   readonly inputs: readonly Tensor[];
-  /** Gradients for each input (null where not needed); must return `gy` itself or fresh arrays. */
-  backward(gy: Float32Array): (Float32Array | null)[];
+  /**
+   * Set when backward begins with gy * act'(y) for an activation with output y (a fused
+   * linear + activation). A consumer whose backward makes this node's whole gradient with one GEMM
+   * may apply that product in the GEMM's epilogue (BackwardContext.claimGate); this node's backward
+   * is then called with `gated` true and skips it.
+   */
+  readonly gate?: ActivationGate;
+  /**
+   * Gradients for each input (null where not needed); must return `gy` itself or fresh arrays.
+   * `ctx` is given by the autograd engine; backward functions that fuse nothing ignore it.
+   */
+  backward(gy: Float32Array, ctx?: BackwardContext): (Float32Array | null)[];
+}
+
+/** An activation's backward that a GEMM epilogue can apply: gz = gy * act'(y). */
+export interface ActivationGate {
+  readonly act: UnaryCode;
+  readonly y: Float32Array;
+}
+
+/** What the autograd engine tells a node's backward (see GradNode.gate). */
+export interface BackwardContext {
+  /** True when gy already has this node's gate applied. */
+  readonly gated: boolean;
+  /**
+   * The gate of input k when this backward may apply it to input k's gradient, else null. A non-null
+   * answer is a commitment: the gradient returned for input k must have the gate applied.
+   */
+  claimGate(k: number): ActivationGate | null;
 }
 
 /** Nested arrays of numbers, as `toArray()` returns them. */

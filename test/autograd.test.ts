@@ -1,7 +1,11 @@
 // Tape behaviour as in PyTorch: accumulation, noGrad, detach, 0-d tensors, retainGrad, assignable grad.
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import * as bp from '../lib/index';
 import { eachBackend } from './helpers/backends';
+import { nn, Tensor } from '../lib/index';
+import { Unary, UnaryCode } from '../lib/backend/backend';
+import { referenceBackend } from '../lib/backend/reference';
+import { record } from '../lib/ops/core';
 
 eachBackend('autograd', () => {
   it('gradients accumulate across backward calls and across uses of a tensor', () => {
@@ -99,4 +103,68 @@ eachBackend('autograd', () => {
     const bce = new bp.nn.BCEWithLogitsLoss().forward(bp.tensor([1000, -1000]), bp.tensor([0, 1]));
     expect(bce.item()).toBeCloseTo(1000, 3);
   });
+});
+
+eachBackend('activation backward fused into the next GEMM', (backend) => {
+  // Each hidden layer's activation backward runs in the epilogue of the next layer's input-gradient
+  // GEMM when that layer is the hidden output's one use; retainGrad (which must see dL/dh) and a
+  // second use turn it off. Either way the gradients are the same numbers.
+  const grads = (act: 'relu' | 'sigmoid' | 'tanh', variant: 'fused' | 'retained' | 'twice'): Float32Array[] => {
+    bp.manualSeed(3);
+    const Act = { relu: nn.ReLU, sigmoid: nn.Sigmoid, tanh: nn.Tanh }[act];
+    const l1 = new nn.Linear(9, 65), l2 = new nn.Linear(65, 33), l3 = new nn.Linear(33, 7);
+    const model = new nn.Sequential(l1, new Act(), l2, new Act());
+    const x = bp.randn([17, 9]);
+    const h = model.forward(x);
+    if (variant === 'retained') h.retainGrad();
+    let out = l3.forward(h);
+    if (variant === 'twice') out = out.add(l3.forward(h).mul(0)); // a second use of h, adding nothing
+    out.pow(2).sum().backward();
+    return [l1, l2, l3].flatMap((l) => [l.weight.grad!.data, l.bias!.grad!.data]);
+  };
+
+  it('gives the unfused gradients exactly, and skips the separate activation backward', () => {
+    const be = bp.getBackend() === 'reference' ? referenceBackend : null;
+    for (const act of ['relu', 'sigmoid', 'tanh'] as const) {
+      const spy = be ? vi.spyOn(be, 'biasActGrad') : null;
+      const fused = grads(act, 'fused');
+      if (spy) expect(spy, `${act}: hidden layers' own activation backward`).toHaveBeenCalledTimes(0);
+      spy?.mockClear();
+      const retained = grads(act, 'retained');
+      if (spy) expect(spy, `${act} with retainGrad`).toHaveBeenCalledTimes(1); // the retained layer's own
+      spy?.mockRestore();
+      const twice = grads(act, 'twice');
+      fused.forEach((g, i) => {
+        expect(g, `${act} ${backend} tensor ${i} vs retained`).toEqual(retained[i]);
+        expect(g, `${act} ${backend} tensor ${i} vs two uses`).toEqual(twice[i]);
+      });
+    }
+  });
+});
+
+it('the engine hands a gate to a consumer only for a tensor it is the one use of', () => {
+  const seen: string[] = [];
+  const x = bp.tensor([1, -2, 3], { requiresGrad: true });
+  // producer: relu with a gate; consumer: identity that claims the gate when offered.
+  const producer = (t: Tensor) => {
+    const yd = t.data.map((v) => Math.max(v, 0));
+    return record(yd, t.shape, [t], 'producer', (gy, ctx) => {
+      seen.push(`producer gated=${ctx?.gated}`);
+      return [ctx?.gated ? gy : gy.map((g, i) => (yd[i] > 0 ? g : 0))];
+    }, { act: Unary.relu as UnaryCode, y: yd });
+  };
+  const consumer = (t: Tensor) => record(t.data.slice(), t.shape, [t], 'consumer', (gy, ctx) => {
+    const gate = ctx?.claimGate(0) ?? null;
+    seen.push(`consumer claimed=${gate !== null}`);
+    return [gate ? gy.map((g, i) => (gate.y[i] > 0 ? g : 0)) : gy.slice()];
+  });
+  consumer(producer(x)).sum().backward();
+  expect(seen).toEqual(['consumer claimed=true', 'producer gated=true']);
+  expect(Array.from(x.grad!.data)).toEqual([1, 0, 1]);
+  seen.length = 0;
+  x.grad = null;
+  const h = producer(x);
+  consumer(h).add(consumer(h)).sum().backward(); // two uses: neither may claim
+  expect(seen).toEqual(['consumer claimed=false', 'consumer claimed=false', 'producer gated=false']);
+  expect(Array.from(x.grad!.data)).toEqual([2, 0, 2]);
 });

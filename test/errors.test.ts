@@ -79,6 +79,8 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     expect(() => nat().gemm(false, false, 2, 2, 2, 1, f, f, 0, new Float32Array(3), null, 0)).toThrow(/gemm: c has 3 elements, expected 4/);
     expect(() => nat().gemm(false, false, 2, 2, 2, 1, [1, 2, 3, 4], f, 0, f, null, 0)).toThrow(/gemm: argument 6 \(a\) must be a Float32Array/);
     expect(() => nat().gemm(false, false, -1, 2, 2, 1, f, f, 0, f, null, 0)).toThrow(/argument 2 \(m\) must be an integer/);
+    expect(() => nat().gemm(false, false, 2, 2, 2, 1, f, f, 0, f, null, 0, new Float32Array(3), Unary.relu)).toThrow(/gemm: gate has 3 elements, expected 4/);
+    expect(() => nat().gemm(false, false, 2, 2, 2, 1, f, f, 0, f, null, 0, f, Unary.exp)).toThrow(/gemm: argument 13 \(gateAct\) must be relu, sigmoid or tanh .*got 2/);
     expect(() => nat().unary(99, f, f, 0)).toThrow(/unary: argument 0 \(op\)/);
     expect(() => nat().unary(1, f, new Float32Array(2), 0)).toThrow(/out has 2 elements, expected 4/);
     expect(() => nat().binary(0, f, Int32Array.of(1), f, Int32Array.of(1), new Float32Array(8), Int32Array.of(8))).toThrow(/binary: a has 4 elements but the strides reach offset 7/);

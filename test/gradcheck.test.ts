@@ -124,6 +124,10 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
     const m = new nn.Sequential(new nn.Linear(4, 3), new nn.Tanh(), new nn.Linear(3, 2));
     return [(x) => m.forward(x), [randT([5, 4])]];
   },
+  'Sequential of fused Linear+ReLU, Linear+Sigmoid (activation backward in the next GEMM)': () => {
+    const m = new nn.Sequential(new nn.Linear(4, 6), new nn.ReLU(), new nn.Linear(6, 5), new nn.Sigmoid(), new nn.Linear(5, 2));
+    return [(x) => m.forward(x), [randT([5, 4])]];
+  },
 };
 
 describe('finite-difference gradient checks (float64, reference backend)', () => {

@@ -61,6 +61,33 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         });
       }
     }
+    it(`with a gate (an activation's backward in the epilogue) over ${cases.length} shapes x 4 transposes: the unfused numbers exactly`, () => {
+      const gates = [Unary.relu, Unary.sigmoid, Unary.tanh];
+      cases.forEach(([m, n, k], ci) => {
+        for (const ta of [false, true]) {
+          for (const tb of [false, true]) {
+            const a = randomArray(m * k, r);
+            const b = randomArray(k * n, r);
+            const gateAct = gates[ci % 3];
+            const y = new Float32Array(m * n);
+            ref.unary(gateAct, randomArray(m * n, r, -3, 3), y, 0); // relu's output holds exact zeros
+            const cn = new Float32Array(m * n).fill(NaN);
+            nat.gemm(ta, tb, m, n, k, 1, a, b, 0, cn, null, 0, y, gateAct);
+            const what = `gated gemm ${m}x${n}x${k} ta=${ta} tb=${tb} gate ${gateAct}`;
+            if ((ci + Number(ta) * 2 + Number(tb)) % 4 === 0) { // the reference's loops once per shape
+              const cr = new Float32Array(m * n);
+              ref.gemm(ta, tb, m, n, k, 1, a, b, 0, cr, null, 0, y, gateAct);
+              expectClose(cn, cr, { rtol: 1e-4, atol: 3e-6 * k }, what);
+            }
+            // What the unfused backward computes: the product, then unaryGrad from the activation's output.
+            const parts = new Float32Array(m * n);
+            nat.gemm(ta, tb, m, n, k, 1, a, b, 0, parts, null, 0);
+            nat.unaryGrad(gateAct, y, y, parts, parts, 0);
+            expect(cn, what).toEqual(parts);
+          }
+        }
+      });
+    });
   });
 
   it('gemm with beta 0 never reads C: outputs allocated without clearing may hold NaN', () => {

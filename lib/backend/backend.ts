@@ -94,9 +94,13 @@ export interface Backend {
   /**
    * C[m,n] = act(alpha * op(A) op(B) + beta * C + bias[n]); op(A) is [m,k] (A stored [k,m] when transA),
    * op(B) is [k,n] (B stored [n,k] when transB). bias may be null; act is a Unary code (0 = none).
+   * When gate ([m,n], like C) is given, each element is then multiplied by the derivative of gateAct
+   * (relu, sigmoid or tanh) read from gate, the activation's output: the backward of that activation
+   * fused into the GEMM that makes its incoming gradient, as unaryGrad(gateAct, gate, gate, C, C) would.
    */
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-    a: Float32Array, b: Float32Array, beta: number, c: Float32Array, bias: Float32Array | null, act: number): void;
+    a: Float32Array, b: Float32Array, beta: number, c: Float32Array, bias: Float32Array | null, act: number,
+    gate?: Float32Array | null, gateAct?: number): void;
 
   /** out = f(x) element-wise; x and out may be the same array. */
   unary(op: UnaryCode, x: Float32Array, out: Float32Array, p: number): void;

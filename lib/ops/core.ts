@@ -3,7 +3,7 @@
 import { isGradEnabled } from '../autograd';
 import { B } from '../backend/registry';
 import { BinaryCode, Reduce } from '../backend/backend';
-import { Tensor } from '../tensor';
+import { ActivationGate, GradNode, Tensor } from '../tensor';
 import { broadcastStrides, fmt, sameShape, Shape, sizeOf } from '../shape';
 import { alloc } from '../storage';
 
@@ -12,10 +12,10 @@ export type Operand = Tensor | number;
 
 /** Makes the output tensor and, when any input needs gradients, the tape node that goes with it. */
 export function record(data: Float32Array, shape: Shape, inputs: Tensor[], op: string,
-  backward: (gy: Float32Array) => (Float32Array | null)[]): Tensor {
+  backward: GradNode['backward'], gate?: ActivationGate): Tensor {
   let needs = false;
   if (isGradEnabled()) for (const t of inputs) if (t.requiresGrad) needs = true;
-  return new Tensor(data, shape, needs, needs ? { op, inputs, backward } : null);
+  return new Tensor(data, shape, needs, needs ? { op, inputs, backward, gate } : null);
 }
 
 export function scalarTensor(v: number): Tensor {

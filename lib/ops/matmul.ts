@@ -89,10 +89,10 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activatio
   const be = B();
   be.gemm(false, true, batch, out, inF, 1, x.data, weight.data, 0, y, bias ? bias.data : null, act);
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  return record(y, [...x.shape.slice(0, -1), out], inputs, 'linear', (gy) => {
+  return record(y, [...x.shape.slice(0, -1), out], inputs, 'linear', (gy, ctx) => {
     const gb = bias && bias.requiresGrad ? bias.gradBuffer() : null; // overwritten whole
     let gz = gy;
-    if (act) {
+    if (act && !ctx?.gated) {
       // The activation's backward (its derivative read from y) and the bias gradient in one pass.
       gz = allocOutput(gy.length);
       be.biasActGrad(act, y, gy, gz, batch, out, gb);
@@ -100,9 +100,12 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activatio
       be.reduce(Reduce.sum, gz, 1, batch, out, gb, null);
     }
     const gx = x.requiresGrad ? allocOutput(x.size) : null;
-    if (gx) be.gemm(false, false, batch, inF, out, 1, gz, weight.data, 0, gx, null, 0);
+    // When x is a fused linear + activation's output and this is its one use, the input gradient
+    // GEMM applies that activation's backward too (x's own backward then skips it).
+    const xGate = gx ? ctx?.claimGate(0) ?? null : null;
+    if (gx) be.gemm(false, false, batch, inF, out, 1, gz, weight.data, 0, gx, null, 0, xGate?.y ?? null, xGate?.act ?? 0);
     const gw = weight.requiresGrad ? weight.gradBuffer() : null; // overwritten whole (beta 0)
     if (gw) be.gemm(true, false, out, inF, batch, 1, gz, x.data, 0, gw, null, 0);
     return bias ? [gx, gw, gb] : [gx, gw];
-  });
+  }, act ? { act, y } : undefined);
 }

@@ -34,7 +34,13 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   float* C = a.f32(9, "c", m * n);
   const float* bias = a.is_null(10) ? nullptr : a.f32(10, "bias", n);
   const int act = (int)a.integer(11, "act", 0, kUnaryCount - 1);
-  sgemm(ta, tb, (int)m, (int)n, (int)k, alpha, A, B, beta, C, bias, act);
+  // Optional: the activation output whose derivative multiplies C (see gemm.h).
+  const float* gate = a.is_null(12) ? nullptr : a.f32(12, "gate", m * n);
+  const int gate_act = gate ? (int)a.integer(13, "gateAct", 0, kUnaryCount - 1) : 0;
+  if (gate && gate_act != kRelu && gate_act != kSigmoid && gate_act != kTanh) {
+    a.type_error(13, "gateAct", "must be relu, sigmoid or tanh (" + std::to_string(kRelu) + ", " + std::to_string(kSigmoid) + ", " + std::to_string(kTanh) + "), got " + std::to_string(gate_act));
+  }
+  sgemm(ta, tb, (int)m, (int)n, (int)k, alpha, A, B, beta, C, bias, act, gate, gate_act);
   return info.Env().Undefined();
 }
 

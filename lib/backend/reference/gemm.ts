@@ -1,8 +1,10 @@
 // Reference GEMM: the definition, three loops, accumulation in double.
-import { unaryScalar } from './elementwise';
+import { UnaryCode } from '../backend';
+import { unaryGrad, unaryScalar } from './elementwise';
 
 export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-  a: Float32Array, b: Float32Array, beta: number, c: Float32Array, bias: Float32Array | null, act: number): void {
+  a: Float32Array, b: Float32Array, beta: number, c: Float32Array, bias: Float32Array | null, act: number,
+  gate: Float32Array | null = null, gateAct = 0): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let acc = 0;
@@ -17,4 +19,5 @@ export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: 
       c[i * n + j] = act ? unaryScalar(act, v, 0) : v;
     }
   }
+  if (gate) unaryGrad(gateAct as UnaryCode, gate, gate, c, c, 0);
 }

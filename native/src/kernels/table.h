@@ -48,6 +48,9 @@ struct KernelTable {
                     float* c, const float* bias, int act);
   void (*unary)(int op, const float* x, float* y, size_t n, float p);
   void (*unary_grad)(int op, const float* x, const float* y, const float* gy, float* gx, size_t n, float p);
+  // c[r][j] *= act'(.) read from the activation's output y[r][j] (relu, sigmoid, tanh), over rows x
+  // cols of two matrices with row stride ld: the same arithmetic as unary_grad(op, y, y, c, c).
+  void (*gate_rows)(int act, const float* y, float* c, long ld, int rows, int cols);
   // y[i] = f(a[i * sa], b[i * sb]) for i < n, with sa, sb in {0, 1} for the vector paths.
   void (*binary)(int op, const float* a, long sa, const float* b, long sb, float* y, size_t n);
   void (*axpy)(float alpha, const float* x, float* y, size_t n);
