@@ -1,5 +1,6 @@
-// The machine's limits: FMA peak (register-only loop) and OpenBLAS SGEMM, from the C harnesses in
-// bench/native, compiled here with the system compiler. Absent pieces are reported, not faked.
+// The machine's limits: FMA peak (register-only loop), last-level-cache read bandwidth and OpenBLAS
+// SGEMM, from the C harnesses in bench/native, compiled here with the system compiler. Absent pieces
+// are reported, not faked.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,6 +21,22 @@ export function fmaPeak(threads: number): number | null {
   let best: number | null = null;
   for (let i = 0; i < 3; i++) {
     const r = spawnSync(bin, [String(threads), '300000000'], { encoding: 'utf8' });
+    if (r.status !== 0) return null;
+    best = Math.max(best ?? 0, Number(r.stdout.trim()));
+  }
+  return best;
+}
+
+/** Bytes of W5's weights: a batch-1 forward pass reads each once (bench/native/l3_read.c). */
+export const W5_WEIGHT_BYTES = (784 * 1024 + 1024 * 1024 + 1024 * 10) * 4;
+
+/** GB/s of reading a W5-sized buffer that stays in the L3 cache, on `threads` threads (best of three). */
+export function l3ReadBandwidth(threads: number): number | null {
+  const bin = build('l3_read.c', 'l3_read.bin', ['-mavx2', '-pthread']);
+  if (!bin) return null;
+  let best: number | null = null;
+  for (let i = 0; i < 3; i++) {
+    const r = spawnSync(bin, [String(threads), '3000'], { encoding: 'utf8' });
     if (r.status !== 0) return null;
     best = Math.max(best ?? 0, Number(r.stdout.trim()));
   }

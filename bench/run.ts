@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as bp from '../lib/index';
 import { loadNative } from '../lib/backend/native';
 import { referenceBackend } from '../lib/backend/reference';
-import { fmaPeak, openblasAvailable, openblasGflops } from './machine';
+import { fmaPeak, l3ReadBandwidth, openblasAvailable, openblasGflops, W5_WEIGHT_BYTES } from './machine';
 import { type GemmShape, gemmGflops, squareShapes, w3Shapes } from './gemm';
 import { TorchWorker, torchAvailable } from './peers/torch_worker';
 import { median } from './timing';
@@ -63,6 +63,11 @@ async function main(): Promise<void> {
   const peak: Record<number, number | null> = {};
   for (const t of THREADS) peak[t] = fmaPeak(t);
   log(`FMA peak: ${THREADS.map((t) => `${t} thread(s) ${peak[t]?.toFixed(1) ?? 'n/a'} GFLOP/s`).join(', ')}`);
+  const l3: Record<number, number | null> = {};
+  for (const t of THREADS) l3[t] = l3ReadBandwidth(t);
+  // A batch-1 pass reads every weight once from the L3: no pass can be faster than this.
+  const l3BoundUs = (t: number): number | null => (l3[t] ? (W5_WEIGHT_BYTES / (l3[t] as number) / 1e9) * 1e6 : null);
+  log(`L3 read (W5's ${(W5_WEIGHT_BYTES / 2 ** 20).toFixed(1)} MiB of weights): ${THREADS.map((t) => `${t} thread(s) ${l3[t]?.toFixed(1) ?? 'n/a'} GB/s = ${l3BoundUs(t)?.toFixed(1) ?? 'n/a'} us per pass`).join(', ')}`);
   const haveBlas = openblasAvailable();
   if (!haveBlas) log('OpenBLAS: absent (apt-get install libopenblas-dev)');
   let workers: TorchWorker[] = [];
@@ -101,7 +106,7 @@ async function main(): Promise<void> {
 
   /**
    * ROUNDS rounds of: one PyTorch repetition per thread count, then one repetition of each of ours.
-   * Every repetition starts with W.REWARM_SECONDS of untimed work, which also outlasts the 100-200 ms
+   * Every repetition starts with REWARM_SECONDS (timing.ts) of untimed work, which also outlasts the 100-200 ms
    * that PyTorch's idle pools (OpenBLAS, OpenMP) keep spinning after its repetition.
    * Series are named `PyTorch <t>t <key>` (keys as torch_workloads.py prints them) and by our labels.
    */
@@ -197,6 +202,7 @@ async function main(): Promise<void> {
     const s = await interleaved('W5', [...lat, ...thr]);
     const pick = (what: string) => Object.fromEntries(THREADS.map((t) => [`native ${t}t`, med(s[`native ${t}t ${what}`])]));
     row('W5 infer batch 1', 'us', 'lower', { ...pick('latency'), ...torchCols(s, 'W5.latencyUs', 'lower'), 'tfjs cpu': get(tfjs.cpu, 'W5', 'latencyUs'), 'tfjs wasm': get(tfjs.wasm, 'W5', 'latencyUs') });
+    row('W5 batch 1 L3-read bound', 'us', 'lower', Object.fromEntries(THREADS.map((t) => [`native ${t}t`, l3BoundUs(t)])));
     row('W5 infer batch 256', 'samples/s', 'higher', { ...pick('throughput'), ...torchCols(s, 'W5.samplesPerSec', 'higher'), 'tfjs cpu': get(tfjs.cpu, 'W5', 'samplesPerSec'), 'tfjs wasm': get(tfjs.wasm, 'W5', 'samplesPerSec') });
   }
   if (want('W4') && !quick) {
@@ -224,7 +230,7 @@ async function main(): Promise<void> {
   printTable();
   const out = path.join(__dirname, 'results', `${started.toISOString().replace(/[:.]/g, '-')}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ started: started.toISOString(), quick, machine, fmaPeak: peak, torch: torchVersion, rounds: ROUNDS, series, tfjs, rows }, null, 1));
+  fs.writeFileSync(out, JSON.stringify({ started: started.toISOString(), quick, machine, fmaPeak: peak, l3ReadGBs: l3, torch: torchVersion, rounds: ROUNDS, series, tfjs, rows }, null, 1));
   log(`wrote ${path.relative(process.cwd(), out)}`);
 }
 

@@ -1,5 +1,26 @@
 // Timing helpers: warm up, then the median of repeated runs (WORKLOADS.md asks for >= 5).
 
+/**
+ * Untimed work before every timed repetition, on every side of a comparison (bench/workloads.ts,
+ * the TensorFlow.js runner, and REWARM_SECONDS in bench/peers/torch_workloads.py): a core that sat
+ * idle (while a peer ran, or for just 300 ms) runs the next ~100 ms slower on this VM: the gap cost
+ * W2 25-30%.
+ */
+export const REWARM_SECONDS = 0.2;
+
+/** Seconds per call of fn: the median of `reps` calls, each after REWARM_SECONDS of untimed calls. */
+export function timeRewarmed(fn: () => void, reps: number): number {
+  const t: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const w0 = process.hrtime.bigint();
+    do fn(); while (Number(process.hrtime.bigint() - w0) / 1e9 < REWARM_SECONDS);
+    const t0 = process.hrtime.bigint();
+    fn();
+    t.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return median(t);
+}
+
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;

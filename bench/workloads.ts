@@ -2,7 +2,7 @@
 // forward, backward, step in JavaScript; and fit). Each returns the figure WORKLOADS.md reports.
 import * as bp from '../lib/index';
 import { nn, optim, Tensor } from '../lib/index';
-import { median } from './timing';
+import { median, REWARM_SECONDS } from './timing';
 
 export interface Sizes { quick: boolean }
 
@@ -48,11 +48,6 @@ export async function medianOf(run: Runner, reps: number): Promise<number> {
 // (W2 measured 115k samples/s on its first 300 steps and 138-148k after), and a large step wants its
 // buffers allocated once. The PyTorch peer (peers/torch_workloads.py) warms up by the same counts.
 const WARM = { w1: 3000, w2: 1000, w3: 10 };
-
-// Untimed work right before each timed repetition. A core that has idled (while a peer ran, or
-// just 300 ms) runs the next 100 ms of W2 25-30% slower here (a VM's idle vCPU loses its caches
-// and clocks): both sides re-warm this long before every repetition (torch_workloads.py too).
-export const REWARM_SECONDS = 0.2;
 
 /** Seconds of one call of a workload's repetition, after REWARM_SECONDS of untimed calls. */
 function timed(call: () => unknown): () => Promise<number> {

@@ -4,14 +4,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { timeIt } from '../timing';
+import { timeRewarmed } from '../timing';
 
 const backend = process.argv[2] as 'cpu' | 'wasm';
 const quick = process.argv[3] === 'quick';
 const only = process.argv[4] ? new Set(process.argv[4].split(',')) : null;
 const want = (k: string) => !only || only.has(k);
 
-const time = (fn: () => void, reps = 5): number => timeIt(fn, reps);
+// Timed as our side and PyTorch's are: each repetition after REWARM_SECONDS of untimed calls.
+const time = (fn: () => void, reps = 5): number => timeRewarmed(fn, reps);
 
 type Layer = { w: tf.Variable; b: tf.Variable };
 function dense(inF: number, outF: number): Layer {
