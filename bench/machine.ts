@@ -14,33 +14,33 @@ function build(src: string, out: string, flags: string[]): string | null {
   return r.status === 0 ? bin : null;
 }
 
-export function fmaPeak(threads: number): number | null {
-  const bin = build('fma_peak.c', 'fma_peak.bin', ['-mavx2', '-mfma', '-pthread']);
+/**
+ * The best of three runs of a harness that prints one rate: a neighbour on this shared machine can
+ * take a core for part of one run. Null when it cannot be built or fails.
+ */
+function bestOfThree(src: string, flags: string[], args: string[]): number | null {
+  const bin = build(src, src.replace(/\.c$/, '.bin'), flags);
   if (!bin) return null;
-  // Best of three: a neighbour on this shared machine can take a core for part of one run.
   let best: number | null = null;
   for (let i = 0; i < 3; i++) {
-    const r = spawnSync(bin, [String(threads), '300000000'], { encoding: 'utf8' });
+    const r = spawnSync(bin, args, { encoding: 'utf8' });
     if (r.status !== 0) return null;
     best = Math.max(best ?? 0, Number(r.stdout.trim()));
   }
   return best;
 }
 
+/** GFLOP/s of independent FMAs in registers on `threads` threads. */
+export function fmaPeak(threads: number): number | null {
+  return bestOfThree('fma_peak.c', ['-mavx2', '-mfma', '-pthread'], [String(threads), '300000000']);
+}
+
 /** Bytes of W5's weights: a batch-1 forward pass reads each once (bench/native/l3_read.c). */
 export const W5_WEIGHT_BYTES = (784 * 1024 + 1024 * 1024 + 1024 * 10) * 4;
 
-/** GB/s of reading a W5-sized buffer that stays in the L3 cache, on `threads` threads (best of three). */
+/** GB/s of reading a W5-sized buffer that stays in the L3 cache, on `threads` threads. */
 export function l3ReadBandwidth(threads: number): number | null {
-  const bin = build('l3_read.c', 'l3_read.bin', ['-mavx2', '-pthread']);
-  if (!bin) return null;
-  let best: number | null = null;
-  for (let i = 0; i < 3; i++) {
-    const r = spawnSync(bin, [String(threads), '3000'], { encoding: 'utf8' });
-    if (r.status !== 0) return null;
-    best = Math.max(best ?? 0, Number(r.stdout.trim()));
-  }
-  return best;
+  return bestOfThree('l3_read.c', ['-mavx2', '-pthread'], [String(threads), '3000']);
 }
 
 export function openblasAvailable(): boolean {
