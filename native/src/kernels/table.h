@@ -38,11 +38,11 @@ struct KernelTable {
   // C[mr x nr] (row stride ldc) from packed panels: A as kc x kMR, B as kc x kNR.
   void (*ukernel)(int kc, const float* a, const float* b, float* c, long ldc, int mr, int nr, const Epilogue& e);
   // Packs rows [i0, i0+mc) x depth [p0, p0+kc) of op(A) (A stored [k][m] when trans) into kMR-row
-  // micro-panels (kc x kMR each), zero-padded past mc.
-  void (*pack_a)(bool trans, const float* a, int m, int k, int i0, int mc, int p0, int kc, float* dst);
+  // micro-panels (kc x kMR each, `stride` floats apart), zero-padded past mc.
+  void (*pack_a)(bool trans, const float* a, int m, int k, int i0, int mc, int p0, int kc, float* dst, size_t stride);
   // Packs depth [p0, p0+kc) x columns [j0, j0+nc) of op(B) (B stored [n][k] when trans) into
-  // consecutive kc x kNR micro-panels, zero-padded past nc.
-  void (*pack_b)(bool trans, const float* b, int n, int k, int p0, int kc, int j0, int nc, float* dst);
+  // kc x kNR micro-panels `stride` floats apart, zero-padded past nc.
+  void (*pack_b)(bool trans, const float* b, int n, int k, int p0, int kc, int j0, int nc, float* dst, size_t stride);
   // The whole of sgemm (gemm.h) for m * n * k <= kTinyWork.
   void (*gemm_tiny)(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
                     float* c, const float* bias, int act);
