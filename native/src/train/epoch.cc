@@ -203,24 +203,32 @@ long run_epoch(const EpochPlan& p) {
       p.batch_correct[bi] = correct;
     }
     // Backward, last stage first; g is the gradient of the stage's output, gprev of its input.
+    // gated: g already carries this stage's activation backward (applied by the next stage's
+    // input-gradient GEMM, as the eager tape does for a fused linear + activation's one use).
+    bool gated = false;
     for (long s = S - 1; s >= 0; s--) {
       const PlanStage& st = p.stages[s];
       StageBuf& b = buf[s];
       const float* in = input_of(s);
       const long cnt = rows * st.out;
       float* gprev = g == g_a.data() ? g_b.data() : g_a.data();
+      bool next_gated = false;
       switch (st.kind) {
         case kStageLinear: {
           // The eager linear()'s backward: activation and bias gradient first, then the two GEMMs.
           const float* gz = g;
-          if (st.act) {
+          if (st.act && !gated) {
             bias_act_grad(st.act, b.out.data(), g, g_act.data(), rows, st.out, st.gb);
             gz = g_act.data();
           } else if (st.gb) {
             col_sum(gz, rows, st.out, st.gb);
           }
-          if (s > 0) sgemm(false, false, (int)rows, st.in, st.out, 1.0f, gz, st.w, 0.0f, gprev, nullptr, 0);
+          const PlanStage* before = s > 0 ? &p.stages[s - 1] : nullptr;
+          const bool gate = before && before->kind == kStageLinear && before->act;
+          if (s > 0) sgemm(false, false, (int)rows, st.in, st.out, 1.0f, gz, st.w, 0.0f, gprev, nullptr, 0,
+                           gate ? buf[s - 1].out.data() : nullptr, gate ? before->act : 0);
           sgemm(true, false, st.out, st.in, (int)rows, 1.0f, gz, in, 0.0f, st.gw, nullptr, 0);
+          next_gated = gate;
           break;
         }
         case kStageActivation:
@@ -268,6 +276,7 @@ long run_epoch(const EpochPlan& p) {
         default:
           break;
       }
+      gated = next_gated;
       g = gprev;
     }
     OptimHyper h_step = p.hyper;
