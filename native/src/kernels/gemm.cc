@@ -27,8 +27,11 @@ constexpr int kKC = 256;
 constexpr int kMC = 144;
 constexpr int kNC = 2048;
 constexpr int kNCT = 64;  // columns per task inside an NC block (4 micro-panels)
-// Below this many multiply-adds the product runs on the calling thread without waking the pool.
-constexpr double kThreadWork = 64.0 * 64.0 * 64.0;
+// Below this many multiply-adds the product runs on the calling thread without waking the pool:
+// two pool runs per K block cost more than a second core saves. Measured (square NN, GFLOP/s at
+// 1 / 2 threads): n = 64 80 / 52, n = 96 94 / 83, n = 112 94 / 94, n = 128 95 / 116; W2's
+// 64x128x784 products 88-92 / 106-127.
+constexpr double kThreadWork = 1.5e6;
 // Below this many multiply-adds (and for single-row products) packing costs more than it saves.
 constexpr double kPackWork = 24.0 * 24.0 * 24.0;
 
