@@ -45,23 +45,26 @@ static void* run(void* arg) {
   return NULL;
 }
 
+// run() on every thread, the calling one included.
+static void run_all(void) {
+  pthread_t th[64];
+  for (long i = 1; i < threads; i++) pthread_create(&th[i], NULL, run, (void*)i);
+  run(0);
+  for (long i = 1; i < threads; i++) pthread_join(th[i], NULL);
+}
+
 int main(int argc, char** argv) {
   threads = argc > 1 ? atoi(argv[1]) : 1;
   passes = argc > 2 ? atol(argv[2]) : 4000;
   if (threads < 1 || threads > 64 || passes < 1) return 1;
   buf = aligned_alloc(64, FLOATS * sizeof(float));
   for (long i = 0; i < FLOATS; i++) buf[i] = 1.0f;
-  const long warm = passes;
+  const long timed = passes;
   passes = 200;  // bring the buffer into the cache and the cores up to speed
-  pthread_t th[64];
-  for (long i = 1; i < threads; i++) pthread_create(&th[i], NULL, run, (void*)i);
-  run(0);
-  for (long i = 1; i < threads; i++) pthread_join(th[i], NULL);
-  passes = warm;
+  run_all();
+  passes = timed;
   const double t0 = now();
-  for (long i = 1; i < threads; i++) pthread_create(&th[i], NULL, run, (void*)i);
-  run(0);
-  for (long i = 1; i < threads; i++) pthread_join(th[i], NULL);
+  run_all();
   const double dt = now() - t0;
   // Bytes actually read: each thread reads 4 quarters of its share (the rounding leaves a few out).
   double bytes = 0;

@@ -33,11 +33,12 @@ function tuneAllocator(addon: { tuneAllocator(mmapThreshold: number, trimThresho
   return !mallocLeftToUser() && addon.tuneAllocator(MMAP_THRESHOLD, TRIM_THRESHOLD);
 }
 
+let tuned = false;
+
 /** Whether loading the addon set the allocator thresholds (false before it loads or without it). */
 export function allocatorTuned(): boolean {
   return tuned;
 }
-let tuned = false;
 
 function packageRoot(): string {
   // lib/backend (sources) and dist/backend (compiled) are both two levels below the package root.
