@@ -8,16 +8,19 @@
  */
 export const REWARM_SECONDS = 0.2;
 
-/** Seconds per call of fn: the median of `reps` calls, each after REWARM_SECONDS of untimed calls. */
-export function timeRewarmed(fn: () => void, reps: number): number {
+/** Seconds of one call of `call`, after REWARM_SECONDS of untimed calls (awaited when async). */
+export async function rewarmedSeconds(call: () => unknown): Promise<number> {
+  const w0 = process.hrtime.bigint();
+  do await call(); while (Number(process.hrtime.bigint() - w0) / 1e9 < REWARM_SECONDS);
+  const t0 = process.hrtime.bigint();
+  await call();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+/** Seconds per call of fn: the median of `reps` rewarmedSeconds measurements. */
+export async function timeRewarmed(fn: () => unknown, reps: number): Promise<number> {
   const t: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const w0 = process.hrtime.bigint();
-    do fn(); while (Number(process.hrtime.bigint() - w0) / 1e9 < REWARM_SECONDS);
-    const t0 = process.hrtime.bigint();
-    fn();
-    t.push(Number(process.hrtime.bigint() - t0) / 1e9);
-  }
+  for (let r = 0; r < reps; r++) t.push(await rewarmedSeconds(fn));
   return median(t);
 }
 

@@ -2,7 +2,7 @@
 // forward, backward, step in JavaScript; and fit). Each returns the figure WORKLOADS.md reports.
 import * as bp from '../lib/index';
 import { nn, optim, Tensor } from '../lib/index';
-import { median, REWARM_SECONDS } from './timing';
+import { median, rewarmedSeconds } from './timing';
 
 export interface Sizes { quick: boolean }
 
@@ -50,15 +50,7 @@ export async function medianOf(run: Runner, reps: number): Promise<number> {
 const WARM = { w1: 3000, w2: 1000, w3: 10 };
 
 /** Seconds of one call of a workload's repetition, after REWARM_SECONDS of untimed calls. */
-function timed(call: () => unknown): () => Promise<number> {
-  return async () => {
-    const w0 = process.hrtime.bigint();
-    do await call(); while (Number(process.hrtime.bigint() - w0) / 1e9 < REWARM_SECONDS);
-    const t0 = process.hrtime.bigint();
-    await call();
-    return Number(process.hrtime.bigint() - t0) / 1e9;
-  };
-}
+const timed = (call: () => unknown) => (): Promise<number> => rewarmedSeconds(call);
 
 /** `per` calls of step, as one repetition. */
 const repeat = (step: () => void, per: number) => () => { for (let i = 0; i < per; i++) step(); };
