@@ -202,33 +202,32 @@ long run_epoch(const EpochPlan& p) {
       }
       p.batch_correct[bi] = correct;
     }
+    // A linear stage's input-gradient GEMM applies the activation backward of a linear stage before
+    // it (gemm's gate), as the eager tape does for a fused linear + activation's one use.
+    const auto gates_previous = [&](long s) {
+      return s > 0 && p.stages[s].kind == kStageLinear && p.stages[s - 1].kind == kStageLinear && p.stages[s - 1].act;
+    };
     // Backward, last stage first; g is the gradient of the stage's output, gprev of its input.
-    // gated: g already carries this stage's activation backward (applied by the next stage's
-    // input-gradient GEMM, as the eager tape does for a fused linear + activation's one use).
-    bool gated = false;
     for (long s = S - 1; s >= 0; s--) {
       const PlanStage& st = p.stages[s];
       StageBuf& b = buf[s];
       const float* in = input_of(s);
       const long cnt = rows * st.out;
       float* gprev = g == g_a.data() ? g_b.data() : g_a.data();
-      bool next_gated = false;
       switch (st.kind) {
         case kStageLinear: {
           // The eager linear()'s backward: activation and bias gradient first, then the two GEMMs.
           const float* gz = g;
-          if (st.act && !gated) {
+          if (st.act && !(s + 1 < S && gates_previous(s + 1))) {  // else g arrived gated
             bias_act_grad(st.act, b.out.data(), g, g_act.data(), rows, st.out, st.gb);
             gz = g_act.data();
           } else if (st.gb) {
             col_sum(gz, rows, st.out, st.gb);
           }
-          const PlanStage* before = s > 0 ? &p.stages[s - 1] : nullptr;
-          const bool gate = before && before->kind == kStageLinear && before->act;
+          const bool gate = gates_previous(s);
           if (s > 0) sgemm(false, false, (int)rows, st.in, st.out, 1.0f, gz, st.w, 0.0f, gprev, nullptr, 0,
-                           gate ? buf[s - 1].out.data() : nullptr, gate ? before->act : 0);
+                           gate ? buf[s - 1].out.data() : nullptr, gate ? p.stages[s - 1].act : 0);
           sgemm(true, false, st.out, st.in, (int)rows, 1.0f, gz, in, 0.0f, st.gw, nullptr, 0);
-          next_gated = gate;
           break;
         }
         case kStageActivation:
@@ -276,7 +275,6 @@ long run_epoch(const EpochPlan& p) {
         default:
           break;
       }
-      gated = next_gated;
       g = gprev;
     }
     OptimHyper h_step = p.hyper;
