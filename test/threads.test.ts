@@ -36,13 +36,17 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
     bp.manualSeed(4);
     const a = bp.randn([513, 700]);
     const b = bp.randn([700, 260]);
+    // Wider than tall, and wider than one 2048-column block: the threads take slices of columns.
+    const wa = bp.randn([37, 300]);
+    const wb = bp.randn([300, 2100]);
     const big = bp.randn([300000]);
     const results = [1, 2, 3].map((t) => {
       bp.setNumThreads(t);
-      return { mm: a.matmul(b).toFloat32Array(), s: big.sum().item(), cs: a.sum(0).toFloat32Array() };
+      return { mm: a.matmul(b).toFloat32Array(), wide: wa.matmul(wb).toFloat32Array(), s: big.sum().item(), cs: a.sum(0).toFloat32Array() };
     });
     for (const r of results.slice(1)) {
       expect(Buffer.from(r.mm.buffer).equals(Buffer.from(results[0].mm.buffer))).toBe(true);
+      expect(Buffer.from(r.wide.buffer).equals(Buffer.from(results[0].wide.buffer))).toBe(true);
       expect(r.s).toBe(results[0].s);
       expect(Buffer.from(r.cs.buffer).equals(Buffer.from(results[0].cs.buffer))).toBe(true);
     }

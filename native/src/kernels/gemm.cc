@@ -1,16 +1,17 @@
 // Blocking and threading around the packing routines and the microkernel of the ISA table (the
 // five loops of BLIS).
 //
-// Blocking for this target (AMD EPYC, 32 KiB L1d, 512 KiB L2 per core, shared L3):
+// Blocking, chosen on AMD EPYC (Zen 3: 32 KiB L1d, 512 KiB L2 per core; later sessions ran on Zen 5:
+// 48 KiB, 1 MiB), sized for the smaller:
 //   kKC = 256: one packed B micro-panel (256 x 16 floats = 16 KiB) stays in L1 beside the A
 //              micro-panel (256 x 6 = 6 KiB) while the microkernel streams them. K is cut into
 //              equal blocks of about this depth (a multiple of 8, the packing's step).
 //   kMC = 144: the packed A block (144 x 256 floats = 144 KiB) stays in L2 across all B panels.
-//   kNC = 2048: the packed B block (256 x 2048 floats = 2 MiB) lives in L3 and is shared by threads.
-// Per (NC, K) block there are two pool runs: packing (B in kNCT-column groups, A in row pieces; the
-// two are independent) and compute, in tasks of (one MC block of rows) x (kNCT columns). Both grids
-// are fixed (they do not depend on the thread count), and each C element is summed in the same K
-// order by exactly one task, so results are bit-identical at any thread count.
+//   kNC = 2048: the packed B block (256 x 2048 floats = 2 MiB) lives in L3.
+// Threads: C is cut into one slice per thread (whole micro-tiles, across its longer side), and each
+// thread runs all five loops on its slice with packed buffers of its own: one pool run per call.
+// Each C element is still summed by the same microkernel calls in the same K order whatever the
+// slicing, so results are bit-identical at any thread count.
 #include "gemm.h"
 
 #include <algorithm>
@@ -26,12 +27,10 @@ namespace {
 constexpr int kKC = 256;
 constexpr int kMC = 144;
 constexpr int kNC = 2048;
-constexpr int kNCT = 64;  // columns per task inside an NC block (4 micro-panels)
-// Below this many multiply-adds the product runs on the calling thread without waking the pool:
-// two pool runs per K block cost more than a second core saves. Measured (square NN, GFLOP/s at
-// 1 / 2 threads): n = 64 80 / 52, n = 96 94 / 83, n = 112 94 / 94, n = 128 95 / 116; W2's
-// 64x128x784 products 88-92 / 106-127.
-constexpr double kThreadWork = 1.5e6;
+// Below this many multiply-adds the product runs on the calling thread without waking the pool.
+// Measured (C++ harness, square NN, GFLOP/s at 1 / 2 threads, 7 alternated rounds): n = 64 (262k)
+// 91 / 66 when threaded, n = 96 (885k) 93 / 145, n = 128 96 / 162.
+constexpr double kThreadWork = 4e5;
 // Below this many multiply-adds (and for single-row products) packing costs more than it saves.
 constexpr double kPackWork = 24.0 * 24.0 * 24.0;
 
@@ -78,6 +77,69 @@ void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float*
   }
 }
 
+
+struct Operands {
+  bool ta, tb;
+  int m, n, k, kc_step;
+  float alpha;
+  const float* a;
+  const float* b;
+  float beta;
+  float* c;
+  const float* bias;
+  int act;
+  const float* gate;
+  int gate_act;
+};
+
+// The five loops of BLIS over rows [i0, i1) x columns [j0, j1) of C, on the calling thread with its
+// own packed buffers.
+void gemm_packed(const Operands& o, int i0, int i1, int j0, int j1, const KernelTable& kt) {
+  const int kc_max = std::min(o.k, o.kc_step);
+  // Micro-panels are laid out kc_pad floats of depth apart, kc_pad an odd multiple of 8: with kc a
+  // multiple of 16 (k = 256, 512, 1024...) consecutive panels would start 4 KiB multiples apart, so
+  // that a pack dealing one row out to every panel writes lines that all map to one or two L1 sets
+  // (pack_b of 1024 columns at kc = 256: 174 us; at kc = 248: 24 us).
+  const auto padded = [](int kc) { return kc % 16 == 0 ? kc + 8 : kc; };
+  // Reused across calls, never allocated in the loops; thread_local keeps them without global state.
+  thread_local std::vector<float> a_buf, b_buf;
+  a_buf.resize((size_t)((std::min(kMC, i1 - i0) + kMR - 1) / kMR) * kMR * padded(kc_max));
+  b_buf.resize((size_t)((std::min(kNC, j1 - j0) + kNR - 1) / kNR) * kNR * padded(kc_max));
+  float* ap = a_buf.data();
+  float* bp = b_buf.data();
+  for (int jc = j0; jc < j1; jc += kNC) {
+    const int nc = std::min(kNC, j1 - jc);
+    for (int pc = 0; pc < o.k; pc += o.kc_step) {
+      const int kc = std::min(o.kc_step, o.k - pc);
+      const size_t a_stride = (size_t)kMR * padded(kc), b_stride = (size_t)kNR * padded(kc);
+      const bool last = pc + kc == o.k;
+      const Epilogue ep{o.alpha, pc == 0 ? o.beta : 1.0f, nullptr, last ? o.act : 0};
+      kt.pack_b(o.tb, o.b, o.n, o.k, pc, kc, jc, nc, bp, b_stride);
+      for (int ic = i0; ic < i1; ic += kMC) {
+        const int mc = std::min(kMC, i1 - ic);
+        kt.pack_a(o.ta, o.a, o.m, o.k, ic, mc, pc, kc, ap, a_stride);
+        for (int jr = 0; jr < nc; jr += kNR) {
+          const int nr = std::min(kNR, nc - jr);
+          Epilogue e = ep;
+          if (last && o.bias) e.bias = o.bias + jc + jr;
+          for (int ir = 0; ir < mc; ir += kMR) {
+            const int mr = std::min(kMR, mc - ir);
+            float* ct = o.c + (long)(ic + ir) * o.n + jc + jr;
+            // The gate's tile rows are fetched as the microkernel starts and applied as it ends, C's
+            // tile still in L1. (Gating a whole 144-row column panel afterwards, its gate rows a page
+            // apart, cost 0.25-0.8 ms per cold MiB of gate in a C++ harness; per tile it costs
+            // nothing at k = 1024 and as much as a separate streaming pass at k = 10.)
+            const float* g = last && o.gate ? o.gate + (long)(ic + ir) * o.n + jc + jr : nullptr;
+            if (g) for (int r = 0; r < mr; r++) __builtin_prefetch(g + (long)r * o.n);
+            kt.ukernel(kc, ap + (size_t)(ir / kMR) * a_stride, bp + (size_t)(jr / kNR) * b_stride, ct, o.n, mr, nr, e);
+            if (g) kt.gate_rows(o.gate_act, g, ct, o.n, mr, nr);
+          }
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta, float* c,
@@ -101,89 +163,28 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, c
     gemm_small(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, kt);
     return;
   }
-  const bool threaded = work >= kThreadWork && ThreadPool::instance().threads() > 1;
   // K in equal blocks of at most about kKC (a multiple of 8, the packing's step): 784 runs as
   // 3 x 200 + 184 rather than 3 x 256 + 16, whose last block would re-read and re-write all of C
   // for 16 steps of work. (3 x 264, deeper than kKC, measured the same: A/B, 8 alternated runs.)
   const int k_blocks = (k + kKC - 1) / kKC;
   const int kc_step = ((k + k_blocks - 1) / k_blocks + 7) / 8 * 8;
-  const int kc_max = std::min(k, kc_step);
-  const int nc_max = std::min(n, kNC);
-  // Micro-panels are laid out kc_pad floats of depth apart, kc_pad an odd multiple of 8: with kc a
-  // multiple of 16 (k = 256, 512, 1024...) consecutive panels would start 4 KiB multiples apart, so
-  // that a pack dealing one row out to every panel writes lines that all map to one or two L1 sets
-  // (pack_b of 1024 columns at kc = 256: 174 us; at kc = 248: 24 us).
-  const auto padded = [](int kc) { return kc % 16 == 0 ? kc + 8 : kc; };
-  const size_t a_stride_max = (size_t)kMR * padded(kc_max), b_stride_max = (size_t)kNR * padded(kc_max);
-  // Packed A for all rows of one K block, packed B for one (K, N) block: reused, never per call in
-  // the inner loops. thread_local keeps the buffers across calls without global state.
-  thread_local std::vector<float> a_buf, b_buf;
-  a_buf.resize((size_t)((m + kMR - 1) / kMR) * a_stride_max);
-  b_buf.resize((size_t)((nc_max + kNR - 1) / kNR) * b_stride_max);
-  float* ap = a_buf.data();
-  float* bp = b_buf.data();
-
-  for (int jc = 0; jc < n; jc += kNC) {
-    const int nc = std::min(kNC, n - jc);
-    for (int pc = 0; pc < k; pc += kc_step) {
-      const int kc = std::min(kc_step, k - pc);
-      const size_t a_stride = (size_t)kMR * padded(kc), b_stride = (size_t)kNR * padded(kc);
-      const bool first = pc == 0;
-      const bool last = pc + kc == k;
-      Epilogue ep{alpha, first ? beta : 1.0f, nullptr, last ? act : 0};
-      const int n_ablocks = (m + kMC - 1) / kMC;
-      const int n_colgroups = (nc + kNCT - 1) / kNCT;
-      // Rows of A per packing task: small pieces balance the threads, but a transposed A is read a
-      // row of A (a depth step) at a time, which wants many of its columns per piece.
-      const int a_piece = ta ? kMC : 4 * kMR;
-      const int n_apieces = (m + a_piece - 1) / a_piece;
-      auto pack_b_task = [&](size_t t) {  // the micro-panels of one task's column group
-        const int jr = (int)t * kNCT;
-        kt.pack_b(tb, b, n, k, pc, kc, jc + jr, std::min(kNCT, nc - jr), bp + (size_t)(jr / kNR) * b_stride, b_stride);
-      };
-      auto pack_a_task = [&](size_t t) {
-        const int ic = (int)t * a_piece;
-        kt.pack_a(ta, a, m, k, ic, std::min(a_piece, m - ic), pc, kc, ap + (size_t)(ic / kMR) * a_stride, a_stride);
-      };
-      // B's column groups, then A's row pieces, in one run: the two packings are independent, and
-      // the small A pieces last even out the threads' finishing times.
-      auto pack_task = [&](size_t t) {
-        if (t < (size_t)n_colgroups) pack_b_task(t);
-        else pack_a_task(t - n_colgroups);
-      };
-      auto compute_task = [&](size_t t) {
-        const int ic = (int)(t / n_colgroups) * kMC;
-        const int j_begin = (int)(t % n_colgroups) * kNCT;
-        const int mc = std::min(kMC, m - ic);
-        const int j_end = std::min(nc, j_begin + kNCT);
-        for (int jr = j_begin; jr < j_end; jr += kNR) {
-          const int nr = std::min(kNR, nc - jr);
-          const float* bpanel = bp + (size_t)(jr / kNR) * b_stride;
-          Epilogue e = ep;
-          if (last && bias) e.bias = bias + jc + jr;
-          for (int ir = 0; ir < mc; ir += kMR) {
-            const int mr = std::min(kMR, mc - ir);
-            // The gate's tile rows are fetched as the microkernel starts and applied as it ends, C's tile
-            // still in L1. (Gating a whole 144-row column panel afterwards, its gate rows a page apart,
-            // cost 0.25-0.8 ms per cold MiB of gate in a C++ harness; per tile it costs nothing at
-            // k = 1024 and as much as a separate streaming pass at k = 10.)
-            const float* g = last && gate ? gate + (long)(ic + ir) * n + jc + jr : nullptr;
-            if (g) for (int r = 0; r < mr; r++) __builtin_prefetch(g + (long)r * n);
-            kt.ukernel(kc, ap + (size_t)((ic + ir) / kMR) * a_stride, bpanel, c + (long)(ic + ir) * n + jc + jr, n, mr, nr, e);
-            if (g) kt.gate_rows(gate_act, g, c + (long)(ic + ir) * n + jc + jr, n, mr, nr);
-          }
-        }
-      };
-      if (threaded) {
-        ThreadPool& pool = ThreadPool::instance();
-        pool.run((size_t)n_colgroups + n_apieces, pack_task);
-        pool.run((size_t)n_ablocks * n_colgroups, compute_task);
-      } else {
-        for (int t = 0; t < n_colgroups + n_apieces; t++) pack_task(t);
-        for (int t = 0; t < n_ablocks * n_colgroups; t++) compute_task(t);
-      }
-    }
-  }
+  const Operands op{ta, tb, m, n, k, kc_step, alpha, a, b, beta, c, bias, act, gate, gate_act};
+  const int threads = work >= kThreadWork ? ThreadPool::instance().threads() : 1;
+  // Each thread runs the whole loop nest on its own slice of C with its own packed panels: a
+  // packed panel shared between cores had to be re-owned by the core writing it at every K block
+  // (packing ran at half speed on two threads), and each shared block cost two pool runs.
+  // The slice is cut across the larger side so that the operand every thread must pack whole is
+  // the smaller one.
+  const bool by_cols = n >= m;
+  const int units = by_cols ? (n + kNR - 1) / kNR : (m + kMR - 1) / kMR;
+  const int parts = std::max(1, std::min(threads, units));
+  auto part = [&](size_t t) {
+    const int u0 = (int)((long)units * (long)t / parts), u1 = (int)((long)units * (long)(t + 1) / parts);
+    if (by_cols) gemm_packed(op, 0, m, u0 * kNR, std::min(n, u1 * kNR), kt);
+    else gemm_packed(op, u0 * kMR, std::min(m, u1 * kMR), 0, n, kt);
+  };
+  if (parts > 1) ThreadPool::instance().run((size_t)parts, part);
+  else part(0);
 }
 
 }  // namespace bp
