@@ -52,6 +52,27 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
     }
   });
 
+  it('pool runs stay exact when workers fall asleep between them and wake late', () => {
+    // Idle gaps of up to ~1.5 ms let a worker go to sleep; the next run may then finish on the
+    // calling thread before the worker wakes, and a late worker must neither run a task of a
+    // finished run nor be waited for.
+    bp.manualSeed(9);
+    const big = bp.randn([300000]);
+    const a = bp.randn([96, 96]);
+    bp.setNumThreads(2);
+    const sum = big.sum().item();
+    const mm = a.matmul(a).toFloat32Array();
+    let seed = 1;
+    for (let i = 0; i < 300; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      const until = performance.now() + (seed % 1500) / 1000;
+      while (performance.now() < until) { /* idle gap */ }
+      if (i % 100 === 99) bp.setNumThreads(i % 200 === 99 ? 3 : 2);
+      expect(big.sum().item()).toBe(sum);
+      expect(Buffer.from(a.matmul(a).toFloat32Array().buffer).equals(Buffer.from(mm.buffer))).toBe(true);
+    }
+  });
+
   it('three Adam training steps give bit-identical weights at 1 and 2 threads', () => {
     const one = trainRun(1);
     const two = trainRun(2);

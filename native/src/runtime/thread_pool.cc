@@ -1,6 +1,8 @@
 #include "thread_pool.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -10,6 +12,27 @@
 #endif
 
 namespace bp {
+namespace {
+
+constexpr uint64_t kClosed = 0xffffffffu;  // task index that no job reaches: nothing to claim
+
+uint64_t word(uint64_t gen, uint64_t index) { return gen << 32 | index; }
+uint32_t gen_of(uint64_t w) { return static_cast<uint32_t>(w >> 32); }
+
+// Spins while waiting(), for at most `spin`; true if waiting() ended within it.
+template <typename Waiting>
+bool spin_while(Waiting waiting, std::chrono::microseconds spin) {
+  const auto until = std::chrono::steady_clock::now() + spin;
+  for (;;) {
+    for (int i = 0; i < 64; i++) {
+      if (!waiting()) return true;
+      BP_PAUSE();
+    }
+    if (std::chrono::steady_clock::now() >= until) return !waiting();
+  }
+}
+
+}  // namespace
 
 ThreadPool& ThreadPool::instance() {
   static ThreadPool pool;
@@ -36,7 +59,7 @@ void ThreadPool::start_workers(int n) {
   stop_ = false;
   // The generation is read here, not in the new thread: a thread that started late would otherwise
   // take the first job's generation as already seen and never run it.
-  const unsigned long long gen = generation_.load();
+  const uint32_t gen = gen_of(claim_.load());
   for (int i = 0; i < n; i++) workers_.emplace_back([this, gen] { worker_loop(gen); });
 }
 
@@ -44,61 +67,78 @@ void ThreadPool::stop_workers() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
-    generation_.fetch_add(1);
+    claim_.store(word(gen_of(claim_.load()) + 1u, kClosed));
   }
   wake_.notify_all();
   for (auto& t : workers_) t.join();
   workers_.clear();
 }
 
-void ThreadPool::drain() {
+void ThreadPool::work(uint32_t gen) {
   for (;;) {
-    size_t t = next_.fetch_add(1);
-    if (t >= n_tasks_) break;
-    (*job_)(t);
+    uint64_t w = claim_.load(std::memory_order_acquire);
+    size_t n;
+    do {
+      // n_tasks_ is acquired after the word: if it is already the next job's, this job was closed
+      // first, and the exchange below fails.
+      n = n_tasks_.load(std::memory_order_acquire);
+      if (gen_of(w) != gen || (w & kClosed) >= n) return;
+    } while (!claim_.compare_exchange_weak(w, w + 1, std::memory_order_acq_rel, std::memory_order_acquire));
+    // Task w of this job is claimed and not done, so the job (and the function behind job_) lives on.
+    (*job_.load(std::memory_order_acquire))(static_cast<size_t>(w & kClosed));
+    // The mutex only when the caller sleeps: taking it while the caller publishes its next job
+    // would put one of the two threads to sleep on it.
+    if (done_.fetch_add(1) + 1 == n && caller_sleeps_.load()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      all_done_.notify_all();
+    }
   }
 }
 
-void ThreadPool::worker_loop(unsigned long long seen) {
+void ThreadPool::worker_loop(uint32_t seen) {
   for (;;) {
-    // Spin briefly: back-to-back kernels then start without a futex wake-up.
-    for (int i = 0; i < 4000 && generation_.load(std::memory_order_acquire) == seen; i++) BP_PAUSE();
-    {
+    // Spin first: kernels come back to back, and waking a sleeping thread costs 15-100 us on a VM.
+    const auto fresh = [&] { return gen_of(claim_.load(std::memory_order_acquire)) != seen; };
+    if (!spin_while([&] { return !fresh(); }, kWorkerSpin)) {
       std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait(lock, [&] { return generation_.load() != seen; });
-      seen = generation_.load();
-      if (stop_) return;
+      wake_.wait(lock, fresh);
     }
-    drain();
-    if (busy_.fetch_sub(1) == 1) {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_.notify_all();
-    }
+    seen = gen_of(claim_.load(std::memory_order_acquire));
+    if (stop_.load()) return;
+    work(seen);
   }
 }
 
 void ThreadPool::run(size_t n_tasks, const std::function<void(size_t)>& fn) {
   if (n_tasks == 0) return;
   std::unique_lock<std::mutex> run_lock(run_mu_, std::try_to_lock);
-  if (!run_lock.owns_lock() || workers_.empty() || n_tasks == 1) {
+  if (!run_lock.owns_lock() || workers_.empty() || n_tasks == 1 || n_tasks >= kClosed) {
     for (size_t t = 0; t < n_tasks; t++) fn(t);
     return;
   }
+  uint32_t gen;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    job_ = &fn;
-    n_tasks_ = n_tasks;
-    next_.store(0);
-    busy_.store(static_cast<int>(workers_.size()));
-    generation_.fetch_add(1, std::memory_order_release);
+    gen = gen_of(claim_.load()) + 1u;
+    // Close the previous job before its fields change, so that a late worker still holding its
+    // word cannot claim a task of it against this job's count.
+    claim_.store(word(gen - 1u, kClosed), std::memory_order_release);
+    done_.store(0, std::memory_order_relaxed);
+    job_.store(&fn, std::memory_order_release);
+    n_tasks_.store(n_tasks, std::memory_order_release);
+    claim_.store(word(gen, 0), std::memory_order_release);
   }
   wake_.notify_all();
-  drain();
-  // Wait for workers to finish their last task (spin first: tasks are usually short).
-  for (int i = 0; i < 20000 && busy_.load(std::memory_order_acquire) != 0; i++) BP_PAUSE();
-  std::unique_lock<std::mutex> lock(mu_);
-  done_.wait(lock, [&] { return busy_.load() == 0; });
-  job_ = nullptr;
+  work(gen);
+  // Only claimed tasks are waited for: a worker that wakes after the caller took every task finds
+  // nothing to claim, and the caller does not wait for it to wake.
+  const auto pending = [&] { return done_.load(std::memory_order_acquire) != n_tasks; };
+  if (!spin_while(pending, kCallerSpin)) {
+    std::unique_lock<std::mutex> lock(mu_);
+    caller_sleeps_.store(true);  // before the check under the lock: see work()
+    all_done_.wait(lock, [&] { return !pending(); });
+    caller_sleeps_.store(false);
+  }
 }
 
 void parallel_for(size_t n, size_t grain, const std::function<void(size_t, size_t)>& body) {
