@@ -51,7 +51,9 @@ function main(): void {
       opt.step();
     };
   if (which === 'w5') model.eval();
-  for (let i = 0; i < Math.max(5, steps / 4); i++) step();
+  // Warm-up: the JIT, and the heap: until V8 frees dead ArrayBuffers at its steady pace a W3 step
+  // faults in fresh pages (500-600 faults a step over its first ~20 steps).
+  for (let i = 0; i < Math.max(big ? 40 : 5, steps / 4); i++) step();
   for (const k of Object.keys(time)) delete time[k];
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) step();

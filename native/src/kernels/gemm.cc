@@ -27,6 +27,12 @@ namespace {
 constexpr int kKC = 256;
 constexpr int kMC = 144;
 constexpr int kNC = 2048;
+// Products this shallow (k <= kShallow: output layers' backward, k = 10) are bound by writing C,
+// not by multiply-adds; they walk C by rows of tiles and are sliced by rows. C++ harness, gated
+// 256x1024xk NN into cold C (with the gate applied in registers), GFLOP/s at 1 / 2 threads, column
+// order -> row order: k = 10 19 -> 30 / 25 -> 41..49, k = 32 48 -> 73 / 72 -> 115..128, k = 64
+// 68 -> 88 / 100 -> 140..160; at k = 96 row order measured the same as column order.
+constexpr int kShallow = 64;
 // Below this many multiply-adds the product runs on the calling thread without waking the pool.
 // Measured (C++ harness, square NN, GFLOP/s at 1 / 2 threads, 7 alternated rounds): n = 64 (262k)
 // 91 / 66 when threaded, n = 96 (885k) 93 / 145, n = 128 96 / 162.
@@ -113,27 +119,30 @@ void gemm_packed(const Operands& o, int i0, int i1, int j0, int j1, const Kernel
       const int kc = std::min(o.kc_step, o.k - pc);
       const size_t a_stride = (size_t)kMR * padded(kc), b_stride = (size_t)kNR * padded(kc);
       const bool last = pc + kc == o.k;
-      const Epilogue ep{o.alpha, pc == 0 ? o.beta : 1.0f, nullptr, last ? o.act : 0};
+      Epilogue ep{o.alpha, pc == 0 ? o.beta : 1.0f, nullptr, last ? o.act : 0};
+      ep.gate_act = o.gate_act;
       kt.pack_b(o.tb, o.b, o.n, o.k, pc, kc, jc, nc, bp, b_stride);
       for (int ic = i0; ic < i1; ic += kMC) {
         const int mc = std::min(kMC, i1 - ic);
         kt.pack_a(o.ta, o.a, o.m, o.k, ic, mc, pc, kc, ap, a_stride);
-        for (int jr = 0; jr < nc; jr += kNR) {
-          const int nr = std::min(kNR, nc - jr);
+        auto tile = [&](int ir, int jr) {
           Epilogue e = ep;
           if (last && o.bias) e.bias = o.bias + jc + jr;
-          for (int ir = 0; ir < mc; ir += kMR) {
-            const int mr = std::min(kMR, mc - ir);
-            float* ct = o.c + (long)(ic + ir) * o.n + jc + jr;
-            // The gate's tile rows are fetched as the microkernel starts and applied as it ends, C's
-            // tile still in L1. (Gating a whole 144-row column panel afterwards, its gate rows a page
-            // apart, cost 0.25-0.8 ms per cold MiB of gate in a C++ harness; per tile it costs
-            // nothing at k = 1024 and as much as a separate streaming pass at k = 10.)
-            const float* g = last && o.gate ? o.gate + (long)(ic + ir) * o.n + jc + jr : nullptr;
-            if (g) for (int r = 0; r < mr; r++) __builtin_prefetch(g + (long)r * o.n);
-            kt.ukernel(kc, ap + (size_t)(ir / kMR) * a_stride, bp + (size_t)(jr / kNR) * b_stride, ct, o.n, mr, nr, e);
-            if (g) kt.gate_rows(o.gate_act, g, ct, o.n, mr, nr);
-          }
+          const long at = (long)(ic + ir) * o.n + jc + jr;
+          if (last && o.gate) e.gate = o.gate + at;
+          kt.ukernel(kc, ap + (size_t)(ir / kMR) * a_stride, bp + (size_t)(jr / kNR) * b_stride, o.c + at, o.n,
+                     std::min(kMR, mc - ir), std::min(kNR, nc - jr), e);
+        };
+        if (kc <= kShallow) {
+          // A row of tiles at a time: each of its rows of C (and of the gate) is written left to
+          // right, a stream the prefetchers follow, where a column of tiles touches a new page per
+          // row; with so little work per tile, waiting on those lines was most of the time.
+          for (int ir = 0; ir < mc; ir += kMR)
+            for (int jr = 0; jr < nc; jr += kNR) tile(ir, jr);
+        } else {
+          // A column of tiles at a time: the B micro-panel stays in L1 while A's block streams from L2.
+          for (int jr = 0; jr < nc; jr += kNR)
+            for (int ir = 0; ir < mc; ir += kMR) tile(ir, jr);
         }
       }
     }
@@ -175,7 +184,9 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, c
   // (packing ran at half speed on two threads), and each shared block cost two pool runs.
   // The slice is cut across the larger side so that the operand every thread must pack whole is
   // the smaller one.
-  const bool by_cols = n >= m;
+  // (Shallow products pack next to nothing either way; they are cut into bands of whole rows of C,
+  // each thread's writes one contiguous block: by columns they ran at half the speed.)
+  const bool by_cols = n >= m && k > kShallow;
   const int units = by_cols ? (n + kNR - 1) / kNR : (m + kMR - 1) / kMR;
   const int parts = std::max(1, std::min(threads, units));
   auto part = [&](size_t t) {

@@ -30,7 +30,11 @@ struct Epilogue {
   float alpha;
   float beta;          // 0: overwrite C; otherwise C = acc + beta * C
   const float* bias;   // bias for this tile's first column, or null
-  int act;             // UnaryOp applied last (kIdentity for none)
+  int act;             // UnaryOp applied to the result (kIdentity for none)
+  // Then, if gate is set, C *= gate_act'(.) read from gate (an activation's output laid out like C,
+  // pointing at this tile's first element): gate_rows' arithmetic, done while the tile is in registers.
+  const float* gate = nullptr;
+  int gate_act = 0;
 };
 
 struct KernelTable {
