@@ -46,8 +46,9 @@ export async function medianOf(run: Runner, reps: number): Promise<number> {
 
 // Warm-up in steps: the JIT needs a few thousand small steps before a step's code is optimized
 // (W2 measured 115k samples/s on its first 300 steps and 138-148k after), and a large step wants its
-// buffers allocated once. The PyTorch peer (peers/torch_workloads.py) warms up by the same counts.
-const WARM = { w1: 3000, w2: 1000, w3: 10 };
+// heap settled (a W3 step faults in 500-600 fresh pages over its first ~20 steps, none after ~30).
+// The PyTorch peer (peers/torch_workloads.py) warms up by the same counts.
+const WARM = { w1: 3000, w2: 1000, w3: 30 };
 
 /** Seconds of one call of a workload's repetition, after REWARM_SECONDS of untimed calls. */
 const timed = (call: () => unknown) => (): Promise<number> => rewarmedSeconds(call);
