@@ -249,7 +249,8 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
   });
 
   it('reduce: sum, mean, max (with argmax), sumSquares over [outer, len, inner] and one long run', () => {
-    const shapes: [number, number, number][] = [[1, 40000, 1], [1, 100000, 1]];
+    // [1, 1100, 2000]: column sums big enough to be cut into one band of columns per thread.
+    const shapes: [number, number, number][] = [[1, 40000, 1], [1, 100000, 1], [1, 1100, 2000]];
     for (const s of EDGE_SIZES) shapes.push([s, 9, 1], [3, s, 1], [1, s, 7], [2, 5, s], [s, 64, 65]);
     for (const op of Object.values(Reduce)) {
       for (const [o, l, i] of shapes) {

@@ -40,15 +40,20 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
     const wa = bp.randn([37, 300]);
     const wb = bp.randn([300, 2100]);
     const big = bp.randn([300000]);
+    const tall = bp.randn([2100, 1000]); // column sums large enough to be cut into bands per thread
     const results = [1, 2, 3].map((t) => {
       bp.setNumThreads(t);
-      return { mm: a.matmul(b).toFloat32Array(), wide: wa.matmul(wb).toFloat32Array(), s: big.sum().item(), cs: a.sum(0).toFloat32Array() };
+      return {
+        mm: a.matmul(b).toFloat32Array(), wide: wa.matmul(wb).toFloat32Array(), s: big.sum().item(), cs: a.sum(0).toFloat32Array(),
+        bands: tall.sum(0).toFloat32Array(),
+      };
     });
     for (const r of results.slice(1)) {
       expect(Buffer.from(r.mm.buffer).equals(Buffer.from(results[0].mm.buffer))).toBe(true);
       expect(Buffer.from(r.wide.buffer).equals(Buffer.from(results[0].wide.buffer))).toBe(true);
       expect(r.s).toBe(results[0].s);
       expect(Buffer.from(r.cs.buffer).equals(Buffer.from(results[0].cs.buffer))).toBe(true);
+      expect(Buffer.from(r.bands.buffer).equals(Buffer.from(results[0].bands.buffer))).toBe(true);
     }
   });
 
