@@ -1,12 +1,12 @@
 // W3 through fit against W3 eager, in interleaved pairs (the machine's speed drifts over minutes, so
 // a single pair says little): prints each pair and the median ratio. npx tsx bench/fit_vs_eager.ts [pairs]
-import * as bp from '../lib/index';
+import { useThreads } from './pin';
 import { w3FitRunner, w3Runner } from './workloads';
 
 async function main(): Promise<void> {
   const pairs = Number(process.argv[2] ?? 8);
   for (const t of [1, 2]) {
-    bp.setNumThreads(t);
+    useThreads(t);
     const ratios: number[] = [];
     const eagerRun = w3Runner({ quick: false });
     const fitRun = w3FitRunner({ quick: false });

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pinned } from './pin';
 
 const dir = path.join(__dirname, 'native');
 
@@ -18,12 +19,12 @@ function build(src: string, out: string, flags: string[]): string | null {
  * The best of three runs of a harness that prints one rate: a neighbour on this shared machine can
  * take a core for part of one run. Null when it cannot be built or fails.
  */
-function bestOfThree(src: string, flags: string[], args: string[]): number | null {
+function bestOfThree(src: string, flags: string[], threads: number, args: string[]): number | null {
   const bin = build(src, src.replace(/\.c$/, '.bin'), flags);
   if (!bin) return null;
   let best: number | null = null;
   for (let i = 0; i < 3; i++) {
-    const r = spawnSync(bin, args, { encoding: 'utf8' });
+    const r = spawnSync(...pinned(threads, bin, [String(threads), ...args]), { encoding: 'utf8' });
     if (r.status !== 0) return null;
     best = Math.max(best ?? 0, Number(r.stdout.trim()));
   }
@@ -32,7 +33,7 @@ function bestOfThree(src: string, flags: string[], args: string[]): number | nul
 
 /** GFLOP/s of independent FMAs in registers on `threads` threads. */
 export function fmaPeak(threads: number): number | null {
-  return bestOfThree('fma_peak.c', ['-mavx2', '-mfma', '-pthread'], [String(threads), '300000000']);
+  return bestOfThree('fma_peak.c', ['-mavx2', '-mfma', '-pthread'], threads, ['300000000']);
 }
 
 /** Bytes of W5's weights: a batch-1 forward pass reads each once (bench/native/l3_read.c). */
@@ -40,7 +41,7 @@ export const W5_WEIGHT_BYTES = (784 * 1024 + 1024 * 1024 + 1024 * 10) * 4;
 
 /** GB/s of reading a W5-sized buffer that stays in the L3 cache, on `threads` threads. */
 export function l3ReadBandwidth(threads: number): number | null {
-  return bestOfThree('l3_read.c', ['-mavx2', '-pthread'], [String(threads), '3000']);
+  return bestOfThree('l3_read.c', ['-mavx2', '-pthread'], threads, ['3000']);
 }
 
 export function openblasAvailable(): boolean {
@@ -52,6 +53,6 @@ export function openblasGflops(threads: number, n: number, reps: number, ta = fa
   const bin = build('sgemm_openblas.c', 'sgemm_openblas.bin', ['-lopenblas']);
   if (!bin) return null;
   const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
-  const r = spawnSync(bin, [n, reps, ta ? 1 : 0, tb ? 1 : 0, m, k].map(String), { encoding: 'utf8', env });
+  const r = spawnSync(...pinned(threads, bin, [n, reps, ta ? 1 : 0, tb ? 1 : 0, m, k].map(String)), { encoding: 'utf8', env });
   return r.status === 0 ? Number(r.stdout.trim()) : null;
 }

@@ -15,6 +15,7 @@ import { referenceBackend } from '../lib/backend/reference';
 import { fmaPeak, l3ReadBandwidth, openblasAvailable, openblasGflops, W5_WEIGHT_BYTES } from './machine';
 import { type GemmShape, gemmGflops, squareShapes, w3Shapes } from './gemm';
 import { TorchWorker, torchAvailable } from './peers/torch_worker';
+import { PIN_CPU, peersPinned, pinned, useThreads } from './pin';
 import { median } from './timing';
 import * as W from './workloads';
 
@@ -41,7 +42,7 @@ function row(workload: string, metric: string, better: 'higher' | 'lower', value
 
 function runTfjs(backend: 'cpu' | 'wasm', workload: string): Record<string, unknown> | null {
   const tsx = require.resolve('tsx/cli');
-  const r = spawnSync(process.execPath, [tsx, path.join(__dirname, 'peers', 'tfjs.ts'), backend, quick ? 'quick' : 'full', workload], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(...pinned(2, process.execPath, [tsx, path.join(__dirname, 'peers', 'tfjs.ts'), backend, quick ? 'quick' : 'full', workload]), { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) { log(`TensorFlow.js ${backend} run failed: ${r.stderr.slice(-500)}`); return null; }
   return JSON.parse(r.stdout.trim().split('\n').pop() as string);
 }
@@ -59,7 +60,9 @@ async function main(): Promise<void> {
   if (!nat) throw new Error('bench: the native addon is not built (npm run build:native)');
   const started = new Date();
   const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, kernels: (nat as unknown as { kernelSet(): string }).kernelSet() };
+  const pinnedCpu = useThreads(1) && peersPinned ? PIN_CPU : null;
   log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.kernels}; ${quick ? 'quick' : 'full'} run`);
+  log(pinnedCpu !== null ? `one-thread runs (ours and the peers') pinned to CPU ${pinnedCpu}` : 'one-thread runs not pinned (no taskset, or not Linux)');
   const peak: Record<number, number | null> = {};
   for (const t of THREADS) peak[t] = fmaPeak(t);
   log(`FMA peak: ${THREADS.map((t) => `${t} thread(s) ${peak[t]?.toFixed(1) ?? 'n/a'} GFLOP/s`).join(', ')}`);
@@ -119,7 +122,7 @@ async function main(): Promise<void> {
         for (const [k, v] of Object.entries(await ask(w, workload))) push(`PyTorch ${w.threads}t ${k}`, v);
       }
       for (const o of ours) {
-        bp.setNumThreads(o.threads);
+        useThreads(o.threads);
         push(o.label, await o.run());
       }
     }
@@ -139,7 +142,7 @@ async function main(): Promise<void> {
   // The reference backend is two orders slower: a median of 3 short repetitions, outside the rounds.
   const reference = async (make: (s: W.Sizes) => W.Runner): Promise<number> => {
     bp.setBackend('reference');
-    bp.setNumThreads(1);
+    useThreads(1);
     const v = await W.medianOf(make({ quick: true }), 3);
     bp.setBackend('native');
     return v;
@@ -153,7 +156,7 @@ async function main(): Promise<void> {
       log(`G1 ${s.label}...`);
       const v: Record<string, number | null> = {};
       for (const t of THREADS) {
-        bp.setNumThreads(t);
+        useThreads(t);
         v[`native ${t}t`] = gemmGflops(nat, s, reps);
         v[`OpenBLAS ${t}t`] = haveBlas ? openblasGflops(t, s.n, reps, s.ta, s.tb, s.m, s.k) : null;
         v[`%peak ${t}t`] = peak[t] ? (100 * (v[`native ${t}t`] as number)) / (peak[t] as number) : null;
@@ -211,7 +214,7 @@ async function main(): Promise<void> {
     const secs: Record<string, number | null> = {};
     const acc: Record<string, number | null> = {};
     for (const t of THREADS) {
-      bp.setNumThreads(t);
+      useThreads(t);
       log(`W4 native fit ${t} thread(s)...`);
       const r = await W.w4();
       secs[`native fit ${t}t`] = r?.seconds ?? null;
@@ -230,7 +233,7 @@ async function main(): Promise<void> {
   printTable();
   const out = path.join(__dirname, 'results', `${started.toISOString().replace(/[:.]/g, '-')}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ started: started.toISOString(), quick, machine, fmaPeak: peak, l3ReadGBs: l3, torch: torchVersion, rounds: ROUNDS, series, tfjs, rows }, null, 1));
+  fs.writeFileSync(out, JSON.stringify({ started: started.toISOString(), quick, machine, pinnedCpu, fmaPeak: peak, l3ReadGBs: l3, torch: torchVersion, rounds: ROUNDS, series, tfjs, rows }, null, 1));
   log(`wrote ${path.relative(process.cwd(), out)}`);
 }
 

@@ -81,6 +81,8 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     expect(() => nat().gemm(false, false, -1, 2, 2, 1, f, f, 0, f, null, 0)).toThrow(/argument 2 \(m\) must be an integer/);
     expect(() => nat().gemm(false, false, 2, 2, 2, 1, f, f, 0, f, null, 0, new Float32Array(3), Unary.relu)).toThrow(/gemm: gate has 3 elements, expected 4/);
     expect(() => nat().gemm(false, false, 2, 2, 2, 1, f, f, 0, f, null, 0, f, Unary.exp)).toThrow(/gemm: argument 13 \(gateAct\) must be relu, sigmoid or tanh .*got 2/);
+    expect(() => nat().pinThread(5000)).toThrow(/pinThread: argument 0 \(cpu\) must be an integer in \[-1, 1023\], got 5000/);
+    expect(() => nat().pinThread('1')).toThrow(/pinThread: argument 0 \(cpu\) must be a number/);
     expect(() => nat().unary(99, f, f, 0)).toThrow(/unary: argument 0 \(op\)/);
     expect(() => nat().unary(1, f, new Float32Array(2), 0)).toThrow(/out has 2 elements, expected 4/);
     expect(() => nat().binary(0, f, Int32Array.of(1), f, Int32Array.of(1), new Float32Array(8), Int32Array.of(8))).toThrow(/binary: a has 4 elements but the strides reach offset 7/);

@@ -3,6 +3,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, optim } from '../lib/index';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { loadNative } from '../lib/backend/native';
 import { nativeExpected } from './helpers/backends';
 
 function trainRun(threads: number): Float32Array[] {
@@ -76,6 +79,22 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
       expect(big.sum().item()).toBe(sum);
       expect(Buffer.from(a.matmul(a).toFloat32Array().buffer).equals(Buffer.from(mm.buffer))).toBe(true);
     }
+  });
+
+  it.runIf(process.platform === 'linux')('pinThread confines the calling thread to one CPU, and -1 frees it again (bench one-thread runs)', () => {
+    const cpus = () => fs.readFileSync('/proc/thread-self/status', 'utf8').match(/Cpus_allowed_list:\s*(\S+)/)?.[1];
+    const pin = (loadNative().backend as unknown as { pinThread(cpu: number): boolean }).pinThread;
+    const last = os.cpus().length - 1;
+    const all = last === 0 ? '0' : `0-${last}`;
+    try {
+      expect(pin(last)).toBe(true);
+      expect(cpus()).toBe(String(last));
+      expect(pin(last + 1)).toBe(false); // no such CPU: refused, nothing changed
+      expect(cpus()).toBe(String(last));
+    } finally {
+      expect(pin(-1)).toBe(true);
+    }
+    expect(cpus()).toBe(all);
   });
 
   it('three Adam training steps give bit-identical weights at 1 and 2 threads', () => {

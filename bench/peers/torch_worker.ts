@@ -1,6 +1,7 @@
 // A PyTorch process kept open for the whole bench run (peers/torch_workloads.py in server mode), one
 // per thread count: the bench asks it for one repetition of a workload at a time, between its own.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { pinned } from '../pin';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 
@@ -23,7 +24,7 @@ export class TorchWorker {
     // Every pool torch may use is capped before it is imported (WORKLOADS.md).
     const n = String(threads);
     const env = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n };
-    this.proc = spawn(PYTHON, [path.join(__dirname, 'torch_workloads.py'), n, quick ? 'quick' : 'full'], { env });
+    this.proc = spawn(...pinned(threads, PYTHON, [path.join(__dirname, 'torch_workloads.py'), n, quick ? 'quick' : 'full']), { env });
     this.proc.stderr.on('data', (d: Buffer) => { this.stderr = (this.stderr + d.toString()).slice(-2000); });
     this.ready = new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
     readline.createInterface({ input: this.proc.stdout }).on('line', (line) => {

@@ -16,6 +16,7 @@
 #include "kernels/reduce.h"
 #include "kernels/softmax.h"
 #include "kernels/table.h"
+#include "runtime/affinity.h"
 #include "runtime/allocator.h"
 #include "runtime/thread_pool.h"
 
@@ -290,6 +291,12 @@ Napi::Value TuneAllocator(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), tune_allocator((size_t)mmap_threshold, (size_t)trim_threshold));
 }
 
+Napi::Value PinThread(const Napi::CallbackInfo& info) {
+  Args a{info, "pinThread"};
+  a.count(1);
+  return Napi::Boolean::New(info.Env(), pin_current_thread((int)a.integer(0, "cpu", -1, 1023)));
+}
+
 Napi::Value KernelSet(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), active_kernels().name);
 }
@@ -301,7 +308,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},
-      {"tuneAllocator", TuneAllocator},
+      {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread},
   };
   for (const auto& e : table) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   return exports;
