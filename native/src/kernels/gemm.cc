@@ -15,7 +15,6 @@
 #include "gemm.h"
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include "../runtime/thread_pool.h"
@@ -119,8 +118,7 @@ void gemm_packed(const Operands& o, int i0, int i1, int j0, int j1, const Kernel
       const int kc = std::min(o.kc_step, o.k - pc);
       const size_t a_stride = (size_t)kMR * padded(kc), b_stride = (size_t)kNR * padded(kc);
       const bool last = pc + kc == o.k;
-      Epilogue ep{o.alpha, pc == 0 ? o.beta : 1.0f, nullptr, last ? o.act : 0};
-      ep.gate_act = o.gate_act;
+      const Epilogue ep{o.alpha, pc == 0 ? o.beta : 1.0f, nullptr, last ? o.act : 0, nullptr, o.gate_act};
       kt.pack_b(o.tb, o.b, o.n, o.k, pc, kc, jc, nc, bp, b_stride);
       for (int ic = i0; ic < i1; ic += kMC) {
         const int mc = std::min(kMC, i1 - ic);
@@ -133,7 +131,7 @@ void gemm_packed(const Operands& o, int i0, int i1, int j0, int j1, const Kernel
           kt.ukernel(kc, ap + (size_t)(ir / kMR) * a_stride, bp + (size_t)(jr / kNR) * b_stride, o.c + at, o.n,
                      std::min(kMR, mc - ir), std::min(kNR, nc - jr), e);
         };
-        if (kc <= kShallow) {
+        if (o.k <= kShallow) {
           // A row of tiles at a time: each of its rows of C (and of the gate) is written left to
           // right, a stream the prefetchers follow, where a column of tiles touches a new page per
           // row; with so little work per tile, waiting on those lines was most of the time.

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -97,7 +96,8 @@ void ThreadPool::work(uint32_t gen) {
 
 void ThreadPool::worker_loop(uint32_t seen) {
   for (;;) {
-    // Spin first: kernels come back to back, and waking a sleeping thread costs 15-100 us on a VM.
+    // Spin first: kernels come back to back, and on the development VM a futex wake of a sleeping
+    // thread cost the waker 31 us and the sleeper 110-130 us before it ran.
     const auto fresh = [&] { return gen_of(claim_.load(std::memory_order_acquire)) != seen; };
     if (!spin_while([&] { return !fresh(); }, kWorkerSpin)) {
       std::unique_lock<std::mutex> lock(mu_);
