@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { loadNative } from '../lib/backend/native';
 import { nativeExpected } from './helpers/backends';
+import { sameBits } from './helpers/golden';
 
 function trainRun(threads: number): Float32Array[] {
   bp.setNumThreads(threads);
@@ -52,11 +53,11 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
       };
     });
     for (const r of results.slice(1)) {
-      expect(Buffer.from(r.mm.buffer).equals(Buffer.from(results[0].mm.buffer))).toBe(true);
-      expect(Buffer.from(r.wide.buffer).equals(Buffer.from(results[0].wide.buffer))).toBe(true);
+      expect(sameBits(r.mm, results[0].mm)).toBe(true);
+      expect(sameBits(r.wide, results[0].wide)).toBe(true);
       expect(r.s).toBe(results[0].s);
-      expect(Buffer.from(r.cs.buffer).equals(Buffer.from(results[0].cs.buffer))).toBe(true);
-      expect(Buffer.from(r.bands.buffer).equals(Buffer.from(results[0].bands.buffer))).toBe(true);
+      expect(sameBits(r.cs, results[0].cs)).toBe(true);
+      expect(sameBits(r.bands, results[0].bands)).toBe(true);
     }
   });
 
@@ -77,7 +78,7 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
       while (performance.now() < until) { /* idle gap */ }
       if (i % 100 === 99) bp.setNumThreads(i % 200 === 99 ? 3 : 2);
       expect(big.sum().item()).toBe(sum);
-      expect(Buffer.from(a.matmul(a).toFloat32Array().buffer).equals(Buffer.from(mm.buffer))).toBe(true);
+      expect(sameBits(a.matmul(a).toFloat32Array(), mm)).toBe(true);
     }
   });
 
@@ -100,6 +101,6 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
   it('three Adam training steps give bit-identical weights at 1 and 2 threads', () => {
     const one = trainRun(1);
     const two = trainRun(2);
-    one.forEach((w, i) => expect(Buffer.from(two[i].buffer).equals(Buffer.from(w.buffer)), `parameter ${i}`).toBe(true));
+    one.forEach((w, i) => expect(sameBits(two[i], w), `parameter ${i}`).toBe(true));
   });
 });

@@ -54,3 +54,8 @@ export function expectTensor(actual: Tensor | null, expected: unknown, tol: Tole
   expect([...(actual as Tensor).shape], `${what}: shape`).toEqual(e.shape);
   expectClose((actual as Tensor).data, e.data, tol, what);
 }
+
+/** True when two float arrays hold the same bits (bit-identity checks; fast on millions of elements). */
+export function sameBits(a: Float32Array, b: Float32Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}

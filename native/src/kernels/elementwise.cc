@@ -119,11 +119,10 @@ void bias_act_grad(int act, const float* y, const float* gy, float* gz, long row
     if (gb) reduce(kReduceSum, gz, 1, rows, cols, gb, nullptr);
     return;
   }
-  // One pass: fixed blocks of columns (so the split does not depend on the thread count), each
-  // walking down the rows, the bias sums accumulating while the block's gz is in registers and L1.
+  // One pass: blocks of columns (column_block, as the column sums), each walking down the rows, the
+  // bias sums accumulating while the block's gz is in registers and L1.
   const KernelTable& kt = active_kernels();
-  const size_t block = std::max<size_t>(64, ((size_t)kGrain / (size_t)rows + 7) / 8 * 8);
-  parallel_for((size_t)cols, block, [&](size_t j0, size_t j1) {
+  parallel_for((size_t)cols, column_block(rows, cols, kGrain), [&](size_t j0, size_t j1) {
     std::fill(gb + j0, gb + j1, 0.0f);
     for (long r = 0; r < rows; r++) {
       const long o = r * cols + (long)j0;

@@ -42,6 +42,17 @@ float reduce_run(int op, const float* x, long len, long stride, int32_t* arg_out
 
 }  // namespace
 
+size_t column_block(long rows, long cols, size_t min_elems) {
+  // One band per thread: 64-column blocks handed out in turn had both cores reading interleaved
+  // 256-byte pieces of every row, and a 256x1024 sum ran slower on two threads than on one. Below
+  // kSerialColumns elements one thread is faster still: a 256x1024 gradient just written by a GEMM
+  // sits half in each core's cache (step_profile, W3 at 2 threads: its four reductions took
+  // 0.16-0.18 ms threaded, 0.075-0.083 on one thread).
+  const size_t threads = (size_t)rows * (size_t)cols < kSerialColumns ? 1 : (size_t)ThreadPool::instance().threads();
+  const size_t band = ((size_t)cols + threads - 1) / threads;
+  return std::max<size_t>({64, min_elems / (size_t)std::max<long>(rows, 1), (band + 15) / 16 * 16});
+}
+
 void reduce(int op, const float* x, long outer, long len, long inner, float* out, int32_t* arg) {
   const KernelTable& kt = active_kernels();
   if (outer == 1 && inner == 1 && op != kReduceMax && (size_t)len > kChunk) {
@@ -102,16 +113,8 @@ void reduce(int op, const float* x, long outer, long len, long inner, float* out
     return;
   }
   if (op == kReduceSum || op == kReduceMean) {
-    // Column sums: add whole rows (vectorized) into the output, split over columns for threads, one
-    // band of columns per thread: each column is summed over the rows in the same order however the
-    // bands fall. (64-column bands handed out in turn had both cores reading interleaved 256-byte
-    // pieces of every row: a 256x1024 sum ran slower on two threads than on one.)
-    // Below kSerialColumns elements one thread is faster: a 256x1024 gradient just written by a GEMM
-    // sits half in each core's cache (step_profile, W3 at 2 threads: its four reductions took
-    // 0.16-0.18 ms threaded, 0.075-0.083 on one thread).
-    const size_t threads = (size_t)len * (size_t)inner < kSerialColumns ? 1 : (size_t)ThreadPool::instance().threads();
-    const size_t band = ((size_t)inner + threads - 1) / threads;
-    const size_t col_grain = std::max<size_t>({64, kChunk / (size_t)std::max<long>(len, 1), (band + 15) / 16 * 16});
+    // Column sums: add whole rows (vectorized) into the output, split over columns for threads.
+    const size_t col_grain = column_block(len, inner, kChunk);
     for (long o = 0; o < outer; o++) {
       float* dst = out + o * inner;
       const float* src = x + o * len * inner;

@@ -9,6 +9,11 @@ namespace bp {
 enum ReduceOp : int { kReduceSum = 0, kReduceMean = 1, kReduceMax = 2, kReduceSumSquares = 3 };
 
 void reduce(int op, const float* x, long outer, long len, long inner, float* out, int32_t* arg);
+// Width of the column blocks that a pass down the rows of a rows x cols matrix (column sums, bias
+// gradients) is cut into for threads: one band per thread, at least 64 columns and min_elems
+// elements a block, and the whole width on one thread below 2M elements. Each column is still summed
+// down the rows in the same order, so results do not depend on it.
+size_t column_block(long rows, long cols, size_t min_elems);
 // Sum of squares of many arrays, in double, in a fixed chunk order.
 double sum_squares(const std::vector<std::pair<const float*, size_t>>& xs);
 
