@@ -31,9 +31,12 @@ function bestOfThree(src: string, flags: string[], threads: number, args: string
   return best;
 }
 
-/** GFLOP/s of independent FMAs in registers on `threads` threads. */
-export function fmaPeak(threads: number): number | null {
-  return bestOfThree('fma_peak.c', ['-mavx2', '-mfma', '-pthread'], threads, ['300000000']);
+/**
+ * GFLOP/s of independent FMAs in registers on `threads` threads, with the vector width of a kernel
+ * set: 256-bit for avx2 (and generic), 512-bit for avx512.
+ */
+export function fmaPeak(threads: number, kernelSet: string): number | null {
+  return bestOfThree('fma_peak.c', ['-mavx2', '-mfma', '-pthread'], threads, ['300000000', kernelSet === 'avx512' ? 'avx512' : 'avx2']);
 }
 
 /** Bytes of W5's weights: a batch-1 forward pass reads each once (bench/native/l3_read.c). */

@@ -64,8 +64,8 @@ async function main(): Promise<void> {
   log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.kernels}; ${quick ? 'quick' : 'full'} run`);
   log(pinnedCpu !== null ? `one-thread runs (ours and the peers') pinned to CPU ${pinnedCpu}` : 'one-thread runs not pinned (no taskset, or not Linux)');
   const peak: Record<number, number | null> = {};
-  for (const t of THREADS) peak[t] = fmaPeak(t);
-  log(`FMA peak: ${THREADS.map((t) => `${t} thread(s) ${peak[t]?.toFixed(1) ?? 'n/a'} GFLOP/s`).join(', ')}`);
+  for (const t of THREADS) peak[t] = fmaPeak(t, machine.kernels);
+  log(`FMA peak (${machine.kernels === 'avx512' ? '512' : '256'}-bit vectors, as the ${machine.kernels} kernels use): ${THREADS.map((t) => `${t} thread(s) ${peak[t]?.toFixed(1) ?? 'n/a'} GFLOP/s`).join(', ')}`);
   const l3: Record<number, number | null> = {};
   for (const t of THREADS) l3[t] = l3ReadBandwidth(t);
   // A batch-1 pass reads every weight once from the L3: no pass can be faster than this.

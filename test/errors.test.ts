@@ -113,6 +113,20 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
 });
 
 describe('without the addon', () => {
+  it('an unknown BACKPROP_ISA is named in the fallback warning, and the reference backend runs', () => {
+    const script = `
+      const bp = require(${JSON.stringify(path.resolve(__dirname, '..', 'lib', 'index.ts'))});
+      console.log('backend=' + bp.getBackend());
+      console.log('sum=' + bp.tensor([1, 2, 3]).sum().item());
+    `;
+    const r = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], {
+      env: { ...process.env, BACKPROP_ISA: 'sse9', BACKPROP_QUIET: '' }, encoding: 'utf8',
+    });
+    expect(r.stdout).toContain('backend=reference');
+    expect(r.stdout).toContain('sum=6');
+    expect(r.stderr).toContain("BACKPROP_ISA must be one of generic, avx2, avx512 (the widest kernel set to use), got 'sse9'");
+  });
+
   it('setBackend("native") names the build command, and the default falls back with one warning', () => {
     const script = `
       const bp = require(${JSON.stringify(path.resolve(__dirname, '..', 'lib', 'index.ts'))});

@@ -49,11 +49,18 @@ export function addonPath(): string {
   return path.join(packageRoot(), 'build', 'Release', 'backprop_native.node');
 }
 
+/** Values of BACKPROP_ISA, which caps the kernel set the addon picks from CPUID. */
+const KERNEL_SETS: readonly string[] = ['generic', 'avx2', 'avx512'];
+
 export function loadNative(): Loaded {
   if (loaded) return loaded;
   const file = process.env.BACKPROP_ADDON ?? addonPath();
+  const isa = process.env.BACKPROP_ISA;
   if (process.env.BACKPROP_DISABLE_NATIVE === '1') {
     loaded = { backend: null, error: 'disabled by BACKPROP_DISABLE_NATIVE=1' };
+  } else if (isa !== undefined && !KERNEL_SETS.includes(isa)) {
+    // The addon reads the variable itself, once, and cannot throw from there.
+    loaded = { backend: null, error: `BACKPROP_ISA must be one of ${KERNEL_SETS.join(', ')} (the widest kernel set to use), got '${isa}'` };
   } else if (!fs.existsSync(file)) {
     loaded = { backend: null, error: `${file} does not exist` };
   } else {

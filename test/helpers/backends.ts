@@ -1,6 +1,7 @@
 // Runs a block of tests once per backend. The native backend is required unless the run says it
 // is absent on purpose (BACKPROP_DISABLE_NATIVE=1): a missing addon is a failure, not a skip.
 import { afterAll, beforeAll, describe } from 'vitest';
+import * as fs from 'node:fs';
 import { getBackend, hasNative, setBackend } from '../../lib/index';
 
 export type BackendName = 'native' | 'reference';
@@ -28,4 +29,24 @@ export function eachBackend(name: string, body: (backend: BackendName) => void):
       body(be);
     });
   }
+}
+
+/**
+ * The kernel set the addon should pick here: the widest this CPU runs (read from /proc/cpuinfo,
+ * independently of the addon's own CPUID check), capped by BACKPROP_ISA. null where /proc/cpuinfo
+ * is absent (not Linux).
+ */
+export function expectedKernelSet(): 'avx512' | 'avx2+fma' | 'generic' | null {
+  let info: string;
+  try {
+    info = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return null;
+  }
+  const flags = new Set((/^flags\s*:(.*)$/m.exec(info)?.[1] ?? '').trim().split(/\s+/));
+  const order = ['generic', 'avx2', 'avx512'] as const;
+  const has = flags.has('avx512f') && flags.has('avx512vl') ? 2 : flags.has('avx2') && flags.has('fma') ? 1 : 0;
+  const cap = order.indexOf((process.env.BACKPROP_ISA ?? 'avx512') as (typeof order)[number]);
+  const level = Math.min(has, cap < 0 ? 2 : cap);
+  return (['generic', 'avx2+fma', 'avx512'] as const)[level];
 }

@@ -108,39 +108,41 @@ void gemm_packed(const Operands& o, int i0, int i1, int j0, int j1, const Kernel
   const auto padded = [](int kc) { return kc % 16 == 0 ? kc + 8 : kc; };
   // Reused across calls, never allocated in the loops; thread_local keeps them without global state.
   thread_local std::vector<float> a_buf, b_buf;
-  a_buf.resize((size_t)((std::min(kMC, i1 - i0) + kMR - 1) / kMR) * kMR * padded(kc_max));
-  b_buf.resize((size_t)((std::min(kNC, j1 - j0) + kNR - 1) / kNR) * kNR * padded(kc_max));
+  const int mr = kt.mr, nr = kt.nr;
+  const int mc_max = kMC / mr * mr;  // whole micro-panels
+  a_buf.resize((size_t)((std::min(mc_max, i1 - i0) + mr - 1) / mr) * mr * padded(kc_max));
+  b_buf.resize((size_t)((std::min(kNC, j1 - j0) + nr - 1) / nr) * nr * padded(kc_max));
   float* ap = a_buf.data();
   float* bp = b_buf.data();
   for (int jc = j0; jc < j1; jc += kNC) {
     const int nc = std::min(kNC, j1 - jc);
     for (int pc = 0; pc < o.k; pc += o.kc_step) {
       const int kc = std::min(o.kc_step, o.k - pc);
-      const size_t a_stride = (size_t)kMR * padded(kc), b_stride = (size_t)kNR * padded(kc);
+      const size_t a_stride = (size_t)mr * padded(kc), b_stride = (size_t)nr * padded(kc);
       const bool last = pc + kc == o.k;
       const Epilogue ep{o.alpha, pc == 0 ? o.beta : 1.0f, nullptr, last ? o.act : 0, nullptr, o.gate_act};
       kt.pack_b(o.tb, o.b, o.n, o.k, pc, kc, jc, nc, bp, b_stride);
-      for (int ic = i0; ic < i1; ic += kMC) {
-        const int mc = std::min(kMC, i1 - ic);
+      for (int ic = i0; ic < i1; ic += mc_max) {
+        const int mc = std::min(mc_max, i1 - ic);
         kt.pack_a(o.ta, o.a, o.m, o.k, ic, mc, pc, kc, ap, a_stride);
         auto tile = [&](int ir, int jr) {
           Epilogue e = ep;
           if (last && o.bias) e.bias = o.bias + jc + jr;
           const long at = (long)(ic + ir) * o.n + jc + jr;
           if (last && o.gate) e.gate = o.gate + at;
-          kt.ukernel(kc, ap + (size_t)(ir / kMR) * a_stride, bp + (size_t)(jr / kNR) * b_stride, o.c + at, o.n,
-                     std::min(kMR, mc - ir), std::min(kNR, nc - jr), e);
+          kt.ukernel(kc, ap + (size_t)(ir / mr) * a_stride, bp + (size_t)(jr / nr) * b_stride, o.c + at, o.n,
+                     std::min(mr, mc - ir), std::min(nr, nc - jr), e);
         };
         if (o.k <= kShallow) {
           // A row of tiles at a time: each of its rows of C (and of the gate) is written left to
           // right, a stream the prefetchers follow, where a column of tiles touches a new page per
           // row; with so little work per tile, waiting on those lines was most of the time.
-          for (int ir = 0; ir < mc; ir += kMR)
-            for (int jr = 0; jr < nc; jr += kNR) tile(ir, jr);
+          for (int ir = 0; ir < mc; ir += mr)
+            for (int jr = 0; jr < nc; jr += nr) tile(ir, jr);
         } else {
           // A column of tiles at a time: the B micro-panel stays in L1 while A's block streams from L2.
-          for (int jr = 0; jr < nc; jr += kNR)
-            for (int ir = 0; ir < mc; ir += kMR) tile(ir, jr);
+          for (int jr = 0; jr < nc; jr += nr)
+            for (int ir = 0; ir < mc; ir += mr) tile(ir, jr);
         }
       }
     }
@@ -185,12 +187,13 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, c
   // (Shallow products pack next to nothing either way; they are cut into bands of whole rows of C,
   // each thread's writes one contiguous block: by columns they ran at half the speed.)
   const bool by_cols = n >= m && k > kShallow;
-  const int units = by_cols ? (n + kNR - 1) / kNR : (m + kMR - 1) / kMR;
+  const int unit = by_cols ? kt.nr : kt.mr;
+  const int units = ((by_cols ? n : m) + unit - 1) / unit;
   const int parts = std::max(1, std::min(threads, units));
   auto part = [&](size_t t) {
     const int u0 = (int)((long)units * (long)t / parts), u1 = (int)((long)units * (long)(t + 1) / parts);
-    if (by_cols) gemm_packed(op, 0, m, u0 * kNR, std::min(n, u1 * kNR), kt);
-    else gemm_packed(op, u0 * kMR, std::min(m, u1 * kMR), 0, n, kt);
+    if (by_cols) gemm_packed(op, 0, m, u0 * unit, std::min(n, u1 * unit), kt);
+    else gemm_packed(op, u0 * unit, std::min(m, u1 * unit), 0, n, kt);
   };
   if (parts > 1) ThreadPool::instance().run((size_t)parts, part);
   else part(0);

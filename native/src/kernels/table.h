@@ -20,8 +20,9 @@ enum BinaryOp : int {
   kAdd = 0, kSub, kMul, kDiv, kPow, kBce, kBceGrad, kBceLogits, kBceLogitsGrad, kMaximum, kGtMask, kBinaryCount
 };
 
-constexpr int kMR = 6;   // microkernel rows
-constexpr int kNR = 16;  // microkernel columns (two 8-float vectors)
+// The AVX2 and portable sets' microkernel tile: 6 rows x 16 columns (two 8-float vectors).
+constexpr int kMR = 6;
+constexpr int kNR = 16;
 // Products of at most this many multiply-adds go to the table's gemm_tiny (no packing, no threads).
 constexpr int kTinyWork = 2048;
 
@@ -39,13 +40,16 @@ struct Epilogue {
 
 struct KernelTable {
   const char* name;
-  // C[mr x nr] (row stride ldc) from packed panels: A as kc x kMR, B as kc x kNR.
+  // The microkernel's tile: packed A micro-panels hold mr rows, packed B micro-panels nr columns.
+  int mr, nr;
+  // C[mr x nr] (row stride ldc) from packed panels: A as kc x mr, B as kc x nr; the last two
+  // arguments are how much of the tile is inside C.
   void (*ukernel)(int kc, const float* a, const float* b, float* c, long ldc, int mr, int nr, const Epilogue& e);
-  // Packs rows [i0, i0+mc) x depth [p0, p0+kc) of op(A) (A stored [k][m] when trans) into kMR-row
-  // micro-panels (kc x kMR each, `stride` floats apart), zero-padded past mc.
+  // Packs rows [i0, i0+mc) x depth [p0, p0+kc) of op(A) (A stored [k][m] when trans) into mr-row
+  // micro-panels (kc x mr each, `stride` floats apart), zero-padded past mc.
   void (*pack_a)(bool trans, const float* a, int m, int k, int i0, int mc, int p0, int kc, float* dst, size_t stride);
   // Packs depth [p0, p0+kc) x columns [j0, j0+nc) of op(B) (B stored [n][k] when trans) into
-  // kc x kNR micro-panels `stride` floats apart, zero-padded past nc.
+  // kc x nr micro-panels `stride` floats apart, zero-padded past nc.
   void (*pack_b)(bool trans, const float* b, int n, int k, int p0, int kc, int j0, int nc, float* dst, size_t stride);
   // The whole of sgemm (gemm.h) for m * n * k <= kTinyWork.
   void (*gemm_tiny)(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
@@ -77,5 +81,8 @@ const KernelTable& active_kernels();
 const KernelTable& generic_kernels();
 const KernelTable& avx2_kernels();
 bool avx2_compiled();
+// The AVX-512 set: the AVX2 set with a 512-bit GEMM microkernel and its packing (isa_avx512.cc).
+const KernelTable& avx512_kernels();
+bool avx512_compiled();
 
 }  // namespace bp

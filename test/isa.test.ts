@@ -1,0 +1,81 @@
+// The AVX-512 and AVX2 kernel sets block a packed product differently (8x32 tiles against 6x16) but
+// sum every element of C in the same order (depth steps in order, one FMA each; alpha, beta * C,
+// bias, relu and the relu or sigmoid gate in the same order), so they must give the same bits.
+// Each set runs in a child process (the addon picks its set once, at load, from BACKPROP_ISA).
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { addonPath } from '../lib/backend/native';
+import { Unary } from '../lib/backend/backend';
+import { expectedKernelSet, nativeExpected } from './helpers/backends';
+import { sameBits } from './helpers/golden';
+import { randomArray, rng } from './helpers/random';
+
+interface Product { ta: boolean; tb: boolean; m: number; n: number; k: number; beta: number; bias: boolean; act: number; gate: number }
+
+// Packed shapes (m * n * k past the small paths) with edges of both tile shapes, W3's layers, and
+// a depth past one K block.
+const shapes: [number, number, number][] = [[64, 64, 64], [65, 33, 300], [256, 1024, 784], [9, 1000, 17], [300, 10, 1024], [130, 70, 520]];
+const products: Product[] = [];
+shapes.forEach(([m, n, k], i) => {
+  for (const ta of [false, true]) {
+    for (const tb of [false, true]) {
+      const v = i * 4 + Number(ta) * 2 + Number(tb);
+      products.push({ ta, tb, m, n, k, beta: v % 3 === 1 ? 0.5 : 0, bias: v % 2 === 0, act: v % 4 === 3 ? Unary.relu : 0, gate: [0, Unary.relu, Unary.sigmoid][v % 3] });
+    }
+  }
+});
+
+// Runs every product with the kernel set `isa` in a child process; returns C of each.
+function runWith(isa: string, dir: string): Float32Array[] {
+  const script = `
+    const fs = require('fs');
+    const addon = require(${JSON.stringify(addonPath())});
+    const products = JSON.parse(fs.readFileSync(${JSON.stringify(path.join(dir, 'products.json'))}, 'utf8'));
+    const f32 = (name) => { const b = fs.readFileSync(require('path').join(${JSON.stringify(dir)}, name)); return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4); };
+    console.log('set=' + addon.kernelSet());
+    products.forEach((p, i) => {
+      const c = f32('c' + i).slice();
+      addon.gemm(p.ta, p.tb, p.m, p.n, p.k, 1, f32('a' + i), f32('b' + i), p.beta, c, p.bias ? f32('bias' + i) : null, p.act, p.gate ? f32('y' + i) : null, p.gate);
+      fs.writeFileSync(require('path').join(${JSON.stringify(dir)}, '${isa}.out' + i), c);
+    });
+  `;
+  const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, BACKPROP_ISA: isa }, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout).toContain(`set=${isa === 'avx2' ? 'avx2+fma' : isa}`);
+  return products.map((_, i) => {
+    const b = fs.readFileSync(path.join(dir, `${isa}.out${i}`));
+    return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+  });
+}
+
+const hasAvx512 = expectedKernelSet() === 'avx512';
+if (nativeExpected() && !hasAvx512) console.log('AVX-512 against AVX2 bit-identity skipped: this CPU (or BACKPROP_ISA) has no AVX-512 kernel set');
+
+describe.runIf(nativeExpected() && hasAvx512)('kernel sets agree (native)', () => {
+  it(`AVX-512 and AVX2 packed products give the same bits: ${products.length} products, 4 transposes, beta, bias, relu, gates`, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backprop-isa-'));
+    try {
+      const r = rng(77);
+      fs.writeFileSync(path.join(dir, 'products.json'), JSON.stringify(products));
+      products.forEach((p, i) => {
+        fs.writeFileSync(path.join(dir, `a${i}`), randomArray(p.m * p.k, r));
+        fs.writeFileSync(path.join(dir, `b${i}`), randomArray(p.k * p.n, r));
+        fs.writeFileSync(path.join(dir, `c${i}`), randomArray(p.m * p.n, r));
+        fs.writeFileSync(path.join(dir, `bias${i}`), randomArray(p.n, r));
+        // An activation's output as the gate: relu's holds exact zeros, sigmoid's lies in (0, 1).
+        const y = randomArray(p.m * p.n, r, -2, 2).map((v) => (p.gate === Unary.relu ? Math.max(v, 0) : 1 / (1 + Math.exp(-v))));
+        fs.writeFileSync(path.join(dir, `y${i}`), y);
+      });
+      const wide = runWith('avx512', dir);
+      const narrow = runWith('avx2', dir);
+      products.forEach((p, i) => {
+        expect(sameBits(wide[i], narrow[i]), `${p.m}x${p.n}x${p.k} ta=${p.ta} tb=${p.tb} beta=${p.beta} act=${p.act} gate=${p.gate}`).toBe(true);
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
