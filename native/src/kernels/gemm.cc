@@ -1,12 +1,15 @@
 // Blocking and threading around the packing routines and the microkernel of the ISA table (the
 // five loops of BLIS).
 //
-// Blocking, chosen on AMD EPYC (Zen 3: 32 KiB L1d, 512 KiB L2 per core; later sessions ran on Zen 5:
-// 48 KiB, 1 MiB), sized for the smaller:
-//   kKC = 256: one packed B micro-panel (256 x 16 floats = 16 KiB) stays in L1 beside the A
-//              micro-panel (256 x 6 = 6 KiB) while the microkernel streams them. K is cut into
-//              equal blocks of about this depth (a multiple of 8, the packing's step).
-//   kMC = 144: the packed A block (144 x 256 floats = 144 KiB) stays in L2 across all B panels.
+// The microkernel's tile (mr x nr) is the kernel table's: 6 x 16 for AVX2 and the portable set,
+// 8 x 32 for AVX-512. Blocking, chosen on AMD EPYC (Zen 3: 32 KiB L1d, 512 KiB L2 per core; later
+// sessions ran on Zen 5: 48 KiB, 1 MiB):
+//   kKC = 256: one packed B micro-panel (256 x 16 floats = 16 KiB; 32 KiB at 32 columns, for Zen
+//              5's 48 KiB) stays in L1 while A's micro-panels stream past it. K is cut into equal
+//              blocks of about this depth (a multiple of 8, the packing's step). With AVX-512
+//              tiles, depths 128, 192 and 384 measured no better.
+//   kMC = 144: the packed A block (144 x 256 floats = 144 KiB) stays in L2 across all B panels
+//              (rounded down to whole micro-panels: 144 rows for both tiles).
 //   kNC = 2048: the packed B block (256 x 2048 floats = 2 MiB) lives in L3.
 // Threads: C is cut into one slice per thread (whole micro-tiles, across its longer side), and each
 // thread runs all five loops on its slice with packed buffers of its own: one pool run per call.
