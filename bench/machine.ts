@@ -51,11 +51,16 @@ export function openblasAvailable(): boolean {
   return build('sgemm_openblas.c', 'sgemm_openblas.bin', ['-lopenblas']) !== null;
 }
 
-/** OpenBLAS GFLOP/s for C[m,n] = op(A) op(B) with k depth. */
-export function openblasGflops(threads: number, n: number, reps: number, ta = false, tb = false, m = n, k = n): number | null {
+/**
+ * OpenBLAS GFLOP/s for C[m,n] = op(A) op(B) with k depth. coreType forces OpenBLAS's kernel choice
+ * (OPENBLAS_CORETYPE): Debian's OpenBLAS 0.3.21 takes this Zen 5 for a Haswell and runs its AVX2
+ * kernels; 'SKYLAKEX' makes it run its AVX-512 ones, the best known kernel for our AVX-512 set.
+ */
+export function openblasGflops(threads: number, n: number, reps: number, ta = false, tb = false, m = n, k = n, coreType?: string): number | null {
   const bin = build('sgemm_openblas.c', 'sgemm_openblas.bin', ['-lopenblas']);
   if (!bin) return null;
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+  if (coreType) env.OPENBLAS_CORETYPE = coreType;
   const r = spawnSync(...pinned(threads, bin, [n, reps, ta ? 1 : 0, tb ? 1 : 0, m, k].map(String)), { encoding: 'utf8', env });
   return r.status === 0 ? Number(r.stdout.trim()) : null;
 }

@@ -159,6 +159,7 @@ async function main(): Promise<void> {
         useThreads(t);
         v[`native ${t}t`] = gemmGflops(nat, s, reps);
         v[`OpenBLAS ${t}t`] = haveBlas ? openblasGflops(t, s.n, reps, s.ta, s.tb, s.m, s.k) : null;
+        if (machine.kernels === 'avx512') v[`OpenBLAS avx512 ${t}t`] = haveBlas ? openblasGflops(t, s.n, reps, s.ta, s.tb, s.m, s.k, 'SKYLAKEX') : null;
         v[`%peak ${t}t`] = peak[t] ? (100 * (v[`native ${t}t`] as number)) / (peak[t] as number) : null;
       }
       if (s.n <= 128 && s.m === s.n) v.reference = gemmGflops(referenceBackend, s, 3);
@@ -253,8 +254,10 @@ function printTable(): void {
     const ratios: string[] = [];
     // Like for like first (the targets of issue 4 are stated so), then our best against each peer's.
     for (const t of THREADS) {
-      const x = ratio(r.values[`native ${t}t`], r.values[`OpenBLAS ${t}t`]);
-      if (x) ratios.push(`${t}t x${x} vs OpenBLAS ${t}t`);
+      for (const blas of ['OpenBLAS', 'OpenBLAS avx512']) {
+        const x = ratio(r.values[`native ${t}t`], r.values[`${blas} ${t}t`]);
+        if (x) ratios.push(`${t}t x${x} vs ${blas} ${t}t`);
+      }
     }
     const oneThread = ratio(r.values['native 1t'], r.values['PyTorch 1t']);
     if (oneThread) ratios.push(`1t x${oneThread} vs PyTorch 1t`);

@@ -1,10 +1,11 @@
 // Small tensors are views into shared slabs (lib/storage.ts): each must start zeroed, never overlap
 // another, and gradient accumulation must only ever write into arrays the tape owns.
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, optim, Tensor } from '../lib/index';
 import { alloc, allocOutput, sharesMemory } from '../lib/storage';
-import { eachBackend } from './helpers/backends';
+import { eachBackend, nativeExpected } from './helpers/backends';
+import { loadNative } from '../lib/backend/native';
 
 it('alloc hands out zeroed, disjoint arrays, views of shared slabs for small sizes', () => {
   const arrays = Array.from({ length: 3000 }, (_, i) => alloc(1 + (i % 1500)));
@@ -25,7 +26,24 @@ it('allocOutput hands out disjoint arrays of the asked length, uncleared above t
   expect(arrays.map((a) => a.length)).toEqual([1, 16, 17, 1024, 1025, 70000]);
   for (const a of arrays) a.fill(3);
   for (let i = 1; i < arrays.length; i++) expect(sharesMemory(arrays[i], arrays[i - 1])).toBe(false);
-  expect(arrays[5].buffer.byteLength).toBe(70000 * 4); // its own buffer, not a pool's
+  expect(arrays[5].buffer.byteLength).toBe(70000 * 4 + 64); // its own buffer (and a line to align in), not a pool's
+});
+
+describe.runIf(nativeExpected())('large arrays start on a 64-byte cache line (native)', () => {
+  it('for alloc and allocOutput, whatever the allocator returned', () => {
+    const addressMod64 = (loadNative().backend as unknown as { addressMod64(b: ArrayBufferLike): number }).addressMod64;
+    const starts = new Set<number>();
+    for (let i = 0; i < 50; i++) {
+      for (const a of [alloc(1025 + i * 997), allocOutput(1025 + i * 997)]) {
+        starts.add(addressMod64(a.buffer));
+        expect((addressMod64(a.buffer) + a.byteOffset) % 64).toBe(0);
+        expect(a.byteOffset + a.byteLength).toBeLessThanOrEqual(a.buffer.byteLength);
+      }
+    }
+    // The allocator's own starts vary (malloc's land 16 bytes past a line): the offset did the work.
+    expect([...starts].some((m) => m !== 0)).toBe(true);
+    expect(() => addressMod64(new Float32Array(4) as unknown as ArrayBuffer)).toThrow(/addressMod64: argument 0 \(buffer\) must be an ArrayBuffer/);
+  });
 });
 
 eachBackend('uncleared outputs', () => {

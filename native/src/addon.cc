@@ -297,6 +297,18 @@ Napi::Value PinThread(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), pin_current_thread((int)a.integer(0, "cpu", -1, 1023)));
 }
 
+// Where an ArrayBuffer's memory starts relative to a 64-byte cache line (its address modulo 64):
+// lib/storage.ts starts large tensors on a line, so that the GEMM's 64-byte rows of C are never
+// split across two lines (malloc'd buffers start 16 bytes past one).
+Napi::Value AddressMod64(const Napi::CallbackInfo& info) {
+  Args a{info, "addressMod64"};
+  a.count(1);
+  void* data = nullptr;
+  size_t len = 0;
+  if (napi_get_arraybuffer_info(info.Env(), info[0], &data, &len) != napi_ok) a.type_error(0, "buffer", "must be an ArrayBuffer");
+  return Napi::Number::New(info.Env(), (double)(reinterpret_cast<uintptr_t>(data) % 64));
+}
+
 Napi::Value KernelSet(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), active_kernels().name);
 }
@@ -308,7 +320,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},
-      {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread},
+      {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"addressMod64", AddressMod64},
   };
   for (const auto& e : table) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   return exports;

@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "../runtime/line_vector.h"
 #include "../runtime/thread_pool.h"
 #include "table.h"
 
@@ -110,7 +111,7 @@ void gemm_packed(const Operands& o, int i0, int i1, int j0, int j1, const Kernel
   // (pack_b of 1024 columns at kc = 256: 174 us; at kc = 248: 24 us).
   const auto padded = [](int kc) { return kc % 16 == 0 ? kc + 8 : kc; };
   // Reused across calls, never allocated in the loops; thread_local keeps them without global state.
-  thread_local std::vector<float> a_buf, b_buf;
+  thread_local LineVector a_buf, b_buf;
   const int mr = kt.mr, nr = kt.nr;
   const int mc_max = kMC / mr * mr;  // whole micro-panels
   a_buf.resize((size_t)((std::min(mc_max, i1 - i0) + mr - 1) / mr) * mr * padded(kc_max));

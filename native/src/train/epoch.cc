@@ -9,6 +9,7 @@
 #include "../kernels/reduce.h"
 #include "../kernels/softmax.h"
 #include "../kernels/table.h"
+#include "../runtime/line_vector.h"
 
 namespace bp {
 namespace {
@@ -53,8 +54,8 @@ void col_sum(const float* x, long rows, long c, float* out) { reduce(kReduceSum,
 
 // Per-stage scratch, sized once per call.
 struct StageBuf {
-  std::vector<float> out, mask;                  // output; Dropout mask
-  std::vector<float> mu, xc, sq, v, ve, sd, xhat, t1;  // BatchNorm1d intermediates
+  LineVector out, mask;                  // output; Dropout mask
+  LineVector mu, xc, sq, v, ve, sd, xhat, t1;  // BatchNorm1d intermediates
 };
 
 }  // namespace
@@ -78,12 +79,12 @@ long run_epoch(const EpochPlan& p) {
   }
   // Gathered rows, only when an epoch visits them out of order.
   const size_t gathered = p.order ? (size_t)bs : 0;
-  std::vector<float> xb(gathered * (size_t)p.features), yv(gathered * (size_t)out_cols);
+  LineVector xb(gathered * (size_t)p.features), yv(gathered * (size_t)out_cols);
   std::vector<int32_t> yi(gathered);
-  std::vector<float> g_a((size_t)(bs * widest)), g_b((size_t)(bs * widest)), g_act((size_t)(bs * widest));
-  std::vector<float> t_a((size_t)(bs * widest)), t_b((size_t)(bs * widest)), t_c((size_t)(bs * widest)), row((size_t)widest), row2((size_t)widest);
-  std::vector<float> prob((size_t)(bs * out_cols)), rows_loss((size_t)bs), row_scale((size_t)bs);
-  std::vector<float> diff((size_t)(bs * out_cols)), sq((size_t)(bs * out_cols));
+  LineVector g_a((size_t)(bs * widest)), g_b((size_t)(bs * widest)), g_act((size_t)(bs * widest));
+  LineVector t_a((size_t)(bs * widest)), t_b((size_t)(bs * widest)), t_c((size_t)(bs * widest)), row((size_t)widest), row2((size_t)widest);
+  LineVector prob((size_t)(bs * out_cols)), rows_loss((size_t)bs), row_scale((size_t)bs);
+  LineVector diff((size_t)(bs * out_cols)), sq((size_t)(bs * out_cols));
   // The batch's rows: views of x and y when the epoch keeps the stored order, copies otherwise.
   const float* xin = nullptr;
   const float* yvals = nullptr;

@@ -1,0 +1,28 @@
+// std::vector whose memory starts on a 64-byte cache line: the GEMM's packed panels and the fused
+// fit's activations. malloc'd memory starts 16 bytes past a line, and then every 64-byte row of a
+// GEMM's output tile, or of a packed AVX-512 panel, straddles two lines.
+#pragma once
+#include <cstddef>
+#include <new>
+#include <vector>
+
+namespace bp {
+
+template <class T>
+struct LineAllocator {
+  using value_type = T;
+  static constexpr std::align_val_t kLine{64};
+  LineAllocator() = default;
+  template <class U>
+  LineAllocator(const LineAllocator<U>&) {}
+  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kLine)); }
+  void deallocate(T* p, std::size_t) { ::operator delete(p, kLine); }
+  template <class U>
+  bool operator==(const LineAllocator<U>&) const { return true; }
+  template <class U>
+  bool operator!=(const LineAllocator<U>&) const { return false; }
+};
+
+using LineVector = std::vector<float, LineAllocator<float>>;
+
+}  // namespace bp
