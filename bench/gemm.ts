@@ -1,5 +1,6 @@
 // G1: our SGEMM through the kernel contract (the call nn.Linear makes), timed like the OpenBLAS harness.
 import { Backend } from '../lib/backend/backend';
+import { alloc } from '../lib/storage';
 import { timeIt } from './timing';
 
 export interface GemmShape { label: string; m: number; n: number; k: number; ta: boolean; tb: boolean }
@@ -19,9 +20,12 @@ export function w3Shapes(): GemmShape[] {
 }
 
 export function gemmGflops(be: Backend, s: GemmShape, reps: number): number {
-  const a = new Float32Array(s.m * s.k).map(() => Math.random());
-  const b = new Float32Array(s.k * s.n).map(() => Math.random());
-  const c = new Float32Array(s.m * s.n);
+  // The library's own storage, as bp.matmul gets it: large arrays start on a cache line (so do the
+  // OpenBLAS harness's, bench/native/sgemm_openblas.c).
+  const random = (n: number) => { const x = alloc(n); for (let i = 0; i < n; i++) x[i] = Math.random(); return x; }; // in place: map() would copy
+  const a = random(s.m * s.k);
+  const b = random(s.k * s.n);
+  const c = alloc(s.m * s.n);
   const flops = 2 * s.m * s.n * s.k;
   const inner = Math.max(1, Math.floor(2e8 / flops));
   const t = timeIt(() => { for (let i = 0; i < inner; i++) be.gemm(s.ta, s.tb, s.m, s.n, s.k, 1, a, b, 0, c, null, 0); }, reps) / inner;

@@ -17,14 +17,19 @@ static int cmp(const void* a, const void* b) {
   return x < y ? -1 : x > y;
 }
 
+static float* line_alloc(size_t floats) {
+  return aligned_alloc(64, (floats * sizeof(float) + 63) / 64 * 64);
+}
+
 int main(int argc, char** argv) {
   int n = argc > 1 ? atoi(argv[1]) : 512;
   int reps = argc > 2 ? atoi(argv[2]) : 5;
   int ta = argc > 3 ? atoi(argv[3]) : 0, tb = argc > 4 ? atoi(argv[4]) : 0;
   int m = argc > 5 ? atoi(argv[5]) : n, k = argc > 6 ? atoi(argv[6]) : n;
-  float* a = malloc(sizeof(float) * (size_t)m * k);
-  float* b = malloc(sizeof(float) * (size_t)k * n);
-  float* c = malloc(sizeof(float) * (size_t)m * n);
+  // Operands start on a 64-byte cache line, as the library's large tensors do (lib/storage.ts).
+  float* a = line_alloc((size_t)m * k);
+  float* b = line_alloc((size_t)k * n);
+  float* c = line_alloc((size_t)m * n);
   for (long i = 0; i < (long)m * k; i++) a[i] = (float)rand() / RAND_MAX;
   for (long i = 0; i < (long)k * n; i++) b[i] = (float)rand() / RAND_MAX;
   double* t = malloc(sizeof(double) * reps);
