@@ -20,10 +20,19 @@ export class TorchWorker {
   /** The first line the server prints: its torch version. */
   readonly ready: Promise<Record<string, unknown>>;
 
-  constructor(readonly threads: number, quick: boolean) {
+  /** How its series are named: `PyTorch 1t`, or `PyTorch avx512 1t` with OpenBLAS's core type forced. */
+  readonly label: string;
+
+  /**
+   * coreType forces the OpenBLAS kernels torch's GEMMs run (OPENBLAS_CORETYPE): Debian's OpenBLAS
+   * 0.3.21 takes a Zen 5 for a Haswell and runs AVX2 kernels; 'SKYLAKEX' gives it its AVX-512 ones.
+   */
+  constructor(readonly threads: number, quick: boolean, coreType?: string) {
     // Every pool torch may use is capped before it is imported (WORKLOADS.md).
     const n = String(threads);
-    const env = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n };
+    const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n };
+    if (coreType) env.OPENBLAS_CORETYPE = coreType;
+    this.label = `PyTorch ${coreType ? 'avx512 ' : ''}${threads}t`;
     this.proc = spawn(...pinned(threads, PYTHON, [path.join(__dirname, 'torch_workloads.py'), n, quick ? 'quick' : 'full']), { env });
     this.proc.stderr.on('data', (d: Buffer) => { this.stderr = (this.stderr + d.toString()).slice(-2000); });
     this.ready = new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
@@ -33,11 +42,11 @@ export class TorchWorker {
       try {
         w.resolve(JSON.parse(line) as Record<string, number>);
       } catch {
-        w.reject(new Error(`PyTorch ${threads}t printed a line that is not JSON: ${line.slice(0, 200)}`));
+        w.reject(new Error(`${this.label} printed a line that is not JSON: ${line.slice(0, 200)}`));
       }
     });
     this.proc.on('exit', (code) => {
-      this.dead = new Error(`PyTorch ${threads}t exited (code ${code}): ${this.stderr.slice(-500)}`);
+      this.dead = new Error(`${this.label} exited (code ${code}): ${this.stderr.slice(-500)}`);
       for (const w of this.waiting.splice(0)) w.reject(this.dead);
     });
   }
@@ -50,7 +59,7 @@ export class TorchWorker {
       this.proc.stdin.write(`${workload}\n`);
     }).then((o) => {
       const r = o as Record<string, number>;
-      if ('error' in r) throw new Error(`PyTorch ${this.threads}t: ${String(r.error)}`);
+      if ('error' in r) throw new Error(`${this.label}: ${String(r.error)}`);
       return r;
     });
   }
