@@ -50,15 +50,15 @@ constexpr int kSmallCols = 256;
 
 void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
                 float* c, const float* bias, int act, const float* gate, int gate_act, const KernelTable& kt) {
-  thread_local std::vector<float> a_row;  // row i of op(A) when A is stored transposed
-  a_row.resize(k);
+  thread_local LineVector a_row_buf;  // row i of op(A) when A is stored transposed
+  float* const a_row = at_least(a_row_buf, (size_t)k);
   const size_t chunks = (size_t)(n + kSmallCols - 1) / kSmallCols;
   const bool threaded = (double)n * k >= 1 << 17 && chunks > 1;
   for (int i = 0; i < m; i++) {
     const float* ai = a + (long)i * k;
     if (ta) {
       for (int p = 0; p < k; p++) a_row[p] = a[(long)p * m + i];
-      ai = a_row.data();
+      ai = a_row;
     }
     float* ci = c + (long)i * n;
     auto chunk = [&](size_t t) {
@@ -114,10 +114,8 @@ void gemm_packed(const Operands& o, int i0, int i1, int j0, int j1, const Kernel
   thread_local LineVector a_buf, b_buf;
   const int mr = kt.mr, nr = kt.nr;
   const int mc_max = kMC / mr * mr;  // whole micro-panels
-  a_buf.resize((size_t)((std::min(mc_max, i1 - i0) + mr - 1) / mr) * mr * padded(kc_max));
-  b_buf.resize((size_t)((std::min(kNC, j1 - j0) + nr - 1) / nr) * nr * padded(kc_max));
-  float* ap = a_buf.data();
-  float* bp = b_buf.data();
+  float* const ap = at_least(a_buf, (size_t)((std::min(mc_max, i1 - i0) + mr - 1) / mr) * mr * padded(kc_max));
+  float* const bp = at_least(b_buf, (size_t)((std::min(kNC, j1 - j0) + nr - 1) / nr) * nr * padded(kc_max));
   for (int jc = j0; jc < j1; jc += kNC) {
     const int nc = std::min(kNC, j1 - jc);
     for (int pc = 0; pc < o.k; pc += o.kc_step) {

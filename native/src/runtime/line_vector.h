@@ -25,4 +25,12 @@ struct LineAllocator {
 
 using LineVector = std::vector<float, LineAllocator<float>>;
 
+// v's memory with room for at least n floats, contents unspecified. A scratch buffer only grows:
+// resize() down and up again would zero-fill the regrown part on every call that follows a
+// smaller one (a GEMM's packed B of W3's forward is ~850 KB).
+inline float* at_least(LineVector& v, std::size_t n) {
+  if (v.size() < n) v.resize(n);
+  return v.data();
+}
+
 }  // namespace bp
