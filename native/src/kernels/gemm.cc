@@ -18,7 +18,6 @@
 #include "gemm.h"
 
 #include <algorithm>
-#include <vector>
 
 #include "../runtime/line_vector.h"
 #include "../runtime/thread_pool.h"

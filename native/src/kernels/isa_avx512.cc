@@ -72,7 +72,7 @@ static void ukernel(int kc, const float* a, const float* b, float* c, long ldc, 
   // activations and the tanh gate by the AVX2 set's row loops after the store.
   const KernelTable& rows = avx2_kernels();
   const bool act_in_regs = e.act == kIdentity || e.act == kRelu;
-  const bool gate_in_regs = e.gate && (e.gate_act == kRelu || e.gate_act == kSigmoid);
+  const bool gate_in_regs = e.gate && act_in_regs && (e.gate_act == kRelu || e.gate_act == kSigmoid);
   const __mmask16 m0 = lanes(nr, 0), m1 = lanes(nr, 1);
   const __m512 alpha = _mm512_set1_ps(e.alpha), beta = _mm512_set1_ps(e.beta), zero = _mm512_setzero_ps();
   const __m512 bias0 = e.bias ? _mm512_maskz_loadu_ps(m0, e.bias) : zero;
@@ -88,7 +88,7 @@ static void ukernel(int kc, const float* a, const float* b, float* c, long ldc, 
       if (e.beta != 0.0f) v[h] = _mm512_fmadd_ps(beta, _mm512_maskz_loadu_ps(m[h], cr + 16 * h), v[h]);
       if (e.bias) v[h] = _mm512_add_ps(v[h], bias[h]);
       if (e.act == kRelu) v[h] = _mm512_mask_max_ps(v[h], 0xFFFF, v[h], zero);  // (g++ 12 warns on max_ps)
-      if (gate_in_regs && act_in_regs) {
+      if (gate_in_regs) {
         const __m512 y = _mm512_maskz_loadu_ps(m[h], e.gate + r * ldc + 16 * h);
         if (e.gate_act == kRelu) v[h] = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(y, zero, _CMP_GT_OQ), v[h]);
         else v[h] = _mm512_mul_ps(_mm512_mul_ps(v[h], y), _mm512_sub_ps(_mm512_set1_ps(1.0f), y));
@@ -97,7 +97,7 @@ static void ukernel(int kc, const float* a, const float* b, float* c, long ldc, 
     }
     if (!act_in_regs) rows.unary(e.act, cr, cr, (size_t)nr, 0.0f);
   }
-  if (e.gate && !(gate_in_regs && act_in_regs)) rows.gate_rows(e.gate_act, e.gate, c, ldc, mr, nr);
+  if (e.gate && !gate_in_regs) rows.gate_rows(e.gate_act, e.gate, c, ldc, mr, nr);
 }
 
 static KernelTable make_table() {

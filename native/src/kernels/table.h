@@ -20,9 +20,6 @@ enum BinaryOp : int {
   kAdd = 0, kSub, kMul, kDiv, kPow, kBce, kBceGrad, kBceLogits, kBceLogitsGrad, kMaximum, kGtMask, kBinaryCount
 };
 
-// The AVX2 and portable sets' microkernel tile: 6 rows x 16 columns (two 8-float vectors).
-constexpr int kMR = 6;
-constexpr int kNR = 16;
 // Products of at most this many multiply-adds go to the table's gemm_tiny (no packing, no threads).
 constexpr int kTinyWork = 2048;
 
