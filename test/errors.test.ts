@@ -130,7 +130,7 @@ describe('without the addon', () => {
   it('setBackend("native") names the build command, and the default falls back with one warning', () => {
     const script = `
       const bp = require(${JSON.stringify(path.resolve(__dirname, '..', 'lib', 'index.ts'))});
-      console.log('backend=' + bp.getBackend());
+      console.log('backend=' + bp.getBackend() + ' kernels=' + bp.nativeKernelSet());
       try { bp.setBackend('native'); } catch (e) { console.log('error=' + e.message); }
       console.log('sum=' + bp.tensor([1, 2, 3]).sum().item());
     `;
@@ -138,7 +138,7 @@ describe('without the addon', () => {
     const r = spawnSync(process.execPath, ['--require', tsx, '-e', script], {
       env: { ...process.env, BACKPROP_DISABLE_NATIVE: '1', BACKPROP_QUIET: '' }, encoding: 'utf8',
     });
-    expect(r.stdout).toContain('backend=reference');
+    expect(r.stdout).toContain('backend=reference kernels=null');
     expect(r.stdout).toMatch(/error=setBackend\('native'\): the native addon is not available .* Build it with `npm run build:native`/);
     expect(r.stdout).toContain('sum=6');
     const warnings = r.stderr.split('\n').filter((l) => l.includes('backprop: warning'));

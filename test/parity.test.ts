@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Backend, Binary, OptimHyper, Reduce, Unary } from '../lib/backend/backend';
 import { loadNative } from '../lib/backend/native';
+import * as bp from '../lib/index';
 import { referenceBackend as ref } from '../lib/backend/reference';
 import { expectClose, sameBits } from './helpers/golden';
 import { EDGE_SIZES, randomArray, rng } from './helpers/random';
@@ -24,6 +25,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     const want = expectedKernelSet();
     if (want === null) console.log('kernel set check skipped: no /proc/cpuinfo to read the CPU from');
     else expect(nat.kernelSet?.()).toBe(want);
+    expect(bp.nativeKernelSet()).toBe(nat.kernelSet?.()); // the public name of the same answer
   });
 
   describe('gemm', () => {

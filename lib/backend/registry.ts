@@ -49,6 +49,19 @@ export function hasNative(): boolean {
   return loadNative().backend !== null;
 }
 
+/** The native kernel sets, widest first (see {@link nativeKernelSet}). */
+export type KernelSet = 'avx512' | 'avx2+fma' | 'generic';
+
+/**
+ * The kernel set the native addon picked when it loaded: the widest this CPU runs (`avx512`,
+ * `avx2+fma`, else the portable `generic`), capped by the environment variable BACKPROP_ISA; null
+ * when the addon is not available.
+ */
+export function nativeKernelSet(): KernelSet | null {
+  const nat = loadNative().backend as { kernelSet?: () => string } | null;
+  return nat?.kernelSet ? (nat.kernelSet() as KernelSet) : null;
+}
+
 /** Sets the size of the native thread pool (the reference backend is single-threaded). */
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: n must be a positive integer, got ${n}`);
