@@ -74,20 +74,18 @@ async function main(): Promise<void> {
   const haveBlas = openblasAvailable();
   if (!haveBlas) log('OpenBLAS: absent (apt-get install libopenblas-dev)');
   let workers: TorchWorker[] = [];
-  // With our AVX-512 kernels, PyTorch also runs at one thread with OpenBLAS's AVX-512 kernels forced:
-  // not its idiomatic path (the targets compare with that), but what the same library can do here.
-  let extraWorkers: TorchWorker[] = [];
   let torchVersion: unknown = null;
   if (torchAvailable()) {
     workers = THREADS.map((t) => new TorchWorker(t, quick));
-    if (machine.kernels === 'avx512') extraWorkers = [new TorchWorker(1, quick, 'SKYLAKEX')];
+    // With our AVX-512 kernels, PyTorch also runs at one thread with OpenBLAS's AVX-512 kernels
+    // forced: not its idiomatic path (the targets compare with that), but what it can do here.
+    if (machine.kernels === 'avx512') workers.push(new TorchWorker(1, quick, 'SKYLAKEX'));
     try {
-      torchVersion = (await Promise.all([...workers, ...extraWorkers].map((w) => w.ready)))[0].torch;
+      torchVersion = (await Promise.all(workers.map((w) => w.ready)))[0].torch;
     } catch (e) {
       log(`PyTorch: the server did not start, so no PyTorch figures this run: ${(e as Error).message}`);
-      for (const w of [...workers, ...extraWorkers]) w.close();
+      for (const w of workers) w.close();
       workers = [];
-      extraWorkers = [];
     }
   } else {
     log('PyTorch: absent (/usr/bin/python3 cannot import torch; apt-get install python3-torch)');
@@ -105,7 +103,7 @@ async function main(): Promise<void> {
   // PyTorch's figures of a whole measurement (G1, W4), by thread count.
   const torchWhole = async (workload: string): Promise<Record<number, Record<string, number>>> => {
     const out: Record<number, Record<string, number>> = {};
-    for (const w of workers) {
+    for (const w of workers.filter((x) => x.idiomatic)) {
       log(`${workload} PyTorch ${w.threads} thread(s)...`);
       out[w.threads] = await ask(w, workload);
     }
@@ -123,7 +121,7 @@ async function main(): Promise<void> {
     const push = (k: string, v: number) => (s[k] ??= []).push(v);
     for (let r = 0; r < ROUNDS; r++) {
       log(`${workload} round ${r + 1}/${ROUNDS}`);
-      for (const w of [...workers, ...extraWorkers]) {
+      for (const w of workers) {
         for (const [k, v] of Object.entries(await ask(w, workload))) push(`${w.label} ${k}`, v);
       }
       for (const o of ours) {
@@ -235,7 +233,7 @@ async function main(): Promise<void> {
     row('W4 Fashion-MNIST 3 epochs', 'seconds', 'lower', secs);
     row('W4 test accuracy', '%', 'higher', acc);
   }
-  for (const w of [...workers, ...extraWorkers]) w.close();
+  for (const w of workers) w.close();
 
   printTable();
   const out = path.join(__dirname, 'results', `${started.toISOString().replace(/[:.]/g, '-')}.json`);

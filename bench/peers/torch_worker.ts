@@ -22,6 +22,8 @@ export class TorchWorker {
 
   /** How its series are named: `PyTorch 1t`, or `PyTorch avx512 1t` with OpenBLAS's core type forced. */
   readonly label: string;
+  /** False when OpenBLAS's core type is forced: then it is not PyTorch as a user runs it. */
+  readonly idiomatic: boolean;
 
   /**
    * coreType forces the OpenBLAS kernels torch's GEMMs run (OPENBLAS_CORETYPE): Debian's OpenBLAS
@@ -33,6 +35,7 @@ export class TorchWorker {
     const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n };
     if (coreType) env.OPENBLAS_CORETYPE = coreType;
     this.label = `PyTorch ${coreType ? 'avx512 ' : ''}${threads}t`;
+    this.idiomatic = !coreType;
     this.proc = spawn(...pinned(threads, PYTHON, [path.join(__dirname, 'torch_workloads.py'), n, quick ? 'quick' : 'full']), { env });
     this.proc.stderr.on('data', (d: Buffer) => { this.stderr = (this.stderr + d.toString()).slice(-2000); });
     this.ready = new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import * as fs from 'node:fs';
 import { getBackend, hasNative, setBackend } from '../../lib/index';
+import type { KernelSet } from '../../lib/index';
 
 export type BackendName = 'native' | 'reference';
 
@@ -36,7 +37,7 @@ export function eachBackend(name: string, body: (backend: BackendName) => void):
  * independently of the addon's own CPUID check), capped by BACKPROP_ISA. null where /proc/cpuinfo
  * is absent (not Linux).
  */
-export function expectedKernelSet(): 'avx512' | 'avx2+fma' | 'generic' | null {
+export function expectedKernelSet(): KernelSet | null {
   let info: string;
   try {
     info = fs.readFileSync('/proc/cpuinfo', 'utf8');
@@ -44,9 +45,7 @@ export function expectedKernelSet(): 'avx512' | 'avx2+fma' | 'generic' | null {
     return null;
   }
   const flags = new Set((/^flags\s*:(.*)$/m.exec(info)?.[1] ?? '').trim().split(/\s+/));
-  const order = ['generic', 'avx2', 'avx512'] as const;
   const has = flags.has('avx512f') && flags.has('avx512vl') ? 2 : flags.has('avx2') && flags.has('fma') ? 1 : 0;
-  const cap = order.indexOf((process.env.BACKPROP_ISA ?? 'avx512') as (typeof order)[number]);
-  const level = Math.min(has, cap < 0 ? 2 : cap);
-  return (['generic', 'avx2+fma', 'avx512'] as const)[level];
+  const cap: Record<string, number> = { generic: 0, avx2: 1, avx512: 2 };
+  return (['generic', 'avx2+fma', 'avx512'] as const)[Math.min(has, cap[process.env.BACKPROP_ISA ?? 'avx512'] ?? 2)];
 }
