@@ -49,8 +49,9 @@ function lineAligned(buffer: ArrayBuffer, n: number): Float32Array {
 /** Allocates zeroed tensor storage of `n` elements. */
 export function alloc(n: number): Float32Array {
   if (float64) return new Float64Array(n) as unknown as Float32Array;
-  if (n > SLAB_MIN && n <= SLAB_MAX) return slabView(n);
-  return n <= SLAB_MIN ? new Float32Array(n) : lineAligned(new ArrayBuffer(n * 4 + LINE), n);
+  if (n <= SLAB_MIN) return new Float32Array(n);
+  if (n <= SLAB_MAX) return slabView(n);
+  return lineAligned(new ArrayBuffer(n * 4 + LINE), n);
 }
 
 /**

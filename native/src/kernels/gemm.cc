@@ -39,7 +39,7 @@ constexpr int kShallow = 64;
 // Measured (C++ harness, square NN, GFLOP/s at 1 / 2 threads, 7 alternated rounds): n = 64 (262k)
 // 91 / 66 when threaded, n = 96 (885k) 93 / 145, n = 128 96 / 162.
 constexpr double kThreadWork = 4e5;
-// Below this many multiply-adds (and for single-row products) packing costs more than it saves.
+// Below this many multiply-adds (and for products of fewer than four rows) packing costs more than it saves.
 constexpr double kPackWork = 24.0 * 24.0 * 24.0;
 
 // Direct product for tiny or few-row shapes (batch-1 inference lives here): no packing. Each row of

@@ -70,7 +70,7 @@ static void ukernel(int kc, const float* a, const float* b, float* c, long ldc, 
   // Epilogue, in the order of the AVX2 set's store_tile: alpha, beta * C, bias, activation, gate.
   // Identity and relu (and the relu and sigmoid gates) are applied in registers; the other
   // activations and the tanh gate by the AVX2 set's row loops after the store.
-  const KernelTable& rows = avx2_kernels();
+  const KernelTable& row_loops = avx2_kernels();
   const bool act_in_regs = e.act == kIdentity || e.act == kRelu;
   const bool gate_in_regs = e.gate && act_in_regs && (e.gate_act == kRelu || e.gate_act == kSigmoid);
   const __mmask16 m0 = lanes(nr, 0), m1 = lanes(nr, 1);
@@ -95,9 +95,9 @@ static void ukernel(int kc, const float* a, const float* b, float* c, long ldc, 
       }
       _mm512_mask_storeu_ps(cr + 16 * h, m[h], v[h]);
     }
-    if (!act_in_regs) rows.unary(e.act, cr, cr, (size_t)nr, 0.0f);
+    if (!act_in_regs) row_loops.unary(e.act, cr, cr, (size_t)nr, 0.0f);
   }
-  if (e.gate && !gate_in_regs) rows.gate_rows(e.gate_act, e.gate, c, ldc, mr, nr);
+  if (e.gate && !gate_in_regs) row_loops.gate_rows(e.gate_act, e.gate, c, ldc, mr, nr);
 }
 
 static KernelTable make_table() {

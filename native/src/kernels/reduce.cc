@@ -11,7 +11,7 @@ namespace bp {
 namespace {
 
 constexpr size_t kChunk = 16384;  // fixed chunk of a long reduction: partials combine in this order
-constexpr size_t kSerialColumns = (size_t)1 << 21;
+constexpr size_t kSerialElements = (size_t)1 << 21;  // below this a pass down the rows stays on one thread
 
 float reduce_run(int op, const float* x, long len, long stride, int32_t* arg_out) {
   const KernelTable& kt = active_kernels();
@@ -45,10 +45,10 @@ float reduce_run(int op, const float* x, long len, long stride, int32_t* arg_out
 size_t column_block(long rows, long cols, size_t min_elems) {
   // One band per thread: 64-column blocks handed out in turn had both cores reading interleaved
   // 256-byte pieces of every row, and a 256x1024 sum ran slower on two threads than on one. Below
-  // kSerialColumns elements one thread is faster still: a 256x1024 gradient just written by a GEMM
+  // kSerialElements elements one thread is faster still: a 256x1024 gradient just written by a GEMM
   // sits half in each core's cache (step_profile, W3 at 2 threads: its four reductions took
   // 0.16-0.18 ms threaded, 0.075-0.083 on one thread).
-  const size_t threads = (size_t)rows * (size_t)cols < kSerialColumns ? 1 : (size_t)ThreadPool::instance().threads();
+  const size_t threads = (size_t)rows * (size_t)cols < kSerialElements ? 1 : (size_t)ThreadPool::instance().threads();
   const size_t band = ((size_t)cols + threads - 1) / threads;
   return std::max<size_t>({64, min_elems / (size_t)std::max<long>(rows, 1), (band + 15) / 16 * 16});
 }

@@ -54,7 +54,7 @@ void col_sum(const float* x, long rows, long c, float* out) { reduce(kReduceSum,
 
 // Per-stage scratch, sized once per call.
 struct StageBuf {
-  LineVector out, mask;                  // output; Dropout mask
+  LineVector out, mask;                         // output; Dropout mask
   LineVector mu, xc, sq, v, ve, sd, xhat, t1;  // BatchNorm1d intermediates
 };
 
