@@ -28,13 +28,20 @@ function faultsPerStep(): number {
     opt.step();
   };
   for (let i = 0; i < 30; i++) step();
-  const perBlock: number[] = [];
-  for (let b = 0; b < 5; b++) {
-    const f0 = process.resourceUsage().minorPageFault;
-    for (let i = 0; i < 8; i++) step();
-    perBlock.push((process.resourceUsage().minorPageFault - f0) / 8);
-  }
-  return perBlock.sort((p, q) => p - q)[2];
+  const blockMedian = (): number => {
+    const perBlock: number[] = [];
+    for (let b = 0; b < 5; b++) {
+      const f0 = process.resourceUsage().minorPageFault;
+      for (let i = 0; i < 8; i++) step();
+      perBlock.push((process.resourceUsage().minorPageFault - f0) / 8);
+    }
+    return perBlock.sort((p, q) => p - q)[2];
+  };
+  // A second measurement when the first is high: one run of the whole suite in seven (a fresh CI
+  // clone, 2026-11-30) measured 62 faults a step over the first 40 steps after warm-up and ~0 in
+  // every rerun, while glibc's own thresholds give 55-115 a step every time.
+  const first = blockMedian();
+  return first < 16 ? first : Math.min(first, blockMedian());
 }
 
 describe.skipIf(why !== '')('allocator thresholds', () => {
