@@ -139,6 +139,22 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('unary: an element gets the same bits wherever it sits (the vector formula covers array tails)', () => {
+    // The GEMM epilogues apply activations to rows of tiles 16 or 32 columns wide, and the two
+    // kernel sets must agree bit for bit: a value may not depend on its offset from a row's end.
+    for (const op of Object.values(Unary)) {
+      const x = unaryInput(op, 17);
+      const p = unaryParam(op);
+      const whole = new Float32Array(x.length);
+      nat.unary(op, x, whole, p);
+      for (let start = 1; start < x.length; start++) {
+        const y = new Float32Array(x.length - start);
+        nat.unary(op, x.slice(start), y, p);
+        expect(sameBits(y, whole.subarray(start)), `unary op ${op} from element ${start}`).toBe(true);
+      }
+    }
+  });
+
   it('biasActGrad: the activation backward and bias column sums, one pass or two, equal to the parts', () => {
     const shapes: [number, number][] = EDGE_SIZES.map((s, i) => [s, EDGE_SIZES[(i + 3) % 8]]);
     shapes.push([256, 1024], [300, 300], [1, 70000], [70000, 1], [257, 333]); // past 65536: the one-pass path
