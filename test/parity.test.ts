@@ -139,6 +139,34 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('exp, sigmoid, tanh and softmax keep NaN, infinities and tiny results (vector lanes and tails)', () => {
+    // The vector exp clamps its input; lanes outside its range must still give expf's answer:
+    // exp(100) is Infinity and exp(NaN) NaN, not 2.4e38 and 0, and sigmoid(-100) is 3.8e-44, not 0.
+    const x = Float32Array.from([100, NaN, -100, -90, 89, 88.5, Infinity, -Infinity, 0, 1, -1, 87.5, -87.4, -87.3, 20, -20, NaN]);
+    const same = (a: Float32Array, e: Float32Array, what: string) => {
+      for (let i = 0; i < e.length; i++) {
+        const ok = Number.isNaN(e[i]) ? Number.isNaN(a[i]) : !Number.isFinite(e[i]) ? a[i] === e[i] : Math.abs(a[i] - e[i]) <= 2e-6 * Math.abs(e[i]) + 1e-44;
+        expect(ok, `${what}: element ${i} is ${a[i]}, expected ${e[i]}`).toBe(true);
+      }
+    };
+    for (const op of [Unary.exp, Unary.sigmoid, Unary.tanh]) {
+      const yn = new Float32Array(x.length);
+      const yr = new Float32Array(x.length);
+      nat.unary(op, x, yn, 0);
+      ref.unary(op, x, yr, 0);
+      same(yn, yr, `unary op ${op}`);
+    }
+    // Softmax rows: a NaN anywhere makes the whole row NaN, as in PyTorch; a row of huge logits stays finite.
+    const rows = Float32Array.from([1, 2, NaN, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1000, -1000, 0, 1000, 3, 2, 1, 0, 5, 6, 7, 8, 9, 10, -5, -6, -7, -8]);
+    for (const log of [false, true]) {
+      const yn = new Float32Array(rows.length);
+      const yr = new Float32Array(rows.length);
+      nat.softmax(rows, 2, 18, 1, yn, log);
+      ref.softmax(rows, 2, 18, 1, yr, log);
+      same(yn, yr, `softmax log=${log}`);
+    }
+  });
+
   it('unary: an element gets the same bits wherever it sits (the vector formula covers array tails)', () => {
     // The GEMM epilogues apply activations to rows of tiles 16 or 32 columns wide, and the two
     // kernel sets must agree bit for bit: a value may not depend on its offset from a row's end.
