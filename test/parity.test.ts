@@ -143,18 +143,34 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     // The vector exp clamps its input; lanes outside its range must still give expf's answer:
     // exp(100) is Infinity and exp(NaN) NaN, not 2.4e38 and 0, and sigmoid(-100) is 3.8e-44, not 0.
     const x = Float32Array.from([100, NaN, -100, -90, 89, 88.5, Infinity, -Infinity, 0, 1, -1, 87.5, -87.4, -87.3, 20, -20, NaN]);
-    const same = (a: Float32Array, e: Float32Array, what: string) => {
+    const same = (a: Float32Array, e: Float32Array, what: string, rtol = 2e-6, atol = 1e-44) => {
       for (let i = 0; i < e.length; i++) {
-        const ok = Number.isNaN(e[i]) ? Number.isNaN(a[i]) : !Number.isFinite(e[i]) ? a[i] === e[i] : Math.abs(a[i] - e[i]) <= 2e-6 * Math.abs(e[i]) + 1e-44;
+        const ok = Number.isNaN(e[i]) ? Number.isNaN(a[i]) : !Number.isFinite(e[i]) ? a[i] === e[i] : Math.abs(a[i] - e[i]) <= rtol * Math.abs(e[i]) + atol;
         expect(ok, `${what}: element ${i} is ${a[i]}, expected ${e[i]}`).toBe(true);
       }
     };
-    for (const op of [Unary.exp, Unary.sigmoid, Unary.tanh]) {
+    for (const op of [Unary.exp, Unary.sigmoid, Unary.tanh, Unary.relu]) {
       const yn = new Float32Array(x.length);
       const yr = new Float32Array(x.length);
       nat.unary(op, x, yn, 0);
       ref.unary(op, x, yr, 0);
       same(yn, yr, `unary op ${op}`);
+      expect(Number.isNaN(yr[1]) && Number.isNaN(yn[1]), `unary op ${op} of NaN is NaN (PyTorch: relu(nan) = nan)`).toBe(true);
+    }
+    // The GEMM epilogue's activations too (register paths of both kernel sets, edge tiles, the
+    // unpacked paths): a NaN in row 3 of A makes row 3 of C NaN after relu, sigmoid or tanh.
+    for (const [m, n, k] of [[40, 70, 33], [2, 300, 20], [3, 3, 3]]) {
+      const a = randomArray(m * k, r);
+      a[3 % m * k] = NaN;
+      const b = randomArray(k * n, r);
+      for (const act of [Unary.relu, Unary.sigmoid, Unary.tanh]) {
+        const cn = new Float32Array(m * n);
+        const cr = new Float32Array(m * n);
+        nat.gemm(false, false, m, n, k, 1, a, b, 0, cn, null, act);
+        ref.gemm(false, false, m, n, k, 1, a, b, 0, cr, null, act);
+        same(cn, cr, `gemm ${m}x${n}x${k} act ${act}`, 1e-4, 3e-6 * k);
+        expect(Number.isNaN(cn[(3 % m) * n + n - 1]), `gemm ${m}x${n}x${k} act ${act}: NaN row`).toBe(true);
+      }
     }
     // Softmax rows: a NaN anywhere makes the whole row NaN, as in PyTorch; a row of huge logits stays finite.
     const rows = Float32Array.from([1, 2, NaN, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1000, -1000, 0, 1000, 3, 2, 1, 0, 5, 6, 7, 8, 9, 10, -5, -6, -7, -8]);

@@ -12,7 +12,7 @@ export function unaryScalar(op: number, x: number, p: number): number {
     case Unary.log: return Math.log(x);
     case Unary.sqrt: return Math.sqrt(x);
     case Unary.abs: return Math.abs(x);
-    case Unary.relu: return x > 0 ? x : 0;
+    case Unary.relu: return x > 0 || Number.isNaN(x) ? x : 0; // NaN stays NaN, as in PyTorch
     case Unary.sigmoid: return sigmoid(x);
     case Unary.tanh: return Math.tanh(x);
     case Unary.gelu: return gelu(x);
