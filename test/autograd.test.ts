@@ -103,6 +103,34 @@ eachBackend('autograd', () => {
     const bce = new bp.nn.BCEWithLogitsLoss().forward(bp.tensor([1000, -1000]), bp.tensor([0, 1]));
     expect(bce.item()).toBeCloseTo(1000, 3);
   });
+
+  it('reductions over nothing give what PyTorch gives: sum 0, mean NaN, max an error', () => {
+    expect(bp.sum(bp.tensor([])).item()).toBe(0);
+    expect(bp.mean(bp.tensor([])).item()).toBeNaN();
+    const z = bp.zeros([0, 3], { requiresGrad: true });
+    const s = bp.sum(z, 0);
+    expect([...s.shape]).toEqual([3]);
+    expect(Array.from(s.data)).toEqual([0, 0, 0]);
+    expect(Array.from(bp.mean(bp.zeros([3, 0]), 1).data).every(Number.isNaN)).toBe(true);
+    s.sum().backward();
+    expect([...z.grad!.shape]).toEqual([0, 3]);
+    expect(() => bp.max(bp.zeros([0, 3]), 0)).toThrow(/empty/);
+  });
+
+  it('NaN and infinities pass through activations and losses as in PyTorch', () => {
+    const x = bp.tensor([NaN, Infinity, -Infinity, -100]);
+    const relu = Array.from(bp.relu(x).data);
+    expect(relu[0]).toBeNaN(); // PyTorch: relu(nan) = nan
+    expect(relu.slice(1)).toEqual([Infinity, 0, 0]);
+    const sig = Array.from(bp.sigmoid(x).data);
+    expect(sig[0]).toBeNaN();
+    expect(sig.slice(1, 3)).toEqual([1, 0]);
+    expect(sig[3]).toBeGreaterThan(0); // 3.8e-44, not cancelled to 0
+    expect(Array.from(bp.exp(bp.tensor([100, NaN])).data)).toEqual([Infinity, NaN]);
+    expect(Array.from(bp.softmax(bp.tensor([1, NaN, 2]), 0).data).every(Number.isNaN)).toBe(true);
+    const ce = new bp.nn.CrossEntropyLoss().forward(bp.tensor([[-Infinity, 0, 1]]), [0]);
+    expect(ce.item()).toBe(Infinity);
+  });
 });
 
 eachBackend('activation backward fused into the next GEMM', (backend) => {

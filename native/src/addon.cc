@@ -3,6 +3,8 @@
 // a JavaScript exception, never a crash.
 #include <napi.h>
 
+#include <algorithm>
+#include <limits>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -162,7 +164,7 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   const int op = (int)a.integer(0, "op", 0, 3);
   long outer, len, inner;
   dims3(a, 2, outer, len, inner);
-  if (len < 1) a.range_error("len must be at least 1");
+  if (len < 1 && op == kReduceMax) a.range_error("len must be at least 1 for max (an empty max has no value)");
   const float* x = a.f32(1, "x", outer * len * inner);
   float* out = a.f32(5, "out", outer * inner);
   int32_t* arg = nullptr;
@@ -170,6 +172,12 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
     auto ar = a.i32(6, "argOut");
     if ((long)ar.ElementLength() != outer * inner) a.range_error("argOut must have outer * inner elements");
     arg = ar.Data();
+  }
+  if (len == 0) {
+    // Reductions over nothing, as PyTorch and the reference backend give them: sums are 0, a mean
+    // is 0 / 0.
+    std::fill(out, out + outer * inner, op == kReduceMean ? std::numeric_limits<float>::quiet_NaN() : 0.0f);
+    return info.Env().Undefined();
   }
   reduce(op, x, outer, len, inner, out, arg);
   return info.Env().Undefined();
