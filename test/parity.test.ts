@@ -183,6 +183,24 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('exp, sigmoid and tanh within 2 ulp of the exact value, tiny arguments included', () => {
+    // The parity test above allows 2e-7 absolute: tanh by (1 - e^-2x) / (1 + e^-2x) passed it while
+    // 11% off at x = 1e-7. Here the error is relative to each value, over a linear and a log sweep.
+    const cases: [number, (x: number) => number, number][] = [[Unary.exp, Math.exp, 80], [Unary.sigmoid, (x) => 1 / (1 + Math.exp(-x)), 80], [Unary.tanh, Math.tanh, 10]];
+    for (const [op, f, span] of cases) {
+      const n = 20000;
+      const x = new Float32Array(n);
+      for (let i = 0; i < n; i++) x[i] = (i % 2 ? -1 : 1) * (i < n / 2 ? (span * i) / n : 10 ** (-8 + (9 * (i - n / 2)) / (n / 2)));
+      const y = new Float32Array(n);
+      nat.unary(op, x, y, 0);
+      for (let i = 0; i < n; i++) {
+        const t = Math.fround(f(x[i]));
+        const ulps = y[i] === t ? 0 : Math.abs(y[i] - t) / (Math.abs(t) * 2 ** -23);
+        if (!(ulps <= 2)) expect.fail(`unary op ${op} at x = ${x[i]}: ${y[i]}, exact ${t} (${ulps.toFixed(1)} ulp)`);
+      }
+    }
+  });
+
   it('unary: an element gets the same bits wherever it sits (the vector formula covers array tails)', () => {
     // The GEMM epilogues apply activations to rows of tiles 16 or 32 columns wide, and the two
     // kernel sets must agree bit for bit: a value may not depend on its offset from a row's end.
