@@ -3,7 +3,7 @@
 // widest (AVX-512 where the CPU has it), then with BACKPROP_ISA=avx2 and BACKPROP_ISA=generic (the
 // portable set used on machines without AVX2).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Backend, Binary, OptimHyper, Reduce, Unary } from '../lib/backend/backend';
+import { Backend, Binary, OptimHyper, Reduce, Unary, UnaryCode } from '../lib/backend/backend';
 import { loadNative } from '../lib/backend/native';
 import * as bp from '../lib/index';
 import { referenceBackend as ref } from '../lib/backend/reference';
@@ -186,7 +186,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
   it('exp, sigmoid and tanh within 2 ulp of the exact value, tiny arguments included', () => {
     // The parity test above allows 2e-7 absolute: tanh by (1 - e^-2x) / (1 + e^-2x) passed it while
     // 11% off at x = 1e-7. Here the error is relative to each value, over a linear and a log sweep.
-    const cases: [number, (x: number) => number, number][] = [[Unary.exp, Math.exp, 80], [Unary.sigmoid, (x) => 1 / (1 + Math.exp(-x)), 80], [Unary.tanh, Math.tanh, 10]];
+    const cases: [UnaryCode, (x: number) => number, number][] = [[Unary.exp, Math.exp, 80], [Unary.sigmoid, (x) => 1 / (1 + Math.exp(-x)), 80], [Unary.tanh, Math.tanh, 10]];
     for (const [op, f, span] of cases) {
       const n = 20000;
       const x = new Float32Array(n);
