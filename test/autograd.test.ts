@@ -117,6 +117,17 @@ eachBackend('autograd', () => {
     expect(() => bp.max(bp.zeros([0, 3]), 0)).toThrow(/empty/);
   });
 
+  it('GELU and its gradient keep their negative tail (no 1 + erf cancellation)', () => {
+    // Exact values: gelu(-6) = -6 Phi(-6) = -5.9195e-9, gelu(-8) = -4.9768e-15 (PyTorch in float64,
+    // with 1 + erf, gives -4.885e-15), gelu'(-6) = Phi(-6) - 6 phi(-6) = -3.5469e-8.
+    const x = bp.tensor([-6, -8], { requiresGrad: true });
+    const y = new bp.nn.GELU().forward(x);
+    expect(y.data[0] / -5.919525869479969e-9).toBeCloseTo(1, 4);
+    expect(y.data[1] / -4.976768e-15).toBeCloseTo(1, 3);
+    y.sum().backward();
+    expect(x.grad!.data[0] / -3.546870945402639e-8).toBeCloseTo(1, 4);
+  });
+
   it('NaN and infinities pass through activations and losses as in PyTorch', () => {
     const x = bp.tensor([NaN, Infinity, -Infinity, -100]);
     const relu = Array.from(bp.relu(x).data);

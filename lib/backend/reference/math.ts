@@ -28,11 +28,28 @@ export function sigmoid(x: number): number {
   return e / (1 + e);
 }
 
+/**
+ * erfc(x) = 1 - erf(x), without the cancellation of that difference for large x: past x = 2 a
+ * continued fraction, erfc(x) = exp(-x^2) / sqrt(pi) / (x + (1/2) / (x + 1 / (x + (3/2) / (x + ...)))).
+ */
+export function erfc(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x < 2) return 1 - erf(x);
+  if (x > 27) return 0; // below the smallest double
+  let f = x;
+  for (let n = 60; n >= 1; n--) f = x + n / 2 / f;
+  return (TWO_OVER_SQRT_PI / 2) * Math.exp(-x * x) / f;
+}
+
+/** The standard normal CDF, as erfc(-x / sqrt 2) / 2: exact far into the negative tail. */
+function normalCdf(x: number): number {
+  return 0.5 * erfc(-x * Math.SQRT1_2);
+}
+
 export function gelu(x: number): number {
-  return 0.5 * x * (1 + erf(x * Math.SQRT1_2));
+  return x * normalCdf(x);
 }
 
 export function geluGrad(x: number): number {
-  const cdf = 0.5 * (1 + erf(x * Math.SQRT1_2));
-  return cdf + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+  return normalCdf(x) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
 }
