@@ -117,7 +117,7 @@ eachBackend('autograd', () => {
     expect(() => bp.max(bp.zeros([0, 3]), 0)).toThrow(/empty/);
   });
 
-  it('GELU and its gradient keep their negative tail (no 1 + erf cancellation)', () => {
+  it('GELU, its gradient and ELU's gradient keep their negative tails (no cancellation)', () => {
     // Exact values: gelu(-6) = -6 Phi(-6) = -5.9195e-9, gelu(-8) = -4.9768e-15 (PyTorch in float64,
     // with 1 + erf, gives -4.885e-15), gelu'(-6) = Phi(-6) - 6 phi(-6) = -3.5469e-8.
     const x = bp.tensor([-6, -8], { requiresGrad: true });
@@ -126,6 +126,11 @@ eachBackend('autograd', () => {
     expect(y.data[1] / -4.976768e-15).toBeCloseTo(1, 3);
     y.sum().backward();
     expect(x.grad!.data[0] / -3.546870945402639e-8).toBeCloseTo(1, 4);
+    // ELU's gradient from its input, alpha e^x, as PyTorch computes it: from the output, y + alpha
+    // cancelled to 0 at x = -16.5 (PyTorch: 6.97e-8).
+    const z = bp.tensor([-16.479013442993164], { requiresGrad: true });
+    new bp.nn.ELU().forward(z).sum().backward();
+    expect(z.grad!.data[0] / 6.970363131131307e-8).toBeCloseTo(1, 5);
   });
 
   it('NaN and infinities pass through activations and losses as in PyTorch', () => {

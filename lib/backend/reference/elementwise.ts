@@ -44,7 +44,7 @@ export function unaryDerivative(op: number, x: number, y: number, p: number): nu
     case Unary.tanh: return 1 - y * y;
     case Unary.gelu: return geluGrad(x);
     case Unary.leakyRelu: return x > 0 ? 1 : p;
-    case Unary.elu: return x > 0 ? 1 : y + p;
+    case Unary.elu: return x > 0 ? 1 : p * Math.exp(x); // from x, as PyTorch: y + p cancels for x << 0
     case Unary.powScalar: return p === 0 ? 0 : p * Math.pow(x, p - 1);
     case Unary.scale: return p;
     case Unary.addScalar: return 1;
