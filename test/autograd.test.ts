@@ -117,7 +117,7 @@ eachBackend('autograd', () => {
     expect(() => bp.max(bp.zeros([0, 3]), 0)).toThrow(/empty/);
   });
 
-  it('GELU, its gradient and ELU's gradient keep their negative tails (no cancellation)', () => {
+  it('GELU, its gradient and the ELU gradient keep their negative tails (no cancellation)', () => {
     // Exact values: gelu(-6) = -6 Phi(-6) = -5.9195e-9, gelu(-8) = -4.9768e-15 (PyTorch in float64,
     // with 1 + erf, gives -4.885e-15), gelu'(-6) = Phi(-6) - 6 phi(-6) = -3.5469e-8.
     const x = bp.tensor([-6, -8], { requiresGrad: true });
