@@ -76,3 +76,19 @@ eachBackend('optimizer state', () => {
     expect(Array.from(q.data)).toEqual([1, 1]);
   });
 });
+
+eachBackend('gradient clipping at non-finite norms', () => {
+  it('clipGradNorm: a NaN norm makes every gradient NaN and an infinite one zeroes the finite ones, as PyTorch', () => {
+    // torch.nn.utils.clip_grad_norm_ on grads [nan, 1]: returns nan, grads [nan, nan]; on [inf, 1]:
+    // returns inf, grads [nan, 0].
+    const p = new nn.Parameter(bp.tensor([1, 2]));
+    p.grad = bp.tensor([NaN, 1]);
+    expect(bp.clipGradNorm([p], 1)).toBeNaN();
+    expect(Array.from(p.grad.data).every(Number.isNaN)).toBe(true);
+    p.grad = bp.tensor([Infinity, 1]);
+    expect(bp.clipGradNorm([p], 1)).toBe(Infinity);
+    const g = Array.from(p.grad.data);
+    expect(g[0]).toBeNaN();
+    expect(g[1]).toBe(0);
+  });
+});

@@ -19,7 +19,8 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number 
   const be = B();
   const total = Math.sqrt(be.sumSquares(gs));
   const coef = maxNorm / (total + 1e-6);
-  if (coef < 1) for (const g of gs) be.unary(Unary.scale, g, g, coef);
+  // Not `coef < 1`: a NaN norm makes every gradient NaN, as torch.nn.utils.clip_grad_norm_ does.
+  if (!(coef >= 1)) for (const g of gs) be.unary(Unary.scale, g, g, coef);
   return total;
 }
 
