@@ -146,6 +146,14 @@ eachBackend('autograd', () => {
     expect(Array.from(bp.softmax(bp.tensor([1, NaN, 2]), 0).data).every(Number.isNaN)).toBe(true);
     const ce = new bp.nn.CrossEntropyLoss().forward(bp.tensor([[-Infinity, 0, 1]]), [0]);
     expect(ce.item()).toBe(Infinity);
+    // NLLLoss reads the target's log-probability: another class at -Infinity (a masked logit) does
+    // not make it NaN. PyTorch: nll_loss([[-inf, -1], [-2, -inf]], [1, 0]) = 1.5, gradient -0.5 at
+    // the targets and 0 elsewhere.
+    const lp = bp.tensor([[-Infinity, -1], [-2, -Infinity]], { requiresGrad: true });
+    const nll = new bp.nn.NLLLoss().forward(lp, [1, 0]);
+    expect(nll.item()).toBe(1.5);
+    nll.backward();
+    expect(Array.from(lp.grad!.data)).toEqual([0, -0.5, -0.5, 0]);
   });
 });
 

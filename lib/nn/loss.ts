@@ -2,13 +2,9 @@
 import { Tensor } from '../tensor';
 import { abs } from '../ops/unary';
 import { mul, sub } from '../ops/binary';
-import { neg } from '../ops/unary';
-import { sum } from '../ops/reduce';
-import { alloc } from '../storage';
 import { assertSameShape, checkTensor } from '../ops/core';
-import { fmt } from '../shape';
 import {
-  binaryCrossEntropyElements, checkReduction, ClassTarget, classIndices, crossEntropyRows, reduceLoss, Reduction,
+  binaryCrossEntropyElements, checkReduction, ClassTarget, crossEntropyRows, nllRows, reduceLoss, Reduction,
 } from '../ops/loss';
 
 export type { Reduction, ClassTarget };
@@ -96,12 +92,6 @@ export class CrossEntropyLoss extends Loss {
 export class NLLLoss extends Loss {
   forward(input: Tensor, target: ClassTarget): Tensor {
     checkTensor(input, 'NLLLoss');
-    if (input.ndim !== 2) throw new Error(`NLLLoss: input must be [batch, classes], got shape ${fmt(input.shape)}`);
-    const [rows, cols] = input.shape;
-    const idx = classIndices(target, rows, cols, 'NLLLoss');
-    const mask = alloc(input.size);
-    for (let r = 0; r < rows; r++) mask[r * cols + idx[r]] = 1;
-    const picked = sum(mul(input, new Tensor(mask, input.shape)), 1);
-    return reduceLoss(neg(picked), this.reduction);
+    return reduceLoss(nllRows(input, target), this.reduction);
   }
 }

@@ -64,6 +64,24 @@ export function crossEntropyRows(logits: Tensor, target: ClassTarget, labelSmoot
   });
 }
 
+/**
+ * The negative log-likelihood of each row, -input[r, target[r]], read directly: a product with a
+ * one-hot mask would turn a -Infinity log-probability of another class into NaN (-inf * 0), where
+ * PyTorch's nll_loss gives the picked value.
+ */
+export function nllRows(input: Tensor, target: ClassTarget, what = 'NLLLoss'): Tensor {
+  if (input.ndim !== 2) throw new Error(`${what}: input must be [batch, classes], got shape ${fmt(input.shape)}`);
+  const [rows, cols] = input.shape;
+  const idx = classIndices(target, rows, cols, what);
+  const loss = alloc(rows);
+  for (let r = 0; r < rows; r++) loss[r] = -input.data[r * cols + idx[r]];
+  return record(loss, [rows], [input], 'nll', (gy) => {
+    const gx = alloc(input.size);
+    for (let r = 0; r < rows; r++) gx[r * cols + idx[r]] = -gy[r];
+    return [gx];
+  });
+}
+
 /** Element-wise binary cross-entropy; `logits` selects the stable with-logits form. */
 export function binaryCrossEntropyElements(input: Tensor, target: Tensor, logits: boolean): Tensor {
   const fwd = logits ? Binary.bceLogits : Binary.bce;
