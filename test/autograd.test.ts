@@ -154,6 +154,10 @@ eachBackend('autograd', () => {
     expect(nll.item()).toBe(1.5);
     nll.backward();
     expect(Array.from(lp.grad!.data)).toEqual([0, -0.5, -0.5, 0]);
+    // Kept on purpose (README): probability targets skip classes whose target is 0 (0 log 0 = 0), so
+    // a -Infinity logit there costs nothing; PyTorch returns NaN.
+    const soft = new bp.nn.CrossEntropyLoss().forward(bp.tensor([[-Infinity, 0, 1]]), bp.tensor([[0, 0.5, 0.5]]));
+    expect(soft.item()).toBeCloseTo(0.5 * Math.log(1 + Math.E) + 0.5 * Math.log(1 + Math.exp(-1)), 5);
   });
 });
 
