@@ -29,7 +29,10 @@ export function T(j: unknown, requiresGrad = false): Tensor {
   return tensor(t.data, { shape: t.shape, requiresGrad });
 }
 
-/** |actual - expected| <= atol + rtol * |expected|, element-wise, with the worst element named. */
+/**
+ * |actual - expected| <= atol + rtol * |expected|, element-wise, with the worst element named. The
+ * same infinity, or NaN against NaN, also matches.
+ */
 export function expectClose(actual: ArrayLike<number> | number, expected: ArrayLike<number> | number, tol: Tolerance, what = ''): void {
   const a = typeof actual === 'number' ? [actual] : Array.from(actual);
   const e = typeof expected === 'number' ? [expected] : Array.from(expected);
@@ -37,6 +40,7 @@ export function expectClose(actual: ArrayLike<number> | number, expected: ArrayL
   let worst = -1;
   let worstExcess = 0;
   for (let i = 0; i < a.length; i++) {
+    if (a[i] === e[i] || (Number.isNaN(a[i]) && Number.isNaN(e[i]))) continue; // also the same infinity, or both NaN
     const excess = Math.abs(a[i] - e[i]) - (tol.atol + tol.rtol * Math.abs(e[i]));
     if (!(excess <= 0) && (worst < 0 || excess > worstExcess || Number.isNaN(excess))) {
       worst = i;
