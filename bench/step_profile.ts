@@ -15,7 +15,8 @@ for (const name of Object.keys(addon)) {
   addon[name] = (...args: unknown[]) => {
     const t0 = performance.now();
     const r = (f as Fn)(...args);
-    const key = name === 'gemm' ? `gemm ${args.slice(2, 5).join('x')} ${args[0] ? 'T' : 'N'}${args[1] ? 'T' : 'N'}` : name;
+    const product = (at: number) => `${args.slice(at + 2, at + 5).join('x')} ${args[at] ? 'T' : 'N'}${args[at + 1] ? 'T' : 'N'}`;
+    const key = name === 'gemm' ? `gemm ${product(0)}` : name === 'gemmPair' ? `gemmPair ${product(0)} + ${product(14)}` : name;
     const slot = (time[key] ??= { ms: 0, calls: 0 });
     slot.ms += performance.now() - t0;
     slot.calls++;
@@ -59,12 +60,13 @@ function main(): void {
   for (let i = 0; i < steps; i++) step();
   const total = (performance.now() - t0) / steps;
   let inAddon = 0;
+  const nameWidth = Math.max(28, ...Object.keys(time).map((k) => k.length));
   console.log(`${which.toUpperCase()} ${which === 'w5' ? 'forward pass' : 'eager step'} at ${threads} thread(s), ${steps} steps`);
   for (const [k, v] of Object.entries(time).sort((a, b) => b[1].ms - a[1].ms)) {
     inAddon += v.ms / steps;
-    console.log(`  ${k.padEnd(28)} ${(v.ms / steps).toFixed(3).padStart(8)} ms/step  ${(v.calls / steps).toFixed(1)} calls`);
+    console.log(`  ${k.padEnd(nameWidth)} ${(v.ms / steps).toFixed(3).padStart(8)} ms/step  ${(v.calls / steps).toFixed(1)} calls`);
   }
-  console.log(`  ${'JavaScript (the rest)'.padEnd(28)} ${(total - inAddon).toFixed(3).padStart(8)} ms/step`);
+  console.log(`  ${'JavaScript (the rest)'.padEnd(nameWidth)} ${(total - inAddon).toFixed(3).padStart(8)} ms/step`);
   console.log(`  total ${total.toFixed(3)} ms/step, ${((batch / total) * 1000).toFixed(0)} samples/s`);
 }
 

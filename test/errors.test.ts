@@ -100,6 +100,21 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     expect(() => addon.optimStep({ kind: 1 }, [f], [f], [f], [f], [f])).toThrow(/optimStep: argument 0 \(hyper\) must be a Float64Array/);
     expect(() => addon.optimStep(new Float64Array(3), [f], [f], [f], [f], [f])).toThrow(/optimStep: hyper has 3 fields, expected 15/);
     expect(() => nat().gemm()).toThrow(/gemm: expected 12 arguments, got 0/);
+    // gemmPair checks each product as gemm does, names which one, and refuses products that share
+    // memory one of them writes (run at once on two threads, they would race).
+    const product = (c: Float32Array, a = f): unknown[] => [false, false, 2, 2, 2, 1, a, f, 0, c, null, 0, null, 0];
+    const c1 = new Float32Array(4), c2 = new Float32Array(4);
+    expect(() => nat().gemmPair(product(c1), product(new Float32Array(3)))).toThrow(/gemmPair: second c has 3 elements, expected 4/);
+    const halfK = product(c1);
+    halfK[4] = 2.5;
+    expect(() => nat().gemmPair(halfK, product(c2))).toThrow(/gemmPair: argument 4 \(first k\) must be an integer/);
+    expect(() => nat().gemmPair(product(c1), product(c1))).toThrow(/gemmPair: the two products share memory that one of them writes/);
+    expect(() => nat().gemmPair(product(c1), product(c2, c1))).toThrow(/gemmPair: the two products share memory/);
+    expect(() => nat().gemmPair(product(c1, c2.subarray(0, 4)), product(c2))).toThrow(/gemmPair: the two products share memory/);
+    expect(() => nat().gemmPair(product(c1))).toThrow(/gemmPair: each product must be a list of gemm's 14 arguments, got 14 arguments and undefined/);
+    expect(() => nat().gemmPair(product(c1).slice(0, 12), product(c2))).toThrow(/got 12 arguments and 14 arguments/);
+    const rawPair = (createRequire(__filename)(addonPath()) as { gemmPair(...a: unknown[]): void }).gemmPair;
+    expect(() => rawPair(...product(c1))).toThrow(/gemmPair: expected 28 arguments, got 14/);
     expect(() => nat().biasActGrad(Unary.gelu, f, f, f, 2, 2, null)).toThrow(/biasActGrad: act must be relu, sigmoid or tanh/);
     expect(() => nat().biasActGrad(Unary.relu, f, f, f, 2, 3, null)).toThrow(/biasActGrad: y has 4 elements, expected 6/);
     expect(() => nat().biasActGrad(Unary.relu, f, f, f, 2, 2, new Float32Array(3))).toThrow(/biasActGrad: gb has 3 elements, expected 2/);

@@ -3,7 +3,7 @@
 // widest (AVX-512 where the CPU has it), then with BACKPROP_ISA=avx2 and BACKPROP_ISA=generic (the
 // portable set used on machines without AVX2).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Backend, Binary, OptimHyper, Reduce, Unary, UnaryCode } from '../lib/backend/backend';
+import { Backend, Binary, GemmArgs, OptimHyper, Reduce, Unary, UnaryCode } from '../lib/backend/backend';
 import { loadNative } from '../lib/backend/native';
 import * as bp from '../lib/index';
 import { referenceBackend as ref } from '../lib/backend/reference';
@@ -92,6 +92,43 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         }
       });
     });
+  });
+
+  it('gemmPair gives each product exactly what gemm gives it, paired on two threads or one after the other', () => {
+    const threads = bp.getNumThreads();
+    // [m, n, k, transA, transB] of each product, as a layer's backward makes them: balanced and large
+    // enough to run one per thread at 2 threads (the first with a gate), and pairs that run in turn.
+    const pairs: [number, number, number, boolean, boolean][][] = [
+      [[256, 300, 200, false, false], [200, 300, 256, true, false]],
+      [[257, 301, 199, false, true], [199, 301, 257, true, true]],
+      [[7, 9, 65, false, false], [65, 9, 7, true, false]],
+      [[512, 300, 200, false, false], [64, 65, 63, true, false]],
+    ];
+    try {
+      for (const t of [2, 1]) {
+        bp.setNumThreads(t);
+        for (const pair of pairs) {
+          const made = pair.map(([m, n, k, ta, tb], i): GemmArgs => {
+            const gate = i === 0 ? new Float32Array(m * n) : null;
+            if (gate) ref.unary(Unary.relu, randomArray(m * n, r, -3, 3), gate, 0);
+            return [ta, tb, m, n, k, 1, randomArray(m * k, r), randomArray(k * n, r), 0, new Float32Array(m * n).fill(NaN), null, 0, gate, gate ? Unary.relu : 0];
+          });
+          nat.gemmPair(made[0], made[1]);
+          const withOwnC = (g: GemmArgs): GemmArgs => { const h: GemmArgs = [...g]; h[9] = new Float32Array(g[9].length); return h; };
+          const byRef = made.map(withOwnC);
+          if (t === 2) ref.gemmPair(byRef[0], byRef[1]);
+          made.forEach((g, i) => {
+            const what = `${t} threads, product ${i} of ${JSON.stringify(pair)}`;
+            const alone = withOwnC(g);
+            nat.gemm(...alone);
+            expect(sameBits(g[9], alone[9]), what).toBe(true);
+            if (t === 2) expectClose(g[9], byRef[i][9], { rtol: 1e-4, atol: 3e-6 * g[4] }, `${what} against the reference`);
+          });
+        }
+      }
+    } finally {
+      bp.setNumThreads(threads);
+    }
   });
 
   it('gemm with beta 0 never reads C: outputs allocated without clearing may hold NaN', () => {

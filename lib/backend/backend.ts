@@ -87,6 +87,11 @@ export function packHyper(h: OptimHyper, out = new Float64Array(HYPER_FIELDS.len
   return out;
 }
 
+/** One gemm call's arguments, in gemm's order (gate null and gateAct 0 for none). */
+export type GemmArgs = [transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+  a: Float32Array, b: Float32Array, beta: number, c: Float32Array, bias: Float32Array | null, act: number,
+  gate: Float32Array | null, gateAct: number];
+
 /** The kernels every backend provides. Shapes are passed as plain numbers or Int32Arrays. */
 export interface Backend {
   readonly name: 'native' | 'reference';
@@ -101,6 +106,14 @@ export interface Backend {
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: Float32Array, b: Float32Array, beta: number, c: Float32Array, bias: Float32Array | null, act: number,
     gate?: Float32Array | null, gateAct?: number): void;
+
+  /**
+   * Two independent products, each exactly as gemm computes it: a layer's input and weight
+   * gradients. Neither may write memory that the other reads or writes (a RangeError on the native
+   * backend). The native backend runs them at once, one per thread, when it has two threads and the
+   * two are of about the same size.
+   */
+  gemmPair(first: GemmArgs, second: GemmArgs): void;
 
   /** out = f(x) element-wise; x and out may be the same array. */
   unary(op: UnaryCode, x: Float32Array, out: Float32Array, p: number): void;

@@ -1,9 +1,10 @@
 // Loads the compiled addon (build/Release/backprop_native.node) and exposes it as a Backend.
 // The addon's functions already have the contract's argument order, except that optimStep takes
-// its hyperparameters packed into a Float64Array (packHyper); this file finds the addon and packs.
+// its hyperparameters packed into a Float64Array (packHyper) and gemmPair its two products' argument
+// lists one after the other; this file finds the addon and adapts those two.
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { Backend, HYPER_FIELDS, OptimHyper, packHyper } from './backend';
+import { Backend, GemmArgs, HYPER_FIELDS, OptimHyper, packHyper } from './backend';
 
 /** The command that builds the addon, named in every message about it. */
 export const BUILD_COMMAND = 'npm run build:native';
@@ -66,15 +67,24 @@ export function loadNative(): Loaded {
   } else {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const addon = require(file) as Omit<Backend, 'name' | 'optimStep'> & {
+      const addon = require(file) as Omit<Backend, 'name' | 'optimStep' | 'gemmPair'> & {
         optimStep(h: Float64Array, ...lists: Float32Array[][]): void;
+        gemmPair(...args: [...GemmArgs, ...GemmArgs]): void;
         tuneAllocator(mmapThreshold: number, trimThreshold: number): boolean;
       };
       tuned = tuneAllocator(addon);
       const packed = new Float64Array(HYPER_FIELDS.length); // reused: optimStep never keeps it
       const optimStep = (h: OptimHyper, p: Float32Array[], g: Float32Array[], s0: Float32Array[], s1: Float32Array[], s2: Float32Array[]): void =>
         addon.optimStep(packHyper(h, packed), p, g, s0, s1, s2);
-      loaded = { backend: Object.freeze({ ...addon, optimStep, name: 'native' as const }), error: null };
+      const gemmPair = (first: GemmArgs, second: GemmArgs): void => {
+        // The addon reads the two lists back to back: a short one would shift the other's arguments.
+        if (!Array.isArray(first) || !Array.isArray(second) || first.length !== 14 || second.length !== 14) {
+          const len = (x: unknown) => (Array.isArray(x) ? `${x.length} arguments` : typeof x);
+          throw new TypeError(`gemmPair: each product must be a list of gemm's 14 arguments, got ${len(first)} and ${len(second)}`);
+        }
+        addon.gemmPair(...first, ...second);
+      };
+      loaded = { backend: Object.freeze({ ...addon, optimStep, gemmPair, name: 'native' as const }), error: null };
     } catch (e) {
       loaded = { backend: null, error: `${file} failed to load: ${(e as Error).message}` };
     }

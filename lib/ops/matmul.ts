@@ -1,6 +1,6 @@
 // matmul (PyTorch semantics for 1-D, 2-D and batched operands) and linear, the fused
 // x W^T + b -> activation that nn.Linear uses, both on the backend's GEMM.
-import { Reduce, Unary, UnaryCode } from '../backend/backend';
+import { Backend, GemmArgs, Reduce, Unary, UnaryCode } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt, sizeOf } from '../shape';
@@ -9,6 +9,13 @@ import { checkTensor, record } from './core';
 
 function mismatch(a: Tensor, b: Tensor): Error {
   return new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not aligned (inner dimensions ${a.shape[a.ndim - 1]} vs ${b.shape[Math.max(b.ndim - 2, 0)]})`);
+}
+
+/** The products that are wanted of a backward's two: as a pair when both are (see gemmPair). */
+function gemmEither(be: Backend, first: GemmArgs | null, second: GemmArgs | null): void {
+  if (first && second) be.gemmPair(first, second);
+  else if (first) be.gemm(...first);
+  else if (second) be.gemm(...second);
 }
 
 /** C[m,n] = A[m,k] B[k,n] on raw buffers, with backward; the batch loop runs over `batch` pairs. */
@@ -27,12 +34,10 @@ function mm2d(a: Tensor, b: Tensor, m: number, k: number, n: number, batch: numb
     for (let i = 0; i < batch; i++) {
       const g = gy.subarray(i * m * n, (i + 1) * m * n);
       const bv = bBatched ? b.data.subarray(i * k * n, (i + 1) * k * n) : b.data;
-      if (ga) be.gemm(false, true, m, k, n, 1, g, bv, 0, ga.subarray(i * m * k, (i + 1) * m * k), null, 0);
-      if (gb) {
-        const av = a.data.subarray(i * m * k, (i + 1) * m * k);
-        const dst = bBatched ? gb.subarray(i * k * n, (i + 1) * k * n) : gb;
-        be.gemm(true, false, k, n, m, 1, av, g, bBatched || i === 0 ? 0 : 1, dst, null, 0);
-      }
+      const av = a.data.subarray(i * m * k, (i + 1) * m * k);
+      const gaArgs: GemmArgs | null = ga && [false, true, m, k, n, 1, g, bv, 0, ga.subarray(i * m * k, (i + 1) * m * k), null, 0, null, 0];
+      const gbArgs: GemmArgs | null = gb && [true, false, k, n, m, 1, av, g, bBatched || i === 0 ? 0 : 1, bBatched ? gb.subarray(i * k * n, (i + 1) * k * n) : gb, null, 0, null, 0];
+      gemmEither(be, gaArgs, gbArgs);
     }
     return [ga, gb];
   });
@@ -103,9 +108,10 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activatio
     // When x is a fused linear + activation's output and this is its one use, the input gradient
     // GEMM applies that activation's backward too (x's own backward then skips it).
     const xGate = gx ? ctx?.claimGate(0) ?? null : null;
-    if (gx) be.gemm(false, false, batch, inF, out, 1, gz, weight.data, 0, gx, null, 0, xGate?.y ?? null, xGate?.act ?? 0);
     const gw = weight.requiresGrad ? weight.gradBuffer() : null; // overwritten whole (beta 0)
-    if (gw) be.gemm(true, false, out, inF, batch, 1, gz, x.data, 0, gw, null, 0);
+    const gxArgs: GemmArgs | null = gx && [false, false, batch, inF, out, 1, gz, weight.data, 0, gx, null, 0, xGate?.y ?? null, xGate?.act ?? 0];
+    const gwArgs: GemmArgs | null = gw && [true, false, out, inF, batch, 1, gz, x.data, 0, gw, null, 0, null, 0];
+    gemmEither(be, gxArgs, gwArgs);
     return bias ? [gx, gw, gb] : [gx, gw];
   }, act ? { act, y } : undefined);
 }

@@ -25,25 +25,58 @@
 namespace bp {
 namespace {
 
+// One product's arguments, read from arguments [base, base + 14) of a call (the gate pair optional
+// when it ends the call). `prefix` names the product in errors ("first ", "second " or "").
+GemmCall gemm_args(const Args& a, size_t base, const std::string& prefix) {
+  std::string names[14] = {"transA", "transB", "m", "n", "k", "alpha", "a", "b", "beta", "c", "bias", "act", "gate", "gateAct"};
+  for (auto& nm : names) nm = prefix + nm;
+  const auto name = [&](size_t i) { return names[i].c_str(); };
+  GemmCall g;
+  g.trans_a = a.boolean(base + 0, name(0));
+  g.trans_b = a.boolean(base + 1, name(1));
+  const long m = a.integer(base + 2, name(2)), n = a.integer(base + 3, name(3)), k = a.integer(base + 4, name(4));
+  g.m = (int)m, g.n = (int)n, g.k = (int)k;
+  g.alpha = (float)a.number(base + 5, name(5));
+  g.a = a.f32(base + 6, name(6), m * k);
+  g.b = a.f32(base + 7, name(7), k * n);
+  g.beta = (float)a.number(base + 8, name(8));
+  g.c = a.f32(base + 9, name(9), m * n);
+  g.bias = a.is_null(base + 10) ? nullptr : a.f32(base + 10, name(10), n);
+  g.act = (int)a.integer(base + 11, name(11), 0, kUnaryCount - 1);
+  // Optional: the activation output whose derivative multiplies C (see gemm.h).
+  g.gate = a.info.Length() <= base + 12 || a.is_null(base + 12) ? nullptr : a.f32(base + 12, name(12), m * n);
+  g.gate_act = g.gate ? (int)a.integer(base + 13, name(13), 0, kUnaryCount - 1) : 0;
+  if (g.gate && g.gate_act != kRelu && g.gate_act != kSigmoid && g.gate_act != kTanh) {
+    a.type_error(base + 13, name(13), "must be relu, sigmoid or tanh (" + std::to_string(kRelu) + ", " + std::to_string(kSigmoid) + ", " + std::to_string(kTanh) + "), got " + std::to_string(g.gate_act));
+  }
+  return g;
+}
+
 Napi::Value Gemm(const Napi::CallbackInfo& info) {
   Args a{info, "gemm"};
   a.count(12);
-  const bool ta = a.boolean(0, "transA"), tb = a.boolean(1, "transB");
-  const long m = a.integer(2, "m"), n = a.integer(3, "n"), k = a.integer(4, "k");
-  const float alpha = (float)a.number(5, "alpha");
-  const float* A = a.f32(6, "a", m * k);
-  const float* B = a.f32(7, "b", k * n);
-  const float beta = (float)a.number(8, "beta");
-  float* C = a.f32(9, "c", m * n);
-  const float* bias = a.is_null(10) ? nullptr : a.f32(10, "bias", n);
-  const int act = (int)a.integer(11, "act", 0, kUnaryCount - 1);
-  // Optional: the activation output whose derivative multiplies C (see gemm.h).
-  const float* gate = a.is_null(12) ? nullptr : a.f32(12, "gate", m * n);
-  const int gate_act = gate ? (int)a.integer(13, "gateAct", 0, kUnaryCount - 1) : 0;
-  if (gate && gate_act != kRelu && gate_act != kSigmoid && gate_act != kTanh) {
-    a.type_error(13, "gateAct", "must be relu, sigmoid or tanh (" + std::to_string(kRelu) + ", " + std::to_string(kSigmoid) + ", " + std::to_string(kTanh) + "), got " + std::to_string(gate_act));
+  sgemm(gemm_args(a, 0, ""));
+  return info.Env().Undefined();
+}
+
+// True when [p, p + n) and [q, q + m) share a float.
+bool overlap(const float* p, long n, const float* q, long m) { return p && q && p < q + m && q < p + n; }
+
+// Whether product w's output overlaps anything product r reads or writes.
+bool writes_into(const GemmCall& w, const GemmCall& r) {
+  const long c = (long)w.m * w.n;
+  return overlap(w.c, c, r.a, (long)r.m * r.k) || overlap(w.c, c, r.b, (long)r.k * r.n) ||
+         overlap(w.c, c, r.c, (long)r.m * r.n) || overlap(w.c, c, r.bias, r.n) || overlap(w.c, c, r.gate, (long)r.m * r.n);
+}
+
+Napi::Value GemmPair(const Napi::CallbackInfo& info) {
+  Args a{info, "gemmPair"};
+  a.count(28);
+  const GemmCall p = gemm_args(a, 0, "first "), q = gemm_args(a, 14, "second ");
+  if (writes_into(p, q) || writes_into(q, p)) {
+    a.range_error("the two products share memory that one of them writes (first c, argument 9, or second c, argument 23): they must be independent");
   }
-  sgemm(ta, tb, (int)m, (int)n, (int)k, alpha, A, B, beta, C, bias, act, gate, gate_act);
+  sgemm_pair(p, q);
   return info.Env().Undefined();
 }
 
@@ -323,7 +356,7 @@ Napi::Value KernelSet(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const struct { const char* name; Napi::Function::Callback fn; } table[] = {
-      {"gemm", Gemm}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
+      {"gemm", Gemm}, {"gemmPair", GemmPair}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"reduce", Reduce}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"setNumThreads", SetNumThreads},

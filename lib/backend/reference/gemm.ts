@@ -1,5 +1,5 @@
 // Reference GEMM: the definition, three loops, accumulation in double.
-import { UnaryCode } from '../backend';
+import { GemmArgs, UnaryCode } from '../backend';
 import { unaryGrad, unaryScalar } from './elementwise';
 
 export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
@@ -20,4 +20,10 @@ export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: 
     }
   }
   if (gate) unaryGrad(gateAct as UnaryCode, gate, gate, c, c, 0);
+}
+
+/** Two independent products: one after the other. */
+export function gemmPair(first: GemmArgs, second: GemmArgs): void {
+  gemm(...first);
+  gemm(...second);
 }

@@ -35,6 +35,15 @@ constexpr int kNC = 2048;
 // order -> row order: k = 10 19 -> 30 / 25 -> 41..49, k = 32 48 -> 73 / 72 -> 115..128, k = 64
 // 68 -> 88 / 100 -> 140..160; at k = 96 row order measured the same as column order.
 constexpr int kShallow = 64;
+// Two independent products run one per thread (sgemm_pair) when the larger has at most this many
+// times the work of the smaller: each then runs at one thread's speed, the pair as long as the
+// larger. Cut across two threads one after the other, a W3 step's products ran 1.72x faster than
+// at one thread (not 2x: each thread packs the uncut operand whole, and reads the half of it that
+// the other core wrote from that core's cache), so pairing wins while hi / (hi + lo) < 1 / 1.72.
+constexpr double kPairImbalance = 1.35;
+// Smaller pairs gained nothing: W3's output layer (256x1024x10 and 10x1024x256, shallow products
+// bound by writing C) took 0.13-0.17 ms as a pair, 0.13 ms one after the other.
+constexpr double kPairWork = 1e7;
 // Below this many multiply-adds the product runs on the calling thread without waking the pool.
 // Measured (C++ harness, square NN, GFLOP/s at 1 / 2 threads, 7 alternated rounds): n = 64 (262k)
 // 91 / 66 when threaded, n = 96 (885k) 93 / 145, n = 128 96 / 162.
@@ -86,24 +95,10 @@ void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float*
 }
 
 
-struct Operands {
-  bool ta, tb;
-  int m, n, k, kc_step;
-  float alpha;
-  const float* a;
-  const float* b;
-  float beta;
-  float* c;
-  const float* bias;
-  int act;
-  const float* gate;
-  int gate_act;
-};
-
 // The five loops of BLIS over rows [i0, i1) x columns [j0, j1) of C, on the calling thread with its
 // own packed buffers.
-void gemm_packed(const Operands& o, int i0, int i1, int j0, int j1, const KernelTable& kt) {
-  const int kc_max = std::min(o.k, o.kc_step);
+void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1, const KernelTable& kt) {
+  const int kc_max = std::min(o.k, kc_step);
   // Micro-panels are laid out kc_pad floats of depth apart, kc_pad an odd multiple of 8: with kc a
   // multiple of 16 (k = 256, 512, 1024...) consecutive panels would start 4 KiB multiples apart, so
   // that a pack dealing one row out to every panel writes lines that all map to one or two L1 sets
@@ -117,15 +112,15 @@ void gemm_packed(const Operands& o, int i0, int i1, int j0, int j1, const Kernel
   float* const bp = at_least(b_buf, (size_t)((std::min(kNC, j1 - j0) + nr - 1) / nr) * nr * padded(kc_max));
   for (int jc = j0; jc < j1; jc += kNC) {
     const int nc = std::min(kNC, j1 - jc);
-    for (int pc = 0; pc < o.k; pc += o.kc_step) {
-      const int kc = std::min(o.kc_step, o.k - pc);
+    for (int pc = 0; pc < o.k; pc += kc_step) {
+      const int kc = std::min(kc_step, o.k - pc);
       const size_t a_stride = (size_t)mr * padded(kc), b_stride = (size_t)nr * padded(kc);
       const bool last = pc + kc == o.k;
       const Epilogue ep{o.alpha, pc == 0 ? o.beta : 1.0f, nullptr, last ? o.act : 0, nullptr, o.gate_act};
-      kt.pack_b(o.tb, o.b, o.n, o.k, pc, kc, jc, nc, bp, b_stride);
+      kt.pack_b(o.trans_b, o.b, o.n, o.k, pc, kc, jc, nc, bp, b_stride);
       for (int ic = i0; ic < i1; ic += mc_max) {
         const int mc = std::min(mc_max, i1 - ic);
-        kt.pack_a(o.ta, o.a, o.m, o.k, ic, mc, pc, kc, ap, a_stride);
+        kt.pack_a(o.trans_a, o.a, o.m, o.k, ic, mc, pc, kc, ap, a_stride);
         auto tile = [&](int ir, int jr) {
           Epilogue e = ep;
           if (last && o.bias) e.bias = o.bias + jc + jr;
@@ -150,10 +145,14 @@ void gemm_packed(const Operands& o, int i0, int i1, int j0, int j1, const Kernel
   }
 }
 
-}  // namespace
-
-void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta, float* c,
-           const float* bias, int act, const float* gate, int gate_act) {
+// sgemm on at most max_threads threads of the pool.
+void sgemm_on(int max_threads, const GemmCall& g) {
+  const bool ta = g.trans_a, tb = g.trans_b;
+  const int m = g.m, n = g.n, k = g.k;
+  const float alpha = g.alpha, beta = g.beta;
+  const float *a = g.a, *b = g.b, *bias = g.bias, *gate = g.gate;
+  float* const c = g.c;
+  const int act = g.act, gate_act = g.gate_act;
   if (m == 0 || n == 0) return;
   const KernelTable& kt = active_kernels();
   if (k == 0) {
@@ -178,8 +177,7 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, c
   // for 16 steps of work. (3 x 264, deeper than kKC, measured the same: A/B, 8 alternated runs.)
   const int k_blocks = (k + kKC - 1) / kKC;
   const int kc_step = ((k + k_blocks - 1) / k_blocks + 7) / 8 * 8;
-  const Operands op{ta, tb, m, n, k, kc_step, alpha, a, b, beta, c, bias, act, gate, gate_act};
-  const int threads = work >= kThreadWork ? ThreadPool::instance().threads() : 1;
+  const int threads = work >= kThreadWork ? std::min(max_threads, ThreadPool::instance().threads()) : 1;
   // Each thread runs the whole loop nest on its own slice of C with its own packed panels: a
   // packed panel shared between cores had to be re-owned by the core writing it at every K block
   // (packing ran at half speed on two threads), and each shared block cost two pool runs.
@@ -201,11 +199,34 @@ void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, c
   const int parts = std::max(1, std::min(threads, units));
   auto part = [&](size_t t) {
     const int u0 = (int)((long)units * (long)t / parts), u1 = (int)((long)units * (long)(t + 1) / parts);
-    if (by_cols) gemm_packed(op, 0, m, u0 * unit, std::min(n, u1 * unit), kt);
-    else gemm_packed(op, u0 * unit, std::min(m, u1 * unit), 0, n, kt);
+    if (by_cols) gemm_packed(g, kc_step, 0, m, u0 * unit, std::min(n, u1 * unit), kt);
+    else gemm_packed(g, kc_step, u0 * unit, std::min(m, u1 * unit), 0, n, kt);
   };
   if (parts > 1) ThreadPool::instance().run((size_t)parts, part);
   else part(0);
+}
+
+}  // namespace
+
+void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta, float* c,
+           const float* bias, int act, const float* gate, int gate_act) {
+  sgemm_on(ThreadPool::instance().threads(), GemmCall{ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act});
+}
+
+void sgemm(const GemmCall& g) { sgemm_on(ThreadPool::instance().threads(), g); }
+
+void sgemm_pair(const GemmCall& p, const GemmCall& q) {
+  // Only at exactly two threads: the pool runs one job at a time, so with more threads a pair would
+  // leave the rest idle; each product is then cut across all of them, one after the other.
+  ThreadPool& pool = ThreadPool::instance();
+  const double wp = (double)p.m * p.n * p.k, wq = (double)q.m * q.n * q.k;
+  const double lo = std::min(wp, wq), hi = std::max(wp, wq);
+  if (pool.threads() == 2 && lo >= kPairWork && hi <= kPairImbalance * lo) {
+    pool.run(2, [&](size_t t) { sgemm_on(1, t == 0 ? p : q); });
+  } else {
+    sgemm_on(pool.threads(), p);
+    sgemm_on(pool.threads(), q);
+  }
 }
 
 }  // namespace bp

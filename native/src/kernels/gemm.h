@@ -11,4 +11,26 @@ namespace bp {
 void sgemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, const float* b,
            float beta, float* c, const float* bias, int act, const float* gate = nullptr, int gate_act = 0);
 
+// One product's arguments, in sgemm's order.
+struct GemmCall {
+  bool trans_a, trans_b;
+  int m, n, k;
+  float alpha;
+  const float* a;
+  const float* b;
+  float beta;
+  float* c;
+  const float* bias;
+  int act;
+  const float* gate;
+  int gate_act;
+};
+
+void sgemm(const GemmCall& g);
+
+// Two independent products (neither reads what the other writes: a layer's input and weight
+// gradients), each computed exactly as sgemm computes it. With two threads and products of about
+// the same size, each runs whole on a thread of its own (see gemm.cc); otherwise one after the other.
+void sgemm_pair(const GemmCall& p, const GemmCall& q);
+
 }  // namespace bp

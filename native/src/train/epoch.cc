@@ -226,9 +226,14 @@ long run_epoch(const EpochPlan& p) {
             col_sum(gz, rows, st.out, st.gb);
           }
           const bool gate = gates_previous(s);
-          if (s > 0) sgemm(false, false, (int)rows, st.in, st.out, 1.0f, gz, st.w, 0.0f, gprev, nullptr, 0,
-                           gate ? buf[s - 1].out.data() : nullptr, gate ? p.stages[s - 1].act : 0);
-          sgemm(true, false, st.out, st.in, (int)rows, 1.0f, gz, in, 0.0f, st.gw, nullptr, 0);
+          const GemmCall gw{true, false, st.out, st.in, (int)rows, 1.0f, gz, in, 0.0f, st.gw, nullptr, 0, nullptr, 0};
+          if (s > 0) {
+            const GemmCall gx{false, false, (int)rows, st.in, st.out, 1.0f, gz, st.w, 0.0f, gprev, nullptr, 0,
+                              gate ? buf[s - 1].out.data() : nullptr, gate ? p.stages[s - 1].act : 0};
+            sgemm_pair(gx, gw);
+          } else {
+            sgemm(gw);
+          }
           break;
         }
         case kStageActivation:
