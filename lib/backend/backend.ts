@@ -111,7 +111,7 @@ export interface Backend {
    * Two independent products, each exactly as gemm computes it: a layer's input and weight
    * gradients. Neither may write memory that the other reads or writes (a RangeError on the native
    * backend). The native backend runs them at once, one per thread, when it has two threads and the
-   * two are of about the same size.
+   * two are within 10% of each other's work.
    */
   gemmPair(first: GemmArgs, second: GemmArgs): void;
 

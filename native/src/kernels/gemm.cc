@@ -36,11 +36,13 @@ constexpr int kNC = 2048;
 // 68 -> 88 / 100 -> 140..160; at k = 96 row order measured the same as column order.
 constexpr int kShallow = 64;
 // Two independent products run one per thread (sgemm_pair) when the larger has at most this many
-// times the work of the smaller: each then runs at one thread's speed, the pair as long as the
-// larger. Cut across two threads one after the other, a W3 step's products ran 1.72x faster than
-// at one thread (not 2x: each thread packs the uncut operand whole, and reads the half of it that
-// the other core wrote from that core's cache), so pairing wins while hi / (hi + lo) < 1 / 1.72.
-constexpr double kPairImbalance = 1.35;
+// times the work of the smaller: the pair then takes about as long as the larger at one thread.
+// Cut across two threads one after the other, W3's layer-2 gradients ran 1.72x faster than at one
+// thread (not 2x: each thread packs the uncut operand whole, and reads the half of it that the
+// other core wrote from that core's cache); paired, each ran about 10% slower than alone at one
+// thread (the two cores share memory bandwidth). Pairing wins while hi / (hi + lo) < 1 / (1.72 *
+// 1.1), that is hi < 1.12 lo. Measured, the equal pair: 3.06 -> 2.93 ms (medians of 8 runs).
+constexpr double kPairImbalance = 1.1;
 // Smaller pairs gained nothing: W3's output layer (256x1024x10 and 10x1024x256, shallow products
 // bound by writing C) took 0.13-0.17 ms as a pair, 0.13 ms one after the other.
 constexpr double kPairWork = 1e7;

@@ -29,8 +29,9 @@ struct GemmCall {
 void sgemm(const GemmCall& g);
 
 // Two independent products (neither reads what the other writes: a layer's input and weight
-// gradients), each computed exactly as sgemm computes it. With two threads and products of about
-// the same size, each runs whole on a thread of its own (see gemm.cc); otherwise one after the other.
+// gradients), each computed exactly as sgemm computes it. With two threads and products within 10%
+// of each other's work, each runs whole on a thread of its own (see gemm.cc); otherwise one after
+// the other.
 void sgemm_pair(const GemmCall& p, const GemmCall& q);
 
 }  // namespace bp
