@@ -34,9 +34,9 @@ function mm2d(a: Tensor, b: Tensor, m: number, k: number, n: number, batch: numb
     for (let i = 0; i < batch; i++) {
       const g = gy.subarray(i * m * n, (i + 1) * m * n);
       const bv = bBatched ? b.data.subarray(i * k * n, (i + 1) * k * n) : b.data;
-      const av = a.data.subarray(i * m * k, (i + 1) * m * k);
       const gaArgs: GemmArgs | null = ga && [false, true, m, k, n, 1, g, bv, 0, ga.subarray(i * m * k, (i + 1) * m * k), null, 0, null, 0];
-      const gbArgs: GemmArgs | null = gb && [true, false, k, n, m, 1, av, g, bBatched || i === 0 ? 0 : 1, bBatched ? gb.subarray(i * k * n, (i + 1) * k * n) : gb, null, 0, null, 0];
+      const gbArgs: GemmArgs | null = gb && [true, false, k, n, m, 1, a.data.subarray(i * m * k, (i + 1) * m * k), g,
+        bBatched || i === 0 ? 0 : 1, bBatched ? gb.subarray(i * k * n, (i + 1) * k * n) : gb, null, 0, null, 0];
       gemmEither(be, gaArgs, gbArgs);
     }
     return [ga, gb];

@@ -25,12 +25,19 @@
 namespace bp {
 namespace {
 
+// gemm's argument names, as errors give them: for gemm, and for gemmPair's first and second product.
+enum GemmRole { kSoleProduct = 0, kFirstProduct, kSecondProduct };
+constexpr const char* kGemmArgNames[3][14] = {
+    {"transA", "transB", "m", "n", "k", "alpha", "a", "b", "beta", "c", "bias", "act", "gate", "gateAct"},
+    {"first transA", "first transB", "first m", "first n", "first k", "first alpha", "first a", "first b",
+     "first beta", "first c", "first bias", "first act", "first gate", "first gateAct"},
+    {"second transA", "second transB", "second m", "second n", "second k", "second alpha", "second a", "second b",
+     "second beta", "second c", "second bias", "second act", "second gate", "second gateAct"}};
+
 // One product's arguments, read from arguments [base, base + 14) of a call (the gate pair optional
-// when it ends the call). `prefix` names the product in errors ("first ", "second " or "").
-GemmCall gemm_args(const Args& a, size_t base, const std::string& prefix) {
-  std::string names[14] = {"transA", "transB", "m", "n", "k", "alpha", "a", "b", "beta", "c", "bias", "act", "gate", "gateAct"};
-  for (auto& nm : names) nm = prefix + nm;
-  const auto name = [&](size_t i) { return names[i].c_str(); };
+// when it ends the call).
+GemmCall gemm_args(const Args& a, size_t base, GemmRole role) {
+  const auto name = [&](size_t i) { return kGemmArgNames[role][i]; };
   GemmCall g;
   g.trans_a = a.boolean(base + 0, name(0));
   g.trans_b = a.boolean(base + 1, name(1));
@@ -55,7 +62,7 @@ GemmCall gemm_args(const Args& a, size_t base, const std::string& prefix) {
 Napi::Value Gemm(const Napi::CallbackInfo& info) {
   Args a{info, "gemm"};
   a.count(12);
-  sgemm(gemm_args(a, 0, ""));
+  sgemm(gemm_args(a, 0, kSoleProduct));
   return info.Env().Undefined();
 }
 
@@ -72,7 +79,7 @@ bool writes_into(const GemmCall& w, const GemmCall& r) {
 Napi::Value GemmPair(const Napi::CallbackInfo& info) {
   Args a{info, "gemmPair"};
   a.count(28);
-  const GemmCall p = gemm_args(a, 0, "first "), q = gemm_args(a, 14, "second ");
+  const GemmCall p = gemm_args(a, 0, kFirstProduct), q = gemm_args(a, 14, kSecondProduct);
   if (writes_into(p, q) || writes_into(q, p)) {
     a.range_error("the two products share memory that one of them writes (first c, argument 9, or second c, argument 23): they must be independent");
   }

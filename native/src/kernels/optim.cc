@@ -20,8 +20,8 @@
 namespace bp {
 namespace {
 
-// Below twice this many elements in all the update runs on the calling thread.
-constexpr size_t kChunk = 16384;
+// Below this many elements in all, the update runs on the calling thread.
+constexpr size_t kThreadedMin = 32768;
 
 }  // namespace
 
@@ -29,7 +29,7 @@ void optim_step(const OptimHyper& h, const std::vector<ParamSlot>& slots) {
   const KernelTable& kt = active_kernels();
   size_t total = 0;
   for (auto& s : slots) total += s.n;
-  const int threads = total < 2 * kChunk ? 1 : ThreadPool::instance().threads();
+  const int threads = total < kThreadedMin ? 1 : ThreadPool::instance().threads();
   auto part = [&](size_t t) {
     for (const ParamSlot& s : slots) {
       const size_t b = s.n * t / threads / 16 * 16, e = t + 1 == (size_t)threads ? s.n : s.n * (t + 1) / threads / 16 * 16;
