@@ -52,6 +52,17 @@ constexpr double kPairWork = 1e7;
 constexpr double kThreadWork = 4e5;
 // Below this many multiply-adds (and for products of fewer than four rows) packing costs more than it saves.
 constexpr double kPackWork = 24.0 * 24.0 * 24.0;
+// Up to this many multiply-adds the kernel sets that have a strided microkernel (AVX-512) skip the
+// packing and read A, and B unless it is transposed, in place: the loops, tiles and order of sums
+// stay those of the packed path, so the results are the same bits. Packing a small product's
+// operands costs as much as a large share of its multiply-adds. GFLOP/s packed -> in place
+// (bench/gemm.ts's timing, the two addons alternated 3 times, medians), one thread: square 64
+// 151 -> 159, 128 187 -> 198, 256 196 -> 205; W2's 64x128x784 A B^T 167 -> 181, 128x784x64 A^T B
+// 177 -> 176, 64x784x128 177 -> 191; two threads: square 128 260 -> 324, 256 339 -> 415, W2's three
+// 304..323 -> 325..344. Larger products lose (W3's 1024x784x256 A^T B 192 -> 160, 256x1024x1024
+// 193 -> 167 at one thread; W4's 128x256x784 A B^T, 25.7M, 5% at two threads). W2's step at two
+// threads: 0.185 -> 0.173 ms (step_profile, 5 alternated runs; one thread within noise).
+constexpr double kInPlaceWork = 1 << 24;
 
 // Direct product for tiny or few-row shapes (batch-1 inference lives here): no packing. Each row of
 // C is computed in fixed chunks of kSmallCols columns (threaded when large): dot products against
@@ -101,6 +112,9 @@ void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float*
 // own packed buffers.
 void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1, const KernelTable& kt) {
   const int kc_max = std::min(o.k, kc_step);
+  // Small products read A, and B unless it is transposed, where they lie (see kInPlaceWork).
+  const bool in_place = kt.ukernel_strided && (double)o.m * o.n * o.k <= kInPlaceWork;
+  const bool b_in_place = in_place && !o.trans_b;
   // Micro-panels are laid out kc_pad floats of depth apart, kc_pad an odd multiple of 8: with kc a
   // multiple of 16 (k = 256, 512, 1024...) consecutive panels would start 4 KiB multiples apart, so
   // that a pack dealing one row out to every panel writes lines that all map to one or two L1 sets
@@ -119,17 +133,27 @@ void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1,
       const size_t a_stride = (size_t)mr * padded(kc), b_stride = (size_t)nr * padded(kc);
       const bool last = pc + kc == o.k;
       const Epilogue ep{o.alpha, pc == 0 ? o.beta : 1.0f, nullptr, last ? o.act : 0, nullptr, o.gate_act};
-      kt.pack_b(o.trans_b, o.b, o.n, o.k, pc, kc, jc, nc, bp, b_stride);
+      if (!b_in_place) kt.pack_b(o.trans_b, o.b, o.n, o.k, pc, kc, jc, nc, bp, b_stride);
       for (int ic = i0; ic < i1; ic += mc_max) {
         const int mc = std::min(mc_max, i1 - ic);
-        kt.pack_a(o.trans_a, o.a, o.m, o.k, ic, mc, pc, kc, ap, a_stride);
+        if (!in_place) kt.pack_a(o.trans_a, o.a, o.m, o.k, ic, mc, pc, kc, ap, a_stride);
         auto tile = [&](int ir, int jr) {
           Epilogue e = ep;
           if (last && o.bias) e.bias = o.bias + jc + jr;
           const long at = (long)(ic + ir) * o.n + jc + jr;
           if (last && o.gate) e.gate = o.gate + at;
-          kt.ukernel(kc, ap + (size_t)(ir / mr) * a_stride, bp + (size_t)(jr / nr) * b_stride, o.c + at, o.n,
-                     std::min(mr, mc - ir), std::min(nr, nc - jr), e);
+          if (in_place) {
+            // op(A)'s element (row i, depth p) is a[p * m + i] when A is stored transposed, else
+            // a[i * k + p]; op(B)'s row p is b + p * n when B is not transposed.
+            const long row = ic + ir;
+            const float* const a0 = o.trans_a ? o.a + (long)pc * o.m + row : o.a + row * o.k + pc;
+            const float* const b0 = b_in_place ? o.b + (long)pc * o.n + jc + jr : bp + (size_t)(jr / nr) * b_stride;
+            kt.ukernel_strided(kc, a0, o.trans_a ? o.m : 1, o.trans_a ? 1 : o.k, b0, b_in_place ? o.n : nr, o.c + at,
+                               o.n, std::min(mr, mc - ir), std::min(nr, nc - jr), e);
+          } else {
+            kt.ukernel(kc, ap + (size_t)(ir / mr) * a_stride, bp + (size_t)(jr / nr) * b_stride, o.c + at, o.n,
+                       std::min(mr, mc - ir), std::min(nr, nc - jr), e);
+          }
         };
         if (o.k <= kShallow) {
           // A row of tiles at a time: each of its rows of C (and of the gate) is written left to

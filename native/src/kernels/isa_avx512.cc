@@ -40,7 +40,12 @@ static inline __mmask16 lanes(int nr, int half) {
   return (__mmask16)((1u << w) - 1u);
 }
 
-static void ukernel(int kc, const float* a, const float* b, float* c, long ldc, int mr, int nr, const Epilogue& e) {
+// kStrided false: A and B as packed micro-panels (a_step, a_row and ldb unused). kStrided true: A's
+// element (row r, depth p) at a[p * a_step + r * a_row] and B's row p at b + p * ldb, read where
+// they lie (table.h's ukernel_strided).
+template <bool kStrided>
+static inline void ukernel_impl(int kc, const float* a, long a_step, long a_row, const float* b, long ldb, float* c,
+                                long ldc, int mr, int nr, const Epilogue& e) {
   __m512 acc[kRows][2];
 #pragma GCC unroll 8
   for (int r = 0; r < kRows; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
@@ -58,19 +63,39 @@ static void ukernel(int kc, const float* a, const float* b, float* c, long ldc, 
       _mm_prefetch(reinterpret_cast<const char*>(e.gate + r * ldc + 31), _MM_HINT_T0);
     }
   }
+  if constexpr (kStrided) {
+    // Rows past mr repeat the last row (read, never stored), and B's columns past nr are not read.
+    const float* ar[kRows];
+    for (int r = 0; r < kRows; r++) ar[r] = a + (long)std::min(r, mr - 1) * a_row;
+    const __mmask16 bm0 = lanes(nr, 0), bm1 = lanes(nr, 1);
 #pragma GCC unroll 2
-  for (int p = 0; p < kc; p++) {
-    _mm_prefetch(reinterpret_cast<const char*>(a + 8 * kRows), _MM_HINT_T0);  // A streams from L2
-    const __m512 b0 = _mm512_loadu_ps(b);
-    const __m512 b1 = _mm512_loadu_ps(b + 16);
+    for (int p = 0; p < kc; p++) {
+      const __m512 b0 = _mm512_maskz_loadu_ps(bm0, b);
+      const __m512 b1 = _mm512_maskz_loadu_ps(bm1, b + 16);
+      const long pa = p * a_step;
 #pragma GCC unroll 8
-    for (int r = 0; r < kRows; r++) {
-      const __m512 av = _mm512_set1_ps(a[r]);
-      acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
-      acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
+      for (int r = 0; r < kRows; r++) {
+        const __m512 av = _mm512_set1_ps(ar[r][pa]);
+        acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
+        acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
+      }
+      b += ldb;
     }
-    a += kRows;
-    b += kCols;
+  } else {
+#pragma GCC unroll 2
+    for (int p = 0; p < kc; p++) {
+      _mm_prefetch(reinterpret_cast<const char*>(a + 8 * kRows), _MM_HINT_T0);  // A streams from L2
+      const __m512 b0 = _mm512_loadu_ps(b);
+      const __m512 b1 = _mm512_loadu_ps(b + 16);
+#pragma GCC unroll 8
+      for (int r = 0; r < kRows; r++) {
+        const __m512 av = _mm512_set1_ps(a[r]);
+        acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
+        acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
+      }
+      a += kRows;
+      b += kCols;
+    }
   }
   // Epilogue, in the order of the AVX2 set's store_tile: alpha, beta * C, bias, activation, gate.
   // Identity and relu (and the relu and sigmoid gates) are applied in registers; the other
@@ -108,12 +133,22 @@ static void ukernel(int kc, const float* a, const float* b, float* c, long ldc, 
   if (e.gate && !gate_in_regs) row_loops.gate_rows(e.gate_act, e.gate, c, ldc, mr, nr);
 }
 
+static void ukernel(int kc, const float* a, const float* b, float* c, long ldc, int mr, int nr, const Epilogue& e) {
+  ukernel_impl<false>(kc, a, 0, 0, b, 0, c, ldc, mr, nr, e);
+}
+
+static void ukernel_strided(int kc, const float* a, long a_step, long a_row, const float* b, long ldb, float* c,
+                            long ldc, int mr, int nr, const Epilogue& e) {
+  ukernel_impl<true>(kc, a, a_step, a_row, b, ldb, c, ldc, mr, nr, e);
+}
+
 static KernelTable make_table() {
   KernelTable t = avx2_kernels();
   t.name = "avx512";
   t.mr = kRows;
   t.nr = kCols;
   t.ukernel = ukernel;
+  t.ukernel_strided = ukernel_strided;
   t.pack_a = pack_a;
   t.pack_b = pack_b;
   return t;

@@ -72,6 +72,11 @@ struct KernelTable {
   void (*softmax_row)(const float* x, float* y, size_t n, bool log);
   // One optimizer update over elements [b, e) of one parameter.
   void (*optim)(const OptimHyper& h, const ParamSlot& s, size_t b, size_t e);
+  // The microkernel on operands read where they lie (no packing): A's element (row r, depth p) at
+  // a[p * a_step + r * a_row], B's row p at b + p * ldb; rows past mr and columns past nr are not
+  // read. Null where the set has none.
+  void (*ukernel_strided)(int kc, const float* a, long a_step, long a_row, const float* b, long ldb, float* c,
+                          long ldc, int mr, int nr, const Epilogue& e) = nullptr;
 };
 
 const KernelTable& active_kernels();
