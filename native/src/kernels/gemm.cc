@@ -109,7 +109,7 @@ void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float*
 
 
 // The five loops of BLIS over rows [i0, i1) x columns [j0, j1) of C, on the calling thread with its
-// own packed buffers.
+// own packed buffers (or none, for operands read in place).
 void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1, const KernelTable& kt) {
   const int kc_max = std::min(o.k, kc_step);
   // Small products read A, and B unless it is transposed, where they lie (see kInPlaceWork).
@@ -124,8 +124,8 @@ void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1,
   thread_local LineVector a_buf, b_buf;
   const int mr = kt.mr, nr = kt.nr;
   const int mc_max = kMC / mr * mr;  // whole micro-panels
-  float* const ap = at_least(a_buf, (size_t)((std::min(mc_max, i1 - i0) + mr - 1) / mr) * mr * padded(kc_max));
-  float* const bp = at_least(b_buf, (size_t)((std::min(kNC, j1 - j0) + nr - 1) / nr) * nr * padded(kc_max));
+  float* const ap = in_place ? nullptr : at_least(a_buf, (size_t)((std::min(mc_max, i1 - i0) + mr - 1) / mr) * mr * padded(kc_max));
+  float* const bp = b_in_place ? nullptr : at_least(b_buf, (size_t)((std::min(kNC, j1 - j0) + nr - 1) / nr) * nr * padded(kc_max));
   for (int jc = j0; jc < j1; jc += kNC) {
     const int nc = std::min(kNC, j1 - jc);
     for (int pc = 0; pc < o.k; pc += kc_step) {
