@@ -18,8 +18,8 @@ import { randomArray, rng } from './helpers/random';
 interface Product { ta: boolean; tb: boolean; m: number; n: number; k: number; beta: number; bias: boolean; act: number; gate: number }
 
 // Packed shapes (m * n * k past the small paths) with edges of both tile shapes, W3's layers, and
-// a depth past one K block. All but W3's layer are small enough for the AVX-512 set to read its
-// operands in place (gemm.cc's kInPlaceWork), where the AVX2 set packs them.
+// a depth past one K block. All but W3's layer are small enough for both sets to read their
+// operands in place (gemm.cc's kInPlaceWork; parity.test checks that path against the packed one).
 const shapes: [number, number, number][] = [[64, 64, 64], [65, 33, 300], [256, 1024, 784], [9, 1000, 17], [300, 10, 1024], [130, 70, 520]];
 const acts = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu];
 const gates = [0, Unary.relu, Unary.sigmoid, Unary.tanh];

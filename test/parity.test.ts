@@ -131,6 +131,31 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('products small enough to be read in place give the bits of the packed path', () => {
+    // gemm.cc reads operands in place up to 2^24 multiply-adds and packs past that, with the same
+    // tiles and order of sums. The same rows of C computed inside a product of 1500 rows (packed)
+    // must equal the small product's (in place) bit for bit, for every transpose and an edge width.
+    for (const [m, n, k] of [[64, 64, 256], [37, 45, 300], [9, 130, 600]] as [number, number, number][]) {
+      const big = 1500;
+      for (const ta of [false, true]) {
+        for (const tb of [false, true]) {
+          const aBig = randomArray(big * k, r);
+          const b = randomArray(k * n, r);
+          const bias = randomArray(n, r);
+          // op(A)'s first m rows: the first m rows of A, or its first m columns when stored [k][m].
+          const aSmall = new Float32Array(m * k);
+          for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) aSmall[ta ? p * m + i : i * k + p] = aBig[ta ? p * big + i : i * k + p];
+          const small = new Float32Array(m * n);
+          const whole = new Float32Array(big * n);
+          nat.gemm(ta, tb, m, n, k, 1, aSmall, b, 0, small, bias, Unary.relu);
+          nat.gemm(ta, tb, big, n, k, 1, aBig, b, 0, whole, bias, Unary.relu);
+          expect(big * n * k > 2 ** 24 && m * n * k <= 2 ** 24).toBe(true);
+          expect(sameBits(small, whole.subarray(0, m * n)), `${m}x${n}x${k} ta=${ta} tb=${tb}`).toBe(true);
+        }
+      }
+    }
+  });
+
   it('gemm with beta 0 never reads C: outputs allocated without clearing may hold NaN', () => {
     // One shape per path: tiny, few-row, packed with one and with several K blocks.
     for (const [m, n, k] of [[3, 5, 7], [2, 300, 40], [65, 70, 33], [40, 50, 600]]) {

@@ -52,8 +52,8 @@ constexpr double kPairWork = 1e7;
 constexpr double kThreadWork = 4e5;
 // Below this many multiply-adds (and for products of fewer than four rows) packing costs more than it saves.
 constexpr double kPackWork = 24.0 * 24.0 * 24.0;
-// Up to this many multiply-adds the kernel sets that have a strided microkernel (AVX-512) skip the
-// packing and read A, and B unless it is transposed, in place: the loops, tiles and order of sums
+// Up to this many multiply-adds the kernel sets that have a strided microkernel (AVX-512, AVX2) skip
+// the packing and read A, and B unless it is transposed, in place: the loops, tiles and order of sums
 // stay those of the packed path, so the results are the same bits. Packing a small product's
 // operands costs as much as a large share of its multiply-adds. GFLOP/s packed -> in place
 // (bench/gemm.ts's timing, the two addons alternated 3 times, medians), one thread: square 64
@@ -61,7 +61,9 @@ constexpr double kPackWork = 24.0 * 24.0 * 24.0;
 // 177 -> 176, 64x784x128 177 -> 191; two threads: square 128 260 -> 324, 256 339 -> 415, W2's three
 // 304..323 -> 325..344. Larger products lose (W3's 1024x784x256 A^T B 192 -> 160, 256x1024x1024
 // 193 -> 167 at one thread; W4's 128x256x784 A B^T, 25.7M, 5% at two threads). W2's step at two
-// threads: 0.185 -> 0.173 ms (step_profile, 5 alternated runs; one thread within noise).
+// threads: 0.185 -> 0.173 ms (step_profile, 5 alternated runs; one thread within noise). The AVX2
+// set (BACKPROP_ISA=avx2, same runs): one thread square 64 84 -> 90, 256 103 -> 106, W2's 94..97 ->
+// 96..101; two threads square 128 137 -> 188, 256 187 -> 207, W2's 176..184 -> 179..194.
 constexpr double kInPlaceWork = 1 << 24;
 
 // Direct product for tiny or few-row shapes (batch-1 inference lives here): no packing. Each row of

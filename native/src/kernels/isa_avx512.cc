@@ -44,8 +44,10 @@ static inline __mmask16 lanes(int nr, int half) {
 // element (row r, depth p) at a[p * a_step + r * a_row] and B's row p at b + p * ldb, read where
 // they lie (table.h's ukernel_strided).
 template <bool kStrided>
-static inline void ukernel_impl(int kc, const float* a, long a_step, long a_row, const float* b, long ldb, float* c,
-                                long ldc, int mr, int nr, const Epilogue& e) {
+// Always inlined: each of the two kernels below is then the loop it was written as.
+__attribute__((always_inline)) static inline void ukernel_impl(int kc, const float* a, long a_step, long a_row,
+                                                              const float* b, long ldb, float* c, long ldc, int mr,
+                                                              int nr, const Epilogue& e) {
   __m512 acc[kRows][2];
 #pragma GCC unroll 8
   for (int r = 0; r < kRows; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
