@@ -43,8 +43,8 @@ static inline __mmask16 lanes(int nr, int half) {
 // kStrided false: A and B as packed micro-panels (a_step, a_row and ldb unused). kStrided true: A's
 // element (row r, depth p) at a[p * a_step + r * a_row] and B's row p at b + p * ldb, read where
 // they lie (table.h's ukernel_strided).
-template <bool kStrided>
 // Always inlined: each of the two kernels below is then the loop it was written as.
+template <bool kStrided>
 __attribute__((always_inline)) static inline void ukernel_impl(int kc, const float* a, long a_step, long a_row,
                                                               const float* b, long ldb, float* c, long ldc, int mr,
                                                               int nr, const Epilogue& e) {

@@ -32,8 +32,9 @@ void optim_step(const OptimHyper& h, const std::vector<ParamSlot>& slots) {
   const int threads = total < kThreadedMin ? 1 : ThreadPool::instance().threads();
   auto part = [&](size_t t) {
     for (const ParamSlot& s : slots) {
-      const size_t b = s.n * t / threads / 16 * 16, e = t + 1 == (size_t)threads ? s.n : s.n * (t + 1) / threads / 16 * 16;
-      if (b < e) kt.optim(h, s, b, e);
+      // Where part t starts: a multiple of 16 elements, the last part running to the end.
+      const auto start = [&](size_t i) { return i == (size_t)threads ? s.n : s.n * i / threads / 16 * 16; };
+      if (start(t) < start(t + 1)) kt.optim(h, s, start(t), start(t + 1));
     }
   };
   if (threads == 1) part(0);
