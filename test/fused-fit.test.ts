@@ -122,10 +122,14 @@ describe.runIf(nativeExpected())('fused native fit', () => {
     const lags: number[] = [];
     let last = performance.now();
     const timer = setInterval(() => { const now = performance.now(); lags.push(now - last - 10); last = now; }, 10);
-    await bp.fit(model, { x, y }, { loss: new nn.CrossEntropyLoss(), optimizer: opt, epochs: 3, batchSize: 128 });
+    // Fit until the interval has fired often enough for a p99 to mean something: one 3-epoch fit
+    // took about 110 ms here and gave as few as 10 samples once the kernels got faster.
+    for (let fits = 0; fits < 20 && lags.length < 30; fits++) {
+      await bp.fit(model, { x, y }, { loss: new nn.CrossEntropyLoss(), optimizer: opt, epochs: 3, batchSize: 128 });
+    }
     clearInterval(timer);
     lags.sort((a, b) => a - b);
-    expect(lags.length).toBeGreaterThan(10);
+    expect(lags.length).toBeGreaterThanOrEqual(30);
     expect(lags[Math.floor(0.99 * (lags.length - 1))]).toBeLessThan(20);
   });
 
