@@ -1,6 +1,6 @@
-// The machine's limits: FMA peak (register-only loop), last-level-cache read bandwidth and OpenBLAS
-// SGEMM, from the C harnesses in bench/native, compiled here with the system compiler. Absent pieces
-// are reported, not faked.
+// The machine's limits: FMA peak (register-only loop), last-level-cache read bandwidth, the memory
+// bandwidth of an optimizer step and OpenBLAS SGEMM, from the C harnesses in bench/native, compiled
+// here with the system compiler. Absent pieces are reported, not faked.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -45,6 +45,18 @@ export const W5_WEIGHT_BYTES = (784 * 1024 + 1024 * 1024 + 1024 * 10) * 4;
 /** GB/s of reading a W5-sized buffer that stays in the L3 cache, on `threads` threads. */
 export function l3ReadBandwidth(threads: number): number | null {
   return bestOfThree('l3_read.c', ['-mavx2', '-pthread'], threads, ['3000']);
+}
+
+/** Bytes an Adam step over W3's parameters moves: reads p, g, m, v and writes p, m, v (float32). */
+export const W3_ADAM_BYTES = (784 * 1024 + 1024 * 1024 + 1024 * 10 + 1024 + 1024 + 10) * 4 * 7;
+
+/**
+ * GB/s of an optimizer step's memory traffic (Adam over W3's parameters, after 64 MiB of other data
+ * through each core's caches: bench/native/dram_stream.c) on `threads` threads: what W3's optimizer
+ * step could reach with every thread's state coming from memory rather than from the other core.
+ */
+export function dramStreamBandwidth(threads: number): number | null {
+  return bestOfThree('dram_stream.c', ['-mavx2', '-mfma', '-pthread'], threads, ['5']);
 }
 
 export function openblasAvailable(): boolean {

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as bp from '../lib/index';
 import { loadNative } from '../lib/backend/native';
 import { referenceBackend } from '../lib/backend/reference';
-import { fmaPeak, l3ReadBandwidth, openblasAvailable, openblasGflops, W5_WEIGHT_BYTES } from './machine';
+import { dramStreamBandwidth, fmaPeak, l3ReadBandwidth, openblasAvailable, openblasGflops, W3_ADAM_BYTES, W5_WEIGHT_BYTES } from './machine';
 import { type GemmShape, gemmGflops, squareShapes, w3Shapes } from './gemm';
 import { TorchWorker, torchAvailable } from './peers/torch_worker';
 import { PIN_CPU, peersPinned, pinned, useThreads } from './pin';
@@ -71,6 +71,11 @@ async function main(): Promise<void> {
   // A batch-1 pass reads every weight once from the L3: no pass can be faster than this.
   const l3BoundUs = (t: number): number | null => (l3[t] ? (W5_WEIGHT_BYTES / (l3[t] as number) / 1e9) * 1e6 : null);
   log(`L3 read (W5's ${(W5_WEIGHT_BYTES / 2 ** 20).toFixed(1)} MiB of weights): ${THREADS.map((t) => `${t} thread(s) ${l3[t]?.toFixed(1) ?? 'n/a'} GB/s = ${l3BoundUs(t)?.toFixed(1) ?? 'n/a'} us per pass`).join(', ')}`);
+  const dram: Record<number, number | null> = {};
+  for (const t of THREADS) dram[t] = dramStreamBandwidth(t);
+  // W3's optimizer step at 2 threads takes about as long as at 1 (bench/step_profile.ts): not for
+  // lack of memory bandwidth, which this shows doubling; see optim.cc.
+  log(`memory, W3's Adam traffic from DRAM: ${THREADS.map((t) => `${t} thread(s) ${dram[t]?.toFixed(1) ?? 'n/a'} GB/s = ${dram[t] ? ((W3_ADAM_BYTES / (dram[t] as number) / 1e9) * 1e3).toFixed(2) : 'n/a'} ms per step`).join(', ')}`);
   const haveBlas = openblasAvailable();
   if (!haveBlas) log('OpenBLAS: absent (apt-get install libopenblas-dev)');
   let workers: TorchWorker[] = [];
@@ -249,7 +254,7 @@ async function main(): Promise<void> {
   printTable();
   const out = path.join(__dirname, 'results', `${started.toISOString().replace(/[:.]/g, '-')}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ started: started.toISOString(), quick, machine, pinnedCpu, fmaPeak: peak, l3ReadGBs: l3, torch: torchVersion, rounds: ROUNDS, series, tfjs, rows }, null, 1));
+  fs.writeFileSync(out, JSON.stringify({ started: started.toISOString(), quick, machine, pinnedCpu, fmaPeak: peak, l3ReadGBs: l3, dramStreamGBs: dram, torch: torchVersion, rounds: ROUNDS, series, tfjs, rows }, null, 1));
   log(`wrote ${path.relative(process.cwd(), out)}`);
 }
 

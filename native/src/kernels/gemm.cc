@@ -218,7 +218,13 @@ void sgemm_on(int max_threads, const GemmCall& g) {
   // and W3's 1024x1024x256 A^T B at 2 threads, 5 alternated runs, all within the runs' +-10%.)
   // Also measured and not kept: packing the uncut operand once, by all threads together, for all
   // to read: every W3 product was 3-6% slower at 2 threads, each thread reading half of that
-  // operand from the other core.
+  // operand from the other core. And balancing the slices at run time: in W3's step at 2 threads
+  // the first of the two halves to finish waited 9-11% of each cut product's time (either half,
+  // call to call). Chunks taken from the front of a thread's own slice and stolen from the back of
+  // the other's (128 columns or 48 rows; the uncut operand packed whole, or one pool run per K block
+  // with that block packed whole) cut the wait to 2.5-3.8%, and the products took as long as before
+  // (in-step medians of 5 alternated runs: 4.25 vs 4.28 ms, hot products within noise): each chunk
+  // re-reads the packed operand, and the wait was mostly memory both halves share.
   // (Shallow products pack next to nothing either way; they are cut into bands of whole rows of C,
   // each thread's writes one contiguous block: by columns they ran at half the speed.)
   const bool by_cols = n > m && k > kShallow;

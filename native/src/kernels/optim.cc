@@ -9,6 +9,12 @@
 // elements handed out to whichever thread came first made each thread read about half of its
 // moments from the other core. W3's Adam step at 2 threads: median 0.84 -> 0.68 ms (10 alternated
 // runs of bench/step_profile.ts w3 2, with gemm.cc cutting square products by rows).
+// What is left is not memory bandwidth: at 2 threads each part of W3's step still takes 0.62-0.80 ms,
+// about what the whole takes at 1 thread (0.8 ms, 64 GB/s), while bench/native/dram_stream.c moves
+// the same traffic from memory at 65-74 GB/s on one core and 135-154 GB/s on two. Some of each
+// part's data was last written or read by the other core: the layer-2 weight gradient, which
+// sgemm_pair computes whole on one thread, and the layer-2 weights, which its other product reads
+// whole (per-part timings of 100 steps, 3 runs).
 #include "optim.h"
 
 #include <algorithm>
