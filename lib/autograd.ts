@@ -1,5 +1,6 @@
 // Reverse-mode autodiff: a topological walk of the tape from the output, and the noGrad switch.
-import type { ActivationGate, BackwardContext, Tensor } from './tensor';
+import type { ActivationGate, BackwardContext, GradNode, Tensor } from './tensor';
+import { fmt } from './shape';
 import { B } from './backend/registry';
 import { alloc, sharesMemory } from './storage';
 
@@ -59,8 +60,16 @@ function useCounts(order: Tensor[]): Map<Tensor, number> {
   return uses;
 }
 
-/** Backpropagates from `root` with seed gradient `seed` (same size as root). */
-export function runBackward(root: Tensor, seed: Float32Array): void {
+// Operations that a backward has gone through without retainGraph. PyTorch frees what they saved
+// and refuses a second pass; ours keep what they saved (the output's graph holds it until it is
+// collected), and refuse too: a second pass would silently add the gradients again.
+const usedUp = new WeakSet<GradNode>();
+
+/**
+ * Backpropagates from `root` with seed gradient `seed` (same size as root); the graph's operations
+ * are used up unless `retainGraph`.
+ */
+export function runBackward(root: Tensor, seed: Float32Array, retainGraph = false): void {
   const grads = new Map<Tensor, Float32Array>();
   // Tensors whose gradient arrived with their node's activation gate applied (GradNode.gate). A gate
   // may be claimed only by a tensor's one consumer, and not when the tensor keeps its gradient
@@ -85,6 +94,12 @@ export function runBackward(root: Tensor, seed: Float32Array): void {
     be.axpy(1, g, dst);
   };
   const order = topoOrder(root);
+  for (const t of order) {
+    if (t.node && usedUp.has(t.node)) {
+      throw new Error(`backward: trying to backward through the graph a second time (through '${t.node.op}', of shape ${fmt(t.shape)}); ` +
+        'pass { retainGraph: true } to the earlier backward() to go through it again, or compute the forward pass again');
+    }
+  }
   const uses = useCounts(order);
   for (const t of order) {
     const g = grads.get(t);
@@ -112,6 +127,7 @@ export function runBackward(root: Tensor, seed: Float32Array): void {
         }
       }
       if (t.retainsGrad) t.accumulateGrad(g, false);
+      if (!retainGraph) usedUp.add(t.node);
     } else {
       t.accumulateGrad(g, owned.has(g));
     }

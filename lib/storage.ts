@@ -46,12 +46,22 @@ function lineAligned(buffer: ArrayBuffer, n: number): Float32Array {
   return new Float32Array(buffer, mod % 4 === 0 ? (LINE - mod) % LINE : 0, n);
 }
 
+// A buffer for n elements and a line's slack; V8's own RangeError ('Array buffer allocation failed')
+// would not say how much was asked for.
+function bigBuffer(n: number, zeroed: boolean): ArrayBuffer {
+  try {
+    return zeroed ? new ArrayBuffer(n * 4 + LINE) : Buffer.allocUnsafeSlow(n * 4 + LINE).buffer;
+  } catch (e) {
+    throw new RangeError(`cannot allocate tensor storage of ${n} float32 elements (${(n * 4 / 2 ** 30).toFixed(1)} GiB): ${(e as Error).message}`);
+  }
+}
+
 /** Allocates zeroed tensor storage of `n` elements. */
 export function alloc(n: number): Float32Array {
   if (float64) return new Float64Array(n) as unknown as Float32Array;
   if (n <= SLAB_MIN) return new Float32Array(n);
   if (n <= SLAB_MAX) return slabView(n);
-  return lineAligned(new ArrayBuffer(n * 4 + LINE), n);
+  return lineAligned(bigBuffer(n, true), n);
 }
 
 /**
@@ -62,7 +72,7 @@ export function alloc(n: number): Float32Array {
  */
 export function allocOutput(n: number): Float32Array {
   if (float64 || n <= SLAB_MAX) return alloc(n);
-  return lineAligned(Buffer.allocUnsafeSlow(n * 4 + LINE).buffer, n);
+  return lineAligned(bigBuffer(n, false), n);
 }
 
 /** True when the two arrays overlap in memory (views of one buffer). */

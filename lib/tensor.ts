@@ -157,8 +157,11 @@ export class Tensor {
   /**
    * Computes gradients of this tensor with respect to every leaf that requires them, adding into
    * their `.grad`. `grad` defaults to 1 for a single-element tensor.
+   *
+   * As in PyTorch, the graph is used up: a second backward through any of its operations throws,
+   * unless every earlier backward through them passed `{ retainGraph: true }` (gradients then add up).
    */
-  backward(grad?: Tensor | number): void {
+  backward(grad?: Tensor | number, options: { retainGraph?: boolean } = {}): void {
     if (!this.requiresGrad) throw new Error('backward: this tensor does not require grad (no input had requiresGrad: true, or it was made under noGrad)');
     let seed: Float32Array;
     if (grad === undefined) {
@@ -172,7 +175,7 @@ export class Tensor {
       if (grad.size !== this.size) throw new Error(`backward: grad has shape ${fmt(grad.shape)} but the output has shape ${fmt(this.shape)}`);
       seed = grad.data;
     }
-    runBackward(this, seed);
+    runBackward(this, seed, options.retainGraph === true);
   }
 
   /** A tensor sharing this one's storage, cut from the tape. */

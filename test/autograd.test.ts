@@ -19,6 +19,30 @@ eachBackend('autograd', () => {
     expect(y.grad!.item()).toBe(8);
   });
 
+  it('a graph is used up by its backward unless retainGraph, as in PyTorch', () => {
+    const x = bp.tensor([1, 2, 3], { requiresGrad: true });
+    const loss = x.mul(x).sum();
+    loss.backward();
+    // A second pass would add 2x again without saying so: PyTorch refuses it, and so do we.
+    expect(() => loss.backward()).toThrow(/backward through the graph a second time \(through 'sum', of shape \[\]\)/);
+    expect(Array.from(x.grad!.data)).toEqual([2, 4, 6]); // the refused pass changed nothing
+    // Two losses that share a part of the graph: the second goes through operations the first used up.
+    const h = x.mul(2);
+    h.sum().backward();
+    expect(() => h.mul(h).sum().backward()).toThrow(/second time \(through 'mul', of shape \[3\]\)/);
+    // retainGraph keeps it usable; the gradients then add up.
+    x.grad = null;
+    const kept = x.mul(x).sum();
+    kept.backward(undefined, { retainGraph: true });
+    kept.backward(undefined, { retainGraph: true });
+    kept.backward();
+    expect(Array.from(x.grad!.data)).toEqual([6, 12, 18]);
+    expect(() => kept.backward()).toThrow(/second time/);
+    // A new forward pass makes a new graph.
+    x.mul(x).sum().backward();
+    expect(Array.from(x.grad!.data)).toEqual([8, 16, 24]);
+  });
+
   it('0-d tensors work end to end (micrograd style)', () => {
     const w = bp.tensor(3, { requiresGrad: true });
     const b = bp.tensor(1, { requiresGrad: true });
