@@ -94,6 +94,17 @@ eachBackend('fit', () => {
     await expect(bp.fit(model, bad, { ...opts, shuffle: false })).rejects.toThrow(/target class index 1.5 at position 4/);
     await expect(bp.fit(model, bad, { ...opts, shuffle: false, fused: false })).rejects.toThrow(/target class index 1.5 at position 4/);
     expect(() => bp.evaluate(model, bad, { loss: opts.loss })).toThrow(/target class index 1.5 at position 4/);
+    // A class the model has no output for: before any batch trains, on the fused path too.
+    const before = model.parameters().map((p) => p.toFloat32Array());
+    bad.y.data[4] = 7;
+    await expect(bp.fit(model, bad, opts)).rejects.toThrow(/target class index 7 at (row 4 of y|position \d) is out of range \[0, 3\)/);
+    if (bp.getBackend() === 'native') {
+      await expect(bp.fit(model, bad, opts)).rejects.toThrow(/fit: target class index 7 at row 4 of y is out of range \[0, 3\) for a model with 3 outputs/);
+      model.parameters().forEach((p, i) => expect(Array.from(p.toFloat32Array())).toEqual(Array.from(before[i])));
+    }
+    // An optimizer of another model would train nothing.
+    const other = setup();
+    await expect(bp.fit(model, blobs(10), { ...opts, optimizer: other.opts.optimizer })).rejects.toThrow(/optimizer updates none of the model's parameters/);
   });
 });
 

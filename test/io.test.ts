@@ -87,6 +87,13 @@ describe('safetensors and checkpoints', () => {
     const before = fs.readFileSync(f);
     expect(() => bp.writeSafetensors(f, { a: bp.ones([3]), b: 'not a tensor' as unknown as bp.Tensor })).toThrow(/'b' is not a Tensor/);
     expect(fs.readFileSync(f).equals(before)).toBe(true);
+    // Errors name the file asked for (not the temporary one), and no temporary file is left.
+    expect(() => bp.save(new nn.Linear(2, 2), path.join(tmp, 'nope', 'm.safetensors'))).toThrow(/writeSafetensors: cannot write '.*nope\/m\.safetensors': ENOENT/);
+    const dir = path.join(tmp, 'a-directory');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'inside'), 'x');
+    expect(() => bp.writeSafetensors(dir, { a: bp.ones([3]) })).toThrow(/writeSafetensors: cannot write '.*a-directory': E[A-Z]+/);
+    expect(fs.readdirSync(tmp).filter((x) => x.endsWith('.tmp'))).toEqual([]);
   });
 
   it('save/load rebuilds the architecture and the outputs match', () => {

@@ -16,17 +16,24 @@ interface HeaderEntry { dtype: string; shape: number[]; data_offsets: [number, n
 export function writeFileAtomic(file: string, chunks: Uint8Array[]): void {
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = fs.openSync(tmp, 'w');
+  // Errors name the file asked for, not the temporary one (ENOENT for a missing directory, EACCES...).
+  const cannot = (e: unknown): Error => new Error(`writeSafetensors: cannot write '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp, 'w');
+  } catch (e) {
+    throw cannot(e);
+  }
   try {
     for (const c of chunks) fs.writeSync(fd, c);
     fs.fsyncSync(fd);
-  } catch (e) {
     fs.closeSync(fd);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    try { fs.closeSync(fd); } catch { /* already closed */ }
     fs.rmSync(tmp, { force: true });
-    throw e;
+    throw cannot(e);
   }
-  fs.closeSync(fd);
-  fs.renameSync(tmp, file);
 }
 
 /** Writes tensors (float32, little-endian) and string metadata as a .safetensors file. */

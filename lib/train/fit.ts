@@ -131,13 +131,19 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   const n = checkDataset(data, 'fit');
   if (!(options?.loss instanceof Loss)) throw new Error('fit: options.loss must be a loss module such as new nn.CrossEntropyLoss()');
   if (!(options.optimizer instanceof Optimizer)) throw new Error('fit: options.optimizer must be an optimizer such as new optim.Adam(model.parameters())');
+  // An optimizer made for another model would train nothing, silently. (Some of the model's
+  // parameters may be left out on purpose, to freeze them; all of them is a mistake.)
+  const updated = new Set(options.optimizer.params);
+  const trainable = model.parameters().filter((p) => p.requiresGrad);
+  if (trainable.length && !trainable.some((p) => updated.has(p))) {
+    throw new Error("fit: options.optimizer updates none of the model's parameters; make it with this model's parameters(), e.g. new optim.Adam(model.parameters())");
+  }
   const epochs = positiveInt(options.epochs, 1, 'fit', 'epochs');
   const batchSize = positiveInt(options.batchSize, 32, 'fit', 'batchSize');
   const metrics = checkMetrics(options.metrics, 'fit');
   if (options.validationData) checkDataset(options.validationData, 'fit: validationData');
   if (training.has(model)) throw new Error('fit: this model is already being trained by another fit() call; wait for it to finish');
   if (options.signal?.aborted) throw abortError(options.signal);
-  training.add(model);
   const { loss: lossFn, optimizer } = options;
   const history: History = { loss: [], valLoss: [] };
   for (const m of metrics) {
@@ -154,6 +160,9 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   const plan = options.fused === false || options.onBatchEnd ? null : fusedPlan(model, data, lossFn, optimizer, batchSize, metrics.includes('accuracy'));
   const onAbort = (): void => plan?.abort();
   options.signal?.addEventListener('abort', onAbort);
+  // Marked only now, with no await since the check above: everything before may throw, and the
+  // finally below is what unmarks it.
+  training.add(model);
   try {
     model.train();
     const shuffle = options.shuffle ?? true;

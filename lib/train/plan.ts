@@ -114,6 +114,8 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
     for (let i = 0; i < n; i++) {
       const v = data.y.data[i];
       if (!Number.isInteger(v)) return null; // the eager loop reports the bad target
+      // Checked here, before any batch trains (the eager loop would stop at the batch that holds it).
+      if (v < 0 || v >= outF) throw new RangeError(`fit: target class index ${v} at row ${i} of y is out of range [0, ${outF}) for a model with ${outF} outputs`);
       yIndex[i] = v;
     }
   } else if (loss instanceof MSELoss && loss.reduction === 'mean' && !wantAccuracy && data.y.ndim === 2 && data.y.shape[1] === outF) {
