@@ -1,5 +1,5 @@
 // Reverse-mode autodiff: a topological walk of the tape from the output, and the noGrad switch.
-import type { ActivationGate, BackwardContext, GradNode, Tensor } from './tensor';
+import type { ActivationGate, BackwardContext, Tensor } from './tensor';
 import { fmt } from './shape';
 import { B } from './backend/registry';
 import { alloc, sharesMemory } from './storage';
@@ -60,14 +60,11 @@ function useCounts(order: Tensor[]): Map<Tensor, number> {
   return uses;
 }
 
-// Operations that a backward has gone through without retainGraph. PyTorch frees what they saved
-// and refuses a second pass; ours keep what they saved (the output's graph holds it until it is
-// collected), and refuse too: a second pass would silently add the gradients again.
-const usedUp = new WeakSet<GradNode>();
-
 /**
- * Backpropagates from `root` with seed gradient `seed` (same size as root); the graph's operations
- * are used up unless `retainGraph`.
+ * Backpropagates from `root` with seed gradient `seed` (same size as root). Unless `retainGraph`,
+ * the nodes it goes through are used up (GradNode.usedUp): PyTorch frees what they saved and refuses
+ * a second pass; ours keep what they saved (until the output is collected) and refuse too, since a
+ * second pass would silently add the gradients again.
  */
 export function runBackward(root: Tensor, seed: Float32Array, retainGraph = false): void {
   const grads = new Map<Tensor, Float32Array>();
@@ -95,7 +92,7 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
   };
   const order = topoOrder(root);
   for (const t of order) {
-    if (t.node && usedUp.has(t.node)) {
+    if (t.node?.usedUp) {
       throw new Error(`backward: trying to backward through the graph a second time (through '${t.node.op}', of shape ${fmt(t.shape)}); ` +
         'pass { retainGraph: true } to the earlier backward() to go through it again, or compute the forward pass again');
     }
@@ -127,7 +124,7 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
         }
       }
       if (t.retainsGrad) t.accumulateGrad(g, false);
-      if (!retainGraph) usedUp.add(t.node);
+      if (!retainGraph) t.node.usedUp = true;
     } else {
       t.accumulateGrad(g, owned.has(g));
     }

@@ -22,6 +22,8 @@ export interface GradNode {
    * `ctx` is given by the autograd engine; backward functions that fuse nothing ignore it.
    */
   backward(gy: Float32Array, ctx?: BackwardContext): (Float32Array | null)[];
+  /** Set by a backward() that went through this node without retainGraph: a second one throws. */
+  usedUp?: boolean;
 }
 
 /** An activation's backward that a GEMM epilogue can apply: gz = gy * act'(y). */

@@ -15,7 +15,7 @@ export function record(data: Float32Array, shape: Shape, inputs: Tensor[], op: s
   backward: GradNode['backward'], gate?: ActivationGate): Tensor {
   let needs = false;
   if (isGradEnabled()) for (const t of inputs) if (t.requiresGrad) needs = true;
-  return new Tensor(data, shape, needs, needs ? { op, inputs, backward, gate } : null);
+  return new Tensor(data, shape, needs, needs ? { op, inputs, backward, gate, usedUp: false } : null);
 }
 
 export function scalarTensor(v: number): Tensor {
