@@ -106,6 +106,20 @@ eachBackend('fit', () => {
     const other = setup();
     await expect(bp.fit(model, blobs(10), { ...opts, optimizer: other.opts.optimizer })).rejects.toThrow(/optimizer updates none of the model's parameters/);
   });
+
+  it('a layer used twice trains alike on the fused plan and the eager loop', async () => {
+    // A layer used twice: on the native backend the fused plan would write one use's weight
+    // gradient over the other's, so fit runs the eager loop, which adds them.
+    const run = async (fused: boolean) => {
+      bp.manualSeed(3);
+      const shared = new nn.Linear(2, 2);
+      const twice = new nn.Sequential(shared, new nn.Tanh(), shared, new nn.Tanh(), new nn.Linear(2, 3));
+      await bp.fit(twice, blobs(40), { loss: new nn.CrossEntropyLoss(), optimizer: new optim.SGD(twice.parameters(), { lr: 0.1 }), epochs: 2, batchSize: 8, shuffle: false, fused });
+      return twice.parameters().map((p) => p.toFloat32Array());
+    };
+    const [viaPlan, eager] = [await run(true), await run(false)];
+    viaPlan.forEach((p, i) => expect(Array.from(p)).toEqual(Array.from(eager[i])));
+  });
 });
 
 describe('the event loop stays free while fit trains', () => {

@@ -1,7 +1,7 @@
 // nn behaviour beyond the golden cases: init, state dicts, modes, Dropout statistics, BatchNorm eval.
 import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
-import { nn } from '../lib/index';
+import { nn, optim } from '../lib/index';
 import { eachBackend } from './helpers/backends';
 
 function stats(a: ArrayLike<number>): { mean: number; variance: number; min: number; max: number } {
@@ -45,6 +45,24 @@ eachBackend('modules', () => {
     ]);
     expect(m.namedParameters().map(([k]) => k)).toEqual(['0.weight', '0.bias', '1.weight', '1.bias', '4.weight']);
     expect(m.children()).toHaveLength(5);
+  });
+
+  it('a layer used twice gives its parameters once, as PyTorch; an optimizer refuses a parameter twice', () => {
+    const shared = new nn.Linear(3, 3);
+    const m = new nn.Sequential(shared, new nn.ReLU(), shared, new nn.Linear(3, 2));
+    expect(m.namedParameters().map(([k]) => k)).toEqual(['0.weight', '0.bias', '3.weight', '3.bias']);
+    expect(m.parameters()).toHaveLength(4);
+    expect(Object.keys(m.stateDict())).toEqual(['0.weight', '0.bias', '2.weight', '2.bias', '3.weight', '3.bias']);
+    expect(() => new optim.SGD([...shared.parameters(), ...m.parameters()], { lr: 0.1 }))
+      .toThrow(/SGD: parameter 2 \(shape \[3, 3\]\) is the same tensor as parameter 0; give each parameter once/);
+    // One SGD step moves the shared weight once, by lr times its gradient summed over both uses.
+    const x = bp.randn([5, 3]);
+    const opt = new optim.SGD(m.parameters(), { lr: 0.5 });
+    m.forward(x).sum().backward();
+    const before = shared.weight.toFloat32Array();
+    const g = shared.weight.grad!.toFloat32Array();
+    opt.step();
+    shared.weight.toFloat32Array().forEach((w, i) => expect(w).toBeCloseTo(before[i] - 0.5 * g[i], 6));
   });
 
   it('loadStateDict: strict errors name missing, unexpected and mismatched keys; non-strict reports them', () => {

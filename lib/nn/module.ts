@@ -49,12 +49,21 @@ export abstract class Module {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /** Every parameter of this module and its descendants, with dotted names. */
+  /**
+   * Every parameter of this module and its descendants, with dotted names; a parameter reached twice
+   * (a layer used twice) is listed once, under its first name, as PyTorch's named_parameters() does:
+   * an optimizer given it twice would update it twice per step.
+   */
   namedParameters(prefix = ''): [string, Parameter][] {
+    const seen = new Set<Parameter>();
+    return this.allNamedParameters(prefix).filter(([, p]) => !seen.has(p) && seen.add(p));
+  }
+
+  private allNamedParameters(prefix: string): [string, Parameter][] {
     const out: [string, Parameter][] = [];
     for (const [k, v] of Object.entries(this)) {
       if (v instanceof Parameter) out.push([prefix + k, v]);
-      else if (v instanceof Module) out.push(...v.namedParameters(`${prefix}${k}.`));
+      else if (v instanceof Module) out.push(...v.allNamedParameters(`${prefix}${k}.`));
     }
     return out;
   }

@@ -43,9 +43,14 @@ export abstract class Optimizer {
   protected constructor(params: Iterable<Tensor>, hyper: Partial<OptimHyper> & { kind: number; lr: number }, what: string) {
     this.params = [...params];
     if (this.params.length === 0) throw new Error(`${what}: optimizer got an empty parameter list`);
+    const first = new Map<Tensor, number>();
     this.params.forEach((p, i) => {
       if (!(p instanceof Tensor)) throw new Error(`${what}: parameter ${i} is not a Tensor`);
       if (!p.requiresGrad) throw new Error(`${what}: parameter ${i} (shape [${p.shape.join(', ')}]) does not require grad`);
+      // Twice in the list, it would be updated twice per step (PyTorch warns, and will refuse).
+      const j = first.get(p);
+      if (j !== undefined) throw new Error(`${what}: parameter ${i} (shape [${p.shape.join(', ')}]) is the same tensor as parameter ${j}; give each parameter once`);
+      first.set(p, i);
     });
     checkNonNegative(hyper.lr, what, 'learning rate lr');
     this.hyper = {

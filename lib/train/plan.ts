@@ -85,6 +85,10 @@ function stagesOf(model: Module, grads: Map<Tensor, Float32Array>): StageSpec[] 
       });
     } else return null;
   }
+  // A parameter in two stages (a layer used twice, or tied weights) would have its gradient written
+  // over by the second instead of added to: the eager loop adds them.
+  const used = mods.flatMap((m) => (m instanceof Linear || m instanceof BatchNorm1d ? m.parameters() : []));
+  if (new Set(used).size !== used.length) return null;
   return out;
 }
 
