@@ -29,6 +29,13 @@ eachBackend('shape errors', () => {
     expect(() => bp.zeros([1e6, 1e6])).toThrow(/cannot allocate tensor storage of 1000000000000 float32 elements \(3725\.3 GiB\)/);
     expect(() => bp.randn([1e6, 1e6])).toThrow(RangeError);
   });
+  it('schedulers name the argument', () => {
+    const opt = new optim.SGD(new nn.Linear(2, 2).parameters(), { lr: 0.1 });
+    expect(() => new bp.lrScheduler.StepLR({} as optim.Optimizer, { stepSize: 1 })).toThrow(/StepLR: optimizer must be an optimizer/);
+    expect(() => new bp.lrScheduler.StepLR(opt, { stepSize: 0 })).toThrow(/StepLR: stepSize must be positive, got 0/);
+    expect(() => new bp.lrScheduler.ExponentialLR(opt, undefined as unknown as { gamma: number })).toThrow(/ExponentialLR: gamma must be positive, got undefined/);
+    expect(() => new bp.lrScheduler.CosineAnnealingLR(opt, { tMax: -1 })).toThrow(/CosineAnnealingLR: tMax must be positive, got -1/);
+  });
   it('linear and losses name the mismatch', () => {
     const l = new nn.Linear(3, 2);
     expect(() => l.forward(bp.zeros([4, 5]))).toThrow(/linear: input shape \[4, 5\] does not match weight shape \[2, 3\]/);

@@ -39,6 +39,7 @@ eachBackend('fit', () => {
     const p = bp.predict(model, d.x, { batchSize: 7 });
     expect(p.shape).toEqual([300, 3]);
     expect(p.requiresGrad).toBe(false);
+    expect(bp.predict(model, bp.zeros([0, 2])).shape).toEqual([0, 3]); // no rows in, none out (as model(x) in PyTorch)
   });
 
   it('the same seed gives the same history', async () => {

@@ -6,6 +6,7 @@ abstract class LRScheduler {
   lastEpoch = 0;
   protected readonly baseLr: number;
   constructor(protected readonly optimizer: Optimizer) {
+    if (!(optimizer instanceof Optimizer)) throw new Error(`${new.target.name}: optimizer must be an optimizer such as new optim.SGD(model.parameters(), { lr: 0.1 })`);
     this.baseLr = optimizer.lr;
   }
   protected abstract lrAt(epoch: number): number;
@@ -20,8 +21,8 @@ abstract class LRScheduler {
   }
 }
 
-function positive(v: number, what: string, arg: string): number {
-  if (!(v > 0)) throw new Error(`${what}: ${arg} must be positive, got ${v}`);
+function positive(v: number | undefined, what: string, arg: string): number {
+  if (v === undefined || !(v > 0)) throw new Error(`${what}: ${arg} must be positive, got ${v}`);
   return v;
 }
 
@@ -29,7 +30,7 @@ function positive(v: number, what: string, arg: string): number {
 export class StepLR extends LRScheduler {
   constructor(optimizer: Optimizer, private readonly opts: { stepSize: number; gamma?: number }) {
     super(optimizer);
-    positive(opts.stepSize, 'StepLR', 'stepSize');
+    positive(opts?.stepSize, 'StepLR', 'stepSize');
   }
   protected lrAt(e: number): number {
     return this.baseLr * Math.pow(this.opts.gamma ?? 0.1, Math.floor(e / this.opts.stepSize));
@@ -40,7 +41,7 @@ export class StepLR extends LRScheduler {
 export class ExponentialLR extends LRScheduler {
   constructor(optimizer: Optimizer, private readonly opts: { gamma: number }) {
     super(optimizer);
-    positive(opts.gamma, 'ExponentialLR', 'gamma');
+    positive(opts?.gamma, 'ExponentialLR', 'gamma');
   }
   protected lrAt(e: number): number {
     return this.baseLr * Math.pow(this.opts.gamma, e);
@@ -51,7 +52,7 @@ export class ExponentialLR extends LRScheduler {
 export class CosineAnnealingLR extends LRScheduler {
   constructor(optimizer: Optimizer, private readonly opts: { tMax: number; etaMin?: number }) {
     super(optimizer);
-    positive(opts.tMax, 'CosineAnnealingLR', 'tMax');
+    positive(opts?.tMax, 'CosineAnnealingLR', 'tMax');
   }
   protected lrAt(e: number): number {
     const etaMin = this.opts.etaMin ?? 0;

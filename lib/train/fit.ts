@@ -281,6 +281,7 @@ export function predict(model: Module, x: Tensor, options: { batchSize?: number 
   model.eval();
   try {
     return noGrad(() => {
+      if (n === 0) return model.forward(x); // no batch to cut: the model says what no rows give
       const idx = order(n, false);
       const parts: Tensor[] = [];
       for (let begin = 0; begin < n; begin += batchSize) parts.push(model.forward(gatherRows(x, idx, begin, Math.min(n, begin + batchSize))));
