@@ -43,6 +43,37 @@ eachBackend('autograd', () => {
     expect(Array.from(x.grad!.data)).toEqual([8, 16, 24]);
   });
 
+  it('max over all elements shares the gradient among ties (and NaNs); along a dim it goes to the first, as PyTorch 1.13', () => {
+    // Expected values printed by torch 1.13: x.max().backward() and x.max(1).values.sum().backward().
+    const x = bp.tensor([[3, 1, 3], [2, 2, 0]], { requiresGrad: true });
+    x.max().backward();
+    expect(Array.from(x.grad!.data)).toEqual([0.5, 0, 0.5, 0, 0, 0]);
+    x.grad = null;
+    x.max(1).sum().backward();
+    expect(Array.from(x.grad!.data)).toEqual([1, 0, 0, 1, 0, 0]);
+    const n = bp.tensor([1, NaN, 3, NaN], { requiresGrad: true });
+    n.max().backward();
+    expect(Array.from(n.grad!.data)).toEqual([0, 0.5, 0, 0.5]);
+  });
+
+  it('pow with a tensor exponent has PyTorch 1.13 gradients at a zero base', () => {
+    // Expected values printed by torch 1.13 for the same points (float32).
+    const pts = [0, -0, 1, -1, 2, 0.5];
+    const x = bp.tensor(pts, { requiresGrad: true });
+    x.pow(bp.tensor(2)).sum().backward(); // was NaN at 0: 2 * y / x
+    expect(Array.from(x.grad!.data)).toEqual([0, -0, 2, -2, 4, 1]);
+    const e = bp.tensor(pts, { requiresGrad: true });
+    bp.tensor(0).pow(e).sum().backward();
+    expect(Array.from(e.grad!.data)).toEqual([0, 0, 0, -Infinity, 0, 0]);
+    const s = bp.tensor(pts, { requiresGrad: true });
+    s.pow(s).sum().backward();
+    const g = Array.from(s.grad!.data);
+    expect(g.slice(0, 3)).toEqual([0, 0, 1]);
+    expect(g[3]).toBeNaN();
+    expect(g[4]).toBeCloseTo(6.772588729858398, 5);
+    expect(g[5]).toBeCloseTo(0.21697771549224854, 6);
+  });
+
   it('0-d tensors work end to end (micrograd style)', () => {
     const w = bp.tensor(3, { requiresGrad: true });
     const b = bp.tensor(1, { requiresGrad: true });

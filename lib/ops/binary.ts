@@ -4,7 +4,7 @@ import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { broadcastShapes } from '../shape';
 import { alloc } from '../storage';
-import { asTensor, broadcastBinary, Operand, record, sumTo } from './core';
+import { asTensor, broadcastBinary, expandTo, Operand, record, sumTo } from './core';
 
 function scalarOp(x: Tensor, code: UnaryCode, p: number, name: string, dydx: number): Tensor {
   const y = alloc(x.size);
@@ -102,19 +102,22 @@ export function pow(a: Operand, b: Operand): Tensor {
   const shape = broadcastShapes(ta.shape, tb.shape, 'pow');
   const y = broadcastBinary(Binary.pow, ta.data, ta.shape, tb.data, tb.shape, shape);
   return record(y, shape, [ta, tb], 'pow', (gy) => {
+    // PyTorch's rules, zeros included: d/da = b * a^(b-1), 0 where b = 0 (b * y / a was 0/0 at
+    // a = 0); d/db = y * log(a), 0 where a = 0 and b >= 0 (0 * -inf). Per element, in double, each
+    // gradient rounded once to float; a tensor exponent is rare enough not to need a kernel.
+    const base = expandTo(ta.data, ta.shape, shape);
+    const exponent = expandTo(tb.data, tb.shape, shape);
     let ga: Float32Array | null = null;
     let gb: Float32Array | null = null;
     if (ta.requiresGrad) {
-      // b * a^(b-1) = b * y / a
-      const t = broadcastBinary(Binary.mul, gy, shape, tb.data, tb.shape, shape);
-      const t2 = broadcastBinary(Binary.mul, t, shape, y, shape, shape);
-      ga = sumTo(broadcastBinary(Binary.div, t2, shape, ta.data, ta.shape, shape), shape, ta.shape);
+      const g = alloc(gy.length);
+      for (let i = 0; i < g.length; i++) g[i] = exponent[i] === 0 ? 0 : gy[i] * exponent[i] * Math.pow(base[i], exponent[i] - 1);
+      ga = sumTo(g, shape, ta.shape);
     }
     if (tb.requiresGrad) {
-      const la = alloc(ta.size);
-      B().unary(Unary.log, ta.data, la, 0);
-      const t = broadcastBinary(Binary.mul, gy, shape, y, shape, shape);
-      gb = sumTo(broadcastBinary(Binary.mul, t, shape, la, ta.shape, shape), shape, tb.shape);
+      const g = alloc(gy.length);
+      for (let i = 0; i < g.length; i++) g[i] = base[i] === 0 && exponent[i] >= 0 ? 0 : gy[i] * y[i] * Math.log(base[i]);
+      gb = sumTo(g, shape, tb.shape);
     }
     return [ga, gb];
   });

@@ -60,6 +60,17 @@ export function max(x: Tensor, dim?: number, keepDim = false): Tensor {
   const outShape = d < 0 ? (keepDim ? x.shape.map(() => 1) : []) : reducedShape(x.shape, d, keepDim);
   return record(y, outShape, [x], 'max', (gy) => {
     const gx = alloc(x.size);
+    if (d < 0) {
+      // Over all elements, PyTorch shares the gradient evenly among the elements equal to the
+      // maximum (among the NaNs when it is NaN); along a dim it goes to the index max returns.
+      const m = y[0];
+      const hit = (v: number) => v === m || (Number.isNaN(v) && Number.isNaN(m));
+      let count = 0;
+      for (let i = 0; i < x.size; i++) if (hit(x.data[i])) count++;
+      const share = Math.fround(gy[0] / count);
+      for (let i = 0; i < x.size; i++) if (hit(x.data[i])) gx[i] = share;
+      return [gx];
+    }
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) gx[o * len * inner + idx[o * inner + i] * inner + i] = gy[o * inner + i];
     }
