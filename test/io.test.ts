@@ -110,6 +110,20 @@ describe('safetensors and checkpoints', () => {
     expect(Object.keys(m2.stateDict())).toEqual(Object.keys(m.stateDict()));
   });
 
+  it('a layer used twice (also inside a nested Sequential) is loaded as one layer used twice', () => {
+    const shared = new nn.Linear(3, 3);
+    const block = new nn.Sequential(shared, new nn.Tanh());
+    const m = new nn.Sequential(block, shared, new nn.ReLU(), block, new nn.Linear(3, 2));
+    const f = path.join(tmp, 'tied.safetensors');
+    bp.save(m, f);
+    const m2 = bp.load(f) as nn.Sequential;
+    const x = bp.randn([4, 3]);
+    expect(Array.from(m2.forward(x).data)).toEqual(Array.from(m.forward(x).data));
+    expect(m2.parameters()).toHaveLength(m.parameters().length);
+    expect(m2.layers[1]).toBe((m2.layers[0] as nn.Sequential).layers[0]);
+    expect(m2.layers[3]).toBe(m2.layers[0]);
+  });
+
   it('saveCheckpoint / loadCheckpoint resume training to identical numbers', () => {
     const make = () => { bp.manualSeed(3); return new nn.Sequential(new nn.Linear(4, 6), new nn.Tanh(), new nn.Linear(6, 2)); };
     const x = bp.randn([8, 4]);

@@ -18,10 +18,20 @@ export type LayerSpec =
   | { type: 'ELU'; alpha: number }
   | { type: 'Softmax' | 'LogSoftmax'; dim: number }
   | { type: 'Flatten'; startDim: number; endDim: number }
-  | { type: 'ReLU' | 'Sigmoid' | 'Tanh' | 'GELU' | 'Identity' };
+  | { type: 'ReLU' | 'Sigmoid' | 'Tanh' | 'GELU' | 'Identity' }
+  /** A module with parameters used again: the same object as the one at state-dict prefix `as`. */
+  | { type: 'Same'; as: string };
 
-export function describe(m: Module): LayerSpec {
-  if (m instanceof Sequential) return { type: 'Sequential', layers: m.layers.map(describe) };
+/**
+ * The spec of `m`. A module with parameters or buffers that appears twice is described once and
+ * then referred to by where it first appeared, so that load() ties it again (two copies would load
+ * the same numbers but train apart).
+ */
+export function describe(m: Module, path = '', seen = new Map<Module, string>()): LayerSpec {
+  const first = seen.get(m);
+  if (first !== undefined) return { type: 'Same', as: first };
+  if (m.parameters().length || m.namedBuffers().length) seen.set(m, path);
+  if (m instanceof Sequential) return { type: 'Sequential', layers: m.layers.map((l, i) => describe(l, path ? `${path}.${i}` : String(i), seen)) };
   if (m instanceof Linear) return { type: 'Linear', inFeatures: m.inFeatures, outFeatures: m.outFeatures, bias: m.bias !== null };
   if (m instanceof BatchNorm1d) return { type: 'BatchNorm1d', numFeatures: m.numFeatures, eps: m.eps, momentum: m.momentum, affine: m.weight !== null };
   if (m instanceof Dropout) return { type: 'Dropout', p: m.p };
@@ -36,9 +46,21 @@ export function describe(m: Module): LayerSpec {
   throw new Error(`save: cannot describe a module of class ${m.constructor.name}; save its stateDict with writeSafetensors instead`);
 }
 
-export function build(spec: LayerSpec): Module {
+/** Rebuilds the module that `spec` describes (describe's inverse, ties included). */
+export function build(spec: LayerSpec, path = '', built = new Map<string, Module>()): Module {
+  const m = buildOne(spec, path, built);
+  if (spec.type !== 'Same') built.set(path, m);
+  return m;
+}
+
+function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Module {
   switch (spec.type) {
-    case 'Sequential': return new Sequential(...spec.layers.map(build));
+    case 'Same': {
+      const m = built.get(spec.as);
+      if (!m) throw new Error(`load: the checkpoint's architecture refers to a layer at '${spec.as}' before describing one there`);
+      return m;
+    }
+    case 'Sequential': return new Sequential(...spec.layers.map((l, i) => build(l, path ? `${path}.${i}` : String(i), built)));
     case 'Linear': return new Linear(spec.inFeatures, spec.outFeatures, { bias: spec.bias });
     case 'BatchNorm1d': return new BatchNorm1d(spec.numFeatures, { eps: spec.eps, momentum: spec.momentum, affine: spec.affine });
     case 'Dropout': return new Dropout(spec.p);
