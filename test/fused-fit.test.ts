@@ -88,6 +88,8 @@ describe.runIf(nativeExpected())('fused native fit', () => {
     expect(fusedPlan(withBatchNorm, p.data, p.loss, new optim.Adam(withBatchNorm.parameters()), 32, false)).not.toBeNull();
     // 203 rows in batches of 101 leave a last batch of one row, which BatchNorm refuses: eager reports it.
     expect(fusedPlan(withBatchNorm, p.data, p.loss, new optim.Adam(withBatchNorm.parameters()), 101, false)).toBeNull();
+    // So is every batch of batchSize 1 (203 % 1 is 0: the plan used to take it and train on).
+    expect(fusedPlan(withBatchNorm, p.data, p.loss, new optim.Adam(withBatchNorm.parameters()), 1, false)).toBeNull();
     const other = new optim.Adam(new nn.Linear(20, 5).parameters());
     expect(fusedPlan(p.model, p.data, p.loss, other, 32, false)).toBeNull();
     bp.setBackend('reference');

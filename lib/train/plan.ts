@@ -103,8 +103,9 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
   const grads = new Map<Tensor, Float32Array>(optimizer.params.map((p) => [p, new Float32Array(p.size)]));
   const stages = stagesOf(model, grads);
   if (!stages || stages[0].inF !== data.x.shape[1]) return null;
-  // BatchNorm refuses a batch of one row in training; the eager loop throws that error.
-  if (stages.some((s) => s.kind === STAGE.batchNorm) && data.x.shape[0] % batchSize === 1) return null;
+  // BatchNorm refuses a batch of one row in training (every batch when batchSize is 1, or the last
+  // one); the eager loop throws that error.
+  if (stages.some((s) => s.kind === STAGE.batchNorm) && (batchSize === 1 || data.x.shape[0] % batchSize === 1)) return null;
   const outF = stages[stages.length - 1].outF;
   const n = data.x.shape[0];
   let yIndex: Int32Array | null = null;
