@@ -25,6 +25,7 @@ eachBackend('shape errors', () => {
     expect(() => bp.tensor([[1, 2], [3]])).toThrow(/ragged/);
     expect(() => bp.tensor([1, 2, 3], { shape: [2, 2] })).toThrow(/shape \[2, 2\] needs 4 elements but the data has 3/);
     expect(() => bp.zeros([2, -1])).toThrow(/invalid shape/);
+    expect(() => bp.eye(-2)).toThrow(/eye: invalid shape \[-2, -2\]/);
     // More than any machine has: the error says how much was asked for (V8's alone does not).
     expect(() => bp.zeros([1e6, 1e6])).toThrow(/cannot allocate tensor storage of 1000000000000 float32 elements \(3725\.3 GiB\)/);
     expect(() => bp.randn([1e6, 1e6])).toThrow(RangeError);

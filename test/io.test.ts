@@ -39,6 +39,9 @@ describe('readIdx', () => {
     fs.writeFileSync(path.join(tmp, 'bad3'), idx(0x07, [1], [1]));
     expect(() => data.readIdx(path.join(tmp, 'bad3'))).toThrow(/unknown element type 0x7/);
     expect(() => data.readIdx(path.join(tmp, 'missing'))).toThrow(/cannot read '.*missing': ENOENT/);
+    fs.writeFileSync(path.join(tmp, 'bad4.gz'), Buffer.from([0x1f, 0x8b, 1, 2, 3]));
+    expect(() => data.readIdx(path.join(tmp, 'bad4.gz'))).toThrow(/readIdx: '.*bad4\.gz' starts like gzip but does not decompress/);
+    expect(() => data.fashionMnist(5 as unknown as string)).toThrow(/fashionMnist: dir must be a directory path \(a string\), got number/);
   });
   it('fashionMnist says which path is missing and which package provides it', () => {
     expect(() => data.fashionMnist(tmp)).toThrow(/train-images-idx3-ubyte.*not found.*apt-get install dataset-fashion-mnist/);

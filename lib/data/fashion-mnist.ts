@@ -31,6 +31,7 @@ function split(dir: string, images: string, labels: string): Split {
 
 /** Loads Fashion-MNIST (60k train, 10k test), pixels scaled to [0, 1]. */
 export function fashionMnist(dir: string = FASHION_MNIST_DIR): { train: Split; test: Split } {
+  if (typeof dir !== 'string') throw new Error(`fashionMnist: dir must be a directory path (a string), got ${typeof dir}`);
   return {
     train: split(dir, 'train-images-idx3-ubyte', 'train-labels-idx1-ubyte'),
     test: split(dir, 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'),

@@ -13,7 +13,14 @@ export function readIdx(path: string): Tensor {
   } catch (e) {
     throw new Error(`readIdx: cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const buf = raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b ? zlib.gunzipSync(raw) : raw;
+  let buf = raw;
+  if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
+    try {
+      buf = zlib.gunzipSync(raw);
+    } catch (e) {
+      throw new Error(`readIdx: '${path}' starts like gzip but does not decompress: ${(e as Error).message}`);
+    }
+  }
   if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0) throw new Error(`readIdx: '${path}' is not an IDX file (bad magic number)`);
   const type = buf[2];
   const rank = buf[3];

@@ -100,7 +100,7 @@ export function arange(start: number, end?: number, step = 1): Tensor {
 
 /** Identity matrix [n, m] (m defaults to n). */
 export function eye(n: number, m = n): Tensor {
-  const t = zeros([n, m]);
+  const t = zeros(checkShape([n, m], 'eye'));
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
   return t;
 }
