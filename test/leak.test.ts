@@ -11,6 +11,25 @@ function rssAfterGc(): number {
 }
 
 describe('no leaks', () => {
+  it('a loss kept after backward keeps none of what the graph saved (unless retainGraph)', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) throw new Error('run with --expose-gc (vitest.config.ts passes it)');
+    const keep = async (retainGraph: boolean): Promise<boolean> => {
+      const w = bp.randn([64, 64], { requiresGrad: true });
+      let h: bp.Tensor | null = bp.randn([32, 64]).matmul(w).relu();
+      const ref = new WeakRef(h);
+      const loss = h.mul(h).sum(); // mul's backward saves h
+      h = null;
+      loss.backward(undefined, { retainGraph });
+      await new Promise((r) => setTimeout(r, 0)); // WeakRef targets live to the end of the job
+      gc();
+      expect(loss.item()).toBeGreaterThan(0); // the loss itself is still here
+      return ref.deref() !== undefined;
+    };
+    expect(await keep(true)).toBe(true);
+    expect(await keep(false)).toBe(false);
+  });
+
   it('eager steps and fused fit calls keep the resident set flat', async () => {
     bp.manualSeed(0);
     // ~150 KB of gradient buffers per fit(): 300 leaked fits would add ~45 MiB.
