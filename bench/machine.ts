@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pinned } from './pin';
+import { W3_BIASES, W3_WEIGHTS } from './workloads';
 
 const dir = path.join(__dirname, 'native');
 
@@ -40,7 +41,7 @@ export function fmaPeak(threads: number, kernelSet: string): number | null {
 }
 
 /** Bytes of W5's weights: a batch-1 forward pass reads each once (bench/native/l3_read.c). */
-export const W5_WEIGHT_BYTES = (784 * 1024 + 1024 * 1024 + 1024 * 10) * 4;
+export const W5_WEIGHT_BYTES = W3_WEIGHTS * 4;
 
 /** GB/s of reading a W5-sized buffer that stays in the L3 cache, on `threads` threads. */
 export function l3ReadBandwidth(threads: number): number | null {
@@ -48,7 +49,7 @@ export function l3ReadBandwidth(threads: number): number | null {
 }
 
 /** Bytes an Adam step over W3's parameters moves: reads p, g, m, v and writes p, m, v (float32). */
-export const W3_ADAM_BYTES = (784 * 1024 + 1024 * 1024 + 1024 * 10 + 1024 + 1024 + 10) * 4 * 7;
+export const W3_ADAM_BYTES = (W3_WEIGHTS + W3_BIASES) * 4 * 7;
 
 /**
  * GB/s of an optimizer step's memory traffic (Adam over W3's parameters, after 64 MiB of other data

@@ -98,6 +98,8 @@ export function w3Model(): nn.Sequential {
 
 /** Multiply-adds of the W3 weights: the GFLOP/s figure counts 6 * weights * batch per step. */
 export const W3_WEIGHTS = 784 * 1024 + 1024 * 1024 + 1024 * 10;
+/** W3's bias elements (the optimizer updates them with the weights). */
+export const W3_BIASES = 1024 + 1024 + 10;
 
 /** W3: training samples/s of 784-1024-1024-10 ReLU, Adam 1e-3, batch 256. */
 export function w3Runner(s: Sizes): Runner {

@@ -98,9 +98,9 @@ eachBackend('fit', () => {
     // A class the model has no output for: before any batch trains, on the fused path too.
     const before = model.parameters().map((p) => p.toFloat32Array());
     bad.y.data[4] = 7;
-    await expect(bp.fit(model, bad, opts)).rejects.toThrow(/target class index 7 at (row 4 of y|position \d) is out of range \[0, 3\)/);
+    await expect(bp.fit(model, bad, opts)).rejects.toThrow(/target class index 7 at position \d is out of range \[0, 3\)/);
     if (bp.getBackend() === 'native') {
-      await expect(bp.fit(model, bad, opts)).rejects.toThrow(/fit: target class index 7 at row 4 of y is out of range \[0, 3\) for a model with 3 outputs/);
+      await expect(bp.fit(model, bad, opts)).rejects.toThrow(/fit: target class index 7 at position 4 is out of range \[0, 3\)/);
       model.parameters().forEach((p, i) => expect(Array.from(p.toFloat32Array())).toEqual(Array.from(before[i])));
     }
     // An optimizer of another model would train nothing.

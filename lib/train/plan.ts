@@ -15,6 +15,7 @@ import { rngState, setRngState } from '../random';
 import { BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss } from '../nn/loss';
 import { Optimizer } from '../optim/optimizer';
 import { packHyper, Unary } from '../backend/backend';
+import { classIndices } from '../ops/loss';
 import { getBackend } from '../backend/registry';
 import { loadNative } from '../backend/native';
 import { Dataset } from './fit';
@@ -115,14 +116,9 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
   if (loss instanceof CrossEntropyLoss && loss.reduction === 'mean' && data.y.ndim === 1) {
     lossCode = 0;
     smoothing = loss.labelSmoothing;
-    yIndex = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = data.y.data[i];
-      if (!Number.isInteger(v)) return null; // the eager loop reports the bad target
-      // Checked here, before any batch trains (the eager loop would stop at the batch that holds it).
-      if (v < 0 || v >= outF) throw new RangeError(`fit: target class index ${v} at row ${i} of y is out of range [0, ${outF}) for a model with ${outF} outputs`);
-      yIndex[i] = v;
-    }
+    // The loss's own check, over the whole of y before any batch trains (the eager loop stops at
+    // the batch that holds a bad target); positions are rows of y.
+    yIndex = classIndices(data.y, n, outF, 'fit');
   } else if (loss instanceof MSELoss && loss.reduction === 'mean' && !wantAccuracy && data.y.ndim === 2 && data.y.shape[1] === outF) {
     lossCode = 1;
     yValues = data.y.data;

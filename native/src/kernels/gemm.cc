@@ -242,11 +242,6 @@ void sgemm_on(int max_threads, const GemmCall& g) {
 
 }  // namespace
 
-void sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta, float* c,
-           const float* bias, int act, const float* gate, int gate_act) {
-  sgemm_on(ThreadPool::instance().threads(), GemmCall{ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act});
-}
-
 void sgemm(const GemmCall& g) { sgemm_on(ThreadPool::instance().threads(), g); }
 
 void sgemm_pair(const GemmCall& p, const GemmCall& q) {

@@ -3,15 +3,12 @@
 
 namespace bp {
 
+// One product, and then the gate.
 // op(A) is m x k (A stored k x m when trans_a); op(B) is k x n (B stored n x k when trans_b).
 // bias (length n, may be null) and act (a UnaryOp) are applied once, after the full K sum. gate
 // (m x n like C, may be null) then multiplies each element by the derivative of gate_act (relu,
 // sigmoid or tanh) read from it: the backward of the activation whose output gate is, applied while
 // C's tile is in cache (the input gradient of layer l + 1 becomes the pre-activation gradient of l).
-void sgemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, const float* b,
-           float beta, float* c, const float* bias, int act, const float* gate = nullptr, int gate_act = 0);
-
-// One product's arguments, in sgemm's order.
 struct GemmCall {
   bool trans_a, trans_b;
   int m, n, k;

@@ -122,7 +122,7 @@ long run_epoch(const EpochPlan& p) {
       const long cnt = rows * st.out;
       switch (st.kind) {
         case kStageLinear:
-          sgemm(false, true, (int)rows, st.out, st.in, 1.0f, in, st.w, 0.0f, b.out.data(), st.b, st.act);
+          sgemm(GemmCall{false, true, (int)rows, st.out, st.in, 1.0f, in, st.w, 0.0f, b.out.data(), st.b, st.act, nullptr, 0});
           break;
         case kStageActivation:
           unary(st.act, in, b.out.data(), (size_t)cnt, 0.0f);
