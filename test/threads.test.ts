@@ -100,6 +100,32 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
     expect(cpus()).toBe(all);
   });
 
+  it('softmax along every dim and large transposes are bit-identical at 1, 2 and 3 threads', () => {
+    bp.manualSeed(5);
+    // Inner sizes that are not multiples of 16, and outer slices fewer than the threads: the columns
+    // are cut into per-thread ranges whose widths depend on the thread count.
+    const x = bp.randn([2, 700, 301]);
+    const wide = bp.randn([1, 130, 2000]);
+    const results = [1, 2, 3].map((t) => {
+      bp.setNumThreads(t);
+      const sm = [0, 1, 2].map((d) => x.softmax(d).toFloat32Array());
+      const lsm = [0, 1, 2].map((d) => x.logSoftmax(d).toFloat32Array());
+      const xg = x.detach();
+      xg.requiresGrad = true;
+      xg.softmax(1).mul(x).sum().backward();
+      return { sm, lsm, w: wide.softmax(1).toFloat32Array(), g: (xg.grad as bp.Tensor).toFloat32Array(), t: x.transpose(0, 2).toFloat32Array() };
+    });
+    for (const r of results.slice(1)) {
+      for (let d = 0; d < 3; d++) {
+        expect(sameBits(r.sm[d], results[0].sm[d])).toBe(true);
+        expect(sameBits(r.lsm[d], results[0].lsm[d])).toBe(true);
+      }
+      expect(sameBits(r.w, results[0].w)).toBe(true);
+      expect(sameBits(r.g, results[0].g)).toBe(true);
+      expect(sameBits(r.t, results[0].t)).toBe(true);
+    }
+  });
+
   it('three Adam training steps give bit-identical weights at 1, 2 and 3 threads', () => {
     const one = trainRun(1);
     for (const t of [2, 3]) {

@@ -3,15 +3,15 @@ import { Binary, Unary, UnaryCode } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { broadcastShapes } from '../shape';
-import { alloc } from '../storage';
+import { alloc, allocOutput } from '../storage';
 import { asTensor, broadcastBinary, expandTo, Operand, record, sumTo } from './core';
 
 function scalarOp(x: Tensor, code: UnaryCode, p: number, name: string, dydx: number): Tensor {
-  const y = alloc(x.size);
+  const y = allocOutput(x.size);
   B().unary(code, x.data, y, p);
   return record(y, x.shape, [x], name, (gy) => {
     if (dydx === 1) return [gy];
-    const gx = alloc(gy.length);
+    const gx = allocOutput(gy.length);
     B().unary(Unary.scale, gy, gx, dydx);
     return [gx];
   });
@@ -43,7 +43,7 @@ export function sub(a: Operand, b: Operand): Tensor {
     let gb: Float32Array | null = null;
     if (tb.requiresGrad) {
       gb = sumTo(gy, shape, tb.shape);
-      const neg = alloc(gb.length);
+      const neg = allocOutput(gb.length);
       B().unary(Unary.neg, gb, neg, 0);
       gb = neg;
     }
@@ -89,10 +89,10 @@ export function div(a: Operand, b: Operand): Tensor {
 /** a ** b with broadcasting; a number exponent is the common, cheaper case. */
 export function pow(a: Operand, b: Operand): Tensor {
   if (typeof b === 'number' && a instanceof Tensor) {
-    const y = alloc(a.size);
+    const y = allocOutput(a.size);
     B().unary(Unary.powScalar, a.data, y, b);
     return record(y, a.shape, [a], 'pow', (gy) => {
-      const gx = alloc(gy.length);
+      const gx = allocOutput(gy.length);
       B().unaryGrad(Unary.powScalar, a.data, y, gy, gx, b);
       return [gx];
     });

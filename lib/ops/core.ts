@@ -5,7 +5,7 @@ import { B } from '../backend/registry';
 import { BinaryCode, Reduce } from '../backend/backend';
 import { ActivationGate, GradNode, Tensor } from '../tensor';
 import { broadcastStrides, fmt, sameShape, Shape, sizeOf } from '../shape';
-import { alloc } from '../storage';
+import { alloc, allocOutput } from '../storage';
 
 /** A tensor, or a plain number standing for a 0-d tensor. */
 export type Operand = Tensor | number;
@@ -37,7 +37,7 @@ export function checkTensor(x: unknown, what: string): Tensor {
 
 /** out = f(a, b) with a and b broadcast to outShape. */
 export function broadcastBinary(code: BinaryCode, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, outShape: Shape): Float32Array {
-  const out = alloc(sizeOf(outShape));
+  const out = allocOutput(sizeOf(outShape));
   B().binary(code, a, broadcastStrides(aShape, outShape), b, broadcastStrides(bShape, outShape), out, Int32Array.from(outShape));
   return out;
 }
@@ -51,7 +51,7 @@ export function sumTo(g: Float32Array, from: Shape, to: Shape): Float32Array {
   if (lead > 0) {
     const outer = sizeOf(shape.slice(0, lead));
     const inner = sizeOf(shape.slice(lead));
-    const out = alloc(inner);
+    const out = allocOutput(inner);
     B().reduce(Reduce.sum, cur, 1, outer, inner, out, null);
     cur = out;
     shape = shape.slice(lead);
@@ -60,7 +60,7 @@ export function sumTo(g: Float32Array, from: Shape, to: Shape): Float32Array {
     if (to[d] === 1 && shape[d] !== 1) {
       const outer = sizeOf(shape.slice(0, d));
       const inner = sizeOf(shape.slice(d + 1));
-      const out = alloc(outer * inner);
+      const out = allocOutput(outer * inner);
       B().reduce(Reduce.sum, cur, outer, shape[d], inner, out, null);
       cur = out;
       shape[d] = 1;
@@ -72,7 +72,7 @@ export function sumTo(g: Float32Array, from: Shape, to: Shape): Float32Array {
 /** Copies x (of shape `from`, broadcastable) out to the full shape `to`. */
 export function expandTo(x: Float32Array, from: Shape, to: Shape): Float32Array {
   if (sameShape(from, to)) return x;
-  const out = alloc(sizeOf(to));
+  const out = allocOutput(sizeOf(to));
   B().stridedCopy(x, broadcastStrides(from, to), out, Int32Array.from(to));
   return out;
 }

@@ -4,7 +4,7 @@ import { Binary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
-import { alloc } from '../storage';
+import { alloc, allocOutput } from '../storage';
 import { broadcastBinary, record } from './core';
 import { mean, sum } from './reduce';
 
@@ -54,11 +54,11 @@ export function crossEntropyRows(logits: Tensor, target: ClassTarget, labelSmoot
     ti = classIndices(target, rows, cols, what);
   }
   const loss = alloc(rows);
-  const prob = alloc(logits.size);
+  const prob = allocOutput(logits.size);
   const be = B();
   be.crossEntropy(logits.data, rows, cols, ti, tp, labelSmoothing, loss, prob);
   return record(loss, [rows], [logits], 'crossEntropy', (gy) => {
-    const gx = alloc(logits.size);
+    const gx = allocOutput(logits.size);
     be.crossEntropyGrad(prob, rows, cols, ti, tp, labelSmoothing, gy, gx);
     return [gx];
   });

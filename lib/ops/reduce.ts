@@ -3,7 +3,7 @@ import { Reduce, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { normDim, splitAt } from '../shape';
-import { alloc } from '../storage';
+import { alloc, allocOutput } from '../storage';
 import { checkTensor, expandTo, record } from './core';
 
 function reducedShape(shape: readonly number[], dim: number, keepDim: boolean): number[] {
@@ -19,13 +19,13 @@ function sumOrMean(x: Tensor, dim: number | undefined, keepDim: boolean, mean: b
   const d = dim === undefined ? -1 : normDim(dim, x.ndim, name);
   const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
   const outShape = d < 0 ? (keepDim ? x.shape.map(() => 1) : []) : x.ndim === 0 ? [] : reducedShape(x.shape, d, keepDim);
-  const y = alloc(outer * inner);
+  const y = allocOutput(outer * inner);
   B().reduce(mean ? Reduce.mean : Reduce.sum, x.data, outer, len, inner, y, null);
   return record(y, outShape, [x], name, (gy) => {
     // Expand [outer, 1, inner] back to [outer, len, inner], scaled for the mean.
     const gx = expandTo(gy, [outer, 1, inner], [outer, len, inner]);
     if (mean) {
-      const s = gx === gy ? alloc(gy.length) : gx;
+      const s = gx === gy ? allocOutput(gy.length) : gx;
       B().unary(Unary.scale, gx, s, 1 / len);
       return [s];
     }
@@ -48,7 +48,7 @@ function maxWithIndex(x: Tensor, dim: number | undefined, name: string): { y: Fl
   if (x.size === 0) throw new Error(`${name}: the tensor is empty`);
   const d = dim === undefined ? -1 : normDim(dim, x.ndim, name);
   const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
-  const y = alloc(outer * inner);
+  const y = allocOutput(outer * inner);
   const idx = new Int32Array(outer * inner);
   B().reduce(Reduce.max, x.data, outer, len, inner, y, idx);
   return { y, idx, outer, len, inner, d };

@@ -2,7 +2,7 @@
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { contiguousStrides, fmt, normDim, sizeOf } from '../shape';
-import { alloc } from '../storage';
+import { allocOutput } from '../storage';
 import { checkTensor, record } from './core';
 
 /** A tensor with the same data and a new shape; one dimension may be -1 (inferred). */
@@ -31,12 +31,12 @@ export function transpose(x: Tensor, d0: number, d1: number): Tensor {
   [shape[a], shape[b]] = [shape[b], shape[a]];
   const strides = contiguousStrides(x.shape);
   [strides[a], strides[b]] = [strides[b], strides[a]];
-  const y = alloc(x.size);
+  const y = allocOutput(x.size);
   B().stridedCopy(x.data, Int32Array.from(strides), y, Int32Array.from(shape));
   return record(y, shape, [x], 'transpose', (gy) => {
     const back = contiguousStrides(shape);
     [back[a], back[b]] = [back[b], back[a]];
-    const gx = alloc(gy.length);
+    const gx = allocOutput(gy.length);
     B().stridedCopy(gy, Int32Array.from(back), gx, Int32Array.from(x.shape));
     return [gx];
   });
