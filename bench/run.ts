@@ -1,5 +1,5 @@
-// npm run bench [-- --quick] [-- --only=G1,W1,W2,W3,W4,W5]: the standard workloads of
-// ../shared/bench/WORKLOADS.md on our native and reference backends and, in the same run, on the
+// npm run bench [-- --quick] [-- --only=G1,W1,W2,W3,W4,W5,O1]: the standard workloads of
+// ../shared/bench/WORKLOADS.md, and single ops on large tensors (O1, bench/ops.ts), on our native and reference backends and, in the same run, on the
 // peers that are present (PyTorch via /usr/bin/python3, TensorFlow.js cpu and wasm). Prints a table
 // with ratios and writes bench/results/<timestamp>.json. This machine's speed drifts by 20% or more
 // over minutes, so PyTorch's repetitions alternate with ours (a server process per thread count) and
@@ -17,6 +17,7 @@ import { type GemmShape, gemmGflops, squareShapes, w3Shapes } from './gemm';
 import { TorchWorker, torchAvailable } from './peers/torch_worker';
 import { PIN_CPU, peersPinned, pinned, useThreads } from './pin';
 import { median } from './timing';
+import { O1_OPS, o1Runner, o1Size } from './ops';
 import * as W from './workloads';
 
 const args = process.argv.slice(2);
@@ -228,6 +229,25 @@ async function main(): Promise<void> {
     row('W5 infer batch 1', 'us', 'lower', { ...pick('latency'), ...torchCols(s, 'W5.latencyUs', 'lower'), 'tfjs cpu': get(tfjs.cpu, 'W5', 'latencyUs'), 'tfjs wasm': get(tfjs.wasm, 'W5', 'latencyUs') });
     row('W5 batch 1 L3-read bound', 'us', 'lower', Object.fromEntries(THREADS.map((t) => [`native ${t}t`, l3BoundUs(t)])));
     row('W5 infer batch 256', 'samples/s', 'higher', { ...pick('throughput'), ...torchCols(s, 'W5.samplesPerSec', 'higher'), 'tfjs cpu': get(tfjs.cpu, 'W5', 'samplesPerSec'), 'tfjs wasm': get(tfjs.wasm, 'W5', 'samplesPerSec') });
+  }
+  if (want('O1')) {
+    // Single ops: each repetition times every op (bench/ops.ts), PyTorch's and ours alternating.
+    const s: Record<string, number[]> = (series.O1 = {});
+    const push = (k: string, v: number) => (s[k] ??= []).push(v);
+    const ours = THREADS.map((t) => ({ t, run: o1Runner(quick) }));
+    for (let r = 0; r < ROUNDS; r++) {
+      log(`O1 round ${r + 1}/${ROUNDS}`);
+      for (const w of workers) for (const [k, v] of Object.entries(await ask(w, 'O1'))) push(`${w.label} ${k}`, v);
+      for (const { t, run } of ours) {
+        useThreads(t);
+        for (const [k, v] of Object.entries(run())) push(`native ${t}t ${k}`, v);
+      }
+    }
+    const n = o1Size(quick);
+    for (const [name] of O1_OPS) {
+      const v = Object.fromEntries(THREADS.map((t) => [`native ${t}t`, med(s[`native ${t}t O1.${name}`])]));
+      row(`O1 ${name} ${n}x${n}`, 'ms', 'lower', { ...v, ...torchCols(s, `O1.${name}`, 'lower') });
+    }
   }
   if (want('W4') && !quick) {
     const tw = await torchWhole('W4');

@@ -107,7 +107,35 @@ def w4():
     with torch.no_grad(): acc = (m(xte).argmax(1) == yte).float().mean().item()
     return {'W4.seconds': secs, 'W4.accuracy': acc}
 
-prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5}
+# O1 (bench/ops.ts): single ops on n x n uniform [0, 1) tensors, output allocation included; the
+# same names as O1_OPS there. transpose is made contiguous: ours copies into the new layout.
+O1_OPS = [
+    ('add', lambda a, b, r, c: a + b), ('add row', lambda a, b, r, c: a + r), ('mul col', lambda a, b, r, c: a * c),
+    ('add scalar', lambda a, b, r, c: a + 1.5), ('div', lambda a, b, r, c: a / b), ('pow 2', lambda a, b, r, c: a.pow(2)),
+    ('exp', lambda a, b, r, c: a.exp()), ('relu', lambda a, b, r, c: a.relu()), ('sigmoid', lambda a, b, r, c: a.sigmoid()),
+    ('tanh', lambda a, b, r, c: a.tanh()), ('gelu', lambda a, b, r, c: torch.nn.functional.gelu(a)),
+    ('sum', lambda a, b, r, c: a.sum()), ('sum dim0', lambda a, b, r, c: a.sum(0)), ('sum dim1', lambda a, b, r, c: a.sum(1)),
+    ('max dim1', lambda a, b, r, c: a.max(1)), ('argmax dim1', lambda a, b, r, c: a.argmax(1)),
+    ('softmax dim1', lambda a, b, r, c: a.softmax(1)), ('softmax dim0', lambda a, b, r, c: a.softmax(0)),
+    ('logSoftmax dim1', lambda a, b, r, c: a.log_softmax(1)), ('transpose', lambda a, b, r, c: a.t().contiguous()),
+]
+
+def o1():
+    n = 1024 if quick else 2048
+    ops = (torch.rand(n, n), torch.rand(n, n), torch.rand(n), torch.rand(n, 1))
+    def rep():
+        out = {}
+        with torch.no_grad():
+            for name, op in O1_OPS:
+                op(*ops); op(*ops)
+                ts = []
+                for _ in range(5):
+                    t0 = time.perf_counter(); op(*ops); ts.append(time.perf_counter() - t0)
+                out['O1.' + name] = sorted(ts)[2] * 1e3
+        return out
+    return rep
+
+prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1}
 whole = {'G1': g1, 'W4': w4}
 runners = {}
 print(json.dumps({'torch': torch.__version__, 'threads': threads}), flush=True)

@@ -1,0 +1,62 @@
+// O1: single tensor ops on large operands, as a program that uses the library as a compute backend
+// calls them (not part of WORKLOADS.md, which measures training and inference). Each op is timed
+// through the public API, output allocation included, on an n x n float32 tensor of uniform [0, 1)
+// values; peers/torch_workloads.py times the same list under the same names (O1_OPS there).
+import * as bp from '../lib/index';
+import type { Tensor } from '../lib/index';
+import { median } from './timing';
+
+/** The operands every op reads: a and b [n, n], row [n], col [n, 1]. */
+type Operands = { a: Tensor; b: Tensor; row: Tensor; col: Tensor };
+
+/** The ops, by the name both sides report. */
+export const O1_OPS: ReadonlyArray<[string, (o: Operands) => unknown]> = [
+  ['add', ({ a, b }) => a.add(b)],
+  ['add row', ({ a, row }) => a.add(row)],
+  ['mul col', ({ a, col }) => a.mul(col)],
+  ['add scalar', ({ a }) => a.add(1.5)],
+  ['div', ({ a, b }) => a.div(b)],
+  ['pow 2', ({ a }) => a.pow(2)],
+  ['exp', ({ a }) => a.exp()],
+  ['relu', ({ a }) => a.relu()],
+  ['sigmoid', ({ a }) => a.sigmoid()],
+  ['tanh', ({ a }) => a.tanh()],
+  ['gelu', ({ a }) => a.gelu()],
+  ['sum', ({ a }) => a.sum()],
+  ['sum dim0', ({ a }) => a.sum(0)],
+  ['sum dim1', ({ a }) => a.sum(1)],
+  ['max dim1', ({ a }) => a.max(1)],
+  ['argmax dim1', ({ a }) => a.argmax(1)],
+  ['softmax dim1', ({ a }) => a.softmax(1)],
+  ['softmax dim0', ({ a }) => a.softmax(0)],
+  ['logSoftmax dim1', ({ a }) => a.logSoftmax(1)],
+  ['transpose', ({ a }) => a.transpose(0, 1)],
+];
+
+/** The side of the operands: 2048 (16 MiB each), 1024 in quick runs. */
+export const o1Size = (quick: boolean): number => (quick ? 1024 : 2048);
+
+/**
+ * One repetition of every op: two untimed calls, then the median of five timed ones, in ms, keyed
+ * `O1.<name>` as the PyTorch side reports them.
+ */
+export function o1Runner(quick: boolean): () => Record<string, number> {
+  bp.manualSeed(0);
+  const n = o1Size(quick);
+  const o: Operands = { a: bp.rand([n, n]), b: bp.rand([n, n]), row: bp.rand([n]), col: bp.rand([n, 1]) };
+  return () => {
+    const out: Record<string, number> = {};
+    for (const [name, op] of O1_OPS) {
+      op(o);
+      op(o);
+      const ts: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = process.hrtime.bigint();
+        op(o);
+        ts.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+      out[`O1.${name}`] = median(ts);
+    }
+    return out;
+  };
+}
