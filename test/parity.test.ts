@@ -461,6 +461,36 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('max along rows: the first maximum, the first NaN, ties, signed zeros, -inf rows, at every lane and in the tail', () => {
+    for (const len of [1, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 300]) {
+      const rows: Float32Array[] = [];
+      for (const at of [0, 3, 8, 15, len - 1]) {
+        if (at >= len || at < 0) continue;
+        const nanRow = randomArray(len, r);
+        nanRow[at] = NaN;
+        if (at + 5 < len) nanRow[at + 5] = NaN;
+        const tie = randomArray(len, r);
+        tie[at] = 2;
+        tie[len - 1] = 2;
+        const zeros = new Float32Array(len).fill(-1);
+        zeros[at] = -0;
+        zeros[len - 1] = 0;
+        rows.push(nanRow, tie, zeros);
+      }
+      rows.push(new Float32Array(len).fill(-Infinity), Float32Array.from({ length: len }, (_, i) => (i === len - 1 ? Infinity : -Infinity)));
+      const x = new Float32Array(rows.length * len);
+      rows.forEach((row, i) => x.set(row, i * len));
+      const yn = new Float32Array(rows.length);
+      const yr = new Float32Array(rows.length);
+      const an = new Int32Array(rows.length);
+      const ar = new Int32Array(rows.length);
+      nat.reduce(Reduce.max, x, rows.length, len, 1, yn, an);
+      ref.reduce(Reduce.max, x, rows.length, len, 1, yr, ar);
+      expect(Array.from(an), `argmax, rows of ${len}`).toEqual(Array.from(ar));
+      for (let i = 0; i < rows.length; i++) expect(Object.is(yn[i], yr[i]), `max of row ${i} of ${len}: ${yn[i]} vs ${yr[i]}`).toBe(true);
+    }
+  });
+
   it('softmax and softmaxGrad, plain and log, along inner and outer dims, with logits of 1000', () => {
     for (const log of [false, true]) {
       for (const s of EDGE_SIZES) {

@@ -15,6 +15,12 @@ constexpr size_t kSerialElements = (size_t)1 << 21;  // below this a pass down t
 
 float reduce_run(int op, const float* x, long len, long stride, int32_t* arg_out) {
   const KernelTable& kt = active_kernels();
+  if (op == kReduceMax && stride == 1 && len > 0) {
+    int32_t arg = 0;
+    const float best = kt.max_index(x, (size_t)len, &arg);
+    if (arg_out) *arg_out = arg;
+    return best;
+  }
   if (op == kReduceMax) {
     float best = -INFINITY;
     int32_t arg = 0;

@@ -70,6 +70,8 @@ struct KernelTable {
   void (*add_rows)(const float* x, float* acc, size_t n);
   // In-place softmax or log-softmax of one contiguous row; returns nothing.
   void (*softmax_row)(const float* x, float* y, size_t n, bool log);
+  // The first maximum of x[0..n) (n > 0), or the first NaN: its value, its index in *arg.
+  float (*max_index)(const float* x, size_t n, int32_t* arg);
   // One optimizer update over elements [b, e) of one parameter.
   void (*optim)(const OptimHyper& h, const ParamSlot& s, size_t b, size_t e);
   // The microkernel on operands read where they lie (no packing): A's element (row r, depth p) at
