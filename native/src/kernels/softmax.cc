@@ -29,9 +29,10 @@ constexpr long kCols = 64;
 // Calls block(offset of the block's first element, its width) over all column blocks. Each thread
 // takes one contiguous range of them: handed out one by one, neighbouring blocks went to both cores
 // and dim 0 of 2048 x 2048 ran no faster on two threads than on one (each core has a last-level
-// cache of its own here, and lines the other core had touched came from it). Ranges and blocks
-// start at multiples of 16 columns, so the vector and scalar tails of the exp kernel fall on the
-// same columns however the columns are cut: the same numbers at any thread count.
+// cache of its own here, and lines the other core had touched came from it). Each column's sums
+// run down its rows in order, and the exp kernel gives an element the same bits wherever it sits
+// in its call (tails go through the vector formula), so however the columns are cut the numbers are
+// the same at any thread count. Ranges and blocks start at multiples of 16 columns: whole lines.
 template <class Block>
 void for_column_blocks(long outer, long len, long inner, Block block) {
   const long threads = ThreadPool::instance().threads();
