@@ -122,6 +122,31 @@ eachBackend('autograd', () => {
     expect(g.every(Number.isFinite)).toBe(true);
   });
 
+  it('ops on tensors with an empty dimension give empty results, as PyTorch (the native kernels divided by zero once)', () => {
+    for (const shape of [[0, 5], [5, 0], [0, 0], [1, 0, 3], [3, 1, 0]]) {
+      const x = bp.zeros(shape);
+      expect(x.transpose(0, shape.length - 1).shape).toEqual([...shape].reverse()); // first and last swapped
+      expect(x.gelu().shape).toEqual(shape);
+      for (let d = 0; d < shape.length; d++) {
+        expect(x.softmax(d).shape).toEqual(shape);
+        expect(x.logSoftmax(d).shape).toEqual(shape);
+        const reduced = shape.filter((_, i) => i !== d);
+        expect(x.sum(d).shape).toEqual(reduced);
+        // max and argmax refuse only an empty reduced dimension: max([0, 5], 1) is [0].
+        if (shape[d] === 0) {
+          expect(() => x.max(d)).toThrow(new RegExp(`max: dim ${d} of shape \\[${shape.join(', ')}\\] is empty`));
+        } else {
+          expect(x.max(d).shape).toEqual(reduced);
+          expect(x.argmax(d).shape).toEqual(reduced);
+        }
+      }
+      expect(() => x.max()).toThrow(/max: the tensor is empty/);
+      const g = bp.zeros(shape, { requiresGrad: true });
+      g.softmax(0).sum().backward();
+      expect(g.grad!.shape).toEqual(shape);
+    }
+  });
+
   it('creation functions, toArray, item, arange, eye, argmax, max, T', () => {
     expect(bp.arange(4).toArray()).toEqual([0, 1, 2, 3]);
     expect(bp.arange(1, 2, 0.5).toArray()).toEqual([1, 1.5]);

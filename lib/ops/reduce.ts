@@ -2,7 +2,7 @@
 import { Reduce, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
-import { normDim, splitAt } from '../shape';
+import { fmt, normDim, splitAt } from '../shape';
 import { alloc, allocOutput } from '../storage';
 import { checkTensor, expandTo, record } from './core';
 
@@ -45,8 +45,10 @@ export function mean(x: Tensor, dim?: number, keepDim = false): Tensor {
 
 function maxWithIndex(x: Tensor, dim: number | undefined, name: string): { y: Float32Array; idx: Int32Array; outer: number; len: number; inner: number; d: number } {
   checkTensor(x, name);
-  if (x.size === 0) throw new Error(`${name}: the tensor is empty`);
   const d = dim === undefined ? -1 : normDim(dim, x.ndim, name);
+  // As PyTorch: an error only when the reduced extent is empty; [0, 5] along dim 1 gives [0].
+  if (d < 0 && x.size === 0) throw new Error(`${name}: the tensor is empty`);
+  if (d >= 0 && x.shape[d] === 0) throw new Error(`${name}: dim ${dim} of shape ${fmt(x.shape)} is empty`);
   const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
   const y = allocOutput(outer * inner);
   const idx = new Int32Array(outer * inner);

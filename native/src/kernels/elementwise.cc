@@ -99,6 +99,7 @@ void binary(int op, const float* a, const int32_t* sa, const float* b, const int
 constexpr long kStrip = 8;
 
 void strided_copy(const float* x, const int32_t* sx, float* out, const int32_t* shape, int nd) {
+  for (int d = 0; d < nd; d++) if (shape[d] == 0) return;  // nothing to copy (and no strips to cut)
   const Layout l = collapse(shape, sx, sx, nd);
   const long s = l.sa[l.nd - 1];
   // A transposing copy gathers each output row with a large stride: every element from another

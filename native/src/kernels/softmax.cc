@@ -53,6 +53,7 @@ void for_column_blocks(long outer, long len, long inner, Block block) {
 }  // namespace
 
 void softmax(const float* x, long outer, long len, long inner, float* y, bool log) {
+  if (outer * len * inner == 0) return;  // nothing to write (and no column blocks to cut)
   const KernelTable& kt = active_kernels();
   if (inner == 1) {
     parallel_for((size_t)outer, row_grain(len), [&](size_t o0, size_t o1) {
@@ -86,6 +87,7 @@ void softmax(const float* x, long outer, long len, long inner, float* y, bool lo
 }
 
 void softmax_grad(const float* y, const float* gy, long outer, long len, long inner, float* gx, bool log) {
+  if (outer * len * inner == 0) return;
   if (inner == 1) {
     parallel_for((size_t)outer, row_grain(len), [&](size_t o0, size_t o1) {
       for (size_t o = o0; o < o1; o++) {
