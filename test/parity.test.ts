@@ -575,7 +575,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       // a momentum buffer sums terms of either sign up to ~30 (RMSprop's g / sqrt(v)), and where they
       // cancel to ~0.02 the float rounding of the terms (a few ulp of 30, ~1e-5) is all that is left
       // (native against a float32 emulation of the formula: the same 1.5e-5).
-      const tol = (want: Float32Array) => ({ rtol: 1e-4, atol: 1e-5 * Math.max(1, ...Array.from(want, Math.abs)) });
+      const tol = (want: Float32Array) => ({ rtol: 1e-4, atol: 1e-5 * want.reduce((m, v) => Math.max(m, Math.abs(v)), 1) });
       pn.forEach((p, i) => expectClose(p, pr[i], tol(pr[i]), `param ${i}`));
       sn.forEach((s, k) => s.forEach((b, i) => expectClose(b, sr[k][i], tol(sr[k][i]), `state ${k} of param ${i}`)));
     });
