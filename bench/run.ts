@@ -1,10 +1,11 @@
 // npm run bench [-- --quick] [-- --only=G1,W1,W2,W3,W4,W5,O1]: the standard workloads of
-// ../shared/bench/WORKLOADS.md, and single ops on large tensors (O1, bench/ops.ts), on our native and reference backends and, in the same run, on the
-// peers that are present (PyTorch via /usr/bin/python3, TensorFlow.js cpu and wasm). Prints a table
-// with ratios and writes bench/results/<timestamp>.json. This machine's speed drifts by 20% or more
-// over minutes, so PyTorch's repetitions alternate with ours (a server process per thread count) and
-// both medians come from the same minutes; TensorFlow.js, one to two orders slower, runs once per
-// workload just before.
+// ../shared/bench/WORKLOADS.md, and single ops on large tensors (O1, bench/ops.ts), on our native
+// and reference backends and, in the same run, on the peers that are present (PyTorch via
+// /usr/bin/python3, TensorFlow.js cpu and wasm). Prints a table with ratios and writes
+// bench/results/<timestamp>.json. This machine's speed drifts by 20% or more over minutes, so
+// PyTorch's repetitions alternate with ours (a server process per thread count) and both medians
+// come from the same minutes; TensorFlow.js, one to two orders slower, runs once per workload just
+// before.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -122,7 +123,9 @@ async function main(): Promise<void> {
    * that PyTorch's idle pools (OpenBLAS, OpenMP) keep spinning after its repetition.
    * Series are named `PyTorch <t>t <key>` (keys as torch_workloads.py prints them) and by our labels.
    */
-  const interleaved = async (workload: string, ours: Array<{ label: string; threads: number; run: W.Runner }>): Promise<Record<string, number[]>> => {
+  // A runner of ours gives one figure, or several by key (O1: one per op), kept as `<label> <key>`.
+  type Ours = { label: string; threads: number; run: () => Promise<number | Record<string, number>> };
+  const interleaved = async (workload: string, ours: Ours[]): Promise<Record<string, number[]>> => {
     const s: Record<string, number[]> = (series[workload] = {});
     const push = (k: string, v: number) => (s[k] ??= []).push(v);
     for (let r = 0; r < ROUNDS; r++) {
@@ -132,14 +135,16 @@ async function main(): Promise<void> {
       }
       for (const o of ours) {
         useThreads(o.threads);
-        push(o.label, await o.run());
+        const v = await o.run();
+        if (typeof v === 'number') push(o.label, v);
+        else for (const [k, x] of Object.entries(v)) push(`${o.label} ${k}`, x);
       }
     }
     return s;
   };
   // One runner of ours per thread count (sharing one would interleave their models' steps), labelled
   // `native <t>t`, `native fit <t>t`, `native <t>t latency`...
-  const perThread = (label: (t: number) => string, make: () => W.Runner) => THREADS.map((t) => ({ label: label(t), threads: t, run: make() }));
+  const perThread = (label: (t: number) => string, make: () => Ours['run']) => THREADS.map((t) => ({ label: label(t), threads: t, run: make() }));
   const eager = (make: () => W.Runner) => perThread((t) => `native ${t}t`, make);
   const fit = (make: () => W.Runner) => perThread((t) => `native fit ${t}t`, make);
   const torchCols = (s: Record<string, number[]>, key: string, better: 'higher' | 'lower'): Record<string, number | null> => {
@@ -231,18 +236,8 @@ async function main(): Promise<void> {
     row('W5 infer batch 256', 'samples/s', 'higher', { ...pick('throughput'), ...torchCols(s, 'W5.samplesPerSec', 'higher'), 'tfjs cpu': get(tfjs.cpu, 'W5', 'samplesPerSec'), 'tfjs wasm': get(tfjs.wasm, 'W5', 'samplesPerSec') });
   }
   if (want('O1')) {
-    // Single ops: each repetition times every op (bench/ops.ts), PyTorch's and ours alternating.
-    const s: Record<string, number[]> = (series.O1 = {});
-    const push = (k: string, v: number) => (s[k] ??= []).push(v);
-    const ours = THREADS.map((t) => ({ t, run: o1Runner(quick) }));
-    for (let r = 0; r < ROUNDS; r++) {
-      log(`O1 round ${r + 1}/${ROUNDS}`);
-      for (const w of workers) for (const [k, v] of Object.entries(await ask(w, 'O1'))) push(`${w.label} ${k}`, v);
-      for (const { t, run } of ours) {
-        useThreads(t);
-        for (const [k, v] of Object.entries(run())) push(`native ${t}t ${k}`, v);
-      }
-    }
+    // Single ops: each repetition times every op (bench/ops.ts).
+    const s = await interleaved('O1', perThread((t) => `native ${t}t`, () => { const run = o1Runner(quick); return async () => run(); }));
     const n = o1Size(quick);
     for (const [name] of O1_OPS) {
       const v = Object.fromEntries(THREADS.map((t) => [`native ${t}t`, med(s[`native ${t}t O1.${name}`])]));
