@@ -56,6 +56,33 @@ function runWith(isa: string, dir: string): Float32Array[] {
   });
 }
 
+// The vector activations: the AVX-512 set computes exp, sigmoid, tanh and GELU (and GELU's
+// gradient) 16 floats at a time with the AVX2 set's 8-float formulas, operation for operation.
+const activationOps = [Unary.exp, Unary.sigmoid, Unary.tanh, Unary.gelu];
+
+// Every activation (and GELU's gradient) of x with the kernel set `isa`, in a child process.
+function activationsWith(isa: string, dir: string): Float32Array[] {
+  const script = `
+    const fs = require('fs');
+    const addon = require(${JSON.stringify(addonPath())});
+    const b = fs.readFileSync(${JSON.stringify(path.join(dir, 'x'))});
+    const x = new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+    console.log('set=' + addon.kernelSet());
+    const outs = ${JSON.stringify(activationOps)}.map((op) => { const y = new Float32Array(x.length); addon.unary(op, x, y, 0); return y; });
+    const g = new Float32Array(x.length);
+    addon.unaryGrad(${Unary.gelu}, x, x, new Float32Array(x.length).fill(1.5), g, 0);
+    outs.push(g);
+    outs.forEach((y, i) => fs.writeFileSync(require('path').join(${JSON.stringify(dir)}, '${isa}.act' + i), y));
+  `;
+  const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, BACKPROP_ISA: isa }, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout).toContain(`set=${isa === 'avx2' ? 'avx2+fma' : isa}`);
+  return [...activationOps, 'gelu grad'].map((_, i) => {
+    const b = fs.readFileSync(path.join(dir, `${isa}.act${i}`));
+    return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+  });
+}
+
 const hasAvx512 = expectedKernelSet() === 'avx512';
 if (nativeExpected() && !hasAvx512) console.log('AVX-512 against AVX2 bit-identity skipped: this CPU (or BACKPROP_ISA) has no AVX-512 kernel set');
 
@@ -80,6 +107,23 @@ describe.runIf(nativeExpected() && hasAvx512)('kernel sets agree (native)', () =
       products.forEach((p, i) => {
         expect.soft(sameBits(wide[i], narrow[i]), `${p.m}x${p.n}x${p.k} ta=${p.ta} tb=${p.tb} beta=${p.beta} act=${p.act} gate=${p.gate}`).toBe(true);
       });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('AVX-512 and AVX2 activations give the same bits: exp, sigmoid, tanh, GELU and its gradient, specials and tails', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backprop-isa-'));
+    try {
+      const r = rng(78);
+      // A length that leaves a tail for both widths; random values, then infinities, NaN, signed
+      // zeros, denormals, and the edges of exp's polynomial range and of GELU's clamp.
+      const specials = [Infinity, -Infinity, NaN, -NaN, 0, -0, 1e-40, -1e-40, 88.37, 88.38, -87.33, -87.34, -90, 100, 14.5, -14.5, 14.6, -14.6, 0.625, -0.625, 1e30, -1e30];
+      const x = Float32Array.from([...randomArray(2000, r, -20, 20), ...randomArray(500, r, -1, 1), ...specials]);
+      fs.writeFileSync(path.join(dir, 'x'), x);
+      const wide = activationsWith('avx512', dir);
+      const narrow = activationsWith('avx2', dir);
+      [...activationOps, 'gelu grad'].forEach((op, i) => expect.soft(sameBits(wide[i], narrow[i]), `op ${op}`).toBe(true));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
