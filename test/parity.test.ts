@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Backend, Binary, GemmArgs, OptimHyper, Reduce, Unary, UnaryCode } from '../lib/backend/backend';
 import { loadNative } from '../lib/backend/native';
 import * as bp from '../lib/index';
+import { allocOutput } from '../lib/storage';
 import { referenceBackend as ref } from '../lib/backend/reference';
 import { expectClose, sameBits } from './helpers/golden';
 import { EDGE_SIZES, randomArray, rng } from './helpers/random';
@@ -419,14 +420,27 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
-  it('stridedCopy: large transposes, cut into strips for threads', () => {
-    for (const [rows, cols] of [[2048, 2048], [1000, 333], [7, 5000], [5000, 9]]) {
-      const x = randomArray(rows * cols, r);
-      const yn = new Float32Array(rows * cols);
-      const yr = new Float32Array(rows * cols);
-      nat.stridedCopy(x, Int32Array.of(1, cols), yn, Int32Array.of(cols, rows));
-      ref.stridedCopy(x, Int32Array.of(1, cols), yr, Int32Array.of(cols, rows));
-      expect(sameBits(yn, yr)).toBe(true);
+  it('stridedCopy: large transposes, cut into strips for threads, streamed into line-aligned outputs', () => {
+    // Outputs of 4 MiB and more whose rows start on cache lines (allocOutput's) are written with
+    // streaming stores, 16 columns at a time: square, wide, tall and skinny, and 3-d permutations
+    // (planes of strips; row length not a multiple of 16: a scalar tail after the streamed columns).
+    const views: [number[], Int32Array, number[]][] = [];
+    for (const [rows, cols] of [[2048, 2048], [1024, 4096], [4112, 1040], [1000, 333], [7, 5000], [5000, 9]]) {
+      views.push([[rows, cols], Int32Array.of(1, cols), [cols, rows]]);
+    }
+    views.push([[3, 1040, 1024], Int32Array.of(1040 * 1024, 1, 1024), [3, 1024, 1040]]); // last two dims swapped
+    views.push([[1024, 3, 1040], Int32Array.of(1, 1040, 3 * 1040), [1040, 3, 1024]]); // first and last swapped
+    views.push([[16, 1030, 256], Int32Array.of(1030 * 256, 1, 256), [16, 256, 1030]]);
+    views.push([[1000, 16, 300], Int32Array.of(1, 300, 16 * 300), [300, 16, 1000]]); // streamed rows of 1000: a tail of 8
+    for (const [from, strides, shape] of views) {
+      const n = from.reduce((a, b) => a * b, 1);
+      const x = randomArray(n, r);
+      for (const yn of [allocOutput(n), new Float32Array(n)]) {
+        const yr = new Float32Array(n);
+        nat.stridedCopy(x, strides, yn, Int32Array.from(shape));
+        ref.stridedCopy(x, strides, yr, Int32Array.from(shape));
+        expect(sameBits(yn, yr), `${from} -> ${shape}`).toBe(true);
+      }
     }
   });
 

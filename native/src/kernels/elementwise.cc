@@ -1,6 +1,7 @@
 #include "elementwise.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "../runtime/thread_pool.h"
@@ -97,6 +98,8 @@ void binary(int op, const float* a, const int32_t* sa, const float* b, const int
 // kStrip lines are open at once, and in a square power-of-two transpose they all map to one L1 set:
 // 8 fit its ways (2048 x 2048: 3.3 ms; 16 rows 6.6 ms; 32 rows 15.7 ms).
 constexpr long kStrip = 8;
+// Outputs of at least this many bytes are written with streaming stores (see transpose_strip).
+constexpr double kStreamBytes = 4 << 20;
 
 void strided_copy(const float* x, const int32_t* sx, float* out, const int32_t* shape, int nd) {
   for (int d = 0; d < nd; d++) if (shape[d] == 0) return;  // nothing to copy (and no strips to cut)
@@ -121,7 +124,10 @@ void strided_copy(const float* x, const int32_t* sx, float* out, const int32_t* 
   long out_stride[kMaxDims];  // the output is contiguous in the collapsed shape
   out_stride[l.nd - 1] = 1;
   for (int d = l.nd - 2; d >= 0; d--) out_stride[d] = out_stride[d + 1] * l.shape[d + 1];
+  const KernelTable& kt = active_kernels();
   const long rows = l.shape[k], cols = l.shape[l.nd - 1], row_stride = out_stride[k];
+  // Streaming stores for outputs past the caches' reach (kStreamBytes), where rows start on lines.
+  const bool stream = (double)l.shape[0] * out_stride[0] * sizeof(float) >= kStreamBytes && row_stride % 16 == 0;
   const long strips = (rows + kStrip - 1) / kStrip;
   long planes = 1;  // every combination of the other dims
   for (int d = 0; d < l.nd - 1; d++) if (d != k) planes *= l.shape[d];
@@ -141,10 +147,8 @@ void strided_copy(const float* x, const int32_t* sx, float* out, const int32_t* 
         to += i * out_stride[d];
       }
       const long i0 = (long)t % strips * kStrip, i1 = std::min(rows, i0 + kStrip);
-      const float* src = x + from;
-      float* dst = out + to;
-      for (long j = 0; j < cols; j++)
-        for (long i = i0; i < i1; i++) dst[i * row_stride + j] = src[i + j * s];
+      float* dst = out + to + i0 * row_stride;
+      kt.transpose_strip(x + from + i0, s, dst, row_stride, i1 - i0, cols, stream && (uintptr_t)dst % 64 == 0);
     }
   });
 }
