@@ -244,6 +244,13 @@ void sgemm_on(int max_threads, const GemmCall& g) {
 
 void sgemm(const GemmCall& g) { sgemm_on(ThreadPool::instance().threads(), g); }
 
+// Tried and not kept: a layer's pair (gx = gz W and gW = gz^T x, both reading gz) cut by output
+// features instead, so that each thread reads the weight rows and writes the gradient rows that the
+// optimizer gives it (gz's column halves copied to be operands, gx = part 0 + part 1, gated; decided
+// by shape alone, since the numbers must not depend on the thread count). W3's step at 2 threads
+// (step_profile, 6 alternated pairs): 8.21-8.53 ms against 8.32-8.66, all six faster, Adam 0.48-0.51
+// against 0.58-0.71; at 1 thread (4 pairs) 0.1-0.3 ms slower (the copy and the sum), which one-thread
+// users would pay for the two-thread gain.
 void sgemm_pair(const GemmCall& p, const GemmCall& q) {
   // Only at exactly two threads: the pool runs one job at a time, so with more threads a pair would
   // leave the rest idle; each product is then cut across all of them, one after the other.
