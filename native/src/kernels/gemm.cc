@@ -249,8 +249,8 @@ void sgemm(const GemmCall& g) { sgemm_on(ThreadPool::instance().threads(), g); }
 // optimizer gives it (gz's column halves copied to be operands, gx = part 0 + part 1, gated; decided
 // by shape alone, since the numbers must not depend on the thread count). W3's step at 2 threads
 // (step_profile, 6 alternated pairs): 8.21-8.53 ms against 8.32-8.66, all six faster, Adam 0.48-0.51
-// against 0.58-0.71; at 1 thread (4 pairs) 0.1-0.3 ms slower (the copy and the sum), which one-thread
-// users would pay for the two-thread gain.
+// against 0.58-0.71; at 1 thread the pair took 0.1-0.3 ms longer in 3 of 4 pairs (the copy and the
+// sum), which one-thread users would pay for the two-thread gain.
 void sgemm_pair(const GemmCall& p, const GemmCall& q) {
   // Only at exactly two threads: the pool runs one job at a time, so with more threads a pair would
   // leave the rest idle; each product is then cut across all of them, one after the other.
