@@ -92,3 +92,27 @@ eachBackend('gradient clipping at non-finite norms', () => {
     expect(g[1]).toBe(0);
   });
 });
+
+it('schedulers scale the lr in force, as PyTorch: a hand-set lr carries on, and two schedulers compose', () => {
+  // Expected values printed by torch 1.13 (torch.optim.lr_scheduler, SGD lr 1; the lr set to 0.3
+  // by hand after the second step, or StepLR(2, 0.5) and ExponentialLR(0.9) stepped together).
+  const p = [new nn.Parameter(bp.zeros([1]))];
+  const run = (make: (o: optim.Optimizer) => Array<{ step(): void }>, handSet: boolean, epochs: number): number[] => {
+    const opt = new optim.SGD(p, { lr: 1 });
+    const scheds = make(opt);
+    const lrs: number[] = [];
+    for (let e = 0; e < epochs; e++) {
+      for (const s of scheds) s.step();
+      if (handSet && e === 1) opt.lr = 0.3;
+      lrs.push(opt.lr);
+    }
+    return lrs;
+  };
+  const close = (got: number[], want: number[]) => got.forEach((v, i) => expect(v, `epoch ${i + 1}`).toBeCloseTo(want[i], 12));
+  close(run((o) => [new bp.lrScheduler.StepLR(o, { stepSize: 2, gamma: 0.5 })], true, 6), [1, 0.3, 0.3, 0.15, 0.15, 0.075]);
+  close(run((o) => [new bp.lrScheduler.ExponentialLR(o, { gamma: 0.5 })], true, 6), [0.5, 0.3, 0.15, 0.075, 0.0375, 0.01875]);
+  close(run((o) => [new bp.lrScheduler.CosineAnnealingLR(o, { tMax: 4, etaMin: 0.01 })], true, 6),
+    [0.855017856687341, 0.3, 0.09493903345590123, 0.01, 0.15498214331265897, 0.5050000000000001]);
+  close(run((o) => [new bp.lrScheduler.StepLR(o, { stepSize: 2, gamma: 0.5 }), new bp.lrScheduler.ExponentialLR(o, { gamma: 0.9 })], false, 5),
+    [0.9, 0.405, 0.36450000000000005, 0.164025, 0.14762250000000005]);
+});

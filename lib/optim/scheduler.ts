@@ -1,4 +1,6 @@
-// Learning-rate schedules: each step() advances one epoch and writes the optimizer's lr.
+// Learning-rate schedules: each step() advances one epoch and writes the optimizer's lr. As in
+// PyTorch, each step scales the lr in force (its "chainable" form), so an lr set by hand between
+// steps, or by another scheduler on the same optimizer, is carried on rather than overwritten.
 import { Optimizer } from './optimizer';
 
 abstract class LRScheduler {
@@ -9,11 +11,12 @@ abstract class LRScheduler {
     if (!(optimizer instanceof Optimizer)) throw new Error(`${new.target.name}: optimizer must be an optimizer such as new optim.SGD(model.parameters(), { lr: 0.1 })`);
     this.baseLr = optimizer.lr;
   }
-  protected abstract lrAt(epoch: number): number;
+  /** The lr for `epoch`, from the lr in force at the end of the epoch before. */
+  protected abstract nextLr(lr: number, epoch: number): number;
   /** Advances one epoch and sets the optimizer's learning rate. */
   step(): void {
     this.lastEpoch++;
-    this.optimizer.lr = this.lrAt(this.lastEpoch);
+    this.optimizer.lr = this.nextLr(this.optimizer.lr, this.lastEpoch);
   }
   /** The learning rate in force now. */
   getLastLr(): number {
@@ -32,8 +35,8 @@ export class StepLR extends LRScheduler {
     super(optimizer);
     positive(opts?.stepSize, 'StepLR', 'stepSize');
   }
-  protected lrAt(e: number): number {
-    return this.baseLr * Math.pow(this.opts.gamma ?? 0.1, Math.floor(e / this.opts.stepSize));
+  protected nextLr(lr: number, e: number): number {
+    return e % this.opts.stepSize === 0 ? lr * (this.opts.gamma ?? 0.1) : lr;
   }
 }
 
@@ -43,8 +46,8 @@ export class ExponentialLR extends LRScheduler {
     super(optimizer);
     positive(opts?.gamma, 'ExponentialLR', 'gamma');
   }
-  protected lrAt(e: number): number {
-    return this.baseLr * Math.pow(this.opts.gamma, e);
+  protected nextLr(lr: number): number {
+    return lr * this.opts.gamma;
   }
 }
 
@@ -54,8 +57,12 @@ export class CosineAnnealingLR extends LRScheduler {
     super(optimizer);
     positive(opts?.tMax, 'CosineAnnealingLR', 'tMax');
   }
-  protected lrAt(e: number): number {
+  protected nextLr(lr: number, e: number): number {
     const etaMin = this.opts.etaMin ?? 0;
-    return etaMin + ((this.baseLr - etaMin) * (1 + Math.cos((Math.PI * e) / this.opts.tMax))) / 2;
+    const t = this.opts.tMax;
+    // torch.optim.lr_scheduler.CosineAnnealingLR.get_lr: the ratio of consecutive cosine terms, and at
+    // the start of each rising half period (past tMax) a step up from etaMin's side.
+    if ((e - 1 - t) % (2 * t) === 0) return lr + ((this.baseLr - etaMin) * (1 - Math.cos(Math.PI / t))) / 2;
+    return ((1 + Math.cos((Math.PI * e) / t)) / (1 + Math.cos((Math.PI * (e - 1)) / t))) * (lr - etaMin) + etaMin;
   }
 }
