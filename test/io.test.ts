@@ -84,6 +84,51 @@ describe('safetensors and checkpoints', () => {
     expect(fs.readdirSync(tmp).filter((x) => x.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('reads every safetensors dtype as float32, as PyTorch writes them (an I64 counter, F16 and BF16 weights)', () => {
+    // A file built byte by byte: each tensor's little-endian values after the JSON header.
+    const parts: [string, string, number[], Buffer][] = [];
+    const le = (width: number, n: number, put: (b: Buffer, i: number) => void) => { const b = Buffer.alloc(width * n); for (let i = 0; i < n; i++) put(b, i); return b; };
+    // F16 bit patterns: 1, -2, 65504, the smallest normal and subnormal, -0, +inf, NaN.
+    const half = [0x3c00, 0xc000, 0x7bff, 0x0400, 0x0001, 0x8000, 0x7c00, 0x7e00];
+    parts.push(['h', 'F16', [2, 4], le(2, 8, (b, i) => b.writeUInt16LE(half[i], 2 * i))]);
+    // BF16: the top halves of 1.5, -3.140625 and 3.3895e38.
+    const brain = [0x3fc0, 0xc049, 0x7f7f];
+    parts.push(['bf', 'BF16', [3], le(2, 3, (b, i) => b.writeUInt16LE(brain[i], 2 * i))]);
+    const i64 = [5n, -7n, 2n ** 40n];
+    parts.push(['n', 'I64', [3], le(8, 3, (b, i) => b.writeBigInt64LE(i64[i], 8 * i))]);
+    parts.push(['u8', 'U8', [2], Buffer.from([0, 255])]);
+    parts.push(['flag', 'BOOL', [3], Buffer.from([0, 1, 2])]);
+    parts.push(['i32', 'I32', [2], le(4, 2, (b, i) => b.writeInt32LE([-(2 ** 31), 123][i], 4 * i))]);
+    parts.push(['d', 'F64', [1], le(8, 1, (b) => b.writeDoubleLE(0.1, 0))]);
+    const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
+    let at = 0;
+    for (const [name, dtype, shape, data] of parts) { header[name] = { dtype, shape, data_offsets: [at, at + data.length] }; at += data.length; }
+    const json = Buffer.from(JSON.stringify(header));
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(json.length));
+    const f = path.join(tmp, 'dtypes.safetensors');
+    fs.writeFileSync(f, Buffer.concat([len, json, ...parts.map((p) => p[3])]));
+    const t = bp.readSafetensors(f).tensors;
+    expect(t.h.shape).toEqual([2, 4]);
+    const h = Array.from(t.h.toFloat32Array());
+    expect(h.slice(0, 5)).toEqual([1, -2, 65504, 2 ** -14, 2 ** -24]);
+    expect(Object.is(h[5], -0)).toBe(true);
+    expect(h[6]).toBe(Infinity);
+    expect(Number.isNaN(h[7])).toBe(true);
+    expect(Array.from(t.bf.toFloat32Array())).toEqual([1.5, -3.140625, Math.fround(3.3895313892515355e38)]);
+    expect(Array.from(t.n.toFloat32Array())).toEqual([5, -7, 2 ** 40]);
+    expect(Array.from(t.u8.toFloat32Array())).toEqual([0, 255]);
+    expect(Array.from(t.flag.toFloat32Array())).toEqual([0, 1, 1]);
+    expect(Array.from(t.i32.toFloat32Array())).toEqual([-(2 ** 31), 123]);
+    expect(Array.from(t.d.toFloat32Array())).toEqual([Math.fround(0.1)]);
+    // A dtype not read here (the format's 8-bit floats, or a made-up one) is named, with those that are.
+    header.h = { dtype: 'F8_E9', shape: [2, 4], data_offsets: [0, 16] };
+    const bad = Buffer.from(JSON.stringify(header));
+    len.writeBigUInt64LE(BigInt(bad.length));
+    fs.writeFileSync(f, Buffer.concat([len, bad, ...parts.map((p) => p[3])]));
+    expect(() => bp.readSafetensors(f)).toThrow(/'h' has dtype F8_E9; the dtypes read are F64, F32, F16, BF16/);
+  });
+
   it('a failed write leaves the previous file in place', () => {
     const f = path.join(tmp, 'keep.safetensors');
     bp.writeSafetensors(f, { a: bp.ones([3]) });

@@ -62,7 +62,47 @@ export function writeSafetensors(file: string, tensors: TensorDict, metadata: Re
   writeFileAtomic(file, chunks);
 }
 
-/** Reads a .safetensors file of F32 (or F64/F16-free) tensors. */
+// A 16-bit float's value: sign, 5 exponent bits, 10 fraction bits (subnormals below exponent 1).
+function halfToNumber(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+// bfloat16 is the top half of a float32: widened through a shared scratch word.
+const bf16Bits = new Uint32Array(1);
+const bf16Value = new Float32Array(bf16Bits.buffer);
+function bf16ToNumber(h: number): number {
+  bf16Bits[0] = h << 16;
+  return bf16Value[0];
+}
+
+// Every dtype of the safetensors format, read as numbers (then stored as float32): PyTorch writes
+// integer buffers (BatchNorm's num_batches_tracked is I64) and half-precision weights next to F32.
+const DTYPES: Record<string, { width: number; read(buf: Buffer, at: number): number }> = {
+  F64: { width: 8, read: (b, at) => b.readDoubleLE(at) },
+  F32: { width: 4, read: (b, at) => b.readFloatLE(at) },
+  F16: { width: 2, read: (b, at) => halfToNumber(b.readUInt16LE(at)) },
+  BF16: { width: 2, read: (b, at) => bf16ToNumber(b.readUInt16LE(at)) },
+  I64: { width: 8, read: (b, at) => Number(b.readBigInt64LE(at)) },
+  U64: { width: 8, read: (b, at) => Number(b.readBigUInt64LE(at)) },
+  I32: { width: 4, read: (b, at) => b.readInt32LE(at) },
+  U32: { width: 4, read: (b, at) => b.readUInt32LE(at) },
+  I16: { width: 2, read: (b, at) => b.readInt16LE(at) },
+  U16: { width: 2, read: (b, at) => b.readUInt16LE(at) },
+  I8: { width: 1, read: (b, at) => b.readInt8(at) },
+  U8: { width: 1, read: (b, at) => b.readUInt8(at) },
+  BOOL: { width: 1, read: (b, at) => (b.readUInt8(at) ? 1 : 0) },
+};
+
+/**
+ * Reads a .safetensors file: its tensors by name and its string metadata. Tensors of any of the
+ * format's dtypes (F64, F32, F16, BF16, signed and unsigned integers, BOOL) are read as float32, as
+ * every tensor here is: half-precision values exactly, integers past 2^24 and F64 rounded to float32.
+ */
 export function readSafetensors(file: string): { tensors: TensorDict; metadata: Record<string, string> } {
   let buf: Buffer;
   try {
@@ -87,13 +127,14 @@ export function readSafetensors(file: string): { tensors: TensorDict; metadata: 
     const e = v as HeaderEntry;
     const [b, end] = e.data_offsets ?? [];
     const count = (e.shape ?? []).reduce((a, c) => a * c, 1);
-    const width = e.dtype === 'F32' ? 4 : e.dtype === 'F64' ? 8 : 0;
-    if (!width) throw new Error(`readSafetensors: '${name}' has dtype ${e.dtype}; only F32 and F64 are supported`);
+    const type = Object.prototype.hasOwnProperty.call(DTYPES, e.dtype) ? DTYPES[e.dtype] : undefined;
+    if (!type) throw new Error(`readSafetensors: '${name}' has dtype ${e.dtype}; the dtypes read are ${Object.keys(DTYPES).join(', ')}`);
+    const width = type.width;
     if (!(Number.isInteger(b) && Number.isInteger(end) && end - b === count * width && base + end <= buf.length)) {
       throw new Error(`readSafetensors: '${name}' has offsets [${b}, ${end}] that do not fit shape ${fmt(e.shape ?? [])} of ${e.dtype} in the file`);
     }
     const out = alloc(count);
-    for (let i = 0; i < count; i++) out[i] = width === 4 ? buf.readFloatLE(base + b + 4 * i) : buf.readDoubleLE(base + b + 8 * i);
+    for (let i = 0; i < count; i++) out[i] = type.read(buf, base + b + width * i);
     tensors[name] = new Tensor(out, e.shape);
   }
   return { tensors, metadata };
