@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
-import { alloc } from '../storage';
+import { allocOutput } from '../storage';
 
 /** Tensors by name, as read from or written to a file. */
 export type TensorDict = Record<string, Tensor>;
@@ -133,7 +133,7 @@ export function readSafetensors(file: string): { tensors: TensorDict; metadata: 
     if (!(Number.isInteger(b) && Number.isInteger(end) && end - b === count * width && base + end <= buf.length)) {
       throw new Error(`readSafetensors: '${name}' has offsets [${b}, ${end}] that do not fit shape ${fmt(e.shape ?? [])} of ${e.dtype} in the file`);
     }
-    const out = alloc(count);
+    const out = allocOutput(count); // every element read below
     for (let i = 0; i < count; i++) out[i] = type.read(buf, base + b + width * i);
     tensors[name] = new Tensor(out, e.shape);
   }

@@ -3,7 +3,7 @@ import { Binary, Unary, UnaryCode } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { broadcastShapes } from '../shape';
-import { alloc, allocOutput } from '../storage';
+import { allocOutput } from '../storage';
 import { asTensor, broadcastBinary, expandTo, Operand, record, sumTo } from './core';
 
 function scalarOp(x: Tensor, code: UnaryCode, p: number, name: string, dydx: number): Tensor {
@@ -110,12 +110,12 @@ export function pow(a: Operand, b: Operand): Tensor {
     let ga: Float32Array | null = null;
     let gb: Float32Array | null = null;
     if (ta.requiresGrad) {
-      const g = alloc(gy.length);
+      const g = allocOutput(gy.length); // every element written below
       for (let i = 0; i < g.length; i++) g[i] = exponent[i] === 0 ? 0 : gy[i] * exponent[i] * Math.pow(base[i], exponent[i] - 1);
       ga = sumTo(g, shape, ta.shape);
     }
     if (tb.requiresGrad) {
-      const g = alloc(gy.length);
+      const g = allocOutput(gy.length);
       for (let i = 0; i < g.length; i++) g[i] = base[i] === 0 && exponent[i] >= 0 ? 0 : gy[i] * y[i] * Math.log(base[i]);
       gb = sumTo(g, shape, tb.shape);
     }
