@@ -49,6 +49,8 @@ export async function medianOf(run: Runner, reps: number): Promise<number> {
 // heap settled (a W3 step faults in 500-600 fresh pages over its first ~20 steps, none after ~30).
 // The PyTorch peer (peers/torch_workloads.py) warms up by the same counts.
 const WARM = { w1: 3000, w2: 1000, w3: 30 };
+/** Steps (W3) or batches (W3 through fit) in one timed repetition; torch_workloads.py times as many. */
+const W3_STEPS = 20;
 
 /** Seconds of one call of a workload's repetition, after REWARM_SECONDS of untimed calls. */
 const timed = (call: () => unknown) => (): Promise<number> => rewarmedSeconds(call);
@@ -107,7 +109,9 @@ export function w3Runner(s: Sizes): Runner {
   const model = w3Model();
   const step = stepper(model, new nn.CrossEntropyLoss(), new optim.Adam(model.parameters(), { lr: 1e-3 }), bp.rand([256, 784]), labels(256, 10));
   warm(step, s.quick ? 2 : WARM.w3);
-  const per = s.quick ? 2 : 5;
+  // 20 steps a repetition, as w3FitRunner's 20 batches: a 5-step window (45 ms at two threads) caught
+  // the host's bursts whole (two-thread repetitions of one run spread 21.6k-32.9k samples/s).
+  const per = s.quick ? 2 : W3_STEPS;
   const seconds = timed(repeat(step, per));
   return async () => (256 * per) / (await seconds());
 }
@@ -120,7 +124,7 @@ export function w3Runner(s: Sizes): Runner {
 export function w3FitRunner(s: Sizes): Runner {
   bp.manualSeed(0);
   const model = w3Model();
-  const n = 256 * (s.quick ? 2 : 20);
+  const n = 256 * (s.quick ? 2 : W3_STEPS);
   const x = bp.rand([n, 784]);
   const y = bp.tensor(labels(n, 10));
   const opts = { loss: new nn.CrossEntropyLoss(), optimizer: new optim.Adam(model.parameters(), { lr: 1e-3 }), epochs: 1, batchSize: 256, shuffle: false };

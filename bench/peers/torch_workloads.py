@@ -68,7 +68,7 @@ def w2():
 def w3():
     m = w3model(); x = torch.rand(256, 784); y = torch.arange(256) % 10
     step = warmed(stepper(m, torch.nn.CrossEntropyLoss(), torch.optim.Adam(m.parameters(), lr=1e-3), x, y), WARM['W3'])
-    per = 2 if quick else 5
+    per = 2 if quick else 20  # as bench/workloads.ts's W3_STEPS
     return lambda: {'W3': 256 * per / timed(step, per)}
 
 def w5():
