@@ -172,6 +172,41 @@ describe('safetensors and checkpoints', () => {
     expect(m2.layers[3]).toBe(m2.layers[0]);
   });
 
+  it('a parameter shared by two different layers (weight tying) stays shared after load, and trains as one', () => {
+    bp.manualSeed(4);
+    const m = new nn.Sequential(new nn.Linear(4, 4), new nn.Tanh(), new nn.Linear(4, 4), new nn.Linear(4, 2));
+    const [a, , b] = m.layers as nn.Linear[];
+    b.weight = a.weight;
+    const f = path.join(tmp, 'weight-tied.safetensors');
+    bp.save(m, f);
+    const m2 = bp.load(f) as nn.Sequential;
+    const [a2, , b2] = m2.layers as nn.Linear[];
+    expect(b2.weight).toBe(a2.weight);
+    expect(b2.bias).not.toBe(a2.bias);
+    expect(m2.parameters()).toHaveLength(m.parameters().length);
+    // One SGD step on each: the tied weight gets the sum of both layers' gradients, so the two
+    // models stay equal only if the loaded one ties it too.
+    const x = bp.randn([5, 4]);
+    const y = [0, 1, 1, 0, 1];
+    for (const model of [m, m2]) {
+      const opt = new optim.SGD(model.parameters(), { lr: 0.5 });
+      new nn.CrossEntropyLoss().forward(model.forward(x), y).backward();
+      opt.step();
+    }
+    expect(Array.from(m2.forward(x).data)).toEqual(Array.from(m.forward(x).data));
+    expect(Array.from(b2.weight.data)).toEqual(Array.from(a2.weight.data));
+  });
+
+  it('load names a tie that the architecture cannot hold', () => {
+    const m = new nn.Sequential(new nn.Linear(4, 4), new nn.Linear(4, 3));
+    const f = path.join(tmp, 'bad-tie.safetensors');
+    const meta = (ties: unknown) => ({ format: 'backprop-1', architecture: JSON.stringify({ type: 'Sequential', layers: [{ type: 'Linear', inFeatures: 4, outFeatures: 4, bias: true }, { type: 'Linear', inFeatures: 4, outFeatures: 3, bias: true }] }), ties: JSON.stringify(ties) });
+    bp.writeSafetensors(f, m.stateDict(), meta([['1.weight', '0.weight']]));
+    expect(() => bp.load(f)).toThrow(/ties parameter '1\.weight' \[3, 4\] to '0\.weight' \[4, 4\]: the shapes differ/);
+    bp.writeSafetensors(f, m.stateDict(), meta([['1.weight', '2.weight']]));
+    expect(() => bp.load(f)).toThrow(/no parameter '2\.weight'/);
+  });
+
   it('saveCheckpoint / loadCheckpoint resume training to identical numbers', () => {
     const make = () => { bp.manualSeed(3); return new nn.Sequential(new nn.Linear(4, 6), new nn.Tanh(), new nn.Linear(6, 2)); };
     const x = bp.randn([8, 4]);

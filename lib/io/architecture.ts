@@ -1,5 +1,7 @@
 // A model's architecture as JSON, so that load() can rebuild it from a checkpoint's metadata.
 import { Module } from '../nn/module';
+import { Parameter } from '../nn/parameter';
+import { fmt, sameShape } from '../shape';
 import { Linear } from '../nn/linear';
 import { Sequential } from '../nn/sequential';
 import { BatchNorm1d } from '../nn/batchnorm';
@@ -76,4 +78,52 @@ function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Mo
     case 'Identity': return new Identity();
     default: throw new Error(`load: unknown layer type '${(spec as { type: string }).type}' in the checkpoint's architecture`);
   }
+}
+
+/**
+ * Parameters shared by two different modules (weight tying: `b.weight = a.weight`), as pairs of
+ * state-dict names [tied, first]. A module used twice is described by 'Same' and not listed here.
+ * Without them load() would give each module a parameter of its own, which would load the same
+ * numbers and then train apart.
+ */
+export function parameterTies(m: Module): Array<[string, string]> {
+  const ties: Array<[string, string]> = [];
+  const first = new Map<Parameter, string>();
+  const seen = new Set<Module>();
+  const walk = (mod: Module, prefix: string): void => {
+    if (seen.has(mod)) return;
+    seen.add(mod);
+    for (const [k, v] of Object.entries(mod)) {
+      if (v instanceof Parameter) {
+        const at = first.get(v);
+        if (at === undefined) first.set(v, prefix + k);
+        else ties.push([prefix + k, at]);
+      } else if (v instanceof Module) walk(v, `${prefix}${k}.`);
+    }
+  };
+  walk(m, '');
+  return ties;
+}
+
+/** Applies parameterTies' pairs to a rebuilt model: the module holding `tied` gets `first`'s parameter. */
+export function applyParameterTies(m: Module, ties: Array<[string, string]>): void {
+  const params = new Map(allParameterSlots(m).map(([name, owner, field]) => [name, { owner, field }]));
+  for (const [tied, first] of ties) {
+    const dst = params.get(tied), src = params.get(first);
+    if (!dst || !src) throw new Error(`load: the checkpoint ties parameter '${tied}' to '${first}', but the architecture has no parameter '${!dst ? tied : first}'`);
+    const p = (src.owner as unknown as Record<string, Parameter>)[src.field];
+    const q = (dst.owner as unknown as Record<string, Parameter>)[dst.field];
+    if (!sameShape(p.shape, q.shape)) throw new Error(`load: the checkpoint ties parameter '${tied}' ${fmt(q.shape)} to '${first}' ${fmt(p.shape)}: the shapes differ`);
+    (dst.owner as unknown as Record<string, Parameter>)[dst.field] = p;
+  }
+}
+
+// Every parameter field by its state-dict name, with the module and field that hold it.
+function allParameterSlots(m: Module, prefix = ''): Array<[string, Module, string]> {
+  const out: Array<[string, Module, string]> = [];
+  for (const [k, v] of Object.entries(m)) {
+    if (v instanceof Parameter) out.push([prefix + k, m, k]);
+    else if (v instanceof Module) out.push(...allParameterSlots(v, `${prefix}${k}.`));
+  }
+  return out;
 }

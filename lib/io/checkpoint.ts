@@ -3,14 +3,21 @@
 import { Module } from '../nn/module';
 import { Optimizer, OptimizerStateDict } from '../optim/optimizer';
 import { Tensor } from '../tensor';
-import { build, describe, LayerSpec } from './architecture';
+import { applyParameterTies, build, describe, LayerSpec, parameterTies } from './architecture';
 import { readSafetensors, TensorDict, writeSafetensors } from './safetensors';
 
 const FORMAT = 'backprop-1';
 
 /** Saves weights and buffers with PyTorch state-dict names; the architecture goes in the metadata. */
 export function save(model: Module, file: string): void {
-  writeSafetensors(file, model.stateDict(), { format: FORMAT, architecture: JSON.stringify(describe(model)) });
+  writeSafetensors(file, model.stateDict(), architectureMetadata(model));
+}
+
+// The architecture, and the parameters that distinct modules share (only when some are: files
+// without ties read as before).
+function architectureMetadata(model: Module): Record<string, string> {
+  const ties = parameterTies(model);
+  return { format: FORMAT, architecture: JSON.stringify(describe(model)), ...(ties.length ? { ties: JSON.stringify(ties) } : {}) };
 }
 
 /** Loads the file's tensors that belong to the model (strictly: a missing one is an error). */
@@ -25,6 +32,7 @@ export function load(file: string): Module {
   const { tensors, metadata } = readSafetensors(file);
   if (!metadata.architecture) throw new Error(`load: '${file}' has no architecture in its metadata (was it written by save()?); use readSafetensors and loadStateDict`);
   const model = build(JSON.parse(metadata.architecture) as LayerSpec);
+  if (metadata.ties) applyParameterTies(model, JSON.parse(metadata.ties) as Array<[string, string]>);
   loadModelTensors(model, tensors);
   return model;
 }
@@ -42,8 +50,7 @@ export function saveCheckpoint(file: string, model: Module, optimizer: Optimizer
     s.buffers.forEach((b, k) => { tensors[`optimizer.state.${i}.${k}`] = new Tensor(b, [b.length]); });
   });
   writeSafetensors(file, tensors, {
-    format: FORMAT,
-    architecture: JSON.stringify(describe(model)),
+    ...architectureMetadata(model),
     optimizer: JSON.stringify({ type: optimizer.constructor.name, hyper: sd.hyper, steps }),
     epoch: String(info.epoch),
     ...(info.extra ?? {}),
