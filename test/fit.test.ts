@@ -42,6 +42,26 @@ eachBackend('fit', () => {
     expect(bp.predict(model, bp.zeros([0, 2])).shape).toEqual([0, 3]); // no rows in, none out (as model(x) in PyTorch)
   });
 
+  it('accuracy of one output column: above 0.5 for probabilities, above 0 for BCEWithLogitsLoss logits', async () => {
+    // Logits -1, 0.2, 0.3, 0.7 (sigmoid 0.27, 0.55, 0.57, 0.67) against targets 0, 1, 1, 1: read as
+    // logits, all four are right; compared with 0.5 as if they were probabilities, rows 0 and 3.
+    const model = new nn.Sequential(new nn.Linear(1, 1));
+    const lin = model.layers[0] as nn.Linear;
+    lin.weight.data[0] = 1;
+    (lin.bias as bp.Tensor).data[0] = 0;
+    const d = { x: bp.tensor([[-1], [0.2], [0.3], [0.7]]), y: bp.tensor([[0], [1], [1], [1]]) };
+    expect(bp.evaluate(model, d, { loss: new nn.BCEWithLogitsLoss(), metrics: ['accuracy'] }).accuracy).toBe(1);
+    expect(bp.evaluate(model, d, { loss: new nn.MSELoss(), metrics: ['accuracy'] }).accuracy).toBe(0.5);
+    const probs = new nn.Sequential(model, new nn.Sigmoid());
+    expect(bp.evaluate(probs, d, { loss: new nn.BCELoss(), metrics: ['accuracy'] }).accuracy).toBe(1);
+    // fit's training accuracy, eager and (native backend) fused, counts the same way: lr 0 keeps
+    // the weights, so every epoch sees these logits.
+    for (const fused of [false, true]) {
+      const h = await bp.fit(model, d, { loss: new nn.BCEWithLogitsLoss(), optimizer: new optim.SGD(model.parameters(), { lr: 0 }), epochs: 2, batchSize: 4, metrics: ['accuracy'], fused });
+      expect(h.accuracy).toEqual([1, 1]);
+    }
+  });
+
   it('the same seed gives the same history', async () => {
     const runs = [];
     for (let i = 0; i < 2; i++) {

@@ -158,7 +158,7 @@ describe.runIf(nativeExpected())('fused native fit', () => {
     const adam = { kind: 1, lr: 1e-3, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9, beta2: 0.999, eps: 1e-8, amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 0, lrDecay: 0 };
     const W = f(2), gW = f(2);
     const plan = (s0: Float32Array[], grads: unknown[] = [gW]) => ({
-      n: 2, features: 2, batchSize: 2, loss: 1, smoothing: 0, epochs: 1, order: null,
+      n: 2, features: 2, batchSize: 2, loss: 1, smoothing: 0, threshold: 0.5, epochs: 1, order: null,
       stages: [{ kind: 0, inF: 2, outF: 1, act: 0, W, gW, b: null, gb: null }],
       x: f(4), yIndex: null, yValues: f(2), control: new Int32Array(1), rng: new Uint32Array(4), batchLoss: f(1), batchCorrect: null,
       hyper: packHyper(adam), params: [W], grads, s0, s1: [f(2)], s2: [f(0)],

@@ -7,7 +7,7 @@ import { Optimizer } from '../optim/optimizer';
 import { noGrad } from '../autograd';
 import { manualSeed } from '../random';
 import { gatherRows, order } from './batches';
-import { checkMetrics, correctCount, MetricName } from './metrics';
+import { checkMetrics, correctCount, decisionThreshold, MetricName } from './metrics';
 import { Progress } from './progress';
 import { EpochOutcome, FusedPlan, fusedPlan } from './plan';
 
@@ -34,6 +34,11 @@ export interface FitOptions {
   shuffle?: boolean;
   seed?: number;
   validationData?: Dataset;
+  /**
+   * 'accuracy': the share of rows whose prediction equals the target: the argmax column against a
+   * class index (or a one-hot row); for a single output column, output above 0.5 (above 0 with
+   * BCEWithLogitsLoss, whose outputs are logits) against a 0/1 target.
+   */
   metrics?: MetricName[];
   /** Progress on stderr: a bar on a TTY, one line per epoch otherwise. */
   verbose?: boolean;
@@ -201,7 +206,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
           optimizer.step();
           const lv = loss.item();
           lossSum += lv * (end - begin);
-          if (metrics.length) correct += correctCount(out, yb);
+          if (metrics.length) correct += correctCount(out, yb, decisionThreshold(lossFn));
           progress.batch(epoch, end, n, lossSum / end, end / Math.max(1e-3, (Date.now() - t0) / 1000));
           if (options.onBatchEnd && options.onBatchEnd(b, { loss: lv }, stop) === false) stopRequested = true;
           if (stopRequested) break;
@@ -242,6 +247,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
 export interface EvaluateOptions {
   loss: Loss;
   batchSize?: number;
+  /** As fit's `metrics`. */
   metrics?: MetricName[];
 }
 
@@ -263,7 +269,7 @@ export function evaluate(model: Module, data: Dataset, options: EvaluateOptions)
         const yb = gatherRows(data.y, idx, begin, end);
         const out = model.forward(xb);
         lossSum += options.loss.forward(out, yb).item() * (end - begin);
-        if (metrics.length) correct += correctCount(out, yb);
+        if (metrics.length) correct += correctCount(out, yb, decisionThreshold(options.loss));
       }
     });
   } finally {

@@ -1,16 +1,28 @@
 // Metrics computed from a batch's output and targets.
 import { Tensor } from '../tensor';
+import { BCEWithLogitsLoss, Loss } from '../nn/loss';
 
 /** Metric names fit and evaluate understand. */
 export type MetricName = 'accuracy';
 
-/** Number of correct predictions: argmax for multi-class outputs, > 0.5 for a single output column. */
-export function correctCount(out: Tensor, y: Tensor): number {
+/**
+ * Where a single output column says "1": above 0.5 for a probability, above 0 for the logit that
+ * BCEWithLogitsLoss takes (sigmoid(x) > 0.5 exactly when x > 0).
+ */
+export function decisionThreshold(loss: Loss): number {
+  return loss instanceof BCEWithLogitsLoss ? 0 : 0.5;
+}
+
+/**
+ * Number of correct predictions: argmax for multi-class outputs; for a single output column, output
+ * above `threshold` (decisionThreshold) predicts 1.
+ */
+export function correctCount(out: Tensor, y: Tensor, threshold: number): number {
   const n = out.shape[0];
   const cols = out.size / n;
   let correct = 0;
   for (let r = 0; r < n; r++) {
-    const pred = cols === 1 ? (out.data[r] > 0.5 ? 1 : 0) : argmaxRow(out, r);
+    const pred = cols === 1 ? (out.data[r] > threshold ? 1 : 0) : argmaxRow(out, r);
     const target = y.size === n ? y.data[r] : argmaxRow(y, r);
     if (pred === target) correct++;
   }

@@ -16,6 +16,7 @@ import { BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss } from '../
 import { Optimizer } from '../optim/optimizer';
 import { packHyper, Unary } from '../backend/backend';
 import { classIndices } from '../ops/loss';
+import { decisionThreshold } from './metrics';
 import { getBackend } from '../backend/registry';
 import { loadNative } from '../backend/native';
 import { Dataset } from './fit';
@@ -135,7 +136,7 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
   const control = new Int32Array(1);
   // order, epochs, hyper, rng and onProgress are set by each runEpochs call.
   const spec: Record<string, unknown> & { batchLoss: Float32Array; batchCorrect: Int32Array | null } = {
-    stages, loss: lossCode, smoothing, n, features: data.x.shape[1], batchSize, x: data.x.data, yIndex, yValues,
+    stages, loss: lossCode, smoothing, threshold: decisionThreshold(loss), n, features: data.x.shape[1], batchSize, x: data.x.data, yIndex, yValues,
     params: optimizer.params.map((p) => p.data), grads: optimizer.params.map((p) => grads.get(p)), s0: state.s[0], s1: state.s[1], s2: state.s[2],
     control, batchLoss: new Float32Array(batches), batchCorrect: wantAccuracy ? new Int32Array(batches) : null,
   };

@@ -113,6 +113,7 @@ Napi::Value TrainEpoch(const Napi::CallbackInfo& info) {
   p.loss = (int)integer(env, s, "loss", 0);
   if (p.loss < kPlanCrossEntropy || p.loss > kPlanBceLogits) fail(env, "loss must be 0 (cross-entropy), 1 (MSE), 2 (BCE) or 3 (BCE with logits)");
   p.smoothing = (float)num(env, s, "smoothing");
+  p.threshold = (float)num(env, s, "threshold");
   Napi::Array stages = array(env, s, "stages");
   if (stages.Length() == 0) fail(env, "stages must not be empty");
   long in = p.features;

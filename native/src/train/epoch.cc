@@ -193,8 +193,8 @@ long run_epoch(const EpochPlan& p) {
       int32_t correct = 0;
       for (long r = 0; r < rows; r++) {
         const float* rw = h + r * out_cols;
-        if (!p.y_index) {  // one output column: the prediction is output > 0.5
-          if ((rw[0] > 0.5f ? 1.0f : 0.0f) == yvals[r]) correct++;
+        if (!p.y_index) {  // one output column: the prediction is output > threshold
+          if ((rw[0] > p.threshold ? 1.0f : 0.0f) == yvals[r]) correct++;
           continue;
         }
         long best = 0;

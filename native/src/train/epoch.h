@@ -38,6 +38,7 @@ struct EpochPlan {
   std::vector<PlanStage> stages;
   int loss;
   float smoothing;
+  float threshold;  // a single output column above this predicts 1 (the accuracy metric)
   OptimHyper hyper;  // hyper.step: the step count before this call
   std::vector<ParamSlot> slots;
   const float* x;  // [n, features]
