@@ -13,6 +13,7 @@ export function isGradEnabled(): boolean {
 
 /** Runs fn with gradient recording off (like torch.no_grad); returns fn's result. */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new Error(`noGrad: expected a function to run, got ${fn === null ? 'null' : typeof fn}`);
   const prev = gradEnabled;
   gradEnabled = false;
   try {

@@ -163,10 +163,10 @@ export class Tensor {
    * As in PyTorch, the graph is used up: a second backward through any of its operations throws,
    * unless every earlier backward through them passed `{ retainGraph: true }` (gradients then add up).
    */
-  backward(grad?: Tensor | number, options: { retainGraph?: boolean } = {}): void {
+  backward(grad?: Tensor | number | null, options: { retainGraph?: boolean } = {}): void {
     if (!this.requiresGrad) throw new Error('backward: this tensor does not require grad (no input had requiresGrad: true, or it was made under noGrad)');
     let seed: Float32Array;
-    if (grad === undefined) {
+    if (grad === undefined || grad === null) {
       if (this.size !== 1) throw new Error(`backward: grad must be given for a non-scalar output of shape ${fmt(this.shape)}`);
       seed = alloc(1);
       seed[0] = 1;
@@ -174,7 +174,9 @@ export class Tensor {
       seed = alloc(this.size);
       seed.fill(grad);
     } else {
-      if (grad.size !== this.size) throw new Error(`backward: grad has shape ${fmt(grad.shape)} but the output has shape ${fmt(this.shape)}`);
+      if (!(grad instanceof Tensor)) throw new Error(`backward: grad must be a Tensor or a number, got ${typeof grad}`);
+      // As PyTorch: the shapes must match, not just the sizes.
+      if (!sameShape(grad.shape, this.shape)) throw new Error(`backward: grad has shape ${fmt(grad.shape)} but the output has shape ${fmt(this.shape)}`);
       seed = grad.data;
     }
     runBackward(this, seed, options.retainGraph === true);

@@ -54,6 +54,29 @@ eachBackend('shape errors', () => {
     expect(() => bp.ones([1]).backward()).toThrow(/does not require grad/);
     expect(() => { x.grad = bp.zeros([3]); }).toThrow(/assigned gradient has shape \[3\] but the tensor has shape \[2, 2\]/);
   });
+  it('backward takes null as no grad (PyTorch\'s None) and wants a grad of the output\'s own shape', () => {
+    const x = bp.ones([2, 3], { requiresGrad: true });
+    x.sum().backward(null);
+    expect(x.grad!.toArray()).toEqual([[1, 1, 1], [1, 1, 1]]);
+    expect(() => x.mul(2).backward(bp.ones([6]))).toThrow(/backward: grad has shape \[6\] but the output has shape \[2, 3\]/);
+    expect(() => x.mul(2).backward([1, 2] as unknown as bp.Tensor)).toThrow(/backward: grad must be a Tensor or a number, got object/);
+  });
+  it('arguments of the wrong kind are named, not met with a TypeError from inside', () => {
+    const t = bp.zeros([2, 3]);
+    const notTensor = undefined as unknown as bp.Tensor;
+    expect(() => t.reshape(6 as unknown as number[])).toThrow(/reshape: shape must be an array of integers, got number/);
+    expect(() => new nn.BatchNorm1d(3).forward(notTensor)).toThrow(/BatchNorm1d: expected a Tensor, got undefined/);
+    expect(() => new nn.Dropout(0.5).forward(notTensor)).toThrow(/Dropout: expected a Tensor, got undefined/);
+    expect(() => new nn.CrossEntropyLoss().forward(t, null as unknown as number[])).toThrow(/CrossEntropyLoss: target must be a Tensor, an Int32Array or an array of class indices, got null/);
+    expect(() => new nn.Linear(3, 2).loadStateDict(undefined as unknown as nn.StateDict)).toThrow(/loadStateDict: expected an object of name -> Tensor/);
+    expect(() => bp.noGrad(3 as unknown as () => void)).toThrow(/noGrad: expected a function to run, got number/);
+    expect(() => nn.init.uniform(notTensor)).toThrow(/init: expected a Tensor, got undefined/);
+    const notModule = {} as nn.Module;
+    expect(() => bp.save(notModule, 'x.safetensors')).toThrow(/save: model must be an nn.Module \(such as an nn.Sequential\), got Object/);
+    expect(() => bp.predict(null as unknown as nn.Module, t)).toThrow(/predict: model must be an nn.Module/);
+    expect(() => bp.evaluate(notModule, { x: t, y: t }, { loss: new nn.MSELoss() })).toThrow(/evaluate: model must be an nn.Module/);
+    return expect(bp.fit(notModule, { x: t, y: t }, { loss: new nn.MSELoss(), optimizer: new optim.SGD([new nn.Parameter(t)], { lr: 1 }) })).rejects.toThrow(/fit: model must be an nn.Module/);
+  });
 });
 
 describe('hyperparameter errors name the argument and the value', () => {
@@ -68,6 +91,9 @@ describe('hyperparameter errors name the argument and the value', () => {
     expect(() => new optim.RMSprop(p(), { alpha: -0.5 })).toThrow(/RMSprop: invalid alpha: -0.5/);
     expect(() => new optim.Adagrad(p(), { lrDecay: -1 })).toThrow(/Adagrad: invalid lrDecay: -1/);
     expect(() => new optim.Adam([])).toThrow(/empty parameter list/);
+    expect(() => new optim.Adam(new nn.Linear(2, 2) as unknown as bp.Tensor[])).toThrow(/Adam: params must be an array \(or iterable\) of tensors, such as model.parameters\(\); got object/);
+    expect(() => new optim.SGD(p()[0] as unknown as bp.Tensor[], { lr: 1 })).toThrow(/SGD: params must be .* got a single Tensor/);
+    expect(() => new optim.Adam(p(), { betas: 0.9 as unknown as [number, number] })).toThrow(/Adam: betas must be a pair \[beta1, beta2\], got 0.9/);
     expect(() => new optim.Adam([bp.zeros([2])])).toThrow(/does not require grad/);
     const o = new optim.Adam(p());
     expect(() => { o.lr = Number.NaN; }).toThrow(/learning rate lr: NaN/);
@@ -78,6 +104,8 @@ describe('hyperparameter errors name the argument and the value', () => {
     expect(() => new nn.CrossEntropyLoss({ labelSmoothing: 2 })).toThrow(/labelSmoothing must be in \[0, 1\], got 2/);
     expect(() => new nn.MSELoss({ reduction: 'avg' as 'mean' })).toThrow(/reduction must be 'mean', 'sum' or 'none', got "avg"/);
     expect(() => bp.clipGradNorm(p(), 0)).toThrow(/maxNorm must be positive, got 0/);
+    expect(() => bp.clipGradValue(undefined as unknown as bp.Tensor[], 1)).toThrow(/clipGradValue: params must be an array/);
+    expect(() => bp.clipGradNorm(['w'] as unknown as bp.Tensor[], 1)).toThrow(/clipGradNorm: parameter 0 is not a Tensor/);
     expect(() => bp.setNumThreads(0)).toThrow(/setNumThreads: n must be a positive integer, got 0/);
     expect(() => bp.manualSeed(Number.NaN)).toThrow(/manualSeed/);
   });

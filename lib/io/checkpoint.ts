@@ -1,6 +1,6 @@
 // save / load a model (weights + architecture), and training checkpoints that also hold the
 // optimizer's state and the epoch, so that training resumes to identical numbers.
-import { Module } from '../nn/module';
+import { checkModule, Module } from '../nn/module';
 import { Optimizer, OptimizerStateDict } from '../optim/optimizer';
 import { Tensor } from '../tensor';
 import { applyParameterTies, build, describe, LayerSpec, parameterTies } from './architecture';
@@ -10,6 +10,7 @@ const FORMAT = 'backprop-1';
 
 /** Saves weights and buffers with PyTorch state-dict names; the architecture goes in the metadata. */
 export function save(model: Module, file: string): void {
+  checkModule(model, 'save');
   writeSafetensors(file, model.stateDict(), architectureMetadata(model));
 }
 
@@ -42,6 +43,7 @@ export interface CheckpointInfo { epoch: number; extra?: Record<string, string> 
 
 /** Saves model, optimizer state and epoch in one safetensors file (atomically). */
 export function saveCheckpoint(file: string, model: Module, optimizer: Optimizer, info: CheckpointInfo): void {
+  checkModule(model, 'saveCheckpoint');
   const tensors: TensorDict = { ...model.stateDict() };
   const sd = optimizer.stateView();
   const steps: number[] = [];
@@ -59,6 +61,7 @@ export function saveCheckpoint(file: string, model: Module, optimizer: Optimizer
 
 /** Restores a training checkpoint into an existing model and optimizer; returns the epoch. */
 export function loadCheckpoint(file: string, model: Module, optimizer?: Optimizer): CheckpointInfo {
+  checkModule(model, 'loadCheckpoint');
   const { tensors, metadata } = readSafetensors(file);
   loadModelTensors(model, tensors);
   if (optimizer) {

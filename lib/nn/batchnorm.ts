@@ -9,6 +9,7 @@ import { reshape } from '../ops/shape';
 import { ones, zeros } from '../ops/creation';
 import { noGrad } from '../autograd';
 import { fmt } from '../shape';
+import { checkTensor } from '../ops/core';
 import { Module } from './module';
 import { Parameter } from './parameter';
 
@@ -51,6 +52,7 @@ export class BatchNorm1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(x, 'BatchNorm1d');
     const C = this.numFeatures;
     if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== C) {
       throw new Error(`BatchNorm1d: expected input [N, ${C}] or [N, ${C}, L], got shape ${fmt(x.shape)}`);

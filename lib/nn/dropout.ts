@@ -1,6 +1,7 @@
 // Dropout: inverted scaling in training (kept values scaled by 1/(1-p)), identity in eval mode.
 import { Tensor } from '../tensor';
 import { mul } from '../ops/binary';
+import { checkTensor } from '../ops/core';
 import { alloc } from '../storage';
 import { uniform01 } from '../random';
 import { Module } from './module';
@@ -12,6 +13,7 @@ export class Dropout extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(x, 'Dropout');
     if (!this.training || this.p === 0) return x;
     const mask = alloc(x.size);
     if (this.p < 1) {

@@ -1,6 +1,7 @@
 // nn.init: in-place initialisers with PyTorch's fan and gain rules.
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
+import { checkTensor } from '../ops/core';
 import { normal01, uniform01 } from '../random';
 
 /** Nonlinearities known to calculateGain. */
@@ -20,6 +21,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 
 /** [fanIn, fanOut] of a weight: dims 1 and 0 times the receptive field (dims 2..). */
 export function fans(t: Tensor): [number, number] {
+  checkTensor(t, 'init');
   if (t.ndim < 2) throw new Error(`init: fan in and fan out cannot be computed for a tensor with fewer than 2 dimensions (shape ${fmt(t.shape)})`);
   let rf = 1;
   for (let i = 2; i < t.ndim; i++) rf *= t.shape[i];
@@ -27,7 +29,7 @@ export function fans(t: Tensor): [number, number] {
 }
 
 function fill(t: Tensor, f: () => number): Tensor {
-  const d = t.data;
+  const d = checkTensor(t, 'init').data;
   for (let i = 0; i < d.length; i++) d[i] = f();
   return t;
 }
@@ -40,7 +42,7 @@ export const normal = (t: Tensor, mean = 0, std = 1): Tensor => {
   if (!(std >= 0)) throw new Error(`normal: std must be non-negative, got ${std}`);
   return fill(t, () => mean + std * normal01());
 };
-export const constant = (t: Tensor, value: number): Tensor => { t.data.fill(value); return t; };
+export const constant = (t: Tensor, value: number): Tensor => { checkTensor(t, 'init').data.fill(value); return t; };
 export const zeros = (t: Tensor): Tensor => constant(t, 0);
 export const ones = (t: Tensor): Tensor => constant(t, 1);
 
@@ -63,7 +65,8 @@ export interface KaimingOptions {
   nonlinearity?: Nonlinearity;
 }
 
-function kaimingStd(t: Tensor, o: KaimingOptions): number {
+function kaimingStd(t: Tensor, options: KaimingOptions | null): number {
+  const o = options ?? {};
   const [fi, fo] = fans(t);
   const mode = o.mode ?? 'fanIn';
   if (mode !== 'fanIn' && mode !== 'fanOut') throw new Error(`kaiming: mode must be 'fanIn' or 'fanOut', got '${String(mode)}'`);

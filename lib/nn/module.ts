@@ -19,6 +19,12 @@ export interface LoadStateDictResult {
 /** A state dict: PyTorch-style dotted names to tensors. */
 export type StateDict = Record<string, Tensor>;
 
+/** `m` as a Module, or an error naming `what` (fit, save...) and what it got instead. */
+export function checkModule(m: unknown, what: string): Module {
+  if (!(m instanceof Module)) throw new Error(`${what}: model must be an nn.Module (such as an nn.Sequential), got ${m === null ? 'null' : typeof m === 'object' ? (m as object).constructor?.name ?? 'an object' : typeof m}`);
+  return m;
+}
+
 export abstract class Module {
   /** True in training mode (Dropout active, BatchNorm using batch statistics). */
   training = true;
@@ -119,6 +125,7 @@ export abstract class Module {
    * key; missing and unexpected keys throw when strict (the default) and are reported otherwise.
    */
   loadStateDict(dict: StateDict, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    if (dict === null || typeof dict !== 'object' || dict instanceof Tensor) throw new Error(`loadStateDict: expected an object of name -> Tensor (a state dict), got ${dict === null ? 'null' : dict instanceof Tensor ? 'a Tensor' : typeof dict}`);
     const strict = options.strict ?? true;
     const own = new Map(this.namedParametersAndBuffers());
     const missingKeys = [...own.keys()].filter((k) => !(k in dict));

@@ -26,6 +26,9 @@ export type ClassTarget = Tensor | Int32Array | readonly number[];
 
 /** Converts index targets to Int32Array, checking every index is an integer in [0, cols). */
 export function classIndices(target: Tensor | Int32Array | readonly number[], rows: number, cols: number, what: string): Int32Array {
+  if (!(target instanceof Tensor) && !ArrayBuffer.isView(target) && !Array.isArray(target)) {
+    throw new Error(`${what}: target must be a Tensor, an Int32Array or an array of class indices, got ${target === null ? 'null' : typeof target}`);
+  }
   const src: ArrayLike<number> = target instanceof Tensor ? target.data : target;
   if (src.length !== rows) throw new Error(`${what}: expected ${rows} class indices (one per row of the input), got ${src.length}`);
   const idx = new Int32Array(rows);

@@ -8,6 +8,7 @@ import { checkTensor, record } from './core';
 /** A tensor with the same data and a new shape; one dimension may be -1 (inferred). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor(x, 'reshape');
+  if (!Array.isArray(shape)) throw new Error(`reshape: shape must be an array of integers, got ${shape === null ? 'null' : typeof shape}`);
   const dims = [...shape];
   const infer = dims.indexOf(-1);
   if (dims.filter((d) => d === -1).length > 1) throw new Error(`reshape: only one dimension can be -1, got ${fmt(shape)}`);

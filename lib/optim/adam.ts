@@ -12,7 +12,9 @@ export interface AdamOptions {
 }
 
 function adamHyper(o: AdamOptions, what: string, decoupled: boolean, defaultDecay: number) {
-  const [beta1, beta2] = o.betas ?? [0.9, 0.999];
+  const betas = o.betas ?? [0.9, 0.999];
+  if (!Array.isArray(betas) || betas.length !== 2) throw new Error(`${what}: betas must be a pair [beta1, beta2], got ${Array.isArray(betas) ? `${betas.length} values` : String(betas)}`);
+  const [beta1, beta2] = betas;
   checkUnitInterval(beta1, what, 'beta parameter at index 0');
   checkUnitInterval(beta2, what, 'beta parameter at index 1');
   return {

@@ -2,10 +2,11 @@
 import { Tensor } from '../tensor';
 import { Unary } from '../backend/backend';
 import { B } from '../backend/registry';
+import { tensorList } from './optimizer';
 
-function grads(params: Iterable<Tensor>): Float32Array[] {
+function grads(params: Iterable<Tensor>, what: string): Float32Array[] {
   const out: Float32Array[] = [];
-  for (const p of params) {
+  for (const p of tensorList(params, what)) {
     const g = p.gradData();
     if (g) out.push(g);
   }
@@ -15,7 +16,7 @@ function grads(params: Iterable<Tensor>): Float32Array[] {
 /** Scales all gradients so that their joint L2 norm is at most maxNorm; returns the norm before. */
 export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number {
   if (!(maxNorm > 0)) throw new Error(`clipGradNorm: maxNorm must be positive, got ${maxNorm}`);
-  const gs = grads(params);
+  const gs = grads(params, 'clipGradNorm');
   const be = B();
   const total = Math.sqrt(be.sumSquares(gs));
   const coef = maxNorm / (total + 1e-6);
@@ -28,5 +29,5 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number 
 export function clipGradValue(params: Iterable<Tensor>, clipValue: number): void {
   if (!(clipValue >= 0)) throw new Error(`clipGradValue: clipValue must be non-negative, got ${clipValue}`);
   const be = B();
-  for (const g of grads(params)) be.unary(Unary.clampAbs, g, g, clipValue);
+  for (const g of grads(params, 'clipGradValue')) be.unary(Unary.clampAbs, g, g, clipValue);
 }

@@ -22,6 +22,16 @@ export type OptimizerStateDict = OptimizerState<number[]>;
 
 const EMPTY = new Float32Array(0);
 
+/** The tensors of an iterable such as model.parameters(), each checked; `what` names the caller in errors. */
+export function tensorList(params: Iterable<Tensor>, what: string): Tensor[] {
+  if (params === null || typeof (params as Partial<Iterable<Tensor>>)?.[Symbol.iterator] !== 'function' || params instanceof Tensor) {
+    throw new Error(`${what}: params must be an array (or iterable) of tensors, such as model.parameters(); got ${params instanceof Tensor ? 'a single Tensor' : params === null ? 'null' : typeof params}`);
+  }
+  const list = [...params];
+  list.forEach((p, i) => { if (!(p instanceof Tensor)) throw new Error(`${what}: parameter ${i} is not a Tensor`); });
+  return list;
+}
+
 export function checkNonNegative(v: number, what: string, arg: string): number {
   if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new Error(`${what}: invalid ${arg}: ${v} (must be a non-negative finite number)`);
   return v;
@@ -41,11 +51,10 @@ export abstract class Optimizer {
   readonly initialLr: number;
 
   protected constructor(params: Iterable<Tensor>, hyper: Partial<OptimHyper> & { kind: number; lr: number }, what: string) {
-    this.params = [...params];
+    this.params = tensorList(params, what);
     if (this.params.length === 0) throw new Error(`${what}: optimizer got an empty parameter list`);
     const first = new Map<Tensor, number>();
     this.params.forEach((p, i) => {
-      if (!(p instanceof Tensor)) throw new Error(`${what}: parameter ${i} is not a Tensor`);
       if (!p.requiresGrad) throw new Error(`${what}: parameter ${i} (shape [${p.shape.join(', ')}]) does not require grad`);
       // Twice in the list, it would be updated twice per step (PyTorch warns, and will refuse).
       const j = first.get(p);

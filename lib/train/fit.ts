@@ -1,7 +1,7 @@
 // fit / evaluate / predict: the training loop over mini-batches. The loop yields to the event loop
 // between batches (at most every 10 ms of work), so timers and I/O keep running while it trains.
 import { Tensor } from '../tensor';
-import { Module } from '../nn/module';
+import { checkModule, Module } from '../nn/module';
 import { Loss } from '../nn/loss';
 import { Optimizer } from '../optim/optimizer';
 import { noGrad } from '../autograd';
@@ -133,6 +133,7 @@ async function fitGrouped(plan: FusedPlan, epochs: number, n: number, batchSize:
 
 /** Trains `model` on `data` for `epochs` epochs; resolves to the History. */
 export async function fit(model: Module, data: Dataset, options: FitOptions): Promise<History> {
+  checkModule(model, 'fit');
   const n = checkDataset(data, 'fit');
   if (!(options?.loss instanceof Loss)) throw new Error('fit: options.loss must be a loss module such as new nn.CrossEntropyLoss()');
   if (!(options.optimizer instanceof Optimizer)) throw new Error('fit: options.optimizer must be an optimizer such as new optim.Adam(model.parameters())');
@@ -253,6 +254,7 @@ export interface EvaluateOptions {
 
 /** Mean loss (and metrics) over a dataset, in eval mode without recording gradients. */
 export function evaluate(model: Module, data: Dataset, options: EvaluateOptions): { loss: number; accuracy?: number } {
+  checkModule(model, 'evaluate');
   const n = checkDataset(data, 'evaluate');
   const batchSize = positiveInt(options.batchSize, 256, 'evaluate', 'batchSize');
   const metrics = checkMetrics(options.metrics, 'evaluate');
@@ -280,6 +282,7 @@ export function evaluate(model: Module, data: Dataset, options: EvaluateOptions)
 
 /** The model's output for every row of x, computed in batches in eval mode. */
 export function predict(model: Module, x: Tensor, options: { batchSize?: number } = {}): Tensor {
+  checkModule(model, 'predict');
   if (!(x instanceof Tensor) || x.ndim < 1) throw new Error('predict: x must be a Tensor with a leading batch dimension');
   const n = x.shape[0];
   const batchSize = positiveInt(options.batchSize, 256, 'predict', 'batchSize');
