@@ -71,6 +71,10 @@ eachBackend('shape errors', () => {
     expect(() => new nn.Linear(3, 2).loadStateDict(undefined as unknown as nn.StateDict)).toThrow(/loadStateDict: expected an object of name -> Tensor/);
     expect(() => bp.noGrad(3 as unknown as () => void)).toThrow(/noGrad: expected a function to run, got number/);
     expect(() => nn.init.uniform(notTensor)).toThrow(/init: expected a Tensor, got undefined/);
+    // A fill value that is not a number filled NaN without a word.
+    expect(() => bp.full([2], 'a' as unknown as number)).toThrow(/full: value must be a number, got string/);
+    expect(() => nn.init.constant(t, null as unknown as number)).toThrow(/constant: value must be a number, got null/);
+    expect(bp.full([1], Number.NaN).item()).toBeNaN();
     const notModule = {} as nn.Module;
     expect(() => bp.save(notModule, 'x.safetensors')).toThrow(/save: model must be an nn.Module \(such as an nn.Sequential\), got Object/);
     expect(() => bp.predict(null as unknown as nn.Module, t)).toThrow(/predict: model must be an nn.Module/);

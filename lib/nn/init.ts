@@ -2,6 +2,7 @@
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { checkTensor } from '../ops/core';
+import { checkNumber } from '../ops/creation';
 import { normal01, uniform01 } from '../random';
 
 /** Nonlinearities known to calculateGain. */
@@ -42,7 +43,7 @@ export const normal = (t: Tensor, mean = 0, std = 1): Tensor => {
   if (!(std >= 0)) throw new Error(`normal: std must be non-negative, got ${std}`);
   return fill(t, () => mean + std * normal01());
 };
-export const constant = (t: Tensor, value: number): Tensor => { checkTensor(t, 'init').data.fill(value); return t; };
+export const constant = (t: Tensor, value: number): Tensor => { checkTensor(t, 'init').data.fill(checkNumber(value, 'constant', 'value')); return t; };
 export const zeros = (t: Tensor): Tensor => constant(t, 0);
 export const ones = (t: Tensor): Tensor => constant(t, 1);
 

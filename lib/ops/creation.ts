@@ -77,8 +77,16 @@ function filled(shape: readonly number[], what: string, opts: TensorOptions, fil
 
 export const zeros = (shape: readonly number[], opts: TensorOptions = {}): Tensor => filled(shape, 'zeros', opts, () => {});
 export const ones = (shape: readonly number[], opts: TensorOptions = {}): Tensor => filled(shape, 'ones', opts, (d) => d.fill(1));
-export const full = (shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor =>
-  filled(shape, 'full', opts, (d) => d.fill(value));
+export const full = (shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor => {
+  checkNumber(value, 'full', 'value');
+  return filled(shape, 'full', opts, (d) => d.fill(value));
+};
+
+/** A fill value must be a number (NaN and the infinities are numbers, as in torch.full). */
+export function checkNumber(v: unknown, what: string, arg: string): number {
+  if (typeof v !== 'number') throw new Error(`${what}: ${arg} must be a number, got ${v === null ? 'null' : typeof v}`);
+  return v;
+}
 /** Uniform in [0, 1), from the generator that manualSeed seeds. */
 export const rand = (shape: readonly number[], opts: TensorOptions = {}): Tensor =>
   filled(shape, 'rand', opts, (d) => { for (let i = 0; i < d.length; i++) d[i] = uniform01(); });
