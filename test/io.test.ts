@@ -98,6 +98,8 @@ describe('safetensors and checkpoints', () => {
     parts.push(['n', 'I64', [3], le(8, 3, (b, i) => b.writeBigInt64LE(i64[i], 8 * i))]);
     parts.push(['u8', 'U8', [2], Buffer.from([0, 255])]);
     parts.push(['flag', 'BOOL', [3], Buffer.from([0, 1, 2])]);
+    // F32 copied as bytes, here from an odd offset (after 2 + 3 one-byte values).
+    parts.push(['f', 'F32', [3], le(4, 3, (b, i) => b.writeFloatLE([0.1, -2.5e-39, 3e38][i], 4 * i))]);
     parts.push(['i32', 'I32', [2], le(4, 2, (b, i) => b.writeInt32LE([-(2 ** 31), 123][i], 4 * i))]);
     parts.push(['d', 'F64', [1], le(8, 1, (b) => b.writeDoubleLE(0.1, 0))]);
     const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
@@ -120,6 +122,7 @@ describe('safetensors and checkpoints', () => {
     expect(Array.from(t.u8.toFloat32Array())).toEqual([0, 255]);
     expect(Array.from(t.flag.toFloat32Array())).toEqual([0, 1, 1]);
     expect(Array.from(t.i32.toFloat32Array())).toEqual([-(2 ** 31), 123]);
+    expect(Array.from(t.f.toFloat32Array())).toEqual([0.1, -2.5e-39, 3e38].map(Math.fround));
     expect(Array.from(t.d.toFloat32Array())).toEqual([Math.fround(0.1)]);
     // A dtype not read here (the format's 8-bit floats, or a made-up one) is named, with those that are.
     header.h = { dtype: 'F8_E9', shape: [2, 4], data_offsets: [0, 16] };
@@ -127,6 +130,12 @@ describe('safetensors and checkpoints', () => {
     len.writeBigUInt64LE(BigInt(bad.length));
     fs.writeFileSync(f, Buffer.concat([len, bad, ...parts.map((p) => p[3])]));
     expect(() => bp.readSafetensors(f)).toThrow(/'h' has dtype F8_E9; the dtypes read are F64, F32, F16, BF16/);
+    // A shape that is not a list of non-negative integers (here -2 x -4, whose product fits the bytes).
+    header.h = { dtype: 'F16', shape: [-2, -4], data_offsets: [0, 16] };
+    const badShape = Buffer.from(JSON.stringify(header));
+    len.writeBigUInt64LE(BigInt(badShape.length));
+    fs.writeFileSync(f, Buffer.concat([len, badShape, ...parts.map((p) => p[3])]));
+    expect(() => bp.readSafetensors(f)).toThrow(/'h' has shape \[-2,-4\]; a shape is a list of non-negative integers/);
   });
 
   it('a failed write leaves the previous file in place', () => {

