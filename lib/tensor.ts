@@ -4,6 +4,7 @@ import { runBackward } from './autograd';
 import { UnaryCode } from './backend/backend';
 import { B } from './backend/registry';
 import { fmt, sameShape, sizeOf, Shape } from './shape';
+import { formatTensor } from './format';
 import { alloc, allocOutput } from './storage';
 
 /** One recorded operation: its inputs and the rule that sends the output's gradient back to them. */
@@ -224,7 +225,13 @@ export class Tensor {
     return build(0, 0);
   }
 
+  /** The values as PyTorch prints them (`tensor([[ 1.0000, -2.5000], ...])`), summarized past 1000 elements. */
   toString(): string {
-    return `Tensor(shape=${fmt(this.shape)}, data=${JSON.stringify(this.toArray())}${this.requiresGrad ? ', requiresGrad=true' : ''})`;
+    return formatTensor(this.data, this.shape, this.requiresGrad);
+  }
+
+  /** What console.log and util.inspect show: toString(), not the fields. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 }

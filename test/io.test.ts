@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { data, nn, optim } from '../lib/index';
 import { FASHION_MNIST_DIR } from '../lib/data';
+import { haveTorch, noteIfNoTorch, PYTHON as PY } from './helpers/torch';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'backprop-io-'));
 
@@ -240,10 +241,7 @@ describe('safetensors and checkpoints', () => {
   });
 });
 
-const PY = '/usr/bin/python3';
-const torchCheck = fs.existsSync(PY) ? spawnSync(PY, ['-c', 'import torch, numpy'], { encoding: 'utf8' }) : null;
-const haveTorch = torchCheck !== null && torchCheck.status === 0;
-if (!haveTorch) console.log(`skipping the PyTorch checkpoint test: ${PY} cannot import torch and numpy (apt-get install python3-torch python3-numpy)`);
+noteIfNoTorch('the PyTorch checkpoint test');
 describe.runIf(haveTorch)('PyTorch reads our checkpoint', () => {
   it('parses the file with json + numpy and runs the same forward in torch', () => {
     bp.manualSeed(17);

@@ -1,0 +1,16 @@
+// Whether PyTorch (Debian's python3-torch) is here, for the tests that compare with it; they skip
+// with a printed reason when it is not (CI need not install it).
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+
+export const PYTHON = '/usr/bin/python3';
+
+const check = fs.existsSync(PYTHON) ? spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' }) : null;
+
+/** True when /usr/bin/python3 imports torch and numpy. */
+export const haveTorch = check !== null && check.status === 0;
+
+/** Prints why `what` is skipped when PyTorch is absent. */
+export function noteIfNoTorch(what: string): void {
+  if (!haveTorch) console.log(`skipping ${what}: ${PYTHON} cannot import torch and numpy (apt-get install python3-torch python3-numpy)`);
+}
