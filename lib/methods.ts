@@ -6,31 +6,57 @@ import type { Operand } from './ops/core';
 
 declare module './tensor' {
   interface Tensor {
+    /** Elementwise this + other, broadcast as NumPy does; other may be a number. */
     add(other: Operand): Tensor;
+    /** Elementwise this - other, broadcast; other may be a number. */
     sub(other: Operand): Tensor;
+    /** Elementwise this * other, broadcast; other may be a number. */
     mul(other: Operand): Tensor;
+    /** Elementwise this / other, broadcast; other may be a number. */
     div(other: Operand): Tensor;
+    /** Elementwise this ** exponent (a number or a broadcastable tensor). */
     pow(exponent: Operand): Tensor;
+    /** Elementwise -this. */
     neg(): Tensor;
+    /** Elementwise e ** this. */
     exp(): Tensor;
+    /** Elementwise natural logarithm (-Infinity at 0, NaN below). */
     log(): Tensor;
+    /** Elementwise square root (NaN below 0). */
     sqrt(): Tensor;
+    /** Elementwise absolute value (gradient 0 at 0, as PyTorch's). */
     abs(): Tensor;
+    /** Matrix product as torch.matmul: 1-D operands are vectors; leading dimensions batch (a 2-D right side is shared by every batch, otherwise the batch dimensions must be equal). */
     matmul(other: Tensor): Tensor;
+    /** Sum of every element (0-d result), or along `dim` (negative counts from the end), keeping it as size 1 when keepDim. */
     sum(dim?: number, keepDim?: boolean): Tensor;
+    /** Mean of every element, or along `dim`; keepDim as in sum. */
     mean(dim?: number, keepDim?: boolean): Tensor;
+    /** Largest element (NaN if any is NaN), or the largest along `dim`; the gradient goes to the argmax (shared among ties for the whole-tensor max, as PyTorch). */
     max(dim?: number, keepDim?: boolean): Tensor;
+    /** Index of the largest element (of the flattened tensor without `dim`), the first among ties; float indices. */
     argmax(dim?: number, keepDim?: boolean): Tensor;
+    /** The same elements in a new shape (one dimension may be -1); shares storage. */
     reshape(shape: readonly number[]): Tensor;
+    /** Dimensions d0 and d1 swapped, as a new contiguous tensor. */
     transpose(d0: number, d1: number): Tensor;
+    /** Dimensions startDim (default 0) to endDim (default -1) merged into one. */
     flatten(startDim?: number, endDim?: number): Tensor;
+    /** Elementwise max(0, x) (gradient 0 at 0). */
     relu(): Tensor;
+    /** Elementwise 1 / (1 + e ** -x). */
     sigmoid(): Tensor;
+    /** Elementwise hyperbolic tangent. */
     tanh(): Tensor;
+    /** Elementwise x * Phi(x) with the exact (erf) Gaussian CDF, as PyTorch's default GELU. */
     gelu(): Tensor;
+    /** Elementwise x for x > 0, negativeSlope * x otherwise (default 0.01). */
     leakyRelu(negativeSlope?: number): Tensor;
+    /** Elementwise x for x > 0, alpha * (e ** x - 1) otherwise (default alpha 1). */
     elu(alpha?: number): Tensor;
+    /** Softmax along `dim` (numerically stable). */
     softmax(dim: number): Tensor;
+    /** Log of softmax along `dim`, computed stably (no -Infinity for large logits). */
     logSoftmax(dim: number): Tensor;
     /** Transpose of a 2-D tensor. */
     readonly T: Tensor;

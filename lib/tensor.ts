@@ -47,6 +47,11 @@ export interface BackwardContext {
 /** Nested arrays of numbers, as `toArray()` returns them. */
 export type NestedArray = number | NestedArray[];
 
+/**
+ * An n-dimensional array of float32 values with PyTorch-style autograd: ops on tensors that require
+ * grad are recorded, and `backward()` adds gradients into the leaves' `.grad`. Made by `tensor`,
+ * `zeros`, `rand`... and by ops, which are both methods (`a.add(b)`) and free functions (`add(a, b)`).
+ */
 export class Tensor {
   /**
    * The tensor's storage (row-major). Ops read and write it without copying. Small tensors are views
@@ -54,6 +59,7 @@ export class Tensor {
    * `toFloat32Array()` for a copy), never the whole `data.buffer`.
    */
   readonly data: Float32Array;
+  /** The size of each dimension ([] for a 0-d tensor). */
   readonly shape: readonly number[];
   /** Whether operations on this tensor are recorded for backward(). */
   requiresGrad: boolean;

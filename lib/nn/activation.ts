@@ -6,12 +6,15 @@ import { flatten } from '../ops/shape';
 import { Module } from './module';
 import type { FusedActivation } from '../ops/matmul';
 
+/** max(0, x), elementwise. */
 export class ReLU extends Module {
   forward(x: Tensor): Tensor { return relu(x); }
 }
+/** 1 / (1 + e ** -x), elementwise. */
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor { return sigmoid(x); }
 }
+/** Hyperbolic tangent, elementwise. */
 export class Tanh extends Module {
   forward(x: Tensor): Tensor { return tanh(x); }
 }
@@ -19,33 +22,43 @@ export class Tanh extends Module {
 export class GELU extends Module {
   forward(x: Tensor): Tensor { return gelu(x); }
 }
+/** x for x > 0, negativeSlope * x otherwise. */
 export class LeakyReLU extends Module {
+  /** @param negativeSlope the slope below 0 (default 0.01) */
   constructor(readonly negativeSlope = 0.01) {
     super();
     if (!Number.isFinite(negativeSlope)) throw new Error(`LeakyReLU: negativeSlope must be a finite number, got ${negativeSlope}`);
   }
   forward(x: Tensor): Tensor { return leakyRelu(x, this.negativeSlope); }
 }
+/** x for x > 0, alpha * (e ** x - 1) otherwise. */
 export class ELU extends Module {
+  /** @param alpha the limit below 0 is -alpha (default 1) */
   constructor(readonly alpha = 1) {
     super();
     if (!Number.isFinite(alpha)) throw new Error(`ELU: alpha must be a finite number, got ${alpha}`);
   }
   forward(x: Tensor): Tensor { return elu(x, this.alpha); }
 }
+/** Softmax along `dim`. */
 export class Softmax extends Module {
+  /** @param dim the dimension that sums to 1 (default -1, the last) */
   constructor(readonly dim = -1) { super(); }
   forward(x: Tensor): Tensor { return softmax(x, this.dim); }
 }
+/** Log of softmax along `dim` (the input NLLLoss expects). */
 export class LogSoftmax extends Module {
+  /** @param dim the dimension normalized over (default -1, the last) */
   constructor(readonly dim = -1) { super(); }
   forward(x: Tensor): Tensor { return logSoftmax(x, this.dim); }
 }
+/** Returns its input unchanged. */
 export class Identity extends Module {
   forward(x: Tensor): Tensor { return x; }
 }
 /** Flattens dims startDim..endDim (default 1..-1, keeping the batch dimension). */
 export class Flatten extends Module {
+  /** @param startDim first dimension merged (default 1) @param endDim last one (default -1) */
   constructor(readonly startDim = 1, readonly endDim = -1) { super(); }
   forward(x: Tensor): Tensor { return flatten(x, this.startDim, this.endDim); }
 }

@@ -15,24 +15,38 @@ import { Parameter } from './parameter';
 
 /** Options of BatchNorm1d. */
 export interface BatchNormOptions {
+  /** Added to the variance before its square root (default 1e-5). */
   eps?: number;
   /** Weight of the new batch statistic in the running average (default 0.1). */
   momentum?: number;
   /** Learnable scale and shift (default true). */
   affine?: boolean;
+  /** Keep running mean and variance for eval mode (default true); without them eval uses batch statistics. */
   trackRunningStats?: boolean;
 }
 
+/**
+ * Batch normalization over [N, C] or [N, C, L] inputs, as torch.nn.BatchNorm1d: batch statistics in
+ * training (biased variance to normalize, unbiased in the running average), running statistics in eval.
+ */
 export class BatchNorm1d extends Module {
+  /** Added to the variance before its square root. */
   readonly eps: number;
+  /** Weight of each new batch statistic in the running averages. */
   readonly momentum: number;
+  /** Learnable scale [C] (null without affine). */
   weight: Parameter | null;
+  /** Learnable shift [C] (null without affine). */
   bias: Parameter | null;
+  /** Running mean [C] (a buffer, saved in the state dict under PyTorch's name). */
   declare running_mean: Tensor;
+  /** Running (unbiased) variance [C]. */
   declare running_var: Tensor;
+  /** Batches seen in training (0-d). */
   declare num_batches_tracked: Tensor;
   private readonly track: boolean;
 
+  /** @param numFeatures C, the number of channels */
   constructor(readonly numFeatures: number, options: BatchNormOptions = {}) {
     super();
     if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new Error(`BatchNorm1d: numFeatures must be a positive integer, got ${numFeatures}`);

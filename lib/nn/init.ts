@@ -35,24 +35,31 @@ function fill(t: Tensor, f: () => number): Tensor {
   return t;
 }
 
+/** Fills t from U(a, b) (default [0, 1)), in place. */
 export const uniform = (t: Tensor, a = 0, b = 1): Tensor => {
   if (!(a <= b)) throw new Error(`uniform: a (${a}) must not exceed b (${b})`);
   return fill(t, () => a + (b - a) * uniform01());
 };
+/** Fills t from N(mean, std) (default 0, 1), in place. */
 export const normal = (t: Tensor, mean = 0, std = 1): Tensor => {
   if (!(std >= 0)) throw new Error(`normal: std must be non-negative, got ${std}`);
   return fill(t, () => mean + std * normal01());
 };
+/** Fills t with value, in place; returns t. */
 export const constant = (t: Tensor, value: number): Tensor => { checkTensor(t, 'init').data.fill(checkNumber(value, 'constant', 'value')); return t; };
+/** Fills t with 0, in place. */
 export const zeros = (t: Tensor): Tensor => constant(t, 0);
+/** Fills t with 1, in place. */
 export const ones = (t: Tensor): Tensor => constant(t, 1);
 
+/** Glorot uniform, in place: U(-a, a) with a = gain * sqrt(6 / (fanIn + fanOut)). */
 export function xavierUniform(t: Tensor, gain = 1): Tensor {
   const [fi, fo] = fans(t);
   const a = gain * Math.sqrt(6 / (fi + fo));
   return uniform(t, -a, a);
 }
 
+/** Glorot normal, in place: N(0, std) with std = gain * sqrt(2 / (fanIn + fanOut)). */
 export function xavierNormal(t: Tensor, gain = 1): Tensor {
   const [fi, fo] = fans(t);
   return normal(t, 0, gain * Math.sqrt(2 / (fi + fo)));
@@ -75,11 +82,13 @@ function kaimingStd(t: Tensor, options: KaimingOptions | null): number {
   return calculateGain(o.nonlinearity ?? 'leaky_relu', o.a ?? 0) / Math.sqrt(fan);
 }
 
+/** He uniform, in place: U(-b, b) with b = gain * sqrt(3 / fan), gain from `nonlinearity` and `a` (default leaky_relu, a = 0). */
 export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor {
   const bound = Math.sqrt(3) * kaimingStd(t, options);
   return uniform(t, -bound, bound);
 }
 
+/** He normal, in place: N(0, gain / sqrt(fan)). */
 export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
   return normal(t, 0, kaimingStd(t, options));
 }

@@ -17,10 +17,18 @@ function positiveInt(v: number, what: string): number {
   return v;
 }
 
+/**
+ * y = x W^T + b, as torch.nn.Linear: weight [out, in] and bias [out], both initialised uniform in
+ * +-1/sqrt(in) (kaiming_uniform with a = sqrt(5)). Inputs [..., in] give outputs [..., out].
+ */
 export class Linear extends Module {
+  /** The size of each input row. */
   readonly inFeatures: number;
+  /** The size of each output row. */
   readonly outFeatures: number;
+  /** The weight [outFeatures, inFeatures]. */
   weight: Parameter;
+  /** The bias [outFeatures], or null when made with bias: false. */
   bias: Parameter | null;
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {

@@ -11,16 +11,20 @@ export type { Reduction, ClassTarget };
 
 /** Options shared by every loss. */
 export interface LossOptions {
+  /** 'mean' (default) or 'sum' of the per-element losses, or 'none' for all of them. */
   reduction?: Reduction;
 }
 
 /** A loss: forward(input, target) -> tensor (0-d unless reduction is 'none'). */
 export abstract class Loss {
+  /** How the per-element losses are combined. */
   readonly reduction: Reduction;
   constructor(options: LossOptions = {}) {
     this.reduction = checkReduction(options.reduction ?? 'mean', this.constructor.name);
   }
+  /** The loss of `input` against `target` (0-d unless reduction is 'none'). */
   abstract forward(input: Tensor, target: ClassTarget): Tensor;
+  /** Same as forward (PyTorch's module call). */
   call(input: Tensor, target: ClassTarget): Tensor {
     return this.forward(input, target);
   }
@@ -33,6 +37,7 @@ function sameShapeTarget(input: Tensor, target: ClassTarget, what: string): Tens
   return target;
 }
 
+/** Mean squared error: (input - target) ** 2, inputs and targets of one shape. */
 export class MSELoss extends Loss {
   forward(input: Tensor, target: ClassTarget): Tensor {
     const t = sameShapeTarget(input, target, 'MSELoss');
@@ -41,6 +46,7 @@ export class MSELoss extends Loss {
   }
 }
 
+/** Mean absolute error: |input - target|, inputs and targets of one shape. */
 export class L1Loss extends Loss {
   forward(input: Tensor, target: ClassTarget): Tensor {
     const t = sameShapeTarget(input, target, 'L1Loss');
@@ -76,6 +82,7 @@ export interface CrossEntropyOptions extends LossOptions {
 
 /** Softmax cross-entropy on logits [N, C] against class indices [N] or probabilities [N, C]. */
 export class CrossEntropyLoss extends Loss {
+  /** The share of each target spread evenly over the classes. */
   readonly labelSmoothing: number;
   constructor(options: CrossEntropyOptions = {}) {
     super(options);

@@ -25,6 +25,11 @@ export function checkModule(m: unknown, what: string): Module {
   return m;
 }
 
+/**
+ * The base of every layer, as torch.nn.Module: subclasses set parameters, buffers and child modules
+ * as fields and implement forward(); parameters(), stateDict(), train()/eval() find them by walking
+ * the fields in the order they were assigned.
+ */
 export abstract class Module {
   /** True in training mode (Dropout active, BatchNorm using batch statistics). */
   training = true;
@@ -51,6 +56,7 @@ export abstract class Module {
     return out;
   }
 
+  /** Direct sub-modules, in the order they were assigned. */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
@@ -74,6 +80,7 @@ export abstract class Module {
     return out;
   }
 
+  /** Every parameter of this module and its descendants, each once (what an optimizer takes). */
   parameters(): Parameter[] {
     return this.namedParameters().map(([, p]) => p);
   }

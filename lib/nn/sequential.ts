@@ -4,6 +4,10 @@ import { Module } from './module';
 import { Linear } from './linear';
 import { fusableActivation } from './activation';
 
+/**
+ * Modules applied in order, named '0', '1', ... in the state dict as torch.nn.Sequential's. A Linear
+ * followed by ReLU, Sigmoid or Tanh runs as one GEMM with the activation fused (same numbers).
+ */
 export class Sequential extends Module {
   constructor(...modules: Module[]) {
     super();
@@ -18,10 +22,12 @@ export class Sequential extends Module {
     return this.children();
   }
 
+  /** The number of layers. */
   get length(): number {
     return this.children().length;
   }
 
+  /** Layer i (negative counts from the end); throws when out of range. */
   at(i: number): Module {
     const l = this.layers;
     const m = l[i < 0 ? l.length + i : i];

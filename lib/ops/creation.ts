@@ -75,8 +75,11 @@ function filled(shape: readonly number[], what: string, opts: TensorOptions, fil
   return new Tensor(d, s, opts.requiresGrad ?? false);
 }
 
+/** A tensor of zeros of the given shape. */
 export const zeros = (shape: readonly number[], opts: TensorOptions = {}): Tensor => filled(shape, 'zeros', opts, () => {});
+/** A tensor of ones of the given shape. */
 export const ones = (shape: readonly number[], opts: TensorOptions = {}): Tensor => filled(shape, 'ones', opts, (d) => d.fill(1));
+/** A tensor of the given shape with every element `value` (a number; NaN and infinities allowed). */
 export const full = (shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor => {
   checkNumber(value, 'full', 'value');
   return filled(shape, 'full', opts, (d) => d.fill(value));
@@ -113,5 +116,7 @@ export function eye(n: number, m = n): Tensor {
   return t;
 }
 
+/** Zeros of t's shape. */
 export const zerosLike = (t: Tensor): Tensor => zeros(t.shape);
+/** Ones of t's shape. */
 export const onesLike = (t: Tensor): Tensor => ones(t.shape);

@@ -20,5 +20,7 @@ function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
   });
 }
 
+/** Softmax along `dim` (negative counts from the end), computed stably. */
 export const softmax = (x: Tensor, dim: number): Tensor => softmaxOp(x, dim, false);
+/** Log of softmax along `dim`, computed stably (finite for logits of 1e3). */
 export const logSoftmax = (x: Tensor, dim: number): Tensor => softmaxOp(x, dim, true);

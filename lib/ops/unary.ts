@@ -21,16 +21,26 @@ function finite(v: number, what: string, arg: string): number {
   return v;
 }
 
+/** Elementwise -x. */
 export const neg = (x: Tensor): Tensor => unaryOp(x, Unary.neg, 0, 'neg');
+/** Elementwise e ** x. */
 export const exp = (x: Tensor): Tensor => unaryOp(x, Unary.exp, 0, 'exp');
+/** Elementwise natural logarithm (-Infinity at 0, NaN below). */
 export const log = (x: Tensor): Tensor => unaryOp(x, Unary.log, 0, 'log');
+/** Elementwise square root (NaN below 0). */
 export const sqrt = (x: Tensor): Tensor => unaryOp(x, Unary.sqrt, 0, 'sqrt');
+/** Elementwise absolute value (gradient 0 at 0, as PyTorch's). */
 export const abs = (x: Tensor): Tensor => unaryOp(x, Unary.abs, 0, 'abs');
+/** Elementwise max(0, x) (gradient 0 at 0). */
 export const relu = (x: Tensor): Tensor => unaryOp(x, Unary.relu, 0, 'relu');
+/** Elementwise 1 / (1 + e ** -x). */
 export const sigmoid = (x: Tensor): Tensor => unaryOp(x, Unary.sigmoid, 0, 'sigmoid');
+/** Elementwise hyperbolic tangent. */
 export const tanh = (x: Tensor): Tensor => unaryOp(x, Unary.tanh, 0, 'tanh');
 /** GELU, exact erf form (PyTorch's default approximate='none'). */
 export const gelu = (x: Tensor): Tensor => unaryOp(x, Unary.gelu, 0, 'gelu');
+/** Elementwise x for x > 0, negativeSlope * x otherwise (default 0.01). */
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor =>
   unaryOp(x, Unary.leakyRelu, finite(negativeSlope, 'leakyRelu', 'negativeSlope'), 'leakyRelu');
+/** Elementwise x for x > 0, alpha * (e ** x - 1) otherwise (default alpha 1). */
 export const elu = (x: Tensor, alpha = 1): Tensor => unaryOp(x, Unary.elu, finite(alpha, 'elu', 'alpha'), 'elu');

@@ -23,6 +23,7 @@ function adamHyper(o: AdamOptions, what: string, decoupled: boolean, defaultDeca
   };
 }
 
+/** Adam (lr 1e-3, betas [0.9, 0.999], eps 1e-8; L2 weight decay added to the gradient; amsgrad), as torch.optim.Adam. */
 export class Adam extends Optimizer {
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
     super(params, adamHyper(options, 'Adam', false, 0), 'Adam');

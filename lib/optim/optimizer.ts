@@ -42,6 +42,11 @@ export function checkUnitInterval(v: number, what: string, arg: string): number 
   return v;
 }
 
+/**
+ * The base of the optimizers: step() updates every parameter from its .grad in one backend call
+ * per distinct step count (parameters without a gradient are skipped, as PyTorch does), zeroGrad()
+ * clears the gradients, and lr, stateDict() and loadStateDict() work as torch.optim's.
+ */
 export abstract class Optimizer {
   /** The parameters this optimizer updates. */
   readonly params: Tensor[];

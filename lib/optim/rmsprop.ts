@@ -12,6 +12,7 @@ export interface RMSpropOptions {
   centered?: boolean;
 }
 
+/** RMSprop (lr 1e-2, alpha 0.99, eps 1e-8; momentum, centered, weight decay), as torch.optim.RMSprop. */
 export class RMSprop extends Optimizer {
   constructor(params: Iterable<Tensor>, o: RMSpropOptions = {}) {
     super(params, {
@@ -35,6 +36,7 @@ export interface AdagradOptions {
   eps?: number;
 }
 
+/** Adagrad (lr 1e-2, lrDecay, weight decay, initial accumulator value, eps 1e-10), as torch.optim.Adagrad. */
 export class Adagrad extends Optimizer {
   private readonly initialAccumulatorValue: number;
   constructor(params: Iterable<Tensor>, o: AdagradOptions = {}) {

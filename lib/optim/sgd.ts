@@ -11,6 +11,7 @@ export interface SGDOptions {
   nesterov?: boolean;
 }
 
+/** Stochastic gradient descent with optional momentum, dampening, Nesterov and weight decay, as torch.optim.SGD (lr required). */
 export class SGD extends Optimizer {
   constructor(params: Iterable<Tensor>, options: SGDOptions) {
     if (!options || options.lr === undefined) throw new Error('SGD: options.lr is required');
