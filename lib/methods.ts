@@ -26,7 +26,7 @@ declare module './tensor' {
     sqrt(): Tensor;
     /** Elementwise absolute value (gradient 0 at 0, as PyTorch's). */
     abs(): Tensor;
-    /** Matrix product as torch.matmul: 1-D operands are vectors; leading dimensions batch (a 2-D right side is shared by every batch, otherwise the batch dimensions must be equal). */
+    /** Matrix product as torch.matmul: 1-D operands are vectors, and leading dimensions are batches that broadcast ([2, 1, m, k] @ [5, k, n] gives [2, 5, m, n]). */
     matmul(other: Tensor): Tensor;
     /** Sum of every element (0-d result), or along `dim` (negative counts from the end), keeping it as size 1 when keepDim. */
     sum(dim?: number, keepDim?: boolean): Tensor;

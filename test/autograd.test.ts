@@ -74,6 +74,22 @@ eachBackend('autograd', () => {
     expect(g[5]).toBeCloseTo(0.21697771549224854, 6);
   });
 
+  it('matmul broadcasts batch dimensions as torch.matmul: each batch is the 2-D product of its operands', () => {
+    bp.manualSeed(5);
+    const a = bp.randn([2, 1, 3, 4]);
+    const b = bp.randn([5, 4, 6]);
+    const y = a.matmul(b);
+    expect(y.shape).toEqual([2, 5, 3, 6]);
+    const slice = (t: bp.Tensor, i: number, rows: number, cols: number) => bp.tensor(t.data.slice(i * rows * cols, (i + 1) * rows * cols), { shape: [rows, cols] });
+    for (let i = 0; i < 2; i++) {
+      for (let j = 0; j < 5; j++) {
+        expect(Array.from(slice(y, i * 5 + j, 3, 6).data)).toEqual(Array.from(slice(a, i, 3, 4).matmul(slice(b, j, 4, 6)).data));
+      }
+    }
+    expect(bp.matmul(bp.randn([3, 4]), b).shape).toEqual([5, 3, 6]);
+    expect(bp.matmul(bp.randn([4]), bp.randn([2, 3, 4, 5])).shape).toEqual([2, 3, 5]);
+  });
+
   it('0-d tensors work end to end (micrograd style)', () => {
     const w = bp.tensor(3, { requiresGrad: true });
     const b = bp.tensor(1, { requiresGrad: true });

@@ -13,6 +13,7 @@ eachBackend('shape errors', () => {
   it('matmul names both shapes', () => {
     expect(() => bp.matmul(bp.zeros([2, 3]), bp.zeros([4, 5]))).toThrow(/matmul: shapes \[2, 3\] and \[4, 5\]/);
     expect(() => bp.matmul(bp.zeros([]), bp.zeros([3]))).toThrow(/matmul.*\[\] and \[3\]/);
+    expect(() => bp.matmul(bp.zeros([2, 3, 4]), bp.zeros([3, 4, 5]))).toThrow(/matmul: batch dimensions of \[2, 3, 4\] and \[3, 4, 5\]: shapes \[2\] and \[3\] cannot be broadcast/);
   });
   it('broadcasting names both shapes', () => {
     expect(() => bp.add(bp.zeros([2, 3]), bp.zeros([4]))).toThrow(/add: shapes \[2, 3\] and \[4\] cannot be broadcast/);

@@ -3,12 +3,18 @@
 import { Backend, GemmArgs, Reduce, Unary, UnaryCode } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
-import { fmt, sizeOf } from '../shape';
+import { broadcastShapes, fmt, sameShape, sizeOf } from '../shape';
 import { allocOutput } from '../storage';
-import { checkTensor, record } from './core';
+import { checkTensor, expandTo, record, sumTo } from './core';
 
 function mismatch(a: Tensor, b: Tensor): Error {
   return new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not aligned (inner dimensions ${a.shape[a.ndim - 1]} vs ${b.shape[Math.max(b.ndim - 2, 0)]})`);
+}
+
+/** x copied out to the broadcast shape `shape` (x itself when it has it); the gradient sums back. */
+function broadcastTo(x: Tensor, shape: number[]): Tensor {
+  if (sameShape(x.shape, shape)) return x;
+  return record(expandTo(x.data, x.shape, shape), shape, [x], 'broadcastTo', (gy) => [sumTo(gy, shape, x.shape)]);
 }
 
 /** The products that are wanted of a backward's two: as a pair when both are (see gemmPair). */
@@ -43,7 +49,10 @@ function mm2d(a: Tensor, b: Tensor, m: number, k: number, n: number, batch: numb
   });
 }
 
-/** Matrix product with PyTorch's rules: 1-D operands are promoted and the added dimension removed. */
+/**
+ * Matrix product with torch.matmul's rules: 1-D operands are promoted and the added dimension
+ * removed; leading (batch) dimensions broadcast.
+ */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   checkTensor(a, 'matmul');
   checkTensor(b, 'matmul');
@@ -61,12 +70,12 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const rows = sizeOf(lead) * m;
     out = mm2d(a2, b2, rows, k, n, 1, false, [...lead, m, n]);
   } else {
-    const la = a2.shape.slice(0, -2);
-    const lb = b2.shape.slice(0, -2);
-    if (la.length !== lb.length || la.some((d, i) => d !== lb[i])) {
-      throw new Error(`matmul: batch dimensions of ${fmt(a.shape)} and ${fmt(b.shape)} must be equal`);
-    }
-    out = mm2d(a2, b2, m, k, n, sizeOf(la), true, [...la, m, n]);
+    // Batch dimensions broadcast as torch.matmul's do ([2, 1, m, k] @ [5, k, n] -> [2, 5, m, n]): an
+    // operand that is broadcast is copied out to the common batch shape first, and its gradient summed back.
+    const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), `matmul: batch dimensions of ${fmt(a.shape)} and ${fmt(b.shape)}`);
+    const aB = broadcastTo(a2, [...batch, m, k]);
+    const bB = broadcastTo(b2, [...batch, k, n]);
+    out = mm2d(aB, bB, m, k, n, sizeOf(batch), true, [...batch, m, n]);
   }
   if (a.ndim === 1 && b.ndim === 1) return out.reshape([]);
   if (a.ndim === 1) return out.reshape([...out.shape.slice(0, -2), n]);
