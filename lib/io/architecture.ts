@@ -88,20 +88,17 @@ function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Mo
  */
 export function parameterTies(m: Module): Array<[string, string]> {
   const ties: Array<[string, string]> = [];
-  const first = new Map<Parameter, string>();
-  const seen = new Set<Module>();
-  const walk = (mod: Module, prefix: string): void => {
-    if (seen.has(mod)) return;
-    seen.add(mod);
-    for (const [k, v] of Object.entries(mod)) {
-      if (v instanceof Parameter) {
-        const at = first.get(v);
-        if (at === undefined) first.set(v, prefix + k);
-        else ties.push([prefix + k, at]);
-      } else if (v instanceof Module) walk(v, `${prefix}${k}.`);
+  // Each parameter's first name and the fields that hold it; a field met again is a module used twice.
+  const seen = new Map<Parameter, { name: string; holders: Array<[Module, string]> }>();
+  for (const [name, owner, field] of allParameterSlots(m)) {
+    const p = (owner as unknown as Record<string, Parameter>)[field];
+    const s = seen.get(p);
+    if (!s) seen.set(p, { name, holders: [[owner, field]] });
+    else if (!s.holders.some(([o, f]) => o === owner && f === field)) {
+      ties.push([name, s.name]);
+      s.holders.push([owner, field]);
     }
-  };
-  walk(m, '');
+  }
   return ties;
 }
 
