@@ -14,7 +14,12 @@
 // the same traffic from memory at 65-74 GB/s on one core and 135-154 GB/s on two. Some of each
 // part's data was last written or read by the other core: the layer-2 weight gradient, which
 // sgemm_pair computes whole on one thread, and the layer-2 weights, which its other product reads
-// whole (per-part timings of 100 steps, 3 runs).
+// whole (per-part timings of 100 steps, 3 runs). But that data is not what the step loses: with
+// sgemm_pair off at 2 threads (both layer-2 gradient products cut between the threads, so each
+// thread writes the gradient rows it updates), Adam took 0.67-0.76 ms against 0.62-0.70 paired (3
+// alternated step_profile runs). Adam alone, stepping the same gradients over and over, takes 0.66
+// ms at 1 thread and 0.31-0.34 at 2 (2.0x): inside the step both are slower (1.0 and 0.62-0.80),
+// the products between two updates having pushed the moments out of the caches.
 #include "optim.h"
 
 #include <algorithm>
