@@ -105,7 +105,9 @@ describe('hyperparameter errors name the argument and the value', () => {
   });
   it('modules and clipping', () => {
     expect(() => new nn.Dropout(1.5)).toThrow(/Dropout: p must be in \[0, 1\], got 1.5/);
-    expect(() => new nn.Linear(0, 2)).toThrow(/Linear: inFeatures must be a positive integer, got 0/);
+    expect(() => new nn.Linear(-1, 2)).toThrow(/Linear: inFeatures must be a non-negative integer, got -1/);
+    expect(() => new nn.Linear(2, 1.5)).toThrow(/Linear: outFeatures must be a non-negative integer, got 1.5/);
+    expect(() => bp.linear(bp.zeros([2, 3]), bp.zeros([3]), null)).toThrow(/linear: weight must be 2-D \[out, in\], got shape \[3\]/);
     expect(() => new nn.CrossEntropyLoss({ labelSmoothing: 2 })).toThrow(/labelSmoothing must be in \[0, 1\], got 2/);
     expect(() => new nn.MSELoss({ reduction: 'avg' as 'mean' })).toThrow(/reduction must be 'mean', 'sum' or 'none', got "avg"/);
     expect(() => bp.clipGradNorm(p(), 0)).toThrow(/maxNorm must be positive, got 0/);

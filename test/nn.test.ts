@@ -75,6 +75,23 @@ eachBackend('modules', () => {
     expect(Array.from(m.stateDict()['0.weight'].data)).toEqual([1, 1, 1, 1]);
   });
 
+  it('zero-size Linear layers work as in PyTorch: no inputs gives the bias (initialised to 0), no outputs nothing', async () => {
+    const m = new nn.Sequential(new nn.Linear(4, 0), new nn.ReLU(), new nn.Linear(0, 3));
+    const last = m.layers[2] as nn.Linear;
+    expect(last.bias!.toArray()).toEqual([0, 0, 0]); // PyTorch's bias bound is 0 for fan_in 0
+    last.bias!.data.set([1, 2, 3]);
+    const x = bp.rand([2, 4], { requiresGrad: true });
+    const y = m.forward(x);
+    expect(y.toArray()).toEqual([[1, 2, 3], [1, 2, 3]]);
+    y.sum().backward();
+    expect(x.grad!.toArray()).toEqual([[0, 0, 0, 0], [0, 0, 0, 0]]);
+    expect(last.bias!.grad!.toArray()).toEqual([2, 2, 2]);
+    expect((m.layers[0] as nn.Linear).weight.grad!.shape).toEqual([0, 4]);
+    // fit runs it (the native plan leaves zero-size layers to the eager loop).
+    const h = await bp.fit(m, { x: bp.rand([6, 4]), y: bp.tensor([0, 1, 2, 0, 1, 2]) }, { loss: new nn.CrossEntropyLoss(), optimizer: new optim.SGD(m.parameters(), { lr: 0.1 }), epochs: 2, batchSize: 3 });
+    expect(h.loss[1]).toBeLessThan(h.loss[0]);
+  });
+
   it('train() and eval() propagate through Sequential', () => {
     const d = new nn.Dropout(0.5);
     const m = new nn.Sequential(new nn.Linear(2, 2), new nn.Sequential(d));

@@ -12,8 +12,9 @@ export interface LinearOptions {
   bias?: boolean;
 }
 
-function positiveInt(v: number, what: string): number {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`Linear: ${what} must be a positive integer, got ${v}`);
+// Zero is allowed, as in PyTorch: a layer of no inputs outputs its bias, one of no outputs nothing.
+function nonNegativeInt(v: number, what: string): number {
+  if (!Number.isInteger(v) || v < 0) throw new Error(`Linear: ${what} must be a non-negative integer, got ${v}`);
   return v;
 }
 
@@ -33,11 +34,11 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
-    this.inFeatures = positiveInt(inFeatures, 'inFeatures');
-    this.outFeatures = positiveInt(outFeatures, 'outFeatures');
+    this.inFeatures = nonNegativeInt(inFeatures, 'inFeatures');
+    this.outFeatures = nonNegativeInt(outFeatures, 'outFeatures');
     // kaiming_uniform(a = sqrt(5)) gives bound 1/sqrt(in) for the weight; the bias uses the same bound.
     this.weight = new Parameter(kaimingUniform(zeros([outFeatures, inFeatures]), { a: Math.sqrt(5) }));
-    const bound = 1 / Math.sqrt(inFeatures);
+    const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0; // PyTorch's bias bound for fan_in 0
     this.bias = options.bias === false ? null : new Parameter(uniform(zeros([outFeatures]), -bound, bound));
   }
 

@@ -92,12 +92,14 @@ const ACT_CODE: Record<FusedActivation, UnaryCode> = { none: 0, relu: Unary.relu
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activation: FusedActivation = 'none'): Tensor {
   checkTensor(x, 'linear');
+  checkTensor(weight, 'linear');
+  if (weight.ndim !== 2) throw new Error(`linear: weight must be 2-D [out, in], got shape ${fmt(weight.shape)}`);
   const [out, inF] = weight.shape;
   if (x.ndim < 1 || x.shape[x.ndim - 1] !== inF) {
     throw new Error(`linear: input shape ${fmt(x.shape)} does not match weight shape ${fmt(weight.shape)} (expected last dimension ${inF})`);
   }
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== out)) throw new Error(`linear: bias shape ${fmt(bias.shape)} does not match weight shape ${fmt(weight.shape)}`);
-  const batch = x.size / inF;
+  const batch = sizeOf(x.shape.slice(0, -1)); // not x.size / inF, which is 0 / 0 for a layer of no inputs
   const act = ACT_CODE[activation];
   const y = allocOutput(batch * out);
   const be = B();

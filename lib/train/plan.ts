@@ -65,6 +65,7 @@ function stagesOf(model: Module, grads: Map<Tensor, Float32Array>): StageSpec[] 
   for (let i = 0; i < mods.length; i++) {
     const m = mods[i];
     if (m instanceof Linear) {
+      if (m.inFeatures === 0 || m.outFeatures === 0) return null; // zero-size layers: the eager loop
       const act = i + 1 < mods.length ? activationCode(mods[i + 1]) : 0;
       if (act) i++;
       out.push({
