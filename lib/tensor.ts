@@ -165,7 +165,8 @@ export class Tensor {
 
   /**
    * Computes gradients of this tensor with respect to every leaf that requires them, adding into
-   * their `.grad`. `grad` defaults to 1 for a single-element tensor.
+   * their `.grad`. `grad` (a tensor of this one's shape, or a number for every element) defaults to 1
+   * for a single-element tensor; null means the default, as PyTorch's None.
    *
    * As in PyTorch, the graph is used up: a second backward through any of its operations throws,
    * unless every earlier backward through them passed `{ retainGraph: true }` (gradients then add up).

@@ -1,8 +1,7 @@
 // nn.init: in-place initialisers with PyTorch's fan and gain rules.
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
-import { checkTensor } from '../ops/core';
-import { checkNumber } from '../ops/creation';
+import { checkNumber, checkTensor } from '../ops/core';
 import { normal01, uniform01 } from '../random';
 
 /** Nonlinearities known to calculateGain. */

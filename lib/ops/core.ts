@@ -30,6 +30,12 @@ export function asTensor(x: Operand, what: string): Tensor {
   throw new Error(`${what}: expected a Tensor or a number, got ${x === null ? 'null' : typeof x}`);
 }
 
+/** A value argument (a fill value) must be a number; NaN and the infinities are numbers, as in torch.full. */
+export function checkNumber(v: unknown, what: string, arg: string): number {
+  if (typeof v !== 'number') throw new Error(`${what}: ${arg} must be a number, got ${v === null ? 'null' : typeof v}`);
+  return v;
+}
+
 export function checkTensor(x: unknown, what: string): Tensor {
   if (!(x instanceof Tensor)) throw new Error(`${what}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
   return x;

@@ -3,6 +3,7 @@
 import { Tensor } from '../tensor';
 import { checkShape, fmt, sizeOf } from '../shape';
 import { alloc } from '../storage';
+import { checkNumber } from './core';
 import { normal01, uniform01 } from '../random';
 
 /** Options for tensor creation. */
@@ -84,12 +85,6 @@ export const full = (shape: readonly number[], value: number, opts: TensorOption
   checkNumber(value, 'full', 'value');
   return filled(shape, 'full', opts, (d) => d.fill(value));
 };
-
-/** A fill value must be a number (NaN and the infinities are numbers, as in torch.full). */
-export function checkNumber(v: unknown, what: string, arg: string): number {
-  if (typeof v !== 'number') throw new Error(`${what}: ${arg} must be a number, got ${v === null ? 'null' : typeof v}`);
-  return v;
-}
 /** Uniform in [0, 1), from the generator that manualSeed seeds. */
 export const rand = (shape: readonly number[], opts: TensorOptions = {}): Tensor =>
   filled(shape, 'rand', opts, (d) => { for (let i = 0; i < d.length; i++) d[i] = uniform01(); });

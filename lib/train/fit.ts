@@ -7,7 +7,7 @@ import { Optimizer } from '../optim/optimizer';
 import { noGrad } from '../autograd';
 import { manualSeed } from '../random';
 import { gatherRows, order } from './batches';
-import { checkMetrics, correctCount, decisionThreshold, MetricName } from './metrics';
+import { checkMetrics, correctCount, MetricName } from './metrics';
 import { Progress } from './progress';
 import { EpochOutcome, FusedPlan, fusedPlan } from './plan';
 
@@ -207,7 +207,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
           optimizer.step();
           const lv = loss.item();
           lossSum += lv * (end - begin);
-          if (metrics.length) correct += correctCount(out, yb, decisionThreshold(lossFn));
+          if (metrics.length) correct += correctCount(out, yb, lossFn);
           progress.batch(epoch, end, n, lossSum / end, end / Math.max(1e-3, (Date.now() - t0) / 1000));
           if (options.onBatchEnd && options.onBatchEnd(b, { loss: lv }, stop) === false) stopRequested = true;
           if (stopRequested) break;
@@ -271,7 +271,7 @@ export function evaluate(model: Module, data: Dataset, options: EvaluateOptions)
         const yb = gatherRows(data.y, idx, begin, end);
         const out = model.forward(xb);
         lossSum += options.loss.forward(out, yb).item() * (end - begin);
-        if (metrics.length) correct += correctCount(out, yb, decisionThreshold(options.loss));
+        if (metrics.length) correct += correctCount(out, yb, options.loss);
       }
     });
   } finally {

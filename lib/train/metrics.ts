@@ -15,9 +15,10 @@ export function decisionThreshold(loss: Loss): number {
 
 /**
  * Number of correct predictions: argmax for multi-class outputs; for a single output column, output
- * above `threshold` (decisionThreshold) predicts 1.
+ * above the loss's decisionThreshold predicts 1.
  */
-export function correctCount(out: Tensor, y: Tensor, threshold: number): number {
+export function correctCount(out: Tensor, y: Tensor, loss: Loss): number {
+  const threshold = decisionThreshold(loss);
   const n = out.shape[0];
   const cols = out.size / n;
   let correct = 0;
