@@ -9,7 +9,9 @@ import { alloc, allocOutput } from './storage';
 
 /** One recorded operation: its inputs and the rule that sends the output's gradient back to them. */
 export interface GradNode {
+  /** The op's name ('add', 'linear'...), for messages and debugging. */
   readonly op: string;
+  /** The tensors the op read, in the order backward returns their gradients. */
   readonly inputs: readonly Tensor[];
   /**
    * Set when backward begins with gy * act'(y) for an activation with output y (a fused

@@ -1,5 +1,5 @@
-// The public API is documented with TSDoc: every export of lib/index.ts (namespaces walked), and every
-// public member of its classes, has a doc comment (TypeScript's own reading of them, as editors show).
+// The public API is documented with TSDoc: every export of lib/index.ts (namespaces walked), every
+// public member of its classes and every field of its interfaces has a doc comment (TypeScript's own reading of them, as editors show).
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,14 @@ function undocumented(): string[] {
       return;
     }
     if (!ts.displayPartsToString(sym.getDocumentationComment(checker))) missing.push(`${name} (${where(sym.declarations?.[0])})`);
+    if (sym.flags & ts.SymbolFlags.Interface && !(sym.flags & ts.SymbolFlags.Class)) {
+      // An options or result interface: each field is what an editor shows while one is typed.
+      for (const member of checker.getDeclaredTypeOfSymbol(sym).getProperties()) {
+        const d = member.declarations?.[0];
+        if (d && !d.getSourceFile().fileName.includes('node_modules') && !ts.displayPartsToString(member.getDocumentationComment(checker))) missing.push(`${name}.${member.name} (${where(d)})`);
+      }
+      return;
+    }
     if (!(sym.flags & ts.SymbolFlags.Class)) return;
     for (const member of checker.getDeclaredTypeOfSymbol(sym).getProperties()) {
       const d = member.declarations?.[0];
@@ -37,7 +45,7 @@ function undocumented(): string[] {
 }
 
 describe('TSDoc', () => {
-  it('every public export and class member has a doc comment', () => {
+  it('every public export, class member and interface field has a doc comment', () => {
     expect(undocumented()).toEqual([]);
   }, 60_000);
 });

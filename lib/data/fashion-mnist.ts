@@ -8,7 +8,12 @@ import { readIdx } from './idx';
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
 /** A labelled split: x [n, 784] scaled to [0, 1], y [n] class indices. */
-export interface Split { x: Tensor; y: Tensor }
+export interface Split {
+  /** Images [n, 784], pixels scaled to [0, 1]. */
+  x: Tensor;
+  /** Labels [n], class indices 0-9. */
+  y: Tensor;
+}
 
 function find(dir: string, stem: string): string {
   for (const name of [`${stem}.gz`, stem]) {

@@ -39,7 +39,12 @@ export function load(file: string): Module {
 }
 
 /** What a training checkpoint holds besides the model. */
-export interface CheckpointInfo { epoch: number; extra?: Record<string, string> }
+export interface CheckpointInfo {
+  /** The epoch training resumes after. */
+  epoch: number;
+  /** Strings stored in the file's metadata beside the checkpoint. */
+  extra?: Record<string, string>;
+}
 
 /** Saves model, optimizer state and epoch in one safetensors file (atomically). */
 export function saveCheckpoint(file: string, model: Module, optimizer: Optimizer, info: CheckpointInfo): void {

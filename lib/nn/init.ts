@@ -68,7 +68,9 @@ export function xavierNormal(t: Tensor, gain = 1): Tensor {
 export interface KaimingOptions {
   /** Negative slope of the following leaky_relu (default 0). */
   a?: number;
+  /** Preserve the variance of the forward pass ('fanIn', default) or of the backward pass ('fanOut'). */
   mode?: 'fanIn' | 'fanOut';
+  /** The nonlinearity that follows, for the gain (default 'leaky_relu'). */
   nonlinearity?: Nonlinearity;
 }
 

@@ -12,7 +12,9 @@ export interface LoadStateDictOptions {
 
 /** What loadStateDict found when not strict. */
 export interface LoadStateDictResult {
+  /** The model's keys the dict did not have. */
   missingKeys: string[];
+  /** The dict's keys the model does not have. */
   unexpectedKeys: string[];
 }
 

@@ -4,10 +4,15 @@ import { checkNonNegative, checkUnitInterval, Optimizer } from './optimizer';
 
 /** Options of Adam and AdamW. */
 export interface AdamOptions {
+  /** Learning rate (default 1e-3). */
   lr?: number;
+  /** Decay rates of the first and second moment averages (default [0.9, 0.999]). */
   betas?: [number, number];
+  /** Added to the denominator (default 1e-8). */
   eps?: number;
+  /** Adam: L2 penalty added to the gradient (default 0); AdamW: decoupled decay (default 0.01). */
   weightDecay?: number;
+  /** Use the maximum of past second moments (default false). */
   amsgrad?: boolean;
 }
 

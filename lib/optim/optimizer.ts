@@ -13,7 +13,9 @@ export interface ParamState {
 
 /** Optimizer state with its buffers as `B` (plain arrays when serialised, typed arrays inside). */
 export interface OptimizerState<B> {
+  /** Per parameter, in the optimizer's order: its step count and state buffers (moments...). */
   state: { step: number; buffers: B[] }[];
+  /** The hyperparameters (lr included). */
   hyper: Record<string, number | boolean>;
 }
 

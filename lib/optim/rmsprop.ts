@@ -4,11 +4,17 @@ import { checkNonNegative, Optimizer } from './optimizer';
 
 /** Options of RMSprop. */
 export interface RMSpropOptions {
+  /** Learning rate (default 1e-2). */
   lr?: number;
+  /** Smoothing constant of the squared-gradient average (default 0.99). */
   alpha?: number;
+  /** Added to the denominator (default 1e-8). */
   eps?: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay?: number;
+  /** Momentum factor (default 0). */
   momentum?: number;
+  /** Normalize by the estimated variance of the gradient (default false). */
   centered?: boolean;
 }
 
@@ -29,10 +35,15 @@ export class RMSprop extends Optimizer {
 
 /** Options of Adagrad. */
 export interface AdagradOptions {
+  /** Learning rate (default 1e-2). */
   lr?: number;
+  /** Learning-rate decay: step t uses lr / (1 + (t - 1) * lrDecay) (default 0). */
   lrDecay?: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay?: number;
+  /** Starting value of the squared-gradient sums (default 0). */
   initialAccumulatorValue?: number;
+  /** Added to the denominator (default 1e-10). */
   eps?: number;
 }
 

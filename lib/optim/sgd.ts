@@ -4,10 +4,15 @@ import { checkNonNegative, Optimizer } from './optimizer';
 
 /** Options of SGD. */
 export interface SGDOptions {
+  /** Learning rate (required, as in torch.optim.SGD). */
   lr: number;
+  /** Momentum factor (default 0): the buffer b = momentum * b + (1 - dampening) * g. */
   momentum?: number;
+  /** Dampening of the gradient in the momentum buffer (default 0). */
   dampening?: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay?: number;
+  /** Nesterov momentum (default false; needs momentum > 0 and no dampening). */
   nesterov?: boolean;
 }
 

@@ -12,27 +12,41 @@ import { Progress } from './progress';
 import { EpochOutcome, FusedPlan, fusedPlan } from './plan';
 
 /** Inputs and targets: x [n, ...], y [n] class indices or [n, ...] targets. */
-export interface Dataset { x: Tensor; y: Tensor }
+export interface Dataset {
+  /** Inputs, one row per sample along dimension 0. */
+  x: Tensor;
+  /** Targets, one per row of x (class indices, or rows of values). */
+  y: Tensor;
+}
 
 /** Per-epoch values given to callbacks and stored in History. */
 export type Logs = Record<string, number>;
 
 /** Early stopping: stop when `monitor` has not improved by minDelta for `patience` epochs. */
 export interface EarlyStopping {
+  /** The value watched (default 'valLoss' with validationData, else 'loss'). */
   monitor?: 'loss' | 'valLoss';
+  /** Epochs without improvement before stopping. */
   patience: number;
+  /** The least decrease that counts as an improvement (default 0). */
   minDelta?: number;
 }
 
 /** Options of fit. */
 export interface FitOptions {
+  /** The loss module (CrossEntropyLoss, MSELoss...). */
   loss: Loss;
+  /** The optimizer, made over the model's parameters. */
   optimizer: Optimizer;
+  /** Passes over the data (default 1). */
   epochs?: number;
+  /** Rows per step (default 32); the last batch may be smaller. */
   batchSize?: number;
   /** Shuffle the rows every epoch (default true), from `seed` when given. */
   shuffle?: boolean;
+  /** Seeds the library's generator (manualSeed) before training: shuffles and Dropout repeat. */
   seed?: number;
+  /** Evaluated after each epoch into valLoss (and valAccuracy). */
   validationData?: Dataset;
   /**
    * 'accuracy': the share of rows whose prediction equals the target: the argmax column against a
@@ -48,6 +62,7 @@ export interface FitOptions {
   onEpochEnd?: (epoch: number, logs: Logs, stop: () => void) => boolean | void | Promise<boolean | void>;
   /** Return false (or call stop()) to stop after this batch. */
   onBatchEnd?: (batch: number, logs: Logs, stop: () => void) => boolean | void;
+  /** Stop when the monitored loss stops improving. */
   earlyStopping?: EarlyStopping;
   /**
    * On the native backend, run whole epochs in C++ off the JavaScript thread when the model, loss
@@ -59,7 +74,9 @@ export interface FitOptions {
 
 /** What fit returns: one entry per completed epoch for each value. */
 export interface History {
+  /** Mean training loss of each epoch. */
   loss: number[];
+  /** Mean validation loss of each epoch (empty without validationData). */
   valLoss: number[];
   /** Per-metric arrays: `accuracy`, `valAccuracy`. */
   [metric: string]: number[];
@@ -246,7 +263,9 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
 
 /** Options of evaluate. */
 export interface EvaluateOptions {
+  /** The loss to average. */
   loss: Loss;
+  /** Rows per forward pass (default 256). */
   batchSize?: number;
   /** As fit's `metrics`. */
   metrics?: MetricName[];
