@@ -54,14 +54,19 @@ const sci = (v: number): string => {
  * 1000x, exceed 1e8 or go below 1e-4), and the width they are right-aligned to.
  */
 function numberFormat(values: number[]): { cell: (v: number) => string; width: number } {
+  // Loops, not Math.max(...values): a summary of an 8-d tensor shows 6^8 values, past the argument limit.
   const nonzero = values.filter((v) => Number.isFinite(v) && v !== 0);
-  const abs = nonzero.map(Math.abs);
-  const max = abs.length ? Math.max(...abs) : 0;
-  const min = abs.length ? Math.min(...abs) : 0;
+  let max = 0;
+  let min = Infinity;
+  for (const v of nonzero) {
+    max = Math.max(max, Math.abs(v));
+    min = Math.min(min, Math.abs(v));
+  }
   const intMode = nonzero.every(Number.isInteger);
-  const sciMode = abs.length > 0 && (max / min > 1000 || max > 1e8 || (!intMode && min < 1e-4));
+  const sciMode = nonzero.length > 0 && (max / min > 1000 || max > 1e8 || (!intMode && min < 1e-4));
   const body = sciMode ? sci : intMode ? (v: number) => `${fixed(v, 0)}.` : (v: number) => fixed(v, 4);
-  const width = Math.max(1, ...nonzero.map((v) => body(v).length));
+  let width = 1;
+  for (const v of nonzero) width = Math.max(width, body(v).length);
   const cell = (v: number): string => (Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : body(v)).padStart(width);
   return { cell, width };
 }

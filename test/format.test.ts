@@ -32,6 +32,9 @@ describe('printing tensors', () => {
     expect(String(bp.zeros([0, 3]))).toBe('tensor([], size=[0, 3])');
     // A million elements print as a summary, not a million numbers.
     expect(String(bp.zeros([1000, 1000])).length).toBeLessThan(400);
+    // A 7-d summary still shows 6^7 values (as PyTorch's does): more than Math.max(...values) takes.
+    const deep = bp.arange(7 ** 7).reshape([7, 7, 7, 7, 7, 7, 7]);
+    expect(String(deep).split('\n').length).toBeGreaterThan(6 ** 6);
   });
 });
 
