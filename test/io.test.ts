@@ -102,6 +102,7 @@ describe('safetensors and checkpoints', () => {
     // F32 copied as bytes, here from an odd offset (after 2 + 3 one-byte values).
     parts.push(['f', 'F32', [3], le(4, 3, (b, i) => b.writeFloatLE([0.1, -2.5e-39, 3e38][i], 4 * i))]);
     parts.push(['i32', 'I32', [2], le(4, 2, (b, i) => b.writeInt32LE([-(2 ** 31), 123][i], 4 * i))]);
+    parts.push(['i16', 'I16', [3], le(2, 3, (b, i) => b.writeInt16LE([-32768, 7, 32767][i], 2 * i))]);
     parts.push(['d', 'F64', [1], le(8, 1, (b) => b.writeDoubleLE(0.1, 0))]);
     const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
     let at = 0;
@@ -123,6 +124,7 @@ describe('safetensors and checkpoints', () => {
     expect(Array.from(t.u8.toFloat32Array())).toEqual([0, 255]);
     expect(Array.from(t.flag.toFloat32Array())).toEqual([0, 1, 1]);
     expect(Array.from(t.i32.toFloat32Array())).toEqual([-(2 ** 31), 123]);
+    expect(Array.from(t.i16.toFloat32Array())).toEqual([-32768, 7, 32767]);
     expect(Array.from(t.f.toFloat32Array())).toEqual([0.1, -2.5e-39, 3e38].map(Math.fround));
     expect(Array.from(t.d.toFloat32Array())).toEqual([Math.fround(0.1)]);
     // A dtype not read here (the format's 8-bit floats, or a made-up one) is named, with those that are.

@@ -10,7 +10,7 @@ import { allocOutput } from '../storage';
 /** Tensors by name, as read from or written to a file. */
 export type TensorDict = Record<string, Tensor>;
 
-// The format stores little-endian values; Float32Array uses the machine's order.
+// The format stores little-endian values; typed arrays use the machine's order.
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 interface HeaderEntry { dtype: string; shape: number[]; data_offsets: [number, number] }
@@ -85,21 +85,37 @@ function bf16ToNumber(h: number): number {
 
 // Every dtype of the safetensors format, read as numbers (then stored as float32): PyTorch writes
 // integer buffers (BatchNorm's num_batches_tracked is I64) and half-precision weights next to F32.
-const DTYPES: Record<string, { width: number; read(buf: Buffer, at: number): number }> = {
-  F64: { width: 8, read: (b, at) => b.readDoubleLE(at) },
-  F32: { width: 4, read: (b, at) => b.readFloatLE(at) },
+// A dtype that a typed array holds as it is stored (on a little-endian machine) is converted by
+// Float32Array.set from a view (a 100 MB F32 file: 0.94 s element by element, 0.69 with the view);
+// the others (half floats, 64-bit integers, BOOL's nonzero bytes) element by element.
+type ArrayOf = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => ArrayLike<number>;
+interface Dtype { width: number; read(buf: Buffer, at: number): number; array?: ArrayOf }
+const DTYPES: Record<string, Dtype> = {
+  F64: { width: 8, read: (b, at) => b.readDoubleLE(at), array: Float64Array },
+  F32: { width: 4, read: (b, at) => b.readFloatLE(at), array: Float32Array },
   F16: { width: 2, read: (b, at) => halfToNumber(b.readUInt16LE(at)) },
   BF16: { width: 2, read: (b, at) => bf16ToNumber(b.readUInt16LE(at)) },
   I64: { width: 8, read: (b, at) => Number(b.readBigInt64LE(at)) },
   U64: { width: 8, read: (b, at) => Number(b.readBigUInt64LE(at)) },
-  I32: { width: 4, read: (b, at) => b.readInt32LE(at) },
-  U32: { width: 4, read: (b, at) => b.readUInt32LE(at) },
-  I16: { width: 2, read: (b, at) => b.readInt16LE(at) },
-  U16: { width: 2, read: (b, at) => b.readUInt16LE(at) },
-  I8: { width: 1, read: (b, at) => b.readInt8(at) },
-  U8: { width: 1, read: (b, at) => b.readUInt8(at) },
+  I32: { width: 4, read: (b, at) => b.readInt32LE(at), array: Int32Array },
+  U32: { width: 4, read: (b, at) => b.readUInt32LE(at), array: Uint32Array },
+  I16: { width: 2, read: (b, at) => b.readInt16LE(at), array: Int16Array },
+  U16: { width: 2, read: (b, at) => b.readUInt16LE(at), array: Uint16Array },
+  I8: { width: 1, read: (b, at) => b.readInt8(at), array: Int8Array },
+  U8: { width: 1, read: (b, at) => b.readUInt8(at), array: Uint8Array },
   BOOL: { width: 1, read: (b, at) => (b.readUInt8(at) ? 1 : 0) },
 };
+
+/** Stores `count` values of `type` from `bytes` into `out` as float32. */
+function convert(type: Dtype, bytes: Buffer, count: number, out: Float32Array): void {
+  if (type.array && LITTLE_ENDIAN) {
+    // A view must start at a multiple of the element size; other writers need not align tensors.
+    const src = bytes.byteOffset % type.width === 0 ? bytes : new Uint8Array(bytes);
+    out.set(new type.array(src.buffer, src.byteOffset, count));
+  } else {
+    for (let i = 0; i < count; i++) out[i] = type.read(bytes, type.width * i);
+  }
+}
 
 /**
  * Reads a .safetensors file: its tensors by name and its string metadata. Tensors of any of the
@@ -140,12 +156,7 @@ export function readSafetensors(file: string): { tensors: TensorDict; metadata: 
       throw new Error(`readSafetensors: '${name}' has offsets [${b}, ${end}] that do not fit shape ${fmt(e.shape)} of ${e.dtype} in the file`);
     }
     const out = allocOutput(count); // every element written below
-    if (e.dtype === 'F32' && LITTLE_ENDIAN) {
-      // The bytes are already our storage's: one copy (a 100 MB file: 0.94 s element by element).
-      new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(buf.subarray(base + b, base + end));
-    } else {
-      for (let i = 0; i < count; i++) out[i] = type.read(buf, base + b + width * i);
-    }
+    convert(type, buf.subarray(base + b, base + end), count, out);
     tensors[name] = new Tensor(out, e.shape);
   }
   return { tensors, metadata };
