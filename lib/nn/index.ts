@@ -10,5 +10,5 @@ export { Dropout } from './dropout';
 export { BatchNorm1d } from './batchnorm';
 export type { BatchNormOptions } from './batchnorm';
 export { Loss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss } from './loss';
-export type { LossOptions, CrossEntropyOptions, Reduction, ClassTarget } from './loss';
+export type { LossOptions, BCEOptions, BCEWithLogitsOptions, ClassLossOptions, CrossEntropyOptions, Reduction, ClassTarget } from './loss';
 export * as init from './init';

@@ -1,11 +1,12 @@
 // Loss modules, each forward(input, target) with reduction 'mean' | 'sum' | 'none', as in torch.nn.
 import { Tensor } from '../tensor';
 import { abs } from '../ops/unary';
-import { mul, sub } from '../ops/binary';
+import { add, mul, sub } from '../ops/binary';
+import { onesLike } from '../ops/creation';
 import { assertSameShape, checkTensor } from '../ops/core';
-import {
-  binaryCrossEntropyElements, checkReduction, ClassTarget, crossEntropyRows, nllRows, reduceLoss, Reduction,
-} from '../ops/loss';
+import { binaryCrossEntropyElements, checkReduction, ClassTarget, reduceLoss, Reduction } from '../ops/loss';
+import { classLoss } from '../ops/class_loss';
+import { broadcastShapes, fmt, sameShape } from '../shape';
 
 export type { Reduction, ClassTarget };
 
@@ -54,34 +55,115 @@ export class L1Loss extends Loss {
   }
 }
 
+// An optional tensor option: null when absent, else checked to be a Tensor.
+function optionalTensor(v: unknown, what: string, name: string): Tensor | null {
+  if (v === undefined || v === null) return null;
+  return checkTensor(v, `${what}: ${name}`);
+}
+
+// A weight that multiplies the per-element losses must broadcast to the input's shape, not widen it.
+function elementWeight(input: Tensor, w: Tensor | null, what: string, name: string): void {
+  if (w !== null && !sameShape(broadcastShapes(w.shape, input.shape, what), input.shape)) {
+    throw new Error(`${what}: ${name} of shape ${fmt(w.shape)} does not broadcast to the input's shape ${fmt(input.shape)}`);
+  }
+}
+
+/** Options of BCELoss. */
+export interface BCEOptions extends LossOptions {
+  /** Rescales each element's loss; broadcast to the input's shape (torch's weight). */
+  weight?: Tensor | null;
+}
+
 /** Binary cross-entropy on probabilities in [0, 1] (log clamped at -100 as in PyTorch). */
 export class BCELoss extends Loss {
+  /** The per-element rescaling weight, or null. */
+  readonly weight: Tensor | null;
+  constructor(options: BCEOptions = {}) {
+    super(options);
+    this.weight = optionalTensor(options.weight, 'BCELoss', 'weight');
+  }
   forward(input: Tensor, target: ClassTarget): Tensor {
     const t = sameShapeTarget(input, target, 'BCELoss');
+    elementWeight(input, this.weight, 'BCELoss', 'weight');
     for (let i = 0; i < input.size; i++) {
       const v = input.data[i];
       if (!(v >= 0 && v <= 1)) throw new Error(`BCELoss: input values must be probabilities in [0, 1], found ${v} at index ${i} (use BCEWithLogitsLoss for logits)`);
     }
-    return reduceLoss(binaryCrossEntropyElements(input, t, false), this.reduction);
+    const per = binaryCrossEntropyElements(input, t, false);
+    return reduceLoss(this.weight ? mul(per, this.weight) : per, this.reduction);
   }
+}
+
+/** Options of BCEWithLogitsLoss. */
+export interface BCEWithLogitsOptions extends BCEOptions {
+  /**
+   * Weight of the positive term of each class (torch's pos_weight, e.g. negatives / positives for
+   * an unbalanced class); broadcast with the target, usually of shape [classes].
+   */
+  posWeight?: Tensor | null;
 }
 
 /** Sigmoid + binary cross-entropy in one numerically stable step. */
 export class BCEWithLogitsLoss extends Loss {
+  /** The per-element rescaling weight, or null. */
+  readonly weight: Tensor | null;
+  /** The positive terms' weight, or null. */
+  readonly posWeight: Tensor | null;
+  constructor(options: BCEWithLogitsOptions = {}) {
+    super(options);
+    this.weight = optionalTensor(options.weight, 'BCEWithLogitsLoss', 'weight');
+    this.posWeight = optionalTensor(options.posWeight, 'BCEWithLogitsLoss', 'posWeight');
+  }
   forward(input: Tensor, target: ClassTarget): Tensor {
     const t = sameShapeTarget(input, target, 'BCEWithLogitsLoss');
-    return reduceLoss(binaryCrossEntropyElements(input, t, true), this.reduction);
+    elementWeight(input, this.weight, 'BCEWithLogitsLoss', 'weight');
+    elementWeight(input, this.posWeight, 'BCEWithLogitsLoss', 'posWeight');
+    let per = binaryCrossEntropyElements(input, t, true);
+    if (this.posWeight) {
+      // torch: (1 - t) x + (1 + (p - 1) t) softplus(-x). The kernel gives (1 - t) x + softplus(-x),
+      // and at a target of 1 softplus(-x) alone.
+      const softplusNeg = binaryCrossEntropyElements(input, onesLike(input), true);
+      per = add(per, mul(softplusNeg, mul(sub(this.posWeight, 1), t)));
+    }
+    return reduceLoss(this.weight ? mul(per, this.weight) : per, this.reduction);
   }
 }
 
+/** Options of the class-index losses. */
+export interface ClassLossOptions extends LossOptions {
+  /** One weight per class ([classes]), torch's weight: the mean divides by the targets' weights. */
+  weight?: Tensor | null;
+  /** A target equal to this adds nothing to the loss or the gradient (default -100, as torch). */
+  ignoreIndex?: number;
+}
+
 /** Options of CrossEntropyLoss. */
-export interface CrossEntropyOptions extends LossOptions {
+export interface CrossEntropyOptions extends ClassLossOptions {
   /** PyTorch's label_smoothing in [0, 1]. */
   labelSmoothing?: number;
 }
 
-/** Softmax cross-entropy on logits [N, C] against class indices [N] or probabilities [N, C]. */
-export class CrossEntropyLoss extends Loss {
+/** Shared by CrossEntropyLoss and NLLLoss: class weights and the ignored index. */
+abstract class ClassLoss extends Loss {
+  /** The class weights ([classes]), or null. */
+  readonly weight: Tensor | null;
+  /** Targets equal to this are skipped. */
+  readonly ignoreIndex: number;
+  constructor(options: ClassLossOptions) {
+    super(options);
+    const what = this.constructor.name;
+    this.weight = optionalTensor(options.weight, what, 'weight');
+    this.ignoreIndex = options.ignoreIndex ?? -100;
+    if (!Number.isInteger(this.ignoreIndex)) throw new Error(`${what}: ignoreIndex must be an integer, got ${String(options.ignoreIndex)}`);
+  }
+}
+
+/**
+ * Softmax cross-entropy on logits against class indices or class probabilities: input [C], [N, C]
+ * or [N, C, d1, ...] (a class per position); index targets [], [N] or [N, d1, ...]; probability
+ * targets shaped as the input. Per-class weights, ignoreIndex and label smoothing as in torch.
+ */
+export class CrossEntropyLoss extends ClassLoss {
   /** The share of each target spread evenly over the classes. */
   readonly labelSmoothing: number;
   constructor(options: CrossEntropyOptions = {}) {
@@ -91,14 +173,22 @@ export class CrossEntropyLoss extends Loss {
   }
   forward(input: Tensor, target: ClassTarget): Tensor {
     checkTensor(input, 'CrossEntropyLoss');
-    return reduceLoss(crossEntropyRows(input, target, this.labelSmoothing, 'CrossEntropyLoss'), this.reduction);
+    const { weight, ignoreIndex, labelSmoothing, reduction } = this;
+    return classLoss(input, target, { kind: 'crossEntropy', weight, ignoreIndex, labelSmoothing, reduction }, 'CrossEntropyLoss');
   }
 }
 
-/** Negative log-likelihood of log-probabilities [N, C] at class indices [N]. */
-export class NLLLoss extends Loss {
+/**
+ * Negative log-likelihood of log-probabilities at class indices: input [C], [N, C] or
+ * [N, C, d1, ...], targets [], [N] or [N, d1, ...]; per-class weights and ignoreIndex as in torch.
+ */
+export class NLLLoss extends ClassLoss {
+  constructor(options: ClassLossOptions = {}) {
+    super(options);
+  }
   forward(input: Tensor, target: ClassTarget): Tensor {
     checkTensor(input, 'NLLLoss');
-    return reduceLoss(nllRows(input, target), this.reduction);
+    const { weight, ignoreIndex, reduction } = this;
+    return classLoss(input, target, { kind: 'nll', weight, ignoreIndex, labelSmoothing: 0, reduction }, 'NLLLoss');
   }
 }

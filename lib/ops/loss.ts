@@ -24,8 +24,11 @@ export function reduceLoss(perElement: Tensor, reduction: Reduction): Tensor {
 /** Class targets: indices (one per row) or probabilities ([rows, cols]). */
 export type ClassTarget = Tensor | Int32Array | readonly number[];
 
-/** Converts index targets to Int32Array, checking every index is an integer in [0, cols). */
-export function classIndices(target: Tensor | Int32Array | readonly number[], rows: number, cols: number, what: string): Int32Array {
+/**
+ * Converts index targets to Int32Array, checking every index is an integer in [0, cols) or equal to
+ * `ignoreIndex` (kept as it is, for the caller to skip).
+ */
+export function classIndices(target: Tensor | Int32Array | readonly number[], rows: number, cols: number, what: string, ignoreIndex?: number): Int32Array {
   if (!(target instanceof Tensor) && !ArrayBuffer.isView(target) && !Array.isArray(target)) {
     throw new Error(`${what}: target must be a Tensor, an Int32Array or an array of class indices, got ${target === null ? 'null' : typeof target}`);
   }
@@ -34,6 +37,10 @@ export function classIndices(target: Tensor | Int32Array | readonly number[], ro
   const idx = new Int32Array(rows);
   for (let i = 0; i < rows; i++) {
     const v = src[i];
+    if (v === ignoreIndex) {
+      idx[i] = v;
+      continue;
+    }
     if (!Number.isInteger(v) || v < 0 || v >= cols) throw new Error(`${what}: target class index ${v} at position ${i} is out of range [0, ${cols})`);
     idx[i] = v;
   }

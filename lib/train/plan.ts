@@ -115,7 +115,8 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
   let yValues: Float32Array | null = null;
   let lossCode: number;
   let smoothing = 0;
-  if (loss instanceof CrossEntropyLoss && loss.reduction === 'mean' && data.y.ndim === 1) {
+  // Class weights, ignored targets and element weights are the eager loss's alone.
+  if (loss instanceof CrossEntropyLoss && loss.reduction === 'mean' && data.y.ndim === 1 && loss.weight === null && !data.y.data.includes(loss.ignoreIndex)) {
     lossCode = 0;
     smoothing = loss.labelSmoothing;
     // The loss's own check, over the whole of y before any batch trains (the eager loop stops at
@@ -124,8 +125,8 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
   } else if (loss instanceof MSELoss && loss.reduction === 'mean' && !wantAccuracy && data.y.ndim === 2 && data.y.shape[1] === outF) {
     lossCode = 1;
     yValues = data.y.data;
-  } else if ((loss instanceof BCEWithLogitsLoss || (loss instanceof BCELoss && stages[stages.length - 1].act === Unary.sigmoid))
-    && loss.reduction === 'mean' && data.y.ndim === 2 && data.y.shape[1] === outF && (!wantAccuracy || outF === 1)) {
+  } else if (((loss instanceof BCEWithLogitsLoss && loss.posWeight === null) || (loss instanceof BCELoss && stages[stages.length - 1].act === Unary.sigmoid))
+    && loss.weight === null && loss.reduction === 'mean' && data.y.ndim === 2 && data.y.shape[1] === outF && (!wantAccuracy || outF === 1)) {
     // BCELoss needs probabilities: a final sigmoid guarantees them, as the eager check would.
     lossCode = loss instanceof BCELoss ? 2 : 3;
     yValues = data.y.data;
