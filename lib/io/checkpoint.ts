@@ -58,7 +58,7 @@ export function saveCheckpoint(file: string, model: Module, optimizer: Optimizer
   });
   writeSafetensors(file, tensors, {
     ...architectureMetadata(model),
-    optimizer: JSON.stringify({ type: optimizer.constructor.name, hyper: sd.hyper, steps }),
+    optimizer: JSON.stringify({ type: optimizer.constructor.name, hyper: sd.hyper, ...(sd.groups && { groups: sd.groups }), steps }),
     epoch: String(info.epoch),
     ...(info.extra ?? {}),
   });
@@ -71,10 +71,11 @@ export function loadCheckpoint(file: string, model: Module, optimizer?: Optimize
   loadModelTensors(model, tensors);
   if (optimizer) {
     if (!metadata.optimizer) throw new Error(`loadCheckpoint: '${file}' holds no optimizer state`);
-    const o = JSON.parse(metadata.optimizer) as { type: string; hyper: OptimizerStateDict['hyper']; steps: number[] };
+    const o = JSON.parse(metadata.optimizer) as Pick<OptimizerStateDict, 'hyper' | 'groups'> & { type: string; steps: number[] };
     if (o.type !== optimizer.constructor.name) throw new Error(`loadCheckpoint: '${file}' holds ${o.type} state, not ${optimizer.constructor.name}`);
     optimizer.loadStateDict({
       hyper: o.hyper,
+      groups: o.groups,
       state: o.steps.map((step, i) => {
         const buffers: Float32Array[] = [];
         for (let k = 0; tensors[`optimizer.state.${i}.${k}`]; k++) buffers.push(tensors[`optimizer.state.${i}.${k}`].data);

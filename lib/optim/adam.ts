@@ -1,6 +1,5 @@
 // Adam (L2 weight decay added to the gradient) and AdamW (decoupled decay), with amsgrad.
-import { Tensor } from '../tensor';
-import { checkNonNegative, checkUnitInterval, Optimizer } from './optimizer';
+import { checkNonNegative, checkUnitInterval, GroupSpec, Optimizer, OptimizerParams } from './optimizer';
 
 /** Options of Adam and AdamW. */
 export interface AdamOptions {
@@ -16,34 +15,35 @@ export interface AdamOptions {
   amsgrad?: boolean;
 }
 
-function adamHyper(o: AdamOptions, what: string, decoupled: boolean, defaultDecay: number) {
+function adamGroup(o: AdamOptions, what: string, decoupled: boolean, defaultDecay: number): GroupSpec {
   const betas = o.betas ?? [0.9, 0.999];
   if (!Array.isArray(betas) || betas.length !== 2) throw new Error(`${what}: betas must be a pair [beta1, beta2], got ${Array.isArray(betas) ? `${betas.length} values` : String(betas)}`);
   const [beta1, beta2] = betas;
   checkUnitInterval(beta1, what, 'beta parameter at index 0');
   checkUnitInterval(beta2, what, 'beta parameter at index 1');
+  const amsgrad = o.amsgrad ?? false;
   return {
-    kind: 1, lr: o.lr ?? 1e-3, beta1, beta2, eps: checkNonNegative(o.eps ?? 1e-8, what, 'epsilon value eps'),
-    weightDecay: o.weightDecay ?? defaultDecay, amsgrad: o.amsgrad ?? false, decoupled,
+    hyper: {
+      kind: 1, lr: o.lr ?? 1e-3, beta1, beta2, eps: checkNonNegative(o.eps ?? 1e-8, what, 'epsilon value eps'),
+      weightDecay: o.weightDecay ?? defaultDecay, amsgrad, decoupled,
+    },
+    buffers: { count: amsgrad ? 3 : 2, init: 0 },
   };
 }
 
-/** Adam (lr 1e-3, betas [0.9, 0.999], eps 1e-8; L2 weight decay added to the gradient; amsgrad), as torch.optim.Adam. */
+/**
+ * Adam (lr 1e-3, betas [0.9, 0.999], eps 1e-8; L2 weight decay added to the gradient; amsgrad), as
+ * torch.optim.Adam. `params` may be param groups: `[{ params, lr }, ...]`.
+ */
 export class Adam extends Optimizer {
-  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
-    super(params, adamHyper(options, 'Adam', false, 0), 'Adam');
-  }
-  protected stateBuffers(): { count: number; init: number } {
-    return { count: this.hyper.amsgrad ? 3 : 2, init: 0 };
+  constructor(params: OptimizerParams<AdamOptions>, options: AdamOptions = {}) {
+    super(params, (g) => adamGroup({ ...options, ...g }, 'Adam', false, 0), 'Adam');
   }
 }
 
-/** Adam with decoupled weight decay (default 0.01), as torch.optim.AdamW. */
+/** Adam with decoupled weight decay (default 0.01), as torch.optim.AdamW; `params` may be param groups. */
 export class AdamW extends Optimizer {
-  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
-    super(params, adamHyper(options, 'AdamW', true, 0.01), 'AdamW');
-  }
-  protected stateBuffers(): { count: number; init: number } {
-    return { count: this.hyper.amsgrad ? 3 : 2, init: 0 };
+  constructor(params: OptimizerParams<AdamOptions>, options: AdamOptions = {}) {
+    super(params, (g) => adamGroup({ ...options, ...g }, 'AdamW', true, 0.01), 'AdamW');
   }
 }

@@ -1,6 +1,6 @@
 // The optim namespace.
-export { Optimizer } from './optimizer';
-export type { OptimizerState, OptimizerStateDict } from './optimizer';
+export { Optimizer, ParamGroup } from './optimizer';
+export type { OptimizerState, OptimizerStateDict, OptimizerParams, ParamGroupInput } from './optimizer';
 export { SGD } from './sgd';
 export type { SGDOptions } from './sgd';
 export { Adam, AdamW } from './adam';

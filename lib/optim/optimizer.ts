@@ -15,8 +15,10 @@ export interface ParamState {
 export interface OptimizerState<B> {
   /** Per parameter, in the optimizer's order: its step count and state buffers (moments...). */
   state: { step: number; buffers: B[] }[];
-  /** The hyperparameters (lr included). */
+  /** The hyperparameters (lr included); the first group's when there are several. */
   hyper: Record<string, number | boolean>;
+  /** Each param group's size and hyperparameters, when there is more than one group. */
+  groups?: { size: number; hyper: Record<string, number | boolean> }[];
 }
 
 /** Serialised optimizer state: plain data, JSON-safe. */
@@ -44,21 +46,81 @@ export function checkUnitInterval(v: number, what: string, arg: string): number 
   return v;
 }
 
+/** Parameters with options of their own (torch's param groups), e.g. `{ params: biases, weightDecay: 0 }`. */
+export type ParamGroupInput<O> = { params: Iterable<Tensor> } & Partial<O>;
+
+/** What an optimizer updates: tensors (one group), or param groups whose options override the defaults. */
+export type OptimizerParams<O> = Iterable<Tensor> | readonly ParamGroupInput<O>[];
+
+/** The hyperparameters of a group as an optimizer builds them, and its state buffers. */
+export interface GroupSpec {
+  hyper: Partial<OptimHyper> & { kind: number; lr: number };
+  /** How many state buffers each parameter needs, and their initial value. */
+  buffers: { count: number; init: number };
+}
+
+/** One param group of an optimizer: its parameters and their hyperparameters (lr read/write). */
+export class ParamGroup {
+  /** The group's parameters. */
+  readonly params: Tensor[];
+  /** @internal The group's hyperparameters, as the kernels take them. */
+  readonly hyper: OptimHyper;
+  /** @internal The state buffers each parameter of the group needs. */
+  readonly buffers: { count: number; init: number };
+  /** @internal */
+  constructor(params: Tensor[], spec: GroupSpec, private readonly what: string) {
+    this.params = params;
+    this.buffers = spec.buffers;
+    checkNonNegative(spec.hyper.lr, what, 'learning rate lr');
+    this.hyper = {
+      weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9,
+      beta2: 0.999, eps: 1e-8, amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 0, lrDecay: 0,
+      ...spec.hyper,
+    };
+    checkNonNegative(this.hyper.weightDecay, what, 'weightDecay');
+  }
+
+  /** The group's learning rate (schedulers write it). */
+  get lr(): number {
+    return this.hyper.lr;
+  }
+
+  set lr(v: number) {
+    this.hyper.lr = checkNonNegative(v, this.what, 'learning rate lr');
+  }
+}
+
+// Tensors, or param groups: a list whose entries are all objects with a `params` field.
+function groupInputs<O>(params: OptimizerParams<O>, what: string): { params: Tensor[]; options: Partial<O> }[] {
+  const isGroup = (v: unknown): v is ParamGroupInput<O> => typeof v === 'object' && v !== null && !(v instanceof Tensor) && 'params' in v;
+  const list = params !== null && typeof (params as Partial<Iterable<unknown>>)?.[Symbol.iterator] === 'function' && !(params instanceof Tensor)
+    ? [...(params as Iterable<unknown>)] : null;
+  if (!list || !list.some(isGroup)) return [{ params: tensorList(params as Iterable<Tensor>, what), options: {} }];
+  return list.map((g, i) => {
+    if (!isGroup(g)) throw new Error(`${what}: entry ${i} of the param groups is not a group ({ params, ...options }); give all tensors or all groups`);
+    const { params: ps, ...options } = g;
+    return { params: tensorList(ps, `${what}: param group ${i}`), options: options as Partial<O> };
+  });
+}
+
 /**
  * The base of the optimizers: step() updates every parameter from its .grad in one backend call
- * per distinct step count (parameters without a gradient are skipped, as PyTorch does), zeroGrad()
- * clears the gradients, and lr, stateDict() and loadStateDict() work as torch.optim's.
+ * per param group and distinct step count (parameters without a gradient are skipped, as PyTorch
+ * does), zeroGrad() clears the gradients, and lr, paramGroups, stateDict() and loadStateDict() work
+ * as torch.optim's.
  */
 export abstract class Optimizer {
-  /** The parameters this optimizer updates. */
+  /** The parameters this optimizer updates (every group's, in order). */
   readonly params: Tensor[];
-  protected readonly hyper: OptimHyper;
+  /** The param groups (one unless the constructor was given groups); each has its own lr. */
+  readonly paramGroups: ParamGroup[];
   protected readonly state = new Map<Tensor, ParamState>();
-  /** The learning rate of the first step, kept for schedulers. */
+  /** The learning rate of the first group at construction, kept for schedulers. */
   readonly initialLr: number;
 
-  protected constructor(params: Iterable<Tensor>, hyper: Partial<OptimHyper> & { kind: number; lr: number }, what: string) {
-    this.params = tensorList(params, what);
+  protected constructor(params: OptimizerParams<object>, build: (groupOptions: object) => GroupSpec, what: string) {
+    this.paramGroups = groupInputs(params, what).map((g) => new ParamGroup(g.params, build(g.options), what));
+    this.params = this.paramGroups.flatMap((g) => g.params);
     if (this.params.length === 0) throw new Error(`${what}: optimizer got an empty parameter list`);
     const first = new Map<Tensor, number>();
     this.params.forEach((p, i) => {
@@ -68,71 +130,66 @@ export abstract class Optimizer {
       if (j !== undefined) throw new Error(`${what}: parameter ${i} (shape [${p.shape.join(', ')}]) is the same tensor as parameter ${j}; give each parameter once`);
       first.set(p, i);
     });
-    checkNonNegative(hyper.lr, what, 'learning rate lr');
-    this.hyper = {
-      weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9,
-      beta2: 0.999, eps: 1e-8, amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 0, lrDecay: 0,
-      ...hyper,
-      kind: hyper.kind,
-      lr: hyper.lr,
-    };
-    checkNonNegative(this.hyper.weightDecay, what, 'weightDecay');
-    this.initialLr = hyper.lr;
+    this.initialLr = this.paramGroups[0].lr;
   }
 
-  /** Learning rate (read/write; schedulers write it). */
+  /** @internal The first group's hyperparameters (all of them with one group). */
+  protected get hyper(): OptimHyper {
+    return this.paramGroups[0].hyper;
+  }
+
+  /** Learning rate: the first group's when read; written, it sets every group's. */
   get lr(): number {
-    return this.hyper.lr;
+    return this.paramGroups[0].lr;
   }
 
   set lr(v: number) {
-    this.hyper.lr = checkNonNegative(v, this.constructor.name, 'learning rate lr');
+    for (const g of this.paramGroups) g.lr = v;
   }
 
-  /** How many state buffers each parameter needs, and their initial value. */
-  protected abstract stateBuffers(): { count: number; init: number };
-
   /** The parameter's state, created (step 0, buffers at their initial value) on first use. */
-  private stateOf(p: Tensor): ParamState {
+  private stateOf(p: Tensor, group: ParamGroup): ParamState {
     let st = this.state.get(p);
     if (!st) {
-      const { count, init } = this.stateBuffers();
+      const { count, init } = group.buffers;
       st = { step: 0, buffers: Array.from({ length: count }, () => { const b = alloc(p.size); if (init) b.fill(init); return b; }) };
       this.state.set(p, st);
     }
     return st;
   }
 
-  /** Updates every parameter that has a gradient, in one backend call per distinct step count. */
+  /** Updates every parameter that has a gradient, in one backend call per group and distinct step count. */
   step(): void {
-    const groups = new Map<number, { p: Float32Array[]; g: Float32Array[]; s: Float32Array[][] }>();
-    for (const p of this.params) {
-      const g = p.gradData();
-      if (!g) continue;
-      const st = this.stateOf(p);
-      st.step++;
-      let grp = groups.get(st.step);
-      if (!grp) groups.set(st.step, (grp = { p: [], g: [], s: [[], [], []] }));
-      grp.p.push(p.data);
-      grp.g.push(g);
-      for (let k = 0; k < 3; k++) grp.s[k].push(st.buffers[k] ?? EMPTY);
-    }
     const be = B();
-    for (const [step, grp] of groups) {
-      be.optimStep({ ...this.hyper, step }, grp.p, grp.g, grp.s[0], grp.s[1], grp.s[2]);
+    for (const group of this.paramGroups) {
+      const calls = new Map<number, { p: Float32Array[]; g: Float32Array[]; s: Float32Array[][] }>();
+      for (const p of group.params) {
+        const g = p.gradData();
+        if (!g) continue;
+        const st = this.stateOf(p, group);
+        st.step++;
+        let call = calls.get(st.step);
+        if (!call) calls.set(st.step, (call = { p: [], g: [], s: [[], [], []] }));
+        call.p.push(p.data);
+        call.g.push(g);
+        for (let k = 0; k < 3; k++) call.s[k].push(st.buffers[k] ?? EMPTY);
+      }
+      for (const [step, call] of calls) be.optimStep({ ...group.hyper, step }, call.p, call.g, call.s[0], call.s[1], call.s[2]);
     }
   }
 
   /**
    * @internal For the fused native plan: the per-parameter state buffers, created where missing,
-   * and the step count they share; null when parameters are at different steps.
+   * and the step count they share; null when parameters are at different steps or in several groups.
    */
   fusedState(): { hyper: OptimHyper; s: Float32Array[][] } | null {
+    // The native plan takes one set of hyperparameters: groups train on the eager loop.
+    if (this.paramGroups.length !== 1) return null;
     const steps = new Set(this.params.map((p) => this.state.get(p)?.step ?? 0));
     if (steps.size !== 1) return null;
     const s: Float32Array[][] = [[], [], []];
     for (const p of this.params) {
-      const st = this.stateOf(p);
+      const st = this.stateOf(p, this.paramGroups[0]);
       for (let k = 0; k < 3; k++) s[k].push(st.buffers[k] ?? EMPTY);
     }
     return { hyper: { ...this.hyper, step: [...steps][0] }, s };
@@ -154,7 +211,7 @@ export abstract class Optimizer {
   /** State and hyperparameters, in parameter order, as plain JSON-safe data. */
   stateDict(): OptimizerStateDict {
     const v = this.stateView();
-    return { state: v.state.map((s) => ({ step: s.step, buffers: s.buffers.map((b) => Array.from(b)) })), hyper: v.hyper };
+    return { ...v, state: v.state.map((s) => ({ step: s.step, buffers: s.buffers.map((b) => Array.from(b)) })) };
   }
 
   /** @internal stateDict() with the buffers the optimizer holds, not copies (checkpoints write them as they are). */
@@ -163,9 +220,9 @@ export abstract class Optimizer {
       const st = this.state.get(p);
       return st ? { step: st.step, buffers: st.buffers } : { step: 0, buffers: [] };
     });
-    const hyper: Record<string, number | boolean> = {};
-    for (const [k, v] of Object.entries(this.hyper)) hyper[k] = v;
-    return { state, hyper };
+    const copy = (h: OptimHyper): Record<string, number | boolean> => ({ ...h });
+    const groups = this.paramGroups.length > 1 ? this.paramGroups.map((g) => ({ size: g.params.length, hyper: copy(g.hyper) })) : undefined;
+    return { state, hyper: copy(this.hyper), ...(groups && { groups }) };
   }
 
   /** Restores what stateDict() returned (buffers as plain or typed arrays), so that training resumes exactly. */
@@ -177,6 +234,10 @@ export abstract class Optimizer {
     if (dict.hyper.kind !== undefined && dict.hyper.kind !== this.hyper.kind) {
       throw new Error(`${this.constructor.name}.loadStateDict: the state was saved by a different optimizer kind`);
     }
+    const groups = dict.groups ?? [{ size: this.params.length, hyper: dict.hyper }];
+    if (groups.length !== this.paramGroups.length || groups.some((g, i) => g.size !== this.paramGroups[i].params.length)) {
+      throw new Error(`${this.constructor.name}.loadStateDict: the state has param groups of ${groups.map((g) => g.size).join(', ')} parameters, the optimizer ${this.paramGroups.map((g) => g.params.length).join(', ')}`);
+    }
     dict.state.forEach((s, i) => {
       const p = this.params[i];
       if (s.step === 0) { this.state.delete(p); return; }
@@ -185,6 +246,6 @@ export abstract class Optimizer {
       });
       this.state.set(p, { step: s.step, buffers: s.buffers.map((b) => { const a = alloc(b.length); a.set(b); return a; }) });
     });
-    Object.assign(this.hyper, dict.hyper);
+    groups.forEach((g, i) => Object.assign(this.paramGroups[i].hyper, g.hyper));
   }
 }

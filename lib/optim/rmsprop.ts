@@ -1,6 +1,5 @@
 // RMSprop (alpha, momentum, centered) and Adagrad (lr decay, initial accumulator), as torch.optim.
-import { Tensor } from '../tensor';
-import { checkNonNegative, Optimizer } from './optimizer';
+import { checkNonNegative, Optimizer, OptimizerParams } from './optimizer';
 
 /** Options of RMSprop. */
 export interface RMSpropOptions {
@@ -18,18 +17,23 @@ export interface RMSpropOptions {
   centered?: boolean;
 }
 
-/** RMSprop (lr 1e-2, alpha 0.99, eps 1e-8; momentum, centered, weight decay), as torch.optim.RMSprop. */
+/**
+ * RMSprop (lr 1e-2, alpha 0.99, eps 1e-8; momentum, centered, weight decay), as
+ * torch.optim.RMSprop; `params` may be param groups.
+ */
 export class RMSprop extends Optimizer {
-  constructor(params: Iterable<Tensor>, o: RMSpropOptions = {}) {
-    super(params, {
-      kind: 2, lr: o.lr ?? 1e-2, alpha: checkNonNegative(o.alpha ?? 0.99, 'RMSprop', 'alpha'),
-      eps: checkNonNegative(o.eps ?? 1e-8, 'RMSprop', 'epsilon value eps'), weightDecay: o.weightDecay ?? 0,
-      momentum: checkNonNegative(o.momentum ?? 0, 'RMSprop', 'momentum'), centered: o.centered ?? false,
+  constructor(params: OptimizerParams<RMSpropOptions>, options: RMSpropOptions = {}) {
+    super(params, (g) => {
+      const o: RMSpropOptions = { ...options, ...g };
+      return {
+        hyper: {
+          kind: 2, lr: o.lr ?? 1e-2, alpha: checkNonNegative(o.alpha ?? 0.99, 'RMSprop', 'alpha'),
+          eps: checkNonNegative(o.eps ?? 1e-8, 'RMSprop', 'epsilon value eps'), weightDecay: o.weightDecay ?? 0,
+          momentum: checkNonNegative(o.momentum ?? 0, 'RMSprop', 'momentum'), centered: o.centered ?? false,
+        },
+        buffers: { count: 3, init: 0 }, // square_avg, momentum_buffer, grad_avg
+      };
     }, 'RMSprop');
-  }
-  protected stateBuffers(): { count: number; init: number } {
-    // square_avg, momentum_buffer, grad_avg
-    return { count: 3, init: 0 };
   }
 }
 
@@ -41,23 +45,28 @@ export interface AdagradOptions {
   lrDecay?: number;
   /** L2 penalty added to the gradient (default 0). */
   weightDecay?: number;
-  /** Starting value of the squared-gradient sums (default 0). */
+  /** Starting value of the squared-gradient sums (default 0; as in torch, only the constructor's applies, to every group). */
   initialAccumulatorValue?: number;
   /** Added to the denominator (default 1e-10). */
   eps?: number;
 }
 
-/** Adagrad (lr 1e-2, lrDecay, weight decay, initial accumulator value, eps 1e-10), as torch.optim.Adagrad. */
+/**
+ * Adagrad (lr 1e-2, lrDecay, weight decay, initial accumulator value, eps 1e-10), as
+ * torch.optim.Adagrad; `params` may be param groups.
+ */
 export class Adagrad extends Optimizer {
-  private readonly initialAccumulatorValue: number;
-  constructor(params: Iterable<Tensor>, o: AdagradOptions = {}) {
-    super(params, {
-      kind: 3, lr: o.lr ?? 1e-2, lrDecay: checkNonNegative(o.lrDecay ?? 0, 'Adagrad', 'lrDecay'),
-      weightDecay: o.weightDecay ?? 0, eps: checkNonNegative(o.eps ?? 1e-10, 'Adagrad', 'epsilon value eps'),
+  constructor(params: OptimizerParams<AdagradOptions>, options: AdagradOptions = {}) {
+    super(params, (g) => {
+      const o: AdagradOptions = { ...options, ...g };
+      return {
+        hyper: {
+          kind: 3, lr: o.lr ?? 1e-2, lrDecay: checkNonNegative(o.lrDecay ?? 0, 'Adagrad', 'lrDecay'),
+          weightDecay: o.weightDecay ?? 0, eps: checkNonNegative(o.eps ?? 1e-10, 'Adagrad', 'epsilon value eps'),
+        },
+        // The constructor's value for every group, as torch.optim.Adagrad fills its sums (a group's own is ignored).
+        buffers: { count: 1, init: checkNonNegative(options.initialAccumulatorValue ?? 0, 'Adagrad', 'initialAccumulatorValue') },
+      };
     }, 'Adagrad');
-    this.initialAccumulatorValue = checkNonNegative(o.initialAccumulatorValue ?? 0, 'Adagrad', 'initialAccumulatorValue');
-  }
-  protected stateBuffers(): { count: number; init: number } {
-    return { count: 1, init: this.initialAccumulatorValue };
   }
 }

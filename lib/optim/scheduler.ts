@@ -6,21 +6,26 @@ import { Optimizer } from './optimizer';
 abstract class LRScheduler {
   /** Epochs stepped so far. */
   lastEpoch = 0;
-  protected readonly baseLr: number;
+  // Each param group's lr when the scheduler was made.
+  protected readonly baseLrs: number[];
   constructor(protected readonly optimizer: Optimizer) {
     if (!(optimizer instanceof Optimizer)) throw new Error(`${new.target.name}: optimizer must be an optimizer such as new optim.SGD(model.parameters(), { lr: 0.1 })`);
-    this.baseLr = optimizer.lr;
+    this.baseLrs = optimizer.paramGroups.map((g) => g.lr);
   }
-  /** The lr for `epoch`, from the lr in force at the end of the epoch before. */
-  protected abstract nextLr(lr: number, epoch: number): number;
-  /** Advances one epoch and sets the optimizer's learning rate. */
+  /** The lr for `epoch`, from the lr in force at the end of the epoch before and the group's base lr. */
+  protected abstract nextLr(lr: number, epoch: number, baseLr: number): number;
+  /** Advances one epoch and sets the learning rate of each param group. */
   step(): void {
     this.lastEpoch++;
-    this.optimizer.lr = this.nextLr(this.optimizer.lr, this.lastEpoch);
+    this.optimizer.paramGroups.forEach((g, i) => { g.lr = this.nextLr(g.lr, this.lastEpoch, this.baseLrs[i]); });
   }
-  /** The learning rate in force now. */
+  /** The learning rate in force now (the first param group's; getLastLrs() gives each group's). */
   getLastLr(): number {
     return this.optimizer.lr;
+  }
+  /** The learning rate of each param group now. */
+  getLastLrs(): number[] {
+    return this.optimizer.paramGroups.map((g) => g.lr);
   }
 }
 
@@ -57,12 +62,12 @@ export class CosineAnnealingLR extends LRScheduler {
     super(optimizer);
     positive(opts?.tMax, 'CosineAnnealingLR', 'tMax');
   }
-  protected nextLr(lr: number, e: number): number {
+  protected nextLr(lr: number, e: number, baseLr: number): number {
     const etaMin = this.opts.etaMin ?? 0;
     const t = this.opts.tMax;
     // torch.optim.lr_scheduler.CosineAnnealingLR.get_lr: the ratio of consecutive cosine terms, and at
     // the start of each rising half period (past tMax) a step up from etaMin's side.
-    if ((e - 1 - t) % (2 * t) === 0) return lr + ((this.baseLr - etaMin) * (1 - Math.cos(Math.PI / t))) / 2;
+    if ((e - 1 - t) % (2 * t) === 0) return lr + ((baseLr - etaMin) * (1 - Math.cos(Math.PI / t))) / 2;
     return ((1 + Math.cos((Math.PI * e) / t)) / (1 + Math.cos((Math.PI * (e - 1)) / t))) * (lr - etaMin) + etaMin;
   }
 }

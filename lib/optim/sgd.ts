@@ -1,11 +1,11 @@
 // SGD with momentum, dampening, Nesterov and L2 weight decay (torch.optim.SGD).
 import { Tensor } from '../tensor';
-import { checkNonNegative, Optimizer } from './optimizer';
+import { checkNonNegative, GroupSpec, Optimizer, OptimizerParams } from './optimizer';
 
 /** Options of SGD. */
 export interface SGDOptions {
-  /** Learning rate (required, as in torch.optim.SGD). */
-  lr: number;
+  /** Learning rate (required, as in torch.optim.SGD: here or in every param group). */
+  lr?: number;
   /** Momentum factor (default 0): the buffer b = momentum * b + (1 - dampening) * g. */
   momentum?: number;
   /** Dampening of the gradient in the momentum buffer (default 0). */
@@ -16,18 +16,25 @@ export interface SGDOptions {
   nesterov?: boolean;
 }
 
-/** Stochastic gradient descent with optional momentum, dampening, Nesterov and weight decay, as torch.optim.SGD (lr required). */
-export class SGD extends Optimizer {
-  constructor(params: Iterable<Tensor>, options: SGDOptions) {
-    if (!options || options.lr === undefined) throw new Error('SGD: options.lr is required');
-    const momentum = checkNonNegative(options.momentum ?? 0, 'SGD', 'momentum');
-    const dampening = options.dampening ?? 0;
-    const nesterov = options.nesterov ?? false;
-    if (nesterov && (momentum <= 0 || dampening !== 0)) throw new Error('SGD: nesterov momentum requires a momentum > 0 and zero dampening');
-    super(params, { kind: 0, lr: options.lr, momentum, dampening, nesterov, weightDecay: options.weightDecay ?? 0 }, 'SGD');
-  }
+function sgdGroup(o: SGDOptions): GroupSpec {
+  if (o.lr === undefined) throw new Error('SGD: options.lr is required (or an lr in every param group)');
+  const momentum = checkNonNegative(o.momentum ?? 0, 'SGD', 'momentum');
+  const dampening = o.dampening ?? 0;
+  const nesterov = o.nesterov ?? false;
+  if (nesterov && (momentum <= 0 || dampening !== 0)) throw new Error('SGD: nesterov momentum requires a momentum > 0 and zero dampening');
+  return {
+    hyper: { kind: 0, lr: o.lr, momentum, dampening, nesterov, weightDecay: o.weightDecay ?? 0 },
+    buffers: { count: momentum !== 0 ? 1 : 0, init: 0 },
+  };
+}
 
-  protected stateBuffers(): { count: number; init: number } {
-    return { count: this.hyper.momentum !== 0 ? 1 : 0, init: 0 };
+/**
+ * Stochastic gradient descent with optional momentum, dampening, Nesterov and weight decay, as
+ * torch.optim.SGD (lr required). `params` may be param groups: `[{ params, lr }, ...]`.
+ */
+export class SGD extends Optimizer {
+  constructor(params: OptimizerParams<SGDOptions>, options: SGDOptions) {
+    if (options === null || typeof options !== 'object') throw new Error('SGD: options.lr is required');
+    super(params, (g) => sgdGroup({ ...options, ...g }), 'SGD');
   }
 }
