@@ -27,7 +27,7 @@ function adamGroup(o: AdamOptions, what: string, decoupled: boolean, defaultDeca
       kind: 1, lr: o.lr ?? 1e-3, beta1, beta2, eps: checkNonNegative(o.eps ?? 1e-8, what, 'epsilon value eps'),
       weightDecay: o.weightDecay ?? defaultDecay, amsgrad, decoupled,
     },
-    buffers: { count: amsgrad ? 3 : 2, init: 0 },
+    buffers: () => ({ count: amsgrad ? 3 : 2, init: 0 }),
   };
 }
 

@@ -55,8 +55,11 @@ export type OptimizerParams<O> = Iterable<Tensor> | readonly ParamGroupInput<O>[
 /** The hyperparameters of a group as an optimizer builds them, and its state buffers. */
 export interface GroupSpec {
   hyper: Partial<OptimHyper> & { kind: number; lr: number };
-  /** How many state buffers each parameter needs, and their initial value. */
-  buffers: { count: number; init: number };
+  /**
+   * How many state buffers each parameter needs, and their initial value, given the hyperparameters
+   * in force (a scheduler may turn SGD's momentum on).
+   */
+  buffers: (h: OptimHyper) => { count: number; init: number };
 }
 
 /** One param group of an optimizer: its parameters and their hyperparameters (lr read/write). */
@@ -65,8 +68,10 @@ export class ParamGroup {
   readonly params: Tensor[];
   /** @internal The group's hyperparameters, as the kernels take them. */
   readonly hyper: OptimHyper;
-  /** @internal The state buffers each parameter of the group needs. */
-  readonly buffers: { count: number; init: number };
+  /** @internal The state buffers each parameter of the group needs, given its hyperparameters now. */
+  readonly buffers: (h: OptimHyper) => { count: number; init: number };
+  /** @internal The lr before any scheduler changed it (torch's initial_lr), set by the first scheduler. */
+  initialLr: number | null = null;
   /** @internal */
   constructor(params: Tensor[], spec: GroupSpec, private readonly what: string) {
     this.params = params;
@@ -150,11 +155,14 @@ export abstract class Optimizer {
   /** The parameter's state, created (step 0, buffers at their initial value) on first use. */
   private stateOf(p: Tensor, group: ParamGroup): ParamState {
     let st = this.state.get(p);
+    const { count, init } = group.buffers(group.hyper);
     if (!st) {
-      const { count, init } = group.buffers;
       st = { step: 0, buffers: Array.from({ length: count }, () => { const b = alloc(p.size); if (init) b.fill(init); return b; }) };
       this.state.set(p, st);
     }
+    // A buffer turned on after the first step (momentum set by OneCycleLR) starts at zero: the
+    // next update is then (1 - dampening) * g where torch's first would be g.
+    while (st.buffers.length < count) st.buffers.push(alloc(p.size));
     return st;
   }
 

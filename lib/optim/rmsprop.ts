@@ -31,7 +31,7 @@ export class RMSprop extends Optimizer {
           eps: checkNonNegative(o.eps ?? 1e-8, 'RMSprop', 'epsilon value eps'), weightDecay: o.weightDecay ?? 0,
           momentum: checkNonNegative(o.momentum ?? 0, 'RMSprop', 'momentum'), centered: o.centered ?? false,
         },
-        buffers: { count: 3, init: 0 }, // square_avg, momentum_buffer, grad_avg
+        buffers: () => ({ count: 3, init: 0 }), // square_avg, momentum_buffer, grad_avg
       };
     }, 'RMSprop');
   }
@@ -57,6 +57,8 @@ export interface AdagradOptions {
  */
 export class Adagrad extends Optimizer {
   constructor(params: OptimizerParams<AdagradOptions>, options: AdagradOptions = {}) {
+    // The constructor's value for every group, as torch.optim.Adagrad fills its sums (a group's own is ignored).
+    const init = checkNonNegative(options.initialAccumulatorValue ?? 0, 'Adagrad', 'initialAccumulatorValue');
     super(params, (g) => {
       const o: AdagradOptions = { ...options, ...g };
       return {
@@ -64,8 +66,7 @@ export class Adagrad extends Optimizer {
           kind: 3, lr: o.lr ?? 1e-2, lrDecay: checkNonNegative(o.lrDecay ?? 0, 'Adagrad', 'lrDecay'),
           weightDecay: o.weightDecay ?? 0, eps: checkNonNegative(o.eps ?? 1e-10, 'Adagrad', 'epsilon value eps'),
         },
-        // The constructor's value for every group, as torch.optim.Adagrad fills its sums (a group's own is ignored).
-        buffers: { count: 1, init: checkNonNegative(options.initialAccumulatorValue ?? 0, 'Adagrad', 'initialAccumulatorValue') },
+        buffers: () => ({ count: 1, init }),
       };
     }, 'Adagrad');
   }

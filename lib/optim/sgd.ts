@@ -24,7 +24,7 @@ function sgdGroup(o: SGDOptions): GroupSpec {
   if (nesterov && (momentum <= 0 || dampening !== 0)) throw new Error('SGD: nesterov momentum requires a momentum > 0 and zero dampening');
   return {
     hyper: { kind: 0, lr: o.lr, momentum, dampening, nesterov, weightDecay: o.weightDecay ?? 0 },
-    buffers: { count: momentum !== 0 ? 1 : 0, init: 0 },
+    buffers: (h) => ({ count: h.momentum !== 0 ? 1 : 0, init: 0 }),
   };
 }
 
