@@ -99,7 +99,7 @@ describe('hyperparameter errors name the argument and the value', () => {
     expect(() => new optim.Adam(new nn.Linear(2, 2) as unknown as bp.Tensor[])).toThrow(/Adam: params must be an array \(or iterable\) of tensors, such as model.parameters\(\); got object/);
     expect(() => new optim.SGD(p()[0] as unknown as bp.Tensor[], { lr: 1 })).toThrow(/SGD: params must be .* got a single Tensor/);
     expect(() => new optim.Adam(p(), { betas: 0.9 as unknown as [number, number] })).toThrow(/Adam: betas must be a pair \[beta1, beta2\], got 0.9/);
-    expect(() => new optim.Adam([bp.zeros([2])])).toThrow(/does not require grad/);
+    expect(() => new optim.Adam([bp.zeros([2], { requiresGrad: true }).mul(2)])).toThrow(/Adam: parameter 0 \(shape \[2\]\) is not a leaf/);
     const o = new optim.Adam(p());
     expect(() => { o.lr = Number.NaN; }).toThrow(/learning rate lr: NaN/);
   });

@@ -64,6 +64,51 @@ export abstract class Module {
   }
 
   /**
+   * This module and every descendant with dotted names (this one as ''), depth first in assignment
+   * order, each once (a layer used twice is listed under its first name), as torch's named_modules().
+   */
+  namedModules(prefix = ''): [string, Module][] {
+    const seen = new Set<Module>();
+    const out: [string, Module][] = [];
+    const walk = (m: Module, name: string): void => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      out.push([name, m]);
+      for (const [k, c] of m.namedChildren()) walk(c, name ? `${name}.${k}` : k);
+    };
+    walk(this, prefix);
+    return out;
+  }
+
+  /** This module and every descendant, each once (see namedModules). */
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** Calls fn on every descendant and then on this module (torch's apply: children first); returns this. */
+  apply(fn: (m: Module) => void): this {
+    if (typeof fn !== 'function') throw new Error(`${this.constructor.name}.apply: fn must be a function of a module`);
+    const seen = new Set<Module>();
+    const visit = (m: Module): void => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      for (const c of m.children()) visit(c);
+      fn(m);
+    };
+    visit(this);
+    return this;
+  }
+
+  /**
+   * Sets requiresGrad on every parameter (false freezes them: backward makes no gradient for them,
+   * and optimizers skip them, as in torch); returns this.
+   */
+  requiresGrad_(flag = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(flag);
+    return this;
+  }
+
+  /**
    * Every parameter of this module and its descendants, with dotted names; a parameter reached twice
    * (a layer used twice) is listed once, under its first name, as PyTorch's named_parameters() does:
    * an optimizer given it twice would update it twice per step.

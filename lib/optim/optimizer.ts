@@ -129,7 +129,9 @@ export abstract class Optimizer {
     if (this.params.length === 0) throw new Error(`${what}: optimizer got an empty parameter list`);
     const first = new Map<Tensor, number>();
     this.params.forEach((p, i) => {
-      if (!p.requiresGrad) throw new Error(`${what}: parameter ${i} (shape [${p.shape.join(', ')}]) does not require grad`);
+      // A parameter that does not require grad (frozen) is accepted and skipped, as in torch: it
+      // never gets a gradient. A computed tensor is refused, as torch refuses it.
+      if (!p.isLeaf) throw new Error(`${what}: parameter ${i} (shape [${p.shape.join(', ')}]) is not a leaf (it was computed from other tensors); optimize the tensors it came from, or a detach()ed copy with requiresGrad`);
       // Twice in the list, it would be updated twice per step (PyTorch warns, and will refuse).
       const j = first.get(p);
       if (j !== undefined) throw new Error(`${what}: parameter ${i} (shape [${p.shape.join(', ')}]) is the same tensor as parameter ${j}; give each parameter once`);

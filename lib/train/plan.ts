@@ -103,6 +103,8 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
   if (!(data.x.data instanceof Float32Array) || data.x.ndim !== 2) return null;
   const params = model.parameters();
   if (params.length !== optimizer.params.length || !params.every((p) => optimizer.params.includes(p))) return null;
+  // The native loop updates every parameter: frozen ones (requiresGrad false) train on the eager loop.
+  if (params.some((p) => !p.requiresGrad)) return null;
   const grads = new Map<Tensor, Float32Array>(optimizer.params.map((p) => [p, new Float32Array(p.size)]));
   const stages = stagesOf(model, grads);
   if (!stages || stages[0].inF !== data.x.shape[1]) return null;
