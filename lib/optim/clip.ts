@@ -13,15 +13,39 @@ function grads(params: Iterable<Tensor>, what: string): Float32Array[] {
   return out;
 }
 
-/** Scales all gradients so that their joint L2 norm is at most maxNorm; returns the norm before. */
-export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number {
+/** Options of clipGradNorm. */
+export interface ClipGradNormOptions {
+  /** Throw when the total norm is NaN or infinite, instead of scaling by it (default false). */
+  errorIfNonfinite?: boolean;
+}
+
+// The joint p-norm of all gradients: torch's norm of the per-tensor norms (the same number).
+function totalNorm(gs: Float32Array[], normType: number): number {
+  if (normType === 2) return Math.sqrt(B().sumSquares(gs));
+  let acc = 0;
+  if (normType === Infinity) {
+    for (const g of gs) for (let i = 0; i < g.length; i++) acc = Math.abs(g[i]) > acc || Number.isNaN(g[i]) ? Math.abs(g[i]) : acc;
+    return acc;
+  }
+  for (const g of gs) for (let i = 0; i < g.length; i++) acc += Math.abs(g[i]) ** normType;
+  return acc ** (1 / normType);
+}
+
+/**
+ * Scales all gradients so that their joint norm (the L2 norm, or the `normType`-norm: any positive
+ * number or Infinity, as torch's norm_type) is at most maxNorm; returns the norm before.
+ */
+export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType = 2, options: ClipGradNormOptions = {}): number {
   if (!(maxNorm > 0)) throw new Error(`clipGradNorm: maxNorm must be positive, got ${maxNorm}`);
+  if (typeof normType !== 'number' || !(normType > 0)) throw new Error(`clipGradNorm: normType must be a positive number or Infinity, got ${normType}`);
   const gs = grads(params, 'clipGradNorm');
-  const be = B();
-  const total = Math.sqrt(be.sumSquares(gs));
+  const total = totalNorm(gs, normType);
+  if (options.errorIfNonfinite && !Number.isFinite(total)) {
+    throw new Error(`clipGradNorm: the total norm of order ${normType} of the gradients is ${total}, so they cannot be clipped (errorIfNonfinite is set)`);
+  }
   const coef = maxNorm / (total + 1e-6);
   // Not `coef < 1`: a NaN norm makes every gradient NaN, as torch.nn.utils.clip_grad_norm_ does.
-  if (!(coef >= 1)) for (const g of gs) be.unary(Unary.scale, g, g, coef);
+  if (!(coef >= 1)) for (const g of gs) B().unary(Unary.scale, g, g, coef);
   return total;
 }
 

@@ -8,4 +8,5 @@ export type { AdamOptions } from './adam';
 export { RMSprop, Adagrad } from './rmsprop';
 export type { RMSpropOptions, AdagradOptions } from './rmsprop';
 export { clipGradNorm, clipGradValue } from './clip';
+export type { ClipGradNormOptions } from './clip';
 export * as lrScheduler from './scheduler';
