@@ -42,6 +42,16 @@ declare module './tensor' {
     transpose(d0: number, d1: number): Tensor;
     /** Dimensions startDim (default 0) to endDim (default -1) merged into one. */
     flatten(startDim?: number, endDim?: number): Tensor;
+    /** A dimension of size 1 inserted at `dim`; shares storage. */
+    unsqueeze(dim: number): Tensor;
+    /** Dimensions of size 1 removed (only `dim`, when given); shares storage. */
+    squeeze(dim?: number): Tensor;
+    /** `length` indices from `start` along `dim` (a copy). */
+    narrow(dim: number, start: number, length: number): Tensor;
+    /** Pieces along `dim` (default 0) of splitSize indices each, or of the listed sizes. */
+    split(splitSize: number | readonly number[], dim?: number): Tensor[];
+    /** `chunks` pieces along `dim` (default 0), as torch.chunk. */
+    chunk(chunks: number, dim?: number): Tensor[];
     /** Elementwise max(0, x) (gradient 0 at 0). */
     relu(): Tensor;
     /** Elementwise 1 / (1 + e ** -x). */
@@ -82,6 +92,11 @@ P.argmax = function (d, k) { return ops.argmax(this, d, k); };
 P.reshape = function (s) { return ops.reshape(this, s); };
 P.transpose = function (a, b) { return ops.transpose(this, a, b); };
 P.flatten = function (s, e) { return ops.flatten(this, s, e); };
+P.unsqueeze = function (d) { return ops.unsqueeze(this, d); };
+P.squeeze = function (d) { return ops.squeeze(this, d); };
+P.narrow = function (d, s, n) { return ops.narrow(this, d, s, n); };
+P.split = function (s, d) { return ops.split(this, s, d); };
+P.chunk = function (c, d) { return ops.chunk(this, c, d); };
 P.relu = function () { return ops.relu(this); };
 P.sigmoid = function () { return ops.sigmoid(this); };
 P.tanh = function () { return ops.tanh(this); };

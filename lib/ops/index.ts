@@ -4,7 +4,8 @@ export { neg, exp, log, sqrt, abs, relu, sigmoid, tanh, gelu, leakyRelu, elu } f
 export { matmul, linear } from './matmul';
 export type { FusedActivation } from './matmul';
 export { sum, mean, max, argmax } from './reduce';
-export { reshape, transpose, flatten } from './shape';
+export { reshape, transpose, flatten, squeeze, unsqueeze } from './shape';
+export { cat, stack, narrow, split, chunk } from './join';
 export { softmax, logSoftmax } from './softmax';
 export { tensor, zeros, ones, full, rand, randn, arange, eye, zerosLike, onesLike } from './creation';
 export type { TensorOptions, TensorData, NestedNumbers } from './creation';

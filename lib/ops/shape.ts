@@ -53,3 +53,19 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   const shape = [...x.shape.slice(0, s), sizeOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
   return reshape(x, shape);
 }
+
+/** `x` with a dimension of size 1 inserted at `dim` (from -ndim-1 to ndim); shares storage. */
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  checkTensor(x, 'unsqueeze');
+  const d = normDim(dim, x.ndim + 1, 'unsqueeze');
+  return reshape(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)]);
+}
+
+/** `x` without its dimensions of size 1, or without `dim` when it has size 1 (torch.squeeze); shares storage. */
+export function squeeze(x: Tensor, dim?: number): Tensor {
+  checkTensor(x, 'squeeze');
+  if (dim === undefined) return reshape(x, x.shape.filter((s) => s !== 1));
+  if (x.ndim === 0) return reshape(x, []);
+  const d = normDim(dim, x.ndim, 'squeeze');
+  return x.shape[d] === 1 ? reshape(x, [...x.shape.slice(0, d), ...x.shape.slice(d + 1)]) : reshape(x, x.shape);
+}

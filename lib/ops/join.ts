@@ -1,0 +1,117 @@
+// Joining and cutting tensors along a dimension (torch.cat, stack, narrow, split, chunk). Pure data
+// movement: each is a copy of contiguous blocks (one per index of the dimensions before `dim`),
+// done with TypedArray.set, which is a memory copy on either backend.
+import { Tensor } from '../tensor';
+import { fmt, normDim, sizeOf, splitAt } from '../shape';
+import { alloc, allocOutput } from '../storage';
+import { checkTensor, record } from './core';
+import { unsqueeze } from './shape';
+
+// Copies `count` blocks of `len` floats from src (every `srcStride`) to dst (every `dstStride`).
+function copyBlocks(src: Float32Array, srcOffset: number, srcStride: number, dst: Float32Array, dstOffset: number, dstStride: number, len: number, count: number): void {
+  for (let o = 0; o < count; o++) {
+    const s = srcOffset + o * srcStride;
+    dst.set(src.subarray(s, s + len), dstOffset + o * dstStride);
+  }
+}
+
+function tensorArray(tensors: unknown, what: string): Tensor[] {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new Error(`${what}: expected a non-empty array of tensors, got ${Array.isArray(tensors) ? 'an empty array' : tensors === null ? 'null' : typeof tensors}`);
+  return tensors.map((t, i) => checkTensor(t, `${what}: tensor ${i}`));
+}
+
+/** Joins tensors along an existing dimension `dim` (default 0); their other dimensions must match (torch.cat). */
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  const ts = tensorArray(tensors, 'cat');
+  const first = ts[0];
+  if (first.ndim === 0) throw new Error('cat: zero-dimensional tensors cannot be concatenated (use stack)');
+  const d = normDim(dim, first.ndim, 'cat');
+  ts.forEach((t, i) => {
+    if (t.ndim !== first.ndim || t.shape.some((s, k) => k !== d && s !== first.shape[k])) {
+      throw new Error(`cat: tensor ${i} has shape ${fmt(t.shape)}, tensor 0 ${fmt(first.shape)}: all dimensions but ${d} must match`);
+    }
+  });
+  const [outer, , inner] = splitAt(first.shape, d);
+  const widths = ts.map((t) => t.shape[d] * inner); // each input's block per outer index
+  const total = widths.reduce((a, b) => a + b, 0);
+  const shape = [...first.shape];
+  shape[d] = ts.reduce((a, t) => a + t.shape[d], 0);
+  const y = allocOutput(outer * total);
+  let at = 0;
+  ts.forEach((t, i) => { copyBlocks(t.data, 0, widths[i], y, at, total, widths[i], outer); at += widths[i]; });
+  return record(y, shape, ts, 'cat', (gy) => {
+    let from = 0;
+    return ts.map((t, i) => {
+      const start = from;
+      from += widths[i];
+      if (!t.requiresGrad) return null;
+      const g = allocOutput(t.size);
+      copyBlocks(gy, start, total, g, 0, widths[i], widths[i], outer);
+      return g;
+    });
+  });
+}
+
+/** Joins tensors of one shape along a new dimension `dim` (default 0), as torch.stack. */
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  const ts = tensorArray(tensors, 'stack');
+  ts.forEach((t, i) => {
+    if (t.ndim !== ts[0].ndim || t.shape.some((s, k) => s !== ts[0].shape[k])) throw new Error(`stack: tensor ${i} has shape ${fmt(t.shape)}, tensor 0 ${fmt(ts[0].shape)}: all must match`);
+  });
+  const d = normDim(dim, ts[0].ndim + 1, 'stack');
+  return cat(ts.map((t) => unsqueeze(t, d)), d);
+}
+
+/** The part of `x` from `start` (negative counts from the end) of `length` indices along `dim` (torch.narrow; a copy). */
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  checkTensor(x, 'narrow');
+  if (x.ndim === 0) throw new Error('narrow: cannot narrow a zero-dimensional tensor');
+  const d = normDim(dim, x.ndim, 'narrow');
+  const size = x.shape[d];
+  if (!Number.isInteger(start) || start < -size || start > size) throw new Error(`narrow: start ${start} is out of range for dimension ${d} of size ${size}`);
+  const s = start < 0 ? start + size : start;
+  if (!Number.isInteger(length) || length < 0 || s + length > size) {
+    throw new Error(`narrow: start ${s} + length ${length} exceeds dimension ${d} of size ${size} (shape ${fmt(x.shape)})`);
+  }
+  const [outer, , inner] = splitAt(x.shape, d);
+  const shape = [...x.shape];
+  shape[d] = length;
+  const y = allocOutput(sizeOf(shape));
+  copyBlocks(x.data, s * inner, size * inner, y, 0, length * inner, length * inner, outer);
+  return record(y, shape, [x], 'narrow', (gy) => {
+    const gx = alloc(x.size); // zero outside the part
+    copyBlocks(gy, 0, length * inner, gx, s * inner, size * inner, length * inner, outer);
+    return [gx];
+  });
+}
+
+/** Pieces of `x` along `dim`: of `splitSize` indices each (the last may be shorter), or of the listed sizes (torch.split). */
+export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
+  checkTensor(x, 'split');
+  if (x.ndim === 0) throw new Error('split: cannot split a zero-dimensional tensor');
+  const d = normDim(dim, x.ndim, 'split');
+  const size = x.shape[d];
+  let sizes: number[];
+  if (typeof splitSize === 'number') {
+    if (!Number.isInteger(splitSize) || splitSize <= 0) throw new Error(`split: splitSize must be a positive integer, got ${splitSize}`);
+    sizes = [];
+    for (let at = 0; at < size; at += splitSize) sizes.push(Math.min(splitSize, size - at));
+    if (size === 0) sizes.push(0);
+  } else {
+    if (!Array.isArray(splitSize) || !splitSize.every((v) => Number.isInteger(v) && v >= 0)) throw new Error(`split: sizes must be non-negative integers, got ${JSON.stringify(splitSize)}`);
+    const sum = splitSize.reduce((a, b) => a + b, 0);
+    if (sum !== size) throw new Error(`split: sizes ${JSON.stringify(splitSize)} sum to ${sum}, but dimension ${d} has size ${size}`);
+    sizes = [...splitSize];
+  }
+  let at = 0;
+  return sizes.map((n) => { const t = narrow(x, d, at, n); at += n; return t; });
+}
+
+/** `x` cut into `chunks` pieces along `dim` of ceil(size / chunks) indices each (fewer when they run out), as torch.chunk. */
+export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  checkTensor(x, 'chunk');
+  if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
+  if (x.ndim === 0) throw new Error('chunk: cannot chunk a zero-dimensional tensor');
+  const d = normDim(dim, x.ndim, 'chunk');
+  return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
+}

@@ -1,0 +1,137 @@
+// cat, stack, narrow, split, chunk, squeeze and unsqueeze: values and gradients against torch 1.13
+// over random shapes and dimensions (both backends), identities that need no torch, and errors.
+import { spawnSync } from 'node:child_process';
+import { expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { Tensor } from '../lib/index';
+import { eachBackend } from './helpers/backends';
+import { randomArray, rng } from './helpers/random';
+import { haveTorch, noteIfNoTorch, PYTHON } from './helpers/torch';
+
+interface Case {
+  op: 'cat' | 'stack' | 'narrow' | 'split' | 'chunk' | 'squeeze' | 'unsqueeze';
+  inputs: { shape: number[]; data: number[] }[];
+  args: number[];
+  sizes?: number[];
+}
+
+function randomCases(): Case[] {
+  const r = rng(31);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  const data = (shape: number[]) => Array.from(randomArray(shape.reduce((a, b) => a * b, 1), r));
+  const cases: Case[] = [];
+  for (let i = 0; i < 80; i++) {
+    const nd = 1 + Math.floor(r() * 3);
+    const shape = Array.from({ length: nd }, () => pick([1, 2, 3, 4]));
+    const dim = Math.floor(r() * nd) - (r() < 0.3 ? nd : 0);
+    const op = pick(['cat', 'stack', 'narrow', 'split', 'chunk', 'squeeze', 'unsqueeze'] as const);
+    const d = dim < 0 ? dim + nd : dim;
+    if (op === 'cat') {
+      const inputs = Array.from({ length: 1 + Math.floor(r() * 3) }, () => { const s = [...shape]; s[d] = pick([0, 1, 2, 3]); return { shape: s, data: data(s) }; });
+      cases.push({ op, inputs, args: [dim] });
+    } else if (op === 'stack') {
+      cases.push({ op, inputs: Array.from({ length: 1 + Math.floor(r() * 3) }, () => ({ shape, data: data(shape) })), args: [Math.floor(r() * (nd + 1)) - (r() < 0.3 ? nd + 1 : 0)] });
+    } else if (op === 'narrow') {
+      const start = Math.floor(r() * (shape[d] + 1));
+      cases.push({ op, inputs: [{ shape, data: data(shape) }], args: [dim, r() < 0.3 && start > 0 ? start - shape[d] : start, Math.floor(r() * (shape[d] - start + 1))] });
+    } else if (op === 'split') {
+      const c: Case = { op, inputs: [{ shape, data: data(shape) }], args: [1 + Math.floor(r() * 3), dim] };
+      if (r() < 0.5) { const a = Math.floor(r() * (shape[d] + 1)); c.sizes = [a, shape[d] - a]; }
+      cases.push(c);
+    } else if (op === 'chunk') {
+      cases.push({ op, inputs: [{ shape, data: data(shape) }], args: [1 + Math.floor(r() * 4), dim] });
+    } else if (op === 'squeeze') {
+      cases.push({ op, inputs: [{ shape, data: data(shape) }], args: r() < 0.4 ? [] : [dim] });
+    } else {
+      cases.push({ op, inputs: [{ shape, data: data(shape) }], args: [Math.floor(r() * (nd + 1)) - (r() < 0.3 ? nd + 1 : 0)] });
+    }
+  }
+  return cases;
+}
+
+// Each output gets the upstream gradient 1, 2, 3... over its elements, so every path is weighed apart.
+function ours(c: Case): { outs: { shape: number[]; data: number[] }[]; grads: number[][] } {
+  const xs = c.inputs.map((x) => bp.tensor(x.data, { shape: x.shape, requiresGrad: true }));
+  const [a0, a1, a2] = c.args;
+  let outs: Tensor[];
+  switch (c.op) {
+    case 'cat': outs = [bp.cat(xs, a0)]; break;
+    case 'stack': outs = [bp.stack(xs, a0)]; break;
+    case 'narrow': outs = [xs[0].narrow(a0, a1, a2)]; break;
+    case 'split': outs = xs[0].split(c.sizes ?? a0, a1); break;
+    case 'chunk': outs = xs[0].chunk(a0, a1); break;
+    case 'squeeze': outs = [c.args.length ? xs[0].squeeze(a0) : xs[0].squeeze()]; break;
+    case 'unsqueeze': outs = [xs[0].unsqueeze(a0)]; break;
+  }
+  let total: Tensor | null = null;
+  for (const o of outs) {
+    const w = bp.tensor(Array.from({ length: o.size }, (_, i) => i + 1), { shape: o.shape as number[] });
+    const t = o.mul(w).sum();
+    total = total ? total.add(t) : t;
+  }
+  total!.backward();
+  return { outs: outs.map((o) => ({ shape: [...o.shape], data: Array.from(o.data) })), grads: xs.map((x) => Array.from(x.grad?.data ?? new Float32Array(x.size))) };
+}
+
+const TORCH_SCRIPT = `
+import torch, json, sys
+out = []
+for c in json.loads(sys.stdin.read()):
+    xs = [torch.tensor(x["data"], dtype=torch.float32).reshape(x["shape"]).requires_grad_() for x in c["inputs"]]
+    op, a = c["op"], c["args"]
+    if op == "cat": outs = [torch.cat(xs, a[0])]
+    elif op == "stack": outs = [torch.stack(xs, a[0])]
+    elif op == "narrow": outs = [xs[0].narrow(a[0], a[1], a[2])]
+    elif op == "split": outs = list(xs[0].split(c["sizes"] if c.get("sizes") is not None else a[0], a[1]))
+    elif op == "chunk": outs = list(xs[0].chunk(a[0], a[1]))
+    elif op == "squeeze": outs = [xs[0].squeeze(a[0]) if a else xs[0].squeeze()]
+    else: outs = [xs[0].unsqueeze(a[0])]
+    total = sum((o * torch.arange(1, o.numel() + 1, dtype=torch.float32).reshape(o.shape)).sum() for o in outs)
+    total.backward()
+    out.append({"outs": [{"shape": list(o.shape), "data": o.detach().reshape(-1).tolist()} for o in outs],
+                "grads": [(x.grad if x.grad is not None else torch.zeros_like(x)).reshape(-1).tolist() for x in xs]})
+print(json.dumps(out))
+`;
+
+let answers: ReturnType<typeof ours>[] | null = null;
+const cases = randomCases();
+function torchAnswers(): ReturnType<typeof ours>[] {
+  if (!answers) {
+    const res = spawnSync(PYTHON, ['-c', TORCH_SCRIPT], { input: JSON.stringify(cases), encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`torch failed: ${res.stderr}`);
+    answers = JSON.parse(res.stdout) as ReturnType<typeof ours>[];
+  }
+  return answers;
+}
+
+noteIfNoTorch('the comparison of cat/stack/narrow/split/chunk/squeeze/unsqueeze with torch');
+eachBackend('joining and cutting tensors', () => {
+  it.runIf(haveTorch)('80 random calls: shapes, values and gradients as torch', () => {
+    const theirs = torchAnswers();
+    cases.forEach((c, i) => {
+      const what = `case ${i}: ${c.op}(${c.inputs.map((x) => `[${x.shape}]`).join(', ')}; ${c.sizes ? `sizes ${c.sizes}, ` : ''}${c.args})`;
+      expect(ours(c), what).toEqual(theirs[i]);
+    });
+  });
+
+  it('split pieces and cat rebuild the tensor; stack is cat of unsqueezed; squeeze undoes unsqueeze', () => {
+    const x = bp.arange(24).reshape([2, 3, 4]);
+    expect(bp.cat(x.split([1, 3], -1), -1).toArray()).toEqual(x.toArray());
+    expect(bp.cat(x.chunk(2, 1), 1).toArray()).toEqual(x.toArray());
+    expect(bp.stack([x, x], 1).toArray()).toEqual(bp.cat([x.unsqueeze(1), x.unsqueeze(1)], 1).toArray());
+    expect(x.unsqueeze(0).unsqueeze(-1).squeeze().shape).toEqual([2, 3, 4]);
+    expect(x.narrow(2, -2, 2).toArray()).toEqual([[[2, 3], [6, 7], [10, 11]], [[14, 15], [18, 19], [22, 23]]]);
+  });
+
+  it('bad calls are named', () => {
+    const x = bp.zeros([2, 3]);
+    expect(() => bp.cat([x, bp.zeros([3, 3])], 1)).toThrow(/cat: tensor 1 has shape \[3, 3\], tensor 0 \[2, 3\]: all dimensions but 1 must match/);
+    expect(() => bp.cat([])).toThrow(/cat: expected a non-empty array of tensors/);
+    expect(() => bp.cat([x, 3 as never])).toThrow(/cat: tensor 1: expected a Tensor/);
+    expect(() => bp.stack([x, bp.zeros([3, 2])])).toThrow(/stack: tensor 1 has shape \[3, 2\], tensor 0 \[2, 3\]: all must match/);
+    expect(() => x.narrow(1, 2, 2)).toThrow(/narrow: start 2 \+ length 2 exceeds dimension 1 of size 3/);
+    expect(() => x.split([1, 2], 0)).toThrow(/split: sizes \[1,2\] sum to 3, but dimension 0 has size 2/);
+    expect(() => x.chunk(0)).toThrow(/chunk: chunks must be a positive integer, got 0/);
+    expect(() => x.unsqueeze(4)).toThrow(/unsqueeze: dim 4 is out of range for a tensor with 3 dimension/);
+  });
+});
