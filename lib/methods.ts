@@ -22,6 +22,18 @@ declare module './tensor' {
     exp(): Tensor;
     /** Elementwise natural logarithm (-Infinity at 0, NaN below). */
     log(): Tensor;
+    /** Elementwise log(1 + x), accurate for small x. */
+    log1p(): Tensor;
+    /** Element-wise larger of this and other (broadcast; NaN if either is). */
+    maximum(other: Operand): Tensor;
+    /** Element-wise smaller of this and other (broadcast; NaN if either is). */
+    minimum(other: Operand): Tensor;
+    /** Every element limited to [min, max]; either bound may be null or omitted. */
+    clamp(min?: number | null, max?: number | null): Tensor;
+    /** Smallest element, or the smallest along `dim` (keepDim as in sum). */
+    min(dim?: number, keepDim?: boolean): Tensor;
+    /** Index of the smallest element (along `dim`), the first among ties; float indices. */
+    argmin(dim?: number, keepDim?: boolean): Tensor;
     /** Elementwise square root (NaN below 0). */
     sqrt(): Tensor;
     /** Elementwise absolute value (gradient 0 at 0, as PyTorch's). */
@@ -83,6 +95,12 @@ P.neg = function () { return ops.neg(this); };
 P.exp = function () { return ops.exp(this); };
 P.log = function () { return ops.log(this); };
 P.sqrt = function () { return ops.sqrt(this); };
+P.log1p = function () { return ops.log1p(this); };
+P.maximum = function (o) { return ops.maximum(this, o); };
+P.minimum = function (o) { return ops.minimum(this, o); };
+P.clamp = function (lo, hi) { return ops.clamp(this, lo, hi); };
+P.min = function (d, k) { return ops.min(this, d, k); };
+P.argmin = function (d, k) { return ops.argmin(this, d, k); };
 P.abs = function () { return ops.abs(this); };
 P.matmul = function (o) { return ops.matmul(this, o); };
 P.sum = function (d, k) { return ops.sum(this, d, k); };

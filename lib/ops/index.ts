@@ -1,6 +1,7 @@
 // Every op as a free function.
 export { add, sub, mul, div, pow } from './binary';
-export { neg, exp, log, sqrt, abs, relu, sigmoid, tanh, gelu, leakyRelu, elu } from './unary';
+export { neg, exp, log, log1p, sqrt, abs, relu, sigmoid, tanh, gelu, leakyRelu, elu } from './unary';
+export { maximum, minimum, clamp, min, argmin } from './compare';
 export { matmul, linear } from './matmul';
 export type { FusedActivation } from './matmul';
 export { sum, mean, max, argmax } from './reduce';

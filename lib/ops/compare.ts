@@ -1,0 +1,86 @@
+// Element-wise maximum and minimum of two tensors, clamp, and the minimum (and its index) along a
+// dimension, with torch's gradients: a tie shares the gradient evenly between the two sides of
+// maximum/minimum; clamp passes it where min <= x <= max.
+import { Binary, Unary } from '../backend/backend';
+import { B } from '../backend/registry';
+import { Tensor } from '../tensor';
+import { broadcastShapes } from '../shape';
+import { allocOutput } from '../storage';
+import { asTensor, broadcastBinary, checkTensor, expandTo, Operand, record, sumTo } from './core';
+import { argmax, max } from './reduce';
+import { neg } from './unary';
+
+function negated(x: Float32Array): Float32Array {
+  const y = allocOutput(x.length);
+  B().unary(Unary.neg, x, y, 0);
+  return y;
+}
+
+function extremum(which: 'maximum' | 'minimum', a: Operand, b: Operand): Tensor {
+  const ta = asTensor(a, which);
+  const tb = asTensor(b, which);
+  const shape = broadcastShapes(ta.shape, tb.shape, which);
+  let y: Float32Array;
+  if (which === 'maximum') y = broadcastBinary(Binary.maximum, ta.data, ta.shape, tb.data, tb.shape, shape);
+  else {
+    // min(a, b) = -max(-a, -b): negation is exact, and NaN still wins.
+    y = broadcastBinary(Binary.maximum, negated(ta.data), ta.shape, negated(tb.data), tb.shape, shape);
+    B().unary(Unary.neg, y, y, 0);
+  }
+  return record(y, shape, [ta, tb], which, (gy) => {
+    const av = expandTo(ta.data, ta.shape, shape);
+    const bv = expandTo(tb.data, tb.shape, shape);
+    const ga = allocOutput(gy.length);
+    const gb = allocOutput(gy.length);
+    const max = which === 'maximum';
+    for (let i = 0; i < gy.length; i++) {
+      const x = av[i];
+      const z = bv[i];
+      const share = x === z ? gy[i] / 2 : gy[i];
+      // torch: each side gets the gradient unless the other side won (a NaN loses nothing).
+      ga[i] = (max ? x < z : x > z) ? 0 : share;
+      gb[i] = (max ? x > z : x < z) ? 0 : share;
+    }
+    return [ta.requiresGrad ? sumTo(ga, shape, ta.shape) : null, tb.requiresGrad ? sumTo(gb, shape, tb.shape) : null];
+  });
+}
+
+/** Element-wise larger of a and b (broadcast; NaN if either is), as torch.maximum. */
+export function maximum(a: Operand, b: Operand): Tensor {
+  return extremum('maximum', a, b);
+}
+
+/** Element-wise smaller of a and b (broadcast; NaN if either is), as torch.minimum. */
+export function minimum(a: Operand, b: Operand): Tensor {
+  return extremum('minimum', a, b);
+}
+
+/** Every element limited to [min, max] (either bound may be omitted; NaN stays NaN), as torch.clamp. */
+export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  checkTensor(x, 'clamp');
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  if ((min === undefined || min === null) && (max === undefined || max === null)) throw new Error('clamp: give min, max or both');
+  if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi)) throw new Error(`clamp: min and max must be numbers, got ${String(min)} and ${String(max)}`);
+  const y = allocOutput(x.size);
+  const xs = x.data;
+  // Math.min(Math.max(..)) as torch: with min > max every element becomes max.
+  for (let i = 0; i < xs.length; i++) y[i] = Math.min(Math.max(xs[i], lo), hi);
+  return record(y, x.shape, [x], 'clamp', (gy) => {
+    const gx = allocOutput(gy.length);
+    for (let i = 0; i < gy.length; i++) gx[i] = xs[i] >= lo && xs[i] <= hi ? gy[i] : 0;
+    return [gx];
+  });
+}
+
+/** Smallest element (NaN if any is), or the smallest along `dim`, as torch.min; gradients as max's. */
+export function min(x: Tensor, dim?: number, keepDim = false): Tensor {
+  checkTensor(x, 'min');
+  return neg(max(neg(x), dim, keepDim));
+}
+
+/** Index of the smallest element (of the flattened tensor without `dim`), the first among ties. */
+export function argmin(x: Tensor, dim?: number, keepDim = false): Tensor {
+  checkTensor(x, 'argmin');
+  return argmax(neg(x), dim, keepDim);
+}

@@ -1,0 +1,130 @@
+// maximum, minimum, clamp, min, argmin and log1p against torch 1.13: random shapes with broadcasting,
+// ties, NaN and infinities; values and gradients on both backends. Errors need no torch.
+import { spawnSync } from 'node:child_process';
+import { expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { Tensor } from '../lib/index';
+import { eachBackend } from './helpers/backends';
+import { rng } from './helpers/random';
+import { haveTorch, noteIfNoTorch, PYTHON } from './helpers/torch';
+
+interface Case { op: string; a: number[]; as: number[]; b?: number[]; bs?: number[]; args: (number | null)[] }
+
+// JSON cannot carry NaN, infinities or -0: they travel as strings.
+const enc = (v: number): number | string => (Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : Object.is(v, -0) ? '-0.0' : v);
+const dec = (v: number | string): number => (typeof v === 'number' ? v : Number(v.replace('inf', 'Infinity').replace('nan', 'NaN')));
+
+function cases(): Case[] {
+  const r = rng(41);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  // Few distinct values, so that ties are common.
+  const vals = (n: number) => Array.from({ length: n }, () => (r() < 0.1 ? pick([NaN, Infinity, -Infinity]) : pick([-2, -1, -0.5, 0, 0.5, 1, 2, 1e-6, -0.75])));
+  const out: Case[] = [];
+  for (let i = 0; i < 120; i++) {
+    const nd = Math.floor(r() * 4);
+    const as = Array.from({ length: nd }, () => pick([1, 2, 3]));
+    const n = as.reduce((x, y) => x * y, 1);
+    const op = pick(['maximum', 'minimum', 'clamp', 'min', 'argmin', 'log1p']);
+    if (op === 'maximum' || op === 'minimum') {
+      const bs = as.slice(Math.floor(r() * (nd + 1))).map((d) => (r() < 0.3 ? 1 : d));
+      out.push({ op, a: vals(n), as, b: vals(bs.reduce((x, y) => x * y, 1)), bs, args: [] });
+    } else if (op === 'clamp') {
+      const lo = r() < 0.2 ? null : pick([-1, -0.5, 0, 0.5]);
+      const hi = lo === null || r() < 0.7 ? pick([0, 0.5, 1, 2, -1]) : null;
+      out.push({ op, a: vals(n), as, args: [lo, hi] });
+    } else if (op === 'min' || op === 'argmin') {
+      if (nd === 0 || r() < 0.3) out.push({ op, a: vals(n), as, args: op === 'min' ? [] : [] });
+      else out.push({ op, a: vals(n), as, args: [Math.floor(r() * nd) - (r() < 0.5 ? nd : 0), r() < 0.5 ? 1 : 0] });
+    } else {
+      out.push({ op, a: vals(n).map((v) => (v < -1 ? v / 4 : v)), as, args: [] });
+    }
+  }
+  return out.filter((c) => !(c.op === 'argmin' && c.args.length === 0 && c.as.length === 0));
+}
+
+function run(c: Case): { y: number[]; shape: number[]; ga: number[] | null; gb: number[] | null } {
+  const a = bp.tensor(c.a, { shape: c.as, requiresGrad: c.op !== 'argmin' });
+  const b = c.b ? bp.tensor(c.b, { shape: c.bs, requiresGrad: true }) : null;
+  const [p0, p1] = c.args;
+  let y: Tensor;
+  switch (c.op) {
+    case 'maximum': y = a.maximum(b!); break;
+    case 'minimum': y = a.minimum(b!); break;
+    case 'clamp': y = a.clamp(p0, p1); break;
+    case 'min': y = c.args.length ? a.min(p0!, !!p1) : a.min(); break;
+    case 'argmin': y = c.args.length ? a.argmin(p0!, !!p1) : a.argmin(); break;
+    default: y = a.log1p();
+  }
+  if (c.op !== 'argmin') y.mul(bp.tensor(Array.from({ length: y.size }, (_, i) => i + 1), { shape: y.shape as number[] })).sum().backward();
+  return { y: Array.from(y.data), shape: [...y.shape], ga: a.grad ? Array.from(a.grad.data) : null, gb: b?.grad ? Array.from(b.grad.data) : null };
+}
+
+const TORCH_SCRIPT = `
+import torch, json, sys
+f = lambda v: float(v)
+enc = lambda t: None if t is None else [("nan" if v != v else "inf" if v == float("inf") else "-inf" if v == float("-inf") else v) for v in t.reshape(-1).tolist()]
+out = []
+for c in json.loads(sys.stdin.read()):
+    a = torch.tensor([f(v) for v in c["a"]], dtype=torch.float32).reshape(c["as"]).requires_grad_(c["op"] != "argmin")
+    b = torch.tensor([f(v) for v in c["b"]], dtype=torch.float32).reshape(c["bs"]).requires_grad_() if "b" in c else None
+    op, p = c["op"], c["args"]
+    if op == "maximum": y = torch.maximum(a, b)
+    elif op == "minimum": y = torch.minimum(a, b)
+    elif op == "clamp": y = torch.clamp(a, p[0], p[1])
+    elif op == "min": y = torch.min(a, p[0], keepdim=bool(p[1])).values if p else torch.min(a)
+    elif op == "argmin": y = torch.argmin(a, p[0], keepdim=bool(p[1])) if p else torch.argmin(a)
+    else: y = torch.log1p(a)
+    if op != "argmin": (y * torch.arange(1, y.numel() + 1, dtype=torch.float32).reshape(y.shape)).sum().backward()
+    out.append({"y": enc(y.detach().float()), "shape": list(y.shape), "ga": enc(a.grad), "gb": enc(b.grad) if b is not None else None})
+print(json.dumps(out))
+`;
+
+const CASES = cases();
+let answers: Array<{ y: (number | string)[]; shape: number[]; ga: (number | string)[] | null; gb: (number | string)[] | null }> | null = null;
+
+function same(got: number[] | null, want: (number | string)[] | null, what: string): void {
+  if (want === null || got === null) { expect(got === null && want === null, `${what}: present ${got !== null} vs torch ${want !== null}`).toBe(true); return; }
+  expect(got.length, what).toBe(want.length);
+  want.forEach((w, i) => {
+    const v = dec(w);
+    if (Number.isNaN(v)) expect(got[i], `${what} [${i}]`).toBeNaN();
+    else expect(Math.abs(got[i] - v) <= 1e-6 * Math.max(1, Math.abs(v)) || got[i] === v, `${what} [${i}]: ${got[i]} vs torch ${v}`).toBe(true);
+  });
+}
+
+noteIfNoTorch('the comparison of maximum/minimum/clamp/min/argmin/log1p with torch');
+eachBackend('maximum, minimum, clamp, min, argmin, log1p', () => {
+  it.runIf(haveTorch)(`${CASES.length} random calls with ties, NaN and infinities as torch`, () => {
+    if (!answers) {
+      const input = JSON.stringify(CASES.map((c) => ({ ...c, a: c.a.map(enc), b: c.b?.map(enc) })));
+      const res = spawnSync(PYTHON, ['-c', TORCH_SCRIPT], { input, encoding: 'utf8' });
+      expect(res.status, res.stderr).toBe(0);
+      answers = JSON.parse(res.stdout);
+    }
+    CASES.forEach((c, i) => {
+      const what = `case ${i}: ${c.op} a[${c.as}]${c.bs ? ` b[${c.bs}]` : ''} ${JSON.stringify(c.args)}`;
+      const got = run(c);
+      const t = answers![i];
+      expect(got.shape, what).toEqual(t.shape);
+      same(got.y, t.y, `${what} value`);
+      same(got.ga, t.ga, `${what} grad a`);
+      same(got.gb, t.gb, `${what} grad b`);
+    });
+  });
+
+  it('ties share the gradient; clamp passes it inside the bounds; errors are named', () => {
+    const a = bp.tensor([1, 2, 3], { requiresGrad: true });
+    const b = bp.tensor([1, 5, 0], { requiresGrad: true });
+    a.maximum(b).sum().backward();
+    expect(a.grad!.toArray()).toEqual([0.5, 0, 1]);
+    expect(b.grad!.toArray()).toEqual([0.5, 1, 0]);
+    const x = bp.tensor([-2, 0, 0.5, 1, 3], { requiresGrad: true });
+    const y = x.clamp(0, 1);
+    y.sum().backward();
+    expect(y.toArray()).toEqual([0, 0, 0.5, 1, 1]);
+    expect(x.grad!.toArray()).toEqual([0, 1, 1, 1, 0]);
+    expect(() => x.clamp()).toThrow(/clamp: give min, max or both/);
+    expect(() => x.clamp('a' as never, 1)).toThrow(/clamp: min and max must be numbers/);
+    expect(() => x.maximum(bp.zeros([2]))).toThrow(/maximum/);
+  });
+});
