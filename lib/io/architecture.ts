@@ -6,6 +6,8 @@ import { Linear } from '../nn/linear';
 import { Sequential } from '../nn/sequential';
 import { BatchNorm1d } from '../nn/batchnorm';
 import { Dropout } from '../nn/dropout';
+import { LayerNorm } from '../nn/layernorm';
+import { Embedding } from '../nn/embedding';
 import {
   ELU, Flatten, GELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh,
 } from '../nn/activation';
@@ -15,6 +17,8 @@ export type LayerSpec =
   | { type: 'Sequential'; layers: LayerSpec[] }
   | { type: 'Linear'; inFeatures: number; outFeatures: number; bias: boolean }
   | { type: 'BatchNorm1d'; numFeatures: number; eps: number; momentum: number; affine: boolean }
+  | { type: 'LayerNorm'; normalizedShape: number[]; eps: number; elementwiseAffine: boolean }
+  | { type: 'Embedding'; numEmbeddings: number; embeddingDim: number; paddingIdx: number | null }
   | { type: 'Dropout'; p: number }
   | { type: 'LeakyReLU'; negativeSlope: number }
   | { type: 'ELU'; alpha: number }
@@ -36,6 +40,8 @@ export function describe(m: Module, path = '', seen = new Map<Module, string>())
   if (m instanceof Sequential) return { type: 'Sequential', layers: m.layers.map((l, i) => describe(l, path ? `${path}.${i}` : String(i), seen)) };
   if (m instanceof Linear) return { type: 'Linear', inFeatures: m.inFeatures, outFeatures: m.outFeatures, bias: m.bias !== null };
   if (m instanceof BatchNorm1d) return { type: 'BatchNorm1d', numFeatures: m.numFeatures, eps: m.eps, momentum: m.momentum, affine: m.weight !== null };
+  if (m instanceof LayerNorm) return { type: 'LayerNorm', normalizedShape: [...m.normalizedShape], eps: m.eps, elementwiseAffine: m.weight !== null };
+  if (m instanceof Embedding) return { type: 'Embedding', numEmbeddings: m.numEmbeddings, embeddingDim: m.embeddingDim, paddingIdx: m.paddingIdx };
   if (m instanceof Dropout) return { type: 'Dropout', p: m.p };
   if (m instanceof LeakyReLU) return { type: 'LeakyReLU', negativeSlope: m.negativeSlope };
   if (m instanceof ELU) return { type: 'ELU', alpha: m.alpha };
@@ -65,6 +71,8 @@ function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Mo
     case 'Sequential': return new Sequential(...spec.layers.map((l, i) => build(l, path ? `${path}.${i}` : String(i), built)));
     case 'Linear': return new Linear(spec.inFeatures, spec.outFeatures, { bias: spec.bias });
     case 'BatchNorm1d': return new BatchNorm1d(spec.numFeatures, { eps: spec.eps, momentum: spec.momentum, affine: spec.affine });
+    case 'LayerNorm': return new LayerNorm(spec.normalizedShape, { eps: spec.eps, elementwiseAffine: spec.elementwiseAffine });
+    case 'Embedding': return new Embedding(spec.numEmbeddings, spec.embeddingDim, { paddingIdx: spec.paddingIdx });
     case 'Dropout': return new Dropout(spec.p);
     case 'LeakyReLU': return new LeakyReLU(spec.negativeSlope);
     case 'ELU': return new ELU(spec.alpha);

@@ -8,6 +8,10 @@ export { ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax, Identit
 export { Sequential } from './sequential';
 export { Dropout } from './dropout';
 export { BatchNorm1d } from './batchnorm';
+export { LayerNorm } from './layernorm';
+export type { LayerNormOptions } from './layernorm';
+export { Embedding } from './embedding';
+export type { EmbeddingOptions } from './embedding';
 export type { BatchNormOptions } from './batchnorm';
 export { Loss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss } from './loss';
 export type { LossOptions, BCEOptions, BCEWithLogitsOptions, ClassLossOptions, CrossEntropyOptions, Reduction, ClassTarget } from './loss';

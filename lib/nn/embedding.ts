@@ -1,0 +1,67 @@
+// Embedding: a lookup table of vectors indexed by integers, as torch.nn.Embedding (dense gradient;
+// the padding row is zero and gets no gradient).
+import { Tensor } from '../tensor';
+import { randn } from '../ops/creation';
+import { checkTensor, record } from '../ops/core';
+import { alloc, allocOutput } from '../storage';
+import { Module } from './module';
+import { Parameter } from './parameter';
+
+/** Options of Embedding. */
+export interface EmbeddingOptions {
+  /** An index whose vector stays zero and gets no gradient (negative counts from the end). */
+  paddingIdx?: number | null;
+}
+
+/** A table of numEmbeddings vectors of embeddingDim, looked up by index (weight N(0, 1), as torch). */
+export class Embedding extends Module {
+  /** The table [numEmbeddings, embeddingDim]. */
+  weight: Parameter;
+  /** The padding index (non-negative), or null. */
+  readonly paddingIdx: number | null;
+
+  /** Rows of the table. */
+  readonly numEmbeddings: number;
+  /** Length of each vector. */
+  readonly embeddingDim: number;
+
+  constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingOptions = {}) {
+    super();
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    for (const [name, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
+      if (!Number.isInteger(v) || v < 0) throw new Error(`Embedding: ${name} must be a non-negative integer, got ${v}`);
+    }
+    const pad = options.paddingIdx ?? null;
+    if (pad !== null && (!Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings)) {
+      throw new Error(`Embedding: paddingIdx must be an integer within [${-numEmbeddings}, ${numEmbeddings}), got ${pad}`);
+    }
+    this.paddingIdx = pad === null ? null : pad < 0 ? pad + numEmbeddings : pad;
+    this.weight = new Parameter(randn([numEmbeddings, embeddingDim]));
+    if (this.paddingIdx !== null) this.weight.data.fill(0, this.paddingIdx * embeddingDim, (this.paddingIdx + 1) * embeddingDim);
+  }
+
+  /** The vectors of `indices` (a tensor of integers, any shape): shape [...indices.shape, embeddingDim]. */
+  forward(indices: Tensor): Tensor {
+    checkTensor(indices, 'Embedding');
+    const { numEmbeddings: n, embeddingDim: dim, weight: w } = this;
+    const idx = new Int32Array(indices.size);
+    for (let i = 0; i < idx.length; i++) {
+      const v = indices.data[i];
+      if (!Number.isInteger(v) || v < 0 || v >= n) throw new Error(`Embedding: index ${v} at position ${i} is out of range [0, ${n})`);
+      idx[i] = v;
+    }
+    const y = allocOutput(idx.length * dim);
+    for (let i = 0; i < idx.length; i++) y.set(w.data.subarray(idx[i] * dim, (idx[i] + 1) * dim), i * dim);
+    const pad = this.paddingIdx;
+    return record(y, [...indices.shape, dim], [w], 'embedding', (gy) => {
+      const gw = alloc(w.size);
+      for (let i = 0; i < idx.length; i++) {
+        if (idx[i] === pad) continue;
+        const row = idx[i] * dim;
+        for (let j = 0; j < dim; j++) gw[row + j] += gy[i * dim + j];
+      }
+      return [gw];
+    });
+  }
+}

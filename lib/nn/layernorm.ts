@@ -1,0 +1,63 @@
+// LayerNorm over the trailing dimensions, as torch.nn.LayerNorm: each sample normalized by its own
+// mean and biased variance, then scaled and shifted per element. Composed of ops, so its backward
+// comes from their rules.
+import { Tensor } from '../tensor';
+import { add, div, mul, sub } from '../ops/binary';
+import { mean } from '../ops/reduce';
+import { sqrt } from '../ops/unary';
+import { reshape } from '../ops/shape';
+import { ones, zeros } from '../ops/creation';
+import { fmt, sizeOf } from '../shape';
+import { checkTensor } from '../ops/core';
+import { Module } from './module';
+import { Parameter } from './parameter';
+
+/** Options of LayerNorm. */
+export interface LayerNormOptions {
+  /** Added to the variance before its square root (default 1e-5). */
+  eps?: number;
+  /** Learnable per-element scale and shift of normalizedShape (default true). */
+  elementwiseAffine?: boolean;
+}
+
+/** Layer normalization over the last dimensions (normalizedShape), as torch.nn.LayerNorm. */
+export class LayerNorm extends Module {
+  /** The trailing shape normalized over. */
+  readonly normalizedShape: readonly number[];
+  /** Added to the variance before its square root. */
+  readonly eps: number;
+  /** Learnable scale of normalizedShape (null without elementwiseAffine). */
+  weight: Parameter | null;
+  /** Learnable shift of normalizedShape (null without elementwiseAffine). */
+  bias: Parameter | null;
+
+  /** @param normalizedShape the trailing dimensions (one number for the last dimension alone) */
+  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+    super();
+    const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
+    if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+      throw new Error(`LayerNorm: normalizedShape must be a positive integer or a non-empty array of them, got ${JSON.stringify(normalizedShape)}`);
+    }
+    this.normalizedShape = [...shape];
+    this.eps = options.eps ?? 1e-5;
+    if (!(this.eps > 0)) throw new Error(`LayerNorm: eps must be positive, got ${this.eps}`);
+    const affine = options.elementwiseAffine ?? true;
+    this.weight = affine ? new Parameter(ones(this.normalizedShape)) : null;
+    this.bias = affine ? new Parameter(zeros(this.normalizedShape)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    checkTensor(x, 'LayerNorm');
+    const k = this.normalizedShape.length;
+    if (x.ndim < k || x.shape.slice(x.ndim - k).some((d, i) => d !== this.normalizedShape[i])) {
+      throw new Error(`LayerNorm: input shape ${fmt(x.shape)} does not end with normalizedShape ${fmt(this.normalizedShape)}`);
+    }
+    const d = sizeOf(this.normalizedShape);
+    const rows = reshape(x, [x.size / d, d]);
+    const xc = sub(rows, mean(rows, 1, true));
+    const v = mean(mul(xc, xc), 1, true);
+    const y = reshape(div(xc, sqrt(add(v, this.eps))), x.shape);
+    if (!this.weight || !this.bias) return y;
+    return add(mul(y, this.weight), this.bias);
+  }
+}
