@@ -3,6 +3,7 @@
 import { Tensor } from './tensor';
 import * as ops from './ops';
 import type { Operand } from './ops/core';
+import type { VarianceOptions } from './ops/more';
 
 declare module './tensor' {
   interface Tensor {
@@ -64,6 +65,32 @@ declare module './tensor' {
     split(splitSize: number | readonly number[], dim?: number): Tensor[];
     /** `chunks` pieces along `dim` (default 0), as torch.chunk. */
     chunk(chunks: number, dim?: number): Tensor[];
+    /** A copy with its own storage (gradients flow through). */
+    clone(): Tensor;
+    /** Dimensions reordered: dimension i of the result is dimension dims[i] (a copy). */
+    permute(dims: readonly number[]): Tensor;
+    /** 1 where this > other, else 0 (no gradient). */
+    gt(other: Operand): Tensor;
+    /** 1 where this >= other, else 0. */
+    ge(other: Operand): Tensor;
+    /** 1 where this < other, else 0. */
+    lt(other: Operand): Tensor;
+    /** 1 where this <= other, else 0. */
+    le(other: Operand): Tensor;
+    /** 1 where this == other, else 0. */
+    eq(other: Operand): Tensor;
+    /** 1 where this != other, else 0. */
+    ne(other: Operand): Tensor;
+    /** Variance of all elements or along `dim` (unbiased by default), as torch.var. */
+    var(dim?: number, options?: VarianceOptions): Tensor;
+    /** Standard deviation of all elements or along `dim`, as torch.std. */
+    std(dim?: number, options?: VarianceOptions): Tensor;
+    /** log(sum(exp(this))) along `dim`, computed stably. */
+    logsumexp(dim: number, keepDim?: boolean): Tensor;
+    /** Elementwise x * sigmoid(x). */
+    silu(): Tensor;
+    /** Elementwise log(1 + e ** (beta x)) / beta (x past the threshold). */
+    softplus(beta?: number, threshold?: number): Tensor;
     /** Elementwise max(0, x) (gradient 0 at 0). */
     relu(): Tensor;
     /** Elementwise 1 / (1 + e ** -x). */
@@ -115,6 +142,19 @@ P.squeeze = function (d) { return ops.squeeze(this, d); };
 P.narrow = function (d, s, n) { return ops.narrow(this, d, s, n); };
 P.split = function (s, d) { return ops.split(this, s, d); };
 P.chunk = function (c, d) { return ops.chunk(this, c, d); };
+P.clone = function () { return ops.clone(this); };
+P.permute = function (d) { return ops.permute(this, d); };
+P.gt = function (o) { return ops.gt(this, o); };
+P.ge = function (o) { return ops.ge(this, o); };
+P.lt = function (o) { return ops.lt(this, o); };
+P.le = function (o) { return ops.le(this, o); };
+P.eq = function (o) { return ops.eq(this, o); };
+P.ne = function (o) { return ops.ne(this, o); };
+P.var = function (d, o) { return ops.variance(this, d, o); };
+P.std = function (d, o) { return ops.std(this, d, o); };
+P.logsumexp = function (d, k) { return ops.logsumexp(this, d, k); };
+P.silu = function () { return ops.silu(this); };
+P.softplus = function (b, t) { return ops.softplus(this, b, t); };
 P.relu = function () { return ops.relu(this); };
 P.sigmoid = function () { return ops.sigmoid(this); };
 P.tanh = function () { return ops.tanh(this); };

@@ -1,18 +1,15 @@
 // maximum, minimum, clamp, min, argmin and log1p against torch 1.13: random shapes with broadcasting,
 // ties, NaN and infinities; values and gradients on both backends. Errors need no torch.
-import { spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
 import { rng } from './helpers/random';
-import { haveTorch, noteIfNoTorch, PYTHON } from './helpers/torch';
+import { haveTorch, noteIfNoTorch } from './helpers/torch';
+import { expectOpsLikeTorch, OpCase, OpResult, PY_ENCODE } from './helpers/torch_ops';
 
-interface Case { op: string; a: number[]; as: number[]; b?: number[]; bs?: number[]; args: (number | null)[] }
+type Case = OpCase & { args: (number | null)[] };
 
-// JSON cannot carry NaN, infinities or -0: they travel as strings.
-const enc = (v: number): number | string => (Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : Object.is(v, -0) ? '-0.0' : v);
-const dec = (v: number | string): number => (typeof v === 'number' ? v : Number(v.replace('inf', 'Infinity').replace('nan', 'NaN')));
 
 function cases(): Case[] {
   const r = rng(41);
@@ -42,7 +39,7 @@ function cases(): Case[] {
   return out.filter((c) => !(c.op === 'argmin' && c.args.length === 0 && c.as.length === 0));
 }
 
-function run(c: Case): { y: number[]; shape: number[]; ga: number[] | null; gb: number[] | null } {
+function run(c: Case): OpResult {
   const a = bp.tensor(c.a, { shape: c.as, requiresGrad: c.op !== 'argmin' });
   const b = c.b ? bp.tensor(c.b, { shape: c.bs, requiresGrad: true }) : null;
   const [p0, p1] = c.args;
@@ -61,12 +58,11 @@ function run(c: Case): { y: number[]; shape: number[]; ga: number[] | null; gb: 
 
 const TORCH_SCRIPT = `
 import torch, json, sys
-f = lambda v: float(v)
-enc = lambda t: None if t is None else [("nan" if v != v else "inf" if v == float("inf") else "-inf" if v == float("-inf") else v) for v in t.reshape(-1).tolist()]
+${PY_ENCODE}
 out = []
 for c in json.loads(sys.stdin.read()):
-    a = torch.tensor([f(v) for v in c["a"]], dtype=torch.float32).reshape(c["as"]).requires_grad_(c["op"] != "argmin")
-    b = torch.tensor([f(v) for v in c["b"]], dtype=torch.float32).reshape(c["bs"]).requires_grad_() if "b" in c else None
+    a = torch.tensor([float(v) for v in c["a"]], dtype=torch.float32).reshape(c["as"]).requires_grad_(c["op"] != "argmin")
+    b = torch.tensor([float(v) for v in c["b"]], dtype=torch.float32).reshape(c["bs"]).requires_grad_() if "b" in c else None
     op, p = c["op"], c["args"]
     if op == "maximum": y = torch.maximum(a, b)
     elif op == "minimum": y = torch.minimum(a, b)
@@ -80,36 +76,11 @@ print(json.dumps(out))
 `;
 
 const CASES = cases();
-let answers: Array<{ y: (number | string)[]; shape: number[]; ga: (number | string)[] | null; gb: (number | string)[] | null }> | null = null;
-
-function same(got: number[] | null, want: (number | string)[] | null, what: string): void {
-  if (want === null || got === null) { expect(got === null && want === null, `${what}: present ${got !== null} vs torch ${want !== null}`).toBe(true); return; }
-  expect(got.length, what).toBe(want.length);
-  want.forEach((w, i) => {
-    const v = dec(w);
-    if (Number.isNaN(v)) expect(got[i], `${what} [${i}]`).toBeNaN();
-    else expect(Math.abs(got[i] - v) <= 1e-6 * Math.max(1, Math.abs(v)) || got[i] === v, `${what} [${i}]: ${got[i]} vs torch ${v}`).toBe(true);
-  });
-}
 
 noteIfNoTorch('the comparison of maximum/minimum/clamp/min/argmin/log1p with torch');
 eachBackend('maximum, minimum, clamp, min, argmin, log1p', () => {
   it.runIf(haveTorch)(`${CASES.length} random calls with ties, NaN and infinities as torch`, () => {
-    if (!answers) {
-      const input = JSON.stringify(CASES.map((c) => ({ ...c, a: c.a.map(enc), b: c.b?.map(enc) })));
-      const res = spawnSync(PYTHON, ['-c', TORCH_SCRIPT], { input, encoding: 'utf8' });
-      expect(res.status, res.stderr).toBe(0);
-      answers = JSON.parse(res.stdout);
-    }
-    CASES.forEach((c, i) => {
-      const what = `case ${i}: ${c.op} a[${c.as}]${c.bs ? ` b[${c.bs}]` : ''} ${JSON.stringify(c.args)}`;
-      const got = run(c);
-      const t = answers![i];
-      expect(got.shape, what).toEqual(t.shape);
-      same(got.y, t.y, `${what} value`);
-      same(got.ga, t.ga, `${what} grad a`);
-      same(got.gb, t.gb, `${what} grad b`);
-    });
+    expectOpsLikeTorch(CASES, TORCH_SCRIPT, run, 1e-6);
   });
 
   it('ties share the gradient; clamp passes it inside the bounds; errors are named', () => {

@@ -9,7 +9,7 @@ import { Dropout } from '../nn/dropout';
 import { LayerNorm } from '../nn/layernorm';
 import { Embedding } from '../nn/embedding';
 import {
-  ELU, Flatten, GELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh,
+  ELU, Flatten, GELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh,
 } from '../nn/activation';
 
 /** A JSON description of a module. */
@@ -22,9 +22,10 @@ export type LayerSpec =
   | { type: 'Dropout'; p: number }
   | { type: 'LeakyReLU'; negativeSlope: number }
   | { type: 'ELU'; alpha: number }
+  | { type: 'Softplus'; beta: number; threshold: number }
   | { type: 'Softmax' | 'LogSoftmax'; dim: number }
   | { type: 'Flatten'; startDim: number; endDim: number }
-  | { type: 'ReLU' | 'Sigmoid' | 'Tanh' | 'GELU' | 'Identity' }
+  | { type: 'ReLU' | 'Sigmoid' | 'Tanh' | 'GELU' | 'SiLU' | 'Identity' }
   /** A module with parameters used again: the same object as the one at state-dict prefix `as`. */
   | { type: 'Same'; as: string };
 
@@ -45,10 +46,11 @@ export function describe(m: Module, path = '', seen = new Map<Module, string>())
   if (m instanceof Dropout) return { type: 'Dropout', p: m.p };
   if (m instanceof LeakyReLU) return { type: 'LeakyReLU', negativeSlope: m.negativeSlope };
   if (m instanceof ELU) return { type: 'ELU', alpha: m.alpha };
+  if (m instanceof Softplus) return { type: 'Softplus', beta: m.beta, threshold: m.threshold };
   if (m instanceof Softmax) return { type: 'Softmax', dim: m.dim };
   if (m instanceof LogSoftmax) return { type: 'LogSoftmax', dim: m.dim };
   if (m instanceof Flatten) return { type: 'Flatten', startDim: m.startDim, endDim: m.endDim };
-  for (const [C, type] of [[ReLU, 'ReLU'], [Sigmoid, 'Sigmoid'], [Tanh, 'Tanh'], [GELU, 'GELU'], [Identity, 'Identity']] as const) {
+  for (const [C, type] of [[ReLU, 'ReLU'], [Sigmoid, 'Sigmoid'], [Tanh, 'Tanh'], [GELU, 'GELU'], [SiLU, 'SiLU'], [Identity, 'Identity']] as const) {
     if (m instanceof C) return { type };
   }
   throw new Error(`save: cannot describe a module of class ${m.constructor.name}; save its stateDict with writeSafetensors instead`);
@@ -83,6 +85,8 @@ function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Mo
     case 'Sigmoid': return new Sigmoid();
     case 'Tanh': return new Tanh();
     case 'GELU': return new GELU();
+    case 'SiLU': return new SiLU();
+    case 'Softplus': return new Softplus(spec.beta, spec.threshold);
     case 'Identity': return new Identity();
     default: throw new Error(`load: unknown layer type '${(spec as { type: string }).type}' in the checkpoint's architecture`);
   }

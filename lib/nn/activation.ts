@@ -3,6 +3,7 @@ import { Tensor } from '../tensor';
 import { elu, gelu, leakyRelu, relu, sigmoid, tanh } from '../ops/unary';
 import { logSoftmax, softmax } from '../ops/softmax';
 import { flatten } from '../ops/shape';
+import { silu, softplus } from '../ops/more';
 import { Module } from './module';
 import type { FusedActivation } from '../ops/matmul';
 
@@ -51,6 +52,19 @@ export class LogSoftmax extends Module {
   /** @param dim the dimension normalized over (default -1, the last) */
   constructor(readonly dim = -1) { super(); }
   forward(x: Tensor): Tensor { return logSoftmax(x, this.dim); }
+}
+/** x * sigmoid(x), elementwise (SiLU, or swish). */
+export class SiLU extends Module {
+  forward(x: Tensor): Tensor { return silu(x); }
+}
+/** log(1 + e ** (beta x)) / beta, elementwise; x itself where beta x > threshold. */
+export class Softplus extends Module {
+  /** @param beta the sharpness (default 1) @param threshold above it the identity (default 20) */
+  constructor(readonly beta = 1, readonly threshold = 20) {
+    super();
+    if (!Number.isFinite(beta) || beta === 0) throw new Error(`Softplus: beta must be a non-zero finite number, got ${beta}`);
+  }
+  forward(x: Tensor): Tensor { return softplus(x, this.beta, this.threshold); }
 }
 /** Returns its input unchanged. */
 export class Identity extends Module {

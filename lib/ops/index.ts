@@ -2,6 +2,8 @@
 export { add, sub, mul, div, pow } from './binary';
 export { neg, exp, log, log1p, sqrt, abs, relu, sigmoid, tanh, gelu, leakyRelu, elu } from './unary';
 export { maximum, minimum, clamp, min, argmin } from './compare';
+export { clone, permute, gt, ge, lt, le, eq, ne, where, variance, std, logsumexp, silu, softplus } from './more';
+export type { VarianceOptions } from './more';
 export { matmul, linear } from './matmul';
 export type { FusedActivation } from './matmul';
 export { sum, mean, max, argmax } from './reduce';

@@ -1,0 +1,157 @@
+// Ops a PyTorch user reaches for beyond DESIGN.md's list: clone, permute, the comparisons (0/1
+// masks, no gradient), where, var/std, logsumexp, silu and softplus. Composed of the native ops where
+// one fits; the rest are single loops over the elements.
+import { B } from '../backend/registry';
+import { Tensor } from '../tensor';
+import { broadcastShapes, contiguousStrides, fmt, normDim, sizeOf } from '../shape';
+import { allocOutput } from '../storage';
+import { add, div, mul, sub } from './binary';
+import { asTensor, checkTensor, expandTo, Operand, record, sumTo } from './core';
+import { max, mean, sum } from './reduce';
+import { exp, log, sigmoid } from './unary';
+
+/** A copy of x with its own storage; gradients flow through it (torch.clone). */
+export function clone(x: Tensor): Tensor {
+  checkTensor(x, 'clone');
+  const y = allocOutput(x.size);
+  y.set(x.data);
+  return record(y, x.shape, [x], 'clone', (gy) => [gy]);
+}
+
+/** x with its dimensions reordered: dimension i of the result is dimension dims[i] of x (a copy). */
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  checkTensor(x, 'permute');
+  if (!Array.isArray(dims) || dims.length !== x.ndim) throw new Error(`permute: expected ${x.ndim} dimensions for a tensor of shape ${fmt(x.shape)}, got ${JSON.stringify(dims)}`);
+  const perm = dims.map((d) => normDim(d, x.ndim, 'permute'));
+  if (new Set(perm).size !== perm.length) throw new Error(`permute: dims ${JSON.stringify(dims)} repeat a dimension`);
+  const shape = perm.map((d) => x.shape[d]);
+  const strides = contiguousStrides(x.shape);
+  const y = allocOutput(x.size);
+  B().stridedCopy(x.data, Int32Array.from(perm.map((d) => strides[d])), y, Int32Array.from(shape));
+  return record(y, shape, [x], 'permute', (gy) => {
+    // Back: dimension d of x is dimension perm.indexOf(d) of y.
+    const ys = contiguousStrides(shape);
+    const gx = allocOutput(gy.length);
+    B().stridedCopy(gy, Int32Array.from(x.shape.map((_, d) => ys[perm.indexOf(d)])), gx, Int32Array.from(x.shape));
+    return [gx];
+  });
+}
+
+type Compare = (a: number, b: number) => boolean;
+
+function compare(name: string, test: Compare, a: Operand, b: Operand): Tensor {
+  const ta = asTensor(a, name);
+  const tb = asTensor(b, name);
+  const shape = broadcastShapes(ta.shape, tb.shape, name);
+  const av = expandTo(ta.data, ta.shape, shape);
+  const bv = expandTo(tb.data, tb.shape, shape);
+  const y = allocOutput(sizeOf(shape));
+  for (let i = 0; i < y.length; i++) y[i] = test(av[i], bv[i]) ? 1 : 0;
+  return new Tensor(y, shape);
+}
+
+/** 1 where a > b, else 0 (broadcast; NaN compares false; no gradient), as torch.gt as floats. */
+export const gt = (a: Operand, b: Operand): Tensor => compare('gt', (x, y) => x > y, a, b);
+/** 1 where a >= b, else 0. */
+export const ge = (a: Operand, b: Operand): Tensor => compare('ge', (x, y) => x >= y, a, b);
+/** 1 where a < b, else 0. */
+export const lt = (a: Operand, b: Operand): Tensor => compare('lt', (x, y) => x < y, a, b);
+/** 1 where a <= b, else 0. */
+export const le = (a: Operand, b: Operand): Tensor => compare('le', (x, y) => x <= y, a, b);
+/** 1 where a == b, else 0 (NaN equals nothing). */
+export const eq = (a: Operand, b: Operand): Tensor => compare('eq', (x, y) => x === y, a, b);
+/** 1 where a != b, else 0 (NaN differs from everything). */
+export const ne = (a: Operand, b: Operand): Tensor => compare('ne', (x, y) => x !== y, a, b);
+
+/** a where cond is nonzero, else b (all three broadcast), as torch.where; gradients go to the side chosen. */
+export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+  checkTensor(cond, 'where');
+  const ta = asTensor(a, 'where');
+  const tb = asTensor(b, 'where');
+  const shape = broadcastShapes(broadcastShapes(cond.shape, ta.shape, 'where'), tb.shape, 'where');
+  const cv = expandTo(cond.data, cond.shape, shape);
+  const av = expandTo(ta.data, ta.shape, shape);
+  const bv = expandTo(tb.data, tb.shape, shape);
+  const y = allocOutput(cv.length);
+  for (let i = 0; i < y.length; i++) y[i] = cv[i] !== 0 ? av[i] : bv[i];
+  return record(y, shape, [ta, tb], 'where', (gy) => {
+    const ga = allocOutput(gy.length);
+    const gb = allocOutput(gy.length);
+    for (let i = 0; i < gy.length; i++) {
+      const pick = cv[i] !== 0;
+      ga[i] = pick ? gy[i] : 0;
+      gb[i] = pick ? 0 : gy[i];
+    }
+    return [ta.requiresGrad ? sumTo(ga, shape, ta.shape) : null, tb.requiresGrad ? sumTo(gb, shape, tb.shape) : null];
+  });
+}
+
+/** Options of var and std. */
+export interface VarianceOptions {
+  /** Divide by n - 1 (Bessel's correction, the default) rather than n. */
+  unbiased?: boolean;
+  /** Keep the reduced dimension as size 1. */
+  keepDim?: boolean;
+}
+
+/** Variance of all elements or along `dim` (unbiased by default), as torch.var. */
+export function variance(x: Tensor, dim?: number, options: VarianceOptions = {}): Tensor {
+  checkTensor(x, 'var');
+  const keepDim = options.keepDim ?? false;
+  const n = dim === undefined ? x.size : x.shape[normDim(dim, x.ndim, 'var')];
+  const d = sub(x, dim === undefined ? mean(x) : mean(x, dim, true));
+  const ss = dim === undefined ? sum(mul(d, d)) : sum(mul(d, d), dim, keepDim);
+  const v = div(ss, (options.unbiased ?? true) ? n - 1 : n);
+  return dim === undefined && keepDim ? v.reshape(x.shape.map(() => 1)) : v;
+}
+
+/**
+ * Standard deviation: the square root of variance (same options), as torch.std, whose gradient is 0
+ * (not 0 * Infinity) where the deviation is 0.
+ */
+export function std(x: Tensor, dim?: number, options: VarianceOptions = {}): Tensor {
+  checkTensor(x, 'std');
+  const v = variance(x, dim, options);
+  const y = allocOutput(v.size);
+  for (let i = 0; i < y.length; i++) y[i] = Math.sqrt(v.data[i]);
+  return record(y, v.shape, [v], 'std', (gy) => {
+    const gv = allocOutput(gy.length);
+    for (let i = 0; i < gy.length; i++) gv[i] = y[i] === 0 ? 0 : gy[i] / (2 * y[i]);
+    return [gv];
+  });
+}
+
+/** log(sum(exp(x))) along `dim`, computed stably (the largest value factored out), as torch.logsumexp. */
+export function logsumexp(x: Tensor, dim: number, keepDim = false): Tensor {
+  checkTensor(x, 'logsumexp');
+  const d = normDim(dim, x.ndim, 'logsumexp');
+  const m = max(x, d, true).detach();
+  // torch: an infinite maximum is factored out as 0 (all -inf gives -inf, a +inf gives +inf).
+  for (let i = 0; i < m.data.length; i++) if (Math.abs(m.data[i]) === Infinity) m.data[i] = 0;
+  const y = add(log(sum(exp(sub(x, m)), d, true)), m);
+  return keepDim ? y : y.reshape(x.shape.filter((_, i) => i !== d));
+}
+
+/** x * sigmoid(x), elementwise (SiLU, or swish), as torch.nn.functional.silu. */
+export function silu(x: Tensor): Tensor {
+  checkTensor(x, 'silu');
+  return mul(x, sigmoid(x));
+}
+
+/** log(1 + e ** (beta x)) / beta, elementwise; x itself where beta x > threshold (torch.nn.functional.softplus). */
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  checkTensor(x, 'softplus');
+  if (typeof beta !== 'number' || !(beta !== 0) || !Number.isFinite(beta)) throw new Error(`softplus: beta must be a non-zero finite number, got ${beta}`);
+  if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new Error(`softplus: threshold must be a number, got ${threshold}`);
+  const xs = x.data;
+  const y = allocOutput(x.size);
+  for (let i = 0; i < xs.length; i++) y[i] = xs[i] * beta > threshold ? xs[i] : Math.log1p(Math.exp(beta * xs[i])) / beta;
+  return record(y, x.shape, [x], 'softplus', (gy) => {
+    const gx = allocOutput(gy.length);
+    for (let i = 0; i < gy.length; i++) {
+      const z = xs[i] * beta;
+      gx[i] = z > threshold ? gy[i] : gy[i] / (1 + Math.exp(-z));
+    }
+    return [gx];
+  });
+}

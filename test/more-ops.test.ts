@@ -1,0 +1,121 @@
+// clone, permute, gt/ge/lt/le/eq/ne, where, var/std, logsumexp, silu, softplus (and the SiLU and
+// Softplus modules) against torch 1.13: random shapes, special values, values and gradients.
+import { expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { nn, Tensor } from '../lib/index';
+import { eachBackend } from './helpers/backends';
+import { rng } from './helpers/random';
+import { haveTorch, noteIfNoTorch } from './helpers/torch';
+import { expectOpsLikeTorch, OpCase, OpResult, PY_ENCODE } from './helpers/torch_ops';
+
+type Case = OpCase & { c?: number[]; cs?: number[] };
+
+
+function cases(): Case[] {
+  const r = rng(61);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  const vals = (n: number, special = 0.05) => Array.from({ length: n }, () => (r() < special ? pick([NaN, Infinity, -Infinity]) : Math.fround(pick([-2, -1, 0, 1, 0.5]) + (r() < 0.7 ? r() * 4 - 2 : 0))));
+  const shapeOf = (nd: number) => Array.from({ length: nd }, () => pick([1, 2, 3, 4]));
+  const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
+  const out: Case[] = [];
+  for (let i = 0; i < 150; i++) {
+    const op = pick(['clone', 'permute', 'gt', 'ge', 'lt', 'le', 'eq', 'ne', 'where', 'var', 'std', 'logsumexp', 'silu', 'softplus']);
+    const nd = op === 'permute' || op === 'logsumexp' ? 1 + Math.floor(r() * 3) : Math.floor(r() * 4);
+    const as = shapeOf(nd);
+    if (op === 'permute') {
+      const dims = as.map((_, k) => k).sort(() => r() - 0.5);
+      out.push({ op, a: vals(size(as), 0), as, args: [dims] });
+    } else if (['gt', 'ge', 'lt', 'le', 'eq', 'ne'].includes(op)) {
+      const bs = as.slice(Math.floor(r() * (nd + 1))).map((d) => (r() < 0.3 ? 1 : d));
+      out.push({ op, a: vals(size(as)).map((v) => (r() < 0.3 ? Math.round(v) : v)), as, b: vals(size(bs)).map(Math.round), bs, args: [] });
+    } else if (op === 'where') {
+      const bs = as.slice(Math.floor(r() * (nd + 1)));
+      const cs = as.map((d) => (r() < 0.4 ? 1 : d));
+      out.push({ op, a: vals(size(as), 0), as, b: vals(size(bs), 0), bs, c: Array.from({ length: size(cs) }, () => (r() < 0.5 ? 1 : 0)), cs, args: [] });
+    } else if (op === 'var' || op === 'std') {
+      const n = size(as);
+      const dim = nd > 0 && r() < 0.7 ? Math.floor(r() * nd) - (r() < 0.4 ? nd : 0) : null;
+      const count = dim === null ? n : as[dim < 0 ? dim + nd : dim];
+      out.push({ op, a: vals(n, 0), as, args: [dim, count < 2 ? false : r() < 0.6, dim !== null && r() < 0.5] });
+    } else if (op === 'logsumexp') {
+      const a = vals(size(as), 0.15).map((v) => (Number.isNaN(v) ? -Infinity : v));
+      out.push({ op, a, as, args: [Math.floor(r() * nd) - (r() < 0.4 ? nd : 0), r() < 0.5] });
+    } else if (op === 'softplus') {
+      out.push({ op, a: vals(size(as), 0).map((v) => v * pick([1, 10])), as, args: [pick([1, 2, 0.5, -1]), pick([20, 5, 1])] });
+    } else {
+      out.push({ op, a: vals(size(as), op === 'clone' ? 0.05 : 0), as, args: [] });
+    }
+  }
+  return out;
+}
+
+function run(c: Case): OpResult {
+  const diff = !['gt', 'ge', 'lt', 'le', 'eq', 'ne'].includes(c.op);
+  const a = bp.tensor(c.a, { shape: c.as, requiresGrad: diff });
+  const b = c.b ? bp.tensor(c.b, { shape: c.bs, requiresGrad: diff }) : null;
+  const args = c.args as [never, never, never];
+  let y: Tensor;
+  switch (c.op) {
+    case 'clone': y = a.clone(); break;
+    case 'permute': y = a.permute(args[0]); break;
+    case 'where': y = bp.where(bp.tensor(c.c!, { shape: c.cs }), a, b!); break;
+    case 'var': case 'std': {
+      const [dim, unbiased, keepDim] = c.args as [number | null, boolean, boolean];
+      y = a[c.op](dim ?? undefined, { unbiased, keepDim });
+      break;
+    }
+    case 'logsumexp': y = a.logsumexp(args[0], args[1]); break;
+    case 'silu': y = new nn.SiLU().forward(a); break;
+    case 'softplus': y = new nn.Softplus(args[0], args[1]).forward(a); break;
+    default: y = (a as unknown as Record<string, (o: Tensor) => Tensor>)[c.op](b!);
+  }
+  if (diff) y.mul(bp.tensor(Array.from({ length: y.size }, (_, i) => (i % 5) - 2), { shape: y.shape as number[] })).sum().backward();
+  return { y: Array.from(y.data), shape: [...y.shape], ga: a.grad ? Array.from(a.grad.data) : null, gb: b?.grad ? Array.from(b.grad.data) : null };
+}
+
+const TORCH_SCRIPT = `
+import torch, json, sys
+import torch.nn.functional as F
+${PY_ENCODE}
+T = lambda v, s, g: torch.tensor([float(x) for x in v], dtype=torch.float32).reshape(s).requires_grad_(g)
+out = []
+for c in json.loads(sys.stdin.read()):
+    op, p = c["op"], c["args"]
+    diff = op not in ("gt", "ge", "lt", "le", "eq", "ne")
+    a = T(c["a"], c["as"], diff); b = T(c["b"], c["bs"], diff) if "b" in c else None
+    if op == "clone": y = a.clone()
+    elif op == "permute": y = a.permute(*p[0])
+    elif op == "where": y = torch.where(T(c["c"], c["cs"], False) != 0, a, b)
+    elif op in ("var", "std"):
+        f = getattr(torch, op)
+        y = f(a, unbiased=p[1]) if p[0] is None else f(a, p[0], unbiased=p[1], keepdim=p[2])
+    elif op == "logsumexp": y = torch.logsumexp(a, p[0], keepdim=p[1])
+    elif op == "silu": y = F.silu(a)
+    elif op == "softplus": y = F.softplus(a, beta=p[0], threshold=p[1])
+    else: y = getattr(torch, op)(a, b).float()
+    if diff: (y * (torch.arange(y.numel()) % 5 - 2).float().reshape(y.shape)).sum().backward()
+    out.append({"y": enc(y.detach()), "shape": list(y.shape), "ga": enc(a.grad), "gb": enc(b.grad) if b is not None else None})
+print(json.dumps(out))
+`;
+
+const CASES = cases();
+
+noteIfNoTorch('the comparison of clone/permute/comparisons/where/var/std/logsumexp/silu/softplus with torch');
+eachBackend('more ops', () => {
+  it.runIf(haveTorch)(`${CASES.length} random calls as torch (values, shapes, gradients)`, () => {
+    expectOpsLikeTorch(CASES, TORCH_SCRIPT, run, 2e-6);
+  });
+
+  it('identities and errors', () => {
+    const x = bp.arange(6).reshape([1, 2, 3]);
+    expect(x.permute([2, 0, 1]).permute([1, 2, 0]).toArray()).toEqual(x.toArray());
+    const c = x.clone();
+    c.data[0] = 9;
+    expect(x.data[0]).toBe(0);
+    expect(bp.where(x.gt(2), x, 0).toArray()).toEqual([[[0, 0, 0], [3, 4, 5]]]);
+    expect(() => x.permute([0, 1])).toThrow(/permute: expected 3 dimensions for a tensor of shape \[1, 2, 3\]/);
+    expect(() => x.permute([0, 1, 1])).toThrow(/permute: dims \[0,1,1\] repeat a dimension/);
+    expect(() => x.softplus(0)).toThrow(/softplus: beta must be a non-zero finite number, got 0/);
+    expect(() => bp.where(x.gt(2), x, bp.zeros([4]))).toThrow(/where/);
+  });
+});
