@@ -113,6 +113,40 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   ],
   'CrossEntropyLoss indices, smoothing, none': () => [(x) => new nn.CrossEntropyLoss({ labelSmoothing: 0.1, reduction: 'none' }).forward(x, [1, 3]), [randT([2, 4], -2, 2)]],
   'NLLLoss': () => [(x) => new nn.NLLLoss().forward(x, [1, 0, 2]), [randT([3, 3])]],
+  'CrossEntropyLoss [N, C, d], weights, ignoreIndex, smoothing': () => [
+    (x) => new nn.CrossEntropyLoss({ weight: bp.tensor([0.5, 2, 1]), ignoreIndex: 1, labelSmoothing: 0.2 }).forward(x, bp.tensor([[0, 1], [2, 2]])),
+    [randT([2, 3, 2], -2, 2)],
+  ],
+  'CrossEntropyLoss probabilities, weights': () => [
+    (x) => new nn.CrossEntropyLoss({ weight: bp.tensor([0.5, 2, 1]), labelSmoothing: 0.1 }).forward(x, bp.tensor([[0.2, 0.3, 0.5], [1, 0, 0]])),
+    [randT([2, 3], -2, 2)],
+  ],
+  'NLLLoss weights, ignoreIndex -100': () => [(x) => new nn.NLLLoss({ weight: bp.tensor([1, 3, 0.5]) }).forward(x, [1, -100, 2]), [randT([3, 3])]],
+  'BCEWithLogitsLoss weight, posWeight': () => [
+    (x) => new nn.BCEWithLogitsLoss({ weight: bp.tensor([1, 0.5, 2]), posWeight: bp.tensor([3, 1, 0.2]) }).forward(x, bp.tensor([[1, 0, 0.5], [0, 1, 1]])),
+    [randT([2, 3], -3, 3)],
+  ],
+  'cat dim 1 of three, split back in another order': () => [
+    (a, b, c) => bp.cat(bp.cat([a, b, c], 1).split([2, 3, 1], 1).reverse(), 1), [randT([2, 1, 3]), randT([2, 3, 3]), randT([2, 2, 3])],
+  ],
+  'stack dim -1, narrow, chunk': () => [(a, b) => bp.cat(bp.stack([a, b], -1).narrow(1, 1, 2).chunk(2, 0), 2), [randT([2, 3]), randT([2, 3])]],
+  'permute, unsqueeze, squeeze': () => [(x) => x.permute([2, 0, 1]).unsqueeze(1).squeeze(1), [randT([2, 3, 4])]],
+  'maximum broadcast, minimum with a number': () => [(a, b) => bp.minimum(bp.maximum(a, b), 0.3), [randT([3, 4]), randT([4])]],
+  'clamp, where': () => [(a, b) => bp.where(a.gt(0), a.clamp(-0.5, 0.5), b), [randT([3, 4]), randT([1, 4])]],
+  'min along a dim, logsumexp': () => [(x) => x.min(1).add(x.logsumexp(0).sum()), [randT([3, 4], -3, 3)]],
+  'var and std, keepDim, biased': () => [(x) => x.var(0, { keepDim: true }).add(x.std(1, { unbiased: false, keepDim: true })), [randT([3, 4])]],
+  'silu, softplus beta 2, log1p': () => [(x) => x.silu().add(x.softplus(2, 3)).add(x.abs().log1p()), [randT([3, 4], -3, 3)]],
+  'LayerNorm [2, 3, 4] over [3, 4]': () => {
+    const ln = new nn.LayerNorm([3, 4]);
+    ln.weight!.data.set(randT([3, 4]).data);
+    ln.bias!.data.set(randT([3, 4]).data);
+    return [(x) => ln.forward(x), [randT([2, 3, 4]), ln.weight!, ln.bias!]];
+  },
+  // (The padding row is left out: by design, as torch's, it gets no gradient though the output reads it.)
+  'Embedding, repeated indices': () => {
+    const e = new nn.Embedding(5, 3, { paddingIdx: 2 });
+    return [() => e.forward(bp.tensor([[0, 3, 4], [4, 1, 0]])), [e.weight]];
+  },
   'BatchNorm1d [N, C]': () => {
     const bn = new nn.BatchNorm1d(3);
     bn.weight?.data.set([0.5, 1.5, -1]);
