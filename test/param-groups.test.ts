@@ -148,47 +148,56 @@ eachBackend('param groups', () => {
 
 const TORCH_SCRIPT = `
 import torch, json, sys
-c = json.loads(sys.stdin.read())
-ps = [torch.tensor(p["data"], dtype=torch.float32).reshape(p["shape"]).requires_grad_() for p in c["params"]]
 names = {"lr": "lr", "momentum": "momentum", "weightDecay": "weight_decay", "nesterov": "nesterov", "betas": "betas",
          "amsgrad": "amsgrad", "eps": "eps", "centered": "centered", "alpha": "alpha", "lrDecay": "lr_decay",
          "initialAccumulatorValue": "initial_accumulator_value"}
 conv = lambda o: {names[k]: (tuple(v) if k == "betas" else v) for k, v in o.items()}
-groups = [dict(params=ps[:2], **conv(c["groups"][0])), dict(params=ps[2:], **conv(c["groups"][1]))]
-opt = getattr(torch.optim, c["kind"])(groups, **conv(c["defaults"]))
-sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
-for s, gs in enumerate(c["grads"]):
-    opt.zero_grad()
-    for p, g in zip(ps, gs):
-        p.grad = torch.tensor(g, dtype=torch.float32).reshape(p.shape)
-    opt.step()
-    sched.step()
-print(json.dumps([p.detach().reshape(-1).tolist() for p in ps]))
+out = {}
+for c in json.loads(sys.stdin.read()):
+    ps = [torch.tensor(p["data"], dtype=torch.float32).reshape(p["shape"]).requires_grad_() for p in c["params"]]
+    groups = [dict(params=ps[:2], **conv(c["groups"][0])), dict(params=ps[2:], **conv(c["groups"][1]))]
+    opt = getattr(torch.optim, c["kind"])(groups, **conv(c["defaults"]))
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+    for s, gs in enumerate(c["grads"]):
+        opt.zero_grad()
+        for p, g in zip(ps, gs):
+            p.grad = torch.tensor(g, dtype=torch.float32).reshape(p.shape)
+        opt.step()
+        sched.step()
+    out[c["kind"]] = [p.detach().reshape(-1).tolist() for p in ps]
+print(json.dumps(out))
 `;
 
-// torch's answer for each optimizer, asked once for both backends.
-const torchAnswers: Partial<Record<Kind, number[][]>> = {};
-function torchRun(input: string): number[][] {
-  const res = spawnSync(PYTHON, ['-c', TORCH_SCRIPT], { input, encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`torch failed: ${res.stderr}`);
-  return JSON.parse(res.stdout) as number[][];
+const STEPS = 6;
+
+// torch's answers for every optimizer, from one Python process for both backends.
+let torchAnswers: Record<Kind, number[][]> | null = null;
+function torchAnswer(kind: Kind): number[][] {
+  if (!torchAnswers) {
+    const input = (Object.keys(CONFIGS) as Kind[]).map((k) => {
+      const ps = params(9);
+      return {
+        kind: k, ...CONFIGS[k],
+        params: ps.map((p) => ({ shape: p.shape, data: Array.from(p.data) })),
+        grads: Array.from({ length: STEPS }, (_, s) => ps.map((p, i) => Array.from(grad(s, i, p.size)))),
+      };
+    });
+    const res = spawnSync(PYTHON, ['-c', TORCH_SCRIPT], { input: JSON.stringify(input), encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`torch failed: ${res.stderr}`);
+    torchAnswers = JSON.parse(res.stdout) as Record<Kind, number[][]>;
+  }
+  return torchAnswers[kind];
 }
 
 noteIfNoTorch('the comparison of param groups with torch.optim');
 eachBackend('param groups compared with torch', () => {
   for (const kind of Object.keys(CONFIGS) as Kind[]) {
-    it.runIf(haveTorch)(`${kind} with two groups and StepLR, 6 steps`, () => {
+    it.runIf(haveTorch)(`${kind} with two groups and StepLR, ${STEPS} steps`, () => {
       const { defaults, groups } = CONFIGS[kind];
+      const theirs = torchAnswer(kind);
       const ps = params(9);
-      const steps = 6;
-      const input = {
-        kind, defaults, groups,
-        params: ps.map((p) => ({ shape: p.shape, data: Array.from(p.data) })),
-        grads: Array.from({ length: steps }, (_, s) => ps.map((p, i) => Array.from(grad(s, i, p.size)))),
-      };
-      const theirs = (torchAnswers[kind] ??= torchRun(JSON.stringify(input)));
       const opt = make(kind, [{ params: ps.slice(0, 2), ...groups[0] }, { params: ps.slice(2), ...groups[1] }], defaults);
-      train(opt, ps, steps, new optim.lrScheduler.StepLR(opt, { stepSize: 2, gamma: 0.5 }));
+      train(opt, ps, STEPS, new optim.lrScheduler.StepLR(opt, { stepSize: 2, gamma: 0.5 }));
       ps.forEach((p, i) => p.data.forEach((v, j) => {
         expect(Math.abs(v - theirs[i][j]), `${kind} parameter ${i} [${j}]: ${v} vs torch ${theirs[i][j]}`).toBeLessThanOrEqual(2e-6 * (1 + Math.abs(theirs[i][j])));
       }));
