@@ -149,7 +149,7 @@ abstract class ClassLoss extends Loss {
   readonly weight: Tensor | null;
   /** Targets equal to this are skipped. */
   readonly ignoreIndex: number;
-  constructor(options: ClassLossOptions) {
+  constructor(options: ClassLossOptions = {}) {
     super(options);
     const what = this.constructor.name;
     this.weight = optionalTensor(options.weight, what, 'weight');
@@ -183,9 +183,6 @@ export class CrossEntropyLoss extends ClassLoss {
  * [N, C, d1, ...], targets [], [N] or [N, d1, ...]; per-class weights and ignoreIndex as in torch.
  */
 export class NLLLoss extends ClassLoss {
-  constructor(options: ClassLossOptions = {}) {
-    super(options);
-  }
   forward(input: Tensor, target: ClassTarget): Tensor {
     checkTensor(input, 'NLLLoss');
     const { weight, ignoreIndex, reduction } = this;

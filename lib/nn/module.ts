@@ -85,7 +85,7 @@ export abstract class Module {
     return this.namedModules().map(([, m]) => m);
   }
 
-  /** Calls fn on every descendant and then on this module (torch's apply: children first); returns this. */
+  /** Calls fn on every descendant and then on this module (torch's apply: children first), each module once; returns this. */
   apply(fn: (m: Module) => void): this {
     if (typeof fn !== 'function') throw new Error(`${this.constructor.name}.apply: fn must be a function of a module`);
     const seen = new Set<Module>();

@@ -5,8 +5,8 @@
 import { Tensor } from '../tensor';
 import { fmt, sameShape, sizeOf } from '../shape';
 import { add, mul } from './binary';
-import { classIndices, crossEntropyRows, nllRows, Reduction, ClassTarget } from './loss';
-import { mean, sum } from './reduce';
+import { classIndices, crossEntropyRows, nllRows, reduceLoss, Reduction, ClassTarget } from './loss';
+import { sum } from './reduce';
 import { reshape, transpose } from './shape';
 import { logSoftmax } from './softmax';
 import { neg } from './unary';
@@ -118,7 +118,7 @@ export function classLoss(input: Tensor, target: ClassTarget, spec: ClassLossSpe
       if (spec.reduction === 'mean') return total === 0 ? add(sum(per), NaN) : sum(per);
     }
   }
-  return reduceClassLoss(per, r.outShape, spec.reduction);
+  return spec.reduction === 'none' ? reshape(per, r.outShape) : reduceLoss(per, spec.reduction);
 }
 
 // Probability targets with class weights: -sum_c w_c t'_c log p_c, t' the smoothed target.
@@ -127,11 +127,6 @@ function weightedProbabilityRows(r: Rows, target: Tensor, w: Float32Array, ls: n
   const t = target.data;
   for (let i = 0; i < coef.length; i++) coef[i] = w[i % r.cols] * (t[i] * (1 - ls) + ls / r.cols);
   return neg(sum(mul(logSoftmax(r.x, 1), constant(coef, [r.rows, r.cols])), 1));
-}
-
-function reduceClassLoss(per: Tensor, outShape: number[], reduction: Reduction): Tensor {
-  if (reduction === 'none') return reshape(per, outShape);
-  return reduction === 'sum' ? sum(per) : mean(per);
 }
 
 function constant(data: Float32Array, shape: number[]): Tensor {

@@ -74,3 +74,12 @@ export function unitFactor(v: number, what: string, arg: string, allowZero = fal
   if (typeof v !== 'number' || !(allowZero ? v >= 0 : v > 0) || v > 1) throw new Error(`${what}: ${arg} must be in ${allowZero ? '[0' : '(0'}, 1], got ${v}`);
   return v;
 }
+
+/** One value per param group: a number for all, or a list of one per group. */
+export function perGroup(v: number | readonly number[], groups: number, what: string, arg: string): number[] {
+  if (typeof v === 'number') return Array<number>(groups).fill(v);
+  if (!Array.isArray(v) || v.length !== groups || !v.every((x) => typeof x === 'number')) {
+    throw new Error(`${what}: ${arg} must be a number or one number per param group (${groups}), got ${JSON.stringify(v)}`);
+  }
+  return [...v];
+}

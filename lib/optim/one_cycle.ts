@@ -2,7 +2,7 @@
 // maxLr / divFactor to maxLr and anneals to maxLr / divFactor / finalDivFactor, while the momentum
 // (SGD and RMSprop's momentum, Adam's beta1) moves the opposite way between maxMomentum and baseMomentum.
 import { Optimizer } from './optimizer';
-import { LRScheduler, positive } from './lr_base';
+import { LRScheduler, perGroup, positive } from './lr_base';
 
 /** Options of OneCycleLR (torch's names and defaults). */
 export interface OneCycleOptions {
@@ -46,14 +46,6 @@ interface GroupEnds {
   baseMomentum: number;
 }
 
-function perGroup(v: number | readonly number[], groups: number, what: string): number[] {
-  if (typeof v === 'number') return Array<number>(groups).fill(v);
-  if (!Array.isArray(v) || v.length !== groups || !v.every((x) => typeof x === 'number')) {
-    throw new Error(`OneCycleLR: ${what} must be a number or one number per param group (${groups}), got ${JSON.stringify(v)}`);
-  }
-  return [...v];
-}
-
 /** The one-cycle policy (Smith and Topin), stepped after every batch, as torch's OneCycleLR. */
 export class OneCycleLR extends LRScheduler {
   /** Steps in the cycle. */
@@ -92,9 +84,9 @@ export class OneCycleLR extends LRScheduler {
       ];
     const div = positive(o.divFactor ?? 25, 'OneCycleLR', 'divFactor');
     const finalDiv = positive(o.finalDivFactor ?? 1e4, 'OneCycleLR', 'finalDivFactor');
-    const maxLrs = perGroup(o.maxLr, groups.length, 'maxLr');
-    const maxMomenta = perGroup(o.maxMomentum ?? 0.95, groups.length, 'maxMomentum');
-    const baseMomenta = perGroup(o.baseMomentum ?? 0.85, groups.length, 'baseMomentum');
+    const maxLrs = perGroup(o.maxLr, groups.length, 'OneCycleLR', 'maxLr');
+    const maxMomenta = perGroup(o.maxMomentum ?? 0.95, groups.length, 'OneCycleLR', 'maxMomentum');
+    const baseMomenta = perGroup(o.baseMomentum ?? 0.85, groups.length, 'OneCycleLR', 'baseMomentum');
     this.ends = maxLrs.map((max, i) => ({ initial: max / div, max, min: max / div / finalDiv, maxMomentum: maxMomenta[i], baseMomentum: baseMomenta[i] }));
     // torch overwrites initial_lr: a scheduler made after this one starts from maxLr / divFactor.
     groups.forEach((g, i) => { g.initialLr = this.ends[i].initial; });
@@ -115,14 +107,15 @@ export class OneCycleLR extends LRScheduler {
         // At step totalSteps torch extrapolates the last phase one step past its end; where that
         // takes the lr below zero (a linear anneal), which no lr may be, the final values are held.
         let pct = (step - start) / (ph.end - start);
-        if (this.anneal(e[ph.lr[0]], e[ph.lr[1]], pct) < 0) pct = 1;
+        let lr = this.anneal(e[ph.lr[0]], e[ph.lr[1]], pct);
+        if (lr < 0) lr = this.anneal(e[ph.lr[0]], e[ph.lr[1]], (pct = 1));
         if (this.cycleMomentum) {
           const m = this.anneal(e[ph.momentum[0]], e[ph.momentum[1]], pct);
           const h = this.optimizer.paramGroups[group].hyper;
           if (this.usesBeta1) h.beta1 = m;
           else h.momentum = m;
         }
-        return this.anneal(e[ph.lr[0]], e[ph.lr[1]], pct);
+        return lr;
       }
       start = ph.end;
     }

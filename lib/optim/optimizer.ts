@@ -120,8 +120,6 @@ export abstract class Optimizer {
   /** The param groups (one unless the constructor was given groups); each has its own lr. */
   readonly paramGroups: ParamGroup[];
   protected readonly state = new Map<Tensor, ParamState>();
-  /** The learning rate of the first group at construction, kept for schedulers. */
-  readonly initialLr: number;
 
   protected constructor(params: OptimizerParams<object>, build: (groupOptions: object) => GroupSpec, what: string) {
     this.paramGroups = groupInputs(params, what).map((g) => new ParamGroup(g.params, build(g.options), what));
@@ -137,7 +135,6 @@ export abstract class Optimizer {
       if (j !== undefined) throw new Error(`${what}: parameter ${i} (shape [${p.shape.join(', ')}]) is the same tensor as parameter ${j}; give each parameter once`);
       first.set(p, i);
     });
-    this.initialLr = this.paramGroups[0].lr;
   }
 
   /** @internal The first group's hyperparameters (all of them with one group). */

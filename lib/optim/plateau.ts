@@ -1,6 +1,7 @@
 // ReduceLROnPlateau (torch.optim.lr_scheduler.ReduceLROnPlateau): stepped with a metric each epoch,
 // it multiplies every group's lr by factor once the metric has not improved for patience epochs.
 import { Optimizer } from './optimizer';
+import { perGroup } from './lr_base';
 
 /** Options of ReduceLROnPlateau (torch's names and defaults). */
 export interface PlateauOptions {
@@ -43,12 +44,7 @@ export class ReduceLROnPlateau {
     for (const k of ['patience', 'cooldown'] as const) {
       if (!Number.isInteger(o[k]) || o[k] < 0) throw new Error(`ReduceLROnPlateau: ${k} must be a non-negative integer, got ${o[k]}`);
     }
-    const groups = optimizer.paramGroups.length;
-    const minLr = options.minLr ?? 0;
-    if (typeof minLr !== 'number' && (!Array.isArray(minLr) || minLr.length !== groups)) {
-      throw new Error(`ReduceLROnPlateau: minLr must be a number or one number per param group (${groups}), got ${JSON.stringify(minLr)}`);
-    }
-    this.minLrs = typeof minLr === 'number' ? Array<number>(groups).fill(minLr) : [...minLr];
+    this.minLrs = perGroup(options.minLr ?? 0, optimizer.paramGroups.length, 'ReduceLROnPlateau', 'minLr');
     this.o = o;
     this.best = o.mode === 'min' ? Infinity : -Infinity;
   }
