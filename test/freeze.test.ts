@@ -23,6 +23,21 @@ eachBackend('module walking and freezing', () => {
     expect(() => model.apply(3 as never)).toThrow(/Sequential.apply: fn must be a function/);
   });
 
+  it('a module of two inputs (forward(x, mask)) type-checks, finds its parameters and trains', () => {
+    class Gated extends nn.Module {
+      readonly lin = new nn.Linear(3, 2);
+      forward(x: bp.Tensor, mask: bp.Tensor): bp.Tensor {
+        return this.lin.forward(x).mul(mask);
+      }
+    }
+    const m = new Gated();
+    expect(m.namedParameters().map(([k]) => k)).toEqual(['lin.weight', 'lin.bias']);
+    const y = m.call(bp.ones([4, 3]), bp.tensor([[1, 0]]));
+    y.sum().backward();
+    expect((m.lin.weight.grad!.toArray() as number[][])[1]).toEqual([0, 0, 0]);
+    expect((m.lin.weight.grad!.toArray() as number[][])[0]).toEqual([4, 4, 4]);
+  });
+
   for (const kind of ['SGD', 'Adam'] as const) {
     it(`${kind}: a frozen layer keeps its weights in the eager loop and in fit; the rest trains as by hand`, async () => {
       const make = () => {

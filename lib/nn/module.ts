@@ -37,12 +37,15 @@ export abstract class Module {
   training = true;
   private readonly bufferNames = new Set<string>();
 
-  /** The computation; subclasses implement it. */
-  abstract forward(input: Tensor): Tensor;
+  /**
+   * The computation; subclasses implement it, with as many tensor arguments as they need (a module
+   * of two inputs declares forward(x: Tensor, mask: Tensor)).
+   */
+  abstract forward(...inputs: Tensor[]): Tensor;
 
   /** Same as forward (PyTorch's module call). */
-  call(input: Tensor): Tensor {
-    return this.forward(input);
+  call(...inputs: Tensor[]): Tensor {
+    return this.forward(...inputs);
   }
 
   /** Registers a tensor that is state but not a parameter (e.g. running_mean). */
