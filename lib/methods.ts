@@ -91,6 +91,12 @@ declare module './tensor' {
     silu(): Tensor;
     /** Elementwise log(1 + e ** (beta x)) / beta (x past the threshold). */
     softplus(beta?: number, threshold?: number): Tensor;
+    /** The slices at `indices` along `dim`, in that order (indices may repeat). */
+    indexSelect(dim: number, indices: Tensor | readonly number[]): Tensor;
+    /** The slice at `index` along `dim`, without that dimension. */
+    select(dim: number, index: number): Tensor;
+    /** Elements picked along `dim` by `index`, as torch.gather. */
+    gather(dim: number, index: Tensor): Tensor;
     /** Elementwise max(0, x) (gradient 0 at 0). */
     relu(): Tensor;
     /** Elementwise 1 / (1 + e ** -x). */
@@ -155,6 +161,9 @@ P.std = function (d, o) { return ops.std(this, d, o); };
 P.logsumexp = function (d, k) { return ops.logsumexp(this, d, k); };
 P.silu = function () { return ops.silu(this); };
 P.softplus = function (b, t) { return ops.softplus(this, b, t); };
+P.indexSelect = function (d, i) { return ops.indexSelect(this, d, i); };
+P.select = function (d, i) { return ops.select(this, d, i); };
+P.gather = function (d, i) { return ops.gather(this, d, i); };
 P.relu = function () { return ops.relu(this); };
 P.sigmoid = function () { return ops.sigmoid(this); };
 P.tanh = function () { return ops.tanh(this); };

@@ -131,6 +131,10 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   ],
   'stack dim -1, narrow, chunk': () => [(a, b) => bp.cat(bp.stack([a, b], -1).narrow(1, 1, 2).chunk(2, 0), 2), [randT([2, 3]), randT([2, 3])]],
   'permute, unsqueeze, squeeze': () => [(x) => x.permute([2, 0, 1]).unsqueeze(1).squeeze(1), [randT([2, 3, 4])]],
+  'indexSelect with repeats, select, gather': () => [
+    (x) => bp.cat([x.indexSelect(1, [2, 0, 2]).select(0, -1), x.gather(1, bp.tensor([[1, 1], [3, 0]])).select(0, 0)], 0),
+    [randT([2, 4])],
+  ],
   'maximum broadcast, minimum with a number': () => [(a, b) => bp.minimum(bp.maximum(a, b), 0.3), [randT([3, 4]), randT([4])]],
   'clamp, where': () => [(a, b) => bp.where(a.gt(0), a.clamp(-0.5, 0.5), b), [randT([3, 4]), randT([1, 4])]],
   'min along a dim, logsumexp': () => [(x) => x.min(1).add(x.logsumexp(0).sum()), [randT([3, 4], -3, 3)]],

@@ -9,6 +9,7 @@ export type { FusedActivation } from './matmul';
 export { sum, mean, max, argmax } from './reduce';
 export { reshape, transpose, flatten, squeeze, unsqueeze } from './shape';
 export { cat, stack, narrow, split, chunk } from './join';
+export { indexSelect, select, gather } from './index_ops';
 export { softmax, logSoftmax } from './softmax';
 export { tensor, zeros, ones, full, rand, randn, arange, eye, zerosLike, onesLike } from './creation';
 export type { TensorOptions, TensorData, NestedNumbers } from './creation';

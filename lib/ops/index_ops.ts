@@ -1,0 +1,92 @@
+// Picking by index (torch.select, index_select, gather): copies of the chosen slices or elements,
+// and gradients added back at the same places (an index chosen twice gets both contributions).
+import { Tensor } from '../tensor';
+import { fmt, normDim, sizeOf, splitAt } from '../shape';
+import { alloc, allocOutput } from '../storage';
+import { checkTensor, record } from './core';
+
+// Index values as integers in [0, size) (negative counts from the end, as torch allows).
+function indexList(index: Tensor | ArrayLike<number>, size: number, what: string): Int32Array {
+  const src: ArrayLike<number> = index instanceof Tensor ? index.data : index;
+  if (!(index instanceof Tensor) && !Array.isArray(index) && !(index instanceof Int32Array)) throw new Error(`${what}: index must be a Tensor or an array of integers`);
+  const out = new Int32Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i];
+    if (!Number.isInteger(v) || v < -size || v >= size) throw new Error(`${what}: index ${v} at position ${i} is out of range for a dimension of size ${size}`);
+    out[i] = v < 0 ? v + size : v;
+  }
+  return out;
+}
+
+/** The slices of `x` at `indices` along `dim`, in that order (torch.index_select; indices may repeat). */
+export function indexSelect(x: Tensor, dim: number, indices: Tensor | readonly number[] | Int32Array): Tensor {
+  checkTensor(x, 'indexSelect');
+  if (x.ndim === 0) throw new Error('indexSelect: cannot index a zero-dimensional tensor');
+  const d = normDim(dim, x.ndim, 'indexSelect');
+  if (indices instanceof Tensor && indices.ndim > 1) throw new Error(`indexSelect: indices must be 1-D, got shape ${fmt(indices.shape)}`);
+  const idx = indexList(indices, x.shape[d], 'indexSelect');
+  const [outer, len, inner] = splitAt(x.shape, d);
+  const shape = [...x.shape];
+  shape[d] = idx.length;
+  const y = allocOutput(sizeOf(shape));
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < idx.length; k++) {
+      const src = (o * len + idx[k]) * inner;
+      y.set(x.data.subarray(src, src + inner), (o * idx.length + k) * inner);
+    }
+  }
+  return record(y, shape, [x], 'indexSelect', (gy) => {
+    const gx = alloc(x.size);
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0; k < idx.length; k++) {
+        const dst = (o * len + idx[k]) * inner;
+        const from = (o * idx.length + k) * inner;
+        for (let i = 0; i < inner; i++) gx[dst + i] += gy[from + i];
+      }
+    }
+    return [gx];
+  });
+}
+
+/** The slice of `x` at `index` along `dim`, without that dimension (torch.select; x[:, i] for dim 1). */
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  checkTensor(x, 'select');
+  if (x.ndim === 0) throw new Error('select: cannot select from a zero-dimensional tensor');
+  const d = normDim(dim, x.ndim, 'select');
+  const i = indexList([index], x.shape[d], 'select');
+  return indexSelect(x, d, i).reshape(x.shape.filter((_, k) => k !== d));
+}
+
+/**
+ * Elements of `x` picked along `dim` by `index` (same number of dimensions, no larger than x in the
+ * others): out[i][j][k] = x[i][index[i][j][k]][k] for dim 1, as torch.gather.
+ */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkTensor(x, 'gather');
+  checkTensor(index, 'gather');
+  if (x.ndim === 0) throw new Error('gather: cannot gather from a zero-dimensional tensor');
+  const d = normDim(dim, x.ndim, 'gather');
+  if (index.ndim !== x.ndim || index.shape.some((s, i) => i !== d && s > x.shape[i])) {
+    throw new Error(`gather: index of shape ${fmt(index.shape)} must have the ${x.ndim} dimensions of the input ${fmt(x.shape)}, none larger outside dim ${d}`);
+  }
+  const idx = indexList(index, x.shape[d], 'gather');
+  const n = index.ndim;
+  // Strides of x, and the position of each element of index in x with its own index along d.
+  const xs = new Array<number>(n);
+  for (let i = n - 1, s = 1; i >= 0; i--) { xs[i] = s; s *= x.shape[i]; }
+  const where = new Int32Array(idx.length);
+  const at = new Array<number>(n).fill(0);
+  for (let e = 0; e < idx.length; e++) {
+    let off = 0;
+    for (let i = 0; i < n; i++) off += (i === d ? idx[e] : at[i]) * xs[i];
+    where[e] = off;
+    for (let i = n - 1; i >= 0; i--) { if (++at[i] < index.shape[i]) break; at[i] = 0; }
+  }
+  const y = allocOutput(idx.length);
+  for (let e = 0; e < idx.length; e++) y[e] = x.data[where[e]];
+  return record(y, index.shape, [x], 'gather', (gy) => {
+    const gx = alloc(x.size);
+    for (let e = 0; e < gy.length; e++) gx[where[e]] += gy[e];
+    return [gx];
+  });
+}
