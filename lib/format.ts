@@ -98,3 +98,15 @@ export function formatTensor(data: ArrayLike<number>, shape: Shape, requiresGrad
   const body = shape.length === 0 ? cell(data[0]) : block(0, 0, data.length, prefix.length);
   return `${prefix}${body}${suffix})`;
 }
+
+/** A number as Python's repr prints a float: 1.0, 0.1, 1e-05 (so module settings read as torch's). */
+export function pyFloat(v: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+  const [mant, e] = v.toExponential().split('e');
+  const exp = Number(e);
+  if (exp < -4 || exp >= 16) return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  return Number.isInteger(v) ? v.toFixed(1) : String(v);
+}
+
+/** A boolean as Python prints it. */
+export const pyBool = (b: boolean): string => (b ? 'True' : 'False');

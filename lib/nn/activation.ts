@@ -6,6 +6,7 @@ import { flatten } from '../ops/shape';
 import { silu, softplus } from '../ops/more';
 import { Module } from './module';
 import type { FusedActivation } from '../ops/matmul';
+import { pyFloat } from '../format';
 
 /** max(0, x), elementwise. */
 export class ReLU extends Module {
@@ -21,6 +22,9 @@ export class Tanh extends Module {
 }
 /** GELU, exact erf form. */
 export class GELU extends Module {
+  protected override extraRepr(): string {
+    return "approximate='none'";
+  }
   forward(x: Tensor): Tensor { return gelu(x); }
 }
 /** x for x > 0, negativeSlope * x otherwise. */
@@ -29,6 +33,9 @@ export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
     if (!Number.isFinite(negativeSlope)) throw new Error(`LeakyReLU: negativeSlope must be a finite number, got ${negativeSlope}`);
+  }
+  protected override extraRepr(): string {
+    return `negative_slope=${pyFloat(this.negativeSlope)}`;
   }
   forward(x: Tensor): Tensor { return leakyRelu(x, this.negativeSlope); }
 }
@@ -39,18 +46,27 @@ export class ELU extends Module {
     super();
     if (!Number.isFinite(alpha)) throw new Error(`ELU: alpha must be a finite number, got ${alpha}`);
   }
+  protected override extraRepr(): string {
+    return `alpha=${pyFloat(this.alpha)}`;
+  }
   forward(x: Tensor): Tensor { return elu(x, this.alpha); }
 }
 /** Softmax along `dim`. */
 export class Softmax extends Module {
   /** @param dim the dimension that sums to 1 (default -1, the last) */
   constructor(readonly dim = -1) { super(); }
+  protected override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
   forward(x: Tensor): Tensor { return softmax(x, this.dim); }
 }
 /** Log of softmax along `dim` (the input NLLLoss expects). */
 export class LogSoftmax extends Module {
   /** @param dim the dimension normalized over (default -1, the last) */
   constructor(readonly dim = -1) { super(); }
+  protected override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
   forward(x: Tensor): Tensor { return logSoftmax(x, this.dim); }
 }
 /** x * sigmoid(x), elementwise (SiLU, or swish). */
@@ -64,6 +80,9 @@ export class Softplus extends Module {
     super();
     if (!Number.isFinite(beta) || beta === 0) throw new Error(`Softplus: beta must be a non-zero finite number, got ${beta}`);
   }
+  protected override extraRepr(): string {
+    return `beta=${this.beta}, threshold=${this.threshold}`;
+  }
   forward(x: Tensor): Tensor { return softplus(x, this.beta, this.threshold); }
 }
 /** Returns its input unchanged. */
@@ -74,6 +93,9 @@ export class Identity extends Module {
 export class Flatten extends Module {
   /** @param startDim first dimension merged (default 1) @param endDim last one (default -1) */
   constructor(readonly startDim = 1, readonly endDim = -1) { super(); }
+  protected override extraRepr(): string {
+    return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
+  }
   forward(x: Tensor): Tensor { return flatten(x, this.startDim, this.endDim); }
 }
 

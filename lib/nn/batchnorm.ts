@@ -12,6 +12,7 @@ import { fmt } from '../shape';
 import { checkTensor } from '../ops/core';
 import { Module } from './module';
 import { Parameter } from './parameter';
+import { pyBool, pyFloat } from '../format';
 
 /** Options of BatchNorm1d. */
 export interface BatchNormOptions {
@@ -65,6 +66,9 @@ export class BatchNorm1d extends Module {
     }
   }
 
+  protected override extraRepr(): string {
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${pyFloat(this.momentum)}, affine=${pyBool(this.weight !== null)}, track_running_stats=${pyBool(this.track)}`;
+  }
   forward(x: Tensor): Tensor {
     checkTensor(x, 'BatchNorm1d');
     const C = this.numFeatures;

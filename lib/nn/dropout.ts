@@ -5,6 +5,7 @@ import { checkTensor } from '../ops/core';
 import { alloc } from '../storage';
 import { uniform01 } from '../random';
 import { Module } from './module';
+import { pyFloat } from '../format';
 
 /**
  * In training, zeroes each element with probability p and scales the rest by 1 / (1 - p); in eval
@@ -17,6 +18,9 @@ export class Dropout extends Module {
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`Dropout: p must be in [0, 1], got ${p}`);
   }
 
+  protected override extraRepr(): string {
+    return `p=${pyFloat(this.p)}, inplace=False`;
+  }
   forward(x: Tensor): Tensor {
     checkTensor(x, 'Dropout');
     if (!this.training || this.p === 0) return x;

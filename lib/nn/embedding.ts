@@ -42,6 +42,9 @@ export class Embedding extends Module {
   }
 
   /** The vectors of `indices` (a tensor of integers, any shape): shape [...indices.shape, embeddingDim]. */
+  protected override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, padding_idx=${this.paddingIdx}`}`;
+  }
   forward(indices: Tensor): Tensor {
     checkTensor(indices, 'Embedding');
     const { numEmbeddings: n, embeddingDim: dim, weight: w } = this;

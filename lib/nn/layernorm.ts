@@ -11,6 +11,7 @@ import { fmt, sizeOf } from '../shape';
 import { checkTensor } from '../ops/core';
 import { Module } from './module';
 import { Parameter } from './parameter';
+import { pyBool, pyFloat } from '../format';
 
 /** Options of LayerNorm. */
 export interface LayerNormOptions {
@@ -46,6 +47,9 @@ export class LayerNorm extends Module {
     this.bias = affine ? new Parameter(zeros(this.normalizedShape)) : null;
   }
 
+  protected override extraRepr(): string {
+    return `(${this.normalizedShape.join(', ')}${this.normalizedShape.length === 1 ? ',' : ''}), eps=${pyFloat(this.eps)}, elementwise_affine=${pyBool(this.weight !== null)}`;
+  }
   forward(x: Tensor): Tensor {
     checkTensor(x, 'LayerNorm');
     const k = this.normalizedShape.length;

@@ -5,6 +5,7 @@ import { zeros } from '../ops/creation';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { kaimingUniform, uniform } from './init';
+import { pyBool } from '../format';
 
 /** Options of Linear. */
 export interface LinearOptions {
@@ -42,6 +43,9 @@ export class Linear extends Module {
     this.bias = options.bias === false ? null : new Parameter(uniform(zeros([outFeatures]), -bound, bound));
   }
 
+  protected override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
+  }
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
   }

@@ -43,6 +43,25 @@ export abstract class Module {
    */
   abstract forward(...inputs: Tensor[]): Tensor;
 
+  /** The module's own settings as torch prints them (its extra_repr); '' for none. */
+  protected extraRepr(): string {
+    return '';
+  }
+
+  /** The module as torch prints it: `Linear(in_features=4, out_features=2, bias=True)`, containers with their children indented. */
+  toString(): string {
+    const extra = this.extraRepr();
+    const children = this.namedChildren().map(([k, c]) => `(${k}): ${String(c).split('\n').join('\n  ')}`);
+    const lines = extra ? [...extra.split('\n'), ...children] : children;
+    if (!children.length && lines.length <= 1) return `${this.constructor.name}(${extra})`;
+    return `${this.constructor.name}(\n  ${lines.join('\n  ')}\n)`;
+  }
+
+  /** What console.log and util.inspect show: toString(), not the fields. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
   /** Same as forward (PyTorch's module call). */
   call(...inputs: Tensor[]): Tensor {
     return this.forward(...inputs);

@@ -1,0 +1,43 @@
+// Modules print as torch prints them (print(model) next to ours reads the same), compared with
+// torch 1.13's own repr of the same model when it is here.
+import { spawnSync } from 'node:child_process';
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { nn } from '../lib/index';
+import { haveTorch, noteIfNoTorch, PYTHON } from './helpers/torch';
+
+const TORCH_MODEL = `nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.25), nn.BatchNorm1d(16), nn.LeakyReLU(), nn.ELU(), nn.GELU(),
+  nn.SiLU(), nn.Softplus(), nn.Sigmoid(), nn.Tanh(), nn.Identity(), nn.Flatten(), nn.Softmax(dim=-1), nn.LogSoftmax(dim=1),
+  nn.LayerNorm(16, eps=1e-6), nn.Embedding(10, 4, padding_idx=0), nn.Linear(16, 3, bias=False), nn.Sequential(nn.Linear(3, 3)),
+  nn.BatchNorm1d(3, affine=False, track_running_stats=False), nn.LayerNorm([2, 3], elementwise_affine=False), nn.Embedding(5, 2),
+  nn.ELU(alpha=0.5), nn.LeakyReLU(0.2), nn.BatchNorm1d(3, eps=1e-3, momentum=0.01))`;
+
+function ourModel(): nn.Module {
+  return new nn.Sequential(new nn.Linear(4, 16), new nn.ReLU(), new nn.Dropout(0.25), new nn.BatchNorm1d(16), new nn.LeakyReLU(), new nn.ELU(), new nn.GELU(),
+    new nn.SiLU(), new nn.Softplus(), new nn.Sigmoid(), new nn.Tanh(), new nn.Identity(), new nn.Flatten(), new nn.Softmax(-1), new nn.LogSoftmax(1),
+    new nn.LayerNorm(16, { eps: 1e-6 }), new nn.Embedding(10, 4, { paddingIdx: 0 }), new nn.Linear(16, 3, { bias: false }), new nn.Sequential(new nn.Linear(3, 3)),
+    new nn.BatchNorm1d(3, { affine: false, trackRunningStats: false }), new nn.LayerNorm([2, 3], { elementwiseAffine: false }), new nn.Embedding(5, 2),
+    new nn.ELU(0.5), new nn.LeakyReLU(0.2), new nn.BatchNorm1d(3, { eps: 1e-3, momentum: 0.01 }));
+}
+
+describe('printing modules', () => {
+  it('console.log shows the layers, not the fields; a custom module lists its children', () => {
+    expect(inspect(new nn.Linear(2, 3))).toBe('Linear(in_features=2, out_features=3, bias=True)');
+    class Block extends nn.Module {
+      readonly lin = new nn.Linear(3, 3);
+      readonly act = new nn.Tanh();
+      forward(x: bp.Tensor): bp.Tensor { return this.act.forward(this.lin.forward(x)); }
+    }
+    expect(String(new Block())).toBe('Block(\n  (lin): Linear(in_features=3, out_features=3, bias=True)\n  (act): Tanh()\n)');
+  });
+});
+
+noteIfNoTorch('the comparison of module printing with torch');
+describe.runIf(haveTorch)('printing modules compared with torch', () => {
+  it('a model of every layer prints as torch 1.13 prints the same model', () => {
+    const res = spawnSync(PYTHON, ['-c', `import torch.nn as nn\nprint(${TORCH_MODEL})`], { encoding: 'utf8' });
+    expect(res.status, res.stderr).toBe(0);
+    expect(String(ourModel())).toBe(res.stdout.trimEnd());
+  });
+});
