@@ -55,6 +55,10 @@ declare module './tensor' {
     transpose(d0: number, d1: number): Tensor;
     /** Dimensions startDim (default 0) to endDim (default -1) merged into one. */
     flatten(startDim?: number, endDim?: number): Tensor;
+    /** Broadcast to `shape` (-1 keeps a dimension), as a copy. */
+    expand(shape: readonly number[]): Tensor;
+    /** Tiled reps[i] times along each dimension, as torch.repeat. */
+    repeat(reps: readonly number[]): Tensor;
     /** A dimension of size 1 inserted at `dim`; shares storage. */
     unsqueeze(dim: number): Tensor;
     /** Dimensions of size 1 removed (only `dim`, when given); shares storage. */
@@ -143,6 +147,8 @@ P.argmax = function (d, k) { return ops.argmax(this, d, k); };
 P.reshape = function (s) { return ops.reshape(this, s); };
 P.transpose = function (a, b) { return ops.transpose(this, a, b); };
 P.flatten = function (s, e) { return ops.flatten(this, s, e); };
+P.expand = function (s) { return ops.expand(this, s); };
+P.repeat = function (r) { return ops.repeat(this, r); };
 P.unsqueeze = function (d) { return ops.unsqueeze(this, d); };
 P.squeeze = function (d) { return ops.squeeze(this, d); };
 P.narrow = function (d, s, n) { return ops.narrow(this, d, s, n); };

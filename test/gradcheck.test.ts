@@ -131,6 +131,7 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   ],
   'stack dim -1, narrow, chunk': () => [(a, b) => bp.cat(bp.stack([a, b], -1).narrow(1, 1, 2).chunk(2, 0), 2), [randT([2, 3]), randT([2, 3])]],
   'permute, unsqueeze, squeeze': () => [(x) => x.permute([2, 0, 1]).unsqueeze(1).squeeze(1), [randT([2, 3, 4])]],
+  'expand, repeat': () => [(x) => x.expand([2, 3, -1]).add(x.repeat([2, 1, 3]).narrow(2, 1, 2)), [randT([3, 2])]],
   'indexSelect with repeats, select, gather': () => [
     (x) => bp.cat([x.indexSelect(1, [2, 0, 2]).select(0, -1), x.gather(1, bp.tensor([[1, 1], [3, 0]])).select(0, 0)], 0),
     [randT([2, 4])],

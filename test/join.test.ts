@@ -1,4 +1,4 @@
-// cat, stack, narrow, split, chunk, squeeze and unsqueeze: values and gradients against torch 1.13
+// cat, stack, narrow, split, chunk, squeeze, unsqueeze, expand and repeat: values and gradients against torch 1.13
 // over random shapes and dimensions (both backends), identities that need no torch, and errors.
 import { spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { randomArray, rng } from './helpers/random';
 import { haveTorch, noteIfNoTorch, PYTHON } from './helpers/torch';
 
 interface Case {
-  op: 'cat' | 'stack' | 'narrow' | 'split' | 'chunk' | 'squeeze' | 'unsqueeze';
+  op: 'cat' | 'stack' | 'narrow' | 'split' | 'chunk' | 'squeeze' | 'unsqueeze' | 'expand' | 'repeat';
   inputs: { shape: number[]; data: number[] }[];
   args: number[];
   sizes?: number[];
@@ -20,11 +20,11 @@ function randomCases(): Case[] {
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
   const data = (shape: number[]) => Array.from(randomArray(shape.reduce((a, b) => a * b, 1), r));
   const cases: Case[] = [];
-  for (let i = 0; i < 80; i++) {
+  for (let i = 0; i < 120; i++) {
     const nd = 1 + Math.floor(r() * 3);
     const shape = Array.from({ length: nd }, () => pick([1, 2, 3, 4]));
     const dim = Math.floor(r() * nd) - (r() < 0.3 ? nd : 0);
-    const op = pick(['cat', 'stack', 'narrow', 'split', 'chunk', 'squeeze', 'unsqueeze'] as const);
+    const op = pick(['cat', 'stack', 'narrow', 'split', 'chunk', 'squeeze', 'unsqueeze', 'expand', 'repeat'] as const);
     const d = dim < 0 ? dim + nd : dim;
     if (op === 'cat') {
       const inputs = Array.from({ length: 1 + Math.floor(r() * 3) }, () => { const s = [...shape]; s[d] = pick([0, 1, 2, 3]); return { shape: s, data: data(s) }; });
@@ -40,6 +40,12 @@ function randomCases(): Case[] {
       cases.push(c);
     } else if (op === 'chunk') {
       cases.push({ op, inputs: [{ shape, data: data(shape) }], args: [1 + Math.floor(r() * 4), dim] });
+    } else if (op === 'expand') {
+      const s1 = shape.map((d) => (d === 1 && r() < 0.6 ? pick([2, 3]) : r() < 0.3 ? -1 : d));
+      cases.push({ op, inputs: [{ shape, data: data(shape) }], args: r() < 0.4 ? [2, ...s1] : s1 });
+    } else if (op === 'repeat') {
+      const reps = shape.map(() => pick([1, 2, 3]));
+      cases.push({ op, inputs: [{ shape, data: data(shape) }], args: r() < 0.4 ? [2, ...reps] : reps });
     } else if (op === 'squeeze') {
       cases.push({ op, inputs: [{ shape, data: data(shape) }], args: r() < 0.4 ? [] : [dim] });
     } else {
@@ -62,6 +68,8 @@ function ours(c: Case): { outs: { shape: number[]; data: number[] }[]; grads: nu
     case 'chunk': outs = xs[0].chunk(a0, a1); break;
     case 'squeeze': outs = [c.args.length ? xs[0].squeeze(a0) : xs[0].squeeze()]; break;
     case 'unsqueeze': outs = [xs[0].unsqueeze(a0)]; break;
+    case 'expand': outs = [xs[0].expand(c.args)]; break;
+    case 'repeat': outs = [xs[0].repeat(c.args)]; break;
   }
   let total: Tensor | null = null;
   for (const o of outs) {
@@ -85,6 +93,8 @@ for c in json.loads(sys.stdin.read()):
     elif op == "split": outs = list(xs[0].split(c["sizes"] if c.get("sizes") is not None else a[0], a[1]))
     elif op == "chunk": outs = list(xs[0].chunk(a[0], a[1]))
     elif op == "squeeze": outs = [xs[0].squeeze(a[0]) if a else xs[0].squeeze()]
+    elif op == "expand": outs = [xs[0].expand(*a)]
+    elif op == "repeat": outs = [xs[0].repeat(*a)]
     else: outs = [xs[0].unsqueeze(a[0])]
     total = sum((o * torch.arange(1, o.numel() + 1, dtype=torch.float32).reshape(o.shape)).sum() for o in outs)
     total.backward()
@@ -104,9 +114,9 @@ function torchAnswers(): ReturnType<typeof ours>[] {
   return answers;
 }
 
-noteIfNoTorch('the comparison of cat/stack/narrow/split/chunk/squeeze/unsqueeze with torch');
+noteIfNoTorch('the comparison of cat/stack/narrow/split/chunk/squeeze/unsqueeze/expand/repeat with torch');
 eachBackend('joining and cutting tensors', () => {
-  it.runIf(haveTorch)('80 random calls: shapes, values and gradients as torch', () => {
+  it.runIf(haveTorch)('120 random calls: shapes, values and gradients as torch', () => {
     const theirs = torchAnswers();
     cases.forEach((c, i) => {
       const what = `case ${i}: ${c.op}(${c.inputs.map((x) => `[${x.shape}]`).join(', ')}; ${c.sizes ? `sizes ${c.sizes}, ` : ''}${c.args})`;
@@ -133,5 +143,8 @@ eachBackend('joining and cutting tensors', () => {
     expect(() => x.split([1, 2], 0)).toThrow(/split: sizes \[1,2\] sum to 3, but dimension 0 has size 2/);
     expect(() => x.chunk(0)).toThrow(/chunk: chunks must be a positive integer, got 0/);
     expect(() => x.unsqueeze(4)).toThrow(/unsqueeze: dim 4 is out of range for a tensor with 3 dimension/);
+    expect(() => x.expand([3, 3])).toThrow(/expand: cannot expand shape \[2, 3\] to \[3, 3\] \(dimension 0\)/);
+    expect(() => x.expand([3])).toThrow(/expand: shape \[3\] has fewer dimensions than the tensor's \[2, 3\]/);
+    expect(() => x.repeat([2])).toThrow(/repeat: reps must be non-negative integers, at least one per dimension of \[2, 3\]/);
   });
 });

@@ -7,7 +7,7 @@ export type { VarianceOptions } from './more';
 export { matmul, linear } from './matmul';
 export type { FusedActivation } from './matmul';
 export { sum, mean, max, argmax } from './reduce';
-export { reshape, transpose, flatten, squeeze, unsqueeze } from './shape';
+export { reshape, transpose, flatten, squeeze, unsqueeze, expand, repeat } from './shape';
 export { cat, stack, narrow, split, chunk } from './join';
 export { indexSelect, select, gather } from './index_ops';
 export { softmax, logSoftmax } from './softmax';

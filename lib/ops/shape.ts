@@ -3,7 +3,7 @@ import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { contiguousStrides, fmt, normDim, sizeOf } from '../shape';
 import { allocOutput } from '../storage';
-import { checkTensor, record } from './core';
+import { checkTensor, expandTo, record, sumTo } from './core';
 
 /** A tensor with the same data and a new shape; one dimension may be -1 (inferred). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -68,4 +68,38 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
   if (x.ndim === 0) return reshape(x, []);
   const d = normDim(dim, x.ndim, 'squeeze');
   return x.shape[d] === 1 ? reshape(x, [...x.shape.slice(0, d), ...x.shape.slice(d + 1)]) : reshape(x, x.shape);
+}
+
+/**
+ * x broadcast to `shape` (new leading dimensions allowed; -1 keeps a dimension; only size-1
+ * dimensions grow), as torch.expand, but a copy; the gradient is summed back.
+ */
+export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor(x, 'expand');
+  if (!Array.isArray(shape) || shape.length < x.ndim) throw new Error(`expand: shape ${Array.isArray(shape) ? fmt(shape) : String(shape)} has fewer dimensions than the tensor's ${fmt(x.shape)}`);
+  const lead = shape.length - x.ndim;
+  const to = shape.map((d, i) => {
+    const own = i >= lead ? x.shape[i - lead] : null;
+    const size = d === -1 && own !== null ? own : d;
+    if (!Number.isInteger(size) || size < 0 || (own !== null && own !== 1 && own !== size)) {
+      throw new Error(`expand: cannot expand shape ${fmt(x.shape)} to ${fmt(shape)} (dimension ${i})`);
+    }
+    return size;
+  });
+  const from = [...Array<number>(lead).fill(1), ...x.shape];
+  return record(expandTo(x.data, from, to), to, [x], 'expand', (gy) => [sumTo(gy, to, from)]);
+}
+
+/** x tiled `reps[i]` times along each dimension (leading ones added as needed), as torch.repeat. */
+export function repeat(x: Tensor, reps: readonly number[]): Tensor {
+  checkTensor(x, 'repeat');
+  if (!Array.isArray(reps) || reps.length < x.ndim || !reps.every((r) => Number.isInteger(r) && r >= 0)) {
+    throw new Error(`repeat: reps must be non-negative integers, at least one per dimension of ${fmt(x.shape)}, got ${JSON.stringify(reps)}`);
+  }
+  const own = [...Array<number>(reps.length - x.ndim).fill(1), ...x.shape];
+  // [s0, s1] -> [1, s0, 1, s1] -> [r0, s0, r1, s1] -> [r0 s0, r1 s1]: the copies of each
+  // dimension go before it, as tiling lays them out.
+  const spread = reshape(x, own.flatMap((s) => [1, s]));
+  const tiled = expand(spread, own.flatMap((s, i) => [reps[i], s]));
+  return reshape(tiled, own.map((s, i) => s * reps[i]));
 }
