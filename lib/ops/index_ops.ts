@@ -1,7 +1,7 @@
 // Picking by index (torch.select, index_select, gather): copies of the chosen slices or elements,
 // and gradients added back at the same places (an index chosen twice gets both contributions).
 import { Tensor } from '../tensor';
-import { fmt, normDim, sizeOf, splitAt } from '../shape';
+import { contiguousStrides, fmt, normDim, sizeOf, splitAt } from '../shape';
 import { alloc, allocOutput } from '../storage';
 import { checkTensor, record } from './core';
 
@@ -71,9 +71,8 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   }
   const idx = indexList(index, x.shape[d], 'gather');
   const n = index.ndim;
-  // Strides of x, and the position of each element of index in x with its own index along d.
-  const xs = new Array<number>(n);
-  for (let i = n - 1, s = 1; i >= 0; i--) { xs[i] = s; s *= x.shape[i]; }
+  // The position in x of each element of index, with its own index along d.
+  const xs = contiguousStrides(x.shape);
   const where = new Int32Array(idx.length);
   const at = new Array<number>(n).fill(0);
   for (let e = 0; e < idx.length; e++) {

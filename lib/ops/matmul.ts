@@ -3,18 +3,13 @@
 import { Backend, GemmArgs, Reduce, Unary, UnaryCode } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
-import { broadcastShapes, fmt, sameShape, sizeOf } from '../shape';
+import { broadcastShapes, fmt, sizeOf } from '../shape';
 import { allocOutput } from '../storage';
-import { checkTensor, expandTo, record, sumTo } from './core';
+import { checkTensor, record } from './core';
+import { expand } from './shape';
 
 function mismatch(a: Tensor, b: Tensor): Error {
   return new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not aligned (inner dimensions ${a.shape[a.ndim - 1]} vs ${b.shape[Math.max(b.ndim - 2, 0)]})`);
-}
-
-/** x copied out to the broadcast shape `shape` (x itself when it has it); the gradient sums back. */
-function broadcastTo(x: Tensor, shape: number[]): Tensor {
-  if (sameShape(x.shape, shape)) return x;
-  return record(expandTo(x.data, x.shape, shape), shape, [x], 'broadcastTo', (gy) => [sumTo(gy, shape, x.shape)]);
 }
 
 /** The products that are wanted of a backward's two: as a pair when both are (see gemmPair). */
@@ -73,8 +68,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     // Batch dimensions broadcast as torch.matmul's do ([2, 1, m, k] @ [5, k, n] -> [2, 5, m, n]): an
     // operand that is broadcast is copied out to the common batch shape first, and its gradient summed back.
     const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), `matmul: batch dimensions of ${fmt(a.shape)} and ${fmt(b.shape)}`);
-    const aB = broadcastTo(a2, [...batch, m, k]);
-    const bB = broadcastTo(b2, [...batch, k, n]);
+    const aB = expand(a2, [...batch, m, k]);
+    const bB = expand(b2, [...batch, k, n]);
     out = mm2d(aB, bB, m, k, n, sizeOf(batch), true, [...batch, m, n]);
   }
   if (a.ndim === 1 && b.ndim === 1) return out.reshape([]);

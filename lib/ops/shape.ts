@@ -1,7 +1,7 @@
 // reshape, transpose, flatten: reshape shares storage; transpose copies through strides.
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
-import { contiguousStrides, fmt, normDim, sizeOf } from '../shape';
+import { contiguousStrides, fmt, normDim, sameShape, sizeOf } from '../shape';
 import { allocOutput } from '../storage';
 import { checkTensor, expandTo, record, sumTo } from './core';
 
@@ -72,7 +72,8 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
 
 /**
  * x broadcast to `shape` (new leading dimensions allowed; -1 keeps a dimension; only size-1
- * dimensions grow), as torch.expand, but a copy; the gradient is summed back.
+ * dimensions grow), as torch.expand but a copy (x itself when it has that shape already); the
+ * gradient is summed back.
  */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor(x, 'expand');
@@ -86,6 +87,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     }
     return size;
   });
+  if (sameShape(to, x.shape)) return x;
   const from = [...Array<number>(lead).fill(1), ...x.shape];
   return record(expandTo(x.data, from, to), to, [x], 'expand', (gy) => [sumTo(gy, to, from)]);
 }
