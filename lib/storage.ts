@@ -101,3 +101,14 @@ export function withFloat64<T>(fn: () => T): T {
     float64 = prev;
   }
 }
+
+/** A number rounded to a storage's precision. */
+export type Round = (v: number) => number;
+const keepDouble: Round = (v) => v;
+
+/**
+ * The rounding of arithmetic whose result is stored in `out`: Math.fround for float32 storage (so
+ * that a JavaScript loop's intermediates overflow, and meet zeros, where float arithmetic's do),
+ * nothing for the float64 storage of gradient checks.
+ */
+export const roundingOf = (out: Float32Array | Float64Array): Round => (out instanceof Float64Array ? keepDouble : Math.fround);

@@ -21,7 +21,7 @@ interface Product { ta: boolean; tb: boolean; m: number; n: number; k: number; b
 // a depth past one K block. All but W3's layer are small enough for both sets to read their
 // operands in place (gemm.cc's kInPlaceWork; parity.test checks that path against the packed one).
 const shapes: [number, number, number][] = [[64, 64, 64], [65, 33, 300], [256, 1024, 784], [9, 1000, 17], [300, 10, 1024], [130, 70, 520]];
-const acts = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu];
+const acts = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu, Unary.silu];
 const gates = [0, Unary.relu, Unary.sigmoid, Unary.tanh];
 const products: Product[] = [];
 shapes.forEach(([m, n, k], i) => {
@@ -58,7 +58,7 @@ function runWith(isa: string, dir: string): Float32Array[] {
 
 // The vector activations: the AVX-512 set computes exp, sigmoid, tanh and GELU (and GELU's
 // gradient) 16 floats at a time with the AVX2 set's 8-float formulas, operation for operation.
-const activationOps = [Unary.exp, Unary.sigmoid, Unary.tanh, Unary.gelu];
+const activationOps = [Unary.exp, Unary.sigmoid, Unary.tanh, Unary.gelu, Unary.silu];
 
 // Every activation (and GELU's gradient) of x with the kernel set `isa`, in a child process.
 function activationsWith(isa: string, dir: string): Float32Array[] {

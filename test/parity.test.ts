@@ -45,7 +45,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     // The few-row path (batch-1 inference): four weight rows at a time, the rest one by one, threaded
     // by column chunks when large.
     cases.push([1, 301, 65], [3, 1027, 300], [1, 10, 1024], [2, 7, 33]);
-    const acts = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu];
+    const acts = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu, Unary.silu];
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {
         it(`transA=${ta} transB=${tb} over ${cases.length} shapes, with bias, activations, alpha and beta`, () => {

@@ -22,8 +22,10 @@ export const Unary = {
   sign: 15,
   log1p: 16,
   rsubScalar: 17, // p - x
-  rdivScalar: 18, // p / x
+  rdivScalar: 18, // p / x as torch computes it: (1 / x) * p
   clampAbs: 19, // clamp to [-p, p]
+  silu: 20, // x sigmoid(x)
+  divScalar: 21, // x / p
 } as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 

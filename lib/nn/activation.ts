@@ -1,9 +1,9 @@
 // Activation and shape modules: thin wrappers over the ops of the same name.
 import { Tensor } from '../tensor';
-import { elu, gelu, leakyRelu, relu, sigmoid, tanh } from '../ops/unary';
+import { elu, gelu, leakyRelu, relu, sigmoid, silu, tanh } from '../ops/unary';
 import { logSoftmax, softmax } from '../ops/softmax';
 import { flatten } from '../ops/shape';
-import { silu, softplus } from '../ops/more';
+import { softplus } from '../ops/more';
 import { Module } from './module';
 import type { FusedActivation } from '../ops/matmul';
 import { pyFloat } from '../format';

@@ -3,24 +3,25 @@ import { Binary, Unary, UnaryCode } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { broadcastShapes } from '../shape';
-import { allocOutput } from '../storage';
+import { allocOutput, roundingOf } from '../storage';
 import { asTensor, broadcastBinary, expandTo, Operand, record, sumTo } from './core';
 
-function scalarOp(x: Tensor, code: UnaryCode, p: number, name: string, dydx: number): Tensor {
+/** x op p for a number p: one unary kernel, and its unaryGrad (unless the gradient passes through). */
+function scalarOp(x: Tensor, code: UnaryCode, p: number, name: string, passThrough = false): Tensor {
   const y = allocOutput(x.size);
   B().unary(code, x.data, y, p);
   return record(y, x.shape, [x], name, (gy) => {
-    if (dydx === 1) return [gy];
+    if (passThrough) return [gy];
     const gx = allocOutput(gy.length);
-    B().unary(Unary.scale, gy, gx, dydx);
+    B().unaryGrad(code, x.data, y, gy, gx, p);
     return [gx];
   });
 }
 
 /** a + b with broadcasting. */
 export function add(a: Operand, b: Operand): Tensor {
-  if (typeof b === 'number' && a instanceof Tensor) return scalarOp(a, Unary.addScalar, b, 'add', 1);
-  if (typeof a === 'number' && b instanceof Tensor) return scalarOp(b, Unary.addScalar, a, 'add', 1);
+  if (typeof b === 'number' && a instanceof Tensor) return scalarOp(a, Unary.addScalar, b, 'add', true);
+  if (typeof a === 'number' && b instanceof Tensor) return scalarOp(b, Unary.addScalar, a, 'add', true);
   const ta = asTensor(a, 'add');
   const tb = asTensor(b, 'add');
   const shape = broadcastShapes(ta.shape, tb.shape, 'add');
@@ -33,8 +34,8 @@ export function add(a: Operand, b: Operand): Tensor {
 
 /** a - b with broadcasting. */
 export function sub(a: Operand, b: Operand): Tensor {
-  if (typeof b === 'number' && a instanceof Tensor) return scalarOp(a, Unary.addScalar, -b, 'sub', 1);
-  if (typeof a === 'number' && b instanceof Tensor) return scalarOp(b, Unary.rsubScalar, a, 'sub', -1);
+  if (typeof b === 'number' && a instanceof Tensor) return scalarOp(a, Unary.addScalar, -b, 'sub', true);
+  if (typeof a === 'number' && b instanceof Tensor) return scalarOp(b, Unary.rsubScalar, a, 'sub');
   const ta = asTensor(a, 'sub');
   const tb = asTensor(b, 'sub');
   const shape = broadcastShapes(ta.shape, tb.shape, 'sub');
@@ -53,8 +54,8 @@ export function sub(a: Operand, b: Operand): Tensor {
 
 /** a * b with broadcasting. */
 export function mul(a: Operand, b: Operand): Tensor {
-  if (typeof b === 'number' && a instanceof Tensor) return scalarOp(a, Unary.scale, b, 'mul', b);
-  if (typeof a === 'number' && b instanceof Tensor) return scalarOp(b, Unary.scale, a, 'mul', a);
+  if (typeof b === 'number' && a instanceof Tensor) return scalarOp(a, Unary.scale, b, 'mul');
+  if (typeof a === 'number' && b instanceof Tensor) return scalarOp(b, Unary.scale, a, 'mul');
   const ta = asTensor(a, 'mul');
   const tb = asTensor(b, 'mul');
   const shape = broadcastShapes(ta.shape, tb.shape, 'mul');
@@ -67,7 +68,10 @@ export function mul(a: Operand, b: Operand): Tensor {
 
 /** a / b with broadcasting. */
 export function div(a: Operand, b: Operand): Tensor {
-  if (typeof b === 'number' && a instanceof Tensor) return scalarOp(a, Unary.scale, 1 / b, 'div', 1 / b);
+  // A true division (x * (1 / b) can be an ulp off torch's x / b), and the gradient gy / b.
+  // number / tensor as Python's 2 / x on a torch tensor: reciprocal, then scaled.
+  if (typeof a === 'number' && b instanceof Tensor) return scalarOp(b, Unary.rdivScalar, a, 'div');
+  if (typeof b === 'number' && a instanceof Tensor) return scalarOp(a, Unary.divScalar, b, 'div');
   const ta = asTensor(a, 'div');
   const tb = asTensor(b, 'div');
   const shape = broadcastShapes(ta.shape, tb.shape, 'div');
@@ -76,9 +80,8 @@ export function div(a: Operand, b: Operand): Tensor {
     const ga = ta.requiresGrad ? sumTo(broadcastBinary(Binary.div, gy, shape, tb.data, tb.shape, shape), shape, ta.shape) : null;
     let gb: Float32Array | null = null;
     if (tb.requiresGrad) {
-      // d(a/b)/db = -y / b
-      const gyy = broadcastBinary(Binary.mul, gy, shape, y, shape, shape);
-      const t = broadcastBinary(Binary.div, gyy, shape, tb.data, tb.shape, shape);
+      // d(a/b)/db = -y / b, as torch groups it: -gy * (y / b) (y / b may overflow where gy is 0: NaN)
+      const t = broadcastBinary(Binary.mul, gy, shape, broadcastBinary(Binary.div, y, shape, tb.data, tb.shape, shape), shape, shape);
       B().unary(Unary.neg, t, t, 0);
       gb = sumTo(t, shape, tb.shape);
     }
@@ -102,21 +105,23 @@ export function pow(a: Operand, b: Operand): Tensor {
   const shape = broadcastShapes(ta.shape, tb.shape, 'pow');
   const y = broadcastBinary(Binary.pow, ta.data, ta.shape, tb.data, tb.shape, shape);
   return record(y, shape, [ta, tb], 'pow', (gy) => {
-    // PyTorch's rules, zeros included: d/da = b * a^(b-1), 0 where b = 0 (b * y / a was 0/0 at
-    // a = 0); d/db = y * log(a), 0 where a = 0 and b >= 0 (0 * -inf). Per element, in double, each
-    // gradient rounded once to float; a tensor exponent is rare enough not to need a kernel.
+    // PyTorch's rules, zeros included: d/da = gy * (b * a^(b-1)), 0 where b = 0 (b * y / a was 0/0
+    // at a = 0); d/db = gy * (y * log(a)), 0 where a = 0 and b >= 0 (0 * -inf). Per element, each
+    // intermediate rounded to the storage's precision (an overflowing power times a zero gy is NaN,
+    // as torch's); a tensor exponent is rare enough not to need a kernel.
     const base = expandTo(ta.data, ta.shape, shape);
     const exponent = expandTo(tb.data, tb.shape, shape);
+    const r = roundingOf(y);
     let ga: Float32Array | null = null;
     let gb: Float32Array | null = null;
     if (ta.requiresGrad) {
       const g = allocOutput(gy.length); // every element written below
-      for (let i = 0; i < g.length; i++) g[i] = exponent[i] === 0 ? 0 : gy[i] * exponent[i] * Math.pow(base[i], exponent[i] - 1);
+      for (let i = 0; i < g.length; i++) g[i] = exponent[i] === 0 ? 0 : gy[i] * r(exponent[i] * r(Math.pow(base[i], exponent[i] - 1)));
       ga = sumTo(g, shape, ta.shape);
     }
     if (tb.requiresGrad) {
       const g = allocOutput(gy.length);
-      for (let i = 0; i < g.length; i++) g[i] = base[i] === 0 && exponent[i] >= 0 ? 0 : gy[i] * y[i] * Math.log(base[i]);
+      for (let i = 0; i < g.length; i++) g[i] = base[i] === 0 && exponent[i] >= 0 ? 0 : gy[i] * r(y[i] * r(Math.log(base[i])));
       gb = sumTo(g, shape, tb.shape);
     }
     return [ga, gb];

@@ -1,8 +1,8 @@
 // Every op as a free function.
 export { add, sub, mul, div, pow } from './binary';
-export { neg, exp, log, log1p, sqrt, abs, relu, sigmoid, tanh, gelu, leakyRelu, elu } from './unary';
+export { neg, exp, log, log1p, sqrt, abs, relu, sigmoid, tanh, gelu, leakyRelu, elu, silu } from './unary';
 export { maximum, minimum, clamp, min, argmin } from './compare';
-export { clone, permute, gt, ge, lt, le, eq, ne, where, variance, std, logsumexp, silu, softplus } from './more';
+export { clone, permute, gt, ge, lt, le, eq, ne, where, variance, std, logsumexp, softplus } from './more';
 export type { VarianceOptions } from './more';
 export { matmul, linear } from './matmul';
 export type { FusedActivation } from './matmul';

@@ -1,5 +1,5 @@
 // Ops a PyTorch user reaches for beyond DESIGN.md's list: clone, permute, the comparisons (0/1
-// masks, no gradient), where, var/std, logsumexp, silu and softplus. Composed of the native ops where
+// masks, no gradient), where, var/std, logsumexp and softplus. Composed of the native ops where
 // one fits; the rest are single loops over the elements.
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
@@ -130,12 +130,6 @@ export function logsumexp(x: Tensor, dim: number, keepDim = false): Tensor {
   for (let i = 0; i < m.data.length; i++) if (Math.abs(m.data[i]) === Infinity) m.data[i] = 0;
   const y = add(log(sum(exp(sub(x, m)), d, true)), m);
   return keepDim ? y : y.reshape(x.shape.filter((_, i) => i !== d));
-}
-
-/** x * sigmoid(x), elementwise (SiLU, or swish), as torch.nn.functional.silu. */
-export function silu(x: Tensor): Tensor {
-  checkTensor(x, 'silu');
-  return mul(x, sigmoid(x));
 }
 
 /** log(1 + e ** (beta x)) / beta, elementwise; x itself where beta x > threshold (torch.nn.functional.softplus). */

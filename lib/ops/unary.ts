@@ -44,5 +44,7 @@ export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor =>
   unaryOp(x, Unary.leakyRelu, finite(negativeSlope, 'leakyRelu', 'negativeSlope'), 'leakyRelu');
 /** Elementwise x for x > 0, alpha * (e ** x - 1) otherwise (default alpha 1). */
 export const elu = (x: Tensor, alpha = 1): Tensor => unaryOp(x, Unary.elu, finite(alpha, 'elu', 'alpha'), 'elu');
+/** Elementwise x * sigmoid(x) (SiLU, or swish), as torch.nn.functional.silu; its gradient is torch's s (1 + x (1 - s)). */
+export const silu = (x: Tensor): Tensor => unaryOp(x, Unary.silu, 0, 'silu');
 /** Elementwise log(1 + x), accurate for small x. */
 export const log1p = (x: Tensor): Tensor => unaryOp(x, Unary.log1p, 0, 'log1p');

@@ -3,8 +3,10 @@
 import { Binary, BinaryCode, Reduce, Unary, UnaryCode } from '../backend';
 import { reduce } from './reduce';
 import { gelu, geluGrad, sigmoid } from './math';
+import { Round, roundingOf } from '../../storage';
 
-export function unaryScalar(op: number, x: number, p: number): number {
+/** f(x), its intermediates rounded by r (the storage's precision; none by default). */
+export function unaryScalar(op: number, x: number, p: number, r: Round = (v) => v): number {
   switch (op) {
     case Unary.identity: return x;
     case Unary.neg: return -x;
@@ -12,47 +14,72 @@ export function unaryScalar(op: number, x: number, p: number): number {
     case Unary.log: return Math.log(x);
     case Unary.sqrt: return Math.sqrt(x);
     case Unary.abs: return Math.abs(x);
-    case Unary.relu: return x > 0 || Number.isNaN(x) ? x : 0; // NaN stays NaN, as in PyTorch
+    case Unary.relu: return x < 0 ? 0 : x; // as torch: NaN stays NaN, -0 stays -0
     case Unary.sigmoid: return sigmoid(x);
     case Unary.tanh: return Math.tanh(x);
     case Unary.gelu: return gelu(x);
     case Unary.leakyRelu: return x > 0 ? x : x * p;
     case Unary.elu: return x > 0 ? x : p * Math.expm1(x);
-    case Unary.powScalar: return Math.pow(x, p);
+    case Unary.powScalar: return powScalar(x, p, r);
     case Unary.scale: return x * p;
     case Unary.addScalar: return x + p;
     case Unary.sign: return x > 0 ? 1 : x < 0 ? -1 : 0;
     case Unary.log1p: return Math.log1p(x);
     case Unary.rsubScalar: return p - x;
-    case Unary.rdivScalar: return p / x;
+    case Unary.rdivScalar: return r(1 / x) * p; // torch's p / x: a reciprocal, then scaled
     case Unary.clampAbs: return x > p ? p : x < -p ? -p : x;
+    case Unary.silu: return x * sigmoid(x);
+    case Unary.divScalar: return x / p;
     default: throw new Error(`unary: unknown op code ${op}`);
   }
 }
 
-/** f'(x), given x and y = f(x). */
-export function unaryDerivative(op: number, x: number, y: number, p: number): number {
+/** x ** p as torch computes a tensor to a number's power: sqrt, 1 / sqrt and 1 / x for 0.5, -0.5 and -1, products for 2, 3 and -2. */
+function powScalar(x: number, p: number, r: Round): number {
+  if (p === 0.5) return Math.sqrt(x);
+  if (p === -0.5) return 1 / r(Math.sqrt(x));
+  if (p === -1) return 1 / x;
+  if (p === 2) return x * x;
+  if (p === 3) return r(x * x) * x;
+  if (p === -2) return 1 / r(x * x);
+  return Math.pow(x, p);
+}
+
+/**
+ * gy * f'(x), given x and y = f(x), written as torch's backward formula writes it, with each
+ * intermediate rounded by r to the storage's precision as the native kernel's float arithmetic
+ * rounds it: where an infinity meets a zero (NaN) and where an intermediate overflows follow from that.
+ */
+export function unaryGradScalar(op: number, x: number, y: number, gy: number, p: number, r: Round): number {
   switch (op) {
-    case Unary.identity: return 1;
-    case Unary.neg: return -1;
-    case Unary.exp: return y;
-    case Unary.log: return 1 / x;
-    case Unary.sqrt: return 0.5 / y;
-    case Unary.abs: return x > 0 ? 1 : x < 0 ? -1 : 0;
-    case Unary.relu: return x > 0 ? 1 : 0;
-    case Unary.sigmoid: return y * (1 - y);
-    case Unary.tanh: return 1 - y * y;
-    case Unary.gelu: return geluGrad(x);
-    case Unary.leakyRelu: return x > 0 ? 1 : p;
-    case Unary.elu: return x > 0 ? 1 : p * Math.exp(x); // from x, as PyTorch: y + p cancels for x << 0
-    case Unary.powScalar: return p === 0 ? 0 : p * Math.pow(x, p - 1);
-    case Unary.scale: return p;
-    case Unary.addScalar: return 1;
+    case Unary.identity: return gy;
+    case Unary.neg: return -gy;
+    case Unary.exp: return gy * y;
+    case Unary.log: return gy / x;
+    case Unary.sqrt: return gy / r(2 * y);
+    case Unary.abs: return gy * (x > 0 ? 1 : x < 0 ? -1 : 0);
+    case Unary.relu: return y <= 0 ? 0 : gy; // a NaN passes the gradient, as torch's threshold_backward
+    case Unary.sigmoid: return r(gy * y) * r(1 - y);
+    case Unary.tanh: return gy * r(1 - r(y * y));
+    case Unary.gelu: return gy * r(geluGrad(x));
+    case Unary.leakyRelu: return x > 0 ? gy : gy * p;
+    case Unary.elu: return x > 0 ? gy : gy * r(p * r(Math.exp(x))); // from x, as torch: y + p cancels for x << 0; NaN gives NaN
+    case Unary.powScalar: return p === 0 ? 0 : gy * r(p * r(powScalar(x, p - 1, r)));
+    case Unary.scale: return gy * p;
+    case Unary.addScalar: return gy;
     case Unary.sign: return 0;
-    case Unary.log1p: return 1 / (1 + x);
-    case Unary.rsubScalar: return -1;
-    case Unary.rdivScalar: return -p / (x * x);
-    case Unary.clampAbs: return x > p || x < -p ? 0 : 1;
+    case Unary.log1p: return gy / r(x + 1);
+    case Unary.rsubScalar: return -gy;
+    case Unary.rdivScalar: { // torch's reciprocal backward after the scaling's
+      const q = r(1 / x);
+      return -r(gy * p) * r(q * q);
+    }
+    case Unary.clampAbs: return x > p || x < -p ? 0 : gy;
+    case Unary.divScalar: return gy / p;
+    case Unary.silu: {
+      const s = r(sigmoid(x));
+      return r(gy * s) * r(1 + r(x * r(1 - s)));
+    }
     default: throw new Error(`unaryGrad: unknown op code ${op}`);
   }
 }
@@ -75,11 +102,15 @@ export function binaryScalar(op: number, a: number, b: number): number {
 }
 
 export function unary(op: UnaryCode, x: Float32Array, out: Float32Array, p: number): void {
-  for (let i = 0; i < x.length; i++) out[i] = unaryScalar(op, x[i], p);
+  const r = roundingOf(out);
+  const q = r(p); // the native kernels take p as a float, as torch casts a number to the tensor's type
+  for (let i = 0; i < x.length; i++) out[i] = unaryScalar(op, x[i], q, r);
 }
 
 export function unaryGrad(op: UnaryCode, x: Float32Array, y: Float32Array, gy: Float32Array, gx: Float32Array, p: number): void {
-  for (let i = 0; i < gy.length; i++) gx[i] = gy[i] * unaryDerivative(op, x[i], y[i], p);
+  const r = roundingOf(gx);
+  const q = r(p);
+  for (let i = 0; i < gy.length; i++) gx[i] = unaryGradScalar(op, x[i], y[i], gy[i], q, r);
 }
 
 /** Visits every multi-index of `shape`, calling visit(outIndex, offsetA, offsetB). */

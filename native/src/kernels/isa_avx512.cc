@@ -123,13 +123,10 @@ __attribute__((always_inline)) static inline void ukernel_impl(int kc, const flo
     for (int h = 0; h < 2; h++) {
       if (e.beta != 0.0f) v[h] = _mm512_fmadd_ps(beta, _mm512_maskz_loadu_ps(m[h], cr + 16 * h), v[h]);
       if (e.bias) v[h] = _mm512_add_ps(v[h], bias[h]);
-      if (e.act == kRelu) {  // max(v, 0), NaN lanes kept as the AVX2 set's act8 keeps them
-        const __m512 r = _mm512_mask_max_ps(v[h], 0xFFFF, v[h], zero);  // (g++ 12 warns on max_ps)
-        v[h] = _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(v[h], v[h], _CMP_UNORD_Q), v[h]);
-      }
+      if (e.act == kRelu) v[h] = _mm512_mask_mov_ps(v[h], _mm512_cmp_ps_mask(v[h], zero, _CMP_LT_OQ), zero);  // as act8
       if (gate_in_regs) {
         const __m512 y = _mm512_maskz_loadu_ps(m[h], e.gate + r * ldc + 16 * h);
-        if (e.gate_act == kRelu) v[h] = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(y, zero, _CMP_GT_OQ), v[h]);
+        if (e.gate_act == kRelu) v[h] = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(y, zero, _CMP_NLE_UQ), v[h]);  // NaN passes
         else v[h] = _mm512_mul_ps(_mm512_mul_ps(v[h], y), _mm512_sub_ps(_mm512_set1_ps(1.0f), y));
       }
       _mm512_mask_storeu_ps(cr + 16 * h, m[h], v[h]);

@@ -258,8 +258,8 @@ long run_epoch(const EpochPlan& p) {
           }
           float* g_xc = t_c.data();
           row_op(kDiv, g_xhat, b.sd.data(), g_xc, rows, c);
-          same_op(kMul, g_xhat, xhat, t_b.data(), cnt);
-          row_op(kDiv, t_b.data(), b.sd.data(), t_b.data(), rows, c);
+          row_op(kDiv, xhat, b.sd.data(), t_b.data(), rows, c);  // -g_xhat * (xhat / sd), div's rule
+          same_op(kMul, g_xhat, t_b.data(), t_b.data(), cnt);
           unary(kNeg, t_b.data(), t_b.data(), (size_t)cnt, 0.0f);
           col_sum(t_b.data(), rows, c, row.data());  // gradient of sd
           unary_grad(kSqrt, b.ve.data(), b.sd.data(), row.data(), row2.data(), (size_t)c, 0.0f);  // of v

@@ -1,0 +1,101 @@
+// Every element-wise op at the values where implementations part ways (NaN, infinities, -0, the
+// edges of exp's range, denormals, huge magnitudes), against torch 1.13: the outputs and the
+// gradients. A gradient rule written from the output, or a mask that tests `x > 0`, differs from
+// torch's exactly here, and nowhere a random test would look.
+import { it } from 'vitest';
+import * as bp from '../lib/index';
+import { nn, Tensor } from '../lib/index';
+import { eachBackend } from './helpers/backends';
+import { haveTorch, noteIfNoTorch } from './helpers/torch';
+import { expectOpsLikeTorch, OpCase, OpResult, PY_ENCODE } from './helpers/torch_ops';
+
+const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, -0.5, 2, -2, 3, -3, 1e-30, -1e-30, 1e-40, -1e-40,
+  3.4e38, -3.4e38, 88.72, -87.34, -103.9, 20, -20, 10.5, -10.5, 5.5, -5.5, 0.1, -0.1].map(Math.fround);
+
+/** A Linear layer with these weights and a zero bias. */
+function linearOf(w: number[][]): nn.Linear {
+  const l = new nn.Linear(w[0].length, w.length);
+  l.weight.data.set(w.flat());
+  l.bias!.data.fill(0);
+  return l;
+}
+
+/** Each op as bp computes it, and as torch does (a Python expression in x). */
+type Op = [name: string, ours: (x: Tensor) => Tensor, torch: string];
+const OPS: Op[] = [
+  ['neg', (x) => x.neg(), '-x'],
+  ['exp', (x) => x.exp(), 'torch.exp(x)'],
+  ['log', (x) => x.log(), 'torch.log(x)'],
+  ['log1p', (x) => x.log1p(), 'torch.log1p(x)'],
+  ['sqrt', (x) => x.sqrt(), 'torch.sqrt(x)'],
+  ['abs', (x) => x.abs(), 'torch.abs(x)'],
+  ['relu', (x) => x.relu(), 'torch.relu(x)'],
+  ['sigmoid', (x) => x.sigmoid(), 'torch.sigmoid(x)'],
+  ['tanh', (x) => x.tanh(), 'torch.tanh(x)'],
+  ['gelu', (x) => x.gelu(), 'F.gelu(x)'],
+  ['silu', (x) => x.silu(), 'F.silu(x)'],
+  ['softplus', (x) => x.softplus(), 'F.softplus(x)'],
+  ['softplus(2, 5)', (x) => x.softplus(2, 5), 'F.softplus(x, 2, 5)'],
+  ['leakyRelu', (x) => x.leakyRelu(), 'F.leaky_relu(x)'],
+  ['leakyRelu(0.2)', (x) => x.leakyRelu(0.2), 'F.leaky_relu(x, 0.2)'],
+  ['elu', (x) => x.elu(), 'F.elu(x)'],
+  ['elu(0.5)', (x) => x.elu(0.5), 'F.elu(x, 0.5)'],
+  ['clamp(-1, 2)', (x) => x.clamp(-1, 2), 'torch.clamp(x, -1, 2)'],
+  ['maximum(0.5)', (x) => x.maximum(0.5), 'torch.maximum(x, torch.tensor(0.5))'],
+  ['minimum(0.5)', (x) => x.minimum(0.5), 'torch.minimum(x, torch.tensor(0.5))'],
+  ['x + 2', (x) => x.add(2), 'x + 2'],
+  ['x * 3', (x) => x.mul(3), 'x * 3'],
+  ['3 - x', (x) => bp.sub(3, x), '3 - x'],
+  ['2 / x', (x) => bp.div(2, x), '2 / x'],
+  ['x / 4', (x) => x.div(4), 'x / 4'],
+  ['x / 3', (x) => x.div(3), 'x / 3'],
+  ['x / 0.1', (x) => x.div(0.1), 'x / 0.1'],
+  ['x - 0.1', (x) => x.sub(0.1), 'x - 0.1'],
+  ...[0, 0.5, 1, 2, 3, -1, -2, -0.5, 1.5].map((p): Op => [`x ** ${p}`, (x) => x.pow(p), `x ** ${p}`]),
+  ['2 ** x', (x) => bp.pow(bp.tensor(2), x), 'torch.tensor(2.0) ** x'],
+  ['x * x', (x) => x.mul(x), 'x * x'],
+  ['x / x', (x) => x.div(x), 'x / x'],
+  ['x ** x', (x) => x.pow(x), 'x ** x'],
+  // Linear then ReLU: the ReLU's backward runs fused into the GEMMs (a gate read from the output).
+  ['Linear + ReLU', (x) => new nn.Sequential(linearOf([[1], [-1]]), new nn.ReLU(), linearOf([[1, 1]])).forward(x.reshape([-1, 1])),
+    'torch.relu(x.reshape(-1, 1) @ torch.tensor([[1.0, -1.0]])) @ torch.tensor([[1.0], [1.0]])'],
+];
+
+/**
+ * The ops whose every result must be torch's exact bits (both compute them with the same float
+ * operations); the rest (exp-, log- and pow-based) within 2e-6 relative.
+ */
+const EXACT = new Set(['neg', 'abs', 'relu', 'leakyRelu', 'leakyRelu(0.2)', 'clamp(-1, 2)', 'maximum(0.5)', 'minimum(0.5)', 'x + 2',
+  'x * 3', '3 - x', '2 / x', 'x / 4', 'x / 3', 'x / 0.1', 'x - 0.1', 'sqrt', 'x ** 0', 'x ** 0.5', 'x ** 1', 'x ** 2', 'x ** 3',
+  'x ** -1', 'x ** -2', 'x ** -0.5', 'x * x', 'x / x', 'Linear + ReLU']);
+
+const CASES: OpCase[] = OPS.map(([name]) => ({ op: name, a: SPECIAL, as: [SPECIAL.length], args: [] }));
+
+function run(c: OpCase): OpResult {
+  const x = bp.tensor(c.a, { shape: c.as, requiresGrad: true });
+  const y = OPS.find(([name]) => name === c.op)![1](x);
+  // Upstream gradients of both signs and a zero, so that 0 * inf and sign errors show.
+  y.backward(bp.tensor(Array.from({ length: y.size }, (_, i) => [1, -2, 0.5, 0][i % 4]), { shape: y.shape as number[] }));
+  return { y: Array.from(y.data), shape: [...y.shape], ga: x.grad ? Array.from(x.grad.data) : null, gb: null };
+}
+
+const TORCH_SCRIPT = `
+import torch, json, sys
+import torch.nn.functional as F
+${PY_ENCODE}
+ops = {${OPS.map(([name, , py]) => `${JSON.stringify(name)}: lambda x: ${py}`).join(', ')}}
+out = []
+for c in json.loads(sys.stdin.read()):
+    x = torch.tensor([float(v) for v in c["a"]], dtype=torch.float32).reshape(c["as"]).requires_grad_(True)
+    y = ops[c["op"]](x)
+    y.backward(torch.tensor([[1, -2, 0.5, 0][i % 4] for i in range(y.numel())], dtype=torch.float32).reshape(y.shape))
+    out.append({"y": enc(y.detach()), "shape": list(y.shape), "ga": enc(x.grad), "gb": None})
+print(json.dumps(out))
+`;
+
+noteIfNoTorch('the comparison of element-wise ops at special values with torch');
+eachBackend('special values', () => {
+  it.runIf(haveTorch)(`${OPS.length} ops at NaN, infinities, -0, range edges and denormals as torch (values and gradients)`, () => {
+    expectOpsLikeTorch(CASES, TORCH_SCRIPT, run, (c) => (EXACT.has(c.op) ? 0 : 2e-6));
+  });
+});
