@@ -69,11 +69,62 @@ const EXACT = new Set(['neg', 'abs', 'relu', 'leakyRelu', 'leakyRelu(0.2)', 'cla
   'x * 3', '3 - x', '2 / x', 'x / 4', 'x / 3', 'x / 0.1', 'x - 0.1', 'sqrt', 'x ** 0', 'x ** 0.5', 'x ** 1', 'x ** 2', 'x ** 3',
   'x ** -1', 'x ** -2', 'x ** -0.5', 'x * x', 'x / x', 'Linear + ReLU']);
 
-const CASES: OpCase[] = OPS.map(([name]) => ({ op: name, a: SPECIAL, as: [SPECIAL.length], args: [] }));
+/**
+ * Reductions, softmax and losses over rows holding the special values: a plain row, rows with +inf,
+ * -inf, NaN, only -inf, and huge values (whose squares and sums overflow).
+ */
+const ROWS = [
+  [0.5, -1, 2, 0, -0, 3, -2, 1],
+  [1, Infinity, 2, -1, 0, 3, 0.5, -3],
+  [-Infinity, 1, -2, 0.5, 3, -Infinity, 2, 0],
+  [1, NaN, 0, 2, -1, 0.5, 3, -2],
+  [-Infinity, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity],
+  [3e38, 3.4e38, -3e38, 1e38, 2e38, -1e-40, 1e-30, 88.7],
+].map((r) => r.map(Math.fround));
+const TARGETS = '[2, 1, 0, 3, 5, 4]';
+const PROBS = ROWS.map((_, i) => ROWS[0].map((__, j) => (j === (i * 3) % 8 ? 0.65 : 0.05)));
+const UNIT = ROWS.map((r) => r.map((v, j) => (Number.isNaN(v) ? v : [0, 1, 0.5, 1e-40, 1 - 6e-8, 0.25, 0, 1][j])));
+const table = (rows: number[][]) => bp.tensor(rows);
+const pyRows = (rows: number[][]) => `torch.tensor(${JSON.stringify(rows.map((r) => r.map((v) => (Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : v))))}`.replace(/"(-?inf|nan)"/g, "float('$1')") + ')';
+const half = ROWS.map((r) => r.map((v) => v / 2));
+const MATRIX_OPS: Op[] = [
+  ['sum(1)', (x) => x.sum(1), 'x.sum(1)'],
+  ['sum', (x) => x.sum(), 'x.sum()'],
+  ['mean(0)', (x) => x.mean(0), 'x.mean(0)'],
+  ['max(1)', (x) => x.max(1), 'x.max(1)[0]'],
+  ['max', (x) => x.max(), 'x.max()'],
+  ['min(1)', (x) => x.min(1), 'x.min(1)[0]'],
+  ['argmax(1)', (x) => x.argmax(1), 'x.argmax(1).float()'],
+  ['var(1)', (x) => x.var(1), 'x.var(1)'],
+  ['std(0)', (x) => x.std(0), 'x.std(0)'],
+  ['logsumexp(1)', (x) => x.logsumexp(1), 'torch.logsumexp(x, 1)'],
+  ['softmax(1)', (x) => x.softmax(1), 'torch.softmax(x, 1)'],
+  ['logSoftmax(1)', (x) => x.logSoftmax(1), 'torch.log_softmax(x, 1)'],
+  ['softmax(0)', (x) => x.softmax(0), 'torch.softmax(x, 0)'],
+  ['crossEntropy', (x) => new nn.CrossEntropyLoss({ reduction: 'none' }).forward(x, bp.tensor(JSON.parse(TARGETS) as number[])), `F.cross_entropy(x, torch.tensor(${TARGETS}), reduction='none')`],
+  ['crossEntropy smoothed', (x) => new nn.CrossEntropyLoss({ reduction: 'none', labelSmoothing: 0.1 }).forward(x, bp.tensor(JSON.parse(TARGETS) as number[])), `F.cross_entropy(x, torch.tensor(${TARGETS}), reduction='none', label_smoothing=0.1)`],
+  ['crossEntropy probabilities', (x) => new nn.CrossEntropyLoss({ reduction: 'none' }).forward(x, table(PROBS)), `F.cross_entropy(x, ${pyRows(PROBS)}, reduction='none')`],
+  ['nll', (x) => new nn.NLLLoss({ reduction: 'none' }).forward(x, bp.tensor(JSON.parse(TARGETS) as number[])), `F.nll_loss(x, torch.tensor(${TARGETS}), reduction='none')`],
+  ['mse', (x) => new nn.MSELoss({ reduction: 'none' }).forward(x, table(half)), `F.mse_loss(x, ${pyRows(half)}, reduction='none')`],
+  ['mse sum', (x) => new nn.MSELoss({ reduction: 'sum' }).forward(x, table(half)), `F.mse_loss(x, ${pyRows(half)}, reduction='sum')`],
+  ['l1', (x) => new nn.L1Loss({ reduction: 'none' }).forward(x, table(half)), `F.l1_loss(x, ${pyRows(half)}, reduction='none')`],
+  // At a logit of -inf torch's formula gives NaN (inf - inf) where the loss is +inf (ours); -1e30 stands in.
+  ['bceWithLogits', (x) => new nn.BCEWithLogitsLoss({ reduction: 'none' }).forward(x.clamp(-1e30), table(UNIT)),
+    `F.binary_cross_entropy_with_logits(torch.clamp(x, min=-1e30), ${pyRows(UNIT)}, reduction='none')`],
+  // (a NaN probability is refused, by torch and by us: 0.5 stands in for it)
+  ['bce', (x) => new nn.BCELoss({ reduction: 'none' }).forward(bp.where(x.ne(x), 0.5, x.sigmoid()), table(UNIT)),
+    `F.binary_cross_entropy(torch.where(x != x, torch.tensor(0.5), torch.sigmoid(x)), ${pyRows(UNIT)}, reduction='none')`],
+];
+OPS.push(...MATRIX_OPS);
+
+const CASES: OpCase[] = OPS.map(([name]) => (MATRIX_OPS.some(([m]) => m === name)
+  ? { op: name, a: ROWS.flat(), as: [ROWS.length, ROWS[0].length], args: [] }
+  : { op: name, a: SPECIAL, as: [SPECIAL.length], args: [] }));
 
 function run(c: OpCase): OpResult {
   const x = bp.tensor(c.a, { shape: c.as, requiresGrad: true });
   const y = OPS.find(([name]) => name === c.op)![1](x);
+  if (c.op === 'argmax(1)') return { y: Array.from(y.data), shape: [...y.shape], ga: null, gb: null };
   // Upstream gradients of both signs and a zero, so that 0 * inf and sign errors show.
   y.backward(bp.tensor(Array.from({ length: y.size }, (_, i) => [1, -2, 0.5, 0][i % 4]), { shape: y.shape as number[] }));
   return { y: Array.from(y.data), shape: [...y.shape], ga: x.grad ? Array.from(x.grad.data) : null, gb: null };
@@ -88,6 +139,8 @@ out = []
 for c in json.loads(sys.stdin.read()):
     x = torch.tensor([float(v) for v in c["a"]], dtype=torch.float32).reshape(c["as"]).requires_grad_(True)
     y = ops[c["op"]](x)
+    if c["op"] == "argmax(1)":
+        out.append({"y": enc(y), "shape": list(y.shape), "ga": None, "gb": None}); continue
     y.backward(torch.tensor([[1, -2, 0.5, 0][i % 4] for i in range(y.numel())], dtype=torch.float32).reshape(y.shape))
     out.append({"y": enc(y.detach()), "shape": list(y.shape), "ga": enc(x.grad), "gb": None})
 print(json.dumps(out))

@@ -1,12 +1,13 @@
 // Ops a PyTorch user reaches for beyond DESIGN.md's list: clone, permute, the comparisons (0/1
 // masks, no gradient), where, var/std, logsumexp and softplus. Composed of the native ops where
 // one fits; the rest are single loops over the elements.
+import { Binary, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { broadcastShapes, contiguousStrides, fmt, normDim, sizeOf } from '../shape';
 import { allocOutput } from '../storage';
 import { add, div, mul, sub } from './binary';
-import { asTensor, checkTensor, expandTo, Operand, record, sumTo } from './core';
+import { asTensor, broadcastBinary, checkTensor, expandTo, Operand, record, sumTo } from './core';
 import { max, mean, sum } from './reduce';
 import { exp, log, sigmoid } from './unary';
 
@@ -98,11 +99,21 @@ export interface VarianceOptions {
 export function variance(x: Tensor, dim?: number, options: VarianceOptions = {}): Tensor {
   checkTensor(x, 'var');
   const keepDim = options.keepDim ?? false;
-  const n = dim === undefined ? x.size : x.shape[normDim(dim, x.ndim, 'var')];
-  const d = sub(x, dim === undefined ? mean(x) : mean(x, dim, true));
-  const ss = dim === undefined ? sum(mul(d, d)) : sum(mul(d, d), dim, keepDim);
-  const v = div(ss, (options.unbiased ?? true) ? n - 1 : n);
-  return dim === undefined && keepDim ? v.reshape(x.shape.map(() => 1)) : v;
+  const d0 = dim === undefined ? undefined : normDim(dim, x.ndim, 'var');
+  const n = d0 === undefined ? x.size : x.shape[d0];
+  const divisor = (options.unbiased ?? true) ? n - 1 : n;
+  const xd = x.detach();
+  const dev = sub(xd, d0 === undefined ? mean(xd) : mean(xd, d0, true));
+  const v = div(d0 === undefined ? sum(mul(dev, dev)) : sum(mul(dev, dev), d0, keepDim), divisor);
+  const shape = d0 === undefined && keepDim ? x.shape.map(() => 1) : v.shape;
+  // torch's rule, (2 / divisor) * gy * (x - mean): one node, so that an infinite element gives
+  // infinite gradients (the composed ops' mean branch spread inf - inf = NaN over the whole row).
+  return record(v.data, shape, [x], 'var', (gy) => {
+    const g = allocOutput(gy.length);
+    B().unary(Unary.scale, gy, g, 2 / divisor);
+    const kept = d0 === undefined ? x.shape.map(() => 1) : x.shape.map((s, i) => (i === d0 ? 1 : s));
+    return [broadcastBinary(Binary.mul, g, kept, dev.data, x.shape, x.shape)];
+  });
 }
 
 /**
