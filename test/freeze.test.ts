@@ -23,6 +23,22 @@ eachBackend('module walking and freezing', () => {
     expect(() => model.apply(3 as never)).toThrow(/Sequential.apply: fn must be a function/);
   });
 
+  it('apply visits a module shared by two parents under each, as torch; children() lists a repeated child once', () => {
+    const s = new nn.Linear(2, 2);
+    const model = new nn.Sequential(new nn.Sequential(s, new nn.ReLU()), new nn.Sequential(s), s);
+    const order: string[] = [];
+    model.apply((m) => order.push(m.constructor.name));
+    // torch 1.13 prints this order for the same model.
+    expect(order).toEqual(['Linear', 'ReLU', 'Sequential', 'Linear', 'Sequential', 'Linear', 'Sequential']);
+    const twice = new nn.Sequential(s, new nn.Tanh(), s);
+    expect(twice.children().map((m) => m.constructor.name)).toEqual(['Linear', 'Tanh']);
+    expect(twice.length).toBe(3); // Sequential still runs it twice, and prints it twice
+    expect(String(twice).match(/Linear/g)).toHaveLength(2);
+    const loop = new nn.Sequential(new nn.ReLU());
+    (loop as unknown as Record<string, nn.Module>).self = loop;
+    expect(() => loop.apply(() => undefined)).toThrow(/Sequential.apply: Sequential contains itself/);
+  });
+
   it('a module of two inputs (forward(x, mask)) type-checks, finds its parameters and trains', () => {
     class Gated extends nn.Module {
       readonly lin = new nn.Linear(3, 2);

@@ -51,7 +51,7 @@ export abstract class Module {
   /** The module as torch prints it: `Linear(in_features=4, out_features=2, bias=True)`, containers with their children indented. */
   toString(): string {
     const extra = this.extraRepr();
-    const children = this.namedChildren().map(([k, c]) => `(${k}): ${String(c).split('\n').join('\n  ')}`);
+    const children = this.moduleFields().map(([k, c]) => `(${k}): ${String(c).split('\n').join('\n  ')}`);
     const lines = extra ? [...extra.split('\n'), ...children] : children;
     if (!children.length && lines.length <= 1) return `${this.constructor.name}(${extra})`;
     return `${this.constructor.name}(\n  ${lines.join('\n  ')}\n)`;
@@ -73,11 +73,22 @@ export abstract class Module {
     (this as unknown as Record<string, Tensor>)[name] = t;
   }
 
-  /** Direct sub-modules with their names. */
+  /**
+   * Every sub-module field with its name, a module held twice listed twice (torch's _modules): what
+   * Sequential runs and what printing shows.
+   */
+  protected moduleFields(): [string, Module][] {
+    return Object.entries(this).filter((e): e is [string, Module] => e[1] instanceof Module);
+  }
+
+  /** Direct sub-modules with their names, each once (under its first name), as torch's named_children(). */
   namedChildren(): [string, Module][] {
-    const out: [string, Module][] = [];
-    for (const [k, v] of Object.entries(this)) if (v instanceof Module) out.push([k, v]);
-    return out;
+    const seen = new Set<Module>();
+    return this.moduleFields().filter(([, m]) => {
+      if (seen.has(m)) return false;
+      seen.add(m);
+      return true;
+    });
   }
 
   /** Direct sub-modules, in the order they were assigned. */
@@ -107,14 +118,16 @@ export abstract class Module {
     return this.namedModules().map(([, m]) => m);
   }
 
-  /** Calls fn on every descendant and then on this module (torch's apply: children first), each module once; returns this. */
+  /** Calls fn on every descendant and then on this module (torch's apply: children first; a module shared by two parents is visited under each); returns this. */
   apply(fn: (m: Module) => void): this {
     if (typeof fn !== 'function') throw new Error(`${this.constructor.name}.apply: fn must be a function of a module`);
-    const seen = new Set<Module>();
+    // torch's recursion: a module shared by two parents is visited under each (once per parent).
+    const path = new Set<Module>();
     const visit = (m: Module): void => {
-      if (seen.has(m)) return;
-      seen.add(m);
+      if (path.has(m)) throw new Error(`${this.constructor.name}.apply: ${m.constructor.name} contains itself`);
+      path.add(m);
       for (const c of m.children()) visit(c);
+      path.delete(m);
       fn(m);
     };
     visit(this);

@@ -19,12 +19,12 @@ export class Sequential extends Module {
 
   /** The layers in order. */
   get layers(): Module[] {
-    return this.children();
+    return this.moduleFields().map(([, m]) => m);
   }
 
   /** The number of layers. */
   get length(): number {
-    return this.children().length;
+    return this.layers.length;
   }
 
   /** Layer i (negative counts from the end); throws when out of range. */
