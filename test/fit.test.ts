@@ -62,6 +62,21 @@ eachBackend('fit', () => {
     }
   });
 
+  it('accuracy leaves out rows whose target is the loss\'s ignoreIndex', async () => {
+    // Logits pick classes 0, 1, 0, 1; targets 0, -100, 1, 1: of the three counted rows two are right.
+    const model = new nn.Sequential(new nn.Linear(2, 2, { bias: false }));
+    (model.layers[0] as nn.Linear).weight.data.set([1, 0, 0, 1]);
+    const d = { x: bp.tensor([[1, 0], [0, 1], [1, 0], [0, 1]]), y: bp.tensor([0, -100, 1, 1]) };
+    const loss = new nn.CrossEntropyLoss();
+    expect(bp.evaluate(model, d, { loss, metrics: ['accuracy'] }).accuracy).toBeCloseTo(2 / 3, 12);
+    const h = await bp.fit(model, d, { loss, optimizer: new optim.SGD(model.parameters(), { lr: 0 }), epochs: 1, batchSize: 3, metrics: ['accuracy'] });
+    expect(h.accuracy[0]).toBeCloseTo(2 / 3, 12);
+    const other = new nn.CrossEntropyLoss({ ignoreIndex: 1 }); // now row 1 (target -100 is invalid) is refused
+    expect(() => bp.evaluate(model, d, { loss: other, metrics: ['accuracy'] })).toThrow(/-100/);
+    const nll = new nn.NLLLoss({ ignoreIndex: 0 });
+    expect(bp.evaluate(model, { x: d.x, y: bp.tensor([0, 1, 0, 1]) }, { loss: nll, metrics: ['accuracy'] }).accuracy).toBe(1);
+  });
+
   it('the same seed gives the same history', async () => {
     const runs = [];
     for (let i = 0; i < 2; i++) {

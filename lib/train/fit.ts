@@ -51,7 +51,8 @@ export interface FitOptions {
   /**
    * 'accuracy': the share of rows whose prediction equals the target: the argmax column against a
    * class index (or a one-hot row); for a single output column, output above 0.5 (above 0 with
-   * BCEWithLogitsLoss, whose outputs are logits) against a 0/1 target.
+   * BCEWithLogitsLoss, whose outputs are logits) against a 0/1 target. Rows whose target is the
+   * loss's ignoreIndex are left out (NaN when every row is).
    */
   metrics?: MetricName[];
   /** Progress on stderr: a bar on a TTY, one line per epoch otherwise. */
@@ -201,6 +202,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
       let lastYield = t0;
       let lossSum = 0;
       let correct = 0;
+      let counted = n; // the rows accuracy is over (the eager loop leaves out ignored targets)
       const batches = Math.ceil(n / batchSize);
       if (plan) {
         // On a TTY the bar follows the worker's progress (batches done; the loss arrives at the end).
@@ -211,6 +213,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
         progress.batch(epoch, n, n, lossSum / n, n / Math.max(1e-3, (Date.now() - t0) / 1000));
       } else {
         const idx = order(n, shuffle);
+        counted = 0;
         for (let b = 0; b < batches; b++) {
           if (options.signal?.aborted) throw abortError(options.signal);
           const begin = b * batchSize;
@@ -224,7 +227,11 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
           optimizer.step();
           const lv = loss.item();
           lossSum += lv * (end - begin);
-          if (metrics.length) correct += correctCount(out, yb, lossFn);
+          if (metrics.length) {
+            const [c, k] = correctCount(out, yb, lossFn);
+            correct += c;
+            counted += k;
+          }
           progress.batch(epoch, end, n, lossSum / end, end / Math.max(1e-3, (Date.now() - t0) / 1000));
           if (options.onBatchEnd && options.onBatchEnd(b, { loss: lv }, stop) === false) stopRequested = true;
           if (stopRequested) break;
@@ -235,7 +242,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
         }
       }
       const logs: Logs = { loss: lossSum / n };
-      if (metrics.includes('accuracy')) logs.accuracy = correct / n;
+      if (metrics.includes('accuracy')) logs.accuracy = correct / counted;
       if (options.validationData) {
         const v = evaluate(model, options.validationData, { loss: lossFn, batchSize, metrics });
         logs.valLoss = v.loss;
@@ -282,6 +289,7 @@ export function evaluate(model: Module, data: Dataset, options: EvaluateOptions)
   const idx = order(n, false);
   let lossSum = 0;
   let correct = 0;
+  let counted = 0;
   try {
     noGrad(() => {
       for (let begin = 0; begin < n; begin += batchSize) {
@@ -290,13 +298,17 @@ export function evaluate(model: Module, data: Dataset, options: EvaluateOptions)
         const yb = gatherRows(data.y, idx, begin, end);
         const out = model.forward(xb);
         lossSum += options.loss.forward(out, yb).item() * (end - begin);
-        if (metrics.length) correct += correctCount(out, yb, options.loss);
+        if (metrics.length) {
+          const [c, k] = correctCount(out, yb, options.loss);
+          correct += c;
+          counted += k;
+        }
       }
     });
   } finally {
     model.train(wasTraining);
   }
-  return metrics.includes('accuracy') ? { loss: lossSum / n, accuracy: correct / n } : { loss: lossSum / n };
+  return metrics.includes('accuracy') ? { loss: lossSum / n, accuracy: correct / counted } : { loss: lossSum / n };
 }
 
 /** The model's output for every row of x, computed in batches in eval mode. */

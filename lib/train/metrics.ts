@@ -1,6 +1,6 @@
 // Metrics computed from a batch's output and targets.
 import { Tensor } from '../tensor';
-import { BCEWithLogitsLoss, Loss } from '../nn/loss';
+import { BCEWithLogitsLoss, CrossEntropyLoss, Loss, NLLLoss } from '../nn/loss';
 
 /** Metric names fit and evaluate understand. */
 export type MetricName = 'accuracy';
@@ -14,20 +14,25 @@ export function decisionThreshold(loss: Loss): number {
 }
 
 /**
- * Number of correct predictions: argmax for multi-class outputs; for a single output column, output
- * above the loss's decisionThreshold predicts 1.
+ * Correct predictions, and the rows counted: argmax for multi-class outputs; for a single output
+ * column, output above the loss's decisionThreshold predicts 1. A row whose class target is the
+ * loss's ignoreIndex is not counted (nothing trains it either).
  */
-export function correctCount(out: Tensor, y: Tensor, loss: Loss): number {
+export function correctCount(out: Tensor, y: Tensor, loss: Loss): [correct: number, counted: number] {
   const threshold = decisionThreshold(loss);
+  const ignored = loss instanceof CrossEntropyLoss || loss instanceof NLLLoss ? loss.ignoreIndex : null;
   const n = out.shape[0];
   const cols = out.size / n;
   let correct = 0;
+  let counted = 0;
   for (let r = 0; r < n; r++) {
-    const pred = cols === 1 ? (out.data[r] > threshold ? 1 : 0) : argmaxRow(out, r);
     const target = y.size === n ? y.data[r] : argmaxRow(y, r);
+    if (y.size === n && target === ignored) continue;
+    const pred = cols === 1 ? (out.data[r] > threshold ? 1 : 0) : argmaxRow(out, r);
+    counted++;
     if (pred === target) correct++;
   }
-  return correct;
+  return [correct, counted];
 }
 
 /** Column of the largest value in row r of t (the first one on ties). */
