@@ -38,7 +38,7 @@ export const Binary = {
   pow: 4,
   bce: 5, // -(t log x + (1-t) log(1-x)), logs clamped at -100 as PyTorch does
   bceGrad: 6, // (x - t) / max(x (1 - x), 1e-12)
-  bceLogits: 7, // max(x,0) - x t + log1p(exp(-|x|))
+  bceLogits: 7, // max(x,0) - x t + log1p(exp(-|x|)), as x (1 - t) for x > 0
   bceLogitsGrad: 8, // sigmoid(x) - t
   maximum: 9,
   gtMask: 10, // 1 where a > b else 0

@@ -93,7 +93,7 @@ export function binaryScalar(op: number, a: number, b: number): number {
     case Binary.pow: return Math.pow(a, b);
     case Binary.bce: return -(b * Math.max(Math.log(a), -100) + (1 - b) * Math.max(Math.log(1 - a), -100));
     case Binary.bceGrad: return (a - b) / Math.max(a * (1 - a), 1e-12);
-    case Binary.bceLogits: return Math.max(a, 0) - a * b + Math.log1p(Math.exp(-Math.abs(a)));
+    case Binary.bceLogits: return (a > 0 ? a * (1 - b) : -a * b) + Math.log1p(Math.exp(-Math.abs(a))); // no cancellation in max(a, 0) - a b
     case Binary.bceLogitsGrad: return sigmoid(a) - b;
     case Binary.maximum: return a > b || Number.isNaN(a) ? a : b;
     case Binary.gtMask: return a > b ? 1 : 0;
