@@ -41,8 +41,14 @@ const OPS: Op[] = [
   ['elu', (x) => x.elu(), 'F.elu(x)'],
   ['elu(0.5)', (x) => x.elu(0.5), 'F.elu(x, 0.5)'],
   ['clamp(-1, 2)', (x) => x.clamp(-1, 2), 'torch.clamp(x, -1, 2)'],
+  ['clamp(0)', (x) => x.clamp(0), 'torch.clamp(x, min=0)'],
+  ['clamp(null, 0)', (x) => x.clamp(null, 0), 'torch.clamp(x, max=0)'],
+  ['clamp(2, -1)', (x) => x.clamp(2, -1), 'torch.clamp(x, 2, -1)'],
+  ['clamp(0.1, 0.3)', (x) => x.clamp(0.1, 0.3), 'torch.clamp(x, 0.1, 0.3)'],
   ['maximum(0.5)', (x) => x.maximum(0.5), 'torch.maximum(x, torch.tensor(0.5))'],
   ['minimum(0.5)', (x) => x.minimum(0.5), 'torch.minimum(x, torch.tensor(0.5))'],
+  ['maximum(0)', (x) => x.maximum(0), 'torch.maximum(x, torch.tensor(0.0))'],
+  ['minimum(0)', (x) => x.minimum(0), 'torch.minimum(x, torch.tensor(0.0))'],
   ['x + 2', (x) => x.add(2), 'x + 2'],
   ['x * 3', (x) => x.mul(3), 'x * 3'],
   ['3 - x', (x) => bp.sub(3, x), '3 - x'],
@@ -65,7 +71,7 @@ const OPS: Op[] = [
  * The ops whose every result must be torch's exact bits (both compute them with the same float
  * operations); the rest (exp-, log- and pow-based) within 2e-6 relative.
  */
-const EXACT = new Set(['neg', 'abs', 'relu', 'leakyRelu', 'leakyRelu(0.2)', 'clamp(-1, 2)', 'maximum(0.5)', 'minimum(0.5)', 'x + 2',
+const EXACT = new Set(['neg', 'abs', 'relu', 'leakyRelu', 'leakyRelu(0.2)', 'clamp(-1, 2)', 'clamp(0)', 'clamp(null, 0)', 'clamp(2, -1)', 'clamp(0.1, 0.3)', 'maximum(0.5)', 'minimum(0.5)', 'maximum(0)', 'minimum(0)', 'x + 2',
   'x * 3', '3 - x', '2 / x', 'x / 4', 'x / 3', 'x / 0.1', 'x - 0.1', 'sqrt', 'x ** 0', 'x ** 0.5', 'x ** 1', 'x ** 2', 'x ** 3',
   'x ** -1', 'x ** -2', 'x ** -0.5', 'x * x', 'x / x', 'Linear + ReLU']);
 

@@ -26,6 +26,8 @@ export const Unary = {
   clampAbs: 19, // clamp to [-p, p]
   silu: 20, // x sigmoid(x)
   divScalar: 21, // x / p
+  clampMin: 22, // max(x, p), NaN kept
+  clampMax: 23, // min(x, p), NaN kept
 } as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 
@@ -42,6 +44,12 @@ export const Binary = {
   bceLogitsGrad: 8, // sigmoid(x) - t
   maximum: 9,
   gtMask: 10, // 1 where a > b else 0
+  geMask: 11, // 1 where a >= b
+  ltMask: 12, // 1 where a < b
+  leMask: 13, // 1 where a <= b
+  eqMask: 14, // 1 where a == b (NaN equals nothing)
+  neMask: 15, // 1 where a != b
+  minimum: 16, // NaN if either is
 } as const;
 export type BinaryCode = (typeof Binary)[keyof typeof Binary];
 

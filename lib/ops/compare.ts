@@ -10,23 +10,11 @@ import { asTensor, broadcastBinary, checkTensor, expandTo, Operand, record, sumT
 import { argmax, max } from './reduce';
 import { neg } from './unary';
 
-function negated(x: Float32Array): Float32Array {
-  const y = allocOutput(x.length);
-  B().unary(Unary.neg, x, y, 0);
-  return y;
-}
-
 function extremum(which: 'maximum' | 'minimum', a: Operand, b: Operand): Tensor {
   const ta = asTensor(a, which);
   const tb = asTensor(b, which);
   const shape = broadcastShapes(ta.shape, tb.shape, which);
-  let y: Float32Array;
-  if (which === 'maximum') y = broadcastBinary(Binary.maximum, ta.data, ta.shape, tb.data, tb.shape, shape);
-  else {
-    // min(a, b) = -max(-a, -b): negation is exact, and NaN still wins.
-    y = broadcastBinary(Binary.maximum, negated(ta.data), ta.shape, negated(tb.data), tb.shape, shape);
-    B().unary(Unary.neg, y, y, 0);
-  }
+  const y = broadcastBinary(which === 'maximum' ? Binary.maximum : Binary.minimum, ta.data, ta.shape, tb.data, tb.shape, shape);
   return record(y, shape, [ta, tb], which, (gy) => {
     const av = expandTo(ta.data, ta.shape, shape);
     const bv = expandTo(tb.data, tb.shape, shape);
@@ -62,13 +50,17 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   const hi = max ?? Infinity;
   if ((min === undefined || min === null) && (max === undefined || max === null)) throw new Error('clamp: give min, max or both');
   if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi)) throw new Error(`clamp: min and max must be numbers, got ${String(min)} and ${String(max)}`);
+  // clamp_min then clamp_max, as torch's min(max(x, min), max): NaN stays, with min > max every
+  // element becomes max. The gradient passes where min <= x <= max (tested on x by both passes).
+  const hasLo = min !== undefined && min !== null;
+  const hasHi = max !== undefined && max !== null;
   const y = allocOutput(x.size);
-  const xs = x.data;
-  // Math.min(Math.max(..)) as torch: with min > max every element becomes max.
-  for (let i = 0; i < xs.length; i++) y[i] = Math.min(Math.max(xs[i], lo), hi);
+  if (hasLo) B().unary(Unary.clampMin, x.data, y, lo);
+  if (hasHi) B().unary(Unary.clampMax, hasLo ? y : x.data, y, hi);
   return record(y, x.shape, [x], 'clamp', (gy) => {
     const gx = allocOutput(gy.length);
-    for (let i = 0; i < gy.length; i++) gx[i] = xs[i] >= lo && xs[i] <= hi ? gy[i] : 0;
+    if (hasLo) B().unaryGrad(Unary.clampMin, x.data, y, gy, gx, lo);
+    if (hasHi) B().unaryGrad(Unary.clampMax, x.data, y, hasLo ? gx : gy, gx, hi);
     return [gx];
   });
 }

@@ -1,7 +1,7 @@
 // Ops a PyTorch user reaches for beyond DESIGN.md's list: clone, permute, the comparisons (0/1
 // masks, no gradient), where, var/std, logsumexp and softplus. Composed of the native ops where
 // one fits; the rest are single loops over the elements.
-import { Binary, Unary } from '../backend/backend';
+import { Binary, BinaryCode, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { broadcastShapes, contiguousStrides, fmt, normDim, sizeOf } from '../shape';
@@ -38,31 +38,25 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   });
 }
 
-type Compare = (a: number, b: number) => boolean;
-
-function compare(name: string, test: Compare, a: Operand, b: Operand): Tensor {
+function compare(name: string, code: BinaryCode, a: Operand, b: Operand): Tensor {
   const ta = asTensor(a, name);
   const tb = asTensor(b, name);
   const shape = broadcastShapes(ta.shape, tb.shape, name);
-  const av = expandTo(ta.data, ta.shape, shape);
-  const bv = expandTo(tb.data, tb.shape, shape);
-  const y = allocOutput(sizeOf(shape));
-  for (let i = 0; i < y.length; i++) y[i] = test(av[i], bv[i]) ? 1 : 0;
-  return new Tensor(y, shape);
+  return new Tensor(broadcastBinary(code, ta.data, ta.shape, tb.data, tb.shape, shape), shape);
 }
 
 /** 1 where a > b, else 0 (broadcast; NaN compares false; no gradient), as torch.gt as floats. */
-export const gt = (a: Operand, b: Operand): Tensor => compare('gt', (x, y) => x > y, a, b);
+export const gt = (a: Operand, b: Operand): Tensor => compare('gt', Binary.gtMask, a, b);
 /** 1 where a >= b, else 0. */
-export const ge = (a: Operand, b: Operand): Tensor => compare('ge', (x, y) => x >= y, a, b);
+export const ge = (a: Operand, b: Operand): Tensor => compare('ge', Binary.geMask, a, b);
 /** 1 where a < b, else 0. */
-export const lt = (a: Operand, b: Operand): Tensor => compare('lt', (x, y) => x < y, a, b);
+export const lt = (a: Operand, b: Operand): Tensor => compare('lt', Binary.ltMask, a, b);
 /** 1 where a <= b, else 0. */
-export const le = (a: Operand, b: Operand): Tensor => compare('le', (x, y) => x <= y, a, b);
+export const le = (a: Operand, b: Operand): Tensor => compare('le', Binary.leMask, a, b);
 /** 1 where a == b, else 0 (NaN equals nothing). */
-export const eq = (a: Operand, b: Operand): Tensor => compare('eq', (x, y) => x === y, a, b);
+export const eq = (a: Operand, b: Operand): Tensor => compare('eq', Binary.eqMask, a, b);
 /** 1 where a != b, else 0 (NaN differs from everything). */
-export const ne = (a: Operand, b: Operand): Tensor => compare('ne', (x, y) => x !== y, a, b);
+export const ne = (a: Operand, b: Operand): Tensor => compare('ne', Binary.neMask, a, b);
 
 /** a where cond is nonzero, else b (all three broadcast), as torch.where; gradients go to the side chosen. */
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {

@@ -30,6 +30,8 @@ export function unaryScalar(op: number, x: number, p: number, r: Round = (v) => 
     case Unary.clampAbs: return x > p ? p : x < -p ? -p : x;
     case Unary.silu: return x * sigmoid(x);
     case Unary.divScalar: return x / p;
+    case Unary.clampMin: return x < p ? p : x; // NaN and -0 (against 0) stay, as torch's clamp_min
+    case Unary.clampMax: return x > p ? p : x;
     default: throw new Error(`unary: unknown op code ${op}`);
   }
 }
@@ -76,6 +78,8 @@ export function unaryGradScalar(op: number, x: number, y: number, gy: number, p:
     }
     case Unary.clampAbs: return x > p || x < -p ? 0 : gy;
     case Unary.divScalar: return gy / p;
+    case Unary.clampMin: return x >= p ? gy : 0; // torch: the gradient passes where min <= x (not at NaN)
+    case Unary.clampMax: return x <= p ? gy : 0;
     case Unary.silu: {
       const s = r(sigmoid(x));
       return r(gy * s) * r(1 + r(x * r(1 - s)));
@@ -97,6 +101,12 @@ export function binaryScalar(op: number, a: number, b: number): number {
     case Binary.bceLogitsGrad: return sigmoid(a) - b;
     case Binary.maximum: return a > b || Number.isNaN(a) ? a : b;
     case Binary.gtMask: return a > b ? 1 : 0;
+    case Binary.geMask: return a >= b ? 1 : 0;
+    case Binary.ltMask: return a < b ? 1 : 0;
+    case Binary.leMask: return a <= b ? 1 : 0;
+    case Binary.eqMask: return a === b ? 1 : 0;
+    case Binary.neMask: return a !== b ? 1 : 0;
+    case Binary.minimum: return a < b || Number.isNaN(a) ? a : b;
     default: throw new Error(`binary: unknown op code ${op}`);
   }
 }

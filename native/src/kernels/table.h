@@ -13,11 +13,12 @@ namespace bp {
 // Unary op codes: the same numbers as `Unary` in lib/backend/backend.ts.
 enum UnaryOp : int {
   kIdentity = 0, kNeg, kExp, kLog, kSqrt, kAbs, kRelu, kSigmoid, kTanh, kGelu, kLeakyRelu, kElu,
-  kPowScalar, kScale, kAddScalar, kSign, kLog1p, kRsubScalar, kRdivScalar, kClampAbs, kSilu, kDivScalar, kUnaryCount
+  kPowScalar, kScale, kAddScalar, kSign, kLog1p, kRsubScalar, kRdivScalar, kClampAbs, kSilu, kDivScalar, kClampMin, kClampMax, kUnaryCount
 };
 // Binary op codes: the same numbers as `Binary` in lib/backend/backend.ts.
 enum BinaryOp : int {
-  kAdd = 0, kSub, kMul, kDiv, kPow, kBce, kBceGrad, kBceLogits, kBceLogitsGrad, kMaximum, kGtMask, kBinaryCount
+  kAdd = 0, kSub, kMul, kDiv, kPow, kBce, kBceGrad, kBceLogits, kBceLogitsGrad, kMaximum, kGtMask, kGeMask, kLtMask, kLeMask, kEqMask, kNeMask, kMinimum,
+  kBinaryCount
 };
 
 // Products of at most this many multiply-adds go to the table's gemm_tiny (no packing, no threads).
