@@ -456,6 +456,22 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('select: the same bits as the reference, in place too (cond with zeros, -0, NaN)', () => {
+    for (const n of [...EDGE_SIZES, 70000]) {
+      const cond = Float32Array.from({ length: n }, (_, i) => [0, 1, -0, NaN, 2.5, 0][(i * 7 + n) % 6]);
+      const a = randomArray(n, r);
+      const b = randomArray(n, r);
+      const yn = new Float32Array(n);
+      const yr = new Float32Array(n);
+      nat.select(cond, a, b, yn);
+      ref.select(cond, a, b, yr);
+      expect(sameBits(yn, yr), `select ${n}`).toBe(true);
+      const inPlace = a.slice();
+      nat.select(cond, inPlace, b, inPlace);
+      expect(sameBits(inPlace, yr), `select in place ${n}`).toBe(true);
+    }
+  });
+
   it('reduce: sum, mean, max (with argmax), sumSquares over [outer, len, inner] and one long run', () => {
     // [1, 1100, 2000]: column sums big enough to be cut into one band of columns per thread.
     const shapes: [number, number, number][] = [[1, 40000, 1], [1, 100000, 1], [1, 1100, 2000]];

@@ -50,6 +50,8 @@ export const Binary = {
   eqMask: 14, // 1 where a == b (NaN equals nothing)
   neMask: 15, // 1 where a != b
   minimum: 16, // NaN if either is
+  keepWhere: 17, // a where b != 0, else 0 (where's backward)
+  dropWhere: 18, // 0 where b != 0, else a
 } as const;
 export type BinaryCode = (typeof Binary)[keyof typeof Binary];
 
@@ -151,6 +153,9 @@ export interface Backend {
 
   /** y += alpha * x (gradient accumulation, in place). */
   axpy(alpha: number, x: Float32Array, y: Float32Array): void;
+
+  /** out[i] = cond[i] != 0 ? a[i] : b[i] (torch.where), all of one length; out may be any of them. */
+  select(cond: Float32Array, a: Float32Array, b: Float32Array, out: Float32Array): void;
 
   /** Reduce x viewed as [outer, len, inner] along len into out [outer, inner]; argOut gets max indices. */
   reduce(op: ReduceCode, x: Float32Array, outer: number, len: number, inner: number,

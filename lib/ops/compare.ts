@@ -6,7 +6,7 @@ import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { broadcastShapes } from '../shape';
 import { allocOutput } from '../storage';
-import { asTensor, broadcastBinary, checkTensor, expandTo, Operand, record, sumTo } from './core';
+import { asTensor, broadcastBinary, checkTensor, Operand, record, sumTo } from './core';
 import { argmax, max } from './reduce';
 import { neg } from './unary';
 
@@ -16,20 +16,19 @@ function extremum(which: 'maximum' | 'minimum', a: Operand, b: Operand): Tensor 
   const shape = broadcastShapes(ta.shape, tb.shape, which);
   const y = broadcastBinary(which === 'maximum' ? Binary.maximum : Binary.minimum, ta.data, ta.shape, tb.data, tb.shape, shape);
   return record(y, shape, [ta, tb], which, (gy) => {
-    const av = expandTo(ta.data, ta.shape, shape);
-    const bv = expandTo(tb.data, tb.shape, shape);
-    const ga = allocOutput(gy.length);
-    const gb = allocOutput(gy.length);
-    const max = which === 'maximum';
-    for (let i = 0; i < gy.length; i++) {
-      const x = av[i];
-      const z = bv[i];
-      const share = x === z ? gy[i] / 2 : gy[i];
-      // torch: each side gets the gradient unless the other side won (a NaN loses nothing).
-      ga[i] = (max ? x < z : x > z) ? 0 : share;
-      gb[i] = (max ? x > z : x < z) ? 0 : share;
-    }
-    return [ta.requiresGrad ? sumTo(ga, shape, ta.shape) : null, tb.requiresGrad ? sumTo(gb, shape, tb.shape) : null];
+    // torch's rule: each side gets the gradient unless the other side won (a NaN loses nothing),
+    // halved on a tie. Native passes: the tie mask, the halved choice, then each side's loss mask.
+    const tie = broadcastBinary(Binary.eqMask, ta.data, ta.shape, tb.data, tb.shape, shape);
+    const share = allocOutput(gy.length);
+    B().unary(Unary.scale, gy, share, 0.5);
+    B().select(tie, share, gy, share);
+    const side = (t: Tensor, isA: boolean): Float32Array | null => {
+      if (!t.requiresGrad) return null;
+      // a lost to b where a < b in maximum (a > b in minimum); b lost in the opposite case.
+      const lost = broadcastBinary((which === 'maximum') === isA ? Binary.ltMask : Binary.gtMask, ta.data, ta.shape, tb.data, tb.shape, shape);
+      return sumTo(broadcastBinary(Binary.dropWhere, share, shape, lost, shape, shape), shape, t.shape);
+    };
+    return [side(ta, true), side(tb, false)];
   });
 }
 

@@ -64,21 +64,12 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const ta = asTensor(a, 'where');
   const tb = asTensor(b, 'where');
   const shape = broadcastShapes(broadcastShapes(cond.shape, ta.shape, 'where'), tb.shape, 'where');
-  const cv = expandTo(cond.data, cond.shape, shape);
-  const av = expandTo(ta.data, ta.shape, shape);
-  const bv = expandTo(tb.data, tb.shape, shape);
-  const y = allocOutput(cv.length);
-  for (let i = 0; i < y.length; i++) y[i] = cv[i] !== 0 ? av[i] : bv[i];
-  return record(y, shape, [ta, tb], 'where', (gy) => {
-    const ga = allocOutput(gy.length);
-    const gb = allocOutput(gy.length);
-    for (let i = 0; i < gy.length; i++) {
-      const pick = cv[i] !== 0;
-      ga[i] = pick ? gy[i] : 0;
-      gb[i] = pick ? 0 : gy[i];
-    }
-    return [ta.requiresGrad ? sumTo(ga, shape, ta.shape) : null, tb.requiresGrad ? sumTo(gb, shape, tb.shape) : null];
-  });
+  const y = allocOutput(sizeOf(shape));
+  B().select(expandTo(cond.data, cond.shape, shape), expandTo(ta.data, ta.shape, shape), expandTo(tb.data, tb.shape, shape), y);
+  return record(y, shape, [ta, tb], 'where', (gy) => [
+    ta.requiresGrad ? sumTo(broadcastBinary(Binary.keepWhere, gy, shape, cond.data, cond.shape, shape), shape, ta.shape) : null,
+    tb.requiresGrad ? sumTo(broadcastBinary(Binary.dropWhere, gy, shape, cond.data, cond.shape, shape), shape, tb.shape) : null,
+  ]);
 }
 
 /** Options of var and std. */

@@ -107,6 +107,8 @@ export function binaryScalar(op: number, a: number, b: number): number {
     case Binary.eqMask: return a === b ? 1 : 0;
     case Binary.neMask: return a !== b ? 1 : 0;
     case Binary.minimum: return a < b || Number.isNaN(a) ? a : b;
+    case Binary.keepWhere: return b !== 0 ? a : 0;
+    case Binary.dropWhere: return b !== 0 ? 0 : a;
     default: throw new Error(`binary: unknown op code ${op}`);
   }
 }
@@ -156,6 +158,10 @@ export function stridedCopy(x: Float32Array, xStrides: Int32Array, out: Float32A
   forEachIndex(shape, xStrides, xStrides, (o, ix) => {
     out[o] = x[ix];
   });
+}
+
+export function select(cond: Float32Array, a: Float32Array, b: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = cond[i] !== 0 ? a[i] : b[i];
 }
 
 export function axpy(alpha: number, x: Float32Array, y: Float32Array): void {

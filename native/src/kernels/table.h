@@ -18,7 +18,7 @@ enum UnaryOp : int {
 // Binary op codes: the same numbers as `Binary` in lib/backend/backend.ts.
 enum BinaryOp : int {
   kAdd = 0, kSub, kMul, kDiv, kPow, kBce, kBceGrad, kBceLogits, kBceLogitsGrad, kMaximum, kGtMask, kGeMask, kLtMask, kLeMask, kEqMask, kNeMask, kMinimum,
-  kBinaryCount
+  kKeepWhere, kDropWhere, kBinaryCount
 };
 
 // Products of at most this many multiply-adds go to the table's gemm_tiny (no packing, no threads).
