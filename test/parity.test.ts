@@ -398,6 +398,24 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('BCE with logits and its gradient over the whole logit range: the vector exp, log1p and sigmoid', () => {
+    // A dense grid from -120 to 120 (exp's scalar lanes below -87.3, log1p's u = 1 + e rounding to 1
+    // above 17), infinities, NaN and -0, against targets 0, 1 and between.
+    const grid = Array.from({ length: 4801 }, (_, i) => -120 + i * 0.05);
+    const a = Float32Array.from([...grid, Infinity, -Infinity, NaN, -0, 0, 1e-30, 17.3, -17.3]);
+    const b = Float32Array.from(a, (_, i) => [0, 1, 0.3, 0.75, 1e-7][i % 5]);
+    const unit = Int32Array.of(1);
+    for (const op of [Binary.bceLogits, Binary.bceLogitsGrad]) {
+      const yn = new Float32Array(a.length);
+      const yr = new Float32Array(a.length);
+      nat.binary(op, a, unit, b, unit, yn, Int32Array.of(a.length));
+      ref.binary(op, a, unit, b, unit, yr, Int32Array.of(a.length));
+      // The loss relative to itself (its log1p part alone where the linear part is 0); the gradient
+      // sigmoid(a) - t cancels near t, so within an ulp of 1 there.
+      expectClose(yn, yr, { rtol: 4e-7, atol: op === Binary.bceLogits ? 1e-38 : 1.2e-7 }, `op ${op} over the logit range`);
+    }
+  });
+
   it('stridedCopy: transposes, permutations and expands', () => {
     for (const s of EDGE_SIZES) {
       const x = randomArray(s * 5 * 3, r);
