@@ -616,6 +616,12 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       for (let step = 1; step <= 4; step++) {
         const g = mk();
         const h = { ...base, ...cfg, step };
+        // Where g + weightDecay * p cancels to a few ulps the decayed gradient has no digits left,
+        // and the AVX2 set's fused multiply-add and the portable set's two roundings rightly differ
+        // (RMSprop divides by its own tiny size and amplifies that): the data keeps clear of it.
+        g.forEach((gt, t) => gt.forEach((v, i) => {
+          if (Math.abs(v + h.weightDecay * pn[t][i]) < 1e-3 * Math.abs(v)) gt[i] = v + 1e-2;
+        }));
         nat.optimStep(h, pn, g, sn[0], sn[1], sn[2]);
         ref.optimStep(h, pr, g, sr[0], sr[1], sr[2]);
       }
