@@ -28,6 +28,7 @@ export const Unary = {
   divScalar: 21, // x / p
   clampMin: 22, // max(x, p), NaN kept
   clampMax: 23, // min(x, p), NaN kept
+  softplus: 24, // log1p(e ** x), x itself above p (torch's softplus, beta 1, threshold p)
 } as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 

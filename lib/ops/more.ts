@@ -9,7 +9,7 @@ import { allocOutput } from '../storage';
 import { add, div, mul, sub } from './binary';
 import { asTensor, broadcastBinary, checkTensor, expandTo, Operand, record, sumTo } from './core';
 import { max, mean, sum } from './reduce';
-import { exp, log, sigmoid } from './unary';
+import { exp, log, unaryOp } from './unary';
 
 /** A copy of x with its own storage; gradients flow through it (torch.clone). */
 export function clone(x: Tensor): Tensor {
@@ -133,6 +133,8 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   checkTensor(x, 'softplus');
   if (typeof beta !== 'number' || !(beta !== 0) || !Number.isFinite(beta)) throw new Error(`softplus: beta must be a non-zero finite number, got ${beta}`);
   if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new Error(`softplus: threshold must be a number, got ${threshold}`);
+  // beta 1 (the usual case) is one native kernel each way; the threshold a float, as torch takes it.
+  if (beta === 1) return unaryOp(x, Unary.softplus, threshold, 'softplus');
   const xs = x.data;
   const y = allocOutput(x.size);
   for (let i = 0; i < xs.length; i++) y[i] = xs[i] * beta > threshold ? xs[i] : Math.log1p(Math.exp(beta * xs[i])) / beta;

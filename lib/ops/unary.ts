@@ -5,7 +5,8 @@ import { Tensor } from '../tensor';
 import { allocOutput } from '../storage';
 import { checkTensor, record } from './core';
 
-function unaryOp(x: Tensor, code: UnaryCode, p: number, name: string): Tensor {
+/** y = f(x) by one unary kernel, its backward one unaryGrad (the element-wise ops' shared shape). */
+export function unaryOp(x: Tensor, code: UnaryCode, p: number, name: string): Tensor {
   checkTensor(x, name);
   const y = allocOutput(x.size);
   B().unary(code, x.data, y, p);
