@@ -122,11 +122,22 @@ const MATRIX_OPS: Op[] = [
   // (a NaN probability is refused, by torch and by us: 0.5 stands in for it)
   ['bce', (x) => new nn.BCELoss({ reduction: 'none' }).forward(bp.where(x.ne(x), 0.5, x.sigmoid()), table(UNIT)),
     `F.binary_cross_entropy(torch.where(x != x, torch.tensor(0.5), torch.sigmoid(x)), ${pyRows(UNIT)}, reduction='none')`],
+  // Normalizations over rows with infinities and NaN (and the linear layer's GEMM over them).
+  ['layerNorm', (x) => new nn.LayerNorm(8).forward(x), 'F.layer_norm(x, (8,))'],
+  ['batchNorm', (x) => new nn.BatchNorm1d(8).forward(x), 'F.batch_norm(x, None, None, training=True)'],
+  ['linear', (x) => linearOf([[1, -1, 0.5, 2, 0, 1, -2, 3], [0, 0, 0, 0, 0, 0, 0, 1]]).forward(x), 'x @ torch.tensor([[1.0, -1, 0.5, 2, 0, 1, -2, 3], [0, 0, 0, 0, 0, 0, 0, 1]]).t()'],
 ];
 OPS.push(...MATRIX_OPS);
 
+/**
+ * The normalizations without the last row: its statistics overflow float32 on the way (a sum of
+ * 6.4e38), where the native kernels and torch give NaN and the reference, summing in double, a number.
+ */
+const FINITE_STATS = new Set(['layerNorm', 'batchNorm']);
+const rowsFor = (name: string) => (FINITE_STATS.has(name) ? ROWS.slice(0, -1) : ROWS);
+
 const CASES: OpCase[] = OPS.map(([name]) => (MATRIX_OPS.some(([m]) => m === name)
-  ? { op: name, a: ROWS.flat(), as: [ROWS.length, ROWS[0].length], args: [] }
+  ? { op: name, a: rowsFor(name).flat(), as: [rowsFor(name).length, ROWS[0].length], args: [] }
   : { op: name, a: SPECIAL, as: [SPECIAL.length], args: [] }));
 
 function run(c: OpCase): OpResult {
