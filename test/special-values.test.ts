@@ -4,7 +4,7 @@
 // torch's exactly here, and nowhere a random test would look.
 import { it } from 'vitest';
 import * as bp from '../lib/index';
-import { nn, Tensor } from '../lib/index';
+import { nn, optim, Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
 import { haveTorch, noteIfNoTorch } from './helpers/torch';
 import { expectOpsLikeTorch, OpCase, OpResult, PY_ENCODE } from './helpers/torch_ops';
@@ -165,9 +165,57 @@ for c in json.loads(sys.stdin.read()):
 print(json.dumps(out))
 `;
 
+/**
+ * Two optimizer steps on parameters of special values with gradients of special values (an
+ * infinite or NaN gradient poisons its own element only, a zero leaves -0 alone, huge ones overflow
+ * the moments), as torch.optim gives them.
+ */
+const PARAMS = [0.5, -0.5, 0, -0, 1e-30, 3e38, -2, 1, 1e-40, 7, 0.25, -3, 1e20, 2].map(Math.fround);
+const GRADS = [Infinity, -Infinity, NaN, 0, 1e-40, 3e38, -3e38, 1e-20, 2, -0.5, 0, 1e19, -1e-30, 0.75].map(Math.fround);
+const OPTIMIZERS: [name: string, make: (p: bp.Tensor[]) => optim.Optimizer, torch: string][] = [
+  ['SGD', (p) => new optim.SGD(p, { lr: 0.1 }), 'torch.optim.SGD(p, lr=0.1)'],
+  ['SGD momentum nesterov decay', (p) => new optim.SGD(p, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 }), 'torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01)'],
+  ['Adam', (p) => new optim.Adam(p, { lr: 0.01 }), 'torch.optim.Adam(p, lr=0.01)'],
+  ['Adam amsgrad', (p) => new optim.Adam(p, { lr: 0.01, amsgrad: true }), 'torch.optim.Adam(p, lr=0.01, amsgrad=True)'],
+  ['AdamW', (p) => new optim.AdamW(p, { lr: 0.01, weightDecay: 0.1 }), 'torch.optim.AdamW(p, lr=0.01, weight_decay=0.1)'],
+  ['RMSprop centered momentum', (p) => new optim.RMSprop(p, { lr: 0.01, momentum: 0.5, centered: true }), 'torch.optim.RMSprop(p, lr=0.01, momentum=0.5, centered=True)'],
+  ['Adagrad', (p) => new optim.Adagrad(p, { lr: 0.1, lrDecay: 0.01 }), 'torch.optim.Adagrad(p, lr=0.1, lr_decay=0.01)'],
+];
+const OPTIM_CASES: OpCase[] = OPTIMIZERS.map(([name]) => ({ op: name, a: PARAMS, as: [PARAMS.length], b: GRADS, bs: [GRADS.length], args: [] }));
+
+function runOptimizer(c: OpCase): OpResult {
+  const p = new nn.Parameter(bp.tensor(c.a));
+  const opt = OPTIMIZERS.find(([name]) => name === c.op)![1]([p]);
+  for (let step = 0; step < 2; step++) {
+    p.grad = bp.tensor(c.b!);
+    opt.step();
+  }
+  return { y: Array.from(p.data), shape: [...p.shape], ga: null, gb: null };
+}
+
+const OPTIM_SCRIPT = `
+import torch, json, sys
+${PY_ENCODE}
+T = lambda v: torch.tensor([float(x) for x in v], dtype=torch.float32)
+make = {${OPTIMIZERS.map(([name, , py]) => `${JSON.stringify(name)}: lambda p: ${py}`).join(', ')}}
+out = []
+for c in json.loads(sys.stdin.read()):
+    p = torch.nn.Parameter(T(c["a"]))
+    opt = make[c["op"]]([p])
+    for _ in range(2):
+        p.grad = T(c["b"])
+        opt.step()
+    out.append({"y": enc(p.detach()), "shape": list(p.shape), "ga": None, "gb": None})
+print(json.dumps(out))
+`;
+
 noteIfNoTorch('the comparison of element-wise ops at special values with torch');
 eachBackend('special values', () => {
   it.runIf(haveTorch)(`${OPS.length} ops at NaN, infinities, -0, range edges and denormals as torch (values and gradients)`, () => {
     expectOpsLikeTorch(CASES, TORCH_SCRIPT, run, (c) => (EXACT.has(c.op) ? 0 : 2e-6));
+  });
+
+  it.runIf(haveTorch)(`${OPTIMIZERS.length} optimizers: two steps on special parameters with special gradients as torch.optim`, () => {
+    expectOpsLikeTorch(OPTIM_CASES, OPTIM_SCRIPT, runOptimizer, 2e-6);
   });
 });

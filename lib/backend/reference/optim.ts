@@ -1,15 +1,23 @@
 // Reference optimizer updates, written as PyTorch's docs state them (torch.optim, foreach=False).
+// Intermediates are rounded to the storage's precision where float arithmetic would round them
+// (roundingOf: float32 storage only), so that overflow, underflow and cancellation happen where the
+// native kernels' and torch's do; weight decay is skipped at 0, as torch skips it (0 * inf is NaN).
 import { OptimHyper } from '../backend';
+import { Round, roundingOf } from '../../storage';
+
+/** g + wd p, torch's L2 decay (nothing at wd = 0). */
+const decayed = (g: number, p: number, wd: number, r: Round): number => (wd !== 0 ? r(g + wd * p) : g);
 
 function sgd(h: OptimHyper, p: Float32Array, g: Float32Array, buf: Float32Array): void {
+  const r = roundingOf(p);
   for (let i = 0; i < p.length; i++) {
-    let d = g[i] + h.weightDecay * p[i];
+    let d = decayed(g[i], p[i], h.weightDecay, r);
     if (h.momentum !== 0) {
       // PyTorch starts the buffer as a copy of the first gradient (no dampening on that step).
-      buf[i] = h.step === 1 ? d : h.momentum * buf[i] + (1 - h.dampening) * d;
-      d = h.nesterov ? d + h.momentum * buf[i] : buf[i];
+      buf[i] = h.step === 1 ? d : r(h.momentum * buf[i]) + r((1 - h.dampening) * d);
+      d = h.nesterov ? r(d + h.momentum * buf[i]) : buf[i];
     }
-    p[i] -= h.lr * d;
+    p[i] -= r(h.lr * d);
   }
 }
 
@@ -17,43 +25,46 @@ function adam(h: OptimHyper, p: Float32Array, g: Float32Array, m: Float32Array, 
   const bc1 = 1 - Math.pow(h.beta1, h.step);
   const bc2Sqrt = Math.sqrt(1 - Math.pow(h.beta2, h.step));
   const stepSize = h.lr / bc1;
+  const r = roundingOf(p);
   for (let i = 0; i < p.length; i++) {
     let d = g[i];
     if (h.decoupled) p[i] *= 1 - h.lr * h.weightDecay;
-    else d += h.weightDecay * p[i];
-    m[i] = h.beta1 * m[i] + (1 - h.beta1) * d;
-    v[i] = h.beta2 * v[i] + (1 - h.beta2) * d * d;
+    else d = decayed(d, p[i], h.weightDecay, r);
+    m[i] = r(h.beta1 * m[i]) + r((1 - h.beta1) * d);
+    v[i] = r(h.beta2 * v[i]) + r(r((1 - h.beta2) * d) * d);
     let vv = v[i];
     if (h.amsgrad) {
       vmax[i] = Math.max(vmax[i], v[i]);
       vv = vmax[i];
     }
-    p[i] -= (stepSize * m[i]) / (Math.sqrt(vv) / bc2Sqrt + h.eps);
+    p[i] -= r(r(stepSize * m[i]) / r(r(Math.sqrt(vv) / bc2Sqrt) + h.eps));
   }
 }
 
 function rmsprop(h: OptimHyper, p: Float32Array, g: Float32Array, sq: Float32Array, buf: Float32Array, gavg: Float32Array): void {
+  const r = roundingOf(p);
   for (let i = 0; i < p.length; i++) {
-    const d = g[i] + h.weightDecay * p[i];
-    sq[i] = h.alpha * sq[i] + (1 - h.alpha) * d * d;
+    const d = decayed(g[i], p[i], h.weightDecay, r);
+    sq[i] = r(h.alpha * sq[i]) + r(r((1 - h.alpha) * d) * d);
     let avg: number;
     if (h.centered) {
-      gavg[i] = h.alpha * gavg[i] + (1 - h.alpha) * d;
-      avg = Math.sqrt(sq[i] - gavg[i] * gavg[i]) + h.eps;
-    } else avg = Math.sqrt(sq[i]) + h.eps;
+      gavg[i] = r(h.alpha * gavg[i]) + r((1 - h.alpha) * d);
+      avg = r(r(Math.sqrt(r(sq[i] - gavg[i] * gavg[i]))) + h.eps); // one rounding, as the FMA torch and the native kernels use
+    } else avg = r(r(Math.sqrt(sq[i])) + h.eps);
     if (h.momentum > 0) {
-      buf[i] = h.momentum * buf[i] + d / avg;
-      p[i] -= h.lr * buf[i];
-    } else p[i] -= (h.lr * d) / avg;
+      buf[i] = r(h.momentum * buf[i]) + r(d / avg);
+      p[i] -= r(h.lr * buf[i]);
+    } else p[i] -= r(r(h.lr * d) / avg);
   }
 }
 
 function adagrad(h: OptimHyper, p: Float32Array, g: Float32Array, sum: Float32Array): void {
   const clr = h.lr / (1 + (h.step - 1) * h.lrDecay);
+  const r = roundingOf(p);
   for (let i = 0; i < p.length; i++) {
-    const d = g[i] + h.weightDecay * p[i];
-    sum[i] += d * d;
-    p[i] -= (clr * d) / (Math.sqrt(sum[i]) + h.eps);
+    const d = decayed(g[i], p[i], h.weightDecay, r);
+    sum[i] += r(d * d);
+    p[i] -= r(r(clr * d) / r(r(Math.sqrt(sum[i])) + h.eps));
   }
 }
 
