@@ -77,6 +77,21 @@ eachBackend('fit', () => {
     expect(bp.evaluate(model, { x: d.x, y: bp.tensor([0, 1, 0, 1]) }, { loss: nll, metrics: ['accuracy'] }).accuracy).toBe(1);
   });
 
+  it('the loss of evaluate and fit is the mean over the whole set as torch takes it, ignored targets and class weights included', async () => {
+    bp.manualSeed(9);
+    const model = new nn.Sequential(new nn.Linear(3, 4));
+    const x = bp.randn([10, 3]);
+    const y = bp.tensor([0, -100, 3, 1, -100, -100, 2, 0, 1, 3]); // batches of 3 (the last of one row), two with ignored targets
+    const loss = new nn.CrossEntropyLoss({ weight: bp.tensor([1, 2, 0.5, 3]) });
+    const whole = bp.noGrad(() => loss.forward(model.forward(x), y).item());
+    expect(bp.evaluate(model, { x, y }, { loss, batchSize: 3 }).loss).toBeCloseTo(whole, 6);
+    const allIgnored = bp.tensor([0, -100, 3, -100, -100, -100, 2, 0, 1, 3]); // rows 3-5: a batch of ignored targets
+    const wholeIgnored = bp.noGrad(() => loss.forward(model.forward(x), allIgnored).item());
+    expect(bp.evaluate(model, { x, y: allIgnored }, { loss, batchSize: 3 }).loss).toBeCloseTo(wholeIgnored, 6);
+    const h = await bp.fit(model, { x, y }, { loss, optimizer: new optim.SGD(model.parameters(), { lr: 0 }), epochs: 1, batchSize: 3, shuffle: false });
+    expect(h.loss[0]).toBeCloseTo(whole, 6);
+  });
+
   it('the same seed gives the same history', async () => {
     const runs = [];
     for (let i = 0; i < 2; i++) {

@@ -218,17 +218,24 @@ eachBackend('loss options', () => {
     const history = await bp.fit(a.model, { x, y }, { loss, optimizer: a.opt, epochs: 2, batchSize: 4, shuffle: false, verbose: false });
     const b = make();
     const losses: number[] = [];
+    const classWeight = [1, 2, 0.5];
     for (let e = 0; e < 2; e++) {
+      // The epoch's loss: each batch's mean weighted by what it averages over (its kept targets'
+      // class weights), which is the mean over the whole epoch as torch's loss takes it.
       let s = 0;
+      let total = 0;
       for (let i = 0; i < 12; i += 4) {
         b.opt.zeroGrad();
         const xb = bp.tensor(x.toFloat32Array().subarray(i * 4, i * 4 + 16), { shape: [4, 4] });
-        const l = loss.forward(b.model.forward(xb), Array.from(y.data.subarray(i, i + 4)));
+        const targets = Array.from(y.data.subarray(i, i + 4));
+        const l = loss.forward(b.model.forward(xb), targets);
         l.backward();
         b.opt.step();
-        s += l.item() * 4;
+        const w = targets.reduce((sum, t) => sum + (t === -100 ? 0 : classWeight[t]), 0);
+        s += l.item() * w;
+        total += w;
       }
-      losses.push(s / 12);
+      losses.push(s / total);
     }
     history.loss.forEach((v, e) => expect(v).toBeCloseTo(losses[e], 6));
     expect(Array.from(a.model.parameters()[0].data)).toEqual(Array.from(b.model.parameters()[0].data));

@@ -7,7 +7,7 @@ import { Optimizer } from '../optim/optimizer';
 import { noGrad } from '../autograd';
 import { manualSeed } from '../random';
 import { gatherRows, order } from './batches';
-import { checkMetrics, correctCount, MetricName } from './metrics';
+import { batchLossWeight, checkMetrics, correctCount, MetricName } from './metrics';
 import { Progress } from './progress';
 import { EpochOutcome, FusedPlan, fusedPlan } from './plan';
 
@@ -75,7 +75,7 @@ export interface FitOptions {
 
 /** What fit returns: one entry per completed epoch for each value. */
 export interface History {
-  /** Mean training loss of each epoch. */
+  /** Mean training loss of each epoch (its batches' means weighted by what each averages over: rows, or kept targets' class weights). */
   loss: number[];
   /** Mean validation loss of each epoch (empty without validationData). */
   valLoss: number[];
@@ -201,6 +201,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
       const t0 = Date.now();
       let lastYield = t0;
       let lossSum = 0;
+      let lossWeight = n; // what lossSum is a sum over (batchLossWeight; the eager loop adds it up)
       let correct = 0;
       let counted = n; // the rows accuracy is over (the eager loop leaves out ignored targets)
       const batches = Math.ceil(n / batchSize);
@@ -214,6 +215,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
       } else {
         const idx = order(n, shuffle);
         counted = 0;
+        lossWeight = 0;
         for (let b = 0; b < batches; b++) {
           if (options.signal?.aborted) throw abortError(options.signal);
           const begin = b * batchSize;
@@ -226,13 +228,18 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
           loss.backward();
           optimizer.step();
           const lv = loss.item();
-          lossSum += lv * (end - begin);
+          const w = batchLossWeight(lossFn, out, yb);
+          if (w > 0) {
+            // (a batch whose every target is ignored has a NaN mean, over nothing: it adds nothing)
+            lossSum += lv * w;
+            lossWeight += w;
+          }
           if (metrics.length) {
             const [c, k] = correctCount(out, yb, lossFn);
             correct += c;
             counted += k;
           }
-          progress.batch(epoch, end, n, lossSum / end, end / Math.max(1e-3, (Date.now() - t0) / 1000));
+          progress.batch(epoch, end, n, lossSum / lossWeight, end / Math.max(1e-3, (Date.now() - t0) / 1000));
           if (options.onBatchEnd && options.onBatchEnd(b, { loss: lv }, stop) === false) stopRequested = true;
           if (stopRequested) break;
           if (Date.now() - lastYield > 10) {
@@ -241,7 +248,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
           }
         }
       }
-      const logs: Logs = { loss: lossSum / n };
+      const logs: Logs = { loss: lossSum / lossWeight };
       if (metrics.includes('accuracy')) logs.accuracy = correct / counted;
       if (options.validationData) {
         const v = evaluate(model, options.validationData, { loss: lossFn, batchSize, metrics });
@@ -278,7 +285,7 @@ export interface EvaluateOptions {
   metrics?: MetricName[];
 }
 
-/** Mean loss (and metrics) over a dataset, in eval mode without recording gradients. */
+/** Mean loss (and metrics) over a dataset, in eval mode without recording gradients: the mean torch's loss takes over the whole set (ignored targets and class weights included). */
 export function evaluate(model: Module, data: Dataset, options: EvaluateOptions): { loss: number; accuracy?: number } {
   checkModule(model, 'evaluate');
   const n = checkDataset(data, 'evaluate');
@@ -288,6 +295,7 @@ export function evaluate(model: Module, data: Dataset, options: EvaluateOptions)
   model.eval();
   const idx = order(n, false);
   let lossSum = 0;
+  let lossWeight = 0;
   let correct = 0;
   let counted = 0;
   try {
@@ -297,7 +305,12 @@ export function evaluate(model: Module, data: Dataset, options: EvaluateOptions)
         const xb = gatherRows(data.x, idx, begin, end);
         const yb = gatherRows(data.y, idx, begin, end);
         const out = model.forward(xb);
-        lossSum += options.loss.forward(out, yb).item() * (end - begin);
+        const lv = options.loss.forward(out, yb).item();
+        const w = batchLossWeight(options.loss, out, yb);
+        if (w > 0) {
+          lossSum += lv * w;
+          lossWeight += w;
+        }
         if (metrics.length) {
           const [c, k] = correctCount(out, yb, options.loss);
           correct += c;
@@ -308,7 +321,8 @@ export function evaluate(model: Module, data: Dataset, options: EvaluateOptions)
   } finally {
     model.train(wasTraining);
   }
-  return metrics.includes('accuracy') ? { loss: lossSum / n, accuracy: correct / counted } : { loss: lossSum / n };
+  const loss = lossSum / lossWeight;
+  return metrics.includes('accuracy') ? { loss, accuracy: correct / counted } : { loss };
 }
 
 /** The model's output for every row of x, computed in batches in eval mode. */

@@ -35,6 +35,24 @@ export function correctCount(out: Tensor, y: Tensor, loss: Loss): [correct: numb
   return [correct, counted];
 }
 
+/**
+ * What a batch's mean loss averages over, so that batches combine into the mean over all of them:
+ * for CrossEntropyLoss and NLLLoss with class-index targets, the kept targets' class weights (torch
+ * divides by their sum; 1 each without weights, 0 for an ignored target); otherwise the batch's rows.
+ */
+export function batchLossWeight(loss: Loss, out: Tensor, y: Tensor): number {
+  const rows = out.shape[0];
+  const classLoss = loss instanceof CrossEntropyLoss || loss instanceof NLLLoss;
+  if (!classLoss || loss.reduction !== 'mean' || y.size === out.size) return rows;
+  const w = loss.weight?.data;
+  let total = 0;
+  for (let i = 0; i < y.size; i++) {
+    const t = y.data[i];
+    if (t !== loss.ignoreIndex) total += w ? w[t] : 1;
+  }
+  return total;
+}
+
 /** Column of the largest value in row r of t (the first one on ties). */
 function argmaxRow(t: Tensor, r: number): number {
   const cols = t.size / t.shape[0];
