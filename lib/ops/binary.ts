@@ -5,17 +5,14 @@ import { Tensor } from '../tensor';
 import { broadcastShapes } from '../shape';
 import { allocOutput, roundingOf } from '../storage';
 import { asTensor, broadcastBinary, expandTo, Operand, record, sumTo } from './core';
+import { unaryOp } from './unary';
 
-/** x op p for a number p: one unary kernel, and its unaryGrad (unless the gradient passes through). */
+/** x op p for a number p: unaryOp's kernel pair, or (passThrough) a backward that hands gy on. */
 function scalarOp(x: Tensor, code: UnaryCode, p: number, name: string, passThrough = false): Tensor {
+  if (!passThrough) return unaryOp(x, code, p, name);
   const y = allocOutput(x.size);
   B().unary(code, x.data, y, p);
-  return record(y, x.shape, [x], name, (gy) => {
-    if (passThrough) return [gy];
-    const gx = allocOutput(gy.length);
-    B().unaryGrad(code, x.data, y, gy, gx, p);
-    return [gx];
-  });
+  return record(y, x.shape, [x], name, (gy) => [gy]);
 }
 
 /** a + b with broadcasting. */
