@@ -9,6 +9,8 @@ import { median } from './timing';
 /** The operands every op reads: a and b [n, n], row [n], col [n, 1]. */
 type Operands = { a: Tensor; b: Tensor; row: Tensor; col: Tensor };
 
+const BCE_LOGITS = new bp.nn.BCEWithLogitsLoss({ reduction: 'none' });
+
 /** The ops, by the name both sides report. */
 export const O1_OPS: ReadonlyArray<[string, (o: Operands) => unknown]> = [
   ['add', ({ a, b }) => a.add(b)],
@@ -31,6 +33,10 @@ export const O1_OPS: ReadonlyArray<[string, (o: Operands) => unknown]> = [
   ['softmax dim0', ({ a }) => a.softmax(0)],
   ['logSoftmax dim1', ({ a }) => a.logSoftmax(1)],
   ['transpose', ({ a }) => a.transpose(0, 1)],
+  ['clamp', ({ a }) => a.clamp(0.2, 0.8)],
+  ['where', ({ a, b }) => bp.where(a.gt(0.5), a, b)],
+  ['softplus', ({ a }) => a.softplus()],
+  ['bce with logits', ({ a, b }) => BCE_LOGITS.forward(a, b)],
 ];
 
 /** The side of the operands: 2048 (16 MiB each), 1024 in quick runs. */

@@ -118,6 +118,9 @@ O1_OPS = [
     ('max dim1', lambda a, b, r, c: a.max(1)), ('argmax dim1', lambda a, b, r, c: a.argmax(1)),
     ('softmax dim1', lambda a, b, r, c: a.softmax(1)), ('softmax dim0', lambda a, b, r, c: a.softmax(0)),
     ('logSoftmax dim1', lambda a, b, r, c: a.log_softmax(1)), ('transpose', lambda a, b, r, c: a.t().contiguous()),
+    ('clamp', lambda a, b, r, c: a.clamp(0.2, 0.8)), ('where', lambda a, b, r, c: torch.where(a > 0.5, a, b)),
+    ('softplus', lambda a, b, r, c: torch.nn.functional.softplus(a)),
+    ('bce with logits', lambda a, b, r, c: torch.nn.functional.binary_cross_entropy_with_logits(a, b, reduction='none')),
 ]
 
 def o1():
