@@ -167,6 +167,7 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
   });
   it('a stream of bad calls leaves the process alive and the kernels correct', () => {
     for (let i = 0; i < 100; i++) expect(() => nat().axpy(1, new Float32Array(5), new Float32Array(4))).toThrow();
+    expect(() => nat().clamp(new Float32Array(3), 0, 1, new Float32Array(2))).toThrow(/clamp: out has 2 elements, expected 3/);
     expect(() => nat().select(new Float32Array(3), new Float32Array(3), new Float32Array(2), new Float32Array(3))).toThrow(/select: b has 2 elements, expected 3/);
     const y = new Float32Array([1, 2]);
     nat().axpy(2, new Float32Array([1, 1]), y);

@@ -474,6 +474,23 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('clamp: the same bits as the reference, with NaN, -0, bounds that are not floats, lo > hi, in place', () => {
+    for (const n of [...EDGE_SIZES, 70000]) {
+      const x = randomArray(n, r, -2, 2);
+      for (let i = 0; i < n; i += 7) x[i] = [NaN, -0, Infinity, -Infinity, 0.1][(i / 7) % 5];
+      for (const [lo, hi] of [[-0.5, 0.3], [0.1, 0.7], [0, Infinity], [-Infinity, 0], [1, -1]]) {
+        const yn = new Float32Array(n);
+        const yr = new Float32Array(n);
+        nat.clamp(x, lo, hi, yn);
+        ref.clamp(x, lo, hi, yr);
+        expect(sameBits(yn, yr), `clamp ${n} [${lo}, ${hi}]`).toBe(true);
+        const inPlace = x.slice();
+        nat.clamp(inPlace, lo, hi, inPlace);
+        expect(sameBits(inPlace, yr), `clamp in place ${n}`).toBe(true);
+      }
+    }
+  });
+
   it('select: the same bits as the reference, in place too (cond with zeros, -0, NaN)', () => {
     for (const n of [...EDGE_SIZES, 70000]) {
       const cond = Float32Array.from({ length: n }, (_, i) => [0, 1, -0, NaN, 2.5, 0][(i * 7 + n) % 6]);

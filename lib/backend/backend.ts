@@ -155,6 +155,9 @@ export interface Backend {
   /** y += alpha * x (gradient accumulation, in place). */
   axpy(alpha: number, x: Float32Array, y: Float32Array): void;
 
+  /** out = min(max(x, lo), hi) element-wise (torch.clamp: NaN stays, lo > hi gives hi); out may be x. */
+  clamp(x: Float32Array, lo: number, hi: number, out: Float32Array): void;
+
   /** out[i] = cond[i] != 0 ? a[i] : b[i] (torch.where), all of one length; out may be any of them. */
   select(cond: Float32Array, a: Float32Array, b: Float32Array, out: Float32Array): void;
 

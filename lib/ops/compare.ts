@@ -49,13 +49,12 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   const hi = max ?? Infinity;
   if ((min === undefined || min === null) && (max === undefined || max === null)) throw new Error('clamp: give min, max or both');
   if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi)) throw new Error(`clamp: min and max must be numbers, got ${String(min)} and ${String(max)}`);
-  // clamp_min then clamp_max, as torch's min(max(x, min), max): NaN stays, with min > max every
-  // element becomes max. The gradient passes where min <= x <= max (tested on x by both passes).
+  // torch's min(max(x, min), max) in one pass: NaN stays, with min > max every element becomes max.
+  // The gradient passes where min <= x <= max (clamp_min's and clamp_max's rules, tested on x).
   const hasLo = min !== undefined && min !== null;
   const hasHi = max !== undefined && max !== null;
   const y = allocOutput(x.size);
-  if (hasLo) B().unary(Unary.clampMin, x.data, y, lo);
-  if (hasHi) B().unary(Unary.clampMax, hasLo ? y : x.data, y, hi);
+  B().clamp(x.data, lo, hi, y);
   return record(y, x.shape, [x], 'clamp', (gy) => {
     const gx = allocOutput(gy.length);
     if (hasLo) B().unaryGrad(Unary.clampMin, x.data, y, gy, gx, lo);

@@ -191,6 +191,14 @@ Napi::Value Axpy(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value Clamp(const Napi::CallbackInfo& info) {
+  Args a{info, "clamp"};
+  a.count(4);
+  const long n = (long)a.f32_len(0, "x");
+  clamp(a.f32(0, "x"), (float)a.number(1, "lo"), (float)a.number(2, "hi"), a.f32(3, "out", n), (size_t)n);
+  return info.Env().Undefined();
+}
+
 Napi::Value Select(const Napi::CallbackInfo& info) {
   Args a{info, "select"};
   a.count(4);
@@ -372,7 +380,7 @@ Napi::Value KernelSet(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const struct { const char* name; Napi::Function::Callback fn; } table[] = {
       {"gemm", Gemm}, {"gemmPair", GemmPair}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
-      {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"reduce", Reduce}, {"softmax", Softmax},
+      {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},

@@ -165,6 +165,15 @@ export function stridedCopy(x: Float32Array, xStrides: Int32Array, out: Float32A
   });
 }
 
+export function clamp(x: Float32Array, lo: number, hi: number, out: Float32Array): void {
+  const r = roundingOf(out);
+  const [l, h] = [r(lo), r(hi)]; // as floats, as the native kernel takes them
+  for (let i = 0; i < out.length; i++) {
+    const v = x[i] < l ? l : x[i];
+    out[i] = v > h ? h : v;
+  }
+}
+
 export function select(cond: Float32Array, a: Float32Array, b: Float32Array, out: Float32Array): void {
   for (let i = 0; i < out.length; i++) out[i] = cond[i] !== 0 ? a[i] : b[i];
 }

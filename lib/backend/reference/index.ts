@@ -1,6 +1,6 @@
 // The reference backend: plain TypeScript, one file per kernel family, the specification of each kernel.
 import { Backend } from '../backend';
-import { axpy, biasActGrad, binary, select, stridedCopy, unary, unaryGrad } from './elementwise';
+import { axpy, biasActGrad, binary, clamp, select, stridedCopy, unary, unaryGrad } from './elementwise';
 import { gemm, gemmPair } from './gemm';
 import { optimStep } from './optim';
 import { reduce, sumSquares } from './reduce';
@@ -8,7 +8,7 @@ import { crossEntropy, crossEntropyGrad, softmax, softmaxGrad } from './softmax'
 
 export const referenceBackend: Backend = {
   name: 'reference',
-  gemm, gemmPair, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, select, reduce, softmax, softmaxGrad,
+  gemm, gemmPair, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, reduce, softmax, softmaxGrad,
   crossEntropy, crossEntropyGrad, optimStep, sumSquares,
   setNumThreads(): void {},
   getNumThreads(): number { return 1; },

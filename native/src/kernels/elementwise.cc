@@ -153,6 +153,17 @@ void strided_copy(const float* x, const int32_t* sx, float* out, const int32_t* 
   });
 }
 
+void clamp(const float* x, float lo, float hi, float* out, size_t n) {
+  // One pass (clamp_min then clamp_max over the output took two); the selects vectorize as
+  // compares and blends.
+  parallel_for(n, kGrain, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; i++) {
+      const float v = x[i] < lo ? lo : x[i];
+      out[i] = v > hi ? hi : v;
+    }
+  });
+}
+
 void select(const float* cond, const float* a, const float* b, float* out, size_t n) {
   // Both sides loaded before the choice: then the compiler makes it compares and masks (vectorized,
   // no branch); `cond ? a[i] : b[i]` stayed a branch, mispredicted on half of a random mask (7 ns

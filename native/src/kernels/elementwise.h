@@ -15,6 +15,8 @@ void binary(int op, const float* a, const int32_t* a_strides, const float* b, co
             const int32_t* shape, int nd);
 void strided_copy(const float* x, const int32_t* x_strides, float* out, const int32_t* shape, int nd);
 void axpy(float alpha, const float* x, float* y, size_t n);
+// out = min(max(x, lo), hi), torch's clamp (NaN stays; lo > hi gives hi); out may be x.
+void clamp(const float* x, float lo, float hi, float* out, size_t n);
 // out[i] = cond[i] != 0 ? a[i] : b[i] (torch.where), all n long; out may be any of the three.
 void select(const float* cond, const float* a, const float* b, float* out, size_t n);
 // gz = gy * act'(.) from the activation's output y over rows x cols, and (gb non-null) gb = the column
