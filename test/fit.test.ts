@@ -77,7 +77,7 @@ eachBackend('fit', () => {
     expect(bp.evaluate(model, { x: d.x, y: bp.tensor([0, 1, 0, 1]) }, { loss: nll, metrics: ['accuracy'] }).accuracy).toBe(1);
   });
 
-  it('the loss of evaluate and fit is the mean over the whole set as torch takes it, ignored targets and class weights included', async () => {
+  it('the loss of evaluate and fit is what the loss gives over the whole set (mean or sum), ignored targets and class weights included', async () => {
     bp.manualSeed(9);
     const model = new nn.Sequential(new nn.Linear(3, 4));
     const x = bp.randn([10, 3]);
@@ -90,6 +90,11 @@ eachBackend('fit', () => {
     expect(bp.evaluate(model, { x, y: allIgnored }, { loss, batchSize: 3 }).loss).toBeCloseTo(wholeIgnored, 6);
     const h = await bp.fit(model, { x, y }, { loss, optimizer: new optim.SGD(model.parameters(), { lr: 0 }), epochs: 1, batchSize: 3, shuffle: false });
     expect(h.loss[0]).toBeCloseTo(whole, 6);
+    for (const summed of [new nn.CrossEntropyLoss({ reduction: 'sum', weight: bp.tensor([1, 2, 0.5, 3]) }), new nn.MSELoss({ reduction: 'sum' })]) {
+      const target = summed instanceof nn.MSELoss ? bp.randn([10, 4]) : y;
+      const total = bp.noGrad(() => summed.forward(model.forward(x), target).item());
+      expect(bp.evaluate(model, { x, y: target }, { loss: summed, batchSize: 3 }).loss).toBeCloseTo(total, 5);
+    }
   });
 
   it('the same seed gives the same history', async () => {

@@ -7,7 +7,7 @@ import { Optimizer } from '../optim/optimizer';
 import { noGrad } from '../autograd';
 import { manualSeed } from '../random';
 import { gatherRows, order } from './batches';
-import { batchLossWeight, checkMetrics, correctCount, MetricName } from './metrics';
+import { batchLossWeight, checkMetrics, combinedLoss, correctCount, MetricName } from './metrics';
 import { Progress } from './progress';
 import { EpochOutcome, FusedPlan, fusedPlan } from './plan';
 
@@ -75,9 +75,9 @@ export interface FitOptions {
 
 /** What fit returns: one entry per completed epoch for each value. */
 export interface History {
-  /** Mean training loss of each epoch (its batches' means weighted by what each averages over: rows, or kept targets' class weights). */
+  /** Training loss of each epoch: what the loss module gives over the epoch's batches as one set (its mean; its sum for reduction 'sum'), ignored targets and class weights included. */
   loss: number[];
-  /** Mean validation loss of each epoch (empty without validationData). */
+  /** Validation loss of each epoch, as evaluate gives it (empty without validationData). */
   valLoss: number[];
   /** Per-metric arrays: `accuracy`, `valAccuracy`. */
   [metric: string]: number[];
@@ -239,7 +239,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
             correct += c;
             counted += k;
           }
-          progress.batch(epoch, end, n, lossSum / lossWeight, end / Math.max(1e-3, (Date.now() - t0) / 1000));
+          progress.batch(epoch, end, n, combinedLoss(lossFn, lossSum, lossWeight), end / Math.max(1e-3, (Date.now() - t0) / 1000));
           if (options.onBatchEnd && options.onBatchEnd(b, { loss: lv }, stop) === false) stopRequested = true;
           if (stopRequested) break;
           if (Date.now() - lastYield > 10) {
@@ -248,7 +248,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
           }
         }
       }
-      const logs: Logs = { loss: lossSum / lossWeight };
+      const logs: Logs = { loss: combinedLoss(lossFn, lossSum, lossWeight) };
       if (metrics.includes('accuracy')) logs.accuracy = correct / counted;
       if (options.validationData) {
         const v = evaluate(model, options.validationData, { loss: lossFn, batchSize, metrics });
@@ -285,7 +285,7 @@ export interface EvaluateOptions {
   metrics?: MetricName[];
 }
 
-/** Mean loss (and metrics) over a dataset, in eval mode without recording gradients: the mean torch's loss takes over the whole set (ignored targets and class weights included). */
+/** The loss (and metrics) over a dataset, in eval mode without recording gradients: what the loss module gives for the whole set in one call (its mean, or its sum for reduction 'sum'; ignored targets and class weights included), computed batch by batch. */
 export function evaluate(model: Module, data: Dataset, options: EvaluateOptions): { loss: number; accuracy?: number } {
   checkModule(model, 'evaluate');
   const n = checkDataset(data, 'evaluate');
@@ -321,7 +321,7 @@ export function evaluate(model: Module, data: Dataset, options: EvaluateOptions)
   } finally {
     model.train(wasTraining);
   }
-  const loss = lossSum / lossWeight;
+  const loss = combinedLoss(options.loss, lossSum, lossWeight);
   return metrics.includes('accuracy') ? { loss, accuracy: correct / counted } : { loss };
 }
 

@@ -36,14 +36,16 @@ export function correctCount(out: Tensor, y: Tensor, loss: Loss): [correct: numb
 }
 
 /**
- * What a batch's mean loss averages over, so that batches combine into the mean over all of them:
- * for CrossEntropyLoss and NLLLoss with class-index targets, the kept targets' class weights (torch
- * divides by their sum; 1 each without weights, 0 for an ignored target); otherwise the batch's rows.
+ * What a batch's loss counts for when batches combine into the loss over all of them (see
+ * combinedLoss): for reduction 'sum', 1 (the sums add up); for CrossEntropyLoss and NLLLoss with
+ * class-index targets, the kept targets' class weights (torch's mean divides by their sum; 1 each
+ * without weights, 0 for an ignored target); otherwise the batch's rows.
  */
 export function batchLossWeight(loss: Loss, out: Tensor, y: Tensor): number {
   const rows = out.shape[0];
+  if (loss.reduction === 'sum') return 1;
   const classLoss = loss instanceof CrossEntropyLoss || loss instanceof NLLLoss;
-  if (!classLoss || loss.reduction !== 'mean' || y.size === out.size) return rows;
+  if (!classLoss || y.size === out.size) return rows;
   const w = loss.weight?.data;
   let total = 0;
   for (let i = 0; i < y.size; i++) {
@@ -52,6 +54,13 @@ export function batchLossWeight(loss: Loss, out: Tensor, y: Tensor): number {
   }
   return total;
 }
+
+/**
+ * The loss over all batches from the sum of each batch's loss times its batchLossWeight: what the
+ * loss module gives for the whole set in one call (its sum for reduction 'sum', else its mean).
+ */
+export const combinedLoss = (loss: Loss, weightedSum: number, totalWeight: number): number =>
+  loss.reduction === 'sum' ? weightedSum : weightedSum / totalWeight;
 
 /** Column of the largest value in row r of t (the first one on ties). */
 function argmaxRow(t: Tensor, r: number): number {
