@@ -41,10 +41,11 @@ export class Embedding extends Module {
     if (this.paddingIdx !== null) this.weight.data.fill(0, this.paddingIdx * embeddingDim, (this.paddingIdx + 1) * embeddingDim);
   }
 
-  /** The vectors of `indices` (a tensor of integers, any shape): shape [...indices.shape, embeddingDim]. */
   protected override extraRepr(): string {
     return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, padding_idx=${this.paddingIdx}`}`;
   }
+
+  /** The vectors of `indices` (a tensor of integers, any shape): shape [...indices.shape, embeddingDim]. */
   forward(indices: Tensor): Tensor {
     checkTensor(indices, 'Embedding');
     const { numEmbeddings: n, embeddingDim: dim, weight: w } = this;
