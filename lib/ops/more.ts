@@ -109,11 +109,12 @@ export function std(x: Tensor, dim?: number, options: VarianceOptions = {}): Ten
   checkTensor(x, 'std');
   const v = variance(x, dim, options);
   const y = allocOutput(v.size);
-  for (let i = 0; i < y.length; i++) y[i] = Math.sqrt(v.data[i]);
+  B().unary(Unary.sqrt, v.data, y, 0);
   return record(y, v.shape, [v], 'std', (gy) => {
+    // sqrt's gy / (2 y), then 0 where y is 0 (torch's masked_fill).
     const gv = allocOutput(gy.length);
-    for (let i = 0; i < gy.length; i++) gv[i] = y[i] === 0 ? 0 : gy[i] / (2 * y[i]);
-    return [gv];
+    B().unaryGrad(Unary.sqrt, v.data, y, gy, gv, 0);
+    return [broadcastBinary(Binary.keepWhere, gv, v.shape, y, v.shape, v.shape)];
   });
 }
 
