@@ -45,14 +45,14 @@ export function minimum(a: Operand, b: Operand): Tensor {
 /** Every element limited to [min, max] (either bound may be omitted; NaN stays NaN), as torch.clamp. */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
   checkTensor(x, 'clamp');
-  const lo = min ?? -Infinity;
-  const hi = max ?? Infinity;
-  if ((min === undefined || min === null) && (max === undefined || max === null)) throw new Error('clamp: give min, max or both');
+  const hasLo = min !== undefined && min !== null;
+  const hasHi = max !== undefined && max !== null;
+  if (!hasLo && !hasHi) throw new Error('clamp: give min, max or both');
+  const lo = hasLo ? min : -Infinity;
+  const hi = hasHi ? max : Infinity;
   if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi)) throw new Error(`clamp: min and max must be numbers, got ${String(min)} and ${String(max)}`);
   // torch's min(max(x, min), max) in one pass: NaN stays, with min > max every element becomes max.
   // The gradient passes where min <= x <= max (clamp_min's and clamp_max's rules, tested on x).
-  const hasLo = min !== undefined && min !== null;
-  const hasHi = max !== undefined && max !== null;
   const y = allocOutput(x.size);
   B().clamp(x.data, lo, hi, y);
   return record(y, x.shape, [x], 'clamp', (gy) => {

@@ -1,6 +1,6 @@
 // Ops a PyTorch user reaches for beyond DESIGN.md's list: clone, permute, the comparisons (0/1
 // masks, no gradient), where, var/std, logsumexp and softplus. Composed of the native ops where
-// one fits; the rest are single loops over the elements.
+// one fits (softplus with a beta other than 1 is a loop over the elements).
 import { Binary, BinaryCode, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';

@@ -7,7 +7,7 @@ import { Optimizer } from '../optim/optimizer';
 import { noGrad } from '../autograd';
 import { manualSeed } from '../random';
 import { gatherRows, order } from './batches';
-import { batchLossWeight, checkMetrics, combinedLoss, correctCount, MetricName } from './metrics';
+import { BatchTally, checkMetrics, MetricName } from './metrics';
 import { Progress } from './progress';
 import { EpochOutcome, FusedPlan, fusedPlan } from './plan';
 
@@ -200,22 +200,18 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
     for (let epoch = 0; epoch < epochs && !stopRequested; epoch++) {
       const t0 = Date.now();
       let lastYield = t0;
-      let lossSum = 0;
-      let lossWeight = n; // what lossSum is a sum over (batchLossWeight; the eager loop adds it up)
-      let correct = 0;
-      let counted = n; // the rows accuracy is over (the eager loop leaves out ignored targets)
+      const tally = new BatchTally(lossFn, metrics.includes('accuracy'));
       const batches = Math.ceil(n / batchSize);
       if (plan) {
         // On a TTY the bar follows the worker's progress (batches done; the loss arrives at the end).
         const onProgress = progress.live ? (b: number) => progress.batch(epoch, Math.min(n, b * batchSize), n, NaN, (b * batchSize) / Math.max(1e-3, (Date.now() - t0) / 1000)) : undefined;
         const r = await plan.runEpochs(shuffle ? order(n, true) : null, 1, onProgress);
         if (options.signal?.aborted) throw abortError(options.signal);
-        [lossSum, correct] = epochSums(r, 0, batches, n, batchSize);
-        progress.batch(epoch, n, n, lossSum / n, n / Math.max(1e-3, (Date.now() - t0) / 1000));
+        const [lossSum, correct] = epochSums(r, 0, batches, n, batchSize);
+        tally.addTotals(lossSum, n, correct);
+        progress.batch(epoch, n, n, tally.loss, n / Math.max(1e-3, (Date.now() - t0) / 1000));
       } else {
         const idx = order(n, shuffle);
-        counted = 0;
-        lossWeight = 0;
         for (let b = 0; b < batches; b++) {
           if (options.signal?.aborted) throw abortError(options.signal);
           const begin = b * batchSize;
@@ -228,18 +224,8 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
           loss.backward();
           optimizer.step();
           const lv = loss.item();
-          const w = batchLossWeight(lossFn, out, yb);
-          if (w > 0) {
-            // (a batch whose every target is ignored has a NaN mean, over nothing: it adds nothing)
-            lossSum += lv * w;
-            lossWeight += w;
-          }
-          if (metrics.length) {
-            const [c, k] = correctCount(out, yb, lossFn);
-            correct += c;
-            counted += k;
-          }
-          progress.batch(epoch, end, n, combinedLoss(lossFn, lossSum, lossWeight), end / Math.max(1e-3, (Date.now() - t0) / 1000));
+          tally.add(out, yb, lv);
+          progress.batch(epoch, end, n, tally.loss, end / Math.max(1e-3, (Date.now() - t0) / 1000));
           if (options.onBatchEnd && options.onBatchEnd(b, { loss: lv }, stop) === false) stopRequested = true;
           if (stopRequested) break;
           if (Date.now() - lastYield > 10) {
@@ -248,8 +234,8 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
           }
         }
       }
-      const logs: Logs = { loss: combinedLoss(lossFn, lossSum, lossWeight) };
-      if (metrics.includes('accuracy')) logs.accuracy = correct / counted;
+      const logs: Logs = { loss: tally.loss };
+      if (metrics.includes('accuracy')) logs.accuracy = tally.accuracy;
       if (options.validationData) {
         const v = evaluate(model, options.validationData, { loss: lossFn, batchSize, metrics });
         logs.valLoss = v.loss;
@@ -294,10 +280,7 @@ export function evaluate(model: Module, data: Dataset, options: EvaluateOptions)
   const wasTraining = model.training;
   model.eval();
   const idx = order(n, false);
-  let lossSum = 0;
-  let lossWeight = 0;
-  let correct = 0;
-  let counted = 0;
+  const tally = new BatchTally(options.loss, metrics.includes('accuracy'));
   try {
     noGrad(() => {
       for (let begin = 0; begin < n; begin += batchSize) {
@@ -305,24 +288,13 @@ export function evaluate(model: Module, data: Dataset, options: EvaluateOptions)
         const xb = gatherRows(data.x, idx, begin, end);
         const yb = gatherRows(data.y, idx, begin, end);
         const out = model.forward(xb);
-        const lv = options.loss.forward(out, yb).item();
-        const w = batchLossWeight(options.loss, out, yb);
-        if (w > 0) {
-          lossSum += lv * w;
-          lossWeight += w;
-        }
-        if (metrics.length) {
-          const [c, k] = correctCount(out, yb, options.loss);
-          correct += c;
-          counted += k;
-        }
+        tally.add(out, yb, options.loss.forward(out, yb).item());
       }
     });
   } finally {
     model.train(wasTraining);
   }
-  const loss = combinedLoss(options.loss, lossSum, lossWeight);
-  return metrics.includes('accuracy') ? { loss, accuracy: correct / counted } : { loss };
+  return metrics.includes('accuracy') ? { loss: tally.loss, accuracy: tally.accuracy } : { loss: tally.loss };
 }
 
 /** The model's output for every row of x, computed in batches in eval mode. */

@@ -13,14 +13,18 @@ export function decisionThreshold(loss: Loss): number {
   return loss instanceof BCEWithLogitsLoss ? 0 : 0.5;
 }
 
+/** The loss as a class-index loss (CrossEntropyLoss, NLLLoss: ignoreIndex, class weights), or null. */
+const classLoss = (loss: Loss): CrossEntropyLoss | NLLLoss | null =>
+  (loss instanceof CrossEntropyLoss || loss instanceof NLLLoss ? loss : null);
+
 /**
  * Correct predictions, and the rows counted: argmax for multi-class outputs; for a single output
  * column, output above the loss's decisionThreshold predicts 1. A row whose class target is the
  * loss's ignoreIndex is not counted (nothing trains it either).
  */
-export function correctCount(out: Tensor, y: Tensor, loss: Loss): [correct: number, counted: number] {
+function correctCount(out: Tensor, y: Tensor, loss: Loss): [correct: number, counted: number] {
   const threshold = decisionThreshold(loss);
-  const ignored = loss instanceof CrossEntropyLoss || loss instanceof NLLLoss ? loss.ignoreIndex : null;
+  const ignored = classLoss(loss)?.ignoreIndex ?? null;
   const n = out.shape[0];
   const cols = out.size / n;
   let correct = 0;
@@ -36,31 +40,70 @@ export function correctCount(out: Tensor, y: Tensor, loss: Loss): [correct: numb
 }
 
 /**
- * What a batch's loss counts for when batches combine into the loss over all of them (see
- * combinedLoss): for reduction 'sum', 1 (the sums add up); for CrossEntropyLoss and NLLLoss with
- * class-index targets, the kept targets' class weights (torch's mean divides by their sum; 1 each
- * without weights, 0 for an ignored target); otherwise the batch's rows.
+ * What a batch's loss counts for when batches combine into the loss over all of them: for reduction
+ * 'sum', 1 (the sums add up); for CrossEntropyLoss and NLLLoss with class-index targets, the kept
+ * targets' class weights (torch's mean divides by their sum; 1 each without weights, 0 for an
+ * ignored target); otherwise the batch's rows.
  */
-export function batchLossWeight(loss: Loss, out: Tensor, y: Tensor): number {
-  const rows = out.shape[0];
+function batchLossWeight(loss: Loss, out: Tensor, y: Tensor): number {
   if (loss.reduction === 'sum') return 1;
-  const classLoss = loss instanceof CrossEntropyLoss || loss instanceof NLLLoss;
-  if (!classLoss || y.size === out.size) return rows;
-  const w = loss.weight?.data;
+  const cl = classLoss(loss);
+  if (!cl || y.size === out.size) return out.shape[0];
+  const w = cl.weight?.data;
   let total = 0;
   for (let i = 0; i < y.size; i++) {
     const t = y.data[i];
-    if (t !== loss.ignoreIndex) total += w ? w[t] : 1;
+    if (t !== cl.ignoreIndex) total += w ? w[t] : 1;
   }
   return total;
 }
 
 /**
- * The loss over all batches from the sum of each batch's loss times its batchLossWeight: what the
- * loss module gives for the whole set in one call (its sum for reduction 'sum', else its mean).
+ * Running totals over the batches of an epoch or an evaluation: the loss as the loss module would
+ * give it for all of them in one call (its mean, or its sum for reduction 'sum'), and accuracy over
+ * the counted rows.
  */
-export const combinedLoss = (loss: Loss, weightedSum: number, totalWeight: number): number =>
-  loss.reduction === 'sum' ? weightedSum : weightedSum / totalWeight;
+export class BatchTally {
+  private lossSum = 0;
+  private lossWeight = 0;
+  private correct = 0;
+  private counted = 0;
+
+  constructor(private readonly lossFn: Loss, private readonly withAccuracy: boolean) {}
+
+  /** Adds one batch: the model's output, the targets and the loss's value. */
+  add(out: Tensor, y: Tensor, lossValue: number): void {
+    const w = batchLossWeight(this.lossFn, out, y);
+    // A batch whose every target is ignored has a NaN mean, over nothing: it adds nothing.
+    if (w > 0) {
+      this.lossSum += lossValue * w;
+      this.lossWeight += w;
+    }
+    if (this.withAccuracy) {
+      const [c, k] = correctCount(out, y, this.lossFn);
+      this.correct += c;
+      this.counted += k;
+    }
+  }
+
+  /** Adds what a fused run summed: a mean loss times the rows, over `rows` rows, `correct` of them right. */
+  addTotals(lossTimesRows: number, rows: number, correct: number): void {
+    this.lossSum += lossTimesRows;
+    this.lossWeight += rows;
+    this.correct += correct;
+    this.counted += rows;
+  }
+
+  /** The combined loss. */
+  get loss(): number {
+    return this.lossFn.reduction === 'sum' ? this.lossSum : this.lossSum / this.lossWeight;
+  }
+
+  /** Correct predictions over counted rows. */
+  get accuracy(): number {
+    return this.correct / this.counted;
+  }
+}
 
 /** Column of the largest value in row r of t (the first one on ties). */
 function argmaxRow(t: Tensor, r: number): number {
