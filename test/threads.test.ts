@@ -5,7 +5,8 @@ import * as bp from '../lib/index';
 import { nn, optim } from '../lib/index';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { loadNative } from '../lib/backend/native';
+import { createRequire } from 'node:module';
+import { addonPath, loadNative } from '../lib/backend/native';
 import { nativeExpected } from './helpers/backends';
 import { sameBits } from './helpers/golden';
 
@@ -124,6 +125,45 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
       expect(sameBits(r.g, results[0].g)).toBe(true);
       expect(sameBits(r.t, results[0].t)).toBe(true);
     }
+  });
+
+  it('uneven cuts, as the pool makes when one core runs slower, give the same bits', () => {
+    const addon = createRequire(__filename)(addonPath()) as { poolPaces(): number[]; setPoolPaces(paces: unknown): void };
+    bp.manualSeed(5);
+    const a = bp.randn([513, 700]);
+    const b = bp.randn([700, 260]); // cut by rows
+    const wa = bp.randn([37, 300]);
+    const wb = bp.randn([300, 2100]); // cut by columns
+    const w0 = bp.randn([70001]); // Adam cuts every tensor at the same fractions, at multiples of 16
+    const c = bp.randn([70001]);
+    const run = (pace: number) => {
+      const w = w0.detach().mul(1).requiresGrad_();
+      w.mul(w).mul(c).sum().backward();
+      const results = [() => a.matmul(b), () => wa.matmul(wb), () => {
+        new optim.Adam([w], { lr: 0.01, weightDecay: 0.1 }).step();
+        return w;
+      }].map((f) => {
+        addon.setPoolPaces([1, pace]);
+        return f().toFloat32Array();
+      });
+      return results;
+    };
+    bp.setNumThreads(1);
+    const want = run(1);
+    bp.setNumThreads(2);
+    for (const pace of [4, 0.25, 1.7, 0.6]) {
+      run(pace).forEach((got, i) => expect(sameBits(got, want[i]), `result ${i} with the worker at ${pace}x the caller's pace`).toBe(true));
+    }
+    const paces = addon.poolPaces();
+    expect(paces).toHaveLength(2);
+    expect(paces[0]).toBe(1);
+    expect(paces[1]).toBeGreaterThanOrEqual(0.25);
+    expect(paces[1]).toBeLessThanOrEqual(4);
+    addon.setPoolPaces([1, 100]);
+    expect(addon.poolPaces()).toEqual([1, 4]);
+    expect(() => addon.setPoolPaces([1, -1])).toThrow(/setPoolPaces: argument 0 \(paces\) must hold positive finite numbers/);
+    expect(() => addon.setPoolPaces('fast')).toThrow(/setPoolPaces: argument 0 \(paces\) must be an array of numbers/);
+    addon.setPoolPaces([1, 1]);
   });
 
   it('three Adam training steps give bit-identical weights at 1, 2 and 3 threads', () => {

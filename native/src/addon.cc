@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <string>
 #include <tuple>
@@ -347,6 +348,29 @@ Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), ThreadPool::instance().threads());
 }
 
+// The pool's paces (see ThreadPool::run_parts), read and set by the thread tests.
+Napi::Value PoolPaces(const Napi::CallbackInfo& info) {
+  const std::vector<double> paces = ThreadPool::instance().paces();
+  Napi::Array out = Napi::Array::New(info.Env(), paces.size());
+  for (size_t t = 0; t < paces.size(); t++) out.Set((uint32_t)t, Napi::Number::New(info.Env(), paces[t]));
+  return out;
+}
+
+Napi::Value SetPoolPaces(const Napi::CallbackInfo& info) {
+  Args a{info, "setPoolPaces"};
+  a.count(1);
+  if (!info[0].IsArray()) a.type_error(0, "paces", "must be an array of numbers");
+  const Napi::Array list = info[0].As<Napi::Array>();
+  std::vector<double> paces(list.Length());
+  for (uint32_t t = 0; t < list.Length(); t++) {
+    const Napi::Value v = list.Get(t);
+    paces[t] = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : NAN;
+    if (!(paces[t] > 0) || !std::isfinite(paces[t])) a.type_error(0, "paces", "must hold positive finite numbers");
+  }
+  ThreadPool::instance().set_paces(paces);
+  return info.Env().Undefined();
+}
+
 Napi::Value TuneAllocator(const Napi::CallbackInfo& info) {
   Args a{info, "tuneAllocator"};
   a.count(2);
@@ -385,6 +409,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"addressMod64", AddressMod64},
+      {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces},
   };
   for (const auto& e : table) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   return exports;

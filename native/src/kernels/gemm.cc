@@ -11,8 +11,9 @@
 //   kMC = 144: the packed A block (144 x 256 floats = 144 KiB) stays in L2 across all B panels
 //              (rounded down to whole micro-panels: 144 rows for both tiles).
 //   kNC = 2048: the packed B block (256 x 2048 floats = 2 MiB) lives in L3.
-// Threads: C is cut into one slice per thread (whole micro-tiles, across its longer side), and each
-// thread runs all five loops on its slice with packed buffers of its own: one pool run per call.
+// Threads: C is cut into one slice per thread (whole micro-tiles, across its longer side, sized by
+// the pool's measured pace of each thread), and each thread runs all five loops on its slice with
+// packed buffers of its own: one pool run per call.
 // Each C element is still summed by the same microkernel calls in the same K order whatever the
 // slicing, so results are bit-identical at any thread count.
 #include "gemm.h"
@@ -46,6 +47,10 @@ constexpr double kPairImbalance = 1.1;
 // Smaller pairs gained nothing: W3's output layer (256x1024x10 and 10x1024x256, shallow products
 // bound by writing C) took 0.13-0.17 ms as a pair, 0.13 ms one after the other.
 constexpr double kPairWork = 1e7;
+// A pair runs unevenly when one core is slower than the other (the test VM's two vCPUs moved
+// between equal speeds and one at 75% of the other within an hour: bench/native/fma_peak pinned to
+// each): past this ratio of paces the two products are each cut by the pool's paces instead.
+constexpr double kPairPace = 1.1;
 // Below this many multiply-adds the product runs on the calling thread without waking the pool.
 // Measured (C++ harness, square NN, GFLOP/s at 1 / 2 threads, 7 alternated rounds): n = 64 (262k)
 // 91 / 66 when threaded, n = 96 (885k) 93 / 145, n = 128 96 / 162.
@@ -230,14 +235,12 @@ void sgemm_on(int max_threads, const GemmCall& g) {
   const bool by_cols = n > m && k > kShallow;
   const int unit = by_cols ? kt.nr : kt.mr;
   const int units = ((by_cols ? n : m) + unit - 1) / unit;
-  const int parts = std::max(1, std::min(threads, units));
-  auto part = [&](size_t t) {
-    const int u0 = (int)((long)units * (long)t / parts), u1 = (int)((long)units * (long)(t + 1) / parts);
-    if (by_cols) gemm_packed(g, kc_step, 0, m, u0 * unit, std::min(n, u1 * unit), kt);
-    else gemm_packed(g, kc_step, u0 * unit, std::min(m, u1 * unit), 0, n, kt);
+  auto part = [&](size_t, size_t u0, size_t u1) {
+    if (by_cols) gemm_packed(g, kc_step, 0, m, (int)u0 * unit, std::min(n, (int)u1 * unit), kt);
+    else gemm_packed(g, kc_step, (int)u0 * unit, std::min(m, (int)u1 * unit), 0, n, kt);
   };
-  if (parts > 1) ThreadPool::instance().run((size_t)parts, part);
-  else part(0);
+  if (threads > 1) ThreadPool::instance().run_parts((size_t)units, (size_t)threads, part);
+  else part(0, 0, (size_t)units);
 }
 
 }  // namespace
@@ -257,7 +260,7 @@ void sgemm_pair(const GemmCall& p, const GemmCall& q) {
   ThreadPool& pool = ThreadPool::instance();
   const double wp = (double)p.m * p.n * p.k, wq = (double)q.m * q.n * q.k;
   const double lo = std::min(wp, wq), hi = std::max(wp, wq);
-  if (pool.threads() == 2 && lo >= kPairWork && hi <= kPairImbalance * lo) {
+  if (pool.threads() == 2 && lo >= kPairWork && hi <= kPairImbalance * lo && pool.even_paced(kPairPace)) {
     pool.run(2, [&](size_t t) { sgemm_on(1, t == 0 ? p : q); });
   } else {
     sgemm_on(pool.threads(), p);

@@ -2,8 +2,10 @@
 // multiples of 16 elements, so that no vector straddles two parts and the result is the same at any
 // thread count); the per-element update (torch.optim's formulas) is the ISA kernel table's `optim`.
 //
-// The same part of every tensor goes to the same task each step, so a thread finds its weights,
-// moments and (see gemm.cc) gradients where it left them. On the 2-vCPU test machine each core has
+// The same part of every tensor goes to the same task each step, and the same task to the same
+// thread (the pool's caller always runs task 0), so a thread finds its weights, moments and (see
+// gemm.cc) gradients where it left them. The cut moves only as the pool's paces do (run_parts),
+// and gemm.cc cuts the weight gradients at the same paces. On the 2-vCPU test machine each core has
 // a last-level cache of its own: a megabyte written by one core is read by the other at 26-30 GB/s,
 // by the writer at 80-95 GB/s (even after 8 MB more written in between), so fixed chunks of 16K
 // elements handed out to whichever thread came first made each thread read about half of its
@@ -33,6 +35,8 @@ namespace {
 
 // Below this many elements in all, the update runs on the calling thread.
 constexpr size_t kThreadedMin = 32768;
+// Every tensor is cut at the same fractions, in steps of 1 / kParts, sized by the pool.
+constexpr size_t kParts = 1024;
 
 }  // namespace
 
@@ -40,16 +44,16 @@ void optim_step(const OptimHyper& h, const std::vector<ParamSlot>& slots) {
   const KernelTable& kt = active_kernels();
   size_t total = 0;
   for (auto& s : slots) total += s.n;
-  const int threads = total < kThreadedMin ? 1 : ThreadPool::instance().threads();
-  auto part = [&](size_t t) {
+  const size_t threads = total < kThreadedMin ? 1 : (size_t)ThreadPool::instance().threads();
+  auto part = [&](size_t, size_t u0, size_t u1) {
     for (const ParamSlot& s : slots) {
-      // Where part t starts: a multiple of 16 elements, the last part running to the end.
-      const auto start = [&](size_t i) { return i == (size_t)threads ? s.n : s.n * i / threads / 16 * 16; };
-      if (start(t) < start(t + 1)) kt.optim(h, s, start(t), start(t + 1));
+      // Where a part starts: a multiple of 16 elements, the last part running to the end.
+      const auto start = [&](size_t u) { return u == kParts ? s.n : s.n * u / kParts / 16 * 16; };
+      if (start(u0) < start(u1)) kt.optim(h, s, start(u0), start(u1));
     }
   };
-  if (threads == 1) part(0);
-  else ThreadPool::instance().run((size_t)threads, part);
+  if (threads == 1) part(0, 0, kParts);
+  else ThreadPool::instance().run_parts(kParts, threads, part);
 }
 
 }  // namespace bp

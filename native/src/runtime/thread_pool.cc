@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -51,6 +52,7 @@ void ThreadPool::set_threads(int n) {
   if (n == n_threads_ && static_cast<int>(workers_.size()) == n - 1) return;
   stop_workers();
   n_threads_ = n;
+  pace_.clear();
   start_workers(n - 1);
 }
 
@@ -116,6 +118,72 @@ void ThreadPool::run(size_t n_tasks, const std::function<void(size_t)>& fn) {
     for (size_t t = 0; t < n_tasks; t++) fn(t);
     return;
   }
+  dispatch(n_tasks, fn);
+}
+
+// The test VM's two vCPUs do not keep one speed: within an hour, bench/native/fma_peak pinned to
+// each gave 101 and 76-90 GFLOP/s, then 108-110 for both. Cut in halves, the faster core waited for
+// the slower at each call. W3's step at 2 threads (bench/step_profile.ts w3 2 30, alternated runs,
+// medians): with one vCPU at 75% of the other, 14.36 ms in halves, 13.86 cut by paces (8 runs);
+// at equal speeds 9.90 and 9.91 (12 runs).
+void ThreadPool::run_parts(size_t units, size_t max_parts, const std::function<void(size_t, size_t, size_t)>& fn) {
+  const size_t parts = std::min({units, max_parts, static_cast<size_t>(n_threads_)});
+  if (parts == 0) return;
+  std::unique_lock<std::mutex> run_lock(run_mu_, std::try_to_lock);
+  if (!run_lock.owns_lock() || workers_.empty() || parts == 1) {
+    for (size_t t = 0; t < parts; t++) fn(t, units * t / parts, units * (t + 1) / parts);
+    return;
+  }
+  if (pace_.size() < parts) pace_.resize(parts, 1.0);
+  double total = 0;
+  for (size_t t = 0; t < parts; t++) total += pace_[t];
+  cut_.assign(parts + 1, 0);
+  double ahead = 0;
+  for (size_t t = 0; t < parts; t++) {
+    ahead += pace_[t];
+    const size_t at = t + 1 == parts ? units : static_cast<size_t>(std::llround(static_cast<double>(units) * ahead / total));
+    // Every part at least one unit, and room for one each in the parts after it.
+    cut_[t + 1] = std::min(std::max(at, cut_[t] + 1), units - (parts - 1 - t));
+  }
+  took_.assign(parts, 0.0);
+  dispatch(parts, [&](size_t t) {
+    const auto start = std::chrono::steady_clock::now();
+    fn(t, cut_[t], cut_[t + 1]);
+    took_[t] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  });
+  // Calls too short to time well (a wake-up or a page fault would dominate) leave the paces as
+  // they are.
+  if (*std::min_element(took_.begin(), took_.end()) < kPacedMin) return;
+  const double rate0 = static_cast<double>(cut_[1] - cut_[0]) / took_[0];
+  for (size_t t = 1; t < parts; t++) {
+    const double seen = static_cast<double>(cut_[t + 1] - cut_[t]) / took_[t] / rate0;
+    const double pace = std::exp((1 - kPaceWeight) * std::log(pace_[t]) + kPaceWeight * std::log(seen));
+    pace_[t] = std::min(std::max(pace, 1 / kPaceMax), kPaceMax);
+  }
+}
+
+bool ThreadPool::even_paced(double tolerance) {
+  std::unique_lock<std::mutex> run_lock(run_mu_, std::try_to_lock);
+  if (!run_lock.owns_lock()) return false;
+  for (double pace : pace_)
+    if (pace > tolerance || pace * tolerance < 1) return false;
+  return true;
+}
+
+std::vector<double> ThreadPool::paces() {
+  std::lock_guard<std::mutex> run_lock(run_mu_);
+  std::vector<double> all(static_cast<size_t>(n_threads_), 1.0);
+  for (size_t t = 1; t < all.size() && t < pace_.size(); t++) all[t] = pace_[t];
+  return all;
+}
+
+void ThreadPool::set_paces(const std::vector<double>& paces) {
+  std::lock_guard<std::mutex> run_lock(run_mu_);
+  pace_.assign(static_cast<size_t>(n_threads_), 1.0);
+  for (size_t t = 1; t < pace_.size() && t < paces.size(); t++) pace_[t] = std::min(std::max(paces[t], 1 / kPaceMax), kPaceMax);
+}
+
+void ThreadPool::dispatch(size_t n_tasks, const std::function<void(size_t)>& fn) {
   uint32_t gen;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -126,9 +194,19 @@ void ThreadPool::run(size_t n_tasks, const std::function<void(size_t)>& fn) {
     done_.store(0, std::memory_order_relaxed);
     job_.store(&fn, std::memory_order_release);
     n_tasks_.store(n_tasks, std::memory_order_release);
-    claim_.store(word(gen, 0), std::memory_order_release);
+    // Task 0 is the caller's: the workers claim from task 1 on.
+    claim_.store(word(gen, 1), std::memory_order_release);
   }
   wake_.notify_all();
+  // The caller always runs task 0, so that work cut the same way call after call finds task 0's
+  // data in the caller's caches (and, at two threads, task 1's in the worker's). Claimed by whoever
+  // came first, task 0 went to the spinning worker in 4% of W3's jobs at two threads, and the
+  // step read those parts from the other core's cache (on the test VM each core has a last-level
+  // cache of its own, see kernels/optim.cc). W3's step at 2 threads (bench/step_profile.ts w3 2 30,
+  // alternated runs on a host whose speed moved): 10.2-11.3 -> 9.5-9.9 ms in 5 runs, then as fast
+  // or faster in 4 more, then medians of 8: 10.5 -> 10.0 ms.
+  fn(0);
+  done_.fetch_add(1, std::memory_order_release);
   work(gen);
   // Only claimed tasks are waited for: a worker that wakes after the caller took every task finds
   // nothing to claim, and the caller does not wait for it to wake.
