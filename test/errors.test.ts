@@ -169,6 +169,15 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     for (let i = 0; i < 100; i++) expect(() => nat().axpy(1, new Float32Array(5), new Float32Array(4))).toThrow();
     expect(() => nat().clamp(new Float32Array(3), 0, 1, new Float32Array(2))).toThrow(/clamp: out has 2 elements, expected 3/);
     expect(() => nat().select(new Float32Array(3), new Float32Array(3), new Float32Array(2), new Float32Array(3))).toThrow(/select: b has 2 elements, expected 3/);
+    const rows = new Float32Array(6);
+    expect(() => nat().indexRows(rows, 1, 3, 2, Int32Array.of(0, 3), new Float32Array(4))).toThrow(/indexRows: index\[1\] = 3 is out of range \[0, 3\)/);
+    expect(() => nat().indexRows(rows, 1, 3, 2, Int32Array.of(-1), new Float32Array(2))).toThrow(/indexRows: index\[0\] = -1 is out of range \[0, 3\)/);
+    expect(() => nat().indexRows(rows, 1, 3, 2, Int32Array.of(1), new Float32Array(3))).toThrow(/indexRows: out has 3 elements, expected 2/);
+    expect(() => nat().indexRows(rows, 1, 4, 2, Int32Array.of(1), new Float32Array(2))).toThrow(/indexRows: x has 6 elements, expected 8/);
+    expect(() => nat().indexRowsGrad(new Float32Array(2), 1, 3, 2, Int32Array.of(7), rows, -1)).toThrow(/indexRowsGrad: index\[0\] = 7 is out of range \[0, 3\)/);
+    expect(() => nat().indexRowsGrad(new Float32Array(2), 1, 3, 2, Int32Array.of(1), new Float32Array(5), -1)).toThrow(/indexRowsGrad: gx has 5 elements, expected 6/);
+    expect(() => nat().indexRowsGrad(new Float32Array(2), 2 ** 30, 2 ** 30, 2 ** 30, Int32Array.of(1), rows, -1)).toThrow(/indexRowsGrad: outer \* len \* inner is too large/);
+    expect(() => nat().indexRows(rows, 1, 3, 2, [0] as unknown as Int32Array, new Float32Array(2))).toThrow(/indexRows: argument 4 \(index\) must be an Int32Array/);
     const y = new Float32Array([1, 2]);
     nat().axpy(2, new Float32Array([1, 1]), y);
     expect(Array.from(y)).toEqual([3, 4]);

@@ -507,6 +507,34 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('indexRows and indexRowsGrad: the same bits as the reference (repeated indices, a skipped row, threaded sizes)', () => {
+    // [outer, len, inner] with `count` indices: every edge size in each place, gather's one-float
+    // rows, an embedding table's shape, and sizes past the threading threshold.
+    const cases: [number, number, number, number][] = [[1, 50000, 1, 70000], [1, 5000, 128, 4096], [3, 1000, 65, 300]];
+    EDGE_SIZES.forEach((s, i) => cases.push([s, EDGE_SIZES[(i + 2) % 8], 3, 5], [2, s, EDGE_SIZES[(i + 5) % 8], 9], [1, 7, s, s]));
+    for (const [outer, len, inner, count] of cases) {
+      // Indices drawn from a few rows so that most repeat (their sums then depend on the order).
+      const index = Int32Array.from({ length: count }, () => Math.floor(r() * Math.min(len, 5 + len / 8)));
+      const x = randomArray(outer * len * inner, r);
+      const yn = new Float32Array(outer * count * inner);
+      const yr = new Float32Array(outer * count * inner);
+      nat.indexRows(x, outer, len, inner, index, yn);
+      ref.indexRows(x, outer, len, inner, index, yr);
+      const what = `[${outer}, ${len}, ${inner}] by ${count} indices`;
+      expect(sameBits(yn, yr), `indexRows ${what}`).toBe(true);
+      for (const skip of [-1, index[0]]) {
+        const gy = randomArray(outer * count * inner, r);
+        const start = randomArray(outer * len * inner, r); // added to, not overwritten
+        const gn = start.slice();
+        const gr = start.slice();
+        nat.indexRowsGrad(gy, outer, len, inner, index, gn, skip);
+        ref.indexRowsGrad(gy, outer, len, inner, index, gr, skip);
+        expect(sameBits(gn, gr), `indexRowsGrad ${what}, skipping ${skip}`).toBe(true);
+        if (skip >= 0) expect(gn[skip * inner]).toBe(start[skip * inner]);
+      }
+    }
+  });
+
   it('reduce: sum, mean, max (with argmax), sumSquares over [outer, len, inner] and one long run', () => {
     // [1, 1100, 2000]: column sums big enough to be cut into one band of columns per thread.
     const shapes: [number, number, number][] = [[1, 40000, 1], [1, 100000, 1], [1, 1100, 2000]];

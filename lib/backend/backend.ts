@@ -161,6 +161,20 @@ export interface Backend {
   /** out[i] = cond[i] != 0 ? a[i] : b[i] (torch.where), all of one length; out may be any of them. */
   select(cond: Float32Array, a: Float32Array, b: Float32Array, out: Float32Array): void;
 
+  /**
+   * out[o, k, :] = x[o, index[k], :] for x viewed as [outer, len, inner] and out as
+   * [outer, index.length, inner] (index_select; nn.Embedding and gather with outer 1). Every index
+   * is in [0, len) (a RangeError naming it on the native backend otherwise).
+   */
+  indexRows(x: Float32Array, outer: number, len: number, inner: number, index: Int32Array, out: Float32Array): void;
+
+  /**
+   * The backward of indexRows: gx[o, index[k], :] += gy[o, k, :], in order of k (a row picked twice
+   * gets both, in that order), leaving out rows whose index is `skip` (nn.Embedding's padding row;
+   * -1 for none). gx is added to, not overwritten.
+   */
+  indexRowsGrad(gy: Float32Array, outer: number, len: number, inner: number, index: Int32Array, gx: Float32Array, skip: number): void;
+
   /** Reduce x viewed as [outer, len, inner] along len into out [outer, inner]; argOut gets max indices. */
   reduce(op: ReduceCode, x: Float32Array, outer: number, len: number, inner: number,
     out: Float32Array, argOut: Int32Array | null): void;

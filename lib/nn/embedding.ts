@@ -1,5 +1,6 @@
 // Embedding: a lookup table of vectors indexed by integers, as torch.nn.Embedding (dense gradient;
 // the padding row is zero and gets no gradient).
+import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { randn } from '../ops/creation';
 import { checkTensor, record } from '../ops/core';
@@ -56,15 +57,11 @@ export class Embedding extends Module {
       idx[i] = v;
     }
     const y = allocOutput(idx.length * dim);
-    for (let i = 0; i < idx.length; i++) y.set(w.data.subarray(idx[i] * dim, (idx[i] + 1) * dim), i * dim);
-    const pad = this.paddingIdx;
+    B().indexRows(w.data, 1, n, dim, idx, y);
+    const skip = this.paddingIdx ?? -1; // the padding row gets no gradient
     return record(y, [...indices.shape, dim], [w], 'embedding', (gy) => {
       const gw = alloc(w.size);
-      for (let i = 0; i < idx.length; i++) {
-        if (idx[i] === pad) continue;
-        const row = idx[i] * dim;
-        for (let j = 0; j < dim; j++) gw[row + j] += gy[i * dim + j];
-      }
+      B().indexRowsGrad(gy, 1, n, dim, idx, gw, skip);
       return [gw];
     });
   }

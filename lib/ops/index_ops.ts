@@ -1,5 +1,6 @@
 // Picking by index (torch.select, index_select, gather): copies of the chosen slices or elements,
 // and gradients added back at the same places (an index chosen twice gets both contributions).
+import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { contiguousStrides, fmt, normDim, sizeOf, splitAt } from '../shape';
 import { alloc, allocOutput } from '../storage';
@@ -29,21 +30,10 @@ export function indexSelect(x: Tensor, dim: number, indices: Tensor | readonly n
   const shape = [...x.shape];
   shape[d] = idx.length;
   const y = allocOutput(sizeOf(shape));
-  for (let o = 0; o < outer; o++) {
-    for (let k = 0; k < idx.length; k++) {
-      const src = (o * len + idx[k]) * inner;
-      y.set(x.data.subarray(src, src + inner), (o * idx.length + k) * inner);
-    }
-  }
+  B().indexRows(x.data, outer, len, inner, idx, y);
   return record(y, shape, [x], 'indexSelect', (gy) => {
     const gx = alloc(x.size);
-    for (let o = 0; o < outer; o++) {
-      for (let k = 0; k < idx.length; k++) {
-        const dst = (o * len + idx[k]) * inner;
-        const from = (o * idx.length + k) * inner;
-        for (let i = 0; i < inner; i++) gx[dst + i] += gy[from + i];
-      }
-    }
+    B().indexRowsGrad(gy, outer, len, inner, idx, gx, -1);
     return [gx];
   });
 }
@@ -81,11 +71,12 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     where[e] = off;
     for (let i = n - 1; i >= 0; i--) { if (++at[i] < index.shape[i]) break; at[i] = 0; }
   }
+  // Rows of one element, picked from x as one long row.
   const y = allocOutput(idx.length);
-  for (let e = 0; e < idx.length; e++) y[e] = x.data[where[e]];
+  B().indexRows(x.data, 1, x.size, 1, where, y);
   return record(y, index.shape, [x], 'gather', (gy) => {
     const gx = alloc(x.size);
-    for (let e = 0; e < gy.length; e++) gx[where[e]] += gy[e];
+    B().indexRowsGrad(gy, 1, x.size, 1, where, gx, -1);
     return [gx];
   });
 }

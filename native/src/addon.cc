@@ -15,6 +15,7 @@
 #include "optim_slots.h"
 #include "kernels/elementwise.h"
 #include "kernels/gemm.h"
+#include "kernels/index_rows.h"
 #include "kernels/optim.h"
 #include "kernels/reduce.h"
 #include "kernels/softmax.h"
@@ -213,6 +214,46 @@ void dims3(const Args& a, size_t first, long& outer, long& len, long& inner) {
   outer = a.integer(first, "outer");
   len = a.integer(first + 1, "len");
   inner = a.integer(first + 2, "inner");
+  // Past any array's length, and far from where a long product would wrap around.
+  if ((double)outer * (double)len * (double)inner > 0x1p48) a.range_error("outer * len * inner is too large");
+}
+
+// The indices of indexRows(Grad), each checked to be in [0, len): the kernels write where they point.
+const int32_t* row_indices(const Args& a, size_t i, long outer, long len, long inner, long& count) {
+  auto index = a.i32(i, "index");
+  count = (long)index.ElementLength();
+  if ((double)outer * (double)count * (double)inner > 0x1p48) a.range_error("outer * index length * inner is too large");
+  const int32_t* idx = index.Data();
+  for (long k = 0; k < count; k++) {
+    if (idx[k] < 0 || idx[k] >= len)
+      a.range_error("index[" + std::to_string(k) + "] = " + std::to_string(idx[k]) + " is out of range [0, " + std::to_string(len) + ")");
+  }
+  return idx;
+}
+
+Napi::Value IndexRows(const Napi::CallbackInfo& info) {
+  Args a{info, "indexRows"};
+  a.count(6);
+  long outer, len, inner, count;
+  dims3(a, 1, outer, len, inner);
+  const float* x = a.f32(0, "x", outer * len * inner);
+  const int32_t* idx = row_indices(a, 4, outer, len, inner, count);
+  float* out = a.f32(5, "out", outer * count * inner);
+  index_rows(x, outer, len, inner, idx, count, out);
+  return info.Env().Undefined();
+}
+
+Napi::Value IndexRowsGrad(const Napi::CallbackInfo& info) {
+  Args a{info, "indexRowsGrad"};
+  a.count(7);
+  long outer, len, inner, count;
+  dims3(a, 1, outer, len, inner);
+  const int32_t* idx = row_indices(a, 4, outer, len, inner, count);
+  const float* gy = a.f32(0, "gy", outer * count * inner);
+  float* gx = a.f32(5, "gx", outer * len * inner);
+  const int32_t skip = (int32_t)a.integer(6, "skip", -1);
+  index_rows_grad(gy, outer, len, inner, idx, count, gx, skip);
+  return info.Env().Undefined();
 }
 
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
@@ -409,7 +450,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"addressMod64", AddressMod64},
-      {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces},
+      {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},
   };
   for (const auto& e : table) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   return exports;

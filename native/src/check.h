@@ -88,7 +88,7 @@ struct Args {
   View<T> typed(size_t i, const char* name, const char* type_name) const {
     size_t len = 0;
     void* data = nullptr;
-    if (!typed_view(info.Env(), info[i], kType, &data, &len)) type_error(i, name, std::string("must be a ") + type_name);
+    if (!typed_view(info.Env(), info[i], kType, &data, &len)) type_error(i, name, std::string(type_name[0] == 'I' ? "must be an " : "must be a ") + type_name);
     return {static_cast<T*>(data), len};
   }
 

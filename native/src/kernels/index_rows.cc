@@ -1,0 +1,53 @@
+#include "index_rows.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "../runtime/thread_pool.h"
+#include "table.h"
+
+namespace bp {
+namespace {
+
+// Floats copied or added per task, about (as the element-wise kernels' grain).
+constexpr long kGrain = 32768;
+
+}  // namespace
+
+void index_rows(const float* x, long outer, long len, long inner, const int32_t* index, long count, float* out) {
+  const size_t rows = (size_t)(outer * count);
+  parallel_for(rows, (size_t)std::max(1L, kGrain / std::max(1L, inner)), [&](size_t r0, size_t r1) {
+    for (size_t r = r0; r < r1; r++) {
+      const long o = (long)r / count, k = (long)r % count;
+      const float* src = x + (o * len + index[k]) * inner;
+      if (inner == 1) out[r] = *src;  // gather's elements: no call per float
+      else std::memcpy(out + (long)r * inner, src, (size_t)inner * sizeof(float));
+    }
+  });
+}
+
+void index_rows_grad(const float* gy, long outer, long len, long inner, const int32_t* index, long count, float* gx,
+                     int32_t skip) {
+  const KernelTable& kt = active_kernels();
+  // A task owns a range of destination rows and walks every index in order, taking those in its
+  // range: each row's sum is then made in index order by one thread, whatever the thread count, and
+  // no two threads write one row. Each task reads all the indices, and the rows it owns.
+  const size_t dest = (size_t)(outer * len);
+  const long work = outer * count * inner;
+  const size_t threads = work < kGrain ? 1 : (size_t)ThreadPool::instance().threads();
+  const size_t per_task = (dest + threads - 1) / threads;
+  parallel_for(dest, std::max<size_t>(1, per_task), [&](size_t d0, size_t d1) {
+    for (long o = (long)d0 / len; o < outer && o * len < (long)d1; o++) {
+      for (long k = 0; k < count; k++) {
+        const int32_t i = index[k];
+        const long d = o * len + i;
+        if (i == skip || d < (long)d0 || d >= (long)d1) continue;
+        const float* src = gy + (o * count + k) * inner;
+        if (inner == 1) gx[d] += *src;  // gather's elements: no call per float
+        else kt.add_rows(src, gx + d * inner, (size_t)inner);
+      }
+    }
+  });
+}
+
+}  // namespace bp

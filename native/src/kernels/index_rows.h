@@ -1,0 +1,17 @@
+// Rows picked by index (index_select, nn.Embedding, gather) and their gradients added back.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace bp {
+
+// out[o, k, :] = x[o, index[k], :] for x viewed as [outer, len, inner] and out as
+// [outer, count, inner]. Every index is in [0, len) (the addon checks).
+void index_rows(const float* x, long outer, long len, long inner, const int32_t* index, long count, float* out);
+
+// gx[o, index[k], :] += gy[o, k, :] for k in order (rows picked twice get both, in that order), rows
+// whose index is `skip` left out (nn.Embedding's padding row; -1 for none).
+void index_rows_grad(const float* gy, long outer, long len, long inner, const int32_t* index, long count, float* gx,
+                     int32_t skip);
+
+}  // namespace bp
