@@ -1,7 +1,15 @@
 // Reference reductions along one dimension of an [outer, len, inner] view, and the sum of squares.
 import { Reduce, ReduceCode } from '../backend';
+import { roundingOf } from '../../storage';
+
+const FLOAT_MAX = 3.4028234663852886e38;
 
 export function reduce(op: ReduceCode, x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, argOut: Int32Array | null): void {
+  // Sums run in double, more exactly than the native kernels' float lanes, but a partial sum past
+  // float's range is rounded as a float would be (to infinity, and it stays there): a row whose sum
+  // overflows float gives infinity, and its mean too, as the native kernels and torch give them
+  // (float64 storage, for the gradient checks, keeps double's range).
+  const r = roundingOf(out);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * len * inner + i;
@@ -15,8 +23,10 @@ export function reduce(op: ReduceCode, x: Float32Array, outer: number, len: numb
             arg = l;
             if (Number.isNaN(v)) break;
           }
-        } else if (op === Reduce.sumSquares) acc += v * v;
-        else acc += v;
+        } else {
+          acc += op === Reduce.sumSquares ? v * v : v;
+          if (acc > FLOAT_MAX || acc < -FLOAT_MAX) acc = r(acc);
+        }
       }
       if (op === Reduce.mean) acc /= len;
       out[o * inner + i] = acc;
