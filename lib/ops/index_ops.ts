@@ -61,15 +61,27 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   }
   const idx = indexList(index, x.shape[d], 'gather');
   const n = index.ndim;
-  // The position in x of each element of index, with its own index along d.
+  // The position in x of each element of index, with its own index along d, a run of index's last
+  // dimension at a time: `base` is where the run starts in x (dimensions other than d), kept up to
+  // date as the multi-index `at` of the dimensions before the last counts through index.
   const xs = contiguousStrides(x.shape);
   const where = new Int32Array(idx.length);
-  const at = new Array<number>(n).fill(0);
-  for (let e = 0; e < idx.length; e++) {
-    let off = 0;
-    for (let i = 0; i < n; i++) off += (i === d ? idx[e] : at[i]) * xs[i];
-    where[e] = off;
-    for (let i = n - 1; i >= 0; i--) { if (++at[i] < index.shape[i]) break; at[i] = 0; }
+  const run = index.shape[n - 1];
+  const runStep = n - 1 === d ? 0 : xs[n - 1];
+  const dStep = xs[d];
+  const at = new Int32Array(n);
+  let base = 0;
+  for (let e = 0; e < idx.length; e += run) {
+    for (let j = 0; j < run; j++) where[e + j] = base + j * runStep + idx[e + j] * dStep;
+    for (let i = n - 2; i >= 0; i--) {
+      const step = i === d ? 0 : xs[i];
+      if (++at[i] < index.shape[i]) {
+        base += step;
+        break;
+      }
+      base -= (index.shape[i] - 1) * step;
+      at[i] = 0;
+    }
   }
   // Rows of one element, picked from x as one long row.
   const y = allocOutput(idx.length);
