@@ -6,8 +6,11 @@ import * as bp from '../lib/index';
 import type { Tensor } from '../lib/index';
 import { median } from './timing';
 
-/** The operands every op reads: a and b [n, n], row [n], col [n, 1]. */
-type Operands = { a: Tensor; b: Tensor; row: Tensor; col: Tensor };
+/**
+ * The operands every op reads: a and b [n, n], row [n], col [n, 1]; rows, n row numbers of a (each
+ * twice, half the rows unpicked), and pick [n, n], column numbers of a for gather.
+ */
+type Operands = { a: Tensor; b: Tensor; row: Tensor; col: Tensor; rows: number[]; pick: Tensor };
 
 const BCE_LOGITS = new bp.nn.BCEWithLogitsLoss({ reduction: 'none' });
 
@@ -37,7 +40,13 @@ export const O1_OPS: ReadonlyArray<[string, (o: Operands) => unknown]> = [
   ['where', ({ a, b }) => bp.where(a.gt(0.5), a, b)],
   ['softplus', ({ a }) => a.softplus()],
   ['bce with logits', ({ a, b }) => BCE_LOGITS.forward(a, b)],
+  ['index select', ({ a, rows }) => a.indexSelect(0, rows)],
+  ['gather dim1', ({ a, pick }) => a.gather(1, pick)],
 ];
+
+/** The row numbers of 'index select' and the column numbers of 'gather dim1' (the same on both sides). */
+export const o1Rows = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => ((i >> 1) * 7) % n);
+export const o1Pick = (n: number): Float32Array => Float32Array.from({ length: n * n }, (_, e) => (Math.floor(e / n) * 7 + (e % n) * 13) % n);
 
 /** The side of the operands: 2048 (16 MiB each), 1024 in quick runs. */
 export const o1Size = (quick: boolean): number => (quick ? 1024 : 2048);
@@ -49,7 +58,7 @@ export const o1Size = (quick: boolean): number => (quick ? 1024 : 2048);
 export function o1Runner(quick: boolean): () => Record<string, number> {
   bp.manualSeed(0);
   const n = o1Size(quick);
-  const o: Operands = { a: bp.rand([n, n]), b: bp.rand([n, n]), row: bp.rand([n]), col: bp.rand([n, 1]) };
+  const o: Operands = { a: bp.rand([n, n]), b: bp.rand([n, n]), row: bp.rand([n]), col: bp.rand([n, 1]), rows: Array.from(o1Rows(n)), pick: bp.tensor(o1Pick(n), { shape: [n, n] }) };
   return () => {
     const out: Record<string, number> = {};
     for (const [name, op] of O1_OPS) {

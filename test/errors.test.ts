@@ -178,6 +178,13 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     expect(() => nat().indexRowsGrad(new Float32Array(2), 1, 3, 2, Int32Array.of(1), new Float32Array(5), -1)).toThrow(/indexRowsGrad: gx has 5 elements, expected 6/);
     expect(() => nat().indexRowsGrad(new Float32Array(2), 2 ** 30, 2 ** 30, 2 ** 30, Int32Array.of(1), rows, -1)).toThrow(/indexRowsGrad: outer \* len \* inner is too large/);
     expect(() => nat().indexRows(rows, 1, 3, 2, [0] as unknown as Int32Array, new Float32Array(2))).toThrow(/indexRows: argument 4 \(index\) must be an Int32Array/);
+    const i32 = (...v: number[]) => Int32Array.from(v);
+    expect(() => nat().gatherPositions(new Float32Array(4), i32(2, 2), i32(2, 1), 0, new Int32Array(4))).toThrow(/gatherPositions: indexShape\[1\] = 2 is larger than xShape's 1/);
+    expect(() => nat().gatherPositions(new Float32Array(4), i32(2, 2), i32(2, 2, 1), 0, new Int32Array(4))).toThrow(/gatherPositions: indexShape and xShape must have the same number of dimensions/);
+    expect(() => nat().gatherPositions(new Float32Array(4), i32(2, 2), i32(2, 2), 2, new Int32Array(4))).toThrow(/gatherPositions: argument 3 \(dim\) must be an integer in \[0, 1\]/);
+    expect(() => nat().gatherPositions(new Float32Array(3), i32(2, 2), i32(2, 2), 0, new Int32Array(4))).toThrow(/gatherPositions: index has 3 elements, expected 4/);
+    expect(() => nat().gatherPositions(new Float32Array(4), i32(2, 2), i32(2, 2), 0, new Int32Array(3))).toThrow(/gatherPositions: where must have as many elements as index/);
+    expect(() => nat().gatherPositions(new Float32Array(1), i32(1, 1), i32(65536, 65536), 0, new Int32Array(1))).toThrow(/gatherPositions: x has more than 2\^31 - 1 elements/);
     const y = new Float32Array([1, 2]);
     nat().axpy(2, new Float32Array([1, 1]), y);
     expect(Array.from(y)).toEqual([3, 4]);

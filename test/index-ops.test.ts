@@ -78,6 +78,12 @@ eachBackend('indexSelect, select, gather', () => {
     expect(() => x.indexSelect(1, [3])).toThrow(/indexSelect: index 3 at position 0 is out of range for a dimension of size 3/);
     expect(() => x.select(0, 2)).toThrow(/select: index 2 at position 0 is out of range/);
     expect(() => x.gather(1, bp.tensor([0, 1]))).toThrow(/gather: index of shape \[2\] must have the 2 dimensions of the input \[2, 3\]/);
+    for (const [bad, at] of [[3, 1], [-4, 1], [1.5, 2], [NaN, 0], [Infinity, 3]]) {
+      const index = [[0, 2], [-3, 1]].flat();
+      index[at] = bad;
+      expect(() => x.gather(1, bp.tensor(index, { shape: [2, 2] }))).toThrow(`gather: index ${bad} at position ${at} is out of range for a dimension of size 3`);
+    }
+    expect(x.gather(1, bp.tensor([[-1], [-3]])).toArray()).toEqual([[3], [4]]);
     expect(() => x.indexSelect(0, bp.zeros([1, 1]))).toThrow(/indexSelect: indices must be 1-D, got shape \[1, 1\]/);
   });
 });

@@ -535,6 +535,30 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('gatherPositions: the same positions as the reference, and the same first bad index', () => {
+    // [x shape, index shape, dim]: index smaller than x outside dim, edge sizes, a large one.
+    const cases: [number[], number[], number][] = [[[2048, 700], [2048, 700], 1], [[300, 9, 65], [7, 9, 64], 0], [[5, 8, 63], [5, 3, 63], 1]];
+    EDGE_SIZES.forEach((s, i) => cases.push([[s, EDGE_SIZES[(i + 3) % 8]], [Math.max(1, s - 1), 9], 1], [[s], [EDGE_SIZES[(i + 5) % 8]], 0], [[3, s, 2], [2, s, 2], 2]));
+    for (const [xs, is, dim] of cases) {
+      const count = is.reduce((a, b) => a * b, 1);
+      const size = xs[dim];
+      const index = Float32Array.from({ length: count }, () => Math.floor(r() * 2 * size) - size); // negatives too
+      const args = [Int32Array.from(is), Int32Array.from(xs), dim] as const;
+      const wn = new Int32Array(count);
+      const wr = new Int32Array(count);
+      expect(nat.gatherPositions(index, ...args, wn), `${xs} by ${is} along ${dim}`).toBe(-1);
+      expect(ref.gatherPositions(index, ...args, wr)).toBe(-1);
+      expect(Array.from(wn)).toEqual(Array.from(wr));
+      for (const bad of [size, -size - 1, 0.5, NaN, -Infinity]) {
+        const at = Math.floor(r() * count);
+        const broken = index.slice();
+        broken[at] = bad;
+        expect(nat.gatherPositions(broken, ...args, wn), `${bad} at ${at} of ${xs} by ${is}`).toBe(at);
+        expect(ref.gatherPositions(broken, ...args, wr)).toBe(at);
+      }
+    }
+  });
+
   it('reduce: sum, mean, max (with argmax), sumSquares over [outer, len, inner] and one long run', () => {
     // [1, 1100, 2000]: column sums big enough to be cut into one band of columns per thread.
     const shapes: [number, number, number][] = [[1, 40000, 1], [1, 100000, 1], [1, 1100, 2000]];

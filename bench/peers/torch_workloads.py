@@ -121,10 +121,17 @@ O1_OPS = [
     ('clamp', lambda a, b, r, c: a.clamp(0.2, 0.8)), ('where', lambda a, b, r, c: torch.where(a > 0.5, a, b)),
     ('softplus', lambda a, b, r, c: torch.nn.functional.softplus(a)),
     ('bce with logits', lambda a, b, r, c: torch.nn.functional.binary_cross_entropy_with_logits(a, b, reduction='none')),
+    ('index select', lambda a, b, r, c: a.index_select(0, o1_rows)),
+    ('gather dim1', lambda a, b, r, c: a.gather(1, o1_pick)),
 ]
+o1_rows = o1_pick = None  # set by o1(): bench/ops.ts's o1Rows and o1Pick
 
 def o1():
+    global o1_rows, o1_pick
     n = 1024 if quick else 2048
+    o1_rows = torch.tensor([((i >> 1) * 7) % n for i in range(n)], dtype=torch.int64)
+    e = torch.arange(n * n, dtype=torch.int64)
+    o1_pick = ((e // n) * 7 + (e % n) * 13).remainder(n).reshape(n, n)
     ops = (torch.rand(n, n), torch.rand(n, n), torch.rand(n), torch.rand(n, 1))
     def rep():
         out = {}

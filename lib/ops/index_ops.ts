@@ -59,32 +59,12 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   if (index.ndim !== x.ndim || index.shape.some((s, i) => i !== d && s > x.shape[i])) {
     throw new Error(`gather: index of shape ${fmt(index.shape)} must have the ${x.ndim} dimensions of the input ${fmt(x.shape)}, none larger outside dim ${d}`);
   }
-  const idx = indexList(index, x.shape[d], 'gather');
-  const n = index.ndim;
-  // The position in x of each element of index, with its own index along d, a run of index's last
-  // dimension at a time: `base` is where the run starts in x (dimensions other than d), kept up to
-  // date as the multi-index `at` of the dimensions before the last counts through index.
-  const xs = contiguousStrides(x.shape);
-  const where = new Int32Array(idx.length);
-  const run = index.shape[n - 1];
-  const runStep = n - 1 === d ? 0 : xs[n - 1];
-  const dStep = xs[d];
-  const at = new Int32Array(n);
-  let base = 0;
-  for (let e = 0; e < idx.length; e += run) {
-    for (let j = 0; j < run; j++) where[e + j] = base + j * runStep + idx[e + j] * dStep;
-    for (let i = n - 2; i >= 0; i--) {
-      const step = i === d ? 0 : xs[i];
-      if (++at[i] < index.shape[i]) {
-        base += step;
-        break;
-      }
-      base -= (index.shape[i] - 1) * step;
-      at[i] = 0;
-    }
-  }
+  // Where each element of index reads x, its own value standing for the position along d.
+  const where = new Int32Array(index.size);
+  const bad = B().gatherPositions(index.data, Int32Array.from(index.shape), Int32Array.from(x.shape), d, where);
+  if (bad >= 0) throw new Error(`gather: index ${index.data[bad]} at position ${bad} is out of range for a dimension of size ${x.shape[d]}`);
   // Rows of one element, picked from x as one long row.
-  const y = allocOutput(idx.length);
+  const y = allocOutput(where.length);
   B().indexRows(x.data, 1, x.size, 1, where, y);
   return record(y, index.shape, [x], 'gather', (gy) => {
     const gx = alloc(x.size);

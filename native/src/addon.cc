@@ -256,6 +256,32 @@ Napi::Value IndexRowsGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value GatherPositions(const Napi::CallbackInfo& info) {
+  Args a{info, "gatherPositions"};
+  a.count(5);
+  auto ishape = a.i32(1, "indexShape");
+  auto xshape = a.i32(2, "xShape");
+  const long nd = (long)ishape.ElementLength();
+  if (nd < 1 || nd > kMaxIndexDims || (long)xshape.ElementLength() != nd)
+    a.range_error("indexShape and xShape must have the same number of dimensions, 1 to " + std::to_string(kMaxIndexDims));
+  const int dim = (int)a.integer(3, "dim", 0, nd - 1);
+  double isize = 1, xsize = 1;
+  for (long i = 0; i < nd; i++) {
+    const int32_t is = ishape.Data()[i], xs = xshape.Data()[i];
+    if (is < 0 || xs < 0) a.range_error("shapes must not be negative");
+    if (i != dim && is > xs) a.range_error("indexShape[" + std::to_string(i) + "] = " + std::to_string(is) + " is larger than xShape's " + std::to_string(xs));
+    isize *= is;
+    xsize *= xs;
+  }
+  // Positions are int32, as the Int32Array that holds them.
+  if (xsize > 2147483647.0) a.range_error("x has more than 2^31 - 1 elements");
+  const float* index = a.f32(0, "index", (long)isize);
+  int32_t* where = a.i32(4, "where").Data();
+  if ((double)a.i32(4, "where").ElementLength() != isize) a.range_error("where must have as many elements as index");
+  if (isize > 0 && xshape.Data()[dim] == 0) return Napi::Number::New(info.Env(), 0);  // nothing to point at
+  return Napi::Number::New(info.Env(), (double)gather_positions(index, ishape.Data(), xshape.Data(), (int)nd, dim, where));
+}
+
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
   Args a{info, "reduce"};
   a.count(7);
@@ -451,6 +477,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"addressMod64", AddressMod64},
       {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},
+      {"gatherPositions", GatherPositions},
   };
   for (const auto& e : table) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   return exports;

@@ -21,3 +21,36 @@ export function indexRowsGrad(gy: Float32Array, outer: number, len: number, inne
     }
   }
 }
+
+export function gatherPositions(index: Float32Array, indexShape: Int32Array, xShape: Int32Array, dim: number, where: Int32Array): number {
+  const n = indexShape.length;
+  const xs = new Array<number>(n);
+  for (let i = n - 1, s = 1; i >= 0; i--) {
+    xs[i] = s;
+    s *= xShape[i];
+  }
+  const size = xShape[dim];
+  // A run of index's last dimension at a time: `base` is where the run starts in x (dimensions other
+  // than dim), kept up to date as the multi-index `at` of the dimensions before the last counts.
+  const run = indexShape[n - 1];
+  const runStep = n - 1 === dim ? 0 : xs[n - 1];
+  const at = new Int32Array(n);
+  let base = 0;
+  for (let e = 0; e < index.length; e += run) {
+    for (let j = 0; j < run; j++) {
+      const v = index[e + j];
+      if (!(v >= -size && v < size) || v !== Math.floor(v)) return e + j;
+      where[e + j] = base + j * runStep + (v < 0 ? v + size : v) * xs[dim];
+    }
+    for (let i = n - 2; i >= 0; i--) {
+      const step = i === dim ? 0 : xs[i];
+      if (++at[i] < indexShape[i]) {
+        base += step;
+        break;
+      }
+      base -= (indexShape[i] - 1) * step;
+      at[i] = 0;
+    }
+  }
+  return -1;
+}

@@ -1,6 +1,7 @@
 #include "index_rows.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "../runtime/thread_pool.h"
@@ -17,11 +18,17 @@ constexpr long kGrain = 32768;
 void index_rows(const float* x, long outer, long len, long inner, const int32_t* index, long count, float* out) {
   const size_t rows = (size_t)(outer * count);
   parallel_for(rows, (size_t)std::max(1L, kGrain / std::max(1L, inner)), [&](size_t r0, size_t r1) {
+    // Output row r is index k of outer block o; counted along, not divided out per row (two
+    // divisions cost gather 2 ns an element).
+    long o = (long)r0 / count, k = (long)r0 % count;
     for (size_t r = r0; r < r1; r++) {
-      const long o = (long)r / count, k = (long)r % count;
       const float* src = x + (o * len + index[k]) * inner;
       if (inner == 1) out[r] = *src;  // gather's elements: no call per float
       else std::memcpy(out + (long)r * inner, src, (size_t)inner * sizeof(float));
+      if (++k == count) {
+        k = 0;
+        o++;
+      }
     }
   });
 }
@@ -48,6 +55,42 @@ void index_rows_grad(const float* gy, long outer, long len, long inner, const in
       }
     }
   });
+}
+
+long gather_positions(const float* index, const int32_t* ishape, const int32_t* xshape, int nd, int dim, int32_t* where) {
+  if (nd < 1 || nd > kMaxIndexDims) return -1;  // the addon admits neither
+  long total = 1, stride = 1, xstride[kMaxIndexDims] = {}, at[kMaxIndexDims] = {};
+  for (int i = nd - 1; i >= 0; i--) {
+    xstride[i] = stride;
+    stride *= xshape[i];
+    total *= ishape[i];
+    at[i] = 0;
+  }
+  if (total == 0) return -1;
+  // A run of index's last dimension at a time; `base` is the run's offset in x from the other
+  // dimensions than dim, kept up to date as the multi-index `at` counts.
+  const long run = ishape[nd - 1], run_step = nd - 1 == dim ? 0 : xstride[nd - 1], d_step = xstride[dim];
+  const float size = (float)xshape[dim];
+  long base = 0;
+  for (long e = 0; e < total; e += run) {
+    for (long j = 0; j < run; j++) {
+      const float v = index[e + j];
+      // An integer in [-size, size) (NaN fails both compares).
+      if (!(v >= -size && v < size) || v != std::floor(v)) return e + j;
+      const long i = v < 0 ? (long)v + xshape[dim] : (long)v;
+      where[e + j] = (int32_t)(base + j * run_step + i * d_step);
+    }
+    for (int i = nd - 2; i >= 0; i--) {
+      const long step = i == dim ? 0 : xstride[i];
+      if (++at[i] < ishape[i]) {
+        base += step;
+        break;
+      }
+      base -= (ishape[i] - 1) * step;
+      at[i] = 0;
+    }
+  }
+  return -1;
 }
 
 }  // namespace bp
