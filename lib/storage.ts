@@ -75,6 +75,14 @@ export function allocOutput(n: number): Float32Array {
   return lineAligned(bigBuffer(n, false), n);
 }
 
+/**
+ * Int32 storage that a kernel overwrites in full (gather's reading positions): above the slab size
+ * not zero-filled first, as allocOutput.
+ */
+export function allocIndexOutput(n: number): Int32Array {
+  return n <= SLAB_MAX ? new Int32Array(n) : new Int32Array(bigBuffer(n, false), 0, n);
+}
+
 /** True when the two arrays overlap in memory (views of one buffer). */
 export function sharesMemory(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;

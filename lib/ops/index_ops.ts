@@ -3,7 +3,7 @@
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { contiguousStrides, fmt, normDim, sizeOf, splitAt } from '../shape';
-import { alloc, allocOutput } from '../storage';
+import { alloc, allocIndexOutput, allocOutput } from '../storage';
 import { checkTensor, record } from './core';
 
 // Index values as integers in [0, size) (negative counts from the end, as torch allows).
@@ -60,7 +60,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     throw new Error(`gather: index of shape ${fmt(index.shape)} must have the ${x.ndim} dimensions of the input ${fmt(x.shape)}, none larger outside dim ${d}`);
   }
   // Where each element of index reads x, its own value standing for the position along d.
-  const where = new Int32Array(index.size);
+  const where = allocIndexOutput(index.size);
   const bad = B().gatherPositions(index.data, Int32Array.from(index.shape), Int32Array.from(x.shape), d, where);
   if (bad >= 0) throw new Error(`gather: index ${index.data[bad]} at position ${bad} is out of range for a dimension of size ${x.shape[d]}`);
   // Rows of one element, picked from x as one long row.

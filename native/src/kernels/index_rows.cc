@@ -1,8 +1,8 @@
 #include "index_rows.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "../runtime/thread_pool.h"
 #include "table.h"
@@ -59,37 +59,57 @@ void index_rows_grad(const float* gy, long outer, long len, long inner, const in
 
 long gather_positions(const float* index, const int32_t* ishape, const int32_t* xshape, int nd, int dim, int32_t* where) {
   if (nd < 1 || nd > kMaxIndexDims) return -1;  // the addon admits neither
-  long total = 1, stride = 1, xstride[kMaxIndexDims] = {}, at[kMaxIndexDims] = {};
+  long total = 1, stride = 1, xstride[kMaxIndexDims] = {};
   for (int i = nd - 1; i >= 0; i--) {
     xstride[i] = stride;
     stride *= xshape[i];
     total *= ishape[i];
-    at[i] = 0;
   }
   if (total == 0) return -1;
-  // A run of index's last dimension at a time; `base` is the run's offset in x from the other
-  // dimensions than dim, kept up to date as the multi-index `at` counts.
-  const long run = ishape[nd - 1], run_step = nd - 1 == dim ? 0 : xstride[nd - 1], d_step = xstride[dim];
-  const float size = (float)xshape[dim];
-  long base = 0;
-  for (long e = 0; e < total; e += run) {
-    for (long j = 0; j < run; j++) {
-      const float v = index[e + j];
-      // An integer in [-size, size) (NaN fails both compares).
-      if (!(v >= -size && v < size) || v != std::floor(v)) return e + j;
-      const long i = v < 0 ? (long)v + xshape[dim] : (long)v;
-      where[e + j] = (int32_t)(base + j * run_step + i * d_step);
+  // Runs of index's last dimension, cut into chunks for threads; each chunk finds its first bad
+  // index, and the first of those is the answer, whatever the thread count.
+  const long run = ishape[nd - 1], runs = total / run;
+  const long run_step = nd - 1 == dim ? 0 : xstride[nd - 1], d_step = xstride[dim];
+  const long xdim = xshape[dim];
+  const double size = (double)xdim;  // exact, where a float would round sizes past 2^24
+  const size_t grain = (size_t)std::max(1L, kGrain / run);
+  std::vector<long> first((runs + (long)grain - 1) / (long)grain, -1);
+  parallel_for((size_t)runs, grain, [&](size_t r0, size_t r1) {
+    // `base`: where run r starts in x from the dimensions other than dim, kept up to date as the
+    // multi-index `at` of the dimensions before the last counts (started from r0 by division).
+    long at[kMaxIndexDims] = {}, base = 0;
+    for (long i = nd - 2, r = (long)r0; i >= 0; i--) {
+      at[i] = r % ishape[i];
+      r /= ishape[i];
+      if (i != dim) base += at[i] * xstride[i];
     }
-    for (int i = nd - 2; i >= 0; i--) {
-      const long step = i == dim ? 0 : xstride[i];
-      if (++at[i] < ishape[i]) {
-        base += step;
-        break;
+    for (size_t rr = r0; rr < r1; rr++) {
+      const long e = (long)rr * run;
+      for (long j = 0; j < run; j++) {
+        const double v = index[e + j];
+        // An integer in [-size, size) (NaN fails both compares; in that range the conversion is
+        // defined, and gives v back only for an integer: std::floor was a libm call per element).
+        const int32_t iv = (v >= -size && v < size) ? (int32_t)v : 0;
+        if (!(v >= -size && v < size) || (double)iv != v) {
+          first[r0 / grain] = e + j;
+          return;
+        }
+        const long i = iv < 0 ? iv + xdim : iv;
+        where[e + j] = (int32_t)(base + j * run_step + i * d_step);
       }
-      base -= (ishape[i] - 1) * step;
-      at[i] = 0;
+      for (long i = nd - 2; i >= 0; i--) {
+        const long step = i == dim ? 0 : xstride[i];
+        if (++at[i] < ishape[i]) {
+          base += step;
+          break;
+        }
+        base -= (ishape[i] - 1) * step;
+        at[i] = 0;
+      }
     }
-  }
+  });
+  for (long f : first)
+    if (f >= 0) return f;
   return -1;
 }
 
