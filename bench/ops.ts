@@ -45,7 +45,7 @@ export const O1_OPS: ReadonlyArray<[string, (o: Operands) => unknown]> = [
 ];
 
 /** The row numbers of 'index select' and the column numbers of 'gather dim1' (the same on both sides). */
-export const o1Rows = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => ((i >> 1) * 7) % n);
+export const o1Rows = (n: number): number[] => Array.from({ length: n }, (_, i) => ((i >> 1) * 7) % n);
 export const o1Pick = (n: number): Float32Array => Float32Array.from({ length: n * n }, (_, e) => (Math.floor(e / n) * 7 + (e % n) * 13) % n);
 
 /** The side of the operands: 2048 (16 MiB each), 1024 in quick runs. */
@@ -58,7 +58,7 @@ export const o1Size = (quick: boolean): number => (quick ? 1024 : 2048);
 export function o1Runner(quick: boolean): () => Record<string, number> {
   bp.manualSeed(0);
   const n = o1Size(quick);
-  const o: Operands = { a: bp.rand([n, n]), b: bp.rand([n, n]), row: bp.rand([n]), col: bp.rand([n, 1]), rows: Array.from(o1Rows(n)), pick: bp.tensor(o1Pick(n), { shape: [n, n] }) };
+  const o: Operands = { a: bp.rand([n, n]), b: bp.rand([n, n]), row: bp.rand([n]), col: bp.rand([n, 1]), rows: o1Rows(n), pick: bp.tensor(o1Pick(n), { shape: [n, n] }) };
   return () => {
     const out: Record<string, number> = {};
     for (const [name, op] of O1_OPS) {

@@ -2,7 +2,7 @@
 // and gradients added back at the same places (an index chosen twice gets both contributions).
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
-import { contiguousStrides, fmt, normDim, sizeOf, splitAt } from '../shape';
+import { fmt, normDim, sizeOf, splitAt } from '../shape';
 import { alloc, allocIndexOutput, allocOutput } from '../storage';
 import { checkTensor, record } from './core';
 

@@ -262,8 +262,8 @@ Napi::Value GatherPositions(const Napi::CallbackInfo& info) {
   auto ishape = a.i32(1, "indexShape");
   auto xshape = a.i32(2, "xShape");
   const long nd = (long)ishape.ElementLength();
-  if (nd < 1 || nd > kMaxIndexDims || (long)xshape.ElementLength() != nd)
-    a.range_error("indexShape and xShape must have the same number of dimensions, 1 to " + std::to_string(kMaxIndexDims));
+  if (nd < 1 || nd > kMaxDims || (long)xshape.ElementLength() != nd)
+    a.range_error("indexShape and xShape must have the same number of dimensions, 1 to " + std::to_string(kMaxDims));
   const int dim = (int)a.integer(3, "dim", 0, nd - 1);
   double isize = 1, xsize = 1;
   for (long i = 0; i < nd; i++) {
@@ -276,10 +276,10 @@ Napi::Value GatherPositions(const Napi::CallbackInfo& info) {
   // Positions are int32, as the Int32Array that holds them.
   if (xsize > 2147483647.0) a.range_error("x has more than 2^31 - 1 elements");
   const float* index = a.f32(0, "index", (long)isize);
-  int32_t* where = a.i32(4, "where").Data();
-  if ((double)a.i32(4, "where").ElementLength() != isize) a.range_error("where must have as many elements as index");
+  auto where = a.i32(4, "where");
+  if ((double)where.ElementLength() != isize) a.range_error("where must have as many elements as index");
   if (isize > 0 && xshape.Data()[dim] == 0) return Napi::Number::New(info.Env(), 0);  // nothing to point at
-  return Napi::Number::New(info.Env(), (double)gather_positions(index, ishape.Data(), xshape.Data(), (int)nd, dim, where));
+  return Napi::Number::New(info.Env(), (double)gather_positions(index, ishape.Data(), xshape.Data(), (int)nd, dim, where.Data()));
 }
 
 Napi::Value Reduce(const Napi::CallbackInfo& info) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "../runtime/thread_pool.h"
+#include "elementwise.h"
 #include "table.h"
 
 namespace bp {
@@ -58,8 +59,8 @@ void index_rows_grad(const float* gy, long outer, long len, long inner, const in
 }
 
 long gather_positions(const float* index, const int32_t* ishape, const int32_t* xshape, int nd, int dim, int32_t* where) {
-  if (nd < 1 || nd > kMaxIndexDims) return -1;  // the addon admits neither
-  long total = 1, stride = 1, xstride[kMaxIndexDims] = {};
+  if (nd < 1 || nd > kMaxDims) return -1;  // the addon admits neither
+  long total = 1, stride = 1, xstride[kMaxDims] = {};
   for (int i = nd - 1; i >= 0; i--) {
     xstride[i] = stride;
     stride *= xshape[i];
@@ -77,7 +78,7 @@ long gather_positions(const float* index, const int32_t* ishape, const int32_t* 
   parallel_for((size_t)runs, grain, [&](size_t r0, size_t r1) {
     // `base`: where run r starts in x from the dimensions other than dim, kept up to date as the
     // multi-index `at` of the dimensions before the last counts (started from r0 by division).
-    long at[kMaxIndexDims] = {}, base = 0;
+    long at[kMaxDims] = {}, base = 0;
     for (long i = nd - 2, r = (long)r0; i >= 0; i--) {
       at[i] = r % ishape[i];
       r /= ishape[i];
@@ -89,8 +90,9 @@ long gather_positions(const float* index, const int32_t* ishape, const int32_t* 
         const double v = index[e + j];
         // An integer in [-size, size) (NaN fails both compares; in that range the conversion is
         // defined, and gives v back only for an integer: std::floor was a libm call per element).
-        const int32_t iv = (v >= -size && v < size) ? (int32_t)v : 0;
-        if (!(v >= -size && v < size) || (double)iv != v) {
+        const bool in_range = v >= -size && v < size;
+        const int32_t iv = in_range ? (int32_t)v : 0;
+        if (!in_range || (double)iv != v) {
           first[r0 / grain] = e + j;
           return;
         }

@@ -5,9 +5,6 @@
 
 namespace bp {
 
-// Most dimensions gather_positions takes (the addon rejects more).
-constexpr int kMaxIndexDims = 16;
-
 // out[o, k, :] = x[o, index[k], :] for x viewed as [outer, len, inner] and out as
 // [outer, count, inner]. Every index is in [0, len) (the addon checks).
 void index_rows(const float* x, long outer, long len, long inner, const int32_t* index, long count, float* out);
@@ -18,9 +15,10 @@ void index_rows_grad(const float* gy, long outer, long len, long inner, const in
                      int32_t skip);
 
 // gather's reading positions: where[e] = the offset in x (contiguous, shape xshape) of element e of
-// index (contiguous, shape ishape: nd dimensions, none larger than x's outside dim), index's value
-// (negative counting from the end) standing for the position along dim. Returns -1, or the first e
-// whose value is not an integer in [-xshape[dim], xshape[dim]) (where is then partly written).
+// index (contiguous, shape ishape: nd dimensions, 1 to kMaxDims, none larger than x's outside
+// dim), index's value (negative counting from the end) standing for the position along dim.
+// Returns -1, or the first e whose value is not an integer in [-xshape[dim], xshape[dim]) (where
+// is then partly written).
 long gather_positions(const float* index, const int32_t* ishape, const int32_t* xshape, int nd, int dim, int32_t* where);
 
 }  // namespace bp
