@@ -535,30 +535,55 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
-  it('gatherPositions: the same positions as the reference, and the same first bad index', () => {
+  it('gather: the same values and positions as the reference, and the same first bad index', () => {
     // [x shape, index shape, dim]: index smaller than x outside dim, edge sizes, a large one.
     // The 3-D ones of 1.2M elements are cut into chunks for threads that start inside the middle dimension.
     const cases: [number[], number[], number][] = [[[2048, 700], [2048, 700], 1], [[300, 9, 65], [7, 9, 64], 0], [[5, 8, 63], [5, 3, 63], 1],
-      [[40, 50, 600], [40, 50, 600], 1], [[40, 50, 600], [39, 50, 600], 0]];
+      [[40, 50, 600], [40, 50, 600], 1], [[40, 50, 600], [39, 50, 600], 0], [[3, 2500], [3, 2500], 1]];
     EDGE_SIZES.forEach((s, i) => cases.push([[s, EDGE_SIZES[(i + 3) % 8]], [Math.max(1, s - 1), 9], 1], [[s], [EDGE_SIZES[(i + 5) % 8]], 0], [[3, s, 2], [2, s, 2], 2]));
     for (const [xs, is, dim] of cases) {
       const count = is.reduce((a, b) => a * b, 1);
       const size = xs[dim];
+      const x = randomArray(xs.reduce((a, b) => a * b, 1), r);
       const index = Float32Array.from({ length: count }, () => Math.floor(r() * 2 * size) - size); // negatives too
       const args = [Int32Array.from(is), Int32Array.from(xs), dim] as const;
+      const [yn, yr, yk] = [0, 1, 2].map(() => new Float32Array(count));
       const wn = new Int32Array(count);
       const wr = new Int32Array(count);
-      expect(nat.gatherPositions(index, ...args, wn), `${xs} by ${is} along ${dim}`).toBe(-1);
-      expect(ref.gatherPositions(index, ...args, wr)).toBe(-1);
-      expect(wn.findIndex((v, i) => v !== wr[i]), `first differing position, ${xs} by ${is} along ${dim}`).toBe(-1);
-      for (const bad of [size, -size - 1, 0.5, NaN, -Infinity]) {
-        const at = Math.floor(r() * count);
-        const broken = index.slice();
-        broken[at] = bad;
-        expect(nat.gatherPositions(broken, ...args, wn), `${bad} at ${at} of ${xs} by ${is}`).toBe(at);
-        expect(ref.gatherPositions(broken, ...args, wr)).toBe(at);
+      const what = `${xs} by ${is} along ${dim}`;
+      expect(nat.gather(x, index, ...args, yn, wn), what).toBe(-1);
+      expect(ref.gather(x, index, ...args, yr, wr)).toBe(-1);
+      expect(nat.gather(x, index, ...args, yk, null), `${what}, no positions kept`).toBe(-1);
+      expect(wn.findIndex((v, i) => v !== wr[i]), `first differing position, ${what}`).toBe(-1);
+      expect(yn.findIndex((v, i) => !Object.is(v, yr[i])), `first differing value, ${what}`).toBe(-1);
+      expect(yk.findIndex((v, i) => !Object.is(v, yr[i])), `first differing value without positions, ${what}`).toBe(-1);
+      // Each bad kind at a random place, and once in the scalar tail of a run (its last element).
+      for (const bad of [size, -size - 1, 0.5, NaN, -Infinity, 2 ** 25]) {
+        for (const at of [Math.floor(r() * count), count - 1]) {
+          const broken = index.slice();
+          broken[at] = bad;
+          expect(nat.gather(x, broken, ...args, yn, wn), `${bad} at ${at} of ${what}`).toBe(at);
+          expect(nat.gather(x, broken, ...args, yn, null), `${bad} at ${at} of ${what}, no positions kept`).toBe(at);
+          expect(ref.gather(x, broken, ...args, yr, wr)).toBe(at);
+        }
       }
     }
+  });
+
+  it('gather past float-exact sizes: a dimension of 2^24 + 3 takes its last indices', () => {
+    // A float bound would round to 2^24 + 4 and let 2^24 + 4 in, or to 2^24 and keep 2^24 + 2 out.
+    const size = 2 ** 24 + 3;
+    const x = Float32Array.from({ length: size }, (_, i) => i % 1000);
+    const index = Float32Array.from([size - 1, -(2 ** 24 + 2), 2 ** 24, 5, -1, 0, 1, 2, 3]); // all exact floats
+    const args = [x, index, Int32Array.from([9]), Int32Array.from([size]), 0] as const;
+    const yn = new Float32Array(9);
+    const yr = new Float32Array(9);
+    expect(nat.gather(...args, yn, null)).toBe(-1);
+    expect(ref.gather(...args, yr, null)).toBe(-1);
+    expect(Array.from(yn)).toEqual(Array.from(yr));
+    index[7] = 2 ** 24 + 4; // the nearest float above the last index
+    expect(nat.gather(...args, yn, null)).toBe(7);
+    expect(ref.gather(...args, yr, null)).toBe(7);
   });
 
   it('reduce: sum, mean, max (with argmax), sumSquares over [outer, len, inner] and one long run', () => {

@@ -176,13 +176,14 @@ export interface Backend {
   indexRowsGrad(gy: Float32Array, outer: number, len: number, inner: number, index: Int32Array, gx: Float32Array, skip: number): void;
 
   /**
-   * Where gather reads: where[e] = the offset in x (contiguous, shape xShape) of element e of index
-   * (contiguous, shape indexShape: the same number of dimensions, none larger than x's outside
-   * dim), index's value (negative counting from the end) being the position along dim. Returns -1,
-   * or the first e whose value is not an integer in [-xShape[dim], xShape[dim]) (where is then
-   * partly written).
+   * torch.gather: out[e] = x at the position that element e of index names (x contiguous, shape
+   * xShape; index contiguous, shape indexShape: the same number of dimensions, none larger than x's
+   * outside dim), index's value (negative counting from the end) being the position along dim. With
+   * `where` given, the positions (offsets in x, for the gradient) are written there too. Returns -1,
+   * or the first e whose value is not an integer in [-xShape[dim], xShape[dim]) (out and where are
+   * then partly written).
    */
-  gatherPositions(index: Float32Array, indexShape: Int32Array, xShape: Int32Array, dim: number, where: Int32Array): number;
+  gather(x: Float32Array, index: Float32Array, indexShape: Int32Array, xShape: Int32Array, dim: number, out: Float32Array, where: Int32Array | null): number;
 
   /** Reduce x viewed as [outer, len, inner] along len into out [outer, inner]; argOut gets max indices. */
   reduce(op: ReduceCode, x: Float32Array, outer: number, len: number, inner: number,

@@ -4,6 +4,7 @@ import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt, normDim, sizeOf, splitAt } from '../shape';
 import { alloc, allocIndexOutput, allocOutput } from '../storage';
+import { isGradEnabled } from '../autograd';
 import { checkTensor, record } from './core';
 
 // Index values as integers in [0, size) (negative counts from the end, as torch allows).
@@ -59,16 +60,15 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   if (index.ndim !== x.ndim || index.shape.some((s, i) => i !== d && s > x.shape[i])) {
     throw new Error(`gather: index of shape ${fmt(index.shape)} must have the ${x.ndim} dimensions of the input ${fmt(x.shape)}, none larger outside dim ${d}`);
   }
-  // Where each element of index reads x, its own value standing for the position along d.
-  const where = allocIndexOutput(index.size);
-  const bad = B().gatherPositions(index.data, Int32Array.from(index.shape), Int32Array.from(x.shape), d, where);
+  // Where each element of index reads x, kept only for a gradient to come.
+  const where = isGradEnabled() && x.requiresGrad ? allocIndexOutput(index.size) : null;
+  const y = allocOutput(index.size);
+  const bad = B().gather(x.data, index.data, Int32Array.from(index.shape), Int32Array.from(x.shape), d, y, where);
   if (bad >= 0) throw new Error(`gather: index ${index.data[bad]} at position ${bad} is out of range for a dimension of size ${x.shape[d]}`);
-  // Rows of one element, picked from x as one long row.
-  const y = allocOutput(where.length);
-  B().indexRows(x.data, 1, x.size, 1, where, y);
   return record(y, index.shape, [x], 'gather', (gy) => {
     const gx = alloc(x.size);
-    B().indexRowsGrad(gy, 1, x.size, 1, where, gx, -1);
+    // record keeps this backward only when x needs a gradient, and then where was made.
+    B().indexRowsGrad(gy, 1, x.size, 1, where as Int32Array, gx, -1);
     return [gx];
   });
 }

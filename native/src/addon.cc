@@ -256,15 +256,15 @@ Napi::Value IndexRowsGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value GatherPositions(const Napi::CallbackInfo& info) {
-  Args a{info, "gatherPositions"};
-  a.count(5);
-  auto ishape = a.i32(1, "indexShape");
-  auto xshape = a.i32(2, "xShape");
+Napi::Value Gather(const Napi::CallbackInfo& info) {
+  Args a{info, "gather"};
+  a.count(7);
+  auto ishape = a.i32(2, "indexShape");
+  auto xshape = a.i32(3, "xShape");
   const long nd = (long)ishape.ElementLength();
   if (nd < 1 || nd > kMaxDims || (long)xshape.ElementLength() != nd)
     a.range_error("indexShape and xShape must have the same number of dimensions, 1 to " + std::to_string(kMaxDims));
-  const int dim = (int)a.integer(3, "dim", 0, nd - 1);
+  const int dim = (int)a.integer(4, "dim", 0, nd - 1);
   double isize = 1, xsize = 1;
   for (long i = 0; i < nd; i++) {
     const int32_t is = ishape.Data()[i], xs = xshape.Data()[i];
@@ -275,11 +275,17 @@ Napi::Value GatherPositions(const Napi::CallbackInfo& info) {
   }
   // Positions are int32, as the Int32Array that holds them.
   if (xsize > 2147483647.0) a.range_error("x has more than 2^31 - 1 elements");
-  const float* index = a.f32(0, "index", (long)isize);
-  auto where = a.i32(4, "where");
-  if ((double)where.ElementLength() != isize) a.range_error("where must have as many elements as index");
+  const float* x = a.f32(0, "x", (long)xsize);
+  const float* index = a.f32(1, "index", (long)isize);
+  float* out = a.f32(5, "out", (long)isize);
+  int32_t* where = nullptr;
+  if (!a.is_null(6)) {
+    auto w = a.i32(6, "where");
+    if ((double)w.ElementLength() != isize) a.range_error("where must have as many elements as index");
+    where = w.Data();
+  }
   if (isize > 0 && xshape.Data()[dim] == 0) return Napi::Number::New(info.Env(), 0);  // nothing to point at
-  return Napi::Number::New(info.Env(), (double)gather_positions(index, ishape.Data(), xshape.Data(), (int)nd, dim, where.Data()));
+  return Napi::Number::New(info.Env(), (double)gather(x, index, ishape.Data(), xshape.Data(), (int)nd, dim, out, where));
 }
 
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
@@ -477,7 +483,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"addressMod64", AddressMod64},
       {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},
-      {"gatherPositions", GatherPositions},
+      {"gather", Gather},
   };
   for (const auto& e : table) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   return exports;

@@ -2,14 +2,14 @@
 import { Backend } from '../backend';
 import { axpy, biasActGrad, binary, clamp, select, stridedCopy, unary, unaryGrad } from './elementwise';
 import { gemm, gemmPair } from './gemm';
-import { gatherPositions, indexRows, indexRowsGrad } from './index_rows';
+import { gather, indexRows, indexRowsGrad } from './index_rows';
 import { optimStep } from './optim';
 import { reduce, sumSquares } from './reduce';
 import { crossEntropy, crossEntropyGrad, softmax, softmaxGrad } from './softmax';
 
 export const referenceBackend: Backend = {
   name: 'reference',
-  gemm, gemmPair, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gatherPositions, reduce,
+  gemm, gemmPair, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares,
   setNumThreads(): void {},
   getNumThreads(): number { return 1; },

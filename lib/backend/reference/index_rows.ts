@@ -22,7 +22,7 @@ export function indexRowsGrad(gy: Float32Array, outer: number, len: number, inne
   }
 }
 
-export function gatherPositions(index: Float32Array, indexShape: Int32Array, xShape: Int32Array, dim: number, where: Int32Array): number {
+export function gather(x: Float32Array, index: Float32Array, indexShape: Int32Array, xShape: Int32Array, dim: number, out: Float32Array, where: Int32Array | null): number {
   const n = indexShape.length;
   const xs = new Array<number>(n);
   for (let i = n - 1, s = 1; i >= 0; i--) {
@@ -40,7 +40,9 @@ export function gatherPositions(index: Float32Array, indexShape: Int32Array, xSh
     for (let j = 0; j < run; j++) {
       const v = index[e + j];
       if (!(v >= -size && v < size) || v !== Math.floor(v)) return e + j;
-      where[e + j] = base + j * runStep + (v < 0 ? v + size : v) * xs[dim];
+      const from = base + j * runStep + (v < 0 ? v + size : v) * xs[dim];
+      if (where) where[e + j] = from;
+      out[e + j] = x[from];
     }
     for (let i = n - 2; i >= 0; i--) {
       const step = i === dim ? 0 : xs[i];

@@ -13,6 +13,8 @@ namespace {
 
 // Floats copied or added per task, about (as the element-wise kernels' grain).
 constexpr long kGrain = 32768;
+// Positions a gather computes between copies (on the stack when no gradient needs them kept).
+constexpr long kBlock = 1024;
 
 }  // namespace
 
@@ -58,7 +60,8 @@ void index_rows_grad(const float* gy, long outer, long len, long inner, const in
   });
 }
 
-long gather_positions(const float* index, const int32_t* ishape, const int32_t* xshape, int nd, int dim, int32_t* where) {
+long gather(const float* x, const float* index, const int32_t* ishape, const int32_t* xshape, int nd, int dim, float* out,
+            int32_t* where) {
   if (nd < 1 || nd > kMaxDims) return -1;  // the addon admits neither
   long total = 1, stride = 1, xstride[kMaxDims] = {};
   for (int i = nd - 1; i >= 0; i--) {
@@ -67,15 +70,17 @@ long gather_positions(const float* index, const int32_t* ishape, const int32_t* 
     total *= ishape[i];
   }
   if (total == 0) return -1;
+  const KernelTable& kt = active_kernels();
   // Runs of index's last dimension, cut into chunks for threads; each chunk finds its first bad
   // index, and the first of those is the answer, whatever the thread count.
   const long run = ishape[nd - 1], runs = total / run;
   const long run_step = nd - 1 == dim ? 0 : xstride[nd - 1], d_step = xstride[dim];
   const long xdim = xshape[dim];
-  const double size = (double)xdim;  // exact, where a float would round sizes past 2^24
   const size_t grain = (size_t)std::max(1L, kGrain / run);
   std::vector<long> first((runs + (long)grain - 1) / (long)grain, -1);
   parallel_for((size_t)runs, grain, [&](size_t r0, size_t r1) {
+    // Without `where` (no gradient to come) the positions of a block live on the stack only.
+    int32_t block[kBlock];
     // `base`: where run r starts in x from the dimensions other than dim, kept up to date as the
     // multi-index `at` of the dimensions before the last counts (started from r0 by division).
     long at[kMaxDims] = {}, base = 0;
@@ -86,18 +91,16 @@ long gather_positions(const float* index, const int32_t* ishape, const int32_t* 
     }
     for (size_t rr = r0; rr < r1; rr++) {
       const long e = (long)rr * run;
-      for (long j = 0; j < run; j++) {
-        const double v = index[e + j];
-        // An integer in [-size, size) (NaN fails both compares; in that range the conversion is
-        // defined, and gives v back only for an integer: std::floor was a libm call per element).
-        const bool in_range = v >= -size && v < size;
-        const int32_t iv = in_range ? (int32_t)v : 0;
-        if (!in_range || (double)iv != v) {
-          first[r0 / grain] = e + j;
+      for (long j0 = 0; j0 < run; j0 += kBlock) {
+        const long m = std::min(kBlock, run - j0);
+        int32_t* pos = where ? where + e + j0 : block;
+        const long bad = kt.index_positions(index + e + j0, m, xdim, base + j0 * run_step, run_step, d_step, pos);
+        if (bad >= 0) {
+          first[r0 / grain] = e + j0 + bad;
           return;
         }
-        const long i = iv < 0 ? iv + xdim : iv;
-        where[e + j] = (int32_t)(base + j * run_step + i * d_step);
+        float* o = out + e + j0;
+        for (long j = 0; j < m; j++) o[j] = x[pos[j]];
       }
       for (long i = nd - 2; i >= 0; i--) {
         const long step = i == dim ? 0 : xstride[i];

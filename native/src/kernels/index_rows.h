@@ -14,11 +14,13 @@ void index_rows(const float* x, long outer, long len, long inner, const int32_t*
 void index_rows_grad(const float* gy, long outer, long len, long inner, const int32_t* index, long count, float* gx,
                      int32_t skip);
 
-// gather's reading positions: where[e] = the offset in x (contiguous, shape xshape) of element e of
-// index (contiguous, shape ishape: nd dimensions, 1 to kMaxDims, none larger than x's outside
-// dim), index's value (negative counting from the end) standing for the position along dim.
-// Returns -1, or the first e whose value is not an integer in [-xshape[dim], xshape[dim]) (where
-// is then partly written).
-long gather_positions(const float* index, const int32_t* ishape, const int32_t* xshape, int nd, int dim, int32_t* where);
+// torch.gather: out[e] = x at the position that element e of index (contiguous, shape ishape: nd
+// dimensions, 1 to kMaxDims, none larger than x's outside dim) names, its value (negative counting
+// from the end) standing for the position along dim of x (contiguous, shape xshape). With `where`
+// non-null the positions (offsets in x, for the gradient) are kept there too. Returns -1, or the
+// first e whose value is not an integer in [-xshape[dim], xshape[dim]) (out and where are then
+// partly written).
+long gather(const float* x, const float* index, const int32_t* ishape, const int32_t* xshape, int nd, int dim, float* out,
+            int32_t* where);
 
 }  // namespace bp
