@@ -56,9 +56,11 @@ function main(): void {
   // faults in fresh pages (500-600 faults a step over its first ~20 steps).
   for (let i = 0; i < Math.max(big ? 40 : 5, steps / 4); i++) step();
   for (const k of Object.keys(time)) delete time[k];
+  const usage0 = process.resourceUsage();
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) step();
   const total = (performance.now() - t0) / steps;
+  const usage1 = process.resourceUsage();
   let inAddon = 0;
   const nameWidth = Math.max(28, ...Object.keys(time).map((k) => k.length));
   console.log(`${which.toUpperCase()} ${which === 'w5' ? 'forward pass' : 'eager step'} at ${threads} thread(s), ${steps} steps`);
@@ -68,6 +70,9 @@ function main(): void {
   }
   console.log(`  ${'JavaScript (the rest)'.padEnd(nameWidth)} ${(total - inAddon).toFixed(3).padStart(8)} ms/step`);
   console.log(`  total ${total.toFixed(3)} ms/step, ${((batch / total) * 1000).toFixed(0)} samples/s`);
+  // Fresh pages (the kernel zeroes each) and context switches show up in the JavaScript row.
+  const perStep = (a: number, b: number) => ((b - a) / steps).toFixed(1);
+  console.log(`  page faults ${perStep(usage0.minorPageFault, usage1.minorPageFault)}/step, context switches ${perStep(usage0.voluntaryContextSwitches + usage0.involuntaryContextSwitches, usage1.voluntaryContextSwitches + usage1.involuntaryContextSwitches)}/step`);
 }
 
 main();
