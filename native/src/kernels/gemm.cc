@@ -253,7 +253,11 @@ void sgemm(const GemmCall& g) { sgemm_on(ThreadPool::instance().threads(), g); }
 // by shape alone, since the numbers must not depend on the thread count). W3's step at 2 threads
 // (step_profile, 6 alternated pairs): 8.21-8.53 ms against 8.32-8.66, all six faster, Adam 0.48-0.51
 // against 0.58-0.71; at 1 thread the pair took 0.1-0.3 ms longer in 3 of 4 pairs (the copy and the
-// sum), which one-thread users would pay for the two-thread gain.
+// sum), which one-thread users would pay for the two-thread gain. Tried again in session 17 without
+// copies (both products cut at the same output feature, gx's two partial sums over depth added and
+// gated in a last pass, at every thread count): the pair alone (101 calls, medians, 4 alternated
+// runs) 5.48-5.89 -> 5.56-5.96 ms at 1 thread and 2.76-2.90 -> 2.83-2.96 at 2; in W3's step Adam at 2
+// threads 0.60-0.66 -> 0.49-0.72 ms and the steps within their noise. Not kept either.
 void sgemm_pair(const GemmCall& p, const GemmCall& q) {
   // Only at exactly two threads: the pool runs one job at a time, so with more threads a pair would
   // leave the rest idle; each product is then cut across all of them, one after the other.
