@@ -163,15 +163,16 @@ export interface Backend {
 
   /**
    * out[o, k, :] = x[o, index[k], :] for x viewed as [outer, len, inner] and out as
-   * [outer, index.length, inner] (index_select; nn.Embedding and gather with outer 1). Every index
-   * is in [0, len) (a RangeError naming it on the native backend otherwise).
+   * [outer, index.length, inner] (index_select; nn.Embedding with outer 1). Every index is in
+   * [0, len) (a RangeError naming it on the native backend otherwise).
    */
   indexRows(x: Float32Array, outer: number, len: number, inner: number, index: Int32Array, out: Float32Array): void;
 
   /**
    * The backward of indexRows: gx[o, index[k], :] += gy[o, k, :], in order of k (a row picked twice
    * gets both, in that order), leaving out rows whose index is `skip` (nn.Embedding's padding row;
-   * -1 for none). gx is added to, not overwritten.
+   * -1 for none). gx is added to, not overwritten. Also gather's backward, with gather's positions
+   * as the index of one-element rows of x.
    */
   indexRowsGrad(gy: Float32Array, outer: number, len: number, inner: number, index: Int32Array, gx: Float32Array, skip: number): void;
 

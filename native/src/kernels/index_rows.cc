@@ -22,11 +22,11 @@ void index_rows(const float* x, long outer, long len, long inner, const int32_t*
   const size_t rows = (size_t)(outer * count);
   parallel_for(rows, (size_t)std::max(1L, kGrain / std::max(1L, inner)), [&](size_t r0, size_t r1) {
     // Output row r is index k of outer block o; counted along, not divided out per row (two
-    // divisions cost gather 2 ns an element).
+    // divisions cost 2 ns a row of one element).
     long o = (long)r0 / count, k = (long)r0 % count;
     for (size_t r = r0; r < r1; r++) {
       const float* src = x + (o * len + index[k]) * inner;
-      if (inner == 1) out[r] = *src;  // gather's elements: no call per float
+      if (inner == 1) out[r] = *src;  // single elements (along the last dimension): no call per float
       else std::memcpy(out + (long)r * inner, src, (size_t)inner * sizeof(float));
       if (++k == count) {
         k = 0;
