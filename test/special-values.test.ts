@@ -129,7 +129,6 @@ const MATRIX_OPS: Op[] = [
 ];
 OPS.push(...MATRIX_OPS);
 
-
 const CASES: OpCase[] = OPS.map(([name]) => (MATRIX_OPS.some(([m]) => m === name)
   ? { op: name, a: ROWS.flat(), as: [ROWS.length, ROWS[0].length], args: [] }
   : { op: name, a: SPECIAL, as: [SPECIAL.length], args: [] }));

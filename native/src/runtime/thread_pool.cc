@@ -158,7 +158,7 @@ void ThreadPool::run_parts(size_t units, size_t max_parts, const std::function<v
   for (size_t t = 1; t < parts; t++) {
     const double seen = static_cast<double>(cut_[t + 1] - cut_[t]) / took_[t] / rate0;
     const double pace = std::exp((1 - kPaceWeight) * std::log(pace_[t]) + kPaceWeight * std::log(seen));
-    pace_[t] = std::min(std::max(pace, 1 / kPaceMax), kPaceMax);
+    pace_[t] = held(pace);
   }
 }
 
@@ -180,7 +180,7 @@ std::vector<double> ThreadPool::paces() {
 void ThreadPool::set_paces(const std::vector<double>& paces) {
   std::lock_guard<std::mutex> run_lock(run_mu_);
   pace_.assign(static_cast<size_t>(n_threads_), 1.0);
-  for (size_t t = 1; t < pace_.size() && t < paces.size(); t++) pace_[t] = std::min(std::max(paces[t], 1 / kPaceMax), kPaceMax);
+  for (size_t t = 1; t < pace_.size() && t < paces.size(); t++) pace_[t] = held(paces[t]);
 }
 
 void ThreadPool::dispatch(size_t n_tasks, const std::function<void(size_t)>& fn) {

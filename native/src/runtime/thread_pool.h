@@ -2,6 +2,7 @@
 // that every output element gets the same arithmetic however it is cut (fixed chunks, or slices of
 // whole GEMM tiles), so results are identical at 1 or N threads.
 #pragma once
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -66,6 +67,8 @@ class ThreadPool {
   static constexpr double kPacedMin = 50e-6;
   static constexpr double kPaceWeight = 0.2;
   static constexpr double kPaceMax = 4.0;
+  // A pace held within [1 / kPaceMax, kPaceMax].
+  static double held(double pace) { return std::min(std::max(pace, 1 / kPaceMax), kPaceMax); }
 
   int n_threads_ = 1;
   std::vector<std::thread> workers_;
