@@ -95,11 +95,11 @@ declare module './tensor' {
     silu(): Tensor;
     /** Elementwise log(1 + e ** (beta x)) / beta (x past the threshold). */
     softplus(beta?: number, threshold?: number): Tensor;
-    /** The slices at `indices` along `dim`, in that order (indices may repeat). */
+    /** The slices at `indices` along `dim`, in that order (indices may repeat; negatives are refused, as torch's). */
     indexSelect(dim: number, indices: Tensor | readonly number[]): Tensor;
-    /** The slice at `index` along `dim`, without that dimension. */
+    /** The slice at `index` along `dim`, without that dimension (negative counts from the end). */
     select(dim: number, index: number): Tensor;
-    /** Elements picked along `dim` by `index`, as torch.gather. */
+    /** Elements picked along `dim` by `index`, as torch.gather (indices in [0, size); negatives are refused). */
     gather(dim: number, index: Tensor): Tensor;
     /** Elementwise max(0, x) (gradient 0 at 0). */
     relu(): Tensor;

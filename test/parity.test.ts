@@ -545,7 +545,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       const count = is.reduce((a, b) => a * b, 1);
       const size = xs[dim];
       const x = randomArray(xs.reduce((a, b) => a * b, 1), r);
-      const index = Float32Array.from({ length: count }, () => Math.floor(r() * 2 * size) - size); // negatives too
+      const index = Float32Array.from({ length: count }, () => Math.floor(r() * size));
       const args = [Int32Array.from(is), Int32Array.from(xs), dim] as const;
       const [yn, yr, yk] = [0, 1, 2].map(() => new Float32Array(count));
       const wn = new Int32Array(count);
@@ -558,7 +558,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       expect(yn.findIndex((v, i) => !Object.is(v, yr[i])), `first differing value, ${what}`).toBe(-1);
       expect(yk.findIndex((v, i) => !Object.is(v, yr[i])), `first differing value without positions, ${what}`).toBe(-1);
       // Each bad kind at a random place, and once in the scalar tail of a run (its last element).
-      for (const bad of [size, -size - 1, 0.5, NaN, -Infinity, 2 ** 25]) {
+      for (const bad of [size, -1, -size, 0.5, NaN, -Infinity, 2 ** 25]) {
         for (const at of [Math.floor(r() * count), count - 1]) {
           const broken = index.slice();
           broken[at] = bad;
@@ -574,13 +574,14 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     // A float bound would round to 2^24 + 4 and let 2^24 + 4 in, or to 2^24 and keep 2^24 + 2 out.
     const size = 2 ** 24 + 3;
     const x = Float32Array.from({ length: size }, (_, i) => i % 1000);
-    const index = Float32Array.from([size - 1, -(2 ** 24 + 2), 2 ** 24, 5, -1, 0, 1, 2, 3]); // all exact floats
+    const index = Float32Array.from([size - 1, 2 ** 24 + 2, 2 ** 24, 5, size - 1, 0, 1, 2, 3]); // all exact floats
     const args = [x, index, Int32Array.from([9]), Int32Array.from([size]), 0] as const;
     const yn = new Float32Array(9);
     const yr = new Float32Array(9);
     expect(nat.gather(...args, yn, null)).toBe(-1);
     expect(ref.gather(...args, yr, null)).toBe(-1);
     expect(Array.from(yn)).toEqual(Array.from(yr));
+    expect(Array.from(yn)).toEqual(Array.from(index, (i) => i % 1000));
     index[7] = 2 ** 24 + 4; // the nearest float above the last index
     expect(nat.gather(...args, yn, null)).toBe(7);
     expect(ref.gather(...args, yr, null)).toBe(7);

@@ -7,20 +7,22 @@ import { alloc, allocIndexOutput, allocOutput } from '../storage';
 import { isGradEnabled } from '../autograd';
 import { checkTensor, record } from './core';
 
-// Index values as integers in [0, size) (negative counts from the end, as torch allows).
+// Index values as integers in [0, size). Negatives are refused, as torch.index_select and
+// torch.gather refuse them: a -1 left in a label or index tensor (a padding mark) would otherwise
+// quietly pick the last slice. select alone counts them from the end, as x[:, -1] does.
 function indexList(index: Tensor | ArrayLike<number>, size: number, what: string): Int32Array {
   const src: ArrayLike<number> = index instanceof Tensor ? index.data : index;
   if (!(index instanceof Tensor) && !Array.isArray(index) && !(index instanceof Int32Array)) throw new Error(`${what}: index must be a Tensor or an array of integers`);
   const out = new Int32Array(src.length);
   for (let i = 0; i < src.length; i++) {
     const v = src[i];
-    if (!Number.isInteger(v) || v < -size || v >= size) throw new Error(`${what}: index ${v} at position ${i} is out of range for a dimension of size ${size}`);
-    out[i] = v < 0 ? v + size : v;
+    if (!Number.isInteger(v) || v < 0 || v >= size) throw new Error(`${what}: index ${v} at position ${i} is out of range for a dimension of size ${size}`);
+    out[i] = v;
   }
   return out;
 }
 
-/** The slices of `x` at `indices` along `dim`, in that order (torch.index_select; indices may repeat). */
+/** The slices of `x` at `indices` along `dim`, in that order (torch.index_select; indices may repeat, none negative). */
 export function indexSelect(x: Tensor, dim: number, indices: Tensor | readonly number[] | Int32Array): Tensor {
   checkTensor(x, 'indexSelect');
   if (x.ndim === 0) throw new Error('indexSelect: cannot index a zero-dimensional tensor');
@@ -39,18 +41,19 @@ export function indexSelect(x: Tensor, dim: number, indices: Tensor | readonly n
   });
 }
 
-/** The slice of `x` at `index` along `dim`, without that dimension (torch.select; x[:, i] for dim 1). */
+/** The slice of `x` at `index` along `dim`, without that dimension (torch.select; x[:, i] for dim 1; negative counts from the end). */
 export function select(x: Tensor, dim: number, index: number): Tensor {
   checkTensor(x, 'select');
   if (x.ndim === 0) throw new Error('select: cannot select from a zero-dimensional tensor');
   const d = normDim(dim, x.ndim, 'select');
-  const i = indexList([index], x.shape[d], 'select');
+  const size = x.shape[d];
+  const i = indexList([Number.isInteger(index) && index < 0 && index >= -size ? index + size : index], size, 'select');
   return indexSelect(x, d, i).reshape(x.shape.filter((_, k) => k !== d));
 }
 
 /**
  * Elements of `x` picked along `dim` by `index` (same number of dimensions, no larger than x in the
- * others): out[i][j][k] = x[i][index[i][j][k]][k] for dim 1, as torch.gather.
+ * others): out[i][j][k] = x[i][index[i][j][k]][k] for dim 1, as torch.gather (indices in [0, size)).
  */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor(x, 'gather');

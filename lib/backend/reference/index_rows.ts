@@ -39,8 +39,8 @@ export function gather(x: Float32Array, index: Float32Array, indexShape: Int32Ar
   for (let e = 0; e < index.length; e += run) {
     for (let j = 0; j < run; j++) {
       const v = index[e + j];
-      if (!(v >= -size && v < size) || v !== Math.floor(v)) return e + j;
-      const from = base + j * runStep + (v < 0 ? v + size : v) * xs[dim];
+      if (!(v >= 0 && v < size) || v !== Math.floor(v)) return e + j;
+      const from = base + j * runStep + v * xs[dim];
       if (where) where[e + j] = from;
       out[e + j] = x[from];
     }

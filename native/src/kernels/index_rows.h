@@ -15,10 +15,10 @@ void index_rows_grad(const float* gy, long outer, long len, long inner, const in
                      int32_t skip);
 
 // torch.gather: out[e] = x at the position that element e of index (contiguous, shape ishape: nd
-// dimensions, 1 to kMaxDims, none larger than x's outside dim) names, its value (negative counting
-// from the end) standing for the position along dim of x (contiguous, shape xshape). With `where`
-// non-null the positions (offsets in x, for the gradient) are kept there too. Returns -1, or the
-// first e whose value is not an integer in [-xshape[dim], xshape[dim]) (out and where are then
+// dimensions, 1 to kMaxDims, none larger than x's outside dim) names, its value standing for the
+// position along dim of x (contiguous, shape xshape). With `where` non-null the positions (offsets
+// in x, for the gradient) are kept there too. Returns -1, or the first e whose value is not an
+// integer in [0, xshape[dim]) (negatives refused, as torch.gather does; out and where are then
 // partly written).
 long gather(const float* x, const float* index, const int32_t* ishape, const int32_t* xshape, int nd, int dim, float* out,
             int32_t* where);

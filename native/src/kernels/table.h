@@ -79,7 +79,7 @@ struct KernelTable {
   // One optimizer update over elements [b, e) of one parameter.
   void (*optim)(const OptimHyper& h, const ParamSlot& s, size_t b, size_t e);
   // where[j] = start + j * step + i * d_step for the n indices of a run, i = index[j] as gather reads
-  // it (an integer in [-size, size), negatives from the end); the first bad j, or -1.
+  // it (an integer in [0, size)); the first bad j, or -1.
   long (*index_positions)(const float* index, long n, long size, long start, long step, long d_step, int32_t* where);
   // The microkernel on operands read where they lie (no packing): A's element (row r, depth p) at
   // a[p * a_step + r * a_row], B's row p at b + p * ldb; rows past mr and columns past nr are not
