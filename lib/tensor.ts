@@ -6,6 +6,7 @@ import { B } from './backend/registry';
 import { fmt, sameShape, sizeOf, Shape } from './shape';
 import { formatTensor } from './format';
 import { alloc, allocOutput } from './storage';
+import { optionsOf } from './args';
 
 /** One recorded operation: its inputs and the rule that sends the output's gradient back to them. */
 export interface GradNode {
@@ -173,7 +174,7 @@ export class Tensor {
    * As in PyTorch, the graph is used up: a second backward through any of its operations throws,
    * unless every earlier backward through them passed `{ retainGraph: true }` (gradients then add up).
    */
-  backward(grad?: Tensor | number | null, options: { retainGraph?: boolean } = {}): void {
+  backward(grad?: Tensor | number | null, options?: { retainGraph?: boolean }): void {
     if (!this.requiresGrad) throw new Error('backward: this tensor does not require grad (no input had requiresGrad: true, or it was made under noGrad)');
     let seed: Float32Array;
     if (grad === undefined || grad === null) {
@@ -189,7 +190,7 @@ export class Tensor {
       if (!sameShape(grad.shape, this.shape)) throw new Error(`backward: grad has shape ${fmt(grad.shape)} but the output has shape ${fmt(this.shape)}`);
       seed = grad.data;
     }
-    runBackward(this, seed, options.retainGraph === true);
+    runBackward(this, seed, optionsOf(options, 'backward').retainGraph === true);
   }
 
   /** A tensor sharing this one's storage, cut from the tape. */

@@ -76,6 +76,21 @@ eachBackend('shape errors', () => {
     expect(() => bp.full([2], 'a' as unknown as number)).toThrow(/full: value must be a number, got string/);
     expect(() => nn.init.constant(t, null as unknown as number)).toThrow(/constant: value must be a number, got null/);
     expect(bp.full([1], Number.NaN).item()).toBeNaN();
+    // An options argument of null (or any non-object) is named by the function that took it.
+    const N = null as never;
+    const sgd = () => new optim.SGD([bp.zeros([2], { requiresGrad: true })], { lr: 0.1 });
+    const linear = new nn.Linear(3, 1);
+    const withNull: [string, () => unknown][] = [
+      ['tensor', () => bp.tensor([1, 2], N)], ['zeros', () => bp.zeros([2], N)], ['ones', () => bp.ones([2], N)], ['full', () => bp.full([2], 1, N)],
+      ['rand', () => bp.rand([2], N)], ['randn', () => bp.randn([2], N)], ['var', () => t.var(0, N)], ['std', () => t.std(0, N)],
+      ['clipGradNorm', () => bp.clipGradNorm([t], 1, 2, N)], ['loadStateDict', () => linear.loadStateDict(linear.stateDict(), N)],
+      ['batches', () => [...bp.data.batches(t, null, N)]], ['LinearLR', () => new optim.lrScheduler.LinearLR(sgd(), N)],
+      ['ConstantLR', () => new optim.lrScheduler.ConstantLR(sgd(), N)], ['PolynomialLR', () => new optim.lrScheduler.PolynomialLR(sgd(), N)],
+      ['ReduceLROnPlateau', () => new optim.lrScheduler.ReduceLROnPlateau(sgd(), N)],
+      ['evaluate', () => bp.evaluate(linear, { x: t, y: bp.zeros([2, 1]) }, N)], ['predict', () => bp.predict(linear, bp.zeros([2, 3]), N)],
+    ];
+    for (const [name, call] of withNull) expect(call, name).toThrow(new RegExp(`^${name}: options must be an object, got null$`));
+    expect(() => bp.evaluate(linear, { x: t, y: bp.zeros([2, 1]) }, undefined as never)).toThrow(/evaluate: options.loss must be/);
     const notModule = {} as nn.Module;
     expect(() => bp.save(notModule, 'x.safetensors')).toThrow(/save: model must be an nn.Module \(such as an nn.Sequential\), got Object/);
     expect(() => bp.predict(null as unknown as nn.Module, t)).toThrow(/predict: model must be an nn.Module/);
@@ -102,6 +117,14 @@ describe('hyperparameter errors name the argument and the value', () => {
     expect(() => new optim.Adam([bp.zeros([2], { requiresGrad: true }).mul(2)])).toThrow(/Adam: parameter 0 \(shape \[2\]\) is not a leaf/);
     const o = new optim.Adam(p());
     expect(() => { o.lr = Number.NaN; }).toThrow(/learning rate lr: NaN/);
+    // Options that are not an object were read field by field and failed inside (a random-call search found these).
+    const noOptions = null as unknown as optim.AdamOptions;
+    for (const make of [() => new optim.Adam(p(), noOptions), () => new optim.AdamW(p(), noOptions), () => new optim.RMSprop(p(), noOptions), () => new optim.Adagrad(p(), noOptions)]) {
+      expect(make).toThrow(/^(Adam|AdamW|RMSprop|Adagrad): options must be an object, got null$/);
+    }
+    expect(() => new optim.Adam(p(), 0.1 as unknown as optim.AdamOptions)).toThrow(/Adam: options must be an object, got 0.1/);
+    const Base = optim.Optimizer as unknown as new (params: bp.Tensor[]) => optim.Optimizer;
+    expect(() => new Base(p())).toThrow(/Optimizer: the base class has no update rule; construct one such as optim.SGD/);
   });
   it('modules and clipping', () => {
     expect(() => new nn.Dropout(1.5)).toThrow(/Dropout: p must be in \[0, 1\], got 1.5/);
@@ -110,6 +133,15 @@ describe('hyperparameter errors name the argument and the value', () => {
     expect(() => bp.linear(bp.zeros([2, 3]), bp.zeros([3]), null)).toThrow(/linear: weight must be 2-D \[out, in\], got shape \[3\]/);
     expect(() => new nn.CrossEntropyLoss({ labelSmoothing: 2 })).toThrow(/labelSmoothing must be in \[0, 1\], got 2/);
     expect(() => new nn.MSELoss({ reduction: 'avg' as 'mean' })).toThrow(/reduction must be 'mean', 'sum' or 'none', got "avg"/);
+    const noOptions = null as unknown as object;
+    expect(() => new nn.MSELoss(noOptions)).toThrow(/MSELoss: options must be an object, got null/);
+    expect(() => new nn.CrossEntropyLoss(noOptions)).toThrow(/CrossEntropyLoss: options must be an object, got null/);
+    expect(() => new nn.BCEWithLogitsLoss('mean' as unknown as object)).toThrow(/BCEWithLogitsLoss: options must be an object, got "mean"/);
+    expect(() => new nn.Linear(2, 2, noOptions)).toThrow(/Linear: options must be an object, got null/);
+    expect(() => new nn.BatchNorm1d(2, [] as unknown as object)).toThrow(/BatchNorm1d: options must be an object, got \[\]/);
+    expect(() => new nn.LayerNorm(2, noOptions)).toThrow(/LayerNorm: options must be an object, got null/);
+    expect(() => new nn.Embedding(3, 2, noOptions)).toThrow(/Embedding: options must be an object, got null/);
+    expect(() => new nn.Parameter([1, 2] as unknown as bp.Tensor)).toThrow(/Parameter: expected a Tensor, got \[1, 2\]/);
     expect(() => bp.clipGradNorm(p(), 0)).toThrow(/maxNorm must be positive, got 0/);
     expect(() => bp.clipGradValue(undefined as unknown as bp.Tensor[], 1)).toThrow(/clipGradValue: params must be an array/);
     expect(() => bp.clipGradNorm(['w'] as unknown as bp.Tensor[], 1)).toThrow(/clipGradNorm: parameter 0 is not a Tensor/);

@@ -114,7 +114,12 @@ eachBackend('more ops', () => {
     expect(x.data[0]).toBe(0);
     expect(bp.where(x.gt(2), x, 0).toArray()).toEqual([[[0, 0, 0], [3, 4, 5]]]);
     expect(() => x.permute([0, 1])).toThrow(/permute: expected 3 dimensions for a tensor of shape \[1, 2, 3\]/);
-    expect(() => x.permute([0, 1, 1])).toThrow(/permute: dims \[0,1,1\] repeat a dimension/);
+    expect(() => x.permute([0, 1, 1])).toThrow(/permute: dims \[0, 1, 1\] repeat a dimension/);
+    // A wrong argument is shown as passed: a tensor by its shape (not its fields), NaN as NaN.
+    expect(() => x.permute(bp.tensor([2, 0, 1]) as unknown as number[])).toThrow(/permute: expected 3 dimensions for a tensor of shape \[1, 2, 3\], got a tensor of shape \[3\]$/);
+    expect(() => x.repeat([1, NaN, 1])).toThrow(/repeat: reps must be non-negative integers, at least one per dimension of \[1, 2, 3\], got \[1, NaN, 1\]$/);
+    expect(() => bp.zerosLike(undefined as unknown as Tensor)).toThrow(/zerosLike: expected a Tensor, got undefined/);
+    expect(() => bp.onesLike(null as unknown as Tensor)).toThrow(/onesLike: expected a Tensor, got null/);
     expect(() => x.softplus(0)).toThrow(/softplus: beta must be a non-zero finite number, got 0/);
     expect(() => bp.where(x.gt(2), x, bp.zeros([4]))).toThrow(/where/);
   });

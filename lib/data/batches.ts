@@ -3,6 +3,7 @@
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { gatherRows, order } from '../train/batches';
+import { optionsOf } from '../args';
 
 /** Options of batches(). */
 export interface BatchOptions {
@@ -27,18 +28,19 @@ export interface Batch {
  * `for (const { x: xb, y: yb } of data.batches(x, y, { batchSize: 64, shuffle: true })) ...`.
  * Each iteration of the returned iterable is a new pass (reshuffled when shuffle is set).
  */
-export function batches(x: Tensor, y: Tensor | null = null, options: BatchOptions = {}): Iterable<Batch> {
+export function batches(x: Tensor, y: Tensor | null = null, options?: BatchOptions): Iterable<Batch> {
+  const o = optionsOf(options, 'batches');
   if (!(x instanceof Tensor) || x.ndim < 1) throw new Error(`batches: x must be a tensor with rows along dimension 0, got ${x instanceof Tensor ? `shape ${fmt(x.shape)}` : x === null ? 'null' : typeof x}`);
   if (y !== null && (!(y instanceof Tensor) || y.ndim < 1 || y.shape[0] !== x.shape[0])) {
     throw new Error(`batches: y must be a tensor with as many rows as x (${x.shape[0]}), got ${y instanceof Tensor ? `shape ${fmt(y.shape)}` : typeof y}`);
   }
-  const size = options.batchSize ?? 32;
-  if (!Number.isInteger(size) || size < 1) throw new Error(`batches: batchSize must be a positive integer, got ${options.batchSize}`);
+  const size = o.batchSize ?? 32;
+  if (!Number.isInteger(size) || size < 1) throw new Error(`batches: batchSize must be a positive integer, got ${o.batchSize}`);
   const n = x.shape[0];
-  const last = options.dropLast ? n - (n % size) : n;
+  const last = o.dropLast ? n - (n % size) : n;
   return {
     *[Symbol.iterator]() {
-      const idx = order(n, options.shuffle ?? false);
+      const idx = order(n, o.shuffle ?? false);
       for (let b = 0; b < last; b += size) {
         const e = Math.min(last, b + size);
         yield { x: gatherRows(x, idx, b, e), y: y ? gatherRows(y, idx, b, e) : null };

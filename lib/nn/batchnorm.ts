@@ -13,6 +13,7 @@ import { checkTensor } from '../ops/core';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { pyBool, pyFloat } from '../format';
+import { optionsOf } from '../args';
 
 /** Options of BatchNorm1d. */
 export interface BatchNormOptions {
@@ -48,8 +49,9 @@ export class BatchNorm1d extends Module {
   private readonly track: boolean;
 
   /** @param numFeatures C, the number of channels */
-  constructor(readonly numFeatures: number, options: BatchNormOptions = {}) {
+  constructor(readonly numFeatures: number, options?: BatchNormOptions) {
     super();
+    options = optionsOf(options, 'BatchNorm1d');
     if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new Error(`BatchNorm1d: numFeatures must be a positive integer, got ${numFeatures}`);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum ?? 0.1;

@@ -7,6 +7,7 @@ import { checkTensor, record } from '../ops/core';
 import { alloc, allocOutput } from '../storage';
 import { Module } from './module';
 import { Parameter } from './parameter';
+import { optionsOf } from '../args';
 
 /** Options of Embedding. */
 export interface EmbeddingOptions {
@@ -26,8 +27,9 @@ export class Embedding extends Module {
   /** Length of each vector. */
   readonly embeddingDim: number;
 
-  constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingOptions = {}) {
+  constructor(numEmbeddings: number, embeddingDim: number, options?: EmbeddingOptions) {
     super();
+    options = optionsOf(options, 'Embedding');
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     for (const [name, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {

@@ -8,6 +8,7 @@ import { sqrt } from '../ops/unary';
 import { reshape } from '../ops/shape';
 import { ones, zeros } from '../ops/creation';
 import { fmt, sizeOf } from '../shape';
+import { optionsOf, shown } from '../args';
 import { checkTensor } from '../ops/core';
 import { Module } from './module';
 import { Parameter } from './parameter';
@@ -33,11 +34,12 @@ export class LayerNorm extends Module {
   bias: Parameter | null;
 
   /** @param normalizedShape the trailing dimensions (one number for the last dimension alone) */
-  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+  constructor(normalizedShape: number | readonly number[], options?: LayerNormOptions) {
     super();
+    options = optionsOf(options, 'LayerNorm');
     const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
     if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
-      throw new Error(`LayerNorm: normalizedShape must be a positive integer or a non-empty array of them, got ${JSON.stringify(normalizedShape)}`);
+      throw new Error(`LayerNorm: normalizedShape must be a positive integer or a non-empty array of them, got ${shown(normalizedShape)}`);
     }
     this.normalizedShape = [...shape];
     this.eps = options.eps ?? 1e-5;

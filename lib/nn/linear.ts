@@ -6,6 +6,7 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import { kaimingUniform, uniform } from './init';
 import { pyBool } from '../format';
+import { optionsOf } from '../args';
 
 /** Options of Linear. */
 export interface LinearOptions {
@@ -33,8 +34,9 @@ export class Linear extends Module {
   /** The bias [outFeatures], or null when made with bias: false. */
   bias: Parameter | null;
 
-  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+  constructor(inFeatures: number, outFeatures: number, options?: LinearOptions) {
     super();
+    options = optionsOf(options, 'Linear');
     this.inFeatures = nonNegativeInt(inFeatures, 'inFeatures');
     this.outFeatures = nonNegativeInt(outFeatures, 'outFeatures');
     // kaiming_uniform(a = sqrt(5)) gives bound 1/sqrt(in) for the weight; the bias uses the same bound.

@@ -7,6 +7,7 @@ import { assertSameShape, checkTensor } from '../ops/core';
 import { binaryCrossEntropyElements, checkReduction, ClassTarget, reduceLoss, Reduction } from '../ops/loss';
 import { classLoss } from '../ops/class_loss';
 import { broadcastShapes, fmt, sameShape } from '../shape';
+import { optionsOf } from '../args';
 
 export type { Reduction, ClassTarget };
 
@@ -20,8 +21,8 @@ export interface LossOptions {
 export abstract class Loss {
   /** How the per-element losses are combined. */
   readonly reduction: Reduction;
-  constructor(options: LossOptions = {}) {
-    this.reduction = checkReduction(options.reduction ?? 'mean', this.constructor.name);
+  constructor(options?: LossOptions) {
+    this.reduction = checkReduction(optionsOf(options, this.constructor.name).reduction ?? 'mean', this.constructor.name);
   }
   /** The loss of `input` against `target` (0-d unless reduction is 'none'). */
   abstract forward(input: Tensor, target: ClassTarget): Tensor;

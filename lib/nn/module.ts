@@ -3,6 +3,7 @@
 import { Tensor } from '../tensor';
 import { fmt, sameShape } from '../shape';
 import { Parameter } from './parameter';
+import { optionsOf } from '../args';
 
 /** Options for loadStateDict. */
 export interface LoadStateDictOptions {
@@ -213,9 +214,9 @@ export abstract class Module {
    * Copies values from `dict` into parameters and buffers. Shape mismatches always throw, naming the
    * key; missing and unexpected keys throw when strict (the default) and are reported otherwise.
    */
-  loadStateDict(dict: StateDict, options: LoadStateDictOptions = {}): LoadStateDictResult {
+  loadStateDict(dict: StateDict, options?: LoadStateDictOptions): LoadStateDictResult {
     if (dict === null || typeof dict !== 'object' || dict instanceof Tensor) throw new Error(`loadStateDict: expected an object of name -> Tensor (a state dict), got ${dict === null ? 'null' : dict instanceof Tensor ? 'a Tensor' : typeof dict}`);
-    const strict = options.strict ?? true;
+    const strict = optionsOf(options, 'loadStateDict').strict ?? true;
     const own = new Map(this.namedParametersAndBuffers());
     const missingKeys = [...own.keys()].filter((k) => !(k in dict));
     const unexpectedKeys = Object.keys(dict).filter((k) => !own.has(k));

@@ -3,8 +3,9 @@
 import { Tensor } from '../tensor';
 import { checkShape, fmt, sizeOf } from '../shape';
 import { alloc } from '../storage';
-import { checkNumber } from './core';
+import { checkNumber, checkTensor } from './core';
 import { normal01, uniform01 } from '../random';
+import { optionsOf } from '../args';
 
 /** Options for tensor creation. */
 export interface TensorOptions {
@@ -42,7 +43,8 @@ function flattenNested(data: unknown, shape: number[], dim: number, out: Float32
 }
 
 /** Makes a tensor from a number (0-d), nested arrays, a Float32Array or any array-like of numbers. */
-export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
+export function tensor(data: TensorData, options?: TensorOptions): Tensor {
+  const o = optionsOf(options, 'tensor');
   let flat: Float32Array;
   let shape: number[];
   if (typeof data === 'number') {
@@ -61,35 +63,36 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
   } else {
     throw new Error(`tensor: data must be a number, an array or a typed array, got ${data === null ? 'null' : typeof data}`);
   }
-  if (options.shape !== undefined) {
-    const s = checkShape(options.shape as number[], 'tensor');
+  if (o.shape !== undefined) {
+    const s = checkShape(o.shape as number[], 'tensor');
     if (sizeOf(s) !== flat.length) throw new Error(`tensor: shape ${fmt(s)} needs ${sizeOf(s)} elements but the data has ${flat.length}`);
     shape = s;
   }
-  return new Tensor(flat, shape, options.requiresGrad ?? false);
+  return new Tensor(flat, shape, o.requiresGrad ?? false);
 }
 
-function filled(shape: readonly number[], what: string, opts: TensorOptions, fill: (d: Float32Array) => void): Tensor {
+function filled(shape: readonly number[], what: string, opts: TensorOptions | undefined, fill: (d: Float32Array) => void): Tensor {
+  const requiresGrad = optionsOf(opts, what).requiresGrad ?? false;
   const s = checkShape(shape as number[], what);
   const d = alloc(sizeOf(s));
   fill(d);
-  return new Tensor(d, s, opts.requiresGrad ?? false);
+  return new Tensor(d, s, requiresGrad);
 }
 
 /** A tensor of zeros of the given shape. */
-export const zeros = (shape: readonly number[], opts: TensorOptions = {}): Tensor => filled(shape, 'zeros', opts, () => {});
+export const zeros = (shape: readonly number[], opts?: TensorOptions): Tensor => filled(shape, 'zeros', opts, () => {});
 /** A tensor of ones of the given shape. */
-export const ones = (shape: readonly number[], opts: TensorOptions = {}): Tensor => filled(shape, 'ones', opts, (d) => d.fill(1));
+export const ones = (shape: readonly number[], opts?: TensorOptions): Tensor => filled(shape, 'ones', opts, (d) => d.fill(1));
 /** A tensor of the given shape with every element `value` (a number; NaN and infinities allowed). */
-export const full = (shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor => {
+export const full = (shape: readonly number[], value: number, opts?: TensorOptions): Tensor => {
   checkNumber(value, 'full', 'value');
   return filled(shape, 'full', opts, (d) => d.fill(value));
 };
 /** Uniform in [0, 1), from the generator that manualSeed seeds. */
-export const rand = (shape: readonly number[], opts: TensorOptions = {}): Tensor =>
+export const rand = (shape: readonly number[], opts?: TensorOptions): Tensor =>
   filled(shape, 'rand', opts, (d) => { for (let i = 0; i < d.length; i++) d[i] = uniform01(); });
 /** Standard normal, from the generator that manualSeed seeds. */
-export const randn = (shape: readonly number[], opts: TensorOptions = {}): Tensor =>
+export const randn = (shape: readonly number[], opts?: TensorOptions): Tensor =>
   filled(shape, 'randn', opts, (d) => { for (let i = 0; i < d.length; i++) d[i] = normal01(); });
 
 /** arange(end), or arange(start, end, step): values start, start+step, ... below end. */
@@ -112,6 +115,6 @@ export function eye(n: number, m = n): Tensor {
 }
 
 /** Zeros of t's shape. */
-export const zerosLike = (t: Tensor): Tensor => zeros(t.shape);
+export const zerosLike = (t: Tensor): Tensor => zeros(checkTensor(t, 'zerosLike').shape);
 /** Ones of t's shape. */
-export const onesLike = (t: Tensor): Tensor => ones(t.shape);
+export const onesLike = (t: Tensor): Tensor => ones(checkTensor(t, 'onesLike').shape);

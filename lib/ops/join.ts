@@ -3,6 +3,7 @@
 // done with TypedArray.set, which is a memory copy on either backend.
 import { Tensor } from '../tensor';
 import { fmt, normDim, sizeOf, splitAt } from '../shape';
+import { shown } from '../args';
 import { alloc, allocOutput } from '../storage';
 import { checkTensor, record } from './core';
 import { unsqueeze } from './shape';
@@ -98,9 +99,9 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
     for (let at = 0; at < size; at += splitSize) sizes.push(Math.min(splitSize, size - at));
     if (size === 0) sizes.push(0);
   } else {
-    if (!Array.isArray(splitSize) || !splitSize.every((v) => Number.isInteger(v) && v >= 0)) throw new Error(`split: sizes must be non-negative integers, got ${JSON.stringify(splitSize)}`);
+    if (!Array.isArray(splitSize) || !splitSize.every((v) => Number.isInteger(v) && v >= 0)) throw new Error(`split: sizes must be non-negative integers, got ${shown(splitSize)}`);
     const sum = splitSize.reduce((a, b) => a + b, 0);
-    if (sum !== size) throw new Error(`split: sizes ${JSON.stringify(splitSize)} sum to ${sum}, but dimension ${d} has size ${size}`);
+    if (sum !== size) throw new Error(`split: sizes ${shown(splitSize)} sum to ${sum}, but dimension ${d} has size ${size}`);
     sizes = [...splitSize];
   }
   let at = 0;

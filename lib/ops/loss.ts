@@ -4,6 +4,7 @@ import { Binary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
+import { shown } from '../args';
 import { alloc, allocOutput } from '../storage';
 import { broadcastBinary, record } from './core';
 import { mean, sum } from './reduce';
@@ -12,7 +13,7 @@ import { mean, sum } from './reduce';
 export type Reduction = 'mean' | 'sum' | 'none';
 
 export function checkReduction(r: unknown, what: string): Reduction {
-  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new Error(`${what}: reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(r)}`);
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new Error(`${what}: reduction must be 'mean', 'sum' or 'none', got ${shown(r)}`);
   return r;
 }
 

@@ -5,6 +5,7 @@ import { Binary, BinaryCode, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { broadcastShapes, contiguousStrides, fmt, normDim, sizeOf } from '../shape';
+import { optionsOf, shown } from '../args';
 import { allocOutput } from '../storage';
 import { add, div, mul, sub } from './binary';
 import { asTensor, broadcastBinary, checkTensor, expandTo, Operand, record, sumTo } from './core';
@@ -22,9 +23,9 @@ export function clone(x: Tensor): Tensor {
 /** x with its dimensions reordered: dimension i of the result is dimension dims[i] of x (a copy). */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   checkTensor(x, 'permute');
-  if (!Array.isArray(dims) || dims.length !== x.ndim) throw new Error(`permute: expected ${x.ndim} dimensions for a tensor of shape ${fmt(x.shape)}, got ${JSON.stringify(dims)}`);
+  if (!Array.isArray(dims) || dims.length !== x.ndim) throw new Error(`permute: expected ${x.ndim} dimensions for a tensor of shape ${fmt(x.shape)}, got ${shown(dims)}`);
   const perm = dims.map((d) => normDim(d, x.ndim, 'permute'));
-  if (new Set(perm).size !== perm.length) throw new Error(`permute: dims ${JSON.stringify(dims)} repeat a dimension`);
+  if (new Set(perm).size !== perm.length) throw new Error(`permute: dims ${shown(dims)} repeat a dimension`);
   const shape = perm.map((d) => x.shape[d]);
   const strides = contiguousStrides(x.shape);
   const y = allocOutput(x.size);
@@ -81,12 +82,13 @@ export interface VarianceOptions {
 }
 
 /** Variance of all elements or along `dim` (unbiased by default), as torch.var. */
-export function variance(x: Tensor, dim?: number, options: VarianceOptions = {}): Tensor {
+export function variance(x: Tensor, dim?: number, options?: VarianceOptions): Tensor {
   checkTensor(x, 'var');
-  const keepDim = options.keepDim ?? false;
+  const o = optionsOf(options, 'var');
+  const keepDim = o.keepDim ?? false;
   const d0 = dim === undefined ? undefined : normDim(dim, x.ndim, 'var');
   const n = d0 === undefined ? x.size : x.shape[d0];
-  const divisor = (options.unbiased ?? true) ? n - 1 : n;
+  const divisor = (o.unbiased ?? true) ? n - 1 : n;
   const xd = x.detach();
   const dev = sub(xd, d0 === undefined ? mean(xd) : mean(xd, d0, true));
   const v = div(d0 === undefined ? sum(mul(dev, dev)) : sum(mul(dev, dev), d0, keepDim), divisor);
@@ -105,9 +107,9 @@ export function variance(x: Tensor, dim?: number, options: VarianceOptions = {})
  * Standard deviation: the square root of variance (same options), as torch.std, whose gradient is 0
  * (not 0 * Infinity) where the deviation is 0.
  */
-export function std(x: Tensor, dim?: number, options: VarianceOptions = {}): Tensor {
+export function std(x: Tensor, dim?: number, options?: VarianceOptions): Tensor {
   checkTensor(x, 'std');
-  const v = variance(x, dim, options);
+  const v = variance(x, dim, optionsOf(options, 'std'));
   const y = allocOutput(v.size);
   B().unary(Unary.sqrt, v.data, y, 0);
   return record(y, v.shape, [v], 'std', (gy) => {

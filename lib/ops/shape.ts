@@ -2,6 +2,7 @@
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { contiguousStrides, fmt, normDim, sameShape, sizeOf } from '../shape';
+import { shown } from '../args';
 import { allocOutput } from '../storage';
 import { checkTensor, expandTo, record, sumTo } from './core';
 
@@ -96,7 +97,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 export function repeat(x: Tensor, reps: readonly number[]): Tensor {
   checkTensor(x, 'repeat');
   if (!Array.isArray(reps) || reps.length < x.ndim || !reps.every((r) => Number.isInteger(r) && r >= 0)) {
-    throw new Error(`repeat: reps must be non-negative integers, at least one per dimension of ${fmt(x.shape)}, got ${JSON.stringify(reps)}`);
+    throw new Error(`repeat: reps must be non-negative integers, at least one per dimension of ${fmt(x.shape)}, got ${shown(reps)}`);
   }
   const own = [...Array<number>(reps.length - x.ndim).fill(1), ...x.shape];
   // [s0, s1] -> [1, s0, 1, s1] -> [r0, s0, r1, s1] -> [r0 s0, r1 s1]: the copies of each

@@ -1,5 +1,6 @@
 // Adam (L2 weight decay added to the gradient) and AdamW (decoupled decay), with amsgrad.
 import { checkNonNegative, checkUnitInterval, GroupSpec, Optimizer, OptimizerParams } from './optimizer';
+import { optionsOf } from '../args';
 
 /** Options of Adam and AdamW. */
 export interface AdamOptions {
@@ -36,14 +37,16 @@ function adamGroup(o: AdamOptions, what: string, decoupled: boolean, defaultDeca
  * torch.optim.Adam. `params` may be param groups: `[{ params, lr }, ...]`.
  */
 export class Adam extends Optimizer {
-  constructor(params: OptimizerParams<AdamOptions>, options: AdamOptions = {}) {
-    super(params, (g) => adamGroup({ ...options, ...g }, 'Adam', false, 0), 'Adam');
+  constructor(params: OptimizerParams<AdamOptions>, options?: AdamOptions) {
+    const o = optionsOf(options, 'Adam');
+    super(params, (g) => adamGroup({ ...o, ...g }, 'Adam', false, 0), 'Adam');
   }
 }
 
 /** Adam with decoupled weight decay (default 0.01), as torch.optim.AdamW; `params` may be param groups. */
 export class AdamW extends Optimizer {
-  constructor(params: OptimizerParams<AdamOptions>, options: AdamOptions = {}) {
-    super(params, (g) => adamGroup({ ...options, ...g }, 'AdamW', true, 0.01), 'AdamW');
+  constructor(params: OptimizerParams<AdamOptions>, options?: AdamOptions) {
+    const o = optionsOf(options, 'AdamW');
+    super(params, (g) => adamGroup({ ...o, ...g }, 'AdamW', true, 0.01), 'AdamW');
   }
 }

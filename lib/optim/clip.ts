@@ -3,6 +3,7 @@ import { Tensor } from '../tensor';
 import { Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { tensorList } from './optimizer';
+import { optionsOf } from '../args';
 
 function grads(params: Iterable<Tensor>, what: string): Float32Array[] {
   const out: Float32Array[] = [];
@@ -35,12 +36,13 @@ function totalNorm(gs: Float32Array[], normType: number): number {
  * Scales all gradients so that their joint norm (the L2 norm, or the `normType`-norm: any positive
  * number or Infinity, as torch's norm_type) is at most maxNorm; returns the norm before.
  */
-export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType = 2, options: ClipGradNormOptions = {}): number {
+export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType = 2, options?: ClipGradNormOptions): number {
+  const o = optionsOf(options, 'clipGradNorm');
   if (!(maxNorm > 0)) throw new Error(`clipGradNorm: maxNorm must be positive, got ${maxNorm}`);
   if (typeof normType !== 'number' || !(normType > 0)) throw new Error(`clipGradNorm: normType must be a positive number or Infinity, got ${normType}`);
   const gs = grads(params, 'clipGradNorm');
   const total = totalNorm(gs, normType);
-  if (options.errorIfNonfinite && !Number.isFinite(total)) {
+  if (o.errorIfNonfinite && !Number.isFinite(total)) {
     throw new Error(`clipGradNorm: the total norm of order ${normType} of the gradients is ${total}, so they cannot be clipped (errorIfNonfinite is set)`);
   }
   const coef = maxNorm / (total + 1e-6);

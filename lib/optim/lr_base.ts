@@ -2,6 +2,7 @@
 // each param group keeps the lr it had before the first scheduler (its base), construction takes
 // the step to epoch 0, and step() writes every group's lr for the next epoch.
 import { Optimizer } from './optimizer';
+import { shown } from '../args';
 
 /** A learning-rate schedule over epochs (or batches), stepping an optimizer's param groups. */
 export abstract class LRScheduler {
@@ -79,7 +80,7 @@ export function unitFactor(v: number, what: string, arg: string, allowZero = fal
 export function perGroup(v: number | readonly number[], groups: number, what: string, arg: string): number[] {
   if (typeof v === 'number') return Array<number>(groups).fill(v);
   if (!Array.isArray(v) || v.length !== groups || !v.every((x) => typeof x === 'number')) {
-    throw new Error(`${what}: ${arg} must be a number or one number per param group (${groups}), got ${JSON.stringify(v)}`);
+    throw new Error(`${what}: ${arg} must be a number or one number per param group (${groups}), got ${shown(v)}`);
   }
   return [...v];
 }

@@ -3,6 +3,7 @@
 // (SGD and RMSprop's momentum, Adam's beta1) moves the opposite way between maxMomentum and baseMomentum.
 import { Optimizer } from './optimizer';
 import { LRScheduler, perGroup, positive } from './lr_base';
+import { shown } from '../args';
 
 /** Options of OneCycleLR (torch's names and defaults). */
 export interface OneCycleOptions {
@@ -67,7 +68,7 @@ export class OneCycleLR extends LRScheduler {
     const pct = o.pctStart ?? 0.3;
     if (!(pct >= 0 && pct <= 1)) throw new Error(`OneCycleLR: pctStart must be in [0, 1], got ${pct}`);
     const strategy = o.annealStrategy ?? 'cos';
-    if (strategy !== 'cos' && strategy !== 'linear') throw new Error(`OneCycleLR: annealStrategy must be 'cos' or 'linear', got ${JSON.stringify(strategy)}`);
+    if (strategy !== 'cos' && strategy !== 'linear') throw new Error(`OneCycleLR: annealStrategy must be 'cos' or 'linear', got ${shown(strategy)}`);
     this.anneal = strategy === 'cos'
       ? (start, end, p) => end + ((start - end) / 2) * (Math.cos(Math.PI * p) + 1)
       : (start, end, p) => (end - start) * p + start;

@@ -122,6 +122,8 @@ export abstract class Optimizer {
   protected readonly state = new Map<Tensor, ParamState>();
 
   protected constructor(params: OptimizerParams<object>, build: (groupOptions: object) => GroupSpec, what: string) {
+    // JavaScript can call the base directly, which has no update rule of its own.
+    if (typeof build !== 'function') throw new Error('Optimizer: the base class has no update rule; construct one such as optim.SGD or optim.Adam');
     this.paramGroups = groupInputs(params, what).map((g) => new ParamGroup(g.params, build(g.options), what));
     this.params = this.paramGroups.flatMap((g) => g.params);
     if (this.params.length === 0) throw new Error(`${what}: optimizer got an empty parameter list`);

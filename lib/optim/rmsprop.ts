@@ -1,5 +1,6 @@
 // RMSprop (alpha, momentum, centered) and Adagrad (lr decay, initial accumulator), as torch.optim.
 import { checkNonNegative, Optimizer, OptimizerParams } from './optimizer';
+import { optionsOf } from '../args';
 
 /** Options of RMSprop. */
 export interface RMSpropOptions {
@@ -22,9 +23,10 @@ export interface RMSpropOptions {
  * torch.optim.RMSprop; `params` may be param groups.
  */
 export class RMSprop extends Optimizer {
-  constructor(params: OptimizerParams<RMSpropOptions>, options: RMSpropOptions = {}) {
+  constructor(params: OptimizerParams<RMSpropOptions>, options?: RMSpropOptions) {
+    const given = optionsOf(options, 'RMSprop');
     super(params, (g) => {
-      const o: RMSpropOptions = { ...options, ...g };
+      const o: RMSpropOptions = { ...given, ...g };
       return {
         hyper: {
           kind: 2, lr: o.lr ?? 1e-2, alpha: checkNonNegative(o.alpha ?? 0.99, 'RMSprop', 'alpha'),
@@ -56,11 +58,12 @@ export interface AdagradOptions {
  * torch.optim.Adagrad; `params` may be param groups.
  */
 export class Adagrad extends Optimizer {
-  constructor(params: OptimizerParams<AdagradOptions>, options: AdagradOptions = {}) {
+  constructor(params: OptimizerParams<AdagradOptions>, options?: AdagradOptions) {
+    const given = optionsOf(options, 'Adagrad');
     // The constructor's value for every group, as torch.optim.Adagrad fills its sums (a group's own is ignored).
-    const init = checkNonNegative(options.initialAccumulatorValue ?? 0, 'Adagrad', 'initialAccumulatorValue');
+    const init = checkNonNegative(given.initialAccumulatorValue ?? 0, 'Adagrad', 'initialAccumulatorValue');
     super(params, (g) => {
-      const o: AdagradOptions = { ...options, ...g };
+      const o: AdagradOptions = { ...given, ...g };
       return {
         hyper: {
           kind: 3, lr: o.lr ?? 1e-2, lrDecay: checkNonNegative(o.lrDecay ?? 0, 'Adagrad', 'lrDecay'),

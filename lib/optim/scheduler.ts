@@ -3,6 +3,7 @@
 // by hand between steps, or by another scheduler on the same optimizer, is carried on.
 import { Optimizer } from './optimizer';
 import { LRScheduler, positive, unitFactor } from './lr_base';
+import { optionsOf, shown } from '../args';
 
 export { LRScheduler } from './lr_base';
 export { OneCycleLR } from './one_cycle';
@@ -29,7 +30,7 @@ export class MultiStepLR extends LRScheduler {
   constructor(optimizer: Optimizer, private readonly opts: { milestones: readonly number[]; gamma?: number }) {
     super(optimizer);
     if (!Array.isArray(opts?.milestones) || !opts.milestones.every((m) => Number.isInteger(m) && m >= 0)) {
-      throw new Error(`MultiStepLR: milestones must be an array of epoch numbers, got ${JSON.stringify(opts?.milestones)}`);
+      throw new Error(`MultiStepLR: milestones must be an array of epoch numbers, got ${shown(opts?.milestones)}`);
     }
     this.milestones = [...opts.milestones].sort((a, b) => a - b);
     this.initialStep();
@@ -121,8 +122,9 @@ export class LinearLR extends LRScheduler {
   private readonly start: number;
   private readonly end: number;
   private readonly total: number;
-  constructor(optimizer: Optimizer, opts: LinearLROptions = {}) {
+  constructor(optimizer: Optimizer, options?: LinearLROptions) {
     super(optimizer);
+    const opts = optionsOf(options, 'LinearLR');
     this.start = unitFactor(opts.startFactor ?? 1 / 3, 'LinearLR', 'startFactor');
     this.end = unitFactor(opts.endFactor ?? 1, 'LinearLR', 'endFactor', true);
     this.total = positive(opts.totalIters ?? 5, 'LinearLR', 'totalIters');
@@ -143,8 +145,9 @@ export class LinearLR extends LRScheduler {
 export class ConstantLR extends LRScheduler {
   private readonly factor: number;
   private readonly total: number;
-  constructor(optimizer: Optimizer, opts: { factor?: number; totalIters?: number } = {}) {
+  constructor(optimizer: Optimizer, options?: { factor?: number; totalIters?: number }) {
     super(optimizer);
+    const opts = optionsOf(options, 'ConstantLR');
     this.factor = unitFactor(opts.factor ?? 1 / 3, 'ConstantLR', 'factor');
     this.total = positive(opts.totalIters ?? 5, 'ConstantLR', 'totalIters');
     this.initialStep();
@@ -162,8 +165,9 @@ export class ConstantLR extends LRScheduler {
 export class PolynomialLR extends LRScheduler {
   private readonly total: number;
   private readonly power: number;
-  constructor(optimizer: Optimizer, opts: { totalIters?: number; power?: number } = {}) {
+  constructor(optimizer: Optimizer, options?: { totalIters?: number; power?: number }) {
     super(optimizer);
+    const opts = optionsOf(options, 'PolynomialLR');
     this.total = positive(opts.totalIters ?? 5, 'PolynomialLR', 'totalIters');
     this.power = positive(opts.power ?? 1, 'PolynomialLR', 'power');
     this.initialStep();

@@ -2,6 +2,7 @@
 // milestone epochs (a linear warm-up, then cosine annealing, say).
 import { Optimizer } from './optimizer';
 import { LRScheduler } from './lr_base';
+import { shown } from '../args';
 
 /** Runs schedulers[i] from milestones[i - 1] on, as torch's SequentialLR. */
 export class SequentialLR {
@@ -17,7 +18,7 @@ export class SequentialLR {
       throw new Error('SequentialLR: schedulers must be a non-empty array of schedulers (StepLR, LinearLR...)');
     }
     if (!Array.isArray(milestones) || milestones.length !== schedulers.length - 1) {
-      throw new Error(`SequentialLR: expected ${schedulers.length - 1} milestones (one fewer than the schedulers), got ${JSON.stringify(milestones)}`);
+      throw new Error(`SequentialLR: expected ${schedulers.length - 1} milestones (one fewer than the schedulers), got ${shown(milestones)}`);
     }
     schedulers.forEach((s, i) => {
       if (s.optimizerOf() !== optimizer) throw new Error(`SequentialLR: scheduler ${i} steps another optimizer`);

@@ -10,6 +10,7 @@ import { gatherRows, order } from './batches';
 import { BatchTally, checkMetrics, MetricName } from './metrics';
 import { Progress } from './progress';
 import { EpochOutcome, FusedPlan, fusedPlan } from './plan';
+import { optionsOf } from '../args';
 
 /** Inputs and targets: x [n, ...], y [n] class indices or [n, ...] targets. */
 export interface Dataset {
@@ -274,6 +275,8 @@ export interface EvaluateOptions {
 /** The loss (and metrics) over a dataset, in eval mode without recording gradients: what the loss module gives for the whole set in one call (its mean, or its sum for reduction 'sum'; ignored targets and class weights included), computed batch by batch. */
 export function evaluate(model: Module, data: Dataset, options: EvaluateOptions): { loss: number; accuracy?: number } {
   checkModule(model, 'evaluate');
+  options = optionsOf(options, 'evaluate');
+  if (!(options.loss instanceof Loss)) throw new Error('evaluate: options.loss must be a loss module such as new nn.CrossEntropyLoss()');
   const n = checkDataset(data, 'evaluate');
   const batchSize = positiveInt(options.batchSize, 256, 'evaluate', 'batchSize');
   const metrics = checkMetrics(options.metrics, 'evaluate');
@@ -298,11 +301,11 @@ export function evaluate(model: Module, data: Dataset, options: EvaluateOptions)
 }
 
 /** The model's output for every row of x, computed in batches in eval mode. */
-export function predict(model: Module, x: Tensor, options: { batchSize?: number } = {}): Tensor {
+export function predict(model: Module, x: Tensor, options?: { batchSize?: number }): Tensor {
   checkModule(model, 'predict');
   if (!(x instanceof Tensor) || x.ndim < 1) throw new Error('predict: x must be a Tensor with a leading batch dimension');
   const n = x.shape[0];
-  const batchSize = positiveInt(options.batchSize, 256, 'predict', 'batchSize');
+  const batchSize = positiveInt(optionsOf(options, 'predict').batchSize, 256, 'predict', 'batchSize');
   const wasTraining = model.training;
   model.eval();
   try {

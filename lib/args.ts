@@ -1,0 +1,27 @@
+// How the public API names a wrong argument: the value as passed, and options objects checked
+// before their fields are read.
+import { fmt } from './shape';
+
+/**
+ * A value as an error message shows what was passed: numbers as written (NaN stays NaN, where
+ * JSON.stringify would print null), arrays element by element, a tensor by its shape (its fields
+ * would print its whole storage), anything else by its kind.
+ */
+export function shown(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === undefined || v === null) return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(shown).join(', ')}]`;
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of ${(v as unknown as ArrayLike<unknown>).length ?? v.byteLength} elements`;
+  if (typeof v === 'object' && 'shape' in v && 'data' in v && Array.isArray((v as { shape: unknown }).shape)) return `a tensor of shape ${fmt((v as { shape: number[] }).shape)}`;
+  return typeof v === 'function' ? 'a function' : `an object (${Object.prototype.toString.call(v).slice(8, -1)})`;
+}
+
+/**
+ * A constructor's options: {} when left out, the object itself, or an error naming `what` for
+ * anything else (null, a number: reading a field of them would fail with V8's own message).
+ */
+export function optionsOf<T extends object>(options: T | undefined, what: string): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new Error(`${what}: options must be an object, got ${shown(options)}`);
+  return options;
+}

@@ -1,0 +1,108 @@
+// Random calls of the public API with arguments of every kind (tensors of odd shapes, NaN, huge
+// numbers, null, strings, arrays, option objects): each must give a result or an Error that the
+// library raised on purpose. An error from inside (V8's "Cannot read properties of null", a typed
+// array's RangeError) means an argument went unchecked; a search like this one found a dozen.
+import { expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { nn, optim, Tensor } from '../lib/index';
+import { eachBackend } from './helpers/backends';
+import { rng } from './helpers/random';
+
+const SHAPES = [[], [0], [1], [3], [2, 3], [3, 2], [2, 3, 4], [1, 1], [4, 0, 2], [2, 1, 3], [2, 4], [4, 4], [2, 3, 4, 4]];
+
+// The messages of errors raised inside rather than by an argument check.
+const FROM_INSIDE = /Cannot read|is not a function|Invalid typed array|Maximum call stack|is not iterable|Cannot convert|Invalid array length|Cannot set|Cannot create|\{"data"|must be of type|Offset is outside|Class constructor/;
+
+// Functions that write files or take minutes to misuse are left out; so are Tensor methods marked @internal.
+const SKIPPED = new Set(['Tensor', 'setBackend', 'setNumThreads', 'manualSeed', 'save', 'load', 'saveCheckpoint', 'loadCheckpoint', 'readSafetensors', 'writeSafetensors', 'fit', 'noGrad']);
+const INTERNAL_METHODS = new Set(['constructor', 'accumulateGrad', 'gradData', 'setOwnGrad', 'releaseGrad', 'gradBuffer']);
+
+type Call = [string, (...args: unknown[]) => unknown];
+
+function searcher(seed: number) {
+  const r = rng(seed);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)];
+  const tensor = (): Tensor => {
+    const shape = pick(SHAPES);
+    const n = shape.reduce((a, b) => a * b, 1);
+    return bp.tensor(Array.from({ length: n }, () => pick([0, 1, 2, -1, 0.5, NaN, Infinity, 3])), { shape, requiresGrad: n > 0 && r() < 0.3 });
+  };
+  const value = (): unknown => pick<() => unknown>([
+    tensor, tensor, tensor,
+    () => pick([0, 1, -1, 2, 3, -3, 1.5, NaN, Infinity, -Infinity, 2 ** 31, -(2 ** 31), 1e10, 1e-3]),
+    () => null, () => undefined, () => 'x', () => pick(['mean', 'sum', 'none', 'cos', 'min']),
+    () => pick([[], [0], [1, 2], [-1], [2, 3], [1.5], [NaN], [[1]], [4]]),
+    () => ({ lr: pick([0.1, -1, NaN, 'a', undefined]), reduction: pick(['mean', 'x', undefined]), bias: pick([true, false, 1]), momentum: pick([0.9, -1, 2]) }),
+    () => true, () => [tensor()], () => ({}), () => new Int32Array([1, 0]), () => new Float32Array(2),
+  ])();
+  const args = () => Array.from({ length: Math.floor(r() * 4) }, value);
+  return { r, pick, tensor, args };
+}
+
+const describeArg = (a: unknown): string => (a instanceof Tensor ? `tensor${JSON.stringify(a.shape)}` : typeof a === 'object' && a !== null && !Array.isArray(a) ? a.constructor.name : String(JSON.stringify(a)));
+
+/** Runs `calls` random calls; returns one line per distinct error from inside. */
+function search(seed: number, calls: number, next: (s: ReturnType<typeof searcher>) => [string, () => unknown, unknown[]]): string[] {
+  const s = searcher(seed);
+  const found = new Map<string, string>();
+  for (let i = 0; i < calls; i++) {
+    let name = '?';
+    let args: unknown[] = [];
+    try {
+      const [n, run, a] = next(s);
+      name = n;
+      args = a;
+      const y = run();
+      if (y instanceof Tensor && y.requiresGrad && y.size > 0 && s.r() < 0.5) y.sum().backward();
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (!(e instanceof Error) || FROM_INSIDE.test(msg)) {
+        const key = `${name}: ${msg.slice(0, 100)}`;
+        if (!found.has(key)) found.set(key, `${key} (arguments ${args.map(describeArg).join(', ')})`);
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+const functions = Object.entries(bp).filter(([k, v]) => typeof v === 'function' && !SKIPPED.has(k)) as Call[];
+const methods = Object.getOwnPropertyNames(Tensor.prototype).filter((k) => !INTERNAL_METHODS.has(k) && typeof Object.getOwnPropertyDescriptor(Tensor.prototype, k)?.value === 'function');
+type Ctor = new (...a: unknown[]) => unknown;
+const modules = Object.entries(nn).filter(([, v]) => typeof v === 'function') as [string, Ctor][];
+const optimizers = Object.entries(optim).filter(([k, v]) => typeof v === 'function' && k !== 'ParamGroup') as [string, Ctor][];
+
+eachBackend('random calls of the public API', () => {
+  it('functions and Tensor methods: a result or an error raised on purpose', () => {
+    expect(search(7, 6000, (s) => {
+      const args = s.args();
+      if (s.r() < 0.5) {
+        const [name, f] = s.pick(functions);
+        return [name, () => f(...args), args];
+      }
+      const t = s.tensor();
+      const m = s.pick(methods);
+      return [`Tensor.${m}`, () => (t as unknown as Record<string, (...a: unknown[]) => unknown>)[m](...args), [t, ...args]];
+    })).toEqual([]);
+  });
+
+  it('modules (constructed, then forward), losses and optimizers (constructed, then stepped)', () => {
+    expect(search(11, 4000, (s) => {
+      const args = s.args();
+      const later = s.args();
+      if (s.r() < 0.6) {
+        const [name, C] = s.pick(modules);
+        return [`nn.${name}`, () => {
+          const m = new C(...args) as { forward?: (...a: unknown[]) => unknown };
+          return typeof m.forward === 'function' ? m.forward(s.tensor(), ...later) : m;
+        }, [...args, '| forward', ...later]];
+      }
+      const [name, C] = s.pick(optimizers);
+      return [`optim.${name}`, () => {
+        const o = new C(...args) as { step?: () => void; zeroGrad?: (...a: unknown[]) => void };
+        o.zeroGrad?.(...later);
+        o.step?.();
+        return o;
+      }, [...args, '| zeroGrad', ...later]];
+    })).toEqual([]);
+  });
+});
