@@ -16,6 +16,12 @@ export function shown(v: unknown): string {
   return typeof v === 'function' ? 'a function' : `an object (${Object.prototype.toString.call(v).slice(8, -1)})`;
 }
 
+/** A file path argument: a non-empty string, else an error naming `what` (Node's would name "paths[0]"). */
+export function checkPath(file: unknown, what: string): string {
+  if (typeof file !== 'string' || file === '') throw new Error(`${what}: file must be a path (a non-empty string), got ${shown(file)}`);
+  return file;
+}
+
 /**
  * A constructor's options: {} when left out, the object itself, or an error naming `what` for
  * anything else (null, a number: reading a field of them would fail with V8's own message).

@@ -91,6 +91,19 @@ eachBackend('shape errors', () => {
     ];
     for (const [name, call] of withNull) expect(call, name).toThrow(new RegExp(`^${name}: options must be an object, got null$`));
     expect(() => bp.evaluate(linear, { x: t, y: bp.zeros([2, 1]) }, undefined as never)).toThrow(/evaluate: options.loss must be/);
+    // A module given as train's mode became a child of itself (endless recursion); paths that are
+    // not strings got Node's message about "paths[0]".
+    expect(() => new nn.Linear(2, 2).train(new nn.Linear(2, 2) as unknown as boolean)).toThrow(/train: mode must be a boolean, got an object \(Object\)/);
+    expect(() => new nn.Sequential(new nn.ReLU()).at(0.5)).toThrow(/Sequential.at: index 0.5 out of range for 1 layers/);
+    expect(() => bp.writeSafetensors(3 as unknown as string, {})).toThrow(/writeSafetensors: file must be a path \(a non-empty string\), got 3/);
+    expect(() => bp.writeSafetensors('x.safetensors', null as never)).toThrow(/writeSafetensors: tensors must be an object of name -> Tensor, got null/);
+    expect(() => bp.writeSafetensors('x.safetensors', {}, { n: 1 } as never)).toThrow(/writeSafetensors: metadata 'n' must be a string/);
+    expect(() => bp.load(undefined as unknown as string)).toThrow(/load: file must be a path/);
+    expect(() => bp.data.readIdx('')).toThrow(/readIdx: file must be a path/);
+    const lin = new nn.Linear(2, 2);
+    expect(() => bp.saveCheckpoint('x.safetensors', lin, {} as optim.Optimizer, { epoch: 1 })).toThrow(/saveCheckpoint: optimizer must be an optimizer such as optim.Adam, got an object \(Object\)/);
+    expect(() => bp.saveCheckpoint('x.safetensors', lin, new optim.Adam(lin.parameters()), { epoch: 0.5 })).toThrow(/saveCheckpoint: info must be \{ epoch: an integer/);
+    expect(() => bp.loadCheckpoint('x.safetensors', lin, 3 as unknown as optim.Optimizer)).toThrow(/loadCheckpoint: optimizer must be an optimizer/);
     const notModule = {} as nn.Module;
     expect(() => bp.save(notModule, 'x.safetensors')).toThrow(/save: model must be an nn.Module \(such as an nn.Sequential\), got Object/);
     expect(() => bp.predict(null as unknown as nn.Module, t)).toThrow(/predict: model must be an nn.Module/);

@@ -2,7 +2,10 @@
 // numbers, null, strings, arrays, option objects): each must give a result or an Error that the
 // library raised on purpose. An error from inside (V8's "Cannot read properties of null", a typed
 // array's RangeError) means an argument went unchecked; a search like this one found a dozen.
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as bp from '../lib/index';
 import { nn, optim, Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
@@ -71,6 +74,19 @@ type Ctor = new (...a: unknown[]) => unknown;
 const modules = Object.entries(nn).filter(([, v]) => typeof v === 'function') as [string, Ctor][];
 const optimizers = Object.entries(optim).filter(([k, v]) => typeof v === 'function' && k !== 'ParamGroup') as [string, Ctor][];
 
+// Files for the file functions to meet: a good model file, garbage, a cut header, a directory.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backprop-random-calls-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const FILES = ['model.safetensors', 'garbage.bin', 'cut.safetensors', 'out.safetensors', 'missing/f.safetensors', '.'].map((f) => path.join(dir, f));
+bp.save(new nn.Linear(3, 2), FILES[0]);
+fs.writeFileSync(FILES[1], Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+fs.writeFileSync(FILES[2], Buffer.concat([Buffer.from([16, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}')]));
+const MODULE_METHODS = ['toString', 'call', 'namedChildren', 'children', 'namedModules', 'modules', 'apply', 'namedParameters', 'parameters', 'namedBuffers', 'train', 'eval', 'zeroGrad', 'stateDict', 'loadStateDict', 'at', 'forward'];
+const FILE_FUNCTIONS: Call[] = [['save', bp.save], ['load', bp.load], ['saveCheckpoint', bp.saveCheckpoint], ['loadCheckpoint', bp.loadCheckpoint], ['readSafetensors', bp.readSafetensors],
+  ['writeSafetensors', bp.writeSafetensors], ['readIdx', bp.data.readIdx],
+  // Not its default directory: where the dataset is installed that would load 70k images a call.
+  ['fashionMnist', (d: unknown) => (d === undefined ? null : bp.data.fashionMnist(d as string))]] as Call[];
+
 eachBackend('random calls of the public API', () => {
   it('functions and Tensor methods: a result or an error raised on purpose', () => {
     expect(search(7, 6000, (s) => {
@@ -103,6 +119,23 @@ eachBackend('random calls of the public API', () => {
         o.step?.();
         return o;
       }, [...args, '| zeroGrad', ...later]];
+    })).toEqual([]);
+  });
+
+  it('module methods and the file functions (models, optimizers, paths, good and broken files among the arguments)', () => {
+    const model = (r: () => number) => [() => new nn.Sequential(new nn.Linear(3, 4), new nn.ReLU(), new nn.Linear(4, 2)), () => new nn.Sequential(new nn.Linear(3, 3), new nn.BatchNorm1d(3)), () => new nn.Embedding(5, 3)][Math.floor(r() * 3)]();
+    expect(search(13, 3000, (s) => {
+      const extra = [model(s.r), s.pick(FILES), s.pick(FILES), new optim.SGD(new nn.Linear(3, 2).parameters(), { lr: 0.1 }), { epoch: 1 }, model(s.r).stateDict(), (m: unknown) => m];
+      // Every string goes under the temporary directory: 'x' would be written where the tests run.
+      const args = Array.from({ length: Math.floor(s.r() * 4) }, () => (s.r() < 0.5 ? s.pick(extra) : s.args()[0]))
+        .map((a) => (typeof a === 'string' && !FILES.includes(a) ? path.join(dir, a) : a));
+      if (s.r() < 0.5) {
+        const m = model(s.r) as unknown as Record<string, (...a: unknown[]) => unknown>;
+        const name = s.pick(MODULE_METHODS);
+        return [`Module.${name}`, () => (typeof m[name] === 'function' ? m[name](...args) : null), args];
+      }
+      const [name, f] = s.pick(FILE_FUNCTIONS);
+      return [name, () => f(...args), args];
     })).toEqual([]);
   });
 });

@@ -4,9 +4,11 @@ import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 import { Tensor } from '../tensor';
 import { alloc } from '../storage';
+import { checkPath } from '../args';
 
 /** A decoded IDX file: its shape and its values as a float32 tensor (integers kept exact). */
 export function readIdx(path: string): Tensor {
+  checkPath(path, 'readIdx');
   let raw: Buffer;
   try {
     raw = fs.readFileSync(path);

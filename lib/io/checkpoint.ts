@@ -5,12 +5,14 @@ import { Optimizer, OptimizerStateDict } from '../optim/optimizer';
 import { Tensor } from '../tensor';
 import { applyParameterTies, build, describe, LayerSpec, parameterTies } from './architecture';
 import { readSafetensors, TensorDict, writeSafetensors } from './safetensors';
+import { checkPath, shown } from '../args';
 
 const FORMAT = 'backprop-1';
 
 /** Saves weights and buffers with PyTorch state-dict names; the architecture goes in the metadata. */
 export function save(model: Module, file: string): void {
   checkModule(model, 'save');
+  checkPath(file, 'save');
   writeSafetensors(file, model.stateDict(), architectureMetadata(model));
 }
 
@@ -30,7 +32,7 @@ function loadModelTensors(model: Module, tensors: TensorDict): void {
 
 /** Rebuilds the model saved by save() and loads its weights. */
 export function load(file: string): Module {
-  const { tensors, metadata } = readSafetensors(file);
+  const { tensors, metadata } = readSafetensors(checkPath(file, 'load'));
   if (!metadata.architecture) throw new Error(`load: '${file}' has no architecture in its metadata (was it written by save()?); use readSafetensors and loadStateDict`);
   const model = build(JSON.parse(metadata.architecture) as LayerSpec);
   if (metadata.ties) applyParameterTies(model, JSON.parse(metadata.ties) as Array<[string, string]>);
@@ -49,6 +51,9 @@ export interface CheckpointInfo {
 /** Saves model, optimizer state and epoch in one safetensors file (atomically). */
 export function saveCheckpoint(file: string, model: Module, optimizer: Optimizer, info: CheckpointInfo): void {
   checkModule(model, 'saveCheckpoint');
+  checkPath(file, 'saveCheckpoint');
+  if (!(optimizer instanceof Optimizer)) throw new Error(`saveCheckpoint: optimizer must be an optimizer such as optim.Adam, got ${shown(optimizer)}`);
+  if (info === null || typeof info !== 'object' || !Number.isInteger(info.epoch)) throw new Error(`saveCheckpoint: info must be { epoch: an integer, extra?: strings }, got ${shown(info)}`);
   const tensors: TensorDict = { ...model.stateDict() };
   const sd = optimizer.stateView();
   const steps: number[] = [];
@@ -67,7 +72,8 @@ export function saveCheckpoint(file: string, model: Module, optimizer: Optimizer
 /** Restores a training checkpoint into an existing model and optimizer; returns the epoch. */
 export function loadCheckpoint(file: string, model: Module, optimizer?: Optimizer): CheckpointInfo {
   checkModule(model, 'loadCheckpoint');
-  const { tensors, metadata } = readSafetensors(file);
+  if (optimizer !== undefined && !(optimizer instanceof Optimizer)) throw new Error(`loadCheckpoint: optimizer must be an optimizer such as optim.Adam (or left out), got ${shown(optimizer)}`);
+  const { tensors, metadata } = readSafetensors(checkPath(file, 'loadCheckpoint'));
   loadModelTensors(model, tensors);
   if (optimizer) {
     if (!metadata.optimizer) throw new Error(`loadCheckpoint: '${file}' holds no optimizer state`);

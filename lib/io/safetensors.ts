@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { allocOutput } from '../storage';
+import { checkPath, shown } from '../args';
 
 /** Tensors by name, as read from or written to a file. */
 export type TensorDict = Record<string, Tensor>;
@@ -41,6 +42,10 @@ export function writeFileAtomic(file: string, chunks: Uint8Array[]): void {
 
 /** Writes tensors (float32, little-endian) and string metadata as a .safetensors file. */
 export function writeSafetensors(file: string, tensors: TensorDict, metadata: Record<string, string> = {}): void {
+  checkPath(file, 'writeSafetensors');
+  if (tensors === null || typeof tensors !== 'object' || tensors instanceof Tensor || Array.isArray(tensors)) throw new Error(`writeSafetensors: tensors must be an object of name -> Tensor, got ${shown(tensors)}`);
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw new Error(`writeSafetensors: metadata must be an object of name -> string, got ${shown(metadata)}`);
+  for (const [k, v] of Object.entries(metadata)) if (typeof v !== 'string') throw new Error(`writeSafetensors: metadata '${k}' must be a string (the format stores strings only), got ${shown(v)}`);
   const header: Record<string, HeaderEntry | Record<string, string>> = {};
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
   let offset = 0;
@@ -123,6 +128,7 @@ function convert(type: Dtype, bytes: Buffer, count: number, out: Float32Array): 
  * every tensor here is: half-precision values exactly, integers past 2^24 and F64 rounded to float32.
  */
 export function readSafetensors(file: string): { tensors: TensorDict; metadata: Record<string, string> } {
+  checkPath(file, 'readSafetensors');
   let buf: Buffer;
   try {
     buf = fs.readFileSync(file);

@@ -3,7 +3,7 @@
 import { Tensor } from '../tensor';
 import { fmt, sameShape } from '../shape';
 import { Parameter } from './parameter';
-import { optionsOf } from '../args';
+import { optionsOf, shown } from '../args';
 
 /** Options for loadStateDict. */
 export interface LoadStateDictOptions {
@@ -180,6 +180,8 @@ export abstract class Module {
 
   /** Sets training mode here and in every descendant. */
   train(mode = true): this {
+    // As torch: anything but a boolean is refused (a module given here would become a child of itself).
+    if (typeof mode !== 'boolean') throw new Error(`train: mode must be a boolean, got ${shown(mode)}`);
     this.training = mode;
     for (const c of this.children()) c.train(mode);
     return this;

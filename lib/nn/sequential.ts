@@ -3,6 +3,7 @@ import { Tensor } from '../tensor';
 import { Module } from './module';
 import { Linear } from './linear';
 import { fusableActivation } from './activation';
+import { shown } from '../args';
 
 /**
  * Modules applied in order, named '0', '1', ... in the state dict as torch.nn.Sequential's. A Linear
@@ -30,8 +31,8 @@ export class Sequential extends Module {
   /** Layer i (negative counts from the end); throws when out of range. */
   at(i: number): Module {
     const l = this.layers;
-    const m = l[i < 0 ? l.length + i : i];
-    if (!m) throw new Error(`Sequential.at: index ${i} out of range for ${l.length} layers`);
+    const m = Number.isInteger(i) ? l[i < 0 ? l.length + i : i] : undefined;
+    if (!m) throw new Error(`Sequential.at: index ${shown(i)} out of range for ${l.length} layers`);
     return m;
   }
 
