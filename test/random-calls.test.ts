@@ -2,13 +2,13 @@
 // numbers, null, strings, arrays, option objects): each must give a result or an Error that the
 // library raised on purpose. An error from inside (V8's "Cannot read properties of null", a typed
 // array's RangeError) means an argument went unchecked; a search like this one found a dozen.
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as bp from '../lib/index';
 import { nn, optim, Tensor } from '../lib/index';
-import { eachBackend } from './helpers/backends';
+import { eachBackend, nativeExpected } from './helpers/backends';
 import { rng } from './helpers/random';
 
 const SHAPES = [[], [0], [1], [3], [2, 3], [3, 2], [2, 3, 4], [1, 1], [4, 0, 2], [2, 1, 3], [2, 4], [4, 4], [2, 3, 4, 4]];
@@ -137,5 +137,80 @@ eachBackend('random calls of the public API', () => {
       const [name, f] = s.pick(FILE_FUNCTIONS);
       return [name, () => f(...args), args];
     })).toEqual([]);
+  });
+});
+
+// The same random call on both backends: the same values and gradients (NaN where NaN, -0 where
+// -0 up to the tolerance's reach), or the same error. Shapes are drawn to broadcast often and to
+// cross the kernels' vector widths (7, 8, 9, 64, 65).
+describe.runIf(nativeExpected())('random calls: the native backend answers as the reference does', () => {
+  const SIZES = [[], [1], [3], [2, 3], [3, 1], [1, 3], [2, 3, 4], [4, 1, 3], [0, 3], [9], [65], [8, 9], [7, 64], [2, 1, 65]];
+  const NOT_COMPARED = new Set([...SKIPPED, 'rand', 'randn', 'getBackend', 'hasNative', 'nativeKernelSet', 'getNumThreads', 'isGradEnabled', 'evaluate', 'predict']);
+  const compared = Object.keys(bp).filter((k) => typeof (bp as Record<string, unknown>)[k] === 'function' && !NOT_COMPARED.has(k));
+  const comparedMethods = methods.filter((m) => !['backward', 'toString', 'retainGrad', 'requiresGrad_', 'detach_'].includes(m));
+  type Spec = { shape: number[]; values: number[]; requiresGrad: boolean };
+  const isSpec = (a: unknown): a is Spec => typeof a === 'object' && a !== null && !Array.isArray(a) && 'values' in a;
+
+  // Values, then the gradient of every input that wants one, from the first output; or the error.
+  function outcome(backend: 'native' | 'reference', name: string, self: Spec | null, args: unknown[]): { values: number[][] } | { error: string } {
+    bp.setBackend(backend);
+    const real = (a: unknown) => (isSpec(a) ? bp.tensor(a.values, { shape: a.shape, requiresGrad: a.requiresGrad }) : a);
+    const inputs = args.map(real);
+    const me = self ? (real(self) as Tensor) : null;
+    try {
+      const y = me ? (me as unknown as Record<string, (...a: unknown[]) => unknown>)[name](...inputs) : (bp as unknown as Record<string, (...a: unknown[]) => unknown>)[name](...inputs);
+      const outs = (Array.isArray(y) ? y : [y]).filter((t): t is Tensor => t instanceof Tensor);
+      const values = outs.map((t) => Array.from(t.data));
+      if (outs.length && outs[0].requiresGrad && outs[0].size > 0) {
+        outs[0].backward(bp.tensor(Array.from({ length: outs[0].size }, (_, i) => (i % 3) - 0.75), { shape: [...outs[0].shape] }));
+        for (const t of [me, ...inputs]) if (t instanceof Tensor && t.requiresGrad) values.push(t.grad ? Array.from(t.grad.data) : []);
+      }
+      return { values };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  }
+
+  const close = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= 2e-5 * Math.max(1, Math.abs(a), Math.abs(b));
+
+  it('values, gradients and errors of functions and Tensor methods', () => {
+    const r = rng(17);
+    const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)];
+    let last: number[] = [2, 3];
+    const spec = (): Spec => {
+      const shape = r() < 0.5 ? last : pick(SIZES);
+      last = shape;
+      const special = [0, -0, 1, -1, NaN, Infinity, -Infinity, 1e-40, 88.8, -100, 3];
+      return { shape, values: Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (r() < 0.8 ? r() * 4 - 2 : pick(special))), requiresGrad: r() < 0.6 };
+    };
+    const arg = (): unknown => pick<() => unknown>([spec, spec, () => pick([0, 1, -1, 2, 0.5, -0.5, NaN, Infinity]), () => pick([0, 1, -1, 2]), () => r() < 0.5, () => pick([[0], [1, 0], [2, 0, 1], [-1], [3], [2, 3]])])();
+    const differ: string[] = [];
+    let agreed = 0;
+    const prev = bp.getBackend();
+    for (let i = 0; i < 6000 && differ.length < 5; i++) {
+      const method = r() < 0.5;
+      const name = method ? pick(comparedMethods) : pick(compared);
+      const self = method ? spec() : null;
+      const args = Array.from({ length: Math.floor(r() * 3) }, arg);
+      const a = outcome('reference', name, self, args);
+      const b = outcome('native', name, self, args);
+      let why = '';
+      if ('error' in a || 'error' in b) {
+        if (!('error' in a && 'error' in b && a.error === b.error)) why = `reference ${'error' in a ? a.error : 'ok'} | native ${'error' in b ? b.error : 'ok'}`;
+      } else if (a.values.length !== b.values.length) {
+        why = `${a.values.length} outputs and gradients against ${b.values.length}`;
+      } else {
+        a.values.forEach((x, k) => {
+          const y = b.values[k];
+          const j = x.length !== y.length ? -2 : x.findIndex((v, q) => !close(v, y[q]));
+          if (j !== -1 && !why) why = j === -2 ? `output ${k}: ${x.length} elements against ${y.length}` : `output ${k} [${j}]: reference ${x[j]}, native ${y[j]}`;
+        });
+        if (!why) agreed++;
+      }
+      if (why) differ.push(`${method ? 'Tensor.' : ''}${name}: ${why} (self ${JSON.stringify(self?.shape)}, args ${args.map((x) => (isSpec(x) ? `tensor${JSON.stringify(x.shape)}` : JSON.stringify(x))).join(', ')})`);
+    }
+    bp.setBackend(prev);
+    expect(differ).toEqual([]);
+    expect(agreed).toBeGreaterThan(1000); // most calls must compute something, not just throw alike
   });
 });

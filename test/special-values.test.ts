@@ -61,6 +61,13 @@ const OPS: Op[] = [
   ['x - 0.1', (x) => x.sub(0.1), 'x - 0.1'],
   ...[0, 0.5, 1, 2, 3, -1, -2, -0.5, 1.5].map((p): Op => [`x ** ${p}`, (x) => x.pow(p), `x ** ${p}`]),
   ['2 ** x', (x) => bp.pow(bp.tensor(2), x), 'torch.tensor(2.0) ** x'],
+  // C's pow (torch's, libm's) makes 1 ** NaN, 1 ** ±inf and (-1) ** ±inf 1; JavaScript's Math.pow NaN.
+  ...([[NaN, "float('nan')"], [Infinity, "float('inf')"], [-Infinity, "float('-inf')"]] as const).map(([p, py]): Op => [`x ** ${p}`, (x) => x.pow(p), `x ** ${py}`]),
+  ['1 ** x', (x) => bp.pow(bp.tensor(1), x), 'torch.tensor(1.0) ** x'],
+  ['(-1) ** x', (x) => bp.pow(bp.tensor(-1), x), 'torch.tensor(-1.0) ** x'],
+  ['x ** -x', (x) => x.pow(x.neg()), 'x ** (-x)'],
+  // A 0-d tensor exponent takes the broadcasting path, whose gradient b * a ** (b - 1) meets (-1) ** inf.
+  ...([[NaN, "float('nan')"], [Infinity, "float('inf')"], [-Infinity, "float('-inf')"]] as const).map(([p, py]): Op => [`x ** tensor(${p})`, (x) => bp.pow(x, bp.tensor(p)), `x ** torch.tensor(${py})`]),
   ['x * x', (x) => x.mul(x), 'x * x'],
   ['x / x', (x) => x.div(x), 'x / x'],
   ['x ** x', (x) => x.pow(x), 'x ** x'],

@@ -6,6 +6,7 @@ import { broadcastShapes } from '../shape';
 import { allocOutput, roundingOf } from '../storage';
 import { asTensor, broadcastBinary, expandTo, Operand, record, sumTo } from './core';
 import { unaryOp } from './unary';
+import { powC } from '../cmath';
 
 /** x op p for a number p: unaryOp's kernel pair, or (passThrough) a backward that hands gy on. */
 function scalarOp(x: Tensor, code: UnaryCode, p: number, name: string, passThrough = false): Tensor {
@@ -113,7 +114,7 @@ export function pow(a: Operand, b: Operand): Tensor {
     let gb: Float32Array | null = null;
     if (ta.requiresGrad) {
       const g = allocOutput(gy.length); // every element written below
-      for (let i = 0; i < g.length; i++) g[i] = exponent[i] === 0 ? 0 : gy[i] * r(exponent[i] * r(Math.pow(base[i], exponent[i] - 1)));
+      for (let i = 0; i < g.length; i++) g[i] = exponent[i] === 0 ? 0 : gy[i] * r(exponent[i] * r(powC(base[i], exponent[i] - 1)));
       ga = sumTo(g, shape, ta.shape);
     }
     if (tb.requiresGrad) {

@@ -4,6 +4,7 @@ import { Binary, BinaryCode, Reduce, Unary, UnaryCode } from '../backend';
 import { reduce } from './reduce';
 import { gelu, geluGrad, sigmoid } from './math';
 import { Round, roundingOf } from '../../storage';
+import { powC } from '../../cmath';
 
 /** f(x), its intermediates rounded by r (the storage's precision; none by default). */
 export function unaryScalar(op: number, x: number, p: number, r: Round = (v) => v): number {
@@ -45,7 +46,7 @@ function powScalar(x: number, p: number, r: Round): number {
   if (p === 2) return x * x;
   if (p === 3) return r(x * x) * x;
   if (p === -2) return 1 / r(x * x);
-  return Math.pow(x, p);
+  return powC(x, p);
 }
 
 /**
@@ -99,7 +100,7 @@ export function binaryScalar(op: number, a: number, b: number): number {
     case Binary.sub: return a - b;
     case Binary.mul: return a * b;
     case Binary.div: return a / b;
-    case Binary.pow: return Math.pow(a, b);
+    case Binary.pow: return powC(a, b);
     case Binary.bce: return -(b * Math.max(Math.log(a), -100) + (1 - b) * Math.max(Math.log(1 - a), -100));
     case Binary.bceGrad: return (a - b) / Math.max(a * (1 - a), 1e-12);
     case Binary.bceLogits: return (a > 0 ? a * (1 - b) : -a * b) + Math.log1p(Math.exp(-Math.abs(a))); // no cancellation in max(a, 0) - a b
