@@ -93,7 +93,7 @@ eachBackend('shape errors', () => {
     expect(() => bp.evaluate(linear, { x: t, y: bp.zeros([2, 1]) }, undefined as never)).toThrow(/evaluate: options.loss must be/);
     // A module given as train's mode became a child of itself (endless recursion); paths that are
     // not strings got Node's message about "paths[0]".
-    expect(() => new nn.Linear(2, 2).train(new nn.Linear(2, 2) as unknown as boolean)).toThrow(/train: mode must be a boolean, got an object \(Object\)/);
+    expect(() => new nn.Linear(2, 2).train(new nn.Linear(2, 2) as unknown as boolean)).toThrow(/train: mode must be a boolean, got an object \(Linear\)/);
     expect(() => new nn.Sequential(new nn.ReLU()).at(0.5)).toThrow(/Sequential.at: index 0.5 out of range for 1 layers/);
     expect(() => bp.writeSafetensors(3 as unknown as string, {})).toThrow(/writeSafetensors: file must be a path \(a non-empty string\), got 3/);
     expect(() => bp.writeSafetensors('x.safetensors', null as never)).toThrow(/writeSafetensors: tensors must be an object of name -> Tensor, got null/);

@@ -117,6 +117,10 @@ eachBackend('more ops', () => {
     expect(() => x.permute([0, 1, 1])).toThrow(/permute: dims \[0, 1, 1\] repeat a dimension/);
     // A wrong argument is shown as passed: a tensor by its shape (not its fields), NaN as NaN.
     expect(() => x.permute(bp.tensor([2, 0, 1]) as unknown as number[])).toThrow(/permute: expected 3 dimensions for a tensor of shape \[1, 2, 3\], got a tensor of shape \[3\]$/);
+    expect(() => x.permute(Array.from({ length: 100 }, () => 0))).toThrow(/got \[0, 0, 0, 0, 0, 0, 0, 0, \.\.\. \(100 elements\)\]$/);
+    const selfHolding: unknown[] = [1];
+    selfHolding.push(selfHolding);
+    expect(() => x.permute(selfHolding as number[])).toThrow(/got \[1, \[1, \[1, \[\.\.\.\]\]\]\]$/);
     expect(() => x.repeat([1, NaN, 1])).toThrow(/repeat: reps must be non-negative integers, at least one per dimension of \[1, 2, 3\], got \[1, NaN, 1\]$/);
     expect(() => bp.zerosLike(undefined as unknown as Tensor)).toThrow(/zerosLike: expected a Tensor, got undefined/);
     expect(() => bp.onesLike(null as unknown as Tensor)).toThrow(/onesLike: expected a Tensor, got null/);
