@@ -44,6 +44,28 @@ export function broadcastShapes(a: Shape, b: Shape, what = 'broadcast'): number[
   return out;
 }
 
+/**
+ * The same walk over fewer dimensions: size-1 dimensions dropped, and each dimension merged into the
+ * one inside it where every operand steps over both as one (stride[d] = stride[d + 1] * shape[d + 1]).
+ * The elements are visited in the same order; an empty walk becomes one dimension of size 1.
+ */
+export function coalesce(shape: ArrayLike<number>, strides: ArrayLike<number>[]): { shape: Int32Array; strides: Int32Array[] } {
+  const sizes: number[] = [];
+  const steps: number[][] = strides.map(() => []);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] === 1) continue;
+    const last = sizes.length - 1;
+    if (last >= 0 && strides.every((s, k) => s[d] === steps[k][last] * sizes[last])) {
+      sizes[last] *= shape[d];
+    } else {
+      sizes.push(shape[d]);
+      strides.forEach((s, k) => steps[k].push(s[d]));
+    }
+  }
+  if (sizes.length === 0) return { shape: Int32Array.of(1), strides: strides.map(() => Int32Array.of(0)) };
+  return { shape: Int32Array.from(sizes.reverse()), strides: steps.map((s) => Int32Array.from(s.reverse())) };
+}
+
 /** Strides that read a tensor of shape `from` as if it had the (broadcast) shape `to`: 0 where broadcast. */
 export function broadcastStrides(from: Shape, to: Shape): Int32Array {
   const s = new Int32Array(to.length);

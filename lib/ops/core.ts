@@ -4,7 +4,7 @@ import { isGradEnabled } from '../autograd';
 import { B } from '../backend/registry';
 import { BinaryCode, Reduce } from '../backend/backend';
 import { ActivationGate, GradNode, Tensor } from '../tensor';
-import { broadcastStrides, fmt, sameShape, Shape, sizeOf } from '../shape';
+import { broadcastStrides, coalesce, contiguousStrides, fmt, sameShape, Shape, sizeOf } from '../shape';
 import { alloc, allocOutput } from '../storage';
 
 /** A tensor, or a plain number standing for a 0-d tensor. */
@@ -41,10 +41,27 @@ export function checkTensor(x: unknown, what: string): Tensor {
   return x;
 }
 
+// The native kernels walk at most 16 dimensions. Past that (torch allows 25), a walk is first
+// coalesced (size-1 dimensions dropped, neighbours merged), which leaves 16 or fewer for any tensor
+// that is not astronomically large; shorter walks go to the kernels as they are, unchanged.
+const KERNEL_DIMS = 16;
+
+/** out = f(a, b), a and b read through their strides over `shape` (out contiguous). */
+export function binaryStrided(code: BinaryCode, a: Float32Array, aStrides: Int32Array, b: Float32Array, bStrides: Int32Array, out: Float32Array, shape: Int32Array): void {
+  if (shape.length > KERNEL_DIMS) ({ shape, strides: [aStrides, bStrides] } = coalesce(shape, [aStrides, bStrides, contiguousStrides(Array.from(shape))]));
+  B().binary(code, a, aStrides, b, bStrides, out, shape);
+}
+
+/** out = x read through `strides` over `shape` (out contiguous). */
+export function copyStrided(x: Float32Array, strides: Int32Array, out: Float32Array, shape: Int32Array): void {
+  if (shape.length > KERNEL_DIMS) ({ shape, strides: [strides] } = coalesce(shape, [strides, contiguousStrides(Array.from(shape))]));
+  B().stridedCopy(x, strides, out, shape);
+}
+
 /** out = f(a, b) with a and b broadcast to outShape. */
 export function broadcastBinary(code: BinaryCode, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, outShape: Shape): Float32Array {
   const out = allocOutput(sizeOf(outShape));
-  B().binary(code, a, broadcastStrides(aShape, outShape), b, broadcastStrides(bShape, outShape), out, Int32Array.from(outShape));
+  binaryStrided(code, a, broadcastStrides(aShape, outShape), b, broadcastStrides(bShape, outShape), out, Int32Array.from(outShape));
   return out;
 }
 
@@ -79,7 +96,7 @@ export function sumTo(g: Float32Array, from: Shape, to: Shape): Float32Array {
 export function expandTo(x: Float32Array, from: Shape, to: Shape): Float32Array {
   if (sameShape(from, to)) return x;
   const out = allocOutput(sizeOf(to));
-  B().stridedCopy(x, broadcastStrides(from, to), out, Int32Array.from(to));
+  copyStrided(x, broadcastStrides(from, to), out, Int32Array.from(to));
   return out;
 }
 

@@ -8,7 +8,7 @@ import { broadcastShapes, contiguousStrides, fmt, normDim, sizeOf } from '../sha
 import { optionsOf, shown } from '../args';
 import { allocOutput } from '../storage';
 import { add, div, mul, sub } from './binary';
-import { asTensor, broadcastBinary, checkTensor, expandTo, Operand, record, sumTo } from './core';
+import { asTensor, broadcastBinary, checkTensor, copyStrided, expandTo, Operand, record, sumTo } from './core';
 import { max, mean, sum } from './reduce';
 import { exp, log, unaryOp } from './unary';
 
@@ -29,12 +29,12 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   const shape = perm.map((d) => x.shape[d]);
   const strides = contiguousStrides(x.shape);
   const y = allocOutput(x.size);
-  B().stridedCopy(x.data, Int32Array.from(perm.map((d) => strides[d])), y, Int32Array.from(shape));
+  copyStrided(x.data, Int32Array.from(perm.map((d) => strides[d])), y, Int32Array.from(shape));
   return record(y, shape, [x], 'permute', (gy) => {
     // Back: dimension d of x is dimension perm.indexOf(d) of y.
     const ys = contiguousStrides(shape);
     const gx = allocOutput(gy.length);
-    B().stridedCopy(gy, Int32Array.from(x.shape.map((_, d) => ys[perm.indexOf(d)])), gx, Int32Array.from(x.shape));
+    copyStrided(gy, Int32Array.from(x.shape.map((_, d) => ys[perm.indexOf(d)])), gx, Int32Array.from(x.shape));
     return [gx];
   });
 }

@@ -4,7 +4,7 @@ import { Tensor } from '../tensor';
 import { contiguousStrides, fmt, normDim, sameShape, sizeOf } from '../shape';
 import { shown } from '../args';
 import { allocOutput } from '../storage';
-import { checkTensor, expandTo, record, sumTo } from './core';
+import { checkTensor, copyStrided, expandTo, record, sumTo } from './core';
 
 /** A tensor with the same data and a new shape; one dimension may be -1 (inferred). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -34,12 +34,12 @@ export function transpose(x: Tensor, d0: number, d1: number): Tensor {
   const strides = contiguousStrides(x.shape);
   [strides[a], strides[b]] = [strides[b], strides[a]];
   const y = allocOutput(x.size);
-  B().stridedCopy(x.data, Int32Array.from(strides), y, Int32Array.from(shape));
+  copyStrided(x.data, Int32Array.from(strides), y, Int32Array.from(shape));
   return record(y, shape, [x], 'transpose', (gy) => {
     const back = contiguousStrides(shape);
     [back[a], back[b]] = [back[b], back[a]];
     const gx = allocOutput(gy.length);
-    B().stridedCopy(gy, Int32Array.from(back), gx, Int32Array.from(x.shape));
+    copyStrided(gy, Int32Array.from(back), gx, Int32Array.from(x.shape));
     return [gx];
   });
 }
