@@ -104,6 +104,13 @@ eachBackend('shape errors', () => {
     expect(() => bp.saveCheckpoint('x.safetensors', lin, {} as optim.Optimizer, { epoch: 1 })).toThrow(/saveCheckpoint: optimizer must be an optimizer such as optim.Adam, got an object \(Object\)/);
     expect(() => bp.saveCheckpoint('x.safetensors', lin, new optim.Adam(lin.parameters()), { epoch: 0.5 })).toThrow(/saveCheckpoint: info must be \{ epoch: an integer/);
     expect(() => bp.loadCheckpoint('x.safetensors', lin, 3 as unknown as optim.Optimizer)).toThrow(/loadCheckpoint: optimizer must be an optimizer/);
+    // An array that holds itself made V8 abort the process (the inferred shape grew without end).
+    const selfHolding: unknown[] = [1];
+    selfHolding[0] = selfHolding;
+    expect(() => bp.tensor(selfHolding as number[])).toThrow(/tensor: data nests deeper than 64 levels of arrays \(an array that contains itself\?\)/);
+    let deep: unknown = [1];
+    for (let i = 0; i < 63; i++) deep = [deep];
+    expect(bp.tensor(deep as number[]).ndim).toBe(64);
     const notModule = {} as nn.Module;
     expect(() => bp.save(notModule, 'x.safetensors')).toThrow(/save: model must be an nn.Module \(such as an nn.Sequential\), got Object/);
     expect(() => bp.predict(null as unknown as nn.Module, t)).toThrow(/predict: model must be an nn.Module/);

@@ -20,10 +20,15 @@ export type TensorData = number | ArrayLike<number> | NestedNumbers;
 /** Nested arrays of numbers of any depth. */
 export interface NestedNumbers extends ReadonlyArray<number | NestedNumbers> {}
 
+// Deeper nesting than any tensor has: an array that holds itself would otherwise grow the shape
+// until V8 aborts the process.
+const MAX_NESTING = 64;
+
 function inferShape(data: unknown): number[] {
   const shape: number[] = [];
   let cur: unknown = data;
   while (Array.isArray(cur)) {
+    if (shape.length === MAX_NESTING) throw new Error(`tensor: data nests deeper than ${MAX_NESTING} levels of arrays (an array that contains itself?)`);
     shape.push(cur.length);
     cur = cur[0];
   }
