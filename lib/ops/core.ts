@@ -44,7 +44,7 @@ export function checkTensor(x: unknown, what: string): Tensor {
 // The native kernels walk at most 16 dimensions. Past that (torch allows 25), a walk is first
 // coalesced (size-1 dimensions dropped, neighbours merged), which leaves 16 or fewer for any tensor
 // that is not astronomically large; shorter walks go to the kernels as they are, unchanged.
-const KERNEL_DIMS = 16;
+export const KERNEL_DIMS = 16;
 
 /** out = f(a, b), a and b read through their strides over `shape` (out contiguous). */
 export function binaryStrided(code: BinaryCode, a: Float32Array, aStrides: Int32Array, b: Float32Array, bStrides: Int32Array, out: Float32Array, shape: Int32Array): void {

@@ -5,7 +5,7 @@ import { Tensor } from '../tensor';
 import { fmt, normDim, sizeOf, splitAt } from '../shape';
 import { alloc, allocIndexOutput, allocOutput } from '../storage';
 import { isGradEnabled } from '../autograd';
-import { checkTensor, record } from './core';
+import { checkTensor, KERNEL_DIMS, record } from './core';
 
 // Index values as integers in [0, size). Negatives are refused, as torch.index_select and
 // torch.gather refuse them: a -1 left in a label or index tensor (a padding mark) would otherwise
@@ -66,12 +66,12 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   // Where each element of index reads x, kept only for a gradient to come.
   const where = isGradEnabled() && x.requiresGrad ? allocIndexOutput(index.size) : null;
   const y = allocOutput(index.size);
-  // The kernel walks at most 16 dimensions: past that, those of size 1 in both (other than dim) go.
+  // The kernel walks at most KERNEL_DIMS dimensions: past that, those of size 1 in both (other than dim) go.
   let [is, xs, kd] = [index.shape, x.shape, d];
-  if (is.length > 16) {
+  if (is.length > KERNEL_DIMS) {
     const keep = is.map((_, k) => k === d || xs[k] !== 1 || is[k] !== 1);
     [is, xs, kd] = [is.filter((_, k) => keep[k]), xs.filter((_, k) => keep[k]), keep.slice(0, d).filter(Boolean).length];
-    if (is.length > 16) throw new Error(`gather: at most 16 dimensions of a size other than 1 are supported, got index ${fmt(index.shape)} and input ${fmt(x.shape)}`);
+    if (is.length > KERNEL_DIMS) throw new Error(`gather: at most ${KERNEL_DIMS} dimensions of a size other than 1 are supported, got index ${fmt(index.shape)} and input ${fmt(x.shape)}`);
   }
   const bad = B().gather(x.data, index.data, Int32Array.from(is), Int32Array.from(xs), kd, y, where);
   if (bad >= 0) throw new Error(`gather: index ${index.data[bad]} at position ${bad} is out of range for a dimension of size ${x.shape[d]}`);
