@@ -56,14 +56,10 @@ export type NestedArray = number | NestedArray[];
  * `zeros`, `rand`... and by ops, which are both methods (`a.add(b)`) and free functions (`add(a, b)`).
  */
 export class Tensor {
-  /**
-   * The tensor's storage (row-major). Ops read and write it without copying. Small tensors are views
-   * of a shared ArrayBuffer: to reach the bytes, use `data.byteOffset` and `data.byteLength` (or
-   * `toFloat32Array()` for a copy), never the whole `data.buffer`.
-   */
-  readonly data: Float32Array;
-  /** The size of each dimension ([] for a 0-d tensor). */
-  readonly shape: readonly number[];
+  // Storage and shape behind getters: JavaScript could assign a plain field past TypeScript's
+  // readonly, and storage of another length under the old shape read past its end or into zeros.
+  readonly #data: Float32Array;
+  readonly #shape: readonly number[];
   /** Whether operations on this tensor are recorded for backward(). */
   requiresGrad: boolean;
   /** The node that produced this tensor, null for leaves. */
@@ -81,15 +77,29 @@ export class Tensor {
     if (data.length !== sizeOf(shape)) {
       throw new Error(`Tensor: data has ${data.length} elements but shape ${fmt(shape)} needs ${sizeOf(shape)}`);
     }
-    this.data = data;
-    this.shape = Object.freeze([...shape]);
+    this.#data = data;
+    this.#shape = Object.freeze([...shape]);
     this.requiresGrad = requiresGrad;
     this.node = node;
   }
 
+  /**
+   * The tensor's storage (row-major). Ops read and write it without copying. Small tensors are views
+   * of a shared ArrayBuffer: to reach the bytes, use `data.byteOffset` and `data.byteLength` (or
+   * `toFloat32Array()` for a copy), never the whole `data.buffer`.
+   */
+  get data(): Float32Array {
+    return this.#data;
+  }
+
+  /** The size of each dimension ([] for a 0-d tensor). */
+  get shape(): readonly number[] {
+    return this.#shape;
+  }
+
   /** Number of elements. */
   get size(): number {
-    return this.data.length;
+    return this.#data.length;
   }
 
   /** Number of dimensions (0 for a scalar). */

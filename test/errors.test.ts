@@ -104,6 +104,12 @@ eachBackend('shape errors', () => {
     expect(() => bp.saveCheckpoint('x.safetensors', lin, {} as optim.Optimizer, { epoch: 1 })).toThrow(/saveCheckpoint: optimizer must be an optimizer such as optim.Adam, got an object \(Object\)/);
     expect(() => bp.saveCheckpoint('x.safetensors', lin, new optim.Adam(lin.parameters()), { epoch: 0.5 })).toThrow(/saveCheckpoint: info must be \{ epoch: an integer/);
     expect(() => bp.loadCheckpoint('x.safetensors', lin, 3 as unknown as optim.Optimizer)).toThrow(/loadCheckpoint: optimizer must be an optimizer/);
+    // Storage and shape cannot be replaced (storage of another length under the old shape made cat
+    // read zeros past its end); strict-mode code is told so, and the tensor stays whole.
+    const fixed = bp.ones([2, 3]) as unknown as { data: Float32Array; shape: number[] };
+    expect(() => { fixed.data = new Float32Array(3); }).toThrow(/Cannot set property data of .* which has only a getter/);
+    expect(() => { fixed.shape = [3]; }).toThrow(/Cannot set property shape of .* which has only a getter/);
+    expect([fixed.data.length, [...fixed.shape]]).toEqual([6, [2, 3]]);
     // An array that holds itself made V8 abort the process (the inferred shape grew without end).
     const selfHolding: unknown[] = [1];
     selfHolding[0] = selfHolding;

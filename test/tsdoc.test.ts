@@ -20,7 +20,8 @@ function undocumented(): string[] {
     for (const member of checker.getDeclaredTypeOfSymbol(sym).getProperties()) {
       const d = member.declarations?.[0];
       if (!d || d.getSourceFile().fileName.includes('node_modules') || member.name.startsWith('__@')) continue;
-      if (ts.getCombinedModifierFlags(d) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
+      // Private by keyword, or by a #name (JavaScript's own private fields).
+      if (ts.getCombinedModifierFlags(d) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected) || member.name.startsWith('#')) continue;
       if (/@internal/.test(d.getFullText())) continue;
       if (!hasDoc(member)) missing.push(`${name}#${member.name} (${where(d)})`);
     }
