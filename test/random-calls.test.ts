@@ -22,9 +22,21 @@ const INTERNAL_METHODS = new Set(['constructor', 'accumulateGrad', 'gradData', '
 
 type Call = [string, (...args: unknown[]) => unknown];
 
+/** A picker of elements by the generator r. */
+const picker = (r: () => number) => <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)];
+
+/**
+ * Where two arrays of results first differ beyond `tol` relative (NaN matches NaN, infinities
+ * themselves; -0 and +0 count as equal): -1 for nowhere, -2 when their lengths differ.
+ */
+function firstDifference(x: readonly number[], y: readonly number[], tol: number): number {
+  if (x.length !== y.length) return -2;
+  return x.findIndex((u, i) => !(Object.is(u, y[i]) || (Number.isNaN(u) && Number.isNaN(y[i])) || Math.abs(u - y[i]) <= tol * Math.max(1, Math.abs(u), Math.abs(y[i]))));
+}
+
 function searcher(seed: number) {
   const r = rng(seed);
-  const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)];
+  const pick = picker(r);
   const tensor = (): Tensor => {
     const shape = pick(SHAPES);
     const n = shape.reduce((a, b) => a * b, 1);
@@ -172,11 +184,10 @@ describe.runIf(nativeExpected())('random calls: the native backend answers as th
     }
   }
 
-  const close = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= 2e-5 * Math.max(1, Math.abs(a), Math.abs(b));
 
   it('values, gradients and errors of functions and Tensor methods', () => {
     const r = rng(17);
-    const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)];
+    const pick = picker(r);
     let last: number[] = [2, 3];
     const spec = (): Spec => {
       const shape = r() < 0.5 ? last : pick(SIZES);
@@ -203,7 +214,7 @@ describe.runIf(nativeExpected())('random calls: the native backend answers as th
       } else {
         a.values.forEach((x, k) => {
           const y = b.values[k];
-          const j = x.length !== y.length ? -2 : x.findIndex((v, q) => !close(v, y[q]));
+          const j = firstDifference(x, y, 2e-5);
           if (j !== -1 && !why) why = j === -2 ? `output ${k}: ${x.length} elements against ${y.length}` : `output ${k} [${j}]: reference ${x[j]}, native ${y[j]}`;
         });
         if (!why) agreed++;
@@ -223,7 +234,7 @@ describe.runIf(nativeExpected())('random calls: the native backend answers as th
 describe.runIf(nativeExpected())('random models: the native backend trains as the reference does', () => {
   it('loss and gradients of 200 random models', () => {
     const r = rng(23);
-    const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)];
+    const pick = picker(r);
     const values = (n: number, special: number) => Array.from({ length: n }, () => (r() < special ? pick([0, -0, NaN, Infinity, -Infinity, 50, -50]) : r() * 4 - 2));
     const differ: string[] = [];
     let compared = 0;
@@ -280,9 +291,8 @@ describe.runIf(nativeExpected())('random models: the native backend trains as th
         continue;
       }
       compared++;
-      const close = (u: number, v: number) => Object.is(u, v) || (Number.isNaN(u) && Number.isNaN(v)) || Math.abs(u - v) <= 1e-4 * Math.max(1, Math.abs(u), Math.abs(v));
       a.forEach((xs, k) => {
-        const j = xs.length !== b[k].length ? -2 : xs.findIndex((v, q) => !close(v, b[k][q]));
+        const j = firstDifference(xs, b[k], 1e-4);
         if (j !== -1) differ.push(`${what}: ${k === 0 ? 'loss' : `gradient ${k - 1}`}${j >= 0 ? ` [${j}] reference ${xs[j]}, native ${b[k][j]}` : ' lengths differ'}`);
       });
     }
