@@ -19,7 +19,7 @@ export function sameShape(a: Shape, b: Shape): boolean {
   return true;
 }
 
-export function contiguousStrides(shape: Shape): number[] {
+export function contiguousStrides(shape: ArrayLike<number>): number[] {
   const s = new Array<number>(shape.length);
   let acc = 1;
   for (let i = shape.length - 1; i >= 0; i--) {

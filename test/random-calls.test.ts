@@ -10,6 +10,8 @@ import * as bp from '../lib/index';
 import { nn, optim, Tensor } from '../lib/index';
 import { eachBackend, nativeExpected } from './helpers/backends';
 import { rng } from './helpers/random';
+import { shown } from '../lib/args';
+import { fmt } from '../lib/shape';
 
 const SHAPES = [[], [0], [1], [3], [2, 3], [3, 2], [2, 3, 4], [1, 1], [4, 0, 2], [2, 1, 3], [2, 4], [4, 4], [2, 3, 4, 4]];
 
@@ -54,8 +56,6 @@ function searcher(seed: number) {
   return { r, pick, tensor, args };
 }
 
-const describeArg = (a: unknown): string => (a instanceof Tensor ? `tensor${JSON.stringify(a.shape)}` : typeof a === 'object' && a !== null && !Array.isArray(a) ? a.constructor.name : String(JSON.stringify(a)));
-
 /** Runs `calls` random calls; returns one line per distinct error from inside. */
 function search(seed: number, calls: number, next: (s: ReturnType<typeof searcher>) => [string, () => unknown, unknown[]]): string[] {
   const s = searcher(seed);
@@ -73,7 +73,7 @@ function search(seed: number, calls: number, next: (s: ReturnType<typeof searche
       const msg = e instanceof Error ? e.message : String(e);
       if (!(e instanceof Error) || FROM_INSIDE.test(msg)) {
         const key = `${name}: ${msg.slice(0, 100)}`;
-        if (!found.has(key)) found.set(key, `${key} (arguments ${args.map(describeArg).join(', ')})`);
+        if (!found.has(key)) found.set(key, `${key} (arguments ${args.map((a) => shown(a)).join(', ')})`);
       }
     }
   }
@@ -219,7 +219,7 @@ describe.runIf(nativeExpected())('random calls: the native backend answers as th
         });
         if (!why) agreed++;
       }
-      if (why) differ.push(`${method ? 'Tensor.' : ''}${name}: ${why} (self ${JSON.stringify(self?.shape)}, args ${args.map((x) => (isSpec(x) ? `tensor${JSON.stringify(x.shape)}` : JSON.stringify(x))).join(', ')})`);
+      if (why) differ.push(`${method ? 'Tensor.' : ''}${name}: ${why} (self ${JSON.stringify(self?.shape)}, args ${args.map((x) => (isSpec(x) ? `a tensor of shape ${fmt(x.shape)}` : shown(x))).join(', ')})`);
     }
     bp.setBackend(prev);
     expect(differ).toEqual([]);

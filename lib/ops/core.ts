@@ -48,13 +48,13 @@ export const KERNEL_DIMS = 16;
 
 /** out = f(a, b), a and b read through their strides over `shape` (out contiguous). */
 export function binaryStrided(code: BinaryCode, a: Float32Array, aStrides: Int32Array, b: Float32Array, bStrides: Int32Array, out: Float32Array, shape: Int32Array): void {
-  if (shape.length > KERNEL_DIMS) ({ shape, strides: [aStrides, bStrides] } = coalesce(shape, [aStrides, bStrides, contiguousStrides(Array.from(shape))]));
+  if (shape.length > KERNEL_DIMS) ({ shape, strides: [aStrides, bStrides] } = coalesce(shape, [aStrides, bStrides, contiguousStrides(shape)]));
   B().binary(code, a, aStrides, b, bStrides, out, shape);
 }
 
 /** out = x read through `strides` over `shape` (out contiguous). */
 export function copyStrided(x: Float32Array, strides: Int32Array, out: Float32Array, shape: Int32Array): void {
-  if (shape.length > KERNEL_DIMS) ({ shape, strides: [strides] } = coalesce(shape, [strides, contiguousStrides(Array.from(shape))]));
+  if (shape.length > KERNEL_DIMS) ({ shape, strides: [strides] } = coalesce(shape, [strides, contiguousStrides(shape)]));
   B().stridedCopy(x, strides, out, shape);
 }
 
