@@ -1,7 +1,7 @@
 // G1: our SGEMM through the kernel contract (the call nn.Linear makes), timed like the OpenBLAS harness.
 import { Backend } from '../lib/backend/backend';
 import { alloc } from '../lib/storage';
-import { timeIt } from './timing';
+import { rewarmedSeconds } from './timing';
 
 export interface GemmShape { label: string; m: number; n: number; k: number; ta: boolean; tb: boolean }
 
@@ -19,15 +19,25 @@ export function w3Shapes(): GemmShape[] {
   ];
 }
 
-export function gemmGflops(be: Backend, s: GemmShape, reps: number): number {
+/** Products per timed repetition: ~0.2 GFLOP, so that a small product's time is not timer noise. */
+export function gemmInner(s: GemmShape): number {
+  return Math.max(1, Math.floor(2e8 / (2 * s.m * s.n * s.k)));
+}
+
+/**
+ * A runner of one G1 repetition of our SGEMM on `s`: REWARM_SECONDS of untimed products, then
+ * gemmInner(s) timed ones; gives GFLOP/s. The operands are made once, as the harness's are.
+ */
+export function gemmRunner(be: Backend, s: GemmShape): () => Promise<number> {
   // The library's own storage, as bp.matmul gets it: large arrays start on a cache line (so do the
   // OpenBLAS harness's, bench/native/sgemm_openblas.c).
   const random = (n: number) => { const x = alloc(n); for (let i = 0; i < n; i++) x[i] = Math.random(); return x; }; // in place: map() would copy
   const a = random(s.m * s.k);
   const b = random(s.k * s.n);
   const c = alloc(s.m * s.n);
-  const flops = 2 * s.m * s.n * s.k;
-  const inner = Math.max(1, Math.floor(2e8 / flops));
-  const t = timeIt(() => { for (let i = 0; i < inner; i++) be.gemm(s.ta, s.tb, s.m, s.n, s.k, 1, a, b, 0, c, null, 0); }, reps) / inner;
-  return flops / t / 1e9;
+  const inner = gemmInner(s);
+  return async () => {
+    const t = await rewarmedSeconds(() => { for (let i = 0; i < inner; i++) be.gemm(s.ta, s.tb, s.m, s.n, s.k, 1, a, b, 0, c, null, 0); });
+    return (2 * s.m * s.n * s.k * inner) / t / 1e9;
+  };
 }

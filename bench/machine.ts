@@ -4,7 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type GemmShape, gemmInner } from './gemm';
 import { pinned } from './pin';
+import { REWARM_SECONDS } from './timing';
 import { W3_BIASES, W3_WEIGHTS } from './workloads';
 
 const dir = path.join(__dirname, 'native');
@@ -65,15 +67,17 @@ export function openblasAvailable(): boolean {
 }
 
 /**
- * OpenBLAS GFLOP/s for C[m,n] = op(A) op(B) with k depth. coreType forces OpenBLAS's kernel choice
+ * OpenBLAS GFLOP/s of one G1 repetition of C[m,n] = op(A) op(B) with k depth (a process each). coreType forces OpenBLAS's kernel choice
  * (OPENBLAS_CORETYPE): Debian's OpenBLAS 0.3.21 takes this Zen 5 for a Haswell and runs its AVX2
  * kernels; 'SKYLAKEX' makes it run its AVX-512 ones, the best known kernel for our AVX-512 set.
  */
-export function openblasGflops(threads: number, n: number, reps: number, ta = false, tb = false, m = n, k = n, coreType?: string): number | null {
+export function openblasGflops(threads: number, s: GemmShape, coreType?: string): number | null {
   const bin = build('sgemm_openblas.c', 'sgemm_openblas.bin', ['-lopenblas']);
   if (!bin) return null;
   const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
   if (coreType) env.OPENBLAS_CORETYPE = coreType;
-  const r = spawnSync(...pinned(threads, bin, [n, reps, ta ? 1 : 0, tb ? 1 : 0, m, k].map(String)), { encoding: 'utf8', env });
+  // One repetition, timed as gemmRunner times ours.
+  const args = [s.n, 1, s.ta ? 1 : 0, s.tb ? 1 : 0, s.m, s.k, REWARM_SECONDS, gemmInner(s)].map(String);
+  const r = spawnSync(...pinned(threads, bin, args), { encoding: 'utf8', env });
   return r.status === 0 ? Number(r.stdout.trim()) : null;
 }

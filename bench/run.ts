@@ -14,7 +14,7 @@ import * as bp from '../lib/index';
 import { loadNative } from '../lib/backend/native';
 import { referenceBackend } from '../lib/backend/reference';
 import { dramStreamBandwidth, fmaPeak, l3ReadBandwidth, openblasAvailable, openblasGflops, W3_ADAM_BYTES, W5_WEIGHT_BYTES } from './machine';
-import { type GemmShape, gemmGflops, squareShapes, w3Shapes } from './gemm';
+import { gemmRunner, squareShapes, w3Shapes } from './gemm';
 import { TorchWorker, torchAvailable } from './peers/torch_worker';
 import { PIN_CPU, peersPinned, pinned, useThreads } from './pin';
 import { median } from './timing';
@@ -28,7 +28,6 @@ const only = onlyArg ? new Set(onlyArg.slice(7).split(',')) : null;
 const want = (k: string) => !only || only.has(k);
 const THREADS = [1, 2];
 const sizes = { quick };
-const reps = 5;
 // Repetitions of each workload, ours alternating with PyTorch's (WORKLOADS.md: medians of >= 5).
 const ROUNDS = quick ? 3 : 5;
 
@@ -164,27 +163,43 @@ async function main(): Promise<void> {
   };
 
   if (want('G1')) {
+    // ROUNDS rounds, as the W rows: in each, every shape runs one repetition of ours and of each
+    // OpenBLAS, side by side. One window per shape let a slow minute of the host decide a figure
+    // (session 18: n = 256 at 0.78x OpenBLAS in one window, 1.00x an hour later).
     // PyTorch's products come last: its idle OpenBLAS threads spin for 100-200 ms after them, and
     // our 2-thread n = 64 run next to them once measured 2.9 GFLOP/s instead of ~40.
-    const g1: Array<{ s: GemmShape; v: Record<string, number | null> }> = [];
-    for (const s of [...squareShapes(quick), ...(quick ? [] : w3Shapes())]) {
-      log(`G1 ${s.label}...`);
-      const v: Record<string, number | null> = {};
-      for (const t of THREADS) {
-        useThreads(t);
-        v[`native ${t}t`] = gemmGflops(nat, s, reps);
-        v[`OpenBLAS ${t}t`] = haveBlas ? openblasGflops(t, s.n, reps, s.ta, s.tb, s.m, s.k) : null;
-        if (machine.kernels === 'avx512') v[`OpenBLAS avx512 ${t}t`] = haveBlas ? openblasGflops(t, s.n, reps, s.ta, s.tb, s.m, s.k, 'SKYLAKEX') : null;
-        v[`%peak ${t}t`] = peak[t] ? (100 * (v[`native ${t}t`] as number)) / (peak[t] as number) : null;
+    const shapes = [...squareShapes(quick), ...(quick ? [] : w3Shapes())];
+    const s: Record<string, number[]> = (series.G1 = {});
+    const push = (k: string, v: number | null) => { if (v !== null) (s[k] ??= []).push(v); };
+    const ours = shapes.map((shape) => gemmRunner(nat, shape));
+    for (let r = 0; r < ROUNDS; r++) {
+      log(`G1 round ${r + 1}/${ROUNDS}`);
+      for (const [i, shape] of shapes.entries()) {
+        for (const t of THREADS) {
+          useThreads(t);
+          push(`${shape.label} native ${t}t`, await ours[i]());
+          if (!haveBlas) continue;
+          push(`${shape.label} OpenBLAS ${t}t`, openblasGflops(t, shape));
+          if (machine.kernels === 'avx512') push(`${shape.label} OpenBLAS avx512 ${t}t`, openblasGflops(t, shape, 'SKYLAKEX'));
+        }
       }
-      if (s.n <= 128 && s.m === s.n) v.reference = gemmGflops(referenceBackend, s, 3);
-      g1.push({ s, v });
     }
     const tg = await torchWhole('G1');
-    for (const { s, v } of g1) {
-      const tv = THREADS.map((t) => get(tg[t], `G1.${s.n}`)).filter((x): x is number => x !== null);
-      v['PyTorch best'] = s.m === s.n && s.k === s.n && tv.length ? Math.max(...tv) : null;
-      row(`G1 ${s.label}`, 'GFLOP/s', 'higher', v);
+    for (const shape of shapes) {
+      const v: Record<string, number | null> = {};
+      for (const t of THREADS) {
+        for (const who of ['native', 'OpenBLAS', 'OpenBLAS avx512']) v[`${who} ${t}t`] = med(s[`${shape.label} ${who} ${t}t`]);
+        v[`%peak ${t}t`] = peak[t] && v[`native ${t}t`] !== null ? (100 * (v[`native ${t}t`] as number)) / (peak[t] as number) : null;
+      }
+      if (machine.kernels !== 'avx512') for (const t of THREADS) delete v[`OpenBLAS avx512 ${t}t`];
+      if (shape.n <= 128 && shape.m === shape.n) {
+        useThreads(1);
+        const run = gemmRunner(referenceBackend, shape);
+        v.reference = median([await run(), await run(), await run()]);
+      }
+      const tv = THREADS.map((t) => get(tg[t], `G1.${shape.n}`)).filter((x): x is number => x !== null);
+      v['PyTorch best'] = shape.m === shape.n && shape.k === shape.n && tv.length ? Math.max(...tv) : null;
+      row(`G1 ${shape.label}`, 'GFLOP/s', 'higher', v);
     }
   }
 
