@@ -32,6 +32,8 @@ export const O1_OPS: ReadonlyArray<[string, (o: Operands) => unknown]> = [
   ['sum dim1', ({ a }) => a.sum(1)],
   ['max dim1', ({ a }) => a.max(1)],
   ['argmax dim1', ({ a }) => a.argmax(1)],
+  ['min dim1', ({ a }) => a.min(1)],
+  ['argmin dim1', ({ a }) => a.argmin(1)],
   ['softmax dim1', ({ a }) => a.softmax(1)],
   ['softmax dim0', ({ a }) => a.softmax(0)],
   ['logSoftmax dim1', ({ a }) => a.logSoftmax(1)],

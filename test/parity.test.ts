@@ -587,7 +587,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     expect(ref.gather(...args, yr, null)).toBe(7);
   });
 
-  it('reduce: sum, mean, max (with argmax), sumSquares over [outer, len, inner] and one long run', () => {
+  it('reduce: sum, mean, max and min (with their indices), sumSquares over [outer, len, inner] and one long run', () => {
     // [1, 1100, 2000]: column sums big enough to be cut into one band of columns per thread.
     const shapes: [number, number, number][] = [[1, 40000, 1], [1, 100000, 1], [1, 1100, 2000]];
     for (const s of EDGE_SIZES) shapes.push([s, 9, 1], [3, s, 1], [1, s, 7], [2, 5, s], [s, 64, 65]);
@@ -596,8 +596,9 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         const x = randomArray(o * l * i, r);
         const yn = new Float32Array(o * i);
         const yr = new Float32Array(o * i);
-        const an = op === Reduce.max ? new Int32Array(o * i) : null;
-        const ar = op === Reduce.max ? new Int32Array(o * i) : null;
+        const extreme = op === Reduce.max || op === Reduce.min;
+        const an = extreme ? new Int32Array(o * i) : null;
+        const ar = extreme ? new Int32Array(o * i) : null;
         nat.reduce(op, x, o, l, i, yn, an);
         ref.reduce(op, x, o, l, i, yr, ar);
         expectClose(yn, yr, { rtol: 1e-5, atol: 2e-6 * Math.sqrt(l) }, `reduce op ${op} [${o},${l},${i}]`);
@@ -606,33 +607,36 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
-  it('max along rows: the first maximum, the first NaN, ties, signed zeros, -inf rows, at every lane and in the tail', () => {
-    for (const len of [1, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 300]) {
-      const rows: Float32Array[] = [];
-      for (const at of [0, 3, 8, 15, len - 1]) {
-        if (at >= len || at < 0) continue;
-        const nanRow = randomArray(len, r);
-        nanRow[at] = NaN;
-        if (at + 5 < len) nanRow[at + 5] = NaN;
-        const tie = randomArray(len, r);
-        tie[at] = 2;
-        tie[len - 1] = 2;
-        const zeros = new Float32Array(len).fill(-1);
-        zeros[at] = -0;
-        zeros[len - 1] = 0;
-        rows.push(nanRow, tie, zeros);
+  it('max and min along rows: the first extreme, the first NaN, ties, signed zeros, infinite rows, at every lane and in the tail', () => {
+    // For min every planted value has its sign flipped: the same cases mirrored.
+    for (const [op, sign] of [[Reduce.max, 1], [Reduce.min, -1]] as const) {
+      for (const len of [1, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 300]) {
+        const rows: Float32Array[] = [];
+        for (const at of [0, 3, 8, 15, len - 1]) {
+          if (at >= len || at < 0) continue;
+          const nanRow = randomArray(len, r);
+          nanRow[at] = NaN;
+          if (at + 5 < len) nanRow[at + 5] = NaN;
+          const tie = randomArray(len, r);
+          tie[at] = 2 * sign;
+          tie[len - 1] = 2 * sign;
+          const zeros = new Float32Array(len).fill(-1 * sign);
+          zeros[at] = -0;
+          zeros[len - 1] = 0;
+          rows.push(nanRow, tie, zeros);
+        }
+        rows.push(new Float32Array(len).fill(-Infinity * sign), Float32Array.from({ length: len }, (_, i) => (i === len - 1 ? Infinity : -Infinity) * sign));
+        const x = new Float32Array(rows.length * len);
+        rows.forEach((row, i) => x.set(row, i * len));
+        const yn = new Float32Array(rows.length);
+        const yr = new Float32Array(rows.length);
+        const an = new Int32Array(rows.length);
+        const ar = new Int32Array(rows.length);
+        nat.reduce(op, x, rows.length, len, 1, yn, an);
+        ref.reduce(op, x, rows.length, len, 1, yr, ar);
+        expect(Array.from(an), `arg of op ${op}, rows of ${len}`).toEqual(Array.from(ar));
+        for (let i = 0; i < rows.length; i++) expect(Object.is(yn[i], yr[i]), `op ${op} of row ${i} of ${len}: ${yn[i]} vs ${yr[i]}`).toBe(true);
       }
-      rows.push(new Float32Array(len).fill(-Infinity), Float32Array.from({ length: len }, (_, i) => (i === len - 1 ? Infinity : -Infinity)));
-      const x = new Float32Array(rows.length * len);
-      rows.forEach((row, i) => x.set(row, i * len));
-      const yn = new Float32Array(rows.length);
-      const yr = new Float32Array(rows.length);
-      const an = new Int32Array(rows.length);
-      const ar = new Int32Array(rows.length);
-      nat.reduce(Reduce.max, x, rows.length, len, 1, yn, an);
-      ref.reduce(Reduce.max, x, rows.length, len, 1, yr, ar);
-      expect(Array.from(an), `argmax, rows of ${len}`).toEqual(Array.from(ar));
-      for (let i = 0; i < rows.length; i++) expect(Object.is(yn[i], yr[i]), `max of row ${i} of ${len}: ${yn[i]} vs ${yr[i]}`).toBe(true);
     }
   });
 

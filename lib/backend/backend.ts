@@ -57,7 +57,7 @@ export const Binary = {
 export type BinaryCode = (typeof Binary)[keyof typeof Binary];
 
 /** Reductions along one dimension of an (outer, len, inner) view. */
-export const Reduce = { sum: 0, mean: 1, max: 2, sumSquares: 3 } as const;
+export const Reduce = { sum: 0, mean: 1, max: 2, sumSquares: 3, min: 4 } as const;
 export type ReduceCode = (typeof Reduce)[keyof typeof Reduce];
 
 /**
@@ -186,7 +186,7 @@ export interface Backend {
    */
   gather(x: Float32Array, index: Float32Array, indexShape: Int32Array, xShape: Int32Array, dim: number, out: Float32Array, where: Int32Array | null): number;
 
-  /** Reduce x viewed as [outer, len, inner] along len into out [outer, inner]; argOut gets max indices. */
+  /** Reduce x viewed as [outer, len, inner] along len into out [outer, inner]; argOut gets max (min) indices. */
   reduce(op: ReduceCode, x: Float32Array, outer: number, len: number, inner: number,
     out: Float32Array, argOut: Int32Array | null): void;
 

@@ -7,8 +7,6 @@ import { Tensor } from '../tensor';
 import { broadcastShapes } from '../shape';
 import { allocOutput } from '../storage';
 import { asTensor, broadcastBinary, checkTensor, Operand, record, sumTo } from './core';
-import { argmax, max } from './reduce';
-import { neg } from './unary';
 
 function extremum(which: 'maximum' | 'minimum', a: Operand, b: Operand): Tensor {
   const ta = asTensor(a, which);
@@ -61,16 +59,4 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
     if (hasHi) B().unaryGrad(Unary.clampMax, x.data, y, hasLo ? gx : gy, gx, hi);
     return [gx];
   });
-}
-
-/** Smallest element (NaN if any is), or the smallest along `dim`, as torch.min; gradients as max's. */
-export function min(x: Tensor, dim?: number, keepDim = false): Tensor {
-  checkTensor(x, 'min');
-  return neg(max(neg(x), dim, keepDim));
-}
-
-/** Index of the smallest element (of the flattened tensor without `dim`), the first among ties. */
-export function argmin(x: Tensor, dim?: number, keepDim = false): Tensor {
-  checkTensor(x, 'argmin');
-  return argmax(neg(x), dim, keepDim);
 }

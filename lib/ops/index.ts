@@ -1,12 +1,12 @@
 // Every op as a free function.
 export { add, sub, mul, div, pow } from './binary';
 export { neg, exp, log, log1p, sqrt, abs, relu, sigmoid, tanh, gelu, leakyRelu, elu, silu } from './unary';
-export { maximum, minimum, clamp, min, argmin } from './compare';
+export { maximum, minimum, clamp } from './compare';
 export { clone, permute, gt, ge, lt, le, eq, ne, where, variance, std, logsumexp, softplus } from './more';
 export type { VarianceOptions } from './more';
 export { matmul, linear } from './matmul';
 export type { FusedActivation } from './matmul';
-export { sum, mean, max, argmax } from './reduce';
+export { sum, mean, max, argmax, min, argmin } from './reduce';
 export { reshape, transpose, flatten, squeeze, unsqueeze, expand, repeat } from './shape';
 export { cat, stack, narrow, split, chunk } from './join';
 export { indexSelect, select, gather } from './index_ops';

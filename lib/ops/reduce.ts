@@ -43,7 +43,9 @@ export function mean(x: Tensor, dim?: number, keepDim = false): Tensor {
   return sumOrMean(x, dim, keepDim, true);
 }
 
-function maxWithIndex(x: Tensor, dim: number | undefined, name: string): { y: Float32Array; idx: Int32Array; outer: number; len: number; inner: number; d: number } {
+type Extreme = typeof Reduce.max | typeof Reduce.min;
+
+function extremeWithIndex(x: Tensor, dim: number | undefined, op: Extreme, name: string): { y: Float32Array; idx: Int32Array; outer: number; len: number; inner: number; d: number } {
   checkTensor(x, name);
   const d = dim === undefined ? -1 : normDim(dim, x.ndim, name);
   // As PyTorch: an error only when the reduced extent is empty; [0, 5] along dim 1 gives [0].
@@ -52,19 +54,18 @@ function maxWithIndex(x: Tensor, dim: number | undefined, name: string): { y: Fl
   const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
   const y = allocOutput(outer * inner);
   const idx = new Int32Array(outer * inner);
-  B().reduce(Reduce.max, x.data, outer, len, inner, y, idx);
+  B().reduce(op, x.data, outer, len, inner, y, idx);
   return { y, idx, outer, len, inner, d };
 }
 
-/** Maximum of all elements or along `dim` (values; the gradient goes to the first maximum). */
-export function max(x: Tensor, dim?: number, keepDim = false): Tensor {
-  const { y, idx, outer, len, inner, d } = maxWithIndex(x, dim, 'max');
+function extreme(x: Tensor, dim: number | undefined, keepDim: boolean, op: Extreme, name: string): Tensor {
+  const { y, idx, outer, len, inner, d } = extremeWithIndex(x, dim, op, name);
   const outShape = d < 0 ? (keepDim ? x.shape.map(() => 1) : []) : reducedShape(x.shape, d, keepDim);
-  return record(y, outShape, [x], 'max', (gy) => {
+  return record(y, outShape, [x], name, (gy) => {
     const gx = alloc(x.size);
     if (d < 0) {
       // Over all elements, PyTorch shares the gradient evenly among the elements equal to the
-      // maximum (among the NaNs when it is NaN); along a dim it goes to the index max returns.
+      // extreme (among the NaNs when it is NaN); along a dim it goes to the index returned.
       const m = y[0];
       const hit = (v: number) => v === m || (Number.isNaN(v) && Number.isNaN(m));
       let count = 0;
@@ -80,11 +81,30 @@ export function max(x: Tensor, dim?: number, keepDim = false): Tensor {
   });
 }
 
-/** Index of the maximum along `dim` (over all elements when omitted), as a float tensor of indices. */
-export function argmax(x: Tensor, dim?: number, keepDim = false): Tensor {
-  const { idx, d } = maxWithIndex(x, dim, 'argmax');
+function extremeIndex(x: Tensor, dim: number | undefined, keepDim: boolean, op: Extreme, name: string): Tensor {
+  const { idx, d } = extremeWithIndex(x, dim, op, name);
   const outShape = d < 0 ? [] : reducedShape(x.shape, d, keepDim);
   const out = alloc(idx.length);
   for (let i = 0; i < idx.length; i++) out[i] = idx[i];
   return new Tensor(out, outShape);
+}
+
+/** Maximum of all elements or along `dim` (values; the gradient goes to the first maximum). */
+export function max(x: Tensor, dim?: number, keepDim = false): Tensor {
+  return extreme(x, dim, keepDim, Reduce.max, 'max');
+}
+
+/** Smallest element (NaN if any is), or the smallest along `dim`, as torch.min; gradients as max's. */
+export function min(x: Tensor, dim?: number, keepDim = false): Tensor {
+  return extreme(x, dim, keepDim, Reduce.min, 'min');
+}
+
+/** Index of the maximum along `dim` (over all elements when omitted), as a float tensor of indices. */
+export function argmax(x: Tensor, dim?: number, keepDim = false): Tensor {
+  return extremeIndex(x, dim, keepDim, Reduce.max, 'argmax');
+}
+
+/** Index of the smallest element (of the flattened tensor without `dim`), the first among ties. */
+export function argmin(x: Tensor, dim?: number, keepDim = false): Tensor {
+  return extremeIndex(x, dim, keepDim, Reduce.min, 'argmin');
 }

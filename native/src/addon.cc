@@ -291,10 +291,10 @@ Napi::Value Gather(const Napi::CallbackInfo& info) {
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
   Args a{info, "reduce"};
   a.count(7);
-  const int op = (int)a.integer(0, "op", 0, 3);
+  const int op = (int)a.integer(0, "op", 0, 4);
   long outer, len, inner;
   dims3(a, 2, outer, len, inner);
-  if (len < 1 && op == kReduceMax) a.range_error("len must be at least 1 for max (an empty max has no value)");
+  if (len < 1 && is_extreme(op)) a.range_error("len must be at least 1 for max and min (an empty one has no value)");
   const float* x = a.f32(1, "x", outer * len * inner);
   float* out = a.f32(5, "out", outer * inner);
   int32_t* arg = nullptr;

@@ -13,12 +13,12 @@ export function reduce(op: ReduceCode, x: Float32Array, outer: number, len: numb
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * len * inner + i;
-      let acc = op === Reduce.max ? -Infinity : 0;
+      let acc = op === Reduce.max ? -Infinity : op === Reduce.min ? Infinity : 0;
       let arg = 0;
       for (let l = 0; l < len; l++) {
         const v = x[base + l * inner];
-        if (op === Reduce.max) {
-          if (v > acc || Number.isNaN(v)) {
+        if (op === Reduce.max || op === Reduce.min) {
+          if ((op === Reduce.max ? v > acc : v < acc) || Number.isNaN(v)) {
             acc = v;
             arg = l;
             if (Number.isNaN(v)) break;

@@ -15,18 +15,19 @@ constexpr size_t kSerialElements = (size_t)1 << 21;  // below this a pass down t
 
 float reduce_run(int op, const float* x, long len, long stride, int32_t* arg_out) {
   const KernelTable& kt = active_kernels();
-  if (op == kReduceMax && stride == 1 && len > 0) {
+  if (is_extreme(op) && stride == 1 && len > 0) {
     int32_t arg = 0;
-    const float best = kt.max_index(x, (size_t)len, &arg);
+    const float best = kt.extreme_index(x, (size_t)len, op == kReduceMin, &arg);
     if (arg_out) *arg_out = arg;
     return best;
   }
-  if (op == kReduceMax) {
-    float best = -INFINITY;
+  if (is_extreme(op)) {
+    const bool smallest = op == kReduceMin;
+    float best = smallest ? INFINITY : -INFINITY;
     int32_t arg = 0;
     for (long l = 0; l < len; l++) {
       const float v = x[l * stride];
-      if (v > best || std::isnan(v)) {
+      if ((smallest ? v < best : v > best) || std::isnan(v)) {
         best = v;
         arg = (int32_t)l;
         if (std::isnan(v)) break;
@@ -61,7 +62,7 @@ size_t column_block(long rows, long cols, size_t min_elems) {
 
 void reduce(int op, const float* x, long outer, long len, long inner, float* out, int32_t* arg) {
   const KernelTable& kt = active_kernels();
-  if (outer == 1 && inner == 1 && op != kReduceMax && (size_t)len > kChunk) {
+  if (outer == 1 && inner == 1 && !is_extreme(op) && (size_t)len > kChunk) {
     // One long sum: fixed chunks, partial sums in double, combined in chunk order.
     const size_t chunks = ((size_t)len + kChunk - 1) / kChunk;
     // Reused across calls; workers reach it through this local reference (a thread_local named

@@ -6,7 +6,9 @@
 
 namespace bp {
 
-enum ReduceOp : int { kReduceSum = 0, kReduceMean = 1, kReduceMax = 2, kReduceSumSquares = 3 };
+enum ReduceOp : int { kReduceSum = 0, kReduceMean = 1, kReduceMax = 2, kReduceSumSquares = 3, kReduceMin = 4 };
+// Max and min keep an index (reduce's arg) and stop at the first NaN.
+inline bool is_extreme(int op) { return op == kReduceMax || op == kReduceMin; }
 
 void reduce(int op, const float* x, long outer, long len, long inner, float* out, int32_t* arg);
 // Width of the column blocks that a pass down the rows of a rows x cols matrix (column sums, bias

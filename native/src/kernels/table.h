@@ -71,8 +71,9 @@ struct KernelTable {
   void (*add_rows)(const float* x, float* acc, size_t n);
   // In-place softmax or log-softmax of one contiguous row; returns nothing.
   void (*softmax_row)(const float* x, float* y, size_t n, bool log);
-  // The first maximum of x[0..n) (n > 0), or the first NaN: its value, its index in *arg.
-  float (*max_index)(const float* x, size_t n, int32_t* arg);
+  // The first maximum (with smallest, minimum) of x[0..n) (n > 0), or the first NaN: its value, its
+  // index in *arg.
+  float (*extreme_index)(const float* x, size_t n, bool smallest, int32_t* arg);
   // dst[i * ld + j] = src[i + j * s] for i < rows, j < cols (a strip of a transposing copy); with
   // stream, dst and ld 64-byte aligned, it may write whole lines with streaming stores.
   void (*transpose_strip)(const float* src, long s, float* dst, long ld, long rows, long cols, bool stream);
