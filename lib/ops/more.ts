@@ -1,6 +1,6 @@
 // Ops a PyTorch user reaches for beyond DESIGN.md's list: clone, permute, the comparisons (0/1
 // masks, no gradient), where, var/std, logsumexp and softplus. Composed of the native ops where
-// one fits (softplus with a beta other than 1 is a loop over the elements).
+// one fits.
 import { Binary, BinaryCode, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
@@ -138,15 +138,9 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new Error(`softplus: threshold must be a number, got ${threshold}`);
   // beta 1 (the usual case) is one native kernel each way; the threshold a float, as torch takes it.
   if (beta === 1) return unaryOp(x, Unary.softplus, threshold, 'softplus');
-  const xs = x.data;
-  const y = allocOutput(x.size);
-  for (let i = 0; i < xs.length; i++) y[i] = xs[i] * beta > threshold ? xs[i] : Math.log1p(Math.exp(beta * xs[i])) / beta;
-  return record(y, x.shape, [x], 'softplus', (gy) => {
-    const gx = allocOutput(gy.length);
-    for (let i = 0; i < gy.length; i++) {
-      const z = xs[i] * beta;
-      gx[i] = z > threshold ? gy[i] : gy[i] / (1 + Math.exp(-z));
-    }
-    return [gx];
-  });
+  // Other betas: torch's formula with its roundings (z = x beta in float, then log(1 + e^z) / beta,
+  // and x itself past the threshold) from native kernels, whose gradients compose to torch's
+  // gy e^z / (e^z + 1). Four passes; the loop over elements this replaces took ~150 ms for 4M.
+  const z = mul(x, beta);
+  return where(gt(z, threshold), x, div(unaryOp(z, Unary.softplus, threshold, 'softplus'), beta));
 }
