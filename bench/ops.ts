@@ -55,24 +55,33 @@ export const o1Size = (quick: boolean): number => (quick ? 1024 : 2048);
 
 /**
  * One repetition of every op: two untimed calls, then the median of five timed ones, in ms, keyed
- * `O1.<name>` as the PyTorch side reports them.
+ * `O1.<name>` as the PyTorch side reports them; then the same with each result disposed after its
+ * timing (Tensor.dispose, as a TensorFlow.js user writes it), keyed `O1.<name> disposed`: the next
+ * call's output reuses that storage while it is in the caches, as PyTorch's allocator hands back
+ * the block its last result freed.
  */
 export function o1Runner(quick: boolean): () => Record<string, number> {
   bp.manualSeed(0);
   const n = o1Size(quick);
   const o: Operands = { a: bp.rand([n, n]), b: bp.rand([n, n]), row: bp.rand([n]), col: bp.rand([n, 1]), rows: o1Rows(n), pick: bp.tensor(o1Pick(n), { shape: [n, n] }) };
+  const dispose = (y: unknown) => { if (y instanceof bp.Tensor) y.dispose(); };
+  const timeOp = (op: (o: Operands) => unknown, after: (y: unknown) => void): number => {
+    after(op(o));
+    after(op(o));
+    const ts: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = process.hrtime.bigint();
+      const y = op(o);
+      ts.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      after(y);
+    }
+    return median(ts);
+  };
   return () => {
     const out: Record<string, number> = {};
     for (const [name, op] of O1_OPS) {
-      op(o);
-      op(o);
-      const ts: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const t0 = process.hrtime.bigint();
-        op(o);
-        ts.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      }
-      out[`O1.${name}`] = median(ts);
+      out[`O1.${name}`] = timeOp(op, () => {});
+      out[`O1.${name} disposed`] = timeOp(op, dispose);
     }
     return out;
   };

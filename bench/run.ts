@@ -255,7 +255,7 @@ async function main(): Promise<void> {
     const s = await interleaved('O1', perThread((t) => `native ${t}t`, () => { const run = o1Runner(quick); return async () => run(); }));
     const n = o1Size(quick);
     for (const [name] of O1_OPS) {
-      const v = Object.fromEntries(THREADS.map((t) => [`native ${t}t`, med(s[`native ${t}t O1.${name}`])]));
+      const v = Object.fromEntries(THREADS.flatMap((t) => [[`native ${t}t`, med(s[`native ${t}t O1.${name}`])], [`native ${t}t disposed`, med(s[`native ${t}t O1.${name} disposed`])]]));
       row(`O1 ${name} ${n}x${n}`, 'ms', 'lower', { ...v, ...torchCols(s, `O1.${name}`, 'lower') });
     }
   }

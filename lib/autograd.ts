@@ -3,6 +3,7 @@ import type { ActivationGate, BackwardContext, GradNode, Tensor } from './tensor
 import { fmt } from './shape';
 import { B } from './backend/registry';
 import { alloc, sharesMemory } from './storage';
+import { nodeUsedUp } from './reuse';
 
 let gradEnabled = true;
 
@@ -70,6 +71,7 @@ const usedUpBackward = (): never => {
 // otherwise keep a step's activations alive (300 kept losses of a 256-1024-10 MLP: 326 MiB).
 function release(node: GradNode): void {
   const n = node as { inputs: readonly Tensor[]; backward: GradNode['backward']; gate?: ActivationGate; usedUp?: boolean };
+  if (!n.usedUp) nodeUsedUp();
   n.usedUp = true;
   n.inputs = [];
   n.backward = usedUpBackward;

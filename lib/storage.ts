@@ -3,6 +3,7 @@
 // The Float64 mode is internal (tests only) and refused on the native backend.
 
 import { loadNative } from './backend/native';
+import { markPoolable, neverPool, POOL_MIN_LENGTH, takePooled } from './reuse';
 
 let float64 = false;
 
@@ -13,7 +14,7 @@ let float64 = false;
 // can keep at most one slab (64x its size at the 4 KiB limit) alive. Arrays of up to 16 floats
 // live in the JavaScript heap and are cheap already.
 const SLAB_BYTES = 1 << 18;
-const SLAB_MAX = 1024; // floats
+const SLAB_MAX = POOL_MIN_LENGTH; // floats: larger arrays have buffers of their own, and may be pooled (reuse.ts)
 const SLAB_MIN = 16;
 let slab = new ArrayBuffer(0);
 let slabUsed = 0;
@@ -61,7 +62,16 @@ export function alloc(n: number): Float32Array {
   if (float64) return new Float64Array(n) as unknown as Float32Array;
   if (n <= SLAB_MIN) return new Float32Array(n);
   if (n <= SLAB_MAX) return slabView(n);
-  return lineAligned(bigBuffer(n, true), n);
+  const pooled = takePooled(n);
+  if (pooled) return pooled.fill(0);
+  return markPoolable(lineAligned(bigBuffer(n, true), n));
+}
+
+/** Zeroed storage that the library keeps for good (optimizer state): never given to the pool. */
+export function stateAlloc(n: number): Float32Array {
+  const a = alloc(n);
+  neverPool(a);
+  return a;
 }
 
 /**
@@ -72,7 +82,7 @@ export function alloc(n: number): Float32Array {
  */
 export function allocOutput(n: number): Float32Array {
   if (float64 || n <= SLAB_MAX) return alloc(n);
-  return lineAligned(bigBuffer(n, false), n);
+  return takePooled(n) ?? markPoolable(lineAligned(bigBuffer(n, false), n));
 }
 
 /**

@@ -7,6 +7,7 @@ import { fmt, sameShape, sizeOf, Shape } from './shape';
 import { formatTensor } from './format';
 import { alloc, allocOutput } from './storage';
 import { optionsOf } from './args';
+import { dropStorage, holdStorage, neverPool, POOL_MIN_LENGTH, StorageRecord, trackCreated } from './reuse';
 
 /** One recorded operation: its inputs and the rule that sends the output's gradient back to them. */
 export interface GradNode {
@@ -73,6 +74,11 @@ export class Tensor {
   private gradShared = false;
   private spareGrad: Float32Array | null = null;
 
+  // Large storage is shared with the other tensors over it through one record (reuse.ts): dispose()
+  // counts down its holders, and a storage given back to the pool is marked released for them all.
+  readonly #storage: StorageRecord | null;
+  #disposed = false;
+
   constructor(data: Float32Array, shape: Shape, requiresGrad = false, node: GradNode | null = null) {
     if (data.length !== sizeOf(shape)) {
       throw new Error(`Tensor: data has ${data.length} elements but shape ${fmt(shape)} needs ${sizeOf(shape)}`);
@@ -81,15 +87,40 @@ export class Tensor {
     this.#shape = Object.freeze([...shape]);
     this.requiresGrad = requiresGrad;
     this.node = node;
+    this.#storage = data.length > POOL_MIN_LENGTH ? holdStorage(data) : null;
+    trackCreated(this);
   }
 
   /**
    * The tensor's storage (row-major). Ops read and write it without copying. Small tensors are views
    * of a shared ArrayBuffer: to reach the bytes, use `data.byteOffset` and `data.byteLength` (or
-   * `toFloat32Array()` for a copy), never the whole `data.buffer`.
+   * `toFloat32Array()` for a copy), never the whole `data.buffer`. Throws once dispose() has given
+   * the storage back for reuse.
    */
   get data(): Float32Array {
+    if (this.#storage?.released) throw new Error(`Tensor of shape ${fmt(this.#shape)} was disposed: its storage went back for reuse`);
     return this.#data;
+  }
+
+  /**
+   * Gives this tensor's storage back for the next tensor of the same size to reuse at once, instead
+   * of waiting for the garbage collector (as TensorFlow.js's dispose): op after op on large tensors
+   * then runs on memory still in the caches. The storage is reused only when nothing can read it
+   * any more: every tensor over it (reshape and detach share it) is disposed, it is not a
+   * parameter's (a leaf that requires grad), no autograd graph awaits its backward (run ops under
+   * noGrad(), or call backward() first) and no fit() is running; otherwise dispose() leaves it to
+   * the collector and the tensor stays usable. Once its storage is reused, using the tensor throws.
+   * Arrays taken from `.data` must not be kept past dispose(). Disposing twice does nothing.
+   */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    if (this.#storage && !(this.requiresGrad && this.node === null)) dropStorage(this.#data, this.#storage);
+  }
+
+  /** True once dispose() was called (its storage may or may not have been reused yet). */
+  get isDisposed(): boolean {
+    return this.#disposed;
   }
 
   /** The size of each dimension ([] for a 0-d tensor). */
@@ -123,6 +154,7 @@ export class Tensor {
       if (!(g instanceof Tensor)) throw new Error('grad: must be a Tensor or null');
       if (!sameShape(g.shape, this.shape)) throw new Error(`grad: assigned gradient has shape ${fmt(g.shape)} but the tensor has shape ${fmt(this.shape)}`);
     }
+    if (g !== null) neverPool(g.data); // gradients outlive the tensors they came in (see reuse.ts)
     this.gradTensor = g;
     this.gradShared = true;
   }
@@ -134,6 +166,7 @@ export class Tensor {
 
   /** @internal Sets the gradient to a tensor whose storage only the library holds (fused fit). */
   setOwnGrad(g: Tensor | null): void {
+    if (g !== null) neverPool(g.data);
     this.gradTensor = g;
     this.gradShared = false;
   }
@@ -169,6 +202,7 @@ export class Tensor {
         d = alloc(g.length);
         d.set(g);
       }
+      neverPool(d);
       this.gradTensor = new Tensor(d, this.shape);
       this.gradShared = false;
     } else {

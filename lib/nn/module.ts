@@ -1,6 +1,7 @@
 // Module: the base of every layer. Parameters, buffers and children are found by walking the
 // module's own fields in the order they were assigned, which gives PyTorch's state-dict key order.
 import { Tensor } from '../tensor';
+import { holdForGood } from '../memory';
 import { fmt, sameShape } from '../shape';
 import { Parameter } from './parameter';
 import { optionsOf, shown } from '../args';
@@ -70,6 +71,7 @@ export abstract class Module {
 
   /** Registers a tensor that is state but not a parameter (e.g. running_mean). */
   protected registerBuffer(name: string, t: Tensor): void {
+    holdForGood(t); // state the module holds: tidy() must not dispose it, nor the pool take its storage
     this.bufferNames.add(name);
     (this as unknown as Record<string, Tensor>)[name] = t;
   }

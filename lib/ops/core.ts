@@ -6,6 +6,7 @@ import { BinaryCode, Reduce } from '../backend/backend';
 import { ActivationGate, GradNode, Tensor } from '../tensor';
 import { broadcastStrides, coalesce, contiguousStrides, fmt, sameShape, Shape, sizeOf } from '../shape';
 import { alloc, allocOutput } from '../storage';
+import { nodeRecorded } from '../reuse';
 
 /** A tensor, or a plain number standing for a 0-d tensor. */
 export type Operand = Tensor | number;
@@ -15,7 +16,9 @@ export function record(data: Float32Array, shape: Shape, inputs: Tensor[], op: s
   backward: GradNode['backward'], gate?: ActivationGate): Tensor {
   let needs = false;
   if (isGradEnabled()) for (const t of inputs) if (t.requiresGrad) needs = true;
-  return new Tensor(data, shape, needs, needs ? { op, inputs, backward, gate, usedUp: false } : null);
+  if (!needs) return new Tensor(data, shape, false, null);
+  nodeRecorded(); // its backward may read any operand: no storage is pooled until it has run
+  return new Tensor(data, shape, true, { op, inputs, backward, gate, usedUp: false });
 }
 
 export function scalarTensor(v: number): Tensor {

@@ -3,7 +3,7 @@
 import { Tensor } from '../tensor';
 import { OptimHyper } from '../backend/backend';
 import { B } from '../backend/registry';
-import { alloc } from '../storage';
+import { stateAlloc } from '../storage';
 
 /** Per-parameter state: named buffers and the number of steps taken. */
 export interface ParamState {
@@ -158,12 +158,12 @@ export abstract class Optimizer {
     let st = this.state.get(p);
     const { count, init } = group.buffers(group.hyper);
     if (!st) {
-      st = { step: 0, buffers: Array.from({ length: count }, () => { const b = alloc(p.size); if (init) b.fill(init); return b; }) };
+      st = { step: 0, buffers: Array.from({ length: count }, () => { const b = stateAlloc(p.size); if (init) b.fill(init); return b; }) };
       this.state.set(p, st);
     }
     // A buffer turned on after the first step (momentum set by OneCycleLR) starts at zero: the
     // next update is then (1 - dampening) * g where torch's first would be g.
-    while (st.buffers.length < count) st.buffers.push(alloc(p.size));
+    while (st.buffers.length < count) st.buffers.push(stateAlloc(p.size));
     return st;
   }
 
@@ -253,7 +253,7 @@ export abstract class Optimizer {
       s.buffers.forEach((b, k) => {
         if (b.length !== p.size) throw new Error(`${this.constructor.name}.loadStateDict: buffer ${k} of parameter ${i} has ${b.length} values, the parameter has ${p.size}`);
       });
-      this.state.set(p, { step: s.step, buffers: s.buffers.map((b) => { const a = alloc(b.length); a.set(b); return a; }) });
+      this.state.set(p, { step: s.step, buffers: s.buffers.map((b) => { const a = stateAlloc(b.length); a.set(b); return a; }) });
     });
     groups.forEach((g, i) => Object.assign(this.paramGroups[i].hyper, g.hyper));
   }

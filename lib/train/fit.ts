@@ -11,6 +11,7 @@ import { BatchTally, checkMetrics, MetricName } from './metrics';
 import { Progress } from './progress';
 import { EpochOutcome, FusedPlan, fusedPlan } from './plan';
 import { optionsOf } from '../args';
+import { fitEnded, fitStarted } from '../reuse';
 
 /** Inputs and targets: x [n, ...], y [n] class indices or [n, ...] targets. */
 export interface Dataset {
@@ -152,6 +153,16 @@ async function fitGrouped(plan: FusedPlan, epochs: number, n: number, batchSize:
 
 /** Trains `model` on `data` for `epochs` epochs; resolves to the History. */
 export async function fit(model: Module, data: Dataset, options: FitOptions): Promise<History> {
+  // Between awaits other code runs, and may dispose tensors whose arrays the native loop holds.
+  fitStarted();
+  try {
+    return await fitRunning(model, data, options);
+  } finally {
+    fitEnded();
+  }
+}
+
+async function fitRunning(model: Module, data: Dataset, options: FitOptions): Promise<History> {
   checkModule(model, 'fit');
   const n = checkDataset(data, 'fit');
   if (!(options?.loss instanceof Loss)) throw new Error('fit: options.loss must be a loss module such as new nn.CrossEntropyLoss()');

@@ -1,0 +1,61 @@
+// tidy() and keep(), as TensorFlow.js names them: dispose every tensor a function made but the ones
+// it returns, so that their storage is reused at once (reuse.ts says when it may be).
+import { Tensor } from './tensor';
+import { adoptInOuterScope, inScope, isKept, markKept, neverPool, poolState } from './reuse';
+import { shown } from './args';
+
+/** What tidy() may return: a tensor, or arrays and plain objects holding tensors (or anything else). */
+export type TensorContainer = Tensor | number | string | boolean | null | undefined | void | TensorContainer[] | { [key: string]: TensorContainer };
+
+function collect(x: unknown, into: Set<Tensor>, seen: Set<unknown>): void {
+  if (x instanceof Tensor) {
+    into.add(x);
+    return;
+  }
+  if (x === null || typeof x !== 'object' || seen.has(x)) return;
+  seen.add(x);
+  if (Array.isArray(x)) for (const v of x) collect(v, into, seen);
+  else if (Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) collect(v, into, seen);
+}
+
+/**
+ * Runs `fn` and disposes (Tensor.dispose) every tensor made while it ran, except those it returns
+ * (found in a returned tensor, array or plain object), those passed to keep(), module buffers, and
+ * tensors that require grad (parameters, and the results of recorded ops, which a later backward()
+ * needs). The returned tensors belong to the tidy() around this one, if any. `fn` must not be async:
+ * its tensors would be disposed before the promise settles.
+ *
+ * Without tidy or dispose, a tensor's memory is freed when the garbage collector gets to it; with
+ * them, the next tensor of the same size reuses it while it is still in the caches (see dispose()).
+ */
+export function tidy<T extends TensorContainer>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new Error(`tidy: fn must be a function, got ${shown(fn)}`);
+  const { result, made } = inScope(fn);
+  if (result instanceof Promise) throw new Error('tidy: fn must not be async (its tensors would be disposed before the promise settles)');
+  const returned = new Set<Tensor>();
+  collect(result, returned, new Set());
+  for (const t of made as Tensor[]) {
+    if (returned.has(t)) adoptInOuterScope(t);
+    else if (!t.requiresGrad && !isKept(t)) t.dispose();
+  }
+  return result;
+}
+
+/** Keeps `t` from being disposed by the tidy() it is made in (as TensorFlow.js's keep); returns it. */
+export function keep<T extends Tensor>(t: T): T {
+  if (!(t instanceof Tensor)) throw new Error(`keep: expected a Tensor, got ${shown(t)}`);
+  markKept(t);
+  return t;
+}
+
+/** A tensor the library holds for good (a module's buffer): kept from tidy(), its storage never pooled. */
+export function holdForGood(t: Tensor): void {
+  keep(t);
+  neverPool(t.data);
+}
+
+/** What waits for reuse: bytes and arrays in the pool, and what keeps storage from going there now. */
+export function memory(): { pooledBytes: number; pooledArrays: number; pendingBackwardNodes: number; runningFits: number } {
+  const s = poolState();
+  return { pooledBytes: s.pooledBytes, pooledArrays: s.pooledArrays, pendingBackwardNodes: s.pendingNodes, runningFits: s.runningFits };
+}

@@ -1,0 +1,135 @@
+// Storage given back by Tensor.dispose() and tidy(), and handed out again by the next allocation of
+// the same size: a buffer still in the caches, where a fresh one waits for the garbage collector to
+// free the old (V8 frees dead ArrayBuffers in bulk, every few 16 MiB tensors), and an op's output
+// lands on memory last used four or more tensors ago. Only large arrays (the slabs and the JavaScript
+// heap serve small ones cheaply) that the library allocated itself (never a caller's array), and only
+// when nothing can read them any more: no other tensor over the same storage is left undisposed, no
+// autograd graph awaits its backward (a recorded op's backward may read any of its operands), and no
+// fit() is running (its native loop holds the arrays of its plan).
+
+/** A storage's tensors: how many are not disposed, and whether it went back to the pool. */
+export interface StorageRecord {
+  holders: number;
+  released: boolean;
+}
+
+/** Arrays at most this long are never pooled (slab views and heap arrays: cheap already). */
+export const POOL_MIN_LENGTH = 1024;
+// At most this many bytes wait in the pool; past it a disposed array is left to the collector.
+const POOL_MAX_BYTES = 256 * 2 ** 20;
+
+const poolable = new WeakSet<Float32Array>();
+const records = new WeakMap<Float32Array, StorageRecord>();
+const pool = new Map<number, Float32Array[]>();
+let pooledBytes = 0;
+let pendingNodes = 0;
+let runningFits = 0;
+
+/** Marks an array the library allocated (storage.ts) as one that may be pooled once disposed. */
+export function markPoolable(a: Float32Array): Float32Array {
+  poolable.add(a);
+  return a;
+}
+
+/** A pooled array of exactly n elements, or null. Its contents are whatever was last written. */
+export function takePooled(n: number): Float32Array | null {
+  const list = pool.get(n);
+  const a = list?.pop();
+  if (!a) return null;
+  pooledBytes -= a.byteLength;
+  records.delete(a); // its old tensors keep the released record; new ones start afresh
+  return a;
+}
+
+/** Called for each tensor made over `a` (large arrays only): the record its tensors share. */
+export function holdStorage(a: Float32Array): StorageRecord {
+  let r = records.get(a);
+  if (!r) records.set(a, (r = { holders: 0, released: false }));
+  r.holders++;
+  return r;
+}
+
+/** One tensor over `a` is disposed; the storage goes to the pool when nothing can read it. */
+export function dropStorage(a: Float32Array, r: StorageRecord): void {
+  r.holders--;
+  if (r.holders > 0 || pendingNodes > 0 || runningFits > 0 || !poolable.has(a)) return;
+  if (pooledBytes + a.byteLength > POOL_MAX_BYTES) return;
+  r.released = true;
+  pooledBytes += a.byteLength;
+  const list = pool.get(a.length);
+  if (list) list.push(a);
+  else pool.set(a.length, [a]);
+}
+
+/** An op was recorded for backward: until its backward has run, no storage is pooled. */
+export function nodeRecorded(): void {
+  pendingNodes++;
+}
+
+/** A recorded op's backward ran (autograd.ts releases its node). */
+export function nodeUsedUp(): void {
+  pendingNodes--;
+}
+
+/** fit() holds arrays in its native loop between these two calls. */
+export function fitStarted(): void {
+  runningFits++;
+}
+export function fitEnded(): void {
+  runningFits--;
+}
+
+/** What the pool holds, and whether it may take more now (for tests and memory()). */
+export function poolState(): { pooledBytes: number; pooledArrays: number; pendingNodes: number; runningFits: number } {
+  let arrays = 0;
+  for (const l of pool.values()) arrays += l.length;
+  return { pooledBytes, pooledArrays: arrays, pendingNodes, runningFits };
+}
+
+/** Empties the pool (its arrays are left to the collector). */
+export function clearPool(): void {
+  pool.clear();
+  pooledBytes = 0;
+}
+
+/** What tidy() disposes: the tensors made while its function ran. */
+export interface ScopedTensor {
+  dispose(): void;
+}
+const scopes: ScopedTensor[][] = [];
+
+/** The Tensor constructor reports each new tensor to the innermost running tidy(), if any. */
+export function trackCreated(t: ScopedTensor): void {
+  if (scopes.length > 0) scopes[scopes.length - 1].push(t);
+}
+
+/** Runs fn with a fresh scope; returns fn's result and the tensors made meanwhile. */
+export function inScope<T>(fn: () => T): { result: T; made: ScopedTensor[] } {
+  const made: ScopedTensor[] = [];
+  scopes.push(made);
+  try {
+    return { result: fn(), made };
+  } finally {
+    scopes.pop();
+  }
+}
+
+/** Hands a tensor kept by an inner tidy() to the scope around it, if any. */
+export function adoptInOuterScope(t: ScopedTensor): void {
+  trackCreated(t);
+}
+
+/** An array the library keeps past its tensors' lives (gradients, optimizer state, module buffers): never pooled. */
+export function neverPool(a: Float32Array): void {
+  poolable.delete(a);
+}
+
+const kept = new WeakSet<ScopedTensor>();
+
+/** Exempts a tensor from the tidy() it was made in (module buffers, tensors passed to keep()). */
+export function markKept(t: ScopedTensor): void {
+  kept.add(t);
+}
+export function isKept(t: ScopedTensor): boolean {
+  return kept.has(t);
+}

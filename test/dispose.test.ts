@@ -1,0 +1,158 @@
+// Tensor.dispose(), tidy() and keep(): disposed storage is reused by the next tensor of its size,
+// and only when nothing can read it any more (reuse.ts); otherwise it is left to the collector.
+import { beforeEach, expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { clearPool } from '../lib/reuse';
+import { eachBackend } from './helpers/backends';
+
+const N = 3000; // past the pool's lower limit (reuse.ts POOL_MIN_LENGTH)
+
+eachBackend('dispose and tidy', () => {
+  beforeEach(() => {
+    clearPool();
+    expect(bp.memory().pendingBackwardNodes).toBe(0);
+  });
+
+  it('a disposed output is the storage of the next tensor of its size, and using it afterwards throws', () => {
+    const x = bp.rand([N]);
+    const y = x.relu();
+    const storage = y.data;
+    y.dispose();
+    expect(y.isDisposed).toBe(true);
+    expect(bp.memory().pooledArrays).toBe(1);
+    expect(() => y.data).toThrow(/Tensor of shape \[3000\] was disposed/);
+    const z = x.neg();
+    expect(z.data).toBe(storage);
+    for (let i = 0; i < N; i += 97) expect(z.data[i]).toBe(-x.data[i]);
+    expect(() => y.add(1)).toThrow(/was disposed/);
+    y.dispose(); // twice: nothing
+    expect(bp.memory().pooledArrays).toBe(0);
+  });
+
+  it('pooled storage comes back zeroed where zeros are asked for', () => {
+    const y = bp.full([N], 7);
+    y.dispose();
+    const z = bp.zeros([N]);
+    expect(z.data.every((v) => v === 0)).toBe(true);
+  });
+
+  it('storage shared by reshape or detach is reused only when every tensor over it is disposed', () => {
+    const y = bp.rand([N]).mul(2);
+    const r = y.reshape([3, N / 3]);
+    const d = y.detach();
+    y.dispose();
+    r.dispose();
+    expect(bp.memory().pooledArrays).toBe(0);
+    expect(d.data[0]).toBe(r.data[0]); // all still readable
+    d.dispose();
+    expect(bp.memory().pooledArrays).toBe(1);
+    expect(() => r.data).toThrow(/was disposed/);
+  });
+
+  it('small tensors and parameters keep their storage', () => {
+    const small = bp.rand([1000]);
+    small.dispose();
+    const p = bp.randn([N], { requiresGrad: true });
+    const before = p.data[5];
+    p.dispose();
+    expect(bp.memory().pooledArrays).toBe(0);
+    expect(small.data.length).toBe(1000);
+    expect(p.data[5]).toBe(before);
+  });
+
+  it('nothing is reused while a recorded graph awaits its backward: a disposed operand still gives the right gradient', () => {
+    const w = bp.randn([N], { requiresGrad: true });
+    const c = bp.rand([N]);
+    const expected = c.toFloat32Array();
+    const y = w.mul(c);
+    expect(bp.memory().pendingBackwardNodes).toBe(1);
+    c.dispose();
+    expect(bp.memory().pooledArrays).toBe(0);
+    bp.full([N], 123); // would land on c's storage if it had been pooled
+    y.sum().backward();
+    expect(bp.memory().pendingBackwardNodes).toBe(0);
+    expect(Array.from(w.grad!.data)).toEqual(Array.from(expected));
+    // Once the graph has run, storage is pooled again.
+    const t = w.detach().mul(3);
+    t.dispose();
+    expect(bp.memory().pooledArrays).toBe(1);
+  });
+
+  it('gradients and optimizer state are never pooled: a disposed .grad leaves the optimizer stepping right', () => {
+    const p = new bp.nn.Parameter(bp.ones([N]));
+    const opt = new bp.optim.SGD([p], { lr: 0.5 });
+    p.mul(2).sum().backward();
+    const g = p.grad!;
+    g.dispose();
+    expect(bp.memory().pooledArrays).toBe(0);
+    bp.full([N], 99);
+    opt.step();
+    expect(p.data[0]).toBe(0); // 1 - 0.5 * 2
+  });
+
+  it('tidy disposes what its function made but the result, and hands the result to the tidy around it', () => {
+    const x = bp.rand([N]);
+    let inner: bp.Tensor | null = null;
+    let made: bp.Tensor[] = [];
+    const out = bp.tidy(() => {
+      const a = x.exp();
+      const b = a.mul(2);
+      inner = bp.tidy(() => {
+        const c = b.add(1);
+        made = [a, b, c];
+        return { value: c.neg(), note: 'kept in an object' };
+      }).value;
+      return [inner.add(0)];
+    });
+    const [a, b, c] = made;
+    expect(c.isDisposed).toBe(true); // made in the inner tidy, not returned
+    expect(a.isDisposed && b.isDisposed).toBe(true);
+    expect(inner!.isDisposed).toBe(true); // returned by the inner tidy, not by the outer
+    expect(out[0].isDisposed).toBe(false);
+    expect(x.isDisposed).toBe(false); // made before
+    for (let i = 0; i < N; i += 101) expect(out[0].data[i]).toBeCloseTo(-(Math.exp(x.data[i]) * 2 + 1), 3);
+  });
+
+  it('tidy spares tensors that require grad, kept ones and module buffers; backward after tidy works', () => {
+    const w = bp.randn([N], { requiresGrad: true });
+    let kept: bp.Tensor | null = null;
+    let bn: bp.nn.BatchNorm1d | null = null;
+    const loss = bp.tidy(() => {
+      kept = bp.keep(bp.rand([N]));
+      bn = new bp.nn.BatchNorm1d(N);
+      const target = bp.rand([N]); // disposed by tidy, read by backward: not pooled before it runs
+      return w.sub(target).pow(2).sum();
+    });
+    expect(kept!.isDisposed).toBe(false);
+    expect(bn!.running_mean.isDisposed).toBe(false);
+    expect(bp.memory().pooledArrays).toBe(0);
+    loss.backward();
+    expect(w.grad!.data.every(Number.isFinite)).toBe(true);
+    bn!.train(false);
+    expect(bp.noGrad(() => bn!.forward(bp.rand([2, N]))).shape).toEqual([2, N]);
+  });
+
+  it('tidy refuses async functions and non-functions, naming them', () => {
+    expect(() => bp.tidy((async () => bp.rand([2])) as unknown as () => bp.Tensor)).toThrow(/tidy: fn must not be async/);
+    expect(() => bp.tidy(42 as unknown as () => bp.Tensor)).toThrow(/tidy: fn must be a function, got 42/);
+    expect(() => bp.keep({} as unknown as bp.Tensor)).toThrow(/keep: expected a Tensor/);
+  });
+
+  it('nothing is pooled while fit() runs (its native loop holds the arrays)', async () => {
+    const model = new bp.nn.Sequential(new bp.nn.Linear(N, 2));
+    const x = bp.rand([8, N]);
+    const y = bp.tensor([0, 1, 0, 1, 0, 1, 0, 1]);
+    const seen: number[] = [];
+    await bp.fit(model, { x, y }, {
+      epochs: 1, batchSize: 4, loss: new bp.nn.CrossEntropyLoss(), optimizer: new bp.optim.SGD(model.parameters(), { lr: 0.1 }),
+      onEpochEnd: () => {
+        seen.push(bp.memory().runningFits);
+        const t = bp.rand([N]).mul(2);
+        t.dispose();
+        seen.push(bp.memory().pooledArrays);
+      },
+    });
+    expect(seen).toEqual([1, 0]);
+    expect(bp.memory().runningFits).toBe(0);
+  });
+});
