@@ -252,10 +252,12 @@ async function main(): Promise<void> {
   }
   if (want('O1')) {
     // Single ops: each repetition times every op (bench/ops.ts).
-    const s = await interleaved('O1', perThread((t) => `native ${t}t`, () => { const run = o1Runner(quick); return async () => run(); }));
+    // Each round times every op plainly, then (a runner of its own) with each result disposed.
+    const runners = (disposed: boolean) => perThread((t) => `native ${t}t${disposed ? ' disposed' : ''}`, () => { const run = o1Runner(quick, disposed); return async () => run(); });
+    const s = await interleaved('O1', [...runners(false), ...runners(true)]);
     const n = o1Size(quick);
     for (const [name] of O1_OPS) {
-      const v = Object.fromEntries(THREADS.flatMap((t) => [[`native ${t}t`, med(s[`native ${t}t O1.${name}`])], [`native ${t}t disposed`, med(s[`native ${t}t O1.${name} disposed`])]]));
+      const v = Object.fromEntries(THREADS.flatMap((t) => [[`native ${t}t`, med(s[`native ${t}t O1.${name}`])], [`native ${t}t disposed`, med(s[`native ${t}t disposed O1.${name}`])]]));
       row(`O1 ${name} ${n}x${n}`, 'ms', 'lower', { ...v, ...torchCols(s, `O1.${name}`, 'lower') });
     }
   }
