@@ -19,7 +19,9 @@ export const POOL_MIN_LENGTH = 1024;
 const POOL_MAX_BYTES = 256 * 2 ** 20;
 
 const poolable = new WeakSet<Float32Array>();
-const records = new WeakMap<Float32Array, StorageRecord>();
+// Keyed by the ArrayBuffer, so that every view of one storage (a Tensor made over a subarray of
+// another's data included) counts as its holder.
+const records = new WeakMap<ArrayBufferLike, StorageRecord>();
 const pool = new Map<number, Float32Array[]>();
 let pooledBytes = 0;
 let pendingNodes = 0;
@@ -37,14 +39,14 @@ export function takePooled(n: number): Float32Array | null {
   const a = list?.pop();
   if (!a) return null;
   pooledBytes -= a.byteLength;
-  records.delete(a); // its old tensors keep the released record; new ones start afresh
+  records.delete(a.buffer); // its old tensors keep the released record; new ones start afresh
   return a;
 }
 
 /** Called for each tensor made over `a` (large arrays only): the record its tensors share. */
 export function holdStorage(a: Float32Array): StorageRecord {
-  let r = records.get(a);
-  if (!r) records.set(a, (r = { holders: 0, released: false }));
+  let r = records.get(a.buffer);
+  if (!r) records.set(a.buffer, (r = { holders: 0, released: false }));
   r.holders++;
   return r;
 }

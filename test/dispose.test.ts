@@ -49,6 +49,18 @@ eachBackend('dispose and tidy', () => {
     expect(() => r.data).toThrow(/was disposed/);
   });
 
+  it('a tensor made over part of another one\'s storage holds it too', () => {
+    const y = bp.rand([2 * N]).mul(2);
+    const part = new bp.Tensor(y.data.subarray(N), [N]);
+    const value = part.data[7];
+    y.dispose();
+    expect(bp.memory().pooledArrays).toBe(0);
+    bp.full([2 * N], 5);
+    expect(part.data[7]).toBe(value);
+    part.dispose(); // a view, not the array the library made: left to the collector
+    expect(bp.memory().pooledArrays).toBe(0);
+  });
+
   it('small tensors and parameters keep their storage', () => {
     const small = bp.rand([1000]);
     small.dispose();
