@@ -7,7 +7,7 @@ export type { Shape } from './shape';
 export * from './ops';
 export { noGrad, isGradEnabled } from './autograd';
 export { tidy, keep, memory } from './memory';
-export type { TensorContainer } from './memory';
+export type { MemoryInfo, TensorContainer } from './memory';
 export { getBackend, setBackend, setNumThreads, getNumThreads, hasNative, nativeKernelSet } from './backend/registry';
 export type { KernelSet } from './backend/registry';
 export { manualSeed } from './random';

@@ -1,7 +1,7 @@
 // tidy() and keep(), as TensorFlow.js names them: dispose every tensor a function made but the ones
 // it returns, so that their storage is reused at once (reuse.ts says when it may be).
 import { Tensor } from './tensor';
-import { adoptInOuterScope, inScope, isKept, markKept, neverPool, poolState } from './reuse';
+import { inScope, isKept, markKept, neverPool, poolState, trackCreated } from './reuse';
 import { shown } from './args';
 
 /** What tidy() may return: a tensor, or arrays and plain objects holding tensors (or anything else). */
@@ -35,7 +35,7 @@ export function tidy<T extends TensorContainer>(fn: () => T): T {
   const returned = new Set<Tensor>();
   collect(result, returned, new Set());
   for (const t of made as Tensor[]) {
-    if (returned.has(t)) adoptInOuterScope(t);
+    if (returned.has(t)) trackCreated(t); // now the outer tidy's, if any
     else if (!t.requiresGrad && !isKept(t)) t.dispose();
   }
   return result;
@@ -54,8 +54,19 @@ export function holdForGood(t: Tensor): void {
   neverPool(t.data);
 }
 
+/** What memory() reports. */
+export interface MemoryInfo {
+  /** Bytes of disposed storage waiting in the pool for the next tensor of their size. */
+  pooledBytes: number;
+  /** How many arrays those are. */
+  pooledArrays: number;
+  /** Recorded ops whose backward has not run: while any is, disposed storage is not pooled. */
+  pendingBackwardNodes: number;
+  /** fit() calls running: while any is, disposed storage is not pooled. */
+  runningFits: number;
+}
+
 /** What waits for reuse: bytes and arrays in the pool, and what keeps storage from going there now. */
-export function memory(): { pooledBytes: number; pooledArrays: number; pendingBackwardNodes: number; runningFits: number } {
-  const s = poolState();
-  return { pooledBytes: s.pooledBytes, pooledArrays: s.pooledArrays, pendingBackwardNodes: s.pendingNodes, runningFits: s.runningFits };
+export function memory(): MemoryInfo {
+  return poolState();
 }

@@ -7,6 +7,8 @@
 // autograd graph awaits its backward (a recorded op's backward may read any of its operands), and no
 // fit() is running (its native loop holds the arrays of its plan).
 
+import type { MemoryInfo } from './memory';
+
 /** A storage's tensors: how many are not disposed, and whether it went back to the pool. */
 export interface StorageRecord {
   holders: number;
@@ -81,11 +83,11 @@ export function fitEnded(): void {
   runningFits--;
 }
 
-/** What the pool holds, and whether it may take more now (for tests and memory()). */
-export function poolState(): { pooledBytes: number; pooledArrays: number; pendingNodes: number; runningFits: number } {
+/** What the pool holds, and what keeps storage from going there now (memory() returns it). */
+export function poolState(): MemoryInfo {
   let arrays = 0;
   for (const l of pool.values()) arrays += l.length;
-  return { pooledBytes, pooledArrays: arrays, pendingNodes, runningFits };
+  return { pooledBytes, pooledArrays: arrays, pendingBackwardNodes: pendingNodes, runningFits };
 }
 
 /** Empties the pool (its arrays are left to the collector). */
@@ -114,11 +116,6 @@ export function inScope<T>(fn: () => T): { result: T; made: ScopedTensor[] } {
   } finally {
     scopes.pop();
   }
-}
-
-/** Hands a tensor kept by an inner tidy() to the scope around it, if any. */
-export function adoptInOuterScope(t: ScopedTensor): void {
-  trackCreated(t);
 }
 
 /** An array the library keeps past its tensors' lives (gradients, optimizer state, module buffers): never pooled. */

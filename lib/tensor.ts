@@ -115,7 +115,7 @@ export class Tensor {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    if (this.#storage && !(this.requiresGrad && this.node === null)) dropStorage(this.#data, this.#storage);
+    if (this.#storage && !(this.requiresGrad && this.isLeaf)) dropStorage(this.#data, this.#storage);
   }
 
   /** True once dispose() was called (its storage may or may not have been reused yet). */
