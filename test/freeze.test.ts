@@ -39,6 +39,30 @@ eachBackend('module walking and freezing', () => {
     expect(() => loop.apply(() => undefined)).toThrow(/Sequential.apply: Sequential contains itself/);
   });
 
+  it('a module that holds itself (m.me = m, or a and b holding each other): parameters, state, train and printing end', () => {
+    const plain = new nn.Sequential(new nn.Linear(2, 3), new nn.BatchNorm1d(3));
+    const m = new nn.Sequential(new nn.Linear(2, 3), new nn.BatchNorm1d(3));
+    (m as unknown as Record<string, nn.Module>).me = m;
+    // torch 1.13 lists each parameter and module once here (its walks keep a memo); its state_dict,
+    // train and print recurse without end. Ours: a cycle holds nothing new, so it is skipped.
+    expect(m.parameters()).toHaveLength(4);
+    expect(m.modules()).toHaveLength(3);
+    expect(Object.keys(m.stateDict())).toEqual(Object.keys(plain.stateDict()));
+    expect(m.namedBuffers().map(([k]) => k)).toEqual(plain.namedBuffers().map(([k]) => k));
+    m.train(false);
+    expect(m.modules().every((x) => !x.training)).toBe(true);
+    expect(String(m)).toContain('(me): Sequential(<contains itself>)');
+    const a = new nn.Sequential(new nn.Linear(2, 2));
+    const b = new nn.Sequential(new nn.Linear(2, 2));
+    (a as unknown as Record<string, nn.Module>).b = b;
+    (b as unknown as Record<string, nn.Module>).a = a;
+    expect(a.parameters()).toHaveLength(4);
+    expect(Object.keys(a.stateDict())).toEqual(['0.weight', '0.bias', 'b.0.weight', 'b.0.bias']);
+    a.eval();
+    expect(b.training).toBe(false);
+    expect(String(a)).toContain('(a): Sequential(<contains itself>)');
+  });
+
   it('a module of two inputs (forward(x, mask)) type-checks, finds its parameters and trains', () => {
     class Gated extends nn.Module {
       readonly lin = new nn.Linear(3, 2);

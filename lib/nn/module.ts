@@ -6,6 +6,9 @@ import { fmt, sameShape } from '../shape';
 import { Parameter } from './parameter';
 import { optionsOf, shown } from '../args';
 
+// The modules whose train() is running (see train()).
+const trainWalk = new Set<Module>();
+
 /** Options for loadStateDict. */
 export interface LoadStateDictOptions {
   /** Throw when keys are missing from or unexpected in the dict (default true). */
@@ -52,8 +55,17 @@ export abstract class Module {
 
   /** The module as torch prints it: `Linear(in_features=4, out_features=2, bias=True)`, containers with their children indented. */
   toString(): string {
+    return this.repr(new Set());
+  }
+
+  // A field leading back to a module on the path being printed (m.me = m) prints as a mark, where
+  // torch's print recurses without end.
+  private repr(path: Set<Module>): string {
     const extra = this.extraRepr();
-    const children = this.moduleFields().map(([k, c]) => `(${k}): ${String(c).split('\n').join('\n  ')}`);
+    path.add(this);
+    const shown = (c: Module) => (path.has(c) ? `${c.constructor.name}(<contains itself>)` : c.repr(path));
+    const children = this.moduleFields().map(([k, c]) => `(${k}): ${shown(c).split('\n').join('\n  ')}`);
+    path.delete(this);
     const lines = extra ? [...extra.split('\n'), ...children] : children;
     if (!children.length && lines.length <= 1) return `${this.constructor.name}(${extra})`;
     return `${this.constructor.name}(\n  ${lines.join('\n  ')}\n)`;
@@ -158,11 +170,23 @@ export abstract class Module {
 
   private allNamedParameters(prefix: string): [string, Parameter][] {
     const out: [string, Parameter][] = [];
-    for (const [k, v] of Object.entries(this)) {
-      if (v instanceof Parameter) out.push([prefix + k, v]);
-      else if (v instanceof Module) out.push(...v.allNamedParameters(`${prefix}${k}.`));
-    }
+    this.walkFields(prefix, (name, v) => { if (v instanceof Parameter) out.push([name, v]); });
     return out;
+  }
+
+  /**
+   * Calls visit on every field of this module and, depth first, of its sub-modules, with dotted
+   * names; a sub-module reached twice is walked under each name. A field leading back to a module
+   * on the current path (m.me = m) is skipped: a cycle holds nothing the walk has not met (torch's
+   * walks recurse without end there, but for parameters() and modules()).
+   */
+  private walkFields(prefix: string, visit: (name: string, value: unknown, owner: Module, key: string) => void, path = new Set<Module>()): void {
+    path.add(this);
+    for (const [k, v] of Object.entries(this)) {
+      if (!(v instanceof Module)) visit(prefix + k, v, this, k);
+      else if (!path.has(v)) v.walkFields(`${prefix}${k}.`, visit, path);
+    }
+    path.delete(this);
   }
 
   /** Every parameter of this module and its descendants, each once (what an optimizer takes). */
@@ -173,10 +197,7 @@ export abstract class Module {
   /** Buffers of this module and its descendants, with dotted names. */
   namedBuffers(prefix = ''): [string, Tensor][] {
     const out: [string, Tensor][] = [];
-    for (const [k, v] of Object.entries(this)) {
-      if (this.bufferNames.has(k) && v instanceof Tensor) out.push([prefix + k, v]);
-      else if (v instanceof Module) out.push(...v.namedBuffers(`${prefix}${k}.`));
-    }
+    this.walkFields(prefix, (name, v, owner, key) => { if (owner.bufferNames.has(key) && v instanceof Tensor) out.push([name, v]); });
     return out;
   }
 
@@ -185,7 +206,14 @@ export abstract class Module {
     // As torch: anything but a boolean is refused (a module given here would become a child of itself).
     if (typeof mode !== 'boolean') throw new Error(`train: mode must be a boolean, got ${shown(mode)}`);
     this.training = mode;
-    for (const c of this.children()) c.train(mode);
+    // Each child's own train() (a subclass may override it, as in torch), but not one whose train()
+    // is already running further up: a cycle (m.me = m) would recurse without end.
+    trainWalk.add(this);
+    try {
+      for (const c of this.children()) if (!trainWalk.has(c)) c.train(mode);
+    } finally {
+      trainWalk.delete(this);
+    }
     return this;
   }
 
@@ -202,16 +230,14 @@ export abstract class Module {
   /** Parameters and buffers by PyTorch key (`0.weight`, `1.running_mean`), sharing storage. */
   stateDict(): StateDict {
     const out: StateDict = {};
-    const entries = [...this.namedParametersAndBuffers()];
-    for (const [k, v] of entries) out[k] = v.detach();
+    for (const [k, v] of this.namedParametersAndBuffers()) out[k] = v.detach();
     return out;
   }
 
-  private *namedParametersAndBuffers(prefix = ''): Generator<[string, Tensor]> {
-    for (const [k, v] of Object.entries(this)) {
-      if (v instanceof Parameter || (this.bufferNames.has(k) && v instanceof Tensor)) yield [prefix + k, v];
-      else if (v instanceof Module) yield* v.namedParametersAndBuffers(`${prefix}${k}.`);
-    }
+  private namedParametersAndBuffers(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    this.walkFields('', (name, v, owner, key) => { if (v instanceof Parameter || (owner.bufferNames.has(key) && v instanceof Tensor)) out.push([name, v]); });
+    return out;
   }
 
   /**
