@@ -1,6 +1,8 @@
 // Walking a model (modules, namedModules, apply) and freezing parameters (requiresGrad_(false)):
 // frozen parameters get no gradient and keep their values under every optimizer, in the eager loop
 // and in fit (which then trains on the eager loop), as in torch.
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, optim } from '../lib/index';
@@ -52,6 +54,10 @@ eachBackend('module walking and freezing', () => {
     m.train(false);
     expect(m.modules().every((x) => !x.training)).toBe(true);
     expect(String(m)).toContain('(me): Sequential(<contains itself>)');
+    // Running or saving it has no meaning: named errors (torch's forward recurses without end).
+    expect(() => m.forward(bp.rand([4, 2]))).toThrow(/Sequential.forward: the Sequential is one of its own layers/);
+    expect(() => bp.save(m, path.join(os.tmpdir(), 'backprop-self.safetensors'))).toThrow(/save: the Sequential at '2' is one that encloses it/);
+    expect(plain.forward(bp.rand([4, 2])).shape).toEqual([4, 3]);
     const a = new nn.Sequential(new nn.Linear(2, 2));
     const b = new nn.Sequential(new nn.Linear(2, 2));
     (a as unknown as Record<string, nn.Module>).b = b;

@@ -34,11 +34,18 @@ export type LayerSpec =
  * then referred to by where it first appeared, so that load() ties it again (two copies would load
  * the same numbers but train apart).
  */
-export function describe(m: Module, path = '', seen = new Map<Module, string>()): LayerSpec {
+export function describe(m: Module, path = '', seen = new Map<Module, string>(), enclosing = new Set<Module>()): LayerSpec {
+  // A layer that holds a Sequential enclosing it (m.me = m) has no tree to write, nor one to load.
+  if (enclosing.has(m)) throw new Error(`save: the ${m.constructor.name} at '${path}' is one that encloses it (a model that contains itself cannot be saved as layers)`);
   const first = seen.get(m);
   if (first !== undefined) return { type: 'Same', as: first };
   if (m.parameters().length || m.namedBuffers().length) seen.set(m, path);
-  if (m instanceof Sequential) return { type: 'Sequential', layers: m.layers.map((l, i) => describe(l, path ? `${path}.${i}` : String(i), seen)) };
+  if (m instanceof Sequential) {
+    enclosing.add(m);
+    const layers = m.layers.map((l, i) => describe(l, path ? `${path}.${i}` : String(i), seen, enclosing));
+    enclosing.delete(m);
+    return { type: 'Sequential', layers };
+  }
   if (m instanceof Linear) return { type: 'Linear', inFeatures: m.inFeatures, outFeatures: m.outFeatures, bias: m.bias !== null };
   if (m instanceof BatchNorm1d) return { type: 'BatchNorm1d', numFeatures: m.numFeatures, eps: m.eps, momentum: m.momentum, affine: m.weight !== null };
   if (m instanceof LayerNorm) return { type: 'LayerNorm', normalizedShape: [...m.normalizedShape], eps: m.eps, elementwiseAffine: m.weight !== null };
@@ -128,11 +135,8 @@ export function applyParameterTies(m: Module, ties: Array<[string, string]>): vo
 }
 
 // Every parameter field by its state-dict name, with the module and field that hold it.
-function allParameterSlots(m: Module, prefix = ''): Array<[string, Module, string]> {
+function allParameterSlots(m: Module): Array<[string, Module, string]> {
   const out: Array<[string, Module, string]> = [];
-  for (const [k, v] of Object.entries(m)) {
-    if (v instanceof Parameter) out.push([prefix + k, m, k]);
-    else if (v instanceof Module) out.push(...allParameterSlots(v, `${prefix}${k}.`));
-  }
+  m.walkFields('', (name, v, owner, key) => { if (v instanceof Parameter) out.push([name, owner, key]); });
   return out;
 }

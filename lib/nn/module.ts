@@ -175,12 +175,12 @@ export abstract class Module {
   }
 
   /**
-   * Calls visit on every field of this module and, depth first, of its sub-modules, with dotted
-   * names; a sub-module reached twice is walked under each name. A field leading back to a module
-   * on the current path (m.me = m) is skipped: a cycle holds nothing the walk has not met (torch's
-   * walks recurse without end there, but for parameters() and modules()).
+   * @internal Calls visit on every field of this module and, depth first, of its sub-modules, with
+   * dotted names; a sub-module reached twice is walked under each name. A field leading back to a
+   * module on the current path (m.me = m) is skipped: a cycle holds nothing the walk has not met
+   * (torch's walks recurse without end there, but for parameters() and modules()).
    */
-  private walkFields(prefix: string, visit: (name: string, value: unknown, owner: Module, key: string) => void, path = new Set<Module>()): void {
+  walkFields(prefix: string, visit: (name: string, value: unknown, owner: Module, key: string) => void, path = new Set<Module>()): void {
     path.add(this);
     for (const [k, v] of Object.entries(this)) {
       if (!(v instanceof Module)) visit(prefix + k, v, this, k);

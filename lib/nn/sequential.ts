@@ -37,6 +37,19 @@ export class Sequential extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    // Only a Sequential among its own layers runs its forward inside itself: torch recurses without end.
+    if (this.running) throw new Error('Sequential.forward: the Sequential is one of its own layers (it contains itself)');
+    this.running = true;
+    try {
+      return this.runLayers(x);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private running = false;
+
+  private runLayers(x: Tensor): Tensor {
     const l = this.layers;
     for (let i = 0; i < l.length; i++) {
       const m = l[i];
