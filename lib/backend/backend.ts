@@ -29,6 +29,9 @@ export const Unary = {
   clampMin: 22, // max(x, p), NaN kept
   clampMax: 23, // min(x, p), NaN kept
   softplus: 24, // log1p(e ** x), x itself above p (torch's softplus, beta 1, threshold p)
+  // x itself; as a gradient, gy where x == y: with y = clamp(x, lo, hi), lo <= hi, where clamp kept x
+  // (torch's lo <= x <= hi, NaN excluded), one pass where clampMin's and clampMax's take two.
+  clampKept: 25,
 } as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 

@@ -5,7 +5,7 @@ import { Binary, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { broadcastShapes } from '../shape';
-import { allocOutput } from '../storage';
+import { alloc, allocOutput } from '../storage';
 import { asTensor, broadcastBinary, checkTensor, Operand, record, sumTo } from './core';
 
 function extremum(which: 'maximum' | 'minimum', a: Operand, b: Operand): Tensor {
@@ -50,13 +50,16 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   const hi = hasHi ? max : Infinity;
   if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi)) throw new Error(`clamp: min and max must be numbers, got ${String(min)} and ${String(max)}`);
   // torch's min(max(x, min), max) in one pass: NaN stays, with min > max every element becomes max.
-  // The gradient passes where min <= x <= max (clamp_min's and clamp_max's rules, tested on x).
+  // The gradient passes where min <= x <= max (clamp_min's and clamp_max's rules, tested on x):
+  // with both bounds, where clamp kept x (one pass; none passes when min > max).
   const y = allocOutput(x.size);
   B().clamp(x.data, lo, hi, y);
   return record(y, x.shape, [x], 'clamp', (gy) => {
+    if (hasLo && hasHi && lo > hi) return [alloc(gy.length)];
     const gx = allocOutput(gy.length);
-    if (hasLo) B().unaryGrad(Unary.clampMin, x.data, y, gy, gx, lo);
-    if (hasHi) B().unaryGrad(Unary.clampMax, x.data, y, hasLo ? gx : gy, gx, hi);
+    if (hasLo && hasHi) B().unaryGrad(Unary.clampKept, x.data, y, gy, gx, 0);
+    else if (hasLo) B().unaryGrad(Unary.clampMin, x.data, y, gy, gx, lo);
+    else B().unaryGrad(Unary.clampMax, x.data, y, gy, gx, hi);
     return [gx];
   });
 }

@@ -34,6 +34,7 @@ export function unaryScalar(op: number, x: number, p: number, r: Round = (v) => 
     case Unary.clampMin: return x < p ? p : x; // NaN and -0 (against 0) stay, as torch's clamp_min
     case Unary.clampMax: return x > p ? p : x;
     case Unary.softplus: return x > p ? x : Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))); // no overflow (native's comment)
+    case Unary.clampKept: return x;
     default: throw new Error(`unary: unknown op code ${op}`);
   }
 }
@@ -82,6 +83,7 @@ export function unaryGradScalar(op: number, x: number, y: number, gy: number, p:
     case Unary.divScalar: return gy / p;
     case Unary.clampMin: return x >= p ? gy : 0; // torch: the gradient passes where min <= x (not at NaN)
     case Unary.clampMax: return x <= p ? gy : 0;
+    case Unary.clampKept: return x === y ? gy : 0;
     case Unary.softplus: { // torch's gy z / (z + 1), z = e^x
       const z = r(Math.exp(x));
       return x > p ? gy : r(gy * z) / r(z + 1);

@@ -13,7 +13,7 @@ namespace bp {
 // Unary op codes: the same numbers as `Unary` in lib/backend/backend.ts.
 enum UnaryOp : int {
   kIdentity = 0, kNeg, kExp, kLog, kSqrt, kAbs, kRelu, kSigmoid, kTanh, kGelu, kLeakyRelu, kElu,
-  kPowScalar, kScale, kAddScalar, kSign, kLog1p, kRsubScalar, kRdivScalar, kClampAbs, kSilu, kDivScalar, kClampMin, kClampMax, kSoftplus, kUnaryCount
+  kPowScalar, kScale, kAddScalar, kSign, kLog1p, kRsubScalar, kRdivScalar, kClampAbs, kSilu, kDivScalar, kClampMin, kClampMax, kSoftplus, kClampKept, kUnaryCount
 };
 // Binary op codes: the same numbers as `Binary` in lib/backend/backend.ts.
 enum BinaryOp : int {
