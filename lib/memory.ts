@@ -1,11 +1,12 @@
 // tidy() and keep(), as TensorFlow.js names them: dispose every tensor a function made but the ones
 // it returns, so that their storage is reused at once (reuse.ts says when it may be).
 import { Tensor } from './tensor';
+import { Module } from './nn/module';
 import { inScope, isKept, markKept, neverPool, poolState, trackCreated } from './reuse';
 import { shown } from './args';
 
-/** What tidy() may return: a tensor, or arrays and plain objects holding tensors (or anything else). */
-export type TensorContainer = Tensor | number | string | boolean | null | undefined | void | TensorContainer[] | { [key: string]: TensorContainer };
+/** What tidy() may return: a tensor, a module, or arrays and plain objects holding them (or anything else). */
+export type TensorContainer = Tensor | Module | number | string | boolean | null | undefined | void | TensorContainer[] | { [key: string]: TensorContainer };
 
 function collect(x: unknown, into: Set<Tensor>, seen: Set<unknown>): void {
   if (x instanceof Tensor) {
@@ -15,12 +16,13 @@ function collect(x: unknown, into: Set<Tensor>, seen: Set<unknown>): void {
   if (x === null || typeof x !== 'object' || seen.has(x)) return;
   seen.add(x);
   if (Array.isArray(x)) for (const v of x) collect(v, into, seen);
+  else if (x instanceof Module) x.walkFields('', (_, v) => collect(v, into, seen)); // a model built inside keeps its tensors
   else if (Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) collect(v, into, seen);
 }
 
 /**
  * Runs `fn` and disposes (Tensor.dispose) every tensor made while it ran, except those it returns
- * (found in a returned tensor, array or plain object), those passed to keep(), module buffers, and
+ * (found in a returned tensor, module, array or plain object), those passed to keep(), module buffers, and
  * tensors that require grad (parameters, and the results of recorded ops, which a later backward()
  * needs). The returned tensors belong to the tidy() around this one, if any. `fn` must not be async:
  * its tensors would be disposed before the promise settles.

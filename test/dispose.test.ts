@@ -144,6 +144,21 @@ eachBackend('dispose and tidy', () => {
     expect(bp.noGrad(() => bn!.forward(bp.rand([2, N]))).shape).toEqual([2, N]);
   });
 
+  it('a module that tidy returns keeps the tensors it holds', () => {
+    class Masked extends bp.nn.Module {
+      readonly lin = new bp.nn.Linear(N, 2);
+      mask = bp.ones([N]).mul(0.5); // a plain tensor field: neither parameter nor buffer
+      forward(x: bp.Tensor): bp.Tensor {
+        return this.lin.forward(x.mul(this.mask));
+      }
+    }
+    const m = bp.tidy(() => new Masked());
+    expect(m.mask.isDisposed).toBe(false);
+    bp.full([N], 3); // would land on the mask's storage had it been pooled
+    expect(m.mask.data[0]).toBe(0.5);
+    expect(bp.noGrad(() => m.forward(bp.rand([2, N]))).shape).toEqual([2, 2]);
+  });
+
   it('tidy refuses async functions and non-functions, naming them', () => {
     expect(() => bp.tidy((async () => bp.rand([2])) as unknown as () => bp.Tensor)).toThrow(/tidy: fn must not be async/);
     expect(() => bp.tidy(42 as unknown as () => bp.Tensor)).toThrow(/tidy: fn must be a function, got 42/);
