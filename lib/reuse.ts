@@ -4,15 +4,19 @@
 // lands on memory last used four or more tensors ago. Only large arrays (the slabs and the JavaScript
 // heap serve small ones cheaply) that the library allocated itself (never a caller's array), and only
 // when nothing can read them any more: no other tensor over the same storage is left undisposed, no
-// autograd graph awaits its backward (a recorded op's backward may read any of its operands), and no
-// fit() is running (its native loop holds the arrays of its plan).
+// op recorded since the storage was made awaits its backward (a recorded op's backward may read any
+// storage that existed then), and no fit() is running (its native loop holds the arrays of its plan).
 
 import type { MemoryInfo } from './memory';
 
-/** A storage's tensors: how many are not disposed, and whether it went back to the pool. */
+/**
+ * A storage's tensors: how many are not disposed, and whether it went back to the pool; `born`
+ * orders its first tensor among the recorded ops (see dropStorage).
+ */
 export interface StorageRecord {
   holders: number;
   released: boolean;
+  born: number;
 }
 
 /** Arrays at most this long are never pooled (slab views and heap arrays: cheap already). */
@@ -28,6 +32,9 @@ const pool = new Map<number, Float32Array[]>();
 let pooledBytes = 0;
 let pendingNodes = 0;
 let runningFits = 0;
+// One clock for storages' births and ops' recordings, and the time of the last recording.
+let clock = 0;
+let lastRecorded = 0;
 
 /** Marks an array the library allocated (storage.ts) as one that may be pooled once disposed. */
 export function markPoolable(a: Float32Array): Float32Array {
@@ -48,15 +55,20 @@ export function takePooled(n: number): Float32Array | null {
 /** Called for each tensor made over `a` (large arrays only): the record its tensors share. */
 export function holdStorage(a: Float32Array): StorageRecord {
   let r = records.get(a.buffer);
-  if (!r) records.set(a.buffer, (r = { holders: 0, released: false }));
+  if (!r) records.set(a.buffer, (r = { holders: 0, released: false, born: ++clock }));
   r.holders++;
   return r;
 }
 
-/** One tensor over `a` is disposed; the storage goes to the pool when nothing can read it. */
+/**
+ * One tensor over `a` is disposed; the storage goes to the pool when nothing can read it. A
+ * recorded op's backward may read any storage that existed when it was recorded, so while any op
+ * awaits its backward, only storage born after the last recording is pooled: a graph built and
+ * never backpropagated then still lets tensors made later (under noGrad) be reused.
+ */
 export function dropStorage(a: Float32Array, r: StorageRecord): void {
   r.holders--;
-  if (r.holders > 0 || pendingNodes > 0 || runningFits > 0 || !poolable.has(a)) return;
+  if (r.holders > 0 || (pendingNodes > 0 && r.born < lastRecorded) || runningFits > 0 || !poolable.has(a)) return;
   if (pooledBytes + a.byteLength > POOL_MAX_BYTES) return;
   r.released = true;
   pooledBytes += a.byteLength;
@@ -65,9 +77,10 @@ export function dropStorage(a: Float32Array, r: StorageRecord): void {
   else pool.set(a.length, [a]);
 }
 
-/** An op was recorded for backward: until its backward has run, no storage is pooled. */
+/** An op was recorded for backward (called once its output tensor exists): see dropStorage. */
 export function nodeRecorded(): void {
   pendingNodes++;
+  lastRecorded = ++clock;
 }
 
 /** A recorded op's backward ran (autograd.ts releases its node). */

@@ -107,9 +107,9 @@ export class Tensor {
    * of waiting for the garbage collector (as TensorFlow.js's dispose): op after op on large tensors
    * then runs on memory still in the caches. The storage is reused only when nothing can read it
    * any more: every tensor over it (reshape and detach share it) is disposed, it is not a
-   * parameter's (a leaf that requires grad), no autograd graph awaits its backward (run ops under
-   * noGrad(), or call backward() first) and no fit() is running; otherwise dispose() leaves it to
-   * the collector and the tensor stays usable. Once its storage is reused, using the tensor throws.
+   * parameter's (a leaf that requires grad), no op recorded since it was made awaits its backward
+   * (ops under noGrad() record nothing; backward() runs them) and no fit() is running; otherwise
+   * dispose() leaves it to the collector and the tensor stays usable. Once its storage is reused, using the tensor throws.
    * Arrays taken from `.data` must not be kept past dispose(). Disposing twice does nothing.
    */
   dispose(): void {

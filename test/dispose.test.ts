@@ -84,10 +84,32 @@ eachBackend('dispose and tidy', () => {
     y.sum().backward();
     expect(bp.memory().pendingBackwardNodes).toBe(0);
     expect(Array.from(w.grad!.data)).toEqual(Array.from(expected));
+    // An op's own output is read by its backward (sigmoid's gradient is y (1 - y)).
+    const v = bp.randn([N], { requiresGrad: true });
+    const s = v.sigmoid();
+    const want = Array.from(s.data, (y) => Math.fround(y * (1 - y)));
+    s.dispose();
+    expect(bp.memory().pooledArrays).toBe(0);
+    bp.full([N], 0.25);
+    s.sum().backward();
+    for (let i = 0; i < N; i += 131) expect(v.grad!.data[i]).toBeCloseTo(want[i], 6);
     // Once the graph has run, storage is pooled again.
     const t = w.detach().mul(3);
     t.dispose();
     expect(bp.memory().pooledArrays).toBe(1);
+  });
+
+  it('a graph built and never backpropagated keeps what it may read, but not what is made after it', () => {
+    const w = bp.randn([N], { requiresGrad: true });
+    const before = bp.rand([N]).mul(2);
+    const dangling = w.mul(before); // never backpropagated
+    expect(bp.memory().pendingBackwardNodes).toBe(1);
+    before.dispose();
+    expect(bp.memory().pooledArrays).toBe(0);
+    const after = bp.noGrad(() => bp.rand([N]).mul(3));
+    after.dispose();
+    expect(bp.memory().pooledArrays).toBe(1);
+    dangling.sum().backward(); // let the next test start with nothing pending
   });
 
   it('gradients and optimizer state are never pooled: a disposed .grad leaves the optimizer stepping right', () => {

@@ -17,8 +17,9 @@ export function record(data: Float32Array, shape: Shape, inputs: Tensor[], op: s
   let needs = false;
   if (isGradEnabled()) for (const t of inputs) if (t.requiresGrad) needs = true;
   if (!needs) return new Tensor(data, shape, false, null);
-  nodeRecorded(); // its backward may read any operand: no storage is pooled until it has run
-  return new Tensor(data, shape, true, { op, inputs, backward, gate, usedUp: false });
+  const y = new Tensor(data, shape, true, { op, inputs, backward, gate, usedUp: false });
+  nodeRecorded(); // after y: its backward may read y's storage too (reuse.ts)
+  return y;
 }
 
 export function scalarTensor(v: number): Tensor {
