@@ -63,8 +63,8 @@ export abstract class Module {
   private repr(path: Set<Module>): string {
     const extra = this.extraRepr();
     path.add(this);
-    const shown = (c: Module) => (path.has(c) ? `${c.constructor.name}(<contains itself>)` : c.repr(path));
-    const children = this.moduleFields().map(([k, c]) => `(${k}): ${shown(c).split('\n').join('\n  ')}`);
+    const childRepr = (c: Module) => (path.has(c) ? `${c.constructor.name}(<contains itself>)` : c.repr(path));
+    const children = this.moduleFields().map(([k, c]) => `(${k}): ${childRepr(c).split('\n').join('\n  ')}`);
     path.delete(this);
     const lines = extra ? [...extra.split('\n'), ...children] : children;
     if (!children.length && lines.length <= 1) return `${this.constructor.name}(${extra})`;
