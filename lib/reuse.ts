@@ -21,14 +21,16 @@ export interface StorageRecord {
 
 /** Arrays at most this long are never pooled (slab views and heap arrays: cheap already). */
 export const POOL_MIN_LENGTH = 1024;
-// At most this many bytes wait in the pool; past it a disposed array is left to the collector.
-const POOL_MAX_BYTES = 256 * 2 ** 20;
+// At most this many bytes wait in the pool; past it the arrays that have waited longest are left to
+// the collector (sizes no longer asked for would otherwise stay for good).
+let poolMaxBytes = 256 * 2 ** 20;
 
 const poolable = new WeakSet<Float32Array>();
 // Keyed by the ArrayBuffer, so that every view of one storage (a Tensor made over a subarray of
 // another's data included) counts as its holder.
 const records = new WeakMap<ArrayBufferLike, StorageRecord>();
 const pool = new Map<number, Float32Array[]>();
+const arrivals = new Set<Float32Array>(); // the pooled arrays, oldest first
 let pooledBytes = 0;
 let pendingNodes = 0;
 let runningFits = 0;
@@ -48,6 +50,7 @@ export function takePooled(n: number): Float32Array | null {
   const a = list?.pop();
   if (!a) return null;
   pooledBytes -= a.byteLength;
+  arrivals.delete(a);
   records.delete(a.buffer); // its old tensors keep the released record; new ones start afresh
   return a;
 }
@@ -69,12 +72,22 @@ export function holdStorage(a: Float32Array): StorageRecord {
 export function dropStorage(a: Float32Array, r: StorageRecord): void {
   r.holders--;
   if (r.holders > 0 || (pendingNodes > 0 && r.born < lastRecorded) || runningFits > 0 || !poolable.has(a)) return;
-  if (pooledBytes + a.byteLength > POOL_MAX_BYTES) return;
+  if (a.byteLength > poolMaxBytes) return;
+  while (pooledBytes + a.byteLength > poolMaxBytes) evictOldest();
   r.released = true;
   pooledBytes += a.byteLength;
+  arrivals.add(a);
   const list = pool.get(a.length);
   if (list) list.push(a);
   else pool.set(a.length, [a]);
+}
+
+function evictOldest(): void {
+  const old = arrivals.values().next().value as Float32Array;
+  arrivals.delete(old);
+  const list = pool.get(old.length) as Float32Array[];
+  list.splice(list.indexOf(old), 1);
+  pooledBytes -= old.byteLength;
 }
 
 /** An op was recorded for backward (called once its output tensor exists): see dropStorage. */
@@ -103,10 +116,12 @@ export function poolState(): MemoryInfo {
   return { pooledBytes, pooledArrays: arrays, pendingBackwardNodes: pendingNodes, runningFits };
 }
 
-/** Empties the pool (its arrays are left to the collector). */
-export function clearPool(): void {
+/** Empties the pool (its arrays are left to the collector) and sets its limit (tests). */
+export function clearPool(maxBytes = 256 * 2 ** 20): void {
   pool.clear();
+  arrivals.clear();
   pooledBytes = 0;
+  poolMaxBytes = maxBytes;
 }
 
 /** What tidy() disposes: the tensors made while its function ran. */

@@ -29,6 +29,19 @@ eachBackend('dispose and tidy', () => {
     expect(bp.memory().pooledArrays).toBe(0);
   });
 
+  it('past its limit the pool lets go of what has waited longest', () => {
+    clearPool(3 * N * 4); // three arrays of N floats
+    const made = [N, 2 * N, N].map((n) => bp.rand([n]).mul(1));
+    const [a, b, c] = made.map((t) => t.data);
+    made.forEach((t) => t.dispose());
+    expect(bp.memory().pooledArrays).toBe(2); // c pushed a, the oldest, out
+    expect(bp.memory().pooledBytes).toBe(3 * N * 4);
+    expect(bp.rand([N]).data).toBe(c);
+    expect(bp.rand([2 * N]).data).toBe(b);
+    expect(bp.rand([N]).data).not.toBe(a);
+    clearPool();
+  });
+
   it('pooled storage comes back zeroed where zeros are asked for', () => {
     const y = bp.full([N], 7);
     y.dispose();
