@@ -138,6 +138,17 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   ],
   'maximum broadcast, minimum with a number': () => [(a, b) => bp.minimum(bp.maximum(a, b), 0.3), [randT([3, 4]), randT([4])]],
   'clamp, where': () => [(a, b) => bp.where(a.gt(0), a.clamp(-0.5, 0.5), b), [randT([3, 4]), randT([1, 4])]],
+  // One gradient array handed on as is (add's and reshape's backward pass gy through) reaches
+  // several tensors at once; adding into it for one of them once changed the others' (x got 10
+  // where 7 was right).
+  'a tensor reached along several pass-through paths': () => [
+    (x, y) => {
+      const a = x.mul(2);
+      const b = x.mul(3);
+      return a.add(b).add(a).reshape([4, 3]).add(a.reshape([4, 3])).mul(y).add(x.add(x).reshape([4, 3]));
+    },
+    [randT([3, 4]), randT([4, 3])],
+  ],
   'min along a dim, logsumexp': () => [(x) => x.min(1).add(x.logsumexp(0).sum()), [randT([3, 4], -3, 3)]],
   'var and std, keepDim, biased': () => [(x) => x.var(0, { keepDim: true }).add(x.std(1, { unbiased: false, keepDim: true })), [randT([3, 4])]],
   'silu, softplus beta 2, log1p': () => [(x) => x.silu().add(x.softplus(2, 3)).add(x.abs().log1p()), [randT([3, 4], -3, 3)]],
