@@ -84,47 +84,28 @@ function release(node: GradNode): void {
  * pass through them throws, as in PyTorch (it would silently add the gradients again).
  */
 export function runBackward(root: Tensor, seed: Float32Array, retainGraph = false): void {
-  // Pending gradients by tensor. One array may be pending for several tensors (a backward passes its
-  // gy on as is: add's [gy, gy]), so it is added into, or handed to a leaf as its .grad, only while it
-  // is the gradient of that one tensor: `sharing` counts the tensors it is pending for.
   const grads = new Map<Tensor, Float32Array>();
-  const sharing = new Map<Float32Array, number>();
-  const hold = (t: Tensor, a: Float32Array): void => {
-    grads.set(t, a);
-    sharing.set(a, (sharing.get(a) ?? 0) + 1);
-  };
-  const take = (t: Tensor): Float32Array | undefined => {
-    const a = grads.get(t);
-    if (a) {
-      grads.delete(t); // free as we go: each tensor's gradient is complete once visited
-      sharing.set(a, (sharing.get(a) as number) - 1);
-    }
-    return a;
-  };
-  const alone = (a: Float32Array): boolean => owned.has(a) && !sharing.get(a);
   // Tensors whose gradient arrived with their node's activation gate applied (GradNode.gate). A gate
   // may be claimed only by a tensor's one consumer, and not when the tensor keeps its gradient
   // (retainGrad wants dL/dy, not dL/dz).
   const gated = new Set<Tensor>();
-  const owned = new Set<Float32Array>(); // arrays this backward made; borrowed ones are copied first
-  hold(root, seed);
+  const owned = new Set<Float32Array>(); // arrays we may add into; borrowed ones are copied first
+  grads.set(root, seed);
   const be = B();
-  // Adds g into t's pending gradient: into that array itself only when it is t's alone and not one
-  // the current backward call still passes around (`inFlight`: its gy and the gradients it returned).
-  const accumulate = (t: Tensor, g: Float32Array, inFlight: readonly (Float32Array | null)[]): void => {
-    const prev = take(t);
+  const accumulate = (t: Tensor, g: Float32Array): void => {
+    const prev = grads.get(t);
     if (!prev) {
-      hold(t, g);
+      grads.set(t, g);
       return;
     }
     let dst = prev;
-    if (!alone(prev) || inFlight.some((a) => a && sharesMemory(a, prev))) {
+    if (!owned.has(prev)) {
       dst = alloc(prev.length);
       dst.set(prev);
       owned.add(dst);
+      grads.set(t, dst);
     }
     be.axpy(1, g, dst);
-    hold(t, dst);
   };
   const order = topoOrder(root);
   for (const t of order) {
@@ -135,8 +116,9 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
   }
   const uses = useCounts(order);
   for (const t of order) {
-    const g = take(t);
+    const g = grads.get(t);
     if (!g) continue;
+    grads.delete(t); // free as we go: each tensor's gradient is complete once visited
     if (t.node) {
       const ins = t.node.inputs;
       const ctx: BackwardContext = {
@@ -150,19 +132,21 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
         },
       };
       const gi = t.node.backward(g, ctx);
-      const inFlight = [g, ...gi];
       for (let k = 0; k < ins.length; k++) {
         const gk = gi[k];
         if (gk && ins[k].requiresGrad) {
           if (gk.length !== ins[k].size) throw new Error(`internal: ${t.node.op} backward gave ${gk.length} gradient values for an input of size ${ins[k].size}`);
-          if (!sharesMemory(gk, g)) owned.add(gk);
-          accumulate(ins[k], gk, inFlight);
+          // A gradient passed on as is (add's and reshape's [gy, gy]) may now be pending for several
+          // tensors: adding into it for one would change the others', so it is no longer ours to add into.
+          if (sharesMemory(gk, g)) owned.delete(gk);
+          else owned.add(gk);
+          accumulate(ins[k], gk);
         }
       }
       if (t.retainsGrad) t.accumulateGrad(g, false);
       if (!retainGraph) release(t.node);
     } else {
-      t.accumulateGrad(g, alone(g));
+      t.accumulateGrad(g, owned.has(g));
     }
   }
 }
