@@ -206,7 +206,18 @@ describe('finite-difference gradient checks (float64, reference backend)', () =>
   // fixed, 12 of 400 such graphs in a /tmp fuzz script had wrong gradients, and this test failed).
   it('200 random graphs with tensors reused along pass-through paths', () => {
     const g = rng(2024);
+    // Layers too, a Linear followed by an activation running fused (its gate claimed by the next
+    // Linear when that is the only reader: a skip connection must keep the claim off).
+    const lin = () => {
+      const l = new nn.Linear(4, 4);
+      for (const p of [l.weight, l.bias!]) for (let i = 0; i < p.size; i++) p.data[i] = g() - 0.5;
+      return l;
+    };
+    const [l1, l2, l3] = [lin(), lin(), lin()];
+    const fusedTanh = new nn.Sequential(l1, new nn.Tanh());
+    const fusedSigmoid = new nn.Sequential(l2, new nn.Sigmoid());
     const ops: Array<(a: Tensor, b: Tensor, c: Tensor) => Tensor> = [
+      (a) => fusedTanh.forward(a), (a) => fusedSigmoid.forward(a), (a) => l3.forward(a), (a, b) => l3.forward(a).add(b),
       (a, b) => a.add(b), (a, b) => a.sub(b), (a, b) => a.mul(b), (a) => a.neg(), (a) => a.reshape([4, 3]).reshape([3, 4]),
       (a) => a.mul(0.7), (a) => a.add(1.5), (a) => a.tanh(), (a) => a.add(a), (a) => a.transpose(0, 1).transpose(0, 1),
       (a) => a.clone(), (a) => bp.cat(a.split([1, 2], 0), 0), (a, b) => a.sum(0, true).add(b), (a, b, c) => bp.where(a.gt(0), b, c),

@@ -300,4 +300,47 @@ describe.runIf(nativeExpected())('random models: the native backend trains as th
     expect(differ).toEqual([]);
     expect(compared).toBeGreaterThan(180); // a few configurations are refused alike (BatchNorm of one sample)
   });
+
+  it('gradients of 150 random layer graphs with reuse (skip connections, fused and unfused activations)', () => {
+    // Layers read any earlier output and may add another (a skip), so tensors are reached along
+    // several paths: the native kernels (the fused Linear + activation, a gate applied in a GEMM's
+    // epilogue) against the reference's. The engine both share is checked by finite differences on
+    // such graphs in gradcheck.test.ts.
+    const r = rng(31);
+    const D = 8;
+    const differ: string[] = [];
+    const prev = bp.getBackend();
+    for (let i = 0; i < 150; i++) {
+      const plan = Array.from({ length: 2 + Math.floor(r() * 5) }, (_, k) => ({
+        act: Math.floor(r() * 5), src: Math.floor(r() * (k + 1)), skip: r() < 0.5 ? Math.floor(r() * (k + 1)) : -1, fused: r() < 0.6,
+        w: Array.from({ length: D * D + D }, () => (r() * 2 - 1) * 0.5),
+      }));
+      const xs = Array.from({ length: 5 * D }, () => r() * 2 - 1);
+      const gy = Array.from({ length: 5 * D }, () => r() * 2 - 1);
+      const run = (backend: 'native' | 'reference'): number[] => {
+        bp.setBackend(backend);
+        const layers = plan.map((p) => {
+          const lin = new nn.Linear(D, D);
+          lin.weight.data.set(p.w.slice(0, D * D));
+          lin.bias!.data.set(p.w.slice(D * D));
+          const act = [() => new nn.ReLU(), () => new nn.Sigmoid(), () => new nn.Tanh(), () => new nn.GELU(), () => null][p.act]();
+          const run1: (h: bp.Tensor) => bp.Tensor = act && p.fused ? (h) => new nn.Sequential(lin, act).forward(h) : (h) => (act ? act.forward(lin.forward(h)) : lin.forward(h));
+          return { lin, run1 };
+        });
+        const x = bp.tensor(xs, { shape: [5, D], requiresGrad: true });
+        const made = [x];
+        plan.forEach((p, k) => {
+          const h = layers[k].run1(made[p.src]);
+          made.push(p.skip >= 0 ? h.add(made[p.skip]) : h);
+        });
+        made[made.length - 1].backward(bp.tensor(gy, { shape: [5, D] }));
+        return [...x.grad!.data, ...layers.flatMap(({ lin }) => [...(lin.weight.grad?.data ?? []), ...(lin.bias!.grad?.data ?? [])])];
+      };
+      const [a, b] = [run('reference'), run('native')];
+      const j = firstDifference(a, b, 1e-4);
+      if (j !== -1) differ.push(`graph ${i} ${JSON.stringify(plan.map(({ act, src, skip, fused }) => ({ act, src, skip, fused })))}: ${j >= 0 ? `[${j}] reference ${a[j]}, native ${b[j]}` : 'lengths differ'}`);
+    }
+    bp.setBackend(prev);
+    expect(differ).toEqual([]);
+  });
 });
