@@ -23,7 +23,8 @@ export interface StorageRecord {
 export const POOL_MIN_LENGTH = 1024;
 // At most this many bytes wait in the pool; past it the arrays that have waited longest are left to
 // the collector (sizes no longer asked for would otherwise stay for good).
-let poolMaxBytes = 256 * 2 ** 20;
+const DEFAULT_POOL_BYTES = 256 * 2 ** 20;
+let poolMaxBytes = DEFAULT_POOL_BYTES;
 
 const poolable = new WeakSet<Float32Array>();
 // Keyed by the ArrayBuffer, so that every view of one storage (a Tensor made over a subarray of
@@ -117,7 +118,7 @@ export function poolState(): MemoryInfo {
 }
 
 /** Empties the pool (its arrays are left to the collector) and sets its limit (tests). */
-export function clearPool(maxBytes = 256 * 2 ** 20): void {
+export function clearPool(maxBytes = DEFAULT_POOL_BYTES): void {
   pool.clear();
   arrivals.clear();
   pooledBytes = 0;
