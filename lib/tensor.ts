@@ -217,8 +217,14 @@ export class Tensor {
    *
    * As in PyTorch, the graph is used up: a second backward through any of its operations throws,
    * unless every earlier backward through them passed `{ retainGraph: true }` (gradients then add up).
+   * The options may come first when there is no `grad`: `loss.backward({ retainGraph: true })`, as
+   * PyTorch's `loss.backward(retain_graph=True)`.
    */
-  backward(grad?: Tensor | number | null, options?: { retainGraph?: boolean }): void {
+  backward(grad?: Tensor | number | null | { retainGraph?: boolean }, options?: { retainGraph?: boolean }): void {
+    if (grad !== null && typeof grad === 'object' && Object.getPrototypeOf(grad) === Object.prototype && options === undefined) {
+      options = grad as { retainGraph?: boolean };
+      grad = undefined;
+    }
     if (!this.requiresGrad) throw new Error('backward: this tensor does not require grad (no input had requiresGrad: true, or it was made under noGrad)');
     let seed: Float32Array;
     if (grad === undefined || grad === null) {

@@ -34,7 +34,7 @@ eachBackend('autograd', () => {
     x.grad = null;
     const kept = x.mul(x).sum();
     kept.backward(undefined, { retainGraph: true });
-    kept.backward(undefined, { retainGraph: true });
+    kept.backward({ retainGraph: true }); // the options first, as PyTorch's backward(retain_graph=True)
     kept.backward();
     expect(Array.from(x.grad!.data)).toEqual([6, 12, 18]);
     expect(() => kept.backward()).toThrow(/second time/);
