@@ -21,6 +21,11 @@ export function shown(v: unknown, depth = 0): string {
   return typeof v === 'function' ? 'a function' : `an object (${(v as { constructor?: { name?: string } }).constructor?.name || 'without a prototype'})`;
 }
 
+/** True for an object literal ({...}): not an array, a tensor, a class instance or null. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+}
+
 /** A file path argument: a non-empty string, else an error naming `what` (Node's would name "paths[0]"). */
 export function checkPath(file: unknown, what: string): string {
   if (typeof file !== 'string' || file === '') throw new Error(`${what}: file must be a path (a non-empty string), got ${shown(file)}`);

@@ -3,7 +3,7 @@
 import { Tensor } from './tensor';
 import { Module } from './nn/module';
 import { inScope, isKept, markKept, neverPool, poolState, trackCreated } from './reuse';
-import { shown } from './args';
+import { isPlainObject, shown } from './args';
 
 /** What tidy() may return: a tensor, a module, or arrays and plain objects holding them (or anything else). */
 export type TensorContainer = Tensor | Module | number | string | boolean | null | undefined | void | TensorContainer[] | { [key: string]: TensorContainer };
@@ -17,7 +17,7 @@ function collect(x: unknown, into: Set<Tensor>, seen: Set<unknown>): void {
   seen.add(x);
   if (Array.isArray(x)) for (const v of x) collect(v, into, seen);
   else if (x instanceof Module) x.walkFields('', (_, v) => collect(v, into, seen)); // a model built inside keeps its tensors
-  else if (Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) collect(v, into, seen);
+  else if (isPlainObject(x)) for (const v of Object.values(x)) collect(v, into, seen);
 }
 
 /**

@@ -112,9 +112,7 @@ export function fitEnded(): void {
 
 /** What the pool holds, and what keeps storage from going there now (memory() returns it). */
 export function poolState(): MemoryInfo {
-  let arrays = 0;
-  for (const l of pool.values()) arrays += l.length;
-  return { pooledBytes, pooledArrays: arrays, pendingBackwardNodes: pendingNodes, runningFits };
+  return { pooledBytes, pooledArrays: arrivals.size, pendingBackwardNodes: pendingNodes, runningFits };
 }
 
 /** Empties the pool (its arrays are left to the collector) and sets its limit (tests). */

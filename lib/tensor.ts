@@ -6,7 +6,7 @@ import { B } from './backend/registry';
 import { fmt, sameShape, sizeOf, Shape } from './shape';
 import { formatTensor } from './format';
 import { alloc, allocOutput } from './storage';
-import { optionsOf } from './args';
+import { isPlainObject, optionsOf } from './args';
 import { dropStorage, holdStorage, neverPool, POOL_MIN_LENGTH, StorageRecord, trackCreated } from './reuse';
 
 /** One recorded operation: its inputs and the rule that sends the output's gradient back to them. */
@@ -46,6 +46,12 @@ export interface BackwardContext {
    * answer is a commitment: the gradient returned for input k must have the gate applied.
    */
   claimGate(k: number): ActivationGate | null;
+}
+
+/** Options of backward(). */
+export interface BackwardOptions {
+  /** Keep the graph for another backward through it (PyTorch's retain_graph); gradients then add up. */
+  retainGraph?: boolean;
 }
 
 /** Nested arrays of numbers, as `toArray()` returns them. */
@@ -109,8 +115,9 @@ export class Tensor {
    * any more: every tensor over it (reshape and detach share it) is disposed, it is not a
    * parameter's (a leaf that requires grad), no op recorded since it was made awaits its backward
    * (ops under noGrad() record nothing; backward() runs them) and no fit() is running; otherwise
-   * dispose() leaves it to the collector and the tensor stays usable. Once its storage is reused, using the tensor throws.
-   * Arrays taken from `.data` must not be kept past dispose(). Disposing twice does nothing.
+   * dispose() leaves it to the collector and the tensor stays usable. Once its storage is reused,
+   * using the tensor throws. Arrays taken from `.data` must not be kept past dispose(). Disposing
+   * twice does nothing.
    */
   dispose(): void {
     if (this.#disposed) return;
@@ -220,9 +227,9 @@ export class Tensor {
    * The options may come first when there is no `grad`: `loss.backward({ retainGraph: true })`, as
    * PyTorch's `loss.backward(retain_graph=True)`.
    */
-  backward(grad?: Tensor | number | null | { retainGraph?: boolean }, options?: { retainGraph?: boolean }): void {
-    if (grad !== null && typeof grad === 'object' && Object.getPrototypeOf(grad) === Object.prototype && options === undefined) {
-      options = grad as { retainGraph?: boolean };
+  backward(grad?: Tensor | number | null | BackwardOptions, options?: BackwardOptions): void {
+    if (isPlainObject(grad) && options === undefined) {
+      options = grad;
       grad = undefined;
     }
     if (!this.requiresGrad) throw new Error('backward: this tensor does not require grad (no input had requiresGrad: true, or it was made under noGrad)');
