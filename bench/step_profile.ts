@@ -1,7 +1,8 @@
 // Where an eager training step of W2 or W3 spends its time: every call into the addon is timed by
 // name (GEMMs by shape and transposes), and what is left of the step is JavaScript (ops, tape,
-// allocation, GC). w5 times W5's batch-256 forward pass instead of a training step.
-// npx tsx bench/step_profile.ts [w2|w3|w5] [threads] [steps]
+// allocation, GC). w5 times W5's batch-256 forward pass instead of a training step, w5b1 its
+// batch-1 pass.
+// npx tsx bench/step_profile.ts [w2|w3|w5|w5b1] [threads] [steps]
 import { addonPath } from '../lib/backend/native';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -33,25 +34,26 @@ const { nn, optim } = bp;
 function main(): void {
   const which = process.argv[2] ?? 'w3';
   const threads = Number(process.argv[3] ?? 1);
-  const steps = Number(process.argv[4] ?? (which === 'w2' ? 400 : 20));
-  if (which !== 'w2' && which !== 'w3' && which !== 'w5') throw new Error(`step_profile: workload must be w2, w3 or w5, got '${which}'`);
+  const steps = Number(process.argv[4] ?? (which === 'w2' ? 400 : which === 'w5b1' ? 2000 : 20));
+  if (!['w2', 'w3', 'w5', 'w5b1'].includes(which)) throw new Error(`step_profile: workload must be w2, w3, w5 or w5b1, got '${which}'`);
+  const forwardOnly = which === 'w5' || which === 'w5b1';
   bp.setNumThreads(threads);
   bp.manualSeed(0);
   const big = which !== 'w2';
   const model = big ? w3Model() : new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
   const opt = big ? new optim.Adam(model.parameters(), { lr: 1e-3 }) : new optim.SGD(model.parameters(), { lr: 0.1 });
-  const batch = big ? 256 : 64;
+  const batch = which === 'w5b1' ? 1 : big ? 256 : 64;
   const x = bp.rand([batch, 784]);
   const y = Array.from({ length: batch }, (_, i) => i % 10);
   const loss = new nn.CrossEntropyLoss();
-  const step = which === 'w5'
+  const step = forwardOnly
     ? () => { bp.noGrad(() => model.forward(x)); }
     : () => {
       opt.zeroGrad();
       loss.forward(model.forward(x), y).backward();
       opt.step();
     };
-  if (which === 'w5') model.eval();
+  if (forwardOnly) model.eval();
   // Warm-up: the JIT, and the heap: until V8 frees dead ArrayBuffers at its steady pace a W3 step
   // faults in fresh pages (500-600 faults a step over its first ~20 steps).
   for (let i = 0; i < Math.max(big ? 40 : 5, steps / 4); i++) step();
@@ -63,13 +65,13 @@ function main(): void {
   const usage1 = process.resourceUsage();
   let inAddon = 0;
   const nameWidth = Math.max(28, ...Object.keys(time).map((k) => k.length));
-  console.log(`${which.toUpperCase()} ${which === 'w5' ? 'forward pass' : 'eager step'} at ${threads} thread(s), ${steps} steps`);
+  console.log(`${which.toUpperCase()} ${forwardOnly ? 'forward pass' : 'eager step'} at ${threads} thread(s), ${steps} steps`);
   for (const [k, v] of Object.entries(time).sort((a, b) => b[1].ms - a[1].ms)) {
     inAddon += v.ms / steps;
-    console.log(`  ${k.padEnd(nameWidth)} ${(v.ms / steps).toFixed(3).padStart(8)} ms/step  ${(v.calls / steps).toFixed(1)} calls`);
+    console.log(`  ${k.padEnd(nameWidth)} ${(v.ms / steps).toFixed(4).padStart(8)} ms/step  ${(v.calls / steps).toFixed(1)} calls`);
   }
-  console.log(`  ${'JavaScript (the rest)'.padEnd(nameWidth)} ${(total - inAddon).toFixed(3).padStart(8)} ms/step`);
-  console.log(`  total ${total.toFixed(3)} ms/step, ${((batch / total) * 1000).toFixed(0)} samples/s`);
+  console.log(`  ${'JavaScript (the rest)'.padEnd(nameWidth)} ${(total - inAddon).toFixed(4).padStart(8)} ms/step`);
+  console.log(`  total ${total.toFixed(4)} ms/step, ${((batch / total) * 1000).toFixed(0)} samples/s`);
   // Fresh pages (the kernel zeroes each) and context switches show up in the JavaScript row.
   const perStep = (a: number, b: number) => ((b - a) / steps).toFixed(1);
   console.log(`  page faults ${perStep(usage0.minorPageFault, usage1.minorPageFault)}/step, context switches ${perStep(usage0.voluntaryContextSwitches + usage0.involuntaryContextSwitches, usage1.voluntaryContextSwitches + usage1.involuntaryContextSwitches)}/step`);
