@@ -1,5 +1,6 @@
 // W3 through fit against W3 eager, in interleaved pairs (the machine's speed drifts over minutes, so
 // a single pair says little): prints each pair and the median ratio. npx tsx bench/fit_vs_eager.ts [pairs]
+import './built';
 import { useThreads } from './pin';
 import { w3FitRunner, w3Runner } from './workloads';
 

@@ -1,6 +1,6 @@
 // G1: our SGEMM through the kernel contract (the call nn.Linear makes), timed like the OpenBLAS harness.
-import { Backend } from '../lib/backend/backend';
-import { alloc } from '../lib/storage';
+import { Backend } from '../dist/backend/backend';
+import { alloc } from '../dist/storage';
 import { rewarmedSeconds } from './timing';
 
 export interface GemmShape { label: string; m: number; n: number; k: number; ta: boolean; tb: boolean }

@@ -2,8 +2,8 @@
 // calls them (not part of WORKLOADS.md, which measures training and inference). Each op is timed
 // through the public API, output allocation included, on an n x n float32 tensor of uniform [0, 1)
 // values; peers/torch_workloads.py times the same list under the same names (O1_OPS there).
-import * as bp from '../lib/index';
-import type { Tensor } from '../lib/index';
+import * as bp from '../dist/index';
+import type { Tensor } from '../dist/index';
 import { median } from './timing';
 
 /**

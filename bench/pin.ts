@@ -4,8 +4,8 @@
 // moved one-thread ratios by up to 20% from run to run. Two-thread figures use both CPUs, unpinned.
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
-import { loadNative } from '../lib/backend/native';
-import * as bp from '../lib/index';
+import { loadNative } from '../dist/backend/native';
+import * as bp from '../dist/index';
 
 /** The CPU that one-thread runs are pinned to: the last one. */
 export const PIN_CPU = os.cpus().length - 1;

@@ -6,13 +6,14 @@
 // PyTorch's repetitions alternate with ours (a server process per thread count) and both medians
 // come from the same minutes; TensorFlow.js, one to two orders slower, runs once per workload just
 // before.
+import './built';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as bp from '../lib/index';
-import { loadNative } from '../lib/backend/native';
-import { referenceBackend } from '../lib/backend/reference';
+import * as bp from '../dist/index';
+import { loadNative } from '../dist/backend/native';
+import { referenceBackend } from '../dist/backend/reference';
 import { dramStreamBandwidth, fmaPeak, l3ReadBandwidth, openblasAvailable, openblasGflops, W3_ADAM_BYTES, W5_WEIGHT_BYTES } from './machine';
 import { gemmRunner, squareShapes, w3Shapes } from './gemm';
 import { TorchWorker, torchAvailable } from './peers/torch_worker';

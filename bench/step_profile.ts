@@ -3,7 +3,8 @@
 // allocation, GC). w5 times W5's batch-256 forward pass instead of a training step, w5b1 its
 // batch-1 pass.
 // npx tsx bench/step_profile.ts [w2|w3|w5|w5b1] [threads] [steps]
-import { addonPath } from '../lib/backend/native';
+import './built';
+import { addonPath } from '../dist/backend/native';
 
 type Fn = (...args: unknown[]) => unknown;
 const time: Record<string, { ms: number; calls: number }> = {};
@@ -26,7 +27,7 @@ for (const name of Object.keys(addon)) {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const bp = require('../lib/index') as typeof import('../lib/index');
+const bp = require('../dist/index') as typeof import('../dist/index');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { w3Model } = require('./workloads') as typeof import('./workloads');
 const { nn, optim } = bp;

@@ -1,7 +1,7 @@
 // The standard workloads of ../shared/bench/WORKLOADS.md on backprop itself (eager autograd path:
 // forward, backward, step in JavaScript; and fit). Each returns the figure WORKLOADS.md reports.
-import * as bp from '../lib/index';
-import { nn, optim, Tensor } from '../lib/index';
+import * as bp from '../dist/index';
+import { nn, optim, Tensor } from '../dist/index';
 import { median, rewarmedSeconds } from './timing';
 
 export interface Sizes { quick: boolean }
