@@ -1,4 +1,5 @@
 // Shape arithmetic shared by ops and backends: sizes, contiguous strides, NumPy broadcasting.
+import { int32s, int32sFrom } from './tiny';
 
 /** A tensor shape: one non-negative integer per dimension; `[]` is a 0-d (scalar) tensor. */
 export type Shape = readonly number[];
@@ -62,13 +63,13 @@ export function coalesce(shape: ArrayLike<number>, strides: ArrayLike<number>[])
       strides.forEach((s, k) => steps[k].push(s[d]));
     }
   }
-  if (sizes.length === 0) return { shape: Int32Array.of(1), strides: strides.map(() => Int32Array.of(0)) };
-  return { shape: Int32Array.from(sizes.reverse()), strides: steps.map((s) => Int32Array.from(s.reverse())) };
+  if (sizes.length === 0) return { shape: int32sFrom([1]), strides: strides.map(() => int32sFrom([0])) };
+  return { shape: int32sFrom(sizes.reverse()), strides: steps.map((s) => int32sFrom(s.reverse())) };
 }
 
 /** Strides that read a tensor of shape `from` as if it had the (broadcast) shape `to`: 0 where broadcast. */
 export function broadcastStrides(from: Shape, to: Shape): Int32Array {
-  const s = new Int32Array(to.length);
+  const s = int32s(to.length);
   const cs = contiguousStrides(from);
   const off = to.length - from.length;
   for (let i = 0; i < to.length; i++) {

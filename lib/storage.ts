@@ -4,6 +4,7 @@
 
 import { loadNative } from './backend/native';
 import { markPoolable, neverPool, POOL_MIN_LENGTH, takePooled } from './reuse';
+import { int32s, TINY_BYTES, tinyFloat32 } from './tiny';
 
 let float64 = false;
 
@@ -12,10 +13,10 @@ let float64 = false;
 // small op's time (a 2-4-1 training step makes ~20 of them); a view of a fresh, already zeroed
 // slab costs ~0.1 us. A slab is freed when no view of it is left, so one long-lived small tensor
 // can keep at most one slab (64x its size at the 4 KiB limit) alive. Arrays of up to 16 floats
-// live in the JavaScript heap and are cheap already.
+// live in slabs of their own (tiny.ts).
 const SLAB_BYTES = 1 << 18;
 const SLAB_MAX = POOL_MIN_LENGTH; // floats: larger arrays have buffers of their own, and may be pooled (reuse.ts)
-const SLAB_MIN = 16;
+const SLAB_MIN = TINY_BYTES / 4;
 let slab = new ArrayBuffer(0);
 let slabUsed = 0;
 
@@ -60,7 +61,7 @@ function bigBuffer(n: number, zeroed: boolean): ArrayBuffer {
 /** Allocates zeroed tensor storage of `n` elements. */
 export function alloc(n: number): Float32Array {
   if (float64) return new Float64Array(n) as unknown as Float32Array;
-  if (n <= SLAB_MIN) return new Float32Array(n);
+  if (n <= SLAB_MIN) return tinyFloat32(n);
   if (n <= SLAB_MAX) return slabView(n);
   const pooled = takePooled(n);
   if (pooled) return pooled.fill(0);
@@ -90,7 +91,7 @@ export function allocOutput(n: number): Float32Array {
  * not zero-filled first, as allocOutput.
  */
 export function allocIndexOutput(n: number): Int32Array {
-  return n <= SLAB_MAX ? new Int32Array(n) : new Int32Array(bigBuffer(n, false), 0, n);
+  return n <= SLAB_MAX ? int32s(n) : new Int32Array(bigBuffer(n, false), 0, n);
 }
 
 /** True when the two arrays overlap in memory (views of one buffer). */

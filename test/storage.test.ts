@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, optim, Tensor } from '../lib/index';
 import { alloc, allocOutput, sharesMemory } from '../lib/storage';
+import { int32s, int32sFrom } from '../lib/tiny';
 import { eachBackend, nativeExpected } from './helpers/backends';
 import { loadNative } from '../lib/backend/native';
 
@@ -19,6 +20,22 @@ it('alloc hands out zeroed, disjoint arrays, views of shared slabs for small siz
   const a = alloc(100);
   expect(sharesMemory(a, a.subarray(50, 60))).toBe(true);
   expect(sharesMemory(a.subarray(0, 50), a.subarray(50))).toBe(false);
+});
+
+it('tiny arrays (up to 64 bytes: tensors, strides, shapes) are zeroed, disjoint views of 4 KiB off-heap slabs', () => {
+  // V8 keeps such arrays in its heap and moves each out the first time the addon reads it (lib/tiny.ts).
+  const floats = Array.from({ length: 300 }, (_, i) => alloc(1 + (i % 16)));
+  const ints = Array.from({ length: 300 }, (_, i) => int32s(1 + (i % 16)));
+  for (const a of [...floats, ...ints]) {
+    expect(a.every((v) => v === 0)).toBe(true);
+    expect(a.buffer.byteLength).toBe(4096);
+    expect(a.byteOffset % 32).toBe(0);
+    a.fill(7);
+  }
+  const all = [...floats, ...ints];
+  for (let i = 1; i < all.length; i++) expect(sharesMemory(all[i], all[i - 1])).toBe(false);
+  expect(Array.from(int32sFrom([3, -1, 5]))).toEqual([3, -1, 5]);
+  expect(int32s(17).buffer.byteLength).toBe(68); // past 64 bytes: an array of its own
 });
 
 it('allocOutput hands out disjoint arrays of the asked length, uncleared above the slab size', () => {

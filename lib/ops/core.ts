@@ -7,6 +7,7 @@ import { ActivationGate, GradNode, Tensor } from '../tensor';
 import { broadcastStrides, coalesce, contiguousStrides, fmt, sameShape, Shape, sizeOf } from '../shape';
 import { alloc, allocOutput } from '../storage';
 import { nodeRecorded } from '../reuse';
+import { int32sFrom } from '../tiny';
 
 /** A tensor, or a plain number standing for a 0-d tensor. */
 export type Operand = Tensor | number;
@@ -65,7 +66,7 @@ export function copyStrided(x: Float32Array, strides: Int32Array, out: Float32Ar
 /** out = f(a, b) with a and b broadcast to outShape. */
 export function broadcastBinary(code: BinaryCode, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, outShape: Shape): Float32Array {
   const out = allocOutput(sizeOf(outShape));
-  binaryStrided(code, a, broadcastStrides(aShape, outShape), b, broadcastStrides(bShape, outShape), out, Int32Array.from(outShape));
+  binaryStrided(code, a, broadcastStrides(aShape, outShape), b, broadcastStrides(bShape, outShape), out, int32sFrom(outShape));
   return out;
 }
 
@@ -100,7 +101,7 @@ export function sumTo(g: Float32Array, from: Shape, to: Shape): Float32Array {
 export function expandTo(x: Float32Array, from: Shape, to: Shape): Float32Array {
   if (sameShape(from, to)) return x;
   const out = allocOutput(sizeOf(to));
-  copyStrided(x, broadcastStrides(from, to), out, Int32Array.from(to));
+  copyStrided(x, broadcastStrides(from, to), out, int32sFrom(to));
   return out;
 }
 

@@ -6,6 +6,7 @@ import { fmt, normDim, sizeOf, splitAt } from '../shape';
 import { alloc, allocIndexOutput, allocOutput } from '../storage';
 import { isGradEnabled } from '../autograd';
 import { checkTensor, KERNEL_DIMS, record } from './core';
+import { int32sFrom } from '../tiny';
 
 // Index values as integers in [0, size). Negatives are refused, as torch.index_select and
 // torch.gather refuse them: a -1 left in a label or index tensor (a padding mark) would otherwise
@@ -73,7 +74,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     [is, xs, kd] = [is.filter((_, k) => keep[k]), xs.filter((_, k) => keep[k]), keep.slice(0, d).filter(Boolean).length];
     if (is.length > KERNEL_DIMS) throw new Error(`gather: at most ${KERNEL_DIMS} dimensions of a size other than 1 are supported, got index ${fmt(index.shape)} and input ${fmt(x.shape)}`);
   }
-  const bad = B().gather(x.data, index.data, Int32Array.from(is), Int32Array.from(xs), kd, y, where);
+  const bad = B().gather(x.data, index.data, int32sFrom(is), int32sFrom(xs), kd, y, where);
   if (bad >= 0) throw new Error(`gather: index ${index.data[bad]} at position ${bad} is out of range for a dimension of size ${x.shape[d]}`);
   return record(y, index.shape, [x], 'gather', (gy) => {
     const gx = alloc(x.size);

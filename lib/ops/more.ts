@@ -11,6 +11,7 @@ import { add, div, mul, sub } from './binary';
 import { asTensor, broadcastBinary, checkTensor, copyStrided, expandTo, Operand, record, sumTo } from './core';
 import { max, mean, sum } from './reduce';
 import { exp, log, unaryOp } from './unary';
+import { int32sFrom } from '../tiny';
 
 /** A copy of x with its own storage; gradients flow through it (torch.clone). */
 export function clone(x: Tensor): Tensor {
@@ -29,12 +30,12 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   const shape = perm.map((d) => x.shape[d]);
   const strides = contiguousStrides(x.shape);
   const y = allocOutput(x.size);
-  copyStrided(x.data, Int32Array.from(perm.map((d) => strides[d])), y, Int32Array.from(shape));
+  copyStrided(x.data, int32sFrom(perm.map((d) => strides[d])), y, int32sFrom(shape));
   return record(y, shape, [x], 'permute', (gy) => {
     // Back: dimension d of x is dimension perm.indexOf(d) of y.
     const ys = contiguousStrides(shape);
     const gx = allocOutput(gy.length);
-    copyStrided(gy, Int32Array.from(x.shape.map((_, d) => ys[perm.indexOf(d)])), gx, Int32Array.from(x.shape));
+    copyStrided(gy, int32sFrom(x.shape.map((_, d) => ys[perm.indexOf(d)])), gx, int32sFrom(x.shape));
     return [gx];
   });
 }

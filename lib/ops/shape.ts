@@ -5,6 +5,7 @@ import { contiguousStrides, fmt, normDim, sameShape, sizeOf } from '../shape';
 import { shown } from '../args';
 import { allocOutput } from '../storage';
 import { checkTensor, copyStrided, expandTo, record, sumTo } from './core';
+import { int32sFrom } from '../tiny';
 
 /** A tensor with the same data and a new shape; one dimension may be -1 (inferred). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -34,12 +35,12 @@ export function transpose(x: Tensor, d0: number, d1: number): Tensor {
   const strides = contiguousStrides(x.shape);
   [strides[a], strides[b]] = [strides[b], strides[a]];
   const y = allocOutput(x.size);
-  copyStrided(x.data, Int32Array.from(strides), y, Int32Array.from(shape));
+  copyStrided(x.data, int32sFrom(strides), y, int32sFrom(shape));
   return record(y, shape, [x], 'transpose', (gy) => {
     const back = contiguousStrides(shape);
     [back[a], back[b]] = [back[b], back[a]];
     const gx = allocOutput(gy.length);
-    copyStrided(gy, Int32Array.from(back), gx, Int32Array.from(x.shape));
+    copyStrided(gy, int32sFrom(back), gx, int32sFrom(x.shape));
     return [gx];
   });
 }
