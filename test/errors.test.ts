@@ -197,6 +197,11 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     const hyper = { kind: 1, lr: 0.1, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9, beta2: 0.999, eps: 1e-8, amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 1, lrDecay: 0 };
     expect(() => nat().optimStep(hyper, [f], [f], [f], [new Float32Array(3)], [f])).toThrow(/optimStep: s1\[0\] has 3 elements, expected 4/);
     expect(() => nat().optimStep(hyper, [f], [f, f], [f], [f], [f])).toThrow(/optimStep: grads has 2 entries, expected 1/);
+    // Lists the optimizer kind never reads are not looked at (plain SGD reads no state): no error,
+    // and the update is SGD's.
+    const p = Float32Array.of(1, 2, 3, 4), g = Float32Array.of(1, 1, 1, 1);
+    nat().optimStep({ ...hyper, kind: 0 }, [p], [g], ['not read' as unknown as Float32Array], [new Float32Array(3)], [f]);
+    expect(Array.from(p)).toEqual([0.9, 1.9, 2.9, 3.9].map(Math.fround));
     expect(() => nat().optimStep(hyper, [f], [[1, 2, 3, 4] as unknown as Float32Array], [f], [f], [f])).toThrow(/optimStep: argument 2 \(grads\) entry 0 must be a Float32Array/);
     expect(() => nat().optimStep({ ...hyper, step: 0 }, [f], [f], [f], [f], [f])).toThrow(/hyper.step must be at least 1/);
     // The addon itself takes the hyperparameters packed (lib/backend/native.ts packs them).
