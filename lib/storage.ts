@@ -87,11 +87,16 @@ export function allocOutput(n: number): Float32Array {
 }
 
 /**
- * Int32 storage that a kernel overwrites in full (gather's reading positions): above the slab size
- * not zero-filled first, as allocOutput.
+ * Int32 storage that is written in full before it is read (class indices, gather's reading
+ * positions): from the slabs as small floats are, above the slab size not zero-filled first.
  */
 export function allocIndexOutput(n: number): Int32Array {
-  return n <= SLAB_MAX ? int32s(n) : new Int32Array(bigBuffer(n, false), 0, n);
+  if (n <= SLAB_MIN) return int32s(n);
+  if (n <= SLAB_MAX) {
+    const f = slabView(n);
+    return new Int32Array(f.buffer, f.byteOffset, n);
+  }
+  return new Int32Array(bigBuffer(n, false), 0, n);
 }
 
 /** True when the two arrays overlap in memory (views of one buffer). */

@@ -4,7 +4,7 @@ import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { randn } from '../ops/creation';
 import { checkTensor, record } from '../ops/core';
-import { alloc, allocOutput } from '../storage';
+import { alloc, allocIndexOutput, allocOutput } from '../storage';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { optionsOf } from '../args';
@@ -52,7 +52,7 @@ export class Embedding extends Module {
   forward(indices: Tensor): Tensor {
     checkTensor(indices, 'Embedding');
     const { numEmbeddings: n, embeddingDim: dim, weight: w } = this;
-    const idx = new Int32Array(indices.size);
+    const idx = allocIndexOutput(indices.size);
     for (let i = 0; i < idx.length; i++) {
       const v = indices.data[i];
       if (!Number.isInteger(v) || v < 0 || v >= n) throw new Error(`Embedding: index ${v} at position ${i} is out of range [0, ${n})`);

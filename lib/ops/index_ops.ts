@@ -14,7 +14,7 @@ import { int32sFrom } from '../tiny';
 function indexList(index: Tensor | ArrayLike<number>, size: number, what: string): Int32Array {
   const src: ArrayLike<number> = index instanceof Tensor ? index.data : index;
   if (!(index instanceof Tensor) && !Array.isArray(index) && !(index instanceof Int32Array)) throw new Error(`${what}: index must be a Tensor or an array of integers`);
-  const out = new Int32Array(src.length);
+  const out = allocIndexOutput(src.length);
   for (let i = 0; i < src.length; i++) {
     const v = src[i];
     if (!Number.isInteger(v) || v < 0 || v >= size) throw new Error(`${what}: index ${v} at position ${i} is out of range for a dimension of size ${size}`);

@@ -5,7 +5,7 @@ import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { shown } from '../args';
-import { alloc, allocOutput } from '../storage';
+import { alloc, allocIndexOutput, allocOutput } from '../storage';
 import { broadcastBinary, record } from './core';
 import { mean, sum } from './reduce';
 
@@ -35,7 +35,7 @@ export function classIndices(target: Tensor | Int32Array | readonly number[], ro
   }
   const src: ArrayLike<number> = target instanceof Tensor ? target.data : target;
   if (src.length !== rows) throw new Error(`${what}: expected ${rows} class indices (one per row of the input), got ${src.length}`);
-  const idx = new Int32Array(rows);
+  const idx = allocIndexOutput(rows);
   for (let i = 0; i < rows; i++) {
     const v = src[i];
     if (v === ignoreIndex) {

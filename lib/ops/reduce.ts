@@ -3,7 +3,7 @@ import { Reduce, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt, normDim, splitAt } from '../shape';
-import { alloc, allocOutput } from '../storage';
+import { alloc, allocIndexOutput, allocOutput } from '../storage';
 import { checkTensor, expandTo, record } from './core';
 
 function reducedShape(shape: readonly number[], dim: number, keepDim: boolean): number[] {
@@ -60,7 +60,7 @@ function extremeWithIndex(x: Tensor, dim: number | undefined, op: Extreme, name:
   if (d >= 0 && x.shape[d] === 0) throw new Error(`${name}: dim ${dim} of shape ${fmt(x.shape)} is empty`);
   const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
   const y = allocOutput(outer * inner);
-  const idx = new Int32Array(outer * inner);
+  const idx = allocIndexOutput(outer * inner);
   B().reduce(op, x.data, outer, len, inner, y, idx);
   return { y, idx, outer, len, inner, d };
 }
