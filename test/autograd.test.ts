@@ -294,6 +294,54 @@ eachBackend('activation backward fused into the next GEMM', (backend) => {
   });
 });
 
+eachBackend('GELU in the GEMM epilogue', (backend) => {
+  // Linear + GELU runs as one GEMM where no gradient is recorded (its derivative needs the
+  // pre-activation); with gradients it is the product, then gelu(). The same numbers either way.
+  it('inference fuses it (one gemm call) with the bits of the unfused layers; training gives the same values and gradients', () => {
+    bp.manualSeed(5);
+    const lin = new nn.Linear(9, 65), x = bp.randn([17, 9]);
+    const fusedModel = new nn.Sequential(lin, new nn.GELU());
+    const unfused = () => bp.gelu(lin.forward(x));
+    const be = bp.getBackend() === 'reference' ? referenceBackend : null;
+    const gemm = be ? vi.spyOn(be, 'gemm') : null;
+    const unary = be ? vi.spyOn(be, 'unary') : null;
+    const inferred = bp.noGrad(() => fusedModel.forward(x));
+    if (gemm && unary) {
+      expect(gemm).toHaveBeenCalledTimes(1);
+      expect(unary, 'no separate GELU pass').toHaveBeenCalledTimes(0);
+    }
+    gemm?.mockRestore();
+    unary?.mockRestore();
+    const reference = bp.noGrad(unfused);
+    expect(inferred.data, `${backend}: fused vs unfused`).toEqual(reference.data);
+    const trained = fusedModel.forward(x);
+    expect(trained.requiresGrad).toBe(true);
+    expect(trained.data).toEqual(reference.data);
+    trained.pow(2).sum().backward();
+    const fusedGrads = [lin.weight.grad!.data.slice(), lin.bias!.grad!.data.slice()];
+    lin.zeroGrad();
+    unfused().pow(2).sum().backward();
+    expect(fusedGrads).toEqual([lin.weight.grad!.data, lin.bias!.grad!.data]);
+  });
+  it('every fused activation gives the bits of the activation applied after, on each GEMM path', () => {
+    // 7x9x5 goes to the tiny path, 17x65x9 the small one, 67x257x130 the in-place tiles and
+    // 256x300x256 the packed ones (where sigmoid, tanh and GELU run over each block of C).
+    const sizes: [number, number, number][] = [[7, 5, 9], [17, 65, 9], [67, 257, 130], [256, 300, 256]];
+    for (const [batch, out, inF] of sizes) {
+      bp.manualSeed(batch);
+      const x = bp.randn([batch, inF]).mul(3), w = bp.randn([out, inF]).mul(0.3), b = bp.randn([out]);
+      const z = bp.linear(x, w, b);
+      for (const [act, after] of [['relu', bp.relu], ['sigmoid', bp.sigmoid], ['tanh', bp.tanh], ['gelu', bp.gelu]] as const) {
+        const fused = bp.noGrad(() => bp.linear(x, w, b, act));
+        expect(fused.data, `${backend} ${batch}x${out}x${inF} ${act}`).toEqual(after(z).data);
+      }
+    }
+  });
+  it('linear() names an activation it does not know', () => {
+    expect(() => bp.linear(bp.zeros([2, 3]), bp.zeros([4, 3]), null, 'swish' as 'relu')).toThrow(/linear: activation must be one of 'none', 'relu', 'sigmoid', 'tanh', 'gelu', got "swish"/);
+  });
+});
+
 it('the engine hands a gate to a consumer only for a tensor it is the one use of', () => {
   const seen: string[] = [];
   const x = bp.tensor([1, -2, 3], { requiresGrad: true });

@@ -104,5 +104,6 @@ export function fusableActivation(m: Module): FusedActivation | null {
   if (m instanceof ReLU) return 'relu';
   if (m instanceof Sigmoid) return 'sigmoid';
   if (m instanceof Tanh) return 'tanh';
+  if (m instanceof GELU) return 'gelu';
   return null;
 }

@@ -6,6 +6,9 @@ import { Tensor } from '../tensor';
 import { broadcastShapes, fmt, sizeOf } from '../shape';
 import { allocOutput } from '../storage';
 import { checkTensor, record } from './core';
+import { isGradEnabled } from '../autograd';
+import { shown } from '../args';
+import { gelu } from './unary';
 import { expand } from './shape';
 
 function mismatch(a: Tensor, b: Tensor): Error {
@@ -78,16 +81,27 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
-/** Activations that linear() can fuse: their derivative is a function of the output alone. */
-export type FusedActivation = 'none' | 'relu' | 'sigmoid' | 'tanh';
-const ACT_CODE: Record<FusedActivation, UnaryCode> = { none: 0, relu: Unary.relu, sigmoid: Unary.sigmoid, tanh: Unary.tanh };
+/**
+ * Activations that linear() applies in the GEMM's epilogue. ReLU, sigmoid and tanh always: their
+ * derivative is a function of the output alone. GELU's needs the pre-activation, so it is fused only
+ * where no gradient is recorded (inference); otherwise linear() applies gelu() to the product.
+ */
+export type FusedActivation = 'none' | 'relu' | 'sigmoid' | 'tanh' | 'gelu';
+const ACT_CODE: Record<FusedActivation, UnaryCode> = { none: 0, relu: Unary.relu, sigmoid: Unary.sigmoid, tanh: Unary.tanh, gelu: Unary.gelu };
 
 /**
- * act(x W^T + b) in one GEMM with a fused epilogue. x [batch, in], weight [out, in], bias [out] or null.
+ * act(x W^T + b) in one GEMM with a fused epilogue (the same numbers as the activation applied
+ * after). x [batch, in], weight [out, in], bias [out] or null.
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activation: FusedActivation = 'none'): Tensor {
   checkTensor(x, 'linear');
   checkTensor(weight, 'linear');
+  if (!Object.prototype.hasOwnProperty.call(ACT_CODE, activation)) {
+    throw new Error(`linear: activation must be one of ${Object.keys(ACT_CODE).map((k) => `'${k}'`).join(', ')}, got ${shown(activation)}`);
+  }
+  if (activation === 'gelu' && isGradEnabled() && (x.requiresGrad || weight.requiresGrad || (bias?.requiresGrad ?? false))) {
+    return gelu(linear(x, weight, bias, 'none'));
+  }
   if (weight.ndim !== 2) throw new Error(`linear: weight must be 2-D [out, in], got shape ${fmt(weight.shape)}`);
   const [out, inF] = weight.shape;
   if (x.ndim < 1 || x.shape[x.ndim - 1] !== inF) {

@@ -1,10 +1,14 @@
 // Reference GEMM: the definition, three loops, accumulation in double.
 import { GemmArgs, UnaryCode } from '../backend';
 import { unaryGrad, unaryScalar } from './elementwise';
+import { roundingOf } from '../../storage';
 
 export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
   a: Float32Array, b: Float32Array, beta: number, c: Float32Array, bias: Float32Array | null, act: number,
   gate: Float32Array | null = null, gateAct = 0): void {
+  // The activation reads the product as stored (a float, or a double in float64 mode), as the
+  // native epilogue does: act(x W^T + b) gives the bits of the activation applied after.
+  const round = roundingOf(c);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let acc = 0;
@@ -16,7 +20,7 @@ export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: 
       let v = alpha * acc;
       if (beta !== 0) v += beta * c[i * n + j];
       if (bias) v += bias[j];
-      c[i * n + j] = act ? unaryScalar(act, v, 0) : v;
+      c[i * n + j] = act ? unaryScalar(act, round(v), 0) : v;
     }
   }
   if (gate) unaryGrad(gateAct as UnaryCode, gate, gate, c, c, 0);

@@ -133,13 +133,24 @@ void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1,
   const int mc_max = kMC / mr * mr;  // whole micro-panels
   float* const ap = in_place ? nullptr : at_least(a_buf, (size_t)((std::min(mc_max, i1 - i0) + mr - 1) / mr) * mr * padded(kc_max));
   float* const bp = b_in_place ? nullptr : at_least(b_buf, (size_t)((std::min(kNC, j1 - j0) + nr - 1) / nr) * nr * padded(kc_max));
+  // Activations computed by a vector formula (sigmoid, tanh, GELU, SiLU) run over each block of C
+  // (at most kMC rows x kNC columns) once its last K block is stored, 16 or 8 floats at a time while
+  // the block is in L2, not in each tile's epilogue: there the AVX-512 set stored the tile, reloaded
+  // it and ran the AVX2 set's 8-float row loops, and GELU's registers crowded the AVX2 tile's. The
+  // same function over the same stored floats: the same bits. 256x1024 @ 1024x4096 + bias at one
+  // thread, the activation's cost over the bare product (medians of 6 alternated runs): AVX-512
+  // set sigmoid 0.89 -> 0.35 ms, tanh 0.99 -> 0.31, GELU 1.81 -> 0.45; AVX2 set 0.70 -> 0.67,
+  // 0.68 -> 0.47, 2.25 -> 1.12. (GELU in the AVX-512 tile's registers, 16 floats at a time, was
+  // still slower than the product followed by a GELU pass.) With a gate (backward products) the
+  // tile's epilogue keeps the activation, to apply it before the gate.
+  const bool block_act = !o.gate && (o.act == kSigmoid || o.act == kTanh || o.act == kGelu || o.act == kSilu);
   for (int jc = j0; jc < j1; jc += kNC) {
     const int nc = std::min(kNC, j1 - jc);
     for (int pc = 0; pc < o.k; pc += kc_step) {
       const int kc = std::min(kc_step, o.k - pc);
       const size_t a_stride = (size_t)mr * padded(kc), b_stride = (size_t)nr * padded(kc);
       const bool last = pc + kc == o.k;
-      const Epilogue ep{o.alpha, pc == 0 ? o.beta : 1.0f, nullptr, last ? o.act : 0, nullptr, o.gate_act};
+      const Epilogue ep{o.alpha, pc == 0 ? o.beta : 1.0f, nullptr, last && !block_act ? o.act : 0, nullptr, o.gate_act};
       if (!b_in_place) kt.pack_b(o.trans_b, o.b, o.n, o.k, pc, kc, jc, nc, bp, b_stride);
       for (int ic = i0; ic < i1; ic += mc_max) {
         const int mc = std::min(mc_max, i1 - ic);
@@ -173,6 +184,8 @@ void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1,
           for (int jr = 0; jr < nc; jr += nr)
             for (int ir = 0; ir < mc; ir += mr) tile(ir, jr);
         }
+        if (last && block_act)
+          for (int r = ic; r < ic + mc; r++) kt.unary(o.act, o.c + (long)r * o.n + jc, o.c + (long)r * o.n + jc, (size_t)nc, 0.0f);
       }
     }
   }
