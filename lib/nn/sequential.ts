@@ -1,4 +1,4 @@
-// Sequential: children named '0', '1', ...; a Linear followed by ReLU/Sigmoid/Tanh runs as one fused GEMM.
+// Sequential: children named '0', '1', ...; a Linear followed by ReLU/Sigmoid/Tanh (GELU without gradients) runs as one fused GEMM.
 import { Tensor } from '../tensor';
 import { Module } from './module';
 import { Linear } from './linear';
@@ -7,7 +7,8 @@ import { shown } from '../args';
 
 /**
  * Modules applied in order, named '0', '1', ... in the state dict as torch.nn.Sequential's. A Linear
- * followed by ReLU, Sigmoid or Tanh runs as one GEMM with the activation fused (same numbers).
+ * followed by ReLU, Sigmoid or Tanh (or GELU, where no gradient is recorded) runs as one GEMM with
+ * the activation fused (same numbers).
  */
 export class Sequential extends Module {
   constructor(...modules: Module[]) {
