@@ -16,8 +16,8 @@ export interface GradNode {
   /** The tensors the op read, in the order backward returns their gradients. */
   readonly inputs: readonly Tensor[];
   /**
-   * Set when backward begins with gy * act'(y) for an activation with output y (a fused
-   * linear + activation). A consumer whose backward makes this node's whole gradient with one GEMM
+   * Set when backward begins with gy * act'(y) for an activation (a fused linear + activation, or
+   * GELU). A consumer whose backward makes this node's whole gradient with one GEMM
    * may apply that product in the GEMM's epilogue (BackwardContext.claimGate); this node's backward
    * is then called with `gated` true and skips it.
    */
@@ -34,6 +34,7 @@ export interface GradNode {
 /** An activation's backward that a GEMM epilogue can apply: gz = gy * act'(y). */
 export interface ActivationGate {
   readonly act: UnaryCode;
+  /** What act' is computed from: the activation's output (ReLU, sigmoid, tanh) or, for GELU, its input. */
   readonly y: Float32Array;
 }
 

@@ -261,13 +261,15 @@ eachBackend('activation backward fused into the next GEMM', (backend) => {
   // Each hidden layer's activation backward runs in the epilogue of the next layer's input-gradient
   // GEMM when that layer is the hidden output's one use; retainGrad (which must see dL/dh) and a
   // second use turn it off. Either way the gradients are the same numbers.
-  const grads = (act: 'relu' | 'sigmoid' | 'tanh', variant: 'fused' | 'retained' | 'twice'): Float32Array[] => {
+  const grads = (act: 'relu' | 'sigmoid' | 'tanh' | 'gelu', variant: 'fused' | 'retained' | 'twice' | 'unfused'): Float32Array[] => {
     bp.manualSeed(3);
-    const Act = { relu: nn.ReLU, sigmoid: nn.Sigmoid, tanh: nn.Tanh }[act];
+    const Act = { relu: nn.ReLU, sigmoid: nn.Sigmoid, tanh: nn.Tanh, gelu: nn.GELU }[act];
     const l1 = new nn.Linear(9, 65), l2 = new nn.Linear(65, 33), l3 = new nn.Linear(33, 7);
     const model = new nn.Sequential(l1, new Act(), l2, new Act());
     const x = bp.randn([17, 9]);
-    const h = model.forward(x);
+    // unfused: each activation its own op, and a * 1 after it, so that no GEMM takes its backward.
+    const apart = (t: Tensor) => new Act().forward(t).mul(1);
+    const h = variant === 'unfused' ? apart(l2.forward(apart(l1.forward(x)))) : model.forward(x);
     if (variant === 'retained') h.retainGrad();
     let out = l3.forward(h);
     if (variant === 'twice') out = out.add(l3.forward(h).mul(0)); // a second use of h, adding nothing
@@ -277,16 +279,20 @@ eachBackend('activation backward fused into the next GEMM', (backend) => {
 
   it('gives the unfused gradients exactly, and skips the separate activation backward', () => {
     const be = bp.getBackend() === 'reference' ? referenceBackend : null;
-    for (const act of ['relu', 'sigmoid', 'tanh'] as const) {
-      const spy = be ? vi.spyOn(be, 'biasActGrad') : null;
+    for (const act of ['relu', 'sigmoid', 'tanh', 'gelu'] as const) {
+      // GELU's backward is its own op's (unaryGrad with GELU's code), the others' the fused linear's (biasActGrad).
+      const spy = be ? vi.spyOn(be, act === 'gelu' ? 'unaryGrad' : 'biasActGrad') : null;
+      const own = () => (spy ? spy.mock.calls.filter((c) => act !== 'gelu' || c[0] === Unary.gelu).length : 0);
       const fused = grads(act, 'fused');
-      if (spy) expect(spy, `${act}: hidden layers' own activation backward`).toHaveBeenCalledTimes(0);
+      if (spy) expect(own(), `${act}: hidden layers' own activation backward`).toBe(0);
       spy?.mockClear();
       const retained = grads(act, 'retained');
-      if (spy) expect(spy, `${act} with retainGrad`).toHaveBeenCalledTimes(1); // the retained layer's own
+      if (spy) expect(own(), `${act} with retainGrad`).toBe(1); // the retained layer's own
       spy?.mockRestore();
       const twice = grads(act, 'twice');
+      const unfused = grads(act, 'unfused');
       fused.forEach((g, i) => {
+        expect(g, `${act} ${backend} tensor ${i} vs no fusion at all`).toEqual(unfused[i]);
         expect(g, `${act} ${backend} tensor ${i} vs retained`).toEqual(retained[i]);
         expect(g, `${act} ${backend} tensor ${i} vs two uses`).toEqual(twice[i]);
       });

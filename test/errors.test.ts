@@ -184,7 +184,7 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     expect(() => nat().gemm(false, false, 2, 2, 2, 1, [1, 2, 3, 4], f, 0, f, null, 0)).toThrow(/gemm: argument 6 \(a\) must be a Float32Array/);
     expect(() => nat().gemm(false, false, -1, 2, 2, 1, f, f, 0, f, null, 0)).toThrow(/argument 2 \(m\) must be an integer/);
     expect(() => nat().gemm(false, false, 2, 2, 2, 1, f, f, 0, f, null, 0, new Float32Array(3), Unary.relu)).toThrow(/gemm: gate has 3 elements, expected 4/);
-    expect(() => nat().gemm(false, false, 2, 2, 2, 1, f, f, 0, f, null, 0, f, Unary.exp)).toThrow(/gemm: argument 13 \(gateAct\) must be relu, sigmoid or tanh .*got 2/);
+    expect(() => nat().gemm(false, false, 2, 2, 2, 1, f, f, 0, f, null, 0, f, Unary.exp)).toThrow(/gemm: argument 13 \(gateAct\) must be relu, sigmoid, tanh or gelu .*got 2/);
     expect(() => nat().pinThread(5000)).toThrow(/pinThread: argument 0 \(cpu\) must be an integer in \[-1, 1023\], got 5000/);
     expect(() => nat().pinThread('1')).toThrow(/pinThread: argument 0 \(cpu\) must be a number/);
     expect(() => nat().unary(99, f, f, 0)).toThrow(/unary: argument 0 \(op\)/);

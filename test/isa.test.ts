@@ -22,7 +22,7 @@ interface Product { ta: boolean; tb: boolean; m: number; n: number; k: number; b
 // operands in place (gemm.cc's kInPlaceWork; parity.test checks that path against the packed one).
 const shapes: [number, number, number][] = [[64, 64, 64], [65, 33, 300], [256, 1024, 784], [9, 1000, 17], [300, 10, 1024], [130, 70, 520]];
 const acts = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu, Unary.silu];
-const gates = [0, Unary.relu, Unary.sigmoid, Unary.tanh];
+const gates = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu];
 const products: Product[] = [];
 shapes.forEach(([m, n, k], i) => {
   for (const ta of [false, true]) {
@@ -97,8 +97,9 @@ describe.runIf(nativeExpected() && hasAvx512)('kernel sets agree (native)', () =
         fs.writeFileSync(path.join(dir, `b${i}`), randomArray(p.k * p.n, r));
         fs.writeFileSync(path.join(dir, `c${i}`), randomArray(p.m * p.n, r));
         fs.writeFileSync(path.join(dir, `bias${i}`), randomArray(p.n, r));
-        // An activation's output as the gate: relu's holds exact zeros, sigmoid's lies in (0, 1), tanh's in (-1, 1).
-        const out = (v: number) => (p.gate === Unary.relu ? Math.max(v, 0) : p.gate === Unary.tanh ? Math.tanh(v) : 1 / (1 + Math.exp(-v)));
+        // An activation's output as the gate: relu's holds exact zeros, sigmoid's lies in (0, 1), tanh's
+        // in (-1, 1); GELU's gate is its input, any value.
+        const out = (v: number) => (p.gate === Unary.relu ? Math.max(v, 0) : p.gate === Unary.tanh ? Math.tanh(v) : p.gate === Unary.gelu ? v * 3 : 1 / (1 + Math.exp(-v)));
         const y = randomArray(p.m * p.n, r, -2, 2).map(out);
         fs.writeFileSync(path.join(dir, `y${i}`), y);
       });

@@ -5,16 +5,21 @@ import { Tensor } from '../tensor';
 import { allocOutput } from '../storage';
 import { checkTensor, record } from './core';
 
-/** y = f(x) by one unary kernel, its backward one unaryGrad (the element-wise ops' shared shape). */
-export function unaryOp(x: Tensor, code: UnaryCode, p: number, name: string): Tensor {
+/**
+ * y = f(x) by one unary kernel, its backward one unaryGrad (the element-wise ops' shared shape).
+ * `gateOnInput`: the backward may instead run in a consuming GEMM's epilogue (GradNode.gate), which
+ * computes f' from x with the same kernel function (GELU).
+ */
+export function unaryOp(x: Tensor, code: UnaryCode, p: number, name: string, gateOnInput = false): Tensor {
   checkTensor(x, name);
   const y = allocOutput(x.size);
   B().unary(code, x.data, y, p);
-  return record(y, x.shape, [x], name, (gy) => {
+  return record(y, x.shape, [x], name, (gy, ctx) => {
+    if (ctx?.gated) return [gy];
     const gx = allocOutput(gy.length);
     B().unaryGrad(code, x.data, y, gy, gx, p);
     return [gx];
-  });
+  }, gateOnInput ? { act: code, y: x.data } : undefined);
 }
 
 function finite(v: number, what: string, arg: string): number {
@@ -38,8 +43,12 @@ export const relu = (x: Tensor): Tensor => unaryOp(x, Unary.relu, 0, 'relu');
 export const sigmoid = (x: Tensor): Tensor => unaryOp(x, Unary.sigmoid, 0, 'sigmoid');
 /** Elementwise hyperbolic tangent. */
 export const tanh = (x: Tensor): Tensor => unaryOp(x, Unary.tanh, 0, 'tanh');
-/** GELU, exact erf form (PyTorch's default approximate='none'). */
-export const gelu = (x: Tensor): Tensor => unaryOp(x, Unary.gelu, 0, 'gelu');
+/**
+ * GELU, exact erf form (PyTorch's default approximate='none'). When its one consumer is a linear
+ * layer, its backward (gy * gelu'(x), a function of the input) runs in the epilogue of that layer's
+ * input-gradient GEMM: the same kernel function, so the same numbers.
+ */
+export const gelu = (x: Tensor): Tensor => unaryOp(x, Unary.gelu, 0, 'gelu', true);
 /** Elementwise x for x > 0, negativeSlope * x otherwise (default 0.01). */
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor =>
   unaryOp(x, Unary.leakyRelu, finite(negativeSlope, 'leakyRelu', 'negativeSlope'), 'leakyRelu');

@@ -55,8 +55,8 @@ GemmCall gemm_args(const Args& a, size_t base, GemmRole role) {
   // Optional: the activation output whose derivative multiplies C (see gemm.h).
   g.gate = a.info.Length() <= base + 12 || a.is_null(base + 12) ? nullptr : a.f32(base + 12, name(12), m * n);
   g.gate_act = g.gate ? (int)a.integer(base + 13, name(13), 0, kUnaryCount - 1) : 0;
-  if (g.gate && g.gate_act != kRelu && g.gate_act != kSigmoid && g.gate_act != kTanh) {
-    a.type_error(base + 13, name(13), "must be relu, sigmoid or tanh (" + std::to_string(kRelu) + ", " + std::to_string(kSigmoid) + ", " + std::to_string(kTanh) + "), got " + std::to_string(g.gate_act));
+  if (g.gate && g.gate_act != kRelu && g.gate_act != kSigmoid && g.gate_act != kTanh && g.gate_act != kGelu) {
+    a.type_error(base + 13, name(13), "must be relu, sigmoid, tanh or gelu (" + std::to_string(kRelu) + ", " + std::to_string(kSigmoid) + ", " + std::to_string(kTanh) + ", " + std::to_string(kGelu) + "), got " + std::to_string(g.gate_act));
   }
   return g;
 }

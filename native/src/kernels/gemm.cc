@@ -143,7 +143,12 @@ void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1,
   // 0.68 -> 0.47, 2.25 -> 1.12. (GELU in the AVX-512 tile's registers, 16 floats at a time, was
   // still slower than the product followed by a GELU pass.) With a gate (backward products) the
   // tile's epilogue keeps the activation, to apply it before the gate.
-  const bool block_act = !o.gate && (o.act == kSigmoid || o.act == kTanh || o.act == kGelu || o.act == kSilu);
+  const bool vector_act = o.act == kSigmoid || o.act == kTanh || o.act == kGelu || o.act == kSilu;
+  const bool block_act = !o.gate && vector_act;
+  // So do the gates that the tiles do not apply in registers (tanh's, GELU's; backward products,
+  // whose activation is none or ReLU): GELU's gate in the AVX-512 tile's epilogue (8-float row loops
+  // after a store) made a GELU MLP's training step slower than the separate GELU backward it saves.
+  const bool block_gate = o.gate && !vector_act && (o.gate_act == kTanh || o.gate_act == kGelu);
   for (int jc = j0; jc < j1; jc += kNC) {
     const int nc = std::min(kNC, j1 - jc);
     for (int pc = 0; pc < o.k; pc += kc_step) {
@@ -159,7 +164,7 @@ void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1,
           Epilogue e = ep;
           if (last && o.bias) e.bias = o.bias + jc + jr;
           const long at = (long)(ic + ir) * o.n + jc + jr;
-          if (last && o.gate) e.gate = o.gate + at;
+          if (last && o.gate && !block_gate) e.gate = o.gate + at;
           if (in_place) {
             // op(A)'s element (row i, depth p) is a[p * m + i] when A is stored transposed, else
             // a[i * k + p]; op(B)'s row p is b + p * n when B is not transposed.
@@ -186,6 +191,10 @@ void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1,
         }
         if (last && block_act)
           for (int r = ic; r < ic + mc; r++) kt.unary(o.act, o.c + (long)r * o.n + jc, o.c + (long)r * o.n + jc, (size_t)nc, 0.0f);
+        if (last && block_gate) {
+          const long at = (long)ic * o.n + jc;
+          kt.gate_rows(o.gate_act, o.gate + at, o.c + at, o.n, mc, nc);
+        }
       }
     }
   }
