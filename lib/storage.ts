@@ -4,32 +4,19 @@
 
 import { loadNative } from './backend/native';
 import { markPoolable, neverPool, POOL_MIN_LENGTH, takePooled } from './reuse';
-import { int32s, TINY_BYTES, tinyFloat32 } from './tiny';
+import { int32s, Slabs, TINY_BYTES, tinyFloat32 } from './tiny';
 
 let float64 = false;
 
 // Small arrays are views into shared 256 KiB slabs. A typed array with its own buffer costs ~1 us
 // to create (a zeroed backing store, registered with the garbage collector), which is most of a
 // small op's time (a 2-4-1 training step makes ~20 of them); a view of a fresh, already zeroed
-// slab costs ~0.1 us. A slab is freed when no view of it is left, so one long-lived small tensor
+// slab costs ~0.03 us. A slab is freed when no view of it is left, so one long-lived small tensor
 // can keep at most one slab (64x its size at the 4 KiB limit) alive. Arrays of up to 16 floats
 // live in slabs of their own (tiny.ts).
-const SLAB_BYTES = 1 << 18;
 const SLAB_MAX = POOL_MIN_LENGTH; // floats: larger arrays have buffers of their own, and may be pooled (reuse.ts)
 const SLAB_MIN = TINY_BYTES / 4;
-let slab = new ArrayBuffer(0);
-let slabUsed = 0;
-
-function slabView(n: number): Float32Array {
-  const bytes = (n * 4 + 31) & ~31; // 32-byte aligned, as SIMD loads like
-  if (slabUsed + bytes > slab.byteLength) {
-    slab = new ArrayBuffer(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const view = new Float32Array(slab, slabUsed, n);
-  slabUsed += bytes;
-  return view;
-}
+const slabs = new Slabs(1 << 18);
 
 // Arrays past the slab limit start on a 64-byte cache line, found with the addon's addressMod64
 // (without the addon they start where the allocator puts them). malloc'd memory starts 16 bytes
@@ -62,7 +49,7 @@ function bigBuffer(n: number, zeroed: boolean): ArrayBuffer {
 export function alloc(n: number): Float32Array {
   if (float64) return new Float64Array(n) as unknown as Float32Array;
   if (n <= SLAB_MIN) return tinyFloat32(n);
-  if (n <= SLAB_MAX) return slabView(n);
+  if (n <= SLAB_MAX) return slabs.float32(n);
   const pooled = takePooled(n);
   if (pooled) return pooled.fill(0);
   return markPoolable(lineAligned(bigBuffer(n, true), n));
@@ -92,10 +79,7 @@ export function allocOutput(n: number): Float32Array {
  */
 export function allocIndexOutput(n: number): Int32Array {
   if (n <= SLAB_MIN) return int32s(n);
-  if (n <= SLAB_MAX) {
-    const f = slabView(n);
-    return new Int32Array(f.buffer, f.byteOffset, n);
-  }
+  if (n <= SLAB_MAX) return slabs.int32(n);
   return new Int32Array(bigBuffer(n, false), 0, n);
 }
 

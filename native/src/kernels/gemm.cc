@@ -136,14 +136,14 @@ void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1,
   // Activations computed by a vector formula (sigmoid, tanh, GELU, SiLU) run over each block of C
   // (at most kMC rows x kNC columns) once its last K block is stored, 16 or 8 floats at a time while
   // the block is in L2, not in each tile's epilogue: there the AVX-512 set stored the tile, reloaded
-  // it and ran the AVX2 set's 8-float row loops, and GELU's registers crowded the AVX2 tile's. The
-  // same function over the same stored floats: the same bits. 256x1024 @ 1024x4096 + bias at one
+  // it and ran the AVX2 set's 8-float row loops, and the AVX2 set did the same for GELU. The same
+  // function over the same stored floats: the same bits. 256x1024 @ 1024x4096 + bias at one
   // thread, the activation's cost over the bare product (medians of 6 alternated runs): AVX-512
   // set sigmoid 0.89 -> 0.35 ms, tanh 0.99 -> 0.31, GELU 1.81 -> 0.45; AVX2 set 0.70 -> 0.67,
   // 0.68 -> 0.47, 2.25 -> 1.12. (GELU in the AVX-512 tile's registers, 16 floats at a time, was
   // still slower than the product followed by a GELU pass.) With a gate (backward products) the
   // tile's epilogue keeps the activation, to apply it before the gate.
-  const bool vector_act = o.act == kSigmoid || o.act == kTanh || o.act == kGelu || o.act == kSilu;
+  const bool vector_act = vector_activation(o.act);
   const bool block_act = !o.gate && vector_act;
   // So do the gates that the tiles do not apply in registers (tanh's, GELU's; backward products,
   // whose activation is none or ReLU): GELU's gate in the AVX-512 tile's epilogue (8-float row loops

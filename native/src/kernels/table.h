@@ -15,6 +15,9 @@ enum UnaryOp : int {
   kIdentity = 0, kNeg, kExp, kLog, kSqrt, kAbs, kRelu, kSigmoid, kTanh, kGelu, kLeakyRelu, kElu,
   kPowScalar, kScale, kAddScalar, kSign, kLog1p, kRsubScalar, kRdivScalar, kClampAbs, kSilu, kDivScalar, kClampMin, kClampMax, kSoftplus, kClampKept, kUnaryCount
 };
+// The activations computed by a vector formula (exp inside) rather than a compare: the GEMM applies
+// them after storing C (gemm.cc, store_tile), not among the tile's registers.
+constexpr bool vector_activation(int act) { return act == kSigmoid || act == kTanh || act == kGelu || act == kSilu; }
 // Binary op codes: the same numbers as `Binary` in lib/backend/backend.ts.
 enum BinaryOp : int {
   kAdd = 0, kSub, kMul, kDiv, kPow, kBce, kBceGrad, kBceLogits, kBceLogitsGrad, kMaximum, kGtMask, kGeMask, kLtMask, kLeMask, kEqMask, kNeMask, kMinimum,
