@@ -4,7 +4,7 @@
 
 import { loadNative } from './backend/native';
 import { markPoolable, neverPool, POOL_MIN_LENGTH, takePooled } from './reuse';
-import { int32s, Slabs, TINY_BYTES, tinyFloat32 } from './tiny';
+import { int32s, Slabs, TINY_BYTES } from './tiny';
 
 let float64 = false;
 
@@ -12,8 +12,12 @@ let float64 = false;
 // to create (a zeroed backing store, registered with the garbage collector), which is most of a
 // small op's time (a 2-4-1 training step makes ~20 of them); a view of a fresh, already zeroed
 // slab costs ~0.03 us. A slab is freed when no view of it is left, so one long-lived small tensor
-// can keep at most one slab (64x its size at the 4 KiB limit) alive. Arrays of up to 16 floats
-// live in slabs of their own (tiny.ts).
+// keeps its whole slab alive (4000x the size of a 17-float tensor; 64x at the 4 KiB limit).
+// Arrays of up to 16 floats stay in V8's heap: a slab view would save the ~0.25 us V8 spends moving
+// one out the first time the addon reads it (W1's step 12.3-12.7 -> 11.6-12.4 us), but a kept tiny
+// tensor would pin its slab, and with it every tiny array made beside it: 100k W1 losses kept in an
+// array held 33 MB of slabs, 4.3 MB in V8's heap. (The strides and shapes kernels take are never
+// kept: tiny.ts.)
 const SLAB_MAX = POOL_MIN_LENGTH; // floats: larger arrays have buffers of their own, and may be pooled (reuse.ts)
 const SLAB_MIN = TINY_BYTES / 4;
 const slabs = new Slabs(1 << 18);
@@ -48,7 +52,7 @@ function bigBuffer(n: number, zeroed: boolean): ArrayBuffer {
 /** Allocates zeroed tensor storage of `n` elements. */
 export function alloc(n: number): Float32Array {
   if (float64) return new Float64Array(n) as unknown as Float32Array;
-  if (n <= SLAB_MIN) return tinyFloat32(n);
+  if (n <= SLAB_MIN) return new Float32Array(n);
   if (n <= SLAB_MAX) return slabs.float32(n);
   const pooled = takePooled(n);
   if (pooled) return pooled.fill(0);

@@ -1,14 +1,13 @@
 // Slabs: off-heap ArrayBuffers that many small typed arrays are views of, handed out in order; and
-// the home of typed arrays of up to 64 bytes (tiny tensors, the strides and shapes every strided
-// kernel call takes), which storage.ts and the ops share.
+// the home of the tiny Int32Arrays (up to 64 bytes) that kernel calls take: strides, shapes, small
+// index lists, made for one call and dropped.
 //
 // V8 keeps a typed array of up to 64 bytes inside its own heap: ~0.02 us to create, but the first
 // time anything asks for its memory (the addon's napi_get_typedarray_info, a .buffer read) V8 moves
 // it out, ~0.25 us more. A view of a slab costs ~0.03 us (node 20, 5M calls each). W1's eager step
-// passes a few dozen such arrays to the addon: 15.0-15.4 -> 12.6-12.7 us a step (dist, one pinned
-// thread, 3 runs each).
-// A slab is freed when no view of it is left, so one long-lived view keeps its slab alive: a tiny
-// array its 4 KiB slab (64x the view's 64 bytes at most).
+// passes a few dozen such arrays to the addon: 15.0-15.4 -> 12.3-12.7 us a step (dist, one pinned
+// thread). A slab is freed when no view of it is left; tensors' data stays out of these slabs
+// (storage.ts says why).
 
 /** Views handed out one after the other from slabs of `slabBytes`, 32-byte aligned, zeroed (fresh). */
 export class Slabs {
@@ -41,11 +40,6 @@ export class Slabs {
 
 export const TINY_BYTES = 64;
 const tiny = new Slabs(4096);
-
-/** A zeroed Float32Array of n <= TINY_BYTES / 4 elements, off V8's heap. */
-export function tinyFloat32(n: number): Float32Array {
-  return tiny.float32(n);
-}
 
 /** A zeroed Int32Array of n elements (off V8's heap when it is tiny): kernels' strides and shapes. */
 export function int32s(n: number): Int32Array {
