@@ -9,21 +9,39 @@ import { addonPath } from '../dist/backend/native';
 type Fn = (...args: unknown[]) => unknown;
 const time: Record<string, { ms: number; calls: number }> = {};
 
+/** f wrapped to add its time (the call alone, not the wrapper's bookkeeping) to time[key(args)]. */
+function timed(name: string, f: Fn): Fn {
+  return (...args: unknown[]) => {
+    const t0 = performance.now();
+    const r = f(...args);
+    const ms = performance.now() - t0;
+    const product = (at: number) => `${args.slice(at + 2, at + 5).join('x')} ${args[at] ? 'T' : 'N'}${args[at + 1] ? 'T' : 'N'}`;
+    const key = name === 'gemm' ? `gemm ${product(0)}` : name === 'gemmPair' ? `gemmPair ${product(0)} + ${product(14)}` : name;
+    const slot = (time[key] ??= { ms: 0, calls: 0 });
+    slot.ms += ms;
+    slot.calls++;
+    return r;
+  };
+}
+
 // Wrap the addon's exports before the library loads it: loadNative() copies them once.
 const addon = require(process.env.BACKPROP_ADDON ?? addonPath()) as Record<string, unknown>;
 for (const name of Object.keys(addon)) {
   const f = addon[name];
-  if (typeof f !== 'function') continue;
-  addon[name] = (...args: unknown[]) => {
-    const t0 = performance.now();
-    const r = (f as Fn)(...args);
-    const product = (at: number) => `${args.slice(at + 2, at + 5).join('x')} ${args[at] ? 'T' : 'N'}${args[at + 1] ? 'T' : 'N'}`;
-    const key = name === 'gemm' ? `gemm ${product(0)}` : name === 'gemmPair' ? `gemmPair ${product(0)} + ${product(14)}` : name;
-    const slot = (time[key] ??= { ms: 0, calls: 0 });
-    slot.ms += performance.now() - t0;
-    slot.calls++;
-    return r;
-  };
+  if (typeof f === 'function') addon[name] = timed(name, f as Fn);
+}
+
+/** What the wrapper itself adds to a call, in ms, outside the time it records (a wrapped no-op). */
+function wrapperCost(): number {
+  const noop = timed('calibration', () => undefined);
+  const n = 200000;
+  for (let i = 0; i < n; i++) noop(1, 2, 3, 4, 5, 6, 7);
+  time.calibration = { ms: 0, calls: 0 };
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) noop(1, 2, 3, 4, 5, 6, 7);
+  const cost = (performance.now() - t0 - time.calibration.ms) / n;
+  delete time.calibration;
+  return cost;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -65,13 +83,17 @@ function main(): void {
   const total = (performance.now() - t0) / steps;
   const usage1 = process.resourceUsage();
   let inAddon = 0;
+  let callsPerStep = 0;
+  for (const v of Object.values(time)) callsPerStep += v.calls / steps;
+  const perCall = wrapperCost();
   const nameWidth = Math.max(28, ...Object.keys(time).map((k) => k.length));
   console.log(`${which.toUpperCase()} ${forwardOnly ? 'forward pass' : 'eager step'} at ${threads} thread(s), ${steps} steps`);
   for (const [k, v] of Object.entries(time).sort((a, b) => b[1].ms - a[1].ms)) {
     inAddon += v.ms / steps;
     console.log(`  ${k.padEnd(nameWidth)} ${(v.ms / steps).toFixed(4).padStart(8)} ms/step  ${(v.calls / steps).toFixed(1)} calls`);
   }
-  console.log(`  ${'JavaScript (the rest)'.padEnd(nameWidth)} ${(total - inAddon).toFixed(4).padStart(8)} ms/step`);
+  const rest = total - inAddon;
+  console.log(`  ${'JavaScript (the rest)'.padEnd(nameWidth)} ${rest.toFixed(4).padStart(8)} ms/step, of which this wrapper ~${(callsPerStep * perCall).toFixed(4)} (${callsPerStep.toFixed(0)} calls x ${(perCall * 1000).toFixed(2)} us)`);
   console.log(`  total ${total.toFixed(4)} ms/step, ${((batch / total) * 1000).toFixed(0)} samples/s`);
   // Fresh pages (the kernel zeroes each) and context switches show up in the JavaScript row.
   const perStep = (a: number, b: number) => ((b - a) / steps).toFixed(1);
