@@ -166,6 +166,17 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
     addon.setPoolPaces([1, 1]);
   });
 
+  it('paces drift back to even over calls too short to time (a skew learned once does not stay)', () => {
+    const addon = createRequire(__filename)(addonPath()) as { poolPaces(): number[]; setPoolPaces(paces: unknown): void };
+    bp.setNumThreads(2);
+    const x = bp.randn([64, 784]), w = bp.randn([128, 784]);
+    addon.setPoolPaces([1, 0.25]);
+    // W2's first layer: cut between the two threads, each part far under the 50 us that is timed.
+    for (let i = 0; i < 300; i++) bp.linear(x, w, null);
+    expect(addon.poolPaces()[1]).toBeGreaterThan(0.8);
+    addon.setPoolPaces([1, 1]);
+  });
+
   it('three Adam training steps give bit-identical weights at 1, 2 and 3 threads', () => {
     const one = trainRun(1);
     for (const t of [2, 3]) {

@@ -151,9 +151,12 @@ void ThreadPool::run_parts(size_t units, size_t max_parts, const std::function<v
     fn(t, cut_[t], cut_[t + 1]);
     took_[t] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   });
-  // Calls too short to time well (a wake-up or a page fault would dominate) leave the paces as
-  // they are.
-  if (*std::min_element(took_.begin(), took_.end()) < kPacedMin) return;
+  // Calls too short to time well (a wake-up or a page fault would dominate) only let the paces
+  // drift back toward even (kPaceForget).
+  if (*std::min_element(took_.begin(), took_.end()) < kPacedMin) {
+    for (size_t t = 1; t < parts; t++) pace_[t] = std::exp((1 - kPaceForget) * std::log(pace_[t]));
+    return;
+  }
   const double rate0 = static_cast<double>(cut_[1] - cut_[0]) / took_[0];
   for (size_t t = 1; t < parts; t++) {
     const double seen = static_cast<double>(cut_[t + 1] - cut_[t]) / took_[t] / rate0;
