@@ -100,6 +100,9 @@ export function sumTo(g: Float32Array, from: Shape, to: Shape): Float32Array {
 /** Copies x (of shape `from`, broadcastable) out to the full shape `to`. */
 export function expandTo(x: Float32Array, from: Shape, to: Shape): Float32Array {
   if (sameShape(from, to)) return x;
+  // One value everywhere (a full sum's or mean's gradient, a scalar operand): a fill, not a strided
+  // copy through the addon, whose call cost most of W1's loss backward (a mean over 100 values).
+  if (x.length === 1) return allocOutput(sizeOf(to)).fill(x[0]);
   const out = allocOutput(sizeOf(to));
   copyStrided(x, broadcastStrides(from, to), out, int32sFrom(to));
   return out;

@@ -22,21 +22,14 @@ function sumOrMean(x: Tensor, dim: number | undefined, keepDim: boolean, mean: b
   const y = allocOutput(outer * inner);
   B().reduce(mean ? Reduce.mean : Reduce.sum, x.data, outer, len, inner, y, null);
   return record(y, outShape, [x], name, (gy) => {
-    if (outer * inner === 1) {
-      // Over all elements the gradient is one value everywhere: a fill, where expanding and scaling
-      // were two calls into the addon (most of the time of a loss's mean over 100 values, W1's).
-      // The scale rounds to float32 first, as the kernel's float argument does: the same bits.
-      const scale = gy instanceof Float32Array ? Math.fround(1 / len) : 1 / len;
-      return [allocOutput(len).fill(mean ? gy[0] * scale : gy[0])];
-    }
-    // Expand [outer, 1, inner] back to [outer, len, inner], scaled for the mean.
-    const gx = expandTo(gy, [outer, 1, inner], [outer, len, inner]);
+    // Expand [outer, 1, inner] back to [outer, len, inner]; the mean's scale applies to the reduced
+    // gradient first (len times fewer multiplies than after expanding, the same products).
+    let g = gy;
     if (mean) {
-      const s = gx === gy ? allocOutput(gy.length) : gx;
-      B().unary(Unary.scale, gx, s, 1 / len);
-      return [s];
+      g = allocOutput(gy.length);
+      B().unary(Unary.scale, gy, g, 1 / len);
     }
-    return [gx];
+    return [expandTo(g, [outer, 1, inner], [outer, len, inner])];
   });
 }
 
