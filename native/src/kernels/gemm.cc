@@ -36,6 +36,15 @@ constexpr int kNC = 2048;
 // order -> row order: k = 10 19 -> 30 / 25 -> 41..49, k = 32 48 -> 73 / 72 -> 115..128, k = 64
 // 68 -> 88 / 100 -> 140..160; at k = 96 row order measured the same as column order.
 constexpr int kShallow = 64;
+// The 16-wide tile (AVX2) reading its operands in place (kInPlaceWork) walks by columns of tiles
+// from a depth of 33 on: each depth row of B is then one line, kept in L1 down the column, where a
+// row of tiles fetches every line of B again. On Zen 3 (the target machine; one thread, medians of
+// 2 alternated runs, GFLOP/s, rows -> columns): TN 128x784x64 (W2's weight gradient) 61.8-61.9 ->
+// 66.8-67.8, 128x512..1024x64 54.5-65.2 -> 57.3-66.9, NN 256x1024x64 equal, 256x1024x10 27.5 ->
+// 24.0 (rows still win that shallow); W2's step at one thread 127.7-142.6k -> 145.6-149.8k
+// samples/s (3 alternated runs), and its weight gradient at two threads 85-115 -> 121-125 GFLOP/s.
+// The AVX-512 tile, measured on Zen 5, kept rows to a depth of 64 (the figures above).
+constexpr int kShallowInPlace16 = 32;
 // Two independent products run one per thread (sgemm_pair) when the larger has at most this many
 // times the work of the smaller: the pair then takes about as long as the larger at one thread.
 // Cut across two threads one after the other, W3's layer-2 gradients ran 1.72x faster than at one
@@ -178,7 +187,7 @@ void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1,
                        std::min(mr, mc - ir), std::min(nr, nc - jr), e);
           }
         };
-        if (o.k <= kShallow) {
+        if (o.k <= (in_place && nr == 16 ? kShallowInPlace16 : kShallow)) {
           // A row of tiles at a time: each of its rows of C (and of the gate) is written left to
           // right, a stream the prefetchers follow, where a column of tiles touches a new page per
           // row; with so little work per tile, waiting on those lines was most of the time.
