@@ -20,8 +20,8 @@ interface Product { ta: boolean; tb: boolean; m: number; n: number; k: number; b
 // Packed shapes (m * n * k past the small paths) with edges of both tile shapes, W3's layers, and
 // a depth past one K block. All but W3's layer are small enough for both sets to read their
 // operands in place (gemm.cc's kInPlaceWork; parity.test checks that path against the packed one).
-// Then the few-row path (gemm.cc's gemm_small: batch-1 layers), whose four-row dot product the
-// AVX-512 set runs with its next-rows fetch and the AVX2 set without (dot4.inc).
+// Then the few-row path (gemm.cc's gemm_small: batch-1 layers), whose activations the AVX-512 set
+// applies 16 floats at a time.
 const shapes: [number, number, number][] = [[64, 64, 64], [65, 33, 300], [256, 1024, 784], [9, 1000, 17], [300, 10, 1024], [130, 70, 520], [1, 1024, 784], [3, 523, 70]];
 const acts = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu, Unary.silu];
 const gates = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu];

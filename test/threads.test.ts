@@ -48,11 +48,15 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
     const wb = bp.randn([300, 2100]);
     const big = bp.randn([300000]);
     const tall = bp.randn([2100, 1000]); // column sums large enough to be cut into bands per thread
+    // Batch-1 and few-row layers: chunks of weight rows per thread, four rows a quarter chunk apart.
+    const row = bp.randn([1, 700]);
+    const rows3 = bp.randn([3, 700]);
+    const weight = bp.randn([1027, 700]);
     const results = [1, 2, 3].map((t) => {
       bp.setNumThreads(t);
       return {
         mm: a.matmul(b).toFloat32Array(), wide: wa.matmul(wb).toFloat32Array(), s: big.sum().item(), cs: a.sum(0).toFloat32Array(),
-        bands: tall.sum(0).toFloat32Array(),
+        bands: tall.sum(0).toFloat32Array(), one: bp.linear(row, weight, null).toFloat32Array(), three: bp.linear(rows3, weight, null, 'relu').toFloat32Array(),
       };
     });
     for (const r of results.slice(1)) {
@@ -61,6 +65,8 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
       expect(r.s).toBe(results[0].s);
       expect(sameBits(r.cs, results[0].cs)).toBe(true);
       expect(sameBits(r.bands, results[0].bands)).toBe(true);
+      expect(sameBits(r.one, results[0].one)).toBe(true);
+      expect(sameBits(r.three, results[0].three)).toBe(true);
     }
   });
 

@@ -82,7 +82,13 @@ constexpr double kInPlaceWork = 1 << 24;
 
 // Direct product for tiny or few-row shapes (batch-1 inference lives here): no packing. Each row of
 // C is computed in fixed chunks of kSmallCols columns (threaded when large): dot products against
-// rows of B when B is stored transposed (nn.Linear's layout), axpy over rows of B otherwise.
+// rows of B when B is stored transposed (nn.Linear's layout), four rows a quarter of the chunk apart
+// (long streams for the prefetchers: see dot4.inc), axpy over rows of B otherwise. Which rows take
+// the four-row kernel and which the one-row kernel (their sums differ) depends only on the chunk, so
+// the results do not depend on the thread count. W5's batch-1 pass (784-1024-1024-10 through the
+// API, /tmp script, alternated addons), rows four in a row -> a quarter apart: one thread 155.6-205.7
+// -> 138.5-154.7 us (4 of 4 runs faster), two threads faster in 8 of 10 runs (medians 92.8-134.4 ->
+// 79.4-121.9). Chunks of 512 rows: not better than 256 (5 + 3 alternated runs).
 constexpr int kSmallCols = 256;
 
 void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
@@ -102,9 +108,14 @@ void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float*
       const int j0 = (int)t * kSmallCols, j1 = std::min(n, j0 + kSmallCols);
       float acc[kSmallCols];
       if (tb) {
-        int j = j0;
-        for (; j + 4 <= j1; j += 4) kt.dot4(ai, b + (long)j * k, k, (size_t)k, acc + (j - j0));
-        for (; j < j1; j++) acc[j - j0] = kt.dot(ai, b + (long)j * k, (size_t)k);
+        const int quarter = (j1 - j0) / 4;
+        const float* bq = b + (long)j0 * k;
+        for (int q = 0; q < quarter; q++) {
+          float four[4];
+          kt.dot4(ai, bq + (long)q * k, (long)quarter * k, (size_t)k, four);
+          for (int r = 0; r < 4; r++) acc[r * quarter + q] = four[r];
+        }
+        for (int j = j0 + 4 * quarter; j < j1; j++) acc[j - j0] = kt.dot(ai, b + (long)j * k, (size_t)k);
       } else {
         std::fill(acc, acc + (j1 - j0), 0.0f);
         for (int p = 0; p < k; p++) kt.axpy(ai[p], b + (long)p * n + j0, acc, (size_t)(j1 - j0));

@@ -177,11 +177,8 @@ static void gate_rows(int act, const float* y, float* c, long ld, int rows, int 
   for (int r = 0; r < rows; r++, y += ld, c += ld) unary_grad(kGelu, y, y, c, c, (size_t)cols, 0.0f);
 }
 
-#include "dot4.inc"
-
 static KernelTable make_table() {
   KernelTable t = avx2_kernels();
-  t.dot4 = dot4_rows<true>;
   t.name = "avx512";
   t.unary = unary;
   t.unary_grad = unary_grad;
