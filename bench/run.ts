@@ -3,11 +3,9 @@
 // and reference backends and, in the same run, on the peers that are present (PyTorch via
 // /usr/bin/python3, TensorFlow.js cpu and wasm). Prints a table with ratios and writes
 // bench/results/<timestamp>.json. This machine's speed drifts by 20% or more over minutes, so
-// PyTorch's repetitions alternate with ours (a server process per thread count) and both medians
-// come from the same minutes; TensorFlow.js, one to two orders slower, runs once per workload just
-// before.
+// the peers' repetitions alternate with ours (a server process per PyTorch thread count and per
+// TensorFlow.js backend, bench/peers/peer_worker.ts) and both medians come from the same minutes.
 import './built';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,8 +14,10 @@ import { loadNative } from '../dist/backend/native';
 import { referenceBackend } from '../dist/backend/reference';
 import { dramStreamBandwidth, fmaPeak, l3ReadBandwidth, openblasAvailable, openblasGflops, W3_ADAM_BYTES, W5_WEIGHT_BYTES } from './machine';
 import { gemmRunner, squareShapes, w3Shapes } from './gemm';
+import type { PeerWorker } from './peers/peer_worker';
+import { TfjsWorker } from './peers/tfjs_worker';
 import { TorchWorker, torchAvailable } from './peers/torch_worker';
-import { PIN_CPU, peersPinned, pinned, useThreads } from './pin';
+import { PIN_CPU, peersPinned, useThreads } from './pin';
 import { median } from './timing';
 import { O1_OPS, o1Runner, o1Size } from './ops';
 import * as W from './workloads';
@@ -40,13 +40,6 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 
 function row(workload: string, metric: string, better: 'higher' | 'lower', values: Record<string, number | null>): void {
   rows.push({ workload, metric, better, values });
-}
-
-function runTfjs(backend: 'cpu' | 'wasm', workload: string): Record<string, unknown> | null {
-  const tsx = require.resolve('tsx/cli');
-  const r = spawnSync(...pinned(2, process.execPath, [tsx, path.join(__dirname, 'peers', 'tfjs.ts'), backend, quick ? 'quick' : 'full', workload]), { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) { log(`TensorFlow.js ${backend} run failed: ${r.stderr.slice(-500)}`); return null; }
-  return JSON.parse(r.stdout.trim().split('\n').pop() as string);
 }
 
 function get(o: Record<string, unknown> | null | undefined, ...keys: string[]): number | null {
@@ -97,15 +90,23 @@ async function main(): Promise<void> {
   } else {
     log('PyTorch: absent (/usr/bin/python3 cannot import torch; apt-get install python3-torch)');
   }
-  const tfjs: Record<string, Record<string, unknown> | null> = {};
-  const tfjsPeers = (workload: string): void => {
+  // TensorFlow.js serves W1, W2, W3 and W5; its version and backend are kept for the JSON.
+  const tfjs: Record<string, Record<string, unknown>> = {};
+  const tfjsWorkers: TfjsWorker[] = [];
+  if (['W1', 'W2', 'W3', 'W5'].some(want)) {
     for (const b of ['cpu', 'wasm'] as const) {
-      log(`${workload} TensorFlow.js ${b}...`);
-      tfjs[b] = { ...tfjs[b], ...runTfjs(b, workload) };
+      const w = new TfjsWorker(b, quick);
+      try {
+        tfjs[b] = await w.ready;
+        tfjsWorkers.push(w);
+      } catch (e) {
+        log(`TensorFlow.js ${b}: the server did not start, so no figures of it this run: ${(e as Error).message}`);
+        w.close();
+      }
     }
-  };
-  // A failed PyTorch request is reported and leaves its figures out; the run goes on.
-  const ask = (w: TorchWorker, workload: string): Promise<Record<string, number>> =>
+  }
+  // A failed peer request is reported and leaves its figures out; the run goes on.
+  const ask = (w: PeerWorker, workload: string): Promise<Record<string, number>> =>
     w.measure(workload).catch((e: Error) => { log(e.message); return {}; });
   // PyTorch's figures of a whole measurement (G1, W4), by thread count.
   const torchWhole = async (workload: string): Promise<Record<number, Record<string, number>>> => {
@@ -118,19 +119,22 @@ async function main(): Promise<void> {
   };
 
   /**
-   * ROUNDS rounds of: one PyTorch repetition per thread count, then one repetition of each of ours.
+   * ROUNDS rounds of: one repetition of each peer (PyTorch per thread count, then TensorFlow.js per
+   * backend where it serves the workload), then one repetition of each of ours.
    * Every repetition starts with REWARM_SECONDS (timing.ts) of untimed work, which also outlasts the 100-200 ms
    * that PyTorch's idle pools (OpenBLAS, OpenMP) keep spinning after its repetition.
-   * Series are named `PyTorch <t>t <key>` (keys as torch_workloads.py prints them) and by our labels.
+   * Series are named `<peer label> <key>` (`PyTorch 1t W2`, `tfjs wasm W5.latencyUs`: keys as the
+   * peers print them) and by our labels.
    */
   // A runner of ours gives one figure, or several by key (O1: one per op), kept as `<label> <key>`.
   type Ours = { label: string; threads: number; run: () => Promise<number | Record<string, number>> };
   const interleaved = async (workload: string, ours: Ours[]): Promise<Record<string, number[]>> => {
     const s: Record<string, number[]> = (series[workload] = {});
     const push = (k: string, v: number) => (s[k] ??= []).push(v);
+    const peers: PeerWorker[] = workload === 'O1' ? workers : [...workers, ...tfjsWorkers];
     for (let r = 0; r < ROUNDS; r++) {
       log(`${workload} round ${r + 1}/${ROUNDS}`);
-      for (const w of workers) {
+      for (const w of peers) {
         for (const [k, v] of Object.entries(await ask(w, workload))) push(`${w.label} ${k}`, v);
       }
       for (const o of ours) {
@@ -153,6 +157,7 @@ async function main(): Promise<void> {
     const avx512 = med(s[`PyTorch avx512 1t ${key}`]);
     return { 'PyTorch 1t': med(s[`PyTorch 1t ${key}`]), 'PyTorch best': best, ...(avx512 === null ? {} : { 'PyTorch avx512 1t': avx512 }) };
   };
+  const tfjsCols = (s: Record<string, number[]>, key: string): Record<string, number | null> => ({ 'tfjs cpu': med(s[`tfjs cpu ${key}`]), 'tfjs wasm': med(s[`tfjs wasm ${key}`]) });
   const medians = (s: Record<string, number[]>, labels: string[]) => Object.fromEntries(labels.map((l) => [l, med(s[l])]));
   // The reference backend is two orders slower: a median of 3 short repetitions, outside the rounds.
   const reference = async (make: (s: W.Sizes) => W.Runner): Promise<number> => {
@@ -205,26 +210,23 @@ async function main(): Promise<void> {
   }
 
   if (want('W1')) {
-    tfjsPeers('W1');
     const s = await interleaved('W1', [...eager(() => W.w1Runner(sizes)), ...fit(() => W.w1FitRunner(sizes))]);
     const v = medians(s, [...THREADS.map((t) => `native ${t}t`), ...THREADS.map((t) => `native fit ${t}t`)]);
     v.reference = await reference(W.w1Runner);
-    Object.assign(v, torchCols(s, 'W1', 'lower'), { 'tfjs cpu': get(tfjs.cpu, 'W1'), 'tfjs wasm': get(tfjs.wasm, 'W1') });
+    Object.assign(v, torchCols(s, 'W1', 'lower'), tfjsCols(s, 'W1'));
     row('W1 tiny 2-4-1', 'us/step', 'lower', v);
   }
   if (want('W2')) {
-    tfjsPeers('W2');
     const s = await interleaved('W2', eager(() => W.w2Runner(sizes)));
     const v = medians(s, THREADS.map((t) => `native ${t}t`));
     if (!quick) v.reference = await reference(W.w2Runner);
-    Object.assign(v, torchCols(s, 'W2', 'higher'), { 'tfjs cpu': get(tfjs.cpu, 'W2'), 'tfjs wasm': get(tfjs.wasm, 'W2') });
+    Object.assign(v, torchCols(s, 'W2', 'higher'), tfjsCols(s, 'W2'));
     row('W2 small 784-128-10', 'samples/s', 'higher', v);
   }
   if (want('W3')) {
-    tfjsPeers('W3');
     const s = await interleaved('W3', [...eager(() => W.w3Runner(sizes)), ...fit(() => W.w3FitRunner(sizes))]);
     const v = medians(s, [...THREADS.map((t) => `native ${t}t`), ...THREADS.map((t) => `native fit ${t}t`)]);
-    Object.assign(v, torchCols(s, 'W3', 'higher'), { 'tfjs cpu': get(tfjs.cpu, 'W3'), 'tfjs wasm': get(tfjs.wasm, 'W3') });
+    Object.assign(v, torchCols(s, 'W3', 'higher'), tfjsCols(s, 'W3'));
     row('W3 large 784-1024-1024-10', 'samples/s', 'higher', v);
     const gf: Record<string, number | null> = {};
     for (const k of Object.keys(v).filter((k) => k.startsWith('native'))) gf[k] = ((v[k] as number) * 6 * W.W3_WEIGHTS) / 1e9;
@@ -242,14 +244,13 @@ async function main(): Promise<void> {
     if (Object.keys(scaling).length) row('W3 2t / 1t', 'x', 'higher', scaling);
   }
   if (want('W5')) {
-    tfjsPeers('W5');
     const lat = perThread((t) => `native ${t}t latency`, () => W.w5Runner(sizes, 'latency'));
     const thr = perThread((t) => `native ${t}t throughput`, () => W.w5Runner(sizes, 'throughput'));
     const s = await interleaved('W5', [...lat, ...thr]);
     const pick = (what: string) => Object.fromEntries(THREADS.map((t) => [`native ${t}t`, med(s[`native ${t}t ${what}`])]));
-    row('W5 infer batch 1', 'us', 'lower', { ...pick('latency'), ...torchCols(s, 'W5.latencyUs', 'lower'), 'tfjs cpu': get(tfjs.cpu, 'W5', 'latencyUs'), 'tfjs wasm': get(tfjs.wasm, 'W5', 'latencyUs') });
+    row('W5 infer batch 1', 'us', 'lower', { ...pick('latency'), ...torchCols(s, 'W5.latencyUs', 'lower'), ...tfjsCols(s, 'W5.latencyUs') });
     row('W5 batch 1 L3-read bound', 'us', 'lower', Object.fromEntries(THREADS.map((t) => [`native ${t}t`, l3BoundUs(t)])));
-    row('W5 infer batch 256', 'samples/s', 'higher', { ...pick('throughput'), ...torchCols(s, 'W5.samplesPerSec', 'higher'), 'tfjs cpu': get(tfjs.cpu, 'W5', 'samplesPerSec'), 'tfjs wasm': get(tfjs.wasm, 'W5', 'samplesPerSec') });
+    row('W5 infer batch 256', 'samples/s', 'higher', { ...pick('throughput'), ...torchCols(s, 'W5.samplesPerSec', 'higher'), ...tfjsCols(s, 'W5.samplesPerSec') });
   }
   if (want('O1')) {
     // Single ops: each repetition times every op (bench/ops.ts).
@@ -282,7 +283,7 @@ async function main(): Promise<void> {
     row('W4 Fashion-MNIST 3 epochs', 'seconds', 'lower', secs);
     row('W4 test accuracy', '%', 'higher', acc);
   }
-  for (const w of workers) w.close();
+  for (const w of [...workers, ...tfjsWorkers]) w.close();
 
   printTable();
   const out = path.join(__dirname, 'results', `${started.toISOString().replace(/[:.]/g, '-')}.json`);

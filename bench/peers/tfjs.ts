@@ -1,18 +1,20 @@
 // TensorFlow.js on the standard workloads, with the `cpu` or `wasm` backend (argv[2]), at its
-// idiomatic fastest path: tf.tidy, optimizer.minimize. Prints one JSON object.
+// idiomatic fastest path (tf.tidy, optimizer.minimize), as a server the bench drives (see
+// peer_worker.ts): each line on stdin names a workload (W1, W2, W3, W5), and the answer is one JSON
+// line of that workload's figures from one repetition; the model is built on the first request
+// and kept. Usage: tfjs.ts cpu|wasm quick|full.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { timeRewarmed } from '../timing';
+import * as readline from 'node:readline';
+import { rewarmedSeconds } from '../timing';
 
 const backend = process.argv[2] as 'cpu' | 'wasm';
 const quick = process.argv[3] === 'quick';
-const only = process.argv[4] ? new Set(process.argv[4].split(',')) : null;
-const want = (k: string) => !only || only.has(k);
 
 // Timed as our side and PyTorch's are: each repetition after REWARM_SECONDS of untimed calls.
-const time = (fn: () => void, reps = 5): Promise<number> => timeRewarmed(fn, reps);
+const time = (fn: () => void): Promise<number> => rewarmedSeconds(fn);
 
 type Layer = { w: tf.Variable; b: tf.Variable };
 function dense(inF: number, outF: number): Layer {
@@ -32,44 +34,66 @@ function mlp(sizes: number[], act: (x: tf.Tensor) => tf.Tensor, lastAct?: (x: tf
   };
 }
 
-async function main(): Promise<void> {
-  await tf.setBackend(backend);
-  await tf.ready();
-  const out: Record<string, unknown> = { backend, version: tf.version_core };
-  const ce = (logits: tf.Tensor, y: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-  if (want('W1')) {
+type Repetition = () => Promise<Record<string, number>>;
+const ce = (logits: tf.Tensor, y: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+
+// Each builds its workload's model and returns one repetition of it.
+const prepare: Record<string, () => Repetition> = {
+  W1: () => {
     const x = tf.randomUniform([100, 2]);
     const y = tf.cast(tf.greater(tf.sum(x, 1, true), 1), 'float32');
     const f = mlp([2, 4, 1], tf.sigmoid, tf.sigmoid);
     const opt = tf.train.sgd(0.01);
     const per = quick ? 50 : 100;
-    out.W1 = ((await time(() => { for (let i = 0; i < per; i++) opt.minimize(() => tf.losses.logLoss(y, f(x)) as tf.Scalar, true)?.dispose(); })) / per) * 1e6;
-  }
-  if (want('W2')) {
+    return async () => ({ W1: ((await time(() => { for (let i = 0; i < per; i++) opt.minimize(() => tf.losses.logLoss(y, f(x)) as tf.Scalar, true)?.dispose(); })) / per) * 1e6 });
+  },
+  W2: () => {
     const x = tf.randomUniform([64, 784]);
     const y = tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 10), 'int32'), 10);
     const f = mlp([784, 128, 10], tf.relu);
     const opt = tf.train.sgd(0.1);
     const per = quick ? 5 : 20;
-    out.W2 = (64 * per) / await time(() => { for (let i = 0; i < per; i++) opt.minimize(() => ce(f(x), y), true)?.dispose(); });
-  }
-  if (want('W3')) {
+    return async () => ({ W2: (64 * per) / await time(() => { for (let i = 0; i < per; i++) opt.minimize(() => ce(f(x), y), true)?.dispose(); }) });
+  },
+  W3: () => {
     const x = tf.randomUniform([256, 784]);
     const y = tf.oneHot(tf.tensor1d(Array.from({ length: 256 }, (_, i) => i % 10), 'int32'), 10);
     const f = mlp([784, 1024, 1024, 10], tf.relu);
     const opt = tf.train.adam(1e-3);
-    out.W3 = 256 / await time(() => { opt.minimize(() => ce(f(x), y), true)?.dispose(); }, quick ? 2 : 5);
-  }
-  if (want('W5')) {
+    return async () => ({ W3: 256 / await time(() => { opt.minimize(() => ce(f(x), y), true)?.dispose(); }) });
+  },
+  W5: () => {
     const f = mlp([784, 1024, 1024, 10], tf.relu);
     const x1 = tf.randomUniform([1, 784]);
     const x256 = tf.randomUniform([256, 784]);
     const per = quick ? 10 : 50;
-    const lat = (await time(() => { for (let i = 0; i < per; i++) tf.tidy(() => f(x1).dataSync()); })) / per;
-    const t = await time(() => tf.tidy(() => f(x256).dataSync()), quick ? 2 : 5);
-    out.W5 = { latencyUs: lat * 1e6, samplesPerSec: 256 / t };
+    return async () => {
+      const lat = (await time(() => { for (let i = 0; i < per; i++) tf.tidy(() => f(x1).dataSync()); })) / per;
+      const t = await time(() => tf.tidy(() => f(x256).dataSync()));
+      return { 'W5.latencyUs': lat * 1e6, 'W5.samplesPerSec': 256 / t };
+    };
+  },
+};
+
+async function main(): Promise<void> {
+  await tf.setBackend(backend);
+  await tf.ready();
+  const say = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
+  say({ backend, version: tf.version_core });
+  const runners: Record<string, Repetition> = {};
+  // One request at a time: the bench waits for each answer before it writes the next line.
+  for await (const line of readline.createInterface({ input: process.stdin })) {
+    const id = line.trim();
+    if (!prepare[id]) {
+      say({ error: `unknown workload '${id}'` });
+      continue;
+    }
+    try {
+      say(await (runners[id] ??= prepare[id]())());
+    } catch (e) {
+      say({ error: (e as Error).message });
+    }
   }
-  console.log(JSON.stringify(out));
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
