@@ -16,6 +16,16 @@ const quick = process.argv[3] === 'quick';
 // Timed as our side and PyTorch's are: each repetition after REWARM_SECONDS of untimed calls.
 const time = (fn: () => void): Promise<number> => rewarmedSeconds(fn);
 
+// Warmed up when built, with the step counts of bench/workloads.ts and torch_workloads.py, but for
+// at most WARM_SECONDS: without it TF.js's first W1 rounds ran at half the speed of its last
+// (1295 -> 630 us a step within one run), and TF.js cpu's W3 step takes ~6 s.
+const WARM_SECONDS = 5;
+const WARM = quick ? { W1: 500, W2: 200, W3: 2 } : { W1: 3000, W2: 1000, W3: 30 };
+function warm(step: () => void, steps: number): void {
+  const t0 = performance.now();
+  for (let i = 0; i < steps && performance.now() - t0 < WARM_SECONDS * 1000; i++) step();
+}
+
 type Layer = { w: tf.Variable; b: tf.Variable };
 function dense(inF: number, outF: number): Layer {
   const bound = 1 / Math.sqrt(inF);
@@ -44,28 +54,35 @@ const prepare: Record<string, () => Repetition> = {
     const y = tf.cast(tf.greater(tf.sum(x, 1, true), 1), 'float32');
     const f = mlp([2, 4, 1], tf.sigmoid, tf.sigmoid);
     const opt = tf.train.sgd(0.01);
+    const step = () => opt.minimize(() => tf.losses.logLoss(y, f(x)) as tf.Scalar, true)?.dispose();
+    warm(step, WARM.W1);
     const per = quick ? 50 : 100;
-    return async () => ({ W1: ((await time(() => { for (let i = 0; i < per; i++) opt.minimize(() => tf.losses.logLoss(y, f(x)) as tf.Scalar, true)?.dispose(); })) / per) * 1e6 });
+    return async () => ({ W1: ((await time(() => { for (let i = 0; i < per; i++) step(); })) / per) * 1e6 });
   },
   W2: () => {
     const x = tf.randomUniform([64, 784]);
     const y = tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 10), 'int32'), 10);
     const f = mlp([784, 128, 10], tf.relu);
     const opt = tf.train.sgd(0.1);
+    const step = () => opt.minimize(() => ce(f(x), y), true)?.dispose();
+    warm(step, WARM.W2);
     const per = quick ? 5 : 20;
-    return async () => ({ W2: (64 * per) / await time(() => { for (let i = 0; i < per; i++) opt.minimize(() => ce(f(x), y), true)?.dispose(); }) });
+    return async () => ({ W2: (64 * per) / await time(() => { for (let i = 0; i < per; i++) step(); }) });
   },
   W3: () => {
     const x = tf.randomUniform([256, 784]);
     const y = tf.oneHot(tf.tensor1d(Array.from({ length: 256 }, (_, i) => i % 10), 'int32'), 10);
     const f = mlp([784, 1024, 1024, 10], tf.relu);
     const opt = tf.train.adam(1e-3);
-    return async () => ({ W3: 256 / await time(() => { opt.minimize(() => ce(f(x), y), true)?.dispose(); }) });
+    const step = () => opt.minimize(() => ce(f(x), y), true)?.dispose();
+    warm(step, WARM.W3);
+    return async () => ({ W3: 256 / await time(step) });
   },
   W5: () => {
     const f = mlp([784, 1024, 1024, 10], tf.relu);
     const x1 = tf.randomUniform([1, 784]);
     const x256 = tf.randomUniform([256, 784]);
+    warm(() => tf.tidy(() => f(x256).dataSync()), WARM.W3); // batch 256 warms as W3, as ours
     const per = quick ? 10 : 50;
     return async () => {
       const lat = (await time(() => { for (let i = 0; i < per; i++) tf.tidy(() => f(x1).dataSync()); })) / per;
