@@ -15,7 +15,7 @@ import { referenceBackend } from '../dist/backend/reference';
 import { dramStreamBandwidth, fmaPeak, l3ReadBandwidth, openblasAvailable, openblasGflops, W3_ADAM_BYTES, W5_WEIGHT_BYTES } from './machine';
 import { gemmRunner, squareShapes, w3Shapes } from './gemm';
 import type { PeerWorker } from './peers/peer_worker';
-import { TfjsWorker } from './peers/tfjs_worker';
+import { TFJS_WORKLOADS, TfjsWorker } from './peers/tfjs_worker';
 import { TorchWorker, torchAvailable } from './peers/torch_worker';
 import { PIN_CPU, peersPinned, useThreads } from './pin';
 import { median } from './timing';
@@ -90,10 +90,10 @@ async function main(): Promise<void> {
   } else {
     log('PyTorch: absent (/usr/bin/python3 cannot import torch; apt-get install python3-torch)');
   }
-  // TensorFlow.js serves W1, W2, W3 and W5; its version and backend are kept for the JSON.
+  // TensorFlow.js's version and backend are kept for the JSON.
   const tfjs: Record<string, Record<string, unknown>> = {};
   const tfjsWorkers: TfjsWorker[] = [];
-  if (['W1', 'W2', 'W3', 'W5'].some(want)) {
+  if (TFJS_WORKLOADS.some(want)) {
     for (const b of ['cpu', 'wasm'] as const) {
       const w = new TfjsWorker(b, quick);
       try {
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   const interleaved = async (workload: string, ours: Ours[]): Promise<Record<string, number[]>> => {
     const s: Record<string, number[]> = (series[workload] = {});
     const push = (k: string, v: number) => (s[k] ??= []).push(v);
-    const peers: PeerWorker[] = workload === 'O1' ? workers : [...workers, ...tfjsWorkers];
+    const peers = [...workers, ...tfjsWorkers].filter((w) => w.serves(workload));
     for (let r = 0; r < ROUNDS; r++) {
       log(`${workload} round ${r + 1}/${ROUNDS}`);
       for (const w of peers) {

@@ -13,8 +13,12 @@ export class PeerWorker {
   /** The first line the server prints: its version and settings. */
   readonly ready: Promise<Record<string, unknown>>;
 
-  /** label names its series (`PyTorch 1t`, `tfjs wasm`); command is [program, arguments]. */
-  constructor(readonly label: string, command: [string, string[]], env: NodeJS.ProcessEnv = process.env) {
+  /**
+   * label names its series (`PyTorch 1t`, `tfjs wasm`); command is [program, arguments]; workloads
+   * are the ones the server measures (all when omitted).
+   */
+  constructor(readonly label: string, command: [string, string[]], env: NodeJS.ProcessEnv = process.env,
+    private readonly workloads?: readonly string[]) {
     this.proc = spawn(command[0], command[1], { env });
     this.proc.stderr.on('data', (d: Buffer) => { this.stderr = (this.stderr + d.toString()).slice(-2000); });
     this.ready = new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
@@ -31,6 +35,11 @@ export class PeerWorker {
       this.dead = new Error(`${this.label} exited (code ${code}): ${this.stderr.slice(-500)}`);
       for (const w of this.waiting.splice(0)) w.reject(this.dead);
     });
+  }
+
+  /** Whether the server measures `workload`. */
+  serves(workload: string): boolean {
+    return !this.workloads || this.workloads.includes(workload);
   }
 
   /** One repetition of `workload` (or a whole measurement, as the server defines it): its figures by key. */

@@ -13,8 +13,8 @@ import { rewarmedSeconds } from '../timing';
 const backend = process.argv[2] as 'cpu' | 'wasm';
 const quick = process.argv[3] === 'quick';
 
-// Timed as our side and PyTorch's are: each repetition after REWARM_SECONDS of untimed calls.
-const time = (fn: () => void): Promise<number> => rewarmedSeconds(fn);
+// Each repetition is timed as ours and PyTorch's are, after REWARM_SECONDS of untimed calls
+// (rewarmedSeconds).
 
 // Warmed up when built, with the step counts of bench/workloads.ts and torch_workloads.py, but for
 // at most WARM_SECONDS: without it TF.js's first W1 rounds ran at half the speed of its last
@@ -57,7 +57,7 @@ const prepare: Record<string, () => Repetition> = {
     const step = () => opt.minimize(() => tf.losses.logLoss(y, f(x)) as tf.Scalar, true)?.dispose();
     warm(step, WARM.W1);
     const per = quick ? 50 : 100;
-    return async () => ({ W1: ((await time(() => { for (let i = 0; i < per; i++) step(); })) / per) * 1e6 });
+    return async () => ({ W1: ((await rewarmedSeconds(() => { for (let i = 0; i < per; i++) step(); })) / per) * 1e6 });
   },
   W2: () => {
     const x = tf.randomUniform([64, 784]);
@@ -67,7 +67,7 @@ const prepare: Record<string, () => Repetition> = {
     const step = () => opt.minimize(() => ce(f(x), y), true)?.dispose();
     warm(step, WARM.W2);
     const per = quick ? 5 : 20;
-    return async () => ({ W2: (64 * per) / await time(() => { for (let i = 0; i < per; i++) step(); }) });
+    return async () => ({ W2: (64 * per) / await rewarmedSeconds(() => { for (let i = 0; i < per; i++) step(); }) });
   },
   W3: () => {
     const x = tf.randomUniform([256, 784]);
@@ -76,7 +76,7 @@ const prepare: Record<string, () => Repetition> = {
     const opt = tf.train.adam(1e-3);
     const step = () => opt.minimize(() => ce(f(x), y), true)?.dispose();
     warm(step, WARM.W3);
-    return async () => ({ W3: 256 / await time(step) });
+    return async () => ({ W3: 256 / await rewarmedSeconds(step) });
   },
   W5: () => {
     const f = mlp([784, 1024, 1024, 10], tf.relu);
@@ -85,8 +85,8 @@ const prepare: Record<string, () => Repetition> = {
     warm(() => tf.tidy(() => f(x256).dataSync()), WARM.W3); // batch 256 warms as W3, as ours
     const per = quick ? 10 : 50;
     return async () => {
-      const lat = (await time(() => { for (let i = 0; i < per; i++) tf.tidy(() => f(x1).dataSync()); })) / per;
-      const t = await time(() => tf.tidy(() => f(x256).dataSync()));
+      const lat = (await rewarmedSeconds(() => { for (let i = 0; i < per; i++) tf.tidy(() => f(x1).dataSync()); })) / per;
+      const t = await rewarmedSeconds(() => tf.tidy(() => f(x256).dataSync()));
       return { 'W5.latencyUs': lat * 1e6, 'W5.samplesPerSec': 256 / t };
     };
   },
