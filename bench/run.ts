@@ -105,6 +105,7 @@ async function main(): Promise<void> {
       }
     }
   }
+  const peers: PeerWorker[] = [...workers, ...tfjsWorkers];
   // A failed peer request is reported and leaves its figures out; the run goes on.
   const ask = (w: PeerWorker, workload: string): Promise<Record<string, number>> =>
     w.measure(workload).catch((e: Error) => { log(e.message); return {}; });
@@ -131,10 +132,10 @@ async function main(): Promise<void> {
   const interleaved = async (workload: string, ours: Ours[]): Promise<Record<string, number[]>> => {
     const s: Record<string, number[]> = (series[workload] = {});
     const push = (k: string, v: number) => (s[k] ??= []).push(v);
-    const peers = [...workers, ...tfjsWorkers].filter((w) => w.serves(workload));
+    const serving = peers.filter((w) => w.serves(workload));
     for (let r = 0; r < ROUNDS; r++) {
       log(`${workload} round ${r + 1}/${ROUNDS}`);
-      for (const w of peers) {
+      for (const w of serving) {
         for (const [k, v] of Object.entries(await ask(w, workload))) push(`${w.label} ${k}`, v);
       }
       for (const o of ours) {
@@ -283,7 +284,7 @@ async function main(): Promise<void> {
     row('W4 Fashion-MNIST 3 epochs', 'seconds', 'lower', secs);
     row('W4 test accuracy', '%', 'higher', acc);
   }
-  for (const w of [...workers, ...tfjsWorkers]) w.close();
+  for (const w of peers) w.close();
 
   printTable();
   const out = path.join(__dirname, 'results', `${started.toISOString().replace(/[:.]/g, '-')}.json`);

@@ -24,6 +24,21 @@ export async function timeRewarmed(fn: () => unknown, reps: number): Promise<num
   return median(t);
 }
 
+// Warm-up in steps: the JIT needs a few thousand small steps before a step's code is optimized
+// (W2 measured 115k samples/s on its first 300 steps and 138-148k after), and a large step wants its
+// heap settled (a W3 step faults in 500-600 fresh pages over its first ~20 steps, none after ~30).
+// Ours (workloads.ts) and TensorFlow.js's (peers/tfjs.ts) warm up by these counts, PyTorch's
+// (peers/torch_workloads.py) by the same numbers; W3's count also warms W5 at batch 256.
+export function warmSteps(quick: boolean): { w1: number; w2: number; w3: number } {
+  return quick ? { w1: 500, w2: 200, w3: 2 } : { w1: 3000, w2: 1000, w3: 30 };
+}
+
+/** Runs step `steps` times, or until maxSeconds have passed. */
+export function warm(step: () => void, steps: number, maxSeconds = Infinity): void {
+  const t0 = performance.now();
+  for (let i = 0; i < steps && performance.now() - t0 < maxSeconds * 1000; i++) step();
+}
+
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;

@@ -2,7 +2,7 @@
 // forward, backward, step in JavaScript; and fit). Each returns the figure WORKLOADS.md reports.
 import * as bp from '../dist/index';
 import { nn, optim, Tensor } from '../dist/index';
-import { median, rewarmedSeconds } from './timing';
+import { median, rewarmedSeconds, warm, warmSteps } from './timing';
 
 export interface Sizes { quick: boolean }
 
@@ -44,11 +44,6 @@ export async function medianOf(run: Runner, reps: number): Promise<number> {
   return median(xs);
 }
 
-// Warm-up in steps: the JIT needs a few thousand small steps before a step's code is optimized
-// (W2 measured 115k samples/s on its first 300 steps and 138-148k after), and a large step wants its
-// heap settled (a W3 step faults in 500-600 fresh pages over its first ~20 steps, none after ~30).
-// The PyTorch peer (peers/torch_workloads.py) warms up by the same counts.
-const WARM = { w1: 3000, w2: 1000, w3: 30 };
 /** Steps (W3) or batches (W3 through fit) in one timed repetition; torch_workloads.py times as many. */
 const W3_STEPS = 20;
 
@@ -58,16 +53,12 @@ const timed = (call: () => unknown) => (): Promise<number> => rewarmedSeconds(ca
 /** `per` calls of step, as one repetition. */
 const repeat = (step: () => void, per: number) => () => { for (let i = 0; i < per; i++) step(); };
 
-function warm(step: () => void, steps: number): void {
-  for (let i = 0; i < steps; i++) step();
-}
-
 /** W1: microseconds per training step of the 2-4-1 sigmoid MLP, full batch of 100. */
 export function w1Runner(s: Sizes): Runner {
   const { x, y } = w1Data();
   const model = w1Model();
   const step = stepper(model, new nn.BCELoss(), new optim.SGD(model.parameters(), { lr: 0.01 }), x, y);
-  warm(step, s.quick ? 500 : WARM.w1);
+  warm(step, warmSteps(s.quick).w1);
   const per = s.quick ? 100 : 500;
   const seconds = timed(repeat(step, per));
   return async () => ((await seconds()) / per) * 1e6;
@@ -88,7 +79,7 @@ export function w2Runner(s: Sizes): Runner {
   bp.manualSeed(0);
   const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
   const step = stepper(model, new nn.CrossEntropyLoss(), new optim.SGD(model.parameters(), { lr: 0.1 }), bp.rand([64, 784]), labels(64, 10));
-  warm(step, s.quick ? 200 : WARM.w2);
+  warm(step, warmSteps(s.quick).w2);
   const per = s.quick ? 20 : 200;
   const seconds = timed(repeat(step, per));
   return async () => (64 * per) / (await seconds());
@@ -108,7 +99,7 @@ export function w3Runner(s: Sizes): Runner {
   bp.manualSeed(0);
   const model = w3Model();
   const step = stepper(model, new nn.CrossEntropyLoss(), new optim.Adam(model.parameters(), { lr: 1e-3 }), bp.rand([256, 784]), labels(256, 10));
-  warm(step, s.quick ? 2 : WARM.w3);
+  warm(step, warmSteps(s.quick).w3);
   // 20 steps a repetition, as w3FitRunner's 20 batches: a 5-step window (45 ms at two threads) caught
   // the host's bursts whole (two-thread repetitions of one run spread 21.6k-32.9k samples/s).
   const per = s.quick ? 2 : W3_STEPS;
@@ -142,7 +133,7 @@ export function w5Runner(s: Sizes, what: 'latency' | 'throughput'): Runner {
   const per = what === 'latency' ? (s.quick ? 50 : 200) : (s.quick ? 3 : 10);
   // Batch 1 needs no warm-up of its own (the 0.2 s re-warm of every repetition is over a thousand
   // passes); batch 256 warms as W3 does, until the heap has settled (55 page faults a pass before).
-  if (what === 'throughput') warm(forward, s.quick ? 2 : WARM.w3);
+  if (what === 'throughput') warm(forward, warmSteps(s.quick).w3);
   const seconds = timed(repeat(forward, per));
   return async () => { const t = await seconds(); return what === 'latency' ? (t / per) * 1e6 : (batch * per) / t; };
 }

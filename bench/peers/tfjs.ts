@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as readline from 'node:readline';
-import { rewarmedSeconds } from '../timing';
+import { rewarmedSeconds, warm, warmSteps } from '../timing';
 
 const backend = process.argv[2] as 'cpu' | 'wasm';
 const quick = process.argv[3] === 'quick';
@@ -16,15 +16,11 @@ const quick = process.argv[3] === 'quick';
 // Each repetition is timed as ours and PyTorch's are, after REWARM_SECONDS of untimed calls
 // (rewarmedSeconds).
 
-// Warmed up when built, with the step counts of bench/workloads.ts and torch_workloads.py, but for
-// at most WARM_SECONDS: without it TF.js's first W1 rounds ran at half the speed of its last
-// (1295 -> 630 us a step within one run), and TF.js cpu's W3 step takes ~6 s.
+// Warmed up when built, with our step counts (timing.ts's warmSteps), but for at most WARM_SECONDS:
+// without it TF.js's first W1 rounds ran at half the speed of its last (1295 -> 630 us a step
+// within one run), and TF.js cpu's W3 step takes ~6 s.
 const WARM_SECONDS = 5;
-const WARM = quick ? { W1: 500, W2: 200, W3: 2 } : { W1: 3000, W2: 1000, W3: 30 };
-function warm(step: () => void, steps: number): void {
-  const t0 = performance.now();
-  for (let i = 0; i < steps && performance.now() - t0 < WARM_SECONDS * 1000; i++) step();
-}
+const steps = warmSteps(quick);
 
 type Layer = { w: tf.Variable; b: tf.Variable };
 function dense(inF: number, outF: number): Layer {
@@ -55,7 +51,7 @@ const prepare: Record<string, () => Repetition> = {
     const f = mlp([2, 4, 1], tf.sigmoid, tf.sigmoid);
     const opt = tf.train.sgd(0.01);
     const step = () => opt.minimize(() => tf.losses.logLoss(y, f(x)) as tf.Scalar, true)?.dispose();
-    warm(step, WARM.W1);
+    warm(step, steps.w1, WARM_SECONDS);
     const per = quick ? 50 : 100;
     return async () => ({ W1: ((await rewarmedSeconds(() => { for (let i = 0; i < per; i++) step(); })) / per) * 1e6 });
   },
@@ -65,7 +61,7 @@ const prepare: Record<string, () => Repetition> = {
     const f = mlp([784, 128, 10], tf.relu);
     const opt = tf.train.sgd(0.1);
     const step = () => opt.minimize(() => ce(f(x), y), true)?.dispose();
-    warm(step, WARM.W2);
+    warm(step, steps.w2, WARM_SECONDS);
     const per = quick ? 5 : 20;
     return async () => ({ W2: (64 * per) / await rewarmedSeconds(() => { for (let i = 0; i < per; i++) step(); }) });
   },
@@ -75,14 +71,14 @@ const prepare: Record<string, () => Repetition> = {
     const f = mlp([784, 1024, 1024, 10], tf.relu);
     const opt = tf.train.adam(1e-3);
     const step = () => opt.minimize(() => ce(f(x), y), true)?.dispose();
-    warm(step, WARM.W3);
+    warm(step, steps.w3, WARM_SECONDS);
     return async () => ({ W3: 256 / await rewarmedSeconds(step) });
   },
   W5: () => {
     const f = mlp([784, 1024, 1024, 10], tf.relu);
     const x1 = tf.randomUniform([1, 784]);
     const x256 = tf.randomUniform([256, 784]);
-    warm(() => tf.tidy(() => f(x256).dataSync()), WARM.W3); // batch 256 warms as W3, as ours
+    warm(() => tf.tidy(() => f(x256).dataSync()), steps.w3, WARM_SECONDS); // batch 256 warms as W3, as ours
     const per = quick ? 10 : 50;
     return async () => {
       const lat = (await rewarmedSeconds(() => { for (let i = 0; i < per; i++) tf.tidy(() => f(x1).dataSync()); })) / per;

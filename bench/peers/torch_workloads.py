@@ -14,7 +14,7 @@ import numpy as np
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 
-# The same warm-up counts as bench/workloads.ts.
+# The same warm-up counts as bench/timing.ts's warmSteps.
 WARM = {'W1': 500 if quick else 3000, 'W2': 200 if quick else 1000, 'W3': 2 if quick else 30}
 
 REWARM_SECONDS = 0.2  # as bench/timing.ts: an idle core runs the next 100 ms slower
