@@ -186,6 +186,19 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
     addon.setPoolPaces([1, 1]);
   });
 
+  it('element-wise work gives each thread one contiguous run of chunks, the calling thread the first', () => {
+    // The same part of every array then goes to the same core from call to call (see
+    // thread_pool.cc's parallel_for). Chunks claimed one at a time interleave between the threads.
+    const addon = createRequire(__filename)(addonPath()) as { chunkOwners(chunks: number, micros: number): Int32Array };
+    bp.setNumThreads(2);
+    for (let run = 0; run < 5; run++) {
+      const owners = Array.from(addon.chunkOwners(64, 40));
+      expect(owners[0]).toBe(0);
+      expect(owners.every((o, i) => (o === 0 || o === 1) && (i === 0 || o >= owners[i - 1])), `owners ${owners.join('')}`).toBe(true);
+    }
+    expect(() => addon.chunkOwners(0, 1)).toThrow(/chunkOwners: argument 0 \(chunks\)/);
+  });
+
   it('three Adam training steps give bit-identical weights at 1, 2 and 3 threads', () => {
     const one = trainRun(1);
     for (const t of [2, 3]) {

@@ -4,9 +4,11 @@
 #include <napi.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -444,6 +446,28 @@ Napi::Value SetPoolPaces(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Which thread ran each of `chunks` chunks of parallel_for (0: the calling thread, 1: another),
+// each chunk busy for `micros`: the thread tests check that every thread runs one contiguous run.
+Napi::Value ChunkOwners(const Napi::CallbackInfo& info) {
+  Args a{info, "chunkOwners"};
+  a.count(2);
+  const long chunks = a.integer(0, "chunks", 1, 4096);
+  const long micros = a.integer(1, "micros", 0, 10000);
+  std::vector<int32_t> owner((size_t)chunks, -1);
+  const std::thread::id caller = std::this_thread::get_id();
+  parallel_for((size_t)chunks, 1, [&](size_t b, size_t e) {
+    for (size_t c = b; c < e; c++) {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(micros);
+      while (std::chrono::steady_clock::now() < until) {
+      }
+      owner[c] = std::this_thread::get_id() == caller ? 0 : 1;
+    }
+  });
+  Napi::Int32Array out = Napi::Int32Array::New(info.Env(), (size_t)chunks);
+  std::copy(owner.begin(), owner.end(), out.Data());
+  return out;
+}
+
 Napi::Value TuneAllocator(const Napi::CallbackInfo& info) {
   Args a{info, "tuneAllocator"};
   a.count(2);
@@ -482,7 +506,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"addressMod64", AddressMod64},
-      {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},
+      {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},
       {"gather", Gather},
   };
   for (const auto& e : table) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));

@@ -97,7 +97,8 @@ class ThreadPool {
 };
 
 // Splits [0, n) into fixed chunks of `grain` and runs body(begin, end) over them, threaded when
-// there is more than one chunk and enough work to pay for waking the pool.
+// there is more than one chunk and enough work to pay for waking the pool: each thread runs one
+// contiguous run of chunks, the calling thread the first.
 void parallel_for(size_t n, size_t grain, const std::function<void(size_t, size_t)>& body);
 
 }  // namespace bp
