@@ -234,11 +234,11 @@ void parallel_for(size_t n, size_t grain, const std::function<void(size_t, size_
   // at one thread (so the same results), and the same part of every array to the same core from
   // call to call, as OpenMP's static schedule gives PyTorch. Chunks claimed one by one went to
   // either core, which then read about half of its inputs from the other core's cache (each core
-  // has a last-level cache of its own on the development VMs). Add of two 2048 x 2048 tensors at
-  // 2 threads (Zen 5, addon loop, alternated runs): 0.54-0.62 -> 0.36-0.45 ms in a phase of the
-  // host when each core's half stayed in its cache (PyTorch 0.39), 0.60-0.65 -> 0.64-0.68 in a
-  // later one when the host's memory ran at 87 GB/s instead of 117; 1024 x 1024, 0.077-0.078 ->
-  // 0.075-0.077 ms (5 alternated runs).
+  // has a last-level cache of its own on the development VMs). On 2048 x 2048 tensors at 2 threads
+  // (Zen 5, through the API with outputs disposed, 3 alternated runs): add 0.58-0.68 -> 0.42-0.54
+  // ms, add of a row 0.39-0.41 -> 0.26-0.32, relu 0.36-0.38 -> 0.23-0.26, sum 0.15-0.17 -> 0.11-0.12,
+  // sigmoid (compute-bound) the same. In a slower phase of the host (its memory at 87 GB/s on two
+  // cores instead of 100-117) add in an addon loop went 0.60-0.65 -> 0.64-0.68 ms.
   const size_t tasks = std::min(chunks, (size_t)ThreadPool::instance().threads());
   ThreadPool::instance().run(tasks, [&](size_t t) {
     for (size_t c = chunks * t / tasks; c < chunks * (t + 1) / tasks; c++) body(c * grain, std::min(n, (c + 1) * grain));
