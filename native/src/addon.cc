@@ -446,7 +446,7 @@ Napi::Value SetPoolPaces(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// Which thread ran each of `chunks` chunks of parallel_for (0: the calling thread, 1: another),
+// Which thread ran each of `chunks` pieces of parallel_each (0: the calling thread, 1: another),
 // each chunk busy for `micros`: the thread tests check that every thread runs one contiguous run.
 Napi::Value ChunkOwners(const Napi::CallbackInfo& info) {
   Args a{info, "chunkOwners"};
@@ -455,13 +455,11 @@ Napi::Value ChunkOwners(const Napi::CallbackInfo& info) {
   const long micros = a.integer(1, "micros", 0, 10000);
   std::vector<int32_t> owner((size_t)chunks, -1);
   const std::thread::id caller = std::this_thread::get_id();
-  parallel_for((size_t)chunks, 1, [&](size_t b, size_t e) {
-    for (size_t c = b; c < e; c++) {
-      const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(micros);
-      while (std::chrono::steady_clock::now() < until) {
-      }
-      owner[c] = std::this_thread::get_id() == caller ? 0 : 1;
+  parallel_each((size_t)chunks, [&](size_t c) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(micros);
+    while (std::chrono::steady_clock::now() < until) {
     }
+    owner[c] = std::this_thread::get_id() == caller ? 0 : 1;
   });
   Napi::Int32Array out = Napi::Int32Array::New(info.Env(), (size_t)chunks);
   std::copy(owner.begin(), owner.end(), out.Data());

@@ -129,9 +129,9 @@ void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float*
       if (act) kt.unary(act, ci + j0, ci + j0, (size_t)(j1 - j0), 0.0f);
       if (gate) kt.gate_rows(gate_act, gate + (long)i * n + j0, ci + j0, n, 1, j1 - j0);
     };
-    // Threaded, each thread takes one contiguous run of chunks (parallel_for), so that each core
+    // Threaded, each thread takes one contiguous run of chunks (parallel_each), so that each core
     // reads the same rows of the weight from its own cache call after call.
-    if (threaded) parallel_for(chunks, 1, [&](size_t t0, size_t t1) { for (size_t t = t0; t < t1; t++) chunk(t); });
+    if (threaded) parallel_each(chunks, chunk);
     else for (size_t t = 0; t < chunks; t++) chunk(t);
   }
 }

@@ -71,11 +71,9 @@ void reduce(int op, const float* x, long outer, long len, long inner, float* out
     std::vector<double>& part = part_buf;
     part.assign(chunks, 0.0);
     const int inner_op = op == kReduceSumSquares ? kReduceSumSquares : kReduceSum;
-    parallel_for(chunks, 1, [&](size_t c0, size_t c1) {
-      for (size_t c = c0; c < c1; c++) {
-        const size_t b = c * kChunk, e = std::min((size_t)len, b + kChunk);
-        part[c] = reduce_run(inner_op, x + b, (long)(e - b), 1, nullptr);
-      }
+    parallel_each(chunks, [&](size_t c) {
+      const size_t b = c * kChunk, e = std::min((size_t)len, b + kChunk);
+      part[c] = reduce_run(inner_op, x + b, (long)(e - b), 1, nullptr);
     });
     double s = 0;
     for (double p : part) s += p;
@@ -155,13 +153,11 @@ double sum_squares(const std::vector<std::pair<const float*, size_t>>& xs) {
   for (auto& [p, n] : xs)
     for (size_t b = 0; b < n; b += kChunk) chunks.emplace_back(p + b, std::min(kChunk, n - b));
   part.assign(chunks.size(), 0.0);
-  parallel_for(chunks.size(), 1, [&](size_t c0, size_t c1) {
-    for (size_t c = c0; c < c1; c++) {
-      double s = 0;
-      const float* p = chunks[c].first;
-      for (size_t i = 0; i < chunks[c].second; i++) s += (double)p[i] * p[i];
-      part[c] = s;
-    }
+  parallel_each(chunks.size(), [&](size_t c) {
+    double s = 0;
+    const float* p = chunks[c].first;
+    for (size_t i = 0; i < chunks[c].second; i++) s += (double)p[i] * p[i];
+    part[c] = s;
   });
   double s = 0;
   for (double v : part) s += v;

@@ -245,4 +245,10 @@ void parallel_for(size_t n, size_t grain, const std::function<void(size_t, size_
   });
 }
 
+void parallel_each(size_t n, const std::function<void(size_t)>& f) {
+  parallel_for(n, 1, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; i++) f(i);
+  });
+}
+
 }  // namespace bp

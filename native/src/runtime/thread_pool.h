@@ -101,4 +101,8 @@ class ThreadPool {
 // contiguous run of chunks, the calling thread the first.
 void parallel_for(size_t n, size_t grain, const std::function<void(size_t, size_t)>& body);
 
+// Runs f(i) for every i in [0, n): parallel_for with a grain of one, for work already cut into
+// numbered pieces (the same pieces at any thread count).
+void parallel_each(size_t n, const std::function<void(size_t)>& f);
+
 }  // namespace bp
