@@ -58,9 +58,11 @@ function runWith(isa: string, dir: string): Float32Array[] {
   });
 }
 
-// The vector activations: the AVX-512 set computes exp, sigmoid, tanh and GELU (and GELU's
-// gradient) 16 floats at a time with the AVX2 set's 8-float formulas, operation for operation.
+// The vector activations: the AVX-512 set computes exp, sigmoid, tanh, GELU and SiLU (and the
+// gradients of GELU and SiLU) 16 floats at a time with the AVX2 set's 8-float formulas, operation
+// for operation.
 const activationOps = [Unary.exp, Unary.sigmoid, Unary.tanh, Unary.gelu, Unary.silu];
+const gradientOps = [Unary.gelu, Unary.silu];
 
 // Every activation (and GELU's gradient) of x with the kernel set `isa`, in a child process.
 function activationsWith(isa: string, dir: string): Float32Array[] {
@@ -71,15 +73,18 @@ function activationsWith(isa: string, dir: string): Float32Array[] {
     const x = new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
     console.log('set=' + addon.kernelSet());
     const outs = ${JSON.stringify(activationOps)}.map((op) => { const y = new Float32Array(x.length); addon.unary(op, x, y, 0); return y; });
-    const g = new Float32Array(x.length);
-    addon.unaryGrad(${Unary.gelu}, x, x, new Float32Array(x.length).fill(1.5), g, 0);
-    outs.push(g);
+    const gy = Float32Array.from(x, (_, i) => (i % 7) - 3.25);
+    for (const op of ${JSON.stringify(gradientOps)}) {
+      const g = new Float32Array(x.length);
+      addon.unaryGrad(op, x, x, gy, g, 0);
+      outs.push(g);
+    }
     outs.forEach((y, i) => fs.writeFileSync(require('path').join(${JSON.stringify(dir)}, '${isa}.act' + i), y));
   `;
   const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, BACKPROP_ISA: isa }, encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   expect(r.stdout).toContain(`set=${isa === 'avx2' ? 'avx2+fma' : isa}`);
-  return [...activationOps, 'gelu grad'].map((_, i) => {
+  return [...activationOps, ...gradientOps].map((_, i) => {
     const b = fs.readFileSync(path.join(dir, `${isa}.act${i}`));
     return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
   });
@@ -115,7 +120,7 @@ describe.runIf(nativeExpected() && hasAvx512)('kernel sets agree (native)', () =
     }
   }, 60_000);
 
-  it('AVX-512 and AVX2 activations give the same bits: exp, sigmoid, tanh, GELU and its gradient, specials and tails', () => {
+  it('AVX-512 and AVX2 activations give the same bits: exp, sigmoid, tanh, GELU, SiLU and the gradients of the last two, specials and tails', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backprop-isa-'));
     try {
       const r = rng(78);
@@ -127,7 +132,7 @@ describe.runIf(nativeExpected() && hasAvx512)('kernel sets agree (native)', () =
       fs.writeFileSync(path.join(dir, 'x'), x);
       const wide = activationsWith('avx512', dir);
       const narrow = activationsWith('avx2', dir);
-      [...activationOps, 'gelu grad'].forEach((op, i) => expect.soft(sameBits(wide[i], narrow[i]), `op ${op}`).toBe(true));
+      [...activationOps, ...gradientOps.map((op) => `${op} grad`)].forEach((op, i) => expect.soft(sameBits(wide[i], narrow[i]), `op ${op}`).toBe(true));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
