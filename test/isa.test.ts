@@ -58,10 +58,10 @@ function runWith(isa: string, dir: string): Float32Array[] {
   });
 }
 
-// The vector activations: the AVX-512 set computes exp, sigmoid, tanh, GELU and SiLU (and the
+// The vector activations: the AVX-512 set computes exp, log, sigmoid, tanh, GELU and SiLU (and the
 // gradients of GELU and SiLU) 16 floats at a time with the AVX2 set's 8-float formulas, operation
 // for operation.
-const activationOps = [Unary.exp, Unary.sigmoid, Unary.tanh, Unary.gelu, Unary.silu];
+const activationOps = [Unary.exp, Unary.log, Unary.sigmoid, Unary.tanh, Unary.gelu, Unary.silu];
 const gradientOps = [Unary.gelu, Unary.silu];
 
 // Every activation (and GELU's gradient) of x with the kernel set `isa`, in a child process.
@@ -120,7 +120,7 @@ describe.runIf(nativeExpected() && hasAvx512)('kernel sets agree (native)', () =
     }
   }, 60_000);
 
-  it('AVX-512 and AVX2 activations give the same bits: exp, sigmoid, tanh, GELU, SiLU and the gradients of the last two, specials and tails', () => {
+  it('AVX-512 and AVX2 activations give the same bits: exp, log, sigmoid, tanh, GELU, SiLU and the gradients of the last two, specials and tails', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backprop-isa-'));
     try {
       const r = rng(78);

@@ -208,7 +208,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     const x = Float32Array.from([100, NaN, -100, -90, 89, 88.5, Infinity, -Infinity, 0, 1, -1, 87.5, -87.4, -87.3, 20, -20, NaN]);
     // expectClose counts the same infinity, or NaN against NaN, as a match.
     const same = (a: Float32Array, e: Float32Array, what: string, rtol = 2e-6, atol = 1e-44) => expectClose(a, e, { rtol, atol }, what);
-    for (const op of [Unary.exp, Unary.sigmoid, Unary.tanh, Unary.relu]) {
+    for (const op of [Unary.exp, Unary.log, Unary.sigmoid, Unary.tanh, Unary.relu]) {
       const yn = new Float32Array(x.length);
       const yr = new Float32Array(x.length);
       nat.unary(op, x, yn, 0);
@@ -239,6 +239,25 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       nat.softmax(rows, 2, 18, 1, yn, log);
       ref.softmax(rows, 2, 18, 1, yr, log);
       same(yn, yr, `softmax log=${log}`);
+    }
+  });
+
+  it('log within 2 ulp of the exact value from denormals to the largest float; zero, negatives, infinity and NaN as logf', () => {
+    // The vector log (Cephes' polynomial) takes positive normal lanes; the rest go to logf.
+    const n = 20000;
+    const x = new Float32Array(n);
+    for (let i = 0; i < n; i++) x[i] = i % 3 ? 10 ** (-45 + (83.5 * i) / n) : 0.5 + (3 * i) / n;
+    x.set([0, -0, -1, -1e-40, Infinity, -Infinity, NaN, 1e-45, 1.17549435e-38, 1.1754942e-38, 3.4028235e38, 1, 2], n - 13);
+    const y = new Float32Array(n);
+    nat.unary(Unary.log, x, y, 0);
+    for (let i = 0; i < n; i++) {
+      const t = Math.fround(Math.log(x[i]));
+      if (!Number.isFinite(t)) {
+        if (!Object.is(y[i], t) && !(Number.isNaN(t) && Number.isNaN(y[i]))) expect.fail(`log(${x[i]}): ${y[i]}, want ${t}`);
+        continue;
+      }
+      const ulps = y[i] === t ? 0 : Math.abs(y[i] - t) / Math.max(Math.abs(t) * 2 ** -23, 2 ** -149);
+      if (!(ulps <= 2)) expect.fail(`log(${x[i]}): ${y[i]}, exact ${t} (${ulps.toFixed(1)} ulp)`);
     }
   });
 

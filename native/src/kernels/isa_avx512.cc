@@ -1,7 +1,7 @@
 // The AVX-512 kernel set: the AVX2 set with the GEMM microkernel and its packing widened to 512-bit
 // registers (a core with full-width AVX-512 units runs twice the multiply-adds per cycle: measured
 // here, a register-only FMA loop reaches 220 GFLOP/s per core with zmm, 110 with ymm), and the
-// vector activations (exp, sigmoid, tanh, GELU, SiLU) computed 16 floats at a time with the AVX2 set's
+// vector activations (exp, log, sigmoid, tanh, GELU, SiLU) computed 16 floats at a time with the AVX2 set's
 // formulas (math16.inc), lane for lane the same bits. Everything else (other elementwise ops,
 // reductions, optimizers, the small and tiny GEMM paths) is the AVX2 set's own code, so the two sets
 // differ only in how a packed product's sums are blocked. This file alone is compiled with
@@ -158,6 +158,7 @@ static void unary(int op, const float* x, float* y, size_t n, float p) {
     case kTanh: return map16(x, y, n, [](__m512 v) { return tanh16(v); });
     case kGelu: return map16(x, y, n, [](__m512 v) { return gelu16(v); });
     case kSilu: return map16(x, y, n, [](__m512 v) { return _mm512_mul_ps(v, sigmoid16(v)); });
+    case kLog: return map16(x, y, n, [](__m512 v) { return log16_any(v); });
     default: return avx2_kernels().unary(op, x, y, n, p);
   }
 }
