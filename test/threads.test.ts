@@ -47,7 +47,7 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
     const wa = bp.randn([37, 300]);
     const wb = bp.randn([300, 2100]);
     const big = bp.randn([300000]);
-    const tall = bp.randn([2100, 1000]); // column sums large enough to be cut into bands per thread
+    const tall = bp.randn([1100, 2100]); // column sums large and wide enough to be cut into bands per thread
     // Batch-1 and few-row layers: chunks of weight rows per thread, four rows a quarter chunk apart.
     const row = bp.randn([1, 700]);
     const rows3 = bp.randn([3, 700]);
