@@ -64,7 +64,7 @@ function runWith(isa: string, dir: string): Float32Array[] {
 const activationOps = [Unary.exp, Unary.log, Unary.sigmoid, Unary.tanh, Unary.gelu, Unary.silu];
 const gradientOps = [Unary.gelu, Unary.silu];
 
-// Every activation (and GELU's gradient) of x with the kernel set `isa`, in a child process.
+// Every activation (and the gradients of gradientOps) of x with the kernel set `isa`, in a child process.
 function activationsWith(isa: string, dir: string): Float32Array[] {
   const script = `
     const fs = require('fs');

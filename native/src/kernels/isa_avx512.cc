@@ -1,10 +1,10 @@
 // The AVX-512 kernel set: the AVX2 set with the GEMM microkernel and its packing widened to 512-bit
 // registers (a core with full-width AVX-512 units runs twice the multiply-adds per cycle: measured
 // here, a register-only FMA loop reaches 220 GFLOP/s per core with zmm, 110 with ymm), and the
-// vector activations (exp, log, sigmoid, tanh, GELU, SiLU) computed 16 floats at a time with the AVX2 set's
-// formulas (math16.inc), lane for lane the same bits. Everything else (other elementwise ops,
-// reductions, optimizers, the small and tiny GEMM paths) is the AVX2 set's own code, so the two sets
-// differ only in how a packed product's sums are blocked. This file alone is compiled with
+// vector activations (exp, log, sigmoid, tanh, GELU, SiLU) computed 16 floats at a time with the
+// AVX2 set's formulas (math16.inc), lane for lane the same bits. Everything else (other elementwise
+// ops, reductions, optimizers, the small and tiny GEMM paths) is the AVX2 set's own code, so the two
+// sets differ only in how a packed product's sums are blocked. This file alone is compiled with
 // -mavx512f -mavx512vl -mavx2 -mfma (see CMakeLists.txt).
 #if defined(__AVX512F__) && defined(__AVX512VL__) && defined(__FMA__)
 #include <immintrin.h>
