@@ -1,6 +1,7 @@
 // The fused native plan runs whole epochs in C++ and must give exactly the eager loop's numbers;
 // it must stop on an AbortSignal, keep the event loop free, and leave the model and optimizer in
 // the state the eager loop would (so training can continue either way).
+import * as os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, optim } from '../lib/index';
@@ -32,6 +33,19 @@ const optimizers: Record<string, (p: bp.Tensor[]) => optim.Optimizer> = {
   'SGD momentum': (p) => new optim.SGD(p, { lr: 0.05, momentum: 0.9, nesterov: true }),
   RMSprop: (p) => new optim.RMSprop(p, { lr: 0.01, centered: true }),
 };
+
+const f = (n: number) => new Float32Array(n);
+// A plan for the addon's trainEpoch written by hand: one 2-to-1 linear stage, MSE, Adam, one batch.
+function handPlan(s0: Float32Array[], grads?: unknown[]): Record<string, unknown> {
+  const adam = { kind: 1, lr: 1e-3, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9, beta2: 0.999, eps: 1e-8, amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 0, lrDecay: 0 };
+  const W = f(2), gW = f(2);
+  return {
+    n: 2, features: 2, batchSize: 2, loss: 1, smoothing: 0, threshold: 0.5, epochs: 1, order: null,
+    stages: [{ kind: 0, inF: 2, outF: 1, act: 0, W, gW, b: null, gb: null }],
+    x: f(4), yIndex: null, yValues: f(2), control: new Int32Array(1), rng: new Uint32Array(4), batchLoss: f(1), batchCorrect: null,
+    hyper: packHyper(adam), params: [W], grads: grads ?? [gW], s0, s1: [f(2)], s2: [f(0)],
+  };
+}
 
 describe.runIf(nativeExpected())('fused native fit', () => {
   for (const kind of ['ce', 'mse', 'bce', 'bceLogits', 'ceBatchNorm', 'mseBatchNorm'] as Kind[]) {
@@ -154,16 +168,28 @@ describe.runIf(nativeExpected())('fused native fit', () => {
     expect(() => trainEpoch.trainEpoch({})).toThrow(/trainEpoch: n must be a number/);
     expect(() => trainEpoch.trainEpoch(null)).toThrow(/expected a plan object/);
     // A well-formed plan whose optimizer lists do not fit the optimizer: refused, never run.
-    const f = (n: number) => new Float32Array(n);
-    const adam = { kind: 1, lr: 1e-3, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9, beta2: 0.999, eps: 1e-8, amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 0, lrDecay: 0 };
-    const W = f(2), gW = f(2);
-    const plan = (s0: Float32Array[], grads: unknown[] = [gW]) => ({
-      n: 2, features: 2, batchSize: 2, loss: 1, smoothing: 0, threshold: 0.5, epochs: 1, order: null,
-      stages: [{ kind: 0, inF: 2, outF: 1, act: 0, W, gW, b: null, gb: null }],
-      x: f(4), yIndex: null, yValues: f(2), control: new Int32Array(1), rng: new Uint32Array(4), batchLoss: f(1), batchCorrect: null,
-      hyper: packHyper(adam), params: [W], grads, s0, s1: [f(2)], s2: [f(0)],
-    });
-    expect(() => trainEpoch.trainEpoch(plan([f(0)]))).toThrow(/trainEpoch: s0\[0\] has 0 elements, expected 2/);
-    expect(() => trainEpoch.trainEpoch(plan([f(2)], [[0, 0]]))).toThrow(/trainEpoch: grads entry 0 must be a Float32Array/);
+    expect(() => trainEpoch.trainEpoch(handPlan([f(0)]))).toThrow(/trainEpoch: s0\[0\] has 0 elements, expected 2/);
+    expect(() => trainEpoch.trainEpoch(handPlan([f(2)], [[0, 0]]))).toThrow(/trainEpoch: grads entry 0 must be a Float32Array/);
+  });
+
+  it('an epoch runs on the CPUs of the thread that called fit (its libuv worker pinned as the caller is)', async () => {
+    const addon = loadNative().backend as unknown as { trainEpoch(s: unknown): Promise<number>; pinThread(cpu: number): boolean };
+    const last = os.cpus().length - 1;
+    if (last < 1 || !addon.pinThread(last)) {
+      console.log('epoch placement test skipped: one CPU, or this system does not pin threads');
+      return;
+    }
+    try {
+      for (let i = 0; i < 3; i++) {
+        const pinned = handPlan([f(2)]);
+        expect(await addon.trainEpoch(pinned)).toBe(1);
+        expect(pinned.ranOnCpus).toEqual([last]);
+      }
+    } finally {
+      addon.pinThread(-1);
+    }
+    const free = handPlan([f(2)]);
+    await addon.trainEpoch(free);
+    expect((free.ranOnCpus as number[]).length).toBe(last + 1);
   });
 });

@@ -5,10 +5,12 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "fit_glue.h"
 #include "kernels/table.h"
 #include "optim_slots.h"
+#include "runtime/affinity.h"
 #include "train/epoch.h"
 
 namespace bp {
@@ -75,9 +77,17 @@ class EpochWorker : public Napi::AsyncWorker {
 
   Napi::Promise promise() { return deferred_.Promise(); }
 
-  void Execute() override { done_ = run_epoch(plan_); }
+  void Execute() override {
+    const RunOnCpus place(caller_cpus_);
+    ran_on_ = current_thread_cpus();
+    done_ = run_epoch(plan_);
+  }
   void OnOK() override {
     release();
+    // Where the epoch ran, for the tests: the plan object's ranOnCpus.
+    Napi::Array cpus = Napi::Array::New(Env(), ran_on_.size());
+    for (size_t i = 0; i < ran_on_.size(); i++) cpus.Set((uint32_t)i, Napi::Number::New(Env(), ran_on_[i]));
+    spec_.Value().Set("ranOnCpus", cpus);
     deferred_.Resolve(Napi::Number::New(Env(), (double)done_));
   }
   void OnError(const Napi::Error& e) override {
@@ -94,6 +104,9 @@ class EpochWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   Napi::ObjectReference spec_;  // keeps every typed array of the plan alive while the worker runs
   EpochPlan plan_;
+  // Where the thread that called fit may run (read here, on it): one-thread benchmarks pin it.
+  const std::vector<int> caller_cpus_ = current_thread_cpus();
+  std::vector<int> ran_on_;
   Napi::ThreadSafeFunction tsfn_;
   bool has_tsfn_ = false;
   std::chrono::steady_clock::time_point last_{};
