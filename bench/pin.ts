@@ -24,7 +24,8 @@ export function pinned(threads: number, bin: string, args: string[]): [string, s
 
 /**
  * Sets our thread count, pinning this (the calling) thread to PIN_CPU for one thread and unpinning
- * it before the pool starts workers for more (workers inherit the calling thread's CPUs). Returns
+ * it before the pool starts workers for more (workers inherit the calling thread's CPUs; fit's
+ * epochs, which run on a libuv thread, take the calling thread's CPUs for their time). Returns
  * whether one-thread runs are pinned.
  */
 export function useThreads(threads: number): boolean {
