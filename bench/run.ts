@@ -42,10 +42,10 @@ function row(workload: string, metric: string, better: 'higher' | 'lower', value
   rows.push({ workload, metric, better, values });
 }
 
-function get(o: Record<string, unknown> | null | undefined, ...keys: string[]): number | null {
-  let cur: unknown = o;
-  for (const k of keys) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
-  return typeof cur === 'number' ? cur : null;
+/** o[key] when it is a number (a peer's figure), else null. */
+function get(o: Record<string, unknown> | undefined, key: string): number | null {
+  const v = o?.[key];
+  return typeof v === 'number' ? v : null;
 }
 
 const med = (xs: number[] | undefined): number | null => (xs && xs.length ? median(xs) : null);

@@ -17,13 +17,6 @@ export async function rewarmedSeconds(call: () => unknown): Promise<number> {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
-/** Seconds per call of fn: the median of `reps` rewarmedSeconds measurements. */
-export async function timeRewarmed(fn: () => unknown, reps: number): Promise<number> {
-  const t: number[] = [];
-  for (let r = 0; r < reps; r++) t.push(await rewarmedSeconds(fn));
-  return median(t);
-}
-
 // Warm-up in steps: the JIT needs a few thousand small steps before a step's code is optimized
 // (W2 measured 115k samples/s on its first 300 steps and 138-148k after), and a large step wants its
 // heap settled (a W3 step faults in 500-600 fresh pages over its first ~20 steps, none after ~30).

@@ -15,6 +15,11 @@ import { expectedKernelSet, nativeExpected } from './helpers/backends';
 const r = rng(12345);
 let nat: Backend & { kernelSet?: () => string };
 
+/** How many ulps of t (its relative ulp, 2^-23 |t|, at least `floor`) y is from the exact value t. */
+function ulpsOff(y: number, t: number, floor = 0): number {
+  return y === t ? 0 : Math.abs(y - t) / Math.max(Math.abs(t) * 2 ** -23, floor);
+}
+
 describe.runIf(nativeExpected())('native kernels match the reference', () => {
   beforeAll(() => {
     const n = loadNative();
@@ -256,7 +261,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         if (!Object.is(y[i], t) && !(Number.isNaN(t) && Number.isNaN(y[i]))) expect.fail(`log(${x[i]}): ${y[i]}, want ${t}`);
         continue;
       }
-      const ulps = y[i] === t ? 0 : Math.abs(y[i] - t) / Math.max(Math.abs(t) * 2 ** -23, 2 ** -149);
+      const ulps = ulpsOff(y[i], t, 2 ** -149); // a denormal's ulp is 2^-149
       if (!(ulps <= 2)) expect.fail(`log(${x[i]}): ${y[i]}, exact ${t} (${ulps.toFixed(1)} ulp)`);
     }
   });
@@ -273,7 +278,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       nat.unary(op, x, y, 0);
       for (let i = 0; i < n; i++) {
         const t = Math.fround(f(x[i]));
-        const ulps = y[i] === t ? 0 : Math.abs(y[i] - t) / (Math.abs(t) * 2 ** -23);
+        const ulps = ulpsOff(y[i], t);
         if (!(ulps <= 2)) expect.fail(`unary op ${op} at x = ${x[i]}: ${y[i]}, exact ${t} (${ulps.toFixed(1)} ulp)`);
       }
     }
@@ -299,7 +304,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     for (let i = 0; i < n; i++) {
       const t = exact[i];
       if (Math.abs(t) >= 1.2e-38) {
-        const ulps = y[i] === t ? 0 : Math.abs(y[i] - t) / (Math.abs(t) * 2 ** -23);
+        const ulps = ulpsOff(y[i], t);
         if (!(ulps <= 6)) expect.fail(`gelu at x = ${x[i]}: ${y[i]}, exact ${t} (${ulps.toFixed(1)} ulp)`);
       } else if (!(Math.abs(y[i] - t) <= 1e-44)) expect.fail(`gelu at x = ${x[i]}: ${y[i]}, exact ${t}`);
       const density = Math.exp((-x[i] * x[i]) / 2) / Math.sqrt(2 * Math.PI);
