@@ -271,6 +271,12 @@ describe('without the addon', () => {
     expect(r.stdout).toContain('backend=reference');
     expect(r.stdout).toContain('sum=6');
     expect(r.stderr).toContain("BACKPROP_ISA must be one of generic, avx2, avx512 (the widest kernel set to use), got 'sse9'");
+    // Empty is unset: the addon loads with its widest set.
+    const empty = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], {
+      env: { ...process.env, BACKPROP_ISA: '', BACKPROP_QUIET: '' }, encoding: 'utf8',
+    });
+    expect(empty.stderr).not.toContain('BACKPROP_ISA');
+    expect(empty.stdout).toContain(nativeExpected() ? 'backend=native' : 'backend=reference');
   });
 
   it('setBackend("native") names the build command, and the default falls back with one warning', () => {

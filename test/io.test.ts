@@ -2,7 +2,6 @@
 // writes, training resumed from a checkpoint, and PyTorch reading our file.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -10,8 +9,9 @@ import * as bp from '../lib/index';
 import { data, nn, optim } from '../lib/index';
 import { FASHION_MNIST_DIR } from '../lib/data';
 import { haveTorch, noteIfNoTorch, PYTHON as PY } from './helpers/torch';
+import { scratchDir } from './helpers/scratch';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'backprop-io-'));
+const tmp = scratchDir('backprop-io-');
 
 function idx(type: number, shape: number[], values: number[]): Buffer {
   const head = Buffer.alloc(4 + 4 * shape.length);

@@ -1,8 +1,6 @@
 // LayerNorm and Embedding against torch 1.13 (outputs and every gradient), their state-dict names,
 // save/load, fit with them, and their errors.
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
@@ -10,6 +8,9 @@ import { nn } from '../lib/index';
 import { eachBackend } from './helpers/backends';
 import { randomArray, rng } from './helpers/random';
 import { haveTorch, noteIfNoTorch, PYTHON } from './helpers/torch';
+import { scratchDir } from './helpers/scratch';
+
+const lnDir = scratchDir('bp-ln-');
 
 interface NormCase { shape: number[]; normalized: number[]; eps: number; affine: boolean; x: number[]; w: number[]; b: number[] }
 interface EmbCase { n: number; dim: number; pad: number | null; idxShape: number[]; idx: number[]; w: number[] }
@@ -121,7 +122,7 @@ eachBackend('LayerNorm and Embedding', () => {
     const h = await bp.fit(model, { x, y }, { loss: new nn.CrossEntropyLoss(), optimizer: new bp.optim.Adam(model.parameters(), { lr: 0.05 }), epochs: 8, batchSize: 8, verbose: false });
     expect(h.loss[7]).toBeLessThan(h.loss[0]);
     expect(Array.from(model.stateDict()['0.weight'].data.subarray(0, 4))).toEqual([0, 0, 0, 0]); // the padding row never moves
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bp-ln-')), 'm.safetensors');
+    const file = path.join(lnDir, 'm.safetensors');
     bp.save(model, file);
     const back = bp.load(file);
     expect(Array.from(back.forward(x).data)).toEqual(Array.from(model.forward(x).data));

@@ -2,8 +2,6 @@
 // the schedulers, state dicts and checkpoints that keep the groups, fit with a grouped optimizer;
 // and every optimizer with groups against torch 1.13 when it is here.
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
@@ -11,6 +9,9 @@ import { nn, optim, Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
 import { rng, randomArray } from './helpers/random';
 import { haveTorch, noteIfNoTorch, PYTHON } from './helpers/torch';
+import { scratchDir } from './helpers/scratch';
+
+const groupsDir = scratchDir('bp-groups-');
 
 type Kind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad';
 
@@ -109,7 +110,7 @@ eachBackend('param groups', () => {
     const mp = model.parameters();
     const om = new optim.SGD([{ params: mp.slice(0, 2), lr: 0.3, momentum: 0.9 }, { params: mp.slice(2) }], { lr: 0.1 });
     train(om, mp, 2);
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bp-groups-')), 'ckpt.safetensors');
+    const file = path.join(groupsDir, 'ckpt.safetensors');
     bp.saveCheckpoint(file, model, om, { epoch: 2 });
     const om2 = new optim.SGD([{ params: mp.slice(0, 2), lr: 9, momentum: 0.9 }, { params: mp.slice(2) }], { lr: 9 });
     bp.loadCheckpoint(file, model, om2);

@@ -2,14 +2,14 @@
 // numbers, null, strings, arrays, option objects): each must give a result or an Error that the
 // library raised on purpose. An error from inside (V8's "Cannot read properties of null", a typed
 // array's RangeError) means an argument went unchecked; a search like this one found a dozen.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as bp from '../lib/index';
 import { nn, optim, Tensor } from '../lib/index';
 import { eachBackend, nativeExpected } from './helpers/backends';
 import { rng } from './helpers/random';
+import { scratchDir } from './helpers/scratch';
 import { shown } from '../lib/args';
 import { fmt } from '../lib/shape';
 
@@ -87,8 +87,7 @@ const modules = Object.entries(nn).filter(([, v]) => typeof v === 'function') as
 const optimizers = Object.entries(optim).filter(([k, v]) => typeof v === 'function' && k !== 'ParamGroup') as [string, Ctor][];
 
 // Files for the file functions to meet: a good model file, garbage, a cut header, a directory.
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backprop-random-calls-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('backprop-random-calls-');
 const FILES = ['model.safetensors', 'garbage.bin', 'cut.safetensors', 'out.safetensors', 'missing/f.safetensors', '.'].map((f) => path.join(dir, f));
 bp.save(new nn.Linear(3, 2), FILES[0]);
 fs.writeFileSync(FILES[1], Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9]));

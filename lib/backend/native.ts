@@ -59,8 +59,9 @@ export function loadNative(): Loaded {
   const isa = process.env.BACKPROP_ISA;
   if (process.env.BACKPROP_DISABLE_NATIVE === '1') {
     loaded = { backend: null, error: 'disabled by BACKPROP_DISABLE_NATIVE=1' };
-  } else if (isa !== undefined && !KERNEL_SETS.includes(isa)) {
-    // The addon reads the variable itself, once, and cannot throw from there.
+  } else if (isa !== undefined && isa !== '' && !KERNEL_SETS.includes(isa)) {
+    // The addon reads the variable itself, once, and cannot throw from there. Empty is unset, as
+    // for the addon (`BACKPROP_ISA= npm test` in a shell).
     loaded = { backend: null, error: `BACKPROP_ISA must be one of ${KERNEL_SETS.join(', ')} (the widest kernel set to use), got '${isa}'` };
   } else if (!fs.existsSync(file)) {
     loaded = { backend: null, error: `${file} does not exist` };
