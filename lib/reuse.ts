@@ -70,17 +70,30 @@ export function holdStorage(a: Float32Array): StorageRecord {
  * awaits its backward, only storage born after the last recording is pooled: a graph built and
  * never backpropagated then still lets tensors made later (under noGrad) be reused.
  */
-export function dropStorage(a: Float32Array, r: StorageRecord): void {
+export function dropStorage(a: Float32Array, r: StorageRecord, readersDone = false): void {
   r.holders--;
-  if (r.holders > 0 || (pendingNodes > 0 && r.born < lastRecorded) || runningFits > 0 || !poolable.has(a)) return;
-  if (a.byteLength > poolMaxBytes) return;
+  if (r.holders > 0 || (!readersDone && pendingNodes > 0 && r.born < lastRecorded)) return;
+  if (give(a)) r.released = true;
+}
+
+/**
+ * An array that backward() made for a gradient and has used up: no tensor was ever made over it (a
+ * tensor's storage goes through dropStorage), so nothing else can read it. Pooled at once.
+ */
+export function recycleArray(a: Float32Array): void {
+  if (!records.has(a.buffer)) give(a);
+}
+
+// Puts a into the pool when it may go there; true if it went.
+function give(a: Float32Array): boolean {
+  if (runningFits > 0 || !poolable.has(a) || arrivals.has(a) || a.byteLength > poolMaxBytes) return false;
   while (pooledBytes + a.byteLength > poolMaxBytes) evictOldest();
-  r.released = true;
   pooledBytes += a.byteLength;
   arrivals.add(a);
   const list = pool.get(a.length);
   if (list) list.push(a);
   else pool.set(a.length, [a]);
+  return true;
 }
 
 function evictOldest(): void {
@@ -143,6 +156,19 @@ export function inScope<T>(fn: () => T): { result: T; made: ScopedTensor[] } {
   } finally {
     scopes.pop();
   }
+}
+
+// Tensors that a Sequential made between two of its built-in layers: nothing outside the library
+// ever saw them, so once backward() has run the nodes that read them (their consumers' and their
+// own), their storage is given back (autograd.ts).
+const internal = new WeakSet<object>();
+
+/** Marks an intermediate tensor that only the library holds (see `internal`). */
+export function markInternal(t: object): void {
+  internal.add(t);
+}
+export function isInternal(t: object): boolean {
+  return internal.has(t);
 }
 
 /** An array the library keeps past its tensors' lives (gradients, optimizer state, module buffers): never pooled. */

@@ -126,6 +126,16 @@ export class Tensor {
     if (this.#storage && !(this.requiresGrad && this.isLeaf)) dropStorage(this.#data, this.#storage);
   }
 
+  /**
+   * @internal dispose() for a tensor that only the library held (reuse.ts's markInternal), called
+   * once backward() has run every node that reads it: given back even while other nodes await theirs.
+   */
+  releaseInternal(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    if (this.#storage) dropStorage(this.#data, this.#storage, true);
+  }
+
   /** True once dispose() was called (its storage may or may not have been reused yet). */
   get isDisposed(): boolean {
     return this.#disposed;

@@ -129,6 +129,7 @@ eachBackend('dispose and tidy', () => {
     const p = new bp.nn.Parameter(bp.ones([N]));
     const opt = new bp.optim.SGD([p], { lr: 0.5 });
     p.mul(2).sum().backward();
+    clearPool(); // backward pooled the gradient it passed through (mul's)
     const g = p.grad!;
     g.dispose();
     expect(bp.memory().pooledArrays).toBe(0);
@@ -198,6 +199,112 @@ eachBackend('dispose and tidy', () => {
     expect(() => bp.tidy((async () => bp.rand([2])) as unknown as () => bp.Tensor)).toThrow(/tidy: fn must not be async/);
     expect(() => bp.tidy(42 as unknown as () => bp.Tensor)).toThrow(/tidy: fn must be a function, got 42/);
     expect(() => bp.keep({} as unknown as bp.Tensor)).toThrow(/keep: expected a Tensor/);
+  });
+
+  it("backward pools the gradients it used up, and a Sequential's intermediates once nothing can read them", () => {
+    bp.manualSeed(1);
+    const make = () => new bp.nn.Sequential(new bp.nn.Linear(40, 80), new bp.nn.ReLU(), new bp.nn.Linear(80, 60), new bp.nn.Tanh(), new bp.nn.Linear(60, 5));
+    const model = make();
+    const twin = make();
+    twin.loadStateDict(model.stateDict());
+    const x = bp.randn([30, 40]);
+    const y = bp.tensor(Array.from({ length: 30 }, (_, i) => i % 5));
+    const loss = new bp.nn.CrossEntropyLoss();
+    const opt = new bp.optim.SGD(model.parameters(), { lr: 0.1 });
+    const out = model.forward(x);
+    expect(bp.memory().pooledArrays).toBe(0); // the two intermediates await the backward
+    loss.forward(out, y).backward();
+    // Both intermediates (30x80 and 30x60) and the two input gradients of their size went back.
+    expect(bp.memory().pooledArrays).toBe(4);
+    expect(out.data.length).toBe(150); // the output, which the caller holds, is not among them
+    opt.step();
+    // Steps on pooled storage give what the same steps on fresh storage give (the pool emptied each time).
+    const twinOpt = new bp.optim.SGD(twin.parameters(), { lr: 0.1 });
+    for (let i = 0; i < 3; i++) {
+      opt.zeroGrad();
+      loss.forward(model.forward(x), y).backward();
+      opt.step();
+    }
+    for (let i = 0; i < 4; i++) {
+      clearPool();
+      twinOpt.zeroGrad();
+      loss.forward(twin.forward(x), y).backward();
+      twinOpt.step();
+    }
+    const a = model.stateDict(), b = twin.stateDict();
+    for (const k of Object.keys(a)) expect(Array.from(a[k].data), k).toEqual(Array.from(b[k].data));
+  });
+
+  it("intermediates that the caller's own layers see, or that a retained graph needs, are not pooled", () => {
+    bp.manualSeed(2);
+    // A layer of the caller's (a subclass) that keeps its input: the tensor stays readable.
+    class Keeping extends bp.nn.Linear {
+      kept: bp.Tensor | null = null;
+      override forward(x: bp.Tensor): bp.Tensor {
+        this.kept = x;
+        return super.forward(x);
+      }
+    }
+    const keeping = new Keeping(70, 3);
+    const model = new bp.nn.Sequential(new bp.nn.Linear(20, 70), new bp.nn.Sigmoid(), keeping);
+    const x = bp.randn([50, 20]);
+    model.forward(x).sum().backward();
+    const seen = keeping.kept!.toFloat32Array();
+    bp.full([50, 70], 5); // would land on the kept input if it had been pooled
+    expect(Array.from(keeping.kept!.data)).toEqual(Array.from(seen));
+    // An instance given a forward of its own is the caller's too.
+    const inst = new bp.nn.Tanh();
+    let caught: bp.Tensor | null = null;
+    inst.forward = (t: bp.Tensor) => { caught = t; return t.tanh(); };
+    const m2 = new bp.nn.Sequential(new bp.nn.Linear(20, 70), inst, new bp.nn.Linear(70, 2));
+    m2.forward(x).sum().backward();
+    const c = (caught as unknown as bp.Tensor).toFloat32Array();
+    bp.full([50, 70], 6);
+    expect(Array.from((caught as unknown as bp.Tensor).data)).toEqual(Array.from(c));
+    // retainGraph: the second backward reads the intermediates again, and the gradients add up.
+    const m3 = new bp.nn.Sequential(new bp.nn.Linear(20, 70), new bp.nn.ReLU(), new bp.nn.Linear(70, 2));
+    const o3 = m3.forward(x);
+    const l3 = o3.mul(o3).sum();
+    l3.backward({ retainGraph: true });
+    const once = m3.parameters().map((p) => p.grad!.toFloat32Array());
+    bp.full([50, 70], 7);
+    l3.backward();
+    m3.parameters().forEach((p, i) => p.grad!.data.forEach((v, j) => expect(v).toBeCloseTo(2 * once[i][j], 4)));
+  });
+
+  it('noGrad inference pools each intermediate as soon as the next layer has read it; a returned view stays', () => {
+    bp.manualSeed(3);
+    const model = new bp.nn.Sequential(new bp.nn.Linear(30, 90), new bp.nn.ReLU(), new bp.nn.Linear(90, 90), new bp.nn.GELU(), new bp.nn.Linear(90, 40));
+    const x = bp.randn([20, 30]);
+    const first = bp.noGrad(() => model.forward(x));
+    expect(bp.memory().pooledArrays).toBe(2);
+    const again = bp.noGrad(() => model.forward(x));
+    expect(bp.memory().pooledArrays).toBe(2); // the second pass ran on the first one's storage
+    expect(Array.from(again.data)).toEqual(Array.from(first.data));
+    // A Flatten at the end returns a view of the last intermediate, which the caller then holds.
+    clearPool();
+    const flat = new bp.nn.Sequential(new bp.nn.Linear(30, 90), new bp.nn.ReLU(), new bp.nn.Flatten(0));
+    const out = bp.noGrad(() => flat.forward(x));
+    const copy = out.toFloat32Array();
+    bp.noGrad(() => flat.forward(bp.randn([20, 30])));
+    expect(Array.from(out.data)).toEqual(Array.from(copy));
+  });
+
+  it('a frozen first layer (its output records nothing) still gives the later layers their gradients', () => {
+    bp.manualSeed(4);
+    const model = new bp.nn.Sequential(new bp.nn.Linear(16, 64), new bp.nn.ReLU(), new bp.nn.Linear(64, 32), new bp.nn.ReLU(), new bp.nn.Linear(32, 3));
+    const [w0, b0] = model.parameters();
+    w0.requiresGrad = false;
+    b0.requiresGrad = false;
+    const x = bp.randn([40, 16]);
+    const h = bp.noGrad(() => bp.linear(x, w0, b0, 'relu'));
+    const rest = new bp.nn.Sequential(new bp.nn.Linear(64, 32), new bp.nn.ReLU(), new bp.nn.Linear(32, 3));
+    rest.loadStateDict({ '0.weight': model.stateDict()['2.weight'], '0.bias': model.stateDict()['2.bias'], '2.weight': model.stateDict()['4.weight'], '2.bias': model.stateDict()['4.bias'] });
+    const sq = (t: bp.Tensor) => t.mul(t).sum();
+    sq(model.forward(x)).backward();
+    sq(rest.forward(h)).backward();
+    const got = model.parameters().slice(2).map((p) => Array.from(p.grad!.data));
+    expect(got).toEqual(rest.parameters().map((p) => Array.from(p.grad!.data)));
   });
 
   it('nothing is pooled while fit() runs (its native loop holds the arrays)', async () => {

@@ -106,6 +106,20 @@ describe.runIf(nativeExpected())('fused native fit', () => {
     expect(fusedPlan(withBatchNorm, p.data, p.loss, new optim.Adam(withBatchNorm.parameters()), 1, false)).toBeNull();
     const other = new optim.Adam(new nn.Linear(20, 5).parameters());
     expect(fusedPlan(p.model, p.data, p.loss, other, 32, false)).toBeNull();
+    // Layers and losses whose forward the caller replaced run as they are: the plan would skip them.
+    class Doubled extends nn.ReLU {
+      override forward(x: bp.Tensor): bp.Tensor { return x.relu().mul(2); }
+    }
+    const custom = new nn.Sequential(new nn.Linear(20, 5), new Doubled());
+    expect(fusedPlan(custom, p.data, p.loss, new optim.Adam(custom.parameters()), 32, false)).toBeNull();
+    const inst = new nn.Sequential(new nn.Linear(20, 5));
+    const lin = inst.at(0) as nn.Linear;
+    lin.forward = (x: bp.Tensor) => bp.linear(x, lin.weight, lin.bias).mul(3);
+    expect(fusedPlan(inst, p.data, p.loss, new optim.Adam(inst.parameters()), 32, false)).toBeNull();
+    class Halved extends nn.CrossEntropyLoss {
+      override forward(a: bp.Tensor, b: bp.Tensor | number[]): bp.Tensor { return super.forward(a, b).mul(0.5); }
+    }
+    expect(fusedPlan(p.model, p.data, new Halved(), opt, 32, false)).toBeNull();
     bp.setBackend('reference');
     try {
       expect(fusedPlan(p.model, p.data, p.loss, opt, 32, false)).toBeNull();

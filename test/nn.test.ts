@@ -92,6 +92,26 @@ eachBackend('modules', () => {
     expect(h.loss[1]).toBeLessThan(h.loss[0]);
   });
 
+  it("Sequential runs a forward that a subclass or an instance put in a layer's place (it fuses only the library's own)", () => {
+    bp.manualSeed(6);
+    const x = bp.randn([4, 6]);
+    class Doubled extends nn.ReLU {
+      override forward(t: bp.Tensor): bp.Tensor { return t.relu().mul(2); }
+    }
+    class Shifted extends nn.Linear {
+      override forward(t: bp.Tensor): bp.Tensor { return super.forward(t).add(1); }
+    }
+    const lin = new nn.Linear(6, 3);
+    const plain = lin.forward(x);
+    expect(Array.from(new nn.Sequential(lin, new Doubled()).forward(x).data)).toEqual(Array.from(plain.relu().mul(2).data));
+    const shifted = new Shifted(6, 3);
+    shifted.loadStateDict(lin.stateDict());
+    expect(Array.from(new nn.Sequential(shifted, new nn.ReLU()).forward(x).data)).toEqual(Array.from(plain.add(1).relu().data));
+    const tanh = new nn.Tanh();
+    tanh.forward = (t: bp.Tensor) => t.neg();
+    expect(Array.from(new nn.Sequential(lin, tanh).forward(x).data)).toEqual(Array.from(plain.neg().data));
+  });
+
   it('train() and eval() propagate through Sequential', () => {
     const d = new nn.Dropout(0.5);
     const m = new nn.Sequential(new nn.Linear(2, 2), new nn.Sequential(d));

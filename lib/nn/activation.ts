@@ -4,7 +4,7 @@ import { elu, gelu, leakyRelu, relu, sigmoid, silu, tanh } from '../ops/unary';
 import { logSoftmax, softmax } from '../ops/softmax';
 import { flatten } from '../ops/shape';
 import { softplus } from '../ops/more';
-import { Module } from './module';
+import { Module, runsOwnForward } from './module';
 import type { FusedActivation } from '../ops/matmul';
 import { pyFloat } from '../format';
 
@@ -101,9 +101,9 @@ export class Flatten extends Module {
 
 /** The activation a Linear can fuse into its GEMM epilogue, or null. */
 export function fusableActivation(m: Module): FusedActivation | null {
-  if (m instanceof ReLU) return 'relu';
-  if (m instanceof Sigmoid) return 'sigmoid';
-  if (m instanceof Tanh) return 'tanh';
-  if (m instanceof GELU) return 'gelu';
+  if (runsOwnForward(m, ReLU)) return 'relu';
+  if (runsOwnForward(m, Sigmoid)) return 'sigmoid';
+  if (runsOwnForward(m, Tanh)) return 'tanh';
+  if (runsOwnForward(m, GELU)) return 'gelu';
   return null;
 }

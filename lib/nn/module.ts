@@ -33,6 +33,16 @@ export function checkModule(m: unknown, what: string): Module {
 }
 
 /**
+ * @internal Whether `m` (a module or a loss) is a `cls` that runs cls's own forward. Where the library
+ * replaces forward calls by a kernel (Sequential's Linear + activation in one GEMM, fit's native
+ * plan), a forward that a subclass or an instance put in its place would be skipped: such modules
+ * run as they are.
+ */
+export function runsOwnForward<T extends { forward: unknown }>(m: object, cls: abstract new (...a: never[]) => T): m is T {
+  return m instanceof cls && (m as T).forward === cls.prototype.forward;
+}
+
+/**
  * The base of every layer, as torch.nn.Module: subclasses set parameters, buffers and child modules
  * as fields and implement forward(); parameters(), stateDict(), train()/eval() find them by walking
  * the fields in the order they were assigned.

@@ -1,9 +1,41 @@
 // Sequential: children named '0', '1', ...; a Linear followed by ReLU/Sigmoid/Tanh (GELU without gradients) runs as one fused GEMM.
 import { Tensor } from '../tensor';
-import { Module } from './module';
+import { Module, runsOwnForward } from './module';
 import { Linear } from './linear';
-import { fusableActivation } from './activation';
+import { ELU, Flatten, fusableActivation, GELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh } from './activation';
+import { Dropout } from './dropout';
+import { BatchNorm1d } from './batchnorm';
+import { LayerNorm } from './layernorm';
+import { Embedding } from './embedding';
+import { markInternal, POOL_MIN_LENGTH } from '../reuse';
 import { shown } from '../args';
+
+// The library's own layers, whose forward keeps no reference to its input or output: a tensor made by
+// one and read by the next is seen by nobody else. Subclasses (and instances given a forward of
+// their own) may keep them, and are not counted.
+const OWN_LAYERS: readonly object[] = [Linear, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softplus, Softmax, LogSoftmax,
+  Identity, Flatten, Dropout, BatchNorm1d, LayerNorm, Embedding].map((c) => c.prototype);
+
+function isOwnLayer(m: Module, within?: Set<Module>): boolean {
+  const proto = Object.getPrototypeOf(m) as Module;
+  if (m.forward !== proto.forward) return false;
+  if (proto !== Sequential.prototype) return OWN_LAYERS.includes(proto);
+  if (within?.has(m)) return false; // a Sequential among its own layers (its forward throws)
+  const seen = within ?? new Set<Module>();
+  seen.add(m);
+  return (m as Sequential).layers.every((l) => isOwnLayer(l, seen));
+}
+
+/**
+ * Gives back the storage of `input`, a tensor made and read only by this Sequential's own layers,
+ * for the next tensor of its size (reuse.ts) instead of leaving it to the garbage collector, as
+ * PyTorch frees an intermediate when its last reference goes: at once when the layer that read it
+ * recorded nothing (noGrad inference), else once backward() has run the nodes that read it.
+ */
+function letGo(input: Tensor, out: Tensor): void {
+  if (out.node === null) input.dispose();
+  else if (input.node !== null) markInternal(input);
+}
 
 /**
  * Modules applied in order, named '0', '1', ... in the state dict as torch.nn.Sequential's. A Linear
@@ -52,13 +84,23 @@ export class Sequential extends Module {
 
   private runLayers(x: Tensor): Tensor {
     const l = this.layers;
+    // The layer (and the activation fused into it) that made x; null while x is the caller's input.
+    let madeBy: Module | null = null;
+    let madeByToo: Module | null = null;
     for (let i = 0; i < l.length; i++) {
       const m = l[i];
-      const act = m instanceof Linear && i + 1 < l.length ? fusableActivation(l[i + 1]) : null;
+      const input = x;
+      const act = runsOwnForward(m, Linear) && i + 1 < l.length ? fusableActivation(l[i + 1]) : null;
+      const fused = act ? l[i + 1] : null;
       if (act && m instanceof Linear) {
         x = m.forwardWithActivation(x, act);
         i++;
       } else x = m.forward(x);
+      // Cheapest tests first: small tensors are never pooled, and most models are all the library's.
+      if (madeBy && x !== input && input.size > POOL_MIN_LENGTH && isOwnLayer(madeBy) && (!madeByToo || isOwnLayer(madeByToo))
+        && isOwnLayer(m) && (!fused || isOwnLayer(fused))) letGo(input, x);
+      madeBy = m;
+      madeByToo = fused;
     }
     return x;
   }

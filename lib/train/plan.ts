@@ -5,7 +5,7 @@
 // epoch, no JavaScript allocation per batch), with the same kernels in the same order as the eager
 // loop, so the numbers are the same. Anything else returns null and fit runs the eager loop.
 import { Tensor } from '../tensor';
-import { Module } from '../nn/module';
+import { Module, runsOwnForward } from '../nn/module';
 import { Sequential } from '../nn/sequential';
 import { Linear } from '../nn/linear';
 import { ReLU, Sigmoid, Tanh } from '../nn/activation';
@@ -48,7 +48,7 @@ export interface FusedPlan {
 }
 
 function activationCode(m: Module): number {
-  return m instanceof ReLU ? Unary.relu : m instanceof Sigmoid ? Unary.sigmoid : m instanceof Tanh ? Unary.tanh : 0;
+  return runsOwnForward(m, ReLU) ? Unary.relu : runsOwnForward(m, Sigmoid) ? Unary.sigmoid : runsOwnForward(m, Tanh) ? Unary.tanh : 0;
 }
 
 /**
@@ -56,15 +56,15 @@ function activationCode(m: Module): number {
  * that follows it into its GEMM, exactly as Sequential.forward does; the first module must be Linear.
  */
 function stagesOf(model: Module, grads: Map<Tensor, Float32Array>): StageSpec[] | null {
-  if (!(model instanceof Sequential)) return null;
+  if (!runsOwnForward(model, Sequential)) return null;
   const mods = model.layers;
-  if (!(mods[0] instanceof Linear)) return null;
+  if (!runsOwnForward(mods[0], Linear)) return null;
   const out: StageSpec[] = [];
   let width = (mods[0] as Linear).inFeatures;
   const base = { act: 0, dropout: 0, W: null, b: null, gW: null, gb: null };
   for (let i = 0; i < mods.length; i++) {
     const m = mods[i];
-    if (m instanceof Linear) {
+    if (runsOwnForward(m, Linear)) {
       if (m.inFeatures === 0 || m.outFeatures === 0) return null; // zero-size layers: the eager loop
       const act = i + 1 < mods.length ? activationCode(mods[i + 1]) : 0;
       if (act) i++;
@@ -75,9 +75,9 @@ function stagesOf(model: Module, grads: Map<Tensor, Float32Array>): StageSpec[] 
       width = m.outFeatures;
     } else if (activationCode(m)) {
       out.push({ ...base, kind: STAGE.activation, inF: width, outF: width, act: activationCode(m) });
-    } else if (m instanceof Dropout) {
+    } else if (runsOwnForward(m, Dropout)) {
       if (m.p > 0) out.push({ ...base, kind: STAGE.dropout, inF: width, outF: width, dropout: m.p }); // p = 0 draws nothing in eager mode either
-    } else if (m instanceof BatchNorm1d) {
+    } else if (runsOwnForward(m, BatchNorm1d)) {
       if (m.numFeatures !== width || !m.running_mean) return null; // the eager loop reports the mismatch
       out.push({
         ...base, kind: STAGE.batchNorm, inF: width, outF: width,
@@ -118,16 +118,16 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
   let lossCode: number;
   let smoothing = 0;
   // Class weights, ignored targets and element weights are the eager loss's alone.
-  if (loss instanceof CrossEntropyLoss && loss.reduction === 'mean' && data.y.ndim === 1 && loss.weight === null && !data.y.data.includes(loss.ignoreIndex)) {
+  if (runsOwnForward(loss, CrossEntropyLoss) && loss.reduction === 'mean' && data.y.ndim === 1 && loss.weight === null && !data.y.data.includes(loss.ignoreIndex)) {
     lossCode = 0;
     smoothing = loss.labelSmoothing;
     // The loss's own check, over the whole of y before any batch trains (the eager loop stops at
     // the batch that holds a bad target); positions are rows of y.
     yIndex = classIndices(data.y, n, outF, 'fit');
-  } else if (loss instanceof MSELoss && loss.reduction === 'mean' && !wantAccuracy && data.y.ndim === 2 && data.y.shape[1] === outF) {
+  } else if (runsOwnForward(loss, MSELoss) && loss.reduction === 'mean' && !wantAccuracy && data.y.ndim === 2 && data.y.shape[1] === outF) {
     lossCode = 1;
     yValues = data.y.data;
-  } else if (((loss instanceof BCEWithLogitsLoss && loss.posWeight === null) || (loss instanceof BCELoss && stages[stages.length - 1].act === Unary.sigmoid))
+  } else if (((runsOwnForward(loss, BCEWithLogitsLoss) && loss.posWeight === null) || (runsOwnForward(loss, BCELoss) && stages[stages.length - 1].act === Unary.sigmoid))
     && loss.weight === null && loss.reduction === 'mean' && data.y.ndim === 2 && data.y.shape[1] === outF && (!wantAccuracy || outF === 1)) {
     // BCELoss needs probabilities: a final sigmoid guarantees them, as the eager check would.
     lossCode = loss instanceof BCELoss ? 2 : 3;
