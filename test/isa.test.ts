@@ -60,9 +60,9 @@ function runWith(isa: string, dir: string): Float32Array[] {
 
 // The vector activations: the AVX-512 set computes exp, log, sigmoid, tanh, GELU and SiLU (and the
 // gradients of GELU and SiLU) 16 floats at a time with the AVX2 set's 8-float formulas, operation
-// for operation.
-const activationOps = [Unary.exp, Unary.log, Unary.sigmoid, Unary.tanh, Unary.gelu, Unary.silu];
-const gradientOps = [Unary.gelu, Unary.silu];
+// for operation; log1p and ELU (and its gradient) it hands to the AVX2 set's code.
+const activationOps = [Unary.exp, Unary.log, Unary.log1p, Unary.elu, Unary.sigmoid, Unary.tanh, Unary.gelu, Unary.silu];
+const gradientOps = [Unary.gelu, Unary.silu, Unary.elu];
 
 // Every activation (and the gradients of gradientOps) of x with the kernel set `isa`, in a child process.
 function activationsWith(isa: string, dir: string): Float32Array[] {
@@ -72,11 +72,12 @@ function activationsWith(isa: string, dir: string): Float32Array[] {
     const b = fs.readFileSync(${JSON.stringify(path.join(dir, 'x'))});
     const x = new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
     console.log('set=' + addon.kernelSet());
-    const outs = ${JSON.stringify(activationOps)}.map((op) => { const y = new Float32Array(x.length); addon.unary(op, x, y, 0); return y; });
+    const p = (op) => (op === ${Unary.elu} ? 1 : 0); // ELU's alpha
+    const outs = ${JSON.stringify(activationOps)}.map((op) => { const y = new Float32Array(x.length); addon.unary(op, x, y, p(op)); return y; });
     const gy = Float32Array.from(x, (_, i) => (i % 7) - 3.25);
     for (const op of ${JSON.stringify(gradientOps)}) {
       const g = new Float32Array(x.length);
-      addon.unaryGrad(op, x, x, gy, g, 0);
+      addon.unaryGrad(op, x, x, gy, g, p(op));
       outs.push(g);
     }
     outs.forEach((y, i) => fs.writeFileSync(require('path').join(${JSON.stringify(dir)}, '${isa}.act' + i), y));
