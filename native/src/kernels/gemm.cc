@@ -177,16 +177,20 @@ void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1,
       const int kc = std::min(kc_step, o.k - pc);
       const size_t a_stride = (size_t)mr * padded(kc), b_stride = (size_t)nr * padded(kc);
       const bool last = pc + kc == o.k;
-      const Epilogue ep{o.alpha, pc == 0 ? o.beta : 1.0f, nullptr, last && !block_act ? o.act : 0, nullptr, o.gate_act};
+      // One epilogue for the block, whose tile pointers are the only fields set per tile. Copied
+      // whole for each tile, it was rebuilt on the stack and read back 16 bytes at a time over
+      // 8-byte stores just made: a failed store forward, which waits until those stores retire,
+      // that is until the previous tile's stores into C have: 6-7% of W3's step at one thread in
+      // fit's epoch, whose tiles of C were more often out of the cache.
+      Epilogue e{o.alpha, pc == 0 ? o.beta : 1.0f, nullptr, last && !block_act ? o.act : 0, nullptr, o.gate_act};
       if (!b_in_place) kt.pack_b(o.trans_b, o.b, o.n, o.k, pc, kc, jc, nc, bp, b_stride);
       for (int ic = i0; ic < i1; ic += mc_max) {
         const int mc = std::min(mc_max, i1 - ic);
         if (!in_place) kt.pack_a(o.trans_a, o.a, o.m, o.k, ic, mc, pc, kc, ap, a_stride);
         auto tile = [&](int ir, int jr) {
-          Epilogue e = ep;
-          if (last && o.bias) e.bias = o.bias + jc + jr;
           const long at = (long)(ic + ir) * o.n + jc + jr;
-          if (last && o.gate && !block_gate) e.gate = o.gate + at;
+          e.bias = last && o.bias ? o.bias + jc + jr : nullptr;
+          e.gate = last && o.gate && !block_gate ? o.gate + at : nullptr;
           if (in_place) {
             // op(A)'s element (row i, depth p) is a[p * m + i] when A is stored transposed, else
             // a[i * k + p]; op(B)'s row p is b + p * n when B is not transposed.
