@@ -52,10 +52,21 @@ void same_op(int op, const float* a, const float* b, float* out, long n) {
 
 void col_sum(const float* x, long rows, long c, float* out) { reduce(kReduceSum, x, 1, rows, c, out, nullptr); }
 
-// Per-stage scratch, sized once per call.
+// Per-stage scratch.
 struct StageBuf {
   LineVector out, mask;                         // output; Dropout mask
   LineVector mu, xc, sq, v, ve, sd, xhat, t1;  // BatchNorm1d intermediates
+};
+
+// Scratch kept by each thread that runs epochs (libuv's workers, one per fit() call, taken in turn),
+// grown when a plan needs more and never shrunk, as gemm's packing buffers are. Allocated per call,
+// W3's 8 MB (batch 256) came from the worker's own malloc arena, whose freed top glibc hands back to
+// the system: 12% of a one-batch fit() call went to page faults, and a 20-batch call ran 0.5 ms a
+// batch slower than the eager loop. Every buffer is written before it is read in each batch.
+struct EpochScratch {
+  std::vector<StageBuf> buf;
+  LineVector xb, yv, g_a, g_b, g_act, t_a, t_b, t_c, row, row2, prob, rows_loss, row_scale, diff, sq;
+  std::vector<int32_t> yi;
 };
 
 }  // namespace
@@ -66,25 +77,31 @@ long run_epoch(const EpochPlan& p) {
   const long out_cols = p.stages.back().out;
   long widest = p.features;
   for (const auto& st : p.stages) widest = std::max<long>(widest, st.out);
-  std::vector<StageBuf> buf(S);
+  thread_local EpochScratch scratch;
+  if ((long)scratch.buf.size() < S) scratch.buf.resize((size_t)S);
+  std::vector<StageBuf>& buf = scratch.buf;
   for (long s = 0; s < S; s++) {
     const PlanStage& st = p.stages[s];
     const size_t n = (size_t)(bs * st.out);
-    buf[s].out.resize(n);
-    if (st.kind == kStageDropout) buf[s].mask.resize(n);
+    at_least(buf[s].out, n);
+    if (st.kind == kStageDropout) at_least(buf[s].mask, n);
     if (st.kind == kStageBatchNorm) {
-      for (auto* v : {&buf[s].xc, &buf[s].sq, &buf[s].xhat, &buf[s].t1}) v->resize(n);
-      for (auto* v : {&buf[s].mu, &buf[s].v, &buf[s].ve, &buf[s].sd}) v->resize((size_t)st.out);
+      for (auto* v : {&buf[s].xc, &buf[s].sq, &buf[s].xhat, &buf[s].t1}) at_least(*v, n);
+      for (auto* v : {&buf[s].mu, &buf[s].v, &buf[s].ve, &buf[s].sd}) at_least(*v, (size_t)st.out);
     }
   }
   // Gathered rows, only when an epoch visits them out of order.
   const size_t gathered = p.order ? (size_t)bs : 0;
-  LineVector xb(gathered * (size_t)p.features), yv(gathered * (size_t)out_cols);
-  std::vector<int32_t> yi(gathered);
-  LineVector g_a((size_t)(bs * widest)), g_b((size_t)(bs * widest)), g_act((size_t)(bs * widest));
-  LineVector t_a((size_t)(bs * widest)), t_b((size_t)(bs * widest)), t_c((size_t)(bs * widest)), row((size_t)widest), row2((size_t)widest);
-  LineVector prob((size_t)(bs * out_cols)), rows_loss((size_t)bs), row_scale((size_t)bs);
-  LineVector diff((size_t)(bs * out_cols)), sq((size_t)(bs * out_cols));
+  const size_t wide = (size_t)(bs * widest), outs = (size_t)(bs * out_cols);
+  LineVector &xb = scratch.xb, &yv = scratch.yv, &g_a = scratch.g_a, &g_b = scratch.g_b, &g_act = scratch.g_act;
+  LineVector &t_a = scratch.t_a, &t_b = scratch.t_b, &t_c = scratch.t_c, &row = scratch.row, &row2 = scratch.row2;
+  LineVector &prob = scratch.prob, &rows_loss = scratch.rows_loss, &row_scale = scratch.row_scale, &diff = scratch.diff, &sq = scratch.sq;
+  std::vector<int32_t>& yi = scratch.yi;
+  for (auto [v, n] : {std::pair<LineVector*, size_t>{&xb, gathered * (size_t)p.features}, {&yv, gathered * (size_t)out_cols},
+                      {&g_a, wide}, {&g_b, wide}, {&g_act, wide}, {&t_a, wide}, {&t_b, wide}, {&t_c, wide}, {&row, (size_t)widest},
+                      {&row2, (size_t)widest}, {&prob, outs}, {&rows_loss, (size_t)bs}, {&row_scale, (size_t)bs}, {&diff, outs}, {&sq, outs}})
+    at_least(*v, n);
+  if (yi.size() < gathered) yi.resize(gathered);
   // The batch's rows: views of x and y when the epoch keeps the stored order, copies otherwise.
   const float* xin = nullptr;
   const float* yvals = nullptr;
