@@ -153,16 +153,6 @@ async function fitGrouped(plan: FusedPlan, epochs: number, n: number, batchSize:
 
 /** Trains `model` on `data` for `epochs` epochs; resolves to the History. */
 export async function fit(model: Module, data: Dataset, options: FitOptions): Promise<History> {
-  // Between awaits other code runs, and may dispose tensors whose arrays the native loop holds.
-  fitStarted();
-  try {
-    return await fitRunning(model, data, options);
-  } finally {
-    fitEnded();
-  }
-}
-
-async function fitRunning(model: Module, data: Dataset, options: FitOptions): Promise<History> {
   checkModule(model, 'fit');
   const n = checkDataset(data, 'fit');
   if (!(options?.loss instanceof Loss)) throw new Error('fit: options.loss must be a loss module such as new nn.CrossEntropyLoss()');
@@ -199,6 +189,10 @@ async function fitRunning(model: Module, data: Dataset, options: FitOptions): Pr
   // Marked only now, with no await since the check above: everything before may throw, and the
   // finally below is what unmarks it.
   training.add(model);
+  // Between awaits other code runs, and may dispose tensors whose arrays the native loop holds: no
+  // storage is pooled while a fused plan exists. The eager loop holds nothing across its awaits,
+  // and its steps pool what backward and the model give back, as outside fit.
+  if (plan) fitStarted();
   try {
     model.train();
     const shuffle = options.shuffle ?? true;
@@ -267,6 +261,7 @@ async function fitRunning(model: Module, data: Dataset, options: FitOptions): Pr
       await yieldToEventLoop();
     }
   } finally {
+    if (plan) fitEnded();
     training.delete(model);
     options.signal?.removeEventListener('abort', onAbort);
   }
