@@ -158,7 +158,7 @@ export function inScope<T>(fn: () => T): { result: T; made: ScopedTensor[] } {
   }
 }
 
-// Tensors that a Sequential made between two of its built-in layers: nothing outside the library
+// Tensors that a Sequential made between two of the library's own layers: nothing outside the library
 // ever saw them, so once backward() has run the nodes that read them (their consumers' and their
 // own), their storage is given back (autograd.ts).
 const internal = new WeakSet<object>();
