@@ -272,6 +272,21 @@ eachBackend('dispose and tidy', () => {
     m3.parameters().forEach((p, i) => p.grad!.data.forEach((v, j) => expect(v).toBeCloseTo(2 * once[i][j], 4)));
   });
 
+  it("a layer that passes its input through (Identity, Dropout in eval mode) leaves the caller's input the caller's", () => {
+    bp.manualSeed(5);
+    const x = bp.randn([32, 64]);
+    const copy = x.toFloat32Array();
+    const drop = new bp.nn.Dropout(0.5);
+    drop.eval();
+    for (const first of [new bp.nn.Identity(), drop]) {
+      const model = new bp.nn.Sequential(first, new bp.nn.Linear(64, 64), new bp.nn.ReLU(), new bp.nn.Linear(64, 2));
+      bp.noGrad(() => model.forward(x));
+      model.forward(x).sum().backward();
+      bp.full([32, 64], 7); // would land on x if it had been pooled
+      expect(Array.from(x.data)).toEqual(Array.from(copy));
+    }
+  });
+
   it('noGrad inference pools each intermediate as soon as the next layer has read it; a returned view stays', () => {
     bp.manualSeed(3);
     const model = new bp.nn.Sequential(new bp.nn.Linear(30, 90), new bp.nn.ReLU(), new bp.nn.Linear(90, 90), new bp.nn.GELU(), new bp.nn.Linear(90, 40));

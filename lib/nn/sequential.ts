@@ -97,7 +97,8 @@ export class Sequential extends Module {
         i++;
       } else x = m.forward(x);
       // Cheapest tests first: small tensors are never pooled, and most models are all the library's.
-      if (madeBy && x !== input && input.size > POOL_MIN_LENGTH && isOwnLayer(madeBy) && (!madeByToo || isOwnLayer(madeByToo))
+      if (x === input) continue; // passed through (Identity, Dropout in eval mode): still made where it was
+      if (madeBy && input.size > POOL_MIN_LENGTH && isOwnLayer(madeBy) && (!madeByToo || isOwnLayer(madeByToo))
         && isOwnLayer(m) && (!fused || isOwnLayer(fused))) letGo(input, x);
       madeBy = m;
       madeByToo = fused;
