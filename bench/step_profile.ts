@@ -82,8 +82,11 @@ function main(): void {
     };
   if (forwardOnly) model.eval();
   // Warm-up: the JIT, and the heap: until V8 frees dead ArrayBuffers at its steady pace a W3 step
-  // faults in fresh pages (500-600 faults a step over its first ~20 steps).
-  for (let i = 0; i < Math.max(big ? 40 : 5, steps / 4); i++) step();
+  // faults in fresh pages (500-600 faults a step over its first ~20 steps). And for at least half a
+  // second: W5's batch-1 pass at two threads ran at 87 us in the 2000 passes after 500 warm-up
+  // passes (~35 ms), at 58-61 in the windows after (the cores, like the bench's REWARM_SECONDS says).
+  const warmUntil = performance.now() + 500;
+  for (let i = 0; i < Math.max(big ? 40 : 5, steps / 4) || performance.now() < warmUntil; i++) step();
   for (const k of Object.keys(time)) delete time[k];
   const usage0 = process.resourceUsage();
   const t0 = performance.now();
