@@ -206,6 +206,18 @@ export class Tensor {
     return s && s.length === this.size ? s : allocOutput(this.size);
   }
 
+  /**
+   * @internal Gradient storage that only the library holds, for fit's native loop to write into: the
+   * current `.grad`'s if nobody read or assigned it, else the one zeroGrad released (taken); null
+   * when there is neither. Its contents are stale: the loop overwrites every element.
+   */
+  takeOwnGradStorage(): Float32Array | null {
+    if (this.gradTensor && !this.gradShared && this.gradTensor.size === this.size) return this.gradTensor.data;
+    const s = this.spareGrad;
+    this.spareGrad = null;
+    return s && s.length === this.size ? s : null;
+  }
+
   /** Keeps the gradient of this non-leaf tensor in `.grad` after backward(). */
   retainGrad(): this {
     this.retainsGrad = true;

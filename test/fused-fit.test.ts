@@ -186,6 +186,22 @@ describe.runIf(nativeExpected())('fused native fit', () => {
     expect(() => trainEpoch.trainEpoch(handPlan([f(2)], [[0, 0]]))).toThrow(/trainEpoch: grads entry 0 must be a Float32Array/);
   });
 
+  it("the plan writes into the gradient storage only the library holds, never into a .grad the caller read", async () => {
+    const p = problem('ce');
+    const opts = { loss: p.loss, optimizer: new optim.Adam(p.model.parameters()), epochs: 1, batchSize: 64 };
+    const w = p.model.parameters()[0];
+    await bp.fit(p.model, p.data, opts);
+    const first = w.gradData();
+    await bp.fit(p.model, p.data, opts);
+    expect(w.gradData()).toBe(first); // reused, not a fresh zeroed array per call
+    const read = w.grad!; // now the caller's: the next fit must leave it as it is
+    const before = read.toFloat32Array();
+    await bp.fit(p.model, p.data, opts);
+    expect(w.gradData()).not.toBe(first);
+    expect(Array.from(read.data)).toEqual(Array.from(before));
+    expect(Array.from(w.grad!.data)).not.toEqual(Array.from(before)); // a new step's gradient
+  });
+
   it('an epoch runs on the CPUs of the thread that called fit (its libuv worker pinned as the caller is)', async () => {
     const addon = loadNative().backend as unknown as { trainEpoch(s: unknown): Promise<number>; pinThread(cpu: number): boolean };
     const last = os.cpus().length - 1;
