@@ -92,14 +92,20 @@ long run_epoch(const EpochPlan& p) {
   }
   // Gathered rows, only when an epoch visits them out of order.
   const size_t gathered = p.order ? (size_t)bs : 0;
+  // Sized for what this plan runs: the scratch outlives the call, and BatchNorm's backward (t_*,
+  // row*) or the other losses' buffers would otherwise stay allocated for plans without them.
+  const bool batch_norm = std::any_of(p.stages.begin(), p.stages.end(), [](const PlanStage& st) { return st.kind == kStageBatchNorm; });
+  const bool ce = p.loss == kPlanCrossEntropy;
   const size_t wide = (size_t)(bs * widest), outs = (size_t)(bs * out_cols);
+  const size_t bn_wide = batch_norm ? wide : 0, bn_row = batch_norm ? (size_t)widest : 0;
   LineVector &xb = scratch.xb, &yv = scratch.yv, &g_a = scratch.g_a, &g_b = scratch.g_b, &g_act = scratch.g_act;
   LineVector &t_a = scratch.t_a, &t_b = scratch.t_b, &t_c = scratch.t_c, &row = scratch.row, &row2 = scratch.row2;
   LineVector &prob = scratch.prob, &rows_loss = scratch.rows_loss, &row_scale = scratch.row_scale, &diff = scratch.diff, &sq = scratch.sq;
   std::vector<int32_t>& yi = scratch.yi;
   for (auto [v, n] : {std::pair<LineVector*, size_t>{&xb, gathered * (size_t)p.features}, {&yv, gathered * (size_t)out_cols},
-                      {&g_a, wide}, {&g_b, wide}, {&g_act, wide}, {&t_a, wide}, {&t_b, wide}, {&t_c, wide}, {&row, (size_t)widest},
-                      {&row2, (size_t)widest}, {&prob, outs}, {&rows_loss, (size_t)bs}, {&row_scale, (size_t)bs}, {&diff, outs}, {&sq, outs}})
+                      {&g_a, wide}, {&g_b, wide}, {&g_act, wide}, {&t_a, bn_wide}, {&t_b, bn_wide}, {&t_c, bn_wide}, {&row, bn_row},
+                      {&row2, bn_row}, {&prob, ce ? outs : 0}, {&rows_loss, ce ? (size_t)bs : 0}, {&row_scale, ce ? (size_t)bs : 0},
+                      {&diff, ce ? 0 : outs}, {&sq, ce ? 0 : outs}})
     at_least(*v, n);
   if (yi.size() < gathered) yi.resize(gathered);
   // The batch's rows: views of x and y when the epoch keeps the stored order, copies otherwise.
