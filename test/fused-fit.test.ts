@@ -186,6 +186,36 @@ describe.runIf(nativeExpected())('fused native fit', () => {
     expect(() => trainEpoch.trainEpoch(handPlan([f(2)], [[0, 0]]))).toThrow(/trainEpoch: grads entry 0 must be a Float32Array/);
   });
 
+  it('fits running at the same time (each with scratch of its own) get the numbers each gets alone', async () => {
+    // Two plans of different widths, neither with Dropout (its draws come from the one global
+    // generator, so two fits at once would interleave them), with enough batches that their epochs
+    // overlap on two libuv workers.
+    const problemOf = (width: number, batchNorm: boolean) => () => {
+      bp.manualSeed(width);
+      const model = batchNorm
+        ? new nn.Sequential(new nn.Linear(20, width), new nn.BatchNorm1d(width), new nn.ReLU(), new nn.Linear(width, 5))
+        : new nn.Sequential(new nn.Linear(20, width), new nn.Tanh(), new nn.Linear(width, 5));
+      return { model, x: bp.randn([8000, 20]), y: bp.randn([8000, 5]) };
+    };
+    const train = async (make: () => { model: nn.Sequential; x: bp.Tensor; y: bp.Tensor }) => {
+      const { model, x, y } = make();
+      const opt = new optim.Adam(model.parameters(), { lr: 0.01 });
+      const loss = new nn.MSELoss();
+      expect(fusedPlan(model, { x, y }, loss, opt, 8, false)).not.toBeNull();
+      const h = await bp.fit(model, { x, y }, { loss, optimizer: opt, epochs: 2, batchSize: 8, seed: 1 });
+      return { h, w: model.parameters().map((t) => Array.from(t.data)) };
+    };
+    const wide = problemOf(256, true);
+    const narrow = problemOf(8, false);
+    const wideAlone = await train(wide);
+    const narrowAlone = await train(narrow);
+    for (let round = 0; round < 3; round++) {
+      const [w, n] = await Promise.all([train(wide), train(narrow)]);
+      expect(w).toEqual(wideAlone);
+      expect(n).toEqual(narrowAlone);
+    }
+  });
+
   it("the plan writes into the gradient storage only the library holds, never into a .grad the caller read", async () => {
     const p = problem('ce');
     const opts = { loss: p.loss, optimizer: new optim.Adam(p.model.parameters()), epochs: 1, batchSize: 64 };

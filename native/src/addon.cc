@@ -508,6 +508,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"gather", Gather},
   };
   for (const auto& e : table) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
+  InitFit(env);
   return exports;
 }
 

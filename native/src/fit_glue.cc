@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -57,12 +58,23 @@ Napi::Array array(Napi::Env env, const Napi::Object& o, const char* key) {
   return v.As<Napi::Array>();
 }
 
+// The addon's data in each Node environment (the main thread's, each worker_thread's): its epochs'
+// scratch. Shared with every running epoch, so that a worker still running when the environment
+// goes away keeps the shelf it will give its scratch back to.
+struct FitData {
+  std::shared_ptr<EpochScratchShelf> shelf = std::make_shared<EpochScratchShelf>();
+};
+
 class EpochWorker : public Napi::AsyncWorker {
  public:
   // onProgress (optional) receives the number of batches done, at most every 100 ms, through a
   // thread-safe function: the worker never waits for JavaScript.
   EpochWorker(Napi::Env env, const Napi::Object& spec, EpochPlan plan, Napi::Value on_progress)
-      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), spec_(Napi::Persistent(spec)), plan_(std::move(plan)) {
+      : Napi::AsyncWorker(env),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        spec_(Napi::Persistent(spec)),
+        plan_(std::move(plan)),
+        shelf_(env.GetInstanceData<FitData>()->shelf) {
     if (on_progress.IsFunction()) {
       tsfn_ = Napi::ThreadSafeFunction::New(env, on_progress.As<Napi::Function>(), "backprop-fit-progress", 0, 1);
       has_tsfn_ = true;
@@ -80,7 +92,7 @@ class EpochWorker : public Napi::AsyncWorker {
   void Execute() override {
     const RunOnCpus place(caller_cpus_);
     ran_on_ = current_thread_cpus();
-    done_ = run_epoch(plan_);
+    done_ = run_epoch(plan_, *shelf_);
   }
   void OnOK() override {
     release();
@@ -104,6 +116,7 @@ class EpochWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   Napi::ObjectReference spec_;  // keeps every typed array of the plan alive while the worker runs
   EpochPlan plan_;
+  const std::shared_ptr<EpochScratchShelf> shelf_;
   // Where the thread that called fit may run (read here, on it): one-thread benchmarks pin it.
   const std::vector<int> caller_cpus_ = current_thread_cpus();
   std::vector<int> ran_on_;
@@ -114,6 +127,8 @@ class EpochWorker : public Napi::AsyncWorker {
 };
 
 }  // namespace
+
+void InitFit(Napi::Env env) { env.SetInstanceData(new FitData()); }
 
 Napi::Value TrainEpoch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

@@ -58,26 +58,43 @@ struct StageBuf {
   LineVector mu, xc, sq, v, ve, sd, xhat, t1;  // BatchNorm1d intermediates
 };
 
-// Scratch kept by each thread that runs epochs (libuv's workers, one per fit() call, taken in turn),
-// grown when a plan needs more and never shrunk, as gemm's packing buffers are. Allocated per call,
-// W3's 8 MB (batch 256) came from the worker's own malloc arena, whose freed top glibc hands back to
-// the system: 12% of a one-batch fit() call went to page faults, and a 20-batch call ran 0.5 ms a
-// batch slower than the eager loop. Every buffer is written before it is read in each batch.
+}  // namespace
+
+// Every buffer is written before it is read in each batch.
 struct EpochScratch {
   std::vector<StageBuf> buf;
   LineVector xb, yv, g_a, g_b, g_act, t_a, t_b, t_c, row, row2, prob, rows_loss, row_scale, diff, sq;
   std::vector<int32_t> yi;
 };
 
-}  // namespace
+EpochScratchShelf::EpochScratchShelf() = default;
+EpochScratchShelf::~EpochScratchShelf() = default;
 
-long run_epoch(const EpochPlan& p) {
+std::unique_ptr<EpochScratch> EpochScratchShelf::take() {
+  {
+    const std::lock_guard<std::mutex> lock(mu_);
+    if (!kept_.empty()) {
+      std::unique_ptr<EpochScratch> s = std::move(kept_.back());
+      kept_.pop_back();
+      return s;
+    }
+  }
+  return std::make_unique<EpochScratch>();
+}
+
+void EpochScratchShelf::give(std::unique_ptr<EpochScratch> scratch) {
+  const std::lock_guard<std::mutex> lock(mu_);
+  kept_.push_back(std::move(scratch));
+}
+
+namespace {
+
+long run_batches(const EpochPlan& p, EpochScratch& scratch) {
   const long S = (long)p.stages.size();
   const long bs = p.batch;
   const long out_cols = p.stages.back().out;
   long widest = p.features;
   for (const auto& st : p.stages) widest = std::max<long>(widest, st.out);
-  thread_local EpochScratch scratch;
   if ((long)scratch.buf.size() < S) scratch.buf.resize((size_t)S);
   std::vector<StageBuf>& buf = scratch.buf;
   for (long s = 0; s < S; s++) {
@@ -312,6 +329,15 @@ long run_epoch(const EpochPlan& p) {
     done++;
     if (p.progress) p.progress(done);
   }
+  return done;
+}
+
+}  // namespace
+
+long run_epoch(const EpochPlan& plan, EpochScratchShelf& shelf) {
+  std::unique_ptr<EpochScratch> scratch = shelf.take();
+  const long done = run_batches(plan, *scratch);
+  shelf.give(std::move(scratch));
   return done;
 }
 
