@@ -9,7 +9,7 @@ import { fmt } from './shape';
  * and deep (or self-containing) ones stop at the third level, so that a message stays a line.
  */
 export function shown(v: unknown, depth = 0): string {
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === undefined || v === null) return String(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || typeof v === 'symbol' || v === undefined || v === null) return String(v);
   if (typeof v === 'string') return JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}...` : v);
   if (Array.isArray(v)) {
     if (depth >= 3) return '[...]';

@@ -1,6 +1,8 @@
 // The library's random number generator: xoshiro128** seeded by splitmix32, normals by Box-Muller.
 // Random numbers are drawn in TypeScript so that the same seed gives the same numbers on both backends.
 
+import { shown } from './args';
+
 let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
 let spareNormal: number | null = null;
 
@@ -17,7 +19,7 @@ function splitmix32(seed: number): () => number {
 
 /** Seeds the generator used by rand, randn, init, Dropout and shuffling. */
 export function manualSeed(seed: number): void {
-  if (!Number.isFinite(seed)) throw new Error(`manualSeed: seed must be a finite number, got ${seed}`);
+  if (!Number.isFinite(seed)) throw new Error(`manualSeed: seed must be a finite number, got ${shown(seed)}`);
   const hi = Math.floor(seed / 4294967296);
   const sm = splitmix32((seed >>> 0) ^ Math.imul(hi >>> 0, 0x27d4eb2d));
   s0 = sm(); s1 = sm(); s2 = sm(); s3 = sm();

@@ -1,5 +1,6 @@
 // Shape arithmetic shared by ops and backends: sizes, contiguous strides, NumPy broadcasting.
 import { int32s, int32sFrom } from './tiny';
+import { shown } from './args';
 
 /** A tensor shape: one non-negative integer per dimension; `[]` is a 0-d (scalar) tensor. */
 export type Shape = readonly number[];
@@ -81,7 +82,7 @@ export function broadcastStrides(from: Shape, to: Shape): Int32Array {
 
 /** Normalises a possibly negative dimension index; throws naming the op, the dim and the rank. */
 export function normDim(dim: number, ndim: number, what: string): number {
-  if (!Number.isInteger(dim)) throw new Error(`${what}: dim must be an integer, got ${dim}`);
+  if (!Number.isInteger(dim)) throw new Error(`${what}: dim must be an integer, got ${shown(dim)}`);
   const d = dim < 0 ? dim + ndim : dim;
   if (d < 0 || d >= Math.max(ndim, 1)) {
     throw new Error(`${what}: dim ${dim} is out of range for a tensor with ${ndim} dimension(s)`);
@@ -99,9 +100,9 @@ export function splitAt(shape: Shape, dim: number): [number, number, number] {
 }
 
 export function checkShape(shape: readonly number[], what: string): number[] {
-  if (!Array.isArray(shape)) throw new Error(`${what}: shape must be an array of integers, got ${String(shape)}`);
+  if (!Array.isArray(shape)) throw new Error(`${what}: shape must be an array of integers, got ${shown(shape)}`);
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new Error(`${what}: invalid shape ${fmt(shape)}: dimensions must be non-negative integers`);
+    if (!Number.isInteger(d) || d < 0) throw new Error(`${what}: invalid shape ${shown(shape)}: dimensions must be non-negative integers`);
   }
   return [...shape];
 }

@@ -151,6 +151,19 @@ describe('hyperparameter errors name the argument and the value', () => {
     expect(() => new optim.Adam(p(), 0.1 as unknown as optim.AdamOptions)).toThrow(/Adam: options must be an object, got 0.1/);
     const Base = optim.Optimizer as unknown as new (params: bp.Tensor[]) => optim.Optimizer;
     expect(() => new Base(p())).toThrow(/Optimizer: the base class has no update rule; construct one such as optim.SGD/);
+    // The abstract schedule was constructible from JavaScript and failed at step() with "this.nextLr is not a function".
+    const BaseSchedule = bp.lrScheduler.LRScheduler as unknown as new (o: optim.Optimizer) => { step(): void };
+    expect(() => new BaseSchedule(new optim.SGD(p(), { lr: 0.1 }))).toThrow(/LRScheduler: the base class has no schedule of its own; construct one such as lrScheduler.StepLR/);
+  });
+  it('a Symbol passed as a number, a dim or a shape is shown in the message (building it threw before)', () => {
+    // A random-call search found these failing with "Cannot convert a Symbol value to a string".
+    const sym = Symbol('s') as unknown as number;
+    expect(() => bp.randn([3, 2]).leakyRelu(sym)).toThrow(/leakyRelu: negativeSlope must be a finite number, got Symbol\(s\)/);
+    expect(() => bp.randn([2, 3]).mean(sym)).toThrow(/mean: dim must be an integer, got Symbol\(s\)/);
+    expect(() => bp.randn([4]).narrow(sym, 0, 1)).toThrow(/narrow: dim must be an integer, got Symbol\(s\)/);
+    expect(() => bp.eye(2, sym)).toThrow(/eye: invalid shape \[2, Symbol\(s\)\]: dimensions must be non-negative integers/);
+    expect(() => bp.manualSeed(sym)).toThrow(/manualSeed: seed must be a finite number, got Symbol\(s\)/);
+    expect(() => new nn.Dropout(sym)).toThrow(/Dropout: p must be in \[0, 1\], got Symbol\(s\)/);
   });
   it('modules and clipping', () => {
     expect(() => new nn.Dropout(1.5)).toThrow(/Dropout: p must be in \[0, 1\], got 1.5/);

@@ -4,6 +4,7 @@ import { Backend } from './backend';
 import { BUILD_COMMAND, loadNative } from './native';
 import { referenceBackend } from './reference';
 import { isFloat64Storage } from '../storage';
+import { shown } from '../args';
 
 let current: Backend | null = null;
 let warned = false;
@@ -64,7 +65,7 @@ export function nativeKernelSet(): KernelSet | null {
 
 /** Sets the size of the native thread pool (the reference backend is single-threaded). */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: n must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: n must be a positive integer, got ${shown(n)}`);
   const nat = loadNative().backend;
   if (nat) nat.setNumThreads(n);
 }

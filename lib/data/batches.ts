@@ -3,7 +3,7 @@
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { gatherRows, order } from '../train/batches';
-import { optionsOf } from '../args';
+import { optionsOf, shown } from '../args';
 
 /** Options of batches(). */
 export interface BatchOptions {
@@ -35,7 +35,7 @@ export function batches(x: Tensor, y: Tensor | null = null, options?: BatchOptio
     throw new Error(`batches: y must be a tensor with as many rows as x (${x.shape[0]}), got ${y instanceof Tensor ? `shape ${fmt(y.shape)}` : typeof y}`);
   }
   const size = o.batchSize ?? 32;
-  if (!Number.isInteger(size) || size < 1) throw new Error(`batches: batchSize must be a positive integer, got ${o.batchSize}`);
+  if (!Number.isInteger(size) || size < 1) throw new Error(`batches: batchSize must be a positive integer, got ${shown(o.batchSize)}`);
   const n = x.shape[0];
   const last = o.dropLast ? n - (n % size) : n;
   return {

@@ -7,6 +7,7 @@ import { softplus } from '../ops/more';
 import { Module, runsOwnForward } from './module';
 import type { FusedActivation } from '../ops/matmul';
 import { pyFloat } from '../format';
+import { shown } from '../args';
 
 /** max(0, x), elementwise. */
 export class ReLU extends Module {
@@ -32,7 +33,7 @@ export class LeakyReLU extends Module {
   /** @param negativeSlope the slope below 0 (default 0.01) */
   constructor(readonly negativeSlope = 0.01) {
     super();
-    if (!Number.isFinite(negativeSlope)) throw new Error(`LeakyReLU: negativeSlope must be a finite number, got ${negativeSlope}`);
+    if (!Number.isFinite(negativeSlope)) throw new Error(`LeakyReLU: negativeSlope must be a finite number, got ${shown(negativeSlope)}`);
   }
   protected override extraRepr(): string {
     return `negative_slope=${pyFloat(this.negativeSlope)}`;
@@ -44,7 +45,7 @@ export class ELU extends Module {
   /** @param alpha the limit below 0 is -alpha (default 1) */
   constructor(readonly alpha = 1) {
     super();
-    if (!Number.isFinite(alpha)) throw new Error(`ELU: alpha must be a finite number, got ${alpha}`);
+    if (!Number.isFinite(alpha)) throw new Error(`ELU: alpha must be a finite number, got ${shown(alpha)}`);
   }
   protected override extraRepr(): string {
     return `alpha=${pyFloat(this.alpha)}`;
@@ -78,7 +79,7 @@ export class Softplus extends Module {
   /** @param beta the sharpness (default 1) @param threshold above it the identity (default 20) */
   constructor(readonly beta = 1, readonly threshold = 20) {
     super();
-    if (!Number.isFinite(beta) || beta === 0) throw new Error(`Softplus: beta must be a non-zero finite number, got ${beta}`);
+    if (!Number.isFinite(beta) || beta === 0) throw new Error(`Softplus: beta must be a non-zero finite number, got ${shown(beta)}`);
   }
   protected override extraRepr(): string {
     return `beta=${this.beta}, threshold=${this.threshold}`;

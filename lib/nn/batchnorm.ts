@@ -13,7 +13,7 @@ import { checkTensor } from '../ops/core';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { pyBool, pyFloat } from '../format';
-import { optionsOf } from '../args';
+import { optionsOf, shown } from '../args';
 
 /** Options of BatchNorm1d. */
 export interface BatchNormOptions {
@@ -52,11 +52,11 @@ export class BatchNorm1d extends Module {
   constructor(readonly numFeatures: number, options?: BatchNormOptions) {
     super();
     options = optionsOf(options, 'BatchNorm1d');
-    if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new Error(`BatchNorm1d: numFeatures must be a positive integer, got ${numFeatures}`);
+    if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new Error(`BatchNorm1d: numFeatures must be a positive integer, got ${shown(numFeatures)}`);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum ?? 0.1;
-    if (!(this.eps > 0)) throw new Error(`BatchNorm1d: eps must be positive, got ${this.eps}`);
-    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`BatchNorm1d: momentum must be in [0, 1], got ${this.momentum}`);
+    if (!(this.eps > 0)) throw new Error(`BatchNorm1d: eps must be positive, got ${shown(this.eps)}`);
+    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`BatchNorm1d: momentum must be in [0, 1], got ${shown(this.momentum)}`);
     const affine = options.affine ?? true;
     this.weight = affine ? new Parameter(ones([numFeatures])) : null;
     this.bias = affine ? new Parameter(zeros([numFeatures])) : null;

@@ -6,6 +6,7 @@ import { alloc } from '../storage';
 import { uniform01 } from '../random';
 import { Module } from './module';
 import { pyFloat } from '../format';
+import { shown } from '../args';
 
 /**
  * In training, zeroes each element with probability p and scales the rest by 1 / (1 - p); in eval
@@ -15,7 +16,7 @@ export class Dropout extends Module {
   /** @param p the probability of zeroing an element (default 0.5) */
   constructor(readonly p = 0.5) {
     super();
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`Dropout: p must be in [0, 1], got ${p}`);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`Dropout: p must be in [0, 1], got ${shown(p)}`);
   }
 
   protected override extraRepr(): string {

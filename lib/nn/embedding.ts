@@ -7,7 +7,7 @@ import { checkTensor, record } from '../ops/core';
 import { alloc, allocIndexOutput, allocOutput } from '../storage';
 import { Module } from './module';
 import { Parameter } from './parameter';
-import { optionsOf } from '../args';
+import { optionsOf, shown } from '../args';
 
 /** Options of Embedding. */
 export interface EmbeddingOptions {
@@ -33,11 +33,11 @@ export class Embedding extends Module {
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     for (const [name, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
-      if (!Number.isInteger(v) || v < 0) throw new Error(`Embedding: ${name} must be a non-negative integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 0) throw new Error(`Embedding: ${name} must be a non-negative integer, got ${shown(v)}`);
     }
     const pad = options.paddingIdx ?? null;
     if (pad !== null && (!Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings)) {
-      throw new Error(`Embedding: paddingIdx must be an integer within [${-numEmbeddings}, ${numEmbeddings}), got ${pad}`);
+      throw new Error(`Embedding: paddingIdx must be an integer within [${-numEmbeddings}, ${numEmbeddings}), got ${shown(pad)}`);
     }
     this.paddingIdx = pad === null ? null : pad < 0 ? pad + numEmbeddings : pad;
     this.weight = new Parameter(randn([numEmbeddings, embeddingDim]));

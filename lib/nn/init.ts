@@ -3,6 +3,7 @@ import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { checkNumber, checkTensor } from '../ops/core';
 import { normal01, uniform01 } from '../random';
+import { shown } from '../args';
 
 /** Nonlinearities known to calculateGain. */
 export type Nonlinearity = 'linear' | 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
@@ -41,7 +42,7 @@ export const uniform = (t: Tensor, a = 0, b = 1): Tensor => {
 };
 /** Fills t from N(mean, std) (default 0, 1), in place. */
 export const normal = (t: Tensor, mean = 0, std = 1): Tensor => {
-  if (!(std >= 0)) throw new Error(`normal: std must be non-negative, got ${std}`);
+  if (!(std >= 0)) throw new Error(`normal: std must be non-negative, got ${shown(std)}`);
   return fill(t, () => mean + std * normal01());
 };
 /** Fills t with value, in place; returns t. */

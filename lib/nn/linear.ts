@@ -6,7 +6,7 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import { kaimingUniform, uniform } from './init';
 import { pyBool } from '../format';
-import { optionsOf } from '../args';
+import { optionsOf, shown } from '../args';
 
 /** Options of Linear. */
 export interface LinearOptions {
@@ -16,7 +16,7 @@ export interface LinearOptions {
 
 // Zero is allowed, as in PyTorch: a layer of no inputs outputs its bias, one of no outputs nothing.
 function nonNegativeInt(v: number, what: string): number {
-  if (!Number.isInteger(v) || v < 0) throw new Error(`Linear: ${what} must be a non-negative integer, got ${v}`);
+  if (!Number.isInteger(v) || v < 0) throw new Error(`Linear: ${what} must be a non-negative integer, got ${shown(v)}`);
   return v;
 }
 

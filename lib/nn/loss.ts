@@ -7,7 +7,7 @@ import { assertSameShape, checkTensor } from '../ops/core';
 import { binaryCrossEntropyElements, checkReduction, ClassTarget, reduceLoss, Reduction } from '../ops/loss';
 import { classLoss } from '../ops/class_loss';
 import { broadcastShapes, fmt, sameShape } from '../shape';
-import { optionsOf } from '../args';
+import { optionsOf, shown } from '../args';
 
 export type { Reduction, ClassTarget };
 
@@ -155,7 +155,7 @@ abstract class ClassLoss extends Loss {
     const what = this.constructor.name;
     this.weight = optionalTensor(options.weight, what, 'weight');
     this.ignoreIndex = options.ignoreIndex ?? -100;
-    if (!Number.isInteger(this.ignoreIndex)) throw new Error(`${what}: ignoreIndex must be an integer, got ${String(options.ignoreIndex)}`);
+    if (!Number.isInteger(this.ignoreIndex)) throw new Error(`${what}: ignoreIndex must be an integer, got ${shown(options.ignoreIndex)}`);
   }
 }
 
@@ -170,7 +170,7 @@ export class CrossEntropyLoss extends ClassLoss {
   constructor(options: CrossEntropyOptions = {}) {
     super(options);
     this.labelSmoothing = options.labelSmoothing ?? 0;
-    if (!(this.labelSmoothing >= 0 && this.labelSmoothing <= 1)) throw new Error(`CrossEntropyLoss: labelSmoothing must be in [0, 1], got ${this.labelSmoothing}`);
+    if (!(this.labelSmoothing >= 0 && this.labelSmoothing <= 1)) throw new Error(`CrossEntropyLoss: labelSmoothing must be in [0, 1], got ${shown(this.labelSmoothing)}`);
   }
   forward(input: Tensor, target: ClassTarget): Tensor {
     checkTensor(input, 'CrossEntropyLoss');

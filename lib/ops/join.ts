@@ -94,7 +94,7 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
   const size = x.shape[d];
   let sizes: number[];
   if (typeof splitSize === 'number') {
-    if (!Number.isInteger(splitSize) || splitSize <= 0) throw new Error(`split: splitSize must be a positive integer, got ${splitSize}`);
+    if (!Number.isInteger(splitSize) || splitSize <= 0) throw new Error(`split: splitSize must be a positive integer, got ${shown(splitSize)}`);
     sizes = [];
     for (let at = 0; at < size; at += splitSize) sizes.push(Math.min(splitSize, size - at));
     if (size === 0) sizes.push(0);
@@ -111,7 +111,7 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
 /** `x` cut into `chunks` pieces along `dim` of ceil(size / chunks) indices each (fewer when they run out), as torch.chunk. */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   checkTensor(x, 'chunk');
-  if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
+  if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${shown(chunks)}`);
   if (x.ndim === 0) throw new Error('chunk: cannot chunk a zero-dimensional tensor');
   const d = normDim(dim, x.ndim, 'chunk');
   return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);

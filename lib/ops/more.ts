@@ -135,8 +135,8 @@ export function logsumexp(x: Tensor, dim: number, keepDim = false): Tensor {
 /** log(1 + e ** (beta x)) / beta, elementwise; x itself where beta x > threshold (torch.nn.functional.softplus). */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   checkTensor(x, 'softplus');
-  if (typeof beta !== 'number' || !(beta !== 0) || !Number.isFinite(beta)) throw new Error(`softplus: beta must be a non-zero finite number, got ${beta}`);
-  if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new Error(`softplus: threshold must be a number, got ${threshold}`);
+  if (typeof beta !== 'number' || !(beta !== 0) || !Number.isFinite(beta)) throw new Error(`softplus: beta must be a non-zero finite number, got ${shown(beta)}`);
+  if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new Error(`softplus: threshold must be a number, got ${shown(threshold)}`);
   // beta 1 (the usual case) is one native kernel each way; the threshold a float, as torch takes it.
   if (beta === 1) return unaryOp(x, Unary.softplus, threshold, 'softplus');
   // Other betas: torch's formula with its roundings (z = x beta in float, then log(1 + e^z) / beta,

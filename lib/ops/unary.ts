@@ -4,6 +4,7 @@ import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { allocOutput } from '../storage';
 import { checkTensor, record } from './core';
+import { shown } from '../args';
 
 /**
  * y = f(x) by one unary kernel, its backward one unaryGrad (the element-wise ops' shared shape).
@@ -23,7 +24,7 @@ export function unaryOp(x: Tensor, code: UnaryCode, p: number, name: string, gat
 }
 
 function finite(v: number, what: string, arg: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${what}: ${arg} must be a finite number, got ${v}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${what}: ${arg} must be a finite number, got ${shown(v)}`);
   return v;
 }
 

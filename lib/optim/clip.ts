@@ -3,7 +3,7 @@ import { Tensor } from '../tensor';
 import { Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { tensorList } from './optimizer';
-import { optionsOf } from '../args';
+import { optionsOf, shown } from '../args';
 
 function grads(params: Iterable<Tensor>, what: string): Float32Array[] {
   const out: Float32Array[] = [];
@@ -38,8 +38,8 @@ function totalNorm(gs: Float32Array[], normType: number): number {
  */
 export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType = 2, options?: ClipGradNormOptions): number {
   const o = optionsOf(options, 'clipGradNorm');
-  if (!(maxNorm > 0)) throw new Error(`clipGradNorm: maxNorm must be positive, got ${maxNorm}`);
-  if (typeof normType !== 'number' || !(normType > 0)) throw new Error(`clipGradNorm: normType must be a positive number or Infinity, got ${normType}`);
+  if (!(maxNorm > 0)) throw new Error(`clipGradNorm: maxNorm must be positive, got ${shown(maxNorm)}`);
+  if (typeof normType !== 'number' || !(normType > 0)) throw new Error(`clipGradNorm: normType must be a positive number or Infinity, got ${shown(normType)}`);
   const gs = grads(params, 'clipGradNorm');
   const total = totalNorm(gs, normType);
   if (o.errorIfNonfinite && !Number.isFinite(total)) {
@@ -53,7 +53,7 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType
 
 /** Clamps every gradient element to [-clipValue, clipValue]. */
 export function clipGradValue(params: Iterable<Tensor>, clipValue: number): void {
-  if (!(clipValue >= 0)) throw new Error(`clipGradValue: clipValue must be non-negative, got ${clipValue}`);
+  if (!(clipValue >= 0)) throw new Error(`clipGradValue: clipValue must be non-negative, got ${shown(clipValue)}`);
   const be = B();
   for (const g of grads(params, 'clipGradValue')) be.unary(Unary.clampAbs, g, g, clipValue);
 }

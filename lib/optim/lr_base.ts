@@ -12,6 +12,8 @@ export abstract class LRScheduler {
   protected readonly baseLrs: number[];
   constructor(protected readonly optimizer: Optimizer) {
     if (!(optimizer instanceof Optimizer)) throw new Error(`${new.target.name}: optimizer must be an optimizer such as new optim.SGD(model.parameters(), { lr: 0.1 })`);
+    // JavaScript can construct the abstract base, whose step() would then fail on a missing rule.
+    if (typeof this.nextLr !== 'function') throw new Error(`${new.target.name}: the base class has no schedule of its own; construct one such as lrScheduler.StepLR`);
     // As torch's initial_lr: set by the first scheduler, so a second one starts from the same base.
     for (const g of optimizer.paramGroups) g.initialLr ??= g.lr;
     this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr!);
@@ -66,13 +68,13 @@ export abstract class LRScheduler {
 }
 
 export function positive(v: number | undefined, what: string, arg: string): number {
-  if (v === undefined || !(v > 0)) throw new Error(`${what}: ${arg} must be positive, got ${v}`);
+  if (v === undefined || !(v > 0)) throw new Error(`${what}: ${arg} must be positive, got ${shown(v)}`);
   return v;
 }
 
 /** A factor in (0, 1] (start and end factors of LinearLR, ConstantLR's factor). */
 export function unitFactor(v: number, what: string, arg: string, allowZero = false): number {
-  if (typeof v !== 'number' || !(allowZero ? v >= 0 : v > 0) || v > 1) throw new Error(`${what}: ${arg} must be in ${allowZero ? '[0' : '(0'}, 1], got ${v}`);
+  if (typeof v !== 'number' || !(allowZero ? v >= 0 : v > 0) || v > 1) throw new Error(`${what}: ${arg} must be in ${allowZero ? '[0' : '(0'}, 1], got ${shown(v)}`);
   return v;
 }
 

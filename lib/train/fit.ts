@@ -10,7 +10,7 @@ import { gatherRows, order } from './batches';
 import { BatchTally, checkMetrics, MetricName } from './metrics';
 import { Progress } from './progress';
 import { EpochOutcome, FusedPlan, fusedPlan } from './plan';
-import { optionsOf } from '../args';
+import { optionsOf, shown } from '../args';
 import { fitEnded, fitStarted } from '../reuse';
 
 /** Inputs and targets: x [n, ...], y [n] class indices or [n, ...] targets. */
@@ -98,7 +98,7 @@ function checkDataset(d: Dataset, what: string): number {
 
 function positiveInt(v: number | undefined, dflt: number, what: string, name: string): number {
   const n = v ?? dflt;
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${what}: ${name} must be a positive integer, got ${v}`);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${what}: ${name} must be a positive integer, got ${shown(v)}`);
   return n;
 }
 
