@@ -155,6 +155,41 @@ describe('hyperparameter errors name the argument and the value', () => {
     const BaseSchedule = bp.lrScheduler.LRScheduler as unknown as new (o: optim.Optimizer) => { step(): void };
     expect(() => new BaseSchedule(new optim.SGD(p(), { lr: 0.1 }))).toThrow(/LRScheduler: the base class has no schedule of its own; construct one such as lrScheduler.StepLR/);
   });
+  it('Optimizer.loadStateDict checks the whole dict before changing anything', () => {
+    // Found by a random search: hyper 'lr' as a string merged as it was, a null state entry threw
+    // "Cannot read properties of null (reading 'step')", groups: 5 threw "groups.map is not a
+    // function", and a bad buffer for parameter 1 came after parameter 0's state was replaced.
+    const p = () => [bp.zeros([3], { requiresGrad: true }), bp.zeros([2], { requiresGrad: true })];
+    const params = p();
+    const o = new optim.Adam(params, { lr: 0.1 });
+    params.forEach((t) => t.sum().backward());
+    o.step();
+    const good = o.stateDict();
+    const before = JSON.stringify(good);
+    const bad = (change: (d: optim.OptimizerStateDict) => void) => { const d = JSON.parse(before) as optim.OptimizerStateDict; change(d); return d; };
+    const cases: Array<[optim.OptimizerStateDict, RegExp]> = [
+      [bad((d) => { (d.hyper as Record<string, unknown>).lr = 'abc'; }), /Adam\.loadStateDict: hyper\.lr must be a number \(not NaN\), got "abc"/],
+      [bad((d) => { (d.hyper as Record<string, unknown>).lr = null; }), /hyper\.lr must be a number \(not NaN\), got null/],
+      [bad((d) => { (d.hyper as Record<string, unknown>).amsgrad = 1; }), /hyper\.amsgrad must be a boolean, got 1/],
+      [bad((d) => { (d.hyper as Record<string, unknown>).lrr = 0.1; }), /hyper has 'lrr', which is not a hyperparameter of Adam/],
+      [bad((d) => { (d as unknown as Record<string, unknown>).hyper = 3; }), /hyper must be an object of hyperparameters, got 3/],
+      [bad((d) => { (d.state as unknown[])[1] = null; }), /state\[1\] must be \{ step, buffers \}, got null/],
+      [bad((d) => { d.state[1].step = -2; }), /state\[1\]\.step must be a non-negative integer, got -2/],
+      [bad((d) => { d.state[1].buffers[0] = [1]; }), /buffer 0 of parameter 1 must be 2 numbers \(the parameter's size\), got \[1\]/],
+      [bad((d) => { (d.state[1].buffers[1] as unknown[])[0] = 'x'; }), /buffer 1 of parameter 1 holds a value that is not a number/],
+      [bad((d) => { (d as unknown as Record<string, unknown>).groups = 5; }), /groups must be an array of \{ size, hyper \}, got 5/],
+    ];
+    const fresh = new optim.Adam(p(), { lr: 0.5 });
+    const freshBefore = JSON.stringify(fresh.stateDict());
+    for (const [d, message] of cases) {
+      expect(() => o.loadStateDict(d)).toThrow(message);
+      expect(JSON.stringify(o.stateDict())).toBe(before);
+      expect(() => fresh.loadStateDict(d)).toThrow(message);
+      expect(JSON.stringify(fresh.stateDict())).toBe(freshBefore);
+    }
+    fresh.loadStateDict(good);
+    expect(JSON.stringify(fresh.stateDict())).toBe(before);
+  });
   it('a Symbol passed as a number, a dim or a shape is shown in the message (building it threw before)', () => {
     // A random-call search found these failing with "Cannot convert a Symbol value to a string".
     const sym = Symbol('s') as unknown as number;

@@ -241,6 +241,50 @@ describe('safetensors and checkpoints', () => {
     for (const [k, v] of Object.entries(c.stateDict())) expect(Array.from(v.data), k).toEqual(Array.from(want[k].data));
     expect(() => bp.loadCheckpoint(f, make(), new optim.SGD(make().parameters(), { lr: 1 }))).toThrow(/holds Adam state, not SGD/);
   });
+
+  it('damaged metadata is named with its file and entry, and a checkpoint that does not fit leaves model and optimizer as they were', () => {
+    // A random-byte search over saved files found JSON.parse's bare message, "Cannot read properties
+    // of undefined (reading 'map')" and "(reading 'kind')", and a model loaded before the optimizer failed.
+    const make = () => { bp.manualSeed(4); return new nn.Sequential(new nn.Linear(4, 6), new nn.Tanh(), new nn.Linear(6, 2)); };
+    const m = make();
+    const f = path.join(tmp, 'damaged.safetensors');
+    const arch = (spec: unknown) => ({ format: 'backprop-1', architecture: typeof spec === 'string' ? spec : JSON.stringify(spec) });
+    bp.writeSafetensors(f, m.stateDict(), arch('{"type":"Sequential","layers":[{"type":"Lin'));
+    expect(() => bp.load(f)).toThrow(/load: '.*damaged\.safetensors' has a damaged 'architecture' entry in its metadata \(/);
+    bp.writeSafetensors(f, m.stateDict(), arch({ type: 'Sequential', layerz: [] }));
+    expect(() => bp.load(f)).toThrow(/load: the checkpoint's architecture at '' is a Sequential without a list of layers/);
+    bp.writeSafetensors(f, m.stateDict(), arch({ type: 'Sequential', layers: [7] }));
+    expect(() => bp.load(f)).toThrow(/load: the checkpoint's architecture at '0' is not a layer description: 7/);
+    bp.writeSafetensors(f, m.stateDict(), { ...arch({ type: 'Sequential', layers: [] }), ties: '[["a"' });
+    expect(() => bp.load(f)).toThrow(/damaged 'ties' entry/);
+
+    // A checkpoint whose optimizer entry is damaged: a clear error, and the model untouched.
+    const om = new optim.Adam(m.parameters(), { lr: 0.05 });
+    m.forward(bp.randn([3, 4])).sum().backward();
+    om.step();
+    const ck = path.join(tmp, 'damaged-ckpt.safetensors');
+    bp.saveCheckpoint(ck, m, om, { epoch: 2 });
+    const { tensors, metadata } = bp.readSafetensors(ck);
+    bp.writeSafetensors(ck, tensors, { ...metadata, optimizer: metadata.optimizer.slice(0, 20) });
+    const target = make();
+    target.forward(bp.randn([3, 4])); // any state; it must not change
+    const before = Object.values(target.stateDict()).map((t) => Array.from(t.data));
+    const ot = new optim.Adam(target.parameters(), { lr: 0.05 });
+    expect(() => bp.loadCheckpoint(ck, target, ot)).toThrow(/loadCheckpoint: '.*damaged-ckpt\.safetensors' has a damaged 'optimizer' entry in its metadata/);
+    expect(Object.values(target.stateDict()).map((t) => Array.from(t.data))).toEqual(before);
+
+    // A checkpoint of another model: the optimizer's state fits (the same parameter shapes) but the
+    // model does not take the tensors (its layers sit at other indices); the optimizer keeps its state.
+    bp.manualSeed(5);
+    const other = new nn.Sequential(new nn.Linear(4, 6), new nn.Tanh(), new nn.Identity(), new nn.Linear(6, 2));
+    const oo = new optim.Adam(other.parameters(), { lr: 0.05 });
+    other.forward(bp.randn([3, 4])).sum().backward();
+    oo.step();
+    const stateBefore = JSON.stringify(oo.stateDict());
+    bp.saveCheckpoint(ck, m, om, { epoch: 2 });
+    expect(() => bp.loadCheckpoint(ck, other, oo)).toThrow(/loadStateDict: missing keys \[3\.weight, 3\.bias\]/);
+    expect(JSON.stringify(oo.stateDict())).toBe(stateBefore);
+  });
 });
 
 noteIfNoTorch('the PyTorch checkpoint test');

@@ -2,6 +2,7 @@
 import { Module } from '../nn/module';
 import { Parameter } from '../nn/parameter';
 import { fmt, sameShape } from '../shape';
+import { shown } from '../args';
 import { Linear } from '../nn/linear';
 import { Sequential } from '../nn/sequential';
 import { BatchNorm1d } from '../nn/batchnorm';
@@ -71,6 +72,12 @@ export function build(spec: LayerSpec, path = '', built = new Map<string, Module
 }
 
 function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Module {
+  // The spec comes from a file: a damaged one must fail here, naming the layer, not inside a
+  // constructor reading a field that is not there.
+  const where = `the checkpoint's architecture at '${path}'`;
+  if (spec === null || typeof spec !== 'object' || typeof (spec as { type?: unknown }).type !== 'string') throw new Error(`load: ${where} is not a layer description: ${shown(spec)}`);
+  if (spec.type === 'Sequential' && !Array.isArray(spec.layers)) throw new Error(`load: ${where} is a Sequential without a list of layers`);
+  if (spec.type === 'Same' && typeof spec.as !== 'string') throw new Error(`load: ${where} refers to a layer without naming it`);
   switch (spec.type) {
     case 'Same': {
       const m = built.get(spec.as);

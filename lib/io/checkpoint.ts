@@ -30,12 +30,27 @@ function loadModelTensors(model: Module, tensors: TensorDict): void {
   model.loadStateDict(own);
 }
 
+/** A metadata entry written as JSON, parsed; a damaged one is named with its file. */
+function metadataJson(metadata: Record<string, string>, key: string, file: string, what: string): unknown {
+  try {
+    return JSON.parse(metadata[key]);
+  } catch (e) {
+    throw new Error(`${what}: '${file}' has a damaged '${key}' entry in its metadata (${(e as Error).message})`);
+  }
+}
+
 /** Rebuilds the model saved by save() and loads its weights. */
 export function load(file: string): Module {
   const { tensors, metadata } = readSafetensors(checkPath(file, 'load'));
   if (!metadata.architecture) throw new Error(`load: '${file}' has no architecture in its metadata (was it written by save()?); use readSafetensors and loadStateDict`);
-  const model = build(JSON.parse(metadata.architecture) as LayerSpec);
-  if (metadata.ties) applyParameterTies(model, JSON.parse(metadata.ties) as Array<[string, string]>);
+  const model = build(metadataJson(metadata, 'architecture', file, 'load') as LayerSpec);
+  if (metadata.ties) {
+    const ties = metadataJson(metadata, 'ties', file, 'load');
+    if (!Array.isArray(ties) || !ties.every((t) => Array.isArray(t) && t.length === 2 && t.every((n) => typeof n === 'string'))) {
+      throw new Error(`load: '${file}' has a damaged 'ties' entry in its metadata (expected pairs of parameter names)`);
+    }
+    applyParameterTies(model, ties as Array<[string, string]>);
+  }
   loadModelTensors(model, tensors);
   return model;
 }
@@ -69,25 +84,41 @@ export function saveCheckpoint(file: string, model: Module, optimizer: Optimizer
   });
 }
 
-/** Restores a training checkpoint into an existing model and optimizer; returns the epoch. */
+/**
+ * Restores a training checkpoint into an existing model and optimizer; returns the epoch. Either
+ * both are restored or, when the file does not fit them, neither changes.
+ */
 export function loadCheckpoint(file: string, model: Module, optimizer?: Optimizer): CheckpointInfo {
   checkModule(model, 'loadCheckpoint');
   if (optimizer !== undefined && !(optimizer instanceof Optimizer)) throw new Error(`loadCheckpoint: optimizer must be an optimizer such as optim.Adam (or left out), got ${shown(optimizer)}`);
   const { tensors, metadata } = readSafetensors(checkPath(file, 'loadCheckpoint'));
-  loadModelTensors(model, tensors);
-  if (optimizer) {
-    if (!metadata.optimizer) throw new Error(`loadCheckpoint: '${file}' holds no optimizer state`);
-    const o = JSON.parse(metadata.optimizer) as Pick<OptimizerStateDict, 'hyper' | 'groups'> & { type: string; steps: number[] };
-    if (o.type !== optimizer.constructor.name) throw new Error(`loadCheckpoint: '${file}' holds ${o.type} state, not ${optimizer.constructor.name}`);
-    optimizer.loadStateDict({
-      hyper: o.hyper,
-      groups: o.groups,
-      state: o.steps.map((step, i) => {
-        const buffers: Float32Array[] = [];
-        for (let k = 0; tensors[`optimizer.state.${i}.${k}`]; k++) buffers.push(tensors[`optimizer.state.${i}.${k}`].data);
-        return { step, buffers };
-      }),
-    });
+  if (!optimizer) {
+    loadModelTensors(model, tensors);
+    return { epoch: Number(metadata.epoch ?? 0) };
+  }
+  if (!metadata.optimizer) throw new Error(`loadCheckpoint: '${file}' holds no optimizer state`);
+  const o = metadataJson(metadata, 'optimizer', file, 'loadCheckpoint') as Pick<OptimizerStateDict, 'hyper' | 'groups'> & { type: string; steps: number[] };
+  if (o === null || typeof o !== 'object' || typeof o.type !== 'string' || !Array.isArray(o.steps)) {
+    throw new Error(`loadCheckpoint: '${file}' has a damaged 'optimizer' entry in its metadata (expected { type, hyper, steps })`);
+  }
+  if (o.type !== optimizer.constructor.name) throw new Error(`loadCheckpoint: '${file}' holds ${o.type} state, not ${optimizer.constructor.name}`);
+  // The optimizer's state as it is (its buffers are replaced, not written, by loadStateDict), to
+  // put back if the model does not take the file's tensors.
+  const previous = optimizer.stateView();
+  optimizer.loadStateDict({
+    hyper: o.hyper,
+    groups: o.groups,
+    state: o.steps.map((step, i) => {
+      const buffers: Float32Array[] = [];
+      for (let k = 0; tensors[`optimizer.state.${i}.${k}`]; k++) buffers.push(tensors[`optimizer.state.${i}.${k}`].data);
+      return { step, buffers };
+    }),
+  });
+  try {
+    loadModelTensors(model, tensors);
+  } catch (e) {
+    optimizer.loadStateDict(previous);
+    throw e;
   }
   return { epoch: Number(metadata.epoch ?? 0) };
 }

@@ -4,6 +4,7 @@ import { Tensor } from '../tensor';
 import { OptimHyper } from '../backend/backend';
 import { B } from '../backend/registry';
 import { stateAlloc } from '../storage';
+import { shown } from '../args';
 
 /** Per-parameter state: named buffers and the number of steps taken. */
 export interface ParamState {
@@ -234,25 +235,59 @@ export abstract class Optimizer {
     return { state, hyper: copy(this.hyper), ...(groups && { groups }) };
   }
 
-  /** Restores what stateDict() returned (buffers as plain or typed arrays), so that training resumes exactly. */
+  /**
+   * Restores what stateDict() returned (buffers as plain or typed arrays), so that training resumes
+   * exactly. The whole dict is checked before anything changes: a bad entry leaves the optimizer as
+   * it was.
+   */
   loadStateDict(dict: OptimizerState<ArrayLike<number>>): void {
-    if (!dict || !Array.isArray(dict.state)) throw new Error(`${this.constructor.name}.loadStateDict: expected { state, hyper }`);
+    const what = `${this.constructor.name}.loadStateDict`;
+    const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+    if (!isRecord(dict) || !Array.isArray(dict.state)) throw new Error(`${what}: expected { state, hyper }, got ${shown(dict)}`);
     if (dict.state.length !== this.params.length) {
-      throw new Error(`${this.constructor.name}.loadStateDict: state has ${dict.state.length} parameters, the optimizer has ${this.params.length}`);
+      throw new Error(`${what}: state has ${dict.state.length} parameters, the optimizer has ${this.params.length}`);
     }
-    if (dict.hyper.kind !== undefined && dict.hyper.kind !== this.hyper.kind) {
-      throw new Error(`${this.constructor.name}.loadStateDict: the state was saved by a different optimizer kind`);
+    // Hyperparameters are merged into the groups' own: only names this optimizer has, each of the
+    // type it has (a string lr, or null where JSON wrote NaN, would reach the update as NaN).
+    const checkHyper = (h: unknown, where: string): Record<string, number | boolean> => {
+      if (!isRecord(h)) throw new Error(`${what}: ${where} must be an object of hyperparameters, got ${shown(h)}`);
+      const mine = this.hyper as unknown as Record<string, unknown>;
+      for (const [k, v] of Object.entries(h)) {
+        if (!(k in mine)) throw new Error(`${what}: ${where} has '${k}', which is not a hyperparameter of ${this.constructor.name}`);
+        if (typeof v !== typeof mine[k] || (typeof v === 'number' && Number.isNaN(v))) {
+          throw new Error(`${what}: ${where}.${k} must be a ${typeof mine[k]}${typeof mine[k] === 'number' ? ' (not NaN)' : ''}, got ${shown(v)}`);
+        }
+      }
+      return h as Record<string, number | boolean>;
+    };
+    const hyper = checkHyper(dict.hyper, 'hyper');
+    if (hyper.kind !== undefined && hyper.kind !== this.hyper.kind) {
+      throw new Error(`${what}: the state was saved by a different optimizer kind`);
     }
-    const groups = dict.groups ?? [{ size: this.params.length, hyper: dict.hyper }];
+    if (dict.groups !== undefined && !Array.isArray(dict.groups)) throw new Error(`${what}: groups must be an array of { size, hyper }, got ${shown(dict.groups)}`);
+    const groups = (dict.groups ?? [{ size: this.params.length, hyper }]).map((g: unknown, i) => {
+      if (!isRecord(g)) throw new Error(`${what}: groups[${i}] must be { size, hyper }, got ${shown(g)}`);
+      return { size: g.size, hyper: checkHyper(g.hyper, `groups[${i}].hyper`) };
+    });
     if (groups.length !== this.paramGroups.length || groups.some((g, i) => g.size !== this.paramGroups[i].params.length)) {
-      throw new Error(`${this.constructor.name}.loadStateDict: the state has param groups of ${groups.map((g) => g.size).join(', ')} parameters, the optimizer ${this.paramGroups.map((g) => g.params.length).join(', ')}`);
+      throw new Error(`${what}: the state has param groups of ${groups.map((g) => shown(g.size)).join(', ')} parameters, the optimizer ${this.paramGroups.map((g) => g.params.length).join(', ')}`);
     }
+    dict.state.forEach((s: unknown, i) => {
+      if (!isRecord(s)) throw new Error(`${what}: state[${i}] must be { step, buffers }, got ${shown(s)}`);
+      if (!Number.isInteger(s.step) || (s.step as number) < 0) throw new Error(`${what}: state[${i}].step must be a non-negative integer, got ${shown(s.step)}`);
+      if (!Array.isArray(s.buffers)) throw new Error(`${what}: state[${i}].buffers must be an array, got ${shown(s.buffers)}`);
+      const size = this.params[i].size;
+      s.buffers.forEach((b: unknown, k) => {
+        const len = (b as { length?: unknown } | null)?.length;
+        if (!(Array.isArray(b) || ArrayBuffer.isView(b)) || len !== size) {
+          throw new Error(`${what}: buffer ${k} of parameter ${i} must be ${size} numbers (the parameter's size), got ${shown(b)}`);
+        }
+        if (Array.isArray(b) && !b.every((x) => typeof x === 'number')) throw new Error(`${what}: buffer ${k} of parameter ${i} holds a value that is not a number`);
+      });
+    });
     dict.state.forEach((s, i) => {
       const p = this.params[i];
       if (s.step === 0) { this.state.delete(p); return; }
-      s.buffers.forEach((b, k) => {
-        if (b.length !== p.size) throw new Error(`${this.constructor.name}.loadStateDict: buffer ${k} of parameter ${i} has ${b.length} values, the parameter has ${p.size}`);
-      });
       this.state.set(p, { step: s.step, buffers: s.buffers.map((b) => { const a = stateAlloc(b.length); a.set(b); return a; }) });
     });
     groups.forEach((g, i) => Object.assign(this.paramGroups[i].hyper, g.hyper));
