@@ -38,7 +38,7 @@ export function setBackend(name: 'native' | 'reference'): void {
     current = referenceBackend;
     return;
   }
-  if (name !== 'native') throw new Error(`setBackend: unknown backend '${String(name)}' (expected 'native' or 'reference')`);
+  if (name !== 'native') throw new Error(`setBackend: unknown backend ${shown(name)} (expected 'native' or 'reference')`);
   if (isFloat64Storage()) throw new Error('setBackend: the native backend has no float64 mode');
   const n = loadNative();
   if (!n.backend) throw new Error(`setBackend('native'): the native addon is not available (${n.error}). Build it with \`${BUILD_COMMAND}\`.`);

@@ -16,7 +16,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
     case 'relu': return Math.SQRT2;
     case 'leaky_relu': { const a = param ?? 0.01; return Math.sqrt(2 / (1 + a * a)); }
     case 'selu': return 3 / 4;
-    default: throw new Error(`calculateGain: unknown nonlinearity '${String(nonlinearity)}'`);
+    default: throw new Error(`calculateGain: unknown nonlinearity ${shown(nonlinearity)}`);
   }
 }
 
@@ -79,7 +79,7 @@ function kaimingStd(t: Tensor, options: KaimingOptions | null): number {
   const o = options ?? {};
   const [fi, fo] = fans(t);
   const mode = o.mode ?? 'fanIn';
-  if (mode !== 'fanIn' && mode !== 'fanOut') throw new Error(`kaiming: mode must be 'fanIn' or 'fanOut', got '${String(mode)}'`);
+  if (mode !== 'fanIn' && mode !== 'fanOut') throw new Error(`kaiming: mode must be 'fanIn' or 'fanOut', got ${shown(mode)}`);
   const fan = mode === 'fanIn' ? fi : fo;
   return calculateGain(o.nonlinearity ?? 'leaky_relu', o.a ?? 0) / Math.sqrt(fan);
 }

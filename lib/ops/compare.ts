@@ -49,7 +49,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   if (!hasLo && !hasHi) throw new Error('clamp: give min, max or both');
   const lo = hasLo ? min : -Infinity;
   const hi = hasHi ? max : Infinity;
-  if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi)) throw new Error(`clamp: min and max must be numbers, got ${shown(min)} and ${String(max)}`);
+  if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi)) throw new Error(`clamp: min and max must be numbers, got ${shown(min)} and ${shown(max)}`);
   // torch's min(max(x, min), max) in one pass: NaN stays, with min > max every element becomes max.
   // The gradient passes where min <= x <= max (clamp_min's and clamp_max's rules, tested on x):
   // with both bounds, where clamp kept x (one pass; none passes when min > max).
