@@ -4,7 +4,7 @@ import { Tensor } from '../tensor';
 import { OptimHyper } from '../backend/backend';
 import { B } from '../backend/registry';
 import { stateAlloc } from '../storage';
-import { shown } from '../args';
+import { isPlainObject, shown } from '../args';
 
 /** Per-parameter state: named buffers and the number of steps taken. */
 export interface ParamState {
@@ -242,15 +242,14 @@ export abstract class Optimizer {
    */
   loadStateDict(dict: OptimizerState<ArrayLike<number>>): void {
     const what = `${this.constructor.name}.loadStateDict`;
-    const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-    if (!isRecord(dict) || !Array.isArray(dict.state)) throw new Error(`${what}: expected { state, hyper }, got ${shown(dict)}`);
+    if (!isPlainObject(dict) || !Array.isArray(dict.state)) throw new Error(`${what}: expected { state, hyper }, got ${shown(dict)}`);
     if (dict.state.length !== this.params.length) {
       throw new Error(`${what}: state has ${dict.state.length} parameters, the optimizer has ${this.params.length}`);
     }
     // Hyperparameters are merged into the groups' own: only names this optimizer has, each of the
     // type it has (a string lr, or null where JSON wrote NaN, would reach the update as NaN).
     const checkHyper = (h: unknown, where: string): Record<string, number | boolean> => {
-      if (!isRecord(h)) throw new Error(`${what}: ${where} must be an object of hyperparameters, got ${shown(h)}`);
+      if (!isPlainObject(h)) throw new Error(`${what}: ${where} must be an object of hyperparameters, got ${shown(h)}`);
       const mine = this.hyper as unknown as Record<string, unknown>;
       for (const [k, v] of Object.entries(h)) {
         if (!(k in mine)) throw new Error(`${what}: ${where} has '${k}', which is not a hyperparameter of ${this.constructor.name}`);
@@ -266,14 +265,14 @@ export abstract class Optimizer {
     }
     if (dict.groups !== undefined && !Array.isArray(dict.groups)) throw new Error(`${what}: groups must be an array of { size, hyper }, got ${shown(dict.groups)}`);
     const groups = (dict.groups ?? [{ size: this.params.length, hyper }]).map((g: unknown, i) => {
-      if (!isRecord(g)) throw new Error(`${what}: groups[${i}] must be { size, hyper }, got ${shown(g)}`);
+      if (!isPlainObject(g)) throw new Error(`${what}: groups[${i}] must be { size, hyper }, got ${shown(g)}`);
       return { size: g.size, hyper: checkHyper(g.hyper, `groups[${i}].hyper`) };
     });
     if (groups.length !== this.paramGroups.length || groups.some((g, i) => g.size !== this.paramGroups[i].params.length)) {
       throw new Error(`${what}: the state has param groups of ${groups.map((g) => shown(g.size)).join(', ')} parameters, the optimizer ${this.paramGroups.map((g) => g.params.length).join(', ')}`);
     }
     dict.state.forEach((s: unknown, i) => {
-      if (!isRecord(s)) throw new Error(`${what}: state[${i}] must be { step, buffers }, got ${shown(s)}`);
+      if (!isPlainObject(s)) throw new Error(`${what}: state[${i}] must be { step, buffers }, got ${shown(s)}`);
       if (!Number.isInteger(s.step) || (s.step as number) < 0) throw new Error(`${what}: state[${i}].step must be a non-negative integer, got ${shown(s.step)}`);
       if (!Array.isArray(s.buffers)) throw new Error(`${what}: state[${i}].buffers must be an array, got ${shown(s.buffers)}`);
       const size = this.params[i].size;
