@@ -216,6 +216,29 @@ describe.runIf(nativeExpected())('fused native fit', () => {
     }
   });
 
+  it('while a fused epoch runs on its worker, JavaScript cannot step the optimizer or load state into it or the model', async () => {
+    // Both ran before, racing the native loop's writes to the same arrays: the numbers then
+    // depended on timing. Reading (forward, stateDict, save) stays allowed.
+    const p = problem('ce');
+    const opt = new optim.Adam(p.model.parameters());
+    expect(fusedPlan(p.model, p.data, p.loss, opt, 32, false)).not.toBeNull();
+    const running = bp.fit(p.model, p.data, { loss: p.loss, optimizer: opt, epochs: 3, batchSize: 32 });
+    const busy = /a running fit\(\) is training these parameters on a worker thread; await it before changing them/;
+    expect(() => opt.step()).toThrow(/^Adam\.step: a running fit/);
+    expect(() => opt.loadStateDict(opt.stateDict())).toThrow(busy);
+    expect(() => p.model.loadStateDict(p.model.stateDict())).toThrow(busy);
+    expect(() => (p.model as nn.Sequential).layers[0].loadStateDict((p.model as nn.Sequential).layers[0].stateDict())).toThrow(busy);
+    expect(p.model.forward(bp.randn([2, 20])).shape).toEqual([2, 5]);
+    await running;
+    opt.step();
+    opt.loadStateDict(opt.stateDict());
+    p.model.loadStateDict(p.model.stateDict());
+    // The eager loop runs on this thread: code between its batches changes nothing under it.
+    const eager = bp.fit(p.model, p.data, { loss: p.loss, optimizer: opt, epochs: 1, batchSize: 32, fused: false });
+    expect(() => opt.step()).not.toThrow();
+    await eager;
+  });
+
   it("the plan writes into the gradient storage only the library holds, never into a .grad the caller read", async () => {
     const p = problem('ce');
     const opts = { loss: p.loss, optimizer: new optim.Adam(p.model.parameters()), epochs: 1, batchSize: 64 };

@@ -5,6 +5,7 @@ import { holdForGood } from '../memory';
 import { fmt, sameShape } from '../shape';
 import { Parameter } from './parameter';
 import { optionsOf, shown } from '../args';
+import { assertNotInEpoch } from '../worker_owned';
 
 // The modules whose train() is running (see train()).
 const trainWalk = new Set<Module>();
@@ -258,6 +259,7 @@ export abstract class Module {
     if (dict === null || typeof dict !== 'object' || dict instanceof Tensor) throw new Error(`loadStateDict: expected an object of name -> Tensor (a state dict), got ${dict === null ? 'null' : dict instanceof Tensor ? 'a Tensor' : typeof dict}`);
     const strict = optionsOf(options, 'loadStateDict').strict ?? true;
     const own = new Map(this.namedParametersAndBuffers());
+    assertNotInEpoch(own.values(), 'loadStateDict');
     const missingKeys = [...own.keys()].filter((k) => !(k in dict));
     const unexpectedKeys = Object.keys(dict).filter((k) => !own.has(k));
     if (strict && (missingKeys.length || unexpectedKeys.length)) {

@@ -5,6 +5,7 @@ import { OptimHyper } from '../backend/backend';
 import { B } from '../backend/registry';
 import { stateAlloc } from '../storage';
 import { isPlainObject, shown } from '../args';
+import { assertNotInEpoch } from '../worker_owned';
 
 /** Per-parameter state: named buffers and the number of steps taken. */
 export interface ParamState {
@@ -170,6 +171,7 @@ export abstract class Optimizer {
 
   /** Updates every parameter that has a gradient, in one backend call per group and distinct step count. */
   step(): void {
+    assertNotInEpoch(this.params, `${this.constructor.name}.step`);
     const be = B();
     for (const group of this.paramGroups) {
       const calls = new Map<number, { p: Float32Array[]; g: Float32Array[]; s: Float32Array[][] }>();
@@ -242,6 +244,7 @@ export abstract class Optimizer {
    */
   loadStateDict(dict: OptimizerState<ArrayLike<number>>): void {
     const what = `${this.constructor.name}.loadStateDict`;
+    assertNotInEpoch(this.params, what);
     if (!isPlainObject(dict) || !Array.isArray(dict.state)) throw new Error(`${what}: expected { state, hyper }, got ${shown(dict)}`);
     if (dict.state.length !== this.params.length) {
       throw new Error(`${what}: state has ${dict.state.length} parameters, the optimizer has ${this.params.length}`);

@@ -20,6 +20,7 @@ import { decisionThreshold } from './metrics';
 import { getBackend } from '../backend/registry';
 import { loadNative } from '../backend/native';
 import { Dataset } from './fit';
+import { holdForEpoch } from '../worker_owned';
 
 const STAGE = { linear: 0, activation: 1, dropout: 2, batchNorm: 3 } as const;
 
@@ -159,7 +160,13 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
       spec.hyper = packHyper(optimizer.fusedState()!.hyper); // the current lr and step count
       const rng = rngState();
       spec.rng = rng;
-      const done = await trainEpoch(spec);
+      const held = holdForEpoch([...optimizer.params, ...model.namedBuffers().map(([, b]) => b)]);
+      let done: number;
+      try {
+        done = await trainEpoch(spec);
+      } finally {
+        held.release();
+      }
       setRngState(rng);
       optimizer.advanceSteps(done);
       // As after an eager step: each parameter's .grad holds the last batch's gradient.
