@@ -216,7 +216,7 @@ describe.runIf(nativeExpected())('fused native fit', () => {
     }
   });
 
-  it('while a fused epoch runs on its worker, JavaScript cannot step the optimizer or load state into it or the model', async () => {
+  it('while a fused epoch runs on its worker, JavaScript cannot step the optimizer, load state, initialize or clip what it trains', async () => {
     // Both ran before, racing the native loop's writes to the same arrays: the numbers then
     // depended on timing. Reading (forward, stateDict, save) stays allowed.
     const p = problem('ce');
@@ -228,8 +228,12 @@ describe.runIf(nativeExpected())('fused native fit', () => {
     expect(() => opt.loadStateDict(opt.stateDict())).toThrow(busy);
     expect(() => p.model.loadStateDict(p.model.stateDict())).toThrow(busy);
     expect(() => (p.model as nn.Sequential).layers[0].loadStateDict((p.model as nn.Sequential).layers[0].stateDict())).toThrow(busy);
+    expect(() => nn.init.zeros(p.model.parameters()[0])).toThrow(/^init: a running fit/);
+    expect(() => bp.clipGradNorm(p.model.parameters(), 1)).toThrow(/^clipGradNorm: a running fit/);
+    expect(() => bp.clipGradValue(p.model.parameters(), 1)).toThrow(/^clipGradValue: a running fit/);
     expect(p.model.forward(bp.randn([2, 20])).shape).toEqual([2, 5]);
     await running;
+    bp.clipGradNorm(p.model.parameters(), 1);
     opt.step();
     opt.loadStateDict(opt.stateDict());
     p.model.loadStateDict(p.model.stateDict());

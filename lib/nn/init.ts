@@ -4,6 +4,7 @@ import { fmt } from '../shape';
 import { checkNumber, checkTensor } from '../ops/core';
 import { normal01, uniform01 } from '../random';
 import { shown } from '../args';
+import { assertNotInEpoch } from '../worker_owned';
 
 /** Nonlinearities known to calculateGain. */
 export type Nonlinearity = 'linear' | 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
@@ -29,8 +30,15 @@ export function fans(t: Tensor): [number, number] {
   return [t.shape[1] * rf, t.shape[0] * rf];
 }
 
-function fill(t: Tensor, f: () => number): Tensor {
+// The tensor an initializer fills in place (every one writes through this).
+function target(t: Tensor): Float32Array {
   const d = checkTensor(t, 'init').data;
+  assertNotInEpoch([t], 'init');
+  return d;
+}
+
+function fill(t: Tensor, f: () => number): Tensor {
+  const d = target(t);
   for (let i = 0; i < d.length; i++) d[i] = f();
   return t;
 }
@@ -46,7 +54,7 @@ export const normal = (t: Tensor, mean = 0, std = 1): Tensor => {
   return fill(t, () => mean + std * normal01());
 };
 /** Fills t with value, in place; returns t. */
-export const constant = (t: Tensor, value: number): Tensor => { checkTensor(t, 'init').data.fill(checkNumber(value, 'constant', 'value')); return t; };
+export const constant = (t: Tensor, value: number): Tensor => { target(t).fill(checkNumber(value, 'constant', 'value')); return t; };
 /** Fills t with 0, in place. */
 export const zeros = (t: Tensor): Tensor => constant(t, 0);
 /** Fills t with 1, in place. */

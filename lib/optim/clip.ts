@@ -4,10 +4,13 @@ import { Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { tensorList } from './optimizer';
 import { optionsOf, shown } from '../args';
+import { assertNotInEpoch } from '../worker_owned';
 
 function grads(params: Iterable<Tensor>, what: string): Float32Array[] {
   const out: Float32Array[] = [];
-  for (const p of tensorList(params, what)) {
+  const list = tensorList(params, what);
+  assertNotInEpoch(list, what);
+  for (const p of list) {
     const g = p.gradData();
     if (g) out.push(g);
   }
