@@ -6,7 +6,7 @@ import { B } from './backend/registry';
 import { fmt, sameShape, sizeOf, Shape } from './shape';
 import { formatTensor } from './format';
 import { alloc, allocOutput } from './storage';
-import { isPlainObject, optionsOf } from './args';
+import { isPlainObject, optionsOf, shown } from './args';
 import { dropStorage, holdStorage, neverPool, POOL_MIN_LENGTH, StorageRecord, trackCreated } from './reuse';
 
 /** One recorded operation: its inputs and the rule that sends the output's gradient back to them. */
@@ -280,6 +280,7 @@ export class Tensor {
 
   /** Sets requiresGrad in place (for leaves), returning this. */
   requiresGrad_(flag = true): this {
+    if (typeof flag !== 'boolean') throw new Error(`requiresGrad_: flag must be true or false, got ${shown(flag)}`);
     if (!this.isLeaf && !flag) throw new Error('requiresGrad_: cannot turn off requiresGrad on a non-leaf tensor; use detach()');
     this.requiresGrad = flag;
     return this;

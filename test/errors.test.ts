@@ -190,6 +190,17 @@ describe('hyperparameter errors name the argument and the value', () => {
     fresh.loadStateDict(good);
     expect(JSON.stringify(fresh.stateDict())).toBe(before);
   });
+  it('creation options are checked: requiresGrad a boolean, dtype only float32, an array-like a real length', () => {
+    // A random-argument search found these accepted: requiresGrad 'yes' stored as a string, dtype
+    // 'int32' ignored (a float32 tensor came back), and {length: -1} failing inside the allocator.
+    expect(() => bp.tensor([1, 2], { requiresGrad: 'yes' as unknown as boolean })).toThrow(/^tensor: requiresGrad must be true or false, got "yes"$/);
+    expect(() => bp.zeros([2], { requiresGrad: 1 as unknown as boolean })).toThrow(/^zeros: requiresGrad must be true or false, got 1$/);
+    expect(() => bp.tensor([1], { dtype: 'int32' as 'float32' })).toThrow(/^tensor: tensors are float32 \(dtype 'float32'\), got dtype "int32"$/);
+    expect(() => bp.randn([2], { dtype: 'float64' as 'float32' })).toThrow(/^randn: tensors are float32/);
+    expect(bp.rand([2], { dtype: 'float32', requiresGrad: true }).requiresGrad).toBe(true);
+    expect(() => bp.tensor({ length: -1 } as ArrayLike<number>)).toThrow(/^tensor: data's length must be a non-negative integer, got -1$/);
+    expect(() => bp.tensor([1]).requiresGrad_('yes' as unknown as boolean)).toThrow(/^requiresGrad_: flag must be true or false, got "yes"$/);
+  });
   it('a Symbol passed as a number, a dim or a shape is shown in the message (building it threw before)', () => {
     // A random-call search found these failing with "Cannot convert a Symbol value to a string".
     const sym = Symbol('s') as unknown as number;

@@ -5,7 +5,7 @@ import { checkShape, fmt, sizeOf } from '../shape';
 import { alloc } from '../storage';
 import { checkNumber, checkTensor } from './core';
 import { normal01, uniform01 } from '../random';
-import { optionsOf } from '../args';
+import { optionsOf, shown } from '../args';
 
 /** Options for tensor creation. */
 export interface TensorOptions {
@@ -13,6 +13,16 @@ export interface TensorOptions {
   shape?: readonly number[];
   /** Record operations on this tensor for backward(). */
   requiresGrad?: boolean;
+  /** The element type: every tensor is float32; any other value throws rather than being ignored. */
+  dtype?: 'float32';
+}
+
+/** Options of a creation function, checked: requiresGrad a boolean, dtype (if given) float32. */
+function creationOptions(options: TensorOptions | undefined, what: string): TensorOptions & { requiresGrad: boolean } {
+  const o = optionsOf(options, what);
+  if (o.requiresGrad !== undefined && typeof o.requiresGrad !== 'boolean') throw new Error(`${what}: requiresGrad must be true or false, got ${shown(o.requiresGrad)}`);
+  if (o.dtype !== undefined && o.dtype !== 'float32') throw new Error(`${what}: tensors are float32 (dtype 'float32'), got dtype ${shown(o.dtype)}`);
+  return { ...o, requiresGrad: o.requiresGrad ?? false };
 }
 
 /** Anything tensor() accepts. */
@@ -49,7 +59,7 @@ function flattenNested(data: unknown, shape: number[], dim: number, out: Float32
 
 /** Makes a tensor from a number (0-d), nested arrays, a Float32Array or any array-like of numbers. */
 export function tensor(data: TensorData, options?: TensorOptions): Tensor {
-  const o = optionsOf(options, 'tensor');
+  const o = creationOptions(options, 'tensor');
   let flat: Float32Array;
   let shape: number[];
   if (typeof data === 'number') {
@@ -62,6 +72,7 @@ export function tensor(data: TensorData, options?: TensorOptions): Tensor {
     flattenNested(data, shape, 0, flat, { i: 0 });
   } else if (data !== null && typeof data === 'object' && typeof (data as ArrayLike<number>).length === 'number') {
     const src = data as ArrayLike<number>;
+    if (!Number.isInteger(src.length) || src.length < 0) throw new Error(`tensor: data's length must be a non-negative integer, got ${shown(src.length)}`);
     flat = alloc(src.length);
     for (let i = 0; i < src.length; i++) flat[i] = src[i];
     shape = [src.length];
@@ -73,11 +84,11 @@ export function tensor(data: TensorData, options?: TensorOptions): Tensor {
     if (sizeOf(s) !== flat.length) throw new Error(`tensor: shape ${fmt(s)} needs ${sizeOf(s)} elements but the data has ${flat.length}`);
     shape = s;
   }
-  return new Tensor(flat, shape, o.requiresGrad ?? false);
+  return new Tensor(flat, shape, o.requiresGrad);
 }
 
 function filled(shape: readonly number[], what: string, opts: TensorOptions | undefined, fill: (d: Float32Array) => void): Tensor {
-  const requiresGrad = optionsOf(opts, what).requiresGrad ?? false;
+  const { requiresGrad } = creationOptions(opts, what);
   const s = checkShape(shape as number[], what);
   const d = alloc(sizeOf(s));
   fill(d);
