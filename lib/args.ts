@@ -32,12 +32,30 @@ export function checkPath(file: unknown, what: string): string {
   return file;
 }
 
+/** What an option holds, for optionsOf: booleans are checked there, other values by their callers. */
+export type OptionKind = 'boolean' | 'value';
+
+/** Every option of an options interface T, with what it holds (the compiler checks that none is missing). */
+export type OptionKinds<T> = { readonly [K in keyof Required<T>]: OptionKind };
+
 /**
  * An options argument: {} when left out, the object itself, or an error naming `what` for anything
- * else (null, a number: reading a field of them would fail with V8's own message).
+ * else (null, a number: reading a field of them would fail with V8's own message). Given `kinds`,
+ * an option it does not list throws (PyTorch's `maximize` or a misspelt `keepdim`, ignored, gave
+ * other numbers than asked for without a word), and so does a boolean option holding anything but
+ * true or false ('no' read as true). Options set to undefined count as left out.
  */
-export function optionsOf<T extends object>(options: T | undefined, what: string): T {
+export function optionsOf<T extends object>(options: T | undefined, what: string, kinds?: OptionKinds<T>): T {
   if (options === undefined) return {} as T;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new Error(`${what}: options must be an object, got ${shown(options)}`);
+  if (kinds) checkOptionKinds(options as Record<string, unknown>, what, kinds as Readonly<Record<string, OptionKind>>);
   return options;
+}
+
+function checkOptionKinds(options: Record<string, unknown>, what: string, kinds: Readonly<Record<string, OptionKind>>): void {
+  for (const [k, v] of Object.entries(options)) {
+    if (v === undefined) continue;
+    if (!Object.prototype.hasOwnProperty.call(kinds, k)) throw new Error(`${what}: unknown option '${k}' (the options are ${Object.keys(kinds).join(', ')})`);
+    if (kinds[k] === 'boolean' && typeof v !== 'boolean') throw new Error(`${what}: option ${k} must be true or false, got ${shown(v)}`);
+  }
 }

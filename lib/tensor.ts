@@ -270,7 +270,7 @@ export class Tensor {
       if (!sameShape(grad.shape, this.shape)) throw new Error(`backward: grad has shape ${fmt(grad.shape)} but the output has shape ${fmt(this.shape)}`);
       seed = grad.data;
     }
-    runBackward(this, seed, optionsOf(options, 'backward').retainGraph === true);
+    runBackward(this, seed, optionsOf(options, 'backward', { retainGraph: 'boolean' }).retainGraph === true);
   }
 
   /** A tensor sharing this one's storage, cut from the tape. */

@@ -193,13 +193,42 @@ describe('hyperparameter errors name the argument and the value', () => {
   it('creation options are checked: requiresGrad a boolean, dtype only float32, an array-like a real length', () => {
     // A random-argument search found these accepted: requiresGrad 'yes' stored as a string, dtype
     // 'int32' ignored (a float32 tensor came back), and {length: -1} failing inside the allocator.
-    expect(() => bp.tensor([1, 2], { requiresGrad: 'yes' as unknown as boolean })).toThrow(/^tensor: requiresGrad must be true or false, got "yes"$/);
-    expect(() => bp.zeros([2], { requiresGrad: 1 as unknown as boolean })).toThrow(/^zeros: requiresGrad must be true or false, got 1$/);
+    expect(() => bp.tensor([1, 2], { requiresGrad: 'yes' as unknown as boolean })).toThrow(/^tensor: option requiresGrad must be true or false, got "yes"$/);
+    expect(() => bp.zeros([2], { requiresGrad: 1 as unknown as boolean })).toThrow(/^zeros: option requiresGrad must be true or false, got 1$/);
     expect(() => bp.tensor([1], { dtype: 'int32' as 'float32' })).toThrow(/^tensor: tensors are float32 \(dtype 'float32'\), got dtype "int32"$/);
     expect(() => bp.randn([2], { dtype: 'float64' as 'float32' })).toThrow(/^randn: tensors are float32/);
     expect(bp.rand([2], { dtype: 'float32', requiresGrad: true }).requiresGrad).toBe(true);
     expect(() => bp.tensor({ length: -1 } as ArrayLike<number>)).toThrow(/^tensor: data's length must be a non-negative integer, got -1$/);
     expect(() => bp.tensor([1]).requiresGrad_('yes' as unknown as boolean)).toThrow(/^requiresGrad_: flag must be true or false, got "yes"$/);
+  });
+  it('an option the library does not have, or a boolean option holding something else, throws', async () => {
+    // Each was ignored or read as true before, giving other numbers than asked for without a word.
+    const p = () => [bp.zeros([2], { requiresGrad: true })];
+    expect(() => new optim.Adam(p(), { maximize: true } as optim.AdamOptions)).toThrow(/^Adam: unknown option 'maximize' \(the options are lr, betas, eps, weightDecay, amsgrad\)$/);
+    expect(() => new optim.Adam([{ params: p(), amsgrad: 'no' as unknown as boolean }])).toThrow(/^Adam: option amsgrad must be true or false, got "no"$/);
+    expect(() => new optim.SGD(p(), { lr: 0.1, momentun: 0.9 } as optim.SGDOptions)).toThrow(/^SGD: unknown option 'momentun'/);
+    expect(() => new optim.RMSprop(p(), { centered: 1 as unknown as boolean })).toThrow(/^RMSprop: option centered must be true or false, got 1$/);
+    expect(() => new optim.Adagrad(p(), { foreach: true } as optim.AdagradOptions)).toThrow(/^Adagrad: unknown option 'foreach'/);
+    expect(() => bp.ones([2, 3]).var(0, { keepdim: true } as bp.VarianceOptions)).toThrow(/^var: unknown option 'keepdim' \(the options are unbiased, keepDim\)$/);
+    expect(() => new nn.Linear(2, 2, { bias: 'no' as unknown as boolean })).toThrow(/^Linear: option bias must be true or false, got "no"$/);
+    expect(() => new nn.BatchNorm1d(2, { trackRunningStats: 'no' as unknown as boolean })).toThrow(/^BatchNorm1d: option trackRunningStats must be true or false/);
+    expect(() => new nn.MSELoss({ reduce: false } as nn.LossOptions)).toThrow(/^MSELoss: unknown option 'reduce' \(the options are reduction\)$/);
+    expect(() => new nn.CrossEntropyLoss({ label_smoothing: 0.1 } as nn.CrossEntropyOptions)).toThrow(/^CrossEntropyLoss: unknown option 'label_smoothing'/);
+    expect(() => new nn.Linear(2, 2).loadStateDict({}, { strict: 'no' as unknown as boolean })).toThrow(/^loadStateDict: option strict must be true or false/);
+    const m = new nn.Sequential(new nn.Linear(2, 1));
+    const data = { x: bp.zeros([4, 2]), y: bp.zeros([4, 1]) };
+    const opts = { loss: new nn.MSELoss(), optimizer: new optim.SGD(m.parameters(), { lr: 0.1 }) };
+    await expect(bp.fit(m, data, { ...opts, epoch: 3 } as bp.FitOptions)).rejects.toThrow(/^fit: unknown option 'epoch'/);
+    await expect(bp.fit(m, data, { ...opts, shuffle: 'no' as unknown as boolean })).rejects.toThrow(/^fit: option shuffle must be true or false/);
+    await expect(bp.fit(m, data, { ...opts, earlyStopping: { patience: 1, min_delta: 0 } as bp.EarlyStopping })).rejects.toThrow(/^fit: earlyStopping: unknown option 'min_delta'/);
+    // Left-out options (undefined) are fine, and so is a loss of the caller's own with options of its own.
+    expect(new optim.Adam(p(), { lr: undefined, amsgrad: undefined }).lr).toBe(1e-3);
+    class Scaled extends nn.Loss {
+      readonly scale: number;
+      constructor(o: nn.LossOptions & { scale: number }) { super(o); this.scale = o.scale; }
+      forward(input: bp.Tensor): bp.Tensor { return input.sum().mul(this.scale); }
+    }
+    expect(new Scaled({ scale: 2 }).forward(bp.ones([3])).item()).toBe(6);
   });
   it('a Symbol passed as a number, a dim or a shape is shown in the message (building it threw before)', () => {
     // A random-call search found these failing with "Cannot convert a Symbol value to a string".

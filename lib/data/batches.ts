@@ -29,7 +29,7 @@ export interface Batch {
  * Each iteration of the returned iterable is a new pass (reshuffled when shuffle is set).
  */
 export function batches(x: Tensor, y: Tensor | null = null, options?: BatchOptions): Iterable<Batch> {
-  const o = optionsOf(options, 'batches');
+  const o = optionsOf(options, 'batches', { batchSize: 'value', shuffle: 'boolean', dropLast: 'boolean' });
   if (!(x instanceof Tensor) || x.ndim < 1) throw new Error(`batches: x must be a tensor with rows along dimension 0, got ${x instanceof Tensor ? `shape ${fmt(x.shape)}` : x === null ? 'null' : typeof x}`);
   if (y !== null && (!(y instanceof Tensor) || y.ndim < 1 || y.shape[0] !== x.shape[0])) {
     throw new Error(`batches: y must be a tensor with as many rows as x (${x.shape[0]}), got ${y instanceof Tensor ? `shape ${fmt(y.shape)}` : typeof y}`);

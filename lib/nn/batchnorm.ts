@@ -51,7 +51,7 @@ export class BatchNorm1d extends Module {
   /** @param numFeatures C, the number of channels */
   constructor(readonly numFeatures: number, options?: BatchNormOptions) {
     super();
-    options = optionsOf(options, 'BatchNorm1d');
+    options = optionsOf(options, 'BatchNorm1d', { eps: 'value', momentum: 'value', affine: 'boolean', trackRunningStats: 'boolean' });
     if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new Error(`BatchNorm1d: numFeatures must be a positive integer, got ${shown(numFeatures)}`);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum ?? 0.1;

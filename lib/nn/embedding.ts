@@ -29,7 +29,7 @@ export class Embedding extends Module {
 
   constructor(numEmbeddings: number, embeddingDim: number, options?: EmbeddingOptions) {
     super();
-    options = optionsOf(options, 'Embedding');
+    options = optionsOf(options, 'Embedding', { paddingIdx: 'value' });
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     for (const [name, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {

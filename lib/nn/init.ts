@@ -3,7 +3,7 @@ import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { checkNumber, checkTensor } from '../ops/core';
 import { normal01, uniform01 } from '../random';
-import { shown } from '../args';
+import { optionsOf, shown } from '../args';
 import { assertNotInEpoch } from '../worker_owned';
 
 /** Nonlinearities known to calculateGain. */
@@ -84,7 +84,7 @@ export interface KaimingOptions {
 }
 
 function kaimingStd(t: Tensor, options: KaimingOptions | null): number {
-  const o = options ?? {};
+  const o = optionsOf(options ?? undefined, 'kaiming', { a: 'value', mode: 'value', nonlinearity: 'value' });
   const [fi, fo] = fans(t);
   const mode = o.mode ?? 'fanIn';
   if (mode !== 'fanIn' && mode !== 'fanOut') throw new Error(`kaiming: mode must be 'fanIn' or 'fanOut', got ${shown(mode)}`);

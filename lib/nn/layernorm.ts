@@ -36,7 +36,7 @@ export class LayerNorm extends Module {
   /** @param normalizedShape the trailing dimensions (one number for the last dimension alone) */
   constructor(normalizedShape: number | readonly number[], options?: LayerNormOptions) {
     super();
-    options = optionsOf(options, 'LayerNorm');
+    options = optionsOf(options, 'LayerNorm', { eps: 'value', elementwiseAffine: 'boolean' });
     const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
     if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
       throw new Error(`LayerNorm: normalizedShape must be a positive integer or a non-empty array of them, got ${shown(normalizedShape)}`);

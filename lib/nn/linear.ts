@@ -36,7 +36,7 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options?: LinearOptions) {
     super();
-    options = optionsOf(options, 'Linear');
+    options = optionsOf(options, 'Linear', { bias: 'boolean' });
     this.inFeatures = nonNegativeInt(inFeatures, 'inFeatures');
     this.outFeatures = nonNegativeInt(outFeatures, 'outFeatures');
     // kaiming_uniform(a = sqrt(5)) gives bound 1/sqrt(in) for the weight; the bias uses the same bound.

@@ -7,7 +7,7 @@ import { assertSameShape, checkTensor } from '../ops/core';
 import { binaryCrossEntropyElements, checkReduction, ClassTarget, reduceLoss, Reduction } from '../ops/loss';
 import { classLoss } from '../ops/class_loss';
 import { broadcastShapes, fmt, sameShape } from '../shape';
-import { optionsOf, shown } from '../args';
+import { OptionKind, OptionKinds, optionsOf, shown } from '../args';
 
 export type { Reduction, ClassTarget };
 
@@ -21,8 +21,9 @@ export interface LossOptions {
 export abstract class Loss {
   /** How the per-element losses are combined. */
   readonly reduction: Reduction;
-  constructor(options?: LossOptions) {
-    this.reduction = checkReduction(optionsOf(options, this.constructor.name).reduction ?? 'mean', this.constructor.name);
+  /** `kinds`: every option the concrete loss takes (the library's losses give theirs; see optionsOf). */
+  constructor(options?: LossOptions, kinds?: OptionKinds<LossOptions> & Readonly<Record<string, OptionKind>>) {
+    this.reduction = checkReduction(optionsOf(options, this.constructor.name, kinds).reduction ?? 'mean', this.constructor.name);
   }
   /** The loss of `input` against `target` (0-d unless reduction is 'none'). */
   abstract forward(input: Tensor, target: ClassTarget): Tensor;
@@ -39,8 +40,13 @@ function sameShapeTarget(input: Tensor, target: ClassTarget, what: string): Tens
   return target;
 }
 
+const LOSS_OPTIONS: OptionKinds<LossOptions> = { reduction: 'value' };
+
 /** Mean squared error: (input - target) ** 2, inputs and targets of one shape. */
 export class MSELoss extends Loss {
+  constructor(options?: LossOptions) {
+    super(options, LOSS_OPTIONS);
+  }
   forward(input: Tensor, target: ClassTarget): Tensor {
     const t = sameShapeTarget(input, target, 'MSELoss');
     const d = sub(input, t);
@@ -50,6 +56,9 @@ export class MSELoss extends Loss {
 
 /** Mean absolute error: |input - target|, inputs and targets of one shape. */
 export class L1Loss extends Loss {
+  constructor(options?: LossOptions) {
+    super(options, LOSS_OPTIONS);
+  }
   forward(input: Tensor, target: ClassTarget): Tensor {
     const t = sameShapeTarget(input, target, 'L1Loss');
     return reduceLoss(abs(sub(input, t)), this.reduction);
@@ -80,7 +89,7 @@ export class BCELoss extends Loss {
   /** The per-element rescaling weight, or null. */
   readonly weight: Tensor | null;
   constructor(options: BCEOptions = {}) {
-    super(options);
+    super(options, { reduction: 'value', weight: 'value' } satisfies OptionKinds<BCEOptions>);
     this.weight = optionalTensor(options.weight, 'BCELoss', 'weight');
   }
   forward(input: Tensor, target: ClassTarget): Tensor {
@@ -111,7 +120,7 @@ export class BCEWithLogitsLoss extends Loss {
   /** The positive terms' weight, or null. */
   readonly posWeight: Tensor | null;
   constructor(options: BCEWithLogitsOptions = {}) {
-    super(options);
+    super(options, { reduction: 'value', weight: 'value', posWeight: 'value' } satisfies OptionKinds<BCEWithLogitsOptions>);
     this.weight = optionalTensor(options.weight, 'BCEWithLogitsLoss', 'weight');
     this.posWeight = optionalTensor(options.posWeight, 'BCEWithLogitsLoss', 'posWeight');
   }
@@ -150,8 +159,8 @@ abstract class ClassLoss extends Loss {
   readonly weight: Tensor | null;
   /** Targets equal to this are skipped. */
   readonly ignoreIndex: number;
-  constructor(options: ClassLossOptions = {}) {
-    super(options);
+  constructor(options: ClassLossOptions = {}, kinds: OptionKinds<ClassLossOptions> & Readonly<Record<string, OptionKind>> = { reduction: 'value', weight: 'value', ignoreIndex: 'value' }) {
+    super(options, kinds);
     const what = this.constructor.name;
     this.weight = optionalTensor(options.weight, what, 'weight');
     this.ignoreIndex = options.ignoreIndex ?? -100;
@@ -168,7 +177,7 @@ export class CrossEntropyLoss extends ClassLoss {
   /** The share of each target spread evenly over the classes. */
   readonly labelSmoothing: number;
   constructor(options: CrossEntropyOptions = {}) {
-    super(options);
+    super(options, { reduction: 'value', weight: 'value', ignoreIndex: 'value', labelSmoothing: 'value' } satisfies OptionKinds<CrossEntropyOptions>);
     this.labelSmoothing = options.labelSmoothing ?? 0;
     if (!(this.labelSmoothing >= 0 && this.labelSmoothing <= 1)) throw new Error(`CrossEntropyLoss: labelSmoothing must be in [0, 1], got ${shown(this.labelSmoothing)}`);
   }

@@ -257,7 +257,7 @@ export abstract class Module {
    */
   loadStateDict(dict: StateDict, options?: LoadStateDictOptions): LoadStateDictResult {
     if (dict === null || typeof dict !== 'object' || dict instanceof Tensor) throw new Error(`loadStateDict: expected an object of name -> Tensor (a state dict), got ${dict === null ? 'null' : dict instanceof Tensor ? 'a Tensor' : typeof dict}`);
-    const strict = optionsOf(options, 'loadStateDict').strict ?? true;
+    const strict = optionsOf(options, 'loadStateDict', { strict: 'boolean' }).strict ?? true;
     const own = new Map(this.namedParametersAndBuffers());
     assertNotInEpoch(own.values(), 'loadStateDict');
     const missingKeys = [...own.keys()].filter((k) => !(k in dict));

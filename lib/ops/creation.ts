@@ -19,8 +19,7 @@ export interface TensorOptions {
 
 /** Options of a creation function, checked: requiresGrad a boolean, dtype (if given) float32. */
 function creationOptions(options: TensorOptions | undefined, what: string): TensorOptions & { requiresGrad: boolean } {
-  const o = optionsOf(options, what);
-  if (o.requiresGrad !== undefined && typeof o.requiresGrad !== 'boolean') throw new Error(`${what}: requiresGrad must be true or false, got ${shown(o.requiresGrad)}`);
+  const o = optionsOf(options, what, { shape: 'value', requiresGrad: 'boolean', dtype: 'value' });
   if (o.dtype !== undefined && o.dtype !== 'float32') throw new Error(`${what}: tensors are float32 (dtype 'float32'), got dtype ${shown(o.dtype)}`);
   return { ...o, requiresGrad: o.requiresGrad ?? false };
 }

@@ -5,7 +5,7 @@ import { Binary, BinaryCode, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { broadcastShapes, contiguousStrides, fmt, normDim, sizeOf } from '../shape';
-import { optionsOf, shown } from '../args';
+import { OptionKinds, optionsOf, shown } from '../args';
 import { allocOutput } from '../storage';
 import { add, div, mul, sub } from './binary';
 import { asTensor, broadcastBinary, checkTensor, copyStrided, expandTo, Operand, record, sumTo } from './core';
@@ -82,10 +82,12 @@ export interface VarianceOptions {
   keepDim?: boolean;
 }
 
+const VARIANCE_OPTIONS: OptionKinds<VarianceOptions> = { unbiased: 'boolean', keepDim: 'boolean' };
+
 /** Variance of all elements or along `dim` (unbiased by default), as torch.var. */
 export function variance(x: Tensor, dim?: number, options?: VarianceOptions): Tensor {
   checkTensor(x, 'var');
-  const o = optionsOf(options, 'var');
+  const o = optionsOf(options, 'var', VARIANCE_OPTIONS);
   const keepDim = o.keepDim ?? false;
   const d0 = dim === undefined ? undefined : normDim(dim, x.ndim, 'var');
   const n = d0 === undefined ? x.size : x.shape[d0];
@@ -110,7 +112,7 @@ export function variance(x: Tensor, dim?: number, options?: VarianceOptions): Te
  */
 export function std(x: Tensor, dim?: number, options?: VarianceOptions): Tensor {
   checkTensor(x, 'std');
-  const v = variance(x, dim, optionsOf(options, 'std'));
+  const v = variance(x, dim, optionsOf(options, 'std', VARIANCE_OPTIONS));
   const y = allocOutput(v.size);
   B().unary(Unary.sqrt, v.data, y, 0);
   return record(y, v.shape, [v], 'std', (gy) => {

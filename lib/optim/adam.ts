@@ -1,6 +1,6 @@
 // Adam (L2 weight decay added to the gradient) and AdamW (decoupled decay), with amsgrad.
 import { checkNonNegative, checkUnitInterval, GroupSpec, Optimizer, OptimizerParams } from './optimizer';
-import { optionsOf } from '../args';
+import { OptionKinds, optionsOf } from '../args';
 
 /** Options of Adam and AdamW. */
 export interface AdamOptions {
@@ -16,7 +16,10 @@ export interface AdamOptions {
   amsgrad?: boolean;
 }
 
+const ADAM_OPTIONS: OptionKinds<AdamOptions> = { lr: 'value', betas: 'value', eps: 'value', weightDecay: 'value', amsgrad: 'boolean' };
+
 function adamGroup(o: AdamOptions, what: string, decoupled: boolean, defaultDecay: number): GroupSpec {
+  optionsOf(o, what, ADAM_OPTIONS); // the constructor's options with a param group's over them
   const betas = o.betas ?? [0.9, 0.999];
   if (!Array.isArray(betas) || betas.length !== 2) throw new Error(`${what}: betas must be a pair [beta1, beta2], got ${Array.isArray(betas) ? `${betas.length} values` : String(betas)}`);
   const [beta1, beta2] = betas;

@@ -40,7 +40,7 @@ function totalNorm(gs: Float32Array[], normType: number): number {
  * number or Infinity, as torch's norm_type) is at most maxNorm; returns the norm before.
  */
 export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType = 2, options?: ClipGradNormOptions): number {
-  const o = optionsOf(options, 'clipGradNorm');
+  const o = optionsOf(options, 'clipGradNorm', { errorIfNonfinite: 'boolean' });
   if (!(maxNorm > 0)) throw new Error(`clipGradNorm: maxNorm must be positive, got ${shown(maxNorm)}`);
   if (typeof normType !== 'number' || !(normType > 0)) throw new Error(`clipGradNorm: normType must be a positive number or Infinity, got ${shown(normType)}`);
   const gs = grads(params, 'clipGradNorm');

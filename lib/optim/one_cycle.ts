@@ -3,7 +3,7 @@
 // (SGD and RMSprop's momentum, Adam's beta1) moves the opposite way between maxMomentum and baseMomentum.
 import { Optimizer } from './optimizer';
 import { LRScheduler, perGroup, positive } from './lr_base';
-import { shown } from '../args';
+import { optionsOf, shown } from '../args';
 
 /** Options of OneCycleLR (torch's names and defaults). */
 export interface OneCycleOptions {
@@ -60,6 +60,10 @@ export class OneCycleLR extends LRScheduler {
   constructor(optimizer: Optimizer, o: OneCycleOptions) {
     super(optimizer);
     if (!o || typeof o !== 'object') throw new Error('OneCycleLR: options with maxLr are required');
+    optionsOf(o, 'OneCycleLR', {
+      maxLr: 'value', totalSteps: 'value', epochs: 'value', stepsPerEpoch: 'value', pctStart: 'value', annealStrategy: 'value',
+      cycleMomentum: 'boolean', baseMomentum: 'value', maxMomentum: 'value', divFactor: 'value', finalDivFactor: 'value', threePhase: 'boolean',
+    });
     const groups = optimizer.paramGroups;
     if (o.totalSteps !== undefined) this.totalSteps = positive(o.totalSteps, 'OneCycleLR', 'totalSteps');
     else if (o.epochs !== undefined && o.stepsPerEpoch !== undefined) {

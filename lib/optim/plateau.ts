@@ -2,7 +2,7 @@
 // it multiplies every group's lr by factor once the metric has not improved for patience epochs.
 import { Optimizer } from './optimizer';
 import { perGroup } from './lr_base';
-import { optionsOf, shown } from '../args';
+import { OptionKinds, optionsOf, shown } from '../args';
 
 /** Options of ReduceLROnPlateau (torch's names and defaults). */
 export interface PlateauOptions {
@@ -24,6 +24,8 @@ export interface PlateauOptions {
   eps?: number;
 }
 
+const PLATEAU_OPTIONS: OptionKinds<PlateauOptions> = { mode: 'value', factor: 'value', patience: 'value', threshold: 'value', thresholdMode: 'value', cooldown: 'value', minLr: 'value', eps: 'value' };
+
 /** Reduces the learning rate when a metric stops improving, as torch's ReduceLROnPlateau. */
 export class ReduceLROnPlateau {
   /** The best metric so far. */
@@ -38,7 +40,7 @@ export class ReduceLROnPlateau {
 
   constructor(private readonly optimizer: Optimizer, options: PlateauOptions = {}) {
     if (!(optimizer instanceof Optimizer)) throw new Error('ReduceLROnPlateau: optimizer must be an optimizer such as new optim.SGD(model.parameters(), { lr: 0.1 })');
-    const o = { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: 'rel', cooldown: 0, eps: 1e-8, ...optionsOf(options, 'ReduceLROnPlateau') } as const;
+    const o = { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: 'rel', cooldown: 0, eps: 1e-8, ...optionsOf(options, 'ReduceLROnPlateau', PLATEAU_OPTIONS) } as const;
     if (o.mode !== 'min' && o.mode !== 'max') throw new Error(`ReduceLROnPlateau: mode must be 'min' or 'max', got ${shown(o.mode)}`);
     if (o.thresholdMode !== 'rel' && o.thresholdMode !== 'abs') throw new Error(`ReduceLROnPlateau: thresholdMode must be 'rel' or 'abs', got ${shown(o.thresholdMode)}`);
     if (!(o.factor < 1 && o.factor >= 0)) throw new Error(`ReduceLROnPlateau: factor must be in [0, 1), got ${shown(o.factor)}`);

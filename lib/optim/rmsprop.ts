@@ -1,6 +1,6 @@
 // RMSprop (alpha, momentum, centered) and Adagrad (lr decay, initial accumulator), as torch.optim.
 import { checkNonNegative, Optimizer, OptimizerParams } from './optimizer';
-import { optionsOf } from '../args';
+import { OptionKinds, optionsOf } from '../args';
 
 /** Options of RMSprop. */
 export interface RMSpropOptions {
@@ -18,6 +18,9 @@ export interface RMSpropOptions {
   centered?: boolean;
 }
 
+const RMSPROP_OPTIONS: OptionKinds<RMSpropOptions> = { lr: 'value', alpha: 'value', eps: 'value', weightDecay: 'value', momentum: 'value', centered: 'boolean' };
+const ADAGRAD_OPTIONS: OptionKinds<AdagradOptions> = { lr: 'value', lrDecay: 'value', weightDecay: 'value', initialAccumulatorValue: 'value', eps: 'value' };
+
 /**
  * RMSprop (lr 1e-2, alpha 0.99, eps 1e-8; momentum, centered, weight decay), as
  * torch.optim.RMSprop; `params` may be param groups.
@@ -26,7 +29,7 @@ export class RMSprop extends Optimizer {
   constructor(params: OptimizerParams<RMSpropOptions>, options?: RMSpropOptions) {
     const given = optionsOf(options, 'RMSprop');
     super(params, (g) => {
-      const o: RMSpropOptions = { ...given, ...g };
+      const o: RMSpropOptions = optionsOf({ ...given, ...g }, 'RMSprop', RMSPROP_OPTIONS);
       return {
         hyper: {
           kind: 2, lr: o.lr ?? 1e-2, alpha: checkNonNegative(o.alpha ?? 0.99, 'RMSprop', 'alpha'),
@@ -63,7 +66,7 @@ export class Adagrad extends Optimizer {
     // The constructor's value for every group, as torch.optim.Adagrad fills its sums (a group's own is ignored).
     const init = checkNonNegative(given.initialAccumulatorValue ?? 0, 'Adagrad', 'initialAccumulatorValue');
     super(params, (g) => {
-      const o: AdagradOptions = { ...given, ...g };
+      const o: AdagradOptions = optionsOf({ ...given, ...g }, 'Adagrad', ADAGRAD_OPTIONS);
       return {
         hyper: {
           kind: 3, lr: o.lr ?? 1e-2, lrDecay: checkNonNegative(o.lrDecay ?? 0, 'Adagrad', 'lrDecay'),

@@ -124,7 +124,7 @@ export class LinearLR extends LRScheduler {
   private readonly total: number;
   constructor(optimizer: Optimizer, options?: LinearLROptions) {
     super(optimizer);
-    const opts = optionsOf(options, 'LinearLR');
+    const opts = optionsOf(options, 'LinearLR', { startFactor: 'value', endFactor: 'value', totalIters: 'value' });
     this.start = unitFactor(opts.startFactor ?? 1 / 3, 'LinearLR', 'startFactor');
     this.end = unitFactor(opts.endFactor ?? 1, 'LinearLR', 'endFactor', true);
     this.total = positive(opts.totalIters ?? 5, 'LinearLR', 'totalIters');
@@ -147,7 +147,7 @@ export class ConstantLR extends LRScheduler {
   private readonly total: number;
   constructor(optimizer: Optimizer, options?: { factor?: number; totalIters?: number }) {
     super(optimizer);
-    const opts = optionsOf(options, 'ConstantLR');
+    const opts = optionsOf(options, 'ConstantLR', { factor: 'value', totalIters: 'value' });
     this.factor = unitFactor(opts.factor ?? 1 / 3, 'ConstantLR', 'factor');
     this.total = positive(opts.totalIters ?? 5, 'ConstantLR', 'totalIters');
     this.initialStep();
@@ -167,7 +167,7 @@ export class PolynomialLR extends LRScheduler {
   private readonly power: number;
   constructor(optimizer: Optimizer, options?: { totalIters?: number; power?: number }) {
     super(optimizer);
-    const opts = optionsOf(options, 'PolynomialLR');
+    const opts = optionsOf(options, 'PolynomialLR', { totalIters: 'value', power: 'value' });
     this.total = positive(opts.totalIters ?? 5, 'PolynomialLR', 'totalIters');
     this.power = positive(opts.power ?? 1, 'PolynomialLR', 'power');
     this.initialStep();

@@ -1,6 +1,7 @@
 // SGD with momentum, dampening, Nesterov and L2 weight decay (torch.optim.SGD).
 import { Tensor } from '../tensor';
 import { checkNonNegative, GroupSpec, Optimizer, OptimizerParams } from './optimizer';
+import { OptionKinds, optionsOf } from '../args';
 
 /** Options of SGD. */
 export interface SGDOptions {
@@ -16,7 +17,10 @@ export interface SGDOptions {
   nesterov?: boolean;
 }
 
+const SGD_OPTIONS: OptionKinds<SGDOptions> = { lr: 'value', momentum: 'value', dampening: 'value', weightDecay: 'value', nesterov: 'boolean' };
+
 function sgdGroup(o: SGDOptions): GroupSpec {
+  optionsOf(o, 'SGD', SGD_OPTIONS); // the constructor's options with a param group's over them
   if (o.lr === undefined) throw new Error('SGD: options.lr is required (or an lr in every param group)');
   const momentum = checkNonNegative(o.momentum ?? 0, 'SGD', 'momentum');
   const dampening = o.dampening ?? 0;

@@ -10,7 +10,7 @@ import { gatherRows, order } from './batches';
 import { BatchTally, checkMetrics, MetricName } from './metrics';
 import { Progress } from './progress';
 import { EpochOutcome, FusedPlan, fusedPlan } from './plan';
-import { optionsOf, shown } from '../args';
+import { OptionKinds, optionsOf, shown } from '../args';
 import { fitEnded, fitStarted } from '../reuse';
 
 /** Inputs and targets: x [n, ...], y [n] class indices or [n, ...] targets. */
@@ -74,6 +74,11 @@ export interface FitOptions {
    */
   fused?: boolean;
 }
+
+const FIT_OPTIONS: OptionKinds<FitOptions> = {
+  loss: 'value', optimizer: 'value', epochs: 'value', batchSize: 'value', shuffle: 'boolean', seed: 'value', validationData: 'value',
+  metrics: 'value', verbose: 'boolean', signal: 'value', onEpochEnd: 'value', onBatchEnd: 'value', earlyStopping: 'value', fused: 'boolean',
+};
 
 /** What fit returns: one entry per completed epoch for each value. */
 export interface History {
@@ -156,6 +161,8 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   checkModule(model, 'fit');
   const n = checkDataset(data, 'fit');
   if (!(options?.loss instanceof Loss)) throw new Error('fit: options.loss must be a loss module such as new nn.CrossEntropyLoss()');
+  optionsOf(options, 'fit', FIT_OPTIONS);
+  if (options.earlyStopping !== undefined) optionsOf(options.earlyStopping, 'fit: earlyStopping', { monitor: 'value', patience: 'value', minDelta: 'value' });
   if (!(options.optimizer instanceof Optimizer)) throw new Error('fit: options.optimizer must be an optimizer such as new optim.Adam(model.parameters())');
   // An optimizer made for another model would train nothing, silently. (Some of the model's
   // parameters may be left out on purpose, to freeze them; all of them is a mistake.)
@@ -281,7 +288,7 @@ export interface EvaluateOptions {
 /** The loss (and metrics) over a dataset, in eval mode without recording gradients: what the loss module gives for the whole set in one call (its mean, or its sum for reduction 'sum'; ignored targets and class weights included), computed batch by batch. */
 export function evaluate(model: Module, data: Dataset, options: EvaluateOptions): { loss: number; accuracy?: number } {
   checkModule(model, 'evaluate');
-  options = optionsOf(options, 'evaluate');
+  options = optionsOf(options, 'evaluate', { loss: 'value', batchSize: 'value', metrics: 'value' });
   if (!(options.loss instanceof Loss)) throw new Error('evaluate: options.loss must be a loss module such as new nn.CrossEntropyLoss()');
   const n = checkDataset(data, 'evaluate');
   const batchSize = positiveInt(options.batchSize, 256, 'evaluate', 'batchSize');
@@ -311,7 +318,7 @@ export function predict(model: Module, x: Tensor, options?: { batchSize?: number
   checkModule(model, 'predict');
   if (!(x instanceof Tensor) || x.ndim < 1) throw new Error('predict: x must be a Tensor with a leading batch dimension');
   const n = x.shape[0];
-  const batchSize = positiveInt(optionsOf(options, 'predict').batchSize, 256, 'predict', 'batchSize');
+  const batchSize = positiveInt(optionsOf(options, 'predict', { batchSize: 'value' }).batchSize, 256, 'predict', 'batchSize');
   const wasTraining = model.training;
   model.eval();
   try {
