@@ -51,6 +51,8 @@ function searcher(seed: number) {
     () => pick([[], [0], [1, 2], [-1], [2, 3], [1.5], [NaN], [[1]], [4]]),
     () => ({ lr: pick([0.1, -1, NaN, 'a', undefined]), reduction: pick(['mean', 'x', undefined]), bias: pick([true, false, 1]), momentum: pick([0.9, -1, 2]) }),
     () => true, () => [tensor()], () => ({}), () => new Int32Array([1, 0]), () => new Float32Array(2),
+    // Values that cannot be turned into text or numbers: messages that interpolated them threw while being built.
+    () => Symbol('s'), () => 10n,
   ])();
   const args = () => Array.from({ length: Math.floor(r() * 4) }, value);
   return { r, pick, tensor, args };

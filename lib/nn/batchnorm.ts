@@ -55,8 +55,8 @@ export class BatchNorm1d extends Module {
     if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new Error(`BatchNorm1d: numFeatures must be a positive integer, got ${shown(numFeatures)}`);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum ?? 0.1;
-    if (!(this.eps > 0)) throw new Error(`BatchNorm1d: eps must be positive, got ${shown(this.eps)}`);
-    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`BatchNorm1d: momentum must be in [0, 1], got ${shown(this.momentum)}`);
+    if (typeof this.eps !== 'number' || !(this.eps > 0)) throw new Error(`BatchNorm1d: eps must be positive, got ${shown(this.eps)}`);
+    if (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`BatchNorm1d: momentum must be in [0, 1], got ${shown(this.momentum)}`);
     const affine = options.affine ?? true;
     this.weight = affine ? new Parameter(ones([numFeatures])) : null;
     this.bias = affine ? new Parameter(zeros([numFeatures])) : null;

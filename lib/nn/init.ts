@@ -45,12 +45,12 @@ function fill(t: Tensor, f: () => number): Tensor {
 
 /** Fills t from U(a, b) (default [0, 1)), in place. */
 export const uniform = (t: Tensor, a = 0, b = 1): Tensor => {
-  if (!(a <= b)) throw new Error(`uniform: a (${a}) must not exceed b (${b})`);
+  if (typeof a !== 'number' || typeof b !== 'number' || !(a <= b)) throw new Error(`uniform: a and b must be numbers with a <= b, got ${shown(a)} and ${shown(b)}`);
   return fill(t, () => a + (b - a) * uniform01());
 };
 /** Fills t from N(mean, std) (default 0, 1), in place. */
 export const normal = (t: Tensor, mean = 0, std = 1): Tensor => {
-  if (!(std >= 0)) throw new Error(`normal: std must be non-negative, got ${shown(std)}`);
+  if (typeof std !== 'number' || !(std >= 0)) throw new Error(`normal: std must be non-negative, got ${shown(std)}`);
   return fill(t, () => mean + std * normal01());
 };
 /** Fills t with value, in place; returns t. */

@@ -43,7 +43,7 @@ export class LayerNorm extends Module {
     }
     this.normalizedShape = [...shape];
     this.eps = options.eps ?? 1e-5;
-    if (!(this.eps > 0)) throw new Error(`LayerNorm: eps must be positive, got ${shown(this.eps)}`);
+    if (typeof this.eps !== 'number' || !(this.eps > 0)) throw new Error(`LayerNorm: eps must be positive, got ${shown(this.eps)}`);
     const affine = options.elementwiseAffine ?? true;
     this.weight = affine ? new Parameter(ones(this.normalizedShape)) : null;
     this.bias = affine ? new Parameter(zeros(this.normalizedShape)) : null;

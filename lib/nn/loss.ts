@@ -179,7 +179,7 @@ export class CrossEntropyLoss extends ClassLoss {
   constructor(options: CrossEntropyOptions = {}) {
     super(options, { reduction: 'value', weight: 'value', ignoreIndex: 'value', labelSmoothing: 'value' } satisfies OptionKinds<CrossEntropyOptions>);
     this.labelSmoothing = options.labelSmoothing ?? 0;
-    if (!(this.labelSmoothing >= 0 && this.labelSmoothing <= 1)) throw new Error(`CrossEntropyLoss: labelSmoothing must be in [0, 1], got ${shown(this.labelSmoothing)}`);
+    if (typeof this.labelSmoothing !== 'number' || !(this.labelSmoothing >= 0 && this.labelSmoothing <= 1)) throw new Error(`CrossEntropyLoss: labelSmoothing must be in [0, 1], got ${shown(this.labelSmoothing)}`);
   }
   forward(input: Tensor, target: ClassTarget): Tensor {
     checkTensor(input, 'CrossEntropyLoss');

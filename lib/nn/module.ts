@@ -33,6 +33,11 @@ export function checkModule(m: unknown, what: string): Module {
   return m;
 }
 
+// A name prefix for the named* walks: a string (the state-dict names are built from it).
+function checkPrefix(prefix: unknown, what: string): void {
+  if (typeof prefix !== 'string') throw new Error(`${what}: prefix must be a string, got ${shown(prefix)}`);
+}
+
 /**
  * @internal Whether `m` (a module or a loss) is a `cls` that runs cls's own forward. Where the library
  * replaces forward calls by a kernel (Sequential's Linear + activation in one GEMM, fit's native
@@ -127,6 +132,7 @@ export abstract class Module {
    * order, each once (a layer used twice is listed under its first name), as torch's named_modules().
    */
   namedModules(prefix = ''): [string, Module][] {
+    checkPrefix(prefix, 'namedModules');
     const seen = new Set<Module>();
     const out: [string, Module][] = [];
     const walk = (m: Module, name: string): void => {
@@ -175,6 +181,7 @@ export abstract class Module {
    * an optimizer given it twice would update it twice per step.
    */
   namedParameters(prefix = ''): [string, Parameter][] {
+    checkPrefix(prefix, 'namedParameters');
     const seen = new Set<Parameter>();
     return this.allNamedParameters(prefix).filter(([, p]) => !seen.has(p) && seen.add(p));
   }
@@ -207,6 +214,7 @@ export abstract class Module {
 
   /** Buffers of this module and its descendants, with dotted names. */
   namedBuffers(prefix = ''): [string, Tensor][] {
+    checkPrefix(prefix, 'namedBuffers');
     const out: [string, Tensor][] = [];
     this.walkFields(prefix, (name, v, owner, key) => { if (owner.bufferNames.has(key) && v instanceof Tensor) out.push([name, v]); });
     return out;

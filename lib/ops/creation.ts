@@ -114,7 +114,7 @@ export const randn = (shape: readonly number[], opts?: TensorOptions): Tensor =>
 export function arange(start: number, end?: number, step = 1): Tensor {
   if (end === undefined) [start, end] = [0, start];
   if (!Number.isFinite(start) || !Number.isFinite(end) || !Number.isFinite(step) || step === 0) {
-    throw new Error(`arange: start, end and step must be finite and step non-zero, got (${start}, ${end}, ${step})`);
+    throw new Error(`arange: start, end and step must be finite and step non-zero, got (${shown(start)}, ${shown(end)}, ${shown(step)})`);
   }
   const n = Math.max(0, Math.ceil((end - start) / step));
   const d = alloc(n);

@@ -41,7 +41,7 @@ function totalNorm(gs: Float32Array[], normType: number): number {
  */
 export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType = 2, options?: ClipGradNormOptions): number {
   const o = optionsOf(options, 'clipGradNorm', { errorIfNonfinite: 'boolean' });
-  if (!(maxNorm > 0)) throw new Error(`clipGradNorm: maxNorm must be positive, got ${shown(maxNorm)}`);
+  if (typeof maxNorm !== 'number' || !(maxNorm > 0)) throw new Error(`clipGradNorm: maxNorm must be positive, got ${shown(maxNorm)}`);
   if (typeof normType !== 'number' || !(normType > 0)) throw new Error(`clipGradNorm: normType must be a positive number or Infinity, got ${shown(normType)}`);
   const gs = grads(params, 'clipGradNorm');
   const total = totalNorm(gs, normType);
@@ -56,7 +56,7 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType
 
 /** Clamps every gradient element to [-clipValue, clipValue]. */
 export function clipGradValue(params: Iterable<Tensor>, clipValue: number): void {
-  if (!(clipValue >= 0)) throw new Error(`clipGradValue: clipValue must be non-negative, got ${shown(clipValue)}`);
+  if (typeof clipValue !== 'number' || !(clipValue >= 0)) throw new Error(`clipGradValue: clipValue must be non-negative, got ${shown(clipValue)}`);
   const be = B();
   for (const g of grads(params, 'clipGradValue')) be.unary(Unary.clampAbs, g, g, clipValue);
 }

@@ -68,7 +68,7 @@ export abstract class LRScheduler {
 }
 
 export function positive(v: number | undefined, what: string, arg: string): number {
-  if (v === undefined || !(v > 0)) throw new Error(`${what}: ${arg} must be positive, got ${shown(v)}`);
+  if (typeof v !== 'number' || !(v > 0)) throw new Error(`${what}: ${arg} must be positive, got ${shown(v)}`);
   return v;
 }
 

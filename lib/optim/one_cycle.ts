@@ -70,7 +70,7 @@ export class OneCycleLR extends LRScheduler {
       this.totalSteps = positive(o.epochs, 'OneCycleLR', 'epochs') * positive(o.stepsPerEpoch, 'OneCycleLR', 'stepsPerEpoch');
     } else throw new Error('OneCycleLR: give totalSteps, or epochs and stepsPerEpoch');
     const pct = o.pctStart ?? 0.3;
-    if (!(pct >= 0 && pct <= 1)) throw new Error(`OneCycleLR: pctStart must be in [0, 1], got ${shown(pct)}`);
+    if (typeof pct !== 'number' || !(pct >= 0 && pct <= 1)) throw new Error(`OneCycleLR: pctStart must be in [0, 1], got ${shown(pct)}`);
     const strategy = o.annealStrategy ?? 'cos';
     if (strategy !== 'cos' && strategy !== 'linear') throw new Error(`OneCycleLR: annealStrategy must be 'cos' or 'linear', got ${shown(strategy)}`);
     this.anneal = strategy === 'cos'

@@ -43,7 +43,7 @@ export class ReduceLROnPlateau {
     const o = { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: 'rel', cooldown: 0, eps: 1e-8, ...optionsOf(options, 'ReduceLROnPlateau', PLATEAU_OPTIONS) } as const;
     if (o.mode !== 'min' && o.mode !== 'max') throw new Error(`ReduceLROnPlateau: mode must be 'min' or 'max', got ${shown(o.mode)}`);
     if (o.thresholdMode !== 'rel' && o.thresholdMode !== 'abs') throw new Error(`ReduceLROnPlateau: thresholdMode must be 'rel' or 'abs', got ${shown(o.thresholdMode)}`);
-    if (!(o.factor < 1 && o.factor >= 0)) throw new Error(`ReduceLROnPlateau: factor must be in [0, 1), got ${shown(o.factor)}`);
+    if (typeof o.factor !== 'number' || !(o.factor < 1 && o.factor >= 0)) throw new Error(`ReduceLROnPlateau: factor must be in [0, 1), got ${shown(o.factor)}`);
     for (const k of ['patience', 'cooldown'] as const) {
       if (!Number.isInteger(o[k]) || o[k] < 0) throw new Error(`ReduceLROnPlateau: ${k} must be a non-negative integer, got ${shown(o[k])}`);
     }
