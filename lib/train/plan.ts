@@ -139,6 +139,8 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
   const state = optimizer.fusedState();
   if (!state) return null;
   const usesRng = stages.some((l) => l.dropout > 0 && l.dropout < 1);
+  // What each epoch writes on its worker (JavaScript may not write them meanwhile: worker_owned.ts).
+  const trained = [...optimizer.params, ...model.namedBuffers().map(([, b]) => b)];
   const batches = Math.ceil(n / batchSize);
   const control = new Int32Array(1);
   // order, epochs, hyper, rng and onProgress are set by each runEpochs call.
@@ -160,7 +162,7 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
       spec.hyper = packHyper(optimizer.fusedState()!.hyper); // the current lr and step count
       const rng = rngState();
       spec.rng = rng;
-      const held = holdForEpoch([...optimizer.params, ...model.namedBuffers().map(([, b]) => b)]);
+      const held = holdForEpoch(trained);
       let done: number;
       try {
         done = await trainEpoch(spec);
