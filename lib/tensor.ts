@@ -74,6 +74,13 @@ export class Tensor {
   node: GradNode | null;
   /** @internal keep .grad on a non-leaf tensor (see retainGrad). */
   retainsGrad = false;
+  /**
+   * @internal This tensor's place in the backward() walk numbered walkMark (autograd.ts): its slot
+   * in that walk's arrays, valid only while walkMark is the walk's number.
+   */
+  walkMark = 0;
+  /** @internal See walkMark. */
+  walkSlot = 0;
   private gradTensor: Tensor | null = null;
   // Gradient buffer recycling: a new weight gradient every step costs ~50 us per 100k floats here
   // (fresh zeroed pages). A gradient that never left the library (neither read nor assigned through

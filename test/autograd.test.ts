@@ -374,3 +374,17 @@ it('the engine hands a gate to a consumer only for a tensor it is the one use of
   expect(seen).toEqual(['consumer claimed=false', 'consumer claimed=false', 'producer gated=false']);
   expect(Array.from(x.grad!.data)).toEqual([2, 0, 2]);
 });
+
+it('a backward that gives one fresh array to two inputs: a later contribution to one leaves the other as it was', () => {
+  const a = bp.tensor([1, 2], { requiresGrad: true });
+  const b = bp.tensor([5, 6], { requiresGrad: true });
+  // twin(a, b) = a + b, whose backward hands the same new array to both inputs.
+  const twin = record(a.data.map((v, i) => v + b.data[i]), [2], [a, b], 'twin', (gy) => {
+    const g = gy.slice();
+    return [g, g];
+  });
+  // twin's backward runs before mul's: a's second contribution arrives after b took its gradient.
+  a.mul(3).sum().add(twin.sum()).backward();
+  expect(Array.from(b.grad!.data)).toEqual([1, 1]);
+  expect(Array.from(a.grad!.data)).toEqual([4, 4]);
+});
