@@ -109,7 +109,23 @@ export abstract class Module {
    * Sequential runs and what printing shows.
    */
   protected moduleFields(): [string, Module][] {
-    return Object.entries(this).filter((e): e is [string, Module] => e[1] instanceof Module);
+    return this.eachModuleField((k, m): [string, Module] => [k, m]);
+  }
+
+  /** The modules of moduleFields() without their names: Sequential's forward asks for them on every call. */
+  protected moduleValues(): Module[] {
+    return this.eachModuleField((_, m) => m);
+  }
+
+  // One pass over the fields, no [name, value] pair made for the fields that are not modules.
+  private eachModuleField<T>(pick: (name: string, m: Module) => T): T[] {
+    const self = this as unknown as Record<string, unknown>;
+    const out: T[] = [];
+    for (const k of Object.keys(self)) {
+      const v = self[k];
+      if (v instanceof Module) out.push(pick(k, v));
+    }
+    return out;
   }
 
   /** Direct sub-modules with their names, each once (under its first name), as torch's named_children(). */

@@ -53,7 +53,7 @@ export class Sequential extends Module {
 
   /** The layers in order. */
   get layers(): Module[] {
-    return this.moduleFields().map(([, m]) => m);
+    return this.moduleValues();
   }
 
   /** The number of layers. */

@@ -108,13 +108,18 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activatio
     throw new Error(`linear: input shape ${fmt(x.shape)} does not match weight shape ${fmt(weight.shape)} (expected last dimension ${inF})`);
   }
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== out)) throw new Error(`linear: bias shape ${fmt(bias.shape)} does not match weight shape ${fmt(weight.shape)}`);
-  const batch = sizeOf(x.shape.slice(0, -1)); // not x.size / inF, which is 0 / 0 for a layer of no inputs
+  // x's shape with the last dimension `out`, and the rows it folds to (not x.size / inF, which is
+  // 0 / 0 for a layer of no inputs).
+  const outShape = x.shape.slice();
+  outShape[outShape.length - 1] = out;
+  let batch = 1;
+  for (let i = 0; i < outShape.length - 1; i++) batch *= outShape[i];
   const act = ACT_CODE[activation];
   const y = allocOutput(batch * out);
   const be = B();
   be.gemm(false, true, batch, out, inF, 1, x.data, weight.data, 0, y, bias ? bias.data : null, act);
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  return record(y, [...x.shape.slice(0, -1), out], inputs, 'linear', (gy, ctx) => {
+  return record(y, outShape, inputs, 'linear', (gy, ctx) => {
     const gb = bias && bias.requiresGrad ? bias.gradBuffer() : null; // overwritten whole
     let gz = gy;
     if (act && !ctx?.gated) {
