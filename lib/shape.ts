@@ -5,9 +5,10 @@ import { shown } from './args';
 /** A tensor shape: one non-negative integer per dimension; `[]` is a 0-d (scalar) tensor. */
 export type Shape = readonly number[];
 
-export function sizeOf(shape: Shape): number {
+/** The number of elements of `shape`, or of its dimensions before `end`. */
+export function sizeOf(shape: Shape, end = shape.length): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < end; i++) n *= shape[i];
   return n;
 }
 

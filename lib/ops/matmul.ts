@@ -112,8 +112,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activatio
   // 0 / 0 for a layer of no inputs).
   const outShape = x.shape.slice();
   outShape[outShape.length - 1] = out;
-  let batch = 1;
-  for (let i = 0; i < outShape.length - 1; i++) batch *= outShape[i];
+  const batch = sizeOf(outShape, outShape.length - 1);
   const act = ACT_CODE[activation];
   const y = allocOutput(batch * out);
   const be = B();
