@@ -8,6 +8,8 @@ import { addonPath } from '../dist/backend/native';
 
 type Fn = (...args: unknown[]) => unknown;
 const time: Record<string, { ms: number; calls: number }> = {};
+// The addon's time so far, all calls: a phase of the step (phase()) subtracts it from its own.
+let addonMs = 0;
 
 /** f wrapped to add its time (the call alone, not the wrapper's bookkeeping) to time[key(args)]. */
 function timed(name: string, f: Fn): Fn {
@@ -15,6 +17,7 @@ function timed(name: string, f: Fn): Fn {
     const t0 = performance.now();
     const r = f(...args);
     const ms = performance.now() - t0;
+    addonMs += ms;
     const product = (at: number) => `${args.slice(at + 2, at + 5).join('x')} ${args[at] ? 'T' : 'N'}${args[at + 1] ? 'T' : 'N'}`;
     const key = name === 'gemm' ? `gemm ${product(0)}` : name === 'gemmPair' ? `gemmPair ${product(0)} + ${product(14)}` : name;
     const slot = (time[key] ??= { ms: 0, calls: 0 });
@@ -73,12 +76,25 @@ function main(): void {
   const x = bp.rand([batch, 784]);
   const y = Array.from({ length: batch }, (_, i) => i % 10);
   const loss = new nn.CrossEntropyLoss();
+  // Each phase's JavaScript: its time less the addon calls inside it. In W3's step each phase's
+  // JavaScript runs several times slower than the same code in a loop of its own (it runs cold,
+  // between products that stream tens of MB through the caches).
+  const phaseJs: Record<string, number> = {};
+  const phase = <T>(name: string, f: () => T): T => {
+    const a0 = addonMs;
+    const t0 = performance.now();
+    const r = f();
+    phaseJs[name] = (phaseJs[name] ?? 0) + performance.now() - t0 - (addonMs - a0);
+    return r;
+  };
   const step = forwardOnly
-    ? () => { bp.noGrad(() => model.forward(x)); }
+    ? () => { bp.noGrad(() => phase('forward', () => model.forward(x))); }
     : () => {
-      opt.zeroGrad();
-      loss.forward(model.forward(x), y).backward();
-      opt.step();
+      phase('zeroGrad', () => opt.zeroGrad());
+      const out = phase('forward', () => model.forward(x));
+      const l = phase('loss', () => loss.forward(out, y));
+      phase('backward', () => l.backward());
+      phase('step', () => opt.step());
     };
   if (forwardOnly) model.eval();
   // Warm-up: the JIT, and the heap: until V8 frees dead ArrayBuffers at its steady pace a W3 step
@@ -88,6 +104,7 @@ function main(): void {
   const warmUntil = performance.now() + 500;
   for (let i = 0; i < Math.max(big ? 40 : 5, steps / 4) || performance.now() < warmUntil; i++) step();
   for (const k of Object.keys(time)) delete time[k];
+  for (const k of Object.keys(phaseJs)) delete phaseJs[k];
   const usage0 = process.resourceUsage();
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) step();
@@ -105,6 +122,7 @@ function main(): void {
   }
   const rest = total - inAddon;
   console.log(`  ${'JavaScript (the rest)'.padEnd(nameWidth)} ${rest.toFixed(4).padStart(8)} ms/step, of which this wrapper ~${(callsPerStep * perCall).toFixed(4)} (${callsPerStep.toFixed(0)} calls x ${(perCall * 1000).toFixed(2)} us)`);
+  console.log(`    by phase: ${Object.entries(phaseJs).map(([k, ms]) => `${k} ${((ms / steps) * 1000).toFixed(1)}`).join(', ')} us/step (the wrapper's share included)`);
   console.log(`  total ${total.toFixed(4)} ms/step, ${((batch / total) * 1000).toFixed(0)} samples/s`);
   // Fresh pages (the kernel zeroes each) and context switches show up in the JavaScript row.
   const perStep = (a: number, b: number) => ((b - a) / steps).toFixed(1);
