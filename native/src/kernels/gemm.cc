@@ -137,8 +137,16 @@ void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float*
 }
 
 
+// The calling thread's packing buffers: lent ones (UsePackBuffers) or its own. Reused across
+// calls, never allocated in the loops; thread_local keeps them without global state.
+thread_local PackBuffers* lent_pack_buffers = nullptr;
+PackBuffers& pack_buffers() {
+  thread_local PackBuffers own;
+  return lent_pack_buffers ? *lent_pack_buffers : own;
+}
+
 // The five loops of BLIS over rows [i0, i1) x columns [j0, j1) of C, on the calling thread with its
-// own packed buffers (or none, for operands read in place).
+// packing buffers (or none, for operands read in place).
 void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1, const KernelTable& kt) {
   const int kc_max = std::min(o.k, kc_step);
   // Small products read A, and B unless it is transposed, where they lie (see kInPlaceWork).
@@ -149,8 +157,8 @@ void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1,
   // that a pack dealing one row out to every panel writes lines that all map to one or two L1 sets
   // (pack_b of 1024 columns at kc = 256: 174 us; at kc = 248: 24 us).
   const auto padded = [](int kc) { return kc % 16 == 0 ? kc + 8 : kc; };
-  // Reused across calls, never allocated in the loops; thread_local keeps them without global state.
-  thread_local LineVector a_buf, b_buf;
+  PackBuffers& pack = pack_buffers();
+  LineVector &a_buf = pack.a, &b_buf = pack.b;
   const int mr = kt.mr, nr = kt.nr;
   const int mc_max = kMC / mr * mr;  // whole micro-panels
   float* const ap = in_place ? nullptr : at_least(a_buf, (size_t)((std::min(mc_max, i1 - i0) + mr - 1) / mr) * mr * padded(kc_max));
@@ -294,6 +302,9 @@ void sgemm_on(int max_threads, const GemmCall& g) {
 }  // namespace
 
 void sgemm(const GemmCall& g) { sgemm_on(ThreadPool::instance().threads(), g); }
+
+UsePackBuffers::UsePackBuffers(PackBuffers& lent) : previous_(lent_pack_buffers) { lent_pack_buffers = &lent; }
+UsePackBuffers::~UsePackBuffers() { lent_pack_buffers = previous_; }
 
 // Tried and not kept: a layer's pair (gx = gz W and gW = gz^T x, both reading gz) cut by output
 // features instead, so that each thread reads the weight rows and writes the gradient rows that the

@@ -1,6 +1,8 @@
 // SGEMM: C = act(alpha * op(A) op(B) + beta * C + bias), row-major, BLIS-style.
 #pragma once
 
+#include "../runtime/line_vector.h"
+
 namespace bp {
 
 // One product, and then the gate.
@@ -24,6 +26,26 @@ struct GemmCall {
 };
 
 void sgemm(const GemmCall& g);
+
+// The packed panels of A and B. Each thread packs into buffers of its own, made on its first
+// product and kept. A thread that runs products only now and then lends buffers it keeps elsewhere
+// while an object of UsePackBuffers lives: fit's epoch, on whichever of libuv's workers takes the
+// call, packs into its kept scratch's buffers, where each worker faulted in its own on its first
+// call: ~420 pages (1.7 MB) for W3, whose one-batch fit() took 6-12 ms more on each of libuv's four
+// workers the first time (23-28 ms against 15-18 at one thread, 18-20 against ~10 at two).
+struct PackBuffers {
+  LineVector a, b;
+};
+class UsePackBuffers {
+ public:
+  explicit UsePackBuffers(PackBuffers& lent);
+  ~UsePackBuffers();
+  UsePackBuffers(const UsePackBuffers&) = delete;
+  UsePackBuffers& operator=(const UsePackBuffers&) = delete;
+
+ private:
+  PackBuffers* previous_;
+};
 
 // Two independent products (neither reads what the other writes: a layer's input and weight
 // gradients), each computed exactly as sgemm computes it. With two threads and products within 10%

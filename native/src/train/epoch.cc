@@ -65,6 +65,7 @@ struct EpochScratch {
   std::vector<StageBuf> buf;
   LineVector xb, yv, g_a, g_b, g_act, t_a, t_b, t_c, row, row2, prob, rows_loss, row_scale, diff, sq;
   std::vector<int32_t> yi;
+  PackBuffers pack;  // lent to the products this thread runs (gemm.h's UsePackBuffers)
 };
 
 EpochScratchShelf::EpochScratchShelf() = default;
@@ -336,7 +337,11 @@ long run_batches(const EpochPlan& p, EpochScratch& scratch) {
 
 long run_epoch(const EpochPlan& plan, EpochScratchShelf& shelf) {
   std::unique_ptr<EpochScratch> scratch = shelf.take();
-  const long done = run_batches(plan, *scratch);
+  long done;
+  {
+    const UsePackBuffers lend(scratch->pack);
+    done = run_batches(plan, *scratch);
+  }
   shelf.give(std::move(scratch));
   return done;
 }
