@@ -4,7 +4,7 @@
 
 import { loadNative } from './backend/native';
 import { markPoolable, neverPool, POOL_MIN_LENGTH, takePooled } from './reuse';
-import { int32s, Slabs, TINY_BYTES } from './tiny';
+import { int32s, Slabs, TINY_BYTES, tinyFloat32s } from './tiny';
 
 let float64 = false;
 
@@ -57,6 +57,16 @@ export function alloc(n: number): Float32Array {
   const pooled = takePooled(n);
   if (pooled) return pooled.fill(0);
   return markPoolable(lineAligned(bigBuffer(n, true), n));
+}
+
+/**
+ * Zeroed storage for an array that the library drops before returning to the caller (a backward's
+ * seed, a gradient on its way to being expanded): a tiny one is a view of tiny.ts's slabs rather
+ * than an array in V8's heap, which V8 moves out (~0.25 us) the first time the addon reads it, and
+ * whose buffer every young-generation collection then sweeps. W1's backward made two a step.
+ */
+export function transientAlloc(n: number): Float32Array {
+  return float64 || n > SLAB_MIN ? alloc(n) : tinyFloat32s(n);
 }
 
 /** Zeroed storage that the library keeps for good (optimizer state): never given to the pool. */

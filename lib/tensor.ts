@@ -5,7 +5,7 @@ import { UnaryCode } from './backend/backend';
 import { B } from './backend/registry';
 import { fmt, sameShape, sizeOf, Shape } from './shape';
 import { formatTensor } from './format';
-import { alloc, allocOutput } from './storage';
+import { alloc, allocOutput, transientAlloc } from './storage';
 import { isPlainObject, optionsOf, shown } from './args';
 import { dropStorage, holdStorage, neverPool, POOL_MIN_LENGTH, StorageRecord, trackCreated } from './reuse';
 
@@ -268,10 +268,10 @@ export class Tensor {
     let seed: Float32Array;
     if (grad === undefined || grad === null) {
       if (this.size !== 1) throw new Error(`backward: grad must be given for a non-scalar output of shape ${fmt(this.shape)}`);
-      seed = alloc(1);
+      seed = transientAlloc(1); // runBackward copies it wherever a gradient is kept
       seed[0] = 1;
     } else if (typeof grad === 'number') {
-      seed = alloc(this.size);
+      seed = transientAlloc(this.size);
       seed.fill(grad);
     } else {
       if (!(grad instanceof Tensor)) throw new Error(`backward: grad must be a Tensor or a number, got ${typeof grad}`);

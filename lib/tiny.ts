@@ -47,6 +47,14 @@ export function int32s(n: number): Int32Array {
   return n * 4 > TINY_BYTES ? new Int32Array(n) : tiny.int32(n);
 }
 
+/**
+ * A zeroed Float32Array of at most 16 elements, off V8's heap: for an array that the library drops
+ * before the call that made it returns (storage.ts's transientAlloc), never for a tensor's data.
+ */
+export function tinyFloat32s(n: number): Float32Array {
+  return tiny.float32(n);
+}
+
 /** int32s holding `values`. */
 export function int32sFrom(values: ArrayLike<number>): Int32Array {
   const a = int32s(values.length);

@@ -3,7 +3,7 @@ import { Reduce, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt, normDim, splitAt } from '../shape';
-import { alloc, allocIndexOutput, allocOutput } from '../storage';
+import { alloc, allocIndexOutput, allocOutput, transientAlloc } from '../storage';
 import { checkTensor, expandTo, record } from './core';
 
 function reducedShape(shape: readonly number[], dim: number, keepDim: boolean): number[] {
@@ -26,7 +26,8 @@ function sumOrMean(x: Tensor, dim: number | undefined, keepDim: boolean, mean: b
     // gradient first (len times fewer multiplies than after expanding, the same products).
     let g = gy;
     if (mean) {
-      g = allocOutput(gy.length);
+      // Expanded below (len > 1), the scaled gradient is dropped: transient storage.
+      g = len > 1 ? transientAlloc(gy.length) : allocOutput(gy.length);
       B().unary(Unary.scale, gy, g, 1 / len);
     }
     return [expandTo(g, [outer, 1, inner], [outer, len, inner])];
