@@ -63,10 +63,17 @@ export function copyStrided(x: Float32Array, strides: Int32Array, out: Float32Ar
   B().stridedCopy(x, strides, out, shape);
 }
 
+// The stride of a contiguous walk along one dimension: the kernels only read it.
+const UNIT_STRIDE = int32sFrom([1]);
+
 /** out = f(a, b) with a and b broadcast to outShape. */
 export function broadcastBinary(code: BinaryCode, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, outShape: Shape): Float32Array {
-  const out = allocOutput(sizeOf(outShape));
-  binaryStrided(code, a, broadcastStrides(aShape, outShape), b, broadcastStrides(bShape, outShape), out, int32sFrom(outShape));
+  const n = sizeOf(outShape);
+  const out = allocOutput(n);
+  // Operands of the output's own shape are walked as one run of n elements (the same pairs, in
+  // the same order, with no strides to work out).
+  if (sameShape(aShape, outShape) && sameShape(bShape, outShape)) B().binary(code, a, UNIT_STRIDE, b, UNIT_STRIDE, out, int32sFrom([n]));
+  else binaryStrided(code, a, broadcastStrides(aShape, outShape), b, broadcastStrides(bShape, outShape), out, int32sFrom(outShape));
   return out;
 }
 
