@@ -60,13 +60,14 @@ export function alloc(n: number): Float32Array {
 }
 
 /**
- * Zeroed storage for an array that the library drops before returning to the caller (a backward's
- * seed, a gradient on its way to being expanded): a tiny one is a view of tiny.ts's slabs rather
- * than an array in V8's heap, which V8 moves out (~0.25 us) the first time the addon reads it, and
- * whose buffer every young-generation collection then sweeps. W1's backward made two a step.
+ * Storage for an array that the library writes in full and drops before returning to the caller (a
+ * backward's seed, a gradient on its way to being expanded): a tiny one is a view of tiny.ts's slabs
+ * rather than an array in V8's heap, which V8 moves out (~0.25 us) the first time the addon reads
+ * it, and whose buffer every young-generation collection then sweeps (W1's backward made two a
+ * step); a larger one is allocOutput's.
  */
 export function transientAlloc(n: number): Float32Array {
-  return float64 || n > SLAB_MIN ? alloc(n) : tinyFloat32s(n);
+  return float64 || n > SLAB_MIN ? allocOutput(n) : tinyFloat32s(n);
 }
 
 /** Zeroed storage that the library keeps for good (optimizer state): never given to the pool. */

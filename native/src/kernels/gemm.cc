@@ -136,7 +136,6 @@ void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float*
   }
 }
 
-
 // The calling thread's packing buffers: lent ones (UsePackBuffers) or its own. Reused across
 // calls, never allocated in the loops; thread_local keeps them without global state.
 thread_local PackBuffers* lent_pack_buffers = nullptr;
