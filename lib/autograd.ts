@@ -173,8 +173,8 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
       const s = c.walkSlot;
       const prev = grads[s];
       if (!prev) {
-        grads[s] = gk;
-        flags[s] = own ? flags[s] | OWNED : flags[s] & ~OWNED;
+        grads[s] = gk; // the first contribution: OWNED is still clear
+        if (own) flags[s] |= OWNED;
         continue;
       }
       let dst = prev;

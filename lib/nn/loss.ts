@@ -17,12 +17,15 @@ export interface LossOptions {
   reduction?: Reduction;
 }
 
+/** A concrete loss's options with what each holds: LossOptions' and those of its own. */
+type LossOptionKinds = OptionKinds<LossOptions> & Readonly<Record<string, OptionKind>>;
+
 /** A loss: forward(input, target) -> tensor (0-d unless reduction is 'none'). */
 export abstract class Loss {
   /** How the per-element losses are combined. */
   readonly reduction: Reduction;
   /** `kinds`: every option the concrete loss takes (the library's losses give theirs; see optionsOf). */
-  constructor(options?: LossOptions, kinds?: OptionKinds<LossOptions> & Readonly<Record<string, OptionKind>>) {
+  constructor(options?: LossOptions, kinds?: LossOptionKinds) {
     this.reduction = checkReduction(optionsOf(options, this.constructor.name, kinds).reduction ?? 'mean', this.constructor.name);
   }
   /** The loss of `input` against `target` (0-d unless reduction is 'none'). */
@@ -159,7 +162,7 @@ abstract class ClassLoss extends Loss {
   readonly weight: Tensor | null;
   /** Targets equal to this are skipped. */
   readonly ignoreIndex: number;
-  constructor(options: ClassLossOptions = {}, kinds: OptionKinds<ClassLossOptions> & Readonly<Record<string, OptionKind>> = { reduction: 'value', weight: 'value', ignoreIndex: 'value' }) {
+  constructor(options: ClassLossOptions = {}, kinds: LossOptionKinds = { reduction: 'value', weight: 'value', ignoreIndex: 'value' } satisfies OptionKinds<ClassLossOptions>) {
     super(options, kinds);
     const what = this.constructor.name;
     this.weight = optionalTensor(options.weight, what, 'weight');

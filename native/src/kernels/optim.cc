@@ -4,14 +4,15 @@
 //
 // The same part of every tensor goes to the same task each step, and the same task to the same
 // thread (the pool's caller always runs task 0), so a thread finds its weights, moments and (see
-// gemm.cc) gradients where it left them. The cut moves only as the pool's paces do (run_parts),
-// and gemm.cc cuts the weight gradients at the same paces. On the 2-vCPU test machine each core has
-// a last-level cache of its own: a megabyte written by one core is read by the other at 26-30 GB/s,
+// gemm.cc) gradients where it left them. The cut moves only as the pool's paces do (run_parts), and
+// gemm.cc cuts the weight gradients at the same paces. On the 2-vCPU test machine each core has a
+// last-level cache of its own: a megabyte written by one core is read by the other at 26-30 GB/s,
 // by the writer at 80-95 GB/s (even after 8 MB more written in between), so fixed chunks of 16K
 // elements handed out to whichever thread came first made each thread read about half of its
 // moments from the other core. (Where the host puts the two vCPUs decides that: in session 26 the
-// same kind of VM shared one L3, the other core reading a megabyte at 84 GB/s, the writer at 106.) W3's Adam step at 2 threads: median 0.84 -> 0.68 ms (10 alternated
-// runs of bench/step_profile.ts w3 2, with gemm.cc cutting square products by rows).
+// same kind of VM shared one L3, the other core reading a megabyte at 84 GB/s, the writer at 106.)
+// W3's Adam step at 2 threads: median 0.84 -> 0.68 ms (10 alternated runs of bench/step_profile.ts
+// w3 2, with gemm.cc cutting square products by rows).
 // What is left is not memory bandwidth: at 2 threads each part of W3's step still takes 0.62-0.80 ms,
 // about what the whole takes at 1 thread (0.8 ms, 64 GB/s), while bench/native/dram_stream.c moves
 // the same traffic from memory at 65-74 GB/s on one core and 135-154 GB/s on two. Some of each
