@@ -6,8 +6,15 @@ import type { Tensor } from './tensor';
 
 const owned = new WeakSet<Tensor>();
 
-/** Marks `tensors` as written by a running native epoch until release() is called. */
+/**
+ * Marks `tensors` as written by a running native epoch until release() is called; throws, holding
+ * none, when another running epoch holds any of them (two models that share a layer, fitted at
+ * once: both workers wrote its weights, and the numbers depended on timing).
+ */
 export function holdForEpoch(tensors: readonly Tensor[]): { release(): void } {
+  if (tensors.some((t) => owned.has(t))) {
+    throw new Error('fit: another running fit() is training some of these parameters (a layer its model shares with this one); await it first');
+  }
   for (const t of tensors) owned.add(t);
   return { release: () => { for (const t of tensors) owned.delete(t); } };
 }

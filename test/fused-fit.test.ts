@@ -216,6 +216,29 @@ describe.runIf(nativeExpected())('fused native fit', () => {
     }
   });
 
+  it('two fits at once over models that share a layer: the second to start an epoch refuses, the first trains', async () => {
+    // Both epochs wrote the shared layer's weights from their workers before, without a word.
+    bp.manualSeed(3);
+    const shared = new nn.Linear(20, 64);
+    const a = new nn.Sequential(shared, new nn.ReLU(), new nn.Linear(64, 5));
+    const b = new nn.Sequential(shared, new nn.Tanh(), new nn.Linear(64, 5));
+    const x = bp.randn([8000, 20]);
+    const y = bp.randn([8000, 5]);
+    const go = (m: nn.Sequential) => {
+      const loss = new nn.MSELoss();
+      const optimizer = new optim.SGD(m.parameters(), { lr: 0.01 });
+      expect(fusedPlan(m, { x, y }, loss, optimizer, 8, false)).not.toBeNull();
+      return bp.fit(m, { x, y }, { loss, optimizer, epochs: 1, batchSize: 8 });
+    };
+    const results = await Promise.allSettled([go(a), go(b)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect((refused?.reason as Error).message).toMatch(/^fit: another running fit\(\) is training some of these parameters/);
+    // One after the other, both train.
+    await go(a);
+    await go(b);
+  });
+
   it('while a fused epoch runs on its worker, JavaScript cannot step the optimizer, load state, initialize or clip what it trains', async () => {
     // Both ran before, racing the native loop's writes to the same arrays: the numbers then
     // depended on timing. Reading (forward, stateDict, save) stays allowed.
