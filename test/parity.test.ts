@@ -369,7 +369,8 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
   it('biasActGrad: the activation backward and bias column sums, one pass or two, equal to the parts', () => {
     const shapes: [number, number][] = EDGE_SIZES.map((s, i) => [s, EDGE_SIZES[(i + 3) % 8]]);
     shapes.push([256, 1024], [300, 300], [1, 70000], [70000, 1], [257, 333]); // past 65536: the one-pass path
-    shapes.push([1100, 2000]); // past 2M elements: one band of columns per thread (column_block)
+    // Past 2M elements, threaded: tall in blocks of rows, short and wide in one band of columns per thread.
+    shapes.push([1100, 2000], [100, 24000]);
     for (const act of [Unary.relu, Unary.sigmoid, Unary.tanh]) {
       for (const [rows, cols] of shapes) {
         const n = rows * cols;
@@ -640,8 +641,10 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
   });
 
   it('reduce: sum, mean, max and min (with their indices), sumSquares over [outer, len, inner] and one long run', () => {
-    // [1, 1100, 2000]: column sums big enough to be cut into one band of columns per thread.
-    const shapes: [number, number, number][] = [[1, 40000, 1], [1, 100000, 1], [1, 1100, 2000]];
+    // Columns big enough to be threaded: [1, 1100, 2000] and [2, 700, 3000] sum tall columns in
+    // blocks of rows (and take extremes in one run of rows per thread); [1, 100, 24000], too short
+    // for row blocks, sums in one band of columns per thread.
+    const shapes: [number, number, number][] = [[1, 40000, 1], [1, 100000, 1], [1, 1100, 2000], [2, 700, 3000], [1, 100, 24000]];
     for (const s of EDGE_SIZES) shapes.push([s, 9, 1], [3, s, 1], [1, s, 7], [2, 5, s], [s, 64, 65]);
     for (const op of Object.values(Reduce)) {
       for (const [o, l, i] of shapes) {
@@ -689,6 +692,51 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         expect(Array.from(an), `arg of op ${op}, rows of ${len}`).toEqual(Array.from(ar));
         for (let i = 0; i < rows.length; i++) expect(Object.is(yn[i], yr[i]), `op ${op} of row ${i} of ${len}: ${yn[i]} vs ${yr[i]}`).toBe(true);
       }
+    }
+  });
+
+  it('max and min along columns: the first extreme, the first NaN, ties, signed zeros, infinite columns, where the threads split the rows', () => {
+    // 1000 x 2100: past the size at which each thread takes a run of rows (at 2 threads rows 0-499
+    // and 500-999, at 3 a third each), so each planted pair straddles a split at some thread count.
+    const len = 1000;
+    const inner = 2100;
+    const threadsBefore = bp.getNumThreads();
+    try {
+      for (const [op, sign] of [[Reduce.max, 1], [Reduce.min, -1]] as const) {
+        const x = randomArray(len * inner, r);
+        const set = (row: number, col: number, v: number) => { x[row * inner + col] = v; };
+        for (let c = 0; c < inner; c++) {
+          const a = (c * 37) % 480;
+          const b = 500 + ((c * 53) % 490);
+          switch (c % 8) {
+            case 0: set(a, c, NaN); set(b, c, NaN); break;
+            case 1: set(a, c, 2 * sign); set(b, c, 2 * sign); break;
+            case 2: set(b, c, 2 * sign); set(len - 1, c, 2 * sign); break;
+            case 3: for (let l = 0; l < len; l++) set(l, c, -sign); set(a, c, -0); set(b, c, 0); break;
+            case 4: for (let l = 0; l < len; l++) set(l, c, -Infinity * sign); break;
+            case 5: for (let l = 0; l < len; l++) set(l, c, -Infinity * sign); set(len - 1, c, Infinity * sign); break;
+            case 6: set(a, c, 2 * sign); set(b, c, NaN); break;
+            default: break;
+          }
+        }
+        const yr = new Float32Array(inner);
+        const ar = new Int32Array(inner);
+        ref.reduce(op, x, 1, len, inner, yr, ar);
+        for (const threads of [1, 2, 3]) {
+          bp.setNumThreads(threads);
+          const yn = new Float32Array(inner);
+          const an = new Int32Array(inner);
+          nat.reduce(op, x, 1, len, inner, yn, an);
+          expect(Array.from(an), `arg of op ${op} at ${threads} threads`).toEqual(Array.from(ar));
+          for (let i = 0; i < inner; i++) if (!Object.is(yn[i], yr[i])) expect.fail(`op ${op} of column ${i} at ${threads} threads: ${yn[i]} vs ${yr[i]}`);
+          // Without an index output the values are the same.
+          const bare = new Float32Array(inner);
+          nat.reduce(op, x, 1, len, inner, bare, null);
+          expect(sameBits(bare, yn)).toBe(true);
+        }
+      }
+    } finally {
+      bp.setNumThreads(threadsBefore);
     }
   });
 

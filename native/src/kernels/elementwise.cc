@@ -190,16 +190,13 @@ void bias_act_grad(int act, const float* y, const float* gy, float* gz, long row
     if (gb) reduce(kReduceSum, gz, 1, rows, cols, gb, nullptr);
     return;
   }
-  // One pass: blocks of columns (column_block, as the column sums), each walking down the rows, the
-  // bias sums accumulating while the block's gz is in registers and L1.
+  // One pass: each piece of a row of gz is written just before column_sums adds it into the bias
+  // sums, while it is in registers and L1; column_sums' order is reduce's, so gb has the bits of
+  // the two-pass path.
   const KernelTable& kt = active_kernels();
-  parallel_for((size_t)cols, column_block(rows, cols, kGrain), [&](size_t j0, size_t j1) {
-    std::fill(gb + j0, gb + j1, 0.0f);
-    for (long r = 0; r < rows; r++) {
-      const long o = r * cols + (long)j0;
-      kt.unary_grad(act, y + o, y + o, gy + o, gz + o, j1 - j0, 0.0f);
-      kt.add_rows(gz + o, gb + j0, j1 - j0);
-    }
+  column_sums(gz, rows, cols, gb, false, [&](long r, long j0, long j1) {
+    const long o = r * cols + j0;
+    kt.unary_grad(act, y + o, y + o, gy + o, gz + o, (size_t)(j1 - j0), 0.0f);
   });
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace bp {
@@ -11,11 +12,13 @@ enum ReduceOp : int { kReduceSum = 0, kReduceMean = 1, kReduceMax = 2, kReduceSu
 inline bool is_extreme(int op) { return op == kReduceMax || op == kReduceMin; }
 
 void reduce(int op, const float* x, long outer, long len, long inner, float* out, int32_t* arg);
-// Width of the column blocks that a pass down the rows of a rows x cols matrix (column sums, bias
-// gradients) is cut into for threads: one band per thread, at least 64 columns and min_elems
-// elements a block, and the whole width on one thread below 2M elements. Each column is still summed
-// down the rows in the same order, so results do not depend on it.
-size_t column_block(long rows, long cols, size_t min_elems);
+// Called by column_sums with row l and columns [j0, j1) before it adds them: where a fused pass
+// writes the part of the row about to be summed.
+using RowHook = std::function<void(long l, long j0, long j1)>;
+// out[j] = the sum (with mean, the mean) of x[l * cols + j] over the rows l, threaded, in an order
+// fixed by the shape alone: reduce's column sums and the bias gradient's (bias_act_grad), which
+// must give the same bits. before_row, when set, runs before each piece of a row is summed.
+void column_sums(const float* x, long rows, long cols, float* out, bool mean, const RowHook& before_row);
 // Sum of squares of many arrays, in double, in a fixed chunk order.
 double sum_squares(const std::vector<std::pair<const float*, size_t>>& xs);
 

@@ -77,6 +77,10 @@ struct KernelTable {
   // The first maximum (with smallest, minimum) of x[0..n) (n > 0), or the first NaN: its value, its
   // index in *arg.
   float (*extreme_index)(const float* x, size_t n, bool smallest, int32_t* arg);
+  // Where x[i] is above best[i] (with smallest, below it) or NaN, and best[i] is not NaN: best[i] =
+  // x[i], arg[i] = row, for i < n. Called down the rows of a block, it leaves the first extreme (or
+  // first NaN) of each column.
+  void (*extreme_rows)(const float* x, float* best, int32_t* arg, size_t n, int32_t row, bool smallest);
   // dst[i * ld + j] = src[i + j * s] for i < rows, j < cols (a strip of a transposing copy); with
   // stream, dst and ld 64-byte aligned, it may write whole lines with streaming stores.
   void (*transpose_strip)(const float* src, long s, float* dst, long ld, long rows, long cols, bool stream);
