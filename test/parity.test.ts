@@ -350,6 +350,35 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     expect(Array.from(sn)).toEqual(Array.from(sr));
   });
 
+  it('powScalar and its gradient at every power with a loop of its own, and log with every kind of lane in one vector', () => {
+    // Each special power (and each special power less one, for the gradient) has a loop of its own
+    // in the native set; the reference computes them all one way. Specials sit at every offset.
+    const specials = [0, -0, Infinity, -Infinity, NaN, 1e-40, -1e-40, 3.4e38, -2.5, 1.5];
+    const x = randomArray(301, r, -3, 3);
+    specials.forEach((v, i) => { x[i * 29] = v; x[i * 29 + 8] = v; });
+    const gy = randomArray(x.length, r);
+    for (const p of [0, 1, 2, 3, 4, 0.5, 1.5, -0.5, -1, -2, -3, 2.5]) {
+      const yn = new Float32Array(x.length), yr = new Float32Array(x.length);
+      nat.unary(Unary.powScalar, x, yn, p);
+      ref.unary(Unary.powScalar, x, yr, p);
+      expectClose(yn, yr, { rtol: 2e-6, atol: 1e-44 }, `x ** ${p}`);
+      const gn = new Float32Array(x.length), gr = new Float32Array(x.length);
+      nat.unaryGrad(Unary.powScalar, x, yr, gy, gn, p);
+      ref.unaryGrad(Unary.powScalar, x, yr, gy, gr, p);
+      expectClose(gn, gr, { rtol: 2e-6, atol: 1e-44 }, `gradient of x ** ${p}`);
+    }
+    // log: normal, negative, zero, infinite, NaN and denormal lanes mixed in every vector.
+    const kinds = [2.5, -1, 0, -0, Infinity, -Infinity, NaN, 1e-40, 1.17549435e-38, 3.4e38, 0.3];
+    const lx = Float32Array.from({ length: 203 }, (_, i) => kinds[(i * 7) % kinds.length]);
+    const ln = new Float32Array(lx.length), lr = new Float32Array(lx.length);
+    nat.unary(Unary.log, lx, ln, 0);
+    ref.unary(Unary.log, lx, lr, 0);
+    for (let i = 0; i < lx.length; i++) {
+      const same = Number.isNaN(lr[i]) ? Number.isNaN(ln[i]) : Object.is(ln[i], lr[i]) || Math.abs(ln[i] - lr[i]) <= 2e-6 * Math.abs(lr[i]);
+      if (!same) expect.fail(`log(${lx[i]}) at ${i}: ${ln[i]}, reference ${lr[i]}`);
+    }
+  });
+
   it('unary: an element gets the same bits wherever it sits (the vector formula covers array tails)', () => {
     // The GEMM epilogues apply activations to rows of tiles 16 or 32 columns wide, and the two
     // kernel sets must agree bit for bit: a value may not depend on its offset from a row's end.
