@@ -312,6 +312,33 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('exp, sigmoid, SiLU and softplus past exp\'s polynomial range: overflow, results in the denormals and underflow within 2 ulp (a denormal\'s being 2^-149)', () => {
+    // Lanes outside [-87.34, 88.38] take the vector's wide form (exp8_wide), which builds denormal
+    // results from their bits: a linear sweep over [-110, 95] with the boundaries of each regime.
+    const n = 41000;
+    const x = new Float32Array(n);
+    for (let i = 0; i < n; i++) x[i] = -110 + (205 * i) / n;
+    const edges = [-87.3365478515625, -87.33655, -87.5, -88.72283, -89, -103.27893, -103.972, -103.97208, -104, -104.5, 88.37626, 88.3763, 88.72283, 88.72284, 89, 90, Infinity, -Infinity, NaN];
+    x.set(edges, n - edges.length);
+    const y = new Float32Array(n);
+    const exp = (v: number) => Math.exp(v);
+    const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+    const cases: [UnaryCode, (v: number) => number][] = [[Unary.exp, exp], [Unary.sigmoid, sigmoid], [Unary.softplus, (v) => (v > 20 ? v : Math.log1p(Math.exp(v)))]];
+    for (const [op, f] of cases) {
+      nat.unary(op, x, y, op === Unary.softplus ? 20 : 0);
+      expectWithinUlps(`unary op ${op}`, x, y, f, 2, true);
+    }
+    // SiLU is torch's x sigmoid(x) with its sigmoid rounded: a denormal sigmoid's error, scaled by
+    // x, is many ulps of the product, so it is checked against the native sigmoid just tested.
+    const s = new Float32Array(n);
+    nat.unary(Unary.sigmoid, x, s, 0);
+    nat.unary(Unary.silu, x, y, 0);
+    for (let i = 0; i < n; i++) {
+      const want = Math.fround(x[i] * s[i]);
+      if (!Object.is(y[i], want) && !(Number.isNaN(want) && Number.isNaN(y[i]))) expect.fail(`silu(${x[i]}): ${y[i]}, x sigmoid(x) ${want}`);
+    }
+  });
+
   it('gelu within 6 ulp of the exact value into the far negative tail, its gradient within 6 ulp of its scale', () => {
     // The vector GELU (erfc by a Chebyshev fit, x^2 / 2 carried in two floats) against the
     // reference's double erfc: a linear sweep over [-16, 16] and a log sweep of tiny arguments. The
