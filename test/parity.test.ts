@@ -700,7 +700,8 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     // Columns big enough to be threaded: [1, 1100, 2000] and [2, 700, 3000] sum tall columns in
     // blocks of rows (and take extremes in one run of rows per thread); [1, 100, 24000], too short
     // for row blocks, sums in one band of columns per thread.
-    const shapes: [number, number, number][] = [[1, 40000, 1], [1, 100000, 1], [1, 1100, 2000], [2, 700, 3000], [1, 100, 24000]];
+    // [40, 300, 200]: many slices, each small, one run of slices per thread.
+    const shapes: [number, number, number][] = [[1, 40000, 1], [1, 100000, 1], [1, 1100, 2000], [2, 700, 3000], [1, 100, 24000], [40, 300, 200]];
     for (const s of EDGE_SIZES) shapes.push([s, 9, 1], [3, s, 1], [1, s, 7], [2, 5, s], [s, 64, 65]);
     for (const op of Object.values(Reduce)) {
       for (const [o, l, i] of shapes) {
