@@ -62,6 +62,34 @@ eachBackend('dispose and tidy', () => {
     expect(() => r.data).toThrow(/was disposed/);
   });
 
+  it('composed ops (var, std, logsumexp, repeat) give their steps back, and their results go to the pool when disposed', () => {
+    const x = bp.rand([4, N]);
+    const ops: [string, () => bp.Tensor][] = [['var', () => x.var(0)], ['std', () => x.std(0)], ['logsumexp', () => x.logsumexp(0)], ['repeat', () => x.repeat([2, 1])]];
+    for (const [name, op] of ops) {
+      clearPool();
+      const y = op();
+      // The steps' storage is in the pool already: var's and std's deviations and squares, logsumexp's
+      // shifted values and their exponentials (each [4, N]); repeat has none of its own.
+      const steps = bp.memory().pooledBytes;
+      if (name !== 'repeat') expect(steps, name).toBeGreaterThanOrEqual(2 * 4 * N * 4);
+      y.dispose();
+      expect(bp.memory().pooledBytes - steps, `${name}: its result's storage`).toBe(y.size * 4);
+    }
+  });
+
+  it("var's gradient reads its deviations after they were disposed: the pool keeps them until the backward ran", () => {
+    const x = bp.rand([4, N]).requiresGrad_();
+    const v = x.var(0);
+    for (let i = 0; i < 6; i++) bp.rand([4, N]).mul(0); // would take the deviations' storage, were it pooled
+    v.sum().backward();
+    const g = (x.grad as bp.Tensor).data;
+    for (let j = 0; j < N; j += 211) {
+      const col = [0, 1, 2, 3].map((i) => x.data[i * N + j]);
+      const mean = col.reduce((a, b) => a + b, 0) / 4;
+      for (let i = 0; i < 4; i++) expect(g[i * N + j]).toBeCloseTo((2 * (col[i] - mean)) / 3, 5);
+    }
+  });
+
   it('a tensor made over part of another one\'s storage holds it too', () => {
     const y = bp.rand([2 * N]).mul(2);
     const part = new bp.Tensor(y.data.subarray(N), [N]);

@@ -133,6 +133,28 @@ eachBackend('joining and cutting tensors', () => {
     expect(x.narrow(2, -2, 2).toArray()).toEqual([[[2, 3], [6, 7], [10, 11]], [[14, 15], [18, 19], [22, 23]]]);
   });
 
+  it('large narrows, splits and clones (one backend copy each) take the same elements as small ones', () => {
+    // Past BULK_COPY (65536 floats) the blocks are copied by the backend's strided copy.
+    const [rows, cols] = [300, 410];
+    const x = bp.tensor(Float32Array.from({ length: rows * cols }, (_, i) => i), { shape: [rows, cols] });
+    const at = (t: Tensor, r: number, c: number) => t.data[r * t.shape[1] + c];
+    const n = x.narrow(1, 7, 250);
+    expect(n.shape).toEqual([rows, 250]);
+    for (let r = 0; r < rows; r += 37) for (let c = 0; c < 250; c += 23) expect(at(n, r, c)).toBe(r * cols + c + 7);
+    expect(at(n, rows - 1, 249)).toBe((rows - 1) * cols + 256);
+    const pieces = x.split(200, 1);
+    expect(pieces.map((p) => p.shape[1])).toEqual([200, 200, 10]);
+    expect(bp.cat(pieces, 1).toFloat32Array()).toEqual(x.toFloat32Array());
+    const c = x.clone();
+    expect(c.data).not.toBe(x.data);
+    expect(c.toFloat32Array()).toEqual(x.toFloat32Array());
+    // And their gradients: narrow's backward puts gy back in place, zeros elsewhere.
+    const xg = bp.rand([rows, cols]).requiresGrad_();
+    xg.narrow(1, 7, 250).clone().mul(2).sum().backward();
+    const g = (xg.grad as Tensor).data;
+    expect([g[0], g[7], g[256], g[257], g[(rows - 1) * cols + 256], g[rows * cols - 1]]).toEqual([0, 2, 2, 0, 2, 0]);
+  });
+
   it('bad calls are named', () => {
     const x = bp.zeros([2, 3]);
     expect(() => bp.cat([x, bp.zeros([3, 3])], 1)).toThrow(/cat: tensor 1 has shape \[3, 3\], tensor 0 \[2, 3\]: all dimensions but 1 must match/);

@@ -23,6 +23,19 @@ export function record(data: Float32Array, shape: Shape, inputs: Tensor[], op: s
   return y;
 }
 
+/**
+ * Disposes the intermediate tensors of a composed op, so that their storage goes back to the pool
+ * at once (as PyTorch frees a temporary when its last reference goes): left to the collector, each
+ * call of var() along a dim of a [2048, 2048] tensor took fresh 16 MiB arrays, and one call in a few
+ * paid ~45 ms faulting them in; repeat's result, held by its expand step, was never pooled. A result
+ * made over an intermediate's storage holds it, and reuse.ts pools no storage that a recorded op's
+ * backward may read; but a disposed tensor's data can no longer be read, so graph nodes (whose
+ * backwards read their inputs' data) are not disposed.
+ */
+export function disposeAll(...ts: Tensor[]): void {
+  for (const t of ts) t.dispose();
+}
+
 export function scalarTensor(v: number): Tensor {
   const d = alloc(1);
   d[0] = v;
@@ -65,6 +78,15 @@ export function copyStrided(x: Float32Array, strides: Int32Array, out: Float32Ar
 
 // The stride of a contiguous walk along one dimension: the kernels only read it.
 const UNIT_STRIDE = int32sFrom([1]);
+
+/** Copies of at least this many floats go to the backend's (threaded) strided copy rather than TypedArray.set. */
+export const BULK_COPY = 1 << 16;
+
+/** Copies src into dst (as long as src): one threaded backend call when large. */
+export function copyInto(src: Float32Array, dst: Float32Array): void {
+  if (src.length < BULK_COPY) dst.set(src);
+  else copyStrided(src, UNIT_STRIDE, dst, int32sFrom([src.length]));
+}
 
 /** out = f(a, b) with a and b broadcast to outShape. */
 export function broadcastBinary(code: BinaryCode, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, outShape: Shape): Float32Array {

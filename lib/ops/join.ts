@@ -5,11 +5,19 @@ import { Tensor } from '../tensor';
 import { fmt, normDim, sizeOf, splitAt } from '../shape';
 import { shown } from '../args';
 import { alloc, allocOutput } from '../storage';
-import { checkTensor, record } from './core';
+import { BULK_COPY, checkTensor, copyStrided, record } from './core';
+import { int32sFrom } from '../tiny';
 import { unsqueeze } from './shape';
 
 // Copies `count` blocks of `len` floats from src (every `srcStride`) to dst (every `dstStride`).
 function copyBlocks(src: Float32Array, srcOffset: number, srcStride: number, dst: Float32Array, dstOffset: number, dstStride: number, len: number, count: number): void {
+  // Into contiguous blocks (narrow, split, chunk), a large copy is the backend's strided copy: one
+  // call, threaded. Row by row here, [2048, 2048] narrowed to 1000 columns took 0.8 ms at one thread
+  // and at two (PyTorch's narrow(...).contiguous(): 0.23 and 0.11).
+  if (dstStride === len && count > 1 && len * count >= BULK_COPY) {
+    copyStrided(src.subarray(srcOffset), int32sFrom([srcStride, 1]), dst.subarray(dstOffset, dstOffset + len * count), int32sFrom([count, len]));
+    return;
+  }
   for (let o = 0; o < count; o++) {
     const s = srcOffset + o * srcStride;
     dst.set(src.subarray(s, s + len), dstOffset + o * dstStride);

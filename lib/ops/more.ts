@@ -8,7 +8,7 @@ import { broadcastShapes, contiguousStrides, fmt, normDim, sizeOf } from '../sha
 import { OptionKinds, optionsOf, shown } from '../args';
 import { allocOutput } from '../storage';
 import { add, div, mul, sub } from './binary';
-import { asTensor, broadcastBinary, checkTensor, copyStrided, expandTo, Operand, record, sumTo } from './core';
+import { asTensor, broadcastBinary, checkTensor, copyInto, copyStrided, disposeAll, expandTo, Operand, record, sumTo } from './core';
 import { max, mean, sum } from './reduce';
 import { exp, log, unaryOp } from './unary';
 import { int32sFrom } from '../tiny';
@@ -17,7 +17,7 @@ import { int32sFrom } from '../tiny';
 export function clone(x: Tensor): Tensor {
   checkTensor(x, 'clone');
   const y = allocOutput(x.size);
-  y.set(x.data);
+  copyInto(x.data, y);
   return record(y, x.shape, [x], 'clone', (gy) => [gy]);
 }
 
@@ -93,18 +93,27 @@ export function variance(x: Tensor, dim?: number, options?: VarianceOptions): Te
   const n = d0 === undefined ? x.size : x.shape[d0];
   const divisor = (o.unbiased ?? true) ? n - 1 : n;
   const xd = x.detach();
-  const dev = sub(xd, d0 === undefined ? mean(xd) : mean(xd, d0, true));
-  const v = div(d0 === undefined ? sum(mul(dev, dev)) : sum(mul(dev, dev), d0, keepDim), divisor);
+  const mu = d0 === undefined ? mean(xd) : mean(xd, d0, true);
+  const dev = sub(xd, mu);
+  const sq = mul(dev, dev);
+  const s = d0 === undefined ? sum(sq) : sum(sq, d0, keepDim);
+  const v = div(s, divisor);
   const shape = d0 === undefined && keepDim ? x.shape.map(() => 1) : v.shape;
   // torch's rule, (2 / divisor) * gy * (x - mean): one node, so that an infinite element gives
   // infinite gradients (the composed ops' mean branch spread inf - inf = NaN over the whole row).
-  return record(v.data, shape, [x], 'var', (gy) => {
+  const devData = dev.data;
+  const y = record(v.data, shape, [x], 'var', (gy) => {
     const g = allocOutput(gy.length);
     B().unary(Unary.scale, gy, g, 2 / divisor);
     const kept = d0 === undefined ? x.shape.map(() => 1) : x.shape.map((s, i) => (i === d0 ? 1 : s));
-    return [broadcastBinary(Binary.mul, g, kept, dev.data, x.shape, x.shape)];
+    return [broadcastBinary(Binary.mul, g, kept, devData, x.shape, x.shape)];
   });
+  // None of these is a graph node (xd is detached); the backward reads devData, which the pool
+  // keeps while that backward is pending.
+  disposeAll(mu, dev, sq, s, v);
+  return y;
 }
+
 
 /**
  * Standard deviation: the square root of variance (same options), as torch.std, whose gradient is 0
@@ -115,12 +124,14 @@ export function std(x: Tensor, dim?: number, options?: VarianceOptions): Tensor 
   const v = variance(x, dim, optionsOf(options, 'std', VARIANCE_OPTIONS));
   const y = allocOutput(v.size);
   B().unary(Unary.sqrt, v.data, y, 0);
-  return record(y, v.shape, [v], 'std', (gy) => {
+  const out = record(y, v.shape, [v], 'std', (gy) => {
     // sqrt's gy / (2 y), then 0 where y is 0 (torch's masked_fill).
     const gv = allocOutput(gy.length);
     B().unaryGrad(Unary.sqrt, v.data, y, gy, gv, 0);
     return [broadcastBinary(Binary.keepWhere, gv, v.shape, y, v.shape, v.shape)];
   });
+  if (!out.requiresGrad) disposeAll(v); // else v is the graph's path to x
+  return out;
 }
 
 /** log(sum(exp(x))) along `dim`, computed stably (the largest value factored out), as torch.logsumexp. */
@@ -130,8 +141,15 @@ export function logsumexp(x: Tensor, dim: number, keepDim = false): Tensor {
   const m = max(x, d, true).detach();
   // torch: an infinite maximum is factored out as 0 (all -inf gives -inf, a +inf gives +inf).
   for (let i = 0; i < m.data.length; i++) if (Math.abs(m.data[i]) === Infinity) m.data[i] = 0;
-  const y = add(log(sum(exp(sub(x, m)), d, true)), m);
-  return keepDim ? y : y.reshape(x.shape.filter((_, i) => i !== d));
+  const shifted = sub(x, m);
+  const e = exp(shifted);
+  const s = sum(e, d, true);
+  const l = log(s);
+  const y = add(l, m);
+  const out = keepDim ? y : y.reshape(x.shape.filter((_, i) => i !== d));
+  // With a graph recorded, the steps are its nodes, whose backwards read their inputs' data.
+  if (!out.requiresGrad) disposeAll(shifted, e, s, l, m, ...(keepDim ? [] : [y]));
+  return out;
 }
 
 /** log(1 + e ** (beta x)) / beta, elementwise; x itself where beta x > threshold (torch.nn.functional.softplus). */

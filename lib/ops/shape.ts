@@ -4,7 +4,7 @@ import { Tensor } from '../tensor';
 import { contiguousStrides, fmt, normDim, sameShape, sizeOf } from '../shape';
 import { shown } from '../args';
 import { allocOutput } from '../storage';
-import { checkTensor, copyStrided, expandTo, record, sumTo } from './core';
+import { checkTensor, copyStrided, disposeAll, expandTo, record, sumTo } from './core';
 import { int32sFrom } from '../tiny';
 
 /** A tensor with the same data and a new shape; one dimension may be -1 (inferred). */
@@ -105,5 +105,9 @@ export function repeat(x: Tensor, reps: readonly number[]): Tensor {
   // dimension go before it, as tiling lays them out.
   const spread = reshape(x, own.flatMap((s) => [1, s]));
   const tiled = expand(spread, own.flatMap((s, i) => [reps[i], s]));
-  return reshape(tiled, own.map((s, i) => s * reps[i]));
+  const y = reshape(tiled, own.map((s, i) => s * reps[i]));
+  // y holds tiled's storage: disposing the steps lets it go back to the pool when y is disposed
+  // (with a graph recorded they are its nodes, and stay).
+  if (!y.requiresGrad) disposeAll(spread, tiled);
+  return y;
 }
