@@ -619,7 +619,8 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
   it('indexRows and indexRowsGrad: the same bits as the reference (repeated indices, a skipped row, threaded sizes)', () => {
     // [outer, len, inner] with `count` indices: every edge size in each place, gather's one-float
     // rows, an embedding table's shape, and sizes past the threading threshold.
-    const cases: [number, number, number, number][] = [[1, 50000, 1, 70000], [1, 5000, 128, 4096], [3, 1000, 65, 300]];
+    // [300, 400, 1, 350] and [65, 9, 1, 64]: indexSelect along the last dim (one loop per outer block).
+    const cases: [number, number, number, number][] = [[1, 50000, 1, 70000], [1, 5000, 128, 4096], [3, 1000, 65, 300], [300, 400, 1, 350], [65, 9, 1, 64]];
     EDGE_SIZES.forEach((s, i) => cases.push([s, EDGE_SIZES[(i + 2) % 8], 3, 5], [2, s, EDGE_SIZES[(i + 5) % 8], 9], [1, 7, s, s]));
     for (const [outer, len, inner, count] of cases) {
       // Indices drawn from a few rows so that most repeat (their sums then depend on the order).
