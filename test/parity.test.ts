@@ -894,6 +894,26 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     });
   }
 
+  it('dropoutMask: the reference\'s masks and generator words, bit for bit, at every edge size and rate', () => {
+    for (const p of [0, 0.1, 0.5, 0.999, 1]) {
+      for (const n of [...EDGE_SIZES, 100003]) {
+        const start = Uint32Array.of(0x9e3779b9, 12345, 0xdeadbeef, (n * 2654435761) >>> 0);
+        const rn = start.slice();
+        const rr = start.slice();
+        const mn = new Float32Array(n).fill(NaN);
+        const mr = new Float32Array(n).fill(NaN);
+        nat.dropoutMask(mn, p, rn);
+        ref.dropoutMask(mr, p, rr);
+        expect(sameBits(mn, mr), `mask p ${p} n ${n}`).toBe(true);
+        expect(Array.from(rn), `words after p ${p} n ${n}`).toEqual(Array.from(rr));
+        if (p === 1) expect(Array.from(rn)).toEqual(Array.from(start)); // nothing drawn
+      }
+    }
+    expect(() => nat.dropoutMask(new Float32Array(4), 1.5, new Uint32Array(4))).toThrow(/dropoutMask: p must be in \[0, 1\], got 1.5/);
+    expect(() => nat.dropoutMask(new Float32Array(4), 0.5, new Uint32Array(3))).toThrow(/dropoutMask: rng has 3 elements, expected 4/);
+    expect(() => nat.dropoutMask(new Float32Array(4), 0.5, new Int32Array(4) as unknown as Uint32Array)).toThrow(/dropoutMask: argument 2 \(rng\) must be a Uint32Array/);
+  });
+
   it('sumSquares over many tensors', () => {
     const xs = [...EDGE_SIZES, 100000].map((n) => randomArray(n, r));
     expectClose(nat.sumSquares(xs), ref.sumSquares(xs), { rtol: 1e-9, atol: 0 }, 'sumSquares');

@@ -224,6 +224,13 @@ export interface Backend {
   /** Sum of squares of all tensors, accumulated in double precision in a fixed order. */
   sumSquares(xs: Float32Array[]): number;
 
+  /**
+   * An inverted-dropout mask drawn from lib/random.ts's generator, whose four state words are rng
+   * (advanced in place): mask[i] = 1 / (1 - p) (as a float) where the i-th uniform draw is >= p,
+   * else 0, in order; all 0, drawing nothing, for p = 1.
+   */
+  dropoutMask(mask: Float32Array, p: number, rng: Uint32Array): void;
+
   setNumThreads(n: number): void;
   getNumThreads(): number;
 }

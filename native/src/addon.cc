@@ -15,6 +15,7 @@
 #include "check.h"
 #include "fit_glue.h"
 #include "optim_slots.h"
+#include "kernels/dropout.h"
 #include "kernels/elementwise.h"
 #include "kernels/gemm.h"
 #include "kernels/index_rows.h"
@@ -412,6 +413,18 @@ Napi::Value SumSquares(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), sum_squares(xs));
 }
 
+Napi::Value DropoutMask(const Napi::CallbackInfo& info) {
+  Args a{info, "dropoutMask"};
+  a.count(3);
+  const long n = (long)a.f32_len(0, "mask");
+  const double p = a.number(1, "p");
+  if (!(p >= 0.0 && p <= 1.0)) a.range_error("p must be in [0, 1], got " + std::to_string(p));
+  auto rng = a.typed<uint32_t, napi_uint32_array>(2, "rng", "Uint32Array");
+  if (rng.ElementLength() != 4) a.range_error("rng has " + std::to_string(rng.ElementLength()) + " elements, expected 4");
+  dropout_mask(a.f32(0, "mask"), n, p, rng.Data());
+  return info.Env().Undefined();
+}
+
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   Args a{info, "setNumThreads"};
   a.count(1);
@@ -501,7 +514,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"gemm", Gemm}, {"gemmPair", GemmPair}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
-      {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"setNumThreads", SetNumThreads},
+      {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"dropoutMask", DropoutMask}, {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"addressMod64", AddressMod64},
       {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},

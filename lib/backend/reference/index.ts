@@ -4,13 +4,14 @@ import { axpy, biasActGrad, binary, clamp, select, stridedCopy, unary, unaryGrad
 import { gemm, gemmPair } from './gemm';
 import { gather, indexRows, indexRowsGrad } from './index_rows';
 import { optimStep } from './optim';
+import { dropoutMask } from './random';
 import { reduce, sumSquares } from './reduce';
 import { crossEntropy, crossEntropyGrad, softmax, softmaxGrad } from './softmax';
 
 export const referenceBackend: Backend = {
   name: 'reference',
   gemm, gemmPair, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce,
-  softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares,
+  softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, dropoutMask,
   setNumThreads(): void {},
   getNumThreads(): number { return 1; },
 };

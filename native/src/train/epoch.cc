@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "../kernels/dropout.h"
 #include "../kernels/elementwise.h"
 #include "../kernels/gemm.h"
 #include "../kernels/optim.h"
@@ -13,31 +14,6 @@
 
 namespace bp {
 namespace {
-
-// lib/random.ts's generator (xoshiro128**), so that Dropout masks are the eager loop's masks.
-inline uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
-
-inline double uniform01(uint32_t* s) {
-  const uint32_t result = rotl(s[1] * 5u, 7) * 9u;
-  const uint32_t t = s[1] << 9;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 11);
-  return (double)(result >> 8) / 16777216.0;
-}
-
-// Inverted dropout as nn.Dropout does it: kept values scaled by 1/(1-p), in the same draw order.
-void dropout_mask(float* mask, long n, double p, uint32_t* rng) {
-  if (p >= 1.0) {
-    std::fill(mask, mask + n, 0.0f);
-    return;
-  }
-  const float keep = (float)(1.0 / (1.0 - p));
-  for (long i = 0; i < n; i++) mask[i] = uniform01(rng) >= p ? keep : 0.0f;
-}
 
 // [rows, C] op [C] (a row vector broadcast down the rows), through the eager path's kernel.
 void row_op(int op, const float* a, const float* row, float* out, long rows, long c) {
