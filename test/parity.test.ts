@@ -798,6 +798,21 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('softmaxGrad may write its result over gy (plain and log, rows and columns)', () => {
+    for (const log of [false, true]) {
+      for (const [o, l, i] of [[3, 70, 1], [2, 300, 1], [2, 9, 5]] as [number, number, number][]) {
+        const y = new Float32Array(o * l * i);
+        nat.softmax(randomArray(y.length, r, -3, 3), o, l, i, y, log);
+        const gy = randomArray(y.length, r);
+        const apart = new Float32Array(y.length);
+        nat.softmaxGrad(y, gy, o, l, i, apart, log);
+        const inPlace = gy.slice();
+        nat.softmaxGrad(y, inPlace, o, l, i, inPlace, log);
+        expect(sameBits(inPlace, apart), `log ${log} [${o}, ${l}, ${i}]`).toBe(true);
+      }
+    }
+  });
+
   it('softmax and softmaxGrad, plain and log, along inner and outer dims, with logits of 1000', () => {
     for (const log of [false, true]) {
       for (const s of EDGE_SIZES) {

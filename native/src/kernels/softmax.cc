@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../runtime/line_vector.h"
 #include "../runtime/thread_pool.h"
 #include "table.h"
 
@@ -88,6 +89,7 @@ void softmax(const float* x, long outer, long len, long inner, float* y, bool lo
 
 void softmax_grad(const float* y, const float* gy, long outer, long len, long inner, float* gx, bool log) {
   if (outer * len * inner == 0) return;
+  const KernelTable& kt = active_kernels();
   if (inner == 1) {
     parallel_for((size_t)outer, row_grain(len), [&](size_t o0, size_t o1) {
       for (size_t o = o0; o < o1; o++) {
@@ -96,12 +98,21 @@ void softmax_grad(const float* y, const float* gy, long outer, long len, long in
         float* xr = gx + o * len;
         float dot = 0;
         for (long l = 0; l < len; l++) dot += log ? gr[l] : gr[l] * yr[l];
-        for (long l = 0; l < len; l++) xr[l] = log ? gr[l] - std::exp(yr[l]) * dot : yr[l] * (gr[l] - dot);
+        if (log) {
+          // e^y by the exp kernel (as the columns below), then gy - e^y dot: std::exp one float at
+          // a time made log-softmax's backward of [256, 1024] 1.2 ms, 4x softmax's. Into a scratch
+          // row of this thread's, so that gx may be gy.
+          thread_local LineVector exp_row;
+          float* e = at_least(exp_row, (size_t)len);
+          kt.unary(kExp, yr, e, (size_t)len, 0.0f);
+          for (long l = 0; l < len; l++) xr[l] = gr[l] - e[l] * dot;
+        } else {
+          for (long l = 0; l < len; l++) xr[l] = yr[l] * (gr[l] - dot);
+        }
       }
     });
     return;
   }
-  const KernelTable& kt = active_kernels();
   for_column_blocks(outer, len, inner, [&](long at, long w) {
     float dot[kCols], e[kCols];
     std::fill(dot, dot + w, 0.0f);
