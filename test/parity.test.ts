@@ -909,6 +909,51 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     });
   }
 
+  it('layerNorm and layerNormGrad: every edge size, with and without weight and bias, constant rows, the same bits at 1-3 threads', () => {
+    const threadsBefore = bp.getNumThreads();
+    try {
+      const shapes: [number, number][] = EDGE_SIZES.map((s, i) => [EDGE_SIZES[(i + 3) % 8], s]);
+      shapes.push([300, 700], [2, 100000]);
+      for (const [rows, cols] of shapes) {
+        for (const affine of [true, false]) {
+          const x = randomArray(rows * cols, r, -3, 3);
+          x.fill(1.5, 0, cols); // a constant row: variance 0
+          const w = affine ? randomArray(cols, r) : null;
+          const b = affine ? randomArray(cols, r) : null;
+          const gy = randomArray(rows * cols, r);
+          const run = (be: Backend) => {
+            const y = new Float32Array(rows * cols), mean = new Float32Array(rows), rstd = new Float32Array(rows);
+            be.layerNorm(x, rows, cols, w, b, 1e-5, y, mean, rstd);
+            const gx = new Float32Array(rows * cols), gw = affine ? new Float32Array(cols).fill(7) : null, gb = affine ? new Float32Array(cols).fill(7) : null;
+            be.layerNormGrad(gy, x, rows, cols, w, mean, rstd, gx, gw, gb);
+            return { y, mean, rstd, gx, gw, gb };
+          };
+          const want = run(ref);
+          const what = `[${rows}, ${cols}] affine ${affine}`;
+          let first: ReturnType<typeof run> | null = null;
+          for (const t of [1, 2, 3]) {
+            bp.setNumThreads(t);
+            const got = run(nat);
+            expectClose(got.mean, want.mean, { rtol: 1e-5, atol: 1e-6 }, `mean ${what}`);
+            expectClose(got.rstd, want.rstd, { rtol: 1e-4, atol: 1e-6 }, `rstd ${what}`);
+            expectClose(got.y, want.y, { rtol: 1e-4, atol: 1e-5 }, `y ${what}`);
+            expectClose(got.gx, want.gx, { rtol: 1e-4, atol: 2e-5 }, `gx ${what}`);
+            if (got.gw && want.gw) expectClose(got.gw, want.gw, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(rows) }, `gw ${what}`);
+            if (got.gb && want.gb) expectClose(got.gb, want.gb, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(rows) }, `gb ${what}`);
+            if (!first) first = got;
+            else for (const k of ['y', 'gx', 'gw', 'gb'] as const) if (first[k]) expect(sameBits(got[k] as Float32Array, first[k] as Float32Array), `${k} ${what} at ${t} threads`).toBe(true);
+          }
+        }
+      }
+      const f = (n: number) => new Float32Array(n);
+      expect(() => nat.layerNorm(f(6), 2, 3, null, null, 0, f(6), f(2), f(2))).toThrow(/layerNorm: eps must be positive, got 0/);
+      expect(() => nat.layerNorm(f(6), 2, 3, f(4), null, 1e-5, f(6), f(2), f(2))).toThrow(/layerNorm: w has 4 elements, expected 3/);
+      expect(() => nat.layerNormGrad(f(6), f(6), 2, 3, null, f(2), f(1), f(6), null, null)).toThrow(/layerNormGrad: rstd has 1 elements, expected 2/);
+    } finally {
+      bp.setNumThreads(threadsBefore);
+    }
+  });
+
   it('dropoutMask: the reference\'s masks and generator words, bit for bit, at every edge size and rate', () => {
     for (const p of [0, 0.1, 0.5, 0.999, 1]) {
       for (const n of [...EDGE_SIZES, 100003]) {

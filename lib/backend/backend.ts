@@ -225,6 +225,22 @@ export interface Backend {
   sumSquares(xs: Float32Array[]): number;
 
   /**
+   * Layer normalization of x viewed as [rows, cols], along cols: y = (x - mean) * rstd (* w + b),
+   * each row by its own mean and rstd = 1 / sqrt(biased variance + eps), which are written to mean
+   * and rstd ([rows] each) for the backward. w and b ([cols]) may be null.
+   */
+  layerNorm(x: Float32Array, rows: number, cols: number, w: Float32Array | null, b: Float32Array | null, eps: number,
+    y: Float32Array, mean: Float32Array, rstd: Float32Array): void;
+
+  /**
+   * The backward of layerNorm: gx = rstd * (g - mean(g) - xhat * mean(g * xhat)) per row, with
+   * g = gy * w (gy without w) and xhat = (x - mean) * rstd; gw and gb, when given, get the sums over
+   * the rows of gy * xhat and of gy.
+   */
+  layerNormGrad(gy: Float32Array, x: Float32Array, rows: number, cols: number, w: Float32Array | null, mean: Float32Array,
+    rstd: Float32Array, gx: Float32Array, gw: Float32Array | null, gb: Float32Array | null): void;
+
+  /**
    * An inverted-dropout mask drawn from lib/random.ts's generator, whose four state words are rng
    * (advanced in place): mask[i] = 1 / (1 - p) (as a float) where the i-th uniform draw is >= p,
    * else 0, in order; all 0, drawing nothing, for p = 1.

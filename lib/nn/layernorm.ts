@@ -1,10 +1,8 @@
 // LayerNorm over the trailing dimensions, as torch.nn.LayerNorm: each sample normalized by its own
-// mean and biased variance, then scaled and shifted per element. Composed of ops, so its backward
-// comes from their rules.
+// mean and biased variance, then scaled and shifted per element: one kernel forward, one backward
+// (lib/ops/norm.ts).
 import { Tensor } from '../tensor';
-import { add, div, mul, sub } from '../ops/binary';
-import { mean } from '../ops/reduce';
-import { sqrt } from '../ops/unary';
+import { layerNormRows } from '../ops/norm';
 import { reshape } from '../ops/shape';
 import { ones, zeros } from '../ops/creation';
 import { fmt, sizeOf } from '../shape';
@@ -60,10 +58,8 @@ export class LayerNorm extends Module {
     }
     const d = sizeOf(this.normalizedShape);
     const rows = reshape(x, [x.size / d, d]);
-    const xc = sub(rows, mean(rows, 1, true));
-    const v = mean(mul(xc, xc), 1, true);
-    const y = reshape(div(xc, sqrt(add(v, this.eps))), x.shape);
-    if (!this.weight || !this.bias) return y;
-    return add(mul(y, this.weight), this.bias);
+    const w = this.weight ? reshape(this.weight, [d]) : null;
+    const b = this.bias ? reshape(this.bias, [d]) : null;
+    return reshape(layerNormRows(rows, w, b, this.eps), x.shape);
   }
 }

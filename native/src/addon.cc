@@ -19,6 +19,7 @@
 #include "kernels/elementwise.h"
 #include "kernels/gemm.h"
 #include "kernels/index_rows.h"
+#include "kernels/norm.h"
 #include "kernels/optim.h"
 #include "kernels/reduce.h"
 #include "kernels/softmax.h"
@@ -413,6 +414,32 @@ Napi::Value SumSquares(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), sum_squares(xs));
 }
 
+// A Float32Array of exactly len elements at argument i, or null there.
+float* f32_or_null(const Args& a, size_t i, const char* name, long len) { return a.is_null(i) ? nullptr : a.f32(i, name, len); }
+
+Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
+  Args a{info, "layerNorm"};
+  a.count(9);
+  const long rows = a.integer(1, "rows"), cols = a.integer(2, "cols");
+  if ((double)rows * (double)cols > 0x1p48) a.range_error("rows * cols is too large");
+  const double eps = a.number(5, "eps");
+  if (!(eps > 0)) a.range_error("eps must be positive, got " + std::to_string(eps));
+  layer_norm(a.f32(0, "x", rows * cols), rows, cols, f32_or_null(a, 3, "w", cols), f32_or_null(a, 4, "b", cols), (float)eps,
+             a.f32(6, "y", rows * cols), a.f32(7, "mean", rows), a.f32(8, "rstd", rows));
+  return info.Env().Undefined();
+}
+
+Napi::Value LayerNormGrad(const Napi::CallbackInfo& info) {
+  Args a{info, "layerNormGrad"};
+  a.count(10);
+  const long rows = a.integer(2, "rows"), cols = a.integer(3, "cols");
+  if ((double)rows * (double)cols > 0x1p48) a.range_error("rows * cols is too large");
+  layer_norm_grad(a.f32(0, "gy", rows * cols), a.f32(1, "x", rows * cols), rows, cols, f32_or_null(a, 4, "w", cols),
+                  a.f32(5, "mean", rows), a.f32(6, "rstd", rows), a.f32(7, "gx", rows * cols), f32_or_null(a, 8, "gw", cols),
+                  f32_or_null(a, 9, "gb", cols));
+  return info.Env().Undefined();
+}
+
 Napi::Value DropoutMask(const Napi::CallbackInfo& info) {
   Args a{info, "dropoutMask"};
   a.count(3);
@@ -514,7 +541,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"gemm", Gemm}, {"gemmPair", GemmPair}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
-      {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"dropoutMask", DropoutMask}, {"setNumThreads", SetNumThreads},
+      {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"dropoutMask", DropoutMask}, {"layerNorm", LayerNorm}, {"layerNormGrad", LayerNormGrad}, {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"addressMod64", AddressMod64},
       {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},
