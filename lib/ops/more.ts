@@ -114,7 +114,6 @@ export function variance(x: Tensor, dim?: number, options?: VarianceOptions): Te
   return y;
 }
 
-
 /**
  * Standard deviation: the square root of variance (same options), as torch.std, whose gradient is 0
  * (not 0 * Infinity) where the deviation is 0.

@@ -1,13 +1,16 @@
 #include "dropout.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 
 namespace bp {
 namespace {
 
 inline uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
 
-inline double uniform01(uint32_t* s) {
+// One xoshiro128** step over s: lib/random.ts's nextU32.
+inline uint32_t next_u32(uint32_t* s) {
   const uint32_t result = rotl(s[1] * 5u, 7) * 9u;
   const uint32_t t = s[1] << 9;
   s[2] ^= s[0];
@@ -16,7 +19,7 @@ inline double uniform01(uint32_t* s) {
   s[0] ^= s[3];
   s[2] ^= t;
   s[3] = rotl(s[3], 11);
-  return (double)(result >> 8) / 16777216.0;
+  return result;
 }
 
 }  // namespace
@@ -26,10 +29,20 @@ void dropout_mask(float* mask, long n, double p, uint32_t* rng) {
     std::fill(mask, mask + n, 0.0f);
     return;
   }
-  // The state lives in registers for the whole run (one draw depends on the last: no threads).
-  uint32_t s[4] = {rng[0], rng[1], rng[2], rng[3]};
+  // A draw u = k / 2^24 (k the top 24 bits) is >= p exactly when k >= ceil(p 2^24) (p 2^24 is exact
+  // in a double): an integer compare, and the mask's bits chosen with an AND. As `u >= p ? keep : 0`
+  // (or keep times the comparison) the compiler made a branch, mispredicted on half the draws at
+  // p = 0.5: 7.8 ns an element. The state lives in registers for the whole run (one draw depends on
+  // the last: no threads).
+  const uint32_t threshold = (uint32_t)std::ceil(p * 16777216.0);
   const float keep = (float)(1.0 / (1.0 - p));
-  for (long i = 0; i < n; i++) mask[i] = uniform01(s) >= p ? keep : 0.0f;
+  uint32_t keep_bits;
+  std::memcpy(&keep_bits, &keep, sizeof keep_bits);
+  uint32_t s[4] = {rng[0], rng[1], rng[2], rng[3]};
+  for (long i = 0; i < n; i++) {
+    const uint32_t bits = keep_bits & (0u - (uint32_t)((next_u32(s) >> 8) >= threshold));
+    std::memcpy(mask + i, &bits, sizeof bits);
+  }
   std::copy(s, s + 4, rng);
 }
 

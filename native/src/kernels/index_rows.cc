@@ -19,10 +19,11 @@ constexpr long kBlock = 1024;
 }  // namespace
 
 void index_rows(const float* x, long outer, long len, long inner, const int32_t* index, long count, float* out) {
-  if (inner == 1 && count >= 64) {
-    // Single elements along the last dimension, many per outer block: one tight loop per block (the
-    // loop below, counting k and o per element, took 0.7 ns an element: a [2048, 2048] indexSelect
-    // along dim 1 in 2.8 ms at one thread, PyTorch's 2.0).
+  if (inner == 1 && count >= 64 && outer >= 8) {
+    // Single elements along the last dimension, many per outer block, and blocks enough to share
+    // between threads (a 1-D pick stays below, cut by rows): one tight loop per block (the loop
+    // below, counting k and o per element, took 0.7 ns an element: a [2048, 2048] indexSelect along
+    // dim 1 in 2.8 ms at one thread, PyTorch's 2.0).
     parallel_for((size_t)outer, (size_t)std::max(1L, kGrain / count), [&](size_t o0, size_t o1) {
       for (size_t o = o0; o < o1; o++) {
         const float* row = x + (long)o * len;

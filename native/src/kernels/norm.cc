@@ -45,9 +45,18 @@ void layer_norm(const float* x, long rows, long cols, const float* w, const floa
 void layer_norm_grad(const float* gy, const float* x, long rows, long cols, const float* w, const float* mean,
                      const float* rstd, float* gx, float* gw, float* gb) {
   const KernelTable& kt = active_kernels();
-  // gy xhat for gw's column sums, kept by the calling thread and written by every task.
-  thread_local LineVector products_buf;
-  float* const products = gw ? at_least(products_buf, (size_t)(rows * cols)) : nullptr;
+  // gw first, through gx: each row piece of gy xhat is written into gx just before column_sums adds
+  // it, so no scratch of rows x cols is kept; the pass below then overwrites gx.
+  if (gw) {
+    column_sums(gx, rows, cols, gw, false, [&](long r, long j0, long j1) {
+      const float* xr = x + r * cols;
+      const float* gr = gy + r * cols;
+      float* pr = gx + r * cols;
+      const float mu = mean[r], rs = rstd[r];
+      for (long c = j0; c < j1; c++) pr[c] = gr[c] * ((xr[c] - mu) * rs);
+    });
+  }
+  if (gb) column_sums(gy, rows, cols, gb, false, nullptr);
   parallel_for((size_t)rows, row_grain(cols), [&](size_t r0, size_t r1) {
     // Each thread's own rows of g and xhat (a thread_local named here is the running thread's).
     thread_local LineVector scratch;
@@ -64,14 +73,8 @@ void layer_norm_grad(const float* gy, const float* x, long rows, long cols, cons
       const float c2 = kt.dot(g, xh, (size_t)cols) / (float)cols;
       float* xo = gx + r * cols;
       for (long c = 0; c < cols; c++) xo[c] = rs * (g[c] - c1 - xh[c] * c2);
-      if (products) {
-        float* pr = products + r * cols;
-        for (long c = 0; c < cols; c++) pr[c] = gr[c] * xh[c];
-      }
     }
   });
-  if (gw) column_sums(products, rows, cols, gw, false, nullptr);
-  if (gb) column_sums(gy, rows, cols, gb, false, nullptr);
 }
 
 }  // namespace bp
