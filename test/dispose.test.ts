@@ -64,7 +64,9 @@ eachBackend('dispose and tidy', () => {
 
   it('composed ops (var, std, logsumexp, repeat) give their steps back, and their results go to the pool when disposed', () => {
     const x = bp.rand([4, N]);
-    const ops: [string, () => bp.Tensor][] = [['var', () => x.var(0)], ['std', () => x.std(0)], ['logsumexp', () => x.logsumexp(0)], ['repeat', () => x.repeat([2, 1])]];
+    const ops: [string, () => bp.Tensor][] = [
+      ['var', () => x.var(0)], ['std', () => x.std(0)], ['logsumexp', () => x.logsumexp(0)], ['repeat', () => x.repeat([2, 1])],
+    ];
     for (const [name, op] of ops) {
       clearPool();
       const y = op();

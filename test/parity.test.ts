@@ -312,18 +312,20 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
-  it('exp, sigmoid, SiLU and softplus past exp\'s polynomial range: overflow, results in the denormals and underflow within 2 ulp (a denormal\'s being 2^-149)', () => {
+  it("exp, sigmoid, SiLU and softplus past exp's polynomial range: overflow, denormal results, underflow within 2 ulp (2^-149 a denormal's)", () => {
     // Lanes outside [-87.34, 88.38] take the vector's wide form (exp8_wide), which builds denormal
     // results from their bits: a linear sweep over [-110, 95] with the boundaries of each regime.
     const n = 41000;
     const x = new Float32Array(n);
     for (let i = 0; i < n; i++) x[i] = -110 + (205 * i) / n;
-    const edges = [-87.3365478515625, -87.33655, -87.5, -88.72283, -89, -103.27893, -103.972, -103.97208, -104, -104.5, 88.37626, 88.3763, 88.72283, 88.72284, 89, 90, Infinity, -Infinity, NaN];
+    const edges = [-87.3365478515625, -87.33655, -87.5, -88.72283, -89, -103.27893, -103.972, -103.97208, -104, -104.5,
+      88.37626, 88.3763, 88.72283, 88.72284, 89, 90, Infinity, -Infinity, NaN];
     x.set(edges, n - edges.length);
     const y = new Float32Array(n);
     const exp = (v: number) => Math.exp(v);
     const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
-    const cases: [UnaryCode, (v: number) => number][] = [[Unary.exp, exp], [Unary.sigmoid, sigmoid], [Unary.softplus, (v) => (v > 20 ? v : Math.log1p(Math.exp(v)))]];
+    const softplus = (v: number) => (v > 20 ? v : Math.log1p(Math.exp(v)));
+    const cases: [UnaryCode, (v: number) => number][] = [[Unary.exp, exp], [Unary.sigmoid, sigmoid], [Unary.softplus, softplus]];
     for (const [op, f] of cases) {
       nat.unary(op, x, y, op === Unary.softplus ? 20 : 0);
       expectWithinUlps(`unary op ${op}`, x, y, f, 2, true);
@@ -620,7 +622,9 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     // [outer, len, inner] with `count` indices: every edge size in each place, gather's one-float
     // rows, an embedding table's shape, and sizes past the threading threshold.
     // [300, 400, 1, 350] and [65, 9, 1, 64]: indexSelect along the last dim (one loop per outer block).
-    const cases: [number, number, number, number][] = [[1, 50000, 1, 70000], [1, 5000, 128, 4096], [3, 1000, 65, 300], [300, 400, 1, 350], [65, 9, 1, 64]];
+    const cases: [number, number, number, number][] = [
+      [1, 50000, 1, 70000], [1, 5000, 128, 4096], [3, 1000, 65, 300], [300, 400, 1, 350], [65, 9, 1, 64],
+    ];
     EDGE_SIZES.forEach((s, i) => cases.push([s, EDGE_SIZES[(i + 2) % 8], 3, 5], [2, s, EDGE_SIZES[(i + 5) % 8], 9], [1, 7, s, s]));
     for (const [outer, len, inner, count] of cases) {
       // Indices drawn from a few rows so that most repeat (their sums then depend on the order).
@@ -786,7 +790,9 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
           const an = new Int32Array(inner);
           nat.reduce(op, x, 1, len, inner, yn, an);
           expect(Array.from(an), `arg of op ${op} at ${threads} threads`).toEqual(Array.from(ar));
-          for (let i = 0; i < inner; i++) if (!Object.is(yn[i], yr[i])) expect.fail(`op ${op} of column ${i} at ${threads} threads: ${yn[i]} vs ${yr[i]}`);
+          for (let i = 0; i < inner; i++) {
+            if (!Object.is(yn[i], yr[i])) expect.fail(`op ${op} of column ${i} at ${threads} threads: ${yn[i]} vs ${yr[i]}`);
+          }
           // Without an index output the values are the same.
           const bare = new Float32Array(inner);
           nat.reduce(op, x, 1, len, inner, bare, null);
@@ -924,7 +930,9 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
           const run = (be: Backend) => {
             const y = new Float32Array(rows * cols), mean = new Float32Array(rows), rstd = new Float32Array(rows);
             be.layerNorm(x, rows, cols, w, b, 1e-5, y, mean, rstd);
-            const gx = new Float32Array(rows * cols), gw = affine ? new Float32Array(cols).fill(7) : null, gb = affine ? new Float32Array(cols).fill(7) : null;
+            const gx = new Float32Array(rows * cols);
+            const gw = affine ? new Float32Array(cols).fill(7) : null;
+            const gb = affine ? new Float32Array(cols).fill(7) : null;
             be.layerNormGrad(gy, x, rows, cols, w, mean, rstd, gx, gw, gb);
             return { y, mean, rstd, gx, gw, gb };
           };
@@ -941,14 +949,19 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
             if (got.gw && want.gw) expectClose(got.gw, want.gw, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(rows) }, `gw ${what}`);
             if (got.gb && want.gb) expectClose(got.gb, want.gb, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(rows) }, `gb ${what}`);
             if (!first) first = got;
-            else for (const k of ['y', 'gx', 'gw', 'gb'] as const) if (first[k]) expect(sameBits(got[k] as Float32Array, first[k] as Float32Array), `${k} ${what} at ${t} threads`).toBe(true);
+            else {
+              for (const k of ['y', 'gx', 'gw', 'gb'] as const) {
+                if (first[k]) expect(sameBits(got[k] as Float32Array, first[k] as Float32Array), `${k} ${what} at ${t} threads`).toBe(true);
+              }
+            }
           }
         }
       }
       const f = (n: number) => new Float32Array(n);
       expect(() => nat.layerNorm(f(6), 2, 3, null, null, 0, f(6), f(2), f(2))).toThrow(/layerNorm: eps must be positive, got 0/);
       expect(() => nat.layerNorm(f(6), 2, 3, f(4), null, 1e-5, f(6), f(2), f(2))).toThrow(/layerNorm: w has 4 elements, expected 3/);
-      expect(() => nat.layerNormGrad(f(6), f(6), 2, 3, null, f(2), f(1), f(6), null, null)).toThrow(/layerNormGrad: rstd has 1 elements, expected 2/);
+      expect(() => nat.layerNormGrad(f(6), f(6), 2, 3, null, f(2), f(1), f(6), null, null))
+        .toThrow(/layerNormGrad: rstd has 1 elements, expected 2/);
     } finally {
       bp.setNumThreads(threadsBefore);
     }
@@ -971,7 +984,8 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
     expect(() => nat.dropoutMask(new Float32Array(4), 1.5, new Uint32Array(4))).toThrow(/dropoutMask: p must be in \[0, 1\], got 1.5/);
     expect(() => nat.dropoutMask(new Float32Array(4), 0.5, new Uint32Array(3))).toThrow(/dropoutMask: rng has 3 elements, expected 4/);
-    expect(() => nat.dropoutMask(new Float32Array(4), 0.5, new Int32Array(4) as unknown as Uint32Array)).toThrow(/dropoutMask: argument 2 \(rng\) must be a Uint32Array/);
+    const signed = new Int32Array(4) as unknown as Uint32Array;
+    expect(() => nat.dropoutMask(new Float32Array(4), 0.5, signed)).toThrow(/dropoutMask: argument 2 \(rng\) must be a Uint32Array/);
   });
 
   it('sumSquares over many tensors', () => {

@@ -62,7 +62,8 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
         mm: a.matmul(b).toFloat32Array(), wide: wa.matmul(wb).toFloat32Array(), s: big.sum().item(), cs: a.sum(0).toFloat32Array(),
         blocks: tall.sum(0).toFloat32Array(), means: tall.mean(0).toFloat32Array(), bands: wide.sum(0).toFloat32Array(),
         maxima: tall.max(0).toFloat32Array(), argmin: tall.argmin(0).toFloat32Array(), sliceMax: slices.argmax(1).toFloat32Array(),
-        sliceSum: slices.sum(1).toFloat32Array(), one: bp.linear(row, weight, null).toFloat32Array(), three: bp.linear(rows3, weight, null, 'relu').toFloat32Array(),
+        sliceSum: slices.sum(1).toFloat32Array(), one: bp.linear(row, weight, null).toFloat32Array(),
+        three: bp.linear(rows3, weight, null, 'relu').toFloat32Array(),
       };
     });
     for (const r of results.slice(1)) {
@@ -70,7 +71,9 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
       expect(sameBits(r.wide, results[0].wide)).toBe(true);
       expect(r.s).toBe(results[0].s);
       expect(sameBits(r.cs, results[0].cs)).toBe(true);
-      for (const k of ['blocks', 'means', 'bands', 'maxima', 'argmin', 'sliceMax', 'sliceSum'] as const) expect(sameBits(r[k], results[0][k]), k).toBe(true);
+      for (const k of ['blocks', 'means', 'bands', 'maxima', 'argmin', 'sliceMax', 'sliceSum'] as const) {
+        expect(sameBits(r[k], results[0][k]), k).toBe(true);
+      }
       expect(sameBits(r.one, results[0].one)).toBe(true);
       expect(sameBits(r.three, results[0].three)).toBe(true);
     }
