@@ -2,7 +2,8 @@
 import type { ActivationGate, BackwardContext, GradNode, Tensor } from './tensor';
 import { fmt } from './shape';
 import { B } from './backend/registry';
-import { alloc, sharesMemory } from './storage';
+import { allocOutput, sharesMemory } from './storage';
+import { copyInto } from './copy';
 import { isInternal, nodeUsedUp, POOL_MIN_LENGTH, recycleArray } from './reuse';
 
 let gradEnabled = true;
@@ -179,8 +180,8 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
       }
       let dst = prev;
       if (!(flags[s] & OWNED)) {
-        dst = alloc(prev.length);
-        dst.set(prev);
+        dst = allocOutput(prev.length); // written whole by the copy
+        copyInto(prev, dst);
         grads[s] = dst;
         flags[s] |= OWNED;
       }

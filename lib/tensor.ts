@@ -6,6 +6,7 @@ import { B } from './backend/registry';
 import { fmt, sameShape, sizeOf, Shape } from './shape';
 import { formatTensor } from './format';
 import { alloc, allocOutput, transientAlloc } from './storage';
+import { copyInto } from './copy';
 import { isPlainObject, optionsOf, shown } from './args';
 import { dropStorage, holdStorage, neverPool, POOL_MIN_LENGTH, StorageRecord, trackCreated } from './reuse';
 
@@ -238,8 +239,8 @@ export class Tensor {
     if (!this.gradTensor) {
       let d = g;
       if (!take) {
-        d = alloc(g.length);
-        d.set(g);
+        d = allocOutput(g.length); // written whole by the copy
+        copyInto(g, d);
       }
       neverPool(d);
       this.gradTensor = new Tensor(d, this.shape);

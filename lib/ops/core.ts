@@ -8,6 +8,7 @@ import { broadcastStrides, coalesce, contiguousStrides, fmt, sameShape, Shape, s
 import { alloc, allocOutput } from '../storage';
 import { nodeRecorded } from '../reuse';
 import { int32sFrom } from '../tiny';
+export { bulkCopy, copyInto } from '../copy';
 
 /** A tensor, or a plain number standing for a 0-d tensor. */
 export type Operand = Tensor | number;
@@ -78,15 +79,6 @@ export function copyStrided(x: Float32Array, strides: Int32Array, out: Float32Ar
 
 // The stride of a contiguous walk along one dimension: the kernels only read it.
 const UNIT_STRIDE = int32sFrom([1]);
-
-/** Copies of at least this many floats go to the backend's (threaded) strided copy rather than TypedArray.set. */
-export const BULK_COPY = 1 << 16;
-
-/** Copies src into dst (as long as src): one threaded backend call when large. */
-export function copyInto(src: Float32Array, dst: Float32Array): void {
-  if (src.length < BULK_COPY) dst.set(src);
-  else copyStrided(src, UNIT_STRIDE, dst, int32sFrom([src.length]));
-}
 
 /** out = f(a, b) with a and b broadcast to outShape. */
 export function broadcastBinary(code: BinaryCode, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, outShape: Shape): Float32Array {

@@ -5,7 +5,7 @@ import { Tensor } from '../tensor';
 import { fmt, normDim, sizeOf, splitAt } from '../shape';
 import { shown } from '../args';
 import { alloc, allocOutput } from '../storage';
-import { BULK_COPY, checkTensor, copyStrided, record } from './core';
+import { bulkCopy, checkTensor, copyStrided, record } from './core';
 import { int32sFrom } from '../tiny';
 import { unsqueeze } from './shape';
 
@@ -14,7 +14,7 @@ function copyBlocks(src: Float32Array, srcOffset: number, srcStride: number, dst
   // Into contiguous blocks (narrow, split, chunk), a large copy is the backend's strided copy: one
   // call, threaded. Row by row here, [2048, 2048] narrowed to 1000 columns took 0.8 ms at one thread
   // and at two (PyTorch's narrow(...).contiguous(): 0.23 and 0.11).
-  if (dstStride === len && count > 1 && len * count >= BULK_COPY) {
+  if (dstStride === len && count > 1 && bulkCopy(len * count)) {
     copyStrided(src.subarray(srcOffset), int32sFrom([srcStride, 1]), dst.subarray(dstOffset, dstOffset + len * count), int32sFrom([count, len]));
     return;
   }

@@ -1,0 +1,24 @@
+// Copying one array into another: TypedArray.set for small arrays, the backend's threaded strided
+// copy for large ones (ops' clone and narrows, and the gradients autograd copies before adding).
+import { B } from './backend/registry';
+import { int32sFrom } from './tiny';
+
+/** Copies of at least this many floats go to the backend's (threaded) strided copy rather than TypedArray.set. */
+export const BULK_COPY = 1 << 16;
+
+// The stride of a contiguous walk: the kernel only reads it.
+const UNIT = int32sFrom([1]);
+
+/**
+ * Whether a copy of n floats should go to the backend's strided copy: large, on the native backend
+ * (the reference backend's strided copy is a JavaScript loop, 20x slower than TypedArray.set).
+ */
+export function bulkCopy(n: number): boolean {
+  return n >= BULK_COPY && B().name === 'native';
+}
+
+/** Copies src into dst (as long as src): one threaded backend call when large. */
+export function copyInto(src: Float32Array, dst: Float32Array): void {
+  if (bulkCopy(src.length)) B().stridedCopy(src, UNIT, dst, int32sFrom([src.length]));
+  else dst.set(src);
+}
