@@ -1,5 +1,5 @@
 // Copying one array into another: TypedArray.set for small arrays, the backend's threaded strided
-// copy for large ones (ops' clone and narrows, and the gradients autograd copies before adding).
+// copy for large ones on the native backend (ops' clone and narrows, and a leaf's first .grad).
 import { B } from './backend/registry';
 import { int32sFrom } from './tiny';
 
