@@ -167,7 +167,21 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
     const bn = new nn.BatchNorm1d(3);
     bn.weight?.data.set([0.5, 1.5, -1]);
     bn.bias?.data.set([0.1, 0, -0.2]);
-    return [(x) => bn.forward(x), [randT([5, 3])]];
+    return [(x) => bn.forward(x), [randT([5, 3]), bn.weight!, bn.bias!]];
+  },
+  'BatchNorm1d [N, C, L] in eval mode (running statistics), weight and bias': () => {
+    const bn = new nn.BatchNorm1d(3);
+    bn.weight?.data.set([0.5, 1.5, -1]);
+    bn.bias?.data.set([0.1, 0, -0.2]);
+    bn.running_mean.data.set([0.2, -0.3, 0.5]);
+    bn.running_var.data.set([0.5, 2, 1.25]);
+    bn.eval();
+    return [(x) => bn.forward(x), [randT([4, 3, 5]), bn.weight!, bn.bias!]];
+  },
+  'BatchNorm1d [N, C, L] without affine or running statistics, in eval mode (batch statistics)': () => {
+    const bn = new nn.BatchNorm1d(2, { affine: false, trackRunningStats: false });
+    bn.eval();
+    return [(x) => bn.forward(x), [randT([3, 2, 4])]];
   },
   'BatchNorm1d [N, C, L]': () => {
     const bn = new nn.BatchNorm1d(2);

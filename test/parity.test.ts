@@ -967,6 +967,85 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('batchNorm and batchNormGrad: [n, c] and [n, c, l] at every edge size, batch or given statistics, affine or not, the same bits at 1-3 threads', () => {
+    const threadsBefore = bp.getNumThreads();
+    try {
+      const shapes: [number, number, number][] = EDGE_SIZES.map((s, i) => [EDGE_SIZES[(i + 3) % 8], s, i % 2 ? 1 : EDGE_SIZES[(i + 5) % 8]]);
+      // Past column_sums' two-million-element line (threaded blocks of rows), and an l longer than a block.
+      shapes.push([300, 700, 1], [2100, 1000, 1], [8, 65, 300], [2, 3, 40000]);
+      for (const [n, c, l] of shapes) {
+        const size = n * c * l;
+        const kinds = size > 1e6 ? [[true, true]] : [[true, true], [false, true], [true, false], [false, false]];
+        for (const [affine, batchStats] of kinds) {
+          // Values around 3 (the mean matters), and channel 0 constant when n * l > 1 (variance 0).
+          const x = randomArray(size, r, 1, 5);
+          for (let i = 0; i < n; i++) x.fill(2.5, i * c * l, i * c * l + l);
+          const w = affine ? randomArray(c, r) : null;
+          const b = affine ? randomArray(c, r) : null;
+          const gy = randomArray(size, r);
+          const givenMean = randomArray(c, r, 2, 4);
+          const givenVar = randomArray(c, r, 0.5, 2);
+          const run = (be: Backend) => {
+            const y = new Float32Array(size), mean = batchStats ? new Float32Array(c) : givenMean.slice();
+            const variance = batchStats ? new Float32Array(c) : givenVar.slice(), rstd = new Float32Array(c);
+            be.batchNorm(x, n, c, l, w, b, 1e-5, batchStats, y, mean, variance, rstd);
+            const gx = new Float32Array(size).fill(7);
+            const gw = affine ? new Float32Array(c).fill(7) : null;
+            const gb = affine ? new Float32Array(c).fill(7) : null;
+            be.batchNormGrad(gy, x, n, c, l, w, mean, rstd, batchStats, gx, gw, gb);
+            return { y, mean, variance, rstd, gx, gw, gb };
+          };
+          const want = run(ref);
+          const what = `[${n}, ${c}, ${l}] affine ${affine} batchStats ${batchStats}`;
+          const count = n * l;
+          let first: ReturnType<typeof run> | null = null;
+          for (const t of [1, 2, 3]) {
+            bp.setNumThreads(t);
+            const got = run(nat);
+            expectClose(got.mean, want.mean, { rtol: 1e-5, atol: 1e-6 }, `mean ${what}`);
+            expectClose(got.variance, want.variance, { rtol: 1e-4, atol: 1e-6 }, `variance ${what}`);
+            expectClose(got.rstd, want.rstd, { rtol: 1e-4, atol: 1e-6 }, `rstd ${what}`);
+            expectClose(got.y, want.y, { rtol: 1e-4, atol: 1e-5 }, `y ${what}`);
+            expectClose(got.gx, want.gx, { rtol: 1e-4, atol: 2e-5 }, `gx ${what}`);
+            if (got.gw && want.gw) expectClose(got.gw, want.gw, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(count) }, `gw ${what}`);
+            if (got.gb && want.gb) expectClose(got.gb, want.gb, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(count) }, `gb ${what}`);
+            if (!first) first = got;
+            else {
+              for (const k of ['y', 'mean', 'variance', 'gx', 'gw', 'gb'] as const) {
+                if (first[k]) expect(sameBits(got[k] as Float32Array, first[k] as Float32Array), `${k} ${what} at ${t} threads`).toBe(true);
+              }
+            }
+          }
+          if (batchStats && count > 1) {
+            expect(want.variance[0], `the constant channel's variance ${what}`).toBe(0);
+            // Normalized by the batch's own statistics, each channel of y has mean shift and variance scale^2.
+            const k = c - 1;
+            let s = 0;
+            let s2 = 0;
+            for (let i = 0; i < n; i++) for (let j = 0; j < l; j++) s += want.y[(i * c + k) * l + j];
+            const m = s / count;
+            for (let i = 0; i < n; i++) for (let j = 0; j < l; j++) s2 += (want.y[(i * c + k) * l + j] - m) ** 2;
+            expect(m, `mean of y's last channel ${what}`).toBeCloseTo(b ? b[k] : 0, 4);
+            if (count > 8 && c > 1) expect(s2 / count, `variance of y's last channel ${what}`).toBeCloseTo((w ? w[k] : 1) ** 2, 2);
+          }
+        }
+      }
+      const f = (n: number) => new Float32Array(n);
+      expect(() => nat.batchNorm(f(6), 2, 3, 1, null, null, 0, true, f(6), f(3), f(3), f(3))).toThrow(/batchNorm: eps must be positive, got 0/);
+      expect(() => nat.batchNorm(f(6), 2, 3, 1, f(4), null, 1e-5, true, f(6), f(3), f(3), f(3))).toThrow(/batchNorm: w has 4 elements, expected 3/);
+      expect(() => nat.batchNorm(f(12), 2, 3, 2, null, null, 1e-5, true, f(6), f(3), f(3), f(3))).toThrow(/batchNorm: y has 6 elements, expected 12/);
+      const xy = f(12);
+      expect(() => nat.batchNorm(xy.subarray(0, 6), 2, 3, 1, null, null, 1e-5, true, xy.subarray(3, 9), f(3), f(3), f(3)))
+        .toThrow(/batchNorm: y must not overlap x/);
+      expect(() => nat.batchNormGrad(xy.subarray(0, 6), f(6), 2, 3, 1, null, f(3), f(3), true, xy.subarray(5, 11), null, null))
+        .toThrow(/batchNormGrad: gx must not overlap gy or x/);
+      expect(() => nat.batchNormGrad(f(6), f(6), 2, 3, 1, null, f(3), f(2), true, f(6), null, null)).toThrow(/batchNormGrad: rstd has 2 elements, expected 3/);
+      expect(() => nat.batchNorm(f(6), 2, 0, 3, null, null, 1e-5, true, f(6), f(3), f(3), f(3))).toThrow(/batchNorm: argument 2 \(c\) must be an integer in \[1/);
+    } finally {
+      bp.setNumThreads(threadsBefore);
+    }
+  });
+
   it('dropoutMask: the reference\'s masks and generator words, bit for bit, at every edge size and rate', () => {
     for (const p of [0, 0.1, 0.5, 0.999, 1]) {
       for (const n of [...EDGE_SIZES, 100003]) {

@@ -241,6 +241,25 @@ export interface Backend {
     rstd: Float32Array, gx: Float32Array, gw: Float32Array | null, gb: Float32Array | null): void;
 
   /**
+   * Batch normalization of x viewed as [n, c, l] (l = 1 for [n, c]), channel k being the n * l values
+   * x[i, k, j]: y = (x - mean[k]) * rstd[k] (* w[k] + b[k]), rstd = 1 / sqrt(variance + eps). With
+   * batchStats, mean and variance (biased) are the channel's own, computed and written here (the
+   * variance from squared deviations, a second pass); without, they are given (running statistics)
+   * and only read. rstd ([c]) is written either way; w and b ([c]) may be null. y must not overlap x.
+   */
+  batchNorm(x: Float32Array, n: number, c: number, l: number, w: Float32Array | null, b: Float32Array | null, eps: number,
+    batchStats: boolean, y: Float32Array, mean: Float32Array, variance: Float32Array, rstd: Float32Array): void;
+
+  /**
+   * The backward of batchNorm, from its mean and rstd: with batchStats (the statistics were x's own)
+   * gx = (gy - mean(gy) - xhat * mean(gy * xhat)) * rstd * w, means over each channel, xhat =
+   * (x - mean) * rstd; without, gx = gy * rstd * w. gw and gb, when given, get the channel sums of
+   * gy * xhat and of gy. w may be null (a scale of 1). gx must not overlap gy or x.
+   */
+  batchNormGrad(gy: Float32Array, x: Float32Array, n: number, c: number, l: number, w: Float32Array | null, mean: Float32Array,
+    rstd: Float32Array, batchStats: boolean, gx: Float32Array, gw: Float32Array | null, gb: Float32Array | null): void;
+
+  /**
    * An inverted-dropout mask drawn from lib/random.ts's generator, whose four state words are rng
    * (advanced in place): mask[i] = 1 / (1 - p) (as a float) where the i-th uniform draw is >= p,
    * else 0, in order; all 0, drawing nothing, for p = 1.

@@ -1,13 +1,9 @@
 // BatchNorm1d over [N, C] or [N, C, L]: batch statistics (biased variance) in training, running
-// statistics (unbiased variance, momentum 0.1) in eval, as PyTorch does. The forward is composed of
-// ops, so its backward comes from their rules.
+// statistics (unbiased variance, momentum 0.1) in eval, as PyTorch does, through the backend's
+// batchNorm kernel and its gradient (ops/norm.ts).
 import { Tensor } from '../tensor';
-import { add, div, mul, sub } from '../ops/binary';
-import { mean } from '../ops/reduce';
-import { sqrt } from '../ops/unary';
-import { reshape } from '../ops/shape';
+import { batchNormChannels } from '../ops/norm';
 import { ones, zeros } from '../ops/creation';
-import { noGrad } from '../autograd';
 import { fmt } from '../shape';
 import { checkTensor } from '../ops/core';
 import { Module } from './module';
@@ -77,36 +73,25 @@ export class BatchNorm1d extends Module {
     if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== C) {
       throw new Error(`BatchNorm1d: expected input [N, ${C}] or [N, ${C}, L], got shape ${fmt(x.shape)}`);
     }
-    // Statistics broadcast as [1, C] or [1, C, 1].
-    const statShape = x.ndim === 2 ? [1, C] : [1, C, 1];
     const count = x.size / C;
-    let xhat: Tensor;
-    if (this.training || !this.track) {
-      if (count < 2 && this.training) throw new Error(`BatchNorm1d: expected more than 1 value per channel when training, got input shape ${fmt(x.shape)}`);
-      const mu = x.ndim === 2 ? mean(x, 0, true) : mean(mean(x, 2, true), 0, true);
-      const xc = sub(x, mu);
-      const sq = mul(xc, xc);
-      const v = x.ndim === 2 ? mean(sq, 0, true) : mean(mean(sq, 2, true), 0, true);
-      xhat = div(xc, sqrt(add(v, this.eps)));
-      if (this.training && this.track) {
-        noGrad(() => {
-          const m = this.momentum;
-          const rm = this.running_mean.data;
-          const rv = this.running_var.data;
-          const unbias = count / (count - 1);
-          for (let c = 0; c < C; c++) {
-            rm[c] = (1 - m) * rm[c] + m * mu.data[c];
-            rv[c] = (1 - m) * rv[c] + m * v.data[c] * unbias;
-          }
-          this.num_batches_tracked.data[0] += 1;
-        });
-      }
-    } else {
-      const rm = reshape(this.running_mean, statShape);
-      const rv = reshape(this.running_var, statShape);
-      xhat = div(sub(x, rm), sqrt(add(rv, this.eps)));
+    const batchStats = this.training || !this.track;
+    if (this.training && count < 2) {
+      throw new Error(`BatchNorm1d: expected more than 1 value per channel when training, got input shape ${fmt(x.shape)}`);
     }
-    if (!this.weight || !this.bias) return xhat;
-    return add(mul(xhat, reshape(this.weight, statShape)), reshape(this.bias, statShape));
+    const running = batchStats ? null : { mean: this.running_mean.data, variance: this.running_var.data };
+    const { y, mean, variance } = batchNormChannels(x, this.weight, this.bias, this.eps, running);
+    if (this.training && this.track) {
+      // In double, as PyTorch's running averages; the variance unbiased.
+      const m = this.momentum;
+      const rm = this.running_mean.data;
+      const rv = this.running_var.data;
+      const unbias = count / (count - 1);
+      for (let c = 0; c < C; c++) {
+        rm[c] = (1 - m) * rm[c] + m * mean[c];
+        rv[c] = (1 - m) * rv[c] + m * variance[c] * unbias;
+      }
+      this.num_batches_tracked.data[0] += 1;
+    }
+    return y;
   }
 }

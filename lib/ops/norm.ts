@@ -1,5 +1,6 @@
-// Layer normalization over the last dimension of a [rows, cols] matrix: one kernel each way (the
-// backend's layerNorm and layerNormGrad), where the same thing composed of ops made eight nodes.
+// Layer normalization over the last dimension of a [rows, cols] matrix, and batch normalization per
+// channel of [N, C] or [N, C, L]: one kernel each way (the backend's layerNorm, batchNorm and their
+// gradients), where the same things composed of ops made eight and nine nodes.
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { alloc, allocOutput } from '../storage';
@@ -25,4 +26,46 @@ export function layerNormRows(x: Tensor, weight: Tensor | null, bias: Tensor | n
     be.layerNormGrad(gy, x.data, rows, cols, weight ? weight.data : null, mean, rstd, gx ?? allocOutput(x.size), gw, gb);
     return [gx, ...(weight ? [gw] : []), ...(bias ? [gb] : [])];
   });
+}
+
+/** What batchNormChannels returns: the output, and the statistics it normalized with. */
+export interface BatchNormResult {
+  y: Tensor;
+  /** Each channel's mean: x's own, or a copy of the running mean given. */
+  mean: Float32Array;
+  /** Each channel's biased variance (x's own), or a copy of the running variance given. */
+  variance: Float32Array;
+}
+
+/**
+ * Batch normalization of x, [N, C] or [N, C, L], per channel C: (x - mean) / sqrt(variance + eps),
+ * times weight plus bias ([C] each, or null). With `running` null the statistics are x's own (and
+ * its gradient flows through them); otherwise the given running statistics, which are copied (a later
+ * training step updates the module's in place). BatchNorm1d's arithmetic, checked by its caller.
+ */
+export function batchNormChannels(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number,
+  running: { mean: Float32Array; variance: Float32Array } | null): BatchNormResult {
+  const [n, c] = x.shape;
+  const l = x.ndim === 3 ? x.shape[2] : 1;
+  const y = allocOutput(x.size);
+  const mean = alloc(c);
+  const variance = alloc(c);
+  const rstd = alloc(c);
+  if (running) {
+    mean.set(running.mean);
+    variance.set(running.variance);
+  }
+  const be = B();
+  const batchStats = running === null;
+  be.batchNorm(x.data, n, c, l, weight ? weight.data : null, bias ? bias.data : null, eps, batchStats, y, mean, variance, rstd);
+  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+  const out = record(y, x.shape, inputs, 'batchNorm', (gy) => {
+    const gx = x.requiresGrad ? allocOutput(x.size) : null;
+    const gw = weight && weight.requiresGrad ? weight.gradBuffer() : null; // overwritten whole
+    const gb = bias && bias.requiresGrad ? bias.gradBuffer() : null;
+    // The kernel writes gx whole; without a caller for it, a scratch array takes it.
+    be.batchNormGrad(gy, x.data, n, c, l, weight ? weight.data : null, mean, rstd, batchStats, gx ?? allocOutput(x.size), gw, gb);
+    return [gx, ...(weight ? [gw] : []), ...(bias ? [gb] : [])];
+  });
+  return { y: out, mean, variance };
 }

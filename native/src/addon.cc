@@ -440,6 +440,45 @@ Napi::Value LayerNormGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// x viewed as [n, c, l]: its three sizes, checked at arguments i..i+2.
+struct ChannelView {
+  long n, c, l, size;
+};
+ChannelView channel_view(const Args& a, size_t i) {
+  const long n = a.integer(i, "n"), c = a.integer(i + 1, "c", 1), l = a.integer(i + 2, "l", 1);
+  if ((double)n * (double)c * (double)l > 0x1p48) a.range_error("n * c * l is too large");
+  return {n, c, l, n * c * l};
+}
+
+Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
+  Args a{info, "batchNorm"};
+  a.count(12);
+  const ChannelView v = channel_view(a, 1);
+  const double eps = a.number(6, "eps");
+  if (!(eps > 0)) a.range_error("eps must be positive, got " + std::to_string(eps));
+  const float* x = a.f32(0, "x", v.size);
+  float* y = a.f32(8, "y", v.size);
+  // y holds the squared deviations while x is still read.
+  if (overlap(y, v.size, x, v.size)) a.range_error("y must not overlap x");
+  batch_norm(x, v.n, v.c, v.l, f32_or_null(a, 4, "w", v.c), f32_or_null(a, 5, "b", v.c), (float)eps, a.boolean(7, "batchStats"), y,
+             a.f32(9, "mean", v.c), a.f32(10, "variance", v.c), a.f32(11, "rstd", v.c));
+  return info.Env().Undefined();
+}
+
+Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
+  Args a{info, "batchNormGrad"};
+  a.count(12);
+  const ChannelView v = channel_view(a, 2);
+  const float* gy = a.f32(0, "gy", v.size);
+  const float* x = a.f32(1, "x", v.size);
+  float* gx = a.f32(9, "gx", v.size);
+  // gx holds gy xhat while gy and x are still read.
+  if (overlap(gx, v.size, gy, v.size) || overlap(gx, v.size, x, v.size)) a.range_error("gx must not overlap gy or x");
+  batch_norm_grad(gy, x, v.n, v.c, v.l, f32_or_null(a, 5, "w", v.c), a.f32(6, "mean", v.c), a.f32(7, "rstd", v.c), a.boolean(8, "batchStats"),
+                  gx, f32_or_null(a, 10, "gw", v.c), f32_or_null(a, 11, "gb", v.c));
+  return info.Env().Undefined();
+}
+
 Napi::Value DropoutMask(const Napi::CallbackInfo& info) {
   Args a{info, "dropoutMask"};
   a.count(3);
@@ -542,7 +581,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"dropoutMask", DropoutMask}, {"layerNorm", LayerNorm},
-      {"layerNormGrad", LayerNormGrad}, {"setNumThreads", SetNumThreads},
+      {"layerNormGrad", LayerNormGrad}, {"batchNorm", BatchNorm}, {"batchNormGrad", BatchNormGrad},
+      {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"addressMod64", AddressMod64},
       {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},

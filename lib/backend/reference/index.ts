@@ -3,7 +3,7 @@ import { Backend } from '../backend';
 import { axpy, biasActGrad, binary, clamp, select, stridedCopy, unary, unaryGrad } from './elementwise';
 import { gemm, gemmPair } from './gemm';
 import { gather, indexRows, indexRowsGrad } from './index_rows';
-import { layerNorm, layerNormGrad } from './norm';
+import { batchNorm, batchNormGrad, layerNorm, layerNormGrad } from './norm';
 import { optimStep } from './optim';
 import { dropoutMask } from './random';
 import { reduce, sumSquares } from './reduce';
@@ -13,6 +13,7 @@ export const referenceBackend: Backend = {
   name: 'reference',
   gemm, gemmPair, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, dropoutMask, layerNorm, layerNormGrad,
+  batchNorm, batchNormGrad,
   setNumThreads(): void {},
   getNumThreads(): number { return 1; },
 };

@@ -47,3 +47,60 @@ export function layerNormGrad(gy: Float32Array, x: Float32Array, rows: number, c
     }
   }
 }
+
+// Channel k's sum of v(i, j) over x viewed as [n, c, l]: down i for each j, then over j (the native
+// kernel's order: column sums of the [n, c * l] view, folded over the channel's l columns).
+function channelSum(n: number, l: number, f: (v: number) => number, v: (i: number, j: number) => number): number {
+  let s = 0;
+  for (let j = 0; j < l; j++) {
+    let column = 0;
+    for (let i = 0; i < n; i++) column = f(column + v(i, j));
+    s = f(s + column);
+  }
+  return s;
+}
+
+export function batchNorm(x: Float32Array, n: number, c: number, l: number, w: Float32Array | null, b: Float32Array | null, eps: number,
+  batchStats: boolean, y: Float32Array, mean: Float32Array, variance: Float32Array, rstd: Float32Array): void {
+  const f = roundingOf(y);
+  const count = n * l;
+  for (let k = 0; k < c; k++) {
+    const at = (i: number, j: number) => (i * c + k) * l + j;
+    if (batchStats) {
+      const mu = f(channelSum(n, l, f, (i, j) => x[at(i, j)]) / count);
+      mean[k] = mu;
+      variance[k] = f(channelSum(n, l, f, (i, j) => f(f(x[at(i, j)] - mu) ** 2)) / count);
+    }
+    rstd[k] = f(1 / f(Math.sqrt(f(variance[k] + eps))));
+    // (x - mean) * scale + shift, scale = rstd * w: the native kernel's factors and roundings.
+    const scale = w ? f(rstd[k] * w[k]) : rstd[k];
+    const shift = b ? b[k] : 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < l; j++) y[at(i, j)] = f(f(f(x[at(i, j)] - mean[k]) * scale) + shift);
+    }
+  }
+}
+
+export function batchNormGrad(gy: Float32Array, x: Float32Array, n: number, c: number, l: number, w: Float32Array | null, mean: Float32Array,
+  rstd: Float32Array, batchStats: boolean, gx: Float32Array, gw: Float32Array | null, gb: Float32Array | null): void {
+  const f = roundingOf(gx);
+  const count = n * l;
+  for (let k = 0; k < c; k++) {
+    const at = (i: number, j: number) => (i * c + k) * l + j;
+    const xhat = (i: number, j: number) => f(f(x[at(i, j)] - mean[k]) * rstd[k]);
+    const sumG = channelSum(n, l, f, (i, j) => gy[at(i, j)]);
+    const sumGx = channelSum(n, l, f, (i, j) => f(gy[at(i, j)] * xhat(i, j)));
+    if (gw) gw[k] = sumGx;
+    if (gb) gb[k] = sumG;
+    const scale = w ? f(rstd[k] * w[k]) : rstd[k];
+    // (gy - mean(gy) - (x - mean) * q) * scale, q = rstd * mean(gy * xhat): as the native kernel.
+    const meanG = f(sumG / count);
+    const q = f(rstd[k] * f(sumGx / count));
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < l; j++) {
+        const g = gy[at(i, j)];
+        gx[at(i, j)] = batchStats ? f(f(f(g - meanG) - f(f(x[at(i, j)] - mean[k]) * q)) * scale) : f(g * scale);
+      }
+    }
+  }
+}

@@ -6,6 +6,7 @@
 #include "../kernels/dropout.h"
 #include "../kernels/elementwise.h"
 #include "../kernels/gemm.h"
+#include "../kernels/norm.h"
 #include "../kernels/optim.h"
 #include "../kernels/reduce.h"
 #include "../kernels/softmax.h"
@@ -14,12 +15,6 @@
 
 namespace bp {
 namespace {
-
-// [rows, C] op [C] (a row vector broadcast down the rows), through the eager path's kernel.
-void row_op(int op, const float* a, const float* row, float* out, long rows, long c) {
-  const int32_t shape[2] = {(int32_t)rows, (int32_t)c}, sa[2] = {(int32_t)c, 1}, sb[2] = {0, 1};
-  binary(op, a, sa, row, sb, out, shape, 2);
-}
 
 void same_op(int op, const float* a, const float* b, float* out, long n) {
   const int32_t shape[1] = {(int32_t)n}, unit[1] = {1};
@@ -31,7 +26,7 @@ void col_sum(const float* x, long rows, long c, float* out) { reduce(kReduceSum,
 // Per-stage scratch.
 struct StageBuf {
   LineVector out, mask;                         // output; Dropout mask
-  LineVector mu, xc, sq, v, ve, sd, xhat, t1;  // BatchNorm1d intermediates
+  LineVector mu, v, rstd;                       // BatchNorm1d statistics
 };
 
 }  // namespace
@@ -39,7 +34,7 @@ struct StageBuf {
 // Every buffer is written before it is read in each batch.
 struct EpochScratch {
   std::vector<StageBuf> buf;
-  LineVector xb, yv, g_a, g_b, g_act, t_a, t_b, t_c, row, row2, prob, rows_loss, row_scale, diff, sq;
+  LineVector xb, yv, g_a, g_b, g_act, prob, rows_loss, row_scale, diff, sq;
   std::vector<int32_t> yi;
   PackBuffers pack;  // lent to the products this thread runs (gemm.h's UsePackBuffers)
 };
@@ -80,25 +75,21 @@ long run_batches(const EpochPlan& p, EpochScratch& scratch) {
     at_least(buf[s].out, n);
     if (st.kind == kStageDropout) at_least(buf[s].mask, n);
     if (st.kind == kStageBatchNorm) {
-      for (auto* v : {&buf[s].xc, &buf[s].sq, &buf[s].xhat, &buf[s].t1}) at_least(*v, n);
-      for (auto* v : {&buf[s].mu, &buf[s].v, &buf[s].ve, &buf[s].sd}) at_least(*v, (size_t)st.out);
+      for (auto* v : {&buf[s].mu, &buf[s].v, &buf[s].rstd}) at_least(*v, (size_t)st.out);
     }
   }
   // Gathered rows, only when an epoch visits them out of order.
   const size_t gathered = p.order ? (size_t)bs : 0;
-  // Sized for what this plan runs: the scratch outlives the call, and BatchNorm's backward (t_*,
-  // row*) or the other losses' buffers would otherwise stay allocated for plans without them.
-  const bool batch_norm = std::any_of(p.stages.begin(), p.stages.end(), [](const PlanStage& st) { return st.kind == kStageBatchNorm; });
+  // Sized for what this plan runs: the scratch outlives the call, and the other losses' buffers would
+  // otherwise stay allocated for plans without them.
   const bool ce = p.loss == kPlanCrossEntropy;
   const size_t wide = (size_t)(bs * widest), outs = (size_t)(bs * out_cols);
-  const size_t bn_wide = batch_norm ? wide : 0, bn_row = batch_norm ? (size_t)widest : 0;
   LineVector &xb = scratch.xb, &yv = scratch.yv, &g_a = scratch.g_a, &g_b = scratch.g_b, &g_act = scratch.g_act;
-  LineVector &t_a = scratch.t_a, &t_b = scratch.t_b, &t_c = scratch.t_c, &row = scratch.row, &row2 = scratch.row2;
   LineVector &prob = scratch.prob, &rows_loss = scratch.rows_loss, &row_scale = scratch.row_scale, &diff = scratch.diff, &sq = scratch.sq;
   std::vector<int32_t>& yi = scratch.yi;
   for (auto [v, n] : {std::pair<LineVector*, size_t>{&xb, gathered * (size_t)p.features}, {&yv, gathered * (size_t)out_cols},
-                      {&g_a, wide}, {&g_b, wide}, {&g_act, wide}, {&t_a, bn_wide}, {&t_b, bn_wide}, {&t_c, bn_wide}, {&row, bn_row},
-                      {&row2, bn_row}, {&prob, ce ? outs : 0}, {&rows_loss, ce ? (size_t)bs : 0}, {&row_scale, ce ? (size_t)bs : 0},
+                      {&g_a, wide}, {&g_b, wide}, {&g_act, wide},
+                      {&prob, ce ? outs : 0}, {&rows_loss, ce ? (size_t)bs : 0}, {&row_scale, ce ? (size_t)bs : 0},
                       {&diff, ce ? 0 : outs}, {&sq, ce ? 0 : outs}})
     at_least(*v, n);
   if (yi.size() < gathered) yi.resize(gathered);
@@ -149,20 +140,9 @@ long run_batches(const EpochPlan& p, EpochScratch& scratch) {
           same_op(kMul, in, b.mask.data(), b.out.data(), cnt);
           break;
         case kStageBatchNorm: {
-          // As nn.BatchNorm1d composes it: mean, x - mean, (x - mean)^2, mean, + eps, sqrt, divide.
+          // nn.BatchNorm1d's kernel (ops/norm.ts's batchNormChannels), then its running averages.
           const long c = st.out;
-          reduce(kReduceMean, in, 1, rows, c, b.mu.data(), nullptr);
-          row_op(kSub, in, b.mu.data(), b.xc.data(), rows, c);
-          same_op(kMul, b.xc.data(), b.xc.data(), b.sq.data(), cnt);
-          reduce(kReduceMean, b.sq.data(), 1, rows, c, b.v.data(), nullptr);
-          unary(kAddScalar, b.v.data(), b.ve.data(), (size_t)c, (float)st.eps);
-          unary(kSqrt, b.ve.data(), b.sd.data(), (size_t)c, 0.0f);
-          float* xhat = st.w ? b.xhat.data() : b.out.data();
-          row_op(kDiv, b.xc.data(), b.sd.data(), xhat, rows, c);
-          if (st.w) {
-            row_op(kMul, xhat, st.w, b.t1.data(), rows, c);
-            row_op(kAdd, b.t1.data(), st.b, b.out.data(), rows, c);
-          }
+          batch_norm(in, rows, c, 1, st.w, st.b, (float)st.eps, true, b.out.data(), b.mu.data(), b.v.data(), b.rstd.data());
           // Running statistics, computed in double as the TypeScript module computes them.
           const double m = st.momentum, unbias = (double)rows / (double)(rows - 1);
           for (long k = 0; k < c; k++) {
@@ -259,42 +239,9 @@ long run_batches(const EpochPlan& p, EpochScratch& scratch) {
         case kStageDropout:
           same_op(kMul, g, b.mask.data(), gprev, cnt);
           break;
-        case kStageBatchNorm: {
-          // The tape's order: y = xhat*w + b, then xhat = xc/sd, sd = sqrt(v + eps), v = mean(xc*xc),
-          // xc = x - mu, mu = mean(x); xc's gradient sums (from the division) + 2 x (from the square).
-          const long c = st.out;
-          const float* xhat = st.w ? b.xhat.data() : b.out.data();
-          float* g_xhat = t_a.data();
-          if (st.w) {
-            col_sum(g, rows, c, st.gb);
-            row_op(kMul, g, st.w, g_xhat, rows, c);
-            same_op(kMul, g, xhat, t_b.data(), cnt);
-            col_sum(t_b.data(), rows, c, st.gw);
-          } else {
-            std::memcpy(g_xhat, g, sizeof(float) * (size_t)cnt);
-          }
-          float* g_xc = t_c.data();
-          row_op(kDiv, g_xhat, b.sd.data(), g_xc, rows, c);
-          row_op(kDiv, xhat, b.sd.data(), t_b.data(), rows, c);  // -g_xhat * (xhat / sd), div's rule
-          same_op(kMul, g_xhat, t_b.data(), t_b.data(), cnt);
-          unary(kNeg, t_b.data(), t_b.data(), (size_t)cnt, 0.0f);
-          col_sum(t_b.data(), rows, c, row.data());  // gradient of sd
-          unary_grad(kSqrt, b.ve.data(), b.sd.data(), row.data(), row2.data(), (size_t)c, 0.0f);  // of v
-          const float inv = (float)(1.0 / (double)rows);
-          float* g_sq = t_a.data();  // g_xhat is no longer needed
-          for (long r = 0; r < rows; r++)
-            for (long k = 0; k < c; k++) g_sq[r * c + k] = row2[(size_t)k] * inv;
-          same_op(kMul, g_sq, b.xc.data(), t_b.data(), cnt);
-          axpy(1.0f, t_b.data(), g_xc, (size_t)cnt);
-          axpy(1.0f, t_b.data(), g_xc, (size_t)cnt);
-          col_sum(g_xc, rows, c, row.data());
-          unary(kNeg, row.data(), row.data(), (size_t)c, 0.0f);  // gradient of mu
-          for (long r = 0; r < rows; r++)
-            for (long k = 0; k < c; k++) t_b[(size_t)(r * c + k)] = row[(size_t)k] * inv;
-          std::memcpy(gprev, g_xc, sizeof(float) * (size_t)cnt);
-          axpy(1.0f, t_b.data(), gprev, (size_t)cnt);
+        case kStageBatchNorm:
+          batch_norm_grad(g, in, rows, st.out, 1, st.w, b.mu.data(), b.rstd.data(), true, gprev, st.gw, st.gb);
           break;
-        }
         default:
           break;
       }
