@@ -4,7 +4,7 @@ import { abs } from '../ops/unary';
 import { add, mul, sub } from '../ops/binary';
 import { onesLike } from '../ops/creation';
 import { assertSameShape, checkTensor } from '../ops/core';
-import { binaryCrossEntropyElements, checkReduction, ClassTarget, reduceLoss, Reduction } from '../ops/loss';
+import { binaryCrossEntropyElements, checkReduction, ClassTarget, reduceLoss, Reduction, squaredErrorLoss } from '../ops/loss';
 import { classLoss } from '../ops/class_loss';
 import { broadcastShapes, fmt, sameShape } from '../shape';
 import { OptionKind, OptionKinds, optionsOf, shown } from '../args';
@@ -52,8 +52,9 @@ export class MSELoss extends Loss {
   }
   forward(input: Tensor, target: ClassTarget): Tensor {
     const t = sameShapeTarget(input, target, 'MSELoss');
+    if (this.reduction !== 'none') return squaredErrorLoss(input, t, this.reduction);
     const d = sub(input, t);
-    return reduceLoss(mul(d, d), this.reduction);
+    return mul(d, d);
   }
 }
 

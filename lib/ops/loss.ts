@@ -1,11 +1,13 @@
 // Loss kernels as ops: fused softmax cross-entropy, binary cross-entropy (on probabilities and on
-// logits), and the reduction step ('mean' | 'sum' | 'none') every loss ends with.
-import { Binary } from '../backend/backend';
+// logits), the reduced squared error, and the reduction step ('mean' | 'sum' | 'none') every loss
+// ends with.
+import { Binary, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { shown } from '../args';
-import { alloc, allocIndexOutput, allocOutput } from '../storage';
+import { alloc, allocIndexOutput, allocOutput, roundingOf } from '../storage';
+import { recycleArray } from '../reuse';
 import { broadcastBinary, record } from './core';
 import { mean, sum } from './reduce';
 
@@ -20,6 +22,34 @@ export function checkReduction(r: unknown, what: string): Reduction {
 export function reduceLoss(perElement: Tensor, reduction: Reduction): Tensor {
   if (reduction === 'none') return perElement;
   return reduction === 'sum' ? sum(perElement) : mean(perElement);
+}
+
+/**
+ * MSELoss with reduction 'mean' or 'sum', input and target of one shape (checked by the caller): the
+ * differences in one pass, the sum of their squares in double in another (Backend.sumSquares), and
+ * a backward of one pass over the kept differences, 2 g (input - target) / n (without the / n for
+ * 'sum'), as torch's mse_loss_backward scales them. Composed of sub, mul and mean it made three
+ * nodes and about eight passes ([256, 1024] forward and backward 0.56 ms; PyTorch 0.17).
+ */
+export function squaredErrorLoss(input: Tensor, target: Tensor, reduction: 'mean' | 'sum'): Tensor {
+  const shape = input.shape;
+  const n = input.size;
+  const d = broadcastBinary(Binary.sub, input.data, shape, target.data, shape, shape);
+  const total = B().sumSquares([d]);
+  const out = alloc(1);
+  out[0] = reduction === 'mean' ? total / n : total;
+  const loss = record(out, [], [input, target], 'mseLoss', (gy) => {
+    const f = roundingOf(d);
+    const c = f(gy[0] * (reduction === 'mean' ? f(2 / n) : 2));
+    const scaled = (k: number) => {
+      const g = allocOutput(n);
+      B().unary(Unary.scale, d, g, k);
+      return g;
+    };
+    return [input.requiresGrad ? scaled(c) : null, target.requiresGrad ? scaled(-c) : null];
+  });
+  if (!loss.requiresGrad) recycleArray(d); // no backward will read it
+  return loss;
 }
 
 /** Class targets: indices (one per row) or probabilities ([rows, cols]). */

@@ -256,12 +256,8 @@ double sum_squares(const std::vector<std::pair<const float*, size_t>>& xs) {
   for (auto& [p, n] : xs)
     for (size_t b = 0; b < n; b += kChunk) chunks.emplace_back(p + b, std::min(kChunk, n - b));
   part.assign(chunks.size(), 0.0);
-  parallel_each(chunks.size(), [&](size_t c) {
-    double s = 0;
-    const float* p = chunks[c].first;
-    for (size_t i = 0; i < chunks[c].second; i++) s += (double)p[i] * p[i];
-    part[c] = s;
-  });
+  const KernelTable& kt = active_kernels();
+  parallel_each(chunks.size(), [&](size_t c) { part[c] = kt.sum_squares(chunks[c].first, chunks[c].second); });
   double s = 0;
   for (double v : part) s += v;
   return s;

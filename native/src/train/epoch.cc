@@ -175,15 +175,12 @@ long run_batches(const EpochPlan& p, EpochScratch& scratch) {
       same_op(logits ? kBceLogitsGrad : kBceGrad, h, yvals, diff.data(), m);
       for (long i = 0; i < m; i++) g[i] = diff[(size_t)i] * sc;
     } else {
+      // As ops/loss.ts's squaredErrorLoss: the squares summed in double, the gradient 2 / m times
+      // the difference (times the seed gradient, 1).
       for (long i = 0; i < m; i++) diff[(size_t)i] = h[i] - yvals[i];
-      for (long i = 0; i < m; i++) sq[(size_t)i] = diff[(size_t)i] * diff[(size_t)i];
-      reduce(kReduceMean, sq.data(), 1, m, 1, &loss, nullptr);
-      // d(mean(d*d))/dd: both factors of the product receive s*d, summed as the tape sums them.
-      const float sc = 1.0f * (float)(1.0 / (double)m);
-      for (long i = 0; i < m; i++) {
-        const float t = sc * diff[(size_t)i];
-        g[i] = t + t;
-      }
+      loss = (float)(sum_squares({{diff.data(), (size_t)m}}) / (double)m);
+      const float c = 1.0f * (float)(2.0 / (double)m);
+      for (long i = 0; i < m; i++) g[i] = diff[(size_t)i] * c;
     }
     p.batch_loss[bi] = loss;
     if (p.batch_correct) {
