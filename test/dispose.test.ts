@@ -79,6 +79,23 @@ eachBackend('dispose and tidy', () => {
     }
   });
 
+  it("LayerNorm's and BatchNorm1d's backward into their weights alone, and MSELoss without a gradient, pool their scratch arrays", () => {
+    const x = bp.rand([3, N]); // no gradient of its own: the kernels' gx goes to a scratch array
+    for (const m of [new bp.nn.LayerNorm(N), new bp.nn.BatchNorm1d(N)]) {
+      clearPool();
+      const y = m.forward(x);
+      const seed = bp.rand([3, N]);
+      const before = bp.memory().pooledBytes;
+      y.backward(seed);
+      expect(bp.memory().pooledBytes - before, m.constructor.name).toBe(x.size * 4);
+      expect(m.weight?.grad).not.toBeNull();
+    }
+    clearPool();
+    const loss = bp.noGrad(() => new bp.nn.MSELoss().forward(x.requiresGrad_(), bp.zeros([3, N])));
+    expect(bp.memory().pooledBytes, "MSELoss's differences").toBe(x.size * 4);
+    expect(loss.item()).toBeCloseTo(x.data.reduce((s, v) => s + v * v, 0) / x.size, 5);
+  });
+
   it("var's gradient reads its deviations after they were disposed: the pool keeps them until the backward ran", () => {
     const x = bp.rand([4, N]).requiresGrad_();
     const v = x.var(0);

@@ -4,6 +4,7 @@
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { alloc, allocOutput } from '../storage';
+import { recycleArray } from '../reuse';
 import { record } from './core';
 
 /**
@@ -22,8 +23,10 @@ export function layerNormRows(x: Tensor, weight: Tensor | null, bias: Tensor | n
     const gx = x.requiresGrad ? allocOutput(x.size) : null;
     const gw = weight && weight.requiresGrad ? weight.gradBuffer() : null; // overwritten whole
     const gb = bias && bias.requiresGrad ? bias.gradBuffer() : null;
-    // The kernel writes gx whole; without a caller for it, a scratch array takes it.
-    be.layerNormGrad(gy, x.data, rows, cols, weight ? weight.data : null, mean, rstd, gx ?? allocOutput(x.size), gw, gb);
+    // The kernel writes gx whole; without a caller for it, a scratch array takes it (pooled after).
+    const into = gx ?? allocOutput(x.size);
+    be.layerNormGrad(gy, x.data, rows, cols, weight ? weight.data : null, mean, rstd, into, gw, gb);
+    if (!gx) recycleArray(into);
     return [gx, ...(weight ? [gw] : []), ...(bias ? [gb] : [])];
   });
 }
@@ -63,8 +66,10 @@ export function batchNormChannels(x: Tensor, weight: Tensor | null, bias: Tensor
     const gx = x.requiresGrad ? allocOutput(x.size) : null;
     const gw = weight && weight.requiresGrad ? weight.gradBuffer() : null; // overwritten whole
     const gb = bias && bias.requiresGrad ? bias.gradBuffer() : null;
-    // The kernel writes gx whole; without a caller for it, a scratch array takes it.
-    be.batchNormGrad(gy, x.data, n, c, l, weight ? weight.data : null, mean, rstd, batchStats, gx ?? allocOutput(x.size), gw, gb);
+    // The kernel writes gx whole; without a caller for it, a scratch array takes it (pooled after).
+    const into = gx ?? allocOutput(x.size);
+    be.batchNormGrad(gy, x.data, n, c, l, weight ? weight.data : null, mean, rstd, batchStats, into, gw, gb);
+    if (!gx) recycleArray(into);
     return [gx, ...(weight ? [gw] : []), ...(bias ? [gb] : [])];
   });
   return { y: out, mean, variance };
