@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "series.h"
 #include "table.h"
 
 namespace bp {
@@ -149,7 +150,8 @@ static void ukernel_strided(int kc, const float* a, long a_step, long a_row, con
 
 // The vector activations at 16 floats (the same bits as the AVX2 set's 8: math16.inc); every other
 // op is the AVX2 set's. 2048 x 2048 at one thread (pinned, preallocated output, 8-float -> 16-float
-// formulas, medians of 15): exp 2.13 -> 1.13 ms, sigmoid 3.1 -> 1.55, tanh 4.1 -> 1.9, GELU 8.7 -> 4.5.
+// formulas, medians of 15): exp 2.13 -> 1.13 ms, sigmoid 3.1 -> 1.55, tanh 4.1 -> 1.9, GELU 8.7 -> 4.5;
+// log1p, ELU and softplus (math16.inc has their figures).
 // Each formula goes in as a lambda: as a function pointer map16 did not always inline it.
 static void unary(int op, const float* x, float* y, size_t n, float p) {
   switch (op) {
@@ -159,6 +161,15 @@ static void unary(int op, const float* x, float* y, size_t n, float p) {
     case kGelu: return map16(x, y, n, [](__m512 v) { return gelu16(v); });
     case kSilu: return map16(x, y, n, [](__m512 v) { return _mm512_mul_ps(v, sigmoid16(v)); });
     case kLog: return map16(x, y, n, [](__m512 v) { return log16_any(v); });
+    case kLog1p: return map16(x, y, n, [](__m512 v) { return log1p16(v); });
+    case kElu: {
+      const __m512 pv = _mm512_set1_ps(p);
+      return map16(x, y, n, [pv](__m512 v) { return elu16(v, pv); });
+    }
+    case kSoftplus: {
+      const __m512 pv = _mm512_set1_ps(p);
+      return map16(x, y, n, [pv](__m512 v) { return softplus16(v, pv); });
+    }
     default: return avx2_kernels().unary(op, x, y, n, p);
   }
 }
@@ -167,6 +178,14 @@ static void unary_grad(int op, const float* x, const float* y, const float* gy, 
   switch (op) {
     case kGelu: return map_grad16(x, gy, gx, n, [](__m512 v, __m512 g) { return _mm512_mul_ps(g, gelu_grad16(v)); });
     case kSilu: return map_grad16(x, gy, gx, n, silu_grad16);
+    case kElu: {
+      const __m512 pv = _mm512_set1_ps(p);
+      return map_grad16(x, gy, gx, n, [pv](__m512 v, __m512 g) { return elu_grad16(v, g, pv); });
+    }
+    case kSoftplus: {
+      const __m512 pv = _mm512_set1_ps(p);
+      return map_grad16(x, gy, gx, n, [pv](__m512 v, __m512 g) { return softplus_grad16(v, g, pv); });
+    }
     default: return avx2_kernels().unary_grad(op, x, y, gy, gx, n, p);
   }
 }

@@ -1,0 +1,15 @@
+// The coefficients of the double-precision series behind log1p and ELU (isa_kernels.inc's log1p4d
+// and expm1_4d, math16.inc's 8-double forms of them), highest power first: one list for both
+// kernel sets, so that they give every lane the same bits.
+#pragma once
+
+namespace bp {
+
+// log m = 2 (s + s^3 / 3 + ... + s^11 / 11) in z = s^2: 2 / 11, then the rest.
+constexpr double kLog1pFirst = 2.0 / 11;
+constexpr double kLog1pSeries[] = {2.0 / 9, 2.0 / 7, 2.0 / 5, 2.0 / 3, 2.0};
+// expm1(r) = r + r^2 (1 / 2 + r / 6 + ... + r^6 / 8!): 1 / 8!, then the rest.
+constexpr double kExpm1First = 1.0 / 40320;
+constexpr double kExpm1Series[] = {1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5};
+
+}  // namespace bp
