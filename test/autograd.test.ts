@@ -72,6 +72,14 @@ eachBackend('autograd', () => {
     expect(g[3]).toBeNaN();
     expect(g[4]).toBeCloseTo(6.772588729858398, 5);
     expect(g[5]).toBeCloseTo(0.21697771549224854, 6);
+    // A zero exponent zeroes the base's gradient even for an infinite or NaN upstream gradient (torch's
+    // where); the exponent's gradient is the upstream one times its factor (0 * inf: NaN).
+    const b = bp.tensor([3, 3, 2], { requiresGrad: true });
+    const p = bp.tensor([0, 0, 0], { requiresGrad: true });
+    b.pow(p).backward(bp.tensor([Infinity, NaN, 1]));
+    expect(Array.from(b.grad!.data)).toEqual([0, 0, 0]);
+    expect(p.grad!.data[2]).toBeCloseTo(Math.log(2), 6);
+    expect(p.grad!.data[0]).toBe(Infinity);
   });
 
   it('matmul broadcasts batch dimensions as torch.matmul: each batch is the 2-D product of its operands', () => {

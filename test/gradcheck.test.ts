@@ -64,6 +64,7 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'div by number': () => [(a) => bp.div(a, 4), [randT([3, 3])]],
   'pow tensor exponent': () => [bp.pow, [randT([3, 4], 0.5, 2), randT([3, 4])]],
   'pow number exponent': () => [(a) => bp.pow(a, 3), [randT([3, 4])]],
+  'pow tensor exponent, both broadcast': () => [(a, b) => bp.pow(a, b), [randT([3, 1], 0.5, 2), randT([4], -2, 2)]],
   neg: () => [bp.neg, [randT([7])]],
   exp: () => [bp.exp, [randT([3, 5])]],
   log: () => [bp.log, [randT([3, 5], 0.2, 3)]],

@@ -470,7 +470,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         const na = sa.reduce((x, y) => x * y, 1);
         const nb = sb.reduce((x, y) => x * y, 1);
         const probs = op === Binary.bce || op === Binary.bceGrad;
-        const a = op === Binary.pow ? randomArray(na, r, 0.2, 2) : probs ? randomArray(na, r, 0.01, 0.99) : randomArray(na, r, -3, 3);
+        const a = op === Binary.pow || op === Binary.powGradBase || op === Binary.powGradExponent ? randomArray(na, r, 0.2, 2) : probs ? randomArray(na, r, 0.01, 0.99) : randomArray(na, r, -3, 3);
         const b = probs ? randomArray(nb, r, 0, 1) : op === Binary.div ? randomArray(nb, r, 0.5, 2) : randomArray(nb, r, -2, 2);
         const stridesFor = (s: number[]): Int32Array => {
           const cs: number[] = [];

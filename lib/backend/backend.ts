@@ -56,6 +56,8 @@ export const Binary = {
   minimum: 16, // NaN if either is
   keepWhere: 17, // a where b != 0, else 0 (where's backward)
   dropWhere: 18, // 0 where b != 0, else a
+  powGradBase: 19, // d(a ** b)/da: b * a ** (b - 1), 0 where b == 0
+  powGradExponent: 20, // d(a ** b)/db: a ** b * log(a), 0 where a == 0 and b >= 0
 } as const;
 export type BinaryCode = (typeof Binary)[keyof typeof Binary];
 

@@ -96,7 +96,7 @@ export function unaryGradScalar(op: number, x: number, y: number, gy: number, p:
   }
 }
 
-export function binaryScalar(op: number, a: number, b: number): number {
+export function binaryScalar(op: number, a: number, b: number, r: Round = (v) => v): number {
   switch (op) {
     case Binary.add: return a + b;
     case Binary.sub: return a - b;
@@ -117,6 +117,9 @@ export function binaryScalar(op: number, a: number, b: number): number {
     case Binary.minimum: return a < b || Number.isNaN(a) ? a : b;
     case Binary.keepWhere: return b !== 0 ? a : 0;
     case Binary.dropWhere: return b !== 0 ? 0 : a;
+    // (r: the storage's rounding of each step, as the native kernel's float steps round)
+    case Binary.powGradBase: return b === 0 ? 0 : b * r(powC(a, r(b - 1)));
+    case Binary.powGradExponent: return a === 0 && b >= 0 ? 0 : r(powC(a, b)) * r(Math.log(a));
     default: throw new Error(`binary: unknown op code ${op}`);
   }
 }
@@ -157,8 +160,9 @@ function forEachIndex(shape: Int32Array, sa: Int32Array, sb: Int32Array, visit: 
 }
 
 export function binary(op: BinaryCode, a: Float32Array, aStrides: Int32Array, b: Float32Array, bStrides: Int32Array, out: Float32Array, shape: Int32Array): void {
+  const r = roundingOf(out);
   forEachIndex(shape, aStrides, bStrides, (o, ia, ib) => {
-    out[o] = binaryScalar(op, a[ia], b[ib]);
+    out[o] = binaryScalar(op, a[ia], b[ib], r);
   });
 }
 
