@@ -1,7 +1,5 @@
 #include "softmax.h"
 
-#include <xmmintrin.h>
-
 #include <algorithm>
 #include <cmath>
 
@@ -38,7 +36,8 @@ constexpr long kAhead = 16;
 // Asks for the w floats at p to be brought into the caches.
 inline void prefetch_part(const float* p, long w) {
   const char* b = reinterpret_cast<const char*>(p);
-  for (long at = 0; at < w * (long)sizeof(float); at += 64) _mm_prefetch(b + at, _MM_HINT_T0);
+  // (GCC's builtin: this file is compiled for any target, aarch64 included)
+  for (long at = 0; at < w * (long)sizeof(float); at += 64) __builtin_prefetch(b + at, 0, 3);
 }
 
 // Calls block(offset of the block's first element, its width) over all column blocks. Each thread
