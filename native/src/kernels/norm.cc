@@ -26,13 +26,10 @@ const float* per_column(const float* v, long c, long l, float* dst) {
   return dst;
 }
 
-// out[k] = the sum of channel k's l column sums (in order), divided by count when it is not 0.
-void channel_sums(const float* column, long c, long l, float count, float* out) {
+// out[k] = the sum of channel k's l column sums (in order) over divisor (1 for the sum itself).
+void channel_sums(const float* column, long c, long l, float divisor, float* out) {
   const KernelTable& kt = active_kernels();
-  for (long k = 0; k < c; k++) {
-    const float s = l == 1 ? column[k] : kt.sum(column + k * l, (size_t)l);
-    out[k] = count != 0 ? s / count : s;
-  }
+  for (long k = 0; k < c; k++) out[k] = (l == 1 ? column[k] : kt.sum(column + k * l, (size_t)l)) / divisor;
 }
 
 // A channel factor at position j of a run: from an array indexed by column (l = 1), or one value
@@ -184,12 +181,12 @@ void batch_norm_grad(const float* gy, const float* x, long n, long c, long l, co
       float* pr = gx + r * cols;
       for (long j = j0; j < j1; j++) pr[j] = gr[j] * ((xr[j] - mc[j]) * rc[j]);
     });
-    channel_sums(s[0], c, l, 0.0f, sum_gx);
+    channel_sums(s[0], c, l, 1.0f, sum_gx);
     if (gw) std::copy(sum_gx, sum_gx + c, gw);
   }
   if (batch_stats || gb) {
     column_sums(gy, n, cols, s[0], false, nullptr);
-    channel_sums(s[0], c, l, 0.0f, sum_g);
+    channel_sums(s[0], c, l, 1.0f, sum_g);
     if (gb) std::copy(sum_g, sum_g + c, gb);
   }
   float* const scale = ch[2];
