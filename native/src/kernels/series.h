@@ -12,4 +12,8 @@ constexpr double kLog1pSeries[] = {2.0 / 9, 2.0 / 7, 2.0 / 5, 2.0 / 3, 2.0};
 constexpr double kExpm1First = 1.0 / 40320;
 constexpr double kExpm1Series[] = {1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5};
 
+// The floor that log1p8_unit and log1p16_unit raise e = exp(-|x|) to before arithmetic: 2^-24, at and below which 1 + e rounds to 1. (As max(floor, e), whose NaN lanes stay
+// NaN: max's vector forms return the second operand when either is NaN.)
+constexpr float kUnitFloor = 0x1p-24f;
+
 }  // namespace bp
