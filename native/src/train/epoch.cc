@@ -82,7 +82,7 @@ long run_batches(const EpochPlan& p, EpochScratch& scratch) {
   const size_t gathered = p.order ? (size_t)bs : 0;
   // Sized for what this plan runs: the scratch outlives the call, and the other losses' buffers would
   // otherwise stay allocated for plans without them.
-  const bool ce = p.loss == kPlanCrossEntropy;
+  const bool ce = p.loss == kPlanCrossEntropy, bce = p.loss == kPlanBce || p.loss == kPlanBceLogits;
   const size_t wide = (size_t)(bs * widest), outs = (size_t)(bs * out_cols);
   LineVector &xb = scratch.xb, &yv = scratch.yv, &g_a = scratch.g_a, &g_b = scratch.g_b, &g_act = scratch.g_act;
   LineVector &prob = scratch.prob, &rows_loss = scratch.rows_loss, &row_scale = scratch.row_scale, &diff = scratch.diff, &sq = scratch.sq;
@@ -90,7 +90,7 @@ long run_batches(const EpochPlan& p, EpochScratch& scratch) {
   for (auto [v, n] : {std::pair<LineVector*, size_t>{&xb, gathered * (size_t)p.features}, {&yv, gathered * (size_t)out_cols},
                       {&g_a, wide}, {&g_b, wide}, {&g_act, wide},
                       {&prob, ce ? outs : 0}, {&rows_loss, ce ? (size_t)bs : 0}, {&row_scale, ce ? (size_t)bs : 0},
-                      {&diff, ce ? 0 : outs}, {&sq, ce ? 0 : outs}})
+                      {&diff, ce ? 0 : outs}, {&sq, bce ? outs : 0}})
     at_least(*v, n);
   if (yi.size() < gathered) yi.resize(gathered);
   // The batch's rows: views of x and y when the epoch keeps the stored order, copies otherwise.
