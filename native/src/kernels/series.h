@@ -1,6 +1,7 @@
-// The coefficients of the double-precision series behind log1p and ELU (isa_kernels.inc's log1p4d
-// and expm1_4d, math16.inc's 8-double forms of them), highest power first: one list for both
-// kernel sets, so that they give every lane the same bits.
+// Constants that the AVX2 set (isa_kernels.inc) and the AVX-512 set (math16.inc) share, so that
+// they give every lane the same bits: the coefficients of the double-precision series behind log1p
+// and ELU (log1p4d and expm1_4d, and their 8-double forms), highest power first, and the floor of
+// log1p's unit form.
 #pragma once
 
 namespace bp {
@@ -12,8 +13,9 @@ constexpr double kLog1pSeries[] = {2.0 / 9, 2.0 / 7, 2.0 / 5, 2.0 / 3, 2.0};
 constexpr double kExpm1First = 1.0 / 40320;
 constexpr double kExpm1Series[] = {1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5};
 
-// The floor that log1p8_unit and log1p16_unit raise e = exp(-|x|) to before arithmetic: 2^-24, at and below which 1 + e rounds to 1. (As max(floor, e), whose NaN lanes stay
-// NaN: max's vector forms return the second operand when either is NaN.)
+// The floor that log1p8_unit and log1p16_unit raise e = exp(-|x|) to before their arithmetic:
+// 2^-24, at and below which 1 + e rounds to 1. (As max(floor, e), whose NaN lanes stay NaN: max's
+// vector forms return the second operand when either is NaN.)
 constexpr float kUnitFloor = 0x1p-24f;
 
 }  // namespace bp
