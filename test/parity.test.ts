@@ -8,7 +8,7 @@ import { loadNative } from '../lib/backend/native';
 import * as bp from '../lib/index';
 import { allocOutput } from '../lib/storage';
 import { referenceBackend as ref } from '../lib/backend/reference';
-import { expectClose, sameBits } from './helpers/golden';
+import { expectClose, sameBits, Tolerance } from './helpers/golden';
 import { EDGE_SIZES, randomArray, rng } from './helpers/random';
 import { expectedKernelSet, nativeExpected } from './helpers/backends';
 
@@ -33,6 +33,32 @@ function expectWithinUlps(name: string, x: Float32Array, y: Float32Array, f: (v:
     }
     const ulps = ulpsOff(y[i], t, 2 ** -149);
     if (!(ulps <= limit)) expect.fail(`${name}(${x[i]}): ${y[i]}, exact ${t} (${ulps.toFixed(1)} ulp)`);
+  }
+}
+
+/** A normalization kernel pair's named outputs (null where no array was passed). */
+type NormOutputs = Record<string, Float32Array | null>;
+
+/**
+ * Runs `run` on the native backend at 1, 2 and 3 threads: each output named in `tolerances` within
+ * its tolerance of `want` (the reference's), and every output the same bits at every thread count.
+ */
+function expectNormLikeReference(run: (be: Backend) => NormOutputs, want: NormOutputs, tolerances: Record<string, Tolerance>, what: string): void {
+  let first: NormOutputs | null = null;
+  for (const t of [1, 2, 3]) {
+    bp.setNumThreads(t);
+    const got = run(nat);
+    for (const [k, tol] of Object.entries(tolerances)) {
+      const [g, w] = [got[k], want[k]];
+      if (g && w) expectClose(g, w, tol, `${k} ${what}`);
+    }
+    if (!first) first = got;
+    else {
+      for (const [k, g] of Object.entries(got)) {
+        const f = first[k];
+        if (g && f) expect(sameBits(g, f), `${k} ${what} at ${t} threads`).toBe(true);
+      }
+    }
   }
 }
 
@@ -939,23 +965,11 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
           };
           const want = run(ref);
           const what = `[${rows}, ${cols}] affine ${affine}`;
-          let first: ReturnType<typeof run> | null = null;
-          for (const t of [1, 2, 3]) {
-            bp.setNumThreads(t);
-            const got = run(nat);
-            expectClose(got.mean, want.mean, { rtol: 1e-5, atol: 1e-6 }, `mean ${what}`);
-            expectClose(got.rstd, want.rstd, { rtol: 1e-4, atol: 1e-6 }, `rstd ${what}`);
-            expectClose(got.y, want.y, { rtol: 1e-4, atol: 1e-5 }, `y ${what}`);
-            expectClose(got.gx, want.gx, { rtol: 1e-4, atol: 2e-5 }, `gx ${what}`);
-            if (got.gw && want.gw) expectClose(got.gw, want.gw, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(rows) }, `gw ${what}`);
-            if (got.gb && want.gb) expectClose(got.gb, want.gb, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(rows) }, `gb ${what}`);
-            if (!first) first = got;
-            else {
-              for (const k of ['y', 'gx', 'gw', 'gb'] as const) {
-                if (first[k]) expect(sameBits(got[k] as Float32Array, first[k] as Float32Array), `${k} ${what} at ${t} threads`).toBe(true);
-              }
-            }
-          }
+          const sums = { rtol: 1e-4, atol: 1e-5 * Math.sqrt(rows) };
+          expectNormLikeReference(run, want, {
+            mean: { rtol: 1e-5, atol: 1e-6 }, rstd: { rtol: 1e-4, atol: 1e-6 }, y: { rtol: 1e-4, atol: 1e-5 }, gx: { rtol: 1e-4, atol: 2e-5 },
+            gw: sums, gb: sums,
+          }, what);
         }
       }
       const f = (n: number) => new Float32Array(n);
@@ -999,24 +1013,11 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
           const want = run(ref);
           const what = `[${n}, ${c}, ${l}] affine ${affine} batchStats ${batchStats}`;
           const count = n * l;
-          let first: ReturnType<typeof run> | null = null;
-          for (const t of [1, 2, 3]) {
-            bp.setNumThreads(t);
-            const got = run(nat);
-            expectClose(got.mean, want.mean, { rtol: 1e-5, atol: 1e-6 }, `mean ${what}`);
-            expectClose(got.variance, want.variance, { rtol: 1e-4, atol: 1e-6 }, `variance ${what}`);
-            expectClose(got.rstd, want.rstd, { rtol: 1e-4, atol: 1e-6 }, `rstd ${what}`);
-            expectClose(got.y, want.y, { rtol: 1e-4, atol: 1e-5 }, `y ${what}`);
-            expectClose(got.gx, want.gx, { rtol: 1e-4, atol: 2e-5 }, `gx ${what}`);
-            if (got.gw && want.gw) expectClose(got.gw, want.gw, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(count) }, `gw ${what}`);
-            if (got.gb && want.gb) expectClose(got.gb, want.gb, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(count) }, `gb ${what}`);
-            if (!first) first = got;
-            else {
-              for (const k of ['y', 'mean', 'variance', 'gx', 'gw', 'gb'] as const) {
-                if (first[k]) expect(sameBits(got[k] as Float32Array, first[k] as Float32Array), `${k} ${what} at ${t} threads`).toBe(true);
-              }
-            }
-          }
+          const sums = { rtol: 1e-4, atol: 1e-5 * Math.sqrt(count) };
+          expectNormLikeReference(run, want, {
+            mean: { rtol: 1e-5, atol: 1e-6 }, variance: { rtol: 1e-4, atol: 1e-6 }, rstd: { rtol: 1e-4, atol: 1e-6 }, y: { rtol: 1e-4, atol: 1e-5 },
+            gx: { rtol: 1e-4, atol: 2e-5 }, gw: sums, gb: sums,
+          }, what);
           if (batchStats && count > 1) {
             expect(want.variance[0], `the constant channel's variance ${what}`).toBe(0);
             // Normalized by the batch's own statistics, each channel of y has mean shift and variance scale^2.
