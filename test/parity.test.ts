@@ -986,8 +986,9 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     const threadsBefore = bp.getNumThreads();
     try {
       const shapes: [number, number, number][] = EDGE_SIZES.map((s, i) => [EDGE_SIZES[(i + 3) % 8], s, i % 2 ? 1 : EDGE_SIZES[(i + 5) % 8]]);
-      // Past column_sums' two-million-element line (threaded blocks of rows), and an l longer than a block.
-      shapes.push([300, 700, 1], [2100, 1000, 1], [8, 65, 300], [2, 3, 40000]);
+      // Past column_sums' two-million-element line (threaded blocks of rows), with l = 1 and l > 1, and an l
+      // longer than a block.
+      shapes.push([300, 700, 1], [2100, 1000, 1], [256, 3, 2800], [8, 65, 300], [2, 3, 40000]);
       for (const [n, c, l] of shapes) {
         const size = n * c * l;
         const kinds = size > 1e6 ? [[true, true]] : [[true, true], [false, true], [true, false], [false, false]];

@@ -2,7 +2,8 @@
 import { Reduce, ReduceCode } from '../backend';
 import { roundingOf } from '../../storage';
 
-const FLOAT_MAX = 3.4028234663852886e38;
+/** The largest float: a partial sum in double past it is rounded as a float sum would be (to infinity). */
+export const FLOAT_MAX = 3.4028234663852886e38;
 
 export function reduce(op: ReduceCode, x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, argOut: Int32Array | null): void {
   // Sums run in double, more exactly than the native kernels' float lanes, but a partial sum past
