@@ -19,13 +19,6 @@ constexpr size_t kWork = 32768;  // elements per task
 
 size_t row_grain(long cols) { return std::max<size_t>(1, kWork / (size_t)std::max<long>(cols, 1)); }
 
-// A channel's value repeated over its l columns of the [n, c * l] view; with l = 1, v itself.
-const float* per_column(const float* v, long c, long l, float* dst) {
-  if (l == 1) return v;
-  for (long k = 0; k < c; k++) std::fill(dst + k * l, dst + (k + 1) * l, v[k]);
-  return dst;
-}
-
 // out[k] = the sum of channel k's l column sums (in order) over divisor (1 for the sum itself).
 void channel_sums(const float* column, long c, long l, float divisor, float* out) {
   const KernelTable& kt = active_kernels();
@@ -37,26 +30,30 @@ void channel_sums(const float* column, long c, long l, float divisor, float* out
 inline float at(const float* v, long j) { return v[j]; }
 inline float at(float v, long) { return v; }
 
-// Calls f over one row of the [n, c * l] view, in runs: with l = 1 one run of c columns, each
-// factor an array (pointers to the per-channel arrays); otherwise a run of l values per channel k,
-// each factor the channel's value. f(offset, factors..., length).
+// Calls f over columns [j0, j1) of a row of the [n, c * l] view, in runs: with l = 1 one run, each
+// factor an array (the per-channel arrays from j0 on); otherwise a run for each channel k the range
+// meets, each factor the channel's value. f(first column, factors..., length).
 template <class F, class... P>
-void for_runs(long c, long l, F f, P... per_channel) {
+void for_runs(long l, long j0, long j1, F f, P... per_channel) {
   if (l == 1) {
-    f(0, static_cast<const float*>(per_channel)..., c);
+    f(j0, static_cast<const float*>(per_channel + j0)..., j1 - j0);
     return;
   }
-  for (long k = 0; k < c; k++) f(k * l, per_channel[k]..., l);
+  for (long j = j0; j < j1;) {
+    const long k = j / l, end = std::min(j1, (k + 1) * l);
+    f(j, per_channel[k]..., end - j);
+    j = end;
+  }
 }
 
-// The scratch of one batch_norm call: `lines` vectors of cols floats each, cache-line aligned.
-struct ColumnScratch {
+// A batch_norm call's per-channel scratch: `lines` arrays of c floats each, each on its own lines.
+struct ChannelScratch {
   float* base;
   size_t stride;
   float* operator[](size_t i) const { return base + i * stride; }
 };
-ColumnScratch column_scratch(LineVector& v, long cols, size_t lines) {
-  const size_t stride = ((size_t)cols + 15) / 16 * 16;
+ChannelScratch channel_scratch(LineVector& v, long c, size_t lines) {
+  const size_t stride = ((size_t)c + 15) / 16 * 16;
   return {at_least(v, lines * stride), stride};
 }
 
@@ -127,22 +124,23 @@ void batch_norm(const float* x, long n, long c, long l, const float* w, const fl
                 float* mean, float* var, float* rstd) {
   const long cols = c * l;
   const float count = (float)((double)n * (double)l);
-  thread_local LineVector scratch_buf, channel_buf;
-  const ColumnScratch s = column_scratch(scratch_buf, cols, 2);
-  const ColumnScratch ch = column_scratch(channel_buf, c, 2);
+  thread_local LineVector column_buf, channel_buf;
+  float* const column = at_least(column_buf, (size_t)cols);
+  const ChannelScratch ch = channel_scratch(channel_buf, c, 2);
   if (batch_stats) {
-    column_sums(x, n, cols, s[0], false, nullptr);
-    channel_sums(s[0], c, l, count, mean);
-    const float* mc = per_column(mean, c, l, s[1]);
-    column_sums(y, n, cols, s[0], false, [&](long r, long j0, long j1) {
+    column_sums(x, n, cols, column, false, nullptr);
+    channel_sums(column, c, l, count, mean);
+    column_sums(y, n, cols, column, false, [&](long r, long j0, long j1) {
       const float* xr = x + r * cols;
       float* yr = y + r * cols;
-      for (long j = j0; j < j1; j++) {
-        const float d = xr[j] - mc[j];
-        yr[j] = d * d;
-      }
+      for_runs(l, j0, j1, [&](long o, auto m, long len) {
+        for (long j = 0; j < len; j++) {
+          const float d = xr[o + j] - at(m, j);
+          yr[o + j] = d * d;
+        }
+      }, mean);
     });
-    channel_sums(s[0], c, l, count, var);
+    channel_sums(column, c, l, count, var);
   }
   float* const scale = ch[0];
   float* const shift = ch[1];
@@ -155,7 +153,7 @@ void batch_norm(const float* x, long n, long c, long l, const float* w, const fl
     for (size_t r = r0; r < r1; r++) {
       const float* xr = x + r * cols;
       float* yr = y + r * cols;
-      for_runs(c, l, [&](long o, auto m, auto sc, auto sh, long len) {
+      for_runs(l, 0, cols, [&](long o, auto m, auto sc, auto sh, long len) {
         for (long j = 0; j < len; j++) yr[o + j] = (xr[o + j] - at(m, j)) * at(sc, j) + at(sh, j);
       }, mean, scale, shift);
     }
@@ -166,27 +164,27 @@ void batch_norm_grad(const float* gy, const float* x, long n, long c, long l, co
                      bool batch_stats, float* gx, float* gw, float* gb) {
   const long cols = c * l;
   const float count = (float)((double)n * (double)l);
-  thread_local LineVector scratch_buf, channel_buf;
-  const ColumnScratch s = column_scratch(scratch_buf, cols, 3);
-  const ColumnScratch ch = column_scratch(channel_buf, c, 4);
+  thread_local LineVector column_buf, channel_buf;
+  float* const column = at_least(column_buf, (size_t)cols);
+  const ChannelScratch ch = channel_scratch(channel_buf, c, 4);
   // Channel sums of gy xhat (written through gx, which the last pass overwrites) and of gy.
   float* const sum_gx = ch[0];
   float* const sum_g = ch[1];
   if (batch_stats || gw) {
-    const float* mc = per_column(mean, c, l, s[1]);
-    const float* rc = per_column(rstd, c, l, s[2]);
-    column_sums(gx, n, cols, s[0], false, [&](long r, long j0, long j1) {
+    column_sums(gx, n, cols, column, false, [&](long r, long j0, long j1) {
       const float* xr = x + r * cols;
       const float* gr = gy + r * cols;
       float* pr = gx + r * cols;
-      for (long j = j0; j < j1; j++) pr[j] = gr[j] * ((xr[j] - mc[j]) * rc[j]);
+      for_runs(l, j0, j1, [&](long o, auto m, auto rs, long len) {
+        for (long j = 0; j < len; j++) pr[o + j] = gr[o + j] * ((xr[o + j] - at(m, j)) * at(rs, j));
+      }, mean, rstd);
     });
-    channel_sums(s[0], c, l, 1.0f, sum_gx);
+    channel_sums(column, c, l, 1.0f, sum_gx);
     if (gw) std::copy(sum_gx, sum_gx + c, gw);
   }
   if (batch_stats || gb) {
-    column_sums(gy, n, cols, s[0], false, nullptr);
-    channel_sums(s[0], c, l, 1.0f, sum_g);
+    column_sums(gy, n, cols, column, false, nullptr);
+    channel_sums(column, c, l, 1.0f, sum_g);
     if (gb) std::copy(sum_g, sum_g + c, gb);
   }
   float* const scale = ch[2];
@@ -196,7 +194,7 @@ void batch_norm_grad(const float* gy, const float* x, long n, long c, long l, co
       for (size_t r = r0; r < r1; r++) {
         const float* gr = gy + r * cols;
         float* xo = gx + r * cols;
-        for_runs(c, l, [&](long o, auto sc, long len) {
+        for_runs(l, 0, cols, [&](long o, auto sc, long len) {
           for (long j = 0; j < len; j++) xo[o + j] = gr[o + j] * at(sc, j);
         }, scale);
       }
@@ -215,7 +213,7 @@ void batch_norm_grad(const float* gy, const float* x, long n, long c, long l, co
       const float* xr = x + r * cols;
       const float* gr = gy + r * cols;
       float* xo = gx + r * cols;
-      for_runs(c, l, [&](long o, auto m, auto mg, auto qq, auto sc, long len) {
+      for_runs(l, 0, cols, [&](long o, auto m, auto mg, auto qq, auto sc, long len) {
         for (long j = 0; j < len; j++) xo[o + j] = (gr[o + j] - at(mg, j) - (xr[o + j] - at(m, j)) * at(qq, j)) * at(sc, j);
       }, mean, mean_g, q, scale);
     }
