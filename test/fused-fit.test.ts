@@ -16,7 +16,7 @@ function problem(kind: Kind) {
   bp.manualSeed(3);
   const out = kind.startsWith('ce') || kind.startsWith('mse') ? 5 : 1;
   const model = kind.endsWith('BatchNorm')
-    ? new nn.Sequential(new nn.Linear(20, 32), new nn.BatchNorm1d(32), new nn.ReLU(), new nn.Dropout(0.2),
+    ? new nn.Sequential(new nn.Linear(20, 32), new nn.BatchNorm1d(32, { momentum: null }), new nn.ReLU(), new nn.Dropout(0.2),
       new nn.Linear(32, 16), new nn.BatchNorm1d(16, { affine: false, momentum: 0.2 }), new nn.Sigmoid(), new nn.Linear(16, out))
     : kind === 'bce'
     ? new nn.Sequential(new nn.Linear(20, 8), new nn.Sigmoid(), new nn.Linear(8, 1), new nn.Sigmoid())

@@ -170,6 +170,20 @@ describe('safetensors and checkpoints', () => {
     expect(Object.keys(m2.stateDict())).toEqual(Object.keys(m.stateDict()));
   });
 
+  it('BatchNorm1d without running statistics, or with a cumulative average (momentum null), comes back as it was saved', () => {
+    bp.manualSeed(10);
+    const m = new nn.Sequential(new nn.Linear(3, 4), new nn.BatchNorm1d(4, { trackRunningStats: false }), new nn.BatchNorm1d(4, { momentum: null }));
+    m.forward(bp.randn([6, 3]));
+    m.eval();
+    const f = path.join(tmp, 'batchnorm-kinds.safetensors');
+    bp.save(m, f);
+    const m2 = bp.load(f) as nn.Sequential;
+    m2.eval();
+    expect(String(m2)).toBe(String(m));
+    const x = bp.randn([5, 3]);
+    expect(Array.from(m2.forward(x).data)).toEqual(Array.from(m.forward(x).data));
+  });
+
   it('a layer used twice (also inside a nested Sequential) is loaded as one layer used twice', () => {
     const shared = new nn.Linear(3, 3);
     const block = new nn.Sequential(shared, new nn.Tanh());

@@ -11,14 +11,14 @@ const TORCH_MODEL = `nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.25)
   nn.SiLU(), nn.Softplus(), nn.Sigmoid(), nn.Tanh(), nn.Identity(), nn.Flatten(), nn.Softmax(dim=-1), nn.LogSoftmax(dim=1),
   nn.LayerNorm(16, eps=1e-6), nn.Embedding(10, 4, padding_idx=0), nn.Linear(16, 3, bias=False), nn.Sequential(nn.Linear(3, 3)),
   nn.BatchNorm1d(3, affine=False, track_running_stats=False), nn.LayerNorm([2, 3], elementwise_affine=False), nn.Embedding(5, 2),
-  nn.ELU(alpha=0.5), nn.LeakyReLU(0.2), nn.BatchNorm1d(3, eps=1e-3, momentum=0.01))`;
+  nn.ELU(alpha=0.5), nn.LeakyReLU(0.2), nn.BatchNorm1d(3, eps=1e-3, momentum=0.01), nn.BatchNorm1d(2, momentum=None))`;
 
 function ourModel(): nn.Module {
   return new nn.Sequential(new nn.Linear(4, 16), new nn.ReLU(), new nn.Dropout(0.25), new nn.BatchNorm1d(16), new nn.LeakyReLU(), new nn.ELU(), new nn.GELU(),
     new nn.SiLU(), new nn.Softplus(), new nn.Sigmoid(), new nn.Tanh(), new nn.Identity(), new nn.Flatten(), new nn.Softmax(-1), new nn.LogSoftmax(1),
     new nn.LayerNorm(16, { eps: 1e-6 }), new nn.Embedding(10, 4, { paddingIdx: 0 }), new nn.Linear(16, 3, { bias: false }), new nn.Sequential(new nn.Linear(3, 3)),
     new nn.BatchNorm1d(3, { affine: false, trackRunningStats: false }), new nn.LayerNorm([2, 3], { elementwiseAffine: false }), new nn.Embedding(5, 2),
-    new nn.ELU(0.5), new nn.LeakyReLU(0.2), new nn.BatchNorm1d(3, { eps: 1e-3, momentum: 0.01 }));
+    new nn.ELU(0.5), new nn.LeakyReLU(0.2), new nn.BatchNorm1d(3, { eps: 1e-3, momentum: 0.01 }), new nn.BatchNorm1d(2, { momentum: null }));
 }
 
 describe('printing modules', () => {

@@ -150,6 +150,22 @@ eachBackend('modules', () => {
     expect(() => bn2.forward(bp.zeros([1, 2]))).toThrow(/more than 1 value per channel/);
   });
 
+  it('BatchNorm1d with momentum null keeps the cumulative average of the batch statistics (PyTorch\'s momentum=None)', () => {
+    const bn = new nn.BatchNorm1d(2, { momentum: null });
+    const batches = [[[1, 2], [3, 6]], [[0, 1], [2, -3]], [[5, 5], [-1, 2]]];
+    for (const b of batches) bn.forward(bp.tensor(b));
+    // Each batch of two rows: mean (a + b) / 2, unbiased variance (a - b)^2 / 2; the k-th weighs 1 / k.
+    for (let c = 0; c < 2; c++) {
+      const means = batches.map((b) => (b[0][c] + b[1][c]) / 2);
+      const vars = batches.map((b) => (b[0][c] - b[1][c]) ** 2 / 2);
+      expect(bn.running_mean.data[c]).toBeCloseTo(means.reduce((s, v) => s + v, 0) / 3, 6);
+      expect(bn.running_var.data[c]).toBeCloseTo(vars.reduce((s, v) => s + v, 0) / 3, 5);
+    }
+    expect(bn.num_batches_tracked.data[0]).toBe(3);
+    expect(() => new nn.BatchNorm1d(2, { momentum: 2 })).toThrow(/BatchNorm1d: momentum must be in \[0, 1\] or null \(a cumulative average\), got 2/);
+    expect(String(bn)).toBe('BatchNorm1d(2, eps=1e-05, momentum=None, affine=True, track_running_stats=True)');
+  });
+
   it('activation modules match their ops', () => {
     const x = bp.tensor([[-2, -0.5, 0, 0.5, 2]]);
     const pairs: [nn.Module, bp.Tensor][] = [

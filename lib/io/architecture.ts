@@ -17,7 +17,7 @@ import {
 export type LayerSpec =
   | { type: 'Sequential'; layers: LayerSpec[] }
   | { type: 'Linear'; inFeatures: number; outFeatures: number; bias: boolean }
-  | { type: 'BatchNorm1d'; numFeatures: number; eps: number; momentum: number; affine: boolean }
+  | { type: 'BatchNorm1d'; numFeatures: number; eps: number; momentum: number | null; affine: boolean; trackRunningStats?: boolean }
   | { type: 'LayerNorm'; normalizedShape: number[]; eps: number; elementwiseAffine: boolean }
   | { type: 'Embedding'; numEmbeddings: number; embeddingDim: number; paddingIdx: number | null }
   | { type: 'Dropout'; p: number }
@@ -48,7 +48,10 @@ export function describe(m: Module, path = '', seen = new Map<Module, string>(),
     return { type: 'Sequential', layers };
   }
   if (m instanceof Linear) return { type: 'Linear', inFeatures: m.inFeatures, outFeatures: m.outFeatures, bias: m.bias !== null };
-  if (m instanceof BatchNorm1d) return { type: 'BatchNorm1d', numFeatures: m.numFeatures, eps: m.eps, momentum: m.momentum, affine: m.weight !== null };
+  if (m instanceof BatchNorm1d) {
+    const { numFeatures, eps, momentum, trackRunningStats } = m;
+    return { type: 'BatchNorm1d', numFeatures, eps, momentum, affine: m.weight !== null, trackRunningStats };
+  }
   if (m instanceof LayerNorm) return { type: 'LayerNorm', normalizedShape: [...m.normalizedShape], eps: m.eps, elementwiseAffine: m.weight !== null };
   if (m instanceof Embedding) return { type: 'Embedding', numEmbeddings: m.numEmbeddings, embeddingDim: m.embeddingDim, paddingIdx: m.paddingIdx };
   if (m instanceof Dropout) return { type: 'Dropout', p: m.p };
@@ -86,7 +89,10 @@ function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Mo
     }
     case 'Sequential': return new Sequential(...spec.layers.map((l, i) => build(l, path ? `${path}.${i}` : String(i), built)));
     case 'Linear': return new Linear(spec.inFeatures, spec.outFeatures, { bias: spec.bias });
-    case 'BatchNorm1d': return new BatchNorm1d(spec.numFeatures, { eps: spec.eps, momentum: spec.momentum, affine: spec.affine });
+    case 'BatchNorm1d': // (checkpoints written before trackRunningStats was saved all kept running statistics)
+      return new BatchNorm1d(spec.numFeatures, {
+        eps: spec.eps, momentum: spec.momentum, affine: spec.affine, trackRunningStats: spec.trackRunningStats ?? true,
+      });
     case 'LayerNorm': return new LayerNorm(spec.normalizedShape, { eps: spec.eps, elementwiseAffine: spec.elementwiseAffine });
     case 'Embedding': return new Embedding(spec.numEmbeddings, spec.embeddingDim, { paddingIdx: spec.paddingIdx });
     case 'Dropout': return new Dropout(spec.p);

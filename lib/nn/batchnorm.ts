@@ -15,8 +15,11 @@ import { optionsOf, shown } from '../args';
 export interface BatchNormOptions {
   /** Added to the variance before its square root (default 1e-5). */
   eps?: number;
-  /** Weight of the new batch statistic in the running average (default 0.1). */
-  momentum?: number;
+  /**
+   * Weight of the new batch statistic in the running average (default 0.1); null for the cumulative
+   * average of every batch seen (the k-th batch weighted 1 / k), as PyTorch's momentum=None.
+   */
+  momentum?: number | null;
   /** Learnable scale and shift (default true). */
   affine?: boolean;
   /** Keep running mean and variance for eval mode (default true); without them eval uses batch statistics. */
@@ -30,8 +33,8 @@ export interface BatchNormOptions {
 export class BatchNorm1d extends Module {
   /** Added to the variance before its square root. */
   readonly eps: number;
-  /** Weight of each new batch statistic in the running averages. */
-  readonly momentum: number;
+  /** Weight of each new batch statistic in the running averages; null: their cumulative average. */
+  readonly momentum: number | null;
   /** Learnable scale [C] (null without affine). */
   weight: Parameter | null;
   /** Learnable shift [C] (null without affine). */
@@ -42,7 +45,8 @@ export class BatchNorm1d extends Module {
   declare running_var: Tensor;
   /** Batches seen in training (0-d). */
   declare num_batches_tracked: Tensor;
-  private readonly track: boolean;
+  /** Whether running statistics are kept (for eval mode); without them eval normalizes by the batch's own. */
+  readonly trackRunningStats: boolean;
 
   /** @param numFeatures C, the number of channels */
   constructor(readonly numFeatures: number, options?: BatchNormOptions) {
@@ -50,14 +54,16 @@ export class BatchNorm1d extends Module {
     options = optionsOf(options, 'BatchNorm1d', { eps: 'value', momentum: 'value', affine: 'boolean', trackRunningStats: 'boolean' });
     if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new Error(`BatchNorm1d: numFeatures must be a positive integer, got ${shown(numFeatures)}`);
     this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum ?? 0.1;
+    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
     if (typeof this.eps !== 'number' || !(this.eps > 0)) throw new Error(`BatchNorm1d: eps must be positive, got ${shown(this.eps)}`);
-    if (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`BatchNorm1d: momentum must be in [0, 1], got ${shown(this.momentum)}`);
+    if (this.momentum !== null && (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1))) {
+      throw new Error(`BatchNorm1d: momentum must be in [0, 1] or null (a cumulative average), got ${shown(this.momentum)}`);
+    }
     const affine = options.affine ?? true;
     this.weight = affine ? new Parameter(ones([numFeatures])) : null;
     this.bias = affine ? new Parameter(zeros([numFeatures])) : null;
-    this.track = options.trackRunningStats ?? true;
-    if (this.track) {
+    this.trackRunningStats = options.trackRunningStats ?? true;
+    if (this.trackRunningStats) {
       this.registerBuffer('running_mean', zeros([numFeatures]));
       this.registerBuffer('running_var', ones([numFeatures]));
       this.registerBuffer('num_batches_tracked', zeros([]));
@@ -65,7 +71,9 @@ export class BatchNorm1d extends Module {
   }
 
   protected override extraRepr(): string {
-    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${pyFloat(this.momentum)}, affine=${pyBool(this.weight !== null)}, track_running_stats=${pyBool(this.track)}`;
+    const momentum = this.momentum === null ? 'None' : pyFloat(this.momentum);
+    const [affine, track] = [pyBool(this.weight !== null), pyBool(this.trackRunningStats)];
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${affine}, track_running_stats=${track}`;
   }
   forward(x: Tensor): Tensor {
     checkTensor(x, 'BatchNorm1d');
@@ -74,15 +82,17 @@ export class BatchNorm1d extends Module {
       throw new Error(`BatchNorm1d: expected input [N, ${C}] or [N, ${C}, L], got shape ${fmt(x.shape)}`);
     }
     const count = x.size / C;
-    const batchStats = this.training || !this.track;
+    const batchStats = this.training || !this.trackRunningStats;
     if (this.training && count < 2) {
       throw new Error(`BatchNorm1d: expected more than 1 value per channel when training, got input shape ${fmt(x.shape)}`);
     }
     const running = batchStats ? null : { mean: this.running_mean.data, variance: this.running_var.data };
     const { y, mean, variance } = batchNormChannels(x, this.weight, this.bias, this.eps, running);
-    if (this.training && this.track) {
-      // In double, as PyTorch's running averages; the variance unbiased.
-      const m = this.momentum;
+    if (this.training && this.trackRunningStats) {
+      // In double, as PyTorch's running averages; the variance unbiased. The count goes up first:
+      // without a momentum the k-th batch weighs 1 / k.
+      const tracked = (this.num_batches_tracked.data[0] += 1);
+      const m = this.momentum ?? 1 / tracked;
       const rm = this.running_mean.data;
       const rv = this.running_var.data;
       const unbias = count / (count - 1);
@@ -90,7 +100,6 @@ export class BatchNorm1d extends Module {
         rm[c] = (1 - m) * rm[c] + m * mean[c];
         rv[c] = (1 - m) * rv[c] + m * variance[c] * unbias;
       }
-      this.num_batches_tracked.data[0] += 1;
     }
     return y;
   }

@@ -85,7 +85,7 @@ function stagesOf(model: Module, grads: Map<Tensor, Float32Array>): StageSpec[] 
         W: m.weight?.data ?? null, b: m.bias?.data ?? null,
         gW: m.weight ? (grads.get(m.weight) as Float32Array) : null, gb: m.bias ? (grads.get(m.bias) as Float32Array) : null,
         runningMean: m.running_mean.data, runningVar: m.running_var.data, numBatchesTracked: m.num_batches_tracked.data,
-        eps: m.eps, momentum: m.momentum,
+        eps: m.eps, momentum: m.momentum ?? NaN, // NaN: the cumulative average (epoch.h)
       });
     } else return null;
   }

@@ -1,6 +1,7 @@
 #include "epoch.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "../kernels/dropout.h"
@@ -143,13 +144,15 @@ long run_batches(const EpochPlan& p, EpochScratch& scratch) {
           // nn.BatchNorm1d's kernel (ops/norm.ts's batchNormChannels), then its running averages.
           const long c = st.out;
           batch_norm(in, rows, c, 1, st.w, st.b, (float)st.eps, true, b.out.data(), b.mu.data(), b.v.data(), b.rstd.data());
-          // Running statistics, computed in double as the TypeScript module computes them.
-          const double m = st.momentum, unbias = (double)rows / (double)(rows - 1);
+          // Running statistics, computed in double as the TypeScript module computes them (the count
+          // first: without a momentum the k-th batch weighs 1 / k).
+          st.num_batches_tracked[0] += 1;
+          const double m = std::isnan(st.momentum) ? 1.0 / (double)st.num_batches_tracked[0] : st.momentum;
+          const double unbias = (double)rows / (double)(rows - 1);
           for (long k = 0; k < c; k++) {
             st.running_mean[k] = (float)((1 - m) * (double)st.running_mean[k] + m * (double)b.mu[(size_t)k]);
             st.running_var[k] = (float)((1 - m) * (double)st.running_var[k] + m * (double)b.v[(size_t)k] * unbias);
           }
-          st.num_batches_tracked[0] += 1;
           break;
         }
         default:

@@ -31,7 +31,7 @@ struct PlanStage {
   float* running_mean;
   float* running_var;
   float* num_batches_tracked;
-  double eps, momentum;
+  double eps, momentum;  // momentum NaN: the cumulative average (PyTorch's momentum=None)
 };
 
 enum PlanLoss : int { kPlanCrossEntropy = 0, kPlanMse = 1, kPlanBce = 2, kPlanBceLogits = 3 };
