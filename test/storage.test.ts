@@ -121,6 +121,35 @@ eachBackend('gradient storage reuse', () => {
     expect(quiet.w).toEqual(read.w);
   });
 
+  it('Embedding, indexSelect and gather backward into the gradient storage zeroGrad released, zeroed first', () => {
+    const emb = new nn.Embedding(20, 4);
+    const w = bp.randn([20, 4], { requiresGrad: true });
+    const v = bp.randn([2, 3], { requiresGrad: true });
+    const params = [emb.weight, w, v];
+    const opt = new optim.SGD(params, { lr: 0.1 });
+    const ids = [3, 7, 3, 19];
+    // Rows 3 (twice), 7 and 19 of the table and of w; v[0][1] and v[1][2].
+    const want = [
+      (r: number) => (r === 3 ? 2 : r === 7 || r === 19 ? 1 : 0), (r: number) => (r === 3 ? 2 : r === 7 || r === 19 ? 1 : 0),
+      (r: number, c: number) => ((r === 0 && c === 1) || (r === 1 && c === 2) ? 1 : 0),
+    ];
+    const reused: boolean[] = [];
+    for (let step = 0; step < 3; step++) {
+      const before = params.map((p) => p.gradData());
+      opt.zeroGrad();
+      const loss = emb.forward(bp.tensor(ids)).sum().add(w.indexSelect(0, ids).sum()).add(v.gather(1, bp.tensor([[1], [2]])).sum());
+      loss.backward();
+      reused.push(params.every((p, i) => before[i] !== null && p.gradData() === before[i]));
+      params.forEach((p, k) => {
+        const g = p.gradData() as Float32Array;
+        const cols = p.shape[1];
+        for (let i = 0; i < g.length; i++) expect(g[i], `parameter ${k} element ${i} at step ${step}`).toBe(want[k](Math.floor(i / cols), i % cols));
+      });
+      opt.step();
+    }
+    expect(reused).toEqual([false, true, true]);
+  });
+
   it('a gradient read through .grad, or assigned to it, is never overwritten later', () => {
     const read = run(true);
     for (const k of read.kept) expect(Array.from(k.g.data)).toEqual(k.copy);

@@ -3,7 +3,7 @@
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt, normDim, sizeOf, splitAt } from '../shape';
-import { alloc, allocIndexOutput, allocOutput } from '../storage';
+import { allocIndexOutput, allocOutput } from '../storage';
 import { isGradEnabled } from '../autograd';
 import { checkTensor, KERNEL_DIMS, record } from './core';
 import { int32sFrom } from '../tiny';
@@ -36,7 +36,7 @@ export function indexSelect(x: Tensor, dim: number, indices: Tensor | readonly n
   const y = allocOutput(sizeOf(shape));
   B().indexRows(x.data, outer, len, inner, idx, y);
   return record(y, shape, [x], 'indexSelect', (gy) => {
-    const gx = alloc(x.size);
+    const gx = x.gradBuffer().fill(0); // a parameter's released gradient, as Embedding's
     B().indexRowsGrad(gy, outer, len, inner, idx, gx, -1);
     return [gx];
   });
@@ -77,7 +77,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const bad = B().gather(x.data, index.data, int32sFrom(is), int32sFrom(xs), kd, y, where);
   if (bad >= 0) throw new Error(`gather: index ${index.data[bad]} at position ${bad} is out of range for a dimension of size ${x.shape[d]}`);
   return record(y, index.shape, [x], 'gather', (gy) => {
-    const gx = alloc(x.size);
+    const gx = x.gradBuffer().fill(0); // a parameter's released gradient, as Embedding's
     // record keeps this backward only when x needs a gradient, and then where was made.
     B().indexRowsGrad(gy, 1, x.size, 1, where as Int32Array, gx, -1);
     return [gx];
