@@ -239,7 +239,7 @@ export class Tensor {
     if (!this.gradTensor) {
       let d = g;
       if (!take) {
-        d = allocOutput(g.length); // written whole by the copy
+        d = this.gradBuffer(); // written whole by the copy: the storage zeroGrad released, if any
         copyInto(g, d);
       }
       neverPool(d);

@@ -150,6 +150,22 @@ eachBackend('gradient storage reuse', () => {
     expect(reused).toEqual([false, true, true]);
   });
 
+  it('a gradient passed on as it came (add\'s) is copied into the storage zeroGrad released', () => {
+    const p = bp.randn([3, 4], { requiresGrad: true });
+    const x = bp.randn([3, 4]);
+    const opt = new optim.SGD([p], { lr: 0.1 });
+    const reused: boolean[] = [];
+    for (let step = 0; step < 3; step++) {
+      const before = p.gradData();
+      opt.zeroGrad();
+      x.add(p).backward(bp.full([3, 4], step + 1)); // add hands the seed itself to p
+      reused.push(before !== null && p.gradData() === before);
+      expect(Array.from(p.gradData() as Float32Array)).toEqual(new Array(12).fill(step + 1));
+      opt.step();
+    }
+    expect(reused).toEqual([false, true, true]);
+  });
+
   it('a gradient read through .grad, or assigned to it, is never overwritten later', () => {
     const read = run(true);
     for (const k of read.kept) expect(Array.from(k.g.data)).toEqual(k.copy);
