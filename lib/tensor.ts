@@ -178,11 +178,15 @@ export class Tensor {
   }
 
   set grad(g: Tensor | null) {
-    if (g !== null) {
-      if (!(g instanceof Tensor)) throw new Error('grad: must be a Tensor or null');
-      if (!sameShape(g.shape, this.shape)) throw new Error(`grad: assigned gradient has shape ${fmt(g.shape)} but the tensor has shape ${fmt(this.shape)}`);
+    if (g === null) {
+      this.releaseGrad(); // as zeroGrad: storage nobody read is kept for the next backward
+      return;
     }
-    if (g !== null) neverPool(g.data); // gradients outlive the tensors they came in (see reuse.ts)
+    if (!(g instanceof Tensor)) throw new Error('grad: must be a Tensor or null');
+    if (!sameShape(g.shape, this.shape)) {
+      throw new Error(`grad: assigned gradient has shape ${fmt(g.shape)} but the tensor has shape ${fmt(this.shape)}`);
+    }
+    neverPool(g.data); // gradients outlive the tensors they came in (see reuse.ts)
     this.gradTensor = g;
     this.gradShared = true;
   }
@@ -199,7 +203,7 @@ export class Tensor {
     this.gradShared = false;
   }
 
-  /** @internal Clears the gradient (zeroGrad), keeping its storage for reuse when nobody else has it. */
+  /** @internal Clears the gradient (zeroGrad, `.grad = null`), keeping its storage for reuse when nobody else has it. */
   releaseGrad(): void {
     if (this.gradTensor && !this.gradShared) this.spareGrad = this.gradTensor.data;
     this.gradTensor = null;

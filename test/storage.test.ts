@@ -166,6 +166,23 @@ eachBackend('gradient storage reuse', () => {
     expect(reused).toEqual([false, true, true]);
   });
 
+  it('`.grad = null` releases an unread gradient\'s storage as zeroGrad does; a read one stays the reader\'s', () => {
+    const p = bp.randn([3, 4], { requiresGrad: true });
+    const x = bp.randn([4, 2]);
+    p.matmul(x).sum().backward();
+    const first = p.gradData();
+    p.grad = null;
+    expect(p.gradData()).toBeNull();
+    p.matmul(x).sum().backward();
+    expect(p.gradData()).toBe(first);
+    const read = p.grad!;
+    const copy = Array.from(read.data);
+    p.grad = null;
+    p.matmul(x).mul(3).sum().backward();
+    expect(p.gradData()).not.toBe(read.data);
+    expect(Array.from(read.data)).toEqual(copy);
+  });
+
   it('a gradient read through .grad, or assigned to it, is never overwritten later', () => {
     const read = run(true);
     for (const k of read.kept) expect(Array.from(k.g.data)).toEqual(k.copy);
