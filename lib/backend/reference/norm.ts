@@ -4,7 +4,7 @@
 // its mean to inf and normalizes to NaN. Batch normalization's channels are longer (n * l values):
 // their sums run in double, overflowing as float's would (channelSum).
 import { Round, roundingOf } from '../../storage';
-import { FLOAT_MAX } from './reduce';
+import { addWithinFloat } from './reduce';
 
 export function layerNorm(x: Float32Array, rows: number, cols: number, w: Float32Array | null, b: Float32Array | null, eps: number,
   y: Float32Array, mean: Float32Array, rstd: Float32Array): void {
@@ -58,10 +58,7 @@ export function layerNormGrad(gy: Float32Array, x: Float32Array, rows: number, c
 function channelSum(n: number, l: number, r: Round, v: (i: number, j: number) => number): number {
   let s = 0;
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < l; j++) {
-      s += v(i, j);
-      if (s > FLOAT_MAX || s < -FLOAT_MAX) s = r(s);
-    }
+    for (let j = 0; j < l; j++) s = addWithinFloat(s, v(i, j), r);
   }
   return s;
 }

@@ -1,9 +1,17 @@
 // Reference reductions along one dimension of an [outer, len, inner] view, and the sum of squares.
 import { Reduce, ReduceCode } from '../backend';
-import { roundingOf } from '../../storage';
+import { Round, roundingOf } from '../../storage';
 
-/** The largest float: a partial sum in double past it is rounded as a float sum would be (to infinity). */
-export const FLOAT_MAX = 3.4028234663852886e38;
+const FLOAT_MAX = 3.4028234663852886e38;
+
+/**
+ * acc + v in double, as the reference's sums run; a partial sum past float's range is rounded (r) as
+ * a float sum would be: to infinity, where it stays.
+ */
+export function addWithinFloat(acc: number, v: number, r: Round): number {
+  const s = acc + v;
+  return s > FLOAT_MAX || s < -FLOAT_MAX ? r(s) : s;
+}
 
 export function reduce(op: ReduceCode, x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, argOut: Int32Array | null): void {
   // Sums run in double, more exactly than the native kernels' float lanes, but a partial sum past
@@ -25,8 +33,7 @@ export function reduce(op: ReduceCode, x: Float32Array, outer: number, len: numb
             if (Number.isNaN(v)) break;
           }
         } else {
-          acc += op === Reduce.sumSquares ? v * v : v;
-          if (acc > FLOAT_MAX || acc < -FLOAT_MAX) acc = r(acc);
+          acc = addWithinFloat(acc, op === Reduce.sumSquares ? v * v : v, r);
         }
       }
       if (op === Reduce.mean) acc /= len;
