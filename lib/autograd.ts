@@ -163,9 +163,11 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
       const c = ins[k];
       if (!gk || !c.requiresGrad) continue;
       if (gk.length !== c.size) throw new Error(`internal: ${node.op} backward gave ${gk.length} gradient values for an input of size ${c.size}`);
-      // A gradient passed on as is (add's and reshape's [gy, gy]), or given to two inputs at once,
-      // may be pending for several tensors: adding into it for one would change the others'.
-      let own = !sharesMemory(gk, g);
+      // A gradient passed on as is (add's [gy, gy], reshape's gy), or given to two inputs at once,
+      // may be pending for several tensors: adding into it for one would change the others'. One
+      // passed on to a single input is that input's alone when this walk owned it (a LayerNorm's
+      // reshape back to the caller's shape: the leaf then keeps it, where it copied 1 MB a step).
+      let own = !sharesMemory(gk, g) || (flags[i] & OWNED) !== 0;
       for (let j = 0; j < k; j++) {
         const gj = gi[j];
         if (gj && ins[j].requiresGrad && sharesMemory(gj, gk)) {

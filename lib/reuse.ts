@@ -171,9 +171,26 @@ export function isInternal(t: object): boolean {
   return internal.has(t);
 }
 
+// Arrays of the library's own that neverPool took out of the pool's reach: a gradient's storage may
+// come back (recycleReleasedGrad).
+const withdrawn = new WeakSet<Float32Array>();
+
 /** An array the library keeps past its tensors' lives (gradients, optimizer state, module buffers): never pooled. */
 export function neverPool(a: Float32Array): void {
-  poolable.delete(a);
+  if (poolable.delete(a)) withdrawn.add(a);
+}
+
+/**
+ * The storage of a gradient that its tensor released (Tensor.releaseGrad: nobody read it) and then
+ * replaced with a newer array: nothing holds it any more, so it goes to the pool, if the library
+ * made it. A leaf given a fresh gradient every step otherwise kept one idle array while the next
+ * step's backward allocated another (a new 1 MB ArrayBuffer is ~20 us of zeroing and collection).
+ */
+export function recycleReleasedGrad(a: Float32Array): void {
+  if (!withdrawn.has(a)) return;
+  poolable.add(a);
+  if (give(a)) withdrawn.delete(a);
+  else poolable.delete(a);
 }
 
 const kept = new WeakSet<ScopedTensor>();

@@ -8,7 +8,7 @@ import { formatTensor } from './format';
 import { alloc, allocOutput, transientAlloc } from './storage';
 import { copyInto } from './copy';
 import { isPlainObject, optionsOf, shown } from './args';
-import { dropStorage, holdStorage, neverPool, POOL_MIN_LENGTH, StorageRecord, trackCreated } from './reuse';
+import { dropStorage, holdStorage, neverPool, POOL_MIN_LENGTH, recycleReleasedGrad, StorageRecord, trackCreated } from './reuse';
 
 /** One recorded operation: its inputs and the rule that sends the output's gradient back to them. */
 export interface GradNode {
@@ -245,6 +245,9 @@ export class Tensor {
       if (!take) {
         d = this.gradBuffer(); // written whole by the copy: the storage zeroGrad released, if any
         copyInto(g, d);
+      } else if (this.spareGrad) {
+        recycleReleasedGrad(this.spareGrad); // g replaces it: another op's next output may use it
+        this.spareGrad = null;
       }
       neverPool(d);
       this.gradTensor = new Tensor(d, this.shape);

@@ -1,6 +1,6 @@
 // Small tensors are views into shared slabs (lib/storage.ts): each must start zeroed, never overlap
 // another, and gradient accumulation must only ever write into arrays the tape owns.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, optim, Tensor } from '../lib/index';
 import { alloc, allocOutput, sharesMemory } from '../lib/storage';
@@ -181,6 +181,45 @@ eachBackend('gradient storage reuse', () => {
     p.matmul(x).mul(3).sum().backward();
     expect(p.gradData()).not.toBe(read.data);
     expect(Array.from(read.data)).toEqual(copy);
+  });
+
+  it('a leaf given a new gradient each step hands the one it released to the pool, for the next step to reuse', () => {
+    const x = bp.randn([64, 64], { requiresGrad: true }); // past the pool's smallest size
+    const seen = new Set<Float32Array>();
+    for (let step = 1; step <= 8; step++) {
+      x.grad = null;
+      const y = x.mul(step);
+      y.sum().backward(); // mul's backward makes a new array, which x takes
+      y.dispose();
+      const g = x.gradData() as Float32Array;
+      if (step > 2) seen.add(g);
+      expect(g.every((v) => v === step), `step ${step}`).toBe(true);
+    }
+    // A fresh array every step without it (6 seen).
+    expect(seen.size).toBeLessThanOrEqual(3);
+    const read = x.grad!; // read: no longer the library's to recycle
+    const copy = Array.from(read.data);
+    for (let step = 0; step < 4; step++) {
+      x.grad = null;
+      x.mul(9).sum().backward();
+    }
+    expect(Array.from(read.data)).toEqual(copy);
+  });
+
+  it('a gradient a reshape passes on from a gradient of the walk\'s own is kept by the leaf, not copied', () => {
+    const x = bp.randn([16, 256], { requiresGrad: true });
+    const taken = vi.spyOn(x, 'accumulateGrad');
+    x.reshape([4096]).mul(3).sum().backward(); // mul's new array, passed on as a view by reshape
+    expect(taken.mock.calls.map((c) => c[1])).toEqual([true]);
+    expect(x.gradData()!.every((v) => v === 3)).toBe(true);
+    // Shared: add hands its gradient to both of its inputs, so each reshape passes on a shared view.
+    const y = bp.randn([16, 256], { requiresGrad: true });
+    const z = bp.randn([16, 256], { requiresGrad: true });
+    const copied = [vi.spyOn(y, 'accumulateGrad'), vi.spyOn(z, 'accumulateGrad')];
+    y.reshape([4096]).add(z.reshape([4096])).backward(bp.full([4096], 2));
+    expect(copied.map((c) => c.mock.calls.map((k) => k[1]))).toEqual([[false], [false]]);
+    expect(y.gradData()!.every((v) => v === 2) && z.gradData()!.every((v) => v === 2)).toBe(true);
+    expect(y.gradData()).not.toBe(z.gradData());
   });
 
   it('a gradient read through .grad, or assigned to it, is never overwritten later', () => {
