@@ -67,13 +67,10 @@ void layer_norm(const float* x, long rows, long cols, const float* w, const floa
       const float* xr = x + r * cols;
       float* yr = y + r * cols;
       const float mu = kt.sum(xr, (size_t)cols) / (float)cols;
-      for (long c = 0; c < cols; c++) yr[c] = xr[c] - mu;  // the deviations, kept in y until scaled
+      kt.affine(xr, mu, 1.0f, nullptr, nullptr, yr, (size_t)cols);  // the deviations, kept in y until scaled
       const float var = kt.dot(yr, yr, (size_t)cols) / (float)cols;
       const float rs = 1.0f / std::sqrt(var + eps);
-      if (w && b) for (long c = 0; c < cols; c++) yr[c] = yr[c] * rs * w[c] + b[c];
-      else if (w) for (long c = 0; c < cols; c++) yr[c] = yr[c] * rs * w[c];
-      else if (b) for (long c = 0; c < cols; c++) yr[c] = yr[c] * rs + b[c];
-      else for (long c = 0; c < cols; c++) yr[c] *= rs;
+      kt.affine(yr, 0.0f, rs, w, b, yr, (size_t)cols);
       mean[r] = mu;
       rstd[r] = rs;
     }
@@ -90,8 +87,7 @@ void layer_norm_grad(const float* gy, const float* x, long rows, long cols, cons
       const float* xr = x + r * cols;
       const float* gr = gy + r * cols;
       float* pr = gx + r * cols;
-      const float mu = mean[r], rs = rstd[r];
-      for (long c = j0; c < j1; c++) pr[c] = gr[c] * ((xr[c] - mu) * rs);
+      kt.affine(xr + j0, mean[r], rstd[r], gr + j0, nullptr, pr + j0, (size_t)(j1 - j0));  // xhat times gy
     });
   }
   if (gb) column_sums(gy, rows, cols, gb, false, nullptr);
@@ -103,14 +99,16 @@ void layer_norm_grad(const float* gy, const float* x, long rows, long cols, cons
     for (size_t r = r0; r < r1; r++) {
       const float* xr = x + r * cols;
       const float* gr = gy + r * cols;
-      const float mu = mean[r], rs = rstd[r];
-      for (long c = 0; c < cols; c++) xh[c] = (xr[c] - mu) * rs;
-      if (w) for (long c = 0; c < cols; c++) g[c] = gr[c] * w[c];
-      else std::copy(gr, gr + cols, g);
-      const float c1 = kt.sum(g, (size_t)cols) / (float)cols;
-      const float c2 = kt.dot(g, xh, (size_t)cols) / (float)cols;
-      float* xo = gx + r * cols;
-      for (long c = 0; c < cols; c++) xo[c] = rs * (g[c] - c1 - xh[c] * c2);
+      const float rs = rstd[r];
+      kt.affine(xr, mean[r], rs, nullptr, nullptr, xh, (size_t)cols);
+      const float* gw_row = gr;  // g = gy w, or gy itself
+      if (w) {
+        kt.binary(kMul, gr, 1, w, 1, g, (size_t)cols);
+        gw_row = g;
+      }
+      const float c1 = kt.sum(gw_row, (size_t)cols) / (float)cols;
+      const float c2 = kt.dot(gw_row, xh, (size_t)cols) / (float)cols;
+      kt.norm_grad_row(gw_row, xh, rs, c1, c2, gx + r * cols, (size_t)cols);
     }
   });
 }

@@ -91,6 +91,11 @@ struct KernelTable {
   // where[j] = start + j * step + i * d_step for the n indices of a run, i = index[j] as gather reads
   // it (an integer in [0, size)); the first bad j, or -1.
   long (*index_positions)(const float* index, long n, long size, long start, long step, long d_step, int32_t* where);
+  // y[i] = (x[i] - shift) * scale, times w[i] when w is set, plus b[i] when b is set, for i < n (y may
+  // be x): the writing passes of LayerNorm's rows, at the set's vector width.
+  void (*affine)(const float* x, float shift, float scale, const float* w, const float* b, float* y, size_t n);
+  // out[i] = scale * ((g[i] - c1) - xh[i] * c2) for i < n: a LayerNorm row's input gradient.
+  void (*norm_grad_row)(const float* g, const float* xh, float scale, float c1, float c2, float* out, size_t n);
   // The microkernel on operands read where they lie (no packing): A's element (row r, depth p) at
   // a[p * a_step + r * a_row], B's row p at b + p * ldb; rows past mr and columns past nr are not
   // read. Null where the set has none.
