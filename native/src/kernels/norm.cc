@@ -25,27 +25,6 @@ void channel_sums(const float* column, long c, long l, float divisor, float* out
   for (long k = 0; k < c; k++) out[k] = (l == 1 ? column[k] : kt.sum(column + k * l, (size_t)l)) / divisor;
 }
 
-// A channel factor at position j of a run: from an array indexed by column (l = 1), or one value
-// for the whole run.
-inline float at(const float* v, long j) { return v[j]; }
-inline float at(float v, long) { return v; }
-
-// Calls f over columns [j0, j1) of a row of the [n, c * l] view, in runs: with l = 1 one run, each
-// factor an array (the per-channel arrays from j0 on); otherwise a run for each channel k the range
-// meets, each factor the channel's value. f(first column, factors..., length).
-template <class F, class... P>
-void for_runs(long l, long j0, long j1, F f, P... per_channel) {
-  if (l == 1) {
-    f(j0, static_cast<const float*>(per_channel + j0)..., j1 - j0);
-    return;
-  }
-  for (long j = j0; j < j1;) {
-    const long k = j / l, end = std::min(j1, (k + 1) * l);
-    f(j, per_channel[k]..., end - j);
-    j = end;
-  }
-}
-
 // A batch_norm call's per-channel scratch: `lines` arrays of c floats each, each on its own lines.
 struct ChannelScratch {
   float* base;
@@ -115,11 +94,14 @@ void layer_norm_grad(const float* gy, const float* x, long rows, long cols, cons
 
 // Batch normalization through the [n, c * l] view: each channel's statistics are column_sums (threaded,
 // in an order fixed by the shape) folded over its l columns, and the passes that write run over
-// rows, a channel's factors read from per-channel arrays with l = 1 and held in registers for each
-// run of l values otherwise. Composed of nine ops (mean, subtract, square, mean, add, sqrt, divide,
+// rows (the kernel set's channel_pass, at its vector width: for the baseline ISA here, [256, 1024]'s
+// forward took 108-110 us and its backward 148-160, there 84-103 and 111-123), a channel's factors
+// read from per-channel arrays with l = 1 and held in registers for each run of l values otherwise.
+// Composed of nine ops (mean, subtract, square, mean, add, sqrt, divide,
 // scale, shift), the forward of [256, 1024] took 0.5-0.7 ms at one thread (PyTorch's kernel 0.11).
 void batch_norm(const float* x, long n, long c, long l, const float* w, const float* b, float eps, bool batch_stats, float* y,
                 float* mean, float* var, float* rstd) {
+  const KernelTable& kt = active_kernels();
   const long cols = c * l;
   const float count = (float)((double)n * (double)l);
   thread_local LineVector column_buf, channel_buf;
@@ -128,15 +110,9 @@ void batch_norm(const float* x, long n, long c, long l, const float* w, const fl
   if (batch_stats) {
     column_sums(x, n, cols, column, false, nullptr);
     channel_sums(column, c, l, count, mean);
+    const float* squares[] = {mean};
     column_sums(y, n, cols, column, false, [&](long r, long j0, long j1) {
-      const float* xr = x + r * cols;
-      float* yr = y + r * cols;
-      for_runs(l, j0, j1, [&](long o, auto m, long len) {
-        for (long j = 0; j < len; j++) {
-          const float d = xr[o + j] - at(m, j);
-          yr[o + j] = d * d;
-        }
-      }, mean);
+      kt.channel_pass(kBnSquares, x + r * cols, nullptr, l, j0, j1, squares, y + r * cols);
     });
     channel_sums(column, c, l, count, var);
   }
@@ -147,19 +123,15 @@ void batch_norm(const float* x, long n, long c, long l, const float* w, const fl
     scale[k] = w ? rstd[k] * w[k] : rstd[k];
     shift[k] = b ? b[k] : 0.0f;
   }
+  const float* affine[] = {mean, scale, shift};
   parallel_for((size_t)n, row_grain(cols), [&](size_t r0, size_t r1) {
-    for (size_t r = r0; r < r1; r++) {
-      const float* xr = x + r * cols;
-      float* yr = y + r * cols;
-      for_runs(l, 0, cols, [&](long o, auto m, auto sc, auto sh, long len) {
-        for (long j = 0; j < len; j++) yr[o + j] = (xr[o + j] - at(m, j)) * at(sc, j) + at(sh, j);
-      }, mean, scale, shift);
-    }
+    for (size_t r = r0; r < r1; r++) kt.channel_pass(kBnAffine, x + r * cols, nullptr, l, 0, cols, affine, y + r * cols);
   });
 }
 
 void batch_norm_grad(const float* gy, const float* x, long n, long c, long l, const float* w, const float* mean, const float* rstd,
                      bool batch_stats, float* gx, float* gw, float* gb) {
+  const KernelTable& kt = active_kernels();
   const long cols = c * l;
   const float count = (float)((double)n * (double)l);
   thread_local LineVector column_buf, channel_buf;
@@ -169,13 +141,9 @@ void batch_norm_grad(const float* gy, const float* x, long n, long c, long l, co
   float* const sum_gx = ch[0];
   float* const sum_g = ch[1];
   if (batch_stats || gw) {
+    const float* xhat_g[] = {mean, rstd};
     column_sums(gx, n, cols, column, false, [&](long r, long j0, long j1) {
-      const float* xr = x + r * cols;
-      const float* gr = gy + r * cols;
-      float* pr = gx + r * cols;
-      for_runs(l, j0, j1, [&](long o, auto m, auto rs, long len) {
-        for (long j = 0; j < len; j++) pr[o + j] = gr[o + j] * ((xr[o + j] - at(m, j)) * at(rs, j));
-      }, mean, rstd);
+      kt.channel_pass(kBnXhatG, x + r * cols, gy + r * cols, l, j0, j1, xhat_g, gx + r * cols);
     });
     channel_sums(column, c, l, 1.0f, sum_gx);
     if (gw) std::copy(sum_gx, sum_gx + c, gw);
@@ -188,14 +156,9 @@ void batch_norm_grad(const float* gy, const float* x, long n, long c, long l, co
   float* const scale = ch[2];
   for (long k = 0; k < c; k++) scale[k] = w ? rstd[k] * w[k] : rstd[k];
   if (!batch_stats) {
+    const float* scaled[] = {scale};
     parallel_for((size_t)n, row_grain(cols), [&](size_t r0, size_t r1) {
-      for (size_t r = r0; r < r1; r++) {
-        const float* gr = gy + r * cols;
-        float* xo = gx + r * cols;
-        for_runs(l, 0, cols, [&](long o, auto sc, long len) {
-          for (long j = 0; j < len; j++) xo[o + j] = gr[o + j] * at(sc, j);
-        }, scale);
-      }
+      for (size_t r = r0; r < r1; r++) kt.channel_pass(kBnScale, nullptr, gy + r * cols, l, 0, cols, scaled, gx + r * cols);
     });
     return;
   }
@@ -206,15 +169,9 @@ void batch_norm_grad(const float* gy, const float* x, long n, long c, long l, co
     mean_g[k] = sum_g[k] / count;
     q[k] = rstd[k] * (sum_gx[k] / count);
   }
+  const float* grad[] = {mean, mean_g, q, scale};
   parallel_for((size_t)n, row_grain(cols), [&](size_t r0, size_t r1) {
-    for (size_t r = r0; r < r1; r++) {
-      const float* xr = x + r * cols;
-      const float* gr = gy + r * cols;
-      float* xo = gx + r * cols;
-      for_runs(l, 0, cols, [&](long o, auto m, auto mg, auto qq, auto sc, long len) {
-        for (long j = 0; j < len; j++) xo[o + j] = (gr[o + j] - at(mg, j) - (xr[o + j] - at(m, j)) * at(qq, j)) * at(sc, j);
-      }, mean, mean_g, q, scale);
-    }
+    for (size_t r = r0; r < r1; r++) kt.channel_pass(kBnGrad, x + r * cols, gy + r * cols, l, 0, cols, grad, gx + r * cols);
   });
 }
 

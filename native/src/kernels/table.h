@@ -39,6 +39,15 @@ struct Epilogue {
   int gate_act = 0;
 };
 
+// Batch normalization's writing loops (KernelTable::channel_pass), over the columns of one row of
+// the [n, c * l] view, f the per-channel factors (arrays of c floats):
+//   kBnSquares  out = (x - f0)^2                 the variance pass
+//   kBnAffine   out = (x - f0) f1 + f2           the forward
+//   kBnXhatG    out = g ((x - f0) f1)            gy times xhat, summed for the weight's gradient
+//   kBnGrad     out = (g - f1 - (x - f0) f2) f3  the input's gradient (batch statistics)
+//   kBnScale    out = g f0                       the input's gradient (running statistics)
+enum ChannelPass : int { kBnSquares = 0, kBnAffine, kBnXhatG, kBnGrad, kBnScale };
+
 struct KernelTable {
   const char* name;
   // The microkernel's tile: packed A micro-panels hold mr rows, packed B micro-panels nr columns.
@@ -96,6 +105,9 @@ struct KernelTable {
   void (*affine)(const float* x, float shift, float scale, const float* w, const float* b, float* y, size_t n);
   // out[i] = scale * ((g[i] - c1) - xh[i] * c2) for i < n: a LayerNorm row's input gradient.
   void (*norm_grad_row)(const float* g, const float* xh, float scale, float c1, float c2, float* out, size_t n);
+  // ChannelPass `pass` over columns [j0, j1) of one row (x, g and out point at its column 0) of
+  // batch normalization's [n, c * l] view, in channel runs (isa_kernels.inc's for_runs).
+  void (*channel_pass)(int pass, const float* x, const float* g, long l, long j0, long j1, const float* const* f, float* out);
   // The microkernel on operands read where they lie (no packing): A's element (row r, depth p) at
   // a[p * a_step + r * a_row], B's row p at b + p * ldb; rows past mr and columns past nr are not
   // read. Null where the set has none.
