@@ -155,6 +155,33 @@ eachBackend('joining and cutting tensors', () => {
     expect([g[0], g[7], g[256], g[257], g[(rows - 1) * cols + 256], g[rows * cols - 1]]).toEqual([0, 2, 2, 0, 2, 0]);
   });
 
+  it('a narrow or split into contiguous blocks (rows of a batch) shares the storage, and keeps it from reuse', () => {
+    const x = bp.rand([64, 64]); // storage of the library's own, which the pool may take back
+    const rows = x.narrow(0, 8, 32); // 2048 floats: a view
+    expect(rows.data.buffer).toBe(x.data.buffer);
+    expect(rows.data[5]).toBe(x.data[8 * 64 + 5]);
+    x.data[8 * 64] = -1; // torch's view semantics: a write through one shows in the other
+    expect(rows.data[0]).toBe(-1);
+    const others = [x.unsqueeze(0).narrow(1, 32, 32), ...x.split(32, 0)]; // dims before of size 1; split's pieces
+    expect(others.every((p) => p.data.buffer === x.data.buffer)).toBe(true);
+    others.forEach((p) => p.dispose());
+    expect(x.narrow(1, 0, 32).data.buffer).not.toBe(x.data.buffer); // columns: not one block, a copy
+    // x disposed first: its storage stays out of the pool while the view holds it.
+    const want = Array.from(rows.data);
+    x.dispose();
+    const next = [bp.full([64, 64], 7), bp.full([64, 64], 9)];
+    expect(Array.from(rows.data)).toEqual(want);
+    // A small block of a large storage is a copy: as a view it would not hold the storage.
+    const y = bp.rand([64, 64]);
+    const small = y.narrow(0, 10, 2);
+    expect(small.data.buffer).not.toBe(y.data.buffer);
+    const kept = Array.from(small.data);
+    y.dispose();
+    next.push(bp.full([64, 64], 5));
+    expect(Array.from(small.data)).toEqual(kept);
+    [...next, rows].forEach((t) => t.dispose());
+  });
+
   it('bad calls are named', () => {
     const x = bp.zeros([2, 3]);
     expect(() => bp.cat([x, bp.zeros([3, 3])], 1)).toThrow(/cat: tensor 1 has shape \[3, 3\], tensor 0 \[2, 3\]: all dimensions but 1 must match/);

@@ -1,6 +1,7 @@
 // Joining and cutting tensors along a dimension (torch.cat, stack, narrow, split, chunk). Pure data
 // movement: each is a copy of contiguous blocks (one per index of the dimensions before `dim`),
-// done with TypedArray.set, which is a memory copy on either backend.
+// done with TypedArray.set or the backend's strided copy, except a cut that is one block of its
+// input (narrow's view).
 import { Tensor } from '../tensor';
 import { fmt, normDim, sizeOf, splitAt } from '../shape';
 import { shown } from '../args';
@@ -8,6 +9,7 @@ import { alloc, allocOutput } from '../storage';
 import { bulkCopy, checkTensor, copyStrided, record } from './core';
 import { int32sFrom } from '../tiny';
 import { unsqueeze } from './shape';
+import { POOL_MIN_LENGTH } from '../reuse';
 
 // Copies `count` blocks of `len` floats from src (every `srcStride`) to dst (every `dstStride`).
 function copyBlocks(src: Float32Array, srcOffset: number, srcStride: number, dst: Float32Array, dstOffset: number, dstStride: number, len: number, count: number): void {
@@ -71,7 +73,12 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   return cat(ts.map((t) => unsqueeze(t, d)), d);
 }
 
-/** The part of `x` from `start` (negative counts from the end) of `length` indices along `dim` (torch.narrow; a copy). */
+/**
+ * The part of `x` from `start` (negative counts from the end) of `length` indices along `dim`, as
+ * torch.narrow. When the part is one contiguous block of x (dim 0, or every dimension before `dim` of
+ * size 1: a batch of rows), the result shares x's storage, as torch's view does (writing one's
+ * `data` changes the other); otherwise it is a copy.
+ */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   checkTensor(x, 'narrow');
   if (x.ndim === 0) throw new Error('narrow: cannot narrow a zero-dimensional tensor');
@@ -85,8 +92,14 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   const [outer, , inner] = splitAt(x.shape, d);
   const shape = [...x.shape];
   shape[d] = length;
-  const y = allocOutput(sizeOf(shape));
-  copyBlocks(x.data, s * inner, size * inner, y, 0, length * inner, length * inner, outer);
+  // A block of x is a view of its storage (minibatches cut with narrow(0, ...) copied 4 MiB a
+  // call, fresh pages while the collector had not freed the last: 14 ms here). Only one that holds
+  // the storage's record (past POOL_MIN_LENGTH: Tensor's constructor), or of a storage never pooled,
+  // lest x's storage be reused under it once x is disposed.
+  const n = length * inner;
+  const view = outer === 1 && (n > POOL_MIN_LENGTH || x.size <= POOL_MIN_LENGTH);
+  const y = view ? x.data.subarray(s * inner, s * inner + n) : allocOutput(n * outer);
+  if (!view) copyBlocks(x.data, s * inner, size * inner, y, 0, n, n, outer);
   return record(y, shape, [x], 'narrow', (gy) => {
     const gx = alloc(x.size); // zero outside the part
     copyBlocks(gy, 0, length * inner, gx, s * inner, size * inner, length * inner, outer);
