@@ -90,6 +90,19 @@ describe.runIf(nativeExpected())('fused native fit', () => {
     });
   }
 
+  it('trains on a view (rows of a larger dataset, cut with narrow) as on a copy of it', async () => {
+    const run = async (view: boolean) => {
+      const p = problem('ce');
+      const all = bp.cat([bp.randn([50, 20]), p.data.x]); // p.data.x's rows start 4000 bytes in
+      const x = view ? all.narrow(0, 50, 203) : all.narrow(0, 50, 203).clone();
+      expect(x.data.buffer === all.data.buffer).toBe(view);
+      const opt = new optim.Adam(p.model.parameters(), { lr: 1e-2 });
+      const h = await bp.fit(p.model, { x, y: p.data.y }, { loss: p.loss, optimizer: opt, epochs: 2, batchSize: 32, seed: 1, metrics: p.metrics });
+      return { h, w: p.model.parameters().map((t) => Array.from(t.data)) };
+    };
+    expect(await run(true)).toEqual(await run(false));
+  });
+
   it('falls back to the eager loop for models and options the plan does not cover', () => {
     const p = problem('ce');
     const opt = new optim.Adam(p.model.parameters());
