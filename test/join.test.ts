@@ -166,6 +166,10 @@ eachBackend('joining and cutting tensors', () => {
     expect(others.every((p) => p.data.buffer === x.data.buffer)).toBe(true);
     others.forEach((p) => p.dispose());
     expect(x.narrow(1, 0, 32).data.buffer).not.toBe(x.data.buffer); // columns: not one block, a copy
+    const batch = bp.rand([4, 2048]);
+    const sample = batch.select(0, 2); // select of a block: narrow's view
+    expect([sample.data.buffer === batch.data.buffer, sample.shape, sample.data[7]]).toEqual([true, [2048], batch.data[2 * 2048 + 7]]);
+    expect(batch.select(1, 2).data.buffer).not.toBe(batch.data.buffer);
     // x disposed first: its storage stays out of the pool while the view holds it.
     const want = Array.from(rows.data);
     x.dispose();

@@ -7,6 +7,7 @@ import { allocIndexOutput, allocOutput } from '../storage';
 import { isGradEnabled } from '../autograd';
 import { checkTensor, KERNEL_DIMS, record } from './core';
 import { int32sFrom } from '../tiny';
+import { narrow } from './join';
 
 // Index values as integers in [0, size). Negatives are refused, as torch.index_select and
 // torch.gather refuse them: a -1 left in a label or index tensor (a padding mark) would otherwise
@@ -42,14 +43,21 @@ export function indexSelect(x: Tensor, dim: number, indices: Tensor | readonly n
   });
 }
 
-/** The slice of `x` at `index` along `dim`, without that dimension (torch.select; x[:, i] for dim 1; negative counts from the end). */
+/**
+ * The slice of `x` at `index` along `dim`, without that dimension (torch.select; x[:, i] for dim 1;
+ * negative counts from the end). A slice that is one block of x (dim 0, or every dimension before
+ * `dim` of size 1) shares x's storage, as narrow's does.
+ */
 export function select(x: Tensor, dim: number, index: number): Tensor {
   checkTensor(x, 'select');
   if (x.ndim === 0) throw new Error('select: cannot select from a zero-dimensional tensor');
   const d = normDim(dim, x.ndim, 'select');
   const size = x.shape[d];
   const i = indexList([Number.isInteger(index) && index < 0 && index >= -size ? index + size : index], size, 'select');
-  return indexSelect(x, d, i).reshape(x.shape.filter((_, k) => k !== d));
+  const shape = x.shape.filter((_, k) => k !== d);
+  // One contiguous block (a sample of a batch: dim 0): narrow's, a view of x's storage when large.
+  if (sizeOf(x.shape.slice(0, d)) === 1) return narrow(x, d, i[0], 1).reshape(shape);
+  return indexSelect(x, d, i).reshape(shape);
 }
 
 /**
