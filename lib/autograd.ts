@@ -185,14 +185,17 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
       }
       if (flags[s] & OWNED) {
         be.axpy(1, gk, prev);
-        continue;
+      } else {
+        // prev is shared (or the caller's): the sum goes to an array of this walk's, in one pass where
+        // a copy and then axpy took two. prev + gk is the one rounding axpy's += 1 * gk makes.
+        const dst = allocOutput(prev.length);
+        be.binary(Binary.add, prev, UNIT_STRIDE, gk, UNIT_STRIDE, dst, int32sFrom([prev.length]));
+        grads[s] = dst;
+        flags[s] |= OWNED;
       }
-      // prev is shared (or the caller's): the sum goes to an array of this walk's, in one pass where
-      // a copy and then axpy took two. prev + gk is the one rounding axpy's += 1 * gk makes.
-      const dst = allocOutput(prev.length);
-      be.binary(Binary.add, prev, UNIT_STRIDE, gk, UNIT_STRIDE, dst, int32sFrom([prev.length]));
-      grads[s] = dst;
-      flags[s] |= OWNED;
+      // Added in, a contribution of this walk's own is used up: back to the pool (chunk's three
+      // pieces each gave [16, 64, 768] of gradient a step, two of them left to the collector).
+      if (own && gk.length > POOL_MIN_LENGTH) recycleArray(gk);
     }
     if (t.retainsGrad) t.accumulateGrad(g, false);
     else if (g.length > POOL_MIN_LENGTH && (flags[i] & OWNED) && !passedOn(g, gi, grads, i + 1)) recycleArray(g);

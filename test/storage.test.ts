@@ -7,6 +7,7 @@ import { alloc, allocOutput, sharesMemory } from '../lib/storage';
 import { int32s, int32sFrom } from '../lib/tiny';
 import { eachBackend, nativeExpected } from './helpers/backends';
 import { loadNative } from '../lib/backend/native';
+import { clearPool, takePooled } from '../lib/reuse';
 
 it('alloc hands out zeroed, disjoint arrays, views of shared slabs for small sizes', () => {
   const arrays = Array.from({ length: 3000 }, (_, i) => alloc(1 + (i % 1500)));
@@ -204,6 +205,17 @@ eachBackend('gradient storage reuse', () => {
       x.mul(9).sum().backward();
     }
     expect(Array.from(read.data)).toEqual(copy);
+  });
+
+  it('a gradient of the walk\'s own, once added into another for the same tensor, goes back to the pool', () => {
+    const x = bp.randn([64, 64], { requiresGrad: true });
+    const [a, b] = x.chunk(2, 1); // each piece's backward makes a [64, 64] gradient for x
+    clearPool();
+    a.sum().add(b.sum()).backward();
+    const spare = takePooled(64 * 64); // the second piece's, added into the first's (which x keeps)
+    expect(spare).not.toBeNull();
+    expect(spare).not.toBe(x.gradData());
+    expect(x.gradData()!.every((v) => v === 1)).toBe(true);
   });
 
   it('a gradient a reshape passes on from a gradient of the walk\'s own is kept by the leaf, not copied', () => {
