@@ -208,6 +208,17 @@ eachBackend('autograd', () => {
     expect(bce.item()).toBeCloseTo(1000, 3);
   });
 
+  it('mean\'s backward divides the gradient by the count, as torch\'s (grad / numel), not times its reciprocal', () => {
+    // torch 1.13: x = torch.rand(2100, requires_grad=True); x.mean().backward(torch.tensor(1.7))
+    // gives 0.0008095238590613008 in every element; 1.7 * (1 / 2100) in float is 0.0008095238008536398.
+    const x = bp.rand([2100], { requiresGrad: true });
+    x.mean().backward(bp.tensor([1.7]).reshape([]));
+    expect(new Set(x.grad!.data)).toEqual(new Set([0.0008095238590613008]));
+    const y = bp.rand([3, 2100], { requiresGrad: true });
+    y.mean(1).backward(bp.full([3], 1.7));
+    expect(new Set(y.grad!.data)).toEqual(new Set([0.0008095238590613008]));
+  });
+
   it('reductions over nothing give what PyTorch gives: sum 0, mean NaN, max an error', () => {
     expect(bp.sum(bp.tensor([])).item()).toBe(0);
     expect(bp.mean(bp.tensor([])).item()).toBeNaN();

@@ -107,6 +107,8 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'MSELoss sum and mean, target with a gradient, a scaled seed': () =>
     [(x, t) => new nn.MSELoss({ reduction: 'sum' }).forward(x, t).add(new nn.MSELoss().forward(t, x).mul(3)), [randT([2, 5]), randT([2, 5])]],
   'L1Loss sum': () => [(x) => new nn.L1Loss({ reduction: 'sum' }).forward(x, bp.zeros([3, 4]).add(0.1)), [randT([3, 4])]],
+  'L1Loss sum and mean, target with a gradient, a scaled seed': () =>
+    [(x, t) => new nn.L1Loss({ reduction: 'sum' }).forward(x, t).add(new nn.L1Loss().forward(t, x).mul(3)), [randT([2, 5]), randT([2, 5])]],
   'BCELoss': () => [(x) => new nn.BCELoss().forward(x, bp.tensor([[1], [0], [1], [0.3]])), [randT([4, 1], 0.05, 0.95)]],
   'BCEWithLogitsLoss none': () => [(x) => new nn.BCEWithLogitsLoss({ reduction: 'none' }).forward(x, bp.tensor([[1, 0, 0.5]])), [randT([1, 3], -4, 4)]],
   'CrossEntropyLoss indices': () => [(x) => new nn.CrossEntropyLoss().forward(x, [2, 0, 1]), [randT([3, 4], -2, 2)]],

@@ -139,6 +139,27 @@ function expectClose(got: number[], want: Array<number | null>, what: string): v
 }
 
 eachBackend('loss options', () => {
+  it('L1Loss (one op) gives the gradients of its composition (abs of the difference, mean or sum) bit for bit, 0 where the difference is', () => {
+    const r = rng(5);
+    const x = bp.tensor(randomArray(300 * 7, r, -2, 2), { shape: [300, 7] });
+    const t = bp.tensor(randomArray(300 * 7, r, -2, 2), { shape: [300, 7] });
+    for (let i = 0; i < 300 * 7; i += 5) t.data[i] = x.data[i];
+    const grads = (f: (a: Tensor, b: Tensor) => Tensor) => {
+      const [a, b] = [x.detach().requiresGrad_(), t.detach().requiresGrad_()];
+      const loss = f(a, b);
+      loss.backward(bp.tensor([1.7]).reshape([])); // 1.7 / 2100 is not 1.7 * (1 / 2100) in float
+      return { loss: loss.item(), ga: Array.from(a.grad!.data), gb: Array.from(b.grad!.data) };
+    };
+    for (const reduction of ['mean', 'sum'] as const) {
+      const ours = grads((a, b) => new nn.L1Loss({ reduction }).forward(a, b));
+      const theirs = grads((a, b) => (reduction === 'sum' ? a.sub(b).abs().sum() : a.sub(b).abs().mean()));
+      expect(ours.loss, reduction).toBeCloseTo(theirs.loss, reduction === 'sum' ? 2 : 5);
+      expect(ours.ga, reduction).toEqual(theirs.ga);
+      expect(ours.gb, reduction).toEqual(theirs.gb);
+      expect(ours.ga.filter((v) => v === 0).length).toBe(420);
+    }
+  });
+
   it('weights of 1 and an index no target uses change nothing', () => {
     const r = rng(3);
     const x = bp.tensor(randomArray(7 * 5, r, -2, 2), { shape: [7, 5] });

@@ -1072,10 +1072,11 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     expect(() => nat.dropoutMask(new Float32Array(4), 0.5, signed)).toThrow(/dropoutMask: argument 2 \(rng\) must be a Uint32Array/);
   });
 
-  it('sumSquares over many tensors', () => {
+  it('sumSquares and sumAbs over many tensors', () => {
     const xs = [...EDGE_SIZES, 100000].map((n) => randomArray(n, r));
     expectClose(nat.sumSquares(xs), ref.sumSquares(xs), { rtol: 1e-9, atol: 0 }, 'sumSquares');
-    expect(nat.sumSquares([])).toBe(0);
+    expectClose(nat.sumAbs(xs), ref.sumAbs(xs), { rtol: 1e-9, atol: 0 }, 'sumAbs');
+    expect([nat.sumSquares([]), nat.sumAbs([])]).toEqual([0, 0]);
   });
 
   it('the native backend implements every kernel of the contract', () => {

@@ -226,6 +226,9 @@ export interface Backend {
   /** Sum of squares of all tensors, accumulated in double precision in a fixed order. */
   sumSquares(xs: Float32Array[]): number;
 
+  /** Sum of absolute values of all tensors, accumulated in double precision in a fixed order. */
+  sumAbs(xs: Float32Array[]): number;
+
   /**
    * Layer normalization of x viewed as [rows, cols], along cols: y = (x - mean) * rstd (* w + b),
    * each row by its own mean and rstd = 1 / sqrt(biased variance + eps), which are written to mean

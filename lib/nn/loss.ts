@@ -4,7 +4,7 @@ import { abs } from '../ops/unary';
 import { add, mul, sub } from '../ops/binary';
 import { onesLike } from '../ops/creation';
 import { assertSameShape, checkTensor } from '../ops/core';
-import { binaryCrossEntropyElements, checkReduction, ClassTarget, reduceLoss, Reduction, squaredErrorLoss } from '../ops/loss';
+import { binaryCrossEntropyElements, checkReduction, ClassTarget, differenceLoss, reduceLoss, Reduction } from '../ops/loss';
 import { classLoss } from '../ops/class_loss';
 import { broadcastShapes, fmt, sameShape } from '../shape';
 import { OptionKind, OptionKinds, optionsOf, shown } from '../args';
@@ -52,7 +52,7 @@ export class MSELoss extends Loss {
   }
   forward(input: Tensor, target: ClassTarget): Tensor {
     const t = sameShapeTarget(input, target, 'MSELoss');
-    if (this.reduction !== 'none') return squaredErrorLoss(input, t, this.reduction);
+    if (this.reduction !== 'none') return differenceLoss(input, t, this.reduction, 'squared');
     const d = sub(input, t);
     return mul(d, d);
   }
@@ -65,7 +65,8 @@ export class L1Loss extends Loss {
   }
   forward(input: Tensor, target: ClassTarget): Tensor {
     const t = sameShapeTarget(input, target, 'L1Loss');
-    return reduceLoss(abs(sub(input, t)), this.reduction);
+    if (this.reduction !== 'none') return differenceLoss(input, t, this.reduction, 'absolute');
+    return abs(sub(input, t));
   }
 }
 

@@ -1,6 +1,6 @@
 // Loss kernels as ops: fused softmax cross-entropy, binary cross-entropy (on probabilities and on
-// logits), the reduced squared error, and the reduction step ('mean' | 'sum' | 'none') every loss
-// ends with.
+// logits), the reduced squared and absolute errors, and the reduction step ('mean' | 'sum' | 'none')
+// every loss ends with.
 import { Binary, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
@@ -25,25 +25,33 @@ export function reduceLoss(perElement: Tensor, reduction: Reduction): Tensor {
 }
 
 /**
- * MSELoss with reduction 'mean' or 'sum', input and target of one shape (checked by the caller): the
- * differences in one pass, the sum of their squares in double in another (Backend.sumSquares), and
- * a backward of one pass over the kept differences, 2 g (input - target) / n (without the / n for
- * 'sum'), as torch's mse_loss_backward scales them. Composed of sub, mul and mean it made three
- * nodes and about eight passes ([256, 1024] forward and backward 0.56 ms; PyTorch 0.17).
+ * MSELoss ('squared') and L1Loss ('absolute') with reduction 'mean' or 'sum', input and target of one
+ * shape (checked by the caller): the differences d in one pass, the sum of d^2 or |d| in double in
+ * another (Backend.sumSquares, sumAbs), and a backward of one pass over the kept differences (two for
+ * L1): 2 g d / n as torch's mse_loss_backward scales it, sign(d) (g / n) as torch's abs and mean
+ * backward give it (0 where d is 0), without the / n for 'sum'. Composed of sub, mul or abs and mean,
+ * each made three nodes and about eight passes ([256, 1024] MSE forward and backward 0.56 ms, L1's
+ * forward 0.12-0.16; PyTorch 0.17 and 0.09-0.12).
  */
-export function squaredErrorLoss(input: Tensor, target: Tensor, reduction: 'mean' | 'sum'): Tensor {
+export function differenceLoss(input: Tensor, target: Tensor, reduction: 'mean' | 'sum', kind: 'squared' | 'absolute'): Tensor {
   const shape = input.shape;
   const n = input.size;
+  const squared = kind === 'squared';
   const d = broadcastBinary(Binary.sub, input.data, shape, target.data, shape, shape);
-  const total = B().sumSquares([d]);
+  const total = squared ? B().sumSquares([d]) : B().sumAbs([d]);
   const out = alloc(1);
   out[0] = reduction === 'mean' ? total / n : total;
-  const loss = record(out, [], [input, target], 'mseLoss', (gy) => {
+  const loss = record(out, [], [input, target], squared ? 'mseLoss' : 'l1Loss', (gy) => {
     const f = roundingOf(d);
-    const c = f(gy[0] * (reduction === 'mean' ? f(2 / n) : 2));
+    const mean = reduction === 'mean';
+    const c = squared ? f(gy[0] * (mean ? f(2 / n) : 2)) : mean ? f(gy[0] / n) : gy[0];
     const scaled = (k: number) => {
       const g = allocOutput(n);
-      B().unary(Unary.scale, d, g, k);
+      if (squared) B().unary(Unary.scale, d, g, k);
+      else {
+        B().unary(Unary.sign, d, g, 0);
+        B().unary(Unary.scale, g, g, k); // exact: k, -k or 0 (NaN stays)
+      }
       return g;
     };
     return [input.requiresGrad ? scaled(c) : null, target.requiresGrad ? scaled(-c) : null];

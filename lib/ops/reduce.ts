@@ -22,13 +22,14 @@ function sumOrMean(x: Tensor, dim: number | undefined, keepDim: boolean, mean: b
   const y = allocOutput(outer * inner);
   B().reduce(mean ? Reduce.mean : Reduce.sum, x.data, outer, len, inner, y, null);
   return record(y, outShape, [x], name, (gy) => {
-    // Expand [outer, 1, inner] back to [outer, len, inner]; the mean's scale applies to the reduced
-    // gradient first (len times fewer multiplies than after expanding, the same products).
+    // Expand [outer, 1, inner] back to [outer, len, inner]; the mean's division applies to the reduced
+    // gradient first (len times fewer than after expanding, the same quotients). A division, as
+    // torch's mean backward (grad / numel): g * (1 / len) is an ulp off it for some g (1.7 / 2100).
     let g = gy;
     if (mean) {
       // Expanded below (len > 1), the scaled gradient is dropped: transient storage.
       g = len > 1 ? transientAlloc(gy.length) : allocOutput(gy.length);
-      B().unary(Unary.scale, gy, g, 1 / len);
+      B().unary(Unary.divScalar, gy, g, len);
     }
     return [expandTo(g, [outer, 1, inner], [outer, len, inner])];
   });

@@ -405,14 +405,18 @@ Napi::Value OptimStep(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value SumSquares(const Napi::CallbackInfo& info) {
-  Args a{info, "sumSquares"};
+// sumSquares(xs) and sumAbs(xs): one sum over a list of Float32Arrays.
+Napi::Value SumOverArrays(const Napi::CallbackInfo& info, const char* name,
+                          double (*sum)(const std::vector<std::pair<const float*, size_t>>&)) {
+  Args a{info, name};
   a.count(1);
   const uint32_t count = a.array_length(0, "xs");
   std::vector<std::pair<const float*, size_t>> xs;
   for (uint32_t t = 0; t < count; t++) xs.push_back(a.f32_entry(0, "xs", t));
-  return Napi::Number::New(info.Env(), sum_squares(xs));
+  return Napi::Number::New(info.Env(), sum(xs));
 }
+Napi::Value SumSquares(const Napi::CallbackInfo& info) { return SumOverArrays(info, "sumSquares", sum_squares); }
+Napi::Value SumAbs(const Napi::CallbackInfo& info) { return SumOverArrays(info, "sumAbs", sum_abs); }
 
 // A Float32Array of exactly len elements at argument i, or null there.
 float* f32_or_null(const Args& a, size_t i, const char* name, long len) { return a.is_null(i) ? nullptr : a.f32(i, name, len); }
@@ -580,7 +584,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"gemm", Gemm}, {"gemmPair", GemmPair}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
-      {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"dropoutMask", DropoutMask}, {"layerNorm", LayerNorm},
+      {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"dropoutMask", DropoutMask}, {"layerNorm", LayerNorm},
       {"layerNormGrad", LayerNormGrad}, {"batchNorm", BatchNorm}, {"batchNormGrad", BatchNormGrad},
       {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},

@@ -6,13 +6,13 @@ import { gather, indexRows, indexRowsGrad } from './index_rows';
 import { batchNorm, batchNormGrad, layerNorm, layerNormGrad } from './norm';
 import { optimStep } from './optim';
 import { dropoutMask } from './random';
-import { reduce, sumSquares } from './reduce';
+import { reduce, sumAbs, sumSquares } from './reduce';
 import { crossEntropy, crossEntropyGrad, softmax, softmaxGrad } from './softmax';
 
 export const referenceBackend: Backend = {
   name: 'reference',
   gemm, gemmPair, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce,
-  softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, dropoutMask, layerNorm, layerNormGrad,
+  softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, sumAbs, dropoutMask, layerNorm, layerNormGrad,
   batchNorm, batchNormGrad,
   setNumThreads(): void {},
   getNumThreads(): number { return 1; },

@@ -48,3 +48,9 @@ export function sumSquares(xs: Float32Array[]): number {
   for (const x of xs) for (let i = 0; i < x.length; i++) acc += x[i] * x[i];
   return acc;
 }
+
+export function sumAbs(xs: Float32Array[]): number {
+  let acc = 0;
+  for (const x of xs) for (let i = 0; i < x.length; i++) acc += Math.abs(x[i]);
+  return acc;
+}

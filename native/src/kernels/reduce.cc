@@ -247,7 +247,10 @@ void reduce(int op, const float* x, long outer, long len, long inner, float* out
   });
 }
 
-double sum_squares(const std::vector<std::pair<const float*, size_t>>& xs) {
+namespace {
+
+// The chunks of xs through the table's per-chunk sum (sum_squares or sum_abs), threaded, added in order.
+double sum_chunks(const std::vector<std::pair<const float*, size_t>>& xs, double (*KernelTable::*chunk_sum)(const float*, size_t)) {
   thread_local std::vector<std::pair<const float*, size_t>> chunk_buf;
   thread_local std::vector<double> part_buf;
   auto& chunks = chunk_buf;  // local references: see reduce() above
@@ -257,10 +260,15 @@ double sum_squares(const std::vector<std::pair<const float*, size_t>>& xs) {
     for (size_t b = 0; b < n; b += kChunk) chunks.emplace_back(p + b, std::min(kChunk, n - b));
   part.assign(chunks.size(), 0.0);
   const KernelTable& kt = active_kernels();
-  parallel_each(chunks.size(), [&](size_t c) { part[c] = kt.sum_squares(chunks[c].first, chunks[c].second); });
+  parallel_each(chunks.size(), [&](size_t c) { part[c] = (kt.*chunk_sum)(chunks[c].first, chunks[c].second); });
   double s = 0;
   for (double v : part) s += v;
   return s;
 }
+
+}  // namespace
+
+double sum_squares(const std::vector<std::pair<const float*, size_t>>& xs) { return sum_chunks(xs, &KernelTable::sum_squares); }
+double sum_abs(const std::vector<std::pair<const float*, size_t>>& xs) { return sum_chunks(xs, &KernelTable::sum_abs); }
 
 }  // namespace bp

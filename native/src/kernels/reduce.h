@@ -19,7 +19,8 @@ using RowHook = std::function<void(long l, long j0, long j1)>;
 // fixed by the shape alone: reduce's column sums and the bias gradient's (bias_act_grad), which
 // must give the same bits. before_row, when set, runs before each piece of a row is summed.
 void column_sums(const float* x, long rows, long cols, float* out, bool mean, const RowHook& before_row);
-// Sum of squares of many arrays, in double, in a fixed chunk order.
+// Sum of squares (sum_abs: of absolute values) of many arrays, in double, in a fixed chunk order.
 double sum_squares(const std::vector<std::pair<const float*, size_t>>& xs);
+double sum_abs(const std::vector<std::pair<const float*, size_t>>& xs);
 
 }  // namespace bp

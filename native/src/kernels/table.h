@@ -81,6 +81,8 @@ struct KernelTable {
   float (*sum)(const float* x, size_t n);
   // Sum of x[i]^2 over x[0..n), in double with a fixed lane order.
   double (*sum_squares)(const float* x, size_t n);
+  // Sum of |x[i]| over x[0..n), in double with sum_squares' lane order.
+  double (*sum_abs)(const float* x, size_t n);
   // acc[i] += x[i] for i < n (column sums of a row-major block).
   void (*add_rows)(const float* x, float* acc, size_t n);
   // In-place softmax or log-softmax of one contiguous row; returns nothing.
