@@ -26,6 +26,7 @@ export interface ClipGradNormOptions {
 // The joint p-norm of all gradients: torch's norm of the per-tensor norms (the same number).
 function totalNorm(gs: Float32Array[], normType: number): number {
   if (normType === 2) return Math.sqrt(B().sumSquares(gs));
+  if (normType === 1) return B().sumAbs(gs);
   let acc = 0;
   if (normType === Infinity) {
     for (const g of gs) for (let i = 0; i < g.length; i++) acc = Math.abs(g[i]) > acc || Number.isNaN(g[i]) ? Math.abs(g[i]) : acc;
