@@ -277,7 +277,46 @@ function torchCases(): { cases: Case[]; answers: Answer[] } {
 }
 
 noteIfNoTorch('the comparison of the losses\' options with PyTorch');
+// MSE and L1 in float32, as torch computes them, with a seed gradient of 1.7: the gradients' bits.
+const DIFFERENCE_SCRIPT = `
+import torch, json, sys
+import torch.nn.functional as F
+c = json.loads(sys.stdin.read())
+out = []
+for kind in ("mse", "l1"):
+    for red in ("mean", "sum"):
+        x = torch.tensor(c["x"]).reshape(300, 7).requires_grad_()
+        t = torch.tensor(c["t"]).reshape(300, 7).requires_grad_()
+        y = (F.mse_loss if kind == "mse" else F.l1_loss)(x, t, reduction=red)
+        y.backward(torch.tensor(1.7))
+        out.append({"loss": y.item(), "gx": x.grad.reshape(-1).tolist(), "gt": t.grad.reshape(-1).tolist()})
+print(json.dumps(out))
+`;
+
 eachBackend('loss options compared with torch', () => {
+  it.runIf(haveTorch)('MSELoss and L1Loss, mean and sum, a seed of 1.7: the gradients of input and target bit for bit', () => {
+    const r = rng(8);
+    const x = randomArray(2100, r, -2, 2);
+    const t = randomArray(2100, r, -2, 2);
+    for (let i = 0; i < 2100; i += 9) t[i] = x[i];
+    const res = spawnSync(PYTHON, ['-c', DIFFERENCE_SCRIPT], { input: JSON.stringify({ x: Array.from(x), t: Array.from(t) }), encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`torch failed: ${res.stderr}`);
+    const theirs = JSON.parse(res.stdout) as Array<{ loss: number; gx: number[]; gt: number[] }>;
+    let k = 0;
+    for (const kind of ['mse', 'l1'] as const) {
+      for (const reduction of ['mean', 'sum'] as const) {
+        const xt = bp.tensor(x, { shape: [300, 7], requiresGrad: true });
+        const tt = bp.tensor(t, { shape: [300, 7], requiresGrad: true });
+        const loss = (kind === 'mse' ? new nn.MSELoss({ reduction }) : new nn.L1Loss({ reduction })).forward(xt, tt);
+        loss.backward(bp.tensor([1.7]).reshape([]));
+        const want = theirs[k++];
+        expect(loss.item(), `${kind} ${reduction}`).toBeCloseTo(want.loss, reduction === 'sum' ? 2 : 5);
+        expect(Array.from(xt.grad!.data), `${kind} ${reduction} input`).toEqual(want.gx.map(Math.fround));
+        expect(Array.from(tt.grad!.data), `${kind} ${reduction} target`).toEqual(want.gt.map(Math.fround));
+      }
+    }
+  });
+
   it.runIf(haveTorch)('300 random cases: weights, ignoreIndex, smoothing, reductions, [C] / [N, C] / [N, C, d...]', () => {
     const { cases, answers: theirs } = torchCases();
     cases.forEach((c, i) => {
