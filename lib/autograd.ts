@@ -194,8 +194,10 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
         flags[s] |= OWNED;
       }
       // Added in, a contribution of this walk's own is used up: back to the pool (chunk's three
-      // pieces each gave [16, 64, 768] of gradient a step, two of them left to the collector).
-      if (own && gk.length > POOL_MIN_LENGTH) recycleArray(gk);
+      // pieces each gave [16, 64, 768] of gradient a step, two of them left to the collector). Not g
+      // itself passed on (reshape's): the end of this node decides for g, which a retained
+      // gradient still reads.
+      if (own && gk.length > POOL_MIN_LENGTH && gk.buffer !== g.buffer) recycleArray(gk);
     }
     if (t.retainsGrad) t.accumulateGrad(g, false);
     else if (g.length > POOL_MIN_LENGTH && (flags[i] & OWNED) && !passedOn(g, gi, grads, i + 1)) recycleArray(g);

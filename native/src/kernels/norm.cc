@@ -97,8 +97,8 @@ void layer_norm_grad(const float* gy, const float* x, long rows, long cols, cons
 // rows (the kernel set's channel_pass, at its vector width: for the baseline ISA here, [256, 1024]'s
 // forward took 108-110 us and its backward 148-160, there 84-103 and 111-123), a channel's factors
 // read from per-channel arrays with l = 1 and held in registers for each run of l values otherwise.
-// Composed of nine ops (mean, subtract, square, mean, add, sqrt, divide,
-// scale, shift), the forward of [256, 1024] took 0.5-0.7 ms at one thread (PyTorch's kernel 0.11).
+// Composed of nine ops (mean, subtract, square, mean, add, sqrt, divide, scale, shift), the forward
+// of [256, 1024] took 0.5-0.7 ms at one thread (PyTorch's kernel 0.11).
 void batch_norm(const float* x, long n, long c, long l, const float* w, const float* b, float eps, bool batch_stats, float* y,
                 float* mean, float* var, float* rstd) {
   const KernelTable& kt = active_kernels();
