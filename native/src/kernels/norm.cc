@@ -36,6 +36,27 @@ ChannelScratch channel_scratch(LineVector& v, long c, size_t lines) {
   return {at_least(v, lines * stride), stride};
 }
 
+// Channel pass `pass` (table.h) over every row of the [n, cols] view, rows cut across threads.
+void pass_rows(int pass, const float* x, const float* g, long n, long cols, long l, const float* const* f, float* out) {
+  const KernelTable& kt = active_kernels();
+  parallel_for((size_t)n, row_grain(cols), [&](size_t r0, size_t r1) {
+    for (size_t r = r0; r < r1; r++) {
+      const long at = (long)r * cols;
+      kt.channel_pass(pass, x ? x + at : nullptr, g ? g + at : nullptr, l, 0, cols, f, out + at);
+    }
+  });
+}
+
+// column_sums of channel pass `pass`'s output, written into out (n x cols) piece by piece just before
+// each piece is summed.
+void pass_column_sums(int pass, const float* x, const float* g, long n, long cols, long l, const float* const* f, float* out,
+                      float* column) {
+  const KernelTable& kt = active_kernels();
+  column_sums(out, n, cols, column, false, [&](long r, long j0, long j1) {
+    kt.channel_pass(pass, x + r * cols, g ? g + r * cols : nullptr, l, j0, j1, f, out + r * cols);
+  });
+}
+
 }  // namespace
 
 void layer_norm(const float* x, long rows, long cols, const float* w, const float* b, float eps, float* y, float* mean,
@@ -101,7 +122,6 @@ void layer_norm_grad(const float* gy, const float* x, long rows, long cols, cons
 // of [256, 1024] took 0.5-0.7 ms at one thread (PyTorch's kernel 0.11).
 void batch_norm(const float* x, long n, long c, long l, const float* w, const float* b, float eps, bool batch_stats, float* y,
                 float* mean, float* var, float* rstd) {
-  const KernelTable& kt = active_kernels();
   const long cols = c * l;
   const float count = (float)((double)n * (double)l);
   thread_local LineVector column_buf, channel_buf;
@@ -111,9 +131,7 @@ void batch_norm(const float* x, long n, long c, long l, const float* w, const fl
     column_sums(x, n, cols, column, false, nullptr);
     channel_sums(column, c, l, count, mean);
     const float* squares[] = {mean};
-    column_sums(y, n, cols, column, false, [&](long r, long j0, long j1) {
-      kt.channel_pass(kBnSquares, x + r * cols, nullptr, l, j0, j1, squares, y + r * cols);
-    });
+    pass_column_sums(kBnSquares, x, nullptr, n, cols, l, squares, y, column);
     channel_sums(column, c, l, count, var);
   }
   float* const scale = ch[0];
@@ -124,14 +142,11 @@ void batch_norm(const float* x, long n, long c, long l, const float* w, const fl
     shift[k] = b ? b[k] : 0.0f;
   }
   const float* affine[] = {mean, scale, shift};
-  parallel_for((size_t)n, row_grain(cols), [&](size_t r0, size_t r1) {
-    for (size_t r = r0; r < r1; r++) kt.channel_pass(kBnAffine, x + r * cols, nullptr, l, 0, cols, affine, y + r * cols);
-  });
+  pass_rows(kBnAffine, x, nullptr, n, cols, l, affine, y);
 }
 
 void batch_norm_grad(const float* gy, const float* x, long n, long c, long l, const float* w, const float* mean, const float* rstd,
                      bool batch_stats, float* gx, float* gw, float* gb) {
-  const KernelTable& kt = active_kernels();
   const long cols = c * l;
   const float count = (float)((double)n * (double)l);
   thread_local LineVector column_buf, channel_buf;
@@ -142,9 +157,7 @@ void batch_norm_grad(const float* gy, const float* x, long n, long c, long l, co
   float* const sum_g = ch[1];
   if (batch_stats || gw) {
     const float* xhat_g[] = {mean, rstd};
-    column_sums(gx, n, cols, column, false, [&](long r, long j0, long j1) {
-      kt.channel_pass(kBnXhatG, x + r * cols, gy + r * cols, l, j0, j1, xhat_g, gx + r * cols);
-    });
+    pass_column_sums(kBnXhatG, x, gy, n, cols, l, xhat_g, gx, column);
     channel_sums(column, c, l, 1.0f, sum_gx);
     if (gw) std::copy(sum_gx, sum_gx + c, gw);
   }
@@ -157,9 +170,7 @@ void batch_norm_grad(const float* gy, const float* x, long n, long c, long l, co
   for (long k = 0; k < c; k++) scale[k] = w ? rstd[k] * w[k] : rstd[k];
   if (!batch_stats) {
     const float* scaled[] = {scale};
-    parallel_for((size_t)n, row_grain(cols), [&](size_t r0, size_t r1) {
-      for (size_t r = r0; r < r1; r++) kt.channel_pass(kBnScale, nullptr, gy + r * cols, l, 0, cols, scaled, gx + r * cols);
-    });
+    pass_rows(kBnScale, nullptr, gy, n, cols, l, scaled, gx);
     return;
   }
   // gx = (gy - mean(gy) - (x - mean) q) scale, q = rstd mean(gy xhat): the means over the channel.
@@ -170,9 +181,7 @@ void batch_norm_grad(const float* gy, const float* x, long n, long c, long l, co
     q[k] = rstd[k] * (sum_gx[k] / count);
   }
   const float* grad[] = {mean, mean_g, q, scale};
-  parallel_for((size_t)n, row_grain(cols), [&](size_t r0, size_t r1) {
-    for (size_t r = r0; r < r1; r++) kt.channel_pass(kBnGrad, x + r * cols, gy + r * cols, l, 0, cols, grad, gx + r * cols);
-  });
+  pass_rows(kBnGrad, x, gy, n, cols, l, grad, gx);
 }
 
 }  // namespace bp
