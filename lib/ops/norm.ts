@@ -18,17 +18,30 @@ export function layerNormRows(x: Tensor, weight: Tensor | null, bias: Tensor | n
   const rstd = alloc(rows);
   const be = B();
   be.layerNorm(x.data, rows, cols, weight ? weight.data : null, bias ? bias.data : null, eps, y, mean, rstd);
-  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
-  return record(y, x.shape, inputs, 'layerNorm', (gy) => {
-    const gx = x.requiresGrad ? allocOutput(x.size) : null;
-    const gw = weight && weight.requiresGrad ? weight.gradBuffer() : null; // overwritten whole
-    const gb = bias && bias.requiresGrad ? bias.gradBuffer() : null;
-    // The kernel writes gx whole; without a caller for it, a scratch array takes it (pooled after).
-    const into = gx ?? allocOutput(x.size);
-    be.layerNormGrad(gy, x.data, rows, cols, weight ? weight.data : null, mean, rstd, into, gw, gb);
-    if (!gx) recycleArray(into);
-    return [gx, ...(weight ? [gw] : []), ...(bias ? [gb] : [])];
-  });
+  return record(y, x.shape, normInputs(x, weight, bias), 'layerNorm', (gy) => normGradients(x, weight, bias, (gx, gw, gb) => {
+    be.layerNormGrad(gy, x.data, rows, cols, weight ? weight.data : null, mean, rstd, gx, gw, gb);
+  }));
+}
+
+// A norm's recorded inputs: x, then its weight and bias when it has them.
+function normInputs(x: Tensor, weight: Tensor | null, bias: Tensor | null): Tensor[] {
+  return [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+}
+
+/**
+ * A norm's backward around its kernel, which writes every gradient it is given whole: x's (into a
+ * scratch array, pooled after, when x needs none), and weight's and bias's into the storage zeroGrad
+ * released. Returns them in normInputs' order.
+ */
+function normGradients(x: Tensor, weight: Tensor | null, bias: Tensor | null,
+  kernel: (gx: Float32Array, gw: Float32Array | null, gb: Float32Array | null) => void): (Float32Array | null)[] {
+  const gx = x.requiresGrad ? allocOutput(x.size) : null;
+  const gw = weight && weight.requiresGrad ? weight.gradBuffer() : null;
+  const gb = bias && bias.requiresGrad ? bias.gradBuffer() : null;
+  const into = gx ?? allocOutput(x.size);
+  kernel(into, gw, gb);
+  if (!gx) recycleArray(into);
+  return [gx, ...(weight ? [gw] : []), ...(bias ? [gb] : [])];
 }
 
 /** What batchNormChannels returns: the output, and the statistics it normalized with. */
@@ -61,16 +74,8 @@ export function batchNormChannels(x: Tensor, weight: Tensor | null, bias: Tensor
   const be = B();
   const batchStats = running === null;
   be.batchNorm(x.data, n, c, l, weight ? weight.data : null, bias ? bias.data : null, eps, batchStats, y, mean, variance, rstd);
-  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
-  const out = record(y, x.shape, inputs, 'batchNorm', (gy) => {
-    const gx = x.requiresGrad ? allocOutput(x.size) : null;
-    const gw = weight && weight.requiresGrad ? weight.gradBuffer() : null; // overwritten whole
-    const gb = bias && bias.requiresGrad ? bias.gradBuffer() : null;
-    // The kernel writes gx whole; without a caller for it, a scratch array takes it (pooled after).
-    const into = gx ?? allocOutput(x.size);
-    be.batchNormGrad(gy, x.data, n, c, l, weight ? weight.data : null, mean, rstd, batchStats, into, gw, gb);
-    if (!gx) recycleArray(into);
-    return [gx, ...(weight ? [gw] : []), ...(bias ? [gb] : [])];
-  });
+  const out = record(y, x.shape, normInputs(x, weight, bias), 'batchNorm', (gy) => normGradients(x, weight, bias, (gx, gw, gb) => {
+    be.batchNormGrad(gy, x.data, n, c, l, weight ? weight.data : null, mean, rstd, batchStats, gx, gw, gb);
+  }));
   return { y: out, mean, variance };
 }

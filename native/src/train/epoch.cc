@@ -178,8 +178,8 @@ long run_batches(const EpochPlan& p, EpochScratch& scratch) {
       same_op(logits ? kBceLogitsGrad : kBceGrad, h, yvals, diff.data(), m);
       for (long i = 0; i < m; i++) g[i] = diff[(size_t)i] * sc;
     } else {
-      // As ops/loss.ts's squaredErrorLoss: the squares summed in double, the gradient 2 / m times
-      // the difference (times the seed gradient, 1).
+      // As ops/loss.ts's differenceLoss: the squares summed in double, the gradient the difference
+      // times 2 / m (times the seed gradient, 1).
       for (long i = 0; i < m; i++) diff[(size_t)i] = h[i] - yvals[i];
       loss = (float)(sum_squares({{diff.data(), (size_t)m}}) / (double)m);
       const float c = 1.0f * (float)(2.0 / (double)m);
