@@ -1,4 +1,5 @@
-// Reference reductions along one dimension of an [outer, len, inner] view, and the sum of squares.
+// Reference reductions along one dimension of an [outer, len, inner] view, and the sums of squares
+// and of absolute values over many arrays.
 import { Reduce, ReduceCode } from '../backend';
 import { Round, roundingOf } from '../../storage';
 
@@ -43,14 +44,17 @@ export function reduce(op: ReduceCode, x: Float32Array, outer: number, len: numb
   }
 }
 
-export function sumSquares(xs: Float32Array[]): number {
+// term(v) of every element of every array, summed in double in order.
+function sumOfTerms(xs: Float32Array[], term: (v: number) => number): number {
   let acc = 0;
-  for (const x of xs) for (let i = 0; i < x.length; i++) acc += x[i] * x[i];
+  for (const x of xs) for (let i = 0; i < x.length; i++) acc += term(x[i]);
   return acc;
 }
 
+export function sumSquares(xs: Float32Array[]): number {
+  return sumOfTerms(xs, (v) => v * v);
+}
+
 export function sumAbs(xs: Float32Array[]): number {
-  let acc = 0;
-  for (const x of xs) for (let i = 0; i < x.length; i++) acc += Math.abs(x[i]);
-  return acc;
+  return sumOfTerms(xs, Math.abs);
 }
