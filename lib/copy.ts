@@ -10,11 +10,16 @@ export const BULK_COPY = 1 << 16;
 const UNIT = int32sFrom([1]);
 
 /**
- * Whether a copy of n floats should go to the backend's strided copy: large, on the native backend
- * (the reference backend's strided copy is a JavaScript loop, 20x slower than TypedArray.set).
+ * Whether copies may go to the backend's strided copy at all: on the native backend (the reference
+ * backend's is a JavaScript loop, 20x slower than TypedArray.set).
  */
+export function nativeCopy(): boolean {
+  return B().name === 'native';
+}
+
+/** Whether a copy of n floats should go to the backend's strided copy: large, on the native backend. */
 export function bulkCopy(n: number): boolean {
-  return n >= BULK_COPY && B().name === 'native';
+  return n >= BULK_COPY && nativeCopy();
 }
 
 /** Copies src into dst (as long as src): one threaded backend call when large. */

@@ -155,6 +155,51 @@ eachBackend('joining and cutting tensors', () => {
     expect([g[0], g[7], g[256], g[257], g[(rows - 1) * cols + 256], g[rows * cols - 1]]).toEqual([0, 2, 2, 0, 2, 0]);
   });
 
+  it('many short blocks (columns of a batch) cut, joined and given back as one copy each', () => {
+    // Blocks shorter than 16 floats go element by element; 16 blocks and more to the native backend's
+    // strided copy (into strided outputs too: cat's pieces, narrow's gradient). Each element checked
+    // against its index, forward and backward, for counts and widths on both sides of those limits.
+    const gradOf = (t: Tensor): Float32Array => (t.grad as Tensor).data; // (x.grad = null narrows it to null)
+    for (const [rows, cols] of [[1, 9], [7, 5], [15, 40], [16, 3], [17, 64], [300, 17], [2048, 33]]) {
+      const x = bp.tensor(Float32Array.from({ length: rows * cols }, (_, i) => i), { shape: [rows, cols] }).requiresGrad_();
+      for (const [start, len] of [[0, 1], [2, 3], [cols - 1, 1], [1, cols - 1], [0, cols]]) {
+        if (start < 0 || len < 1 || start + len > cols) continue;
+        const part = x.narrow(1, start, len);
+        const want = Float32Array.from({ length: rows * len }, (_, i) => Math.floor(i / len) * cols + start + (i % len));
+        expect(part.toFloat32Array(), `[${rows}, ${cols}].narrow(1, ${start}, ${len})`).toEqual(want);
+        x.grad = null;
+        part.mul(bp.arange(rows * len).reshape([rows, len]).add(1)).sum().backward();
+        const g = gradOf(x);
+        for (let r = 0; r < rows; r++) {
+          for (let c = 0; c < cols; c++) {
+            const inside = c >= start && c < start + len;
+            if (g[r * cols + c] !== (inside ? r * len + (c - start) + 1 : 0)) expect.fail(`narrow(1, ${start}, ${len}) of [${rows}, ${cols}]: gradient at ${r}, ${c}`);
+          }
+        }
+      }
+      const col = x.select(1, cols - 1);
+      expect(col.toFloat32Array()).toEqual(Float32Array.from({ length: rows }, (_, r) => r * cols + cols - 1));
+      // cat of narrow pieces and of pieces of other widths rebuilds the rows; its gradient splits them
+      const pieces = [x.narrow(1, 0, 1), x.narrow(1, 1, cols - 1), x.narrow(1, 0, 1)];
+      const joined = bp.cat(pieces, 1);
+      const wantJoined = Float32Array.from({ length: rows * (cols + 1) }, (_, i) => {
+        const [r, c] = [Math.floor(i / (cols + 1)), i % (cols + 1)];
+        return r * cols + (c === cols ? 0 : c);
+      });
+      expect(joined.toFloat32Array(), `cat of [${rows}, ${cols}]'s columns`).toEqual(wantJoined);
+      expect(bp.cat(x.split(4, 1), 1).toFloat32Array()).toEqual(x.toFloat32Array());
+      x.grad = null;
+      joined.mul(bp.arange(rows * (cols + 1)).reshape([rows, cols + 1])).sum().backward();
+      const g = gradOf(x);
+      for (let r = 0; r < rows; r++) {
+        const w = cols + 1;
+        const first = r * w + r * w + cols; // column 0 is in the first and the last piece
+        if (g[r * cols] !== first) expect.fail(`cat gradient of [${rows}, ${cols}] at ${r}, 0: ${g[r * cols]} against ${first}`);
+        for (let c = 1; c < cols; c++) if (g[r * cols + c] !== r * w + c) expect.fail(`cat gradient of [${rows}, ${cols}] at ${r}, ${c}`);
+      }
+    }
+  });
+
   it('a narrow or split into contiguous blocks (rows of a batch) shares the storage, and keeps it from reuse', () => {
     const x = bp.rand([64, 64]); // storage of the library's own, which the pool may take back
     const rows = x.narrow(0, 8, 32); // 2048 floats: a view

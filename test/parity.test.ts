@@ -576,6 +576,27 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('stridedCopy into strided places: columns of a wider array, transposed, and large (threaded)', () => {
+    for (const s of [...EDGE_SIZES, 3000]) {
+      const x = randomArray(s * 7, r);
+      // [s, 7] rows into columns 2..8 of [s, 12]; a [7, s] transpose into rows of 3 * s; one long run
+      // into every other element; [s, 7] into the columns of a [7, 20] block, transposed
+      const views: [Int32Array, Int32Array, number[], number][] = [
+        [Int32Array.of(7, 1), Int32Array.of(12, 1), [s, 7], s * 12],
+        [Int32Array.of(1, 7), Int32Array.of(3 * s, 1), [7, s], 7 * 3 * s],
+        [Int32Array.of(1), Int32Array.of(2), [s * 7], s * 14],
+        [Int32Array.of(7, 1), Int32Array.of(1, s + 3), [s, 7], 7 * (s + 3)],
+      ];
+      for (const [xs, os, shape, outLength] of views) {
+        const yn = randomArray(outLength, r); // what the copy does not reach stays as it was
+        const yr = Float32Array.from(yn);
+        nat.stridedCopy(x, xs, yn, Int32Array.from(shape), os);
+        ref.stridedCopy(x, xs, yr, Int32Array.from(shape), os);
+        expect(sameBits(yn, yr), `${shape} through ${xs} into ${os}`).toBe(true);
+      }
+    }
+  });
+
   it('stridedCopy: large transposes, cut into strips for threads, streamed into line-aligned outputs', () => {
     // Outputs of 4 MiB and more whose rows start on cache lines (allocOutput's) are written with
     // streaming stores, 16 columns at a time: square, wide, tall and skinny, and 3-d permutations

@@ -154,8 +154,12 @@ export interface Backend {
   binary(op: BinaryCode, a: Float32Array, aStrides: Int32Array, b: Float32Array, bStrides: Int32Array,
     out: Float32Array, shape: Int32Array): void;
 
-  /** out = x read through strides over `shape`: transpose, expand and broadcast copies. */
-  stridedCopy(x: Float32Array, xStrides: Int32Array, out: Float32Array, shape: Int32Array): void;
+  /**
+   * out = x read through strides over `shape`: transpose, expand and broadcast copies. With
+   * `outStrides`, out is written through them instead of in order (a part of a larger array: cat's
+   * pieces, narrow's gradient); no two indices may reach one element of out.
+   */
+  stridedCopy(x: Float32Array, xStrides: Int32Array, out: Float32Array, shape: Int32Array, outStrides?: Int32Array | null): void;
 
   /** y += alpha * x (gradient accumulation, in place). */
   axpy(alpha: number, x: Float32Array, y: Float32Array): void;

@@ -6,23 +6,39 @@ import { Tensor } from '../tensor';
 import { fmt, normDim, sizeOf, splitAt } from '../shape';
 import { shown } from '../args';
 import { alloc, allocOutput } from '../storage';
-import { bulkCopy, checkTensor, copyStrided, record } from './core';
+import { checkTensor, copyStrided, record } from './core';
+import { BULK_COPY, nativeCopy } from '../copy';
 import { int32sFrom } from '../tiny';
 import { unsqueeze } from './shape';
 import { POOL_MIN_LENGTH } from '../reuse';
 
+// Blocks shorter than this are copied element by element where TypedArray.set would be called per
+// block: a call costs ~75 ns (a subarray made and checked), which for the columns of a narrow along
+// dim 1 was the whole copy ([2048, 2048].narrow(1, 5, 3): 154 us, PyTorch's .contiguous() 12).
+const SHORT_BLOCK = 16;
+// From this many blocks on, the native backend's strided copy takes them in one call (~1 us).
+const NATIVE_BLOCKS = 16;
+
 // Copies `count` blocks of `len` floats from src (every `srcStride`) to dst (every `dstStride`).
 function copyBlocks(src: Float32Array, srcOffset: number, srcStride: number, dst: Float32Array, dstOffset: number, dstStride: number, len: number, count: number): void {
-  // Into contiguous blocks (narrow, split, chunk), a large copy on the native backend is its strided
-  // copy (bulkCopy): one call, threaded. Row by row here, [2048, 2048] narrowed to 1000 columns took
-  // 0.8 ms at one thread and at two (PyTorch's narrow(...).contiguous(): 0.23 and 0.11).
-  if (dstStride === len && count > 1 && bulkCopy(len * count)) {
-    copyStrided(src.subarray(srcOffset), int32sFrom([srcStride, 1]), dst.subarray(dstOffset, dstOffset + len * count), int32sFrom([count, len]));
-    return;
-  }
-  for (let o = 0; o < count; o++) {
-    const s = srcOffset + o * srcStride;
-    dst.set(src.subarray(s, s + len), dstOffset + o * dstStride);
+  // On the native backend, many blocks or a large copy go to its strided copy: one call, threaded.
+  // Row by row here, [2048, 2048] narrowed to 1000 columns took 0.8 ms at one thread and at two
+  // (PyTorch's narrow(...).contiguous(): 0.23 and 0.11).
+  if (count > 1 && (count >= NATIVE_BLOCKS || len * count >= BULK_COPY) && nativeCopy()) {
+    const into = dstStride === len ? null : int32sFrom([dstStride, 1]);
+    const end = dstOffset + (count - 1) * dstStride + len;
+    copyStrided(src.subarray(srcOffset), int32sFrom([srcStride, 1]), dst.subarray(dstOffset, end), int32sFrom([count, len]), into);
+  } else if (len < SHORT_BLOCK) {
+    for (let o = 0; o < count; o++) {
+      const s = srcOffset + o * srcStride;
+      const d = dstOffset + o * dstStride;
+      for (let i = 0; i < len; i++) dst[d + i] = src[s + i];
+    }
+  } else {
+    for (let o = 0; o < count; o++) {
+      const s = srcOffset + o * srcStride;
+      dst.set(src.subarray(s, s + len), dstOffset + o * dstStride);
+    }
   }
 }
 

@@ -174,6 +174,21 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Strides under which no two indices of `shape` reach the same element (the threads of a copy
+// would race to write it): sorted by stride, each at least the reach of the dims inside it.
+void check_disjoint(const Args& a, const char* name, const Args::View<int32_t>& strides, const Args::View<int32_t>& shape) {
+  std::pair<long, long> dims[kMaxDims];  // (stride, size) of the dims that step; shape_size capped nd
+  int m = 0;
+  for (size_t d = 0; d < shape.ElementLength(); d++) if (shape.Data()[d] > 1) dims[m++] = {strides.Data()[d], shape.Data()[d]};
+  std::sort(dims, dims + m);
+  long reach = 1;  // elements spanned by the dims so far
+  for (int k = 0; k < m; k++) {
+    const auto [stride, size] = dims[k];
+    if (stride < reach) a.range_error(std::string(name) + " strides make two indices write the same element (stride " + std::to_string(stride) + " inside a reach of " + std::to_string(reach) + ")");
+    reach = stride * (size - 1) + reach;
+  }
+}
+
 Napi::Value StridedCopy(const Napi::CallbackInfo& info) {
   Args a{info, "stridedCopy"};
   a.count(4);
@@ -181,10 +196,22 @@ Napi::Value StridedCopy(const Napi::CallbackInfo& info) {
   auto sx = a.i32(1, "xStrides");
   auto shape = a.i32(3, "shape");
   const long n = shape_size(a, shape);
-  float* out = a.f32(2, "out", n);
   check_view(a, "x", lx, sx, shape);
+  // outStrides (optional): out is written through them, any length they stay within.
+  const bool scatter = info.Length() > 4 && !a.is_null(4);
+  float* out = nullptr;
+  const int32_t* so = nullptr;
+  if (scatter) {
+    auto st = a.i32(4, "outStrides");
+    check_view(a, "out", a.f32_len(2, "out"), st, shape);
+    check_disjoint(a, "out", st, shape);
+    out = a.f32(2, "out");
+    so = st.Data();
+  } else {
+    out = a.f32(2, "out", n);
+  }
   if (n == 0) return info.Env().Undefined();
-  strided_copy(a.f32(0, "x"), sx.Data(), out, shape.Data(), (int)shape.ElementLength());
+  strided_copy(a.f32(0, "x"), sx.Data(), out, so, shape.Data(), (int)shape.ElementLength());
   return info.Env().Undefined();
 }
 

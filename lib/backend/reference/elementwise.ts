@@ -166,10 +166,9 @@ export function binary(op: BinaryCode, a: Float32Array, aStrides: Int32Array, b:
   });
 }
 
-export function stridedCopy(x: Float32Array, xStrides: Int32Array, out: Float32Array, shape: Int32Array): void {
-  forEachIndex(shape, xStrides, xStrides, (o, ix) => {
-    out[o] = x[ix];
-  });
+export function stridedCopy(x: Float32Array, xStrides: Int32Array, out: Float32Array, shape: Int32Array, outStrides?: Int32Array | null): void {
+  if (outStrides) forEachIndex(shape, xStrides, outStrides, (_, ix, io) => { out[io] = x[ix]; });
+  else forEachIndex(shape, xStrides, xStrides, (o, ix) => { out[o] = x[ix]; });
 }
 
 export function clamp(x: Float32Array, lo: number, hi: number, out: Float32Array): void {

@@ -101,8 +101,25 @@ constexpr long kStrip = 8;
 // Outputs of at least this many bytes are written with streaming stores (see transpose_strip).
 constexpr double kStreamBytes = 4 << 20;
 
-void strided_copy(const float* x, const int32_t* sx, float* out, const int32_t* shape, int nd) {
+// Runs of x into runs of a strided out (cat's pieces into their columns, narrow's gradient into
+// its part): both sides walked by for_each_run.
+static void scatter_copy(const float* x, const int32_t* sx, float* out, const int32_t* so, const int32_t* shape, int nd) {
+  const Layout l = collapse(shape, sx, so, nd);
+  const long s = l.sa[l.nd - 1], t = l.sb[l.nd - 1];
+  for_each_run(l, [&](long ox, long oo, long, long len) {
+    const float* src = x + ox;
+    float* dst = out + oo;
+    if (s == 1 && t == 1) std::memcpy(dst, src, sizeof(float) * (size_t)len);
+    else for (long i = 0; i < len; i++) dst[i * t] = src[i * s];
+  });
+}
+
+void strided_copy(const float* x, const int32_t* sx, float* out, const int32_t* so, const int32_t* shape, int nd) {
   for (int d = 0; d < nd; d++) if (shape[d] == 0) return;  // nothing to copy (and no strips to cut)
+  if (so) {
+    scatter_copy(x, sx, out, so, shape, nd);
+    return;
+  }
   const Layout l = collapse(shape, sx, sx, nd);
   const long s = l.sa[l.nd - 1];
   // A transposing copy gathers each output row with a large stride: every element from another

@@ -13,7 +13,9 @@ void unary_grad(int op, const float* x, const float* y, const float* gy, float* 
 // out over `shape` (nd dims, contiguous) = f(a through a_strides, b through b_strides).
 void binary(int op, const float* a, const int32_t* a_strides, const float* b, const int32_t* b_strides, float* out,
             const int32_t* shape, int nd);
-void strided_copy(const float* x, const int32_t* x_strides, float* out, const int32_t* shape, int nd);
+// out = x read through x_strides over `shape`; out contiguous, or (out_strides non-null) written
+// through out_strides, which must not make two indices meet (the addon checks).
+void strided_copy(const float* x, const int32_t* x_strides, float* out, const int32_t* out_strides, const int32_t* shape, int nd);
 void axpy(float alpha, const float* x, float* y, size_t n);
 // out = min(max(x, lo), hi), torch's clamp (NaN stays; lo > hi gives hi); out may be x.
 void clamp(const float* x, float lo, float hi, float* out, size_t n);
