@@ -145,6 +145,10 @@ eachBackend('joining and cutting tensors', () => {
     const pieces = x.split(200, 1);
     expect(pieces.map((p) => p.shape[1])).toEqual([200, 200, 10]);
     expect(bp.cat(pieces, 1).toFloat32Array()).toEqual(x.toFloat32Array());
+    // One large block per input (along dim 0): one threaded copy each.
+    const both = bp.stack([x, x.mul(-1)]);
+    expect([both.shape, both.data[rows * cols - 1], both.data[rows * cols + 5], both.data[2 * rows * cols - 1]]).toEqual([[2, rows, cols], rows * cols - 1, -5, -(rows * cols - 1)]);
+    expect(bp.cat([x, x], 0).toFloat32Array().subarray(rows * cols)).toEqual(x.toFloat32Array());
     const c = x.clone();
     expect(c.data).not.toBe(x.data);
     expect(c.toFloat32Array()).toEqual(x.toFloat32Array());
