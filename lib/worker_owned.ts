@@ -19,6 +19,11 @@ export function holdForEpoch(tensors: readonly Tensor[]): { release(): void } {
   return { release: () => { for (const t of tensors) owned.delete(t); } };
 }
 
+/** Whether a running native epoch is writing `t`. */
+export function inEpoch(t: Tensor): boolean {
+  return owned.has(t);
+}
+
 /** Throws when a running native epoch is writing any of `tensors`; `what` names the caller. */
 export function assertNotInEpoch(tensors: Iterable<Tensor>, what: string): void {
   for (const t of tensors) {

@@ -83,6 +83,39 @@ describe('safetensors and checkpoints', () => {
     fs.writeFileSync(path.join(tmp, 'trunc.safetensors'), buf.subarray(0, buf.length - 4));
     expect(() => bp.readSafetensors(path.join(tmp, 'trunc.safetensors'))).toThrow(/offsets .* do not fit/);
     expect(fs.readdirSync(tmp).filter((x) => x.endsWith('.tmp'))).toEqual([]);
+    // An offset before the data, and a directory, are named.
+    const neg = Buffer.from(JSON.stringify({ a: { dtype: 'F32', shape: [1], data_offsets: [-4, 0] } }));
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(neg.length));
+    fs.writeFileSync(path.join(tmp, 'neg.safetensors'), Buffer.concat([len, neg, Buffer.alloc(8)]));
+    expect(() => bp.readSafetensors(path.join(tmp, 'neg.safetensors'))).toThrow(/'a' has offsets \[-4, 0\] that do not fit/);
+    expect(() => bp.readSafetensors(tmp)).toThrow(/readSafetensors: cannot read '.*': EISDIR/);
+  });
+
+  it('large tensors are written from and read into their storage: the same bits, each its own copy', () => {
+    // Sizes past the pool's and the slabs' limits, odd ones, and an empty tensor, with a few NaN
+    // payloads and -0 (bits, not values, compared).
+    const sizes = [1, 1023, 1025, 70000, 300001, 0];
+    const dict: Record<string, bp.Tensor> = {};
+    sizes.forEach((n, i) => {
+      const d = Float32Array.from({ length: n }, (_, k) => Math.sin(k * 0.37 + i) * 1e3);
+      if (n > 3) { d[1] = -0; new Uint32Array(d.buffer)[2] = 0x7fc01234; }
+      dict[`t${i}`] = bp.tensor(d, { shape: [n] });
+    });
+    const f = path.join(tmp, 'large.safetensors');
+    bp.writeSafetensors(f, dict);
+    const back = bp.readSafetensors(f).tensors;
+    sizes.forEach((_, i) => {
+      const [a, b] = [dict[`t${i}`].toFloat32Array(), back[`t${i}`].toFloat32Array()];
+      expect(Buffer.from(b.buffer, b.byteOffset, b.byteLength).equals(Buffer.from(a.buffer, a.byteOffset, a.byteLength)), `t${i}`).toBe(true);
+    });
+    // Each read is storage of its own: writing it changes neither the saved tensor nor another read.
+    const again = bp.readSafetensors(f).tensors;
+    for (const k of ['t0', 't1', 't2', 't3', 't4']) {
+      const before = [dict[k].data[0], again[k].data[0]];
+      back[k].data[0] = 12345;
+      expect([dict[k].data[0], again[k].data[0]], k).toEqual(before);
+    }
   });
 
   it('reads every safetensors dtype as float32, as PyTorch writes them (an I64 counter, F16 and BF16 weights)', () => {
