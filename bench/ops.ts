@@ -49,6 +49,10 @@ export const O1_OPS: ReadonlyArray<[string, Op]> = [
   ['bce with logits', ({ a, b }) => BCE_LOGITS.forward(a, b)],
   ['index select', ({ a, rows }) => a.indexSelect(0, rows)],
   ['gather dim1', ({ a, pick }) => a.gather(1, pick)],
+  // Copies of many short blocks (one per row): three columns, one column, two tensors side by side.
+  ['narrow 3 cols', ({ a }) => a.narrow(1, 5, 3)],
+  ['select col', ({ a }) => a.select(1, 5)],
+  ['cat dim1', ({ a, col }) => bp.cat([col, a, col], 1)],
 ];
 
 /** The row numbers of 'index select' and the column numbers of 'gather dim1' (the same on both sides). */

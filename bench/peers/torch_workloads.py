@@ -127,6 +127,10 @@ O1_OPS = [
     ('bce with logits', lambda a, b, r, c: torch.nn.functional.binary_cross_entropy_with_logits(a, b, reduction='none')),
     ('index select', lambda a, b, r, c: a.index_select(0, o1_rows)),
     ('gather dim1', lambda a, b, r, c: a.gather(1, o1_pick)),
+    # ours copies what torch views: made contiguous
+    ('narrow 3 cols', lambda a, b, r, c: a.narrow(1, 5, 3).contiguous()),
+    ('select col', lambda a, b, r, c: a.select(1, 5).contiguous()),
+    ('cat dim1', lambda a, b, r, c: torch.cat([c, a, c], 1)),
 ]
 o1_rows = o1_pick = None  # set by o1(): bench/ops.ts's o1Rows and o1Pick
 
