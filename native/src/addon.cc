@@ -127,6 +127,8 @@ void check_view(const Args& a, const char* name, size_t len, const Args::View<in
   for (size_t d = 0; d < shape.ElementLength(); d++) {
     const int32_t sd = shape.Data()[d], st = strides.Data()[d];
     if (sd < 0 || st < 0) a.range_error(std::string(name) + ": negative shape or stride in dim " + std::to_string(d));
+    // Each term fits a long (int32 by int32), and so does their sum for any shape that shape_size
+    // (called first) accepts: its element count fits one.
     if (sd == 0) empty = true;
     else max_off += (long)(sd - 1) * st;
   }
@@ -137,9 +139,13 @@ void check_view(const Args& a, const char* name, size_t len, const Args::View<in
 
 long shape_size(const Args& a, const Args::View<int32_t>& shape) {
   if (shape.ElementLength() > (size_t)kMaxDims) a.range_error("at most " + std::to_string(kMaxDims) + " dimensions are supported");
-  long n = 1;
   const int32_t* sd = shape.Data();
-  for (size_t d = 0; d < shape.ElementLength(); d++) n *= sd[d] < 0 ? 0 : sd[d];
+  for (size_t d = 0; d < shape.ElementLength(); d++) if (sd[d] <= 0) return 0;
+  // Overflowed, the count could wrap to an output's length while the kernels walk the whole shape.
+  long n = 1;
+  for (size_t d = 0; d < shape.ElementLength(); d++) {
+    if (__builtin_mul_overflow(n, (long)sd[d], &n)) a.range_error("the shape has more elements than an array can hold");
+  }
   return n;
 }
 
