@@ -434,6 +434,70 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('pow in vector form: the bits of the reference over the powers inside the normal floats, within an ulp of them outside', () => {
+    // The AVX2 and AVX-512 sets compute a ** b as 2^(b log2 a) in double, 16 floats at a time, for
+    // positive normal bases, finite exponents and powers in [2^-126, 2^126]: the float nearest the
+    // exact power, as the reference's rounded double pow. Any other lane sends its 16 to libm's powf,
+    // as the generic set does everywhere (within an ulp there: 0.82 ulp at most, glibc says).
+    const vectorSet = bp.nativeKernelSet() !== 'generic';
+    // (A gradient, gy (p x ** q), rounds twice more: 2.5e-7 there.)
+    const withinUlp = (yn: Float32Array, yr: Float32Array, what: string, rtol = 1.2e-7): void => {
+      for (let i = 0; i < yr.length; i++) {
+        const same = Number.isNaN(yr[i]) ? Number.isNaN(yn[i]) : Object.is(yn[i], yr[i]) || Math.abs(yn[i] - yr[i]) <= rtol * Math.abs(yr[i]);
+        if (!same) expect.fail(`${what} at ${i}: ${yn[i]}, reference ${yr[i]}`);
+      }
+    };
+    const agree = (yn: Float32Array, yr: Float32Array, what: string, rtol?: number): void => {
+      if (vectorSet) expect(sameBits(yn, yr), what).toBe(true);
+      else withinUlp(yn, yr, what, rtol);
+    };
+    const logUniform = (n: number, lo: number, hi: number): Float32Array => {
+      const u = randomArray(n, r, Math.log(lo), Math.log(hi));
+      return u.map((v) => Math.exp(v));
+    };
+    const n = 40000;
+    const base = logUniform(n, 1e-3, 1e3);
+    const exponent = randomArray(n, r, -10, 10);
+    const unit = Int32Array.of(1);
+    const run = (be: Backend, a: Float32Array, sa: Int32Array, b: Float32Array, sb: Int32Array, len: number): Float32Array => {
+      const y = new Float32Array(len);
+      be.binary(Binary.pow, a, sa, b, sb, y, Int32Array.of(len));
+      return y;
+    };
+    for (const len of [...EDGE_SIZES.filter((s) => s <= n), 15, 16, 17, n]) {
+      const [a, b] = [base.subarray(0, len), exponent.subarray(0, len)];
+      agree(run(nat, a, unit, b, unit, len), run(ref, a, unit, b, unit, len), `a ** b, ${len} elements`);
+      // a scalar exponent or base, broadcast (stride 0)
+      agree(run(nat, a, unit, b, Int32Array.of(0), len), run(ref, a, unit, b, Int32Array.of(0), len), `a ** b0, ${len}`);
+      agree(run(nat, a, Int32Array.of(0), b, unit, len), run(ref, a, Int32Array.of(0), b, unit, len), `a0 ** b, ${len}`);
+    }
+    // powScalar's general powers and their gradients take the same path.
+    const gy = randomArray(n, r);
+    for (const p of [2.5, -1.7, 0.3, 7.25]) {
+      const [yn, yr, gn, gr] = [0, 1, 2, 3].map(() => new Float32Array(n));
+      nat.unary(Unary.powScalar, base, yn, p);
+      ref.unary(Unary.powScalar, base, yr, p);
+      agree(yn, yr, `x ** ${p}`);
+      nat.unaryGrad(Unary.powScalar, base, yr, gy, gn, p);
+      ref.unaryGrad(Unary.powScalar, base, yr, gy, gr, p);
+      agree(gn, gr, `gradient of x ** ${p}`, 2.5e-7);
+    }
+    // Lanes outside: zeros, negative bases (integer exponents or NaN), infinities, NaN, denormals,
+    // powers past the floats (inf, 0 or denormal results), one in a block of ordinary lanes.
+    const odd: [number, number][] = [[0, 2], [-0, 3], [0, -1], [-2, 3], [-2, 0.5], [Infinity, 2], [Infinity, -2], [-Infinity, 3],
+      [NaN, 1], [2, NaN], [1, NaN], [1, Infinity], [-1, Infinity], [2, Infinity], [0.5, Infinity], [1e-40, 0.5], [3, 200], [3, -200],
+      [1e30, 5], [1e-30, 5], [2, 0], [NaN, 0], [7, 1], [1.5, 126], [2, -126], [2, -140], [2, 5000], [2, -5000], [2, 2048], [2, -2048], [4, 1024.25], [1e30, 1e6], [0.5, -3e38],
+      [0, 0.01], [1e-40, 0.05], [-2, 0.01], [Infinity, 0.01]];
+    for (const [va, vb] of odd) {
+      for (const at of [0, 5, 15, 16, 31, 38]) {
+        const a = base.slice(0, 40), b = exponent.slice(0, 40);
+        a[at] = va;
+        b[at] = vb;
+        withinUlp(run(nat, a, unit, b, unit, 40), run(ref, a, unit, b, unit, 40), `${va} ** ${vb} placed at ${at}`);
+      }
+    }
+  });
+
   it('unary: an element gets the same bits wherever it sits (the vector formula covers array tails)', () => {
     // The GEMM epilogues apply activations to rows of tiles 16 or 32 columns wide, and the two
     // kernel sets must agree bit for bit: a value may not depend on its offset from a row's end.

@@ -159,7 +159,10 @@ static void unary(int op, const float* x, float* y, size_t n, float p) {
     case kSigmoid: return map16(x, y, n, [](__m512 v) { return sigmoid16(v); });
     case kTanh: return map16(x, y, n, [](__m512 v) { return tanh16(v); });
     case kGelu: return map16(x, y, n, [](__m512 v) { return gelu16(v); });
-    case kSilu: return map16(x, y, n, [](__m512 v) { return _mm512_mul_ps(v, sigmoid16(v)); });
+    // x's own NaN where x is NaN (the AVX2 set's rule: isa_kernels.inc).
+    case kSilu: return map16(x, y, n, [](__m512 v) {
+      return _mm512_mask_mov_ps(_mm512_mul_ps(v, sigmoid16(v)), _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), v);
+    });
     case kLog: return map16(x, y, n, [](__m512 v) { return log16_any(v); });
     case kLog1p: return map16(x, y, n, [](__m512 v) { return log1p16(v); });
     case kElu: {
