@@ -283,14 +283,18 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     // A strided copy into strided places: they must stay inside out, and no two may meet (two threads
     // would race to write one element).
     const i32 = (...v: number[]) => Int32Array.from(v);
-    expect(() => nat().stridedCopy(f, i32(2, 1), new Float32Array(4), i32(2, 2), i32(3, 1))).toThrow(/stridedCopy: out has 4 elements but the strides reach offset 4/);
-    expect(() => nat().stridedCopy(f, i32(2, 1), new Float32Array(8), i32(2, 2), i32(1, 1))).toThrow(/stridedCopy: out strides make two indices write the same element \(stride 1 inside a reach of 2\)/);
-    expect(() => nat().stridedCopy(f, i32(1), new Float32Array(8), i32(4), i32(0))).toThrow(/out strides make two indices write the same element \(stride 0/);
+    expect(() => nat().stridedCopy(f, i32(2, 1), new Float32Array(4), i32(2, 2), i32(3, 1)))
+      .toThrow(/stridedCopy: out has 4 elements but the strides reach offset 4/);
+    expect(() => nat().stridedCopy(f, i32(2, 1), new Float32Array(8), i32(2, 2), i32(1, 1)))
+      .toThrow(/stridedCopy: out strides make two indices write the same element \(stride 1 inside a reach of 2\)/);
+    expect(() => nat().stridedCopy(f, i32(1), new Float32Array(8), i32(4), i32(0)))
+      .toThrow(/out strides make two indices write the same element \(stride 0/);
     expect(() => nat().stridedCopy(f, i32(1), f, i32(4), Float32Array.of(1))).toThrow(/stridedCopy: argument 4 \(outStrides\) must be an Int32Array/);
     // An element count past 64 bits: wrapped, it could pass as an output's length while the kernel
     // walks the whole shape.
     const big = 2 ** 31 - 1;
-    expect(() => nat().stridedCopy(new Float32Array(1), i32(0, 0, 0, 0, 0), f, i32(big, big, big, big, 4))).toThrow(/stridedCopy: the shape has more elements than an array can hold/);
+    expect(() => nat().stridedCopy(new Float32Array(1), i32(0, 0, 0, 0, 0), f, i32(big, big, big, big, 4)))
+      .toThrow(/stridedCopy: the shape has more elements than an array can hold/);
     expect(() => nat().crossEntropy(f, 2, 2, Int32Array.of(0, 5), null, 0, new Float32Array(2), f)).toThrow(/target class index 5 at row 1 is out of range \[0, 2\)/);
     expect(() => nat().optimStep({ kind: 1 }, [f], [f], [f], [f], [f])).toThrow(/optimStep: argument 0 \(hyper\) field 'lr' must be a number/);
     const hyper = { kind: 1, lr: 0.1, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9, beta2: 0.999, eps: 1e-8, amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 1, lrDecay: 0 };

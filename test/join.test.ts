@@ -147,7 +147,8 @@ eachBackend('joining and cutting tensors', () => {
     expect(bp.cat(pieces, 1).toFloat32Array()).toEqual(x.toFloat32Array());
     // One large block per input (along dim 0): one threaded copy each.
     const both = bp.stack([x, x.mul(-1)]);
-    expect([both.shape, both.data[rows * cols - 1], both.data[rows * cols + 5], both.data[2 * rows * cols - 1]]).toEqual([[2, rows, cols], rows * cols - 1, -5, -(rows * cols - 1)]);
+    expect([both.shape, both.data[rows * cols - 1], both.data[rows * cols + 5], both.data[2 * rows * cols - 1]])
+      .toEqual([[2, rows, cols], rows * cols - 1, -5, -(rows * cols - 1)]);
     expect(bp.cat([x, x], 0).toFloat32Array().subarray(rows * cols)).toEqual(x.toFloat32Array());
     const c = x.clone();
     expect(c.data).not.toBe(x.data);
@@ -177,7 +178,8 @@ eachBackend('joining and cutting tensors', () => {
         for (let r = 0; r < rows; r++) {
           for (let c = 0; c < cols; c++) {
             const inside = c >= start && c < start + len;
-            if (g[r * cols + c] !== (inside ? r * len + (c - start) + 1 : 0)) expect.fail(`narrow(1, ${start}, ${len}) of [${rows}, ${cols}]: gradient at ${r}, ${c}`);
+            const want = inside ? r * len + (c - start) + 1 : 0;
+            if (g[r * cols + c] !== want) expect.fail(`narrow(1, ${start}, ${len}) of [${rows}, ${cols}]: gradient at ${r}, ${c}`);
           }
         }
       }

@@ -190,7 +190,10 @@ void check_disjoint(const Args& a, const char* name, const Args::View<int32_t>& 
   long reach = 1;  // elements spanned by the dims so far
   for (int k = 0; k < m; k++) {
     const auto [stride, size] = dims[k];
-    if (stride < reach) a.range_error(std::string(name) + " strides make two indices write the same element (stride " + std::to_string(stride) + " inside a reach of " + std::to_string(reach) + ")");
+    if (stride < reach) {
+      a.range_error(std::string(name) + " strides make two indices write the same element (stride " + std::to_string(stride) +
+                    " inside a reach of " + std::to_string(reach) + ")");
+    }
     reach = stride * (size - 1) + reach;
   }
 }
