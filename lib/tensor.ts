@@ -5,7 +5,7 @@ import { UnaryCode } from './backend/backend';
 import { B } from './backend/registry';
 import { fmt, sameShape, sizeOf, Shape } from './shape';
 import { formatTensor } from './format';
-import { alloc, allocOutput, transientAlloc } from './storage';
+import { allocOutput, transientAlloc } from './storage';
 import { copyInto } from './copy';
 import { isPlainObject, optionsOf, shown } from './args';
 import { dropStorage, holdStorage, neverPool, POOL_MIN_LENGTH, recycleReleasedGrad, StorageRecord, trackCreated } from './reuse';

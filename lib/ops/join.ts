@@ -3,11 +3,11 @@
 // done with TypedArray.set or the backend's strided copy, except a cut that is one block of its
 // input (narrow's view).
 import { Tensor } from '../tensor';
-import { fmt, normDim, sizeOf, splitAt } from '../shape';
+import { fmt, normDim, splitAt } from '../shape';
 import { shown } from '../args';
 import { alloc, allocOutput } from '../storage';
-import { checkTensor, copyStrided, record } from './core';
-import { BULK_COPY, nativeCopy } from '../copy';
+import { bulkCopy, checkTensor, copyStrided, record } from './core';
+import { nativeCopy } from '../copy';
 import { int32sFrom } from '../tiny';
 import { unsqueeze } from './shape';
 import { POOL_MIN_LENGTH } from '../reuse';
@@ -25,7 +25,7 @@ function copyBlocks(src: Float32Array, srcOffset: number, srcStride: number, dst
   // (one large block too: stack's along dim 0 scaled 1.09x at two threads through TypedArray.set).
   // Row by row here, [2048, 2048] narrowed to 1000 columns took 0.8 ms at one thread and at two
   // (PyTorch's narrow(...).contiguous(): 0.23 and 0.11).
-  if ((count >= NATIVE_BLOCKS || len * count >= BULK_COPY) && nativeCopy()) {
+  if (count >= NATIVE_BLOCKS ? nativeCopy() : bulkCopy(len * count)) {
     const into = dstStride === len ? null : int32sFrom([dstStride, 1]);
     const end = dstOffset + (count - 1) * dstStride + len;
     copyStrided(src.subarray(srcOffset), int32sFrom([srcStride, 1]), dst.subarray(dstOffset, end), int32sFrom([count, len]), into);
