@@ -81,7 +81,15 @@ async function main(): Promise<void> {
     // forced: not its idiomatic path (the targets compare with that), but what it can do here.
     if (machine.kernels === 'avx512') workers.push(new TorchWorker(1, quick, 'SKYLAKEX'));
     try {
-      torchVersion = (await Promise.all(workers.map((w) => w.ready)))[0].torch;
+      const hello = (await Promise.all(workers.map((w) => w.ready)))[0];
+      torchVersion = { version: hello.torch, blas: hello.blas };
+      log(`PyTorch ${String(hello.torch)}, its products on ${String(hello.blas)}`);
+      // Debian's torch calls whatever libblas.so.3 is installed: without an OpenBLAS package that is
+      // the reference BLAS, and every PyTorch figure below is ~20x slow (W3 356 samples/s, not 7k).
+      if (String(hello.blas).includes('/blas/libblas')) {
+        log('PyTorch: WARNING: on the reference BLAS, so its figures are not what PyTorch users see; ' +
+          'apt-get install libopenblas-dev (the targets compare with PyTorch on OpenBLAS)');
+      }
     } catch (e) {
       log(`PyTorch: the server did not start, so no PyTorch figures this run: ${(e as Error).message}`);
       for (const w of workers) w.close();

@@ -156,7 +156,23 @@ def o1():
 prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1}
 whole = {'G1': g1, 'W4': w4}
 runners = {}
-print(json.dumps({'torch': torch.__version__, 'threads': threads}), flush=True)
+def blas_library():
+    """The BLAS library torch's products call, as the process has it mapped after one product.
+    Debian's torch links the system's libblas.so.3, which is OpenBLAS only when an OpenBLAS
+    package is installed; otherwise it is the reference (netlib) BLAS in .../blas/, ~20x slower.
+    (LAPACK's library may be OpenBLAS's even then: only BLAS's own counts.)"""
+    torch.rand(64, 64) @ torch.rand(64, 64)
+    try:
+        with open('/proc/self/maps') as maps:
+            paths = {line.split()[-1] for line in maps if line.split()[-1].startswith('/')}
+    except OSError:
+        return 'unknown'
+    for prefix in ('libblas', 'libopenblas', 'libmkl'):
+        found = sorted(p for p in paths if os.path.basename(p).startswith(prefix))
+        if found: return found[0]
+    return 'unknown'
+
+print(json.dumps({'torch': torch.__version__, 'threads': threads, 'blas': blas_library()}), flush=True)
 for line in sys.stdin:
     wid = line.strip()
     if wid in whole:
