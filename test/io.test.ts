@@ -203,6 +203,35 @@ describe('safetensors and checkpoints', () => {
     expect(Object.keys(m2.stateDict())).toEqual(Object.keys(m.stateDict()));
   });
 
+  it('load draws nothing from the random stream (as torch.load), also when it fails; layers made after it are random again', () => {
+    bp.manualSeed(3);
+    const m = new nn.Sequential(new nn.Linear(6, 5), new nn.ReLU(), new nn.Embedding(4, 3), new nn.Linear(3, 2));
+    const f = path.join(tmp, 'rng.safetensors');
+    bp.save(m, f);
+    const bad = path.join(tmp, 'rng-bad.safetensors');
+    // The same architecture, which builds, without one weight: loadStateDict throws after the build.
+    const saved = bp.readSafetensors(f);
+    delete saved.tensors['0.weight'];
+    bp.writeSafetensors(bad, saved.tensors, saved.metadata);
+    const draws = (load: () => void) => {
+      bp.manualSeed(11);
+      load();
+      return Array.from(bp.rand([4]).data);
+    };
+    const untouched = draws(() => undefined);
+    expect(draws(() => bp.load(f))).toEqual(untouched);
+    expect(() => bp.load(bad)).toThrow(/missing keys \[0\.weight\]/);
+    expect(draws(() => expect(() => bp.load(bad)).toThrow())).toEqual(untouched);
+    const loaded = bp.load(f);
+    for (const [k, t] of Object.entries(m.stateDict())) expect(Array.from(loaded.stateDict()[k].data)).toEqual(Array.from(t.data));
+    // Initialisation is back on after a load whose build threw (an unknown layer after a Linear).
+    const broken = path.join(tmp, 'rng-broken.safetensors');
+    const layers = [{ type: 'Linear', inFeatures: 6, outFeatures: 5, bias: true }, { type: 'Nope' }];
+    bp.writeSafetensors(broken, saved.tensors, { format: 'backprop-1', architecture: JSON.stringify({ type: 'Sequential', layers }) });
+    expect(() => bp.load(broken)).toThrow(/unknown layer type 'Nope'/);
+    expect(new nn.Linear(6, 5).weight.data.some((v) => v !== 0)).toBe(true);
+  });
+
   it('BatchNorm1d without running statistics, or with a cumulative average (momentum null), comes back as it was saved', () => {
     bp.manualSeed(10);
     const m = new nn.Sequential(new nn.Linear(3, 4), new nn.BatchNorm1d(4, { trackRunningStats: false }), new nn.BatchNorm1d(4, { momentum: null }));

@@ -6,6 +6,7 @@ import { Tensor } from '../tensor';
 import { applyParameterTies, build, describe, LayerSpec, parameterTies } from './architecture';
 import { readSafetensors, TensorDict, writeSafetensors } from './safetensors';
 import { checkPath, shown } from '../args';
+import { withoutRandomInit } from '../nn/init';
 
 const FORMAT = 'backprop-1';
 
@@ -43,7 +44,8 @@ function metadataJson(metadata: Record<string, string>, key: string, file: strin
 export function load(file: string): Module {
   const { tensors, metadata } = readSafetensors(checkPath(file, 'load'));
   if (!metadata.architecture) throw new Error(`load: '${file}' has no architecture in its metadata (was it written by save()?); use readSafetensors and loadStateDict`);
-  const model = build(metadataJson(metadata, 'architecture', file, 'load') as LayerSpec);
+  // Built without drawing initial values: the strict loadStateDict below overwrites every one.
+  const model = withoutRandomInit(() => build(metadataJson(metadata, 'architecture', file, 'load') as LayerSpec));
   if (metadata.ties) {
     const ties = metadataJson(metadata, 'ties', file, 'load');
     if (!Array.isArray(ties) || !ties.every((t) => Array.isArray(t) && t.length === 2 && t.every((n) => typeof n === 'string'))) {

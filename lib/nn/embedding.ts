@@ -2,7 +2,8 @@
 // the padding row is zero and gets no gradient).
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
-import { randn } from '../ops/creation';
+import { zeros } from '../ops/creation';
+import { normal } from './init';
 import { checkTensor, record } from '../ops/core';
 import { allocIndexOutput, allocOutput } from '../storage';
 import { Module } from './module';
@@ -40,7 +41,8 @@ export class Embedding extends Module {
       throw new Error(`Embedding: paddingIdx must be an integer within [${-numEmbeddings}, ${numEmbeddings}), got ${shown(pad)}`);
     }
     this.paddingIdx = pad === null ? null : pad < 0 ? pad + numEmbeddings : pad;
-    this.weight = new Parameter(randn([numEmbeddings, embeddingDim]));
+    // N(0, 1) as randn draws it, through init so that load() can skip it (withoutRandomInit).
+    this.weight = new Parameter(normal(zeros([numEmbeddings, embeddingDim])));
     if (this.paddingIdx !== null) this.weight.data.fill(0, this.paddingIdx * embeddingDim, (this.paddingIdx + 1) * embeddingDim);
   }
 
