@@ -1,5 +1,4 @@
 // reshape, transpose, flatten: reshape shares storage; transpose copies through strides.
-import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { contiguousStrides, fmt, normDim, sameShape, sizeOf } from '../shape';
 import { shown } from '../args';

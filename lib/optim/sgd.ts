@@ -1,5 +1,4 @@
 // SGD with momentum, dampening, Nesterov and L2 weight decay (torch.optim.SGD).
-import { Tensor } from '../tensor';
 import { checkNonNegative, GroupSpec, Optimizer, OptimizerParams } from './optimizer';
 import { OptionKinds, optionsOf } from '../args';
 
