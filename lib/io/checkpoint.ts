@@ -6,7 +6,7 @@ import { Tensor } from '../tensor';
 import { applyParameterTies, build, describe, LayerSpec, parameterTies } from './architecture';
 import { readSafetensors, TensorDict, writeSafetensors } from './safetensors';
 import { checkPath, shown } from '../args';
-import { withoutRandomInit } from '../nn/init';
+import { withoutRandomInit } from '../nn/skip_init';
 
 const FORMAT = 'backprop-1';
 

@@ -5,6 +5,7 @@ import { checkNumber, checkTensor } from '../ops/core';
 import { normal01, uniform01 } from '../random';
 import { optionsOf, shown } from '../args';
 import { assertNotInEpoch } from '../worker_owned';
+import { randomInitSkipped } from './skip_init';
 
 /** Nonlinearities known to calculateGain. */
 export type Nonlinearity = 'linear' | 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
@@ -37,24 +38,9 @@ function target(t: Tensor): Float32Array {
   return d;
 }
 
-// Above zero while load() builds a model whose every parameter the file then overwrites: drawing
-// them first took a third of loading an 84 MB model and moved the global random stream, which
-// torch.load leaves alone. Only the random fills are skipped: constants (BatchNorm's ones) are cheap.
-let randomFillsSkipped = 0;
-
-/** @internal fn() with the random initialisers leaving their tensors as they are. */
-export function withoutRandomInit<T>(fn: () => T): T {
-  randomFillsSkipped++;
-  try {
-    return fn();
-  } finally {
-    randomFillsSkipped--;
-  }
-}
-
 function fill(t: Tensor, f: () => number): Tensor {
   const d = target(t);
-  if (randomFillsSkipped > 0) return t;
+  if (randomInitSkipped()) return t; // load() builds a model that its file then overwrites
   for (let i = 0; i < d.length; i++) d[i] = f();
   return t;
 }
