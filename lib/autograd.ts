@@ -1,9 +1,10 @@
 // Reverse-mode autodiff: a topological walk of the tape from the output, and the noGrad switch.
-import type { ActivationGate, BackwardContext, GradNode, Tensor } from './tensor';
+import type { ActivationGate, BackwardContext, GradNode, GradPart, Tensor } from './tensor';
 import { fmt } from './shape';
 import { B } from './backend/registry';
 import { Binary } from './backend/backend';
-import { allocOutput, sharesMemory } from './storage';
+import { alloc, allocOutput, sharesMemory } from './storage';
+import { copyBlocks, copyInto } from './copy';
 import { int32sFrom } from './tiny';
 import { isInternal, nodeUsedUp, POOL_MIN_LENGTH, recycleArray } from './reuse';
 
@@ -92,8 +93,9 @@ function release(node: GradNode): void {
  * the walk. Otherwise it goes back to the pool for the next step's activations and gradients: a new
  * array for every layer's gradient each step was fresh memory (W3: two 1 MiB arrays a step, 24 us each).
  */
-function passedOn(g: Float32Array, gi: readonly (Float32Array | null)[], grads: readonly (Float32Array | null)[], from: number): boolean {
-  for (const gk of gi) if (gk && gk.buffer === g.buffer) return true;
+function passedOn(g: Float32Array, gi: readonly (Float32Array | GradPart | null)[], grads: readonly (Float32Array | null)[], from: number): boolean {
+  // (A GradPart's values are added into a gradient of the walk's own, never kept.)
+  for (const gk of gi) if (gk && !isPart(gk) && gk.buffer === g.buffer) return true;
   for (let j = from; j < grads.length; j++) if (grads[j]?.buffer === g.buffer) return true;
   return false;
 }
@@ -101,6 +103,8 @@ function passedOn(g: Float32Array, gi: readonly (Float32Array | null)[], grads: 
 // A pending gradient's flags in a walk.
 const OWNED = 1; // an array only this walk holds: it may be added into, kept by a leaf, or recycled
 const GATED = 2; // arrived with the tensor's node's activation gate applied (GradNode.gate)
+// Made by a GradPart and given only GradParts since: zero outside the blocks in the walk's `written`.
+const BLOCKS_ONLY = 4;
 
 /** The BackwardContext of the node being run; one per walk, moved from node to node. */
 class WalkContext implements BackwardContext {
@@ -117,6 +121,70 @@ class WalkContext implements BackwardContext {
     this.flags[c.walkSlot] |= GATED;
     return gate;
   }
+}
+
+// (Not instanceof Float32Array: gradient checks run on Float64Array storage.)
+function isPart(g: Float32Array | GradPart): g is GradPart {
+  return !ArrayBuffer.isView(g);
+}
+
+/**
+ * Adds a gradient that is zero outside one block of input c (GradPart) into c's pending gradient:
+ * the first contribution makes that array (zeros, and the block copied in); a pending one shared
+ * with other tensors (or the caller's) is copied first, as the walk owns what it adds into. While
+ * the array has had only blocks, a block that overlaps none of them (split's and chunk's pieces) is
+ * copied in rather than added: one pass instead of reading, adding and writing it back.
+ */
+function addPart(p: GradPart, c: Tensor, op: string, grads: (Float32Array | null)[], flags: Uint8Array, written: GradPart[][]): void {
+  const { part, offset, stride, len, count } = p;
+  if (part.length !== count * len || (count > 0 && (offset < 0 || stride < len || offset + (count - 1) * stride + len > c.size))) {
+    throw new Error(`internal: ${op} backward gave a block of ${count} x ${len} (${part.length} values) at ${offset}, every ${stride}, ` +
+      `for an input of size ${c.size}`);
+  }
+  const s = c.walkSlot;
+  let dst = grads[s];
+  if (!dst || ((flags[s] & BLOCKS_ONLY) && written[s].every((w) => apart(w, p)))) {
+    if (!dst) {
+      grads[s] = dst = alloc(c.size); // zero outside the block
+      flags[s] |= OWNED | BLOCKS_ONLY;
+      written[s] = [];
+    }
+    copyBlocks(part, 0, len, dst, offset, stride, len, count);
+    written[s].push({ part: EMPTY, offset, stride, len, count }); // where, not what: part is g, recycled
+    return;
+  }
+  flags[s] &= ~BLOCKS_ONLY;
+  if (!(flags[s] & OWNED)) {
+    const own = allocOutput(dst.length);
+    copyInto(dst, own);
+    grads[s] = dst = own;
+    flags[s] |= OWNED;
+  }
+  const be = B();
+  if (count <= 1 || stride === len) {
+    be.axpy(1, part, dst.subarray(offset, offset + count * len));
+    return;
+  }
+  // Runs apart: gathered, added to (axpy's one rounding, as a full-size add's), put back.
+  const block = allocOutput(part.length);
+  copyBlocks(dst, offset, stride, block, 0, len, len, count);
+  be.axpy(1, part, block);
+  copyBlocks(block, 0, len, dst, offset, stride, len, count);
+  if (block.length > POOL_MIN_LENGTH) recycleArray(block);
+}
+const EMPTY = new Float32Array(0);
+
+/**
+ * Whether two blocks share no element, for the shapes cuts give: one run each (rows cut along dim
+ * 0, as one span), or runs of one stride and count from the same row (columns cut along a later
+ * dim). Anything else counts as overlapping: the block is then added, which is right either way.
+ */
+function apart(a: GradPart, b: GradPart): boolean {
+  const spanA = (a.count - 1) * a.stride + a.len, spanB = (b.count - 1) * b.stride + b.len;
+  if (a.count <= 1 && b.count <= 1) return a.offset + spanA <= b.offset || b.offset + spanB <= a.offset;
+  if (a.stride !== b.stride || a.count !== b.count || Math.floor(a.offset / a.stride) !== Math.floor(b.offset / b.stride)) return false;
+  const ca = a.offset % a.stride, cb = b.offset % b.stride;
+  return ca + a.len <= cb || cb + b.len <= ca;
 }
 
 /**
@@ -144,6 +212,7 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
   grads[0] = seed; // the root's; the caller's array, so not OWNED
   const be = B();
   const ctx = new WalkContext(uses, flags);
+  const written: GradPart[][] = []; // by slot, for BLOCKS_ONLY
   for (let i = 0; i < n; i++) {
     const g = grads[i];
     if (!g) continue;
@@ -162,6 +231,10 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
       const gk = gi[k];
       const c = ins[k];
       if (!gk || !c.requiresGrad) continue;
+      if (isPart(gk)) {
+        addPart(gk, c, node.op, grads, flags, written);
+        continue;
+      }
       if (gk.length !== c.size) throw new Error(`internal: ${node.op} backward gave ${gk.length} gradient values for an input of size ${c.size}`);
       // A gradient passed on as is (add's [gy, gy], reshape's gy), or given to two inputs at once,
       // may be pending for several tensors: adding into it for one would change the others'. One
@@ -170,7 +243,7 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
       let own = !sharesMemory(gk, g) || (flags[i] & OWNED) !== 0;
       for (let j = 0; j < k; j++) {
         const gj = gi[j];
-        if (gj && ins[j].requiresGrad && sharesMemory(gj, gk)) {
+        if (gj && !isPart(gj) && ins[j].requiresGrad && sharesMemory(gj, gk)) {
           own = false;
           const sj = ins[j].walkSlot;
           if (grads[sj] === gj) flags[sj] &= ~OWNED;
@@ -183,6 +256,7 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
         if (own) flags[s] |= OWNED;
         continue;
       }
+      flags[s] &= ~BLOCKS_ONLY;
       if (flags[s] & OWNED) {
         be.axpy(1, gk, prev);
       } else {
@@ -193,8 +267,8 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
         grads[s] = dst;
         flags[s] |= OWNED;
       }
-      // Added in, a contribution of this walk's own is used up: back to the pool (chunk's three
-      // pieces each gave [16, 64, 768] of gradient a step, two of them left to the collector). Not g
+      // Added in, a contribution of this walk's own is used up: back to the pool (a tensor read by
+      // three ops gets three gradients of its size a step, two of them left to the collector). Not g
       // itself passed on (reshape's): the end of this node decides for g, which a retained
       // gradient still reads.
       if (own && gk.length > POOL_MIN_LENGTH && gk.buffer !== g.buffer) recycleArray(gk);

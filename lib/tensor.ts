@@ -24,12 +24,32 @@ export interface GradNode {
    */
   readonly gate?: ActivationGate;
   /**
-   * Gradients for each input (null where not needed); must return `gy` itself or fresh arrays.
+   * Gradients for each input (null where not needed); must return `gy` itself or fresh arrays, or
+   * for an input whose gradient is zero outside one block of it, that block alone (GradPart).
    * `ctx` is given by the autograd engine; backward functions that fuse nothing ignore it.
    */
-  backward(gy: Float32Array, ctx?: BackwardContext): (Float32Array | null)[];
+  backward(gy: Float32Array, ctx?: BackwardContext): (Float32Array | GradPart | null)[];
   /** Set by a backward() that went through this node without retainGraph: a second one throws. */
   usedUp?: boolean;
+}
+
+/**
+ * A gradient that is zero outside one block of its input (narrow's, and so split's and chunk's):
+ * `count` runs of `len` floats, `stride` apart from `offset` in the input, held one after the other
+ * in `part`. backward() adds it into the input's gradient, where a full-size array of zeros per
+ * piece cost split's backward a pass over all of the input for every piece.
+ */
+export interface GradPart {
+  /** The block's values, count x len. */
+  readonly part: Float32Array;
+  /** Where the block's first run starts in the input. */
+  readonly offset: number;
+  /** The distance between the starts of two runs in the input. */
+  readonly stride: number;
+  /** The length of each run. */
+  readonly len: number;
+  /** The number of runs. */
+  readonly count: number;
 }
 
 /** An activation's backward that a GEMM epilogue can apply: gz = gy * act'(y). */

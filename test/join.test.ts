@@ -160,6 +160,65 @@ eachBackend('joining and cutting tensors', () => {
     expect([g[0], g[7], g[256], g[257], g[(rows - 1) * cols + 256], g[rows * cols - 1]]).toEqual([0, 2, 2, 0, 2, 0]);
   });
 
+  it('the gradient of a cut is its block alone, added into the input gradient with every other contribution', () => {
+    // narrow's backward gives its block (a GradPart), not an array as large as x: split's 98 pieces of
+    // [256, 784] cost 98 passes over x before. The walk adds blocks into x's pending gradient: made by
+    // the first, added into by contiguous blocks (dim 0), gathered, added and put back by strided ones
+    // (dim 1), copied first when another op's gradient is still shared (add's, given to both inputs).
+    const [rows, cols] = [40, 30];
+    const x = bp.tensor(Float32Array.from({ length: rows * cols }, (_, i) => (i % 7) - 3), { shape: [rows, cols], requiresGrad: true });
+    const w = (shape: number[], k: number) => bp.tensor(Float32Array.from({ length: shape[0] * shape[1] }, (_, i) => ((i * k) % 11) - 5), { shape });
+    const expected = new Float64Array(rows * cols);
+    const weigh = (r0: number, c0: number, t: Tensor, times = 1) => {
+      const [h, wd] = t.shape;
+      for (let r = 0; r < h; r++) for (let c = 0; c < wd; c++) expected[(r0 + r) * cols + c0 + c] += times * t.data[r * wd + c];
+    };
+    const parts: Tensor[] = [];
+    const wCols = x.split([4, 20, 6], 1).map((p, i) => { const m = w([rows, p.shape[1]], i + 2); parts.push(p.mul(m).sum()); return m; });
+    weigh(0, 0, wCols[0]); weigh(0, 4, wCols[1]); // the third piece is left out of the loss: no gradient
+    parts.pop();
+    const wRows = x.chunk(4, 0).map((p, i) => { const m = w([p.shape[0], cols], i + 5); parts.push(p.mul(m).sum()); weigh(i * 10, 0, m); return m; });
+    expect(wRows.length).toBe(4);
+    const over = w([rows, 12], 3); // overlaps the first two column pieces
+    parts.push(x.narrow(1, 2, 12).mul(over).sum());
+    weigh(0, 2, over);
+    // A whole-size gradient that add gives to both its inputs, so that it is shared when it comes;
+    // h, its other holder, is read late in the walk (it feeds the first term too).
+    const z = bp.zeros([rows * cols], { requiresGrad: true });
+    const h = z.reshape([rows, cols]);
+    parts[0] = parts[0].add(h.sum());
+    parts.push(x.add(h).sum()); // last in the sum: the first gradient to reach x
+    for (let i = 0; i < expected.length; i++) expected[i] += 1;
+    const loss = parts.reduce((a, b) => a.add(b));
+    loss.backward({ retainGraph: true });
+    expect(Array.from((x.grad as Tensor).data)).toEqual(Array.from(expected));
+    expect((z.grad as Tensor).data.every((v) => v === 2)).toBe(true);
+    loss.backward(); // a second walk adds the same again
+    expect(Array.from((x.grad as Tensor).data)).toEqual(Array.from(expected, (v) => 2 * v));
+    expect((z.grad as Tensor).data.every((v) => v === 4)).toBe(true);
+    // Blocks first: the first makes y's gradient, one that overlaps none before it is copied in, one
+    // that overlaps is added. The walk takes the last term first: the second split piece (made),
+    // the first (copied), the narrow over both and chunk's rows (added). And again with a whole-size
+    // gradient between the two pieces, after which the first piece must be added too.
+    for (const between of [false, true]) {
+      const y = bp.tensor(Float32Array.from({ length: rows * cols }, (_, i) => (i % 5) - 2), { shape: [rows, cols], requiresGrad: true });
+      expected.fill(between ? 1 : 0);
+      const terms = [y.chunk(2, 0)[1], y.narrow(1, 5, 10), ...y.split([10, 20], 1)].map((p, i) => {
+        const m = w([p.shape[0], p.shape[1]], i + 7);
+        weigh(i === 0 ? 20 : 0, i === 1 ? 5 : i === 3 ? 10 : 0, m);
+        return p.mul(m).sum();
+      });
+      if (between) terms.splice(3, 0, y.mul(1).sum());
+      terms.reduce((a, b) => a.add(b)).backward();
+      expect(Array.from((y.grad as Tensor).data)).toEqual(Array.from(expected));
+    }
+    // The node's own answer: one block, rows of 6 floats 30 apart from float 24.
+    const piece = x.split([4, 20, 6], 1)[2];
+    const [block] = (piece.node as NonNullable<Tensor['node']>).backward(bp.ones([rows, 6]).data);
+    expect(block && !ArrayBuffer.isView(block) && { offset: block.offset, stride: block.stride, len: block.len, count: block.count })
+      .toEqual({ offset: 24, stride: 30, len: 6, count: rows });
+  });
+
   it('many short blocks (columns of a batch) cut, joined and given back as one copy each', () => {
     // Blocks shorter than 16 floats go element by element; 16 blocks and more to the native backend's
     // strided copy (into strided outputs too: cat's pieces, narrow's gradient). Each element checked

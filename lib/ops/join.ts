@@ -5,43 +5,11 @@
 import { Tensor } from '../tensor';
 import { fmt, normDim, splitAt } from '../shape';
 import { shown } from '../args';
-import { alloc, allocOutput } from '../storage';
-import { bulkCopy, checkTensor, copyStrided, record } from './core';
-import { nativeCopy } from '../copy';
-import { int32sFrom } from '../tiny';
+import { allocOutput } from '../storage';
+import { checkTensor, record } from './core';
+import { copyBlocks } from '../copy';
 import { unsqueeze } from './shape';
 import { POOL_MIN_LENGTH } from '../reuse';
-
-// Blocks shorter than this are copied element by element where TypedArray.set would be called per
-// block: a call costs ~75 ns (a subarray made and checked), which for the columns of a narrow along
-// dim 1 was the whole copy ([2048, 2048].narrow(1, 5, 3): 154 us, PyTorch's .contiguous() 12).
-const SHORT_BLOCK = 16;
-// From this many blocks on, the native backend's strided copy takes them in one call (~1 us).
-const NATIVE_BLOCKS = 16;
-
-// Copies `count` blocks of `len` floats from src (every `srcStride`) to dst (every `dstStride`).
-function copyBlocks(src: Float32Array, srcOffset: number, srcStride: number, dst: Float32Array, dstOffset: number, dstStride: number, len: number, count: number): void {
-  // On the native backend, many blocks or a large copy go to its strided copy: one call, threaded
-  // (one large block too: stack's along dim 0 scaled 1.09x at two threads through TypedArray.set).
-  // Row by row here, [2048, 2048] narrowed to 1000 columns took 0.8 ms at one thread and at two
-  // (PyTorch's narrow(...).contiguous(): 0.23 and 0.11).
-  if (count >= NATIVE_BLOCKS ? nativeCopy() : bulkCopy(len * count)) {
-    const into = dstStride === len ? null : int32sFrom([dstStride, 1]);
-    const end = dstOffset + (count - 1) * dstStride + len;
-    copyStrided(src.subarray(srcOffset), int32sFrom([srcStride, 1]), dst.subarray(dstOffset, end), int32sFrom([count, len]), into);
-  } else if (len < SHORT_BLOCK) {
-    for (let o = 0; o < count; o++) {
-      const s = srcOffset + o * srcStride;
-      const d = dstOffset + o * dstStride;
-      for (let i = 0; i < len; i++) dst[d + i] = src[s + i];
-    }
-  } else {
-    for (let o = 0; o < count; o++) {
-      const s = srcOffset + o * srcStride;
-      dst.set(src.subarray(s, s + len), dstOffset + o * dstStride);
-    }
-  }
-}
 
 function tensorArray(tensors: unknown, what: string): Tensor[] {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error(`${what}: expected a non-empty array of tensors, got ${Array.isArray(tensors) ? 'an empty array' : tensors === null ? 'null' : typeof tensors}`);
@@ -117,11 +85,9 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   const view = outer === 1 && (n > POOL_MIN_LENGTH || x.size <= POOL_MIN_LENGTH);
   const y = view ? x.data.subarray(s * inner, s * inner + n) : allocOutput(n * outer);
   if (!view) copyBlocks(x.data, s * inner, size * inner, y, 0, n, n, outer);
-  return record(y, shape, [x], 'narrow', (gy) => {
-    const gx = alloc(x.size); // zero outside the part
-    copyBlocks(gy, 0, length * inner, gx, s * inner, size * inner, length * inner, outer);
-    return [gx];
-  });
+  // Its gradient is gy's block alone: the walk adds it into x's (split's and chunk's pieces each
+  // made a zeroed array as large as x, which the walk then added: 98 pieces, 98 passes over x).
+  return record(y, shape, [x], 'narrow', (gy) => [{ part: gy, offset: s * inner, stride: size * inner, len: length * inner, count: outer }]);
 }
 
 /** Pieces of `x` along `dim`: of `splitSize` indices each (the last may be shorter), or of the listed sizes (torch.split). */
