@@ -135,7 +135,7 @@ function isPart(g: Float32Array | GradPart): g is GradPart {
  * the array has had only blocks, a block that overlaps none of them (split's and chunk's pieces) is
  * copied in rather than added: one pass instead of reading, adding and writing it back.
  */
-function addPart(p: GradPart, c: Tensor, op: string, grads: (Float32Array | null)[], flags: Uint8Array, written: GradPart[][]): void {
+function addPart(p: GradPart, c: Tensor, op: string, grads: (Float32Array | null)[], flags: Uint8Array, written: Block[][]): void {
   const { part, offset, stride, len, count } = p;
   if (part.length !== count * len || (count > 0 && (offset < 0 || stride < len || offset + (count - 1) * stride + len > c.size))) {
     throw new Error(`internal: ${op} backward gave a block of ${count} x ${len} (${part.length} values) at ${offset}, every ${stride}, ` +
@@ -150,7 +150,7 @@ function addPart(p: GradPart, c: Tensor, op: string, grads: (Float32Array | null
       written[s] = [];
     }
     copyBlocks(part, 0, len, dst, offset, stride, len, count);
-    written[s].push({ part: EMPTY, offset, stride, len, count }); // where, not what: part is g, recycled
+    written[s].push({ offset, stride, len, count }); // where, not what: the values may be g, recycled
     return;
   }
   flags[s] &= ~BLOCKS_ONLY;
@@ -172,14 +172,15 @@ function addPart(p: GradPart, c: Tensor, op: string, grads: (Float32Array | null
   copyBlocks(block, 0, len, dst, offset, stride, len, count);
   if (block.length > POOL_MIN_LENGTH) recycleArray(block);
 }
-const EMPTY = new Float32Array(0);
+/** Where a GradPart's values go in its input. */
+type Block = Omit<GradPart, 'part'>;
 
 /**
  * Whether two blocks share no element, for the shapes cuts give: one run each (rows cut along dim
  * 0, as one span), or runs of one stride and count from the same row (columns cut along a later
  * dim). Anything else counts as overlapping: the block is then added, which is right either way.
  */
-function apart(a: GradPart, b: GradPart): boolean {
+function apart(a: Block, b: Block): boolean {
   const spanA = (a.count - 1) * a.stride + a.len, spanB = (b.count - 1) * b.stride + b.len;
   if (a.count <= 1 && b.count <= 1) return a.offset + spanA <= b.offset || b.offset + spanB <= a.offset;
   if (a.stride !== b.stride || a.count !== b.count || Math.floor(a.offset / a.stride) !== Math.floor(b.offset / b.stride)) return false;
@@ -212,7 +213,7 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
   grads[0] = seed; // the root's; the caller's array, so not OWNED
   const be = B();
   const ctx = new WalkContext(uses, flags);
-  const written: GradPart[][] = []; // by slot, for BLOCKS_ONLY
+  const written: Block[][] = []; // by slot, for BLOCKS_ONLY
   for (let i = 0; i < n; i++) {
     const g = grads[i];
     if (!g) continue;
