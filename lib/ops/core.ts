@@ -8,7 +8,7 @@ import { broadcastStrides, coalesce, contiguousStrides, fmt, sameShape, Shape, s
 import { alloc, allocOutput } from '../storage';
 import { nodeRecorded } from '../reuse';
 import { int32sFrom } from '../tiny';
-export { bulkCopy, copyInto } from '../copy';
+export { copyInto } from '../copy';
 
 /** A tensor, or a plain number standing for a 0-d tensor. */
 export type Operand = Tensor | number;
@@ -71,13 +71,10 @@ export function binaryStrided(code: BinaryCode, a: Float32Array, aStrides: Int32
   B().binary(code, a, aStrides, b, bStrides, out, shape);
 }
 
-/** out = x read through `strides` over `shape` (out contiguous, or written through `outStrides`). */
-export function copyStrided(x: Float32Array, strides: Int32Array, out: Float32Array, shape: Int32Array, outStrides: Int32Array | null = null): void {
-  if (shape.length > KERNEL_DIMS) {
-    const { shape: s, strides: [xs, os] } = coalesce(shape, [strides, outStrides ?? contiguousStrides(shape)]);
-    [shape, strides, outStrides] = [s, xs, outStrides && os];
-  }
-  B().stridedCopy(x, strides, out, shape, outStrides);
+/** out = x read through `strides` over `shape` (out contiguous). */
+export function copyStrided(x: Float32Array, strides: Int32Array, out: Float32Array, shape: Int32Array): void {
+  if (shape.length > KERNEL_DIMS) ({ shape, strides: [strides] } = coalesce(shape, [strides, contiguousStrides(shape)]));
+  B().stridedCopy(x, strides, out, shape);
 }
 
 // The stride of a contiguous walk along one dimension: the kernels only read it.
