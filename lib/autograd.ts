@@ -172,19 +172,22 @@ function addPart(p: GradPart, c: Tensor, op: string, grads: (Float32Array | null
   copyBlocks(block, 0, len, dst, offset, stride, len, count);
   if (block.length > POOL_MIN_LENGTH) recycleArray(block);
 }
+
 /** Where a GradPart's values go in its input. */
 type Block = Omit<GradPart, 'part'>;
 
 /**
  * Whether two blocks share no element, for the shapes cuts give: one run each (rows cut along dim
- * 0, as one span), or runs of one stride and count from the same row (columns cut along a later
- * dim). Anything else counts as overlapping: the block is then added, which is right either way.
+ * 0, as one span), or runs of one stride and count from the same row, none running on into the
+ * next row (columns cut along a later dim). Anything else counts as overlapping: the block is then
+ * added, which is right either way.
  */
 function apart(a: Block, b: Block): boolean {
   const spanA = (a.count - 1) * a.stride + a.len, spanB = (b.count - 1) * b.stride + b.len;
   if (a.count <= 1 && b.count <= 1) return a.offset + spanA <= b.offset || b.offset + spanB <= a.offset;
   if (a.stride !== b.stride || a.count !== b.count || Math.floor(a.offset / a.stride) !== Math.floor(b.offset / b.stride)) return false;
   const ca = a.offset % a.stride, cb = b.offset % b.stride;
+  if (ca + a.len > a.stride || cb + b.len > b.stride) return false;
   return ca + a.len <= cb || cb + b.len <= ca;
 }
 

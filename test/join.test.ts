@@ -219,6 +219,21 @@ eachBackend('joining and cutting tensors', () => {
       .toEqual({ offset: 24, stride: 30, len: 6, count: rows });
   });
 
+  it('blocks of a node of ours: runs that go on into the next row overlap the runs there', () => {
+    // A GradNode may give any block (GradPart is public): rows of 30, runs of 10 from column 25
+    // reach columns 0-4 of the next row, where the second block's runs (columns 2-4) lie.
+    const x = bp.zeros([3, 30], { requiresGrad: true });
+    const piece = (offset: number, len: number, value: number): Tensor => new Tensor(new Float32Array(1), [1], true, {
+      op: 'piece', inputs: [x], backward: () => [{ part: new Float32Array(2 * len).fill(value), offset, stride: 30, len, count: 2 }],
+    });
+    piece(2, 3, 10).add(piece(25, 10, 1)).sum().backward(); // the walk takes the second term first
+    const g = Array.from((x.grad as Tensor).data);
+    const expected = new Array<number>(90).fill(0);
+    for (const at of [25, 55]) for (let i = at; i < at + 10; i++) expected[i] += 1;
+    for (const at of [2, 32]) for (let i = at; i < at + 3; i++) expected[i] += 10;
+    expect(g).toEqual(expected);
+  });
+
   it('many short blocks (columns of a batch) cut, joined and given back as one copy each', () => {
     // Blocks shorter than 16 floats go element by element; 16 blocks and more to the native backend's
     // strided copy (into strided outputs too: cat's pieces, narrow's gradient). Each element checked
