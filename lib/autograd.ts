@@ -165,10 +165,10 @@ function addPart(p: GradPart, c: Tensor, op: string, grads: (Float32Array | null
     be.axpy(1, part, dst.subarray(offset, offset + count * len));
     return;
   }
-  // Runs apart: gathered, added to (axpy's one rounding, as a full-size add's), put back.
+  // Runs apart: read through strides and added in one pass (binary's dst + part, the one rounding
+  // axpy makes), then put back.
   const block = allocOutput(part.length);
-  copyBlocks(dst, offset, stride, block, 0, len, len, count);
-  be.axpy(1, part, block);
+  be.binary(Binary.add, dst.subarray(offset), int32sFrom([stride, 1]), part, int32sFrom([len, 1]), block, int32sFrom([count, len]));
   copyBlocks(block, 0, len, dst, offset, stride, len, count);
   if (block.length > POOL_MIN_LENGTH) recycleArray(block);
 }
