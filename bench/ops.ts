@@ -53,6 +53,9 @@ export const O1_OPS: ReadonlyArray<[string, Op]> = [
   ['narrow 3 cols', ({ a }) => a.narrow(1, 5, 3)],
   ['select col', ({ a }) => a.select(1, 5)],
   ['cat dim1', ({ a, col }) => bp.cat([col, a, col], 1)],
+  // Random tensors of a's shape (the generator's draws are sequential; randn's arithmetic is not).
+  ['rand', ({ a }) => bp.rand(a.shape)],
+  ['randn', ({ a }) => bp.randn(a.shape)],
 ];
 
 /** The row numbers of 'index select' and the column numbers of 'gather dim1' (the same on both sides). */

@@ -1,12 +1,17 @@
 // The library's random number generator: xoshiro128** seeded by splitmix32, normals by Box-Muller.
-// Random numbers are drawn in TypeScript so that the same seed gives the same numbers on both backends.
+// The generator's state lives here; tensors are filled by the backend (lib/backend/reference/
+// random.ts is the specification, the addon draws the same numbers in C++), so that the same seed
+// gives the same numbers on both backends.
 
 import { shown } from './args';
+import { cosSinDraw, radiusOf } from './normal_math';
 
 // The four state words, in a typed array: as module-level numbers, words past 2^30 were boxed on
 // every draw (Dropout's masks took 35 ns an element).
 const state = new Uint32Array(4);
-let spareNormal: number | null = null;
+// A Box-Muller pair's second normal, not yet used (NaN when there is none): in a typed array, so that
+// a backend's fill can take it and leave one.
+const spareNormal = new Float64Array([NaN]);
 
 function splitmix32(seed: number): () => number {
   let x = seed >>> 0;
@@ -25,7 +30,7 @@ export function manualSeed(seed: number): void {
   const hi = Math.floor(seed / 4294967296);
   const sm = splitmix32((seed >>> 0) ^ Math.imul(hi >>> 0, 0x27d4eb2d));
   for (let i = 0; i < 4; i++) state[i] = sm();
-  spareNormal = null;
+  spareNormal[0] = NaN;
 }
 
 function rotl(x: number, k: number): number {
@@ -71,19 +76,31 @@ export function uniform01(): number {
   return uniformFrom(state);
 }
 
-/** Standard normal. */
-export function normal01(): number {
-  if (spareNormal !== null) {
-    const v = spareNormal;
-    spareNormal = null;
-    return v;
+/** @internal The live spare normal (NaN for none) that a backend's normalFill takes and leaves. */
+export function liveSpareNormal(): Float64Array {
+  return spareNormal;
+}
+
+const cosSin = new Float64Array(2);
+
+/**
+ * @internal The next standard normal of the generator whose words are s, with spare[0] the pending
+ * second normal of a pair (NaN for none): a pair draws k (24 bits, again while 0) and then j, and
+ * is sqrt(-2 ln(k / 2^24)) times cos, then sin, of 2 pi j / 2^24 (Box-Muller).
+ */
+export function normalFrom(s: Uint32Array, spare: Float64Array): number {
+  const pending = spare[0];
+  if (!Number.isNaN(pending)) {
+    spare[0] = NaN;
+    return pending;
   }
-  let u = 0;
-  while (u === 0) u = uniform01();
-  const v = uniform01();
-  const r = Math.sqrt(-2 * Math.log(u));
-  spareNormal = r * Math.sin(2 * Math.PI * v);
-  return r * Math.cos(2 * Math.PI * v);
+  let k = 0;
+  while (k === 0) k = nextU32(s) >>> 8;
+  const j = nextU32(s) >>> 8;
+  const r = radiusOf(k);
+  cosSinDraw(j, cosSin);
+  spare[0] = r * cosSin[1];
+  return r * cosSin[0];
 }
 
 /** Uniform integer in [0, n). */

@@ -4,18 +4,32 @@
 // portable set used on machines without AVX2).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Backend, Binary, GemmArgs, OptimHyper, Reduce, Unary, UnaryCode } from '../lib/backend/backend';
-import { loadNative } from '../lib/backend/native';
+import { addonPath, loadNative } from '../lib/backend/native';
 import * as bp from '../lib/index';
 import { allocOutput } from '../lib/storage';
 import { referenceBackend as ref } from '../lib/backend/reference';
 import { expectClose, sameBits, Tolerance } from './helpers/golden';
 import { EDGE_SIZES, randomArray, rng } from './helpers/random';
+import { nextU32 } from '../lib/random';
+import { cosSinDraw, radiusOf } from '../lib/normal_math';
+import { createRequire } from 'node:module';
 import { expectedKernelSet, nativeExpected } from './helpers/backends';
 
 const r = rng(12345);
 let nat: Backend & { kernelSet?: () => string };
 
 /** How many ulps of t (its relative ulp, 2^-23 |t|, at least `floor`) y is from the exact value t. */
+// Generator words whose next draw has its top 24 bits 0 (a uniform draw of exactly 0), found by
+// stepping a fixed start: about 2^24 steps.
+function wordsBeforeZeroDraw(): Uint32Array {
+  const s = Uint32Array.of(1, 2, 3, 4);
+  let steps = 0;
+  while (nextU32(s) >>> 8 !== 0) steps++;
+  const start = Uint32Array.of(1, 2, 3, 4);
+  for (let i = 0; i < steps; i++) nextU32(start);
+  return start;
+}
+
 function ulpsOff(y: number, t: number, floor = 0): number {
   return y === t ? 0 : Math.abs(y - t) / Math.max(Math.abs(t) * 2 ** -23, floor);
 }
@@ -1156,6 +1170,104 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     expect(() => nat.dropoutMask(new Float32Array(4), 0.5, new Uint32Array(3))).toThrow(/dropoutMask: rng has 3 elements, expected 4/);
     const signed = new Int32Array(4) as unknown as Uint32Array;
     expect(() => nat.dropoutMask(new Float32Array(4), 0.5, signed)).toThrow(/dropoutMask: argument 2 \(rng\) must be a Uint32Array/);
+  });
+
+  it('uniformFill and normalFill: the reference\'s numbers, generator words and spare normal, bit for bit, at 1 and 2 threads', () => {
+    // Sizes past 2 x 16384 pairs cross the native fill's blocks (drawn on one thread, computed on others).
+    const sizes = [0, ...EDGE_SIZES, 100003, 65536 + 33];
+    const threadsBefore = bp.getNumThreads();
+    try {
+      for (const threads of [1, 2]) {
+        bp.setNumThreads(threads);
+        for (const n of sizes) {
+          const start = Uint32Array.of(0x9e3779b9, 12345 + threads, 0xdeadbeef, (n * 2654435761) >>> 0);
+          const [rn, rr] = [start.slice(), start.slice()];
+          const [un, ur] = [new Float32Array(n).fill(NaN), new Float32Array(n).fill(NaN)];
+          nat.uniformFill(un, -0.25, 1.5, rn);
+          ref.uniformFill(ur, -0.25, 1.5, rr);
+          expect(sameBits(un, ur), `uniform n ${n} threads ${threads}`).toBe(true);
+          expect(Array.from(rn), `words after uniform n ${n}`).toEqual(Array.from(rr));
+          // With a spare normal pending and without; a standard one and a shifted, scaled one.
+          for (const [mean, std, pending] of [[0, 1, NaN], [0.5, 0.02, -1.25], [-3, 7, NaN]]) {
+            const [sn, sr] = [Float64Array.of(pending), Float64Array.of(pending)];
+            const [zn, zr] = [new Float32Array(n).fill(NaN), new Float32Array(n).fill(NaN)];
+            nat.normalFill(zn, mean, std, rn, sn);
+            ref.normalFill(zr, mean, std, rr, sr);
+            const what = `normal n ${n} mean ${mean} std ${std} spare ${pending} threads ${threads}`;
+            expect(sameBits(zn, zr), what).toBe(true);
+            expect(Array.from(rn), `words after ${what}`).toEqual(Array.from(rr));
+            expect(Object.is(sn[0], sr[0]) || (Number.isNaN(sn[0]) && Number.isNaN(sr[0])), `spare after ${what}`).toBe(true);
+          }
+        }
+      }
+    } finally {
+      bp.setNumThreads(threadsBefore);
+    }
+    // A pair whose first draw is 0 draws again (ln 0): words after which xoshiro128**'s next output
+    // has its top 24 bits 0 are found by stepping the reference until it happens.
+    const zeroFirst = wordsBeforeZeroDraw();
+    const [rn, rr] = [zeroFirst.slice(), zeroFirst.slice()];
+    const [zn, zr] = [new Float32Array(9), new Float32Array(9)];
+    const [sn, sr] = [Float64Array.of(NaN), Float64Array.of(NaN)];
+    nat.normalFill(zn, 0, 1, rn, sn);
+    ref.normalFill(zr, 0, 1, rr, sr);
+    expect(sameBits(zn, zr)).toBe(true);
+    expect(Array.from(rn)).toEqual(Array.from(rr));
+    expect(Array.from(zn).every(Number.isFinite)).toBe(true);
+    const eleven = zeroFirst.slice(); // five pairs, ten draws, and the one drawn again
+    for (let i = 0; i < 11; i++) nextU32(eleven);
+    expect(Array.from(rr)).toEqual(Array.from(eleven));
+  });
+
+  it('the normal fill\'s radius, cosine and sine in double: lib/normal_math.ts\'s, bit for bit, for every one of the 2^24 draws', () => {
+    // At the float32 outputs a changed rounding (a fused multiply-add, a reordered sum) shows in one
+    // normal in millions at most; in double it shows at once.
+    const addon = createRequire(__filename)(addonPath()) as {
+      normalParts(k: Uint32Array, j: Uint32Array, radius: Float64Array, cos: Float64Array, sin: Float64Array): void;
+    };
+    const chunk = 1 << 20;
+    const [k, j] = [new Uint32Array(chunk), new Uint32Array(chunk)];
+    const [radius, cos, sin] = [new Float64Array(chunk), new Float64Array(chunk), new Float64Array(chunk)];
+    const cs = new Float64Array(2);
+    const bad: string[] = [];
+    for (let start = 0; start < 1 << 24; start += chunk) {
+      for (let i = 0; i < chunk; i++) {
+        j[i] = start + i;
+        k[i] = start + i === 0 ? 1 : start + i;
+      }
+      addon.normalParts(k, j, radius, cos, sin);
+      for (let i = 0; i < chunk && bad.length < 5; i++) {
+        cosSinDraw(j[i], cs);
+        if (!Object.is(radius[i], radiusOf(k[i]))) bad.push(`radius of k ${k[i]}: ${radius[i]} vs ${radiusOf(k[i])}`);
+        if (!Object.is(cos[i], cs[0]) || !Object.is(sin[i], cs[1])) bad.push(`cos, sin of j ${j[i]}: ${cos[i]}, ${sin[i]} vs ${cs[0]}, ${cs[1]}`);
+      }
+    }
+    expect(bad).toEqual([]);
+    // Lengths not a multiple of any vector width, and bad draws.
+    for (const n of [1, 7, 9, 13]) {
+      const kk = Uint32Array.from({ length: n }, (_, i) => 1 + i * 999_331);
+      const jj = Uint32Array.from({ length: n }, (_, i) => 16_777_215 - i * 777_001);
+      const [r, c, sn] = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+      addon.normalParts(kk, jj, r, c, sn);
+      for (let i = 0; i < n; i++) {
+        cosSinDraw(jj[i], cs);
+        expect([r[i], c[i], sn[i]]).toEqual([radiusOf(kk[i]), cs[0], cs[1]]);
+      }
+    }
+    const f = (n: number) => new Float64Array(n);
+    expect(() => addon.normalParts(Uint32Array.of(0), Uint32Array.of(0), f(1), f(1), f(1))).toThrow(/normalParts: k\[0\] is 0, not in \[1, 2\^24\)/);
+    expect(() => addon.normalParts(Uint32Array.of(1), Uint32Array.of(1 << 24), f(1), f(1), f(1))).toThrow(/normalParts: j\[0\] is 16777216/);
+    expect(() => addon.normalParts(Uint32Array.of(1), Uint32Array.of(1), f(1), f(2), f(1))).toThrow(/normalParts: cos has 2 elements, k 1/);
+  });
+
+  it('uniformFill and normalFill name a bad generator or spare', () => {
+    expect(() => nat.uniformFill(new Float32Array(4), 0, 1, new Uint32Array(3))).toThrow(/uniformFill: rng has 3 elements, expected 4/);
+    expect(() => nat.normalFill(new Float32Array(4), 0, 1, new Uint32Array(5), new Float64Array(1))).toThrow(/normalFill: rng has 5 elements, expected 4/);
+    expect(() => nat.normalFill(new Float32Array(4), 0, 1, new Uint32Array(4), new Float64Array(2))).toThrow(/normalFill: spare has 2 elements, expected 1/);
+    const single = new Float32Array(1) as unknown as Float64Array;
+    expect(() => nat.normalFill(new Float32Array(4), 0, 1, new Uint32Array(4), single)).toThrow(/normalFill: argument 4 \(spare\) must be a Float64Array/);
+    const notNumber = 'a' as unknown as number;
+    expect(() => nat.normalFill(new Float32Array(4), notNumber, 1, new Uint32Array(4), new Float64Array(1))).toThrow(/normalFill: argument 1 \(mean\) must be a number/);
   });
 
   it('sumSquares and sumAbs over many tensors', () => {

@@ -131,6 +131,7 @@ O1_OPS = [
     ('narrow 3 cols', lambda a, b, r, c: a.narrow(1, 5, 3).contiguous()),
     ('select col', lambda a, b, r, c: a.select(1, 5).contiguous()),
     ('cat dim1', lambda a, b, r, c: torch.cat([c, a, c], 1)),
+    ('rand', lambda a, b, r, c: torch.rand(a.shape)), ('randn', lambda a, b, r, c: torch.randn(a.shape)),
 ]
 o1_rows = o1_pick = None  # set by o1(): bench/ops.ts's o1Rows and o1Pick
 

@@ -275,6 +275,19 @@ export interface Backend {
    */
   dropoutMask(mask: Float32Array, p: number, rng: Uint32Array): void;
 
+  /**
+   * out[i] = low + span * u_i (as a float) for each i in order, u_i the generator's next uniform
+   * draw in [0, 1) (24 bits over 2^24, in double); rng (the four state words) is advanced in place.
+   */
+  uniformFill(out: Float32Array, low: number, span: number, rng: Uint32Array): void;
+
+  /**
+   * out[i] = mean + std * z_i (as a float) for each i in order, z_i the generator's next standard
+   * normal (lib/random.ts's normalFrom: Box-Muller pairs through lib/normal_math.ts). spare[0] is a
+   * pair's pending second normal (NaN for none): used first, and left by a pair cut short.
+   */
+  normalFill(out: Float32Array, mean: number, std: number, rng: Uint32Array, spare: Float64Array): void;
+
   setNumThreads(n: number): void;
   getNumThreads(): number;
 }

@@ -2,7 +2,8 @@
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { checkNumber, checkTensor } from '../ops/core';
-import { normal01, uniform01 } from '../random';
+import { liveRngState, liveSpareNormal } from '../random';
+import { B } from '../backend/registry';
 import { optionsOf, shown } from '../args';
 import { assertNotInEpoch } from '../worker_owned';
 import { randomInitSkipped } from './skip_init';
@@ -38,22 +39,23 @@ function target(t: Tensor): Float32Array {
   return d;
 }
 
-function fill(t: Tensor, f: () => number): Tensor {
+function fill(t: Tensor, draw: (d: Float32Array) => void): Tensor {
   const d = target(t);
   if (randomInitSkipped()) return t; // load() builds a model that its file then overwrites
-  for (let i = 0; i < d.length; i++) d[i] = f();
+  draw(d);
   return t;
 }
 
 /** Fills t from U(a, b) (default [0, 1)), in place. */
 export const uniform = (t: Tensor, a = 0, b = 1): Tensor => {
   if (typeof a !== 'number' || typeof b !== 'number' || !(a <= b)) throw new Error(`uniform: a and b must be numbers with a <= b, got ${shown(a)} and ${shown(b)}`);
-  return fill(t, () => a + (b - a) * uniform01());
+  return fill(t, (d) => B().uniformFill(d, a, b - a, liveRngState()));
 };
 /** Fills t from N(mean, std) (default 0, 1), in place. */
 export const normal = (t: Tensor, mean = 0, std = 1): Tensor => {
+  checkNumber(mean, 'normal', 'mean');
   if (typeof std !== 'number' || !(std >= 0)) throw new Error(`normal: std must be non-negative, got ${shown(std)}`);
-  return fill(t, () => mean + std * normal01());
+  return fill(t, (d) => B().normalFill(d, mean, std, liveRngState(), liveSpareNormal()));
 };
 /** Fills t with value, in place; returns t. */
 export const constant = (t: Tensor, value: number): Tensor => { target(t).fill(checkNumber(value, 'constant', 'value')); return t; };

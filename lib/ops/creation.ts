@@ -4,7 +4,8 @@ import { Tensor } from '../tensor';
 import { checkShape, fmt, sizeOf } from '../shape';
 import { alloc } from '../storage';
 import { checkNumber, checkTensor } from './core';
-import { normal01, uniform01 } from '../random';
+import { liveRngState, liveSpareNormal } from '../random';
+import { B } from '../backend/registry';
 import { optionsOf, shown } from '../args';
 
 /** Options for tensor creation. */
@@ -105,10 +106,10 @@ export const full = (shape: readonly number[], value: number, opts?: TensorOptio
 };
 /** Uniform in [0, 1), from the generator that manualSeed seeds. */
 export const rand = (shape: readonly number[], opts?: TensorOptions): Tensor =>
-  filled(shape, 'rand', opts, (d) => { for (let i = 0; i < d.length; i++) d[i] = uniform01(); });
+  filled(shape, 'rand', opts, (d) => B().uniformFill(d, 0, 1, liveRngState()));
 /** Standard normal, from the generator that manualSeed seeds. */
 export const randn = (shape: readonly number[], opts?: TensorOptions): Tensor =>
-  filled(shape, 'randn', opts, (d) => { for (let i = 0; i < d.length; i++) d[i] = normal01(); });
+  filled(shape, 'randn', opts, (d) => B().normalFill(d, 0, 1, liveRngState(), liveSpareNormal()));
 
 /** arange(end), or arange(start, end, step): values start, start+step, ... below end. */
 export function arange(start: number, end?: number, step = 1): Tensor {

@@ -20,7 +20,9 @@
 #include "kernels/gemm.h"
 #include "kernels/index_rows.h"
 #include "kernels/norm.h"
+#include "kernels/normal_lanes.h"
 #include "kernels/optim.h"
+#include "kernels/random_fill.h"
 #include "kernels/reduce.h"
 #include "kernels/softmax.h"
 #include "kernels/table.h"
@@ -519,15 +521,64 @@ Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The four words of lib/random.ts's generator, passed as argument i (advanced in place by the caller).
+uint32_t* rng_words(const Args& a, size_t i) {
+  auto rng = a.typed<uint32_t, napi_uint32_array>(i, "rng", "Uint32Array");
+  if (rng.ElementLength() != 4) a.range_error("rng has " + std::to_string(rng.ElementLength()) + " elements, expected 4");
+  return rng.Data();
+}
+
 Napi::Value DropoutMask(const Napi::CallbackInfo& info) {
   Args a{info, "dropoutMask"};
   a.count(3);
   const long n = (long)a.f32_len(0, "mask");
   const double p = a.number(1, "p");
   if (!(p >= 0.0 && p <= 1.0)) a.range_error("p must be in [0, 1], got " + std::to_string(p));
-  auto rng = a.typed<uint32_t, napi_uint32_array>(2, "rng", "Uint32Array");
-  if (rng.ElementLength() != 4) a.range_error("rng has " + std::to_string(rng.ElementLength()) + " elements, expected 4");
-  dropout_mask(a.f32(0, "mask"), n, p, rng.Data());
+  dropout_mask(a.f32(0, "mask"), n, p, rng_words(a, 2));
+  return info.Env().Undefined();
+}
+
+Napi::Value UniformFill(const Napi::CallbackInfo& info) {
+  Args a{info, "uniformFill"};
+  a.count(4);
+  const long n = (long)a.f32_len(0, "out");
+  uniform_fill(a.f32(0, "out"), n, a.number(1, "low"), a.number(2, "span"), rng_words(a, 3));
+  return info.Env().Undefined();
+}
+
+Napi::Value NormalFill(const Napi::CallbackInfo& info) {
+  Args a{info, "normalFill"};
+  a.count(5);
+  const long n = (long)a.f32_len(0, "out");
+  const double mean = a.number(1, "mean"), std = a.number(2, "std");
+  uint32_t* rng = rng_words(a, 3);
+  auto spare = a.typed<double, napi_float64_array>(4, "spare", "Float64Array");
+  if (spare.ElementLength() != 1) a.range_error("spare has " + std::to_string(spare.ElementLength()) + " elements, expected 1");
+  normal_fill(a.f32(0, "out"), n, mean, std, rng, spare.Data());
+  return info.Env().Undefined();
+}
+
+// The normal fill's radius, cosine and sine of draws k[] and j[] in double, at the active set's
+// vector width: for the tests, which compare them bit for bit with lib/normal_math.ts's.
+Napi::Value NormalParts(const Napi::CallbackInfo& info) {
+  Args a{info, "normalParts"};
+  a.count(5);
+  auto k = a.typed<uint32_t, napi_uint32_array>(0, "k", "Uint32Array");
+  auto j = a.typed<uint32_t, napi_uint32_array>(1, "j", "Uint32Array");
+  const size_t n = k.ElementLength();
+  if (j.ElementLength() != n) a.range_error("j has " + std::to_string(j.ElementLength()) + " elements, k " + std::to_string(n));
+  double* out[3];
+  const char* names[3] = {"radius", "cos", "sin"};
+  for (size_t i = 0; i < 3; i++) {
+    auto o = a.typed<double, napi_float64_array>(2 + i, names[i], "Float64Array");
+    if (o.ElementLength() != n) a.range_error(std::string(names[i]) + " has " + std::to_string(o.ElementLength()) + " elements, k " + std::to_string(n));
+    out[i] = o.Data();
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (k.Data()[i] < 1 || k.Data()[i] >= (1u << 24)) a.range_error("k[" + std::to_string(i) + "] is " + std::to_string(k.Data()[i]) + ", not in [1, 2^24)");
+    if (j.Data()[i] >= (1u << 24)) a.range_error("j[" + std::to_string(i) + "] is " + std::to_string(j.Data()[i]) + ", not in [0, 2^24)");
+  }
+  active_normal_forms().parts(k.Data(), j.Data(), (long)n, out[0], out[1], out[2]);
   return info.Env().Undefined();
 }
 
@@ -620,7 +671,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"gemm", Gemm}, {"gemmPair", GemmPair}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
-      {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"dropoutMask", DropoutMask}, {"layerNorm", LayerNorm},
+      {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},
       {"layerNormGrad", LayerNormGrad}, {"batchNorm", BatchNorm}, {"batchNormGrad", BatchNormGrad},
       {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},

@@ -5,14 +5,14 @@ import { gemm, gemmPair } from './gemm';
 import { gather, indexRows, indexRowsGrad } from './index_rows';
 import { batchNorm, batchNormGrad, layerNorm, layerNormGrad } from './norm';
 import { optimStep } from './optim';
-import { dropoutMask } from './random';
+import { dropoutMask, normalFill, uniformFill } from './random';
 import { reduce, sumAbs, sumSquares } from './reduce';
 import { crossEntropy, crossEntropyGrad, softmax, softmaxGrad } from './softmax';
 
 export const referenceBackend: Backend = {
   name: 'reference',
   gemm, gemmPair, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce,
-  softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, sumAbs, dropoutMask, layerNorm, layerNormGrad,
+  softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, sumAbs, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
   batchNorm, batchNormGrad,
   setNumThreads(): void {},
   getNumThreads(): number { return 1; },

@@ -4,25 +4,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "xoshiro.h"
+
 namespace bp {
-namespace {
-
-inline uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
-
-// One xoshiro128** step over s: lib/random.ts's nextU32.
-inline uint32_t next_u32(uint32_t* s) {
-  const uint32_t result = rotl(s[1] * 5u, 7) * 9u;
-  const uint32_t t = s[1] << 9;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 11);
-  return result;
-}
-
-}  // namespace
 
 void dropout_mask(float* mask, long n, double p, uint32_t* rng) {
   if (p >= 1.0) {
@@ -40,7 +24,7 @@ void dropout_mask(float* mask, long n, double p, uint32_t* rng) {
   std::memcpy(&keep_bits, &keep, sizeof keep_bits);
   uint32_t s[4] = {rng[0], rng[1], rng[2], rng[3]};
   for (long i = 0; i < n; i++) {
-    const uint32_t bits = keep_bits & (0u - (uint32_t)((next_u32(s) >> 8) >= threshold));
+    const uint32_t bits = keep_bits & (0u - (uint32_t)(draw24(s) >= threshold));
     std::memcpy(mask + i, &bits, sizeof bits);
   }
   std::copy(s, s + 4, rng);
