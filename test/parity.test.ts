@@ -1151,8 +1151,10 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
-  it('dropoutMask: the reference\'s masks and generator words, bit for bit, at every edge size and rate', () => {
-    for (const p of [0, 0.1, 0.5, 0.999, 1]) {
+  it('dropoutMask: the reference\'s masks and generator words, bit for bit, at every edge size and rate, at 1 and 2 threads', () => {
+    const threadsBefore = bp.getNumThreads();
+    for (const [p, threads] of [0, 0.1, 0.5, 0.999, 1].flatMap((q) => [[q, 1], [q, 2]])) {
+      bp.setNumThreads(threads); // 100003 draws are drawn in parts at 2 threads
       for (const n of [...EDGE_SIZES, 100003]) {
         const start = Uint32Array.of(0x9e3779b9, 12345, 0xdeadbeef, (n * 2654435761) >>> 0);
         const rn = start.slice();
@@ -1166,6 +1168,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         if (p === 1) expect(Array.from(rn)).toEqual(Array.from(start)); // nothing drawn
       }
     }
+    bp.setNumThreads(threadsBefore);
     expect(() => nat.dropoutMask(new Float32Array(4), 1.5, new Uint32Array(4))).toThrow(/dropoutMask: p must be in \[0, 1\], got 1.5/);
     expect(() => nat.dropoutMask(new Float32Array(4), 0.5, new Uint32Array(3))).toThrow(/dropoutMask: rng has 3 elements, expected 4/);
     const signed = new Int32Array(4) as unknown as Uint32Array;
@@ -1217,6 +1220,39 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     const eleven = zeroFirst.slice(); // five pairs, ten draws, and the one drawn again
     for (let i = 0; i < 11; i++) nextU32(eleven);
     expect(Array.from(rr)).toEqual(Array.from(eleven));
+  });
+
+  it('normalFill draws again for a k of 0 deep in a fill that threads draw in parts (the pairs after it move by one draw)', () => {
+    // Words whose draw 300000 (a k: pair 150000, in the third block of 65536 pairs) is 0.
+    const at = 300_000;
+    const s = Uint32Array.of(5, 6, 7, 8);
+    let pos = 0;
+    for (;;) {
+      const zero = nextU32(s) >>> 8 === 0;
+      pos++;
+      if (zero && pos - 1 >= at) break;
+    }
+    const start = Uint32Array.of(5, 6, 7, 8);
+    for (let i = 0; i < pos - 1 - at; i++) nextU32(start);
+    const threadsBefore = bp.getNumThreads();
+    try {
+      for (const threads of [1, 2]) {
+        bp.setNumThreads(threads);
+        const [rn, rr] = [start.slice(), start.slice()];
+        const [zn, zr] = [new Float32Array(400_001), new Float32Array(400_001)];
+        const [sn, sr] = [Float64Array.of(NaN), Float64Array.of(NaN)];
+        nat.normalFill(zn, 0, 1, rn, sn);
+        ref.normalFill(zr, 0, 1, rr, sr);
+        expect(sameBits(zn, zr), `threads ${threads}`).toBe(true);
+        expect(Array.from(rn)).toEqual(Array.from(rr));
+        expect(sn[0]).toBe(sr[0]);
+        const after = start.slice(); // 200001 pairs, 400002 draws, and the one drawn again
+        for (let i = 0; i < 400_003; i++) nextU32(after);
+        expect(Array.from(rr)).toEqual(Array.from(after));
+      }
+    } finally {
+      bp.setNumThreads(threadsBefore);
+    }
   });
 
   it('the normal fill\'s radius, cosine and sine in double: lib/normal_math.ts\'s, bit for bit, for every one of the 2^24 draws', () => {

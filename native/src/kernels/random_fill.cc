@@ -17,24 +17,33 @@
 namespace bp {
 namespace {
 
-// Draws the k and j of `pairs` pairs in order into k[] and j[] (the generator is sequential),
-// advancing rng. The words are copied in and out: read through the pointer, they went through
-// memory at every step (the compiler cannot tell them apart from k[] and j[]), at 4x the time.
-void draw_pairs(uint32_t* rng, long pairs, uint32_t* k, uint32_t* j) {
+// Draws the k and j of `pairs` pairs in order into k[] and j[], advancing rng; with `redraw`, a k of
+// 0 is drawn again (lib/random.ts's rule, for ln(0)), without it the pair keeps it (the caller then
+// draws again from there). The words are copied in and out: read through the pointer, they went
+// through memory at every step (the compiler cannot tell them apart from k[] and j[]), 4x the time.
+void draw_pairs(uint32_t* rng, long pairs, uint32_t* k, uint32_t* j, bool redraw) {
   uint32_t s[4] = {rng[0], rng[1], rng[2], rng[3]};
   for (long p = 0; p < pairs; p++) {
     uint32_t u = draw24(s);
-    while (u == 0) u = draw24(s);  // lib/random.ts draws again for ln(0)
+    while (u == 0 && redraw) u = draw24(s);
     k[p] = u;
     j[p] = draw24(s);
   }
   std::copy(s, s + 4, rng);
 }
 
-// Pairs per block: drawn on the calling thread into a buffer the L2 holds (16 bytes a pair), then
-// turned into normals by the pool's other threads.
-constexpr long kBlockPairs = 16384;
-// Below this many pairs a block is not worth waking the pool for (about 3 ns a pair at 8 lanes).
+// Whether any of x[0, n) is 0: a branch-free pass the compiler vectorizes (std::find did not: 2.5 ms
+// of a 16M-float randn).
+bool has_zero(const uint32_t* x, long n) {
+  uint32_t any = 0;
+  for (long i = 0; i < n; i++) any |= (uint32_t)(x[i] == 0);
+  return any != 0;
+}
+
+// Pairs per block: drawn, then turned into normals, by the pool's threads; their draws (8 bytes a
+// pair) stay in the L2s between the two.
+constexpr long kBlockPairs = 65536;
+// Pairs per task of the normals' arithmetic (about 3 ns a pair at 8 lanes).
 constexpr long kThreadedPairs = 4096;
 
 // normal_lanes.h's pad: k[] and j[] readable to a multiple of the widest vector.
@@ -53,9 +62,11 @@ const NormalForms& active_normal_forms() {
 }
 
 void uniform_fill(float* out, long n, double low, double span, uint32_t* rng) {
-  uint32_t s[4] = {rng[0], rng[1], rng[2], rng[3]};
-  for (long i = 0; i < n; i++) out[i] = (float)(low + span * ((double)draw24(s) / 16777216.0));
-  std::copy(s, s + 4, rng);
+  draw_in_parts(rng, n, 1, [&](uint32_t* words, long b, long e) {
+    uint32_t s[4] = {words[0], words[1], words[2], words[3]};  // in registers (see draw_pairs)
+    for (long i = b; i < e; i++) out[i] = (float)(low + span * ((double)draw24(s) / 16777216.0));
+    std::copy(s, s + 4, words);
+  });
 }
 
 void normal_fill(float* out, long n, double mean, double std, uint32_t* rng, double* spare) {
@@ -65,55 +76,45 @@ void normal_fill(float* out, long n, double mean, double std, uint32_t* rng, dou
     out[i++] = (float)(mean + std * *spare);
     *spare = std::numeric_limits<double>::quiet_NaN();
   }
-  uint32_t s[4] = {rng[0], rng[1], rng[2], rng[3]};
   const long pairs = (n - i) / 2;
   const NormalsFn normals = active_normal_forms().normals;
-  // Two buffers of draws: while the pool's other threads turn one block into normals, the calling
-  // thread draws the next into the other (the generator is sequential, the arithmetic is not).
   const size_t size = (size_t)(std::min(pairs, kBlockPairs) + kPad);
-  std::vector<uint32_t> k[2] = {std::vector<uint32_t>(size), std::vector<uint32_t>(size)};
-  std::vector<uint32_t> j[2] = {std::vector<uint32_t>(size), std::vector<uint32_t>(size)};
-  auto draw = [&](long b, int buf) {
-    const long count = std::min(kBlockPairs, pairs - b);
-    draw_pairs(s, count, k[buf].data(), j[buf].data());
-    std::fill(k[buf].begin() + count, k[buf].end(), 1);  // the last vector's lanes past count
-    std::fill(j[buf].begin() + count, j[buf].end(), 0);
-  };
-  if (pairs > 0) draw(0, 0);
-  const size_t threads = (size_t)ThreadPool::instance().threads();
+  std::vector<uint32_t> k(size), j(size);
   for (long b = 0; b < pairs; b += kBlockPairs) {
-    const int buf = (int)((b / kBlockPairs) & 1);
     const long count = std::min(kBlockPairs, pairs - b);
-    const bool more = b + kBlockPairs < pairs;
-    float* dst = out + i + 2 * b;
-    // Slices claimed as threads come free: the caller takes some once its draws are done (with
-    // one slice per other thread, a slow form such as the generic one kept it waiting).
-    const size_t slices = count < kThreadedPairs || threads < 2 ? 1 : 2 * threads;
-    if (!more && slices == 1) {
-      normals(k[buf].data(), j[buf].data(), count, mean, std, dst);
-      break;
+    // The block's pairs, drawn by the pool's threads as if no k were 0 (each thread's stretch of
+    // the sequence at 2 draws a pair); from the first pair whose k is 0 (one in 2^24), drawn again
+    // in order, with the redraw.
+    // One thread drawing all of them draws again at once.
+    const uint32_t start[4] = {rng[0], rng[1], rng[2], rng[3]};
+    bool in_parts = false;
+    draw_in_parts(rng, count, 2, [&](uint32_t* words, long p0, long p1) {
+      const bool whole = p0 == 0 && p1 == count;
+      in_parts = in_parts || !whole;
+      draw_pairs(words, p1 - p0, k.data() + p0, j.data() + p0, whole);
+    });
+    if (in_parts && has_zero(k.data(), count)) {
+      const long zero = (long)(std::find(k.begin(), k.begin() + count, 0u) - k.begin());
+      std::copy(start, start + 4, rng);
+      xoshiro_jump(rng, 2 * (uint64_t)zero);
+      draw_pairs(rng, count - zero, k.data() + zero, j.data() + zero, true);
     }
-    // Task 0 (the calling thread's) draws the next block; tasks 1.. cut this one. At one thread the
-    // pool runs them in turn.
-    ThreadPool::instance().run(1 + slices, [&](size_t t) {
-      if (t == 0) {
-        if (more) draw(b + kBlockPairs, buf ^ 1);
-        return;
-      }
-      const long p0 = count * (long)(t - 1) / (long)slices, p1 = count * (long)t / (long)slices;
-      normals(k[buf].data() + p0, j[buf].data() + p0, p1 - p0, mean, std, dst + 2 * p0);
+    std::fill(k.begin() + count, k.end(), 1);  // the last vector's lanes past count
+    std::fill(j.begin() + count, j.end(), 0);
+    float* dst = out + i + 2 * b;
+    parallel_for((size_t)count, (size_t)kThreadedPairs, [&](size_t p0, size_t p1) {
+      normals(k.data() + p0, j.data() + p0, (long)(p1 - p0), mean, std, dst + 2 * p0);
     });
   }
   if ((n - i) % 2 != 0) {
-    // The last normal is a pair's cosine; its sine waits in *spare, unrounded, as normal01's does.
+    // The last normal is a pair's cosine; its sine waits in *spare, unrounded, as normalFrom's does.
     uint32_t kk, jj;
-    draw_pairs(s, 1, &kk, &jj);
+    draw_pairs(rng, 1, &kk, &jj, true);
     double zc, zs;
     normal_generic::pair(kk, jj, &zc, &zs);
     out[n - 1] = (float)(mean + std * zc);
     *spare = zs;
   }
-  std::copy(s, s + 4, rng);
 }
 
 }  // namespace bp
