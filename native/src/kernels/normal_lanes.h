@@ -7,7 +7,7 @@ namespace bp {
 
 // (float)(mean + std * z) for pairs [0, pairs) of draws k[] (in [1, 2^24)) and j[] (in [0, 2^24)):
 // z = sqrt(-2 ln(k / 2^24)) cos(2 pi j / 2^24) at out[2p], the same times sin at out[2p + 1]. k[]
-// and j[] are readable up to the next multiple of 8 past `pairs`, holding k = 1 and j = 0 there.
+// and j[] must be readable up to the next multiple of 8 past `pairs` (lanes computed, not stored).
 using NormalsFn = void (*)(const uint32_t* k, const uint32_t* j, long pairs, double mean, double std, float* out);
 
 // radius[i] = sqrt(-2 ln(k[i] / 2^24)), cosv[i] and sinv[i] = cos and sin of 2 pi j[i] / 2^24, for

@@ -52,7 +52,7 @@ constexpr long kPad = 8;
 }  // namespace
 
 const NormalForms& active_normal_forms() {
-  static const NormalForms& forms = [&]() -> const NormalForms& {
+  static const NormalForms& forms = []() -> const NormalForms& {
     const Isa isa = cpu_isa();
     if (isa == Isa::kAvx512 && normal_forms_avx512()) return *normal_forms_avx512();
     if (isa >= Isa::kAvx2 && normal_forms_avx2()) return *normal_forms_avx2();
@@ -82,16 +82,13 @@ void normal_fill(float* out, long n, double mean, double std, uint32_t* rng, dou
   std::vector<uint32_t> k(size), j(size);
   for (long b = 0; b < pairs; b += kBlockPairs) {
     const long count = std::min(kBlockPairs, pairs - b);
-    // The block's pairs, drawn by the pool's threads as if no k were 0 (each thread's stretch of
-    // the sequence at 2 draws a pair); from the first pair whose k is 0 (one in 2^24), drawn again
-    // in order, with the redraw.
-    // One thread drawing all of them draws again at once.
+    // The block's pairs. Drawn in parts (each thread's stretch of the sequence starting at 2 draws
+    // a pair), they are drawn as if no k were 0; from the first pair whose k is 0 (one in 2^24),
+    // they are drawn again in order, with the redraw. One thread drawing them all redraws at once.
     const uint32_t start[4] = {rng[0], rng[1], rng[2], rng[3]};
-    bool in_parts = false;
+    const bool in_parts = draws_in_parts(count, 2);
     draw_in_parts(rng, count, 2, [&](uint32_t* words, long p0, long p1) {
-      const bool whole = p0 == 0 && p1 == count;
-      in_parts = in_parts || !whole;
-      draw_pairs(words, p1 - p0, k.data() + p0, j.data() + p0, whole);
+      draw_pairs(words, p1 - p0, k.data() + p0, j.data() + p0, !in_parts);
     });
     if (in_parts && has_zero(k.data(), count)) {
       const long zero = (long)(std::find(k.begin(), k.begin() + count, 0u) - k.begin());
