@@ -1168,6 +1168,21 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         if (p === 1) expect(Array.from(rn)).toEqual(Array.from(start)); // nothing drawn
       }
     }
+    // A draw equal to the threshold keeps its element: p is a draw in the middle of the vector lanes'
+    // stretches (draw 70001 of 100003) over 2^24, at 1 and 2 threads.
+    const start = Uint32Array.of(11, 22, 33, 44);
+    const walk = start.slice();
+    let draw = 0;
+    for (let i = 0; i <= 70001; i++) draw = nextU32(walk) >>> 8;
+    for (const threads of [1, 2]) {
+      bp.setNumThreads(threads);
+      const [rn, rr] = [start.slice(), start.slice()];
+      const [mn, mr] = [new Float32Array(100003), new Float32Array(100003)];
+      nat.dropoutMask(mn, draw / 16777216, rn);
+      ref.dropoutMask(mr, draw / 16777216, rr);
+      expect(mr[70001]).toBeGreaterThan(0);
+      expect(sameBits(mn, mr), `threshold draw, threads ${threads}`).toBe(true);
+    }
     bp.setNumThreads(threadsBefore);
     expect(() => nat.dropoutMask(new Float32Array(4), 1.5, new Uint32Array(4))).toThrow(/dropoutMask: p must be in \[0, 1\], got 1.5/);
     expect(() => nat.dropoutMask(new Float32Array(4), 0.5, new Uint32Array(3))).toThrow(/dropoutMask: rng has 3 elements, expected 4/);

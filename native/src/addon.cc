@@ -20,7 +20,7 @@
 #include "kernels/gemm.h"
 #include "kernels/index_rows.h"
 #include "kernels/norm.h"
-#include "kernels/normal_lanes.h"
+#include "kernels/random_lanes.h"
 #include "kernels/optim.h"
 #include "kernels/random_fill.h"
 #include "kernels/reduce.h"
@@ -578,7 +578,7 @@ Napi::Value NormalParts(const Napi::CallbackInfo& info) {
     if (k.Data()[i] < 1 || k.Data()[i] >= (1u << 24)) a.range_error("k[" + std::to_string(i) + "] is " + std::to_string(k.Data()[i]) + ", not in [1, 2^24)");
     if (j.Data()[i] >= (1u << 24)) a.range_error("j[" + std::to_string(i) + "] is " + std::to_string(j.Data()[i]) + ", not in [0, 2^24)");
   }
-  active_normal_forms().parts(k.Data(), j.Data(), (long)n, out[0], out[1], out[2]);
+  active_random_forms().parts(k.Data(), j.Data(), (long)n, out[0], out[1], out[2]);
   return info.Env().Undefined();
 }
 

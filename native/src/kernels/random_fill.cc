@@ -1,4 +1,4 @@
-// The random fills' draws and their order; normal_lanes.inc holds the normals' arithmetic. Compiled
+// The random fills' draws and their order; random_lanes.h's sets hold the vector code. Compiled
 // with -ffp-contract=off (CMakeLists.txt): every product and sum is rounded as written, as in
 // lib/backend/reference/random.ts; a fused multiply-add would change the bits.
 #include "random_fill.h"
@@ -11,21 +11,21 @@
 
 #include "../runtime/cpu.h"
 #include "../runtime/thread_pool.h"
-#include "normal_lanes.h"
+#include "random_lanes.h"
 #include "xoshiro.h"
 
 namespace bp {
 namespace {
 
-// Draws the k and j of `pairs` pairs in order into k[] and j[], advancing rng; with `redraw`, a k of
-// 0 is drawn again (lib/random.ts's rule, for ln(0)), without it the pair keeps it (the caller then
-// draws again from there). The words are copied in and out: read through the pointer, they went
-// through memory at every step (the compiler cannot tell them apart from k[] and j[]), 4x the time.
-void draw_pairs(uint32_t* rng, long pairs, uint32_t* k, uint32_t* j, bool redraw) {
+// Draws the k and j of `pairs` pairs in order into k[] and j[], advancing rng, a k of 0 drawn again
+// (lib/random.ts's rule, for ln(0)). The words are copied in and out: read through the pointer, they
+// went through memory at every step (the compiler cannot tell them apart from k[] and j[]), 4x the
+// time.
+void draw_pairs(uint32_t* rng, long pairs, uint32_t* k, uint32_t* j) {
   uint32_t s[4] = {rng[0], rng[1], rng[2], rng[3]};
   for (long p = 0; p < pairs; p++) {
     uint32_t u = draw24(s);
-    while (u == 0 && redraw) u = draw24(s);
+    while (u == 0) u = draw24(s);
     k[p] = u;
     j[p] = draw24(s);
   }
@@ -51,22 +51,19 @@ constexpr long kPad = 8;
 
 }  // namespace
 
-const NormalForms& active_normal_forms() {
-  static const NormalForms& forms = []() -> const NormalForms& {
+const RandomForms& active_random_forms() {
+  static const RandomForms& forms = []() -> const RandomForms& {
     const Isa isa = cpu_isa();
-    if (isa == Isa::kAvx512 && normal_forms_avx512()) return *normal_forms_avx512();
-    if (isa >= Isa::kAvx2 && normal_forms_avx2()) return *normal_forms_avx2();
-    return normal_generic::forms;
+    if (isa == Isa::kAvx512 && random_forms_avx512()) return *random_forms_avx512();
+    if (isa >= Isa::kAvx2 && random_forms_avx2()) return *random_forms_avx2();
+    return random_generic::forms;
   }();
   return forms;
 }
 
 void uniform_fill(float* out, long n, double low, double span, uint32_t* rng) {
-  draw_in_parts(rng, n, 1, [&](uint32_t* words, long b, long e) {
-    uint32_t s[4] = {words[0], words[1], words[2], words[3]};  // in registers (see draw_pairs)
-    for (long i = b; i < e; i++) out[i] = (float)(low + span * ((double)draw24(s) / 16777216.0));
-    std::copy(s, s + 4, words);
-  });
+  const UniformFn uniform = active_random_forms().uniform;
+  draw_in_parts(rng, n, 1, [&](uint32_t* words, long b, long e) { uniform(words, e - b, low, span, out + b); });
 }
 
 void normal_fill(float* out, long n, double mean, double std, uint32_t* rng, double* spare) {
@@ -77,38 +74,35 @@ void normal_fill(float* out, long n, double mean, double std, uint32_t* rng, dou
     *spare = std::numeric_limits<double>::quiet_NaN();
   }
   const long pairs = (n - i) / 2;
-  const NormalsFn normals = active_normal_forms().normals;
+  const RandomForms& forms = active_random_forms();
   const size_t size = (size_t)(std::min(pairs, kBlockPairs) + kPad);
   std::vector<uint32_t> k(size), j(size);
   for (long b = 0; b < pairs; b += kBlockPairs) {
     const long count = std::min(kBlockPairs, pairs - b);
-    // The block's pairs. Drawn in parts (each thread's stretch of the sequence starting at 2 draws
-    // a pair), they are drawn as if no k were 0; from the first pair whose k is 0 (one in 2^24),
-    // they are drawn again in order, with the redraw. One thread drawing them all redraws at once.
+    // The block's pairs, drawn in stretches (threads, then vector lanes, each from its own place in
+    // the sequence at 2 draws a pair) as if no k were 0; from the first pair whose k is 0 (one in
+    // 2^24), drawn again in order, with the redraw, which moves every later pair by one draw.
     const uint32_t start[4] = {rng[0], rng[1], rng[2], rng[3]};
-    const bool in_parts = draws_in_parts(count, 2);
-    draw_in_parts(rng, count, 2, [&](uint32_t* words, long p0, long p1) {
-      draw_pairs(words, p1 - p0, k.data() + p0, j.data() + p0, !in_parts);
-    });
-    if (in_parts && has_zero(k.data(), count)) {
+    draw_in_parts(rng, count, 2, [&](uint32_t* words, long p0, long p1) { forms.pairs(words, p1 - p0, k.data() + p0, j.data() + p0); });
+    if (has_zero(k.data(), count)) {
       const long zero = (long)(std::find(k.begin(), k.begin() + count, 0u) - k.begin());
       std::copy(start, start + 4, rng);
       xoshiro_jump(rng, 2 * (uint64_t)zero);
-      draw_pairs(rng, count - zero, k.data() + zero, j.data() + zero, true);
+      draw_pairs(rng, count - zero, k.data() + zero, j.data() + zero);
     }
     std::fill(k.begin() + count, k.end(), 1);  // the last vector's lanes past count
     std::fill(j.begin() + count, j.end(), 0);
     float* dst = out + i + 2 * b;
     parallel_for((size_t)count, (size_t)kThreadedPairs, [&](size_t p0, size_t p1) {
-      normals(k.data() + p0, j.data() + p0, (long)(p1 - p0), mean, std, dst + 2 * p0);
+      forms.normals(k.data() + p0, j.data() + p0, (long)(p1 - p0), mean, std, dst + 2 * p0);
     });
   }
   if ((n - i) % 2 != 0) {
     // The last normal is a pair's cosine; its sine waits in *spare, unrounded, as normalFrom's does.
     uint32_t kk, jj;
-    draw_pairs(rng, 1, &kk, &jj, true);
+    draw_pairs(rng, 1, &kk, &jj);
     double zc, zs;
-    normal_generic::pair(kk, jj, &zc, &zs);
+    random_generic::pair(kk, jj, &zc, &zs);
     out[n - 1] = (float)(mean + std * zc);
     *spare = zs;
   }
