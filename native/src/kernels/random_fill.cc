@@ -46,7 +46,7 @@ constexpr long kBlockPairs = 65536;
 // Pairs per task of the normals' arithmetic (about 3 ns a pair at 8 lanes).
 constexpr long kThreadedPairs = 4096;
 
-// normal_lanes.h's pad: k[] and j[] readable to a multiple of the widest vector.
+// random_lanes.h's pad: k[] and j[] readable to a multiple of the widest vector.
 constexpr long kPad = 8;
 
 }  // namespace
