@@ -1190,12 +1190,12 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     expect(() => nat.dropoutMask(new Float32Array(4), 0.5, signed)).toThrow(/dropoutMask: argument 2 \(rng\) must be a Uint32Array/);
   });
 
-  it('uniformFill and normalFill: the reference\'s numbers, generator words and spare normal, bit for bit, at 1 and 2 threads', () => {
-    // Sizes past 2 x 16384 pairs cross the native fill's blocks (drawn on one thread, computed on others).
+  it('uniformFill and normalFill: the reference\'s numbers, generator words and spare normal, bit for bit, at 1, 2 and 3 threads', () => {
+    // The larger sizes are drawn in parts (threads, then 8 vector lanes), 3 threads cutting unevenly.
     const sizes = [0, ...EDGE_SIZES, 100003, 65536 + 33];
     const threadsBefore = bp.getNumThreads();
     try {
-      for (const threads of [1, 2]) {
+      for (const threads of [1, 2, 3]) {
         bp.setNumThreads(threads);
         for (const n of sizes) {
           const start = Uint32Array.of(0x9e3779b9, 12345 + threads, 0xdeadbeef, (n * 2654435761) >>> 0);
