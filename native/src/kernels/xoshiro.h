@@ -33,22 +33,17 @@ void xoshiro_jump(uint32_t* s, uint64_t steps);
 // Below this many draws, one thread draws them all (a jump costs a few microseconds).
 constexpr long kParallelDraws = 1 << 16;
 
-// Whether draw_in_parts cuts `count` items of `per` draws each into parts (else one call draws all).
-inline bool draws_in_parts(long count, long per) {
-  return ThreadPool::instance().threads() >= 2 && count * per >= kParallelDraws;
-}
-
 // Draws for `count` items of `per` draws each: fill(s, begin, end) draws items [begin, end) from
 // words s that stand at the part's first draw, one part per thread (a stretch of the sequence each:
 // the numbers do not depend on the cut). rng ends `count * per` draws on.
 template <class Fill>
 void draw_in_parts(uint32_t* rng, long count, long per, Fill fill) {
-  if (!draws_in_parts(count, per)) {
+  const size_t threads = (size_t)ThreadPool::instance().threads();
+  if (threads < 2 || count * per < kParallelDraws) {
     fill(rng, 0L, count);
     return;
   }
   const uint32_t start[4] = {rng[0], rng[1], rng[2], rng[3]};
-  const size_t threads = (size_t)ThreadPool::instance().threads();
   ThreadPool::instance().run_parts((size_t)count, threads, [&](size_t, size_t b, size_t e) {
     uint32_t s[4] = {start[0], start[1], start[2], start[3]};
     xoshiro_jump(s, (uint64_t)b * (uint64_t)per);
