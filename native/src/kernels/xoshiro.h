@@ -8,10 +8,13 @@
 
 namespace bp {
 
-inline uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+// The step's functions are static: this header is also compiled into the AVX2 and AVX-512 files
+// (draw_lanes.inc), and an inline function's out-of-line copy from one of those, merged by the
+// linker with the others, could run AVX-512 instructions on a CPU without them.
+static inline uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
 
 // One xoshiro128** step over s: lib/random.ts's nextU32.
-inline uint32_t xoshiro_next(uint32_t* s) {
+static inline uint32_t xoshiro_next(uint32_t* s) {
   const uint32_t result = rotl32(s[1] * 5u, 7) * 9u;
   const uint32_t t = s[1] << 9;
   s[2] ^= s[0];
@@ -24,7 +27,7 @@ inline uint32_t xoshiro_next(uint32_t* s) {
 }
 
 // The 24 bits of one uniform draw (lib/random.ts's uniformFrom is this over 2^24).
-inline uint32_t draw24(uint32_t* s) { return xoshiro_next(s) >> 8; }
+static inline uint32_t draw24(uint32_t* s) { return xoshiro_next(s) >> 8; }
 
 // Advances s by `steps` steps at once (the step is linear on the state's bits: s times the step's
 // matrix raised to `steps`), so that threads can each draw their own stretch of the one sequence.
@@ -37,7 +40,7 @@ constexpr long kParallelDraws = 1 << 16;
 // words s that stand at the part's first draw, one part per thread (a stretch of the sequence each:
 // the numbers do not depend on the cut). rng ends `count * per` draws on.
 template <class Fill>
-void draw_in_parts(uint32_t* rng, long count, long per, Fill fill) {
+static void draw_in_parts(uint32_t* rng, long count, long per, Fill fill) {
   const size_t threads = (size_t)ThreadPool::instance().threads();
   if (threads < 2 || count * per < kParallelDraws) {
     fill(rng, 0L, count);
