@@ -51,9 +51,14 @@ export function nextU32(s: Uint32Array): number {
   return result;
 }
 
+/** The 24 bits of one draw: a uniform draw is them over 2^24, a normal pair is made of two. */
+function draw24(s: Uint32Array): number {
+  return nextU32(s) >>> 8;
+}
+
 /** @internal A uniform draw in [0, 1) from the generator whose words are s: uniform01's rule. */
 export function uniformFrom(s: Uint32Array): number {
-  return (nextU32(s) >>> 8) / 16777216;
+  return draw24(s) / 16777216;
 }
 
 /** @internal The generator's four state words (the fused native plan draws from the same stream). */
@@ -95,8 +100,8 @@ export function normalFrom(s: Uint32Array, spare: Float64Array): number {
     return pending;
   }
   let k = 0;
-  while (k === 0) k = nextU32(s) >>> 8;
-  const j = nextU32(s) >>> 8;
+  while (k === 0) k = draw24(s);
+  const j = draw24(s);
   const r = radiusOf(k);
   cosSinDraw(j, cosSin);
   spare[0] = r * cosSin[1];

@@ -5,11 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
-#include <vector>
 
 #include "../runtime/cpu.h"
+#include "../runtime/line_vector.h"
 #include "../runtime/thread_pool.h"
 #include "random_lanes.h"
 #include "xoshiro.h"
@@ -75,26 +74,30 @@ void normal_fill(float* out, long n, double mean, double std, uint32_t* rng, dou
   }
   const long pairs = (n - i) / 2;
   const RandomForms& forms = active_random_forms();
+  // The draws' buffers are the calling thread's, kept between calls (as gemm.cc's packing
+  // buffers): a fresh zero-filled pair of vectors cost a 512 KiB memset a call.
+  thread_local LineVectorOf<uint32_t> k_buf, j_buf;
   const size_t size = (size_t)(std::min(pairs, kBlockPairs) + kPad);
-  std::vector<uint32_t> k(size), j(size);
+  uint32_t* const k = at_least(k_buf, size);
+  uint32_t* const j = at_least(j_buf, size);
   for (long b = 0; b < pairs; b += kBlockPairs) {
     const long count = std::min(kBlockPairs, pairs - b);
     // The block's pairs, drawn in stretches (threads, then vector lanes, each from its own place in
     // the sequence at 2 draws a pair) as if no k were 0; from the first pair whose k is 0 (one in
     // 2^24), drawn again in order, with the redraw, which moves every later pair by one draw.
     const uint32_t start[4] = {rng[0], rng[1], rng[2], rng[3]};
-    draw_in_parts(rng, count, 2, [&](uint32_t* words, long p0, long p1) { forms.pairs(words, p1 - p0, k.data() + p0, j.data() + p0); });
-    if (has_zero(k.data(), count)) {
-      const long zero = (long)(std::find(k.begin(), k.begin() + count, 0u) - k.begin());
+    draw_in_parts(rng, count, 2, [&](uint32_t* words, long p0, long p1) { forms.pairs(words, p1 - p0, k + p0, j + p0); });
+    if (has_zero(k, count)) {
+      const long zero = (long)(std::find(k, k + count, 0u) - k);
       std::copy(start, start + 4, rng);
       xoshiro_jump(rng, 2 * (uint64_t)zero);
-      draw_pairs(rng, count - zero, k.data() + zero, j.data() + zero);
+      draw_pairs(rng, count - zero, k + zero, j + zero);
     }
-    std::fill(k.begin() + count, k.end(), 1);  // the last vector's lanes past count
-    std::fill(j.begin() + count, j.end(), 0);
+    std::fill(k + count, k + count + kPad, 1u);  // the last vector's lanes past count
+    std::fill(j + count, j + count + kPad, 0u);
     float* dst = out + i + 2 * b;
     parallel_for((size_t)count, (size_t)kThreadedPairs, [&](size_t p0, size_t p1) {
-      forms.normals(k.data() + p0, j.data() + p0, (long)(p1 - p0), mean, std, dst + 2 * p0);
+      forms.normals(k + p0, j + p0, (long)(p1 - p0), mean, std, dst + 2 * p0);
     });
   }
   if ((n - i) % 2 != 0) {

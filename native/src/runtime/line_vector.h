@@ -23,12 +23,15 @@ struct LineAllocator {
   bool operator!=(const LineAllocator<U>&) const { return false; }
 };
 
-using LineVector = std::vector<float, LineAllocator<float>>;
+template <class T>
+using LineVectorOf = std::vector<T, LineAllocator<T>>;
+using LineVector = LineVectorOf<float>;
 
-// v's memory with room for at least n floats, contents unspecified. A scratch buffer only grows:
+// v's memory with room for at least n elements, contents unspecified. A scratch buffer only grows:
 // resize() down and up again would zero-fill the regrown part on every call that follows a
 // smaller one (a GEMM's packed B of W3's forward is ~850 KB).
-inline float* at_least(LineVector& v, std::size_t n) {
+template <class T>
+inline T* at_least(LineVectorOf<T>& v, std::size_t n) {
   if (v.size() < n) v.resize(n);
   return v.data();
 }
