@@ -32,6 +32,15 @@ export function checkPath(file: unknown, what: string): string {
   return file;
 }
 
+/**
+ * A reduction's positional keepDim: true or false, or an error naming `what` ('no' or 0 would keep
+ * or drop the dimension by truthiness, a shape other than asked for without a word).
+ */
+export function checkKeepDim(keepDim: unknown, what: string): boolean {
+  if (typeof keepDim !== 'boolean') throw new Error(`${what}: keepDim must be true or false, got ${shown(keepDim)}`);
+  return keepDim;
+}
+
 /** What an option holds, for optionsOf: booleans are checked there, other values by their callers. */
 export type OptionKind = 'boolean' | 'value';
 

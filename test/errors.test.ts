@@ -209,7 +209,16 @@ describe('hyperparameter errors name the argument and the value', () => {
     expect(() => new optim.SGD(p(), { lr: 0.1, momentun: 0.9 } as optim.SGDOptions)).toThrow(/^SGD: unknown option 'momentun'/);
     expect(() => new optim.RMSprop(p(), { centered: 1 as unknown as boolean })).toThrow(/^RMSprop: option centered must be true or false, got 1$/);
     expect(() => new optim.Adagrad(p(), { foreach: true } as optim.AdagradOptions)).toThrow(/^Adagrad: unknown option 'foreach'/);
-    expect(() => bp.ones([2, 3]).var(0, { keepdim: true } as bp.VarianceOptions)).toThrow(/^var: unknown option 'keepdim' \(the options are unbiased, keepDim\)$/);
+    expect(() => bp.ones([2, 3]).var(0, { keepdim: true } as bp.VarianceOptions)).toThrow(/^var: unknown option 'keepdim' \(the options are unbiased, correction, keepDim\)$/);
+    // A reduction's positional keepDim: 'no' kept the dimension, 0 dropped it.
+    const yes = 'no' as unknown as boolean;
+    expect(() => bp.ones([2, 3]).sum(0, yes)).toThrow(/^sum: keepDim must be true or false, got "no"$/);
+    expect(() => bp.ones([2, 3]).mean(1, 0 as unknown as boolean)).toThrow(/^mean: keepDim must be true or false, got 0$/);
+    expect(() => bp.ones([2, 3]).max(0, yes)).toThrow(/^max: keepDim must be true or false/);
+    expect(() => bp.min(bp.ones([2, 3]), 0, null as unknown as boolean)).toThrow(/^min: keepDim must be true or false, got null$/);
+    expect(() => bp.ones([2, 3]).argmax(1, yes)).toThrow(/^argmax: keepDim must be true or false/);
+    expect(() => bp.argmin(bp.ones([2, 3]), 1, yes)).toThrow(/^argmin: keepDim must be true or false/);
+    expect(() => bp.ones([2, 3]).logsumexp(1, yes)).toThrow(/^logsumexp: keepDim must be true or false/);
     expect(() => new nn.Linear(2, 2, { bias: 'no' as unknown as boolean })).toThrow(/^Linear: option bias must be true or false, got "no"$/);
     expect(() => new nn.BatchNorm1d(2, { trackRunningStats: 'no' as unknown as boolean })).toThrow(/^BatchNorm1d: option trackRunningStats must be true or false/);
     expect(() => new nn.MSELoss({ reduce: false } as nn.LossOptions)).toThrow(/^MSELoss: unknown option 'reduce' \(the options are reduction\)$/);

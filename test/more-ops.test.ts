@@ -36,7 +36,10 @@ function cases(): Case[] {
       const n = size(as);
       const dim = nd > 0 && r() < 0.7 ? Math.floor(r() * nd) - (r() < 0.4 ? nd : 0) : null;
       const count = dim === null ? n : as[dim < 0 ? dim + nd : dim];
-      out.push({ op, a: vals(n, 0), as, args: [dim, count < 2 ? false : r() < 0.6, dim !== null && r() < 0.5] });
+      // Half the cases give torch's correction (below the count: at or past it torch's gradients
+      // are its own mix of inf and NaN) instead of unbiased.
+      const correction = r() < 0.5 ? Math.floor(r() * Math.min(count, 4)) : null;
+      out.push({ op, a: vals(n, 0), as, args: [dim, count < 2 ? false : r() < 0.6, dim !== null && r() < 0.5, correction] });
     } else if (op === 'logsumexp') {
       const a = vals(size(as), 0.15).map((v) => (Number.isNaN(v) ? -Infinity : v));
       out.push({ op, a, as, args: [Math.floor(r() * nd) - (r() < 0.4 ? nd : 0), r() < 0.5] });
@@ -60,8 +63,8 @@ function run(c: Case): OpResult {
     case 'permute': y = a.permute(args[0]); break;
     case 'where': y = bp.where(bp.tensor(c.c!, { shape: c.cs }), a, b!); break;
     case 'var': case 'std': {
-      const [dim, unbiased, keepDim] = c.args as [number | null, boolean, boolean];
-      y = a[c.op](dim ?? undefined, { unbiased, keepDim });
+      const [dim, unbiased, keepDim, correction] = c.args as [number | null, boolean, boolean, number | null];
+      y = a[c.op](dim ?? undefined, correction === null ? { unbiased, keepDim } : { correction, keepDim });
       break;
     }
     case 'logsumexp': y = a.logsumexp(args[0], args[1]); break;
@@ -88,7 +91,8 @@ for c in json.loads(sys.stdin.read()):
     elif op == "where": y = torch.where(T(c["c"], c["cs"], False) != 0, a, b)
     elif op in ("var", "std"):
         f = getattr(torch, op)
-        y = f(a, unbiased=p[1]) if p[0] is None else f(a, p[0], unbiased=p[1], keepdim=p[2])
+        if p[3] is not None: y = f(a, p[0], correction=p[3], keepdim=p[2] if p[0] is not None else False)
+        else: y = f(a, unbiased=p[1]) if p[0] is None else f(a, p[0], unbiased=p[1], keepdim=p[2])
     elif op == "logsumexp": y = torch.logsumexp(a, p[0], keepdim=p[1])
     elif op == "silu": y = F.silu(a)
     elif op == "softplus": y = F.softplus(a, beta=p[0], threshold=p[1])
@@ -126,5 +130,30 @@ eachBackend('more ops', () => {
     expect(() => bp.onesLike(null as unknown as Tensor)).toThrow(/onesLike: expected a Tensor, got null/);
     expect(() => x.softplus(0)).toThrow(/softplus: beta must be a non-zero finite number, got 0/);
     expect(() => bp.where(x.gt(2), x, bp.zeros([4]))).toThrow(/where/);
+    expect(() => x.var(0, { unbiased: true, correction: 1 })).toThrow(/^var: give unbiased or correction, not both$/);
+    expect(() => x.std(0, { correction: -1 })).toThrow(/^std: correction must be a non-negative number, got -1$/);
+    expect(() => x.var(0, { correction: '1' as unknown as number })).toThrow(/^var: correction must be a non-negative number, got "1"$/);
+  });
+
+  it('var, std and logsumexp over empty dimensions, and corrections past the count, as torch', () => {
+    // torch divides by max(0, n - correction): NaN (0 / 0) over no elements, where n - 1 gave -0.
+    const e = bp.zeros([0, 3], { requiresGrad: true });
+    expect(Array.from(e.var(0).data)).toEqual([NaN, NaN, NaN]);
+    expect(Array.from(e.std(0, { unbiased: false }).data)).toEqual([NaN, NaN, NaN]);
+    expect(e.var().item()).toBeNaN();
+    expect(e.var(1).shape).toEqual([0]);
+    // A divisor of 0 over a non-zero sum of squares: Infinity (torch: x.var(0, correction=5)).
+    expect(bp.tensor([1, 2, 4, 8]).var(0, { correction: 5 }).item()).toBe(Infinity);
+    expect(bp.tensor([1, 2, 4, 8]).var(0, { correction: 0 }).item()).toBe(7.1875);
+    // logsumexp over nothing is log 0 = -Infinity (torch), not max's error; its gradient is empty.
+    for (const keepDim of [false, true]) {
+      const y = e.logsumexp(0, keepDim);
+      expect(y.shape).toEqual(keepDim ? [1, 3] : [3]);
+      expect(Array.from(y.data)).toEqual([-Infinity, -Infinity, -Infinity]);
+      y.sum().backward();
+      expect(e.grad!.shape).toEqual([0, 3]);
+    }
+    expect(bp.zeros([3, 0]).logsumexp(-1).toArray()).toEqual([-Infinity, -Infinity, -Infinity]);
+    expect(bp.zeros([0]).logsumexp(0).item()).toBe(-Infinity);
   });
 });

@@ -5,7 +5,7 @@ import { Binary, BinaryCode, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { broadcastShapes, contiguousStrides, fmt, normDim, sizeOf } from '../shape';
-import { OptionKinds, optionsOf, shown } from '../args';
+import { checkKeepDim, OptionKinds, optionsOf, shown } from '../args';
 import { allocOutput } from '../storage';
 import { add, div, mul, sub } from './binary';
 import { asTensor, broadcastBinary, checkTensor, copyInto, copyStrided, disposeAll, expandTo, Operand, record, sumTo } from './core';
@@ -78,11 +78,25 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
 export interface VarianceOptions {
   /** Divide by n - 1 (Bessel's correction, the default) rather than n. */
   unbiased?: boolean;
+  /**
+   * The divisor is max(0, n - correction) (torch's `correction`: 1 is Bessel's, the default; 0 the
+   * population variance). A non-negative number; not together with `unbiased`.
+   */
+  correction?: number;
   /** Keep the reduced dimension as size 1. */
   keepDim?: boolean;
 }
 
-const VARIANCE_OPTIONS: OptionKinds<VarianceOptions> = { unbiased: 'boolean', keepDim: 'boolean' };
+const VARIANCE_OPTIONS: OptionKinds<VarianceOptions> = { unbiased: 'boolean', correction: 'value', keepDim: 'boolean' };
+
+/** What var subtracts from the count in its divisor: `correction`, or 1 / 0 for `unbiased`. */
+function correctionOf(o: VarianceOptions, what: string): number {
+  if (o.correction === undefined) return (o.unbiased ?? true) ? 1 : 0;
+  if (o.unbiased !== undefined) throw new Error(`${what}: give unbiased or correction, not both`);
+  const c = o.correction;
+  if (typeof c !== 'number' || !Number.isFinite(c) || c < 0) throw new Error(`${what}: correction must be a non-negative number, got ${shown(c)}`);
+  return c;
+}
 
 /** Variance of all elements or along `dim` (unbiased by default), as torch.var. */
 export function variance(x: Tensor, dim?: number, options?: VarianceOptions): Tensor {
@@ -91,7 +105,9 @@ export function variance(x: Tensor, dim?: number, options?: VarianceOptions): Te
   const keepDim = o.keepDim ?? false;
   const d0 = dim === undefined ? undefined : normDim(dim, x.ndim, 'var');
   const n = d0 === undefined ? x.size : x.shape[d0];
-  const divisor = (o.unbiased ?? true) ? n - 1 : n;
+  // torch's max(0, n - correction): an empty dimension gives 0 / 0 = NaN, as torch does (n - 1
+  // gave -0 there).
+  const divisor = Math.max(0, n - correctionOf(o, 'var'));
   const xd = x.detach();
   const mu = d0 === undefined ? mean(xd) : mean(xd, d0, true);
   const dev = sub(xd, mu);
@@ -120,7 +136,9 @@ export function variance(x: Tensor, dim?: number, options?: VarianceOptions): Te
  */
 export function std(x: Tensor, dim?: number, options?: VarianceOptions): Tensor {
   checkTensor(x, 'std');
-  const v = variance(x, dim, optionsOf(options, 'std', VARIANCE_OPTIONS));
+  const o = optionsOf(options, 'std', VARIANCE_OPTIONS);
+  correctionOf(o, 'std'); // its errors name std
+  const v = variance(x, dim, o);
   const y = allocOutput(v.size);
   B().unary(Unary.sqrt, v.data, y, 0);
   const out = record(y, v.shape, [v], 'std', (gy) => {
@@ -136,7 +154,9 @@ export function std(x: Tensor, dim?: number, options?: VarianceOptions): Tensor 
 /** log(sum(exp(x))) along `dim`, computed stably (the largest value factored out), as torch.logsumexp. */
 export function logsumexp(x: Tensor, dim: number, keepDim = false): Tensor {
   checkTensor(x, 'logsumexp');
+  checkKeepDim(keepDim, 'logsumexp');
   const d = normDim(dim, x.ndim, 'logsumexp');
+  if (x.shape[d] === 0) return emptyLogsumexp(x, d, keepDim);
   const m = max(x, d, true).detach();
   // torch: an infinite maximum is factored out as 0 (all -inf gives -inf, a +inf gives +inf).
   for (let i = 0; i < m.data.length; i++) if (Math.abs(m.data[i]) === Infinity) m.data[i] = 0;
@@ -149,6 +169,14 @@ export function logsumexp(x: Tensor, dim: number, keepDim = false): Tensor {
   // With a graph recorded, the steps are its nodes, whose backwards read their inputs' data.
   if (!out.requiresGrad) disposeAll(shifted, e, s, l, m, ...(keepDim ? [] : [y]));
   return out;
+}
+
+/** logsumexp over an empty dimension: log 0 = -Infinity everywhere, as torch (max has no answer there). */
+function emptyLogsumexp(x: Tensor, d: number, keepDim: boolean): Tensor {
+  const shape = keepDim ? x.shape.map((s, i) => (i === d ? 1 : s)) : x.shape.filter((_, i) => i !== d);
+  const y = allocOutput(sizeOf(shape));
+  y.fill(-Infinity);
+  return record(y, shape, [x], 'logsumexp', () => [allocOutput(0)]);
 }
 
 /** log(1 + e ** (beta x)) / beta, elementwise; x itself where beta x > threshold (torch.nn.functional.softplus). */

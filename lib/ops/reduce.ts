@@ -5,6 +5,7 @@ import { Tensor } from '../tensor';
 import { fmt, normDim, splitAt } from '../shape';
 import { alloc, allocIndexOutput, allocOutput, transientAlloc } from '../storage';
 import { checkTensor, expandTo, record } from './core';
+import { checkKeepDim } from '../args';
 
 function reducedShape(shape: readonly number[], dim: number, keepDim: boolean): number[] {
   const s = [...shape];
@@ -16,6 +17,7 @@ function reducedShape(shape: readonly number[], dim: number, keepDim: boolean): 
 function sumOrMean(x: Tensor, dim: number | undefined, keepDim: boolean, mean: boolean): Tensor {
   const name = mean ? 'mean' : 'sum';
   checkTensor(x, name);
+  checkKeepDim(keepDim, name);
   const d = dim === undefined ? -1 : normDim(dim, x.ndim, name);
   const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
   const outShape = d < 0 ? (keepDim ? x.shape.map(() => 1) : []) : x.ndim === 0 ? [] : reducedShape(x.shape, d, keepDim);
@@ -61,6 +63,7 @@ function extremeWithIndex(x: Tensor, dim: number | undefined, op: Extreme, name:
 }
 
 function extreme(x: Tensor, dim: number | undefined, keepDim: boolean, op: Extreme, name: string): Tensor {
+  checkKeepDim(keepDim, name);
   const { y, idx, outer, len, inner, d } = extremeWithIndex(x, dim, op, name);
   const outShape = d < 0 ? (keepDim ? x.shape.map(() => 1) : []) : reducedShape(x.shape, d, keepDim);
   return record(y, outShape, [x], name, (gy) => {
@@ -84,6 +87,7 @@ function extreme(x: Tensor, dim: number | undefined, keepDim: boolean, op: Extre
 }
 
 function extremeIndex(x: Tensor, dim: number | undefined, keepDim: boolean, op: Extreme, name: string): Tensor {
+  checkKeepDim(keepDim, name);
   const { idx, d } = extremeWithIndex(x, dim, op, name);
   const outShape = d < 0 ? [] : reducedShape(x.shape, d, keepDim);
   const out = alloc(idx.length);
