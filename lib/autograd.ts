@@ -282,6 +282,8 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
     if (!retainGraph) {
       release(node);
       if (isInternal(t)) t.releaseInternal();
+      // A constant that the library made for this node alone (Dropout's mask) is read by no other.
+      for (const c of ins) if (!c.requiresGrad && isInternal(c)) c.releaseInternal();
     }
   }
 }

@@ -242,6 +242,30 @@ eachBackend('dispose and tidy', () => {
     expect(bp.noGrad(() => m.forward(bp.rand([2, N]))).shape).toEqual([2, 2]);
   });
 
+  it("Dropout's mask goes back to the pool: at once without a graph, once backward has read it with one", () => {
+    const d = new bp.nn.Dropout(0.5);
+    d.forward(bp.rand([N]));
+    expect(bp.memory().pooledArrays).toBe(1); // the mask; the caller holds the output
+    const x = bp.rand([N], { requiresGrad: true }); // on the pooled mask's storage
+    const y = d.forward(x);
+    const kept = Array.from(y.data, (v, i) => v / x.data[i]); // 0 or 2 each
+    expect(bp.memory().pooledArrays).toBe(0); // the mask awaits the backward
+    y.sum().backward();
+    // sum's gradient (expanded to N) and the mask went back; the gradient is the mask's.
+    expect(bp.memory().pooledArrays).toBe(2);
+    x.grad!.data.forEach((g, i) => expect(g).toBeCloseTo(kept[i], 5));
+    // A graph kept for a second backward keeps the mask too.
+    const y2 = d.forward(x);
+    const kept2 = Array.from(y2.data, (v, i) => v / x.data[i]);
+    const s = y2.sum();
+    const pooled = bp.memory().pooledArrays;
+    s.backward({ retainGraph: true });
+    expect(bp.memory().pooledArrays).toBe(pooled + 1); // sum's gradient only
+    s.backward();
+    expect(bp.memory().pooledArrays).toBe(pooled + 2); // its gradient (on the first one's storage), and the mask
+    x.grad!.data.forEach((g, i) => expect(g).toBeCloseTo(kept[i] + 2 * kept2[i], 4));
+  });
+
   it('tidy refuses async functions and non-functions, naming them', () => {
     expect(() => bp.tidy((async () => bp.rand([2])) as unknown as () => bp.Tensor)).toThrow(/tidy: fn must not be async/);
     expect(() => bp.tidy(42 as unknown as () => bp.Tensor)).toThrow(/tidy: fn must be a function, got 42/);

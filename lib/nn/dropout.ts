@@ -8,6 +8,7 @@ import { B } from '../backend/registry';
 import { Module } from './module';
 import { pyFloat } from '../format';
 import { shown } from '../args';
+import { markInternal } from '../reuse';
 
 /**
  * In training, zeroes each element with probability p and scales the rest by 1 / (1 - p); in eval
@@ -30,6 +31,13 @@ export class Dropout extends Module {
     // backend (natively 1.2 ns an element, where this loop took 35: [256, 1024] in 9.2 -> 0.43 ms).
     const mask = allocOutput(x.size);
     B().dropoutMask(mask, this.p, liveRngState());
-    return mul(x, new Tensor(mask, x.shape));
+    const maskTensor = new Tensor(mask, x.shape);
+    const y = mul(x, maskTensor);
+    // Only the product reads the mask: without a graph its storage goes back to the pool now, with
+    // one once backward() has run the product's node, instead of when the collector finds it (a
+    // fresh mask each call: 16M elements forward without a graph 43 -> 15 ms at one thread).
+    if (!y.requiresGrad) maskTensor.dispose();
+    else markInternal(maskTensor);
+    return y;
   }
 }
