@@ -135,7 +135,7 @@ eachBackend('more ops', () => {
     expect(() => x.var(0, { correction: '1' as unknown as number })).toThrow(/^var: correction must be a non-negative number, got "1"$/);
   });
 
-  it('var, std and logsumexp over empty dimensions, and corrections past the count, as torch', () => {
+  it('var, std and logsumexp over empty dimensions, corrections past the count, and 0-d reductions, as torch', () => {
     // torch divides by max(0, n - correction): NaN (0 / 0) over no elements, where n - 1 gave -0.
     const e = bp.zeros([0, 3], { requiresGrad: true });
     expect(Array.from(e.var(0).data)).toEqual([NaN, NaN, NaN]);
@@ -155,5 +155,8 @@ eachBackend('more ops', () => {
     }
     expect(bp.zeros([3, 0]).logsumexp(-1).toArray()).toEqual([-Infinity, -Infinity, -Infinity]);
     expect(bp.zeros([0]).logsumexp(0).item()).toBe(-Infinity);
+    // A 0-d tensor reduced along dim 0 stays 0-d with keepDim (torch), where max & co gave [1].
+    const s = bp.tensor(3);
+    for (const y of [s.max(0, true), s.min(0, true), s.argmax(0, true), s.argmin(0, true), s.logsumexp(0, true), s.sum(0, true)]) expect(y.shape).toEqual([]);
   });
 });

@@ -7,7 +7,9 @@ import { alloc, allocIndexOutput, allocOutput, transientAlloc } from '../storage
 import { checkTensor, expandTo, record } from './core';
 import { checkKeepDim } from '../args';
 
+// A 0-d tensor reduced along its dim 0 (or -1) stays 0-d, keepDim or not, as in torch.
 function reducedShape(shape: readonly number[], dim: number, keepDim: boolean): number[] {
+  if (shape.length === 0) return [];
   const s = [...shape];
   if (keepDim) s[dim] = 1;
   else s.splice(dim, 1);
@@ -20,7 +22,7 @@ function sumOrMean(x: Tensor, dim: number | undefined, keepDim: boolean, mean: b
   checkKeepDim(keepDim, name);
   const d = dim === undefined ? -1 : normDim(dim, x.ndim, name);
   const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
-  const outShape = d < 0 ? (keepDim ? x.shape.map(() => 1) : []) : x.ndim === 0 ? [] : reducedShape(x.shape, d, keepDim);
+  const outShape = d < 0 ? (keepDim ? x.shape.map(() => 1) : []) : reducedShape(x.shape, d, keepDim);
   const y = allocOutput(outer * inner);
   B().reduce(mean ? Reduce.mean : Reduce.sum, x.data, outer, len, inner, y, null);
   return record(y, outShape, [x], name, (gy) => {
