@@ -1314,9 +1314,20 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
   it('uniformFill and normalFill name a bad generator or spare', () => {
     expect(() => nat.uniformFill(new Float32Array(4), 0, 1, new Uint32Array(3))).toThrow(/uniformFill: rng has 3 elements, expected 4/);
     expect(() => nat.normalFill(new Float32Array(4), 0, 1, new Uint32Array(5), new Float64Array(1))).toThrow(/normalFill: rng has 5 elements, expected 4/);
-    expect(() => nat.normalFill(new Float32Array(4), 0, 1, new Uint32Array(4), new Float64Array(2))).toThrow(/normalFill: spare has 2 elements, expected 1/);
+    const live = () => Uint32Array.of(1, 2, 3, 4);
+    expect(() => nat.normalFill(new Float32Array(4), 0, 1, live(), new Float64Array(2))).toThrow(/normalFill: spare has 2 elements, expected 1/);
     const single = new Float32Array(1) as unknown as Float64Array;
-    expect(() => nat.normalFill(new Float32Array(4), 0, 1, new Uint32Array(4), single)).toThrow(/normalFill: argument 4 \(spare\) must be a Float64Array/);
+    expect(() => nat.normalFill(new Float32Array(4), 0, 1, live(), single)).toThrow(/normalFill: argument 4 \(spare\) must be a Float64Array/);
+    // The all-zero state, which xoshiro128** never leaves: normalFill drew again after each zero
+    // draw and never returned; the others filled zeros. Both backends refuse it.
+    for (const be of [nat, ref]) {
+      expect(() => be.normalFill(new Float32Array(4), 0, 1, new Uint32Array(4), new Float64Array([NaN]))).toThrow(/^normalFill: rng is all zeros, a state the generator never leaves/);
+      expect(() => be.uniformFill(new Float32Array(4), 0, 1, new Uint32Array(4))).toThrow(/^uniformFill: rng is all zeros/);
+      expect(() => be.dropoutMask(new Float32Array(4), 0.5, new Uint32Array(4))).toThrow(/^dropoutMask: rng is all zeros/);
+    }
+    const words = Uint32Array.of(0, 0, 0, 1);
+    nat.normalFill(new Float32Array(9), 0, 1, words, new Float64Array([NaN])); // one live word is enough
+    expect(Array.from(words)).not.toEqual([0, 0, 0, 1]);
     const notNumber = 'a' as unknown as number;
     expect(() => nat.normalFill(new Float32Array(4), notNumber, 1, new Uint32Array(4), new Float64Array(1))).toThrow(/normalFill: argument 1 \(mean\) must be a number/);
   });

@@ -525,6 +525,10 @@ Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
 uint32_t* rng_words(const Args& a, size_t i) {
   auto rng = a.typed<uint32_t, napi_uint32_array>(i, "rng", "Uint32Array");
   if (rng.ElementLength() != 4) a.range_error("rng has " + std::to_string(rng.ElementLength()) + " elements, expected 4");
+  // xoshiro128** never leaves the all-zero state: it would draw zeros for ever, and normalFill,
+  // which draws again after a zero, would never return.
+  const uint32_t* w = rng.Data();
+  if ((w[0] | w[1] | w[2] | w[3]) == 0) a.range_error("rng is all zeros, a state the generator never leaves (seed it: manualSeed)");
   return rng.Data();
 }
 
