@@ -1,0 +1,133 @@
+// Run as a child process by test/addon-fuzz.test.ts: records the addon calls that a small training
+// workload makes (every kernel the library reaches), then replays them with one or two arguments
+// mutated (lengths off by one or more, views at an offset, other array types, numbers at the edges
+// of int32 and double, NaN, booleans and objects out of place, arguments left off). Each replay must
+// return or throw an Error with a message of its own; a crash or a hang kills or stalls this process,
+// and the last call is in the file named by argv[4] for the test to show.
+import * as fs from 'node:fs';
+import * as bp from '../../lib/index';
+import { nn, optim } from '../../lib/index';
+import { addonPath } from '../../lib/backend/native';
+
+type Fn = ((...args: unknown[]) => unknown) & { original?: Fn };
+
+// Calls that change the process rather than compute (thread count, pinning, allocator) or run a
+// whole epoch from a plan (fused-fit.test checks its plans) are not replayed.
+const NOT_REPLAYED = new Set(['pinThread', 'setNumThreads', 'tuneAllocator', 'setPoolPaces', 'trainEpoch']);
+
+function copy(v: unknown): unknown {
+  if (ArrayBuffer.isView(v)) return (v as Float32Array).slice();
+  if (Array.isArray(v)) return v.map(copy);
+  if (v !== null && typeof v === 'object') return { ...(v as object) };
+  return v;
+}
+
+function record(addon: Record<string, unknown>): Map<string, unknown[][]> {
+  const seen = new Map<string, unknown[][]>();
+  for (const name of Object.keys(addon)) {
+    const f = addon[name] as Fn;
+    if (typeof f !== 'function' || NOT_REPLAYED.has(name)) continue;
+    const wrapped: Fn = (...args) => {
+      const calls = seen.get(name) ?? [];
+      seen.set(name, calls);
+      if (calls.length < 30) calls.push(args.map(copy));
+      return f(...args);
+    };
+    wrapped.original = f;
+    addon[name] = wrapped;
+  }
+  bp.manualSeed(1);
+  const model = new nn.Sequential(new nn.Linear(9, 17), new nn.ReLU(), new nn.Linear(17, 65), new nn.GELU(), new nn.LayerNorm(65), new nn.Dropout(0.2), new nn.Linear(65, 5));
+  const norm = new nn.BatchNorm1d(5);
+  const embed = new nn.Embedding(10, 4);
+  const params = [...model.parameters(), ...norm.parameters(), ...embed.parameters()];
+  for (const opt of [new optim.SGD(params, { lr: 0.01, momentum: 0.9 }), new optim.Adam(params), new optim.RMSprop(params), new optim.Adagrad(params)]) {
+    opt.zeroGrad();
+    const y = norm.forward(model.forward(bp.randn([8, 9])));
+    const e = embed.forward(bp.tensor([1, 2, 3, 4, 5, 6, 7, 8])).sum(1, true);
+    const terms = [
+      y.add(e).softmax(1).log().max(1).sum(), y.logSoftmax(1).mean(), new nn.CrossEntropyLoss().forward(y, [0, 1, 2, 3, 4, 0, 1, 2]),
+      y.sigmoid().tanh().exp().sqrt().abs().pow(2).clamp(0, 3).sum(), bp.where(y.gt(0), y, y.mul(2)).sum(),
+      y.gather(1, bp.tensor([[0], [1], [2], [3], [4], [0], [1], [2]])).sum(), bp.cat([y, y.T.T], 1).narrow(1, 2, 3).sum(),
+      y.indexSelect(0, bp.tensor([1, 3])).sum(), new nn.BCEWithLogitsLoss().forward(y, bp.rand([8, 5])), y.std(0).sum(),
+    ];
+    terms.reduce((a, b) => a.add(b)).backward();
+    bp.clipGradNorm(params, 1);
+    opt.step();
+  }
+  bp.randn([101]);
+  bp.rand([4, 6]).argmax(1);
+  for (const name of Object.keys(addon)) {
+    const f = addon[name] as Fn;
+    if (f.original) addon[name] = f.original;
+  }
+  return seen;
+}
+
+function main(): void {
+  const [seedArg, countArg, lastFile] = process.argv.slice(2);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const addon = require(addonPath()) as Record<string, unknown>;
+  const seen = record(addon);
+  let s = Number(seedArg) >>> 0 || 1;
+  const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+  const int = (n: number) => Math.floor(rnd() * n);
+  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
+  const mutate = (v: unknown): unknown => {
+    if (ArrayBuffer.isView(v)) {
+      const a = v as Float32Array;
+      const C = a.constructor as Float32ArrayConstructor;
+      switch (int(6)) {
+        case 0: return new C(Math.max(0, a.length - 1 - int(3)));
+        case 1: return new C(a.length + 1 + int(3));
+        case 2: { const w = a.slice(); if (w.length) w[int(w.length)] = pick([-1, 1e9, 2 ** 31 - 1, NaN, -(2 ** 31), 0, 1e30]); return w; }
+        case 3: return pick([null, 5, new Float64Array(a.length), new Int32Array(a.length), new Float32Array(a.length)]);
+        case 4: return new C(new ArrayBuffer(a.byteLength + 8), C.BYTES_PER_ELEMENT, a.length);
+        default: return a.subarray(1);
+      }
+    }
+    if (Array.isArray(v)) {
+      if (!v.length || rnd() < 0.3) return pick([[], null, [...v, ...v]]);
+      const w = v.slice();
+      const i = int(w.length);
+      w[i] = mutate(w[i]);
+      return w;
+    }
+    if (typeof v === 'number') return pick([v + 1, v - 1, -v, 0, -1, NaN, Infinity, 2 ** 31, 2 ** 31 - 1, 2 ** 53, v * 1000, 0.5, 1e-300]);
+    if (typeof v === 'boolean') return pick([!v, 1, 'x']);
+    if (v === null) return pick([new Float32Array(1), 0, undefined]);
+    if (typeof v === 'object') {
+      const w = { ...(v as Record<string, unknown>) };
+      const keys = Object.keys(w);
+      if (keys.length) w[pick(keys)] = pick([NaN, -1, 'x', null, 1e9]);
+      return w;
+    }
+    return pick([0, null]);
+  };
+  const names = [...seen.keys()];
+  const last = fs.openSync(lastFile, 'w');
+  let returned = 0, threw = 0;
+  for (let i = 0; i < Number(countArg); i++) {
+    const name = pick(names);
+    const args = (pick(seen.get(name)!)).map(copy);
+    for (let t = 1 + int(2); t > 0 && args.length; t--) {
+      const j = int(args.length);
+      args[j] = mutate(args[j]);
+    }
+    if (rnd() < 0.05) args.length = int(args.length + 1);
+    const shown = args.map((a) => (ArrayBuffer.isView(a) ? `${a.constructor.name}(${(a as Float32Array).length})` : a));
+    const line = Buffer.from(`${name}(${JSON.stringify(shown)})`);
+    fs.ftruncateSync(last, 0);
+    fs.writeSync(last, line, 0, line.length, 0);
+    try {
+      (addon[name] as Fn)(...args);
+      returned++;
+    } catch (e) {
+      threw++;
+      if (!(e instanceof Error) || !e.message.startsWith(`${name}: `)) throw new Error(`${name} threw without naming itself: ${String(e)}`);
+    }
+  }
+  console.log(`replayed ${names.length} functions: ${returned} returned, ${threw} threw`);
+}
+
+main();
