@@ -197,6 +197,14 @@ describe.runIf(nativeExpected())('fused native fit', () => {
     // A well-formed plan whose optimizer lists do not fit the optimizer: refused, never run.
     expect(() => trainEpoch.trainEpoch(handPlan([f(0)]))).toThrow(/trainEpoch: s0\[0\] has 0 elements, expected 2/);
     expect(() => trainEpoch.trainEpoch(handPlan([f(2)], [[0, 0]]))).toThrow(/trainEpoch: grads entry 0 must be a Float32Array/);
+    // A count past a C int: outF 2^31 wrapped to a negative width, whose weights then went
+    // unchecked (the epoch failed in a vector's resize, an error naming nothing).
+    const wide = handPlan([f(2)]);
+    (wide.stages as Record<string, unknown>[])[0].outF = 2 ** 31;
+    expect(() => trainEpoch.trainEpoch(wide)).toThrow(/^trainEpoch: outF must be an integer in \[1, 2147483647\], got 2147483648/);
+    const huge = handPlan([f(2)]);
+    huge.n = 1e300;
+    expect(() => trainEpoch.trainEpoch(huge)).toThrow(/^trainEpoch: n must be an integer in \[1, 2147483647\]/);
   });
 
   it('fits running at the same time (each with scratch of its own) get the numbers each gets alone', async () => {

@@ -4,6 +4,8 @@
 #include <napi.h>
 
 #include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,9 +48,14 @@ double num(Napi::Env env, const Napi::Object& o, const char* key) {
   return v.As<Napi::Number>().DoubleValue();
 }
 
+// Every count of a plan is stored in a C int: past 2^31 - 1 the cast wrapped (an outF of 2^31 became
+// a negative width, whose weight length then went unchecked), and a double past long's range made
+// the old (long) cast undefined.
 long integer(Napi::Env env, const Napi::Object& o, const char* key, long lo) {
   const double v = num(env, o, key);
-  if (v != (double)(long)v || v < (double)lo) fail(env, std::string(key) + " must be an integer >= " + std::to_string(lo));
+  if (!(v >= (double)lo && v <= (double)INT32_MAX) || v != std::floor(v)) {
+    fail(env, std::string(key) + " must be an integer in [" + std::to_string(lo) + ", 2147483647], got " + std::to_string(v));
+  }
   return (long)v;
 }
 
@@ -92,7 +99,12 @@ class EpochWorker : public Napi::AsyncWorker {
   void Execute() override {
     const RunOnCpus place(caller_cpus_);
     ran_on_ = current_thread_cpus();
-    done_ = run_epoch(plan_, *shelf_);
+    // node-addon-api would reject with what() alone ('std::bad_alloc'): name the call.
+    try {
+      done_ = run_epoch(plan_, *shelf_);
+    } catch (const std::exception& e) {
+      SetError(std::string("trainEpoch: ") + e.what());
+    }
   }
   void OnOK() override {
     release();
