@@ -23,9 +23,10 @@ function collect(x: unknown, into: Set<Tensor>, seen: Set<unknown>): void {
 /**
  * Runs `fn` and disposes (Tensor.dispose) every tensor made while it ran, except those it returns
  * (found in a returned tensor, module, array or plain object), those passed to keep(), module buffers, and
- * tensors that require grad (parameters, and the results of recorded ops, which a later backward()
- * needs). The returned tensors belong to the tidy() around this one, if any. `fn` must not be async:
- * its tensors would be disposed before the promise settles.
+ * tensors that require grad: parameters, and the results of recorded ops that a later backward()
+ * needs (once a backward has run through an op, its result is disposed too). The returned tensors
+ * belong to the tidy() around this one, if any. `fn` must not be async: its tensors would be
+ * disposed before the promise settles.
  *
  * Without tidy or dispose, a tensor's memory is freed when the garbage collector gets to it; with
  * them, the next tensor of the same size reuses it while it is still in the caches (see dispose()).
@@ -38,7 +39,10 @@ export function tidy<T extends TensorContainer>(fn: () => T): T {
   collect(result, returned, new Set());
   for (const t of made as Tensor[]) {
     if (returned.has(t)) trackCreated(t); // now the outer tidy's, if any
-    else if (!t.requiresGrad && !isKept(t)) t.dispose();
+    // A recorded op's result is spared while a backward may still read it; once backward() has used
+    // up its node, it is an intermediate like any other (reuse.ts still holds its storage back while
+    // an op recorded after it awaits its backward).
+    else if ((!t.requiresGrad || t.node?.usedUp === true) && !isKept(t)) t.dispose();
   }
   return result;
 }

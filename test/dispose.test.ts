@@ -79,7 +79,7 @@ eachBackend('dispose and tidy', () => {
     }
   });
 
-  it("LayerNorm's and BatchNorm1d's backward into their weights alone, and MSELoss without a gradient, pool their scratch arrays", () => {
+  it("LayerNorm's and BatchNorm1d's backward into their weights alone, and MSELoss and CrossEntropyLoss without a gradient, pool their scratch arrays", () => {
     const x = bp.rand([3, N]); // no gradient of its own: the kernels' gx goes to a scratch array
     for (const m of [new bp.nn.LayerNorm(N), new bp.nn.BatchNorm1d(N)]) {
       clearPool();
@@ -94,6 +94,11 @@ eachBackend('dispose and tidy', () => {
     const loss = bp.noGrad(() => new bp.nn.MSELoss().forward(x.requiresGrad_(), bp.zeros([3, N])));
     expect(bp.memory().pooledBytes, "MSELoss's differences").toBe(x.size * 4);
     expect(loss.item()).toBeCloseTo(x.data.reduce((s, v) => s + v * v, 0) / x.size, 5);
+    // Cross-entropy's probabilities, which only its backward reads: pooled when none is recorded.
+    clearPool();
+    const ce = bp.noGrad(() => new bp.nn.CrossEntropyLoss().forward(x, [0, 1, 2]));
+    expect(bp.memory().pooledBytes, "CrossEntropyLoss's probabilities").toBe(x.size * 4);
+    expect(Number.isFinite(ce.item())).toBe(true);
   });
 
   it("var's gradient reads its deviations after they were disposed: the pool keeps them until the backward ran", () => {
@@ -225,6 +230,35 @@ eachBackend('dispose and tidy', () => {
     expect(w.grad!.data.every(Number.isFinite)).toBe(true);
     bn!.train(false);
     expect(bp.noGrad(() => bn!.forward(bp.rand([2, N]))).shape).toEqual([2, N]);
+  });
+
+  it("tidy disposes a recorded op's result once backward has run through it, and not while a later op's backward may read it", () => {
+    const w = bp.randn([N], { requiresGrad: true });
+    let h: bp.Tensor | null = null;
+    bp.tidy(() => {
+      h = w.mul(2).tanh(); // two recorded results of N, used up by the backward below
+      h.sum().backward();
+    });
+    expect(h!.isDisposed).toBe(true);
+    // Both intermediates and the sum's expanded gradient went back (the gradient of w is w's).
+    expect(bp.memory().pooledArrays).toBe(3);
+    expect(w.grad!.data.every(Number.isFinite)).toBe(true);
+    clearPool();
+    // g's node is used up, but an op recorded after g (w times g's values) awaits its backward and
+    // reads g: g is disposed and its storage held back, not reused.
+    let g: bp.Tensor | null = null;
+    const out = bp.tidy(() => {
+      g = w.mul(3);
+      g.sum().backward();
+      return w.mul(g.detach()).sum();
+    });
+    expect(g!.isDisposed).toBe(true);
+    expect(() => g!.data).not.toThrow();
+    bp.full([N], 7); // would land on g's storage had it been pooled
+    w.grad = null;
+    out.backward();
+    const expected = Array.from(w.data, (v) => Math.fround(3 * v)); // d/dw of sum(w * g), g's values
+    w.grad!.data.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 4));
   });
 
   it('a module that tidy returns keeps the tensors it holds', () => {

@@ -114,11 +114,15 @@ export function crossEntropyRows(logits: Tensor, target: ClassTarget, labelSmoot
   const prob = allocOutput(logits.size);
   const be = B();
   be.crossEntropy(logits.data, rows, cols, ti, tp, labelSmoothing, loss, prob);
-  return record(loss, [rows], [logits], 'crossEntropy', (gy) => {
+  const out = record(loss, [rows], [logits], 'crossEntropy', (gy) => {
     const gx = allocOutput(logits.size);
     be.crossEntropyGrad(prob, rows, cols, ti, tp, labelSmoothing, gy, gx);
     return [gx];
   });
+  // Only the backward reads the probabilities: without one (evaluation, noGrad) they go back to the
+  // pool now instead of a fresh logits-sized array each call.
+  if (!out.requiresGrad) recycleArray(prob);
+  return out;
 }
 
 /**
