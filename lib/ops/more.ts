@@ -100,14 +100,19 @@ function correctionOf(o: VarianceOptions, what: string): number {
 
 /** Variance of all elements or along `dim` (unbiased by default), as torch.var. */
 export function variance(x: Tensor, dim?: number, options?: VarianceOptions): Tensor {
-  checkTensor(x, 'var');
-  const o = optionsOf(options, 'var', VARIANCE_OPTIONS);
+  return varianceAs('var', x, dim, options);
+}
+
+// var, or the variance inside std: `what` names the caller in its errors.
+function varianceAs(what: string, x: Tensor, dim?: number, options?: VarianceOptions): Tensor {
+  checkTensor(x, what);
+  const o = optionsOf(options, what, VARIANCE_OPTIONS);
   const keepDim = o.keepDim ?? false;
-  const d0 = dim === undefined ? undefined : normDim(dim, x.ndim, 'var');
+  const d0 = dim === undefined ? undefined : normDim(dim, x.ndim, what);
   const n = d0 === undefined ? x.size : x.shape[d0];
   // torch's max(0, n - correction): an empty dimension gives 0 / 0 = NaN, as torch does (n - 1
   // gave -0 there).
-  const divisor = Math.max(0, n - correctionOf(o, 'var'));
+  const divisor = Math.max(0, n - correctionOf(o, what));
   const xd = x.detach();
   const mu = d0 === undefined ? mean(xd) : mean(xd, d0, true);
   const dev = sub(xd, mu);
@@ -135,10 +140,7 @@ export function variance(x: Tensor, dim?: number, options?: VarianceOptions): Te
  * (not 0 * Infinity) where the deviation is 0.
  */
 export function std(x: Tensor, dim?: number, options?: VarianceOptions): Tensor {
-  checkTensor(x, 'std');
-  const o = optionsOf(options, 'std', VARIANCE_OPTIONS);
-  correctionOf(o, 'std'); // its errors name std
-  const v = variance(x, dim, o);
+  const v = varianceAs('std', x, dim, options);
   const y = allocOutput(v.size);
   B().unary(Unary.sqrt, v.data, y, 0);
   const out = record(y, v.shape, [v], 'std', (gy) => {

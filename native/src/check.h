@@ -9,6 +9,12 @@
 
 namespace bp {
 
+// v is a whole number in [lo, hi] (NaN is not). Counts are C ints: hi defaults to 2^31 - 1, past
+// which a cast to int would wrap.
+inline bool integer_in(double v, long lo, long hi = 0x7fffffffL) {
+  return v == std::floor(v) && v >= (double)lo && v <= (double)hi;
+}
+
 // Raw Node-API views (one call each; node-addon-api's checked accessors make two to four, and at a
 // few elements per op argument handling is most of a call's cost). False when v is not a typed
 // array of `type`.
@@ -63,7 +69,7 @@ struct Args {
 
   long integer(size_t i, const char* name, long lo = 0, long hi = 0x7fffffffL) const {
     const double v = number(i, name);
-    if (!(v == std::floor(v)) || v < (double)lo || v > (double)hi) {
+    if (!integer_in(v, lo, hi)) {
       type_error(i, name, "must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(v));
     }
     return (long)v;

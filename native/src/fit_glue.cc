@@ -4,13 +4,12 @@
 #include <napi.h>
 
 #include <chrono>
-#include <cmath>
-#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "fit_glue.h"
+#include "check.h"
 #include "kernels/table.h"
 #include "optim_slots.h"
 #include "runtime/affinity.h"
@@ -53,9 +52,7 @@ double num(Napi::Env env, const Napi::Object& o, const char* key) {
 // the old (long) cast undefined.
 long integer(Napi::Env env, const Napi::Object& o, const char* key, long lo) {
   const double v = num(env, o, key);
-  if (!(v >= (double)lo && v <= (double)INT32_MAX) || v != std::floor(v)) {
-    fail(env, std::string(key) + " must be an integer in [" + std::to_string(lo) + ", 2147483647], got " + std::to_string(v));
-  }
+  if (!integer_in(v, lo)) fail(env, std::string(key) + " must be an integer in [" + std::to_string(lo) + ", 2147483647], got " + std::to_string(v));
   return (long)v;
 }
 
