@@ -331,6 +331,8 @@ describe('safetensors and checkpoints', () => {
     expect(() => bp.load(f)).toThrow(/load: the checkpoint's architecture at '' is a Sequential without a list of layers/);
     bp.writeSafetensors(f, m.stateDict(), arch({ type: 'Sequential', layers: [7] }));
     expect(() => bp.load(f)).toThrow(/load: the checkpoint's architecture at '0' is not a layer description: 7/);
+    bp.writeSafetensors(f, m.stateDict(), arch({ type: 'Sequential', layers: [{ type: 'Linear', inFeatures: -4, outFeatures: 6 }] }));
+    expect(() => bp.load(f)).toThrow(/^load: the checkpoint's architecture at '0': Linear: inFeatures must be a non-negative integer, got -4$/);
     bp.writeSafetensors(f, m.stateDict(), { ...arch({ type: 'Sequential', layers: [] }), ties: '[["a"' });
     expect(() => bp.load(f)).toThrow(/damaged 'ties' entry/);
 
@@ -347,6 +349,14 @@ describe('safetensors and checkpoints', () => {
     const before = Object.values(target.stateDict()).map((t) => Array.from(t.data));
     const ot = new optim.Adam(target.parameters(), { lr: 0.05 });
     expect(() => bp.loadCheckpoint(ck, target, ot)).toThrow(/loadCheckpoint: '.*damaged-ckpt\.safetensors' has a damaged 'optimizer' entry in its metadata/);
+    expect(Object.values(target.stateDict()).map((t) => Array.from(t.data))).toEqual(before);
+    // Well-formed JSON that the optimizer refuses (its hyperparameters lost): named with the file.
+    bp.saveCheckpoint(ck, m, om, { epoch: 2 });
+    const good = bp.readSafetensors(ck);
+    const entry = JSON.parse(good.metadata.optimizer) as Record<string, unknown>;
+    delete entry.hyper;
+    bp.writeSafetensors(ck, good.tensors, { ...good.metadata, optimizer: JSON.stringify(entry) });
+    expect(() => bp.loadCheckpoint(ck, target, ot)).toThrow(/^loadCheckpoint: '.*damaged-ckpt\.safetensors' holds optimizer state that Adam refuses: Adam\.loadStateDict: hyper must be/);
     expect(Object.values(target.stateDict()).map((t) => Array.from(t.data))).toEqual(before);
 
     // A checkpoint of another model: the optimizer's state fits (the same parameter shapes) but the

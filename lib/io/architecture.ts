@@ -69,7 +69,15 @@ export function describe(m: Module, path = '', seen = new Map<Module, string>(),
 
 /** Rebuilds the module that `spec` describes (describe's inverse, ties included). */
 export function build(spec: LayerSpec, path = '', built = new Map<string, Module>()): Module {
-  const m = buildOne(spec, path, built);
+  let m: Module;
+  try {
+    m = buildOne(spec, path, built);
+  } catch (e) {
+    // A layer's own constructor refusing a damaged field ("Linear: inFeatures must be ..."): say
+    // that it came from the file, and which layer.
+    if (e instanceof Error && !e.message.startsWith('load: ')) throw new Error(`load: the checkpoint's architecture at '${path}': ${e.message}`);
+    throw e;
+  }
   if (spec.type !== 'Same') built.set(path, m);
   return m;
 }

@@ -107,15 +107,21 @@ export function loadCheckpoint(file: string, model: Module, optimizer?: Optimize
   // The optimizer's state as it is (its buffers are replaced, not written, by loadStateDict), to
   // put back if the model does not take the file's tensors.
   const previous = optimizer.stateView();
-  optimizer.loadStateDict({
-    hyper: o.hyper,
-    groups: o.groups,
-    state: o.steps.map((step, i) => {
-      const buffers: Float32Array[] = [];
-      for (let k = 0; tensors[`optimizer.state.${i}.${k}`]; k++) buffers.push(tensors[`optimizer.state.${i}.${k}`].data);
-      return { step, buffers };
-    }),
-  });
+  try {
+    optimizer.loadStateDict({
+      hyper: o.hyper,
+      groups: o.groups,
+      state: o.steps.map((step, i) => {
+        const buffers: Float32Array[] = [];
+        for (let k = 0; tensors[`optimizer.state.${i}.${k}`]; k++) buffers.push(tensors[`optimizer.state.${i}.${k}`].data);
+        return { step, buffers };
+      }),
+    });
+  } catch (e) {
+    // loadStateDict checks everything before it changes anything; its message alone would not say
+    // that the state came from this file.
+    throw new Error(`loadCheckpoint: '${file}' holds optimizer state that ${optimizer.constructor.name} refuses: ${(e as Error).message}`);
+  }
   try {
     loadModelTensors(model, tensors);
   } catch (e) {
