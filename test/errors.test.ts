@@ -230,6 +230,19 @@ describe('hyperparameter errors name the argument and the value', () => {
     await expect(bp.fit(m, data, { ...opts, epoch: 3 } as bp.FitOptions)).rejects.toThrow(/^fit: unknown option 'epoch'/);
     await expect(bp.fit(m, data, { ...opts, shuffle: 'no' as unknown as boolean })).rejects.toThrow(/^fit: option shuffle must be true or false/);
     await expect(bp.fit(m, data, { ...opts, earlyStopping: { patience: 1, min_delta: 0 } as bp.EarlyStopping })).rejects.toThrow(/^fit: earlyStopping: unknown option 'min_delta'/);
+    // Early stopping's values (-1 stopped after one epoch, a missing patience never stopped, valLoss
+    // without validation data compared undefined), the signal, callbacks and seed: named by fit.
+    const es = (e: unknown) => bp.fit(m, data, { ...opts, earlyStopping: e as bp.EarlyStopping });
+    await expect(es({ patience: -1 })).rejects.toThrow(/^fit: earlyStopping.patience must be a non-negative integer, got -1$/);
+    await expect(es({})).rejects.toThrow(/^fit: earlyStopping.patience must be a non-negative integer, got undefined$/);
+    await expect(es({ patience: 2, minDelta: -0.1 })).rejects.toThrow(/^fit: earlyStopping.minDelta must be a non-negative number, got -0.1$/);
+    await expect(es({ patience: 2, monitor: 'accuracy' })).rejects.toThrow(/^fit: earlyStopping.monitor must be 'loss' or 'valLoss', got "accuracy"$/);
+    await expect(es({ patience: 2, monitor: 'valLoss' })).rejects.toThrow(/^fit: earlyStopping monitors 'valLoss', which needs validationData$/);
+    await expect(bp.fit(m, data, { ...opts, signal: 5 as unknown as AbortSignal })).rejects.toThrow(/^fit: signal must be an AbortSignal \(an AbortController's signal\), got 5$/);
+    await expect(bp.fit(m, data, { ...opts, onEpochEnd: 'log' as unknown as () => void })).rejects.toThrow(/^fit: onEpochEnd must be a function, got "log"$/);
+    await expect(bp.fit(m, data, { ...opts, seed: '7' as unknown as number })).rejects.toThrow(/^fit: seed must be a finite number, got "7"$/);
+    // patience 0: the first epoch sets the mark, the second misses it and stops (as Keras).
+    expect((await bp.fit(m, data, { ...opts, epochs: 5, earlyStopping: { patience: 0, monitor: 'loss', minDelta: 1e9 } })).loss).toHaveLength(2);
     // Left-out options (undefined) are fine, and so is a loss of the caller's own with options of its own.
     expect(new optim.Adam(p(), { lr: undefined, amsgrad: undefined }).lr).toBe(1e-3);
     class Scaled extends nn.Loss {
