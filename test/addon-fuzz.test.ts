@@ -14,7 +14,8 @@ const dir = scratchDir('bp-addon-fuzz-');
 it.runIf(nativeExpected())('60000 mutated addon calls each return or throw a named error', () => {
   for (const seed of [1, 2]) {
     const last = path.join(dir, `last-${seed}.txt`);
-    const r = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'helpers', 'addon_fuzz.ts'), String(seed), '30000', last], {
+    const helper = path.join(__dirname, 'helpers', 'addon_fuzz.ts');
+    const r = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), helper, String(seed), '30000', last], {
       encoding: 'utf8', timeout: 60_000, // ~3 s a seed here
     });
     const call = fs.existsSync(last) ? fs.readFileSync(last, 'utf8') : '(none yet)';

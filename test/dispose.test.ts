@@ -79,7 +79,7 @@ eachBackend('dispose and tidy', () => {
     }
   });
 
-  it("LayerNorm's and BatchNorm1d's backward into their weights alone, and MSELoss and CrossEntropyLoss without a gradient, pool their scratch arrays", () => {
+  it("LayerNorm's and BatchNorm1d's backward into their weights alone, and MSELoss and CrossEntropyLoss without a gradient, pool scratch", () => {
     const x = bp.rand([3, N]); // no gradient of its own: the kernels' gx goes to a scratch array
     for (const m of [new bp.nn.LayerNorm(N), new bp.nn.BatchNorm1d(N)]) {
       clearPool();

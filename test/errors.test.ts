@@ -236,7 +236,8 @@ describe('hyperparameter errors name the argument and the value', () => {
     await expect(es({ patience: -1 })).rejects.toThrow(/^fit: earlyStopping.patience must be a non-negative integer, got -1$/);
     await expect(es({})).rejects.toThrow(/^fit: earlyStopping.patience must be a non-negative integer, got undefined$/);
     await expect(es({ patience: 2, minDelta: -0.1 })).rejects.toThrow(/^fit: earlyStopping.minDelta must be a non-negative number, got -0.1$/);
-    await expect(es({ patience: 2, monitor: 'accuracy' })).rejects.toThrow(/^fit: earlyStopping.monitor must be 'loss' or 'valLoss', got "accuracy"$/);
+    await expect(es({ patience: 2, monitor: 'accuracy' }))
+      .rejects.toThrow(/^fit: earlyStopping.monitor must be 'loss' or 'valLoss', got "accuracy"$/);
     await expect(es({ patience: 2, monitor: 'valLoss' })).rejects.toThrow(/^fit: earlyStopping monitors 'valLoss', which needs validationData$/);
     await expect(bp.fit(m, data, { ...opts, signal: 5 as unknown as AbortSignal })).rejects.toThrow(/^fit: signal must be an AbortSignal \(an AbortController's signal\), got 5$/);
     await expect(bp.fit(m, data, { ...opts, onEpochEnd: 'log' as unknown as () => void })).rejects.toThrow(/^fit: onEpochEnd must be a function, got "log"$/);

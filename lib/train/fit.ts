@@ -111,11 +111,15 @@ function positiveInt(v: number | undefined, dflt: number, what: string, name: st
 // valLoss without validation data compared undefined and stopped after `patience` epochs.
 function checkEarlyStopping(es: EarlyStopping, hasValidation: boolean): void {
   optionsOf(es, 'fit: earlyStopping', { monitor: 'value', patience: 'value', minDelta: 'value' });
-  if (!Number.isInteger(es.patience) || es.patience < 0) throw new Error(`fit: earlyStopping.patience must be a non-negative integer, got ${shown(es.patience)}`);
+  if (!Number.isInteger(es.patience) || es.patience < 0) {
+    throw new Error(`fit: earlyStopping.patience must be a non-negative integer, got ${shown(es.patience)}`);
+  }
   if (es.minDelta !== undefined && !(typeof es.minDelta === 'number' && es.minDelta >= 0 && Number.isFinite(es.minDelta))) {
     throw new Error(`fit: earlyStopping.minDelta must be a non-negative number, got ${shown(es.minDelta)}`);
   }
-  if (es.monitor !== undefined && es.monitor !== 'loss' && es.monitor !== 'valLoss') throw new Error(`fit: earlyStopping.monitor must be 'loss' or 'valLoss', got ${shown(es.monitor)}`);
+  if (es.monitor !== undefined && es.monitor !== 'loss' && es.monitor !== 'valLoss') {
+    throw new Error(`fit: earlyStopping.monitor must be 'loss' or 'valLoss', got ${shown(es.monitor)}`);
+  }
   if (es.monitor === 'valLoss' && !hasValidation) throw new Error("fit: earlyStopping monitors 'valLoss', which needs validationData");
 }
 
@@ -174,14 +178,18 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   const n = checkDataset(data, 'fit');
   if (!(options?.loss instanceof Loss)) throw new Error('fit: options.loss must be a loss module such as new nn.CrossEntropyLoss()');
   optionsOf(options, 'fit', FIT_OPTIONS);
-  if (options.earlyStopping !== undefined) checkEarlyStopping(options.earlyStopping, options.validationData !== undefined);
+  if (options.earlyStopping !== undefined) checkEarlyStopping(options.earlyStopping, Boolean(options.validationData));
   // Each would otherwise fail later with V8's own message ("addEventListener is not a function"),
   // or be reported as manualSeed's.
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new Error(`fit: signal must be an AbortSignal (an AbortController's signal), got ${shown(options.signal)}`);
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new Error(`fit: signal must be an AbortSignal (an AbortController's signal), got ${shown(options.signal)}`);
+  }
   for (const key of ['onEpochEnd', 'onBatchEnd'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'function') throw new Error(`fit: ${key} must be a function, got ${shown(options[key])}`);
   }
-  if (options.seed !== undefined && (typeof options.seed !== 'number' || !Number.isFinite(options.seed))) throw new Error(`fit: seed must be a finite number, got ${shown(options.seed)}`);
+  if (options.seed !== undefined && (typeof options.seed !== 'number' || !Number.isFinite(options.seed))) {
+    throw new Error(`fit: seed must be a finite number, got ${shown(options.seed)}`);
+  }
   if (!(options.optimizer instanceof Optimizer)) throw new Error('fit: options.optimizer must be an optimizer such as new optim.Adam(model.parameters())');
   // An optimizer made for another model would train nothing, silently. (Some of the model's
   // parameters may be left out on purpose, to freeze them; all of them is a mistake.)

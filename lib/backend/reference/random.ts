@@ -6,7 +6,9 @@ import { normalFrom, uniformFrom } from '../../random';
 // As the addon: xoshiro128** never leaves the all-zero state (zeros for ever; normalFill, drawing
 // again after a zero, would never return).
 function checkLive(rng: Uint32Array, what: string): void {
-  if ((rng[0] | rng[1] | rng[2] | rng[3]) === 0) throw new RangeError(`${what}: rng is all zeros, a state the generator never leaves (seed it: manualSeed)`);
+  if ((rng[0] | rng[1] | rng[2] | rng[3]) === 0) {
+    throw new RangeError(`${what}: rng is all zeros, a state the generator never leaves (seed it: manualSeed)`);
+  }
 }
 
 export function dropoutMask(mask: Float32Array, p: number, rng: Uint32Array): void {
