@@ -828,6 +828,45 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     expect(ref.gather(...args, yr, null)).toBe(7);
   });
 
+  it('variance: the same bits as the reference (double sums in a fixed order) at every shape, correction and thread count', () => {
+    // Rows (inner 1: four partial sums) and columns (inner > 1: blocks of 64 summed down the rows)
+    // at the edge sizes, long enough to be threaded, with special values, at 1, 2 and 3 threads.
+    const shapes: [number, number, number][] = [[1, 100003, 1], [300, 1000, 1], [2, 700, 300], [1, 0, 5], [4, 0, 1]];
+    for (const s of EDGE_SIZES) shapes.push([s, 9, 1], [3, s, 1], [1, s, 7], [2, 5, s], [s, 64, 65]);
+    const threadsBefore = bp.getNumThreads();
+    for (const threads of [1, 2, 3]) {
+      bp.setNumThreads(threads);
+      for (const [o, l, i] of shapes) {
+        const x = randomArray(o * l * i, r, -3, 3);
+        // Values far from 0 that vary little: a mean or sums kept in float would show here.
+        const offset = Float32Array.from(x, (v) => 1e4 + v * 1e-2);
+        if (x.length > 8) { x[3] = 1e30; x[x.length - 2] = -2e19; }
+        for (const [data, correction] of [[x, 1], [x, 0], [x, 2.5], [x, l + 1], [offset, 1]] as const) {
+          for (const takeSqrt of [false, true]) {
+            const yn = new Float32Array(o * i), yr = new Float32Array(o * i);
+            nat.variance(data, o, l, i, correction, takeSqrt, yn);
+            ref.variance(data, o, l, i, correction, takeSqrt, yr);
+            const what = `[${o}, ${l}, ${i}]${data === offset ? ' near 1e4' : ''} correction ${correction} sqrt ${takeSqrt} at ${threads} threads`;
+            expect(sameBits(yn, yr), what).toBe(true);
+          }
+        }
+      }
+    }
+    bp.setNumThreads(threadsBefore);
+    // std of values past float's square root is finite, as torch's (its square root taken in double).
+    const big = Float32Array.of(-0.5895252227783203, -0.1329822540283203, -1.4459705352783203, -1e30);
+    const sd = new Float32Array(1);
+    nat.variance(big, 1, 4, 1, 1, true, sd);
+    expect(sd[0]).toBe(Math.fround(5.000000075237331e29)); // torch: tensor(big).std()
+    nat.variance(big, 1, 4, 1, 1, false, sd);
+    expect(sd[0]).toBe(Infinity);
+    const f = new Float32Array(6);
+    expect(() => nat.variance(f, 2, 3, 1, -1, false, new Float32Array(2))).toThrow(/^variance: correction must be a non-negative number/);
+    expect(() => nat.variance(f, 2, 3, 1, 1, false, new Float32Array(3))).toThrow(/^variance: out has 3 elements, expected 2/);
+    expect(() => nat.variance(f, 2, 3, 1, 1, false, f.subarray(1, 3))).toThrow(/^variance: out must not overlap x/);
+    expect(() => nat.variance(f, 2, 3, 1, 1, 1 as unknown as boolean, new Float32Array(2))).toThrow(/^variance: argument 5 \(takeSqrt\) must be a boolean/);
+  });
+
   it('reduce: sum, mean, max and min (with their indices), sumSquares over [outer, len, inner] and one long run', () => {
     // Columns big enough to be threaded: [1, 1100, 2000] and [2, 700, 3000] sum tall columns in
     // blocks of rows (and take extremes in one run of rows per thread); [1, 100, 24000], too short

@@ -199,6 +199,14 @@ export interface Backend {
   reduce(op: ReduceCode, x: Float32Array, outer: number, len: number, inner: number,
     out: Float32Array, argOut: Int32Array | null): void;
 
+  /**
+   * The variance of x viewed as [outer, len, inner] along len into out [outer, inner] (takeSqrt: the
+   * standard deviation, its square root taken in double), divided by max(0, len - correction). In
+   * double, rounded once, as torch's CPU kernel; the order of the sums is fixed by the shape alone
+   * (reference/variance.ts is the specification).
+   */
+  variance(x: Float32Array, outer: number, len: number, inner: number, correction: number, takeSqrt: boolean, out: Float32Array): void;
+
   /** (log-)softmax of x viewed as [outer, len, inner] along len. */
   softmax(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, log: boolean): void;
 

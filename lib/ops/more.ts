@@ -4,7 +4,7 @@
 import { Binary, BinaryCode, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
-import { broadcastShapes, contiguousStrides, fmt, normDim, sizeOf } from '../shape';
+import { broadcastShapes, contiguousStrides, fmt, normDim, sizeOf, splitAt } from '../shape';
 import { checkKeepDim, OptionKinds, optionsOf, shown } from '../args';
 import { allocOutput } from '../storage';
 import { add, div, mul, sub } from './binary';
@@ -12,6 +12,7 @@ import { asTensor, broadcastBinary, checkTensor, copyInto, copyStrided, disposeA
 import { max, mean, sum } from './reduce';
 import { exp, log, unaryOp } from './unary';
 import { int32sFrom } from '../tiny';
+import { isGradEnabled } from '../autograd';
 
 /** A copy of x with its own storage; gradients flow through it (torch.clone). */
 export function clone(x: Tensor): Tensor {
@@ -100,39 +101,7 @@ function correctionOf(o: VarianceOptions, what: string): number {
 
 /** Variance of all elements or along `dim` (unbiased by default), as torch.var. */
 export function variance(x: Tensor, dim?: number, options?: VarianceOptions): Tensor {
-  return varianceAs('var', x, dim, options);
-}
-
-// var, or the variance inside std: `what` names the caller in its errors.
-function varianceAs(what: string, x: Tensor, dim?: number, options?: VarianceOptions): Tensor {
-  checkTensor(x, what);
-  const o = optionsOf(options, what, VARIANCE_OPTIONS);
-  const keepDim = o.keepDim ?? false;
-  const d0 = dim === undefined ? undefined : normDim(dim, x.ndim, what);
-  const n = d0 === undefined ? x.size : x.shape[d0];
-  // torch's max(0, n - correction): an empty dimension gives 0 / 0 = NaN, as torch does (n - 1
-  // gave -0 there).
-  const divisor = Math.max(0, n - correctionOf(o, what));
-  const xd = x.detach();
-  const mu = d0 === undefined ? mean(xd) : mean(xd, d0, true);
-  const dev = sub(xd, mu);
-  const sq = mul(dev, dev);
-  const s = d0 === undefined ? sum(sq) : sum(sq, d0, keepDim);
-  const v = div(s, divisor);
-  const shape = d0 === undefined && keepDim ? x.shape.map(() => 1) : v.shape;
-  // torch's rule, (2 / divisor) * gy * (x - mean): one node, so that an infinite element gives
-  // infinite gradients (the composed ops' mean branch spread inf - inf = NaN over the whole row).
-  const devData = dev.data;
-  const y = record(v.data, shape, [x], 'var', (gy) => {
-    const g = allocOutput(gy.length);
-    B().unary(Unary.scale, gy, g, 2 / divisor);
-    const kept = d0 === undefined ? x.shape.map(() => 1) : x.shape.map((s, i) => (i === d0 ? 1 : s));
-    return [broadcastBinary(Binary.mul, g, kept, devData, x.shape, x.shape)];
-  });
-  // None of these is a graph node (xd is detached); the backward reads devData, which the pool
-  // keeps while that backward is pending.
-  disposeAll(mu, dev, sq, s, v);
-  return y;
+  return varianceAs('var', x, dim, options, false);
 }
 
 /**
@@ -140,17 +109,52 @@ function varianceAs(what: string, x: Tensor, dim?: number, options?: VarianceOpt
  * (not 0 * Infinity) where the deviation is 0.
  */
 export function std(x: Tensor, dim?: number, options?: VarianceOptions): Tensor {
-  const v = varianceAs('std', x, dim, options);
-  const y = allocOutput(v.size);
-  B().unary(Unary.sqrt, v.data, y, 0);
-  const out = record(y, v.shape, [v], 'std', (gy) => {
-    // sqrt's gy / (2 y), then 0 where y is 0 (torch's masked_fill).
+  return varianceAs('std', x, dim, options, true);
+}
+
+// var, or std (takeSqrt): `what` names the caller in its errors. The value is the backend's
+// variance kernel, in double and rounded once as torch's CPU kernel (std's square root taken in
+// double: the std of 1e30s is finite, their variance past float's range). The gradient is torch's
+// rule, (2 / divisor) * gy * (x - mean), with mean as torch's backward takes it (float32 mean()),
+// and std's is var's times gy / (2 std), 0 where std is 0 (torch's masked_fill).
+function varianceAs(what: string, x: Tensor, dim: number | undefined, options: VarianceOptions | undefined, takeSqrt: boolean): Tensor {
+  checkTensor(x, what);
+  const o = optionsOf(options, what, VARIANCE_OPTIONS);
+  const keepDim = o.keepDim ?? false;
+  const d0 = dim === undefined ? undefined : normDim(dim, x.ndim, what);
+  const [outer, n, inner] = d0 === undefined || x.ndim === 0 ? [1, x.size, 1] : splitAt(x.shape, d0);
+  const correction = correctionOf(o, what);
+  // torch's max(0, n - correction): an empty dimension gives 0 / 0 = NaN, as torch does.
+  const divisor = Math.max(0, n - correction);
+  const shape = d0 === undefined ? (keepDim ? x.shape.map(() => 1) : [])
+    : x.ndim === 0 ? [] : keepDim ? x.shape.map((s, i) => (i === d0 ? 1 : s)) : x.shape.filter((_, i) => i !== d0);
+  const kernel = (sqrt: boolean): Float32Array => {
+    const out = allocOutput(outer * inner);
+    B().variance(x.data, outer, n, inner, correction, sqrt, out);
+    return out;
+  };
+  if (!(x.requiresGrad && isGradEnabled())) return new Tensor(kernel(takeSqrt), shape);
+  const xd = x.detach();
+  const mu = d0 === undefined ? mean(xd) : mean(xd, d0, true);
+  const dev = sub(xd, mu);
+  const devData = dev.data;
+  const v = record(kernel(false), shape, [x], 'var', (gy) => {
+    const g = allocOutput(gy.length);
+    B().unary(Unary.scale, gy, g, 2 / divisor);
+    const kept = d0 === undefined ? x.shape.map(() => 1) : x.shape.map((s, i) => (i === d0 ? 1 : s));
+    return [broadcastBinary(Binary.mul, g, kept, devData, x.shape, x.shape)];
+  });
+  // Neither is a graph node (xd is detached); var's backward reads devData, which the pool keeps
+  // while that backward is pending.
+  disposeAll(mu, dev);
+  if (!takeSqrt) return v;
+  const y = kernel(true);
+  return record(y, shape, [v], 'std', (gy) => {
+    // sqrt's gy / (2 y), then 0 where y is 0.
     const gv = allocOutput(gy.length);
     B().unaryGrad(Unary.sqrt, v.data, y, gy, gv, 0);
-    return [broadcastBinary(Binary.keepWhere, gv, v.shape, y, v.shape, v.shape)];
+    return [broadcastBinary(Binary.keepWhere, gv, shape, y, shape, shape)];
   });
-  if (!out.requiresGrad) disposeAll(v); // else v is the graph's path to x
-  return out;
 }
 
 /** log(sum(exp(x))) along `dim`, computed stably (the largest value factored out), as torch.logsumexp. */

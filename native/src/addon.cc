@@ -24,6 +24,7 @@
 #include "kernels/optim.h"
 #include "kernels/random_fill.h"
 #include "kernels/reduce.h"
+#include "kernels/variance.h"
 #include "kernels/softmax.h"
 #include "kernels/table.h"
 #include "runtime/affinity.h"
@@ -355,6 +356,22 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value Variance(const Napi::CallbackInfo& info) {
+  Args a{info, "variance"};
+  a.count(7);
+  long outer, len, inner;
+  dims3(a, 1, outer, len, inner);
+  const double correction = a.number(4, "correction");
+  if (!(correction >= 0.0 && std::isfinite(correction))) a.range_error("correction must be a non-negative number, got " + std::to_string(correction));
+  const bool take_sqrt = a.boolean(5, "takeSqrt");
+  const float* x = a.f32(0, "x", outer * len * inner);
+  float* out = a.f32(6, "out", outer * inner);
+  // Each thread reads its own slices whole before writing: an out over x would change another's.
+  if (overlap(out, outer * inner, x, outer * len * inner)) a.range_error("out must not overlap x");
+  variance(x, outer, len, inner, correction, take_sqrt, out);
+  return info.Env().Undefined();
+}
+
 Napi::Value Softmax(const Napi::CallbackInfo& info) {
   Args a{info, "softmax"};
   a.count(6);
@@ -673,7 +690,7 @@ Napi::Value KernelSet(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const struct { const char* name; Napi::Function::Callback fn; } table[] = {
       {"gemm", Gemm}, {"gemmPair", GemmPair}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
-      {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"softmax", Softmax},
+      {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},
       {"layerNormGrad", LayerNormGrad}, {"batchNorm", BatchNorm}, {"batchNormGrad", BatchNormGrad},

@@ -8,10 +8,11 @@ import { optimStep } from './optim';
 import { dropoutMask, normalFill, uniformFill } from './random';
 import { reduce, sumAbs, sumSquares } from './reduce';
 import { crossEntropy, crossEntropyGrad, softmax, softmaxGrad } from './softmax';
+import { variance } from './variance';
 
 export const referenceBackend: Backend = {
   name: 'reference',
-  gemm, gemmPair, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce,
+  gemm, gemmPair, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce, variance,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, sumAbs, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
   batchNorm, batchNormGrad,
   setNumThreads(): void {},
