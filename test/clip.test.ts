@@ -1,11 +1,10 @@
 // clipGradNorm of every norm order torch's clip_grad_norm_ takes, against torch 1.13 when it is
 // here; errorIfNonfinite and bad orders everywhere.
-import { spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { eachBackend } from './helpers/backends';
 import { randomArray, rng } from './helpers/random';
-import { haveTorch, noteIfNoTorch, PYTHON } from './helpers/torch';
+import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
 
 const ORDERS = [0.5, 1, 2, 3, Infinity];
 const SHAPES = [[3, 4], [5], [2, 2, 2]];
@@ -40,9 +39,7 @@ for order in c["orders"]:
     out.append({"norm": float(n), "grads": [p.grad.reshape(-1).tolist() for p in ps]})
 print(json.dumps(out))`;
     const input = JSON.stringify({ orders: ORDERS.map((o) => (o === Infinity ? 'inf' : o)), grads: grads().map((g) => Array.from(g)), shapes: SHAPES });
-    const res = spawnSync(PYTHON, ['-c', py], { input, encoding: 'utf8' });
-    if (res.status !== 0) throw new Error(`torch failed: ${res.stderr}`);
-    torchAnswers = JSON.parse(res.stdout) as Array<{ norm: number; grads: number[][] }>;
+    torchAnswers = torchJson<Array<{ norm: number; grads: number[][] }>>(py, input);
   }
   return torchAnswers[k];
 }

@@ -1,12 +1,11 @@
 // cat, stack, narrow, split, chunk, squeeze, unsqueeze, expand and repeat: values and gradients against torch 1.13
 // over random shapes and dimensions (both backends), identities that need no torch, and errors.
-import { spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
 import { randomArray, rng } from './helpers/random';
-import { haveTorch, noteIfNoTorch, PYTHON } from './helpers/torch';
+import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
 
 interface Case {
   op: 'cat' | 'stack' | 'narrow' | 'split' | 'chunk' | 'squeeze' | 'unsqueeze' | 'expand' | 'repeat';
@@ -107,9 +106,7 @@ let answers: ReturnType<typeof ours>[] | null = null;
 const cases = randomCases();
 function torchAnswers(): ReturnType<typeof ours>[] {
   if (!answers) {
-    const res = spawnSync(PYTHON, ['-c', TORCH_SCRIPT], { input: JSON.stringify(cases), encoding: 'utf8' });
-    if (res.status !== 0) throw new Error(`torch failed: ${res.stderr}`);
-    answers = JSON.parse(res.stdout) as ReturnType<typeof ours>[];
+    answers = torchJson<ReturnType<typeof ours>[]>(TORCH_SCRIPT, JSON.stringify(cases));
   }
   return answers;
 }

@@ -1,13 +1,12 @@
 // The losses' torch options: class weights, ignoreIndex, label smoothing with both, inputs of one
 // sample or a class per position ([N, C, d...]), BCE weights and posWeight. Checked on both backends
 // against identities that need nothing else, and against torch 1.13 itself when it is here.
-import { spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
 import { rng, randomArray } from './helpers/random';
-import { haveTorch, noteIfNoTorch, PYTHON } from './helpers/torch';
+import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
 
 type Kind = 'ce' | 'ceProb' | 'nll' | 'bce' | 'bceLogits';
 
@@ -270,9 +269,7 @@ function torchCases(): { cases: Case[]; answers: Answer[] } {
   if (torchRun) return torchRun;
   const r = rng(21);
   const cases = Array.from({ length: 300 }, () => randomCase(r));
-  const res = spawnSync(PYTHON, ['-c', TORCH_SCRIPT], { input: JSON.stringify(cases), encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`torch failed: ${res.stderr}`);
-  torchRun = { cases, answers: JSON.parse(res.stdout) as Answer[] };
+  torchRun = { cases, answers: torchJson<Answer[]>(TORCH_SCRIPT, JSON.stringify(cases)) };
   return torchRun;
 }
 
@@ -299,9 +296,7 @@ eachBackend('loss options compared with torch', () => {
     const x = randomArray(2100, r, -2, 2);
     const t = randomArray(2100, r, -2, 2);
     for (let i = 0; i < 2100; i += 9) t[i] = x[i];
-    const res = spawnSync(PYTHON, ['-c', DIFFERENCE_SCRIPT], { input: JSON.stringify({ x: Array.from(x), t: Array.from(t) }), encoding: 'utf8' });
-    if (res.status !== 0) throw new Error(`torch failed: ${res.stderr}`);
-    const theirs = JSON.parse(res.stdout) as Array<{ loss: number; gx: number[]; gt: number[] }>;
+    const theirs = torchJson<Array<{ loss: number; gx: number[]; gt: number[] }>>(DIFFERENCE_SCRIPT, JSON.stringify({ x: Array.from(x), t: Array.from(t) }));
     let k = 0;
     for (const kind of ['mse', 'l1'] as const) {
       for (const reduction of ['mean', 'sum'] as const) {

@@ -1,13 +1,12 @@
 // LayerNorm and Embedding against torch 1.13 (outputs and every gradient), their state-dict names,
 // save/load, fit with them, and their errors.
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn } from '../lib/index';
 import { eachBackend } from './helpers/backends';
 import { randomArray, rng } from './helpers/random';
-import { haveTorch, noteIfNoTorch, PYTHON } from './helpers/torch';
+import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
 import { scratchDir } from './helpers/scratch';
 
 const lnDir = scratchDir('bp-ln-');
@@ -91,9 +90,7 @@ print(json.dumps(out))
 let answers: { norm: number[][][]; emb: number[][][] } | null = null;
 function torchAnswers(): { norm: number[][][]; emb: number[][][] } {
   if (!answers) {
-    const res = spawnSync(PYTHON, ['-c', TORCH_SCRIPT], { input: JSON.stringify({ norm: normCases(), emb: embCases() }), encoding: 'utf8' });
-    if (res.status !== 0) throw new Error(`torch failed: ${res.stderr}`);
-    answers = JSON.parse(res.stdout);
+    answers = torchJson<{ norm: number[][][]; emb: number[][][] }>(TORCH_SCRIPT, JSON.stringify({ norm: normCases(), emb: embCases() }));
   }
   return answers!;
 }

@@ -2,17 +2,16 @@
 // dims, 0-d tensors and dimensions of size 0 (where var divided by -1 and logsumexp threw), matmul
 // in its 1-d and batched forms, the shape, cut and index ops. A call torch refuses must be refused
 // too, and one torch answers must be answered.
-import { spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
 import { rng } from './helpers/random';
-import { haveTorch, noteIfNoTorch, PYTHON } from './helpers/torch';
-import { encodeNumber, PY_ENCODE } from './helpers/torch_ops';
+import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
+import { encodeNumber, Encoded, expectLike, PY_ENCODE } from './helpers/torch_ops';
 
 interface Call { op: string; inputs: { shape: number[]; data: number[] }[]; args: unknown[]; w?: number[] }
-interface Answer { error?: string; shape?: number[]; y?: (number | string)[]; grads?: ((number | string)[] | null)[] }
+interface Answer { error?: string; shape?: number[]; y?: Encoded[]; grads?: (Encoded[] | null)[] }
 
 const UNARY = ['neg', 'exp', 'log', 'sqrt', 'abs', 'relu', 'sigmoid', 'tanh', 'gelu', 'silu', 'softplus', 'log1p'];
 const BINARY = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'pow'];
@@ -154,23 +153,12 @@ let answers: Answer[] | null = null;
 function torchAnswers(): Answer[] {
   if (!answers) {
     const input = JSON.stringify(CALLS.map((c) => ({ ...c, inputs: c.inputs.map((i) => ({ shape: i.shape, data: i.data.map(encodeNumber) })) })));
-    const res = spawnSync(PYTHON, ['-c', TORCH_SCRIPT], { input, encoding: 'utf8' });
-    if (res.status !== 0) throw new Error(`torch failed: ${res.stderr}`);
-    answers = JSON.parse(res.stdout) as Answer[];
+    answers = torchJson<Answer[]>(TORCH_SCRIPT, input);
   }
   return answers;
 }
 
-const decode = (v: number | string) => (typeof v === 'number' ? v : Number(v.replace('inf', 'Infinity').replace('nan', 'NaN')));
-
-function expectClose(got: number[], want: (number | string)[], what: string): void {
-  expect(got.length, what).toBe(want.length);
-  want.forEach((w, i) => {
-    const v = decode(w);
-    if (Number.isNaN(v)) expect(got[i], `${what}[${i}]`).toBeNaN();
-    else expect(got[i] === v || Math.abs(got[i] - v) <= 2e-5 * Math.max(1, Math.abs(v)), `${what}[${i}]: ${got[i]} vs torch ${v}`).toBe(true);
-  });
-}
+const TOL = 2e-5;
 
 noteIfNoTorch('the random op calls against torch');
 eachBackend('random op calls', () => {
@@ -187,10 +175,10 @@ eachBackend('random op calls', () => {
       }
       const got = run(c);
       expect(got.shape, what).toEqual(t.shape);
-      expectClose(got.y, t.y!, `${what} value`);
+      expectLike(got.y, t.y!, `${what} value`, TOL);
       // Where var divides by 0 torch's gradient is its own (inf for one element, where 0 * inf is NaN).
       if (['var', 'std'].includes(c.op) && !got.y.every(Number.isFinite)) return;
-      got.grads.forEach((g, k) => { if (t.grads![k] !== null) expectClose(g ?? new Array<number>(t.grads![k]!.length).fill(0), t.grads![k]!, `${what} grad ${k}`); });
+      got.grads.forEach((g, k) => { if (t.grads![k] !== null) expectLike(g ?? new Array<number>(t.grads![k]!.length).fill(0), t.grads![k]!, `${what} grad ${k}`, TOL); });
     });
   });
 });

@@ -2,13 +2,12 @@
 // with decay, centered RMSprop with momentum, Adagrad's lr decay, ...) against torch 1.13 at the
 // kernels' edge sizes, over steps where some parameters get no gradient (torch skips them; its
 // zero_grad(set_to_none=True), as our zeroGrad).
-import { spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { optim } from '../lib/index';
 import { eachBackend } from './helpers/backends';
 import { EDGE_SIZES, randomArray, rng } from './helpers/random';
-import { haveTorch, noteIfNoTorch, PYTHON } from './helpers/torch';
+import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
 
 type Kind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad';
 
@@ -85,9 +84,7 @@ const CASES = cases();
 let theirs: number[][][] | null = null;
 function torchAnswers(): number[][][] {
   if (!theirs) {
-    const res = spawnSync(PYTHON, ['-c', TORCH_SCRIPT], { input: JSON.stringify(CASES), encoding: 'utf8' });
-    if (res.status !== 0) throw new Error(`torch failed: ${res.stderr}`);
-    theirs = JSON.parse(res.stdout) as number[][][];
+    theirs = torchJson<number[][][]>(TORCH_SCRIPT, JSON.stringify(CASES));
   }
   return theirs;
 }

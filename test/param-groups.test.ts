@@ -1,14 +1,13 @@
 // Param groups (torch's param_groups): options per group over the defaults, each group's lr under
 // the schedulers, state dicts and checkpoints that keep the groups, fit with a grouped optimizer;
 // and every optimizer with groups against torch 1.13 when it is here.
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, optim, Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
 import { rng, randomArray } from './helpers/random';
-import { haveTorch, noteIfNoTorch, PYTHON } from './helpers/torch';
+import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
 import { scratchDir } from './helpers/scratch';
 
 const groupsDir = scratchDir('bp-groups-');
@@ -183,9 +182,7 @@ function torchAnswer(kind: Kind): number[][] {
         grads: Array.from({ length: STEPS }, (_, s) => ps.map((p, i) => Array.from(grad(s, i, p.size)))),
       };
     });
-    const res = spawnSync(PYTHON, ['-c', TORCH_SCRIPT], { input: JSON.stringify(input), encoding: 'utf8' });
-    if (res.status !== 0) throw new Error(`torch failed: ${res.stderr}`);
-    torchAnswers = JSON.parse(res.stdout) as Record<Kind, number[][]>;
+    torchAnswers = torchJson<Record<Kind, number[][]>>(TORCH_SCRIPT, JSON.stringify(input));
   }
   return torchAnswers[kind];
 }

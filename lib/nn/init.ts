@@ -2,8 +2,7 @@
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { checkNumber, checkTensor } from '../ops/core';
-import { liveRngState, liveSpareNormal } from '../random';
-import { B } from '../backend/registry';
+import { normalInto, uniformInto } from '../ops/creation';
 import { optionsOf, shown } from '../args';
 import { assertNotInEpoch } from '../worker_owned';
 import { randomInitSkipped } from './skip_init';
@@ -49,13 +48,13 @@ function fill(t: Tensor, draw: (d: Float32Array) => void): Tensor {
 /** Fills t from U(a, b) (default [0, 1)), in place. */
 export const uniform = (t: Tensor, a = 0, b = 1): Tensor => {
   if (typeof a !== 'number' || typeof b !== 'number' || !(a <= b)) throw new Error(`uniform: a and b must be numbers with a <= b, got ${shown(a)} and ${shown(b)}`);
-  return fill(t, (d) => B().uniformFill(d, a, b - a, liveRngState()));
+  return fill(t, (d) => uniformInto(d, a, b - a));
 };
 /** Fills t from N(mean, std) (default 0, 1), in place. */
 export const normal = (t: Tensor, mean = 0, std = 1): Tensor => {
   checkNumber(mean, 'normal', 'mean');
   if (typeof std !== 'number' || !(std >= 0)) throw new Error(`normal: std must be non-negative, got ${shown(std)}`);
-  return fill(t, (d) => B().normalFill(d, mean, std, liveRngState(), liveSpareNormal()));
+  return fill(t, (d) => normalInto(d, mean, std));
 };
 /** Fills t with value, in place; returns t. */
 export const constant = (t: Tensor, value: number): Tensor => { target(t).fill(checkNumber(value, 'constant', 'value')); return t; };

@@ -104,12 +104,19 @@ export const full = (shape: readonly number[], value: number, opts?: TensorOptio
   checkNumber(value, 'full', 'value');
   return filled(shape, 'full', opts, (d) => d.fill(value));
 };
+/** @internal d filled from U(low, low + span) by the backend, from the generator that manualSeed seeds. */
+export function uniformInto(d: Float32Array, low: number, span: number): void {
+  B().uniformFill(d, low, span, liveRngState());
+}
+/** @internal d filled from N(mean, std) by the backend, from the generator (and its pending spare normal). */
+export function normalInto(d: Float32Array, mean: number, std: number): void {
+  B().normalFill(d, mean, std, liveRngState(), liveSpareNormal());
+}
+
 /** Uniform in [0, 1), from the generator that manualSeed seeds. */
-export const rand = (shape: readonly number[], opts?: TensorOptions): Tensor =>
-  filled(shape, 'rand', opts, (d) => B().uniformFill(d, 0, 1, liveRngState()));
+export const rand = (shape: readonly number[], opts?: TensorOptions): Tensor => filled(shape, 'rand', opts, (d) => uniformInto(d, 0, 1));
 /** Standard normal, from the generator that manualSeed seeds. */
-export const randn = (shape: readonly number[], opts?: TensorOptions): Tensor =>
-  filled(shape, 'randn', opts, (d) => B().normalFill(d, 0, 1, liveRngState(), liveSpareNormal()));
+export const randn = (shape: readonly number[], opts?: TensorOptions): Tensor => filled(shape, 'randn', opts, (d) => normalInto(d, 0, 1));
 
 /** arange(end), or arange(start, end, step): values start, start+step, ... below end. */
 export function arange(start: number, end?: number, step = 1): Tensor {

@@ -9,7 +9,7 @@ import { checkKeepDim, OptionKinds, optionsOf, shown } from '../args';
 import { allocOutput } from '../storage';
 import { add, div, mul, sub } from './binary';
 import { asTensor, broadcastBinary, checkTensor, copyInto, copyStrided, disposeAll, expandTo, Operand, record, sumTo } from './core';
-import { max, mean, sum } from './reduce';
+import { max, mean, reducedShape, sum } from './reduce';
 import { exp, log, unaryOp } from './unary';
 import { int32sFrom } from '../tiny';
 import { isGradEnabled } from '../autograd';
@@ -121,13 +121,12 @@ function varianceAs(what: string, x: Tensor, dim: number | undefined, options: V
   checkTensor(x, what);
   const o = optionsOf(options, what, VARIANCE_OPTIONS);
   const keepDim = o.keepDim ?? false;
-  const d0 = dim === undefined ? undefined : normDim(dim, x.ndim, what);
-  const [outer, n, inner] = d0 === undefined || x.ndim === 0 ? [1, x.size, 1] : splitAt(x.shape, d0);
+  const d = dim === undefined ? -1 : normDim(dim, x.ndim, what); // -1: over all elements
+  const [outer, n, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
   const correction = correctionOf(o, what);
   // torch's max(0, n - correction): an empty dimension gives 0 / 0 = NaN, as torch does.
   const divisor = Math.max(0, n - correction);
-  const shape = d0 === undefined ? (keepDim ? x.shape.map(() => 1) : [])
-    : x.ndim === 0 ? [] : keepDim ? x.shape.map((s, i) => (i === d0 ? 1 : s)) : x.shape.filter((_, i) => i !== d0);
+  const shape = reducedShape(x.shape, d, keepDim);
   const kernel = (sqrt: boolean): Float32Array => {
     const out = allocOutput(outer * inner);
     B().variance(x.data, outer, n, inner, correction, sqrt, out);
@@ -135,13 +134,13 @@ function varianceAs(what: string, x: Tensor, dim: number | undefined, options: V
   };
   if (!(x.requiresGrad && isGradEnabled())) return new Tensor(kernel(takeSqrt), shape);
   const xd = x.detach();
-  const mu = d0 === undefined ? mean(xd) : mean(xd, d0, true);
+  const mu = d < 0 ? mean(xd) : mean(xd, d, true);
   const dev = sub(xd, mu);
   const devData = dev.data;
   const v = record(kernel(false), shape, [x], 'var', (gy) => {
     const g = allocOutput(gy.length);
     B().unary(Unary.scale, gy, g, 2 / divisor);
-    const kept = d0 === undefined ? x.shape.map(() => 1) : x.shape.map((s, i) => (i === d0 ? 1 : s));
+    const kept = reducedShape(x.shape, d, true);
     return [broadcastBinary(Binary.mul, g, kept, devData, x.shape, x.shape)];
   });
   // Neither is a graph node (xd is detached); var's backward reads devData, which the pool keeps
@@ -171,7 +170,7 @@ export function logsumexp(x: Tensor, dim: number, keepDim = false): Tensor {
   const s = sum(e, d, true);
   const l = log(s);
   const y = add(l, m);
-  const out = keepDim ? y : y.reshape(x.shape.filter((_, i) => i !== d));
+  const out = keepDim ? y : y.reshape(reducedShape(x.shape, d, false));
   // With a graph recorded, the steps are its nodes, whose backwards read their inputs' data.
   if (!out.requiresGrad) disposeAll(shifted, e, s, l, m, ...(keepDim ? [] : [y]));
   return out;
@@ -179,7 +178,7 @@ export function logsumexp(x: Tensor, dim: number, keepDim = false): Tensor {
 
 /** logsumexp over an empty dimension: log 0 = -Infinity everywhere, as torch (max has no answer there). */
 function emptyLogsumexp(x: Tensor, d: number, keepDim: boolean): Tensor {
-  const shape = keepDim ? x.shape.map((s, i) => (i === d ? 1 : s)) : x.shape.filter((_, i) => i !== d);
+  const shape = reducedShape(x.shape, d, keepDim);
   const y = allocOutput(sizeOf(shape));
   y.fill(-Infinity);
   return record(y, shape, [x], 'logsumexp', () => [allocOutput(0)]);

@@ -7,8 +7,12 @@ import { alloc, allocIndexOutput, allocOutput, transientAlloc } from '../storage
 import { checkTensor, expandTo, record } from './core';
 import { checkKeepDim } from '../args';
 
-// A 0-d tensor reduced along its dim 0 (or -1) stays 0-d, keepDim or not, as in torch.
-function reducedShape(shape: readonly number[], dim: number, keepDim: boolean): number[] {
+/**
+ * The shape of `shape` reduced along dim (a negative dim: over all elements), the reduced dimensions
+ * kept as size 1 with keepDim. A 0-d tensor reduced along its dim 0 stays 0-d, as in torch.
+ */
+export function reducedShape(shape: readonly number[], dim: number, keepDim: boolean): number[] {
+  if (dim < 0) return keepDim ? shape.map(() => 1) : [];
   if (shape.length === 0) return [];
   const s = [...shape];
   if (keepDim) s[dim] = 1;
@@ -22,7 +26,7 @@ function sumOrMean(x: Tensor, dim: number | undefined, keepDim: boolean, mean: b
   checkKeepDim(keepDim, name);
   const d = dim === undefined ? -1 : normDim(dim, x.ndim, name);
   const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
-  const outShape = d < 0 ? (keepDim ? x.shape.map(() => 1) : []) : reducedShape(x.shape, d, keepDim);
+  const outShape = reducedShape(x.shape, d, keepDim);
   const y = allocOutput(outer * inner);
   B().reduce(mean ? Reduce.mean : Reduce.sum, x.data, outer, len, inner, y, null);
   return record(y, outShape, [x], name, (gy) => {
@@ -67,7 +71,7 @@ function extremeWithIndex(x: Tensor, dim: number | undefined, op: Extreme, name:
 function extreme(x: Tensor, dim: number | undefined, keepDim: boolean, op: Extreme, name: string): Tensor {
   checkKeepDim(keepDim, name);
   const { y, idx, outer, len, inner, d } = extremeWithIndex(x, dim, op, name);
-  const outShape = d < 0 ? (keepDim ? x.shape.map(() => 1) : []) : reducedShape(x.shape, d, keepDim);
+  const outShape = reducedShape(x.shape, d, keepDim);
   return record(y, outShape, [x], name, (gy) => {
     const gx = alloc(x.size);
     if (d < 0) {

@@ -540,13 +540,11 @@ Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
 
 // The four words of lib/random.ts's generator, passed as argument i (advanced in place by the caller).
 uint32_t* rng_words(const Args& a, size_t i) {
-  auto rng = a.typed<uint32_t, napi_uint32_array>(i, "rng", "Uint32Array");
-  if (rng.ElementLength() != 4) a.range_error("rng has " + std::to_string(rng.ElementLength()) + " elements, expected 4");
+  uint32_t* w = a.u32(i, "rng", 4);
   // xoshiro128** never leaves the all-zero state: it would draw zeros for ever, and normalFill,
   // which draws again after a zero, would never return.
-  const uint32_t* w = rng.Data();
   if ((w[0] | w[1] | w[2] | w[3]) == 0) a.range_error("rng is all zeros, a state the generator never leaves (seed it: manualSeed)");
-  return rng.Data();
+  return w;
 }
 
 Napi::Value DropoutMask(const Napi::CallbackInfo& info) {
@@ -573,9 +571,7 @@ Napi::Value NormalFill(const Napi::CallbackInfo& info) {
   const long n = (long)a.f32_len(0, "out");
   const double mean = a.number(1, "mean"), std = a.number(2, "std");
   uint32_t* rng = rng_words(a, 3);
-  auto spare = a.typed<double, napi_float64_array>(4, "spare", "Float64Array");
-  if (spare.ElementLength() != 1) a.range_error("spare has " + std::to_string(spare.ElementLength()) + " elements, expected 1");
-  normal_fill(a.f32(0, "out"), n, mean, std, rng, spare.Data());
+  normal_fill(a.f32(0, "out"), n, mean, std, rng, a.f64(4, "spare", 1));
   return info.Env().Undefined();
 }
 

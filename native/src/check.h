@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -99,13 +100,18 @@ struct Args {
   }
 
   // A Float32Array of exactly `len` elements (len < 0: any length); returns its data.
-  float* f32(size_t i, const char* name, long len = -1) const {
-    auto a = typed<float, napi_float32_array>(i, name, "Float32Array");
+  // A typed array of kind K at argument i, of `len` elements unless len is negative.
+  template <class T, napi_typedarray_type K>
+  T* sized(size_t i, const char* name, const char* type_name, long len) const {
+    auto a = typed<T, K>(i, name, type_name);
     if (len >= 0 && (long)a.ElementLength() != len) {
       range_error(std::string(name) + " has " + std::to_string(a.ElementLength()) + " elements, expected " + std::to_string(len));
     }
     return a.Data();
   }
+  float* f32(size_t i, const char* name, long len = -1) const { return sized<float, napi_float32_array>(i, name, "Float32Array", len); }
+  double* f64(size_t i, const char* name, long len = -1) const { return sized<double, napi_float64_array>(i, name, "Float64Array", len); }
+  uint32_t* u32(size_t i, const char* name, long len = -1) const { return sized<uint32_t, napi_uint32_array>(i, name, "Uint32Array", len); }
 
   // Entry t of the array at argument i as a Float32Array.
   std::pair<float*, size_t> f32_entry(size_t i, const char* name, uint32_t t) const {

@@ -14,3 +14,13 @@ export const haveTorch = check !== null && check.status === 0;
 export function noteIfNoTorch(what: string): void {
   if (!haveTorch) console.log(`skipping ${what}: ${PYTHON} cannot import torch and numpy (apt-get install python3-torch python3-numpy)`);
 }
+
+/**
+ * Runs a Python script that reads `input` (JSON text) on stdin and prints one JSON value; returns it
+ * parsed. Throws with Python's stderr when the script fails.
+ */
+export function torchJson<T>(script: string, input: string): T {
+  const res = spawnSync(PYTHON, ['-c', script], { input, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`torch failed: ${res.stderr}`);
+  return JSON.parse(res.stdout) as T;
+}

@@ -1,8 +1,7 @@
 // Random op calls compared with torch: the cases travel to one Python process as JSON (NaN,
 // infinities and -0 as strings, which JSON cannot carry), and each result is checked against torch's.
-import { spawnSync } from 'node:child_process';
 import { expect } from 'vitest';
-import { PYTHON } from './torch';
+import { torchJson } from './torch';
 
 /** One call: input a (and b), their shapes, and op-specific arguments. */
 export interface OpCase { op: string; a: number[]; as: number[]; b?: number[]; bs?: number[]; args: unknown[] }
@@ -10,7 +9,8 @@ export interface OpCase { op: string; a: number[]; as: number[]; b?: number[]; b
 /** What a call gives: the output's values and shape, and the gradients of a and b (null if none). */
 export interface OpResult { y: number[]; shape: number[]; ga: number[] | null; gb: number[] | null }
 
-type Encoded = number | string;
+/** A number as JSON carries it (NaN, infinities and -0 as strings). */
+export type Encoded = number | string;
 interface TorchResult { y: Encoded[]; shape: number[]; ga: Encoded[] | null; gb: Encoded[] | null }
 
 /** A number as JSON can carry it. */
@@ -22,7 +22,8 @@ export const PY_ENCODE = 'enc = lambda t: None if t is None else [("nan" if v !=
 
 const answers = new Map<string, TorchResult[]>();
 
-function expectLike(got: number[] | null, want: Encoded[] | null, what: string, tol: number): void {
+/** got against torch's want within a relative tolerance (0: the exact bits); null for no array on both sides. */
+export function expectLike(got: number[] | null, want: Encoded[] | null, what: string, tol: number): void {
   if (want === null || got === null) {
     expect(got === null && want === null, `${what}: present ${got !== null} vs torch ${want !== null}`).toBe(true);
     return;
@@ -45,9 +46,7 @@ export function expectOpsLikeTorch<C extends OpCase>(cases: C[], script: string,
   let theirs = answers.get(script);
   if (!theirs) {
     const input = JSON.stringify(cases.map((c) => ({ ...c, a: c.a.map(encodeNumber), b: c.b?.map(encodeNumber) })));
-    const res = spawnSync(PYTHON, ['-c', script], { input, encoding: 'utf8' });
-    expect(res.status, res.stderr).toBe(0);
-    theirs = JSON.parse(res.stdout) as TorchResult[];
+    theirs = torchJson<TorchResult[]>(script, input);
     answers.set(script, theirs);
   }
   cases.forEach((c, i) => {
