@@ -62,6 +62,23 @@ eachBackend('fit', () => {
     }
   });
 
+  it('accuracy of CrossEntropyLoss over one class is argmax (always right), not a 0/1 decision on the logit', async () => {
+    // The same logits as above, now one class's: out.argmax(1) is 0 for every row, as every target.
+    const model = new nn.Sequential(new nn.Linear(1, 1));
+    const lin = model.layers[0] as nn.Linear;
+    lin.weight.data[0] = 1;
+    (lin.bias as bp.Tensor).data[0] = 0;
+    const x = bp.tensor([[-1], [0.2], [0.3], [0.7]]);
+    const loss = new nn.CrossEntropyLoss();
+    expect(bp.evaluate(model, { x, y: bp.tensor([0, 0, 0, 0]) }, { loss, metrics: ['accuracy'] }).accuracy).toBe(1);
+    // Probability targets of shape [4, 1] are the one class's too.
+    expect(bp.evaluate(model, { x, y: bp.ones([4, 1]) }, { loss, metrics: ['accuracy'] }).accuracy).toBe(1);
+    for (const fused of [false, true]) {
+      const h = await bp.fit(model, { x, y: bp.tensor([0, 0, 0, 0]) }, { loss, optimizer: new optim.SGD(model.parameters(), { lr: 0 }), epochs: 2, batchSize: 4, metrics: ['accuracy'], fused });
+      expect(h.accuracy).toEqual([1, 1]);
+    }
+  });
+
   it('accuracy leaves out rows whose target is the loss\'s ignoreIndex', async () => {
     // Logits pick classes 0, 1, 0, 1; targets 0, -100, 1, 1: of the three counted rows two are right.
     const model = new nn.Sequential(new nn.Linear(2, 2, { bias: false }));

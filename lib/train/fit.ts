@@ -52,8 +52,9 @@ export interface FitOptions {
   validationData?: Dataset;
   /**
    * 'accuracy': the share of rows whose prediction equals the target: the argmax column against a
-   * class index (or a one-hot row); for a single output column, output above 0.5 (above 0 with
-   * BCEWithLogitsLoss, whose outputs are logits) against a 0/1 target. Rows whose target is the
+   * class index (or a one-hot row); for a single output column of a loss other than
+   * CrossEntropyLoss and NLLLoss, output above 0.5 (above 0 with BCEWithLogitsLoss, whose outputs
+   * are logits) against a 0/1 target. Rows whose target is the
    * loss's ignoreIndex are left out (NaN when every row is).
    */
   metrics?: MetricName[];

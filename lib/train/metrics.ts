@@ -18,21 +18,25 @@ const classLoss = (loss: Loss): CrossEntropyLoss | NLLLoss | null =>
   (loss instanceof CrossEntropyLoss || loss instanceof NLLLoss ? loss : null);
 
 /**
- * Correct predictions, and the rows counted: argmax for multi-class outputs; for a single output
- * column, output above the loss's decisionThreshold predicts 1. A row whose class target is the
- * loss's ignoreIndex is not counted (nothing trains it either).
+ * Correct predictions, and the rows counted: argmax for multi-class outputs and for every output of
+ * a class-index loss (one class of CrossEntropyLoss is argmax 0, as out.argmax(1) gives, not a 0/1
+ * decision); for a single output column of any other loss, output above its decisionThreshold
+ * predicts 1. A row whose class target is the loss's ignoreIndex is not counted (nothing trains it).
  */
 function correctCount(out: Tensor, y: Tensor, loss: Loss): [correct: number, counted: number] {
   const threshold = decisionThreshold(loss);
-  const ignored = classLoss(loss)?.ignoreIndex ?? null;
+  const cl = classLoss(loss);
+  const ignored = cl?.ignoreIndex ?? null;
   const n = out.shape[0];
-  const cols = out.size / n;
+  const byThreshold = out.size === n && !cl;
+  // A class loss's targets of shape [n, 1] are probabilities of its one class, not 0/1 decisions.
+  const oneValuePerRow = cl ? y.ndim === 1 : y.size === n;
   let correct = 0;
   let counted = 0;
   for (let r = 0; r < n; r++) {
-    const target = y.size === n ? y.data[r] : argmaxRow(y, r);
-    if (y.size === n && target === ignored) continue;
-    const pred = cols === 1 ? (out.data[r] > threshold ? 1 : 0) : argmaxRow(out, r);
+    const target = oneValuePerRow ? y.data[r] : argmaxRow(y, r);
+    if (oneValuePerRow && target === ignored) continue;
+    const pred = byThreshold ? (out.data[r] > threshold ? 1 : 0) : argmaxRow(out, r);
     counted++;
     if (pred === target) correct++;
   }
