@@ -204,7 +204,8 @@ describe('hyperparameter errors name the argument and the value', () => {
   it('an option the library does not have, or a boolean option holding something else, throws', async () => {
     // Each was ignored or read as true before, giving other numbers than asked for without a word.
     const p = () => [bp.zeros([2], { requiresGrad: true })];
-    expect(() => new optim.Adam(p(), { maximize: true } as optim.AdamOptions)).toThrow(/^Adam: unknown option 'maximize' \(the options are lr, betas, eps, weightDecay, amsgrad\)$/);
+    expect(() => new optim.Adam(p(), { capturable: true } as optim.AdamOptions)).toThrow(/^Adam: unknown option 'capturable' \(the options are lr, betas, eps, weightDecay, amsgrad, maximize\)$/);
+    expect(() => new optim.SGD(p(), { lr: 0.1, maximize: 1 as unknown as boolean })).toThrow(/^SGD: option maximize must be true or false, got 1$/);
     expect(() => new optim.Adam([{ params: p(), amsgrad: 'no' as unknown as boolean }])).toThrow(/^Adam: option amsgrad must be true or false, got "no"$/);
     expect(() => new optim.SGD(p(), { lr: 0.1, momentun: 0.9 } as optim.SGDOptions)).toThrow(/^SGD: unknown option 'momentun'/);
     expect(() => new optim.RMSprop(p(), { centered: 1 as unknown as boolean })).toThrow(/^RMSprop: option centered must be true or false, got 1$/);
@@ -320,7 +321,7 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
       .toThrow(/stridedCopy: the shape has more elements than an array can hold/);
     expect(() => nat().crossEntropy(f, 2, 2, Int32Array.of(0, 5), null, 0, new Float32Array(2), f)).toThrow(/target class index 5 at row 1 is out of range \[0, 2\)/);
     expect(() => nat().optimStep({ kind: 1 }, [f], [f], [f], [f], [f])).toThrow(/optimStep: argument 0 \(hyper\) field 'lr' must be a number/);
-    const hyper = { kind: 1, lr: 0.1, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9, beta2: 0.999, eps: 1e-8, amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 1, lrDecay: 0 };
+    const hyper = { kind: 1, lr: 0.1, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9, beta2: 0.999, eps: 1e-8, amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 1, lrDecay: 0, maximize: false };
     expect(() => nat().optimStep(hyper, [f], [f], [f], [new Float32Array(3)], [f])).toThrow(/optimStep: s1\[0\] has 3 elements, expected 4/);
     expect(() => nat().optimStep(hyper, [f], [f, f], [f], [f], [f])).toThrow(/optimStep: grads has 2 entries, expected 1/);
     // Lists the optimizer kind never reads are not looked at (plain SGD reads no state): no error,
@@ -333,7 +334,7 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     // The addon itself takes the hyperparameters packed (lib/backend/native.ts packs them).
     const addon = createRequire(__filename)(addonPath()) as { optimStep(...a: unknown[]): void };
     expect(() => addon.optimStep({ kind: 1 }, [f], [f], [f], [f], [f])).toThrow(/optimStep: argument 0 \(hyper\) must be a Float64Array/);
-    expect(() => addon.optimStep(new Float64Array(3), [f], [f], [f], [f], [f])).toThrow(/optimStep: hyper has 3 fields, expected 15/);
+    expect(() => addon.optimStep(new Float64Array(3), [f], [f], [f], [f], [f])).toThrow(/optimStep: hyper has 3 fields, expected 16/);
     expect(() => nat().gemm()).toThrow(/gemm: expected 12 arguments, got 0/);
     // gemmPair checks each product as gemm does, names which one, and refuses products that share
     // memory one of them writes (run at once on two threads, they would race).

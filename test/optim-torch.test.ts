@@ -1,7 +1,7 @@
 // Every optimizer under random combinations of its options (nesterov with weight decay, amsgrad
-// with decay, centered RMSprop with momentum, Adagrad's lr decay, ...) against torch 1.13 at the
-// kernels' edge sizes, over steps where some parameters get no gradient (torch skips them; its
-// zero_grad(set_to_none=True), as our zeroGrad).
+// with decay, centered RMSprop with momentum, Adagrad's lr decay, maximize, ...) against torch 1.13
+// at the kernels' edge sizes, over steps where some parameters get no gradient (torch skips them;
+// its zero_grad(set_to_none=True), as our zeroGrad).
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { optim } from '../lib/index';
@@ -38,6 +38,7 @@ function cases(): Case[] {
     }
     if (maybe(0.5)) o.weightDecay = pick([0.01, 0.1]);
     if (kind !== 'SGD' && maybe(0.3)) o.eps = 1e-6;
+    if (maybe(0.25)) o.maximize = true;
     const sizes = Array.from({ length: 1 + Math.floor(r() * 3) }, () => pick(EDGE_SIZES));
     const steps = 2 + Math.floor(r() * 4);
     out.push({

@@ -150,7 +150,7 @@ const TORCH_SCRIPT = `
 import torch, json, sys
 names = {"lr": "lr", "momentum": "momentum", "weightDecay": "weight_decay", "nesterov": "nesterov", "betas": "betas",
          "amsgrad": "amsgrad", "eps": "eps", "centered": "centered", "alpha": "alpha", "lrDecay": "lr_decay",
-         "initialAccumulatorValue": "initial_accumulator_value"}
+         "initialAccumulatorValue": "initial_accumulator_value", "maximize": "maximize"}
 conv = lambda o: {names[k]: (tuple(v) if k == "betas" else v) for k, v in o.items()}
 out = {}
 for c in json.loads(sys.stdin.read()):

@@ -1042,13 +1042,17 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
 
   const base: OptimHyper = {
     kind: 0, lr: 0.05, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9, beta2: 0.999, eps: 1e-8,
-    amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 1, lrDecay: 0,
+    amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 1, lrDecay: 0, maximize: false,
   };
   const configs: Partial<OptimHyper>[] = [
     { kind: 0 }, { kind: 0, momentum: 0.9, weightDecay: 0.01 }, { kind: 0, momentum: 0.9, nesterov: true },
     { kind: 0, momentum: 0.5, dampening: 0.3 }, { kind: 1 }, { kind: 1, weightDecay: 0.1 }, { kind: 1, amsgrad: true },
     { kind: 1, decoupled: true, weightDecay: 0.01 }, { kind: 2 }, { kind: 2, momentum: 0.9, centered: true, weightDecay: 0.1 },
     { kind: 3 }, { kind: 3, lrDecay: 0.1, weightDecay: 0.05 },
+    // maximize: the gradient negated before the decay reads it, in every kind.
+    { kind: 0, momentum: 0.9, nesterov: true, weightDecay: 0.01, maximize: true }, { kind: 1, amsgrad: true, weightDecay: 0.1, maximize: true },
+    { kind: 1, decoupled: true, weightDecay: 0.01, maximize: true }, { kind: 2, momentum: 0.9, centered: true, weightDecay: 0.1, maximize: true },
+    { kind: 3, lrDecay: 0.1, weightDecay: 0.05, maximize: true },
   ];
   for (const cfg of configs) {
     it(`optimStep ${JSON.stringify(cfg)}: 4 steps over tensors of every edge size and one large`, () => {
@@ -1066,7 +1070,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         // and the AVX2 set's fused multiply-add and the portable set's two roundings rightly differ
         // (RMSprop divides by its own tiny size and amplifies that): the data keeps clear of it.
         g.forEach((gt, t) => gt.forEach((v, i) => {
-          if (Math.abs(v + h.weightDecay * pn[t][i]) < 1e-3 * Math.abs(v)) gt[i] = v + 1e-2;
+          if (Math.abs((h.maximize ? -v : v) + h.weightDecay * pn[t][i]) < 1e-3 * Math.abs(v)) gt[i] = v + 1e-2;
         }));
         nat.optimStep(h, pn, g, sn[0], sn[1], sn[2]);
         ref.optimStep(h, pr, g, sr[0], sr[1], sr[2]);

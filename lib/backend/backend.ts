@@ -85,15 +85,16 @@ export interface OptimHyper {
   centered: boolean; // RMSprop
   step: number; // 1-based step count after this update (Adam bias correction, Adagrad lr decay, SGD first step)
   lrDecay: number; // Adagrad
+  maximize: boolean; // every kind: the gradient's sign flipped first (gradient ascent)
 }
 
 /**
  * The order in which OptimHyper travels to native code as one Float64Array (booleans as 0 / 1):
- * one typed array crosses the boundary instead of fifteen property reads. native/src/kernels/optim_types.h
+ * one typed array crosses the boundary instead of sixteen property reads. native/src/kernels/optim_types.h
  * reads the same order.
  */
 export const HYPER_FIELDS = ['kind', 'lr', 'weightDecay', 'momentum', 'dampening', 'nesterov', 'beta1', 'beta2', 'eps',
-  'amsgrad', 'decoupled', 'alpha', 'centered', 'step', 'lrDecay'] as const satisfies readonly (keyof OptimHyper)[];
+  'amsgrad', 'decoupled', 'alpha', 'centered', 'step', 'lrDecay', 'maximize'] as const satisfies readonly (keyof OptimHyper)[];
 
 /** OptimHyper packed in HYPER_FIELDS order (into `out` when given); a missing or mistyped field throws. */
 export function packHyper(h: OptimHyper, out = new Float64Array(HYPER_FIELDS.length)): Float64Array {

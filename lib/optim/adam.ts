@@ -14,9 +14,11 @@ export interface AdamOptions {
   weightDecay?: number;
   /** Use the maximum of past second moments (default false). */
   amsgrad?: boolean;
+  /** Maximize the objective: step along the gradient, not against it (default false), as torch's maximize. */
+  maximize?: boolean;
 }
 
-const ADAM_OPTIONS: OptionKinds<AdamOptions> = { lr: 'value', betas: 'value', eps: 'value', weightDecay: 'value', amsgrad: 'boolean' };
+const ADAM_OPTIONS: OptionKinds<AdamOptions> = { lr: 'value', betas: 'value', eps: 'value', weightDecay: 'value', amsgrad: 'boolean', maximize: 'boolean' };
 
 function adamGroup(o: AdamOptions, what: string, decoupled: boolean, defaultDecay: number): GroupSpec {
   optionsOf(o, what, ADAM_OPTIONS); // the constructor's options with a param group's over them
@@ -29,7 +31,7 @@ function adamGroup(o: AdamOptions, what: string, decoupled: boolean, defaultDeca
   return {
     hyper: {
       kind: 1, lr: o.lr ?? 1e-3, beta1, beta2, eps: checkNonNegative(o.eps ?? 1e-8, what, 'epsilon value eps'),
-      weightDecay: o.weightDecay ?? defaultDecay, amsgrad, decoupled,
+      weightDecay: o.weightDecay ?? defaultDecay, amsgrad, decoupled, maximize: o.maximize ?? false,
     },
     buffers: () => ({ count: amsgrad ? 3 : 2, init: 0 }),
   };

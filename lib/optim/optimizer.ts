@@ -81,7 +81,7 @@ export class ParamGroup {
     checkNonNegative(spec.hyper.lr, what, 'learning rate lr');
     this.hyper = {
       weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9,
-      beta2: 0.999, eps: 1e-8, amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 0, lrDecay: 0,
+      beta2: 0.999, eps: 1e-8, amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 0, lrDecay: 0, maximize: false,
       ...spec.hyper,
     };
     checkNonNegative(this.hyper.weightDecay, what, 'weightDecay');

@@ -16,10 +16,12 @@ export interface RMSpropOptions {
   momentum?: number;
   /** Normalize by the estimated variance of the gradient (default false). */
   centered?: boolean;
+  /** Maximize the objective: step along the gradient, not against it (default false), as torch's maximize. */
+  maximize?: boolean;
 }
 
-const RMSPROP_OPTIONS: OptionKinds<RMSpropOptions> = { lr: 'value', alpha: 'value', eps: 'value', weightDecay: 'value', momentum: 'value', centered: 'boolean' };
-const ADAGRAD_OPTIONS: OptionKinds<AdagradOptions> = { lr: 'value', lrDecay: 'value', weightDecay: 'value', initialAccumulatorValue: 'value', eps: 'value' };
+const RMSPROP_OPTIONS: OptionKinds<RMSpropOptions> = { lr: 'value', alpha: 'value', eps: 'value', weightDecay: 'value', momentum: 'value', centered: 'boolean', maximize: 'boolean' };
+const ADAGRAD_OPTIONS: OptionKinds<AdagradOptions> = { lr: 'value', lrDecay: 'value', weightDecay: 'value', initialAccumulatorValue: 'value', eps: 'value', maximize: 'boolean' };
 
 /**
  * RMSprop (lr 1e-2, alpha 0.99, eps 1e-8; momentum, centered, weight decay), as
@@ -34,7 +36,7 @@ export class RMSprop extends Optimizer {
         hyper: {
           kind: 2, lr: o.lr ?? 1e-2, alpha: checkNonNegative(o.alpha ?? 0.99, 'RMSprop', 'alpha'),
           eps: checkNonNegative(o.eps ?? 1e-8, 'RMSprop', 'epsilon value eps'), weightDecay: o.weightDecay ?? 0,
-          momentum: checkNonNegative(o.momentum ?? 0, 'RMSprop', 'momentum'), centered: o.centered ?? false,
+          momentum: checkNonNegative(o.momentum ?? 0, 'RMSprop', 'momentum'), centered: o.centered ?? false, maximize: o.maximize ?? false,
         },
         buffers: () => ({ count: 3, init: 0 }), // square_avg, momentum_buffer, grad_avg
       };
@@ -54,6 +56,8 @@ export interface AdagradOptions {
   initialAccumulatorValue?: number;
   /** Added to the denominator (default 1e-10). */
   eps?: number;
+  /** Maximize the objective: step along the gradient, not against it (default false), as torch's maximize. */
+  maximize?: boolean;
 }
 
 /**
@@ -70,7 +74,7 @@ export class Adagrad extends Optimizer {
       return {
         hyper: {
           kind: 3, lr: o.lr ?? 1e-2, lrDecay: checkNonNegative(o.lrDecay ?? 0, 'Adagrad', 'lrDecay'),
-          weightDecay: o.weightDecay ?? 0, eps: checkNonNegative(o.eps ?? 1e-10, 'Adagrad', 'epsilon value eps'),
+          weightDecay: o.weightDecay ?? 0, eps: checkNonNegative(o.eps ?? 1e-10, 'Adagrad', 'epsilon value eps'), maximize: o.maximize ?? false,
         },
         buffers: () => ({ count: 1, init }),
       };

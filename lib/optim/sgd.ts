@@ -14,9 +14,11 @@ export interface SGDOptions {
   weightDecay?: number;
   /** Nesterov momentum (default false; needs momentum > 0 and no dampening). */
   nesterov?: boolean;
+  /** Maximize the objective: step along the gradient, not against it (default false), as torch's maximize. */
+  maximize?: boolean;
 }
 
-const SGD_OPTIONS: OptionKinds<SGDOptions> = { lr: 'value', momentum: 'value', dampening: 'value', weightDecay: 'value', nesterov: 'boolean' };
+const SGD_OPTIONS: OptionKinds<SGDOptions> = { lr: 'value', momentum: 'value', dampening: 'value', weightDecay: 'value', nesterov: 'boolean', maximize: 'boolean' };
 
 function sgdGroup(o: SGDOptions): GroupSpec {
   optionsOf(o, 'SGD', SGD_OPTIONS); // the constructor's options with a param group's over them
@@ -26,7 +28,7 @@ function sgdGroup(o: SGDOptions): GroupSpec {
   const nesterov = o.nesterov ?? false;
   if (nesterov && (momentum <= 0 || dampening !== 0)) throw new Error('SGD: nesterov momentum requires a momentum > 0 and zero dampening');
   return {
-    hyper: { kind: 0, lr: o.lr, momentum, dampening, nesterov, weightDecay: o.weightDecay ?? 0 },
+    hyper: { kind: 0, lr: o.lr, momentum, dampening, nesterov, weightDecay: o.weightDecay ?? 0, maximize: o.maximize ?? false },
     buffers: (h) => ({ count: h.momentum !== 0 ? 1 : 0, init: 0 }),
   };
 }

@@ -5,13 +5,16 @@
 import { OptimHyper } from '../backend';
 import { Round, roundingOf } from '../../storage';
 
-/** g + wd p, torch's L2 decay (nothing at wd = 0). */
-const decayed = (g: number, p: number, wd: number, r: Round): number => (wd !== 0 ? r(g + wd * p) : g);
+/** g + wd p, torch's L2 decay (nothing at wd = 0), of the gradient negated first when maximizing. */
+function decayed(h: OptimHyper, g: number, p: number, wd: number, r: Round): number {
+  const d = h.maximize ? -g : g;
+  return wd !== 0 ? r(d + wd * p) : d;
+}
 
 function sgd(h: OptimHyper, p: Float32Array, g: Float32Array, buf: Float32Array): void {
   const r = roundingOf(p);
   for (let i = 0; i < p.length; i++) {
-    let d = decayed(g[i], p[i], h.weightDecay, r);
+    let d = decayed(h, g[i], p[i], h.weightDecay, r);
     if (h.momentum !== 0) {
       // PyTorch starts the buffer as a copy of the first gradient (no dampening on that step).
       buf[i] = h.step === 1 ? d : r(h.momentum * buf[i]) + r((1 - h.dampening) * d);
@@ -27,9 +30,8 @@ function adam(h: OptimHyper, p: Float32Array, g: Float32Array, m: Float32Array, 
   const stepSize = h.lr / bc1;
   const r = roundingOf(p);
   for (let i = 0; i < p.length; i++) {
-    let d = g[i];
     if (h.decoupled) p[i] *= 1 - h.lr * h.weightDecay;
-    else d = decayed(d, p[i], h.weightDecay, r);
+    const d = decayed(h, g[i], p[i], h.decoupled ? 0 : h.weightDecay, r);
     m[i] = r(h.beta1 * m[i]) + r((1 - h.beta1) * d);
     v[i] = r(h.beta2 * v[i]) + r(r((1 - h.beta2) * d) * d);
     let vv = v[i];
@@ -44,7 +46,7 @@ function adam(h: OptimHyper, p: Float32Array, g: Float32Array, m: Float32Array, 
 function rmsprop(h: OptimHyper, p: Float32Array, g: Float32Array, sq: Float32Array, buf: Float32Array, gavg: Float32Array): void {
   const r = roundingOf(p);
   for (let i = 0; i < p.length; i++) {
-    const d = decayed(g[i], p[i], h.weightDecay, r);
+    const d = decayed(h, g[i], p[i], h.weightDecay, r);
     sq[i] = r(h.alpha * sq[i]) + r(r((1 - h.alpha) * d) * d);
     let avg: number;
     if (h.centered) {
@@ -62,7 +64,7 @@ function adagrad(h: OptimHyper, p: Float32Array, g: Float32Array, sum: Float32Ar
   const clr = h.lr / (1 + (h.step - 1) * h.lrDecay);
   const r = roundingOf(p);
   for (let i = 0; i < p.length; i++) {
-    const d = decayed(g[i], p[i], h.weightDecay, r);
+    const d = decayed(h, g[i], p[i], h.weightDecay, r);
     sum[i] += r(d * d);
     p[i] -= r(r(clr * d) / r(r(Math.sqrt(sum[i])) + h.eps));
   }

@@ -14,13 +14,14 @@ struct OptimHyper {
   bool centered;
   double step;
   float lr_decay;
+  bool maximize;  // ascend: the gradient's sign flipped before anything else reads it (torch's maximize)
 };
 
 // OptimHyper as it crosses from JavaScript: one Float64Array in this order (lib/backend/backend.ts
 // HYPER_FIELDS), booleans as 0 / 1.
 enum HyperField : int {
   kHKind = 0, kHLr, kHWeightDecay, kHMomentum, kHDampening, kHNesterov, kHBeta1, kHBeta2, kHEps, kHAmsgrad,
-  kHDecoupled, kHAlpha, kHCentered, kHStep, kHLrDecay, kHyperFieldCount
+  kHDecoupled, kHAlpha, kHCentered, kHStep, kHLrDecay, kHMaximize, kHyperFieldCount
 };
 
 inline OptimHyper unpack_hyper(const double* v) {
@@ -40,6 +41,7 @@ inline OptimHyper unpack_hyper(const double* v) {
   h.centered = v[kHCentered] != 0;
   h.step = v[kHStep];
   h.lr_decay = (float)v[kHLrDecay];
+  h.maximize = v[kHMaximize] != 0;
   return h;
 }
 
