@@ -7,11 +7,11 @@ import * as bp from '../lib/index';
 import { optim } from '../lib/index';
 import { eachBackend } from './helpers/backends';
 import { EDGE_SIZES, randomArray, rng } from './helpers/random';
+import { OPTIMIZER_KINDS, OptimizerKind, randomOptimizerOptions } from './helpers/optim_options';
 import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
 
-type Kind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad';
 
-interface Case { kind: Kind; options: Record<string, unknown>; init: number[][]; grads: (number[] | null)[][] }
+interface Case { kind: OptimizerKind; options: Record<string, unknown>; init: number[][]; grads: (number[] | null)[][] }
 
 function cases(): Case[] {
   const r = rng(71);
@@ -19,26 +19,9 @@ function cases(): Case[] {
   const maybe = (p: number) => r() < p;
   const out: Case[] = [];
   for (let c = 0; c < 60; c++) {
-    const kind = pick(['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad'] as const);
-    const o: Record<string, unknown> = { lr: pick([0.1, 0.01, 1e-3]) };
-    if (kind === 'SGD') {
-      if (maybe(0.7)) o.momentum = pick([0.9, 0.5]);
-      if (o.momentum && maybe(0.3)) o.dampening = 0.1;
-      else if (o.momentum && maybe(0.5)) o.nesterov = true; // torch: nesterov needs dampening 0
-    } else if (kind === 'Adam' || kind === 'AdamW') {
-      if (maybe(0.3)) o.betas = [0.8, 0.99];
-      if (maybe(0.4)) o.amsgrad = true;
-    } else if (kind === 'RMSprop') {
-      if (maybe(0.3)) o.alpha = 0.9;
-      if (maybe(0.5)) o.momentum = 0.9;
-      if (maybe(0.5)) o.centered = true;
-    } else {
-      if (maybe(0.5)) o.lrDecay = 0.01;
-      if (maybe(0.4)) o.initialAccumulatorValue = 0.1;
-    }
-    if (maybe(0.5)) o.weightDecay = pick([0.01, 0.1]);
+    const kind = pick(OPTIMIZER_KINDS);
+    const o = randomOptimizerOptions(kind, r);
     if (kind !== 'SGD' && maybe(0.3)) o.eps = 1e-6;
-    if (maybe(0.25)) o.maximize = true;
     const sizes = Array.from({ length: 1 + Math.floor(r() * 3) }, () => pick(EDGE_SIZES));
     const steps = 2 + Math.floor(r() * 4);
     out.push({

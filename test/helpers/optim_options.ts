@@ -1,0 +1,29 @@
+// Random option sets for the optimizers, drawn from a test's deterministic generator: the
+// combinations torch accepts (nesterov only with momentum and no dampening), each option often.
+export type OptimizerKind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad';
+
+export const OPTIMIZER_KINDS: readonly OptimizerKind[] = ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad'];
+
+export function randomOptimizerOptions(kind: OptimizerKind, r: () => number): Record<string, unknown> {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  const maybe = (p: number) => r() < p;
+  const o: Record<string, unknown> = { lr: pick([0.1, 0.01, 1e-3]) };
+  if (kind === 'SGD') {
+    if (maybe(0.7)) o.momentum = pick([0.9, 0.5]);
+    if (o.momentum && maybe(0.3)) o.dampening = 0.1;
+    else if (o.momentum && maybe(0.5)) o.nesterov = true; // torch: nesterov needs dampening 0
+  } else if (kind === 'Adam' || kind === 'AdamW') {
+    if (maybe(0.3)) o.betas = [0.8, 0.99];
+    if (maybe(0.4)) o.amsgrad = true;
+  } else if (kind === 'RMSprop') {
+    if (maybe(0.3)) o.alpha = 0.9;
+    if (maybe(0.5)) o.momentum = 0.9;
+    if (maybe(0.5)) o.centered = true;
+  } else {
+    if (maybe(0.5)) o.lrDecay = 0.01;
+    if (maybe(0.4)) o.initialAccumulatorValue = 0.1;
+  }
+  if (maybe(0.5)) o.weightDecay = pick([0.01, 0.1]);
+  if (maybe(0.25)) o.maximize = true;
+  return o;
+}
