@@ -25,6 +25,18 @@ declare module './tensor' {
     log(): Tensor;
     /** Elementwise log(1 + x), accurate for small x. */
     log1p(): Tensor;
+    /** Elementwise -1, 0 or 1 by the sign (0 at -0 and NaN, as torch.sign); gradient 0. */
+    sign(): Tensor;
+    /** Elementwise largest integer not above this; gradient 0. */
+    floor(): Tensor;
+    /** Elementwise smallest integer not below this; gradient 0. */
+    ceil(): Tensor;
+    /** Elementwise nearest integer, halves to the even one (as torch.round); gradient 0. */
+    round(): Tensor;
+    /** Elementwise integer part, toward zero; gradient 0. */
+    trunc(): Tensor;
+    /** Elementwise this - trunc(this); the gradient passes through. */
+    frac(): Tensor;
     /** Element-wise larger of this and other (broadcast; NaN if either is). */
     maximum(other: Operand): Tensor;
     /** Element-wise smaller of this and other (broadcast; NaN if either is). */
@@ -133,6 +145,12 @@ P.exp = function () { return ops.exp(this); };
 P.log = function () { return ops.log(this); };
 P.sqrt = function () { return ops.sqrt(this); };
 P.log1p = function () { return ops.log1p(this); };
+P.sign = function () { return ops.sign(this); };
+P.floor = function () { return ops.floor(this); };
+P.ceil = function () { return ops.ceil(this); };
+P.round = function () { return ops.round(this); };
+P.trunc = function () { return ops.trunc(this); };
+P.frac = function () { return ops.frac(this); };
 P.maximum = function (o) { return ops.maximum(this, o); };
 P.minimum = function (o) { return ops.minimum(this, o); };
 P.clamp = function (lo, hi) { return ops.clamp(this, lo, hi); };

@@ -157,6 +157,10 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'min along a dim, logsumexp': () => [(x) => x.min(1).add(x.logsumexp(0).sum()), [randT([3, 4], -3, 3)]],
   'var and std, keepDim, biased': () => [(x) => x.var(0, { keepDim: true }).add(x.std(1, { unbiased: false, keepDim: true })), [randT([3, 4])]],
   'silu, softplus beta 2, log1p': () => [(x) => x.silu().add(x.softplus(2, 3)).add(x.abs().log1p()), [randT([3, 4], -3, 3)]],
+  // Piecewise constant (h = 1e-6 from a random point crosses no integer or half): zero gradients;
+  // frac's slope 1 (and a product, so that a zero there would show).
+  'sign, floor, ceil, round, trunc, frac': () => [
+    (x) => x.sign().add(x.floor()).add(x.ceil()).add(x.round()).add(x.trunc()).add(x.frac().mul(x)), [randT([3, 4], -3, 3)]],
   'LayerNorm [2, 3, 4] over [3, 4]': () => {
     const ln = new nn.LayerNorm([3, 4]);
     ln.weight!.data.set(randT([3, 4]).data);

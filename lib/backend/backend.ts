@@ -32,6 +32,12 @@ export const Unary = {
   // x itself; as a gradient, gy where x == y: with y = clamp(x, lo, hi), lo <= hi, where clamp kept x
   // (torch's lo <= x <= hi, NaN excluded), one pass where clampMin's and clampMax's take two.
   clampKept: 25,
+  // Rounding, gradient 0 (torch's zeros), as torch: floor, ceil, half to even, toward zero.
+  floor: 26,
+  ceil: 27,
+  round: 28,
+  trunc: 29,
+  frac: 30, // x - trunc(x), gradient gy
 } as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 

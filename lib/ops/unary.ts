@@ -59,3 +59,15 @@ export const elu = (x: Tensor, alpha = 1): Tensor => unaryOp(x, Unary.elu, finit
 export const silu = (x: Tensor): Tensor => unaryOp(x, Unary.silu, 0, 'silu');
 /** Elementwise log(1 + x), accurate for small x. */
 export const log1p = (x: Tensor): Tensor => unaryOp(x, Unary.log1p, 0, 'log1p');
+/** Elementwise -1, 0 or 1 by the sign of x (0 at -0 and at NaN, as torch.sign); gradient 0. */
+export const sign = (x: Tensor): Tensor => unaryOp(x, Unary.sign, 0, 'sign');
+/** Elementwise largest integer not above x (-0 stays -0); gradient 0, as torch's. */
+export const floor = (x: Tensor): Tensor => unaryOp(x, Unary.floor, 0, 'floor');
+/** Elementwise smallest integer not below x (ceil(-0.5) is -0); gradient 0. */
+export const ceil = (x: Tensor): Tensor => unaryOp(x, Unary.ceil, 0, 'ceil');
+/** Elementwise nearest integer, halves to the even one (round(2.5) is 2, as torch.round); gradient 0. */
+export const round = (x: Tensor): Tensor => unaryOp(x, Unary.round, 0, 'round');
+/** Elementwise integer part, toward zero; gradient 0. */
+export const trunc = (x: Tensor): Tensor => unaryOp(x, Unary.trunc, 0, 'trunc');
+/** Elementwise x - trunc(x), with x's sign (NaN at the infinities); gradient passes through, as torch.frac's. */
+export const frac = (x: Tensor): Tensor => unaryOp(x, Unary.frac, 0, 'frac');

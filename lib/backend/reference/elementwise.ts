@@ -35,8 +35,19 @@ export function unaryScalar(op: number, x: number, p: number, r: Round = (v) => 
     case Unary.clampMax: return x > p ? p : x;
     case Unary.softplus: return x > p ? x : Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))); // no overflow (native's comment)
     case Unary.clampKept: return x;
+    case Unary.floor: return Math.floor(x);
+    case Unary.ceil: return Math.ceil(x);
+    case Unary.round: return roundHalfEven(x);
+    case Unary.trunc: return Math.trunc(x);
+    case Unary.frac: return x - Math.trunc(x);
     default: throw new Error(`unary: unknown op code ${op}`);
   }
+}
+
+/** The nearest integer, halves to the even one (C's nearbyint, torch.round); Math.round takes halves up. */
+function roundHalfEven(x: number): number {
+  const up = Math.round(x);
+  return up - x === 0.5 && up % 2 !== 0 ? up - 1 : up;
 }
 
 /** x ** p as torch computes a tensor to a number's power: sqrt, 1 / sqrt and 1 / x for 0.5, -0.5 and -1, products for 2, 3 and -2. */
@@ -72,7 +83,8 @@ export function unaryGradScalar(op: number, x: number, y: number, gy: number, p:
     case Unary.powScalar: return p === 0 ? 0 : gy * r(p * r(powScalar(x, p - 1, r)));
     case Unary.scale: return gy * p;
     case Unary.addScalar: return gy;
-    case Unary.sign: return 0;
+    case Unary.sign: case Unary.floor: case Unary.ceil: case Unary.round: case Unary.trunc: return 0; // torch: zeros, whatever gy holds
+    case Unary.frac: return gy;
     case Unary.log1p: return gy / r(x + 1);
     case Unary.rsubScalar: return -gy;
     case Unary.rdivScalar: { // torch's reciprocal backward after the scaling's
