@@ -4,6 +4,7 @@ import { Tensor } from './tensor';
 import * as ops from './ops';
 import type { Operand } from './ops/core';
 import type { VarianceOptions } from './ops/more';
+import type { Dims } from './ops/reduce';
 
 declare module './tensor' {
   interface Tensor {
@@ -53,10 +54,10 @@ declare module './tensor' {
     abs(): Tensor;
     /** Matrix product as torch.matmul: 1-D operands are vectors, and leading dimensions are batches that broadcast ([2, 1, m, k] @ [5, k, n] gives [2, 5, m, n]). */
     matmul(other: Tensor): Tensor;
-    /** Sum of every element (0-d result), or along `dim` (negative counts from the end), keeping it as size 1 when keepDim. */
-    sum(dim?: number, keepDim?: boolean): Tensor;
-    /** Mean of every element, or along `dim`; keepDim as in sum. */
-    mean(dim?: number, keepDim?: boolean): Tensor;
+    /** Sum of every element (0-d result), or along `dim`: one dimension (negative counts from the end) or a list of them, kept as size 1 when keepDim. */
+    sum(dim?: Dims, keepDim?: boolean): Tensor;
+    /** Mean of every element, or along `dim` (one or a list); keepDim as in sum. */
+    mean(dim?: Dims, keepDim?: boolean): Tensor;
     /** Largest element (NaN if any is NaN), or the largest along `dim`; the gradient goes to the argmax (shared among ties for the whole-tensor max, as PyTorch). */
     max(dim?: number, keepDim?: boolean): Tensor;
     /** Index of the largest element (of the flattened tensor without `dim`), the first among ties; float indices. */
@@ -97,10 +98,10 @@ declare module './tensor' {
     eq(other: Operand): Tensor;
     /** 1 where this != other, else 0. */
     ne(other: Operand): Tensor;
-    /** Variance of all elements or along `dim` (unbiased by default), as torch.var. */
-    var(dim?: number, options?: VarianceOptions): Tensor;
-    /** Standard deviation of all elements or along `dim`, as torch.std. */
-    std(dim?: number, options?: VarianceOptions): Tensor;
+    /** Variance of all elements or along `dim` (one or a list; unbiased by default), as torch.var. */
+    var(dim?: Dims, options?: VarianceOptions): Tensor;
+    /** Standard deviation of all elements or along `dim` (one or a list), as torch.std. */
+    std(dim?: Dims, options?: VarianceOptions): Tensor;
     /** log(sum(exp(this))) along `dim`, computed stably. */
     logsumexp(dim: number, keepDim?: boolean): Tensor;
     /** Elementwise x * sigmoid(x). */

@@ -22,6 +22,10 @@ eachBackend('shape errors', () => {
   it('reshape, dims and tensor creation', () => {
     expect(() => bp.zeros([2, 3]).reshape([4, 2])).toThrow(/reshape: cannot reshape tensor of shape \[2, 3\]/);
     expect(() => bp.zeros([2, 3]).sum(2)).toThrow(/sum: dim 2 is out of range/);
+    // A list of dims: each checked, none twice (-1 and 1 are the same dim of a 2-D tensor).
+    expect(() => bp.zeros([2, 3]).mean([0, 2])).toThrow(/mean: dim 2 is out of range/);
+    expect(() => bp.zeros([2, 3]).var([1, -1])).toThrow(/^var: dim 1 appears more than once in the list of dims \[1, -1\]$/);
+    expect(() => bp.zeros([2, 3]).sum([0, 'a' as unknown as number])).toThrow(/sum: dim must be an integer, got "a"/);
     expect(() => bp.softmax(bp.zeros([2, 3]), -3)).toThrow(/softmax: dim -3/);
     expect(() => bp.tensor([[1, 2], [3]])).toThrow(/ragged/);
     expect(() => bp.tensor([1, 2, 3], { shape: [2, 2] })).toThrow(/shape \[2, 2\] needs 4 elements but the data has 3/);

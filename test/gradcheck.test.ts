@@ -155,6 +155,8 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
     [randT([3, 4]), randT([4, 3])],
   ],
   'min along a dim, logsumexp': () => [(x) => x.min(1).add(x.logsumexp(0).sum()), [randT([3, 4], -3, 3)]],
+  'sum, mean, var and std over lists of dims': () => [
+    (x) => x.sum([0, 2]).add(x.var([-1, 0])).add(x.mean([2, 0], true).reshape([4])).add(x.std([0, 2], { unbiased: false })), [randT([3, 4, 5])]],
   'var and std, keepDim, biased': () => [(x) => x.var(0, { keepDim: true }).add(x.std(1, { unbiased: false, keepDim: true })), [randT([3, 4])]],
   'silu, softplus beta 2, log1p': () => [(x) => x.silu().add(x.softplus(2, 3)).add(x.abs().log1p()), [randT([3, 4], -3, 3)]],
   // Piecewise constant (h = 1e-6 from a random point crosses no integer or half): zero gradients;

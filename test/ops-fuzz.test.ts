@@ -48,7 +48,11 @@ function calls(): Call[] {
       const op = pick(REDUCE);
       const whole = nd === 0 || r() < 0.2;
       if (op === 'logsumexp') out.push({ op, inputs: [input(s)], args: [whole ? (nd ? -1 : 0) : dimOf(nd), r() < 0.5] });
-      else out.push({ op, inputs: [input(s)], args: whole ? [] : [dimOf(nd), r() < 0.5] });
+      else if (['sum', 'mean', 'var', 'std'].includes(op) && r() < 0.4) {
+        // A list of dims (in any order, negative ones too; sometimes one twice, which both refuse).
+        const dims = Array.from({ length: int(nd + 1) }, () => dimOf(Math.max(nd, 1)));
+        out.push({ op, inputs: [input(s)], args: [dims, r() < 0.5] });
+      } else out.push({ op, inputs: [input(s)], args: whole ? [] : [dimOf(nd), r() < 0.5] });
     } else if (kind === 'softmax') {
       if (nd > 0) out.push({ op: pick(['softmax', 'logSoftmax']), inputs: [input(s)], args: [dimOf(nd)] });
     } else if (kind === 'matmul') {

@@ -2,12 +2,13 @@
 export { add, sub, mul, div, pow } from './binary';
 export { neg, exp, log, log1p, sqrt, abs, relu, sigmoid, tanh, gelu, leakyRelu, elu, silu, sign, floor, ceil, round, trunc, frac } from './unary';
 export { maximum, minimum, clamp } from './compare';
-export { clone, permute, gt, ge, lt, le, eq, ne, where, variance, std, logsumexp, softplus } from './more';
+export { clone, gt, ge, lt, le, eq, ne, where, variance, std, logsumexp, softplus } from './more';
 export type { VarianceOptions } from './more';
 export { matmul, linear } from './matmul';
 export type { FusedActivation } from './matmul';
 export { sum, mean, max, argmax, min, argmin } from './reduce';
-export { reshape, transpose, flatten, squeeze, unsqueeze, expand, repeat } from './shape';
+export type { Dims } from './reduce';
+export { reshape, transpose, permute, flatten, squeeze, unsqueeze, expand, repeat } from './shape';
 export { cat, stack, narrow, split, chunk } from './join';
 export { indexSelect, select, gather } from './index_ops';
 export { softmax, logSoftmax } from './softmax';

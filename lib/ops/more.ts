@@ -1,17 +1,16 @@
-// Ops a PyTorch user reaches for beyond DESIGN.md's list: clone, permute, the comparisons (0/1
+// Ops a PyTorch user reaches for beyond DESIGN.md's list: clone, the comparisons (0/1
 // masks, no gradient), where, var/std, logsumexp and softplus. Composed of the native ops where
 // one fits.
 import { Binary, BinaryCode, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
-import { broadcastShapes, contiguousStrides, fmt, normDim, sizeOf, splitAt } from '../shape';
+import { broadcastShapes, normDim, sizeOf, splitAt } from '../shape';
 import { checkKeepDim, OptionKinds, optionsOf, shown } from '../args';
 import { allocOutput } from '../storage';
 import { add, div, mul, sub } from './binary';
-import { asTensor, broadcastBinary, checkTensor, copyInto, copyStrided, disposeAll, expandTo, Operand, record, sumTo } from './core';
-import { max, mean, reducedShape, sum } from './reduce';
+import { asTensor, broadcastBinary, checkTensor, copyInto, disposeAll, expandTo, Operand, record, sumTo } from './core';
+import { Dims, max, mean, reducedShape, reduceOverDims, sum } from './reduce';
 import { exp, log, unaryOp } from './unary';
-import { int32sFrom } from '../tiny';
 import { isGradEnabled } from '../autograd';
 
 /** A copy of x with its own storage; gradients flow through it (torch.clone). */
@@ -20,25 +19,6 @@ export function clone(x: Tensor): Tensor {
   const y = allocOutput(x.size);
   copyInto(x.data, y);
   return record(y, x.shape, [x], 'clone', (gy) => [gy]);
-}
-
-/** x with its dimensions reordered: dimension i of the result is dimension dims[i] of x (a copy). */
-export function permute(x: Tensor, dims: readonly number[]): Tensor {
-  checkTensor(x, 'permute');
-  if (!Array.isArray(dims) || dims.length !== x.ndim) throw new Error(`permute: expected ${x.ndim} dimensions for a tensor of shape ${fmt(x.shape)}, got ${shown(dims)}`);
-  const perm = dims.map((d) => normDim(d, x.ndim, 'permute'));
-  if (new Set(perm).size !== perm.length) throw new Error(`permute: dims ${shown(dims)} repeat a dimension`);
-  const shape = perm.map((d) => x.shape[d]);
-  const strides = contiguousStrides(x.shape);
-  const y = allocOutput(x.size);
-  copyStrided(x.data, int32sFrom(perm.map((d) => strides[d])), y, int32sFrom(shape));
-  return record(y, shape, [x], 'permute', (gy) => {
-    // Back: dimension d of x is dimension perm.indexOf(d) of y.
-    const ys = contiguousStrides(shape);
-    const gx = allocOutput(gy.length);
-    copyStrided(gy, int32sFrom(x.shape.map((_, d) => ys[perm.indexOf(d)])), gx, int32sFrom(x.shape));
-    return [gx];
-  });
 }
 
 function compare(name: string, code: BinaryCode, a: Operand, b: Operand): Tensor {
@@ -99,8 +79,8 @@ function correctionOf(o: VarianceOptions, what: string): number {
   return c;
 }
 
-/** Variance of all elements or along `dim` (unbiased by default), as torch.var. */
-export function variance(x: Tensor, dim?: number, options?: VarianceOptions): Tensor {
+/** Variance of all elements or along `dim` (one dimension or a list of them; unbiased by default), as torch.var. */
+export function variance(x: Tensor, dim?: Dims, options?: VarianceOptions): Tensor {
   return varianceAs('var', x, dim, options, false);
 }
 
@@ -108,7 +88,7 @@ export function variance(x: Tensor, dim?: number, options?: VarianceOptions): Te
  * Standard deviation: the square root of variance (same options), as torch.std, whose gradient is 0
  * (not 0 * Infinity) where the deviation is 0.
  */
-export function std(x: Tensor, dim?: number, options?: VarianceOptions): Tensor {
+export function std(x: Tensor, dim?: Dims, options?: VarianceOptions): Tensor {
   return varianceAs('std', x, dim, options, true);
 }
 
@@ -117,11 +97,12 @@ export function std(x: Tensor, dim?: number, options?: VarianceOptions): Tensor 
 // double: the std of 1e30s is finite, their variance past float's range). The gradient is torch's
 // rule, (2 / divisor) * gy * (x - mean), with mean as torch's backward takes it (float32 mean()),
 // and std's is var's times gy / (2 std), 0 where std is 0 (torch's masked_fill).
-function varianceAs(what: string, x: Tensor, dim: number | undefined, options: VarianceOptions | undefined, takeSqrt: boolean): Tensor {
+function varianceAs(what: string, x: Tensor, dim: Dims | undefined, options: VarianceOptions | undefined, takeSqrt: boolean): Tensor {
   checkTensor(x, what);
   const o = optionsOf(options, what, VARIANCE_OPTIONS);
   const keepDim = o.keepDim ?? false;
-  const d = dim === undefined ? -1 : normDim(dim, x.ndim, what); // -1: over all elements
+  if (Array.isArray(dim)) return reduceOverDims(x, dim, keepDim, what, (t, d) => varianceAs(what, t, d, { ...o, keepDim: false }, takeSqrt));
+  const d = dim === undefined ? -1 : normDim(dim as number, x.ndim, what); // -1: over all elements
   const [outer, n, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
   const correction = correctionOf(o, what);
   // torch's max(0, n - correction): an empty dimension gives 0 / 0 = NaN, as torch does.

@@ -1,11 +1,13 @@
-// sum, mean, max over all elements or one dimension; argmax. Backward broadcasts the gradient back.
+// sum, mean, max over all elements or one dimension (sum and mean also over a list of them); argmax.
+// Backward broadcasts the gradient back.
 import { Reduce, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt, normDim, splitAt } from '../shape';
 import { alloc, allocIndexOutput, allocOutput, transientAlloc } from '../storage';
 import { checkTensor, expandTo, record } from './core';
-import { checkKeepDim } from '../args';
+import { checkKeepDim, shown } from '../args';
+import { permute, reshape } from './shape';
 
 /**
  * The shape of `shape` reduced along dim (a negative dim: over all elements), the reduced dimensions
@@ -20,11 +22,38 @@ export function reducedShape(shape: readonly number[], dim: number, keepDim: boo
   return s;
 }
 
-function sumOrMean(x: Tensor, dim: number | undefined, keepDim: boolean, mean: boolean): Tensor {
-  const name = mean ? 'mean' : 'sum';
+/** A reduction's dim: one dimension, or a list of them (torch's dim=(0, 2)). */
+export type Dims = number | readonly number[];
+
+/**
+ * x reduced over a list of dimensions as torch reduces them: the dimensions moved last (no copy
+ * when they already are, in order) and merged into one, which `reduceLast` reduces in one pass; the
+ * result has x's other dimensions, and the reduced ones as 1 with keepDim. An empty list reduces
+ * over every dimension, as torch 1.13's sum(dim=[]) does.
+ */
+export function reduceOverDims(x: Tensor, dims: readonly number[], keepDim: boolean, name: string, reduceLast: (t: Tensor, dim: number) => Tensor): Tensor {
   checkTensor(x, name);
   checkKeepDim(keepDim, name);
-  const d = dim === undefined ? -1 : normDim(dim, x.ndim, name);
+  const all = x.shape.map((_, i) => i);
+  const reduced = dims.length === 0 ? all : dims.map((d) => normDim(d, x.ndim, name));
+  const twice = reduced.find((d, i) => reduced.indexOf(d) !== i);
+  if (twice !== undefined) throw new Error(`${name}: dim ${twice} appears more than once in the list of dims ${shown(dims)}`);
+  if (x.ndim === 0) return reduceLast(reshape(x, [1]), 0); // a 0-d tensor's dims [] or [0]: itself, 0-d
+  const kept = all.filter((d) => !reduced.includes(d));
+  const order = [...kept, ...reduced.sort((a, b) => a - b)];
+  const moved = order.every((d, i) => d === i) ? x : permute(x, order);
+  const keptShape = kept.map((d) => x.shape[d]);
+  const merged = reshape(moved, [...keptShape, reduced.reduce((n, d) => n * x.shape[d], 1)]);
+  const y = reduceLast(merged, keptShape.length);
+  return keepDim ? reshape(y, x.shape.map((s, d) => (reduced.includes(d) ? 1 : s))) : y;
+}
+
+function sumOrMean(x: Tensor, dim: Dims | undefined, keepDim: boolean, mean: boolean): Tensor {
+  const name = mean ? 'mean' : 'sum';
+  if (Array.isArray(dim)) return reduceOverDims(x, dim, keepDim, name, (t, d) => sumOrMean(t, d, false, mean));
+  checkTensor(x, name);
+  checkKeepDim(keepDim, name);
+  const d = dim === undefined ? -1 : normDim(dim as number, x.ndim, name);
   const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
   const outShape = reducedShape(x.shape, d, keepDim);
   const y = allocOutput(outer * inner);
@@ -43,13 +72,13 @@ function sumOrMean(x: Tensor, dim: number | undefined, keepDim: boolean, mean: b
   });
 }
 
-/** Sum of all elements (0-d result) or along `dim`. */
-export function sum(x: Tensor, dim?: number, keepDim = false): Tensor {
+/** Sum of all elements (0-d result), or along `dim` (one dimension or a list of them). */
+export function sum(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   return sumOrMean(x, dim, keepDim, false);
 }
 
-/** Mean of all elements (0-d result) or along `dim`. */
-export function mean(x: Tensor, dim?: number, keepDim = false): Tensor {
+/** Mean of all elements (0-d result), or along `dim` (one dimension or a list of them). */
+export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   return sumOrMean(x, dim, keepDim, true);
 }
 

@@ -1,4 +1,4 @@
-// reshape, transpose, flatten: reshape shares storage; transpose copies through strides.
+// reshape, transpose, permute, flatten: reshape shares storage; transpose and permute copy through strides.
 import { Tensor } from '../tensor';
 import { contiguousStrides, fmt, normDim, sameShape, sizeOf } from '../shape';
 import { shown } from '../args';
@@ -40,6 +40,25 @@ export function transpose(x: Tensor, d0: number, d1: number): Tensor {
     [back[a], back[b]] = [back[b], back[a]];
     const gx = allocOutput(gy.length);
     copyStrided(gy, int32sFrom(back), gx, int32sFrom(x.shape));
+    return [gx];
+  });
+}
+
+/** x with its dimensions reordered: dimension i of the result is dimension dims[i] of x (a copy). */
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  checkTensor(x, 'permute');
+  if (!Array.isArray(dims) || dims.length !== x.ndim) throw new Error(`permute: expected ${x.ndim} dimensions for a tensor of shape ${fmt(x.shape)}, got ${shown(dims)}`);
+  const perm = dims.map((d) => normDim(d, x.ndim, 'permute'));
+  if (new Set(perm).size !== perm.length) throw new Error(`permute: dims ${shown(dims)} repeat a dimension`);
+  const shape = perm.map((d) => x.shape[d]);
+  const strides = contiguousStrides(x.shape);
+  const y = allocOutput(x.size);
+  copyStrided(x.data, int32sFrom(perm.map((d) => strides[d])), y, int32sFrom(shape));
+  return record(y, shape, [x], 'permute', (gy) => {
+    // Back: dimension d of x is dimension perm.indexOf(d) of y.
+    const ys = contiguousStrides(shape);
+    const gx = allocOutput(gy.length);
+    copyStrided(gy, int32sFrom(x.shape.map((_, d) => ys[perm.indexOf(d)])), gx, int32sFrom(x.shape));
     return [gx];
   });
 }
