@@ -132,6 +132,20 @@ declare module './tensor' {
     logSoftmax(dim: number): Tensor;
     /** Transpose of a 2-D tensor. */
     readonly T: Tensor;
+    /** torch's t(): the transpose of a 2-D tensor; a 0-D or 1-D tensor as it is (sharing storage). */
+    t(): Tensor;
+    /** The same data in a new shape (one dimension may be -1), sharing storage: every tensor here is contiguous, so torch's view is reshape. */
+    view(shape: readonly number[]): Tensor;
+    /** The number of elements (torch's numel(); also the `size` property). */
+    numel(): number;
+    /** The number of dimensions (torch's dim(); also `ndim`). */
+    dim(): number;
+    /** Elementwise this * this. */
+    square(): Tensor;
+    /** Elementwise 1 / this. */
+    reciprocal(): Tensor;
+    /** Elementwise 1 / sqrt(this). */
+    rsqrt(): Tensor;
   }
 }
 
@@ -197,6 +211,16 @@ P.leakyRelu = function (s) { return ops.leakyRelu(this, s); };
 P.elu = function (a) { return ops.elu(this, a); };
 P.softmax = function (d) { return ops.softmax(this, d); };
 P.logSoftmax = function (d) { return ops.logSoftmax(this, d); };
+P.t = function () {
+  if (this.ndim > 2) throw new Error(`t: expects a tensor with at most 2 dimensions, got shape [${this.shape.join(', ')}]; use transpose(d0, d1) or permute`);
+  return this.ndim === 2 ? ops.transpose(this, 0, 1) : ops.reshape(this, this.shape);
+};
+P.view = function (s) { return ops.reshape(this, s); };
+P.numel = function () { return this.size; };
+P.dim = function () { return this.ndim; };
+P.square = function () { return ops.square(this); };
+P.reciprocal = function () { return ops.reciprocal(this); };
+P.rsqrt = function () { return ops.rsqrt(this); };
 Object.defineProperty(P, 'T', {
   get(this: Tensor) {
     if (this.ndim !== 2) throw new Error(`T: expects a 2-D tensor, got shape [${this.shape.join(', ')}]`);

@@ -135,6 +135,23 @@ eachBackend('more ops', () => {
     expect(() => x.var(0, { correction: '1' as unknown as number })).toThrow(/^var: correction must be a non-negative number, got "1"$/);
   });
 
+  it("torch's t(), view(), numel() and dim()", () => {
+    const m = bp.arange(6).reshape([2, 3]);
+    expect(m.t().toArray()).toEqual([[0, 3], [1, 4], [2, 5]]);
+    expect(bp.arange(3).t().toArray()).toEqual([0, 1, 2]); // 1-D (and 0-D) as they are
+    expect(bp.tensor(4).t().shape).toEqual([]);
+    expect(() => bp.zeros([2, 3, 4]).t()).toThrow(/^t: expects a tensor with at most 2 dimensions, got shape \[2, 3, 4\]/);
+    const v = m.view([3, -1]);
+    expect(v.shape).toEqual([3, 2]);
+    expect(v.data.buffer).toBe(m.data.buffer); // the same storage, as torch's view
+    expect([m.numel(), m.dim(), bp.tensor(1).dim()]).toEqual([6, 2, 0]);
+    // Gradients pass through both.
+    const w = bp.arange(6).reshape([2, 3]);
+    w.requiresGrad = true;
+    w.t().view([6]).mul(bp.arange(6)).sum().backward();
+    expect(w.grad!.toArray()).toEqual([[0, 2, 4], [1, 3, 5]]);
+  });
+
   it('var, std and logsumexp over empty dimensions, corrections past the count, and 0-d reductions, as torch', () => {
     // torch divides by max(0, n - correction): NaN (0 / 0) over no elements, where n - 1 gave -0.
     const e = bp.zeros([0, 3], { requiresGrad: true });

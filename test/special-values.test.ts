@@ -28,6 +28,9 @@ const OPS: Op[] = [
   ['log', (x) => x.log(), 'torch.log(x)'],
   ['log1p', (x) => x.log1p(), 'torch.log1p(x)'],
   ['sign', (x) => x.sign(), 'torch.sign(x)'],
+  ['square', (x) => x.square(), 'torch.square(x)'],
+  ['reciprocal', (x) => x.reciprocal(), 'torch.reciprocal(x)'],
+  ['rsqrt', (x) => x.rsqrt(), 'torch.rsqrt(x)'],
   ['floor', (x) => x.floor(), 'torch.floor(x)'],
   ['ceil', (x) => x.ceil(), 'torch.ceil(x)'],
   ['round', (x) => x.round(), 'torch.round(x)'],
@@ -86,7 +89,7 @@ const OPS: Op[] = [
  * The ops whose every result must be torch's exact bits (both compute them with the same float
  * operations); the rest (exp-, log- and pow-based) within 2e-6 relative.
  */
-const EXACT = new Set(['neg', 'abs', 'sign', 'floor', 'ceil', 'round', 'trunc', 'frac', 'relu', 'leakyRelu', 'leakyRelu(0.2)', 'clamp(-1, 2)', 'clamp(0)', 'clamp(null, 0)', 'clamp(2, -1)', 'clamp(0.1, 0.3)', 'maximum(0.5)', 'minimum(0.5)', 'maximum(0)', 'minimum(0)', 'x + 2',
+const EXACT = new Set(['neg', 'abs', 'sign', 'square', 'reciprocal', 'rsqrt', 'floor', 'ceil', 'round', 'trunc', 'frac', 'relu', 'leakyRelu', 'leakyRelu(0.2)', 'clamp(-1, 2)', 'clamp(0)', 'clamp(null, 0)', 'clamp(2, -1)', 'clamp(0.1, 0.3)', 'maximum(0.5)', 'minimum(0.5)', 'maximum(0)', 'minimum(0)', 'x + 2',
   'x * 3', '3 - x', '2 / x', 'x / 4', 'x / 3', 'x / 0.1', 'x - 0.1', 'sqrt', 'x ** 0', 'x ** 0.5', 'x ** 1', 'x ** 2', 'x ** 3',
   'x ** -1', 'x ** -2', 'x ** -0.5', 'x * x', 'x / x', 'Linear + ReLU']);
 

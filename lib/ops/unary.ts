@@ -1,9 +1,9 @@
 // Element-wise math and activations: forward is one kernel call, backward is one unaryGrad call.
-import { Unary, UnaryCode } from '../backend/backend';
+import { Binary, Unary, UnaryCode } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
-import { allocOutput } from '../storage';
-import { checkTensor, record } from './core';
+import { allocOutput, transientAlloc } from '../storage';
+import { broadcastBinary, checkTensor, record } from './core';
 import { shown } from '../args';
 
 /**
@@ -69,5 +69,26 @@ export const ceil = (x: Tensor): Tensor => unaryOp(x, Unary.ceil, 0, 'ceil');
 export const round = (x: Tensor): Tensor => unaryOp(x, Unary.round, 0, 'round');
 /** Elementwise integer part, toward zero; gradient 0. */
 export const trunc = (x: Tensor): Tensor => unaryOp(x, Unary.trunc, 0, 'trunc');
+/** Elementwise x * x (torch.square: x ** 2, gradient 2 x gy). */
+export const square = (x: Tensor): Tensor => unaryOp(x, Unary.powScalar, 2, 'square');
+/** Elementwise 1 / x; its gradient is torch's -gy (y * y), from the result. */
+export const reciprocal = (x: Tensor): Tensor => unaryOp(x, Unary.rdivScalar, 1, 'reciprocal');
+/**
+ * Elementwise 1 / sqrt(x) (torch.rsqrt: Infinity at 0, NaN below). Its gradient is torch's
+ * (-0.5 gy) y ** 3, from the result: x ** -0.5's rule, from x, gives -0 at -Infinity where torch
+ * gives NaN.
+ */
+export function rsqrt(x: Tensor): Tensor {
+  checkTensor(x, 'rsqrt');
+  const y = allocOutput(x.size);
+  B().unary(Unary.powScalar, x.data, y, -0.5);
+  return record(y, x.shape, [x], 'rsqrt', (gy) => {
+    const cube = transientAlloc(y.length);
+    B().unary(Unary.powScalar, y, cube, 3);
+    const half = transientAlloc(gy.length);
+    B().unary(Unary.scale, gy, half, -0.5);
+    return [broadcastBinary(Binary.mul, half, x.shape, cube, x.shape, x.shape)];
+  });
+}
 /** Elementwise x - trunc(x), with x's sign (NaN at the infinities); gradient passes through, as torch.frac's. */
 export const frac = (x: Tensor): Tensor => unaryOp(x, Unary.frac, 0, 'frac');
