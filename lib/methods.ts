@@ -5,6 +5,7 @@ import * as ops from './ops';
 import type { Operand } from './ops/core';
 import type { VarianceOptions } from './ops/more';
 import type { Dims } from './ops/reduce';
+import type { SortResult, TopkOptions } from './ops/sort';
 
 declare module './tensor' {
   interface Tensor {
@@ -146,6 +147,22 @@ declare module './tensor' {
     reciprocal(): Tensor;
     /** Elementwise 1 / sqrt(this). */
     rsqrt(): Tensor;
+    /** The values along `dim` (default the last) in order, and where each came from (torch.sort, stable; NaN above every number). */
+    sort(dim?: number, descending?: boolean): SortResult;
+    /** The indices that sort this along `dim` (torch.argsort, stable). */
+    argsort(dim?: number, descending?: boolean): Tensor;
+    /** The k largest (or smallest) values along a dimension and their indices (torch.topk). */
+    topk(k: number, options?: TopkOptions): SortResult;
+    /** This with `value` where mask is nonzero (torch.masked_fill). */
+    maskedFill(mask: Tensor, value: number): Tensor;
+    /** The lower triangle of the last two dims (column - row <= diagonal), the rest 0. */
+    tril(diagonal?: number): Tensor;
+    /** The upper triangle of the last two dims (column - row >= diagonal), the rest 0. */
+    triu(diagonal?: number): Tensor;
+    /** 1 where every element (along `dim`) is nonzero, else 0 (torch.all as floats). */
+    all(dim?: Dims, keepDim?: boolean): Tensor;
+    /** 1 where some element (along `dim`) is nonzero, else 0 (torch.any as floats). */
+    any(dim?: Dims, keepDim?: boolean): Tensor;
   }
 }
 
@@ -221,6 +238,14 @@ P.dim = function () { return this.ndim; };
 P.square = function () { return ops.square(this); };
 P.reciprocal = function () { return ops.reciprocal(this); };
 P.rsqrt = function () { return ops.rsqrt(this); };
+P.sort = function (d, desc) { return ops.sort(this, d, desc); };
+P.argsort = function (d, desc) { return ops.argsort(this, d, desc); };
+P.topk = function (k, o) { return ops.topk(this, k, o); };
+P.maskedFill = function (m, v) { return ops.maskedFill(this, m, v); };
+P.tril = function (k) { return ops.tril(this, k); };
+P.triu = function (k) { return ops.triu(this, k); };
+P.all = function (d, k) { return ops.all(this, d, k); };
+P.any = function (d, k) { return ops.any(this, d, k); };
 Object.defineProperty(P, 'T', {
   get(this: Tensor) {
     if (this.ndim !== 2) throw new Error(`T: expects a 2-D tensor, got shape [${this.shape.join(', ')}]`);

@@ -84,7 +84,8 @@ export function broadcastStrides(from: Shape, to: Shape): Int32Array {
 /** Normalises a possibly negative dimension index; throws naming the op, the dim and the rank. */
 export function normDim(dim: number, ndim: number, what: string): number {
   if (!Number.isInteger(dim)) throw new Error(`${what}: dim must be an integer, got ${shown(dim)}`);
-  const d = dim < 0 ? dim + ndim : dim;
+  // A 0-d tensor has dims 0 and -1, as torch's wrapping counts it as one dimension.
+  const d = dim < 0 ? dim + Math.max(ndim, 1) : dim;
   if (d < 0 || d >= Math.max(ndim, 1)) {
     throw new Error(`${what}: dim ${dim} is out of range for a tensor with ${ndim} dimension(s)`);
   }

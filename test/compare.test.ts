@@ -6,7 +6,7 @@ import { Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
 import { rng } from './helpers/random';
 import { haveTorch, noteIfNoTorch } from './helpers/torch';
-import { expectOpsLikeTorch, OpCase, OpResult, PY_ENCODE } from './helpers/torch_ops';
+import { expectOpsLikeTorch, OpCase, OpResult, PY_CASES_LOOP } from './helpers/torch_ops';
 
 type Case = OpCase & { args: (number | null)[] };
 
@@ -57,13 +57,9 @@ function run(c: Case): OpResult {
 }
 
 const TORCH_SCRIPT = `
-import torch, json, sys
-${PY_ENCODE}
-out = []
-for c in json.loads(sys.stdin.read()):
-    a = torch.tensor([float(v) for v in c["a"]], dtype=torch.float32).reshape(c["as"]).requires_grad_(c["op"] != "argmin")
-    b = torch.tensor([float(v) for v in c["b"]], dtype=torch.float32).reshape(c["bs"]).requires_grad_() if "b" in c else None
-    op, p = c["op"], c["args"]
+${PY_CASES_LOOP}
+    a = T(c["a"], c["as"], op != "argmin")
+    b = T(c["b"], c["bs"], True) if "b" in c else None
     if op == "maximum": y = torch.maximum(a, b)
     elif op == "minimum": y = torch.minimum(a, b)
     elif op == "clamp": y = torch.clamp(a, p[0], p[1])

@@ -6,7 +6,7 @@ import { nn, Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
 import { rng } from './helpers/random';
 import { haveTorch, noteIfNoTorch } from './helpers/torch';
-import { expectOpsLikeTorch, OpCase, OpResult, PY_ENCODE } from './helpers/torch_ops';
+import { expectOpsLikeTorch, OpCase, OpResult, PY_CASES_LOOP } from './helpers/torch_ops';
 
 type Case = OpCase & { c?: number[]; cs?: number[] };
 
@@ -77,13 +77,7 @@ function run(c: Case): OpResult {
 }
 
 const TORCH_SCRIPT = `
-import torch, json, sys
-import torch.nn.functional as F
-${PY_ENCODE}
-T = lambda v, s, g: torch.tensor([float(x) for x in v], dtype=torch.float32).reshape(s).requires_grad_(g)
-out = []
-for c in json.loads(sys.stdin.read()):
-    op, p = c["op"], c["args"]
+${PY_CASES_LOOP}
     diff = op not in ("gt", "ge", "lt", "le", "eq", "ne")
     a = T(c["a"], c["as"], diff); b = T(c["b"], c["bs"], diff) if "b" in c else None
     if op == "clone": y = a.clone()

@@ -29,7 +29,7 @@ function calls(): Call[] {
     return r() < 0.15 ? [1, ...t] : t;
   };
   const input = (shape: number[], positive = false) => ({ shape, data: Array.from({ length: size(shape) }, () => Math.fround(positive ? 0.2 + 2 * r() : 4 * r() - 2)) });
-  const dimOf = (nd: number) => int(2 * nd) - nd; // negative half the time
+  const dimOf = (nd: number) => (nd === 0 ? int(2) - 1 : int(2 * nd) - nd); // negative half the time (a 0-d tensor's dims: 0 and -1)
   const out: Call[] = [];
   while (out.length < 400) {
     const nd = int(5);

@@ -48,9 +48,9 @@ export function reduceOverDims(x: Tensor, dims: readonly number[], keepDim: bool
   return keepDim ? reshape(y, x.shape.map((s, d) => (reduced.includes(d) ? 1 : s))) : y;
 }
 
-function sumOrMean(x: Tensor, dim: Dims | undefined, keepDim: boolean, mean: boolean): Tensor {
-  const name = mean ? 'mean' : 'sum';
-  if (Array.isArray(dim)) return reduceOverDims(x, dim, keepDim, name, (t, d) => sumOrMean(t, d, false, mean));
+// `name` is the caller's, for its errors (all and any count with sum).
+export function sumOrMean(x: Tensor, dim: Dims | undefined, keepDim: boolean, mean: boolean, name = mean ? 'mean' : 'sum'): Tensor {
+  if (Array.isArray(dim)) return reduceOverDims(x, dim, keepDim, name, (t, d) => sumOrMean(t, d, false, mean, name));
   checkTensor(x, name);
   checkKeepDim(keepDim, name);
   const d = dim === undefined ? -1 : normDim(dim as number, x.ndim, name);

@@ -20,6 +20,22 @@ const decode = (v: Encoded): number => (typeof v === 'number' ? v : Number(v.rep
 /** Python lines defining enc(t): a tensor's values as a JSON-safe list (None for no tensor). */
 export const PY_ENCODE = 'enc = lambda t: None if t is None else [("nan" if v != v else "inf" if v == float("inf") else "-inf" if v == float("-inf") else v) for v in t.reshape(-1).tolist()]';
 
+/** Python line defining T(values, shape, requires_grad): a float32 tensor from a case's encoded values. */
+export const PY_TENSOR = 'T = lambda v, s, g: torch.tensor([float(x) for x in v], dtype=torch.float32).reshape(s).requires_grad_(g)';
+
+/**
+ * The start of a script for expectOpsLikeTorch: imports, enc and T, and the loop over the cases with
+ * `op` and `p` (its args) set; the body goes on at 4 spaces and appends one result to `out`, which
+ * the script prints with print(json.dumps(out)).
+ */
+export const PY_CASES_LOOP = `import torch, json, sys
+import torch.nn.functional as F
+${PY_ENCODE}
+${PY_TENSOR}
+out = []
+for c in json.loads(sys.stdin.read()):
+    op, p = c["op"], c["args"]`;
+
 const answers = new Map<string, TorchResult[]>();
 
 /** got against torch's want within a relative tolerance (0: the exact bits); null for no array on both sides. */

@@ -1,0 +1,103 @@
+// sort, argsort, topk, maskedFill, tril, triu, all and any against torch 1.13: random shapes with
+// ties, NaN, infinities and -0 (sort stable on both sides; topk's data without ties, whose order
+// torch's kernel picks its own way), values and gradients, and their argument errors.
+import { expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { Tensor } from '../lib/index';
+import { eachBackend } from './helpers/backends';
+import { rng } from './helpers/random';
+import { haveTorch, noteIfNoTorch } from './helpers/torch';
+import { expectOpsLikeTorch, OpCase, OpResult, PY_CASES_LOOP } from './helpers/torch_ops';
+
+function cases(): OpCase[] {
+  const r = rng(97);
+  const int = (n: number) => Math.floor(r() * n);
+  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
+  const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+  const shapeOf = (nd: number) => Array.from({ length: nd }, () => pick([1, 2, 3, 4, 0, 5]));
+  // Ties (small integers), -0, NaN and infinities now and then.
+  const vals = (n: number) => Array.from({ length: n }, () => (r() < 0.08 ? pick([NaN, Infinity, -Infinity, -0]) : r() < 0.4 ? int(3) - 1 : Math.fround(4 * r() - 2)));
+  // Distinct values: 0.01 steps shuffled, one NaN at most.
+  const distinct = (n: number) => Array.from({ length: n }, (_, i) => Math.fround(i / 100 - 1)).sort(() => r() - 0.5).map((v, i) => (i === 0 && r() < 0.2 ? NaN : v));
+  const out: OpCase[] = [];
+  for (let i = 0; i < 240; i++) {
+    const op = pick(['sort', 'sort', 'argsort', 'topk', 'topk', 'maskedFill', 'tril', 'triu', 'all', 'any']);
+    const nd = ['tril', 'triu'].includes(op) ? 2 + int(2) : int(4);
+    const as = shapeOf(nd);
+    const dim = nd === 0 ? pick([0, -1]) : int(2 * nd) - nd;
+    if (op === 'sort' || op === 'argsort') out.push({ op, a: vals(size(as)), as, args: [dim, r() < 0.5] });
+    else if (op === 'topk') {
+      const len = nd === 0 ? 1 : as[dim < 0 ? dim + nd : dim];
+      out.push({ op, a: distinct(size(as)), as, args: [int(len + 1), dim, r() < 0.7] });
+    } else if (op === 'maskedFill') {
+      const bs = as.slice(int(nd + 1)).map((d) => (r() < 0.3 ? 1 : d));
+      out.push({ op, a: vals(size(as)), as, b: Array.from({ length: size(bs) }, () => (r() < 0.4 ? 1 : 0)), bs, args: [pick([0, -1e9, 'nan', 2.5])] }); // NaN as JSON carries it
+    } else if (op === 'tril' || op === 'triu') out.push({ op, a: vals(size(as)), as, args: [int(7) - 3] });
+    else out.push({ op, a: vals(size(as)).map((v) => (r() < 0.5 ? 0 : v)), as, args: r() < 0.3 || nd === 0 ? [] : [dim, r() < 0.5] });
+  }
+  return out;
+}
+
+const upstream = (n: number) => Array.from({ length: n }, (_, i) => (i % 5) - 2);
+
+function run(c: OpCase): OpResult {
+  const diff = !['argsort', 'all', 'any'].includes(c.op);
+  const a = bp.tensor(c.a, { shape: c.as, requiresGrad: diff });
+  const args = c.args as never[];
+  let y: Tensor;
+  let extra: number[] = [];
+  switch (c.op) {
+    case 'sort': case 'topk': {
+      const s = c.op === 'sort' ? a.sort(args[0], args[1]) : a.topk(args[0], { dim: args[1], largest: args[2] });
+      y = s.values;
+      extra = Array.from(s.indices.data);
+      break;
+    }
+    case 'argsort': y = a.argsort(args[0], args[1]); break;
+    case 'maskedFill': y = a.maskedFill(bp.tensor(c.b!, { shape: c.bs }), args[0] === 'nan' ? NaN : args[0]); break;
+    case 'tril': y = a.tril(args[0]); break;
+    case 'triu': y = a.triu(args[0]); break;
+    default: y = (a as unknown as Record<string, (...p: unknown[]) => Tensor>)[c.op](...args);
+  }
+  if (diff && y.size > 0) y.mul(bp.tensor(upstream(y.size), { shape: y.shape as number[] })).sum().backward();
+  return { y: [...Array.from(y.data), ...extra], shape: [...y.shape], ga: diff ? Array.from(a.grad?.data ?? new Float32Array(a.size)) : null, gb: null };
+}
+
+const TORCH_SCRIPT = `
+${PY_CASES_LOOP}
+    diff = op not in ("argsort", "all", "any")
+    a = T(c["a"], c["as"], diff)
+    extra = []
+    if op == "sort":
+        y, i = torch.sort(a, dim=p[0], descending=p[1], stable=True); extra = i.float().reshape(-1).tolist()
+    elif op == "topk":
+        y, i = torch.topk(a, p[0], dim=p[1], largest=p[2]); extra = i.float().reshape(-1).tolist()
+    elif op == "argsort": y = torch.sort(a, dim=p[0], descending=p[1], stable=True)[1].float()
+    elif op == "maskedFill": y = a.masked_fill(T(c["b"], c["bs"], False) != 0, float(p[0]))
+    elif op in ("tril", "triu"): y = getattr(a, op)(p[0])
+    else: y = (getattr(a, op)(p[0], keepdim=p[1]) if p else getattr(a, op)()).float()
+    if diff and y.numel() > 0: (y * (torch.arange(y.numel()) % 5 - 2).float().reshape(y.shape)).sum().backward()
+    ga = enc(a.grad if a.grad is not None else torch.zeros_like(a)) if diff else None
+    out.append({"y": enc(y.detach()) + extra, "shape": list(y.shape), "ga": ga, "gb": None})
+print(json.dumps(out))
+`;
+
+const CASES = cases();
+noteIfNoTorch('the comparison of sort/argsort/topk/maskedFill/tril/triu/all/any with torch');
+eachBackend('sort, topk and masks', () => {
+  it.runIf(haveTorch)(`${CASES.length} random calls as torch's (values, indices, gradients)`, () => {
+    expectOpsLikeTorch(CASES, TORCH_SCRIPT, run, 0);
+  });
+
+  it('bad arguments are named', () => {
+    const x = bp.arange(6).reshape([2, 3]);
+    expect(() => x.topk(4)).toThrow(/^topk: k must be an integer in \[0, 3\] for dim 1 of shape \[2, 3\], got 4$/);
+    expect(() => x.topk(1, { dim: 2 })).toThrow(/^topk: dim 2 is out of range for a tensor with 2 dimension\(s\)$/);
+    expect(() => x.topk(1, { sorted: false } as bp.TopkOptions)).toThrow(/^topk: unknown option 'sorted' \(the options are dim, largest\)$/);
+    expect(() => x.sort(0, 'yes' as unknown as boolean)).toThrow(/^sort: descending must be true or false, got "yes"$/);
+    expect(() => x.maskedFill(x.gt(1), bp.tensor(1) as unknown as number)).toThrow(/^maskedFill: value must be a number, got a tensor of shape \[\]$/);
+    expect(() => bp.arange(3).tril()).toThrow(/^tril: expects a tensor with at least 2 dimensions, got shape \[3\]$/);
+    expect(() => x.triu(0.5)).toThrow(/^triu: diagonal must be an integer, got 0.5$/);
+    expect(() => x.all(2)).toThrow(/^all: dim 2 is out of range/);
+  });
+});
