@@ -163,6 +163,12 @@ declare module './tensor' {
     all(dim?: Dims, keepDim?: boolean): Tensor;
     /** 1 where some element (along `dim`) is nonzero, else 0 (torch.any as floats). */
     any(dim?: Dims, keepDim?: boolean): Tensor;
+    /** Running sums along `dim` (torch.cumsum, accumulated in double). */
+    cumsum(dim: number): Tensor;
+    /** The elements in reverse order along each of `dims` (torch.flip). */
+    flip(dims: readonly number[]): Tensor;
+    /** The vector p-norm (p 1, 2 or Infinity; default 2) of all elements or along `dim` (one or a list), as torch.norm. */
+    norm(p?: number, dim?: Dims, keepDim?: boolean): Tensor;
   }
 }
 
@@ -246,6 +252,9 @@ P.tril = function (k) { return ops.tril(this, k); };
 P.triu = function (k) { return ops.triu(this, k); };
 P.all = function (d, k) { return ops.all(this, d, k); };
 P.any = function (d, k) { return ops.any(this, d, k); };
+P.cumsum = function (d) { return ops.cumsum(this, d); };
+P.flip = function (d) { return ops.flip(this, d); };
+P.norm = function (p, d, k) { return ops.norm(this, p, d, k); };
 Object.defineProperty(P, 'T', {
   get(this: Tensor) {
     if (this.ndim !== 2) throw new Error(`T: expects a 2-D tensor, got shape [${this.shape.join(', ')}]`);

@@ -161,6 +161,8 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'silu, softplus beta 2, log1p': () => [(x) => x.silu().add(x.softplus(2, 3)).add(x.abs().log1p()), [randT([3, 4], -3, 3)]],
   // Piecewise constant (h = 1e-6 from a random point crosses no integer or half): zero gradients;
   // frac's slope 1 (and a product, so that a zero there would show).
+  'cumsum, flip, norm 2 and 1 over dims, Infinity norm': () => [
+    (x) => x.cumsum(1).flip([0, 2]).add(x.norm(2, [0, 2], true)).add(x.norm(1, 1, true)).add(x.norm(Infinity, 2, true)), [randT([3, 4, 5])]],
   'square, reciprocal, rsqrt': () => [(x) => x.square().add(x.reciprocal()).add(x.rsqrt()), [randT([3, 4], 0.5, 3)]],
   'sign, floor, ceil, round, trunc, frac': () => [
     (x) => x.sign().add(x.floor()).add(x.ceil()).add(x.round()).add(x.trunc()).add(x.frac().mul(x)), [randT([3, 4], -3, 3)]],

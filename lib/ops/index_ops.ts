@@ -8,6 +8,7 @@ import { isGradEnabled } from '../autograd';
 import { checkTensor, KERNEL_DIMS, record } from './core';
 import { int32sFrom } from '../tiny';
 import { narrow } from './join';
+import { shown } from '../args';
 
 // Index values as integers in [0, size). Negatives are refused, as torch.index_select and
 // torch.gather refuse them: a -1 left in a label or index tensor (a padding mark) would otherwise
@@ -91,4 +92,15 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     B().indexRowsGrad(gy, 1, x.size, 1, where as Int32Array, gx, -1);
     return [gx];
   });
+}
+
+/** x with its elements in reverse order along each of `dims` (torch.flip; a copy, the gradient flipped back). */
+export function flip(x: Tensor, dims: readonly number[]): Tensor {
+  checkTensor(x, 'flip');
+  if (!Array.isArray(dims)) throw new Error(`flip: dims must be an array of dimensions, got ${shown(dims)}`);
+  const ds = dims.map((d) => normDim(d, x.ndim, 'flip'));
+  const twice = ds.find((d, i) => ds.indexOf(d) !== i);
+  if (twice !== undefined) throw new Error(`flip: dim ${twice} appears more than once in the list of dims ${shown(dims)}`);
+  if (x.ndim === 0) return x.reshape([]);
+  return ds.reduce((t, d) => indexSelect(t, d, Array.from({ length: x.shape[d] }, (_, i) => x.shape[d] - 1 - i)), x);
 }

@@ -1,6 +1,7 @@
-// sort, argsort, topk, maskedFill, tril, triu, all and any against torch 1.13: random shapes with
-// ties, NaN, infinities and -0 (sort stable on both sides; topk's data without ties, whose order
-// torch's kernel picks its own way), values and gradients, and their argument errors.
+// sort, argsort, topk, maskedFill, tril, triu, all, any, cumsum, flip and norm against torch 1.13:
+// random shapes with ties, NaN, infinities and -0 (sort stable on both sides; topk's data without
+// ties, whose order torch's kernel picks its own way), values and gradients bit for bit (norm's
+// sums within rounding), and their argument errors.
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { Tensor } from '../lib/index';
@@ -20,8 +21,8 @@ function cases(): OpCase[] {
   // Distinct values: 0.01 steps shuffled, one NaN at most.
   const distinct = (n: number) => Array.from({ length: n }, (_, i) => Math.fround(i / 100 - 1)).sort(() => r() - 0.5).map((v, i) => (i === 0 && r() < 0.2 ? NaN : v));
   const out: OpCase[] = [];
-  for (let i = 0; i < 240; i++) {
-    const op = pick(['sort', 'sort', 'argsort', 'topk', 'topk', 'maskedFill', 'tril', 'triu', 'all', 'any']);
+  for (let i = 0; i < 360; i++) {
+    const op = pick(['sort', 'sort', 'argsort', 'topk', 'topk', 'maskedFill', 'tril', 'triu', 'all', 'any', 'cumsum', 'flip', 'norm', 'norm']);
     const nd = ['tril', 'triu'].includes(op) ? 2 + int(2) : int(4);
     const as = shapeOf(nd);
     const dim = nd === 0 ? pick([0, -1]) : int(2 * nd) - nd;
@@ -33,6 +34,12 @@ function cases(): OpCase[] {
       const bs = as.slice(int(nd + 1)).map((d) => (r() < 0.3 ? 1 : d));
       out.push({ op, a: vals(size(as)), as, b: Array.from({ length: size(bs) }, () => (r() < 0.4 ? 1 : 0)), bs, args: [pick([0, -1e9, 'nan', 2.5])] }); // NaN as JSON carries it
     } else if (op === 'tril' || op === 'triu') out.push({ op, a: vals(size(as)), as, args: [int(7) - 3] });
+    else if (op === 'cumsum') out.push({ op, a: vals(size(as)).map((v) => v * pick([1, 1e7])), as, args: [dim] });
+    else if (op === 'flip') out.push({ op, a: vals(size(as)), as, args: [as.map((_, k) => k).filter(() => r() < 0.6).map((k) => (r() < 0.5 ? k - nd : k))] });
+    else if (op === 'norm') {
+      const dims = nd === 0 || r() < 0.3 ? null : r() < 0.5 ? dim : [...new Set(Array.from({ length: 1 + int(nd) }, () => int(nd)))];
+      out.push({ op, a: vals(size(as)).map((v) => (r() < 0.5 && Number.isFinite(v) ? Math.abs(v) : v)), as, args: [pick([1, 2, 2, 'inf']), dims, r() < 0.5] });
+    }
     else out.push({ op, a: vals(size(as)).map((v) => (r() < 0.5 ? 0 : v)), as, args: r() < 0.3 || nd === 0 ? [] : [dim, r() < 0.5] });
   }
   return out;
@@ -56,6 +63,9 @@ function run(c: OpCase): OpResult {
     case 'argsort': y = a.argsort(args[0], args[1]); break;
     case 'maskedFill': y = a.maskedFill(bp.tensor(c.b!, { shape: c.bs }), args[0] === 'nan' ? NaN : args[0]); break;
     case 'tril': y = a.tril(args[0]); break;
+    case 'cumsum': y = a.cumsum(args[0]); break;
+    case 'flip': y = a.flip(args[0]); break;
+    case 'norm': y = a.norm(args[0] === 'inf' ? Infinity : args[0], args[1] ?? undefined, args[2]); break;
     case 'triu': y = a.triu(args[0]); break;
     default: y = (a as unknown as Record<string, (...p: unknown[]) => Tensor>)[c.op](...args);
   }
@@ -75,6 +85,9 @@ ${PY_CASES_LOOP}
     elif op == "argsort": y = torch.sort(a, dim=p[0], descending=p[1], stable=True)[1].float()
     elif op == "maskedFill": y = a.masked_fill(T(c["b"], c["bs"], False) != 0, float(p[0]))
     elif op in ("tril", "triu"): y = getattr(a, op)(p[0])
+    elif op == "cumsum": y = torch.cumsum(a, p[0])
+    elif op == "flip": y = torch.flip(a, p[0])
+    elif op == "norm": y = torch.norm(a, float(p[0]), dim=p[1], keepdim=p[2])
     else: y = (getattr(a, op)(p[0], keepdim=p[1]) if p else getattr(a, op)()).float()
     if diff and y.numel() > 0: (y * (torch.arange(y.numel()) % 5 - 2).float().reshape(y.shape)).sum().backward()
     ga = enc(a.grad if a.grad is not None else torch.zeros_like(a)) if diff else None
@@ -83,10 +96,11 @@ print(json.dumps(out))
 `;
 
 const CASES = cases();
-noteIfNoTorch('the comparison of sort/argsort/topk/maskedFill/tril/triu/all/any with torch');
-eachBackend('sort, topk and masks', () => {
+noteIfNoTorch('the comparison of sort/argsort/topk/maskedFill/tril/triu/all/any/cumsum/flip/norm with torch');
+eachBackend('sort, topk, masks, cumsum, flip and norm', () => {
   it.runIf(haveTorch)(`${CASES.length} random calls as torch's (values, indices, gradients)`, () => {
-    expectOpsLikeTorch(CASES, TORCH_SCRIPT, run, 0);
+    // norm sums (its 1- and 2-norms) in its own order: within rounding; the rest torch's exact bits.
+    expectOpsLikeTorch(CASES, TORCH_SCRIPT, run, (c) => (c.op === 'norm' && c.args[0] !== 'inf' ? 1e-5 : 0));
   });
 
   it('bad arguments are named', () => {
@@ -99,5 +113,10 @@ eachBackend('sort, topk and masks', () => {
     expect(() => bp.arange(3).tril()).toThrow(/^tril: expects a tensor with at least 2 dimensions, got shape \[3\]$/);
     expect(() => x.triu(0.5)).toThrow(/^triu: diagonal must be an integer, got 0.5$/);
     expect(() => x.all(2)).toThrow(/^all: dim 2 is out of range/);
+    expect(() => x.cumsum(2)).toThrow(/^cumsum: dim 2 is out of range/);
+    expect(() => x.flip([1, -1])).toThrow(/^flip: dim 1 appears more than once in the list of dims \[1, -1\]$/);
+    expect(() => x.flip(1 as unknown as number[])).toThrow(/^flip: dims must be an array of dimensions, got 1$/);
+    expect(() => x.norm(3)).toThrow(/^norm: p must be 1, 2 or Infinity, got 3$/);
+    expect(() => x.norm(2, [0, 0])).toThrow(/^norm: dim 0 appears more than once/);
   });
 });

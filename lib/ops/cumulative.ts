@@ -1,0 +1,105 @@
+// cumsum, and the vector norms (torch.norm with p 1, 2 or Infinity): reductions whose arithmetic or
+// gradient torch writes its own way, done here in that way.
+import { Binary } from '../backend/backend';
+import { Tensor } from '../tensor';
+import { normDim, splitAt } from '../shape';
+import { shown } from '../args';
+import { allocOutput } from '../storage';
+import { broadcastBinary, checkTensor, record } from './core';
+import { Dims, reducedShape, reduceOverDims, sum } from './reduce';
+import { abs, square } from './unary';
+import { isGradEnabled, noGrad } from '../autograd';
+
+// Running sums along the middle axis of [outer, len, inner], last to first when `reverse`: in
+// double, each written rounded to float, as torch's CPU cumsum accumulates (its acc_type of float).
+function scan(src: Float32Array, outer: number, len: number, inner: number, out: Float32Array, reverse: boolean): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * len * inner + i;
+      let acc = 0;
+      for (let j = 0; j < len; j++) {
+        const at = base + (reverse ? len - 1 - j : j) * inner;
+        acc += src[at];
+        out[at] = acc;
+      }
+    }
+  }
+}
+
+/** Running sums along `dim` (torch.cumsum: accumulated in double, each rounded to float); the gradient is the running sum from the end. */
+export function cumsum(x: Tensor, dim: number): Tensor {
+  checkTensor(x, 'cumsum');
+  const [outer, len, inner] = splitAt(x.shape, normDim(dim, x.ndim, 'cumsum'));
+  const y = allocOutput(x.size);
+  scan(x.data, outer, len, inner, y, false);
+  return record(y, x.shape, [x], 'cumsum', (gy) => {
+    const gx = allocOutput(gy.length);
+    scan(gy, outer, len, inner, gx, true);
+    return [gx];
+  });
+}
+
+/** The 2-norm along d (all elements for -1): sqrt(sum(x * x)), its gradient torch's x (gy / y), 0 where y is 0. */
+function norm2(x: Tensor, d: number, keepDim: boolean): Tensor {
+  const y = noGrad(() => sum(square(x), d < 0 ? undefined : d, keepDim).sqrt());
+  if (!(x.requiresGrad && isGradEnabled())) return y;
+  const kept = reducedShape(x.shape, d, true);
+  return record(y.data, y.shape, [x], 'norm', (gy) => {
+    const scale = allocOutput(gy.length);
+    for (let i = 0; i < gy.length; i++) scale[i] = y.data[i] === 0 ? 0 : gy[i] / y.data[i];
+    return [broadcastBinary(Binary.mul, x.data, x.shape, scale, kept, x.shape)];
+  });
+}
+
+/**
+ * The Infinity-norm along d: max |x|, its gradient torch's sgn(x) (gy / count) at the elements at the
+ * max (shared among ties) or NaN, 0 elsewhere.
+ */
+function normInf(x: Tensor, d: number, keepDim: boolean): Tensor {
+  const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
+  // The largest |x| of each slice (NaN once one is NaN; 0 for an empty slice, as torch's).
+  const y = allocOutput(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let top = 0;
+      for (let j = 0; j < len && top === top; j++) {
+        const a = Math.abs(x.data[o * len * inner + j * inner + i]);
+        if (a > top || a !== a) top = a;
+      }
+      y[o * inner + i] = top;
+    }
+  }
+  return record(y, reducedShape(x.shape, d, keepDim), [x], 'norm', (gy) => {
+    const gx = allocOutput(x.size);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const top = y[o * inner + i];
+        const base = o * len * inner + i;
+        // torch's mask: the elements at the max, or NaN; sgn(NaN) is 0, and -1 * 0 is -0 as there.
+        const at = (v: number): number => (Math.abs(v) === top || v !== v ? 1 : 0);
+        let count = 0;
+        for (let j = 0; j < len; j++) count += at(x.data[base + j * inner]);
+        const share = Math.fround(gy[o * inner + i] / count);
+        for (let j = 0; j < len; j++) {
+          const v = x.data[base + j * inner];
+          gx[base + j * inner] = (v > 0 ? 1 : v < 0 ? -1 : 0) * (share * at(v));
+        }
+      }
+    }
+    return [gx];
+  });
+}
+
+/**
+ * The vector p-norm of all elements, or along `dim` (one or a list), as torch.norm / linalg.vector_norm:
+ * p 2 (default) sqrt(sum x^2), 1 sum |x|, Infinity max |x|. Gradients as torch's: 0 at a zero 2-norm,
+ * shared among ties for Infinity.
+ */
+export function norm(x: Tensor, p = 2, dim?: Dims, keepDim = false): Tensor {
+  checkTensor(x, 'norm');
+  if (p !== 1 && p !== 2 && p !== Infinity) throw new Error(`norm: p must be 1, 2 or Infinity, got ${shown(p)}`);
+  if (Array.isArray(dim)) return reduceOverDims(x, dim, keepDim, 'norm', (t, d) => norm(t, p, d, false));
+  const d = dim === undefined ? -1 : normDim(dim as number, x.ndim, 'norm');
+  if (p === 1) return sum(abs(x), d < 0 ? undefined : d, keepDim);
+  return p === 2 ? norm2(x, d, keepDim) : normInf(x, d, keepDim);
+}
