@@ -37,8 +37,13 @@ export function checkPath(file: unknown, what: string): string {
  * or drop the dimension by truthiness, a shape other than asked for without a word).
  */
 export function checkKeepDim(keepDim: unknown, what: string): boolean {
-  if (typeof keepDim !== 'boolean') throw new Error(`${what}: keepDim must be true or false, got ${shown(keepDim)}`);
-  return keepDim;
+  return checkFlag(keepDim, what, 'keepDim');
+}
+
+/** A positional boolean argument `name` of `what` (sort's descending...): true or false, or an error naming both. */
+export function checkFlag(v: unknown, what: string, name: string): boolean {
+  if (typeof v !== 'boolean') throw new Error(`${what}: ${name} must be true or false, got ${shown(v)}`);
+  return v;
 }
 
 /** What an option holds, for optionsOf: booleans are checked there, other values by their callers. */

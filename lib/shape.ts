@@ -93,6 +93,14 @@ export function normDim(dim: number, ndim: number, what: string): number {
 }
 
 /** Splits a shape around `dim` into (outer, len, inner): the layout every per-dimension kernel takes. */
+/** A list of dims (negative ones counted from the end) as dims of an ndim tensor, none twice. */
+export function normDims(dims: readonly number[], ndim: number, what: string): number[] {
+  const ds = dims.map((d) => normDim(d, ndim, what));
+  const twice = ds.find((d, i) => ds.indexOf(d) !== i);
+  if (twice !== undefined) throw new Error(`${what}: dim ${twice} appears more than once in the list of dims ${shown(dims)}`);
+  return ds;
+}
+
 export function splitAt(shape: Shape, dim: number): [number, number, number] {
   let outer = 1;
   let inner = 1;

@@ -2,7 +2,7 @@
 // and gradients added back at the same places (an index chosen twice gets both contributions).
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
-import { fmt, normDim, sizeOf, splitAt } from '../shape';
+import { fmt, normDim, normDims, sizeOf, splitAt } from '../shape';
 import { allocIndexOutput, allocOutput } from '../storage';
 import { isGradEnabled } from '../autograd';
 import { checkTensor, KERNEL_DIMS, record } from './core';
@@ -98,9 +98,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 export function flip(x: Tensor, dims: readonly number[]): Tensor {
   checkTensor(x, 'flip');
   if (!Array.isArray(dims)) throw new Error(`flip: dims must be an array of dimensions, got ${shown(dims)}`);
-  const ds = dims.map((d) => normDim(d, x.ndim, 'flip'));
-  const twice = ds.find((d, i) => ds.indexOf(d) !== i);
-  if (twice !== undefined) throw new Error(`flip: dim ${twice} appears more than once in the list of dims ${shown(dims)}`);
+  const ds = normDims(dims, x.ndim, 'flip');
   if (x.ndim === 0) return x.reshape([]);
   return ds.reduce((t, d) => indexSelect(t, d, Array.from({ length: x.shape[d] }, (_, i) => x.shape[d] - 1 - i)), x);
 }

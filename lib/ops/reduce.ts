@@ -3,10 +3,10 @@
 import { Reduce, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
-import { fmt, normDim, splitAt } from '../shape';
+import { fmt, normDim, normDims, splitAt } from '../shape';
 import { alloc, allocIndexOutput, allocOutput, transientAlloc } from '../storage';
 import { checkTensor, expandTo, record } from './core';
-import { checkKeepDim, shown } from '../args';
+import { checkKeepDim } from '../args';
 import { permute, reshape } from './shape';
 
 /**
@@ -35,9 +35,7 @@ export function reduceOverDims(x: Tensor, dims: readonly number[], keepDim: bool
   checkTensor(x, name);
   checkKeepDim(keepDim, name);
   const all = x.shape.map((_, i) => i);
-  const reduced = dims.length === 0 ? all : dims.map((d) => normDim(d, x.ndim, name));
-  const twice = reduced.find((d, i) => reduced.indexOf(d) !== i);
-  if (twice !== undefined) throw new Error(`${name}: dim ${twice} appears more than once in the list of dims ${shown(dims)}`);
+  const reduced = dims.length === 0 ? all : normDims(dims, x.ndim, name);
   if (x.ndim === 0) return reduceLast(reshape(x, [1]), 0); // a 0-d tensor's dims [] or [0]: itself, 0-d
   const kept = all.filter((d) => !reduced.includes(d));
   const order = [...kept, ...reduced.sort((a, b) => a - b)];

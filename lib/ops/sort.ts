@@ -3,7 +3,7 @@
 // element it came from.
 import { Tensor } from '../tensor';
 import { fmt, normDim, splitAt } from '../shape';
-import { OptionKinds, optionsOf, shown } from '../args';
+import { checkFlag, OptionKinds, optionsOf, shown } from '../args';
 import { checkTensor } from './core';
 import { gather } from './index_ops';
 import { reshape } from './shape';
@@ -42,23 +42,14 @@ function order(x: Tensor, d: number, desc: boolean, k: number): Tensor {
   return out;
 }
 
-function dimOf(x: Tensor, dim: number, what: string): number {
-  return normDim(dim, x.ndim, what);
-}
-
-function flag(v: unknown, what: string, name: string): boolean {
-  if (typeof v !== 'boolean') throw new Error(`${what}: ${name} must be true or false, got ${shown(v)}`);
-  return v;
-}
-
 // A 0-d tensor is its own sorted order, at index 0 (as torch's; topk's k may be 0 or 1 there).
 const scalarResult = (x: Tensor): SortResult => ({ values: reshape(x, []), indices: new Tensor(new Float32Array(1), []) });
 
 /** The values along `dim` (default the last) in ascending order (descending when asked) and where each came from, as torch.sort(stable=True): NaN sorts above every number, ties keep their order. */
 export function sort(x: Tensor, dim = -1, descending = false): SortResult {
   checkTensor(x, 'sort');
-  const d = dimOf(x, dim, 'sort');
-  const desc = flag(descending, 'sort', 'descending');
+  const d = normDim(dim, x.ndim, 'sort');
+  const desc = checkFlag(descending, 'sort', 'descending');
   if (x.ndim === 0) return scalarResult(x);
   const indices = order(x, d, desc, x.shape[d]);
   return { values: gather(x, d, indices), indices };
@@ -67,8 +58,8 @@ export function sort(x: Tensor, dim = -1, descending = false): SortResult {
 /** The indices that sort x along `dim` (torch.argsort, stable). */
 export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
   checkTensor(x, 'argsort');
-  const d = dimOf(x, dim, 'argsort');
-  const desc = flag(descending, 'argsort', 'descending');
+  const d = normDim(dim, x.ndim, 'argsort');
+  const desc = checkFlag(descending, 'argsort', 'descending');
   return x.ndim === 0 ? scalarResult(x).indices : order(x, d, desc, x.shape[d]);
 }
 
@@ -90,7 +81,7 @@ const TOPK_OPTIONS: OptionKinds<TopkOptions> = { dim: 'value', largest: 'boolean
 export function topk(x: Tensor, k: number, options: TopkOptions = {}): SortResult {
   checkTensor(x, 'topk');
   const o = optionsOf(options, 'topk', TOPK_OPTIONS);
-  const d = dimOf(x, o.dim ?? -1, 'topk');
+  const d = normDim(o.dim ?? -1, x.ndim, 'topk');
   const len = x.ndim === 0 ? 1 : x.shape[d];
   if (!Number.isInteger(k) || k < 0 || k > len) throw new Error(`topk: k must be an integer in [0, ${len}] for dim ${d} of shape ${fmt(x.shape)}, got ${shown(k)}`);
   const largest = o.largest ?? true;

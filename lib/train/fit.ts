@@ -54,8 +54,8 @@ export interface FitOptions {
    * 'accuracy': the share of rows whose prediction equals the target: the argmax column against a
    * class index (or a one-hot row); for a single output column of a loss other than
    * CrossEntropyLoss and NLLLoss, output above 0.5 (above 0 with BCEWithLogitsLoss, whose outputs
-   * are logits) against a 0/1 target. Rows whose target is the
-   * loss's ignoreIndex are left out (NaN when every row is).
+   * are logits) against a 0/1 target. Rows whose target is the loss's ignoreIndex are left out
+   * (NaN when every row is).
    */
   metrics?: MetricName[];
   /** Progress on stderr: a bar on a TTY, one line per epoch otherwise. */
