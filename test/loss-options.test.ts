@@ -7,6 +7,7 @@ import { nn, Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
 import { rng, randomArray } from './helpers/random';
 import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
+import { Encoded, encodeNumber, expectLike, PY_ENCODE } from './helpers/torch_ops';
 
 type Kind = 'ce' | 'ceProb' | 'nll' | 'bce' | 'bceLogits';
 
@@ -310,6 +311,46 @@ eachBackend('loss options compared with torch', () => {
         expect(Array.from(tt.grad!.data), `${kind} ${reduction} target`).toEqual(want.gt.map(Math.fround));
       }
     }
+  });
+
+  it.runIf(haveTorch)('SmoothL1Loss and HuberLoss at several turning points and each reduction: losses and gradients of input and target', () => {
+    // Differences in both regions, at the turning points exactly, 0, and non-finite ones.
+    const r = rng(12);
+    const t = Array.from(randomArray(240, r, -2, 2));
+    const x = t.map((v, i) => Math.fround(v + [0, 0.5, -0.5, 1, -1, 0.3, 2, NaN, Infinity][i % 9] * (i % 18 < 9 ? 1 : 0) + (i % 18 >= 9 ? 6 * r() - 3 : 0)));
+    const configs: [string, number, 'none' | 'mean' | 'sum'][] = [];
+    for (const [kind, points] of [['smooth_l1', [1, 0.5, 0]], ['huber', [1, 0.3, 2]]] as const) {
+      for (const p of points) for (const red of ['none', 'mean', 'sum'] as const) configs.push([kind, p, red]);
+    }
+    const theirs = torchJson<Array<{ loss: Encoded[]; gx: Encoded[]; gt: Encoded[] }>>(`
+import torch, json, sys
+import torch.nn.functional as F
+${PY_ENCODE}
+c = json.loads(sys.stdin.read())
+out = []
+for kind, p, red in c["configs"]:
+    x = torch.tensor([float(v) for v in c["x"]]).reshape(24, 10).requires_grad_()
+    t = torch.tensor(c["t"]).reshape(24, 10).requires_grad_()
+    y = F.smooth_l1_loss(x, t, reduction=red, beta=p) if kind == "smooth_l1" else F.huber_loss(x, t, reduction=red, delta=p)
+    y.backward(torch.arange(240.).reshape(24, 10) % 7 - 3 if red == "none" else torch.tensor(1.7))
+    out.append({"loss": enc(y.detach()), "gx": enc(x.grad), "gt": enc(t.grad)})
+print(json.dumps(out))
+`, JSON.stringify({ configs, x: x.map(encodeNumber), t }));
+    configs.forEach(([kind, p, reduction], k) => {
+      const xt = bp.tensor(x, { shape: [24, 10], requiresGrad: true });
+      const tt = bp.tensor(t, { shape: [24, 10], requiresGrad: true });
+      const loss = (kind === 'smooth_l1' ? new nn.SmoothL1Loss({ beta: p, reduction }) : new nn.HuberLoss({ delta: p, reduction })).forward(xt, tt);
+      loss.backward(reduction === 'none' ? bp.tensor(Array.from({ length: 240 }, (_, i) => (i % 7) - 3), { shape: [24, 10] }) : bp.tensor(1.7));
+      const what = `${kind} ${p} ${reduction}`;
+      // torch sums a mean's elements in its own order, and folds 1 / n into the gradient differently.
+      expectLike(Array.from(loss.data), theirs[k].loss, `${what} loss`, 1e-6);
+      expectLike(Array.from(xt.grad!.data), theirs[k].gx, `${what} input gradient`, reduction === 'mean' ? 1e-6 : 0);
+      expectLike(Array.from(tt.grad!.data), theirs[k].gt, `${what} target gradient`, reduction === 'mean' ? 1e-6 : 0);
+    });
+    expect(() => new nn.SmoothL1Loss({ beta: -1 })).toThrow(/^SmoothL1Loss: beta must be a non-negative finite number, got -1$/);
+    expect(() => new nn.HuberLoss({ delta: 0 })).toThrow(/^HuberLoss: delta must be positive, got 0$/);
+    expect(() => new nn.HuberLoss({ delta: 1, beta: 1 } as nn.HuberOptions)).toThrow(/^HuberLoss: unknown option 'beta' \(the options are reduction, delta\)$/);
+    expect(() => new nn.HuberLoss().forward(bp.zeros([2, 3]), bp.zeros([3, 2]))).toThrow(/HuberLoss/);
   });
 
   it.runIf(haveTorch)('300 random cases: weights, ignoreIndex, smoothing, reductions, [C] / [N, C] / [N, C, d...]', () => {

@@ -4,7 +4,7 @@ import { abs } from '../ops/unary';
 import { add, mul, sub } from '../ops/binary';
 import { onesLike } from '../ops/creation';
 import { assertSameShape, checkTensor } from '../ops/core';
-import { binaryCrossEntropyElements, checkReduction, ClassTarget, differenceLoss, reduceLoss, Reduction } from '../ops/loss';
+import { binaryCrossEntropyElements, checkReduction, ClassTarget, differenceLoss, huberLoss, reduceLoss, Reduction, smoothL1Loss } from '../ops/loss';
 import { classLoss } from '../ops/class_loss';
 import { broadcastShapes, fmt, sameShape } from '../shape';
 import { OptionKind, OptionKinds, optionsOf, shown } from '../args';
@@ -68,6 +68,56 @@ export class L1Loss extends Loss {
     if (this.reduction !== 'none') return differenceLoss(input, t, this.reduction, 'absolute');
     return abs(sub(input, t));
   }
+}
+
+/** Options of SmoothL1Loss. */
+export interface SmoothL1Options extends LossOptions {
+  /** Where the loss turns from quadratic to linear (default 1; 0 gives L1Loss's values). */
+  beta?: number;
+}
+
+/**
+ * |d| - beta / 2 past |d| = beta, 0.5 d^2 / beta inside (d = input - target), as torch.nn.SmoothL1Loss;
+ * its gradient torch's: d / beta inside, the sign of d outside.
+ */
+export class SmoothL1Loss extends Loss {
+  /** The turning point. */
+  readonly beta: number;
+  constructor(options: SmoothL1Options = {}) {
+    super(options, { reduction: 'value', beta: 'value' } satisfies OptionKinds<SmoothL1Options>);
+    this.beta = nonNegative(options.beta ?? 1, 'SmoothL1Loss', 'beta');
+  }
+  forward(input: Tensor, target: ClassTarget): Tensor {
+    return smoothL1Loss(input, sameShapeTarget(input, target, 'SmoothL1Loss'), this.reduction, this.beta);
+  }
+}
+
+/** Options of HuberLoss. */
+export interface HuberOptions extends LossOptions {
+  /** Where the loss turns from quadratic to linear (default 1; must be positive). */
+  delta?: number;
+}
+
+/**
+ * 0.5 d^2 for |d| < delta, delta (|d| - delta / 2) past it (d = input - target), as torch.nn.HuberLoss
+ * (SmoothL1Loss times beta); its gradient d inside, delta times the sign of d outside.
+ */
+export class HuberLoss extends Loss {
+  /** The turning point. */
+  readonly delta: number;
+  constructor(options: HuberOptions = {}) {
+    super(options, { reduction: 'value', delta: 'value' } satisfies OptionKinds<HuberOptions>);
+    this.delta = nonNegative(options.delta ?? 1, 'HuberLoss', 'delta');
+    if (this.delta === 0) throw new Error('HuberLoss: delta must be positive, got 0');
+  }
+  forward(input: Tensor, target: ClassTarget): Tensor {
+    return huberLoss(input, sameShapeTarget(input, target, 'HuberLoss'), this.reduction, this.delta);
+  }
+}
+
+function nonNegative(v: unknown, what: string, name: string): number {
+  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new Error(`${what}: ${name} must be a non-negative finite number, got ${shown(v)}`);
+  return v;
 }
 
 // An optional tensor option: null when absent, else checked to be a Tensor.

@@ -6,7 +6,7 @@ import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { shown } from '../args';
-import { alloc, allocIndexOutput, allocOutput, roundingOf } from '../storage';
+import { alloc, allocIndexOutput, allocOutput, Round, roundingOf } from '../storage';
 import { recycleArray } from '../reuse';
 import { broadcastBinary, record } from './core';
 import { mean, sum } from './reduce';
@@ -153,4 +153,51 @@ export function binaryCrossEntropyElements(input: Tensor, target: Tensor, logits
     const d = broadcastBinary(grad, input.data, shape, target.data, shape, shape);
     return [broadcastBinary(Binary.mul, d, shape, gy, shape, shape)];
   });
+}
+
+/**
+ * A loss of the difference d = input - target, element by element: value(d) and its slope(d), each
+ * written as torch's kernel and backward write them (float32 roundings: `r`), then the reduction.
+ * JavaScript loops: these losses' tensors are a
+ * batch's outputs, not a layer's activations.
+ */
+function differenceLossOf(input: Tensor, target: Tensor, reduction: Reduction, name: string,
+  value: (d: number, r: Round) => number, slope: (d: number, r: Round) => number): Tensor {
+  const r = roundingOf(input.data);
+  const n = input.size;
+  const d = new Float64Array(n);
+  const per = allocOutput(n);
+  for (let i = 0; i < n; i++) {
+    d[i] = r(input.data[i] - target.data[i]);
+    per[i] = value(d[i], r);
+  }
+  const perElement = record(per, input.shape, [input, target], name, (g) => {
+    const gi = input.requiresGrad ? allocOutput(n) : null;
+    if (gi) for (let i = 0; i < n; i++) gi[i] = r(slope(d[i], r) * g[i]);
+    // The target's: the slope at target - input (0 - d: +0 where they are equal, as torch's, whose
+    // zero gradients then take the upstream's sign rather than its opposite's).
+    let gt: Float32Array | null = null;
+    if (target.requiresGrad) {
+      gt = allocOutput(n);
+      for (let i = 0; i < n; i++) gt[i] = r(slope(0 - d[i], r) * g[i]);
+    }
+    return [gi, gt];
+  });
+  return reduceLoss(perElement, reduction);
+}
+
+/** SmoothL1Loss's arithmetic (torch's smooth_l1_loss): beta as a float; its backward tests d <= -beta first, so at beta 0 (L1's values) the slope at d = 0 is -1, as torch's. */
+export function smoothL1Loss(input: Tensor, target: Tensor, reduction: Reduction, betaValue: number): Tensor {
+  const beta = Math.fround(betaValue);
+  return differenceLossOf(input, target, reduction, 'smoothL1Loss',
+    (d, r) => { const z = Math.abs(d); return z < beta ? r(r(r(0.5 * z) * z) / beta) : r(z - r(0.5 * beta)); },
+    (d, r) => (d <= -beta ? -1 : d >= beta ? 1 : r(d / beta)));
+}
+
+/** HuberLoss's arithmetic (torch's huber_loss), delta as a float. */
+export function huberLoss(input: Tensor, target: Tensor, reduction: Reduction, deltaValue: number): Tensor {
+  const delta = Math.fround(deltaValue);
+  return differenceLossOf(input, target, reduction, 'huberLoss',
+    (d, r) => { const z = Math.abs(d); return z < delta ? r(r(0.5 * z) * z) : r(delta * r(z - r(0.5 * delta))); },
+    (d) => (d < -delta ? -delta : d > delta ? delta : d));
 }
