@@ -169,6 +169,10 @@ declare module './tensor' {
     flip(dims: readonly number[]): Tensor;
     /** The vector p-norm (p 1, 2 or Infinity; default 2) of all elements or along `dim` (one or a list), as torch.norm. */
     norm(p?: number, dim?: Dims, keepDim?: boolean): Tensor;
+    /** The largest value, of all or along `dim` (one or a list), as torch.amax (the gradient shared among ties). */
+    amax(dim?: Dims, keepDim?: boolean): Tensor;
+    /** The smallest value, as torch.amin. */
+    amin(dim?: Dims, keepDim?: boolean): Tensor;
   }
 }
 
@@ -255,6 +259,8 @@ P.any = function (d, k) { return ops.any(this, d, k); };
 P.cumsum = function (d) { return ops.cumsum(this, d); };
 P.flip = function (d) { return ops.flip(this, d); };
 P.norm = function (p, d, k) { return ops.norm(this, p, d, k); };
+P.amax = function (d, k) { return ops.amax(this, d, k); };
+P.amin = function (d, k) { return ops.amin(this, d, k); };
 Object.defineProperty(P, 'T', {
   get(this: Tensor) {
     if (this.ndim !== 2) throw new Error(`T: expects a 2-D tensor, got shape [${this.shape.join(', ')}]`);

@@ -1,7 +1,7 @@
-// sort, argsort, topk, maskedFill, tril, triu, all, any, cumsum, flip and norm against torch 1.13:
-// random shapes with ties, NaN, infinities and -0 (sort stable on both sides; topk's data without
-// ties, whose order torch's kernel picks its own way), values and gradients bit for bit (norm's
-// sums within rounding), and their argument errors.
+// sort, argsort, topk, maskedFill, tril, triu, all, any, cumsum, flip, norm, amax and amin against
+// torch 1.13: random shapes with ties, NaN, infinities and -0 (sort stable on both sides; topk's
+// data without ties, whose order torch's kernel picks its own way), values and gradients bit for bit
+// (norm's sums within rounding), and their argument errors.
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { Tensor } from '../lib/index';
@@ -22,9 +22,10 @@ function cases(): OpCase[] {
   const distinct = (n: number) => Array.from({ length: n }, (_, i) => Math.fround(i / 100 - 1)).sort(() => r() - 0.5).map((v, i) => (i === 0 && r() < 0.2 ? NaN : v));
   const out: OpCase[] = [];
   for (let i = 0; i < 360; i++) {
-    const op = pick(['sort', 'sort', 'argsort', 'topk', 'topk', 'maskedFill', 'tril', 'triu', 'all', 'any', 'cumsum', 'flip', 'norm', 'norm']);
+    const op = pick(['sort', 'sort', 'argsort', 'topk', 'topk', 'maskedFill', 'tril', 'triu', 'all', 'any', 'cumsum', 'flip', 'norm', 'norm', 'amax', 'amin']);
     const nd = ['tril', 'triu'].includes(op) ? 2 + int(2) : int(4);
-    const as = shapeOf(nd);
+    // (amax and amin refuse an empty reduction, as torch does: their shapes have no 0.)
+    const as = shapeOf(nd).map((v) => (v === 0 && (op === 'amax' || op === 'amin') ? 2 : v));
     const dim = nd === 0 ? pick([0, -1]) : int(2 * nd) - nd;
     if (op === 'sort' || op === 'argsort') out.push({ op, a: vals(size(as)), as, args: [dim, r() < 0.5] });
     else if (op === 'topk') {
@@ -36,7 +37,10 @@ function cases(): OpCase[] {
     } else if (op === 'tril' || op === 'triu') out.push({ op, a: vals(size(as)), as, args: [int(7) - 3] });
     else if (op === 'cumsum') out.push({ op, a: vals(size(as)).map((v) => v * pick([1, 1e7])), as, args: [dim] });
     else if (op === 'flip') out.push({ op, a: vals(size(as)), as, args: [as.map((_, k) => k).filter(() => r() < 0.6).map((k) => (r() < 0.5 ? k - nd : k))] });
-    else if (op === 'norm') {
+    else if (op === 'amax' || op === 'amin') {
+      const dims = nd === 0 || r() < 0.3 ? null : r() < 0.5 ? dim : [...new Set(Array.from({ length: 1 + int(nd) }, () => int(nd)))];
+      out.push({ op, a: vals(size(as)), as, args: [dims, r() < 0.5] });
+    } else if (op === 'norm') {
       const dims = nd === 0 || r() < 0.3 ? null : r() < 0.5 ? dim : [...new Set(Array.from({ length: 1 + int(nd) }, () => int(nd)))];
       out.push({ op, a: vals(size(as)).map((v) => (r() < 0.5 && Number.isFinite(v) ? Math.abs(v) : v)), as, args: [pick([1, 2, 2, 'inf']), dims, r() < 0.5] });
     }
@@ -65,6 +69,7 @@ function run(c: OpCase): OpResult {
     case 'tril': y = a.tril(args[0]); break;
     case 'cumsum': y = a.cumsum(args[0]); break;
     case 'flip': y = a.flip(args[0]); break;
+    case 'amax': case 'amin': y = a[c.op](args[0] ?? undefined, args[1]); break;
     case 'norm': y = a.norm(args[0] === 'inf' ? Infinity : args[0], args[1] ?? undefined, args[2]); break;
     case 'triu': y = a.triu(args[0]); break;
     default: y = (a as unknown as Record<string, (...p: unknown[]) => Tensor>)[c.op](...args);
@@ -87,6 +92,7 @@ ${PY_CASES_LOOP}
     elif op in ("tril", "triu"): y = getattr(a, op)(p[0])
     elif op == "cumsum": y = torch.cumsum(a, p[0])
     elif op == "flip": y = torch.flip(a, p[0])
+    elif op in ("amax", "amin"): y = getattr(torch, op)(a, dim=p[0] if p[0] is not None else (), keepdim=p[1])
     elif op == "norm": y = torch.norm(a, float(p[0]), dim=p[1], keepdim=p[2])
     else: y = (getattr(a, op)(p[0], keepdim=p[1]) if p else getattr(a, op)()).float()
     if diff and y.numel() > 0: (y * (torch.arange(y.numel()) % 5 - 2).float().reshape(y.shape)).sum().backward()
@@ -97,7 +103,7 @@ print(json.dumps(out))
 
 const CASES = cases();
 noteIfNoTorch('the comparison of sort/argsort/topk/maskedFill/tril/triu/all/any/cumsum/flip/norm with torch');
-eachBackend('sort, topk, masks, cumsum, flip and norm', () => {
+eachBackend('sort, topk, masks, cumsum, flip, norm, amax and amin', () => {
   it.runIf(haveTorch)(`${CASES.length} random calls as torch's (values, indices, gradients)`, () => {
     // norm sums (its 1- and 2-norms) in its own order: within rounding; the rest torch's exact bits.
     expectOpsLikeTorch(CASES, TORCH_SCRIPT, run, (c) => (c.op === 'norm' && c.args[0] !== 'inf' ? 1e-5 : 0));
@@ -117,6 +123,9 @@ eachBackend('sort, topk, masks, cumsum, flip and norm', () => {
     expect(() => x.flip([1, -1])).toThrow(/^flip: dim 1 appears more than once in the list of dims \[1, -1\]$/);
     expect(() => x.flip(1 as unknown as number[])).toThrow(/^flip: dims must be an array of dimensions, got 1$/);
     expect(() => x.norm(3)).toThrow(/^norm: p must be 1, 2 or Infinity, got 3$/);
+    expect(() => bp.zeros([0, 2]).amax(0)).toThrow(/^amax: the reduced dimension 0 is empty \(shape \[0, 2\]\)$/);
+    expect(() => bp.zeros([0]).amin()).toThrow(/^amin: the reduced dimensions are empty/);
+    expect(bp.zeros([2, 0]).amax(0).shape).toEqual([0]);
     expect(() => x.norm(2, [0, 0])).toThrow(/^norm: dim 0 appears more than once/);
   });
 });

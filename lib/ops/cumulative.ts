@@ -1,9 +1,9 @@
-// cumsum, and the vector norms (torch.norm with p 1, 2 or Infinity): reductions whose arithmetic or
-// gradient torch writes its own way, done here in that way.
+// cumsum, amax / amin, and the vector norms (torch.norm with p 1, 2 or Infinity): reductions whose
+// arithmetic or gradient torch writes its own way, done here in that way.
 import { Binary } from '../backend/backend';
 import { Tensor } from '../tensor';
-import { normDim, splitAt } from '../shape';
-import { shown } from '../args';
+import { fmt, normDim, splitAt } from '../shape';
+import { checkKeepDim, shown } from '../args';
 import { allocOutput } from '../storage';
 import { broadcastBinary, checkTensor, record } from './core';
 import { Dims, reducedShape, reduceOverDims, sum } from './reduce';
@@ -103,3 +103,53 @@ export function norm(x: Tensor, p = 2, dim?: Dims, keepDim = false): Tensor {
   if (p === 1) return sum(abs(x), d < 0 ? undefined : d, keepDim);
   return p === 2 ? norm2(x, d, keepDim) : normInf(x, d, keepDim);
 }
+
+/**
+ * The largest (or smallest) value of each slice of [outer, len, inner] along its middle axis, as
+ * torch.amax / amin: NaN where a slice holds one, the first of equal values (so -0 before 0). The
+ * gradient is torch's (gy / count) at every element equal to the result, shared among ties.
+ */
+function extremeShared(x: Tensor, d: number, keepDim: boolean, largest: boolean, what: string): Tensor {
+  const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
+  if (len === 0 && outer * inner > 0) throw new Error(`${what}: the reduced dimension${d < 0 ? 's are' : ` ${d} is`} empty (shape ${fmt(x.shape)})`);
+  const y = allocOutput(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * len * inner + i;
+      let top = x.data[base];
+      for (let j = 1; j < len && top === top; j++) {
+        const v = x.data[base + j * inner];
+        if (v !== v || (largest ? v > top : v < top)) top = v;
+      }
+      y[o * inner + i] = top;
+    }
+  }
+  return record(y, reducedShape(x.shape, d, keepDim), [x], what, (gy) => {
+    const gx = allocOutput(x.size);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const top = y[o * inner + i];
+        const base = o * len * inner + i;
+        let count = 0;
+        for (let j = 0; j < len; j++) if (x.data[base + j * inner] === top) count++;
+        // (gy / count) * mask as torch: a NaN result matches nothing, and inf * 0 makes the slice NaN.
+        const share = Math.fround(gy[o * inner + i] / count);
+        for (let j = 0; j < len; j++) gx[base + j * inner] = share * (x.data[base + j * inner] === top ? 1 : 0);
+      }
+    }
+    return [gx];
+  });
+}
+
+function amaxOrAmin(x: Tensor, dim: Dims | undefined, keepDim: boolean, largest: boolean): Tensor {
+  const what = largest ? 'amax' : 'amin';
+  checkTensor(x, what);
+  checkKeepDim(keepDim, what);
+  if (Array.isArray(dim)) return reduceOverDims(x, dim, keepDim, what, (t, d) => amaxOrAmin(t, d, false, largest));
+  return extremeShared(x, dim === undefined ? -1 : normDim(dim as number, x.ndim, what), keepDim, largest, what);
+}
+
+/** The largest value of all elements, or along `dim` (one or a list), as torch.amax: NaN propagates; the gradient is shared among equal maxima. */
+export const amax = (x: Tensor, dim?: Dims, keepDim = false): Tensor => amaxOrAmin(x, dim, keepDim, true);
+/** The smallest value, as torch.amin (amax's rules). */
+export const amin = (x: Tensor, dim?: Dims, keepDim = false): Tensor => amaxOrAmin(x, dim, keepDim, false);

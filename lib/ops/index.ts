@@ -13,7 +13,7 @@ export type { Dims } from './reduce';
 export { reshape, transpose, permute, flatten, squeeze, unsqueeze, expand, repeat } from './shape';
 export { cat, stack, narrow, split, chunk } from './join';
 export { indexSelect, select, gather, flip } from './index_ops';
-export { cumsum, norm } from './cumulative';
+export { cumsum, norm, amax, amin } from './cumulative';
 export { softmax, logSoftmax } from './softmax';
 export { tensor, zeros, ones, full, rand, randn, arange, eye, zerosLike, onesLike } from './creation';
 export type { TensorOptions, TensorData, NestedNumbers } from './creation';
