@@ -120,6 +120,9 @@ eachBackend('random calls of the public API', () => {
       const later = s.args();
       if (s.r() < 0.6) {
         const [name, C] = s.pick(modules);
+        // A size of 2 ** 31 or 1e10 the library takes as asked (as torch would): BatchNorm1d(2 ** 31)
+        // filled 16 GB of statistics for 43 s. Such sizes reach the functions' checks in the test above.
+        if (args.some((a) => typeof a === 'number' && Math.abs(a) >= 2 ** 24 && Number.isFinite(a))) return [`nn.${name}`, () => null, args];
         return [`nn.${name}`, () => {
           const m = new C(...args) as { forward?: (...a: unknown[]) => unknown };
           return typeof m.forward === 'function' ? m.forward(s.tensor(), ...later) : m;
