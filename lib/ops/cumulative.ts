@@ -6,7 +6,7 @@ import { fmt, normDim, splitAt } from '../shape';
 import { checkKeepDim, shown } from '../args';
 import { allocOutput } from '../storage';
 import { broadcastBinary, checkTensor, record } from './core';
-import { Dims, reducedShape, reduceOverDims, sum } from './reduce';
+import { Dims, max, min, reducedShape, reduceOverDims, sum } from './reduce';
 import { abs, square } from './unary';
 import { isGradEnabled, noGrad } from '../autograd';
 
@@ -112,18 +112,8 @@ export function norm(x: Tensor, p = 2, dim?: Dims, keepDim = false): Tensor {
 function extremeShared(x: Tensor, d: number, keepDim: boolean, largest: boolean, what: string): Tensor {
   const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
   if (len === 0 && outer * inner > 0) throw new Error(`${what}: the reduced dimension${d < 0 ? 's are' : ` ${d} is`} empty (shape ${fmt(x.shape)})`);
-  const y = allocOutput(outer * inner);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const base = o * len * inner + i;
-      let top = x.data[base];
-      for (let j = 1; j < len && top === top; j++) {
-        const v = x.data[base + j * inner];
-        if (v !== v || (largest ? v > top : v < top)) top = v;
-      }
-      y[o * inner + i] = top;
-    }
-  }
+  // The values are max's and min's (the backend's kernel: NaN propagates, the first of equals).
+  const y = len === 0 ? allocOutput(0) : noGrad(() => (largest ? max : min)(x, d < 0 ? undefined : d)).data;
   return record(y, reducedShape(x.shape, d, keepDim), [x], what, (gy) => {
     const gx = allocOutput(x.size);
     for (let o = 0; o < outer; o++) {
