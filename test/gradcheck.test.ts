@@ -163,6 +163,8 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   // frac's slope 1 (and a product, so that a zero there would show).
   'cumsum, flip, norm 2 and 1 over dims, Infinity norm': () => [
     (x) => x.cumsum(1).flip([0, 2]).add(x.norm(2, [0, 2], true)).add(x.norm(1, 1, true)).add(x.norm(Infinity, 2, true)), [randT([3, 4, 5])]],
+  'sort and topk values (gather\'s gradient, float64: the comparator path)': () => [
+    (x) => x.sort(1).values.add(x.topk(4, { dim: 1, largest: false }).values).add(x.sort(0, true).values), [randT([3, 4])]],
   'amax and amin over a list of dims and one dim': () => [(x) => x.amax([0, 2]).add(x.amin([2, 0])).add(x.amax(1).sum([0, 1])), [randT([3, 4, 5])]],
   'square, reciprocal, rsqrt': () => [(x) => x.square().add(x.reciprocal()).add(x.rsqrt()), [randT([3, 4], 0.5, 3)]],
   'sign, floor, ceil, round, trunc, frac': () => [
