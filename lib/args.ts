@@ -40,6 +40,12 @@ export function checkKeepDim(keepDim: unknown, what: string): boolean {
   return checkFlag(keepDim, what, 'keepDim');
 }
 
+/** A hyperparameter that must be a finite number >= 0 (an optimizer's lr, a loss's turning point), or an error naming it. */
+export function checkNonNegative(v: number, what: string, arg: string): number {
+  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new Error(`${what}: invalid ${arg}: ${shown(v)} (must be a non-negative finite number)`);
+  return v;
+}
+
 /** A positional boolean argument `name` of `what` (sort's descending...): true or false, or an error naming both. */
 export function checkFlag(v: unknown, what: string, name: string): boolean {
   if (typeof v !== 'boolean') throw new Error(`${what}: ${name} must be true or false, got ${shown(v)}`);

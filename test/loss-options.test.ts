@@ -347,7 +347,7 @@ print(json.dumps(out))
       expectLike(Array.from(xt.grad!.data), theirs[k].gx, `${what} input gradient`, reduction === 'mean' ? 1e-6 : 0);
       expectLike(Array.from(tt.grad!.data), theirs[k].gt, `${what} target gradient`, reduction === 'mean' ? 1e-6 : 0);
     });
-    expect(() => new nn.SmoothL1Loss({ beta: -1 })).toThrow(/^SmoothL1Loss: beta must be a non-negative finite number, got -1$/);
+    expect(() => new nn.SmoothL1Loss({ beta: -1 })).toThrow(/^SmoothL1Loss: invalid beta: -1 \(must be a non-negative finite number\)$/);
     expect(() => new nn.HuberLoss({ delta: 0 })).toThrow(/^HuberLoss: delta must be positive, got 0$/);
     expect(() => new nn.HuberLoss({ delta: 1, beta: 1 } as nn.HuberOptions)).toThrow(/^HuberLoss: unknown option 'beta' \(the options are reduction, delta\)$/);
     expect(() => new nn.HuberLoss().forward(bp.zeros([2, 3]), bp.zeros([3, 2]))).toThrow(/HuberLoss/);

@@ -7,7 +7,7 @@ import { assertSameShape, checkTensor } from '../ops/core';
 import { binaryCrossEntropyElements, checkReduction, ClassTarget, differenceLoss, huberLoss, reduceLoss, Reduction, smoothL1Loss } from '../ops/loss';
 import { classLoss } from '../ops/class_loss';
 import { broadcastShapes, fmt, sameShape } from '../shape';
-import { OptionKind, OptionKinds, optionsOf, shown } from '../args';
+import { checkNonNegative, OptionKind, OptionKinds, optionsOf, shown } from '../args';
 
 export type { Reduction, ClassTarget };
 
@@ -85,7 +85,7 @@ export class SmoothL1Loss extends Loss {
   readonly beta: number;
   constructor(options: SmoothL1Options = {}) {
     super(options, { reduction: 'value', beta: 'value' } satisfies OptionKinds<SmoothL1Options>);
-    this.beta = nonNegative(options.beta ?? 1, 'SmoothL1Loss', 'beta');
+    this.beta = checkNonNegative(options.beta ?? 1, 'SmoothL1Loss', 'beta');
   }
   forward(input: Tensor, target: ClassTarget): Tensor {
     return smoothL1Loss(input, sameShapeTarget(input, target, 'SmoothL1Loss'), this.reduction, this.beta);
@@ -107,17 +107,12 @@ export class HuberLoss extends Loss {
   readonly delta: number;
   constructor(options: HuberOptions = {}) {
     super(options, { reduction: 'value', delta: 'value' } satisfies OptionKinds<HuberOptions>);
-    this.delta = nonNegative(options.delta ?? 1, 'HuberLoss', 'delta');
+    this.delta = checkNonNegative(options.delta ?? 1, 'HuberLoss', 'delta');
     if (this.delta === 0) throw new Error('HuberLoss: delta must be positive, got 0');
   }
   forward(input: Tensor, target: ClassTarget): Tensor {
     return huberLoss(input, sameShapeTarget(input, target, 'HuberLoss'), this.reduction, this.delta);
   }
-}
-
-function nonNegative(v: unknown, what: string, name: string): number {
-  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new Error(`${what}: ${name} must be a non-negative finite number, got ${shown(v)}`);
-  return v;
 }
 
 // An optional tensor option: null when absent, else checked to be a Tensor.

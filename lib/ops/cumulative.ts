@@ -13,7 +13,8 @@ import { isGradEnabled, noGrad } from '../autograd';
 // Running sums along the middle axis of [outer, len, inner], last to first when `reverse`: in
 // double, each written rounded to float, as torch's CPU cumsum accumulates (its acc_type of float).
 // The inner positions advance together (one double each), so memory is read in order: along dim 0
-// of [4096, 1000] walking one column at a time took 43.6 ms, row by row 17-31 (separate runs, a noisy host).
+// of [4096, 1000] walking one column at a time took 43.6 ms, row by row 17-31 (separate runs, a
+// noisy host).
 function scan(src: Float32Array, outer: number, len: number, inner: number, out: Float32Array, reverse: boolean): void {
   if (inner === 1) { // along the last dim: one running double per row (an array of one cost twice the time)
     for (let o = 0; o < outer; o++) {

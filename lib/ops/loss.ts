@@ -158,8 +158,7 @@ export function binaryCrossEntropyElements(input: Tensor, target: Tensor, logits
 /**
  * A loss of the difference d = input - target, element by element: value(d) and its slope(d), each
  * written as torch's kernel and backward write them (float32 roundings: `r`), then the reduction.
- * JavaScript loops: these losses' tensors are a
- * batch's outputs, not a layer's activations.
+ * JavaScript loops: these losses' tensors are a batch's outputs, not a layer's activations.
  */
 function differenceLossOf(input: Tensor, target: Tensor, reduction: Reduction, name: string,
   value: (d: number, r: Round) => number, slope: (d: number, r: Round) => number): Tensor {

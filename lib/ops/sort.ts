@@ -37,6 +37,7 @@ function packed(bits: number, position: number, desc: boolean): number {
 /** The k smallest of `values` into `best` (ascending), by insertion: most values fail the first comparison. */
 function smallest(values: Float64Array, best: Float64Array): void {
   const k = best.length;
+  if (k === 0) return;
   let filled = 0;
   for (let j = 0; j < values.length; j++) {
     const v = values[j];

@@ -4,7 +4,7 @@ import { Tensor } from '../tensor';
 import { OptimHyper } from '../backend/backend';
 import { B } from '../backend/registry';
 import { stateAlloc } from '../storage';
-import { isPlainObject, shown } from '../args';
+import { checkNonNegative, isPlainObject, shown } from '../args';
 import { assertNotInEpoch } from '../worker_owned';
 
 /** Per-parameter state: named buffers and the number of steps taken. */
@@ -38,10 +38,7 @@ export function tensorList(params: Iterable<Tensor>, what: string): Tensor[] {
   return list;
 }
 
-export function checkNonNegative(v: number, what: string, arg: string): number {
-  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new Error(`${what}: invalid ${arg}: ${v} (must be a non-negative finite number)`);
-  return v;
-}
+export { checkNonNegative } from '../args';
 
 export function checkUnitInterval(v: number, what: string, arg: string): number {
   if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new Error(`${what}: invalid ${arg}: ${v} (must be in [0, 1))`);
