@@ -141,6 +141,8 @@ declare module './tensor' {
     numel(): number;
     /** The number of dimensions (torch's dim(); also `ndim`). */
     dim(): number;
+    /** The data as nested arrays, a number for a 0-d tensor (torch's tolist(); also `toArray()`). */
+    tolist(): NestedArray;
     /** Elementwise this * this. */
     square(): Tensor;
     /** Elementwise 1 / this. */
@@ -245,6 +247,7 @@ P.t = function () {
 P.view = function (s) { return ops.reshape(this, s); };
 P.numel = function () { return this.size; };
 P.dim = function () { return this.ndim; };
+P.tolist = function () { return this.toArray(); };
 P.square = function () { return ops.square(this); };
 P.reciprocal = function () { return ops.reciprocal(this); };
 P.rsqrt = function () { return ops.rsqrt(this); };

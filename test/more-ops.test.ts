@@ -129,7 +129,7 @@ eachBackend('more ops', () => {
     expect(() => x.var(0, { correction: '1' as unknown as number })).toThrow(/^var: correction must be a non-negative number, got "1"$/);
   });
 
-  it("torch's t(), view(), numel() and dim()", () => {
+  it("torch's t(), view(), numel(), dim() and tolist()", () => {
     const m = bp.arange(6).reshape([2, 3]);
     expect(m.t().toArray()).toEqual([[0, 3], [1, 4], [2, 5]]);
     expect(bp.arange(3).t().toArray()).toEqual([0, 1, 2]); // 1-D (and 0-D) as they are
@@ -139,6 +139,7 @@ eachBackend('more ops', () => {
     expect(v.shape).toEqual([3, 2]);
     expect(v.data.buffer).toBe(m.data.buffer); // the same storage, as torch's view
     expect([m.numel(), m.dim(), bp.tensor(1).dim()]).toEqual([6, 2, 0]);
+    expect([m.tolist(), bp.tensor(2.5).tolist()]).toEqual([[[0, 1, 2], [3, 4, 5]], 2.5]);
     // Gradients pass through both.
     const w = bp.arange(6).reshape([2, 3]);
     w.requiresGrad = true;
