@@ -92,7 +92,6 @@ export function normDim(dim: number, ndim: number, what: string): number {
   return d;
 }
 
-/** Splits a shape around `dim` into (outer, len, inner): the layout every per-dimension kernel takes. */
 /** A list of dims (negative ones counted from the end) as dims of an ndim tensor, none twice. */
 export function normDims(dims: readonly number[], ndim: number, what: string): number[] {
   const ds = dims.map((d) => normDim(d, ndim, what));
@@ -101,6 +100,7 @@ export function normDims(dims: readonly number[], ndim: number, what: string): n
   return ds;
 }
 
+/** Splits a shape around `dim` into (outer, len, inner): the layout every per-dimension kernel takes. */
 export function splitAt(shape: Shape, dim: number): [number, number, number] {
   let outer = 1;
   let inner = 1;

@@ -4,7 +4,7 @@ import { Binary } from '../backend/backend';
 import { Tensor } from '../tensor';
 import { fmt, normDim, splitAt } from '../shape';
 import { checkKeepDim, shown } from '../args';
-import { allocOutput } from '../storage';
+import { alloc, allocOutput } from '../storage';
 import { broadcastBinary, checkTensor, record } from './core';
 import { Dims, max, min, reducedShape, reduceOverDims, sum } from './reduce';
 import { abs, square } from './unary';
@@ -66,42 +66,40 @@ function norm2(x: Tensor, d: number, keepDim: boolean): Tensor {
 }
 
 /**
- * The Infinity-norm along d: max |x|, its gradient torch's sgn(x) (gy / count) at the elements at the
- * max (shared among ties) or NaN, 0 elsewhere.
+ * gy shared, slice by slice of [outer, len, inner], among the elements `at` marks (torch's
+ * (gy / count) * mask), times sgn(x) when `signed`: the backward of amax / amin and of the Infinity
+ * norm. A slice whose mask is empty gets (gy / 0) * 0 = NaN, as torch's.
+ */
+function sharedGradient(x: Float32Array, y: Float32Array, outer: number, len: number, inner: number, gy: Float32Array,
+  at: (v: number, top: number) => number, signed: boolean): Float32Array {
+  const gx = allocOutput(x.length);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const top = y[o * inner + i];
+      const base = o * len * inner + i;
+      let count = 0;
+      for (let j = 0; j < len; j++) count += at(x[base + j * inner], top);
+      const share = Math.fround(gy[o * inner + i] / count);
+      for (let j = 0; j < len; j++) {
+        const v = x[base + j * inner];
+        const g = share * at(v, top);
+        gx[base + j * inner] = signed ? (v > 0 ? 1 : v < 0 ? -1 : 0) * g : g;
+      }
+    }
+  }
+  return gx;
+}
+
+/**
+ * The Infinity-norm along d: max |x| (the max kernel's; 0 for an empty slice, as torch's), its
+ * gradient torch's sgn(x) (gy / count) at the elements at the max or NaN (sgn(NaN) is 0, and
+ * -1 * 0 is -0 as there), 0 elsewhere.
  */
 function normInf(x: Tensor, d: number, keepDim: boolean): Tensor {
   const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
-  // The largest |x| of each slice (NaN once one is NaN; 0 for an empty slice, as torch's).
-  const y = allocOutput(outer * inner);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      let top = 0;
-      for (let j = 0; j < len && top === top; j++) {
-        const a = Math.abs(x.data[o * len * inner + j * inner + i]);
-        if (a > top || a !== a) top = a;
-      }
-      y[o * inner + i] = top;
-    }
-  }
-  return record(y, reducedShape(x.shape, d, keepDim), [x], 'norm', (gy) => {
-    const gx = allocOutput(x.size);
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        const top = y[o * inner + i];
-        const base = o * len * inner + i;
-        // torch's mask: the elements at the max, or NaN; sgn(NaN) is 0, and -1 * 0 is -0 as there.
-        const at = (v: number): number => (Math.abs(v) === top || v !== v ? 1 : 0);
-        let count = 0;
-        for (let j = 0; j < len; j++) count += at(x.data[base + j * inner]);
-        const share = Math.fround(gy[o * inner + i] / count);
-        for (let j = 0; j < len; j++) {
-          const v = x.data[base + j * inner];
-          gx[base + j * inner] = (v > 0 ? 1 : v < 0 ? -1 : 0) * (share * at(v));
-        }
-      }
-    }
-    return [gx];
-  });
+  const y = len === 0 ? alloc(outer * inner) : noGrad(() => max(abs(x), d < 0 ? undefined : d)).data;
+  return record(y, reducedShape(x.shape, d, keepDim), [x], 'norm', (gy) =>
+    [sharedGradient(x.data, y, outer, len, inner, gy, (v, top) => (Math.abs(v) === top || v !== v ? 1 : 0), true)]);
 }
 
 /**
@@ -128,21 +126,8 @@ function extremeShared(x: Tensor, d: number, keepDim: boolean, largest: boolean,
   if (len === 0 && outer * inner > 0) throw new Error(`${what}: the reduced dimension${d < 0 ? 's are' : ` ${d} is`} empty (shape ${fmt(x.shape)})`);
   // The values are max's and min's (the backend's kernel: NaN propagates, the first of equals).
   const y = len === 0 ? allocOutput(0) : noGrad(() => (largest ? max : min)(x, d < 0 ? undefined : d)).data;
-  return record(y, reducedShape(x.shape, d, keepDim), [x], what, (gy) => {
-    const gx = allocOutput(x.size);
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        const top = y[o * inner + i];
-        const base = o * len * inner + i;
-        let count = 0;
-        for (let j = 0; j < len; j++) if (x.data[base + j * inner] === top) count++;
-        // (gy / count) * mask as torch: a NaN result matches nothing, and inf * 0 makes the slice NaN.
-        const share = Math.fround(gy[o * inner + i] / count);
-        for (let j = 0; j < len; j++) gx[base + j * inner] = share * (x.data[base + j * inner] === top ? 1 : 0);
-      }
-    }
-    return [gx];
-  });
+  return record(y, reducedShape(x.shape, d, keepDim), [x], what, (gy) =>
+    [sharedGradient(x.data, y, outer, len, inner, gy, (v, top) => (v === top ? 1 : 0), false)]);
 }
 
 function amaxOrAmin(x: Tensor, dim: Dims | undefined, keepDim: boolean, largest: boolean): Tensor {
