@@ -45,9 +45,12 @@ export function fmaPeak(threads: number, kernelSet: string): number | null {
 /** Bytes of W5's weights: a batch-1 forward pass reads each once (bench/native/l3_read.c). */
 export const W5_WEIGHT_BYTES = W3_WEIGHTS * 4;
 
-/** GB/s of reading a W5-sized buffer that stays in the L3 cache, on `threads` threads. */
-export function l3ReadBandwidth(threads: number): number | null {
-  return bestOfThree('l3_read.c', ['-mavx2', '-pthread'], threads, ['3000']);
+/**
+ * GB/s of reading a W5-sized buffer that stays in the L3 cache, on `threads` threads: the faster of
+ * the harness's ways of reading it, 512-bit loads among them for the avx512 kernel set.
+ */
+export function l3ReadBandwidth(threads: number, kernelSet: string): number | null {
+  return bestOfThree('l3_read.c', ['-mavx2', '-pthread'], threads, ['3000', kernelSet === 'avx512' ? 'avx512' : 'avx2']);
 }
 
 /** Bytes an Adam step over W3's parameters moves: reads p, g, m, v and writes p, m, v (float32). */

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   for (const t of THREADS) peak[t] = fmaPeak(t, machine.kernels);
   log(`FMA peak (${machine.kernels === 'avx512' ? '512' : '256'}-bit vectors, as the ${machine.kernels} kernels use): ${THREADS.map((t) => `${t} thread(s) ${peak[t]?.toFixed(1) ?? 'n/a'} GFLOP/s`).join(', ')}`);
   const l3: Record<number, number | null> = {};
-  for (const t of THREADS) l3[t] = l3ReadBandwidth(t);
+  for (const t of THREADS) l3[t] = l3ReadBandwidth(t, machine.kernels);
   // A batch-1 pass reads every weight once from the L3: no pass can be faster than this.
   const l3BoundUs = (t: number): number | null => (l3[t] ? (W5_WEIGHT_BYTES / (l3[t] as number) / 1e9) * 1e6 : null);
   log(`L3 read (W5's ${(W5_WEIGHT_BYTES / 2 ** 20).toFixed(1)} MiB of weights): ${THREADS.map((t) => `${t} thread(s) ${l3[t]?.toFixed(1) ?? 'n/a'} GB/s = ${l3BoundUs(t)?.toFixed(1) ?? 'n/a'} us per pass`).join(', ')}`);
