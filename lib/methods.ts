@@ -39,6 +39,10 @@ declare module './tensor' {
     trunc(): Tensor;
     /** Elementwise this - trunc(this); the gradient passes through. */
     frac(): Tensor;
+    /** Elementwise sine (radians); gradient cos(this). */
+    sin(): Tensor;
+    /** Elementwise cosine (radians); gradient -sin(this). */
+    cos(): Tensor;
     /** Element-wise larger of this and other (broadcast; NaN if either is). */
     maximum(other: Operand): Tensor;
     /** Element-wise smaller of this and other (broadcast; NaN if either is). */
@@ -195,6 +199,8 @@ P.ceil = function () { return ops.ceil(this); };
 P.round = function () { return ops.round(this); };
 P.trunc = function () { return ops.trunc(this); };
 P.frac = function () { return ops.frac(this); };
+P.sin = function () { return ops.sin(this); };
+P.cos = function () { return ops.cos(this); };
 P.maximum = function (o) { return ops.maximum(this, o); };
 P.minimum = function (o) { return ops.minimum(this, o); };
 P.clamp = function (lo, hi) { return ops.clamp(this, lo, hi); };

@@ -38,6 +38,8 @@ export const Unary = {
   round: 28,
   trunc: 29,
   frac: 30, // x - trunc(x), gradient gy
+  sin: 31, // gradient gy cos(x)
+  cos: 32, // gradient gy (-sin(x))
 } as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 

@@ -92,3 +92,7 @@ export function rsqrt(x: Tensor): Tensor {
 }
 /** Elementwise x - trunc(x), with x's sign (NaN at the infinities); gradient passes through, as torch.frac's. */
 export const frac = (x: Tensor): Tensor => unaryOp(x, Unary.frac, 0, 'frac');
+/** Elementwise sine (radians); gradient cos(x). */
+export const sin = (x: Tensor): Tensor => unaryOp(x, Unary.sin, 0, 'sin');
+/** Elementwise cosine (radians); gradient -sin(x). */
+export const cos = (x: Tensor): Tensor => unaryOp(x, Unary.cos, 0, 'cos');

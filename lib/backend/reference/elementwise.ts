@@ -40,6 +40,8 @@ export function unaryScalar(op: number, x: number, p: number, r: Round = (v) => 
     case Unary.round: return roundHalfEven(x);
     case Unary.trunc: return Math.trunc(x);
     case Unary.frac: return x - Math.trunc(x);
+    case Unary.sin: return Math.sin(x);
+    case Unary.cos: return Math.cos(x);
     default: throw new Error(`unary: unknown op code ${op}`);
   }
 }
@@ -85,6 +87,8 @@ export function unaryGradScalar(op: number, x: number, y: number, gy: number, p:
     case Unary.addScalar: return gy;
     case Unary.sign: case Unary.floor: case Unary.ceil: case Unary.round: case Unary.trunc: return 0; // torch: zeros, whatever gy holds
     case Unary.frac: return gy;
+    case Unary.sin: return gy * r(Math.cos(x));
+    case Unary.cos: return gy * -r(Math.sin(x));
     case Unary.log1p: return gy / r(x + 1);
     case Unary.rsubScalar: return -gy;
     case Unary.rdivScalar: { // torch's reciprocal backward after the scaling's
