@@ -171,6 +171,10 @@ declare module './tensor' {
     any(dim?: Dims, keepDim?: boolean): Tensor;
     /** Running sums along `dim` (torch.cumsum, accumulated in double). */
     cumsum(dim: number): Tensor;
+    /** Running products along `dim` (torch.cumprod, accumulated in double; zeros get their gradient). */
+    cumprod(dim: number): Tensor;
+    /** The product of all elements, or along `dim` (torch.prod, in float; zeros get their gradient). */
+    prod(dim?: number, keepDim?: boolean): Tensor;
     /** The elements in reverse order along each of `dims` (torch.flip). */
     flip(dims: readonly number[]): Tensor;
     /** The vector p-norm (p 1, 2 or Infinity; default 2) of all elements or along `dim` (one or a list), as torch.norm. */
@@ -266,6 +270,8 @@ P.triu = function (k) { return ops.triu(this, k); };
 P.all = function (d, k) { return ops.all(this, d, k); };
 P.any = function (d, k) { return ops.any(this, d, k); };
 P.cumsum = function (d) { return ops.cumsum(this, d); };
+P.cumprod = function (d) { return ops.cumprod(this, d); };
+P.prod = function (d, k) { return ops.prod(this, d, k); };
 P.flip = function (d) { return ops.flip(this, d); };
 P.norm = function (p, d, k) { return ops.norm(this, p, d, k); };
 P.amax = function (d, k) { return ops.amax(this, d, k); };

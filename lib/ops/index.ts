@@ -14,6 +14,7 @@ export { reshape, transpose, permute, flatten, squeeze, unsqueeze, expand, repea
 export { cat, stack, narrow, split, chunk } from './join';
 export { indexSelect, select, gather, flip } from './index_ops';
 export { cumsum, norm, amax, amin } from './cumulative';
+export { prod, cumprod } from './product';
 export { softmax, logSoftmax } from './softmax';
 export { tensor, zeros, ones, full, rand, randn, arange, eye, zerosLike, onesLike } from './creation';
 export type { TensorOptions, TensorData, NestedNumbers } from './creation';
