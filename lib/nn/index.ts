@@ -13,6 +13,6 @@ export type { LayerNormOptions } from './layernorm';
 export { Embedding } from './embedding';
 export type { EmbeddingOptions } from './embedding';
 export type { BatchNormOptions } from './batchnorm';
-export { Loss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss } from './loss';
-export type { LossOptions, SmoothL1Options, HuberOptions, BCEOptions, BCEWithLogitsOptions, ClassLossOptions, CrossEntropyOptions, Reduction, ClassTarget } from './loss';
+export { Loss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, KLDivLoss } from './loss';
+export type { LossOptions, KLDivOptions, SmoothL1Options, HuberOptions, BCEOptions, BCEWithLogitsOptions, ClassLossOptions, CrossEntropyOptions, Reduction, KLDivReduction, ClassTarget } from './loss';
 export * as init from './init';

@@ -4,12 +4,12 @@ import { abs } from '../ops/unary';
 import { add, mul, sub } from '../ops/binary';
 import { onesLike } from '../ops/creation';
 import { assertSameShape, checkTensor } from '../ops/core';
-import { binaryCrossEntropyElements, checkReduction, ClassTarget, differenceLoss, huberLoss, reduceLoss, Reduction, smoothL1Loss } from '../ops/loss';
+import { binaryCrossEntropyElements, checkReduction, ClassTarget, differenceLoss, huberLoss, KLDivReduction, klDivElements, reduceKLDiv, reduceLoss, Reduction, smoothL1Loss } from '../ops/loss';
 import { classLoss } from '../ops/class_loss';
 import { broadcastShapes, fmt, sameShape } from '../shape';
 import { checkNonNegative, OptionKind, OptionKinds, optionsOf, shown } from '../args';
 
-export type { Reduction, ClassTarget };
+export type { Reduction, KLDivReduction, ClassTarget };
 
 /** Options shared by every loss. */
 export interface LossOptions {
@@ -22,11 +22,14 @@ type LossOptionKinds = OptionKinds<LossOptions> & Readonly<Record<string, Option
 
 /** A loss: forward(input, target) -> tensor (0-d unless reduction is 'none'). */
 export abstract class Loss {
-  /** How the per-element losses are combined. */
-  readonly reduction: Reduction;
-  /** `kinds`: every option the concrete loss takes (the library's losses give theirs; see optionsOf). */
-  constructor(options?: LossOptions, kinds?: LossOptionKinds) {
-    this.reduction = checkReduction(optionsOf(options, this.constructor.name, kinds).reduction ?? 'mean', this.constructor.name);
+  /** How the per-element losses are combined ('batchmean' is KLDivLoss's alone; the others declare Reduction). */
+  readonly reduction: KLDivReduction;
+  /**
+   * `kinds`: every option the concrete loss takes (the library's losses give theirs; see optionsOf);
+   * `reductions`: those it accepts, Reduction's three unless it says otherwise.
+   */
+  constructor(options?: { readonly reduction?: KLDivReduction }, kinds?: LossOptionKinds, reductions?: readonly KLDivReduction[]) {
+    this.reduction = checkReduction(optionsOf(options, this.constructor.name, kinds).reduction ?? 'mean', this.constructor.name, reductions);
   }
   /** The loss of `input` against `target` (0-d unless reduction is 'none'). */
   abstract forward(input: Tensor, target: ClassTarget): Tensor;
@@ -47,6 +50,7 @@ const LOSS_OPTIONS: OptionKinds<LossOptions> = { reduction: 'value' };
 
 /** Mean squared error: (input - target) ** 2, inputs and targets of one shape. */
 export class MSELoss extends Loss {
+  declare readonly reduction: Reduction;
   constructor(options?: LossOptions) {
     super(options, LOSS_OPTIONS);
   }
@@ -60,6 +64,7 @@ export class MSELoss extends Loss {
 
 /** Mean absolute error: |input - target|, inputs and targets of one shape. */
 export class L1Loss extends Loss {
+  declare readonly reduction: Reduction;
   constructor(options?: LossOptions) {
     super(options, LOSS_OPTIONS);
   }
@@ -81,6 +86,7 @@ export interface SmoothL1Options extends LossOptions {
  * its gradient torch's: d / beta inside, the sign of d outside.
  */
 export class SmoothL1Loss extends Loss {
+  declare readonly reduction: Reduction;
   /** The turning point. */
   readonly beta: number;
   constructor(options: SmoothL1Options = {}) {
@@ -103,6 +109,7 @@ export interface HuberOptions extends LossOptions {
  * (SmoothL1Loss times beta); its gradient d inside, delta times the sign of d outside.
  */
 export class HuberLoss extends Loss {
+  declare readonly reduction: Reduction;
   /** The turning point. */
   readonly delta: number;
   constructor(options: HuberOptions = {}) {
@@ -112,6 +119,37 @@ export class HuberLoss extends Loss {
   }
   forward(input: Tensor, target: ClassTarget): Tensor {
     return huberLoss(input, sameShapeTarget(input, target, 'HuberLoss'), this.reduction, this.delta);
+  }
+}
+
+/** Options of KLDivLoss. */
+export interface KLDivOptions {
+  /**
+   * 'mean' (default: over every element, as torch's, which warns that it is not the divergence),
+   * 'batchmean' (the sum over the batch size: the KL divergence of each row, averaged), 'sum' or 'none'.
+   */
+  reduction?: KLDivReduction;
+  /** The target holds log-probabilities (default false: probabilities). */
+  logTarget?: boolean;
+}
+
+const KL_DIV_REDUCTIONS: readonly KLDivReduction[] = ['mean', 'batchmean', 'sum', 'none'];
+
+/**
+ * Kullback-Leibler divergence of the target distribution from the input's, as torch.nn.KLDivLoss:
+ * the input holds log-probabilities, the target probabilities (or log-probabilities with
+ * logTarget), both of one shape; per element t (log t - input), 0 where t is 0.
+ */
+export class KLDivLoss extends Loss {
+  /** The target holds log-probabilities. */
+  readonly logTarget: boolean;
+  constructor(options: KLDivOptions = {}) {
+    super(options, { reduction: 'value', logTarget: 'boolean' } satisfies OptionKinds<KLDivOptions>, KL_DIV_REDUCTIONS);
+    this.logTarget = options.logTarget ?? false; // optionsOf has checked that it is a boolean
+  }
+  forward(input: Tensor, target: ClassTarget): Tensor {
+    const t = sameShapeTarget(input, target, 'KLDivLoss');
+    return reduceKLDiv(klDivElements(input, t, this.logTarget), this.reduction);
   }
 }
 
@@ -136,6 +174,7 @@ export interface BCEOptions extends LossOptions {
 
 /** Binary cross-entropy on probabilities in [0, 1] (log clamped at -100 as in PyTorch). */
 export class BCELoss extends Loss {
+  declare readonly reduction: Reduction;
   /** The per-element rescaling weight, or null. */
   readonly weight: Tensor | null;
   constructor(options: BCEOptions = {}) {
@@ -165,6 +204,7 @@ export interface BCEWithLogitsOptions extends BCEOptions {
 
 /** Sigmoid + binary cross-entropy in one numerically stable step. */
 export class BCEWithLogitsLoss extends Loss {
+  declare readonly reduction: Reduction;
   /** The per-element rescaling weight, or null. */
   readonly weight: Tensor | null;
   /** The positive terms' weight, or null. */
@@ -205,6 +245,7 @@ export interface CrossEntropyOptions extends ClassLossOptions {
 
 /** Shared by CrossEntropyLoss and NLLLoss: class weights and the ignored index. */
 abstract class ClassLoss extends Loss {
+  declare readonly reduction: Reduction;
   /** The class weights ([classes]), or null. */
   readonly weight: Tensor | null;
   /** Targets equal to this are skipped. */

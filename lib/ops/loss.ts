@@ -10,13 +10,23 @@ import { alloc, allocIndexOutput, allocOutput, Round, roundingOf } from '../stor
 import { recycleArray } from '../reuse';
 import { broadcastBinary, record } from './core';
 import { mean, sum } from './reduce';
+import { div, mul, sub } from './binary';
+import { exp, log } from './unary';
+import { eq, where } from './more';
 
 /** How a loss combines per-element values. */
 export type Reduction = 'mean' | 'sum' | 'none';
+/** KLDivLoss's reductions: Reduction's and 'batchmean', the sum over the batch size. */
+export type KLDivReduction = Reduction | 'batchmean';
 
-export function checkReduction(r: unknown, what: string): Reduction {
-  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new Error(`${what}: reduction must be 'mean', 'sum' or 'none', got ${shown(r)}`);
-  return r;
+/** `r` if it is one of `allowed` (Reduction's three by default), else an error that lists them. */
+export function checkReduction<R extends KLDivReduction = Reduction>(r: unknown, what: string,
+  allowed: readonly R[] = ['mean', 'sum', 'none'] as R[]): R {
+  if (!allowed.includes(r as R)) {
+    const listed = allowed.map((a) => `'${a}'`);
+    throw new Error(`${what}: reduction must be ${listed.slice(0, -1).join(', ')} or ${listed[listed.length - 1]}, got ${shown(r)}`);
+  }
+  return r as R;
 }
 
 export function reduceLoss(perElement: Tensor, reduction: Reduction): Tensor {
@@ -199,4 +209,20 @@ export function huberLoss(input: Tensor, target: Tensor, reduction: Reduction, d
   return differenceLossOf(input, target, reduction, 'huberLoss',
     (d, r) => { const z = Math.abs(d); return z < delta ? r(r(0.5 * z) * z) : r(delta * r(z - r(0.5 * delta))); },
     (d) => (d < -delta ? -delta : d > delta ? delta : d));
+}
+
+/**
+ * KLDivLoss's per-element values as torch's kl_div: t (log t - input), 0 where t is 0 (torch's
+ * xlogy(t, t) - t input), or e^t (t - input) for log-probability targets; composed of ops, so the
+ * gradients are theirs (input: -t, or -e^t).
+ */
+export function klDivElements(input: Tensor, target: Tensor, logTarget: boolean): Tensor {
+  if (logTarget) return mul(exp(target), sub(target, input));
+  return sub(where(eq(target, 0), 0, mul(target, log(target))), mul(target, input));
+}
+
+/** KLDivLoss's reduction of its per-element values: Reduction's, or 'batchmean', the sum over the input's first dimension (torch.nn.functional.kl_div's). */
+export function reduceKLDiv(perElement: Tensor, reduction: KLDivReduction): Tensor {
+  if (reduction !== 'batchmean') return reduceLoss(perElement, reduction);
+  return perElement.ndim === 0 ? sum(perElement) : div(sum(perElement), perElement.shape[0]);
 }
