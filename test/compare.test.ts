@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
-import { rng } from './helpers/random';
+import { rng, drawsOf } from './helpers/random';
 import { haveTorch, noteIfNoTorch } from './helpers/torch';
 import { expectOpsLikeTorch, OpCase, OpResult, PY_CASES_LOOP } from './helpers/torch_ops';
 
@@ -13,7 +13,7 @@ type Case = OpCase & { args: (number | null)[] };
 
 function cases(): Case[] {
   const r = rng(41);
-  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  const { pick } = drawsOf(r);
   // Few distinct values, so that ties are common.
   const vals = (n: number) => Array.from({ length: n }, () => (r() < 0.1 ? pick([NaN, Infinity, -Infinity]) : pick([-2, -1, -0.5, 0, 0.5, 1, 2, 1e-6, -0.75])));
   const out: Case[] = [];

@@ -10,7 +10,7 @@ import { nn, optim } from '../lib/index';
 import { fusedPlan } from '../lib/train/plan';
 import { nativeExpected } from './helpers/backends';
 import { OPTIMIZER_KINDS, OptimizerKind, randomOptimizerOptions } from './helpers/optim_options';
-import { rng } from './helpers/random';
+import { rng, drawsOf } from './helpers/random';
 
 const SMALL = [1, 2, 7, 8, 9, 17, 63, 64, 65];
 const WIDE = [63, 64, 65, 200, 513]; // products past the unpacked path, split between threads
@@ -26,7 +26,7 @@ function config(seed: number): Config {
   // xorshift's first draws from small neighbouring seeds are alike: spread the seed, skip a few.
   const r = rng(Math.imul(seed, 0x9e3779b1) >>> 0);
   for (let i = 0; i < 4; i++) r();
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  const { pick } = drawsOf(r);
   const maybe = (p: number) => r() < p;
   const sizes = maybe(0.25) ? WIDE : SMALL;
   const inF = pick(sizes);

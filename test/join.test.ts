@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
-import { randomArray, rng } from './helpers/random';
+import { randomArray, rng, drawsOf } from './helpers/random';
 import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
 
 interface Case {
@@ -16,7 +16,7 @@ interface Case {
 
 function randomCases(): Case[] {
   const r = rng(31);
-  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  const { pick } = drawsOf(r);
   const data = (shape: number[]) => Array.from(randomArray(shape.reduce((a, b) => a * b, 1), r));
   const cases: Case[] = [];
   for (let i = 0; i < 120; i++) {

@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn } from '../lib/index';
 import { eachBackend } from './helpers/backends';
-import { rng } from './helpers/random';
+import { rng, drawsOf } from './helpers/random';
 import { haveTorch, noteIfNoTorch } from './helpers/torch';
 import { expectOpsLikeTorch, OpCase, OpResult, PY_CASES_LOOP } from './helpers/torch_ops';
 
@@ -13,8 +13,7 @@ const REDUCTIONS = ['mean', 'batchmean', 'sum', 'none'] as const;
 
 function cases(): OpCase[] {
   const r = rng(41);
-  const int = (n: number) => Math.floor(r() * n);
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
+  const { int, pick } = drawsOf(r);
   const out: OpCase[] = [];
   for (let i = 0; i < 120; i++) {
     const as = Array.from({ length: 1 + int(3) }, () => pick([1, 2, 3, 5, 8]));

@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
-import { rng, randomArray } from './helpers/random';
+import { rng, randomArray, drawsOf } from './helpers/random';
 import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
 import { Encoded, encodeNumber, expectLike, PY_ENCODE } from './helpers/torch_ops';
 
@@ -50,7 +50,7 @@ function ours(c: Case): { loss: number[]; grad: number[] } {
 function randomCase(r: () => number): Case {
   const kinds: Kind[] = ['ce', 'ceProb', 'nll', 'bce', 'bceLogits'];
   const kind = kinds[Math.floor(r() * kinds.length)];
-  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  const { pick } = drawsOf(r);
   const classes = pick([1, 2, 5]);
   const layout = pick(['one', 'batch', 'batch', 'positions', 'positions2']);
   const shape = layout === 'one' ? [classes]

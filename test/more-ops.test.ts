@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
-import { rng } from './helpers/random';
+import { rng, drawsOf } from './helpers/random';
 import { haveTorch, noteIfNoTorch } from './helpers/torch';
 import { expectOpsLikeTorch, OpCase, OpResult, PY_CASES_LOOP } from './helpers/torch_ops';
 
@@ -13,7 +13,7 @@ type Case = OpCase & { c?: number[]; cs?: number[] };
 
 function cases(): Case[] {
   const r = rng(61);
-  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  const { pick } = drawsOf(r);
   const vals = (n: number, special = 0.05) => Array.from({ length: n }, () => (r() < special ? pick([NaN, Infinity, -Infinity]) : Math.fround(pick([-2, -1, 0, 1, 0.5]) + (r() < 0.7 ? r() * 4 - 2 : 0))));
   const shapeOf = (nd: number) => Array.from({ length: nd }, () => pick([1, 2, 3, 4]));
   const size = (s: number[]) => s.reduce((x, y) => x * y, 1);

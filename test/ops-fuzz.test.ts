@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
-import { rng } from './helpers/random';
+import { rng, drawsOf } from './helpers/random';
 import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
 import { encodeNumber, Encoded, expectLike, PY_ENCODE } from './helpers/torch_ops';
 
@@ -19,8 +19,7 @@ const REDUCE = ['sum', 'mean', 'max', 'min', 'argmax', 'argmin', 'logsumexp', 'v
 
 function calls(): Call[] {
   const r = rng(83);
-  const int = (n: number) => Math.floor(r() * n);
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
+  const { int, pick } = drawsOf(r);
   const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
   const shapeOf = (nd: number) => Array.from({ length: nd }, () => pick([1, 2, 3, 5, 1, 2, 0]));
   // A shape that broadcasts with s: some dims 1, some leading ones dropped, maybe one added.

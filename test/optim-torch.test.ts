@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { optim } from '../lib/index';
 import { eachBackend } from './helpers/backends';
-import { EDGE_SIZES, randomArray, rng } from './helpers/random';
+import { EDGE_SIZES, randomArray, rng, drawsOf } from './helpers/random';
 import { OPTIMIZER_KINDS, OptimizerKind, randomOptimizerOptions } from './helpers/optim_options';
 import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
 
@@ -15,7 +15,7 @@ interface Case { kind: OptimizerKind; options: Record<string, unknown>; init: nu
 
 function cases(): Case[] {
   const r = rng(71);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  const { pick } = drawsOf(r);
   const maybe = (p: number) => r() < p;
   const out: Case[] = [];
   for (let c = 0; c < 60; c++) {

@@ -5,14 +5,13 @@
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { eachBackend } from './helpers/backends';
-import { rng } from './helpers/random';
+import { rng, drawsOf } from './helpers/random';
 import { haveTorch, noteIfNoTorch } from './helpers/torch';
 import { expectOpsLikeTorch, OpCase, OpResult, PY_CASES_LOOP } from './helpers/torch_ops';
 
 function cases(): OpCase[] {
   const r = rng(31);
-  const int = (n: number) => Math.floor(r() * n);
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
+  const { int, pick } = drawsOf(r);
   const out: OpCase[] = [];
   for (let i = 0; i < 240; i++) {
     const nd = int(4);

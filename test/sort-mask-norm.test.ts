@@ -6,15 +6,14 @@ import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
-import { rng } from './helpers/random';
+import { rng, drawsOf } from './helpers/random';
 import { withFloat64 } from '../lib/storage';
 import { haveTorch, noteIfNoTorch } from './helpers/torch';
 import { expectOpsLikeTorch, OpCase, OpResult, PY_CASES_LOOP } from './helpers/torch_ops';
 
 function cases(): OpCase[] {
   const r = rng(97);
-  const int = (n: number) => Math.floor(r() * n);
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
+  const { int, pick } = drawsOf(r);
   const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
   const shapeOf = (nd: number) => Array.from({ length: nd }, () => pick([1, 2, 3, 4, 0, 5]));
   // Ties (small integers), -0, NaN and infinities now and then.

@@ -14,7 +14,7 @@ import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, optim } from '../lib/index';
 import { eachBackend } from './helpers/backends';
-import { rng } from './helpers/random';
+import { rng, drawsOf } from './helpers/random';
 import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
 import { Encoded, PY_ENCODE } from './helpers/torch_ops';
 
@@ -33,7 +33,7 @@ const CLASS_LOSSES = ['CrossEntropy', 'CrossEntropyWeighted', 'NLL'];
 function makeCase(seed: number): Omit<Case, 'state'> {
   const r = rng(Math.imul(seed, 0x9e3779b1) >>> 0);
   for (let i = 0; i < 4; i++) r();
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  const { pick } = drawsOf(r);
   const maybe = (p: number) => r() < p;
   const inF = pick(WIDTHS);
   let width = inF;

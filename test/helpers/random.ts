@@ -17,3 +17,9 @@ export function randomArray(n: number, r: () => number, lo = -1, hi = 1): Float3
 
 /** The edge sizes every kernel is tested at. */
 export const EDGE_SIZES = [1, 7, 8, 9, 63, 64, 65, 300];
+
+/** Draws from r for random test cases: int(n) an integer in [0, n), pick(xs) one of xs, each one r() call. */
+export function drawsOf(r: () => number): { int: (n: number) => number; pick: <T>(xs: readonly T[]) => T } {
+  const int = (n: number) => Math.floor(r() * n);
+  return { int, pick: (xs) => xs[int(xs.length)] };
+}
