@@ -59,6 +59,14 @@ declare module './tensor' {
     abs(): Tensor;
     /** Matrix product as torch.matmul: 1-D operands are vectors, and leading dimensions are batches that broadcast ([2, 1, m, k] @ [5, k, n] gives [2, 5, m, n]). */
     matmul(other: Tensor): Tensor;
+    /** Matrix product of two matrices (torch.mm: 2-D only). */
+    mm(other: Tensor): Tensor;
+    /** Products of two batches of matrices of one batch size (torch.bmm: 3-D only, no broadcasting). */
+    bmm(other: Tensor): Tensor;
+    /** Outer product of two vectors: [n] and [m] give [n, m]. */
+    outer(other: Tensor): Tensor;
+    /** beta this + alpha (mat1 @ mat2), this broadcast to the product's shape (torch.addmm). */
+    addmm(mat1: Tensor, mat2: Tensor, options?: ops.AddmmOptions): Tensor;
     /** Sum of every element (0-d result), or along `dim`: one dimension (negative counts from the end) or a list of them, kept as size 1 when keepDim. */
     sum(dim?: Dims, keepDim?: boolean): Tensor;
     /** Mean of every element, or along `dim` (one or a list); keepDim as in sum. */
@@ -212,6 +220,10 @@ P.min = function (d, k) { return ops.min(this, d, k); };
 P.argmin = function (d, k) { return ops.argmin(this, d, k); };
 P.abs = function () { return ops.abs(this); };
 P.matmul = function (o) { return ops.matmul(this, o); };
+P.mm = function (o) { return ops.mm(this, o); };
+P.bmm = function (o) { return ops.bmm(this, o); };
+P.outer = function (o) { return ops.outer(this, o); };
+P.addmm = function (m1, m2, opts) { return ops.addmm(this, m1, m2, opts); };
 P.sum = function (d, k) { return ops.sum(this, d, k); };
 P.mean = function (d, k) { return ops.mean(this, d, k); };
 P.max = function (d, k) { return ops.max(this, d, k); };

@@ -7,6 +7,8 @@ export { sort, argsort, topk } from './sort';
 export type { SortResult, TopkOptions } from './sort';
 export type { VarianceOptions } from './more';
 export { matmul, linear } from './matmul';
+export { mm, bmm, outer, addmm } from './matrix_products';
+export type { AddmmOptions } from './matrix_products';
 export type { FusedActivation } from './matmul';
 export { sum, mean, max, argmax, min, argmin } from './reduce';
 export type { Dims } from './reduce';
