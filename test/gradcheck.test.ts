@@ -169,6 +169,9 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'square, reciprocal, rsqrt': () => [(x) => x.square().add(x.reciprocal()).add(x.rsqrt()), [randT([3, 4], 0.5, 3)]],
   'sign, floor, ceil, round, trunc, frac': () => [
     (x) => x.sign().add(x.floor()).add(x.ceil()).add(x.round()).add(x.trunc()).add(x.frac().mul(x)), [randT([3, 4], -3, 3)]],
+  'hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, mish, selu, softsign, tanhshrink': () => [
+    (x) => bp.hardtanh(x, -2, 2).add(bp.relu6(x.mul(2))).add(bp.hardsigmoid(x)).add(bp.hardswish(x)).add(bp.logsigmoid(x))
+      .add(bp.mish(x)).add(bp.selu(x)).add(bp.softsign(x)).add(bp.tanhshrink(x)), [randT([3, 4], -5, 5)]],
   'sin, cos': () => [(x) => x.sin().mul(x).add(x.cos()), [randT([3, 4], -7, 7)]],
   'LayerNorm [2, 3, 4] over [3, 4]': () => {
     const ln = new nn.LayerNorm([3, 4]);

@@ -4,6 +4,7 @@ import { elu, gelu, leakyRelu, relu, sigmoid, silu, tanh } from '../ops/unary';
 import { logSoftmax, softmax } from '../ops/softmax';
 import { flatten } from '../ops/shape';
 import { softplus } from '../ops/more';
+import { hardsigmoid, hardswish, hardtanh, hardtanhBounds, logsigmoid, mish, relu6, selu, softsign, tanhshrink } from '../ops/activation_more';
 import { Module, runsOwnForward } from './module';
 import type { FusedActivation } from '../ops/matmul';
 import { pyFloat } from '../format';
@@ -85,6 +86,50 @@ export class Softplus extends Module {
     return `beta=${this.beta}, threshold=${this.threshold}`;
   }
   forward(x: Tensor): Tensor { return softplus(x, this.beta, this.threshold); }
+}
+/** x clamped to [minVal, maxVal]; the gradient passes strictly inside (torch.nn.Hardtanh). */
+export class Hardtanh extends Module {
+  /** @param minVal the lower bound (default -1) @param maxVal the upper bound (default 1) */
+  constructor(readonly minVal = -1, readonly maxVal = 1) {
+    super();
+    hardtanhBounds(minVal, maxVal, 'Hardtanh');
+  }
+  protected override extraRepr(): string {
+    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}`;
+  }
+  forward(x: Tensor): Tensor { return hardtanh(x, this.minVal, this.maxVal); }
+}
+/** min(max(x, 0), 6), elementwise. */
+export class ReLU6 extends Module {
+  forward(x: Tensor): Tensor { return relu6(x); }
+}
+/** min(max(x + 3, 0), 6) / 6, elementwise. */
+export class Hardsigmoid extends Module {
+  forward(x: Tensor): Tensor { return hardsigmoid(x); }
+}
+/** x min(max(x + 3, 0), 6) / 6, elementwise. */
+export class Hardswish extends Module {
+  forward(x: Tensor): Tensor { return hardswish(x); }
+}
+/** log(sigmoid(x)), elementwise, without overflow. */
+export class LogSigmoid extends Module {
+  forward(x: Tensor): Tensor { return logsigmoid(x); }
+}
+/** x tanh(softplus(x)), elementwise. */
+export class Mish extends Module {
+  forward(x: Tensor): Tensor { return mish(x); }
+}
+/** Scaled ELU with torch's self-normalising constants, elementwise. */
+export class SELU extends Module {
+  forward(x: Tensor): Tensor { return selu(x); }
+}
+/** x / (1 + |x|), elementwise. */
+export class Softsign extends Module {
+  forward(x: Tensor): Tensor { return softsign(x); }
+}
+/** x - tanh(x), elementwise. */
+export class Tanhshrink extends Module {
+  forward(x: Tensor): Tensor { return tanhshrink(x); }
 }
 /** Returns its input unchanged. */
 export class Identity extends Module {

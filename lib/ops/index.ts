@@ -18,6 +18,7 @@ export { indexSelect, select, gather, flip } from './index_ops';
 export { cumsum, norm, amax, amin } from './cumulative';
 export { prod, cumprod } from './product';
 export { softmax, logSoftmax } from './softmax';
+export { hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, mish, selu, softsign, tanhshrink } from './activation_more';
 export { tensor, zeros, ones, full, rand, randn, arange, eye, zerosLike, onesLike } from './creation';
 export type { TensorOptions, TensorData, NestedNumbers } from './creation';
 export type { Operand } from './core';

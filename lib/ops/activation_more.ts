@@ -1,0 +1,111 @@
+// Activations torch has beyond the unary kernels: hardtanh and relu6, hardsigmoid, hardswish,
+// logsigmoid, mish and selu, each an element-wise loop with torch 1.13's CPU formulas forward and
+// backward (their intermediates rounded to the storage's precision, as float arithmetic rounds
+// them); softsign and tanhshrink are torch's compositions of ops, so their gradients are the ops'.
+import { Tensor } from '../tensor';
+import { shown } from '../args';
+import { allocOutput, Round, roundingOf } from '../storage';
+import { checkTensor, record } from './core';
+import { add, div, sub } from './binary';
+import { abs, tanh } from './unary';
+
+/** y = f(x) element by element, recorded with the gradient gy * f'(x) that `grad` gives. */
+function pointwise(x: Tensor, what: string, f: (v: number, r: Round) => number, grad: (v: number, gy: number, r: Round) => number): Tensor {
+  checkTensor(x, what);
+  const y = allocOutput(x.size);
+  const r = roundingOf(y);
+  const xs = x.data;
+  for (let i = 0; i < y.length; i++) y[i] = f(xs[i], r);
+  return record(y, x.shape, [x], what, (gy) => {
+    const gx = allocOutput(gy.length);
+    for (let i = 0; i < gx.length; i++) gx[i] = grad(xs[i], gy[i], r);
+    return [gx];
+  });
+}
+
+function finite(v: number, what: string, name: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${what}: ${name} must be a finite number, got ${shown(v)}`);
+  return v;
+}
+
+/** hardtanh's bounds as floats (finite, the first not above the second), or an error naming `what`. */
+export function hardtanhBounds(minVal: number, maxVal: number, what: string): [number, number] {
+  const lo = Math.fround(finite(minVal, what, 'minVal'));
+  const hi = Math.fround(finite(maxVal, what, 'maxVal'));
+  if (lo > hi) throw new Error(`${what}: minVal ${minVal} is above maxVal ${maxVal}`);
+  return [lo, hi];
+}
+
+/**
+ * x clamped to [minVal, maxVal] (NaN stays NaN); the gradient passes strictly inside, 0 at and past
+ * the bounds and at NaN (torch's hardtanh_backward: at x = minVal clamp's passes, hardtanh's does
+ * not; its scalar loop, for tensors shorter than a vector, passes a NaN's).
+ */
+export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
+  const [lo, hi] = hardtanhBounds(minVal, maxVal, 'hardtanh');
+  return pointwise(x, 'hardtanh', (v) => (v < lo ? lo : v > hi ? hi : v), (v, g) => (v > lo && v < hi ? g : 0));
+}
+
+/** min(max(x, 0), 6): hardtanh over [0, 6] (torch.nn.ReLU6). */
+export const relu6 = (x: Tensor): Tensor => hardtanh(x, 0, 6);
+
+/** min(max(x + 3, 0), 6) / 6; gradient 1/6 strictly inside (-3, 3), else 0. */
+export function hardsigmoid(x: Tensor): Tensor {
+  const sixth = Math.fround(1 / 6);
+  return pointwise(x, 'hardsigmoid', (v, r) => clamp06(r(v + 3)) / 6, (v, g) => (v > -3 && v < 3 ? g * sixth : 0));
+}
+
+/**
+ * x min(max(x + 3, 0), 6) / 6; gradient 0 below -3, x / 3 + 1/2 below 3, 1 from 3 on: torch's
+ * vector loop (its scalar loop, which takes tensors shorter than a vector, gives 1.5 at 3).
+ */
+export function hardswish(x: Tensor): Tensor {
+  return pointwise(x, 'hardswish', (v, r) => r(v * clamp06(r(v + 3))) / 6,
+    (v, g, r) => (v < -3 ? 0 : v >= 3 ? g : g * r(r(v / 3) + 0.5)));
+}
+
+// min(max(v, 0), 6) with NaN kept (torch's std::min(std::max(...)) order).
+const clamp06 = (v: number): number => (v < 0 ? 0 : v > 6 ? 6 : v);
+
+/** log(sigmoid(x)) as min(x, 0) - log1p(e^-|x|), with no overflow; gradient torch's, from e^-|x|. */
+export function logsigmoid(x: Tensor): Tensor {
+  return pointwise(x, 'logsigmoid', (v, r) => Math.min(0, v) - r(Math.log1p(r(Math.exp(-Math.abs(v))))), (v, g, r) => {
+    const z = r(Math.exp(-Math.abs(v)));
+    const q = r(z / r(1 + z));
+    return g * (v < 0 ? r(1 - q) : r(0 + q));
+  });
+}
+
+/** x tanh(softplus(x)) (torch.nn.Mish); gradient tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2). */
+export function mish(x: Tensor): Tensor {
+  const tanhSoftplus = (v: number, r: Round) => r(Math.tanh(r(Math.log1p(r(Math.exp(v))))));
+  return pointwise(x, 'mish', (v, r) => v * tanhSoftplus(v, r), (v, g, r) => {
+    const s = r(1 / r(1 + r(Math.exp(-v))));
+    const t = tanhSoftplus(v, r);
+    return g * r(t + r(r(v * s) * r(1 - r(t * t))));
+  });
+}
+
+// SELU's constants, as torch writes them (rounded to float where its kernel takes them).
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554804934193349852946;
+
+/** scale (x for x > 0, alpha (e^x - 1) otherwise), torch's SELU constants; gradient scale or scale alpha e^x. */
+export function selu(x: Tensor): Tensor {
+  const scale = Math.fround(SELU_SCALE);
+  const neg = Math.fround(Math.fround(SELU_ALPHA) * scale);
+  return pointwise(x, 'selu', (v, r) => (v <= 0 ? r(Math.expm1(v)) * neg : v * scale),
+    (v, g, r) => (v <= 0 ? r(g * neg) * r(Math.exp(v)) : g * scale));
+}
+
+/** x / (1 + |x|), torch's composition (so its gradient). */
+export function softsign(x: Tensor): Tensor {
+  checkTensor(x, 'softsign');
+  return div(x, add(abs(x), 1));
+}
+
+/** x - tanh(x), torch's composition (so its gradient). */
+export function tanhshrink(x: Tensor): Tensor {
+  checkTensor(x, 'tanhshrink');
+  return sub(x, tanh(x));
+}
