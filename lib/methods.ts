@@ -127,6 +127,10 @@ declare module './tensor' {
     select(dim: number, index: number): Tensor;
     /** Elements picked along `dim` by `index`, as torch.gather (indices in [0, size); negatives are refused). */
     gather(dim: number, index: Tensor): Tensor;
+    /** A copy with src (index's shape) added at the places index names along `dim` (torch.scatter_add). */
+    scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    /** A copy with src's elements, or one number, written at the places index names along `dim` (torch.scatter). */
+    scatter(dim: number, index: Tensor, src: Tensor | number): Tensor;
     /** Elementwise max(0, x) (gradient 0 at 0). */
     relu(): Tensor;
     /** Elementwise 1 / (1 + e ** -x). */
@@ -254,6 +258,8 @@ P.softplus = function (b, t) { return ops.softplus(this, b, t); };
 P.indexSelect = function (d, i) { return ops.indexSelect(this, d, i); };
 P.select = function (d, i) { return ops.select(this, d, i); };
 P.gather = function (d, i) { return ops.gather(this, d, i); };
+P.scatterAdd = function (d, i, s) { return ops.scatterAdd(this, d, i, s); };
+P.scatter = function (d, i, s) { return ops.scatter(this, d, i, s); };
 P.relu = function () { return ops.relu(this); };
 P.sigmoid = function () { return ops.sigmoid(this); };
 P.tanh = function () { return ops.tanh(this); };

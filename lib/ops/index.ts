@@ -15,6 +15,7 @@ export type { Dims } from './reduce';
 export { reshape, transpose, permute, flatten, squeeze, unsqueeze, expand, repeat } from './shape';
 export { cat, stack, narrow, split, chunk } from './join';
 export { indexSelect, select, gather, flip } from './index_ops';
+export { scatter, scatterAdd, oneHot } from './scatter';
 export { cumsum, norm, amax, amin } from './cumulative';
 export { prod, cumprod } from './product';
 export { softmax, logSoftmax } from './softmax';
