@@ -24,12 +24,13 @@ type LossOptionKinds = OptionKinds<LossOptions> & Readonly<Record<string, Option
 export abstract class Loss {
   /** How the per-element losses are combined ('batchmean' is KLDivLoss's alone; the others declare Reduction). */
   readonly reduction: KLDivReduction;
-  /**
-   * `kinds`: every option the concrete loss takes (the library's losses give theirs; see optionsOf);
-   * `reductions`: those it accepts, Reduction's three unless it says otherwise.
-   */
-  constructor(options?: { readonly reduction?: KLDivReduction }, kinds?: LossOptionKinds, reductions?: readonly KLDivReduction[]) {
-    this.reduction = checkReduction(optionsOf(options, this.constructor.name, kinds).reduction ?? 'mean', this.constructor.name, reductions);
+  /** `kinds`: every option the concrete loss takes (the library's losses give theirs; see optionsOf). */
+  constructor(options?: { readonly reduction?: KLDivReduction }, kinds?: LossOptionKinds) {
+    this.reduction = checkReduction(optionsOf(options, this.constructor.name, kinds).reduction ?? 'mean', this.constructor.name, this.reductions());
+  }
+  /** The reductions the loss accepts: Reduction's three (KLDivLoss adds 'batchmean'). */
+  protected reductions(): readonly KLDivReduction[] {
+    return ['mean', 'sum', 'none'];
   }
   /** The loss of `input` against `target` (0-d unless reduction is 'none'). */
   abstract forward(input: Tensor, target: ClassTarget): Tensor;
@@ -144,8 +145,11 @@ export class KLDivLoss extends Loss {
   /** The target holds log-probabilities. */
   readonly logTarget: boolean;
   constructor(options: KLDivOptions = {}) {
-    super(options, { reduction: 'value', logTarget: 'boolean' } satisfies OptionKinds<KLDivOptions>, KL_DIV_REDUCTIONS);
+    super(options, { reduction: 'value', logTarget: 'boolean' } satisfies OptionKinds<KLDivOptions>);
     this.logTarget = options.logTarget ?? false; // optionsOf has checked that it is a boolean
+  }
+  protected override reductions(): readonly KLDivReduction[] {
+    return KL_DIV_REDUCTIONS;
   }
   forward(input: Tensor, target: ClassTarget): Tensor {
     const t = sameShapeTarget(input, target, 'KLDivLoss');
