@@ -1,6 +1,6 @@
 // Loss kernels as ops: fused softmax cross-entropy, binary cross-entropy (on probabilities and on
-// logits), the reduced squared and absolute errors, and the reduction step ('mean' | 'sum' | 'none')
-// every loss ends with.
+// logits), the reduced squared and absolute errors, KL divergence's elements, and the reduction
+// step ('mean' | 'sum' | 'none', and KLDivLoss's 'batchmean') every loss ends with.
 import { Binary, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
@@ -19,9 +19,8 @@ export type Reduction = 'mean' | 'sum' | 'none';
 /** KLDivLoss's reductions: Reduction's and 'batchmean', the sum over the batch size. */
 export type KLDivReduction = Reduction | 'batchmean';
 
-/** `r` if it is one of `allowed` (Reduction's three by default), else an error that lists them. */
-export function checkReduction<R extends KLDivReduction = Reduction>(r: unknown, what: string,
-  allowed: readonly R[] = ['mean', 'sum', 'none'] as R[]): R {
+/** `r` if it is one of `allowed` (a loss's reductions()), else an error that lists them. */
+export function checkReduction<R extends KLDivReduction>(r: unknown, what: string, allowed: readonly R[]): R {
   if (!allowed.includes(r as R)) {
     const listed = allowed.map((a) => `'${a}'`);
     throw new Error(`${what}: reduction must be ${listed.slice(0, -1).join(', ')} or ${listed[listed.length - 1]}, got ${shown(r)}`);
