@@ -45,6 +45,9 @@ eachBackend('shape errors', () => {
   it('linear and losses name the mismatch', () => {
     const l = new nn.Linear(3, 2);
     expect(() => l.forward(bp.zeros([4, 5]))).toThrow(/linear: input shape \[4, 5\] does not match weight shape \[2, 3\]/);
+    // A bias that is not a tensor (random-calls passed true: its shape was read as undefined).
+    expect(() => bp.linear(bp.zeros([2, 3]), bp.zeros([2, 3]), true as unknown as bp.Tensor)).toThrow(/^linear: bias must be a Tensor or null, got true$/);
+    expect(bp.linear(bp.ones([1, 3]), bp.ones([2, 3])).toArray()).toEqual([[3, 3]]); // no bias, as torch's F.linear(x, w)
     expect(() => new nn.MSELoss().forward(bp.zeros([2, 3]), bp.zeros([3, 2]))).toThrow(/MSELoss: input shape \[2, 3\] does not match target shape \[3, 2\]/);
     expect(() => new nn.CrossEntropyLoss().forward(bp.zeros([2, 3]), [0, 3])).toThrow(/target class index 3 at position 1 is out of range \[0, 3\)/);
     expect(() => new nn.CrossEntropyLoss().forward(bp.zeros([2, 3]), [0])).toThrow(/expected 2 class indices/);

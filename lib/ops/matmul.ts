@@ -93,9 +93,10 @@ const ACT_CODE: Record<FusedActivation, UnaryCode> = { none: 0, relu: Unary.relu
  * act(x W^T + b) in one GEMM with a fused epilogue (the same numbers as the activation applied
  * after). x [batch, in], weight [out, in], bias [out] or null.
  */
-export function linear(x: Tensor, weight: Tensor, bias: Tensor | null, activation: FusedActivation = 'none'): Tensor {
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, activation: FusedActivation = 'none'): Tensor {
   checkTensor(x, 'linear');
   checkTensor(weight, 'linear');
+  if (bias !== null && !(bias instanceof Tensor)) throw new Error(`linear: bias must be a Tensor or null, got ${shown(bias)}`);
   if (!Object.prototype.hasOwnProperty.call(ACT_CODE, activation)) {
     throw new Error(`linear: activation must be one of ${Object.keys(ACT_CODE).map((k) => `'${k}'`).join(', ')}, got ${shown(activation)}`);
   }
