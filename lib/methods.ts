@@ -131,6 +131,10 @@ declare module './tensor' {
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     /** A copy with src's elements, or one number, written at the places index names along `dim` (torch.scatter). */
     scatter(dim: number, index: Tensor, src: Tensor | number): Tensor;
+    /** The elements where mask (broadcast with this) is nonzero, in order, 1-D (torch.masked_select). */
+    maskedSelect(mask: Tensor): Tensor;
+    /** The positions of the nonzero elements, [count, ndim] (torch.nonzero). */
+    nonzero(): Tensor;
     /** Elementwise max(0, x) (gradient 0 at 0). */
     relu(): Tensor;
     /** Elementwise 1 / (1 + e ** -x). */
@@ -260,6 +264,8 @@ P.select = function (d, i) { return ops.select(this, d, i); };
 P.gather = function (d, i) { return ops.gather(this, d, i); };
 P.scatterAdd = function (d, i, s) { return ops.scatterAdd(this, d, i, s); };
 P.scatter = function (d, i, s) { return ops.scatter(this, d, i, s); };
+P.maskedSelect = function (m) { return ops.maskedSelect(this, m); };
+P.nonzero = function () { return ops.nonzero(this); };
 P.relu = function () { return ops.relu(this); };
 P.sigmoid = function () { return ops.sigmoid(this); };
 P.tanh = function () { return ops.tanh(this); };
