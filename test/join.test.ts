@@ -315,6 +315,9 @@ eachBackend('joining and cutting tensors', () => {
     expect(() => bp.cat([x, 3 as never])).toThrow(/cat: tensor 1: expected a Tensor/);
     expect(() => bp.stack([x, bp.zeros([3, 2])])).toThrow(/stack: tensor 1 has shape \[3, 2\], tensor 0 \[2, 3\]: all must match/);
     expect(() => x.narrow(1, 2, 2)).toThrow(/narrow: start 2 \+ length 2 exceeds dimension 1 of size 3/);
+    // Values that cannot become text (random-calls found the message itself throwing for a Symbol).
+    expect(() => x.narrow(1, Symbol('s') as unknown as number, 1)).toThrow(/^narrow: start Symbol\(s\) is out of range for dimension 1 of size 3$/);
+    expect(() => x.narrow(1, 0, 10n as unknown as number)).toThrow(/^narrow: start 0 \+ length 10 exceeds dimension 1 of size 3/);
     expect(() => x.split([1, 2], 0)).toThrow(/split: sizes \[1, 2\] sum to 3, but dimension 0 has size 2/);
     expect(() => x.chunk(0)).toThrow(/chunk: chunks must be a positive integer, got 0/);
     expect(() => x.unsqueeze(4)).toThrow(/unsqueeze: dim 4 is out of range for a tensor with 3 dimension/);

@@ -69,10 +69,10 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   if (x.ndim === 0) throw new Error('narrow: cannot narrow a zero-dimensional tensor');
   const d = normDim(dim, x.ndim, 'narrow');
   const size = x.shape[d];
-  if (!Number.isInteger(start) || start < -size || start > size) throw new Error(`narrow: start ${start} is out of range for dimension ${d} of size ${size}`);
+  if (!Number.isInteger(start) || start < -size || start > size) throw new Error(`narrow: start ${shown(start)} is out of range for dimension ${d} of size ${size}`);
   const s = start < 0 ? start + size : start;
   if (!Number.isInteger(length) || length < 0 || s + length > size) {
-    throw new Error(`narrow: start ${s} + length ${length} exceeds dimension ${d} of size ${size} (shape ${fmt(x.shape)})`);
+    throw new Error(`narrow: start ${s} + length ${shown(length)} exceeds dimension ${d} of size ${size} (shape ${fmt(x.shape)})`);
   }
   const [outer, , inner] = splitAt(x.shape, d);
   const shape = [...x.shape];
