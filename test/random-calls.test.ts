@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as bp from '../lib/index';
 import { nn, optim, Tensor } from '../lib/index';
 import { eachBackend, nativeExpected } from './helpers/backends';
-import { rng } from './helpers/random';
+import { drawsOf, rng } from './helpers/random';
 import { scratchDir } from './helpers/scratch';
 import { shown } from '../lib/args';
 import { fmt } from '../lib/shape';
@@ -24,9 +24,6 @@ const INTERNAL_METHODS = new Set(['constructor', 'accumulateGrad', 'gradData', '
 
 type Call = [string, (...args: unknown[]) => unknown];
 
-/** A picker of elements by the generator r. */
-const picker = (r: () => number) => <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)];
-
 /**
  * Where two arrays of results first differ beyond `tol` relative (NaN matches NaN, infinities
  * themselves; -0 and +0 count as equal): -1 for nowhere, -2 when their lengths differ.
@@ -38,7 +35,7 @@ function firstDifference(x: readonly number[], y: readonly number[], tol: number
 
 function searcher(seed: number) {
   const r = rng(seed);
-  const pick = picker(r);
+  const { pick } = drawsOf(r);
   const tensor = (): Tensor => {
     const shape = pick(SHAPES);
     const n = shape.reduce((a, b) => a * b, 1);
@@ -100,9 +97,15 @@ const FILE_FUNCTIONS: Call[] = [['save', bp.save], ['load', bp.load], ['saveChec
   // Not its default directory: where the dataset is installed that would load 70k images a call.
   ['fashionMnist', (d: unknown) => (d === undefined ? null : bp.data.fashionMnist(d as string))]] as Call[];
 
+// RANDOM_CALLS_SEED=n (added to each search's own seed) and RANDOM_CALLS_SCALE=k (k times the
+// calls) search further than CI does: adding a function shifts every later draw, and the searches
+// have found unchecked arguments that way.
+const SEED_SHIFT = Number(process.env.RANDOM_CALLS_SEED ?? 0);
+const SCALE = Number(process.env.RANDOM_CALLS_SCALE ?? 1);
+
 eachBackend('random calls of the public API', () => {
   it('functions and Tensor methods: a result or an error raised on purpose', () => {
-    expect(search(7, 6000, (s) => {
+    expect(search(7 + SEED_SHIFT, 6000 * SCALE, (s) => {
       const args = s.args();
       if (s.r() < 0.5) {
         const [name, f] = s.pick(functions);
@@ -115,7 +118,7 @@ eachBackend('random calls of the public API', () => {
   });
 
   it('modules (constructed, then forward), losses and optimizers (constructed, then stepped)', () => {
-    expect(search(11, 4000, (s) => {
+    expect(search(11 + SEED_SHIFT, 4000 * SCALE, (s) => {
       const args = s.args();
       const later = s.args();
       if (s.r() < 0.6) {
@@ -191,7 +194,7 @@ describe.runIf(nativeExpected())('random calls: the native backend answers as th
 
   it('values, gradients and errors of functions and Tensor methods', () => {
     const r = rng(17);
-    const pick = picker(r);
+    const { pick } = drawsOf(r);
     let last: number[] = [2, 3];
     const spec = (): Spec => {
       const shape = r() < 0.5 ? last : pick(SIZES);
@@ -238,7 +241,7 @@ describe.runIf(nativeExpected())('random calls: the native backend answers as th
 describe.runIf(nativeExpected())('random models: the native backend trains as the reference does', () => {
   it('loss and gradients of 200 random models', () => {
     const r = rng(23);
-    const pick = picker(r);
+    const { pick } = drawsOf(r);
     const values = (n: number, special: number) => Array.from({ length: n }, () => (r() < special ? pick([0, -0, NaN, Infinity, -Infinity, 50, -50]) : r() * 4 - 2));
     const differ: string[] = [];
     let compared = 0;
