@@ -193,7 +193,7 @@ describe.runIf(nativeExpected())('random calls: the native backend answers as th
 
 
   it('values, gradients and errors of functions and Tensor methods', () => {
-    const r = rng(17);
+    const r = rng(17 + SEED_SHIFT);
     const { pick } = drawsOf(r);
     let last: number[] = [2, 3];
     const spec = (): Spec => {
@@ -206,7 +206,7 @@ describe.runIf(nativeExpected())('random calls: the native backend answers as th
     const differ: string[] = [];
     let agreed = 0;
     const prev = bp.getBackend();
-    for (let i = 0; i < 6000 && differ.length < 5; i++) {
+    for (let i = 0; i < 6000 * SCALE && differ.length < 5; i++) {
       const method = r() < 0.5;
       const name = method ? pick(comparedMethods) : pick(compared);
       const self = method ? spec() : null;
