@@ -43,6 +43,10 @@ declare module './tensor' {
     sin(): Tensor;
     /** Elementwise cosine (radians); gradient -sin(this). */
     cos(): Tensor;
+    /** Elementwise error function. */
+    erf(): Tensor;
+    /** Elementwise e^this - 1, accurate near 0. */
+    expm1(): Tensor;
     /** Element-wise larger of this and other (broadcast; NaN if either is). */
     maximum(other: Operand): Tensor;
     /** Element-wise smaller of this and other (broadcast; NaN if either is). */
@@ -221,6 +225,8 @@ P.trunc = function () { return ops.trunc(this); };
 P.frac = function () { return ops.frac(this); };
 P.sin = function () { return ops.sin(this); };
 P.cos = function () { return ops.cos(this); };
+P.erf = function () { return ops.erf(this); };
+P.expm1 = function () { return ops.expm1(this); };
 P.maximum = function (o) { return ops.maximum(this, o); };
 P.minimum = function (o) { return ops.minimum(this, o); };
 P.clamp = function (lo, hi) { return ops.clamp(this, lo, hi); };

@@ -173,6 +173,7 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
     (x) => bp.hardtanh(x, -2, 2).add(bp.relu6(x.mul(2))).add(bp.hardsigmoid(x)).add(bp.hardswish(x)).add(bp.logsigmoid(x))
       .add(bp.mish(x)).add(bp.selu(x)).add(bp.softsign(x)).add(bp.tanhshrink(x)), [randT([3, 4], -5, 5)]],
   'sin, cos': () => [(x) => x.sin().mul(x).add(x.cos()), [randT([3, 4], -7, 7)]],
+  'erf, expm1': () => [(x) => x.erf().mul(x).add(x.expm1()), [randT([3, 4], -3, 3)]],
   'LayerNorm [2, 3, 4] over [3, 4]': () => {
     const ln = new nn.LayerNorm([3, 4]);
     ln.weight!.data.set(randT([3, 4]).data);

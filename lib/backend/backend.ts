@@ -40,6 +40,8 @@ export const Unary = {
   frac: 30, // x - trunc(x), gradient gy
   sin: 31, // gradient gy cos(x)
   cos: 32, // gradient gy (-sin(x))
+  erf: 33, // gradient 2 / sqrt(pi) e^(-x^2) gy
+  expm1: 34, // e^x - 1 without cancellation near 0; gradient gy (y + 1)
 } as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 

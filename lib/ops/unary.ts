@@ -96,3 +96,7 @@ export const frac = (x: Tensor): Tensor => unaryOp(x, Unary.frac, 0, 'frac');
 export const sin = (x: Tensor): Tensor => unaryOp(x, Unary.sin, 0, 'sin');
 /** Elementwise cosine (radians); gradient -sin(x). */
 export const cos = (x: Tensor): Tensor => unaryOp(x, Unary.cos, 0, 'cos');
+/** Elementwise error function; gradient 2 / sqrt(pi) e^(-x^2). */
+export const erf = (x: Tensor): Tensor => unaryOp(x, Unary.erf, 0, 'erf');
+/** Elementwise e^x - 1, accurate near 0; gradient e^x (from the result, as torch's). */
+export const expm1 = (x: Tensor): Tensor => unaryOp(x, Unary.expm1, 0, 'expm1');

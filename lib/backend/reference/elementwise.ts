@@ -2,7 +2,7 @@
 // binary, strided copy, axpy.
 import { Binary, BinaryCode, Reduce, Unary, UnaryCode } from '../backend';
 import { reduce } from './reduce';
-import { gelu, geluGrad, sigmoid } from './math';
+import { erf, gelu, geluGrad, sigmoid } from './math';
 import { Round, roundingOf } from '../../storage';
 import { powC } from '../../cmath';
 
@@ -42,6 +42,8 @@ export function unaryScalar(op: number, x: number, p: number, r: Round = (v) => 
     case Unary.frac: return x - Math.trunc(x);
     case Unary.sin: return Math.sin(x);
     case Unary.cos: return Math.cos(x);
+    case Unary.erf: return erf(x);
+    case Unary.expm1: return Math.expm1(x);
     default: throw new Error(`unary: unknown op code ${op}`);
   }
 }
@@ -89,6 +91,8 @@ export function unaryGradScalar(op: number, x: number, y: number, gy: number, p:
     case Unary.frac: return gy;
     case Unary.sin: return gy * r(Math.cos(x));
     case Unary.cos: return gy * -r(Math.sin(x));
+    case Unary.erf: return r(r(1.1283791670955126 * r(Math.exp(-r(x * x)))) * gy);
+    case Unary.expm1: return gy * r(y + 1);
     case Unary.log1p: return gy / r(x + 1);
     case Unary.rsubScalar: return -gy;
     case Unary.rdivScalar: { // torch's reciprocal backward after the scaling's
