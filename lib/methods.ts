@@ -193,6 +193,10 @@ declare module './tensor' {
     cumsum(dim: number): Tensor;
     /** Running products along `dim` (torch.cumprod, accumulated in double; zeros get their gradient). */
     cumprod(dim: number): Tensor;
+    /** The lower median of all elements (torch.median; NaN if one is). */
+    median(): Tensor;
+    /** The lower median along `dim` and where it came from (torch.median(x, dim)). */
+    median(dim: number, keepDim?: boolean): SortResult;
     /** The product of all elements, or along `dim` (torch.prod, in float; zeros get their gradient). */
     prod(dim?: number, keepDim?: boolean): Tensor;
     /** The elements in reverse order along each of `dims` (torch.flip). */
@@ -301,6 +305,7 @@ P.all = function (d, k) { return ops.all(this, d, k); };
 P.any = function (d, k) { return ops.any(this, d, k); };
 P.cumsum = function (d) { return ops.cumsum(this, d); };
 P.cumprod = function (d) { return ops.cumprod(this, d); };
+P.median = function (this: Tensor, d?: number, k?: boolean) { return d === undefined ? ops.median(this) : ops.median(this, d, k); } as Tensor['median'];
 P.prod = function (d, k) { return ops.prod(this, d, k); };
 P.flip = function (d) { return ops.flip(this, d); };
 P.norm = function (p, d, k) { return ops.norm(this, p, d, k); };
