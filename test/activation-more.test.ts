@@ -55,7 +55,42 @@ ${PY_CASES_LOOP}
 print(json.dumps(out))
 `;
 
+// PReLU: one slope or one per channel (dimension 1), inputs of 1 to 4 dimensions with zeros and NaN.
+function preluCases(): OpCase[] {
+  const r = rng(71);
+  const { int, pick } = drawsOf(r);
+  return Array.from({ length: 60 }, () => {
+    const nd = 1 + int(4);
+    const as = Array.from({ length: nd }, () => 1 + int(4));
+    const channels = nd >= 2 && r() < 0.6 ? as[1] : 1;
+    const n = as.reduce((a, b) => a * b, 1);
+    return { op: 'prelu', a: Array.from({ length: n }, () => (r() < 0.1 ? pick([0, -0, NaN]) : Math.fround(4 * r() - 2))), as,
+      b: Array.from({ length: channels }, () => Math.fround(r() - 0.3)), bs: [channels], args: [] };
+  });
+}
+
+function runPrelu(c: OpCase): OpResult {
+  const x = bp.tensor(c.a, { shape: c.as, requiresGrad: true });
+  const m = new nn.PReLU(c.bs![0]);
+  m.weight.data.set(c.b!);
+  const y = m.forward(x);
+  y.mul(bp.tensor(upstream(y.size), { shape: y.shape as number[] })).sum().backward();
+  return { y: Array.from(y.data), shape: [...y.shape], ga: Array.from(x.grad!.data), gb: Array.from(m.weight.grad!.data) };
+}
+
+const PRELU_SCRIPT = `
+${PY_CASES_LOOP}
+    a = T(c["a"], c["as"], True)
+    m = torch.nn.PReLU(c["bs"][0])
+    with torch.no_grad(): m.weight.copy_(T(c["b"], c["bs"], False))
+    y = m(a)
+    (y * (torch.arange(y.numel()) % 5 - 2).float().reshape(y.shape)).sum().backward()
+    out.append({"y": enc(y.detach()), "shape": list(y.shape), "ga": enc(a.grad), "gb": enc(m.weight.grad)})
+print(json.dumps(out))
+`;
+
 const CASES = cases();
+const PRELU_CASES = preluCases();
 noteIfNoTorch('the comparison of the extra activations with torch');
 eachBackend('hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, mish, selu, softsign, tanhshrink', () => {
   it.runIf(haveTorch)(`${CASES.length} random calls as torch's (values at special points, gradients)`, () => {
@@ -78,6 +113,11 @@ eachBackend('hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, mish, selu, so
     expect(grad(bp.hardswish, [-3, 3, -4])).toEqual([-0.5, 1, 0]);
   });
 
+  it.runIf(haveTorch)(`PReLU: ${PRELU_CASES.length} random inputs and slopes as torch's (output, input and slope gradients)`, () => {
+    // The slopes' gradients are sums, in torch's order and ours: within rounding.
+    expectOpsLikeTorch(PRELU_CASES, PRELU_SCRIPT, runPrelu, 1e-6);
+  });
+
   it('the modules run the functions, and print as torch prints them', () => {
     const x = bp.tensor([-4, -2.5, -0.5, 0.5, 2.5, 7]);
     const same = (m: nn.Module, y: Tensor) => expect(Array.from((m.forward(x) as Tensor).data)).toEqual(Array.from(y.data));
@@ -92,11 +132,16 @@ eachBackend('hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, mish, selu, so
     same(new nn.Tanhshrink(), bp.tanhshrink(x));
     expect(String(new nn.Hardtanh(-2, 2))).toBe('Hardtanh(min_val=-2.0, max_val=2.0)');
     expect(String(new nn.ReLU6())).toBe('ReLU6()');
+    expect(String(new nn.PReLU(3))).toBe('PReLU(num_parameters=3)');
+    expect(Object.keys(new nn.PReLU(3).stateDict())).toEqual(['weight']);
   });
 
   it('bad arguments are named', () => {
     expect(() => new nn.Hardtanh(2, 1)).toThrow(/^Hardtanh: minVal 2 is above maxVal 1$/);
     expect(() => bp.hardtanh(bp.zeros([2]), NaN)).toThrow(/^hardtanh: minVal must be a finite number, got NaN$/);
     expect(() => bp.mish([1, 2] as unknown as Tensor)).toThrow(/^mish: /);
+    expect(() => new nn.PReLU(0)).toThrow(/^PReLU: numParameters must be a positive integer, got 0$/);
+    expect(() => new nn.PReLU(3).forward(bp.zeros([2, 4]))).toThrow(/^prelu: 3 slopes need an input with 3 channels in dimension 1, got shape \[2, 4\]$/);
+    expect(() => bp.prelu(bp.zeros([2]), bp.zeros([1, 1]))).toThrow(/^prelu: weight must be 1-D/);
   });
 });

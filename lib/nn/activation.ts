@@ -4,7 +4,9 @@ import { elu, gelu, leakyRelu, relu, sigmoid, silu, tanh } from '../ops/unary';
 import { logSoftmax, softmax } from '../ops/softmax';
 import { flatten } from '../ops/shape';
 import { softplus } from '../ops/more';
-import { hardsigmoid, hardswish, hardtanh, hardtanhBounds, logsigmoid, mish, relu6, selu, softsign, tanhshrink } from '../ops/activation_more';
+import { hardsigmoid, hardswish, hardtanh, hardtanhBounds, logsigmoid, mish, prelu, relu6, selu, softsign, tanhshrink } from '../ops/activation_more';
+import { full } from '../ops/creation';
+import { Parameter } from './parameter';
 import { Module, runsOwnForward } from './module';
 import type { FusedActivation } from '../ops/matmul';
 import { pyFloat } from '../format';
@@ -130,6 +132,22 @@ export class Softsign extends Module {
 /** x - tanh(x), elementwise. */
 export class Tanhshrink extends Module {
   forward(x: Tensor): Tensor { return tanhshrink(x); }
+}
+/** x where x > 0, a learned slope times x elsewhere: one slope, or one per channel (dimension 1). */
+export class PReLU extends Module {
+  /** The slopes [numParameters]. */
+  weight: Parameter;
+  /** @param numParameters 1 (default) or the number of channels @param init every slope's first value (default 0.25) */
+  constructor(readonly numParameters = 1, init = 0.25) {
+    super();
+    if (!Number.isInteger(numParameters) || numParameters < 1) throw new Error(`PReLU: numParameters must be a positive integer, got ${shown(numParameters)}`);
+    if (typeof init !== 'number' || !Number.isFinite(init)) throw new Error(`PReLU: init must be a finite number, got ${shown(init)}`);
+    this.weight = new Parameter(full([numParameters], init));
+  }
+  protected override extraRepr(): string {
+    return `num_parameters=${this.numParameters}`;
+  }
+  forward(x: Tensor): Tensor { return prelu(x, this.weight); }
 }
 /** Returns its input unchanged. */
 export class Identity extends Module {

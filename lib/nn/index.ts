@@ -4,7 +4,7 @@ export type { StateDict, LoadStateDictOptions, LoadStateDictResult } from './mod
 export { Parameter } from './parameter';
 export { Linear } from './linear';
 export type { LinearOptions } from './linear';
-export { ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softplus, Softmax, LogSoftmax, Identity, Flatten, Hardtanh, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, Mish, SELU, Softsign, Tanhshrink } from './activation';
+export { ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softplus, Softmax, LogSoftmax, Identity, Flatten, Hardtanh, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, Mish, SELU, Softsign, Tanhshrink, PReLU } from './activation';
 export { Sequential } from './sequential';
 export { Dropout } from './dropout';
 export { BatchNorm1d } from './batchnorm';

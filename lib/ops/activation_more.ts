@@ -6,8 +6,11 @@ import { Tensor } from '../tensor';
 import { shown } from '../args';
 import { allocOutput, Round, roundingOf } from '../storage';
 import { checkTensor, record } from './core';
-import { add, div, sub } from './binary';
+import { add, div, mul, sub } from './binary';
 import { abs, tanh } from './unary';
+import { gt, where } from './more';
+import { reshape } from './shape';
+import { fmt } from '../shape';
 
 /** y = f(x) element by element, recorded with the gradient gy * f'(x) that `grad` gives. */
 function pointwise(x: Tensor, what: string, f: (v: number, r: Round) => number, grad: (v: number, gy: number, r: Round) => number): Tensor {
@@ -108,4 +111,20 @@ export function softsign(x: Tensor): Tensor {
 export function tanhshrink(x: Tensor): Tensor {
   checkTensor(x, 'tanhshrink');
   return sub(x, tanh(x));
+}
+
+/**
+ * x where x > 0, weight * x elsewhere (torch.nn.functional.prelu): weight holds one slope, or one per
+ * channel (dimension 1 of x). Composed of ops, so x's and the weight's gradients are theirs.
+ */
+export function prelu(x: Tensor, weight: Tensor): Tensor {
+  checkTensor(x, 'prelu');
+  checkTensor(weight, 'prelu');
+  if (weight.ndim !== 1) throw new Error(`prelu: weight must be 1-D (one slope, or one per channel), got shape ${fmt(weight.shape)}`);
+  const channels = weight.shape[0];
+  let slopes: Tensor;
+  if (channels === 1) slopes = reshape(weight, []);
+  else if (x.ndim >= 2 && x.shape[1] === channels) slopes = reshape(weight, [channels, ...x.shape.slice(2).map(() => 1)]);
+  else throw new Error(`prelu: ${channels} slopes need an input with ${channels} channels in dimension 1, got shape ${fmt(x.shape)}`);
+  return where(gt(x, 0), x, mul(slopes, x));
 }

@@ -21,7 +21,7 @@ export { maskedSelect, nonzero } from './mask_select';
 export { cumsum, norm, amax, amin } from './cumulative';
 export { prod, cumprod } from './product';
 export { softmax, logSoftmax } from './softmax';
-export { hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, mish, selu, softsign, tanhshrink } from './activation_more';
+export { hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, mish, selu, softsign, tanhshrink, prelu } from './activation_more';
 export { tensor, zeros, ones, full, rand, randn, arange, eye, zerosLike, onesLike } from './creation';
 export type { TensorOptions, TensorData, NestedNumbers } from './creation';
 export type { Operand } from './core';
