@@ -5,10 +5,9 @@ import { fmt, splitAt, normDim } from '../shape';
 import { checkKeepDim } from '../args';
 import { allocOutput } from '../storage';
 import { checkTensor, record } from './core';
-import { noGrad } from '../autograd';
 import { gather } from './index_ops';
 import { reshape, squeeze } from './shape';
-import { sort, SortResult } from './sort';
+import { argsort, SortResult } from './sort';
 
 /** The lower median of all elements (NaN if one is, or if there are none); the gradient is shared among the elements equal to it (the NaN ones for a NaN), as torch's. */
 export function median(x: Tensor): Tensor;
@@ -22,27 +21,27 @@ export function median(x: Tensor, dim?: number, keepDim = false): Tensor | SortR
   if (x.ndim === 0) return { values: reshape(x, []), indices: new Tensor(new Float32Array(1), []) };
   const [outer, len, inner] = splitAt(x.shape, d);
   if (len === 0 && outer * inner > 0) throw new Error(`median: dimension ${d} is empty (shape ${fmt(x.shape)})`);
-  const sorted = sort(x, d);
-  // Per slice, the sorted position taken: the first NaN's (NaN sorts last, ties keep their order), else the lower middle.
+  // Per slice the position in x taken: its first NaN if it holds one (torch's), else the element
+  // the stable order puts at the lower middle. Only that element is gathered, with the gradient.
+  const order = argsort(x, d);
   const at = new Float32Array(outer * inner);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
-      let numbers = len;
-      while (numbers > 0 && Number.isNaN(sorted.values.data[(o * len + numbers - 1) * inner + i])) numbers--;
-      at[o * inner + i] = numbers < len ? numbers : (len - 1) >> 1;
+      const base = o * len * inner + i;
+      let nan = 0;
+      while (nan < len && !Number.isNaN(x.data[base + nan * inner])) nan++;
+      at[o * inner + i] = nan < len ? nan : order.data[base + ((len - 1) >> 1) * inner];
     }
   }
-  const keptShape = x.shape.map((s, k) => (k === d ? 1 : s));
-  const where = new Tensor(at, keptShape);
-  const values = gather(sorted.values, d, where);
-  const indices = noGrad(() => gather(sorted.indices, d, where));
+  const indices = new Tensor(at, x.shape.map((s, k) => (k === d ? 1 : s)));
+  const values = gather(x, d, indices);
   return keep ? { values, indices } : { values: squeeze(values, d), indices: squeeze(indices, d) };
 }
 
 function medianOfAll(x: Tensor): Tensor {
   const n = x.size;
   const y = allocOutput(1);
-  y[0] = n === 0 ? NaN : noGrad(() => sort(reshape(x, [n]), 0).values.data[x.data.some((v) => v !== v) ? n - 1 : (n - 1) >> 1]);
+  y[0] = n === 0 || x.data.some((v) => v !== v) ? NaN : x.data[argsort(reshape(x, [n]), 0).data[(n - 1) >> 1]];
   const top = y[0];
   const taken = (v: number) => (top !== top ? v !== v : v === top);
   // torch's evenly_distribute_backward: zeros, then gy / count written where x equals the median
