@@ -375,6 +375,28 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     expect(() => nat().indexRowsGrad(new Float32Array(2), 1, 3, 2, Int32Array.of(1), new Float32Array(5), -1)).toThrow(/indexRowsGrad: gx has 5 elements, expected 6/);
     expect(() => nat().indexRowsGrad(new Float32Array(2), 2 ** 30, 2 ** 30, 2 ** 30, Int32Array.of(1), rows, -1)).toThrow(/indexRowsGrad: outer \* len \* inner is too large/);
     expect(() => nat().indexRows(rows, 1, 3, 2, [0] as unknown as Int32Array, new Float32Array(2))).toThrow(/indexRows: argument 4 \(index\) must be an Int32Array/);
+    // A 1x1x3x3 image, 2x2 windows at stride 1: 2x2 outputs, rows [4, 4].
+    const geom = (...change: [number, number][]) => {
+      const g = Int32Array.of(1, 1, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 2, 2);
+      for (const [k, v] of change) g[k] = v;
+      return g;
+    };
+    const img = new Float32Array(9);
+    nat().imageRows(img, geom(), 0, 1, 0, new Float32Array(16)); // the good call, for contrast
+    expect(() => nat().imageRows(img, geom(), 0, 1, 0, new Float32Array(15))).toThrow(/imageRows: rows has 15 elements, expected 16/);
+    expect(() => nat().imageRows(new Float32Array(8), geom(), 0, 1, 0, new Float32Array(16))).toThrow(/imageRows: x has 8 elements, expected 9/);
+    expect(() => nat().imageRows(img, geom(), 1, 1, 0, new Float32Array(16))).toThrow(/imageRows: channels c0 \+ cg = 2 exceed the geometry's c = 1/);
+    expect(() => nat().imageRows(img, geom([6, 0]), 0, 1, 0, new Float32Array(16))).toThrow(/imageRows: geom's sh must be at least 1, got 0/);
+    expect(() => nat().imageRows(img, geom([8, -1]), 0, 1, 0, new Float32Array(16))).toThrow(/imageRows: geom's ph must be at least 0, got -1/);
+    expect(() => nat().imageRows(img, geom().subarray(1), 0, 1, 0, new Float32Array(16))).toThrow(/imageRows: geom has 13 elements, expected 14/);
+    expect(() => nat().imageRows(img, geom([0, 2 ** 30], [1, 2 ** 30]), 0, 1, 0, img)).toThrow(/imageRows: geom's sizes are too large/);
+    expect(() => nat().imageRows(img, [1, 1, 3, 3], 0, 1, 0, img)).toThrow(/imageRows: argument 1 \(geom\) must be an Int32Array/);
+    expect(() => nat().imageRows(img, geom(), 0, 1, 'x', new Float32Array(16))).toThrow(/imageRows: argument 4 \(pad\) must be a number/);
+    expect(() => nat().imageRowsGrad(new Float32Array(16), geom(), 0, 1, new Float32Array(10))).toThrow(/imageRowsGrad: gx has 10 elements, expected 9/);
+    expect(() => nat().imageRowsGrad(new Float32Array(16), geom(), -1, 1, img)).toThrow(/imageRowsGrad: argument 2 \(c0\) must be an integer in \[0, /);
+    expect(() => nat().maxPool2d(img, geom(), new Float32Array(4), new Int32Array(3))).toThrow(/maxPool2d: indices has 3 elements, expected 4/);
+    expect(() => nat().maxPool2d(img, geom(), new Float32Array(5), new Int32Array(4))).toThrow(/maxPool2d: out has 5 elements, expected 4/);
+    expect(() => nat().maxPool2d(img, geom([3, 2 ** 20], [2, 2 ** 12]), new Float32Array(4), new Int32Array(4))).toThrow(/maxPool2d: geom's h \* w is larger than 2\^31 - 1/);
     const i32 = (...v: number[]) => Int32Array.from(v);
     const f4 = () => new Float32Array(4);
     expect(() => nat().gather(f4(), f4(), i32(2, 2), i32(2, 1), 0, f4(), null)).toThrow(/gather: indexShape\[1\] = 2 is larger than xShape's 1/);

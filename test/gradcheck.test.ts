@@ -76,6 +76,17 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   gelu: () => [bp.gelu, [randT([3, 5], -4, 4)]],
   leakyRelu: () => [(x) => bp.leakyRelu(x, 0.1), [randT([3, 5])]],
   elu: () => [(x) => bp.elu(x, 0.7), [randT([3, 5], -3, 3)]],
+  'conv2d stride 2, padding, dilation, groups 2, bias': () => [(x, w, b) => bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 }),
+    [randT([2, 4, 5, 6]), randT([6, 2, 3, 2]), randT([6])]],
+  'conv2d unbatched, padding same': () => [(x, w) => bp.conv2d(x, w, null, { padding: 'same' }), [randT([2, 4, 4]), randT([3, 2, 3, 3])]],
+  // Distinct values 0.05 apart, so that no step of 1e-6 changes which one a window takes.
+  'maxPool2d padding, dilation, ceil mode': () => {
+    const x = randT([2, 2, 5, 6]);
+    const order = Array.from({ length: x.size }, (_, i) => i).sort(() => r() - 0.5);
+    order.forEach((k, i) => { x.data[k] = 0.05 * i; });
+    return [(t) => bp.maxPool2d(t, 3, { stride: 2, padding: 1, dilation: [1, 2], ceilMode: true }), [x]];
+  },
+  'avgPool2d padding, ceil mode, padding not counted': () => [(x) => bp.avgPool2d(x, [3, 2], { stride: [2, 1], padding: 1, ceilMode: true, countIncludePad: false }), [randT([2, 3, 5, 4])]],
   'matmul 2-D': () => [bp.matmul, [randT([4, 6]), randT([6, 3])]],
   'matmul 1-D @ 2-D': () => [bp.matmul, [randT([6]), randT([6, 3])]],
   'matmul 2-D @ 1-D': () => [bp.matmul, [randT([4, 6]), randT([6])]],

@@ -11,14 +11,20 @@ const TORCH_MODEL = `nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.25)
   nn.SiLU(), nn.Softplus(), nn.Sigmoid(), nn.Tanh(), nn.Identity(), nn.Flatten(), nn.Softmax(dim=-1), nn.LogSoftmax(dim=1),
   nn.LayerNorm(16, eps=1e-6), nn.Embedding(10, 4, padding_idx=0), nn.Linear(16, 3, bias=False), nn.Sequential(nn.Linear(3, 3)),
   nn.BatchNorm1d(3, affine=False, track_running_stats=False), nn.LayerNorm([2, 3], elementwise_affine=False), nn.Embedding(5, 2),
-  nn.ELU(alpha=0.5), nn.LeakyReLU(0.2), nn.BatchNorm1d(3, eps=1e-3, momentum=0.01), nn.BatchNorm1d(2, momentum=None))`;
+  nn.ELU(alpha=0.5), nn.LeakyReLU(0.2), nn.BatchNorm1d(3, eps=1e-3, momentum=0.01), nn.BatchNorm1d(2, momentum=None),
+  nn.Conv2d(3, 8, 3), nn.Conv2d(8, 4, (3, 5), stride=2, padding=(1, 2), dilation=2, groups=2, bias=False), nn.Conv2d(4, 4, 3, padding='same'),
+  nn.MaxPool2d(2), nn.MaxPool2d((3, 2), stride=1, padding=1, dilation=2, ceil_mode=True), nn.AvgPool2d(2), nn.AvgPool2d(3, stride=(2, 1), padding=1),
+  nn.BatchNorm2d(4))`;
 
 function ourModel(): nn.Module {
   return new nn.Sequential(new nn.Linear(4, 16), new nn.ReLU(), new nn.Dropout(0.25), new nn.BatchNorm1d(16), new nn.LeakyReLU(), new nn.ELU(), new nn.GELU(),
     new nn.SiLU(), new nn.Softplus(), new nn.Sigmoid(), new nn.Tanh(), new nn.Identity(), new nn.Flatten(), new nn.Softmax(-1), new nn.LogSoftmax(1),
     new nn.LayerNorm(16, { eps: 1e-6 }), new nn.Embedding(10, 4, { paddingIdx: 0 }), new nn.Linear(16, 3, { bias: false }), new nn.Sequential(new nn.Linear(3, 3)),
     new nn.BatchNorm1d(3, { affine: false, trackRunningStats: false }), new nn.LayerNorm([2, 3], { elementwiseAffine: false }), new nn.Embedding(5, 2),
-    new nn.ELU(0.5), new nn.LeakyReLU(0.2), new nn.BatchNorm1d(3, { eps: 1e-3, momentum: 0.01 }), new nn.BatchNorm1d(2, { momentum: null }));
+    new nn.ELU(0.5), new nn.LeakyReLU(0.2), new nn.BatchNorm1d(3, { eps: 1e-3, momentum: 0.01 }), new nn.BatchNorm1d(2, { momentum: null }),
+    new nn.Conv2d(3, 8, 3), new nn.Conv2d(8, 4, [3, 5], { stride: 2, padding: [1, 2], dilation: 2, groups: 2, bias: false }), new nn.Conv2d(4, 4, 3, { padding: 'same' }),
+    new nn.MaxPool2d(2), new nn.MaxPool2d([3, 2], { stride: 1, padding: 1, dilation: 2, ceilMode: true }), new nn.AvgPool2d(2), new nn.AvgPool2d(3, { stride: [2, 1], padding: 1 }),
+    new nn.BatchNorm2d(4));
 }
 
 describe('printing modules', () => {

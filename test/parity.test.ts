@@ -1382,6 +1382,55 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     expect([nat.sumSquares([]), nat.sumAbs([])]).toEqual([0, 0]);
   });
 
+  it('imageRows, imageRowsGrad and maxPool2d: the reference\'s bits at every edge size, stride, padding, dilation and channel range, at 1-3 threads', () => {
+    // [n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw]: each edge size as a side, a channel count and a
+    // batch; windows larger than the image with padding, strided and dilated; one past the threading grain.
+    const shapes: number[][] = [[2, 3, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1], [3, 2, 7, 8, 2, 3, 2, 1, 1, 1, 2, 1],
+      [8, 16, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1], [1, 3, 65, 63, 5, 4, 3, 2, 2, 2, 1, 3]];
+    EDGE_SIZES.forEach((s, i) => {
+      const t = EDGE_SIZES[(i + 3) % 8] % 11 + 1;
+      shapes.push([1, 2, s, t, Math.min(3, s), 2, 1 + (i % 3), 1, i % 2, 1, 1, 1 + (i % 2)], [2, s % 70, 5, 6, 3, 3, 1, 2, 1, 0, 1, 1], [s % 9 + 1, 1, 4, 4, 2, 2, 2, 2, 1, 1, 1, 1]);
+    });
+    for (const [n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw] of shapes) {
+      const oh = Math.floor((h + 2 * ph - dh * (kh - 1) - 1) / sh) + 1;
+      const ow = Math.floor((w + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
+      if (oh < 1 || ow < 1) continue;
+      const geom = Int32Array.of(n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
+      const what = `[${n}, ${c}, ${h}, ${w}] kernel ${kh}x${kw} stride ${sh}x${sw} padding ${ph}x${pw} dilation ${dh}x${dw}`;
+      // Ties and -inf for max pooling's rule; a NaN or two.
+      const x = Float32Array.from(randomArray(n * c * h * w, r), (v, i) => (i % 17 === 3 ? NaN : i % 13 === 5 ? -Infinity : Math.round(v * 4) / 4));
+      for (const [c0, cg] of [[0, c], [Math.floor(c / 2), c - Math.floor(c / 2)]]) {
+        const len = n * oh * ow * cg * kh * kw;
+        const want = new Float32Array(len);
+        ref.imageRows(x, geom, c0, cg, -0.5, want);
+        const start = randomArray(n * c * h * w, r); // the channels outside [c0, c0 + cg) stay as they were
+        const gy = randomArray(len, r);
+        const gxWant = start.slice();
+        ref.imageRowsGrad(gy, geom, c0, cg, gxWant);
+        for (const t of [1, 2, 3]) {
+          bp.setNumThreads(t);
+          const got = new Float32Array(len);
+          nat.imageRows(x, geom, c0, cg, -0.5, got);
+          expect(sameBits(got, want), `imageRows ${what} channels ${c0}+${cg} at ${t} threads`).toBe(true);
+          const gx = start.slice();
+          nat.imageRowsGrad(gy, geom, c0, cg, gx);
+          expect(sameBits(gx, gxWant), `imageRowsGrad ${what} channels ${c0}+${cg} at ${t} threads`).toBe(true);
+        }
+      }
+      const outs = n * c * oh * ow;
+      const [pr, ir] = [new Float32Array(outs), new Int32Array(outs)];
+      ref.maxPool2d(x, geom, pr, ir);
+      for (const t of [1, 2, 3]) {
+        bp.setNumThreads(t);
+        const [pn, inn] = [new Float32Array(outs), new Int32Array(outs)];
+        nat.maxPool2d(x, geom, pn, inn);
+        expect(sameBits(pn, pr), `maxPool2d ${what} at ${t} threads`).toBe(true);
+        expect(Array.from(inn), `maxPool2d indices ${what} at ${t} threads`).toEqual(Array.from(ir));
+      }
+    }
+    bp.setNumThreads(1);
+  });
+
   it('the native backend implements every kernel of the contract', () => {
     for (const k of Object.keys(ref) as (keyof Backend)[]) if (k !== 'name') expect(typeof nat[k], k).toBe('function');
   });

@@ -121,6 +121,14 @@ export type GemmArgs = [transA: boolean, transB: boolean, m: number, n: number, 
   a: Float32Array, b: Float32Array, beta: number, c: Float32Array, bias: Float32Array | null, act: number,
   gate: Float32Array | null, gateAct: number];
 
+/**
+ * The geometry of sliding windows over NCHW images, as the fourteen int32s of an imageRows or
+ * maxPool2d call, in this order: batch n, channels c, height h, width w, kernel kh kw, stride sh sw,
+ * padding ph pw (each side), dilation dh dw, output height oh and width ow. Window (i, j) covers rows
+ * i sh - ph + u dh (u < kh) and columns j sw - pw + v dw (v < kw) of each plane.
+ */
+export const IMAGE_GEOMETRY = ['n', 'c', 'h', 'w', 'kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw', 'oh', 'ow'] as const;
+
 /** The kernels every backend provides. Shapes are passed as plain numbers or Int32Arrays. */
 export interface Backend {
   readonly name: 'native' | 'reference';
@@ -205,6 +213,32 @@ export interface Backend {
    * are then partly written).
    */
   gather(x: Float32Array, index: Float32Array, indexShape: Int32Array, xShape: Int32Array, dim: number, out: Float32Array, where: Int32Array | null): number;
+
+  /**
+   * Image patches as rows (im2col, one row per output position): for x [n, c, h, w] (NCHW) and the
+   * window geometry `geom` (IMAGE_GEOMETRY), rows[(b oh + i) ow + j, (k kh + u) kw + v] =
+   * x[b, c0 + k, i sh - ph + u dh, j sw - pw + v dw] for k in [0, cg), or `pad` where that position
+   * falls outside x. rows is [n oh ow, cg kh kw]: a convolution is then one GEMM against the weight
+   * viewed as [out, cg kh kw].
+   */
+  imageRows(x: Float32Array, geom: Int32Array, c0: number, cg: number, pad: number, rows: Float32Array): void;
+
+  /**
+   * The backward of imageRows: channels [c0, c0 + cg) of gx [n, c, h, w] are overwritten with the
+   * sums of the entries of rows that imageRows read from each position (padding's left out), each
+   * plane summed in the order of the rows and, within a row, of the window (the other channels of gx
+   * are left as they are).
+   */
+  imageRowsGrad(rows: Float32Array, geom: Int32Array, c0: number, cg: number, gx: Float32Array): void;
+
+  /**
+   * Max pooling of x [n, c, h, w] (NCHW) over the windows of `geom` (IMAGE_GEOMETRY): out and indices
+   * are [n, c, oh, ow], indices[e] the position within its plane (y w + x) of the value taken, as
+   * torch.nn.functional.max_pool2d's return_indices. Only positions inside x count (the padding is
+   * never taken); a larger value or a NaN replaces the one held, so a window's last NaN wins and an
+   * all -inf window gives its first position inside x (-1 for a window with none inside).
+   */
+  maxPool2d(x: Float32Array, geom: Int32Array, out: Float32Array, indices: Int32Array): void;
 
   /** Reduce x viewed as [outer, len, inner] along len into out [outer, inner]; argOut gets max (min) indices. */
   reduce(op: ReduceCode, x: Float32Array, outer: number, len: number, inner: number,

@@ -5,7 +5,9 @@ import { fmt, sameShape } from '../shape';
 import { shown } from '../args';
 import { Linear } from '../nn/linear';
 import { Sequential } from '../nn/sequential';
-import { BatchNorm1d } from '../nn/batchnorm';
+import { BatchNorm1d, BatchNorm2d } from '../nn/batchnorm';
+import { AvgPool2d, Conv2d, MaxPool2d } from '../nn/conv';
+import type { Size2 } from '../ops/conv';
 import { Dropout } from '../nn/dropout';
 import { LayerNorm } from '../nn/layernorm';
 import { Embedding } from '../nn/embedding';
@@ -17,7 +19,11 @@ import {
 export type LayerSpec =
   | { type: 'Sequential'; layers: LayerSpec[] }
   | { type: 'Linear'; inFeatures: number; outFeatures: number; bias: boolean }
-  | { type: 'BatchNorm1d'; numFeatures: number; eps: number; momentum: number | null; affine: boolean; trackRunningStats?: boolean }
+  | { type: 'BatchNorm1d' | 'BatchNorm2d'; numFeatures: number; eps: number; momentum: number | null; affine: boolean; trackRunningStats?: boolean }
+  | { type: 'Conv2d'; inChannels: number; outChannels: number; kernelSize: [number, number]; stride: [number, number];
+      padding: [number, number] | 'same' | 'valid'; dilation: [number, number]; groups: number; bias: boolean }
+  | { type: 'MaxPool2d'; kernelSize: Size2; stride: Size2; padding: Size2; dilation: Size2; ceilMode: boolean }
+  | { type: 'AvgPool2d'; kernelSize: Size2; stride: Size2; padding: Size2; ceilMode: boolean; countIncludePad: boolean; divisorOverride: number | null }
   | { type: 'LayerNorm'; normalizedShape: number[]; eps: number; elementwiseAffine: boolean }
   | { type: 'Embedding'; numEmbeddings: number; embeddingDim: number; paddingIdx: number | null }
   | { type: 'Dropout'; p: number }
@@ -48,9 +54,19 @@ export function describe(m: Module, path = '', seen = new Map<Module, string>(),
     return { type: 'Sequential', layers };
   }
   if (m instanceof Linear) return { type: 'Linear', inFeatures: m.inFeatures, outFeatures: m.outFeatures, bias: m.bias !== null };
-  if (m instanceof BatchNorm1d) {
+  if (m instanceof BatchNorm1d || m instanceof BatchNorm2d) {
     const { numFeatures, eps, momentum, trackRunningStats } = m;
-    return { type: 'BatchNorm1d', numFeatures, eps, momentum, affine: m.weight !== null, trackRunningStats };
+    return { type: m instanceof BatchNorm1d ? 'BatchNorm1d' : 'BatchNorm2d', numFeatures, eps, momentum, affine: m.weight !== null, trackRunningStats };
+  }
+  if (m instanceof Conv2d) {
+    const { inChannels, outChannels, kernelSize, stride, padding, dilation, groups } = m;
+    return { type: 'Conv2d', inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias: m.bias !== null };
+  }
+  if (m instanceof MaxPool2d) return { type: 'MaxPool2d', kernelSize: m.kernelSize, ...m.options };
+  if (m instanceof AvgPool2d) {
+    const o = m.options;
+    return { type: 'AvgPool2d', kernelSize: m.kernelSize, stride: o.stride, padding: o.padding, ceilMode: o.ceilMode ?? false,
+      countIncludePad: o.countIncludePad ?? true, divisorOverride: o.divisorOverride ?? null };
   }
   if (m instanceof LayerNorm) return { type: 'LayerNorm', normalizedShape: [...m.normalizedShape], eps: m.eps, elementwiseAffine: m.weight !== null };
   if (m instanceof Embedding) return { type: 'Embedding', numEmbeddings: m.numEmbeddings, embeddingDim: m.embeddingDim, paddingIdx: m.paddingIdx };
@@ -97,10 +113,22 @@ function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Mo
     }
     case 'Sequential': return new Sequential(...spec.layers.map((l, i) => build(l, path ? `${path}.${i}` : String(i), built)));
     case 'Linear': return new Linear(spec.inFeatures, spec.outFeatures, { bias: spec.bias });
-    case 'BatchNorm1d': // (checkpoints written before trackRunningStats was saved all kept running statistics)
-      return new BatchNorm1d(spec.numFeatures, {
-        eps: spec.eps, momentum: spec.momentum, affine: spec.affine, trackRunningStats: spec.trackRunningStats ?? true,
-      });
+    case 'BatchNorm1d': case 'BatchNorm2d': { // (checkpoints written before trackRunningStats was saved all kept running statistics)
+      const options = { eps: spec.eps, momentum: spec.momentum, affine: spec.affine, trackRunningStats: spec.trackRunningStats ?? true };
+      return spec.type === 'BatchNorm1d' ? new BatchNorm1d(spec.numFeatures, options) : new BatchNorm2d(spec.numFeatures, options);
+    }
+    case 'Conv2d': {
+      const { stride, padding, dilation, groups, bias } = spec;
+      return new Conv2d(spec.inChannels, spec.outChannels, spec.kernelSize, { stride, padding, dilation, groups, bias });
+    }
+    case 'MaxPool2d': {
+      const { stride, padding, dilation, ceilMode } = spec;
+      return new MaxPool2d(spec.kernelSize, { stride, padding, dilation, ceilMode });
+    }
+    case 'AvgPool2d': {
+      const { stride, padding, ceilMode, countIncludePad, divisorOverride } = spec;
+      return new AvgPool2d(spec.kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride: divisorOverride ?? undefined });
+    }
     case 'LayerNorm': return new LayerNorm(spec.normalizedShape, { eps: spec.eps, elementwiseAffine: spec.elementwiseAffine });
     case 'Embedding': return new Embedding(spec.numEmbeddings, spec.embeddingDim, { paddingIdx: spec.paddingIdx });
     case 'Dropout': return new Dropout(spec.p);

@@ -1,6 +1,6 @@
-// BatchNorm1d over [N, C] or [N, C, L]: batch statistics (biased variance) in training, running
-// statistics (unbiased variance, momentum 0.1) in eval, as PyTorch does, through the backend's
-// batchNorm kernel and its gradient (ops/norm.ts).
+// BatchNorm1d over [N, C] or [N, C, L], BatchNorm2d over [N, C, H, W]: batch statistics (biased
+// variance) in training, running statistics (unbiased variance, momentum 0.1) in eval, as PyTorch
+// does, through the backend's batchNorm kernel and its gradient (ops/norm.ts).
 import { Tensor } from '../tensor';
 import { batchNormChannels } from '../ops/norm';
 import { ones, zeros } from '../ops/creation';
@@ -11,7 +11,7 @@ import { Parameter } from './parameter';
 import { pyBool, pyFloat } from '../format';
 import { optionsOf, shown } from '../args';
 
-/** Options of BatchNorm1d. */
+/** Options of BatchNorm1d and BatchNorm2d. */
 export interface BatchNormOptions {
   /** Added to the variance before its square root (default 1e-5). */
   eps?: number;
@@ -27,10 +27,16 @@ export interface BatchNormOptions {
 }
 
 /**
- * Batch normalization over [N, C] or [N, C, L] inputs, as torch.nn.BatchNorm1d: batch statistics in
- * training (biased variance to normalize, unbiased in the running average), running statistics in eval.
+ * What BatchNorm1d and BatchNorm2d share (all but the input shapes they take): batch statistics in
+ * training (biased variance to normalize, unbiased in the running average), running statistics in
+ * eval. Neither is an instance of the other, so that code taking one does not take the other.
  */
-export class BatchNorm1d extends Module {
+export abstract class BatchNormBase extends Module {
+  /** Whether an input of ndim dimensions is accepted. */
+  protected abstract accepts(ndim: number): boolean;
+  /** The input shapes accepted, for messages. */
+  protected abstract shapesAccepted(c: number): string;
+
   /** Added to the variance before its square root. */
   readonly eps: number;
   /** Weight of each new batch statistic in the running averages; null: their cumulative average. */
@@ -48,16 +54,17 @@ export class BatchNorm1d extends Module {
   /** Whether running statistics are kept (for eval mode); without them eval normalizes by the batch's own. */
   readonly trackRunningStats: boolean;
 
-  /** @param numFeatures C, the number of channels */
-  constructor(readonly numFeatures: number, options?: BatchNormOptions) {
+  /** @param numFeatures C, the number of channels @param layerName the subclass's name, for messages */
+  protected constructor(readonly numFeatures: number, options: BatchNormOptions | undefined, protected readonly layerName: string) {
     super();
-    options = optionsOf(options, 'BatchNorm1d', { eps: 'value', momentum: 'value', affine: 'boolean', trackRunningStats: 'boolean' });
-    if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new Error(`BatchNorm1d: numFeatures must be a positive integer, got ${shown(numFeatures)}`);
+    const name = this.layerName;
+    options = optionsOf(options, name, { eps: 'value', momentum: 'value', affine: 'boolean', trackRunningStats: 'boolean' });
+    if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new Error(`${name}: numFeatures must be a positive integer, got ${shown(numFeatures)}`);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    if (typeof this.eps !== 'number' || !(this.eps > 0)) throw new Error(`BatchNorm1d: eps must be positive, got ${shown(this.eps)}`);
+    if (typeof this.eps !== 'number' || !(this.eps > 0)) throw new Error(`${name}: eps must be positive, got ${shown(this.eps)}`);
     if (this.momentum !== null && (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1))) {
-      throw new Error(`BatchNorm1d: momentum must be in [0, 1] or null (a cumulative average), got ${shown(this.momentum)}`);
+      throw new Error(`${name}: momentum must be in [0, 1] or null (a cumulative average), got ${shown(this.momentum)}`);
     }
     const affine = options.affine ?? true;
     this.weight = affine ? new Parameter(ones([numFeatures])) : null;
@@ -76,15 +83,16 @@ export class BatchNorm1d extends Module {
     return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${affine}, track_running_stats=${track}`;
   }
   forward(x: Tensor): Tensor {
-    checkTensor(x, 'BatchNorm1d');
+    const name = this.layerName;
+    checkTensor(x, name);
     const C = this.numFeatures;
-    if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== C) {
-      throw new Error(`BatchNorm1d: expected input [N, ${C}] or [N, ${C}, L], got shape ${fmt(x.shape)}`);
+    if (!this.accepts(x.ndim) || x.shape[1] !== C) {
+      throw new Error(`${name}: expected input ${this.shapesAccepted(C)}, got shape ${fmt(x.shape)}`);
     }
     const count = x.size / C;
     const batchStats = this.training || !this.trackRunningStats;
     if (this.training && count < 2) {
-      throw new Error(`BatchNorm1d: expected more than 1 value per channel when training, got input shape ${fmt(x.shape)}`);
+      throw new Error(`${name}: expected more than 1 value per channel when training, got input shape ${fmt(x.shape)}`);
     }
     const running = batchStats ? null : { mean: this.running_mean.data, variance: this.running_var.data };
     const { y, mean, variance } = batchNormChannels(x, this.weight, this.bias, this.eps, running);
@@ -103,4 +111,25 @@ export class BatchNorm1d extends Module {
     }
     return y;
   }
+}
+
+/**
+ * Batch normalization over [N, C] or [N, C, L] inputs, as torch.nn.BatchNorm1d (see BatchNormBase).
+ */
+export class BatchNorm1d extends BatchNormBase {
+  /** @param numFeatures C, the number of channels */
+  constructor(numFeatures: number, options?: BatchNormOptions) { super(numFeatures, options, 'BatchNorm1d'); }
+  protected accepts(ndim: number): boolean { return ndim === 2 || ndim === 3; }
+  protected shapesAccepted(c: number): string { return `[N, ${c}] or [N, ${c}, L]`; }
+}
+
+/**
+ * Batch normalization over [N, C, H, W] images, as torch.nn.BatchNorm2d: each channel's statistics
+ * over the batch and every position (BatchNorm1d's rules otherwise).
+ */
+export class BatchNorm2d extends BatchNormBase {
+  /** @param numFeatures C, the number of channels */
+  constructor(numFeatures: number, options?: BatchNormOptions) { super(numFeatures, options, 'BatchNorm2d'); }
+  protected accepts(ndim: number): boolean { return ndim === 4; }
+  protected shapesAccepted(c: number): string { return `[N, ${c}, H, W]`; }
 }

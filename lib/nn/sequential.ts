@@ -4,7 +4,8 @@ import { Module, runsOwnForward } from './module';
 import { Linear } from './linear';
 import { ELU, Flatten, fusableActivation, GELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh } from './activation';
 import { Dropout } from './dropout';
-import { BatchNorm1d } from './batchnorm';
+import { BatchNorm1d, BatchNorm2d } from './batchnorm';
+import { AvgPool2d, Conv2d, MaxPool2d } from './conv';
 import { LayerNorm } from './layernorm';
 import { Embedding } from './embedding';
 import { markInternal, POOL_MIN_LENGTH } from '../reuse';
@@ -14,7 +15,7 @@ import { shown } from '../args';
 // one and read by the next is seen by nobody else. Subclasses (and instances given a forward of
 // their own) may keep them, and are not counted.
 const OWN_LAYERS: readonly object[] = [Linear, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softplus, Softmax, LogSoftmax,
-  Identity, Flatten, Dropout, BatchNorm1d, LayerNorm, Embedding].map((c) => c.prototype);
+  Identity, Flatten, Dropout, BatchNorm1d, BatchNorm2d, LayerNorm, Embedding, Conv2d, MaxPool2d, AvgPool2d].map((c) => c.prototype);
 
 function isOwnLayer(m: Module, within?: Set<Module>): boolean {
   const proto = Object.getPrototypeOf(m) as Module;

@@ -22,6 +22,8 @@ export { cumsum, norm, amax, amin } from './cumulative';
 export { prod, cumprod } from './product';
 export { softmax, logSoftmax } from './softmax';
 export { hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, mish, selu, softsign, tanhshrink, prelu } from './activation_more';
+export { conv2d, maxPool2d, maxPool2dWithIndices, avgPool2d } from './conv';
+export type { Conv2dOptions, MaxPool2dOptions, AvgPool2dOptions, Size2 } from './conv';
 export { tensor, zeros, ones, full, rand, randn, arange, eye, zerosLike, onesLike } from './creation';
 export type { TensorOptions, TensorData, NestedNumbers } from './creation';
 export type { Operand } from './core';

@@ -62,7 +62,7 @@ export interface BatchNormResult {
 export function batchNormChannels(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number,
   running: { mean: Float32Array; variance: Float32Array } | null): BatchNormResult {
   const [n, c] = x.shape;
-  const l = x.ndim === 3 ? x.shape[2] : 1;
+  const l = x.shape.slice(2).reduce((a, b) => a * b, 1); // [N, C, L] or [N, C, H, W]: every position of a channel
   const y = allocOutput(x.size);
   const mean = alloc(c);
   const variance = alloc(c);

@@ -18,6 +18,7 @@
 #include "kernels/dropout.h"
 #include "kernels/elementwise.h"
 #include "kernels/gemm.h"
+#include "kernels/image.h"
 #include "kernels/index_rows.h"
 #include "kernels/norm.h"
 #include "kernels/random_lanes.h"
@@ -296,6 +297,72 @@ Napi::Value IndexRowsGrad(const Napi::CallbackInfo& info) {
   float* gx = a.f32(5, "gx", outer * len * inner);
   const int32_t skip = (int32_t)a.integer(6, "skip", -1);
   index_rows_grad(gy, outer, len, inner, idx, count, gx, skip);
+  return info.Env().Undefined();
+}
+
+// The window geometry at argument i (IMAGE_GEOMETRY's fourteen int32s), each in its range, and the
+// sizes it implies far from where a long product would wrap around. Positions within a plane are
+// int32 (maxPool2d's indices).
+ImageGeometry image_geometry(const Args& a, size_t i) {
+  auto v = a.i32(i, "geom");
+  if (v.ElementLength() != 14) a.range_error("geom has " + std::to_string(v.ElementLength()) + " elements, expected 14");
+  static const char* const names[14] = {"n", "c", "h", "w", "kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw", "oh", "ow"};
+  long f[14];
+  for (int k = 0; k < 14; k++) {
+    f[k] = v.Data()[k];
+    // Kernel, stride and dilation (entries 4-7, 10-11) at least 1; the rest at least 0.
+    const long lo = (k >= 4 && k <= 7) || k == 10 || k == 11 ? 1 : 0;
+    if (f[k] < lo) a.range_error(std::string("geom's ") + names[k] + " must be at least " + std::to_string(lo) + ", got " + std::to_string(f[k]));
+  }
+  const ImageGeometry g{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13]};
+  if ((double)g.h * g.w > 2147483647.0) a.range_error("geom's h * w is larger than 2^31 - 1");
+  if ((double)g.n * g.c * g.h * g.w > 0x1p48 || (double)g.n * g.c * g.oh * g.ow * g.kh * g.kw > 0x1p48) a.range_error("geom's sizes are too large");
+  return g;
+}
+
+// The geometry at argument 1 and the channel range [c0, c0 + cg) at arguments 2 and 3 (inside the
+// geometry's c) of imageRows and imageRowsGrad.
+struct ImageCall {
+  ImageGeometry g;
+  long c0, cg;
+};
+ImageCall image_call(const Args& a) {
+  ImageCall call{image_geometry(a, 1), a.integer(2, "c0"), a.integer(3, "cg")};
+  if (call.c0 + call.cg > call.g.c)
+    a.range_error("channels c0 + cg = " + std::to_string(call.c0 + call.cg) + " exceed the geometry's c = " + std::to_string(call.g.c));
+  return call;
+}
+
+Napi::Value ImageRows(const Napi::CallbackInfo& info) {
+  Args a{info, "imageRows"};
+  a.count(6);
+  const auto [g, c0, cg] = image_call(a);
+  const float pad = (float)a.number(4, "pad");
+  const float* x = a.f32(0, "x", g.n * g.c * g.h * g.w);
+  float* rows = a.f32(5, "rows", g.n * g.oh * g.ow * cg * g.kh * g.kw);
+  image_rows(x, g, c0, cg, pad, rows);
+  return info.Env().Undefined();
+}
+
+Napi::Value ImageRowsGrad(const Napi::CallbackInfo& info) {
+  Args a{info, "imageRowsGrad"};
+  a.count(5);
+  const auto [g, c0, cg] = image_call(a);
+  const float* rows = a.f32(0, "rows", g.n * g.oh * g.ow * cg * g.kh * g.kw);
+  float* gx = a.f32(4, "gx", g.n * g.c * g.h * g.w);
+  image_rows_grad(rows, g, c0, cg, gx);
+  return info.Env().Undefined();
+}
+
+Napi::Value MaxPool2d(const Napi::CallbackInfo& info) {
+  Args a{info, "maxPool2d"};
+  a.count(4);
+  const ImageGeometry g = image_geometry(a, 1);
+  const float* x = a.f32(0, "x", g.n * g.c * g.h * g.w);
+  float* out = a.f32(2, "out", g.n * g.c * g.oh * g.ow);
+  auto idx = a.i32(3, "indices");
+  if ((double)idx.ElementLength() != (double)g.n * g.c * g.oh * g.ow) a.range_error("indices has " + std::to_string(idx.ElementLength()) + " elements, expected " + std::to_string(g.n * g.c * g.oh * g.ow));
+  max_pool2d(x, g, out, idx.Data());
   return info.Env().Undefined();
 }
 
@@ -694,6 +761,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"addressMod64", AddressMod64},
       {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},
+      {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"maxPool2d", MaxPool2d},
       {"gather", Gather},
   };
   for (const auto& e : table) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));

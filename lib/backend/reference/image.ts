@@ -1,0 +1,94 @@
+// Sliding windows over NCHW images (convolution and pooling): the specification of the native kernels
+// in native/src/kernels/image.cc. geom is the window geometry, IMAGE_GEOMETRY in ../backend.ts.
+import { roundingOf } from '../../storage';
+
+/** The fourteen numbers of a window geometry, by name. */
+export function geometryOf(geom: Int32Array): { n: number; c: number; h: number; w: number; kh: number; kw: number; sh: number; sw: number;
+  ph: number; pw: number; dh: number; dw: number; oh: number; ow: number } {
+  const [n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow] = geom;
+  return { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow };
+}
+
+export function imageRows(x: Float32Array, geom: Int32Array, c0: number, cg: number, pad: number, rows: Float32Array): void {
+  const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = geometryOf(geom);
+  const width = cg * kh * kw;
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        let at = ((b * oh + i) * ow + j) * width;
+        for (let k = 0; k < cg; k++) {
+          const plane = (b * c + c0 + k) * h * w;
+          for (let u = 0; u < kh; u++) {
+            const y = i * sh - ph + u * dh;
+            for (let v = 0; v < kw; v++) {
+              const xx = j * sw - pw + v * dw;
+              rows[at++] = y >= 0 && y < h && xx >= 0 && xx < w ? x[plane + y * w + xx] : pad;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+export function imageRowsGrad(rows: Float32Array, geom: Int32Array, c0: number, cg: number, gx: Float32Array): void {
+  const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = geometryOf(geom);
+  const round = roundingOf(gx);
+  const width = cg * kh * kw;
+  for (let b = 0; b < n; b++) {
+    for (let k = 0; k < cg; k++) {
+      const plane = (b * c + c0 + k) * h * w;
+      gx.fill(0, plane, plane + h * w);
+      // Each plane's sums in the order i, j, u, v: the native kernel's, one plane per task.
+      for (let i = 0; i < oh; i++) {
+        for (let j = 0; j < ow; j++) {
+          const at = ((b * oh + i) * ow + j) * width + k * kh * kw;
+          for (let u = 0; u < kh; u++) {
+            const y = i * sh - ph + u * dh;
+            if (y < 0 || y >= h) continue;
+            for (let v = 0; v < kw; v++) {
+              const xx = j * sw - pw + v * dw;
+              if (xx >= 0 && xx < w) gx[plane + y * w + xx] = round(gx[plane + y * w + xx] + rows[at + u * kw + v]);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+export function maxPool2d(x: Float32Array, geom: Int32Array, out: Float32Array, indices: Int32Array): void {
+  const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = geometryOf(geom);
+  for (let p = 0; p < n * c; p++) {
+    const plane = p * h * w;
+    for (let i = 0; i < oh; i++) {
+      // The window's rows and columns inside the image: stepping by the dilation from the first
+      // inside (torch's max_pool2d visits those alone).
+      let y0 = i * sh - ph;
+      while (y0 < 0) y0 += dh;
+      const y1 = Math.min(i * sh - ph + (kh - 1) * dh + 1, h);
+      for (let j = 0; j < ow; j++) {
+        let x0 = j * sw - pw;
+        while (x0 < 0) x0 += dw;
+        const x1 = Math.min(j * sw - pw + (kw - 1) * dw + 1, w);
+        // torch's rule: a larger value or any NaN takes the place (the last NaN, of several); an
+        // all -inf window points at its first element inside the image; a window with none inside
+        // (the op refuses such geometries) at -1.
+        let best = -Infinity;
+        let at = y0 < y1 && x0 < x1 ? y0 * w + x0 : -1;
+        for (let y = y0; y < y1; y += dh) {
+          for (let xx = x0; xx < x1; xx += dw) {
+            const v = x[plane + y * w + xx];
+            if (v > best || Number.isNaN(v)) {
+              best = v;
+              at = y * w + xx;
+            }
+          }
+        }
+        const o = (p * oh + i) * ow + j;
+        out[o] = best;
+        indices[o] = at;
+      }
+    }
+  }
+}

@@ -1,0 +1,159 @@
+// Conv2d, MaxPool2d and AvgPool2d over NCHW images, as torch.nn's: the layers hold their sizes and
+// parameters; ops/conv.ts computes.
+import { Tensor } from '../tensor';
+import { AvgPool2dOptions, avgPool2d, conv2d, Conv2dOptions, MaxPool2dOptions, maxPool2d, pair, Size2 } from '../ops/conv';
+import { zeros } from '../ops/creation';
+import { Module } from './module';
+import { Parameter } from './parameter';
+import { kaimingUniform, uniform } from './init';
+import { pyBool } from '../format';
+import { optionsOf, shown } from '../args';
+
+/** Options of nn.Conv2d: conv2d's, and whether to learn a bias. */
+export interface Conv2dLayerOptions extends Conv2dOptions {
+  /** Learn an additive bias per output channel (default true). */
+  bias?: boolean;
+}
+
+/** A size as Python prints it: one number, or a tuple of two. */
+function pySize(v: Size2): string {
+  return typeof v === 'number' ? String(v) : `(${v[0]}, ${v[1]})`;
+}
+
+/** [height, width] as Python prints a tuple. */
+const pyPair = (v: readonly [number, number]): string => `(${v[0]}, ${v[1]})`;
+
+function positiveInt(v: number, what: string, arg: string): number {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${what}: ${arg} must be a positive integer, got ${shown(v)}`);
+  return v;
+}
+
+/**
+ * 2-D convolution as torch.nn.Conv2d: weight [out, in / groups, kh, kw] and bias [out], both
+ * initialised uniform in +-1/sqrt(in / groups * kh * kw) (kaiming_uniform with a = sqrt(5)). Inputs
+ * [N, in, H, W] (or [in, H, W]) give [N, out, oh, ow]; see conv2d for the sizes.
+ */
+export class Conv2d extends Module {
+  /** Channels of each input image. */
+  readonly inChannels: number;
+  /** Channels of each output image. */
+  readonly outChannels: number;
+  /** The window [height, width]. */
+  readonly kernelSize: [number, number];
+  /** The step between windows [height, width]. */
+  readonly stride: [number, number];
+  /** Zeros added on each side [height, width], or 'valid' / 'same' as given. */
+  readonly padding: [number, number] | 'valid' | 'same';
+  /** The step between a window's elements [height, width]. */
+  readonly dilation: [number, number];
+  /** Channel groups. */
+  readonly groups: number;
+  /** The weight [outChannels, inChannels / groups, kh, kw]. */
+  weight: Parameter;
+  /** The bias [outChannels], or null when made with bias: false. */
+  bias: Parameter | null;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2, options?: Conv2dLayerOptions) {
+    super();
+    const what = 'Conv2d';
+    const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', groups: 'value', bias: 'boolean' });
+    this.inChannels = positiveInt(inChannels, what, 'inChannels');
+    this.outChannels = positiveInt(outChannels, what, 'outChannels');
+    this.kernelSize = pair(kernelSize, [1, 1], what, 'kernelSize', 1);
+    this.stride = pair(o.stride, [1, 1], what, 'stride', 1);
+    this.dilation = pair(o.dilation, [1, 1], what, 'dilation', 1);
+    this.padding = o.padding === 'same' || o.padding === 'valid' ? o.padding : pair(o.padding, [0, 0], what, 'padding', 0);
+    this.groups = positiveInt(o.groups ?? 1, what, 'groups');
+    if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
+      throw new Error(`Conv2d: inChannels (${inChannels}) and outChannels (${outChannels}) must both be divisible by groups (${this.groups})`);
+    }
+    const [kh, kw] = this.kernelSize;
+    if (this.padding === 'same') {
+      // conv2d refuses these at every forward; say so here, where the layer is made.
+      if (this.stride[0] !== 1 || this.stride[1] !== 1) throw new Error(`Conv2d: padding 'same' needs stride 1, got ${pyPair(this.stride)}`);
+      if ((this.dilation[0] * (kh - 1)) % 2 !== 0 || (this.dilation[1] * (kw - 1)) % 2 !== 0) {
+        throw new Error(`Conv2d: padding 'same' with an odd total padding (kernel ${pyPair(this.kernelSize)}, dilation ${pyPair(this.dilation)}) is not supported; pad explicitly`);
+      }
+    }
+    const fanIn = (inChannels / this.groups) * kh * kw;
+    this.weight = new Parameter(kaimingUniform(zeros([outChannels, inChannels / this.groups, kh, kw]), { a: Math.sqrt(5) }));
+    const bound = 1 / Math.sqrt(fanIn);
+    this.bias = o.bias === false ? null : new Parameter(uniform(zeros([outChannels]), -bound, bound));
+  }
+
+  /** conv2d's options for this layer. */
+  private options(): Conv2dOptions {
+    return { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
+  }
+
+  protected override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(this.stride)}`;
+    const p = this.padding;
+    if (typeof p === 'string') s += `, padding=${p}`;
+    else if (p[0] !== 0 || p[1] !== 0) s += `, padding=${pyPair(p)}`;
+    if (this.dilation[0] !== 1 || this.dilation[1] !== 1) s += `, dilation=${pyPair(this.dilation)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (this.bias === null) s += `, bias=${pyBool(false)}`;
+    return s;
+  }
+
+  forward(x: Tensor): Tensor {
+    return conv2d(x, this.weight, this.bias, this.options());
+  }
+}
+
+/** 2-D max pooling as torch.nn.MaxPool2d (see maxPool2d); the stride defaults to the kernel size. */
+export class MaxPool2d extends Module {
+  /** The window, as given. */
+  readonly kernelSize: Size2;
+  /** The options, as given (stride the kernel size when left out). */
+  readonly options: Readonly<Required<Omit<MaxPool2dOptions, 'ceilMode'>>> & { readonly ceilMode: boolean };
+
+  constructor(kernelSize: Size2, options?: MaxPool2dOptions) {
+    super();
+    const o = optionsOf(options, 'MaxPool2d', { stride: 'value', padding: 'value', dilation: 'value', ceilMode: 'boolean' });
+    pair(kernelSize, [1, 1], 'MaxPool2d', 'kernelSize', 1);
+    this.kernelSize = kernelSize;
+    this.options = { stride: o.stride ?? kernelSize, padding: o.padding ?? 0, dilation: o.dilation ?? 1, ceilMode: o.ceilMode ?? false };
+    pair(this.options.stride, [1, 1], 'MaxPool2d', 'stride', 1);
+    pair(this.options.padding, [0, 0], 'MaxPool2d', 'padding', 0);
+    pair(this.options.dilation, [1, 1], 'MaxPool2d', 'dilation', 1);
+  }
+
+  protected override extraRepr(): string {
+    const o = this.options;
+    return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(o.stride)}, padding=${pySize(o.padding)}, dilation=${pySize(o.dilation)}, ceil_mode=${pyBool(o.ceilMode)}`;
+  }
+
+  forward(x: Tensor): Tensor {
+    return maxPool2d(x, this.kernelSize, this.options);
+  }
+}
+
+/** 2-D average pooling as torch.nn.AvgPool2d (see avgPool2d); the stride defaults to the kernel size. */
+export class AvgPool2d extends Module {
+  /** The window, as given. */
+  readonly kernelSize: Size2;
+  /** The options, as given (stride the kernel size when left out). */
+  readonly options: Readonly<AvgPool2dOptions> & { readonly stride: Size2; readonly padding: Size2 };
+
+  constructor(kernelSize: Size2, options?: AvgPool2dOptions) {
+    super();
+    const o = optionsOf(options, 'AvgPool2d', { stride: 'value', padding: 'value', ceilMode: 'boolean', countIncludePad: 'boolean', divisorOverride: 'value' });
+    pair(kernelSize, [1, 1], 'AvgPool2d', 'kernelSize', 1);
+    this.kernelSize = kernelSize;
+    this.options = { ...o, stride: o.stride ?? kernelSize, padding: o.padding ?? 0 };
+    pair(this.options.stride, [1, 1], 'AvgPool2d', 'stride', 1);
+    pair(this.options.padding, [0, 0], 'AvgPool2d', 'padding', 0);
+    const d = o.divisorOverride;
+    if (d !== undefined && (!Number.isInteger(d) || d === 0)) throw new Error(`AvgPool2d: divisorOverride must be a non-zero integer, got ${shown(d)}`);
+  }
+
+  protected override extraRepr(): string {
+    return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.options.stride)}, padding=${pySize(this.options.padding)}`;
+  }
+
+  forward(x: Tensor): Tensor {
+    return avgPool2d(x, this.kernelSize, this.options);
+  }
+}

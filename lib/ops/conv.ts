@@ -1,0 +1,268 @@
+// Convolution and pooling over NCHW images, as torch.nn.functional's conv2d, max_pool2d and
+// avg_pool2d. A convolution is lowered onto the GEMM: the image's windows as rows (imageRows, im2col)
+// times the weight viewed as [out, in / groups * kh * kw], through linear, so that its bias, its
+// gradients and its threading are linear's. Average pooling is the rows' sums over a divisor;
+// max pooling has a kernel of its own (torch's ties and NaN, and the indices it returns).
+import { B } from '../backend/registry';
+import { Tensor } from '../tensor';
+import { fmt } from '../shape';
+import { alloc, allocIndexOutput, allocOutput } from '../storage';
+import { shown, optionsOf } from '../args';
+import { checkTensor, record } from './core';
+import { linear } from './matmul';
+import { cat, narrow } from './join';
+import { div } from './binary';
+import { sum } from './reduce';
+
+/** A size of each of the two spatial dimensions: one number for both, or [height, width]. */
+export type Size2 = number | readonly [number, number];
+
+/** Options of conv2d and nn.Conv2d (each as torch.nn.functional.conv2d's). */
+export interface Conv2dOptions {
+  /** The step between windows (default 1). */
+  stride?: Size2;
+  /** Zeros added on each side (default 0); 'valid' is 0, 'same' keeps the size (stride 1, an even total padding). */
+  padding?: Size2 | 'valid' | 'same';
+  /** The step between a window's elements (default 1). */
+  dilation?: Size2;
+  /** Channel groups (default 1): in and out channels are cut into this many groups, each convolved alone. */
+  groups?: number;
+}
+
+/** Options of maxPool2d and nn.MaxPool2d. */
+export interface MaxPool2dOptions {
+  /** The step between windows (default: the kernel size). */
+  stride?: Size2;
+  /** Implicit -infinity added on each side (default 0; at most half the kernel size). */
+  padding?: Size2;
+  /** The step between a window's elements (default 1). */
+  dilation?: Size2;
+  /** Round the output size up rather than down (default false): a last, partial window. */
+  ceilMode?: boolean;
+}
+
+/** Options of avgPool2d and nn.AvgPool2d. */
+export interface AvgPool2dOptions {
+  /** The step between windows (default: the kernel size). */
+  stride?: Size2;
+  /** Zeros added on each side (default 0; at most half the kernel size). */
+  padding?: Size2;
+  /** Round the output size up rather than down (default false). */
+  ceilMode?: boolean;
+  /** Count the padding's zeros in each window's divisor (default true, as torch). */
+  countIncludePad?: boolean;
+  /** Divide every window's sum by this instead (a non-zero integer). */
+  divisorOverride?: number;
+}
+
+/** `v` as [height, width] of integers of at least `min`, or an error naming `arg`. */
+export function pair(v: Size2 | undefined, fallback: readonly [number, number], what: string, arg: string, min: number): [number, number] {
+  if (v === undefined) return [fallback[0], fallback[1]];
+  const p = typeof v === 'number' ? [v, v] : v;
+  if (!Array.isArray(p) || p.length !== 2 || !p.every((e) => Number.isInteger(e) && e >= min)) {
+    throw new Error(`${what}: ${arg} must be an integer of at least ${min} or two of them [height, width], got ${shown(v)}`);
+  }
+  return [p[0], p[1]];
+}
+
+/** The window geometry of a call (IMAGE_GEOMETRY's order), by name. */
+interface Geometry {
+  n: number; c: number; h: number; w: number; kh: number; kw: number; sh: number; sw: number;
+  ph: number; pw: number; dh: number; dw: number; oh: number; ow: number;
+}
+
+function packed(g: Geometry): Int32Array {
+  return Int32Array.of(g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow);
+}
+
+/** torch's output size along one dimension (pooling_output_shape; ceil mode's last window must start inside the image or its left padding). */
+function outputSize(size: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
+  const span = size + 2 * p - d * (k - 1) - 1;
+  let out = Math.floor((span + (ceil ? s - 1 : 0)) / s) + 1;
+  if (ceil && (out - 1) * s >= size + p) out--;
+  return out;
+}
+
+/** x as 4-D [n, c, h, w] (a 3-D [c, h, w] taken as a batch of one), or an error naming `what`. */
+function images(x: Tensor, what: string): { x4: Tensor; batched: boolean } {
+  checkTensor(x, what);
+  if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`${what}: input must be 3-D [C, H, W] or 4-D [N, C, H, W], got shape ${fmt(x.shape)}`);
+  return x.ndim === 4 ? { x4: x, batched: true } : { x4: x.reshape([1, ...x.shape]), batched: false };
+}
+
+function checkOutput(g: Geometry, x: Tensor, what: string): void {
+  if (g.oh < 1 || g.ow < 1) {
+    throw new Error(`${what}: the output size (${g.oh} x ${g.ow}) is too small for input ${fmt(x.shape)} with kernel ${g.kh} x ${g.kw}, stride ${g.sh} x ${g.sw}, padding ${g.ph} x ${g.pw}, dilation ${g.dh} x ${g.dw}`);
+  }
+}
+
+/**
+ * The windows of x4 [n, c, h, w], channels [c0, c0 + cg), as rows [n oh ow, cg kh kw] (padding read
+ * as `pad`); its gradient is the rows' gradient added back to the positions they were read from.
+ */
+function imageRowsOf(x4: Tensor, g: Geometry, c0: number, cg: number, pad: number): Tensor {
+  const geom = packed(g);
+  const rows = allocOutput(g.n * g.oh * g.ow * cg * g.kh * g.kw);
+  B().imageRows(x4.data, geom, c0, cg, pad, rows);
+  return record(rows, [g.n * g.oh * g.ow, cg * g.kh * g.kw], [x4], 'imageRows', (gy) => {
+    // Channels outside [c0, c0 + cg) get no gradient: zeros, unless the kernel writes them all.
+    const gx = c0 === 0 && cg === g.c ? allocOutput(x4.size) : alloc(x4.size);
+    B().imageRowsGrad(gy, geom, c0, cg, gx);
+    return [gx];
+  });
+}
+
+/** rows [n oh ow, channels] (one row per output position) as images [n, channels, oh, ow]. */
+function rowsToImages(y: Tensor, g: Geometry, channels: number, batched: boolean): Tensor {
+  const out = y.reshape([g.n, g.oh * g.ow, channels]).permute([0, 2, 1]).reshape([g.n, channels, g.oh, g.ow]);
+  return batched ? out : out.reshape([channels, g.oh, g.ow]);
+}
+
+/**
+ * 2-D convolution (cross-correlation, as torch.nn.functional.conv2d) of x [N, C, H, W] (or [C, H, W])
+ * with weight [out, C / groups, kh, kw] and an optional bias [out]: the output is [N, out, oh, ow],
+ * oh = floor((H + 2 padding - dilation (kh - 1) - 1) / stride) + 1 (and ow alike).
+ */
+export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options?: Conv2dOptions): Tensor {
+  const what = 'conv2d';
+  const { x4, batched } = images(x, what);
+  checkTensor(weight, what);
+  if (bias !== null && !(bias instanceof Tensor)) throw new Error(`conv2d: bias must be a Tensor or null, got ${shown(bias)}`);
+  const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', groups: 'value' });
+  if (weight.ndim !== 4) throw new Error(`conv2d: weight must be 4-D [out, in / groups, kh, kw], got shape ${fmt(weight.shape)}`);
+  const groups = o.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new Error(`conv2d: groups must be a positive integer, got ${shown(groups)}`);
+  const [n, c, h, w] = x4.shape;
+  const [out, cg, kh, kw] = weight.shape;
+  if (c % groups !== 0 || out % groups !== 0 || cg * groups !== c) {
+    throw new Error(`conv2d: input ${fmt(x.shape)} (${c} channels) does not match weight ${fmt(weight.shape)} with groups ${groups} (expected ${cg * groups} input channels, and out channels divisible by groups)`);
+  }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== out)) throw new Error(`conv2d: bias shape ${fmt(bias.shape)} does not match weight shape ${fmt(weight.shape)} (expected [${out}])`);
+  const [sh, sw] = pair(o.stride, [1, 1], what, 'stride', 1);
+  const [dh, dw] = pair(o.dilation, [1, 1], what, 'dilation', 1);
+  let ph: number, pw: number;
+  if (o.padding === 'valid') [ph, pw] = [0, 0];
+  else if (o.padding === 'same') {
+    // torch pads an odd total one more on the bottom and right; these windows are symmetric.
+    const [th, tw] = [dh * (kh - 1), dw * (kw - 1)];
+    if (sh !== 1 || sw !== 1) throw new Error(`conv2d: padding 'same' needs stride 1, got ${sh} x ${sw}`);
+    if (th % 2 !== 0 || tw % 2 !== 0) throw new Error(`conv2d: padding 'same' with an odd total padding (kernel ${kh} x ${kw}, dilation ${dh} x ${dw}) is not supported; pad explicitly`);
+    [ph, pw] = [th / 2, tw / 2];
+  } else [ph, pw] = pair(o.padding, [0, 0], what, 'padding', 0);
+  const g: Geometry = { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh: outputSize(h, kh, sh, ph, dh, false), ow: outputSize(w, kw, sw, pw, dw, false) };
+  checkOutput(g, x, what);
+  const og = out / groups;
+  const parts: Tensor[] = [];
+  for (let k = 0; k < groups; k++) {
+    // Each group reads its own channels; with one group the rows read x in place.
+    const xs = groups === 1 ? x4 : narrow(x4, 1, k * cg, cg);
+    const rows = imageRowsOf(xs, { ...g, c: cg }, 0, cg, 0);
+    const wk = (groups === 1 ? weight : narrow(weight, 0, k * og, og)).reshape([og, cg * kh * kw]);
+    const bk = bias && (groups === 1 ? bias : narrow(bias, 0, k * og, og));
+    parts.push(linear(rows, wk, bk));
+  }
+  return rowsToImages(groups === 1 ? parts[0] : cat(parts, 1), g, out, batched);
+}
+
+/** The geometry of a pooling call, checked as torch checks it (pad at most half the kernel). */
+function poolGeometry(x4: Tensor, x: Tensor, kernelSize: Size2, stride: Size2 | undefined, padding: Size2 | undefined,
+  dilation: Size2 | undefined, ceil: boolean, what: string): Geometry {
+  const [kh, kw] = pair(kernelSize, [1, 1], what, 'kernelSize', 1);
+  const [sh, sw] = pair(stride, [kh, kw], what, 'stride', 1);
+  const [ph, pw] = pair(padding, [0, 0], what, 'padding', 0);
+  const [dh, dw] = pair(dilation, [1, 1], what, 'dilation', 1);
+  if (ph > kh / 2 || pw > kw / 2) throw new Error(`${what}: padding ${ph} x ${pw} must be at most half the kernel size ${kh} x ${kw}`);
+  const [n, c, h, w] = x4.shape;
+  const g = { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh: outputSize(h, kh, sh, ph, dh, ceil), ow: outputSize(w, kw, sw, pw, dw, ceil) };
+  checkOutput(g, x, what);
+  return g;
+}
+
+/** Whether every window along a dimension has an element inside the image. */
+function windowsMeetImage(size: number, out: number, k: number, s: number, p: number, d: number): boolean {
+  for (let i = 0; i < out; i++) {
+    let first = i * s - p;
+    while (first < 0) first += d;
+    if (first >= size || first > i * s - p + (k - 1) * d) return false;
+  }
+  return true;
+}
+
+function maxPool(x: Tensor, kernelSize: Size2, options: MaxPool2dOptions | undefined, what: string): { values: Tensor; indices: Tensor } {
+  const { x4, batched } = images(x, what);
+  const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', ceilMode: 'boolean' });
+  const g = poolGeometry(x4, x, kernelSize, o.stride, o.padding, o.dilation, o.ceilMode ?? false, what);
+  if (!windowsMeetImage(g.h, g.oh, g.kh, g.sh, g.ph, g.dh) || !windowsMeetImage(g.w, g.ow, g.kw, g.sw, g.pw, g.dw)) {
+    throw new Error(`${what}: a window of kernel ${g.kh} x ${g.kw}, dilation ${g.dh} x ${g.dw} lies wholly in the padding of input ${fmt(x.shape)}`);
+  }
+  const planes = g.n * g.c, outs = g.oh * g.ow, size = g.h * g.w;
+  const y = allocOutput(planes * outs);
+  const idx = allocIndexOutput(planes * outs);
+  B().maxPool2d(x4.data, packed(g), y, idx);
+  const shape = batched ? [g.n, g.c, g.oh, g.ow] : [g.c, g.oh, g.ow];
+  const values = record(y, shape, [x], what, (gy) => {
+    // Each output's gradient to the position it took, as gather's backward.
+    const at = allocIndexOutput(idx.length);
+    for (let e = 0; e < idx.length; e++) at[e] = Math.floor(e / outs) * size + idx[e];
+    const gx = alloc(x.size);
+    B().indexRowsGrad(gy, 1, x.size, 1, at, gx, -1);
+    return [gx];
+  });
+  const ind = alloc(idx.length);
+  for (let e = 0; e < idx.length; e++) ind[e] = idx[e];
+  return { values, indices: new Tensor(ind, shape) };
+}
+
+/**
+ * 2-D max pooling of x [N, C, H, W] (or [C, H, W]), as torch.nn.functional.max_pool2d: each window's
+ * largest value (NaN if it holds one); the gradient goes to the position taken.
+ */
+export function maxPool2d(x: Tensor, kernelSize: Size2, options?: MaxPool2dOptions): Tensor {
+  return maxPool(x, kernelSize, options, 'maxPool2d').values;
+}
+
+/**
+ * maxPool2d's values and, as max_pool2d(return_indices=True), the position each was taken from
+ * within its plane (row * W + column), as float values.
+ */
+export function maxPool2dWithIndices(x: Tensor, kernelSize: Size2, options?: MaxPool2dOptions): { values: Tensor; indices: Tensor } {
+  return maxPool(x, kernelSize, options, 'maxPool2dWithIndices');
+}
+
+/** torch's avg_pool2d divisor of each window along one dimension: [with the padding, without]. */
+function windowExtents(size: number, out: number, k: number, s: number, p: number): [number[], number[]] {
+  const padded: number[] = [], inside: number[] = [];
+  for (let i = 0; i < out; i++) {
+    const start = i * s - p;
+    const end = Math.min(start + k, size + p);
+    padded.push(end - start);
+    inside.push(Math.min(end, size) - Math.max(start, 0));
+  }
+  return [padded, inside];
+}
+
+/**
+ * 2-D average pooling of x [N, C, H, W] (or [C, H, W]), as torch.nn.functional.avg_pool2d: each
+ * window's sum over its size (the padding counted unless countIncludePad is false; divisorOverride
+ * in place of either).
+ */
+export function avgPool2d(x: Tensor, kernelSize: Size2, options?: AvgPool2dOptions): Tensor {
+  const what = 'avgPool2d';
+  const { x4, batched } = images(x, what);
+  const o = optionsOf(options, what, { stride: 'value', padding: 'value', ceilMode: 'boolean', countIncludePad: 'boolean', divisorOverride: 'value' });
+  const g = poolGeometry(x4, x, kernelSize, o.stride, o.padding, undefined, o.ceilMode ?? false, what);
+  const override = o.divisorOverride;
+  if (override !== undefined && (!Number.isInteger(override) || override === 0)) throw new Error(`avgPool2d: divisorOverride must be a non-zero integer, got ${shown(override)}`);
+  const [hp, hi] = windowExtents(g.h, g.oh, g.kh, g.sh, g.ph);
+  const [wp, wi] = windowExtents(g.w, g.ow, g.kw, g.sw, g.pw);
+  const divisor = alloc(g.oh * g.ow);
+  for (let i = 0; i < g.oh; i++) {
+    for (let j = 0; j < g.ow; j++) divisor[i * g.ow + j] = override ?? (o.countIncludePad === false ? hi[i] * wi[j] : hp[i] * wp[j]);
+  }
+  // Every plane as an image of one channel: its windows as rows, summed, over the divisor.
+  const planes = x4.reshape([g.n * g.c, 1, g.h, g.w]);
+  const rows = imageRowsOf(planes, { ...g, n: g.n * g.c, c: 1 }, 0, 1, 0);
+  const y = div(sum(rows, 1).reshape([g.n * g.c, g.oh * g.ow]), new Tensor(divisor, [g.oh * g.ow]));
+  return y.reshape(batched ? [g.n, g.c, g.oh, g.ow] : [g.c, g.oh, g.ow]);
+}
+
