@@ -233,10 +233,10 @@ export interface Backend {
 
   /**
    * Max pooling of x [n, c, h, w] (NCHW) over the windows of `geom` (IMAGE_GEOMETRY): out and indices
-   * are [n, c, oh, ow], indices[e] the position within its plane (y w + x) of the value taken, as
-   * torch.nn.functional.max_pool2d's return_indices. Only positions inside x count (the padding is
-   * never taken); a larger value or a NaN replaces the one held, so a window's last NaN wins and an
-   * all -inf window gives its first position inside x (-1 for a window with none inside).
+   * are [n, c, oh, ow], indices[e] the offset in x of the value taken (its plane's start plus y w + x;
+   * x holds at most 2^31 - 1 elements). Only positions inside x count (the padding is never taken); a
+   * larger value or a NaN replaces the one held, so a window's last NaN wins and an all -inf window
+   * gives its first position inside x (-1 for a window with none inside).
    */
   maxPool2d(x: Float32Array, geom: Int32Array, out: Float32Array, indices: Int32Array): void;
 

@@ -1,7 +1,8 @@
 // Conv2d, MaxPool2d and AvgPool2d over NCHW images, as torch.nn's: the layers hold their sizes and
 // parameters; ops/conv.ts computes.
 import { Tensor } from '../tensor';
-import { AvgPool2dOptions, avgPool2d, conv2d, Conv2dOptions, MaxPool2dOptions, maxPool2d, pair, Size2 } from '../ops/conv';
+import { AvgPool2dOptions, avgPool2d, conv2d, Conv2dOptions, conv2dThen, MaxPool2dOptions, maxPool2d, pair, Size2 } from '../ops/conv';
+import type { FusedActivation } from '../ops/matmul';
 import { zeros } from '../ops/creation';
 import { Module } from './module';
 import { Parameter } from './parameter';
@@ -99,6 +100,11 @@ export class Conv2d extends Module {
 
   forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, this.options());
+  }
+
+  /** forward followed by an activation, fused into the GEMM's epilogue. */
+  forwardWithActivation(x: Tensor, act: FusedActivation): Tensor {
+    return conv2dThen(x, this.weight, this.bias, this.options(), act);
   }
 }
 

@@ -1,4 +1,5 @@
-// Sequential: children named '0', '1', ...; a Linear followed by ReLU/Sigmoid/Tanh (GELU without gradients) runs as one fused GEMM.
+// Sequential: children named '0', '1', ...; a Linear or Conv2d followed by ReLU/Sigmoid/Tanh (GELU
+// without gradients) runs as one fused GEMM.
 import { Tensor } from '../tensor';
 import { Module, runsOwnForward } from './module';
 import { Linear } from './linear';
@@ -91,9 +92,9 @@ export class Sequential extends Module {
     for (let i = 0; i < l.length; i++) {
       const m = l[i];
       const input = x;
-      const act = runsOwnForward(m, Linear) && i + 1 < l.length ? fusableActivation(l[i + 1]) : null;
+      const act = (runsOwnForward(m, Linear) || runsOwnForward(m, Conv2d)) && i + 1 < l.length ? fusableActivation(l[i + 1]) : null;
       const fused = act ? l[i + 1] : null;
-      if (act && m instanceof Linear) {
+      if (act && (m instanceof Linear || m instanceof Conv2d)) {
         x = m.forwardWithActivation(x, act);
         i++;
       } else x = m.forward(x);

@@ -9,7 +9,8 @@ import { fmt } from '../shape';
 import { alloc, allocIndexOutput, allocOutput } from '../storage';
 import { shown, optionsOf } from '../args';
 import { checkTensor, record } from './core';
-import { linear } from './matmul';
+import { markInternal } from '../reuse';
+import { FusedActivation, linear } from './matmul';
 import { cat, narrow } from './join';
 import { div } from './binary';
 import { sum } from './reduce';
@@ -112,10 +113,24 @@ function imageRowsOf(x4: Tensor, g: Geometry, c0: number, cg: number, pad: numbe
   });
 }
 
-/** rows [n oh ow, channels] (one row per output position) as images [n, channels, oh, ow]. */
+/**
+ * rows [n oh ow, channels] (one row per output position) as images [n, channels, oh, ow]. The rows
+ * (and their view) are seen by nobody outside: their storage goes back to the pool once backward()
+ * has run through them (as a Sequential's intermediates), not to the collector.
+ */
 function rowsToImages(y: Tensor, g: Geometry, channels: number, batched: boolean): Tensor {
-  const out = y.reshape([g.n, g.oh * g.ow, channels]).permute([0, 2, 1]).reshape([g.n, channels, g.oh, g.ow]);
+  const view = y.reshape([g.n, g.oh * g.ow, channels]);
+  const out = view.permute([0, 2, 1]).reshape([g.n, channels, g.oh, g.ow]);
+  letGoAfterBackward(y, view);
   return batched ? out : out.reshape([channels, g.oh, g.ow]);
+}
+
+/** Intermediates of an op that nothing outside it reads: disposed now without a graph, else pooled once backward() has run through them. */
+function letGoAfterBackward(...ts: Tensor[]): void {
+  for (const t of ts) {
+    if (t.node === null) t.dispose();
+    else markInternal(t);
+  }
 }
 
 /**
@@ -124,6 +139,14 @@ function rowsToImages(y: Tensor, g: Geometry, channels: number, batched: boolean
  * oh = floor((H + 2 padding - dilation (kh - 1) - 1) / stride) + 1 (and ow alike).
  */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options?: Conv2dOptions): Tensor {
+  return conv2dThen(x, weight, bias, options, 'none');
+}
+
+/**
+ * conv2d followed by an activation, applied in the GEMM's epilogue (its backward fused with the bias
+ * gradient): nn.Sequential runs a Conv2d and the ReLU (Sigmoid, Tanh, GELU) after it this way.
+ */
+export function conv2dThen(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions | undefined, activation: FusedActivation): Tensor {
   const what = 'conv2d';
   const { x4, batched } = images(x, what);
   checkTensor(weight, what);
@@ -159,9 +182,12 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
     const rows = imageRowsOf(xs, { ...g, c: cg }, 0, cg, 0);
     const wk = (groups === 1 ? weight : narrow(weight, 0, k * og, og)).reshape([og, cg * kh * kw]);
     const bk = bias && (groups === 1 ? bias : narrow(bias, 0, k * og, og));
-    parts.push(linear(rows, wk, bk));
+    parts.push(linear(rows, wk, bk, activation));
+    letGoAfterBackward(rows);
   }
-  return rowsToImages(groups === 1 ? parts[0] : cat(parts, 1), g, out, batched);
+  const y = rowsToImages(groups === 1 ? parts[0] : cat(parts, 1), g, out, batched);
+  if (groups > 1) letGoAfterBackward(...parts);
+  return y;
 }
 
 /** The geometry of a pooling call, checked as torch checks it (pad at most half the kernel). */
@@ -188,29 +214,28 @@ function windowsMeetImage(size: number, out: number, k: number, s: number, p: nu
   return true;
 }
 
-function maxPool(x: Tensor, kernelSize: Size2, options: MaxPool2dOptions | undefined, what: string): { values: Tensor; indices: Tensor } {
+/** The values of a max pooling, the offsets in x of the elements taken, and the sizes to turn those into torch's indices. */
+interface MaxPoolResult { values: Tensor; at: Int32Array; shape: number[]; plane: number; outsPerPlane: number }
+
+function maxPool(x: Tensor, kernelSize: Size2, options: MaxPool2dOptions | undefined, what: string): MaxPoolResult {
   const { x4, batched } = images(x, what);
   const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', ceilMode: 'boolean' });
   const g = poolGeometry(x4, x, kernelSize, o.stride, o.padding, o.dilation, o.ceilMode ?? false, what);
   if (!windowsMeetImage(g.h, g.oh, g.kh, g.sh, g.ph, g.dh) || !windowsMeetImage(g.w, g.ow, g.kw, g.sw, g.pw, g.dw)) {
     throw new Error(`${what}: a window of kernel ${g.kh} x ${g.kw}, dilation ${g.dh} x ${g.dw} lies wholly in the padding of input ${fmt(x.shape)}`);
   }
-  const planes = g.n * g.c, outs = g.oh * g.ow, size = g.h * g.w;
-  const y = allocOutput(planes * outs);
-  const idx = allocIndexOutput(planes * outs);
-  B().maxPool2d(x4.data, packed(g), y, idx);
+  const outs = g.n * g.c * g.oh * g.ow;
+  const y = allocOutput(outs);
+  const at = allocIndexOutput(outs); // offsets in x of the values taken
+  B().maxPool2d(x4.data, packed(g), y, at);
   const shape = batched ? [g.n, g.c, g.oh, g.ow] : [g.c, g.oh, g.ow];
   const values = record(y, shape, [x], what, (gy) => {
-    // Each output's gradient to the position it took, as gather's backward.
-    const at = allocIndexOutput(idx.length);
-    for (let e = 0; e < idx.length; e++) at[e] = Math.floor(e / outs) * size + idx[e];
+    // Each output's gradient to the element it took, as gather's backward.
     const gx = alloc(x.size);
     B().indexRowsGrad(gy, 1, x.size, 1, at, gx, -1);
     return [gx];
   });
-  const ind = alloc(idx.length);
-  for (let e = 0; e < idx.length; e++) ind[e] = idx[e];
-  return { values, indices: new Tensor(ind, shape) };
+  return { values, at, shape, plane: g.h * g.w, outsPerPlane: g.oh * g.ow };
 }
 
 /**
@@ -226,7 +251,10 @@ export function maxPool2d(x: Tensor, kernelSize: Size2, options?: MaxPool2dOptio
  * within its plane (row * W + column), as float values.
  */
 export function maxPool2dWithIndices(x: Tensor, kernelSize: Size2, options?: MaxPool2dOptions): { values: Tensor; indices: Tensor } {
-  return maxPool(x, kernelSize, options, 'maxPool2dWithIndices');
+  const { values, at, shape, plane, outsPerPlane } = maxPool(x, kernelSize, options, 'maxPool2dWithIndices');
+  const indices = alloc(at.length);
+  for (let e = 0; e < at.length; e++) indices[e] = at[e] - Math.floor(e / outsPerPlane) * plane;
+  return { values, indices: new Tensor(indices, shape) };
 }
 
 /** torch's avg_pool2d divisor of each window along one dimension: [with the padding, without]. */

@@ -301,8 +301,7 @@ Napi::Value IndexRowsGrad(const Napi::CallbackInfo& info) {
 }
 
 // The window geometry at argument i (IMAGE_GEOMETRY's fourteen int32s), each in its range, and the
-// sizes it implies far from where a long product would wrap around. Positions within a plane are
-// int32 (maxPool2d's indices).
+// sizes it implies far from where a long product would wrap around.
 ImageGeometry image_geometry(const Args& a, size_t i) {
   auto v = a.i32(i, "geom");
   if (v.ElementLength() != 14) a.range_error("geom has " + std::to_string(v.ElementLength()) + " elements, expected 14");
@@ -315,7 +314,6 @@ ImageGeometry image_geometry(const Args& a, size_t i) {
     if (f[k] < lo) a.range_error(std::string("geom's ") + names[k] + " must be at least " + std::to_string(lo) + ", got " + std::to_string(f[k]));
   }
   const ImageGeometry g{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13]};
-  if ((double)g.h * g.w > 2147483647.0) a.range_error("geom's h * w is larger than 2^31 - 1");
   if ((double)g.n * g.c * g.h * g.w > 0x1p48 || (double)g.n * g.c * g.oh * g.ow * g.kh * g.kw > 0x1p48) a.range_error("geom's sizes are too large");
   return g;
 }
@@ -358,6 +356,8 @@ Napi::Value MaxPool2d(const Napi::CallbackInfo& info) {
   Args a{info, "maxPool2d"};
   a.count(4);
   const ImageGeometry g = image_geometry(a, 1);
+  // The indices are offsets in x, as int32.
+  if ((double)g.n * g.c * g.h * g.w > 2147483647.0) a.range_error("x has more than 2^31 - 1 elements (geom's n * c * h * w)");
   const float* x = a.f32(0, "x", g.n * g.c * g.h * g.w);
   float* out = a.f32(2, "out", g.n * g.c * g.oh * g.ow);
   auto idx = a.i32(3, "indices");

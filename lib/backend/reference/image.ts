@@ -75,13 +75,13 @@ export function maxPool2d(x: Float32Array, geom: Int32Array, out: Float32Array, 
         // all -inf window points at its first element inside the image; a window with none inside
         // (the op refuses such geometries) at -1.
         let best = -Infinity;
-        let at = y0 < y1 && x0 < x1 ? y0 * w + x0 : -1;
+        let at = y0 < y1 && x0 < x1 ? plane + y0 * w + x0 : -1;
         for (let y = y0; y < y1; y += dh) {
           for (let xx = x0; xx < x1; xx += dw) {
             const v = x[plane + y * w + xx];
             if (v > best || Number.isNaN(v)) {
               best = v;
-              at = y * w + xx;
+              at = plane + y * w + xx;
             }
           }
         }

@@ -19,7 +19,8 @@ void image_rows(const float* x, const ImageGeometry& g, long c0, long cg, float 
 // position: one plane per task, in the order of the rows and then of the window.
 void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg, float* gx);
 
-// Max pooling: out and indices [n, c, oh, ow]; indices within the plane; torch's rule for ties and NaN.
+// Max pooling: out and indices [n, c, oh, ow]; indices the offsets in x of the values taken; torch's
+// rule for ties and NaN.
 void max_pool2d(const float* x, const ImageGeometry& g, float* out, int32_t* indices);
 
 }  // namespace bp
