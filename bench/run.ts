@@ -1,5 +1,6 @@
-// npm run bench [-- --quick] [-- --only=G1,W1,W2,W3,W4,W5,O1]: the standard workloads of
-// ../shared/bench/WORKLOADS.md, and single ops on large tensors (O1, bench/ops.ts), on our native
+// npm run bench [-- --quick] [-- --only=G1,W1,W2,W3,W4,W5,O1,C1]: the standard workloads of
+// ../shared/bench/WORKLOADS.md, single ops on large tensors (O1, bench/ops.ts) and a small CNN's
+// training step (C1, bench/workloads.ts), on our native
 // and reference backends and, in the same run, on the peers that are present (PyTorch via
 // /usr/bin/python3, TensorFlow.js cpu and wasm). Prints a table with ratios and writes
 // bench/results/<timestamp>.json. This machine's speed drifts by 20% or more over minutes, so
@@ -260,6 +261,10 @@ async function main(): Promise<void> {
     row('W5 infer batch 1', 'us', 'lower', { ...pick('latency'), ...torchCols(s, 'W5.latencyUs', 'lower'), ...tfjsCols(s, 'W5.latencyUs') });
     row('W5 batch 1 L3-read bound', 'us', 'lower', Object.fromEntries(THREADS.map((t) => [`native ${t}t`, l3BoundUs(t)])));
     row('W5 infer batch 256', 'samples/s', 'higher', { ...pick('throughput'), ...torchCols(s, 'W5.samplesPerSec', 'higher'), ...tfjsCols(s, 'W5.samplesPerSec') });
+  }
+  if (want('C1')) {
+    const s = await interleaved('C1', eager(() => W.c1Runner(sizes)));
+    row('C1 CNN LeNet batch 64', 'samples/s', 'higher', { ...medians(s, THREADS.map((t) => `native ${t}t`)), ...torchCols(s, 'C1', 'higher') });
   }
   if (want('O1')) {
     // Single ops: each repetition times every op (bench/ops.ts).

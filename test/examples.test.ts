@@ -1,13 +1,15 @@
 // Every example runs as a script and prints what its article printed.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { FASHION_MNIST_DIR } from '../lib/data';
 
 const root = path.resolve(__dirname, '..');
 const tsx = require.resolve('tsx/cli');
 
-function run(file: string): { out: string; status: number | null; err: string } {
-  const r = spawnSync(process.execPath, [tsx, path.join(root, 'examples', file)], { cwd: root, encoding: 'utf8', env: { ...process.env, BACKPROP_QUIET: '1' } });
+function run(file: string, ...args: string[]): { out: string; status: number | null; err: string } {
+  const r = spawnSync(process.execPath, [tsx, path.join(root, 'examples', file), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, BACKPROP_QUIET: '1' } });
   return { out: r.stdout, status: r.status, err: r.stderr };
 }
 
@@ -27,4 +29,23 @@ describe('examples run as scripts', () => {
       expect(r.out).toMatch(want);
     });
   }
+});
+
+const haveFashion = fs.existsSync(path.join(FASHION_MNIST_DIR, 'train-labels-idx1-ubyte.gz'));
+if (!haveFashion) console.log(`skipping the CNN example's test: ${FASHION_MNIST_DIR} is absent (apt-get install dataset-fashion-mnist)`);
+describe.runIf(haveFashion)('the CNN example (Fashion-MNIST)', () => {
+  it('cnn-fashion-mnist.ts on 6000 training images scores above 75% on the 10k test images', () => {
+    const r = run('cnn-fashion-mnist.ts', '6000');
+    expect(r.status, r.err).toBe(0);
+    expect(r.out).toMatch(/^ +\(0\): Conv2d\(1, 16, kernel_size=\(3, 3\), stride=\(1, 1\), padding=\(1, 1\)\)$/m);
+    const acc = /^test accuracy ([\d.]+)%/m.exec(r.out);
+    expect(acc, r.out).not.toBeNull();
+    expect(Number(acc![1])).toBeGreaterThan(75);
+  });
+
+  it('refuses a count that is not a positive integer', () => {
+    const r = run('cnn-fashion-mnist.ts', 'many');
+    expect(r.status).toBe(1);
+    expect(r.err).toMatch(/usage: cnn-fashion-mnist.ts \[training images >= 1\] \[epochs >= 1\], got many/);
+  });
 });

@@ -15,7 +15,7 @@ torch.set_num_threads(threads)
 torch.manual_seed(0)
 
 # The same warm-up counts as bench/timing.ts's warmSteps.
-WARM = {'W1': 500 if quick else 3000, 'W2': 200 if quick else 1000, 'W3': 2 if quick else 30}
+WARM = {'W1': 500 if quick else 3000, 'W2': 200 if quick else 1000, 'W3': 2 if quick else 30, 'C1': 2 if quick else 10}
 
 REWARM_SECONDS = 0.2  # as bench/timing.ts: an idle core runs the next 100 ms slower
 
@@ -70,6 +70,17 @@ def w3():
     step = warmed(stepper(m, torch.nn.CrossEntropyLoss(), torch.optim.Adam(m.parameters(), lr=1e-3), x, y), WARM['W3'])
     per = 2 if quick else 20  # as bench/workloads.ts's W3_STEPS
     return lambda: {'W3': 256 * per / timed(step, per)}
+
+def c1():
+    # C1 (not in WORKLOADS.md; bench/workloads.ts's c1Runner): a LeNet-sized CNN's training step,
+    # batch 64 of 1x28x28, SGD with momentum.
+    nn = torch.nn
+    m = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
+                      nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64 * 49, 128), nn.ReLU(), nn.Linear(128, 10))
+    x = torch.rand(64, 1, 28, 28); y = torch.arange(64) % 10
+    step = warmed(stepper(m, nn.CrossEntropyLoss(), torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9), x, y), WARM['C1'])
+    per = 2 if quick else 20
+    return lambda: {'C1': 64 * per / timed(step, per)}
 
 def w5():
     m = w3model().eval(); x1 = torch.rand(1, 784); x256 = torch.rand(256, 784)
@@ -154,7 +165,7 @@ def o1():
         return out
     return rep
 
-prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1}
+prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1, 'C1': c1}
 whole = {'G1': g1, 'W4': w4}
 runners = {}
 def blas_library():
