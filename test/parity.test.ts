@@ -1428,6 +1428,15 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         expect(Array.from(inn), `maxPool2d indices ${what} at ${t} threads`).toEqual(Array.from(ir));
       }
     }
+    // A kernel far wider than the image (the addon takes any such geometry): only the
+    // elements inside are visited, at once (it looped over all 2^30 before).
+    const wide = Int32Array.of(1, 64, 3, 2, 2, 2 ** 30, 1, 1, 1, 2 ** 29, 1, 1, 8, 1);
+    const img = randomArray(64 * 6, r);
+    const [wn, wr] = [new Float32Array(512), new Float32Array(512)];
+    const [jn, jr] = [new Int32Array(512), new Int32Array(512)];
+    nat.maxPool2d(img, wide, wn, jn);
+    ref.maxPool2d(img, wide, wr, jr);
+    expect(sameBits(wn, wr) && Array.from(jn).join() === Array.from(jr).join(), `a kernel of 2^30: ${wn} ${jn} vs ${wr} ${jr}`).toBe(true);
     bp.setNumThreads(1);
   });
 

@@ -4,6 +4,7 @@
 // gradients and its threading are linear's. Average pooling is the rows' sums over a divisor;
 // max pooling has a kernel of its own (torch's ties and NaN, and the indices it returns).
 import { B } from '../backend/registry';
+import { firstInside } from '../window';
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { alloc, allocIndexOutput, allocOutput } from '../storage';
@@ -207,8 +208,7 @@ function poolGeometry(x4: Tensor, x: Tensor, kernelSize: Size2, stride: Size2 | 
 /** Whether every window along a dimension has an element inside the image. */
 function windowsMeetImage(size: number, out: number, k: number, s: number, p: number, d: number): boolean {
   for (let i = 0; i < out; i++) {
-    let first = i * s - p;
-    while (first < 0) first += d;
+    const first = firstInside(i * s - p, d);
     if (first >= size || first > i * s - p + (k - 1) * d) return false;
   }
   return true;

@@ -1,6 +1,7 @@
 // Sliding windows over NCHW images (convolution and pooling): the specification of the native kernels
 // in native/src/kernels/image.cc. geom is the window geometry, IMAGE_GEOMETRY in ../backend.ts.
 import { roundingOf } from '../../storage';
+import { firstInside } from '../../window';
 
 /** The fourteen numbers of a window geometry, by name. */
 export function geometryOf(geom: Int32Array): { n: number; c: number; h: number; w: number; kh: number; kw: number; sh: number; sw: number;
@@ -64,12 +65,10 @@ export function maxPool2d(x: Float32Array, geom: Int32Array, out: Float32Array, 
     for (let i = 0; i < oh; i++) {
       // The window's rows and columns inside the image: stepping by the dilation from the first
       // inside (torch's max_pool2d visits those alone).
-      let y0 = i * sh - ph;
-      while (y0 < 0) y0 += dh;
+      const y0 = firstInside(i * sh - ph, dh);
       const y1 = Math.min(i * sh - ph + (kh - 1) * dh + 1, h);
       for (let j = 0; j < ow; j++) {
-        let x0 = j * sw - pw;
-        while (x0 < 0) x0 += dw;
+        const x0 = firstInside(j * sw - pw, dw);
         const x1 = Math.min(j * sw - pw + (kw - 1) * dw + 1, w);
         // torch's rule: a larger value or any NaN takes the place (the last NaN, of several); an
         // all -inf window points at its first element inside the image; a window with none inside

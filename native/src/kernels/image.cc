@@ -21,6 +21,9 @@ inline void inside(long start, long k, long d, long size, long& first, long& end
   end = std::min(start + (k - 1) * d + 1, size);
 }
 
+// a / b rounded up, for b > 0 and any sign of a.
+inline long ceil_div(long a, long b) { return a >= 0 ? (a + b - 1) / b : -(-a / b); }
+
 inline uint32_t bits(float v) {
   uint32_t u;
   std::memcpy(&u, &v, sizeof u);
@@ -135,7 +138,12 @@ void max_pool2d(const float* x, const ImageGeometry& g, float* out, int32_t* ind
         }
         for (long y = y0; y < y1; y += g.dh) {
           const long row = base + y * g.w;
-          for (long v = 0; v < g.kw; v++) {
+          // Only the elements v that some window has inside the row (column j sw + v dw - pw in
+          // [0, w) for some j < ow): the others are padding for every window, and a kernel far wider
+          // than the image (a geometry the addon accepts) would otherwise loop over them all.
+          const long v0 = std::max(0L, ceil_div(g.pw - (g.ow - 1) * g.sw, g.dw));
+          const long v1 = std::min(g.kw, ceil_div(g.w + g.pw, g.dw));
+          for (long v = v0; v < v1; v++) {
             // The windows whose element v lies inside the row: 0 <= j sw - pw + v dw < w.
             const long shift = v * g.dw - g.pw;  // column of window j's element v: j sw + shift
             const long j0 = shift >= 0 ? 0 : (-shift + g.sw - 1) / g.sw;
