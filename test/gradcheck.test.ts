@@ -87,6 +87,11 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
     return [(t) => bp.maxPool2d(t, 3, { stride: 2, padding: 1, dilation: [1, 2], ceilMode: true }), [x]];
   },
   'avgPool2d padding, ceil mode, padding not counted': () => [(x) => bp.avgPool2d(x, [3, 2], { stride: [2, 1], padding: 1, ceilMode: true, countIncludePad: false }), [randT([2, 3, 5, 4])]],
+  'conv1d stride, padding, dilation, groups, bias': () => [(x, w, b) => bp.conv1d(x, w, b, { stride: 2, padding: 2, dilation: 2, groups: 2 }), [randT([2, 4, 9]), randT([4, 2, 3]), randT([4])]],
+  'convTranspose2d stride, padding, outputPadding, dilation, groups, bias': () => [(x, w, b) => bp.convTranspose2d(x, w, b, { stride: [2, 1], padding: 1, outputPadding: [1, 0], dilation: [1, 2], groups: 2 }),
+    [randT([2, 4, 3, 3]), randT([4, 3, 2, 3]), randT([6])]],
+  'adaptiveAvgPool2d to 2 x 3 (overlapping windows)': () => [(x) => bp.adaptiveAvgPool2d(x, [2, 3]), [randT([2, 2, 5, 4])]],
+  'avgPool1d padding, ceil mode': () => [(x) => bp.avgPool1d(x, 3, { stride: 2, padding: 1, ceilMode: true }), [randT([2, 3, 6])]],
   'matmul 2-D': () => [bp.matmul, [randT([4, 6]), randT([6, 3])]],
   'matmul 1-D @ 2-D': () => [bp.matmul, [randT([6]), randT([6, 3])]],
   'matmul 2-D @ 1-D': () => [bp.matmul, [randT([4, 6]), randT([6])]],

@@ -14,7 +14,10 @@ const TORCH_MODEL = `nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.25)
   nn.ELU(alpha=0.5), nn.LeakyReLU(0.2), nn.BatchNorm1d(3, eps=1e-3, momentum=0.01), nn.BatchNorm1d(2, momentum=None),
   nn.Conv2d(3, 8, 3), nn.Conv2d(8, 4, (3, 5), stride=2, padding=(1, 2), dilation=2, groups=2, bias=False), nn.Conv2d(4, 4, 3, padding='same'),
   nn.MaxPool2d(2), nn.MaxPool2d((3, 2), stride=1, padding=1, dilation=2, ceil_mode=True), nn.AvgPool2d(2), nn.AvgPool2d(3, stride=(2, 1), padding=1),
-  nn.BatchNorm2d(4))`;
+  nn.BatchNorm2d(4), nn.Conv1d(4, 6, 3), nn.Conv1d(4, 2, 5, stride=2, padding=2, dilation=3, groups=2, bias=False), nn.Conv1d(2, 2, 3, padding='same'),
+  nn.ConvTranspose2d(4, 6, 3), nn.ConvTranspose2d(4, 2, (3, 2), stride=2, padding=(1, 0), output_padding=1, dilation=2, groups=2, bias=False),
+  nn.MaxPool1d(3), nn.MaxPool1d(3, stride=1, padding=1, dilation=2, ceil_mode=True), nn.AvgPool1d(3), nn.AvgPool1d(4, stride=2, padding=1),
+  nn.AdaptiveAvgPool2d(1), nn.AdaptiveAvgPool2d((5, 7)), nn.AdaptiveAvgPool2d((None, 7)))`;
 
 function ourModel(): nn.Module {
   return new nn.Sequential(new nn.Linear(4, 16), new nn.ReLU(), new nn.Dropout(0.25), new nn.BatchNorm1d(16), new nn.LeakyReLU(), new nn.ELU(), new nn.GELU(),
@@ -24,7 +27,10 @@ function ourModel(): nn.Module {
     new nn.ELU(0.5), new nn.LeakyReLU(0.2), new nn.BatchNorm1d(3, { eps: 1e-3, momentum: 0.01 }), new nn.BatchNorm1d(2, { momentum: null }),
     new nn.Conv2d(3, 8, 3), new nn.Conv2d(8, 4, [3, 5], { stride: 2, padding: [1, 2], dilation: 2, groups: 2, bias: false }), new nn.Conv2d(4, 4, 3, { padding: 'same' }),
     new nn.MaxPool2d(2), new nn.MaxPool2d([3, 2], { stride: 1, padding: 1, dilation: 2, ceilMode: true }), new nn.AvgPool2d(2), new nn.AvgPool2d(3, { stride: [2, 1], padding: 1 }),
-    new nn.BatchNorm2d(4));
+    new nn.BatchNorm2d(4), new nn.Conv1d(4, 6, 3), new nn.Conv1d(4, 2, 5, { stride: 2, padding: 2, dilation: 3, groups: 2, bias: false }), new nn.Conv1d(2, 2, 3, { padding: 'same' }),
+    new nn.ConvTranspose2d(4, 6, 3), new nn.ConvTranspose2d(4, 2, [3, 2], { stride: 2, padding: [1, 0], outputPadding: 1, dilation: 2, groups: 2, bias: false }),
+    new nn.MaxPool1d(3), new nn.MaxPool1d(3, { stride: 1, padding: 1, dilation: 2, ceilMode: true }), new nn.AvgPool1d(3), new nn.AvgPool1d(4, { stride: 2, padding: 1 }),
+    new nn.AdaptiveAvgPool2d(1), new nn.AdaptiveAvgPool2d([5, 7]), new nn.AdaptiveAvgPool2d([null, 7]));
 }
 
 describe('printing modules', () => {

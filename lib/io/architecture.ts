@@ -7,6 +7,7 @@ import { Linear } from '../nn/linear';
 import { Sequential } from '../nn/sequential';
 import { BatchNorm1d, BatchNorm2d } from '../nn/batchnorm';
 import { AvgPool2d, Conv2d, MaxPool2d } from '../nn/conv';
+import { AdaptiveAvgPool2d, AvgPool1d, Conv1d, ConvTranspose2d, MaxPool1d } from '../nn/conv_more';
 import type { Size2 } from '../ops/conv';
 import { Dropout } from '../nn/dropout';
 import { LayerNorm } from '../nn/layernorm';
@@ -22,6 +23,13 @@ export type LayerSpec =
   | { type: 'BatchNorm1d' | 'BatchNorm2d'; numFeatures: number; eps: number; momentum: number | null; affine: boolean; trackRunningStats?: boolean }
   | { type: 'Conv2d'; inChannels: number; outChannels: number; kernelSize: [number, number]; stride: [number, number];
       padding: [number, number] | 'same' | 'valid'; dilation: [number, number]; groups: number; bias: boolean }
+  | { type: 'Conv1d'; inChannels: number; outChannels: number; kernelSize: number; stride: number; padding: number | 'same' | 'valid';
+      dilation: number; groups: number; bias: boolean }
+  | { type: 'ConvTranspose2d'; inChannels: number; outChannels: number; kernelSize: [number, number]; stride: [number, number];
+      padding: [number, number]; outputPadding: [number, number]; dilation: [number, number]; groups: number; bias: boolean }
+  | { type: 'MaxPool1d'; kernelSize: number; stride: number; padding: number; dilation: number; ceilMode: boolean }
+  | { type: 'AvgPool1d'; kernelSize: number; stride: number; padding: number; ceilMode: boolean; countIncludePad: boolean }
+  | { type: 'AdaptiveAvgPool2d'; outputSize: number | [number | null, number | null] }
   | { type: 'MaxPool2d'; kernelSize: Size2; stride: Size2; padding: Size2; dilation: Size2; ceilMode: boolean }
   | { type: 'AvgPool2d'; kernelSize: Size2; stride: Size2; padding: Size2; ceilMode: boolean; countIncludePad: boolean; divisorOverride: number | null }
   | { type: 'LayerNorm'; normalizedShape: number[]; eps: number; elementwiseAffine: boolean }
@@ -61,6 +69,20 @@ export function describe(m: Module, path = '', seen = new Map<Module, string>(),
   if (m instanceof Conv2d) {
     const { inChannels, outChannels, kernelSize, stride, padding, dilation, groups } = m;
     return { type: 'Conv2d', inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias: m.bias !== null };
+  }
+  if (m instanceof Conv1d) {
+    const { inChannels, outChannels, kernelSize, stride, padding, dilation, groups } = m;
+    return { type: 'Conv1d', inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias: m.bias !== null };
+  }
+  if (m instanceof ConvTranspose2d) {
+    const { inChannels, outChannels, kernelSize, stride, padding, outputPadding, dilation, groups } = m;
+    return { type: 'ConvTranspose2d', inChannels, outChannels, kernelSize, stride, padding, outputPadding, dilation, groups, bias: m.bias !== null };
+  }
+  if (m instanceof MaxPool1d) return { type: 'MaxPool1d', kernelSize: m.kernelSize, ...m.options };
+  if (m instanceof AvgPool1d) return { type: 'AvgPool1d', kernelSize: m.kernelSize, ...m.options };
+  if (m instanceof AdaptiveAvgPool2d) {
+    const o = m.outputSize;
+    return { type: 'AdaptiveAvgPool2d', outputSize: typeof o === 'number' ? o : [o[0], o[1]] };
   }
   if (m instanceof MaxPool2d) return { type: 'MaxPool2d', kernelSize: m.kernelSize, ...m.options };
   if (m instanceof AvgPool2d) {
@@ -121,6 +143,23 @@ function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Mo
       const { stride, padding, dilation, groups, bias } = spec;
       return new Conv2d(spec.inChannels, spec.outChannels, spec.kernelSize, { stride, padding, dilation, groups, bias });
     }
+    case 'Conv1d': {
+      const { stride, padding, dilation, groups, bias } = spec;
+      return new Conv1d(spec.inChannels, spec.outChannels, spec.kernelSize, { stride, padding, dilation, groups, bias });
+    }
+    case 'ConvTranspose2d': {
+      const { stride, padding, outputPadding, dilation, groups, bias } = spec;
+      return new ConvTranspose2d(spec.inChannels, spec.outChannels, spec.kernelSize, { stride, padding, outputPadding, dilation, groups, bias });
+    }
+    case 'MaxPool1d': {
+      const { stride, padding, dilation, ceilMode } = spec;
+      return new MaxPool1d(spec.kernelSize, { stride, padding, dilation, ceilMode });
+    }
+    case 'AvgPool1d': {
+      const { stride, padding, ceilMode, countIncludePad } = spec;
+      return new AvgPool1d(spec.kernelSize, { stride, padding, ceilMode, countIncludePad });
+    }
+    case 'AdaptiveAvgPool2d': return new AdaptiveAvgPool2d(spec.outputSize);
     case 'MaxPool2d': {
       const { stride, padding, dilation, ceilMode } = spec;
       return new MaxPool2d(spec.kernelSize, { stride, padding, dilation, ceilMode });

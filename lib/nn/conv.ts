@@ -17,14 +17,40 @@ export interface Conv2dLayerOptions extends Conv2dOptions {
 }
 
 /** A size as Python prints it: one number, or a tuple of two. */
-function pySize(v: Size2): string {
+export function pySize(v: Size2): string {
   return typeof v === 'number' ? String(v) : `(${v[0]}, ${v[1]})`;
 }
 
-/** [height, width] as Python prints a tuple. */
-const pyPair = (v: readonly [number, number]): string => `(${v[0]}, ${v[1]})`;
+/** Sizes as Python prints a tuple: (3,) or (3, 3). */
+export const pyTuple = (v: readonly number[]): string => (v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`);
+const pyPair = pyTuple;
 
-function positiveInt(v: number, what: string, arg: string): number {
+/**
+ * A convolution's weight of `shape` and bias of shape[biasDim] elements (none without `bias`), both
+ * uniform in +-1/sqrt(fan in) as torch initialises them (kaiming_uniform with a = sqrt(5)); the fan
+ * in is dimension 1 times the kernel's size (for a transposed convolution, its out channels per group).
+ */
+export function convParameters(shape: number[], bias: boolean, biasSize: number): [Parameter, Parameter | null] {
+  const weight = new Parameter(kaimingUniform(zeros(shape), { a: Math.sqrt(5) }));
+  const bound = 1 / Math.sqrt(shape.slice(1).reduce((a, b) => a * b, 1));
+  return [weight, bias ? new Parameter(uniform(zeros([biasSize]), -bound, bound)) : null];
+}
+
+/** torch's _ConvNd.extra_repr: the sizes, and the options that differ from their defaults. */
+export function convRepr(c: { inChannels: number; outChannels: number; kernelSize: readonly number[]; stride: readonly number[];
+  padding: readonly number[] | string; dilation: readonly number[]; groups: number; bias: Parameter | null; outputPadding?: readonly number[] }): string {
+  let s = `${c.inChannels}, ${c.outChannels}, kernel_size=${pyTuple(c.kernelSize)}, stride=${pyTuple(c.stride)}`;
+  const p = c.padding;
+  if (typeof p === 'string') s += `, padding=${p}`;
+  else if (p.some((v) => v !== 0)) s += `, padding=${pyTuple(p)}`;
+  if (c.dilation.some((v) => v !== 1)) s += `, dilation=${pyTuple(c.dilation)}`;
+  if (c.outputPadding?.some((v) => v !== 0)) s += `, output_padding=${pyTuple(c.outputPadding)}`;
+  if (c.groups !== 1) s += `, groups=${c.groups}`;
+  if (c.bias === null) s += `, bias=${pyBool(false)}`;
+  return s;
+}
+
+export function positiveInt(v: number, what: string, arg: string): number {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${what}: ${arg} must be a positive integer, got ${shown(v)}`);
   return v;
 }
@@ -76,10 +102,7 @@ export class Conv2d extends Module {
         throw new Error(`Conv2d: padding 'same' with an odd total padding (kernel ${pyPair(this.kernelSize)}, dilation ${pyPair(this.dilation)}) is not supported; pad explicitly`);
       }
     }
-    const fanIn = (inChannels / this.groups) * kh * kw;
-    this.weight = new Parameter(kaimingUniform(zeros([outChannels, inChannels / this.groups, kh, kw]), { a: Math.sqrt(5) }));
-    const bound = 1 / Math.sqrt(fanIn);
-    this.bias = o.bias === false ? null : new Parameter(uniform(zeros([outChannels]), -bound, bound));
+    [this.weight, this.bias] = convParameters([outChannels, inChannels / this.groups, kh, kw], o.bias !== false, outChannels);
   }
 
   /** conv2d's options for this layer. */
@@ -88,14 +111,7 @@ export class Conv2d extends Module {
   }
 
   protected override extraRepr(): string {
-    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(this.stride)}`;
-    const p = this.padding;
-    if (typeof p === 'string') s += `, padding=${p}`;
-    else if (p[0] !== 0 || p[1] !== 0) s += `, padding=${pyPair(p)}`;
-    if (this.dilation[0] !== 1 || this.dilation[1] !== 1) s += `, dilation=${pyPair(this.dilation)}`;
-    if (this.groups !== 1) s += `, groups=${this.groups}`;
-    if (this.bias === null) s += `, bias=${pyBool(false)}`;
-    return s;
+    return convRepr(this);
   }
 
   forward(x: Tensor): Tensor {

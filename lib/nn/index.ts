@@ -7,6 +7,8 @@ export type { LinearOptions } from './linear';
 export { ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softplus, Softmax, LogSoftmax, Identity, Flatten, Hardtanh, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, Mish, SELU, Softsign, Tanhshrink, PReLU } from './activation';
 export { Conv2d, MaxPool2d, AvgPool2d } from './conv';
 export type { Conv2dLayerOptions } from './conv';
+export { Conv1d, ConvTranspose2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool2d } from './conv_more';
+export type { Conv1dLayerOptions, ConvTranspose2dLayerOptions } from './conv_more';
 export { Sequential } from './sequential';
 export { Dropout } from './dropout';
 export { BatchNorm1d, BatchNorm2d } from './batchnorm';

@@ -7,6 +7,7 @@ import { ELU, Flatten, fusableActivation, GELU, Identity, LeakyReLU, LogSoftmax,
 import { Dropout } from './dropout';
 import { BatchNorm1d, BatchNorm2d } from './batchnorm';
 import { AvgPool2d, Conv2d, MaxPool2d } from './conv';
+import { AdaptiveAvgPool2d, AvgPool1d, Conv1d, ConvTranspose2d, MaxPool1d } from './conv_more';
 import { LayerNorm } from './layernorm';
 import { Embedding } from './embedding';
 import { markInternal, POOL_MIN_LENGTH } from '../reuse';
@@ -16,7 +17,8 @@ import { shown } from '../args';
 // one and read by the next is seen by nobody else. Subclasses (and instances given a forward of
 // their own) may keep them, and are not counted.
 const OWN_LAYERS: readonly object[] = [Linear, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softplus, Softmax, LogSoftmax,
-  Identity, Flatten, Dropout, BatchNorm1d, BatchNorm2d, LayerNorm, Embedding, Conv2d, MaxPool2d, AvgPool2d].map((c) => c.prototype);
+  Identity, Flatten, Dropout, BatchNorm1d, BatchNorm2d, LayerNorm, Embedding, Conv2d, MaxPool2d, AvgPool2d,
+  Conv1d, ConvTranspose2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool2d].map((c) => c.prototype);
 
 function isOwnLayer(m: Module, within?: Set<Module>): boolean {
   const proto = Object.getPrototypeOf(m) as Module;

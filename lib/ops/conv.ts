@@ -68,12 +68,13 @@ export function pair(v: Size2 | undefined, fallback: readonly [number, number], 
 }
 
 /** The window geometry of a call (IMAGE_GEOMETRY's order), by name. */
-interface Geometry {
+export interface Geometry {
   n: number; c: number; h: number; w: number; kh: number; kw: number; sh: number; sw: number;
   ph: number; pw: number; dh: number; dw: number; oh: number; ow: number;
 }
 
-function packed(g: Geometry): Int32Array {
+/** The geometry as a kernel takes it. */
+export function packed(g: Geometry): Int32Array {
   return Int32Array.of(g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow);
 }
 
@@ -127,7 +128,7 @@ function rowsToImages(y: Tensor, g: Geometry, channels: number, batched: boolean
 }
 
 /** Intermediates of an op that nothing outside it reads: disposed now without a graph, else pooled once backward() has run through them. */
-function letGoAfterBackward(...ts: Tensor[]): void {
+export function letGoAfterBackward(...ts: Tensor[]): void {
   for (const t of ts) {
     if (t.node === null) t.dispose();
     else markInternal(t);

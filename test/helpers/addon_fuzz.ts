@@ -58,6 +58,7 @@ async function record(addon: Record<string, unknown>): Promise<Map<string, unkno
   // Convolution and pooling: imageRows and its gradient, maxPool2d.
   const cnn = new nn.Sequential(new nn.Conv2d(2, 4, 3, { padding: 1, groups: 2 }), new nn.MaxPool2d(2), new nn.AvgPool2d(2, { ceilMode: true }), new nn.Flatten());
   cnn.forward(bp.randn([2, 2, 6, 5], { requiresGrad: true })).sum().backward();
+  new nn.ConvTranspose2d(2, 2, 3, { stride: 2 }).forward(bp.randn([1, 2, 3, 3], { requiresGrad: true })).sum().backward();
   bp.randn([101]);
   bp.rand([4, 6]).argmax(1);
   // The fused fit's plans: cross-entropy with Dropout and Adam, MSE with BatchNorm and SGD.

@@ -1,0 +1,221 @@
+// Conv1d, ConvTranspose2d, MaxPool1d, AvgPool1d and AdaptiveAvgPool2d, as torch.nn's: the layers hold
+// their sizes and parameters; ops/conv_more.ts computes.
+import { Tensor } from '../tensor';
+import { adaptiveAvgPool2d, AvgPool1dOptions, avgPool1d, conv1d, Conv1dOptions, convTranspose2d, ConvTranspose2dOptions, MaxPool1dOptions, maxPool1d } from '../ops/conv_more';
+import { pair, Size2 } from '../ops/conv';
+import { Module } from './module';
+import { Parameter } from './parameter';
+import { convParameters, convRepr, positiveInt, pyTuple } from './conv';
+import { pyBool } from '../format';
+import { optionsOf, shown } from '../args';
+
+/** Options of nn.Conv1d: conv1d's, and whether to learn a bias. */
+export interface Conv1dLayerOptions extends Conv1dOptions {
+  /** Learn an additive bias per output channel (default true). */
+  bias?: boolean;
+}
+
+/** Options of nn.ConvTranspose2d: convTranspose2d's, and whether to learn a bias. */
+export interface ConvTranspose2dLayerOptions extends ConvTranspose2dOptions {
+  /** Learn an additive bias per output channel (default true). */
+  bias?: boolean;
+}
+
+/** One integer of at least `min`, or an error naming `arg`. */
+function atLeast(v: number, what: string, arg: string, min: number): number {
+  if (!Number.isInteger(v) || v < min) throw new Error(`${what}: ${arg} must be an integer of at least ${min}, got ${shown(v)}`);
+  return v;
+}
+
+function divisible(what: string, inChannels: number, outChannels: number, groups: number): void {
+  if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+    throw new Error(`${what}: inChannels (${inChannels}) and outChannels (${outChannels}) must both be divisible by groups (${groups})`);
+  }
+}
+
+/**
+ * 1-D convolution as torch.nn.Conv1d: weight [out, in / groups, k] and bias [out], initialised as
+ * torch's. Inputs [N, in, L] (or [in, L]) give [N, out, lo]; see conv1d.
+ */
+export class Conv1d extends Module {
+  /** Channels of each input. */
+  readonly inChannels: number;
+  /** Channels of each output. */
+  readonly outChannels: number;
+  /** The window's length. */
+  readonly kernelSize: number;
+  /** The step between windows. */
+  readonly stride: number;
+  /** Zeros added on each side, or 'valid' / 'same' as given. */
+  readonly padding: number | 'valid' | 'same';
+  /** The step between a window's elements. */
+  readonly dilation: number;
+  /** Channel groups. */
+  readonly groups: number;
+  /** The weight [outChannels, inChannels / groups, kernelSize]. */
+  weight: Parameter;
+  /** The bias [outChannels], or null when made with bias: false. */
+  bias: Parameter | null;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: number, options?: Conv1dLayerOptions) {
+    super();
+    const what = 'Conv1d';
+    const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', groups: 'value', bias: 'boolean' });
+    this.inChannels = positiveInt(inChannels, what, 'inChannels');
+    this.outChannels = positiveInt(outChannels, what, 'outChannels');
+    this.kernelSize = atLeast(kernelSize, what, 'kernelSize', 1);
+    this.stride = atLeast(o.stride ?? 1, what, 'stride', 1);
+    this.dilation = atLeast(o.dilation ?? 1, what, 'dilation', 1);
+    this.padding = o.padding === 'same' || o.padding === 'valid' ? o.padding : atLeast(o.padding ?? 0, what, 'padding', 0);
+    this.groups = positiveInt(o.groups ?? 1, what, 'groups');
+    divisible(what, inChannels, outChannels, this.groups);
+    if (this.padding === 'same' && (this.stride !== 1 || (this.dilation * (this.kernelSize - 1)) % 2 !== 0)) {
+      throw new Error(`Conv1d: padding 'same' needs stride 1 and an even total padding, got stride ${this.stride}, kernel ${this.kernelSize}, dilation ${this.dilation}`);
+    }
+    [this.weight, this.bias] = convParameters([outChannels, inChannels / this.groups, this.kernelSize], o.bias !== false, outChannels);
+  }
+
+  protected override extraRepr(): string {
+    const p = this.padding;
+    return convRepr({ inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: [this.kernelSize], stride: [this.stride],
+      padding: typeof p === 'string' ? p : [p], dilation: [this.dilation], groups: this.groups, bias: this.bias });
+  }
+
+  forward(x: Tensor): Tensor {
+    return conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+}
+
+/**
+ * 2-D transposed convolution as torch.nn.ConvTranspose2d: weight [in, out / groups, kh, kw] and bias
+ * [out], initialised as torch's. Inputs [N, in, H, W] (or [in, H, W]) give [N, out, oh, ow]; see
+ * convTranspose2d.
+ */
+export class ConvTranspose2d extends Module {
+  /** Channels of each input image. */
+  readonly inChannels: number;
+  /** Channels of each output image. */
+  readonly outChannels: number;
+  /** The window [height, width]. */
+  readonly kernelSize: [number, number];
+  /** The step between the input's positions in the output [height, width]. */
+  readonly stride: [number, number];
+  /** Rows and columns taken off each side [height, width]. */
+  readonly padding: [number, number];
+  /** Rows and columns added at the bottom and right [height, width]. */
+  readonly outputPadding: [number, number];
+  /** The step between a window's elements [height, width]. */
+  readonly dilation: [number, number];
+  /** Channel groups. */
+  readonly groups: number;
+  /** The weight [inChannels, outChannels / groups, kh, kw]. */
+  weight: Parameter;
+  /** The bias [outChannels], or null when made with bias: false. */
+  bias: Parameter | null;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2, options?: ConvTranspose2dLayerOptions) {
+    super();
+    const what = 'ConvTranspose2d';
+    const o = optionsOf(options, what, { stride: 'value', padding: 'value', outputPadding: 'value', dilation: 'value', groups: 'value', bias: 'boolean' });
+    this.inChannels = positiveInt(inChannels, what, 'inChannels');
+    this.outChannels = positiveInt(outChannels, what, 'outChannels');
+    this.kernelSize = pair(kernelSize, [1, 1], what, 'kernelSize', 1);
+    this.stride = pair(o.stride, [1, 1], what, 'stride', 1);
+    this.padding = pair(o.padding, [0, 0], what, 'padding', 0);
+    this.outputPadding = pair(o.outputPadding, [0, 0], what, 'outputPadding', 0);
+    this.dilation = pair(o.dilation, [1, 1], what, 'dilation', 1);
+    this.groups = positiveInt(o.groups ?? 1, what, 'groups');
+    divisible(what, inChannels, outChannels, this.groups);
+    const [kh, kw] = this.kernelSize;
+    [this.weight, this.bias] = convParameters([inChannels, outChannels / this.groups, kh, kw], o.bias !== false, outChannels);
+  }
+
+  protected override extraRepr(): string {
+    return convRepr(this);
+  }
+
+  forward(x: Tensor): Tensor {
+    const { stride, padding, outputPadding, dilation, groups } = this;
+    return convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, dilation, groups });
+  }
+}
+
+/** 1-D max pooling as torch.nn.MaxPool1d (see maxPool1d); the stride defaults to the kernel size. */
+export class MaxPool1d extends Module {
+  /** The window's length. */
+  readonly kernelSize: number;
+  /** The options (stride the kernel size when left out). */
+  readonly options: Readonly<Required<MaxPool1dOptions>>;
+
+  constructor(kernelSize: number, options?: MaxPool1dOptions) {
+    super();
+    const what = 'MaxPool1d';
+    const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', ceilMode: 'boolean' });
+    this.kernelSize = atLeast(kernelSize, what, 'kernelSize', 1);
+    this.options = {
+      stride: atLeast(o.stride ?? kernelSize, what, 'stride', 1), padding: atLeast(o.padding ?? 0, what, 'padding', 0),
+      dilation: atLeast(o.dilation ?? 1, what, 'dilation', 1), ceilMode: o.ceilMode ?? false,
+    };
+  }
+
+  protected override extraRepr(): string {
+    const o = this.options;
+    return `kernel_size=${this.kernelSize}, stride=${o.stride}, padding=${o.padding}, dilation=${o.dilation}, ceil_mode=${pyBool(o.ceilMode)}`;
+  }
+
+  forward(x: Tensor): Tensor {
+    return maxPool1d(x, this.kernelSize, this.options);
+  }
+}
+
+/** 1-D average pooling as torch.nn.AvgPool1d (see avgPool1d); the stride defaults to the kernel size. */
+export class AvgPool1d extends Module {
+  /** The window's length. */
+  readonly kernelSize: number;
+  /** The options (stride the kernel size when left out). */
+  readonly options: Readonly<Required<AvgPool1dOptions>>;
+
+  constructor(kernelSize: number, options?: AvgPool1dOptions) {
+    super();
+    const what = 'AvgPool1d';
+    const o = optionsOf(options, what, { stride: 'value', padding: 'value', ceilMode: 'boolean', countIncludePad: 'boolean' });
+    this.kernelSize = atLeast(kernelSize, what, 'kernelSize', 1);
+    this.options = {
+      stride: atLeast(o.stride ?? kernelSize, what, 'stride', 1), padding: atLeast(o.padding ?? 0, what, 'padding', 0),
+      ceilMode: o.ceilMode ?? false, countIncludePad: o.countIncludePad ?? true,
+    };
+  }
+
+  protected override extraRepr(): string {
+    // torch keeps AvgPool1d's sizes as tuples of one.
+    return `kernel_size=${pyTuple([this.kernelSize])}, stride=${pyTuple([this.options.stride])}, padding=${pyTuple([this.options.padding])}`;
+  }
+
+  forward(x: Tensor): Tensor {
+    return avgPool1d(x, this.kernelSize, this.options);
+  }
+}
+
+/** 2-D adaptive average pooling as torch.nn.AdaptiveAvgPool2d (see adaptiveAvgPool2d). */
+export class AdaptiveAvgPool2d extends Module {
+  /** The output size as given: one number for both sides, or [height, width] (null keeps that side). */
+  readonly outputSize: number | readonly [number | null, number | null];
+
+  constructor(outputSize: number | readonly [number | null, number | null]) {
+    super();
+    const sizes = typeof outputSize === 'number' ? [outputSize] : outputSize;
+    if (!Array.isArray(sizes) || (typeof outputSize !== 'number' && sizes.length !== 2) || !sizes.every((s) => s === null || (Number.isInteger(s) && s >= 1))) {
+      throw new Error(`AdaptiveAvgPool2d: outputSize must be a positive integer or two of them [height, width] (null keeps that side), got ${shown(outputSize)}`);
+    }
+    this.outputSize = outputSize;
+  }
+
+  protected override extraRepr(): string {
+    const o = this.outputSize;
+    return `output_size=${typeof o === 'number' ? o : `(${o.map((v) => (v === null ? 'None' : v)).join(', ')})`}`;
+  }
+
+  forward(x: Tensor): Tensor {
+    return adaptiveAvgPool2d(x, this.outputSize);
+  }
+}

@@ -1,0 +1,243 @@
+// The rest of torch.nn.functional's convolution family, built on ops/conv.ts: conv1d and the 1-d
+// poolings as their 2-d twins over images one row high; conv_transpose2d as the gradient of a
+// convolution run forwards (the input's rows times the weight, added back into an image by
+// imageRowsGrad, col2im); adaptive_avg_pool2d as two products with averaging matrices.
+import { B } from '../backend/registry';
+import { Tensor } from '../tensor';
+import { fmt } from '../shape';
+import { alloc, allocOutput } from '../storage';
+import { OptionKinds, optionsOf, shown } from '../args';
+import { checkTensor, record } from './core';
+import { matmul } from './matmul';
+import { cat, narrow } from './join';
+import { add } from './binary';
+import { avgPool2d, conv2d, Geometry, letGoAfterBackward, maxPool2d, packed, pair, Size2 } from './conv';
+
+/** Options of conv1d and nn.Conv1d (torch.nn.functional.conv1d's). */
+export interface Conv1dOptions {
+  /** The step between windows (default 1). */
+  stride?: number;
+  /** Zeros added on each side (default 0); 'valid' is 0, 'same' keeps the length (stride 1, an even total padding). */
+  padding?: number | 'valid' | 'same';
+  /** The step between a window's elements (default 1). */
+  dilation?: number;
+  /** Channel groups (default 1). */
+  groups?: number;
+}
+
+/** Options of maxPool1d and nn.MaxPool1d. */
+export interface MaxPool1dOptions {
+  /** The step between windows (default: the kernel size). */
+  stride?: number;
+  /** Implicit -infinity added on each side (default 0; at most half the kernel size). */
+  padding?: number;
+  /** The step between a window's elements (default 1). */
+  dilation?: number;
+  /** Round the output length up rather than down (default false). */
+  ceilMode?: boolean;
+}
+
+/** Options of avgPool1d and nn.AvgPool1d. */
+export interface AvgPool1dOptions {
+  /** The step between windows (default: the kernel size). */
+  stride?: number;
+  /** Zeros added on each side (default 0; at most half the kernel size). */
+  padding?: number;
+  /** Round the output length up rather than down (default false). */
+  ceilMode?: boolean;
+  /** Count the padding's zeros in each window's divisor (default true). */
+  countIncludePad?: boolean;
+}
+
+/** Options of convTranspose2d and nn.ConvTranspose2d (torch.nn.functional.conv_transpose2d's). */
+export interface ConvTranspose2dOptions {
+  /** The step between the input's positions in the output (default 1). */
+  stride?: Size2;
+  /** Rows and columns taken off each side of the full output (default 0). */
+  padding?: Size2;
+  /** Rows and columns added at the bottom and right (default 0; less than the stride or the dilation). */
+  outputPadding?: Size2;
+  /** The step between a window's elements (default 1). */
+  dilation?: Size2;
+  /** Channel groups (default 1). */
+  groups?: number;
+}
+
+/** One integer of at least `min` (a 1-d size), or an error naming `arg`. */
+function single(v: number | undefined, fallback: number, what: string, arg: string, min: number): number {
+  if (v === undefined) return fallback;
+  if (!Number.isInteger(v) || v < min) throw new Error(`${what}: ${arg} must be an integer of at least ${min}, got ${shown(v)}`);
+  return v;
+}
+
+/** x [N, C, L] (or [C, L]) as images one row high [N, C, 1, L], or an error naming `what`. */
+function rowImages(x: Tensor, what: string): Tensor {
+  checkTensor(x, what);
+  if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`${what}: input must be 2-D [C, L] or 3-D [N, C, L], got shape ${fmt(x.shape)}`);
+  return x.reshape([...x.shape.slice(0, -1), 1, x.shape[x.ndim - 1]]);
+}
+
+/** A result one row high, [..., 1, L], back as [..., L]. */
+function lengths(y: Tensor): Tensor {
+  return y.reshape([...y.shape.slice(0, -2), y.shape[y.ndim - 1]]);
+}
+
+/** Runs a 2-d op for a 1-d one, its errors named as the 1-d op's. */
+function as1d(what: string, run: () => Tensor): Tensor {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof Error && /^(conv2d|maxPool2d|avgPool2d): /.test(e.message)) throw new Error(`${what}: ${e.message.replace(/^\w+: /, '')}`);
+    throw e;
+  }
+}
+
+/**
+ * 1-D convolution (cross-correlation, as torch.nn.functional.conv1d) of x [N, C, L] (or [C, L]) with
+ * weight [out, C / groups, k] and an optional bias [out]: the output is [N, out, lo], lo =
+ * floor((L + 2 padding - dilation (k - 1) - 1) / stride) + 1.
+ */
+export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options?: Conv1dOptions): Tensor {
+  const what = 'conv1d';
+  const x4 = rowImages(x, what);
+  checkTensor(weight, what);
+  if (weight.ndim !== 3) throw new Error(`conv1d: weight must be 3-D [out, in / groups, k], got shape ${fmt(weight.shape)}`);
+  const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', groups: 'value' });
+  const stride = single(o.stride, 1, what, 'stride', 1);
+  const dilation = single(o.dilation, 1, what, 'dilation', 1);
+  const padding = o.padding === 'same' || o.padding === 'valid' ? o.padding : single(o.padding, 0, what, 'padding', 0);
+  const [out, cg, k] = weight.shape;
+  const w4 = weight.reshape([out, cg, 1, k]);
+  return as1d(what, () => lengths(conv2d(x4, w4, bias, {
+    stride: [1, stride], dilation: [1, dilation], groups: o.groups, padding: typeof padding === 'number' ? [0, padding] : padding,
+  })));
+}
+
+/**
+ * A 1-d pooling as its 2-d twin over images one row high: the kernel, stride, padding and dilation
+ * (max pooling's) as [1, v] or [0, v]; the other options as given.
+ */
+function pool1d<O extends { stride?: number; padding?: number; dilation?: number }, O2>(x: Tensor, kernelSize: number, options: O | undefined,
+  what: string, kinds: OptionKinds<O>, pool: (x4: Tensor, k: Size2, o: O2) => Tensor): Tensor {
+  const x4 = rowImages(x, what);
+  const o = optionsOf(options, what, kinds);
+  const k = single(kernelSize, 1, what, 'kernelSize', 1);
+  const sizes = {
+    stride: [1, single(o.stride, k, what, 'stride', 1)], padding: [0, single(o.padding, 0, what, 'padding', 0)],
+    ...(o.dilation === undefined ? {} : { dilation: [1, single(o.dilation, 1, what, 'dilation', 1)] }),
+  };
+  return as1d(what, () => lengths(pool(x4, [1, k], { ...o, ...sizes } as unknown as O2)));
+}
+
+/** 1-D max pooling of x [N, C, L] (or [C, L]), as torch.nn.functional.max_pool1d. */
+export function maxPool1d(x: Tensor, kernelSize: number, options?: MaxPool1dOptions): Tensor {
+  return pool1d(x, kernelSize, options, 'maxPool1d', { stride: 'value', padding: 'value', dilation: 'value', ceilMode: 'boolean' }, maxPool2d);
+}
+
+/** 1-D average pooling of x [N, C, L] (or [C, L]), as torch.nn.functional.avg_pool1d. */
+export function avgPool1d(x: Tensor, kernelSize: number, options?: AvgPool1dOptions): Tensor {
+  return pool1d(x, kernelSize, options, 'avgPool1d', { stride: 'value', padding: 'value', ceilMode: 'boolean', countIncludePad: 'boolean' }, avgPool2d);
+}
+
+/**
+ * The averaging matrix [out, size] of adaptive pooling along one dimension: output i averages
+ * positions floor(i size / out) to ceil((i + 1) size / out) - 1, as torch's adaptive_avg_pool.
+ */
+function averaging(size: number, out: number): Tensor {
+  const m = alloc(out * size);
+  for (let i = 0; i < out; i++) {
+    const start = Math.floor((i * size) / out), end = Math.ceil(((i + 1) * size) / out);
+    for (let j = start; j < end; j++) m[i * size + j] = 1 / (end - start);
+  }
+  return new Tensor(m, [out, size]);
+}
+
+/**
+ * 2-D adaptive average pooling of x [N, C, H, W] (or [C, H, W]) to outputSize [oh, ow] (one number
+ * for both; null keeps that side), as torch.nn.functional.adaptive_avg_pool2d: output (i, j)
+ * averages rows floor(i H / oh) .. ceil((i + 1) H / oh) - 1, and columns alike.
+ */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null]): Tensor {
+  const what = 'adaptiveAvgPool2d';
+  checkTensor(x, what);
+  if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`${what}: input must be 3-D [C, H, W] or 4-D [N, C, H, W], got shape ${fmt(x.shape)}`);
+  const [h, w] = x.shape.slice(-2);
+  const sizes = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
+  if (!Array.isArray(sizes) || sizes.length !== 2 || !sizes.every((s) => s === null || (Number.isInteger(s) && s >= 1))) {
+    throw new Error(`${what}: outputSize must be a positive integer or two of them [height, width] (null keeps that side), got ${shown(outputSize)}`);
+  }
+  if (h === 0 || w === 0) throw new Error(`${what}: the input's height and width must not be 0, got shape ${fmt(x.shape)}`);
+  const [oh, ow] = [sizes[0] ?? h, sizes[1] ?? w];
+  // Each plane X [H, W] becomes Ph X Pw^T, Ph [oh, H] and Pw [ow, W] averaging matrices.
+  const planes = x.reshape([-1, h, w]);
+  const y = matmul(averaging(h, oh), matmul(planes, averaging(w, ow).t()));
+  return y.reshape([...x.shape.slice(0, -2), oh, ow]);
+}
+
+/**
+ * The image [n, c, h, w] whose imageRows are `rows` summed back (imageRowsGrad, col2im) for the
+ * windows of `g`; its gradient is imageRows of the image's gradient.
+ */
+function imageFromRows(rows: Tensor, g: Geometry): Tensor {
+  const geom = packed(g);
+  const y = allocOutput(g.n * g.c * g.h * g.w);
+  B().imageRowsGrad(rows.data, geom, 0, g.c, y);
+  return record(y, [g.n, g.c, g.h, g.w], [rows], 'imageFromRows', (gy) => {
+    const gr = allocOutput(rows.size);
+    B().imageRows(gy, geom, 0, g.c, 0, gr);
+    return [gr];
+  });
+}
+
+/**
+ * 2-D transposed convolution (torch.nn.functional.conv_transpose2d, the gradient of conv2d with
+ * respect to its input) of x [N, C, H, W] (or [C, H, W]) with weight [C, out / groups, kh, kw] and an
+ * optional bias [out]: the output is [N, out, oh, ow], oh = (H - 1) stride - 2 padding + dilation
+ * (kh - 1) + outputPadding + 1 (ow alike).
+ */
+export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options?: ConvTranspose2dOptions): Tensor {
+  const what = 'convTranspose2d';
+  checkTensor(x, what);
+  if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`${what}: input must be 3-D [C, H, W] or 4-D [N, C, H, W], got shape ${fmt(x.shape)}`);
+  checkTensor(weight, what);
+  if (bias !== null && !(bias instanceof Tensor)) throw new Error(`${what}: bias must be a Tensor or null, got ${shown(bias)}`);
+  const o = optionsOf(options, what, { stride: 'value', padding: 'value', outputPadding: 'value', dilation: 'value', groups: 'value' });
+  if (weight.ndim !== 4) throw new Error(`${what}: weight must be 4-D [in, out / groups, kh, kw], got shape ${fmt(weight.shape)}`);
+  const batched = x.ndim === 4;
+  const x4 = batched ? x : x.reshape([1, ...x.shape]);
+  const [n, c, h, w] = x4.shape;
+  const groups = o.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new Error(`${what}: groups must be a positive integer, got ${shown(groups)}`);
+  const [cin, og, kh, kw] = weight.shape;
+  if (cin !== c || c % groups !== 0) {
+    throw new Error(`${what}: input ${fmt(x.shape)} (${c} channels) does not match weight ${fmt(weight.shape)} with groups ${groups} (expected ${cin} input channels, divisible by groups)`);
+  }
+  const out = og * groups;
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== out)) throw new Error(`${what}: bias shape ${fmt(bias.shape)} does not match weight shape ${fmt(weight.shape)} with groups ${groups} (expected [${out}])`);
+  const [sh, sw] = pair(o.stride, [1, 1], what, 'stride', 1);
+  const [ph, pw] = pair(o.padding, [0, 0], what, 'padding', 0);
+  const [dh, dw] = pair(o.dilation, [1, 1], what, 'dilation', 1);
+  const [qh, qw] = pair(o.outputPadding, [0, 0], what, 'outputPadding', 0);
+  if ((qh >= sh && qh >= dh) || (qw >= sw && qw >= dw)) {
+    throw new Error(`${what}: outputPadding ${qh} x ${qw} must be smaller than the stride ${sh} x ${sw} or the dilation ${dh} x ${dw}`);
+  }
+  const oh = (h - 1) * sh - 2 * ph + dh * (kh - 1) + qh + 1;
+  const ow = (w - 1) * sw - 2 * pw + dw * (kw - 1) + qw + 1;
+  if (oh < 1 || ow < 1) throw new Error(`${what}: the output size (${oh} x ${ow}) is too small for input ${fmt(x.shape)} with kernel ${kh} x ${kw}, stride ${sh} x ${sw}, padding ${ph} x ${pw}`);
+  // The output's windows are the convolution's whose input gradient this is: one per input position.
+  const g: Geometry = { n, c: og, h: oh, w: ow, kh, kw, sh, sw, ph, pw, dh, dw, oh: h, ow: w };
+  const cg = c / groups;
+  // The input as rows [n h w, c]: one per position, its channels along the row.
+  const xRows = x4.permute([0, 2, 3, 1]).reshape([n * h * w, c]);
+  const parts: Tensor[] = [];
+  for (let k = 0; k < groups; k++) {
+    const xk = groups === 1 ? xRows : narrow(xRows, 1, k * cg, cg);
+    const wk = (groups === 1 ? weight : narrow(weight, 0, k * cg, cg)).reshape([cg, og * kh * kw]);
+    const rows = matmul(xk, wk);
+    parts.push(imageFromRows(rows, g));
+    letGoAfterBackward(rows);
+  }
+  let y = groups === 1 ? parts[0] : cat(parts, 1);
+  if (bias) y = add(y, bias.reshape([out, 1, 1]));
+  return batched ? y : y.reshape([out, oh, ow]);
+}
