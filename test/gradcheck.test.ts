@@ -92,6 +92,8 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
     [randT([2, 4, 3, 3]), randT([4, 3, 2, 3]), randT([6])]],
   'adaptiveAvgPool2d to 2 x 3 (overlapping windows)': () => [(x) => bp.adaptiveAvgPool2d(x, [2, 3]), [randT([2, 2, 5, 4])]],
   'avgPool1d padding, ceil mode': () => [(x) => bp.avgPool1d(x, 3, { stride: 2, padding: 1, ceilMode: true }), [randT([2, 3, 6])]],
+  'pad: grown and cut dimensions': () => [(x) => bp.pad(x, [1, -1, -1, 2], { value: 0.5 }), [randT([2, 3, 4])]],
+  'interpolate nearest, size and scale': () => [(x) => bp.interpolate(x, { size: [5, 2] }), [randT([1, 2, 3, 4])]],
   'matmul 2-D': () => [bp.matmul, [randT([4, 6]), randT([6, 3])]],
   'matmul 1-D @ 2-D': () => [bp.matmul, [randT([6]), randT([6, 3])]],
   'matmul 2-D @ 1-D': () => [bp.matmul, [randT([4, 6]), randT([6])]],

@@ -17,7 +17,9 @@ const TORCH_MODEL = `nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.25)
   nn.BatchNorm2d(4), nn.Conv1d(4, 6, 3), nn.Conv1d(4, 2, 5, stride=2, padding=2, dilation=3, groups=2, bias=False), nn.Conv1d(2, 2, 3, padding='same'),
   nn.ConvTranspose2d(4, 6, 3), nn.ConvTranspose2d(4, 2, (3, 2), stride=2, padding=(1, 0), output_padding=1, dilation=2, groups=2, bias=False),
   nn.MaxPool1d(3), nn.MaxPool1d(3, stride=1, padding=1, dilation=2, ceil_mode=True), nn.AvgPool1d(3), nn.AvgPool1d(4, stride=2, padding=1),
-  nn.AdaptiveAvgPool2d(1), nn.AdaptiveAvgPool2d((5, 7)), nn.AdaptiveAvgPool2d((None, 7)))`;
+  nn.AdaptiveAvgPool2d(1), nn.AdaptiveAvgPool2d((5, 7)), nn.AdaptiveAvgPool2d((None, 7)),
+  nn.ZeroPad2d(1), nn.ZeroPad2d((1, 2, 0, 3)), nn.ConstantPad2d(2, 3.5), nn.Dropout2d(0.2), nn.Upsample(scale_factor=2), nn.Upsample(size=(4, 5)),
+  nn.Upsample(scale_factor=(2, 1.5)), nn.Upsample(size=3))`;
 
 function ourModel(): nn.Module {
   return new nn.Sequential(new nn.Linear(4, 16), new nn.ReLU(), new nn.Dropout(0.25), new nn.BatchNorm1d(16), new nn.LeakyReLU(), new nn.ELU(), new nn.GELU(),
@@ -30,7 +32,9 @@ function ourModel(): nn.Module {
     new nn.BatchNorm2d(4), new nn.Conv1d(4, 6, 3), new nn.Conv1d(4, 2, 5, { stride: 2, padding: 2, dilation: 3, groups: 2, bias: false }), new nn.Conv1d(2, 2, 3, { padding: 'same' }),
     new nn.ConvTranspose2d(4, 6, 3), new nn.ConvTranspose2d(4, 2, [3, 2], { stride: 2, padding: [1, 0], outputPadding: 1, dilation: 2, groups: 2, bias: false }),
     new nn.MaxPool1d(3), new nn.MaxPool1d(3, { stride: 1, padding: 1, dilation: 2, ceilMode: true }), new nn.AvgPool1d(3), new nn.AvgPool1d(4, { stride: 2, padding: 1 }),
-    new nn.AdaptiveAvgPool2d(1), new nn.AdaptiveAvgPool2d([5, 7]), new nn.AdaptiveAvgPool2d([null, 7]));
+    new nn.AdaptiveAvgPool2d(1), new nn.AdaptiveAvgPool2d([5, 7]), new nn.AdaptiveAvgPool2d([null, 7]),
+    new nn.ZeroPad2d(1), new nn.ZeroPad2d([1, 2, 0, 3]), new nn.ConstantPad2d(2, 3.5), new nn.Dropout2d(0.2), new nn.Upsample({ scaleFactor: 2 }), new nn.Upsample({ size: [4, 5] }),
+    new nn.Upsample({ scaleFactor: [2, 1.5] }), new nn.Upsample({ size: 3 }));
 }
 
 describe('printing modules', () => {

@@ -9,7 +9,8 @@ import { BatchNorm1d, BatchNorm2d } from '../nn/batchnorm';
 import { AvgPool2d, Conv2d, MaxPool2d } from '../nn/conv';
 import { AdaptiveAvgPool2d, AvgPool1d, Conv1d, ConvTranspose2d, MaxPool1d } from '../nn/conv_more';
 import type { Size2 } from '../ops/conv';
-import { Dropout } from '../nn/dropout';
+import { Dropout, Dropout2d } from '../nn/dropout';
+import { ConstantPad2d, Upsample, ZeroPad2d } from '../nn/pad_resize';
 import { LayerNorm } from '../nn/layernorm';
 import { Embedding } from '../nn/embedding';
 import {
@@ -34,7 +35,10 @@ export type LayerSpec =
   | { type: 'AvgPool2d'; kernelSize: Size2; stride: Size2; padding: Size2; ceilMode: boolean; countIncludePad: boolean; divisorOverride: number | null }
   | { type: 'LayerNorm'; normalizedShape: number[]; eps: number; elementwiseAffine: boolean }
   | { type: 'Embedding'; numEmbeddings: number; embeddingDim: number; paddingIdx: number | null }
-  | { type: 'Dropout'; p: number }
+  | { type: 'Dropout' | 'Dropout2d'; p: number }
+  | { type: 'ZeroPad2d'; padding: [number, number, number, number] }
+  | { type: 'ConstantPad2d'; padding: [number, number, number, number]; value: number }
+  | { type: 'Upsample'; size: number | number[] | null; scaleFactor: number | number[] | null }
   | { type: 'LeakyReLU'; negativeSlope: number }
   | { type: 'ELU'; alpha: number }
   | { type: 'Softplus'; beta: number; threshold: number }
@@ -93,6 +97,14 @@ export function describe(m: Module, path = '', seen = new Map<Module, string>(),
   if (m instanceof LayerNorm) return { type: 'LayerNorm', normalizedShape: [...m.normalizedShape], eps: m.eps, elementwiseAffine: m.weight !== null };
   if (m instanceof Embedding) return { type: 'Embedding', numEmbeddings: m.numEmbeddings, embeddingDim: m.embeddingDim, paddingIdx: m.paddingIdx };
   if (m instanceof Dropout) return { type: 'Dropout', p: m.p };
+  if (m instanceof Dropout2d) return { type: 'Dropout2d', p: m.p };
+  if (m instanceof ZeroPad2d) return { type: 'ZeroPad2d', padding: [...m.padding] };
+  if (m instanceof ConstantPad2d) return { type: 'ConstantPad2d', padding: [...m.padding], value: m.value };
+  if (m instanceof Upsample) {
+    const { size, scaleFactor } = m.options;
+    const plain = (v: number | readonly number[] | undefined) => (v === undefined ? null : typeof v === 'number' ? v : [...v]);
+    return { type: 'Upsample', size: plain(size), scaleFactor: plain(scaleFactor) };
+  }
   if (m instanceof LeakyReLU) return { type: 'LeakyReLU', negativeSlope: m.negativeSlope };
   if (m instanceof ELU) return { type: 'ELU', alpha: m.alpha };
   if (m instanceof Softplus) return { type: 'Softplus', beta: m.beta, threshold: m.threshold };
@@ -171,6 +183,10 @@ function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Mo
     case 'LayerNorm': return new LayerNorm(spec.normalizedShape, { eps: spec.eps, elementwiseAffine: spec.elementwiseAffine });
     case 'Embedding': return new Embedding(spec.numEmbeddings, spec.embeddingDim, { paddingIdx: spec.paddingIdx });
     case 'Dropout': return new Dropout(spec.p);
+    case 'Dropout2d': return new Dropout2d(spec.p);
+    case 'ZeroPad2d': return new ZeroPad2d(spec.padding);
+    case 'ConstantPad2d': return new ConstantPad2d(spec.padding, spec.value);
+    case 'Upsample': return new Upsample({ size: spec.size ?? undefined, scaleFactor: spec.scaleFactor ?? undefined });
     case 'LeakyReLU': return new LeakyReLU(spec.negativeSlope);
     case 'ELU': return new ELU(spec.alpha);
     case 'Softmax': return new Softmax(spec.dim);

@@ -1,0 +1,112 @@
+// torch.nn.functional.pad (constant mode) and interpolate (nearest): a tensor grown, cut or resized
+// along its last dimensions, with the gradients flowing back to the elements kept.
+import { B } from '../backend/registry';
+import { Tensor } from '../tensor';
+import { contiguousStrides, fmt, sizeOf } from '../shape';
+import { alloc } from '../storage';
+import { optionsOf, shown } from '../args';
+import { checkNumber, checkTensor, KERNEL_DIMS, record } from './core';
+import { indexSelect } from './index_ops';
+import { int32sFrom } from '../tiny';
+
+/** Options of pad. */
+export interface PadOptions {
+  /** How to fill the added elements: 'constant' (the only mode here, torch's default). */
+  mode?: 'constant';
+  /** The added elements' value (default 0). */
+  value?: number;
+}
+
+/**
+ * x grown (or, for negative amounts, cut) along its last dimensions, as torch.nn.functional.pad in
+ * constant mode: `pads` holds [before, after] amounts for the last dimension, then the one before
+ * it, and so on ([left, right, top, bottom] for an image). Added elements hold `value`; the
+ * gradient of each kept element is its output's.
+ */
+export function pad(x: Tensor, pads: readonly number[], options?: PadOptions): Tensor {
+  const what = 'pad';
+  checkTensor(x, what);
+  const o = optionsOf(options, what, { mode: 'value', value: 'value' });
+  if (o.mode !== undefined && o.mode !== 'constant') throw new Error(`pad: mode must be 'constant' (the only mode here), got ${shown(o.mode)}`);
+  const value = o.value === undefined ? 0 : checkNumber(o.value, what, 'value');
+  if (!Array.isArray(pads) || pads.length % 2 !== 0 || pads.length / 2 > x.ndim || !pads.every((p) => Number.isInteger(p))) {
+    throw new Error(`pad: pads must be an even number of integers, two per dimension and at most ${2 * x.ndim} for shape ${fmt(x.shape)}, got ${shown(pads)}`);
+  }
+  const shape = [...x.shape];
+  // The kept block: its size per dimension, and where it starts in x and in the output.
+  const kept = [...x.shape];
+  const from = new Array<number>(x.ndim).fill(0);
+  const to = new Array<number>(x.ndim).fill(0);
+  for (let k = 0; k < pads.length / 2; k++) {
+    const d = x.ndim - 1 - k;
+    const [before, after] = [pads[2 * k], pads[2 * k + 1]];
+    shape[d] = x.shape[d] + before + after;
+    // As torch: at least one element, even where the input had none.
+    if (shape[d] < 1) throw new Error(`pad: padding (${before}, ${after}) of dimension ${d} leaves it ${shape[d]} long (input ${fmt(x.shape)}); it must keep at least one element`);
+    from[d] = Math.max(0, -before);
+    to[d] = Math.max(0, before);
+    kept[d] = Math.max(0, x.shape[d] - from[d] - Math.max(0, -after));
+  }
+  if (x.ndim > KERNEL_DIMS) throw new Error(`pad: at most ${KERNEL_DIMS} dimensions are supported, got shape ${fmt(x.shape)}`);
+  const xStrides = contiguousStrides(x.shape);
+  const yStrides = contiguousStrides(shape);
+  const offset = (at: number[], strides: number[]) => at.reduce((s, v, i) => s + v * strides[i], 0);
+  const y = alloc(sizeOf(shape));
+  if (value !== 0) y.fill(value);
+  const n = sizeOf(kept);
+  const keptShape = int32sFrom(kept);
+  if (n > 0) B().stridedCopy(x.data.subarray(offset(from, xStrides)), int32sFrom(xStrides), y.subarray(offset(to, yStrides)), keptShape, int32sFrom(yStrides));
+  return record(y, shape, [x], what, (gy) => {
+    const gx = alloc(x.size); // the cut elements' gradients are 0
+    if (n > 0) B().stridedCopy(gy.subarray(offset(to, yStrides)), int32sFrom(yStrides), gx.subarray(offset(from, xStrides)), keptShape, int32sFrom(xStrides));
+    return [gx];
+  });
+}
+
+/** Options of interpolate and nn.Upsample: the output's size or the scale to it (one of the two). */
+export interface InterpolateOptions {
+  /** The output's spatial size: one number for every spatial dimension, or one each. */
+  size?: number | readonly number[];
+  /** The factor from input to output size: one for every spatial dimension, or one each. */
+  scaleFactor?: number | readonly number[];
+  /** 'nearest' (the only mode here, torch's default). */
+  mode?: 'nearest';
+}
+
+/** The spatial sizes or factors, one per spatial dimension, or an error naming `arg`. */
+function perDim(v: number | readonly number[], spatial: number, arg: string, integer: boolean): number[] {
+  const xs = typeof v === 'number' ? new Array<number>(spatial).fill(v) : v;
+  if (!Array.isArray(xs) || xs.length !== spatial || !xs.every((e) => typeof e === 'number' && (integer ? Number.isInteger(e) && e >= 1 : e > 0 && Number.isFinite(e)))) {
+    throw new Error(`interpolate: ${arg} must be ${integer ? 'a positive integer' : 'a positive number'} or ${spatial} of them (one per spatial dimension), got ${shown(v)}`);
+  }
+  return [...xs];
+}
+
+/**
+ * x [N, C, L] or [N, C, H, W] resized along its spatial dimensions by nearest neighbour, as
+ * torch.nn.functional.interpolate(mode='nearest'): output index i reads input index
+ * floor(i * scale), scale = 1 / scaleFactor when one is given, else in / out (in float, as torch).
+ */
+export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
+  const what = 'interpolate';
+  checkTensor(x, what);
+  const o = optionsOf(options, what, { size: 'value', scaleFactor: 'value', mode: 'value' });
+  if (o.mode !== undefined && o.mode !== 'nearest') throw new Error(`interpolate: mode must be 'nearest' (the only mode here), got ${shown(o.mode)}`);
+  if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`interpolate: input must be 3-D [N, C, L] or 4-D [N, C, H, W], got shape ${fmt(x.shape)}`);
+  if ((o.size === undefined) === (o.scaleFactor === undefined)) throw new Error('interpolate: give exactly one of size and scaleFactor');
+  const spatial = x.ndim - 2;
+  const ins = x.shape.slice(2);
+  const factors = o.scaleFactor === undefined ? null : perDim(o.scaleFactor, spatial, 'scaleFactor', false);
+  const outs = o.size !== undefined ? perDim(o.size, spatial, 'size', true) : ins.map((s, i) => Math.floor(s * (factors as number[])[i]));
+  if (outs.some((s) => s < 1)) throw new Error(`interpolate: the output size [${outs.join(', ')}] is empty for input ${fmt(x.shape)}`);
+  let y = x;
+  for (let i = 0; i < spatial; i++) {
+    const [n, out] = [ins[i], outs[i]];
+    if (n === out) continue;
+    // torch's nearest_idx: halving exactly, otherwise floor(i * scale) in float, clamped.
+    const scale = Math.fround(factors ? 1 / factors[i] : Math.fround(n) / Math.fround(out));
+    const index = Array.from({ length: out }, (_, j) => (out === 2 * n ? j >> 1 : Math.min(Math.floor(Math.fround(j * scale)), n - 1)));
+    y = indexSelect(y, 2 + i, index);
+  }
+  return y === x ? x.reshape([...x.shape]) : y;
+}
