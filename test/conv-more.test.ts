@@ -154,6 +154,7 @@ eachBackend('conv1d, maxPool1d, avgPool1d, adaptiveAvgPool2d, convTranspose2d', 
     expect(() => bp.convTranspose2d(img, bp.zeros([4, 2, 3, 3]), bp.zeros([3]))).toThrow(/convTranspose2d: bias shape \[3\] does not match weight shape \[4, 2, 3, 3\] with groups 1 \(expected \[2\]\)/);
     expect(() => bp.convTranspose2d(img, bp.zeros([4, 2, 3, 3]), null, { stride: 2, outputPadding: 2 })).toThrow(/convTranspose2d: outputPadding 2 x 2 must be smaller than the stride 2 x 2 or the dilation 1 x 1/);
     expect(() => bp.convTranspose2d(img, bp.zeros([4, 2, 1, 1]), null, { padding: 2 })).toThrow(/convTranspose2d: the output size \(-1 x -1\) is too small/);
+    expect(() => bp.convTranspose2d(img, bp.zeros([4, 2, 2, 2]), null, { stride: 2 ** 31 })).toThrow(/convTranspose2d: h = 4294967298 is larger than 2\^31 - 1 \(input \[1, 4, 3, 3\]\)/);
     expect(() => bp.convTranspose2d(img, bp.zeros([4, 2, 3]))).toThrow(/convTranspose2d: weight must be 4-D \[in, out \/ groups, kh, kw\]/);
     expect(() => bp.convTranspose2d(img, bp.zeros([4, 2, 3, 3]), null, { groups: 3 })).toThrow(/with groups 3/);
   });

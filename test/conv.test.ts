@@ -198,6 +198,9 @@ eachBackend('conv2d and pooling', () => {
     // The one window reads rows -1 and 3 of 3 (and as many columns): none inside.
     expect(() => bp.maxPool2d(bp.zeros([1, 1, 3, 3]), 2, { padding: 1, dilation: 4 })).toThrow(/maxPool2d: a window of kernel 2 x 2, dilation 4 x 4 lies wholly in the padding of input \[1, 1, 3, 3\]/);
     expect(() => bp.maxPool2d(x, 2, { ceilMode: 1 as unknown as boolean })).toThrow(/maxPool2d: option ceilMode must be true or false/);
+    // Sizes past int32 are refused before they reach the kernels (as Int32Array entries they wrapped).
+    expect(() => bp.avgPool2d(x, 3, { padding: 1, stride: 2 ** 31 })).toThrow(/avgPool2d: sh = 2147483648 is larger than 2\^31 - 1 \(input \[2, 3, 5, 5\]\)/);
+    expect(() => bp.conv2d(x, w, null, { dilation: [1, 2 ** 31] })).toThrow(/conv2d: the output size|conv2d: dw = 2147483648 is larger than 2\^31 - 1/);
     expect(() => bp.avgPool2d(x, 2, { divisorOverride: 0 })).toThrow(/avgPool2d: divisorOverride must be a non-zero integer, got 0/);
     expect(() => bp.avgPool2d(x, 2, { dilation: 2 } as bp.AvgPool2dOptions)).toThrow(/avgPool2d: unknown option 'dilation'/);
   });

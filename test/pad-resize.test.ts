@@ -87,6 +87,7 @@ eachBackend('pad and interpolate', () => {
     expect(() => bp.interpolate(img, { size: [2, 2, 2] })).toThrow(/interpolate: size must be a positive integer or 2 of them \(one per spatial dimension\), got \[2, 2, 2\]/);
     expect(() => bp.interpolate(img, { scaleFactor: -1 })).toThrow(/interpolate: scaleFactor must be a positive number or 2 of them/);
     expect(() => bp.interpolate(img, { scaleFactor: 0.2 })).toThrow(/interpolate: the output size \[0, 0\] is empty for input \[1, 2, 3, 3\]/);
+    expect(() => bp.interpolate(img, { scaleFactor: 1e9 })).toThrow(/interpolate: the output size \[3000000000, 3000000000\] for input \[1, 2, 3, 3\] would hold more than 2\^32 elements/);
     expect(() => bp.interpolate(img, { size: 4, mode: 'bilinear' as 'nearest' })).toThrow(/interpolate: mode must be 'nearest' \(the only mode here\), got "bilinear"/);
     expect(() => bp.interpolate(bp.zeros([2, 3]), { size: 4 })).toThrow(/interpolate: input must be 3-D \[N, C, L\] or 4-D \[N, C, H, W\], got shape \[2, 3\]/);
   });

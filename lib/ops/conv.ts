@@ -93,10 +93,16 @@ function images(x: Tensor, what: string): { x4: Tensor; batched: boolean } {
   return x.ndim === 4 ? { x4: x, batched: true } : { x4: x.reshape([1, ...x.shape]), batched: false };
 }
 
-function checkOutput(g: Geometry, x: Tensor, what: string): void {
+/**
+ * An error naming `what` unless the geometry has an output and every one of its numbers fits the
+ * int32 the kernels take it as (a stride of 2^31 would wrap to a negative one).
+ */
+export function checkGeometry(g: Geometry, x: Tensor, what: string): void {
   if (g.oh < 1 || g.ow < 1) {
     throw new Error(`${what}: the output size (${g.oh} x ${g.ow}) is too small for input ${fmt(x.shape)} with kernel ${g.kh} x ${g.kw}, stride ${g.sh} x ${g.sw}, padding ${g.ph} x ${g.pw}, dilation ${g.dh} x ${g.dw}`);
   }
+  const big = Object.entries(g).find(([, v]) => v > 2 ** 31 - 1);
+  if (big) throw new Error(`${what}: ${big[0]} = ${big[1]} is larger than 2^31 - 1 (input ${fmt(x.shape)})`);
 }
 
 /**
@@ -175,7 +181,7 @@ export function conv2dThen(x: Tensor, weight: Tensor, bias: Tensor | null, optio
     [ph, pw] = [th / 2, tw / 2];
   } else [ph, pw] = pair(o.padding, [0, 0], what, 'padding', 0);
   const g: Geometry = { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh: outputSize(h, kh, sh, ph, dh, false), ow: outputSize(w, kw, sw, pw, dw, false) };
-  checkOutput(g, x, what);
+  checkGeometry(g, x, what);
   const og = out / groups;
   const parts: Tensor[] = [];
   for (let k = 0; k < groups; k++) {
@@ -202,7 +208,7 @@ function poolGeometry(x4: Tensor, x: Tensor, kernelSize: Size2, stride: Size2 | 
   if (ph > kh / 2 || pw > kw / 2) throw new Error(`${what}: padding ${ph} x ${pw} must be at most half the kernel size ${kh} x ${kw}`);
   const [n, c, h, w] = x4.shape;
   const g = { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh: outputSize(h, kh, sh, ph, dh, ceil), ow: outputSize(w, kw, sw, pw, dw, ceil) };
-  checkOutput(g, x, what);
+  checkGeometry(g, x, what);
   return g;
 }
 

@@ -11,7 +11,7 @@ import { checkTensor, record } from './core';
 import { matmul } from './matmul';
 import { cat, narrow } from './join';
 import { add } from './binary';
-import { avgPool2d, conv2d, Geometry, letGoAfterBackward, maxPool2d, packed, pair, Size2 } from './conv';
+import { avgPool2d, checkGeometry, conv2d, Geometry, letGoAfterBackward, maxPool2d, packed, pair, Size2 } from './conv';
 
 /** Options of conv1d and nn.Conv1d (torch.nn.functional.conv1d's). */
 export interface Conv1dOptions {
@@ -223,9 +223,10 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null =
   }
   const oh = (h - 1) * sh - 2 * ph + dh * (kh - 1) + qh + 1;
   const ow = (w - 1) * sw - 2 * pw + dw * (kw - 1) + qw + 1;
-  if (oh < 1 || ow < 1) throw new Error(`${what}: the output size (${oh} x ${ow}) is too small for input ${fmt(x.shape)} with kernel ${kh} x ${kw}, stride ${sh} x ${sw}, padding ${ph} x ${pw}`);
   // The output's windows are the convolution's whose input gradient this is: one per input position.
   const g: Geometry = { n, c: og, h: oh, w: ow, kh, kw, sh, sw, ph, pw, dh, dw, oh: h, ow: w };
+  if (oh < 1 || ow < 1) throw new Error(`${what}: the output size (${oh} x ${ow}) is too small for input ${fmt(x.shape)} with kernel ${kh} x ${kw}, stride ${sh} x ${sw}, padding ${ph} x ${pw}`);
+  checkGeometry(g, x, what);
   const cg = c / groups;
   // The input as rows [n h w, c]: one per position, its channels along the row.
   const xRows = x4.permute([0, 2, 3, 1]).reshape([n * h * w, c]);

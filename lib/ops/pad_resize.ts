@@ -99,6 +99,8 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   const factors = o.scaleFactor === undefined ? null : perDim(o.scaleFactor, spatial, 'scaleFactor', false);
   const outs = o.size !== undefined ? perDim(o.size, spatial, 'size', true) : ins.map((s, i) => Math.floor(s * (factors as number[])[i]));
   if (outs.some((s) => s < 1)) throw new Error(`interpolate: the output size [${outs.join(', ')}] is empty for input ${fmt(x.shape)}`);
+  // Checked before the index lists are made: a factor of 1e9 asked for lists of billions.
+  if (sizeOf([...x.shape.slice(0, 2), ...outs]) > 2 ** 32) throw new Error(`interpolate: the output size [${outs.join(', ')}] for input ${fmt(x.shape)} would hold more than 2^32 elements`);
   let y = x;
   for (let i = 0; i < spatial; i++) {
     const [n, out] = [ins[i], outs[i]];
