@@ -81,6 +81,8 @@ eachBackend('pad and interpolate', () => {
     expect(() => bp.pad(x, [0, 0, -1, -1])).toThrow(/pad: padding \(-1, -1\) of dimension 0 leaves it 0 long/);
     expect(() => bp.pad(x, [1, 1], { mode: 'reflect' as 'constant' })).toThrow(/pad: mode must be 'constant' \(the only mode here\), got "reflect"/);
     expect(() => bp.pad(x, [1, 1], { value: '1' as unknown as number })).toThrow(/pad: value must be a number/);
+    expect(() => bp.pad(bp.zeros([2, 0, 3]), [2 ** 30, 2 ** 30])).toThrow(/pad: the padded shape \[2, 0, 2147483651\] is too large/);
+    expect(() => bp.interpolate(bp.zeros([1, 2, 0, 3]), { size: 4 })).toThrow(/interpolate: the input's spatial sizes must not be 0 \(there is nothing to pick from\), got shape \[1, 2, 0, 3\]/);
     const img = bp.zeros([1, 2, 3, 3]);
     expect(() => bp.interpolate(img, {})).toThrow(/interpolate: give exactly one of size and scaleFactor/);
     expect(() => bp.interpolate(img, { size: 2, scaleFactor: 2 })).toThrow(/interpolate: give exactly one of size and scaleFactor/);
@@ -88,6 +90,7 @@ eachBackend('pad and interpolate', () => {
     expect(() => bp.interpolate(img, { scaleFactor: -1 })).toThrow(/interpolate: scaleFactor must be a positive number or 2 of them/);
     expect(() => bp.interpolate(img, { scaleFactor: 0.2 })).toThrow(/interpolate: the output size \[0, 0\] is empty for input \[1, 2, 3, 3\]/);
     expect(() => bp.interpolate(img, { scaleFactor: 1e9 })).toThrow(/interpolate: the output size \[3000000000, 3000000000\] for input \[1, 2, 3, 3\] would hold more than 2\^32 elements/);
+    expect(() => bp.interpolate(bp.zeros([1, 0, 3, 3]), { scaleFactor: 1e9 })).toThrow(/interpolate: the output size \[3000000000, 3000000000\] for input \[1, 0, 3, 3\] would hold more than 2\^32 elements \(or one side more than 2\^31 - 1\)/);
     expect(() => bp.interpolate(img, { size: 4, mode: 'bilinear' as 'nearest' })).toThrow(/interpolate: mode must be 'nearest' \(the only mode here\), got "bilinear"/);
     expect(() => bp.interpolate(bp.zeros([2, 3]), { size: 4 })).toThrow(/interpolate: input must be 3-D \[N, C, L\] or 4-D \[N, C, H, W\], got shape \[2, 3\]/);
   });

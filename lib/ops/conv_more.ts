@@ -168,6 +168,9 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
   }
   if (h === 0 || w === 0) throw new Error(`${what}: the input's height and width must not be 0, got shape ${fmt(x.shape)}`);
   const [oh, ow] = [sizes[0] ?? h, sizes[1] ?? w];
+  // The averaging matrices are dense: an output far larger than the input would make them huge (a
+  // side of 2^30 from 3 rows took 13 GB and ran for minutes before failing).
+  if (oh * h + ow * w > 2 ** 28) throw new Error(`${what}: outputSize [${oh}, ${ow}] for input ${fmt(x.shape)} needs averaging matrices of ${oh * h + ow * w} elements; at most 2^28 are made`);
   // Each plane X [H, W] becomes Ph X Pw^T, Ph [oh, H] and Pw [ow, W] averaging matrices.
   const planes = x.reshape([-1, h, w]);
   const y = matmul(averaging(h, oh), matmul(planes, averaging(w, ow).t()));

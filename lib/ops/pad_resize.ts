@@ -48,6 +48,10 @@ export function pad(x: Tensor, pads: readonly number[], options?: PadOptions): T
     kept[d] = Math.max(0, x.shape[d] - from[d] - Math.max(0, -after));
   }
   if (x.ndim > KERNEL_DIMS) throw new Error(`pad: at most ${KERNEL_DIMS} dimensions are supported, got shape ${fmt(x.shape)}`);
+  // The kernels walk int32 strides; storage holds at most 2^32 elements.
+  if (contiguousStrides(shape).some((v) => v > 2 ** 31 - 1) || shape.some((v) => v > 2 ** 31 - 1) || sizeOf(shape) > 2 ** 32) {
+    throw new Error(`pad: the padded shape ${fmt(shape)} is too large (a side or stride past 2^31 - 1, or more than 2^32 elements)`);
+  }
   const xStrides = contiguousStrides(x.shape);
   const yStrides = contiguousStrides(shape);
   const offset = (at: number[], strides: number[]) => at.reduce((s, v, i) => s + v * strides[i], 0);
@@ -96,18 +100,28 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   if ((o.size === undefined) === (o.scaleFactor === undefined)) throw new Error('interpolate: give exactly one of size and scaleFactor');
   const spatial = x.ndim - 2;
   const ins = x.shape.slice(2);
+  if (ins.some((s) => s === 0)) throw new Error(`interpolate: the input's spatial sizes must not be 0 (there is nothing to pick from), got shape ${fmt(x.shape)}`);
   const factors = o.scaleFactor === undefined ? null : perDim(o.scaleFactor, spatial, 'scaleFactor', false);
   const outs = o.size !== undefined ? perDim(o.size, spatial, 'size', true) : ins.map((s, i) => Math.floor(s * (factors as number[])[i]));
   if (outs.some((s) => s < 1)) throw new Error(`interpolate: the output size [${outs.join(', ')}] is empty for input ${fmt(x.shape)}`);
   // Checked before the index lists are made: a factor of 1e9 asked for lists of billions.
-  if (sizeOf([...x.shape.slice(0, 2), ...outs]) > 2 ** 32) throw new Error(`interpolate: the output size [${outs.join(', ')}] for input ${fmt(x.shape)} would hold more than 2^32 elements`);
+  if (outs.some((s) => s > 2 ** 31 - 1) || sizeOf([...x.shape.slice(0, 2), ...outs]) > 2 ** 32) throw new Error(`interpolate: the output size [${outs.join(', ')}] for input ${fmt(x.shape)} would hold more than 2^32 elements (or one side more than 2^31 - 1)`);
+  const outShape = [...x.shape.slice(0, 2), ...outs];
+  // Nothing to pick from or into: an empty result, and no index lists (of up to 2^31 entries).
+  if (sizeOf(outShape) === 0) return record(alloc(0), outShape, [x], what, () => [alloc(x.size)]);
   let y = x;
   for (let i = 0; i < spatial; i++) {
     const [n, out] = [ins[i], outs[i]];
     if (n === out) continue;
     // torch's nearest_idx: halving exactly, otherwise floor(i * scale) in float, clamped.
     const scale = Math.fround(factors ? 1 / factors[i] : Math.fround(n) / Math.fround(out));
-    const index = Array.from({ length: out }, (_, j) => (out === 2 * n ? j >> 1 : Math.min(Math.floor(Math.fround(j * scale)), n - 1)));
+    let index: Int32Array;
+    try {
+      index = new Int32Array(out);
+    } catch (e) {
+      throw new RangeError(`interpolate: cannot make the ${out} indices of the output size [${outs.join(', ')}]: ${(e as Error).message}`);
+    }
+    for (let j = 0; j < out; j++) index[j] = out === 2 * n ? j >> 1 : Math.min(Math.floor(Math.fround(j * scale)), n - 1);
     y = indexSelect(y, 2 + i, index);
   }
   return y === x ? x.reshape([...x.shape]) : y;
