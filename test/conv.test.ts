@@ -31,13 +31,19 @@ function convCases(): OpCase[] {
     const [sh, sw] = typeof stride === 'number' ? [stride, stride] : stride;
     const [dh, dw] = typeof dilation === 'number' ? [dilation, dilation] : dilation;
     const [ph, pw] = typeof padding === 'number' ? [padding, padding] : padding === 'valid' ? [0, 0] : padding === 'same' ? [dh * (kh - 1) / 2, dw * (kw - 1) / 2] : padding;
-    if (padding === 'same' && (sh !== 1 || sw !== 1 || ph % 1 !== 0 || pw % 1 !== 0)) continue;
+    if (padding === 'same' && (sh !== 1 || sw !== 1)) continue; // an odd total: one more at the bottom and right
     if (Math.floor((h + 2 * ph - dh * (kh - 1) - 1) / sh) < 0 || Math.floor((w + 2 * pw - dw * (kw - 1) - 1) / sw) < 0) continue;
     const batched = r() < 0.85;
     const xs = batched ? [n, cg * groups, h, w] : [cg * groups, h, w];
     const ws = [og * groups, cg, kh, kw];
     const bias = r() < 0.7 ? randoms(og * groups) : null;
     out.push({ op: 'conv2d', a: randoms(xs.reduce((p, q) => p * q, 1)), as: xs, b: randoms(ws.reduce((p, q) => p * q, 1)), bs: ws, args: [bias, stride, padding, dilation, groups] });
+  }
+  // 'same' with an odd total padding (even kernels, or a dilation that makes one): torch pads the
+  // extra row and column at the bottom and right.
+  for (const [kh, kw, dilation] of [[2, 2, 1], [2, 3, 1], [4, 1, 1], [3, 2, [1, 3]], [2, 2, 2], [4, 4, [3, 1]]] as const) {
+    const xs = [2, 2, 5, 6], ws = [3, 2, kh, kw];
+    out.push({ op: 'conv2d', a: randoms(60 * 2), as: xs, b: randoms(6 * kh * kw), bs: ws, args: [randoms(3), 1, 'same', dilation, 1] });
   }
   return out;
 }
@@ -189,7 +195,7 @@ eachBackend('conv2d and pooling', () => {
     expect(() => bp.conv2d(x, w, null, { groups: 0 })).toThrow(/conv2d: groups must be a positive integer, got 0/);
     expect(() => bp.conv2d(x, bp.zeros([4, 3, 6, 3]))).toThrow(/conv2d: the output size \(0 x 3\) is too small for input \[2, 3, 5, 5\] with kernel 6 x 3/);
     expect(() => bp.conv2d(x, w, null, { padding: 'same', stride: 2 })).toThrow(/conv2d: padding 'same' needs stride 1, got 2 x 2/);
-    expect(() => bp.conv2d(x, bp.zeros([4, 3, 2, 2]), null, { padding: 'same' })).toThrow(/odd total padding/);
+    expect(bp.conv2d(x, bp.zeros([4, 3, 2, 2]), null, { padding: 'same' }).shape).toEqual([2, 4, 5, 5]); // an odd total: padded first
     expect(() => bp.conv2d(x, w, null, { strides: 2 } as bp.Conv2dOptions)).toThrow(/conv2d: unknown option 'strides'/);
     expect(() => bp.conv2d(x, w, [1] as unknown as bp.Tensor)).toThrow(/conv2d: bias must be a Tensor or null/);
     expect(() => bp.maxPool2d(x, 2, { padding: 2 })).toThrow(/maxPool2d: padding 2 x 2 must be at most half the kernel size 2 x 2/);

@@ -95,13 +95,8 @@ export class Conv2d extends Module {
       throw new Error(`Conv2d: inChannels (${inChannels}) and outChannels (${outChannels}) must both be divisible by groups (${this.groups})`);
     }
     const [kh, kw] = this.kernelSize;
-    if (this.padding === 'same') {
-      // conv2d refuses these at every forward; say so here, where the layer is made.
-      if (this.stride[0] !== 1 || this.stride[1] !== 1) throw new Error(`Conv2d: padding 'same' needs stride 1, got ${pyPair(this.stride)}`);
-      if ((this.dilation[0] * (kh - 1)) % 2 !== 0 || (this.dilation[1] * (kw - 1)) % 2 !== 0) {
-        throw new Error(`Conv2d: padding 'same' with an odd total padding (kernel ${pyPair(this.kernelSize)}, dilation ${pyPair(this.dilation)}) is not supported; pad explicitly`);
-      }
-    }
+    // conv2d refuses this at every forward; say so here, where the layer is made (as torch does).
+    if (this.padding === 'same' && (this.stride[0] !== 1 || this.stride[1] !== 1)) throw new Error(`Conv2d: padding 'same' needs stride 1, got ${pyPair(this.stride)}`);
     [this.weight, this.bias] = convParameters([outChannels, inChannels / this.groups, kh, kw], o.bias !== false, outChannels);
   }
 

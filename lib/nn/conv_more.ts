@@ -69,9 +69,7 @@ export class Conv1d extends Module {
     this.padding = o.padding === 'same' || o.padding === 'valid' ? o.padding : atLeast(o.padding ?? 0, what, 'padding', 0);
     this.groups = positiveInt(o.groups ?? 1, what, 'groups');
     divisible(what, inChannels, outChannels, this.groups);
-    if (this.padding === 'same' && (this.stride !== 1 || (this.dilation * (this.kernelSize - 1)) % 2 !== 0)) {
-      throw new Error(`Conv1d: padding 'same' needs stride 1 and an even total padding, got stride ${this.stride}, kernel ${this.kernelSize}, dilation ${this.dilation}`);
-    }
+    if (this.padding === 'same' && this.stride !== 1) throw new Error(`Conv1d: padding 'same' needs stride 1, got ${this.stride}`);
     [this.weight, this.bias] = convParameters([outChannels, inChannels / this.groups, this.kernelSize], o.bias !== false, outChannels);
   }
 

@@ -15,6 +15,7 @@ import { FusedActivation, linear } from './matmul';
 import { cat, narrow } from './join';
 import { div } from './binary';
 import { sum } from './reduce';
+import { pad } from './pad_resize';
 
 /** A size of each of the two spatial dimensions: one number for both, or [height, width]. */
 export type Size2 = number | readonly [number, number];
@@ -23,7 +24,7 @@ export type Size2 = number | readonly [number, number];
 export interface Conv2dOptions {
   /** The step between windows (default 1). */
   stride?: Size2;
-  /** Zeros added on each side (default 0); 'valid' is 0, 'same' keeps the size (stride 1, an even total padding). */
+  /** Zeros added on each side (default 0); 'valid' is 0, 'same' keeps the size (stride 1; an odd total padded one more at the bottom and right, as torch). */
   padding?: Size2 | 'valid' | 'same';
   /** The step between a window's elements (default 1). */
   dilation?: Size2;
@@ -163,8 +164,8 @@ export function conv2dThen(x: Tensor, weight: Tensor, bias: Tensor | null, optio
   if (weight.ndim !== 4) throw new Error(`conv2d: weight must be 4-D [out, in / groups, kh, kw], got shape ${fmt(weight.shape)}`);
   const groups = o.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new Error(`conv2d: groups must be a positive integer, got ${shown(groups)}`);
-  const [n, c, h, w] = x4.shape;
   const [out, cg, kh, kw] = weight.shape;
+  const c = x4.shape[1];
   if (c % groups !== 0 || out % groups !== 0 || cg * groups !== c) {
     throw new Error(`conv2d: input ${fmt(x.shape)} (${c} channels) does not match weight ${fmt(weight.shape)} with groups ${groups} (expected ${cg * groups} input channels, and out channels divisible by groups)`);
   }
@@ -172,21 +173,27 @@ export function conv2dThen(x: Tensor, weight: Tensor, bias: Tensor | null, optio
   const [sh, sw] = pair(o.stride, [1, 1], what, 'stride', 1);
   const [dh, dw] = pair(o.dilation, [1, 1], what, 'dilation', 1);
   let ph: number, pw: number;
+  let input = x4;
   if (o.padding === 'valid') [ph, pw] = [0, 0];
   else if (o.padding === 'same') {
-    // torch pads an odd total one more on the bottom and right; these windows are symmetric.
     const [th, tw] = [dh * (kh - 1), dw * (kw - 1)];
     if (sh !== 1 || sw !== 1) throw new Error(`conv2d: padding 'same' needs stride 1, got ${sh} x ${sw}`);
-    if (th % 2 !== 0 || tw % 2 !== 0) throw new Error(`conv2d: padding 'same' with an odd total padding (kernel ${kh} x ${kw}, dilation ${dh} x ${dw}) is not supported; pad explicitly`);
-    [ph, pw] = [th / 2, tw / 2];
+    if (th % 2 === 0 && tw % 2 === 0) [ph, pw] = [th / 2, tw / 2];
+    else {
+      // An odd total, as torch pads it: the extra row and column at the bottom and right, which the
+      // windows (symmetric) cannot say; so the input is padded first.
+      input = pad(x4, [Math.floor(tw / 2), tw - Math.floor(tw / 2), Math.floor(th / 2), th - Math.floor(th / 2)]);
+      [ph, pw] = [0, 0];
+    }
   } else [ph, pw] = pair(o.padding, [0, 0], what, 'padding', 0);
+  const [n, , h, w] = input.shape;
   const g: Geometry = { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh: outputSize(h, kh, sh, ph, dh, false), ow: outputSize(w, kw, sw, pw, dw, false) };
   checkGeometry(g, x, what);
   const og = out / groups;
   const parts: Tensor[] = [];
   for (let k = 0; k < groups; k++) {
     // Each group reads its own channels; with one group the rows read x in place.
-    const xs = groups === 1 ? x4 : narrow(x4, 1, k * cg, cg);
+    const xs = groups === 1 ? input : narrow(input, 1, k * cg, cg);
     const rows = imageRowsOf(xs, { ...g, c: cg }, 0, cg, 0);
     const wk = (groups === 1 ? weight : narrow(weight, 0, k * og, og)).reshape([og, cg * kh * kw]);
     const bk = bias && (groups === 1 ? bias : narrow(bias, 0, k * og, og));
@@ -298,6 +305,7 @@ export function avgPool2d(x: Tensor, kernelSize: Size2, options?: AvgPool2dOptio
   const planes = x4.reshape([g.n * g.c, 1, g.h, g.w]);
   const rows = imageRowsOf(planes, { ...g, n: g.n * g.c, c: 1 }, 0, 1, 0);
   const y = div(sum(rows, 1).reshape([g.n * g.c, g.oh * g.ow]), new Tensor(divisor, [g.oh * g.ow]));
+  letGoAfterBackward(rows);
   return y.reshape(batched ? [g.n, g.c, g.oh, g.ow] : [g.c, g.oh, g.ow]);
 }
 

@@ -17,7 +17,7 @@ import { avgPool2d, checkGeometry, conv2d, Geometry, letGoAfterBackward, maxPool
 export interface Conv1dOptions {
   /** The step between windows (default 1). */
   stride?: number;
-  /** Zeros added on each side (default 0); 'valid' is 0, 'same' keeps the length (stride 1, an even total padding). */
+  /** Zeros added on each side (default 0); 'valid' is 0, 'same' keeps the length (stride 1; an odd total padded one more at the end, as torch). */
   padding?: number | 'valid' | 'same';
   /** The step between a window's elements (default 1). */
   dilation?: number;
