@@ -199,6 +199,9 @@ eachBackend('conv2d and pooling', () => {
     expect(() => bp.conv2d(x, w, null, { strides: 2 } as bp.Conv2dOptions)).toThrow(/conv2d: unknown option 'strides'/);
     expect(() => bp.conv2d(x, w, [1] as unknown as bp.Tensor)).toThrow(/conv2d: bias must be a Tensor or null/);
     expect(() => bp.maxPool2d(x, 2, { padding: 2 })).toThrow(/maxPool2d: padding 2 x 2 must be at most half the kernel size 2 x 2/);
+    expect(() => bp.maxPool2d(x, undefined as unknown as number)).toThrow(/maxPool2d: kernelSize is required/);
+    expect(() => new nn.Conv2d(3, 4, undefined as unknown as number)).toThrow(/Conv2d: kernelSize is required/);
+    expect(() => bp.avgPool1d(bp.zeros([2, 3]), undefined as unknown as number)).toThrow(/avgPool1d: kernelSize is required/);
     expect(() => bp.maxPool2d(x, 0)).toThrow(/maxPool2d: kernelSize must be an integer of at least 1/);
     expect(() => bp.maxPool2d(x, 6)).toThrow(/maxPool2d: the output size \(0 x 0\) is too small/);
     // The one window reads rows -1 and 3 of 3 (and as many columns): none inside.

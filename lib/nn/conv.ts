@@ -23,10 +23,9 @@ export function pySize(v: Size2): string {
 
 /** Sizes as Python prints a tuple: (3,) or (3, 3). */
 export const pyTuple = (v: readonly number[]): string => (v.length === 1 ? `(${v[0]},)` : `(${v.join(', ')})`);
-const pyPair = pyTuple;
 
 /**
- * A convolution's weight of `shape` and bias of shape[biasDim] elements (none without `bias`), both
+ * A convolution's weight of `shape` and a bias of biasSize elements (none without `bias`), both
  * uniform in +-1/sqrt(fan in) as torch initialises them (kaiming_uniform with a = sqrt(5)); the fan
  * in is dimension 1 times the kernel's size (for a transposed convolution, its out channels per group).
  */
@@ -50,6 +49,7 @@ export function convRepr(c: { inChannels: number; outChannels: number; kernelSiz
   return s;
 }
 
+/** A positive integer argument of a layer's constructor, or an error naming it. */
 export function positiveInt(v: number, what: string, arg: string): number {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${what}: ${arg} must be a positive integer, got ${shown(v)}`);
   return v;
@@ -86,7 +86,7 @@ export class Conv2d extends Module {
     const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', groups: 'value', bias: 'boolean' });
     this.inChannels = positiveInt(inChannels, what, 'inChannels');
     this.outChannels = positiveInt(outChannels, what, 'outChannels');
-    this.kernelSize = pair(kernelSize, [1, 1], what, 'kernelSize', 1);
+    this.kernelSize = pair(kernelSize, null, what, 'kernelSize', 1);
     this.stride = pair(o.stride, [1, 1], what, 'stride', 1);
     this.dilation = pair(o.dilation, [1, 1], what, 'dilation', 1);
     this.padding = o.padding === 'same' || o.padding === 'valid' ? o.padding : pair(o.padding, [0, 0], what, 'padding', 0);
@@ -96,7 +96,7 @@ export class Conv2d extends Module {
     }
     const [kh, kw] = this.kernelSize;
     // conv2d refuses this at every forward; say so here, where the layer is made (as torch does).
-    if (this.padding === 'same' && (this.stride[0] !== 1 || this.stride[1] !== 1)) throw new Error(`Conv2d: padding 'same' needs stride 1, got ${pyPair(this.stride)}`);
+    if (this.padding === 'same' && (this.stride[0] !== 1 || this.stride[1] !== 1)) throw new Error(`Conv2d: padding 'same' needs stride 1, got ${pyTuple(this.stride)}`);
     [this.weight, this.bias] = convParameters([outChannels, inChannels / this.groups, kh, kw], o.bias !== false, outChannels);
   }
 
@@ -129,7 +129,7 @@ export class MaxPool2d extends Module {
   constructor(kernelSize: Size2, options?: MaxPool2dOptions) {
     super();
     const o = optionsOf(options, 'MaxPool2d', { stride: 'value', padding: 'value', dilation: 'value', ceilMode: 'boolean' });
-    pair(kernelSize, [1, 1], 'MaxPool2d', 'kernelSize', 1);
+    pair(kernelSize, null, 'MaxPool2d', 'kernelSize', 1);
     this.kernelSize = kernelSize;
     this.options = { stride: o.stride ?? kernelSize, padding: o.padding ?? 0, dilation: o.dilation ?? 1, ceilMode: o.ceilMode ?? false };
     pair(this.options.stride, [1, 1], 'MaxPool2d', 'stride', 1);
@@ -157,7 +157,7 @@ export class AvgPool2d extends Module {
   constructor(kernelSize: Size2, options?: AvgPool2dOptions) {
     super();
     const o = optionsOf(options, 'AvgPool2d', { stride: 'value', padding: 'value', ceilMode: 'boolean', countIncludePad: 'boolean', divisorOverride: 'value' });
-    pair(kernelSize, [1, 1], 'AvgPool2d', 'kernelSize', 1);
+    pair(kernelSize, null, 'AvgPool2d', 'kernelSize', 1);
     this.kernelSize = kernelSize;
     this.options = { ...o, stride: o.stride ?? kernelSize, padding: o.padding ?? 0 };
     pair(this.options.stride, [1, 1], 'AvgPool2d', 'stride', 1);

@@ -117,7 +117,7 @@ export class ConvTranspose2d extends Module {
     const o = optionsOf(options, what, { stride: 'value', padding: 'value', outputPadding: 'value', dilation: 'value', groups: 'value', bias: 'boolean' });
     this.inChannels = positiveInt(inChannels, what, 'inChannels');
     this.outChannels = positiveInt(outChannels, what, 'outChannels');
-    this.kernelSize = pair(kernelSize, [1, 1], what, 'kernelSize', 1);
+    this.kernelSize = pair(kernelSize, null, what, 'kernelSize', 1);
     this.stride = pair(o.stride, [1, 1], what, 'stride', 1);
     this.padding = pair(o.padding, [0, 0], what, 'padding', 0);
     this.outputPadding = pair(o.outputPadding, [0, 0], what, 'outputPadding', 0);

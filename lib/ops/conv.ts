@@ -58,9 +58,15 @@ export interface AvgPool2dOptions {
   divisorOverride?: number;
 }
 
-/** `v` as [height, width] of integers of at least `min`, or an error naming `arg`. */
-export function pair(v: Size2 | undefined, fallback: readonly [number, number], what: string, arg: string, min: number): [number, number] {
-  if (v === undefined) return [fallback[0], fallback[1]];
+/**
+ * `v` as [height, width] of integers of at least `min`, or an error naming `arg`; left out, the
+ * fallback (null: the argument is required, as a kernel's size is).
+ */
+export function pair(v: Size2 | undefined, fallback: readonly [number, number] | null, what: string, arg: string, min: number): [number, number] {
+  if (v === undefined) {
+    if (fallback === null) throw new Error(`${what}: ${arg} is required`);
+    return [fallback[0], fallback[1]];
+  }
   const p = typeof v === 'number' ? [v, v] : v;
   if (!Array.isArray(p) || p.length !== 2 || !p.every((e) => Number.isInteger(e) && e >= min)) {
     throw new Error(`${what}: ${arg} must be an integer of at least ${min} or two of them [height, width], got ${shown(v)}`);
@@ -208,7 +214,7 @@ export function conv2dThen(x: Tensor, weight: Tensor, bias: Tensor | null, optio
 /** The geometry of a pooling call, checked as torch checks it (pad at most half the kernel). */
 function poolGeometry(x4: Tensor, x: Tensor, kernelSize: Size2, stride: Size2 | undefined, padding: Size2 | undefined,
   dilation: Size2 | undefined, ceil: boolean, what: string): Geometry {
-  const [kh, kw] = pair(kernelSize, [1, 1], what, 'kernelSize', 1);
+  const [kh, kw] = pair(kernelSize, null, what, 'kernelSize', 1);
   const [sh, sw] = pair(stride, [kh, kw], what, 'stride', 1);
   const [ph, pw] = pair(padding, [0, 0], what, 'padding', 0);
   const [dh, dw] = pair(dilation, [1, 1], what, 'dilation', 1);

@@ -63,9 +63,12 @@ export interface ConvTranspose2dOptions {
   groups?: number;
 }
 
-/** One integer of at least `min` (a 1-d size), or an error naming `arg`. */
-function single(v: number | undefined, fallback: number, what: string, arg: string, min: number): number {
-  if (v === undefined) return fallback;
+/** One integer of at least `min` (a 1-d size), or an error naming `arg`; left out, the fallback (null: required). */
+function single(v: number | undefined, fallback: number | null, what: string, arg: string, min: number): number {
+  if (v === undefined) {
+    if (fallback === null) throw new Error(`${what}: ${arg} is required`);
+    return fallback;
+  }
   if (!Number.isInteger(v) || v < min) throw new Error(`${what}: ${arg} must be an integer of at least ${min}, got ${shown(v)}`);
   return v;
 }
@@ -121,7 +124,7 @@ function pool1d<O extends { stride?: number; padding?: number; dilation?: number
   what: string, kinds: OptionKinds<O>, pool: (x4: Tensor, k: Size2, o: O2) => Tensor): Tensor {
   const x4 = rowImages(x, what);
   const o = optionsOf(options, what, kinds);
-  const k = single(kernelSize, 1, what, 'kernelSize', 1);
+  const k = single(kernelSize, null, what, 'kernelSize', 1);
   const sizes = {
     stride: [1, single(o.stride, k, what, 'stride', 1)], padding: [0, single(o.padding, 0, what, 'padding', 0)],
     ...(o.dilation === undefined ? {} : { dilation: [1, single(o.dilation, 1, what, 'dilation', 1)] }),
