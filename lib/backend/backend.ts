@@ -226,8 +226,8 @@ export interface Backend {
   /**
    * The backward of imageRows: channels [c0, c0 + cg) of gx [n, c, h, w] are overwritten with the
    * sums of the entries of rows that imageRows read from each position (padding's left out), each
-   * plane summed in the order of the rows and, within a row, of the window (the other channels of gx
-   * are left as they are).
+   * plane summed one window element (u, v) at a time and, for each, over the rows in order (torch's
+   * col2im order; the other channels of gx are left as they are).
    */
   imageRowsGrad(rows: Float32Array, geom: Int32Array, c0: number, cg: number, gx: Float32Array): void;
 

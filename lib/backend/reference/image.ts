@@ -40,16 +40,16 @@ export function imageRowsGrad(rows: Float32Array, geom: Int32Array, c0: number, 
     for (let k = 0; k < cg; k++) {
       const plane = (b * c + c0 + k) * h * w;
       gx.fill(0, plane, plane + h * w);
-      // Each plane's sums in the order i, j, u, v: the native kernel's, one plane per task.
-      for (let i = 0; i < oh; i++) {
-        for (let j = 0; j < ow; j++) {
-          const at = ((b * oh + i) * ow + j) * width + k * kh * kw;
-          for (let u = 0; u < kh; u++) {
+      // Each plane's sums one window element (u, v) at a time, over the output positions (i, j) in
+      // order (torch's col2im order): the native kernel's.
+      for (let u = 0; u < kh; u++) {
+        for (let v = 0; v < kw; v++) {
+          for (let i = 0; i < oh; i++) {
             const y = i * sh - ph + u * dh;
             if (y < 0 || y >= h) continue;
-            for (let v = 0; v < kw; v++) {
+            for (let j = 0; j < ow; j++) {
               const xx = j * sw - pw + v * dw;
-              if (xx >= 0 && xx < w) gx[plane + y * w + xx] = round(gx[plane + y * w + xx] + rows[at + u * kw + v]);
+              if (xx >= 0 && xx < w) gx[plane + y * w + xx] = round(gx[plane + y * w + xx] + rows[((b * oh + i) * ow + j) * width + (k * kh + u) * kw + v]);
             }
           }
         }

@@ -76,43 +76,36 @@ void image_rows(const float* x, const ImageGeometry& g, long c0, long cg, float 
 void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg, float* gx) {
   const long width = cg * g.kh * g.kw, plane_size = g.h * g.w, window = g.kh * g.kw;
   const long per_plane = g.oh * g.ow * window;  // floats of rows read for one plane
-  // Tasks take runs of planes (image b's channel k is plane b cg + k). Within a task each image's
-  // rows are read once, in order, adding into all of its planes the task holds: each plane still
-  // gets its sums in the order of the rows and then of the window, the reference's. (Plane by
-  // plane, every row was fetched again for each channel, a few floats of it at a time: a LeNet
-  // step's two imageRowsGrad at one thread took 5.0 ms.)
+  // One plane per task unit (image b's channel k is plane b cg + k). Each plane adds in one window
+  // element (u, v) at a time, over every output position (i, j) in order, as torch's col2im does:
+  // a run over j adds into distinct elements of the plane, one stride apart. Output position by
+  // position, the adds of overlapping windows went into the same few elements one after another,
+  // each waiting for the last to be stored (a [64, 32, 28, 28] 3x3 convolution's imageRowsGrad at
+  // one thread: 32.7 ms; this order: 10.1 ms, and a LeNet step's two 3.8 -> 2.2). The reference
+  // sums in the same order.
   parallel_for((size_t)(g.n * cg), (size_t)std::max(1L, kGrain / std::max(1L, per_plane + plane_size)), [&](size_t p0, size_t p1) {
-    for (long p = (long)p0; p < (long)p1;) {
-      const long b = p / cg, k0 = p % cg, k1 = std::min(cg, k0 + ((long)p1 - p));
-      float* const planes = gx + (b * g.c + c0) * plane_size;  // channel c0 + k at planes + k plane_size
-      std::fill(planes + k0 * plane_size, planes + k1 * plane_size, 0.0f);
-      for (long i = 0; i < g.oh; i++) {
-        const long y0 = i * g.sh - g.ph;
-        const bool rows_inside = y0 >= 0 && y0 + (g.kh - 1) * g.dh < g.h;
-        for (long j = 0; j < g.ow; j++) {
-          const long x0 = j * g.sw - g.pw;
-          const bool whole = rows_inside && g.dw == 1 && x0 >= 0 && x0 + g.kw <= g.w;
-          const float* in = rows + ((b * g.oh + i) * g.ow + j) * width + k0 * window;
-          for (long k = k0; k < k1; k++) {
-            float* const plane = planes + k * plane_size;
-            for (long u = 0; u < g.kh; u++, in += g.kw) {
-              const long y = y0 + u * g.dh;
-              if (whole) {
-                float* line = plane + y * g.w + x0;
-                for (long v = 0; v < g.kw; v++) line[v] += in[v];
-                continue;
-              }
-              if (y < 0 || y >= g.h) continue;
-              float* line = plane + y * g.w;
-              for (long v = 0; v < g.kw; v++) {
-                const long xx = x0 + v * g.dw;
-                if (xx >= 0 && xx < g.w) line[xx] += in[v];
-              }
-            }
+    for (long p = (long)p0; p < (long)p1; p++) {
+      const long b = p / cg, k = p % cg;
+      float* const plane = gx + (b * g.c + c0 + k) * plane_size;
+      std::fill(plane, plane + plane_size, 0.0f);
+      const float* const image_rows = rows + b * g.oh * g.ow * width + k * window;
+      for (long u = 0; u < g.kh; u++) {
+        for (long v = 0; v < g.kw; v++) {
+          // The windows whose element (u, v) lies inside the image: rows i with 0 <= i sh - ph + u dh
+          // < h, columns j with 0 <= j sw + shift < w.
+          const long shift = v * g.dw - g.pw;
+          const long j0 = shift >= 0 ? 0 : (-shift + g.sw - 1) / g.sw;
+          const long j1 = std::min(g.ow, g.w - shift <= 0 ? 0 : (g.w - shift - 1) / g.sw + 1);
+          const float* in = image_rows + u * g.kw + v;
+          for (long i = 0; i < g.oh; i++) {
+            const long y = i * g.sh - g.ph + u * g.dh;
+            if (y < 0 || y >= g.h) continue;
+            float* const line = plane + y * g.w + shift;
+            const float* const row_in = in + i * g.ow * width;
+            for (long j = j0; j < j1; j++) line[j * g.sw] += row_in[j * width];
           }
         }
       }
-      p += k1 - k0;
     }
   });
 }
