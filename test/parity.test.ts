@@ -1437,6 +1437,12 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     nat.maxPool2d(img, wide, wn, jn);
     ref.maxPool2d(img, wide, wr, jr);
     expect(sameBits(wn, wr) && Array.from(jn).join() === Array.from(jr).join(), `a kernel of 2^30: ${wn} ${jn} vs ${wr} ${jr}`).toBe(true);
+    // imageRowsGrad likewise, with no output rows (empty rows): it only zeroes its planes.
+    const noRows = Int32Array.of(1, 64, 3, 2, 2, 2 ** 30, 1, 1, 1, 2 ** 29, 1, 1, 0, 1);
+    const [gn, gr] = [randomArray(64 * 6, r), randomArray(64 * 6, r)];
+    nat.imageRowsGrad(new Float32Array(0), noRows, 0, 64, gn);
+    ref.imageRowsGrad(new Float32Array(0), noRows, 0, 64, gr);
+    expect(Array.from(gn).every((v) => v === 0) && sameBits(gn, gr), 'imageRowsGrad with a kernel of 2^30 and no rows').toBe(true);
     bp.setNumThreads(1);
   });
 

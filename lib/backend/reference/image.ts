@@ -1,7 +1,7 @@
 // Sliding windows over NCHW images (convolution and pooling): the specification of the native kernels
 // in native/src/kernels/image.cc. geom is the window geometry, IMAGE_GEOMETRY in ../backend.ts.
 import { roundingOf } from '../../storage';
-import { firstInside } from '../../window';
+import { elementsInside, firstInside } from '../../window';
 
 /** The fourteen numbers of a window geometry, by name. */
 export function geometryOf(geom: Int32Array): { n: number; c: number; h: number; w: number; kh: number; kw: number; sh: number; sw: number;
@@ -36,14 +36,17 @@ export function imageRowsGrad(rows: Float32Array, geom: Int32Array, c0: number, 
   const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = geometryOf(geom);
   const round = roundingOf(gx);
   const width = cg * kh * kw;
+  // Only the window elements that some window has inside the image (the others add nothing).
+  const [u0, u1] = elementsInside(kh, sh, ph, dh, oh, h);
+  const [v0, v1] = elementsInside(kw, sw, pw, dw, ow, w);
   for (let b = 0; b < n; b++) {
     for (let k = 0; k < cg; k++) {
       const plane = (b * c + c0 + k) * h * w;
       gx.fill(0, plane, plane + h * w);
       // Each plane's sums one window element (u, v) at a time, over the output positions (i, j) in
       // order (torch's col2im order): the native kernel's.
-      for (let u = 0; u < kh; u++) {
-        for (let v = 0; v < kw; v++) {
+      for (let u = u0; u < u1; u++) {
+        for (let v = v0; v < v1; v++) {
           for (let i = 0; i < oh; i++) {
             const y = i * sh - ph + u * dh;
             if (y < 0 || y >= h) continue;

@@ -24,6 +24,15 @@ inline void inside(long start, long k, long d, long size, long& first, long& end
 // a / b rounded up, for b > 0 and any sign of a.
 inline long ceil_div(long a, long b) { return a >= 0 ? (a + b - 1) / b : -(-a / b); }
 
+// The window elements [e0, e1) along one dimension that some of the `out` windows has inside the
+// image (position t s - p + e d in [0, size) for some t < out): the others are padding for every
+// window, and a kernel far wider than the image (a geometry the addon accepts, with few or no
+// windows) would otherwise be walked element by element.
+inline void elements_inside(long k, long s, long p, long d, long out, long size, long& e0, long& e1) {
+  e0 = std::max(0L, ceil_div(p - (out - 1) * s, d));
+  e1 = out > 0 ? std::min(k, ceil_div(size + p, d)) : 0;
+}
+
 inline uint32_t bits(float v) {
   uint32_t u;
   std::memcpy(&u, &v, sizeof u);
@@ -83,14 +92,17 @@ void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg
   // each waiting for the last to be stored (a [64, 32, 28, 28] 3x3 convolution's imageRowsGrad at
   // one thread: 32.7 ms; this order: 10.1 ms, and a LeNet step's two 3.8 -> 2.2). The reference
   // sums in the same order.
+  long u0, u1, v0, v1;
+  elements_inside(g.kh, g.sh, g.ph, g.dh, g.oh, g.h, u0, u1);
+  elements_inside(g.kw, g.sw, g.pw, g.dw, g.ow, g.w, v0, v1);
   parallel_for((size_t)(g.n * cg), (size_t)std::max(1L, kGrain / std::max(1L, per_plane + plane_size)), [&](size_t p0, size_t p1) {
     for (long p = (long)p0; p < (long)p1; p++) {
       const long b = p / cg, k = p % cg;
       float* const plane = gx + (b * g.c + c0 + k) * plane_size;
       std::fill(plane, plane + plane_size, 0.0f);
       const float* const image_rows = rows + b * g.oh * g.ow * width + k * window;
-      for (long u = 0; u < g.kh; u++) {
-        for (long v = 0; v < g.kw; v++) {
+      for (long u = u0; u < u1; u++) {
+        for (long v = v0; v < v1; v++) {
           // The windows whose element (u, v) lies inside the image: rows i with 0 <= i sh - ph + u dh
           // < h, columns j with 0 <= j sw + shift < w.
           const long shift = v * g.dw - g.pw;
@@ -118,11 +130,8 @@ void max_pool2d(const float* x, const ImageGeometry& g, float* out, int32_t* ind
     // compares no longer wait on one another. One window after another, each compare waited on the
     // last: a LeNet step's two poolings at one thread took 9.4 ms (branches) and 6.9 (selects); this
     // way [64, 32, 28, 28] alone takes 4.1 ms (2x2 windows; torch's max_pool2d with indices 14.2).
-    // Only the elements v that some window has inside the image (column j sw + v dw - pw in [0, w)
-    // for some j < ow) are visited: the others are padding for every window, and a kernel far wider
-    // than the image (a geometry the addon accepts) would otherwise loop over them all.
-    const long v0 = std::max(0L, ceil_div(g.pw - (g.ow - 1) * g.sw, g.dw));
-    const long v1 = std::min(g.kw, ceil_div(g.w + g.pw, g.dw));
+    long v0, v1;
+    elements_inside(g.kw, g.sw, g.pw, g.dw, g.ow, g.w, v0, v1);
     std::vector<float> best((size_t)g.ow);
     std::vector<long> at((size_t)g.ow);
     for (long p = (long)p0; p < (long)p1; p++) {
