@@ -93,6 +93,7 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'adaptiveAvgPool2d to 2 x 3 (overlapping windows)': () => [(x) => bp.adaptiveAvgPool2d(x, [2, 3]), [randT([2, 2, 5, 4])]],
   'avgPool1d padding, ceil mode': () => [(x) => bp.avgPool1d(x, 3, { stride: 2, padding: 1, ceilMode: true }), [randT([2, 3, 6])]],
   'pad: grown and cut dimensions': () => [(x) => bp.pad(x, [1, -1, -1, 2], { value: 0.5 }), [randT([2, 3, 4])]],
+  'pad reflect, replicate, circular (elements read more than once)': () => [(x) => bp.pad(bp.pad(bp.pad(x, [2, 1, 1, 2], { mode: 'reflect' }), [3, 0, 0, 2], { mode: 'replicate' }), [2, 3, 1, 0], { mode: 'circular' }), [randT([2, 3, 4, 3])]],
   'interpolate nearest, size and scale': () => [(x) => bp.interpolate(x, { size: [5, 2] }), [randT([1, 2, 3, 4])]],
   'matmul 2-D': () => [bp.matmul, [randT([4, 6]), randT([6, 3])]],
   'matmul 1-D @ 2-D': () => [bp.matmul, [randT([6]), randT([6, 3])]],

@@ -19,7 +19,10 @@ const TORCH_MODEL = `nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.25)
   nn.MaxPool1d(3), nn.MaxPool1d(3, stride=1, padding=1, dilation=2, ceil_mode=True), nn.AvgPool1d(3), nn.AvgPool1d(4, stride=2, padding=1),
   nn.AdaptiveAvgPool2d(1), nn.AdaptiveAvgPool2d((5, 7)), nn.AdaptiveAvgPool2d((None, 7)),
   nn.ZeroPad2d(1), nn.ZeroPad2d((1, 2, 0, 3)), nn.ConstantPad2d(2, 3.5), nn.Dropout2d(0.2), nn.Upsample(scale_factor=2), nn.Upsample(size=(4, 5)),
-  nn.Upsample(scale_factor=(2, 1.5)), nn.Upsample(size=3))`;
+  nn.Upsample(scale_factor=(2, 1.5)), nn.Upsample(size=3),
+  nn.Conv2d(2, 3, 3, padding=1, padding_mode='reflect'), nn.Conv1d(2, 3, 3, padding='same', padding_mode='circular'), nn.ConstantPad1d((1, 2), 0.5),
+  nn.ConstantPad3d(1, 2.5), nn.ReflectionPad1d(2), nn.ReflectionPad2d((1, 1, 2, 0)), nn.ReflectionPad3d(1), nn.ReplicationPad1d((1, 2)),
+  nn.ReplicationPad2d(1), nn.ReplicationPad3d((1, 0, 0, 1, 2, 2)))`;
 
 function ourModel(): nn.Module {
   return new nn.Sequential(new nn.Linear(4, 16), new nn.ReLU(), new nn.Dropout(0.25), new nn.BatchNorm1d(16), new nn.LeakyReLU(), new nn.ELU(), new nn.GELU(),
@@ -34,7 +37,10 @@ function ourModel(): nn.Module {
     new nn.MaxPool1d(3), new nn.MaxPool1d(3, { stride: 1, padding: 1, dilation: 2, ceilMode: true }), new nn.AvgPool1d(3), new nn.AvgPool1d(4, { stride: 2, padding: 1 }),
     new nn.AdaptiveAvgPool2d(1), new nn.AdaptiveAvgPool2d([5, 7]), new nn.AdaptiveAvgPool2d([null, 7]),
     new nn.ZeroPad2d(1), new nn.ZeroPad2d([1, 2, 0, 3]), new nn.ConstantPad2d(2, 3.5), new nn.Dropout2d(0.2), new nn.Upsample({ scaleFactor: 2 }), new nn.Upsample({ size: [4, 5] }),
-    new nn.Upsample({ scaleFactor: [2, 1.5] }), new nn.Upsample({ size: 3 }));
+    new nn.Upsample({ scaleFactor: [2, 1.5] }), new nn.Upsample({ size: 3 }),
+    new nn.Conv2d(2, 3, 3, { padding: 1, paddingMode: 'reflect' }), new nn.Conv1d(2, 3, 3, { padding: 'same', paddingMode: 'circular' }), new nn.ConstantPad1d([1, 2], 0.5),
+    new nn.ConstantPad3d(1, 2.5), new nn.ReflectionPad1d(2), new nn.ReflectionPad2d([1, 1, 2, 0]), new nn.ReflectionPad3d(1), new nn.ReplicationPad1d([1, 2]),
+    new nn.ReplicationPad2d(1), new nn.ReplicationPad3d([1, 0, 0, 1, 2, 2]));
 }
 
 describe('printing modules', () => {

@@ -1,5 +1,6 @@
-// pad (constant) and interpolate (nearest) against torch 1.13 on both backends, nn.ZeroPad2d,
-// nn.ConstantPad2d, nn.Upsample and nn.Dropout2d as layers, and their argument errors.
+// pad (every mode) and interpolate (nearest) against torch 1.13 on both backends, Conv1d and Conv2d
+// with each paddingMode, the padding layers, nn.Upsample and nn.Dropout2d as layers, and their
+// argument errors.
 import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn } from '../lib/index';
@@ -26,10 +27,28 @@ function cases(): OpCase[] {
       const after = int(4) - 1;
       pads.push(before, size + before + after < 1 ? 1 - before - size : after);
     }
-    out.push({ op: 'pad', a: randoms(as.reduce((p, q) => p * q, 1)), as, args: [pads, pick([0, 0, 1.5, -2])] });
+    out.push({ op: 'pad', a: randoms(as.reduce((p, q) => p * q, 1)), as, args: [pads, pick([0, 0, 1.5, -2]), 'constant'] });
+  }
+  // The other modes on the inputs torch takes: 1-3 padded dimensions of a batch (or one sample),
+  // reflect below the size, circular at most the size (cut only by constant: torch's circular
+  // reads memory it never wrote for some negative amounts).
+  while (out.length < 200) {
+    const mode = pick(['reflect', 'replicate', 'circular']);
+    const dims = 1 + int(3);
+    const nd = dims + (mode === 'circular' || r() < 0.6 ? 2 : 1);
+    const as = Array.from({ length: nd }, (_, d) => (d < nd - dims ? 1 + int(3) : 1 + int(5)));
+    const pads: number[] = [];
+    for (let k = 0; k < dims; k++) {
+      const size = as[nd - 1 - k];
+      const amount = () => (mode === 'reflect' ? int(size) - (r() < 0.2 ? int(size) : 0) : mode === 'replicate' ? int(5) - 1 : int(size + 1));
+      let [before, after] = [amount(), amount()];
+      if (size + before + after < 1) [before, after] = [0, 0];
+      pads.push(before, after);
+    }
+    out.push({ op: 'pad', a: randoms(as.reduce((p, q) => p * q, 1)), as, args: [pads, 0, mode] });
   }
   // interpolate: args [size or null, scaleFactor or null].
-  while (out.length < 160) {
+  while (out.length < 280) {
     const spatial = 1 + int(2);
     const as = [1 + int(2), 1 + int(3), ...Array.from({ length: spatial }, () => 1 + int(7))];
     const bySize = r() < 0.5;
@@ -45,7 +64,7 @@ function cases(): OpCase[] {
 function run(c: OpCase): OpResult {
   const x = bp.tensor(c.a, { shape: c.as, requiresGrad: true });
   const y = c.op === 'pad'
-    ? bp.pad(x, c.args[0] as number[], { value: c.args[1] as number })
+    ? bp.pad(x, c.args[0] as number[], { value: c.args[1] as number, mode: c.args[2] as bp.PadMode })
     : bp.interpolate(x, { size: (c.args[0] as number | number[] | null) ?? undefined, scaleFactor: (c.args[1] as number | number[] | null) ?? undefined });
   y.mul(bp.tensor(Array.from({ length: y.size }, (_, i) => (i % 5) - 2), { shape: [...y.shape] })).sum().backward();
   return { y: Array.from(y.data), shape: [...y.shape], ga: Array.from(x.grad!.data), gb: null };
@@ -55,7 +74,7 @@ const SCRIPT = `
 ${PY_CASES_LOOP}
     x = T(c["a"], c["as"], True)
     if op == "pad":
-        y = F.pad(x, p[0], value=p[1])
+        y = F.pad(x, p[0], value=p[1]) if p[2] == "constant" else F.pad(x, p[0], mode=p[2])
     else:
         size = p[0] if p[0] is None or isinstance(p[0], int) else tuple(p[0])
         factor = p[1] if p[1] is None or isinstance(p[1], (int, float)) else tuple(float(v) for v in p[1])
@@ -79,7 +98,17 @@ eachBackend('pad and interpolate', () => {
     expect(() => bp.pad(x, [1.5, 1])).toThrow(/pad: pads must be an even number of integers/);
     expect(() => bp.pad(x, [-2, -2])).toThrow(/pad: padding \(-2, -2\) of dimension 1 leaves it -1 long \(input \[2, 3\]\); it must keep at least one element/);
     expect(() => bp.pad(x, [0, 0, -1, -1])).toThrow(/pad: padding \(-1, -1\) of dimension 0 leaves it 0 long/);
-    expect(() => bp.pad(x, [1, 1], { mode: 'reflect' as 'constant' })).toThrow(/pad: mode must be 'constant' \(the only mode here\), got "reflect"/);
+    expect(() => bp.pad(x, [1, 1], { mode: 'wrap' as 'constant' })).toThrow(/pad: mode must be one of 'constant', 'reflect', 'replicate', 'circular', got "wrap"/);
+    const b = bp.zeros([1, 2, 3]);
+    expect(() => bp.pad(b, [1, 1], { mode: 'reflect', value: 2 })).toThrow(/pad: mode 'reflect' takes no value \(got 2\); the added elements come from the input/);
+    expect(() => bp.pad(b, [3, 0], { mode: 'reflect' })).toThrow(/pad: mode 'reflect' needs each amount smaller than the dimension \(3\), got padding \(3, 0\) of dimension 2 \(input \[1, 2, 3\]\)/);
+    expect(() => bp.pad(b, [4, 0], { mode: 'circular' })).toThrow(/pad: mode 'circular' needs each amount at most the dimension \(3\) and some of it kept to wrap around, got padding \(4, 0\)/);
+    expect(() => bp.pad(b, [-3, 1], { mode: 'circular' })).toThrow(/pad: mode 'circular' needs each amount at most the dimension \(3\) and some of it kept to wrap around, got padding \(-3, 1\)/);
+    expect(() => bp.pad(x, [1, 1], { mode: 'circular' })).toThrow(/pad: mode 'circular' pads 1 to 3 dimensions of a batch: 1 padded dimension\(s\) need a 3-D input, got shape \[2, 3\]/);
+    expect(() => bp.pad(x, [1, 1, 1, 1], { mode: 'replicate' })).toThrow(/pad: mode 'replicate' pads 1 to 3 dimensions of a batch or of one sample: 2 padded dimension\(s\) need a 3-D or 4-D input, got shape \[2, 3\]/);
+    expect(() => bp.pad(bp.zeros([5]), [1, 1], { mode: 'reflect' })).toThrow(/need a 2-D or 3-D input, got shape \[5\]/);
+    expect(() => bp.pad(bp.zeros([1, 2, 0]), [1, 1], { mode: 'replicate' })).toThrow(/pad: mode 'replicate' cannot fill padding \(1, 1\) of dimension 2 \(input \[1, 2, 0\]\) from an empty dimension/);
+    expect(() => bp.pad(b, [-2, -1], { mode: 'replicate' })).toThrow(/pad: padding \(-2, -1\) of dimension 2 leaves it 0 long/);
     expect(() => bp.pad(x, [1, 1], { value: '1' as unknown as number })).toThrow(/pad: value must be a number/);
     expect(() => bp.pad(bp.zeros([2, 0, 3]), [2 ** 30, 2 ** 30])).toThrow(/pad: the padded shape \[2, 0, 2147483651\] is too large/);
     expect(() => bp.interpolate(bp.zeros([1, 2, 0, 3]), { size: 4 })).toThrow(/interpolate: the input's spatial sizes must not be 0 \(there is nothing to pick from\), got shape \[1, 2, 0, 3\]/);
@@ -96,13 +125,92 @@ eachBackend('pad and interpolate', () => {
   });
 });
 
-describe('nn.ZeroPad2d, nn.ConstantPad2d, nn.Upsample, nn.Dropout2d', () => {
+// Conv1d and Conv2d layers with each paddingMode: args [padding, paddingMode, stride, dilation, bias].
+function layerCases(): OpCase[] {
+  const out: OpCase[] = [];
+  while (out.length < 60) {
+    const op = pick(['conv1d', 'conv2d']);
+    const spatial = op === 'conv1d' ? 1 : 2;
+    const [cin, cout, n] = [1 + int(3), 1 + int(3), 1 + int(2)];
+    const k = Array.from({ length: spatial }, () => 1 + int(3));
+    const sizes = Array.from({ length: spatial }, () => 2 + int(5));
+    const mode = pick(['zeros', 'reflect', 'replicate', 'circular']);
+    const same = r() < 0.3;
+    const dilation = same ? 1 : 1 + int(2);
+    const padding = same ? 'same' : int(3);
+    const stride = same ? 1 : 1 + int(2);
+    // reflect needs each amount below the size, circular at most it; every output at least one long.
+    const amounts = k.map((kk) => (same ? dilation * (kk - 1) - Math.floor((dilation * (kk - 1)) / 2) : (padding as number)));
+    if (mode === 'reflect' && amounts.some((a, d) => a >= sizes[d])) continue;
+    if (mode === 'circular' && amounts.some((a, d) => a > sizes[d])) continue;
+    if (sizes.some((sz, d) => sz + 2 * amounts[d] - dilation * (k[d] - 1) < 1)) continue;
+    const as = [n, cin, ...sizes];
+    const bs = [cout, cin, ...k];
+    out.push({ op, a: randoms(as.reduce((p, q) => p * q, 1)), as, b: randoms(bs.reduce((p, q) => p * q, 1)), bs, args: [padding, mode, stride, dilation, randoms(cout)] });
+  }
+  return out;
+}
+
+function runLayer(c: OpCase): OpResult {
+  const [padding, paddingMode, stride, dilation, bias] = c.args as [number | 'same', nn.PaddingMode, number, number, number[]];
+  const [cout, cin, ...k] = c.bs!;
+  const layer = c.op === 'conv1d'
+    ? new nn.Conv1d(cin, cout, k[0], { padding, paddingMode, stride, dilation })
+    : new nn.Conv2d(cin, cout, [k[0], k[1]], { padding, paddingMode, stride, dilation });
+  layer.weight.data.set(c.b!);
+  layer.bias!.data.set(bias);
+  const x = bp.tensor(c.a, { shape: c.as, requiresGrad: true });
+  const y = layer.forward(x);
+  y.mul(bp.tensor(Array.from({ length: y.size }, (_, i) => (i % 5) - 2), { shape: [...y.shape] })).sum().backward();
+  return { y: Array.from(y.data), shape: [...y.shape], ga: Array.from(x.grad!.data), gb: Array.from(layer.weight.grad!.data) };
+}
+
+const LAYER_SCRIPT = `
+${PY_CASES_LOOP}
+    x = T(c["a"], c["as"], True)
+    bs = c["bs"]
+    Conv = torch.nn.Conv1d if op == "conv1d" else torch.nn.Conv2d
+    layer = Conv(bs[1], bs[0], tuple(bs[2:]), stride=p[2], padding=p[0], dilation=p[3], padding_mode=p[1])
+    with torch.no_grad():
+        layer.weight.copy_(T(c["b"], bs, False))
+        layer.bias.copy_(T(p[4], [bs[0]], False))
+    y = layer(x)
+    (y * (torch.arange(y.numel()) % 5 - 2).float().reshape(y.shape)).sum().backward()
+    out.append({"y": enc(y.detach()), "shape": list(y.shape), "ga": enc(x.grad), "gb": enc(layer.weight.grad)})
+print(json.dumps(out))
+`;
+
+const LAYER_CASES = layerCases();
+eachBackend('Conv1d and Conv2d with each paddingMode', () => {
+  it.runIf(haveTorch)(`${LAYER_CASES.length} random layers as torch's (values and gradients within 2e-6)`, () => {
+    expectOpsLikeTorch(LAYER_CASES, LAYER_SCRIPT, runLayer, 2e-6);
+  });
+});
+
+describe('the padding layers, nn.Upsample, nn.Dropout2d', () => {
   it('the layers compute their ops, and refuse bad arguments', () => {
+    const row = bp.arange(4).reshape([1, 1, 4]);
+    expect(Array.from(new nn.ReflectionPad1d([2, 1]).forward(row).data)).toEqual([2, 1, 0, 1, 2, 3, 2]);
+    expect(Array.from(new nn.ReplicationPad1d(2).forward(row).data)).toEqual([0, 0, 0, 1, 2, 3, 3, 3]);
+    expect(Array.from(new nn.ConstantPad1d([1, -2], 9).forward(row).data)).toEqual([9, 0, 1]);
+    // circular, a side cut: the part kept wraps around (torch's answer here too).
+    expect(Array.from(bp.pad(row, [-1, 3], { mode: 'circular' }).data)).toEqual([1, 2, 3, 1, 2, 3]);
+    const cube = bp.arange(8).reshape([1, 1, 2, 2, 2]);
+    expect(new nn.ReflectionPad3d(1).forward(cube).shape).toEqual([1, 1, 4, 4, 4]);
+    expect(Array.from(new nn.ReplicationPad3d([0, 0, 0, 0, 1, 0]).forward(cube).data)).toEqual([0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(Array.from(new nn.ConstantPad3d([0, 0, 0, 0, 0, 1], 0.5).forward(cube).data.subarray(8))).toEqual([0.5, 0.5, 0.5, 0.5]);
+    expect(Array.from(new nn.ReflectionPad2d([1, 0, 0, 0]).forward(bp.arange(4).reshape([1, 2, 2])).data)).toEqual([1, 0, 1, 3, 2, 3]);
+    expect(Array.from(new nn.ReplicationPad2d([0, 1, 1, 0]).forward(bp.arange(4).reshape([1, 2, 2])).data)).toEqual([0, 1, 1, 0, 1, 1, 2, 3, 3]);
+    expect(() => new nn.ReflectionPad1d([1, 2, 3] as unknown as number)).toThrow(/ReflectionPad1d: padding must be an integer or 2 of them \[left, right\], got \[1, 2, 3\]/);
+    expect(() => new nn.ReplicationPad3d(1.5)).toThrow(/ReplicationPad3d: padding must be an integer or 6 of them \[left, right, top, bottom, front, back\], got 1.5/);
+    expect(() => new nn.ReflectionPad2d(3).forward(bp.zeros([1, 3, 3]))).toThrow(/pad: mode 'reflect' needs each amount smaller than the dimension \(3\)/);
+    expect(() => new nn.Conv2d(1, 1, 3, { paddingMode: 'mirror' as nn.PaddingMode })).toThrow(/Conv2d: paddingMode must be one of 'zeros', 'reflect', 'replicate', 'circular', got "mirror"/);
+    expect(() => new nn.Conv1d(1, 1, 3, { paddingMode: 'zero' as nn.PaddingMode })).toThrow(/Conv1d: paddingMode must be one of/);
     const x = bp.arange(6).reshape([1, 1, 2, 3]);
     expect(Array.from(new nn.ZeroPad2d([1, 0, 0, 1]).forward(x).data)).toEqual([0, 0, 1, 2, 0, 3, 4, 5, 0, 0, 0, 0]);
     expect(Array.from(new nn.ConstantPad2d(-1, 7).forward(bp.ones([1, 3, 3])).data)).toEqual([1]);
     expect(Array.from(new nn.Upsample({ scaleFactor: [1, 2] }).forward(x).data)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
-    expect(() => new nn.ZeroPad2d([1, 2] as unknown as number)).toThrow(/ZeroPad2d: padding must be an integer or four of them \[left, right, top, bottom\], got \[1, 2\]/);
+    expect(() => new nn.ZeroPad2d([1, 2] as unknown as number)).toThrow(/ZeroPad2d: padding must be an integer or 4 of them \[left, right, top, bottom\], got \[1, 2\]/);
     expect(() => new nn.ConstantPad2d(1, null as unknown as number)).toThrow(/ConstantPad2d: value must be a number, got null/);
     expect(() => new nn.Upsample({})).toThrow(/Upsample: give exactly one of size and scaleFactor/);
     expect(() => new nn.Upsample({ size: 2, mode: 'linear' as 'nearest' })).toThrow(/Upsample: mode must be 'nearest'/);
@@ -134,7 +242,9 @@ describe('nn.ZeroPad2d, nn.ConstantPad2d, nn.Upsample, nn.Dropout2d', () => {
   });
 
   it('a model with them saves and loads whole', () => {
-    const model = new nn.Sequential(new nn.ZeroPad2d([1, 2, 0, 1]), new nn.ConstantPad2d(1, -0.5), new nn.Upsample({ size: [7, 9] }), new nn.Dropout2d(0.1), new nn.Upsample({ scaleFactor: 0.5 }));
+    const model = new nn.Sequential(new nn.ZeroPad2d([1, 2, 0, 1]), new nn.ConstantPad2d(1, -0.5), new nn.Upsample({ size: [7, 9] }), new nn.Dropout2d(0.1),
+      new nn.Upsample({ scaleFactor: 0.5 }), new nn.ReflectionPad2d([1, 2, 0, 1]), new nn.ReplicationPad2d(2), new nn.Conv2d(3, 4, 3, { padding: 1, paddingMode: 'circular' }),
+      new nn.Flatten(2), new nn.ConstantPad1d([1, 0], 2.5), new nn.ReflectionPad1d(1), new nn.ReplicationPad1d([0, 2]), new nn.Conv1d(4, 2, 3, { padding: 'same', paddingMode: 'reflect' }));
     const file = `${require('node:os').tmpdir()}/bp-pad-${process.pid}.safetensors`;
     bp.save(model, file);
     const back = bp.load(file);
@@ -143,5 +253,11 @@ describe('nn.ZeroPad2d, nn.ConstantPad2d, nn.Upsample, nn.Dropout2d', () => {
     model.eval();
     const x = bp.randn([2, 3, 4, 4]);
     expect(Array.from(back.forward(x).data)).toEqual(Array.from(model.forward(x).data));
+    const cubes = new nn.Sequential(new nn.ConstantPad3d(1, 3), new nn.ReflectionPad3d([1, 0, 0, 1, 1, 1]), new nn.ReplicationPad3d(1));
+    bp.save(cubes, file);
+    const cubesBack = bp.load(file);
+    expect(String(cubesBack)).toBe(String(cubes));
+    const v = bp.randn([1, 2, 2, 3, 2]);
+    expect(Array.from(cubesBack.forward(v).data)).toEqual(Array.from(cubes.forward(v).data));
   });
 });

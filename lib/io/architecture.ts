@@ -6,11 +6,11 @@ import { shown } from '../args';
 import { Linear } from '../nn/linear';
 import { Sequential } from '../nn/sequential';
 import { BatchNorm1d, BatchNorm2d } from '../nn/batchnorm';
-import { AvgPool2d, Conv2d, MaxPool2d } from '../nn/conv';
+import { AvgPool2d, Conv2d, MaxPool2d, PaddingMode } from '../nn/conv';
 import { AdaptiveAvgPool2d, AvgPool1d, Conv1d, ConvTranspose2d, MaxPool1d } from '../nn/conv_more';
 import type { Size2 } from '../ops/conv';
 import { Dropout, Dropout2d } from '../nn/dropout';
-import { ConstantPad2d, Upsample, ZeroPad2d } from '../nn/pad_resize';
+import { PAD_LAYERS, PadLayer, PadLayerName, Upsample } from '../nn/pad_resize';
 import { LayerNorm } from '../nn/layernorm';
 import { Embedding } from '../nn/embedding';
 import {
@@ -23,9 +23,9 @@ export type LayerSpec =
   | { type: 'Linear'; inFeatures: number; outFeatures: number; bias: boolean }
   | { type: 'BatchNorm1d' | 'BatchNorm2d'; numFeatures: number; eps: number; momentum: number | null; affine: boolean; trackRunningStats?: boolean }
   | { type: 'Conv2d'; inChannels: number; outChannels: number; kernelSize: [number, number]; stride: [number, number];
-      padding: [number, number] | 'same' | 'valid'; dilation: [number, number]; groups: number; bias: boolean }
+      padding: [number, number] | 'same' | 'valid'; dilation: [number, number]; groups: number; bias: boolean; paddingMode?: PaddingMode }
   | { type: 'Conv1d'; inChannels: number; outChannels: number; kernelSize: number; stride: number; padding: number | 'same' | 'valid';
-      dilation: number; groups: number; bias: boolean }
+      dilation: number; groups: number; bias: boolean; paddingMode?: PaddingMode }
   | { type: 'ConvTranspose2d'; inChannels: number; outChannels: number; kernelSize: [number, number]; stride: [number, number];
       padding: [number, number]; outputPadding: [number, number]; dilation: [number, number]; groups: number; bias: boolean }
   | { type: 'MaxPool1d'; kernelSize: number; stride: number; padding: number; dilation: number; ceilMode: boolean }
@@ -36,8 +36,8 @@ export type LayerSpec =
   | { type: 'LayerNorm'; normalizedShape: number[]; eps: number; elementwiseAffine: boolean }
   | { type: 'Embedding'; numEmbeddings: number; embeddingDim: number; paddingIdx: number | null }
   | { type: 'Dropout' | 'Dropout2d'; p: number }
-  | { type: 'ZeroPad2d'; padding: [number, number, number, number] }
-  | { type: 'ConstantPad2d'; padding: [number, number, number, number]; value: number }
+  /** A padding layer (value: the constant of the ConstantPadNd layers). */
+  | { type: PadLayerName; padding: number[]; value?: number }
   | { type: 'Upsample'; size: number | number[] | null; scaleFactor: number | number[] | null }
   | { type: 'LeakyReLU'; negativeSlope: number }
   | { type: 'ELU'; alpha: number }
@@ -71,12 +71,12 @@ export function describe(m: Module, path = '', seen = new Map<Module, string>(),
     return { type: m instanceof BatchNorm1d ? 'BatchNorm1d' : 'BatchNorm2d', numFeatures, eps, momentum, affine: m.weight !== null, trackRunningStats };
   }
   if (m instanceof Conv2d) {
-    const { inChannels, outChannels, kernelSize, stride, padding, dilation, groups } = m;
-    return { type: 'Conv2d', inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias: m.bias !== null };
+    const { inChannels, outChannels, kernelSize, stride, padding, dilation, groups, paddingMode } = m;
+    return { type: 'Conv2d', inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias: m.bias !== null, paddingMode };
   }
   if (m instanceof Conv1d) {
-    const { inChannels, outChannels, kernelSize, stride, padding, dilation, groups } = m;
-    return { type: 'Conv1d', inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias: m.bias !== null };
+    const { inChannels, outChannels, kernelSize, stride, padding, dilation, groups, paddingMode } = m;
+    return { type: 'Conv1d', inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias: m.bias !== null, paddingMode };
   }
   if (m instanceof ConvTranspose2d) {
     const { inChannels, outChannels, kernelSize, stride, padding, outputPadding, dilation, groups } = m;
@@ -98,8 +98,10 @@ export function describe(m: Module, path = '', seen = new Map<Module, string>(),
   if (m instanceof Embedding) return { type: 'Embedding', numEmbeddings: m.numEmbeddings, embeddingDim: m.embeddingDim, paddingIdx: m.paddingIdx };
   if (m instanceof Dropout) return { type: 'Dropout', p: m.p };
   if (m instanceof Dropout2d) return { type: 'Dropout2d', p: m.p };
-  if (m instanceof ZeroPad2d) return { type: 'ZeroPad2d', padding: [...m.padding] };
-  if (m instanceof ConstantPad2d) return { type: 'ConstantPad2d', padding: [...m.padding], value: m.value };
+  if (m instanceof PadLayer) {
+    const [, type] = PAD_LAYERS.find(([C]) => m instanceof C) as (typeof PAD_LAYERS)[number];
+    return m.mode === 'constant' && type !== 'ZeroPad2d' ? { type, padding: [...m.padding], value: m.value } : { type, padding: [...m.padding] };
+  }
   if (m instanceof Upsample) {
     const { size, scaleFactor } = m.options;
     const plain = (v: number | readonly number[] | undefined) => (v === undefined ? null : typeof v === 'number' ? v : [...v]);
@@ -152,12 +154,12 @@ function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Mo
       return spec.type === 'BatchNorm1d' ? new BatchNorm1d(spec.numFeatures, options) : new BatchNorm2d(spec.numFeatures, options);
     }
     case 'Conv2d': {
-      const { stride, padding, dilation, groups, bias } = spec;
-      return new Conv2d(spec.inChannels, spec.outChannels, spec.kernelSize, { stride, padding, dilation, groups, bias });
+      const { stride, padding, dilation, groups, bias, paddingMode } = spec;
+      return new Conv2d(spec.inChannels, spec.outChannels, spec.kernelSize, { stride, padding, dilation, groups, bias, paddingMode });
     }
     case 'Conv1d': {
-      const { stride, padding, dilation, groups, bias } = spec;
-      return new Conv1d(spec.inChannels, spec.outChannels, spec.kernelSize, { stride, padding, dilation, groups, bias });
+      const { stride, padding, dilation, groups, bias, paddingMode } = spec;
+      return new Conv1d(spec.inChannels, spec.outChannels, spec.kernelSize, { stride, padding, dilation, groups, bias, paddingMode });
     }
     case 'ConvTranspose2d': {
       const { stride, padding, outputPadding, dilation, groups, bias } = spec;
@@ -184,8 +186,12 @@ function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Mo
     case 'Embedding': return new Embedding(spec.numEmbeddings, spec.embeddingDim, { paddingIdx: spec.paddingIdx });
     case 'Dropout': return new Dropout(spec.p);
     case 'Dropout2d': return new Dropout2d(spec.p);
-    case 'ZeroPad2d': return new ZeroPad2d(spec.padding);
-    case 'ConstantPad2d': return new ConstantPad2d(spec.padding, spec.value);
+    case 'ZeroPad2d': case 'ReflectionPad1d': case 'ReflectionPad2d': case 'ReflectionPad3d':
+    case 'ReplicationPad1d': case 'ReplicationPad2d': case 'ReplicationPad3d': case 'ConstantPad1d': case 'ConstantPad2d': case 'ConstantPad3d': {
+      const [C] = PAD_LAYERS.find(([, name]) => name === spec.type) as (typeof PAD_LAYERS)[number];
+      // Each class takes the padding its dimensions need; a damaged one fails in its constructor.
+      return new (C as unknown as new (padding: number[], value?: number) => Module)(spec.padding, spec.value as number);
+    }
     case 'Upsample': return new Upsample({ size: spec.size ?? undefined, scaleFactor: spec.scaleFactor ?? undefined });
     case 'LeakyReLU': return new LeakyReLU(spec.negativeSlope);
     case 'ELU': return new ELU(spec.alpha);

@@ -4,16 +4,46 @@ import { Tensor } from '../tensor';
 import { AvgPool2dOptions, avgPool2d, conv2d, Conv2dOptions, conv2dThen, MaxPool2dOptions, maxPool2d, pair, Size2 } from '../ops/conv';
 import type { FusedActivation } from '../ops/matmul';
 import { zeros } from '../ops/creation';
+import { pad } from '../ops/pad_resize';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { kaimingUniform, uniform } from './init';
 import { pyBool } from '../format';
 import { optionsOf, shown } from '../args';
 
-/** Options of nn.Conv2d: conv2d's, and whether to learn a bias. */
+/** How a convolution layer fills its padding: torch's padding_mode (pad's modes, 'zeros' its constant 0). */
+export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+
+const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
+
+/** Options of nn.Conv2d: conv2d's, whether to learn a bias, and how to fill the padding. */
 export interface Conv2dLayerOptions extends Conv2dOptions {
   /** Learn an additive bias per output channel (default true). */
   bias?: boolean;
+  /** Fill the padding with zeros (default), or the input reflected, replicated or wrapped around (see pad). */
+  paddingMode?: PaddingMode;
+}
+
+/** A layer's paddingMode, or an error naming `what`. */
+export function paddingModeOf(v: PaddingMode | undefined, what: string): PaddingMode {
+  if (v !== undefined && !PADDING_MODES.includes(v)) throw new Error(`${what}: paddingMode must be one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')}, got ${shown(v)}`);
+  return v ?? 'zeros';
+}
+
+/**
+ * What a layer padding in a mode other than 'zeros' gives pad (torch's _reversed_padding_repeated_twice):
+ * [before, after] per spatial dimension, the last first; 'same' splits each total as conv2d does.
+ */
+export function modePads(padding: readonly number[] | 'same' | 'valid', kernel: readonly number[], dilation: readonly number[]): number[] {
+  const pads: number[] = [];
+  for (let d = kernel.length - 1; d >= 0; d--) {
+    if (padding === 'valid') pads.push(0, 0);
+    else if (padding === 'same') {
+      const total = dilation[d] * (kernel[d] - 1);
+      pads.push(Math.floor(total / 2), total - Math.floor(total / 2));
+    } else pads.push(padding[d], padding[d]);
+  }
+  return pads;
 }
 
 /** A size as Python prints it: one number, or a tuple of two. */
@@ -37,7 +67,8 @@ export function convParameters(shape: number[], bias: boolean, biasSize: number)
 
 /** torch's _ConvNd.extra_repr: the sizes, and the options that differ from their defaults. */
 export function convRepr(c: { inChannels: number; outChannels: number; kernelSize: readonly number[]; stride: readonly number[];
-  padding: readonly number[] | string; dilation: readonly number[]; groups: number; bias: Parameter | null; outputPadding?: readonly number[] }): string {
+  padding: readonly number[] | string; dilation: readonly number[]; groups: number; bias: Parameter | null; outputPadding?: readonly number[];
+  paddingMode?: PaddingMode; }): string {
   let s = `${c.inChannels}, ${c.outChannels}, kernel_size=${pyTuple(c.kernelSize)}, stride=${pyTuple(c.stride)}`;
   const p = c.padding;
   if (typeof p === 'string') s += `, padding=${p}`;
@@ -46,6 +77,7 @@ export function convRepr(c: { inChannels: number; outChannels: number; kernelSiz
   if (c.outputPadding?.some((v) => v !== 0)) s += `, output_padding=${pyTuple(c.outputPadding)}`;
   if (c.groups !== 1) s += `, groups=${c.groups}`;
   if (c.bias === null) s += `, bias=${pyBool(false)}`;
+  if (c.paddingMode !== undefined && c.paddingMode !== 'zeros') s += `, padding_mode=${c.paddingMode}`;
   return s;
 }
 
@@ -75,6 +107,8 @@ export class Conv2d extends Module {
   readonly dilation: [number, number];
   /** Channel groups. */
   readonly groups: number;
+  /** How the padding is filled. */
+  readonly paddingMode: PaddingMode;
   /** The weight [outChannels, inChannels / groups, kh, kw]. */
   weight: Parameter;
   /** The bias [outChannels], or null when made with bias: false. */
@@ -83,10 +117,11 @@ export class Conv2d extends Module {
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, options?: Conv2dLayerOptions) {
     super();
     const what = 'Conv2d';
-    const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', groups: 'value', bias: 'boolean' });
+    const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', groups: 'value', bias: 'boolean', paddingMode: 'value' });
     this.inChannels = positiveInt(inChannels, what, 'inChannels');
     this.outChannels = positiveInt(outChannels, what, 'outChannels');
     this.kernelSize = pair(kernelSize, null, what, 'kernelSize', 1);
+    this.paddingMode = paddingModeOf(o.paddingMode, what);
     this.stride = pair(o.stride, [1, 1], what, 'stride', 1);
     this.dilation = pair(o.dilation, [1, 1], what, 'dilation', 1);
     this.padding = o.padding === 'same' || o.padding === 'valid' ? o.padding : pair(o.padding, [0, 0], what, 'padding', 0);
@@ -102,7 +137,14 @@ export class Conv2d extends Module {
 
   /** conv2d's options for this layer. */
   private options(): Conv2dOptions {
-    return { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
+    const padding = this.paddingMode === 'zeros' ? this.padding : 0; // padded before, by pad
+    return { stride: this.stride, padding, dilation: this.dilation, groups: this.groups };
+  }
+
+  /** x padded in paddingMode (other than 'zeros'), as torch's _conv_forward pads it. */
+  private padded(x: Tensor): Tensor {
+    if (this.paddingMode === 'zeros') return x;
+    return pad(x, modePads(this.padding, this.kernelSize, this.dilation), { mode: this.paddingMode });
   }
 
   protected override extraRepr(): string {
@@ -110,12 +152,12 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, this.bias, this.options());
+    return conv2d(this.padded(x), this.weight, this.bias, this.options());
   }
 
   /** forward followed by an activation, fused into the GEMM's epilogue. */
   forwardWithActivation(x: Tensor, act: FusedActivation): Tensor {
-    return conv2dThen(x, this.weight, this.bias, this.options(), act);
+    return conv2dThen(this.padded(x), this.weight, this.bias, this.options(), act);
   }
 }
 

@@ -5,14 +5,17 @@ import { adaptiveAvgPool2d, AvgPool1dOptions, avgPool1d, conv1d, Conv1dOptions, 
 import { pair, Size2 } from '../ops/conv';
 import { Module } from './module';
 import { Parameter } from './parameter';
-import { convParameters, convRepr, positiveInt, pyTuple } from './conv';
+import { convParameters, convRepr, modePads, PaddingMode, paddingModeOf, positiveInt, pyTuple } from './conv';
+import { pad } from '../ops/pad_resize';
 import { pyBool } from '../format';
 import { optionsOf, shown } from '../args';
 
-/** Options of nn.Conv1d: conv1d's, and whether to learn a bias. */
+/** Options of nn.Conv1d: conv1d's, whether to learn a bias, and how to fill the padding. */
 export interface Conv1dLayerOptions extends Conv1dOptions {
   /** Learn an additive bias per output channel (default true). */
   bias?: boolean;
+  /** Fill the padding with zeros (default), or the input reflected, replicated or wrapped around (see pad). */
+  paddingMode?: PaddingMode;
 }
 
 /** Options of nn.ConvTranspose2d: convTranspose2d's, and whether to learn a bias. */
@@ -52,6 +55,8 @@ export class Conv1d extends Module {
   readonly dilation: number;
   /** Channel groups. */
   readonly groups: number;
+  /** How the padding is filled. */
+  readonly paddingMode: PaddingMode;
   /** The weight [outChannels, inChannels / groups, kernelSize]. */
   weight: Parameter;
   /** The bias [outChannels], or null when made with bias: false. */
@@ -60,10 +65,11 @@ export class Conv1d extends Module {
   constructor(inChannels: number, outChannels: number, kernelSize: number, options?: Conv1dLayerOptions) {
     super();
     const what = 'Conv1d';
-    const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', groups: 'value', bias: 'boolean' });
+    const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', groups: 'value', bias: 'boolean', paddingMode: 'value' });
     this.inChannels = positiveInt(inChannels, what, 'inChannels');
     this.outChannels = positiveInt(outChannels, what, 'outChannels');
     this.kernelSize = atLeast(kernelSize, what, 'kernelSize', 1);
+    this.paddingMode = paddingModeOf(o.paddingMode, what);
     this.stride = atLeast(o.stride ?? 1, what, 'stride', 1);
     this.dilation = atLeast(o.dilation ?? 1, what, 'dilation', 1);
     this.padding = o.padding === 'same' || o.padding === 'valid' ? o.padding : atLeast(o.padding ?? 0, what, 'padding', 0);
@@ -76,11 +82,15 @@ export class Conv1d extends Module {
   protected override extraRepr(): string {
     const p = this.padding;
     return convRepr({ inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: [this.kernelSize], stride: [this.stride],
-      padding: typeof p === 'string' ? p : [p], dilation: [this.dilation], groups: this.groups, bias: this.bias });
+      padding: typeof p === 'string' ? p : [p], dilation: [this.dilation], groups: this.groups, bias: this.bias, paddingMode: this.paddingMode });
   }
 
   forward(x: Tensor): Tensor {
-    return conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    const { stride, dilation, groups } = this;
+    if (this.paddingMode === 'zeros') return conv1d(x, this.weight, this.bias, { stride, padding: this.padding, dilation, groups });
+    // Padded first, as torch's _conv_forward pads it.
+    const pads = modePads(typeof this.padding === 'number' ? [this.padding] : this.padding, [this.kernelSize], [dilation]);
+    return conv1d(pad(x, pads, { mode: this.paddingMode }), this.weight, this.bias, { stride, dilation, groups });
   }
 }
 

@@ -6,12 +6,16 @@ export { Linear } from './linear';
 export type { LinearOptions } from './linear';
 export { ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softplus, Softmax, LogSoftmax, Identity, Flatten, Hardtanh, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, Mish, SELU, Softsign, Tanhshrink, PReLU } from './activation';
 export { Conv2d, MaxPool2d, AvgPool2d } from './conv';
-export type { Conv2dLayerOptions } from './conv';
+export type { Conv2dLayerOptions, PaddingMode } from './conv';
 export { Conv1d, ConvTranspose2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool2d } from './conv_more';
 export type { Conv1dLayerOptions, ConvTranspose2dLayerOptions } from './conv_more';
 export { Sequential } from './sequential';
 export { Dropout, Dropout2d } from './dropout';
-export { ConstantPad2d, ZeroPad2d, Upsample } from './pad_resize';
+export {
+  PadLayer, ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
+  ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, Upsample,
+} from './pad_resize';
+export type { Padding1d, Padding2d, Padding3d } from './pad_resize';
 export { BatchNorm1d, BatchNorm2d } from './batchnorm';
 export { LayerNorm } from './layernorm';
 export type { LayerNormOptions } from './layernorm';

@@ -1,51 +1,167 @@
-// ZeroPad2d, ConstantPad2d and Upsample (nearest), as torch.nn's; ops/pad_resize.ts computes.
+// The padding layers (constant, zero, reflection, replication) and Upsample, as torch.nn's;
+// ops/pad_resize.ts computes.
 import { Tensor } from '../tensor';
-import { interpolate, InterpolateOptions, pad } from '../ops/pad_resize';
+import { interpolate, InterpolateOptions, pad, PadMode } from '../ops/pad_resize';
 import { Module } from './module';
 import { pyFloat } from '../format';
 import { optionsOf, shown } from '../args';
 
-/** [left, right, top, bottom] from one amount for all four sides or the four, or an error naming `what`. */
-function sides(padding: number | readonly [number, number, number, number], what: string): [number, number, number, number] {
-  const p = typeof padding === 'number' ? [padding, padding, padding, padding] : padding;
-  if (!Array.isArray(p) || p.length !== 4 || !p.every((v) => Number.isInteger(v))) {
-    throw new Error(`${what}: padding must be an integer or four of them [left, right, top, bottom], got ${shown(padding)}`);
-  }
-  return [p[0], p[1], p[2], p[3]];
-}
+/** [left, right] for a padding layer of one dimension; then [top, bottom], then [front, back] for two and three. */
+export type Padding1d = [number, number];
+/** [left, right, top, bottom]. */
+export type Padding2d = [number, number, number, number];
+/** [left, right, top, bottom, front, back]. */
+export type Padding3d = [number, number, number, number, number, number];
 
-/** Pads the last two dimensions with a constant, as torch.nn.ConstantPad2d (negative amounts cut). */
-export class ConstantPad2d extends Module {
-  /** [left, right, top, bottom]. */
-  readonly padding: [number, number, number, number];
+const SIDES = ['left', 'right', 'top', 'bottom', 'front', 'back'];
 
-  /** @param padding one amount for all four sides, or [left, right, top, bottom] @param value the added elements' value */
-  constructor(padding: number | readonly [number, number, number, number], readonly value: number) {
+/**
+ * A padding layer over the last 1, 2 or 3 dimensions (torch's ConstantPadNd, ZeroPad2d,
+ * ReflectionPadNd, ReplicationPadNd): the amounts, the mode and the value, given to pad.
+ */
+export abstract class PadLayer<P extends number[]> extends Module {
+  /** The amounts, two per dimension padded: [left, right] first (see pad). */
+  readonly padding: P;
+  /** How the added elements are filled. */
+  readonly mode: PadMode;
+  /** The added elements' value in 'constant' mode (0 in the others). */
+  readonly value: number;
+
+  /** @param padding one amount for every side, or two per dimension @param dims dimensions padded */
+  protected constructor(padding: number | Readonly<P>, dims: number, mode: PadMode, value: number, what: string) {
     super();
-    this.padding = sides(padding, 'ConstantPad2d');
-    if (typeof value !== 'number') throw new Error(`ConstantPad2d: value must be a number, got ${shown(value)}`);
+    this.mode = mode;
+    this.value = value;
+    const p = typeof padding === 'number' ? new Array<number>(2 * dims).fill(padding) : padding;
+    if (!Array.isArray(p) || p.length !== 2 * dims || !p.every((v) => Number.isInteger(v))) {
+      throw new Error(`${what}: padding must be an integer or ${2 * dims} of them [${SIDES.slice(0, 2 * dims).join(', ')}], got ${shown(padding)}`);
+    }
+    if (typeof value !== 'number') throw new Error(`${what}: value must be a number, got ${shown(value)}`);
+    this.padding = [...p] as P;
   }
 
   protected override extraRepr(): string {
-    return `padding=(${this.padding.join(', ')}), value=${pyFloat(this.value)}`;
+    return `(${this.padding.join(', ')})`;
   }
 
   forward(x: Tensor): Tensor {
-    return pad(x, this.padding, { value: this.value });
+    return pad(x, this.padding, { mode: this.mode, value: this.value });
+  }
+}
+
+/** torch's ConstantPadNd's repr: the padding and the value. */
+function constantRepr(l: PadLayer<number[]>): string {
+  return `padding=(${l.padding.join(', ')}), value=${pyFloat(l.value)}`;
+}
+
+/** Pads the last dimension with a constant, as torch.nn.ConstantPad1d (negative amounts cut). */
+export class ConstantPad1d extends PadLayer<Padding1d> {
+  /** @param padding one amount for both sides, or [left, right] @param value the added elements' value */
+  constructor(padding: number | Readonly<Padding1d>, value: number) {
+    super(padding, 1, 'constant', value, 'ConstantPad1d');
+  }
+
+  protected override extraRepr(): string {
+    return constantRepr(this);
+  }
+}
+
+/** Pads the last two dimensions with a constant, as torch.nn.ConstantPad2d (negative amounts cut). */
+export class ConstantPad2d extends PadLayer<Padding2d> {
+  /**
+   * @param padding one amount for all four sides, or [left, right, top, bottom] @param value the added
+   * elements' value @param what the layer's name in errors (ZeroPad2d's, for it)
+   */
+  constructor(padding: number | Readonly<Padding2d>, value: number, what = 'ConstantPad2d') {
+    super(padding, 2, 'constant', value, what);
+  }
+
+  protected override extraRepr(): string {
+    return constantRepr(this);
+  }
+}
+
+/** Pads the last three dimensions with a constant, as torch.nn.ConstantPad3d (negative amounts cut). */
+export class ConstantPad3d extends PadLayer<Padding3d> {
+  /** @param padding one amount for all six sides, or [left, right, top, bottom, front, back] @param value the added elements' value */
+  constructor(padding: number | Readonly<Padding3d>, value: number) {
+    super(padding, 3, 'constant', value, 'ConstantPad3d');
+  }
+
+  protected override extraRepr(): string {
+    return constantRepr(this);
   }
 }
 
 /** Pads the last two dimensions with zeros, as torch.nn.ZeroPad2d (negative amounts cut). */
 export class ZeroPad2d extends ConstantPad2d {
   /** @param padding one amount for all four sides, or [left, right, top, bottom] */
-  constructor(padding: number | readonly [number, number, number, number]) {
-    super(sides(padding, 'ZeroPad2d'), 0);
+  constructor(padding: number | Readonly<Padding2d>) {
+    super(padding, 0, 'ZeroPad2d');
   }
 
   protected override extraRepr(): string {
     return `(${this.padding.join(', ')})`;
   }
 }
+
+/** Pads the last dimension with the input mirrored about its edges, as torch.nn.ReflectionPad1d (each amount below the size). */
+export class ReflectionPad1d extends PadLayer<Padding1d> {
+  /** @param padding one amount for both sides, or [left, right] */
+  constructor(padding: number | Readonly<Padding1d>) {
+    super(padding, 1, 'reflect', 0, 'ReflectionPad1d');
+  }
+}
+
+/** Pads the last two dimensions with the input mirrored about its edges, as torch.nn.ReflectionPad2d. */
+export class ReflectionPad2d extends PadLayer<Padding2d> {
+  /** @param padding one amount for all four sides, or [left, right, top, bottom] */
+  constructor(padding: number | Readonly<Padding2d>) {
+    super(padding, 2, 'reflect', 0, 'ReflectionPad2d');
+  }
+}
+
+/** Pads the last three dimensions with the input mirrored about its edges, as torch.nn.ReflectionPad3d. */
+export class ReflectionPad3d extends PadLayer<Padding3d> {
+  /** @param padding one amount for all six sides, or [left, right, top, bottom, front, back] */
+  constructor(padding: number | Readonly<Padding3d>) {
+    super(padding, 3, 'reflect', 0, 'ReflectionPad3d');
+  }
+}
+
+/** Pads the last dimension with copies of its edge elements, as torch.nn.ReplicationPad1d. */
+export class ReplicationPad1d extends PadLayer<Padding1d> {
+  /** @param padding one amount for both sides, or [left, right] */
+  constructor(padding: number | Readonly<Padding1d>) {
+    super(padding, 1, 'replicate', 0, 'ReplicationPad1d');
+  }
+}
+
+/** Pads the last two dimensions with copies of their edge elements, as torch.nn.ReplicationPad2d. */
+export class ReplicationPad2d extends PadLayer<Padding2d> {
+  /** @param padding one amount for all four sides, or [left, right, top, bottom] */
+  constructor(padding: number | Readonly<Padding2d>) {
+    super(padding, 2, 'replicate', 0, 'ReplicationPad2d');
+  }
+}
+
+/** Pads the last three dimensions with copies of their edge elements, as torch.nn.ReplicationPad3d. */
+export class ReplicationPad3d extends PadLayer<Padding3d> {
+  /** @param padding one amount for all six sides, or [left, right, top, bottom, front, back] */
+  constructor(padding: number | Readonly<Padding3d>) {
+    super(padding, 3, 'replicate', 0, 'ReplicationPad3d');
+  }
+}
+
+/** The padding layers by torch's names, subclasses before their bases (ZeroPad2d before ConstantPad2d). */
+export const PAD_LAYERS = [
+  [ZeroPad2d, 'ZeroPad2d'], [ConstantPad1d, 'ConstantPad1d'], [ConstantPad2d, 'ConstantPad2d'], [ConstantPad3d, 'ConstantPad3d'],
+  [ReflectionPad1d, 'ReflectionPad1d'], [ReflectionPad2d, 'ReflectionPad2d'], [ReflectionPad3d, 'ReflectionPad3d'],
+  [ReplicationPad1d, 'ReplicationPad1d'], [ReplicationPad2d, 'ReplicationPad2d'], [ReplicationPad3d, 'ReplicationPad3d'],
+] as const;
+
+/** A padding layer's name among PAD_LAYERS. */
+export type PadLayerName = (typeof PAD_LAYERS)[number][1];
 
 /** Resizes [N, C, L] or [N, C, H, W] by nearest neighbour, as torch.nn.Upsample (see interpolate). */
 export class Upsample extends Module {

@@ -25,7 +25,7 @@ export { hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, mish, selu, softsi
 export { conv2d, maxPool2d, maxPool2dWithIndices, avgPool2d } from './conv';
 export type { Conv2dOptions, MaxPool2dOptions, AvgPool2dOptions, Size2 } from './conv';
 export { pad, interpolate } from './pad_resize';
-export type { PadOptions, InterpolateOptions } from './pad_resize';
+export type { PadOptions, PadMode, InterpolateOptions } from './pad_resize';
 export { conv1d, maxPool1d, avgPool1d, adaptiveAvgPool2d, convTranspose2d } from './conv_more';
 export type { Conv1dOptions, MaxPool1dOptions, AvgPool1dOptions, ConvTranspose2dOptions } from './conv_more';
 export { tensor, zeros, ones, full, rand, randn, arange, eye, zerosLike, onesLike } from './creation';
