@@ -33,7 +33,10 @@ it('3000 random calls a seed, two seeds, give results or errors that name the op
           ['adaptiveAvgPool2d', () => bp.adaptiveAvgPool2d(x, any(size()))],
           ['convTranspose2d', () => bp.convTranspose2d(x, w, null, any({ stride: size(), padding: size(), dilation: size(), groups: pick([1, 2, 3]), outputPadding: size() }))],
           ['pad', () => bp.pad(x, Array.from({ length: pick([2, 4, 6]) }, () => pick([0, 1, -1, 2, -2, 3, -4, 2 ** 31])), { mode: pick(['constant', 'reflect', 'replicate', 'circular']) })],
-          ['interpolate', () => bp.interpolate(x, r() < 0.5 ? { size: any(size()) } : { scaleFactor: pick([2, 0.5, 1.5, -1, NaN, 2 ** 31]) })],
+          ['interpolate', () => bp.interpolate(x, {
+            ...(r() < 0.5 ? { size: any(size()) } : { scaleFactor: pick([2, 0.5, 1.5, 1.2, -1, NaN, 2 ** 31]) }),
+            mode: pick(['nearest', 'nearest-exact', 'linear', 'bilinear', 'area']), alignCorners: pick([undefined, true, false]),
+          })],
         ];
         const [name, f] = pick(calls);
         try {

@@ -95,6 +95,9 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'pad: grown and cut dimensions': () => [(x) => bp.pad(x, [1, -1, -1, 2], { value: 0.5 }), [randT([2, 3, 4])]],
   'pad reflect, replicate, circular (elements read more than once)': () => [(x) => bp.pad(bp.pad(bp.pad(x, [2, 1, 1, 2], { mode: 'reflect' }), [3, 0, 0, 2], { mode: 'replicate' }), [2, 3, 1, 0], { mode: 'circular' }), [randT([2, 3, 4, 3])]],
   'interpolate nearest, size and scale': () => [(x) => bp.interpolate(x, { size: [5, 2] }), [randT([1, 2, 3, 4])]],
+  'interpolate bilinear, corners aligned or not': () => [(x) => bp.interpolate(bp.interpolate(x, { size: [5, 2], mode: 'bilinear' }), { scaleFactor: 1.5, mode: 'bilinear', alignCorners: true })
+    .reshape([1, 2, -1]), [randT([1, 2, 3, 4])]],
+  'interpolate linear, area, nearest-exact': () => [(x) => bp.interpolate(bp.interpolate(bp.interpolate(x, { size: 7, mode: 'linear' }), { size: 3, mode: 'area' }), { scaleFactor: 2.5, mode: 'nearest-exact' }), [randT([2, 2, 5])]],
   'matmul 2-D': () => [bp.matmul, [randT([4, 6]), randT([6, 3])]],
   'matmul 1-D @ 2-D': () => [bp.matmul, [randT([6]), randT([6, 3])]],
   'matmul 2-D @ 1-D': () => [bp.matmul, [randT([4, 6]), randT([6])]],

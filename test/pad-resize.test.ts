@@ -47,16 +47,24 @@ function cases(): OpCase[] {
     }
     out.push({ op: 'pad', a: randoms(as.reduce((p, q) => p * q, 1)), as, args: [pads, 0, mode] });
   }
-  // interpolate: args [size or null, scaleFactor or null].
-  while (out.length < 280) {
-    const spatial = 1 + int(2);
+  // interpolate: args [size or null, scaleFactor or null, mode, alignCorners or null]; factors whose
+  // size is the input's (1.2 of 3) or twice it (2.2 of 3) still scale the positions in torch.
+  while (out.length < 520) {
+    const mode = pick(['nearest', 'nearest', 'nearest-exact', 'linear', 'bilinear', 'area']);
+    const spatial = mode === 'linear' ? 1 : mode === 'bilinear' ? 2 : 1 + int(2);
     const as = [1 + int(2), 1 + int(3), ...Array.from({ length: spatial }, () => 1 + int(7))];
     const bySize = r() < 0.5;
     const size = bySize ? (r() < 0.3 ? 1 + int(12) : Array.from({ length: spatial }, () => 1 + int(12))) : null;
-    const factor = bySize ? null : r() < 0.3 ? pick([2, 3, 0.5, 1.5]) : Array.from({ length: spatial }, () => pick([1, 2, 3, 0.5, 1.5, 2.5, 0.75]));
+    const factor = bySize ? null : r() < 0.3 ? pick([2, 3, 0.5, 1.5, 1.2]) : Array.from({ length: spatial }, () => pick([1, 2, 3, 0.5, 1.5, 2.5, 0.75, 1.2, 2.2]));
     const outs = as.slice(2).map((s, i) => (size !== null ? 1 : Math.floor(s * (typeof factor === 'number' ? factor : (factor as number[])[i]))));
     if (outs.some((o) => o < 1)) continue;
-    out.push({ op: 'interpolate', a: randoms(as.reduce((p, q) => p * q, 1)), as, args: [size, factor] });
+    const alignCorners = mode === 'linear' || mode === 'bilinear' ? pick([null, true, false]) : null;
+    // torch 1.13's nearest backward halves a doubled side (copies a same-size one) where its forward
+    // (1-d, or 2-d over several channels) scaled the positions by the factor: its gradient is not its
+    // forward's there, and only the values are compared (ours is the forward's: tested below).
+    const realOuts = as.slice(2).map((n, i) => (size !== null ? 0 : Math.floor(n * (typeof factor === 'number' ? factor : (factor as number[])[i]))));
+    const torchGradAstray = mode === 'nearest' && factor !== null && !(spatial === 2 && as[1] === 1) && as.slice(2).some((n, i) => realOuts[i] === n || realOuts[i] === 2 * n);
+    out.push({ op: 'interpolate', a: randoms(as.reduce((p, q) => p * q, 1)), as, args: [size, factor, mode, alignCorners, torchGradAstray] });
   }
   return out;
 }
@@ -65,9 +73,12 @@ function run(c: OpCase): OpResult {
   const x = bp.tensor(c.a, { shape: c.as, requiresGrad: true });
   const y = c.op === 'pad'
     ? bp.pad(x, c.args[0] as number[], { value: c.args[1] as number, mode: c.args[2] as bp.PadMode })
-    : bp.interpolate(x, { size: (c.args[0] as number | number[] | null) ?? undefined, scaleFactor: (c.args[1] as number | number[] | null) ?? undefined });
+    : bp.interpolate(x, {
+      size: (c.args[0] as number | number[] | null) ?? undefined, scaleFactor: (c.args[1] as number | number[] | null) ?? undefined,
+      mode: c.args[2] as bp.InterpolateMode, alignCorners: (c.args[3] as boolean | null) ?? undefined,
+    });
   y.mul(bp.tensor(Array.from({ length: y.size }, (_, i) => (i % 5) - 2), { shape: [...y.shape] })).sum().backward();
-  return { y: Array.from(y.data), shape: [...y.shape], ga: Array.from(x.grad!.data), gb: null };
+  return { y: Array.from(y.data), shape: [...y.shape], ga: c.args[4] === true ? null : Array.from(x.grad!.data), gb: null };
 }
 
 const SCRIPT = `
@@ -78,17 +89,29 @@ ${PY_CASES_LOOP}
     else:
         size = p[0] if p[0] is None or isinstance(p[0], int) else tuple(p[0])
         factor = p[1] if p[1] is None or isinstance(p[1], (int, float)) else tuple(float(v) for v in p[1])
-        y = F.interpolate(x, size=size, scale_factor=factor, mode="nearest")
+        y = F.interpolate(x, size=size, scale_factor=factor, mode=p[2], align_corners=p[3])
     (y * (torch.arange(y.numel()) % 5 - 2).float().reshape(y.shape)).sum().backward()
-    out.append({"y": enc(y.detach()), "shape": list(y.shape), "ga": enc(x.grad), "gb": None})
+    out.append({"y": enc(y.detach()), "shape": list(y.shape), "ga": None if op == "interpolate" and p[4] else enc(x.grad), "gb": None})
 print(json.dumps(out))
 `;
 
 const CASES = cases();
 noteIfNoTorch('the comparison of pad and interpolate with torch');
 eachBackend('pad and interpolate', () => {
-  it.runIf(haveTorch)(`${CASES.length} random calls as torch's (values bit for bit; gradients, sums of up to a few, within 1e-6)`, () => {
-    expectOpsLikeTorch(CASES, SCRIPT, run, (c) => (c.op === 'pad' ? 0 : 1e-6));
+  it.runIf(haveTorch)(`${CASES.length} random calls as torch's (pad bit for bit; nearest within 1e-6, the linear modes and area, sums of products, within 4e-6)`, () => {
+    expectOpsLikeTorch(CASES, SCRIPT, run, (c) => (c.op === 'pad' ? 0 : ['nearest', 'nearest-exact'].includes(c.args[2] as string) ? 1e-6 : 4e-6));
+  });
+
+  it("nearest's gradient is its forward's where torch's backward strays from its forward (1-d, or 2-d over several channels; a factor making a side the same or twice)", () => {
+    for (const [shape, scaleFactor] of [[[1, 2, 2, 5], [2.2, 1.2]], [[2, 3, 4, 4], [1.2, 2.2]], [[1, 1, 4], [1.2]], [[2, 2, 3], [2.2]]] as [number[], number[]][]) {
+      const x = bp.randn(shape, { requiresGrad: true });
+      const y = bp.interpolate(x, { scaleFactor });
+      y.sum().backward();
+      // Each element's gradient is how many outputs read it: count the reads through the values.
+      const reads = new Map<number, number>();
+      for (const v of y.data) reads.set(v, (reads.get(v) ?? 0) + 1);
+      x.data.forEach((v, i) => expect(x.grad!.data[i], `element ${i}`).toBe(reads.get(v) ?? 0));
+    }
   });
 
   it('argument errors name the argument', () => {
@@ -120,7 +143,11 @@ eachBackend('pad and interpolate', () => {
     expect(() => bp.interpolate(img, { scaleFactor: 0.2 })).toThrow(/interpolate: the output size \[0, 0\] is empty for input \[1, 2, 3, 3\]/);
     expect(() => bp.interpolate(img, { scaleFactor: 1e9 })).toThrow(/interpolate: the output size \[3000000000, 3000000000\] for input \[1, 2, 3, 3\] would hold more than 2\^32 elements/);
     expect(() => bp.interpolate(bp.zeros([1, 0, 3, 3]), { scaleFactor: 1e9 })).toThrow(/interpolate: the output size \[3000000000, 3000000000\] for input \[1, 0, 3, 3\] would hold more than 2\^32 elements \(or one side more than 2\^31 - 1\)/);
-    expect(() => bp.interpolate(img, { size: 4, mode: 'bilinear' as 'nearest' })).toThrow(/interpolate: mode must be 'nearest' \(the only mode here\), got "bilinear"/);
+    expect(() => bp.interpolate(img, { size: 4, mode: 'bicubic' as 'nearest' })).toThrow(/interpolate: mode must be one of 'nearest', 'nearest-exact', 'linear', 'bilinear', 'area', got "bicubic"/);
+    expect(() => bp.interpolate(img, { size: 4, alignCorners: true })).toThrow(/interpolate: alignCorners is for the modes 'linear' and 'bilinear', not 'nearest'/);
+    expect(() => bp.interpolate(img, { size: 4, mode: 'linear' })).toThrow(/interpolate: mode 'linear' resizes 3-D \[N, C, L\] inputs \('bilinear' 4-D ones\), got shape \[1, 2, 3, 3\]/);
+    expect(() => bp.interpolate(bp.zeros([1, 2, 3]), { size: 4, mode: 'bilinear' })).toThrow(/interpolate: mode 'bilinear' resizes 4-D \[N, C, H, W\] inputs \('linear' 3-D ones\), got shape \[1, 2, 3\]/);
+    expect(() => bp.interpolate(img, { size: 4, mode: 'area', alignCorners: false })).toThrow(/interpolate: alignCorners is for the modes 'linear' and 'bilinear', not 'area'/);
     expect(() => bp.interpolate(bp.zeros([2, 3]), { size: 4 })).toThrow(/interpolate: input must be 3-D \[N, C, L\] or 4-D \[N, C, H, W\], got shape \[2, 3\]/);
   });
 });
@@ -213,7 +240,13 @@ describe('the padding layers, nn.Upsample, nn.Dropout2d', () => {
     expect(() => new nn.ZeroPad2d([1, 2] as unknown as number)).toThrow(/ZeroPad2d: padding must be an integer or 4 of them \[left, right, top, bottom\], got \[1, 2\]/);
     expect(() => new nn.ConstantPad2d(1, null as unknown as number)).toThrow(/ConstantPad2d: value must be a number, got null/);
     expect(() => new nn.Upsample({})).toThrow(/Upsample: give exactly one of size and scaleFactor/);
-    expect(() => new nn.Upsample({ size: 2, mode: 'linear' as 'nearest' })).toThrow(/Upsample: mode must be 'nearest'/);
+    expect(() => new nn.Upsample({ size: 2, mode: 'cubic' as 'nearest' })).toThrow(/Upsample: mode must be one of 'nearest', 'nearest-exact', 'linear', 'bilinear', 'area', got "cubic"/);
+    expect(() => new nn.Upsample({ size: 2, alignCorners: true })).toThrow(/Upsample: alignCorners is for the modes 'linear' and 'bilinear', not 'nearest'/);
+    expect(() => new nn.UpsamplingBilinear2d({})).toThrow(/UpsamplingBilinear2d: give exactly one of size and scaleFactor/);
+    expect(() => new nn.UpsamplingNearest2d({ size: 2, mode: 'bilinear' } as nn.UpsamplingOptions)).toThrow(/UpsamplingNearest2d: .*mode/);
+    const img = bp.arange(4).reshape([1, 1, 2, 2]);
+    expect(Array.from(new nn.UpsamplingBilinear2d({ size: 3 }).forward(img).data)).toEqual([0, 0.5, 1, 1, 1.5, 2, 2, 2.5, 3]);
+    expect(Array.from(new nn.UpsamplingNearest2d({ scaleFactor: 2 }).forward(img).data)).toEqual([0, 0, 1, 1, 0, 0, 1, 1, 2, 2, 3, 3, 2, 2, 3, 3]);
     expect(() => new nn.Dropout2d(1.5)).toThrow(/Dropout2d: p must be in \[0, 1\], got 1.5/);
     expect(() => new nn.Dropout2d().forward(bp.zeros([4, 5]))).toThrow(/Dropout2d: input must be 3-D \[N, C, L\] or 4-D \[N, C, H, W\], got shape \[4, 5\]/);
   });
@@ -253,6 +286,13 @@ describe('the padding layers, nn.Upsample, nn.Dropout2d', () => {
     model.eval();
     const x = bp.randn([2, 3, 4, 4]);
     expect(Array.from(back.forward(x).data)).toEqual(Array.from(model.forward(x).data));
+    const resizers = new nn.Sequential(new nn.Upsample({ scaleFactor: [1.5, 2], mode: 'bilinear', alignCorners: true }), new nn.Upsample({ size: [3, 5], mode: 'area' }),
+      new nn.UpsamplingBilinear2d({ scaleFactor: 2 }), new nn.UpsamplingNearest2d({ size: [4, 4] }), new nn.Upsample({ scaleFactor: 1.25, mode: 'nearest-exact' }));
+    bp.save(resizers, file);
+    const resizersBack = bp.load(file);
+    expect(String(resizersBack)).toBe(String(resizers));
+    expect((resizersBack as nn.Sequential).layers.map((l) => l.constructor.name)).toEqual(resizers.layers.map((l) => l.constructor.name));
+    expect(Array.from(resizersBack.forward(x).data)).toEqual(Array.from(resizers.forward(x).data));
     const cubes = new nn.Sequential(new nn.ConstantPad3d(1, 3), new nn.ReflectionPad3d([1, 0, 0, 1, 1, 1]), new nn.ReplicationPad3d(1));
     bp.save(cubes, file);
     const cubesBack = bp.load(file);

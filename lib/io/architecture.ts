@@ -10,7 +10,8 @@ import { AvgPool2d, Conv2d, MaxPool2d, PaddingMode } from '../nn/conv';
 import { AdaptiveAvgPool2d, AvgPool1d, Conv1d, ConvTranspose2d, MaxPool1d } from '../nn/conv_more';
 import type { Size2 } from '../ops/conv';
 import { Dropout, Dropout2d } from '../nn/dropout';
-import { PAD_LAYERS, PadLayer, PadLayerName, Upsample } from '../nn/pad_resize';
+import { PAD_LAYERS, PadLayer, PadLayerName, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d } from '../nn/pad_resize';
+import type { InterpolateMode } from '../ops/interpolate';
 import { LayerNorm } from '../nn/layernorm';
 import { Embedding } from '../nn/embedding';
 import {
@@ -38,7 +39,8 @@ export type LayerSpec =
   | { type: 'Dropout' | 'Dropout2d'; p: number }
   /** A padding layer (value: the constant of the ConstantPadNd layers). */
   | { type: PadLayerName; padding: number[]; value?: number }
-  | { type: 'Upsample'; size: number | number[] | null; scaleFactor: number | number[] | null }
+  | { type: 'Upsample' | 'UpsamplingNearest2d' | 'UpsamplingBilinear2d'; size: number | number[] | null; scaleFactor: number | number[] | null;
+      mode?: InterpolateMode; alignCorners?: boolean }
   | { type: 'LeakyReLU'; negativeSlope: number }
   | { type: 'ELU'; alpha: number }
   | { type: 'Softplus'; beta: number; threshold: number }
@@ -105,7 +107,9 @@ export function describe(m: Module, path = '', seen = new Map<Module, string>(),
   if (m instanceof Upsample) {
     const { size, scaleFactor } = m.options;
     const plain = (v: number | readonly number[] | undefined) => (v === undefined ? null : typeof v === 'number' ? v : [...v]);
-    return { type: 'Upsample', size: plain(size), scaleFactor: plain(scaleFactor) };
+    const type = m instanceof UpsamplingNearest2d ? 'UpsamplingNearest2d' : m instanceof UpsamplingBilinear2d ? 'UpsamplingBilinear2d' : 'Upsample';
+    if (type !== 'Upsample') return { type, size: plain(size), scaleFactor: plain(scaleFactor) };
+    return { type, size: plain(size), scaleFactor: plain(scaleFactor), mode: m.options.mode, alignCorners: m.options.alignCorners };
   }
   if (m instanceof LeakyReLU) return { type: 'LeakyReLU', negativeSlope: m.negativeSlope };
   if (m instanceof ELU) return { type: 'ELU', alpha: m.alpha };
@@ -192,7 +196,9 @@ function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Mo
       // Each class takes the padding its dimensions need; a damaged one fails in its constructor.
       return new (C as unknown as new (padding: number[], value?: number) => Module)(spec.padding, spec.value as number);
     }
-    case 'Upsample': return new Upsample({ size: spec.size ?? undefined, scaleFactor: spec.scaleFactor ?? undefined });
+    case 'Upsample': return new Upsample({ size: spec.size ?? undefined, scaleFactor: spec.scaleFactor ?? undefined, mode: spec.mode, alignCorners: spec.alignCorners });
+    case 'UpsamplingNearest2d': return new UpsamplingNearest2d({ size: spec.size ?? undefined, scaleFactor: spec.scaleFactor ?? undefined });
+    case 'UpsamplingBilinear2d': return new UpsamplingBilinear2d({ size: spec.size ?? undefined, scaleFactor: spec.scaleFactor ?? undefined });
     case 'LeakyReLU': return new LeakyReLU(spec.negativeSlope);
     case 'ELU': return new ELU(spec.alpha);
     case 'Softmax': return new Softmax(spec.dim);

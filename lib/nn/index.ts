@@ -13,9 +13,9 @@ export { Sequential } from './sequential';
 export { Dropout, Dropout2d } from './dropout';
 export {
   PadLayer, ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
-  ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, Upsample,
+  ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d,
 } from './pad_resize';
-export type { Padding1d, Padding2d, Padding3d } from './pad_resize';
+export type { Padding1d, Padding2d, Padding3d, UpsamplingOptions } from './pad_resize';
 export { BatchNorm1d, BatchNorm2d } from './batchnorm';
 export { LayerNorm } from './layernorm';
 export type { LayerNormOptions } from './layernorm';

@@ -1,7 +1,8 @@
 // The padding layers (constant, zero, reflection, replication) and Upsample, as torch.nn's;
 // ops/pad_resize.ts computes.
 import { Tensor } from '../tensor';
-import { interpolate, InterpolateOptions, pad, PadMode } from '../ops/pad_resize';
+import { pad, PadMode } from '../ops/pad_resize';
+import { interpolate, interpolateMode, InterpolateOptions } from '../ops/interpolate';
 import { Module } from './module';
 import { pyFloat } from '../format';
 import { optionsOf, shown } from '../args';
@@ -163,16 +164,17 @@ export const PAD_LAYERS = [
 /** A padding layer's name among PAD_LAYERS. */
 export type PadLayerName = (typeof PAD_LAYERS)[number][1];
 
-/** Resizes [N, C, L] or [N, C, H, W] by nearest neighbour, as torch.nn.Upsample (see interpolate). */
+/** Resizes [N, C, L] or [N, C, H, W] as torch.nn.Upsample (see interpolate for the sizes and modes). */
 export class Upsample extends Module {
   /** The options, as given. */
   readonly options: Readonly<InterpolateOptions>;
 
-  constructor(options: InterpolateOptions) {
+  /** @param options interpolate's @param what the layer's name in errors (a subclass's, for it) */
+  constructor(options: InterpolateOptions, what = 'Upsample') {
     super();
-    const o = optionsOf(options, 'Upsample', { size: 'value', scaleFactor: 'value', mode: 'value' });
-    if ((o.size === undefined) === (o.scaleFactor === undefined)) throw new Error('Upsample: give exactly one of size and scaleFactor');
-    if (o.mode !== undefined && o.mode !== 'nearest') throw new Error(`Upsample: mode must be 'nearest' (the only mode here), got ${shown(o.mode)}`);
+    const o = optionsOf(options, what, { size: 'value', scaleFactor: 'value', mode: 'value', alignCorners: 'boolean' });
+    if ((o.size === undefined) === (o.scaleFactor === undefined)) throw new Error(`${what}: give exactly one of size and scaleFactor`);
+    interpolateMode(o, what); // the sizes are checked against each input, by interpolate
     this.options = { ...o };
   }
 
@@ -180,10 +182,27 @@ export class Upsample extends Module {
     const { size, scaleFactor } = this.options;
     const tuple = (v: number | readonly number[], f: (x: number) => string) => (typeof v === 'number' ? f(v) : `(${v.map(f).join(', ')})`);
     const first = size !== undefined ? `size=${tuple(size, String)}` : `scale_factor=${tuple(scaleFactor as number | readonly number[], pyFloat)}`;
-    return `${first}, mode=nearest`;
+    return `${first}, mode=${this.options.mode ?? 'nearest'}`;
   }
 
   forward(x: Tensor): Tensor {
     return interpolate(x, this.options);
+  }
+}
+
+/** The size or the factor of an UpsamplingNearest2d or UpsamplingBilinear2d (one of the two). */
+export type UpsamplingOptions = Pick<InterpolateOptions, 'size' | 'scaleFactor'>;
+
+/** Resizes [N, C, H, W] by nearest neighbour, as torch.nn.UpsamplingNearest2d (Upsample in mode 'nearest'). */
+export class UpsamplingNearest2d extends Upsample {
+  constructor(options: UpsamplingOptions) {
+    super({ ...optionsOf(options, 'UpsamplingNearest2d', { size: 'value', scaleFactor: 'value' }), mode: 'nearest' }, 'UpsamplingNearest2d');
+  }
+}
+
+/** Resizes [N, C, H, W] bilinearly with the corners aligned, as torch.nn.UpsamplingBilinear2d (Upsample in mode 'bilinear', alignCorners true). */
+export class UpsamplingBilinear2d extends Upsample {
+  constructor(options: UpsamplingOptions) {
+    super({ ...optionsOf(options, 'UpsamplingBilinear2d', { size: 'value', scaleFactor: 'value' }), mode: 'bilinear', alignCorners: true }, 'UpsamplingBilinear2d');
   }
 }

@@ -5,7 +5,7 @@ import { Module, runsOwnForward } from './module';
 import { Linear } from './linear';
 import { ELU, Flatten, fusableActivation, GELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh } from './activation';
 import { Dropout, Dropout2d } from './dropout';
-import { PAD_LAYERS, Upsample } from './pad_resize';
+import { PAD_LAYERS, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d } from './pad_resize';
 import { BatchNorm1d, BatchNorm2d } from './batchnorm';
 import { AvgPool2d, Conv2d, MaxPool2d } from './conv';
 import { AdaptiveAvgPool2d, AvgPool1d, Conv1d, ConvTranspose2d, MaxPool1d } from './conv_more';
@@ -19,7 +19,7 @@ import { shown } from '../args';
 // their own) may keep them, and are not counted.
 const OWN_LAYERS: readonly object[] = [Linear, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softplus, Softmax, LogSoftmax,
   Identity, Flatten, Dropout, BatchNorm1d, BatchNorm2d, LayerNorm, Embedding, Conv2d, MaxPool2d, AvgPool2d,
-  Conv1d, ConvTranspose2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool2d, Dropout2d, ...PAD_LAYERS.map(([c]) => c), Upsample].map((c) => c.prototype);
+  Conv1d, ConvTranspose2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool2d, Dropout2d, ...PAD_LAYERS.map(([c]) => c), Upsample, UpsamplingNearest2d, UpsamplingBilinear2d].map((c) => c.prototype);
 
 function isOwnLayer(m: Module, within?: Set<Module>): boolean {
   const proto = Object.getPrototypeOf(m) as Module;

@@ -1,5 +1,5 @@
-// torch.nn.functional.pad (constant, reflect, replicate, circular) and interpolate (nearest): a tensor
-// grown, cut or resized along its last dimensions, with the gradients flowing back to the elements read.
+// torch.nn.functional.pad (constant, reflect, replicate, circular): a tensor grown or cut along its
+// last dimensions, with the gradients flowing back to the elements read.
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { contiguousStrides, fmt, sizeOf } from '../shape';
@@ -128,64 +128,4 @@ function padFromInput(x: Tensor, pads: readonly number[], mode: Exclude<PadMode,
     y = indexSelect(y, d, index);
   }
   return y;
-}
-
-/** Options of interpolate and nn.Upsample: the output's size or the scale to it (one of the two). */
-export interface InterpolateOptions {
-  /** The output's spatial size: one number for every spatial dimension, or one each. */
-  size?: number | readonly number[];
-  /** The factor from input to output size: one for every spatial dimension, or one each. */
-  scaleFactor?: number | readonly number[];
-  /** 'nearest' (the only mode here, torch's default). */
-  mode?: 'nearest';
-}
-
-/** The spatial sizes or factors, one per spatial dimension, or an error naming `arg`. */
-function perDim(v: number | readonly number[], spatial: number, arg: string, integer: boolean): number[] {
-  const xs = typeof v === 'number' ? new Array<number>(spatial).fill(v) : v;
-  if (!Array.isArray(xs) || xs.length !== spatial || !xs.every((e) => typeof e === 'number' && (integer ? Number.isInteger(e) && e >= 1 : e > 0 && Number.isFinite(e)))) {
-    throw new Error(`interpolate: ${arg} must be ${integer ? 'a positive integer' : 'a positive number'} or ${spatial} of them (one per spatial dimension), got ${shown(v)}`);
-  }
-  return [...xs];
-}
-
-/**
- * x [N, C, L] or [N, C, H, W] resized along its spatial dimensions by nearest neighbour, as
- * torch.nn.functional.interpolate(mode='nearest'): output index i reads input index
- * floor(i * scale), scale = 1 / scaleFactor when one is given, else in / out (in float, as torch).
- */
-export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
-  const what = 'interpolate';
-  checkTensor(x, what);
-  const o = optionsOf(options, what, { size: 'value', scaleFactor: 'value', mode: 'value' });
-  if (o.mode !== undefined && o.mode !== 'nearest') throw new Error(`interpolate: mode must be 'nearest' (the only mode here), got ${shown(o.mode)}`);
-  if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`interpolate: input must be 3-D [N, C, L] or 4-D [N, C, H, W], got shape ${fmt(x.shape)}`);
-  if ((o.size === undefined) === (o.scaleFactor === undefined)) throw new Error('interpolate: give exactly one of size and scaleFactor');
-  const spatial = x.ndim - 2;
-  const ins = x.shape.slice(2);
-  if (ins.some((s) => s === 0)) throw new Error(`interpolate: the input's spatial sizes must not be 0 (there is nothing to pick from), got shape ${fmt(x.shape)}`);
-  const factors = o.scaleFactor === undefined ? null : perDim(o.scaleFactor, spatial, 'scaleFactor', false);
-  const outs = o.size !== undefined ? perDim(o.size, spatial, 'size', true) : ins.map((s, i) => Math.floor(s * (factors as number[])[i]));
-  if (outs.some((s) => s < 1)) throw new Error(`interpolate: the output size [${outs.join(', ')}] is empty for input ${fmt(x.shape)}`);
-  // Checked before the index lists are made: a factor of 1e9 asked for lists of billions.
-  if (outs.some((s) => s > 2 ** 31 - 1) || sizeOf([...x.shape.slice(0, 2), ...outs]) > 2 ** 32) throw new Error(`interpolate: the output size [${outs.join(', ')}] for input ${fmt(x.shape)} would hold more than 2^32 elements (or one side more than 2^31 - 1)`);
-  const outShape = [...x.shape.slice(0, 2), ...outs];
-  // Nothing to pick from or into: an empty result, and no index lists (of up to 2^31 entries).
-  if (sizeOf(outShape) === 0) return record(alloc(0), outShape, [x], what, () => [alloc(x.size)]);
-  let y = x;
-  for (let i = 0; i < spatial; i++) {
-    const [n, out] = [ins[i], outs[i]];
-    if (n === out) continue;
-    // torch's nearest_idx: halving exactly, otherwise floor(i * scale) in float, clamped.
-    const scale = Math.fround(factors ? 1 / factors[i] : Math.fround(n) / Math.fround(out));
-    let index: Int32Array;
-    try {
-      index = new Int32Array(out);
-    } catch (e) {
-      throw new RangeError(`interpolate: cannot make the ${out} indices of the output size [${outs.join(', ')}]: ${(e as Error).message}`);
-    }
-    for (let j = 0; j < out; j++) index[j] = out === 2 * n ? j >> 1 : Math.min(Math.floor(Math.fround(j * scale)), n - 1);
-    y = indexSelect(y, 2 + i, index);
-  }
-  return y === x ? x.reshape([...x.shape]) : y;
 }

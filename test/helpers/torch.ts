@@ -20,7 +20,9 @@ export function noteIfNoTorch(what: string): void {
  * parsed. Throws with Python's stderr when the script fails.
  */
 export function torchJson<T>(script: string, input: string): T {
-  const res = spawnSync(PYTHON, ['-c', script], { input, encoding: 'utf8' });
+  // Answers run to megabytes (spawnSync's default buffer of 1 MiB cut one off without a word).
+  const res = spawnSync(PYTHON, ['-c', script], { input, encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (res.error) throw new Error(`torch failed: ${res.error.message}`);
   if (res.status !== 0) throw new Error(`torch failed: ${res.stderr}`);
   return JSON.parse(res.stdout) as T;
 }

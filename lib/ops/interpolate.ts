@@ -1,0 +1,152 @@
+// torch.nn.functional.interpolate: [N, C, L] or [N, C, H, W] resized along its spatial dimensions,
+// one dimension at a time (the last first, the order in which torch's kernels combine them). The
+// nearest modes pick an input index per output index; the linear modes mix two neighbours by
+// weights computed in float32 as torch computes them; 'area' is adaptive average pooling.
+import { Tensor } from '../tensor';
+import { fmt, sizeOf } from '../shape';
+import { alloc } from '../storage';
+import { optionsOf, shown } from '../args';
+import { checkTensor, record } from './core';
+import { indexSelect } from './index_ops';
+import { add, mul } from './binary';
+import { adaptiveAvgPool2d } from './conv_more';
+
+/** How interpolate resizes: torch's modes but bicubic and trilinear. */
+export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'area';
+
+const MODES: readonly InterpolateMode[] = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'area'];
+
+/** Options of interpolate and nn.Upsample: the output's size or the scale to it (one of the two), and the mode. */
+export interface InterpolateOptions {
+  /** The output's spatial size: one number for every spatial dimension, or one each. */
+  size?: number | readonly number[];
+  /** The factor from input to output size: one for every spatial dimension, or one each. */
+  scaleFactor?: number | readonly number[];
+  /**
+   * 'nearest' (default): output index i reads input floor(i * scale); 'nearest-exact': floor((i +
+   * 0.5) * scale), the pixel whose centre is nearest; 'linear' ([N, C, L]) and 'bilinear' ([N, C, H,
+   * W]): the two (four) neighbours weighted by distance; 'area': each output the mean of the inputs
+   * it covers (adaptive average pooling).
+   */
+  mode?: InterpolateMode;
+  /**
+   * For the linear modes: align the corner pixels' centres of input and output (source index i *
+   * (in - 1) / (out - 1)) rather than their edges (default false, torch's).
+   */
+  alignCorners?: boolean;
+}
+
+/** The mode of interpolate's (or nn.Upsample's) options, or an error naming `what`; alignCorners goes only with a linear mode. */
+export function interpolateMode(o: Pick<InterpolateOptions, 'mode' | 'alignCorners'>, what: string): InterpolateMode {
+  const mode = o.mode ?? 'nearest';
+  if (!MODES.includes(mode)) throw new Error(`${what}: mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got ${shown(o.mode)}`);
+  if (o.alignCorners !== undefined && mode !== 'linear' && mode !== 'bilinear') throw new Error(`${what}: alignCorners is for the modes 'linear' and 'bilinear', not '${mode}'`);
+  return mode;
+}
+
+/** The spatial sizes or factors, one per spatial dimension, or an error naming `arg`. */
+function perDim(v: number | readonly number[], spatial: number, arg: string, integer: boolean): number[] {
+  const xs = typeof v === 'number' ? new Array<number>(spatial).fill(v) : v;
+  if (!Array.isArray(xs) || xs.length !== spatial || !xs.every((e) => typeof e === 'number' && (integer ? Number.isInteger(e) && e >= 1 : e > 0 && Number.isFinite(e)))) {
+    throw new Error(`interpolate: ${arg} must be ${integer ? 'a positive integer' : 'a positive number'} or ${spatial} of them (one per spatial dimension), got ${shown(v)}`);
+  }
+  return [...xs];
+}
+
+/** An index list of `n` entries, or a RangeError naming the output size that asked for it. */
+function indexList(n: number, outs: number[]): Int32Array {
+  try {
+    return new Int32Array(n);
+  } catch (e) {
+    throw new RangeError(`interpolate: cannot make the ${n} indices of the output size [${outs.join(', ')}]: ${(e as Error).message}`);
+  }
+}
+
+const f = Math.fround;
+
+/** Whether index[j] = j for every j (a dimension a nearest mode leaves as it is). */
+function identity(index: Int32Array, n: number): boolean {
+  return index.length === n && index.every((v, j) => v === j);
+}
+
+/**
+ * x resized along its spatial dimensions (x [N, C, L] or [N, C, H, W]) as
+ * torch.nn.functional.interpolate: to `size`, or to floor(in * scaleFactor) with the factor itself
+ * used for the positions (torch's recompute_scale_factor=None). See InterpolateOptions for the modes.
+ * The gradient of each input element sums its outputs' times the weights they read it with.
+ */
+export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
+  const what = 'interpolate';
+  checkTensor(x, what);
+  const o = optionsOf(options, what, { size: 'value', scaleFactor: 'value', mode: 'value', alignCorners: 'boolean' });
+  const mode = interpolateMode(o, what);
+  if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`interpolate: input must be 3-D [N, C, L] or 4-D [N, C, H, W], got shape ${fmt(x.shape)}`);
+  const linear = mode === 'linear' || mode === 'bilinear';
+  if (mode === 'linear' && x.ndim !== 3) throw new Error(`interpolate: mode 'linear' resizes 3-D [N, C, L] inputs ('bilinear' 4-D ones), got shape ${fmt(x.shape)}`);
+  if (mode === 'bilinear' && x.ndim !== 4) throw new Error(`interpolate: mode 'bilinear' resizes 4-D [N, C, H, W] inputs ('linear' 3-D ones), got shape ${fmt(x.shape)}`);
+  if ((o.size === undefined) === (o.scaleFactor === undefined)) throw new Error('interpolate: give exactly one of size and scaleFactor');
+  const spatial = x.ndim - 2;
+  const ins = x.shape.slice(2);
+  if (ins.some((s) => s === 0)) throw new Error(`interpolate: the input's spatial sizes must not be 0 (there is nothing to pick from), got shape ${fmt(x.shape)}`);
+  const factors = o.scaleFactor === undefined ? null : perDim(o.scaleFactor, spatial, 'scaleFactor', false);
+  const outs = o.size !== undefined ? perDim(o.size, spatial, 'size', true) : ins.map((s, i) => Math.floor(s * (factors as number[])[i]));
+  if (outs.some((s) => s < 1)) throw new Error(`interpolate: the output size [${outs.join(', ')}] is empty for input ${fmt(x.shape)}`);
+  // Checked before the index lists are made: a factor of 1e9 asked for lists of billions.
+  if (outs.some((s) => s > 2 ** 31 - 1) || sizeOf([...x.shape.slice(0, 2), ...outs]) > 2 ** 32) throw new Error(`interpolate: the output size [${outs.join(', ')}] for input ${fmt(x.shape)} would hold more than 2^32 elements (or one side more than 2^31 - 1)`);
+  const outShape = [...x.shape.slice(0, 2), ...outs];
+  // Nothing to pick from or into: an empty result, and no index lists (of up to 2^31 entries).
+  if (sizeOf(outShape) === 0) return record(alloc(0), outShape, [x], what, () => [alloc(x.size)]);
+  if (mode === 'area') {
+    // torch's adaptive_avg_pool1d is the 2-d pooling of one-row images.
+    if (spatial === 2) return adaptiveAvgPool2d(x, [outs[0], outs[1]]);
+    return adaptiveAvgPool2d(x.reshape([x.shape[0], x.shape[1], 1, ins[0]]), [1, outs[0]]).reshape(outShape);
+  }
+  let y = x;
+  for (let i = spatial - 1; i >= 0; i--) {
+    const [n, out, d] = [ins[i], outs[i], 2 + i];
+    // torch's scale: 1 / the factor when one is given, else in / out (both in float).
+    const scale = f(factors ? 1 / factors[i] : f(n) / f(out));
+    if (linear) y = linearAlong(y, d, n, out, o.alignCorners === true ? (out > 1 ? f((n - 1) / (out - 1)) : 0) : scale, o.alignCorners === true, outs);
+    else {
+      const index = indexList(out, outs);
+      for (let j = 0; j < out; j++) {
+        // torch's nearest_neighbor_compute_source_index (j * scale in float) and the exact one's
+        // ((j + 0.5) * scale in double, then float). torch 1.13 resizes one-channel images with its
+        // channels-last kernel (they are channels-last too), which in 'nearest' mode first takes
+        // nearest_idx's shortcuts whatever the factor: a side of the same size copied, a doubled
+        // one halved (a factor of 1.2 from 4 to 4, of 2.2 from 3 to 6); its other kernels do not.
+        // Checked against torch here over N, C, H, W of 1-3.
+        const shortcut = mode === 'nearest' && spatial === 2 && x.shape[1] === 1 && (out === n || out === 2 * n);
+        const at = shortcut ? (out === n ? j : j >> 1) : mode === 'nearest' ? Math.floor(f(j * scale)) : Math.floor(f((j + 0.5) * scale));
+        index[j] = Math.min(at, n - 1);
+      }
+      if (!identity(index, n)) y = indexSelect(y, d, index);
+    }
+  }
+  return y === x ? x.reshape([...x.shape]) : y;
+}
+
+/**
+ * y resized along dimension d from n to out by linear interpolation (torch's
+ * compute_indices_weights_linear): source position scale * i (alignCorners) or scale * (i + 0.5) -
+ * 0.5, at least 0; its two neighbours weighted 1 - t and t. torch copies a dimension whose size
+ * stays the same, and so does this.
+ */
+function linearAlong(y: Tensor, d: number, n: number, out: number, scale: number, alignCorners: boolean, outs: number[]): Tensor {
+  if (n === out) return y;
+  const [i0, i1] = [indexList(out, outs), indexList(out, outs)];
+  const [w0, w1] = [alloc(out), alloc(out)];
+  for (let j = 0; j < out; j++) {
+    let src = alignCorners ? f(scale * j) : f(f(scale * f(j + 0.5)) - 0.5);
+    if (src < 0) src = 0;
+    const k = Math.floor(src);
+    i0[j] = k;
+    i1[j] = k < n - 1 ? k + 1 : k;
+    const t = Math.min(Math.max(f(src - k), 0), 1);
+    w1[j] = t;
+    w0[j] = f(1 - t);
+  }
+  // The weights along d, broadcast over the dimensions after it.
+  const weightShape = [out, ...new Array<number>(y.ndim - 1 - d).fill(1)];
+  return add(mul(indexSelect(y, d, i0), new Tensor(w0, weightShape)), mul(indexSelect(y, d, i1), new Tensor(w1, weightShape)));
+}
