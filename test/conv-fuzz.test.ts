@@ -31,6 +31,9 @@ it('3000 random calls a seed, two seeds, give results or errors that name the op
           ['maxPool1d', () => bp.maxPool1d(x, num(), { stride: num(), padding: num(), dilation: num() })],
           ['avgPool1d', () => bp.avgPool1d(x, num(), { stride: num(), padding: num() })],
           ['adaptiveAvgPool2d', () => bp.adaptiveAvgPool2d(x, any(size()))],
+          ['adaptiveMaxPool2dWithIndices', () => bp.adaptiveMaxPool2dWithIndices(x, any(size())).values],
+          ['adaptiveAvgPool1d', () => bp.adaptiveAvgPool1d(x, num())],
+          ['adaptiveMaxPool1d', () => bp.adaptiveMaxPool1d(x, num())],
           ['convTranspose2d', () => bp.convTranspose2d(x, w, null, any({ stride: size(), padding: size(), dilation: size(), groups: pick([1, 2, 3]), outputPadding: size() }))],
           ['pad', () => bp.pad(x, Array.from({ length: pick([2, 4, 6]) }, () => pick([0, 1, -1, 2, -2, 3, -4, 2 ** 31])), { mode: pick(['constant', 'reflect', 'replicate', 'circular']) })],
           ['interpolate', () => bp.interpolate(x, {

@@ -147,10 +147,6 @@ eachBackend('conv1d, maxPool1d, avgPool1d, adaptiveAvgPool2d, convTranspose2d', 
     expect(() => bp.conv1d(x, bp.zeros([4, 3, 2]), null, { stride: [1, 2] as unknown as number })).toThrow(/conv1d: stride must be an integer of at least 1, got \[1, 2\]/);
     expect(() => bp.maxPool1d(x, 2, { padding: 2 })).toThrow(/^maxPool1d: padding 2 must be at most half the kernel size 2$/);
     expect(() => bp.avgPool1d(x, 0)).toThrow(/avgPool1d: kernelSize must be an integer of at least 1, got 0/);
-    expect(() => bp.adaptiveAvgPool2d(bp.zeros([3, 8]), 2)).toThrow(/adaptiveAvgPool2d: input must be 3-D \[C, H, W\] or 4-D \[N, C, H, W\], got shape \[3, 8\]/);
-    expect(() => bp.adaptiveAvgPool2d(bp.zeros([1, 2, 3]), [0, 2])).toThrow(/adaptiveAvgPool2d: outputSize must be a positive integer or two of them/);
-    expect(() => bp.adaptiveAvgPool2d(bp.zeros([1, 3, 3]), [2 ** 30, 1])).toThrow(/adaptiveAvgPool2d: outputSize \[1073741824, 1\] for input \[1, 3, 3\] needs averaging matrices of 3221225475 elements; at most 2\^28 are made/);
-    expect(() => bp.adaptiveAvgPool2d(bp.zeros([1, 0, 3]), 2)).toThrow(/adaptiveAvgPool2d: the input's height and width must not be 0/);
     const img = bp.zeros([1, 4, 3, 3]);
     expect(() => bp.convTranspose2d(img, bp.zeros([3, 2, 3, 3]))).toThrow(/convTranspose2d: input \[1, 4, 3, 3\] \(4 channels\) does not match weight \[3, 2, 3, 3\] with groups 1/);
     expect(() => bp.convTranspose2d(img, bp.zeros([4, 2, 3, 3]), bp.zeros([3]))).toThrow(/convTranspose2d: bias shape \[3\] does not match weight shape \[4, 2, 3, 3\] with groups 1 \(expected \[2\]\)/);

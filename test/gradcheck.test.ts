@@ -91,6 +91,8 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'convTranspose2d stride, padding, outputPadding, dilation, groups, bias': () => [(x, w, b) => bp.convTranspose2d(x, w, b, { stride: [2, 1], padding: 1, outputPadding: [1, 0], dilation: [1, 2], groups: 2 }),
     [randT([2, 4, 3, 3]), randT([4, 3, 2, 3]), randT([6])]],
   'adaptiveAvgPool2d to 2 x 3 (overlapping windows)': () => [(x) => bp.adaptiveAvgPool2d(x, [2, 3]), [randT([2, 2, 5, 4])]],
+  'adaptiveAvgPool2d to 3 x 7 (short windows, a side grown)': () => [(x) => bp.adaptiveAvgPool2d(x, [3, 7]), [randT([2, 2, 5, 4])]],
+  'adaptiveMaxPool2d to 2 x 3, adaptiveMaxPool1d, adaptiveAvgPool1d': () => [(x) => bp.adaptiveAvgPool1d(bp.adaptiveMaxPool1d(bp.adaptiveMaxPool2d(x, [2, 3]).reshape([2, 2, 6]), 4), 3), [randT([2, 2, 5, 4])]],
   'avgPool1d padding, ceil mode': () => [(x) => bp.avgPool1d(x, 3, { stride: 2, padding: 1, ceilMode: true }), [randT([2, 3, 6])]],
   'pad: grown and cut dimensions': () => [(x) => bp.pad(x, [1, -1, -1, 2], { value: 0.5 }), [randT([2, 3, 4])]],
   'pad reflect, replicate, circular (elements read more than once)': () => [(x) => bp.pad(bp.pad(bp.pad(x, [2, 1, 1, 2], { mode: 'reflect' }), [3, 0, 0, 2], { mode: 'replicate' }), [2, 3, 1, 0], { mode: 'circular' }), [randT([2, 3, 4, 3])]],

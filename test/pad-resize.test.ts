@@ -147,6 +147,7 @@ eachBackend('pad and interpolate', () => {
     expect(() => bp.interpolate(img, { size: 4, alignCorners: true })).toThrow(/interpolate: alignCorners is for the modes 'linear' and 'bilinear', not 'nearest'/);
     expect(() => bp.interpolate(img, { size: 4, mode: 'linear' })).toThrow(/interpolate: mode 'linear' resizes 3-D \[N, C, L\] inputs \('bilinear' 4-D ones\), got shape \[1, 2, 3, 3\]/);
     expect(() => bp.interpolate(bp.zeros([1, 2, 3]), { size: 4, mode: 'bilinear' })).toThrow(/interpolate: mode 'bilinear' resizes 4-D \[N, C, H, W\] inputs \('linear' 3-D ones\), got shape \[1, 2, 3\]/);
+    expect(() => bp.interpolate(bp.zeros([2, 2, 3, 3]), { size: [2 ** 21, 2 ** 9], mode: 'area' })).toThrow(/^interpolate: mode 'area': outputSize \[2097152, 512\] for input \[2, 2, 3, 3\] is too large/);
     expect(() => bp.interpolate(img, { size: 4, mode: 'area', alignCorners: false })).toThrow(/interpolate: alignCorners is for the modes 'linear' and 'bilinear', not 'area'/);
     expect(() => bp.interpolate(bp.zeros([2, 3]), { size: 4 })).toThrow(/interpolate: input must be 3-D \[N, C, L\] or 4-D \[N, C, H, W\], got shape \[2, 3\]/);
   });

@@ -7,7 +7,8 @@ import { Linear } from '../nn/linear';
 import { Sequential } from '../nn/sequential';
 import { BatchNorm1d, BatchNorm2d } from '../nn/batchnorm';
 import { AvgPool2d, Conv2d, MaxPool2d, PaddingMode } from '../nn/conv';
-import { AdaptiveAvgPool2d, AvgPool1d, Conv1d, ConvTranspose2d, MaxPool1d } from '../nn/conv_more';
+import { AvgPool1d, Conv1d, ConvTranspose2d, MaxPool1d } from '../nn/conv_more';
+import { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d } from '../nn/adaptive';
 import type { Size2 } from '../ops/conv';
 import { Dropout, Dropout2d } from '../nn/dropout';
 import { PAD_LAYERS, PadLayer, PadLayerName, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d } from '../nn/pad_resize';
@@ -31,7 +32,8 @@ export type LayerSpec =
       padding: [number, number]; outputPadding: [number, number]; dilation: [number, number]; groups: number; bias: boolean }
   | { type: 'MaxPool1d'; kernelSize: number; stride: number; padding: number; dilation: number; ceilMode: boolean }
   | { type: 'AvgPool1d'; kernelSize: number; stride: number; padding: number; ceilMode: boolean; countIncludePad: boolean }
-  | { type: 'AdaptiveAvgPool2d'; outputSize: number | [number | null, number | null] }
+  | { type: 'AdaptiveAvgPool2d' | 'AdaptiveMaxPool2d'; outputSize: number | null | [number | null, number | null] }
+  | { type: 'AdaptiveAvgPool1d' | 'AdaptiveMaxPool1d'; outputSize: number }
   | { type: 'MaxPool2d'; kernelSize: Size2; stride: Size2; padding: Size2; dilation: Size2; ceilMode: boolean }
   | { type: 'AvgPool2d'; kernelSize: Size2; stride: Size2; padding: Size2; ceilMode: boolean; countIncludePad: boolean; divisorOverride: number | null }
   | { type: 'LayerNorm'; normalizedShape: number[]; eps: number; elementwiseAffine: boolean }
@@ -86,10 +88,12 @@ export function describe(m: Module, path = '', seen = new Map<Module, string>(),
   }
   if (m instanceof MaxPool1d) return { type: 'MaxPool1d', kernelSize: m.kernelSize, ...m.options };
   if (m instanceof AvgPool1d) return { type: 'AvgPool1d', kernelSize: m.kernelSize, ...m.options };
-  if (m instanceof AdaptiveAvgPool2d) {
+  if (m instanceof AdaptiveAvgPool2d || m instanceof AdaptiveMaxPool2d) {
     const o = m.outputSize;
-    return { type: 'AdaptiveAvgPool2d', outputSize: typeof o === 'number' ? o : [o[0], o[1]] };
+    return { type: m instanceof AdaptiveAvgPool2d ? 'AdaptiveAvgPool2d' : 'AdaptiveMaxPool2d', outputSize: Array.isArray(o) ? [o[0], o[1]] : (o as number | null) };
   }
+  if (m instanceof AdaptiveAvgPool1d) return { type: 'AdaptiveAvgPool1d', outputSize: m.outputSize };
+  if (m instanceof AdaptiveMaxPool1d) return { type: 'AdaptiveMaxPool1d', outputSize: m.outputSize };
   if (m instanceof MaxPool2d) return { type: 'MaxPool2d', kernelSize: m.kernelSize, ...m.options };
   if (m instanceof AvgPool2d) {
     const o = m.options;
@@ -178,6 +182,9 @@ function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Mo
       return new AvgPool1d(spec.kernelSize, { stride, padding, ceilMode, countIncludePad });
     }
     case 'AdaptiveAvgPool2d': return new AdaptiveAvgPool2d(spec.outputSize);
+    case 'AdaptiveMaxPool2d': return new AdaptiveMaxPool2d(spec.outputSize);
+    case 'AdaptiveAvgPool1d': return new AdaptiveAvgPool1d(spec.outputSize);
+    case 'AdaptiveMaxPool1d': return new AdaptiveMaxPool1d(spec.outputSize);
     case 'MaxPool2d': {
       const { stride, padding, dilation, ceilMode } = spec;
       return new MaxPool2d(spec.kernelSize, { stride, padding, dilation, ceilMode });

@@ -1,7 +1,7 @@
-// Conv1d, ConvTranspose2d, MaxPool1d, AvgPool1d and AdaptiveAvgPool2d, as torch.nn's: the layers hold
+// Conv1d, ConvTranspose2d, MaxPool1d and AvgPool1d, as torch.nn's: the layers hold
 // their sizes and parameters; ops/conv_more.ts computes.
 import { Tensor } from '../tensor';
-import { adaptiveAvgPool2d, AvgPool1dOptions, avgPool1d, conv1d, Conv1dOptions, convTranspose2d, ConvTranspose2dOptions, MaxPool1dOptions, maxPool1d } from '../ops/conv_more';
+import { AvgPool1dOptions, avgPool1d, conv1d, Conv1dOptions, convTranspose2d, ConvTranspose2dOptions, MaxPool1dOptions, maxPool1d } from '../ops/conv_more';
 import { pair, Size2 } from '../ops/conv';
 import { Module } from './module';
 import { Parameter } from './parameter';
@@ -201,29 +201,5 @@ export class AvgPool1d extends Module {
 
   forward(x: Tensor): Tensor {
     return avgPool1d(x, this.kernelSize, this.options);
-  }
-}
-
-/** 2-D adaptive average pooling as torch.nn.AdaptiveAvgPool2d (see adaptiveAvgPool2d). */
-export class AdaptiveAvgPool2d extends Module {
-  /** The output size as given: one number for both sides, or [height, width] (null keeps that side). */
-  readonly outputSize: number | readonly [number | null, number | null];
-
-  constructor(outputSize: number | readonly [number | null, number | null]) {
-    super();
-    const sizes = typeof outputSize === 'number' ? [outputSize] : outputSize;
-    if (!Array.isArray(sizes) || (typeof outputSize !== 'number' && sizes.length !== 2) || !sizes.every((s) => s === null || (Number.isInteger(s) && s >= 1))) {
-      throw new Error(`AdaptiveAvgPool2d: outputSize must be a positive integer or two of them [height, width] (null keeps that side), got ${shown(outputSize)}`);
-    }
-    this.outputSize = outputSize;
-  }
-
-  protected override extraRepr(): string {
-    const o = this.outputSize;
-    return `output_size=${typeof o === 'number' ? o : `(${o.map((v) => (v === null ? 'None' : v)).join(', ')})`}`;
-  }
-
-  forward(x: Tensor): Tensor {
-    return adaptiveAvgPool2d(x, this.outputSize);
   }
 }

@@ -1,11 +1,11 @@
 // The rest of torch.nn.functional's convolution family, built on ops/conv.ts: conv1d and the 1-d
 // poolings as their 2-d twins over images one row high; conv_transpose2d as the gradient of a
 // convolution run forwards (the input's rows times the weight, added back into an image by
-// imageRowsGrad, col2im); adaptive_avg_pool2d as two products with averaging matrices.
+// imageRowsGrad, col2im).
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
-import { alloc, allocOutput } from '../storage';
+import { allocOutput } from '../storage';
 import { OptionKinds, optionsOf, shown } from '../args';
 import { checkTensor, record } from './core';
 import { matmul } from './matmul';
@@ -146,44 +146,6 @@ export function maxPool1d(x: Tensor, kernelSize: number, options?: MaxPool1dOpti
 /** 1-D average pooling of x [N, C, L] (or [C, L]), as torch.nn.functional.avg_pool1d. */
 export function avgPool1d(x: Tensor, kernelSize: number, options?: AvgPool1dOptions): Tensor {
   return pool1d(x, kernelSize, options, 'avgPool1d', { stride: 'value', padding: 'value', ceilMode: 'boolean', countIncludePad: 'boolean' }, avgPool2d);
-}
-
-/**
- * The averaging matrix [out, size] of adaptive pooling along one dimension: output i averages
- * positions floor(i size / out) to ceil((i + 1) size / out) - 1, as torch's adaptive_avg_pool.
- */
-function averaging(size: number, out: number): Tensor {
-  const m = alloc(out * size);
-  for (let i = 0; i < out; i++) {
-    const start = Math.floor((i * size) / out), end = Math.ceil(((i + 1) * size) / out);
-    for (let j = start; j < end; j++) m[i * size + j] = 1 / (end - start);
-  }
-  return new Tensor(m, [out, size]);
-}
-
-/**
- * 2-D adaptive average pooling of x [N, C, H, W] (or [C, H, W]) to outputSize [oh, ow] (one number
- * for both; null keeps that side), as torch.nn.functional.adaptive_avg_pool2d: output (i, j)
- * averages rows floor(i H / oh) .. ceil((i + 1) H / oh) - 1, and columns alike.
- */
-export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null]): Tensor {
-  const what = 'adaptiveAvgPool2d';
-  checkTensor(x, what);
-  if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`${what}: input must be 3-D [C, H, W] or 4-D [N, C, H, W], got shape ${fmt(x.shape)}`);
-  const [h, w] = x.shape.slice(-2);
-  const sizes = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
-  if (!Array.isArray(sizes) || sizes.length !== 2 || !sizes.every((s) => s === null || (Number.isInteger(s) && s >= 1))) {
-    throw new Error(`${what}: outputSize must be a positive integer or two of them [height, width] (null keeps that side), got ${shown(outputSize)}`);
-  }
-  if (h === 0 || w === 0) throw new Error(`${what}: the input's height and width must not be 0, got shape ${fmt(x.shape)}`);
-  const [oh, ow] = [sizes[0] ?? h, sizes[1] ?? w];
-  // The averaging matrices are dense: an output far larger than the input would make them huge (a
-  // side of 2^30 from 3 rows took 13 GB and ran for minutes before failing).
-  if (oh * h + ow * w > 2 ** 28) throw new Error(`${what}: outputSize [${oh}, ${ow}] for input ${fmt(x.shape)} needs averaging matrices of ${oh * h + ow * w} elements; at most 2^28 are made`);
-  // Each plane X [H, W] becomes Ph X Pw^T, Ph [oh, H] and Pw [ow, W] averaging matrices.
-  const planes = x.reshape([-1, h, w]);
-  const y = matmul(averaging(h, oh), matmul(planes, averaging(w, ow).t()));
-  return y.reshape([...x.shape.slice(0, -2), oh, ow]);
 }
 
 /**

@@ -9,7 +9,7 @@ import { optionsOf, shown } from '../args';
 import { checkTensor, record } from './core';
 import { indexSelect } from './index_ops';
 import { add, mul } from './binary';
-import { adaptiveAvgPool2d } from './conv_more';
+import { adaptiveAvgPool2d } from './adaptive';
 
 /** How interpolate resizes: torch's modes but bicubic and trilinear. */
 export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'area';
@@ -98,8 +98,13 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   if (sizeOf(outShape) === 0) return record(alloc(0), outShape, [x], what, () => [alloc(x.size)]);
   if (mode === 'area') {
     // torch's adaptive_avg_pool1d is the 2-d pooling of one-row images.
-    if (spatial === 2) return adaptiveAvgPool2d(x, [outs[0], outs[1]]);
-    return adaptiveAvgPool2d(x.reshape([x.shape[0], x.shape[1], 1, ins[0]]), [1, outs[0]]).reshape(outShape);
+    try {
+      if (spatial === 2) return adaptiveAvgPool2d(x, [outs[0], outs[1]]);
+      return adaptiveAvgPool2d(x.reshape([x.shape[0], x.shape[1], 1, ins[0]]), [1, outs[0]]).reshape(outShape);
+    } catch (e) {
+      if (e instanceof Error && e.message.startsWith('adaptiveAvgPool2d: ')) throw new Error(`interpolate: mode 'area': ${e.message.replace(/^\w+: /, '')}`);
+      throw e;
+    }
   }
   let y = x;
   for (let i = spatial - 1; i >= 0; i--) {

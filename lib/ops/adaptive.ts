@@ -1,0 +1,185 @@
+// Adaptive pooling, as torch.nn.functional's adaptive_{avg,max}_pool{1,2}d: output i along a side
+// of n pools the inputs floor(i n / out) .. ceil((i + 1) n / out) - 1. The windows differ in size, so
+// each side's are gathered (indexSelect) into windows of one size k, the longest: average pooling
+// fills the short ones with a zero added past the input, sums and divides; max pooling repeats a
+// short window's last element and runs maxPool2d's kernel (torch's rule for ties and NaN) with
+// kernel and stride k over the gathered image.
+import { Tensor } from '../tensor';
+import { fmt, sizeOf } from '../shape';
+import { shown } from '../args';
+import { checkTensor } from './core';
+import { indexSelect } from './index_ops';
+import { div } from './binary';
+import { sum } from './reduce';
+import { pad } from './pad_resize';
+import { maxPool2dWithIndices } from './conv';
+
+/** An output size of a side: a positive integer, or null to keep the input's. */
+export type AdaptiveSize = number | null;
+
+/** One side's windows gathered to k elements each: the input index of each (window-major), and each window's true length. */
+interface Windows { index: Int32Array; k: number; lengths: Float32Array }
+
+/** The windows of a side of n to out; a short window's missing places read `fill` (n: the added zero; 'last': its last element). */
+function windowsOf(n: number, out: number, fill: number | 'last'): Windows {
+  const start = (i: number) => Math.floor((i * n) / out);
+  const end = (i: number) => Math.ceil(((i + 1) * n) / out);
+  let k = 0;
+  for (let i = 0; i < out; i++) k = Math.max(k, end(i) - start(i));
+  const index = new Int32Array(out * k);
+  const lengths = new Float32Array(out);
+  for (let i = 0; i < out; i++) {
+    const [s, e] = [start(i), end(i)];
+    lengths[i] = e - s;
+    for (let a = 0; a < k; a++) index[i * k + a] = s + a < e ? s + a : fill === 'last' ? e - 1 : fill;
+  }
+  return { index, k, lengths };
+}
+
+/** Whether a side's windows are its elements one by one (out = n): nothing to gather. */
+const oneByOne = (n: number, out: number) => n === out;
+
+/**
+ * The output sizes [oh, ow] of an adaptive 2-d pooling of x [N, C, H, W] (or [C, H, W]), checked as
+ * torch checks them, or an error naming `what`.
+ */
+function outputSizes(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize], what: string): [number, number] {
+  checkTensor(x, what);
+  if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`${what}: input must be 3-D [C, H, W] or 4-D [N, C, H, W], got shape ${fmt(x.shape)}`);
+  const sizes = typeof outputSize === 'number' || outputSize === null ? [outputSize, outputSize] : outputSize;
+  if (!Array.isArray(sizes) || sizes.length !== 2 || !sizes.every((s) => s === null || (Number.isInteger(s) && s >= 1))) {
+    throw new Error(`${what}: outputSize must be a positive integer or two of them [height, width] (null keeps that side), got ${shown(outputSize)}`);
+  }
+  // As torch: a batch may be empty, an image may not.
+  if (x.shape.slice(x.ndim === 4 ? 1 : 0).some((s) => s === 0)) throw new Error(`${what}: the input's channels, height and width must not be 0, got shape ${fmt(x.shape)}`);
+  const [h, w] = x.shape.slice(-2);
+  const [oh, ow] = [sizes[0] ?? h, sizes[1] ?? w];
+  // The windows gathered (a side's longest at most ceil(n / out) + 1 long) must fit the storage's
+  // 2^32 elements and the kernels' int32 sides; checked before their index lists are made.
+  const [gh, gw] = [oh * (Math.ceil(h / oh) + 1), ow * (Math.ceil(w / ow) + 1)];
+  if (gh > 2 ** 31 - 1 || gw > 2 ** 31 - 1 || sizeOf([...x.shape.slice(0, -2), gh, gw]) > 2 ** 32) {
+    throw new Error(`${what}: outputSize [${oh}, ${ow}] for input ${fmt(x.shape)} is too large: its windows would hold more than 2^32 elements (or a side more than 2^31 - 1)`);
+  }
+  return [oh, ow];
+}
+
+/**
+ * 2-D adaptive average pooling of x [N, C, H, W] (or [C, H, W]) to outputSize [oh, ow] (one number
+ * for both; null keeps that side), as torch.nn.functional.adaptive_avg_pool2d: output (i, j)
+ * averages rows floor(i H / oh) .. ceil((i + 1) H / oh) - 1, and columns alike (each window's sum
+ * divided by its height, then its width, as torch).
+ */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize]): Tensor {
+  const [oh, ow] = outputSizes(x, outputSize, 'adaptiveAvgPool2d');
+  const [h, w] = x.shape.slice(-2);
+  const planes = x.reshape([-1, h, w]);
+  const sumAlong = (t: Tensor, d: number, n: number, out: number): { t: Tensor; lengths: Float32Array | null } => {
+    if (oneByOne(n, out)) return { t, lengths: null };
+    const { index, k, lengths } = windowsOf(n, out, n);
+    // A zero added past the input for the short windows to read, if there are any.
+    const from = lengths.every((l) => l === k) ? t : pad(t, d === 2 ? [0, 1] : [0, 0, 0, 1]);
+    const gathered = indexSelect(from, d, index);
+    const shape = [...gathered.shape];
+    shape.splice(d, 1, out, k);
+    return { t: sum(gathered.reshape(shape), d + 1), lengths };
+  };
+  const across = sumAlong(planes, 2, w, ow);
+  const down = sumAlong(across.t, 1, h, oh);
+  let y = down.t;
+  if (down.lengths) y = div(y, new Tensor(down.lengths, [oh, 1]));
+  if (across.lengths) y = div(y, new Tensor(across.lengths, [ow]));
+  return y.reshape([...x.shape.slice(0, -2), oh, ow]);
+}
+
+/** A max pooling's values and where each was taken from, as torch's return_indices gives them. */
+export interface PoolWithIndices {
+  /** The pooled values. */
+  values: Tensor;
+  /** Each value's position within its plane (row * W + column; along L in 1-d), as float values. */
+  indices: Tensor;
+}
+
+/**
+ * 2-D adaptive max pooling of x [N, C, H, W] (or [C, H, W]) to outputSize, as
+ * torch.nn.functional.adaptive_max_pool2d(return_indices=True): each window's largest value (the
+ * first among ties; the last NaN if it holds any) and where in its plane it was taken from. The
+ * gradient goes to that element.
+ */
+export function adaptiveMaxPool2dWithIndices(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize], what = 'adaptiveMaxPool2dWithIndices'): PoolWithIndices {
+  const [oh, ow] = outputSizes(x, outputSize, what);
+  const [h, w] = x.shape.slice(-2);
+  const x4 = x.reshape([-1, 1, h, w]);
+  const rows = oneByOne(h, oh) ? null : windowsOf(h, oh, 'last');
+  const cols = oneByOne(w, ow) ? null : windowsOf(w, ow, 'last');
+  let g = x4;
+  if (cols) g = indexSelect(g, 3, cols.index);
+  if (rows) g = indexSelect(g, 2, rows.index);
+  const [kh, kw] = [rows?.k ?? 1, cols?.k ?? 1];
+  const { values, indices } = maxPool2dWithIndices(g, [kh, kw]);
+  // Positions in the gathered plane back to the input's.
+  const gw = ow * kw;
+  const at = indices.data;
+  for (let e = 0; e < at.length; e++) {
+    const [r, c] = [Math.floor(at[e] / gw), at[e] % gw];
+    at[e] = (rows ? rows.index[r] : r) * w + (cols ? cols.index[c] : c);
+  }
+  const shape = [...x.shape.slice(0, -2), oh, ow];
+  return { values: values.reshape(shape), indices: indices.reshape(shape) };
+}
+
+/** adaptiveMaxPool2dWithIndices's values: torch.nn.functional.adaptive_max_pool2d. */
+export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize]): Tensor {
+  return adaptiveMaxPool2dWithIndices(x, outputSize, 'adaptiveMaxPool2d').values;
+}
+
+/** x [N, C, L] (or [C, L]) as one-row images, or an error naming `what`. */
+function rowImages(x: Tensor, what: string): Tensor {
+  checkTensor(x, what);
+  if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`${what}: input must be 2-D [C, L] or 3-D [N, C, L], got shape ${fmt(x.shape)}`);
+  return x.reshape([...x.shape.slice(0, -1), 1, x.shape[x.ndim - 1]]);
+}
+
+/** A 1-d output size, or an error naming `what`. */
+function size1d(outputSize: number, what: string): number {
+  if (!Number.isInteger(outputSize) || outputSize < 1) throw new Error(`${what}: outputSize must be a positive integer, got ${shown(outputSize)}`);
+  return outputSize;
+}
+
+/** Runs a 2-d adaptive pooling for a 1-d one, its errors in the 1-d op's name and terms (shapes, length, output size). */
+function as1d<T>(what: string, x: Tensor, x4: Tensor, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (!(e instanceof Error) || !/^adaptive\w+: /.test(e.message)) throw e;
+    const message = e.message.replace(/^\w+: /, '').split(fmt(x4.shape)).join(fmt(x.shape))
+      .replace('channels, height and width', 'channels and length').replace(/outputSize \[1, (\d+)\]/, 'outputSize $1');
+    throw new Error(`${what}: ${message}`);
+  }
+}
+
+const lengths = (t: Tensor) => t.reshape([...t.shape.slice(0, -2), t.shape[t.ndim - 1]]);
+
+/** 1-D adaptive average pooling of x [N, C, L] (or [C, L]) to outputSize, as torch.nn.functional.adaptive_avg_pool1d. */
+export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
+  const what = 'adaptiveAvgPool1d';
+  const x4 = rowImages(x, what);
+  const out = size1d(outputSize, what);
+  return as1d(what, x, x4, () => lengths(adaptiveAvgPool2d(x4, [1, out])));
+}
+
+/** 1-D adaptive max pooling with torch's indices (positions along L), as adaptive_max_pool1d(return_indices=True). */
+export function adaptiveMaxPool1dWithIndices(x: Tensor, outputSize: number): PoolWithIndices {
+  const what = 'adaptiveMaxPool1dWithIndices';
+  const x4 = rowImages(x, what);
+  const out = size1d(outputSize, what);
+  const { values, indices } = as1d(what, x, x4, () => adaptiveMaxPool2dWithIndices(x4, [1, out], what));
+  return { values: lengths(values), indices: lengths(indices) };
+}
+
+/** 1-D adaptive max pooling of x [N, C, L] (or [C, L]) to outputSize, as torch.nn.functional.adaptive_max_pool1d. */
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number): Tensor {
+  const what = 'adaptiveMaxPool1d';
+  const x4 = rowImages(x, what);
+  const out = size1d(outputSize, what);
+  return as1d(what, x, x4, () => lengths(adaptiveMaxPool2dWithIndices(x4, [1, out], what).values));
+}
