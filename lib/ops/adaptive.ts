@@ -39,6 +39,9 @@ function windowsOf(n: number, out: number, fill: number | 'last'): Windows {
 /** Whether a side's windows are its elements one by one (out = n): nothing to gather. */
 const oneByOne = (n: number, out: number) => n === out;
 
+/** Whether windows gathered as `index` are the side itself, cut in equal parts (out dividing n): a reshape, no gather. */
+const inPlace = (index: Int32Array, n: number) => index.length === n && index.every((v, j) => v === j);
+
 /**
  * The output sizes [oh, ow] of an adaptive 2-d pooling of x [N, C, H, W] (or [C, H, W]), checked as
  * torch checks them, or an error naming `what`.
@@ -78,7 +81,7 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize | readonly
     const { index, k, lengths } = windowsOf(n, out, n);
     // A zero added past the input for the short windows to read, if there are any.
     const from = lengths.every((l) => l === k) ? t : pad(t, d === 2 ? [0, 1] : [0, 0, 0, 1]);
-    const gathered = indexSelect(from, d, index);
+    const gathered = inPlace(index, n) ? t : indexSelect(from, d, index);
     const shape = [...gathered.shape];
     shape.splice(d, 1, out, k);
     return { t: sum(gathered.reshape(shape), d + 1), lengths };
@@ -112,8 +115,8 @@ export function adaptiveMaxPool2dWithIndices(x: Tensor, outputSize: AdaptiveSize
   const rows = oneByOne(h, oh) ? null : windowsOf(h, oh, 'last');
   const cols = oneByOne(w, ow) ? null : windowsOf(w, ow, 'last');
   let g = x4;
-  if (cols) g = indexSelect(g, 3, cols.index);
-  if (rows) g = indexSelect(g, 2, rows.index);
+  if (cols && !inPlace(cols.index, w)) g = indexSelect(g, 3, cols.index);
+  if (rows && !inPlace(rows.index, h)) g = indexSelect(g, 2, rows.index);
   const [kh, kw] = [rows?.k ?? 1, cols?.k ?? 1];
   const { values, indices } = maxPool2dWithIndices(g, [kh, kw]);
   // Positions in the gathered plane back to the input's.
