@@ -1,4 +1,4 @@
-// conv1d, maxPool1d, avgPool1d, adaptiveAvgPool2d and convTranspose2d against torch 1.13 on both
+// conv1d, maxPool1d, avgPool1d, adaptiveAvgPool2d, convTranspose2d and convTranspose1d against torch 1.13 on both
 // backends (values and every gradient), their layers (printing, saving, parameters) and their
 // argument errors.
 import * as fs from 'node:fs';
@@ -74,6 +74,15 @@ function cases(): OpCase[] {
     const ws = [cg * groups, og, kh, kw];
     return { op: 'convTranspose2d', a: randoms(size(xs)), as: xs, b: randoms(size(ws)), bs: ws, args: [r() < 0.7 ? randoms(og * groups) : null, stride, padding, outputPadding, dilation, groups] };
   });
+  // convTranspose1d: args [bias, stride, padding, outputPadding, dilation, groups].
+  tries(60, () => {
+    const groups = pick([1, 1, 2, 3]), cg = 1 + int(3), og = 1 + int(3), k = 1 + int(4), l = 1 + int(7);
+    const stride = 1 + int(3), dilation = 1 + int(2), padding = int(3), outputPadding = int(Math.max(stride, dilation));
+    if ((l - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1 < 1) return null;
+    const xs = r() < 0.85 ? [1 + int(2), cg * groups, l] : [cg * groups, l];
+    const ws = [cg * groups, og, k];
+    return { op: 'convTranspose1d', a: randoms(size(xs)), as: xs, b: randoms(size(ws)), bs: ws, args: [r() < 0.7 ? randoms(og * groups) : null, stride, padding, outputPadding, dilation, groups] };
+  });
   return out;
 }
 
@@ -99,6 +108,10 @@ function run(c: OpCase): OpResult {
     case 'adaptiveAvgPool2d':
       y = bp.adaptiveAvgPool2d(x, p[0] as number | [number | null, number | null]);
       break;
+    case 'convTranspose1d':
+      bias = p[0] === null ? null : bp.tensor(p[0] as number[], { requiresGrad: true });
+      y = bp.convTranspose1d(x, w!, bias, { stride: p[1] as number, padding: p[2] as number, outputPadding: p[3] as number, dilation: p[4] as number, groups: p[5] as number });
+      break;
     default:
       bias = p[0] === null ? null : bp.tensor(p[0] as number[], { requiresGrad: true });
       y = bp.convTranspose2d(x, w!, bias, { stride: p[1] as [number, number], padding: p[2] as [number, number], outputPadding: p[3] as [number, number], dilation: p[4] as [number, number], groups: p[5] as number });
@@ -122,6 +135,9 @@ ${PY_CASES_LOOP}
         y = F.avg_pool1d(x, p[0], stride=p[1], padding=p[2], ceil_mode=p[4], count_include_pad=p[5])
     elif op == "adaptiveAvgPool2d":
         y = F.adaptive_avg_pool2d(x, p[0] if isinstance(p[0], int) else tuple(p[0]))
+    elif op == "convTranspose1d":
+        b = None if p[0] is None else T(p[0], [len(p[0])], True)
+        y = F.conv_transpose1d(x, w, b, stride=p[1], padding=p[2], output_padding=p[3], dilation=p[4], groups=p[5])
     else:
         b = None if p[0] is None else T(p[0], [len(p[0])], True)
         y = F.conv_transpose2d(x, w, b, stride=p[1], padding=p[2], output_padding=p[3], dilation=p[4], groups=p[5])
@@ -132,8 +148,8 @@ print(json.dumps(out))
 `;
 
 const CASES = cases();
-noteIfNoTorch('the comparison of conv1d, the 1-d poolings, adaptiveAvgPool2d and convTranspose2d with torch');
-eachBackend('conv1d, maxPool1d, avgPool1d, adaptiveAvgPool2d, convTranspose2d', () => {
+noteIfNoTorch('the comparison of conv1d, the 1-d poolings, adaptiveAvgPool2d and the transposed convolutions with torch');
+eachBackend('conv1d, maxPool1d, avgPool1d, adaptiveAvgPool2d, convTranspose2d, convTranspose1d', () => {
   it.runIf(haveTorch)(`${CASES.length} random calls as torch's (values and every gradient; max pooling bit for bit)`, () => {
     expectOpsLikeTorch(CASES, SCRIPT, run, (c) => (c.op === 'maxPool1d' ? 0 : 2e-6));
   });
@@ -147,6 +163,12 @@ eachBackend('conv1d, maxPool1d, avgPool1d, adaptiveAvgPool2d, convTranspose2d', 
     expect(() => bp.conv1d(x, bp.zeros([4, 3, 2]), null, { stride: [1, 2] as unknown as number })).toThrow(/conv1d: stride must be an integer of at least 1, got \[1, 2\]/);
     expect(() => bp.maxPool1d(x, 2, { padding: 2 })).toThrow(/^maxPool1d: padding 2 must be at most half the kernel size 2$/);
     expect(() => bp.avgPool1d(x, 0)).toThrow(/avgPool1d: kernelSize must be an integer of at least 1, got 0/);
+    const seq = bp.zeros([1, 4, 3]);
+    expect(() => bp.convTranspose1d(seq, bp.zeros([3, 2, 3]))).toThrow(/^convTranspose1d: input \[1, 4, 3\] \(4 channels\) does not match weight \[3, 2, 3\] with groups 1/);
+    expect(() => bp.convTranspose1d(seq, bp.zeros([4, 2, 3]), null, { stride: 2, outputPadding: 2 })).toThrow(/^convTranspose1d: outputPadding 2 must be smaller than the stride 2 or the dilation 1$/);
+    expect(() => bp.convTranspose1d(seq, bp.zeros([4, 2, 1]), null, { padding: 2 })).toThrow(/^convTranspose1d: the output size \(-1\) is too small for input \[1, 4, 3\] with kernel 1, stride 1, padding 2$/);
+    expect(() => bp.convTranspose1d(seq, bp.zeros([4, 2, 3, 3]))).toThrow(/convTranspose1d: weight must be 3-D \[in, out \/ groups, k\], got shape \[4, 2, 3, 3\]/);
+    expect(() => bp.convTranspose1d(seq, bp.zeros([4, 2, 3]), null, { stride: 0 })).toThrow(/convTranspose1d: stride must be an integer of at least 1, got 0/);
     const img = bp.zeros([1, 4, 3, 3]);
     expect(() => bp.convTranspose2d(img, bp.zeros([3, 2, 3, 3]))).toThrow(/convTranspose2d: input \[1, 4, 3, 3\] \(4 channels\) does not match weight \[3, 2, 3, 3\] with groups 1/);
     expect(() => bp.convTranspose2d(img, bp.zeros([4, 2, 3, 3]), bp.zeros([3]))).toThrow(/convTranspose2d: bias shape \[3\] does not match weight shape \[4, 2, 3, 3\] with groups 1 \(expected \[2\]\)/);
@@ -158,14 +180,16 @@ eachBackend('conv1d, maxPool1d, avgPool1d, adaptiveAvgPool2d, convTranspose2d', 
   });
 });
 
-describe('nn.Conv1d, nn.ConvTranspose2d, nn.MaxPool1d, nn.AvgPool1d, nn.AdaptiveAvgPool2d', () => {
+describe('nn.Conv1d, nn.ConvTranspose1d, nn.ConvTranspose2d, nn.MaxPool1d, nn.AvgPool1d, nn.AdaptiveAvgPool2d', () => {
   it("parameters' shapes and torch's initial bounds; constructor errors", () => {
     bp.manualSeed(4);
     const c1 = new nn.Conv1d(4, 6, 5, { groups: 2 });
     expect([c1.weight.shape, c1.bias!.shape]).toEqual([[6, 2, 5], [6]]);
     const t2 = new nn.ConvTranspose2d(4, 6, [3, 2], { groups: 2 });
     expect([t2.weight.shape, t2.bias!.shape]).toEqual([[4, 3, 3, 2], [6]]);
-    for (const [t, fanIn] of [[c1.weight, 10], [c1.bias!, 10], [t2.weight, 18], [t2.bias!, 18]] as const) {
+    const t1 = new nn.ConvTranspose1d(4, 6, 5, { groups: 2 });
+    expect([t1.weight.shape, t1.bias!.shape]).toEqual([[4, 3, 5], [6]]);
+    for (const [t, fanIn] of [[c1.weight, 10], [c1.bias!, 10], [t2.weight, 18], [t2.bias!, 18], [t1.weight, 15], [t1.bias!, 15]] as const) {
       const m = Math.max(...Array.from(t.data).map(Math.abs));
       expect(m).toBeLessThanOrEqual(1 / Math.sqrt(fanIn));
       expect(m).toBeGreaterThan(0.4 / Math.sqrt(fanIn));
@@ -173,6 +197,8 @@ describe('nn.Conv1d, nn.ConvTranspose2d, nn.MaxPool1d, nn.AvgPool1d, nn.Adaptive
     expect(() => new nn.Conv1d(3, 4, 3, { groups: 2 })).toThrow(/Conv1d: inChannels \(3\) and outChannels \(4\) must both be divisible by groups \(2\)/);
     expect(() => new nn.Conv1d(3, 4, 2, { padding: 'same', stride: 2 })).toThrow(/Conv1d: padding 'same' needs stride 1, got 2/);
     expect(() => new nn.ConvTranspose2d(2, 4, 0)).toThrow(/ConvTranspose2d: kernelSize must be an integer of at least 1/);
+    expect(() => new nn.ConvTranspose1d(2, 4, 3, { groups: 4 })).toThrow(/ConvTranspose1d: inChannels \(2\) and outChannels \(4\) must both be divisible by groups \(4\)/);
+    expect(() => new nn.ConvTranspose1d(2, 4, 3, { outputPadding: -1 })).toThrow(/ConvTranspose1d: outputPadding must be an integer of at least 0, got -1/);
     expect(() => new nn.MaxPool1d(2, { stride: 0 })).toThrow(/MaxPool1d: stride must be an integer of at least 1, got 0/);
     expect(() => new nn.AvgPool1d(2, { countIncludePad: 0 as unknown as boolean })).toThrow(/AvgPool1d: option countIncludePad must be true or false/);
     expect(() => new nn.AdaptiveAvgPool2d([2, 0] as unknown as [number, number])).toThrow(/AdaptiveAvgPool2d: outputSize must be a positive integer or two of them/);
@@ -181,7 +207,8 @@ describe('nn.Conv1d, nn.ConvTranspose2d, nn.MaxPool1d, nn.AvgPool1d, nn.Adaptive
   it('a model of them saves and loads whole', () => {
     const model = new nn.Sequential(new nn.Conv1d(2, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool1d(2), new nn.AvgPool1d(2, { ceilMode: true }),
       new nn.Flatten(0, 1));
-    const up = new nn.Sequential(new nn.ConvTranspose2d(3, 2, 3, { stride: 2, padding: 1, outputPadding: 1, groups: 1 }), new nn.AdaptiveAvgPool2d([null, 3]));
+    const up = new nn.Sequential(new nn.ConvTranspose2d(3, 2, 3, { stride: 2, padding: 1, outputPadding: 1, groups: 1 }), new nn.AdaptiveAvgPool2d([null, 3]),
+      new nn.Flatten(2), new nn.ConvTranspose1d(2, 4, 3, { stride: 2, padding: 1, outputPadding: 1, dilation: 2, groups: 2, bias: false }));
     for (const [m, x] of [[model, bp.randn([2, 8])], [up, bp.randn([2, 3, 4, 4])]] as const) {
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bp-conv-more-')), 'm.safetensors');
       bp.save(m, file);

@@ -90,6 +90,8 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'conv1d stride, padding, dilation, groups, bias': () => [(x, w, b) => bp.conv1d(x, w, b, { stride: 2, padding: 2, dilation: 2, groups: 2 }), [randT([2, 4, 9]), randT([4, 2, 3]), randT([4])]],
   'convTranspose2d stride, padding, outputPadding, dilation, groups, bias': () => [(x, w, b) => bp.convTranspose2d(x, w, b, { stride: [2, 1], padding: 1, outputPadding: [1, 0], dilation: [1, 2], groups: 2 }),
     [randT([2, 4, 3, 3]), randT([4, 3, 2, 3]), randT([6])]],
+  'convTranspose1d stride, padding, outputPadding, dilation, groups, bias': () => [(x, w, b) => bp.convTranspose1d(x, w, b, { stride: 2, padding: 1, outputPadding: 1, dilation: 2, groups: 2 }),
+    [randT([2, 4, 5]), randT([4, 3, 3]), randT([6])]],
   'adaptiveAvgPool2d to 2 x 3 (overlapping windows)': () => [(x) => bp.adaptiveAvgPool2d(x, [2, 3]), [randT([2, 2, 5, 4])]],
   'adaptiveAvgPool2d to 3 x 7 (short windows, a side grown)': () => [(x) => bp.adaptiveAvgPool2d(x, [3, 7]), [randT([2, 2, 5, 4])]],
   'adaptiveMaxPool2d to 2 x 3, adaptiveMaxPool1d, adaptiveAvgPool1d': () => [(x) => bp.adaptiveAvgPool1d(bp.adaptiveMaxPool1d(bp.adaptiveMaxPool2d(x, [2, 3]).reshape([2, 2, 6]), 4), 3), [randT([2, 2, 5, 4])]],

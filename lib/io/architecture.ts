@@ -7,7 +7,7 @@ import { Linear } from '../nn/linear';
 import { Sequential } from '../nn/sequential';
 import { BatchNorm1d, BatchNorm2d } from '../nn/batchnorm';
 import { AvgPool2d, Conv2d, MaxPool2d, PaddingMode } from '../nn/conv';
-import { AvgPool1d, Conv1d, ConvTranspose2d, MaxPool1d } from '../nn/conv_more';
+import { AvgPool1d, Conv1d, ConvTranspose1d, ConvTranspose2d, MaxPool1d } from '../nn/conv_more';
 import { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d } from '../nn/adaptive';
 import type { Size2 } from '../ops/conv';
 import { Dropout, Dropout2d } from '../nn/dropout';
@@ -30,6 +30,8 @@ export type LayerSpec =
       dilation: number; groups: number; bias: boolean; paddingMode?: PaddingMode }
   | { type: 'ConvTranspose2d'; inChannels: number; outChannels: number; kernelSize: [number, number]; stride: [number, number];
       padding: [number, number]; outputPadding: [number, number]; dilation: [number, number]; groups: number; bias: boolean }
+  | { type: 'ConvTranspose1d'; inChannels: number; outChannels: number; kernelSize: number; stride: number; padding: number; outputPadding: number;
+      dilation: number; groups: number; bias: boolean }
   | { type: 'MaxPool1d'; kernelSize: number; stride: number; padding: number; dilation: number; ceilMode: boolean }
   | { type: 'AvgPool1d'; kernelSize: number; stride: number; padding: number; ceilMode: boolean; countIncludePad: boolean }
   | { type: 'AdaptiveAvgPool2d' | 'AdaptiveMaxPool2d'; outputSize: number | null | [number | null, number | null] }
@@ -81,6 +83,10 @@ export function describe(m: Module, path = '', seen = new Map<Module, string>(),
   if (m instanceof Conv1d) {
     const { inChannels, outChannels, kernelSize, stride, padding, dilation, groups, paddingMode } = m;
     return { type: 'Conv1d', inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias: m.bias !== null, paddingMode };
+  }
+  if (m instanceof ConvTranspose1d) {
+    const { inChannels, outChannels, kernelSize, stride, padding, outputPadding, dilation, groups } = m;
+    return { type: 'ConvTranspose1d', inChannels, outChannels, kernelSize, stride, padding, outputPadding, dilation, groups, bias: m.bias !== null };
   }
   if (m instanceof ConvTranspose2d) {
     const { inChannels, outChannels, kernelSize, stride, padding, outputPadding, dilation, groups } = m;
@@ -168,6 +174,10 @@ function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Mo
     case 'Conv1d': {
       const { stride, padding, dilation, groups, bias, paddingMode } = spec;
       return new Conv1d(spec.inChannels, spec.outChannels, spec.kernelSize, { stride, padding, dilation, groups, bias, paddingMode });
+    }
+    case 'ConvTranspose1d': {
+      const { stride, padding, outputPadding, dilation, groups, bias } = spec;
+      return new ConvTranspose1d(spec.inChannels, spec.outChannels, spec.kernelSize, { stride, padding, outputPadding, dilation, groups, bias });
     }
     case 'ConvTranspose2d': {
       const { stride, padding, outputPadding, dilation, groups, bias } = spec;

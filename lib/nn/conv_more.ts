@@ -1,7 +1,7 @@
-// Conv1d, ConvTranspose2d, MaxPool1d and AvgPool1d, as torch.nn's: the layers hold
+// Conv1d, ConvTranspose1d/2d, MaxPool1d and AvgPool1d, as torch.nn's: the layers hold
 // their sizes and parameters; ops/conv_more.ts computes.
 import { Tensor } from '../tensor';
-import { AvgPool1dOptions, avgPool1d, conv1d, Conv1dOptions, convTranspose2d, ConvTranspose2dOptions, MaxPool1dOptions, maxPool1d } from '../ops/conv_more';
+import { AvgPool1dOptions, avgPool1d, conv1d, Conv1dOptions, convTranspose1d, ConvTranspose1dOptions, convTranspose2d, ConvTranspose2dOptions, MaxPool1dOptions, maxPool1d } from '../ops/conv_more';
 import { pair, Size2 } from '../ops/conv';
 import { Module } from './module';
 import { Parameter } from './parameter';
@@ -16,6 +16,12 @@ export interface Conv1dLayerOptions extends Conv1dOptions {
   bias?: boolean;
   /** Fill the padding with zeros (default), or the input reflected, replicated or wrapped around (see pad). */
   paddingMode?: PaddingMode;
+}
+
+/** Options of nn.ConvTranspose1d: convTranspose1d's, and whether to learn a bias. */
+export interface ConvTranspose1dLayerOptions extends ConvTranspose1dOptions {
+  /** Learn an additive bias per output channel (default true). */
+  bias?: boolean;
 }
 
 /** Options of nn.ConvTranspose2d: convTranspose2d's, and whether to learn a bias. */
@@ -91,6 +97,59 @@ export class Conv1d extends Module {
     // Padded first, as torch's _conv_forward pads it.
     const pads = modePads(typeof this.padding === 'number' ? [this.padding] : this.padding, [this.kernelSize], [dilation]);
     return conv1d(pad(x, pads, { mode: this.paddingMode }), this.weight, this.bias, { stride, dilation, groups });
+  }
+}
+
+/**
+ * 1-D transposed convolution as torch.nn.ConvTranspose1d: weight [in, out / groups, k] and bias
+ * [out], initialised as torch's. Inputs [N, in, L] (or [in, L]) give [N, out, lo]; see convTranspose1d.
+ */
+export class ConvTranspose1d extends Module {
+  /** Channels of each input. */
+  readonly inChannels: number;
+  /** Channels of each output. */
+  readonly outChannels: number;
+  /** The window's length. */
+  readonly kernelSize: number;
+  /** The step between the input's positions in the output. */
+  readonly stride: number;
+  /** Elements taken off each end. */
+  readonly padding: number;
+  /** Elements added at the end. */
+  readonly outputPadding: number;
+  /** The step between a window's elements. */
+  readonly dilation: number;
+  /** Channel groups. */
+  readonly groups: number;
+  /** The weight [inChannels, outChannels / groups, kernelSize]. */
+  weight: Parameter;
+  /** The bias [outChannels], or null when made with bias: false. */
+  bias: Parameter | null;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: number, options?: ConvTranspose1dLayerOptions) {
+    super();
+    const what = 'ConvTranspose1d';
+    const o = optionsOf(options, what, { stride: 'value', padding: 'value', outputPadding: 'value', dilation: 'value', groups: 'value', bias: 'boolean' });
+    this.inChannels = positiveInt(inChannels, what, 'inChannels');
+    this.outChannels = positiveInt(outChannels, what, 'outChannels');
+    this.kernelSize = atLeast(kernelSize, what, 'kernelSize', 1);
+    this.stride = atLeast(o.stride ?? 1, what, 'stride', 1);
+    this.padding = atLeast(o.padding ?? 0, what, 'padding', 0);
+    this.outputPadding = atLeast(o.outputPadding ?? 0, what, 'outputPadding', 0);
+    this.dilation = atLeast(o.dilation ?? 1, what, 'dilation', 1);
+    this.groups = positiveInt(o.groups ?? 1, what, 'groups');
+    divisible(what, inChannels, outChannels, this.groups);
+    [this.weight, this.bias] = convParameters([inChannels, outChannels / this.groups, this.kernelSize], o.bias !== false, outChannels);
+  }
+
+  protected override extraRepr(): string {
+    return convRepr({ inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: [this.kernelSize], stride: [this.stride],
+      padding: [this.padding], dilation: [this.dilation], outputPadding: [this.outputPadding], groups: this.groups, bias: this.bias });
+  }
+
+  forward(x: Tensor): Tensor {
+    const { stride, padding, outputPadding, dilation, groups } = this;
+    return convTranspose1d(x, this.weight, this.bias, { stride, padding, outputPadding, dilation, groups });
   }
 }
 

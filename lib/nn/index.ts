@@ -7,10 +7,10 @@ export type { LinearOptions } from './linear';
 export { ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softplus, Softmax, LogSoftmax, Identity, Flatten, Hardtanh, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, Mish, SELU, Softsign, Tanhshrink, PReLU } from './activation';
 export { Conv2d, MaxPool2d, AvgPool2d } from './conv';
 export type { Conv2dLayerOptions, PaddingMode } from './conv';
-export { Conv1d, ConvTranspose2d, MaxPool1d, AvgPool1d } from './conv_more';
+export { Conv1d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, AvgPool1d } from './conv_more';
 export { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d } from './adaptive';
 export type { AdaptiveSize2 } from './adaptive';
-export type { Conv1dLayerOptions, ConvTranspose2dLayerOptions } from './conv_more';
+export type { Conv1dLayerOptions, ConvTranspose1dLayerOptions, ConvTranspose2dLayerOptions } from './conv_more';
 export { Sequential } from './sequential';
 export { Dropout, Dropout2d } from './dropout';
 export {

@@ -63,6 +63,20 @@ export interface ConvTranspose2dOptions {
   groups?: number;
 }
 
+/** Options of convTranspose1d and nn.ConvTranspose1d (torch.nn.functional.conv_transpose1d's). */
+export interface ConvTranspose1dOptions {
+  /** The step between the input's positions in the output (default 1). */
+  stride?: number;
+  /** Elements taken off each end of the full output (default 0). */
+  padding?: number;
+  /** Elements added at the end (default 0; less than the stride or the dilation). */
+  outputPadding?: number;
+  /** The step between a window's elements (default 1). */
+  dilation?: number;
+  /** Channel groups (default 1). */
+  groups?: number;
+}
+
 /** One integer of at least `min` (a 1-d size), or an error naming `arg`; left out, the fallback (null: required). */
 function single(v: number | undefined, fallback: number | null, what: string, arg: string, min: number): number {
   if (v === undefined) {
@@ -94,10 +108,10 @@ function as1d(what: string, views: readonly (readonly [Tensor, Tensor])[], run: 
   try {
     return run();
   } catch (e) {
-    if (!(e instanceof Error) || !/^(conv2d|maxPool2d|avgPool2d): /.test(e.message)) throw e;
+    if (!(e instanceof Error) || !/^(conv2d|maxPool2d|avgPool2d|convTranspose2d): /.test(e.message)) throw e;
     let message = e.message.replace(/^\w+: /, '');
     for (const [view, given] of views) message = message.split(fmt(view.shape)).join(fmt(given.shape));
-    throw new Error(`${what}: ${message.replace(/\b\d+ x (\d+)\b/g, '$1')}`);
+    throw new Error(`${what}: ${message.replace(/\b\d+ x (-?\d+)\b/g, '$1')}`);
   }
 }
 
@@ -215,4 +229,26 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null =
   let y = groups === 1 ? parts[0] : cat(parts, 1);
   if (bias) y = add(y, bias.reshape([out, 1, 1]));
   return batched ? y : y.reshape([out, oh, ow]);
+}
+
+/**
+ * 1-D transposed convolution (torch.nn.functional.conv_transpose1d) of x [N, C, L] (or [C, L]) with
+ * weight [C, out / groups, k] and an optional bias [out]: the output is [N, out, lo], lo = (L - 1)
+ * stride - 2 padding + dilation (k - 1) + outputPadding + 1; convTranspose2d over one-row images.
+ */
+export function convTranspose1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options?: ConvTranspose1dOptions): Tensor {
+  const what = 'convTranspose1d';
+  const x4 = rowImages(x, what);
+  checkTensor(weight, what);
+  if (weight.ndim !== 3) throw new Error(`${what}: weight must be 3-D [in, out / groups, k], got shape ${fmt(weight.shape)}`);
+  const o = optionsOf(options, what, { stride: 'value', padding: 'value', outputPadding: 'value', dilation: 'value', groups: 'value' });
+  const stride = single(o.stride, 1, what, 'stride', 1);
+  const padding = single(o.padding, 0, what, 'padding', 0);
+  const outputPadding = single(o.outputPadding, 0, what, 'outputPadding', 0);
+  const dilation = single(o.dilation, 1, what, 'dilation', 1);
+  const [cin, og, k] = weight.shape;
+  const w4 = weight.reshape([cin, og, 1, k]);
+  return as1d(what, [[x4, x], [w4, weight]], () => lengths(convTranspose2d(x4, w4, bias, {
+    stride: [1, stride], padding: [0, padding], outputPadding: [0, outputPadding], dilation: [1, dilation], groups: o.groups,
+  })));
 }
