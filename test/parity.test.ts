@@ -1390,7 +1390,10 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     EDGE_SIZES.forEach((s, i) => {
       const t = EDGE_SIZES[(i + 3) % 8] % 11 + 1;
       shapes.push([1, 2, s, t, Math.min(3, s), 2, 1 + (i % 3), 1, i % 2, 1, 1, 1 + (i % 2)], [2, s % 70, 5, 6, 3, 3, 1, 2, 1, 0, 1, 1], [s % 9 + 1, 1, 4, 4, 2, 2, 2, 2, 1, 1, 1, 1]);
+      // 2x2 windows at stride 2 inside the image (max pooling's own loop), even and odd sides.
+      shapes.push([2, 3, s % 70 + 2, t + 1, 2, 2, 2, 2, 0, 0, 1, 1]);
     });
+    shapes.push([8, 16, 32, 32, 2, 2, 2, 2, 0, 0, 1, 1]);
     for (const [n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw] of shapes) {
       const oh = Math.floor((h + 2 * ph - dh * (kh - 1) - 1) / sh) + 1;
       const ow = Math.floor((w + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;

@@ -122,8 +122,53 @@ void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg
   });
 }
 
+// torch's step over a window's elements, seen in order: the later element (value v, offset a) takes
+// the place of the one held if larger or NaN. As masks, so that the loops below vectorise and no
+// branch depends on which element is largest (data).
+namespace {
+
+inline void take_later(float v, int32_t a, float& held, int32_t& held_at) {
+  const uint32_t mask = 0u - ((uint32_t)(v > held) | (uint32_t)(v != v));
+  held = from_bits((bits(v) & mask) | (bits(held) & ~mask));
+  held_at ^= (held_at ^ a) & (int32_t)mask;
+}
+
+// 2x2 windows at stride 2, none past the image (no padding, no dilation, 2 oh <= h, 2 ow <= w): the
+// common pooling, one pass over each row pair. The step is associative over consecutive runs of
+// elements (the last NaN, else the first largest, wins), so each row's pair is taken first and then
+// the two rows' winners, in torch's order: the same values and offsets as the general loop.
+void max_pool2x2(const float* x, const ImageGeometry& g, float* out, int32_t* indices) {
+  const long plane_size = g.h * g.w, outs = g.oh * g.ow;
+  parallel_for((size_t)(g.n * g.c), (size_t)std::max(1L, kGrain / std::max(1L, plane_size + outs)), [&](size_t p0, size_t p1) {
+    for (long p = (long)p0; p < (long)p1; p++) {
+      for (long i = 0; i < g.oh; i++) {
+        const long top = p * plane_size + 2 * i * g.w, bottom = top + g.w;
+        const float* __restrict r0 = x + top;
+        const float* __restrict r1 = x + bottom;
+        float* __restrict o = out + p * outs + i * g.ow;
+        int32_t* __restrict idx = indices + p * outs + i * g.ow;
+        for (long j = 0; j < g.ow; j++) {
+          float upper = r0[2 * j], lower = r1[2 * j];
+          int32_t upper_at = (int32_t)(top + 2 * j), lower_at = (int32_t)(bottom + 2 * j);
+          take_later(r0[2 * j + 1], upper_at + 1, upper, upper_at);
+          take_later(r1[2 * j + 1], lower_at + 1, lower, lower_at);
+          take_later(lower, lower_at, upper, upper_at);
+          o[j] = upper;
+          idx[j] = upper_at;
+        }
+      }
+    }
+  });
+}
+
+}  // namespace
+
 void max_pool2d(const float* x, const ImageGeometry& g, float* out, int32_t* indices) {
   const long plane_size = g.h * g.w, outs = g.oh * g.ow;
+  if (g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ph == 0 && g.pw == 0 && g.dh == 1 && g.dw == 1 && 2 * g.oh <= g.h && 2 * g.ow <= g.w) {
+    max_pool2x2(x, g, out, indices);
+    return;
+  }
   parallel_for((size_t)(g.n * g.c), (size_t)std::max(1L, kGrain / std::max(1L, plane_size + outs)), [&](size_t p0, size_t p1) {
     // A row of outputs at a time, visiting each window element (u, v) for all of the row's windows
     // in turn: each window still sees its elements in torch's order (row by row), and the windows'
