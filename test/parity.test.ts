@@ -1386,7 +1386,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     // [n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw]: each edge size as a side, a channel count and a
     // batch; windows larger than the image with padding, strided and dilated; one past the threading grain.
     const shapes: number[][] = [[2, 3, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1], [3, 2, 7, 8, 2, 3, 2, 1, 1, 1, 2, 1],
-      [8, 16, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1], [1, 3, 65, 63, 5, 4, 3, 2, 2, 2, 1, 3]];
+      [8, 16, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1], [1, 3, 65, 63, 5, 4, 3, 2, 2, 2, 1, 3], [2, 3, 9, 11, 2, 5, 1, 2, 0, 1, 2, 1], [2, 2, 6, 7, 3, 1, 2, 1, 1, 0, 1, 1]];
     EDGE_SIZES.forEach((s, i) => {
       const t = EDGE_SIZES[(i + 3) % 8] % 11 + 1;
       shapes.push([1, 2, s, t, Math.min(3, s), 2, 1 + (i % 3), 1, i % 2, 1, 1, 1 + (i % 2)], [2, s % 70, 5, 6, 3, 3, 1, 2, 1, 0, 1, 1], [s % 9 + 1, 1, 4, 4, 2, 2, 2, 2, 1, 1, 1, 1]);
