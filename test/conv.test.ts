@@ -39,6 +39,21 @@ function convCases(): OpCase[] {
     const bias = r() < 0.7 ? randoms(og * groups) : null;
     out.push({ op: 'conv2d', a: randoms(xs.reduce((p, q) => p * q, 1)), as: xs, b: randoms(ws.reduce((p, q) => p * q, 1)), bs: ws, args: [bias, stride, padding, dilation, groups] });
   }
+  // Depthwise (groups = channels, 1-3 outputs each): their own kernels, not a GEMM per group.
+  while (out.length < 210) {
+    const c = 2 + int(5), m = 1 + int(3), n = 1 + int(3), h = 1 + int(11), w = 1 + int(11), kh = 1 + int(5), kw = 1 + int(5);
+    const stride: [number, number] = [1 + int(3), 1 + int(3)];
+    const dilation: [number, number] = r() < 0.6 ? [1, 1] : [1 + int(2), 1 + int(2)];
+    const same = r() < 0.15;
+    const padding: [number, number] | 'same' = same ? 'same' : [int(3), int(3)];
+    if (same && (stride[0] !== 1 || stride[1] !== 1)) continue;
+    const [ph, pw] = same ? [0, 0] : (padding as [number, number]);
+    if (!same && (Math.floor((h + 2 * ph - dilation[0] * (kh - 1) - 1) / stride[0]) < 0 || Math.floor((w + 2 * pw - dilation[1] * (kw - 1) - 1) / stride[1]) < 0)) continue;
+    const batched = r() < 0.85;
+    const xs = batched ? [n, c, h, w] : [c, h, w];
+    const ws = [c * m, 1, kh, kw];
+    out.push({ op: 'conv2d', a: randoms(xs.reduce((p, q) => p * q, 1)), as: xs, b: randoms(ws.reduce((p, q) => p * q, 1)), bs: ws, args: [r() < 0.7 ? randoms(c * m) : null, stride, padding, dilation, c] });
+  }
   // 'same' with an odd total padding (even kernels, or a dilation that makes one): torch pads the
   // extra row and column at the bottom and right.
   for (const [kh, kw, dilation] of [[2, 2, 1], [2, 3, 1], [4, 1, 1], [3, 2, [1, 3]], [2, 2, 2], [4, 4, [3, 1]]] as const) {

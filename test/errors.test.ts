@@ -397,6 +397,14 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     expect(() => nat().maxPool2d(img, geom(), new Float32Array(4), new Int32Array(3))).toThrow(/maxPool2d: indices has 3 elements, expected 4/);
     expect(() => nat().maxPool2d(img, geom(), new Float32Array(5), new Int32Array(4))).toThrow(/maxPool2d: out has 5 elements, expected 4/);
     expect(() => nat().maxPool2d(img, geom([0, 2 ** 12], [1, 2 ** 12], [2, 2 ** 7]), new Float32Array(4), new Int32Array(4))).toThrow(/maxPool2d: x has more than 2\^31 - 1 elements \(geom's n \* c \* h \* w\)/);
+    nat().depthwiseConv2d(img, geom(), 2, new Float32Array(8), new Float32Array(8)); // the good call, for contrast
+    expect(() => nat().depthwiseConv2d(img, geom(), 2, new Float32Array(7), new Float32Array(8))).toThrow(/depthwiseConv2d: weight has 7 elements, expected 8/);
+    expect(() => nat().depthwiseConv2d(img, geom(), 2, new Float32Array(8), new Float32Array(4))).toThrow(/depthwiseConv2d: out has 4 elements, expected 8/);
+    expect(() => nat().depthwiseConv2d(img, geom(), 0, new Float32Array(8), new Float32Array(8))).toThrow(/depthwiseConv2d: argument 2 \(multiplier\) must be an integer in \[1, /);
+    expect(() => nat().depthwiseConv2d(img, geom([12, 2 ** 12], [13, 2 ** 12]), 2 ** 30, new Float32Array(8), new Float32Array(8))).toThrow(/depthwiseConv2d: geom's sizes are too large/);
+    expect(() => nat().depthwiseConv2dGradInput(new Float32Array(8), geom(), 2, new Float32Array(8), new Float32Array(8))).toThrow(/depthwiseConv2dGradInput: gx has 8 elements, expected 9/);
+    expect(() => nat().depthwiseConv2dGradWeight(new Float32Array(7), img, geom(), 2, new Float32Array(8))).toThrow(/depthwiseConv2dGradWeight: gy has 7 elements, expected 8/);
+    expect(() => nat().depthwiseConv2dGradWeight(new Float32Array(8), img, geom(), 2, new Float32Array(9))).toThrow(/depthwiseConv2dGradWeight: gw has 9 elements, expected 8/);
     const i32 = (...v: number[]) => Int32Array.from(v);
     const f4 = () => new Float32Array(4);
     expect(() => nat().gather(f4(), f4(), i32(2, 2), i32(2, 1), 0, f4(), null)).toThrow(/gather: indexShape\[1\] = 2 is larger than xShape's 1/);

@@ -78,6 +78,9 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   elu: () => [(x) => bp.elu(x, 0.7), [randT([3, 5], -3, 3)]],
   'conv2d stride 2, padding, dilation, groups 2, bias': () => [(x, w, b) => bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 }),
     [randT([2, 4, 5, 6]), randT([6, 2, 3, 2]), randT([6])]],
+  'conv2d depthwise (groups = channels, 2 outputs each), stride, padding, dilation, bias': () => [(x, w, b) => bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 3 }),
+    [randT([2, 3, 5, 6]), randT([6, 1, 3, 2]), randT([6])]],
+  'conv2d depthwise unbatched, padding same (odd total)': () => [(x, w) => bp.conv2d(x, w, null, { padding: 'same', groups: 2 }), [randT([2, 4, 5]), randT([2, 1, 2, 3])]],
   'conv2d unbatched, padding same': () => [(x, w) => bp.conv2d(x, w, null, { padding: 'same' }), [randT([2, 4, 4]), randT([3, 2, 3, 3])]],
   // Distinct values 0.05 apart, so that no step of 1e-6 changes which one a window takes.
   'maxPool2d padding, dilation, ceil mode': () => {

@@ -1449,6 +1449,42 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     bp.setNumThreads(1);
   });
 
+  it("the depthwise convolution's kernels: the reference's bits at every edge size, multiplier, stride, padding and dilation, at 1-3 threads", () => {
+    // [n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, m]: each edge size as a side (rows past the
+    // 8 partial sums' width, and shorter), kernels larger than the image, one past the threading grain.
+    const shapes: number[][] = [[2, 3, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 2], [3, 2, 7, 8, 2, 3, 2, 1, 1, 1, 2, 1, 3],
+      [8, 32, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1], [1, 3, 65, 63, 5, 4, 3, 2, 2, 2, 1, 3, 2], [2, 2, 4, 3, 6, 5, 1, 1, 3, 2, 1, 1, 1]];
+    EDGE_SIZES.forEach((s, i) => {
+      const t = EDGE_SIZES[(i + 3) % 8] % 11 + 1;
+      shapes.push([1, 2, s, t, Math.min(3, s), 2, 1 + (i % 3), 1, i % 2, 1, 1, 1 + (i % 2), 1 + (i % 3)], [2, 3, 5, s % 70 + 1, 3, 3, 1, 2, 1, 0, 1, 1, 1]);
+    });
+    for (const [n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, m] of shapes) {
+      const oh = Math.floor((h + 2 * ph - dh * (kh - 1) - 1) / sh) + 1;
+      const ow = Math.floor((w + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
+      if (oh < 1 || ow < 1) continue;
+      const geom = Int32Array.of(n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
+      const what = `[${n}, ${c}, ${h}, ${w}] x ${m} kernel ${kh}x${kw} stride ${sh}x${sw} padding ${ph}x${pw} dilation ${dh}x${dw}`;
+      const x = randomArray(n * c * h * w, r);
+      const wt = randomArray(c * m * kh * kw, r);
+      const gy = randomArray(n * c * m * oh * ow, r);
+      const [yWant, gxWant, gwWant] = [new Float32Array(gy.length), new Float32Array(x.length), new Float32Array(wt.length)];
+      ref.depthwiseConv2d(x, geom, m, wt, yWant);
+      ref.depthwiseConv2dGradInput(gy, geom, m, wt, gxWant);
+      ref.depthwiseConv2dGradWeight(gy, x, geom, m, gwWant);
+      for (const threads of [1, 2, 3]) {
+        bp.setNumThreads(threads);
+        const [y, gx, gw] = [new Float32Array(gy.length), randomArray(x.length, r), randomArray(wt.length, r)];
+        nat.depthwiseConv2d(x, geom, m, wt, y);
+        nat.depthwiseConv2dGradInput(gy, geom, m, wt, gx);
+        nat.depthwiseConv2dGradWeight(gy, x, geom, m, gw);
+        expect(sameBits(y, yWant), `depthwiseConv2d ${what} at ${threads} threads`).toBe(true);
+        expect(sameBits(gx, gxWant), `depthwiseConv2dGradInput ${what} at ${threads} threads`).toBe(true);
+        expect(sameBits(gw, gwWant), `depthwiseConv2dGradWeight ${what} at ${threads} threads`).toBe(true);
+      }
+    }
+    bp.setNumThreads(1);
+  });
+
   it('the native backend implements every kernel of the contract', () => {
     for (const k of Object.keys(ref) as (keyof Backend)[]) if (k !== 'name') expect(typeof nat[k], k).toBe('function');
   });

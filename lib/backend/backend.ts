@@ -240,6 +240,26 @@ export interface Backend {
    */
   maxPool2d(x: Float32Array, geom: Int32Array, out: Float32Array, indices: Int32Array): void;
 
+  /**
+   * Depthwise convolution (groups = channels) of x [n, c, h, w] (geom's c) with weight [c m, kh, kw],
+   * m outputs per channel: out [n, c m, oh, ow], out[b, o, i, j] the sum over window elements (u, v)
+   * in order of w[o, u, v] x[b, o / m, i sh - ph + u dh, j sw - pw + v dw], those outside x left out.
+   */
+  depthwiseConv2d(x: Float32Array, geom: Int32Array, multiplier: number, weight: Float32Array, out: Float32Array): void;
+
+  /**
+   * depthwiseConv2d's gradient with respect to x: gx [n, c, h, w] overwritten; each plane sums its m
+   * outputs' contributions in turn, each over (u, v) and then the output positions, in order.
+   */
+  depthwiseConv2dGradInput(gy: Float32Array, geom: Int32Array, multiplier: number, weight: Float32Array, gx: Float32Array): void;
+
+  /**
+   * depthwiseConv2d's gradient with respect to the weight: gw [c m, kh, kw] overwritten, each entry the
+   * sum over images, rows and columns of gy x, a row's columns (from the first inside x) dealt in turn
+   * to 8 partial sums, combined as ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7)).
+   */
+  depthwiseConv2dGradWeight(gy: Float32Array, x: Float32Array, geom: Int32Array, multiplier: number, gw: Float32Array): void;
+
   /** Reduce x viewed as [outer, len, inner] along len into out [outer, inner]; argOut gets max (min) indices. */
   reduce(op: ReduceCode, x: Float32Array, outer: number, len: number, inner: number,
     out: Float32Array, argOut: Int32Array | null): void;

@@ -366,6 +366,51 @@ Napi::Value MaxPool2d(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The geometry at argument `at` and the channel multiplier after it of a depthwise convolution call.
+struct DepthwiseCall {
+  ImageGeometry g;
+  long m;
+};
+DepthwiseCall depthwise_call(const Args& a, size_t at) {
+  DepthwiseCall call{image_geometry(a, at), a.integer(at + 1, "multiplier", 1)};
+  const ImageGeometry& g = call.g;
+  if ((double)g.n * g.c * call.m * g.oh * g.ow * g.kh * g.kw > 0x1p48 || (double)g.c * call.m * g.kh * g.kw > 0x1p48) a.range_error("geom's sizes are too large");
+  return call;
+}
+
+Napi::Value DepthwiseConv2d(const Napi::CallbackInfo& info) {
+  Args a{info, "depthwiseConv2d"};
+  a.count(5);
+  const auto [g, m] = depthwise_call(a, 1);
+  const float* x = a.f32(0, "x", g.n * g.c * g.h * g.w);
+  const float* w = a.f32(3, "weight", g.c * m * g.kh * g.kw);
+  float* out = a.f32(4, "out", g.n * g.c * m * g.oh * g.ow);
+  depthwise_conv2d(x, g, w, m, out);
+  return info.Env().Undefined();
+}
+
+Napi::Value DepthwiseConv2dGradInput(const Napi::CallbackInfo& info) {
+  Args a{info, "depthwiseConv2dGradInput"};
+  a.count(5);
+  const auto [g, m] = depthwise_call(a, 1);
+  const float* gy = a.f32(0, "gy", g.n * g.c * m * g.oh * g.ow);
+  const float* w = a.f32(3, "weight", g.c * m * g.kh * g.kw);
+  float* gx = a.f32(4, "gx", g.n * g.c * g.h * g.w);
+  depthwise_conv2d_grad_input(gy, g, w, m, gx);
+  return info.Env().Undefined();
+}
+
+Napi::Value DepthwiseConv2dGradWeight(const Napi::CallbackInfo& info) {
+  Args a{info, "depthwiseConv2dGradWeight"};
+  a.count(5);
+  const auto [g, m] = depthwise_call(a, 2);
+  const float* gy = a.f32(0, "gy", g.n * g.c * m * g.oh * g.ow);
+  const float* x = a.f32(1, "x", g.n * g.c * g.h * g.w);
+  float* gw = a.f32(4, "gw", g.c * m * g.kh * g.kw);
+  depthwise_conv2d_grad_weight(gy, x, g, m, gw);
+  return info.Env().Undefined();
+}
+
 Napi::Value Gather(const Napi::CallbackInfo& info) {
   Args a{info, "gather"};
   a.count(7);
@@ -762,6 +807,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"addressMod64", AddressMod64},
       {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},
       {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"maxPool2d", MaxPool2d},
+      {"depthwiseConv2d", DepthwiseConv2d}, {"depthwiseConv2dGradInput", DepthwiseConv2dGradInput}, {"depthwiseConv2dGradWeight", DepthwiseConv2dGradWeight},
       {"gather", Gather},
   };
   for (const auto& e : table) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));

@@ -94,3 +94,92 @@ export function maxPool2d(x: Float32Array, geom: Int32Array, out: Float32Array, 
     }
   }
 }
+
+/** The output columns j whose column j sw + shift lies inside a row of w: [j0, j1). */
+function columnsInside(shift: number, sw: number, w: number, ow: number): [number, number] {
+  const j0 = shift >= 0 ? 0 : Math.ceil(-shift / sw);
+  const j1 = Math.min(ow, shift >= w ? 0 : Math.floor((w - 1 - shift) / sw) + 1);
+  return [j0, Math.max(j0, j1)];
+}
+
+export function depthwiseConv2d(x: Float32Array, geom: Int32Array, m: number, weight: Float32Array, out: Float32Array): void {
+  const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = geometryOf(geom);
+  const round = roundingOf(out);
+  for (let b = 0; b < n; b++) {
+    for (let o = 0; o < c * m; o++) {
+      const plane = (b * c + Math.floor(o / m)) * h * w;
+      for (let i = 0; i < oh; i++) {
+        for (let j = 0; j < ow; j++) {
+          // The window's elements in order, those inside x.
+          let acc = 0;
+          for (let u = 0; u < kh; u++) {
+            const y = i * sh - ph + u * dh;
+            if (y < 0 || y >= h) continue;
+            for (let v = 0; v < kw; v++) {
+              const xx = j * sw - pw + v * dw;
+              if (xx >= 0 && xx < w) acc = round(acc + round(weight[(o * kh + u) * kw + v] * x[plane + y * w + xx]));
+            }
+          }
+          out[((b * c * m + o) * oh + i) * ow + j] = acc;
+        }
+      }
+    }
+  }
+}
+
+export function depthwiseConv2dGradInput(gy: Float32Array, geom: Int32Array, m: number, weight: Float32Array, gx: Float32Array): void {
+  const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = geometryOf(geom);
+  const round = roundingOf(gx);
+  for (let b = 0; b < n; b++) {
+    for (let k = 0; k < c; k++) {
+      const plane = (b * c + k) * h * w;
+      gx.fill(0, plane, plane + h * w);
+      // The plane's m outputs in turn, each one window element (u, v) at a time over the output
+      // positions in order (the native kernel's).
+      for (let t = 0; t < m; t++) {
+        const o = k * m + t;
+        for (let u = 0; u < kh; u++) {
+          for (let v = 0; v < kw; v++) {
+            const wt = weight[(o * kh + u) * kw + v];
+            for (let i = 0; i < oh; i++) {
+              const y = i * sh - ph + u * dh;
+              if (y < 0 || y >= h) continue;
+              for (let j = 0; j < ow; j++) {
+                const xx = j * sw - pw + v * dw;
+                if (xx >= 0 && xx < w) gx[plane + y * w + xx] = round(gx[plane + y * w + xx] + round(wt * gy[((b * c * m + o) * oh + i) * ow + j]));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+export function depthwiseConv2dGradWeight(gy: Float32Array, x: Float32Array, geom: Int32Array, m: number, gw: Float32Array): void {
+  const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = geometryOf(geom);
+  const round = roundingOf(gw);
+  for (let o = 0; o < c * m; o++) {
+    for (let u = 0; u < kh; u++) {
+      for (let v = 0; v < kw; v++) {
+        const shift = v * dw - pw;
+        const [j0, j1] = columnsInside(shift, sw, w, ow);
+        // Eight partial sums, each row's columns dealt to them in turn from its first inside x.
+        const part = [0, 0, 0, 0, 0, 0, 0, 0];
+        for (let b = 0; b < n; b++) {
+          const plane = (b * c + Math.floor(o / m)) * h * w;
+          for (let i = 0; i < oh; i++) {
+            const y = i * sh - ph + u * dh;
+            if (y < 0 || y >= h) continue;
+            for (let j = j0; j < j1; j++) {
+              const l = (j - j0) % 8;
+              part[l] = round(part[l] + round(gy[((b * c * m + o) * oh + i) * ow + j] * x[plane + y * w + j * sw + shift]));
+            }
+          }
+        }
+        const [p0, p1, p2, p3, p4, p5, p6, p7] = part;
+        gw[(o * kh + u) * kw + v] = round(round(round(p0 + p1) + round(p2 + p3)) + round(round(p4 + p5) + round(p6 + p7)));
+      }
+    }
+  }
+}

@@ -3,7 +3,7 @@ import { Backend } from '../backend';
 import { axpy, biasActGrad, binary, clamp, select, stridedCopy, unary, unaryGrad } from './elementwise';
 import { gemm, gemmPair } from './gemm';
 import { gather, indexRows, indexRowsGrad } from './index_rows';
-import { imageRows, imageRowsGrad, maxPool2d } from './image';
+import { depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight, imageRows, imageRowsGrad, maxPool2d } from './image';
 import { batchNorm, batchNormGrad, layerNorm, layerNormGrad } from './norm';
 import { optimStep } from './optim';
 import { dropoutMask, normalFill, uniformFill } from './random';
@@ -15,7 +15,7 @@ export const referenceBackend: Backend = {
   name: 'reference',
   gemm, gemmPair, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce, variance,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, sumAbs, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
-  batchNorm, batchNormGrad, imageRows, imageRowsGrad, maxPool2d,
+  batchNorm, batchNormGrad, imageRows, imageRowsGrad, maxPool2d, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
   setNumThreads(): void {},
   getNumThreads(): number { return 1; },
 };

@@ -239,3 +239,119 @@ void max_pool2d(const float* x, const ImageGeometry& g, float* out, int32_t* ind
 }
 
 }  // namespace bp
+
+namespace bp {
+namespace {
+
+// The output columns j whose column j sw + shift lies inside a row of w: [j0, j1).
+inline void columns_inside(long shift, long sw, long w, long ow, long& j0, long& j1) {
+  j0 = shift >= 0 ? 0 : (-shift + sw - 1) / sw;
+  j1 = std::min(ow, shift >= w ? 0 : (w - 1 - shift) / sw + 1);
+  if (j1 < j0) j1 = j0;
+}
+
+// For window element (u, v), each output row i in order whose element lies in a row of x:
+// f(i, offset, j0, j1), offset = that row's start in the plane plus the column shift (output column
+// j reads column offset + j sw of the plane), [j0, j1) the columns inside x.
+template <class F>
+inline void window_rows(const ImageGeometry& g, long u, long v, F f) {
+  const long shift = v * g.dw - g.pw;
+  long j0, j1;
+  columns_inside(shift, g.sw, g.w, g.ow, j0, j1);
+  for (long i = 0; i < g.oh; i++) {
+    const long row = i * g.sh - g.ph + u * g.dh;
+    if (row >= 0 && row < g.h) f(i, row * g.w + shift, j0, j1);
+  }
+}
+
+}  // namespace
+
+// Each output plane adds one window element (u, v) at a time over its rows: a run over j reads x
+// one stride apart (contiguous at stride 1) and vectorises; each output element still sums its
+// window in order, as the reference does. One GEMM per channel (the grouped path) took 106 ms
+// forward and backward for [64, 32, 28, 28] 3x3 at one thread.
+void depthwise_conv2d(const float* x, const ImageGeometry& g, const float* w, long m, float* out) {
+  const long plane_size = g.h * g.w, outs = g.oh * g.ow, window = g.kh * g.kw;
+  parallel_for((size_t)(g.n * g.c * m), (size_t)std::max(1L, kGrain / std::max(1L, outs * window)), [&](size_t p0, size_t p1) {
+    for (long p = (long)p0; p < (long)p1; p++) {
+      const long o = p % (g.c * m), b = p / (g.c * m);
+      const float* plane = x + (b * g.c + o / m) * plane_size;
+      float* const y = out + p * outs;
+      std::fill(y, y + outs, 0.0f);
+      for (long u = 0; u < g.kh; u++) {
+        for (long v = 0; v < g.kw; v++) {
+          const float wt = w[o * window + u * g.kw + v];
+          window_rows(g, u, v, [&](long i, long offset, long j0, long j1) {
+            const float* __restrict src = plane + offset;
+            float* __restrict dst = y + i * g.ow;
+            if (g.sw == 1) {
+              for (long j = j0; j < j1; j++) dst[j] += wt * src[j];
+            } else {
+              for (long j = j0; j < j1; j++) dst[j] += wt * src[j * g.sw];
+            }
+          });
+        }
+      }
+    }
+  });
+}
+
+void depthwise_conv2d_grad_input(const float* gy, const ImageGeometry& g, const float* w, long m, float* gx) {
+  const long plane_size = g.h * g.w, outs = g.oh * g.ow, window = g.kh * g.kw;
+  parallel_for((size_t)(g.n * g.c), (size_t)std::max(1L, kGrain / std::max(1L, m * outs * window)), [&](size_t p0, size_t p1) {
+    for (long p = (long)p0; p < (long)p1; p++) {
+      const long c = p % g.c, b = p / g.c;
+      float* const plane = gx + p * plane_size;
+      std::fill(plane, plane + plane_size, 0.0f);
+      for (long t = 0; t < m; t++) {
+        const long o = c * m + t;
+        const float* const g_plane = gy + (b * g.c * m + o) * outs;
+        for (long u = 0; u < g.kh; u++) {
+          for (long v = 0; v < g.kw; v++) {
+            const float wt = w[o * window + u * g.kw + v];
+            window_rows(g, u, v, [&](long i, long offset, long j0, long j1) {
+              float* __restrict dst = plane + offset;
+              const float* __restrict src = g_plane + i * g.ow;
+              if (g.sw == 1) {
+                for (long j = j0; j < j1; j++) dst[j] += wt * src[j];
+              } else {
+                for (long j = j0; j < j1; j++) dst[j * g.sw] += wt * src[j];
+              }
+            });
+          }
+        }
+      }
+    }
+  });
+}
+
+void depthwise_conv2d_grad_weight(const float* gy, const float* x, const ImageGeometry& g, long m, float* gw) {
+  const long plane_size = g.h * g.w, outs = g.oh * g.ow, window = g.kh * g.kw;
+  parallel_for((size_t)(g.c * m), (size_t)std::max(1L, kGrain / std::max(1L, g.n * outs * window)), [&](size_t o0, size_t o1) {
+    for (long o = (long)o0; o < (long)o1; o++) {
+      for (long u = 0; u < g.kh; u++) {
+        for (long v = 0; v < g.kw; v++) {
+          // Eight partial sums, a row's columns dealt to them in turn: independent adds that
+          // vectorise, in an order the reference can follow.
+          float part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+          for (long b = 0; b < g.n; b++) {
+            const float* const plane = x + (b * g.c + o / m) * plane_size;
+            const float* const g_plane = gy + (b * g.c * m + o) * outs;
+            window_rows(g, u, v, [&](long i, long offset, long j0, long j1) {
+              const float* __restrict src = plane + offset;
+              const float* __restrict gsrc = g_plane + i * g.ow;
+              long j = j0;
+              for (; j + 8 <= j1; j += 8) {
+                for (long l = 0; l < 8; l++) part[l] += gsrc[j + l] * src[(j + l) * g.sw];
+              }
+              for (long l = 0; j < j1; j++, l++) part[l] += gsrc[j] * src[j * g.sw];
+            });
+          }
+          gw[o * window + u * g.kw + v] = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+        }
+      }
+    }
+  });
+}
+
+}  // namespace bp

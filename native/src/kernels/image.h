@@ -24,3 +24,21 @@ void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg
 void max_pool2d(const float* x, const ImageGeometry& g, float* out, int32_t* indices);
 
 }  // namespace bp
+
+namespace bp {
+
+// Depthwise convolution (groups = channels; g.c the input's channels, m outputs per channel):
+// out[b, o, i, j] = the sum over window elements (u, v), in order, of w[o, u, v] x[b, o / m, i sh -
+// ph + u dh, j sw - pw + v dw], positions outside x left out. out is [n, c m, oh, ow], w [c m, kh, kw].
+void depthwise_conv2d(const float* x, const ImageGeometry& g, const float* w, long m, float* out);
+
+// Its gradient with respect to x: gx [n, c, h, w] overwritten, each plane summed over its m outputs
+// in turn, each over (u, v) and then the output positions in order.
+void depthwise_conv2d_grad_input(const float* gy, const ImageGeometry& g, const float* w, long m, float* gx);
+
+// Its gradient with respect to w: gw [c m, kh, kw] overwritten, each entry the sum over images, rows
+// and columns of gy x, the columns of a row dealt to 8 partial sums in turn ((j - first) mod 8),
+// combined as ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7)).
+void depthwise_conv2d_grad_weight(const float* gy, const float* x, const ImageGeometry& g, long m, float* gw);
+
+}  // namespace bp
