@@ -180,20 +180,21 @@ eachBackend('conv2d and pooling', () => {
     expect(Array.from(bp.avgPool2d(x, 3, { padding: 1, stride: 2 }).data)).toEqual([12 / 9, 16 / 9, 24 / 9, 28 / 9].map(Math.fround));
   });
 
-  it('a Conv2d and the ReLU after it in a Sequential (one GEMM with its epilogue) give the bits of the two apart', () => {
+  it('a Conv2d and the ReLU after it in a Sequential (one GEMM with its epilogue; the depthwise kernels and a ReLU) give the bits of the two apart', () => {
     bp.manualSeed(5);
-    const conv = new nn.Conv2d(3, 5, 3, { padding: 1 });
-    const x = bp.randn([2, 3, 6, 7], { requiresGrad: true });
-    const weights = bp.randn([2, 5, 6, 7]);
-    const gradients = (y: bp.Tensor) => {
-      for (const t of [x, conv.weight, conv.bias!]) t.grad = null;
-      y.mul(weights).sum().backward();
-      return [Array.from(y.data), ...[x, conv.weight, conv.bias!].map((t) => Array.from(t.grad!.data))];
-    };
-    const fused = gradients(new nn.Sequential(conv, new nn.ReLU()).forward(x));
-    const apart = gradients(bp.relu(conv.forward(x)));
-    expect(fused).toEqual(apart);
-    expect(fused[0].some((v) => v === 0) && fused[0].some((v) => v > 0)).toBe(true);
+    for (const conv of [new nn.Conv2d(3, 5, 3, { padding: 1 }), new nn.Conv2d(3, 6, 3, { padding: 1, groups: 3 })]) {
+      const x = bp.randn([2, 3, 6, 7], { requiresGrad: true });
+      const weights = bp.randn([2, conv.outChannels, 6, 7]);
+      const gradients = (y: bp.Tensor) => {
+        for (const t of [x, conv.weight, conv.bias!]) t.grad = null;
+        y.mul(weights).sum().backward();
+        return [Array.from(y.data), ...[x, conv.weight, conv.bias!].map((t) => Array.from(t.grad!.data))];
+      };
+      const fused = gradients(new nn.Sequential(conv, new nn.ReLU()).forward(x));
+      const apart = gradients(bp.relu(conv.forward(x)));
+      expect(fused).toEqual(apart);
+      expect(fused[0].some((v) => v === 0) && fused[0].some((v) => v > 0)).toBe(true);
+    }
   });
 
   it('argument errors name the argument and the shapes', () => {
