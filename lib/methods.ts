@@ -6,6 +6,7 @@ import type { Operand } from './ops/core';
 import type { VarianceOptions } from './ops/more';
 import type { Dims } from './ops/reduce';
 import type { SortResult, TopkOptions } from './ops/sort';
+import type { IndexAddOptions } from './ops/index_write';
 
 declare module './tensor' {
   interface Tensor {
@@ -135,6 +136,12 @@ declare module './tensor' {
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     /** A copy with src's elements, or one number, written at the places index names along `dim` (torch.scatter). */
     scatter(dim: number, index: Tensor, src: Tensor | number): Tensor;
+    /** A copy with source's slices (times alpha) added at the slices index names along `dim` (torch.index_add). */
+    indexAdd(dim: number, index: Tensor | readonly number[], source: Tensor, options?: IndexAddOptions): Tensor;
+    /** A copy with source's slices written over the slices index names along `dim` (torch.index_copy). */
+    indexCopy(dim: number, index: Tensor | readonly number[], source: Tensor): Tensor;
+    /** A copy with the slices index names along `dim` set to value (torch.index_fill). */
+    indexFill(dim: number, index: Tensor | readonly number[], value: number): Tensor;
     /** The elements where mask (broadcast with this) is nonzero, in order, 1-D (torch.masked_select). */
     maskedSelect(mask: Tensor): Tensor;
     /** The positions of the nonzero elements, [count, ndim] (torch.nonzero). */
@@ -274,6 +281,9 @@ P.select = function (d, i) { return ops.select(this, d, i); };
 P.gather = function (d, i) { return ops.gather(this, d, i); };
 P.scatterAdd = function (d, i, s) { return ops.scatterAdd(this, d, i, s); };
 P.scatter = function (d, i, s) { return ops.scatter(this, d, i, s); };
+P.indexAdd = function (d, i, s, o) { return ops.indexAdd(this, d, i, s, o); };
+P.indexCopy = function (d, i, s) { return ops.indexCopy(this, d, i, s); };
+P.indexFill = function (d, i, v) { return ops.indexFill(this, d, i, v); };
 P.maskedSelect = function (m) { return ops.maskedSelect(this, m); };
 P.nonzero = function () { return ops.nonzero(this); };
 P.relu = function () { return ops.relu(this); };

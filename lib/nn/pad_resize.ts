@@ -29,8 +29,9 @@ export abstract class PadLayer<P extends number[]> extends Module {
   readonly value: number;
 
   /** @param padding one amount for every side, or two per dimension @param dims dimensions padded */
-  protected constructor(padding: number | Readonly<P>, dims: number, mode: PadMode, value: number, what: string) {
+  protected constructor(padding: number | Readonly<P>, dims: number, mode: PadMode, value: number) {
     super();
+    const what = new.target.name; // the layer's class, in its errors
     this.mode = mode;
     this.value = value;
     const p = typeof padding === 'number' ? new Array<number>(2 * dims).fill(padding) : padding;
@@ -59,7 +60,7 @@ function constantRepr(l: PadLayer<number[]>): string {
 export class ConstantPad1d extends PadLayer<Padding1d> {
   /** @param padding one amount for both sides, or [left, right] @param value the added elements' value */
   constructor(padding: number | Readonly<Padding1d>, value: number) {
-    super(padding, 1, 'constant', value, 'ConstantPad1d');
+    super(padding, 1, 'constant', value);
   }
 
   protected override extraRepr(): string {
@@ -69,12 +70,9 @@ export class ConstantPad1d extends PadLayer<Padding1d> {
 
 /** Pads the last two dimensions with a constant, as torch.nn.ConstantPad2d (negative amounts cut). */
 export class ConstantPad2d extends PadLayer<Padding2d> {
-  /**
-   * @param padding one amount for all four sides, or [left, right, top, bottom] @param value the added
-   * elements' value @param what the layer's name in errors (ZeroPad2d's, for it)
-   */
-  constructor(padding: number | Readonly<Padding2d>, value: number, what = 'ConstantPad2d') {
-    super(padding, 2, 'constant', value, what);
+  /** @param padding one amount for all four sides, or [left, right, top, bottom] @param value the added elements' value */
+  constructor(padding: number | Readonly<Padding2d>, value: number) {
+    super(padding, 2, 'constant', value);
   }
 
   protected override extraRepr(): string {
@@ -86,7 +84,7 @@ export class ConstantPad2d extends PadLayer<Padding2d> {
 export class ConstantPad3d extends PadLayer<Padding3d> {
   /** @param padding one amount for all six sides, or [left, right, top, bottom, front, back] @param value the added elements' value */
   constructor(padding: number | Readonly<Padding3d>, value: number) {
-    super(padding, 3, 'constant', value, 'ConstantPad3d');
+    super(padding, 3, 'constant', value);
   }
 
   protected override extraRepr(): string {
@@ -98,7 +96,7 @@ export class ConstantPad3d extends PadLayer<Padding3d> {
 export class ZeroPad2d extends ConstantPad2d {
   /** @param padding one amount for all four sides, or [left, right, top, bottom] */
   constructor(padding: number | Readonly<Padding2d>) {
-    super(padding, 0, 'ZeroPad2d');
+    super(padding, 0);
   }
 
   protected override extraRepr(): string {
@@ -110,7 +108,7 @@ export class ZeroPad2d extends ConstantPad2d {
 export class ReflectionPad1d extends PadLayer<Padding1d> {
   /** @param padding one amount for both sides, or [left, right] */
   constructor(padding: number | Readonly<Padding1d>) {
-    super(padding, 1, 'reflect', 0, 'ReflectionPad1d');
+    super(padding, 1, 'reflect', 0);
   }
 }
 
@@ -118,7 +116,7 @@ export class ReflectionPad1d extends PadLayer<Padding1d> {
 export class ReflectionPad2d extends PadLayer<Padding2d> {
   /** @param padding one amount for all four sides, or [left, right, top, bottom] */
   constructor(padding: number | Readonly<Padding2d>) {
-    super(padding, 2, 'reflect', 0, 'ReflectionPad2d');
+    super(padding, 2, 'reflect', 0);
   }
 }
 
@@ -126,7 +124,7 @@ export class ReflectionPad2d extends PadLayer<Padding2d> {
 export class ReflectionPad3d extends PadLayer<Padding3d> {
   /** @param padding one amount for all six sides, or [left, right, top, bottom, front, back] */
   constructor(padding: number | Readonly<Padding3d>) {
-    super(padding, 3, 'reflect', 0, 'ReflectionPad3d');
+    super(padding, 3, 'reflect', 0);
   }
 }
 
@@ -134,7 +132,7 @@ export class ReflectionPad3d extends PadLayer<Padding3d> {
 export class ReplicationPad1d extends PadLayer<Padding1d> {
   /** @param padding one amount for both sides, or [left, right] */
   constructor(padding: number | Readonly<Padding1d>) {
-    super(padding, 1, 'replicate', 0, 'ReplicationPad1d');
+    super(padding, 1, 'replicate', 0);
   }
 }
 
@@ -142,7 +140,7 @@ export class ReplicationPad1d extends PadLayer<Padding1d> {
 export class ReplicationPad2d extends PadLayer<Padding2d> {
   /** @param padding one amount for all four sides, or [left, right, top, bottom] */
   constructor(padding: number | Readonly<Padding2d>) {
-    super(padding, 2, 'replicate', 0, 'ReplicationPad2d');
+    super(padding, 2, 'replicate', 0);
   }
 }
 
@@ -150,7 +148,7 @@ export class ReplicationPad2d extends PadLayer<Padding2d> {
 export class ReplicationPad3d extends PadLayer<Padding3d> {
   /** @param padding one amount for all six sides, or [left, right, top, bottom, front, back] */
   constructor(padding: number | Readonly<Padding3d>) {
-    super(padding, 3, 'replicate', 0, 'ReplicationPad3d');
+    super(padding, 3, 'replicate', 0);
   }
 }
 
@@ -169,9 +167,10 @@ export class Upsample extends Module {
   /** The options, as given. */
   readonly options: Readonly<InterpolateOptions>;
 
-  /** @param options interpolate's @param what the layer's name in errors (a subclass's, for it) */
-  constructor(options: InterpolateOptions, what = 'Upsample') {
+  /** @param options interpolate's */
+  constructor(options: InterpolateOptions) {
     super();
+    const what = new.target.name; // the layer's class (UpsamplingNearest2d's too), in its errors
     const o = optionsOf(options, what, { size: 'value', scaleFactor: 'value', mode: 'value', alignCorners: 'boolean' });
     if ((o.size === undefined) === (o.scaleFactor === undefined)) throw new Error(`${what}: give exactly one of size and scaleFactor`);
     interpolateMode(o, what); // the sizes are checked against each input, by interpolate
@@ -196,13 +195,13 @@ export type UpsamplingOptions = Pick<InterpolateOptions, 'size' | 'scaleFactor'>
 /** Resizes [N, C, H, W] by nearest neighbour, as torch.nn.UpsamplingNearest2d (Upsample in mode 'nearest'). */
 export class UpsamplingNearest2d extends Upsample {
   constructor(options: UpsamplingOptions) {
-    super({ ...optionsOf(options, 'UpsamplingNearest2d', { size: 'value', scaleFactor: 'value' }), mode: 'nearest' }, 'UpsamplingNearest2d');
+    super({ ...optionsOf(options, 'UpsamplingNearest2d', { size: 'value', scaleFactor: 'value' }), mode: 'nearest' });
   }
 }
 
 /** Resizes [N, C, H, W] bilinearly with the corners aligned, as torch.nn.UpsamplingBilinear2d (Upsample in mode 'bilinear', alignCorners true). */
 export class UpsamplingBilinear2d extends Upsample {
   constructor(options: UpsamplingOptions) {
-    super({ ...optionsOf(options, 'UpsamplingBilinear2d', { size: 'value', scaleFactor: 'value' }), mode: 'bilinear', alignCorners: true }, 'UpsamplingBilinear2d');
+    super({ ...optionsOf(options, 'UpsamplingBilinear2d', { size: 'value', scaleFactor: 'value' }), mode: 'bilinear', alignCorners: true });
   }
 }

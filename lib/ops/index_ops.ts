@@ -13,7 +13,7 @@ import { shown } from '../args';
 // Index values as integers in [0, size). Negatives are refused, as torch.index_select and
 // torch.gather refuse them: a -1 left in a label or index tensor (a padding mark) would otherwise
 // quietly pick the last slice. select alone counts them from the end, as x[:, -1] does.
-function indexList(index: Tensor | ArrayLike<number>, size: number, what: string): Int32Array {
+export function indexList(index: Tensor | ArrayLike<number>, size: number, what: string): Int32Array {
   const src: ArrayLike<number> = index instanceof Tensor ? index.data : index;
   if (!(index instanceof Tensor) && !Array.isArray(index) && !(index instanceof Int32Array)) throw new Error(`${what}: index must be a Tensor or an array of integers`);
   const out = allocIndexOutput(src.length);

@@ -1,0 +1,111 @@
+// Writing whole slices by index, the inverse of indexSelect: torch's index_add, index_copy and
+// index_fill. index_add's sums go through indexSelect's backward kernel (duplicates add up in index
+// order, as torch's CPU loop adds them); the gradients are slices picked by the same index.
+import { B } from '../backend/registry';
+import { Tensor } from '../tensor';
+import { fmt, normDim, splitAt } from '../shape';
+import { allocOutput, roundingOf } from '../storage';
+import { optionsOf, shown } from '../args';
+import { checkNumber, checkTensor, record } from './core';
+import { indexList } from './index_ops';
+
+/** Options of indexAdd. */
+export interface IndexAddOptions {
+  /** The factor source is multiplied by before it is added (default 1). */
+  alpha?: number;
+}
+
+/** The checked index and the [outer, len, inner] split of x at dim, and source's slice count. */
+interface Slices { d: number; idx: Int32Array; outer: number; len: number; inner: number }
+
+/**
+ * x's slices along dim named by index (1-D, or one number as a 0-d tensor), checked as torch checks
+ * them: source, when given, has x's shape but index.length slices along dim.
+ */
+function slicesOf(x: Tensor, dim: number, index: Tensor | readonly number[], source: Tensor | null, what: string): Slices {
+  checkTensor(x, what);
+  if (source !== null) checkTensor(source, what);
+  if (x.ndim === 0) throw new Error(`${what}: cannot index a zero-dimensional tensor`);
+  const d = normDim(dim, x.ndim, what);
+  if (index instanceof Tensor && index.ndim > 1) throw new Error(`${what}: index must be 1-D, got shape ${fmt(index.shape)}`);
+  const idx = indexList(index, x.shape[d], what);
+  if (source !== null) {
+    const want = x.shape.map((s, i) => (i === d ? idx.length : s));
+    if (source.ndim !== x.ndim || source.shape.some((s, i) => s !== want[i])) {
+      throw new Error(`${what}: source of shape ${fmt(source.shape)} must be ${fmt(want)} (the input ${fmt(x.shape)} with ${idx.length} slices, one per index, along dim ${d})`);
+    }
+  }
+  const [outer, len, inner] = splitAt(x.shape, d);
+  return { d, idx, outer, len, inner };
+}
+
+/** gy's slices at the index (the gradient of what was written there), times `scale`. */
+function picked(gy: Float32Array, s: Slices, scale: number): Float32Array {
+  const g = allocOutput(s.outer * s.idx.length * s.inner);
+  B().indexRows(gy, s.outer, s.len, s.inner, s.idx, g);
+  const round = roundingOf(g);
+  if (scale !== 1) for (let e = 0; e < g.length; e++) g[e] = round(g[e] * scale);
+  return g;
+}
+
+/**
+ * A copy of x with source's slices added at the slices index names along dim (torch.index_add):
+ * out[..., index[k], ...] += alpha * source[..., k, ...], duplicates adding up in index order.
+ * Gradients: x's passes through, source's is the output's at the same slices (times alpha).
+ */
+export function indexAdd(x: Tensor, dim: number, index: Tensor | readonly number[], source: Tensor, options?: IndexAddOptions): Tensor {
+  const what = 'indexAdd';
+  const s = slicesOf(x, dim, index, source, what);
+  const alpha = checkNumber(optionsOf(options, what, { alpha: 'value' }).alpha ?? 1, what, 'alpha');
+  const y = allocOutput(x.size);
+  y.set(x.data);
+  const round = roundingOf(y);
+  const add = alpha === 1 ? source.data : source.data.map((v) => round(v * alpha));
+  B().indexRowsGrad(add, s.outer, s.len, s.inner, s.idx, y, -1);
+  return record(y, x.shape, [x, source], what, (gy) => [x.requiresGrad ? gy : null, source.requiresGrad ? picked(gy, s, alpha) : null]);
+}
+
+/** Runs f(at, from) for each slice k written: its run of `inner` floats in x and in the k-th slice of source. */
+function eachSlice(s: Slices, f: (at: number, from: number) => void): void {
+  const count = s.idx.length;
+  for (let o = 0; o < s.outer; o++) {
+    for (let k = 0; k < count; k++) f((o * s.len + s.idx[k]) * s.inner, (o * count + k) * s.inner);
+  }
+}
+
+/** The output's gradient with the written slices zeroed: x's gradient where they replaced it. */
+function unwritten(gy: Float32Array, s: Slices): Float32Array {
+  const gx = allocOutput(gy.length);
+  gx.set(gy);
+  eachSlice(s, (at) => gx.fill(0, at, at + s.inner));
+  return gx;
+}
+
+/**
+ * A copy of x with source's slices written over the slices index names along dim (torch.index_copy;
+ * of duplicates the last in index order stays, where torch leaves it undefined). Gradients: x's is
+ * the output's except at the written slices, source's the output's at them.
+ */
+export function indexCopy(x: Tensor, dim: number, index: Tensor | readonly number[], source: Tensor): Tensor {
+  const what = 'indexCopy';
+  const s = slicesOf(x, dim, index, source, what);
+  const y = allocOutput(x.size);
+  y.set(x.data);
+  const src = source.data;
+  eachSlice(s, (at, from) => y.set(src.subarray(from, from + s.inner), at));
+  return record(y, x.shape, [x, source], what, (gy) => [x.requiresGrad ? unwritten(gy, s) : null, source.requiresGrad ? picked(gy, s, 1) : null]);
+}
+
+/**
+ * A copy of x with the slices index names along dim set to `value` (torch.index_fill). Gradient: the
+ * output's except at those slices.
+ */
+export function indexFill(x: Tensor, dim: number, index: Tensor | readonly number[], value: number): Tensor {
+  const what = 'indexFill';
+  const s = slicesOf(x, dim, index, null, what);
+  if (typeof value !== 'number') throw new Error(`${what}: value must be a number, got ${shown(value)}`);
+  const y = allocOutput(x.size);
+  y.set(x.data);
+  eachSlice(s, (at) => y.fill(value, at, at + s.inner));
+  return record(y, x.shape, [x], what, (gy) => [unwritten(gy, s)]);
+}
