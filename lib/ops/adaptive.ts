@@ -12,13 +12,14 @@ import { indexSelect } from './index_ops';
 import { div } from './binary';
 import { sum } from './reduce';
 import { pad } from './pad_resize';
+import { as1d, lengths, rowImages } from './one_row';
 import { maxPool2dWithIndices } from './conv';
 
 /** An output size of a side: a positive integer, or null to keep the input's. */
 export type AdaptiveSize = number | null;
 
-/** One side's windows gathered to k elements each: the input index of each (window-major), and each window's true length. */
-interface Windows { index: Int32Array; k: number; lengths: Float32Array }
+/** One side's windows gathered to k elements each: the input index of each (window-major), and each window's true size. */
+interface Windows { index: Int32Array; k: number; sizes: Float32Array }
 
 /** The windows of a side of n to out; a short window's missing places read `fill` (n: the added zero; 'last': its last element). */
 function windowsOf(n: number, out: number, fill: number | 'last'): Windows {
@@ -27,13 +28,13 @@ function windowsOf(n: number, out: number, fill: number | 'last'): Windows {
   let k = 0;
   for (let i = 0; i < out; i++) k = Math.max(k, end(i) - start(i));
   const index = new Int32Array(out * k);
-  const lengths = new Float32Array(out);
+  const sizes = new Float32Array(out);
   for (let i = 0; i < out; i++) {
     const [s, e] = [start(i), end(i)];
-    lengths[i] = e - s;
+    sizes[i] = e - s;
     for (let a = 0; a < k; a++) index[i * k + a] = s + a < e ? s + a : fill === 'last' ? e - 1 : fill;
   }
-  return { index, k, lengths };
+  return { index, k, sizes };
 }
 
 /** Whether a side's windows are its elements one by one (out = n): nothing to gather. */
@@ -76,21 +77,21 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize | readonly
   const [oh, ow] = outputSizes(x, outputSize, 'adaptiveAvgPool2d');
   const [h, w] = x.shape.slice(-2);
   const planes = x.reshape([-1, h, w]);
-  const sumAlong = (t: Tensor, d: number, n: number, out: number): { t: Tensor; lengths: Float32Array | null } => {
-    if (oneByOne(n, out)) return { t, lengths: null };
-    const { index, k, lengths } = windowsOf(n, out, n);
+  const sumAlong = (t: Tensor, d: number, n: number, out: number): { t: Tensor; sizes: Float32Array | null } => {
+    if (oneByOne(n, out)) return { t, sizes: null };
+    const { index, k, sizes } = windowsOf(n, out, n);
     // A zero added past the input for the short windows to read, if there are any.
-    const from = lengths.every((l) => l === k) ? t : pad(t, d === 2 ? [0, 1] : [0, 0, 0, 1]);
+    const from = sizes.every((l) => l === k) ? t : pad(t, d === 2 ? [0, 1] : [0, 0, 0, 1]);
     const gathered = inPlace(index, n) ? t : indexSelect(from, d, index);
     const shape = [...gathered.shape];
     shape.splice(d, 1, out, k);
-    return { t: sum(gathered.reshape(shape), d + 1), lengths };
+    return { t: sum(gathered.reshape(shape), d + 1), sizes };
   };
   const across = sumAlong(planes, 2, w, ow);
   const down = sumAlong(across.t, 1, h, oh);
   let y = down.t;
-  if (down.lengths) y = div(y, new Tensor(down.lengths, [oh, 1]));
-  if (across.lengths) y = div(y, new Tensor(across.lengths, [ow]));
+  if (down.sizes) y = div(y, new Tensor(down.sizes, [oh, 1]));
+  if (across.sizes) y = div(y, new Tensor(across.sizes, [ow]));
   return y.reshape([...x.shape.slice(0, -2), oh, ow]);
 }
 
@@ -135,39 +136,18 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize | readonly
   return adaptiveMaxPool2dWithIndices(x, outputSize, 'adaptiveMaxPool2d').values;
 }
 
-/** x [N, C, L] (or [C, L]) as one-row images, or an error naming `what`. */
-function rowImages(x: Tensor, what: string): Tensor {
-  checkTensor(x, what);
-  if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`${what}: input must be 2-D [C, L] or 3-D [N, C, L], got shape ${fmt(x.shape)}`);
-  return x.reshape([...x.shape.slice(0, -1), 1, x.shape[x.ndim - 1]]);
-}
-
 /** A 1-d output size, or an error naming `what`. */
 function size1d(outputSize: number, what: string): number {
   if (!Number.isInteger(outputSize) || outputSize < 1) throw new Error(`${what}: outputSize must be a positive integer, got ${shown(outputSize)}`);
   return outputSize;
 }
 
-/** Runs a 2-d adaptive pooling for a 1-d one, its errors in the 1-d op's name and terms (shapes, length, output size). */
-function as1d<T>(what: string, x: Tensor, x4: Tensor, run: () => T): T {
-  try {
-    return run();
-  } catch (e) {
-    if (!(e instanceof Error) || !/^adaptive\w+: /.test(e.message)) throw e;
-    const message = e.message.replace(/^\w+: /, '').split(fmt(x4.shape)).join(fmt(x.shape))
-      .replace('channels, height and width', 'channels and length').replace(/outputSize \[1, (\d+)\]/, 'outputSize $1');
-    throw new Error(`${what}: ${message}`);
-  }
-}
-
-const lengths = (t: Tensor) => t.reshape([...t.shape.slice(0, -2), t.shape[t.ndim - 1]]);
-
 /** 1-D adaptive average pooling of x [N, C, L] (or [C, L]) to outputSize, as torch.nn.functional.adaptive_avg_pool1d. */
 export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
   const what = 'adaptiveAvgPool1d';
   const x4 = rowImages(x, what);
   const out = size1d(outputSize, what);
-  return as1d(what, x, x4, () => lengths(adaptiveAvgPool2d(x4, [1, out])));
+  return as1d(what, /^adaptiveAvgPool2d$/, [[x4, x]], () => lengths(adaptiveAvgPool2d(x4, [1, out])));
 }
 
 /** 1-D adaptive max pooling with torch's indices (positions along L), as adaptive_max_pool1d(return_indices=True). */
@@ -175,7 +155,7 @@ export function adaptiveMaxPool1dWithIndices(x: Tensor, outputSize: number): Poo
   const what = 'adaptiveMaxPool1dWithIndices';
   const x4 = rowImages(x, what);
   const out = size1d(outputSize, what);
-  const { values, indices } = as1d(what, x, x4, () => adaptiveMaxPool2dWithIndices(x4, [1, out], what));
+  const { values, indices } = as1d(what, new RegExp(`^${what}$`), [[x4, x]], () => adaptiveMaxPool2dWithIndices(x4, [1, out], what));
   return { values: lengths(values), indices: lengths(indices) };
 }
 
@@ -184,5 +164,5 @@ export function adaptiveMaxPool1d(x: Tensor, outputSize: number): Tensor {
   const what = 'adaptiveMaxPool1d';
   const x4 = rowImages(x, what);
   const out = size1d(outputSize, what);
-  return as1d(what, x, x4, () => lengths(adaptiveMaxPool2dWithIndices(x4, [1, out], what).values));
+  return as1d(what, new RegExp(`^${what}$`), [[x4, x]], () => lengths(adaptiveMaxPool2dWithIndices(x4, [1, out], what).values));
 }

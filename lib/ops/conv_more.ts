@@ -8,6 +8,7 @@ import { fmt } from '../shape';
 import { allocOutput } from '../storage';
 import { OptionKinds, optionsOf, shown } from '../args';
 import { checkTensor, record } from './core';
+import { as1d, lengths, rowImages } from './one_row';
 import { matmul } from './matmul';
 import { cat, narrow } from './join';
 import { add } from './binary';
@@ -87,34 +88,6 @@ function single(v: number | undefined, fallback: number | null, what: string, ar
   return v;
 }
 
-/** x [N, C, L] (or [C, L]) as images one row high [N, C, 1, L], or an error naming `what`. */
-function rowImages(x: Tensor, what: string): Tensor {
-  checkTensor(x, what);
-  if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`${what}: input must be 2-D [C, L] or 3-D [N, C, L], got shape ${fmt(x.shape)}`);
-  return x.reshape([...x.shape.slice(0, -1), 1, x.shape[x.ndim - 1]]);
-}
-
-/** A result one row high, [..., 1, L], back as [..., L]. */
-function lengths(y: Tensor): Tensor {
-  return y.reshape([...y.shape.slice(0, -2), y.shape[y.ndim - 1]]);
-}
-
-/**
- * Runs a 2-d op for a 1-d one, its errors named as the 1-d op's and in its terms: the views' shapes
- * as the tensors given ([2, 3, 1, 8] as [2, 3, 8]), and every "height x width" size as its width
- * (the height is the view's one row).
- */
-function as1d(what: string, views: readonly (readonly [Tensor, Tensor])[], run: () => Tensor): Tensor {
-  try {
-    return run();
-  } catch (e) {
-    if (!(e instanceof Error) || !/^(conv2d|maxPool2d|avgPool2d|convTranspose2d): /.test(e.message)) throw e;
-    let message = e.message.replace(/^\w+: /, '');
-    for (const [view, given] of views) message = message.split(fmt(view.shape)).join(fmt(given.shape));
-    throw new Error(`${what}: ${message.replace(/\b\d+ x (-?\d+)\b/g, '$1')}`);
-  }
-}
-
 /**
  * 1-D convolution (cross-correlation, as torch.nn.functional.conv1d) of x [N, C, L] (or [C, L]) with
  * weight [out, C / groups, k] and an optional bias [out]: the output is [N, out, lo], lo =
@@ -131,7 +104,7 @@ export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const padding = o.padding === 'same' || o.padding === 'valid' ? o.padding : single(o.padding, 0, what, 'padding', 0);
   const [out, cg, k] = weight.shape;
   const w4 = weight.reshape([out, cg, 1, k]);
-  return as1d(what, [[x4, x], [w4, weight]], () => lengths(conv2d(x4, w4, bias, {
+  return as1d(what, /^conv2d$/, [[x4, x], [w4, weight]], () => lengths(conv2d(x4, w4, bias, {
     stride: [1, stride], dilation: [1, dilation], groups: o.groups, padding: typeof padding === 'number' ? [0, padding] : padding,
   })));
 }
@@ -149,7 +122,7 @@ function pool1d<O extends { stride?: number; padding?: number; dilation?: number
     stride: [1, single(o.stride, k, what, 'stride', 1)], padding: [0, single(o.padding, 0, what, 'padding', 0)],
     ...(o.dilation === undefined ? {} : { dilation: [1, single(o.dilation, 1, what, 'dilation', 1)] }),
   };
-  return as1d(what, [[x4, x]], () => lengths(pool(x4, [1, k], { ...o, ...sizes } as unknown as O2)));
+  return as1d(what, /^(maxPool2d|avgPool2d)$/, [[x4, x]], () => lengths(pool(x4, [1, k], { ...o, ...sizes } as unknown as O2)));
 }
 
 /** 1-D max pooling of x [N, C, L] (or [C, L]), as torch.nn.functional.max_pool1d. */
@@ -248,7 +221,7 @@ export function convTranspose1d(x: Tensor, weight: Tensor, bias: Tensor | null =
   const dilation = single(o.dilation, 1, what, 'dilation', 1);
   const [cin, og, k] = weight.shape;
   const w4 = weight.reshape([cin, og, 1, k]);
-  return as1d(what, [[x4, x], [w4, weight]], () => lengths(convTranspose2d(x4, w4, bias, {
+  return as1d(what, /^convTranspose2d$/, [[x4, x], [w4, weight]], () => lengths(convTranspose2d(x4, w4, bias, {
     stride: [1, stride], padding: [0, padding], outputPadding: [0, outputPadding], dilation: [1, dilation], groups: o.groups,
   })));
 }
