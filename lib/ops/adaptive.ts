@@ -8,7 +8,7 @@ import { Tensor } from '../tensor';
 import { fmt, sizeOf } from '../shape';
 import { shown } from '../args';
 import { checkTensor } from './core';
-import { indexSelect } from './index_ops';
+import { indexSelect, picksAllInOrder } from './index_ops';
 import { div } from './binary';
 import { sum } from './reduce';
 import { pad } from './pad_resize';
@@ -39,9 +39,6 @@ function windowsOf(n: number, out: number, fill: number | 'last'): Windows {
 
 /** Whether a side's windows are its elements one by one (out = n): nothing to gather. */
 const oneByOne = (n: number, out: number) => n === out;
-
-/** Whether windows gathered as `index` are the side itself, cut in equal parts (out dividing n): a reshape, no gather. */
-const inPlace = (index: Int32Array, n: number) => index.length === n && index.every((v, j) => v === j);
 
 /**
  * The output sizes [oh, ow] of an adaptive 2-d pooling of x [N, C, H, W] (or [C, H, W]), checked as
@@ -82,7 +79,8 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize | readonly
     const { index, k, sizes } = windowsOf(n, out, n);
     // A zero added past the input for the short windows to read, if there are any.
     const from = sizes.every((l) => l === k) ? t : pad(t, d === 2 ? [0, 1] : [0, 0, 0, 1]);
-    const gathered = inPlace(index, n) ? t : indexSelect(from, d, index);
+    // Windows that cut the side in equal parts are a reshape of it: nothing to gather.
+    const gathered = picksAllInOrder(index, n) ? t : indexSelect(from, d, index);
     const shape = [...gathered.shape];
     shape.splice(d, 1, out, k);
     return { t: sum(gathered.reshape(shape), d + 1), sizes };
@@ -109,15 +107,20 @@ export interface PoolWithIndices {
  * first among ties; the last NaN if it holds any) and where in its plane it was taken from. The
  * gradient goes to that element.
  */
-export function adaptiveMaxPool2dWithIndices(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize], what = 'adaptiveMaxPool2dWithIndices'): PoolWithIndices {
+export function adaptiveMaxPool2dWithIndices(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize]): PoolWithIndices {
+  return adaptiveMax(x, outputSize, 'adaptiveMaxPool2dWithIndices');
+}
+
+/** adaptiveMaxPool2dWithIndices, its errors named `what`. */
+function adaptiveMax(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize], what: string): PoolWithIndices {
   const [oh, ow] = outputSizes(x, outputSize, what);
   const [h, w] = x.shape.slice(-2);
   const x4 = x.reshape([-1, 1, h, w]);
   const rows = oneByOne(h, oh) ? null : windowsOf(h, oh, 'last');
   const cols = oneByOne(w, ow) ? null : windowsOf(w, ow, 'last');
   let g = x4;
-  if (cols && !inPlace(cols.index, w)) g = indexSelect(g, 3, cols.index);
-  if (rows && !inPlace(rows.index, h)) g = indexSelect(g, 2, rows.index);
+  if (cols && !picksAllInOrder(cols.index, w)) g = indexSelect(g, 3, cols.index);
+  if (rows && !picksAllInOrder(rows.index, h)) g = indexSelect(g, 2, rows.index);
   const [kh, kw] = [rows?.k ?? 1, cols?.k ?? 1];
   const { values, indices } = maxPool2dWithIndices(g, [kh, kw]);
   // Positions in the gathered plane back to the input's.
@@ -133,7 +136,7 @@ export function adaptiveMaxPool2dWithIndices(x: Tensor, outputSize: AdaptiveSize
 
 /** adaptiveMaxPool2dWithIndices's values: torch.nn.functional.adaptive_max_pool2d. */
 export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize]): Tensor {
-  return adaptiveMaxPool2dWithIndices(x, outputSize, 'adaptiveMaxPool2d').values;
+  return adaptiveMax(x, outputSize, 'adaptiveMaxPool2d').values;
 }
 
 /** A 1-d output size, or an error naming `what`. */
@@ -155,7 +158,7 @@ export function adaptiveMaxPool1dWithIndices(x: Tensor, outputSize: number): Poo
   const what = 'adaptiveMaxPool1dWithIndices';
   const x4 = rowImages(x, what);
   const out = size1d(outputSize, what);
-  const { values, indices } = as1d(what, new RegExp(`^${what}$`), [[x4, x]], () => adaptiveMaxPool2dWithIndices(x4, [1, out], what));
+  const { values, indices } = as1d(what, new RegExp(`^${what}$`), [[x4, x]], () => adaptiveMax(x4, [1, out], what));
   return { values: lengths(values), indices: lengths(indices) };
 }
 
@@ -164,5 +167,5 @@ export function adaptiveMaxPool1d(x: Tensor, outputSize: number): Tensor {
   const what = 'adaptiveMaxPool1d';
   const x4 = rowImages(x, what);
   const out = size1d(outputSize, what);
-  return as1d(what, new RegExp(`^${what}$`), [[x4, x]], () => lengths(adaptiveMaxPool2dWithIndices(x4, [1, out], what).values));
+  return as1d(what, new RegExp(`^${what}$`), [[x4, x]], () => lengths(adaptiveMax(x4, [1, out], what).values));
 }

@@ -25,6 +25,11 @@ export function indexList(index: Tensor | ArrayLike<number>, size: number, what:
   return out;
 }
 
+/** Whether an index list of a dimension of size n picks each of its slices once, in order: selecting by it changes nothing. */
+export function picksAllInOrder(index: Int32Array, n: number): boolean {
+  return index.length === n && index.every((v, j) => v === j);
+}
+
 /** The slices of `x` at `indices` along `dim`, in that order (torch.index_select; indices may repeat, none negative). */
 export function indexSelect(x: Tensor, dim: number, indices: Tensor | readonly number[] | Int32Array): Tensor {
   checkTensor(x, 'indexSelect');

@@ -7,7 +7,7 @@ import { fmt, sizeOf } from '../shape';
 import { alloc } from '../storage';
 import { optionsOf, shown } from '../args';
 import { checkTensor, record } from './core';
-import { indexSelect } from './index_ops';
+import { indexSelect, picksAllInOrder } from './index_ops';
 import { add, mul } from './binary';
 import { adaptiveAvgPool2d } from './adaptive';
 
@@ -63,11 +63,6 @@ function indexList(n: number, outs: number[]): Int32Array {
 }
 
 const f = Math.fround;
-
-/** Whether index[j] = j for every j (a dimension a nearest mode leaves as it is). */
-function identity(index: Int32Array, n: number): boolean {
-  return index.length === n && index.every((v, j) => v === j);
-}
 
 /**
  * x resized along its spatial dimensions (x [N, C, L] or [N, C, H, W]) as
@@ -125,7 +120,7 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
         const at = shortcut ? (out === n ? j : j >> 1) : mode === 'nearest' ? Math.floor(f(j * scale)) : Math.floor(f((j + 0.5) * scale));
         index[j] = Math.min(at, n - 1);
       }
-      if (!identity(index, n)) y = indexSelect(y, d, index);
+      if (!picksAllInOrder(index, n)) y = indexSelect(y, d, index);
     }
   }
   return y === x ? x.reshape([...x.shape]) : y;
