@@ -238,9 +238,6 @@ void max_pool2d(const float* x, const ImageGeometry& g, float* out, int32_t* ind
   });
 }
 
-}  // namespace bp
-
-namespace bp {
 namespace {
 
 // The output columns j whose column j sw + shift lies inside a row of w: [j0, j1).

@@ -23,9 +23,6 @@ void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg
 // rule for ties and NaN.
 void max_pool2d(const float* x, const ImageGeometry& g, float* out, int32_t* indices);
 
-}  // namespace bp
-
-namespace bp {
 
 // Depthwise convolution (groups = channels; g.c the input's channels, m outputs per channel):
 // out[b, o, i, j] = the sum over window elements (u, v), in order, of w[o, u, v] x[b, o / m, i sh -
