@@ -42,8 +42,10 @@ export abstract class PadLayer<P extends number[]> extends Module {
     this.padding = [...p] as P;
   }
 
+  /** torch's repr: ConstantPadNd's names the padding and the value; the others show the padding alone. */
   protected override extraRepr(): string {
-    return `(${this.padding.join(', ')})`;
+    const amounts = `(${this.padding.join(', ')})`;
+    return this.mode === 'constant' ? `padding=${amounts}, value=${pyFloat(this.value)}` : amounts;
   }
 
   forward(x: Tensor): Tensor {
@@ -51,20 +53,11 @@ export abstract class PadLayer<P extends number[]> extends Module {
   }
 }
 
-/** torch's ConstantPadNd's repr: the padding and the value. */
-function constantRepr(l: PadLayer<number[]>): string {
-  return `padding=(${l.padding.join(', ')}), value=${pyFloat(l.value)}`;
-}
-
 /** Pads the last dimension with a constant, as torch.nn.ConstantPad1d (negative amounts cut). */
 export class ConstantPad1d extends PadLayer<Padding1d> {
   /** @param padding one amount for both sides, or [left, right] @param value the added elements' value */
   constructor(padding: number | Readonly<Padding1d>, value: number) {
     super(padding, 1, 'constant', value);
-  }
-
-  protected override extraRepr(): string {
-    return constantRepr(this);
   }
 }
 
@@ -74,10 +67,6 @@ export class ConstantPad2d extends PadLayer<Padding2d> {
   constructor(padding: number | Readonly<Padding2d>, value: number) {
     super(padding, 2, 'constant', value);
   }
-
-  protected override extraRepr(): string {
-    return constantRepr(this);
-  }
 }
 
 /** Pads the last three dimensions with a constant, as torch.nn.ConstantPad3d (negative amounts cut). */
@@ -85,10 +74,6 @@ export class ConstantPad3d extends PadLayer<Padding3d> {
   /** @param padding one amount for all six sides, or [left, right, top, bottom, front, back] @param value the added elements' value */
   constructor(padding: number | Readonly<Padding3d>, value: number) {
     super(padding, 3, 'constant', value);
-  }
-
-  protected override extraRepr(): string {
-    return constantRepr(this);
   }
 }
 
