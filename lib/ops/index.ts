@@ -18,6 +18,7 @@ export { cat, stack, narrow, split, chunk } from './join';
 export { indexSelect, select, gather, flip } from './index_ops';
 export { scatter, scatterAdd, oneHot } from './scatter';
 export { indexAdd, indexCopy, indexFill } from './index_write';
+export { einsum } from './einsum';
 export type { IndexAddOptions } from './index_write';
 export { maskedSelect, nonzero } from './mask_select';
 export { cumsum, norm, amax, amin } from './cumulative';
