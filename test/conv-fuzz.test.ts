@@ -36,6 +36,8 @@ it('3000 random calls a seed, two seeds, give results or errors that name the op
           ['adaptiveMaxPool1d', () => bp.adaptiveMaxPool1d(x, num())],
           ['convTranspose2d', () => bp.convTranspose2d(x, w, null, any({ stride: size(), padding: size(), dilation: size(), groups: pick([1, 2, 3]), outputPadding: size() }))],
           ['convTranspose1d', () => bp.convTranspose1d(x, w, null, any({ stride: num(), padding: num(), dilation: num(), groups: pick([1, 2, 3]), outputPadding: num() }))],
+          ['unfold', () => bp.unfold(x, any(size()), any({ stride: size(), padding: size(), dilation: size() }))],
+          ['fold', () => bp.fold(x, any(size()), any(size()), any({ stride: size(), padding: size(), dilation: size() }))],
           ['pad', () => bp.pad(x, Array.from({ length: pick([2, 4, 6]) }, () => pick([0, 1, -1, 2, -2, 3, -4, 2 ** 31])), { mode: pick(['constant', 'reflect', 'replicate', 'circular']) })],
           ['interpolate', () => bp.interpolate(x, {
             ...(r() < 0.5 ? { size: any(size()) } : { scaleFactor: pick([2, 0.5, 1.5, 1.2, -1, NaN, 2 ** 31]) }),

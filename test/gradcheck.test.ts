@@ -99,6 +99,8 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'adaptiveAvgPool2d to 3 x 7 (short windows, a side grown)': () => [(x) => bp.adaptiveAvgPool2d(x, [3, 7]), [randT([2, 2, 5, 4])]],
   'adaptiveMaxPool2d to 2 x 3, adaptiveMaxPool1d, adaptiveAvgPool1d': () => [(x) => bp.adaptiveAvgPool1d(bp.adaptiveMaxPool1d(bp.adaptiveMaxPool2d(x, [2, 3]).reshape([2, 2, 6]), 4), 3), [randT([2, 2, 5, 4])]],
   'avgPool1d padding, ceil mode': () => [(x) => bp.avgPool1d(x, 3, { stride: 2, padding: 1, ceilMode: true }), [randT([2, 3, 6])]],
+  'unfold, then fold (overlapping blocks, padding, stride, dilation)': () => [(x) => bp.fold(bp.unfold(x, [2, 3], { padding: 1, stride: [1, 2], dilation: [2, 1] }), [4, 5], [2, 3], { padding: 1, stride: [1, 2], dilation: [2, 1] }),
+    [randT([2, 2, 4, 5])]],
   'einsum: a diagonal, a broadcast size-1 label, an ellipsis, two contractions': () => [(a, b, c) => bp.einsum('iij,j...,jk->ik...', a, b, c),
     [randT([3, 3, 4]), randT([1, 2]), randT([4, 2])]],
   'indexAdd with alpha and a repeated index; indexCopy; indexFill': () => [(x, src) => bp.indexFill(bp.indexCopy(x.indexAdd(1, [2, 0, 2], src, { alpha: -1.5 }), 0, [1], src.narrow(0, 0, 1).add(1)), 1, [1], 0.5),

@@ -9,12 +9,13 @@ export { Conv2d, MaxPool2d, AvgPool2d } from './conv';
 export type { Conv2dLayerOptions, PaddingMode } from './conv';
 export { Conv1d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, AvgPool1d } from './conv_more';
 export { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d } from './adaptive';
+export { Unfold, Fold } from './fold';
 export type { AdaptiveSize2 } from './adaptive';
 export type { Conv1dLayerOptions, ConvTranspose1dLayerOptions, ConvTranspose2dLayerOptions } from './conv_more';
 export { Sequential } from './sequential';
 export { Dropout, Dropout2d } from './dropout';
 export {
-  PadLayer, ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
+  ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
   ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d,
 } from './pad_resize';
 export type { Padding1d, Padding2d, Padding3d, UpsamplingOptions } from './pad_resize';

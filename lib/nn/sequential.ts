@@ -10,6 +10,7 @@ import { BatchNorm1d, BatchNorm2d } from './batchnorm';
 import { AvgPool2d, Conv2d, MaxPool2d } from './conv';
 import { AvgPool1d, Conv1d, ConvTranspose1d, ConvTranspose2d, MaxPool1d } from './conv_more';
 import { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d } from './adaptive';
+import { Fold, Unfold } from './fold';
 import { LayerNorm } from './layernorm';
 import { Embedding } from './embedding';
 import { markInternal, POOL_MIN_LENGTH } from '../reuse';
@@ -20,7 +21,7 @@ import { shown } from '../args';
 // their own) may keep them, and are not counted.
 const OWN_LAYERS: readonly object[] = [Linear, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softplus, Softmax, LogSoftmax,
   Identity, Flatten, Dropout, BatchNorm1d, BatchNorm2d, LayerNorm, Embedding, Conv2d, MaxPool2d, AvgPool2d,
-  Conv1d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, Dropout2d, ...PAD_LAYERS.map(([c]) => c), Upsample, UpsamplingNearest2d, UpsamplingBilinear2d].map((c) => c.prototype);
+  Conv1d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, Unfold, Fold, Dropout2d, ...PAD_LAYERS.map(([c]) => c), Upsample, UpsamplingNearest2d, UpsamplingBilinear2d].map((c) => c.prototype);
 
 function isOwnLayer(m: Module, within?: Set<Module>): boolean {
   const proto = Object.getPrototypeOf(m) as Module;

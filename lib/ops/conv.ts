@@ -87,7 +87,7 @@ export function packed(g: Geometry): Int32Array {
 }
 
 /** torch's output size along one dimension (pooling_output_shape; ceil mode's last window must start inside the image or its left padding). */
-function outputSize(size: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
+export function outputSize(size: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
   const span = size + 2 * p - d * (k - 1) - 1;
   let out = Math.floor((span + (ceil ? s - 1 : 0)) / s) + 1;
   if (ceil && (out - 1) * s >= size + p) out--;
@@ -95,7 +95,7 @@ function outputSize(size: number, k: number, s: number, p: number, d: number, ce
 }
 
 /** x as 4-D [n, c, h, w] (a 3-D [c, h, w] taken as a batch of one), or an error naming `what`. */
-function images(x: Tensor, what: string): { x4: Tensor; batched: boolean } {
+export function images(x: Tensor, what: string): { x4: Tensor; batched: boolean } {
   checkTensor(x, what);
   if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`${what}: input must be 3-D [C, H, W] or 4-D [N, C, H, W], got shape ${fmt(x.shape)}`);
   return x.ndim === 4 ? { x4: x, batched: true } : { x4: x.reshape([1, ...x.shape]), batched: false };
@@ -117,7 +117,7 @@ export function checkGeometry(g: Geometry, x: Tensor, what: string): void {
  * The windows of x4 [n, c, h, w], channels [c0, c0 + cg), as rows [n oh ow, cg kh kw] (padding read
  * as `pad`); its gradient is the rows' gradient added back to the positions they were read from.
  */
-function imageRowsOf(x4: Tensor, g: Geometry, c0: number, cg: number, pad: number): Tensor {
+export function imageRowsOf(x4: Tensor, g: Geometry, c0: number, cg: number, pad: number): Tensor {
   const geom = packed(g);
   const rows = allocOutput(g.n * g.oh * g.ow * cg * g.kh * g.kw);
   B().imageRows(x4.data, geom, c0, cg, pad, rows);

@@ -139,7 +139,7 @@ export function avgPool1d(x: Tensor, kernelSize: number, options?: AvgPool1dOpti
  * The image [n, c, h, w] whose imageRows are `rows` summed back (imageRowsGrad, col2im) for the
  * windows of `g`; its gradient is imageRows of the image's gradient.
  */
-function imageFromRows(rows: Tensor, g: Geometry): Tensor {
+export function imageFromRows(rows: Tensor, g: Geometry): Tensor {
   const geom = packed(g);
   const y = allocOutput(g.n * g.c * g.h * g.w);
   B().imageRowsGrad(rows.data, geom, 0, g.c, y);

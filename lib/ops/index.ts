@@ -19,6 +19,8 @@ export { indexSelect, select, gather, flip } from './index_ops';
 export { scatter, scatterAdd, oneHot } from './scatter';
 export { indexAdd, indexCopy, indexFill } from './index_write';
 export { einsum } from './einsum';
+export { unfold, fold } from './fold';
+export type { FoldOptions } from './fold';
 export type { IndexAddOptions } from './index_write';
 export { maskedSelect, nonzero } from './mask_select';
 export { cumsum, norm, amax, amin } from './cumulative';
