@@ -41,7 +41,7 @@ it('3000 random calls a seed, two seeds, give results or errors that name the op
           ['pad', () => bp.pad(x, Array.from({ length: pick([2, 4, 6]) }, () => pick([0, 1, -1, 2, -2, 3, -4, 2 ** 31])), { mode: pick(['constant', 'reflect', 'replicate', 'circular']) })],
           ['interpolate', () => bp.interpolate(x, {
             ...(r() < 0.5 ? { size: any(size()) } : { scaleFactor: pick([2, 0.5, 1.5, 1.2, -1, NaN, 2 ** 31]) }),
-            mode: pick(['nearest', 'nearest-exact', 'linear', 'bilinear', 'area']), alignCorners: pick([undefined, true, false]),
+            mode: pick(['nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'area']), alignCorners: pick([undefined, true, false]),
           })],
         ];
         const [name, f] = pick(calls);

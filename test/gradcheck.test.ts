@@ -110,6 +110,8 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'interpolate nearest, size and scale': () => [(x) => bp.interpolate(x, { size: [5, 2] }), [randT([1, 2, 3, 4])]],
   'interpolate bilinear, corners aligned or not': () => [(x) => bp.interpolate(bp.interpolate(x, { size: [5, 2], mode: 'bilinear' }), { scaleFactor: 1.5, mode: 'bilinear', alignCorners: true })
     .reshape([1, 2, -1]), [randT([1, 2, 3, 4])]],
+  'interpolate bicubic, corners aligned or not (edges repeated)': () => [(x) => bp.interpolate(bp.interpolate(x, { size: [5, 2], mode: 'bicubic' }), { scaleFactor: 1.5, mode: 'bicubic', alignCorners: true }),
+    [randT([1, 2, 3, 4])]],
   'interpolate linear, area, nearest-exact': () => [(x) => bp.interpolate(bp.interpolate(bp.interpolate(x, { size: 7, mode: 'linear' }), { size: 3, mode: 'area' }), { scaleFactor: 2.5, mode: 'nearest-exact' }), [randT([2, 2, 5])]],
   'matmul 2-D': () => [bp.matmul, [randT([4, 6]), randT([6, 3])]],
   'matmul 1-D @ 2-D': () => [bp.matmul, [randT([6]), randT([6, 3])]],

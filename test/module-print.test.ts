@@ -26,7 +26,7 @@ const TORCH_MODEL = `nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.25)
   nn.Upsample(size=7, mode='linear'), nn.Upsample(size=(3, 4), mode='area'), nn.Upsample(scale_factor=1.5, mode='nearest-exact'),
   nn.UpsamplingNearest2d(scale_factor=2), nn.UpsamplingBilinear2d(size=(4, 6)), nn.AdaptiveMaxPool2d((3, None)), nn.AdaptiveMaxPool2d(2),
   nn.AdaptiveAvgPool1d(3), nn.AdaptiveMaxPool1d(5), nn.ConvTranspose1d(2, 3, 3), nn.ConvTranspose1d(4, 2, 5, stride=2, padding=1, output_padding=1, dilation=2, groups=2, bias=False),
-  nn.Unfold((2, 3), padding=1, stride=2), nn.Fold((5, 5), (2, 3)), nn.Unfold(2), nn.Fold(4, 2, dilation=2))`;
+  nn.Unfold((2, 3), padding=1, stride=2), nn.Fold((5, 5), (2, 3)), nn.Unfold(2), nn.Fold(4, 2, dilation=2), nn.Upsample(size=(4, 6), mode='bicubic'))`;
 
 function ourModel(): nn.Module {
   return new nn.Sequential(new nn.Linear(4, 16), new nn.ReLU(), new nn.Dropout(0.25), new nn.BatchNorm1d(16), new nn.LeakyReLU(), new nn.ELU(), new nn.GELU(),
@@ -49,7 +49,8 @@ function ourModel(): nn.Module {
     new nn.UpsamplingNearest2d({ scaleFactor: 2 }), new nn.UpsamplingBilinear2d({ size: [4, 6] }), new nn.AdaptiveMaxPool2d([3, null]), new nn.AdaptiveMaxPool2d(2),
     new nn.AdaptiveAvgPool1d(3), new nn.AdaptiveMaxPool1d(5), new nn.ConvTranspose1d(2, 3, 3),
     new nn.ConvTranspose1d(4, 2, 5, { stride: 2, padding: 1, outputPadding: 1, dilation: 2, groups: 2, bias: false }),
-    new nn.Unfold([2, 3], { padding: 1, stride: 2 }), new nn.Fold([5, 5], [2, 3]), new nn.Unfold(2), new nn.Fold(4, 2, { dilation: 2 }));
+    new nn.Unfold([2, 3], { padding: 1, stride: 2 }), new nn.Fold([5, 5], [2, 3]), new nn.Unfold(2), new nn.Fold(4, 2, { dilation: 2 }),
+    new nn.Upsample({ size: [4, 6], mode: 'bicubic' }));
 }
 
 describe('printing modules', () => {

@@ -49,16 +49,16 @@ function cases(): OpCase[] {
   }
   // interpolate: args [size or null, scaleFactor or null, mode, alignCorners or null]; factors whose
   // size is the input's (1.2 of 3) or twice it (2.2 of 3) still scale the positions in torch.
-  while (out.length < 520) {
-    const mode = pick(['nearest', 'nearest', 'nearest-exact', 'linear', 'bilinear', 'area']);
-    const spatial = mode === 'linear' ? 1 : mode === 'bilinear' ? 2 : 1 + int(2);
+  while (out.length < 600) {
+    const mode = pick(['nearest', 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'area']);
+    const spatial = mode === 'linear' ? 1 : mode === 'bilinear' || mode === 'bicubic' ? 2 : 1 + int(2);
     const as = [1 + int(2), 1 + int(3), ...Array.from({ length: spatial }, () => 1 + int(7))];
     const bySize = r() < 0.5;
     const size = bySize ? (r() < 0.3 ? 1 + int(12) : Array.from({ length: spatial }, () => 1 + int(12))) : null;
     const factor = bySize ? null : r() < 0.3 ? pick([2, 3, 0.5, 1.5, 1.2]) : Array.from({ length: spatial }, () => pick([1, 2, 3, 0.5, 1.5, 2.5, 0.75, 1.2, 2.2]));
     const outs = as.slice(2).map((s, i) => (size !== null ? 1 : Math.floor(s * (typeof factor === 'number' ? factor : (factor as number[])[i]))));
     if (outs.some((o) => o < 1)) continue;
-    const alignCorners = mode === 'linear' || mode === 'bilinear' ? pick([null, true, false]) : null;
+    const alignCorners = mode === 'linear' || mode === 'bilinear' || mode === 'bicubic' ? pick([null, true, false]) : null;
     // torch 1.13's nearest backward halves a doubled side (copies a same-size one) where its forward
     // (1-d, or 2-d over several channels) scaled the positions by the factor: its gradient is not its
     // forward's there, and only the values are compared (ours is the forward's: tested below).
@@ -98,7 +98,7 @@ print(json.dumps(out))
 const CASES = cases();
 noteIfNoTorch('the comparison of pad and interpolate with torch');
 eachBackend('pad and interpolate', () => {
-  it.runIf(haveTorch)(`${CASES.length} random calls as torch's (pad bit for bit; nearest within 1e-6, the linear modes and area, sums of products, within 4e-6)`, () => {
+  it.runIf(haveTorch)(`${CASES.length} random calls as torch's (pad bit for bit; nearest within 1e-6, the linear modes, bicubic and area, sums of products, within 4e-6)`, () => {
     expectOpsLikeTorch(CASES, SCRIPT, run, (c) => (c.op === 'pad' ? 0 : ['nearest', 'nearest-exact'].includes(c.args[2] as string) ? 1e-6 : 4e-6));
   });
 
@@ -143,12 +143,13 @@ eachBackend('pad and interpolate', () => {
     expect(() => bp.interpolate(img, { scaleFactor: 0.2 })).toThrow(/interpolate: the output size \[0, 0\] is empty for input \[1, 2, 3, 3\]/);
     expect(() => bp.interpolate(img, { scaleFactor: 1e9 })).toThrow(/interpolate: the output size \[3000000000, 3000000000\] for input \[1, 2, 3, 3\] would hold more than 2\^32 elements/);
     expect(() => bp.interpolate(bp.zeros([1, 0, 3, 3]), { scaleFactor: 1e9 })).toThrow(/interpolate: the output size \[3000000000, 3000000000\] for input \[1, 0, 3, 3\] would hold more than 2\^32 elements \(or one side more than 2\^31 - 1\)/);
-    expect(() => bp.interpolate(img, { size: 4, mode: 'bicubic' as 'nearest' })).toThrow(/interpolate: mode must be one of 'nearest', 'nearest-exact', 'linear', 'bilinear', 'area', got "bicubic"/);
-    expect(() => bp.interpolate(img, { size: 4, alignCorners: true })).toThrow(/interpolate: alignCorners is for the modes 'linear' and 'bilinear', not 'nearest'/);
+    expect(() => bp.interpolate(img, { size: 4, mode: 'trilinear' as 'nearest' })).toThrow(/interpolate: mode must be one of 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'area', got "trilinear"/);
+    expect(() => bp.interpolate(img, { size: 4, alignCorners: true })).toThrow(/interpolate: alignCorners is for the modes 'linear', 'bilinear' and 'bicubic', not 'nearest'/);
+    expect(() => bp.interpolate(bp.zeros([1, 2, 3]), { size: 4, mode: 'bicubic' })).toThrow(/interpolate: mode 'bicubic' resizes 4-D \[N, C, H, W\] inputs/);
     expect(() => bp.interpolate(img, { size: 4, mode: 'linear' })).toThrow(/interpolate: mode 'linear' resizes 3-D \[N, C, L\] inputs \('bilinear' 4-D ones\), got shape \[1, 2, 3, 3\]/);
     expect(() => bp.interpolate(bp.zeros([1, 2, 3]), { size: 4, mode: 'bilinear' })).toThrow(/interpolate: mode 'bilinear' resizes 4-D \[N, C, H, W\] inputs \('linear' 3-D ones\), got shape \[1, 2, 3\]/);
     expect(() => bp.interpolate(bp.zeros([2, 2, 3, 3]), { size: [2 ** 21, 2 ** 9], mode: 'area' })).toThrow(/^interpolate: mode 'area': outputSize \[2097152, 512\] for input \[2, 2, 3, 3\] is too large/);
-    expect(() => bp.interpolate(img, { size: 4, mode: 'area', alignCorners: false })).toThrow(/interpolate: alignCorners is for the modes 'linear' and 'bilinear', not 'area'/);
+    expect(() => bp.interpolate(img, { size: 4, mode: 'area', alignCorners: false })).toThrow(/interpolate: alignCorners is for the modes 'linear', 'bilinear' and 'bicubic', not 'area'/);
     expect(() => bp.interpolate(bp.zeros([2, 3]), { size: 4 })).toThrow(/interpolate: input must be 3-D \[N, C, L\] or 4-D \[N, C, H, W\], got shape \[2, 3\]/);
   });
 });
@@ -241,8 +242,8 @@ describe('the padding layers, nn.Upsample, nn.Dropout2d', () => {
     expect(() => new nn.ZeroPad2d([1, 2] as unknown as number)).toThrow(/ZeroPad2d: padding must be an integer or 4 of them \[left, right, top, bottom\], got \[1, 2\]/);
     expect(() => new nn.ConstantPad2d(1, null as unknown as number)).toThrow(/ConstantPad2d: value must be a number, got null/);
     expect(() => new nn.Upsample({})).toThrow(/Upsample: give exactly one of size and scaleFactor/);
-    expect(() => new nn.Upsample({ size: 2, mode: 'cubic' as 'nearest' })).toThrow(/Upsample: mode must be one of 'nearest', 'nearest-exact', 'linear', 'bilinear', 'area', got "cubic"/);
-    expect(() => new nn.Upsample({ size: 2, alignCorners: true })).toThrow(/Upsample: alignCorners is for the modes 'linear' and 'bilinear', not 'nearest'/);
+    expect(() => new nn.Upsample({ size: 2, mode: 'cubic' as 'nearest' })).toThrow(/Upsample: mode must be one of 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'area', got "cubic"/);
+    expect(() => new nn.Upsample({ size: 2, alignCorners: true })).toThrow(/Upsample: alignCorners is for the modes 'linear', 'bilinear' and 'bicubic', not 'nearest'/);
     expect(() => new nn.UpsamplingBilinear2d({})).toThrow(/UpsamplingBilinear2d: give exactly one of size and scaleFactor/);
     expect(() => new nn.UpsamplingNearest2d({ size: 2, mode: 'bilinear' } as nn.UpsamplingOptions)).toThrow(/UpsamplingNearest2d: .*mode/);
     const img = bp.arange(4).reshape([1, 1, 2, 2]);

@@ -11,10 +11,10 @@ import { indexSelect, picksAllInOrder } from './index_ops';
 import { add, mul } from './binary';
 import { adaptiveAvgPool2d } from './adaptive';
 
-/** How interpolate resizes: torch's modes but bicubic and trilinear. */
-export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'area';
+/** How interpolate resizes: torch's modes but trilinear. */
+export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'area';
 
-const MODES: readonly InterpolateMode[] = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'area'];
+const MODES: readonly InterpolateMode[] = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'area'];
 
 /** Options of interpolate and nn.Upsample: the output's size or the scale to it (one of the two), and the mode. */
 export interface InterpolateOptions {
@@ -25,13 +25,14 @@ export interface InterpolateOptions {
   /**
    * 'nearest' (default): output index i reads input floor(i * scale); 'nearest-exact': floor((i +
    * 0.5) * scale), the pixel whose centre is nearest; 'linear' ([N, C, L]) and 'bilinear' ([N, C, H,
-   * W]): the two (four) neighbours weighted by distance; 'area': each output the mean of the inputs
-   * it covers (adaptive average pooling).
+   * W]): the two (four) neighbours weighted by distance; 'bicubic' ([N, C, H, W]): four neighbours
+   * along each side, torch's cubic convolution weights (A = -0.75), the edges repeated; 'area': each
+   * output the mean of the inputs it covers (adaptive average pooling).
    */
   mode?: InterpolateMode;
   /**
-   * For the linear modes: align the corner pixels' centres of input and output (source index i *
-   * (in - 1) / (out - 1)) rather than their edges (default false, torch's).
+   * For the linear modes and bicubic: align the corner pixels' centres of input and output (source
+   * index i * (in - 1) / (out - 1)) rather than their edges (default false, torch's).
    */
   alignCorners?: boolean;
 }
@@ -40,7 +41,7 @@ export interface InterpolateOptions {
 export function interpolateMode(o: Pick<InterpolateOptions, 'mode' | 'alignCorners'>, what: string): InterpolateMode {
   const mode = o.mode ?? 'nearest';
   if (!MODES.includes(mode)) throw new Error(`${what}: mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got ${shown(o.mode)}`);
-  if (o.alignCorners !== undefined && mode !== 'linear' && mode !== 'bilinear') throw new Error(`${what}: alignCorners is for the modes 'linear' and 'bilinear', not '${mode}'`);
+  if (o.alignCorners !== undefined && mode !== 'linear' && mode !== 'bilinear' && mode !== 'bicubic') throw new Error(`${what}: alignCorners is for the modes 'linear', 'bilinear' and 'bicubic', not '${mode}'`);
   return mode;
 }
 
@@ -78,7 +79,7 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`interpolate: input must be 3-D [N, C, L] or 4-D [N, C, H, W], got shape ${fmt(x.shape)}`);
   const linear = mode === 'linear' || mode === 'bilinear';
   if (mode === 'linear' && x.ndim !== 3) throw new Error(`interpolate: mode 'linear' resizes 3-D [N, C, L] inputs ('bilinear' 4-D ones), got shape ${fmt(x.shape)}`);
-  if (mode === 'bilinear' && x.ndim !== 4) throw new Error(`interpolate: mode 'bilinear' resizes 4-D [N, C, H, W] inputs ('linear' 3-D ones), got shape ${fmt(x.shape)}`);
+  if ((mode === 'bilinear' || mode === 'bicubic') && x.ndim !== 4) throw new Error(`interpolate: mode '${mode}' resizes 4-D [N, C, H, W] inputs ('linear' 3-D ones), got shape ${fmt(x.shape)}`);
   if ((o.size === undefined) === (o.scaleFactor === undefined)) throw new Error('interpolate: give exactly one of size and scaleFactor');
   const spatial = x.ndim - 2;
   const ins = x.shape.slice(2);
@@ -106,7 +107,9 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
     const [n, out, d] = [ins[i], outs[i], 2 + i];
     // torch's scale: 1 / the factor when one is given, else in / out (both in float).
     const scale = f(factors ? 1 / factors[i] : f(n) / f(out));
-    if (linear) y = linearAlong(y, d, n, out, o.alignCorners === true ? (out > 1 ? f((n - 1) / (out - 1)) : 0) : scale, o.alignCorners === true, outs);
+    const aligned = o.alignCorners === true ? (out > 1 ? f((n - 1) / (out - 1)) : 0) : scale;
+    if (linear) y = linearAlong(y, d, n, out, aligned, o.alignCorners === true, outs);
+    else if (mode === 'bicubic') y = cubicAlong(y, d, n, out, aligned, o.alignCorners === true, outs);
     else {
       const index = indexList(out, outs);
       for (let j = 0; j < out; j++) {
@@ -149,4 +152,34 @@ function linearAlong(y: Tensor, d: number, n: number, out: number, scale: number
   // The weights along d, broadcast over the dimensions after it.
   const weightShape = [out, ...new Array<number>(y.ndim - 1 - d).fill(1)];
   return add(mul(indexSelect(y, d, i0), new Tensor(w0, weightShape)), mul(indexSelect(y, d, i1), new Tensor(w1, weightShape)));
+}
+
+// torch's cubic convolution weights (upsample's get_cubic_upsample_coefficients, A = -0.75), in float.
+const A = -0.75;
+const cubic1 = (x: number) => f(f(f(f(f(f(A + 2) * x) - (A + 3)) * x) * x) + 1);
+const cubic2 = (x: number) => f(f(f(f(f(f(A * x) - 5 * A) * x) + 8 * A) * x) - 4 * A);
+
+/**
+ * y resized along dimension d from n to out by cubic convolution (torch's bicubic, one side at a
+ * time): source position scale * i (alignCorners) or scale * (i + 0.5) - 0.5, not clamped; the four
+ * inputs around it (their indices clamped to the side) weighted by torch's coefficients, summed in
+ * order. torch copies a side whose size stays the same, and so does this.
+ */
+function cubicAlong(y: Tensor, d: number, n: number, out: number, scale: number, alignCorners: boolean, outs: number[]): Tensor {
+  if (n === out) return y;
+  const index = [0, 1, 2, 3].map(() => indexList(out, outs));
+  const weight = [0, 1, 2, 3].map(() => alloc(out));
+  for (let j = 0; j < out; j++) {
+    const src = alignCorners ? f(scale * j) : f(f(scale * f(j + 0.5)) - 0.5);
+    const k = Math.floor(src);
+    const t = f(src - k);
+    const w = [cubic2(f(t + 1)), cubic1(t), cubic1(f(1 - t)), cubic2(f(f(1 - t) + 1))];
+    for (let q = 0; q < 4; q++) {
+      index[q][j] = Math.min(Math.max(k - 1 + q, 0), n - 1);
+      weight[q][j] = w[q];
+    }
+  }
+  const weightShape = [out, ...new Array<number>(y.ndim - 1 - d).fill(1)];
+  const terms = [0, 1, 2, 3].map((q) => mul(indexSelect(y, d, index[q]), new Tensor(weight[q], weightShape)));
+  return add(add(add(terms[0], terms[1]), terms[2]), terms[3]);
 }
