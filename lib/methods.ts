@@ -48,6 +48,12 @@ declare module './tensor' {
     erf(): Tensor;
     /** Elementwise e^this - 1, accurate near 0. */
     expm1(): Tensor;
+    /** Elementwise base-2 logarithm. */
+    log2(): Tensor;
+    /** Elementwise base-10 logarithm. */
+    log10(): Tensor;
+    /** Elementwise 1 - erf(x), without its cancellation for large x. */
+    erfc(): Tensor;
     /** Element-wise larger of this and other (broadcast; NaN if either is). */
     maximum(other: Operand): Tensor;
     /** Element-wise smaller of this and other (broadcast; NaN if either is). */
@@ -238,6 +244,9 @@ P.sin = function () { return ops.sin(this); };
 P.cos = function () { return ops.cos(this); };
 P.erf = function () { return ops.erf(this); };
 P.expm1 = function () { return ops.expm1(this); };
+P.log2 = function () { return ops.log2(this); };
+P.log10 = function () { return ops.log10(this); };
+P.erfc = function () { return ops.erfc(this); };
 P.maximum = function (o) { return ops.maximum(this, o); };
 P.minimum = function (o) { return ops.minimum(this, o); };
 P.clamp = function (lo, hi) { return ops.clamp(this, lo, hi); };

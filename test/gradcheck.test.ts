@@ -211,6 +211,8 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
       .add(bp.mish(x)).add(bp.selu(x)).add(bp.softsign(x)).add(bp.tanhshrink(x)), [randT([3, 4], -5, 5)]],
   'sin, cos': () => [(x) => x.sin().mul(x).add(x.cos()), [randT([3, 4], -7, 7)]],
   'erf, expm1': () => [(x) => x.erf().mul(x).add(x.expm1()), [randT([3, 4], -3, 3)]],
+  'erfc': () => [(x) => x.erfc().mul(x), [randT([3, 4], -3, 3)]],
+  'log2, log10 (positive inputs)': () => [(x) => x.log2().add(x.log10().mul(3)), [randT([3, 4], 0.2, 4)]],
   'LayerNorm [2, 3, 4] over [3, 4]': () => {
     const ln = new nn.LayerNorm([3, 4]);
     ln.weight!.data.set(randT([3, 4]).data);

@@ -13,7 +13,7 @@ import { encodeNumber, Encoded, expectLike, PY_ENCODE } from './helpers/torch_op
 interface Call { op: string; inputs: { shape: number[]; data: number[] }[]; args: unknown[]; w?: number[] }
 interface Answer { error?: string; shape?: number[]; y?: Encoded[]; grads?: (Encoded[] | null)[] }
 
-const UNARY = ['neg', 'exp', 'log', 'sqrt', 'abs', 'relu', 'sigmoid', 'tanh', 'gelu', 'silu', 'softplus', 'log1p', 'sign', 'floor', 'ceil', 'round', 'trunc', 'frac', 'sin', 'cos', 'erf', 'expm1'];
+const UNARY = ['neg', 'exp', 'log', 'sqrt', 'abs', 'relu', 'sigmoid', 'tanh', 'gelu', 'silu', 'softplus', 'log1p', 'sign', 'floor', 'ceil', 'round', 'trunc', 'frac', 'sin', 'cos', 'erf', 'expm1', 'log2', 'log10', 'erfc'];
 const BINARY = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'pow'];
 const REDUCE = ['sum', 'mean', 'max', 'min', 'argmax', 'argmin', 'logsumexp', 'var', 'std'];
 

@@ -42,6 +42,9 @@ export const Unary = {
   cos: 32, // gradient gy (-sin(x))
   erf: 33, // gradient 2 / sqrt(pi) e^(-x^2) gy
   expm1: 34, // e^x - 1 without cancellation near 0; gradient gy (y + 1)
+  log2: 35, // gradient gy / (x ln 2)
+  log10: 36, // gradient gy / (x ln 10)
+  erfc: 37, // 1 - erf(x) without cancellation for large x; gradient -2 / sqrt(pi) e^(-x^2) gy
 } as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 

@@ -19,7 +19,7 @@ export function indexList(index: Tensor | ArrayLike<number>, size: number, what:
   const out = allocIndexOutput(src.length);
   for (let i = 0; i < src.length; i++) {
     const v = src[i];
-    if (!Number.isInteger(v) || v < 0 || v >= size) throw new Error(`${what}: index ${v} at position ${i} is out of range for a dimension of size ${size}`);
+    if (!Number.isInteger(v) || v < 0 || v >= size) throw new Error(`${what}: index ${shown(v)} at position ${i} is out of range for a dimension of size ${size}`);
     out[i] = v;
   }
   return out;

@@ -100,3 +100,9 @@ export const cos = (x: Tensor): Tensor => unaryOp(x, Unary.cos, 0, 'cos');
 export const erf = (x: Tensor): Tensor => unaryOp(x, Unary.erf, 0, 'erf');
 /** Elementwise e^x - 1, accurate near 0; gradient e^x (from the result, as torch's). */
 export const expm1 = (x: Tensor): Tensor => unaryOp(x, Unary.expm1, 0, 'expm1');
+/** Elementwise base-2 logarithm; gradient 1 / (x ln 2). */
+export const log2 = (x: Tensor): Tensor => unaryOp(x, Unary.log2, 0, 'log2');
+/** Elementwise base-10 logarithm; gradient 1 / (x ln 10). */
+export const log10 = (x: Tensor): Tensor => unaryOp(x, Unary.log10, 0, 'log10');
+/** Elementwise 1 - erf(x), without its cancellation for large x; gradient -2 / sqrt(pi) e^(-x^2). */
+export const erfc = (x: Tensor): Tensor => unaryOp(x, Unary.erfc, 0, 'erfc');

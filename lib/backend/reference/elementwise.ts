@@ -2,7 +2,7 @@
 // binary, strided copy, axpy.
 import { Binary, BinaryCode, Reduce, Unary, UnaryCode } from '../backend';
 import { reduce } from './reduce';
-import { erf, gelu, geluGrad, sigmoid } from './math';
+import { erf, erfc, gelu, geluGrad, sigmoid } from './math';
 import { Round, roundingOf } from '../../storage';
 import { powC } from '../../cmath';
 
@@ -44,6 +44,9 @@ export function unaryScalar(op: number, x: number, p: number, r: Round = (v) => 
     case Unary.cos: return Math.cos(x);
     case Unary.erf: return erf(x);
     case Unary.expm1: return Math.expm1(x);
+    case Unary.log2: return Math.log2(x);
+    case Unary.log10: return Math.log10(x);
+    case Unary.erfc: return erfc(x);
     default: throw new Error(`unary: unknown op code ${op}`);
   }
 }
@@ -93,6 +96,9 @@ export function unaryGradScalar(op: number, x: number, y: number, gy: number, p:
     case Unary.cos: return gy * -r(Math.sin(x));
     case Unary.erf: return r(r(1.1283791670955126 * r(Math.exp(-r(x * x)))) * gy);
     case Unary.expm1: return gy * r(y + 1);
+    case Unary.log2: return gy / r(x * r(0.6931471805599453));
+    case Unary.log10: return gy / r(x * r(2.3025850929940456));
+    case Unary.erfc: return r(r(-1.1283791670955126 * r(Math.exp(-r(x * x)))) * gy);
     case Unary.log1p: return gy / r(x + 1);
     case Unary.rsubScalar: return -gy;
     case Unary.rdivScalar: { // torch's reciprocal backward after the scaling's
