@@ -99,6 +99,14 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'adaptiveAvgPool2d to 3 x 7 (short windows, a side grown)': () => [(x) => bp.adaptiveAvgPool2d(x, [3, 7]), [randT([2, 2, 5, 4])]],
   'adaptiveMaxPool2d to 2 x 3, adaptiveMaxPool1d, adaptiveAvgPool1d': () => [(x) => bp.adaptiveAvgPool1d(bp.adaptiveMaxPool1d(bp.adaptiveMaxPool2d(x, [2, 3]).reshape([2, 2, 6]), 4), 3), [randT([2, 2, 5, 4])]],
   'avgPool1d padding, ceil mode': () => [(x) => bp.avgPool1d(x, 3, { stride: 2, padding: 1, ceilMode: true }), [randT([2, 3, 6])]],
+  'LSTM, two layers, both directions, from given states': () => {
+    const m = new nn.LSTM(3, 2, { numLayers: 2, bidirectional: true });
+    return [(x, h, c) => { const r = m.forwardWithState(x, h, c); return r.output.sum().add(r.hN.mul(r.cN!).sum()); }, [randT([4, 2, 3]), randT([4, 2, 2]), randT([4, 2, 2])]];
+  },
+  'GRU and a relu RNN, batch first': () => {
+    const [g, rnn] = [new nn.GRU(3, 4, { batchFirst: true }), new nn.RNN(4, 2, { nonlinearity: 'relu', batchFirst: true })];
+    return [(x) => rnn.forward(g.forward(x)), [randT([2, 3, 3])]];
+  },
   'unfold, then fold (overlapping blocks, padding, stride, dilation)': () => [(x) => bp.fold(bp.unfold(x, [2, 3], { padding: 1, stride: [1, 2], dilation: [2, 1] }), [4, 5], [2, 3], { padding: 1, stride: [1, 2], dilation: [2, 1] }),
     [randT([2, 2, 4, 5])]],
   'einsum: a diagonal, a broadcast size-1 label, an ellipsis, two contractions': () => [(a, b, c) => bp.einsum('iij,j...,jk->ik...', a, b, c),

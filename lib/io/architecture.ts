@@ -10,6 +10,7 @@ import { AvgPool2d, Conv2d, MaxPool2d, PaddingMode } from '../nn/conv';
 import { AvgPool1d, Conv1d, ConvTranspose1d, ConvTranspose2d, MaxPool1d } from '../nn/conv_more';
 import { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d } from '../nn/adaptive';
 import { Fold, Unfold } from '../nn/fold';
+import { GRU, LSTM, RNN } from '../nn/rnn';
 import type { Size2 } from '../ops/conv';
 import { Dropout, Dropout2d } from '../nn/dropout';
 import { PAD_LAYERS, PadLayer, PadLayerName, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d } from '../nn/pad_resize';
@@ -38,6 +39,8 @@ export type LayerSpec =
   | { type: 'AdaptiveAvgPool2d' | 'AdaptiveMaxPool2d'; outputSize: number | null | [number | null, number | null] }
   | { type: 'AdaptiveAvgPool1d' | 'AdaptiveMaxPool1d'; outputSize: number }
   | { type: 'Unfold'; kernelSize: Size2; dilation: Size2; padding: Size2; stride: Size2 }
+  | { type: 'RNN' | 'LSTM' | 'GRU'; inputSize: number; hiddenSize: number; numLayers: number; bias: boolean; batchFirst: boolean; dropout: number;
+      bidirectional: boolean; nonlinearity?: 'tanh' | 'relu' }
   | { type: 'Fold'; outputSize: Size2; kernelSize: Size2; dilation: Size2; padding: Size2; stride: Size2 }
   | { type: 'MaxPool2d'; kernelSize: Size2; stride: Size2; padding: Size2; dilation: Size2; ceilMode: boolean }
   | { type: 'AvgPool2d'; kernelSize: Size2; stride: Size2; padding: Size2; ceilMode: boolean; countIncludePad: boolean; divisorOverride: number | null }
@@ -102,6 +105,11 @@ export function describe(m: Module, path = '', seen = new Map<Module, string>(),
     return { type: m instanceof AdaptiveAvgPool2d ? 'AdaptiveAvgPool2d' : 'AdaptiveMaxPool2d', outputSize: Array.isArray(o) ? [o[0], o[1]] : (o as number | null) };
   }
   if (m instanceof AdaptiveAvgPool1d) return { type: 'AdaptiveAvgPool1d', outputSize: m.outputSize };
+  if (m instanceof RNN || m instanceof LSTM || m instanceof GRU) {
+    const { inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional } = m;
+    const type = m instanceof RNN ? 'RNN' : m instanceof LSTM ? 'LSTM' : 'GRU';
+    return { type, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, ...(m instanceof RNN ? { nonlinearity: m.nonlinearity } : {}) };
+  }
   if (m instanceof Unfold) return { type: 'Unfold', kernelSize: m.kernelSize, ...m.options };
   if (m instanceof Fold) return { type: 'Fold', outputSize: m.outputSize, kernelSize: m.kernelSize, ...m.options };
   if (m instanceof AdaptiveMaxPool1d) return { type: 'AdaptiveMaxPool1d', outputSize: m.outputSize };
@@ -200,6 +208,12 @@ function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Mo
     case 'AdaptiveMaxPool2d': return new AdaptiveMaxPool2d(spec.outputSize);
     case 'AdaptiveAvgPool1d': return new AdaptiveAvgPool1d(spec.outputSize);
     case 'AdaptiveMaxPool1d': return new AdaptiveMaxPool1d(spec.outputSize);
+    case 'RNN': case 'LSTM': case 'GRU': {
+      const { numLayers, bias, batchFirst, dropout, bidirectional } = spec;
+      const options = { numLayers, bias, batchFirst, dropout, bidirectional };
+      if (spec.type === 'RNN') return new RNN(spec.inputSize, spec.hiddenSize, { ...options, nonlinearity: spec.nonlinearity });
+      return spec.type === 'LSTM' ? new LSTM(spec.inputSize, spec.hiddenSize, options) : new GRU(spec.inputSize, spec.hiddenSize, options);
+    }
     case 'Unfold': return new Unfold(spec.kernelSize, { dilation: spec.dilation, padding: spec.padding, stride: spec.stride });
     case 'Fold': return new Fold(spec.outputSize, spec.kernelSize, { dilation: spec.dilation, padding: spec.padding, stride: spec.stride });
     case 'MaxPool2d': {

@@ -10,6 +10,8 @@ export type { Conv2dLayerOptions, PaddingMode } from './conv';
 export { Conv1d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, AvgPool1d } from './conv_more';
 export { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d } from './adaptive';
 export { Unfold, Fold } from './fold';
+export { RNN, LSTM, GRU } from './rnn';
+export type { RNNOptions, RNNLayerOptions, RNNResult } from './rnn';
 export type { AdaptiveSize2 } from './adaptive';
 export type { Conv1dLayerOptions, ConvTranspose1dLayerOptions, ConvTranspose2dLayerOptions } from './conv_more';
 export { Sequential } from './sequential';

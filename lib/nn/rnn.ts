@@ -1,0 +1,256 @@
+// RNN, LSTM and GRU as torch.nn's: the same parameters under the same names (weight_ih_l0,
+// weight_hh_l0_reverse, ...), so that a torch state dict loads, and each cell computed as torch's
+// CPU cell computes it, composed from the library's ops: the input's projection for every step in
+// one product per layer and direction, then per step the hidden projection and the gates.
+import { Tensor } from '../tensor';
+import { fmt } from '../shape';
+import { optionsOf, shown } from '../args';
+import { checkTensor } from '../ops/core';
+import { linear } from '../ops/matmul';
+import { add, mul, sub } from '../ops/binary';
+import { relu, sigmoid, tanh } from '../ops/unary';
+import { cat, chunk, stack } from '../ops/join';
+import { select } from '../ops/index_ops';
+import { permute } from '../ops/shape';
+import { zeros } from '../ops/creation';
+import { Module } from './module';
+import { Parameter } from './parameter';
+import { uniform } from './init';
+import { Dropout } from './dropout';
+import { pyBool, pyFloat } from '../format';
+
+/** Options of nn.RNN, nn.LSTM and nn.GRU (torch's keyword arguments). */
+export interface RNNOptions {
+  /** Stacked layers (default 1). */
+  numLayers?: number;
+  /** Learn the biases b_ih and b_hh (default true). */
+  bias?: boolean;
+  /** Inputs and outputs [batch, time, features] rather than [time, batch, features] (default false). */
+  batchFirst?: boolean;
+  /** Dropout on each layer's output but the last, in training (default 0). */
+  dropout?: number;
+  /** Run a second direction from the sequence's end; outputs concatenate both (default false). */
+  bidirectional?: boolean;
+}
+
+/** Options of nn.RNN: RNNOptions and the cell's nonlinearity. */
+export interface RNNLayerOptions extends RNNOptions {
+  /** 'tanh' (default) or 'relu'. */
+  nonlinearity?: 'tanh' | 'relu';
+}
+
+/** What forwardWithState returns: the output and the final hidden state (and cell state, LSTM's). */
+export interface RNNResult {
+  /** Every step's hidden state of the last layer: [time, batch, directions * hidden] ([batch, time, ...] with batchFirst). */
+  output: Tensor;
+  /** Each layer's and direction's last hidden state: [layers * directions, batch, hidden]. */
+  hN: Tensor;
+  /** LSTM's last cell states, as hN; null for RNN and GRU. */
+  cN: Tensor | null;
+}
+
+type Mode = 'tanh' | 'relu' | 'lstm' | 'gru';
+const GATES: Record<Mode, number> = { tanh: 1, relu: 1, lstm: 4, gru: 3 };
+
+/** The state of one layer and direction during a step: h, and LSTM's c. */
+interface CellState { h: Tensor; c: Tensor | null }
+
+/** The weights of one layer and direction. */
+interface CellWeights { wIh: Tensor; wHh: Tensor; bIh: Tensor | null; bHh: Tensor | null }
+
+/**
+ * The recurrent layers' shared part: parameters as torch names and initialises them (uniform in
+ * +-1/sqrt(hidden)), the layers and directions run in torch's order.
+ */
+abstract class RNNBase extends Module {
+  /** Features of each input step. */
+  readonly inputSize: number;
+  /** Features of the hidden state. */
+  readonly hiddenSize: number;
+  /** Stacked layers. */
+  readonly numLayers: number;
+  /** Whether the biases are learnt. */
+  readonly bias: boolean;
+  /** Whether inputs and outputs are [batch, time, features]. */
+  readonly batchFirst: boolean;
+  /** Dropout between layers, in training. */
+  readonly dropout: number;
+  /** Whether a second direction runs from the sequence's end. */
+  readonly bidirectional: boolean;
+  /** The cell: an RNN's nonlinearity, or 'lstm' / 'gru'. */
+  protected readonly mode: Mode;
+
+  protected constructor(inputSize: number, hiddenSize: number, options: RNNLayerOptions | undefined, mode: Mode | 'rnn') {
+    super();
+    const what = new.target.name;
+    const o = optionsOf(options, what, { numLayers: 'value', bias: 'boolean', batchFirst: 'boolean', dropout: 'value', bidirectional: 'boolean', nonlinearity: 'value' });
+    if (mode !== 'rnn' && o.nonlinearity !== undefined) throw new Error(`${what}: unknown option 'nonlinearity' (RNN's)`);
+    if (o.nonlinearity !== undefined && o.nonlinearity !== 'tanh' && o.nonlinearity !== 'relu') throw new Error(`${what}: nonlinearity must be 'tanh' or 'relu', got ${shown(o.nonlinearity)}`);
+    const positive = (v: unknown, arg: string) => {
+      if (!Number.isInteger(v) || (v as number) < 1) throw new Error(`${what}: ${arg} must be a positive integer, got ${shown(v)}`);
+      return v as number;
+    };
+    this.inputSize = positive(inputSize, 'inputSize');
+    this.hiddenSize = positive(hiddenSize, 'hiddenSize');
+    this.numLayers = positive(o.numLayers ?? 1, 'numLayers');
+    const dropout = o.dropout ?? 0;
+    if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1)) throw new Error(`${what}: dropout must be in [0, 1], got ${shown(dropout)}`);
+    this.dropout = dropout;
+    this.bias = o.bias !== false;
+    this.batchFirst = o.batchFirst === true;
+    this.bidirectional = o.bidirectional === true;
+    this.mode = mode === 'rnn' ? (o.nonlinearity ?? 'tanh') : mode;
+    const g = GATES[this.mode] * hiddenSize;
+    const bound = 1 / Math.sqrt(hiddenSize);
+    const param = (shape: number[]) => new Parameter(uniform(zeros(shape), -bound, bound));
+    const fields = this as unknown as Record<string, Parameter>;
+    for (let l = 0; l < this.numLayers; l++) {
+      for (const suffix of this.suffixes()) {
+        const inputs = l === 0 ? inputSize : hiddenSize * this.suffixes().length;
+        fields[`weight_ih_l${l}${suffix}`] = param([g, inputs]);
+        fields[`weight_hh_l${l}${suffix}`] = param([g, hiddenSize]);
+        if (this.bias) {
+          fields[`bias_ih_l${l}${suffix}`] = param([g]);
+          fields[`bias_hh_l${l}${suffix}`] = param([g]);
+        }
+      }
+    }
+  }
+
+  /** The directions' parameter name suffixes, torch's. */
+  private suffixes(): string[] {
+    return this.bidirectional ? ['', '_reverse'] : [''];
+  }
+
+  private weights(l: number, suffix: string): CellWeights {
+    const f = this as unknown as Record<string, Parameter>;
+    return { wIh: f[`weight_ih_l${l}${suffix}`], wHh: f[`weight_hh_l${l}${suffix}`], bIh: f[`bias_ih_l${l}${suffix}`] ?? null, bHh: f[`bias_hh_l${l}${suffix}`] ?? null };
+  }
+
+  protected override extraRepr(): string {
+    let s = `${this.inputSize}, ${this.hiddenSize}`;
+    if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
+    if (this.mode === 'relu') s += ', nonlinearity=relu';
+    if (!this.bias) s += `, bias=${pyBool(false)}`;
+    if (this.batchFirst) s += `, batch_first=${pyBool(true)}`;
+    if (this.dropout !== 0) s += `, dropout=${pyFloat(this.dropout)}`;
+    if (this.bidirectional) s += `, bidirectional=${pyBool(true)}`;
+    return s;
+  }
+
+  /** One step of the cell: x's projection xp (with b_ih) for this step, the state before, the state after. */
+  private step(xp: Tensor, s: CellState, w: CellWeights): CellState {
+    const hp = linear(s.h, w.wHh, w.bHh);
+    switch (this.mode) {
+      case 'tanh': return { h: tanh(add(hp, xp)), c: null };
+      case 'relu': return { h: relu(add(hp, xp)), c: null };
+      case 'lstm': {
+        // torch's LSTMCell: the gates i, f, g, o; c' = f c + i g, h' = o tanh(c').
+        const [i, f, g, o] = chunk(add(hp, xp), 4, 1);
+        const c = add(mul(sigmoid(f), s.c as Tensor), mul(sigmoid(i), tanh(g)));
+        return { h: mul(sigmoid(o), tanh(c)), c };
+      }
+      default: {
+        // torch's GRUCell: r, z from both projections, n = tanh(x_n + r (h_n)), h' = (h - n) z + n.
+        const [xr, xz, xn] = chunk(xp, 3, 1);
+        const [hr, hz, hn] = chunk(hp, 3, 1);
+        const r = sigmoid(add(hr, xr));
+        const z = sigmoid(add(hz, xz));
+        const n = tanh(add(xn, mul(hn, r)));
+        return { h: add(mul(sub(s.h, n), z), n), c: null };
+      }
+    }
+  }
+
+  /**
+   * The layers over x, from the initial states h0 (and c0, LSTM's), each [layers * directions,
+   * batch, hidden] (zeros when left out); x is [time, batch, input] ([batch, time, input] with
+   * batchFirst), or [time, input] for one sequence.
+   */
+  forwardWithState(x: Tensor, h0?: Tensor | null, c0?: Tensor | null): RNNResult {
+    const what = this.constructor.name;
+    checkTensor(x, what);
+    if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`${what}: input must be 2-D [time, input] or 3-D, got shape ${fmt(x.shape)}`);
+    const batched = x.ndim === 3;
+    let seq = batched ? (this.batchFirst ? permute(x, [1, 0, 2]) : x) : x.reshape([x.shape[0], 1, x.shape[1]]);
+    const [steps, batch, features] = seq.shape;
+    if (features !== this.inputSize) throw new Error(`${what}: input's features ${features} (shape ${fmt(x.shape)}) must be inputSize ${this.inputSize}`);
+    const dirs = this.suffixes().length;
+    const stateShape = [this.numLayers * dirs, batch, this.hiddenSize];
+    const initial = (t: Tensor | null | undefined, name: string): Tensor => {
+      if (t === undefined || t === null) return zeros(stateShape);
+      checkTensor(t, what);
+      const want = batched ? stateShape : [stateShape[0], stateShape[2]];
+      if (t.ndim !== want.length || t.shape.some((s, i) => s !== want[i])) throw new Error(`${what}: ${name} must be ${fmt(want)}, got shape ${fmt(t.shape)}`);
+      return batched ? t : t.reshape(stateShape);
+    };
+    const lstm = this.mode === 'lstm';
+    if (!lstm && c0 !== undefined && c0 !== null) throw new Error(`${what}: c0 is LSTM's; ${what} has no cell state`);
+    const h = initial(h0, 'h0');
+    const c = lstm ? initial(c0, 'c0') : null;
+    const hN: Tensor[] = [], cN: Tensor[] = [];
+    for (let l = 0; l < this.numLayers; l++) {
+      const outputs: Tensor[] = [];
+      this.suffixes().forEach((suffix, d) => {
+        const w = this.weights(l, suffix);
+        const k = l * dirs + d;
+        // Every step's input projection in one product: [time batch, gates hidden].
+        const xp = linear(seq.reshape([steps * batch, seq.shape[2]]), w.wIh, w.bIh).reshape([steps, batch, -1]);
+        let state: CellState = { h: select(h, 0, k), c: c && select(c, 0, k) };
+        const hs = new Array<Tensor>(steps);
+        for (let s = 0; s < steps; s++) {
+          const t = d === 0 ? s : steps - 1 - s;
+          state = this.step(select(xp, 0, t), state, w);
+          hs[t] = state.h;
+        }
+        outputs.push(steps > 0 ? stack(hs, 0) : zeros([0, batch, this.hiddenSize]));
+        hN.push(state.h);
+        if (state.c) cN.push(state.c);
+      });
+      seq = dirs === 1 ? outputs[0] : cat(outputs, 2);
+      if (this.dropout > 0 && this.training && l + 1 < this.numLayers) seq = new Dropout(this.dropout).forward(seq);
+    }
+    let output = seq;
+    if (!batched) output = output.reshape([steps, output.shape[2]]);
+    else if (this.batchFirst) output = permute(output, [1, 0, 2]);
+    const finish = (states: Tensor[]) => {
+      const t = stack(states, 0);
+      return batched ? t : t.reshape([stateShape[0], this.hiddenSize]);
+    };
+    return { output, hN: finish(hN), cN: lstm ? finish(cN) : null };
+  }
+
+  /** The output alone (torch's `output, _ = rnn(x)`); forwardWithState gives the final states too. */
+  forward(x: Tensor): Tensor {
+    return this.forwardWithState(x).output;
+  }
+}
+
+/** An Elman RNN as torch.nn.RNN: h' = tanh (or relu)(W_ih x + b_ih + W_hh h + b_hh). */
+export class RNN extends RNNBase {
+  /** @param inputSize features of each input step @param hiddenSize features of the hidden state */
+  constructor(inputSize: number, hiddenSize: number, options?: RNNLayerOptions) {
+    super(inputSize, hiddenSize, options, 'rnn');
+  }
+
+  /** The cell's nonlinearity. */
+  get nonlinearity(): 'tanh' | 'relu' {
+    return this.mode === 'relu' ? 'relu' : 'tanh';
+  }
+}
+
+/** A long short-term memory as torch.nn.LSTM (gates i, f, g, o in its weights' row blocks). */
+export class LSTM extends RNNBase {
+  /** @param inputSize features of each input step @param hiddenSize features of the hidden and cell states */
+  constructor(inputSize: number, hiddenSize: number, options?: RNNOptions) {
+    super(inputSize, hiddenSize, options, 'lstm');
+  }
+}
+
+/** A gated recurrent unit as torch.nn.GRU (gates r, z, n in its weights' row blocks). */
+export class GRU extends RNNBase {
+  /** @param inputSize features of each input step @param hiddenSize features of the hidden state */
+  constructor(inputSize: number, hiddenSize: number, options?: RNNOptions) {
+    super(inputSize, hiddenSize, options, 'gru');
+  }
+}
