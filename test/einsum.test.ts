@@ -4,14 +4,13 @@
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { eachBackend } from './helpers/backends';
-import { drawsOf, rng } from './helpers/random';
+import { drawsOf, rng, sizeOfShape } from './helpers/random';
 import { haveTorch, noteIfNoTorch } from './helpers/torch';
 import { expectOpsLikeTorch, OpCase, OpResult, PY_CASES_LOOP } from './helpers/torch_ops';
 
 const r = rng(4037);
-const { int, pick } = drawsOf(r);
-const randoms = (n: number) => Array.from({ length: n }, () => Math.fround(2 * r() - 1));
-const size = (s: number[]) => s.reduce((p, q) => p * q, 1);
+const { int, pick, floats: randoms } = drawsOf(r);
+const size = sizeOfShape;
 
 // An equation and its operands' shapes: the operands travel flattened one after another in `a`,
 // their shapes in args [equation, shapes].

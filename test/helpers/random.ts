@@ -19,7 +19,12 @@ export function randomArray(n: number, r: () => number, lo = -1, hi = 1): Float3
 export const EDGE_SIZES = [1, 7, 8, 9, 63, 64, 65, 300];
 
 /** Draws from r for random test cases: int(n) an integer in [0, n), pick(xs) one of xs, each one r() call. */
-export function drawsOf(r: () => number): { int: (n: number) => number; pick: <T>(xs: readonly T[]) => T } {
+export function drawsOf(r: () => number): { int: (n: number) => number; pick: <T>(xs: readonly T[]) => T; floats: (n: number) => number[] } {
   const int = (n: number) => Math.floor(r() * n);
-  return { int, pick: (xs) => xs[int(xs.length)] };
+  // n float32 values uniform in [-1, 1): the random calls' inputs.
+  const floats = (n: number) => Array.from({ length: n }, () => Math.fround(2 * r() - 1));
+  return { int, pick: (xs) => xs[int(xs.length)], floats };
 }
+
+/** The number of elements of a shape. */
+export const sizeOfShape = (s: readonly number[]): number => s.reduce((p, q) => p * q, 1);
