@@ -181,20 +181,20 @@ function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Mo
       return spec.type === 'BatchNorm1d' ? new BatchNorm1d(spec.numFeatures, options) : new BatchNorm2d(spec.numFeatures, options);
     }
     case 'Conv2d': {
-      const { stride, padding, dilation, groups, bias, paddingMode } = spec;
-      return new Conv2d(spec.inChannels, spec.outChannels, spec.kernelSize, { stride, padding, dilation, groups, bias, paddingMode });
+      const { type, inChannels, outChannels, kernelSize, ...options } = spec; // the rest are the layer's options
+      return new Conv2d(inChannels, outChannels, kernelSize, options);
     }
     case 'Conv1d': {
-      const { stride, padding, dilation, groups, bias, paddingMode } = spec;
-      return new Conv1d(spec.inChannels, spec.outChannels, spec.kernelSize, { stride, padding, dilation, groups, bias, paddingMode });
+      const { type, inChannels, outChannels, kernelSize, ...options } = spec; // the rest are the layer's options
+      return new Conv1d(inChannels, outChannels, kernelSize, options);
     }
     case 'ConvTranspose1d': {
-      const { stride, padding, outputPadding, dilation, groups, bias } = spec;
-      return new ConvTranspose1d(spec.inChannels, spec.outChannels, spec.kernelSize, { stride, padding, outputPadding, dilation, groups, bias });
+      const { type, inChannels, outChannels, kernelSize, ...options } = spec; // the rest are the layer's options
+      return new ConvTranspose1d(inChannels, outChannels, kernelSize, options);
     }
     case 'ConvTranspose2d': {
-      const { stride, padding, outputPadding, dilation, groups, bias } = spec;
-      return new ConvTranspose2d(spec.inChannels, spec.outChannels, spec.kernelSize, { stride, padding, outputPadding, dilation, groups, bias });
+      const { type, inChannels, outChannels, kernelSize, ...options } = spec; // the rest are the layer's options
+      return new ConvTranspose2d(inChannels, outChannels, kernelSize, options);
     }
     case 'MaxPool1d': {
       const { stride, padding, dilation, ceilMode } = spec;

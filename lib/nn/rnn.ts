@@ -16,7 +16,8 @@ import { zeros } from '../ops/creation';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { uniform } from './init';
-import { Dropout } from './dropout';
+import { dropped } from './dropout';
+import { positiveInt } from './conv';
 import { pyBool, pyFloat } from '../format';
 
 /** Options of nn.RNN, nn.LSTM and nn.GRU (torch's keyword arguments). */
@@ -86,13 +87,9 @@ abstract class RNNBase extends Module {
     const o = optionsOf(options, what, { numLayers: 'value', bias: 'boolean', batchFirst: 'boolean', dropout: 'value', bidirectional: 'boolean', nonlinearity: 'value' });
     if (mode !== 'rnn' && o.nonlinearity !== undefined) throw new Error(`${what}: unknown option 'nonlinearity' (RNN's)`);
     if (o.nonlinearity !== undefined && o.nonlinearity !== 'tanh' && o.nonlinearity !== 'relu') throw new Error(`${what}: nonlinearity must be 'tanh' or 'relu', got ${shown(o.nonlinearity)}`);
-    const positive = (v: unknown, arg: string) => {
-      if (!Number.isInteger(v) || (v as number) < 1) throw new Error(`${what}: ${arg} must be a positive integer, got ${shown(v)}`);
-      return v as number;
-    };
-    this.inputSize = positive(inputSize, 'inputSize');
-    this.hiddenSize = positive(hiddenSize, 'hiddenSize');
-    this.numLayers = positive(o.numLayers ?? 1, 'numLayers');
+    this.inputSize = positiveInt(inputSize, what, 'inputSize');
+    this.hiddenSize = positiveInt(hiddenSize, what, 'hiddenSize');
+    this.numLayers = positiveInt(o.numLayers ?? 1, what, 'numLayers');
     const dropout = o.dropout ?? 0;
     if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1)) throw new Error(`${what}: dropout must be in [0, 1], got ${shown(dropout)}`);
     this.dropout = dropout;
@@ -208,7 +205,7 @@ abstract class RNNBase extends Module {
         if (state.c) cN.push(state.c);
       });
       seq = dirs === 1 ? outputs[0] : cat(outputs, 2);
-      if (this.dropout > 0 && this.training && l + 1 < this.numLayers) seq = new Dropout(this.dropout).forward(seq);
+      if (this.dropout > 0 && this.training && l + 1 < this.numLayers) seq = dropped(seq, this.dropout, seq.shape);
     }
     let output = seq;
     if (!batched) output = output.reshape([steps, output.shape[2]]);

@@ -3,7 +3,7 @@
 // label seen in one operand and not wanted after it is summed out, and the operands are contracted
 // left to right, each pair as one batched matrix product (matmul) between permutes.
 import { Tensor } from '../tensor';
-import { fmt } from '../shape';
+import { contiguousStrides, fmt } from '../shape';
 import { shown } from '../args';
 import { checkTensor } from './core';
 import { indexSelect } from './index_ops';
@@ -17,17 +17,25 @@ interface Labelled { t: Tensor; labels: string[] }
 const what = 'einsum';
 const LETTER = /^[a-zA-Z]$/;
 
+/** A term's parts before and after its ellipsis (one part without one), its subscripts checked. */
+function termParts(term: string, whose: string): string[] {
+  const parts = term.split('...');
+  if (parts.length > 2) throw new Error(`einsum: ${whose} subscripts '${term}' hold more than one ellipsis`);
+  for (const c of parts.join('')) if (!LETTER.test(c)) throw new Error(`einsum: subscripts must be letters a-z or A-Z (and one '...'), got '${c}' in '${term}'`);
+  return parts;
+}
+
+/** A term's labels: its letters, and the ellipsis's labels where it stands. */
+const labelsOf = (parts: string[], ellipsis: string[]): string[] => (parts.length === 1 ? [...parts[0]] : [...parts[0], ...ellipsis, ...parts[1]]);
+
 /** A term's labels for an operand of `ndim` dimensions: its letters, and the ellipsis's dimensions where it stands. */
 function termLabels(term: string, ndim: number, i: number): string[] {
-  const parts = term.split('...');
-  if (parts.length > 2) throw new Error(`einsum: operand ${i}'s subscripts '${term}' hold more than one ellipsis`);
-  for (const c of parts.join('')) if (!LETTER.test(c)) throw new Error(`einsum: subscripts must be letters a-z or A-Z (and one '...'), got '${c}' in '${term}'`);
+  const parts = termParts(term, `operand ${i}'s`);
   const letters = parts.join('').length;
   if (parts.length === 1 ? letters !== ndim : letters > ndim) {
     throw new Error(`einsum: the subscripts '${term}' of operand ${i} name ${letters} dimensions, but it has ${ndim} (shape given${parts.length === 1 ? ' and no ellipsis' : ''})`);
   }
-  const ellipsis = Array.from({ length: ndim - letters }, (_, k) => `.${ndim - letters - 1 - k}`);
-  return parts.length === 1 ? [...parts[0]] : [...parts[0], ...ellipsis, ...parts[1]];
+  return labelsOf(parts, Array.from({ length: ndim - letters }, (_, k) => `.${ndim - letters - 1 - k}`));
 }
 
 /** x with each label once: a label repeated takes the diagonal of its dimensions (their sizes must agree). */
@@ -42,11 +50,7 @@ function diagonal(x: Tensor, labels: string[], i: number): Labelled {
   });
   const shape = once.map((l) => size.get(l) as number);
   // Each element of the diagonal's offset in x (a dimension's stride summed for each of its labels).
-  const strides = new Array<number>(labels.length);
-  for (let d = labels.length - 1, s = 1; d >= 0; d--) {
-    strides[d] = s;
-    s *= x.shape[d];
-  }
+  const strides = contiguousStrides(x.shape);
   const step = once.map((l) => labels.reduce((s, m, d) => (m === l ? s + strides[d] : s), 0));
   const count = shape.reduce((a, b) => a * b, 1);
   const at = new Int32Array(count);
@@ -125,14 +129,10 @@ export function einsum(equation: string, ...operands: Tensor[] | [Tensor[]]): Te
     out = [...ellipsis, ...[...count.keys()].filter((c) => count.get(c) === 1).sort()];
   } else {
     const rhs = eq.slice(arrow + 2);
-    const parts = rhs.split('...');
-    if (parts.length > 2) throw new Error(`einsum: the output subscripts '${rhs}' hold more than one ellipsis`);
-    for (const c of parts.join('')) {
-      if (!LETTER.test(c)) throw new Error(`einsum: subscripts must be letters a-z or A-Z (and one '...'), got '${c}' in the output '${rhs}'`);
-      if (!size.has(c)) throw new Error(`einsum: output subscript ${c} does not appear in the equation for any input operand`);
-    }
+    const parts = termParts(rhs, "the output's");
+    for (const c of parts.join('')) if (!size.has(c)) throw new Error(`einsum: output subscript ${c} does not appear in the equation for any input operand`);
     if (new Set(parts.join('')).size !== parts.join('').length) throw new Error(`einsum: an output subscript appears more than once in '${rhs}'`);
-    out = parts.length === 1 ? [...parts[0]] : [...parts[0], ...ellipsis, ...parts[1]];
+    out = labelsOf(parts, ellipsis);
   }
   // Operands broadcast to each label's size where theirs is 1.
   const full = ops.map((o) => {

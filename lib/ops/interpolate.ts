@@ -129,29 +129,37 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   return y === x ? x.reshape([...x.shape]) : y;
 }
 
+/** torch's source position of output index j (area_pixel_compute_source_index), before any clamp. */
+const sourceOf = (j: number, scale: number, alignCorners: boolean): number => (alignCorners ? f(scale * j) : f(f(scale * f(j + 0.5)) - 0.5));
+
+/**
+ * y along dimension d as the sum, in order, of its taps: each tap the inputs at its indices times
+ * its weights (one per output index, broadcast over the dimensions after d).
+ */
+function sumOfTaps(y: Tensor, d: number, taps: readonly [Int32Array, Float32Array][]): Tensor {
+  const weightShape = [taps[0][0].length, ...new Array<number>(y.ndim - 1 - d).fill(1)];
+  const terms = taps.map(([index, weight]) => mul(indexSelect(y, d, index), new Tensor(weight, weightShape)));
+  return terms.slice(1).reduce((acc, t) => add(acc, t), terms[0]);
+}
+
 /**
  * y resized along dimension d from n to out by linear interpolation (torch's
- * compute_indices_weights_linear): source position scale * i (alignCorners) or scale * (i + 0.5) -
- * 0.5, at least 0; its two neighbours weighted 1 - t and t. torch copies a dimension whose size
- * stays the same, and so does this.
+ * compute_indices_weights_linear): the source position at least 0, its two neighbours weighted
+ * 1 - t and t. torch copies a dimension whose size stays the same, and so does this.
  */
 function linearAlong(y: Tensor, d: number, n: number, out: number, scale: number, alignCorners: boolean, outs: number[]): Tensor {
   if (n === out) return y;
-  const [i0, i1] = [indexList(out, outs), indexList(out, outs)];
-  const [w0, w1] = [alloc(out), alloc(out)];
+  const taps: [Int32Array, Float32Array][] = [[indexList(out, outs), alloc(out)], [indexList(out, outs), alloc(out)]];
   for (let j = 0; j < out; j++) {
-    let src = alignCorners ? f(scale * j) : f(f(scale * f(j + 0.5)) - 0.5);
-    if (src < 0) src = 0;
+    const src = Math.max(sourceOf(j, scale, alignCorners), 0);
     const k = Math.floor(src);
-    i0[j] = k;
-    i1[j] = k < n - 1 ? k + 1 : k;
     const t = Math.min(Math.max(f(src - k), 0), 1);
-    w1[j] = t;
-    w0[j] = f(1 - t);
+    taps[0][0][j] = k;
+    taps[0][1][j] = f(1 - t);
+    taps[1][0][j] = k < n - 1 ? k + 1 : k;
+    taps[1][1][j] = t;
   }
-  // The weights along d, broadcast over the dimensions after it.
-  const weightShape = [out, ...new Array<number>(y.ndim - 1 - d).fill(1)];
-  return add(mul(indexSelect(y, d, i0), new Tensor(w0, weightShape)), mul(indexSelect(y, d, i1), new Tensor(w1, weightShape)));
+  return sumOfTaps(y, d, taps);
 }
 
 // torch's cubic convolution weights (upsample's get_cubic_upsample_coefficients, A = -0.75), in float.
@@ -161,25 +169,22 @@ const cubic2 = (x: number) => f(f(f(f(f(f(A * x) - 5 * A) * x) + 8 * A) * x) - 4
 
 /**
  * y resized along dimension d from n to out by cubic convolution (torch's bicubic, one side at a
- * time): source position scale * i (alignCorners) or scale * (i + 0.5) - 0.5, not clamped; the four
- * inputs around it (their indices clamped to the side) weighted by torch's coefficients, summed in
- * order. torch copies a side whose size stays the same, and so does this.
+ * time): the source position not clamped; the four inputs around it (their indices clamped to the
+ * side) weighted by torch's coefficients, summed in order. torch copies a side whose size stays the
+ * same, and so does this.
  */
 function cubicAlong(y: Tensor, d: number, n: number, out: number, scale: number, alignCorners: boolean, outs: number[]): Tensor {
   if (n === out) return y;
-  const index = [0, 1, 2, 3].map(() => indexList(out, outs));
-  const weight = [0, 1, 2, 3].map(() => alloc(out));
+  const taps = [0, 1, 2, 3].map((): [Int32Array, Float32Array] => [indexList(out, outs), alloc(out)]);
   for (let j = 0; j < out; j++) {
-    const src = alignCorners ? f(scale * j) : f(f(scale * f(j + 0.5)) - 0.5);
+    const src = sourceOf(j, scale, alignCorners);
     const k = Math.floor(src);
     const t = f(src - k);
     const w = [cubic2(f(t + 1)), cubic1(t), cubic1(f(1 - t)), cubic2(f(f(1 - t) + 1))];
-    for (let q = 0; q < 4; q++) {
-      index[q][j] = Math.min(Math.max(k - 1 + q, 0), n - 1);
-      weight[q][j] = w[q];
-    }
+    taps.forEach(([index, weight], q) => {
+      index[j] = Math.min(Math.max(k - 1 + q, 0), n - 1);
+      weight[j] = w[q];
+    });
   }
-  const weightShape = [out, ...new Array<number>(y.ndim - 1 - d).fill(1)];
-  const terms = [0, 1, 2, 3].map((q) => mul(indexSelect(y, d, index[q]), new Tensor(weight[q], weightShape)));
-  return add(add(add(terms[0], terms[1]), terms[2]), terms[3]);
+  return sumOfTaps(y, d, taps);
 }

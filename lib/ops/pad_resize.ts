@@ -24,7 +24,7 @@ export interface PadOptions {
   value?: number;
 }
 
-/** The modes, and the input dimensions each number of padded dimensions allows outside 'constant' mode (torch's). */
+/** pad's modes, for its argument check. */
 const MODES: readonly PadMode[] = ['constant', 'reflect', 'replicate', 'circular'];
 
 /**
