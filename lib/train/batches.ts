@@ -29,3 +29,15 @@ export function order(n: number, shuffle: boolean, into?: Int32Array): Int32Arra
   }
   return idx;
 }
+
+/**
+ * The rows that rank `rank` of `worldSize` processes visits from an epoch's order of n rows (as
+ * torch's DistributedSampler): the order padded to a multiple of worldSize by repeating its start,
+ * then every worldSize-th position from `rank`. Every rank gets ceil(n / worldSize) rows.
+ */
+export function shardOf(all: Int32Array, rank: number, worldSize: number, into?: Int32Array): Int32Array {
+  const rows = Math.ceil(all.length / worldSize);
+  const out = into ?? new Int32Array(rows);
+  for (let i = 0; i < rows; i++) out[i] = all[(rank + i * worldSize) % all.length];
+  return out;
+}

@@ -6,12 +6,14 @@ import { Loss } from '../nn/loss';
 import { Optimizer } from '../optim/optimizer';
 import { noGrad } from '../autograd';
 import { manualSeed } from '../random';
-import { gatherRows, order } from './batches';
+import { gatherRows, order, shardOf } from './batches';
 import { BatchTally, checkMetrics, MetricName } from './metrics';
 import { Progress } from './progress';
 import { EpochOutcome, FusedPlan, fusedPlan } from './plan';
 import { OptionKinds, optionsOf, shown } from '../args';
 import { fitEnded, fitStarted } from '../reuse';
+import { ProcessGroup } from '../distributed/process_group';
+import { liveSpareNormal, rngState, setRngState } from '../random';
 
 /** Inputs and targets: x [n, ...], y [n] class indices or [n, ...] targets. */
 export interface Dataset {
@@ -74,11 +76,25 @@ export interface FitOptions {
    * onBatchEnd needs the eager loop.
    */
   fused?: boolean;
+  /**
+   * Data-parallel training (PyTorch's DistributedDataParallel with a DistributedSampler): every
+   * process of the group calls fit with the same model, data and options. fit first gives every
+   * rank rank 0's parameters, buffers and generator state; each epoch's row order (shuffled alike
+   * on every rank) is dealt out, rank r taking rows r, r + worldSize, ... (ceil(n / worldSize)
+   * each, the order's start repeated to fill the last round); each batch's gradients are averaged
+   * over the ranks before the optimizer steps, so the parameters stay the same on every rank. The
+   * History (loss and metrics over all ranks' rows) is the same on every rank; buffers (BatchNorm's
+   * running statistics) are rank 0's after each epoch; validationData is evaluated whole on each.
+   * batchSize is per process. Stopping early (onEpochEnd, earlyStopping) must be decided alike on
+   * every rank, as it is when it depends on the logs only.
+   */
+  processGroup?: ProcessGroup;
 }
 
 const FIT_OPTIONS: OptionKinds<FitOptions> = {
   loss: 'value', optimizer: 'value', epochs: 'value', batchSize: 'value', shuffle: 'boolean', seed: 'value', validationData: 'value',
   metrics: 'value', verbose: 'boolean', signal: 'value', onEpochEnd: 'value', onBatchEnd: 'value', earlyStopping: 'value', fused: 'boolean',
+  processGroup: 'value',
 };
 
 /** What fit returns: one entry per completed epoch for each value. */
@@ -134,7 +150,7 @@ function abortError(signal: AbortSignal): Error {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Sum over the rows of the loss, and the correct predictions, of epoch `e` of a fused run. */
+/** Sum over the rows of the loss, and the correct predictions, of epoch `e` of a fused run over `n` rows an epoch. */
 function epochSums(r: EpochOutcome, e: number, batches: number, n: number, batchSize: number): [number, number] {
   let lossSum = 0;
   let correct = 0;
@@ -146,31 +162,59 @@ function epochSums(r: EpochOutcome, e: number, batches: number, n: number, batch
   return [lossSum, correct];
 }
 
+/** The rows one epoch visits, in order: all n (shuffled or not), or this rank's share of them. */
+type EpochOrder = (into?: Int32Array) => Int32Array;
+
 /**
  * All epochs through the fused plan when nothing runs between epochs: groups of epochs per crossing
  * (up to ~4M row indices: thousands of epochs of a tiny dataset, a few of a large one), their row
- * orders drawn in advance in the sequence the eager loop draws them, none when not shuffling.
+ * orders drawn in advance in the sequence the eager loop draws them, none when the rows go in
+ * stored order (`orderOf` null).
  */
-async function fitGrouped(plan: FusedPlan, epochs: number, n: number, batchSize: number, shuffle: boolean,
-  metrics: MetricName[], history: History, signal: AbortSignal | undefined): Promise<void> {
-  const batches = Math.ceil(n / batchSize);
+async function fitGrouped(plan: FusedPlan, epochs: number, rows: number, batchSize: number, orderOf: EpochOrder | null,
+  metrics: MetricName[], history: History, signal: AbortSignal | undefined, group: ProcessGroup | undefined, model: Module): Promise<void> {
+  const batches = Math.ceil(rows / batchSize);
   const accuracy = metrics.includes('accuracy') ? history.accuracy : null;
   for (let epoch = 0; epoch < epochs;) {
-    const group = Math.max(1, Math.min(epochs - epoch, Math.floor(4_194_304 / n)));
+    const count = Math.max(1, Math.min(epochs - epoch, Math.floor(4_194_304 / rows)));
     let orders: Int32Array | null = null;
-    if (shuffle) {
-      orders = new Int32Array(group * n);
-      for (let g = 0; g < group; g++) order(n, true, orders.subarray(g * n, (g + 1) * n));
+    if (orderOf) {
+      orders = new Int32Array(count * rows);
+      for (let g = 0; g < count; g++) orderOf(orders.subarray(g * rows, (g + 1) * rows));
     }
-    const r = await plan.runEpochs(orders, group);
+    const r = await plan.runEpochs(orders, count);
     if (signal?.aborted) throw abortError(signal);
-    for (let e = 0; e < group; e++) {
-      const [lossSum, correct] = epochSums(r, e, batches, n, batchSize);
-      history.loss.push(lossSum / n);
-      accuracy?.push(correct / n);
+    // Each epoch's loss sum and correct rows, then summed over the ranks.
+    const sums = new Float64Array(2 * count);
+    for (let e = 0; e < count; e++) [sums[e], sums[count + e]] = epochSums(r, e, batches, rows, batchSize);
+    if (group) await Promise.all([group.reduceArrays([sums], false), shareBuffers(group, model)]);
+    const seen = rows * (group?.worldSize ?? 1);
+    for (let e = 0; e < count; e++) {
+      history.loss.push(sums[e] / seen);
+      accuracy?.push(sums[count + e] / seen);
     }
-    epoch += group;
+    epoch += count;
   }
+}
+
+/** Gives every rank rank 0's buffers (BatchNorm's running statistics), as DistributedDataParallel does. */
+function shareBuffers(group: ProcessGroup, model: Module): Promise<void> {
+  const buffers = model.namedBuffers().map(([, b]) => b.data);
+  return buffers.length ? group.broadcastArrays(buffers, 0) : Promise.resolve();
+}
+
+/** Starts every rank from rank 0's parameters, buffers and generator state (the same shuffles and Dropout masks). */
+async function startTogether(group: ProcessGroup, model: Module): Promise<void> {
+  const words = Float64Array.from(rngState());
+  const spare = liveSpareNormal();
+  await Promise.all([group.broadcastArrays([...model.parameters().map((p) => p.data), ...model.namedBuffers().map(([, b]) => b.data)], 0),
+    group.broadcastArrays([words, spare], 0)]);
+  setRngState(Uint32Array.from(words));
+}
+
+/** Each parameter's gradient storage, for averaging over the ranks (zeros standing in for a missing one). */
+function gradArrays(params: readonly Tensor[]): Float32Array[] {
+  return params.map((p) => p.gradData() ?? new Float32Array(p.size));
 }
 
 /** Trains `model` on `data` for `epochs` epochs; resolves to the History. */
@@ -204,8 +248,15 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   const metrics = checkMetrics(options.metrics, 'fit');
   if (options.validationData) checkDataset(options.validationData, 'fit: validationData');
   if (training.has(model)) throw new Error('fit: this model is already being trained by another fit() call; wait for it to finish');
+  const group = options.processGroup;
+  if (group !== undefined) {
+    if (!(group instanceof ProcessGroup)) throw new Error(`fit: processGroup must be a ProcessGroup from distributed.initProcessGroup(), got ${shown(group)}`);
+    group.handle('fit'); // throws once destroyed
+  }
   if (options.signal?.aborted) throw abortError(options.signal);
   const { loss: lossFn, optimizer } = options;
+  // Rows each epoch visits here: all of them, or this rank's share.
+  const rows = group ? Math.ceil(n / group.worldSize) : n;
   const history: History = { loss: [], valLoss: [] };
   for (const m of metrics) {
     history[m] = [];
@@ -218,7 +269,8 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   if (options.seed !== undefined) manualSeed(options.seed);
   let stopRequested = false;
   const stop = (): void => { stopRequested = true; };
-  const plan = options.fused === false || options.onBatchEnd ? null : fusedPlan(model, data, lossFn, optimizer, batchSize, metrics.includes('accuracy'));
+  const plan = options.fused === false || options.onBatchEnd ? null
+    : fusedPlan(model, data, lossFn, optimizer, batchSize, metrics.includes('accuracy'), group ? { rows, group: group.handle('fit') } : null);
   const onAbort = (): void => plan?.abort();
   options.signal?.addEventListener('abort', onAbort);
   // Marked only now, with no await since the check above: everything before may throw, and the
@@ -231,42 +283,45 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   try {
     model.train();
     const shuffle = options.shuffle ?? true;
+    if (group) await startTogether(group, model);
+    const orderOf: EpochOrder = group ? (into) => shardOf(order(n, shuffle), group.rank, group.worldSize, into) : (into) => order(n, shuffle, into);
     // With no per-epoch hook, the fused plan runs many epochs per crossing (unless shuffling must
     // interleave with Dropout's draws from the same generator).
     const perEpochHooks = Boolean(options.onEpochEnd || options.validationData || es || options.verbose);
     if (plan && !perEpochHooks && !(plan.usesRng && shuffle)) {
-      await fitGrouped(plan, epochs, n, batchSize, shuffle, metrics, history, options.signal);
+      await fitGrouped(plan, epochs, rows, batchSize, shuffle || group ? orderOf : null, metrics, history, options.signal, group, model);
       return history;
     }
     for (let epoch = 0; epoch < epochs && !stopRequested; epoch++) {
       const t0 = Date.now();
       let lastYield = t0;
       const tally = new BatchTally(lossFn, metrics.includes('accuracy'));
-      const batches = Math.ceil(n / batchSize);
+      const batches = Math.ceil(rows / batchSize);
       if (plan) {
         // On a TTY the bar follows the worker's progress (batches done; the loss arrives at the end).
-        const onProgress = progress.live ? (b: number) => progress.batch(epoch, Math.min(n, b * batchSize), n, NaN, (b * batchSize) / Math.max(1e-3, (Date.now() - t0) / 1000)) : undefined;
-        const r = await plan.runEpochs(shuffle ? order(n, true) : null, 1, onProgress);
+        const onProgress = progress.live ? (b: number) => progress.batch(epoch, Math.min(rows, b * batchSize), rows, NaN, (b * batchSize) / Math.max(1e-3, (Date.now() - t0) / 1000)) : undefined;
+        const r = await plan.runEpochs(shuffle || group ? orderOf() : null, 1, onProgress);
         if (options.signal?.aborted) throw abortError(options.signal);
-        const [lossSum, correct] = epochSums(r, 0, batches, n, batchSize);
-        tally.addTotals(lossSum, n, correct);
-        progress.batch(epoch, n, n, tally.loss, n / Math.max(1e-3, (Date.now() - t0) / 1000));
+        const [lossSum, correct] = epochSums(r, 0, batches, rows, batchSize);
+        tally.addTotals(lossSum, rows, correct);
+        progress.batch(epoch, rows, rows, tally.loss, rows / Math.max(1e-3, (Date.now() - t0) / 1000));
       } else {
-        const idx = order(n, shuffle);
+        const idx = orderOf();
         for (let b = 0; b < batches; b++) {
           if (options.signal?.aborted) throw abortError(options.signal);
           const begin = b * batchSize;
-          const end = Math.min(n, begin + batchSize);
+          const end = Math.min(rows, begin + batchSize);
           const xb = gatherRows(data.x, idx, begin, end);
           const yb = gatherRows(data.y, idx, begin, end);
           optimizer.zeroGrad();
           const out = model.forward(xb);
           const loss = lossFn.forward(out, yb);
           loss.backward();
+          if (group) await group.reduceArrays(gradArrays(optimizer.params), true);
           optimizer.step();
           const lv = loss.item();
           tally.add(out, yb, lv);
-          progress.batch(epoch, end, n, tally.loss, end / Math.max(1e-3, (Date.now() - t0) / 1000));
+          progress.batch(epoch, end, rows, tally.loss, end / Math.max(1e-3, (Date.now() - t0) / 1000));
           if (options.onBatchEnd && options.onBatchEnd(b, { loss: lv }, stop) === false) stopRequested = true;
           if (stopRequested) break;
           if (Date.now() - lastYield > 10) {
@@ -274,6 +329,11 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
             lastYield = Date.now();
           }
         }
+      }
+      if (group) {
+        const sums = tally.totals();
+        await Promise.all([group.reduceArrays([sums], false), shareBuffers(group, model)]);
+        tally.setTotals(sums);
       }
       const logs: Logs = { loss: tally.loss };
       if (metrics.includes('accuracy')) logs.accuracy = tally.accuracy;

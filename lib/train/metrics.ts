@@ -98,6 +98,16 @@ export class BatchTally {
     this.counted += rows;
   }
 
+  /** @internal The running sums (loss, its weight, correct, counted), to add up over processes. */
+  totals(): Float64Array {
+    return Float64Array.of(this.lossSum, this.lossWeight, this.correct, this.counted);
+  }
+
+  /** @internal Replaces the running sums with `t` (totals() summed over the ranks). */
+  setTotals(t: Float64Array): void {
+    [this.lossSum, this.lossWeight, this.correct, this.counted] = t;
+  }
+
   /** The combined loss. */
   get loss(): number {
     return this.lossFn.reduction === 'sum' ? this.lossSum : this.lossSum / this.lossWeight;

@@ -21,6 +21,10 @@ import { getBackend } from '../backend/registry';
 import { loadNative } from '../backend/native';
 import { Dataset } from './fit';
 import { holdForEpoch } from '../worker_owned';
+import type { GroupHandle } from '../distributed/process_group';
+
+/** Data-parallel fit's share: the rows each epoch visits here, and the group its gradients are averaged over. */
+export interface PlanShard { rows: number; group: GroupHandle }
 
 const STAGE = { linear: 0, activation: 1, dropout: 2, batchNorm: 3 } as const;
 
@@ -41,7 +45,8 @@ export interface FusedPlan {
   readonly usesRng: boolean;
   /**
    * Runs `epochs` epochs back to back in one crossing, each visiting the rows in its slice of
-   * `orders` (epochs * n indices), or in stored order when `orders` is null; onProgress gets batches done.
+   * `orders` (epochs * rows indices: n, or the shard's rows), or all n in stored order when `orders`
+   * is null; onProgress gets batches done.
    */
   runEpochs(orders: Int32Array | null, epochs: number, onProgress?: (batchesDone: number) => void): Promise<EpochOutcome>;
   /** Stops before the next batch (AbortSignal). */
@@ -97,7 +102,8 @@ function stagesOf(model: Module, grads: Map<Tensor, Float32Array>): StageSpec[] 
 }
 
 /** Builds the plan, or returns null when fit must run the eager loop. */
-export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: Optimizer, batchSize: number, wantAccuracy: boolean): FusedPlan | null {
+export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: Optimizer, batchSize: number, wantAccuracy: boolean,
+  shard: PlanShard | null = null): FusedPlan | null {
   if (getBackend() !== 'native') return null;
   const trainEpoch = (loadNative().backend as unknown as { trainEpoch?: TrainEpoch }).trainEpoch;
   if (!trainEpoch) return null;
@@ -113,9 +119,10 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
   if (!stages || stages[0].inF !== data.x.shape[1]) return null;
   // BatchNorm refuses a batch of one row in training (every batch when batchSize is 1, or the last
   // one); the eager loop throws that error.
-  if (stages.some((s) => s.kind === STAGE.batchNorm) && (batchSize === 1 || data.x.shape[0] % batchSize === 1)) return null;
-  const outF = stages[stages.length - 1].outF;
   const n = data.x.shape[0];
+  const rows = shard?.rows ?? n;
+  if (stages.some((s) => s.kind === STAGE.batchNorm) && (batchSize === 1 || rows % batchSize === 1)) return null;
+  const outF = stages[stages.length - 1].outF;
   let yIndex: Int32Array | null = null;
   let yValues: Float32Array | null = null;
   let lossCode: number;
@@ -141,11 +148,11 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
   const usesRng = stages.some((l) => l.dropout > 0 && l.dropout < 1);
   // What each epoch writes on its worker (JavaScript may not write them meanwhile: worker_owned.ts).
   const trained = [...optimizer.params, ...model.namedBuffers().map(([, b]) => b)];
-  const batches = Math.ceil(n / batchSize);
+  const batches = Math.ceil(rows / batchSize);
   const control = new Int32Array(1);
   // order, epochs, hyper, rng and onProgress are set by each runEpochs call.
   const spec: Record<string, unknown> & { batchLoss: Float32Array; batchCorrect: Int32Array | null } = {
-    stages, loss: lossCode, smoothing, threshold: decisionThreshold(loss), n, features: data.x.shape[1], batchSize, x: data.x.data, yIndex, yValues,
+    stages, loss: lossCode, smoothing, threshold: decisionThreshold(loss), n, rows, group: shard?.group ?? null, features: data.x.shape[1], batchSize, x: data.x.data, yIndex, yValues,
     params: optimizer.params.map((p) => p.data), grads: optimizer.params.map((p) => grads.get(p)), s0: state.s[0], s1: state.s[1], s2: state.s[2],
     control, batchLoss: new Float32Array(batches), batchCorrect: wantAccuracy ? new Int32Array(batches) : null,
   };

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "check.h"
+#include "dist_glue.h"
 #include "fit_glue.h"
 #include "optim_slots.h"
 #include "kernels/dropout.h"
@@ -804,6 +805,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"layerNormGrad", LayerNormGrad}, {"batchNorm", BatchNorm}, {"batchNormGrad", BatchNormGrad},
       {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},
+      {"distHasGloo", DistHasGloo}, {"distConnect", DistConnect}, {"distAllReduce", DistAllReduce},
+      {"distBroadcast", DistBroadcast}, {"distBarrier", DistBarrier}, {"distDestroy", DistDestroy},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"addressMod64", AddressMod64},
       {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},
       {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"maxPool2d", MaxPool2d},

@@ -10,6 +10,7 @@
 
 #include "fit_glue.h"
 #include "check.h"
+#include "dist_glue.h"
 #include "kernels/table.h"
 #include "optim_slots.h"
 #include "runtime/affinity.h"
@@ -214,12 +215,15 @@ Napi::Value TrainEpoch(const Napi::CallbackInfo& info) {
     }
   }
   p.epochs = integer(env, s, "epochs", 1);
-  p.order = i32(env, s, "order", p.epochs * p.n, true);
+  // Rows per epoch: n, unless an order names a share of them (each process's under data-parallel fit).
+  p.rows = s.Get("rows").IsUndefined() ? p.n : integer(env, s, "rows", 1);
+  p.order = i32(env, s, "order", p.epochs * p.rows, true);
+  if (!p.order && p.rows != p.n) fail(env, "rows (" + std::to_string(p.rows) + ") differs from n (" + std::to_string(p.n) + "): an order must name the rows");
   if (p.order)
-    for (long r = 0; r < p.epochs * p.n; r++) if (p.order[r] < 0 || p.order[r] >= p.n) fail(env, "order holds an index outside [0, n)");
+    for (long r = 0; r < p.epochs * p.rows; r++) if (p.order[r] < 0 || p.order[r] >= p.n) fail(env, "order holds an index outside [0, n)");
   p.control = i32(env, s, "control", 1);
   p.rng = typed_field<uint32_t, napi_uint32_array>(env, s, "rng", 4, false, "Uint32Array");
-  const long batches = (p.n + p.batch - 1) / p.batch * p.epochs;
+  const long batches = (p.rows + p.batch - 1) / p.batch * p.epochs;
   p.batch_loss = f32(env, s, "batchLoss", batches);
   p.batch_correct = i32(env, s, "batchCorrect", batches, true);
   if (p.batch_correct && !p.y_index && out_cols != 1) fail(env, "batchCorrect needs class-index targets or one output column");
@@ -233,6 +237,18 @@ Napi::Value TrainEpoch(const Napi::CallbackInfo& info) {
   p.slots = read_optim_slots(env, lists, p.hyper, [&](int l, bool type_error, const std::string& what) {
     fail(env, type_error ? std::string(kOptimListNames[l]) + " " + what : what);
   });
+  // Data-parallel fit: each batch's gradients (the slots' g, which the loop writes as the stages'
+  // gW and gb) averaged over the group's processes before the step.
+  auto average = gradient_averager(env, s.Get("group"), [&](const std::string& what) { fail(env, what); });
+  if (average) {
+    std::vector<float*> grads;
+    std::vector<size_t> lengths;
+    for (const ParamSlot& slot : p.slots) {
+      grads.push_back(const_cast<float*>(slot.g));
+      lengths.push_back(slot.n);
+    }
+    p.after_backward = [average, grads, lengths] { average(grads.data(), lengths.data(), grads.size()); };
+  }
   auto* worker = new EpochWorker(env, s, std::move(p), s.Get("onProgress"));
   Napi::Promise promise = worker->promise();
   worker->Queue();

@@ -5,6 +5,8 @@
 // return or throw an Error with a message of its own; a crash or a hang kills or stalls this process,
 // and the last call is in the file named by argv[4] for the test to show.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as bp from '../../lib/index';
 import { nn, optim } from '../../lib/index';
 import { addonPath } from '../../lib/backend/native';
@@ -12,8 +14,10 @@ import { addonPath } from '../../lib/backend/native';
 type Fn = ((...args: unknown[]) => unknown) & { original?: Fn };
 
 // Calls that change the process rather than compute (thread count, pinning, allocator) are not
-// replayed. trainEpoch's plan (an object of typed arrays) is mutated a field or two at a time.
-const NOT_REPLAYED = new Set(['pinThread', 'setNumThreads', 'tuneAllocator', 'setPoolPaces']);
+// replayed, nor a group's connecting (a worldSize made 2 waits for a peer as long as the timeout
+// says, which a mutation may make days) and closing. trainEpoch's plan (an object of typed arrays)
+// is mutated a field or two at a time.
+const NOT_REPLAYED = new Set(['pinThread', 'setNumThreads', 'tuneAllocator', 'setPoolPaces', 'distConnect', 'distDestroy']);
 
 function copy(v: unknown): unknown {
   if (ArrayBuffer.isView(v)) return (v as Float32Array).slice();
@@ -71,6 +75,15 @@ async function record(addon: Record<string, unknown>): Promise<Map<string, unkno
   for (const [model, loss, y, opt] of fits) {
     await bp.fit(model, { x, y }, { loss, optimizer: opt(model.parameters()), epochs: 1, batchSize: 8, verbose: false });
   }
+  // A process group of one (its collectives, and fit's plan with a group in it), left open for the replays.
+  if (bp.distributed.processGroupsUnavailable() === null) {
+    const group = await bp.distributed.initProcessGroup({ rank: 0, worldSize: 1, store: fs.mkdtempSync(path.join(os.tmpdir(), 'backprop-fuzz-')), hostname: '127.0.0.1', timeoutMs: 2000 });
+    await group.allReduce([bp.randn([3]), bp.randn([2, 2])], 'mean');
+    await group.broadcast(bp.randn([4]));
+    await group.barrier();
+    const [model, loss, y, opt] = fits[0];
+    await bp.fit(model, { x, y }, { loss, optimizer: opt(model.parameters()), epochs: 1, batchSize: 8, processGroup: group });
+  }
   for (const name of Object.keys(addon)) {
     const f = addon[name] as Fn;
     if (f.original) addon[name] = f.original;
@@ -84,6 +97,9 @@ async function main(): Promise<void> {
   const addon = require(addonPath()) as Record<string, unknown>;
   const seen = await record(addon);
   if (!seen.has('trainEpoch')) throw new Error('no fused fit ran: trainEpoch was not recorded');
+  if (bp.distributed.processGroupsUnavailable() === null && !['distAllReduce', 'distBroadcast', 'distBarrier'].every((n) => seen.has(n))) {
+    throw new Error("a process group's collectives were not recorded");
+  }
   let s = Number(seedArg) >>> 0 || 1;
   const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
   const int = (n: number) => Math.floor(rnd() * n);

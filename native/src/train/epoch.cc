@@ -100,19 +100,19 @@ long run_batches(const EpochPlan& p, EpochScratch& scratch) {
   const int32_t* yidx = nullptr;
   auto input_of = [&](long s) -> const float* { return s == 0 ? xin : buf[s - 1].out.data(); };
 
-  const long per_epoch = (p.n + bs - 1) / bs;
+  const long per_epoch = (p.rows + bs - 1) / bs;
   const long batches = per_epoch * p.epochs;
   long done = 0;
   for (long bi = 0; bi < batches; bi++) {
     if (__atomic_load_n(p.control, __ATOMIC_ACQUIRE) != 0) break;
     const long begin = (bi % per_epoch) * bs;
-    const long rows = std::min(bs, p.n - begin);
+    const long rows = std::min(bs, p.rows - begin);
     if (!p.order) {
       xin = p.x + begin * p.features;
       if (p.y_index) yidx = p.y_index + begin;
       else yvals = p.y_values + begin * out_cols;
     } else {
-      const int32_t* order = p.order + (bi / per_epoch) * p.n + begin;
+      const int32_t* order = p.order + (bi / per_epoch) * p.rows + begin;
       for (long r = 0; r < rows; r++) {
         const long src = order[r];
         std::memcpy(xb.data() + r * p.features, p.x + src * p.features, sizeof(float) * (size_t)p.features);
@@ -247,6 +247,7 @@ long run_batches(const EpochPlan& p, EpochScratch& scratch) {
       }
       g = gprev;
     }
+    if (p.after_backward) p.after_backward();
     OptimHyper h_step = p.hyper;
     h_step.step = p.hyper.step + (double)(bi + 1);
     optim_step(h_step, p.slots);

@@ -45,15 +45,19 @@ struct EpochPlan {
   std::vector<ParamSlot> slots;
   const float* x;  // [n, features]
   long n, features;
+  long rows;  // rows each epoch visits (n, or a process's share of the rows under data-parallel fit)
   const int32_t* y_index;  // [n] for cross-entropy
   const float* y_values;   // [n, out] for MSE and the binary cross-entropies
   long batch;
   long epochs;             // epochs run back to back in this call
-  const int32_t* order;    // [epochs * n]: the row order of each epoch; null: rows in stored order
+  const int32_t* order;    // [epochs * rows]: the rows each epoch visits, in order; null: rows in stored order (rows == n)
   const int32_t* control;  // control[0] != 0: stop before the next batch
   uint32_t* rng;           // xoshiro128** state of lib/random.ts (4 words), advanced by Dropout
   float* batch_loss;       // [epochs * batches]
   int32_t* batch_correct;  // [epochs * batches] or null
+  // Called between each batch's backward pass and its optimizer step (data-parallel fit averages the
+  // gradients over the processes there); may be empty.
+  std::function<void()> after_backward;
   // Called after each batch with the batches done so far (the caller throttles); may be empty.
   std::function<void(long done)> progress;
 };

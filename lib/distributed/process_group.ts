@@ -1,0 +1,174 @@
+// Process groups for data-parallel training (PyTorch's torch.distributed with the gloo backend):
+// several processes, on one machine or several, each holding the whole model, exchange gradients
+// through the addon's Gloo build. Collectives run one at a time in the order they are called here
+// (a chain of promises), so every rank issues the same sequence whatever its timing.
+import * as fs from 'node:fs';
+import { Tensor } from '../tensor';
+import { loadNative, BUILD_COMMAND } from '../backend/native';
+import { optionsOf, shown } from '../args';
+import { assertNotInEpoch } from '../worker_owned';
+
+/** @internal The group handle the addon hands out (an External it checks by type tag). */
+export type GroupHandle = object & { readonly __group: unique symbol };
+
+interface DistAddon {
+  distHasGloo(): boolean;
+  distConnect(o: { rank: number; worldSize: number; store: string; prefix: string; hostname?: string; timeoutMs: number }): Promise<GroupHandle>;
+  distAllReduce(g: GroupHandle, arrays: Float32Array[] | Float64Array[], mean: boolean): Promise<void>;
+  distBroadcast(g: GroupHandle, arrays: Float32Array[] | Float64Array[], root: number): Promise<void>;
+  distBarrier(g: GroupHandle): Promise<void>;
+  distDestroy(g: GroupHandle): Promise<void>;
+}
+
+/** Options of initProcessGroup. */
+export interface ProcessGroupOptions {
+  /** This process's place in the group, 0 ... worldSize - 1; rank 0's model is the one all start from. */
+  rank: number;
+  /** How many processes train together. */
+  worldSize: number;
+  /**
+   * An existing directory every process can read and write (a shared file system when they run on
+   * several machines): the ranks leave their addresses there to meet, then take them away again.
+   */
+  store: string;
+  /** Separates groups that meet in the same directory at the same time (default 'backprop'). */
+  prefix?: string;
+  /** The address the other ranks reach this process at (default: this machine's hostname); '127.0.0.1' for one machine. */
+  hostname?: string;
+  /** How long to wait for the other ranks, when connecting and in each collective (default 60000). */
+  timeoutMs?: number;
+}
+
+/** Why a process cannot make groups here, or null when it can. */
+export function processGroupsUnavailable(): string | null {
+  const native = loadNative();
+  if (!native.backend) return `the native addon is not available (${native.error}); build it with \`${BUILD_COMMAND}\``;
+  const addon = native.backend as unknown as Partial<DistAddon>;
+  if (typeof addon.distHasGloo !== 'function' || !addon.distHasGloo()) {
+    return `the native addon was built without Gloo: install it (Debian: apt-get install libgloo-dev) and rebuild with \`${BUILD_COMMAND}\``;
+  }
+  return null;
+}
+
+function addon(): DistAddon {
+  return loadNative().backend as unknown as DistAddon;
+}
+
+function floatArrays(tensors: Tensor | readonly Tensor[], what: string): Float32Array[] {
+  const list = tensors instanceof Tensor ? [tensors] : tensors;
+  if (!Array.isArray(list) || !list.every((t) => t instanceof Tensor)) throw new Error(`${what}: expected a Tensor or an array of Tensors, got ${shown(tensors)}`);
+  assertNotInEpoch(list, what);
+  return list.map((t) => t.data);
+}
+
+/**
+ * A connected group of processes (make one with initProcessGroup). Pass it to fit's
+ * `processGroup` to train data-parallel, or call its collectives in a loop of your own. Every rank
+ * must call the same collectives, on tensors of the same sizes, in the same order.
+ */
+export class ProcessGroup {
+  #handle: GroupHandle | null;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  /** @internal Made by initProcessGroup. */
+  constructor(handle: GroupHandle, readonly rank: number, readonly worldSize: number) {
+    this.#handle = handle;
+  }
+
+  /** @internal The addon's handle, for fit's native loop; throws once destroyed. */
+  handle(what: string): GroupHandle {
+    if (!this.#handle) throw new Error(`${what}: the process group was destroyed`);
+    return this.#handle;
+  }
+
+  // Runs `op` after every collective called before it (each rank must see one sequence); a failed
+  // collective rejects its own promise only.
+  #queue(what: string, op: (h: GroupHandle) => Promise<void>): Promise<void> {
+    const h = this.handle(what);
+    const run = this.#tail.then(() => op(h));
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Sums each tensor over the ranks, in place ('mean': then divides by worldSize, as a gradient
+   * average); every rank ends with the same bits. The tensors go as one message.
+   */
+  allReduce(tensors: Tensor | readonly Tensor[], op: 'sum' | 'mean' = 'sum'): Promise<void> {
+    if (op !== 'sum' && op !== 'mean') throw new Error(`ProcessGroup.allReduce: op must be 'sum' or 'mean', got ${shown(op)}`);
+    const arrays = floatArrays(tensors, 'ProcessGroup.allReduce');
+    return this.#queue('ProcessGroup.allReduce', (h) => addon().distAllReduce(h, arrays, op === 'mean'));
+  }
+
+  /** Gives every rank's tensors rank `root`'s values. */
+  broadcast(tensors: Tensor | readonly Tensor[], root = 0): Promise<void> {
+    if (!Number.isInteger(root) || root < 0 || root >= this.worldSize) {
+      throw new Error(`ProcessGroup.broadcast: root must be a rank in [0, ${this.worldSize - 1}], got ${shown(root)}`);
+    }
+    const arrays = floatArrays(tensors, 'ProcessGroup.broadcast');
+    return this.#queue('ProcessGroup.broadcast', (h) => addon().distBroadcast(h, arrays, root));
+  }
+
+  /** @internal allReduce / broadcast over raw arrays (fit's sums in float64, the generator's words). */
+  reduceArrays(arrays: Float32Array[] | Float64Array[], mean: boolean): Promise<void> {
+    return this.#queue('fit', (h) => addon().distAllReduce(h, arrays, mean));
+  }
+
+  /** @internal See reduceArrays. */
+  broadcastArrays(arrays: Float32Array[] | Float64Array[], root: number): Promise<void> {
+    return this.#queue('fit', (h) => addon().distBroadcast(h, arrays, root));
+  }
+
+  /** Resolves once every rank has called barrier(). */
+  barrier(): Promise<void> {
+    return this.#queue('ProcessGroup.barrier', (h) => addon().distBarrier(h));
+  }
+
+  /** Closes the connections once the collectives called before it have ended; later calls throw. */
+  destroy(): Promise<void> {
+    if (!this.#handle) return Promise.resolve();
+    const done = this.#queue('ProcessGroup.destroy', (h) => addon().distDestroy(h));
+    this.#handle = null;
+    return done;
+  }
+
+  /** Whether destroy() was called. */
+  get destroyed(): boolean {
+    return this.#handle === null;
+  }
+}
+
+/**
+ * Connects this process to the other `worldSize - 1` (torch.distributed.init_process_group with
+ * the gloo backend and a file:// store): resolves once all of them have called it with the same
+ * store, prefix and worldSize, or rejects after timeoutMs. Needs the addon built with Gloo
+ * (Debian's libgloo-dev).
+ */
+export async function initProcessGroup(options: ProcessGroupOptions): Promise<ProcessGroup> {
+  const what = 'initProcessGroup';
+  const o = optionsOf(options, what, { rank: 'value', worldSize: 'value', store: 'value', prefix: 'value', hostname: 'value', timeoutMs: 'value' });
+  if (!Number.isInteger(o.worldSize) || o.worldSize < 1 || o.worldSize > 65536) throw new Error(`${what}: worldSize must be an integer in [1, 65536], got ${shown(o.worldSize)}`);
+  if (!Number.isInteger(o.rank) || o.rank < 0 || o.rank >= o.worldSize) throw new Error(`${what}: rank must be an integer in [0, ${o.worldSize - 1}] (worldSize ${o.worldSize}), got ${shown(o.rank)}`);
+  if (typeof o.store !== 'string' || !fs.existsSync(o.store) || !fs.statSync(o.store).isDirectory()) {
+    throw new Error(`${what}: store must be an existing directory that every rank can see, got ${shown(o.store)}`);
+  }
+  const prefix = o.prefix ?? 'backprop';
+  if (typeof prefix !== 'string' || prefix === '' || prefix.includes('/')) throw new Error(`${what}: prefix must be a non-empty string without '/', got ${shown(o.prefix)}`);
+  if (o.hostname !== undefined && (typeof o.hostname !== 'string' || o.hostname === '')) throw new Error(`${what}: hostname must be a non-empty string, got ${shown(o.hostname)}`);
+  const timeoutMs = o.timeoutMs ?? 60000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 2147483647) throw new Error(`${what}: timeoutMs must be a positive integer, got ${shown(o.timeoutMs)}`);
+  const unavailable = processGroupsUnavailable();
+  if (unavailable) throw new Error(`${what}: ${unavailable}`);
+  try {
+    const handle = await addon().distConnect({ rank: o.rank, worldSize: o.worldSize, store: o.store, prefix, hostname: o.hostname, timeoutMs });
+    return new ProcessGroup(handle, o.rank, o.worldSize);
+  } catch (e) {
+    const msg = (e as Error).message.replace(/^distConnect: /, '');
+    const hint = /already exists/.test(msg)
+      ? `: the store holds keys of this prefix from a group that did not finish connecting; use a fresh directory or another prefix`
+      : /Wait timeout/.test(msg)
+        ? `: not every rank arrived within ${timeoutMs} ms (each of the ${o.worldSize} must call initProcessGroup with this store and prefix)`
+        : '';
+    throw new Error(`${what}: rank ${o.rank} of ${o.worldSize} could not connect (store ${o.store}, prefix '${prefix}')${hint} (${msg})`);
+  }
+}

@@ -1,0 +1,155 @@
+#include "process_group.h"
+
+#include <gloo/allreduce.h>
+#include <gloo/barrier.h>
+#include <gloo/broadcast.h>
+#include <gloo/math.h>
+#include <gloo/rendezvous/context.h>
+#include <gloo/rendezvous/file_store.h>
+#include <gloo/rendezvous/prefix_store.h>
+#include <gloo/transport/tcp/device.h>
+
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+namespace bp {
+
+ProcessGroup::ProcessGroup(const GroupOptions& o) : rank_(o.rank), size_(o.size) {
+  gloo::transport::tcp::attr attr;
+  attr.hostname = o.hostname;
+  // Gloo reports failures as exceptions derived from std::exception (gloo::Exception, EnforceNotMet);
+  // the callers turn them into JavaScript errors.
+  auto dev = gloo::transport::tcp::CreateDevice(attr);
+  gloo::rendezvous::FileStore files(o.store_dir);
+  gloo::rendezvous::PrefixStore store(o.prefix, files);
+  auto ctx = std::make_shared<gloo::rendezvous::Context>(o.rank, o.size);
+  ctx->setTimeout(o.timeout);
+  // Once every rank has connected, none reads the store again: each takes its own keys away, so
+  // that the next group can meet under the same directory and prefix (FileStore refuses to set a
+  // key whose file exists). A rank that gave up waiting takes its keys away too.
+  const auto take_keys_away = [&files] {
+    for (const std::string& path : files.getAllKeyFilePaths()) std::remove(path.c_str());
+  };
+  try {
+    ctx->connectFullMesh(store, dev);
+    ctx_ = ctx;
+    barrier();
+  } catch (...) {
+    take_keys_away();
+    throw;
+  }
+  take_keys_away();
+}
+
+ProcessGroup::~ProcessGroup() = default;
+
+std::shared_ptr<gloo::Context> ProcessGroup::live(const char* what) {
+  if (!ctx_) throw std::runtime_error(std::string("the process group was destroyed before this ") + what);
+  return ctx_;
+}
+
+// Gloo matches the ranks' messages by tag alone: a rank that reduced 3 floats against another's 4
+// returned from the collective with wrong sums and no error. So every collective first sums, over
+// the ranks, a key naming the call (collective, element size, count) and the key's square (mod
+// 2^64): both sums are the rank count times this rank's own only when every rank's key is the same.
+void ProcessGroup::check_same_call(const std::shared_ptr<gloo::Context>& ctx, const char* what, int op, size_t elements, size_t element_size) {
+  if (size_ == 1) return;
+  const uint64_t key = (((uint64_t)elements * 16 + (uint64_t)element_size) << 17) + (uint64_t)op;  // op < 2^17
+  uint64_t sums[2] = {key, key * key};
+  gloo::AllreduceOptions opts(ctx);
+  opts.setOutput(sums, 2);
+  opts.setReduceFunction(static_cast<void (*)(void*, const void*, const void*, size_t)>(&gloo::sum<uint64_t>));
+  opts.setTag(tag_++);
+  gloo::allreduce(opts);
+  const uint64_t ranks = (uint64_t)size_;
+  if (sums[0] != ranks * key || sums[1] != ranks * (key * key)) {
+    throw std::runtime_error(std::string("the ranks did not all call ") + what + " with the same number and kind of elements (this rank, " +
+                             std::to_string(rank_) + ": " + std::to_string(elements) + (element_size == 4 ? " float32" : " float64") + ")");
+  }
+}
+
+template <class T>
+void ProcessGroup::all_reduce_impl(const std::vector<Span<T>>& parts, bool mean, std::vector<T>& flat) {
+  const std::lock_guard<std::mutex> lock(mu_);
+  auto ctx = live("allReduce");
+  size_t total = 0;
+  for (const auto& p : parts) total += p.n;
+  check_same_call(ctx, "allReduce", 1, total, sizeof(T));
+  if (total == 0) return;
+  // One buffer, one collective: a round trip per tensor would cost more than the copies.
+  if (flat.size() < total) flat.resize(total);
+  size_t at = 0;
+  for (const auto& p : parts) {
+    std::memcpy(flat.data() + at, p.data, p.n * sizeof(T));
+    at += p.n;
+  }
+  if (size_ > 1) {
+    gloo::AllreduceOptions opts(ctx);
+    opts.setOutput(flat.data(), total);
+    opts.setReduceFunction(static_cast<void (*)(void*, const void*, const void*, size_t)>(&gloo::sum<T>));
+    opts.setTag(tag_++);
+    gloo::allreduce(opts);
+  }
+  at = 0;
+  const T ranks = (T)size_;
+  for (const auto& p : parts) {
+    const T* src = flat.data() + at;
+    if (mean) {
+      for (size_t i = 0; i < p.n; i++) p.data[i] = src[i] / ranks;
+    } else {
+      std::memcpy(p.data, src, p.n * sizeof(T));
+    }
+    at += p.n;
+  }
+}
+
+void ProcessGroup::all_reduce(const std::vector<Span<float>>& parts, bool mean) { all_reduce_impl(parts, mean, flat_f_); }
+void ProcessGroup::all_reduce(const std::vector<Span<double>>& parts, bool mean) { all_reduce_impl(parts, mean, flat_d_); }
+
+template <class T>
+void ProcessGroup::broadcast_impl(const std::vector<Span<T>>& parts, int root, std::vector<T>& flat) {
+  const std::lock_guard<std::mutex> lock(mu_);
+  auto ctx = live("broadcast");
+  size_t total = 0;
+  for (const auto& p : parts) total += p.n;
+  check_same_call(ctx, "broadcast", 2 + root, total, sizeof(T));
+  if (size_ == 1 || total == 0) return;
+  if (flat.size() < total) flat.resize(total);
+  size_t at = 0;
+  if (rank_ == root) {
+    for (const auto& p : parts) {
+      std::memcpy(flat.data() + at, p.data, p.n * sizeof(T));
+      at += p.n;
+    }
+  }
+  gloo::BroadcastOptions opts(ctx);
+  opts.setOutput(flat.data(), total);  // the root sends from it
+  opts.setRoot(root);
+  opts.setTag(tag_++);
+  gloo::broadcast(opts);
+  at = 0;
+  for (const auto& p : parts) {
+    std::memcpy(p.data, flat.data() + at, p.n * sizeof(T));
+    at += p.n;
+  }
+}
+
+void ProcessGroup::broadcast(const std::vector<Span<float>>& parts, int root) { broadcast_impl(parts, root, flat_f_); }
+void ProcessGroup::broadcast(const std::vector<Span<double>>& parts, int root) { broadcast_impl(parts, root, flat_d_); }
+
+void ProcessGroup::barrier() {
+  const std::lock_guard<std::mutex> lock(mu_);
+  auto ctx = live("barrier");
+  if (size_ == 1) return;
+  gloo::BarrierOptions opts(ctx);
+  opts.setTag(tag_++);
+  gloo::barrier(opts);
+}
+
+void ProcessGroup::close() {
+  const std::lock_guard<std::mutex> lock(mu_);
+  ctx_.reset();
+}
+
+}  // namespace bp

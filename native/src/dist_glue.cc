@@ -1,0 +1,208 @@
+// Node-API glue for process groups. A group reaches JavaScript as an External tagged with this
+// file's type tag (anything else is refused by name); each collective runs on a libuv worker and
+// resolves a promise, so the event loop stays free while the ranks exchange.
+#include "dist_glue.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "check.h"
+
+#ifdef BACKPROP_HAVE_GLOO
+#include "dist/process_group.h"
+#endif
+
+namespace bp {
+
+#ifndef BACKPROP_HAVE_GLOO
+
+namespace {
+[[noreturn]] void no_gloo(const Napi::CallbackInfo& info, const char* fn) {
+  throw Napi::Error::New(info.Env(), std::string(fn) +
+      ": this build of the addon has no Gloo (install Debian's libgloo-dev, then rebuild: npm run build:native)");
+}
+}  // namespace
+
+Napi::Value DistHasGloo(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), false); }
+Napi::Value DistConnect(const Napi::CallbackInfo& info) { no_gloo(info, "distConnect"); }
+Napi::Value DistAllReduce(const Napi::CallbackInfo& info) { no_gloo(info, "distAllReduce"); }
+Napi::Value DistBroadcast(const Napi::CallbackInfo& info) { no_gloo(info, "distBroadcast"); }
+Napi::Value DistBarrier(const Napi::CallbackInfo& info) { no_gloo(info, "distBarrier"); }
+Napi::Value DistDestroy(const Napi::CallbackInfo& info) { no_gloo(info, "distDestroy"); }
+
+std::function<void(float* const*, const size_t*, size_t)> gradient_averager(
+    Napi::Env, Napi::Value group, const std::function<void(const std::string&)>& fail) {
+  if (!group.IsNull() && !group.IsUndefined()) fail("group needs an addon built with Gloo");
+  return {};
+}
+
+#else
+
+namespace {
+
+using GroupPtr = std::shared_ptr<ProcessGroup>;
+
+constexpr napi_type_tag kGroupTag = {0x6261636b70726f70ULL, 0x67726f7570303031ULL};  // "backprop" "group001"
+
+// The group behind v, or a TypeError naming argument `name` of `fn`.
+GroupPtr group_of(Napi::Env env, Napi::Value v, const char* fn, const char* name) {
+  if (!v.IsExternal() || !v.As<Napi::External<GroupPtr>>().CheckTypeTag(&kGroupTag)) {
+    throw Napi::TypeError::New(env, std::string(fn) + ": " + name + " must be a process group from distConnect");
+  }
+  return *v.As<Napi::External<GroupPtr>>().Data();
+}
+
+// Runs `work` on a libuv worker; the promise resolves with `result()` (undefined by default) or
+// rejects with "<fn>: <what went wrong>". `keep` stays referenced until then (the arrays written).
+class GroupWorker : public Napi::AsyncWorker {
+ public:
+  GroupWorker(Napi::Env env, const char* fn, std::function<void()> work, Napi::Value keep)
+      : Napi::AsyncWorker(env), fn_(fn), work_(std::move(work)), deferred_(Napi::Promise::Deferred::New(env)) {
+    if (keep.IsObject()) keep_ = Napi::Persistent(keep.As<Napi::Object>());
+  }
+  Napi::Promise promise() { return deferred_.Promise(); }
+  std::function<Napi::Value(Napi::Env)> result;
+
+  void Execute() override {
+    try {
+      work_();
+    } catch (const std::exception& e) {
+      SetError(std::string(fn_) + ": " + e.what());
+    }
+  }
+  void OnOK() override { deferred_.Resolve(result ? result(Env()) : Env().Undefined()); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  const char* fn_;
+  std::function<void()> work_;
+  Napi::Promise::Deferred deferred_;
+  Napi::ObjectReference keep_;
+};
+
+Napi::Value queue(GroupWorker* w) {
+  Napi::Promise p = w->promise();
+  w->Queue();
+  return p;
+}
+
+std::string text(const Napi::CallbackInfo& info, const Napi::Object& o, const char* key, bool optional) {
+  Napi::Value v = o.Get(key);
+  if (optional && (v.IsUndefined() || v.IsNull())) return "";
+  if (!v.IsString()) throw Napi::TypeError::New(info.Env(), std::string("distConnect: ") + key + " must be a string");
+  return v.As<Napi::String>().Utf8Value();
+}
+
+long whole(const Napi::CallbackInfo& info, const Napi::Object& o, const char* key, long lo, long hi) {
+  Napi::Value v = o.Get(key);
+  if (!v.IsNumber() || !integer_in(v.As<Napi::Number>().DoubleValue(), lo, hi)) {
+    throw Napi::RangeError::New(info.Env(), std::string("distConnect: ") + key + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  }
+  return (long)v.As<Napi::Number>().DoubleValue();
+}
+
+// The typed arrays of JavaScript array `v` as spans of T (all of one kind), or a TypeError.
+template <class T>
+bool spans_of(Napi::Env env, Napi::Value v, napi_typedarray_type type, std::vector<Span<T>>* out) {
+  uint32_t len = 0;
+  if (!array_length_of(env, v, &len)) return false;
+  for (uint32_t i = 0; i < len; i++) {
+    napi_value e;
+    void* d = nullptr;
+    size_t n = 0;
+    if (napi_get_element(env, v, i, &e) != napi_ok || !typed_view(env, e, type, &d, &n)) return false;
+    out->push_back({static_cast<T*>(d), n});
+  }
+  return true;
+}
+
+}  // namespace
+
+Napi::Value DistHasGloo(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), true); }
+
+// distConnect({ rank, worldSize, store, prefix, hostname, timeoutMs }) -> Promise<group>.
+Napi::Value DistConnect(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "distConnect: expected an options object");
+  const Napi::Object o = info[0].As<Napi::Object>();
+  GroupOptions g;
+  g.size = (int)whole(info, o, "worldSize", 1, 65536);
+  g.rank = (int)whole(info, o, "rank", 0, g.size - 1);
+  g.store_dir = text(info, o, "store", false);
+  g.prefix = text(info, o, "prefix", false);
+  g.hostname = text(info, o, "hostname", true);
+  g.timeout = std::chrono::milliseconds(whole(info, o, "timeoutMs", 1, 0x7fffffffL));
+  auto made = std::make_shared<GroupPtr>();
+  auto* w = new GroupWorker(env, "distConnect", [g, made] { *made = std::make_shared<ProcessGroup>(g); }, env.Undefined());
+  w->result = [made](Napi::Env e) -> Napi::Value {
+    auto ext = Napi::External<GroupPtr>::New(e, new GroupPtr(*made), [](Napi::Env, GroupPtr* p) { delete p; });
+    ext.TypeTag(&kGroupTag);
+    return ext;
+  };
+  return queue(w);
+}
+
+// `run(spans)` over `arrays`, all Float32Arrays or all Float64Arrays, as a worker's work; a
+// TypeError for anything else.
+template <class Run>
+std::function<void()> over_floats(Napi::Env env, Napi::Value arrays, const char* fn, Run run) {
+  std::vector<Span<float>> f;
+  if (spans_of(env, arrays, napi_float32_array, &f)) return [run, f] { run(f); };
+  std::vector<Span<double>> d;
+  if (spans_of(env, arrays, napi_float64_array, &d)) return [run, d] { run(d); };
+  throw Napi::TypeError::New(env, std::string(fn) + ": arrays must be an array of Float32Arrays or of Float64Arrays");
+}
+
+// distAllReduce(group, arrays, mean) -> Promise.
+Napi::Value DistAllReduce(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3) throw Napi::TypeError::New(env, "distAllReduce: expected (group, arrays, mean)");
+  GroupPtr g = group_of(env, info[0], "distAllReduce", "group");
+  const bool mean = info[2].ToBoolean().Value();
+  auto work = over_floats(env, info[1], "distAllReduce", [g, mean](const auto& parts) { g->all_reduce(parts, mean); });
+  return queue(new GroupWorker(env, "distAllReduce", std::move(work), info[1]));
+}
+
+// distBroadcast(group, arrays, root) -> Promise.
+Napi::Value DistBroadcast(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3) throw Napi::TypeError::New(env, "distBroadcast: expected (group, arrays, root)");
+  GroupPtr g = group_of(env, info[0], "distBroadcast", "group");
+  const double r = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : -1;
+  if (!integer_in(r, 0, g->size() - 1)) {
+    throw Napi::RangeError::New(env, "distBroadcast: root must be a rank in [0, " + std::to_string(g->size() - 1) + "]");
+  }
+  const int root = (int)r;
+  auto work = over_floats(env, info[1], "distBroadcast", [g, root](const auto& parts) { g->broadcast(parts, root); });
+  return queue(new GroupWorker(env, "distBroadcast", std::move(work), info[1]));
+}
+
+Napi::Value DistBarrier(const Napi::CallbackInfo& info) {
+  GroupPtr g = group_of(info.Env(), info[0], "distBarrier", "group");
+  return queue(new GroupWorker(info.Env(), "distBarrier", [g] { g->barrier(); }, info.Env().Undefined()));
+}
+
+// Closes the group's connections once its running collective (if any) has ended: on a worker, so
+// that the event loop does not wait for it.
+Napi::Value DistDestroy(const Napi::CallbackInfo& info) {
+  GroupPtr g = group_of(info.Env(), info[0], "distDestroy", "group");
+  return queue(new GroupWorker(info.Env(), "distDestroy", [g] { g->close(); }, info.Env().Undefined()));
+}
+
+std::function<void(float* const*, const size_t*, size_t)> gradient_averager(
+    Napi::Env env, Napi::Value group, const std::function<void(const std::string&)>& fail) {
+  if (group.IsNull() || group.IsUndefined()) return {};
+  if (!group.IsExternal() || !group.As<Napi::External<GroupPtr>>().CheckTypeTag(&kGroupTag)) fail("group must be a process group from distConnect");
+  GroupPtr g = group_of(env, group, "trainEpoch", "group");
+  return [g](float* const* grads, const size_t* lengths, size_t count) {
+    std::vector<Span<float>> parts;
+    parts.reserve(count);
+    for (size_t i = 0; i < count; i++) parts.push_back({grads[i], lengths[i]});
+    g->all_reduce(parts, true);
+  };
+}
+
+#endif
+
+}  // namespace bp
