@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FASHION_MNIST_DIR } from '../lib/data';
+import { processGroupsUnavailable } from '../lib/distributed';
 
 const root = path.resolve(__dirname, '..');
 const tsx = require.resolve('tsx/cli');
@@ -32,8 +33,8 @@ describe('examples run as scripts', () => {
 });
 
 const haveFashion = fs.existsSync(path.join(FASHION_MNIST_DIR, 'train-labels-idx1-ubyte.gz'));
-if (!haveFashion) console.log(`skipping the CNN example's test: ${FASHION_MNIST_DIR} is absent (apt-get install dataset-fashion-mnist)`);
-describe.runIf(haveFashion)('the CNN example (Fashion-MNIST)', () => {
+if (!haveFashion) console.log(`skipping the Fashion-MNIST examples' tests: ${FASHION_MNIST_DIR} is absent (apt-get install dataset-fashion-mnist)`);
+describe.runIf(haveFashion)('the Fashion-MNIST examples', () => {
   it('cnn-fashion-mnist.ts on 6000 training images scores above 75% on the 10k test images', () => {
     const r = run('cnn-fashion-mnist.ts', '6000');
     expect(r.status, r.err).toBe(0);
@@ -43,7 +44,18 @@ describe.runIf(haveFashion)('the CNN example (Fashion-MNIST)', () => {
     expect(Number(acc![1])).toBeGreaterThan(75);
   });
 
+  it.runIf(processGroupsUnavailable() === null)('data-parallel.ts: two processes train the MLP on 6000 images to the same parameters', () => {
+    const r = run('data-parallel.ts', '2', '6000', '2');
+    expect(r.status, r.err).toBe(0);
+    expect(r.out).toMatch(/^rank 0 of 2: 6000 training images, 64 per batch on each rank, 2 epoch\(s\)$/m);
+    expect(r.out).toMatch(/^every rank holds the same parameters: yes$/m);
+    const acc = /^test accuracy ([\d.]+)%/m.exec(r.out);
+    expect(acc, r.out).not.toBeNull();
+    expect(Number(acc![1])).toBeGreaterThan(70);
+  });
+
   it('refuses a count that is not a positive integer', () => {
+    expect(run('data-parallel.ts', '0').err).toMatch(/usage: data-parallel.ts \[processes >= 1\] \[training images >= 1\] \[epochs >= 1\], got 0/);
     const r = run('cnn-fashion-mnist.ts', 'many');
     expect(r.status).toBe(1);
     expect(r.err).toMatch(/usage: cnn-fashion-mnist.ts \[training images >= 1\] \[epochs >= 1\], got many/);

@@ -67,12 +67,18 @@ function floatArrays(tensors: Tensor | readonly Tensor[], what: string): Float32
  * must call the same collectives, on tensors of the same sizes, in the same order.
  */
 export class ProcessGroup {
+  /** This process's rank, 0 ... worldSize - 1. */
+  readonly rank: number;
+  /** How many processes the group holds. */
+  readonly worldSize: number;
   #handle: GroupHandle | null;
   #tail: Promise<unknown> = Promise.resolve();
 
   /** @internal Made by initProcessGroup. */
-  constructor(handle: GroupHandle, readonly rank: number, readonly worldSize: number) {
+  constructor(handle: GroupHandle, rank: number, worldSize: number) {
     this.#handle = handle;
+    this.rank = rank;
+    this.worldSize = worldSize;
   }
 
   /** @internal The addon's handle, for fit's native loop; throws once destroyed. */
