@@ -16,7 +16,7 @@ export * as optim from './optim';
 export { clipGradNorm, clipGradValue, lrScheduler } from './optim';
 export * as data from './data';
 export * as distributed from './distributed';
-export { save, load, saveCheckpoint, loadCheckpoint, readSafetensors, writeSafetensors } from './io';
+export { save, load, saveCheckpoint, loadCheckpoint, readSafetensors, writeSafetensors, SummaryWriter } from './io';
 export type { TensorDict, CheckpointInfo, LayerSpec } from './io';
 export { fit, evaluate, predict } from './train';
 export type { FitOptions, History, Dataset, Logs, EarlyStopping, EvaluateOptions, MetricName } from './train';

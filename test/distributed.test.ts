@@ -96,13 +96,13 @@ describe.skipIf(unavailable !== null)('process groups', () => {
 
   // 96 rows, two ranks of 8-row batches: each step's union is one 16-row batch of one process.
   const base: FitCase = { n: 96, features: 6, classes: 3, batchSize: 8, epochs: 3, shuffle: false, fused: true, optimizer: 'adam' };
-  const single = (c: FitCase, worldSize: number): Promise<FitResult> => trainCase({ ...c, batchSize: c.batchSize * worldSize }, 100);
+  const single = (c: FitCase, worldSize: number): Promise<FitResult> => trainCase({ ...c, batchSize: c.batchSize * worldSize, tensorBoard: undefined }, 100);
 
   for (const [name, c] of [
     ['fused, in stored order, Adam', base],
     ['eager, in stored order, SGD with momentum', { ...base, fused: false, optimizer: 'sgd' }],
     ['fused, shuffled, 50 rows (a short last batch on each rank)', { ...base, n: 50, shuffle: true }],
-    ['eager, shuffled, with validation data', { ...base, shuffle: true, fused: false, validation: true }],
+    ['eager, shuffled, with validation data (TensorBoard logs from rank 0 alone)', { ...base, shuffle: true, fused: false, validation: true, tensorBoard: freshStore() }],
     ['on the reference backend', { ...base, shuffle: true, reference: true }],
   ] as [string, FitCase][]) {
     it(`two ranks train as one process on the union of their batches: ${name}`, async () => {
@@ -122,6 +122,9 @@ describe.skipIf(unavailable !== null)('process groups', () => {
       expect(r0.accuracy).toEqual(one.accuracy);
       r0.valLoss.forEach((l, i) => expect(Math.abs(l - one.valLoss[i])).toBeLessThan(1e-5));
       expect(r0.loss[2]).toBeLessThan(r0.loss[0]);
+      if (c.tensorBoard) {
+        for (const sub of ['train', 'validation']) expect(fs.readdirSync(path.join(c.tensorBoard, sub))).toHaveLength(1);
+      }
     });
   }
 

@@ -3,3 +3,4 @@ export type { TensorDict } from './safetensors';
 export { save, load, saveCheckpoint, loadCheckpoint } from './checkpoint';
 export type { CheckpointInfo } from './checkpoint';
 export type { LayerSpec } from './architecture';
+export { SummaryWriter } from './tensorboard';

@@ -1,5 +1,6 @@
 // fit / evaluate / predict: the training loop over mini-batches. The loop yields to the event loop
 // between batches (at most every 10 ms of work), so timers and I/O keep running while it trains.
+import * as path from 'node:path';
 import { Tensor } from '../tensor';
 import { checkModule, Module } from '../nn/module';
 import { Loss } from '../nn/loss';
@@ -14,6 +15,7 @@ import { OptionKinds, optionsOf, shown } from '../args';
 import { fitEnded, fitStarted } from '../reuse';
 import { ProcessGroup } from '../distributed/process_group';
 import { liveSpareNormal, rngState, setRngState } from '../random';
+import { SummaryWriter } from '../io/tensorboard';
 
 /** Inputs and targets: x [n, ...], y [n] class indices or [n, ...] targets. */
 export interface Dataset {
@@ -89,12 +91,19 @@ export interface FitOptions {
    * every rank, as it is when it depends on the logs only.
    */
   processGroup?: ProcessGroup;
+  /**
+   * A directory for TensorBoard (`tensorboard --logdir <dir>`), as Keras's TensorBoard callback
+   * writes it: each epoch's `epoch_loss` (and `epoch_accuracy`) in an event file under `<dir>/train`,
+   * the validation values under `<dir>/validation`, the epoch as the step. Under a processGroup,
+   * rank 0 alone writes.
+   */
+  tensorBoard?: string;
 }
 
 const FIT_OPTIONS: OptionKinds<FitOptions> = {
   loss: 'value', optimizer: 'value', epochs: 'value', batchSize: 'value', shuffle: 'boolean', seed: 'value', validationData: 'value',
   metrics: 'value', verbose: 'boolean', signal: 'value', onEpochEnd: 'value', onBatchEnd: 'value', earlyStopping: 'value', fused: 'boolean',
-  processGroup: 'value',
+  processGroup: 'value', tensorBoard: 'value',
 };
 
 /** What fit returns: one entry per completed epoch for each value. */
@@ -197,6 +206,31 @@ async function fitGrouped(plan: FusedPlan, epochs: number, rows: number, batchSi
   }
 }
 
+/** Each epoch's logs as Keras's TensorBoard callback writes them: `<dir>/train` and `<dir>/validation`, tags `epoch_<name>`. */
+function epochBoard(dir: string, validation: boolean): { log(epoch: number, logs: Logs): void; close(): void } {
+  const train = new SummaryWriter(path.join(dir, 'train'));
+  let val: SummaryWriter | null = null;
+  try {
+    if (validation) val = new SummaryWriter(path.join(dir, 'validation'));
+  } catch (e) {
+    train.close();
+    throw e;
+  }
+  return {
+    log(epoch, logs) {
+      for (const [k, v] of Object.entries(logs)) {
+        const isVal = k.startsWith('val') && k.length > 3;
+        const name = isVal ? k[3].toLowerCase() + k.slice(4) : k;
+        (isVal ? val : train)?.addScalar(`epoch_${name}`, v, epoch);
+      }
+    },
+    close() {
+      train.close();
+      val?.close();
+    },
+  };
+}
+
 /** Gives every rank rank 0's buffers (BatchNorm's running statistics), as DistributedDataParallel does. */
 function shareBuffers(group: ProcessGroup, model: Module): Promise<void> {
   const buffers = model.namedBuffers().map(([, b]) => b.data);
@@ -253,6 +287,9 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
     if (!(group instanceof ProcessGroup)) throw new Error(`fit: processGroup must be a ProcessGroup from distributed.initProcessGroup(), got ${shown(group)}`);
     group.handle('fit'); // throws once destroyed
   }
+  if (options.tensorBoard !== undefined && (typeof options.tensorBoard !== 'string' || options.tensorBoard === '')) {
+    throw new Error(`fit: tensorBoard must be a directory path, got ${shown(options.tensorBoard)}`);
+  }
   if (options.signal?.aborted) throw abortError(options.signal);
   const { loss: lossFn, optimizer } = options;
   // Rows each epoch visits here: all of them, or this rank's share.
@@ -269,6 +306,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   if (options.seed !== undefined) manualSeed(options.seed);
   let stopRequested = false;
   const stop = (): void => { stopRequested = true; };
+  let board: ReturnType<typeof epochBoard> | null = null;
   const plan = options.fused === false || options.onBatchEnd ? null
     : fusedPlan(model, data, lossFn, optimizer, batchSize, metrics.includes('accuracy'), group ? { rows, group: group.handle('fit') } : null);
   const onAbort = (): void => plan?.abort();
@@ -281,13 +319,15 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   // and its steps pool what backward and the model give back, as outside fit.
   if (plan) fitStarted();
   try {
+    // Made before training starts, so that a directory that cannot be made fails fit at once.
+    if (options.tensorBoard !== undefined && (group?.rank ?? 0) === 0) board = epochBoard(options.tensorBoard, Boolean(options.validationData));
     model.train();
     const shuffle = options.shuffle ?? true;
     if (group) await startTogether(group, model);
     const orderOf: EpochOrder = group ? (into) => shardOf(order(n, shuffle), group.rank, group.worldSize, into) : (into) => order(n, shuffle, into);
     // With no per-epoch hook, the fused plan runs many epochs per crossing (unless shuffling must
     // interleave with Dropout's draws from the same generator).
-    const perEpochHooks = Boolean(options.onEpochEnd || options.validationData || es || options.verbose);
+    const perEpochHooks = Boolean(options.onEpochEnd || options.validationData || es || options.verbose || board);
     if (plan && !perEpochHooks && !(plan.usesRng && shuffle)) {
       await fitGrouped(plan, epochs, rows, batchSize, shuffle || group ? orderOf : null, metrics, history, options.signal, group, model);
       return history;
@@ -344,6 +384,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
         model.train();
       }
       for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
+      board?.log(epoch, logs);
       progress.epoch(epoch, logs, (Date.now() - t0) / 1000);
       if (options.onEpochEnd && (await options.onEpochEnd(epoch, logs, stop)) === false) stopRequested = true;
       if (es) {
@@ -356,6 +397,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
       await yieldToEventLoop();
     }
   } finally {
+    board?.close();
     if (plan) fitEnded();
     training.delete(model);
     options.signal?.removeEventListener('abort', onAbort);

@@ -20,6 +20,8 @@ export interface FitCase {
   validation?: boolean;
   /** Trains on the reference backend (the eager loop; the group's collectives are the addon's all the same). */
   reference?: boolean;
+  /** fit's tensorBoard directory. */
+  tensorBoard?: string;
 }
 
 export interface FitResult {
@@ -58,7 +60,7 @@ async function trainOn(c: FitCase, initSeed: number, group?: ProcessGroup): Prom
   const optimizer = c.optimizer === 'adam' ? new bp.optim.Adam(model.parameters(), { lr: 0.01 }) : new bp.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
   const h = await bp.fit(model, { x, y }, {
     loss: new bp.nn.CrossEntropyLoss(), optimizer, epochs: c.epochs, batchSize: c.batchSize, shuffle: c.shuffle, fused: c.fused,
-    metrics: ['accuracy'], seed: 11, processGroup: group, validationData: c.validation ? { x, y } : undefined,
+    metrics: ['accuracy'], seed: 11, processGroup: group, validationData: c.validation ? { x, y } : undefined, tensorBoard: c.tensorBoard,
   });
   return {
     loss: h.loss, accuracy: h.accuracy, valLoss: h.valLoss,
