@@ -2,6 +2,7 @@
 // processes on this machine, against one process training on the union of their batches.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,8 +26,18 @@ function freshStore(): string {
 }
 afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
 
-function group(worldSize: number, job: RankJob, timeoutMs = 30000): Promise<{ result?: unknown; error?: string }[]> {
-  const store = freshStore();
+/** A port nothing listens on now (the kernel's pick, closed again). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function group(worldSize: number, job: RankJob, timeoutMs = 30000, tcp = false): Promise<{ result?: unknown; error?: string }[]> {
+  const store = tcp ? `tcp://127.0.0.1:${await freePort()}` : freshStore();
   const configs: RankConfig[] = Array.from({ length: worldSize }, (_, rank) => ({ rank, worldSize, store, timeoutMs, job }));
   return runRanks(configs);
 }
@@ -74,8 +85,8 @@ describe('the build', () => {
 });
 
 describe.skipIf(unavailable !== null)('process groups', () => {
-  it('allReduce (sum, mean), broadcast and barrier over three processes give every rank the same, right values', async () => {
-    const out = await group(3, { kind: 'collectives' });
+  it.each([['a store directory', false], ['a TCP store that rank 0 serves', true]])('allReduce (sum, mean), broadcast and barrier over three processes give every rank the same, right values: %s', async (_, tcp) => {
+    const out = await group(3, { kind: 'collectives' }, 30000, tcp as boolean);
     for (const o of out) {
       expect(o.error).toBeUndefined();
       const r = o.result as { a: number[]; b: number[]; m: number[]; c: number[] };
@@ -98,15 +109,15 @@ describe.skipIf(unavailable !== null)('process groups', () => {
   const base: FitCase = { n: 96, features: 6, classes: 3, batchSize: 8, epochs: 3, shuffle: false, fused: true, optimizer: 'adam' };
   const single = (c: FitCase, worldSize: number): Promise<FitResult> => trainCase({ ...c, batchSize: c.batchSize * worldSize, tensorBoard: undefined }, 100);
 
-  for (const [name, c] of [
-    ['fused, in stored order, Adam', base],
+  for (const [name, c, tcp] of [
+    ['fused, in stored order, Adam, meeting through a TCP store', base, true],
     ['eager, in stored order, SGD with momentum', { ...base, fused: false, optimizer: 'sgd' }],
     ['fused, shuffled, 50 rows (a short last batch on each rank)', { ...base, n: 50, shuffle: true }],
     ['eager, shuffled, with validation data (TensorBoard logs from rank 0 alone)', { ...base, shuffle: true, fused: false, validation: true, tensorBoard: freshStore() }],
     ['on the reference backend', { ...base, shuffle: true, reference: true }],
-  ] as [string, FitCase][]) {
+  ] as [string, FitCase, boolean?][]) {
     it(`two ranks train as one process on the union of their batches: ${name}`, async () => {
-      const [r0, r1] = (await group(2, { kind: 'fit', case: c })).map((o) => {
+      const [r0, r1] = (await group(2, { kind: 'fit', case: c }, 30000, tcp)).map((o) => {
         expect(o.error).toBeUndefined();
         return o.result as FitResult;
       });
@@ -174,6 +185,29 @@ describe.skipIf(unavailable !== null)('process groups', () => {
     await g.destroy();
   });
 
+  it('a TCP store: a rank that finds no rank 0 serving gives up after timeoutMs; a port in use is named', async () => {
+    const port = await freePort();
+    await expect(bp.distributed.initProcessGroup({ rank: 1, worldSize: 2, store: `tcp://127.0.0.1:${port}`, hostname: '127.0.0.1', timeoutMs: 500 }))
+      .rejects.toThrow(new RegExp(`rank 1 of 2 could not connect .*could not reach the store at 127.0.0.1:${port} within 500 ms \\(rank 0 serves it\\)`));
+    // Rank 0 alone: it serves, waits for rank 1's key, and gives up.
+    await expect(bp.distributed.initProcessGroup({ rank: 0, worldSize: 2, store: `tcp://127.0.0.1:${port}`, hostname: '127.0.0.1', timeoutMs: 500 }))
+      .rejects.toThrow(/not every rank arrived within 500 ms/);
+    const busy = net.createServer().listen(0);
+    await new Promise((r) => busy.once('listening', r));
+    const taken = (busy.address() as net.AddressInfo).port;
+    try {
+      await expect(bp.distributed.initProcessGroup({ rank: 0, worldSize: 1, store: `tcp://127.0.0.1:${taken}`, hostname: '127.0.0.1', timeoutMs: 500 }))
+        .rejects.toThrow(new RegExp(`rank 0 cannot serve the store on port ${taken}: Address already in use`));
+    } finally {
+      busy.close();
+    }
+    // The port is free again once a group has met: a second group of one serves on it.
+    for (let i = 0; i < 2; i++) {
+      const g = await bp.distributed.initProcessGroup({ rank: 0, worldSize: 1, store: `tcp://localhost:${port}`, hostname: '127.0.0.1' });
+      await g.destroy();
+    }
+  });
+
   it('a destroyed group refuses collectives and fit', async () => {
     const g = await bp.distributed.initProcessGroup({ rank: 0, worldSize: 1, store: freshStore(), hostname: '127.0.0.1' });
     const t = bp.tensor([1, 2]);
@@ -195,7 +229,9 @@ describe.skipIf(unavailable !== null)('process groups', () => {
     const init = bp.distributed.initProcessGroup;
     await expect(init({ rank: 2, worldSize: 2, store })).rejects.toThrow(/initProcessGroup: rank must be an integer in \[0, 1\] \(worldSize 2\), got 2/);
     await expect(init({ rank: 0, worldSize: 0, store })).rejects.toThrow(/worldSize must be an integer in \[1, 65536\], got 0/);
-    await expect(init({ rank: 0, worldSize: 1, store: path.join(store, 'missing') })).rejects.toThrow(/store must be an existing directory that every rank can see/);
+    await expect(init({ rank: 0, worldSize: 1, store: path.join(store, 'missing') })).rejects.toThrow(/store must be an existing directory that every rank can see, or tcp:\/\/host:port/);
+    await expect(init({ rank: 0, worldSize: 1, store: 'tcp://host' })).rejects.toThrow(/a TCP store is tcp:\/\/host:port, got "tcp:\/\/host"/);
+    await expect(init({ rank: 0, worldSize: 1, store: 'tcp://host:70000' })).rejects.toThrow(/the store's port must be in \[1, 65535\], got 70000/);
     await expect(init({ rank: 0, worldSize: 1, store, prefix: 'a/b' })).rejects.toThrow(/prefix must be a non-empty string without '\/'/);
     await expect(init({ rank: 0, worldSize: 1, store, timeoutMs: 0 })).rejects.toThrow(/timeoutMs must be a positive integer, got 0/);
     await expect(init({ rank: 0, worldSize: 1, store, port: 5 } as unknown as bp.distributed.ProcessGroupOptions)).rejects.toThrow(/initProcessGroup.*port/);

@@ -19,7 +19,7 @@ const SHAPES = [[], [0], [1], [3], [2, 3], [3, 2], [2, 3, 4], [1, 1], [4, 0, 2],
 const FROM_INSIDE = /Cannot read|is not a function|Invalid typed array|Maximum call stack|is not iterable|Cannot convert|Invalid array length|Cannot set|Cannot create|\{"data"|must be of type|Offset is outside|Class constructor/;
 
 // Functions that write files or take minutes to misuse are left out; so are Tensor methods marked @internal.
-const SKIPPED = new Set(['Tensor', 'setBackend', 'setNumThreads', 'manualSeed', 'save', 'load', 'saveCheckpoint', 'loadCheckpoint', 'readSafetensors', 'writeSafetensors', 'fit', 'noGrad']);
+const SKIPPED = new Set(['Tensor', 'SummaryWriter', 'setBackend', 'setNumThreads', 'manualSeed', 'save', 'load', 'saveCheckpoint', 'loadCheckpoint', 'readSafetensors', 'writeSafetensors', 'fit', 'noGrad']);
 const INTERNAL_METHODS = new Set(['constructor', 'accumulateGrad', 'gradData', 'setOwnGrad', 'releaseGrad', 'gradBuffer']);
 
 type Call = [string, (...args: unknown[]) => unknown];
@@ -94,6 +94,7 @@ fs.writeFileSync(FILES[2], Buffer.concat([Buffer.from([16, 0, 0, 0, 0, 0, 0, 0])
 const MODULE_METHODS = ['toString', 'call', 'namedChildren', 'children', 'namedModules', 'modules', 'apply', 'namedParameters', 'parameters', 'namedBuffers', 'train', 'eval', 'zeroGrad', 'stateDict', 'loadStateDict', 'at', 'forward'];
 const FILE_FUNCTIONS: Call[] = [['save', bp.save], ['load', bp.load], ['saveCheckpoint', bp.saveCheckpoint], ['loadCheckpoint', bp.loadCheckpoint], ['readSafetensors', bp.readSafetensors],
   ['writeSafetensors', bp.writeSafetensors], ['readIdx', bp.data.readIdx],
+  ['SummaryWriter', (d: unknown, tag: unknown, v: unknown, step: unknown) => { const w = new bp.SummaryWriter(d as string); try { w.addScalar(tag as string, v as number, step as number); } finally { w.close(); } }],
   // Not its default directory: where the dataset is installed that would load 70k images a call.
   ['fashionMnist', (d: unknown) => (d === undefined ? null : bp.data.fashionMnist(d as string))]] as Call[];
 

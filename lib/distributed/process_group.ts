@@ -13,7 +13,7 @@ export type GroupHandle = object & { readonly __group: unique symbol };
 
 interface DistAddon {
   distHasGloo(): boolean;
-  distConnect(o: { rank: number; worldSize: number; store: string; prefix: string; hostname?: string; timeoutMs: number }): Promise<GroupHandle>;
+  distConnect(o: { rank: number; worldSize: number; store?: string; storeHost?: string; storePort?: number; prefix: string; hostname?: string; timeoutMs: number }): Promise<GroupHandle>;
   distAllReduce(g: GroupHandle, arrays: Float32Array[] | Float64Array[], mean: boolean): Promise<void>;
   distBroadcast(g: GroupHandle, arrays: Float32Array[] | Float64Array[], root: number): Promise<void>;
   distBarrier(g: GroupHandle): Promise<void>;
@@ -27,8 +27,11 @@ export interface ProcessGroupOptions {
   /** How many processes train together. */
   worldSize: number;
   /**
-   * An existing directory every process can read and write (a shared file system when they run on
-   * several machines): the ranks leave their addresses there to meet, then take them away again.
+   * Where the ranks meet (leave their addresses for each other): an existing directory every
+   * process can read and write (a shared file system when they run on several machines; the ranks
+   * take their keys away again once met), or `tcp://host:port`: rank 0 serves the keys on that port
+   * (every interface) while the ranks meet, and every rank reaches it at host (PyTorch's
+   * TCPStore, MASTER_ADDR and MASTER_PORT).
    */
   store: string;
   /** Separates groups that meet in the same directory at the same time (default 'backprop'). */
@@ -155,9 +158,15 @@ export async function initProcessGroup(options: ProcessGroupOptions): Promise<Pr
   const o = optionsOf(options, what, { rank: 'value', worldSize: 'value', store: 'value', prefix: 'value', hostname: 'value', timeoutMs: 'value' });
   if (!Number.isInteger(o.worldSize) || o.worldSize < 1 || o.worldSize > 65536) throw new Error(`${what}: worldSize must be an integer in [1, 65536], got ${shown(o.worldSize)}`);
   if (!Number.isInteger(o.rank) || o.rank < 0 || o.rank >= o.worldSize) throw new Error(`${what}: rank must be an integer in [0, ${o.worldSize - 1}] (worldSize ${o.worldSize}), got ${shown(o.rank)}`);
-  if (typeof o.store !== 'string' || !fs.existsSync(o.store) || !fs.statSync(o.store).isDirectory()) {
-    throw new Error(`${what}: store must be an existing directory that every rank can see, got ${shown(o.store)}`);
+  const tcp = typeof o.store === 'string' ? /^tcp:\/\/(\[[^\]]+\]|[^:/]+):(\d+)$/.exec(o.store) : null;
+  if (tcp) {
+    if (!(Number(tcp[2]) >= 1 && Number(tcp[2]) <= 65535)) throw new Error(`${what}: the store's port must be in [1, 65535], got ${tcp[2]}`);
+  } else if (typeof o.store === 'string' && o.store.startsWith('tcp:')) {
+    throw new Error(`${what}: a TCP store is tcp://host:port, got ${shown(o.store)}`);
+  } else if (typeof o.store !== 'string' || !fs.existsSync(o.store) || !fs.statSync(o.store).isDirectory()) {
+    throw new Error(`${what}: store must be an existing directory that every rank can see, or tcp://host:port, got ${shown(o.store)}`);
   }
+  const where = tcp ? { storeHost: tcp[1].replace(/^\[|\]$/g, ''), storePort: Number(tcp[2]) } : { store: o.store };
   const prefix = o.prefix ?? 'backprop';
   if (typeof prefix !== 'string' || prefix === '' || prefix.includes('/')) throw new Error(`${what}: prefix must be a non-empty string without '/', got ${shown(o.prefix)}`);
   if (o.hostname !== undefined && (typeof o.hostname !== 'string' || o.hostname === '')) throw new Error(`${what}: hostname must be a non-empty string, got ${shown(o.hostname)}`);
@@ -166,7 +175,7 @@ export async function initProcessGroup(options: ProcessGroupOptions): Promise<Pr
   const unavailable = processGroupsUnavailable();
   if (unavailable) throw new Error(`${what}: ${unavailable}`);
   try {
-    const handle = await addon().distConnect({ rank: o.rank, worldSize: o.worldSize, store: o.store, prefix, hostname: o.hostname, timeoutMs });
+    const handle = await addon().distConnect({ rank: o.rank, worldSize: o.worldSize, ...where, prefix, hostname: o.hostname, timeoutMs });
     return new ProcessGroup(handle, o.rank, o.worldSize);
   } catch (e) {
     const msg = (e as Error).message.replace(/^distConnect: /, '');

@@ -121,7 +121,7 @@ bool spans_of(Napi::Env env, Napi::Value v, napi_typedarray_type type, std::vect
 
 Napi::Value DistHasGloo(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), true); }
 
-// distConnect({ rank, worldSize, store, prefix, hostname, timeoutMs }) -> Promise<group>.
+// distConnect({ rank, worldSize, store | storeHost + storePort, prefix, hostname, timeoutMs }) -> Promise<group>.
 Napi::Value DistConnect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "distConnect: expected an options object");
@@ -129,7 +129,10 @@ Napi::Value DistConnect(const Napi::CallbackInfo& info) {
   GroupOptions g;
   g.size = (int)whole(info, o, "worldSize", 1, 65536);
   g.rank = (int)whole(info, o, "rank", 0, g.size - 1);
-  g.store_dir = text(info, o, "store", false);
+  // The store: a directory, or (storePort > 0) rank 0's TCP store at storeHost:storePort.
+  g.store_port = o.Get("storePort").IsUndefined() ? 0 : (int)whole(info, o, "storePort", 0, 65535);
+  if (g.store_port > 0) g.store_host = text(info, o, "storeHost", false);
+  else g.store_dir = text(info, o, "store", false);
   g.prefix = text(info, o, "prefix", false);
   g.hostname = text(info, o, "hostname", true);
   g.timeout = std::chrono::milliseconds(whole(info, o, "timeoutMs", 1, 0x7fffffffL));

@@ -1,5 +1,7 @@
 #include "process_group.h"
 
+#include "tcp_store.h"
+
 #include <gloo/allreduce.h>
 #include <gloo/barrier.h>
 #include <gloo/broadcast.h>
@@ -21,20 +23,31 @@ ProcessGroup::ProcessGroup(const GroupOptions& o) : rank_(o.rank), size_(o.size)
   // Gloo reports failures as exceptions derived from std::exception (gloo::Exception, EnforceNotMet);
   // the callers turn them into JavaScript errors.
   auto dev = gloo::transport::tcp::CreateDevice(attr);
-  gloo::rendezvous::FileStore files(o.store_dir);
-  gloo::rendezvous::PrefixStore store(o.prefix, files);
   auto ctx = std::make_shared<gloo::rendezvous::Context>(o.rank, o.size);
   ctx->setTimeout(o.timeout);
-  // Once every rank has connected, none reads the store again: each takes its own keys away, so
-  // that the next group can meet under the same directory and prefix (FileStore refuses to set a
-  // key whose file exists). A rank that gave up waiting takes its keys away too.
+  // Connected once every rank has passed the barrier: none reads the store after it.
+  const auto meet = [&](gloo::rendezvous::Store& under) {
+    gloo::rendezvous::PrefixStore store(o.prefix, under);
+    ctx->connectFullMesh(store, dev);
+    ctx_ = ctx;
+    barrier();
+  };
+  if (o.store_port > 0) {
+    // Rank 0 serves the store until every rank has met (the end of this constructor).
+    std::unique_ptr<TcpStoreServer> server;
+    if (o.rank == 0) server = std::make_unique<TcpStoreServer>(o.store_port);
+    TcpStore tcp(o.store_host, o.store_port, o.timeout);
+    meet(tcp);
+    return;
+  }
+  gloo::rendezvous::FileStore files(o.store_dir);
+  // Each rank takes its own keys away, so that the next group can meet under the same directory
+  // and prefix (FileStore refuses to set a key whose file exists); a rank that gave up waiting too.
   const auto take_keys_away = [&files] {
     for (const std::string& path : files.getAllKeyFilePaths()) std::remove(path.c_str());
   };
   try {
-    ctx->connectFullMesh(store, dev);
-    ctx_ = ctx;
-    barrier();
+    meet(files);
   } catch (...) {
     take_keys_away();
     throw;

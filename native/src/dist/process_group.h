@@ -19,6 +19,8 @@ namespace bp {
 struct GroupOptions {
   int rank = 0, size = 1;
   std::string store_dir;  // an existing directory shared by every rank (a shared file system across machines)
+  std::string store_host;  // with store_port > 0, instead of store_dir: rank 0 serves the store on
+  int store_port = 0;      // this port (tcp_store.h), every rank reaches it at store_host
   std::string prefix;     // keys under the store: different jobs sharing a directory use different prefixes
   std::string hostname;   // the address peers reach this process at; empty: this machine's hostname
   std::chrono::milliseconds timeout{60000};
