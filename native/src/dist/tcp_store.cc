@@ -5,6 +5,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -40,6 +41,7 @@ bool recv_all(int fd, void* data, size_t n) {
   while (n > 0) {
     const ssize_t k = ::recv(fd, p, n, 0);
     if (k < 0 && errno == EINTR) continue;
+    if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) throw std::runtime_error("a store connection waited past its timeout for the other side");
     if (k == 0 && n == want) return false;
     if (k <= 0) throw std::runtime_error("a store connection closed in mid-message");
     p += k;
@@ -80,6 +82,14 @@ bool answer(int fd, std::map<std::string, std::vector<char>>& values) {
     return false;
   }
   return true;
+}
+
+// Receives on fd wait at most `ms`: a peer that stops mid-message cannot stall the other side.
+void receive_timeout(int fd, long ms) {
+  timeval tv{};
+  tv.tv_sec = ms / 1000;
+  tv.tv_usec = (ms % 1000) * 1000;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
 }  // namespace
@@ -142,6 +152,7 @@ void TcpStoreServer::serve() {
       if (fd >= 0) {
         const int on = 1;
         ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+        receive_timeout(fd, 10000);  // a request arrives whole at once
         peers.emplace_back(fd);
       }
     }
@@ -173,6 +184,7 @@ TcpStore::TcpStore(const std::string& host, int port, std::chrono::milliseconds 
       if (s.fd() >= 0 && ::connect(s.fd(), a->ai_addr, a->ai_addrlen) == 0) {
         const int on = 1;
         ::setsockopt(s.fd(), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+        receive_timeout(s.fd(), (long)timeout.count());
         sock_ = std::move(s);
         break;
       }
