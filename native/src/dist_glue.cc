@@ -10,7 +10,7 @@
 #include "check.h"
 
 #ifdef BACKPROP_HAVE_GLOO
-#include "dist/process_group.h"
+#include "group/process_group.h"
 #endif
 
 namespace bp {
