@@ -268,7 +268,14 @@ describe.skipIf(unavailable !== null)('process groups', () => {
     expect(() => addon.distAllReduce(live.handle('t'), [new Int32Array(2)], false)).toThrow(/distAllReduce: arrays must be an array of Float32Arrays or of Float64Arrays/);
     expect(() => addon.distBroadcast(live.handle('t'), [new Float32Array(2)], 3)).toThrow(/distBroadcast: root must be a rank in \[0, 0\]/);
     expect(() => addon.distConnect({ rank: 0, worldSize: 1, store, prefix: 'p', timeoutMs: -1 })).toThrow(/distConnect: timeoutMs must be an integer/);
-    expect(() => addon.trainEpoch({ group: {} })).toThrow(/trainEpoch/);
+    // A plan that is whole but for its group.
+    const plan = {
+      n: 1, features: 1, batchSize: 1, loss: 0, smoothing: 0, threshold: 0, x: new Float32Array(1), yIndex: new Int32Array(1), epochs: 1,
+      stages: [{ kind: 0, inF: 1, outF: 1, act: 0, W: new Float32Array(1), gW: new Float32Array(1), b: null, gb: null }],
+      control: new Int32Array(1), rng: new Uint32Array(4), batchLoss: new Float32Array(1), hyper: new Float64Array(16), params: [], grads: [], s0: [], s1: [], s2: [],
+    };
+    expect(() => addon.trainEpoch({ ...plan, group: {} })).toThrow(/^trainEpoch: group must be a process group from distConnect$/);
+    expect(() => addon.trainEpoch({ ...plan, rows: 2 })).toThrow(/trainEpoch: rows \(2\) differs from n \(1\): an order must name the rows/);
     await live.destroy();
   });
 });

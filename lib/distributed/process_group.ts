@@ -105,8 +105,7 @@ export class ProcessGroup {
    */
   allReduce(tensors: Tensor | readonly Tensor[], op: 'sum' | 'mean' = 'sum'): Promise<void> {
     if (op !== 'sum' && op !== 'mean') throw new Error(`ProcessGroup.allReduce: op must be 'sum' or 'mean', got ${shown(op)}`);
-    const arrays = floatArrays(tensors, 'ProcessGroup.allReduce');
-    return this.#queue('ProcessGroup.allReduce', (h) => addon().distAllReduce(h, arrays, op === 'mean'));
+    return this.reduceArrays(floatArrays(tensors, 'ProcessGroup.allReduce'), op === 'mean', 'ProcessGroup.allReduce');
   }
 
   /** Gives every rank's tensors rank `root`'s values. */
@@ -114,18 +113,17 @@ export class ProcessGroup {
     if (!Number.isInteger(root) || root < 0 || root >= this.worldSize) {
       throw new Error(`ProcessGroup.broadcast: root must be a rank in [0, ${this.worldSize - 1}], got ${shown(root)}`);
     }
-    const arrays = floatArrays(tensors, 'ProcessGroup.broadcast');
-    return this.#queue('ProcessGroup.broadcast', (h) => addon().distBroadcast(h, arrays, root));
+    return this.broadcastArrays(floatArrays(tensors, 'ProcessGroup.broadcast'), root, 'ProcessGroup.broadcast');
   }
 
-  /** @internal allReduce / broadcast over raw arrays (fit's sums in float64, the generator's words). */
-  reduceArrays(arrays: Float32Array[] | Float64Array[], mean: boolean): Promise<void> {
-    return this.#queue('fit', (h) => addon().distAllReduce(h, arrays, mean));
+  /** @internal allReduce / broadcast over raw arrays (also fit's sums in float64, the generator's words); `what` names the caller. */
+  reduceArrays(arrays: Float32Array[] | Float64Array[], mean: boolean, what = 'fit'): Promise<void> {
+    return this.#queue(what, (h) => addon().distAllReduce(h, arrays, mean));
   }
 
   /** @internal See reduceArrays. */
-  broadcastArrays(arrays: Float32Array[] | Float64Array[], root: number): Promise<void> {
-    return this.#queue('fit', (h) => addon().distBroadcast(h, arrays, root));
+  broadcastArrays(arrays: Float32Array[] | Float64Array[], root: number, what = 'fit'): Promise<void> {
+    return this.#queue(what, (h) => addon().distBroadcast(h, arrays, root));
   }
 
   /** Resolves once every rank has called barrier(). */

@@ -6,7 +6,7 @@ import { checkModule, Module } from '../nn/module';
 import { Loss } from '../nn/loss';
 import { Optimizer } from '../optim/optimizer';
 import { noGrad } from '../autograd';
-import { manualSeed } from '../random';
+import { liveSpareNormal, manualSeed, rngState, setRngState } from '../random';
 import { gatherRows, order, shardOf } from './batches';
 import { BatchTally, checkMetrics, MetricName } from './metrics';
 import { Progress } from './progress';
@@ -14,7 +14,6 @@ import { EpochOutcome, FusedPlan, fusedPlan } from './plan';
 import { OptionKinds, optionsOf, shown } from '../args';
 import { fitEnded, fitStarted } from '../reuse';
 import { ProcessGroup } from '../distributed/process_group';
-import { liveSpareNormal, rngState, setRngState } from '../random';
 import { SummaryWriter } from '../io/tensorboard';
 
 /** Inputs and targets: x [n, ...], y [n] class indices or [n, ...] targets. */
@@ -325,11 +324,13 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
     const shuffle = options.shuffle ?? true;
     if (group) await startTogether(group, model);
     const orderOf: EpochOrder = group ? (into) => shardOf(order(n, shuffle), group.rank, group.worldSize, into) : (into) => order(n, shuffle, into);
+    // The fused plan visits all rows in stored order without being given one.
+    const storedOrder = !shuffle && !group;
     // With no per-epoch hook, the fused plan runs many epochs per crossing (unless shuffling must
     // interleave with Dropout's draws from the same generator).
     const perEpochHooks = Boolean(options.onEpochEnd || options.validationData || es || options.verbose || board);
     if (plan && !perEpochHooks && !(plan.usesRng && shuffle)) {
-      await fitGrouped(plan, epochs, rows, batchSize, shuffle || group ? orderOf : null, metrics, history, options.signal, group, model);
+      await fitGrouped(plan, epochs, rows, batchSize, storedOrder ? null : orderOf, metrics, history, options.signal, group, model);
       return history;
     }
     for (let epoch = 0; epoch < epochs && !stopRequested; epoch++) {
@@ -340,7 +341,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
       if (plan) {
         // On a TTY the bar follows the worker's progress (batches done; the loss arrives at the end).
         const onProgress = progress.live ? (b: number) => progress.batch(epoch, Math.min(rows, b * batchSize), rows, NaN, (b * batchSize) / Math.max(1e-3, (Date.now() - t0) / 1000)) : undefined;
-        const r = await plan.runEpochs(shuffle || group ? orderOf() : null, 1, onProgress);
+        const r = await plan.runEpochs(storedOrder ? null : orderOf(), 1, onProgress);
         if (options.signal?.aborted) throw abortError(options.signal);
         const [lossSum, correct] = epochSums(r, 0, batches, rows, batchSize);
         tally.addTotals(lossSum, rows, correct);

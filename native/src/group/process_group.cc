@@ -108,21 +108,48 @@ void ProcessGroup::check_same_call(const std::shared_ptr<gloo::Context>& ctx, co
   }
 }
 
+namespace {
+
+template <class T>
+size_t total_of(const std::vector<Span<T>>& parts) {
+  size_t total = 0;
+  for (const auto& p : parts) total += p.n;
+  return total;
+}
+
+// The parts back to back into flat, and back out of it: one collective over all of them (a round
+// trip per tensor would cost more than the copies).
+template <class T>
+void gather(const std::vector<Span<T>>& parts, T* flat) {
+  for (const auto& p : parts) {
+    std::memcpy(flat, p.data, p.n * sizeof(T));
+    flat += p.n;
+  }
+}
+
+template <class T>
+void scatter(const T* flat, const std::vector<Span<T>>& parts, bool divide, T divisor) {
+  for (const auto& p : parts) {
+    if (divide) {
+      for (size_t i = 0; i < p.n; i++) p.data[i] = flat[i] / divisor;
+    } else {
+      std::memcpy(p.data, flat, p.n * sizeof(T));
+    }
+    flat += p.n;
+  }
+}
+
+}  // namespace
+
 template <class T>
 void ProcessGroup::all_reduce_impl(const std::vector<Span<T>>& parts, bool mean, std::vector<T>& flat) {
   const std::lock_guard<std::mutex> lock(mu_);
   auto ctx = live("allReduce");
-  size_t total = 0;
-  for (const auto& p : parts) total += p.n;
+  const size_t total = total_of(parts);
   check_same_call(ctx, "allReduce", 1, total, sizeof(T));
   if (total == 0) return;
-  // One buffer, one collective: a round trip per tensor would cost more than the copies.
   if (flat.size() < total) flat.resize(total);
-  size_t at = 0;
-  for (const auto& p : parts) {
-    std::memcpy(flat.data() + at, p.data, p.n * sizeof(T));
-    at += p.n;
-  }
+  gather(parts, flat.data());
   if (size_ > 1) {
     gloo::AllreduceOptions opts(ctx);
     opts.setOutput(flat.data(), total);
@@ -130,17 +157,7 @@ void ProcessGroup::all_reduce_impl(const std::vector<Span<T>>& parts, bool mean,
     opts.setTag(tag_++);
     gloo::allreduce(opts);
   }
-  at = 0;
-  const T ranks = (T)size_;
-  for (const auto& p : parts) {
-    const T* src = flat.data() + at;
-    if (mean) {
-      for (size_t i = 0; i < p.n; i++) p.data[i] = src[i] / ranks;
-    } else {
-      std::memcpy(p.data, src, p.n * sizeof(T));
-    }
-    at += p.n;
-  }
+  scatter(flat.data(), parts, mean, (T)size_);
 }
 
 void ProcessGroup::all_reduce(const std::vector<Span<float>>& parts, bool mean) { all_reduce_impl(parts, mean, flat_f_); }
@@ -150,28 +167,17 @@ template <class T>
 void ProcessGroup::broadcast_impl(const std::vector<Span<T>>& parts, int root, std::vector<T>& flat) {
   const std::lock_guard<std::mutex> lock(mu_);
   auto ctx = live("broadcast");
-  size_t total = 0;
-  for (const auto& p : parts) total += p.n;
+  const size_t total = total_of(parts);
   check_same_call(ctx, "broadcast", 2 + root, total, sizeof(T));
   if (size_ == 1 || total == 0) return;
   if (flat.size() < total) flat.resize(total);
-  size_t at = 0;
-  if (rank_ == root) {
-    for (const auto& p : parts) {
-      std::memcpy(flat.data() + at, p.data, p.n * sizeof(T));
-      at += p.n;
-    }
-  }
+  if (rank_ == root) gather(parts, flat.data());
   gloo::BroadcastOptions opts(ctx);
   opts.setOutput(flat.data(), total);  // the root sends from it
   opts.setRoot(root);
   opts.setTag(tag_++);
   gloo::broadcast(opts);
-  at = 0;
-  for (const auto& p : parts) {
-    std::memcpy(p.data, flat.data() + at, p.n * sizeof(T));
-    at += p.n;
-  }
+  scatter(flat.data(), parts, false, (T)1);
 }
 
 void ProcessGroup::broadcast(const std::vector<Span<float>>& parts, int root) { broadcast_impl(parts, root, flat_f_); }
