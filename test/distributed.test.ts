@@ -1,6 +1,7 @@
 // Data-parallel fit on Gloo (distributed.initProcessGroup, fit's processGroup): groups of child
 // processes on this machine, against one process training on the union of their batches.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -56,10 +57,11 @@ describe('the build', () => {
     expect(unavailable).toBeNull();
   });
 
-  it.runIf(nativeExpected())('an addon built without Gloo says so, and how to get it', () => {
+  it.runIf(nativeExpected())('an addon built without Gloo says so, and how to get it', async () => {
     const out = scratchDir('backprop-nogloo-');
-    execFileSync(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), 'compile', '--out', out, '--CDBACKPROP_WITH_GLOO=OFF'],
-      { cwd: path.resolve(__dirname, '..'), stdio: 'pipe' });
+    // Not execFileSync: a build of a minute or more would block this worker past vitest's RPC timeout.
+    await promisify(execFile)(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), 'compile', '--out', out, '--CDBACKPROP_WITH_GLOO=OFF'],
+      { cwd: path.resolve(__dirname, '..'), maxBuffer: 64 * 2 ** 20 });
     const script = `
       const bp = require(${JSON.stringify(path.resolve(__dirname, '..', 'lib', 'index.ts'))});
       console.log('backend=' + bp.getBackend());

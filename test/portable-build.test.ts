@@ -3,7 +3,8 @@
 // here with Debian's cross compiler through the project's own CMakeLists.txt and cmake-js, warnings
 // as errors; `.ci/run` installs the compiler. Running the result needs an aarch64 machine: Node
 // under qemu-user did not start within ten minutes on the test VM.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,12 +15,13 @@ const haveCompiler = spawnSync(compiler, ['--version']).status === 0;
 if (!haveCompiler) console.log(`aarch64 build test skipped: ${compiler} is absent (apt-get install g++-aarch64-linux-gnu)`);
 
 describe.runIf(haveCompiler)('the addon on a machine without AVX2', () => {
-  it('builds for aarch64 from CMakeLists.txt with no warning, to an aarch64 shared object', () => {
+  it('builds for aarch64 from CMakeLists.txt with no warning, to an aarch64 shared object', async () => {
     const out = scratchDir('backprop-aarch64-');
     const root = path.resolve(__dirname, '..');
     const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
-    execFileSync(process.execPath, [cmakeJs, 'compile', '--out', out, '--CDCMAKE_SYSTEM_NAME=Linux', '--CDCMAKE_SYSTEM_PROCESSOR=aarch64',
-      `--CDCMAKE_CXX_COMPILER=${compiler}`, '--CDCMAKE_COMPILE_WARNING_AS_ERROR=ON'], { cwd: root, stdio: 'pipe' });
+    // Not execFileSync: a build blocking this worker for a minute or more trips vitest's RPC timeout.
+    await promisify(execFile)(process.execPath, [cmakeJs, 'compile', '--out', out, '--CDCMAKE_SYSTEM_NAME=Linux', '--CDCMAKE_SYSTEM_PROCESSOR=aarch64',
+      `--CDCMAKE_CXX_COMPILER=${compiler}`, '--CDCMAKE_COMPILE_WARNING_AS_ERROR=ON'], { cwd: root, maxBuffer: 64 * 2 ** 20 });
     const elf = fs.readFileSync(path.join(out, 'Release', 'backprop_native.node'));
     expect(elf.subarray(0, 4).toString('latin1')).toBe('\x7fELF');
     expect(elf.readUInt16LE(18)).toBe(183); // e_machine: EM_AARCH64
