@@ -416,6 +416,12 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     expect(() => nat().gather(f4(), f4(), i32(2, 2), i32(2, 2), 0, f4(), new Int32Array(3))).toThrow(/gather: where must have as many elements as index/);
     expect(() => nat().gather(f4(), f4(), i32(2, 2), i32(2, 2), 0, f4(), f4() as unknown as Int32Array)).toThrow(/gather: argument 6 \(where\) must be an Int32Array/);
     expect(() => nat().gather(new Float32Array(1), new Float32Array(1), i32(1, 1), i32(65536, 65536), 0, new Float32Array(1), null)).toThrow(/gather: x has more than 2\^31 - 1 elements/);
+    const f = (n: number) => new Float32Array(n);
+    expect(() => nat().lstmCell(f(8), f(2), 1, 2, f(8), f(2), f(2), f(1))).toThrow(/lstmCell: hOut has 1 elements, expected 2/);
+    expect(() => nat().lstmCell(f(8), f(2), 1, -2, f(8), f(2), f(2), f(2))).toThrow(/lstmCell: argument 3 \(h\) must be an integer in \[0, 2147483647\], got -2/);
+    expect(() => nat().lstmCell(f(1), f(1), 65536, 65536, f(1), f(1), f(1), f(1))).toThrow(/lstmCell: rows \* 4 \* h is past 2\^31 - 1/);
+    expect(() => nat().lstmCellGrad(f(8), f(2), f(2), f(2), f(3), 1, 2, f(8), f(2))).toThrow(/lstmCellGrad: gc has 3 elements, expected 2/);
+    expect(() => nat().lstmCellGrad(f(8), f(2), f(2), f(2), new Int32Array(2) as unknown as Float32Array, 1, 2, f(8), f(2))).toThrow(/lstmCellGrad: argument 4 \(gc\) must be a Float32Array/);
     const y = new Float32Array([1, 2]);
     nat().axpy(2, new Float32Array([1, 1]), y);
     expect(Array.from(y)).toEqual([3, 4]);

@@ -1485,6 +1485,46 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     bp.setNumThreads(1);
   });
 
+  it("the LSTM cell's kernels: values within the unary kernels' tolerance, c' and h' rounded as the reference from their gates, the backward's bits, at every edge size and 1-3 threads", () => {
+    const r = rng(4242);
+    const f = Math.fround;
+    for (const h of EDGE_SIZES) {
+      for (const rows of [1, 5]) {
+        const n = rows * h;
+        const what = `rows ${rows}, h ${h}`;
+        // Gates past +-20 too: the sigmoids and tanhs saturate without NaN.
+        const gates = randomArray(4 * n, r, -6, 6);
+        if (n > 3) [gates[0], gates[1], gates[2]] = [40, -40, 0];
+        const c = randomArray(n, r, -2, 2);
+        const [actW, cW, tW, hW] = [new Float32Array(4 * n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+        ref.lstmCell(gates, c, rows, h, actW, cW, tW, hW);
+        const gh = randomArray(n, r), gc = randomArray(n, r);
+        for (const threads of [1, 2, 3]) {
+          bp.setNumThreads(threads);
+          const [act, cn, t, hn] = [randomArray(4 * n, r), randomArray(n, r), randomArray(n, r), randomArray(n, r)];
+          nat.lstmCell(gates, c, rows, h, act, cn, t, hn);
+          expectClose(act, actW, { rtol: 2e-6, atol: 2e-7 }, `lstmCell act ${what}`);
+          expectClose(hn, hW, { rtol: 1e-5, atol: 1e-6 }, `lstmCell h' ${what}`);
+          // From the native gates, c' and h' are the reference's roundings exactly (no fused products).
+          for (let b = 0; b < rows; b++) {
+            for (let j = 0; j < h; j++) {
+              const k = b * h + j, g = 4 * h * b;
+              expect(cn[k], `c' ${what} [${k}]`).toBe(f(f(act[g + h + j] * c[k]) + f(act[g + j] * act[g + 2 * h + j])));
+              expect(hn[k], `h' ${what} [${k}]`).toBe(f(act[g + 3 * h + j] * t[k]));
+            }
+          }
+          expect(act.every(Number.isFinite) && hn.every(Number.isFinite), `finite ${what}`).toBe(true);
+          const [gG, gcp, gGW, gcpW] = [randomArray(4 * n, r), randomArray(n, r), new Float32Array(4 * n), new Float32Array(n)];
+          nat.lstmCellGrad(act, c, t, gh, gc, rows, h, gG, gcp);
+          ref.lstmCellGrad(act, c, t, gh, gc, rows, h, gGW, gcpW);
+          expect(sameBits(gG, gGW), `lstmCellGrad gates ${what} at ${threads} threads`).toBe(true);
+          expect(sameBits(gcp, gcpW), `lstmCellGrad c ${what} at ${threads} threads`).toBe(true);
+        }
+      }
+    }
+    bp.setNumThreads(1);
+  });
+
   it('the native backend implements every kernel of the contract', () => {
     for (const k of Object.keys(ref) as (keyof Backend)[]) if (k !== 'name') expect(typeof nat[k], k).toBe('function');
   });

@@ -244,6 +244,23 @@ export interface Backend {
   maxPool2d(x: Float32Array, geom: Int32Array, out: Float32Array, indices: Int32Array): void;
 
   /**
+   * An LSTM cell after its projections, torch's gate order: gates [rows, 4h] (pre-activation i, f, g,
+   * o per row) and c [rows, h] give act [rows, 4h] = (sigmoid(i), sigmoid(f), tanh(g), sigmoid(o)),
+   * cOut = sigmoid(f) c + sigmoid(i) tanh(g) (each product rounded, then the sum), tanhC = tanh(cOut)
+   * and hOut = sigmoid(o) tanhC, all [rows, h] but act.
+   */
+  lstmCell(gates: Float32Array, c: Float32Array, rows: number, h: number, act: Float32Array, cOut: Float32Array, tanhC: Float32Array, hOut: Float32Array): void;
+
+  /**
+   * lstmCell's backward from its act, c and tanhC and the gradients gh of hOut and gc of cOut:
+   * with dc = gc + (gh sigmoid(o)) (1 - tanhC^2), gGates [rows, 4h] = (dc tanh(g) i (1 - i),
+   * dc c f (1 - f), dc i (1 - tanh(g)^2), gh tanhC o (1 - o)) (i, f, o the sigmoids) and
+   * gcPrev [rows, h] = dc f.
+   */
+  lstmCellGrad(act: Float32Array, c: Float32Array, tanhC: Float32Array, gh: Float32Array, gc: Float32Array, rows: number, h: number,
+    gGates: Float32Array, gcPrev: Float32Array): void;
+
+  /**
    * Depthwise convolution (groups = channels) of x [n, c, h, w] (geom's c) with weight [c m, kh, kw],
    * m outputs per channel: out [n, c m, oh, ow], out[b, o, i, j] the sum over window elements (u, v)
    * in order of w[o, u, v] x[b, o / m, i sh - ph + u dh, j sw - pw + v dw], those outside x left out.

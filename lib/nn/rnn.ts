@@ -11,6 +11,7 @@ import { add, mul, sub } from '../ops/binary';
 import { relu, sigmoid, tanh } from '../ops/unary';
 import { cat, chunk, stack } from '../ops/join';
 import { select } from '../ops/index_ops';
+import { lstmCell } from '../ops/rnn_cell';
 import { permute } from '../ops/shape';
 import { zeros } from '../ops/creation';
 import { Module } from './module';
@@ -142,10 +143,9 @@ abstract class RNNBase extends Module {
       case 'tanh': return { h: tanh(add(hp, xp)), c: null };
       case 'relu': return { h: relu(add(hp, xp)), c: null };
       case 'lstm': {
-        // torch's LSTMCell: the gates i, f, g, o; c' = f c + i g, h' = o tanh(c').
-        const [i, f, g, o] = chunk(add(hp, xp), 4, 1);
-        const c = add(mul(sigmoid(f), s.c as Tensor), mul(sigmoid(i), tanh(g)));
-        return { h: mul(sigmoid(o), tanh(c)), c };
+        // torch's LSTMCell: the gates i, f, g, o; c' = f c + i g, h' = o tanh(c') (one kernel).
+        const hc = lstmCell(add(hp, xp), s.c as Tensor);
+        return { h: select(hc, 0, 0), c: select(hc, 0, 1) };
       }
       default: {
         // torch's GRUCell: r, z from both projections, n = tanh(x_n + r (h_n)), h' = (h - n) z + n.

@@ -26,6 +26,7 @@
 #include "kernels/optim.h"
 #include "kernels/random_fill.h"
 #include "kernels/reduce.h"
+#include "kernels/rnn_cell.h"
 #include "kernels/variance.h"
 #include "kernels/softmax.h"
 #include "kernels/table.h"
@@ -387,6 +388,44 @@ Napi::Value DepthwiseConv2d(const Napi::CallbackInfo& info) {
   const float* w = a.f32(3, "weight", g.c * m * g.kh * g.kw);
   float* out = a.f32(4, "out", g.n * g.c * m * g.oh * g.ow);
   depthwise_conv2d(x, g, w, m, out);
+  return info.Env().Undefined();
+}
+
+// An LSTM cell call's rows and h (arguments i and i + 1), their gate count within an int32.
+std::pair<long, long> lstm_dims(const Args& a, size_t i) {
+  const long rows = a.integer(i, "rows"), h = a.integer(i + 1, "h");
+  if ((double)rows * 4.0 * (double)h > 2147483647.0) a.range_error("rows * 4 * h is past 2^31 - 1");
+  return {rows, h};
+}
+
+// lstmCell(gates, c, rows, h, act, cOut, tanhC, hOut)
+Napi::Value LstmCell(const Napi::CallbackInfo& info) {
+  Args a{info, "lstmCell"};
+  a.count(8);
+  const auto [rows, h] = lstm_dims(a, 2);
+  const float* gates = a.f32(0, "gates", rows * 4 * h);
+  const float* c = a.f32(1, "c", rows * h);
+  float* act = a.f32(4, "act", rows * 4 * h);
+  float* c_out = a.f32(5, "cOut", rows * h);
+  float* tanh_c = a.f32(6, "tanhC", rows * h);
+  float* h_out = a.f32(7, "hOut", rows * h);
+  lstm_cell(gates, c, rows, h, act, c_out, tanh_c, h_out);
+  return info.Env().Undefined();
+}
+
+// lstmCellGrad(act, c, tanhC, gh, gc, rows, h, gGates, gcPrev)
+Napi::Value LstmCellGrad(const Napi::CallbackInfo& info) {
+  Args a{info, "lstmCellGrad"};
+  a.count(9);
+  const auto [rows, h] = lstm_dims(a, 5);
+  const float* act = a.f32(0, "act", rows * 4 * h);
+  const float* c = a.f32(1, "c", rows * h);
+  const float* tanh_c = a.f32(2, "tanhC", rows * h);
+  const float* gh = a.f32(3, "gh", rows * h);
+  const float* gc = a.f32(4, "gc", rows * h);
+  float* g_gates = a.f32(7, "gGates", rows * 4 * h);
+  float* gc_prev = a.f32(8, "gcPrev", rows * h);
+  lstm_cell_grad(act, c, tanh_c, gh, gc, rows, h, g_gates, gc_prev);
   return info.Env().Undefined();
 }
 
@@ -811,7 +850,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},
       {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"maxPool2d", MaxPool2d},
       {"depthwiseConv2d", DepthwiseConv2d}, {"depthwiseConv2dGradInput", DepthwiseConv2dGradInput}, {"depthwiseConv2dGradWeight", DepthwiseConv2dGradWeight},
-      {"gather", Gather},
+      {"gather", Gather}, {"lstmCell", LstmCell}, {"lstmCellGrad", LstmCellGrad},
   };
   for (const auto& e : table) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   InitFit(env);

@@ -1,0 +1,14 @@
+// The LSTM cell after its projections (lib/backend/backend.ts's lstmCell and lstmCellGrad; the
+// reference twins are lib/backend/reference/rnn_cell.ts): one call for what took a dozen ops.
+#pragma once
+
+namespace bp {
+
+// gates [rows, 4h] (i, f, g, o), c [rows, h] -> act [rows, 4h], c_out, tanh_c, h_out [rows, h].
+void lstm_cell(const float* gates, const float* c, long rows, long h, float* act, float* c_out, float* tanh_c, float* h_out);
+
+// From act, c, tanh_c and the gradients gh, gc of h_out and c_out: g_gates [rows, 4h], gc_prev [rows, h].
+void lstm_cell_grad(const float* act, const float* c, const float* tanh_c, const float* gh, const float* gc, long rows, long h,
+                    float* g_gates, float* gc_prev);
+
+}  // namespace bp
