@@ -422,6 +422,8 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     expect(() => nat().lstmCell(f(1), f(1), 65536, 65536, f(1), f(1), f(1), f(1))).toThrow(/lstmCell: rows \* 4 \* h is past 2\^31 - 1/);
     expect(() => nat().lstmCellGrad(f(8), f(2), f(2), f(2), f(3), 1, 2, f(8), f(2))).toThrow(/lstmCellGrad: gc has 3 elements, expected 2/);
     expect(() => nat().lstmCellGrad(f(8), f(2), f(2), f(2), new Int32Array(2) as unknown as Float32Array, 1, 2, f(8), f(2))).toThrow(/lstmCellGrad: argument 4 \(gc\) must be a Float32Array/);
+    expect(() => nat().gruCell(f(6), f(6), f(2), 1, 2, f(5), f(2))).toThrow(/gruCell: act has 5 elements, expected 6/);
+    expect(() => nat().gruCellGrad(f(6), f(6), f(2), f(2), 1, 2.5, f(6), f(6), f(2))).toThrow(/gruCellGrad: argument 5 \(h\) must be an integer/);
     const y = new Float32Array([1, 2]);
     nat().axpy(2, new Float32Array([1, 1]), y);
     expect(Array.from(y)).toEqual([3, 4]);

@@ -1525,6 +1525,50 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     bp.setNumThreads(1);
   });
 
+  it("the GRU cell's kernels: values within the unary kernels' tolerance, h' rounded as the reference from the gates, the backward's bits, at every edge size and 1-3 threads", () => {
+    const r = rng(4343);
+    const f = Math.fround;
+    for (const h of EDGE_SIZES) {
+      for (const rows of [1, 5]) {
+        const n = rows * h;
+        const what = `rows ${rows}, h ${h}`;
+        const xp = randomArray(3 * n, r, -4, 4), hp = randomArray(3 * n, r, -4, 4);
+        if (n > 3) [xp[0], hp[h], xp[2 * h]] = [40, -40, 30];
+        const hPrev = randomArray(n, r, -1, 1);
+        const [actW, hW] = [new Float32Array(3 * n), new Float32Array(n)];
+        ref.gruCell(xp, hp, hPrev, rows, h, actW, hW);
+        const gh = randomArray(n, r);
+        for (const threads of [1, 2, 3]) {
+          bp.setNumThreads(threads);
+          const [act, hn] = [randomArray(3 * n, r), randomArray(n, r)];
+          nat.gruCell(xp, hp, hPrev, rows, h, act, hn);
+          // r and z against the reference's; n from the native r (xn + r hn may cancel, so a last-bit
+          // difference in r shows large relative to n), then h' exactly from the native gates.
+          const rz = (a: Float32Array) => a.filter((_, i) => i % (3 * h) < 2 * h);
+          expectClose(rz(act), rz(actW), { rtol: 2e-6, atol: 2e-7 }, `gruCell r, z ${what}`);
+          const nWant = new Float32Array(n), nGot = new Float32Array(n);
+          for (let k = 0; k < n; k++) {
+            const g = 3 * h * Math.floor(k / h), j = k % h;
+            nGot[k] = act[g + 2 * h + j];
+            nWant[k] = Math.tanh(f(xp[g + 2 * h + j] + f(act[g + j] * hp[g + 2 * h + j])));
+          }
+          expectClose(nGot, nWant, { rtol: 2e-6, atol: 2e-7 }, `gruCell n ${what}`);
+          for (let k = 0; k < n; k++) {
+            const g = 3 * h * Math.floor(k / h), j = k % h;
+            expect(hn[k], `h' ${what} [${k}]`).toBe(f(f(f(hPrev[k] - act[g + 2 * h + j]) * act[g + h + j]) + act[g + 2 * h + j]));
+          }
+          expect(act.every(Number.isFinite) && hn.every(Number.isFinite), `finite ${what}`).toBe(true);
+          const [gx, gp, ghp] = [randomArray(3 * n, r), randomArray(3 * n, r), randomArray(n, r)];
+          const [gxW, gpW, ghpW] = [new Float32Array(3 * n), new Float32Array(3 * n), new Float32Array(n)];
+          nat.gruCellGrad(act, hp, hPrev, gh, rows, h, gx, gp, ghp);
+          ref.gruCellGrad(act, hp, hPrev, gh, rows, h, gxW, gpW, ghpW);
+          expect(sameBits(gx, gxW) && sameBits(gp, gpW) && sameBits(ghp, ghpW), `gruCellGrad ${what} at ${threads} threads`).toBe(true);
+        }
+      }
+    }
+    bp.setNumThreads(1);
+  });
+
   it('the native backend implements every kernel of the contract', () => {
     for (const k of Object.keys(ref) as (keyof Backend)[]) if (k !== 'name') expect(typeof nat[k], k).toBe('function');
   });

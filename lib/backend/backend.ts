@@ -261,6 +261,22 @@ export interface Backend {
     gGates: Float32Array, gcPrev: Float32Array): void;
 
   /**
+   * A GRU cell after its projections, torch's gate order r, z, n: xp and hp [rows, 3h] (x's and h's
+   * projections with their biases) and hPrev [rows, h] give act [rows, 3h] = (r, z, n) with
+   * r = sigmoid(xr + hr), z = sigmoid(xz + hz), n = tanh(xn + r hn), and hOut = (hPrev - n) z + n
+   * (each operation rounded in that order).
+   */
+  gruCell(xp: Float32Array, hp: Float32Array, hPrev: Float32Array, rows: number, h: number, act: Float32Array, hOut: Float32Array): void;
+
+  /**
+   * gruCell's backward from its act, hp, hPrev and the gradient gh of hOut: with dn = gh (1 - z)
+   * (1 - n^2) and dr = dn hn r (1 - r), dz = gh (hPrev - n) z (1 - z): gXp = (dr, dz, dn),
+   * gHp = (dr, dz, dn r), gHPrev = gh z, each [rows, 3h] but gHPrev [rows, h].
+   */
+  gruCellGrad(act: Float32Array, hp: Float32Array, hPrev: Float32Array, gh: Float32Array, rows: number, h: number,
+    gXp: Float32Array, gHp: Float32Array, gHPrev: Float32Array): void;
+
+  /**
    * Depthwise convolution (groups = channels) of x [n, c, h, w] (geom's c) with weight [c m, kh, kw],
    * m outputs per channel: out [n, c m, oh, ow], out[b, o, i, j] the sum over window elements (u, v)
    * in order of w[o, u, v] x[b, o / m, i sh - ph + u dh, j sw - pw + v dw], those outside x left out.

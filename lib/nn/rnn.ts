@@ -7,11 +7,11 @@ import { fmt } from '../shape';
 import { optionsOf, shown } from '../args';
 import { checkTensor } from '../ops/core';
 import { linear } from '../ops/matmul';
-import { add, mul, sub } from '../ops/binary';
-import { relu, sigmoid, tanh } from '../ops/unary';
-import { cat, chunk, stack } from '../ops/join';
+import { add } from '../ops/binary';
+import { relu, tanh } from '../ops/unary';
+import { cat, stack } from '../ops/join';
 import { select } from '../ops/index_ops';
-import { lstmCell } from '../ops/rnn_cell';
+import { gruCell, lstmCell } from '../ops/rnn_cell';
 import { permute } from '../ops/shape';
 import { zeros } from '../ops/creation';
 import { Module } from './module';
@@ -147,15 +147,9 @@ abstract class RNNBase extends Module {
         const hc = lstmCell(add(hp, xp), s.c as Tensor);
         return { h: select(hc, 0, 0), c: select(hc, 0, 1) };
       }
-      default: {
-        // torch's GRUCell: r, z from both projections, n = tanh(x_n + r (h_n)), h' = (h - n) z + n.
-        const [xr, xz, xn] = chunk(xp, 3, 1);
-        const [hr, hz, hn] = chunk(hp, 3, 1);
-        const r = sigmoid(add(hr, xr));
-        const z = sigmoid(add(hz, xz));
-        const n = tanh(add(xn, mul(hn, r)));
-        return { h: add(mul(sub(s.h, n), z), n), c: null };
-      }
+      default:
+        // torch's GRUCell: r, z from both projections, n = tanh(x_n + r (h_n)), h' = (h - n) z + n (one kernel).
+        return { h: gruCell(xp, hp, s.h), c: null };
     }
   }
 

@@ -1,5 +1,6 @@
-// The LSTM cell after its projections as one op (Backend.lstmCell): the sigmoids, tanhs, products
-// and sums of a step in one kernel call and one autograd node, instead of a dozen of each.
+// The LSTM and GRU cells after their projections as one op each (Backend.lstmCell, gruCell): the
+// sigmoids, tanhs, products and sums of a step in one kernel call and one autograd node, instead of
+// a dozen of each.
 import { Tensor } from '../tensor';
 import { B } from '../backend/registry';
 import { alloc, allocOutput } from '../storage';
@@ -23,5 +24,26 @@ export function lstmCell(gates: Tensor, c: Tensor): Tensor {
     const gcPrev = allocOutput(n);
     B().lstmCellGrad(act, c.data, tanhC, gy.subarray(0, n), gy.subarray(n), rows, h, gGates, gcPrev);
     return [gates.requiresGrad ? gGates : null, c.requiresGrad ? gcPrev : null];
+  });
+}
+
+/**
+ * @internal torch's GRU cell from x's and h's projections xp, hp [rows, 3h] (r, z, n, each with its
+ * bias) and the state hPrev [rows, h]: h' = (hPrev - n) z + n with r = sigmoid(xr + hr),
+ * z = sigmoid(xz + hz), n = tanh(xn + r hn).
+ */
+export function gruCell(xp: Tensor, hp: Tensor, hPrev: Tensor): Tensor {
+  const [rows, h] = hPrev.shape;
+  const n = rows * h;
+  const out = allocOutput(n);
+  // Kept for the backward: r, z and n.
+  const act = alloc(3 * n);
+  B().gruCell(xp.data, hp.data, hPrev.data, rows, h, act, out);
+  return record(out, [rows, h], [xp, hp, hPrev], 'gruCell', (gy) => {
+    const gXp = allocOutput(3 * n);
+    const gHp = allocOutput(3 * n);
+    const gHPrev = allocOutput(n);
+    B().gruCellGrad(act, hp.data, hPrev.data, gy, rows, h, gXp, gHp, gHPrev);
+    return [xp.requiresGrad ? gXp : null, hp.requiresGrad ? gHp : null, hPrev.requiresGrad ? gHPrev : null];
   });
 }

@@ -391,8 +391,8 @@ Napi::Value DepthwiseConv2d(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// An LSTM cell call's rows and h (arguments i and i + 1), their gate count within an int32.
-std::pair<long, long> lstm_dims(const Args& a, size_t i) {
+// A recurrent cell call's rows and h (arguments i and i + 1), up to 4 gates' count within an int32.
+std::pair<long, long> cell_dims(const Args& a, size_t i) {
   const long rows = a.integer(i, "rows"), h = a.integer(i + 1, "h");
   if ((double)rows * 4.0 * (double)h > 2147483647.0) a.range_error("rows * 4 * h is past 2^31 - 1");
   return {rows, h};
@@ -402,7 +402,7 @@ std::pair<long, long> lstm_dims(const Args& a, size_t i) {
 Napi::Value LstmCell(const Napi::CallbackInfo& info) {
   Args a{info, "lstmCell"};
   a.count(8);
-  const auto [rows, h] = lstm_dims(a, 2);
+  const auto [rows, h] = cell_dims(a, 2);
   const float* gates = a.f32(0, "gates", rows * 4 * h);
   const float* c = a.f32(1, "c", rows * h);
   float* act = a.f32(4, "act", rows * 4 * h);
@@ -417,7 +417,7 @@ Napi::Value LstmCell(const Napi::CallbackInfo& info) {
 Napi::Value LstmCellGrad(const Napi::CallbackInfo& info) {
   Args a{info, "lstmCellGrad"};
   a.count(9);
-  const auto [rows, h] = lstm_dims(a, 5);
+  const auto [rows, h] = cell_dims(a, 5);
   const float* act = a.f32(0, "act", rows * 4 * h);
   const float* c = a.f32(1, "c", rows * h);
   const float* tanh_c = a.f32(2, "tanhC", rows * h);
@@ -426,6 +426,36 @@ Napi::Value LstmCellGrad(const Napi::CallbackInfo& info) {
   float* g_gates = a.f32(7, "gGates", rows * 4 * h);
   float* gc_prev = a.f32(8, "gcPrev", rows * h);
   lstm_cell_grad(act, c, tanh_c, gh, gc, rows, h, g_gates, gc_prev);
+  return info.Env().Undefined();
+}
+
+// gruCell(xp, hp, hPrev, rows, h, act, hOut)
+Napi::Value GruCell(const Napi::CallbackInfo& info) {
+  Args a{info, "gruCell"};
+  a.count(7);
+  const auto [rows, h] = cell_dims(a, 3);
+  const float* xp = a.f32(0, "xp", rows * 3 * h);
+  const float* hp = a.f32(1, "hp", rows * 3 * h);
+  const float* h_prev = a.f32(2, "hPrev", rows * h);
+  float* act = a.f32(5, "act", rows * 3 * h);
+  float* h_out = a.f32(6, "hOut", rows * h);
+  gru_cell(xp, hp, h_prev, rows, h, act, h_out);
+  return info.Env().Undefined();
+}
+
+// gruCellGrad(act, hp, hPrev, gh, rows, h, gXp, gHp, gHPrev)
+Napi::Value GruCellGrad(const Napi::CallbackInfo& info) {
+  Args a{info, "gruCellGrad"};
+  a.count(9);
+  const auto [rows, h] = cell_dims(a, 4);
+  const float* act = a.f32(0, "act", rows * 3 * h);
+  const float* hp = a.f32(1, "hp", rows * 3 * h);
+  const float* h_prev = a.f32(2, "hPrev", rows * h);
+  const float* gh = a.f32(3, "gh", rows * h);
+  float* g_xp = a.f32(6, "gXp", rows * 3 * h);
+  float* g_hp = a.f32(7, "gHp", rows * 3 * h);
+  float* g_h_prev = a.f32(8, "gHPrev", rows * h);
+  gru_cell_grad(act, hp, h_prev, gh, rows, h, g_xp, g_hp, g_h_prev);
   return info.Env().Undefined();
 }
 
@@ -851,6 +881,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"maxPool2d", MaxPool2d},
       {"depthwiseConv2d", DepthwiseConv2d}, {"depthwiseConv2dGradInput", DepthwiseConv2dGradInput}, {"depthwiseConv2dGradWeight", DepthwiseConv2dGradWeight},
       {"gather", Gather}, {"lstmCell", LstmCell}, {"lstmCellGrad", LstmCellGrad},
+      {"gruCell", GruCell}, {"gruCellGrad", GruCellGrad},
   };
   for (const auto& e : table) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   InitFit(env);

@@ -63,8 +63,9 @@ async function record(addon: Record<string, unknown>): Promise<Map<string, unkno
   const cnn = new nn.Sequential(new nn.Conv2d(2, 4, 3, { padding: 1, groups: 2 }), new nn.MaxPool2d(2), new nn.AvgPool2d(2, { ceilMode: true }), new nn.Flatten());
   cnn.forward(bp.randn([2, 2, 6, 5], { requiresGrad: true })).sum().backward();
   new nn.ConvTranspose2d(2, 2, 3, { stride: 2 }).forward(bp.randn([1, 2, 3, 3], { requiresGrad: true })).sum().backward();
-  // The LSTM cell's kernels.
+  // The LSTM and GRU cells' kernels.
   new nn.LSTM(3, 4).forward(bp.randn([2, 2, 3], { requiresGrad: true })).sum().backward();
+  new nn.GRU(3, 4).forward(bp.randn([2, 2, 3], { requiresGrad: true })).sum().backward();
   bp.randn([101]);
   bp.rand([4, 6]).argmax(1);
   // The fused fit's plans: cross-entropy with Dropout and Adam, MSE with BatchNorm and SGD.
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
   const addon = require(addonPath()) as Record<string, unknown>;
   const seen = await record(addon);
   if (!seen.has('trainEpoch')) throw new Error('no fused fit ran: trainEpoch was not recorded');
-  if (!seen.has('lstmCell') || !seen.has('lstmCellGrad')) throw new Error("the LSTM cell's kernels were not recorded");
+  if (!['lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad'].every((k) => seen.has(k))) throw new Error("the recurrent cells' kernels were not recorded");
   if (bp.distributed.processGroupsUnavailable() === null && !['distAllReduce', 'distBroadcast', 'distBarrier'].every((n) => seen.has(n))) {
     throw new Error("a process group's collectives were not recorded");
   }

@@ -8,7 +8,7 @@ import { batchNorm, batchNormGrad, layerNorm, layerNormGrad } from './norm';
 import { optimStep } from './optim';
 import { dropoutMask, normalFill, uniformFill } from './random';
 import { reduce, sumAbs, sumSquares } from './reduce';
-import { lstmCell, lstmCellGrad } from './rnn_cell';
+import { gruCell, gruCellGrad, lstmCell, lstmCellGrad } from './rnn_cell';
 import { crossEntropy, crossEntropyGrad, softmax, softmaxGrad } from './softmax';
 import { variance } from './variance';
 
@@ -17,7 +17,7 @@ export const referenceBackend: Backend = {
   gemm, gemmPair, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce, variance,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, sumAbs, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
   batchNorm, batchNormGrad, imageRows, imageRowsGrad, maxPool2d, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
-  lstmCell, lstmCellGrad,
+  lstmCell, lstmCellGrad, gruCell, gruCellGrad,
   setNumThreads(): void {},
   getNumThreads(): number { return 1; },
 };

@@ -1,11 +1,12 @@
-# PyTorch's nn.LSTM forward and backward at one thread: the peer of bench/lstm_step.ts.
-# python3 torch_lstm.py T B I H; prints {"ms": ...} (a loop of 20 after 5).
+# PyTorch's nn.LSTM or nn.GRU forward and backward at one thread: the peer of bench/rnn_step.ts.
+# python3 torch_rnn.py LSTM|GRU T B I H; prints {"ms": ...} (a loop of 20 after 5).
 import json, sys, time
 import torch
 torch.set_num_threads(1)
-T, B, I, H = (int(v) for v in sys.argv[1:5])
+kind = sys.argv[1]
+T, B, I, H = (int(v) for v in sys.argv[2:6])
 torch.manual_seed(0)
-lstm = torch.nn.LSTM(I, H)
+lstm = getattr(torch.nn, kind)(I, H)
 x = torch.randn(T, B, I)
 def step():
     y, _ = lstm(x)
