@@ -85,7 +85,8 @@ export interface FitOptions {
    * each, the order's start repeated to fill the last round); each batch's gradients are averaged
    * over the ranks before the optimizer steps, so the parameters stay the same on every rank. The
    * History (loss and metrics over all ranks' rows) is the same on every rank; buffers (BatchNorm's
-   * running statistics) are rank 0's after each epoch; validationData is evaluated whole on each.
+   * running statistics) are rank 0's after each epoch; validationData is dealt out as the training
+   * rows are (without repeats) and its values summed over the ranks.
    * batchSize is per process. Stopping early (onEpochEnd, earlyStopping) must be decided alike on
    * every rank, as it is when it depends on the logs only.
    */
@@ -379,9 +380,11 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
       const logs: Logs = { loss: tally.loss };
       if (metrics.includes('accuracy')) logs.accuracy = tally.accuracy;
       if (options.validationData) {
-        const v = evaluate(model, options.validationData, { loss: lossFn, batchSize, metrics });
+        // Under a group each rank evaluates its share of the rows (the values are the whole set's).
+        const v = group ? await evaluateShared(group, model, options.validationData, lossFn, batchSize, metrics)
+          : evaluateRows(model, options.validationData, order(options.validationData.x.shape[0], false), lossFn, batchSize, metrics);
         logs.valLoss = v.loss;
-        if (v.accuracy !== undefined) logs.valAccuracy = v.accuracy;
+        if (metrics.includes('accuracy')) logs.valAccuracy = v.accuracy;
         model.train();
       }
       for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
@@ -424,24 +427,43 @@ export function evaluate(model: Module, data: Dataset, options: EvaluateOptions)
   const n = checkDataset(data, 'evaluate');
   const batchSize = positiveInt(options.batchSize, 256, 'evaluate', 'batchSize');
   const metrics = checkMetrics(options.metrics, 'evaluate');
+  const tally = evaluateRows(model, data, order(n, false), options.loss, batchSize, metrics);
+  return metrics.includes('accuracy') ? { loss: tally.loss, accuracy: tally.accuracy } : { loss: tally.loss };
+}
+
+/** The loss (and metrics) over the rows `idx` of data, batch by batch, in eval mode without recording gradients. */
+function evaluateRows(model: Module, data: Dataset, idx: Int32Array, loss: Loss, batchSize: number, metrics: MetricName[]): BatchTally {
   const wasTraining = model.training;
   model.eval();
-  const idx = order(n, false);
-  const tally = new BatchTally(options.loss, metrics.includes('accuracy'));
+  const tally = new BatchTally(loss, metrics.includes('accuracy'));
   try {
     noGrad(() => {
-      for (let begin = 0; begin < n; begin += batchSize) {
-        const end = Math.min(n, begin + batchSize);
+      for (let begin = 0; begin < idx.length; begin += batchSize) {
+        const end = Math.min(idx.length, begin + batchSize);
         const xb = gatherRows(data.x, idx, begin, end);
         const yb = gatherRows(data.y, idx, begin, end);
         const out = model.forward(xb);
-        tally.add(out, yb, options.loss.forward(out, yb).item());
+        tally.add(out, yb, loss.forward(out, yb).item());
       }
     });
   } finally {
     model.train(wasTraining);
   }
-  return metrics.includes('accuracy') ? { loss: tally.loss, accuracy: tally.accuracy } : { loss: tally.loss };
+  return tally;
+}
+
+/**
+ * evaluate over the ranks of a group: rank r takes validation rows r, r + worldSize, ... (no row
+ * twice), and the sums are added up over the ranks, so every rank gets the values of the whole set.
+ */
+async function evaluateShared(group: ProcessGroup, model: Module, data: Dataset, loss: Loss, batchSize: number, metrics: MetricName[]): Promise<BatchTally> {
+  const n = data.x.shape[0];
+  const idx = Int32Array.from({ length: Math.max(0, Math.ceil((n - group.rank) / group.worldSize)) }, (_, i) => group.rank + i * group.worldSize);
+  const tally = evaluateRows(model, data, idx, loss, batchSize, metrics);
+  const sums = tally.totals();
+  await group.reduceArrays([sums], false);
+  tally.setTotals(sums);
+  return tally;
 }
 
 /** The model's output for every row of x, computed in batches in eval mode. */
