@@ -1,0 +1,151 @@
+// Runs the portable kernel set where the test machine cannot run Node: built for aarch64 with
+// Debian's cross compiler and run under qemu-user by test/portable-build.test.ts (DESIGN.md: the build
+// must compile and pass without AVX2). Checks the GEMM (all transposes, edge sizes, alpha / beta,
+// bias and activations) against double-precision sums, and a few element-wise, reduction, softmax
+// and recurrent-cell kernels against their formulas, at one and two threads; the same bits at
+// both. Prints "ok <checks>" and exits 0, or the first failures and exits 1.
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+#include "../src/kernels/elementwise.h"
+#include "../src/kernels/gemm.h"
+#include "../src/kernels/reduce.h"
+#include "../src/kernels/rnn_cell.h"
+#include "../src/kernels/softmax.h"
+#include "../src/kernels/table.h"
+#include "../src/runtime/thread_pool.h"
+
+namespace {
+
+int failures = 0;
+long checks = 0;
+
+void check(bool ok, const char* what, long i, double got, double want) {
+  checks++;
+  if (ok) return;
+  if (failures++ < 10) std::printf("FAIL %s [%ld]: %.9g, expected %.9g\n", what, i, got, want);
+}
+
+std::vector<float> randoms(size_t n, std::mt19937& g, float lo = -1, float hi = 1) {
+  std::uniform_real_distribution<float> d(lo, hi);
+  std::vector<float> v(n);
+  for (float& x : v) x = d(g);
+  return v;
+}
+
+double act_of(int act, double v) {
+  if (act == bp::kRelu) return v > 0 ? v : 0;
+  if (act == bp::kSigmoid) return 1 / (1 + std::exp(-v));
+  if (act == bp::kTanh) return std::tanh(v);
+  return v;
+}
+
+void gemm_checks(std::mt19937& g) {
+  const int sizes[] = {1, 7, 8, 9, 17, 63, 64, 65, 130};
+  const int acts[] = {bp::kIdentity, bp::kRelu, bp::kSigmoid, bp::kTanh};
+  int v = 0;
+  for (int m : sizes)
+    for (int n : sizes)
+      for (int k : {1, 9, 65, 300}) {
+        const bool ta = v & 1, tb = v & 2;
+        const int act = acts[v % 4];
+        const float alpha = (v % 3 == 0) ? 0.5f : 1.0f, beta = (v % 5 == 0) ? 0.25f : 0.0f;
+        const bool with_bias = v % 2 == 0;
+        v++;
+        auto a = randoms((size_t)m * k, g), b = randoms((size_t)k * n, g), c0 = randoms((size_t)m * n, g), bias = randoms((size_t)n, g);
+        std::vector<float> out[2];
+        for (int t = 1; t <= 2; t++) {
+          bp::ThreadPool::instance().set_threads(t);
+          std::vector<float> c = c0;
+          bp::sgemm(bp::GemmCall{ta, tb, m, n, k, alpha, a.data(), b.data(), beta, c.data(), with_bias ? bias.data() : nullptr, act, nullptr, 0});
+          out[t - 1] = c;
+        }
+        for (int i = 0; i < m; i++)
+          for (int j = 0; j < n; j++) {
+            double s = 0, mag = 0;
+            for (int p = 0; p < k; p++) {
+              const double x = a[ta ? (size_t)p * m + i : (size_t)i * k + p] * (double)b[tb ? (size_t)j * k + p : (size_t)p * n + j];
+              s += x;
+              mag += std::fabs(x);
+            }
+            double want = alpha * s + beta * c0[(size_t)i * n + j] + (with_bias ? bias[j] : 0);
+            want = act_of(act, want);
+            const double got = out[0][(size_t)i * n + j];
+            check(std::fabs(got - want) <= 1e-5 * (mag + 1), "sgemm", (long)i * n + j, got, want);
+            check(out[1][(size_t)i * n + j] == out[0][(size_t)i * n + j], "sgemm at two threads", (long)i * n + j, out[1][(size_t)i * n + j], got);
+          }
+      }
+}
+
+void elementwise_checks(std::mt19937& g) {
+  for (size_t n : {1, 7, 8, 9, 63, 64, 65, 1000, 70000}) {
+    auto x = randoms(n, g, -8, 8);
+    std::vector<float> y(n);
+    for (int op : {bp::kExp, bp::kSigmoid, bp::kTanh, bp::kRelu}) {
+      bp::unary(op, x.data(), y.data(), n, 0.0f);
+      for (size_t i = 0; i < n; i++) {
+        const double want = op == bp::kExp ? std::exp((double)x[i]) : act_of(op, x[i]);
+        check(std::fabs(y[i] - want) <= 4e-7 * std::fabs(want) + 1e-30, "unary", (long)i, y[i], want);
+      }
+    }
+    float s = 0;
+    bp::reduce(bp::kReduceSum, x.data(), 1, (long)n, 1, &s, nullptr);
+    double want = 0, mag = 0;
+    for (float v : x) want += v, mag += std::fabs(v);
+    check(std::fabs(s - want) <= 1e-6 * mag, "reduce sum", (long)n, s, want);
+  }
+  // Softmax over rows of 1 ... 300 columns.
+  for (long cols : {1L, 9L, 64L, 300L}) {
+    const long rows = 5;
+    auto x = randoms((size_t)(rows * cols), g, -20, 20);
+    std::vector<float> y(x.size());
+    bp::softmax(x.data(), rows, cols, 1, y.data(), false);
+    for (long r = 0; r < rows; r++) {
+      double mx = -1e300, z = 0;
+      for (long c = 0; c < cols; c++) mx = std::fmax(mx, x[r * cols + c]);
+      for (long c = 0; c < cols; c++) z += std::exp(x[r * cols + c] - mx);
+      for (long c = 0; c < cols; c++) {
+        const double want = std::exp(x[r * cols + c] - mx) / z;
+        check(std::fabs(y[r * cols + c] - want) <= 1e-6 * want + 1e-12, "softmax", r * cols + c, y[r * cols + c], want);
+      }
+    }
+  }
+}
+
+void cell_checks(std::mt19937& g) {
+  const long rows = 3, h = 65;
+  auto gates = randoms((size_t)(rows * 4 * h), g, -5, 5), c = randoms((size_t)(rows * h), g);
+  std::vector<float> act(gates.size()), cn(c.size()), t(c.size()), hn(c.size());
+  bp::lstm_cell(gates.data(), c.data(), rows, h, act.data(), cn.data(), t.data(), hn.data());
+  for (long b = 0; b < rows; b++)
+    for (long j = 0; j < h; j++) {
+      const long k = b * h + j, gi = b * 4 * h + j;
+      const double i = 1 / (1 + std::exp(-(double)gates[gi])), f = 1 / (1 + std::exp(-(double)gates[gi + h]));
+      const double gg = std::tanh((double)gates[gi + 2 * h]), o = 1 / (1 + std::exp(-(double)gates[gi + 3 * h]));
+      const double cw = f * c[k] + i * gg, hw = o * std::tanh(cw);
+      check(std::fabs(cn[k] - cw) <= 1e-6, "lstm_cell c'", k, cn[k], cw);
+      check(std::fabs(hn[k] - hw) <= 1e-6, "lstm_cell h'", k, hn[k], hw);
+      // No fused products: c' is the rounded sum of the rounded products (rnn_cell.cc's contract).
+      const float fc = act[gi + h] * c[k], ig = act[gi] * act[gi + 2 * h];
+      check(cn[k] == fc + ig, "lstm_cell c' rounding", k, cn[k], fc + ig);
+    }
+}
+
+}  // namespace
+
+int main() {
+  std::mt19937 g(20261203);
+  gemm_checks(g);
+  bp::ThreadPool::instance().set_threads(1);
+  elementwise_checks(g);
+  cell_checks(g);
+  if (failures) {
+    std::printf("%d of %ld checks failed\n", failures, checks);
+    return 1;
+  }
+  std::printf("ok %ld checks\n", checks);
+  return 0;
+}
