@@ -372,11 +372,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
           }
         }
       }
-      if (group) {
-        const sums = tally.totals();
-        await Promise.all([group.reduceArrays([sums], false), shareBuffers(group, model)]);
-        tally.setTotals(sums);
-      }
+      if (group) await Promise.all([tallyOverRanks(group, tally), shareBuffers(group, model)]);
       const logs: Logs = { loss: tally.loss };
       if (metrics.includes('accuracy')) logs.accuracy = tally.accuracy;
       if (options.validationData) {
@@ -460,10 +456,15 @@ async function evaluateShared(group: ProcessGroup, model: Module, data: Dataset,
   const n = data.x.shape[0];
   const idx = Int32Array.from({ length: Math.max(0, Math.ceil((n - group.rank) / group.worldSize)) }, (_, i) => group.rank + i * group.worldSize);
   const tally = evaluateRows(model, data, idx, loss, batchSize, metrics);
+  await tallyOverRanks(group, tally);
+  return tally;
+}
+
+/** Adds a tally's sums up over the ranks: every rank then holds the whole group's. */
+async function tallyOverRanks(group: ProcessGroup, tally: BatchTally): Promise<void> {
   const sums = tally.totals();
   await group.reduceArrays([sums], false);
   tally.setTotals(sums);
-  return tally;
 }
 
 /** The model's output for every row of x, computed in batches in eval mode. */
