@@ -9,9 +9,6 @@
 
 #include "check.h"
 
-#ifdef BACKPROP_HAVE_GLOO
-#include "group/process_group.h"
-#endif
 
 namespace bp {
 
@@ -31,8 +28,8 @@ Napi::Value DistBroadcast(const Napi::CallbackInfo& info) { no_gloo(info, "distB
 Napi::Value DistBarrier(const Napi::CallbackInfo& info) { no_gloo(info, "distBarrier"); }
 Napi::Value DistDestroy(const Napi::CallbackInfo& info) { no_gloo(info, "distDestroy"); }
 
-std::function<void(float* const*, const size_t*, size_t)> gradient_averager(
-    Napi::Env, Napi::Value group, const std::function<void(const std::string&)>& fail) {
+std::function<void()> gradient_averager(Napi::Env, Napi::Value group, std::vector<Span<float>>,
+                                        const std::function<void(const std::string&)>& fail) {
   if (!group.IsNull() && !group.IsUndefined()) fail("group needs an addon built with Gloo");
   return {};
 }
@@ -193,16 +190,11 @@ Napi::Value DistDestroy(const Napi::CallbackInfo& info) {
   return queue(new GroupWorker(info.Env(), "distDestroy", [g] { g->close(); }, info.Env().Undefined()));
 }
 
-std::function<void(float* const*, const size_t*, size_t)> gradient_averager(
-    Napi::Env env, Napi::Value group, const std::function<void(const std::string&)>& /* group_of names a bad group */) {
+std::function<void()> gradient_averager(Napi::Env env, Napi::Value group, std::vector<Span<float>> grads,
+                                        const std::function<void(const std::string&)>& /* group_of names a bad group */) {
   if (group.IsNull() || group.IsUndefined()) return {};
   GroupPtr g = group_of(env, group, "trainEpoch", "group");
-  return [g](float* const* grads, const size_t* lengths, size_t count) {
-    std::vector<Span<float>> parts;
-    parts.reserve(count);
-    for (size_t i = 0; i < count; i++) parts.push_back({grads[i], lengths[i]});
-    g->all_reduce(parts, true);
-  };
+  return [g, grads = std::move(grads)] { g->all_reduce(grads, true); };
 }
 
 #endif

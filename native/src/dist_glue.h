@@ -1,8 +1,12 @@
-// Node-API entry points of the process groups (dist/process_group.h) behind data-parallel fit.
+// Node-API entry points of the process groups (group/process_group.h) behind data-parallel fit.
 #pragma once
 #include <napi.h>
 
 #include <functional>
+#include <string>
+#include <vector>
+
+#include "group/process_group.h"  // Span (declarations only: it compiles without Gloo)
 
 namespace bp {
 Napi::Value DistHasGloo(const Napi::CallbackInfo& info);
@@ -13,8 +17,8 @@ Napi::Value DistBarrier(const Napi::CallbackInfo& info);
 Napi::Value DistDestroy(const Napi::CallbackInfo& info);
 
 // trainEpoch's `group` field: null/undefined gives an empty function; a group gives one that
-// averages `grads` (each `lengths[i]` floats) over its ranks, called after each batch's backward
-// pass. `fail` reports a bad value.
-std::function<void(float* const* grads, const size_t* lengths, size_t count)> gradient_averager(
-    Napi::Env env, Napi::Value group, const std::function<void(const std::string&)>& fail);
+// averages `grads` over its ranks in one collective (called between each batch's backward pass and
+// its optimizer step). `fail` reports a value that is not a group.
+std::function<void()> gradient_averager(Napi::Env env, Napi::Value group, std::vector<Span<float>> grads,
+                                        const std::function<void(const std::string&)>& fail);
 }  // namespace bp

@@ -239,16 +239,9 @@ Napi::Value TrainEpoch(const Napi::CallbackInfo& info) {
   });
   // Data-parallel fit: each batch's gradients (the slots' g, which the loop writes as the stages'
   // gW and gb) averaged over the group's processes before the step.
-  auto average = gradient_averager(env, s.Get("group"), [&](const std::string& what) { fail(env, what); });
-  if (average) {
-    std::vector<float*> grads;
-    std::vector<size_t> lengths;
-    for (const ParamSlot& slot : p.slots) {
-      grads.push_back(const_cast<float*>(slot.g));
-      lengths.push_back(slot.n);
-    }
-    p.after_backward = [average, grads, lengths] { average(grads.data(), lengths.data(), grads.size()); };
-  }
+  std::vector<Span<float>> grads;
+  for (const ParamSlot& slot : p.slots) grads.push_back({const_cast<float*>(slot.g), slot.n});
+  p.after_backward = gradient_averager(env, s.Get("group"), std::move(grads), [&](const std::string& what) { fail(env, what); });
   auto* worker = new EpochWorker(env, s, std::move(p), s.Get("onProgress"));
   Napi::Promise promise = worker->promise();
   worker->Queue();
