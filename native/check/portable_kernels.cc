@@ -43,6 +43,32 @@ double act_of(int act, double v) {
   return v;
 }
 
+// One product at one and two threads, against double-precision sums.
+void gemm_case(std::mt19937& g, int m, int n, int k, bool ta, bool tb, int act, float alpha, float beta, bool with_bias) {
+  auto a = randoms((size_t)m * k, g), b = randoms((size_t)k * n, g), c0 = randoms((size_t)m * n, g), bias = randoms((size_t)n, g);
+  std::vector<float> out[2];
+  for (int t = 1; t <= 2; t++) {
+    bp::ThreadPool::instance().set_threads(t);
+    std::vector<float> c = c0;
+    bp::sgemm(bp::GemmCall{ta, tb, m, n, k, alpha, a.data(), b.data(), beta, c.data(), with_bias ? bias.data() : nullptr, act, nullptr, 0});
+    out[t - 1] = c;
+  }
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < n; j++) {
+      double s = 0, mag = 0;
+      for (int p = 0; p < k; p++) {
+        const double x = a[ta ? (size_t)p * m + i : (size_t)i * k + p] * (double)b[tb ? (size_t)j * k + p : (size_t)p * n + j];
+        s += x;
+        mag += std::fabs(x);
+      }
+      double want = alpha * s + beta * c0[(size_t)i * n + j] + (with_bias ? bias[j] : 0);
+      want = act_of(act, want);
+      const double got = out[0][(size_t)i * n + j];
+      check(std::fabs(got - want) <= 1e-5 * (mag + 1), "sgemm", (long)i * n + j, got, want);
+      check(out[1][(size_t)i * n + j] == out[0][(size_t)i * n + j], "sgemm at two threads", (long)i * n + j, out[1][(size_t)i * n + j], got);
+    }
+}
+
 void gemm_checks(std::mt19937& g) {
   const int sizes[] = {1, 7, 8, 9, 17, 63, 64, 65, 130};
   const int acts[] = {bp::kIdentity, bp::kRelu, bp::kSigmoid, bp::kTanh};
@@ -50,34 +76,16 @@ void gemm_checks(std::mt19937& g) {
   for (int m : sizes)
     for (int n : sizes)
       for (int k : {1, 9, 65, 300}) {
-        const bool ta = v & 1, tb = v & 2;
-        const int act = acts[v % 4];
-        const float alpha = (v % 3 == 0) ? 0.5f : 1.0f, beta = (v % 5 == 0) ? 0.25f : 0.0f;
-        const bool with_bias = v % 2 == 0;
+        gemm_case(g, m, n, k, v & 1, v & 2, acts[v % 4], (v % 3 == 0) ? 0.5f : 1.0f, (v % 5 == 0) ? 0.25f : 0.0f, v % 2 == 0);
         v++;
-        auto a = randoms((size_t)m * k, g), b = randoms((size_t)k * n, g), c0 = randoms((size_t)m * n, g), bias = randoms((size_t)n, g);
-        std::vector<float> out[2];
-        for (int t = 1; t <= 2; t++) {
-          bp::ThreadPool::instance().set_threads(t);
-          std::vector<float> c = c0;
-          bp::sgemm(bp::GemmCall{ta, tb, m, n, k, alpha, a.data(), b.data(), beta, c.data(), with_bias ? bias.data() : nullptr, act, nullptr, 0});
-          out[t - 1] = c;
-        }
-        for (int i = 0; i < m; i++)
-          for (int j = 0; j < n; j++) {
-            double s = 0, mag = 0;
-            for (int p = 0; p < k; p++) {
-              const double x = a[ta ? (size_t)p * m + i : (size_t)i * k + p] * (double)b[tb ? (size_t)j * k + p : (size_t)p * n + j];
-              s += x;
-              mag += std::fabs(x);
-            }
-            double want = alpha * s + beta * c0[(size_t)i * n + j] + (with_bias ? bias[j] : 0);
-            want = act_of(act, want);
-            const double got = out[0][(size_t)i * n + j];
-            check(std::fabs(got - want) <= 1e-5 * (mag + 1), "sgemm", (long)i * n + j, got, want);
-            check(out[1][(size_t)i * n + j] == out[0][(size_t)i * n + j], "sgemm at two threads", (long)i * n + j, out[1][(size_t)i * n + j], got);
-          }
       }
+  // Past the blocking (more rows than a packed A block, three depth blocks), and batch-1 layers
+  // (the four-row dot products over 256-column chunks, threaded), every transpose.
+  for (int t = 0; t < 4; t++) {
+    gemm_case(g, 200, 150, 600, t & 1, t & 2, bp::kRelu, 1.0f, 0.0f, true);
+    gemm_case(g, 1, 1030, 784, t & 1, t & 2, bp::kIdentity, 1.0f, 0.0f, true);
+    gemm_case(g, 3, 1000, 300, t & 1, t & 2, bp::kIdentity, 1.0f, 0.5f, false);
+  }
 }
 
 void elementwise_checks(std::mt19937& g) {

@@ -1,8 +1,8 @@
 // Blocking and threading around the packing routines and the microkernel of the ISA table (the
 // five loops of BLIS).
 //
-// The microkernel's tile (mr x nr) is the kernel table's: 6 x 16 for AVX2 and the portable set,
-// 8 x 32 for AVX-512. Blocking, chosen on AMD EPYC (Zen 3: 32 KiB L1d, 512 KiB L2 per core; later
+// The microkernel's tile (mr x nr) is the kernel table's: 6 x 16 for AVX2, 8 x 32 for AVX-512; the
+// portable set's 8 x 12 on aarch64 (NEON), 6 x 8 with SSE2, 6 x 16 in scalar code elsewhere. Blocking, chosen on AMD EPYC (Zen 3: 32 KiB L1d, 512 KiB L2 per core; later
 // sessions ran on Zen 5: 48 KiB, 1 MiB):
 //   kKC = 256: one packed B micro-panel (256 x 16 floats = 16 KiB; 32 KiB at 32 columns, for Zen
 //              5's 48 KiB) stays in L1 while A's micro-panels stream past it. K is cut into equal
