@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   log(pinnedCpu !== null ? `one-thread runs (ours and the peers') pinned to CPU ${pinnedCpu}` : 'one-thread runs not pinned (no taskset, or not Linux)');
   const peak: Record<number, number | null> = {};
   for (const t of THREADS) peak[t] = fmaPeak(t, machine.kernels);
-  log(`FMA peak (${machine.kernels === 'avx512' ? '512' : '256'}-bit vectors, as the ${machine.kernels} kernels use): ${THREADS.map((t) => `${t} thread(s) ${peak[t]?.toFixed(1) ?? 'n/a'} GFLOP/s`).join(', ')}`);
+  log(`FMA peak (${machine.kernels === 'avx512' ? '512-bit vectors, as the avx512 kernels use' : machine.kernels === 'generic' ? "256-bit vectors; the generic set's SSE2 multiplies and adds, 128-bit, reach at most half of it" : '256-bit vectors, as the avx2+fma kernels use'}): ${THREADS.map((t) => `${t} thread(s) ${peak[t]?.toFixed(1) ?? 'n/a'} GFLOP/s`).join(', ')}`);
   const l3: Record<number, number | null> = {};
   for (const t of THREADS) l3[t] = l3ReadBandwidth(t, machine.kernels);
   // A batch-1 pass reads every weight once from the L3: no pass can be faster than this.
