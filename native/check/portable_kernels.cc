@@ -88,6 +88,28 @@ void gemm_checks(std::mt19937& g) {
   }
 }
 
+// exp, sigmoid, tanh and SiLU at special values and past the vector polynomial's range (its lanes
+// then take libm's expf), each value among ordinary neighbours in one call.
+void special_value_checks() {
+  const float specials[] = {NAN, INFINITY, -INFINITY, 0.0f, -0.0f, 1e-30f, -1e-30f, 1e-8f, 0.624f, 0.626f, -0.626f,
+                            20, -20, 44, -44, 87.3f, -87.3f, 88.5f, 89, -87.5f, -100, -104, -110, 1000, -1000};
+  for (float v : specials) {
+    std::vector<float> x = {0.5f, v, -1.5f, 2.0f, v, 3.0f}, y(x.size());
+    for (int op : {bp::kExp, bp::kSigmoid, bp::kTanh, bp::kSilu}) {
+      bp::unary(op, x.data(), y.data(), x.size(), 0.0f);
+      for (size_t i = 0; i < x.size(); i++) {
+        const double d = x[i];
+        // SiLU is x times its sigmoid rounded to a float (torch's), a denormal one far below zero.
+        const double want = op == bp::kExp ? std::exp(d) : op == bp::kSilu ? d * (double)(float)act_of(bp::kSigmoid, d) : act_of(op, d);
+        const bool ok = std::isnan(want) ? std::isnan(y[i])
+                        : std::isinf((float)want) ? y[i] == (float)want
+                        : std::fabs(y[i] - want) <= 4e-7 * std::fabs(want) + 0x1p-148;
+        check(ok, "unary special", (long)op * 100 + (long)i, y[i], want);
+      }
+    }
+  }
+}
+
 void elementwise_checks(std::mt19937& g) {
   for (size_t n : {1, 7, 8, 9, 63, 64, 65, 1000, 70000}) {
     auto x = randoms(n, g, -8, 8);
@@ -149,6 +171,7 @@ int main() {
   gemm_checks(g);
   bp::ThreadPool::instance().set_threads(1);
   elementwise_checks(g);
+  special_value_checks();
   cell_checks(g);
   if (failures) {
     std::printf("%d of %ld checks failed\n", failures, checks);
