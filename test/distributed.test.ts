@@ -162,6 +162,28 @@ describe.skipIf(unavailable !== null)('process groups', () => {
     expect(f0.params.flat().every(Number.isFinite)).toBe(true);
   });
 
+  it('when one rank stops early, every rank stops with it: after that epoch (onEpochEnd), or that batch (onBatchEnd)', async () => {
+    const t0 = Date.now();
+    // Rank 1 alone returns false after epoch 1 of 5 (fused loop); rank 0 alone calls stop() at batch 2 (eager loop).
+    const [byEpoch, byBatch] = await Promise.all([group(2, { kind: 'fit', case: { ...base, epochs: 5, stopAt: { rank: 1, epoch: 1 } } }, 20000),
+      group(2, { kind: 'fit', case: { ...base, epochs: 5, shuffle: true, stopAt: { rank: 0, batch: 2 } } }, 20000)]);
+    // Had a rank gone on alone, it would have waited out the 20 s timeout in its next collective.
+    expect(Date.now() - t0).toBeLessThan(15000);
+    for (const [out, epochs] of [[byEpoch, 2], [byBatch, 1]] as const) {
+      const [r0, r1] = out.map((o) => {
+        expect(o.error).toBeUndefined();
+        return o.result as FitResult;
+      });
+      expect(r0.loss).toHaveLength(epochs);
+      expect(r1.loss).toEqual(r0.loss);
+      expectSameBits(r0.params, r1.params);
+    }
+    // Three batches of two ranks: one process's three batches of their union.
+    const one = await single({ ...base, epochs: 5, shuffle: true, stopAt: { rank: 0, batch: 2 } }, 2);
+    expect(one.loss).toHaveLength(1);
+    expectClose((byBatch[0].result as FitResult).params, one.params, 2e-5);
+  });
+
   it('a group of one trains exactly as no group', async () => {
     for (const fused of [true, false]) {
       const c = { ...base, shuffle: true, noisy: true, fused };

@@ -87,8 +87,8 @@ export interface FitOptions {
    * History (loss and metrics over all ranks' rows) is the same on every rank; buffers (BatchNorm's
    * running statistics) are rank 0's after each epoch; validationData is dealt out as the training
    * rows are (without repeats) and its values summed over the ranks.
-   * batchSize is per process. Stopping early (onEpochEnd, earlyStopping) must be decided alike on
-   * every rank, as it is when it depends on the logs only.
+   * batchSize is per process. When any rank stops (onEpochEnd, onBatchEnd, earlyStopping, stop()),
+   * every rank stops with it: at the end of that epoch, or of that batch with onBatchEnd.
    */
   processGroup?: ProcessGroup;
   /**
@@ -304,8 +304,12 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   let best = Infinity;
   let sinceBest = 0;
   if (options.seed !== undefined) manualSeed(options.seed);
+  // This rank's wish to stop; under a group the loop obeys `stopping`, the wishes of all ranks
+  // agreed at the end of each epoch (and batch, with onBatchEnd).
   let stopRequested = false;
+  let stopping = false;
   const stop = (): void => { stopRequested = true; };
+  const stops = (): boolean => (group ? stopping : stopRequested);
   let board: ReturnType<typeof epochBoard> | null = null;
   const plan = options.fused === false || options.onBatchEnd ? null
     : fusedPlan(model, data, lossFn, optimizer, batchSize, metrics.includes('accuracy'), group ? { rows, group: group.handle('fit') } : null);
@@ -334,7 +338,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
       await fitGrouped(plan, epochs, rows, batchSize, storedOrder ? null : orderOf, metrics, history, options.signal, group, model);
       return history;
     }
-    for (let epoch = 0; epoch < epochs && !stopRequested; epoch++) {
+    for (let epoch = 0; epoch < epochs && !stops(); epoch++) {
       const t0 = Date.now();
       let lastYield = t0;
       const tally = new BatchTally(lossFn, metrics.includes('accuracy'));
@@ -365,7 +369,8 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
           tally.add(out, yb, lv);
           progress.batch(epoch, end, rows, tally.loss, end / Math.max(1e-3, (Date.now() - t0) / 1000));
           if (options.onBatchEnd && options.onBatchEnd(b, { loss: lv }, stop) === false) stopRequested = true;
-          if (stopRequested) break;
+          if (group && options.onBatchEnd) stopping = await anyRankStops(group, stopRequested);
+          if (stops()) break;
           if (Date.now() - lastYield > 10) {
             await yieldToEventLoop();
             lastYield = Date.now();
@@ -394,6 +399,7 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
           sinceBest = 0;
         } else if (++sinceBest >= es.patience) stopRequested = true;
       }
+      if (group && (options.onEpochEnd || options.onBatchEnd || es)) stopping = await anyRankStops(group, stopRequested);
       await yieldToEventLoop();
     }
   } finally {
@@ -461,6 +467,16 @@ async function evaluateShared(group: ProcessGroup, model: Module, data: Dataset,
 }
 
 /** Adds a tally's sums up over the ranks: every rank then holds the whole group's. */
+/**
+ * Whether any rank wishes to stop, summed over the ranks: a rank that left the loop alone would
+ * leave the others waiting in their next collective until the group's timeout.
+ */
+async function anyRankStops(group: ProcessGroup, wish: boolean): Promise<boolean> {
+  const votes = new Float64Array([wish ? 1 : 0]);
+  await group.reduceArrays([votes], false);
+  return votes[0] > 0;
+}
+
 async function tallyOverRanks(group: ProcessGroup, tally: BatchTally): Promise<void> {
   const sums = tally.totals();
   await group.reduceArrays([sums], false);

@@ -22,6 +22,8 @@ export interface FitCase {
   reference?: boolean;
   /** fit's tensorBoard directory. */
   tensorBoard?: string;
+  /** One rank (rank 0 without a group) asks to stop after this epoch (onEpochEnd) or batch (onBatchEnd, by stop()). */
+  stopAt?: { rank: number; epoch?: number; batch?: number };
 }
 
 export interface FitResult {
@@ -57,10 +59,13 @@ async function trainOn(c: FitCase, initSeed: number, group?: ProcessGroup): Prom
   if (c.noisy) layers.push(new bp.nn.BatchNorm1d(hidden), new bp.nn.Dropout(0.3));
   layers.push(new bp.nn.Linear(hidden, c.classes));
   const model = new bp.nn.Sequential(...layers);
+  const asks = c.stopAt !== undefined && (group?.rank ?? 0) === c.stopAt.rank;
   const optimizer = c.optimizer === 'adam' ? new bp.optim.Adam(model.parameters(), { lr: 0.01 }) : new bp.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
   const h = await bp.fit(model, { x, y }, {
     loss: new bp.nn.CrossEntropyLoss(), optimizer, epochs: c.epochs, batchSize: c.batchSize, shuffle: c.shuffle, fused: c.fused,
     metrics: ['accuracy'], seed: 11, processGroup: group, validationData: c.validation ? { x, y } : undefined, tensorBoard: c.tensorBoard,
+    onEpochEnd: c.stopAt?.epoch !== undefined ? (e) => !(asks && e === c.stopAt?.epoch) : undefined,
+    onBatchEnd: c.stopAt?.batch !== undefined ? (b, _, stop) => { if (asks && b === c.stopAt?.batch) stop(); } : undefined,
   });
   return {
     loss: h.loss, accuracy: h.accuracy, valLoss: h.valLoss,
