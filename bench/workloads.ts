@@ -128,10 +128,14 @@ export function w3FitRunner(s: Sizes): Runner {
  * Conv2d 1->32 and 32->64 (3x3, padding 1) each with ReLU and MaxPool2d(2), then Linear 3136-128-10,
  * batch 64 of 1x28x28, SGD with momentum 0.9; training samples/s.
  */
+export function c1Model(): nn.Sequential {
+  return new nn.Sequential(new nn.Conv2d(1, 32, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(32, 64, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(64 * 49, 128), new nn.ReLU(), new nn.Linear(128, 10));
+}
+
 export function c1Runner(s: Sizes): Runner {
   bp.manualSeed(0);
-  const model = new nn.Sequential(new nn.Conv2d(1, 32, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 64, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(64 * 49, 128), new nn.ReLU(), new nn.Linear(128, 10));
+  const model = c1Model();
   const step = stepper(model, new nn.CrossEntropyLoss(), new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 }), bp.rand([64, 1, 28, 28]), labels(64, 10));
   warm(step, s.quick ? 2 : 10);
   const per = s.quick ? 2 : 20;

@@ -70,6 +70,12 @@ export interface MemoryInfo {
   pendingBackwardNodes: number;
   /** fit() calls running: while any is, disposed storage is not pooled. */
   runningFits: number;
+  /**
+   * Bytes of large storage (above 4 KiB) allocated fresh since the process started, not taken from
+   * the pool: memory the garbage collector must free later. A training loop whose tensors all come
+   * back to the pool stops adding to it after its first steps.
+   */
+  freshBytes: number;
 }
 
 /** What waits for reuse: bytes and arrays in the pool, and what keeps storage from going there now. */

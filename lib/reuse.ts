@@ -33,6 +33,7 @@ const records = new WeakMap<ArrayBufferLike, StorageRecord>();
 const pool = new Map<number, Float32Array[]>();
 const arrivals = new Set<Float32Array>(); // the pooled arrays, oldest first
 let pooledBytes = 0;
+let freshBytes = 0;
 let pendingNodes = 0;
 let runningFits = 0;
 // One clock for storages' births and ops' recordings, and the time of the last recording.
@@ -123,9 +124,14 @@ export function fitEnded(): void {
   runningFits--;
 }
 
+/** Large storage allocated fresh, not from the pool (storage.ts): memory().freshBytes. */
+export function countFresh(bytes: number): void {
+  freshBytes += bytes;
+}
+
 /** What the pool holds, and what keeps storage from going there now (memory() returns it). */
 export function poolState(): MemoryInfo {
-  return { pooledBytes, pooledArrays: arrivals.size, pendingBackwardNodes: pendingNodes, runningFits };
+  return { pooledBytes, pooledArrays: arrivals.size, pendingBackwardNodes: pendingNodes, runningFits, freshBytes };
 }
 
 /** Empties the pool (its arrays are left to the collector) and sets its limit (tests). */

@@ -3,7 +3,7 @@
 // The Float64 mode is internal (tests only) and refused on the native backend.
 
 import { loadNative } from './backend/native';
-import { markPoolable, neverPool, POOL_MIN_LENGTH, takePooled } from './reuse';
+import { countFresh, markPoolable, neverPool, POOL_MIN_LENGTH, takePooled } from './reuse';
 import { int32s, Slabs, TINY_BYTES, tinyFloat32s } from './tiny';
 
 let float64 = false;
@@ -43,7 +43,9 @@ function lineAligned(buffer: ArrayBuffer, n: number): Float32Array {
 // would not say how much was asked for.
 function bigBuffer(n: number, zeroed: boolean): ArrayBuffer {
   try {
-    return zeroed ? new ArrayBuffer(n * 4 + LINE) : Buffer.allocUnsafeSlow(n * 4 + LINE).buffer;
+    const buffer = zeroed ? new ArrayBuffer(n * 4 + LINE) : Buffer.allocUnsafeSlow(n * 4 + LINE).buffer;
+    countFresh(n * 4);
+    return buffer;
   } catch (e) {
     throw new RangeError(`cannot allocate tensor storage of ${n} float32 elements (${(n * 4 / 2 ** 30).toFixed(1)} GiB): ${(e as Error).message}`);
   }

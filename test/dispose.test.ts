@@ -341,6 +341,28 @@ eachBackend('dispose and tidy', () => {
     for (const k of Object.keys(a)) expect(Array.from(a[k].data), k).toEqual(Array.from(b[k].data));
   });
 
+  it("a CNN's training step gives back every float array it makes: after its first steps it allocates only max pooling's indices", () => {
+    bp.manualSeed(3);
+    // Conv2d + ReLU (one GEMM with the activation; its rows a constant for the first layer), max and
+    // average pooling, each intermediate past the pool's lower limit but the last pooling's output.
+    const model = new bp.nn.Sequential(new bp.nn.Conv2d(1, 4, 3, { padding: 1 }), new bp.nn.ReLU(), new bp.nn.MaxPool2d(2),
+      new bp.nn.Conv2d(4, 6, 3, { padding: 1 }), new bp.nn.ReLU(), new bp.nn.AvgPool2d(2), new bp.nn.Flatten(), new bp.nn.Linear(96, 5));
+    const x = bp.randn([8, 1, 16, 16]);
+    const y = bp.tensor(Array.from({ length: 8 }, (_, i) => i % 5));
+    const loss = new bp.nn.CrossEntropyLoss();
+    const opt = new bp.optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+    const step = () => {
+      opt.zeroGrad();
+      loss.forward(model.forward(x), y).backward();
+      opt.step();
+    };
+    for (let i = 0; i < 3; i++) step();
+    const before = bp.memory().freshBytes;
+    for (let i = 0; i < 3; i++) step();
+    // Each step's max pooling writes the offsets it took into a fresh Int32Array of its output's size.
+    expect(bp.memory().freshBytes - before).toBe(3 * 8 * 4 * 8 * 8 * 4);
+  });
+
   it("intermediates that the caller's own layers see, or that a retained graph needs, are not pooled", () => {
     bp.manualSeed(2);
     // A layer of the caller's (a subclass) that keeps its input: the tensor stays readable.

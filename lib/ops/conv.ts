@@ -136,15 +136,30 @@ export function imageRowsOf(x4: Tensor, g: Geometry, c0: number, cg: number, pad
  */
 function rowsToImages(y: Tensor, g: Geometry, channels: number, batched: boolean): Tensor {
   const view = y.reshape([g.n, g.oh * g.ow, channels]);
-  const out = view.permute([0, 2, 1]).reshape([g.n, channels, g.oh, g.ow]);
-  letGoAfterBackward(y, view);
+  const permuted = view.permute([0, 2, 1]);
+  const out = permuted.reshape([g.n, channels, g.oh, g.ow]);
+  // The permuted tensor too: it holds out's storage (a holder of its own), which otherwise never
+  // went back to the pool, and a 6 MB array a step (a LeNet's first layer at batch 64) went to the
+  // collector, whose mark-compacts then ran every other step.
+  letGoAfterBackward(y, view, permuted);
   return batched ? out : out.reshape([channels, g.oh, g.ow]);
 }
 
 /** Intermediates of an op that nothing outside it reads: disposed now without a graph, else pooled once backward() has run through them. */
 export function letGoAfterBackward(...ts: Tensor[]): void {
+  letGoAfterRead(null, ...ts);
+}
+
+/**
+ * As letGoAfterBackward, for intermediates that `reader`'s op alone read: one without a node of its
+ * own (a constant: the windows of an image that needs no gradient) is pooled once the reader's
+ * backward has run (autograd releases such an input then), or disposed now if the reader recorded
+ * nothing. Disposed at once while the reader's node still awaited its backward, it could not be
+ * pooled (that backward reads it) and went to the collector.
+ */
+export function letGoAfterRead(reader: Tensor | null, ...ts: Tensor[]): void {
   for (const t of ts) {
-    if (t.node === null) t.dispose();
+    if (t.node === null && !reader?.node) t.dispose();
     else markInternal(t);
   }
 }
@@ -206,7 +221,7 @@ export function conv2dThen(x: Tensor, weight: Tensor, bias: Tensor | null, optio
     const wk = (groups === 1 ? weight : narrow(weight, 0, k * og, og)).reshape([og, cg * kh * kw]);
     const bk = bias && (groups === 1 ? bias : narrow(bias, 0, k * og, og));
     parts.push(linear(rows, wk, bk, activation));
-    letGoAfterBackward(rows);
+    letGoAfterRead(parts[k], rows);
   }
   const y = rowsToImages(groups === 1 ? parts[0] : cat(parts, 1), g, out, batched);
   if (groups > 1) letGoAfterBackward(...parts);
@@ -343,8 +358,10 @@ export function avgPool2d(x: Tensor, kernelSize: Size2, options?: AvgPool2dOptio
   // Every plane as an image of one channel: its windows as rows, summed, over the divisor.
   const planes = x4.reshape([g.n * g.c, 1, g.h, g.w]);
   const rows = imageRowsOf(planes, { ...g, n: g.n * g.c, c: 1 }, 0, 1, 0);
-  const y = div(sum(rows, 1).reshape([g.n * g.c, g.oh * g.ow]), new Tensor(divisor, [g.oh * g.ow]));
-  letGoAfterBackward(rows);
+  const sums = sum(rows, 1);
+  const y = div(sums.reshape([g.n * g.c, g.oh * g.ow]), new Tensor(divisor, [g.oh * g.ow]));
+  // planes too: a view of x's storage, it would hold that storage out of the pool for good.
+  letGoAfterRead(sums, rows, planes);
   return y.reshape(batched ? [g.n, g.c, g.oh, g.ow] : [g.c, g.oh, g.ow]);
 }
 

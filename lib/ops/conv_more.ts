@@ -12,7 +12,7 @@ import { as1d, lengths, rowImages } from './one_row';
 import { matmul } from './matmul';
 import { cat, narrow } from './join';
 import { add } from './binary';
-import { avgPool2d, checkGeometry, conv2d, Geometry, letGoAfterBackward, maxPool2d, packed, pair, Size2 } from './conv';
+import { avgPool2d, checkGeometry, conv2d, Geometry, letGoAfterRead, maxPool2d, packed, pair, Size2 } from './conv';
 
 /** Options of conv1d and nn.Conv1d (torch.nn.functional.conv1d's). */
 export interface Conv1dOptions {
@@ -197,7 +197,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null =
     const wk = (groups === 1 ? weight : narrow(weight, 0, k * cg, cg)).reshape([cg, og * kh * kw]);
     const rows = matmul(xk, wk);
     parts.push(imageFromRows(rows, g));
-    letGoAfterBackward(rows);
+    letGoAfterRead(parts[k], rows);
   }
   let y = groups === 1 ? parts[0] : cat(parts, 1);
   if (bias) y = add(y, bias.reshape([out, 1, 1]));

@@ -5,7 +5,7 @@ import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { optionsOf } from '../args';
 import { checkTensor } from './core';
-import { checkGeometry, Geometry, imageRowsOf, images, letGoAfterBackward, outputSize, pair, Size2 } from './conv';
+import { checkGeometry, Geometry, imageRowsOf, images, letGoAfterBackward, letGoAfterRead, outputSize, pair, Size2 } from './conv';
 import { imageFromRows } from './conv_more';
 
 /** Options of unfold and fold (and nn.Unfold, nn.Fold): the blocks' geometry. */
@@ -69,6 +69,6 @@ export function fold(x: Tensor, outputSize: Size2, kernelSize: Size2, options?: 
   }
   const rows = x3.permute([0, 2, 1]).reshape([n * count, width]);
   const y = imageFromRows(rows, g);
-  letGoAfterBackward(rows);
+  letGoAfterRead(y, rows);
   return batched ? y : y.reshape([g.c, h, w]);
 }

@@ -5,6 +5,7 @@ import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { broadcastShapes, fmt, sizeOf } from '../shape';
 import { allocOutput } from '../storage';
+import { recycleArray } from '../reuse';
 import { checkTensor, record } from './core';
 import { isGradEnabled } from '../autograd';
 import { shown } from '../args';
@@ -137,6 +138,9 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
     const gxArgs: GemmArgs | null = gx && [false, false, batch, inF, out, 1, gz, weight.data, 0, gx, null, 0, xGate?.y ?? null, xGate?.act ?? 0];
     const gwArgs: GemmArgs | null = gw && [true, false, out, inF, batch, 1, gz, x.data, 0, gw, null, 0, null, 0];
     gemmEither(be, gxArgs, gwArgs);
+    // The activation's gradient is used up: back to the pool (it went to the collector, one array
+    // of the layer's output size a step).
+    if (gz !== gy) recycleArray(gz);
     return bias ? [gx, gw, gb] : [gx, gw];
   }, act ? { act, y } : undefined);
 }
