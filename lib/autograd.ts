@@ -88,14 +88,15 @@ function release(node: GradNode): void {
 }
 
 /**
- * True when gradient g, used up by its tensor's backward, lives on: returned for an input (a view of
- * it, or g itself as add's and reshape's backward pass it on) or still pending for a tensor later in
- * the walk. Otherwise it goes back to the pool for the next step's activations and gradients: a new
- * array for every layer's gradient each step was fresh memory (W3: two 1 MiB arrays a step, 24 us each).
+ * True when gradient g, used up by its tensor's backward, lives on: pending for a tensor later in
+ * the walk (an input's slot, where g itself or a view of it went when add's and reshape's backward
+ * passed it on). Otherwise it goes back to the pool for the next step's activations and gradients: a
+ * new array for every layer's gradient each step was fresh memory (W3: two 1 MiB arrays a step, 24
+ * us each). A g passed on to an input that already had a gradient was added into that one and
+ * lives on nowhere: counted as passed on because the backward returned it, it went to the collector
+ * (an LSTM's every step: its h's gradient from the stacked output, added to the next step's).
  */
-function passedOn(g: Float32Array, gi: readonly (Float32Array | GradPart | null)[], grads: readonly (Float32Array | null)[], from: number): boolean {
-  // (A GradPart's values are added into a gradient of the walk's own, never kept.)
-  for (const gk of gi) if (gk && !isPart(gk) && gk.buffer === g.buffer) return true;
+function passedOn(g: Float32Array, grads: readonly (Float32Array | null)[], from: number): boolean {
   for (let j = from; j < grads.length; j++) if (grads[j]?.buffer === g.buffer) return true;
   return false;
 }
@@ -217,14 +218,34 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
   const be = B();
   const ctx = new WalkContext(uses, flags);
   const written: Block[][] = []; // by slot, for BLOCKS_ONLY
+  // A gradient array of this walk's that a backward gave to several inputs (add's [gy, gy]) is no
+  // slot's own: counted here by the slots that hold it, it goes back to the pool when the last of
+  // them is done with it. Left to the collector, a residual add or an LSTM step's gates lost one
+  // array of their size a step.
+  const sharers = new Map<ArrayBufferLike, number>();
+  const share = (a: Float32Array): void => {
+    sharers.set(a.buffer, (sharers.get(a.buffer) ?? 0) + 1);
+  };
+  // One slot is done with a: the last one gives it back (unless it lives on in a later slot).
+  const unshare = (a: Float32Array, from: number): void => {
+    const left = (sharers.get(a.buffer) ?? 0) - 1;
+    if (left > 0) {
+      sharers.set(a.buffer, left);
+      return;
+    }
+    sharers.delete(a.buffer);
+    if (a.length > POOL_MIN_LENGTH && !passedOn(a, grads, from)) recycleArray(a);
+  };
   for (let i = 0; i < n; i++) {
     const g = grads[i];
     if (!g) continue;
     grads[i] = null; // free as we go: each tensor's gradient is complete once visited
     const t = order[i];
     const node = t.node;
+    const counted = (flags[i] & OWNED) === 0 && sharers.has(g.buffer);
     if (!node) {
       t.accumulateGrad(g, (flags[i] & OWNED) !== 0);
+      if (counted) unshare(g, i + 1);
       continue;
     }
     const ins = node.inputs;
@@ -244,13 +265,17 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
       // may be pending for several tensors: adding into it for one would change the others'. One
       // passed on to a single input is that input's alone when this walk owned it (a LayerNorm's
       // reshape back to the caller's shape: the leaf then keeps it, where it copied 1 MB a step).
-      let own = !sharesMemory(gk, g) || (flags[i] & OWNED) !== 0;
+      const walkMade = !sharesMemory(gk, g) || (flags[i] & OWNED) !== 0;
+      let own = walkMade;
       for (let j = 0; j < k; j++) {
         const gj = gi[j];
         if (gj && !isPart(gj) && ins[j].requiresGrad && sharesMemory(gj, gk)) {
           own = false;
           const sj = ins[j].walkSlot;
-          if (grads[sj] === gj) flags[sj] &= ~OWNED;
+          if (grads[sj] === gj && flags[sj] & OWNED) {
+            flags[sj] &= ~OWNED;
+            share(gj);
+          }
         }
       }
       const s = c.walkSlot;
@@ -258,6 +283,8 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
       if (!prev) {
         grads[s] = gk; // the first contribution: OWNED is still clear
         if (own) flags[s] |= OWNED;
+        // Held by several slots now: a walk's array given to two inputs, or a counted one passed on.
+        else if (walkMade || sharers.has(gk.buffer)) share(gk);
         continue;
       }
       flags[s] &= ~BLOCKS_ONLY;
@@ -270,6 +297,7 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
         be.binary(Binary.add, prev, UNIT_STRIDE, gk, UNIT_STRIDE, dst, int32sFrom([prev.length]));
         grads[s] = dst;
         flags[s] |= OWNED;
+        if (sharers.has(prev.buffer)) unshare(prev, i + 1);
       }
       // Added in, a contribution of this walk's own is used up: back to the pool (a tensor read by
       // three ops gets three gradients of its size a step, two of them left to the collector). Not g
@@ -277,8 +305,9 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
       // gradient still reads.
       if (own && gk.length > POOL_MIN_LENGTH && gk.buffer !== g.buffer) recycleArray(gk);
     }
-    if (t.retainsGrad) t.accumulateGrad(g, false);
-    else if (g.length > POOL_MIN_LENGTH && (flags[i] & OWNED) && !passedOn(g, gi, grads, i + 1)) recycleArray(g);
+    if (t.retainsGrad) t.accumulateGrad(g, false); // a copy
+    if (counted) unshare(g, i + 1);
+    else if (!t.retainsGrad && g.length > POOL_MIN_LENGTH && (flags[i] & OWNED) && !passedOn(g, grads, i + 1)) recycleArray(g);
     if (!retainGraph) {
       release(node);
       if (isInternal(t)) t.releaseInternal();

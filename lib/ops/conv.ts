@@ -9,8 +9,7 @@ import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { alloc, allocIndexOutput, allocOutput } from '../storage';
 import { shown, optionsOf } from '../args';
-import { checkTensor, record } from './core';
-import { markInternal } from '../reuse';
+import { checkTensor, letGoAfterBackward, letGoAfterRead, record } from './core';
 import { FusedActivation, linear } from './matmul';
 import { cat, narrow } from './join';
 import { add, div } from './binary';
@@ -145,24 +144,6 @@ function rowsToImages(y: Tensor, g: Geometry, channels: number, batched: boolean
   return batched ? out : out.reshape([channels, g.oh, g.ow]);
 }
 
-/** Intermediates of an op that nothing outside it reads: disposed now without a graph, else pooled once backward() has run through them. */
-export function letGoAfterBackward(...ts: Tensor[]): void {
-  letGoAfterRead(null, ...ts);
-}
-
-/**
- * As letGoAfterBackward, for intermediates that `reader`'s op alone read: one without a node of its
- * own (a constant: the windows of an image that needs no gradient) is pooled once the reader's
- * backward has run (autograd releases such an input then), or disposed now if the reader recorded
- * nothing. Disposed at once while the reader's node still awaited its backward, it could not be
- * pooled (that backward reads it) and went to the collector.
- */
-export function letGoAfterRead(reader: Tensor | null, ...ts: Tensor[]): void {
-  for (const t of ts) {
-    if (t.node === null && !reader?.node) t.dispose();
-    else markInternal(t);
-  }
-}
 
 /**
  * 2-D convolution (cross-correlation, as torch.nn.functional.conv2d) of x [N, C, H, W] (or [C, H, W])

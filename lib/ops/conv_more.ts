@@ -7,12 +7,12 @@ import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { allocOutput } from '../storage';
 import { OptionKinds, optionsOf, shown } from '../args';
-import { checkTensor, record } from './core';
+import { checkTensor, letGoAfterRead, record } from './core';
 import { as1d, lengths, rowImages } from './one_row';
 import { matmul } from './matmul';
 import { cat, narrow } from './join';
 import { add } from './binary';
-import { avgPool2d, checkGeometry, conv2d, Geometry, letGoAfterRead, maxPool2d, packed, pair, Size2 } from './conv';
+import { avgPool2d, checkGeometry, conv2d, Geometry, maxPool2d, packed, pair, Size2 } from './conv';
 
 /** Options of conv1d and nn.Conv1d (torch.nn.functional.conv1d's). */
 export interface Conv1dOptions {

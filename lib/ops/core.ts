@@ -6,7 +6,7 @@ import { BinaryCode, Reduce } from '../backend/backend';
 import { ActivationGate, GradNode, Tensor } from '../tensor';
 import { broadcastStrides, coalesce, contiguousStrides, fmt, sameShape, Shape, sizeOf } from '../shape';
 import { alloc, allocOutput } from '../storage';
-import { nodeRecorded } from '../reuse';
+import { markInternal, nodeRecorded } from '../reuse';
 import { int32sFrom } from '../tiny';
 export { copyInto } from '../copy';
 
@@ -22,6 +22,25 @@ export function record(data: Float32Array, shape: Shape, inputs: Tensor[], op: s
   const y = new Tensor(data, shape, true, { op, inputs, backward, gate, usedUp: false });
   nodeRecorded(); // after y: its backward may read y's storage too (reuse.ts)
   return y;
+}
+
+/** Intermediates of an op that nothing outside it reads: disposed now without a graph, else pooled once backward() has run through them. */
+export function letGoAfterBackward(...ts: Tensor[]): void {
+  letGoAfterRead(null, ...ts);
+}
+
+/**
+ * As letGoAfterBackward, for intermediates that `reader`'s op alone read: one without a node of its
+ * own (a constant: the windows of an image that needs no gradient) is pooled once the reader's
+ * backward has run (autograd releases such an input then), or disposed now if the reader recorded
+ * nothing. Disposed at once while the reader's node still awaited its backward, it could not be
+ * pooled (that backward reads it) and went to the collector.
+ */
+export function letGoAfterRead(reader: Tensor | null, ...ts: Tensor[]): void {
+  for (const t of ts) {
+    if (t.node === null && !reader?.node) t.dispose();
+    else markInternal(t);
+  }
 }
 
 /**

@@ -4,8 +4,8 @@
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { optionsOf } from '../args';
-import { checkTensor } from './core';
-import { checkGeometry, Geometry, imageRowsOf, images, letGoAfterBackward, letGoAfterRead, outputSize, pair, Size2 } from './conv';
+import { checkTensor, letGoAfterBackward, letGoAfterRead } from './core';
+import { checkGeometry, Geometry, imageRowsOf, images, outputSize, pair, Size2 } from './conv';
 import { imageFromRows } from './conv_more';
 
 /** Options of unfold and fold (and nn.Unfold, nn.Fold): the blocks' geometry. */

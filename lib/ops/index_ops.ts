@@ -5,7 +5,7 @@ import { Tensor } from '../tensor';
 import { fmt, normDim, normDims, sizeOf, splitAt } from '../shape';
 import { allocIndexOutput, allocOutput } from '../storage';
 import { isGradEnabled } from '../autograd';
-import { checkTensor, KERNEL_DIMS, record } from './core';
+import { checkTensor, KERNEL_DIMS, letGoAfterBackward, record } from './core';
 import { int32sFrom } from '../tiny';
 import { narrow } from './join';
 import { shown } from '../args';
@@ -64,7 +64,13 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   // narrow's part of length 1: one contiguous block (a sample of a batch: dim 0) is a view of x's
   // storage when large; otherwise a copy of one element or run per outer index (indexSelect's
   // gather took 76 us for a column of 2048 x 2048, PyTorch 23).
-  return narrow(x, d, i[0], 1).reshape(shape);
+  const part = narrow(x, d, i[0], 1);
+  const y = part.reshape(shape);
+  // The narrowed tensor holds x's storage too when a view: nobody else sees it, so its hold ends
+  // with its backward (at once without a graph). Kept, it held that storage out of the pool for
+  // good (an LSTM's every step selects h and c from its cell's output).
+  letGoAfterBackward(part);
+  return y;
 }
 
 /**

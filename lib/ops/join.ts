@@ -6,7 +6,7 @@ import { Tensor } from '../tensor';
 import { fmt, normDim, splitAt } from '../shape';
 import { shown } from '../args';
 import { allocOutput } from '../storage';
-import { checkTensor, record } from './core';
+import { checkTensor, letGoAfterBackward, record } from './core';
 import { copyBlocks } from '../copy';
 import { unsqueeze } from './shape';
 import { POOL_MIN_LENGTH } from '../reuse';
@@ -55,7 +55,12 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
     if (t.ndim !== ts[0].ndim || t.shape.some((s, k) => s !== ts[0].shape[k])) throw new Error(`stack: tensor ${i} has shape ${fmt(t.shape)}, tensor 0 ${fmt(ts[0].shape)}: all must match`);
   });
   const d = normDim(dim, ts[0].ndim + 1, 'stack');
-  return cat(ts.map((t) => unsqueeze(t, d)), d);
+  const parts = ts.map((t) => unsqueeze(t, d));
+  const y = cat(parts, d);
+  // Views of the inputs' storage that nobody else sees: kept, each held its input's storage out of
+  // the pool for good (an RNN stacks every step's h).
+  letGoAfterBackward(...parts);
+  return y;
 }
 
 /**
