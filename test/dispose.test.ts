@@ -363,27 +363,30 @@ eachBackend('dispose and tidy', () => {
     expect(bp.memory().freshBytes - before).toBe(3 * 8 * 4 * 8 * 8 * 4);
   });
 
-  it('LSTM, GRU and residual training steps give back every array they make, and leave no node awaiting a backward', () => {
+  it('LSTM, GRU, residual and transposed-convolution training steps give back every array they make, and leave no node awaiting a backward', () => {
     bp.manualSeed(4);
     const x = bp.randn([6, 8, 32]); // [time, batch, features]: every step's h (8 x 160) past the pool's lower limit
     // Each case's loss as the tensors it makes, the last the loss: the step disposes them (and the
     // model's output) once backward has run, as a caller that keeps none of them may.
     // Each call of an RNN still makes its zero initial states (h0, and c0 for an LSTM: 8 x 160 floats each).
     const state = 8 * 160 * 4;
-    const cases: [string, bp.nn.Module, (o: bp.Tensor) => bp.Tensor[], number][] = [
+    const images = bp.randn([4, 3, 16, 16]);
+    const cases: [string, bp.nn.Module, (o: bp.Tensor) => bp.Tensor[], number, bp.Tensor?][] = [
       ['LSTM', new bp.nn.LSTM(32, 160), (o) => [o.sum()], 2 * state],
       ['GRU', new bp.nn.GRU(32, 160), (o) => [o.sum()], state],
+      // Its bias's gradient is summed from [4, 8, 33, 33] in two steps, through a partial sum of its own.
+      ['ConvTranspose2d', new bp.nn.ConvTranspose2d(3, 8, 3, { stride: 2 }), (o) => [o.sum()], 0, images],
       // o + tanh(o): add's backward gives one array to both of its inputs.
       ['residual', new bp.nn.Linear(32, 32), (o) => {
         const t = bp.tanh(o), r = bp.add(o, t), q = r.square();
         return [t, r, q, q.sum()];
       }, 0],
     ];
-    for (const [name, m, loss, perStep] of cases) {
+    for (const [name, m, loss, perStep, input] of cases) {
       const opt = new bp.optim.SGD(m.parameters(), { lr: 0.01 });
       const step = () => {
         opt.zeroGrad();
-        const o = m.forward(x);
+        const o = m.forward(input ?? x);
         const made = loss(o);
         (made[made.length - 1] as bp.Tensor).backward();
         opt.step();

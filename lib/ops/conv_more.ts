@@ -7,7 +7,7 @@ import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { allocOutput } from '../storage';
 import { OptionKinds, optionsOf, shown } from '../args';
-import { checkTensor, letGoAfterRead, record } from './core';
+import { checkTensor, letGoAfterBackward, letGoAfterRead, record } from './core';
 import { as1d, lengths, rowImages } from './one_row';
 import { matmul } from './matmul';
 import { cat, narrow } from './join';
@@ -190,17 +190,29 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null =
   checkGeometry(g, x, what);
   const cg = c / groups;
   // The input as rows [n h w, c]: one per position, its channels along the row.
-  const xRows = x4.permute([0, 2, 3, 1]).reshape([n * h * w, c]);
+  const xPerm = x4.permute([0, 2, 3, 1]);
+  const xRows = xPerm.reshape([n * h * w, c]);
   const parts: Tensor[] = [];
+  let product: Tensor | null = null; // the one group's product, xRows's reader
   for (let k = 0; k < groups; k++) {
     const xk = groups === 1 ? xRows : narrow(xRows, 1, k * cg, cg);
     const wk = (groups === 1 ? weight : narrow(weight, 0, k * cg, cg)).reshape([cg, og * kh * kw]);
     const rows = matmul(xk, wk);
+    product = rows;
     parts.push(imageFromRows(rows, g));
     letGoAfterRead(parts[k], rows);
   }
+  // The input's reordered copy and the output before its bias are nobody else's: pooled once
+  // backward has run through them (they went to the collector, ~150 KB a step of a small layer).
+  letGoAfterBackward(xPerm);
+  letGoAfterRead(groups === 1 ? product : null, xRows);
   let y = groups === 1 ? parts[0] : cat(parts, 1);
-  if (bias) y = add(y, bias.reshape([out, 1, 1]));
+  if (groups > 1) letGoAfterBackward(...parts);
+  if (bias) {
+    const unbiased = y;
+    y = add(y, bias.reshape([out, 1, 1]));
+    letGoAfterBackward(unbiased);
+  }
   return batched ? y : y.reshape([out, oh, ow]);
 }
 

@@ -6,7 +6,7 @@ import { BinaryCode, Reduce } from '../backend/backend';
 import { ActivationGate, GradNode, Tensor } from '../tensor';
 import { broadcastStrides, coalesce, contiguousStrides, fmt, sameShape, Shape, sizeOf } from '../shape';
 import { alloc, allocOutput } from '../storage';
-import { markInternal, nodeRecorded } from '../reuse';
+import { markInternal, nodeRecorded, recycleArray } from '../reuse';
 import { int32sFrom } from '../tiny';
 export { copyInto } from '../copy';
 
@@ -130,6 +130,9 @@ export function sumTo(g: Float32Array, from: Shape, to: Shape): Float32Array {
       const inner = sizeOf(shape.slice(d + 1));
       const out = allocOutput(outer * inner);
       B().reduce(Reduce.sum, cur, outer, shape[d], inner, out, null);
+      // A partial sum of this function's own, used up: back to the pool (a ConvTranspose2d's bias
+      // gradient left one of [out, h, w] to the collector each step).
+      if (cur !== g) recycleArray(cur);
       cur = out;
       shape[d] = 1;
     }
