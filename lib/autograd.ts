@@ -236,6 +236,9 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
     sharers.delete(a.buffer);
     if (a.length > POOL_MIN_LENGTH && !passedOn(a, grads, from)) recycleArray(a);
   };
+  // Shared gradients that a node's inputs stopped holding (summed into a new array): let go once all
+  // of its outputs are placed, since a later one may be the same array.
+  const replaced: Float32Array[] = [];
   for (let i = 0; i < n; i++) {
     const g = grads[i];
     if (!g) continue;
@@ -297,7 +300,7 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
         be.binary(Binary.add, prev, UNIT_STRIDE, gk, UNIT_STRIDE, dst, int32sFrom([prev.length]));
         grads[s] = dst;
         flags[s] |= OWNED;
-        if (sharers.has(prev.buffer)) unshare(prev, i + 1);
+        if (sharers.has(prev.buffer)) replaced.push(prev);
       }
       // Added in, a contribution of this walk's own is used up: back to the pool (a tensor read by
       // three ops gets three gradients of its size a step, two of them left to the collector). Not g
@@ -305,6 +308,8 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
       // gradient still reads.
       if (own && gk.length > POOL_MIN_LENGTH && gk.buffer !== g.buffer) recycleArray(gk);
     }
+    for (const a of replaced) unshare(a, i + 1);
+    replaced.length = 0;
     if (t.retainsGrad) t.accumulateGrad(g, false); // a copy
     if (counted) unshare(g, i + 1);
     else if (!t.retainsGrad && g.length > POOL_MIN_LENGTH && (flags[i] & OWNED) && !passedOn(g, grads, i + 1)) recycleArray(g);

@@ -489,6 +489,34 @@ eachBackend('dispose and tidy', () => {
     expect(pooled).toEqual(unpooled);
   });
 
+  it('gradients handed to several inputs (the same tensor twice, a residual sum, a chain of adds) come out the same with the pool on and off', () => {
+    // autograd pools such an array when the last input holding it is done: one pooled too early would
+    // be written over by the next array of its size and change the numbers.
+    const run = (poolBytes: number): number[][] => {
+      clearPool(poolBytes);
+      bp.manualSeed(8);
+      const w = bp.randn([64, 64]).requiresGrad_();
+      const v = bp.randn([64, 64]).requiresGrad_();
+      const x = bp.randn([32, 64]);
+      const seen: number[][] = [];
+      for (let step = 0; step < 3; step++) {
+        w.grad = null;
+        v.grad = null;
+        const a = bp.tanh(bp.matmul(x, w));
+        const b = bp.add(a, a); // the same array to both inputs, both a
+        const c = bp.add(b, bp.matmul(b, v)); // a residual: b twice, through two paths
+        const d = bp.add(bp.add(c, a), bp.sigmoid(c)); // adds of adds: arrays passed on and summed
+        bp.mul(d, d).sum().backward();
+        seen.push(Array.from(w.grad?.data ?? []), Array.from(v.grad?.data ?? []));
+      }
+      return seen;
+    };
+    const pooled = run(256 * 2 ** 20);
+    const unpooled = run(0);
+    clearPool();
+    expect(pooled).toEqual(unpooled);
+  });
+
   it('noGrad inference pools each intermediate as soon as the next layer has read it; a returned view stays', () => {
     bp.manualSeed(3);
     const model = new bp.nn.Sequential(new bp.nn.Linear(30, 90), new bp.nn.ReLU(), new bp.nn.Linear(90, 90), new bp.nn.GELU(), new bp.nn.Linear(90, 40));

@@ -54,12 +54,12 @@ export interface RNNResult {
 type Mode = 'tanh' | 'relu' | 'lstm' | 'gru';
 const GATES: Record<Mode, number> = { tanh: 1, relu: 1, lstm: 4, gru: 3 };
 
-/** The state of one layer and direction during a step: h, and LSTM's c. */
 /**
- * The state between two steps: h, and LSTM's cell state as c, or as the cell kernel's [2, batch,
- * hidden] output hc, from which the next step selects it (so that the last step's c is selected only
- * when the final state is asked for: a selected c that nothing reads leaves a node that never sees
- * its backward, and while one waits no storage goes back to the pool, reuse.ts).
+ * The state of one layer and direction between two steps: h, and LSTM's cell state as c, or as the
+ * cell kernel's [2, batch, hidden] output hc, from which the next step selects it (so that the last
+ * step's c is selected only when the final state is asked for: a selected c that nothing reads
+ * leaves a node that never sees its backward, and while one waits no storage goes back to the
+ * pool, reuse.ts).
  */
 interface CellState { h: Tensor; c: Tensor | null; hc?: Tensor }
 
