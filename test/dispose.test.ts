@@ -492,6 +492,8 @@ eachBackend('dispose and tidy', () => {
   it('gradients handed to several inputs (the same tensor twice, a residual sum, a chain of adds) come out the same with the pool on and off', () => {
     // autograd pools such an array when the last input holding it is done: one pooled too early would
     // be written over by the next array of its size and change the numbers.
+    // (Read through a function: after `w.grad = null` TypeScript takes w.grad for null in the loop.)
+    const gradOf = (t: bp.Tensor): number[] => Array.from(t.grad?.data ?? []);
     const run = (poolBytes: number): number[][] => {
       clearPool(poolBytes);
       bp.manualSeed(8);
@@ -507,7 +509,7 @@ eachBackend('dispose and tidy', () => {
         const c = bp.add(b, bp.matmul(b, v)); // a residual: b twice, through two paths
         const d = bp.add(bp.add(c, a), bp.sigmoid(c)); // adds of adds: arrays passed on and summed
         bp.mul(d, d).sum().backward();
-        seen.push(Array.from(w.grad?.data ?? []), Array.from(v.grad?.data ?? []));
+        seen.push(gradOf(w), gradOf(v));
       }
       return seen;
     };
