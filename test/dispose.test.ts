@@ -363,7 +363,7 @@ eachBackend('dispose and tidy', () => {
     expect(bp.memory().freshBytes - before).toBe(3 * 8 * 4 * 8 * 8 * 4);
   });
 
-  it('LSTM, GRU, residual, transposed-convolution and bilinear-resize training steps give back every array they make, and leave no node awaiting a backward', () => {
+  it('LSTM, GRU, residual, transposed-convolution, bilinear-resize and adaptive-pooling training steps give back every array they make, and leave no node awaiting a backward', () => {
     bp.manualSeed(4);
     const x = bp.randn([6, 8, 32]); // [time, batch, features]: every step's h (8 x 160) past the pool's lower limit
     // Each case's loss as the tensors it makes, the last the loss: the step disposes them (and the
@@ -378,6 +378,8 @@ eachBackend('dispose and tidy', () => {
       ['ConvTranspose2d', new bp.nn.ConvTranspose2d(3, 8, 3, { stride: 2 }), (o) => [o.sum()], 0, images],
       // Resized one dimension after the other, each as a sum of weighted taps (index, multiply, add).
       ['bilinear Upsample', new bp.nn.Sequential(new bp.nn.Conv2d(3, 8, 3), new bp.nn.Upsample({ scaleFactor: 2, mode: 'bilinear' })), (o) => [o.sum()], 0, images],
+      // Uneven windows (14 rows into 3): padded, gathered, summed along each side, then divided.
+      ['AdaptiveAvgPool2d', new bp.nn.Sequential(new bp.nn.Conv2d(3, 8, 3), new bp.nn.AdaptiveAvgPool2d(3)), (o) => [o.sum()], 0, images],
       // o + tanh(o): add's backward gives one array to both of its inputs.
       ['residual', new bp.nn.Linear(32, 32), (o) => {
         const t = bp.tanh(o), r = bp.add(o, t), q = r.square();
