@@ -363,7 +363,7 @@ eachBackend('dispose and tidy', () => {
     expect(bp.memory().freshBytes - before).toBe(3 * 8 * 4 * 8 * 8 * 4);
   });
 
-  it('LSTM, GRU, residual, transposed-convolution, bilinear-resize and adaptive-pooling training steps give back every array they make, and leave no node awaiting a backward', () => {
+  it('LSTM, GRU, residual, transposed-convolution, bilinear-resize, adaptive-pooling and padding training steps give back every array they make, and leave no node awaiting a backward', () => {
     bp.manualSeed(4);
     const x = bp.randn([6, 8, 32]); // [time, batch, features]: every step's h (8 x 160) past the pool's lower limit
     // Each case's loss as the tensors it makes, the last the loss: the step disposes them (and the
@@ -380,6 +380,9 @@ eachBackend('dispose and tidy', () => {
       ['bilinear Upsample', new bp.nn.Sequential(new bp.nn.Conv2d(3, 8, 3), new bp.nn.Upsample({ scaleFactor: 2, mode: 'bilinear' })), (o) => [o.sum()], 0, images],
       // Uneven windows (14 rows into 3): padded, gathered, summed along each side, then divided.
       ['AdaptiveAvgPool2d', new bp.nn.Sequential(new bp.nn.Conv2d(3, 8, 3), new bp.nn.AdaptiveAvgPool2d(3)), (o) => [o.sum()], 0, images],
+      ['AdaptiveMaxPool2d', new bp.nn.Sequential(new bp.nn.Conv2d(3, 8, 3), new bp.nn.AdaptiveMaxPool2d(3)), (o) => [o.sum()], 0, images],
+      // Padded one dimension after the other, each by an index select.
+      ['ReflectionPad2d', new bp.nn.Sequential(new bp.nn.Conv2d(3, 8, 3), new bp.nn.ReflectionPad2d(2), new bp.nn.Conv2d(8, 4, 3)), (o) => [o.sum()], 0, images],
       // o + tanh(o): add's backward gives one array to both of its inputs.
       ['residual', new bp.nn.Linear(32, 32), (o) => {
         const t = bp.tanh(o), r = bp.add(o, t), q = r.square();

@@ -129,9 +129,12 @@ function adaptiveMax(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSiz
   const x4 = x.reshape([-1, 1, h, w]);
   const rows = oneByOne(h, oh) ? null : windowsOf(h, oh, 'last');
   const cols = oneByOne(w, ow) ? null : windowsOf(w, ow, 'last');
+  // The view of x, the gathered windows and the results before their reshape are this function's
+  // own (each a holder of storage that otherwise never went back to the pool).
+  const made = new Set<Tensor>([x4]);
   let g = x4;
-  if (cols && !picksAllInOrder(cols.index, w)) g = indexSelect(g, 3, cols.index);
-  if (rows && !picksAllInOrder(rows.index, h)) g = indexSelect(g, 2, rows.index);
+  if (cols && !picksAllInOrder(cols.index, w)) made.add((g = indexSelect(g, 3, cols.index)));
+  if (rows && !picksAllInOrder(rows.index, h)) made.add((g = indexSelect(g, 2, rows.index)));
   const [kh, kw] = [rows?.k ?? 1, cols?.k ?? 1];
   const { values, indices } = maxPool2dWithIndices(g, [kh, kw]);
   // Positions in the gathered plane back to the input's.
@@ -142,7 +145,9 @@ function adaptiveMax(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSiz
     at[e] = (rows ? rows.index[r] : r) * w + (cols ? cols.index[c] : c);
   }
   const shape = [...x.shape.slice(0, -2), oh, ow];
-  return { values: values.reshape(shape), indices: indices.reshape(shape) };
+  const result = { values: values.reshape(shape), indices: indices.reshape(shape) };
+  letGoAfterBackward(...made, values, indices);
+  return result;
 }
 
 /** adaptiveMaxPool2dWithIndices's values: torch.nn.functional.adaptive_max_pool2d. */
