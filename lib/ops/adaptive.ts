@@ -99,7 +99,6 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize | readonly
   if (down.sizes) made.add((y = div(y, new Tensor(down.sizes, [oh, 1]))));
   if (across.sizes) made.add((y = div(y, new Tensor(across.sizes, [ow]))));
   const result = y.reshape([...x.shape.slice(0, -2), oh, ow]);
-  made.delete(x);
   letGoAfterBackward(...made);
   return result;
 }
