@@ -7,7 +7,7 @@ import { B } from '../backend/registry';
 import { firstInside } from '../window';
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
-import { alloc, allocIndexOutput, allocOutput } from '../storage';
+import { alloc, allocOutput } from '../storage';
 import { shown, optionsOf } from '../args';
 import { checkTensor, letGoAfterBackward, letGoAfterRead, record } from './core';
 import { FusedActivation, linear } from './matmul';
@@ -263,8 +263,11 @@ function windowsMeetImage(size: number, out: number, k: number, s: number, p: nu
   return true;
 }
 
-/** The values of a max pooling, the offsets in x of the elements taken, and the sizes to turn those into torch's indices. */
-interface MaxPoolResult { values: Tensor; at: Int32Array; shape: number[]; plane: number; outsPerPlane: number }
+/**
+ * The values of a max pooling, the offsets in x of the elements taken (over `offsets`' storage: the
+ * caller lets go of it once read), and the sizes to turn those into torch's indices.
+ */
+interface MaxPoolResult { values: Tensor; at: Int32Array; offsets: Tensor; shape: number[]; plane: number; outsPerPlane: number }
 
 function maxPool(x: Tensor, kernelSize: Size2, options: MaxPool2dOptions | undefined, what: string): MaxPoolResult {
   const { x4, batched } = images(x, what);
@@ -275,16 +278,20 @@ function maxPool(x: Tensor, kernelSize: Size2, options: MaxPool2dOptions | undef
   }
   const outs = g.n * g.c * g.oh * g.ow;
   const y = allocOutput(outs);
-  const at = allocIndexOutput(outs); // offsets in x of the values taken
+  // The offsets in x of the values taken, over float storage that a constant input of the node
+  // holds, so that it goes back to the pool once the backward has read it: a fresh Int32Array a
+  // step was all of a CNN's step that still went to the collector.
+  const offsets = new Tensor(allocOutput(outs), [outs]);
+  const at = new Int32Array(offsets.data.buffer, offsets.data.byteOffset, outs);
   B().maxPool2d(x4.data, packed(g), y, at);
   const shape = batched ? [g.n, g.c, g.oh, g.ow] : [g.c, g.oh, g.ow];
-  const values = record(y, shape, [x], what, (gy) => {
+  const values = record(y, shape, [x, offsets], what, (gy) => {
     // Each output's gradient to the element it took, as gather's backward.
     const gx = alloc(x.size);
     B().indexRowsGrad(gy, 1, x.size, 1, at, gx, -1);
-    return [gx];
+    return [gx, null];
   });
-  return { values, at, shape, plane: g.h * g.w, outsPerPlane: g.oh * g.ow };
+  return { values, at, offsets, shape, plane: g.h * g.w, outsPerPlane: g.oh * g.ow };
 }
 
 /**
@@ -292,7 +299,9 @@ function maxPool(x: Tensor, kernelSize: Size2, options: MaxPool2dOptions | undef
  * largest value (NaN if it holds one); the gradient goes to the position taken.
  */
 export function maxPool2d(x: Tensor, kernelSize: Size2, options?: MaxPool2dOptions): Tensor {
-  return maxPool(x, kernelSize, options, 'maxPool2d').values;
+  const { values, offsets } = maxPool(x, kernelSize, options, 'maxPool2d');
+  letGoAfterRead(values, offsets);
+  return values;
 }
 
 /**
@@ -300,9 +309,10 @@ export function maxPool2d(x: Tensor, kernelSize: Size2, options?: MaxPool2dOptio
  * within its plane (row * W + column), as float values.
  */
 export function maxPool2dWithIndices(x: Tensor, kernelSize: Size2, options?: MaxPool2dOptions): { values: Tensor; indices: Tensor } {
-  const { values, at, shape, plane, outsPerPlane } = maxPool(x, kernelSize, options, 'maxPool2dWithIndices');
-  const indices = alloc(at.length);
+  const { values, at, offsets, shape, plane, outsPerPlane } = maxPool(x, kernelSize, options, 'maxPool2dWithIndices');
+  const indices = allocOutput(at.length);
   for (let e = 0; e < at.length; e++) indices[e] = at[e] - Math.floor(e / outsPerPlane) * plane;
+  letGoAfterRead(values, offsets);
   return { values, indices: new Tensor(indices, shape) };
 }
 

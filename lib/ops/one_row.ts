@@ -2,7 +2,7 @@
 // in and out, and the 2-d op's errors told in the 1-d op's terms.
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
-import { checkTensor } from './core';
+import { checkTensor, letGoAfterRead } from './core';
 
 /** x [N, C, L] (or [C, L]) as images one row high [N, C, 1, L], or an error naming `what`. */
 export function rowImages(x: Tensor, what: string): Tensor {
@@ -11,9 +11,12 @@ export function rowImages(x: Tensor, what: string): Tensor {
   return x.reshape([...x.shape.slice(0, -1), 1, x.shape[x.ndim - 1]]);
 }
 
-/** A result one row high, [..., 1, L], back as [..., L]. */
+/** A result one row high, [..., 1, L], that nothing else will see, back as [..., L]. */
 export function lengths(y: Tensor): Tensor {
-  return y.reshape([...y.shape.slice(0, -2), y.shape[y.ndim - 1]]);
+  const r = y.reshape([...y.shape.slice(0, -2), y.shape[y.ndim - 1]]);
+  // The 2-d result holds r's storage too: kept, r's never went back to the pool.
+  letGoAfterRead(r, y);
+  return r;
 }
 
 /**
@@ -22,9 +25,12 @@ export function lengths(y: Tensor): Tensor {
  * every "height x width" size as its width and an output size [1, L] as L (the height is the one
  * row), the height and width as the length.
  */
-export function as1d<T>(what: string, from: RegExp, views: readonly (readonly [Tensor, Tensor])[], run: () => T): T {
+export function as1d<T extends Tensor | { values: Tensor }>(what: string, from: RegExp, views: readonly (readonly [Tensor, Tensor])[], run: () => T): T {
   try {
-    return run();
+    const result = run();
+    // The views hold the given tensors' storage: kept, a layer's input never went back to the pool.
+    letGoAfterRead(result instanceof Tensor ? result : result.values, ...views.map(([view]) => view));
+    return result;
   } catch (e) {
     if (!(e instanceof Error)) throw e;
     const op = /^(\w+): /.exec(e.message);
