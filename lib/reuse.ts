@@ -27,6 +27,10 @@ const DEFAULT_POOL_BYTES = 256 * 2 ** 20;
 let poolMaxBytes = DEFAULT_POOL_BYTES;
 
 const poolable = new WeakSet<Float32Array>();
+// The whole array of each storage the library allocated, by its buffer: a storage whose last
+// holder is a tensor over part of it (a view of a zero state that the RNN disposed first) goes back
+// whole, where before only a last holder over the whole array let it go to the pool.
+const wholeArray = new WeakMap<ArrayBufferLike, Float32Array>();
 // Keyed by the ArrayBuffer, so that every view of one storage (a Tensor made over a subarray of
 // another's data included) counts as its holder.
 const records = new WeakMap<ArrayBufferLike, StorageRecord>();
@@ -43,6 +47,7 @@ let lastRecorded = 0;
 /** Marks an array the library allocated (storage.ts) as one that may be pooled once disposed. */
 export function markPoolable(a: Float32Array): Float32Array {
   poolable.add(a);
+  wholeArray.set(a.buffer, a);
   return a;
 }
 
@@ -74,7 +79,8 @@ export function holdStorage(a: Float32Array): StorageRecord {
 export function dropStorage(a: Float32Array, r: StorageRecord, readersDone = false): void {
   r.holders--;
   if (r.holders > 0 || (!readersDone && pendingNodes > 0 && r.born < lastRecorded)) return;
-  if (give(a)) r.released = true;
+  // No tensor over any part of the storage is left: the whole of it may go.
+  if (give(wholeArray.get(a.buffer) ?? a)) r.released = true;
 }
 
 /**

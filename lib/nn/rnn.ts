@@ -5,7 +5,7 @@
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { optionsOf, shown } from '../args';
-import { checkTensor, letGoAfterBackward } from '../ops/core';
+import { checkTensor, letGoAfterBackward, letGoAfterRead } from '../ops/core';
 import { linear } from '../ops/matmul';
 import { add } from '../ops/binary';
 import { relu, tanh } from '../ops/unary';
@@ -61,7 +61,7 @@ const GATES: Record<Mode, number> = { tanh: 1, relu: 1, lstm: 4, gru: 3 };
  * leaves a node that never sees its backward, and while one waits no storage goes back to the
  * pool, reuse.ts).
  */
-interface CellState { h: Tensor; c: Tensor | null; hc?: Tensor }
+interface CellState { h: Tensor; c: Tensor | null; hc?: Tensor; hCell?: Tensor }
 
 /** LSTM's cell state of `s`. */
 function cellOf(s: CellState): Tensor {
@@ -157,7 +157,7 @@ abstract class RNNBase extends Module {
     const hp = linear(s.h, w.wHh, w.bHh);
     if (this.mode === 'gru') {
       // torch's GRUCell: r, z from both projections, n = tanh(x_n + r (h_n)), h' = (h - n) z + n (one kernel).
-      const h = gruCell(xp, hp, s.h);
+      const h = gruCell(xp, hp, s.hCell ?? s.h);
       letGoAfterBackward(hp);
       return { h, c: null };
     }
@@ -212,7 +212,21 @@ abstract class RNNBase extends Module {
     if (!lstm && c0 !== undefined && c0 !== null) throw new Error(`${what}: c0 is LSTM's; ${what} has no cell state`);
     const h = initial(h0, 'h0');
     const c = lstm ? initial(c0, 'c0') : null;
+    // Each layer and direction's initial state, views (or copies) each read by one op of its first
+    // step: GRU's h is read by its projection and by the cell, and a constant read by two nodes would
+    // go back to the pool after the first backward to run, before the second read it.
+    const firsts = Array.from({ length: stateShape[0] }, (_, k): CellState => {
+      const first: CellState = { h: select(h, 0, k), c: c && select(c, 0, k) };
+      if (this.mode === 'gru') first.hCell = select(h, 0, k);
+      return first;
+    });
+    // The initial states this call made (zeros, or views of the caller's), read by their views
+    // alone: let go before any op records, a zero state copied into its views goes back at once.
+    letGoAfterBackward(...[h, c].filter((t): t is Tensor => !!t && t !== h0 && t !== c0));
     const hN: Tensor[] = [], cN: Tensor[] = [];
+    // What this call makes between the layers (each layer's output, the directions' before their
+    // cat, dropout's input) and over x: each holds storage, kept it never went back to the pool.
+    const between: Tensor[] = seq === x ? [] : [seq];
     for (let l = 0; l < this.numLayers; l++) {
       const outputs: Tensor[] = [];
       this.suffixes().forEach((suffix, d) => {
@@ -222,17 +236,21 @@ abstract class RNNBase extends Module {
         const rows = seq.reshape([steps * batch, seq.shape[2]]);
         const projected = linear(rows, w.wIh, w.bIh);
         const xp = projected.reshape([steps, batch, -1]);
-        let state: CellState = { h: select(h, 0, k), c: c && select(c, 0, k) };
+        const first = firsts[k];
+        let state = first;
         const hs = new Array<Tensor>(steps);
         for (let s = 0; s < steps; s++) {
           const t = d === 0 ? s : steps - 1 - s;
           const xt = select(xp, 0, t);
           state = this.step(xt, state, w);
           letGoAfterBackward(xt);
+          if (s === 0) letGoAfterRead(state.h, ...[first.h, first.c, first.hCell].filter((v): v is Tensor => !!v));
           hs[t] = state.h;
         }
         outputs.push(steps > 0 ? stack(hs, 0) : zeros([0, batch, this.hiddenSize]));
-        letGoAfterBackward(rows, projected, xp);
+        // rows, a view of a constant x, is read by the projection's node alone.
+        letGoAfterRead(projected, rows);
+        letGoAfterBackward(projected, xp);
         if (states) {
           hN.push(state.h);
           if (lstm) cN.push(cellOf(state));
@@ -242,15 +260,26 @@ abstract class RNNBase extends Module {
         if (state.hc) letGoAfterBackward(state.hc);
       });
       seq = dirs === 1 ? outputs[0] : cat(outputs, 2);
-      if (this.dropout > 0 && this.training && l + 1 < this.numLayers) seq = dropped(seq, this.dropout, seq.shape);
+      if (dirs > 1) between.push(...outputs);
+      if (this.dropout > 0 && this.training && l + 1 < this.numLayers) {
+        between.push(seq);
+        seq = dropped(seq, this.dropout, seq.shape);
+      }
+      if (l + 1 < this.numLayers) between.push(seq);
     }
     let output = seq;
     if (!batched) output = output.reshape([steps, output.shape[2]]);
     else if (this.batchFirst) output = permute(output, [1, 0, 2]);
+    if (output !== seq) between.push(seq);
+    letGoAfterBackward(...between);
     if (!states) return { output };
     const finish = (final: Tensor[]) => {
       const t = stack(final, 0);
-      return batched ? t : t.reshape([stateShape[0], this.hiddenSize]);
+      letGoAfterBackward(...final);
+      if (batched) return t;
+      const r = t.reshape([stateShape[0], this.hiddenSize]);
+      letGoAfterBackward(t);
+      return r;
     };
     return { output, hN: finish(hN), cN: lstm ? finish(cN) : null };
   }
