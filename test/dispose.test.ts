@@ -7,6 +7,18 @@ import { eachBackend } from './helpers/backends';
 
 const N = 3000; // past the pool's lower limit (reuse.ts POOL_MIN_LENGTH)
 
+/**
+ * Runs `step` three times to fill the pool, then three more, which must allocate no fresh storage
+ * (memory().freshBytes) and leave no node awaiting a backward; `name` labels a failure.
+ */
+function expectNoFreshStorage(step: () => void, name = ''): void {
+  for (let i = 0; i < 3; i++) step();
+  const before = bp.memory().freshBytes;
+  for (let i = 0; i < 3; i++) step();
+  expect(bp.memory().freshBytes - before, name).toBe(0);
+  expect(bp.memory().pendingBackwardNodes, name).toBe(0);
+}
+
 eachBackend('dispose and tidy', () => {
   beforeEach(() => {
     clearPool();
@@ -359,11 +371,7 @@ eachBackend('dispose and tidy', () => {
       loss.forward(model.forward(x), y).backward();
       opt.step();
     };
-    for (let i = 0; i < 3; i++) step();
-    const before = bp.memory().freshBytes;
-    for (let i = 0; i < 3; i++) step();
-    expect(bp.memory().freshBytes - before).toBe(0);
-    expect(bp.memory().pendingBackwardNodes).toBe(0);
+    expectNoFreshStorage(step);
   });
 
   it('LSTM, GRU, residual, transposed-convolution, bilinear-resize, adaptive-pooling and padding training steps give back every array they make, and leave no node awaiting a backward', () => {
@@ -372,32 +380,32 @@ eachBackend('dispose and tidy', () => {
     // Each case's loss as the tensors it makes, the last the loss: the step disposes them (and the
     // model's output) once backward has run, as a caller that keeps none of them may.
     const images = bp.randn([4, 3, 16, 16]);
-    const cases: [string, bp.nn.Module, (o: bp.Tensor) => bp.Tensor[], number, bp.Tensor?][] = [
+    const cases: [string, bp.nn.Module, (o: bp.Tensor) => bp.Tensor[], bp.Tensor?][] = [
       // Each call makes zero initial states (8 x 160 floats), views of them for the first step, and
       // between layers each layer's output, the directions' before their cat and dropout's input.
-      ['LSTM', new bp.nn.LSTM(32, 160), (o) => [o.sum()], 0],
-      ['GRU', new bp.nn.GRU(32, 160), (o) => [o.sum()], 0],
-      ['RNN', new bp.nn.RNN(32, 160), (o) => [o.sum()], 0],
-      ['LSTM, 2 layers, bidirectional, dropout', new bp.nn.LSTM(32, 160, { numLayers: 2, bidirectional: true, dropout: 0.2 }), (o) => [o.sum()], 0],
-      ['GRU, 2 layers, batch first', new bp.nn.GRU(32, 160, { numLayers: 2, batchFirst: true }), (o) => [o.sum()], 0],
+      ['LSTM', new bp.nn.LSTM(32, 160), (o) => [o.sum()]],
+      ['GRU', new bp.nn.GRU(32, 160), (o) => [o.sum()]],
+      ['RNN', new bp.nn.RNN(32, 160), (o) => [o.sum()]],
+      ['LSTM, 2 layers, bidirectional, dropout', new bp.nn.LSTM(32, 160, { numLayers: 2, bidirectional: true, dropout: 0.2 }), (o) => [o.sum()]],
+      ['GRU, 2 layers, batch first', new bp.nn.GRU(32, 160, { numLayers: 2, batchFirst: true }), (o) => [o.sum()]],
       // Its bias's gradient is summed from [4, 8, 33, 33] in two steps, through a partial sum of its own.
-      ['ConvTranspose2d', new bp.nn.ConvTranspose2d(3, 8, 3, { stride: 2 }), (o) => [o.sum()], 0, images],
+      ['ConvTranspose2d', new bp.nn.ConvTranspose2d(3, 8, 3, { stride: 2 }), (o) => [o.sum()], images],
       // Resized one dimension after the other, each as a sum of weighted taps (index, multiply, add).
-      ['bilinear Upsample', new bp.nn.Sequential(new bp.nn.Conv2d(3, 8, 3), new bp.nn.Upsample({ scaleFactor: 2, mode: 'bilinear' })), (o) => [o.sum()], 0, images],
+      ['bilinear Upsample', new bp.nn.Sequential(new bp.nn.Conv2d(3, 8, 3), new bp.nn.Upsample({ scaleFactor: 2, mode: 'bilinear' })), (o) => [o.sum()], images],
       // Uneven windows (14 rows into 3): padded, gathered, summed along each side, then divided.
-      ['AdaptiveAvgPool2d', new bp.nn.Sequential(new bp.nn.Conv2d(3, 8, 3), new bp.nn.AdaptiveAvgPool2d(3)), (o) => [o.sum()], 0, images],
-      ['AdaptiveMaxPool2d', new bp.nn.Sequential(new bp.nn.Conv2d(3, 8, 3), new bp.nn.AdaptiveMaxPool2d(3)), (o) => [o.sum()], 0, images],
+      ['AdaptiveAvgPool2d', new bp.nn.Sequential(new bp.nn.Conv2d(3, 8, 3), new bp.nn.AdaptiveAvgPool2d(3)), (o) => [o.sum()], images],
+      ['AdaptiveMaxPool2d', new bp.nn.Sequential(new bp.nn.Conv2d(3, 8, 3), new bp.nn.AdaptiveMaxPool2d(3)), (o) => [o.sum()], images],
       // Padded one dimension after the other, each by an index select.
-      ['ReflectionPad2d', new bp.nn.Sequential(new bp.nn.Conv2d(3, 8, 3), new bp.nn.ReflectionPad2d(2), new bp.nn.Conv2d(8, 4, 3)), (o) => [o.sum()], 0, images],
+      ['ReflectionPad2d', new bp.nn.Sequential(new bp.nn.Conv2d(3, 8, 3), new bp.nn.ReflectionPad2d(2), new bp.nn.Conv2d(8, 4, 3)), (o) => [o.sum()], images],
       // The 1-d layers run their 2-d twins over views one row high, each view a holder of storage.
-      ['Conv1d, MaxPool1d', new bp.nn.Sequential(new bp.nn.Conv1d(32, 16, 3), new bp.nn.ReLU(), new bp.nn.MaxPool1d(2), new bp.nn.Conv1d(16, 8, 3)), (o) => [o.sum()], 0, bp.randn([8, 32, 40])],
+      ['Conv1d, MaxPool1d', new bp.nn.Sequential(new bp.nn.Conv1d(32, 16, 3), new bp.nn.ReLU(), new bp.nn.MaxPool1d(2), new bp.nn.Conv1d(16, 8, 3)), (o) => [o.sum()], bp.randn([8, 32, 40])],
       // o + tanh(o): add's backward gives one array to both of its inputs.
       ['residual', new bp.nn.Linear(32, 32), (o) => {
         const t = bp.tanh(o), r = bp.add(o, t), q = r.square();
         return [t, r, q, q.sum()];
-      }, 0],
+      }],
     ];
-    for (const [name, m, loss, perStep, input] of cases) {
+    for (const [name, m, loss, input] of cases) {
       const opt = new bp.optim.SGD(m.parameters(), { lr: 0.01 });
       const step = () => {
         opt.zeroGrad();
@@ -407,11 +415,72 @@ eachBackend('dispose and tidy', () => {
         opt.step();
         for (const t of [o, ...made]) t.dispose();
       };
-      for (let i = 0; i < 3; i++) step();
-      const before = bp.memory().freshBytes;
-      for (let i = 0; i < 3; i++) step();
-      expect(bp.memory().freshBytes - before, name).toBe(3 * perStep);
-      expect(bp.memory().pendingBackwardNodes, name).toBe(0);
+      expectNoFreshStorage(step, name);
+    }
+  });
+
+  it('the activations, norms and recurrent layers of a Sequential give back what they make between and inside them', () => {
+    bp.manualSeed(6);
+    const x = bp.randn([64, 96]);
+    const nn = bp.nn;
+    const middles: [string, () => bp.nn.Module[]][] = [
+      // Linear + GELU under a graph: the product before GELU.
+      ['LayerNorm, GELU', () => [new nn.LayerNorm(128), new nn.GELU()]], ['Mish', () => [new nn.Mish()]],
+      // where's mask, the slopes' product.
+      ['PReLU', () => [new nn.PReLU()]], ['Softsign', () => [new nn.Softsign()]], ['Tanhshrink', () => [new nn.Tanhshrink()]],
+      ['Hardswish, SELU', () => [new nn.Hardswish(), new nn.SELU()]], ['Hardtanh, LogSigmoid', () => [new nn.Hardtanh(), new nn.LogSigmoid()]],
+    ];
+    for (const [name, make] of middles) {
+      const model = new nn.Sequential(new nn.Linear(96, 128), ...make(), new nn.Linear(128, 96));
+      const opt = new bp.optim.SGD(model.parameters(), { lr: 0.001 });
+      const step = () => {
+        opt.zeroGrad();
+        const o = model.forward(x);
+        const loss = new nn.MSELoss().forward(o, x);
+        loss.backward();
+        opt.step();
+        o.dispose();
+      };
+      expectNoFreshStorage(step, name);
+    }
+  });
+
+  it('losses and composed ops give back the arrays they make, forward and backward', () => {
+    bp.manualSeed(7);
+    const leaf = (t: bp.Tensor) => {
+      const l = t.detach();
+      l.requiresGrad = true;
+      return l;
+    };
+    const a = leaf(bp.rand([64, 128]).add(0.5)), b = leaf(bp.rand([64, 128]).add(0.5));
+    const row = leaf(bp.rand([128]).add(0.5)), col = leaf(bp.rand([64, 1]).add(0.5));
+    const target = bp.randn([64, 128]), prob = bp.softmax(bp.randn([64, 128]), 1);
+    const classes = bp.tensor(Array.from({ length: 64 }, (_, i) => i % 128));
+    const pos = bp.rand([128]).add(0.5);
+    const cases: [string, () => bp.Tensor][] = [
+      // Broadcast operands' gradients summed down, and the backward's own factors and masks.
+      ['mul', () => bp.mul(a, row)], ['div', () => bp.div(col, a)], ['pow', () => bp.pow(a, b)], ['pow row', () => bp.pow(a, row)],
+      ['maximum', () => bp.maximum(a, row)], ['logsumexp', () => bp.logsumexp(a, 1)], ['var', () => bp.variance(a, 1)],
+      ['std', () => bp.std(a, 0)], ['norm', () => bp.norm(a, 2, 1)], ['einsum', () => bp.einsum('ij,kj->ik', a, b)],
+      ['repeat', () => a.repeat([2, 1])],
+      ['MSELoss none', () => new bp.nn.MSELoss({ reduction: 'none' }).forward(a, target)],
+      ['L1Loss none', () => new bp.nn.L1Loss({ reduction: 'none' }).forward(a, target)],
+      ['MSELoss', () => new bp.nn.MSELoss().forward(a, target)], ['SmoothL1Loss', () => new bp.nn.SmoothL1Loss().forward(a, target)],
+      ['BCEWithLogitsLoss', () => new bp.nn.BCEWithLogitsLoss({ posWeight: pos, weight: pos }).forward(a, prob)],
+      ['CrossEntropyLoss', () => new bp.nn.CrossEntropyLoss().forward(a, classes)],
+      ['KLDivLoss', () => new bp.nn.KLDivLoss({ reduction: 'batchmean' }).forward(a, prob)],
+      ['KLDivLoss logTarget', () => new bp.nn.KLDivLoss({ reduction: 'sum', logTarget: true }).forward(a, target)],
+    ];
+    for (const [name, f] of cases) {
+      const step = () => {
+        const o = f();
+        const sq = o.square(), loss = sq.sum();
+        loss.backward();
+        for (const t of [o, sq, loss]) t.dispose();
+        for (const p of [a, b, row, col]) p.grad = null;
+      };
+      // (logsumexp's maximum was a node that no backward ever reached: nothing was pooled after it.)
+      expectNoFreshStorage(step, name);
     }
   });
 
@@ -500,6 +569,25 @@ eachBackend('dispose and tidy', () => {
         model.train();
       }
       model.parameters().forEach((p) => seen.push(Array.from(p.data)));
+      // The composed activations, recurrent layers and losses that give back what they make.
+      const nn = bp.nn;
+      const composed = new nn.Sequential(new nn.Linear(24, 48), new nn.PReLU(), new nn.Mish(), new nn.Linear(48, 48), new nn.Softsign(),
+        new nn.Tanhshrink(), new nn.Hardswish(), new nn.SELU(), new nn.LayerNorm(48), new nn.Linear(48, 48));
+      const recurrent = new nn.Sequential(new nn.GRU(24, 48, { numLayers: 2, bidirectional: true }), new nn.LSTM(96, 48, { numLayers: 2, dropout: 0.3 }));
+      const seq = bp.randn([5, 24, 24]); // each layer's state 24 x 48: past the pool's lower limit
+      const opt2 = new bp.optim.Adam([...composed.parameters(), ...recurrent.parameters()], { lr: 0.01 });
+      const t = bp.rand([40, 48]);
+      for (let step = 0; step < 3; step++) {
+        opt2.zeroGrad();
+        const o = composed.forward(x), r = recurrent.forward(seq);
+        const losses = [new nn.BCEWithLogitsLoss({ posWeight: bp.full([48], 2) }).forward(o, t), new nn.KLDivLoss({ reduction: 'batchmean' }).forward(o, t),
+          new nn.MSELoss({ reduction: 'none' }).forward(o, t).mean(), bp.logsumexp(o, 1).sum(), bp.einsum('tbh,tbh->', r, r), bp.std(r, 2).sum()];
+        const loss = losses.reduce((p, q) => p.add(q));
+        loss.backward();
+        opt2.step();
+        seen.push([loss.item()]);
+      }
+      [...composed.parameters(), ...recurrent.parameters()].forEach((p) => seen.push(Array.from(p.data)));
       return seen;
     };
     const pooled = run(256 * 2 ** 20);

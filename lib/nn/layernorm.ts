@@ -7,7 +7,7 @@ import { reshape } from '../ops/shape';
 import { ones, zeros } from '../ops/creation';
 import { fmt, sizeOf } from '../shape';
 import { optionsOf, shown } from '../args';
-import { checkTensor } from '../ops/core';
+import { checkTensor, letGoAfterBackward } from '../ops/core';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { pyBool, pyFloat } from '../format';
@@ -60,6 +60,10 @@ export class LayerNorm extends Module {
     const rows = reshape(x, [x.size / d, d]);
     const w = this.weight ? reshape(this.weight, [d]) : null;
     const b = this.bias ? reshape(this.bias, [d]) : null;
-    return reshape(layerNormRows(rows, w, b, this.eps), x.shape);
+    const normed = layerNormRows(rows, w, b, this.eps);
+    const y = reshape(normed, x.shape);
+    // The views in and out: kept, each held its storage out of the pool.
+    letGoAfterBackward(...[rows, normed, w, b].filter((t): t is Tensor => t !== null));
+    return y;
   }
 }

@@ -3,8 +3,8 @@ import { Tensor } from '../tensor';
 import { abs } from '../ops/unary';
 import { add, mul, sub } from '../ops/binary';
 import { onesLike } from '../ops/creation';
-import { assertSameShape, checkTensor } from '../ops/core';
-import { binaryCrossEntropyElements, checkReduction, ClassTarget, differenceLoss, huberLoss, KLDivReduction, klDivElements, reduceKLDiv, reduceLoss, Reduction, smoothL1Loss } from '../ops/loss';
+import { assertSameShape, checkTensor, letGoAfterBackward, letGoAfterRead } from '../ops/core';
+import { binaryCrossEntropyElements, checkReduction, ClassTarget, differenceLoss, huberLoss, KLDivReduction, klDivElements, reduceKLDiv, Reduction, reduceWeighted, smoothL1Loss } from '../ops/loss';
 import { classLoss } from '../ops/class_loss';
 import { broadcastShapes, fmt, sameShape } from '../shape';
 import { checkNonNegative, OptionKind, OptionKinds, optionsOf, shown } from '../args';
@@ -59,7 +59,9 @@ export class MSELoss extends Loss {
     const t = sameShapeTarget(input, target, 'MSELoss');
     if (this.reduction !== 'none') return differenceLoss(input, t, this.reduction, 'squared');
     const d = sub(input, t);
-    return mul(d, d);
+    const y = mul(d, d);
+    letGoAfterBackward(d);
+    return y;
   }
 }
 
@@ -72,7 +74,10 @@ export class L1Loss extends Loss {
   forward(input: Tensor, target: ClassTarget): Tensor {
     const t = sameShapeTarget(input, target, 'L1Loss');
     if (this.reduction !== 'none') return differenceLoss(input, t, this.reduction, 'absolute');
-    return abs(sub(input, t));
+    const d = sub(input, t);
+    const y = abs(d);
+    letGoAfterBackward(d);
+    return y;
   }
 }
 
@@ -193,7 +198,7 @@ export class BCELoss extends Loss {
       if (!(v >= 0 && v <= 1)) throw new Error(`BCELoss: input values must be probabilities in [0, 1], found ${v} at index ${i} (use BCEWithLogitsLoss for logits)`);
     }
     const per = binaryCrossEntropyElements(input, t, false);
-    return reduceLoss(this.weight ? mul(per, this.weight) : per, this.reduction);
+    return reduceWeighted(per, this.weight, this.reduction);
   }
 }
 
@@ -226,10 +231,14 @@ export class BCEWithLogitsLoss extends Loss {
     if (this.posWeight) {
       // torch: (1 - t) x + (1 + (p - 1) t) softplus(-x). The kernel gives (1 - t) x + softplus(-x),
       // and at a target of 1 softplus(-x) alone.
-      const softplusNeg = binaryCrossEntropyElements(input, onesLike(input), true);
-      per = add(per, mul(softplusNeg, mul(sub(this.posWeight, 1), t)));
+      const ones = onesLike(input);
+      const softplusNeg = binaryCrossEntropyElements(input, ones, true);
+      const pm1 = sub(this.posWeight, 1), factor = mul(pm1, t), extra = mul(softplusNeg, factor);
+      const sum = add(per, extra);
+      letGoAfterRead(sum, ones, pm1, factor, softplusNeg, extra, per);
+      per = sum;
     }
-    return reduceLoss(this.weight ? mul(per, this.weight) : per, this.reduction);
+    return reduceWeighted(per, this.weight, this.reduction);
   }
 }
 

@@ -3,7 +3,10 @@
 import { Tensor } from '../tensor';
 import { Module, runsOwnForward } from './module';
 import { Linear } from './linear';
-import { ELU, Flatten, fusableActivation, GELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh } from './activation';
+import {
+  ELU, Flatten, fusableActivation, GELU, Hardsigmoid, Hardswish, Hardtanh, Identity, LeakyReLU, LogSigmoid, LogSoftmax, Mish, PReLU, ReLU, ReLU6,
+  SELU, Sigmoid, SiLU, Softmax, Softplus, Softsign, Tanh, Tanhshrink,
+} from './activation';
 import { Dropout, Dropout2d } from './dropout';
 import { PAD_LAYERS, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d } from './pad_resize';
 import { BatchNorm1d, BatchNorm2d } from './batchnorm';
@@ -13,6 +16,7 @@ import { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPoo
 import { Fold, Unfold } from './fold';
 import { LayerNorm } from './layernorm';
 import { Embedding } from './embedding';
+import { GRU, LSTM, RNN } from './rnn';
 import { markInternal, POOL_MIN_LENGTH } from '../reuse';
 import { shown } from '../args';
 
@@ -20,7 +24,7 @@ import { shown } from '../args';
 // one and read by the next is seen by nobody else. Subclasses (and instances given a forward of
 // their own) may keep them, and are not counted.
 const OWN_LAYERS: readonly object[] = [Linear, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softplus, Softmax, LogSoftmax,
-  Identity, Flatten, Dropout, BatchNorm1d, BatchNorm2d, LayerNorm, Embedding, Conv2d, MaxPool2d, AvgPool2d,
+  Hardtanh, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, Mish, SELU, Softsign, Tanhshrink, PReLU, RNN, LSTM, GRU, Identity, Flatten, Dropout, BatchNorm1d, BatchNorm2d, LayerNorm, Embedding, Conv2d, MaxPool2d, AvgPool2d,
   Conv1d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, Unfold, Fold, Dropout2d, ...PAD_LAYERS.map(([c]) => c), Upsample, UpsamplingNearest2d, UpsamplingBilinear2d].map((c) => c.prototype);
 
 function isOwnLayer(m: Module, within?: Set<Module>): boolean {

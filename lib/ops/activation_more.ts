@@ -5,7 +5,7 @@
 import { Tensor } from '../tensor';
 import { shown } from '../args';
 import { allocOutput, Round, roundingOf } from '../storage';
-import { checkTensor, record } from './core';
+import { checkTensor, letGoAfterBackward, letGoAfterRead, record } from './core';
 import { add, div, mul, sub } from './binary';
 import { abs, tanh } from './unary';
 import { gt, where } from './more';
@@ -104,13 +104,19 @@ export function selu(x: Tensor): Tensor {
 /** x / (1 + |x|), torch's composition (so its gradient). */
 export function softsign(x: Tensor): Tensor {
   checkTensor(x, 'softsign');
-  return div(x, add(abs(x), 1));
+  const a = abs(x), d = add(a, 1);
+  const y = div(x, d);
+  letGoAfterBackward(a, d);
+  return y;
 }
 
 /** x - tanh(x), torch's composition (so its gradient). */
 export function tanhshrink(x: Tensor): Tensor {
   checkTensor(x, 'tanhshrink');
-  return sub(x, tanh(x));
+  const t = tanh(x);
+  const y = sub(x, t);
+  letGoAfterBackward(t);
+  return y;
 }
 
 /**
@@ -126,5 +132,10 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
   if (channels === 1) slopes = reshape(weight, []);
   else if (x.ndim >= 2 && x.shape[1] === channels) slopes = reshape(weight, [channels, ...x.shape.slice(2).map(() => 1)]);
   else throw new Error(`prelu: ${channels} slopes need an input with ${channels} channels in dimension 1, got shape ${fmt(x.shape)}`);
-  return where(gt(x, 0), x, mul(slopes, x));
+  const positive = gt(x, 0), scaled = mul(slopes, x);
+  const y = where(positive, x, scaled);
+  // Each step's own, read by where alone (the mask a constant of its node).
+  letGoAfterRead(y, positive);
+  letGoAfterBackward(scaled, slopes);
+  return y;
 }

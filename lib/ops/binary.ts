@@ -4,7 +4,8 @@ import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { broadcastShapes } from '../shape';
 import { allocOutput } from '../storage';
-import { asTensor, broadcastBinary, Operand, record, sumTo } from './core';
+import { asTensor, broadcastBinary, Operand, record, sumOwnTo, sumTo } from './core';
+import { recycleArray } from '../reuse';
 import { unaryOp } from './unary';
 
 /** x op p for a number p: unaryOp's kernel pair, or (passThrough) a backward that hands gy on. */
@@ -58,8 +59,8 @@ export function mul(a: Operand, b: Operand): Tensor {
   const shape = broadcastShapes(ta.shape, tb.shape, 'mul');
   const y = broadcastBinary(Binary.mul, ta.data, ta.shape, tb.data, tb.shape, shape);
   return record(y, shape, [ta, tb], 'mul', (gy) => [
-    ta.requiresGrad ? sumTo(broadcastBinary(Binary.mul, gy, shape, tb.data, tb.shape, shape), shape, ta.shape) : null,
-    tb.requiresGrad ? sumTo(broadcastBinary(Binary.mul, gy, shape, ta.data, ta.shape, shape), shape, tb.shape) : null,
+    ta.requiresGrad ? sumOwnTo(broadcastBinary(Binary.mul, gy, shape, tb.data, tb.shape, shape), shape, ta.shape) : null,
+    tb.requiresGrad ? sumOwnTo(broadcastBinary(Binary.mul, gy, shape, ta.data, ta.shape, shape), shape, tb.shape) : null,
   ]);
 }
 
@@ -74,13 +75,15 @@ export function div(a: Operand, b: Operand): Tensor {
   const shape = broadcastShapes(ta.shape, tb.shape, 'div');
   const y = broadcastBinary(Binary.div, ta.data, ta.shape, tb.data, tb.shape, shape);
   return record(y, shape, [ta, tb], 'div', (gy) => {
-    const ga = ta.requiresGrad ? sumTo(broadcastBinary(Binary.div, gy, shape, tb.data, tb.shape, shape), shape, ta.shape) : null;
+    const ga = ta.requiresGrad ? sumOwnTo(broadcastBinary(Binary.div, gy, shape, tb.data, tb.shape, shape), shape, ta.shape) : null;
     let gb: Float32Array | null = null;
     if (tb.requiresGrad) {
       // d(a/b)/db = -y / b, as torch groups it: -gy * (y / b) (y / b may overflow where gy is 0: NaN)
-      const t = broadcastBinary(Binary.mul, gy, shape, broadcastBinary(Binary.div, y, shape, tb.data, tb.shape, shape), shape, shape);
+      const q = broadcastBinary(Binary.div, y, shape, tb.data, tb.shape, shape);
+      const t = broadcastBinary(Binary.mul, gy, shape, q, shape, shape);
+      recycleArray(q);
       B().unary(Unary.neg, t, t, 0);
-      gb = sumTo(t, shape, tb.shape);
+      gb = sumOwnTo(t, shape, tb.shape);
     }
     return [ga, gb];
   });
@@ -112,11 +115,14 @@ export function pow(a: Operand, b: Operand): Tensor {
     if (ta.requiresGrad) {
       const factor = broadcastBinary(Binary.powGradBase, ta.data, ta.shape, tb.data, tb.shape, shape);
       const g = broadcastBinary(Binary.mul, gy, shape, factor, shape, shape);
-      ga = sumTo(broadcastBinary(Binary.keepWhere, g, shape, tb.data, tb.shape, shape), shape, ta.shape);
+      ga = sumOwnTo(broadcastBinary(Binary.keepWhere, g, shape, tb.data, tb.shape, shape), shape, ta.shape);
+      recycleArray(factor);
+      recycleArray(g);
     }
     if (tb.requiresGrad) {
       const factor = broadcastBinary(Binary.powGradExponent, ta.data, ta.shape, tb.data, tb.shape, shape);
-      gb = sumTo(broadcastBinary(Binary.mul, gy, shape, factor, shape, shape), shape, tb.shape);
+      gb = sumOwnTo(broadcastBinary(Binary.mul, gy, shape, factor, shape, shape), shape, tb.shape);
+      recycleArray(factor);
     }
     return [ga, gb];
   });

@@ -6,7 +6,8 @@ import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { broadcastShapes } from '../shape';
 import { alloc, allocOutput } from '../storage';
-import { asTensor, broadcastBinary, checkTensor, Operand, record, sumTo } from './core';
+import { asTensor, broadcastBinary, checkTensor, Operand, record, sumOwnTo } from './core';
+import { recycleArray } from '../reuse';
 import { shown } from '../args';
 
 function extremum(which: 'maximum' | 'minimum', a: Operand, b: Operand): Tensor {
@@ -25,9 +26,15 @@ function extremum(which: 'maximum' | 'minimum', a: Operand, b: Operand): Tensor 
       if (!t.requiresGrad) return null;
       // a lost to b where a < b in maximum (a > b in minimum); b lost in the opposite case.
       const lost = broadcastBinary((which === 'maximum') === isA ? Binary.ltMask : Binary.gtMask, ta.data, ta.shape, tb.data, tb.shape, shape);
-      return sumTo(broadcastBinary(Binary.dropWhere, share, shape, lost, shape, shape), shape, t.shape);
+      const g = sumOwnTo(broadcastBinary(Binary.dropWhere, share, shape, lost, shape, shape), shape, t.shape);
+      recycleArray(lost);
+      return g;
     };
-    return [side(ta, true), side(tb, false)];
+    const grads = [side(ta, true), side(tb, false)];
+    // The masks and the halved gradient, used up (each one array of the output's size a step).
+    recycleArray(tie);
+    recycleArray(share);
+    return grads;
   });
 }
 

@@ -24,6 +24,20 @@ export function record(data: Float32Array, shape: Shape, inputs: Tensor[], op: s
   return y;
 }
 
+/**
+ * record() for an op whose backward reads arrays of its own (a loss's differences, a softmax's
+ * probabilities, a cell's activated gates): they become constant inputs of its node, so they go back
+ * to the pool once that backward has run (at once when nothing was recorded), where held by the
+ * backward alone they went to the collector. `backward` returns gradients for `inputs` only.
+ */
+export function recordKeeping(data: Float32Array, shape: Shape, inputs: Tensor[], kept: Float32Array[], op: string,
+  backward: GradNode['backward']): Tensor {
+  const keptTensors = kept.map((a) => new Tensor(a, [a.length]));
+  const y = record(data, shape, [...inputs, ...keptTensors], op, (gy, ctx) => [...backward(gy, ctx), ...keptTensors.map(() => null)]);
+  letGoAfterRead(y, ...keptTensors);
+  return y;
+}
+
 /** Intermediates of an op that nothing outside it reads: disposed now without a graph, else pooled once backward() has run through them. */
 export function letGoAfterBackward(...ts: Tensor[]): void {
   letGoAfterRead(null, ...ts);
@@ -138,6 +152,16 @@ export function sumTo(g: Float32Array, from: Shape, to: Shape): Float32Array {
     }
   }
   return cur;
+}
+
+/**
+ * sumTo for a gradient array the caller made for this sum alone: once summed down, it goes back to
+ * the pool (a broadcast operand's gradient left one array of the output's size a step).
+ */
+export function sumOwnTo(g: Float32Array, from: Shape, to: Shape): Float32Array {
+  const s = sumTo(g, from, to);
+  if (s !== g) recycleArray(g);
+  return s;
 }
 
 /** Copies x (of shape `from`, broadcastable) out to the full shape `to`. */

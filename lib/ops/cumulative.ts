@@ -5,7 +5,7 @@ import { Tensor } from '../tensor';
 import { fmt, normDim, splitAt } from '../shape';
 import { checkKeepDim, shown } from '../args';
 import { alloc, allocOutput } from '../storage';
-import { broadcastBinary, checkTensor, record } from './core';
+import { broadcastBinary, checkTensor, disposeAll, record } from './core';
 import { Dims, max, min, reducedShape, reduceOverDims, sum } from './reduce';
 import { abs, square } from './unary';
 import { isGradEnabled, noGrad } from '../autograd';
@@ -55,7 +55,12 @@ export function cumsum(x: Tensor, dim: number): Tensor {
 
 /** The 2-norm along d (all elements for -1): sqrt(sum(x * x)), its gradient torch's x (gy / y), 0 where y is 0. */
 function norm2(x: Tensor, d: number, keepDim: boolean): Tensor {
-  const y = noGrad(() => sum(square(x), d < 0 ? undefined : d, keepDim).sqrt());
+  const y = noGrad(() => {
+    const squares = square(x), sums = sum(squares, d < 0 ? undefined : d, keepDim);
+    const root = sums.sqrt();
+    disposeAll(squares, sums); // left to the collector, the squares were one array of x's size a call
+    return root;
+  });
   if (!(x.requiresGrad && isGradEnabled())) return y;
   const kept = reducedShape(x.shape, d, true);
   return record(y.data, y.shape, [x], 'norm', (gy) => {

@@ -5,7 +5,7 @@
 import { Tensor } from '../tensor';
 import { contiguousStrides, fmt } from '../shape';
 import { shown } from '../args';
-import { checkTensor } from './core';
+import { checkTensor, letGoAfterRead } from './core';
 import { indexSelect } from './index_ops';
 import { sum } from './reduce';
 import { expand, permute } from './shape';
@@ -38,8 +38,11 @@ function termLabels(term: string, ndim: number, i: number): string[] {
   return labelsOf(parts, Array.from({ length: ndim - letters }, (_, k) => `.${ndim - letters - 1 - k}`));
 }
 
+/** Records a tensor an einsum step made (see einsum's `made`) and returns it. */
+type Own = (t: Tensor) => Tensor;
+
 /** x with each label once: a label repeated takes the diagonal of its dimensions (their sizes must agree). */
-function diagonal(x: Tensor, labels: string[], i: number): Labelled {
+function diagonal(x: Tensor, labels: string[], i: number, own: Own): Labelled {
   const once = [...new Set(labels)];
   if (once.length === labels.length) return { t: x, labels };
   const size = new Map<string, number>();
@@ -62,35 +65,35 @@ function diagonal(x: Tensor, labels: string[], i: number): Labelled {
     }
     at[e] = off;
   }
-  return { t: indexSelect(x.reshape([x.size]), 0, at).reshape(shape), labels: once };
+  return { t: own(own(indexSelect(own(x.reshape([x.size])), 0, at)).reshape(shape)), labels: once };
 }
 
 /** x with the dimensions of the labels not in `keep` summed out. */
-function sumOut(x: Labelled, keep: (l: string) => boolean): Labelled {
+function sumOut(x: Labelled, keep: (l: string) => boolean, own: Own): Labelled {
   const dims = x.labels.map((l, d) => (keep(l) ? -1 : d)).filter((d) => d >= 0);
   if (!dims.length) return x;
-  return { t: sum(x.t, dims), labels: x.labels.filter((l) => keep(l)) };
+  return { t: own(sum(x.t, dims)), labels: x.labels.filter((l) => keep(l)) };
 }
 
 /** x with its dimensions in the order of `labels` (each of x's labels among them). */
-function ordered(x: Labelled, labels: string[]): Tensor {
+function ordered(x: Labelled, labels: string[], own: Own): Tensor {
   const perm = labels.map((l) => x.labels.indexOf(l));
-  return perm.every((d, i) => d === i) ? x.t : permute(x.t, perm);
+  return perm.every((d, i) => d === i) ? x.t : own(permute(x.t, perm));
 }
 
 /** a and b contracted over the labels they share that nothing after needs; the kept labels stay. */
-function contract(a: Labelled, b: Labelled, kept: (l: string) => boolean, size: Map<string, number>): Labelled {
+function contract(a: Labelled, b: Labelled, kept: (l: string) => boolean, size: Map<string, number>, own: Own): Labelled {
   const inB = (l: string) => b.labels.includes(l), inA = (l: string) => a.labels.includes(l);
-  const a1 = sumOut(a, (l) => kept(l) || inB(l)), b1 = sumOut(b, (l) => kept(l) || inA(l));
+  const a1 = sumOut(a, (l) => kept(l) || inB(l), own), b1 = sumOut(b, (l) => kept(l) || inA(l), own);
   const batch = a1.labels.filter((l) => inB(l) && kept(l));
   const summed = a1.labels.filter((l) => inB(l) && !kept(l));
   const left = a1.labels.filter((l) => !inB(l)), right = b1.labels.filter((l) => !inA(l));
   const prod = (ls: string[]) => ls.reduce((p, l) => p * (size.get(l) as number), 1);
   const [bt, m, k, n] = [prod(batch), prod(left), prod(summed), prod(right)];
-  const at = ordered(a1, [...batch, ...left, ...summed]).reshape([bt, m, k]);
-  const bt3 = ordered(b1, [...batch, ...summed, ...right]).reshape([bt, k, n]);
+  const at = own(ordered(a1, [...batch, ...left, ...summed], own).reshape([bt, m, k]));
+  const bt3 = own(ordered(b1, [...batch, ...summed, ...right], own).reshape([bt, k, n]));
   const labels = [...batch, ...left, ...right];
-  return { t: matmul(at, bt3).reshape(labels.map((l) => size.get(l) as number)), labels };
+  return { t: own(own(matmul(at, bt3)).reshape(labels.map((l) => size.get(l) as number))), labels };
 }
 
 /**
@@ -110,7 +113,10 @@ export function einsum(equation: string, ...operands: Tensor[] | [Tensor[]]): Te
   const lhs = arrow < 0 ? eq : eq.slice(0, arrow);
   const terms = lhs.split(',');
   if (terms.length !== xs.length) throw new Error(`einsum: the equation '${equation}' has ${terms.length} operand${terms.length === 1 ? '' : 's'}, ${xs.length} given`);
-  const ops = xs.map((x, i) => diagonal(x, termLabels(terms[i], x.ndim, i), i));
+  // Every step's tensor, each read by the next step alone: let go of once the result is made.
+  const made: Tensor[] = [];
+  const own: Own = (t) => (made.push(t), t);
+  const ops = xs.map((x, i) => diagonal(x, termLabels(terms[i], x.ndim, i), i, own));
   // Each label's size: equal across operands, or 1 (which broadcasts).
   const size = new Map<string, number>();
   ops.forEach(({ t, labels }, i) => labels.forEach((l, d) => {
@@ -137,17 +143,19 @@ export function einsum(equation: string, ...operands: Tensor[] | [Tensor[]]): Te
   // Operands broadcast to each label's size where theirs is 1.
   const full = ops.map((o) => {
     const to = o.labels.map((l) => size.get(l) as number);
-    return to.every((s, d) => s === o.t.shape[d]) ? o : { t: expand(o.t, to), labels: o.labels };
+    return to.every((s, d) => s === o.t.shape[d]) ? o : { t: own(expand(o.t, to)), labels: o.labels };
   });
   const neededAfter = (i: number) => {
     const later = new Set(out);
     for (let j = i + 1; j < full.length; j++) for (const l of full[j].labels) later.add(l);
     return (l: string) => later.has(l);
   };
-  let acc = sumOut(full[0], neededAfter(0));
-  for (let i = 1; i < full.length; i++) acc = contract(acc, full[i], neededAfter(i), size);
-  acc = sumOut(acc, (l) => out.includes(l));
-  const y = ordered(acc, out);
+  let acc = sumOut(full[0], neededAfter(0), own);
+  for (let i = 1; i < full.length; i++) acc = contract(acc, full[i], neededAfter(i), size, own);
+  acc = sumOut(acc, (l) => out.includes(l), own);
+  const last = ordered(acc, out, own);
   // A new tensor over an operand's storage where nothing was computed ('ij->ij'), as torch's view.
-  return xs.includes(y) ? y.reshape([...y.shape]) : y;
+  const y = xs.includes(last) ? last.reshape([...last.shape]) : last;
+  letGoAfterRead(y, ...made.filter((t) => t !== y && !xs.includes(t)));
+  return y;
 }

@@ -8,7 +8,8 @@ import { fmt } from '../shape';
 import { shown } from '../args';
 import { alloc, allocIndexOutput, allocOutput, Round, roundingOf } from '../storage';
 import { recycleArray } from '../reuse';
-import { broadcastBinary, record } from './core';
+import { noGrad } from '../autograd';
+import { broadcastBinary, letGoAfterBackward, letGoAfterRead, record, recordKeeping } from './core';
 import { mean, sum } from './reduce';
 import { div, mul, sub } from './binary';
 import { exp, log } from './unary';
@@ -30,7 +31,17 @@ export function checkReduction<R extends KLDivReduction>(r: unknown, what: strin
 
 export function reduceLoss(perElement: Tensor, reduction: Reduction): Tensor {
   if (reduction === 'none') return perElement;
-  return reduction === 'sum' ? sum(perElement) : mean(perElement);
+  const loss = reduction === 'sum' ? sum(perElement) : mean(perElement);
+  letGoAfterBackward(perElement); // the caller's own: one array of the input's size a step otherwise
+  return loss;
+}
+
+/** reduceLoss of the per-element losses times an optional weight (the product the caller's own too). */
+export function reduceWeighted(perElement: Tensor, weight: Tensor | null, reduction: Reduction): Tensor {
+  if (!weight) return reduceLoss(perElement, reduction);
+  const weighted = mul(perElement, weight);
+  letGoAfterBackward(perElement);
+  return reduceLoss(weighted, reduction);
 }
 
 /**
@@ -50,7 +61,7 @@ export function differenceLoss(input: Tensor, target: Tensor, reduction: 'mean' 
   const total = squared ? B().sumSquares([d]) : B().sumAbs([d]);
   const out = alloc(1);
   out[0] = reduction === 'mean' ? total / n : total;
-  const loss = record(out, [], [input, target], squared ? 'mseLoss' : 'l1Loss', (gy) => {
+  return recordKeeping(out, [], [input, target], [d], squared ? 'mseLoss' : 'l1Loss', (gy) => {
     const mean = reduction === 'mean';
     const seed = gy[0];
     const f = roundingOf(d);
@@ -73,8 +84,6 @@ export function differenceLoss(input: Tensor, target: Tensor, reduction: 'mean' 
     };
     return [input.requiresGrad ? scaled(false) : null, target.requiresGrad ? scaled(true) : null];
   });
-  if (!loss.requiresGrad) recycleArray(d); // no backward will read it
-  return loss;
 }
 
 /** Class targets: indices (one per row) or probabilities ([rows, cols]). */
@@ -123,15 +132,12 @@ export function crossEntropyRows(logits: Tensor, target: ClassTarget, labelSmoot
   const prob = allocOutput(logits.size);
   const be = B();
   be.crossEntropy(logits.data, rows, cols, ti, tp, labelSmoothing, loss, prob);
-  const out = record(loss, [rows], [logits], 'crossEntropy', (gy) => {
+  // Only the backward reads the probabilities.
+  return recordKeeping(loss, [rows], [logits], [prob], 'crossEntropy', (gy) => {
     const gx = allocOutput(logits.size);
     be.crossEntropyGrad(prob, rows, cols, ti, tp, labelSmoothing, gy, gx);
     return [gx];
   });
-  // Only the backward reads the probabilities: without one (evaluation, noGrad) they go back to the
-  // pool now instead of a fresh logits-sized array each call.
-  if (!out.requiresGrad) recycleArray(prob);
-  return out;
 }
 
 /**
@@ -158,9 +164,14 @@ export function binaryCrossEntropyElements(input: Tensor, target: Tensor, logits
   const grad = logits ? Binary.bceLogitsGrad : Binary.bceGrad;
   const shape = input.shape;
   const y = broadcastBinary(fwd, input.data, shape, target.data, shape, shape);
-  return record(y, shape, [input], logits ? 'bceWithLogits' : 'bce', (gy) => {
+  // The backward reads the target: a constant one is an input of the node (it gets no gradient), so
+  // that a target made for this op alone (BCEWithLogitsLoss's ones) goes back to the pool after it.
+  const constantTarget = !target.requiresGrad;
+  return record(y, shape, constantTarget ? [input, target] : [input], logits ? 'bceWithLogits' : 'bce', (gy) => {
     const d = broadcastBinary(grad, input.data, shape, target.data, shape, shape);
-    return [broadcastBinary(Binary.mul, d, shape, gy, shape, shape)];
+    const gx = broadcastBinary(Binary.mul, d, shape, gy, shape, shape);
+    recycleArray(d);
+    return constantTarget ? [gx, null] : [gx];
   });
 }
 
@@ -173,13 +184,14 @@ function differenceLossOf(input: Tensor, target: Tensor, reduction: Reduction, n
   value: (d: number, r: Round) => number, slope: (d: number, r: Round) => number): Tensor {
   const r = roundingOf(input.data);
   const n = input.size;
-  const d = new Float64Array(n);
+  // The differences, rounded to the storage's precision (float64 storage in gradient checks).
+  const d = allocOutput(n);
   const per = allocOutput(n);
   for (let i = 0; i < n; i++) {
     d[i] = r(input.data[i] - target.data[i]);
     per[i] = value(d[i], r);
   }
-  const perElement = record(per, input.shape, [input, target], name, (g) => {
+  const perElement = recordKeeping(per, input.shape, [input, target], [d], name, (g) => {
     const gi = input.requiresGrad ? allocOutput(n) : null;
     if (gi) for (let i = 0; i < n; i++) gi[i] = r(slope(d[i], r) * g[i]);
     // The target's: the slope at target - input (0 - d: +0 where they are equal, as torch's, whose
@@ -216,12 +228,32 @@ export function huberLoss(input: Tensor, target: Tensor, reduction: Reduction, d
  * gradients are theirs (input: -t, or -e^t).
  */
 export function klDivElements(input: Tensor, target: Tensor, logTarget: boolean): Tensor {
-  if (logTarget) return mul(exp(target), sub(target, input));
-  return sub(where(eq(target, 0), 0, mul(target, log(target))), mul(target, input));
+  const made: Tensor[] = [];
+  const own = (t: Tensor): Tensor => (made.push(t), t);
+  let y: Tensor;
+  if (logTarget) y = mul(own(exp(target)), own(sub(target, input)));
+  else {
+    // xlogy(t, t): without a gradient for the target, a constant whose steps go back to the pool
+    // at once (kept, as steps no node reads, they went to the collector).
+    const xlogy = () => {
+      const zero = eq(target, 0), logs = log(target), products = mul(target, logs);
+      const v = where(zero, 0, products);
+      letGoAfterRead(v, zero, logs, products);
+      return v;
+    };
+    y = sub(own(target.requiresGrad ? xlogy() : noGrad(xlogy)), own(mul(target, input)));
+  }
+  // Each step's result is read by the next alone.
+  letGoAfterRead(y, ...made);
+  return y;
 }
 
 /** KLDivLoss's reduction of its per-element values: Reduction's, or 'batchmean', the sum over the input's first dimension (torch.nn.functional.kl_div's). */
 export function reduceKLDiv(perElement: Tensor, reduction: KLDivReduction): Tensor {
   if (reduction !== 'batchmean') return reduceLoss(perElement, reduction);
-  return perElement.ndim === 0 ? sum(perElement) : div(sum(perElement), perElement.shape[0]);
+  if (perElement.ndim === 0) return reduceLoss(perElement, 'sum');
+  const total = reduceLoss(perElement, 'sum');
+  const y = div(total, perElement.shape[0]);
+  letGoAfterBackward(total);
+  return y;
 }

@@ -6,7 +6,7 @@ import { Tensor } from '../tensor';
 import { broadcastShapes, fmt, sizeOf } from '../shape';
 import { allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
-import { checkTensor, record } from './core';
+import { checkTensor, letGoAfterBackward, record } from './core';
 import { isGradEnabled } from '../autograd';
 import { shown } from '../args';
 import { gelu } from './unary';
@@ -102,7 +102,10 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
     throw new Error(`linear: activation must be one of ${Object.keys(ACT_CODE).map((k) => `'${k}'`).join(', ')}, got ${shown(activation)}`);
   }
   if (activation === 'gelu' && isGradEnabled() && (x.requiresGrad || weight.requiresGrad || (bias?.requiresGrad ?? false))) {
-    return gelu(linear(x, weight, bias, 'none'));
+    const z = linear(x, weight, bias, 'none');
+    const y = gelu(z);
+    letGoAfterBackward(z); // kept, its storage went to the collector every step
+    return y;
   }
   if (weight.ndim !== 2) throw new Error(`linear: weight must be 2-D [out, in], got shape ${fmt(weight.shape)}`);
   const [out, inF] = weight.shape;

@@ -8,10 +8,11 @@ import { broadcastShapes, normDim, sizeOf, splitAt } from '../shape';
 import { checkKeepDim, OptionKinds, optionsOf, shown } from '../args';
 import { allocOutput } from '../storage';
 import { add, div, mul, sub } from './binary';
-import { asTensor, broadcastBinary, checkTensor, copyInto, disposeAll, expandTo, Operand, record, sumTo } from './core';
+import { recycleArray } from '../reuse';
+import { asTensor, broadcastBinary, checkTensor, copyInto, disposeAll, expandTo, letGoAfterBackward, letGoAfterRead, Operand, record, sumOwnTo } from './core';
 import { Dims, max, mean, reducedShape, reduceOverDims, sum, sumOrMean } from './reduce';
 import { exp, log, unaryOp } from './unary';
-import { isGradEnabled } from '../autograd';
+import { isGradEnabled, noGrad } from '../autograd';
 
 /** A copy of x with its own storage; gradients flow through it (torch.clone). */
 export function clone(x: Tensor): Tensor {
@@ -48,11 +49,18 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const tb = asTensor(b, 'where');
   const shape = broadcastShapes(broadcastShapes(cond.shape, ta.shape, 'where'), tb.shape, 'where');
   const y = allocOutput(sizeOf(shape));
-  B().select(expandTo(cond.data, cond.shape, shape), expandTo(ta.data, ta.shape, shape), expandTo(tb.data, tb.shape, shape), y);
-  return record(y, shape, [ta, tb], 'where', (gy) => [
-    ta.requiresGrad ? sumTo(broadcastBinary(Binary.keepWhere, gy, shape, cond.data, cond.shape, shape), shape, ta.shape) : null,
-    tb.requiresGrad ? sumTo(broadcastBinary(Binary.dropWhere, gy, shape, cond.data, cond.shape, shape), shape, tb.shape) : null,
-  ]);
+  const operands = [cond, ta, tb].map((t) => t.data);
+  const expanded = [cond, ta, tb].map((t) => expandTo(t.data, t.shape, shape));
+  B().select(expanded[0], expanded[1], expanded[2], y);
+  expanded.forEach((e, i) => { if (e !== operands[i]) recycleArray(e); });
+  // A constant cond is an input of the node too (it gets no gradient), so that a mask the caller
+  // made for this op alone can go back to the pool once the backward has read it (letGoAfterRead).
+  const constantCond = !cond.requiresGrad;
+  return record(y, shape, constantCond ? [ta, tb, cond] : [ta, tb], 'where', (gy) => {
+    const ga = ta.requiresGrad ? sumOwnTo(broadcastBinary(Binary.keepWhere, gy, shape, cond.data, cond.shape, shape), shape, ta.shape) : null;
+    const gb = tb.requiresGrad ? sumOwnTo(broadcastBinary(Binary.dropWhere, gy, shape, cond.data, cond.shape, shape), shape, tb.shape) : null;
+    return constantCond ? [ga, gb, null] : [ga, gb];
+  });
 }
 
 /** Options of var and std. */
@@ -118,23 +126,30 @@ function varianceAs(what: string, x: Tensor, dim: Dims | undefined, options: Var
   const mu = d < 0 ? mean(xd) : mean(xd, d, true);
   const dev = sub(xd, mu);
   const devData = dev.data;
-  const v = record(kernel(false), shape, [x], 'var', (gy) => {
+  // The deviations are a constant input of the node (no gradient): their storage goes back to the
+  // pool once its backward has read them (disposed while it was pending, it went to the collector).
+  const v = record(kernel(false), shape, [x, dev], 'var', (gy) => {
     const g = allocOutput(gy.length);
     B().unary(Unary.scale, gy, g, 2 / divisor);
     const kept = reducedShape(x.shape, d, true);
-    return [broadcastBinary(Binary.mul, g, kept, devData, x.shape, x.shape)];
+    const gx = broadcastBinary(Binary.mul, g, kept, devData, x.shape, x.shape);
+    recycleArray(g);
+    return [gx, null];
   });
-  // Neither is a graph node (xd is detached); var's backward reads devData, which the pool keeps
-  // while that backward is pending.
-  disposeAll(mu, dev);
+  disposeAll(mu, xd);
+  letGoAfterRead(v, dev);
   if (!takeSqrt) return v;
   const y = kernel(true);
-  return record(y, shape, [v], 'std', (gy) => {
+  const sd = record(y, shape, [v], 'std', (gy) => {
     // sqrt's gy / (2 y), then 0 where y is 0.
     const gv = allocOutput(gy.length);
     B().unaryGrad(Unary.sqrt, v.data, y, gy, gv, 0);
-    return [broadcastBinary(Binary.keepWhere, gv, shape, y, shape, shape)];
+    const g = broadcastBinary(Binary.keepWhere, gv, shape, y, shape, shape);
+    recycleArray(gv);
+    return [g];
   });
+  letGoAfterBackward(v);
+  return sd;
 }
 
 /** log(sum(exp(x))) along `dim`, computed stably (the largest value factored out), as torch.logsumexp. */
@@ -143,7 +158,9 @@ export function logsumexp(x: Tensor, dim: number, keepDim = false): Tensor {
   checkKeepDim(keepDim, 'logsumexp');
   const d = normDim(dim, x.ndim, 'logsumexp');
   if (x.shape[d] === 0) return emptyLogsumexp(x, d, keepDim);
-  const m = max(x, d, true).detach();
+  // Without a node: recorded and then detached, max's node awaited a backward for good, and while
+  // any does, nothing made before it goes back to the pool (reuse.ts).
+  const m = noGrad(() => max(x, d, true));
   // torch: an infinite maximum is factored out as 0 (all -inf gives -inf, a +inf gives +inf).
   for (let i = 0; i < m.data.length; i++) if (Math.abs(m.data[i]) === Infinity) m.data[i] = 0;
   const shifted = sub(x, m);
@@ -152,8 +169,10 @@ export function logsumexp(x: Tensor, dim: number, keepDim = false): Tensor {
   const l = log(s);
   const y = add(l, m);
   const out = keepDim ? y : y.reshape(reducedShape(x.shape, d, false));
-  // With a graph recorded, the steps are its nodes, whose backwards read their inputs' data.
-  if (!out.requiresGrad) disposeAll(shifted, e, s, l, m, ...(keepDim ? [] : [y]));
+  // The steps: with a graph recorded, nodes whose backwards read their inputs' data (pooled once
+  // they ran); m a constant of sub's and add's nodes, read by neither backward.
+  letGoAfterBackward(shifted, e, s, l, ...(keepDim ? [] : [y]));
+  m.dispose();
   return out;
 }
 

@@ -5,21 +5,7 @@ import { Tensor } from '../tensor';
 import { B } from '../backend/registry';
 import { alloc, allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
-import { letGoAfterRead, record } from './core';
-
-/**
- * What a cell keeps for its backward (the activated gates), as constant inputs of its node: they go
- * back to the pool once that backward has run (at once when nothing was recorded), where as arrays
- * held by the backward alone they went to the collector, ~1.5 MB a step of an LSTM(128, 256) at
- * batch 32. `grads` lists the gradients of the op's own inputs; the kept arrays get none.
- */
-function recordCell(out: Float32Array, shape: number[], inputs: Tensor[], kept: Float32Array[], op: string,
-  grads: (gy: Float32Array) => (Float32Array | null)[]): Tensor {
-  const keptTensors = kept.map((a) => new Tensor(a, [a.length]));
-  const y = record(out, shape, [...inputs, ...keptTensors], op, (gy) => [...grads(gy), ...kept.map(() => null)]);
-  letGoAfterRead(y, ...keptTensors);
-  return y;
-}
+import { recordKeeping } from './core';
 
 /** A gradient array the kernel must write but no input asked for: straight back to the pool. */
 function wanted(t: Tensor, g: Float32Array): Float32Array | null {
@@ -41,7 +27,7 @@ export function lstmCell(gates: Tensor, c: Tensor): Tensor {
   const act = alloc(4 * n);
   const tanhC = alloc(n);
   B().lstmCell(gates.data, c.data, rows, h, act, out.subarray(n), tanhC, out.subarray(0, n));
-  return recordCell(out, [2, rows, h], [gates, c], [act, tanhC], 'lstmCell', (gy) => {
+  return recordKeeping(out, [2, rows, h], [gates, c], [act, tanhC], 'lstmCell', (gy) => {
     const gGates = allocOutput(4 * n);
     const gcPrev = allocOutput(n);
     B().lstmCellGrad(act, c.data, tanhC, gy.subarray(0, n), gy.subarray(n), rows, h, gGates, gcPrev);
@@ -61,7 +47,7 @@ export function gruCell(xp: Tensor, hp: Tensor, hPrev: Tensor): Tensor {
   // Kept for the backward: r, z and n.
   const act = alloc(3 * n);
   B().gruCell(xp.data, hp.data, hPrev.data, rows, h, act, out);
-  return recordCell(out, [rows, h], [xp, hp, hPrev], [act], 'gruCell', (gy) => {
+  return recordKeeping(out, [rows, h], [xp, hp, hPrev], [act], 'gruCell', (gy) => {
     const gXp = allocOutput(3 * n);
     const gHp = allocOutput(3 * n);
     const gHPrev = allocOutput(n);

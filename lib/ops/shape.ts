@@ -3,7 +3,7 @@ import { Tensor } from '../tensor';
 import { contiguousStrides, fmt, normDim, sameShape, sizeOf } from '../shape';
 import { shown } from '../args';
 import { allocOutput } from '../storage';
-import { checkTensor, copyStrided, disposeAll, expandTo, record, sumTo } from './core';
+import { checkTensor, copyStrided, expandTo, letGoAfterBackward, record, sumTo } from './core';
 import { int32sFrom } from '../tiny';
 
 /** A tensor with the same data and a new shape; one dimension may be -1 (inferred). */
@@ -124,8 +124,8 @@ export function repeat(x: Tensor, reps: readonly number[]): Tensor {
   const spread = reshape(x, own.flatMap((s) => [1, s]));
   const tiled = expand(spread, own.flatMap((s, i) => [reps[i], s]));
   const y = reshape(tiled, own.map((s, i) => s * reps[i]));
-  // y holds tiled's storage: disposing the steps lets it go back to the pool when y is disposed
-  // (with a graph recorded they are its nodes, and stay).
-  if (!y.requiresGrad) disposeAll(spread, tiled);
+  // y holds tiled's storage: letting go of the steps lets it go back to the pool when y is disposed
+  // (with a graph recorded, once backward has run through them).
+  letGoAfterBackward(spread, tiled);
   return y;
 }
