@@ -80,7 +80,7 @@ const usedUpBackward = (): never => {
 // otherwise keep a step's activations alive (300 kept losses of a 256-1024-10 MLP: 326 MiB).
 function release(node: GradNode): void {
   const n = node as { inputs: readonly Tensor[]; backward: GradNode['backward']; gate?: ActivationGate; usedUp?: boolean };
-  if (!n.usedUp) nodeUsedUp();
+  if (!n.usedUp) nodeUsedUp(node.recordedAt ?? 0);
   n.usedUp = true;
   n.inputs = [];
   n.backward = usedUpBackward;

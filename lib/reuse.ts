@@ -40,9 +40,13 @@ let pooledBytes = 0;
 let freshBytes = 0;
 let pendingNodes = 0;
 let runningFits = 0;
-// One clock for storages' births and ops' recordings, and the time of the last recording.
+// One clock for storages' births and ops' recordings.
 let clock = 0;
-let lastRecorded = 0;
+// The recording times of nodes, oldest first, down from the newest that awaits its backward: a
+// used-up node's time is dropped at once from the top, and from below a waiting one when that goes
+// (usedBelow holds it until then). Only the top matters (see dropStorage).
+const pendingTimes: number[] = [];
+const usedBelow = new Set<number>();
 
 /** Marks an array the library allocated (storage.ts) as one that may be pooled once disposed. */
 export function markPoolable(a: Float32Array): Float32Array {
@@ -72,13 +76,15 @@ export function holdStorage(a: Float32Array): StorageRecord {
 
 /**
  * One tensor over `a` is disposed; the storage goes to the pool when nothing can read it. A
- * recorded op's backward may read any storage that existed when it was recorded, so while any op
- * awaits its backward, only storage born after the last recording is pooled: a graph built and
- * never backpropagated then still lets tensors made later (under noGrad) be reused.
+ * recorded op's backward may read any storage that existed when it was recorded, so only storage
+ * born after the newest op that still awaits its backward is pooled. A graph built and never
+ * backpropagated (an evaluation pass with gradients on) then keeps what existed before it out of
+ * the pool, but not what later steps make and backpropagate: measured against the last recording
+ * of any op, it kept every later step's storage out too, for the rest of the process.
  */
 export function dropStorage(a: Float32Array, r: StorageRecord, readersDone = false): void {
   r.holders--;
-  if (r.holders > 0 || (!readersDone && pendingNodes > 0 && r.born < lastRecorded)) return;
+  if (r.holders > 0 || (!readersDone && pendingTimes.length > 0 && r.born < pendingTimes[pendingTimes.length - 1])) return;
   // No tensor over any part of the storage is left: the whole of it may go.
   if (give(wholeArray.get(a.buffer) ?? a)) r.released = true;
 }
@@ -111,15 +117,30 @@ function evictOldest(): void {
   pooledBytes -= old.byteLength;
 }
 
-/** An op was recorded for backward (called once its output tensor exists): see dropStorage. */
-export function nodeRecorded(): void {
+/** An op was recorded for backward (called once its output tensor exists): its time, for nodeUsedUp. */
+export function nodeRecorded(): number {
   pendingNodes++;
-  lastRecorded = ++clock;
+  pendingTimes.push(++clock);
+  return clock;
 }
 
-/** A recorded op's backward ran (autograd.ts releases its node). */
-export function nodeUsedUp(): void {
+/** The backward of the op recorded at `time` ran (autograd.ts releases its node). */
+export function nodeUsedUp(time: number): void {
   pendingNodes--;
+  if (time !== pendingTimes[pendingTimes.length - 1]) {
+    usedBelow.add(time);
+    // Used-up times below a node that never sees its backward: compacted once they outnumber the
+    // waiting ones (a graph left waiting between every forward and backward would grow them).
+    if (usedBelow.size > 1024 && usedBelow.size > pendingNodes) {
+      const waiting = pendingTimes.filter((t) => !usedBelow.has(t));
+      pendingTimes.length = 0;
+      pendingTimes.push(...waiting);
+      usedBelow.clear();
+    }
+    return;
+  }
+  pendingTimes.pop();
+  while (pendingTimes.length > 0 && usedBelow.delete(pendingTimes[pendingTimes.length - 1])) pendingTimes.pop();
 }
 
 /** fit() holds arrays in its native loop between these two calls. */

@@ -31,6 +31,8 @@ export interface GradNode {
   backward(gy: Float32Array, ctx?: BackwardContext): (Float32Array | GradPart | null)[];
   /** Set by a backward() that went through this node without retainGraph: a second one throws. */
   usedUp?: boolean;
+  /** @internal When the op was recorded, on reuse.ts's clock (which storage its backward may read). */
+  recordedAt?: number;
 }
 
 /**

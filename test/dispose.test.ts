@@ -190,7 +190,40 @@ eachBackend('dispose and tidy', () => {
     const after = bp.noGrad(() => bp.rand([N]).mul(3));
     after.dispose();
     expect(bp.memory().pooledArrays).toBe(1);
+    // Ops recorded and backpropagated after it: what they made goes back too.
+    const later = w.mul(3), total = later.sum();
+    total.backward();
+    later.dispose();
+    expect(bp.memory().pooledArrays).toBe(2);
     dangling.sum().backward(); // let the next test start with nothing pending
+  });
+
+  it('an evaluation pass left with its graph does not stop later training steps from pooling', () => {
+    bp.manualSeed(8);
+    const model = new bp.nn.Sequential(new bp.nn.Linear(96, 128), new bp.nn.Tanh(), new bp.nn.LayerNorm(128), new bp.nn.Linear(128, 10));
+    const x = bp.randn([64, 96]);
+    const y = bp.tensor(Array.from({ length: 64 }, (_, i) => i % 10));
+    const opt = new bp.optim.Adam(model.parameters(), { lr: 1e-3 });
+    const lossFn = new bp.nn.CrossEntropyLoss();
+    const forgotten = model.forward(x); // gradients on, never backpropagated
+    const pending = bp.memory().pendingBackwardNodes;
+    expect(pending).toBeGreaterThan(0);
+    const step = () => {
+      opt.zeroGrad();
+      const o = model.forward(x), loss = lossFn.forward(o, y);
+      loss.backward();
+      opt.step();
+      o.dispose();
+    };
+    try {
+      for (let i = 0; i < 3; i++) step();
+      const before = bp.memory().freshBytes;
+      for (let i = 0; i < 3; i++) step();
+      expect(bp.memory().freshBytes - before).toBe(0);
+      expect(bp.memory().pendingBackwardNodes).toBe(pending);
+    } finally {
+      forgotten.sum().backward(); // the next test starts with nothing pending even when this one fails
+    }
   });
 
   it('gradients and optimizer state are never pooled: a disposed .grad leaves the optimizer stepping right', () => {

@@ -19,8 +19,9 @@ export function record(data: Float32Array, shape: Shape, inputs: Tensor[], op: s
   let needs = false;
   if (isGradEnabled()) for (const t of inputs) if (t.requiresGrad) needs = true;
   if (!needs) return new Tensor(data, shape, false, null);
-  const y = new Tensor(data, shape, true, { op, inputs, backward, gate, usedUp: false });
-  nodeRecorded(); // after y: its backward may read y's storage too (reuse.ts)
+  const node: GradNode = { op, inputs, backward, gate, usedUp: false };
+  const y = new Tensor(data, shape, true, node);
+  node.recordedAt = nodeRecorded(); // after y: its backward may read y's storage too (reuse.ts)
   return y;
 }
 
