@@ -1,6 +1,7 @@
 // How much storage an eager training step takes fresh from the allocator (memory().freshBytes)
 // rather than from the pool of disposed tensors, and the step's time, for models whose steps
-// compose many ops: C1's CNN, an LSTM, an MLP of LayerNorm + GELU blocks, W3. Every fresh array is
+// compose many ops: C1's CNN, an LSTM, an MLP of LayerNorm + GELU blocks, a residual CNN of the
+// caller's own (stepped bare and inside tidy), W3. Every fresh array is
 // one the collector must find and free (a 1 MB one cost ~20 us of zeroing and collection here).
 // --dist=<dir> loads another build's dist/ (a worktree of an older commit, built with npm run
 // build:ts) so that two versions run the same steps; rounds alternate between them.
@@ -12,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { median } from './timing';
 
-import type { Tensor } from '../dist/index';
+import type { nn, Tensor } from '../dist/index';
 
 type Lib = typeof import('../dist/index');
 
@@ -54,6 +55,13 @@ const cases: Case[] = [
       return stepOf(bp, m, (o) => [o], bp.randn([256, 784]), 256, new bp.optim.AdamW(m.parameters(), { lr: 1e-3 }));
     },
   },
+  ...[false, true].map((inTidy): Case => ({
+    name: `residual CNN of the caller's own, batch 16, Adam${inTidy ? ', in tidy' : ''}`,
+    make: (bp) => {
+      const m = residualCnn(bp);
+      return stepOf(bp, m, (o) => [o], bp.randn([16, 3, 16, 16]), 16, new bp.optim.Adam(m.parameters(), { lr: 1e-3 }), inTidy);
+    },
+  })),
   {
     name: 'W3 784-1024-1024-10 ReLU, batch 256, Adam',
     make: (bp) => {
@@ -70,17 +78,48 @@ const cases: Case[] = [
  * every tensor the step made disposed, as a training loop that keeps none of them does.
  */
 function stepOf(bp: Lib, model: { forward(x: Tensor): Tensor }, logits: (o: Tensor) => Tensor[], x: Tensor, rows: number,
-  opt: { zeroGrad(): void; step(): void }): () => void {
+  opt: { zeroGrad(): void; step(): void }, inTidy = false): () => void {
   const y = bp.tensor(Array.from({ length: rows }, (_, i) => i % 10));
   const ce = new bp.nn.CrossEntropyLoss();
-  return () => {
-    opt.zeroGrad();
+  const pass = () => {
     const made = logits(model.forward(x));
     const loss = ce.forward(made[made.length - 1], y);
     loss.backward();
-    opt.step();
     for (const t of [...made, loss]) t.dispose();
   };
+  return () => {
+    opt.zeroGrad();
+    if (inTidy) bp.tidy(pass);
+    else pass();
+    opt.step();
+  };
+}
+
+/**
+ * Two residual blocks (conv, BatchNorm, ReLU, conv, BatchNorm, + x, ReLU) in a Module of the
+ * caller's own, whose forward composes ops: only tidy() (or the caller) can give their results back.
+ */
+function residualCnn(bp: Lib): nn.Module {
+  const { nn } = bp;
+  class Block extends nn.Module {
+    c1 = new nn.Conv2d(16, 16, 3, { padding: 1 });
+    b1 = new nn.BatchNorm2d(16);
+    c2 = new nn.Conv2d(16, 16, 3, { padding: 1 });
+    b2 = new nn.BatchNorm2d(16);
+    forward(x: Tensor): Tensor {
+      const h = bp.relu(this.b1.forward(this.c1.forward(x)));
+      return bp.relu(bp.add(x, this.b2.forward(this.c2.forward(h))));
+    }
+  }
+  class Net extends nn.Module {
+    stem = new nn.Conv2d(3, 16, 3, { padding: 1 });
+    blocks = new nn.Sequential(new Block(), new Block());
+    head = new nn.Linear(16, 10);
+    forward(x: Tensor): Tensor {
+      return this.head.forward(this.blocks.forward(bp.relu(this.stem.forward(x))).mean([2, 3]));
+    }
+  }
+  return new Net();
 }
 
 const versions: [string, Lib][] = [['this checkout', require('../dist/index') as Lib]];
@@ -111,10 +150,10 @@ for (const c of cases) {
 }
 
 console.log(`Eager training steps at ${versions[0][1].getNumThreads()} thread(s), ${rounds} alternated rounds of 20 steps (medians)`);
-console.log(`${'model'.padEnd(56)} ${'version'.padEnd(16)} ${'fresh MB/step'.padStart(14)} ${'ms/step'.padStart(9)}`);
+console.log(`${'model'.padEnd(58)} ${'version'.padEnd(16)} ${'fresh MB/step'.padStart(14)} ${'ms/step'.padStart(9)}`);
 for (const r of rows) {
   const label = r.version.length > 16 ? `...${r.version.slice(-13)}` : r.version;
-  console.log(`${r.model.padEnd(56)} ${label.padEnd(16)} ${median(r.freshMBPerStep).toFixed(3).padStart(14)} ${median(r.msPerStep).toFixed(2).padStart(9)}`);
+  console.log(`${r.model.padEnd(58)} ${label.padEnd(16)} ${median(r.freshMBPerStep).toFixed(3).padStart(14)} ${median(r.msPerStep).toFixed(2).padStart(9)}`);
 }
 const out = path.join(__dirname, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}-fresh-storage.json`);
 fs.writeFileSync(out, JSON.stringify({ rounds, rows, cpu: os.cpus()[0]?.model, cores: os.cpus().length }, null, 2));

@@ -66,7 +66,7 @@ export interface MemoryInfo {
   pooledBytes: number;
   /** How many arrays those are. */
   pooledArrays: number;
-  /** Recorded ops whose backward has not run: while any is, storage made before the last one is not pooled. */
+  /** Recorded ops whose backward has not run: while any is, storage made before the newest of them is not pooled. */
   pendingBackwardNodes: number;
   /** fit() calls running: while any is, disposed storage is not pooled. */
   runningFits: number;
