@@ -6,7 +6,7 @@ import { Binary } from './backend/backend';
 import { alloc, allocOutput, sharesMemory } from './storage';
 import { copyBlocks, copyInto } from './copy';
 import { int32sFrom } from './tiny';
-import { isInternal, nodeUsedUp, POOL_MIN_LENGTH, recycleArray } from './reuse';
+import { constantReadDone, isInternal, nodeUsedUp, POOL_MIN_LENGTH, recycleArray } from './reuse';
 
 let gradEnabled = true;
 
@@ -316,8 +316,9 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
     if (!retainGraph) {
       release(node);
       if (isInternal(t)) t.releaseInternal();
-      // A constant that the library made for this node alone (Dropout's mask) is read by no other.
-      for (const c of ins) if (!c.requiresGrad && isInternal(c)) c.releaseInternal();
+      // A constant that the library made for the nodes that read it (Dropout's mask) goes back when
+      // the last of them has run.
+      for (const c of ins) if (!c.requiresGrad && constantReadDone(c) && isInternal(c)) c.releaseInternal();
     }
   }
 }

@@ -117,6 +117,29 @@ function evictOldest(): void {
   pooledBytes -= old.byteLength;
 }
 
+// How many recorded nodes that await their backward read each constant (a tensor that needs no
+// gradient) as an input: a constant of the library's own goes back to the pool when the last of them
+// has run, not the first (GRU's first h is read by its projection and by its cell).
+const constantReaders = new WeakMap<object, number>();
+
+/** A node just recorded reads constant `t` (core.ts record). */
+export function constantRead(t: object): void {
+  constantReaders.set(t, (constantReaders.get(t) ?? 0) + 1);
+}
+
+/** A node that read constant `t` ran its backward: true when no other waiting node reads it. */
+export function constantReadDone(t: object): boolean {
+  const n = (constantReaders.get(t) ?? 1) - 1;
+  if (n > 0) constantReaders.set(t, n);
+  else constantReaders.delete(t);
+  return n <= 0;
+}
+
+/** True when some node that awaits its backward reads constant `t` as an input. */
+export function hasConstantReaders(t: object): boolean {
+  return constantReaders.has(t);
+}
+
 /** An op was recorded for backward (called once its output tensor exists): its time, for nodeUsedUp. */
 export function nodeRecorded(): number {
   pendingNodes++;

@@ -3,6 +3,7 @@
 import { beforeEach, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { clearPool } from '../lib/reuse';
+import { letGoAfterRead } from '../lib/ops/core';
 import { eachBackend } from './helpers/backends';
 
 const N = 3000; // past the pool's lower limit (reuse.ts POOL_MIN_LENGTH)
@@ -196,6 +197,21 @@ eachBackend('dispose and tidy', () => {
     later.dispose();
     expect(bp.memory().pooledArrays).toBe(2);
     dangling.sum().backward(); // let the next test start with nothing pending
+  });
+
+  it('a constant of the library\'s read by two nodes goes back to the pool after the second backward, not the first', () => {
+    const w1 = bp.randn([N], { requiresGrad: true }), w2 = bp.randn([N], { requiresGrad: true });
+    const c = bp.rand([N]).mul(2); // needs no gradient
+    const values = c.toFloat32Array();
+    const y1 = bp.mul(w1, c), y2 = bp.mul(w2, c); // each backward reads c
+    letGoAfterRead(y1, c);
+    const loss = bp.add(y1.sum(), y2.sum());
+    loss.backward();
+    // Had c gone back after the first backward, the gradients made before the second would have
+    // taken its storage (the pool hands out the latest arrival of a size first).
+    expect(Array.from(w1.grad!.data)).toEqual(Array.from(values));
+    expect(Array.from(w2.grad!.data)).toEqual(Array.from(values));
+    expect(c.isDisposed).toBe(true);
   });
 
   it('an evaluation pass left with its graph does not stop later training steps from pooling', () => {

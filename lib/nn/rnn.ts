@@ -61,7 +61,7 @@ const GATES: Record<Mode, number> = { tanh: 1, relu: 1, lstm: 4, gru: 3 };
  * leaves a node that never sees its backward, and while one waits no storage goes back to the
  * pool, reuse.ts).
  */
-interface CellState { h: Tensor; c: Tensor | null; hc?: Tensor; hCell?: Tensor }
+interface CellState { h: Tensor; c: Tensor | null; hc?: Tensor }
 
 /** LSTM's cell state of `s`. */
 function cellOf(s: CellState): Tensor {
@@ -157,7 +157,7 @@ abstract class RNNBase extends Module {
     const hp = linear(s.h, w.wHh, w.bHh);
     if (this.mode === 'gru') {
       // torch's GRUCell: r, z from both projections, n = tanh(x_n + r (h_n)), h' = (h - n) z + n (one kernel).
-      const h = gruCell(xp, hp, s.hCell ?? s.h);
+      const h = gruCell(xp, hp, s.h);
       letGoAfterBackward(hp);
       return { h, c: null };
     }
@@ -212,14 +212,8 @@ abstract class RNNBase extends Module {
     if (!lstm && c0 !== undefined && c0 !== null) throw new Error(`${what}: c0 is LSTM's; ${what} has no cell state`);
     const h = initial(h0, 'h0');
     const c = lstm ? initial(c0, 'c0') : null;
-    // Each layer and direction's initial state, views (or copies) each read by one op of its first
-    // step: GRU's h is read by its projection and by the cell, and a constant read by two nodes would
-    // go back to the pool after the first backward to run, before the second read it.
-    const firsts = Array.from({ length: stateShape[0] }, (_, k): CellState => {
-      const first: CellState = { h: select(h, 0, k), c: c && select(c, 0, k) };
-      if (this.mode === 'gru') first.hCell = select(h, 0, k);
-      return first;
-    });
+    // Each layer and direction's initial state, views (or copies) read by its first step.
+    const firsts = Array.from({ length: stateShape[0] }, (_, k): CellState => ({ h: select(h, 0, k), c: c && select(c, 0, k) }));
     // The initial states this call made (zeros, or views of the caller's), read by their views
     // alone: let go before any op records, a zero state copied into its views goes back at once.
     letGoAfterBackward(...[h, c].filter((t): t is Tensor => !!t && t !== h0 && t !== c0));
@@ -244,7 +238,7 @@ abstract class RNNBase extends Module {
           const xt = select(xp, 0, t);
           state = this.step(xt, state, w);
           letGoAfterBackward(xt);
-          if (s === 0) letGoAfterRead(state.h, ...[first.h, first.c, first.hCell].filter((v): v is Tensor => !!v));
+          if (s === 0) letGoAfterRead(state.h, ...[first.h, first.c].filter((v): v is Tensor => !!v));
           hs[t] = state.h;
         }
         outputs.push(steps > 0 ? stack(hs, 0) : zeros([0, batch, this.hiddenSize]));

@@ -6,7 +6,7 @@ import { BinaryCode, Reduce } from '../backend/backend';
 import { ActivationGate, GradNode, Tensor } from '../tensor';
 import { broadcastStrides, coalesce, contiguousStrides, fmt, sameShape, Shape, sizeOf } from '../shape';
 import { alloc, allocOutput } from '../storage';
-import { markInternal, nodeRecorded, recycleArray } from '../reuse';
+import { constantRead, hasConstantReaders, markInternal, nodeRecorded, recycleArray } from '../reuse';
 import { int32sFrom } from '../tiny';
 export { copyInto } from '../copy';
 
@@ -22,6 +22,7 @@ export function record(data: Float32Array, shape: Shape, inputs: Tensor[], op: s
   const node: GradNode = { op, inputs, backward, gate, usedUp: false };
   const y = new Tensor(data, shape, true, node);
   node.recordedAt = nodeRecorded(); // after y: its backward may read y's storage too (reuse.ts)
+  for (const t of inputs) if (!t.requiresGrad) constantRead(t);
   return y;
 }
 
@@ -45,15 +46,17 @@ export function letGoAfterBackward(...ts: Tensor[]): void {
 }
 
 /**
- * As letGoAfterBackward, for intermediates that `reader`'s op alone read: one without a node of its
- * own (a constant: the windows of an image that needs no gradient) is pooled once the reader's
- * backward has run (autograd releases such an input then), or disposed now if the reader recorded
- * nothing. Disposed at once while the reader's node still awaited its backward, it could not be
- * pooled (that backward reads it) and went to the collector.
+ * As letGoAfterBackward, for intermediates that `reader`'s op read: one without a node of its own (a
+ * constant: the windows of an image that needs no gradient) is pooled once the backwards of the
+ * nodes that read it as an input have run (autograd releases it after the last), or disposed now if
+ * none did. Disposed at once while such a node still awaited its backward, it could not be pooled
+ * (that backward reads it) and went to the collector.
  */
 export function letGoAfterRead(reader: Tensor | null, ...ts: Tensor[]): void {
   for (const t of ts) {
-    if (t.node === null && !reader?.node) t.dispose();
+    // A constant that no waiting node reads as an input (read through a view, or by nothing that
+    // recorded) is let go now: its storage goes back when its other holders do.
+    if (t.node === null && (!reader?.node || !hasConstantReaders(t))) t.dispose();
     else markInternal(t);
   }
 }
