@@ -318,7 +318,7 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
       if (isInternal(t)) t.releaseInternal();
       // A constant that the library made for the nodes that read it (Dropout's mask) goes back when
       // the last of them has run.
-      for (const c of ins) if (!c.requiresGrad && constantReadDone(c) && isInternal(c)) c.releaseInternal();
+      for (const c of ins) if (!c.requiresGrad && (c.size <= POOL_MIN_LENGTH || constantReadDone(c)) && isInternal(c)) c.releaseInternal();
     }
   }
 }

@@ -6,7 +6,7 @@ import { BinaryCode, Reduce } from '../backend/backend';
 import { ActivationGate, GradNode, Tensor } from '../tensor';
 import { broadcastStrides, coalesce, contiguousStrides, fmt, sameShape, Shape, sizeOf } from '../shape';
 import { alloc, allocOutput } from '../storage';
-import { constantRead, hasConstantReaders, markInternal, nodeRecorded, recycleArray } from '../reuse';
+import { constantRead, hasConstantReaders, markInternal, nodeRecorded, POOL_MIN_LENGTH, recycleArray } from '../reuse';
 import { int32sFrom } from '../tiny';
 export { copyInto } from '../copy';
 
@@ -19,22 +19,24 @@ export function record(data: Float32Array, shape: Shape, inputs: Tensor[], op: s
   let needs = false;
   if (isGradEnabled()) for (const t of inputs) if (t.requiresGrad) needs = true;
   if (!needs) return new Tensor(data, shape, false, null);
-  const node: GradNode = { op, inputs, backward, gate, usedUp: false };
+  const node: GradNode = { op, inputs, backward, gate, usedUp: false, recordedAt: 0 };
   const y = new Tensor(data, shape, true, node);
   node.recordedAt = nodeRecorded(); // after y: its backward may read y's storage too (reuse.ts)
-  for (const t of inputs) if (!t.requiresGrad) constantRead(t);
+  // Only large constants are counted: small ones are never pooled (their release only marks them).
+  for (const t of inputs) if (!t.requiresGrad && t.size > POOL_MIN_LENGTH) constantRead(t);
   return y;
 }
 
 /**
  * record() for an op whose backward reads arrays of its own (a loss's differences, a softmax's
- * probabilities, a cell's activated gates): they become constant inputs of its node, so they go back
+ * probabilities, a cell's activated gates): the large ones become constant inputs of its node, so they go back
  * to the pool once that backward has run (at once when nothing was recorded), where held by the
  * backward alone they went to the collector. `backward` returns gradients for `inputs` only.
  */
 export function recordKeeping(data: Float32Array, shape: Shape, inputs: Tensor[], kept: Float32Array[], op: string,
   backward: GradNode['backward']): Tensor {
-  const keptTensors = kept.map((a) => new Tensor(a, [a.length]));
+  // Small arrays are never pooled: the backward alone holds them, as record()'s would.
+  const keptTensors = kept.filter((a) => a.length > POOL_MIN_LENGTH).map((a) => new Tensor(a, [a.length]));
   const y = record(data, shape, [...inputs, ...keptTensors], op, (gy, ctx) => [...backward(gy, ctx), ...keptTensors.map(() => null)]);
   letGoAfterRead(y, ...keptTensors);
   return y;

@@ -7,7 +7,7 @@ import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { shown } from '../args';
 import { alloc, allocIndexOutput, allocOutput, Round, roundingOf } from '../storage';
-import { recycleArray } from '../reuse';
+import { POOL_MIN_LENGTH, recycleArray } from '../reuse';
 import { noGrad } from '../autograd';
 import { broadcastBinary, letGoAfterBackward, letGoAfterRead, record, recordKeeping } from './core';
 import { mean, sum } from './reduce';
@@ -32,7 +32,9 @@ export function checkReduction<R extends KLDivReduction>(r: unknown, what: strin
 export function reduceLoss(perElement: Tensor, reduction: Reduction): Tensor {
   if (reduction === 'none') return perElement;
   const loss = reduction === 'sum' ? sum(perElement) : mean(perElement);
-  letGoAfterBackward(perElement); // the caller's own: one array of the input's size a step otherwise
+  // The caller's own: one array of the input's size a step otherwise (a small one is never pooled,
+  // and marking it cost W1's step ~0.3 us).
+  if (perElement.size > POOL_MIN_LENGTH) letGoAfterBackward(perElement);
   return loss;
 }
 
@@ -164,9 +166,10 @@ export function binaryCrossEntropyElements(input: Tensor, target: Tensor, logits
   const grad = logits ? Binary.bceLogitsGrad : Binary.bceGrad;
   const shape = input.shape;
   const y = broadcastBinary(fwd, input.data, shape, target.data, shape, shape);
-  // The backward reads the target: a constant one is an input of the node (it gets no gradient), so
-  // that a target made for this op alone (BCEWithLogitsLoss's ones) goes back to the pool after it.
-  const constantTarget = !target.requiresGrad;
+  // The backward reads the target: a large constant one is an input of the node (it gets no
+  // gradient), so that a target made for this op alone (BCEWithLogitsLoss's ones) goes back to the
+  // pool after it (a small one is never pooled, and the extra input cost W1's step ~0.5 us).
+  const constantTarget = !target.requiresGrad && target.size > POOL_MIN_LENGTH;
   return record(y, shape, constantTarget ? [input, target] : [input], logits ? 'bceWithLogits' : 'bce', (gy) => {
     const d = broadcastBinary(grad, input.data, shape, target.data, shape, shape);
     const gx = broadcastBinary(Binary.mul, d, shape, gy, shape, shape);

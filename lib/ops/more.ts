@@ -8,7 +8,7 @@ import { broadcastShapes, normDim, sizeOf, splitAt } from '../shape';
 import { checkKeepDim, OptionKinds, optionsOf, shown } from '../args';
 import { allocOutput } from '../storage';
 import { add, div, mul, sub } from './binary';
-import { recycleArray } from '../reuse';
+import { POOL_MIN_LENGTH, recycleArray } from '../reuse';
 import { asTensor, broadcastBinary, checkTensor, copyInto, disposeAll, expandTo, letGoAfterBackward, letGoAfterRead, Operand, record, sumOwnTo } from './core';
 import { Dims, max, mean, reducedShape, reduceOverDims, sum, sumOrMean } from './reduce';
 import { exp, log, unaryOp } from './unary';
@@ -53,9 +53,10 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const expanded = [cond, ta, tb].map((t) => expandTo(t.data, t.shape, shape));
   B().select(expanded[0], expanded[1], expanded[2], y);
   expanded.forEach((e, i) => { if (e !== operands[i]) recycleArray(e); });
-  // A constant cond is an input of the node too (it gets no gradient), so that a mask the caller
-  // made for this op alone can go back to the pool once the backward has read it (letGoAfterRead).
-  const constantCond = !cond.requiresGrad;
+  // A large constant cond is an input of the node too (it gets no gradient), so that a mask the
+  // caller made for this op alone can go back to the pool once the backward has read it
+  // (letGoAfterRead); a small one is never pooled.
+  const constantCond = !cond.requiresGrad && cond.size > POOL_MIN_LENGTH;
   return record(y, shape, constantCond ? [ta, tb, cond] : [ta, tb], 'where', (gy) => {
     const ga = ta.requiresGrad ? sumOwnTo(broadcastBinary(Binary.keepWhere, gy, shape, cond.data, cond.shape, shape), shape, ta.shape) : null;
     const gb = tb.requiresGrad ? sumOwnTo(broadcastBinary(Binary.dropWhere, gy, shape, cond.data, cond.shape, shape), shape, tb.shape) : null;
