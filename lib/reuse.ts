@@ -38,7 +38,6 @@ const pool = new Map<number, Float32Array[]>();
 const arrivals = new Set<Float32Array>(); // the pooled arrays, oldest first
 let pooledBytes = 0;
 let freshBytes = 0;
-let pendingNodes = 0;
 let runningFits = 0;
 // One clock for storages' births and ops' recordings.
 let clock = 0;
@@ -47,6 +46,8 @@ let clock = 0;
 // (usedBelow holds it until then). Only the top matters (see dropStorage).
 const pendingTimes: number[] = [];
 const usedBelow = new Set<number>();
+/** How many recorded nodes await their backward. */
+const waitingNodes = (): number => pendingTimes.length - usedBelow.size;
 
 /** Marks an array the library allocated (storage.ts) as one that may be pooled once disposed. */
 export function markPoolable(a: Float32Array): Float32Array {
@@ -142,19 +143,17 @@ export function hasConstantReaders(t: object): boolean {
 
 /** An op was recorded for backward (called once its output tensor exists): its time, for nodeUsedUp. */
 export function nodeRecorded(): number {
-  pendingNodes++;
   pendingTimes.push(++clock);
   return clock;
 }
 
 /** The backward of the op recorded at `time` ran (autograd.ts releases its node). */
 export function nodeUsedUp(time: number): void {
-  pendingNodes--;
   if (time !== pendingTimes[pendingTimes.length - 1]) {
     usedBelow.add(time);
     // Used-up times below a node that never sees its backward: compacted once they outnumber the
     // waiting ones (a graph left waiting between every forward and backward would grow them).
-    if (usedBelow.size > 1024 && usedBelow.size > pendingNodes) {
+    if (usedBelow.size > 1024 && usedBelow.size > waitingNodes()) {
       const waiting = pendingTimes.filter((t) => !usedBelow.has(t));
       pendingTimes.length = 0;
       pendingTimes.push(...waiting);
@@ -181,7 +180,7 @@ export function countFresh(bytes: number): void {
 
 /** What the pool holds, and what keeps storage from going there now (memory() returns it). */
 export function poolState(): MemoryInfo {
-  return { pooledBytes, pooledArrays: arrivals.size, pendingBackwardNodes: pendingNodes, runningFits, freshBytes };
+  return { pooledBytes, pooledArrays: arrivals.size, pendingBackwardNodes: waitingNodes(), runningFits, freshBytes };
 }
 
 /** Empties the pool (its arrays are left to the collector) and sets its limit (tests). */

@@ -62,8 +62,9 @@ export class LayerNorm extends Module {
     const b = this.bias ? reshape(this.bias, [d]) : null;
     const normed = layerNormRows(rows, w, b, this.eps);
     const y = reshape(normed, x.shape);
-    // The views in and out: kept, each held its storage out of the pool.
-    letGoAfterBackward(...[rows, normed, w, b].filter((t): t is Tensor => t !== null));
+    // The views in and out: kept, each held its storage out of the pool (the weight's and bias's
+    // views hold the parameters', which is never pooled while they live).
+    letGoAfterBackward(rows, normed);
     return y;
   }
 }

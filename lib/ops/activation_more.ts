@@ -136,6 +136,6 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
   const y = where(positive, x, scaled);
   // Each step's own, read by where alone (the mask a constant of its node).
   letGoAfterRead(y, positive);
-  letGoAfterBackward(scaled, slopes);
+  letGoAfterBackward(scaled); // (slopes, a view of the weight, holds storage that is never pooled)
   return y;
 }

@@ -28,17 +28,29 @@ export function record(data: Float32Array, shape: Shape, inputs: Tensor[], op: s
 }
 
 /**
- * record() for an op whose backward reads arrays of its own (a loss's differences, a softmax's
- * probabilities, a cell's activated gates): the large ones become constant inputs of its node, so they go back
- * to the pool once that backward has run (at once when nothing was recorded), where held by the
- * backward alone they went to the collector. `backward` returns gradients for `inputs` only.
+ * record() for an op whose backward reads what `kept` holds besides its inputs: arrays of its own (a
+ * loss's differences, a softmax's probabilities, a cell's activated gates) and constant tensors
+ * (where's mask, BCE's target). The large ones become constant inputs of its node, so that they go
+ * back to the pool once that backward has run (the arrays at once when nothing was recorded; a kept
+ * tensor when its maker lets go of it): held by the backward alone, they went to the collector.
+ * Small ones are never pooled, and a tensor that needs a gradient is no constant: the backward alone
+ * holds those. `backward` returns gradients for `inputs` only.
  */
-export function recordKeeping(data: Float32Array, shape: Shape, inputs: Tensor[], kept: Float32Array[], op: string,
+export function recordKeeping(data: Float32Array, shape: Shape, inputs: Tensor[], kept: readonly (Float32Array | Tensor)[], op: string,
   backward: GradNode['backward']): Tensor {
-  // Small arrays are never pooled: the backward alone holds them, as record()'s would.
-  const keptTensors = kept.filter((a) => a.length > POOL_MIN_LENGTH).map((a) => new Tensor(a, [a.length]));
-  const y = record(data, shape, [...inputs, ...keptTensors], op, (gy, ctx) => [...backward(gy, ctx), ...keptTensors.map(() => null)]);
-  letGoAfterRead(y, ...keptTensors);
+  const wrapped: Tensor[] = [];
+  const extra: Tensor[] = [];
+  for (const k of kept) {
+    if (k instanceof Tensor) {
+      if (!k.requiresGrad && k.size > POOL_MIN_LENGTH) extra.push(k);
+    } else if (k.length > POOL_MIN_LENGTH) {
+      const t = new Tensor(k, [k.length]);
+      wrapped.push(t);
+      extra.push(t);
+    }
+  }
+  const y = record(data, shape, [...inputs, ...extra], op, (gy, ctx) => [...backward(gy, ctx), ...extra.map(() => null)]);
+  letGoAfterRead(y, ...wrapped);
   return y;
 }
 

@@ -166,15 +166,13 @@ export function binaryCrossEntropyElements(input: Tensor, target: Tensor, logits
   const grad = logits ? Binary.bceLogitsGrad : Binary.bceGrad;
   const shape = input.shape;
   const y = broadcastBinary(fwd, input.data, shape, target.data, shape, shape);
-  // The backward reads the target: a large constant one is an input of the node (it gets no
-  // gradient), so that a target made for this op alone (BCEWithLogitsLoss's ones) goes back to the
-  // pool after it (a small one is never pooled, and the extra input cost W1's step ~0.5 us).
-  const constantTarget = !target.requiresGrad && target.size > POOL_MIN_LENGTH;
-  return record(y, shape, constantTarget ? [input, target] : [input], logits ? 'bceWithLogits' : 'bce', (gy) => {
+  // The backward reads the target: one made for this op alone (BCEWithLogitsLoss's ones) goes back
+  // to the pool after it.
+  return recordKeeping(y, shape, [input], [target], logits ? 'bceWithLogits' : 'bce', (gy) => {
     const d = broadcastBinary(grad, input.data, shape, target.data, shape, shape);
     const gx = broadcastBinary(Binary.mul, d, shape, gy, shape, shape);
     recycleArray(d);
-    return constantTarget ? [gx, null] : [gx];
+    return [gx];
   });
 }
 

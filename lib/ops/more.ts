@@ -8,8 +8,8 @@ import { broadcastShapes, normDim, sizeOf, splitAt } from '../shape';
 import { checkKeepDim, OptionKinds, optionsOf, shown } from '../args';
 import { allocOutput } from '../storage';
 import { add, div, mul, sub } from './binary';
-import { POOL_MIN_LENGTH, recycleArray } from '../reuse';
-import { asTensor, broadcastBinary, checkTensor, copyInto, disposeAll, expandTo, letGoAfterBackward, letGoAfterRead, Operand, record, sumOwnTo } from './core';
+import { recycleArray } from '../reuse';
+import { asTensor, broadcastBinary, checkTensor, copyInto, disposeAll, expandTo, letGoAfterBackward, letGoAfterRead, Operand, record, recordKeeping, sumOwnTo } from './core';
 import { Dims, max, mean, reducedShape, reduceOverDims, sum, sumOrMean } from './reduce';
 import { exp, log, unaryOp } from './unary';
 import { isGradEnabled, noGrad } from '../autograd';
@@ -53,15 +53,12 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const expanded = [cond, ta, tb].map((t) => expandTo(t.data, t.shape, shape));
   B().select(expanded[0], expanded[1], expanded[2], y);
   expanded.forEach((e, i) => { if (e !== operands[i]) recycleArray(e); });
-  // A large constant cond is an input of the node too (it gets no gradient), so that a mask the
-  // caller made for this op alone can go back to the pool once the backward has read it
-  // (letGoAfterRead); a small one is never pooled.
-  const constantCond = !cond.requiresGrad && cond.size > POOL_MIN_LENGTH;
-  return record(y, shape, constantCond ? [ta, tb, cond] : [ta, tb], 'where', (gy) => {
-    const ga = ta.requiresGrad ? sumOwnTo(broadcastBinary(Binary.keepWhere, gy, shape, cond.data, cond.shape, shape), shape, ta.shape) : null;
-    const gb = tb.requiresGrad ? sumOwnTo(broadcastBinary(Binary.dropWhere, gy, shape, cond.data, cond.shape, shape), shape, tb.shape) : null;
-    return constantCond ? [ga, gb, null] : [ga, gb];
-  });
+  // A mask the caller made for this op alone can go back to the pool once the backward has read it
+  // (letGoAfterRead).
+  return recordKeeping(y, shape, [ta, tb], [cond], 'where', (gy) => [
+    ta.requiresGrad ? sumOwnTo(broadcastBinary(Binary.keepWhere, gy, shape, cond.data, cond.shape, shape), shape, ta.shape) : null,
+    tb.requiresGrad ? sumOwnTo(broadcastBinary(Binary.dropWhere, gy, shape, cond.data, cond.shape, shape), shape, tb.shape) : null,
+  ]);
 }
 
 /** Options of var and std. */
@@ -127,15 +124,15 @@ function varianceAs(what: string, x: Tensor, dim: Dims | undefined, options: Var
   const mu = d < 0 ? mean(xd) : mean(xd, d, true);
   const dev = sub(xd, mu);
   const devData = dev.data;
-  // The deviations are a constant input of the node (no gradient): their storage goes back to the
-  // pool once its backward has read them (disposed while it was pending, it went to the collector).
-  const v = record(kernel(false), shape, [x, dev], 'var', (gy) => {
+  // The deviations' storage goes back to the pool once the backward has read them (disposed while
+  // it was pending, it went to the collector).
+  const v = recordKeeping(kernel(false), shape, [x], [dev], 'var', (gy) => {
     const g = allocOutput(gy.length);
     B().unary(Unary.scale, gy, g, 2 / divisor);
     const kept = reducedShape(x.shape, d, true);
     const gx = broadcastBinary(Binary.mul, g, kept, devData, x.shape, x.shape);
     recycleArray(g);
-    return [gx, null];
+    return [gx];
   });
   disposeAll(mu, xd);
   letGoAfterRead(v, dev);
