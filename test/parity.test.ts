@@ -106,6 +106,12 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     // The few-row path (batch-1 inference): four weight rows at a time, the rest one by one, threaded
     // by column chunks when large.
     cases.push([1, 301, 65], [3, 1027, 300], [1, 10, 1024], [2, 7, 33]);
+    // The few-column path (gemm_narrow: dot products for m >= 4, k >= 16 and at most 10 columns on
+    // the vector sets, 4 with SSE2, with A not transposed): edge sizes for the rows and the depth,
+    // every narrow width and the first past it.
+    EDGE_SIZES.filter((s) => s >= 4).forEach((m, i) => {
+      for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 10, 11]) cases.push([m, n, [16, 17, 63, 64, 65, 300, 1024][(i + n) % 7]]);
+    });
     const acts = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu, Unary.silu];
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {
@@ -216,6 +222,54 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         }
       }
     }
+  });
+
+  describe('products of few columns (gemm.cc gemm_narrow; their parity is among the shapes above)', () => {
+    it('each row gets the same bits computed alone (four rows at a time) or inside the whole product', () => {
+      // The kernels take rows and columns in blocks (4 x 4 with AVX-512, 2 x 2 with AVX2) with smaller
+      // ones at the edges; an element's sum must not depend on which block it fell in.
+      // The portable set takes up to half its tile's width this way (4 columns with SSE2).
+      const vectorSet = /avx/.test(nat.kernelSet?.() ?? '');
+      const shapes: [number, number, number][] = vectorSet ? [[67, 10, 300], [65, 7, 1024], [9, 3, 17]] : [[67, 4, 300], [65, 3, 1024], [9, 1, 17]];
+      for (const [m, n, k] of shapes) {
+        for (const tb of [false, true]) {
+          const a = randomArray(m * k, r);
+          const b = randomArray(k * n, r);
+          const bias = randomArray(n, r);
+          const whole = new Float32Array(m * n);
+          nat.gemm(false, tb, m, n, k, 1, a, b, 0, whole, bias, Unary.relu);
+          for (let i0 = 0; i0 + 4 <= m; i0 += 3) {
+            const part = new Float32Array(4 * n);
+            nat.gemm(false, tb, 4, n, k, 1, a.subarray(i0 * k, (i0 + 4) * k), b, 0, part, bias, Unary.relu);
+            expect(sameBits(part, whole.subarray(i0 * n, (i0 + 4) * n)), `rows ${i0}.. of ${m}x${n}x${k} tb=${tb}`).toBe(true);
+          }
+        }
+      }
+    });
+    it('a Linear layer with three outputs: its gradients agree with central differences of its forward pass (float32, native)', () => {
+      // linear's forward takes the dot-product path (8 x 3 x 96), its backward the tile paths; the
+      // output is linear in x and in the weight, so the differences are exact up to float rounding.
+      bp.manualSeed(21);
+      const x = bp.randn([8, 96]).requiresGrad_();
+      const w = bp.randn([3, 96]).requiresGrad_();
+      const bias = bp.randn([3]).requiresGrad_();
+      const g = bp.randn([8, 3]);
+      bp.linear(x, w, bias).mul(g).sum().backward();
+      const f = () => bp.noGrad(() => bp.linear(x, w, bias).mul(g).sum().item());
+      const h = 0.25;
+      for (const t of [x, w, bias]) {
+        const grad = t.grad!.toFloat32Array();
+        for (const j of [0, 1, t.size - 1, Math.floor(t.size / 2)]) {
+          const old = t.data[j];
+          t.data[j] = old + h;
+          const up = f();
+          t.data[j] = old - h;
+          const down = f();
+          t.data[j] = old;
+          expect(Math.abs((up - down) / (2 * h) - grad[j]), `d/d[${j}] of shape [${t.shape.join(', ')}]`).toBeLessThan(1e-3 * (1 + Math.abs(grad[j])));
+        }
+      }
+    });
   });
 
   it('gemm with beta 0 never reads C: outputs allocated without clearing may hold NaN', () => {

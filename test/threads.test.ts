@@ -56,6 +56,8 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
     const row = bp.randn([1, 700]);
     const rows3 = bp.randn([3, 700]);
     const weight = bp.randn([1027, 700]);
+    // A layer of ten outputs over many rows: dot products, blocks of rows per thread.
+    const head = bp.randn([10, 700]);
     const results = [1, 2, 3].map((t) => {
       bp.setNumThreads(t);
       return {
@@ -63,7 +65,7 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
         blocks: tall.sum(0).toFloat32Array(), means: tall.mean(0).toFloat32Array(), bands: wide.sum(0).toFloat32Array(),
         maxima: tall.max(0).toFloat32Array(), argmin: tall.argmin(0).toFloat32Array(), sliceMax: slices.argmax(1).toFloat32Array(),
         sliceSum: slices.sum(1).toFloat32Array(), one: bp.linear(row, weight, null).toFloat32Array(),
-        three: bp.linear(rows3, weight, null, 'relu').toFloat32Array(),
+        three: bp.linear(rows3, weight, null, 'relu').toFloat32Array(), narrow: bp.linear(a, head, null).toFloat32Array(),
       };
     });
     for (const r of results.slice(1)) {
@@ -71,7 +73,7 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
       expect(sameBits(r.wide, results[0].wide)).toBe(true);
       expect(r.s).toBe(results[0].s);
       expect(sameBits(r.cs, results[0].cs)).toBe(true);
-      for (const k of ['blocks', 'means', 'bands', 'maxima', 'argmin', 'sliceMax', 'sliceSum'] as const) {
+      for (const k of ['blocks', 'means', 'bands', 'maxima', 'argmin', 'sliceMax', 'sliceSum', 'narrow'] as const) {
         expect(sameBits(r[k], results[0][k]), k).toBe(true);
       }
       expect(sameBits(r.one, results[0].one)).toBe(true);

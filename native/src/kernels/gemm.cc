@@ -136,6 +136,47 @@ void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float*
   }
 }
 
+// Products with few columns of C (a classifier's 10 logits, a regression's one output) as dot
+// products: each element the dot_block sum of a row of op(A) and a column of op(B), which is a row of
+// B as nn.Linear's weight lies. The tiles would compute all 32 (AVX-512) or 16 (AVX2) columns of
+// each row for these few. Rows in blocks of kNarrowRows, threaded by fixed blocks: each element's
+// sum is the same however the rows are cut.
+constexpr int kNarrowRows = 16;
+constexpr int kNarrowMax = 16;  // no set's narrow_cols is wider
+
+void gemm_narrow(bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta, float* c,
+                 const float* bias, int act, const float* gate, int gate_act, int threads, const KernelTable& kt) {
+  // op(B)'s columns as rows of depth k: B itself when stored transposed, else a transposed copy
+  // (n * k floats, read m / kNarrowRows times over).
+  thread_local LineVector columns_buf;
+  const float* w = b;
+  if (!tb) {
+    float* cols = at_least(columns_buf, (size_t)n * k);
+    for (int p = 0; p < k; p++)
+      for (int j = 0; j < n; j++) cols[(long)j * k + p] = b[(long)p * n + j];
+    w = cols;
+  }
+  auto rows = [&](size_t i0, size_t i1) {
+    float acc[kNarrowRows * kNarrowMax];
+    for (size_t i = i0; i < i1; i += kNarrowRows) {
+      const int rr = (int)std::min((size_t)kNarrowRows, i1 - i);
+      kt.dot_block(a + (long)i * k, k, rr, w, k, n, (size_t)k, acc, n);
+      float* ci = c + (long)i * n;
+      // gemm_small's epilogue, element by element.
+      for (int e = 0; e < rr * n; e++) {
+        float v = alpha * acc[e];
+        if (beta != 0.0f) v += beta * ci[e];
+        if (bias) v += bias[e % n];
+        ci[e] = v;
+      }
+      if (act) kt.unary(act, ci, ci, (size_t)rr * n, 0.0f);
+      if (gate) kt.gate_rows(gate_act, gate + (long)i * n, ci, n, rr, n);
+    }
+  };
+  if (threads > 1) parallel_for((size_t)m, kNarrowRows, rows);
+  else rows(0, (size_t)m);
+}
+
 // The calling thread's packing buffers: lent ones (UsePackBuffers) or its own. Reused across
 // calls, never allocated in the loops; thread_local keeps them without global state.
 thread_local PackBuffers* lent_pack_buffers = nullptr;
@@ -254,6 +295,11 @@ void sgemm_on(int max_threads, const GemmCall& g) {
   if (work <= kTinyWork) {  // even the vector calls of the small path cost more than they save
     kt.gemm_tiny(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act);
     if (gate) kt.gate_rows(gate_act, gate, c, n, m, n);
+    return;
+  }
+  if (!ta && m >= 4 && k >= 16 && n <= std::min(kt.narrow_cols, kNarrowMax) && kt.dot_block) {
+    gemm_narrow(tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act,
+                work >= kThreadWork ? std::min(max_threads, ThreadPool::instance().threads()) : 1, kt);
     return;
   }
   if (work < kPackWork || m < 4) {

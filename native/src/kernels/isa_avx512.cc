@@ -199,6 +199,59 @@ static void gate_rows(int act, const float* y, float* c, long ld, int rows, int 
   for (int r = 0; r < rows; r++, y += ld, c += ld) unary_grad(kGelu, y, y, c, c, (size_t)cols, 0.0f);
 }
 
+// dot_block (table.h): R rows of x against J rows of w at a time, one 16-float accumulator per
+// pair. Lane l of it sums the products at depths l, l + 16, l + 32... one after another, as lanes l
+// (l < 8) and l - 8 of the AVX2 set's dot4_rows' two 8-float accumulators do, and the two halves
+// are added and combined by dot4_rows' tree: the same sums, with 4 x 4 pairs at a time (8 loads to
+// 16 multiply-adds, where dot4_rows loads 10 for 8).
+template <int R, int J>
+static void dot_tile(const float* x, long ldx, const float* w, long ldw, size_t n, float* out, long ldo) {
+  __m512 acc[R][J];
+#pragma GCC unroll 4
+  for (int r = 0; r < R; r++)
+#pragma GCC unroll 4
+    for (int j = 0; j < J; j++) acc[r][j] = _mm512_setzero_ps();
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m512 xv[R];
+#pragma GCC unroll 4
+    for (int r = 0; r < R; r++) xv[r] = _mm512_loadu_ps(x + r * ldx + i);
+#pragma GCC unroll 4
+    for (int j = 0; j < J; j++) {
+      const __m512 wv = _mm512_loadu_ps(w + j * ldw + i);
+#pragma GCC unroll 4
+      for (int r = 0; r < R; r++) acc[r][j] = _mm512_fmadd_ps(xv[r], wv, acc[r][j]);
+    }
+  }
+  for (int r = 0; r < R; r++)
+    for (int j = 0; j < J; j++) {
+      alignas(64) float lane[16];
+      _mm512_store_ps(lane, acc[r][j]);
+      float part[8];
+      for (int l = 0; l < 8; l++) part[l] = lane[l] + lane[l + 8];
+      float s = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+      const float* xr = x + r * ldx;
+      const float* wj = w + j * ldw;
+      // The tail as explicit FMAs: left to the compiler, the two sets' files contracted it differently.
+      for (size_t t = i; t < n; t++) s = std::fma(xr[t], wj[t], s);
+      out[r * ldo + j] = s;
+    }
+}
+
+using DotTile = void (*)(const float*, long, const float*, long, size_t, float*, long);
+template <int R>
+constexpr DotTile kDotTiles[4] = {dot_tile<R, 1>, dot_tile<R, 2>, dot_tile<R, 3>, dot_tile<R, 4>};
+
+static void dot_block(const float* x, long ldx, int rows, const float* w, long ldw, int cols, size_t n, float* out,
+                      long ldo) {
+  static constexpr const DotTile* tiles[4] = {kDotTiles<1>, kDotTiles<2>, kDotTiles<3>, kDotTiles<4>};
+  for (int r = 0; r < rows; r += 4) {
+    const int rr = std::min(4, rows - r);
+    for (int c = 0; c < cols; c += 4)
+      tiles[rr - 1][std::min(4, cols - c) - 1](x + (long)r * ldx, ldx, w + (long)c * ldw, ldw, n, out + (long)r * ldo + c, ldo);
+  }
+}
+
 // The AVX2 set's extreme_rows at 16 floats; the tail is the AVX2 set's. A [64, 256, 256] max along
 // dim 1 at one thread: 1.25 ms with the AVX2 set's 8 floats and a branch that skipped the stores
 // where no lane was taken (mispredicted on rows of random data), 0.66 ms here (PyTorch's amax 0.70).
@@ -228,6 +281,7 @@ static KernelTable make_table() {
   t.ukernel_strided = ukernel_strided;
   t.pack_a = pack_a;
   t.pack_b = pack_b;
+  t.dot_block = dot_block;  // narrow_cols stays the AVX2 set's (isa_kernels.inc)
   return t;
 }
 

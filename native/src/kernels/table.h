@@ -116,6 +116,13 @@ struct KernelTable {
   // read. Null where the set has none.
   void (*ukernel_strided)(int kc, const float* a, long a_step, long a_row, const float* b, long ldb, float* c,
                           long ldc, int mr, int nr, const Epilogue& e) = nullptr;
+  // out[r * ldo + c] = dot4's sum of x's row r (x + r * ldx) and w's row c (w + c * ldw), n floats
+  // each, for r < rows and c < cols: the products of few output columns (gemm.cc's gemm_narrow).
+  void (*dot_block)(const float* x, long ldx, int rows, const float* w, long ldw, int cols, size_t n, float* out,
+                    long ldo) = nullptr;
+  // Products with at most this many columns of C (and no more than half the tile's width) run as
+  // dot_block's dot products instead of tiles mostly padding; 0: never.
+  int narrow_cols = 0;
 };
 
 const KernelTable& active_kernels();
