@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "dot_finish.h"
 #include "series.h"
 #include "table.h"
 
@@ -201,9 +202,8 @@ static void gate_rows(int act, const float* y, float* c, long ld, int rows, int 
 
 // dot_block (table.h): R rows of x against J rows of w at a time, one 16-float accumulator per
 // pair. Lane l of it sums the products at depths l, l + 16, l + 32... one after another, as lanes l
-// (l < 8) and l - 8 of the AVX2 set's dot4_rows' two 8-float accumulators do, and the two halves
-// are added and combined by dot4_rows' tree: the same sums, with 4 x 4 pairs at a time (8 loads to
-// 16 multiply-adds, where dot4_rows loads 10 for 8).
+// (l < 8) and l - 8 of the AVX2 set's two 8-float accumulators do, and finish_dot ends both: the
+// same sums, with 4 x 4 pairs at a time (8 loads to 16 multiply-adds).
 template <int R, int J>
 static void dot_tile(const float* x, long ldx, const float* w, long ldw, size_t n, float* out, long ldo) {
   __m512 acc[R][J];
@@ -225,16 +225,9 @@ static void dot_tile(const float* x, long ldx, const float* w, long ldw, size_t 
   }
   for (int r = 0; r < R; r++)
     for (int j = 0; j < J; j++) {
-      alignas(64) float lane[16];
-      _mm512_store_ps(lane, acc[r][j]);
-      float part[8];
-      for (int l = 0; l < 8; l++) part[l] = lane[l] + lane[l + 8];
-      float s = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
-      const float* xr = x + r * ldx;
-      const float* wj = w + j * ldw;
-      // The tail as explicit FMAs: left to the compiler, the two sets' files contracted it differently.
-      for (size_t t = i; t < n; t++) s = std::fma(xr[t], wj[t], s);
-      out[r * ldo + j] = s;
+      alignas(64) float lanes[16];
+      _mm512_store_ps(lanes, acc[r][j]);
+      out[r * ldo + j] = finish_dot(lanes, x + r * ldx, w + j * ldw, i, n);
     }
 }
 

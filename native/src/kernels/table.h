@@ -120,8 +120,8 @@ struct KernelTable {
   // each, for r < rows and c < cols: the products of few output columns (gemm.cc's gemm_narrow).
   void (*dot_block)(const float* x, long ldx, int rows, const float* w, long ldw, int cols, size_t n, float* out,
                     long ldo) = nullptr;
-  // Products with at most this many columns of C (and no more than half the tile's width) run as
-  // dot_block's dot products instead of tiles mostly padding; 0: never.
+  // Products with at most this many columns of C run as dot_block's dot products instead of tiles
+  // that would mostly compute padding; 0: never.
   int narrow_cols = 0;
 };
 
