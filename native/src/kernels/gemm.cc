@@ -136,7 +136,7 @@ void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float*
   }
 }
 
-// Products with few columns of C (a classifier's 10 logits, a regression's one output) as dot
+// Products with few columns of C (a regression's one output, a few classes' logits) as dot
 // products: each element the dot_block sum of a row of op(A) and a column of op(B), which is a row of
 // B as nn.Linear's weight lies. The tiles would compute all 32 (AVX-512) or 16 (AVX2) columns of
 // each row for these few. Rows in blocks of kNarrowRows, threaded by fixed blocks: each element's
