@@ -16,7 +16,7 @@ export function w3Shapes(): GemmShape[] {
     { label: 'W3 fwd 256x1024x1024 (B^T)', m: 256, n: 1024, k: 1024, ta: false, tb: true },
     { label: 'W3 dW 1024x784x256 (A^T)', m: 1024, n: 784, k: 256, ta: true, tb: false },
     { label: 'W3 dX 256x1024x1024', m: 256, n: 1024, k: 1024, ta: false, tb: false },
-    // The output layer's forward: ten columns (gemm.cc's gemm_narrow).
+    // The output layer's forward: ten columns, on the tiles (gemm.cc's gemm_narrow takes up to 8).
     { label: 'W3 head 256x10x1024 (B^T)', m: 256, n: 10, k: 1024, ta: false, tb: true },
   ];
 }
