@@ -91,6 +91,25 @@ constexpr double kInPlaceWork = 1 << 24;
 // 79.4-121.9). Chunks of 512 rows: not better than 256 (5 + 3 alternated runs).
 constexpr int kSmallCols = 256;
 
+// The small paths' epilogue over rows x cols of C (row stride ldc), from sums laid out the same way
+// in acc (row stride cols): C = alpha * acc (+ beta * C) (+ bias), element by element, then the
+// activation and the gate.
+void finish_rows(const float* acc, float* c, long ldc, int rows, int cols, float alpha, float beta, const float* bias,
+                 int act, const float* gate, int gate_act, const KernelTable& kt) {
+  for (int r = 0; r < rows; r++) {
+    float* cr = c + r * ldc;
+    const float* ar = acc + (long)r * cols;
+    for (int j = 0; j < cols; j++) {
+      float v = alpha * ar[j];
+      if (beta != 0.0f) v += beta * cr[j];
+      if (bias) v += bias[j];
+      cr[j] = v;
+    }
+    if (act) kt.unary(act, cr, cr, (size_t)cols, 0.0f);
+  }
+  if (gate) kt.gate_rows(gate_act, gate, c, ldc, rows, cols);
+}
+
 void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
                 float* c, const float* bias, int act, const float* gate, int gate_act, const KernelTable& kt) {
   thread_local LineVector a_row_buf;  // row i of op(A) when A is stored transposed
@@ -120,14 +139,8 @@ void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float*
         std::fill(acc, acc + (j1 - j0), 0.0f);
         for (int p = 0; p < k; p++) kt.axpy(ai[p], b + (long)p * n + j0, acc, (size_t)(j1 - j0));
       }
-      for (int j = j0; j < j1; j++) {
-        float v = alpha * acc[j - j0];
-        if (beta != 0.0f) v += beta * ci[j];
-        if (bias) v += bias[j];
-        ci[j] = v;
-      }
-      if (act) kt.unary(act, ci + j0, ci + j0, (size_t)(j1 - j0), 0.0f);
-      if (gate) kt.gate_rows(gate_act, gate + (long)i * n + j0, ci + j0, n, 1, j1 - j0);
+      finish_rows(acc, ci + j0, n, 1, j1 - j0, alpha, beta, bias ? bias + j0 : nullptr, act,
+                  gate ? gate + (long)i * n + j0 : nullptr, gate_act, kt);
     };
     // Threaded, each thread takes one contiguous run of chunks (parallel_each), so that each core
     // reads the same rows of the weight from its own cache call after call.
@@ -161,16 +174,7 @@ void gemm_narrow(bool tb, int m, int n, int k, float alpha, const float* a, cons
     for (size_t i = i0; i < i1; i += kNarrowRows) {
       const int rr = (int)std::min((size_t)kNarrowRows, i1 - i);
       kt.dot_block(a + (long)i * k, k, rr, w, k, n, (size_t)k, acc, n);
-      float* ci = c + (long)i * n;
-      // gemm_small's epilogue, element by element.
-      for (int e = 0; e < rr * n; e++) {
-        float v = alpha * acc[e];
-        if (beta != 0.0f) v += beta * ci[e];
-        if (bias) v += bias[e % n];
-        ci[e] = v;
-      }
-      if (act) kt.unary(act, ci, ci, (size_t)rr * n, 0.0f);
-      if (gate) kt.gate_rows(gate_act, gate + (long)i * n, ci, n, rr, n);
+      finish_rows(acc, c + (long)i * n, n, rr, n, alpha, beta, bias, act, gate ? gate + (long)i * n : nullptr, gate_act, kt);
     }
   };
   if (threads > 1) parallel_for((size_t)m, kNarrowRows, rows);
