@@ -22,10 +22,13 @@ export function record(data: Float32Array, shape: Shape, inputs: Tensor[], op: s
   const node: GradNode = { op, inputs, backward, gate, usedUp: false, recordedAt: 0 };
   const y = new Tensor(data, shape, true, node);
   node.recordedAt = nodeRecorded(); // after y: its backward may read y's storage too (reuse.ts)
-  // Only large constants are counted: small ones are never pooled (their release only marks them).
-  for (const t of inputs) if (!t.requiresGrad && t.size > POOL_MIN_LENGTH) constantRead(t);
+  for (const t of inputs) if (countedConstant(t)) constantRead(t);
   return y;
 }
+
+// A constant whose readers record() counts: only large ones, since small ones are never pooled
+// (their release only marks them). autograd.ts releases the others without asking the count.
+const countedConstant = (t: Tensor): boolean => !t.requiresGrad && t.size > POOL_MIN_LENGTH;
 
 /**
  * record() for an op whose backward reads what `kept` holds besides its inputs: arrays of its own (a
@@ -42,7 +45,7 @@ export function recordKeeping(data: Float32Array, shape: Shape, inputs: Tensor[]
   const extra: Tensor[] = [];
   for (const k of kept) {
     if (k instanceof Tensor) {
-      if (!k.requiresGrad && k.size > POOL_MIN_LENGTH) extra.push(k);
+      if (countedConstant(k)) extra.push(k);
     } else if (k.length > POOL_MIN_LENGTH) {
       const t = new Tensor(k, [k.length]);
       wrapped.push(t);

@@ -165,8 +165,7 @@ void gemm_narrow(bool tb, int m, int n, int k, float alpha, const float* a, cons
   const float* w = b;
   if (!tb) {
     float* cols = at_least(columns_buf, (size_t)n * k);
-    for (int p = 0; p < k; p++)
-      for (int j = 0; j < n; j++) cols[(long)j * k + p] = b[(long)p * n + j];
+    kt.transpose_strip(b, n, cols, k, n, k, false);  // cols[j * k + p] = b[j + p * n]
     w = cols;
   }
   auto rows = [&](size_t i0, size_t i1) {
@@ -301,9 +300,9 @@ void sgemm_on(int max_threads, const GemmCall& g) {
     if (gate) kt.gate_rows(gate_act, gate, c, n, m, n);
     return;
   }
+  const int threads = work >= kThreadWork ? std::min(max_threads, ThreadPool::instance().threads()) : 1;
   if (!ta && m >= 4 && k >= 16 && n <= std::min(kt.narrow_cols, kNarrowMax) && kt.dot_block) {
-    gemm_narrow(tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act,
-                work >= kThreadWork ? std::min(max_threads, ThreadPool::instance().threads()) : 1, kt);
+    gemm_narrow(tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
     return;
   }
   if (work < kPackWork || m < 4) {
@@ -315,7 +314,6 @@ void sgemm_on(int max_threads, const GemmCall& g) {
   // for 16 steps of work. (3 x 264, deeper than kKC, measured the same: A/B, 8 alternated runs.)
   const int k_blocks = (k + kKC - 1) / kKC;
   const int kc_step = ((k + k_blocks - 1) / k_blocks + 7) / 8 * 8;
-  const int threads = work >= kThreadWork ? std::min(max_threads, ThreadPool::instance().threads()) : 1;
   // Each thread runs the whole loop nest on its own slice of C with its own packed panels: a
   // packed panel shared between cores had to be re-owned by the core writing it at every K block
   // (packing ran at half speed on two threads), and each shared block cost two pool runs.
