@@ -246,6 +246,27 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         }
       }
     });
+    it('a batch-1 row (four weight rows at a time) gets the bits the same row gets among four rows of input (dot products)', () => {
+      // gemm_small's dot4_rows and gemm_narrow's dot_block sum the same lanes in the same order; the
+      // depths past the last whole 16 (0 to 15 of them here) are where GCC's vectorized tail differed.
+      const vectorSet = /avx/.test(nat.kernelSet?.() ?? '');
+      const cols = vectorSet ? 8 : 4;
+      // Deep enough for 4 x cols x k to pass the tiny path (kTinyWork, 2048 multiply-adds).
+      const depths = [129, 135, 143, 300, 784, 1023, ...(vectorSet ? [65, 70, 79] : [])];
+      for (const k of depths) {
+        const x = randomArray(k, r);
+        const w = randomArray(256 * k, r);
+        const one = new Float32Array(256);
+        nat.gemm(false, true, 1, 256, k, 1, x, w, 0, one, null, 0);
+        const four = new Float32Array(4 * cols);
+        const xs = new Float32Array(4 * k);
+        for (let i = 0; i < 4; i++) xs.set(x, i * k);
+        for (let j0 = 0; j0 + cols <= 256; j0 += 61) {
+          nat.gemm(false, true, 4, cols, k, 1, xs, w.subarray(j0 * k, (j0 + cols) * k), 0, four, null, 0);
+          for (let i = 0; i < 4; i++) expect(sameBits(four.subarray(i * cols, (i + 1) * cols), one.subarray(j0, j0 + cols)), `k=${k} rows ${j0}..`).toBe(true);
+        }
+      }
+    });
     it('a Linear layer with three outputs: its gradients agree with central differences of its forward pass (float32, native)', () => {
       // linear's forward takes the dot-product path (8 x 3 x 96), its backward the tile paths; the
       // output is linear in x and in the weight, so the differences are exact up to float rounding.
