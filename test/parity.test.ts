@@ -645,6 +645,9 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       patterns.push([[3, 1, s], [4, 1], [3, 4, s]]);
     }
     patterns.push([[2, 40000], [40000], [2, 40000]]);
+    // Many short runs, cut between threads in the middle of every dim: each part finds its first run
+    // by division and counts its way to the rest (elementwise.cc's for_each_run).
+    patterns.push([[300, 1, 5], [1, 70, 5], [300, 70, 5]], [[40, 1, 30, 6], [1, 50, 30, 1], [40, 50, 30, 6]]);
     for (const op of Object.values(Binary)) {
       for (const [sa, sb, so] of patterns) {
         const na = sa.reduce((x, y) => x * y, 1);
@@ -763,6 +766,11 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     views.push([[1024, 3, 1040], Int32Array.of(1, 1040, 3 * 1040), [1040, 3, 1024]]); // first and last swapped
     views.push([[16, 1030, 256], Int32Array.of(1030 * 256, 1, 256), [16, 256, 1030]]);
     views.push([[1000, 16, 300], Int32Array.of(1, 300, 16 * 300), [300, 16, 1000]]); // streamed rows of 1000: a tail of 8
+    // Short output rows (a convolution's gradient into rows of channels, attention-sized planes):
+    // strips of 32, 48 and 64 columns, each row's line streamed whole.
+    views.push([[64, 32, 784], Int32Array.of(32 * 784, 1, 784), [64, 784, 32]]);
+    views.push([[32, 48, 700], Int32Array.of(48 * 700, 1, 700), [32, 700, 48]]);
+    views.push([[256, 64, 256], Int32Array.of(64 * 256, 1, 256), [256, 256, 64]]);
     for (const [from, strides, shape] of views) {
       const n = from.reduce((a, b) => a * b, 1);
       const x = randomArray(n, r);
