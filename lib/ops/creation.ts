@@ -1,10 +1,10 @@
 // Creation functions: tensor() from numbers, nested arrays or typed arrays; zeros, ones, full,
-// rand, randn, arange, eye.
+// rand, randn, randint, randperm, arange, linspace, eye, and the *Like forms.
 import { Tensor } from '../tensor';
 import { checkShape, fmt, sizeOf } from '../shape';
 import { alloc } from '../storage';
 import { checkNumber, checkTensor } from './core';
-import { liveRngState, liveSpareNormal } from '../random';
+import { liveRngState, liveSpareNormal, randInt } from '../random';
 import { B } from '../backend/registry';
 import { optionsOf, shown } from '../args';
 
@@ -118,6 +118,49 @@ export const rand = (shape: readonly number[], opts?: TensorOptions): Tensor => 
 /** Standard normal, from the generator that manualSeed seeds. */
 export const randn = (shape: readonly number[], opts?: TensorOptions): Tensor => filled(shape, 'randn', opts, (d) => normalInto(d, 0, 1));
 
+// Integers past 2^24 are not all float32s, and a uniform draw has 24 bits: randint's and randperm's
+// ranges stop there.
+const MAX_EXACT_INT = 2 ** 24;
+
+/**
+ * Uniform integers in [low, high) of the given shape (torch.randint), from the generator that
+ * manualSeed seeds: `randint(high, shape)` or `randint(low, high, shape)`. Stored as float32, as
+ * every tensor is, so high - low is at most 2^24.
+ */
+export function randint(high: number, shape: readonly number[], opts?: TensorOptions): Tensor;
+export function randint(low: number, high: number, shape: readonly number[], opts?: TensorOptions): Tensor;
+export function randint(a: number, b: number | readonly number[], c?: readonly number[] | TensorOptions, d?: TensorOptions): Tensor {
+  const [low, high, shape, opts] = typeof b === 'number' ? [a, b, c as readonly number[], d] : [0, a, b, c as TensorOptions | undefined];
+  for (const [name, v] of [['low', low], ['high', high]] as const) {
+    if (!Number.isSafeInteger(v) || Math.abs(v) > MAX_EXACT_INT) throw new Error(`randint: ${name} must be an integer of magnitude at most 2^24, got ${shown(v)}`);
+  }
+  if (!(high > low)) throw new Error(`randint: high (${high}) must be greater than low (${low})`);
+  if (high - low > MAX_EXACT_INT) throw new Error(`randint: the range [${low}, ${high}) holds more than 2^24 integers`);
+  if (!Array.isArray(shape)) throw new Error(`randint: shape must be an array of sizes, got ${shown(shape)}`);
+  return filled(shape, 'randint', opts, (data) => {
+    // u = k / 2^24 exactly, so floor(u * span) takes each integer for k in a run of equal length
+    // (up to one): the same rule as randInt's.
+    uniformInto(data, 0, 1);
+    const span = high - low;
+    for (let i = 0; i < data.length; i++) data[i] = low + Math.floor(data[i] * span);
+  });
+}
+
+/** A random permutation of 0 ... n - 1 (torch.randperm), from the generator that manualSeed seeds. */
+export function randperm(n: number, opts?: TensorOptions): Tensor {
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_EXACT_INT) throw new Error(`randperm: n must be an integer in [0, 2^24], got ${shown(n)}`);
+  return filled([n], 'randperm', opts, (data) => {
+    for (let i = 0; i < n; i++) data[i] = i;
+    // Fisher-Yates from the end, as fit's shuffle.
+    for (let i = n - 1; i > 0; i--) {
+      const j = randInt(i + 1);
+      const t = data[i];
+      data[i] = data[j];
+      data[j] = t;
+    }
+  });
+}
+
 /** arange(end), or arange(start, end, step): values start, start+step, ... below end. */
 export function arange(start: number, end?: number, step = 1): Tensor {
   if (end === undefined) [start, end] = [0, start];
@@ -128,6 +171,28 @@ export function arange(start: number, end?: number, step = 1): Tensor {
   const d = alloc(n);
   for (let i = 0; i < n; i++) d[i] = start + i * step;
   return new Tensor(d, [n]);
+}
+
+/**
+ * `steps` values from `start` to `end` inclusive, evenly spaced (torch.linspace): as torch computes
+ * them in float32, the first half from start and the second half back from end, so that both ends
+ * are exact.
+ */
+export function linspace(start: number, end: number, steps: number, opts?: TensorOptions): Tensor {
+  checkNumber(start, 'linspace', 'start');
+  checkNumber(end, 'linspace', 'end');
+  if (!Number.isSafeInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${shown(steps)}`);
+  return filled([steps], 'linspace', opts, (d) => {
+    if (steps === 1) {
+      d[0] = start;
+      return;
+    }
+    const f = Math.fround;
+    const a = f(start), b = f(end);
+    const step = f(f(b - a) / (steps - 1));
+    const half = Math.floor(steps / 2);
+    for (let i = 0; i < steps; i++) d[i] = i < half ? f(a + f(step * i)) : f(b - f(step * (steps - 1 - i)));
+  });
 }
 
 /** Identity matrix [n, m] (m defaults to n). */
@@ -141,3 +206,9 @@ export function eye(n: number, m = n): Tensor {
 export const zerosLike = (t: Tensor): Tensor => zeros(checkTensor(t, 'zerosLike').shape);
 /** Ones of t's shape. */
 export const onesLike = (t: Tensor): Tensor => ones(checkTensor(t, 'onesLike').shape);
+/** `value` in every element of t's shape (torch.full_like). */
+export const fullLike = (t: Tensor, value: number): Tensor => full(checkTensor(t, 'fullLike').shape, value);
+/** Uniform in [0, 1) in t's shape (torch.rand_like). */
+export const randLike = (t: Tensor): Tensor => rand(checkTensor(t, 'randLike').shape);
+/** Standard normal in t's shape (torch.randn_like). */
+export const randnLike = (t: Tensor): Tensor => randn(checkTensor(t, 'randnLike').shape);
