@@ -174,9 +174,9 @@ export function arange(start: number, end?: number, step = 1): Tensor {
 }
 
 /**
- * `steps` values from `start` to `end` inclusive, evenly spaced (torch.linspace): as torch computes
- * them in float32, the first half from start and the second half back from end, so that both ends
- * are exact.
+ * `steps` values from `start` to `end` inclusive, evenly spaced (torch.linspace), computed in
+ * float32 as torch's scalar loop computes them: the first half from start, the second half back
+ * from end, so that both ends are exact (torch's vector loop can differ by a few ulps mid-way).
  */
 export function linspace(start: number, end: number, steps: number, opts?: TensorOptions): Tensor {
   checkNumber(start, 'linspace', 'start');
