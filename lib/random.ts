@@ -113,4 +113,21 @@ export function randInt(n: number): number {
   return Math.floor(uniform01() * n);
 }
 
+/**
+ * @internal into[i] = i for every i, then shuffled when asked (Fisher-Yates from the end, on this
+ * generator): randperm's values and fit's epoch order.
+ */
+export function indexRange<A extends Int32Array | Float32Array>(into: A, shuffle: boolean): A {
+  for (let i = 0; i < into.length; i++) into[i] = i;
+  if (shuffle) {
+    for (let i = into.length - 1; i > 0; i--) {
+      const j = randInt(i + 1);
+      const t = into[i];
+      into[i] = into[j];
+      into[j] = t;
+    }
+  }
+  return into;
+}
+
 manualSeed(67280421310721); // PyTorch's default seed: runs are reproducible until seeded otherwise.

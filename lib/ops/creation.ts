@@ -4,7 +4,7 @@ import { Tensor } from '../tensor';
 import { checkShape, fmt, sizeOf } from '../shape';
 import { alloc } from '../storage';
 import { checkNumber, checkTensor } from './core';
-import { liveRngState, liveSpareNormal, randInt } from '../random';
+import { liveRngState, liveSpareNormal, indexRange } from '../random';
 import { B } from '../backend/registry';
 import { optionsOf, shown } from '../args';
 
@@ -139,7 +139,7 @@ export function randint(a: number, b: number | readonly number[], c?: readonly n
   if (!Array.isArray(shape)) throw new Error(`randint: shape must be an array of sizes, got ${shown(shape)}`);
   return filled(shape, 'randint', opts, (data) => {
     // u = k / 2^24 exactly, so floor(u * span) takes each integer for k in a run of equal length
-    // (up to one): the same rule as randInt's.
+    // (up to one): randInt's rule, on draws the backend makes.
     uniformInto(data, 0, 1);
     const span = high - low;
     for (let i = 0; i < data.length; i++) data[i] = low + Math.floor(data[i] * span);
@@ -149,16 +149,7 @@ export function randint(a: number, b: number | readonly number[], c?: readonly n
 /** A random permutation of 0 ... n - 1 (torch.randperm), from the generator that manualSeed seeds. */
 export function randperm(n: number, opts?: TensorOptions): Tensor {
   if (!Number.isSafeInteger(n) || n < 0 || n > MAX_EXACT_INT) throw new Error(`randperm: n must be an integer in [0, 2^24], got ${shown(n)}`);
-  return filled([n], 'randperm', opts, (data) => {
-    for (let i = 0; i < n; i++) data[i] = i;
-    // Fisher-Yates from the end, as fit's shuffle.
-    for (let i = n - 1; i > 0; i--) {
-      const j = randInt(i + 1);
-      const t = data[i];
-      data[i] = data[j];
-      data[j] = t;
-    }
-  });
+  return filled([n], 'randperm', opts, (data) => indexRange(data, true));
 }
 
 /** arange(end), or arange(start, end, step): values start, start+step, ... below end. */

@@ -1,7 +1,7 @@
 // Row gathering for mini-batches: copies the rows of x (and y) named by an index list.
 import { Tensor } from '../tensor';
 import { alloc } from '../storage';
-import { randInt } from '../random';
+import { indexRange } from '../random';
 
 /** Rows idx[begin..end) of t, as a new tensor. */
 export function gatherRows(t: Tensor, idx: Int32Array, begin: number, end: number): Tensor {
@@ -17,17 +17,7 @@ export function gatherRows(t: Tensor, idx: Int32Array, begin: number, end: numbe
 
 /** 0..n-1 (written into `into` when given), shuffled (Fisher-Yates on the library's seeded generator) when asked. */
 export function order(n: number, shuffle: boolean, into?: Int32Array): Int32Array {
-  const idx = into ?? new Int32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  if (shuffle) {
-    for (let i = n - 1; i > 0; i--) {
-      const j = randInt(i + 1);
-      const t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-    }
-  }
-  return idx;
+  return indexRange(into ?? new Int32Array(n), shuffle);
 }
 
 /**
