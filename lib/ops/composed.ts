@@ -1,0 +1,176 @@
+// torch functions made of the library's own ops (their gradients are those ops'): isnan, isinf,
+// isfinite, isclose, allclose, lerp, diff, roll.
+import { Tensor } from '../tensor';
+import { broadcastShapes, normDim, sizeOf } from '../shape';
+import { optionsOf, shown } from '../args';
+import { noGrad } from '../autograd';
+import { abs } from './unary';
+import { add, mul, sub } from './binary';
+import { asTensor, checkTensor, disposeAll, letGoAfterBackward, letGoAfterRead, Operand } from './core';
+import { eq, le, lt, ne, where } from './more';
+import { maximum } from './compare';
+import { cat, narrow } from './join';
+
+/** 1 where x is NaN, else 0 (torch.isnan; a float32 mask, as the comparisons give). */
+export function isnan(x: Tensor): Tensor {
+  checkTensor(x, 'isnan');
+  return noGrad(() => ne(x, x));
+}
+
+/** 1 where x is +Infinity or -Infinity, else 0 (torch.isinf). */
+export function isinf(x: Tensor): Tensor {
+  checkTensor(x, 'isinf');
+  return noGrad(() => disposeAfter(abs(x), (m) => eq(m, Infinity)));
+}
+
+/** 1 where x is neither NaN nor infinite, else 0 (torch.isfinite). */
+export function isfinite(x: Tensor): Tensor {
+  checkTensor(x, 'isfinite');
+  return noGrad(() => disposeAfter(abs(x), (m) => lt(m, Infinity)));
+}
+
+/** f(t), then t disposed: an intermediate that nothing else reads. */
+function disposeAfter(t: Tensor, f: (t: Tensor) => Tensor): Tensor {
+  const y = f(t);
+  disposeAll(t);
+  return y;
+}
+
+/** Tolerances of isclose and allclose (torch's keyword arguments and defaults). */
+export interface CloseOptions {
+  /** Relative tolerance, times |b| (default 1e-5). */
+  rtol?: number;
+  /** Absolute tolerance (default 1e-8). */
+  atol?: number;
+  /** Whether two NaNs count as close (default false). */
+  equalNan?: boolean;
+}
+
+function closeOptions(options: CloseOptions | undefined, what: string): { rtol: number; atol: number; equalNan: boolean } {
+  const o = optionsOf(options, what, { rtol: 'value', atol: 'value', equalNan: 'boolean' });
+  const rtol = o.rtol ?? 1e-5, atol = o.atol ?? 1e-8;
+  for (const [name, v] of [['rtol', rtol], ['atol', atol]] as const) {
+    if (typeof v !== 'number' || !(v >= 0)) throw new Error(`${what}: ${name} must be a non-negative number, got ${shown(v)}`);
+  }
+  return { rtol, atol, equalNan: o.equalNan ?? false };
+}
+
+/**
+ * 1 where a and b are close, else 0, broadcast (torch.isclose): equal (infinities included), or
+ * both finite with |a - b| <= atol + rtol |b| in float32; NaNs close only with equalNan.
+ */
+export function isclose(a: Operand, b: Operand, options?: CloseOptions): Tensor {
+  const ta = asTensor(a, 'isclose'), tb = asTensor(b, 'isclose');
+  broadcastShapes(ta.shape, tb.shape, 'isclose');
+  const { rtol, atol, equalNan } = closeOptions(options, 'isclose');
+  return noGrad(() => {
+    const made: Tensor[] = [];
+    const keep = (t: Tensor): Tensor => (made.push(t), t);
+    const error = keep(abs(keep(sub(ta, tb))));
+    const allowed = keep(add(keep(mul(keep(abs(tb)), rtol)), atol));
+    // |a - b| is infinite (or NaN) wherever a or b is: only equal values are close there.
+    const within = keep(mul(keep(lt(error, Infinity)), keep(le(error, allowed))));
+    let close = maximum(keep(eq(ta, tb)), within);
+    if (equalNan) {
+      keep(close);
+      close = maximum(close, keep(mul(keep(ne(ta, ta)), keep(ne(tb, tb)))));
+    }
+    disposeAll(...made);
+    return close;
+  });
+}
+
+/** Whether every element of a is close to b's (torch.allclose: isclose everywhere). */
+export function allclose(a: Operand, b: Operand, options?: CloseOptions): boolean {
+  const close = isclose(a, b, options);
+  const all = close.data.every((v) => v === 1);
+  disposeAll(close);
+  return all;
+}
+
+/**
+ * a + weight (b - a), broadcast (torch.lerp), computed as torch's scalar rule: from a where
+ * |weight| < 0.5, back from b (b - (b - a)(1 - weight)) elsewhere. Differentiable in a, b and a
+ * tensor weight.
+ */
+export function lerp(a: Tensor, b: Operand, weight: Operand): Tensor {
+  checkTensor(a, 'lerp');
+  const tb = asTensor(b, 'lerp');
+  const shape = broadcastShapes(a.shape, tb.shape, 'lerp');
+  if (weight instanceof Tensor) broadcastShapes(shape, weight.shape, 'lerp');
+  if (typeof weight === 'number') {
+    if (Number.isNaN(weight)) throw new Error('lerp: weight must be a number or a Tensor, got NaN');
+    const fromA = Math.abs(weight) < 0.5;
+    const span = sub(tb, a);
+    const part = mul(span, fromA ? weight : 1 - weight);
+    const y = fromA ? add(a, part) : sub(tb, part);
+    letGoAfterBackward(span, part);
+    return y;
+  }
+  const w = asTensor(weight, 'lerp');
+  const span = sub(tb, a);
+  const toward = mul(span, w);
+  const fromA = add(a, toward);
+  const rest = sub(1, w);
+  const back = mul(span, rest);
+  const fromB = sub(tb, back);
+  const small = noGrad(() => disposeAfter(abs(w), (m) => lt(m, 0.5)));
+  const y = where(small, fromA, fromB);
+  letGoAfterBackward(span, toward, fromA, rest, back, fromB);
+  letGoAfterRead(y, small);
+  return y;
+}
+
+/**
+ * The n-th forward difference along `dim` (torch.diff): x[1:] - x[:-1], n times; each time the
+ * dimension is one shorter (none left past its length).
+ */
+export function diff(x: Tensor, n = 1, dim = -1): Tensor {
+  checkTensor(x, 'diff');
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`diff: n must be a non-negative integer, got ${shown(n)}`);
+  if (x.ndim === 0) throw new Error('diff: the input must have at least one dimension, got a 0-d tensor');
+  const d = normDim(dim, x.ndim, 'diff');
+  let y = x;
+  for (let k = 0; k < n && y.shape[d] > 0; k++) {
+    const len = y.shape[d] - 1;
+    const next = sub(narrow(y, d, 1, len), narrow(y, d, 0, len));
+    if (y !== x) letGoAfterBackward(y);
+    y = next;
+  }
+  return y;
+}
+
+/**
+ * x rolled along dims (torch.roll): element i goes to i + shift (mod the size). Without dims, the
+ * flattened tensor is rolled by `shifts` and given x's shape back.
+ */
+export function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+  checkTensor(x, 'roll');
+  const list = (v: number | readonly number[], name: string): number[] => {
+    const a = typeof v === 'number' ? [v] : v;
+    if (!Array.isArray(a) || a.length === 0 || !a.every((s) => Number.isSafeInteger(s))) throw new Error(`roll: ${name} must be an integer or a non-empty array of integers, got ${shown(v)}`);
+    return a;
+  };
+  const s = list(shifts, 'shifts');
+  if (dims === undefined) {
+    if (s.length !== 1) throw new Error(`roll: without dims, shifts must be one integer, got ${shown(shifts)}`);
+    const flat = x.reshape([sizeOf(x.shape)]);
+    const rolled = roll(flat, s[0], 0);
+    const y = rolled.reshape([...x.shape]);
+    if (rolled !== flat) letGoAfterBackward(rolled);
+    return y;
+  }
+  const d = list(dims, 'dims');
+  if (d.length !== s.length) throw new Error(`roll: shifts ${shown(shifts)} and dims ${shown(dims)} must be as many`);
+  let y = x;
+  d.forEach((dim, k) => {
+    const axis = normDim(dim, x.ndim, 'roll');
+    const size = y.shape[axis];
+    const by = size === 0 ? 0 : ((s[k] % size) + size) % size;
+    if (by === 0) return;
+    const next = cat([narrow(y, axis, size - by, by), narrow(y, axis, 0, size - by)], axis);
+    if (y !== x) letGoAfterBackward(y);
+    y = next;
+  });
+  return y === x ? x.clone() : y;
+}
