@@ -1,5 +1,5 @@
-// isnan, isinf, isfinite, isclose, allclose, lerp, diff and roll against torch 1.13 (values and
-// gradients), on both backends, and their argument errors.
+// lib/ops/composed.ts's ops (isnan ... roll, nanToNum, countNonzero, hstack, vstack, tile, movedim,
+// swapaxes) against torch 1.13 (values and gradients), on both backends, and their argument errors.
 import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { eachBackend } from './helpers/backends';
@@ -28,9 +28,22 @@ const CASES: Case[] = [
   { op: 'roll', a: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], as: [3, 4], args: [[1, -3], [0, 1]] },
   { op: 'roll', a: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], as: [2, 3, 2], args: [[7, 4], [-2, 1]] },
   { op: 'roll', a: [1, 2, 3, 4, 5, 6], as: [6], args: [0, 0] },
+  { op: 'nanToNum', a: SPECIAL, as: [10], args: [{}] },
+  { op: 'nanToNum', a: SPECIAL, as: [2, 5], args: [{ nan: -1, posinf: 100, neginf: -7.5 }] },
+  { op: 'countNonzero', a: SPECIAL, as: [2, 5], args: [null] },
+  { op: 'countNonzero', a: SPECIAL, as: [2, 5], args: [1] },
+  { op: 'countNonzero', a: [0, 1, 0, 2, 0, 0, 3, 0], as: [2, 2, 2], args: [[0, 2]] },
+  { op: 'hstack', a: [1, 2, 3], as: [3], b: [4, 5], bs: [2] },
+  { op: 'hstack', a: [1, 2, 3, 4], as: [2, 2], b: [5, 6], bs: [2, 1] },
+  { op: 'vstack', a: [1, 2, 3], as: [3], b: [4, 5, 6, 7, 8, 9], bs: [2, 3] },
+  { op: 'tile', a: [1, 2, 3, 4, 5, 6], as: [2, 3], args: [[2]] },
+  { op: 'tile', a: [1, 2, 3], as: [3], args: [[2, 1, 2]] },
+  { op: 'movedim', a: Array.from({ length: 24 }, (_, i) => i), as: [2, 3, 4], args: [0, -1] },
+  { op: 'movedim', a: Array.from({ length: 24 }, (_, i) => i), as: [2, 3, 4], args: [[2, 0], [0, 1]] },
+  { op: 'swapaxes', a: Array.from({ length: 24 }, (_, i) => i), as: [2, 3, 4], args: [0, 2] },
 ];
 
-const GRAD_OPS = new Set(['lerp', 'diff', 'roll']);
+const GRAD_OPS = new Set(['lerp', 'diff', 'roll', 'nanToNum', 'hstack', 'vstack', 'tile', 'movedim', 'swapaxes']);
 
 interface Result { y: number[]; shape: number[]; ga: number[] | null; gb: number[] | null; gw: number[] | null }
 
@@ -47,7 +60,14 @@ function run(c: Case): Result | boolean {
     case 'isclose': y = bp.isclose(a, b!, c.args![0] as bp.CloseOptions); break;
     case 'lerp': y = bp.lerp(a, b!, w!); break;
     case 'diff': y = bp.diff(a, c.args![0] as number, c.args![1] as number); break;
-    default: y = bp.roll(a, c.args![0] as number[], (c.args![1] ?? undefined) as number[] | undefined);
+    case 'roll': y = bp.roll(a, c.args![0] as number[], (c.args![1] ?? undefined) as number[] | undefined); break;
+    case 'nanToNum': y = bp.nanToNum(a, c.args![0] as bp.NanToNumOptions); break;
+    case 'countNonzero': y = bp.countNonzero(a, (c.args![0] ?? undefined) as number | undefined); break;
+    case 'hstack': y = bp.hstack([a, b!]); break;
+    case 'vstack': y = bp.vstack([a, b!]); break;
+    case 'tile': y = bp.tile(a, c.args![0] as number[]); break;
+    case 'movedim': y = bp.movedim(a, c.args![0] as number[], c.args![1] as number[]); break;
+    default: y = bp.swapaxes(a, c.args![0] as number, c.args![1] as number);
   }
   if (diff) y.mul(bp.tensor(Array.from({ length: y.size }, (_, i) => (i % 5) - 2), { shape: [...y.shape] })).sum().backward();
   const grad = (t: bp.Tensor | null | number | undefined) => (t instanceof bp.Tensor && t.grad ? Array.from(t.grad.data) : null);
@@ -60,7 +80,7 @@ def num(v): return None if v is None else (v if math.isfinite(v) else str(v))
 out = []
 for c in json.load(sys.stdin, parse_constant=float):
     op = c["op"]
-    diff = op in ("lerp", "diff", "roll")
+    diff = op in ("lerp", "diff", "roll", "nanToNum", "hstack", "vstack", "tile", "movedim", "swapaxes")
     a = torch.tensor(c["a"], dtype=torch.float32).reshape(c["as"]).requires_grad_(diff)
     b = torch.tensor(c["b"], dtype=torch.float32).reshape(c["bs"]).requires_grad_(diff) if "b" in c else None
     w = c.get("w")
@@ -72,7 +92,14 @@ for c in json.load(sys.stdin, parse_constant=float):
     elif op in ("isnan", "isinf", "isfinite"): y = getattr(torch, op)(a).float()
     elif op == "lerp": y = torch.lerp(a, b.expand(a.shape) if b.shape != a.shape else b, w)
     elif op == "diff": y = torch.diff(a, n=args[0], dim=args[1])
-    else: y = torch.roll(a, args[0], args[1]) if args[1] is not None else torch.roll(a, args[0])
+    elif op == "roll": y = torch.roll(a, args[0], args[1]) if args[1] is not None else torch.roll(a, args[0])
+    elif op == "nanToNum": y = torch.nan_to_num(a, **args[0])
+    elif op == "countNonzero": y = (torch.count_nonzero(a) if args[0] is None else torch.count_nonzero(a, dim=args[0])).float()
+    elif op == "hstack": y = torch.hstack([a, b])
+    elif op == "vstack": y = torch.vstack([a, b])
+    elif op == "tile": y = torch.tile(a, args[0])
+    elif op == "movedim": y = torch.movedim(a, args[0], args[1])
+    else: y = torch.swapaxes(a, args[0], args[1])
     if diff:
         (y * (torch.arange(y.numel()) % 5 - 2).float().reshape(y.shape)).sum().backward()
     g = lambda t: [num(v) for v in t.grad.reshape(-1).tolist()] if isinstance(t, torch.Tensor) and t.grad is not None else None
@@ -83,7 +110,7 @@ print(json.dumps(out))
 const asNumber = (v: number | string | null): number | null => (typeof v === 'string' ? Number(v) : v);
 
 eachBackend('composed ops', () => {
-  it.runIf(haveTorch)('isnan, isinf, isfinite, isclose, lerp, diff and roll: torch 1.13\'s values and gradients', () => {
+  it.runIf(haveTorch)('each op: torch 1.13\'s values and gradients', () => {
     const wire = JSON.stringify(CASES, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)).replace(/"(NaN|Infinity|-Infinity)"/g, '$1');
     const theirs = torchJson<{ y: (number | string)[]; shape: number[]; ga: (number | string)[] | null; gb: (number | string)[] | null; gw: (number | string)[] | null }[]>(SCRIPT, wire);
     CASES.forEach((c, k) => {
@@ -136,6 +163,18 @@ eachBackend('composed ops', () => {
     expect(() => bp.roll(x, [1, 2])).toThrow(/roll: without dims, shifts must be one integer/);
     expect(() => bp.roll(x, [1, 2], [0])).toThrow(/roll: shifts \[1, 2\] and dims \[0\] must be as many/);
     expect(() => bp.roll(x, 1, 3)).toThrow(/roll/);
+    expect(() => bp.nanToNum(x, { nan: 'a' } as unknown as bp.NanToNumOptions)).toThrow(/nanToNum: nan must be a number, got "a"/);
+    expect(() => bp.nanToNum(x, { inf: 1 } as unknown as bp.NanToNumOptions)).toThrow(/nanToNum/);
+    expect(() => bp.countNonzero(x, 1)).toThrow(/sum|countNonzero/);
+    expect(() => bp.hstack([])).toThrow(/hstack: expected a non-empty array of tensors, got \[\]/);
+    expect(() => bp.vstack([x, 3 as unknown as bp.Tensor])).toThrow(/vstack \(tensor 1\)/);
+    expect(() => bp.vstack([x, bp.tensor([1, 2])])).toThrow(/cat/);
+    expect(() => bp.tile(x, 2 as unknown as number[])).toThrow(/tile: reps must be an array of non-negative integers, got 2/);
+    expect(() => bp.tile(x, [-1])).toThrow(/repeat: reps must be non-negative integers/);
+    expect(() => bp.movedim(x, [0], [0, 1])).toThrow(/movedim: source \[0\] and destination \[0, 1\] must be dims, as many of each/);
+    expect(() => bp.movedim(bp.zeros([2, 3]), [0, 0], [0, 1])).toThrow(/movedim: dim 0 appears more than once/);
+    expect(() => bp.movedim(x, 0, 5)).toThrow(/movedim/);
+    expect(() => bp.swapaxes(x, 0, 3)).toThrow(/transpose|swapaxes/);
   });
 });
 

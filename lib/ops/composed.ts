@@ -1,13 +1,16 @@
 // torch functions made of the library's own ops (their gradients are those ops'): isnan, isinf,
-// isfinite, isclose, allclose, lerp, diff, roll.
+// isfinite, isclose, allclose, lerp, diff, roll, nanToNum, countNonzero, hstack, vstack, tile,
+// movedim, swapaxes.
 import { Tensor } from '../tensor';
-import { broadcastShapes, normDim, sizeOf } from '../shape';
+import { broadcastShapes, normDim, normDims, sizeOf } from '../shape';
 import { optionsOf, shown } from '../args';
 import { noGrad } from '../autograd';
 import { abs } from './unary';
 import { add, mul, sub } from './binary';
 import { asTensor, checkTensor, disposeAll, letGoAfterBackward, letGoAfterRead, Operand } from './core';
-import { eq, le, lt, ne, where } from './more';
+import { eq, gt, le, lt, ne, where } from './more';
+import { sum } from './reduce';
+import { permute, repeat, transpose } from './shape';
 import { maximum } from './compare';
 import { cat, narrow } from './join';
 
@@ -173,4 +176,96 @@ export function roll(x: Tensor, shifts: number | readonly number[], dims?: numbe
     y = next;
   });
   return y === x ? x.clone() : y;
+}
+
+/** Replacements of nanToNum (torch.nan_to_num's keyword arguments). */
+export interface NanToNumOptions {
+  /** What NaN becomes (default 0). */
+  nan?: number;
+  /** What +Infinity becomes (default the largest float32, 3.4028234663852886e38). */
+  posinf?: number;
+  /** What -Infinity becomes (default the lowest float32). */
+  neginf?: number;
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * x with NaN, +Infinity and -Infinity replaced (torch.nan_to_num); the gradient passes where x was
+ * finite, as torch's.
+ */
+export function nanToNum(x: Tensor, options?: NanToNumOptions): Tensor {
+  checkTensor(x, 'nanToNum');
+  const o = optionsOf(options, 'nanToNum', { nan: 'value', posinf: 'value', neginf: 'value' });
+  for (const name of ['nan', 'posinf', 'neginf'] as const) {
+    if (o[name] !== undefined && typeof o[name] !== 'number') throw new Error(`nanToNum: ${name} must be a number, got ${shown(o[name])}`);
+  }
+  const nan = (o.nan as number | undefined) ?? 0, posinf = (o.posinf as number | undefined) ?? FLOAT32_MAX, neginf = (o.neginf as number | undefined) ?? -FLOAT32_MAX;
+  const [finite, replaced] = noGrad(() => {
+    const made: Tensor[] = [];
+    const keep = (t: Tensor): Tensor => (made.push(t), t);
+    const infinite = where(keep(gt(x, 0)), posinf, neginf);
+    const r = where(keep(isnan(x)), nan, keep(infinite));
+    const f = isfinite(x);
+    disposeAll(...made);
+    return [f, r];
+  });
+  const y = where(finite, x, replaced);
+  letGoAfterRead(y, finite, replaced);
+  return y;
+}
+
+/** How many elements are not 0 (NaN counts), over all of x or along dims (torch.count_nonzero). */
+export function countNonzero(x: Tensor, dim?: number | readonly number[]): Tensor {
+  checkTensor(x, 'countNonzero');
+  return noGrad(() => disposeAfter(ne(x, 0), (m) => (dim === undefined ? sum(m) : sum(m, dim as number | number[]))));
+}
+
+function tensorList(tensors: readonly Tensor[], what: string): void {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new Error(`${what}: expected a non-empty array of tensors, got ${shown(tensors)}`);
+  tensors.forEach((t, i) => checkTensor(t, `${what} (tensor ${i})`));
+}
+
+/** Stacked along columns (torch.hstack): 1-D tensors end to end, others joined along dim 1. */
+export function hstack(tensors: readonly Tensor[]): Tensor {
+  tensorList(tensors, 'hstack');
+  const parts = tensors.map((t) => (t.ndim === 0 ? t.reshape([1]) : t));
+  return cat(parts, parts[0].ndim === 1 ? 0 : 1);
+}
+
+/** Stacked along rows (torch.vstack): each tensor at least 2-D ([n] as [1, n]), joined along dim 0. */
+export function vstack(tensors: readonly Tensor[]): Tensor {
+  tensorList(tensors, 'vstack');
+  return cat(tensors.map((t) => (t.ndim >= 2 ? t : t.reshape([1, t.size]))), 0);
+}
+
+/**
+ * x repeated `reps` times along each dim (torch.tile): fewer reps than dims count from the last dim,
+ * more reps than dims give x leading dims of 1.
+ */
+export function tile(x: Tensor, reps: readonly number[]): Tensor {
+  checkTensor(x, 'tile');
+  if (!Array.isArray(reps)) throw new Error(`tile: reps must be an array of non-negative integers, got ${shown(reps)}`);
+  return repeat(x, [...Array<number>(Math.max(0, x.ndim - reps.length)).fill(1), ...reps]);
+}
+
+/** x with dims `source` moved to positions `destination`, the others in their order (torch.movedim). */
+export function movedim(x: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor {
+  checkTensor(x, 'movedim');
+  const src = typeof source === 'number' ? [source] : source, dst = typeof destination === 'number' ? [destination] : destination;
+  if (!Array.isArray(src) || !Array.isArray(dst) || src.length !== dst.length) {
+    throw new Error(`movedim: source ${shown(source)} and destination ${shown(destination)} must be dims, as many of each`);
+  }
+  const from = normDims(src, x.ndim, 'movedim'), to = normDims(dst, x.ndim, 'movedim');
+  const order = new Array<number>(x.ndim).fill(-1);
+  to.forEach((d, i) => (order[d] = from[i]));
+  const rest = x.shape.map((_, d) => d).filter((d) => !from.includes(d));
+  for (let d = 0, k = 0; d < x.ndim; d++) if (order[d] < 0) order[d] = rest[k++];
+  return permute(x, order);
+}
+
+/** x with dims a and b exchanged (torch.swapaxes, transpose's other name). */
+export function swapaxes(x: Tensor, a: number, b: number): Tensor {
+  checkTensor(x, 'swapaxes');
+  return transpose(x, a, b);
 }

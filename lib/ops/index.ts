@@ -37,8 +37,8 @@ export { conv1d, maxPool1d, avgPool1d, convTranspose2d, convTranspose1d } from '
 export { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool1dWithIndices, adaptiveMaxPool2d, adaptiveMaxPool2dWithIndices } from './adaptive';
 export type { AdaptiveSize, PoolWithIndices } from './adaptive';
 export type { Conv1dOptions, MaxPool1dOptions, AvgPool1dOptions, ConvTranspose2dOptions, ConvTranspose1dOptions } from './conv_more';
-export { isnan, isinf, isfinite, isclose, allclose, lerp, diff, roll } from './composed';
-export type { CloseOptions } from './composed';
+export { isnan, isinf, isfinite, isclose, allclose, lerp, diff, roll, nanToNum, countNonzero, hstack, vstack, tile, movedim, swapaxes } from './composed';
+export type { CloseOptions, NanToNumOptions } from './composed';
 export { tensor, zeros, ones, full, rand, randn, randint, randperm, arange, linspace, eye, zerosLike, onesLike, fullLike, randLike, randnLike } from './creation';
 export type { TensorOptions, TensorData, NestedNumbers } from './creation';
 export type { Operand } from './core';
