@@ -12,7 +12,7 @@ import { eq, gt, le, lt, ne, where } from './more';
 import { sum } from './reduce';
 import { permute, repeat, transpose } from './shape';
 import { maximum } from './compare';
-import { cat, narrow } from './join';
+import { cat, narrow, tensorArray } from './join';
 
 /** 1 where x is NaN, else 0 (torch.isnan; a float32 mask, as the comparisons give). */
 export function isnan(x: Tensor): Tensor {
@@ -221,22 +221,15 @@ export function countNonzero(x: Tensor, dim?: number | readonly number[]): Tenso
   return noGrad(() => disposeAfter(ne(x, 0), (m) => (dim === undefined ? sum(m) : sum(m, dim as number | number[]))));
 }
 
-function tensorList(tensors: readonly Tensor[], what: string): void {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new Error(`${what}: expected a non-empty array of tensors, got ${shown(tensors)}`);
-  tensors.forEach((t, i) => checkTensor(t, `${what} (tensor ${i})`));
-}
-
 /** Stacked along columns (torch.hstack): 1-D tensors end to end, others joined along dim 1. */
 export function hstack(tensors: readonly Tensor[]): Tensor {
-  tensorList(tensors, 'hstack');
-  const parts = tensors.map((t) => (t.ndim === 0 ? t.reshape([1]) : t));
+  const parts = tensorArray(tensors, 'hstack').map((t) => (t.ndim === 0 ? t.reshape([1]) : t));
   return cat(parts, parts[0].ndim === 1 ? 0 : 1);
 }
 
 /** Stacked along rows (torch.vstack): each tensor at least 2-D ([n] as [1, n]), joined along dim 0. */
 export function vstack(tensors: readonly Tensor[]): Tensor {
-  tensorList(tensors, 'vstack');
-  return cat(tensors.map((t) => (t.ndim >= 2 ? t : t.reshape([1, t.size]))), 0);
+  return cat(tensorArray(tensors, 'vstack').map((t) => (t.ndim >= 2 ? t : t.reshape([1, t.size]))), 0);
 }
 
 /**

@@ -11,7 +11,8 @@ import { copyBlocks } from '../copy';
 import { unsqueeze } from './shape';
 import { POOL_MIN_LENGTH } from '../reuse';
 
-function tensorArray(tensors: unknown, what: string): Tensor[] {
+/** `tensors` as a non-empty array of tensors, or an error naming `what` and the one that is not. */
+export function tensorArray(tensors: unknown, what: string): Tensor[] {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error(`${what}: expected a non-empty array of tensors, got ${Array.isArray(tensors) ? 'an empty array' : tensors === null ? 'null' : typeof tensors}`);
   return tensors.map((t, i) => checkTensor(t, `${what}: tensor ${i}`));
 }
