@@ -3,13 +3,13 @@
 // movedim, swapaxes.
 import { Tensor } from '../tensor';
 import { broadcastShapes, normDim, normDims, sizeOf } from '../shape';
-import { optionsOf, shown } from '../args';
+import { checkNonNegative, optionsOf, shown } from '../args';
 import { noGrad } from '../autograd';
 import { abs } from './unary';
 import { add, mul, sub } from './binary';
 import { asTensor, checkTensor, disposeAll, letGoAfterBackward, letGoAfterRead, Operand } from './core';
 import { eq, gt, le, lt, ne, where } from './more';
-import { sum } from './reduce';
+import { Dims, sum } from './reduce';
 import { permute, repeat, transpose } from './shape';
 import { maximum } from './compare';
 import { cat, narrow, tensorArray } from './join';
@@ -51,11 +51,7 @@ export interface CloseOptions {
 
 function closeOptions(options: CloseOptions | undefined, what: string): { rtol: number; atol: number; equalNan: boolean } {
   const o = optionsOf(options, what, { rtol: 'value', atol: 'value', equalNan: 'boolean' });
-  const rtol = o.rtol ?? 1e-5, atol = o.atol ?? 1e-8;
-  for (const [name, v] of [['rtol', rtol], ['atol', atol]] as const) {
-    if (typeof v !== 'number' || !(v >= 0)) throw new Error(`${what}: ${name} must be a non-negative number, got ${shown(v)}`);
-  }
-  return { rtol, atol, equalNan: o.equalNan ?? false };
+  return { rtol: checkNonNegative(o.rtol ?? 1e-5, what, 'rtol'), atol: checkNonNegative(o.atol ?? 1e-8, what, 'atol'), equalNan: o.equalNan ?? false };
 }
 
 /**
@@ -101,17 +97,16 @@ export function lerp(a: Tensor, b: Operand, weight: Operand): Tensor {
   const tb = asTensor(b, 'lerp');
   const shape = broadcastShapes(a.shape, tb.shape, 'lerp');
   if (weight instanceof Tensor) broadcastShapes(shape, weight.shape, 'lerp');
-  if (typeof weight === 'number') {
-    if (Number.isNaN(weight)) throw new Error('lerp: weight must be a number or a Tensor, got NaN');
-    const fromA = Math.abs(weight) < 0.5;
-    const span = sub(tb, a);
-    const part = mul(span, fromA ? weight : 1 - weight);
+  if (Number.isNaN(weight)) throw new Error('lerp: weight must be a number or a Tensor, got NaN');
+  const w = typeof weight === 'number' ? weight : asTensor(weight, 'lerp');
+  const span = sub(tb, a);
+  if (typeof w === 'number') {
+    const fromA = Math.abs(w) < 0.5;
+    const part = mul(span, fromA ? w : 1 - w);
     const y = fromA ? add(a, part) : sub(tb, part);
     letGoAfterBackward(span, part);
     return y;
   }
-  const w = asTensor(weight, 'lerp');
-  const span = sub(tb, a);
   const toward = mul(span, w);
   const fromA = add(a, toward);
   const rest = sub(1, w);
@@ -136,7 +131,9 @@ export function diff(x: Tensor, n = 1, dim = -1): Tensor {
   let y = x;
   for (let k = 0; k < n && y.shape[d] > 0; k++) {
     const len = y.shape[d] - 1;
-    const next = sub(narrow(y, d, 1, len), narrow(y, d, 0, len));
+    const later = narrow(y, d, 1, len), earlier = narrow(y, d, 0, len);
+    const next = sub(later, earlier);
+    letGoAfterBackward(later, earlier);
     if (y !== x) letGoAfterBackward(y);
     y = next;
   }
@@ -171,7 +168,9 @@ export function roll(x: Tensor, shifts: number | readonly number[], dims?: numbe
     const size = y.shape[axis];
     const by = size === 0 ? 0 : ((s[k] % size) + size) % size;
     if (by === 0) return;
-    const next = cat([narrow(y, axis, size - by, by), narrow(y, axis, 0, size - by)], axis);
+    const pieces = [narrow(y, axis, size - by, by), narrow(y, axis, 0, size - by)];
+    const next = cat(pieces, axis);
+    letGoAfterBackward(...pieces);
     if (y !== x) letGoAfterBackward(y);
     y = next;
   });
@@ -216,9 +215,9 @@ export function nanToNum(x: Tensor, options?: NanToNumOptions): Tensor {
 }
 
 /** How many elements are not 0 (NaN counts), over all of x or along dims (torch.count_nonzero). */
-export function countNonzero(x: Tensor, dim?: number | readonly number[]): Tensor {
+export function countNonzero(x: Tensor, dim?: Dims): Tensor {
   checkTensor(x, 'countNonzero');
-  return noGrad(() => disposeAfter(ne(x, 0), (m) => (dim === undefined ? sum(m) : sum(m, dim as number | number[]))));
+  return noGrad(() => disposeAfter(ne(x, 0), (m) => sum(m, dim)));
 }
 
 /** Stacked along columns (torch.hstack): 1-D tensors end to end, others joined along dim 1. */

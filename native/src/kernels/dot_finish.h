@@ -1,5 +1,6 @@
-// How the AVX2 set (isa_kernels.inc) and the AVX-512 set (isa_avx512.cc) finish each dot product of
-// their dot_block, so that the two give it the same bits (isa.test): the 16 lanes' halves added
+// How the AVX2 set (isa_kernels.inc: dot4_rows and dot_block) and the AVX-512 set (isa_avx512.cc:
+// dot_block) finish each dot product, so that every path gives it the same bits (isa.test,
+// parity.test's batch-1 rows against the few-column path): the 16 lanes' halves added
 // (lane l and lane l + 8), the eight partial sums by dot4_rows' tree, then the depths past the last
 // whole 16 as explicit FMAs (left to the compiler, the two sets' files contracted `s += x * w`
 // differently). Static: each set's file keeps its own copy, never one merged across files compiled
