@@ -54,6 +54,24 @@ declare module './tensor' {
     log10(): Tensor;
     /** Elementwise 1 - erf(x), without its cancellation for large x. */
     erfc(): Tensor;
+    /** Elementwise tangent (radians). */
+    tan(): Tensor;
+    /** Elementwise arctangent. */
+    atan(): Tensor;
+    /** Elementwise arcsine (NaN outside [-1, 1]). */
+    asin(): Tensor;
+    /** Elementwise arccosine (NaN outside [-1, 1]). */
+    acos(): Tensor;
+    /** Elementwise hyperbolic sine. */
+    sinh(): Tensor;
+    /** Elementwise hyperbolic cosine. */
+    cosh(): Tensor;
+    /** Elementwise inverse hyperbolic sine. */
+    asinh(): Tensor;
+    /** Elementwise inverse hyperbolic cosine (NaN below 1). */
+    acosh(): Tensor;
+    /** Elementwise inverse hyperbolic tangent (NaN outside [-1, 1]). */
+    atanh(): Tensor;
     /** Element-wise larger of this and other (broadcast; NaN if either is). */
     maximum(other: Operand): Tensor;
     /** Element-wise smaller of this and other (broadcast; NaN if either is). */
@@ -247,6 +265,15 @@ P.expm1 = function () { return ops.expm1(this); };
 P.log2 = function () { return ops.log2(this); };
 P.log10 = function () { return ops.log10(this); };
 P.erfc = function () { return ops.erfc(this); };
+P.tan = function () { return ops.tan(this); };
+P.atan = function () { return ops.atan(this); };
+P.asin = function () { return ops.asin(this); };
+P.acos = function () { return ops.acos(this); };
+P.sinh = function () { return ops.sinh(this); };
+P.cosh = function () { return ops.cosh(this); };
+P.asinh = function () { return ops.asinh(this); };
+P.acosh = function () { return ops.acosh(this); };
+P.atanh = function () { return ops.atanh(this); };
 P.maximum = function (o) { return ops.maximum(this, o); };
 P.minimum = function (o) { return ops.minimum(this, o); };
 P.clamp = function (lo, hi) { return ops.clamp(this, lo, hi); };

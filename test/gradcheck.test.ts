@@ -220,6 +220,9 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'sin, cos': () => [(x) => x.sin().mul(x).add(x.cos()), [randT([3, 4], -7, 7)]],
   'erf, expm1': () => [(x) => x.erf().mul(x).add(x.expm1()), [randT([3, 4], -3, 3)]],
   'erfc': () => [(x) => x.erfc().mul(x), [randT([3, 4], -3, 3)]],
+  'tan, atan, sinh, cosh, asinh': () => [(x) => x.tan().add(x.atan().mul(x)).add(x.sinh()).add(x.cosh().mul(2)).add(x.asinh().mul(x)), [randT([3, 4], -1.2, 1.2)]],
+  'asin, acos, atanh (inside (-1, 1))': () => [(x) => x.asin().mul(x).add(x.acos().mul(3)).add(x.atanh()), [randT([3, 4], -0.8, 0.8)]],
+  'acosh (above 1)': () => [(x) => x.acosh().mul(x), [randT([3, 4], 1.2, 4)]],
   'log2, log10 (positive inputs)': () => [(x) => x.log2().add(x.log10().mul(3)), [randT([3, 4], 0.2, 4)]],
   'LayerNorm [2, 3, 4] over [3, 4]': () => {
     const ln = new nn.LayerNorm([3, 4]);

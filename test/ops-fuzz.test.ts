@@ -13,7 +13,10 @@ import { encodeNumber, Encoded, expectLike, PY_ENCODE } from './helpers/torch_op
 interface Call { op: string; inputs: { shape: number[]; data: number[] }[]; args: unknown[]; w?: number[] }
 interface Answer { error?: string; shape?: number[]; y?: Encoded[]; grads?: (Encoded[] | null)[] }
 
-const UNARY = ['neg', 'exp', 'log', 'sqrt', 'abs', 'relu', 'sigmoid', 'tanh', 'gelu', 'silu', 'softplus', 'log1p', 'sign', 'floor', 'ceil', 'round', 'trunc', 'frac', 'sin', 'cos', 'erf', 'expm1', 'log2', 'log10', 'erfc'];
+const UNARY = ['neg', 'exp', 'log', 'sqrt', 'abs', 'relu', 'sigmoid', 'tanh', 'gelu', 'silu', 'softplus', 'log1p', 'sign', 'floor', 'ceil', 'round', 'trunc', 'frac', 'sin', 'cos', 'erf', 'expm1', 'log2', 'log10', 'erfc',
+  'tan', 'atan', 'asin', 'acos', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh'];
+// Where a unary op is defined, as [low, width] (the rest draw from [-2, 2)).
+const UNARY_DOMAIN: Record<string, [number, number]> = { log: [0.2, 2], sqrt: [0.2, 2], log1p: [0.2, 2], asin: [-0.95, 1.9], acos: [-0.95, 1.9], atanh: [-0.95, 1.9], acosh: [1.05, 2] };
 const BINARY = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'pow'];
 const REDUCE = ['sum', 'mean', 'max', 'min', 'argmax', 'argmin', 'logsumexp', 'var', 'std'];
 
@@ -27,7 +30,7 @@ function calls(): Call[] {
     const t = s.map((d) => (r() < 0.3 ? 1 : d)).slice(int(s.length + 1));
     return r() < 0.15 ? [1, ...t] : t;
   };
-  const input = (shape: number[], positive = false) => ({ shape, data: Array.from({ length: size(shape) }, () => Math.fround(positive ? 0.2 + 2 * r() : 4 * r() - 2)) });
+  const input = (shape: number[], positive = false, [low, width] = positive ? [0.2, 2] : [-2, 4]) => ({ shape, data: Array.from({ length: size(shape) }, () => Math.fround(low + width * r())) });
   const dimOf = (nd: number) => (nd === 0 ? int(2) - 1 : int(2 * nd) - nd); // negative half the time (a 0-d tensor's dims: 0 and -1)
   const out: Call[] = [];
   while (out.length < 400) {
@@ -36,7 +39,7 @@ function calls(): Call[] {
     const kind = pick(['unary', 'binary', 'binary', 'reduce', 'reduce', 'softmax', 'matmul', 'shape', 'index', 'index']);
     if (kind === 'unary') {
       const op = pick(UNARY);
-      out.push({ op, inputs: [input(s, ['log', 'sqrt', 'log1p'].includes(op))], args: [] });
+      out.push({ op, inputs: [input(s, false, UNARY_DOMAIN[op])], args: [] });
     } else if (kind === 'binary') {
       const op = pick(BINARY);
       const t = against(s);

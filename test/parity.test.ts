@@ -313,8 +313,10 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
 
   const unaryInput = (op: number, n: number): Float32Array => {
     const positive = [Unary.log, Unary.sqrt, Unary.log1p, Unary.powScalar, Unary.rdivScalar].includes(op as 3);
-    const x = positive ? randomArray(n, r, 0.1, 3) : randomArray(n, r, -4, 4);
-    return x;
+    if (positive) return randomArray(n, r, 0.1, 3);
+    if ([Unary.asin, Unary.acos, Unary.atanh].includes(op as 40)) return randomArray(n, r, -0.99, 0.99);
+    if (op === Unary.acosh) return randomArray(n, r, 1, 5);
+    return randomArray(n, r, -4, 4);
   };
   const unaryParam = (op: number): number => (op === Unary.powScalar ? 2.5 : op === Unary.leakyRelu ? 0.01 : op === Unary.clampAbs ? 0.5 : 1.3);
 

@@ -45,6 +45,16 @@ export const Unary = {
   log2: 35, // gradient gy / (x ln 2)
   log10: 36, // gradient gy / (x ln 10)
   erfc: 37, // 1 - erf(x) without cancellation for large x; gradient -2 / sqrt(pi) e^(-x^2) gy
+  // The trigonometric and hyperbolic rest, each gradient as torch's derivatives.yaml writes it.
+  tan: 38, // gy (1 + y^2)
+  atan: 39, // gy / (x x + 1)
+  asin: 40, // gy rsqrt(1 - x x)
+  acos: 41, // gy (-rsqrt(1 - x x))
+  sinh: 42, // gy cosh(x)
+  cosh: 43, // gy sinh(x)
+  asinh: 44, // gy rsqrt(x^2 + 1)
+  acosh: 45, // gy rsqrt(x^2 - 1)
+  atanh: 46, // gy / (1 - x^2)
 } as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 

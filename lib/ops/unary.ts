@@ -106,3 +106,21 @@ export const log2 = (x: Tensor): Tensor => unaryOp(x, Unary.log2, 0, 'log2');
 export const log10 = (x: Tensor): Tensor => unaryOp(x, Unary.log10, 0, 'log10');
 /** Elementwise 1 - erf(x), without its cancellation for large x; gradient -2 / sqrt(pi) e^(-x^2). */
 export const erfc = (x: Tensor): Tensor => unaryOp(x, Unary.erfc, 0, 'erfc');
+/** Elementwise tangent (radians); gradient 1 + tan(x)^2 (from the result, as torch's). */
+export const tan = (x: Tensor): Tensor => unaryOp(x, Unary.tan, 0, 'tan');
+/** Elementwise arctangent, in (-pi/2, pi/2); gradient 1 / (x^2 + 1). */
+export const atan = (x: Tensor): Tensor => unaryOp(x, Unary.atan, 0, 'atan');
+/** Elementwise arcsine, NaN outside [-1, 1]; gradient 1 / sqrt(1 - x^2). */
+export const asin = (x: Tensor): Tensor => unaryOp(x, Unary.asin, 0, 'asin');
+/** Elementwise arccosine, NaN outside [-1, 1]; gradient -1 / sqrt(1 - x^2). */
+export const acos = (x: Tensor): Tensor => unaryOp(x, Unary.acos, 0, 'acos');
+/** Elementwise hyperbolic sine; gradient cosh(x). */
+export const sinh = (x: Tensor): Tensor => unaryOp(x, Unary.sinh, 0, 'sinh');
+/** Elementwise hyperbolic cosine; gradient sinh(x). */
+export const cosh = (x: Tensor): Tensor => unaryOp(x, Unary.cosh, 0, 'cosh');
+/** Elementwise inverse hyperbolic sine; gradient 1 / sqrt(x^2 + 1). */
+export const asinh = (x: Tensor): Tensor => unaryOp(x, Unary.asinh, 0, 'asinh');
+/** Elementwise inverse hyperbolic cosine, NaN below 1; gradient 1 / sqrt(x^2 - 1). */
+export const acosh = (x: Tensor): Tensor => unaryOp(x, Unary.acosh, 0, 'acosh');
+/** Elementwise inverse hyperbolic tangent, NaN outside [-1, 1]; gradient 1 / (1 - x^2). */
+export const atanh = (x: Tensor): Tensor => unaryOp(x, Unary.atanh, 0, 'atanh');

@@ -47,6 +47,15 @@ export function unaryScalar(op: number, x: number, p: number, r: Round = (v) => 
     case Unary.log2: return Math.log2(x);
     case Unary.log10: return Math.log10(x);
     case Unary.erfc: return erfc(x);
+    case Unary.tan: return Math.tan(x);
+    case Unary.atan: return Math.atan(x);
+    case Unary.asin: return Math.asin(x);
+    case Unary.acos: return Math.acos(x);
+    case Unary.sinh: return Math.sinh(x);
+    case Unary.cosh: return Math.cosh(x);
+    case Unary.asinh: return Math.asinh(x);
+    case Unary.acosh: return Math.acosh(x);
+    case Unary.atanh: return Math.atanh(x);
     default: throw new Error(`unary: unknown op code ${op}`);
   }
 }
@@ -99,6 +108,16 @@ export function unaryGradScalar(op: number, x: number, y: number, gy: number, p:
     case Unary.log2: return gy / r(x * r(0.6931471805599453));
     case Unary.log10: return gy / r(x * r(2.3025850929940456));
     case Unary.erfc: return r(r(-1.1283791670955126 * r(Math.exp(-r(x * x)))) * gy);
+    // torch's derivatives.yaml (native's comment).
+    case Unary.tan: return gy * r(1 + r(y * y));
+    case Unary.atan: return gy / r(r(x * x) + 1);
+    case Unary.asin: return gy * r(1 / r(Math.sqrt(r(1 - r(x * x)))));
+    case Unary.acos: return gy * -r(1 / r(Math.sqrt(r(1 - r(x * x)))));
+    case Unary.sinh: return gy * r(Math.cosh(x));
+    case Unary.cosh: return gy * r(Math.sinh(x));
+    case Unary.asinh: return gy * r(1 / r(Math.sqrt(r(r(x * x) + 1))));
+    case Unary.acosh: return gy * r(1 / r(Math.sqrt(r(r(x * x) - 1))));
+    case Unary.atanh: return gy / r(1 - r(x * x));
     case Unary.log1p: return gy / r(x + 1);
     case Unary.rsubScalar: return -gy;
     case Unary.rdivScalar: { // torch's reciprocal backward after the scaling's
