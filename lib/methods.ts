@@ -72,6 +72,16 @@ declare module './tensor' {
     acosh(): Tensor;
     /** Elementwise inverse hyperbolic tangent (NaN outside [-1, 1]). */
     atanh(): Tensor;
+    /** Element-wise angle of (other, this) in [-pi, pi] (broadcast; torch.atan2). */
+    atan2(other: Operand): Tensor;
+    /** Element-wise C fmod: the remainder with this one's sign (broadcast). */
+    fmod(other: Operand): Tensor;
+    /** Element-wise Python modulus: the remainder with other's sign (broadcast). */
+    remainder(other: Operand): Tensor;
+    /** Element-wise log(e^this + e^other) without overflow (broadcast). */
+    logaddexp(other: Operand): Tensor;
+    /** Element-wise sqrt(this^2 + other^2) without overflow (broadcast). */
+    hypot(other: Operand): Tensor;
     /** Element-wise larger of this and other (broadcast; NaN if either is). */
     maximum(other: Operand): Tensor;
     /** Element-wise smaller of this and other (broadcast; NaN if either is). */
@@ -274,6 +284,11 @@ P.cosh = function () { return ops.cosh(this); };
 P.asinh = function () { return ops.asinh(this); };
 P.acosh = function () { return ops.acosh(this); };
 P.atanh = function () { return ops.atanh(this); };
+P.atan2 = function (o) { return ops.atan2(this, o); };
+P.fmod = function (o) { return ops.fmod(this, o); };
+P.remainder = function (o) { return ops.remainder(this, o); };
+P.logaddexp = function (o) { return ops.logaddexp(this, o); };
+P.hypot = function (o) { return ops.hypot(this, o); };
 P.maximum = function (o) { return ops.maximum(this, o); };
 P.minimum = function (o) { return ops.minimum(this, o); };
 P.clamp = function (lo, hi) { return ops.clamp(this, lo, hi); };

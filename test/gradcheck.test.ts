@@ -220,6 +220,8 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'sin, cos': () => [(x) => x.sin().mul(x).add(x.cos()), [randT([3, 4], -7, 7)]],
   'erf, expm1': () => [(x) => x.erf().mul(x).add(x.expm1()), [randT([3, 4], -3, 3)]],
   'erfc': () => [(x) => x.erfc().mul(x), [randT([3, 4], -3, 3)]],
+  'atan2 [3,4] by [4], hypot, logaddexp [3,1] by [4]': () => [(a, b, c) => bp.atan2(a, b).add(bp.hypot(a, b).mul(2)).add(bp.logaddexp(c, b)), [randT([3, 4], -2, 2), randT([4], -2, 2), randT([3, 1], -3, 3)]],
+  'fmod, remainder [3,4] by [3,1] (away from their jumps)': () => [(a, b) => bp.fmod(a, b).add(bp.remainder(a.neg(), b).mul(3)), [randT([3, 4], 2, 5), randT([3, 1], 0.7, 0.9)]],
   'tan, atan, sinh, cosh, asinh': () => [(x) => x.tan().add(x.atan().mul(x)).add(x.sinh()).add(x.cosh().mul(2)).add(x.asinh().mul(x)), [randT([3, 4], -1.2, 1.2)]],
   'asin, acos, atanh (inside (-1, 1))': () => [(x) => x.asin().mul(x).add(x.acos().mul(3)).add(x.atanh()), [randT([3, 4], -0.8, 0.8)]],
   'acosh (above 1)': () => [(x) => x.acosh().mul(x), [randT([3, 4], 1.2, 4)]],

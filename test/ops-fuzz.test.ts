@@ -17,7 +17,7 @@ const UNARY = ['neg', 'exp', 'log', 'sqrt', 'abs', 'relu', 'sigmoid', 'tanh', 'g
   'tan', 'atan', 'asin', 'acos', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh'];
 // Where a unary op is defined, as [low, width] (the rest draw from [-2, 2)).
 const UNARY_DOMAIN: Record<string, [number, number]> = { log: [0.2, 2], sqrt: [0.2, 2], log1p: [0.2, 2], asin: [-0.95, 1.9], acos: [-0.95, 1.9], atanh: [-0.95, 1.9], acosh: [1.05, 2] };
-const BINARY = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'pow'];
+const BINARY = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'pow', 'atan2', 'fmod', 'remainder', 'logaddexp', 'hypot'];
 const REDUCE = ['sum', 'mean', 'max', 'min', 'argmax', 'argmin', 'logsumexp', 'var', 'std'];
 
 function calls(): Call[] {
@@ -121,7 +121,8 @@ import torch, json, sys
 import torch.nn.functional as F
 ${PY_ENCODE}
 dec = lambda v: float(v) if isinstance(v, str) else v
-binary = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div, "maximum": torch.maximum, "minimum": torch.minimum, "pow": torch.pow}
+binary = {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": torch.div, "maximum": torch.maximum, "minimum": torch.minimum, "pow": torch.pow,
+    "atan2": torch.atan2, "fmod": torch.fmod, "remainder": torch.remainder, "logaddexp": torch.logaddexp, "hypot": torch.hypot}
 upstream = lambda n: torch.tensor([((i * 7) % 5) - 2 for i in range(n)], dtype=torch.float32)
 out = []
 for c in json.loads(sys.stdin.read()):

@@ -94,6 +94,19 @@ const OPS: Op[] = [
   // A 0-d tensor exponent takes the broadcasting path, whose gradient b * a ** (b - 1) meets (-1) ** inf.
   ...([[NaN, "float('nan')"], [Infinity, "float('inf')"], [-Infinity, "float('-inf')"]] as const).map(([p, py]): Op => [`x ** tensor(${p})`, (x) => bp.pow(x, bp.tensor(p)), `x ** torch.tensor(${py})`]),
   ['x * x', (x) => x.mul(x), 'x * x'],
+  // The binaries of binary_more.ts, each special value against the others (x reversed) and a number.
+  // torch 1.13's vectorized fmod and remainder give NaN where a / b overflows (3 against 1e-40, in
+  // lanes of 8; its scalar loop, on the same values in an array's tail, gives C's fmod: 2.5e-41), so
+  // torch's answer for those two is taken one element at a time (the bits its scalar loop gives).
+  ...(['atan2', 'fmod', 'remainder', 'logaddexp', 'hypot'] as const).flatMap((f): Op[] => {
+    const each = f === 'fmod' || f === 'remainder';
+    const py = (a: string, b: string) => (each ? `torch.stack([torch.${f}(u, v) for u, v in zip(${a}, ${b})])` : `torch.${f}(${a}, ${b})`);
+    return [
+      [`${f}(x, flip)`, (x) => bp[f](x, x.flip([0])), py('x', 'x.flip(0)')],
+      [`${f}(x, -2.5)`, (x) => bp[f](x, -2.5), py('x', 'torch.tensor(-2.5).expand(x.shape)')],
+      [`${f}(3, x)`, (x) => bp[f](3, x), py('torch.tensor(3.0).expand(x.shape)', 'x')],
+    ];
+  }),
   ['x / x', (x) => x.div(x), 'x / x'],
   ['x ** x', (x) => x.pow(x), 'x ** x'],
   // Linear then ReLU: the ReLU's backward runs fused into the GEMMs (a gate read from the output).
@@ -107,7 +120,8 @@ const OPS: Op[] = [
  */
 const EXACT = new Set(['neg', 'abs', 'sign', 'square', 'reciprocal', 'rsqrt', 'floor', 'ceil', 'round', 'trunc', 'frac', 'relu', 'leakyRelu', 'leakyRelu(0.2)', 'clamp(-1, 2)', 'clamp(0)', 'clamp(null, 0)', 'clamp(2, -1)', 'clamp(0.1, 0.3)', 'maximum(0.5)', 'minimum(0.5)', 'maximum(0)', 'minimum(0)', 'x + 2',
   'x * 3', '3 - x', '2 / x', 'x / 4', 'x / 3', 'x / 0.1', 'x - 0.1', 'sqrt', 'x ** 0', 'x ** 0.5', 'x ** 1', 'x ** 2', 'x ** 3',
-  'x ** -1', 'x ** -2', 'x ** -0.5', 'x * x', 'x / x', 'Linear + ReLU']);
+  'x ** -1', 'x ** -2', 'x ** -0.5', 'x * x', 'x / x', 'Linear + ReLU',
+  'fmod(x, flip)', 'fmod(x, -2.5)', 'fmod(3, x)', 'remainder(x, flip)', 'remainder(x, -2.5)', 'remainder(3, x)']);
 
 /**
  * Reductions, softmax and losses over rows holding the special values: a plain row, rows with +inf,

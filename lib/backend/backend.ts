@@ -81,6 +81,14 @@ export const Binary = {
   dropWhere: 18, // 0 where b != 0, else a
   powGradBase: 19, // d(a ** b)/da: b * a ** (b - 1), 0 where b == 0
   powGradExponent: 20, // d(a ** b)/db: a ** b * log(a), 0 where a == 0 and b >= 0
+  atan2: 21, // atan2(a, b): the angle of (b, a), in [-pi, pi]
+  atan2Recip: 22, // 1 / (a^2 + b^2), each square rounded (atan2's backward)
+  fmod: 23, // C's fmod: a - trunc(a / b) b, exactly, the sign of a
+  remainder: 24, // Python's a % b as torch's: fmod, plus b where its sign is not b's
+  floorDiv: 25, // torch's div(a, b, rounding_mode='floor') for floats (remainder's backward)
+  logaddexp: 26, // log(e^a + e^b) as torch's: max(a, b) + log1p(e^-|a - b|), a where both are the same infinity
+  logaddexpDenom: 27, // 1 + e^(b - a) (logaddexp's backward divides by it)
+  hypot: 28, // sqrt(a^2 + b^2) without overflow (C's hypot)
 } as const;
 export type BinaryCode = (typeof Binary)[keyof typeof Binary];
 

@@ -141,6 +141,24 @@ export function unaryGradScalar(op: number, x: number, y: number, gy: number, p:
   }
 }
 
+/** torch's float remainder (native's remainder_s). */
+function remainder(a: number, b: number, r: Round): number {
+  const mod = a % b;
+  return mod !== 0 && (b < 0) !== (mod < 0) ? r(mod + b) : mod;
+}
+
+/** torch's div(a, b, rounding_mode='floor') for floats (native's floor_div_s), each step rounded by r. */
+function floorDiv(a: number, b: number, r: Round): number {
+  if (b === 0) return a / b;
+  const mod = a % b;
+  let div = r(r(a - mod) / b);
+  if (mod !== 0 && (b < 0) !== (mod < 0)) div = r(div - 1);
+  if (div === 0) return (a / b < 0 || Object.is(a / b, -0)) ? -0 : 0;
+  let floordiv = Math.floor(div);
+  if (r(div - floordiv) > 0.5) floordiv += 1;
+  return floordiv;
+}
+
 export function binaryScalar(op: number, a: number, b: number, r: Round = (v) => v): number {
   switch (op) {
     case Binary.add: return a + b;
@@ -165,6 +183,14 @@ export function binaryScalar(op: number, a: number, b: number, r: Round = (v) =>
     // (r: the storage's rounding of each step, as the native kernel's float steps round)
     case Binary.powGradBase: return b === 0 ? 0 : b * r(powC(a, r(b - 1)));
     case Binary.powGradExponent: return a === 0 && b >= 0 ? 0 : r(powC(a, b)) * r(Math.log(a));
+    case Binary.atan2: return Math.atan2(a, b);
+    case Binary.atan2Recip: return 1 / r(r(a * a) + r(b * b));
+    case Binary.fmod: return a % b; // JavaScript's % is C's fmod, exact
+    case Binary.remainder: return remainder(a, b, r);
+    case Binary.floorDiv: return floorDiv(a, b, r);
+    case Binary.logaddexp: return Number.isFinite(a) || a !== b ? r(Math.max(a, b)) + r(Math.log1p(r(Math.exp(-r(Math.abs(r(a - b))))))) : a;
+    case Binary.logaddexpDenom: return 1 + r(Math.exp(r(b - a)));
+    case Binary.hypot: return Math.hypot(a, b);
     default: throw new Error(`binary: unknown op code ${op}`);
   }
 }

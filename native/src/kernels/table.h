@@ -23,7 +23,8 @@ constexpr bool vector_activation(int act) { return act == kSigmoid || act == kTa
 // Binary op codes: the same numbers as `Binary` in lib/backend/backend.ts.
 enum BinaryOp : int {
   kAdd = 0, kSub, kMul, kDiv, kPow, kBce, kBceGrad, kBceLogits, kBceLogitsGrad, kMaximum, kGtMask, kGeMask, kLtMask, kLeMask, kEqMask, kNeMask, kMinimum,
-  kKeepWhere, kDropWhere, kPowGradBase, kPowGradExponent, kBinaryCount
+  kKeepWhere, kDropWhere, kPowGradBase, kPowGradExponent,
+  kAtan2, kAtan2Recip, kFmod, kRemainder, kFloorDiv, kLogaddexp, kLogaddexpDenom, kHypot, kBinaryCount
 };
 
 // Products of at most this many multiply-adds go to the table's gemm_tiny (no packing, no threads).
