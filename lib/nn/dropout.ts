@@ -27,6 +27,12 @@ export function dropped(x: Tensor, p: number, maskShape: readonly number[]): Ten
   return y;
 }
 
+/** p itself if it is a probability (in [0, 1]); else an error naming `what`'s p. */
+export function checkDropProbability(p: unknown, what: string): number {
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`${what}: p must be in [0, 1], got ${shown(p)}`);
+  return p;
+}
+
 /**
  * In training, zeroes each element with probability p and scales the rest by 1 / (1 - p); in eval
  * mode, the identity. Draws from the generator that manualSeed seeds.
@@ -35,7 +41,7 @@ export class Dropout extends Module {
   /** @param p the probability of zeroing an element (default 0.5) */
   constructor(readonly p = 0.5) {
     super();
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`Dropout: p must be in [0, 1], got ${shown(p)}`);
+    checkDropProbability(p, 'Dropout');
   }
 
   protected override extraRepr(): string {
@@ -57,7 +63,7 @@ export class Dropout2d extends Module {
   /** @param p the probability of zeroing a channel (default 0.5) */
   constructor(readonly p = 0.5) {
     super();
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`Dropout2d: p must be in [0, 1], got ${shown(p)}`);
+    checkDropProbability(p, 'Dropout2d');
   }
 
   protected override extraRepr(): string {

@@ -30,3 +30,4 @@ export type { BatchNormOptions } from './batchnorm';
 export { Loss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, KLDivLoss } from './loss';
 export type { LossOptions, KLDivOptions, SmoothL1Options, HuberOptions, BCEOptions, BCEWithLogitsOptions, ClassLossOptions, CrossEntropyOptions, Reduction, KLDivReduction, ClassTarget } from './loss';
 export * as init from './init';
+export * as functional from './functional';

@@ -51,20 +51,29 @@ export class LayerNorm extends Module {
     return `(${this.normalizedShape.join(', ')}${this.normalizedShape.length === 1 ? ',' : ''}), eps=${pyFloat(this.eps)}, elementwise_affine=${pyBool(this.weight !== null)}`;
   }
   forward(x: Tensor): Tensor {
-    checkTensor(x, 'LayerNorm');
-    const k = this.normalizedShape.length;
-    if (x.ndim < k || x.shape.slice(x.ndim - k).some((d, i) => d !== this.normalizedShape[i])) {
-      throw new Error(`LayerNorm: input shape ${fmt(x.shape)} does not end with normalizedShape ${fmt(this.normalizedShape)}`);
-    }
-    const d = sizeOf(this.normalizedShape);
-    const rows = reshape(x, [x.size / d, d]);
-    const w = this.weight ? reshape(this.weight, [d]) : null;
-    const b = this.bias ? reshape(this.bias, [d]) : null;
-    const normed = layerNormRows(rows, w, b, this.eps);
-    const y = reshape(normed, x.shape);
-    // The views in and out: kept, each held its storage out of the pool (the weight's and bias's
-    // views hold the parameters', which is never pooled while they live).
-    letGoAfterBackward(rows, normed);
-    return y;
+    return layerNormOver(x, this.normalizedShape, this.weight, this.bias, this.eps, 'LayerNorm');
   }
+}
+
+/**
+ * x normalized over its trailing dims `shape` (each sample by its own mean and biased variance plus
+ * eps), then scaled by weight and shifted by bias (each of `shape`, or null): LayerNorm's forward and
+ * nn.functional.layerNorm. `what` names the caller in errors.
+ */
+export function layerNormOver(x: Tensor, shape: readonly number[], weight: Tensor | null, bias: Tensor | null, eps: number, what: string): Tensor {
+  checkTensor(x, what);
+  const k = shape.length;
+  if (x.ndim < k || x.shape.slice(x.ndim - k).some((d, i) => d !== shape[i])) {
+    throw new Error(`${what}: input shape ${fmt(x.shape)} does not end with normalizedShape ${fmt(shape)}`);
+  }
+  const d = sizeOf(shape);
+  const rows = reshape(x, [x.size / d, d]);
+  const w = weight ? reshape(weight, [d]) : null;
+  const b = bias ? reshape(bias, [d]) : null;
+  const normed = layerNormRows(rows, w, b, eps);
+  const y = reshape(normed, x.shape);
+  // The views in and out: kept, each held its storage out of the pool (the weight's and bias's
+  // views hold the parameters', which is never pooled while they live).
+  letGoAfterBackward(rows, normed);
+  return y;
 }

@@ -9,7 +9,7 @@ import { recycleArray } from '../reuse';
 import { unaryOp } from './unary';
 
 /** x op p for a number p: unaryOp's kernel pair, or (passThrough) a backward that hands gy on. */
-function scalarOp(x: Tensor, code: UnaryCode, p: number, name: string, passThrough = false): Tensor {
+export function scalarOp(x: Tensor, code: UnaryCode, p: number, name: string, passThrough = false): Tensor {
   if (!passThrough) return unaryOp(x, code, p, name);
   const y = allocOutput(x.size);
   B().unary(code, x.data, y, p);

@@ -1,0 +1,163 @@
+// nn.functional: torch.nn.functional's names in one place (`const F = nn.functional`). The losses as
+// functions of (input, target, options), dropout, layerNorm, normalize, cosineSimilarity and
+// pairwiseDistance; the activations, convolutions, poolings and the rest are the library's own ops,
+// re-exported.
+import { Tensor } from '../tensor';
+import { Operand, checkTensor } from '../ops/core';
+import { add, div, mul, scalarOp, sub } from '../ops/binary';
+import { Unary } from '../backend/backend';
+import { sqrt } from '../ops/unary';
+import { clamp } from '../ops/compare';
+import { norm } from '../ops/cumulative';
+import { sum } from '../ops/reduce';
+import { broadcastShapes, normDim } from '../shape';
+import { expand } from '../ops/shape';
+import { checkNonNegative, optionsOf, shown } from '../args';
+import { dropped, checkDropProbability } from './dropout';
+import { layerNormOver } from './layernorm';
+import {
+  BCELoss, BCEOptions, BCEWithLogitsLoss, BCEWithLogitsOptions, ClassLossOptions, ClassTarget, CrossEntropyLoss, CrossEntropyOptions,
+  HuberLoss, HuberOptions, KLDivLoss, KLDivOptions, L1Loss, LossOptions, MSELoss, NLLLoss, SmoothL1Loss, SmoothL1Options,
+} from './loss';
+
+export {
+  relu, sigmoid, tanh, gelu, leakyRelu, elu, silu, softplus, hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, mish, selu,
+  softsign, tanhshrink, prelu, softmax, logSoftmax, linear, conv1d, conv2d, convTranspose1d, convTranspose2d, maxPool1d, maxPool2d,
+  maxPool2dWithIndices, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, pad,
+  interpolate, unfold, fold, oneHot,
+} from '../ops';
+
+/** torch.nn.functional.mse_loss: MSELoss's value (errors name MSELoss). */
+export const mseLoss = (input: Tensor, target: Tensor, options?: LossOptions): Tensor => new MSELoss(options).forward(input, target);
+/** torch.nn.functional.l1_loss: L1Loss's value. */
+export const l1Loss = (input: Tensor, target: Tensor, options?: LossOptions): Tensor => new L1Loss(options).forward(input, target);
+/** torch.nn.functional.smooth_l1_loss: SmoothL1Loss's value (`beta`). */
+export const smoothL1Loss = (input: Tensor, target: Tensor, options?: SmoothL1Options): Tensor => new SmoothL1Loss(options).forward(input, target);
+/** torch.nn.functional.huber_loss: HuberLoss's value (`delta`). */
+export const huberLoss = (input: Tensor, target: Tensor, options?: HuberOptions): Tensor => new HuberLoss(options).forward(input, target);
+/** torch.nn.functional.kl_div: KLDivLoss's value (input log-probabilities; `logTarget`, 'batchmean'). */
+export const klDiv = (input: Tensor, target: Tensor, options?: KLDivOptions): Tensor => new KLDivLoss(options).forward(input, target);
+/** torch.nn.functional.binary_cross_entropy: BCELoss's value (probabilities in; `weight`). */
+export const binaryCrossEntropy = (input: Tensor, target: Tensor, options?: BCEOptions): Tensor => new BCELoss(options).forward(input, target);
+/** torch.nn.functional.binary_cross_entropy_with_logits: BCEWithLogitsLoss's value (`weight`, `posWeight`). */
+export const binaryCrossEntropyWithLogits = (input: Tensor, target: Tensor, options?: BCEWithLogitsOptions): Tensor =>
+  new BCEWithLogitsLoss(options).forward(input, target);
+/** torch.nn.functional.cross_entropy: CrossEntropyLoss's value (class indices or probabilities; `weight`, `ignoreIndex`, `labelSmoothing`). */
+export const crossEntropy = (input: Tensor, target: ClassTarget, options?: CrossEntropyOptions): Tensor => new CrossEntropyLoss(options).forward(input, target);
+/** torch.nn.functional.nll_loss: NLLLoss's value (input log-probabilities; `weight`, `ignoreIndex`). */
+export const nllLoss = (input: Tensor, target: ClassTarget, options?: ClassLossOptions): Tensor => new NLLLoss(options).forward(input, target);
+
+/**
+ * torch.nn.functional.dropout: with `training` (default true) each element zeroed with probability p
+ * (default 0.5) and the rest scaled by 1 / (1 - p), from the generator manualSeed seeds; else x.
+ */
+export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
+  checkTensor(x, 'dropout');
+  checkDropProbability(p, 'dropout');
+  if (typeof training !== 'boolean') throw new Error(`dropout: training must be true or false, got ${shown(training)}`);
+  return !training || p === 0 ? x : dropped(x, p, x.shape);
+}
+
+/** Options of layerNorm. */
+export interface LayerNormFunctionOptions {
+  /** Scale of normalizedShape (default none). */
+  weight?: Tensor | null;
+  /** Shift of normalizedShape (default none). */
+  bias?: Tensor | null;
+  /** Added to the variance before its square root (default 1e-5). */
+  eps?: number;
+}
+
+/** torch.nn.functional.layer_norm: x normalized over its trailing dims normalizedShape, then weight x + bias. */
+export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], options?: LayerNormFunctionOptions): Tensor {
+  const o = optionsOf(options, 'layerNorm', { weight: 'value', bias: 'value', eps: 'value' });
+  const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new Error(`layerNorm: normalizedShape must be a positive integer or an array of them, got ${shown(normalizedShape)}`);
+  }
+  const eps = checkNonNegative(o.eps ?? 1e-5, 'layerNorm', 'eps');
+  for (const [name, t] of [['weight', o.weight], ['bias', o.bias]] as const) {
+    if (t === undefined || t === null) continue;
+    checkTensor(t, `layerNorm ${name}`);
+    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+      throw new Error(`layerNorm: ${name} has shape [${t.shape.join(', ')}], normalizedShape is [${shape.join(', ')}]`);
+    }
+  }
+  return layerNormOver(x, shape, o.weight ?? null, o.bias ?? null, eps, 'layerNorm');
+}
+
+/** p (1, 2 or Infinity, the norms the library computes) or an error naming `what`'s p. */
+function checkNormP(p: unknown, what: string): number {
+  if (p !== 1 && p !== 2 && p !== Infinity) throw new Error(`${what}: p must be 1, 2 or Infinity, got ${shown(p)}`);
+  return p;
+}
+
+/** Options of normalize. */
+export interface NormalizeOptions {
+  /** The norm (1, 2 or Infinity; default 2). */
+  p?: number;
+  /** The dim normalized along (default 1). */
+  dim?: number;
+  /** The smallest divisor (default 1e-12). */
+  eps?: number;
+}
+
+/** torch.nn.functional.normalize: x / max(||x||_p along dim, eps). */
+export function normalize(x: Tensor, options?: NormalizeOptions): Tensor {
+  checkTensor(x, 'normalize');
+  const o = optionsOf(options, 'normalize', { p: 'value', dim: 'value', eps: 'value' });
+  const p = checkNormP(o.p ?? 2, 'normalize');
+  const dim = normDim(o.dim ?? 1, x.ndim, 'normalize');
+  const eps = checkNonNegative(o.eps ?? 1e-12, 'normalize', 'eps');
+  return div(x, expand(clamp(norm(x, p, dim, true), eps), x.shape));
+}
+
+/** Options of cosineSimilarity. */
+export interface CosineSimilarityOptions {
+  /** The dim the vectors lie along, in the broadcast shape (default 1). */
+  dim?: number;
+  /** The smallest norm each vector is divided by (default 1e-8). */
+  eps?: number;
+}
+
+/**
+ * torch.nn.functional.cosine_similarity (1.13's): sum(x1 / max(||x1||, eps) * x2 / max(||x2||, eps))
+ * along dim, after broadcasting the two; that dim is removed. As torch's, each squared norm is
+ * clamped at eps^2 in place, outside the graph: where a norm is under eps its gradient still flows
+ * through it as though unclamped (torch's bits: x / sqrt(clamped sum of squares), then the products' sum).
+ */
+export function cosineSimilarity(x1: Tensor, x2: Tensor, options?: CosineSimilarityOptions): Tensor {
+  checkTensor(x1, 'cosineSimilarity x1');
+  checkTensor(x2, 'cosineSimilarity x2');
+  const o = optionsOf(options, 'cosineSimilarity', { dim: 'value', eps: 'value' });
+  const shape = broadcastShapes(x1.shape, x2.shape, 'cosineSimilarity');
+  const dim = normDim(o.dim ?? 1, shape.length, 'cosineSimilarity');
+  const eps = checkNonNegative(o.eps ?? 1e-8, 'cosineSimilarity', 'eps');
+  const unit = (x: Tensor): Tensor => {
+    const b = expand(x, shape);
+    const squares = scalarOp(sum(mul(b, b), dim, true), Unary.clampMin, eps * eps, 'cosineSimilarity', true);
+    return div(b, sqrt(squares));
+  };
+  return sum(mul(unit(x1), unit(x2)), dim);
+}
+
+/** Options of pairwiseDistance. */
+export interface PairwiseDistanceOptions {
+  /** The norm (1, 2 or Infinity; default 2). */
+  p?: number;
+  /** Added to every difference (default 1e-6), as torch's. */
+  eps?: number;
+  /** Keep the last dim, of size 1 (default false). */
+  keepDim?: boolean;
+}
+
+/** torch.nn.functional.pairwise_distance: ||x1 - x2 + eps||_p along the last dim of the broadcast shape. */
+export function pairwiseDistance(x1: Tensor, x2: Operand, options?: PairwiseDistanceOptions): Tensor {
+  checkTensor(x1, 'pairwiseDistance x1');
+  const o = optionsOf(options, 'pairwiseDistance', { p: 'value', eps: 'value', keepDim: 'boolean' });
+  const p = checkNormP(o.p ?? 2, 'pairwiseDistance');
+  const eps = o.eps ?? 1e-6;
+  if (typeof eps !== 'number') throw new Error(`pairwiseDistance: eps must be a number, got ${shown(eps)}`);
+  const d = add(sub(x1, x2), eps);
+  return norm(d, p, d.ndim === 0 ? undefined : d.ndim - 1, o.keepDim ?? false);
+}

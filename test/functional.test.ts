@@ -1,0 +1,140 @@
+// nn.functional against torch.nn.functional 1.13: each function's value and the gradients of every
+// input (both backends), its options passed through, dropout's modes, and the argument errors.
+import { expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { nn, Tensor } from '../lib/index';
+import { eachBackend } from './helpers/backends';
+import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
+
+const F = nn.functional;
+
+/** Deterministic values in [lo, hi), float32. */
+function values(n: number, seed: number, lo = -2, hi = 2): number[] {
+  let s = seed >>> 0;
+  return Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return Math.fround(lo + ((hi - lo) * s) / 2 ** 32);
+  });
+}
+
+interface Input { shape: number[]; data: number[]; grad: boolean }
+interface Case { name: string; inputs: Record<string, Input>; ours: (t: Record<string, Tensor>) => Tensor; py: string }
+
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+let seed = 1;
+const x = (shape: number[], lo = -2, hi = 2, grad = true): Input => ({ shape, data: values(size(shape), seed++, lo, hi), grad });
+const fixed = (shape: number[], data: number[]): Input => ({ shape, data, grad: false });
+const probs = (rows: number, cols: number): Input => {
+  const v = values(rows * cols, seed++, 0.1, 1);
+  const out = v.map((u, i) => u / v.slice(i - (i % cols), i - (i % cols) + cols).reduce((a, b) => a + b, 0));
+  return { shape: [rows, cols], data: out.map(Math.fround), grad: false };
+};
+
+const CASES: Case[] = [
+  { name: 'mseLoss', inputs: { a: x([4, 3]), b: x([4, 3], -2, 2, false) }, ours: (t) => F.mseLoss(t.a, t.b), py: 'F.mse_loss(a, b)' },
+  { name: 'mseLoss sum', inputs: { a: x([4, 3]), b: x([4, 3]) }, ours: (t) => F.mseLoss(t.a, t.b, { reduction: 'sum' }), py: "F.mse_loss(a, b, reduction='sum')" },
+  { name: 'l1Loss none', inputs: { a: x([5]), b: x([5], -2, 2, false) }, ours: (t) => F.l1Loss(t.a, t.b, { reduction: 'none' }), py: "F.l1_loss(a, b, reduction='none')" },
+  { name: 'smoothL1Loss', inputs: { a: x([6]), b: x([6], -2, 2, false) }, ours: (t) => F.smoothL1Loss(t.a, t.b, { beta: 0.5 }), py: 'F.smooth_l1_loss(a, b, beta=0.5)' },
+  { name: 'huberLoss', inputs: { a: x([2, 4], -4, 4), b: x([2, 4], -2, 2, false) }, ours: (t) => F.huberLoss(t.a, t.b, { delta: 1.5 }), py: 'F.huber_loss(a, b, delta=1.5)' },
+  { name: 'klDiv batchmean', inputs: { a: x([3, 4], -3, -0.1), b: probs(3, 4) }, ours: (t) => F.klDiv(t.a, t.b, { reduction: 'batchmean' }), py: "F.kl_div(a, b, reduction='batchmean')" },
+  { name: 'binaryCrossEntropy weight', inputs: { a: x([2, 3], 0.05, 0.95), b: x([2, 3], 0, 1, false), w: x([3], 0.5, 2, false) },
+    ours: (t) => F.binaryCrossEntropy(t.a, t.b, { weight: t.w }), py: 'F.binary_cross_entropy(a, b, weight=w)' },
+  { name: 'binaryCrossEntropyWithLogits posWeight', inputs: { a: x([2, 3], -3, 3), b: x([2, 3], 0, 1, false), w: x([3], 0.5, 2, false) },
+    ours: (t) => F.binaryCrossEntropyWithLogits(t.a, t.b, { posWeight: t.w }), py: 'F.binary_cross_entropy_with_logits(a, b, pos_weight=w)' },
+  { name: 'crossEntropy', inputs: { a: x([4, 5]), c: fixed([4], [0, 4, 2, 1]) }, ours: (t) => F.crossEntropy(t.a, t.c), py: 'F.cross_entropy(a, c.long())' },
+  { name: 'crossEntropy smoothing ignoreIndex', inputs: { a: x([4, 5]), c: fixed([4], [0, 4, -100, 1]) },
+    ours: (t) => F.crossEntropy(t.a, t.c, { labelSmoothing: 0.2 }), py: 'F.cross_entropy(a, c.long(), label_smoothing=0.2)' },
+  { name: 'crossEntropy class numbers', inputs: { a: x([3, 4]) }, ours: (t) => F.crossEntropy(t.a, [3, 0, 1], { reduction: 'sum' }), py: "F.cross_entropy(a, torch.tensor([3, 0, 1]), reduction='sum')" },
+  { name: 'nllLoss weight', inputs: { a: x([4, 3], -3, -0.1), c: fixed([4], [2, 0, 1, 2]), w: x([3], 0.5, 2, false) },
+    ours: (t) => F.nllLoss(t.a, t.c, { weight: t.w }), py: 'F.nll_loss(a, c.long(), weight=w)' },
+  { name: 'layerNorm', inputs: { a: x([3, 2, 4]), w: x([2, 4]), b: x([2, 4]) },
+    ours: (t) => F.layerNorm(t.a, [2, 4], { weight: t.w, bias: t.b, eps: 1e-3 }), py: 'F.layer_norm(a, (2, 4), weight=w, bias=b, eps=1e-3)' },
+  { name: 'layerNorm bare', inputs: { a: x([5, 6]) }, ours: (t) => F.layerNorm(t.a, 6), py: 'F.layer_norm(a, (6,))' },
+  { name: 'normalize', inputs: { a: x([3, 4]) }, ours: (t) => F.normalize(t.a), py: 'F.normalize(a)' },
+  { name: 'normalize p 1 dim 0', inputs: { a: x([3, 4]) }, ours: (t) => F.normalize(t.a, { p: 1, dim: 0 }), py: 'F.normalize(a, p=1, dim=0)' },
+  { name: 'normalize inf, a zero row', inputs: { a: { ...fixed([2, 3], [0, 0, 0, 1, -3, 2]), grad: true } }, ours: (t) => F.normalize(t.a, { p: Infinity, dim: -1 }), py: "F.normalize(a, p=float('inf'), dim=-1)" },
+  { name: 'normalize eps', inputs: { a: x([2, 3], -0.1, 0.1) }, ours: (t) => F.normalize(t.a, { eps: 0.2 }), py: 'F.normalize(a, eps=0.2)' },
+  { name: 'cosineSimilarity', inputs: { a: x([4, 5]), b: x([4, 5]) }, ours: (t) => F.cosineSimilarity(t.a, t.b), py: 'F.cosine_similarity(a, b)' },
+  { name: 'cosineSimilarity broadcast dim -1', inputs: { a: x([3, 1, 4]), b: x([2, 4]) }, ours: (t) => F.cosineSimilarity(t.a, t.b, { dim: -1 }), py: 'F.cosine_similarity(a, b, dim=-1)' },
+  { name: 'cosineSimilarity eps, short vectors', inputs: { a: x([2, 3], -0.2, 0.2), b: x([2, 3]) }, ours: (t) => F.cosineSimilarity(t.a, t.b, { eps: 0.3 }), py: 'F.cosine_similarity(a, b, eps=0.3)' },
+  { name: 'pairwiseDistance', inputs: { a: x([4, 3]), b: x([4, 3]) }, ours: (t) => F.pairwiseDistance(t.a, t.b), py: 'F.pairwise_distance(a, b)' },
+  { name: 'pairwiseDistance p 1 keepDim broadcast', inputs: { a: x([4, 3]), b: x([3]) }, ours: (t) => F.pairwiseDistance(t.a, t.b, { p: 1, keepDim: true }), py: 'F.pairwise_distance(a, b, p=1, keepdim=True)' },
+  { name: 'pairwiseDistance inf eps', inputs: { a: x([2, 5]), b: x([2, 5]) }, ours: (t) => F.pairwiseDistance(t.a, t.b, { p: Infinity, eps: 0.01 }), py: "F.pairwise_distance(a, b, p=float('inf'), eps=0.01)" },
+  { name: 'relu re-exported', inputs: { a: x([5]) }, ours: (t) => F.relu(t.a), py: 'F.relu(a)' },
+  { name: 'softmax re-exported', inputs: { a: x([2, 3]) }, ours: (t) => F.softmax(t.a, 1), py: 'F.softmax(a, 1)' },
+];
+
+const SCRIPT = `
+import sys, json, torch
+import torch.nn.functional as F
+out = []
+for c in json.load(sys.stdin):
+    t = {k: torch.tensor(v["data"], dtype=torch.float32).reshape(v["shape"]).requires_grad_(v["grad"]) for k, v in c["inputs"].items()}
+    y = eval(c["py"], {"torch": torch, "F": F, **t})
+    (y * (torch.arange(y.numel()) % 5 - 2).float().reshape(y.shape)).sum().backward()
+    out.append({"y": y.detach().reshape(-1).tolist(), "shape": list(y.shape), "grads": {k: v.grad.reshape(-1).tolist() for k, v in t.items() if v.grad is not None}})
+print(json.dumps(out))
+`;
+
+interface Answer { y: number[]; shape: number[]; grads: Record<string, number[]> }
+
+const near = (ours: ArrayLike<number>, theirs: number[], what: string) => {
+  expect(ours.length, what).toBe(theirs.length);
+  theirs.forEach((v, i) => expect(Math.abs(ours[i] - v), `${what}[${i}]: ${ours[i]} vs ${v}`).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(v))));
+};
+
+noteIfNoTorch('nn.functional against torch');
+let answers: Answer[] | null = null;
+eachBackend('nn.functional', () => {
+  it.runIf(haveTorch)(`${CASES.length} calls: torch.nn.functional's values and every input's gradient`, () => {
+    answers ??= torchJson<Answer[]>(SCRIPT, JSON.stringify(CASES.map(({ name, inputs, py }) => ({ name, inputs, py }))));
+    CASES.forEach((c, k) => {
+      const t: Record<string, Tensor> = {};
+      for (const [name, v] of Object.entries(c.inputs)) t[name] = bp.tensor(v.data, { shape: v.shape, requiresGrad: v.grad });
+      const y = c.ours(t);
+      const want = answers![k];
+      expect([...y.shape], c.name).toEqual(want.shape);
+      near(y.data, want.y, `${c.name} value`);
+      y.mul(bp.tensor(Array.from({ length: y.size }, (_, i) => (i % 5) - 2), { shape: [...y.shape] })).sum().backward();
+      for (const [name, v] of Object.entries(c.inputs)) {
+        if (!v.grad) continue;
+        near(t[name].grad!.data, want.grads[name], `${c.name} grad ${name}`);
+      }
+    });
+  });
+
+  it('dropout: the identity when not training or at p 0, zeros at p 1, nn.Dropout\'s mask from the same seed', () => {
+    const a = bp.randn([64, 64]);
+    expect(F.dropout(a, 0.5, false)).toBe(a);
+    expect(F.dropout(a, 0)).toBe(a);
+    expect(Array.from(F.dropout(a, 1).data).every((v) => v === 0)).toBe(true);
+    bp.manualSeed(7);
+    const ours = F.dropout(a, 0.3);
+    bp.manualSeed(7);
+    const theirs = new nn.Dropout(0.3).forward(a);
+    expect(Array.from(ours.data)).toEqual(Array.from(theirs.data));
+    const kept = Array.from(ours.data).filter((v) => v !== 0).length / a.size;
+    expect(kept).toBeGreaterThan(0.65);
+    expect(kept).toBeLessThan(0.75);
+  });
+
+  it('names the function and the bad argument', () => {
+    const a = bp.randn([3, 4]);
+    expect(() => F.dropout(a, 1.5)).toThrow('dropout: p must be in [0, 1], got 1.5');
+    expect(() => F.dropout(a, 0.5, 'yes' as unknown as boolean)).toThrow(/dropout: training must be true or false, got "yes"/);
+    expect(() => F.dropout([1] as unknown as Tensor)).toThrow(/dropout/);
+    expect(() => F.layerNorm(a, 3)).toThrow('layerNorm: input shape [3, 4] does not end with normalizedShape [3]');
+    expect(() => F.layerNorm(a, 4, { weight: bp.ones([3]) })).toThrow('layerNorm: weight has shape [3], normalizedShape is [4]');
+    expect(() => F.layerNorm(a, [0])).toThrow(/layerNorm: normalizedShape must be a positive integer/);
+    expect(() => F.layerNorm(a, 4, { eps: -1 })).toThrow(/layerNorm: invalid eps: -1/);
+    expect(() => F.layerNorm(a, 4, { epsilon: 1 } as never)).toThrow(/layerNorm: unknown option 'epsilon'/);
+    expect(() => F.normalize(a, { p: 3 })).toThrow('normalize: p must be 1, 2 or Infinity, got 3');
+    expect(() => F.normalize(a, { dim: 2 })).toThrow(/normalize/);
+    expect(() => F.cosineSimilarity(a, bp.randn([3, 5]))).toThrow(/cosineSimilarity.*\[3, 4\].*\[3, 5\]/);
+    expect(() => F.cosineSimilarity(a, 2 as unknown as Tensor)).toThrow(/cosineSimilarity x2/);
+    expect(() => F.pairwiseDistance(a, a, { p: 0.5 })).toThrow('pairwiseDistance: p must be 1, 2 or Infinity, got 0.5');
+    expect(() => F.pairwiseDistance(a, a, { keepDim: 1 } as never)).toThrow(/pairwiseDistance/);
+    expect(() => F.mseLoss(a, bp.randn([4, 3]))).toThrow(/MSELoss.*\[3, 4\].*\[4, 3\]/);
+    expect(() => F.crossEntropy(a, [0, 1, 9])).toThrow(/CrossEntropyLoss/);
+  });
+});
