@@ -7,6 +7,7 @@ import type { VarianceOptions } from './ops/more';
 import type { Dims } from './ops/reduce';
 import type { SortResult, TopkOptions } from './ops/sort';
 import type { IndexAddOptions } from './ops/index_write';
+import type { CloseOptions, NanToNumOptions } from './ops/composed';
 
 declare module './tensor' {
   interface Tensor {
@@ -248,6 +249,42 @@ declare module './tensor' {
     amax(dim?: Dims, keepDim?: boolean): Tensor;
     /** The smallest value, as torch.amin. */
     amin(dim?: Dims, keepDim?: boolean): Tensor;
+    /** 1 where NaN, else 0 (torch.isnan). */
+    isnan(): Tensor;
+    /** 1 where infinite, else 0 (torch.isinf). */
+    isinf(): Tensor;
+    /** 1 where finite, else 0 (torch.isfinite). */
+    isfinite(): Tensor;
+    /** 1 where within atol + rtol |other| of other, else 0 (torch.isclose). */
+    isclose(other: Operand, options?: CloseOptions): Tensor;
+    /** Whether every element is close to other's (torch.allclose). */
+    allclose(other: Operand, options?: CloseOptions): boolean;
+    /** this + weight (end - this) (torch.lerp). */
+    lerp(end: Operand, weight: Operand): Tensor;
+    /** The n-th forward difference along dim (default the last; torch.diff). */
+    diff(n?: number, dim?: number): Tensor;
+    /** Rolled along dims (or flattened without them; torch.roll). */
+    roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor;
+    /** NaN and the infinities replaced (torch.nan_to_num). */
+    nanToNum(options?: NanToNumOptions): Tensor;
+    /** How many elements are not 0, over all or along dims (torch.count_nonzero). */
+    countNonzero(dim?: Dims): Tensor;
+    /** Repeated reps times along each dim, fewer reps counting from the last (torch.tile). */
+    tile(reps: readonly number[]): Tensor;
+    /** Dims moved from source to destination (torch.movedim). */
+    movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor;
+    /** Dims a and b exchanged (torch.swapaxes). */
+    swapaxes(a: number, b: number): Tensor;
+    /** The diagonal over dim1 and dim2, as the last dim (torch.diagonal). */
+    diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
+    /** A 1-D tensor's diagonal matrix, or a 2-D tensor's diagonal (torch.diag). */
+    diag(diagonal?: number): Tensor;
+    /** The sum of a 2-D tensor's main diagonal (torch.trace). */
+    trace(): Tensor;
+    /** Each element repeated, along dim or over the flattened tensor (torch.repeat_interleave). */
+    repeatInterleave(repeats: number | readonly number[] | Tensor, dim?: number): Tensor;
+    /** The Kronecker product with other (torch.kron). */
+    kron(other: Tensor): Tensor;
   }
 }
 
@@ -372,6 +409,24 @@ P.flip = function (d) { return ops.flip(this, d); };
 P.norm = function (p, d, k) { return ops.norm(this, p, d, k); };
 P.amax = function (d, k) { return ops.amax(this, d, k); };
 P.amin = function (d, k) { return ops.amin(this, d, k); };
+P.isnan = function () { return ops.isnan(this); };
+P.isinf = function () { return ops.isinf(this); };
+P.isfinite = function () { return ops.isfinite(this); };
+P.isclose = function (o, opts) { return ops.isclose(this, o, opts); };
+P.allclose = function (o, opts) { return ops.allclose(this, o, opts); };
+P.lerp = function (e, w) { return ops.lerp(this, e, w); };
+P.diff = function (n, d) { return ops.diff(this, n, d); };
+P.roll = function (s, d) { return ops.roll(this, s, d); };
+P.nanToNum = function (o) { return ops.nanToNum(this, o); };
+P.countNonzero = function (d) { return ops.countNonzero(this, d); };
+P.tile = function (r) { return ops.tile(this, r); };
+P.movedim = function (s, d) { return ops.movedim(this, s, d); };
+P.swapaxes = function (a, b) { return ops.swapaxes(this, a, b); };
+P.diagonal = function (o, d1, d2) { return ops.diagonal(this, o, d1, d2); };
+P.diag = function (k) { return ops.diag(this, k); };
+P.trace = function () { return ops.trace(this); };
+P.repeatInterleave = function (r, d) { return ops.repeatInterleave(this, r, d); };
+P.kron = function (o) { return ops.kron(this, o); };
 Object.defineProperty(P, 'T', {
   get(this: Tensor) {
     if (this.ndim !== 2) throw new Error(`T: expects a 2-D tensor, got shape [${this.shape.join(', ')}]`);

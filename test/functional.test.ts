@@ -4,33 +4,20 @@ import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, Tensor } from '../lib/index';
 import { eachBackend } from './helpers/backends';
-import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
+import { haveTorch, noteIfNoTorch } from './helpers/torch';
+import { CallInput, expectCallsLikeTorch, inputMaker, TorchCall } from './helpers/torch_calls';
 
 const F = nn.functional;
 
-/** Deterministic values in [lo, hi), float32. */
-function values(n: number, seed: number, lo = -2, hi = 2): number[] {
-  let s = seed >>> 0;
-  return Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return Math.fround(lo + ((hi - lo) * s) / 2 ** 32);
-  });
-}
-
-interface Input { shape: number[]; data: number[]; grad: boolean }
-interface Case { name: string; inputs: Record<string, Input>; ours: (t: Record<string, Tensor>) => Tensor; py: string }
-
-const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
-let seed = 1;
-const x = (shape: number[], lo = -2, hi = 2, grad = true): Input => ({ shape, data: values(size(shape), seed++, lo, hi), grad });
-const fixed = (shape: number[], data: number[]): Input => ({ shape, data, grad: false });
-const probs = (rows: number, cols: number): Input => {
-  const v = values(rows * cols, seed++, 0.1, 1);
+const x = inputMaker();
+const fixed = (shape: number[], data: number[]): CallInput => ({ shape, data, grad: false });
+const probs = (rows: number, cols: number): CallInput => {
+  const v = x([rows, cols], 0.1, 1, false).data;
   const out = v.map((u, i) => u / v.slice(i - (i % cols), i - (i % cols) + cols).reduce((a, b) => a + b, 0));
   return { shape: [rows, cols], data: out.map(Math.fround), grad: false };
 };
 
-const CASES: Case[] = [
+const CASES: TorchCall[] = [
   { name: 'mseLoss', inputs: { a: x([4, 3]), b: x([4, 3], -2, 2, false) }, ours: (t) => F.mseLoss(t.a, t.b), py: 'F.mse_loss(a, b)' },
   { name: 'mseLoss sum', inputs: { a: x([4, 3]), b: x([4, 3]) }, ours: (t) => F.mseLoss(t.a, t.b, { reduction: 'sum' }), py: "F.mse_loss(a, b, reduction='sum')" },
   { name: 'l1Loss none', inputs: { a: x([5]), b: x([5], -2, 2, false) }, ours: (t) => F.l1Loss(t.a, t.b, { reduction: 'none' }), py: "F.l1_loss(a, b, reduction='none')" },
@@ -64,43 +51,10 @@ const CASES: Case[] = [
   { name: 'softmax re-exported', inputs: { a: x([2, 3]) }, ours: (t) => F.softmax(t.a, 1), py: 'F.softmax(a, 1)' },
 ];
 
-const SCRIPT = `
-import sys, json, torch
-import torch.nn.functional as F
-out = []
-for c in json.load(sys.stdin):
-    t = {k: torch.tensor(v["data"], dtype=torch.float32).reshape(v["shape"]).requires_grad_(v["grad"]) for k, v in c["inputs"].items()}
-    y = eval(c["py"], {"torch": torch, "F": F, **t})
-    (y * (torch.arange(y.numel()) % 5 - 2).float().reshape(y.shape)).sum().backward()
-    out.append({"y": y.detach().reshape(-1).tolist(), "shape": list(y.shape), "grads": {k: v.grad.reshape(-1).tolist() for k, v in t.items() if v.grad is not None}})
-print(json.dumps(out))
-`;
-
-interface Answer { y: number[]; shape: number[]; grads: Record<string, number[]> }
-
-const near = (ours: ArrayLike<number>, theirs: number[], what: string) => {
-  expect(ours.length, what).toBe(theirs.length);
-  theirs.forEach((v, i) => expect(Math.abs(ours[i] - v), `${what}[${i}]: ${ours[i]} vs ${v}`).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(v))));
-};
-
 noteIfNoTorch('nn.functional against torch');
-let answers: Answer[] | null = null;
 eachBackend('nn.functional', () => {
   it.runIf(haveTorch)(`${CASES.length} calls: torch.nn.functional's values and every input's gradient`, () => {
-    answers ??= torchJson<Answer[]>(SCRIPT, JSON.stringify(CASES.map(({ name, inputs, py }) => ({ name, inputs, py }))));
-    CASES.forEach((c, k) => {
-      const t: Record<string, Tensor> = {};
-      for (const [name, v] of Object.entries(c.inputs)) t[name] = bp.tensor(v.data, { shape: v.shape, requiresGrad: v.grad });
-      const y = c.ours(t);
-      const want = answers![k];
-      expect([...y.shape], c.name).toEqual(want.shape);
-      near(y.data, want.y, `${c.name} value`);
-      y.mul(bp.tensor(Array.from({ length: y.size }, (_, i) => (i % 5) - 2), { shape: [...y.shape] })).sum().backward();
-      for (const [name, v] of Object.entries(c.inputs)) {
-        if (!v.grad) continue;
-        near(t[name].grad!.data, want.grads[name], `${c.name} grad ${name}`);
-      }
-    });
+    expectCallsLikeTorch(CASES);
   });
 
   it('dropout: the identity when not training or at p 0, zeros at p 1, nn.Dropout\'s mask from the same seed', () => {
