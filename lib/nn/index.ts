@@ -15,6 +15,7 @@ export type { RNNOptions, RNNLayerOptions, RNNResult } from './rnn';
 export type { AdaptiveSize2 } from './adaptive';
 export type { Conv1dLayerOptions, ConvTranspose1dLayerOptions, ConvTranspose2dLayerOptions } from './conv_more';
 export { Sequential } from './sequential';
+export { ModuleList, ModuleDict } from './containers';
 export { Dropout, Dropout2d } from './dropout';
 export {
   ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
