@@ -16,6 +16,10 @@ export type { AdaptiveSize2 } from './adaptive';
 export type { Conv1dLayerOptions, ConvTranspose1dLayerOptions, ConvTranspose2dLayerOptions } from './conv_more';
 export { Sequential } from './sequential';
 export { ModuleList, ModuleDict } from './containers';
+export { MultiheadAttention, NonDynamicallyQuantizableLinear } from './attention';
+export type { MultiheadAttentionOptions, AttentionOptions, AttentionResult } from './attention';
+export { TransformerEncoderLayer, TransformerEncoder } from './transformer';
+export type { TransformerEncoderLayerOptions, TransformerEncoderOptions } from './transformer';
 export { Dropout, Dropout2d } from './dropout';
 export {
   ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
