@@ -13,7 +13,7 @@ const haveTools = spawnSync('nm', ['--version']).status === 0 && spawnSync('objd
 const onX86 = process.arch === 'x64';
 if (nativeExpected() && !(haveTools && onX86)) console.log(`weak-symbol ISA test skipped: ${onX86 ? 'nm or objdump (binutils) is absent' : 'not an x86-64 machine'}`);
 
-describe.runIf(nativeExpected() && haveTools && onX86)('the addon\'s merged functions', () => {
+describe.runIf(nativeExpected() && haveTools && onX86)('the addon\'s merged and inlined functions', () => {
   it('hold no AVX instruction (they may be called from the portable code)', () => {
     const file = addonPath();
     expect(fs.existsSync(file)).toBe(true);
@@ -34,5 +34,15 @@ describe.runIf(nativeExpected() && haveTools && onX86)('the addon\'s merged func
     // A name here is a function inline in a header (or a template) that an AVX file compiled out of
     // line: make it static there, or keep it out of the AVX files.
     expect([...offending], 'weak functions holding AVX instructions').toEqual([]);
+  });
+
+  it('inline the element-wise scalar functions everywhere (no out-of-line unary_s, unary_grad_s or binary_s)', () => {
+    // Their loops vectorize only where a constant op folds the switch away: an out-of-line copy
+    // (GCC's inliner gave up on unary_grad_s once it held 47 cases) is a call per element, 2.45 ns
+    // where the folded loops took 0.1 (isa_kernels.inc).
+    const nm = spawnSync('nm', ['--defined-only', '--demangle', addonPath()], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const outOfLine = nm.stdout.split('\n').filter((l) => /::(unary_s|unary_grad_s|binary_s)\(/.test(l));
+    expect(nm.stdout.length).toBeGreaterThan(0);
+    expect(outOfLine).toEqual([]);
   });
 });
