@@ -143,6 +143,34 @@ export function c1Runner(s: Sizes): Runner {
   return async () => (64 * per) / (await seconds());
 }
 
+/**
+ * T1 (an addition to WORKLOADS.md's, as C1 is): a Transformer encoder's eager training step, two
+ * TransformerEncoderLayers (d_model 256, 8 heads, feed-forward 1024, no dropout) over 64 positions
+ * of a batch of 32 with a causal mask, the mean square of the output as the loss, Adam 1e-4;
+ * training sequences/s.
+ */
+export const T1 = { seq: 64, batch: 32, dModel: 256, heads: 8, ff: 1024, layers: 2 };
+
+export function t1Runner(s: Sizes): Runner {
+  bp.manualSeed(0);
+  const layer = new nn.TransformerEncoderLayer(T1.dModel, T1.heads, { dimFeedforward: T1.ff, dropout: 0 });
+  const model = new nn.TransformerEncoder(layer, T1.layers);
+  const opt = new optim.Adam(model.parameters(), { lr: 1e-4 });
+  const x = bp.randn([T1.seq, T1.batch, T1.dModel]);
+  const mask = bp.triu(bp.ones([T1.seq, T1.seq]), 1);
+  const step = () => {
+    opt.zeroGrad();
+    model.forward(x, mask).square().mean().backward();
+    opt.step();
+  };
+  // Until V8 frees dead ArrayBuffers at its steady pace a step faults in ~1000 fresh pages (~10 ms
+  // of its ~70 at two threads; W3's warm-up says the same): 20 steps reach the steady state.
+  warm(step, s.quick ? 1 : 20);
+  const per = s.quick ? 1 : 5;
+  const seconds = timed(repeat(step, per));
+  return async () => (T1.batch * per) / (await seconds());
+}
+
 /** W5: forward only; batch-1 latency in microseconds (`latency`) or batch-256 samples/s (`throughput`). */
 export function w5Runner(s: Sizes, what: 'latency' | 'throughput'): Runner {
   bp.manualSeed(0);

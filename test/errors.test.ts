@@ -355,6 +355,13 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     expect(() => nat().gemmPair(product(c1), product(c2, c1))).toThrow(/gemmPair: the two products share memory/);
     expect(() => nat().gemmPair(product(c1, c2.subarray(0, 4)), product(c2))).toThrow(/gemmPair: the two products share memory/);
     expect(() => nat().gemmPair(product(c1))).toThrow(/gemmPair: each product must be a list of gemm's 14 arguments, got 14 arguments and undefined/);
+    // gemmBatch checks each operand's length against the batch and refuses an output over an input.
+    const ab = new Float32Array(2 * 2 * 3), bb = new Float32Array(2 * 3 * 2), cb = new Float32Array(2 * 2 * 2);
+    expect(() => nat().gemmBatch(false, false, 2, 2, 2, 3, ab, bb, new Float32Array(7))).toThrow(/gemmBatch: c has 7 elements, expected 8/);
+    expect(() => nat().gemmBatch(false, false, 2, 2, 2, 3, ab.subarray(1), bb, cb)).toThrow(/gemmBatch: a has 11 elements, expected 12/);
+    expect(() => nat().gemmBatch(false, false, -1, 2, 2, 3, ab, bb, cb)).toThrow(/gemmBatch: argument 2 \(batch\) must be an integer/);
+    const shared = new Float32Array(24);
+    expect(() => nat().gemmBatch(false, false, 2, 2, 2, 3, shared.subarray(0, 12), shared.subarray(12), shared.subarray(4, 12))).toThrow(/gemmBatch: c \(argument 8\) shares memory with a or b/);
     expect(() => nat().gemmPair(product(c1).slice(0, 12), product(c2))).toThrow(/got 12 arguments and 14 arguments/);
     const rawPair = (createRequire(__filename)(addonPath()) as { gemmPair(...a: unknown[]): void }).gemmPair;
     expect(() => rawPair(...product(c1))).toThrow(/gemmPair: expected 28 arguments, got 14/);

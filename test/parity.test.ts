@@ -199,6 +199,38 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('gemmBatch gives each product of the batch gemm\'s bits, cut across threads or not, and the reference\'s values', () => {
+    const threads = bp.getNumThreads();
+    // [batch, m, n, k]: attention's heads (small products, cut by products at 2 threads), edge sizes,
+    // and products large enough to run one after the other on every thread.
+    const shapes: [number, number, number, number][] = [[256, 64, 64, 32], [256, 64, 32, 64], [7, 9, 8, 65], [65, 1, 7, 63], [3, 130, 70, 90], [2, 300, 200, 100]];
+    try {
+      for (const t of [2, 1]) {
+        bp.setNumThreads(t);
+        for (const [batch, m, n, k] of shapes) {
+          for (const ta of [false, true]) {
+            for (const tb of [false, true]) {
+              const a = randomArray(batch * m * k, r), b = randomArray(batch * k * n, r);
+              const c = new Float32Array(batch * m * n).fill(NaN);
+              nat.gemmBatch(ta, tb, batch, m, n, k, a, b, c);
+              const what = `${t} threads, ${batch} x [${m}, ${n}, ${k}] ta=${ta} tb=${tb}`;
+              const alone = new Float32Array(batch * m * n);
+              for (let i = 0; i < batch; i++) nat.gemm(ta, tb, m, n, k, 1, a.subarray(i * m * k, (i + 1) * m * k), b.subarray(i * k * n, (i + 1) * k * n), 0, alone.subarray(i * m * n, (i + 1) * m * n), null, 0);
+              expect(sameBits(c, alone), what).toBe(true);
+              if (t === 1 && batch * m * n * k < 3e6) {
+                const cr = new Float32Array(batch * m * n);
+                ref.gemmBatch(ta, tb, batch, m, n, k, a, b, cr);
+                expectClose(c, cr, { rtol: 1e-4, atol: 3e-6 * k }, `${what} against the reference`);
+              }
+            }
+          }
+        }
+      }
+    } finally {
+      bp.setNumThreads(threads);
+    }
+  });
+
   it('products small enough to be read in place give the bits of the packed path', () => {
     // gemm.cc reads operands in place up to 2^24 multiply-adds and packs past that, with the same
     // tiles and order of sums. The same rows of C computed inside a product of 1500 rows (packed)

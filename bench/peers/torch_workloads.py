@@ -15,7 +15,7 @@ torch.set_num_threads(threads)
 torch.manual_seed(0)
 
 # The same warm-up counts as bench/timing.ts's warmSteps.
-WARM = {'W1': 500 if quick else 3000, 'W2': 200 if quick else 1000, 'W3': 2 if quick else 30, 'C1': 2 if quick else 10}
+WARM = {'W1': 500 if quick else 3000, 'W2': 200 if quick else 1000, 'W3': 2 if quick else 30, 'C1': 2 if quick else 10, 'T1': 1 if quick else 20}
 
 REWARM_SECONDS = 0.2  # as bench/timing.ts: an idle core runs the next 100 ms slower
 
@@ -81,6 +81,22 @@ def c1():
     step = warmed(stepper(m, nn.CrossEntropyLoss(), torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9), x, y), WARM['C1'])
     per = 2 if quick else 20
     return lambda: {'C1': 64 * per / timed(step, per)}
+
+def t1():
+    # T1 (not in WORKLOADS.md; bench/workloads.ts's t1Runner): a Transformer encoder's training step,
+    # 2 layers of d_model 256, 8 heads, feed-forward 1024, no dropout, 64 positions x batch 32, causal mask.
+    nn = torch.nn
+    layer = nn.TransformerEncoderLayer(256, 8, dim_feedforward=1024, dropout=0.0)
+    m = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+    opt = torch.optim.Adam(m.parameters(), lr=1e-4)
+    x = torch.randn(64, 32, 256); mask = torch.triu(torch.ones(64, 64, dtype=torch.bool), 1)
+    def step():
+        opt.zero_grad()
+        m(x, mask=mask).square().mean().backward()
+        opt.step()
+    warmed(step, WARM['T1'])
+    per = 1 if quick else 5
+    return lambda: {'T1': 32 * per / timed(step, per)}
 
 def w5():
     m = w3model().eval(); x1 = torch.rand(1, 784); x256 = torch.rand(256, 784)
@@ -165,7 +181,7 @@ def o1():
         return out
     return rep
 
-prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1, 'C1': c1}
+prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1, 'C1': c1, 'T1': t1}
 whole = {'G1': g1, 'W4': w4}
 runners = {}
 def blas_library():

@@ -173,6 +173,13 @@ export interface Backend {
    */
   gemmPair(first: GemmArgs, second: GemmArgs): void;
 
+  /**
+   * A batch of products of one shape: c_i = op(a_i) op(b_i) for i < batch (alpha 1, beta 0), each
+   * operand's matrices back to back (a_i at i m k, b_i at i k n, c_i at i m n); c may not overlap a
+   * or b. Each product's bits are gemm's; the native backend cuts the batch across its threads.
+   */
+  gemmBatch(transA: boolean, transB: boolean, batch: number, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array): void;
+
   /** out = f(x) element-wise; x and out may be the same array. */
   unary(op: UnaryCode, x: Float32Array, out: Float32Array, p: number): void;
 

@@ -23,19 +23,32 @@ function gemmEither(be: Backend, first: GemmArgs | null, second: GemmArgs | null
   else if (second) be.gemm(...second);
 }
 
-/** C[m,n] = A[m,k] B[k,n] on raw buffers, with backward; the batch loop runs over `batch` pairs. */
+/**
+ * C[m,n] = A[m,k] B[k,n] on raw buffers, with backward, for `batch` pairs (B the same matrix for all
+ * when not bBatched, its gradient then summed over them): a batch of matching pairs is one backend
+ * call each way (gemmBatch, cut across the threads by pairs: attention's heads made 512 calls of
+ * [64, 32] x [32, 64] a step).
+ */
 function mm2d(a: Tensor, b: Tensor, m: number, k: number, n: number, batch: number, bBatched: boolean, outShape: number[]): Tensor {
   const be = B();
   const y = allocOutput(batch * m * n); // each slice written whole (beta 0)
-  for (let i = 0; i < batch; i++) {
-    const av = a.data.subarray(i * m * k, (i + 1) * m * k);
-    const bv = bBatched ? b.data.subarray(i * k * n, (i + 1) * k * n) : b.data;
-    be.gemm(false, false, m, n, k, 1, av, bv, 0, y.subarray(i * m * n, (i + 1) * m * n), null, 0);
+  if (bBatched && batch > 1) be.gemmBatch(false, false, batch, m, n, k, a.data, b.data, y);
+  else {
+    for (let i = 0; i < batch; i++) {
+      const av = a.data.subarray(i * m * k, (i + 1) * m * k);
+      const bv = bBatched ? b.data.subarray(i * k * n, (i + 1) * k * n) : b.data;
+      be.gemm(false, false, m, n, k, 1, av, bv, 0, y.subarray(i * m * n, (i + 1) * m * n), null, 0);
+    }
   }
   return record(y, outShape, [a, b], 'matmul', (gy) => {
     // Every element of ga and gb is written (beta 0 on each slice's first product): reused storage is fine.
     const ga = a.requiresGrad ? a.gradBuffer() : null;
     const gb = b.requiresGrad ? b.gradBuffer() : null;
+    if (bBatched && batch > 1) {
+      if (ga) be.gemmBatch(false, true, batch, m, k, n, gy, b.data, ga);
+      if (gb) be.gemmBatch(true, false, batch, k, n, m, a.data, gy, gb);
+      return [ga, gb];
+    }
     for (let i = 0; i < batch; i++) {
       const g = gy.subarray(i * m * n, (i + 1) * m * n);
       const bv = bBatched ? b.data.subarray(i * k * n, (i + 1) * k * n) : b.data;

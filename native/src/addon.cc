@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 #include <thread>
 #include <tuple>
 #include <vector>
@@ -96,6 +97,32 @@ Napi::Value GemmPair(const Napi::CallbackInfo& info) {
     a.range_error("the two products share memory that one of them writes (first c, argument 9, or second c, argument 23): they must be independent");
   }
   sgemm_pair(p, q);
+  return info.Env().Undefined();
+}
+
+// gemmBatch(transA, transB, batch, m, n, k, a, b, c): c_i = op(a_i) op(b_i) for each of the batch,
+// each operand's matrices back to back.
+Napi::Value GemmBatch(const Napi::CallbackInfo& info) {
+  Args a{info, "gemmBatch"};
+  a.count(9);
+  GemmCall g{};
+  g.trans_a = a.boolean(0, "transA");
+  g.trans_b = a.boolean(1, "transB");
+  const long batch = a.integer(2, "batch"), m = a.integer(3, "m"), n = a.integer(4, "n"), k = a.integer(5, "k");
+  g.m = (int)m, g.n = (int)n, g.k = (int)k;
+  g.alpha = 1.0f;
+  g.beta = 0.0f;
+  // Three factors can pass 2^63: sized in double first, so that a wrapped product cannot match an array's length.
+  for (const auto& [what, size] : {std::pair<const char*, double>{"a", (double)batch * m * k}, {"b", (double)batch * k * n}, {"c", (double)batch * m * n}}) {
+    if (size > 4e15) a.range_error(std::string(what) + " would need " + std::to_string(size) + " elements: batch, m, n and k are too large");
+  }
+  g.a = a.f32(6, "a", batch * m * k);
+  g.b = a.f32(7, "b", batch * k * n);
+  g.c = a.f32(8, "c", batch * m * n);
+  if (overlap(g.c, batch * m * n, g.a, batch * m * k) || overlap(g.c, batch * m * n, g.b, batch * k * n)) {
+    a.range_error("c (argument 8) shares memory with a or b: the products' outputs must not overlap their inputs");
+  }
+  sgemm_batch(g, (int)batch);
   return info.Env().Undefined();
 }
 
@@ -867,7 +894,7 @@ Napi::Value KernelSet(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const struct { const char* name; Napi::Function::Callback fn; } table[] = {
-      {"gemm", Gemm}, {"gemmPair", GemmPair}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
+      {"gemm", Gemm}, {"gemmPair", GemmPair}, {"gemmBatch", GemmBatch}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},

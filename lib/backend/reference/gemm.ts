@@ -31,3 +31,10 @@ export function gemmPair(first: GemmArgs, second: GemmArgs): void {
   gemm(...first);
   gemm(...second);
 }
+
+/** A batch of products of one shape, one after the other (the native backend's contract). */
+export function gemmBatch(transA: boolean, transB: boolean, batch: number, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array): void {
+  for (let i = 0; i < batch; i++) {
+    gemm(transA, transB, m, n, k, 1, a.subarray(i * m * k, (i + 1) * m * k), b.subarray(i * k * n, (i + 1) * k * n), 0, c.subarray(i * m * n, (i + 1) * m * n), null, 0);
+  }
+}

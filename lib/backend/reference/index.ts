@@ -1,7 +1,7 @@
 // The reference backend: plain TypeScript, one file per kernel family, the specification of each kernel.
 import { Backend } from '../backend';
 import { axpy, biasActGrad, binary, clamp, select, stridedCopy, unary, unaryGrad } from './elementwise';
-import { gemm, gemmPair } from './gemm';
+import { gemm, gemmBatch, gemmPair } from './gemm';
 import { gather, indexRows, indexRowsGrad } from './index_rows';
 import { depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight, imageRows, imageRowsGrad, maxPool2d } from './image';
 import { batchNorm, batchNormGrad, layerNorm, layerNormGrad } from './norm';
@@ -14,7 +14,7 @@ import { variance } from './variance';
 
 export const referenceBackend: Backend = {
   name: 'reference',
-  gemm, gemmPair, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce, variance,
+  gemm, gemmPair, gemmBatch, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce, variance,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, sumAbs, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
   batchNorm, batchNormGrad, imageRows, imageRowsGrad, maxPool2d, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
   lstmCell, lstmCellGrad, gruCell, gruCellGrad,

@@ -378,4 +378,29 @@ void sgemm_pair(const GemmCall& p, const GemmCall& q) {
   }
 }
 
+// Products under kThreadWork run on one thread anyway (sgemm_on), so a batch of them is cut across
+// the pool by products instead: attention's [256, 64, 32] x [256, 32, 64] took 512 single-thread
+// calls through JavaScript, each under a microsecond of arithmetic. Any cut gives the same bits:
+// each product is computed whole by sgemm_on, whose result does not depend on the thread count.
+void sgemm_batch(const GemmCall& g, int batch) {
+  if (batch <= 0 || g.m == 0 || g.n == 0) return;
+  const long sa = (long)g.m * g.k, sb = (long)g.k * g.n, sc = (long)g.m * g.n;
+  const auto item = [&](int i) {
+    GemmCall p = g;
+    p.a = g.a + i * sa;
+    p.b = g.b + i * sb;
+    p.c = g.c + i * sc;
+    return p;
+  };
+  ThreadPool& pool = ThreadPool::instance();
+  const double work = (double)g.m * g.n * g.k;
+  if (pool.threads() > 1 && batch > 1 && work < kThreadWork && work * batch >= kThreadWork) {
+    pool.run_parts((size_t)batch, (size_t)pool.threads(), [&](size_t, size_t b0, size_t b1) {
+      for (size_t i = b0; i < b1; i++) sgemm_on(1, item((int)i));
+    });
+  } else {
+    for (int i = 0; i < batch; i++) sgemm(item(i));
+  }
+}
+
 }  // namespace bp

@@ -53,4 +53,10 @@ class UsePackBuffers {
 // the other.
 void sgemm_pair(const GemmCall& p, const GemmCall& q);
 
+// `batch` independent products of one shape, C_i = op(A_i) op(B_i) (alpha 1, beta 0, no bias or
+// activation), A_i at g.a + i m k, B_i at g.b + i k n, C_i at g.c + i m n: a batched matrix product
+// (attention's heads). Products too small to thread run one per thread, a contiguous run of the
+// batch each; larger ones one after the other on every thread. Each product's bits are sgemm's.
+void sgemm_batch(const GemmCall& g, int batch);
+
 }  // namespace bp
