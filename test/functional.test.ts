@@ -37,6 +37,13 @@ const CASES: TorchCall[] = [
   { name: 'layerNorm', inputs: { a: x([3, 2, 4]), w: x([2, 4]), b: x([2, 4]) },
     ours: (t) => F.layerNorm(t.a, [2, 4], { weight: t.w, bias: t.b, eps: 1e-3 }), py: 'F.layer_norm(a, (2, 4), weight=w, bias=b, eps=1e-3)' },
   { name: 'layerNorm bare', inputs: { a: x([5, 6]) }, ours: (t) => F.layerNorm(t.a, 6), py: 'F.layer_norm(a, (6,))' },
+  { name: 'groupNorm affine', inputs: { a: x([2, 6, 3, 2]), w: x([6]), b: x([6]) },
+    ours: (t) => F.groupNorm(t.a, 3, { weight: t.w, bias: t.b }), py: 'F.group_norm(a, 3, weight=w, bias=b)' },
+  { name: 'groupNorm bare, eps', inputs: { a: x([4, 4, 5]) }, ours: (t) => F.groupNorm(t.a, 2, { eps: 1e-3 }), py: 'F.group_norm(a, 2, eps=1e-3)' },
+  { name: 'groupNorm weight only, one group', inputs: { a: x([3, 4]), w: x([4]) }, ours: (t) => F.groupNorm(t.a, 1, { weight: t.w }), py: 'F.group_norm(a, 1, weight=w)' },
+  { name: 'nn.GroupNorm module', inputs: { a: x([2, 4, 3]) },
+    ours: (t) => { const m = new nn.GroupNorm(2, 4); m.weight!.data.set([0.5, -1, 2, 1.5]); m.bias!.data.set([0.1, 0, -0.3, 1]); return m.forward(t.a); },
+    py: 'F.group_norm(a, 2, weight=torch.tensor([0.5, -1, 2, 1.5]), bias=torch.tensor([0.1, 0, -0.3, 1]))' },
   { name: 'normalize', inputs: { a: x([3, 4]) }, ours: (t) => F.normalize(t.a), py: 'F.normalize(a)' },
   { name: 'normalize p 1 dim 0', inputs: { a: x([3, 4]) }, ours: (t) => F.normalize(t.a, { p: 1, dim: 0 }), py: 'F.normalize(a, p=1, dim=0)' },
   { name: 'normalize inf, a zero row', inputs: { a: { ...fixed([2, 3], [0, 0, 0, 1, -3, 2]), grad: true } }, ours: (t) => F.normalize(t.a, { p: Infinity, dim: -1 }), py: "F.normalize(a, p=float('inf'), dim=-1)" },
@@ -82,6 +89,14 @@ eachBackend('nn.functional', () => {
     expect(() => F.layerNorm(a, [0])).toThrow(/layerNorm: normalizedShape must be a positive integer/);
     expect(() => F.layerNorm(a, 4, { eps: -1 })).toThrow(/layerNorm: invalid eps: -1/);
     expect(() => F.layerNorm(a, 4, { epsilon: 1 } as never)).toThrow(/layerNorm: unknown option 'epsilon'/);
+    expect(() => F.groupNorm(a, 3)).toThrow("groupNorm: the input's 4 channels do not split into 3 groups");
+    expect(() => F.groupNorm(a, 0)).toThrow('groupNorm: numGroups must be a positive integer, got 0');
+    expect(() => F.groupNorm(a, 2, { weight: bp.ones([3]) })).toThrow('groupNorm: weight must be [4], got shape [3]');
+    expect(() => F.groupNorm(bp.ones([4]), 2)).toThrow('groupNorm: input must be [N, C, ...], got shape [4]');
+    expect(() => new nn.GroupNorm(3, 4)).toThrow('GroupNorm: numChannels (4) must be divisible by numGroups (3)');
+    expect(() => new nn.GroupNorm(2, 4).forward(bp.ones([2, 6]))).toThrow('GroupNorm: expected input [N, 4, ...], got shape [2, 6]');
+    expect(String(new nn.GroupNorm(2, 6, { affine: false }))).toBe('GroupNorm(2, 6, eps=1e-05, affine=False)');
+    expect(new nn.GroupNorm(2, 6).parameters().length).toBe(2);
     expect(() => F.normalize(a, { p: 3 })).toThrow('normalize: p must be 1, 2 or Infinity, got 3');
     expect(() => F.normalize(a, { dim: 2 })).toThrow(/normalize/);
     expect(() => F.cosineSimilarity(a, bp.randn([3, 5]))).toThrow(/cosineSimilarity.*\[3, 4\].*\[3, 5\]/);

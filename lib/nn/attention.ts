@@ -76,21 +76,31 @@ function checkSize(v: unknown, what: string, name: string): number {
  * sqrt(headDim) + mask) v, the heads joined and projected out.
  */
 export class MultiheadAttention extends Module {
+  /** The query's (and output's) features. */
   readonly embedDim: number;
+  /** How many heads embedDim is split into. */
   readonly numHeads: number;
+  /** embedDim / numHeads: each head's features. */
   readonly headDim: number;
+  /** The keys' features. */
   readonly kdim: number;
+  /** The values' features. */
   readonly vdim: number;
+  /** Dropout on the attention weights in training. */
   readonly dropout: number;
+  /** Inputs and output [batch, seq, feature] rather than [seq, batch, feature]. */
   readonly batchFirst: boolean;
   /** [3 embedDim, embedDim], null when kdim or vdim differ from embedDim. */
   in_proj_weight: Parameter | null;
-  /** [embedDim, embedDim] each, only when kdim or vdim differ from embedDim. */
+  /** The query's projection [embedDim, embedDim], only when kdim or vdim differ from embedDim. */
   q_proj_weight: Parameter | null;
+  /** The keys' projection [embedDim, kdim], only when kdim or vdim differ from embedDim. */
   k_proj_weight: Parameter | null;
+  /** The values' projection [embedDim, vdim], only when kdim or vdim differ from embedDim. */
   v_proj_weight: Parameter | null;
   /** [3 embedDim], null without bias. */
   in_proj_bias: Parameter | null;
+  /** The output projection (heads joined -> embedDim). */
   out_proj: NonDynamicallyQuantizableLinear;
 
   constructor(embedDim: number, numHeads: number, options?: MultiheadAttentionOptions) {

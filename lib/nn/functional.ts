@@ -15,6 +15,7 @@ import { expand } from '../ops/shape';
 import { checkNonNegative, optionsOf, shown } from '../args';
 import { dropped, checkDropProbability } from './dropout';
 import { layerNormOver } from './layernorm';
+import { groupNormOver } from './groupnorm';
 import {
   BCELoss, BCEOptions, BCEWithLogitsLoss, BCEWithLogitsOptions, ClassLossOptions, ClassTarget, CrossEntropyLoss, CrossEntropyOptions,
   HuberLoss, HuberOptions, KLDivLoss, KLDivOptions, L1Loss, LossOptions, MSELoss, NLLLoss, SmoothL1Loss, SmoothL1Options,
@@ -84,6 +85,24 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
     }
   }
   return layerNormOver(x, shape, o.weight ?? null, o.bias ?? null, eps, 'layerNorm');
+}
+
+/** Options of groupNorm. */
+export interface GroupNormFunctionOptions {
+  /** Per-channel scale [C] (default none). */
+  weight?: Tensor | null;
+  /** Per-channel shift [C] (default none). */
+  bias?: Tensor | null;
+  /** Added to the variance before its square root (default 1e-5). */
+  eps?: number;
+}
+
+/** torch.nn.functional.group_norm: x [N, C, ...] normalized over each of numGroups groups of channels, then weight x + bias per channel. */
+export function groupNorm(x: Tensor, numGroups: number, options?: GroupNormFunctionOptions): Tensor {
+  const o = optionsOf(options, 'groupNorm', { weight: 'value', bias: 'value', eps: 'value' });
+  if (!Number.isSafeInteger(numGroups) || numGroups <= 0) throw new Error(`groupNorm: numGroups must be a positive integer, got ${shown(numGroups)}`);
+  for (const [name, t] of [['weight', o.weight], ['bias', o.bias]] as const) if (t !== undefined && t !== null) checkTensor(t, `groupNorm ${name}`);
+  return groupNormOver(x, numGroups, o.weight ?? null, o.bias ?? null, checkNonNegative(o.eps ?? 1e-5, 'groupNorm', 'eps'), 'groupNorm');
 }
 
 /** p (1, 2 or Infinity, the norms the library computes) or an error naming `what`'s p. */

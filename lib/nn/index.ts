@@ -28,6 +28,8 @@ export {
 export type { Padding1d, Padding2d, Padding3d, UpsamplingOptions } from './pad_resize';
 export { BatchNorm1d, BatchNorm2d } from './batchnorm';
 export { LayerNorm } from './layernorm';
+export { GroupNorm } from './groupnorm';
+export type { GroupNormOptions } from './groupnorm';
 export type { LayerNormOptions } from './layernorm';
 export { Embedding } from './embedding';
 export type { EmbeddingOptions } from './embedding';

@@ -35,15 +35,25 @@ export interface TransformerEncoderLayerOptions {
  * x = x + sa(norm1(x)), x = x + ff(norm2(x)).
  */
 export class TransformerEncoderLayer extends Module {
+  /** The self-attention block. */
   self_attn: MultiheadAttention;
+  /** The feed-forward block's first layer (dModel -> dimFeedforward). */
   linear1: Linear;
+  /** Dropout inside the feed-forward block. */
   dropout: Dropout;
+  /** The feed-forward block's second layer (dimFeedforward -> dModel). */
   linear2: Linear;
+  /** The norm around the attention block. */
   norm1: LayerNorm;
+  /** The norm around the feed-forward block. */
   norm2: LayerNorm;
+  /** Dropout on the attention block's output. */
   dropout1: Dropout;
+  /** Dropout on the feed-forward block's output. */
   dropout2: Dropout;
+  /** Pre-norm (true) or post-norm (false). */
   readonly normFirst: boolean;
+  /** The feed-forward block's activation. */
   readonly activation: 'relu' | 'gelu';
   /** The constructor's arguments, for TransformerEncoder's copies. */
   readonly config: { dModel: number; nhead: number; options: TransformerEncoderLayerOptions };
@@ -106,8 +116,11 @@ export interface TransformerEncoderOptions {
  * with the layer's weights, as torch's deep copies do), then the optional norm.
  */
 export class TransformerEncoder extends Module {
+  /** The layers, copies of the layer given. */
   layers: ModuleList;
+  /** Applied to the last layer's output, or null. */
   norm: Module | null;
+  /** How many layers. */
   readonly numLayers: number;
 
   constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, options?: TransformerEncoderOptions) {
