@@ -9,7 +9,7 @@ import { eachBackend } from './helpers/backends';
 import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
 
 interface Case {
-  kind: 'mha' | 'layer' | 'encoder';
+  kind: 'mha' | 'layer' | 'encoder' | 'decoderLayer' | 'decoder' | 'transformer';
   e: number; h: number; l: number; s: number; n: number;
   kdim?: number; vdim?: number; bias?: boolean; batchFirst?: boolean; unbatched?: boolean; sameKV?: boolean;
   attnMask?: 'causal' | 'heads' | 'float'; keyPadding?: boolean; average?: boolean;
@@ -25,6 +25,10 @@ const CASES: Case[] = [
   { kind: 'layer', e: 8, h: 2, l: 6, s: 6, n: 3, ff: 16, attnMask: 'causal' },
   { kind: 'layer', e: 8, h: 4, l: 5, s: 5, n: 2, ff: 12, activation: 'gelu', normFirst: true, batchFirst: true, keyPadding: true },
   { kind: 'encoder', e: 8, h: 2, l: 5, s: 5, n: 2, ff: 16, layers: 2, attnMask: 'causal' },
+  { kind: 'decoderLayer', e: 8, h: 2, l: 4, s: 6, n: 2, ff: 16, attnMask: 'causal', keyPadding: true },
+  { kind: 'decoderLayer', e: 8, h: 4, l: 3, s: 5, n: 3, ff: 12, activation: 'gelu', normFirst: true, batchFirst: true },
+  { kind: 'decoder', e: 8, h: 2, l: 4, s: 5, n: 2, ff: 16, layers: 2, attnMask: 'causal', keyPadding: true },
+  { kind: 'transformer', e: 8, h: 2, l: 4, s: 6, n: 2, ff: 16, layers: 2, attnMask: 'causal', keyPadding: true },
 ];
 
 const SCRIPT = `
@@ -34,7 +38,7 @@ torch.manual_seed(0)
 def masks(c):
     L, S, N, H = c["l"], c["s"], c["n"], c["h"]
     am = None
-    if c.get("attnMask") == "causal": am = torch.triu(torch.ones(L, S, dtype=torch.bool), 1)
+    if c.get("attnMask") == "causal": am = torch.triu(torch.ones(L, L if c["kind"] in ("decoderLayer", "decoder", "transformer") else S, dtype=torch.bool), 1)
     elif c.get("attnMask") == "heads": am = torch.rand(N * H, L, S) < 0.3; am[:, :, 0] = False
     elif c.get("attnMask") == "float": am = torch.randn(L, S)
     kpm = None
@@ -47,6 +51,14 @@ for c in json.load(sys.stdin):
     am, kpm = masks(c)
     if c["kind"] == "mha":
         m = nn.MultiheadAttention(E, H, bias=c.get("bias", True), kdim=c.get("kdim"), vdim=c.get("vdim"), batch_first=bf)
+    elif c["kind"] in ("decoderLayer", "decoder", "transformer"):
+        kw = dict(dim_feedforward=c["ff"], dropout=0.0, activation=c.get("activation", "relu"), batch_first=bf, norm_first=c.get("normFirst", False))
+        if c["kind"] == "transformer": m = nn.Transformer(E, H, c["layers"], c["layers"], **kw)
+        else:
+            layer = nn.TransformerDecoderLayer(E, H, **kw)
+            m = layer if c["kind"] == "decoderLayer" else nn.TransformerDecoder(layer, c["layers"], norm=nn.LayerNorm(E))
+        with torch.no_grad():
+            for p in m.parameters(): p.add_(torch.randn_like(p) * 0.1)
     else:
         layer = nn.TransformerEncoderLayer(E, H, dim_feedforward=c["ff"], dropout=0.0, activation=c.get("activation", "relu"), batch_first=bf, norm_first=c.get("normFirst", False))
         m = layer if c["kind"] == "layer" else nn.TransformerEncoder(layer, c["layers"], norm=nn.LayerNorm(E))
@@ -60,6 +72,8 @@ for c in json.load(sys.stdin):
     if c["kind"] == "mha":
         if c.get("sameKV"): q = k
         y, w = m(q, k, v, key_padding_mask=kpm, attn_mask=am, need_weights=True, average_attn_weights=c.get("average", True))
+    elif c["kind"] in ("decoderLayer", "decoder"): y, w = m(q, k, tgt_mask=am, memory_key_padding_mask=kpm), None
+    elif c["kind"] == "transformer": y, w = m(k, q, tgt_mask=am, src_key_padding_mask=kpm, memory_key_padding_mask=kpm), None
     elif c["kind"] == "layer": y, w = m(q, src_mask=am, src_key_padding_mask=kpm), None
     else: y, w = m(q, mask=am, src_key_padding_mask=kpm), None
     loss = (y * torch.linspace(-1, 1, y.numel()).reshape(y.shape)).sum()
@@ -67,7 +81,8 @@ for c in json.load(sys.stdin):
     loss.backward()
     flat = lambda t: t.detach().reshape(-1).tolist()
     grads = {"q": flat(q.grad)}
-    if c["kind"] == "mha" and not c.get("sameKV"): grads["k"] = flat(k.grad); grads["v"] = flat(v.grad)
+    if k is not q and k.grad is not None: grads["k"] = flat(k.grad)
+    if v is not k and v.grad is not None: grads["v"] = flat(v.grad)
     out.append({
         "state": {k2: {"shape": list(t.shape), "data": flat(t)} for k2, t in m.state_dict().items()},
         "inputs": {"q": flat(q), "k": flat(k), "v": flat(v), "qs": list(q.shape), "ks": list(k.shape), "vs": list(v.shape)},
@@ -88,6 +103,12 @@ interface Answer {
 
 function build(c: Case): nn.Module {
   if (c.kind === 'mha') return new nn.MultiheadAttention(c.e, c.h, { bias: c.bias ?? true, kdim: c.kdim, vdim: c.vdim, batchFirst: c.batchFirst ?? false });
+  const options = { dimFeedforward: c.ff, dropout: 0, activation: c.activation, batchFirst: c.batchFirst, normFirst: c.normFirst };
+  if (c.kind === 'transformer') return new nn.Transformer({ dModel: c.e, nhead: c.h, numEncoderLayers: c.layers, numDecoderLayers: c.layers, ...options });
+  if (c.kind === 'decoderLayer' || c.kind === 'decoder') {
+    const layer = new nn.TransformerDecoderLayer(c.e, c.h, options);
+    return c.kind === 'decoderLayer' ? layer : new nn.TransformerDecoder(layer, c.layers!, { norm: new nn.LayerNorm(c.e) });
+  }
   const layer = new nn.TransformerEncoderLayer(c.e, c.h, { dimFeedforward: c.ff, dropout: 0, activation: c.activation, batchFirst: c.batchFirst, normFirst: c.normFirst });
   return c.kind === 'layer' ? layer : new nn.TransformerEncoder(layer, c.layers!, { norm: new nn.LayerNorm(c.e) });
 }
@@ -120,7 +141,9 @@ eachBackend('attention and transformer modules', () => {
         const r = (m as nn.MultiheadAttention).attention(q, k, v, { attnMask: am, keyPaddingMask: kpm, averageAttnWeights: c.average ?? true, maskKind: c.attnMask === 'float' ? 'float' : 'bool' });
         y = r.output;
         w = r.weights;
-      } else y = m.forward(q, am as Tensor, kpm as Tensor);
+      } else if (c.kind === 'decoderLayer' || c.kind === 'decoder') y = (m as nn.TransformerDecoder).forward(q, k, am, undefined, undefined, kpm);
+      else if (c.kind === 'transformer') y = (m as nn.Transformer).forward(k, q, undefined, am, undefined, kpm, undefined, kpm);
+      else y = m.forward(q, am as Tensor, kpm as Tensor);
       expect([...y.shape], what).toEqual(a.yshape);
       near(y.data, a.y, `${what} output`);
       let loss = y.mul(bp.linspace(-1, 1, y.size).reshape([...y.shape])).sum();
@@ -191,5 +214,12 @@ eachBackend('attention and transformer modules', () => {
     expect(() => new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 0 })).toThrow('TransformerEncoderLayer: dimFeedforward must be a positive integer, got 0');
     expect(() => new nn.TransformerEncoder(new nn.Linear(2, 2) as never, 2)).toThrow(/TransformerEncoder: encoderLayer must be a TransformerEncoderLayer/);
     expect(() => new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2), 0)).toThrow('TransformerEncoder: numLayers must be a positive integer, got 0');
+    expect(() => new nn.TransformerDecoder(new nn.TransformerEncoderLayer(8, 2) as never, 2)).toThrow(/TransformerDecoder: decoderLayer must be a TransformerDecoderLayer/);
+    expect(() => new nn.TransformerDecoderLayer(8, 3)).toThrow('MultiheadAttention: embedDim (8) must be divisible by numHeads (3)');
+    expect(() => new nn.TransformerDecoderLayer(8, 2).forward(bp.randn([3, 2, 8]), 5 as never)).toThrow(/TransformerDecoderLayer memory/);
+    expect(() => new nn.Transformer({ dModel: 8, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 8 }).forward(bp.randn([3, 2, 8]), bp.randn([3, 4, 8])))
+      .toThrow('Transformer: the batch sizes of src and tgt must be equal, got shapes [3, 2, 8] and [3, 4, 8]');
+    expect(() => new nn.Transformer({ d_model: 8 } as never)).toThrow(/Transformer: unknown option 'd_model'/);
+    expect(() => nn.Transformer.generateSquareSubsequentMask(-1)).toThrow('Transformer.generateSquareSubsequentMask: sz must be a non-negative integer, got -1');
   });
 });

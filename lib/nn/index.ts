@@ -18,8 +18,8 @@ export { Sequential } from './sequential';
 export { ModuleList, ModuleDict } from './containers';
 export { MultiheadAttention, NonDynamicallyQuantizableLinear } from './attention';
 export type { MultiheadAttentionOptions, AttentionOptions, AttentionResult } from './attention';
-export { TransformerEncoderLayer, TransformerEncoder } from './transformer';
-export type { TransformerEncoderLayerOptions, TransformerEncoderOptions } from './transformer';
+export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer } from './transformer';
+export type { TransformerEncoderLayerOptions, TransformerEncoderOptions, TransformerDecoderLayerOptions, TransformerDecoderOptions, TransformerOptions } from './transformer';
 export { Dropout, Dropout2d } from './dropout';
 export {
   ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,

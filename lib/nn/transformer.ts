@@ -1,6 +1,8 @@
-// TransformerEncoderLayer and TransformerEncoder as torch.nn's (1.13): the same sub-modules under the
-// same names (self_attn, linear1, linear2, norm1, norm2, dropouts; layers.0...), post-norm by
-// default or pre-norm with normFirst, the feed-forward block's activation fused into its first GEMM.
+// The Transformer modules of torch.nn (1.13): TransformerEncoderLayer, TransformerDecoderLayer, the
+// stacks TransformerEncoder and TransformerDecoder, and Transformer. The same sub-modules under the
+// same names (self_attn, multihead_attn, linear1, linear2, norm1..3, dropouts; layers.0...), so a
+// torch state dict loads; post-norm by default, pre-norm with normFirst; the feed-forward block's
+// activation fused into its first GEMM.
 import { Tensor } from '../tensor';
 import { Module, checkModule } from './module';
 import { Linear } from './linear';
@@ -8,12 +10,15 @@ import { LayerNorm } from './layernorm';
 import { Dropout } from './dropout';
 import { MultiheadAttention } from './attention';
 import { ModuleList } from './containers';
+import { xavierUniform } from './init';
 import { add } from '../ops/binary';
 import { linear } from '../ops/matmul';
+import { full } from '../ops/creation';
+import { triu } from '../ops/more';
 import { checkTensor, letGoAfterBackward } from '../ops/core';
 import { optionsOf, shown } from '../args';
 
-/** Options of TransformerEncoderLayer (torch's keyword arguments). */
+/** Options of TransformerEncoderLayer and TransformerDecoderLayer (torch's keyword arguments). */
 export interface TransformerEncoderLayerOptions {
   /** The feed-forward block's hidden width (default 2048). */
   dimFeedforward?: number;
@@ -25,8 +30,67 @@ export interface TransformerEncoderLayerOptions {
   layerNormEps?: number;
   /** Inputs [batch, seq, feature] (default false: [seq, batch, feature]). */
   batchFirst?: boolean;
-  /** Normalize before attention and the feed-forward block (pre-norm) instead of after (default false). */
+  /** Normalize before each block (pre-norm) instead of after its residual sum (default false). */
   normFirst?: boolean;
+}
+
+/** Options of TransformerDecoderLayer: the encoder layer's. */
+export type TransformerDecoderLayerOptions = TransformerEncoderLayerOptions;
+
+/** A layer's options checked, with their defaults. */
+function layerSettings(options: TransformerEncoderLayerOptions | undefined, what: string) {
+  const o = optionsOf(options, what, { dimFeedforward: 'value', dropout: 'value', activation: 'value', layerNormEps: 'value', batchFirst: 'boolean', normFirst: 'boolean' });
+  const activation = o.activation ?? 'relu';
+  if (activation !== 'relu' && activation !== 'gelu') throw new Error(`${what}: activation must be 'relu' or 'gelu', got ${shown(activation)}`);
+  const ff = o.dimFeedforward ?? 2048;
+  if (!Number.isSafeInteger(ff) || ff <= 0) throw new Error(`${what}: dimFeedforward must be a positive integer, got ${shown(ff)}`);
+  return { o, activation, ff, p: o.dropout ?? 0.1, eps: o.layerNormEps ?? 1e-5, batchFirst: o.batchFirst ?? false, normFirst: o.normFirst ?? false };
+}
+
+/** A sub-block of a layer: its norm, and the block itself (attention or feed-forward, its output dropout included). */
+type Residual = [norm: LayerNorm, block: (x: Tensor) => Tensor];
+
+/**
+ * x through each residual block in turn: x = norm(x + block(x)), or with normFirst x = x + block(norm(x)).
+ * Every intermediate but the result is let go after backward.
+ */
+function residuals(src: Tensor, blocks: Residual[], normFirst: boolean, made: Tensor[]): Tensor {
+  const own = (t: Tensor): Tensor => (made.push(t), t);
+  let x = src;
+  for (const [norm, block] of blocks) x = own(normFirst ? add(x, own(block(own(norm.forward(x))))) : norm.forward(own(add(x, own(block(x))))));
+  // A dropout in eval mode hands its input on: each tensor let go once.
+  letGoAfterBackward(...new Set(made.filter((t) => t !== src && t !== x)));
+  return x;
+}
+
+/** The feed-forward sub-layers every Transformer layer has, and the block they make. */
+abstract class FeedForwardLayer extends Module {
+  /** The feed-forward block's first layer (dModel -> dimFeedforward). */
+  linear1: Linear;
+  /** Dropout inside the feed-forward block. */
+  dropout: Dropout;
+  /** The feed-forward block's second layer (dimFeedforward -> dModel). */
+  linear2: Linear;
+  /** Pre-norm (true) or post-norm (false). */
+  readonly normFirst: boolean;
+  /** The feed-forward block's activation. */
+  readonly activation: 'relu' | 'gelu';
+
+  protected constructor(dModel: number, s: ReturnType<typeof layerSettings>) {
+    super();
+    this.linear1 = new Linear(dModel, s.ff);
+    this.dropout = new Dropout(s.p);
+    this.linear2 = new Linear(s.ff, dModel);
+    this.normFirst = s.normFirst;
+    this.activation = s.activation;
+  }
+
+  /** linear2(dropout(activation(linear1(x)))), then `out` (the block's output dropout). */
+  protected feedForward(x: Tensor, out: Dropout, made: Tensor[]): Tensor {
+    const own = (t: Tensor): Tensor => (made.push(t), t);
+    const hidden = own(this.dropout.forward(own(linear(x, this.linear1.weight, this.linear1.bias, this.activation))));
+    return out.forward(own(this.linear2.forward(hidden)));
+  }
 }
 
 /**
@@ -34,15 +98,9 @@ export interface TransformerEncoderLayerOptions {
  * torch.nn.TransformerEncoderLayer: x = norm1(x + sa(x)), x = norm2(x + ff(x)); with normFirst,
  * x = x + sa(norm1(x)), x = x + ff(norm2(x)).
  */
-export class TransformerEncoderLayer extends Module {
+export class TransformerEncoderLayer extends FeedForwardLayer {
   /** The self-attention block. */
   self_attn: MultiheadAttention;
-  /** The feed-forward block's first layer (dModel -> dimFeedforward). */
-  linear1: Linear;
-  /** Dropout inside the feed-forward block. */
-  dropout: Dropout;
-  /** The feed-forward block's second layer (dimFeedforward -> dModel). */
-  linear2: Linear;
   /** The norm around the attention block. */
   norm1: LayerNorm;
   /** The norm around the feed-forward block. */
@@ -51,64 +109,133 @@ export class TransformerEncoderLayer extends Module {
   dropout1: Dropout;
   /** Dropout on the feed-forward block's output. */
   dropout2: Dropout;
-  /** Pre-norm (true) or post-norm (false). */
-  readonly normFirst: boolean;
-  /** The feed-forward block's activation. */
-  readonly activation: 'relu' | 'gelu';
-  /** The constructor's arguments, for TransformerEncoder's copies. */
+  /** The constructor's arguments, for the stacks' copies. */
   readonly config: { dModel: number; nhead: number; options: TransformerEncoderLayerOptions };
 
   constructor(dModel: number, nhead: number, options?: TransformerEncoderLayerOptions) {
-    super();
-    const o = optionsOf(options, 'TransformerEncoderLayer', {
-      dimFeedforward: 'value', dropout: 'value', activation: 'value', layerNormEps: 'value', batchFirst: 'boolean', normFirst: 'boolean',
-    });
-    const act = o.activation ?? 'relu';
-    if (act !== 'relu' && act !== 'gelu') throw new Error(`TransformerEncoderLayer: activation must be 'relu' or 'gelu', got ${shown(act)}`);
-    const p = o.dropout ?? 0.1;
-    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: o.batchFirst ?? false });
-    const ff = o.dimFeedforward ?? 2048;
-    if (!Number.isSafeInteger(ff) || ff <= 0) throw new Error(`TransformerEncoderLayer: dimFeedforward must be a positive integer, got ${shown(ff)}`);
-    this.linear1 = new Linear(dModel, ff);
-    this.dropout = new Dropout(p);
-    this.linear2 = new Linear(ff, dModel);
-    this.norm1 = new LayerNorm(dModel, { eps: o.layerNormEps ?? 1e-5 });
-    this.norm2 = new LayerNorm(dModel, { eps: o.layerNormEps ?? 1e-5 });
-    this.dropout1 = new Dropout(p);
-    this.dropout2 = new Dropout(p);
-    this.normFirst = o.normFirst ?? false;
-    this.activation = act;
-    this.config = { dModel, nhead, options: { ...o } };
+    const s = layerSettings(options, 'TransformerEncoderLayer');
+    super(dModel, s);
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: s.p, batchFirst: s.batchFirst });
+    this.norm1 = new LayerNorm(dModel, { eps: s.eps });
+    this.norm2 = new LayerNorm(dModel, { eps: s.eps });
+    this.dropout1 = new Dropout(s.p);
+    this.dropout2 = new Dropout(s.p);
+    this.config = { dModel, nhead, options: { ...s.o } };
+    // torch's field order (its print): self_attn, linear1, dropout, linear2, norm1, norm2, dropout1, dropout2.
+    reorderFields(this, ['self_attn', 'linear1', 'dropout', 'linear2']);
   }
 
   /** The layer's output for src; srcMask and srcKeyPaddingMask as MultiheadAttention's boolean masks. */
   forward(src: Tensor, srcMask?: Tensor, srcKeyPaddingMask?: Tensor): Tensor {
     checkTensor(src, 'TransformerEncoderLayer');
     const made: Tensor[] = [];
-    const own = (t: Tensor): Tensor => (made.push(t), t);
-    const sa = (x: Tensor) => this.dropout1.forward(own(this.self_attn.forward(x, x, x, srcKeyPaddingMask, srcMask)));
-    const ff = (x: Tensor) => {
-      const hidden = own(this.dropout.forward(own(linear(x, this.linear1.weight, this.linear1.bias, this.activation))));
-      return this.dropout2.forward(own(this.linear2.forward(hidden)));
-    };
-    let x: Tensor;
-    if (this.normFirst) {
-      const x1 = own(add(src, own(sa(own(this.norm1.forward(src))))));
-      x = add(x1, own(ff(own(this.norm2.forward(x1)))));
-    } else {
-      const x1 = own(this.norm1.forward(own(add(src, own(sa(src))))));
-      x = this.norm2.forward(own(add(x1, own(ff(x1)))));
-    }
-    // A dropout in eval mode hands its input on: each tensor let go once.
-    letGoAfterBackward(...new Set(made.filter((t) => t !== src && t !== x)));
-    return x;
+    return residuals(src, [
+      [this.norm1, (x) => this.dropout1.forward(ownIn(made, this.self_attn.forward(x, x, x, srcKeyPaddingMask, srcMask)))],
+      [this.norm2, (x) => this.feedForward(x, this.dropout2, made)],
+    ], this.normFirst, made);
   }
 }
 
-/** Options of TransformerEncoder. */
+/**
+ * Self-attention, attention over the encoder's output (memory) and a feed-forward block, each with a
+ * residual connection and a LayerNorm, as torch.nn.TransformerDecoderLayer.
+ */
+export class TransformerDecoderLayer extends FeedForwardLayer {
+  /** The self-attention block. */
+  self_attn: MultiheadAttention;
+  /** The attention over memory. */
+  multihead_attn: MultiheadAttention;
+  /** The norm around the self-attention block. */
+  norm1: LayerNorm;
+  /** The norm around the attention over memory. */
+  norm2: LayerNorm;
+  /** The norm around the feed-forward block. */
+  norm3: LayerNorm;
+  /** Dropout on the self-attention block's output. */
+  dropout1: Dropout;
+  /** Dropout on the attention over memory's output. */
+  dropout2: Dropout;
+  /** Dropout on the feed-forward block's output. */
+  dropout3: Dropout;
+  /** The constructor's arguments, for the stacks' copies. */
+  readonly config: { dModel: number; nhead: number; options: TransformerDecoderLayerOptions };
+
+  constructor(dModel: number, nhead: number, options?: TransformerDecoderLayerOptions) {
+    const s = layerSettings(options, 'TransformerDecoderLayer');
+    super(dModel, s);
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: s.p, batchFirst: s.batchFirst });
+    this.multihead_attn = new MultiheadAttention(dModel, nhead, { dropout: s.p, batchFirst: s.batchFirst });
+    this.norm1 = new LayerNorm(dModel, { eps: s.eps });
+    this.norm2 = new LayerNorm(dModel, { eps: s.eps });
+    this.norm3 = new LayerNorm(dModel, { eps: s.eps });
+    this.dropout1 = new Dropout(s.p);
+    this.dropout2 = new Dropout(s.p);
+    this.dropout3 = new Dropout(s.p);
+    this.config = { dModel, nhead, options: { ...s.o } };
+    reorderFields(this, ['self_attn', 'multihead_attn', 'linear1', 'dropout', 'linear2']);
+  }
+
+  /** The layer's output for tgt attending to memory; the masks as MultiheadAttention's boolean masks. */
+  forward(tgt: Tensor, memory: Tensor, tgtMask?: Tensor, memoryMask?: Tensor, tgtKeyPaddingMask?: Tensor, memoryKeyPaddingMask?: Tensor): Tensor {
+    checkTensor(tgt, 'TransformerDecoderLayer tgt');
+    checkTensor(memory, 'TransformerDecoderLayer memory');
+    const made: Tensor[] = [];
+    return residuals(tgt, [
+      [this.norm1, (x) => this.dropout1.forward(ownIn(made, this.self_attn.forward(x, x, x, tgtKeyPaddingMask, tgtMask)))],
+      [this.norm2, (x) => this.dropout2.forward(ownIn(made, this.multihead_attn.forward(x, memory, memory, memoryKeyPaddingMask, memoryMask)))],
+      [this.norm3, (x) => this.feedForward(x, this.dropout3, made)],
+    ], this.normFirst, made);
+  }
+}
+
+/** t, recorded among `made`. */
+function ownIn(made: Tensor[], t: Tensor): Tensor {
+  made.push(t);
+  return t;
+}
+
+/** Moves `first` to the front of m's own fields, in that order (the order torch prints sub-modules in). */
+function reorderFields(m: Module, first: string[]): void {
+  const self = m as unknown as Record<string, unknown>;
+  const rest = Object.keys(self).filter((k) => !first.includes(k));
+  const values = Object.fromEntries(Object.keys(self).map((k) => [k, self[k]]));
+  for (const k of Object.keys(self)) delete self[k];
+  for (const k of [...first, ...rest]) self[k] = values[k];
+}
+
+/** Options of TransformerEncoder and TransformerDecoder. */
 export interface TransformerEncoderOptions {
   /** A module applied to the last layer's output (torch's norm argument), e.g. a LayerNorm. */
   norm?: Module | null;
+}
+
+/** Options of TransformerDecoder: the encoder's. */
+export type TransformerDecoderOptions = TransformerEncoderOptions;
+
+/** n copies of `layer`, each a new layer of its constructor's arguments starting from its weights (torch's deep copies). */
+function copiesOf<L extends TransformerEncoderLayer | TransformerDecoderLayer>(layer: L, n: number, what: string,
+  make: (c: L['config']) => L): ModuleList {
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${what}: numLayers must be a positive integer, got ${shown(n)}`);
+  const state = layer.stateDict();
+  return new ModuleList(Array.from({ length: n }, () => {
+    const copy = make(layer.config);
+    copy.loadStateDict(state);
+    return copy.train(layer.training);
+  }));
+}
+
+/** The stacks' optional final norm, checked. */
+function finalNorm(options: TransformerEncoderOptions | undefined, what: string): Module | null {
+  const o = optionsOf(options, what, { norm: 'value' });
+  return o.norm === undefined || o.norm === null ? null : checkModule(o.norm, `${what} norm`);
+}
+
+/** x through `norm` when there is one, x let go after backward. */
+function normed(x: Tensor, norm: Module | null, input: Tensor): Tensor {
+  if (!norm) return x;
+  const y = norm.forward(x);
+  if (x !== input && y !== x) letGoAfterBackward(x);
+  return y;
 }
 
 /**
@@ -126,16 +253,8 @@ export class TransformerEncoder extends Module {
   constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, options?: TransformerEncoderOptions) {
     super();
     if (!(encoderLayer instanceof TransformerEncoderLayer)) throw new Error(`TransformerEncoder: encoderLayer must be a TransformerEncoderLayer, got ${shown(encoderLayer)}`);
-    if (!Number.isSafeInteger(numLayers) || numLayers < 1) throw new Error(`TransformerEncoder: numLayers must be a positive integer, got ${shown(numLayers)}`);
-    const o = optionsOf(options, 'TransformerEncoder', { norm: 'value' });
-    const { dModel, nhead, options: layerOptions } = encoderLayer.config;
-    const state = encoderLayer.stateDict();
-    this.layers = new ModuleList(Array.from({ length: numLayers }, () => {
-      const copy = new TransformerEncoderLayer(dModel, nhead, layerOptions);
-      copy.loadStateDict(state);
-      return copy.train(encoderLayer.training);
-    }));
-    this.norm = o.norm === undefined || o.norm === null ? null : checkModule(o.norm, 'TransformerEncoder norm');
+    this.layers = copiesOf(encoderLayer, numLayers, 'TransformerEncoder', (c) => new TransformerEncoderLayer(c.dModel, c.nhead, c.options));
+    this.norm = finalNorm(options, 'TransformerEncoder');
     this.numLayers = numLayers;
   }
 
@@ -147,9 +266,107 @@ export class TransformerEncoder extends Module {
       if (x !== src) letGoAfterBackward(x);
       x = next;
     }
-    if (!this.norm) return x;
-    const y = this.norm.forward(x);
-    if (x !== src && y !== x) letGoAfterBackward(x);
+    return normed(x, this.norm, src);
+  }
+}
+
+/** numLayers copies of decoderLayer applied in turn (torch.nn.TransformerDecoder), then the optional norm. */
+export class TransformerDecoder extends Module {
+  /** The layers, copies of the layer given. */
+  layers: ModuleList;
+  /** Applied to the last layer's output, or null. */
+  norm: Module | null;
+  /** How many layers. */
+  readonly numLayers: number;
+
+  constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, options?: TransformerDecoderOptions) {
+    super();
+    if (!(decoderLayer instanceof TransformerDecoderLayer)) throw new Error(`TransformerDecoder: decoderLayer must be a TransformerDecoderLayer, got ${shown(decoderLayer)}`);
+    this.layers = copiesOf(decoderLayer, numLayers, 'TransformerDecoder', (c) => new TransformerDecoderLayer(c.dModel, c.nhead, c.options));
+    this.norm = finalNorm(options, 'TransformerDecoder');
+    this.numLayers = numLayers;
+  }
+
+  /** The decoder's output for tgt attending to memory; the masks as TransformerDecoderLayer's. */
+  forward(tgt: Tensor, memory: Tensor, tgtMask?: Tensor, memoryMask?: Tensor, tgtKeyPaddingMask?: Tensor, memoryKeyPaddingMask?: Tensor): Tensor {
+    let x = tgt;
+    for (const layer of this.layers) {
+      const next = (layer as TransformerDecoderLayer).forward(x, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
+      if (x !== tgt) letGoAfterBackward(x);
+      x = next;
+    }
+    return normed(x, this.norm, tgt);
+  }
+}
+
+/** Options of Transformer (torch's keyword arguments). */
+export interface TransformerOptions extends TransformerEncoderLayerOptions {
+  /** The model's features (default 512). */
+  dModel?: number;
+  /** Attention heads (default 8). */
+  nhead?: number;
+  /** Encoder layers (default 6). */
+  numEncoderLayers?: number;
+  /** Decoder layers (default 6). */
+  numDecoderLayers?: number;
+}
+
+/**
+ * An encoder-decoder Transformer, as torch.nn.Transformer: a TransformerEncoder and a
+ * TransformerDecoder, each ending in a LayerNorm, every weight matrix initialised Xavier-uniform.
+ */
+export class Transformer extends Module {
+  /** The encoder stack (with its final norm). */
+  encoder: TransformerEncoder;
+  /** The decoder stack (with its final norm). */
+  decoder: TransformerDecoder;
+  /** The model's features. */
+  readonly dModel: number;
+  /** Attention heads. */
+  readonly nhead: number;
+  /** Inputs [batch, seq, feature] rather than [seq, batch, feature]. */
+  readonly batchFirst: boolean;
+
+  constructor(options?: TransformerOptions) {
+    super();
+    const o = optionsOf(options, 'Transformer', {
+      dModel: 'value', nhead: 'value', numEncoderLayers: 'value', numDecoderLayers: 'value',
+      dimFeedforward: 'value', dropout: 'value', activation: 'value', layerNormEps: 'value', batchFirst: 'boolean', normFirst: 'boolean',
+    });
+    const { dModel = 512, nhead = 8, numEncoderLayers = 6, numDecoderLayers = 6, ...layer } = o;
+    const eps = layer.layerNormEps ?? 1e-5;
+    this.encoder = new TransformerEncoder(new TransformerEncoderLayer(dModel, nhead, layer), numEncoderLayers, { norm: new LayerNorm(dModel, { eps }) });
+    this.decoder = new TransformerDecoder(new TransformerDecoderLayer(dModel, nhead, layer), numDecoderLayers, { norm: new LayerNorm(dModel, { eps }) });
+    this.dModel = dModel;
+    this.nhead = nhead;
+    this.batchFirst = layer.batchFirst ?? false;
+    for (const p of this.parameters()) if (p.ndim > 1) xavierUniform(p);
+  }
+
+  /** The decoder's output for tgt, attending to the encoder's output for src; the masks as the layers'. */
+  forward(src: Tensor, tgt: Tensor, srcMask?: Tensor, tgtMask?: Tensor, memoryMask?: Tensor,
+    srcKeyPaddingMask?: Tensor, tgtKeyPaddingMask?: Tensor, memoryKeyPaddingMask?: Tensor): Tensor {
+    checkTensor(src, 'Transformer src');
+    checkTensor(tgt, 'Transformer tgt');
+    const batch = this.batchFirst ? 0 : 1;
+    if (src.ndim === 3 && tgt.ndim === 3 && src.shape[batch] !== tgt.shape[batch]) {
+      throw new Error(`Transformer: the batch sizes of src and tgt must be equal, got shapes [${src.shape.join(', ')}] and [${tgt.shape.join(', ')}]`);
+    }
+    const memory = this.encoder.forward(src, srcMask, srcKeyPaddingMask);
+    const out = this.decoder.forward(tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
+    letGoAfterBackward(memory);
+    return out;
+  }
+
+  /**
+   * A causal mask of sz positions, as torch's generate_square_subsequent_mask: -Infinity above the
+   * diagonal, 0 elsewhere (its nonzero entries block, as a boolean mask; added, as a 'float' one).
+   */
+  static generateSquareSubsequentMask(sz: number): Tensor {
+    if (!Number.isSafeInteger(sz) || sz < 0) throw new Error(`Transformer.generateSquareSubsequentMask: sz must be a non-negative integer, got ${shown(sz)}`);
+    const all = full([sz, sz], -Infinity);
+    const y = triu(all, 1);
+    all.dispose();
     return y;
   }
 }
