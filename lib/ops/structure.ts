@@ -64,9 +64,10 @@ export function diag(x: Tensor, diagonalIndex = 0): Tensor {
   if (x.ndim !== 1) throw new Error(`diag: the input must be 1-D or 2-D, got shape ${fmt(x.shape)}`);
   const n = x.shape[0] + Math.abs(diagonalIndex);
   const at = Array.from({ length: x.shape[0] }, (_, i) => (diagonalIndex >= 0 ? i * n + i + diagonalIndex : (i - diagonalIndex) * n + i));
-  const flat = indexAdd(zeros([n * n]), 0, at, x);
+  const blank = zeros([n * n]);
+  const flat = indexAdd(blank, 0, at, x);
   const y = reshape(flat, [n, n]);
-  letGoAfterBackward(flat);
+  letGoAfterBackward(blank, flat);
   return y;
 }
 
