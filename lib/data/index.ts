@@ -1,6 +1,8 @@
-// The data namespace: IDX reading, Fashion-MNIST, and mini-batches.
+// The data namespace: IDX reading, Fashion-MNIST, mini-batches, and torch.utils.data's datasets and loader.
 export { readIdx } from './idx';
 export { fashionMnist, FASHION_MNIST_DIR } from './fashion-mnist';
 export type { Split } from './fashion-mnist';
 export { batches } from './batches';
 export type { Batch, BatchOptions } from './batches';
+export { TensorDataset, Subset, DataLoader, randomSplit, defaultCollate } from './loader';
+export type { MapDataset, DataLoaderOptions, Collate } from './loader';

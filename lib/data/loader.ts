@@ -1,0 +1,215 @@
+// torch.utils.data's pieces for hand-written training loops: a Dataset is anything with a length and
+// get(i); TensorDataset holds tensors of one row count; Subset and randomSplit pick rows of another;
+// DataLoader walks one in (shuffled) batches, stacking the samples' tensors (default collate).
+import { Tensor } from '../tensor';
+import { fmt } from '../shape';
+import { optionsOf, shown } from '../args';
+import { gatherRows, order } from '../train/batches';
+import { stack } from '../ops/join';
+import { tensor } from '../ops/creation';
+import { indexRange } from '../random';
+
+/** A map-style dataset, as torch.utils.data.Dataset: `length` samples, sample i from get(i). */
+export interface MapDataset<T> {
+  /** How many samples. */
+  readonly length: number;
+  /** Sample i, 0 <= i < length. */
+  get(i: number): T;
+}
+
+/** sample i of d, or an error naming the index (an integer in [0, length)). */
+function checkIndex(i: number, length: number, what: string): number {
+  if (!Number.isSafeInteger(i) || i < -length || i >= length) throw new Error(`${what}: index ${shown(i)} is out of range for ${length} samples`);
+  return i < 0 ? i + length : i;
+}
+
+/** Tensors of one row count, sample i being the i-th row of each (torch.utils.data.TensorDataset). */
+export class TensorDataset implements MapDataset<Tensor[]> {
+  /** The tensors, rows along dim 0. */
+  readonly tensors: readonly Tensor[];
+
+  constructor(...tensors: Tensor[]) {
+    if (tensors.length === 0) throw new Error('TensorDataset: expected at least one tensor');
+    tensors.forEach((t, i) => {
+      if (!(t instanceof Tensor) || t.ndim < 1) throw new Error(`TensorDataset: tensor ${i} must be a tensor with rows along dim 0, got ${t instanceof Tensor ? `shape ${fmt(t.shape)}` : shown(t)}`);
+      if (t.shape[0] !== tensors[0].shape[0]) throw new Error(`TensorDataset: every tensor must have ${tensors[0].shape[0]} rows (tensor 0's), tensor ${i} has shape ${fmt(t.shape)}`);
+    });
+    this.tensors = [...tensors];
+  }
+
+  get length(): number {
+    return this.tensors[0].shape[0];
+  }
+
+  /** Row i of each tensor (copies). */
+  get(i: number): Tensor[] {
+    const at = Int32Array.of(checkIndex(i, this.length, 'TensorDataset.get'));
+    return this.tensors.map((t) => {
+      const row = gatherRows(t, at, 0, 1);
+      return row.reshape(t.shape.slice(1));
+    });
+  }
+
+  /** Rows idx[begin..end) of each tensor, gathered at once (what DataLoader asks a TensorDataset for). */
+  rows(idx: Int32Array, begin: number, end: number): Tensor[] {
+    return this.tensors.map((t) => gatherRows(t, idx, begin, end));
+  }
+}
+
+/** The samples of `dataset` at `indices`, in that order (torch.utils.data.Subset). */
+export class Subset<T> implements MapDataset<T> {
+  /** The positions in dataset. */
+  readonly indices: Int32Array;
+
+  /** The dataset the samples are taken from. */
+  readonly dataset: MapDataset<T>;
+
+  constructor(dataset: MapDataset<T>, indices: ArrayLike<number>) {
+    checkDataset(dataset, 'Subset');
+    this.dataset = dataset;
+    const n = dataset.length;
+    this.indices = Int32Array.from(indices, (v, k) => {
+      if (!Number.isSafeInteger(v) || v < 0 || v >= n) throw new Error(`Subset: index ${shown(v)} at position ${k} is out of range for ${n} samples`);
+      return v;
+    });
+  }
+
+  get length(): number {
+    return this.indices.length;
+  }
+
+  /** Sample indices[i] of the dataset. */
+  get(i: number): T {
+    return this.dataset.get(this.indices[checkIndex(i, this.length, 'Subset.get')]);
+  }
+}
+
+function checkDataset<T>(d: MapDataset<T>, what: string): void {
+  if (d === null || typeof d !== 'object' || !Number.isSafeInteger(d.length) || d.length < 0 || typeof d.get !== 'function') {
+    throw new Error(`${what}: dataset must have a length (a non-negative integer) and get(i), got ${shown(d)}`);
+  }
+}
+
+/**
+ * The dataset cut into non-overlapping random subsets (torch.utils.data.random_split): `lengths` as
+ * counts summing to its length, or as fractions summing to 1 (rounded down, the remainder handed out
+ * one by one from the first, as torch's). The order comes from the library's seeded generator.
+ */
+export function randomSplit<T>(dataset: MapDataset<T>, lengths: readonly number[]): Subset<T>[] {
+  checkDataset(dataset, 'randomSplit');
+  const n = dataset.length;
+  if (!Array.isArray(lengths) || lengths.length === 0 || !lengths.every((v) => typeof v === 'number' && v >= 0 && Number.isFinite(v))) {
+    throw new Error(`randomSplit: lengths must be a non-empty array of non-negative numbers, got ${shown(lengths)}`);
+  }
+  let counts = lengths as number[];
+  const total = lengths.reduce((a, b) => a + b, 0);
+  if (lengths.every((v) => v <= 1) && Math.abs(total - 1) < 1e-9 && total !== n) {
+    counts = lengths.map((f) => Math.floor(n * f));
+    for (let k = 0, left = n - counts.reduce((a, b) => a + b, 0); left > 0; k = (k + 1) % counts.length, left--) counts[k]++;
+  } else if (!lengths.every(Number.isSafeInteger) || total !== n) {
+    throw new Error(`randomSplit: lengths must be counts summing to the dataset's ${n} samples or fractions summing to 1, got ${shown(lengths)}`);
+  }
+  const perm = indexRange(new Int32Array(n), true);
+  let at = 0;
+  return counts.map((c) => new Subset(dataset, perm.subarray(at, (at += c))));
+}
+
+/** How a DataLoader turns a batch's samples into one value (torch's collate_fn). */
+export type Collate<T, B> = (samples: T[]) => B;
+
+/** Options of DataLoader. */
+export interface DataLoaderOptions<T, B> {
+  /** Samples per batch (default 1). */
+  batchSize?: number;
+  /** Visit the samples in a new random order each pass (default false). */
+  shuffle?: boolean;
+  /** Leave out a last batch smaller than batchSize (default false). */
+  dropLast?: boolean;
+  /** Builds a batch from its samples (default: defaultCollate). */
+  collate?: Collate<T, B>;
+}
+
+/**
+ * torch's default_collate for the library's values: tensors stacked along a new dim 0, numbers made
+ * a 1-D tensor, and arrays and objects collated field by field (a TensorDataset's [x, y] samples
+ * become [xs, ys]).
+ */
+export function defaultCollate(samples: unknown[]): unknown {
+  if (samples.length === 0) throw new Error('defaultCollate: a batch needs at least one sample');
+  const first = samples[0];
+  if (first instanceof Tensor) {
+    samples.forEach((s, i) => {
+      if (!(s instanceof Tensor) || s.shape.length !== first.shape.length || s.shape.some((d, k) => d !== first.shape[k])) {
+        throw new Error(`defaultCollate: sample ${i} is ${s instanceof Tensor ? `shape ${fmt(s.shape)}` : shown(s)}, sample 0 a tensor of shape ${fmt(first.shape)}: a batch stacks tensors of one shape`);
+      }
+    });
+    return stack(samples as Tensor[], 0);
+  }
+  if (typeof first === 'number') {
+    samples.forEach((s, i) => {
+      if (typeof s !== 'number') throw new Error(`defaultCollate: sample ${i} is ${shown(s)} where sample 0 is a number`);
+    });
+    return tensor(samples as number[]);
+  }
+  if (Array.isArray(first)) {
+    return first.map((_, k) => defaultCollate(samples.map((s, i) => {
+      if (!Array.isArray(s) || s.length !== first.length) throw new Error(`defaultCollate: sample ${i} is not an array of ${first.length} like sample 0`);
+      return s[k];
+    })));
+  }
+  if (first !== null && typeof first === 'object') {
+    return Object.fromEntries(Object.keys(first).map((k) => [k, defaultCollate(samples.map((s) => (s as Record<string, unknown>)[k]))]));
+  }
+  throw new Error(`defaultCollate: cannot batch ${shown(first)}; give the DataLoader a collate of your own`);
+}
+
+/**
+ * The samples of a dataset in batches, as torch.utils.data.DataLoader (without worker processes):
+ * `for (const [xb, yb] of new data.DataLoader(new data.TensorDataset(x, y), { batchSize: 64, shuffle: true }))`.
+ * Each iteration is a new pass, reshuffled when `shuffle` is set (the library's seeded generator).
+ * Over a TensorDataset with the default collate, each batch's rows are gathered at once.
+ */
+export class DataLoader<T = Tensor[], B = T> implements Iterable<B> {
+  /** Samples per batch. */
+  readonly batchSize: number;
+  /** Whether each pass is in a new random order. */
+  readonly shuffle: boolean;
+  /** Whether a last short batch is left out. */
+  readonly dropLast: boolean;
+  private readonly collate: Collate<T, B> | null;
+
+  /** The dataset walked. */
+  readonly dataset: MapDataset<T>;
+
+  constructor(dataset: MapDataset<T>, options?: DataLoaderOptions<T, B>) {
+    checkDataset(dataset, 'DataLoader');
+    this.dataset = dataset;
+    const o = optionsOf(options, 'DataLoader', { batchSize: 'value', shuffle: 'boolean', dropLast: 'boolean', collate: 'value' });
+    this.batchSize = o.batchSize ?? 1;
+    if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1) throw new Error(`DataLoader: batchSize must be a positive integer, got ${shown(o.batchSize)}`);
+    if (o.collate !== undefined && typeof o.collate !== 'function') throw new Error(`DataLoader: collate must be a function, got ${shown(o.collate)}`);
+    this.shuffle = o.shuffle ?? false;
+    this.dropLast = o.dropLast ?? false;
+    this.collate = o.collate ?? null;
+  }
+
+  /** Batches in a pass: ceil(length / batchSize), or floor with dropLast. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  *[Symbol.iterator](): Iterator<B> {
+    const n = this.dataset.length;
+    const idx = order(n, this.shuffle);
+    const last = this.dropLast ? n - (n % this.batchSize) : n;
+    for (let b = 0; b < last; b += this.batchSize) {
+      const e = Math.min(last, b + this.batchSize);
+      if (!this.collate && this.dataset instanceof TensorDataset) yield this.dataset.rows(idx, b, e) as unknown as B;
+      else {
+        const samples = Array.from(idx.subarray(b, e), (i) => this.dataset.get(i));
+        yield (this.collate ? this.collate(samples) : defaultCollate(samples)) as B;
+      }
+    }
+  }
+}
