@@ -54,6 +54,17 @@ const CASES: TorchCall[] = [
   { name: 'pairwiseDistance', inputs: { a: x([4, 3]), b: x([4, 3]) }, ours: (t) => F.pairwiseDistance(t.a, t.b), py: 'F.pairwise_distance(a, b)' },
   { name: 'pairwiseDistance p 1 keepDim broadcast', inputs: { a: x([4, 3]), b: x([3]) }, ours: (t) => F.pairwiseDistance(t.a, t.b, { p: 1, keepDim: true }), py: 'F.pairwise_distance(a, b, p=1, keepdim=True)' },
   { name: 'pairwiseDistance inf eps', inputs: { a: x([2, 5]), b: x([2, 5]) }, ours: (t) => F.pairwiseDistance(t.a, t.b, { p: Infinity, eps: 0.01 }), py: "F.pairwise_distance(a, b, p=float('inf'), eps=0.01)" },
+  // torch 2's scaled_dot_product_attention, written out as its documentation's reference (torch 1.13 has none).
+  { name: 'scaledDotProductAttention', inputs: { q: x([2, 3, 4, 8]), k: x([2, 3, 5, 8]), v: x([2, 3, 5, 6]) },
+    ours: (t) => F.scaledDotProductAttention(t.q, t.k, t.v), py: 'torch.softmax(q @ k.transpose(-2, -1) * (8 ** -0.5), -1) @ v' },
+  { name: 'scaledDotProductAttention causal, broadcast key', inputs: { q: x([2, 5, 4]), k: x([1, 5, 4]), v: x([2, 5, 3]) },
+    ours: (t) => F.scaledDotProductAttention(t.q, t.k, t.v, { isCausal: true }),
+    py: "torch.softmax(q @ k.transpose(-2, -1) * 0.5 + torch.zeros(5, 5).masked_fill(torch.ones(5, 5).tril() == 0, float('-inf')), -1) @ v" },
+  { name: 'scaledDotProductAttention bool mask, scale', inputs: { q: x([3, 4, 4]), k: x([3, 6, 4]), v: x([3, 6, 2]), m: fixed([4, 6], Array.from({ length: 24 }, (_, i) => (i % 5 === 1 ? 0 : 1))) },
+    ours: (t) => F.scaledDotProductAttention(t.q, t.k, t.v, { attnMask: t.m, scale: 0.3 }),
+    py: "torch.softmax(q @ k.transpose(-2, -1) * 0.3 + torch.zeros(4, 6).masked_fill(m == 0, float('-inf')), -1) @ v" },
+  { name: 'scaledDotProductAttention float mask', inputs: { q: x([2, 3, 4]), k: x([2, 5, 4]), v: x([2, 5, 4]), m: x([3, 5], -1, 1, false) },
+    ours: (t) => F.scaledDotProductAttention(t.q, t.k, t.v, { attnMask: t.m, maskKind: 'float' }), py: 'torch.softmax(q @ k.transpose(-2, -1) * 0.5 + m, -1) @ v' },
   { name: 'relu re-exported', inputs: { a: x([5]) }, ours: (t) => F.relu(t.a), py: 'F.relu(a)' },
   { name: 'softmax re-exported', inputs: { a: x([2, 3]) }, ours: (t) => F.softmax(t.a, 1), py: 'F.softmax(a, 1)' },
 ];
@@ -89,6 +100,12 @@ eachBackend('nn.functional', () => {
     expect(() => F.layerNorm(a, [0])).toThrow(/layerNorm: normalizedShape must be a positive integer/);
     expect(() => F.layerNorm(a, 4, { eps: -1 })).toThrow(/layerNorm: invalid eps: -1/);
     expect(() => F.layerNorm(a, 4, { epsilon: 1 } as never)).toThrow(/layerNorm: unknown option 'epsilon'/);
+    const q = bp.randn([2, 3, 4]);
+    expect(() => F.scaledDotProductAttention(q, bp.randn([2, 5, 3]), bp.randn([2, 5, 4]))).toThrow(/scaledDotProductAttention: query \[\.\.\., L, E\], key \[\.\.\., S, E\] and value \[\.\.\., S, Ev\] disagree/);
+    expect(() => F.scaledDotProductAttention(q, q, q, { isCausal: true, attnMask: bp.ones([3, 3]) })).toThrow("scaledDotProductAttention: isCausal and attnMask are exclusive (torch's rule)");
+    expect(() => F.scaledDotProductAttention(q, q, q, { dropoutP: -0.1 })).toThrow('scaledDotProductAttention: p must be in [0, 1], got -0.1');
+    expect(() => F.scaledDotProductAttention(q, q, q, { attnMask: bp.ones([3, 4]) })).toThrow(/add|broadcast/);
+    expect(() => F.scaledDotProductAttention(bp.randn([4]), q, q)).toThrow('scaledDotProductAttention: query must have at least 2 dims, got shape [4]');
     expect(() => F.groupNorm(a, 3)).toThrow("groupNorm: the input's 4 channels do not split into 3 groups");
     expect(() => F.groupNorm(a, 0)).toThrow('groupNorm: numGroups must be a positive integer, got 0');
     expect(() => F.groupNorm(a, 2, { weight: bp.ones([3]) })).toThrow('groupNorm: weight must be [4], got shape [3]');

@@ -172,6 +172,8 @@ export class MultiheadAttention extends Module {
     const q = heads(own(linear(q0, wq, e3(0, b))), tgtLen);
     const k = heads(own(linear(k0, wk, e3(1, b))), srcLen);
     const v = heads(own(linear(v0, wv, e3(2, b))), srcLen);
+    // torch 1.13's MHA scales q before the product (functional.ts's scaledDotProductAttention, torch 2's
+    // formula, scales the product): other roundings, so each keeps its own.
     const scores = own(bmm(own(div(q, Math.sqrt(this.headDim))), own(transpose(k, 1, 2))));
     const masked = mask ? own(add(mask, scores)) : scores;
     let weights = own(softmax(masked, -1));

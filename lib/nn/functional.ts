@@ -3,15 +3,19 @@
 // pairwiseDistance; the activations, convolutions, poolings and the rest are the library's own ops,
 // re-exported.
 import { Tensor } from '../tensor';
-import { Operand, checkTensor } from '../ops/core';
+import { Operand, checkTensor, letGoAfterBackward } from '../ops/core';
 import { add, div, mul, scalarOp, sub } from '../ops/binary';
+import { matmul } from '../ops/matmul';
+import { softmax } from '../ops/softmax';
+import { expand, transpose } from '../ops/shape';
+import { eq, maskedFill, triu } from '../ops/more';
+import { ones, zeros } from '../ops/creation';
 import { Unary } from '../backend/backend';
 import { sqrt } from '../ops/unary';
 import { clamp } from '../ops/compare';
 import { norm } from '../ops/cumulative';
 import { sum } from '../ops/reduce';
 import { broadcastShapes, normDim } from '../shape';
-import { expand } from '../ops/shape';
 import { checkNonNegative, optionsOf, shown } from '../args';
 import { dropped, checkDropProbability } from './dropout';
 import { layerNormOver } from './layernorm';
@@ -103,6 +107,63 @@ export function groupNorm(x: Tensor, numGroups: number, options?: GroupNormFunct
   if (!Number.isSafeInteger(numGroups) || numGroups <= 0) throw new Error(`groupNorm: numGroups must be a positive integer, got ${shown(numGroups)}`);
   for (const [name, t] of [['weight', o.weight], ['bias', o.bias]] as const) if (t !== undefined && t !== null) checkTensor(t, `groupNorm ${name}`);
   return groupNormOver(x, numGroups, o.weight ?? null, o.bias ?? null, checkNonNegative(o.eps ?? 1e-5, 'groupNorm', 'eps'), 'groupNorm');
+}
+
+/** Options of scaledDotProductAttention (torch 2's keyword arguments). */
+export interface ScaledDotProductAttentionOptions {
+  /**
+   * Broadcast against [..., L, S]: with maskKind 'bool' (default) a nonzero element lets that query
+   * see that key and a zero blocks it, as torch's boolean attn_mask here (MultiheadAttention's masks
+   * block where nonzero, as torch's there); with 'float' it is added to the scores.
+   */
+  attnMask?: Tensor | null;
+  /** How attnMask is read (default 'bool'). */
+  maskKind?: 'bool' | 'float';
+  /** Dropout on the attention weights, always applied when above 0 (default 0), as torch's. */
+  dropoutP?: number;
+  /** Each query sees the keys at and before its own position (default false; not with attnMask). */
+  isCausal?: boolean;
+  /** The scores' factor (default 1 / sqrt(E)). */
+  scale?: number;
+}
+
+/**
+ * torch.nn.functional.scaled_dot_product_attention (torch 2's reference formula): softmax(q k^T
+ * scale + bias) v for query [..., L, E], key [..., S, E] and value [..., S, Ev], batch dims broadcast;
+ * the bias -Infinity where a mask or causality blocks.
+ */
+export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, options?: ScaledDotProductAttentionOptions): Tensor {
+  const what = 'scaledDotProductAttention';
+  const o = optionsOf(options, what, { attnMask: 'value', maskKind: 'value', dropoutP: 'value', isCausal: 'boolean', scale: 'value' });
+  for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) {
+    checkTensor(t, `${what} ${name}`);
+    if (t.ndim < 2) throw new Error(`${what}: ${name} must have at least 2 dims, got shape [${t.shape.join(', ')}]`);
+  }
+  const [l, e] = query.shape.slice(-2), s = key.shape[key.ndim - 2];
+  if (key.shape[key.ndim - 1] !== e || value.shape[value.ndim - 2] !== s) {
+    throw new Error(`${what}: query [..., L, E], key [..., S, E] and value [..., S, Ev] disagree: shapes [${query.shape.join(', ')}], [${key.shape.join(', ')}] and [${value.shape.join(', ')}]`);
+  }
+  const kind = o.maskKind ?? 'bool';
+  if (kind !== 'bool' && kind !== 'float') throw new Error(`${what}: maskKind must be 'bool' or 'float', got ${shown(kind)}`);
+  if (o.isCausal && o.attnMask) throw new Error(`${what}: isCausal and attnMask are exclusive (torch's rule)`);
+  const p = checkDropProbability(o.dropoutP ?? 0, what);
+  const scale = o.scale ?? 1 / Math.sqrt(e);
+  if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new Error(`${what}: scale must be a finite number, got ${shown(scale)}`);
+  const made: Tensor[] = [];
+  const own = (t: Tensor): Tensor => (made.push(t), t);
+  let scores = own(mul(own(matmul(query, own(transpose(key, -2, -1)))), scale));
+  let bias: Tensor | null = null;
+  if (o.isCausal) bias = own(maskedFill(own(zeros([l, s])), own(triu(own(ones([l, s])), 1)), -Infinity));
+  else if (o.attnMask) {
+    checkTensor(o.attnMask, `${what} attnMask`);
+    bias = kind === 'float' ? o.attnMask : own(maskedFill(own(zeros([...o.attnMask.shape])), own(eq(o.attnMask, 0)), -Infinity));
+  }
+  if (bias) scores = own(add(scores, bias));
+  let weights = own(softmax(scores, -1));
+  if (p > 0) weights = own(dropout(weights, p));
+  const y = matmul(weights, value);
+  letGoAfterBackward(...new Set(made.filter((t) => t !== o.attnMask)));
+  return y;
 }
 
 /** p (1, 2 or Infinity, the norms the library computes) or an error naming `what`'s p. */
