@@ -8,6 +8,7 @@ import type { Dims } from './ops/reduce';
 import type { SortResult, TopkOptions } from './ops/sort';
 import type { IndexAddOptions } from './ops/index_write';
 import type { CloseOptions, NanToNumOptions } from './ops/composed';
+import type { BincountOptions, HistcOptions, UniqueOptions, UniqueResult } from './ops/counting';
 
 declare module './tensor' {
   interface Tensor {
@@ -285,6 +286,14 @@ declare module './tensor' {
     repeatInterleave(repeats: number | readonly number[] | Tensor, dim?: number): Tensor;
     /** The Kronecker product with other (torch.kron). */
     kron(other: Tensor): Tensor;
+    /** The distinct values, flattened and sorted (torch.unique). */
+    unique(options?: UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
+    /** The distinct values with their inverse and counts (torch.unique with return_inverse / return_counts). */
+    unique(options: UniqueOptions): UniqueResult;
+    /** Counts of each non-negative integer of this 1-D tensor (torch.bincount). */
+    bincount(options?: BincountOptions): Tensor;
+    /** A histogram in equal bins (torch.histc). */
+    histc(options?: HistcOptions): Tensor;
   }
 }
 
@@ -427,6 +436,9 @@ P.diag = function (k) { return ops.diag(this, k); };
 P.trace = function () { return ops.trace(this); };
 P.repeatInterleave = function (r, d) { return ops.repeatInterleave(this, r, d); };
 P.kron = function (o) { return ops.kron(this, o); };
+P.unique = function (this: Tensor, o?: UniqueOptions) { return ops.unique(this, o as UniqueOptions); } as Tensor['unique'];
+P.bincount = function (o) { return ops.bincount(this, o); };
+P.histc = function (o) { return ops.histc(this, o); };
 Object.defineProperty(P, 'T', {
   get(this: Tensor) {
     if (this.ndim !== 2) throw new Error(`T: expects a 2-D tensor, got shape [${this.shape.join(', ')}]`);

@@ -1,0 +1,198 @@
+// torch's counting and searching functions for data handling: unique, bincount, histc,
+// searchsorted and bucketize. None has a gradient (torch's have none either); their index and count
+// outputs are float32 tensors of integer values, as the library's other index outputs are.
+import { Tensor } from '../tensor';
+import { fmt } from '../shape';
+import { optionsOf, shown } from '../args';
+import { checkTensor } from './core';
+
+/** A float32 tensor of `values` with `shape`. */
+const made = (values: ArrayLike<number>, shape: number[]): Tensor => new Tensor(Float32Array.from(values), shape);
+
+/** Options of unique. */
+export interface UniqueOptions {
+  /** Sorted ascending (default true; the order of first appearance otherwise). NaNs come last, each its own value (torch 1.13 sorts them among the numbers unpredictably). */
+  sorted?: boolean;
+  /** Also give, for each element of x, the position of its value in `values`. */
+  returnInverse?: boolean;
+  /** Also give how many times each value occurs. */
+  returnCounts?: boolean;
+}
+
+/** unique's result when the inverse or the counts are asked for. */
+export interface UniqueResult {
+  /** The distinct values, 1-D. */
+  values: Tensor;
+  /** x's shape: each element's position in values (null unless returnInverse). */
+  inverse: Tensor | null;
+  /** How many times each value occurs (null unless returnCounts). */
+  counts: Tensor | null;
+}
+
+/**
+ * The distinct values of x, flattened (torch.unique without dim): sorted unless `sorted: false`;
+ * with returnInverse or returnCounts, `{ values, inverse, counts }`.
+ */
+export function unique(x: Tensor, options?: UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
+export function unique(x: Tensor, options: UniqueOptions): UniqueResult;
+export function unique(x: Tensor, options?: UniqueOptions): Tensor | UniqueResult {
+  checkTensor(x, 'unique');
+  const o = optionsOf(options, 'unique', { sorted: 'boolean', returnInverse: 'boolean', returnCounts: 'boolean' });
+  const data = x.data;
+  // Each distinct number once (Map keys: -0 and 0 are one value, shown as the first met, as torch's; NaNs apart, below).
+  const slot = new Map<number, number>();
+  const values: number[] = [];
+  const inverse = new Int32Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    let k = Number.isNaN(v) ? undefined : slot.get(v);
+    if (k === undefined) {
+      k = values.length;
+      values.push(v);
+      if (!Number.isNaN(v)) slot.set(v, k);
+    }
+    inverse[i] = k;
+  }
+  const order = values.map((_, k) => k);
+  if (o.sorted ?? true) order.sort((a, b) => (Number.isNaN(values[a]) ? (Number.isNaN(values[b]) ? a - b : 1) : Number.isNaN(values[b]) ? -1 : values[a] - values[b]));
+  const rank = new Int32Array(values.length);
+  order.forEach((k, r) => (rank[k] = r));
+  const out = made(order.map((k) => values[k]), [order.length]);
+  if (!o.returnInverse && !o.returnCounts) return out;
+  const counts = new Float32Array(values.length);
+  for (let i = 0; i < inverse.length; i++) counts[rank[inverse[i]]]++;
+  return {
+    values: out,
+    inverse: o.returnInverse ? made(Array.from(inverse, (k) => rank[k]), [...x.shape]) : null,
+    counts: o.returnCounts ? new Tensor(counts, [values.length]) : null,
+  };
+}
+
+/** Options of bincount. */
+export interface BincountOptions {
+  /** Added per element instead of 1 (x's length). */
+  weights?: Tensor | null;
+  /** The fewest bins to give (default 0). */
+  minlength?: number;
+}
+
+/**
+ * How many times each of 0, 1, ..., max(x) occurs in the 1-D x of non-negative integers
+ * (torch.bincount), or the sums of `weights` there; at least minlength bins.
+ */
+export function bincount(x: Tensor, options?: BincountOptions): Tensor {
+  checkTensor(x, 'bincount');
+  const o = optionsOf(options, 'bincount', { weights: 'value', minlength: 'value' });
+  if (x.ndim !== 1) throw new Error(`bincount: x must be 1-D, got shape ${fmt(x.shape)}`);
+  const minlength = o.minlength ?? 0;
+  if (!Number.isSafeInteger(minlength) || minlength < 0) throw new Error(`bincount: minlength must be a non-negative integer, got ${shown(minlength)}`);
+  const w = o.weights ?? null;
+  if (w !== null) {
+    checkTensor(w, 'bincount weights');
+    if (w.ndim !== 1 || w.size !== x.size) throw new Error(`bincount: weights must be 1-D of x's length ${x.size}, got shape ${fmt(w.shape)}`);
+  }
+  let top = -1;
+  x.data.forEach((v, i) => {
+    if (!Number.isInteger(v) || v < 0) throw new Error(`bincount: x must hold non-negative integers, got ${shown(v)} at position ${i}`);
+    if (v > top) top = v;
+  });
+  const bins = new Float64Array(Math.max(minlength, top + 1));
+  x.data.forEach((v, i) => (bins[v] += w ? w.data[i] : 1));
+  return made(bins, [bins.length]);
+}
+
+/** Options of histc. */
+export interface HistcOptions {
+  /** How many equal bins (default 100). */
+  bins?: number;
+  /** The lower end of the range (default 0; with max 0 as well, x's smallest value). */
+  min?: number;
+  /** The upper end of the range (default 0; with min 0 as well, x's largest value). */
+  max?: number;
+}
+
+/**
+ * A histogram of x's elements in `bins` equal bins over [min, max] (torch.histc): elements outside
+ * are left out, max falls in the last bin; min = max = 0 takes x's own range.
+ */
+export function histc(x: Tensor, options?: HistcOptions): Tensor {
+  checkTensor(x, 'histc');
+  const o = optionsOf(options, 'histc', { bins: 'value', min: 'value', max: 'value' });
+  const bins = o.bins ?? 100;
+  if (!Number.isSafeInteger(bins) || bins < 1) throw new Error(`histc: bins must be a positive integer, got ${shown(bins)}`);
+  let lo = o.min ?? 0, hi = o.max ?? 0;
+  for (const [name, v] of [['min', lo], ['max', hi]] as const) if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`histc: ${name} must be a finite number, got ${shown(v)}`);
+  if (lo > hi) throw new Error(`histc: max must be at least min, got min ${lo} and max ${hi}`);
+  if (lo === hi && x.size > 0) {
+    lo = Infinity;
+    hi = -Infinity;
+    for (const v of x.data) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    if (lo === Infinity) lo = hi = 0;
+  }
+  // torch widens an empty range by one on each side.
+  if (lo === hi) { lo -= 1; hi += 1; }
+  const counts = new Float32Array(bins);
+  for (const v of x.data) {
+    if (!(v >= lo && v <= hi)) continue;
+    // torch's bin: (v - min) * bins / (max - min), in float, the top edge into the last bin.
+    const b = Math.min(bins - 1, Math.floor(Math.fround(Math.fround(Math.fround(v - lo) * bins) / Math.fround(hi - lo))));
+    counts[b]++;
+  }
+  return new Tensor(counts, [bins]);
+}
+
+/** Options of searchsorted and bucketize. */
+export interface SearchOptions {
+  /** Give the position after equal values rather than before (default false). */
+  right?: boolean;
+}
+
+/** The first position in sorted[from .. from + len) whose value is >= v (> v with right). */
+function insertionPoint(sorted: Float32Array, from: number, len: number, v: number, right: boolean): number {
+  let lo = 0, hi = len;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const s = sorted[from + mid];
+    // NaN sorts last, as torch's comparisons put it.
+    const before = right ? !(v < s) && !Number.isNaN(s) || (Number.isNaN(v) && Number.isNaN(s)) : s < v || (Number.isNaN(v) && !Number.isNaN(s));
+    if (before) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Where each of `values` would go in sortedSequence to keep it sorted (torch.searchsorted): a 1-D
+ * sorted sequence for any values, or [..., M] sorted along its last dim for values [..., K] of the
+ * same leading dims. Positions as float32, x's shape.
+ */
+export function searchsorted(sortedSequence: Tensor, values: Tensor | number, options?: SearchOptions): Tensor {
+  checkTensor(sortedSequence, 'searchsorted sortedSequence');
+  const o = optionsOf(options, 'searchsorted', { right: 'boolean' });
+  const v = typeof values === 'number' ? new Tensor(Float32Array.of(values), []) : checkTensor(values, 'searchsorted values');
+  const seq = sortedSequence;
+  if (seq.ndim === 0) throw new Error('searchsorted: sortedSequence must have at least one dim, got a 0-d tensor');
+  const m = seq.shape[seq.ndim - 1];
+  const right = o.right ?? false;
+  const out = new Float32Array(v.size);
+  if (seq.ndim === 1) {
+    for (let i = 0; i < v.size; i++) out[i] = insertionPoint(seq.data, 0, m, v.data[i], right);
+  } else {
+    const lead = seq.shape.slice(0, -1);
+    if (v.ndim !== seq.ndim || v.shape.slice(0, -1).some((d, i) => d !== lead[i])) {
+      throw new Error(`searchsorted: values must share sortedSequence's leading dims [${lead.join(', ')}], got shapes ${fmt(seq.shape)} and ${fmt(v.shape)}`);
+    }
+    const k = v.shape[v.ndim - 1];
+    for (let r = 0; r < v.size / Math.max(k, 1); r++) {
+      for (let j = 0; j < k; j++) out[r * k + j] = insertionPoint(seq.data, r * m, m, v.data[r * k + j], right);
+    }
+  }
+  return new Tensor(out, [...v.shape]);
+}
+
+/** The bucket of each element of x among the sorted 1-D `boundaries` (torch.bucketize): searchsorted(boundaries, x). */
+export function bucketize(x: Tensor | number, boundaries: Tensor, options?: SearchOptions): Tensor {
+  checkTensor(boundaries, 'bucketize boundaries');
+  if (boundaries.ndim !== 1) throw new Error(`bucketize: boundaries must be 1-D, got shape ${fmt(boundaries.shape)}`);
+  return searchsorted(boundaries, x, optionsOf(options, 'bucketize', { right: 'boolean' }));
+}
