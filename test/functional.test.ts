@@ -66,6 +66,25 @@ const CASES: TorchCall[] = [
   { name: 'scaledDotProductAttention float mask', inputs: { q: x([2, 3, 4]), k: x([2, 5, 4]), v: x([2, 5, 4]), m: x([3, 5], -1, 1, false) },
     ours: (t) => F.scaledDotProductAttention(t.q, t.k, t.v, { attnMask: t.m, maskKind: 'float' }), py: 'torch.softmax(q @ k.transpose(-2, -1) * 0.5 + m, -1) @ v' },
   { name: 'relu re-exported', inputs: { a: x([5]) }, ours: (t) => F.relu(t.a), py: 'F.relu(a)' },
+  { name: 'hardshrink', inputs: { a: x([9]) }, ours: (t) => F.hardshrink(t.a, 0.7), py: 'F.hardshrink(a, 0.7)' },
+  { name: 'softshrink', inputs: { a: x([9]) }, ours: (t) => F.softshrink(t.a, 0.4), py: 'F.softshrink(a, 0.4)' },
+  { name: 'threshold', inputs: { a: x([9]) }, ours: (t) => F.threshold(t.a, 0.3, -1), py: 'F.threshold(a, 0.3, -1.0)' },
+  { name: 'celu', inputs: { a: x([9]) }, ours: (t) => F.celu(t.a, 0.7), py: 'F.celu(a, alpha=0.7)' },
+  { name: 'glu', inputs: { a: x([3, 4]) }, ours: (t) => F.glu(t.a, 1), py: 'F.glu(a, 1)' },
+  { name: 'softmin', inputs: { a: x([3, 4]) }, ours: (t) => F.softmin(t.a, 0), py: 'F.softmin(a, 0)' },
+  { name: 'marginRankingLoss', inputs: { a: x([6]), b: x([6]), y: fixed([6], [-1, 1, 1, -1, 1, 1]) }, ours: (t) => F.marginRankingLoss(t.a, t.b, t.y, { margin: 0.2 }), py: 'F.margin_ranking_loss(a, b, y, margin=0.2)' },
+  { name: 'hingeEmbeddingLoss none', inputs: { a: x([2, 3]), y: fixed([2, 3], [1, -1, -1, 1, -1, 1]) }, ours: (t) => F.hingeEmbeddingLoss(t.a, t.y, { margin: 1.5, reduction: 'none' }), py: "F.hinge_embedding_loss(a, y, margin=1.5, reduction='none')" },
+  { name: 'softMarginLoss', inputs: { a: x([7]), y: fixed([7], [-1, 1, 1, -1, 1, 1, -1]) }, ours: (t) => F.softMarginLoss(t.a, t.y), py: 'F.soft_margin_loss(a, y)' },
+  { name: 'cosineEmbeddingLoss', inputs: { a: x([4, 5]), b: x([4, 5]), y: fixed([4], [-1, 1, 1, -1]) }, ours: (t) => F.cosineEmbeddingLoss(t.a, t.b, t.y, { margin: 0.1 }), py: 'F.cosine_embedding_loss(a, b, y, margin=0.1)' },
+  { name: 'tripletMarginLoss swap p 1', inputs: { a: x([4, 3]), b: x([4, 3]), c: x([4, 3]) }, ours: (t) => F.tripletMarginLoss(t.a, t.b, t.c, { margin: 0.5, p: 1, swap: true }), py: 'F.triplet_margin_loss(a, b, c, margin=0.5, p=1, swap=True)' },
+  { name: 'tripletMarginLoss', inputs: { a: x([5, 3]), b: x([5, 3]), c: x([5, 3]) }, ours: (t) => new nn.TripletMarginLoss({ reduction: 'sum' }).forward(t.a, t.b, t.c), py: "F.triplet_margin_loss(a, b, c, reduction='sum')" },
+  { name: 'poissonNllLoss', inputs: { a: x([6], -1, 1), t: fixed([6], [0, 1, 2, 3, 0, 5]) }, ours: (t) => F.poissonNllLoss(t.a, t.t), py: 'F.poisson_nll_loss(a, t)' },
+  { name: 'poissonNllLoss rates full', inputs: { a: x([6], 0.5, 3), t: fixed([6], [0, 1, 2, 3, 0.5, 5]) }, ours: (t) => F.poissonNllLoss(t.a, t.t, { logInput: false, full: true, reduction: 'sum' }), py: "F.poisson_nll_loss(a, t, log_input=False, full=True, reduction='sum')" },
+  { name: 'gaussianNllLoss var per row, clamped', inputs: { a: x([4, 3]), t: x([4, 3], -2, 2, false), v: x([4], 0.01, 1.5) }, ours: (t) => F.gaussianNllLoss(t.a, t.t, t.v, { eps: 0.5, full: true }), py: 'F.gaussian_nll_loss(a, t, v, eps=0.5, full=True)' },
+  { name: 'gaussianNllLoss none', inputs: { a: x([3, 2]), t: x([3, 2], -2, 2, false), v: x([3, 2], 0.2, 2) }, ours: (t) => new nn.GaussianNLLLoss({ reduction: 'none' }).forward(t.a, t.t, t.v), py: "F.gaussian_nll_loss(a, t, v, reduction='none')" },
+  { name: 'nn.Unflatten, nn.CosineSimilarity, nn.PairwiseDistance', inputs: { a: x([2, 6]), b: x([2, 3]) },
+    ours: (t) => new nn.CosineSimilarity({ dim: -1 }).forward(new nn.Unflatten(1, [2, 3]).forward(t.a), t.b.unsqueeze(1)).add(new nn.PairwiseDistance().forward(t.b, t.b.flip([0])).unsqueeze(1)),
+    py: 'F.cosine_similarity(a.unflatten(1, (2, 3)), b.unsqueeze(1), dim=-1) + F.pairwise_distance(b, b.flip(0)).unsqueeze(1)' },
   { name: 'softmax re-exported', inputs: { a: x([2, 3]) }, ours: (t) => F.softmax(t.a, 1), py: 'F.softmax(a, 1)' },
 ];
 
@@ -113,6 +132,19 @@ eachBackend('nn.functional', () => {
     expect(() => new nn.GroupNorm(3, 4)).toThrow('GroupNorm: numChannels (4) must be divisible by numGroups (3)');
     expect(() => new nn.GroupNorm(2, 4).forward(bp.ones([2, 6]))).toThrow('GroupNorm: expected input [N, 4, ...], got shape [2, 6]');
     expect(String(new nn.GroupNorm(2, 6, { affine: false }))).toBe('GroupNorm(2, 6, eps=1e-05, affine=False)');
+    expect([new nn.Hardshrink(), new nn.Softshrink(0.3), new nn.Threshold(0.1, 20), new nn.CELU(), new nn.CELU(0.5), new nn.GLU(), new nn.Softmin(1),
+      new nn.Unflatten(1, [2, 5]), new nn.CosineSimilarity(), new nn.PairwiseDistance()].map(String)).toEqual(['Hardshrink(0.5)', 'Softshrink(0.3)',
+      'Threshold(threshold=0.1, value=20)', 'CELU(alpha=1.0)', 'CELU(alpha=0.5)', 'GLU(dim=-1)', 'Softmin(dim=1)', 'Unflatten(dim=1, unflattened_size=(2, 5))',
+      'CosineSimilarity()', 'PairwiseDistance()']); // torch 1.13's reprs
+    expect(() => F.glu(bp.ones([3, 3]))).toThrow('glu: dim -1 of shape [3, 3] must have an even size, to halve');
+    expect(() => F.softshrink(a, -1)).toThrow('softshrink: lambd must be at least 0, got -1');
+    expect(() => F.celu(a, 0)).toThrow('celu: alpha must not be 0');
+    expect(() => new nn.Unflatten(1, [3, 3]).forward(bp.ones([2, 6]))).toThrow('Unflatten: dim 1 of shape [2, 6] (size 6) cannot become (3, 3)');
+    expect(() => F.marginRankingLoss(a, a, a, { reduction: 'avg' as 'mean' })).toThrow(/marginRankingLoss: reduction must be 'mean', 'sum' or 'none', got "avg"/);
+    expect(() => F.cosineEmbeddingLoss(a, a, bp.ones([4]))).toThrow('cosineEmbeddingLoss: x1 and x2 must be [N, D] (or [D]) and y [N] (or 0-d), got shapes [3, 4], [3, 4] and [4]');
+    expect(() => F.gaussianNllLoss(a, a, bp.ones([4]))).toThrow("gaussianNllLoss: var of shape [4] fits neither input's [3, 4], nor it without its last dim, nor with a last dim of 1");
+    expect(() => F.gaussianNllLoss(a, a, bp.full([3], -1))).toThrow('gaussianNllLoss: var has negative entries');
+    expect(() => F.tripletMarginLoss(a, a, a, { p: 3 })).toThrow('pairwiseDistance: p must be 1, 2 or Infinity, got 3');
     expect(new nn.GroupNorm(2, 6).parameters().length).toBe(2);
     expect(() => F.normalize(a, { p: 3 })).toThrow('normalize: p must be 1, 2 or Infinity, got 3');
     expect(() => F.normalize(a, { dim: 2 })).toThrow(/normalize/);

@@ -3,8 +3,8 @@
 // pairwiseDistance; the activations, convolutions, poolings and the rest are the library's own ops,
 // re-exported.
 import { Tensor } from '../tensor';
-import { Operand, checkTensor, letGoAfterBackward } from '../ops/core';
-import { add, div, mul, scalarOp, sub } from '../ops/binary';
+import { checkTensor, letGoAfterBackward } from '../ops/core';
+import { add, div, mul, scalarOp } from '../ops/binary';
 import { matmul } from '../ops/matmul';
 import { softmax } from '../ops/softmax';
 import { expand, transpose } from '../ops/shape';
@@ -20,6 +20,7 @@ import { checkNonNegative, optionsOf, shown } from '../args';
 import { dropped, checkDropProbability } from './dropout';
 import { layerNormOver } from './layernorm';
 import { groupNormOver } from './groupnorm';
+import { checkNormP } from '../ops/structure';
 import {
   BCELoss, BCEOptions, BCEWithLogitsLoss, BCEWithLogitsOptions, ClassLossOptions, ClassTarget, CrossEntropyLoss, CrossEntropyOptions,
   HuberLoss, HuberOptions, KLDivLoss, KLDivOptions, L1Loss, LossOptions, MSELoss, NLLLoss, SmoothL1Loss, SmoothL1Options,
@@ -27,10 +28,13 @@ import {
 
 export {
   relu, sigmoid, tanh, gelu, leakyRelu, elu, silu, softplus, hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, mish, selu,
-  softsign, tanhshrink, prelu, softmax, logSoftmax, linear, conv1d, conv2d, convTranspose1d, convTranspose2d, maxPool1d, maxPool2d,
+  softsign, tanhshrink, prelu, hardshrink, softshrink, threshold, celu, glu, softmin, softmax, logSoftmax, linear, conv1d, conv2d, convTranspose1d, convTranspose2d, maxPool1d, maxPool2d,
   maxPool2dWithIndices, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, pad,
   interpolate, unfold, fold, oneHot,
 } from '../ops';
+export { pairwiseDistance } from '../ops/structure';
+export type { PairwiseDistanceOptions } from '../ops/structure';
+export { marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingLoss, tripletMarginLoss, poissonNllLoss, gaussianNllLoss } from './loss_extra';
 
 /** torch.nn.functional.mse_loss: MSELoss's value (errors name MSELoss). */
 export const mseLoss = (input: Tensor, target: Tensor, options?: LossOptions): Tensor => new MSELoss(options).forward(input, target);
@@ -166,11 +170,6 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   return y;
 }
 
-/** p (1, 2 or Infinity, the norms the library computes) or an error naming `what`'s p. */
-function checkNormP(p: unknown, what: string): number {
-  if (p !== 1 && p !== 2 && p !== Infinity) throw new Error(`${what}: p must be 1, 2 or Infinity, got ${shown(p)}`);
-  return p;
-}
 
 /** Options of normalize. */
 export interface NormalizeOptions {
@@ -221,23 +220,3 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, options?: CosineSimilar
   return sum(mul(unit(x1), unit(x2)), dim);
 }
 
-/** Options of pairwiseDistance. */
-export interface PairwiseDistanceOptions {
-  /** The norm (1, 2 or Infinity; default 2). */
-  p?: number;
-  /** Added to every difference (default 1e-6), as torch's. */
-  eps?: number;
-  /** Keep the last dim, of size 1 (default false). */
-  keepDim?: boolean;
-}
-
-/** torch.nn.functional.pairwise_distance: ||x1 - x2 + eps||_p along the last dim of the broadcast shape. */
-export function pairwiseDistance(x1: Tensor, x2: Operand, options?: PairwiseDistanceOptions): Tensor {
-  checkTensor(x1, 'pairwiseDistance x1');
-  const o = optionsOf(options, 'pairwiseDistance', { p: 'value', eps: 'value', keepDim: 'boolean' });
-  const p = checkNormP(o.p ?? 2, 'pairwiseDistance');
-  const eps = o.eps ?? 1e-6;
-  if (typeof eps !== 'number') throw new Error(`pairwiseDistance: eps must be a number, got ${shown(eps)}`);
-  const d = add(sub(x1, x2), eps);
-  return norm(d, p, d.ndim === 0 ? undefined : d.ndim - 1, o.keepDim ?? false);
-}

@@ -1,16 +1,18 @@
 // Activations torch has beyond the unary kernels: hardtanh and relu6, hardsigmoid, hardswish,
-// logsigmoid, mish and selu, each an element-wise loop with torch 1.13's CPU formulas forward and
+// logsigmoid, mish, selu, hardshrink, softshrink, threshold and celu, each an element-wise loop with torch 1.13's CPU formulas forward and
 // backward (their intermediates rounded to the storage's precision, as float arithmetic rounds
-// them); softsign and tanhshrink are torch's compositions of ops, so their gradients are the ops'.
+// them); softsign, tanhshrink and glu are torch's compositions of ops, so their gradients are the ops'.
 import { Tensor } from '../tensor';
 import { shown } from '../args';
 import { allocOutput, Round, roundingOf } from '../storage';
 import { checkTensor, letGoAfterBackward, letGoAfterRead, record } from './core';
 import { add, div, mul, sub } from './binary';
-import { abs, tanh } from './unary';
+import { abs, neg, sigmoid, tanh } from './unary';
+import { softmax } from './softmax';
+import { chunk } from './join';
 import { gt, where } from './more';
 import { reshape } from './shape';
-import { fmt } from '../shape';
+import { fmt, normDim } from '../shape';
 
 /** y = f(x) element by element, recorded with the gradient gy * f'(x) that `grad` gives. */
 function pointwise(x: Tensor, what: string, f: (v: number, r: Round) => number, grad: (v: number, gy: number, r: Round) => number): Tensor {
@@ -137,5 +139,57 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
   // Each step's own, read by where alone (the mask a constant of its node).
   letGoAfterRead(y, positive);
   letGoAfterBackward(scaled); // (slopes, a view of the weight, holds storage that is never pooled)
+  return y;
+}
+
+/** x where |x| > lambd, else 0 (torch.nn.functional.hardshrink); gradient gy there, else 0. */
+export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
+  const l = Math.fround(finite(lambd, 'hardshrink', 'lambd'));
+  return pointwise(x, 'hardshrink', (v) => (v >= -l && v <= l ? 0 : v), (v, g) => (v >= -l && v <= l ? 0 : g));
+}
+
+/** x - lambd above lambd, x + lambd below -lambd, else 0 (torch.nn.functional.softshrink; lambd >= 0); gradient gy outside [-lambd, lambd]. */
+export function softshrink(x: Tensor, lambd = 0.5): Tensor {
+  const l = Math.fround(finite(lambd, 'softshrink', 'lambd'));
+  if (l < 0) throw new Error(`softshrink: lambd must be at least 0, got ${shown(lambd)}`);
+  return pointwise(x, 'softshrink', (v) => (v > l ? v - l : v < -l ? v + l : 0), (v, g) => (v >= -l && v <= l ? 0 : g));
+}
+
+/** value where x <= threshold, else x (torch.nn.functional.threshold: NaN stays); gradient gy where x is kept. */
+export function threshold(x: Tensor, thresholdValue: number, value: number): Tensor {
+  const t = Math.fround(finite(thresholdValue, 'threshold', 'threshold'));
+  const v0 = Math.fround(finite(value, 'threshold', 'value'));
+  return pointwise(x, 'threshold', (v) => (v <= t ? v0 : v), (v, g) => (v <= t ? 0 : g));
+}
+
+/** x for x > 0, alpha (e^(x / alpha) - 1) otherwise (torch.nn.functional.celu, alpha != 0); torch's ELU kernel with input scale 1 / alpha. */
+export function celu(x: Tensor, alpha = 1): Tensor {
+  const a = Math.fround(finite(alpha, 'celu', 'alpha'));
+  if (a === 0) throw new Error('celu: alpha must not be 0');
+  const inScale = Math.fround(1 / a);
+  // torch's elu (scale 1): x <= 0 ? alpha * expm1(x * inputScale) : x; gradient gy * inputScale * alpha * exp(x * inputScale) there.
+  return pointwise(x, 'celu', (v, r) => (v <= 0 ? a * r(Math.expm1(r(v * inScale))) : v),
+    (v, g, r) => (v <= 0 ? r(r(g * inScale) * a) * r(Math.exp(r(v * inScale))) : g));
+}
+
+/** a * sigmoid(b) for a, b the two halves of x along dim (torch.nn.functional.glu; that dim's size even). */
+export function glu(x: Tensor, dim = -1): Tensor {
+  checkTensor(x, 'glu');
+  if (x.ndim === 0) throw new Error('glu: the input must have at least one dim, got a 0-d tensor');
+  const d = normDim(dim, x.ndim, 'glu');
+  if (x.shape[d] % 2 !== 0) throw new Error(`glu: dim ${dim} of shape ${fmt(x.shape)} must have an even size, to halve`);
+  const [a, b] = chunk(x, 2, d);
+  const s = sigmoid(b);
+  const y = mul(a, s);
+  letGoAfterBackward(a, b, s);
+  return y;
+}
+
+/** softmax(-x) along dim (torch.nn.functional.softmin). */
+export function softmin(x: Tensor, dim = -1): Tensor {
+  checkTensor(x, 'softmin');
+  const m = neg(x);
+  const y = softmax(m, dim);
+  letGoAfterBackward(m);
   return y;
 }

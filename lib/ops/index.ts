@@ -1,8 +1,8 @@
 // Every op as a free function.
 export { add, sub, mul, div, pow } from './binary';
 export { atan2, fmod, remainder, logaddexp, hypot } from './binary_more';
-export { diagonal, diag, trace, meshgrid, repeatInterleave, kron, cdist } from './structure';
-export type { MeshgridOptions } from './structure';
+export { diagonal, diag, trace, meshgrid, repeatInterleave, kron, cdist, pairwiseDistance } from './structure';
+export type { MeshgridOptions, PairwiseDistanceOptions } from './structure';
 export { unique, bincount, histc, searchsorted, bucketize } from './counting';
 export type { UniqueOptions, UniqueResult, BincountOptions, HistcOptions, SearchOptions } from './counting';
 export { neg, exp, log, log1p, sqrt, abs, relu, sigmoid, tanh, gelu, leakyRelu, elu, silu, sign, floor, ceil, round, trunc, frac, sin, cos, erf, expm1, log2, log10, erfc, tan, atan, asin, acos, sinh, cosh, asinh, acosh, atanh, square, reciprocal, rsqrt } from './unary';
@@ -31,7 +31,7 @@ export { maskedSelect, nonzero } from './mask_select';
 export { cumsum, norm, amax, amin } from './cumulative';
 export { prod, cumprod } from './product';
 export { softmax, logSoftmax } from './softmax';
-export { hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, mish, selu, softsign, tanhshrink, prelu } from './activation_more';
+export { hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, mish, selu, softsign, tanhshrink, prelu, hardshrink, softshrink, threshold, celu, glu, softmin } from './activation_more';
 export { conv2d, maxPool2d, maxPool2dWithIndices, avgPool2d } from './conv';
 export type { Conv2dOptions, MaxPool2dOptions, AvgPool2dOptions, Size2 } from './conv';
 export { pad } from './pad_resize';

@@ -1,15 +1,15 @@
-// torch's diagonal, diag, trace, meshgrid, repeatInterleave, kron and cdist, made of the library's ops
+// torch's diagonal, diag, trace, meshgrid, repeatInterleave, kron, cdist and pairwiseDistance, made of the library's ops
 // (their gradients are those ops'): a diagonal is an index select of the flattened tensor, a
 // diagonal matrix an index add into zeros, repeatInterleave an index select along its dim.
 import { Tensor } from '../tensor';
 import { contiguousStrides, fmt, normDim, sizeOf } from '../shape';
 import { optionsOf, shown } from '../args';
-import { checkTensor, letGoAfterBackward } from './core';
+import { checkTensor, letGoAfterBackward, Operand } from './core';
 import { indexSelect } from './index_ops';
 import { indexAdd } from './index_write';
 import { sum } from './reduce';
 import { expand, reshape, unsqueeze } from './shape';
-import { mul, sub } from './binary';
+import { add, mul, sub } from './binary';
 import { zeros } from './creation';
 import { norm } from './cumulative';
 import { tensorArray } from './join';
@@ -170,10 +170,37 @@ export function cdist(x1: Tensor, x2: Tensor, p = 2): Tensor {
   if (x1.shape[x1.ndim - 1] !== x2.shape[x2.ndim - 1]) {
     throw new Error(`cdist: x1 and x2 must have the same number of columns, got shapes ${fmt(x1.shape)} and ${fmt(x2.shape)}`);
   }
-  if (p !== 1 && p !== 2 && p !== Infinity) throw new Error(`cdist: p must be 1, 2 or Infinity, got ${shown(p)}`);
+  checkNormP(p, 'cdist');
   const rows = unsqueeze(x1, -2), cols = unsqueeze(x2, -3);
   const d = sub(rows, cols);
   const y = norm(d, p, -1);
   letGoAfterBackward(rows, cols, d);
   return y;
+}
+
+/** p (1, 2 or Infinity, the norms the library computes) or an error naming `what`'s p. */
+export function checkNormP(p: unknown, what: string): number {
+  if (p !== 1 && p !== 2 && p !== Infinity) throw new Error(`${what}: p must be 1, 2 or Infinity, got ${shown(p)}`);
+  return p;
+}
+
+/** Options of pairwiseDistance. */
+export interface PairwiseDistanceOptions {
+  /** The norm (1, 2 or Infinity; default 2). */
+  p?: number;
+  /** Added to every difference (default 1e-6), as torch's. */
+  eps?: number;
+  /** Keep the last dim, of size 1 (default false). */
+  keepDim?: boolean;
+}
+
+/** torch.nn.functional.pairwise_distance: ||x1 - x2 + eps||_p along the last dim of the broadcast shape. */
+export function pairwiseDistance(x1: Tensor, x2: Operand, options?: PairwiseDistanceOptions): Tensor {
+  checkTensor(x1, 'pairwiseDistance x1');
+  const o = optionsOf(options, 'pairwiseDistance', { p: 'value', eps: 'value', keepDim: 'boolean' });
+  const p = checkNormP(o.p ?? 2, 'pairwiseDistance');
+  const eps = o.eps ?? 1e-6;
+  if (typeof eps !== 'number') throw new Error(`pairwiseDistance: eps must be a number, got ${shown(eps)}`);
+  const d = add(sub(x1, x2), eps);
+  return norm(d, p, d.ndim === 0 ? undefined : d.ndim - 1, o.keepDim ?? false);
 }
