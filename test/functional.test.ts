@@ -66,6 +66,8 @@ const CASES: TorchCall[] = [
   { name: 'scaledDotProductAttention float mask', inputs: { q: x([2, 3, 4]), k: x([2, 5, 4]), v: x([2, 5, 4]), m: x([3, 5], -1, 1, false) },
     ours: (t) => F.scaledDotProductAttention(t.q, t.k, t.v, { attnMask: t.m, maskKind: 'float' }), py: 'torch.softmax(q @ k.transpose(-2, -1) * 0.5 + m, -1) @ v' },
   { name: 'relu re-exported', inputs: { a: x([5]) }, ours: (t) => F.relu(t.a), py: 'F.relu(a)' },
+  { name: 'embedding paddingIdx', inputs: { i: fixed([2, 3], [0, 2, 4, 2, 2, 1]), w: x([5, 3]) },
+    ours: (t) => F.embedding(t.i, t.w, { paddingIdx: -3 }), py: 'F.embedding(i.long(), w, padding_idx=-3)' },
   { name: 'hardshrink', inputs: { a: x([9]) }, ours: (t) => F.hardshrink(t.a, 0.7), py: 'F.hardshrink(a, 0.7)' },
   { name: 'softshrink', inputs: { a: x([9]) }, ours: (t) => F.softshrink(t.a, 0.4), py: 'F.softshrink(a, 0.4)' },
   { name: 'threshold', inputs: { a: x([9]) }, ours: (t) => F.threshold(t.a, 0.3, -1), py: 'F.threshold(a, 0.3, -1.0)' },
@@ -136,6 +138,14 @@ eachBackend('nn.functional', () => {
       new nn.Unflatten(1, [2, 5]), new nn.CosineSimilarity(), new nn.PairwiseDistance()].map(String)).toEqual(['Hardshrink(0.5)', 'Softshrink(0.3)',
       'Threshold(threshold=0.1, value=20)', 'CELU(alpha=1.0)', 'CELU(alpha=0.5)', 'GLU(dim=-1)', 'Softmin(dim=1)', 'Unflatten(dim=1, unflattened_size=(2, 5))',
       'CosineSimilarity()', 'PairwiseDistance()']); // torch 1.13's reprs
+    const table = bp.randn([4, 2]);
+    const frozen = nn.Embedding.fromPretrained(table);
+    expect(Array.from(frozen.forward(bp.tensor([3, 0])).data)).toEqual([...table.data.slice(6, 8), ...table.data.slice(0, 2)]);
+    expect(frozen.weight.requiresGrad).toBe(false);
+    expect(nn.Embedding.fromPretrained(table, { freeze: false }).weight.requiresGrad).toBe(true);
+    expect(() => nn.Embedding.fromPretrained(bp.ones([4]))).toThrow('Embedding.fromPretrained: embeddings must be 2-D [numEmbeddings, embeddingDim], got shape [4]');
+    expect(() => F.embedding(bp.tensor([4]), table)).toThrow('embedding: index 4 at position 0 is out of range [0, 4)');
+    expect(() => F.embedding(bp.tensor([1]), table, { paddingIdx: 4 })).toThrow('embedding: paddingIdx must be an integer within [-4, 4), got 4');
     expect(() => F.glu(bp.ones([3, 3]))).toThrow('glu: dim -1 of shape [3, 3] must have an even size, to halve');
     expect(() => F.softshrink(a, -1)).toThrow('softshrink: lambd must be at least 0, got -1');
     expect(() => F.celu(a, 0)).toThrow('celu: alpha must not be 0');

@@ -9,6 +9,7 @@ import { allocIndexOutput, allocOutput } from '../storage';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { optionsOf, shown } from '../args';
+import { fmt } from '../shape';
 
 /** Options of Embedding. */
 export interface EmbeddingOptions {
@@ -52,24 +53,49 @@ export class Embedding extends Module {
 
   /** The vectors of `indices` (a tensor of integers, any shape): shape [...indices.shape, embeddingDim]. */
   forward(indices: Tensor): Tensor {
-    checkTensor(indices, 'Embedding');
-    const { numEmbeddings: n, embeddingDim: dim, weight: w } = this;
-    const idx = allocIndexOutput(indices.size);
-    for (let i = 0; i < idx.length; i++) {
-      const v = indices.data[i];
-      if (!Number.isInteger(v) || v < 0 || v >= n) throw new Error(`Embedding: index ${v} at position ${i} is out of range [0, ${n})`);
-      idx[i] = v;
-    }
-    const y = allocOutput(idx.length * dim);
-    B().indexRows(w.data, 1, n, dim, idx, y);
-    const skip = this.paddingIdx ?? -1; // the padding row gets no gradient
-    return record(y, [...indices.shape, dim], [w], 'embedding', (gy) => {
-      // The table's gradient is as large as the table: the storage zeroGrad released is reused (a
-      // fresh 51 MB array each step, past glibc's largest heap block, was mapped and faulted in anew:
-      // a 50000 x 256 table's training step took 166 ms here, 9.5 with the storage reused).
-      const gw = w.gradBuffer().fill(0);
-      B().indexRowsGrad(gy, 1, n, dim, idx, gw, skip);
-      return [gw];
-    });
+    return embeddingRows(indices, this.weight, this.paddingIdx, 'Embedding');
   }
+
+  /**
+   * An Embedding holding `embeddings` [numEmbeddings, embeddingDim] (a copy), as torch's
+   * from_pretrained: frozen (no gradient) unless `freeze: false`.
+   */
+  static fromPretrained(embeddings: Tensor, options?: EmbeddingOptions & { freeze?: boolean }): Embedding {
+    checkTensor(embeddings, 'Embedding.fromPretrained');
+    const o = optionsOf(options, 'Embedding.fromPretrained', { paddingIdx: 'value', freeze: 'boolean' });
+    if (embeddings.ndim !== 2) throw new Error(`Embedding.fromPretrained: embeddings must be 2-D [numEmbeddings, embeddingDim], got shape ${fmt(embeddings.shape)}`);
+    const e = new Embedding(embeddings.shape[0], embeddings.shape[1], { paddingIdx: o.paddingIdx });
+    e.weight.data.set(embeddings.data);
+    e.weight.requiresGrad = !(o.freeze ?? true);
+    return e;
+  }
+}
+
+/**
+ * The rows of `weight` [n, dim] at `indices` (integers in [0, n), any shape): [...indices.shape, dim];
+ * the gradient a dense [n, dim] with paddingIdx's row left zero (Embedding's forward and
+ * nn.functional.embedding). `what` names the caller in errors.
+ */
+export function embeddingRows(indices: Tensor, weight: Tensor, paddingIdx: number | null, what: string): Tensor {
+  checkTensor(indices, what);
+  checkTensor(weight, `${what} weight`);
+  if (weight.ndim !== 2) throw new Error(`${what}: weight must be 2-D [numEmbeddings, embeddingDim], got shape ${fmt(weight.shape)}`);
+  const [n, dim] = weight.shape;
+  const idx = allocIndexOutput(indices.size);
+  for (let i = 0; i < idx.length; i++) {
+    const v = indices.data[i];
+    if (!Number.isInteger(v) || v < 0 || v >= n) throw new Error(`${what}: index ${v} at position ${i} is out of range [0, ${n})`);
+    idx[i] = v;
+  }
+  const y = allocOutput(idx.length * dim);
+  B().indexRows(weight.data, 1, n, dim, idx, y);
+  const skip = paddingIdx ?? -1; // the padding row gets no gradient
+  return record(y, [...indices.shape, dim], [weight], 'embedding', (gy) => {
+    // The table's gradient is as large as the table: the storage zeroGrad released is reused (a
+    // fresh 51 MB array each step, past glibc's largest heap block, was mapped and faulted in anew:
+    // a 50000 x 256 table's training step took 166 ms here, 9.5 with the storage reused).
+    const gw = weight.gradBuffer().fill(0);
+    B().indexRowsGrad(gy, 1, n, dim, idx, gw, skip);
+    return [gw];
+  });
 }

@@ -20,6 +20,7 @@ import { checkNonNegative, optionsOf, shown } from '../args';
 import { dropped, checkDropProbability } from './dropout';
 import { layerNormOver } from './layernorm';
 import { groupNormOver } from './groupnorm';
+import { embeddingRows } from './embedding';
 import { checkNormP } from '../ops/structure';
 import {
   BCELoss, BCEOptions, BCEWithLogitsLoss, BCEWithLogitsOptions, ClassLossOptions, ClassTarget, CrossEntropyLoss, CrossEntropyOptions,
@@ -93,6 +94,19 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
     }
   }
   return layerNormOver(x, shape, o.weight ?? null, o.bias ?? null, eps, 'layerNorm');
+}
+
+/**
+ * torch.nn.functional.embedding: the rows of weight [numEmbeddings, embeddingDim] at `indices`
+ * (integers, any shape); paddingIdx's row gets no gradient.
+ */
+export function embedding(indices: Tensor, weight: Tensor, options?: { paddingIdx?: number | null }): Tensor {
+  const o = optionsOf(options, 'embedding', { paddingIdx: 'value' });
+  checkTensor(weight, 'embedding weight');
+  const n = weight.shape[0] ?? 0;
+  const pad = o.paddingIdx ?? null;
+  if (pad !== null && (!Number.isInteger(pad) || pad < -n || pad >= n)) throw new Error(`embedding: paddingIdx must be an integer within [${-n}, ${n}), got ${shown(pad)}`);
+  return embeddingRows(indices, weight, pad === null ? null : pad < 0 ? pad + n : pad, 'embedding');
 }
 
 /** Options of groupNorm. */
