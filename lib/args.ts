@@ -79,3 +79,15 @@ function checkOptionKinds(options: Record<string, unknown>, what: string, kinds:
     if (kinds[k] === 'boolean' && typeof v !== 'boolean') throw new Error(`${what}: option ${k} must be true or false, got ${shown(v)}`);
   }
 }
+
+/** A positive integer argument, or an error naming it (`what`: the function or class; `arg`: the argument). */
+export function positiveInt(v: number, what: string, arg: string): number {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${what}: ${arg} must be a positive integer, got ${shown(v)}`);
+  return v;
+}
+
+/** A finite number argument, or an error naming it. */
+export function checkFinite(v: unknown, what: string, arg: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${what}: ${arg} must be a finite number, got ${shown(v)}`);
+  return v;
+}

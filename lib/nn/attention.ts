@@ -21,7 +21,7 @@ import { maskedFill } from '../ops/more';
 import { sum } from '../ops/reduce';
 import { zeros } from '../ops/creation';
 import { fmt } from '../shape';
-import { optionsOf, shown } from '../args';
+import { optionsOf, positiveInt, shown } from '../args';
 
 /** Options of MultiheadAttention (torch's keyword arguments). */
 export interface MultiheadAttentionOptions {
@@ -65,11 +65,6 @@ export interface AttentionResult {
 /** torch's out_proj class, named for its printing (a Linear in every other way). */
 export class NonDynamicallyQuantizableLinear extends Linear {}
 
-function checkSize(v: unknown, what: string, name: string): number {
-  if (!Number.isSafeInteger(v) || (v as number) <= 0) throw new Error(`${what}: ${name} must be a positive integer, got ${shown(v)}`);
-  return v as number;
-}
-
 /**
  * Multi-head attention, as torch.nn.MultiheadAttention: the query, key and value projected (one
  * packed weight when their sizes agree), split into numHeads heads, each head's softmax(q k^T /
@@ -106,12 +101,12 @@ export class MultiheadAttention extends Module {
   constructor(embedDim: number, numHeads: number, options?: MultiheadAttentionOptions) {
     super();
     const o = optionsOf(options, 'MultiheadAttention', { dropout: 'value', bias: 'boolean', kdim: 'value', vdim: 'value', batchFirst: 'boolean' });
-    this.embedDim = checkSize(embedDim, 'MultiheadAttention', 'embedDim');
-    this.numHeads = checkSize(numHeads, 'MultiheadAttention', 'numHeads');
+    this.embedDim = positiveInt(embedDim, 'MultiheadAttention', 'embedDim');
+    this.numHeads = positiveInt(numHeads, 'MultiheadAttention', 'numHeads');
     if (embedDim % numHeads !== 0) throw new Error(`MultiheadAttention: embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
     this.headDim = embedDim / numHeads;
-    this.kdim = o.kdim === undefined ? embedDim : checkSize(o.kdim, 'MultiheadAttention', 'kdim');
-    this.vdim = o.vdim === undefined ? embedDim : checkSize(o.vdim, 'MultiheadAttention', 'vdim');
+    this.kdim = o.kdim === undefined ? embedDim : positiveInt(o.kdim, 'MultiheadAttention', 'kdim');
+    this.vdim = o.vdim === undefined ? embedDim : positiveInt(o.vdim, 'MultiheadAttention', 'vdim');
     this.dropout = checkDropProbability(o.dropout ?? 0, 'MultiheadAttention');
     this.batchFirst = o.batchFirst ?? false;
     const packed = this.kdim === embedDim && this.vdim === embedDim;

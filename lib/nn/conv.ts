@@ -9,7 +9,7 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import { kaimingUniform, uniform } from './init';
 import { pyBool } from '../format';
-import { optionsOf, shown } from '../args';
+import { optionsOf, positiveInt, shown } from '../args';
 
 /** How a convolution layer fills its padding: torch's padding_mode (pad's modes, 'zeros' its constant 0). */
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -79,12 +79,6 @@ export function convRepr(c: { inChannels: number; outChannels: number; kernelSiz
   if (c.bias === null) s += `, bias=${pyBool(false)}`;
   if (c.paddingMode !== undefined && c.paddingMode !== 'zeros') s += `, padding_mode=${c.paddingMode}`;
   return s;
-}
-
-/** A positive integer argument of a layer's constructor, or an error naming it. */
-export function positiveInt(v: number, what: string, arg: string): number {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${what}: ${arg} must be a positive integer, got ${shown(v)}`);
-  return v;
 }
 
 /**

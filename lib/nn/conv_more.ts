@@ -5,10 +5,10 @@ import { AvgPool1dOptions, avgPool1d, conv1d, Conv1dOptions, convTranspose1d, Co
 import { pair, Size2 } from '../ops/conv';
 import { Module } from './module';
 import { Parameter } from './parameter';
-import { convParameters, convRepr, modePads, PaddingMode, paddingModeOf, positiveInt, pyTuple } from './conv';
+import { convParameters, convRepr, modePads, PaddingMode, paddingModeOf, pyTuple } from './conv';
 import { pad } from '../ops/pad_resize';
 import { pyBool } from '../format';
-import { optionsOf, shown } from '../args';
+import { optionsOf, positiveInt, shown } from '../args';
 
 /** Options of nn.Conv1d: conv1d's, whether to learn a bias, and how to fill the padding. */
 export interface Conv1dLayerOptions extends Conv1dOptions {

@@ -3,7 +3,7 @@
 // pairwiseDistance; the activations, convolutions, poolings and the rest are the library's own ops,
 // re-exported.
 import { Tensor } from '../tensor';
-import { checkTensor, letGoAfterBackward } from '../ops/core';
+import { checkTensor, composedOf } from '../ops/core';
 import { add, div, mul, scalarOp } from '../ops/binary';
 import { matmul } from '../ops/matmul';
 import { softmax } from '../ops/softmax';
@@ -16,9 +16,9 @@ import { clamp } from '../ops/compare';
 import { norm } from '../ops/cumulative';
 import { sum } from '../ops/reduce';
 import { broadcastShapes, normDim } from '../shape';
-import { checkNonNegative, optionsOf, shown } from '../args';
+import { checkNonNegative, optionsOf, positiveInt, shown } from '../args';
 import { dropped, checkDropProbability } from './dropout';
-import { layerNormOver } from './layernorm';
+import { layerNormOver, normalizedShapeOf } from './layernorm';
 import { groupNormOver } from './groupnorm';
 import { embeddingRows } from './embedding';
 import { checkNormP } from '../ops/structure';
@@ -81,10 +81,7 @@ export interface LayerNormFunctionOptions {
 /** torch.nn.functional.layer_norm: x normalized over its trailing dims normalizedShape, then weight x + bias. */
 export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], options?: LayerNormFunctionOptions): Tensor {
   const o = optionsOf(options, 'layerNorm', { weight: 'value', bias: 'value', eps: 'value' });
-  const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new Error(`layerNorm: normalizedShape must be a positive integer or an array of them, got ${shown(normalizedShape)}`);
-  }
+  const shape = normalizedShapeOf(normalizedShape, 'layerNorm');
   const eps = checkNonNegative(o.eps ?? 1e-5, 'layerNorm', 'eps');
   for (const [name, t] of [['weight', o.weight], ['bias', o.bias]] as const) {
     if (t === undefined || t === null) continue;
@@ -122,7 +119,7 @@ export interface GroupNormFunctionOptions {
 /** torch.nn.functional.group_norm: x [N, C, ...] normalized over each of numGroups groups of channels, then weight x + bias per channel. */
 export function groupNorm(x: Tensor, numGroups: number, options?: GroupNormFunctionOptions): Tensor {
   const o = optionsOf(options, 'groupNorm', { weight: 'value', bias: 'value', eps: 'value' });
-  if (!Number.isSafeInteger(numGroups) || numGroups <= 0) throw new Error(`groupNorm: numGroups must be a positive integer, got ${shown(numGroups)}`);
+  positiveInt(numGroups, 'groupNorm', 'numGroups');
   for (const [name, t] of [['weight', o.weight], ['bias', o.bias]] as const) if (t !== undefined && t !== null) checkTensor(t, `groupNorm ${name}`);
   return groupNormOver(x, numGroups, o.weight ?? null, o.bias ?? null, checkNonNegative(o.eps ?? 1e-5, 'groupNorm', 'eps'), 'groupNorm');
 }
@@ -167,21 +164,18 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   const p = checkDropProbability(o.dropoutP ?? 0, what);
   const scale = o.scale ?? 1 / Math.sqrt(e);
   if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new Error(`${what}: scale must be a finite number, got ${shown(scale)}`);
-  const made: Tensor[] = [];
-  const own = (t: Tensor): Tensor => (made.push(t), t);
-  let scores = own(mul(own(matmul(query, own(transpose(key, -2, -1)))), scale));
-  let bias: Tensor | null = null;
-  if (o.isCausal) bias = own(maskedFill(own(zeros([l, s])), own(triu(own(ones([l, s])), 1)), -Infinity));
-  else if (o.attnMask) {
-    checkTensor(o.attnMask, `${what} attnMask`);
-    bias = kind === 'float' ? o.attnMask : own(maskedFill(own(zeros([...o.attnMask.shape])), own(eq(o.attnMask, 0)), -Infinity));
-  }
-  if (bias) scores = own(add(scores, bias));
-  let weights = own(softmax(scores, -1));
-  if (p > 0) weights = own(dropout(weights, p));
-  const y = matmul(weights, value);
-  letGoAfterBackward(...new Set(made.filter((t) => t !== o.attnMask)));
-  return y;
+  const mask = o.attnMask ?? null;
+  if (mask) checkTensor(mask, `${what} attnMask`);
+  return composedOf((own) => {
+    let scores = own(mul(own(matmul(query, own(transpose(key, -2, -1)))), scale));
+    let bias: Tensor | null = null;
+    if (o.isCausal) bias = own(maskedFill(own(zeros([l, s])), own(triu(own(ones([l, s])), 1)), -Infinity));
+    else if (mask) bias = kind === 'float' ? mask : own(maskedFill(own(zeros([...mask.shape])), own(eq(mask, 0)), -Infinity));
+    if (bias) scores = own(add(scores, bias));
+    let weights = own(softmax(scores, -1));
+    if (p > 0) weights = own(dropout(weights, p));
+    return matmul(weights, value);
+  }, mask ? [mask] : []);
 }
 
 

@@ -7,7 +7,7 @@ import { reshape } from '../ops/shape';
 import { add, mul } from '../ops/binary';
 import { ones, zeros } from '../ops/creation';
 import { fmt } from '../shape';
-import { checkNonNegative, optionsOf, shown } from '../args';
+import { checkNonNegative, optionsOf, positiveInt } from '../args';
 import { checkTensor, letGoAfterBackward } from '../ops/core';
 import { Module } from './module';
 import { Parameter } from './parameter';
@@ -74,9 +74,8 @@ export class GroupNorm extends Module {
   constructor(numGroups: number, numChannels: number, options?: GroupNormOptions) {
     super();
     const o = optionsOf(options, 'GroupNorm', { eps: 'value', affine: 'boolean' });
-    for (const [name, v] of [['numGroups', numGroups], ['numChannels', numChannels]] as const) {
-      if (!Number.isSafeInteger(v) || v <= 0) throw new Error(`GroupNorm: ${name} must be a positive integer, got ${shown(v)}`);
-    }
+    positiveInt(numGroups, 'GroupNorm', 'numGroups');
+    positiveInt(numChannels, 'GroupNorm', 'numChannels');
     if (numChannels % numGroups !== 0) throw new Error(`GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups})`);
     this.numGroups = numGroups;
     this.numChannels = numChannels;

@@ -35,11 +35,7 @@ export class LayerNorm extends Module {
   constructor(normalizedShape: number | readonly number[], options?: LayerNormOptions) {
     super();
     options = optionsOf(options, 'LayerNorm', { eps: 'value', elementwiseAffine: 'boolean' });
-    const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
-    if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
-      throw new Error(`LayerNorm: normalizedShape must be a positive integer or a non-empty array of them, got ${shown(normalizedShape)}`);
-    }
-    this.normalizedShape = [...shape];
+    this.normalizedShape = normalizedShapeOf(normalizedShape, 'LayerNorm');
     this.eps = options.eps ?? 1e-5;
     if (typeof this.eps !== 'number' || !(this.eps > 0)) throw new Error(`LayerNorm: eps must be positive, got ${shown(this.eps)}`);
     const affine = options.elementwiseAffine ?? true;
@@ -53,6 +49,15 @@ export class LayerNorm extends Module {
   forward(x: Tensor): Tensor {
     return layerNormOver(x, this.normalizedShape, this.weight, this.bias, this.eps, 'LayerNorm');
   }
+}
+
+/** The trailing dims a layer norm normalizes over (one number for the last dim alone), checked. */
+export function normalizedShapeOf(normalizedShape: number | readonly number[], what: string): number[] {
+  const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
+  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new Error(`${what}: normalizedShape must be a positive integer or a non-empty array of them, got ${shown(normalizedShape)}`);
+  }
+  return [...shape];
 }
 
 /**

@@ -9,29 +9,16 @@ import { clamp, minimum } from '../ops/compare';
 import { eq, ne, le, where } from '../ops/more';
 import { sum } from '../ops/reduce';
 import { unsqueeze } from '../ops/shape';
-import { checkTensor, letGoAfterBackward } from '../ops/core';
+import { checkTensor, composedOf, letGoAfterBackward } from '../ops/core';
 import { checkReduction, reduceLoss, Reduction } from '../ops/loss';
-import { optionsOf, shown } from '../args';
+import { checkFinite, optionsOf } from '../args';
 import { fmt, sameShape } from '../shape';
 import { pairwiseDistance } from '../ops/structure';
 
 const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
 
-/** Runs `body` with an `own` that records its intermediates, and lets them go after backward but the result. */
-function composed(body: (own: (t: Tensor) => Tensor) => Tensor, keep: readonly Tensor[]): Tensor {
-  const made: Tensor[] = [];
-  const y = body((t) => (made.push(t), t));
-  letGoAfterBackward(...new Set(made.filter((t) => t !== y && !keep.includes(t))));
-  return y;
-}
-
 function tensors(what: string, named: Record<string, unknown>): void {
   for (const [name, t] of Object.entries(named)) checkTensor(t, `${what} ${name}`);
-}
-
-function finite(v: unknown, what: string, name: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${what}: ${name} must be a finite number, got ${shown(v)}`);
-  return v;
 }
 
 /** Options of the margin losses. */
@@ -47,9 +34,9 @@ export function marginRankingLoss(x1: Tensor, x2: Tensor, y: Tensor, options?: M
   const what = 'marginRankingLoss';
   const o = optionsOf(options, what, { margin: 'value', reduction: 'value' });
   tensors(what, { x1, x2, y });
-  const margin = finite(o.margin ?? 0, what, 'margin');
+  const margin = checkFinite(o.margin ?? 0, what, 'margin');
   const r = checkReduction(o.reduction ?? 'mean', what, REDUCTIONS);
-  return composed((own) => reduceLoss(own(clamp(own(add(own(mul(own(neg(y)), own(sub(x1, x2)))), margin)), 0)), r), [x1, x2, y]);
+  return composedOf((own) => reduceLoss(own(clamp(own(add(own(mul(own(neg(y)), own(sub(x1, x2)))), margin)), 0)), r), [x1, x2, y]);
 }
 
 /** x where y is 1, max(0, margin - x) where y is -1, summed (torch.nn.functional.hinge_embedding_loss). */
@@ -57,9 +44,9 @@ export function hingeEmbeddingLoss(x: Tensor, y: Tensor, options?: MarginLossOpt
   const what = 'hingeEmbeddingLoss';
   const o = optionsOf(options, what, { margin: 'value', reduction: 'value' });
   tensors(what, { x, y });
-  const margin = finite(o.margin ?? 1, what, 'margin');
+  const margin = checkFinite(o.margin ?? 1, what, 'margin');
   const r = checkReduction(o.reduction ?? 'mean', what, REDUCTIONS);
-  return composed((own) => {
+  return composedOf((own) => {
     const marginPart = own(where(own(ne(y, 1)), own(clamp(own(sub(margin, x)), 0)), 0));
     const selfPart = own(where(own(ne(y, -1)), x, 0));
     return reduceLoss(own(add(marginPart, selfPart)), r);
@@ -78,7 +65,7 @@ export function softMarginLoss(x: Tensor, y: Tensor, options?: ReductionOptions)
   const o = optionsOf(options, what, { reduction: 'value' });
   tensors(what, { x, y });
   const r = checkReduction(o.reduction ?? 'mean', what, REDUCTIONS);
-  return composed((own) => reduceLoss(own(log1p(own(exp(own(mul(own(neg(x)), y)))))), r), [x, y]);
+  return composedOf((own) => reduceLoss(own(log1p(own(exp(own(mul(own(neg(x)), y)))))), r), [x, y]);
 }
 
 /**
@@ -92,10 +79,10 @@ export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, y: Tensor, options?:
   if (!sameShape(x1.shape, x2.shape) || (x1.ndim !== 1 && x1.ndim !== 2) || y.ndim !== x1.ndim - 1 || (y.ndim === 1 && y.shape[0] !== x1.shape[0])) {
     throw new Error(`${what}: x1 and x2 must be [N, D] (or [D]) and y [N] (or 0-d), got shapes ${fmt(x1.shape)}, ${fmt(x2.shape)} and ${fmt(y.shape)}`);
   }
-  const margin = finite(o.margin ?? 0, what, 'margin');
+  const margin = checkFinite(o.margin ?? 0, what, 'margin');
   const r = checkReduction(o.reduction ?? 'mean', what, REDUCTIONS);
   const d = x1.ndim - 1;
-  return composed((own) => {
+  return composedOf((own) => {
     const prod = own(sum(own(mul(x1, x2)), d));
     const mag1 = own(add(own(sum(own(mul(x1, x1)), d)), 1e-12));
     const mag2 = own(add(own(sum(own(mul(x2, x2)), d)), 1e-12));
@@ -125,10 +112,10 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
   const what = 'tripletMarginLoss';
   const o = optionsOf(options, what, { margin: 'value', p: 'value', eps: 'value', swap: 'boolean', reduction: 'value' });
   tensors(what, { anchor, positive, negative });
-  const margin = finite(o.margin ?? 1, what, 'margin');
+  const margin = checkFinite(o.margin ?? 1, what, 'margin');
   const r = checkReduction(o.reduction ?? 'mean', what, REDUCTIONS);
   const dist = { p: o.p ?? 2, eps: o.eps ?? 1e-6 };
-  return composed((own) => {
+  return composedOf((own) => {
     const dPos = own(pairwiseDistance(anchor, positive, dist));
     let dNeg = own(pairwiseDistance(anchor, negative, dist));
     if (o.swap) dNeg = own(minimum(dNeg, own(pairwiseDistance(positive, negative, dist))));
@@ -153,9 +140,9 @@ export function poissonNllLoss(input: Tensor, target: Tensor, options?: PoissonN
   const what = 'poissonNllLoss';
   const o = optionsOf(options, what, { logInput: 'boolean', full: 'boolean', eps: 'value', reduction: 'value' });
   tensors(what, { input, target });
-  const eps = finite(o.eps ?? 1e-8, what, 'eps');
+  const eps = checkFinite(o.eps ?? 1e-8, what, 'eps');
   const r = checkReduction(o.reduction ?? 'mean', what, REDUCTIONS);
-  return composed((own) => {
+  return composedOf((own) => {
     let loss = o.logInput ?? true
       ? own(sub(own(exp(input)), own(mul(target, input))))
       : own(sub(input, own(mul(target, own(log(own(add(input, eps))))))));
@@ -187,7 +174,7 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor,
   const what = 'gaussianNllLoss';
   const o = optionsOf(options, what, { full: 'boolean', eps: 'value', reduction: 'value' });
   tensors(what, { input, target, var: variance });
-  const eps = finite(o.eps ?? 1e-6, what, 'eps');
+  const eps = checkFinite(o.eps ?? 1e-6, what, 'eps');
   const r = checkReduction(o.reduction ?? 'mean', what, REDUCTIONS);
   const lead = input.shape.slice(0, -1);
   let v = variance;
@@ -199,7 +186,7 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor,
     }
   }
   if (variance.data.some((x) => x < 0)) throw new Error(`${what}: var has negative entries`);
-  const y = composed((own) => {
+  const y = composedOf((own) => {
     const clamped = own(scalarOp(v, Unary.clampMin, eps, what, true));
     const diff = own(sub(input, target));
     let loss = own(mul(own(add(own(log(clamped)), own(div(own(mul(diff, diff)), clamped)))), 0.5));

@@ -18,7 +18,7 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import { uniform } from './init';
 import { dropped } from './dropout';
-import { positiveInt } from './conv';
+import { positiveInt } from '../args';
 import { pyBool, pyFloat } from '../format';
 
 /** Options of nn.RNN, nn.LSTM and nn.GRU (torch's keyword arguments). */

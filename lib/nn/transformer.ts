@@ -16,7 +16,7 @@ import { linear } from '../ops/matmul';
 import { full } from '../ops/creation';
 import { triu } from '../ops/more';
 import { checkTensor, letGoAfterBackward } from '../ops/core';
-import { optionsOf, shown } from '../args';
+import { optionsOf, positiveInt, shown } from '../args';
 
 /** Options of TransformerEncoderLayer and TransformerDecoderLayer (torch's keyword arguments). */
 export interface TransformerEncoderLayerOptions {
@@ -42,8 +42,7 @@ function layerSettings(options: TransformerEncoderLayerOptions | undefined, what
   const o = optionsOf(options, what, { dimFeedforward: 'value', dropout: 'value', activation: 'value', layerNormEps: 'value', batchFirst: 'boolean', normFirst: 'boolean' });
   const activation = o.activation ?? 'relu';
   if (activation !== 'relu' && activation !== 'gelu') throw new Error(`${what}: activation must be 'relu' or 'gelu', got ${shown(activation)}`);
-  const ff = o.dimFeedforward ?? 2048;
-  if (!Number.isSafeInteger(ff) || ff <= 0) throw new Error(`${what}: dimFeedforward must be a positive integer, got ${shown(ff)}`);
+  const ff = positiveInt(o.dimFeedforward ?? 2048, what, 'dimFeedforward');
   return { o, activation, ff, p: o.dropout ?? 0.1, eps: o.layerNormEps ?? 1e-5, batchFirst: o.batchFirst ?? false, normFirst: o.normFirst ?? false };
 }
 
@@ -215,7 +214,7 @@ export type TransformerDecoderOptions = TransformerEncoderOptions;
 /** n copies of `layer`, each a new layer of its constructor's arguments starting from its weights (torch's deep copies). */
 function copiesOf<L extends TransformerEncoderLayer | TransformerDecoderLayer>(layer: L, n: number, what: string,
   make: (c: L['config']) => L): ModuleList {
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${what}: numLayers must be a positive integer, got ${shown(n)}`);
+  positiveInt(n, what, 'numLayers');
   const state = layer.stateDict();
   return new ModuleList(Array.from({ length: n }, () => {
     const copy = make(layer.config);

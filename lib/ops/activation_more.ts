@@ -3,7 +3,7 @@
 // backward (their intermediates rounded to the storage's precision, as float arithmetic rounds
 // them); softsign, tanhshrink and glu are torch's compositions of ops, so their gradients are the ops'.
 import { Tensor } from '../tensor';
-import { shown } from '../args';
+import { checkFinite, shown } from '../args';
 import { allocOutput, Round, roundingOf } from '../storage';
 import { checkTensor, letGoAfterBackward, letGoAfterRead, record } from './core';
 import { add, div, mul, sub } from './binary';
@@ -28,15 +28,10 @@ function pointwise(x: Tensor, what: string, f: (v: number, r: Round) => number, 
   });
 }
 
-function finite(v: number, what: string, name: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${what}: ${name} must be a finite number, got ${shown(v)}`);
-  return v;
-}
-
 /** hardtanh's bounds as floats (finite, the first not above the second), or an error naming `what`. */
 export function hardtanhBounds(minVal: number, maxVal: number, what: string): [number, number] {
-  const lo = Math.fround(finite(minVal, what, 'minVal'));
-  const hi = Math.fround(finite(maxVal, what, 'maxVal'));
+  const lo = Math.fround(checkFinite(minVal, what, 'minVal'));
+  const hi = Math.fround(checkFinite(maxVal, what, 'maxVal'));
   if (lo > hi) throw new Error(`${what}: minVal ${minVal} is above maxVal ${maxVal}`);
   return [lo, hi];
 }
@@ -144,27 +139,27 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
 
 /** x where |x| > lambd, else 0 (torch.nn.functional.hardshrink); gradient gy there, else 0. */
 export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
-  const l = Math.fround(finite(lambd, 'hardshrink', 'lambd'));
+  const l = Math.fround(checkFinite(lambd, 'hardshrink', 'lambd'));
   return pointwise(x, 'hardshrink', (v) => (v >= -l && v <= l ? 0 : v), (v, g) => (v >= -l && v <= l ? 0 : g));
 }
 
 /** x - lambd above lambd, x + lambd below -lambd, else 0 (torch.nn.functional.softshrink; lambd >= 0); gradient gy outside [-lambd, lambd]. */
 export function softshrink(x: Tensor, lambd = 0.5): Tensor {
-  const l = Math.fround(finite(lambd, 'softshrink', 'lambd'));
+  const l = Math.fround(checkFinite(lambd, 'softshrink', 'lambd'));
   if (l < 0) throw new Error(`softshrink: lambd must be at least 0, got ${shown(lambd)}`);
   return pointwise(x, 'softshrink', (v) => (v > l ? v - l : v < -l ? v + l : 0), (v, g) => (v >= -l && v <= l ? 0 : g));
 }
 
 /** value where x <= threshold, else x (torch.nn.functional.threshold: NaN stays); gradient gy where x is kept. */
 export function threshold(x: Tensor, thresholdValue: number, value: number): Tensor {
-  const t = Math.fround(finite(thresholdValue, 'threshold', 'threshold'));
-  const v0 = Math.fround(finite(value, 'threshold', 'value'));
+  const t = Math.fround(checkFinite(thresholdValue, 'threshold', 'threshold'));
+  const v0 = Math.fround(checkFinite(value, 'threshold', 'value'));
   return pointwise(x, 'threshold', (v) => (v <= t ? v0 : v), (v, g) => (v <= t ? 0 : g));
 }
 
 /** x for x > 0, alpha (e^(x / alpha) - 1) otherwise (torch.nn.functional.celu, alpha != 0); torch's ELU kernel with input scale 1 / alpha. */
 export function celu(x: Tensor, alpha = 1): Tensor {
-  const a = Math.fround(finite(alpha, 'celu', 'alpha'));
+  const a = Math.fround(checkFinite(alpha, 'celu', 'alpha'));
   if (a === 0) throw new Error('celu: alpha must not be 0');
   const inScale = Math.fround(1 / a);
   // torch's elu (scale 1): x <= 0 ? alpha * expm1(x * inputScale) : x; gradient gy * inputScale * alpha * exp(x * inputScale) there.

@@ -63,6 +63,18 @@ export function letGoAfterBackward(...ts: Tensor[]): void {
 }
 
 /**
+ * body's result, the intermediates it records through `own` let go after backward (disposed at once
+ * without a graph): a composed op's temporaries. A tensor of `keep` (the caller's inputs) or the
+ * result is never let go, however often own() saw it (a dropout in eval mode hands its input on).
+ */
+export function composedOf(body: (own: (t: Tensor) => Tensor) => Tensor, keep: readonly Tensor[] = []): Tensor {
+  const made: Tensor[] = [];
+  const y = body((t) => (made.push(t), t));
+  letGoAfterBackward(...new Set(made.filter((t) => t !== y && !keep.includes(t))));
+  return y;
+}
+
+/**
  * As letGoAfterBackward, for intermediates that `reader`'s op read: one without a node of its own (a
  * constant: the windows of an image that needs no gradient) is pooled once the backwards of the
  * nodes that read it as an input have run (autograd releases it after the last), or disposed now if

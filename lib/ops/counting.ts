@@ -3,7 +3,7 @@
 // outputs are float32 tensors of integer values, as the library's other index outputs are.
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
-import { optionsOf, shown } from '../args';
+import { checkFinite, optionsOf, positiveInt, shown } from '../args';
 import { checkTensor } from './core';
 
 /** A float32 tensor of `values` with `shape`. */
@@ -118,10 +118,8 @@ export interface HistcOptions {
 export function histc(x: Tensor, options?: HistcOptions): Tensor {
   checkTensor(x, 'histc');
   const o = optionsOf(options, 'histc', { bins: 'value', min: 'value', max: 'value' });
-  const bins = o.bins ?? 100;
-  if (!Number.isSafeInteger(bins) || bins < 1) throw new Error(`histc: bins must be a positive integer, got ${shown(bins)}`);
-  let lo = o.min ?? 0, hi = o.max ?? 0;
-  for (const [name, v] of [['min', lo], ['max', hi]] as const) if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`histc: ${name} must be a finite number, got ${shown(v)}`);
+  const bins = positiveInt(o.bins ?? 100, 'histc', 'bins');
+  let lo = checkFinite(o.min ?? 0, 'histc', 'min'), hi = checkFinite(o.max ?? 0, 'histc', 'max');
   if (lo > hi) throw new Error(`histc: max must be at least min, got min ${lo} and max ${hi}`);
   if (lo === hi && x.size > 0) {
     lo = Infinity;
