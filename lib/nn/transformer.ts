@@ -62,26 +62,48 @@ function residuals(src: Tensor, blocks: Residual[], normFirst: boolean, made: Te
   return x;
 }
 
-/** The feed-forward sub-layers every Transformer layer has, and the block they make. */
-abstract class FeedForwardLayer extends Module {
+/**
+ * What every Transformer layer has, built in torch's order: self-attention, the feed-forward block
+ * (linear1, dropout, linear2), two norms and two dropouts, and the block the feed-forward layers make.
+ */
+abstract class TransformerLayer extends Module {
+  /** The self-attention block. */
+  self_attn: MultiheadAttention;
   /** The feed-forward block's first layer (dModel -> dimFeedforward). */
   linear1: Linear;
   /** Dropout inside the feed-forward block. */
   dropout: Dropout;
   /** The feed-forward block's second layer (dimFeedforward -> dModel). */
   linear2: Linear;
+  /** The norm around the self-attention block. */
+  norm1: LayerNorm;
+  /** The norm around the next block (the feed-forward block in an encoder layer, the attention over memory in a decoder layer). */
+  norm2: LayerNorm;
+  /** Dropout on the self-attention block's output. */
+  dropout1: Dropout;
+  /** Dropout on the next block's output. */
+  dropout2: Dropout;
   /** Pre-norm (true) or post-norm (false). */
   readonly normFirst: boolean;
   /** The feed-forward block's activation. */
   readonly activation: 'relu' | 'gelu';
+  /** The constructor's arguments, for the stacks' copies. */
+  readonly config: { dModel: number; nhead: number; options: TransformerEncoderLayerOptions };
 
-  protected constructor(dModel: number, s: ReturnType<typeof layerSettings>) {
+  protected constructor(dModel: number, nhead: number, options: TransformerEncoderLayerOptions | undefined, what: string) {
     super();
+    const s = layerSettings(options, what);
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: s.p, batchFirst: s.batchFirst });
     this.linear1 = new Linear(dModel, s.ff);
     this.dropout = new Dropout(s.p);
     this.linear2 = new Linear(s.ff, dModel);
+    this.norm1 = new LayerNorm(dModel, { eps: s.eps });
+    this.norm2 = new LayerNorm(dModel, { eps: s.eps });
+    this.dropout1 = new Dropout(s.p);
+    this.dropout2 = new Dropout(s.p);
     this.normFirst = s.normFirst;
     this.activation = s.activation;
+    this.config = { dModel, nhead, options: { ...s.o } };
   }
 
   /** linear2(dropout(activation(linear1(x)))), then `out` (the block's output dropout). */
@@ -97,31 +119,9 @@ abstract class FeedForwardLayer extends Module {
  * torch.nn.TransformerEncoderLayer: x = norm1(x + sa(x)), x = norm2(x + ff(x)); with normFirst,
  * x = x + sa(norm1(x)), x = x + ff(norm2(x)).
  */
-export class TransformerEncoderLayer extends FeedForwardLayer {
-  /** The self-attention block. */
-  self_attn: MultiheadAttention;
-  /** The norm around the attention block. */
-  norm1: LayerNorm;
-  /** The norm around the feed-forward block. */
-  norm2: LayerNorm;
-  /** Dropout on the attention block's output. */
-  dropout1: Dropout;
-  /** Dropout on the feed-forward block's output. */
-  dropout2: Dropout;
-  /** The constructor's arguments, for the stacks' copies. */
-  readonly config: { dModel: number; nhead: number; options: TransformerEncoderLayerOptions };
-
+export class TransformerEncoderLayer extends TransformerLayer {
   constructor(dModel: number, nhead: number, options?: TransformerEncoderLayerOptions) {
-    const s = layerSettings(options, 'TransformerEncoderLayer');
-    super(dModel, s);
-    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: s.p, batchFirst: s.batchFirst });
-    this.norm1 = new LayerNorm(dModel, { eps: s.eps });
-    this.norm2 = new LayerNorm(dModel, { eps: s.eps });
-    this.dropout1 = new Dropout(s.p);
-    this.dropout2 = new Dropout(s.p);
-    this.config = { dModel, nhead, options: { ...s.o } };
-    // torch's field order (its print): self_attn, linear1, dropout, linear2, norm1, norm2, dropout1, dropout2.
-    reorderFields(this, ['self_attn', 'linear1', 'dropout', 'linear2']);
+    super(dModel, nhead, options, 'TransformerEncoderLayer');
   }
 
   /** The layer's output for src; srcMask and srcKeyPaddingMask as MultiheadAttention's boolean masks. */
@@ -139,39 +139,21 @@ export class TransformerEncoderLayer extends FeedForwardLayer {
  * Self-attention, attention over the encoder's output (memory) and a feed-forward block, each with a
  * residual connection and a LayerNorm, as torch.nn.TransformerDecoderLayer.
  */
-export class TransformerDecoderLayer extends FeedForwardLayer {
-  /** The self-attention block. */
-  self_attn: MultiheadAttention;
+export class TransformerDecoderLayer extends TransformerLayer {
   /** The attention over memory. */
   multihead_attn: MultiheadAttention;
-  /** The norm around the self-attention block. */
-  norm1: LayerNorm;
-  /** The norm around the attention over memory. */
-  norm2: LayerNorm;
   /** The norm around the feed-forward block. */
   norm3: LayerNorm;
-  /** Dropout on the self-attention block's output. */
-  dropout1: Dropout;
-  /** Dropout on the attention over memory's output. */
-  dropout2: Dropout;
   /** Dropout on the feed-forward block's output. */
   dropout3: Dropout;
-  /** The constructor's arguments, for the stacks' copies. */
-  readonly config: { dModel: number; nhead: number; options: TransformerDecoderLayerOptions };
 
   constructor(dModel: number, nhead: number, options?: TransformerDecoderLayerOptions) {
-    const s = layerSettings(options, 'TransformerDecoderLayer');
-    super(dModel, s);
-    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: s.p, batchFirst: s.batchFirst });
-    this.multihead_attn = new MultiheadAttention(dModel, nhead, { dropout: s.p, batchFirst: s.batchFirst });
-    this.norm1 = new LayerNorm(dModel, { eps: s.eps });
-    this.norm2 = new LayerNorm(dModel, { eps: s.eps });
-    this.norm3 = new LayerNorm(dModel, { eps: s.eps });
-    this.dropout1 = new Dropout(s.p);
-    this.dropout2 = new Dropout(s.p);
-    this.dropout3 = new Dropout(s.p);
-    this.config = { dModel, nhead, options: { ...s.o } };
-    reorderFields(this, ['self_attn', 'multihead_attn', 'linear1', 'dropout', 'linear2']);
+    super(dModel, nhead, options, 'TransformerDecoderLayer');
+    this.multihead_attn = new MultiheadAttention(dModel, nhead, { dropout: this.self_attn.dropout, batchFirst: this.self_attn.batchFirst });
+    this.norm3 = new LayerNorm(dModel, { eps: this.norm1.eps });
+    this.dropout3 = new Dropout(this.dropout1.p);
+    // torch's field order (its print and state dict).
+    reorderFields(this, ['self_attn', 'multihead_attn', 'linear1', 'dropout', 'linear2', 'norm1', 'norm2', 'norm3', 'dropout1', 'dropout2', 'dropout3']);
   }
 
   /** The layer's output for tgt attending to memory; the masks as MultiheadAttention's boolean masks. */
