@@ -68,6 +68,12 @@ const CASES: TorchCall[] = [
   { name: 'relu re-exported', inputs: { a: x([5]) }, ours: (t) => F.relu(t.a), py: 'F.relu(a)' },
   { name: 'embedding paddingIdx', inputs: { i: fixed([2, 3], [0, 2, 4, 2, 2, 1]), w: x([5, 3]) },
     ours: (t) => F.embedding(t.i, t.w, { paddingIdx: -3 }), py: 'F.embedding(i.long(), w, padding_idx=-3)' },
+  { name: 'nn.utils.rnn.padSequence', inputs: { a: x([3, 2]), b: x([5, 2]), c: x([1, 2]) },
+    ours: (t) => nn.utils.rnn.padSequence([t.a, t.b, t.c], { paddingValue: -1 }), py: 'torch.nn.utils.rnn.pad_sequence([a, b, c], padding_value=-1.0)' },
+  { name: 'nn.utils.rnn.padSequence batchFirst', inputs: { a: x([2]), b: x([4]) },
+    ours: (t) => nn.utils.rnn.padSequence([t.a, t.b], { batchFirst: true }), py: 'torch.nn.utils.rnn.pad_sequence([a, b], batch_first=True)' },
+  { name: 'nn.utils.parametersToVector', inputs: { a: x([2, 3]), b: x([4]) },
+    ours: (t) => nn.utils.parametersToVector([t.a, t.b]), py: 'torch.nn.utils.parameters_to_vector([a, b])' },
   { name: 'hardshrink', inputs: { a: x([9]) }, ours: (t) => F.hardshrink(t.a, 0.7), py: 'F.hardshrink(a, 0.7)' },
   { name: 'softshrink', inputs: { a: x([9]) }, ours: (t) => F.softshrink(t.a, 0.4), py: 'F.softshrink(a, 0.4)' },
   { name: 'threshold', inputs: { a: x([9]) }, ours: (t) => F.threshold(t.a, 0.3, -1), py: 'F.threshold(a, 0.3, -1.0)' },
@@ -146,6 +152,14 @@ eachBackend('nn.functional', () => {
     expect(() => nn.Embedding.fromPretrained(bp.ones([4]))).toThrow('Embedding.fromPretrained: embeddings must be 2-D [numEmbeddings, embeddingDim], got shape [4]');
     expect(() => F.embedding(bp.tensor([4]), table)).toThrow('embedding: index 4 at position 0 is out of range [0, 4)');
     expect(() => F.embedding(bp.tensor([1]), table, { paddingIdx: 4 })).toThrow('embedding: paddingIdx must be an integer within [-4, 4), got 4');
+    const lin = new nn.Linear(3, 2);
+    const v = nn.utils.parametersToVector(lin.parameters());
+    nn.utils.vectorToParameters(v.mul(2), lin.parameters());
+    expect(Array.from(lin.bias!.data)).toEqual(Array.from(v.data.slice(6, 8)).map((u) => u * 2));
+    expect(nn.utils.clipGradNorm).toBe(bp.clipGradNorm);
+    expect(() => nn.utils.vectorToParameters(bp.ones([7]), lin.parameters())).toThrow('vectorToParameters: vec has 7 elements, the parameters 8');
+    expect(() => nn.utils.rnn.padSequence([bp.ones([2, 3]), bp.ones([2, 4])])).toThrow('padSequence: sequence 1 has shape [2, 4], sequence 0 [2, 3]: all but the first dim must agree');
+    expect(() => nn.utils.rnn.padSequence([])).toThrow(/padSequence: expected a non-empty array of tensors/);
     expect(() => F.glu(bp.ones([3, 3]))).toThrow('glu: dim -1 of shape [3, 3] must have an even size, to halve');
     expect(() => F.softshrink(a, -1)).toThrow('softshrink: lambd must be at least 0, got -1');
     expect(() => F.celu(a, 0)).toThrow('celu: alpha must not be 0');
