@@ -2,7 +2,7 @@
 // and y gathered together, in order or shuffled by the library's seeded generator.
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
-import { gatherRows, order } from '../train/batches';
+import { DataLoader, TensorDataset } from './loader';
 import { optionsOf, shown } from '../args';
 
 /** Options of batches(). */
@@ -36,15 +36,11 @@ export function batches(x: Tensor, y: Tensor | null = null, options?: BatchOptio
   }
   const size = o.batchSize ?? 32;
   if (!Number.isInteger(size) || size < 1) throw new Error(`batches: batchSize must be a positive integer, got ${shown(o.batchSize)}`);
-  const n = x.shape[0];
-  const last = o.dropLast ? n - (n % size) : n;
+  // A DataLoader over a TensorDataset, its [x, y] batches given as { x, y }.
+  const loader = new DataLoader(y ? new TensorDataset(x, y) : new TensorDataset(x), { batchSize: size, shuffle: o.shuffle ?? false, dropLast: o.dropLast ?? false });
   return {
     *[Symbol.iterator]() {
-      const idx = order(n, o.shuffle ?? false);
-      for (let b = 0; b < last; b += size) {
-        const e = Math.min(last, b + size);
-        yield { x: gatherRows(x, idx, b, e), y: y ? gatherRows(y, idx, b, e) : null };
-      }
+      for (const [xb, yb] of loader) yield { x: xb, y: yb ?? null };
     },
   };
 }

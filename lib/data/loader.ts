@@ -17,7 +17,7 @@ export interface MapDataset<T> {
   get(i: number): T;
 }
 
-/** sample i of d, or an error naming the index (an integer in [0, length)). */
+/** i as an index into `length` samples (negative counts from the end), or an error naming it. */
 function checkIndex(i: number, length: number, what: string): number {
   if (!Number.isSafeInteger(i) || i < -length || i >= length) throw new Error(`${what}: index ${shown(i)} is out of range for ${length} samples`);
   return i < 0 ? i + length : i;

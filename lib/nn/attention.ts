@@ -185,7 +185,8 @@ export class MultiheadAttention extends Module {
       outWeights = o.averageAttnWeights ?? true ? div(own(sum(own(perHead), 1)), this.numHeads) : perHead;
       if (unbatched) outWeights = squeeze(own(outWeights), 0);
     }
-    letGoAfterBackward(...made.filter((t) => t !== outWeights && t !== query && t !== key && t !== value));
+    // Neither the inputs nor the two results are among them (own() saw only what this call made in between).
+    letGoAfterBackward(...made);
     return { output, weights: outWeights };
   }
 

@@ -8,7 +8,7 @@ import { add, mul } from '../ops/binary';
 import { ones, zeros } from '../ops/creation';
 import { fmt } from '../shape';
 import { checkNonNegative, optionsOf, positiveInt } from '../args';
-import { checkTensor, letGoAfterBackward } from '../ops/core';
+import { checkTensor, composedOf } from '../ops/core';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { pyBool, pyFloat } from '../format';
@@ -34,28 +34,15 @@ export function groupNormOver(x: Tensor, groups: number, weight: Tensor | null, 
   for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
     if (t && (t.ndim !== 1 || t.shape[0] !== c)) throw new Error(`${what}: ${name} must be [${c}], got shape ${fmt(t.shape)}`);
   }
-  const rows = reshape(x, [n * groups, n * groups === 0 ? 0 : x.size / (n * groups)]);
-  const normed = layerNormRows(rows, null, null, eps);
-  const y = reshape(normed, x.shape);
-  letGoAfterBackward(rows, normed);
-  if (!weight && !bias) return y;
   // [C] as [C, 1, ...]: one value per channel, broadcast over the sample and its positions.
   const perChannel = (t: Tensor) => reshape(t, [c, ...x.shape.slice(2).map(() => 1)]);
-  const made: Tensor[] = [y];
-  let out = y;
-  if (weight) {
-    const w = perChannel(weight);
-    out = mul(out, w);
-    made.push(w, out);
-  }
-  if (bias) {
-    const b = perChannel(bias);
-    const shifted = add(out, b);
-    made.push(b);
-    out = shifted;
-  }
-  letGoAfterBackward(...made.filter((t) => t !== out));
-  return out;
+  return composedOf((own) => {
+    const rows = own(reshape(x, [n * groups, n * groups === 0 ? 0 : x.size / (n * groups)]));
+    let out = own(reshape(own(layerNormRows(rows, null, null, eps)), x.shape));
+    if (weight) out = own(mul(out, own(perChannel(weight))));
+    if (bias) out = own(add(out, own(perChannel(bias))));
+    return out;
+  }, [x]);
 }
 
 /** Group normalization over the channels of [N, C, ...] inputs, as torch.nn.GroupNorm. */

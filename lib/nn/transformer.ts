@@ -205,78 +205,66 @@ function copiesOf<L extends TransformerEncoderLayer | TransformerDecoderLayer>(l
   }));
 }
 
-/** The stacks' optional final norm, checked. */
-function finalNorm(options: TransformerEncoderOptions | undefined, what: string): Module | null {
-  const o = optionsOf(options, what, { norm: 'value' });
-  return o.norm === undefined || o.norm === null ? null : checkModule(o.norm, `${what} norm`);
-}
-
-/** x through `norm` when there is one, x let go after backward. */
-function normed(x: Tensor, norm: Module | null, input: Tensor): Tensor {
-  if (!norm) return x;
-  const y = norm.forward(x);
-  if (x !== input && y !== x) letGoAfterBackward(x);
-  return y;
-}
-
 /**
- * numLayers copies of encoderLayer applied in turn (torch.nn.TransformerEncoder: each copy starts
- * with the layer's weights, as torch's deep copies do), then the optional norm.
+ * A stack of copies of one layer and an optional final norm, as torch's TransformerEncoder and
+ * TransformerDecoder: each copy starts with the layer's weights, as torch's deep copies do.
  */
-export class TransformerEncoder extends Module {
+abstract class TransformerStack<L extends TransformerEncoderLayer | TransformerDecoderLayer> extends Module {
   /** The layers, copies of the layer given. */
   layers: ModuleList;
   /** Applied to the last layer's output, or null. */
   norm: Module | null;
-  /** How many layers. */
-  readonly numLayers: number;
 
-  constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, options?: TransformerEncoderOptions) {
+  protected constructor(layer: L, numLayers: number, options: TransformerEncoderOptions | undefined, what: string,
+    cls: new (dModel: number, nhead: number, options?: TransformerEncoderLayerOptions) => L) {
     super();
-    if (!(encoderLayer instanceof TransformerEncoderLayer)) throw new Error(`TransformerEncoder: encoderLayer must be a TransformerEncoderLayer, got ${shown(encoderLayer)}`);
-    this.layers = copiesOf(encoderLayer, numLayers, 'TransformerEncoder', (c) => new TransformerEncoderLayer(c.dModel, c.nhead, c.options));
-    this.norm = finalNorm(options, 'TransformerEncoder');
-    this.numLayers = numLayers;
+    if (!(layer instanceof cls)) throw new Error(`${what}: ${what === 'TransformerEncoder' ? 'encoderLayer' : 'decoderLayer'} must be a ${cls.name}, got ${shown(layer)}`);
+    this.layers = copiesOf(layer, numLayers, what, (c) => new cls(c.dModel, c.nhead, c.options));
+    const o = optionsOf(options, what, { norm: 'value' });
+    this.norm = o.norm === undefined || o.norm === null ? null : checkModule(o.norm, `${what} norm`);
+  }
+
+  /** How many layers. */
+  get numLayers(): number {
+    return this.layers.length;
+  }
+
+  /** input through every layer (`step` calls one) and the norm; each intermediate let go after backward. */
+  protected run(input: Tensor, step: (layer: L, x: Tensor) => Tensor): Tensor {
+    let x = input;
+    for (const layer of this.layers) {
+      const next = step(layer as L, x);
+      if (x !== input) letGoAfterBackward(x);
+      x = next;
+    }
+    if (!this.norm) return x;
+    const y = this.norm.forward(x);
+    if (x !== input && y !== x) letGoAfterBackward(x);
+    return y;
+  }
+}
+
+/** numLayers copies of encoderLayer applied in turn (torch.nn.TransformerEncoder), then the optional norm. */
+export class TransformerEncoder extends TransformerStack<TransformerEncoderLayer> {
+  constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, options?: TransformerEncoderOptions) {
+    super(encoderLayer, numLayers, options, 'TransformerEncoder', TransformerEncoderLayer);
   }
 
   /** The encoder's output for src; mask and srcKeyPaddingMask as TransformerEncoderLayer's. */
   forward(src: Tensor, mask?: Tensor, srcKeyPaddingMask?: Tensor): Tensor {
-    let x = src;
-    for (const layer of this.layers) {
-      const next = (layer as TransformerEncoderLayer).forward(x, mask, srcKeyPaddingMask);
-      if (x !== src) letGoAfterBackward(x);
-      x = next;
-    }
-    return normed(x, this.norm, src);
+    return this.run(src, (layer, x) => layer.forward(x, mask, srcKeyPaddingMask));
   }
 }
 
 /** numLayers copies of decoderLayer applied in turn (torch.nn.TransformerDecoder), then the optional norm. */
-export class TransformerDecoder extends Module {
-  /** The layers, copies of the layer given. */
-  layers: ModuleList;
-  /** Applied to the last layer's output, or null. */
-  norm: Module | null;
-  /** How many layers. */
-  readonly numLayers: number;
-
+export class TransformerDecoder extends TransformerStack<TransformerDecoderLayer> {
   constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, options?: TransformerDecoderOptions) {
-    super();
-    if (!(decoderLayer instanceof TransformerDecoderLayer)) throw new Error(`TransformerDecoder: decoderLayer must be a TransformerDecoderLayer, got ${shown(decoderLayer)}`);
-    this.layers = copiesOf(decoderLayer, numLayers, 'TransformerDecoder', (c) => new TransformerDecoderLayer(c.dModel, c.nhead, c.options));
-    this.norm = finalNorm(options, 'TransformerDecoder');
-    this.numLayers = numLayers;
+    super(decoderLayer, numLayers, options, 'TransformerDecoder', TransformerDecoderLayer);
   }
 
   /** The decoder's output for tgt attending to memory; the masks as TransformerDecoderLayer's. */
   forward(tgt: Tensor, memory: Tensor, tgtMask?: Tensor, memoryMask?: Tensor, tgtKeyPaddingMask?: Tensor, memoryKeyPaddingMask?: Tensor): Tensor {
-    let x = tgt;
-    for (const layer of this.layers) {
-      const next = (layer as TransformerDecoderLayer).forward(x, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
-      if (x !== tgt) letGoAfterBackward(x);
-      x = next;
-    }
-    return normed(x, this.norm, tgt);
+    return this.run(tgt, (layer, x) => layer.forward(x, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask));
   }
 }
 
