@@ -66,29 +66,36 @@ export const o1Pick = (n: number): Float32Array => Float32Array.from({ length: n
 export const o1Size = (quick: boolean): number => (quick ? 1024 : 2048);
 
 /**
- * One repetition of every op: two untimed calls, then the median of five timed ones, in ms, keyed
- * `O1.<name>` as the PyTorch side reports them. With `disposed`, each result is disposed after its
- * timing (Tensor.dispose, as a TensorFlow.js user writes it): the next call's output then reuses
- * that storage while it is in the caches, as PyTorch's allocator hands back the block its last
- * result freed.
+ * One repetition of every op of `ops` on `operands`: two untimed calls, then the median of five
+ * timed ones, in ms, keyed `<prefix>.<name>` as the PyTorch side reports them. With `disposed`, each
+ * result is disposed after its timing (Tensor.dispose, as a TensorFlow.js user writes it).
+ */
+export function timedOps<T>(operands: T, ops: ReadonlyArray<[string, (o: T) => unknown]>, prefix: string, disposed = false): () => Record<string, number> {
+  // The plain calls keep no reference to their result: held until the next call, each 16 MiB output
+  // stayed alive one op longer and the element-wise ops ran 1.3-2x slower (bench runs alternated).
+  const call = disposed ? (op: (o: T) => unknown) => { const t0 = process.hrtime.bigint(); const y = op(operands); const t = process.hrtime.bigint() - t0; if (y instanceof bp.Tensor) y.dispose(); return t; }
+    : (op: (o: T) => unknown) => { const t0 = process.hrtime.bigint(); op(operands); return process.hrtime.bigint() - t0; };
+  return () => {
+    const out: Record<string, number> = {};
+    for (const [name, op] of ops) {
+      call(op);
+      call(op);
+      const ts: number[] = [];
+      for (let i = 0; i < 5; i++) ts.push(Number(call(op)) / 1e6);
+      out[`${prefix}.${name}`] = median(ts);
+    }
+    return out;
+  };
+}
+
+/**
+ * O1's repetition (timedOps over O1_OPS): with `disposed`, the next call's output reuses the
+ * disposed result's storage while it is in the caches, as PyTorch's allocator hands back the block
+ * its last result freed.
  */
 export function o1Runner(quick: boolean, disposed = false): () => Record<string, number> {
   bp.manualSeed(0);
   const n = o1Size(quick);
   const o: Operands = { a: bp.rand([n, n]), b: bp.rand([n, n]), row: bp.rand([n]), col: bp.rand([n, 1]), rows: o1Rows(n), pick: bp.tensor(o1Pick(n), { shape: [n, n] }) };
-  // The plain calls keep no reference to their result: held until the next call, each 16 MiB output
-  // stayed alive one op longer and the element-wise ops ran 1.3-2x slower (bench runs alternated).
-  const call = disposed ? (op: Op) => { const t0 = process.hrtime.bigint(); const y = op(o); const t = process.hrtime.bigint() - t0; if (y instanceof bp.Tensor) y.dispose(); return t; }
-    : (op: Op) => { const t0 = process.hrtime.bigint(); op(o); return process.hrtime.bigint() - t0; };
-  return () => {
-    const out: Record<string, number> = {};
-    for (const [name, op] of O1_OPS) {
-      call(op);
-      call(op);
-      const ts: number[] = [];
-      for (let i = 0; i < 5; i++) ts.push(Number(call(op)) / 1e6);
-      out[`O1.${name}`] = median(ts);
-    }
-    return out;
-  };
+  return timedOps(o, O1_OPS, 'O1', disposed);
 }

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --only=G1,W1,W2,W3,W4,W5,O1,C1,T1]: the standard workloads of
+// npm run bench [-- --quick] [-- --only=G1,W1,W2,W3,W4,W5,O1,C1,T1,L1]: the standard workloads of
 // ../shared/bench/WORKLOADS.md, single ops on large tensors (O1, bench/ops.ts) and a small CNN's
 // training step (C1) and a Transformer encoder's (T1, bench/workloads.ts), on our native
 // and reference backends and, in the same run, on the peers that are present (PyTorch via
@@ -21,6 +21,7 @@ import { TorchWorker, torchAvailable } from './peers/torch_worker';
 import { PIN_CPU, peersPinned, useThreads } from './pin';
 import { median } from './timing';
 import { O1_OPS, o1Runner, o1Size } from './ops';
+import { L1_OPS, l1Runner, l1Size } from './linalg';
 import * as W from './workloads';
 
 const args = process.argv.slice(2);
@@ -279,6 +280,15 @@ async function main(): Promise<void> {
     for (const [name] of O1_OPS) {
       const v = Object.fromEntries(THREADS.flatMap((t) => [[`native ${t}t`, med(s[`native ${t}t O1.${name}`])], [`native ${t}t disposed`, med(s[`native ${t}t disposed O1.${name}`])]]));
       row(`O1 ${name} ${n}x${n}`, 'ms', 'lower', { ...v, ...torchCols(s, `O1.${name}`, 'lower') });
+    }
+  }
+  if (want('L1')) {
+    // The LU family: each repetition times every op (bench/linalg.ts).
+    const s = await interleaved('L1', perThread((t) => `native ${t}t`, () => { const run = l1Runner(quick); return async () => run(); }));
+    const n = l1Size(quick);
+    for (const [name] of L1_OPS) {
+      const v = Object.fromEntries(THREADS.map((t) => [`native ${t}t`, med(s[`native ${t}t L1.${name}`])]));
+      row(`L1 ${name} ${n}x${n}`, 'ms', 'lower', { ...v, ...torchCols(s, `L1.${name}`, 'lower') });
     }
   }
   if (want('W4') && !quick) {

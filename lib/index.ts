@@ -15,6 +15,7 @@ export * as nn from './nn';
 export * as optim from './optim';
 export { clipGradNorm, clipGradValue, lrScheduler } from './optim';
 export * as data from './data';
+export * as linalg from './linalg';
 export * as distributed from './distributed';
 export { save, load, saveCheckpoint, loadCheckpoint, readSafetensors, writeSafetensors, SummaryWriter } from './io';
 export type { TensorDict, CheckpointInfo, LayerSpec } from './io';

@@ -8,6 +8,7 @@ import type { Dims } from './ops/reduce';
 import type { SortResult, TopkOptions } from './ops/sort';
 import type { IndexAddOptions } from './ops/index_write';
 import type { CloseOptions, NanToNumOptions } from './ops/composed';
+import type { SlogdetResult } from './ops/linalg';
 import type { BincountOptions, HistcOptions, UniqueOptions, UniqueResult } from './ops/counting';
 
 declare module './tensor' {
@@ -284,6 +285,14 @@ declare module './tensor' {
     trace(): Tensor;
     /** Each element repeated, along dim or over the flattened tensor (torch.repeat_interleave). */
     repeatInterleave(repeats: number | readonly number[] | Tensor, dim?: number): Tensor;
+    /** The determinant of this square matrix or of each in the batch (torch.det). */
+    det(): Tensor;
+    /** log det of this square matrix or of each in the batch (torch.logdet). */
+    logdet(): Tensor;
+    /** The determinant's sign and log |det| (torch.slogdet). */
+    slogdet(): SlogdetResult;
+    /** The inverse of this square matrix or of each in the batch (torch.inverse). */
+    inverse(): Tensor;
     /** The Kronecker product with other (torch.kron). */
     kron(other: Tensor): Tensor;
     /** The distinct values, flattened and sorted (torch.unique). */
@@ -436,6 +445,10 @@ P.diag = function (k) { return ops.diag(this, k); };
 P.trace = function () { return ops.trace(this); };
 P.repeatInterleave = function (r, d) { return ops.repeatInterleave(this, r, d); };
 P.kron = function (o) { return ops.kron(this, o); };
+P.det = function () { return ops.det(this); };
+P.logdet = function () { return ops.logdet(this); };
+P.slogdet = function () { return ops.slogdet(this); };
+P.inverse = function () { return ops.inverse(this); };
 P.unique = function (this: Tensor, o?: UniqueOptions) { return ops.unique(this, o as UniqueOptions); } as Tensor['unique'];
 P.bincount = function (o) { return ops.bincount(this, o); };
 P.histc = function (o) { return ops.histc(this, o); };

@@ -51,6 +51,14 @@ function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], tol = { rto
   });
 }
 
+/** A random n x n matrix (or a batch) plus `boost` on the diagonal: well conditioned, its determinant of boost's sign for large boost. */
+function squareT(shape: number[], boost = 3): Tensor {
+  const t = randT(shape);
+  const n = shape[shape.length - 1];
+  for (let m = 0; m < t.size / (n * n); m++) for (let i = 0; i < n; i++) t.data[m * n * n + i * n + i] += boost;
+  return t;
+}
+
 /** Each case builds its inputs and function inside float64 mode. */
 const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'add broadcast [4,5]+[5]': () => [bp.add, [randT([4, 5]), randT([5])]],
@@ -66,6 +74,17 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'pow number exponent': () => [(a) => bp.pow(a, 3), [randT([3, 4])]],
   'pow tensor exponent, both broadcast': () => [(a, b) => bp.pow(a, b), [randT([3, 1], 0.5, 2), randT([4], -2, 2)]],
   neg: () => [bp.neg, [randT([7])]],
+  'det [3,3]': () => [bp.det, [squareT([3, 3], 0.5)]],
+  'det batch [2,3,4,4], a negative determinant': () => [bp.det, [squareT([2, 3, 4, 4], -1.5)]],
+  'det [20,20] (recursive LU with products)': () => [(a) => bp.det(a).mul(1e-9), [squareT([20, 20])]],
+  'slogdet logabsdet [5,5]': () => [(a) => bp.slogdet(a).logabsdet, [squareT([5, 5], -2)]],
+  'logdet batch [3,4,4]': () => [bp.logdet, [squareT([3, 4, 4])]],
+  'inv [4,4]': () => [bp.inverse, [squareT([4, 4])]],
+  'inv [18,18]': () => [bp.linalg.inv, [squareT([18, 18])]],
+  'inv batch [2,3,3]': () => [bp.linalg.inv, [squareT([2, 3, 3])]],
+  'solve [4,4] by [4,3]': () => [bp.linalg.solve, [squareT([4, 4]), randT([4, 3])]],
+  'solve [2,3,3] by a vector [3], broadcast': () => [bp.linalg.solve, [squareT([2, 3, 3]), randT([3])]],
+  'solve [17,17] by [2,17,2], A broadcast': () => [bp.linalg.solve, [squareT([17, 17]), randT([2, 17, 2])]],
   exp: () => [bp.exp, [randT([3, 5])]],
   log: () => [bp.log, [randT([3, 5], 0.2, 3)]],
   sqrt: () => [bp.sqrt, [randT([3, 5], 0.2, 3)]],

@@ -162,26 +162,41 @@ O1_OPS = [
 ]
 o1_rows = o1_pick = None  # set by o1(): bench/ops.ts's o1Rows and o1Pick
 
+def timed_ops(prefix, ops, args):
+    """One repetition of every op: two untimed calls, then the median of five timed ones, in ms,
+    keyed '<prefix>.<name>' (bench/ops.ts's timedOps)."""
+    def rep():
+        out = {}
+        with torch.no_grad():
+            for name, op in ops:
+                op(*args); op(*args)
+                ts = []
+                for _ in range(5):
+                    t0 = time.perf_counter(); op(*args); ts.append(time.perf_counter() - t0)
+                out[prefix + '.' + name] = sorted(ts)[2] * 1e3
+        return out
+    return rep
+
 def o1():
     global o1_rows, o1_pick
     n = 1024 if quick else 2048
     o1_rows = torch.tensor([((i >> 1) * 7) % n for i in range(n)], dtype=torch.int64)
     e = torch.arange(n * n, dtype=torch.int64)
     o1_pick = ((e // n) * 7 + (e % n) * 13).remainder(n).reshape(n, n)
-    ops = (torch.rand(n, n), torch.rand(n, n), torch.rand(n), torch.rand(n, 1))
-    def rep():
-        out = {}
-        with torch.no_grad():
-            for name, op in O1_OPS:
-                op(*ops); op(*ops)
-                ts = []
-                for _ in range(5):
-                    t0 = time.perf_counter(); op(*ops); ts.append(time.perf_counter() - t0)
-                out['O1.' + name] = sorted(ts)[2] * 1e3
-        return out
-    return rep
+    return timed_ops('O1', O1_OPS, (torch.rand(n, n), torch.rand(n, n), torch.rand(n), torch.rand(n, 1)))
 
-prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1, 'C1': c1, 'T1': t1}
+# L1 (bench/linalg.ts): the LU family on one n x n matrix, uniform [0, 1) plus the identity; the same
+# names as L1_OPS there, each result freed before the next call (ours disposes it).
+L1_OPS = [
+    ('det', lambda a, b: torch.linalg.det(a)), ('slogdet', lambda a, b: torch.linalg.slogdet(a)[1]),
+    ('inv', lambda a, b: torch.linalg.inv(a)), ('solve 64 cols', lambda a, b: torch.linalg.solve(a, b)),
+]
+
+def l1():
+    n = 256 if quick else 1024
+    return timed_ops('L1', L1_OPS, (torch.rand(n, n) + torch.eye(n), torch.rand(n, 64)))
+
+prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1, 'C1': c1, 'T1': t1, 'L1': l1}
 whole = {'G1': g1, 'W4': w4}
 runners = {}
 def blas_library():

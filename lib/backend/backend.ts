@@ -180,6 +180,20 @@ export interface Backend {
    */
   gemmBatch(transA: boolean, transB: boolean, batch: number, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array): void;
 
+  /**
+   * Each of `count` n x n matrices at a (back to back, row-major) factored in place with partial
+   * pivoting, P A = L U (LAPACK's getrf): L's unit diagonal is not stored. pivots[i n + j] is the row
+   * (0-based, >= j) swapped with row j at step j; zeroAt[i] the first step of matrix i whose pivot was
+   * exactly zero (a singular matrix), or -1.
+   */
+  luFactor(a: Float32Array, n: number, count: number, pivots: Int32Array, zeroAt: Int32Array): void;
+
+  /**
+   * A X = B solved in place in rhs (count blocks of n x k) from luFactor's factors and pivots of each A
+   * (LAPACK's getrs); none of them may be singular (U's diagonal divides).
+   */
+  luSolve(lu: Float32Array, pivots: Int32Array, n: number, count: number, rhs: Float32Array, k: number): void;
+
   /** out = f(x) element-wise; x and out may be the same array. */
   unary(op: UnaryCode, x: Float32Array, out: Float32Array, p: number): void;
 

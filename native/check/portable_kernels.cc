@@ -1,9 +1,10 @@
 // Runs the portable kernel set where the test machine cannot run Node: built for aarch64 with
 // Debian's cross compiler and run under qemu-user by test/portable-build.test.ts (DESIGN.md: the build
 // must compile and pass without AVX2). Checks the GEMM (all transposes, edge sizes, alpha / beta,
-// bias and activations) against double-precision sums, and a few element-wise, reduction, softmax
-// and recurrent-cell kernels against their formulas, at one and two threads; the same bits at
-// both. Prints "ok <checks>" and exits 0, or the first failures and exits 1.
+// bias and activations) against double-precision sums, the LU factorization and solve against A,
+// and a few element-wise, reduction, softmax and recurrent-cell kernels against their formulas, at
+// one and two threads; the same bits at both. Prints "ok <checks>" and exits 0, or the first
+// failures and exits 1.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -12,6 +13,7 @@
 
 #include "../src/kernels/elementwise.h"
 #include "../src/kernels/gemm.h"
+#include "../src/kernels/lu.h"
 #include "../src/kernels/reduce.h"
 #include "../src/kernels/rnn_cell.h"
 #include "../src/kernels/softmax.h"
@@ -164,11 +166,52 @@ void cell_checks(std::mt19937& g) {
     }
 }
 
+// LU: L U against the rows of A in their swapped order, and A x against b, in double sums; a lone
+// matrix (its products on both threads) and a batch (cut by matrices) give the same bits at one and
+// two threads.
+void lu_checks(std::mt19937& g) {
+  for (int n : {1, 9, 17, 65, 130})
+    for (long count : {1L, 3L}) {
+      auto a = randoms((size_t)(count * n * n), g);
+      for (long m = 0; m < count; m++) for (int i = 0; i < n; i++) a[(size_t)(m * n * n + i * n + i)] += 2;
+      auto b = randoms((size_t)(count * n * 2), g);
+      std::vector<float> lu[2], x[2];
+      std::vector<int32_t> piv[2];
+      for (int t = 0; t < 2; t++) {
+        bp::ThreadPool::instance().set_threads(t + 1);
+        lu[t] = a, x[t] = b, piv[t].assign((size_t)(count * n), 0);
+        std::vector<int32_t> zero((size_t)count);
+        bp::lu_factor(lu[t].data(), n, count, piv[t].data(), zero.data());
+        for (int32_t z : zero) check(z == -1, "lu zero pivot", n, z, -1);
+        bp::lu_solve(lu[t].data(), piv[t].data(), n, count, x[t].data(), 2);
+      }
+      check(lu[0] == lu[1] && x[0] == x[1] && piv[0] == piv[1], "lu at two threads", n, 0, 0);
+      for (long m = 0; m < count; m++) {
+        const float* f = lu[0].data() + m * n * n;
+        std::vector<float> pa(a.begin() + m * n * n, a.begin() + (m + 1) * n * n);
+        for (int j = 0; j < n; j++) std::swap_ranges(pa.begin() + j * n, pa.begin() + (j + 1) * n, pa.begin() + piv[0][(size_t)(m * n + j)] * n);
+        for (int i = 0; i < n; i++)
+          for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (int p = 0; p <= std::min(i, j); p++) s += (p == i ? 1.0 : (double)f[i * n + p]) * f[p * n + j];
+            check(std::fabs(s - pa[(size_t)(i * n + j)]) <= 1e-5 * n, "lu L U", (long)i * n + j, s, pa[(size_t)(i * n + j)]);
+          }
+        for (int i = 0; i < n; i++)
+          for (int c = 0; c < 2; c++) {
+            double s = 0;
+            for (int p = 0; p < n; p++) s += (double)a[(size_t)(m * n * n + i * n + p)] * x[0][(size_t)(m * n * 2 + p * 2 + c)];
+            check(std::fabs(s - b[(size_t)(m * n * 2 + i * 2 + c)]) <= 1e-5 * n, "lu solve", (long)i * 2 + c, s, b[(size_t)(m * n * 2 + i * 2 + c)]);
+          }
+      }
+    }
+}
+
 }  // namespace
 
 int main() {
   std::mt19937 g(20261203);
   gemm_checks(g);
+  lu_checks(g);
   bp::ThreadPool::instance().set_threads(1);
   elementwise_checks(g);
   special_value_checks();

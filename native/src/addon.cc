@@ -22,6 +22,7 @@
 #include "kernels/gemm.h"
 #include "kernels/image.h"
 #include "kernels/index_rows.h"
+#include "kernels/lu.h"
 #include "kernels/norm.h"
 #include "kernels/random_lanes.h"
 #include "kernels/optim.h"
@@ -123,6 +124,49 @@ Napi::Value GemmBatch(const Napi::CallbackInfo& info) {
     a.range_error("c (argument 8) shares memory with a or b: the products' outputs must not overlap their inputs");
   }
   sgemm_batch(g, (int)batch);
+  return info.Env().Undefined();
+}
+
+// The sizes of luFactor's and luSolve's batches: n x n matrices, count of them, checked so that
+// their element counts fit (sized in double first, as gemmBatch's).
+void check_lu_sizes(const Args& a, long n, long count, long k) {
+  if ((double)count * n * std::max(n, k) > 4e15) a.range_error("count, n and k are too large: the arrays would need more than 4e15 elements");
+}
+
+// luFactor(a, n, count, pivots, zeroAt): each of count n x n matrices at a factored in place (P A = L
+// U); pivots (Int32Array, count n) the row swapped at each step, zeroAt (Int32Array, count) each
+// matrix's first zero pivot or -1.
+Napi::Value LuFactor(const Napi::CallbackInfo& info) {
+  Args a{info, "luFactor"};
+  a.count(5);
+  const long n = a.integer(1, "n", 0, 1 << 20), count = a.integer(2, "count", 0, 1L << 40);
+  check_lu_sizes(a, n, count, 0);
+  float* m = a.f32(0, "a", count * n * n);
+  auto piv = a.i32(3, "pivots");
+  auto zero = a.i32(4, "zeroAt");
+  if ((long)piv.ElementLength() != count * n) a.range_error("pivots has " + std::to_string(piv.ElementLength()) + " elements, expected " + std::to_string(count * n));
+  if ((long)zero.ElementLength() != count) a.range_error("zeroAt has " + std::to_string(zero.ElementLength()) + " elements, expected " + std::to_string(count));
+  lu_factor(m, (int)n, count, piv.Data(), zero.Data());
+  return info.Env().Undefined();
+}
+
+// luSolve(lu, pivots, n, count, rhs, k): A X = B solved in place in rhs (count n x k blocks) from
+// luFactor's factors of each A (none singular).
+Napi::Value LuSolve(const Napi::CallbackInfo& info) {
+  Args a{info, "luSolve"};
+  a.count(6);
+  const long n = a.integer(2, "n", 0, 1 << 20), count = a.integer(3, "count", 0, 1L << 40), k = a.integer(5, "k", 0, 1 << 30);
+  check_lu_sizes(a, n, count, k);
+  const float* lu = a.f32(0, "lu", count * n * n);
+  auto piv = a.i32(1, "pivots");
+  float* rhs = a.f32(4, "rhs", count * n * k);
+  if ((long)piv.ElementLength() != count * n) a.range_error("pivots has " + std::to_string(piv.ElementLength()) + " elements, expected " + std::to_string(count * n));
+  // A swap with a row outside the matrix would write outside rhs.
+  for (long i = 0; i < count * n; i++) {
+    if (piv.Data()[i] < 0 || piv.Data()[i] >= n) a.range_error("pivots[" + std::to_string(i) + "] is " + std::to_string(piv.Data()[i]) + ", outside the matrix's rows [0, " + std::to_string(n) + ")");
+  }
+  if (overlap(rhs, count * n * k, lu, count * n * n)) a.range_error("rhs (argument 4) shares memory with lu: the solve writes rhs");
+  lu_solve(lu, piv.Data(), (int)n, count, rhs, (int)k);
   return info.Env().Undefined();
 }
 
@@ -894,7 +938,7 @@ Napi::Value KernelSet(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const struct { const char* name; Napi::Function::Callback fn; } table[] = {
-      {"gemm", Gemm}, {"gemmPair", GemmPair}, {"gemmBatch", GemmBatch}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
+      {"gemm", Gemm}, {"gemmPair", GemmPair}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},

@@ -68,6 +68,9 @@ async function record(addon: Record<string, unknown>): Promise<Map<string, unkno
   new nn.GRU(3, 4).forward(bp.randn([2, 2, 3], { requiresGrad: true })).sum().backward();
   // Batched products (gemmBatch), forward and backward.
   bp.bmm(bp.randn([3, 2, 4], { requiresGrad: true }), bp.randn([3, 4, 5], { requiresGrad: true })).sum().backward();
+  // The LU kernels (luFactor, luSolve): a solve and its gradient, a determinant.
+  bp.linalg.solve(bp.randn([5, 5], { requiresGrad: true }).add(bp.eye(5).mul(3)), bp.randn([2, 5, 3], { requiresGrad: true })).sum().backward();
+  bp.det(bp.randn([3, 4, 4]));
   bp.randn([101]);
   bp.rand([4, 6]).argmax(1);
   // The fused fit's plans: cross-entropy with Dropout and Adam, MSE with BatchNorm and SGD.
@@ -102,7 +105,9 @@ async function main(): Promise<void> {
   const addon = require(addonPath()) as Record<string, unknown>;
   const seen = await record(addon);
   if (!seen.has('trainEpoch')) throw new Error('no fused fit ran: trainEpoch was not recorded');
-  if (!['lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad', 'gemmBatch'].every((k) => seen.has(k))) throw new Error("the recurrent cells' or the batched products' kernels were not recorded");
+  if (!['lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad', 'gemmBatch', 'luFactor', 'luSolve'].every((k) => seen.has(k))) {
+    throw new Error("the recurrent cells', the batched products' or the LU kernels were not recorded");
+  }
   if (bp.distributed.processGroupsUnavailable() === null && !['distAllReduce', 'distBroadcast', 'distBarrier'].every((n) => seen.has(n))) {
     throw new Error("a process group's collectives were not recorded");
   }

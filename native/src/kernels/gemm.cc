@@ -349,6 +349,7 @@ void sgemm_on(int max_threads, const GemmCall& g) {
 }  // namespace
 
 void sgemm(const GemmCall& g) { sgemm_on(ThreadPool::instance().threads(), g); }
+void sgemm_one_thread(const GemmCall& g) { sgemm_on(1, g); }
 
 UsePackBuffers::UsePackBuffers(PackBuffers& lent) : previous_(lent_pack_buffers) { lent_pack_buffers = &lent; }
 UsePackBuffers::~UsePackBuffers() { lent_pack_buffers = previous_; }

@@ -27,6 +27,10 @@ struct GemmCall {
 
 void sgemm(const GemmCall& g);
 
+// sgemm on the calling thread alone (the same bits): for callers already running one task of a pool
+// run, such as a batch of factorizations cut across the threads.
+void sgemm_one_thread(const GemmCall& g);
+
 // The packed panels of A and B. Each thread packs into buffers of its own, made on its first
 // product and kept. A thread that runs products only now and then lends buffers it keeps elsewhere
 // while an object of UsePackBuffers lives: fit's epoch, on whichever of libuv's workers takes the

@@ -1,0 +1,27 @@
+// L1: the LU family of torch.linalg on one n x n matrix (uniform [0, 1) entries plus the identity),
+// as a program that uses the library for linear algebra calls it; not part of WORKLOADS.md.
+// peers/torch_workloads.py times the same list under the same names (L1_OPS there).
+import * as bp from '../dist/index';
+import type { Tensor } from '../dist/index';
+import { timedOps } from './ops';
+
+/** The matrix and a right-hand side of 64 columns. */
+type Operands = { a: Tensor; b: Tensor };
+
+/** The ops, by the name both sides report. */
+export const L1_OPS: ReadonlyArray<[string, (o: Operands) => unknown]> = [
+  ['det', ({ a }) => bp.linalg.det(a)],
+  ['slogdet', ({ a }) => bp.linalg.slogdet(a).logabsdet],
+  ['inv', ({ a }) => bp.linalg.inv(a)],
+  ['solve 64 cols', ({ a, b }) => bp.linalg.solve(a, b)],
+];
+
+/** The matrix's side: 1024, 256 in quick runs. */
+export const l1Size = (quick: boolean): number => (quick ? 256 : 1024);
+
+/** One repetition of every L1 op (bench/ops.ts's timedOps), each result disposed after its timing. */
+export function l1Runner(quick: boolean): () => Record<string, number> {
+  bp.manualSeed(0);
+  const n = l1Size(quick);
+  return timedOps({ a: bp.rand([n, n]).add(bp.eye(n)), b: bp.rand([n, 64]) }, L1_OPS, 'L1', true);
+}

@@ -1,0 +1,223 @@
+// torch.linalg's LU family: det, slogdet, logdet, inv and solve over a matrix or a batch of them
+// (the last two dims), each with torch's gradient, and luFactor. All go through lu.ts, whose large
+// products run on the backend's gemm.
+import { Tensor } from '../tensor';
+import { broadcastShapes, fmt, sameShape } from '../shape';
+import { B } from '../backend/registry';
+import { checkTensor, composedOf, record } from './core';
+import { expand, squeeze, unsqueeze } from './shape';
+import { determinant, Factored, factorAll, inverses, releaseFactors, signAndLog, solveAll, transposeEach } from './lu';
+import { alloc, allocOutput } from '../storage';
+import { recycleArray } from '../reuse';
+
+/** The matrices of a [..., n, n] tensor: n, how many, and their batch dims; else an error naming `what` and the shape. */
+function squareMatrices(a: Tensor, what: string, name = 'A'): { n: number; count: number; batch: number[] } {
+  checkTensor(a, what);
+  const s = a.shape;
+  if (s.length < 2 || s[s.length - 1] !== s[s.length - 2]) {
+    throw new Error(`${what}: ${name} must be a square matrix or a batch of them (shape [..., n, n]), got shape ${fmt(s)}`);
+  }
+  const batch = s.slice(0, -2);
+  return { n: s[s.length - 1], count: batch.reduce((p, d) => p * d, 1), batch };
+}
+
+/** Where matrix `i` of the batch is, for messages: nothing for a lone matrix. */
+function whichMatrix(i: number, batch: number[]): string {
+  if (batch.length === 0) return '';
+  const at: number[] = [];
+  let rest = i;
+  for (let d = batch.length - 1; d >= 0; d--) {
+    at.unshift(rest % batch[d]);
+    rest = Math.floor(rest / batch[d]);
+  }
+  return ` (the matrix at batch index [${at.join(', ')}])`;
+}
+
+/** The first singular matrix's index, or -1. */
+const firstSingular = (f: Factored): number => f.zeroAt.findIndex((z) => z >= 0);
+
+/** An error naming the first singular matrix, as torch's "the input matrix is singular". */
+function throwIfSingular(f: Factored, what: string, batch: number[]): void {
+  const i = firstSingular(f);
+  if (i >= 0) {
+    throw new Error(`${what}: the input matrix is singular${whichMatrix(i, batch)}: ` +
+      `pivot ${f.zeroAt[i] + 1} of its LU factorization is zero, so it has no inverse`);
+  }
+}
+
+/** count values f(i), in the library's storage (doubles in its float64 mode). */
+function perMatrix(count: number, f: (i: number) => number): Float32Array {
+  const out = alloc(count);
+  for (let i = 0; i < count; i++) out[i] = f(i);
+  return out;
+}
+
+/** The factors of A's matrices, given to `use` and given back to the pool after it. */
+function withFactors<T>(data: Float32Array, n: number, count: number, use: (f: Factored) => T): T {
+  const f = factorAll(data, n, count);
+  try {
+    return use(f);
+  } finally {
+    releaseFactors(f);
+  }
+}
+
+/**
+ * The gradient of log |det(A)| times scale(i) for each matrix, scale(i) A_i^-T: the determinants'
+ * gradients. A is factored again (not kept from the forward pass, which would hold n^2 floats per
+ * matrix until backward for a result that may never need them).
+ */
+function scaledInverseTransposes(A: Tensor, n: number, count: number, what: string, batch: number[], scale: (i: number) => number): Float32Array {
+  return withFactors(A.data, n, count, (f) => {
+    const i = firstSingular(f);
+    if (i >= 0) {
+      throw new Error(`${what}: the gradient at a singular matrix${whichMatrix(i, batch)} is not supported ` +
+        `(pivot ${f.zeroAt[i] + 1} of its LU factorization is zero; torch computes it through an SVD)`);
+    }
+    const inv = inverses(f);
+    const g = transposeEach(inv, count, n, n);
+    recycleArray(inv);
+    for (let b = 0; b < count; b++) {
+      const s = scale(b);
+      for (let e = b * n * n; e < (b + 1) * n * n; e++) g[e] *= s;
+    }
+    return g;
+  });
+}
+
+/**
+ * The determinant of a square matrix, or of each in a batch ([..., n, n] -> [...]), as
+ * torch.linalg.det: through an LU factorization with partial pivoting, 0 for a singular matrix.
+ * Gradient det(A) A^-T (not supported at a singular matrix: an error names it).
+ */
+export function det(A: Tensor): Tensor {
+  const { n, count, batch } = squareMatrices(A, 'det');
+  const y = withFactors(A.data, n, count, (f) => perMatrix(count, (i) => determinant(f, i)));
+  return record(y, batch, [A], 'det', (gy) => [scaledInverseTransposes(A, n, count, 'det', batch, (i) => gy[i] * y[i])]);
+}
+
+/** slogdet's result: det(A) = sign * exp(logabsdet). */
+export interface SlogdetResult {
+  /** +1 or -1, 0 for a singular matrix (no gradient). */
+  sign: Tensor;
+  /** log |det(A)|, -Infinity for a singular matrix. */
+  logabsdet: Tensor;
+}
+
+/**
+ * The sign and the log of the absolute value of the determinant, of a matrix or each of a batch
+ * ([..., n, n] -> two [...] tensors), as torch.linalg.slogdet: no overflow where det itself would.
+ * logabsdet's gradient is A^-T (not supported at a singular matrix).
+ */
+export function slogdet(A: Tensor): SlogdetResult {
+  const { n, count, batch } = squareMatrices(A, 'slogdet');
+  const parts = withFactors(A.data, n, count, (f) => Array.from({ length: count }, (_, i) => signAndLog(f, i)));
+  const sign = new Tensor(perMatrix(count, (i) => parts[i].sign), batch);
+  const logabsdet = record(perMatrix(count, (i) => parts[i].logAbs), batch, [A], 'slogdet',
+    (gy) => [scaledInverseTransposes(A, n, count, 'slogdet', batch, (i) => gy[i])]);
+  return { sign, logabsdet };
+}
+
+/**
+ * log det(A) of a matrix or each of a batch, as torch.logdet: NaN where the determinant is negative,
+ * -Infinity where it is 0. Gradient A^-T.
+ */
+export function logdet(A: Tensor): Tensor {
+  const { n, count, batch } = squareMatrices(A, 'logdet');
+  const y = withFactors(A.data, n, count, (f) => perMatrix(count, (i) => {
+    const { sign, logAbs } = signAndLog(f, i);
+    return sign < 0 ? NaN : logAbs;
+  }));
+  return record(y, batch, [A], 'logdet', (gy) => [scaledInverseTransposes(A, n, count, 'logdet', batch, (i) => gy[i])]);
+}
+
+/**
+ * The inverse of a square matrix, or of each in a batch, as torch.linalg.inv (torch.inverse): an
+ * error names the first singular one. Gradient -A^-T G A^-T.
+ */
+export function inv(A: Tensor): Tensor {
+  const { n, count, batch } = squareMatrices(A, 'inv');
+  const y = withFactors(A.data, n, count, (f) => {
+    throwIfSingular(f, 'inv', batch);
+    return inverses(f);
+  });
+  return record(y, [...A.shape], [A], 'inv', (gy) => {
+    // -(Y^T G) Y^T, a batch of products each way.
+    const t = allocOutput(y.length), g = allocOutput(y.length);
+    B().gemmBatch(true, false, count, n, n, n, y, gy, t);
+    B().gemmBatch(false, true, count, n, n, n, t, y, g);
+    recycleArray(t);
+    for (let e = 0; e < g.length; e++) g[e] = -g[e];
+    return [g];
+  });
+}
+
+/** torch.inverse's name for inv. */
+export const inverse = inv;
+
+/** Solves for [..., n, k] right-hand sides against same-batch [..., n, n] matrices. */
+function solveMatrices(A: Tensor, Bm: Tensor, n: number, k: number, count: number, batch: number[]): Tensor {
+  const x = withFactors(A.data, n, count, (f) => {
+    throwIfSingular(f, 'solve', batch);
+    return solveAll(f, Bm.data, k);
+  });
+  return record(x, [...Bm.shape], [A, Bm], 'solve', (gy) => {
+    // gB = A^-T G (A^T factored: the pivoting a fresh solve against A^T would do), gA = -gB X^T.
+    const at = transposeEach(A.data, count, n, n);
+    const gB = withFactors(at, n, count, (f) => solveAll(f, gy, k));
+    recycleArray(at);
+    let gA: Float32Array | null = null;
+    if (A.requiresGrad) {
+      gA = allocOutput(count * n * n);
+      B().gemmBatch(false, true, count, n, n, k, gB, x, gA);
+      for (let e = 0; e < gA.length; e++) gA[e] = -gA[e];
+    }
+    return [gA, Bm.requiresGrad ? gB : null];
+  });
+}
+
+/**
+ * The solution X of A X = B (torch.linalg.solve): A [..., n, n], B [..., n, k], or a vector [n] or
+ * [..., n] (B's dims one fewer than A's and equal to A's but the last); batch dims broadcast. An
+ * error names a singular A. Gradients: B's A^-T G, A's -(A^-T G) X^T.
+ */
+export function solve(A: Tensor, Bm: Tensor): Tensor {
+  const { n } = squareMatrices(A, 'solve');
+  checkTensor(Bm, 'solve');
+  const vector = Bm.ndim === 1 || (Bm.ndim === A.ndim - 1 && sameShape(Bm.shape, A.shape.slice(0, -1)));
+  if (!vector && (Bm.ndim < 2 || Bm.shape[Bm.ndim - 2] !== n)) {
+    throw new Error(`solve: B must be [..., ${n}, k] or a vector of ${n} for A of shape ${fmt(A.shape)}, got shape ${fmt(Bm.shape)}`);
+  }
+  if (vector && Bm.shape[Bm.ndim - 1] !== n) {
+    throw new Error(`solve: the vector B must have ${n} elements for A of shape ${fmt(A.shape)}, got shape ${fmt(Bm.shape)}`);
+  }
+  return composedOf((own) => {
+    const b = vector ? own(unsqueeze(Bm, -1)) : Bm;
+    const k = b.shape[b.ndim - 1];
+    const batch = broadcastShapes(A.shape.slice(0, -2), b.shape.slice(0, -2), 'solve');
+    const a = sameShape(A.shape.slice(0, -2), batch) ? A : own(expand(A, [...batch, n, n]));
+    const bb = sameShape(b.shape.slice(0, -2), batch) ? b : own(expand(b, [...batch, n, k]));
+    const x = solveMatrices(a, bb, n, k, batch.reduce((p, d) => p * d, 1), batch);
+    return vector ? squeeze(own(x), -1) : x;
+  }, [A, Bm]);
+}
+
+/** luFactor's result: P A = L U. */
+export interface LuFactorResult {
+  /** L (unit lower, its diagonal not stored) and U in one [..., n, n] tensor, as LAPACK stores them. */
+  LU: Tensor;
+  /** [..., n]: row i was swapped with row pivots[i] at step i, 1-based as torch's (float32 values). */
+  pivots: Tensor;
+}
+
+/**
+ * The LU factorization with partial pivoting of a square matrix or each of a batch
+ * (torch.linalg.lu_factor), without a gradient. A singular matrix factors too (a zero on U's diagonal).
+ */
+export function luFactor(A: Tensor): LuFactorResult {
+  const { n, count, batch } = squareMatrices(A, 'luFactor');
+  const f = factorAll(A.data, n, count);
+  const pivots = alloc(count * n);
+  f.pivots.forEach((p, j) => (pivots[j] = p + 1));
+  return { LU: new Tensor(f.lu, [...A.shape]), pivots: new Tensor(pivots, [...batch, n]) };
+}

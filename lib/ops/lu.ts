@@ -1,0 +1,87 @@
+// The LU factors of a batch of square matrices (the backend's luFactor), and what linalg.ts reads
+// from them: solves, inverses, determinants.
+import { B } from '../backend/registry';
+import { alloc, allocOutput, roundingOf } from '../storage';
+import { recycleArray } from '../reuse';
+
+/** A batch of factored n x n matrices: P A = L U for each. */
+export interface Factored {
+  n: number;
+  count: number;
+  /** Each matrix's L (below the diagonal, unit diagonal implied) and U, back to back. */
+  lu: Float32Array;
+  /** Row j swapped with row pivots[i n + j] at step j, per matrix (0-based). */
+  pivots: Int32Array;
+  /** Each matrix's first zero pivot (singular), or -1. */
+  zeroAt: Int32Array;
+}
+
+/** The factors of the count n x n matrices in `data` (left as it is). */
+export function factorAll(data: Float32Array, n: number, count: number): Factored {
+  const lu = allocOutput(data.length);
+  lu.set(data);
+  const pivots = new Int32Array(count * n), zeroAt = new Int32Array(count);
+  B().luFactor(lu, n, count, pivots, zeroAt);
+  return { n, count, lu, pivots, zeroAt };
+}
+
+/** Gives the factors' storage back to the pool: nothing reads them any more. */
+export function releaseFactors(f: Factored): void {
+  recycleArray(f.lu);
+}
+
+/** X = A^-1 rhs for each factored A and its n x k block of rhs (rhs left as it is). */
+export function solveAll(f: Factored, rhs: Float32Array, k: number): Float32Array {
+  const x = allocOutput(rhs.length);
+  x.set(rhs);
+  B().luSolve(f.lu, f.pivots, f.n, f.count, x, k);
+  return x;
+}
+
+/** Each factored matrix's inverse, back to back. */
+export function inverses(f: Factored): Float32Array {
+  const { n, count } = f;
+  const eye = alloc(count * n * n);
+  for (let i = 0; i < count; i++) for (let j = 0; j < n; j++) eye[i * n * n + j * n + j] = 1;
+  B().luSolve(f.lu, f.pivots, n, count, eye, n);
+  return eye;
+}
+
+/** Each of count n x m matrices (back to back) transposed, m x n. */
+export function transposeEach(a: Float32Array, count: number, n: number, m: number): Float32Array {
+  const t = allocOutput(a.length);
+  for (let b = 0; b < count; b++) {
+    const o = b * n * m;
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) t[o + j * n + i] = a[o + i * m + j];
+  }
+  return t;
+}
+
+/** Matrix i's number of row swaps is odd. */
+function oddSwaps(f: Factored, i: number): boolean {
+  let odd = false;
+  for (let j = 0; j < f.n; j++) if (f.pivots[i * f.n + j] !== j) odd = !odd;
+  return odd;
+}
+
+/** det(A_i): U's diagonal multiplied in float32 steps (as torch's prod), its sign flipped per swap. */
+export function determinant(f: Factored, i: number): number {
+  const { n, lu } = f;
+  const round = roundingOf(lu);
+  let d = 1;
+  for (let j = 0; j < n; j++) d = round(d * lu[i * n * n + j * n + j]);
+  return oddSwaps(f, i) ? -d : d;
+}
+
+/** det(A_i)'s sign (+-1; 0 when singular; NaN with a NaN on U's diagonal) and log |det(A_i)|. */
+export function signAndLog(f: Factored, i: number): { sign: number; logAbs: number } {
+  const { n, lu } = f;
+  if (f.zeroAt[i] >= 0) return { sign: 0, logAbs: -Infinity };
+  let sign = oddSwaps(f, i) ? -1 : 1, logAbs = 0;
+  for (let j = 0; j < n; j++) {
+    const d = lu[i * n * n + j * n + j];
+    if (d < 0) sign = -sign;
+    logAbs += Math.log(Math.abs(d));
+  }
+  return Number.isNaN(logAbs) ? { sign: NaN, logAbs: NaN } : { sign, logAbs };
+}

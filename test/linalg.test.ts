@@ -1,0 +1,164 @@
+// lib/ops/linalg.ts (det, slogdet, logdet, inv, solve, luFactor) against torch 1.13 on both backends
+// (values and every input's gradient), the LU kernels' parity between the backends over edge sizes,
+// their bits at one and two threads, and the errors.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { Tensor } from '../lib/index';
+import { B } from '../lib/backend/registry';
+import { loadNative } from '../lib/backend/native';
+import type { Backend } from '../lib/backend/backend';
+import { eachBackend, nativeExpected } from './helpers/backends';
+import { haveTorch, noteIfNoTorch } from './helpers/torch';
+import { CallInput, expectCallsLikeTorch, inputMaker, TorchCall } from './helpers/torch_calls';
+import { rng } from './helpers/random';
+
+const x = inputMaker(4400);
+
+/** A [..., n, n] input with `boost` added to each matrix's diagonal: well conditioned for |boost| past ~n / 2. */
+function square(shape: number[], boost: number, grad = true): CallInput {
+  const c = x(shape, -1, 1, grad);
+  const n = shape[shape.length - 1];
+  for (let m = 0; m < c.data.length / (n * n); m++) for (let i = 0; i < n; i++) c.data[m * n * n + i * n + i] = Math.fround(c.data[m * n * n + i * n + i] + boost);
+  return c;
+}
+
+const CALLS: TorchCall[] = [
+  { name: 'det 1x1', inputs: { a: x([1, 1]) }, ours: (t) => bp.det(t.a), py: 'torch.linalg.det(a)' },
+  { name: 'det 3x3 (pivoting: random entries)', inputs: { a: x([3, 3]) }, ours: (t) => t.a.det(), py: 'torch.det(a)' },
+  { name: 'det batch [2,3,5,5]', inputs: { a: x([2, 3, 5, 5]) }, ours: (t) => bp.linalg.det(t.a), py: 'torch.linalg.det(a)' },
+  // Scaled to a determinant near 1: the tolerance is per element, relative only past 1, and the
+  // gradient's small elements carry an error of float32's epsilon times its largest ones.
+  { name: 'det 24x24 (past the element-by-element width)', inputs: { a: square([24, 24], 5) }, ours: (t) => bp.det(t.a.div(5)), py: 'torch.linalg.det(a / 5)' },
+  { name: 'det of a singular matrix (two equal rows)', inputs: { a: { shape: [3, 3], data: [1, 2, 3, 1, 2, 3, 4, 5, 7], grad: false } },
+    ours: (t) => bp.det(t.a), py: 'torch.linalg.det(a)' },
+  { name: 'det 0x0 is 1', inputs: { a: { shape: [2, 0, 0], data: [], grad: false } }, ours: (t) => bp.det(t.a), py: 'torch.linalg.det(a)' },
+  { name: 'slogdet logabsdet', inputs: { a: x([3, 4, 4]) }, ours: (t) => bp.linalg.slogdet(t.a).logabsdet, py: 'torch.linalg.slogdet(a)[1]' },
+  { name: 'slogdet sign', inputs: { a: x([6, 3, 3], -2, 2, false) }, ours: (t) => bp.slogdet(t.a).sign, py: 'torch.linalg.slogdet(a)[0]' },
+  { name: 'slogdet 70x70 (det would overflow float32)', inputs: { a: square([70, 70], 30) }, ours: (t) => t.a.slogdet().logabsdet, py: 'torch.linalg.slogdet(a)[1]' },
+  { name: 'logdet, one negative determinant (NaN)', inputs: { a: { shape: [2, 2, 2], data: [2, 1, 1, 3, 1, 2, 3, 1], grad: false } },
+    ours: (t) => bp.logdet(t.a), py: 'torch.logdet(a)' },
+  { name: 'logdet batch', inputs: { a: square([3, 6, 6], 4) }, ours: (t) => t.a.logdet(), py: 'torch.logdet(a)' },
+  { name: 'inv 1x1', inputs: { a: square([1, 1], 2) }, ours: (t) => bp.linalg.inv(t.a), py: 'torch.linalg.inv(a)' },
+  { name: 'inv 7x7', inputs: { a: x([7, 7]) }, ours: (t) => bp.inverse(t.a), py: 'torch.inverse(a)' },
+  { name: 'inv batch [4,9,9]', inputs: { a: square([4, 9, 9], 3) }, ours: (t) => t.a.inverse(), py: 'a.inverse()' },
+  { name: 'inv 65x65', inputs: { a: square([65, 65], 20) }, ours: (t) => bp.linalg.inv(t.a), py: 'torch.linalg.inv(a)' },
+  { name: 'solve by a matrix', inputs: { a: square([5, 5], 1), b: x([5, 3]) }, ours: (t) => bp.linalg.solve(t.a, t.b), py: 'torch.linalg.solve(a, b)' },
+  { name: 'solve by a vector', inputs: { a: square([4, 4], 1), b: x([4]) }, ours: (t) => bp.linalg.solve(t.a, t.b), py: 'torch.linalg.solve(a, b)' },
+  { name: 'solve by a batch of vectors', inputs: { a: square([3, 4, 4], 2), b: x([3, 4]) }, ours: (t) => bp.linalg.solve(t.a, t.b), py: 'torch.linalg.solve(a, b)' },
+  { name: 'solve, batch dims broadcast', inputs: { a: square([2, 1, 4, 4], 2), b: x([3, 4, 2]) }, ours: (t) => bp.linalg.solve(t.a, t.b), py: 'torch.linalg.solve(a, b)' },
+  { name: 'solve 40x40 by 40x33', inputs: { a: square([40, 40], 12), b: x([40, 33]) }, ours: (t) => bp.linalg.solve(t.a, t.b), py: 'torch.linalg.solve(a, b)' },
+  { name: 'luFactor LU', inputs: { a: x([2, 6, 6], -2, 2, false) }, ours: (t) => bp.linalg.luFactor(t.a).LU, py: 'torch.linalg.lu_factor(a)[0]' },
+  { name: 'luFactor pivots (1-based)', inputs: { a: x([2, 6, 6], -2, 2, false) }, ours: (t) => bp.linalg.luFactor(t.a).pivots, py: 'torch.linalg.lu_factor(a)[1].float()' },
+];
+
+noteIfNoTorch('det ... solve against torch');
+eachBackend('linalg', (backend) => {
+  it.runIf(haveTorch)(`${CALLS.length} calls: torch's values and every input's gradient`, () => {
+    expectCallsLikeTorch(CALLS, 2e-5);
+  });
+
+  it('inverts and solves large matrices: A inv(A) and A solve(A, B) against I and B', () => {
+    const g = rng(5);
+    for (const n of backend === 'native' ? [200, 513] : [130]) {
+      // Entries of size 1 / sqrt(n) around a diagonal of 2: eigenvalues within about 2 +- 1, so the
+      // residuals measure the solver, not the matrix's condition.
+      const a = bp.tensor(Array.from({ length: n * n }, (_, i) => (g() - 0.5) * 4 / Math.sqrt(n) + (i % (n + 1) === 0 ? 2 : 0)), { shape: [n, n] });
+      const eye = bp.eye(n);
+      expect(bp.linalg.inv(a).matmul(a).sub(eye).abs().max().item(), `n = ${n}`).toBeLessThan(1e-5);
+      const b = bp.randn([n, 3]);
+      expect(a.matmul(bp.linalg.solve(a, b)).sub(b).abs().max().item(), `n = ${n}`).toBeLessThan(1e-5);
+      // det through slogdet: log |det| of a product is the sum of the two.
+      const s = bp.slogdet(a.matmul(a)).logabsdet.item();
+      expect(Math.abs(s - 2 * bp.slogdet(a).logabsdet.item())).toBeLessThan(1e-3 * Math.abs(s));
+    }
+  });
+
+  it('names the function, the shapes and the singular matrix', () => {
+    expect(() => bp.det(bp.randn([3, 4]))).toThrow('det: A must be a square matrix or a batch of them (shape [..., n, n]), got shape [3, 4]');
+    expect(() => bp.linalg.inv(bp.randn([3]))).toThrow('inv: A must be a square matrix or a batch of them (shape [..., n, n]), got shape [3]');
+    expect(() => bp.logdet([1] as unknown as Tensor)).toThrow('logdet: expected a Tensor, got object');
+    const singular = bp.tensor([[1, 2], [2, 4]]);
+    expect(() => bp.linalg.inv(singular)).toThrow('inv: the input matrix is singular: pivot 2 of its LU factorization is zero, so it has no inverse');
+    const batch = bp.stack([bp.eye(2), bp.eye(2), singular]).reshape([3, 1, 2, 2]);
+    expect(() => bp.inverse(batch)).toThrow('inv: the input matrix is singular (the matrix at batch index [2, 0]): pivot 2');
+    expect(() => bp.linalg.solve(singular, bp.randn([2]))).toThrow('solve: the input matrix is singular');
+    expect(() => bp.linalg.solve(bp.eye(3), bp.randn([2, 2]))).toThrow('solve: B must be [..., 3, k] or a vector of 3 for A of shape [3, 3], got shape [2, 2]');
+    expect(() => bp.linalg.solve(bp.eye(3), bp.randn([4]))).toThrow('solve: the vector B must have 3 elements for A of shape [3, 3], got shape [4]');
+    expect(() => bp.linalg.solve(bp.randn([2, 3, 3]), bp.randn([4, 3, 1]))).toThrow(/solve/);
+    const a = bp.tensor([[1, 2], [2, 4]], { requiresGrad: true });
+    const d = bp.det(a);
+    expect(Math.abs(d.item())).toBe(0); // -0 here, as torch's: one row swap
+    expect(() => d.backward()).toThrow('det: the gradient at a singular matrix is not supported (pivot 2 of its LU factorization is zero; torch computes it through an SVD)');
+  });
+});
+
+describe('the LU kernels: native against reference', () => {
+  const g = rng(44);
+  const native: Backend | null = nativeExpected() ? loadNative().backend : null;
+  let threads = 1;
+  beforeAll(() => (threads = bp.getNumThreads()));
+  afterAll(() => bp.setNumThreads(threads));
+
+  /** count random n x n matrices, each with `boost` on its diagonal. */
+  const matrices = (n: number, count: number, boost: number) => {
+    const a = new Float32Array(count * n * n);
+    for (let i = 0; i < a.length; i++) a[i] = g() * 2 - 1;
+    for (let m = 0; m < count; m++) for (let i = 0; i < n; i++) a[m * n * n + i * n + i] += boost;
+    return a;
+  };
+  const factor = (be: Backend | null, a: Float32Array, n: number, count: number) => {
+    const lu = a.slice(), pivots = new Int32Array(n * count), zeroAt = new Int32Array(count);
+    be!.luFactor(lu, n, count, pivots, zeroAt);
+    return { lu, pivots, zeroAt };
+  };
+
+  it.runIf(native !== null)('factors and solves as the reference does, over edge sizes (pivots equal, values within 2e-5)', () => {
+    const ref = B().name === 'reference' ? B() : (bp.setBackend('reference'), B());
+    bp.setBackend('native');
+    for (const n of [1, 7, 8, 9, 16, 17, 63, 64, 65, 150]) {
+      for (const count of [1, 3]) {
+        const a = matrices(n, count, n / 4);
+        const ours = factor(native, a, n, count), theirs = factor(ref, a, n, count);
+        expect(Array.from(ours.pivots), `n ${n} pivots`).toEqual(Array.from(theirs.pivots));
+        expect(Array.from(ours.zeroAt)).toEqual(Array.from(theirs.zeroAt));
+        for (let i = 0; i < a.length; i++) expect(Math.abs(ours.lu[i] - theirs.lu[i]), `n ${n} lu[${i}]`).toBeLessThanOrEqual(2e-5 * Math.max(1, Math.abs(theirs.lu[i])));
+        for (const k of [1, 5]) {
+          const rhs = Float32Array.from({ length: count * n * k }, () => g() * 2 - 1);
+          const xo = rhs.slice(), xr = rhs.slice();
+          native!.luSolve(ours.lu, ours.pivots, n, count, xo, k);
+          ref.luSolve(theirs.lu, theirs.pivots, n, count, xr, k);
+          for (let i = 0; i < xo.length; i++) expect(Math.abs(xo[i] - xr[i]), `n ${n} k ${k} x[${i}]`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(xr[i])));
+        }
+      }
+    }
+  });
+
+  it.runIf(native !== null)('gives the same bits at one and two threads, a lone matrix and a batch', () => {
+    for (const [n, count] of [[300, 1], [40, 9]]) {
+      const a = matrices(n, count, 2);
+      bp.setNumThreads(1);
+      const one = factor(native, a, n, count);
+      const rhs1 = a.slice();
+      native!.luSolve(one.lu, one.pivots, n, count, rhs1, n);
+      bp.setNumThreads(2);
+      const two = factor(native, a, n, count);
+      const rhs2 = a.slice();
+      native!.luSolve(two.lu, two.pivots, n, count, rhs2, n);
+      expect(Buffer.from(two.lu.buffer).equals(Buffer.from(one.lu.buffer)), `n ${n} factors`).toBe(true);
+      expect(Buffer.from(rhs2.buffer).equals(Buffer.from(rhs1.buffer)), `n ${n} solves`).toBe(true);
+    }
+  });
+
+  it.runIf(native !== null)('reports a zero pivot, and refuses arguments that would reach outside the arrays', () => {
+    const a = new Float32Array([1, 2, 2, 4, 0, 0, 0, 0]);
+    const piv = new Int32Array(4), zero = new Int32Array(2);
+    native!.luFactor(a, 2, 2, piv, zero);
+    expect(Array.from(zero)).toEqual([1, 0]);
+    expect(() => native!.luFactor(new Float32Array(8), 2, 3, new Int32Array(6), new Int32Array(3))).toThrow('luFactor: a has 8 elements, expected 12');
+    expect(() => native!.luFactor(new Float32Array(4), 2, 1, new Int32Array(1), new Int32Array(1))).toThrow('luFactor: pivots has 1 elements, expected 2');
+    expect(() => native!.luSolve(new Float32Array(4), new Int32Array([0, 5]), 2, 1, new Float32Array(2), 1)).toThrow('luSolve: pivots[1] is 5, outside the matrix\'s rows [0, 2)');
+    const shared = new Float32Array(6);
+    expect(() => native!.luSolve(shared.subarray(0, 4), new Int32Array([0, 1]), 2, 1, shared.subarray(2, 4), 1)).toThrow('luSolve: rhs (argument 4) shares memory with lu');
+    expect(() => native!.luFactor(new Float32Array(4), -2, 1, new Int32Array(2), new Int32Array(1))).toThrow('luFactor: argument 1 (n) must be an integer in [0, 1048576], got -2');
+  });
+});
