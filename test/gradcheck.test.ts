@@ -77,6 +77,11 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'det [3,3]': () => [bp.det, [squareT([3, 3], 0.5)]],
   'det batch [2,3,4,4], a negative determinant': () => [bp.det, [squareT([2, 3, 4, 4], -1.5)]],
   'det [20,20] (recursive LU with products)': () => [(a) => bp.det(a).mul(1e-9), [squareT([20, 20])]],
+  'det at singular matrices (rank 2 of 3: the adjugate; a batch with an invertible one)': () => {
+    const a = randT([2, 3, 3]);
+    a.data.set([1, 2, 3, 1, 2, 3, 4, 5, 7, 2, 1, 0, 1, 3, 1, 0, 1, 4]);
+    return [bp.det, [a]];
+  },
   'slogdet logabsdet [5,5]': () => [(a) => bp.slogdet(a).logabsdet, [squareT([5, 5], -2)]],
   'logdet batch [3,4,4]': () => [bp.logdet, [squareT([3, 4, 4])]],
   'inv [4,4]': () => [bp.inverse, [squareT([4, 4])]],

@@ -6,7 +6,7 @@ import { broadcastShapes, fmt, sameShape } from '../shape';
 import { B } from '../backend/registry';
 import { checkTensor, composedOf, record } from './core';
 import { expand, squeeze, unsqueeze } from './shape';
-import { determinant, Factored, factorAll, inverses, releaseFactors, signAndLog, solveAll, transposeEach } from './lu';
+import { determinant, Factored, factorAll, inverses, oneOf, releaseFactors, signAndLog, singularAdjugateT, solveAll, transposeEach } from './lu';
 import { alloc, allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
 
@@ -63,23 +63,39 @@ function withFactors<T>(data: Float32Array, n: number, count: number, use: (f: F
 }
 
 /**
- * The gradient of log |det(A)| times scale(i) for each matrix, scale(i) A_i^-T: the determinants'
- * gradients. A is factored again (not kept from the forward pass, which would hold n^2 floats per
- * matrix until backward for a result that may never need them).
+ * scale(i) A_i^-T for each matrix: the determinants' gradients (A^-T is log |det|'s). A is factored
+ * again (not kept from the forward pass, which would hold n^2 floats per matrix until a backward
+ * that may never come). A singular matrix goes to `singular` (which writes its gradient into the
+ * slice it is given), or, without one, is an error naming it: log |det|'s gradient is unbounded there.
  */
-function scaledInverseTransposes(A: Tensor, n: number, count: number, what: string, batch: number[], scale: (i: number) => number): Float32Array {
+function scaledInverseTransposes(A: Tensor, n: number, count: number, what: string, batch: number[], scale: (i: number) => number,
+  singular?: (f: Factored, i: number, out: Float32Array) => void): Float32Array {
   return withFactors(A.data, n, count, (f) => {
-    const i = firstSingular(f);
-    if (i >= 0) {
-      throw new Error(`${what}: the gradient at a singular matrix${whichMatrix(i, batch)} is not supported ` +
-        `(pivot ${f.zeroAt[i] + 1} of its LU factorization is zero; torch computes it through an SVD)`);
+    const first = firstSingular(f);
+    if (first >= 0 && !singular) {
+      throw new Error(`${what}: the gradient at a singular matrix${whichMatrix(first, batch)} is not defined ` +
+        `(pivot ${f.zeroAt[first] + 1} of its LU factorization is zero)`);
     }
-    const inv = inverses(f);
-    const g = transposeEach(inv, count, n, n);
-    recycleArray(inv);
-    for (let b = 0; b < count; b++) {
-      const s = scale(b);
-      for (let e = b * n * n; e < (b + 1) * n * n; e++) g[e] *= s;
+    const g = allocOutput(count * n * n);
+    const slice = (i: number) => g.subarray(i * n * n, (i + 1) * n * n);
+    // The inverses of the whole batch at once, or one by one around the singular ones.
+    const inverseT = (from: Factored, into: Float32Array) => {
+      const inv = inverses(from);
+      into.set(transposeEach(inv, from.count, n, n));
+      recycleArray(inv);
+    };
+    if (first < 0) inverseT(f, g);
+    else {
+      for (let i = 0; i < count; i++) {
+        if (f.zeroAt[i] >= 0) singular!(f, i, slice(i));
+        else inverseT(oneOf(f, i), slice(i));
+      }
+    }
+    for (let i = 0; i < count; i++) {
+      if (f.zeroAt[i] >= 0) continue;
+      const s = scale(i);
+      const gi = slice(i);
+      for (let e = 0; e < gi.length; e++) gi[e] *= s;
     }
     return g;
   });
@@ -88,12 +104,17 @@ function scaledInverseTransposes(A: Tensor, n: number, count: number, what: stri
 /**
  * The determinant of a square matrix, or of each in a batch ([..., n, n] -> [...]), as
  * torch.linalg.det: through an LU factorization with partial pivoting, 0 for a singular matrix.
- * Gradient det(A) A^-T (not supported at a singular matrix: an error names it).
+ * Gradient adj(A)^T: det(A) A^-T, and at a singular matrix the adjugate from the factors (zero
+ * below rank n - 1), as torch's.
  */
 export function det(A: Tensor): Tensor {
   const { n, count, batch } = squareMatrices(A, 'det');
   const y = withFactors(A.data, n, count, (f) => perMatrix(count, (i) => determinant(f, i)));
-  return record(y, batch, [A], 'det', (gy) => [scaledInverseTransposes(A, n, count, 'det', batch, (i) => gy[i] * y[i])]);
+  return record(y, batch, [A], 'det', (gy) => [scaledInverseTransposes(A, n, count, 'det', batch, (i) => gy[i] * y[i],
+    (f, i, out) => {
+      singularAdjugateT(f, i, out);
+      for (let e = 0; e < out.length; e++) out[e] *= gy[i];
+    })]);
 }
 
 /** slogdet's result: det(A) = sign * exp(logabsdet). */
@@ -107,7 +128,7 @@ export interface SlogdetResult {
 /**
  * The sign and the log of the absolute value of the determinant, of a matrix or each of a batch
  * ([..., n, n] -> two [...] tensors), as torch.linalg.slogdet: no overflow where det itself would.
- * logabsdet's gradient is A^-T (not supported at a singular matrix).
+ * logabsdet's gradient is A^-T (an error at a singular matrix, where it is unbounded).
  */
 export function slogdet(A: Tensor): SlogdetResult {
   const { n, count, batch } = squareMatrices(A, 'slogdet');

@@ -25,6 +25,12 @@ export function factorAll(data: Float32Array, n: number, count: number): Factore
   return { n, count, lu, pivots, zeroAt };
 }
 
+/** Matrix i's factors alone, as a batch of one (views, not copies). */
+export function oneOf(f: Factored, i: number): Factored {
+  const { n } = f;
+  return { n, count: 1, lu: f.lu.subarray(i * n * n, (i + 1) * n * n), pivots: f.pivots.subarray(i * n, (i + 1) * n), zeroAt: f.zeroAt.subarray(i, i + 1) };
+}
+
 /** Gives the factors' storage back to the pool: nothing reads them any more. */
 export function releaseFactors(f: Factored): void {
   recycleArray(f.lu);
@@ -84,4 +90,48 @@ export function signAndLog(f: Factored, i: number): { sign: number; logAbs: numb
     logAbs += Math.log(Math.abs(d));
   }
   return Number.isNaN(logAbs) ? { sign: NaN, logAbs: NaN } : { sign, logAbs };
+}
+
+/**
+ * adj(A_i)^T, det's gradient, for a singular A_i from its factors, into out (n x n). With two or
+ * more zero pivots A_i has rank n - 2 or less and its adjugate is zero. With one, at z, the
+ * adjugate has rank one: from P A = L U, adj(A) = det(P) adj(U) L^-1 P, and adj(U) = c x y^T with
+ * U x = 0, y^T U = 0 (x_z = y_z = 1) and c = the product of U's other diagonal entries (the (z, z)
+ * minor of a triangle). So adj(A)^T = det(P) c r x^T with r = P^T L^-T y. O(n^2), in doubles.
+ */
+export function singularAdjugateT(f: Factored, i: number, out: Float32Array): void {
+  const { n } = f;
+  const lu = f.lu.subarray(i * n * n, (i + 1) * n * n), piv = f.pivots.subarray(i * n, (i + 1) * n);
+  out.fill(0);
+  const zeros: number[] = [];
+  for (let j = 0; j < n; j++) if (lu[j * n + j] === 0) zeros.push(j);
+  if (zeros.length !== 1) return;
+  const z = zeros[0];
+  let c = oddSwaps(f, i) ? -1 : 1;
+  for (let j = 0; j < n; j++) if (j !== z) c *= lu[j * n + j];
+  const x = new Float64Array(n), y = new Float64Array(n);
+  x[z] = 1;
+  for (let j = z - 1; j >= 0; j--) {
+    let s = 0;
+    for (let k = j + 1; k <= z; k++) s += lu[j * n + k] * x[k];
+    x[j] = -s / lu[j * n + j];
+  }
+  y[z] = 1;
+  for (let j = z + 1; j < n; j++) {
+    let s = 0;
+    for (let k = z; k < j; k++) s += y[k] * lu[k * n + j];
+    y[j] = -s / lu[j * n + j];
+  }
+  // r = P^T L^-T y: L^T (unit upper) solved bottom up, then the swaps undone in reverse order.
+  const r = y;
+  for (let j = n - 1; j >= 0; j--) {
+    let s = r[j];
+    for (let k = j + 1; k < n; k++) s -= lu[k * n + j] * r[k];
+    r[j] = s;
+  }
+  for (let j = n - 1; j >= 0; j--) {
+    const p = piv[j];
+    if (p !== j) [r[j], r[p]] = [r[p], r[j]];
+  }
+  for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) out[a * n + b] = c * r[a] * x[b];
 }
