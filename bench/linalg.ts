@@ -1,12 +1,13 @@
-// L1: the LU family of torch.linalg on one n x n matrix (uniform [0, 1) entries plus the identity),
-// as a program that uses the library for linear algebra calls it; not part of WORKLOADS.md.
+// L1: torch.linalg's LU and Cholesky families on one n x n matrix (uniform [0, 1) entries plus the
+// identity; for Cholesky, that matrix times its transpose over n plus the identity), as a program
+// that uses the library for linear algebra calls it; not part of WORKLOADS.md.
 // peers/torch_workloads.py times the same list under the same names (L1_OPS there).
 import * as bp from '../dist/index';
 import type { Tensor } from '../dist/index';
 import { timedOps } from './ops';
 
-/** The matrix and a right-hand side of 64 columns. */
-type Operands = { a: Tensor; b: Tensor };
+/** The matrix, a symmetric positive-definite one and a right-hand side of 64 columns. */
+type Operands = { a: Tensor; s: Tensor; b: Tensor };
 
 /** The ops, by the name both sides report. */
 export const L1_OPS: ReadonlyArray<[string, (o: Operands) => unknown]> = [
@@ -14,6 +15,8 @@ export const L1_OPS: ReadonlyArray<[string, (o: Operands) => unknown]> = [
   ['slogdet', ({ a }) => bp.linalg.slogdet(a).logabsdet],
   ['inv', ({ a }) => bp.linalg.inv(a)],
   ['solve 64 cols', ({ a, b }) => bp.linalg.solve(a, b)],
+  ['cholesky', ({ s }) => bp.linalg.cholesky(s)],
+  ['solveTriangular 64 cols', ({ a, b }) => bp.linalg.solveTriangular(a, b, { upper: true })],
 ];
 
 /** The matrix's side: 1024, 256 in quick runs. */
@@ -23,5 +26,6 @@ export const l1Size = (quick: boolean): number => (quick ? 256 : 1024);
 export function l1Runner(quick: boolean): () => Record<string, number> {
   bp.manualSeed(0);
   const n = l1Size(quick);
-  return timedOps({ a: bp.rand([n, n]).add(bp.eye(n)), b: bp.rand([n, 64]) }, L1_OPS, 'L1', true);
+  const a = bp.rand([n, n]).add(bp.eye(n));
+  return timedOps({ a, s: a.matmul(a.T).div(n).add(bp.eye(n)), b: bp.rand([n, 64]) }, L1_OPS, 'L1', true);
 }

@@ -1,3 +1,5 @@
 // torch.linalg's names (`bp.linalg.det`, ...): re-exports only.
 export { det, slogdet, inv, solve, luFactor } from './ops/linalg';
 export type { SlogdetResult, LuFactorResult } from './ops/linalg';
+export { cholesky, solveTriangular } from './ops/cholesky';
+export type { CholeskyOptions, SolveTriangularOptions } from './ops/cholesky';

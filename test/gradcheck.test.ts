@@ -82,6 +82,14 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
     a.data.set([1, 2, 3, 1, 2, 3, 4, 5, 7, 2, 1, 0, 1, 3, 1, 0, 1, 4]);
     return [bp.det, [a]];
   },
+  // cholesky reads one triangle of a matrix taken to be symmetric: checked on a symmetrized input, as torch's gradcheck does.
+  'cholesky [4,4]': () => [(a) => bp.linalg.cholesky(a.add(a.transpose(0, 1)).mul(0.5)), [squareT([4, 4])]],
+  'cholesky upper, batch [2,3,3]': () => [(a) => bp.linalg.cholesky(a.add(a.transpose(1, 2)).mul(0.5), { upper: true }), [squareT([2, 3, 3])]],
+  'cholesky [20,20] (recursive, with products)': () => [(a) => bp.linalg.cholesky(a.add(a.transpose(0, 1)).mul(0.5)), [squareT([20, 20], 6)]],
+  'solveTriangular upper [4,4] by [4,2]': () => [(a, b) => bp.linalg.solveTriangular(a, b, { upper: true }), [squareT([4, 4]), randT([4, 2])]],
+  'solveTriangular lower unitriangular, right side, batch': () => [(a, b) => bp.linalg.solveTriangular(a, b, { upper: false, unitriangular: true, left: false }), [squareT([2, 3, 3]), randT([2, 4, 3])]],
+  'solveTriangular lower [18,18] by [18,3]': () => [(a, b) => bp.linalg.solveTriangular(a, b, { upper: false }), [squareT([18, 18]), randT([18, 3])]],
+  'choleskySolve': () => [(b, l) => bp.choleskySolve(b, l.tril()), [randT([3, 2]), squareT([3, 3])]],
   'slogdet logabsdet [5,5]': () => [(a) => bp.slogdet(a).logabsdet, [squareT([5, 5], -2)]],
   'logdet batch [3,4,4]': () => [bp.logdet, [squareT([3, 4, 4])]],
   'inv [4,4]': () => [bp.inverse, [squareT([4, 4])]],

@@ -1,5 +1,6 @@
-// lib/ops/linalg.ts (det, slogdet, logdet, inv, solve, luFactor) against torch 1.13 on both backends
-// (values and every input's gradient), the LU kernels' parity between the backends over edge sizes,
+// lib/ops/linalg.ts (det, slogdet, logdet, inv, solve, luFactor) and cholesky.ts (cholesky,
+// solveTriangular, choleskySolve) against torch 1.13 on both backends (values and every input's
+// gradient), the LU, triangular-solve and Cholesky kernels' parity between the backends over edge sizes,
 // their bits at one and two threads, and the errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
@@ -19,6 +20,32 @@ function square(shape: number[], boost: number, grad = true): CallInput {
   const c = x(shape, -1, 1, grad);
   const n = shape[shape.length - 1];
   for (let m = 0; m < c.data.length / (n * n); m++) for (let i = 0; i < n; i++) c.data[m * n * n + i * n + i] = Math.fround(c.data[m * n * n + i * n + i] + boost);
+  return c;
+}
+
+/** A symmetric positive-definite [..., n, n] input: M M^T / n plus `boost` on the diagonal, in float32. */
+function spd(shape: number[], boost = 0.5, grad = true): CallInput {
+  const m = x(shape, -1, 1, false).data;
+  const n = shape[shape.length - 1];
+  const data = new Array<number>(m.length).fill(0);
+  for (let b = 0; b < m.length / (n * n); b++) {
+    const o = b * n * n;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += m[o + i * n + k] * m[o + j * n + k];
+        data[o + i * n + j] = data[o + j * n + i] = Math.fround(s / n + (i === j ? boost : 0));
+      }
+    }
+  }
+  return { shape, data, grad };
+}
+
+/** A triangular [..., n, n] input (the other triangle random too: it must not be read), its diagonal away from 0. */
+function triangular(shape: number[], grad = true): CallInput {
+  const c = x(shape, -1, 1, grad);
+  const n = shape[shape.length - 1];
+  for (let m = 0; m < c.data.length / (n * n); m++) for (let i = 0; i < n; i++) c.data[m * n * n + i * n + i] = Math.fround(c.data[m * n * n + i * n + i] + (c.data[m * n * n + i * n + i] < 0 ? -2 : 2));
   return c;
 }
 
@@ -59,6 +86,20 @@ const CALLS: TorchCall[] = [
   { name: 'solve by a batch of vectors', inputs: { a: square([3, 4, 4], 2), b: x([3, 4]) }, ours: (t) => bp.linalg.solve(t.a, t.b), py: 'torch.linalg.solve(a, b)' },
   { name: 'solve, batch dims broadcast', inputs: { a: square([2, 1, 4, 4], 2), b: x([3, 4, 2]) }, ours: (t) => bp.linalg.solve(t.a, t.b), py: 'torch.linalg.solve(a, b)' },
   { name: 'solve 40x40 by 40x33', inputs: { a: square([40, 40], 12), b: x([40, 33]) }, ours: (t) => bp.linalg.solve(t.a, t.b), py: 'torch.linalg.solve(a, b)' },
+  { name: 'cholesky', inputs: { a: spd([5, 5]) }, ours: (t) => bp.linalg.cholesky(t.a), py: 'torch.linalg.cholesky(a)' },
+  { name: 'cholesky upper, batch', inputs: { a: spd([2, 3, 4, 4]) }, ours: (t) => bp.linalg.cholesky(t.a, { upper: true }), py: 'torch.linalg.cholesky(a, upper=True)' },
+  { name: 'cholesky 40x40 (recursive, with products)', inputs: { a: spd([40, 40], 1) }, ours: (t) => bp.linalg.cholesky(t.a), py: 'torch.linalg.cholesky(a)' },
+  { name: 'cholesky reads the lower triangle only', inputs: { a: { shape: [2, 2], data: [4, 99, 2, 5], grad: true } }, ours: (t) => bp.linalg.cholesky(t.a), py: 'torch.linalg.cholesky(a)' },
+  { name: 'solveTriangular upper', inputs: { a: triangular([5, 5]), b: x([5, 3]) }, ours: (t) => bp.linalg.solveTriangular(t.a, t.b, { upper: true }), py: 'torch.linalg.solve_triangular(a, b, upper=True)' },
+  { name: 'solveTriangular lower, unitriangular, batch broadcast', inputs: { a: triangular([2, 1, 4, 4]), b: x([3, 4, 2]) },
+    ours: (t) => bp.linalg.solveTriangular(t.a, t.b, { upper: false, unitriangular: true }), py: 'torch.linalg.solve_triangular(a, b, upper=False, unitriangular=True)' },
+  { name: 'solveTriangular right side (left false)', inputs: { a: triangular([4, 4]), b: x([3, 4]) },
+    ours: (t) => bp.linalg.solveTriangular(t.a, t.b, { upper: true, left: false }), py: 'torch.linalg.solve_triangular(a, b, upper=True, left=False)' },
+  { name: 'solveTriangular lower 37x37 by 37x20', inputs: { a: triangular([37, 37]), b: x([37, 20]) },
+    ours: (t) => bp.linalg.solveTriangular(t.a, t.b, { upper: false }), py: 'torch.linalg.solve_triangular(a, b, upper=False)' },
+  { name: 'choleskySolve lower', inputs: { b: x([4, 2]), l: triangular([4, 4]) }, ours: (t) => bp.choleskySolve(t.b, t.l.tril()), py: 'torch.cholesky_solve(b, l.tril())' },
+  { name: 'choleskySolve upper, batch', inputs: { b: x([2, 3, 1]), u: triangular([2, 3, 3]) },
+    ours: (t) => bp.choleskySolve(t.b, t.u.triu(), { upper: true }), py: 'torch.cholesky_solve(b, u.triu(), upper=True)' },
   { name: 'luFactor LU', inputs: { a: x([2, 6, 6], -2, 2, false) }, ours: (t) => bp.linalg.luFactor(t.a).LU, py: 'torch.linalg.lu_factor(a)[0]' },
   { name: 'luFactor pivots (1-based)', inputs: { a: x([2, 6, 6], -2, 2, false) }, ours: (t) => bp.linalg.luFactor(t.a).pivots, py: 'torch.linalg.lu_factor(a)[1].float()' },
 ];
@@ -103,10 +144,16 @@ eachBackend('linalg', (backend) => {
     expect(() => d.backward()).toThrow('slogdet: the gradient at a singular matrix is not defined (pivot 2 of its LU factorization is zero)');
     const l = bp.logdet(bp.stack([bp.eye(2), a]));
     expect(() => l.sum().backward()).toThrow('logdet: the gradient at a singular matrix (the matrix at batch index [1]) is not defined');
+    expect(() => bp.linalg.cholesky(bp.tensor([[1, 2], [2, 1]]))).toThrow('cholesky: the input is not positive-definite: its leading minor of order 2 is not positive-definite, so the factorization could not be completed');
+    expect(() => bp.linalg.cholesky(bp.stack([bp.eye(3), bp.eye(3).mul(-1)]))).toThrow('cholesky: the input is not positive-definite (the matrix at batch index [1]): its leading minor of order 1');
+    expect(() => bp.linalg.cholesky(bp.eye(2), { lower: true } as unknown as { upper: boolean })).toThrow("cholesky: unknown option 'lower' (the options are upper)");
+    expect(() => bp.linalg.solveTriangular(bp.eye(2), bp.eye(2), {} as { upper: boolean })).toThrow('solveTriangular: option upper must be given (true or false), as torch requires it');
+    expect(() => bp.linalg.solveTriangular(bp.eye(2), bp.randn([2]), { upper: true })).toThrow('solveTriangular: B must be [..., 2, k] for A of shape [2, 2], got shape [2]');
+    expect(() => bp.choleskySolve(bp.randn([2, 1]), bp.randn([2, 3]))).toThrow('choleskySolve: the factor must be a square matrix or a batch of them (shape [..., n, n]), got shape [2, 3]');
   });
 });
 
-describe('the LU kernels: native against reference', () => {
+describe('the dense kernels (LU, triangular solves, Cholesky): native against reference', () => {
   const g = rng(44);
   const native: Backend | null = nativeExpected() ? loadNative().backend : null;
   let threads = 1;
@@ -147,6 +194,52 @@ describe('the LU kernels: native against reference', () => {
     }
   });
 
+  /** count symmetric positive-definite n x n matrices: M M^T / n + I, in float32. */
+  const spdMatrices = (n: number, count: number) => {
+    const m = matrices(n, count, 0), a = new Float32Array(m.length);
+    for (let b = 0; b < count; b++) {
+      const o = b * n * n;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j <= i; j++) {
+          let s = 0;
+          for (let k = 0; k < n; k++) s += m[o + i * n + k] * m[o + j * n + k];
+          a[o + i * n + j] = a[o + j * n + i] = s / n + (i === j ? 1 : 0);
+        }
+      }
+    }
+    return a;
+  };
+
+  it.runIf(native !== null)('solves triangles and factors positive-definite matrices as the reference does, over edge sizes', () => {
+    const ref = (bp.setBackend('reference'), B());
+    bp.setBackend('native');
+    const near = (ours: Float32Array, theirs: Float32Array, tol: number, what: string) => {
+      for (let i = 0; i < ours.length; i++) expect(Math.abs(ours[i] - theirs[i]), `${what}[${i}]`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(theirs[i])));
+    };
+    for (const n of [1, 7, 8, 9, 16, 17, 63, 64, 65, 150]) {
+      for (const count of [1, 3]) {
+        const a = spdMatrices(n, count);
+        const lo = a.slice(), lr = a.slice(), io = new Int32Array(count), ir = new Int32Array(count);
+        native!.cholesky(lo, n, count, io);
+        ref.cholesky(lr, n, count, ir);
+        expect(Array.from(io), `n ${n} info`).toEqual(new Array(count).fill(0));
+        expect(Array.from(ir)).toEqual(Array.from(io));
+        near(lo, lr, 2e-5, `n ${n} cholesky`);
+        // Off the diagonal of size 1 / sqrt(n): a unit triangle's solve grows no faster than the rounding it measures.
+        const t = matrices(n, count, 0).map((v, i) => (i % (n * n)) % (n + 1) === 0 ? 1.5 + v / 4 : v / Math.sqrt(n));
+        for (const [upper, unit] of [[false, false], [true, false], [false, true], [true, true]]) {
+          for (const k of [1, 9]) {
+            const rhs = Float32Array.from({ length: count * n * k }, () => g() * 2 - 1);
+            const xo = rhs.slice(), xr = rhs.slice();
+            native!.triSolve(t, n, count, upper, unit, xo, k);
+            ref.triSolve(t, n, count, upper, unit, xr, k);
+            near(xo, xr, 1e-4, `n ${n} triSolve upper ${upper} unit ${unit} k ${k}`);
+          }
+        }
+      }
+    }
+  });
+
   it.runIf(native !== null)('gives the same bits at one and two threads, a lone matrix and a batch', () => {
     for (const [n, count] of [[300, 1], [40, 9]]) {
       const a = matrices(n, count, 2);
@@ -160,6 +253,17 @@ describe('the LU kernels: native against reference', () => {
       native!.luSolve(two.lu, two.pivots, n, count, rhs2, n);
       expect(Buffer.from(two.lu.buffer).equals(Buffer.from(one.lu.buffer)), `n ${n} factors`).toBe(true);
       expect(Buffer.from(rhs2.buffer).equals(Buffer.from(rhs1.buffer)), `n ${n} solves`).toBe(true);
+      const s = spdMatrices(n, count);
+      const chol = (threads: number) => {
+        bp.setNumThreads(threads);
+        const c = s.slice(), rhs = a.slice();
+        native!.cholesky(c, n, count, new Int32Array(count));
+        native!.triSolve(c, n, count, false, false, rhs, n);
+        return [c, rhs];
+      };
+      const [c1, t1] = chol(1), [c2, t2] = chol(2);
+      expect(Buffer.from(c2.buffer).equals(Buffer.from(c1.buffer)), `n ${n} cholesky`).toBe(true);
+      expect(Buffer.from(t2.buffer).equals(Buffer.from(t1.buffer)), `n ${n} triSolve`).toBe(true);
     }
   });
 
@@ -174,5 +278,12 @@ describe('the LU kernels: native against reference', () => {
     const shared = new Float32Array(6);
     expect(() => native!.luSolve(shared.subarray(0, 4), new Int32Array([0, 1]), 2, 1, shared.subarray(2, 4), 1)).toThrow('luSolve: rhs (argument 4) shares memory with lu');
     expect(() => native!.luFactor(new Float32Array(4), -2, 1, new Int32Array(2), new Int32Array(1))).toThrow('luFactor: argument 1 (n) must be an integer in [0, 1048576], got -2');
+    const info = new Int32Array(2);
+    native!.cholesky(new Float32Array([4, 0, 0, 4, 1, 2, 2, 1]), 2, 2, info);
+    expect(Array.from(info)).toEqual([0, 2]);
+    expect(() => native!.cholesky(new Float32Array(8), 2, 2, new Int32Array(1))).toThrow('cholesky: info has 1 elements, expected 2');
+    expect(() => native!.triSolve(new Float32Array(4), 2, 1, true, false, new Float32Array(3), 2)).toThrow('triSolve: rhs has 3 elements, expected 4');
+    expect(() => native!.triSolve(shared.subarray(0, 4), 2, 1, true, false, shared.subarray(2, 4), 1)).toThrow('triSolve: rhs (argument 5) shares memory with t');
+    expect(() => native!.triSolve(new Float32Array(4), 2, 1, 1 as unknown as boolean, false, new Float32Array(2), 1)).toThrow(/triSolve: argument 3 \(upper\) must be/);
   });
 });

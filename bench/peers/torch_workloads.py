@@ -185,16 +185,20 @@ def o1():
     o1_pick = ((e // n) * 7 + (e % n) * 13).remainder(n).reshape(n, n)
     return timed_ops('O1', O1_OPS, (torch.rand(n, n), torch.rand(n, n), torch.rand(n), torch.rand(n, 1)))
 
-# L1 (bench/linalg.ts): the LU family on one n x n matrix, uniform [0, 1) plus the identity; the same
-# names as L1_OPS there, each result freed before the next call (ours disposes it).
+# L1 (bench/linalg.ts): the LU and Cholesky families on one n x n matrix, uniform [0, 1) plus the
+# identity (for Cholesky, a a^T / n + I); the same names as L1_OPS there, each result freed before
+# the next call (ours disposes it).
 L1_OPS = [
-    ('det', lambda a, b: torch.linalg.det(a)), ('slogdet', lambda a, b: torch.linalg.slogdet(a)[1]),
-    ('inv', lambda a, b: torch.linalg.inv(a)), ('solve 64 cols', lambda a, b: torch.linalg.solve(a, b)),
+    ('det', lambda a, s, b: torch.linalg.det(a)), ('slogdet', lambda a, s, b: torch.linalg.slogdet(a)[1]),
+    ('inv', lambda a, s, b: torch.linalg.inv(a)), ('solve 64 cols', lambda a, s, b: torch.linalg.solve(a, b)),
+    ('cholesky', lambda a, s, b: torch.linalg.cholesky(s)),
+    ('solveTriangular 64 cols', lambda a, s, b: torch.linalg.solve_triangular(a, b, upper=True)),
 ]
 
 def l1():
     n = 256 if quick else 1024
-    return timed_ops('L1', L1_OPS, (torch.rand(n, n) + torch.eye(n), torch.rand(n, 64)))
+    a = torch.rand(n, n) + torch.eye(n)
+    return timed_ops('L1', L1_OPS, (a, a @ a.t() / n + torch.eye(n), torch.rand(n, 64)))
 
 prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1, 'C1': c1, 'T1': t1, 'L1': l1}
 whole = {'G1': g1, 'W4': w4}

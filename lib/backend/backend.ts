@@ -194,6 +194,20 @@ export interface Backend {
    */
   luSolve(lu: Float32Array, pivots: Int32Array, n: number, count: number, rhs: Float32Array, k: number): void;
 
+  /**
+   * T X = B solved in place in rhs (count blocks of n x k), T the upper (`upper`) or the lower
+   * triangle of each of count n x n matrices at t, the other triangle not read, its diagonal taken
+   * as ones when `unit` (LAPACK's trsm, from the left).
+   */
+  triSolve(t: Float32Array, n: number, count: number, upper: boolean, unit: boolean, rhs: Float32Array, k: number): void;
+
+  /**
+   * Each of count n x n matrices at a factored in place from its lower triangle, A = L L^T (LAPACK's
+   * potrf): L on and below the diagonal, zeros above. info[i] is 0, or the order (1-based) of matrix
+   * i's first leading minor that is not positive-definite (its factor then incomplete).
+   */
+  cholesky(a: Float32Array, n: number, count: number, info: Int32Array): void;
+
   /** out = f(x) element-wise; x and out may be the same array. */
   unary(op: UnaryCode, x: Float32Array, out: Float32Array, p: number): void;
 

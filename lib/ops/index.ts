@@ -5,6 +5,8 @@ export { diagonal, diag, trace, meshgrid, repeatInterleave, kron, cdist, pairwis
 export type { MeshgridOptions, PairwiseDistanceOptions } from './structure';
 export { det, logdet, slogdet, inverse } from './linalg';
 export type { SlogdetResult } from './linalg';
+export { choleskySolve } from './cholesky';
+export type { CholeskySolveOptions } from './cholesky';
 export { unique, bincount, histc, searchsorted, bucketize } from './counting';
 export type { UniqueOptions, UniqueResult, BincountOptions, HistcOptions, SearchOptions } from './counting';
 export { neg, exp, log, log1p, sqrt, abs, relu, sigmoid, tanh, gelu, leakyRelu, elu, silu, sign, floor, ceil, round, trunc, frac, sin, cos, erf, expm1, log2, log10, erfc, tan, atan, asin, acos, sinh, cosh, asinh, acosh, atanh, square, reciprocal, rsqrt } from './unary';

@@ -2,36 +2,12 @@
 // (the last two dims), each with torch's gradient, and luFactor. All go through lu.ts, whose large
 // products run on the backend's gemm.
 import { Tensor } from '../tensor';
-import { broadcastShapes, fmt, sameShape } from '../shape';
 import { B } from '../backend/registry';
-import { checkTensor, composedOf, record } from './core';
-import { expand, squeeze, unsqueeze } from './shape';
+import { record } from './core';
+import { perMatrix, solveBroadcast, squareMatrices, whichMatrix } from './matrices';
 import { determinant, Factored, factorAll, inverses, oneOf, releaseFactors, signAndLog, singularAdjugateT, solveAll, transposeEach } from './lu';
 import { alloc, allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
-
-/** The matrices of a [..., n, n] tensor: n, how many, and their batch dims; else an error naming `what` and the shape. */
-function squareMatrices(a: Tensor, what: string, name = 'A'): { n: number; count: number; batch: number[] } {
-  checkTensor(a, what);
-  const s = a.shape;
-  if (s.length < 2 || s[s.length - 1] !== s[s.length - 2]) {
-    throw new Error(`${what}: ${name} must be a square matrix or a batch of them (shape [..., n, n]), got shape ${fmt(s)}`);
-  }
-  const batch = s.slice(0, -2);
-  return { n: s[s.length - 1], count: batch.reduce((p, d) => p * d, 1), batch };
-}
-
-/** Where matrix `i` of the batch is, for messages: nothing for a lone matrix. */
-function whichMatrix(i: number, batch: number[]): string {
-  if (batch.length === 0) return '';
-  const at: number[] = [];
-  let rest = i;
-  for (let d = batch.length - 1; d >= 0; d--) {
-    at.unshift(rest % batch[d]);
-    rest = Math.floor(rest / batch[d]);
-  }
-  return ` (the matrix at batch index [${at.join(', ')}])`;
-}
 
 /** The first singular matrix's index, or -1. */
 const firstSingular = (f: Factored): number => f.zeroAt.findIndex((z) => z >= 0);
@@ -43,13 +19,6 @@ function throwIfSingular(f: Factored, what: string, batch: number[]): void {
     throw new Error(`${what}: the input matrix is singular${whichMatrix(i, batch)}: ` +
       `pivot ${f.zeroAt[i] + 1} of its LU factorization is zero, so it has no inverse`);
   }
-}
-
-/** count values f(i), in the library's storage (doubles in its float64 mode). */
-function perMatrix(count: number, f: (i: number) => number): Float32Array {
-  const out = alloc(count);
-  for (let i = 0; i < count; i++) out[i] = f(i);
-  return out;
 }
 
 /** The factors of A's matrices, given to `use` and given back to the pool after it. */
@@ -203,24 +172,7 @@ function solveMatrices(A: Tensor, Bm: Tensor, n: number, k: number, count: numbe
  * error names a singular A. Gradients: B's A^-T G, A's -(A^-T G) X^T.
  */
 export function solve(A: Tensor, Bm: Tensor): Tensor {
-  const { n } = squareMatrices(A, 'solve');
-  checkTensor(Bm, 'solve');
-  const vector = Bm.ndim === 1 || (Bm.ndim === A.ndim - 1 && sameShape(Bm.shape, A.shape.slice(0, -1)));
-  if (!vector && (Bm.ndim < 2 || Bm.shape[Bm.ndim - 2] !== n)) {
-    throw new Error(`solve: B must be [..., ${n}, k] or a vector of ${n} for A of shape ${fmt(A.shape)}, got shape ${fmt(Bm.shape)}`);
-  }
-  if (vector && Bm.shape[Bm.ndim - 1] !== n) {
-    throw new Error(`solve: the vector B must have ${n} elements for A of shape ${fmt(A.shape)}, got shape ${fmt(Bm.shape)}`);
-  }
-  return composedOf((own) => {
-    const b = vector ? own(unsqueeze(Bm, -1)) : Bm;
-    const k = b.shape[b.ndim - 1];
-    const batch = broadcastShapes(A.shape.slice(0, -2), b.shape.slice(0, -2), 'solve');
-    const a = sameShape(A.shape.slice(0, -2), batch) ? A : own(expand(A, [...batch, n, n]));
-    const bb = sameShape(b.shape.slice(0, -2), batch) ? b : own(expand(b, [...batch, n, k]));
-    const x = solveMatrices(a, bb, n, k, batch.reduce((p, d) => p * d, 1), batch);
-    return vector ? squeeze(own(x), -1) : x;
-  }, [A, Bm]);
+  return solveBroadcast('solve', A, Bm, true, solveMatrices);
 }
 
 /** luFactor's result: P A = L U. */

@@ -1,10 +1,10 @@
 // Runs the portable kernel set where the test machine cannot run Node: built for aarch64 with
 // Debian's cross compiler and run under qemu-user by test/portable-build.test.ts (DESIGN.md: the build
 // must compile and pass without AVX2). Checks the GEMM (all transposes, edge sizes, alpha / beta,
-// bias and activations) against double-precision sums, the LU factorization and solve against A,
-// and a few element-wise, reduction, softmax and recurrent-cell kernels against their formulas, at
-// one and two threads; the same bits at both. Prints "ok <checks>" and exits 0, or the first
-// failures and exits 1.
+// bias and activations) against double-precision sums, the LU and Cholesky factorizations and the
+// triangular solves against their matrices, and a few element-wise, reduction, softmax and
+// recurrent-cell kernels against their formulas, at one and two threads; the same bits at both.
+// Prints "ok <checks>" and exits 0, or the first failures and exits 1.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -14,6 +14,8 @@
 #include "../src/kernels/elementwise.h"
 #include "../src/kernels/gemm.h"
 #include "../src/kernels/lu.h"
+#include "../src/kernels/cholesky.h"
+#include "../src/kernels/triangular.h"
 #include "../src/kernels/reduce.h"
 #include "../src/kernels/rnn_cell.h"
 #include "../src/kernels/softmax.h"
@@ -185,6 +187,37 @@ void lu_checks(std::mt19937& g) {
         for (int32_t z : zero) check(z == -1, "lu zero pivot", n, z, -1);
         bp::lu_solve(lu[t].data(), piv[t].data(), n, count, x[t].data(), 2);
       }
+      // Cholesky of A A^T / n + I (its lower triangle), then L y = b and L^T x = y by tri_solve: A A^T x = b.
+      std::vector<float> s((size_t)(count * n * n));
+      for (long m = 0; m < count; m++)
+        for (int i = 0; i < n; i++)
+          for (int j = 0; j < n; j++) {
+            double v = i == j ? 1 : 0;
+            for (int p = 0; p < n; p++) v += (double)a[(size_t)(m * n * n + i * n + p)] * a[(size_t)(m * n * n + j * n + p)] / n;
+            s[(size_t)(m * n * n + i * n + j)] = (float)v;
+          }
+      std::vector<float> chol[2], y[2];
+      for (int t = 0; t < 2; t++) {
+        bp::ThreadPool::instance().set_threads(t + 1);
+        chol[t] = s, y[t] = b;
+        std::vector<int32_t> info((size_t)count);
+        bp::cholesky(chol[t].data(), n, count, info.data());
+        for (int32_t v : info) check(v == 0, "cholesky info", n, v, 0);
+        std::vector<float> lt(chol[t].size());
+        for (long m = 0; m < count; m++)
+          for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) lt[(size_t)(m * n * n + j * n + i)] = chol[t][(size_t)(m * n * n + i * n + j)];
+        bp::tri_solve(chol[t].data(), n, count, false, false, y[t].data(), 2);
+        bp::tri_solve(lt.data(), n, count, true, false, y[t].data(), 2);
+      }
+      check(chol[0] == chol[1] && y[0] == y[1], "cholesky at two threads", n, 0, 0);
+      for (long m = 0; m < count; m++)
+        for (int i = 0; i < n; i++)
+          for (int c = 0; c < 2; c++) {
+            double v = 0;
+            for (int p = 0; p < n; p++) v += (double)s[(size_t)(m * n * n + i * n + p)] * y[0][(size_t)(m * n * 2 + p * 2 + c)];
+            check(std::fabs(v - b[(size_t)(m * n * 2 + i * 2 + c)]) <= 1e-5 * n, "cholesky solve", (long)i * 2 + c, v, b[(size_t)(m * n * 2 + i * 2 + c)]);
+          }
       check(lu[0] == lu[1] && x[0] == x[1] && piv[0] == piv[1], "lu at two threads", n, 0, 0);
       for (long m = 0; m < count; m++) {
         const float* f = lu[0].data() + m * n * n;

@@ -23,6 +23,8 @@
 #include "kernels/image.h"
 #include "kernels/index_rows.h"
 #include "kernels/lu.h"
+#include "kernels/cholesky.h"
+#include "kernels/triangular.h"
 #include "kernels/norm.h"
 #include "kernels/random_lanes.h"
 #include "kernels/optim.h"
@@ -127,10 +129,34 @@ Napi::Value GemmBatch(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// The sizes of luFactor's and luSolve's batches: n x n matrices, count of them, checked so that
-// their element counts fit (sized in double first, as gemmBatch's).
-void check_lu_sizes(const Args& a, long n, long count, long k) {
+// A batch of count n x n matrices (luFactor, luSolve, triSolve, cholesky), read from arguments
+// n_at and count_at and checked so that its arrays' element counts (with right-hand sides of k
+// columns) fit, sized in double first as gemmBatch's.
+struct MatrixBatch {
+  long n, count;
+};
+MatrixBatch matrix_batch(const Args& a, size_t n_at, size_t count_at, long k = 0) {
+  const long n = a.integer(n_at, "n", 0, 1 << 20), count = a.integer(count_at, "count", 0, 1L << 40);
   if ((double)count * n * std::max(n, k) > 4e15) a.range_error("count, n and k are too large: the arrays would need more than 4e15 elements");
+  return {n, count};
+}
+
+// A solve's operands: the batch's matrices (argument m_at, named m_name) and right-hand sides of k
+// columns (argument rhs_at), which the solve writes and so may not share the matrices' memory.
+struct SolveOperands {
+  long n, count, k;
+  const float* matrices;
+  float* rhs;
+};
+SolveOperands solve_operands(const Args& a, size_t m_at, const char* m_name, size_t n_at, size_t count_at, size_t rhs_at, size_t k_at) {
+  const long k = a.integer(k_at, "k", 0, 1 << 30);
+  const auto [n, count] = matrix_batch(a, n_at, count_at, k);
+  const float* m = a.f32(m_at, m_name, count * n * n);
+  float* rhs = a.f32(rhs_at, "rhs", count * n * k);
+  if (overlap(rhs, count * n * k, m, count * n * n)) {
+    a.range_error("rhs (argument " + std::to_string(rhs_at) + ") shares memory with " + m_name + ": the solve writes rhs");
+  }
+  return {n, count, k, m, rhs};
 }
 
 // luFactor(a, n, count, pivots, zeroAt): each of count n x n matrices at a factored in place (P A = L
@@ -139,14 +165,9 @@ void check_lu_sizes(const Args& a, long n, long count, long k) {
 Napi::Value LuFactor(const Napi::CallbackInfo& info) {
   Args a{info, "luFactor"};
   a.count(5);
-  const long n = a.integer(1, "n", 0, 1 << 20), count = a.integer(2, "count", 0, 1L << 40);
-  check_lu_sizes(a, n, count, 0);
+  const auto [n, count] = matrix_batch(a, 1, 2);
   float* m = a.f32(0, "a", count * n * n);
-  auto piv = a.i32(3, "pivots");
-  auto zero = a.i32(4, "zeroAt");
-  if ((long)piv.ElementLength() != count * n) a.range_error("pivots has " + std::to_string(piv.ElementLength()) + " elements, expected " + std::to_string(count * n));
-  if ((long)zero.ElementLength() != count) a.range_error("zeroAt has " + std::to_string(zero.ElementLength()) + " elements, expected " + std::to_string(count));
-  lu_factor(m, (int)n, count, piv.Data(), zero.Data());
+  lu_factor(m, (int)n, count, a.i32_of(3, "pivots", count * n), a.i32_of(4, "zeroAt", count));
   return info.Env().Undefined();
 }
 
@@ -155,18 +176,35 @@ Napi::Value LuFactor(const Napi::CallbackInfo& info) {
 Napi::Value LuSolve(const Napi::CallbackInfo& info) {
   Args a{info, "luSolve"};
   a.count(6);
-  const long n = a.integer(2, "n", 0, 1 << 20), count = a.integer(3, "count", 0, 1L << 40), k = a.integer(5, "k", 0, 1 << 30);
-  check_lu_sizes(a, n, count, k);
-  const float* lu = a.f32(0, "lu", count * n * n);
-  auto piv = a.i32(1, "pivots");
-  float* rhs = a.f32(4, "rhs", count * n * k);
-  if ((long)piv.ElementLength() != count * n) a.range_error("pivots has " + std::to_string(piv.ElementLength()) + " elements, expected " + std::to_string(count * n));
+  const SolveOperands o = solve_operands(a, 0, "lu", 2, 3, 4, 5);
+  const int32_t* piv = a.i32_of(1, "pivots", o.count * o.n);
   // A swap with a row outside the matrix would write outside rhs.
-  for (long i = 0; i < count * n; i++) {
-    if (piv.Data()[i] < 0 || piv.Data()[i] >= n) a.range_error("pivots[" + std::to_string(i) + "] is " + std::to_string(piv.Data()[i]) + ", outside the matrix's rows [0, " + std::to_string(n) + ")");
+  for (long i = 0; i < o.count * o.n; i++) {
+    if (piv[i] < 0 || piv[i] >= o.n) a.range_error("pivots[" + std::to_string(i) + "] is " + std::to_string(piv[i]) + ", outside the matrix's rows [0, " + std::to_string(o.n) + ")");
   }
-  if (overlap(rhs, count * n * k, lu, count * n * n)) a.range_error("rhs (argument 4) shares memory with lu: the solve writes rhs");
-  lu_solve(lu, piv.Data(), (int)n, count, rhs, (int)k);
+  lu_solve(o.matrices, piv, (int)o.n, o.count, o.rhs, (int)o.k);
+  return info.Env().Undefined();
+}
+
+// triSolve(t, n, count, upper, unit, rhs, k): T X = B solved in place in rhs (count n x k blocks),
+// T the upper or lower triangle of each n x n matrix at t (unit diagonal when `unit`).
+Napi::Value TriSolve(const Napi::CallbackInfo& info) {
+  Args a{info, "triSolve"};
+  a.count(7);
+  const SolveOperands o = solve_operands(a, 0, "t", 1, 2, 5, 6);
+  tri_solve(o.matrices, (int)o.n, o.count, a.boolean(3, "upper"), a.boolean(4, "unit"), o.rhs, (int)o.k);
+  return info.Env().Undefined();
+}
+
+// cholesky(a, n, count, info): each of count n x n matrices at a factored in place from its lower
+// triangle, A = L L^T (zeros above the diagonal); info (Int32Array, count) 0 or the order of the
+// first leading minor that is not positive-definite.
+Napi::Value Cholesky(const Napi::CallbackInfo& info) {
+  Args a{info, "cholesky"};
+  a.count(4);
+  const auto [n, count] = matrix_batch(a, 1, 2);
+  float* m = a.f32(0, "a", count * n * n);
+  cholesky(m, (int)n, count, a.i32_of(3, "info", count));
   return info.Env().Undefined();
 }
 
@@ -938,7 +976,7 @@ Napi::Value KernelSet(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const struct { const char* name; Napi::Function::Callback fn; } table[] = {
-      {"gemm", Gemm}, {"gemmPair", GemmPair}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
+      {"gemm", Gemm}, {"gemmPair", GemmPair}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},

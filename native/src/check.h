@@ -112,6 +112,7 @@ struct Args {
   float* f32(size_t i, const char* name, long len = -1) const { return sized<float, napi_float32_array>(i, name, "Float32Array", len); }
   double* f64(size_t i, const char* name, long len = -1) const { return sized<double, napi_float64_array>(i, name, "Float64Array", len); }
   uint32_t* u32(size_t i, const char* name, long len = -1) const { return sized<uint32_t, napi_uint32_array>(i, name, "Uint32Array", len); }
+  int32_t* i32_of(size_t i, const char* name, long len) const { return sized<int32_t, napi_int32_array>(i, name, "Int32Array", len); }
 
   // Entry t of the array at argument i as a Float32Array.
   std::pair<float*, size_t> f32_entry(size_t i, const char* name, uint32_t t) const {

@@ -3,6 +3,8 @@ import { Backend } from '../backend';
 import { axpy, biasActGrad, binary, clamp, select, stridedCopy, unary, unaryGrad } from './elementwise';
 import { gemm, gemmBatch, gemmPair } from './gemm';
 import { luFactor, luSolve } from './lu';
+import { cholesky } from './cholesky';
+import { triSolve } from './triangular';
 import { gather, indexRows, indexRowsGrad } from './index_rows';
 import { depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight, imageRows, imageRowsGrad, maxPool2d } from './image';
 import { batchNorm, batchNormGrad, layerNorm, layerNormGrad } from './norm';
@@ -18,7 +20,7 @@ export const referenceBackend: Backend = {
   gemm, gemmPair, gemmBatch, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce, variance,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, sumAbs, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
   batchNorm, batchNormGrad, imageRows, imageRowsGrad, maxPool2d, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
-  lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve,
+  lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky,
   setNumThreads(): void {},
   getNumThreads(): number { return 1; },
 };

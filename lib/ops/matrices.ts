@@ -1,0 +1,66 @@
+// What the linear-algebra ops (linalg.ts, cholesky.ts) share: batches of square matrices, messages
+// naming one of them, and right-hand sides broadcast against them.
+import { Tensor } from '../tensor';
+import { broadcastShapes, fmt, sameShape } from '../shape';
+import { alloc } from '../storage';
+import { checkTensor, composedOf } from './core';
+import { expand, squeeze, unsqueeze } from './shape';
+
+/** The matrices of a [..., n, n] tensor: n, how many, and their batch dims; else an error naming `what` and the shape. */
+export function squareMatrices(a: Tensor, what: string, name = 'A'): { n: number; count: number; batch: number[] } {
+  checkTensor(a, what);
+  const s = a.shape;
+  if (s.length < 2 || s[s.length - 1] !== s[s.length - 2]) {
+    throw new Error(`${what}: ${name} must be a square matrix or a batch of them (shape [..., n, n]), got shape ${fmt(s)}`);
+  }
+  const batch = s.slice(0, -2);
+  return { n: s[s.length - 1], count: batch.reduce((p, d) => p * d, 1), batch };
+}
+
+/** Where matrix `i` of the batch is, for messages: nothing for a lone matrix. */
+export function whichMatrix(i: number, batch: number[]): string {
+  if (batch.length === 0) return '';
+  const at: number[] = [];
+  let rest = i;
+  for (let d = batch.length - 1; d >= 0; d--) {
+    at.unshift(rest % batch[d]);
+    rest = Math.floor(rest / batch[d]);
+  }
+  return ` (the matrix at batch index [${at.join(', ')}])`;
+}
+
+/** count values f(i), in the library's storage (doubles in its float64 mode). */
+export function perMatrix(count: number, f: (i: number) => number): Float32Array {
+  const out = alloc(count);
+  for (let i = 0; i < count; i++) out[i] = f(i);
+  return out;
+}
+
+/** A solve against same-batch operands: A [..., n, n], B [..., n, k], count matrices of batch dims `batch`. */
+export type BatchSolve = (A: Tensor, B: Tensor, n: number, k: number, count: number, batch: number[]) => Tensor;
+
+/**
+ * solve(A, B) for A [..., n, n] and B [..., n, k] with their batch dims broadcast, and, where
+ * `vectors` allows, B a vector [n] or a batch of them [..., n] (B's dims one fewer than A's and equal
+ * to A's but the last: torch.linalg.solve's rule). Errors name `what` and the shapes.
+ */
+export function solveBroadcast(what: string, A: Tensor, Bm: Tensor, vectors: boolean, solve: BatchSolve): Tensor {
+  const { n } = squareMatrices(A, what);
+  checkTensor(Bm, what);
+  const vector = vectors && (Bm.ndim === 1 || (Bm.ndim === A.ndim - 1 && sameShape(Bm.shape, A.shape.slice(0, -1))));
+  if (!vector && (Bm.ndim < 2 || Bm.shape[Bm.ndim - 2] !== n)) {
+    throw new Error(`${what}: B must be [..., ${n}, k]${vectors ? ` or a vector of ${n}` : ''} for A of shape ${fmt(A.shape)}, got shape ${fmt(Bm.shape)}`);
+  }
+  if (vector && Bm.shape[Bm.ndim - 1] !== n) {
+    throw new Error(`${what}: the vector B must have ${n} elements for A of shape ${fmt(A.shape)}, got shape ${fmt(Bm.shape)}`);
+  }
+  return composedOf((own) => {
+    const b = vector ? own(unsqueeze(Bm, -1)) : Bm;
+    const k = b.shape[b.ndim - 1];
+    const batch = broadcastShapes(A.shape.slice(0, -2), b.shape.slice(0, -2), what);
+    const a = sameShape(A.shape.slice(0, -2), batch) ? A : own(expand(A, [...batch, n, n]));
+    const bb = sameShape(b.shape.slice(0, -2), batch) ? b : own(expand(b, [...batch, n, k]));
+    const x = solve(a, bb, n, k, batch.reduce((p, d) => p * d, 1), batch);
+    return vector ? squeeze(own(x), -1) : x;
+  }, [A, Bm]);
+}
