@@ -1,4 +1,4 @@
-// L1: torch.linalg's LU and Cholesky families on one n x n matrix (uniform [0, 1) entries plus the
+// L1: torch.linalg's LU, Cholesky and QR families on one n x n matrix (uniform [0, 1) entries plus the
 // identity; for Cholesky, that matrix times its transpose over n plus the identity), as a program
 // that uses the library for linear algebra calls it; not part of WORKLOADS.md.
 // peers/torch_workloads.py times the same list under the same names (L1_OPS there).
@@ -17,6 +17,7 @@ export const L1_OPS: ReadonlyArray<[string, (o: Operands) => unknown]> = [
   ['solve 64 cols', ({ a, b }) => bp.linalg.solve(a, b)],
   ['cholesky', ({ s }) => bp.linalg.cholesky(s)],
   ['solveTriangular 64 cols', ({ a, b }) => bp.linalg.solveTriangular(a, b, { upper: true })],
+  ['qr', ({ a }) => bp.linalg.qr(a).R],
 ];
 
 /** The matrix's side: 1024, 256 in quick runs. */

@@ -3,3 +3,5 @@ export { det, slogdet, inv, solve, luFactor } from './ops/linalg';
 export type { SlogdetResult, LuFactorResult } from './ops/linalg';
 export { cholesky, solveTriangular } from './ops/cholesky';
 export type { CholeskyOptions, SolveTriangularOptions } from './ops/cholesky';
+export { qr } from './ops/qr';
+export type { QrOptions, QrResult } from './ops/qr';

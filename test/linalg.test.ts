@@ -53,6 +53,13 @@ function triangular(shape: number[], grad = true): CallInput {
 const LAPLACE = '(lambda f: f(f, a))(lambda f, m: m[..., 0, 0] if m.shape[-1] == 1 else ' +
   'sum((-1) ** j * m[..., 0, j] * f(f, torch.cat([m[..., 1:, :j], m[..., 1:, j + 1:]], -1)) for j in range(m.shape[-1])))';
 
+/** Q and R side by side, flattened: one output whose gradient reaches both. */
+const qrBoth = (a: Tensor, mode?: 'reduced' | 'complete') => {
+  const { Q, R } = bp.linalg.qr(a, mode ? { mode } : undefined);
+  return bp.cat([Q.reshape([-1]), R.reshape([-1])]);
+};
+const QR_BOTH = (call: string) => `(lambda q: torch.cat([q[0].reshape(-1), q[1].reshape(-1)]))(${call})`;
+
 const CALLS: TorchCall[] = [
   { name: 'det 1x1', inputs: { a: x([1, 1]) }, ours: (t) => bp.det(t.a), py: 'torch.linalg.det(a)' },
   { name: 'det 3x3 (pivoting: random entries)', inputs: { a: x([3, 3]) }, ours: (t) => t.a.det(), py: 'torch.det(a)' },
@@ -100,14 +107,29 @@ const CALLS: TorchCall[] = [
   { name: 'choleskySolve lower', inputs: { b: x([4, 2]), l: triangular([4, 4]) }, ours: (t) => bp.choleskySolve(t.b, t.l.tril()), py: 'torch.cholesky_solve(b, l.tril())' },
   { name: 'choleskySolve upper, batch', inputs: { b: x([2, 3, 1]), u: triangular([2, 3, 3]) },
     ours: (t) => bp.choleskySolve(t.b, t.u.triu(), { upper: true }), py: 'torch.cholesky_solve(b, u.triu(), upper=True)' },
+  { name: 'qr reduced, tall (Q and R)', inputs: { a: x([5, 3]) }, ours: (t) => qrBoth(t.a), py: QR_BOTH('torch.linalg.qr(a)') },
+  { name: 'qr square, batch', inputs: { a: x([2, 4, 4]) }, ours: (t) => qrBoth(t.a), py: QR_BOTH('torch.linalg.qr(a)') },
+  { name: 'qr reduced, wide', inputs: { a: x([3, 5]) }, ours: (t) => qrBoth(t.a), py: QR_BOTH('torch.linalg.qr(a)') },
+  { name: 'qr complete, wide (differentiable)', inputs: { a: x([2, 3, 6]) }, ours: (t) => qrBoth(t.a, 'complete'), py: QR_BOTH("torch.linalg.qr(a, mode='complete')") },
+  { name: 'qr complete, tall (values)', inputs: { a: x([6, 3], -2, 2, false) }, ours: (t) => qrBoth(t.a, 'complete'), py: QR_BOTH("torch.linalg.qr(a, mode='complete')") },
+  { name: 'qr mode r (values)', inputs: { a: x([4, 3], -2, 2, false) }, ours: (t) => bp.linalg.qr(t.a, { mode: 'r' }).R, py: "torch.linalg.qr(a, mode='r')[1]" },
+  { name: 'qr 45x20', inputs: { a: x([45, 20]) }, ours: (t) => qrBoth(t.a), py: QR_BOTH('torch.linalg.qr(a)') },
+  { name: 'qr 70x40 (two panels, a block reflector between)', inputs: { a: x([70, 40]) }, ours: (t) => qrBoth(t.a), py: QR_BOTH('torch.linalg.qr(a)') },
   { name: 'luFactor LU', inputs: { a: x([2, 6, 6], -2, 2, false) }, ours: (t) => bp.linalg.luFactor(t.a).LU, py: 'torch.linalg.lu_factor(a)[0]' },
   { name: 'luFactor pivots (1-based)', inputs: { a: x([2, 6, 6], -2, 2, false) }, ours: (t) => bp.linalg.luFactor(t.a).pivots, py: 'torch.linalg.lu_factor(a)[1].float()' },
+];
+
+// A wide QR past one panel: its gradient goes through the inverse of R's leading 34 x 34 square, where
+// two float32 computations part by ~3e-5 (ours matches float64 finite differences: gradcheck.test).
+const LOOSE_CALLS: TorchCall[] = [
+  { name: 'qr wide 34x38, complete', inputs: { a: inputMaker(4500)([34, 38], -1, 1) }, ours: (t) => qrBoth(t.a, 'complete'), py: QR_BOTH("torch.linalg.qr(a, mode='complete')") },
 ];
 
 noteIfNoTorch('det ... solve against torch');
 eachBackend('linalg', (backend) => {
   it.runIf(haveTorch)(`${CALLS.length} calls: torch's values and every input's gradient`, () => {
     expectCallsLikeTorch(CALLS, 2e-5);
+    expectCallsLikeTorch(LOOSE_CALLS, 1e-4);
   });
 
   it('inverts and solves large matrices: A inv(A) and A solve(A, B) against I and B', () => {
@@ -124,6 +146,18 @@ eachBackend('linalg', (backend) => {
       const s = bp.slogdet(a.matmul(a)).logabsdet.item();
       expect(Math.abs(s - 2 * bp.slogdet(a).logabsdet.item())).toBeLessThan(1e-3 * Math.abs(s));
     }
+  });
+
+  it('nn.init.orthogonal fills (semi-)orthogonal matrices, times the gain', () => {
+    for (const shape of [[5, 3], [3, 5], [4, 4], [6, 2, 2, 2], [1, 7]]) {
+      const w = bp.nn.init.orthogonal(bp.zeros(shape), 2);
+      const rows = shape[0], cols = w.size / rows, m = w.reshape([rows, cols]);
+      const gram = rows >= cols ? m.T.matmul(m) : m.matmul(m.T);
+      expect(gram.sub(bp.eye(Math.min(rows, cols)).mul(4)).abs().max().item(), `shape ${shape}`).toBeLessThan(1e-5);
+    }
+    // Each call draws anew.
+    const a = bp.nn.init.orthogonal(bp.zeros([3, 3])), b = bp.nn.init.orthogonal(bp.zeros([3, 3]));
+    expect(a.sub(b).abs().max().item()).toBeGreaterThan(0.01);
   });
 
   it('names the function, the shapes and the singular matrix', () => {
@@ -149,11 +183,17 @@ eachBackend('linalg', (backend) => {
     expect(() => bp.linalg.cholesky(bp.eye(2), { lower: true } as unknown as { upper: boolean })).toThrow("cholesky: unknown option 'lower' (the options are upper)");
     expect(() => bp.linalg.solveTriangular(bp.eye(2), bp.eye(2), {} as { upper: boolean })).toThrow('solveTriangular: option upper must be given (true or false), as torch requires it');
     expect(() => bp.linalg.solveTriangular(bp.eye(2), bp.randn([2]), { upper: true })).toThrow('solveTriangular: B must be [..., 2, k] for A of shape [2, 2], got shape [2]');
+    expect(() => bp.linalg.qr(bp.randn([3]))).toThrow('qr: A must be a matrix or a batch of them (shape [..., m, n]), got shape [3]');
+    expect(() => bp.linalg.qr(bp.eye(2), { mode: 'full' as 'r' })).toThrow(`qr: mode must be 'reduced', 'complete' or 'r', got "full"`);
+    const tall = bp.randn([4, 2], { requiresGrad: true });
+    expect(() => bp.linalg.qr(tall, { mode: 'complete' }).Q.sum().backward()).toThrow("qr: the gradient of mode 'complete' with more rows than columns is not defined (torch's neither)");
+    expect(() => bp.linalg.qr(tall, { mode: 'r' }).R.sum().backward()).toThrow("qr: the gradient of mode 'r' is not defined (torch's neither): Q is not computed");
+    expect(() => bp.nn.init.orthogonal(bp.zeros([4]))).toThrow('orthogonal: only tensors with 2 or more dimensions are supported, got shape [4]');
     expect(() => bp.choleskySolve(bp.randn([2, 1]), bp.randn([2, 3]))).toThrow('choleskySolve: the factor must be a square matrix or a batch of them (shape [..., n, n]), got shape [2, 3]');
   });
 });
 
-describe('the dense kernels (LU, triangular solves, Cholesky): native against reference', () => {
+describe('the dense kernels (LU, triangular solves, Cholesky, QR): native against reference', () => {
   const g = rng(44);
   const native: Backend | null = nativeExpected() ? loadNative().backend : null;
   let threads = 1;
@@ -240,6 +280,26 @@ describe('the dense kernels (LU, triangular solves, Cholesky): native against re
     }
   });
 
+  it.runIf(native !== null)('factors by Householder reflections as the reference does, over edge sizes (within 1e-4)', () => {
+    const ref = (bp.setBackend('reference'), B());
+    bp.setBackend('native');
+    for (const [m, n] of [[1, 1], [7, 7], [9, 8], [8, 9], [1, 65], [65, 1], [64, 63], [150, 70], [70, 150]]) {
+      for (const count of [1, 3]) {
+        const a = Float32Array.from({ length: count * m * n }, () => g() * 2 - 1);
+        for (const qCols of [0, Math.min(m, n), m]) {
+          const ao = a.slice(), ar = a.slice(), qo = new Float32Array(count * m * qCols), qr = qo.slice();
+          native!.householderQr(ao, m, n, count, qo, qCols);
+          ref.householderQr(ar, m, n, count, qr, qCols);
+          for (let i = 0; i < ao.length; i++) expect(Math.abs(ao[i] - ar[i]), `${m}x${n} factors [${i}]`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(ar[i])));
+          for (let i = 0; i < qo.length; i++) expect(Math.abs(qo[i] - qr[i]), `${m}x${n} Q of ${qCols} columns [${i}]`).toBeLessThanOrEqual(1e-4);
+        }
+      }
+    }
+    expect(() => native!.householderQr(new Float32Array(6), 2, 3, 1, new Float32Array(6), 3)).toThrow('householderQr: argument 5 (qCols) must be an integer in [0, 2], got 3');
+    const shared = new Float32Array(8);
+    expect(() => native!.householderQr(shared.subarray(0, 4), 2, 2, 1, shared.subarray(2, 6), 2)).toThrow('householderQr: q (argument 4) shares memory with a');
+  });
+
   it.runIf(native !== null)('gives the same bits at one and two threads, a lone matrix and a batch', () => {
     for (const [n, count] of [[300, 1], [40, 9]]) {
       const a = matrices(n, count, 2);
@@ -264,6 +324,14 @@ describe('the dense kernels (LU, triangular solves, Cholesky): native against re
       const [c1, t1] = chol(1), [c2, t2] = chol(2);
       expect(Buffer.from(c2.buffer).equals(Buffer.from(c1.buffer)), `n ${n} cholesky`).toBe(true);
       expect(Buffer.from(t2.buffer).equals(Buffer.from(t1.buffer)), `n ${n} triSolve`).toBe(true);
+      const house = (threads: number) => {
+        bp.setNumThreads(threads);
+        const f = a.slice(), q = new Float32Array(a.length);
+        native!.householderQr(f, n, n, count, q, n);
+        return [f, q];
+      };
+      const [f1, q1] = house(1), [f2, q2] = house(2);
+      expect(Buffer.from(f2.buffer).equals(Buffer.from(f1.buffer)) && Buffer.from(q2.buffer).equals(Buffer.from(q1.buffer)), `n ${n} householderQr`).toBe(true);
     }
   });
 

@@ -185,7 +185,7 @@ def o1():
     o1_pick = ((e // n) * 7 + (e % n) * 13).remainder(n).reshape(n, n)
     return timed_ops('O1', O1_OPS, (torch.rand(n, n), torch.rand(n, n), torch.rand(n), torch.rand(n, 1)))
 
-# L1 (bench/linalg.ts): the LU and Cholesky families on one n x n matrix, uniform [0, 1) plus the
+# L1 (bench/linalg.ts): the LU, Cholesky and QR families on one n x n matrix, uniform [0, 1) plus the
 # identity (for Cholesky, a a^T / n + I); the same names as L1_OPS there, each result freed before
 # the next call (ours disposes it).
 L1_OPS = [
@@ -193,6 +193,7 @@ L1_OPS = [
     ('inv', lambda a, s, b: torch.linalg.inv(a)), ('solve 64 cols', lambda a, s, b: torch.linalg.solve(a, b)),
     ('cholesky', lambda a, s, b: torch.linalg.cholesky(s)),
     ('solveTriangular 64 cols', lambda a, s, b: torch.linalg.solve_triangular(a, b, upper=True)),
+    ('qr', lambda a, s, b: torch.linalg.qr(a)[1]),
 ]
 
 def l1():

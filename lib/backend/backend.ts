@@ -208,6 +208,13 @@ export interface Backend {
    */
   cholesky(a: Float32Array, n: number, count: number, info: Int32Array): void;
 
+  /**
+   * Each of count m x n matrices at a factored in place by Householder reflections (LAPACK's geqrf,
+   * its layout: R on and above the diagonal, each reflector's vector below it), and Q's first qCols
+   * columns (qCols <= m) written to q (count blocks of m x qCols; LAPACK's orgqr): A = Q R.
+   */
+  householderQr(a: Float32Array, m: number, n: number, count: number, q: Float32Array, qCols: number): void;
+
   /** out = f(x) element-wise; x and out may be the same array. */
   unary(op: UnaryCode, x: Float32Array, out: Float32Array, p: number): void;
 

@@ -6,6 +6,8 @@ import { normalInto, uniformInto } from '../ops/creation';
 import { optionsOf, shown } from '../args';
 import { assertNotInEpoch } from '../worker_owned';
 import { randomInitSkipped } from './skip_init';
+import { noGrad } from '../autograd';
+import { qr } from '../ops/qr';
 
 /** Nonlinearities known to calculateGain. */
 export type Nonlinearity = 'linear' | 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
@@ -104,4 +106,31 @@ export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor 
 /** He normal, in place: N(0, gain / sqrt(fan)). */
 export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
   return normal(t, 0, kaimingStd(t, options));
+}
+
+/**
+ * A (semi-)orthogonal matrix, in place (torch.nn.init.orthogonal_): t viewed as [rows, the rest],
+ * the Q of the QR decomposition of a matrix of N(0, 1) draws (transposed when there are fewer rows
+ * than columns), each column's sign taken from R's diagonal so that Q is uniform over the orthogonal
+ * matrices, times gain. t must have at least 2 dims.
+ */
+export function orthogonal(t: Tensor, gain = 1): Tensor {
+  checkNumber(gain, 'orthogonal', 'gain');
+  if (checkTensor(t, 'init').ndim < 2) throw new Error(`orthogonal: only tensors with 2 or more dimensions are supported, got shape ${fmt(t.shape)}`);
+  const rows = t.shape[0], cols = t.size / Math.max(rows, 1);
+  return fill(t, (d) => {
+    if (t.size === 0) return;
+    const tall = rows >= cols;
+    const draws = new Tensor(new Float32Array(t.size), tall ? [rows, cols] : [cols, rows]);
+    normalInto(draws.data, 0, 1);
+    const { Q, R } = noGrad(() => qr(draws));
+    const [m, k] = Q.shape, r = R.data, q = Q.data;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < k; j++) {
+        const v = gain * q[i * k + j] * Math.sign(r[j * R.shape[1] + j]);
+        // Q is [rows, cols] when tall, else its transpose.
+        d[tall ? i * k + j : j * m + i] = v;
+      }
+    }
+  });
 }

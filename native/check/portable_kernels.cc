@@ -1,8 +1,8 @@
 // Runs the portable kernel set where the test machine cannot run Node: built for aarch64 with
 // Debian's cross compiler and run under qemu-user by test/portable-build.test.ts (DESIGN.md: the build
 // must compile and pass without AVX2). Checks the GEMM (all transposes, edge sizes, alpha / beta,
-// bias and activations) against double-precision sums, the LU and Cholesky factorizations and the
-// triangular solves against their matrices, and a few element-wise, reduction, softmax and
+// bias and activations) against double-precision sums, the LU, Cholesky and QR factorizations and
+// the triangular solves against their matrices, and a few element-wise, reduction, softmax and
 // recurrent-cell kernels against their formulas, at one and two threads; the same bits at both.
 // Prints "ok <checks>" and exits 0, or the first failures and exits 1.
 #include <cmath>
@@ -15,6 +15,7 @@
 #include "../src/kernels/gemm.h"
 #include "../src/kernels/lu.h"
 #include "../src/kernels/cholesky.h"
+#include "../src/kernels/qr.h"
 #include "../src/kernels/triangular.h"
 #include "../src/kernels/reduce.h"
 #include "../src/kernels/rnn_cell.h"
@@ -239,12 +240,35 @@ void lu_checks(std::mt19937& g) {
     }
 }
 
+// Householder QR of tall, square and wide matrices: Q R against A and Q^T Q against I, in double sums.
+void qr_checks(std::mt19937& g) {
+  for (auto [m, n] : {std::pair<int, int>{1, 1}, {9, 4}, {17, 17}, {5, 40}, {130, 65}}) {
+    const int k = std::min(m, n);
+    auto a = randoms((size_t)(m * n), g);
+    std::vector<float> f = a, q((size_t)(m * k));
+    bp::householder_qr(f.data(), m, n, 1, q.data(), k);
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        for (int p = 0; p <= std::min(j, k - 1); p++) s += (double)q[(size_t)(i * k + p)] * f[(size_t)(p * n + j)];
+        check(std::fabs(s - a[(size_t)(i * n + j)]) <= 1e-5 * (n + m), "qr Q R", (long)i * n + j, s, a[(size_t)(i * n + j)]);
+      }
+    for (int i = 0; i < k; i++)
+      for (int j = 0; j < k; j++) {
+        double s = 0;
+        for (int p = 0; p < m; p++) s += (double)q[(size_t)(p * k + i)] * q[(size_t)(p * k + j)];
+        check(std::fabs(s - (i == j)) <= 1e-5 * m, "qr Q^T Q", (long)i * k + j, s, i == j);
+      }
+  }
+}
+
 }  // namespace
 
 int main() {
   std::mt19937 g(20261203);
   gemm_checks(g);
   lu_checks(g);
+  qr_checks(g);
   bp::ThreadPool::instance().set_threads(1);
   elementwise_checks(g);
   special_value_checks();

@@ -24,6 +24,7 @@
 #include "kernels/index_rows.h"
 #include "kernels/lu.h"
 #include "kernels/cholesky.h"
+#include "kernels/qr.h"
 #include "kernels/triangular.h"
 #include "kernels/norm.h"
 #include "kernels/random_lanes.h"
@@ -205,6 +206,22 @@ Napi::Value Cholesky(const Napi::CallbackInfo& info) {
   const auto [n, count] = matrix_batch(a, 1, 2);
   float* m = a.f32(0, "a", count * n * n);
   cholesky(m, (int)n, count, a.i32_of(3, "info", count));
+  return info.Env().Undefined();
+}
+
+// householderQr(a, m, n, count, q, qCols): each of count m x n matrices at a factored in place (R
+// above the diagonal, the reflectors below), and Q's first qCols columns (qCols <= m) written to q
+// (count m x qCols blocks; q may be empty when qCols is 0).
+Napi::Value HouseholderQr(const Napi::CallbackInfo& info) {
+  Args a{info, "householderQr"};
+  a.count(6);
+  const long m = a.integer(1, "m", 0, 1 << 20), n = a.integer(2, "n", 0, 1 << 20), count = a.integer(3, "count", 0, 1L << 40);
+  const long q_cols = a.integer(5, "qCols", 0, m);
+  if ((double)count * std::max(m, 1L) * std::max(std::max(n, q_cols), 1L) > 4e15) a.range_error("count, m and n are too large: the arrays would need more than 4e15 elements");
+  float* x = a.f32(0, "a", count * m * n);
+  float* q = a.f32(4, "q", count * m * q_cols);
+  if (overlap(q, count * m * q_cols, x, count * m * n)) a.range_error("q (argument 4) shares memory with a: both are written");
+  householder_qr(x, (int)m, (int)n, count, q, (int)q_cols);
   return info.Env().Undefined();
 }
 
@@ -976,7 +993,7 @@ Napi::Value KernelSet(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const struct { const char* name; Napi::Function::Callback fn; } table[] = {
-      {"gemm", Gemm}, {"gemmPair", GemmPair}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
+      {"gemm", Gemm}, {"gemmPair", GemmPair}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"householderQr", HouseholderQr}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},

@@ -4,6 +4,7 @@ import { axpy, biasActGrad, binary, clamp, select, stridedCopy, unary, unaryGrad
 import { gemm, gemmBatch, gemmPair } from './gemm';
 import { luFactor, luSolve } from './lu';
 import { cholesky } from './cholesky';
+import { householderQr } from './qr';
 import { triSolve } from './triangular';
 import { gather, indexRows, indexRowsGrad } from './index_rows';
 import { depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight, imageRows, imageRowsGrad, maxPool2d } from './image';
@@ -20,7 +21,7 @@ export const referenceBackend: Backend = {
   gemm, gemmPair, gemmBatch, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce, variance,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, sumAbs, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
   batchNorm, batchNormGrad, imageRows, imageRowsGrad, maxPool2d, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
-  lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky,
+  lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky, householderQr,
   setNumThreads(): void {},
   getNumThreads(): number { return 1; },
 };

@@ -1,0 +1,140 @@
+// torch.linalg.qr over a matrix or a batch of them (Householder reflections, the backend's
+// householderQr kernel), with torch's gradient, and the orthogonal matrices that nn.init.orthogonal
+// draws from it.
+import { Tensor } from '../tensor';
+import { isGradEnabled } from '../autograd';
+import { B } from '../backend/registry';
+import { fmt } from '../shape';
+import { optionsOf, shown } from '../args';
+import { allocOutput } from '../storage';
+import { recycleArray } from '../reuse';
+import { checkTensor, composedOf, record } from './core';
+import { narrow } from './join';
+import { reshape } from './shape';
+import { transposeEach } from './lu';
+
+/** Options of qr. */
+export interface QrOptions {
+  /** 'reduced' (default: Q m x k, R k x n, k = min(m, n)), 'complete' (Q m x m, R m x n) or 'r' (R alone, Q empty). */
+  mode?: 'reduced' | 'complete' | 'r';
+}
+
+/** qr's result: A = Q R, Q with orthonormal columns, R upper triangular. */
+export interface QrResult {
+  /** [..., m, k] (or [..., m, m] with mode 'complete'; empty with mode 'r'). */
+  Q: Tensor;
+  /** [..., k, n] (or [..., m, n] with mode 'complete'). */
+  R: Tensor;
+}
+
+/** The product of count m x k and k x n blocks (either transposed as stored), a fresh array. */
+function products(count: number, ta: boolean, tb: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array): Float32Array {
+  const c = allocOutput(count * m * n);
+  B().gemmBatch(ta, tb, count, m, n, k, a, b, c);
+  return c;
+}
+
+/**
+ * The gradient of A = Q R (reduced, m >= n: k = n) as torch's: (gQ + Q S) R^-T with X = gR R^T -
+ * Q^T gQ and S its upper triangle made symmetric, the diagonal kept once.
+ */
+function tallGradient(count: number, m: number, n: number, q: Float32Array, r: Float32Array, gq: Float32Array, gr: Float32Array): Float32Array {
+  const x = products(count, false, true, n, n, n, gr, r);
+  const qtg = products(count, true, false, n, n, m, q, gq);
+  for (let b = 0; b < count; b++) {
+    const o = b * n * n;
+    for (let i = 0; i < n; i++) {
+      for (let j = i; j < n; j++) {
+        const v = x[o + i * n + j] - qtg[o + i * n + j];
+        x[o + i * n + j] = v;
+        if (j > i) x[o + j * n + i] = v;
+      }
+    }
+  }
+  const y = products(count, false, false, m, n, n, q, x);
+  for (let e = 0; e < y.length; e++) y[e] += gq[e];
+  // gA = Y R^-T: gA^T = R^-1 Y^T, R upper.
+  const yt = transposeEach(y, count, m, n);
+  B().triSolve(r, n, count, true, false, yt, m);
+  const g = transposeEach(yt, count, n, m);
+  for (const t of [x, qtg, y, yt]) recycleArray(t);
+  return g;
+}
+
+/**
+ * The gradient for m < n (k = m), as torch's: A = [X | Y], R = [U | V] with U square and V = Q^T Y;
+ * Y's gradient is Q gV, X's the square case's with gQ + Y gV^T for gQ and gU for gR.
+ */
+function wideGradient(count: number, m: number, n: number, a: Float32Array, q: Float32Array, r: Float32Array, gq: Float32Array, gr: Float32Array): Float32Array {
+  const cols = (src: Float32Array, rows: number, width: number, c0: number, c1: number) => {
+    const out = allocOutput(count * rows * (c1 - c0));
+    for (let b = 0; b < count; b++) for (let i = 0; i < rows; i++) out.set(src.subarray(b * rows * width + i * width + c0, b * rows * width + i * width + c1), (b * rows + i) * (c1 - c0));
+    return out;
+  };
+  const u = cols(r, m, n, 0, m), gu = cols(gr, m, n, 0, m), gv = cols(gr, m, n, m, n), y = cols(a, m, n, m, n);
+  const gq2 = products(count, false, true, m, m, n - m, y, gv);
+  for (let e = 0; e < gq2.length; e++) gq2[e] += gq[e];
+  const gx = tallGradient(count, m, m, q, u, gq2, gu);
+  const gy = products(count, false, false, m, n - m, m, q, gv);
+  const g = allocOutput(count * m * n);
+  for (let b = 0; b < count; b++) {
+    for (let i = 0; i < m; i++) {
+      g.set(gx.subarray((b * m + i) * m, (b * m + i + 1) * m), b * m * n + i * n);
+      g.set(gy.subarray((b * m + i) * (n - m), (b * m + i + 1) * (n - m)), b * m * n + i * n + m);
+    }
+  }
+  for (const t of [u, gu, gv, y, gq2, gx, gy]) recycleArray(t);
+  return g;
+}
+
+/**
+ * The QR decomposition of a matrix or of each in a batch (torch.linalg.qr), by Householder
+ * reflections as LAPACK's geqrf and orgqr (R's diagonal may be negative, as theirs). Gradient as
+ * torch's, for modes 'reduced' and 'complete' when m <= n; mode 'r' and 'complete' with m > n have
+ * none (torch's neither): their backward is an error.
+ */
+export function qr(A: Tensor, options?: QrOptions): QrResult {
+  checkTensor(A, 'qr');
+  const mode = optionsOf(options, 'qr', { mode: 'value' }).mode ?? 'reduced';
+  if (mode !== 'reduced' && mode !== 'complete' && mode !== 'r') throw new Error(`qr: mode must be 'reduced', 'complete' or 'r', got ${shown(mode)}`);
+  if (A.ndim < 2) throw new Error(`qr: A must be a matrix or a batch of them (shape [..., m, n]), got shape ${fmt(A.shape)}`);
+  const m = A.shape[A.ndim - 2], n = A.shape[A.ndim - 1], batch = A.shape.slice(0, -2);
+  const count = batch.reduce((p, d) => p * d, 1), k = Math.min(m, n);
+  const qCols = mode === 'complete' ? m : mode === 'r' ? 0 : k, rRows = mode === 'complete' ? m : k;
+  const a = allocOutput(A.size);
+  a.set(A.data);
+  const q = allocOutput(count * m * qCols);
+  B().householderQr(a, m, n, count, q, qCols);
+  const r = allocOutput(count * rRows * n);
+  for (let b = 0; b < count; b++) {
+    for (let i = 0; i < rRows; i++) for (let j = 0; j < n; j++) r[(b * rRows + i) * n + j] = j >= i ? a[(b * m + i) * n + j] : 0;
+  }
+  recycleArray(a);
+  const qShape = mode === 'r' ? [0] : [...batch, m, qCols], rShape = [...batch, rRows, n];
+  if (!(A.requiresGrad && isGradEnabled())) return { Q: new Tensor(q, qShape), R: new Tensor(r, rShape) };
+  // Q and R as views of one recorded tensor, whose backward receives both gradients at once.
+  const qSize = m * qCols, rSize = rRows * n;
+  const packed = allocOutput(count * (qSize + rSize));
+  for (let b = 0; b < count; b++) {
+    packed.set(q.subarray(b * qSize, (b + 1) * qSize), b * (qSize + rSize));
+    packed.set(r.subarray(b * rSize, (b + 1) * rSize), b * (qSize + rSize) + qSize);
+  }
+  const both = record(packed, [count, qSize + rSize], [A], 'qr', (g) => {
+    if (mode === 'r' || (mode === 'complete' && m > n)) {
+      throw new Error(`qr: the gradient of mode '${mode}'${mode === 'r' ? '' : ' with more rows than columns'} is not defined (torch's neither): ` +
+        (mode === 'r' ? 'Q is not computed' : 'Q\'s last columns are not determined by A'));
+    }
+    const gq = allocOutput(count * qSize), gr = allocOutput(count * rSize);
+    for (let b = 0; b < count; b++) {
+      gq.set(g.subarray(b * (qSize + rSize), b * (qSize + rSize) + qSize), b * qSize);
+      gr.set(g.subarray(b * (qSize + rSize) + qSize, (b + 1) * (qSize + rSize)), b * rSize);
+    }
+    const ga = m >= n ? tallGradient(count, m, n, q, r, gq, gr) : wideGradient(count, m, n, A.data, q, r, gq, gr);
+    recycleArray(gq);
+    recycleArray(gr);
+    return [ga];
+  });
+  const Q = composedOf((own) => reshape(own(narrow(both, 1, 0, qSize)), qShape), [both]);
+  const R = composedOf((own) => reshape(own(narrow(both, 1, qSize, rSize)), rShape), [both]);
+  return { Q, R };
+}
