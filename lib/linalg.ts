@@ -5,3 +5,5 @@ export { cholesky, solveTriangular } from './ops/cholesky';
 export type { CholeskyOptions, SolveTriangularOptions } from './ops/cholesky';
 export { qr } from './ops/qr';
 export type { QrOptions, QrResult } from './ops/qr';
+export { vectorNorm, matrixNorm, norm, cond, matrixPower, multiDot, cross, vecdot, lstsq } from './ops/linalg_composed';
+export type { MatrixNormOrd, LstsqResult } from './ops/linalg_composed';

@@ -74,7 +74,7 @@ function scaledInverseTransposes(A: Tensor, n: number, count: number, what: stri
  * The determinant of a square matrix, or of each in a batch ([..., n, n] -> [...]), as
  * torch.linalg.det: through an LU factorization with partial pivoting, 0 for a singular matrix.
  * Gradient adj(A)^T: det(A) A^-T, and at a singular matrix the adjugate from the factors (zero
- * below rank n - 1), as torch's.
+ * below rank n - 1; torch 1.13 gives zeros there, ours is continuous with the invertible neighbours).
  */
 export function det(A: Tensor): Tensor {
   const { n, count, batch } = squareMatrices(A, 'det');

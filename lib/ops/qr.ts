@@ -90,8 +90,8 @@ function wideGradient(count: number, m: number, n: number, a: Float32Array, q: F
 /**
  * The QR decomposition of a matrix or of each in a batch (torch.linalg.qr), by Householder
  * reflections as LAPACK's geqrf and orgqr (R's diagonal may be negative, as theirs). Gradient as
- * torch's, for modes 'reduced' and 'complete' when m <= n; mode 'r' and 'complete' with m > n have
- * none (torch's neither): their backward is an error.
+ * torch's, for mode 'reduced' and for 'complete' when m <= n; mode 'r' and 'complete' with m > n
+ * have none (torch's neither): their backward is an error.
  */
 export function qr(A: Tensor, options?: QrOptions): QrResult {
   checkTensor(A, 'qr');
