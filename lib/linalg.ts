@@ -7,3 +7,5 @@ export { qr } from './ops/qr';
 export type { QrOptions, QrResult } from './ops/qr';
 export { vectorNorm, matrixNorm, norm, cond, matrixPower, multiDot, cross, vecdot, lstsq } from './ops/linalg_composed';
 export type { MatrixNormOrd, LstsqResult } from './ops/linalg_composed';
+export { eigh, eigvalsh } from './ops/eigh';
+export type { EighOptions, EighResult } from './ops/eigh';

@@ -94,6 +94,10 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'qr wide batch [2,3,5], Q and R': () => [(a) => { const { Q, R } = bp.linalg.qr(a); return bp.cat([Q.reshape([-1]), R.reshape([-1])]); }, [randT([2, 3, 5])]],
   'qr wide [34,40] (two panels), Q and R': () => [(a) => { const { Q, R } = bp.linalg.qr(a); return bp.cat([Q.reshape([-1]), R.reshape([-1])]); }, [randT([34, 40])]],
   'qr [40,34] (two panels; R alone)': () => [(a) => bp.linalg.qr(a).R, [randT([40, 34])]],
+  // eigh reads one triangle of a matrix taken to be symmetric (as cholesky): a symmetrized input;
+  // eigenvectors through their squares (their signs are arbitrary).
+  'eigh eigenvalues and squared eigenvectors [5,5]': () => [(a) => { const s = a.add(a.transpose(0, 1)); const r = bp.linalg.eigh(s); return bp.cat([r.eigenvalues, r.eigenvectors.square().reshape([-1])]); }, [randT([5, 5])]],
+  'eigvalsh batch [2,4,4]': () => [(a) => bp.linalg.eigvalsh(a.add(a.transpose(1, 2))), [randT([2, 4, 4])]],
   'slogdet logabsdet [5,5]': () => [(a) => bp.slogdet(a).logabsdet, [squareT([5, 5], -2)]],
   'logdet batch [3,4,4]': () => [bp.logdet, [squareT([3, 4, 4])]],
   'inv [4,4]': () => [bp.inverse, [squareT([4, 4])]],

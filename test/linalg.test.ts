@@ -1,5 +1,5 @@
-// lib/ops/linalg.ts (det, slogdet, logdet, inv, solve, luFactor) and cholesky.ts (cholesky,
-// solveTriangular, choleskySolve) against torch 1.13 on both backends (values and every input's
+// lib/ops/linalg.ts (det, slogdet, logdet, inv, solve, luFactor), cholesky.ts (cholesky,
+// solveTriangular, choleskySolve), qr.ts and eigh.ts against torch 1.13 on both backends (values and every input's
 // gradient), the LU, triangular-solve and Cholesky kernels' parity between the backends over edge sizes,
 // their bits at one and two threads, and the errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,14 @@ function triangular(shape: number[], grad = true): CallInput {
   const c = x(shape, -1, 1, grad);
   const n = shape[shape.length - 1];
   for (let m = 0; m < c.data.length / (n * n); m++) for (let i = 0; i < n; i++) c.data[m * n * n + i * n + i] = Math.fround(c.data[m * n * n + i * n + i] + (c.data[m * n * n + i * n + i] < 0 ? -2 : 2));
+  return c;
+}
+
+/** A symmetric [..., n, n] input (random entries mirrored): distinct eigenvalues, almost surely well apart. */
+function symmetric(shape: number[], grad = true): CallInput {
+  const c = x(shape, -2, 2, grad);
+  const n = shape[shape.length - 1];
+  for (let m = 0; m < c.data.length / (n * n); m++) for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) c.data[m * n * n + j * n + i] = c.data[m * n * n + i * n + j];
   return c;
 }
 
@@ -115,6 +123,15 @@ const CALLS: TorchCall[] = [
   { name: 'qr mode r (values)', inputs: { a: x([4, 3], -2, 2, false) }, ours: (t) => bp.linalg.qr(t.a, { mode: 'r' }).R, py: "torch.linalg.qr(a, mode='r')[1]" },
   { name: 'qr 45x20', inputs: { a: x([45, 20]) }, ours: (t) => qrBoth(t.a), py: QR_BOTH('torch.linalg.qr(a)') },
   { name: 'qr 70x40 (two panels, a block reflector between)', inputs: { a: x([70, 40]) }, ours: (t) => qrBoth(t.a), py: QR_BOTH('torch.linalg.qr(a)') },
+  // Eigenvectors' signs are arbitrary (LAPACK's and ours differ): compared through their squares and A's reconstruction.
+  { name: 'eigh eigenvalues', inputs: { a: symmetric([5, 5]) }, ours: (t) => bp.linalg.eigh(t.a).eigenvalues, py: 'torch.linalg.eigh(a)[0]' },
+  { name: 'eigh eigenvectors squared, batch', inputs: { a: symmetric([2, 4, 4]) }, ours: (t) => bp.linalg.eigh(t.a).eigenvectors.square(), py: 'torch.linalg.eigh(a)[1].square()' },
+  { name: 'eigh V diag(L) V^T', inputs: { a: symmetric([4, 4]) },
+    ours: (t) => { const { eigenvalues: l, eigenvectors: v } = bp.linalg.eigh(t.a); return v.mul(l.unsqueeze(0)).matmul(v.T); },
+    py: '(lambda r: (r[1] * r[0].unsqueeze(0)) @ r[1].T)(torch.linalg.eigh(a))' },
+  { name: "eigh uplo 'U' of a non-symmetric input", inputs: { a: x([4, 4]) }, ours: (t) => bp.linalg.eigh(t.a, { uplo: 'U' }).eigenvalues, py: "torch.linalg.eigh(a, UPLO='U')[0]" },
+  { name: 'eigvalsh 1x1 and 40x40', inputs: { a: symmetric([40, 40]), b: x([1, 1]) },
+    ours: (t) => bp.cat([bp.linalg.eigvalsh(t.a), bp.linalg.eigvalsh(t.b)]), py: 'torch.cat([torch.linalg.eigvalsh(a), torch.linalg.eigvalsh(b)])' },
   { name: 'luFactor LU', inputs: { a: x([2, 6, 6], -2, 2, false) }, ours: (t) => bp.linalg.luFactor(t.a).LU, py: 'torch.linalg.lu_factor(a)[0]' },
   { name: 'luFactor pivots (1-based)', inputs: { a: x([2, 6, 6], -2, 2, false) }, ours: (t) => bp.linalg.luFactor(t.a).pivots, py: 'torch.linalg.lu_factor(a)[1].float()' },
 ];
@@ -188,12 +205,15 @@ eachBackend('linalg', (backend) => {
     const tall = bp.randn([4, 2], { requiresGrad: true });
     expect(() => bp.linalg.qr(tall, { mode: 'complete' }).Q.sum().backward()).toThrow("qr: the gradient of mode 'complete' with more rows than columns is not defined (torch's neither)");
     expect(() => bp.linalg.qr(tall, { mode: 'r' }).R.sum().backward()).toThrow("qr: the gradient of mode 'r' is not defined (torch's neither): Q is not computed");
+    expect(() => bp.linalg.eigh(bp.tensor([[1, NaN], [NaN, 1]]))).toThrow('eigh: the eigenvalue iteration did not converge: the matrix holds a NaN or an infinity');
+    expect(() => bp.linalg.eigvalsh(bp.eye(2), { uplo: 'X' as 'L' })).toThrow(`eigvalsh: uplo must be 'L' or 'U', got "X"`);
+    expect(() => bp.linalg.eigh(bp.randn([2, 3]))).toThrow('eigh: A must be a square matrix or a batch of them (shape [..., n, n]), got shape [2, 3]');
     expect(() => bp.nn.init.orthogonal(bp.zeros([4]))).toThrow('orthogonal: only tensors with 2 or more dimensions are supported, got shape [4]');
     expect(() => bp.choleskySolve(bp.randn([2, 1]), bp.randn([2, 3]))).toThrow('choleskySolve: the factor must be a square matrix or a batch of them (shape [..., n, n]), got shape [2, 3]');
   });
 });
 
-describe('the dense kernels (LU, triangular solves, Cholesky, QR): native against reference', () => {
+describe('the dense kernels (LU, triangular solves, Cholesky, QR, eigh): native against reference', () => {
   const g = rng(44);
   const native: Backend | null = nativeExpected() ? loadNative().backend : null;
   let threads = 1;
@@ -298,6 +318,33 @@ describe('the dense kernels (LU, triangular solves, Cholesky, QR): native agains
     expect(() => native!.householderQr(new Float32Array(6), 2, 3, 1, new Float32Array(6), 3)).toThrow('householderQr: argument 5 (qCols) must be an integer in [0, 2], got 3');
     const shared = new Float32Array(8);
     expect(() => native!.householderQr(shared.subarray(0, 4), 2, 2, 1, shared.subarray(2, 6), 2)).toThrow('householderQr: q (argument 4) shares memory with a');
+  });
+
+  it.runIf(native !== null)('decomposes symmetric matrices with the reference\'s bits (doubles in the same order), over edge sizes', () => {
+    const ref = (bp.setBackend('reference'), B());
+    bp.setBackend('native');
+    for (const n of [1, 2, 7, 8, 9, 63, 64, 65, 150]) {
+      for (const count of [1, 3]) {
+        const a = matrices(n, count, 0);
+        for (const upper of [false, true]) {
+          const run = (be: Backend) => {
+            const values = new Float32Array(count * n), vectors = new Float32Array(count * n * n), info = new Int32Array(count);
+            be.eigh(a, n, count, upper, values, vectors, info);
+            return [values, vectors, info] as const;
+          };
+          const [vo, wo, io] = run(native!), [vr, wr, ir] = run(ref);
+          expect(Array.from(io)).toEqual(new Array(count).fill(0));
+          expect(Array.from(ir)).toEqual(Array.from(io));
+          expect(Buffer.from(vo.buffer).equals(Buffer.from(vr.buffer)), `n ${n} eigenvalues`).toBe(true);
+          expect(Buffer.from(wo.buffer).equals(Buffer.from(wr.buffer)), `n ${n} eigenvectors`).toBe(true);
+        }
+      }
+    }
+    const info = new Int32Array(1);
+    native!.eigh(new Float32Array([1, NaN, NaN, 1]), 2, 1, false, new Float32Array(2), new Float32Array(0), info);
+    expect(info[0]).toBe(1);
+    expect(() => native!.eigh(new Float32Array(4), 2, 1, false, new Float32Array(2), new Float32Array(3), new Int32Array(1))).toThrow('eigh: vectors has 3 elements, expected 0 or 4');
+    expect(() => native!.eigh(new Float32Array(4), 2, 1, false, new Float32Array(1), new Float32Array(0), new Int32Array(1))).toThrow('eigh: values has 1 elements, expected 2');
   });
 
   it.runIf(native !== null)('gives the same bits at one and two threads, a lone matrix and a batch', () => {

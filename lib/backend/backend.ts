@@ -215,6 +215,14 @@ export interface Backend {
    */
   householderQr(a: Float32Array, m: number, n: number, count: number, q: Float32Array, qCols: number): void;
 
+  /**
+   * Each of count n x n symmetric matrices at a decomposed (its lower triangle read, or its upper
+   * one when `upper`; LAPACK's syev): ascending eigenvalues into values (count x n), the matching
+   * unit eigenvectors as the columns of each n x n block of vectors (none when vectors is empty).
+   * info[i] is 0, or 1 where the iteration did not converge (a NaN or an infinity in the matrix).
+   */
+  eigh(a: Float32Array, n: number, count: number, upper: boolean, values: Float32Array, vectors: Float32Array, info: Int32Array): void;
+
   /** out = f(x) element-wise; x and out may be the same array. */
   unary(op: UnaryCode, x: Float32Array, out: Float32Array, p: number): void;
 

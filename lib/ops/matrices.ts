@@ -2,9 +2,12 @@
 // naming one of them, and right-hand sides broadcast against them.
 import { Tensor } from '../tensor';
 import { broadcastShapes, fmt, sameShape } from '../shape';
-import { alloc } from '../storage';
-import { checkTensor, composedOf } from './core';
-import { expand, squeeze, unsqueeze } from './shape';
+import { alloc, allocOutput } from '../storage';
+import { isGradEnabled } from '../autograd';
+import { recycleArray } from '../reuse';
+import { checkTensor, composedOf, record } from './core';
+import { narrow } from './join';
+import { expand, reshape, squeeze, unsqueeze } from './shape';
 
 /** The matrices of a [..., n, n] tensor: n, how many, and their batch dims; else an error naming `what` and the shape. */
 export function squareMatrices(a: Tensor, what: string, name = 'A'): { n: number; count: number; batch: number[] } {
@@ -63,4 +66,34 @@ export function solveBroadcast(what: string, A: Tensor, Bm: Tensor, vectors: boo
     const x = solve(a, bb, n, k, batch.reduce((p, d) => p * d, 1), batch);
     return vector ? squeeze(own(x), -1) : x;
   }, [A, Bm]);
+}
+
+/**
+ * Two results of one op over a batch of count items (a decomposition's factors: Q and R, eigenvalues
+ * and eigenvectors), each item's part of them first (sizes `size` each) and their shapes. Without a
+ * graph they are tensors over `first` and `second`; with one, views of one recorded tensor whose
+ * backward gets both gradients at once, split as they came (zeros for a result that none reached).
+ */
+export function recordPair(first: Float32Array, second: Float32Array, shapes: [number[], number[]], count: number, inputs: Tensor[], op: string,
+  backward: (g1: Float32Array, g2: Float32Array) => Float32Array[]): [Tensor, Tensor] {
+  if (!(isGradEnabled() && inputs.some((t) => t.requiresGrad))) return [new Tensor(first, shapes[0]), new Tensor(second, shapes[1])];
+  const s1 = count ? first.length / count : 0, s2 = count ? second.length / count : 0;
+  const packed = allocOutput(count * (s1 + s2));
+  for (let b = 0; b < count; b++) {
+    packed.set(first.subarray(b * s1, (b + 1) * s1), b * (s1 + s2));
+    packed.set(second.subarray(b * s2, (b + 1) * s2), b * (s1 + s2) + s1);
+  }
+  const both = record(packed, [count, s1 + s2], inputs, op, (g) => {
+    const g1 = allocOutput(count * s1), g2 = allocOutput(count * s2);
+    for (let b = 0; b < count; b++) {
+      g1.set(g.subarray(b * (s1 + s2), b * (s1 + s2) + s1), b * s1);
+      g2.set(g.subarray(b * (s1 + s2) + s1, (b + 1) * (s1 + s2)), b * s2);
+    }
+    const grads = backward(g1, g2);
+    recycleArray(g1);
+    recycleArray(g2);
+    return grads;
+  });
+  const view = (at: number, size: number, shape: number[]) => composedOf((own) => reshape(own(narrow(both, 1, at, size)), shape), [both]);
+  return [view(0, s1, shapes[0]), view(s1, s2, shapes[1])];
 }

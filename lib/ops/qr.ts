@@ -2,16 +2,14 @@
 // householderQr kernel), with torch's gradient, and the orthogonal matrices that nn.init.orthogonal
 // draws from it.
 import { Tensor } from '../tensor';
-import { isGradEnabled } from '../autograd';
 import { B } from '../backend/registry';
 import { fmt } from '../shape';
 import { optionsOf, shown } from '../args';
 import { allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
-import { checkTensor, composedOf, record } from './core';
-import { narrow } from './join';
-import { reshape } from './shape';
+import { checkTensor } from './core';
 import { transposeEach } from './lu';
+import { recordPair } from './matrices';
 
 /** Options of qr. */
 export interface QrOptions {
@@ -111,30 +109,12 @@ export function qr(A: Tensor, options?: QrOptions): QrResult {
   }
   recycleArray(a);
   const qShape = mode === 'r' ? [0] : [...batch, m, qCols], rShape = [...batch, rRows, n];
-  if (!(A.requiresGrad && isGradEnabled())) return { Q: new Tensor(q, qShape), R: new Tensor(r, rShape) };
-  // Q and R as views of one recorded tensor, whose backward receives both gradients at once.
-  const qSize = m * qCols, rSize = rRows * n;
-  const packed = allocOutput(count * (qSize + rSize));
-  for (let b = 0; b < count; b++) {
-    packed.set(q.subarray(b * qSize, (b + 1) * qSize), b * (qSize + rSize));
-    packed.set(r.subarray(b * rSize, (b + 1) * rSize), b * (qSize + rSize) + qSize);
-  }
-  const both = record(packed, [count, qSize + rSize], [A], 'qr', (g) => {
+  const [Q, R] = recordPair(q, r, [qShape, rShape], count, [A], 'qr', (gq, gr) => {
     if (mode === 'r' || (mode === 'complete' && m > n)) {
       throw new Error(`qr: the gradient of mode '${mode}'${mode === 'r' ? '' : ' with more rows than columns'} is not defined (torch's neither): ` +
         (mode === 'r' ? 'Q is not computed' : 'Q\'s last columns are not determined by A'));
     }
-    const gq = allocOutput(count * qSize), gr = allocOutput(count * rSize);
-    for (let b = 0; b < count; b++) {
-      gq.set(g.subarray(b * (qSize + rSize), b * (qSize + rSize) + qSize), b * qSize);
-      gr.set(g.subarray(b * (qSize + rSize) + qSize, (b + 1) * (qSize + rSize)), b * rSize);
-    }
-    const ga = m >= n ? tallGradient(count, m, n, q, r, gq, gr) : wideGradient(count, m, n, A.data, q, r, gq, gr);
-    recycleArray(gq);
-    recycleArray(gr);
-    return [ga];
+    return [m >= n ? tallGradient(count, m, n, q, r, gq, gr) : wideGradient(count, m, n, A.data, q, r, gq, gr)];
   });
-  const Q = composedOf((own) => reshape(own(narrow(both, 1, 0, qSize)), qShape), [both]);
-  const R = composedOf((own) => reshape(own(narrow(both, 1, qSize, rSize)), rShape), [both]);
   return { Q, R };
 }

@@ -1,10 +1,10 @@
 // Runs the portable kernel set where the test machine cannot run Node: built for aarch64 with
 // Debian's cross compiler and run under qemu-user by test/portable-build.test.ts (DESIGN.md: the build
 // must compile and pass without AVX2). Checks the GEMM (all transposes, edge sizes, alpha / beta,
-// bias and activations) against double-precision sums, the LU, Cholesky and QR factorizations and
-// the triangular solves against their matrices, and a few element-wise, reduction, softmax and
-// recurrent-cell kernels against their formulas, at one and two threads; the same bits at both.
-// Prints "ok <checks>" and exits 0, or the first failures and exits 1.
+// bias and activations) against double-precision sums, the LU, Cholesky and QR factorizations, the
+// triangular solves and the symmetric eigendecomposition against their matrices, and a few
+// element-wise, reduction, softmax and recurrent-cell kernels against their formulas, at one and two
+// threads; the same bits at both. Prints "ok <checks>" and exits 0, or the first failures and exits 1.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -16,6 +16,7 @@
 #include "../src/kernels/lu.h"
 #include "../src/kernels/cholesky.h"
 #include "../src/kernels/qr.h"
+#include "../src/kernels/eigh.h"
 #include "../src/kernels/triangular.h"
 #include "../src/kernels/reduce.h"
 #include "../src/kernels/rnn_cell.h"
@@ -262,6 +263,30 @@ void qr_checks(std::mt19937& g) {
   }
 }
 
+// Symmetric eigendecomposition: A V against V diag(L), V^T V against I, ascending eigenvalues.
+void eigh_checks(std::mt19937& g) {
+  for (int n : {1, 2, 9, 40, 100}) {
+    auto a = randoms((size_t)(n * n), g);
+    for (int i = 0; i < n; i++)
+      for (int j = 0; j < i; j++) a[(size_t)(j * n + i)] = a[(size_t)(i * n + j)];
+    std::vector<float> l((size_t)n), v((size_t)(n * n));
+    int32_t info = -1;
+    bp::eigh(a.data(), n, 1, false, l.data(), v.data(), &info);
+    check(info == 0, "eigh info", n, info, 0);
+    for (int j = 1; j < n; j++) check(l[(size_t)j - 1] <= l[(size_t)j], "eigh ascending", j, l[(size_t)j - 1], l[(size_t)j]);
+    for (int i = 0; i < n; i++)
+      for (int j = 0; j < n; j++) {
+        double av = 0, vv = 0;
+        for (int p = 0; p < n; p++) {
+          av += (double)a[(size_t)(i * n + p)] * v[(size_t)(p * n + j)];
+          vv += (double)v[(size_t)(p * n + i)] * v[(size_t)(p * n + j)];
+        }
+        check(std::fabs(av - l[(size_t)j] * v[(size_t)(i * n + j)]) <= 1e-5 * n, "eigh A V", (long)i * n + j, av, l[(size_t)j] * v[(size_t)(i * n + j)]);
+        check(std::fabs(vv - (i == j)) <= 1e-5 * n, "eigh V^T V", (long)i * n + j, vv, i == j);
+      }
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -269,6 +294,7 @@ int main() {
   gemm_checks(g);
   lu_checks(g);
   qr_checks(g);
+  eigh_checks(g);
   bp::ThreadPool::instance().set_threads(1);
   elementwise_checks(g);
   special_value_checks();

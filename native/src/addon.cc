@@ -25,6 +25,7 @@
 #include "kernels/lu.h"
 #include "kernels/cholesky.h"
 #include "kernels/qr.h"
+#include "kernels/eigh.h"
 #include "kernels/triangular.h"
 #include "kernels/norm.h"
 #include "kernels/random_lanes.h"
@@ -222,6 +223,28 @@ Napi::Value HouseholderQr(const Napi::CallbackInfo& info) {
   float* q = a.f32(4, "q", count * m * q_cols);
   if (overlap(q, count * m * q_cols, x, count * m * n)) a.range_error("q (argument 4) shares memory with a: both are written");
   householder_qr(x, (int)m, (int)n, count, q, (int)q_cols);
+  return info.Env().Undefined();
+}
+
+// eigh(a, n, count, upper, values, vectors, info): each of count n x n symmetric matrices at a (its
+// lower triangle read, or its upper one when `upper`) decomposed: ascending eigenvalues into values
+// (count n), unit eigenvectors as the columns of vectors' n x n blocks (or none when vectors is
+// empty), info (Int32Array, count) 0 or 1 where the iteration did not converge.
+Napi::Value Eigh(const Napi::CallbackInfo& info) {
+  Args a{info, "eigh"};
+  a.count(7);
+  const auto [n, count] = matrix_batch(a, 1, 2);
+  const float* m = a.f32(0, "a", count * n * n);
+  const bool upper = a.boolean(3, "upper");
+  float* values = a.f32(4, "values", count * n);
+  const size_t vectors_len = a.f32_len(5, "vectors");
+  if (vectors_len != 0 && (long)vectors_len != count * n * n) a.range_error("vectors has " + std::to_string(vectors_len) + " elements, expected 0 or " + std::to_string(count * n * n));
+  float* vectors = vectors_len ? a.f32(5, "vectors") : nullptr;
+  if (overlap(values, count * n, m, count * n * n) || overlap(vectors, vectors ? count * n * n : 0, m, count * n * n) ||
+      overlap(vectors, vectors ? count * n * n : 0, values, count * n)) {
+    a.range_error("a, values and vectors must not share memory");
+  }
+  eigh(m, (int)n, count, upper, values, vectors, a.i32_of(6, "info", count));
   return info.Env().Undefined();
 }
 
@@ -993,7 +1016,7 @@ Napi::Value KernelSet(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const struct { const char* name; Napi::Function::Callback fn; } table[] = {
-      {"gemm", Gemm}, {"gemmPair", GemmPair}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"householderQr", HouseholderQr}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
+      {"gemm", Gemm}, {"gemmPair", GemmPair}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"householderQr", HouseholderQr}, {"eigh", Eigh}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},

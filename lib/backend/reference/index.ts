@@ -5,6 +5,7 @@ import { gemm, gemmBatch, gemmPair } from './gemm';
 import { luFactor, luSolve } from './lu';
 import { cholesky } from './cholesky';
 import { householderQr } from './qr';
+import { eigh } from './eigh';
 import { triSolve } from './triangular';
 import { gather, indexRows, indexRowsGrad } from './index_rows';
 import { depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight, imageRows, imageRowsGrad, maxPool2d } from './image';
@@ -21,7 +22,7 @@ export const referenceBackend: Backend = {
   gemm, gemmPair, gemmBatch, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce, variance,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, sumAbs, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
   batchNorm, batchNormGrad, imageRows, imageRowsGrad, maxPool2d, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
-  lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky, householderQr,
+  lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky, householderQr, eigh,
   setNumThreads(): void {},
   getNumThreads(): number { return 1; },
 };

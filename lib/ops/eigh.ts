@@ -1,0 +1,92 @@
+// torch.linalg.eigh and eigvalsh: the eigendecomposition of symmetric matrices (the backend's eigh
+// kernel), with torch's gradient.
+import { Tensor } from '../tensor';
+import { isGradEnabled } from '../autograd';
+import { B } from '../backend/registry';
+import { optionsOf, shown } from '../args';
+import { alloc, allocOutput } from '../storage';
+import { recycleArray } from '../reuse';
+import { recordPair, squareMatrices, whichMatrix } from './matrices';
+
+/** Options of eigh and eigvalsh. */
+export interface EighOptions {
+  /** The triangle read: 'L' (default, the lower) or 'U'; the other is taken to mirror it. */
+  uplo?: 'L' | 'U';
+}
+
+/** eigh's result: A = V diag(L) V^T. */
+export interface EighResult {
+  /** [..., n], ascending. */
+  eigenvalues: Tensor;
+  /** [..., n, n], unit eigenvectors as columns (each one's sign is arbitrary, as LAPACK's). */
+  eigenvectors: Tensor;
+}
+
+/** The count products of n x n blocks, each way transposed as asked. */
+function products(count: number, n: number, ta: boolean, tb: boolean, a: Float32Array, b: Float32Array): Float32Array {
+  const c = allocOutput(count * n * n);
+  B().gemmBatch(ta, tb, count, n, n, n, a, b, c);
+  return c;
+}
+
+/**
+ * The gradient of A = V diag(L) V^T, as torch's: V M V^T with M_ii = gL_i and, off the diagonal,
+ * the skew part of V^T gV divided by L_j - L_i.
+ */
+function eighGradient(count: number, n: number, values: Float32Array, vectors: Float32Array, gl: Float32Array, gv: Float32Array): Float32Array {
+  const m = products(count, n, true, false, vectors, gv);
+  for (let b = 0; b < count; b++) {
+    const o = b * n * n, l = values.subarray(b * n, (b + 1) * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const skew = 0.5 * (m[o + i * n + j] - m[o + j * n + i]);
+        m[o + i * n + j] = skew / (l[j] - l[i]);
+        m[o + j * n + i] = -skew / (l[i] - l[j]);
+      }
+      m[o + i * n + i] = gl[b * n + i];
+    }
+  }
+  const t = products(count, n, false, false, vectors, m);
+  const g = products(count, n, false, true, t, vectors);
+  recycleArray(m);
+  recycleArray(t);
+  return g;
+}
+
+/** The decomposition's arrays, or an error naming a matrix whose iteration did not converge. */
+function decompose(A: Tensor, what: string, options: EighOptions | undefined, withVectors: boolean) {
+  const { n, count, batch } = squareMatrices(A, what);
+  const uplo = optionsOf(options, what, { uplo: 'value' }).uplo ?? 'L';
+  if (uplo !== 'L' && uplo !== 'U') throw new Error(`${what}: uplo must be 'L' or 'U', got ${shown(uplo)}`);
+  const values = alloc(count * n), vectors = withVectors ? allocOutput(count * n * n) : alloc(0);
+  const info = new Int32Array(count);
+  B().eigh(A.data, n, count, uplo === 'U', values, vectors, info);
+  const bad = info.findIndex((v) => v !== 0);
+  if (bad >= 0) throw new Error(`${what}: the eigenvalue iteration did not converge${whichMatrix(bad, batch)}: the matrix holds a NaN or an infinity`);
+  return { n, count, batch, values, vectors };
+}
+
+/**
+ * The eigenvalues (ascending) and unit eigenvectors of a real symmetric matrix or of each in a
+ * batch (torch.linalg.eigh), from its lower triangle (or its upper one, uplo 'U'): Householder
+ * tridiagonalization and the implicit QL iteration (EISPACK's tred2 and tql2) in double precision.
+ * Gradient as torch's (undefined where eigenvalues repeat, as there).
+ */
+export function eigh(A: Tensor, options?: EighOptions): EighResult {
+  return decomposed(A, options, 'eigh', true);
+}
+
+function decomposed(A: Tensor, options: EighOptions | undefined, what: string, withVectors: boolean): EighResult {
+  const { n, count, batch, values, vectors } = decompose(A, what, options, withVectors);
+  const [eigenvalues, eigenvectors] = recordPair(values, vectors, [[...batch, n], withVectors ? [...batch, n, n] : [0]], count, [A], what,
+    (gl, gv) => [eighGradient(count, n, values, vectors, gl, gv)]);
+  return { eigenvalues, eigenvectors };
+}
+
+/**
+ * The eigenvalues (ascending) of a real symmetric matrix or each of a batch (torch.linalg.eigvalsh);
+ * gradient V diag(gL) V^T (the eigenvectors are computed only when a gradient is wanted).
+ */
+export function eigvalsh(A: Tensor, options?: EighOptions): Tensor {
+  return decomposed(A, options, 'eigvalsh', isGradEnabled() && A.requiresGrad).eigenvalues;
+}

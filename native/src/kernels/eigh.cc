@@ -1,0 +1,192 @@
+// Symmetric eigendecomposition: Householder reduction to a tridiagonal matrix with the
+// transformations accumulated (EISPACK's tred2), then the implicit QL iteration with Wilkinson-style
+// shifts on it, each rotation applied to the accumulated vectors (tql2). All in double precision,
+// rounded to float at the end; written in the order of the reference twin
+// (lib/backend/reference/eigh.ts), whose JavaScript numbers are doubles, so that both give the same
+// bits (this file is built without fused multiply-adds, and hypot is computed as NR's pythag, not
+// by libm). Unblocked: about 4/3 n^3 + 3 n^3 operations in scalar code, slower than LAPACK's syevd
+// for large n (docs/performance.md, session 44).
+#include "eigh.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+#include "triangular.h"
+
+namespace bp {
+namespace {
+
+// sqrt(a^2 + b^2) without overflow (Numerical Recipes' pythag).
+double pythag(double a, double b) {
+  const double x = std::fabs(a), y = std::fabs(b);
+  if (x > y) return x * std::sqrt(1.0 + (y / x) * (y / x));
+  return y == 0.0 ? 0.0 : y * std::sqrt(1.0 + (x / y) * (x / y));
+}
+
+// z (n x n, row-major, symmetric on entry) := the orthogonal Q with Q^T A Q tridiagonal (when
+// `vectors`; else only its diagonal is read at the end); d its diagonal, e[1..n) its subdiagonal
+// (e[0] = 0). EISPACK's order of operations, with the loops that walked down columns turned to walk
+// along rows (the same sums in the same order: the same bits; at n = 512 a pass took 839 ms with the
+// column walks, see docs/performance.md, session 44). g holds the symmetric product's sums.
+void tred2(double* z, int n, double* d, double* e, double* g, bool vectors) {
+  auto at = [&](int i, int j) -> double& { return z[(long)i * n + j]; };
+  for (int i = n - 1; i > 0; i--) {
+    const int l = i - 1;
+    double h = 0.0, scale = 0.0;
+    if (l > 0) {
+      for (int k = 0; k <= l; k++) scale += std::fabs(at(i, k));
+      if (scale == 0.0) {
+        e[i] = at(i, l);
+      } else {
+        for (int k = 0; k <= l; k++) {
+          at(i, k) /= scale;
+          h += at(i, k) * at(i, k);
+        }
+        double f = at(i, l);
+        const double root = f >= 0.0 ? -std::sqrt(h) : std::sqrt(h);
+        e[i] = scale * root;
+        h -= f * root;
+        at(i, l) = f - root;
+        const double* u = z + (long)i * n;
+        // g_j = sum over k <= j of a_jk u_k, then over k > j of a_kj u_k: row j's part when row j
+        // comes, each later row's share as it does.
+        for (int r = 0; r <= l; r++) {
+          at(r, i) = u[r] / h;
+          const double* zr = z + (long)r * n;
+          double s = 0.0;
+          for (int k = 0; k <= r; k++) s += zr[k] * u[k];
+          g[r] = s;
+          for (int k = 0; k < r; k++) g[k] += zr[k] * u[r];
+        }
+        f = 0.0;
+        for (int j = 0; j <= l; j++) {
+          e[j] = g[j] / h;
+          f += e[j] * u[j];
+        }
+        const double hh = f / (h + h);
+        for (int j = 0; j <= l; j++) {
+          f = u[j];
+          const double gj = e[j] = e[j] - hh * f;
+          double* zj = z + (long)j * n;
+          for (int k = 0; k <= j; k++) zj[k] -= (f * e[k] + gj * u[k]);
+        }
+      }
+    } else {
+      e[i] = at(i, l);
+    }
+    d[i] = h;
+  }
+  d[0] = 0.0;
+  e[0] = 0.0;
+  for (int i = 0; i < n; i++) {
+    if (vectors && d[i] != 0.0) {
+      // g_j = sum over k < i of a_ik a_kj, then a_kj -= g_j a_ki: both along rows k.
+      std::fill(g, g + i, 0.0);
+      for (int k = 0; k < i; k++) {
+        const double aik = at(i, k);
+        const double* zk = z + (long)k * n;
+        for (int j = 0; j < i; j++) g[j] += aik * zk[j];
+      }
+      for (int k = 0; k < i; k++) {
+        const double aki = at(k, i);
+        double* zk = z + (long)k * n;
+        for (int j = 0; j < i; j++) zk[j] -= g[j] * aki;
+      }
+    }
+    d[i] = at(i, i);
+    at(i, i) = 1.0;
+    for (int j = 0; j < i; j++) at(j, i) = at(i, j) = 0.0;
+  }
+}
+
+// The implicit QL iteration on the tridiagonal (d, e), each rotation applied to the rows of vt (the
+// eigenvectors as rows, n x n) when there is one. False when an eigenvalue took more than 60 iterations.
+bool tql2(double* d, double* e, double* vt, int n) {
+  for (int i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0.0;
+  for (int l = 0; l < n; l++) {
+    int iter = 0, m;
+    do {
+      for (m = l; m < n - 1; m++) {
+        const double dd = std::fabs(d[m]) + std::fabs(d[m + 1]);
+        if (std::fabs(e[m]) <= 2.220446049250313e-16 * dd) break;
+      }
+      if (m != l) {
+        if (iter++ == 60) return false;
+        double g = (d[l + 1] - d[l]) / (2.0 * e[l]);
+        double r = pythag(g, 1.0);
+        g = d[m] - d[l] + e[l] / (g + (g >= 0.0 ? std::fabs(r) : -std::fabs(r)));
+        double s = 1.0, c = 1.0, p = 0.0;
+        int i;
+        for (i = m - 1; i >= l; i--) {
+          double f = s * e[i];
+          const double b = c * e[i];
+          e[i + 1] = (r = pythag(f, g));
+          if (r == 0.0) {
+            d[i + 1] -= p;
+            e[m] = 0.0;
+            break;
+          }
+          s = f / r;
+          c = g / r;
+          g = d[i + 1] - p;
+          r = (d[i] - g) * s + 2.0 * c * b;
+          d[i + 1] = g + (p = s * r);
+          g = c * r - b;
+          if (!vt) continue;
+          double* vi = vt + (long)i * n;
+          double* vj = vt + (long)(i + 1) * n;
+          for (int k = 0; k < n; k++) {
+            f = vj[k];
+            vj[k] = s * vi[k] + c * f;
+            vi[k] = c * vi[k] - s * f;
+          }
+        }
+        if (r == 0.0 && i >= l) continue;
+        d[l] -= p;
+        e[l] = g;
+        e[m] = 0.0;
+      }
+    } while (m != l);
+  }
+  return true;
+}
+
+int decompose(const float* a, int n, bool upper, float* values, float* vectors) {
+  std::vector<double> z((size_t)n * n), vt(vectors ? (size_t)n * n : 0), d(n), e(n), g(n);
+  // The symmetric matrix from the triangle read.
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j <= i; j++) z[(size_t)i * n + j] = z[(size_t)j * n + i] = upper ? a[(long)j * n + i] : a[(long)i * n + j];
+  tred2(z.data(), n, d.data(), e.data(), g.data(), vectors != nullptr);
+  // The accumulated transformation's columns become rows, so that each rotation walks two rows.
+  if (vectors)
+    for (int i = 0; i < n; i++)
+      for (int k = 0; k < n; k++) vt[(size_t)i * n + k] = z[(size_t)k * n + i];
+  if (!tql2(d.data(), e.data(), vectors ? vt.data() : nullptr, n)) return 1;
+  // Ascending, ties in index order (a stable sort of the indices).
+  std::vector<int> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return d[x] < d[y]; });
+  for (int j = 0; j < n; j++) {
+    values[j] = (float)d[order[j]];
+    if (vectors)
+      for (int k = 0; k < n; k++) vectors[(long)k * n + j] = (float)vt[(size_t)order[j] * n + k];
+  }
+  return 0;
+}
+
+}  // namespace
+
+void eigh(const float* a, int n, long count, bool upper, float* values, float* vectors, int32_t* info) {
+  if (n == 0) {
+    std::fill(info, info + count, 0);
+    return;
+  }
+  dense::each_matrix(count, [&](long i, bool) {
+    info[i] = decompose(a + i * n * n, n, upper, values + i * n, vectors ? vectors + i * n * n : nullptr);
+  });
+}
+
+}  // namespace bp
