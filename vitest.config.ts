@@ -8,6 +8,7 @@ export default defineConfig({
     poolOptions: { forks: { execArgv: ['--expose-gc'] } },
     fileParallelism: false,
     testTimeout: 120_000,
+    setupFiles: ['test/helpers/yield_between_tests.ts'],
     env: { BACKPROP_QUIET: '1' },
   },
 });

@@ -96,7 +96,9 @@ export function norm(x: Tensor, ord?: number | 'fro', dim?: NormDims, keepDim = 
  */
 export function cond(A: Tensor, p: MatrixNormOrd): Tensor {
   squareMatrices(A, 'cond');
-  if (p === undefined) throw new Error("cond: p must be given: 'fro', 1, -1, Infinity or -Infinity (the 2-norm needs singular values, which the library does not compute)");
+  if (p !== 'fro' && p !== 1 && p !== -1 && p !== Infinity && p !== -Infinity) {
+    throw new Error(`cond: p must be 'fro', 1, -1, Infinity or -Infinity, got ${shown(p)} (the 2-norm needs singular values, which the library does not compute)`);
+  }
   return composedOf((own) => mul(own(matrixNorm(A, p)), own(matrixNorm(own(inv(A)), p))), [A]);
 }
 
