@@ -8,7 +8,7 @@ import { allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
 import { composedOf, record } from './core';
 import { transpose } from './shape';
-import { transposeEach } from './lu';
+import { batchProducts, transposeEach } from './lu';
 import { solveBroadcast, squareMatrices, whichMatrix } from './matrices';
 
 /** Options of cholesky. */
@@ -59,8 +59,7 @@ export function cholesky(A: Tensor, options?: CholeskyOptions): Tensor {
   return record(y, [...A.shape], [A], 'cholesky', (gy) => {
     const l = upper ? transposeEach(y, count, n, n) : y, gl = upper ? transposeEach(gy, count, n, n) : gy;
     // S = Phi(L^T G): the lower triangle of L^T G made symmetric, each entry halved.
-    const m = allocOutput(count * n * n);
-    B().gemmBatch(true, false, count, n, n, n, l, gl, m);
+    const m = batchProducts(count, true, false, n, n, n, l, gl);
     for (let b = 0; b < count; b++) {
       const o = b * n * n;
       for (let i = 0; i < n; i++) {
@@ -101,15 +100,10 @@ function triangularMatrices(upper: boolean, unit: boolean): (A: Tensor, Bm: Tens
       recycleArray(at);
       let gA: Float32Array | null = null;
       if (A.requiresGrad) {
-        gA = allocOutput(count * n * n);
-        B().gemmBatch(false, true, count, n, n, k, gB, x, gA);
+        gA = batchProducts(count, false, true, n, n, k, gB, x, true);
         for (let b = 0; b < count; b++) {
           for (let i = 0; i < n; i++) {
-            for (let j = 0; j < n; j++) {
-              const e = b * n * n + i * n + j;
-              const kept = (upper ? j >= i : j <= i) && !(unit && i === j);
-              gA[e] = kept ? -gA[e] : 0;
-            }
+            for (let j = 0; j < n; j++) if (!((upper ? j >= i : j <= i) && !(unit && i === j))) gA[b * n * n + i * n + j] = 0;
           }
         }
       }

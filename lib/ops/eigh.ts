@@ -7,6 +7,7 @@ import { optionsOf, shown } from '../args';
 import { alloc, allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
 import { recordPair, squareMatrices, whichMatrix } from './matrices';
+import { batchProducts } from './lu';
 
 /** Options of eigh and eigvalsh. */
 export interface EighOptions {
@@ -22,19 +23,12 @@ export interface EighResult {
   eigenvectors: Tensor;
 }
 
-/** The count products of n x n blocks, each way transposed as asked. */
-function products(count: number, n: number, ta: boolean, tb: boolean, a: Float32Array, b: Float32Array): Float32Array {
-  const c = allocOutput(count * n * n);
-  B().gemmBatch(ta, tb, count, n, n, n, a, b, c);
-  return c;
-}
-
 /**
  * The gradient of A = V diag(L) V^T, as torch's: V M V^T with M_ii = gL_i and, off the diagonal,
  * the skew part of V^T gV divided by L_j - L_i.
  */
 function eighGradient(count: number, n: number, values: Float32Array, vectors: Float32Array, gl: Float32Array, gv: Float32Array): Float32Array {
-  const m = products(count, n, true, false, vectors, gv);
+  const m = batchProducts(count, true, false, n, n, n, vectors, gv);
   for (let b = 0; b < count; b++) {
     const o = b * n * n, l = values.subarray(b * n, (b + 1) * n);
     for (let i = 0; i < n; i++) {
@@ -46,8 +40,8 @@ function eighGradient(count: number, n: number, values: Float32Array, vectors: F
       m[o + i * n + i] = gl[b * n + i];
     }
   }
-  const t = products(count, n, false, false, vectors, m);
-  const g = products(count, n, false, true, t, vectors);
+  const t = batchProducts(count, false, false, n, n, n, vectors, m);
+  const g = batchProducts(count, false, true, n, n, n, t, vectors);
   recycleArray(m);
   recycleArray(t);
   return g;

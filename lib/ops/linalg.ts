@@ -2,10 +2,9 @@
 // (the last two dims), each with torch's gradient, and luFactor. All go through lu.ts, whose large
 // products run on the backend's gemm.
 import { Tensor } from '../tensor';
-import { B } from '../backend/registry';
 import { record } from './core';
 import { perMatrix, solveBroadcast, squareMatrices, whichMatrix } from './matrices';
-import { determinant, Factored, factorAll, inverses, oneOf, releaseFactors, signAndLog, singularAdjugateT, solveAll, transposeEach } from './lu';
+import { batchProducts, determinant, Factored, factorAll, inverses, oneOf, releaseFactors, signAndLog, singularAdjugateT, solveAll, transposeEach } from './lu';
 import { alloc, allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
 
@@ -133,11 +132,9 @@ export function inv(A: Tensor): Tensor {
   });
   return record(y, [...A.shape], [A], 'inv', (gy) => {
     // -(Y^T G) Y^T, a batch of products each way.
-    const t = allocOutput(y.length), g = allocOutput(y.length);
-    B().gemmBatch(true, false, count, n, n, n, y, gy, t);
-    B().gemmBatch(false, true, count, n, n, n, t, y, g);
+    const t = batchProducts(count, true, false, n, n, n, y, gy);
+    const g = batchProducts(count, false, true, n, n, n, t, y, true);
     recycleArray(t);
-    for (let e = 0; e < g.length; e++) g[e] = -g[e];
     return [g];
   });
 }
@@ -156,12 +153,7 @@ function solveMatrices(A: Tensor, Bm: Tensor, n: number, k: number, count: numbe
     const at = transposeEach(A.data, count, n, n);
     const gB = withFactors(at, n, count, (f) => solveAll(f, gy, k));
     recycleArray(at);
-    let gA: Float32Array | null = null;
-    if (A.requiresGrad) {
-      gA = allocOutput(count * n * n);
-      B().gemmBatch(false, true, count, n, n, k, gB, x, gA);
-      for (let e = 0; e < gA.length; e++) gA[e] = -gA[e];
-    }
+    const gA = A.requiresGrad ? batchProducts(count, false, true, n, n, k, gB, x, true) : null;
     return [gA, Bm.requiresGrad ? gB : null];
   });
 }

@@ -3,6 +3,8 @@
 import { B } from '../backend/registry';
 import { alloc, allocOutput, roundingOf } from '../storage';
 import { recycleArray } from '../reuse';
+import { int32sFrom } from '../tiny';
+import { copyStrided } from './core';
 
 /** A batch of factored n x n matrices: P A = L U for each. */
 export interface Factored {
@@ -53,14 +55,22 @@ export function inverses(f: Factored): Float32Array {
   return eye;
 }
 
-/** Each of count n x m matrices (back to back) transposed, m x n. */
+/** Each of count n x m matrices (back to back) transposed, m x n: one strided copy (the backend's transpose kernel). */
 export function transposeEach(a: Float32Array, count: number, n: number, m: number): Float32Array {
   const t = allocOutput(a.length);
-  for (let b = 0; b < count; b++) {
-    const o = b * n * m;
-    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) t[o + j * n + i] = a[o + i * m + j];
-  }
+  if (a.length > 0) copyStrided(a, int32sFrom([n * m, 1, m]), t, int32sFrom([count, m, n]));
   return t;
+}
+
+/**
+ * The count products op(a_i) op(b_i) (m x k by k x n, either operand transposed as stored), in a
+ * fresh array; negated when `negate` (the gradients' minus signs).
+ */
+export function batchProducts(count: number, ta: boolean, tb: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array, negate = false): Float32Array {
+  const c = allocOutput(count * m * n);
+  B().gemmBatch(ta, tb, count, m, n, k, a, b, c);
+  if (negate) for (let e = 0; e < c.length; e++) c[e] = -c[e];
+  return c;
 }
 
 /** Matrix i's number of row swaps is odd. */

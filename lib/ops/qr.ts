@@ -8,7 +8,7 @@ import { optionsOf, shown } from '../args';
 import { allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
 import { checkTensor } from './core';
-import { transposeEach } from './lu';
+import { batchProducts, transposeEach } from './lu';
 import { recordPair } from './matrices';
 
 /** Options of qr. */
@@ -25,20 +25,13 @@ export interface QrResult {
   R: Tensor;
 }
 
-/** The product of count m x k and k x n blocks (either transposed as stored), a fresh array. */
-function products(count: number, ta: boolean, tb: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array): Float32Array {
-  const c = allocOutput(count * m * n);
-  B().gemmBatch(ta, tb, count, m, n, k, a, b, c);
-  return c;
-}
-
 /**
  * The gradient of A = Q R (reduced, m >= n: k = n) as torch's: (gQ + Q S) R^-T with X = gR R^T -
  * Q^T gQ and S its upper triangle made symmetric, the diagonal kept once.
  */
 function tallGradient(count: number, m: number, n: number, q: Float32Array, r: Float32Array, gq: Float32Array, gr: Float32Array): Float32Array {
-  const x = products(count, false, true, n, n, n, gr, r);
-  const qtg = products(count, true, false, n, n, m, q, gq);
+  const x = batchProducts(count, false, true, n, n, n, gr, r);
+  const qtg = batchProducts(count, true, false, n, n, m, q, gq);
   for (let b = 0; b < count; b++) {
     const o = b * n * n;
     for (let i = 0; i < n; i++) {
@@ -49,7 +42,7 @@ function tallGradient(count: number, m: number, n: number, q: Float32Array, r: F
       }
     }
   }
-  const y = products(count, false, false, m, n, n, q, x);
+  const y = batchProducts(count, false, false, m, n, n, q, x);
   for (let e = 0; e < y.length; e++) y[e] += gq[e];
   // gA = Y R^-T: gA^T = R^-1 Y^T, R upper.
   const yt = transposeEach(y, count, m, n);
@@ -70,10 +63,10 @@ function wideGradient(count: number, m: number, n: number, a: Float32Array, q: F
     return out;
   };
   const u = cols(r, m, n, 0, m), gu = cols(gr, m, n, 0, m), gv = cols(gr, m, n, m, n), y = cols(a, m, n, m, n);
-  const gq2 = products(count, false, true, m, m, n - m, y, gv);
+  const gq2 = batchProducts(count, false, true, m, m, n - m, y, gv);
   for (let e = 0; e < gq2.length; e++) gq2[e] += gq[e];
   const gx = tallGradient(count, m, m, q, u, gq2, gu);
-  const gy = products(count, false, false, m, n - m, m, q, gv);
+  const gy = batchProducts(count, false, false, m, n - m, m, q, gv);
   const g = allocOutput(count * m * n);
   for (let b = 0; b < count; b++) {
     for (let i = 0; i < m; i++) {
