@@ -96,8 +96,10 @@ void lu_solve(const float* lu, const int32_t* pivots, int n, long count, float* 
     const Block f{const_cast<float*>(lu) + i * n * n, n}, b{rhs + i * n * k, k};
     const int32_t* piv = pivots + i * n;
     for (int j = 0; j < n; j++) if (piv[j] != j) swap_rows(b, j, piv[j], k);
-    dense::solve_lower(f, b, n, k, true, threaded);
-    dense::solve_upper(f, b, n, k, false, threaded);
+    dense::each_column_block(k, threaded, [&](int c0, int c1, bool inner) {
+      dense::solve_lower(f, b.sub(0, c0), n, c1 - c0, true, inner);
+      dense::solve_upper(f, b.sub(0, c0), n, c1 - c0, false, inner);
+    });
   });
 }
 

@@ -90,8 +90,10 @@ void tri_solve(const float* t, int n, long count, bool upper, bool unit, float* 
   if (n == 0 || k == 0) return;
   each_matrix(count, [&](long i, bool threaded) {
     const Block m{const_cast<float*>(t) + i * n * n, n}, b{rhs + i * n * k, k};
-    if (upper) solve_upper(m, b, n, k, unit, threaded);
-    else solve_lower(m, b, n, k, unit, threaded);
+    each_column_block(k, threaded, [&](int c0, int c1, bool inner) {
+      if (upper) solve_upper(m, b.sub(0, c0), n, c1 - c0, unit, inner);
+      else solve_lower(m, b.sub(0, c0), n, c1 - c0, unit, inner);
+    });
   });
 }
 

@@ -2,6 +2,7 @@
 // row-major matrices, products through sgemm, and a batch of matrices cut across the pool.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "../runtime/thread_pool.h"
@@ -51,6 +52,31 @@ void each_matrix(long count, const F& f) {
   pool.run_parts((size_t)count, (size_t)pool.threads(), [&](size_t, size_t i0, size_t i1) {
     for (size_t i = i0; i < i1; i++) f((long)i, false);
   });
+}
+
+// Right-hand sides wider than this are solved in blocks of this many columns (each column's solve
+// is independent of the others'), the blocks cut across the pool with each block's products on its
+// own thread: a block's bits do not depend on where it runs, so they are the same at any thread
+// count. A lone matrix's solve otherwise threads its products alone, while the element-by-element
+// base and the copies run on one thread (inv at n = 1024: 23.4 ms at one thread, 22.1 at two).
+constexpr int kSolveColumns = 256;
+
+// Runs f(c0, c1, threaded) over column blocks [c0, c1) of k right-hand sides: one block of all k
+// (with `threaded` as given) up to kSolveColumns, else blocks of kSolveColumns spread over the pool
+// when `threaded` (each with threaded false).
+template <class F>
+void each_column_block(int k, bool threaded, const F& f) {
+  if (k <= kSolveColumns) {
+    f(0, k, threaded);
+    return;
+  }
+  const size_t blocks = ((size_t)k + kSolveColumns - 1) / kSolveColumns;
+  const auto run = [&](size_t b0, size_t b1) {
+    for (size_t b = b0; b < b1; b++) f((int)b * kSolveColumns, std::min(k, (int)(b + 1) * kSolveColumns), false);
+  };
+  ThreadPool& pool = ThreadPool::instance();
+  if (threaded && pool.threads() > 1) pool.run_parts(blocks, (size_t)pool.threads(), [&](size_t, size_t b0, size_t b1) { run(b0, b1); });
+  else run(0, blocks);
 }
 
 }  // namespace dense
