@@ -72,7 +72,7 @@ export function eigh(A: Tensor, options?: EighOptions): EighResult {
 
 function decomposed(A: Tensor, options: EighOptions | undefined, what: string, withVectors: boolean): EighResult {
   const { n, count, batch, values, vectors } = decompose(A, what, options, withVectors);
-  const [eigenvalues, eigenvectors] = recordPair(values, vectors, [[...batch, n], withVectors ? [...batch, n, n] : [0]], count, [A], what,
+  const [eigenvalues, eigenvectors] = recordPair(values, vectors, [[...batch, n], withVectors ? [...batch, n, n] : [0]], [A], what,
     (gl, gv) => [eighGradient(count, n, values, vectors, gl, gv)]);
   return { eigenvalues, eigenvectors };
 }

@@ -4,7 +4,6 @@ import { Tensor } from '../tensor';
 import { broadcastShapes, fmt, sameShape } from '../shape';
 import { alloc, allocOutput } from '../storage';
 import { isGradEnabled } from '../autograd';
-import { recycleArray } from '../reuse';
 import { checkTensor, composedOf, record } from './core';
 import { narrow } from './join';
 import { expand, reshape, squeeze, unsqueeze } from './shape';
@@ -69,31 +68,19 @@ export function solveBroadcast(what: string, A: Tensor, Bm: Tensor, vectors: boo
 }
 
 /**
- * Two results of one op over a batch of count items (a decomposition's factors: Q and R, eigenvalues
- * and eigenvectors), each item's part of them first (sizes `size` each) and their shapes. Without a
- * graph they are tensors over `first` and `second`; with one, views of one recorded tensor whose
- * backward gets both gradients at once, split as they came (zeros for a result that none reached).
+ * Two results of one op (a decomposition's factors: Q and R, eigenvalues and eigenvectors) with
+ * their shapes. Without a graph they are tensors over `first` and `second`; with one, views of one
+ * recorded tensor holding both, end to end, whose backward gets both gradients at once (zeros for a
+ * result that none reached).
  */
-export function recordPair(first: Float32Array, second: Float32Array, shapes: [number[], number[]], count: number, inputs: Tensor[], op: string,
+export function recordPair(first: Float32Array, second: Float32Array, shapes: [number[], number[]], inputs: Tensor[], op: string,
   backward: (g1: Float32Array, g2: Float32Array) => Float32Array[]): [Tensor, Tensor] {
   if (!(isGradEnabled() && inputs.some((t) => t.requiresGrad))) return [new Tensor(first, shapes[0]), new Tensor(second, shapes[1])];
-  const s1 = count ? first.length / count : 0, s2 = count ? second.length / count : 0;
-  const packed = allocOutput(count * (s1 + s2));
-  for (let b = 0; b < count; b++) {
-    packed.set(first.subarray(b * s1, (b + 1) * s1), b * (s1 + s2));
-    packed.set(second.subarray(b * s2, (b + 1) * s2), b * (s1 + s2) + s1);
-  }
-  const both = record(packed, [count, s1 + s2], inputs, op, (g) => {
-    const g1 = allocOutput(count * s1), g2 = allocOutput(count * s2);
-    for (let b = 0; b < count; b++) {
-      g1.set(g.subarray(b * (s1 + s2), b * (s1 + s2) + s1), b * s1);
-      g2.set(g.subarray(b * (s1 + s2) + s1, (b + 1) * (s1 + s2)), b * s2);
-    }
-    const grads = backward(g1, g2);
-    recycleArray(g1);
-    recycleArray(g2);
-    return grads;
-  });
-  const view = (at: number, size: number, shape: number[]) => composedOf((own) => reshape(own(narrow(both, 1, at, size)), shape), [both]);
-  return [view(0, s1, shapes[0]), view(s1, s2, shapes[1])];
+  const n1 = first.length, n2 = second.length;
+  const packed = allocOutput(n1 + n2);
+  packed.set(first);
+  packed.set(second, n1);
+  const both = record(packed, [n1 + n2], inputs, op, (g) => backward(g.subarray(0, n1), g.subarray(n1)));
+  const view = (at: number, size: number, shape: number[]) => composedOf((own) => reshape(own(narrow(both, 0, at, size)), shape), [both]);
+  return [view(0, n1, shapes[0]), view(n1, n2, shapes[1])];
 }

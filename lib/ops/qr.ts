@@ -8,6 +8,7 @@ import { optionsOf, shown } from '../args';
 import { allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
 import { checkTensor } from './core';
+import { copyBlocks } from '../copy';
 import { batchProducts, transposeEach } from './lu';
 import { recordPair } from './matrices';
 
@@ -57,23 +58,21 @@ function tallGradient(count: number, m: number, n: number, q: Float32Array, r: F
  * Y's gradient is Q gV, X's the square case's with gQ + Y gV^T for gQ and gU for gR.
  */
 function wideGradient(count: number, m: number, n: number, a: Float32Array, q: Float32Array, r: Float32Array, gq: Float32Array, gr: Float32Array): Float32Array {
-  const cols = (src: Float32Array, rows: number, width: number, c0: number, c1: number) => {
-    const out = allocOutput(count * rows * (c1 - c0));
-    for (let b = 0; b < count; b++) for (let i = 0; i < rows; i++) out.set(src.subarray(b * rows * width + i * width + c0, b * rows * width + i * width + c1), (b * rows + i) * (c1 - c0));
+  // Columns c0..c1 of every row of the count m x n matrices in src, contiguous.
+  const cols = (src: Float32Array, c0: number, c1: number) => {
+    const out = allocOutput(count * m * (c1 - c0));
+    copyBlocks(src, c0, n, out, 0, c1 - c0, c1 - c0, count * m);
     return out;
   };
-  const u = cols(r, m, n, 0, m), gu = cols(gr, m, n, 0, m), gv = cols(gr, m, n, m, n), y = cols(a, m, n, m, n);
+  const u = cols(r, 0, m), gu = cols(gr, 0, m), gv = cols(gr, m, n), y = cols(a, m, n);
   const gq2 = batchProducts(count, false, true, m, m, n - m, y, gv);
   for (let e = 0; e < gq2.length; e++) gq2[e] += gq[e];
   const gx = tallGradient(count, m, m, q, u, gq2, gu);
   const gy = batchProducts(count, false, false, m, n - m, m, q, gv);
+  // [gX | gY], row by row.
   const g = allocOutput(count * m * n);
-  for (let b = 0; b < count; b++) {
-    for (let i = 0; i < m; i++) {
-      g.set(gx.subarray((b * m + i) * m, (b * m + i + 1) * m), b * m * n + i * n);
-      g.set(gy.subarray((b * m + i) * (n - m), (b * m + i + 1) * (n - m)), b * m * n + i * n + m);
-    }
-  }
+  copyBlocks(gx, 0, m, g, 0, n, m, count * m);
+  copyBlocks(gy, 0, n - m, g, m, n, n - m, count * m);
   for (const t of [u, gu, gv, y, gq2, gx, gy]) recycleArray(t);
   return g;
 }
@@ -102,7 +101,7 @@ export function qr(A: Tensor, options?: QrOptions): QrResult {
   }
   recycleArray(a);
   const qShape = mode === 'r' ? [0] : [...batch, m, qCols], rShape = [...batch, rRows, n];
-  const [Q, R] = recordPair(q, r, [qShape, rShape], count, [A], 'qr', (gq, gr) => {
+  const [Q, R] = recordPair(q, r, [qShape, rShape], [A], 'qr', (gq, gr) => {
     if (mode === 'r' || (mode === 'complete' && m > n)) {
       throw new Error(`qr: the gradient of mode '${mode}'${mode === 'r' ? '' : ' with more rows than columns'} is not defined (torch's neither): ` +
         (mode === 'r' ? 'Q is not computed' : 'Q\'s last columns are not determined by A'));
