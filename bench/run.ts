@@ -283,7 +283,7 @@ async function main(): Promise<void> {
     }
   }
   if (want('L1')) {
-    // The LU family: each repetition times every op (bench/linalg.ts).
+    // The LU, Cholesky and QR families: each repetition times every op (bench/linalg.ts).
     const s = await interleaved('L1', perThread((t) => `native ${t}t`, () => { const run = l1Runner(quick); return async () => run(); }));
     const n = l1Size(quick);
     for (const [name] of L1_OPS) {
