@@ -1,13 +1,14 @@
 // L1: torch.linalg's LU, Cholesky and QR families on one n x n matrix (uniform [0, 1) entries plus the
-// identity; for Cholesky, that matrix times its transpose over n plus the identity), as a program
-// that uses the library for linear algebra calls it; not part of WORKLOADS.md.
+// identity; for Cholesky, that matrix times its transpose over n plus the identity), and the
+// decompositions that iterate (svd, svdvals, eigh) on a 256 x 256 one made the same way, as a
+// program that uses the library for linear algebra calls it; not part of WORKLOADS.md.
 // peers/torch_workloads.py times the same list under the same names (L1_OPS there).
 import * as bp from '../dist/index';
 import type { Tensor } from '../dist/index';
 import { timedOps } from './ops';
 
-/** The matrix, a symmetric positive-definite one and a right-hand side of 64 columns. */
-type Operands = { a: Tensor; s: Tensor; b: Tensor };
+/** The matrix, a symmetric positive-definite one, a right-hand side of 64 columns, a 256 x 256 matrix. */
+type Operands = { a: Tensor; s: Tensor; b: Tensor; c: Tensor };
 
 /** The ops, by the name both sides report. */
 export const L1_OPS: ReadonlyArray<[string, (o: Operands) => unknown]> = [
@@ -18,6 +19,9 @@ export const L1_OPS: ReadonlyArray<[string, (o: Operands) => unknown]> = [
   ['cholesky', ({ s }) => bp.linalg.cholesky(s)],
   ['solveTriangular 64 cols', ({ a, b }) => bp.linalg.solveTriangular(a, b, { upper: true })],
   ['qr', ({ a }) => bp.linalg.qr(a).R],
+  ['svd 256x256', ({ c }) => { const r = bp.linalg.svd(c); r.S.dispose(); r.Vh.dispose(); return r.U; }],
+  ['svdvals 256x256', ({ c }) => bp.linalg.svdvals(c)],
+  ['eigh 256x256', ({ c }) => { const r = bp.linalg.eigh(c); r.eigenvalues.dispose(); return r.eigenvectors; }],
 ];
 
 /** The matrix's side: 1024, 256 in quick runs. */
@@ -28,5 +32,6 @@ export function l1Runner(quick: boolean): () => Record<string, number> {
   bp.manualSeed(0);
   const n = l1Size(quick);
   const a = bp.rand([n, n]).add(bp.eye(n));
-  return timedOps({ a, s: a.matmul(a.T).div(n).add(bp.eye(n)), b: bp.rand([n, 64]) }, L1_OPS, 'L1', true);
+  const c = bp.rand([256, 256]).add(bp.eye(256));
+  return timedOps({ a, s: a.matmul(a.T).div(n).add(bp.eye(n)), b: bp.rand([n, 64]), c }, L1_OPS, 'L1', true);
 }

@@ -283,12 +283,13 @@ async function main(): Promise<void> {
     }
   }
   if (want('L1')) {
-    // The LU, Cholesky and QR families: each repetition times every op (bench/linalg.ts).
+    // The LU, Cholesky and QR families, svd and eigh: each repetition times every op (bench/linalg.ts).
     const s = await interleaved('L1', perThread((t) => `native ${t}t`, () => { const run = l1Runner(quick); return async () => run(); }));
     const n = l1Size(quick);
     for (const [name] of L1_OPS) {
       const v = Object.fromEntries(THREADS.map((t) => [`native ${t}t`, med(s[`native ${t}t L1.${name}`])]));
-      row(`L1 ${name} ${n}x${n}`, 'ms', 'lower', { ...v, ...torchCols(s, `L1.${name}`, 'lower') });
+      // Names that end in a size ('svd 256x256') carry their own.
+      row(/\d+x\d+$/.test(name) ? `L1 ${name}` : `L1 ${name} ${n}x${n}`, 'ms', 'lower', { ...v, ...torchCols(s, `L1.${name}`, 'lower') });
     }
   }
   if (want('W4') && !quick) {

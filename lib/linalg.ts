@@ -9,3 +9,5 @@ export { vectorNorm, matrixNorm, norm, cond, matrixPower, multiDot, cross, vecdo
 export type { MatrixNormOrd, LstsqResult } from './ops/linalg_composed';
 export { eigh, eigvalsh } from './ops/eigh';
 export type { EighOptions, EighResult } from './ops/eigh';
+export { svd, svdvals, pinv, matrixRank } from './ops/svd';
+export type { SvdOptions, SvdResult, RankTolerance } from './ops/svd';

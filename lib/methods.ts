@@ -293,6 +293,8 @@ declare module './tensor' {
     slogdet(): SlogdetResult;
     /** The inverse of this square matrix or of each in the batch (torch.inverse). */
     inverse(): Tensor;
+    /** The pseudoinverse, singular values at most rcond times the largest taken as zero (torch.pinverse). */
+    pinverse(rcond?: number): Tensor;
     /** The Kronecker product with other (torch.kron). */
     kron(other: Tensor): Tensor;
     /** The distinct values, flattened and sorted (torch.unique). */
@@ -449,6 +451,7 @@ P.det = function () { return ops.det(this); };
 P.logdet = function () { return ops.logdet(this); };
 P.slogdet = function () { return ops.slogdet(this); };
 P.inverse = function () { return ops.inverse(this); };
+P.pinverse = function (r) { return ops.pinverse(this, r); };
 P.unique = function (this: Tensor, o?: UniqueOptions) { return ops.unique(this, o as UniqueOptions); } as Tensor['unique'];
 P.bincount = function (o) { return ops.bincount(this, o); };
 P.histc = function (o) { return ops.histc(this, o); };

@@ -98,6 +98,12 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   // eigenvectors through their squares (their signs are arbitrary).
   'eigh eigenvalues and squared eigenvectors [5,5]': () => [(a) => { const s = a.add(a.transpose(0, 1)); const r = bp.linalg.eigh(s); return bp.cat([r.eigenvalues, r.eigenvectors.square().reshape([-1])]); }, [randT([5, 5])]],
   'eigvalsh batch [2,4,4]': () => [(a) => bp.linalg.eigvalsh(a.add(a.transpose(1, 2))), [randT([2, 4, 4])]],
+  // Singular vectors through their squares and U diag(S) Vh (their signs are arbitrary).
+  'svd S, squared U and Vh, tall [6,4]': () => [(a) => { const r = bp.linalg.svd(a, { fullMatrices: false }); return bp.cat([r.S, r.U.square().reshape([-1]), r.Vh.square().reshape([-1])]); }, [randT([6, 4])]],
+  'svd squared U and Vh, wide batch [2,3,5]': () => [(a) => { const r = bp.linalg.svd(a); return bp.cat([r.U.square().reshape([-1]), r.Vh.narrow(1, 0, 3).square().reshape([-1])]); }, [randT([2, 3, 5])]],
+  'svdvals [4,7]': () => [bp.linalg.svdvals, [randT([4, 7])]],
+  'pinv tall [5,3] and wide [2,4]': () => [(a, b) => bp.cat([bp.linalg.pinv(a).reshape([-1]), bp.linalg.pinv(b).reshape([-1])]), [randT([5, 3]), randT([2, 4])]],
+  'matrixNorm nuc and cond [4,4]': () => [(a) => bp.linalg.matrixNorm(a, 'nuc').add(bp.linalg.cond(a)), [squareT([4, 4])]],
   'slogdet logabsdet [5,5]': () => [(a) => bp.slogdet(a).logabsdet, [squareT([5, 5], -2)]],
   'logdet batch [3,4,4]': () => [bp.logdet, [squareT([3, 4, 4])]],
   'inv [4,4]': () => [bp.inverse, [squareT([4, 4])]],

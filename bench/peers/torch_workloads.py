@@ -186,20 +186,22 @@ def o1():
     return timed_ops('O1', O1_OPS, (torch.rand(n, n), torch.rand(n, n), torch.rand(n), torch.rand(n, 1)))
 
 # L1 (bench/linalg.ts): the LU, Cholesky and QR families on one n x n matrix, uniform [0, 1) plus the
-# identity (for Cholesky, a a^T / n + I); the same names as L1_OPS there, each result freed before
-# the next call (ours disposes it).
+# identity (for Cholesky, a a^T / n + I), svd, svdvals and eigh on a 256 x 256 one; the same names as
+# L1_OPS there, each result freed before the next call (ours disposes it).
 L1_OPS = [
-    ('det', lambda a, s, b: torch.linalg.det(a)), ('slogdet', lambda a, s, b: torch.linalg.slogdet(a)[1]),
-    ('inv', lambda a, s, b: torch.linalg.inv(a)), ('solve 64 cols', lambda a, s, b: torch.linalg.solve(a, b)),
-    ('cholesky', lambda a, s, b: torch.linalg.cholesky(s)),
-    ('solveTriangular 64 cols', lambda a, s, b: torch.linalg.solve_triangular(a, b, upper=True)),
-    ('qr', lambda a, s, b: torch.linalg.qr(a)[1]),
+    ('det', lambda a, s, b, c: torch.linalg.det(a)), ('slogdet', lambda a, s, b, c: torch.linalg.slogdet(a)[1]),
+    ('inv', lambda a, s, b, c: torch.linalg.inv(a)), ('solve 64 cols', lambda a, s, b, c: torch.linalg.solve(a, b)),
+    ('cholesky', lambda a, s, b, c: torch.linalg.cholesky(s)),
+    ('solveTriangular 64 cols', lambda a, s, b, c: torch.linalg.solve_triangular(a, b, upper=True)),
+    ('qr', lambda a, s, b, c: torch.linalg.qr(a)[1]),
+    ('svd 256x256', lambda a, s, b, c: torch.linalg.svd(c)[0]), ('svdvals 256x256', lambda a, s, b, c: torch.linalg.svdvals(c)),
+    ('eigh 256x256', lambda a, s, b, c: torch.linalg.eigh(c)[1]),
 ]
 
 def l1():
     n = 256 if quick else 1024
     a = torch.rand(n, n) + torch.eye(n)
-    return timed_ops('L1', L1_OPS, (a, a @ a.t() / n + torch.eye(n), torch.rand(n, 64)))
+    return timed_ops('L1', L1_OPS, (a, a @ a.t() / n + torch.eye(n), torch.rand(n, 64), torch.rand(256, 256) + torch.eye(256)))
 
 prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1, 'C1': c1, 'T1': t1, 'L1': l1}
 whole = {'G1': g1, 'W4': w4}

@@ -223,6 +223,15 @@ export interface Backend {
    */
   eigh(a: Float32Array, n: number, count: number, upper: boolean, values: Float32Array, vectors: Float32Array, info: Int32Array): void;
 
+  /**
+   * Each of count m x n matrices at a decomposed, A = U diag(S) V^T (LAPACK's gesvd): its k = min(m, n)
+   * singular values, descending, into s (count x k) and, unless u and vt are both empty, U's columns
+   * into u's m x uCols blocks and V's columns as the rows of vt's vtRows x n blocks, where uCols and
+   * vtRows are k, or m and n when `full` (the columns past the rank completing orthonormal bases).
+   * info[i] is 0, or 1 where the matrix holds a NaN or an infinity.
+   */
+  svd(a: Float32Array, m: number, n: number, count: number, full: boolean, s: Float32Array, u: Float32Array, vt: Float32Array, info: Int32Array): void;
+
   /** out = f(x) element-wise; x and out may be the same array. */
   unary(op: UnaryCode, x: Float32Array, out: Float32Array, p: number): void;
 

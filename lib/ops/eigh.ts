@@ -6,7 +6,7 @@ import { B } from '../backend/registry';
 import { optionsOf, shown } from '../args';
 import { alloc, allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
-import { recordPair, squareMatrices, whichMatrix } from './matrices';
+import { recordResults, squareMatrices, whichMatrix } from './matrices';
 import { batchProducts } from './lu';
 
 /** Options of eigh and eigvalsh. */
@@ -47,8 +47,8 @@ function eighGradient(count: number, n: number, values: Float32Array, vectors: F
   return g;
 }
 
-/** The decomposition's arrays, or an error naming a matrix whose iteration did not converge. */
-function decompose(A: Tensor, what: string, options: EighOptions | undefined, withVectors: boolean) {
+/** The decomposition's arrays, or an error naming `what` and a matrix whose iteration did not converge. */
+export function eighArrays(A: Tensor, what: string, options: EighOptions | undefined, withVectors: boolean) {
   const { n, count, batch } = squareMatrices(A, what);
   const uplo = optionsOf(options, what, { uplo: 'value' }).uplo ?? 'L';
   if (uplo !== 'L' && uplo !== 'U') throw new Error(`${what}: uplo must be 'L' or 'U', got ${shown(uplo)}`);
@@ -71,9 +71,9 @@ export function eigh(A: Tensor, options?: EighOptions): EighResult {
 }
 
 function decomposed(A: Tensor, options: EighOptions | undefined, what: string, withVectors: boolean): EighResult {
-  const { n, count, batch, values, vectors } = decompose(A, what, options, withVectors);
-  const [eigenvalues, eigenvectors] = recordPair(values, vectors, [[...batch, n], withVectors ? [...batch, n, n] : [0]], [A], what,
-    (gl, gv) => [eighGradient(count, n, values, vectors, gl, gv)]);
+  const { n, count, batch, values, vectors } = eighArrays(A, what, options, withVectors);
+  const [eigenvalues, eigenvectors] = recordResults([values, vectors], [[...batch, n], withVectors ? [...batch, n, n] : [0]], [A], what,
+    ([gl, gv]) => [eighGradient(count, n, values, vectors, gl, gv)]);
   return { eigenvalues, eigenvectors };
 }
 

@@ -6,6 +6,7 @@ export type { MeshgridOptions, PairwiseDistanceOptions } from './structure';
 export { det, logdet, slogdet, inverse } from './linalg';
 export type { SlogdetResult } from './linalg';
 export { choleskySolve } from './cholesky';
+export { pinverse } from './svd';
 export type { CholeskySolveOptions } from './cholesky';
 export { unique, bincount, histc, searchsorted, bucketize } from './counting';
 export type { UniqueOptions, UniqueResult, BincountOptions, HistcOptions, SearchOptions } from './counting';

@@ -1,22 +1,23 @@
 // The rest of torch.linalg that is made of the library's ops (their gradients are those ops'):
-// vector and matrix norms, cond, matrixPower, multiDot, cross, vecdot and a full-rank lstsq.
+// vector and matrix norms (those of singular values through svdvals), cond, matrixPower, multiDot, cross, vecdot and a full-rank lstsq.
 import { Tensor } from '../tensor';
 import { fmt, normDim } from '../shape';
 import { shown } from '../args';
 import { checkTensor, composedOf } from './core';
 import { abs } from './unary';
-import { mul, pow, sub } from './binary';
+import { div, mul, pow, sub } from './binary';
 import { sum } from './reduce';
 import { amax, amin, norm as pNorm } from './cumulative';
 import { countNonzero } from './composed';
 import { matmul } from './matmul';
-import { expand, reshape, squeeze, transpose, unsqueeze } from './shape';
+import { expand, permute, reshape, squeeze, transpose, unsqueeze } from './shape';
 import { cat, narrow } from './join';
 import { eye } from './creation';
 import { inv } from './linalg';
 import { qr } from './qr';
 import { solveTriangular } from './cholesky';
 import { squareMatrices } from './matrices';
+import { svdvals } from './svd';
 
 /** Dims of a reduction: one, or a list. */
 type NormDims = number | readonly number[];
@@ -47,14 +48,14 @@ function keptShape(shape: readonly number[], dim?: NormDims): number[] {
   return shape.map((s, i) => (dims.includes(i) ? 1 : s));
 }
 
-/** A matrix norm's order: 'fro', or 1, -1, Infinity, -Infinity (2, -2 and 'nuc' need singular values). */
-export type MatrixNormOrd = 'fro' | 1 | -1 | typeof Infinity;
+/** A matrix norm's order: 'fro', 'nuc', or 1, -1, 2, -2, Infinity, -Infinity. */
+export type MatrixNormOrd = 'fro' | 'nuc' | 1 | -1 | 2 | -2 | typeof Infinity;
 
 /**
  * The matrix norm of A over its last two dims (or `dim`, two of them), as torch.linalg.matrix_norm:
- * 'fro' (default) the square root of the sum of squares, 1 / -1 the largest / smallest column sum of
- * |A|, Infinity / -Infinity the largest / smallest row sum. Orders 2, -2 and 'nuc' need singular
- * values, which the library does not compute: an error says so.
+ * 'fro' (default) the square root of the sum of squares, 'nuc' the sum of the singular values, 2 / -2
+ * the largest / smallest singular value, 1 / -1 the largest / smallest column sum of |A|, Infinity /
+ * -Infinity the largest / smallest row sum.
  */
 export function matrixNorm(A: Tensor, ord: MatrixNormOrd = 'fro', dim: readonly [number, number] = [-2, -1], keepDim = false): Tensor {
   checkTensor(A, 'matrixNorm');
@@ -63,8 +64,9 @@ export function matrixNorm(A: Tensor, ord: MatrixNormOrd = 'fro', dim: readonly 
   const [r, c] = dim.map((d) => normDim(d, A.ndim, 'matrixNorm'));
   if (r === c) throw new Error(`matrixNorm: dim must be two different dims, got ${shown(dim)}`);
   if (ord === 'fro') return pNorm(A, 2, [r, c], keepDim);
+  if (ord === 'nuc' || ord === 2 || ord === -2) return singularValueNorm(A, ord, r, c, keepDim);
   if (ord !== 1 && ord !== -1 && ord !== Infinity && ord !== -Infinity) {
-    throw new Error(`matrixNorm: ord must be 'fro', 1, -1, Infinity or -Infinity, got ${shown(ord)} (2, -2 and 'nuc' need singular values, which the library does not compute)`);
+    throw new Error(`matrixNorm: ord must be 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity, got ${shown(ord)}`);
   }
   // Column sums (over rows) for +-1, row sums (over columns) for +-Infinity; then the extreme of those.
   const [summed, over] = Math.abs(ord) === 1 ? [r, c] : [c, r];
@@ -76,28 +78,49 @@ export function matrixNorm(A: Tensor, ord: MatrixNormOrd = 'fro', dim: readonly 
   }, [A]);
 }
 
+/** 'nuc', 2 or -2 over dims r and c of A: the singular values' sum, largest or smallest (dims r, c moved last first). */
+function singularValueNorm(A: Tensor, ord: 'nuc' | 2 | -2, r: number, c: number, keepDim: boolean): Tensor {
+  return composedOf((own) => {
+    const rest = A.shape.map((_, i) => i).filter((i) => i !== r && i !== c);
+    const last = r === A.ndim - 2 && c === A.ndim - 1 ? A : own(permute(A, [...rest, r, c]));
+    const s = own(svdvals(last));
+    const y = ord === 'nuc' ? own(sum(s, -1)) : own((ord === 2 ? amax : amin)(s, -1));
+    return keepDim ? reshape(y, A.shape.map((d, i) => (i === r || i === c ? 1 : d))) : y;
+  }, [A]);
+}
+
 /**
  * torch.linalg.norm: with `dim` a number (or x 1-D and no dim) the vector norm; with `dim` two dims
  * (or x 2-D and no dim) the matrix norm; with neither ord nor dim, the 2-norm of all elements.
  */
-export function norm(x: Tensor, ord?: number | 'fro', dim?: NormDims, keepDim = false): Tensor {
+export function norm(x: Tensor, ord?: number | 'fro' | 'nuc', dim?: NormDims, keepDim = false): Tensor {
   checkTensor(x, 'norm');
   const matrix = Array.isArray(dim) ? dim.length === 2 : dim === undefined && ord !== undefined && x.ndim === 2;
   if (matrix) return matrixNorm(x, (ord ?? 'fro') as MatrixNormOrd, (dim as [number, number] | undefined) ?? [-2, -1], keepDim);
-  if (ord === 'fro') throw new Error(`norm: ord 'fro' is a matrix norm: give a 2-D x or two dims, got shape ${fmt(x.shape)} and dim ${shown(dim)}`);
+  if (ord === 'fro' || ord === 'nuc') throw new Error(`norm: ord '${ord}' is a matrix norm: give a 2-D x or two dims, got shape ${fmt(x.shape)} and dim ${shown(dim)}`);
   if (dim === undefined && ord !== undefined && x.ndim !== 1) throw new Error(`norm: with ord and no dim, x must be 1-D or 2-D, got shape ${fmt(x.shape)}`);
   return vectorNorm(x, ord ?? 2, dim, keepDim);
 }
 
 /**
- * The condition number of a square matrix (or each of a batch) in the norm `p` (torch.linalg.cond):
- * ||A|| ||A^-1|| for 'fro', 1, -1, Infinity and -Infinity (the 2-norm needs singular values, which
- * the library does not compute: an error says so).
+ * The condition number of a matrix (or each of a batch) in the norm `p` (torch.linalg.cond): for 2
+ * (the default) the largest singular value over the smallest, for -2 the inverse of that (any shape);
+ * for 'fro', 'nuc', 1, -1, Infinity and -Infinity, ||A|| ||A^-1|| (square A).
  */
-export function cond(A: Tensor, p: MatrixNormOrd): Tensor {
+export function cond(A: Tensor, p: MatrixNormOrd = 2): Tensor {
+  if (p === 2 || p === -2) {
+    checkTensor(A, 'cond');
+    if (A.ndim < 2) throw new Error(`cond: A must be a matrix or a batch of them (shape [..., m, n]), got shape ${fmt(A.shape)}`);
+    return composedOf((own) => {
+      const s = own(svdvals(A));
+      const k = s.shape[s.ndim - 1];
+      const first = own(narrow(s, -1, 0, 1)), last = own(narrow(s, -1, k - 1, 1));
+      return squeeze(own(p === 2 ? div(first, last) : div(last, first)), -1);
+    }, [A]);
+  }
   squareMatrices(A, 'cond');
-  if (p !== 'fro' && p !== 1 && p !== -1 && p !== Infinity && p !== -Infinity) {
-    throw new Error(`cond: p must be 'fro', 1, -1, Infinity or -Infinity, got ${shown(p)} (the 2-norm needs singular values, which the library does not compute)`);
+  if (p !== 'fro' && p !== 'nuc' && p !== 1 && p !== -1 && p !== Infinity && p !== -Infinity) {
+    throw new Error(`cond: p must be 2, -2, 'fro', 'nuc', 1, -1, Infinity or -Infinity, got ${shown(p)}`);
   }
   return composedOf((own) => mul(own(matrixNorm(A, p)), own(matrixNorm(own(inv(A)), p))), [A]);
 }

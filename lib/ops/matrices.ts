@@ -68,19 +68,19 @@ export function solveBroadcast(what: string, A: Tensor, Bm: Tensor, vectors: boo
 }
 
 /**
- * Two results of one op (a decomposition's factors: Q and R, eigenvalues and eigenvectors) with
- * their shapes. Without a graph they are tensors over `first` and `second`; with one, views of one
- * recorded tensor holding both, end to end, whose backward gets both gradients at once (zeros for a
- * result that none reached).
+ * The results of one op (a decomposition's factors: Q and R; eigenvalues and eigenvectors; U, S and
+ * V^T) with their shapes. Without a graph they are tensors over `results`; with one, views of one
+ * recorded tensor holding them end to end, whose backward gets all their gradients at once (zeros
+ * for a result that none reached).
  */
-export function recordPair(first: Float32Array, second: Float32Array, shapes: [number[], number[]], inputs: Tensor[], op: string,
-  backward: (g1: Float32Array, g2: Float32Array) => Float32Array[]): [Tensor, Tensor] {
-  if (!(isGradEnabled() && inputs.some((t) => t.requiresGrad))) return [new Tensor(first, shapes[0]), new Tensor(second, shapes[1])];
-  const n1 = first.length, n2 = second.length;
-  const packed = allocOutput(n1 + n2);
-  packed.set(first);
-  packed.set(second, n1);
-  const both = record(packed, [n1 + n2], inputs, op, (g) => backward(g.subarray(0, n1), g.subarray(n1)));
-  const view = (at: number, size: number, shape: number[]) => composedOf((own) => reshape(own(narrow(both, 0, at, size)), shape), [both]);
-  return [view(0, n1, shapes[0]), view(n1, n2, shapes[1])];
+export function recordResults(results: Float32Array[], shapes: number[][], inputs: Tensor[], op: string,
+  backward: (grads: Float32Array[]) => Float32Array[]): Tensor[] {
+  if (!(isGradEnabled() && inputs.some((t) => t.requiresGrad))) return results.map((r, i) => new Tensor(r, shapes[i]));
+  const starts = [0];
+  for (const r of results) starts.push(starts[starts.length - 1] + r.length);
+  const total = starts[results.length];
+  const packed = allocOutput(total);
+  results.forEach((r, i) => packed.set(r, starts[i]));
+  const all = record(packed, [total], inputs, op, (g) => backward(results.map((_, i) => g.subarray(starts[i], starts[i + 1]))));
+  return results.map((r, i) => composedOf((own) => reshape(own(narrow(all, 0, starts[i], r.length)), shapes[i]), [all]));
 }

@@ -10,7 +10,7 @@ import { recycleArray } from '../reuse';
 import { checkTensor } from './core';
 import { copyBlocks } from '../copy';
 import { batchProducts, transposeEach } from './lu';
-import { recordPair } from './matrices';
+import { recordResults } from './matrices';
 
 /** Options of qr. */
 export interface QrOptions {
@@ -101,7 +101,7 @@ export function qr(A: Tensor, options?: QrOptions): QrResult {
   }
   recycleArray(a);
   const qShape = mode === 'r' ? [0] : [...batch, m, qCols], rShape = [...batch, rRows, n];
-  const [Q, R] = recordPair(q, r, [qShape, rShape], [A], 'qr', (gq, gr) => {
+  const [Q, R] = recordResults([q, r], [qShape, rShape], [A], 'qr', ([gq, gr]) => {
     if (mode === 'r' || (mode === 'complete' && m > n)) {
       throw new Error(`qr: the gradient of mode '${mode}'${mode === 'r' ? '' : ' with more rows than columns'} is not defined (torch's neither): ` +
         (mode === 'r' ? 'Q is not computed' : 'Q\'s last columns are not determined by A'));

@@ -5,10 +5,12 @@
 // triangular solves and the symmetric eigendecomposition against their matrices, and a few
 // element-wise, reduction, softmax and recurrent-cell kernels against their formulas, at one and two
 // threads; the same bits at both. Prints "ok <checks>" and exits 0, or the first failures and exits 1.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "../src/kernels/elementwise.h"
@@ -17,6 +19,7 @@
 #include "../src/kernels/cholesky.h"
 #include "../src/kernels/qr.h"
 #include "../src/kernels/eigh.h"
+#include "../src/kernels/svd.h"
 #include "../src/kernels/triangular.h"
 #include "../src/kernels/reduce.h"
 #include "../src/kernels/rnn_cell.h"
@@ -287,6 +290,40 @@ void eigh_checks(std::mt19937& g) {
   }
 }
 
+// Singular value decomposition: U diag(S) V^T against A, U^T U and V V^T against I (full and
+// reduced, tall and wide), descending singular values.
+void svd_checks(std::mt19937& g) {
+  for (auto [m, n] : {std::pair{1, 1}, {9, 4}, {4, 9}, {40, 40}, {70, 33}}) {
+    for (bool full : {false, true}) {
+      const int k = std::min(m, n), uc = full ? m : k, vr = full ? n : k;
+      auto a = randoms((size_t)(m * n), g);
+      std::vector<float> s((size_t)k), u((size_t)(m * uc)), vt((size_t)(vr * n));
+      int32_t info = -1;
+      bp::svd(a.data(), m, n, 1, full, s.data(), u.data(), vt.data(), &info);
+      check(info == 0, "svd info", m * 1000 + n, info, 0);
+      for (int j = 1; j < k; j++) check(s[(size_t)j - 1] >= s[(size_t)j], "svd descending", j, s[(size_t)j - 1], s[(size_t)j]);
+      for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+          double x = 0;
+          for (int r = 0; r < k; r++) x += (double)u[(size_t)(i * uc + r)] * s[(size_t)r] * vt[(size_t)(r * n + j)];
+          check(std::fabs(x - a[(size_t)(i * n + j)]) <= 1e-5 * (m + n), "svd U S V^T", (long)i * n + j, x, a[(size_t)(i * n + j)]);
+        }
+      for (int p = 0; p < uc; p++)
+        for (int q = 0; q < uc; q++) {
+          double x = 0;
+          for (int i = 0; i < m; i++) x += (double)u[(size_t)(i * uc + p)] * u[(size_t)(i * uc + q)];
+          check(std::fabs(x - (p == q)) <= 1e-5 * m, "svd U^T U", (long)p * uc + q, x, p == q);
+        }
+      for (int p = 0; p < vr; p++)
+        for (int q = 0; q < vr; q++) {
+          double x = 0;
+          for (int i = 0; i < n; i++) x += (double)vt[(size_t)(p * n + i)] * vt[(size_t)(q * n + i)];
+          check(std::fabs(x - (p == q)) <= 1e-5 * n, "svd V^T V", (long)p * vr + q, x, p == q);
+        }
+    }
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -295,6 +332,7 @@ int main() {
   lu_checks(g);
   qr_checks(g);
   eigh_checks(g);
+  svd_checks(g);
   bp::ThreadPool::instance().set_threads(1);
   elementwise_checks(g);
   special_value_checks();

@@ -26,6 +26,7 @@
 #include "kernels/cholesky.h"
 #include "kernels/qr.h"
 #include "kernels/eigh.h"
+#include "kernels/svd.h"
 #include "kernels/triangular.h"
 #include "kernels/norm.h"
 #include "kernels/random_lanes.h"
@@ -223,6 +224,37 @@ Napi::Value HouseholderQr(const Napi::CallbackInfo& info) {
   float* q = a.f32(4, "q", count * m * q_cols);
   if (overlap(q, count * m * q_cols, x, count * m * n)) a.range_error("q (argument 4) shares memory with a: both are written");
   householder_qr(x, (int)m, (int)n, count, q, (int)q_cols);
+  return info.Env().Undefined();
+}
+
+// svd(a, m, n, count, full, s, u, vt, info): each of count m x n matrices at a decomposed: its
+// k = min(m, n) singular values, descending, into s (count k) and, unless u and vt are both empty,
+// U's columns into u's m x uCols blocks and V's columns as the rows of vt's vtRows x n blocks (uCols
+// and vtRows k, or m and n when `full`); info (Int32Array, count) 1 where the matrix holds a NaN or
+// an infinity.
+Napi::Value Svd(const Napi::CallbackInfo& info) {
+  Args a{info, "svd"};
+  a.count(9);
+  const long m = a.integer(1, "m", 0, 1 << 20), n = a.integer(2, "n", 0, 1 << 20), count = a.integer(3, "count", 0, 1L << 40);
+  if ((double)count * std::max(std::max(m, n), 1L) * std::max(std::max(m, n), 1L) > 4e15) a.range_error("count, m and n are too large: the arrays would need more than 4e15 elements");
+  const bool full = a.boolean(4, "full");
+  const long k = std::min(m, n), u_cols = full ? m : k, vt_rows = full ? n : k;
+  const float* x = a.f32(0, "a", count * m * n);
+  float* s = a.f32(5, "s", count * k);
+  const size_t u_len = a.f32_len(6, "u"), vt_len = a.f32_len(7, "vt");
+  const bool vectors = u_len != 0 || vt_len != 0;
+  const long u_want = count * m * u_cols, vt_want = count * vt_rows * n;
+  if (vectors && ((long)u_len != u_want || (long)vt_len != vt_want)) {
+    a.range_error("u and vt have " + std::to_string(u_len) + " and " + std::to_string(vt_len) + " elements, expected both 0 or " + std::to_string(u_want) + " and " + std::to_string(vt_want));
+  }
+  float* u = vectors ? a.f32(6, "u") : nullptr;
+  float* vt = vectors ? a.f32(7, "vt") : nullptr;
+  const long x_len = count * m * n, s_len = count * k;
+  if (overlap(s, s_len, x, x_len) || overlap(u, vectors ? u_want : 0, x, x_len) || overlap(vt, vectors ? vt_want : 0, x, x_len) ||
+      overlap(u, vectors ? u_want : 0, s, s_len) || overlap(vt, vectors ? vt_want : 0, s, s_len) || overlap(u, vectors ? u_want : 0, vt, vectors ? vt_want : 0)) {
+    a.range_error("a, s, u and vt must not share memory");
+  }
+  svd(x, (int)m, (int)n, count, full, s, u, vt, a.i32_of(8, "info", count));
   return info.Env().Undefined();
 }
 
@@ -1016,7 +1048,7 @@ Napi::Value KernelSet(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const struct { const char* name; Napi::Function::Callback fn; } table[] = {
-      {"gemm", Gemm}, {"gemmPair", GemmPair}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"householderQr", HouseholderQr}, {"eigh", Eigh}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
+      {"gemm", Gemm}, {"gemmPair", GemmPair}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"householderQr", HouseholderQr}, {"eigh", Eigh}, {"svd", Svd}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},

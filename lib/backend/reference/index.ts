@@ -6,6 +6,7 @@ import { luFactor, luSolve } from './lu';
 import { cholesky } from './cholesky';
 import { householderQr } from './qr';
 import { eigh } from './eigh';
+import { svd } from './svd';
 import { triSolve } from './triangular';
 import { gather, indexRows, indexRowsGrad } from './index_rows';
 import { depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight, imageRows, imageRowsGrad, maxPool2d } from './image';
@@ -22,7 +23,7 @@ export const referenceBackend: Backend = {
   gemm, gemmPair, gemmBatch, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce, variance,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, sumAbs, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
   batchNorm, batchNormGrad, imageRows, imageRowsGrad, maxPool2d, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
-  lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky, householderQr, eigh,
+  lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky, householderQr, eigh, svd,
   setNumThreads(): void {},
   getNumThreads(): number { return 1; },
 };
