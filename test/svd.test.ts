@@ -41,6 +41,11 @@ const CALLS: TorchCall[] = [
     py: '(lambda u: u @ u.T)(torch.linalg.svd(a, full_matrices=False)[0])' },
   { name: 'svdvals, wide batch', inputs: { a: x([3, 2, 5]) }, ours: (t) => L.svdvals(t.a), py: 'torch.linalg.svdvals(a)' },
   { name: 'svdvals of a rank-2 matrix', inputs: { a: fixed(RANK_2) }, ours: (t) => L.svdvals(t.a), py: 'torch.linalg.svdvals(a)' },
+  // Exactly rank 2 (rows alternate between two): session 45's first kernel (one-sided Jacobi) did not converge on it.
+  { name: 'svd S and U diag(S) Vh of an exactly rank-2 6 x 6 matrix',
+    inputs: { a: fixed(Array.from({ length: 6 }, (_, i) => Array.from({ length: 6 }, (_, j) => (i % 2 === 0 ? j + 1 : 2 * j + 1))), false) },
+    ours: (t) => { const r = L.svd(t.a); return bp.cat([r.S, r.U.mul(r.S.unsqueeze(0)).matmul(r.Vh).reshape([-1])]); },
+    py: '(lambda r: torch.cat([r[1], ((r[0] * r[1].unsqueeze(0)) @ r[2]).reshape(-1)]))(torch.linalg.svd(a))' },
   { name: 'pinv, tall', inputs: { a: x([5, 3]) }, ours: (t) => L.pinv(t.a), py: 'torch.linalg.pinv(a)' },
   { name: 'pinv, wide batch', inputs: { a: x([2, 3, 4]) }, ours: (t) => L.pinv(t.a), py: 'torch.linalg.pinv(a)' },
   { name: 'pinv of a rank-2 matrix', inputs: { a: fixed(RANK_2) }, ours: (t) => L.pinv(t.a), py: 'torch.linalg.pinv(a)' },

@@ -228,7 +228,7 @@ export interface Backend {
    * singular values, descending, into s (count x k) and, unless u and vt are both empty, U's columns
    * into u's m x uCols blocks and V's columns as the rows of vt's vtRows x n blocks, where uCols and
    * vtRows are k, or m and n when `full` (the columns past the rank completing orthonormal bases).
-   * info[i] is 0, or 1 where the matrix holds a NaN or an infinity.
+   * info[i] is 0; 1 where the matrix holds a NaN or an infinity; 2 where its iteration did not converge.
    */
   svd(a: Float32Array, m: number, n: number, count: number, full: boolean, s: Float32Array, u: Float32Array, vt: Float32Array, info: Int32Array): void;
 

@@ -1,4 +1,4 @@
-// torch.linalg.svd and svdvals (the backend's svd kernel: one-sided Jacobi in double precision), with
+// torch.linalg.svd and svdvals (the backend's svd kernel: Golub-Kahan-Reinsch in double precision), with
 // torch's gradient, and what is made of singular values: pinv (with torch's own gradient formula,
 // which holds at rank-deficient matrices too) and matrixRank.
 import { Tensor } from '../tensor';
@@ -59,7 +59,9 @@ function decompose(A: Tensor, what: string, full: boolean, withVectors: boolean)
   const info = new Int32Array(count);
   B().svd(A.data, m, n, count, full, s, u, vt, info);
   const bad = info.findIndex((v) => v !== 0);
-  if (bad >= 0) throw new Error(`${what}: A holds a NaN or an infinity${whichMatrix(bad, batch)}`);
+  if (bad >= 0) {
+    throw new Error(`${what}: ${info[bad] === 1 ? 'A holds a NaN or an infinity' : 'the singular value iteration did not converge'}${whichMatrix(bad, batch)}`);
+  }
   return { m, n, k, batch, count, s, u, vt, uCols, vtRows };
 }
 
@@ -143,8 +145,8 @@ function svdGradient(d: ReturnType<typeof decompose>, gu: Float32Array | null, g
 
 /**
  * The singular value decomposition of a matrix or of each in a batch (torch.linalg.svd): A = U
- * diag(S) Vh with S descending, by one-sided Jacobi rotations in double precision (each singular
- * value accurate to its own size). fullMatrices (default true, as torch's) completes U and Vh to
+ * diag(S) Vh with S descending: Householder bidiagonalization and the implicit-shift QR iteration
+ * (Golub-Kahan-Reinsch) in double precision. fullMatrices (default true, as torch's) completes U and Vh to
  * square orthogonal matrices. Each pair of singular vectors' sign is arbitrary, as LAPACK's. Gradient
  * as torch's: from the reduced factors (the full ones' extra columns take none), undefined where
  * singular values repeat and U's or Vh's gradient is used.

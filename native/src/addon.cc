@@ -231,7 +231,7 @@ Napi::Value HouseholderQr(const Napi::CallbackInfo& info) {
 // k = min(m, n) singular values, descending, into s (count k) and, unless u and vt are both empty,
 // U's columns into u's m x uCols blocks and V's columns as the rows of vt's vtRows x n blocks (uCols
 // and vtRows k, or m and n when `full`); info (Int32Array, count) 1 where the matrix holds a NaN or
-// an infinity.
+// an infinity, 2 where its iteration did not converge.
 Napi::Value Svd(const Napi::CallbackInfo& info) {
   Args a{info, "svd"};
   a.count(9);

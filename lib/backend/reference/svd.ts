@@ -1,12 +1,21 @@
-// Reference singular value decomposition: the twin of native/src/kernels/svd.cc (one-sided Jacobi),
+// Reference singular value decomposition: the twin of native/src/kernels/svd.cc (Golub-Kahan-Reinsch),
 // the same operations in the same order on doubles (JavaScript's numbers, as svd.cc's), rounded to
 // the storage's precision at the end: the same bits.
 import { roundingOf } from '../../storage';
 
-const EPS = 2.220446049250313e-16;
-const MAX_SWEEPS = 60;
+const MAX_ITERATIONS = 75;
 
-/** x[xo..] . y[yo..] over len elements with four partial sums (element i into sum i mod 4), as svd.cc's. */
+/** sqrt(a^2 + b^2) without overflow (Numerical Recipes' pythag), as svd.cc's. */
+function pythag(a: number, b: number): number {
+  const x = Math.abs(a), y = Math.abs(b);
+  if (x > y) return x * Math.sqrt(1 + (y / x) * (y / x));
+  return y === 0 ? 0 : y * Math.sqrt(1 + (x / y) * (x / y));
+}
+
+/** |a| with b's sign (Fortran's SIGN). */
+const withSign = (a: number, b: number) => (b >= 0 ? Math.abs(a) : -Math.abs(a));
+
+/** x . y over len elements from xo and yo with four partial sums (element i into sum i mod 4), as svd.cc's. */
 function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, len: number): number {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
   for (; i + 4 <= len; i += 4) {
@@ -21,40 +30,189 @@ function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, len: numb
   return (s0 + s1) + (s2 + s3);
 }
 
-/** Rows p and q of z (length len, at p * len and q * len) := [c x - s y, s x + c y]. */
+/** Columns p and q of a column-major array (each len long): [x, y] := [x c + y s, y c - x s], as svd.cc's. */
 function rotate(z: Float64Array, p: number, q: number, len: number, c: number, s: number): void {
   const xo = p * len, yo = q * len;
   for (let i = 0; i < len; i++) {
-    const a = z[xo + i], b = z[yo + i];
-    z[xo + i] = c * a - s * b;
-    z[yo + i] = s * a + c * b;
+    const x = z[xo + i], y = z[yo + i];
+    z[xo + i] = x * c + y * s;
+    z[yo + i] = y * c - x * s;
   }
 }
 
-/** svd.cc's jacobi: the rows of w rotated pairwise until orthogonal, v accumulating; false past MAX_SWEEPS. */
-function jacobi(w: Float64Array, rows: number, cols: number, v: Float64Array | null, norms: Float64Array): boolean {
-  const tol = Math.sqrt(rows) * EPS;
-  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-    for (let j = 0; j < cols; j++) norms[j] = dot(w, j * rows, w, j * rows, rows);
-    let rotated = false;
-    for (let p = 0; p + 1 < cols; p++) {
-      for (let q = p + 1; q < cols; q++) {
-        const alpha = norms[p], beta = norms[q];
-        const gamma = dot(w, p * rows, w, q * rows, rows);
-        if (!(Math.abs(gamma) > tol * Math.sqrt(alpha * beta))) continue;
-        const zeta = (beta - alpha) / (2 * gamma);
-        const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
-        const c = 1 / Math.sqrt(1 + t * t), s = c * t;
-        rotate(w, p, q, rows, c, s);
-        if (v) rotate(v, p, q, cols, c, s);
-        norms[p] = alpha - t * gamma;
-        norms[q] = beta + t * gamma;
-        rotated = true;
+/**
+ * svd.cc's golubKahan, loop for loop: a (m x n, m >= n, column-major) to bidiagonal form by
+ * Householder reflections, then the implicit-shift QR iteration on it; w the singular values
+ * (unsorted, non-negative). With v (n x n, column-major), a ends as U's columns and v as V's.
+ */
+function golubKahan(a: Float64Array, m: number, n: number, w: Float64Array, v: Float64Array | null, rv1: Float64Array, t: Float64Array): boolean {
+  let g = 0, scale = 0, anorm = 0;
+  for (let i = 0; i < n; i++) {
+    const l = i + 1, ci = i * m;
+    rv1[i] = scale * g;
+    g = 0;
+    scale = 0;
+    let s = 0;
+    for (let k = i; k < m; k++) scale += Math.abs(a[ci + k]);
+    if (scale !== 0) {
+      for (let k = i; k < m; k++) {
+        a[ci + k] /= scale;
+        s += a[ci + k] * a[ci + k];
+      }
+      const f = a[ci + i];
+      g = -withSign(Math.sqrt(s), f);
+      const h = f * g - s;
+      a[ci + i] = f - g;
+      for (let j = l; j < n; j++) {
+        const cj = j * m;
+        const r = dot(a, ci + i, a, cj + i, m - i) / h;
+        for (let k = i; k < m; k++) a[cj + k] += r * a[ci + k];
+      }
+      for (let k = i; k < m; k++) a[ci + k] *= scale;
+    }
+    w[i] = scale * g;
+    g = 0;
+    scale = 0;
+    s = 0;
+    if (i !== n - 1) {
+      for (let k = l; k < n; k++) scale += Math.abs(a[k * m + i]);
+      if (scale !== 0) {
+        for (let k = l; k < n; k++) {
+          a[k * m + i] /= scale;
+          s += a[k * m + i] * a[k * m + i];
+        }
+        const f = a[l * m + i];
+        g = -withSign(Math.sqrt(s), f);
+        const h = f * g - s;
+        a[l * m + i] = f - g;
+        for (let k = l; k < n; k++) rv1[k] = a[k * m + i] / h;
+        // Each row j > i: t_j = its dot with row i, then row j += t_j rv1 (by columns).
+        t.fill(0, l, m);
+        for (let k = l; k < n; k++) {
+          const aik = a[k * m + i], ck = k * m;
+          for (let j = l; j < m; j++) t[j] += a[ck + j] * aik;
+        }
+        for (let k = l; k < n; k++) {
+          const r = rv1[k], ck = k * m;
+          for (let j = l; j < m; j++) a[ck + j] += t[j] * r;
+        }
+        for (let k = l; k < n; k++) a[k * m + i] *= scale;
       }
     }
-    if (!rotated) return true;
+    anorm = Math.max(anorm, Math.abs(w[i]) + Math.abs(rv1[i]));
   }
-  return false;
+  if (v) {
+    // The right-hand reflections accumulated into V (row i of a copied into t first).
+    let l = n;
+    for (let i = n - 1; i >= 0; i--) {
+      if (i < n - 1) {
+        if (g !== 0) {
+          for (let k = l; k < n; k++) t[k] = a[k * m + i];
+          for (let j = l; j < n; j++) v[i * n + j] = t[j] / t[l] / g;
+          for (let j = l; j < n; j++) {
+            const r = dot(t, l, v, j * n + l, n - l);
+            for (let k = l; k < n; k++) v[j * n + k] += r * v[i * n + k];
+          }
+        }
+        for (let j = l; j < n; j++) {
+          v[j * n + i] = 0;
+          v[i * n + j] = 0;
+        }
+      }
+      v[i * n + i] = 1;
+      g = rv1[i];
+      l = i;
+    }
+    // The left-hand ones into a, which becomes U.
+    for (let i = n - 1; i >= 0; i--) {
+      const l = i + 1, ci = i * m;
+      for (let j = l; j < n; j++) a[j * m + i] = 0;
+      if (w[i] !== 0) {
+        const inv = 1 / w[i];
+        for (let j = l; j < n; j++) {
+          const cj = j * m;
+          const f = (dot(a, ci + l, a, cj + l, m - l) / a[ci + i]) * inv;
+          for (let k = i; k < m; k++) a[cj + k] += f * a[ci + k];
+        }
+        for (let k = i; k < m; k++) a[ci + k] *= inv;
+      } else {
+        for (let k = i; k < m; k++) a[ci + k] = 0;
+      }
+      a[ci + i] += 1;
+    }
+  }
+  // The bidiagonal (w on the diagonal, rv1 above it) diagonalized, the last value first.
+  for (let k = n - 1; k >= 0; k--) {
+    for (let its = 1; ; its++) {
+      let split = true, l = k, nm = 0;
+      for (; l >= 0; l--) {
+        nm = l - 1;
+        if (Math.abs(rv1[l]) + anorm === anorm) {
+          split = false;
+          break;
+        }
+        if (Math.abs(w[nm]) + anorm === anorm) break;
+      }
+      if (split) {
+        // w[nm] is negligible: rotations zero rv1[l..k].
+        let c = 0, s = 1;
+        for (let i = l; i <= k; i++) {
+          const f = s * rv1[i];
+          rv1[i] = c * rv1[i];
+          if (Math.abs(f) + anorm === anorm) break;
+          const h = pythag(f, w[i]);
+          c = w[i] / h;
+          s = -f / h;
+          w[i] = h;
+          if (v) rotate(a, nm, i, m, c, s);
+        }
+      }
+      const z = w[k];
+      if (l === k) {
+        if (z < 0) {
+          w[k] = -z;
+          if (v) for (let j = 0; j < n; j++) v[k * n + j] = -v[k * n + j];
+        }
+        break;
+      }
+      if (its === MAX_ITERATIONS) return false;
+      // A QR step with the shift from the bottom 2 x 2 minor.
+      let x = w[l], y = w[k - 1], gg = rv1[k - 1], h = rv1[k];
+      let f = ((y - z) * (y + z) + (gg - h) * (gg + h)) / (2 * h * y);
+      gg = pythag(f, 1);
+      f = ((x - z) * (x + z) + h * (y / (f + withSign(gg, f)) - h)) / x;
+      let c = 1, s = 1;
+      for (let j = l; j < k; j++) {
+        const i = j + 1;
+        gg = rv1[i];
+        y = w[i];
+        h = s * gg;
+        gg = c * gg;
+        let r = pythag(f, h);
+        rv1[j] = r;
+        c = f / r;
+        s = h / r;
+        f = x * c + gg * s;
+        gg = gg * c - x * s;
+        h = y * s;
+        y *= c;
+        if (v) rotate(v, j, i, n, c, s);
+        r = pythag(f, h);
+        w[j] = r;
+        if (r !== 0) {
+          c = f / r;
+          s = h / r;
+        }
+        f = c * gg + s * y;
+        x = c * y - s * gg;
+        if (v) rotate(a, j, i, m, c, s);
+      }
+      rv1[l] = 0;
+      rv1[k] = f;
+      w[k] = x;
+    }
+  }
+  return true;
 }
 
 /** svd.cc's complete: columns have..want of basis (rows long each) as Q e_j from the Householder QR of the first `have`. */
@@ -84,32 +242,25 @@ function complete(basis: Float64Array, rows: number, have: number, want: number)
   }
 }
 
-/** One m x n matrix at a[o..]: svd.cc's decompose; 1 when it holds a NaN or an infinity. */
+/** One m x n matrix at a[o..]: svd.cc's decompose; 1 when it holds a NaN or an infinity, 2 when the iteration did not converge. */
 function decompose(a: Float32Array, o: number, m: number, n: number, full: boolean, s: Float32Array, so: number,
   u: Float32Array | null, uo: number, vt: Float32Array | null, vo: number): number {
   for (let i = 0; i < m * n; i++) if (!Number.isFinite(a[o + i])) return 1;
   const round = roundingOf(s);
   const tall = m >= n;
   const rows = tall ? m : n, cols = tall ? n : m;
-  const w = new Float64Array(rows * cols), v = u ? new Float64Array(cols * cols) : null, norms = new Float64Array(cols);
+  const w = new Float64Array(rows * cols), v = u ? new Float64Array(cols * cols) : null;
   for (let j = 0; j < cols; j++) for (let i = 0; i < rows; i++) w[j * rows + i] = tall ? a[o + i * n + j] : a[o + j * n + i];
-  if (v) for (let j = 0; j < cols; j++) v[j * cols + j] = 1;
-  if (!jacobi(w, rows, cols, v, norms)) return 1;
   const sigma = new Float64Array(cols);
-  for (let j = 0; j < cols; j++) sigma[j] = Math.sqrt(dot(w, j * rows, w, j * rows, rows));
+  if (!golubKahan(w, rows, cols, sigma, v, new Float64Array(cols), new Float64Array(rows))) return 2;
   // Descending, ties in index order (Array.prototype.sort is stable).
   const order = Array.from({ length: cols }, (_, i) => i).sort((x, y) => (sigma[x] > sigma[y] ? -1 : sigma[x] < sigma[y] ? 1 : 0));
   for (let j = 0; j < cols; j++) s[so + j] = round(sigma[order[j]]);
   if (!u || !vt || !v) return 0;
   const want = full ? rows : cols;
   const left = new Float64Array(rows * want);
-  let rank = 0;
-  while (rank < cols && sigma[order[rank]] > 0) {
-    const col = order[rank] * rows, sg = sigma[order[rank]];
-    for (let i = 0; i < rows; i++) left[rank * rows + i] = w[col + i] / sg;
-    rank++;
-  }
-  if (rank < want) complete(left, rows, rank, want);
+  for (let j = 0; j < cols; j++) left.set(w.subarray(order[j] * rows, (order[j] + 1) * rows), j * rows);
+  if (cols < want) complete(left, rows, cols, want);
   const uCols = full ? m : cols, vtRows = full ? n : cols;
   for (let j = 0; j < uCols; j++) for (let i = 0; i < m; i++) u[uo + i * uCols + j] = tall ? left[j * rows + i] : v[order[j] * cols + i];
   for (let j = 0; j < vtRows; j++) for (let i = 0; i < n; i++) vt[vo + j * n + i] = tall ? v[order[j] * cols + i] : left[j * rows + i];

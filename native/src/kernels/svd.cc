@@ -1,17 +1,18 @@
-// Singular value decomposition by one-sided Jacobi (Hestenes): the columns of the taller way of the
-// matrix are rotated in pairs until every pair is orthogonal, the rotations accumulated into V; the
-// columns' norms are then the singular values and the columns divided by them U. Chosen over
-// Golub-Kahan bidiagonalization for its accuracy (each singular value to a few ulps of its own size,
-// not of the largest one's) and because every step is a dot product or a rotation of two rows, which
-// vectorize. All in double precision, rounded to float at the end, written in the order of the
-// reference twin (lib/backend/reference/svd.ts), whose JavaScript numbers are doubles, so that both
-// give the same bits (this file is built without fused multiply-adds; the dot products keep four
-// partial sums, i mod 4, in both). About 7 m n^2 operations a sweep and 6-10 sweeps: slower than
-// LAPACK's gesdd for large n (docs/performance.md, session 45).
+// Singular value decomposition by Golub, Kahan and Reinsch: Householder reflections take the taller
+// way of the matrix to bidiagonal form (their products accumulated into U and V when the vectors
+// are wanted), then the implicit-shift QR iteration diagonalizes the bidiagonal, each rotation
+// applied to U's and V's columns (EISPACK's svd, in Numerical Recipes' formulation). All in double
+// precision, rounded to float at the end, written in the order of the reference twin
+// (lib/backend/reference/svd.ts), whose JavaScript numbers are doubles, so that both give the same
+// bits (this file is built without fused multiply-adds; hypot is NR's pythag, not libm's). The
+// matrices are kept by columns, so that reflections and rotations walk contiguous memory; the
+// right-hand reflections' row updates are done a column at a time for the same reason (the same
+// sums in the same order). Unblocked scalar code: slower than LAPACK's gesdd (docs/performance.md,
+// session 45). (Session 45's first version, one-sided Jacobi, took 13 sweeps at n = 256, 74.5 ms
+// against PyTorch's 6.5, and did not converge on an exactly rank-2 6 x 6 matrix.)
 #include "svd.h"
 
 #include <algorithm>
-#include <cfloat>
 #include <cmath>
 #include <numeric>
 #include <vector>
@@ -21,10 +22,31 @@
 namespace bp {
 namespace {
 
-constexpr int kMaxSweeps = 60;
+// The inner loops, vectorized for the machine (GCC's function clones, picked by the loader from
+// CPUID): the same operations in each lane whatever the vector width (no fused multiply-adds: AVX2
+// and AVX-512F alone, and fp-contract off), so the same bits as the baseline build and the twin. At
+// n = 256 (one thread, `.scratch` loop): svd 25.0 -> 15.7 ms, svdvals 6.8 -> 6.3.
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__) && !defined(__clang__)
+#define BP_SVD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define BP_SVD_CLONES
+#endif
 
-// x . y with four partial sums (element i into sum i mod 4), added as (s0 + s1) + (s2 + s3).
-double dot(const double* x, const double* y, int len) {
+constexpr int kMaxIterations = 75;
+
+// sqrt(a^2 + b^2) without overflow (Numerical Recipes' pythag).
+double pythag(double a, double b) {
+  const double x = std::fabs(a), y = std::fabs(b);
+  if (x > y) return x * std::sqrt(1.0 + (y / x) * (y / x));
+  return y == 0.0 ? 0.0 : y * std::sqrt(1.0 + (x / y) * (x / y));
+}
+
+// |a| with b's sign (Fortran's SIGN).
+double with_sign(double a, double b) { return b >= 0.0 ? std::fabs(a) : -std::fabs(a); }
+
+// x . y with four partial sums (element i into sum i mod 4, added as (s0 + s1) + (s2 + s3)): a
+// single sum waits on each add in turn.
+BP_SVD_CLONES double dot(const double* x, const double* y, int len) {
   double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
   int i = 0;
   for (; i + 4 <= len; i += 4) {
@@ -39,43 +61,192 @@ double dot(const double* x, const double* y, int len) {
   return (s0 + s1) + (s2 + s3);
 }
 
-// [x, y] := [c x - s y, s x + c y].
-void rotate(double* x, double* y, int len, double c, double s) {
+// y += r x.
+BP_SVD_CLONES void axpy(double r, const double* x, double* y, int len) {
+  for (int i = 0; i < len; i++) y[i] += r * x[i];
+}
+
+// Columns x and y (len long): [x, y] := [x c + y s, y c - x s].
+BP_SVD_CLONES void rotate(double* x, double* y, int len, double c, double s) {
   for (int i = 0; i < len; i++) {
     const double p = x[i], q = y[i];
-    x[i] = c * p - s * q;
-    y[i] = s * p + c * q;
+    x[i] = p * c + q * s;
+    y[i] = q * c - p * s;
   }
 }
 
-// Rows w[0..cols) of length rows (the tall matrix's columns) rotated pairwise until orthogonal to
-// tol; v (cols x cols, rows) accumulates the rotations when not null. False when kMaxSweeps pass.
-bool jacobi(double* w, int rows, int cols, double* v, double* norms) {
-  const double tol = std::sqrt((double)rows) * DBL_EPSILON;
-  for (int sweep = 0; sweep < kMaxSweeps; sweep++) {
-    for (int j = 0; j < cols; j++) norms[j] = dot(w + (long)j * rows, w + (long)j * rows, rows);
-    bool rotated = false;
-    for (int p = 0; p + 1 < cols; p++) {
-      for (int q = p + 1; q < cols; q++) {
-        double* wp = w + (long)p * rows;
-        double* wq = w + (long)q * rows;
-        const double alpha = norms[p], beta = norms[q];
-        const double gamma = dot(wp, wq, rows);
-        if (!(std::fabs(gamma) > tol * std::sqrt(alpha * beta))) continue;
-        // The rotation's tangent, the smaller root of t^2 + 2 zeta t - 1 = 0.
-        const double zeta = (beta - alpha) / (2.0 * gamma);
-        const double t = (zeta >= 0.0 ? 1.0 : -1.0) / (std::fabs(zeta) + std::sqrt(1.0 + zeta * zeta));
-        const double c = 1.0 / std::sqrt(1.0 + t * t), s = c * t;
-        rotate(wp, wq, rows, c, s);
-        if (v) rotate(v + (long)p * cols, v + (long)q * cols, cols, c, s);
-        norms[p] = alpha - t * gamma;
-        norms[q] = beta + t * gamma;
-        rotated = true;
+// a (m x n, m >= n, by columns: A(i, j) at a[j * m + i]) to bidiagonal form and the bidiagonal
+// diagonalized: w the singular values (unsorted, non-negative). With v (n x n, by columns), a ends
+// as U's columns and v as V's. rv1 (n) and t (m) are scratch. False when a value takes more than
+// kMaxIterations QR steps.
+bool golub_kahan(double* a, int m, int n, double* w, double* v, double* rv1, double* t) {
+  double g = 0.0, scale = 0.0, anorm = 0.0;
+  for (int i = 0; i < n; i++) {
+    const int l = i + 1;
+    double* ci = a + (long)i * m;
+    rv1[i] = scale * g;
+    g = 0.0;
+    scale = 0.0;
+    double s = 0.0;
+    for (int k = i; k < m; k++) scale += std::fabs(ci[k]);
+    if (scale != 0.0) {
+      for (int k = i; k < m; k++) {
+        ci[k] /= scale;
+        s += ci[k] * ci[k];
+      }
+      const double f = ci[i];
+      g = -with_sign(std::sqrt(s), f);
+      const double h = f * g - s;
+      ci[i] = f - g;
+      for (int j = l; j < n; j++) {
+        double* cj = a + (long)j * m;
+        const double r = dot(ci + i, cj + i, m - i) / h;
+        axpy(r, ci + i, cj + i, m - i);
+      }
+      for (int k = i; k < m; k++) ci[k] *= scale;
+    }
+    w[i] = scale * g;
+    g = 0.0;
+    scale = 0.0;
+    s = 0.0;
+    if (i != n - 1) {
+      for (int k = l; k < n; k++) scale += std::fabs(a[(long)k * m + i]);
+      if (scale != 0.0) {
+        for (int k = l; k < n; k++) {
+          a[(long)k * m + i] /= scale;
+          s += a[(long)k * m + i] * a[(long)k * m + i];
+        }
+        const double f = a[(long)l * m + i];
+        g = -with_sign(std::sqrt(s), f);
+        const double h = f * g - s;
+        a[(long)l * m + i] = f - g;
+        for (int k = l; k < n; k++) rv1[k] = a[(long)k * m + i] / h;
+        // Each row j > i: t_j = its dot with row i, then row j += t_j rv1 (by columns).
+        std::fill(t + l, t + m, 0.0);
+        for (int k = l; k < n; k++) axpy(a[(long)k * m + i], a + (long)k * m + l, t + l, m - l);
+        for (int k = l; k < n; k++) axpy(rv1[k], t + l, a + (long)k * m + l, m - l);
+        for (int k = l; k < n; k++) a[(long)k * m + i] *= scale;
       }
     }
-    if (!rotated) return true;
+    anorm = std::max(anorm, std::fabs(w[i]) + std::fabs(rv1[i]));
   }
-  return false;
+  if (v) {
+    // The right-hand reflections accumulated into V (row i of a copied into t first).
+    int l = n;
+    for (int i = n - 1; i >= 0; i--) {
+      double* vi = v + (long)i * n;
+      if (i < n - 1) {
+        if (g != 0.0) {
+          for (int k = l; k < n; k++) t[k] = a[(long)k * m + i];
+          for (int j = l; j < n; j++) vi[j] = t[j] / t[l] / g;
+          for (int j = l; j < n; j++) {
+            double* vj = v + (long)j * n;
+            const double r = dot(t + l, vj + l, n - l);
+            axpy(r, vi + l, vj + l, n - l);
+          }
+        }
+        for (int j = l; j < n; j++) {
+          v[(long)j * n + i] = 0.0;
+          vi[j] = 0.0;
+        }
+      }
+      vi[i] = 1.0;
+      g = rv1[i];
+      l = i;
+    }
+    // The left-hand ones into a, which becomes U.
+    for (int i = n - 1; i >= 0; i--) {
+      const int l = i + 1;
+      double* ci = a + (long)i * m;
+      for (int j = l; j < n; j++) a[(long)j * m + i] = 0.0;
+      if (w[i] != 0.0) {
+        const double inv = 1.0 / w[i];
+        for (int j = l; j < n; j++) {
+          double* cj = a + (long)j * m;
+          const double f = (dot(ci + l, cj + l, m - l) / ci[i]) * inv;
+          axpy(f, ci + i, cj + i, m - i);
+        }
+        for (int k = i; k < m; k++) ci[k] *= inv;
+      } else {
+        std::fill(ci + i, ci + m, 0.0);
+      }
+      ci[i] += 1.0;
+    }
+  }
+  // The bidiagonal (w on the diagonal, rv1 above it) diagonalized, the last value first.
+  for (int k = n - 1; k >= 0; k--) {
+    for (int its = 1;; its++) {
+      bool split = true;
+      int l = k, nm = 0;
+      for (; l >= 0; l--) {
+        nm = l - 1;
+        if (std::fabs(rv1[l]) + anorm == anorm) {
+          split = false;
+          break;
+        }
+        if (std::fabs(w[nm]) + anorm == anorm) break;
+      }
+      if (split) {
+        // w[nm] is negligible: rotations zero rv1[l..k].
+        double c = 0.0, s = 1.0;
+        for (int i = l; i <= k; i++) {
+          const double f = s * rv1[i];
+          rv1[i] = c * rv1[i];
+          if (std::fabs(f) + anorm == anorm) break;
+          const double h = pythag(f, w[i]);
+          c = w[i] / h;
+          s = -f / h;
+          w[i] = h;
+          if (v) rotate(a + (long)nm * m, a + (long)i * m, m, c, s);
+        }
+      }
+      const double z = w[k];
+      if (l == k) {
+        if (z < 0.0) {
+          w[k] = -z;
+          if (v)
+            for (int j = 0; j < n; j++) v[(long)k * n + j] = -v[(long)k * n + j];
+        }
+        break;
+      }
+      if (its == kMaxIterations) return false;
+      // A QR step with the shift from the bottom 2 x 2 minor.
+      double x = w[l], y = w[k - 1], gg = rv1[k - 1], h = rv1[k];
+      double f = ((y - z) * (y + z) + (gg - h) * (gg + h)) / (2.0 * h * y);
+      gg = pythag(f, 1.0);
+      f = ((x - z) * (x + z) + h * (y / (f + with_sign(gg, f)) - h)) / x;
+      double c = 1.0, s = 1.0;
+      for (int j = l; j < k; j++) {
+        const int i = j + 1;
+        gg = rv1[i];
+        y = w[i];
+        h = s * gg;
+        gg = c * gg;
+        double r = pythag(f, h);
+        rv1[j] = r;
+        c = f / r;
+        s = h / r;
+        f = x * c + gg * s;
+        gg = gg * c - x * s;
+        h = y * s;
+        y *= c;
+        if (v) rotate(v + (long)j * n, v + (long)i * n, n, c, s);
+        r = pythag(f, h);
+        w[j] = r;
+        if (r != 0.0) {
+          c = f / r;
+          s = h / r;
+        }
+        f = c * gg + s * y;
+        x = c * y - s * gg;
+        if (v) rotate(a + (long)j * m, a + (long)i * m, m, c, s);
+      }
+      rv1[l] = 0.0;
+      rv1[k] = f;
+      w[k] = x;
+    }
+  }
+  return true;
 }
 
 // basis (rows x want, column j at basis[j * rows], the first `have` orthonormal) completed: columns
@@ -111,35 +282,27 @@ void complete(double* basis, int rows, int have, int want) {
 int decompose(const float* a, int m, int n, bool full, float* s, float* u, float* vt) {
   for (long i = 0; i < (long)m * n; i++)
     if (!std::isfinite(a[i])) return 1;
-  // The tall way of A (rows x cols, rows >= cols), its columns as the rows of w: A's columns when
-  // m >= n, A's rows when it is wide (A^T = U' S V'^T, so U = V' and V = U').
+  // The tall way of A (rows x cols, rows >= cols) by columns: A's columns when m >= n, A's rows when
+  // it is wide (A^T = U' S V'^T, so U = V' and V = U').
   const bool tall = m >= n;
   const int rows = tall ? m : n, cols = tall ? n : m;
   const bool vectors = u != nullptr || vt != nullptr;
-  std::vector<double> w((size_t)rows * cols), v(vectors ? (size_t)cols * cols : 0), norms(cols);
+  std::vector<double> w((size_t)rows * cols), v(vectors ? (size_t)cols * cols : 0), sigma(cols), rv1(cols), t(rows);
   for (int j = 0; j < cols; j++)
     for (int i = 0; i < rows; i++) w[(size_t)j * rows + i] = tall ? a[(long)i * n + j] : a[(long)j * n + i];
-  for (int j = 0; vectors && j < cols; j++) v[(size_t)j * cols + j] = 1.0;
-  if (!jacobi(w.data(), rows, cols, vectors ? v.data() : nullptr, norms.data())) return 1;
-  std::vector<double> sigma(cols);
-  for (int j = 0; j < cols; j++) sigma[j] = std::sqrt(dot(w.data() + (size_t)j * rows, w.data() + (size_t)j * rows, rows));
+  if (!golub_kahan(w.data(), rows, cols, sigma.data(), vectors ? v.data() : nullptr, rv1.data(), t.data())) return 2;
   // Descending, ties in index order (a stable sort of the indices).
   std::vector<int> order(cols);
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return sigma[x] > sigma[y]; });
   for (int j = 0; j < cols; j++) s[j] = (float)sigma[order[j]];
   if (!vectors) return 0;
-  // The tall way's left vectors (rows x want, by columns): the nonzero columns normalized, then
-  // completed past the rank (and past cols for the full decomposition).
+  // The tall way's left vectors in order (rows x want, by columns), completed past cols for the
+  // full decomposition.
   const int want = full ? rows : cols;
   std::vector<double> left((size_t)rows * want);
-  int rank = 0;
-  while (rank < cols && sigma[order[rank]] > 0.0) {
-    const double* col = w.data() + (size_t)order[rank] * rows;
-    for (int i = 0; i < rows; i++) left[(size_t)rank * rows + i] = col[i] / sigma[order[rank]];
-    rank++;
-  }
-  if (rank < want) complete(left.data(), rows, rank, want);
+  for (int j = 0; j < cols; j++) std::copy(w.begin() + (long)order[j] * rows, w.begin() + (long)(order[j] + 1) * rows, left.begin() + (long)j * rows);
+  if (cols < want) complete(left.data(), rows, cols, want);
   // U = the tall way's left vectors and V's rows its right ones when m >= n; swapped when wide.
   const int u_cols = full ? m : cols, vt_rows = full ? n : cols;
   for (int j = 0; j < u_cols; j++)
