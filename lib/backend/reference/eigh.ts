@@ -2,15 +2,9 @@
 // and tql2), the same operations in the same order on doubles (JavaScript's numbers, as eigh.cc's),
 // rounded to the storage's precision at the end: the same bits.
 import { roundingOf } from '../../storage';
+import { dot4, pythag } from './double_loops';
 
 const EPS = 2.220446049250313e-16;
-
-/** sqrt(a^2 + b^2) without overflow (Numerical Recipes' pythag), as eigh.cc's. */
-function pythag(a: number, b: number): number {
-  const x = Math.abs(a), y = Math.abs(b);
-  if (x > y) return x * Math.sqrt(1 + (y / x) * (y / x));
-  return y === 0 ? 0 : y * Math.sqrt(1 + (x / y) * (x / y));
-}
 
 /**
  * z (n x n, symmetric on entry) := Q with Q^T A Q tridiagonal (read only for its diagonal without
@@ -36,9 +30,7 @@ function tred2(z: Float64Array, n: number, d: Float64Array, e: Float64Array, g: 
         z[u + l] = f - root;
         for (let r = 0; r <= l; r++) {
           z[r * n + i] = z[u + r] / h;
-          let s = 0;
-          for (let k = 0; k <= r; k++) s += z[r * n + k] * z[u + k];
-          g[r] = s;
+          g[r] = dot4(z, r * n, z, u, r + 1);
           for (let k = 0; k < r; k++) g[k] += z[r * n + k] * z[u + r];
         }
         f = 0;

@@ -2,33 +2,12 @@
 // the same operations in the same order on doubles (JavaScript's numbers, as svd.cc's), rounded to
 // the storage's precision at the end: the same bits.
 import { roundingOf } from '../../storage';
+import { dot4, pythag } from './double_loops';
 
 const MAX_ITERATIONS = 75;
 
-/** sqrt(a^2 + b^2) without overflow (Numerical Recipes' pythag), as svd.cc's. */
-function pythag(a: number, b: number): number {
-  const x = Math.abs(a), y = Math.abs(b);
-  if (x > y) return x * Math.sqrt(1 + (y / x) * (y / x));
-  return y === 0 ? 0 : y * Math.sqrt(1 + (x / y) * (x / y));
-}
-
 /** |a| with b's sign (Fortran's SIGN). */
 const withSign = (a: number, b: number) => (b >= 0 ? Math.abs(a) : -Math.abs(a));
-
-/** x . y over len elements from xo and yo with four partial sums (element i into sum i mod 4), as svd.cc's. */
-function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, len: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
-  for (; i + 4 <= len; i += 4) {
-    s0 += x[xo + i] * y[yo + i];
-    s1 += x[xo + i + 1] * y[yo + i + 1];
-    s2 += x[xo + i + 2] * y[yo + i + 2];
-    s3 += x[xo + i + 3] * y[yo + i + 3];
-  }
-  if (i < len) s0 += x[xo + i] * y[yo + i];
-  if (i + 1 < len) s1 += x[xo + i + 1] * y[yo + i + 1];
-  if (i + 2 < len) s2 += x[xo + i + 2] * y[yo + i + 2];
-  return (s0 + s1) + (s2 + s3);
-}
 
 /** Columns p and q of a column-major array (each len long): [x, y] := [x c + y s, y c - x s], as svd.cc's. */
 function rotate(z: Float64Array, p: number, q: number, len: number, c: number, s: number): void {
@@ -65,7 +44,7 @@ function golubKahan(a: Float64Array, m: number, n: number, w: Float64Array, v: F
       a[ci + i] = f - g;
       for (let j = l; j < n; j++) {
         const cj = j * m;
-        const r = dot(a, ci + i, a, cj + i, m - i) / h;
+        const r = dot4(a, ci + i, a, cj + i, m - i) / h;
         for (let k = i; k < m; k++) a[cj + k] += r * a[ci + k];
       }
       for (let k = i; k < m; k++) a[ci + k] *= scale;
@@ -110,7 +89,7 @@ function golubKahan(a: Float64Array, m: number, n: number, w: Float64Array, v: F
           for (let k = l; k < n; k++) t[k] = a[k * m + i];
           for (let j = l; j < n; j++) v[i * n + j] = t[j] / t[l] / g;
           for (let j = l; j < n; j++) {
-            const r = dot(t, l, v, j * n + l, n - l);
+            const r = dot4(t, l, v, j * n + l, n - l);
             for (let k = l; k < n; k++) v[j * n + k] += r * v[i * n + k];
           }
         }
@@ -131,7 +110,7 @@ function golubKahan(a: Float64Array, m: number, n: number, w: Float64Array, v: F
         const inv = 1 / w[i];
         for (let j = l; j < n; j++) {
           const cj = j * m;
-          const f = (dot(a, ci + l, a, cj + l, m - l) / a[ci + i]) * inv;
+          const f = (dot4(a, ci + l, a, cj + l, m - l) / a[ci + i]) * inv;
           for (let k = i; k < m; k++) a[cj + k] += f * a[ci + k];
         }
         for (let k = i; k < m; k++) a[ci + k] *= inv;
@@ -223,11 +202,11 @@ function complete(basis: Float64Array, rows: number, have: number, want: number)
     refl.set(basis.subarray(i * rows, (i + 1) * rows), r);
     for (let h = 0; h < i; h++) {
       const vh = h * rows;
-      const f = (2 * dot(refl, vh + h, refl, r + h, rows - h)) / dot(refl, vh + h, refl, vh + h, rows - h);
+      const f = (2 * dot4(refl, vh + h, refl, r + h, rows - h)) / dot4(refl, vh + h, refl, vh + h, rows - h);
       for (let e = h; e < rows; e++) refl[r + e] -= f * refl[vh + e];
     }
     refl.fill(0, r, r + i);
-    const len = Math.sqrt(dot(refl, r + i, refl, r + i, rows - i));
+    const len = Math.sqrt(dot4(refl, r + i, refl, r + i, rows - i));
     refl[r + i] += refl[r + i] >= 0 ? len : -len;
   }
   for (let j = have; j < want; j++) {
@@ -235,7 +214,7 @@ function complete(basis: Float64Array, rows: number, have: number, want: number)
     x[j] = 1;
     for (let h = have - 1; h >= 0; h--) {
       const vh = h * rows;
-      const f = (2 * dot(refl, vh + h, x, h, rows - h)) / dot(refl, vh + h, refl, vh + h, rows - h);
+      const f = (2 * dot4(refl, vh + h, x, h, rows - h)) / dot4(refl, vh + h, refl, vh + h, rows - h);
       for (let e = h; e < rows; e++) x[e] -= f * refl[vh + e];
     }
     basis.set(x, j * rows);

@@ -4,8 +4,9 @@
 // rounded to float at the end; written in the order of the reference twin
 // (lib/backend/reference/eigh.ts), whose JavaScript numbers are doubles, so that both give the same
 // bits (this file is built without fused multiply-adds, and hypot is computed as NR's pythag, not
-// by libm). Unblocked: about 4/3 n^3 + 3 n^3 operations in scalar code, slower than LAPACK's syevd
-// for large n (docs/performance.md, session 44).
+// by libm). The inner loops are double_loops.h's, vectorized for the machine (n = 256, one thread:
+// eigh 13.1 -> 8.05 ms with the clones alone). Unblocked: about 4/3 n^3 + 3 n^3 operations, slower
+// than LAPACK's syevd for large n (docs/performance.md, sessions 44 and 45).
 #include "eigh.h"
 
 #include <algorithm>
@@ -13,17 +14,11 @@
 #include <numeric>
 #include <vector>
 
+#include "double_loops.h"
 #include "triangular.h"
 
 namespace bp {
 namespace {
-
-// sqrt(a^2 + b^2) without overflow (Numerical Recipes' pythag).
-double pythag(double a, double b) {
-  const double x = std::fabs(a), y = std::fabs(b);
-  if (x > y) return x * std::sqrt(1.0 + (y / x) * (y / x));
-  return y == 0.0 ? 0.0 : y * std::sqrt(1.0 + (x / y) * (x / y));
-}
 
 // z (n x n, row-major, symmetric on entry) := the orthogonal Q with Q^T A Q tridiagonal (when
 // `vectors`; else only its diagonal is read at the end); d its diagonal, e[1..n) its subdiagonal
@@ -55,10 +50,8 @@ void tred2(double* z, int n, double* d, double* e, double* g, bool vectors) {
         for (int r = 0; r <= l; r++) {
           at(r, i) = u[r] / h;
           const double* zr = z + (long)r * n;
-          double s = 0.0;
-          for (int k = 0; k <= r; k++) s += zr[k] * u[k];
-          g[r] = s;
-          for (int k = 0; k < r; k++) g[k] += zr[k] * u[r];
+          g[r] = dot4(zr, u, r + 1);
+          axpy(u[r], zr, g, r);
         }
         f = 0.0;
         for (int j = 0; j <= l; j++) {
@@ -70,7 +63,7 @@ void tred2(double* z, int n, double* d, double* e, double* g, bool vectors) {
           f = u[j];
           const double gj = e[j] = e[j] - hh * f;
           double* zj = z + (long)j * n;
-          for (int k = 0; k <= j; k++) zj[k] -= (f * e[k] + gj * u[k]);
+          sub_pair(f, e, gj, u, zj, j + 1);
         }
       }
     } else {
@@ -87,12 +80,12 @@ void tred2(double* z, int n, double* d, double* e, double* g, bool vectors) {
       for (int k = 0; k < i; k++) {
         const double aik = at(i, k);
         const double* zk = z + (long)k * n;
-        for (int j = 0; j < i; j++) g[j] += aik * zk[j];
+        axpy(aik, zk, g, i);
       }
       for (int k = 0; k < i; k++) {
         const double aki = at(k, i);
         double* zk = z + (long)k * n;
-        for (int j = 0; j < i; j++) zk[j] -= g[j] * aki;
+        sub_scaled(aki, g, zk, i);
       }
     }
     d[i] = at(i, i);
@@ -136,13 +129,8 @@ bool tql2(double* d, double* e, double* vt, int n) {
           d[i + 1] = g + (p = s * r);
           g = c * r - b;
           if (!vt) continue;
-          double* vi = vt + (long)i * n;
-          double* vj = vt + (long)(i + 1) * n;
-          for (int k = 0; k < n; k++) {
-            f = vj[k];
-            vj[k] = s * vi[k] + c * f;
-            vi[k] = c * vi[k] - s * f;
-          }
+          // vj := s vi + c vj, vi := c vi - s vj.
+          rotate(vt + (long)(i + 1) * n, vt + (long)i * n, n, c, s);
         }
         if (r == 0.0 && i >= l) continue;
         d[l] -= p;

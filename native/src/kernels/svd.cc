@@ -7,8 +7,9 @@
 // bits (this file is built without fused multiply-adds; hypot is NR's pythag, not libm's). The
 // matrices are kept by columns, so that reflections and rotations walk contiguous memory; the
 // right-hand reflections' row updates are done a column at a time for the same reason (the same
-// sums in the same order). Unblocked scalar code: slower than LAPACK's gesdd (docs/performance.md,
-// session 45). (Session 45's first version, one-sided Jacobi, took 13 sweeps at n = 256, 74.5 ms
+// sums in the same order). The inner loops are double_loops.h's, vectorized for the machine (n = 256,
+// one thread: svd 25.0 -> 15.7 ms, svdvals 6.8 -> 6.3). Unblocked: slower than LAPACK's gesdd
+// (docs/performance.md, session 45). (Session 45's first version, one-sided Jacobi, took 13 sweeps at n = 256, 74.5 ms
 // against PyTorch's 6.5, and did not converge on an exactly rank-2 6 x 6 matrix.)
 #include "svd.h"
 
@@ -17,63 +18,16 @@
 #include <numeric>
 #include <vector>
 
+#include "double_loops.h"
 #include "triangular.h"
 
 namespace bp {
 namespace {
 
-// The inner loops, vectorized for the machine (GCC's function clones, picked by the loader from
-// CPUID): the same operations in each lane whatever the vector width (no fused multiply-adds: AVX2
-// and AVX-512F alone, and fp-contract off), so the same bits as the baseline build and the twin. At
-// n = 256 (one thread, `.scratch` loop): svd 25.0 -> 15.7 ms, svdvals 6.8 -> 6.3.
-#if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__) && !defined(__clang__)
-#define BP_SVD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define BP_SVD_CLONES
-#endif
-
 constexpr int kMaxIterations = 75;
-
-// sqrt(a^2 + b^2) without overflow (Numerical Recipes' pythag).
-double pythag(double a, double b) {
-  const double x = std::fabs(a), y = std::fabs(b);
-  if (x > y) return x * std::sqrt(1.0 + (y / x) * (y / x));
-  return y == 0.0 ? 0.0 : y * std::sqrt(1.0 + (x / y) * (x / y));
-}
 
 // |a| with b's sign (Fortran's SIGN).
 double with_sign(double a, double b) { return b >= 0.0 ? std::fabs(a) : -std::fabs(a); }
-
-// x . y with four partial sums (element i into sum i mod 4, added as (s0 + s1) + (s2 + s3)): a
-// single sum waits on each add in turn.
-BP_SVD_CLONES double dot(const double* x, const double* y, int len) {
-  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-  int i = 0;
-  for (; i + 4 <= len; i += 4) {
-    s0 += x[i] * y[i];
-    s1 += x[i + 1] * y[i + 1];
-    s2 += x[i + 2] * y[i + 2];
-    s3 += x[i + 3] * y[i + 3];
-  }
-  if (i < len) s0 += x[i] * y[i];
-  if (i + 1 < len) s1 += x[i + 1] * y[i + 1];
-  if (i + 2 < len) s2 += x[i + 2] * y[i + 2];
-  return (s0 + s1) + (s2 + s3);
-}
-
-// y += r x.
-BP_SVD_CLONES void axpy(double r, const double* x, double* y, int len) {
-  for (int i = 0; i < len; i++) y[i] += r * x[i];
-}
-
-// Columns x and y (len long): [x, y] := [x c + y s, y c - x s].
-BP_SVD_CLONES void rotate(double* x, double* y, int len, double c, double s) {
-  for (int i = 0; i < len; i++) {
-    const double p = x[i], q = y[i];
-    x[i] = p * c + q * s;
-    y[i] = q * c - p * s;
-  }
-}
 
 // a (m x n, m >= n, by columns: A(i, j) at a[j * m + i]) to bidiagonal form and the bidiagonal
 // diagonalized: w the singular values (unsorted, non-negative). With v (n x n, by columns), a ends
@@ -100,7 +54,7 @@ bool golub_kahan(double* a, int m, int n, double* w, double* v, double* rv1, dou
       ci[i] = f - g;
       for (int j = l; j < n; j++) {
         double* cj = a + (long)j * m;
-        const double r = dot(ci + i, cj + i, m - i) / h;
+        const double r = dot4(ci + i, cj + i, m - i) / h;
         axpy(r, ci + i, cj + i, m - i);
       }
       for (int k = i; k < m; k++) ci[k] *= scale;
@@ -141,7 +95,7 @@ bool golub_kahan(double* a, int m, int n, double* w, double* v, double* rv1, dou
           for (int j = l; j < n; j++) vi[j] = t[j] / t[l] / g;
           for (int j = l; j < n; j++) {
             double* vj = v + (long)j * n;
-            const double r = dot(t + l, vj + l, n - l);
+            const double r = dot4(t + l, vj + l, n - l);
             axpy(r, vi + l, vj + l, n - l);
           }
         }
@@ -163,7 +117,7 @@ bool golub_kahan(double* a, int m, int n, double* w, double* v, double* rv1, dou
         const double inv = 1.0 / w[i];
         for (int j = l; j < n; j++) {
           double* cj = a + (long)j * m;
-          const double f = (dot(ci + l, cj + l, m - l) / ci[i]) * inv;
+          const double f = (dot4(ci + l, cj + l, m - l) / ci[i]) * inv;
           axpy(f, ci + i, cj + i, m - i);
         }
         for (int k = i; k < m; k++) ci[k] *= inv;
@@ -260,11 +214,11 @@ void complete(double* basis, int rows, int have, int want) {
     std::copy(basis + (long)i * rows, basis + (long)(i + 1) * rows, r);
     for (int h = 0; h < i; h++) {
       const double* vh = refl.data() + (size_t)h * rows;
-      const double f = 2.0 * dot(vh + h, r + h, rows - h) / dot(vh + h, vh + h, rows - h);
+      const double f = 2.0 * dot4(vh + h, r + h, rows - h) / dot4(vh + h, vh + h, rows - h);
       for (int e = h; e < rows; e++) r[e] -= f * vh[e];
     }
     std::fill(r, r + i, 0.0);
-    const double len = std::sqrt(dot(r + i, r + i, rows - i));
+    const double len = std::sqrt(dot4(r + i, r + i, rows - i));
     r[i] += r[i] >= 0.0 ? len : -len;
   }
   for (int j = have; j < want; j++) {
@@ -272,7 +226,7 @@ void complete(double* basis, int rows, int have, int want) {
     x[j] = 1.0;
     for (int h = have - 1; h >= 0; h--) {
       const double* vh = refl.data() + (size_t)h * rows;
-      const double f = 2.0 * dot(vh + h, x.data() + h, rows - h) / dot(vh + h, vh + h, rows - h);
+      const double f = 2.0 * dot4(vh + h, x.data() + h, rows - h) / dot4(vh + h, vh + h, rows - h);
       for (int e = h; e < rows; e++) x[e] -= f * vh[e];
     }
     std::copy(x.begin(), x.end(), basis + (long)j * rows);

@@ -1,0 +1,69 @@
+// The inner loops of the double-precision decompositions (eigh.cc, svd.cc), vectorized for the
+// machine: GCC's function clones for AVX-512F, AVX2 and the baseline, picked by the loader from
+// CPUID. Each lane does the same operations whatever the vector width (no fused multiply-adds: the
+// clones enable no FMA, and the including files are built with fp-contract off), so every clone gives
+// the bits of the baseline build and of the TypeScript twins. Local to each file that includes it
+// (an unnamed namespace), so no clone is shared between files built for different sets.
+#pragma once
+
+#include <cmath>
+
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__) && !defined(__clang__)
+#define BP_DOUBLE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define BP_DOUBLE_CLONES
+#endif
+
+namespace bp {
+namespace {
+
+// sqrt(a^2 + b^2) without overflow (Numerical Recipes' pythag; the twins compute the same, not libm's hypot).
+[[maybe_unused]] double pythag(double a, double b) {
+  const double x = std::fabs(a), y = std::fabs(b);
+  if (x > y) return x * std::sqrt(1.0 + (y / x) * (y / x));
+  return y == 0.0 ? 0.0 : y * std::sqrt(1.0 + (x / y) * (x / y));
+}
+
+// y += r x.
+[[maybe_unused]] BP_DOUBLE_CLONES void axpy(double r, const double* x, double* y, int len) {
+  for (int i = 0; i < len; i++) y[i] += r * x[i];
+}
+
+// y -= x r.
+[[maybe_unused]] BP_DOUBLE_CLONES void sub_scaled(double r, const double* x, double* y, int len) {
+  for (int i = 0; i < len; i++) y[i] -= x[i] * r;
+}
+
+// y -= (f a + g b).
+[[maybe_unused]] BP_DOUBLE_CLONES void sub_pair(double f, const double* a, double g, const double* b, double* y, int len) {
+  for (int i = 0; i < len; i++) y[i] -= (f * a[i] + g * b[i]);
+}
+
+// [x, y] := [x c + y s, y c - x s].
+[[maybe_unused]] BP_DOUBLE_CLONES void rotate(double* x, double* y, int len, double c, double s) {
+  for (int i = 0; i < len; i++) {
+    const double p = x[i], q = y[i];
+    x[i] = p * c + q * s;
+    y[i] = q * c - p * s;
+  }
+}
+
+// x . y with four partial sums (element i into sum i mod 4, added as (s0 + s1) + (s2 + s3)): a
+// single sum waits on each add in turn.
+[[maybe_unused]] BP_DOUBLE_CLONES double dot4(const double* x, const double* y, int len) {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  int i = 0;
+  for (; i + 4 <= len; i += 4) {
+    s0 += x[i] * y[i];
+    s1 += x[i + 1] * y[i + 1];
+    s2 += x[i + 2] * y[i + 2];
+    s3 += x[i + 3] * y[i + 3];
+  }
+  if (i < len) s0 += x[i] * y[i];
+  if (i + 1 < len) s1 += x[i + 1] * y[i + 1];
+  if (i + 2 < len) s2 += x[i + 2] * y[i + 2];
+  return (s0 + s1) + (s2 + s3);
+}
+
+}  // namespace
+}  // namespace bp
