@@ -1,5 +1,5 @@
 // lib/ops/linalg_composed.ts (vectorNorm, matrixNorm, norm, cond, matrixPower, multiDot, cross, vecdot,
-// lstsq) against torch 1.13 on both backends: values and every input's gradient, and the errors.
+// lstsq, rank-deficient too) against torch 1.13 on both backends: values and every input's gradient, and the errors.
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { Tensor } from '../lib/index';
@@ -17,6 +17,9 @@ function square(shape: number[], boost: number): CallInput {
   for (let m = 0; m < c.data.length / (n * n); m++) for (let i = 0; i < n; i++) c.data[m * n * n + i * n + i] = Math.fround(c.data[m * n * n + i * n + i] + boost);
   return c;
 }
+
+/** 4 x 3 of rank 2 (the third column the sum of the first two). */
+const RANK_2 = [[1, 2, 3], [0, 1, 1], [2, -1, 1], [1, 1, 2]];
 
 const CALLS: TorchCall[] = [
   { name: 'vectorNorm 2, all', inputs: { a: x([3, 4]) }, ours: (t) => L.vectorNorm(t.a), py: 'torch.linalg.vector_norm(a)' },
@@ -48,6 +51,11 @@ const CALLS: TorchCall[] = [
   { name: 'vecdot', inputs: { a: x([2, 4]), b: x([4]) }, ours: (t) => L.vecdot(t.a, t.b), py: 'torch.linalg.vecdot(a, b)' },
   { name: 'lstsq tall', inputs: { a: x([6, 3]), b: x([6, 2]) }, ours: (t) => L.lstsq(t.a, t.b).solution, py: 'torch.linalg.lstsq(a, b).solution' },
   { name: 'lstsq tall, batch, 40 x 35', inputs: { a: x([2, 40, 35]), b: x([2, 40, 1]) }, ours: (t) => L.lstsq(t.a, t.b).solution, py: 'torch.linalg.lstsq(a, b).solution' },
+  // Rank 2 (the third column the sum of the first two): the minimum-norm solution, torch's gradient (pinv's).
+  { name: 'lstsq of a rank-deficient tall A', inputs: { a: { shape: [4, 3], data: RANK_2.flat(), grad: true }, b: x([4, 2]) },
+    ours: (t) => L.lstsq(t.a, t.b).solution, py: 'torch.linalg.lstsq(a, b).solution' },
+  { name: 'lstsq of a rank-deficient wide A', inputs: { a: { shape: [3, 4], data: [0, 1, 2, 3].flatMap((j) => RANK_2[j]).map((_, i, all) => all[(i % 4) * 3 + Math.floor(i / 4)]), grad: true }, b: x([3, 1]) },
+    ours: (t) => L.lstsq(t.a, t.b).solution, py: 'torch.linalg.lstsq(a, b).solution' },
 ];
 
 noteIfNoTorch('vectorNorm ... lstsq against torch');

@@ -1,5 +1,5 @@
 // The rest of torch.linalg that is made of the library's ops (their gradients are those ops'):
-// vector and matrix norms (those of singular values through svdvals), cond, matrixPower, multiDot, cross, vecdot and a full-rank lstsq.
+// vector and matrix norms (those of singular values through svdvals), cond, matrixPower, multiDot, cross, vecdot and lstsq.
 import { Tensor } from '../tensor';
 import { fmt, normDim } from '../shape';
 import { shown } from '../args';
@@ -17,7 +17,7 @@ import { inv } from './linalg';
 import { qr } from './qr';
 import { solveTriangular } from './cholesky';
 import { squareMatrices } from './matrices';
-import { svdvals } from './svd';
+import { pinv, svdvals } from './svd';
 
 /** Dims of a reduction: one, or a list. */
 type NormDims = number | readonly number[];
@@ -209,6 +209,21 @@ export function vecdot(x: Tensor, y: Tensor, dim = -1): Tensor {
   return composedOf((own) => sum(own(mul(x, y)), dim), [x, y]);
 }
 
+/** Whether some matrix of R ([..., k, k], upper triangular) has a diagonal entry at most `size` float32 epsilons times its largest. */
+function rankDeficient(R: Tensor, size: number): boolean {
+  const k = R.shape[R.ndim - 1], d = R.data;
+  for (let o = 0; o < d.length; o += k * k) {
+    let top = 0, low = Infinity;
+    for (let i = 0; i < k; i++) {
+      const v = Math.abs(d[o + i * k + i]);
+      top = Math.max(top, v);
+      low = Math.min(low, v);
+    }
+    if (k > 0 && low <= size * 1.1920928955078125e-7 * top) return true;
+  }
+  return false;
+}
+
 /** lstsq's result. */
 export interface LstsqResult {
   /** X minimizing ||A X - B|| (the minimum-norm one when A has more columns than rows). */
@@ -216,10 +231,12 @@ export interface LstsqResult {
 }
 
 /**
- * The least-squares solution of A X = B (torch.linalg.lstsq's solution) for A [..., m, n] of full
- * rank and B [..., m, k]: through A's QR decomposition, R^-1 Q^T B when m >= n, and the minimum-norm
- * Q R^-T B (A^T = Q R) when m < n. Gradients through those ops. A rank-deficient A gives
- * infinities (R has a zero on its diagonal); torch's default driver handles rank with pivoting.
+ * The least-squares solution of A X = B (torch.linalg.lstsq's solution) for A [..., m, n] and B
+ * [..., m, k]: through A's QR decomposition, R^-1 Q^T B when m >= n, and the minimum-norm Q R^-T B
+ * (A^T = Q R) when m < n; where R's diagonal shows A rank-deficient (an entry at most max(m, n)
+ * float32 epsilons times the largest), the minimum-norm pinv(A) B, as torch's default driver (gelsy,
+ * a complete orthogonal factorization) gives. Gradients through those ops; torch's own are pinv's
+ * (the same where A has full rank).
  */
 export function lstsq(A: Tensor, Bm: Tensor): LstsqResult {
   checkTensor(A, 'lstsq');
@@ -229,13 +246,10 @@ export function lstsq(A: Tensor, Bm: Tensor): LstsqResult {
   }
   const m = A.shape[A.ndim - 2], n = A.shape[A.ndim - 1];
   const solution = composedOf((own) => {
-    if (m >= n) {
-      const { Q, R } = qr(A);
-      own(Q); own(R);
-      return solveTriangular(R, own(matmul(own(transpose(Q, -1, -2)), Bm)), { upper: true });
-    }
-    const { Q, R } = qr(own(transpose(A, -1, -2)));
+    const { Q, R } = qr(m >= n ? A : own(transpose(A, -1, -2)));
     own(Q); own(R);
+    if (rankDeficient(R, Math.max(m, n))) return matmul(own(pinv(A)), Bm);
+    if (m >= n) return solveTriangular(R, own(matmul(own(transpose(Q, -1, -2)), Bm)), { upper: true });
     return matmul(Q, own(solveTriangular(own(transpose(R, -1, -2)), Bm, { upper: false })));
   }, [A, Bm]);
   return { solution };
