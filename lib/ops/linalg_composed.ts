@@ -17,7 +17,7 @@ import { inv } from './linalg';
 import { qr } from './qr';
 import { solveTriangular } from './cholesky';
 import { squareMatrices } from './matrices';
-import { pinv, svdvals } from './svd';
+import { FLOAT32_EPS, pinv, svdvals } from './svd';
 
 /** Dims of a reduction: one, or a list. */
 type NormDims = number | readonly number[];
@@ -219,7 +219,7 @@ function rankDeficient(R: Tensor, size: number): boolean {
       top = Math.max(top, v);
       low = Math.min(low, v);
     }
-    if (k > 0 && low <= size * 1.1920928955078125e-7 * top) return true;
+    if (k > 0 && low <= size * FLOAT32_EPS * top) return true;
   }
   return false;
 }

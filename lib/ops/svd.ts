@@ -41,7 +41,8 @@ export interface RankTolerance {
 }
 
 const RANK_TOLERANCE: OptionKinds<RankTolerance> = { atol: 'value', rtol: 'value', hermitian: 'boolean' };
-const FLOAT32_EPS = 1.1920928955078125e-7;
+/** float32's machine epsilon: torch's default tolerances are multiples of it. */
+export const FLOAT32_EPS = 1.1920928955078125e-7;
 
 /** The matrices of a [..., m, n] tensor: m, n, k = min(m, n), how many, their batch dims. */
 function matrices(A: Tensor, what: string) {
