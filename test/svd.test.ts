@@ -116,6 +116,8 @@ eachBackend('svd', () => {
     expect(() => L.matrixNorm(bp.randn([3, 3]), 3 as 2)).toThrow("matrixNorm: ord must be 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity, got 3");
     expect(() => L.cond(bp.randn([2, 3]), 1)).toThrow('cond: A must be a square matrix or a batch of them (shape [..., n, n]), got shape [2, 3]');
     expect(() => L.cond(bp.randn([3]))).toThrow('cond: A must be a matrix or a batch of them (shape [..., m, n]), got shape [3]');
+    expect(() => L.matrixNorm(bp.zeros([2, 0]), 2)).toThrow('matrixNorm: ord 2 of an empty matrix is not defined (it has no singular values), got shape [2, 0]');
+    expect(L.cond(bp.zeros([2, 0, 0])).shape).toEqual([2]);
     expect(() => L.norm(bp.randn([3]), 'nuc')).toThrow("norm: ord 'nuc' is a matrix norm: give a 2-D x or two dims, got shape [3] and dim undefined");
   });
 });

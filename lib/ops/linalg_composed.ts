@@ -12,7 +12,7 @@ import { countNonzero } from './composed';
 import { matmul } from './matmul';
 import { expand, permute, reshape, squeeze, transpose, unsqueeze } from './shape';
 import { cat, narrow } from './join';
-import { eye } from './creation';
+import { eye, zeros } from './creation';
 import { inv } from './linalg';
 import { qr } from './qr';
 import { solveTriangular } from './cholesky';
@@ -80,6 +80,7 @@ export function matrixNorm(A: Tensor, ord: MatrixNormOrd = 'fro', dim: readonly 
 
 /** 'nuc', 2 or -2 over dims r and c of A: the singular values' sum, largest or smallest (dims r, c moved last first). */
 function singularValueNorm(A: Tensor, ord: 'nuc' | 2 | -2, r: number, c: number, keepDim: boolean): Tensor {
+  if (ord !== 'nuc' && A.shape[r] * A.shape[c] === 0) throw new Error(`matrixNorm: ord ${ord} of an empty matrix is not defined (it has no singular values), got shape ${fmt(A.shape)}`);
   return composedOf((own) => {
     const rest = A.shape.map((_, i) => i).filter((i) => i !== r && i !== c);
     const last = r === A.ndim - 2 && c === A.ndim - 1 ? A : own(permute(A, [...rest, r, c]));
@@ -111,6 +112,8 @@ export function cond(A: Tensor, p: MatrixNormOrd = 2): Tensor {
   if (p === 2 || p === -2) {
     checkTensor(A, 'cond');
     if (A.ndim < 2) throw new Error(`cond: A must be a matrix or a batch of them (shape [..., m, n]), got shape ${fmt(A.shape)}`);
+    // An empty matrix's condition number is 0, as torch's.
+    if (A.shape[A.ndim - 1] * A.shape[A.ndim - 2] === 0) return zeros(A.shape.slice(0, -2));
     return composedOf((own) => {
       const s = own(svdvals(A));
       const k = s.shape[s.ndim - 1];
