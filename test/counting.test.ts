@@ -15,6 +15,12 @@ const CALLS: TorchCall[] = [
   { name: 'unique', inputs: { a: given([3, 4], ints(12, 1, 5)) }, ours: (t) => bp.unique(t.a), py: 'torch.unique(a)' },
   { name: 'unique counts', inputs: { a: given([12], ints(12, 2, 4)) }, ours: (t) => bp.unique(t.a, { returnCounts: true }).counts!, py: 'torch.unique(a, return_counts=True)[1].float()' },
   { name: 'unique inverse', inputs: { a: given([2, 5], ints(10, 3, 6)) }, ours: (t) => bp.unique(t.a, { returnInverse: true }).inverse!, py: 'torch.unique(a, return_inverse=True)[1].float()' },
+  { name: 'unique rows (dim 0)', inputs: { a: given([6, 3], [1, 2, 3, 0, 1, 1, 1, 2, 3, 0, 1, 0, 0, 1, 1, 5, -1, 2]) }, ours: (t) => bp.unique(t.a, { dim: 0 }), py: 'torch.unique(a, dim=0)' },
+  { name: 'unique columns (dim -1) with inverse and counts', inputs: { a: given([2, 5], [1, 0, 1, 2, 0, 3, 4, 3, 3, 4]) },
+    ours: (t) => { const r = bp.unique(t.a, { dim: -1, returnInverse: true, returnCounts: true }); return bp.cat([r.values.reshape([-1]), r.inverse!, r.counts!]); },
+    py: '(lambda r: torch.cat([r[0].reshape(-1), r[1].float(), r[2].float()]))(torch.unique(a, dim=-1, return_inverse=True, return_counts=True))' },
+  { name: 'unique of dim 1 of a 3-D tensor', inputs: { a: given([2, 4, 2], ints(16, 1, 3)) }, ours: (t) => bp.unique(t.a, { dim: 1, returnInverse: true }).values,
+    py: 'torch.unique(a, dim=1, return_inverse=True)[0]' },
   { name: 'unique of infinities and -0', inputs: { a: given([11], SPECIAL.filter((v) => !Number.isNaN(v))) }, ours: (t) => bp.unique(t.a), py: 'torch.unique(a)' },
   { name: 'bincount', inputs: { a: given([20], ints(20, 4, 7)) }, ours: (t) => bp.bincount(t.a), py: 'torch.bincount(a.long()).float()' },
   { name: 'bincount weights minlength', inputs: { a: given([6], [0, 2, 2, 5, 1, 2]), w: given([6], values(6, 5, -1, 1)) },
@@ -49,6 +55,10 @@ eachBackend('counting and searching', () => {
     const r = bp.unique(bp.tensor([2, 1, 2, 2]), { returnInverse: true, returnCounts: true });
     expect([r.values.toArray(), r.inverse!.toArray(), r.counts!.toArray()]).toEqual([[1, 2], [1, 0, 1, 1], [1, 3]]);
     expect(bp.unique(bp.zeros([0])).shape).toEqual([0]);
+    // Slices along a dim: a NaN makes its slice its own (NaN equals nothing), after the numbers.
+    expect(bp.unique(bp.tensor([[1, NaN], [1, NaN], [0, 2], [1, 3]]), { dim: 0 }).toArray()).toEqual([[0, 2], [1, 3], [1, NaN], [1, NaN]]);
+    expect(bp.unique(bp.zeros([0, 3]), { dim: 0 }).shape).toEqual([0, 3]);
+    expect(bp.unique(bp.zeros([2, 0]), { dim: 0 }).shape).toEqual([1, 0]);
     expect([bp.tensor([2, 2, 1]).unique().toArray(), bp.tensor([2, 2, 1]).bincount().toArray(), bp.tensor([0.1, 0.9]).histc({ bins: 2, min: 0, max: 1 }).toArray()]).toEqual([[1, 2], [0, 1, 2], [1, 1]]);
     expect(bp.tensor([2, 2, 1]).unique({ returnCounts: true }).counts!.toArray()).toEqual([1, 2]);
     expect(bp.bincount(bp.zeros([0])).shape).toEqual([0]);
@@ -67,7 +77,8 @@ eachBackend('counting and searching', () => {
     expect(() => bp.searchsorted(bp.zeros([2, 3]), bp.zeros([3, 2]))).toThrow("searchsorted: values must share sortedSequence's leading dims [2], got shapes [2, 3] and [3, 2]");
     expect(() => bp.searchsorted(bp.tensor(1), bp.zeros([2]))).toThrow('searchsorted: sortedSequence must have at least one dim, got a 0-d tensor');
     expect(() => bp.bucketize(bp.zeros([2]), bp.zeros([2, 2]))).toThrow('bucketize: boundaries must be 1-D, got shape [2, 2]');
-    expect(() => bp.unique(bp.zeros([2]), { dim: 0 } as never)).toThrow(/unique: unknown option 'dim'/);
+    expect(() => bp.unique(bp.zeros([2]), { axis: 0 } as never)).toThrow(/unique: unknown option 'axis'/);
+    expect(() => bp.unique(bp.zeros([2, 2]), { dim: 2 })).toThrow(/unique: dim 2 is out of range/);
     expect(() => bp.unique([1, 2] as unknown as Tensor)).toThrow(/unique/);
   });
 });

@@ -2,9 +2,11 @@
 // searchsorted and bucketize. None has a gradient (torch's have none either); their index and count
 // outputs are float32 tensors of integer values, as the library's other index outputs are.
 import { Tensor } from '../tensor';
-import { fmt } from '../shape';
+import { fmt, normDim } from '../shape';
 import { checkFinite, optionsOf, positiveInt, shown } from '../args';
 import { checkTensor } from './core';
+import { transpose } from './shape';
+import { noGrad } from '../autograd';
 
 /** A float32 tensor of `values` with `shape`. */
 const made = (values: ArrayLike<number>, shape: number[]): Tensor => new Tensor(Float32Array.from(values), shape);
@@ -17,27 +19,30 @@ export interface UniqueOptions {
   returnInverse?: boolean;
   /** Also give how many times each value occurs. */
   returnCounts?: boolean;
+  /** The distinct slices along this dim instead of the distinct elements (always sorted, lexicographically; NaNs compare after every number, and a slice holding one is its own). */
+  dim?: number;
 }
 
 /** unique's result when the inverse or the counts are asked for. */
 export interface UniqueResult {
-  /** The distinct values, 1-D. */
+  /** The distinct values, 1-D (with dim: x's shape with that dim the number of distinct slices). */
   values: Tensor;
-  /** x's shape: each element's position in values (null unless returnInverse). */
+  /** x's shape (with dim: [x.shape[dim]]): each element's (slice's) position in values (null unless returnInverse). */
   inverse: Tensor | null;
   /** How many times each value occurs (null unless returnCounts). */
   counts: Tensor | null;
 }
 
 /**
- * The distinct values of x, flattened (torch.unique without dim): sorted unless `sorted: false`;
- * with returnInverse or returnCounts, `{ values, inverse, counts }`.
+ * The distinct values of x, flattened (torch.unique): sorted unless `sorted: false`; with `dim`, the
+ * distinct slices along it, sorted; with returnInverse or returnCounts, `{ values, inverse, counts }`.
  */
 export function unique(x: Tensor, options?: UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
 export function unique(x: Tensor, options: UniqueOptions): UniqueResult;
 export function unique(x: Tensor, options?: UniqueOptions): Tensor | UniqueResult {
   checkTensor(x, 'unique');
-  const o = optionsOf(options, 'unique', { sorted: 'boolean', returnInverse: 'boolean', returnCounts: 'boolean' });
+  const o = optionsOf(options, 'unique', { sorted: 'boolean', returnInverse: 'boolean', returnCounts: 'boolean', dim: 'value' });
+  if (o.dim !== undefined) return uniqueSlices(x, normDim(o.dim, x.ndim, 'unique'), o);
   const data = x.data;
   // Each distinct number once (Map keys: -0 and 0 are one value, shown as the first met, as torch's; NaNs apart, below).
   const slot = new Map<number, number>();
@@ -66,6 +71,46 @@ export function unique(x: Tensor, options?: UniqueOptions): Tensor | UniqueResul
     inverse: o.returnInverse ? made(Array.from(inverse, (k) => rank[k]), [...x.shape]) : null,
     counts: o.returnCounts ? new Tensor(counts, [values.length]) : null,
   };
+}
+
+/** -1, 0 or 1 as slice a of x's rows (each len long, from 0) sorts before, with or after slice b; NaNs after every number. */
+function compareRows(d: Float32Array, a: number, b: number, len: number): number {
+  for (let i = 0; i < len; i++) {
+    const p = d[a * len + i], q = d[b * len + i];
+    if (p < q) return -1;
+    if (p > q) return 1;
+    const pn = Number.isNaN(p), qn = Number.isNaN(q);
+    if (pn !== qn) return pn ? 1 : -1;
+  }
+  return 0;
+}
+
+/** unique along `dim`: the slices moved to the front, sorted, equal neighbours merged (a slice with a NaN is never equal to another). */
+function uniqueSlices(x: Tensor, dim: number, o: UniqueOptions): Tensor | UniqueResult {
+  const front = dim === 0 ? x : noGrad(() => transpose(x, 0, dim));
+  const rows = x.shape[dim], len = rows === 0 ? 0 : x.size / rows, d = front.data;
+  const order = Array.from({ length: rows }, (_, i) => i).sort((a, b) => compareRows(d, a, b, len) || a - b);
+  const same = (a: number, b: number) => {
+    for (let i = 0; i < len; i++) if (!(d[a * len + i] === d[b * len + i])) return false;
+    return true;
+  };
+  const firsts: number[] = [], inverse = new Float32Array(rows), counts: number[] = [];
+  for (const r of order) {
+    if (firsts.length === 0 || !same(firsts[firsts.length - 1], r)) {
+      firsts.push(r);
+      counts.push(0);
+    }
+    inverse[r] = firsts.length - 1;
+    counts[counts.length - 1]++;
+  }
+  const picked = new Float32Array(firsts.length * len);
+  firsts.forEach((r, k) => picked.set(d.subarray(r * len, (r + 1) * len), k * len));
+  const shape = [...front.shape];
+  shape[0] = firsts.length;
+  const values = dim === 0 ? new Tensor(picked, shape) : noGrad(() => transpose(new Tensor(picked, shape), 0, dim));
+  if (front !== x) front.dispose();
+  if (!o.returnInverse && !o.returnCounts) return values;
+  return { values, inverse: o.returnInverse ? new Tensor(inverse, [rows]) : null, counts: o.returnCounts ? made(counts, [counts.length]) : null };
 }
 
 /** Options of bincount. */
