@@ -12,7 +12,7 @@ interface Case {
   kind: 'mha' | 'layer' | 'encoder' | 'decoderLayer' | 'decoder' | 'transformer';
   e: number; h: number; l: number; s: number; n: number;
   kdim?: number; vdim?: number; bias?: boolean; batchFirst?: boolean; unbatched?: boolean; sameKV?: boolean;
-  attnMask?: 'causal' | 'heads' | 'float'; keyPadding?: boolean; average?: boolean;
+  attnMask?: 'causal' | 'heads' | 'float'; keyPadding?: boolean; average?: boolean; addBiasKv?: boolean; addZeroAttn?: boolean;
   ff?: number; activation?: 'relu' | 'gelu'; normFirst?: boolean; layers?: number;
 }
 
@@ -22,6 +22,9 @@ const CASES: Case[] = [
   { kind: 'mha', e: 12, h: 3, l: 3, s: 7, n: 2, kdim: 5, vdim: 9, average: false, keyPadding: true },
   { kind: 'mha', e: 8, h: 2, l: 4, s: 4, n: 3, batchFirst: true, attnMask: 'heads', bias: false },
   { kind: 'mha', e: 6, h: 3, l: 4, s: 5, n: 1, unbatched: true, attnMask: 'float' },
+  { kind: 'mha', e: 8, h: 2, l: 4, s: 5, n: 2, addBiasKv: true, addZeroAttn: true, attnMask: 'causal', keyPadding: true },
+  { kind: 'mha', e: 8, h: 4, l: 3, s: 4, n: 2, addBiasKv: true, batchFirst: true, attnMask: 'float', average: false },
+  { kind: 'mha', e: 6, h: 2, l: 3, s: 5, n: 1, addZeroAttn: true, unbatched: true, kdim: 4, vdim: 7 },
   { kind: 'layer', e: 8, h: 2, l: 6, s: 6, n: 3, ff: 16, attnMask: 'causal' },
   { kind: 'layer', e: 8, h: 4, l: 5, s: 5, n: 2, ff: 12, activation: 'gelu', normFirst: true, batchFirst: true, keyPadding: true },
   { kind: 'encoder', e: 8, h: 2, l: 5, s: 5, n: 2, ff: 16, layers: 2, attnMask: 'causal' },
@@ -50,7 +53,7 @@ for c in json.load(sys.stdin):
     bf = c.get("batchFirst", False)
     am, kpm = masks(c)
     if c["kind"] == "mha":
-        m = nn.MultiheadAttention(E, H, bias=c.get("bias", True), kdim=c.get("kdim"), vdim=c.get("vdim"), batch_first=bf)
+        m = nn.MultiheadAttention(E, H, bias=c.get("bias", True), kdim=c.get("kdim"), vdim=c.get("vdim"), batch_first=bf, add_bias_kv=c.get("addBiasKv", False), add_zero_attn=c.get("addZeroAttn", False))
     elif c["kind"] in ("decoderLayer", "decoder", "transformer"):
         kw = dict(dim_feedforward=c["ff"], dropout=0.0, activation=c.get("activation", "relu"), batch_first=bf, norm_first=c.get("normFirst", False))
         if c["kind"] == "transformer": m = nn.Transformer(E, H, c["layers"], c["layers"], **kw)
@@ -102,7 +105,7 @@ interface Answer {
 }
 
 function build(c: Case): nn.Module {
-  if (c.kind === 'mha') return new nn.MultiheadAttention(c.e, c.h, { bias: c.bias ?? true, kdim: c.kdim, vdim: c.vdim, batchFirst: c.batchFirst ?? false });
+  if (c.kind === 'mha') return new nn.MultiheadAttention(c.e, c.h, { bias: c.bias ?? true, kdim: c.kdim, vdim: c.vdim, batchFirst: c.batchFirst ?? false, addBiasKv: c.addBiasKv, addZeroAttn: c.addZeroAttn });
   const options = { dimFeedforward: c.ff, dropout: 0, activation: c.activation, batchFirst: c.batchFirst, normFirst: c.normFirst };
   if (c.kind === 'transformer') return new nn.Transformer({ dModel: c.e, nhead: c.h, numEncoderLayers: c.layers, numDecoderLayers: c.layers, ...options });
   if (c.kind === 'decoderLayer' || c.kind === 'decoder') {

@@ -1,13 +1,13 @@
 // MultiheadAttention as torch.nn.MultiheadAttention (1.13): the same parameters under the same names
 // (in_proj_weight, in_proj_bias, out_proj.weight, ...; q_proj_weight, k_proj_weight, v_proj_weight
-// when kdim or vdim differ from embedDim), the same computation (F.multi_head_attention_forward's
+// when kdim or vdim differ from embedDim; bias_k, bias_v with addBiasKv), the same computation (F.multi_head_attention_forward's
 // scaled dot product: q / sqrt(headDim), q k^T plus the mask, softmax, dropout, times v, the output
 // projection), made of the library's ops.
 import { Tensor } from '../tensor';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { Linear } from './linear';
-import { xavierUniform } from './init';
+import { xavierNormal, xavierUniform } from './init';
 import { dropout as dropoutFn } from './functional';
 import { checkDropProbability } from './dropout';
 import { checkTensor, letGoAfterBackward } from '../ops/core';
@@ -15,7 +15,7 @@ import { add, div } from '../ops/binary';
 import { linear } from '../ops/matmul';
 import { bmm } from '../ops/matrix_products';
 import { softmax } from '../ops/softmax';
-import { narrow } from '../ops/join';
+import { cat, narrow } from '../ops/join';
 import { reshape, transpose, unsqueeze, squeeze, expand } from '../ops/shape';
 import { maskedFill } from '../ops/more';
 import { sum } from '../ops/reduce';
@@ -35,6 +35,10 @@ export interface MultiheadAttentionOptions {
   vdim?: number;
   /** Inputs and output [batch, seq, feature] (default false: [seq, batch, feature]). */
   batchFirst?: boolean;
+  /** A learned key and value (bias_k, bias_v [1, 1, embedDim]) appended to the projected keys and values (default false). */
+  addBiasKv?: boolean;
+  /** A zero key and value appended to each head's keys and values (default false). */
+  addZeroAttn?: boolean;
 }
 
 /** Options of one attention call. */
@@ -97,10 +101,16 @@ export class MultiheadAttention extends Module {
   in_proj_bias: Parameter | null;
   /** The output projection (heads joined -> embedDim). */
   out_proj: NonDynamicallyQuantizableLinear;
+  /** [1, 1, embedDim]: the key appended to the projected keys (addBiasKv), else null. */
+  bias_k: Parameter | null;
+  /** [1, 1, embedDim]: the value appended to the projected values (addBiasKv), else null. */
+  bias_v: Parameter | null;
+  /** Whether a zero key and value are appended to each head's (addZeroAttn). */
+  readonly addZeroAttn: boolean;
 
   constructor(embedDim: number, numHeads: number, options?: MultiheadAttentionOptions) {
     super();
-    const o = optionsOf(options, 'MultiheadAttention', { dropout: 'value', bias: 'boolean', kdim: 'value', vdim: 'value', batchFirst: 'boolean' });
+    const o = optionsOf(options, 'MultiheadAttention', { dropout: 'value', bias: 'boolean', kdim: 'value', vdim: 'value', batchFirst: 'boolean', addBiasKv: 'boolean', addZeroAttn: 'boolean' });
     this.embedDim = positiveInt(embedDim, 'MultiheadAttention', 'embedDim');
     this.numHeads = positiveInt(numHeads, 'MultiheadAttention', 'numHeads');
     if (embedDim % numHeads !== 0) throw new Error(`MultiheadAttention: embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
@@ -118,8 +128,12 @@ export class MultiheadAttention extends Module {
     this.in_proj_bias = o.bias === false ? null : new Parameter(zeros([3 * e]));
     // torch's order of draws: out_proj's Linear init, then _reset_parameters' xavier_uniform_.
     this.out_proj = new NonDynamicallyQuantizableLinear(e, e, { bias: o.bias !== false });
+    this.bias_k = o.addBiasKv ? new Parameter(zeros([1, 1, e])) : null;
+    this.bias_v = o.addBiasKv ? new Parameter(zeros([1, 1, e])) : null;
+    this.addZeroAttn = o.addZeroAttn ?? false;
     for (const w of [this.in_proj_weight, this.q_proj_weight, this.k_proj_weight, this.v_proj_weight]) if (w) xavierUniform(w);
     if (this.out_proj.bias) this.out_proj.bias.data.fill(0);
+    for (const b of [this.bias_k, this.bias_v]) if (b) xavierNormal(b);
   }
 
   /** The attention output for query, key and value (see attention for the masks' meaning, as 'bool' masks). */
@@ -164,13 +178,26 @@ export class MultiheadAttention extends Module {
     const b = this.in_proj_bias;
     // [seq, batch, e] -> [batch * heads, seq, headDim]
     const heads = (t: Tensor, len: number) => own(transpose(own(reshape(t, [len, bsz * this.numHeads, this.headDim])), 0, 1));
+    // torch's order: bias_k / bias_v appended along the sequence, then the heads split, then the zero
+    // key and value; each extra key is a mask column that blocks nothing.
+    let kp = own(linear(k0, wk, e3(1, b))), vp = own(linear(v0, wv, e3(2, b)));
+    if (this.bias_k && this.bias_v) {
+      kp = own(cat([kp, own(expand(this.bias_k, [1, bsz, e]))], 0));
+      vp = own(cat([vp, own(expand(this.bias_v, [1, bsz, e]))], 0));
+    }
+    const keys = kp.shape[0] + (this.addZeroAttn ? 1 : 0);
     const q = heads(own(linear(q0, wq, e3(0, b))), tgtLen);
-    const k = heads(own(linear(k0, wk, e3(1, b))), srcLen);
-    const v = heads(own(linear(v0, wv, e3(2, b))), srcLen);
+    let k = heads(kp, kp.shape[0]), v = heads(vp, vp.shape[0]);
+    if (this.addZeroAttn) {
+      const zero = zeros([bsz * this.numHeads, 1, this.headDim]);
+      k = own(cat([k, own(zero)], 1));
+      v = own(cat([v, zero], 1));
+    }
+    const fullMask = mask && keys > srcLen ? own(cat([mask, own(zeros([...mask.shape.slice(0, -1), keys - srcLen]))], -1)) : mask;
     // torch 1.13's MHA scales q before the product (functional.ts's scaledDotProductAttention, torch 2's
     // formula, scales the product): other roundings, so each keeps its own.
     const scores = own(bmm(own(div(q, Math.sqrt(this.headDim))), own(transpose(k, 1, 2))));
-    const masked = mask ? own(add(mask, scores)) : scores;
+    const masked = fullMask ? own(add(fullMask, scores)) : scores;
     let weights = own(softmax(masked, -1));
     if (this.training && this.dropout > 0) weights = own(dropoutFn(weights, this.dropout));
     const joined = own(reshape(own(transpose(own(bmm(weights, v)), 0, 1)), [tgtLen * bsz, e]));
@@ -181,7 +208,7 @@ export class MultiheadAttention extends Module {
     }
     let outWeights: Tensor | null = null;
     if (o.needWeights ?? true) {
-      const perHead = reshape(weights, [bsz, this.numHeads, tgtLen, srcLen]);
+      const perHead = reshape(weights, [bsz, this.numHeads, tgtLen, keys]);
       outWeights = o.averageAttnWeights ?? true ? div(own(sum(own(perHead), 1)), this.numHeads) : perHead;
       if (unbatched) outWeights = squeeze(own(outWeights), 0);
     }
