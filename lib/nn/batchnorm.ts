@@ -133,3 +133,14 @@ export class BatchNorm2d extends BatchNormBase {
   protected accepts(ndim: number): boolean { return ndim === 4; }
   protected shapesAccepted(c: number): string { return `[N, ${c}, H, W]`; }
 }
+
+/**
+ * Batch normalization over [N, C, D, H, W] volumes, as torch.nn.BatchNorm3d: each channel's
+ * statistics over the batch and every position (BatchNorm1d's rules otherwise).
+ */
+export class BatchNorm3d extends BatchNormBase {
+  /** @param numFeatures C, the number of channels */
+  constructor(numFeatures: number, options?: BatchNormOptions) { super(numFeatures, options, 'BatchNorm3d'); }
+  protected accepts(ndim: number): boolean { return ndim === 5; }
+  protected shapesAccepted(c: number): string { return `[N, ${c}, D, H, W]`; }
+}

@@ -8,6 +8,8 @@ export { ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softplus, Softmax, Log
 export { Conv2d, MaxPool2d, AvgPool2d } from './conv';
 export type { Conv2dLayerOptions, PaddingMode } from './conv';
 export { Conv1d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, AvgPool1d } from './conv_more';
+export { Conv3d, MaxPool3d, AvgPool3d } from './conv3d';
+export type { Conv3dLayerOptions } from './conv3d';
 export { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d } from './adaptive';
 export { Unfold, Fold } from './fold';
 export { RNN, LSTM, GRU } from './rnn';
@@ -29,7 +31,7 @@ export {
   ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d,
 } from './pad_resize';
 export type { Padding1d, Padding2d, Padding3d, UpsamplingOptions } from './pad_resize';
-export { BatchNorm1d, BatchNorm2d } from './batchnorm';
+export { BatchNorm1d, BatchNorm2d, BatchNorm3d } from './batchnorm';
 export { LayerNorm } from './layernorm';
 export { GroupNorm } from './groupnorm';
 export type { GroupNormOptions } from './groupnorm';

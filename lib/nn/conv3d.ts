@@ -1,0 +1,122 @@
+// Conv3d, MaxPool3d and AvgPool3d, as torch.nn's: the layers hold their sizes and parameters;
+// ops/conv3d.ts computes.
+import { Tensor } from '../tensor';
+import { avgPool3d, AvgPool3dOptions, conv3d, Conv3dOptions, maxPool3d, MaxPool3dOptions, Size3, triple } from '../ops/conv3d';
+import { Module } from './module';
+import { Parameter } from './parameter';
+import { convParameters, convRepr, pyTuple } from './conv';
+import { optionsOf, positiveInt } from '../args';
+
+/** Options of nn.Conv3d: conv3d's, and whether to learn a bias. */
+export interface Conv3dLayerOptions extends Conv3dOptions {
+  /** Learn an additive bias per output channel (default true). */
+  bias?: boolean;
+}
+
+/**
+ * 3-D convolution as torch.nn.Conv3d: weight [out, in / groups, kd, kh, kw] and bias [out],
+ * initialised as torch's. Inputs [N, in, D, H, W] (or [in, D, H, W]); see conv3d.
+ */
+export class Conv3d extends Module {
+  /** Channels of each input. */
+  readonly inChannels: number;
+  /** Channels of each output. */
+  readonly outChannels: number;
+  /** The window [depth, height, width]. */
+  readonly kernelSize: [number, number, number];
+  /** The step between windows. */
+  readonly stride: [number, number, number];
+  /** Zeros added on each side, or 'valid'. */
+  readonly padding: [number, number, number] | 'valid';
+  /** The step between a window's elements. */
+  readonly dilation: [number, number, number];
+  /** Channel groups. */
+  readonly groups: number;
+  /** The weight [outChannels, inChannels / groups, kd, kh, kw]. */
+  weight: Parameter;
+  /** The bias [outChannels], or null when made with bias: false. */
+  bias: Parameter | null;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Size3, options?: Conv3dLayerOptions) {
+    super();
+    const what = 'Conv3d';
+    const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', groups: 'value', bias: 'boolean' });
+    this.inChannels = positiveInt(inChannels, what, 'inChannels');
+    this.outChannels = positiveInt(outChannels, what, 'outChannels');
+    this.kernelSize = triple(kernelSize, null, what, 'kernelSize', 1);
+    this.stride = triple(o.stride, [1, 1, 1], what, 'stride', 1);
+    this.padding = o.padding === 'valid' ? 'valid' : triple(o.padding, [0, 0, 0], what, 'padding', 0);
+    this.dilation = triple(o.dilation, [1, 1, 1], what, 'dilation', 1);
+    this.groups = positiveInt(o.groups ?? 1, what, 'groups');
+    if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
+      throw new Error(`${what}: inChannels (${inChannels}) and outChannels (${outChannels}) must both be divisible by groups (${this.groups})`);
+    }
+    [this.weight, this.bias] = convParameters([outChannels, inChannels / this.groups, ...this.kernelSize], o.bias !== false, outChannels);
+  }
+
+  protected override extraRepr(): string {
+    return convRepr({ inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: this.kernelSize, stride: this.stride,
+      padding: this.padding, dilation: this.dilation, groups: this.groups, bias: this.bias });
+  }
+
+  forward(x: Tensor): Tensor {
+    return conv3d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+}
+
+/** A size as torch prints a pooling layer's: as given, one number or a tuple. */
+const pySize3 = (v: Size3): string => (typeof v === 'number' ? String(v) : pyTuple(v));
+
+/** 3-D max pooling as torch.nn.MaxPool3d (see maxPool3d); the stride defaults to the kernel size. */
+export class MaxPool3d extends Module {
+  /** The window, as given. */
+  readonly kernelSize: Size3;
+  /** The options, as given (stride the kernel size when left out). */
+  readonly options: { readonly stride: Size3; readonly padding: Size3; readonly dilation: Size3 };
+
+  constructor(kernelSize: Size3, options?: MaxPool3dOptions) {
+    super();
+    const o = optionsOf(options, 'MaxPool3d', { stride: 'value', padding: 'value', dilation: 'value' });
+    triple(kernelSize, null, 'MaxPool3d', 'kernelSize', 1);
+    this.kernelSize = kernelSize;
+    this.options = { stride: o.stride ?? kernelSize, padding: o.padding ?? 0, dilation: o.dilation ?? 1 };
+    triple(this.options.stride, null, 'MaxPool3d', 'stride', 1);
+    triple(this.options.padding, null, 'MaxPool3d', 'padding', 0);
+    triple(this.options.dilation, null, 'MaxPool3d', 'dilation', 1);
+  }
+
+  protected override extraRepr(): string {
+    const o = this.options;
+    return `kernel_size=${pySize3(this.kernelSize)}, stride=${pySize3(o.stride)}, padding=${pySize3(o.padding)}, dilation=${pySize3(o.dilation)}, ceil_mode=False`;
+  }
+
+  forward(x: Tensor): Tensor {
+    return maxPool3d(x, this.kernelSize, this.options);
+  }
+}
+
+/** 3-D average pooling as torch.nn.AvgPool3d (see avgPool3d); the stride defaults to the kernel size. */
+export class AvgPool3d extends Module {
+  /** The window, as given. */
+  readonly kernelSize: Size3;
+  /** The options, as given (stride the kernel size when left out). */
+  readonly options: { readonly stride: Size3; readonly padding: Size3 };
+
+  constructor(kernelSize: Size3, options?: AvgPool3dOptions) {
+    super();
+    const o = optionsOf(options, 'AvgPool3d', { stride: 'value', padding: 'value' });
+    triple(kernelSize, null, 'AvgPool3d', 'kernelSize', 1);
+    this.kernelSize = kernelSize;
+    this.options = { stride: o.stride ?? kernelSize, padding: o.padding ?? 0 };
+    triple(this.options.stride, null, 'AvgPool3d', 'stride', 1);
+    triple(this.options.padding, null, 'AvgPool3d', 'padding', 0);
+  }
+
+  protected override extraRepr(): string {
+    return `kernel_size=${pySize3(this.kernelSize)}, stride=${pySize3(this.options.stride)}, padding=${pySize3(this.options.padding)}`;
+  }
+
+  forward(x: Tensor): Tensor {
+    return avgPool3d(x, this.kernelSize, this.options);
+  }
+}

@@ -1,0 +1,183 @@
+// 3-D convolution and pooling over NCDHW volumes, as torch.nn.functional's conv3d, max_pool3d and
+// avg_pool3d, made of the 2-D ops: the depth windows' slices are stacked as channels (a depth-wise
+// im2col), so that a convolution is one conv2d, whose GEMM, threads and gradients it takes, and a
+// pooling is the 2-D pooling of each depth slice combined over the window.
+import { Tensor } from '../tensor';
+import { fmt } from '../shape';
+import { optionsOf, shown } from '../args';
+import { checkTensor, composedOf } from './core';
+import { add, div } from './binary';
+import { maximum } from './compare';
+import { conv2d, maxPool2d, avgPool2d } from './conv';
+import { narrow, stack } from './join';
+import { pad } from './pad_resize';
+import { permute, reshape, squeeze } from './shape';
+import { indexSelect } from './index_ops';
+
+/** A size of each of the three spatial dimensions: one number for all, or [depth, height, width]. */
+export type Size3 = number | readonly [number, number, number];
+
+/** Options of conv3d and nn.Conv3d (each as torch.nn.functional.conv3d's). */
+export interface Conv3dOptions {
+  /** The step between windows (default 1). */
+  stride?: Size3;
+  /** Zeros added on each side (default 0); 'valid' is 0. */
+  padding?: Size3 | 'valid';
+  /** The step between a window's elements (default 1). */
+  dilation?: Size3;
+  /** Channel groups (default 1). */
+  groups?: number;
+}
+
+/** Options of maxPool3d and nn.MaxPool3d. */
+export interface MaxPool3dOptions {
+  /** The step between windows (default: the kernel size). */
+  stride?: Size3;
+  /** Implicit -infinity added on each side (default 0; at most half the kernel size). */
+  padding?: Size3;
+  /** The step between a window's elements (default 1). */
+  dilation?: Size3;
+}
+
+/** Options of avgPool3d and nn.AvgPool3d. */
+export interface AvgPool3dOptions {
+  /** The step between windows (default: the kernel size). */
+  stride?: Size3;
+  /** Zeros added on each side, counted in each window's divisor (default 0; at most half the kernel size). */
+  padding?: Size3;
+}
+
+/** [depth, height, width] from one number or three, each an integer of at least `min`; else an error naming `arg`. */
+export function triple(v: Size3 | undefined, fallback: readonly [number, number, number] | null, what: string, arg: string, min: number): [number, number, number] {
+  if (v === undefined) {
+    if (fallback === null) throw new Error(`${what}: ${arg} is required`);
+    return [fallback[0], fallback[1], fallback[2]];
+  }
+  const t = typeof v === 'number' ? [v, v, v] : v;
+  if (!Array.isArray(t) || t.length !== 3 || !t.every((e) => Number.isInteger(e) && e >= min)) {
+    throw new Error(`${what}: ${arg} must be an integer of at least ${min} or three of them [depth, height, width], got ${shown(v)}`);
+  }
+  return [t[0], t[1], t[2]];
+}
+
+/** x as [N, C, D, H, W] (an unbatched [C, D, H, W] given a batch of one), or an error naming `what`. */
+function volumes(x: Tensor, what: string): { x5: Tensor; batched: boolean } {
+  checkTensor(x, what);
+  if (x.ndim !== 4 && x.ndim !== 5) throw new Error(`${what}: input must be 4-D [C, D, H, W] or 5-D [N, C, D, H, W], got shape ${fmt(x.shape)}`);
+  return x.ndim === 5 ? { x5: x, batched: true } : { x5: x.reshape([1, ...x.shape]), batched: false };
+}
+
+/**
+ * The depth windows of x5 [N, C, D, H, W] (already padded in depth): for each window offset kd,
+ * the slices at depths d * stride + kd * dilation, as [N * outDepth, C, H, W]; and outDepth.
+ */
+function depthSlices(x5: Tensor, kernel: number, stride: number, dilation: number, what: string, own: (t: Tensor) => Tensor): { slices: Tensor[]; outDepth: number } {
+  const [n, c, d, h, w] = x5.shape;
+  const outDepth = Math.floor((d - dilation * (kernel - 1) - 1) / stride) + 1;
+  if (outDepth < 1) throw new Error(`${what}: the input's depth ${d} (padded) is smaller than the kernel's extent ${dilation * (kernel - 1) + 1}`);
+  const depthFirst = own(permute(x5, [0, 2, 1, 3, 4])); // [N, D, C, H, W]
+  const slices: Tensor[] = [];
+  for (let k = 0; k < kernel; k++) {
+    const picked = stride === 1
+      ? own(narrow(depthFirst, 1, k * dilation, outDepth))
+      : own(indexSelect(depthFirst, 1, Array.from({ length: outDepth }, (_, i) => i * stride + k * dilation)));
+    slices.push(own(reshape(picked, [n * outDepth, c, h, w])));
+  }
+  return { slices, outDepth };
+}
+
+/** y [N * outDepth, C', H', W'] back to [N, C', outDepth, H', W'] (and unbatched when x was). */
+function volumesBack(y: Tensor, n: number, outDepth: number, batched: boolean, own: (t: Tensor) => Tensor): Tensor {
+  const [, c, h, w] = y.shape;
+  const v = own(permute(own(reshape(y, [n, outDepth, c, h, w])), [0, 2, 1, 3, 4]));
+  return batched ? v : squeeze(v, 0);
+}
+
+/**
+ * 3-D convolution as torch.nn.functional.conv3d: x [N, C, D, H, W] (or [C, D, H, W]), weight [out,
+ * C / groups, kd, kh, kw], bias [out] or null. The depth windows' slices stacked as channels make it
+ * one conv2d (group by group, window offset by offset, in the weight's order), so its gradients are
+ * conv2d's.
+ */
+export function conv3d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options?: Conv3dOptions): Tensor {
+  const what = 'conv3d';
+  const { x5, batched } = volumes(x, what);
+  checkTensor(weight, what);
+  const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', groups: 'value' });
+  const [sd, sh, sw] = triple(o.stride, [1, 1, 1], what, 'stride', 1);
+  const [pd, ph, pw] = o.padding === 'valid' ? [0, 0, 0] : triple(o.padding, [0, 0, 0], what, 'padding', 0);
+  const [dd, dh, dw] = triple(o.dilation, [1, 1, 1], what, 'dilation', 1);
+  const groups = o.groups ?? 1;
+  const [n, c] = x5.shape;
+  if (!Number.isInteger(groups) || groups < 1 || c % groups !== 0) throw new Error(`${what}: groups must be a positive integer dividing the input's ${c} channels, got ${shown(groups)}`);
+  if (weight.ndim !== 5 || weight.shape[1] !== c / groups || weight.shape[0] % groups !== 0) {
+    throw new Error(`${what}: weight must be [out, ${c / groups}, kd, kh, kw] with out divisible by ${groups} for an input of shape ${fmt(x.shape)} and groups ${groups}, got shape ${fmt(weight.shape)}`);
+  }
+  if (bias !== null) {
+    checkTensor(bias, what);
+    if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) throw new Error(`${what}: bias must be [${weight.shape[0]}], got shape ${fmt(bias.shape)}`);
+  }
+  const [out, cg, kd, kh, kw] = weight.shape;
+  return composedOf((own) => {
+    const padded = pd > 0 ? own(pad(x5, [0, 0, 0, 0, pd, pd])) : x5;
+    const { slices, outDepth } = depthSlices(padded, kd, sd, dd, what, own);
+    const [, , h, w] = slices[0].shape;
+    // Channels ordered [group][window offset][channel in group], the weight's [out][offset][channel].
+    const grouped = slices.map((s) => own(reshape(s, [n * outDepth, groups, cg, h, w])));
+    const rows = own(reshape(own(stack(grouped, 2)), [n * outDepth, groups * kd * cg, h, w]));
+    const w2 = own(reshape(own(permute(weight, [0, 2, 1, 3, 4])), [out, kd * cg, kh, kw]));
+    const y = own(conv2d(rows, w2, bias, { stride: [sh, sw], padding: [ph, pw], dilation: [dh, dw], groups }));
+    return volumesBack(y, n, outDepth, batched, own);
+  }, bias ? [x, weight, bias] : [x, weight]);
+}
+
+/**
+ * 3-D max pooling as torch.nn.functional.max_pool3d (no ceil mode, no indices): each depth slice's
+ * 2-D max pooling, the largest over the depth window (padding in depth is -infinity, as torch's).
+ */
+export function maxPool3d(x: Tensor, kernelSize: Size3, options?: MaxPool3dOptions): Tensor {
+  const what = 'maxPool3d';
+  const { x5, batched } = volumes(x, what);
+  const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value' });
+  const [kd, kh, kw] = triple(kernelSize, null, what, 'kernelSize', 1);
+  const [sd, sh, sw] = triple(o.stride, [kd, kh, kw], what, 'stride', 1);
+  const [pd, ph, pw] = triple(o.padding, [0, 0, 0], what, 'padding', 0);
+  const [dd, dh, dw] = triple(o.dilation, [1, 1, 1], what, 'dilation', 1);
+  if (2 * pd > kd) throw new Error(`${what}: padding must be at most half the kernel size, got padding ${pd} and kernel size ${kd} in depth`);
+  const n = x5.shape[0];
+  return composedOf((own) => {
+    const padded = pd > 0 ? own(pad(x5, [0, 0, 0, 0, pd, pd], { value: -Infinity })) : x5;
+    const { slices, outDepth } = depthSlices(padded, kd, sd, dd, what, own);
+    let y: Tensor | null = null;
+    for (const s of slices) {
+      const p = own(maxPool2d(s, [kh, kw], { stride: [sh, sw], padding: [ph, pw], dilation: [dh, dw] }));
+      y = y ? own(maximum(y, p)) : p;
+    }
+    return volumesBack(y!, n, outDepth, batched, own);
+  }, [x]);
+}
+
+/**
+ * 3-D average pooling as torch.nn.functional.avg_pool3d (padding counted in the divisor; no ceil
+ * mode): the mean over the depth window of each slice's 2-D average pooling.
+ */
+export function avgPool3d(x: Tensor, kernelSize: Size3, options?: AvgPool3dOptions): Tensor {
+  const what = 'avgPool3d';
+  const { x5, batched } = volumes(x, what);
+  const o = optionsOf(options, what, { stride: 'value', padding: 'value' });
+  const [kd, kh, kw] = triple(kernelSize, null, what, 'kernelSize', 1);
+  const [sd, sh, sw] = triple(o.stride, [kd, kh, kw], what, 'stride', 1);
+  const [pd, ph, pw] = triple(o.padding, [0, 0, 0], what, 'padding', 0);
+  if (2 * pd > kd) throw new Error(`${what}: padding must be at most half the kernel size, got padding ${pd} and kernel size ${kd} in depth`);
+  const n = x5.shape[0];
+  return composedOf((own) => {
+    const padded = pd > 0 ? own(pad(x5, [0, 0, 0, 0, pd, pd])) : x5;
+    const { slices, outDepth } = depthSlices(padded, kd, sd, 1, what, own);
+    let y: Tensor | null = null;
+    for (const s of slices) {
+      const p = own(avgPool2d(s, [kh, kw], { stride: [sh, sw], padding: [ph, pw] }));
+      y = y ? own(add(y, p)) : p;
+    }
+    return volumesBack(own(div(y!, kd)), n, outDepth, batched, own);
+  }, [x]);
+}

@@ -1,0 +1,65 @@
+// lib/ops/conv3d.ts (conv3d, maxPool3d, avgPool3d) and the layers Conv3d, MaxPool3d, AvgPool3d and
+// BatchNorm3d against torch 1.13 on both backends: values and every input's gradient, the layers'
+// printing, and the errors.
+import { expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { nn } from '../lib/index';
+import { eachBackend } from './helpers/backends';
+import { haveTorch, noteIfNoTorch } from './helpers/torch';
+import { expectCallsLikeTorch, inputMaker, TorchCall } from './helpers/torch_calls';
+
+const x = inputMaker(4700);
+const F = nn.functional;
+
+const CALLS: TorchCall[] = [
+  { name: 'conv3d with bias', inputs: { a: x([2, 3, 5, 6, 7]), w: x([4, 3, 3, 3, 3], -0.5, 0.5), b: x([4]) },
+    ours: (t) => F.conv3d(t.a, t.w, t.b), py: 'F.conv3d(a, w, b)' },
+  { name: 'conv3d stride, padding, dilation (depth strided and dilated)', inputs: { a: x([1, 2, 9, 6, 7]), w: x([3, 2, 3, 2, 3], -0.5, 0.5) },
+    ours: (t) => F.conv3d(t.a, t.w, null, { stride: [2, 1, 2], padding: [1, 0, 1], dilation: [2, 2, 1] }),
+    py: 'F.conv3d(a, w, None, stride=(2, 1, 2), padding=(1, 0, 1), dilation=(2, 2, 1))' },
+  { name: 'conv3d groups 2, unbatched', inputs: { a: x([4, 4, 5, 5]), w: x([6, 2, 2, 3, 3], -0.5, 0.5), b: x([6]) },
+    ours: (t) => F.conv3d(t.a, t.w, t.b, { groups: 2, padding: 1 }), py: 'F.conv3d(a, w, b, groups=2, padding=1)' },
+  { name: 'conv3d depthwise (groups = channels), stride 2', inputs: { a: x([2, 3, 6, 5, 5]), w: x([3, 1, 3, 3, 3], -0.5, 0.5) },
+    ours: (t) => F.conv3d(t.a, t.w, null, { groups: 3, stride: 2, padding: 'valid' }), py: "F.conv3d(a, w, None, groups=3, stride=2, padding='valid')" },
+  { name: 'maxPool3d kernel 2', inputs: { a: x([2, 3, 4, 6, 6]) }, ours: (t) => F.maxPool3d(t.a, 2), py: 'F.max_pool3d(a, 2)' },
+  { name: 'maxPool3d stride, padding, dilation', inputs: { a: x([1, 2, 7, 6, 7]) },
+    ours: (t) => F.maxPool3d(t.a, [3, 2, 2], { stride: [2, 1, 2], padding: [1, 0, 1], dilation: [2, 1, 1] }),
+    py: 'F.max_pool3d(a, (3, 2, 2), stride=(2, 1, 2), padding=(1, 0, 1), dilation=(2, 1, 1))' },
+  { name: 'avgPool3d kernel 2, unbatched', inputs: { a: x([3, 4, 6, 6]) }, ours: (t) => F.avgPool3d(t.a, 2), py: 'F.avg_pool3d(a, 2)' },
+  { name: 'avgPool3d kernel 3, stride 2, padding 1', inputs: { a: x([2, 2, 7, 5, 6]) },
+    ours: (t) => F.avgPool3d(t.a, 3, { stride: 2, padding: 1 }), py: 'F.avg_pool3d(a, 3, stride=2, padding=1)' },
+  { name: 'BatchNorm3d in training', inputs: { a: x([3, 2, 3, 4, 5]) }, ours: (t) => new nn.BatchNorm3d(2).forward(t.a), py: 'torch.nn.BatchNorm3d(2)(a)' },
+];
+
+noteIfNoTorch('conv3d, maxPool3d, avgPool3d and BatchNorm3d against torch');
+eachBackend('conv3d', () => {
+  it.runIf(haveTorch)(`${CALLS.length} calls: torch's values and every input's gradient`, () => {
+    expectCallsLikeTorch(CALLS, 2e-5);
+  });
+
+  it('layers hold torch\'s parameters and print as torch\'s', () => {
+    const c = new nn.Conv3d(2, 4, [3, 2, 1], { stride: [2, 1, 1], padding: 1, dilation: [1, 2, 1], groups: 2, bias: false });
+    expect(c.weight.shape).toEqual([4, 1, 3, 2, 1]);
+    expect(c.toString()).toBe('Conv3d(2, 4, kernel_size=(3, 2, 1), stride=(2, 1, 1), padding=(1, 1, 1), dilation=(1, 2, 1), groups=2, bias=False)');
+    expect(new nn.Conv3d(2, 4, 3).toString()).toBe('Conv3d(2, 4, kernel_size=(3, 3, 3), stride=(1, 1, 1))');
+    expect(new nn.MaxPool3d(2).toString()).toBe('MaxPool3d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)');
+    expect(new nn.MaxPool3d([3, 2, 2], { stride: [2, 1, 2], padding: [1, 0, 1], dilation: [2, 1, 1] }).toString())
+      .toBe('MaxPool3d(kernel_size=(3, 2, 2), stride=(2, 1, 2), padding=(1, 0, 1), dilation=(2, 1, 1), ceil_mode=False)');
+    expect(new nn.AvgPool3d(3, { stride: 2, padding: 1 }).toString()).toBe('AvgPool3d(kernel_size=3, stride=2, padding=1)');
+    const y = new nn.Sequential(new nn.Conv3d(1, 2, 3, { padding: 1 }), new nn.BatchNorm3d(2), new nn.ReLU(), new nn.MaxPool3d(2)).forward(bp.randn([2, 1, 4, 4, 4]));
+    expect(y.shape).toEqual([2, 2, 2, 2, 2]);
+  });
+
+  it('names the function and the bad argument', () => {
+    expect(() => F.conv3d(bp.randn([2, 3, 4]), bp.randn([1, 3, 1, 1, 1]))).toThrow('conv3d: input must be 4-D [C, D, H, W] or 5-D [N, C, D, H, W], got shape [2, 3, 4]');
+    expect(() => F.conv3d(bp.randn([1, 3, 4, 4, 4]), bp.randn([2, 2, 1, 1, 1]))).toThrow('conv3d: weight must be [out, 3, kd, kh, kw] with out divisible by 1 for an input of shape [1, 3, 4, 4, 4] and groups 1, got shape [2, 2, 1, 1, 1]');
+    expect(() => F.conv3d(bp.randn([1, 3, 4, 4, 4]), bp.randn([2, 3, 1, 1, 1]), bp.randn([3]))).toThrow('conv3d: bias must be [2], got shape [3]');
+    expect(() => F.conv3d(bp.randn([1, 3, 2, 4, 4]), bp.randn([2, 3, 3, 1, 1]))).toThrow("conv3d: the input's depth 2 (padded) is smaller than the kernel's extent 3");
+    expect(() => F.conv3d(bp.randn([1, 3, 4, 4, 4]), bp.randn([2, 3, 1, 1, 1]), null, { stride: [1, 2] as never })).toThrow('conv3d: stride must be an integer of at least 1 or three of them [depth, height, width], got [1, 2]');
+    expect(() => F.conv3d(bp.randn([1, 4, 4, 4, 4]), bp.randn([2, 2, 1, 1, 1]), null, { groups: 3 })).toThrow("conv3d: groups must be a positive integer dividing the input's 4 channels, got 3");
+    expect(() => F.maxPool3d(bp.randn([1, 1, 4, 4, 4]), 2, { padding: [2, 0, 0] })).toThrow('maxPool3d: padding must be at most half the kernel size, got padding 2 and kernel size 2 in depth');
+    expect(() => new nn.Conv3d(3, 4, 3, { groups: 2 })).toThrow('Conv3d: inChannels (3) and outChannels (4) must both be divisible by groups (2)');
+    expect(() => new nn.MaxPool3d(0)).toThrow('MaxPool3d: kernelSize must be an integer of at least 1 or three of them [depth, height, width], got 0');
+    expect(() => new nn.BatchNorm3d(2).forward(bp.randn([2, 2, 3, 3]))).toThrow(/BatchNorm3d: .*\[N, 2, D, H, W\]/);
+  });
+});
