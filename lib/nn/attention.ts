@@ -1,8 +1,8 @@
 // MultiheadAttention as torch.nn.MultiheadAttention (1.13): the same parameters under the same names
 // (in_proj_weight, in_proj_bias, out_proj.weight, ...; q_proj_weight, k_proj_weight, v_proj_weight
-// when kdim or vdim differ from embedDim; bias_k, bias_v with addBiasKv), the same computation (F.multi_head_attention_forward's
-// scaled dot product: q / sqrt(headDim), q k^T plus the mask, softmax, dropout, times v, the output
-// projection), made of the library's ops.
+// when kdim or vdim differ from embedDim; bias_k, bias_v with addBiasKv), the same computation
+// (F.multi_head_attention_forward's scaled dot product: q / sqrt(headDim), q k^T plus the mask,
+// softmax, dropout, times v, the output projection), made of the library's ops.
 import { Tensor } from '../tensor';
 import { Module } from './module';
 import { Parameter } from './parameter';

@@ -131,6 +131,14 @@ export function conv3d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   }, bias ? [x, weight, bias] : [x, weight]);
 }
 
+/** A pooling's kernel, stride (the kernel's by default) and padding (at most half the kernel in depth; 2-d pooling checks the rest). */
+function poolSizes(kernelSize: Size3, o: { stride?: Size3; padding?: Size3 }, what: string): [number, number, number][] {
+  const kernel = triple(kernelSize, null, what, 'kernelSize', 1);
+  const padding = triple(o.padding, [0, 0, 0], what, 'padding', 0);
+  if (2 * padding[0] > kernel[0]) throw new Error(`${what}: padding must be at most half the kernel size, got padding ${padding[0]} and kernel size ${kernel[0]} in depth`);
+  return [kernel, triple(o.stride, kernel, what, 'stride', 1), padding];
+}
+
 /**
  * 3-D max pooling as torch.nn.functional.max_pool3d (no ceil mode, no indices): each depth slice's
  * 2-D max pooling, the largest over the depth window (padding in depth is -infinity, as torch's).
@@ -139,11 +147,8 @@ export function maxPool3d(x: Tensor, kernelSize: Size3, options?: MaxPool3dOptio
   const what = 'maxPool3d';
   const { x5, batched } = volumes(x, what);
   const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value' });
-  const [kd, kh, kw] = triple(kernelSize, null, what, 'kernelSize', 1);
-  const [sd, sh, sw] = triple(o.stride, [kd, kh, kw], what, 'stride', 1);
-  const [pd, ph, pw] = triple(o.padding, [0, 0, 0], what, 'padding', 0);
+  const [[kd, kh, kw], [sd, sh, sw], [pd, ph, pw]] = poolSizes(kernelSize, o, what);
   const [dd, dh, dw] = triple(o.dilation, [1, 1, 1], what, 'dilation', 1);
-  if (2 * pd > kd) throw new Error(`${what}: padding must be at most half the kernel size, got padding ${pd} and kernel size ${kd} in depth`);
   const n = x5.shape[0];
   return composedOf((own) => {
     const padded = pd > 0 ? own(pad(x5, [0, 0, 0, 0, pd, pd], { value: -Infinity })) : x5;
@@ -165,10 +170,7 @@ export function avgPool3d(x: Tensor, kernelSize: Size3, options?: AvgPool3dOptio
   const what = 'avgPool3d';
   const { x5, batched } = volumes(x, what);
   const o = optionsOf(options, what, { stride: 'value', padding: 'value' });
-  const [kd, kh, kw] = triple(kernelSize, null, what, 'kernelSize', 1);
-  const [sd, sh, sw] = triple(o.stride, [kd, kh, kw], what, 'stride', 1);
-  const [pd, ph, pw] = triple(o.padding, [0, 0, 0], what, 'padding', 0);
-  if (2 * pd > kd) throw new Error(`${what}: padding must be at most half the kernel size, got padding ${pd} and kernel size ${kd} in depth`);
+  const [[kd, kh, kw], [sd, sh, sw], [pd, ph, pw]] = poolSizes(kernelSize, o, what);
   const n = x5.shape[0];
   return composedOf((own) => {
     const padded = pd > 0 ? own(pad(x5, [0, 0, 0, 0, pd, pd])) : x5;

@@ -20,7 +20,7 @@ function rotate(z: Float64Array, p: number, q: number, len: number, c: number, s
 }
 
 /**
- * svd.cc's golubKahan, loop for loop: a (m x n, m >= n, column-major) to bidiagonal form by
+ * svd.cc's golub_kahan, loop for loop: a (m x n, m >= n, column-major) to bidiagonal form by
  * Householder reflections, then the implicit-shift QR iteration on it; w the singular values
  * (unsorted, non-negative). With v (n x n, column-major), a ends as U's columns and v as V's.
  */

@@ -9,8 +9,8 @@
 // right-hand reflections' row updates are done a column at a time for the same reason (the same
 // sums in the same order). The inner loops are double_loops.h's, vectorized for the machine (n = 256,
 // one thread: svd 25.0 -> 15.7 ms, svdvals 6.8 -> 6.3). Unblocked: slower than LAPACK's gesdd
-// (docs/performance.md, session 45). (Session 45's first version, one-sided Jacobi, took 13 sweeps at n = 256, 74.5 ms
-// against PyTorch's 6.5, and did not converge on an exactly rank-2 6 x 6 matrix.)
+// (docs/performance.md, session 45). Session 45's first version, one-sided Jacobi, took 13 sweeps
+// at n = 256 (74.5 ms against PyTorch's 6.5) and did not converge on an exactly rank-2 6 x 6 matrix.
 #include "svd.h"
 
 #include <algorithm>
@@ -85,7 +85,8 @@ bool golub_kahan(double* a, int m, int n, double* w, double* v, double* rv1, dou
     anorm = std::max(anorm, std::fabs(w[i]) + std::fabs(rv1[i]));
   }
   if (v) {
-    // The right-hand reflections accumulated into V (row i of a copied into t first).
+    // The right-hand reflections accumulated into V (row i of a copied into t first), last first;
+    // g is the reflection's scale, which rv1 kept (the last row has none: g is 0 from the loop above).
     int l = n;
     for (int i = n - 1; i >= 0; i--) {
       double* vi = v + (long)i * n;
@@ -215,7 +216,7 @@ void complete(double* basis, int rows, int have, int want) {
     for (int h = 0; h < i; h++) {
       const double* vh = refl.data() + (size_t)h * rows;
       const double f = 2.0 * dot4(vh + h, r + h, rows - h) / dot4(vh + h, vh + h, rows - h);
-      for (int e = h; e < rows; e++) r[e] -= f * vh[e];
+      sub_scaled(f, vh + h, r + h, rows - h);
     }
     std::fill(r, r + i, 0.0);
     const double len = std::sqrt(dot4(r + i, r + i, rows - i));
@@ -227,7 +228,7 @@ void complete(double* basis, int rows, int have, int want) {
     for (int h = have - 1; h >= 0; h--) {
       const double* vh = refl.data() + (size_t)h * rows;
       const double f = 2.0 * dot4(vh + h, x.data() + h, rows - h) / dot4(vh + h, vh + h, rows - h);
-      for (int e = h; e < rows; e++) x[e] -= f * vh[e];
+      sub_scaled(f, vh + h, x.data() + h, rows - h);
     }
     std::copy(x.begin(), x.end(), basis + (long)j * rows);
   }
