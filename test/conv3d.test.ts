@@ -21,6 +21,19 @@ const CALLS: TorchCall[] = [
     ours: (t) => F.conv3d(t.a, t.w, t.b, { groups: 2, padding: 1 }), py: 'F.conv3d(a, w, b, groups=2, padding=1)' },
   { name: 'conv3d depthwise (groups = channels), stride 2', inputs: { a: x([2, 3, 6, 5, 5]), w: x([3, 1, 3, 3, 3], -0.5, 0.5) },
     ours: (t) => F.conv3d(t.a, t.w, null, { groups: 3, stride: 2, padding: 'valid' }), py: "F.conv3d(a, w, None, groups=3, stride=2, padding='valid')" },
+  { name: "conv3d padding 'same' (odd and even totals, dilated)", inputs: { a: x([1, 2, 5, 6, 7]), w: x([3, 2, 2, 3, 4], -0.5, 0.5) },
+    ours: (t) => F.conv3d(t.a, t.w, null, { padding: 'same', dilation: [1, 2, 1] }), py: "F.conv3d(a, w, None, padding='same', dilation=(1, 2, 1))" },
+  { name: 'nn.Conv3d with paddingMode circular and reflect', inputs: { a: x([2, 2, 4, 5, 5]), w: x([3, 2, 3, 3, 3], -0.5, 0.5, false), b: x([3], -1, 1, false) },
+    ours: (t) => {
+      const layer = (mode: 'circular' | 'reflect', padding: 1 | 'same') => {
+        const c = new nn.Conv3d(2, 3, 3, { padding, paddingMode: mode });
+        c.weight.data.set(t.w.data);
+        c.bias!.data.set(t.b.data);
+        return c.forward(t.a);
+      };
+      return layer('circular', 1).add(layer('reflect', 'same'));
+    },
+    py: "(lambda mk: mk('circular', 1)(a) + mk('reflect', 'same')(a))(lambda mode, p: (lambda m: (m.weight.data.copy_(w), m.bias.data.copy_(b), m)[-1])(torch.nn.Conv3d(2, 3, 3, padding=p, padding_mode=mode)))" },
   { name: 'maxPool3d kernel 2', inputs: { a: x([2, 3, 4, 6, 6]) }, ours: (t) => F.maxPool3d(t.a, 2), py: 'F.max_pool3d(a, 2)' },
   { name: 'maxPool3d stride, padding, dilation', inputs: { a: x([1, 2, 7, 6, 7]) },
     ours: (t) => F.maxPool3d(t.a, [3, 2, 2], { stride: [2, 1, 2], padding: [1, 0, 1], dilation: [2, 1, 1] }),
@@ -42,6 +55,8 @@ eachBackend('conv3d', () => {
     expect(c.weight.shape).toEqual([4, 1, 3, 2, 1]);
     expect(c.toString()).toBe('Conv3d(2, 4, kernel_size=(3, 2, 1), stride=(2, 1, 1), padding=(1, 1, 1), dilation=(1, 2, 1), groups=2, bias=False)');
     expect(new nn.Conv3d(2, 4, 3).toString()).toBe('Conv3d(2, 4, kernel_size=(3, 3, 3), stride=(1, 1, 1))');
+    expect(new nn.Conv3d(2, 4, 3, { padding: 'same', paddingMode: 'reflect' }).toString()).toBe('Conv3d(2, 4, kernel_size=(3, 3, 3), stride=(1, 1, 1), padding=same, padding_mode=reflect)');
+    expect(new nn.Conv3d(2, 4, 3, { padding: 1, paddingMode: 'circular' }).toString()).toBe('Conv3d(2, 4, kernel_size=(3, 3, 3), stride=(1, 1, 1), padding=(1, 1, 1), padding_mode=circular)');
     expect(new nn.MaxPool3d(2).toString()).toBe('MaxPool3d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)');
     expect(new nn.MaxPool3d([3, 2, 2], { stride: [2, 1, 2], padding: [1, 0, 1], dilation: [2, 1, 1] }).toString())
       .toBe('MaxPool3d(kernel_size=(3, 2, 2), stride=(2, 1, 2), padding=(1, 0, 1), dilation=(2, 1, 1), ceil_mode=False)');
@@ -58,6 +73,9 @@ eachBackend('conv3d', () => {
     expect(() => F.conv3d(bp.randn([1, 3, 4, 4, 4]), bp.randn([2, 3, 1, 1, 1]), null, { stride: [1, 2] as never })).toThrow('conv3d: stride must be an integer of at least 1 or three of them [depth, height, width], got [1, 2]');
     expect(() => F.conv3d(bp.randn([1, 4, 4, 4, 4]), bp.randn([2, 2, 1, 1, 1]), null, { groups: 3 })).toThrow("conv3d: groups must be a positive integer dividing the input's 4 channels, got 3");
     expect(() => F.maxPool3d(bp.randn([1, 1, 4, 4, 4]), 2, { padding: [2, 0, 0] })).toThrow('maxPool3d: padding must be at most half the kernel size, got padding 2 and kernel size 2 in depth');
+    expect(() => F.conv3d(bp.randn([1, 1, 4, 4, 4]), bp.randn([1, 1, 3, 3, 3]), null, { padding: 'same', stride: 2 })).toThrow("conv3d: padding 'same' needs stride 1, got 2");
+    expect(() => new nn.Conv3d(1, 1, 3, { padding: 'same', stride: [1, 2, 1] })).toThrow("Conv3d: padding 'same' needs stride 1, got (1, 2, 1)");
+    expect(() => new nn.Conv3d(1, 1, 3, { paddingMode: 'mirror' as 'reflect' })).toThrow(/Conv3d: paddingMode must be one of/);
     expect(() => new nn.Conv3d(3, 4, 3, { groups: 2 })).toThrow('Conv3d: inChannels (3) and outChannels (4) must both be divisible by groups (2)');
     expect(() => new nn.MaxPool3d(0)).toThrow('MaxPool3d: kernelSize must be an integer of at least 1 or three of them [depth, height, width], got 0');
     expect(() => new nn.BatchNorm3d(2).forward(bp.randn([2, 2, 3, 3]))).toThrow(/BatchNorm3d: .*\[N, 2, D, H, W\]/);

@@ -4,13 +4,16 @@ import { Tensor } from '../tensor';
 import { avgPool3d, AvgPool3dOptions, conv3d, Conv3dOptions, maxPool3d, MaxPool3dOptions, Size3, triple } from '../ops/conv3d';
 import { Module } from './module';
 import { Parameter } from './parameter';
-import { convParameters, convRepr, pyTuple } from './conv';
+import { convParameters, convRepr, modePads, PaddingMode, paddingModeOf, pyTuple } from './conv';
+import { pad } from '../ops/pad_resize';
 import { optionsOf, positiveInt } from '../args';
 
-/** Options of nn.Conv3d: conv3d's, and whether to learn a bias. */
+/** Options of nn.Conv3d: conv3d's, whether to learn a bias, and how to fill the padding. */
 export interface Conv3dLayerOptions extends Conv3dOptions {
   /** Learn an additive bias per output channel (default true). */
   bias?: boolean;
+  /** Fill the padding with zeros (default), or the input reflected, replicated or wrapped around (see pad). */
+  paddingMode?: PaddingMode;
 }
 
 /**
@@ -26,12 +29,14 @@ export class Conv3d extends Module {
   readonly kernelSize: [number, number, number];
   /** The step between windows. */
   readonly stride: [number, number, number];
-  /** Zeros added on each side, or 'valid'. */
-  readonly padding: [number, number, number] | 'valid';
+  /** Zeros added on each side, or 'valid' / 'same' as given. */
+  readonly padding: [number, number, number] | 'valid' | 'same';
   /** The step between a window's elements. */
   readonly dilation: [number, number, number];
   /** Channel groups. */
   readonly groups: number;
+  /** How the padding is filled. */
+  readonly paddingMode: PaddingMode;
   /** The weight [outChannels, inChannels / groups, kd, kh, kw]. */
   weight: Parameter;
   /** The bias [outChannels], or null when made with bias: false. */
@@ -40,14 +45,16 @@ export class Conv3d extends Module {
   constructor(inChannels: number, outChannels: number, kernelSize: Size3, options?: Conv3dLayerOptions) {
     super();
     const what = 'Conv3d';
-    const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', groups: 'value', bias: 'boolean' });
+    const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', groups: 'value', bias: 'boolean', paddingMode: 'value' });
     this.inChannels = positiveInt(inChannels, what, 'inChannels');
     this.outChannels = positiveInt(outChannels, what, 'outChannels');
     this.kernelSize = triple(kernelSize, null, what, 'kernelSize', 1);
     this.stride = triple(o.stride, [1, 1, 1], what, 'stride', 1);
-    this.padding = o.padding === 'valid' ? 'valid' : triple(o.padding, [0, 0, 0], what, 'padding', 0);
+    this.padding = o.padding === 'valid' || o.padding === 'same' ? o.padding : triple(o.padding, [0, 0, 0], what, 'padding', 0);
+    this.paddingMode = paddingModeOf(o.paddingMode, what);
     this.dilation = triple(o.dilation, [1, 1, 1], what, 'dilation', 1);
     this.groups = positiveInt(o.groups ?? 1, what, 'groups');
+    if (this.padding === 'same' && this.stride.some((v) => v !== 1)) throw new Error(`${what}: padding 'same' needs stride 1, got ${pyTuple(this.stride)}`);
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
       throw new Error(`${what}: inChannels (${inChannels}) and outChannels (${outChannels}) must both be divisible by groups (${this.groups})`);
     }
@@ -56,11 +63,14 @@ export class Conv3d extends Module {
 
   protected override extraRepr(): string {
     return convRepr({ inChannels: this.inChannels, outChannels: this.outChannels, kernelSize: this.kernelSize, stride: this.stride,
-      padding: this.padding, dilation: this.dilation, groups: this.groups, bias: this.bias });
+      padding: this.padding, dilation: this.dilation, groups: this.groups, bias: this.bias, paddingMode: this.paddingMode });
   }
 
   forward(x: Tensor): Tensor {
-    return conv3d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    const { stride, dilation, groups } = this;
+    if (this.paddingMode === 'zeros') return conv3d(x, this.weight, this.bias, { stride, padding: this.padding, dilation, groups });
+    // Padded first, as torch's _conv_forward pads it.
+    return conv3d(pad(x, modePads(this.padding, this.kernelSize, dilation), { mode: this.paddingMode }), this.weight, this.bias, { stride, dilation, groups });
   }
 }
 

@@ -21,8 +21,8 @@ export type Size3 = number | readonly [number, number, number];
 export interface Conv3dOptions {
   /** The step between windows (default 1). */
   stride?: Size3;
-  /** Zeros added on each side (default 0); 'valid' is 0. */
-  padding?: Size3 | 'valid';
+  /** Zeros added on each side (default 0); 'valid' is 0, 'same' keeps the size (stride 1; an odd total padded one more at the end, as torch). */
+  padding?: Size3 | 'valid' | 'same';
   /** The step between a window's elements (default 1). */
   dilation?: Size3;
   /** Channel groups (default 1). */
@@ -105,8 +105,10 @@ export function conv3d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   checkTensor(weight, what);
   const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', groups: 'value' });
   const [sd, sh, sw] = triple(o.stride, [1, 1, 1], what, 'stride', 1);
-  const [pd, ph, pw] = o.padding === 'valid' ? [0, 0, 0] : triple(o.padding, [0, 0, 0], what, 'padding', 0);
+  const same = o.padding === 'same';
+  const [pd, ph, pw] = o.padding === 'valid' || o.padding === 'same' ? [0, 0, 0] : triple(o.padding, [0, 0, 0], what, 'padding', 0);
   const [dd, dh, dw] = triple(o.dilation, [1, 1, 1], what, 'dilation', 1);
+  if (same && (sd !== 1 || sh !== 1 || sw !== 1)) throw new Error(`${what}: padding 'same' needs stride 1, got ${shown(o.stride)}`);
   const groups = o.groups ?? 1;
   const [n, c] = x5.shape;
   if (!Number.isInteger(groups) || groups < 1 || c % groups !== 0) throw new Error(`${what}: groups must be a positive integer dividing the input's ${c} channels, got ${shown(groups)}`);
@@ -119,7 +121,10 @@ export function conv3d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   }
   const [out, cg, kd, kh, kw] = weight.shape;
   return composedOf((own) => {
-    const padded = pd > 0 ? own(pad(x5, [0, 0, 0, 0, pd, pd])) : x5;
+    // 'same': each dim's total dilation * (k - 1) split, the odd one at the end (torch's).
+    const sameSplit = (k: number, dil: number) => [Math.floor((dil * (k - 1)) / 2), dil * (k - 1) - Math.floor((dil * (k - 1)) / 2)];
+    const pads = same ? [...sameSplit(kw, dw), ...sameSplit(kh, dh), ...sameSplit(kd, dd)] : [0, 0, 0, 0, pd, pd];
+    const padded = pads.some((p) => p > 0) ? own(pad(x5, pads)) : x5;
     const { slices, outDepth } = depthSlices(padded, kd, sd, dd, what, own);
     const [, , h, w] = slices[0].shape;
     // Channels ordered [group][window offset][channel in group], the weight's [out][offset][channel].
