@@ -41,6 +41,15 @@ const CALLS: TorchCall[] = [
   { name: 'avgPool3d kernel 2, unbatched', inputs: { a: x([3, 4, 6, 6]) }, ours: (t) => F.avgPool3d(t.a, 2), py: 'F.avg_pool3d(a, 2)' },
   { name: 'avgPool3d kernel 3, stride 2, padding 1', inputs: { a: x([2, 2, 7, 5, 6]) },
     ours: (t) => F.avgPool3d(t.a, 3, { stride: 2, padding: 1 }), py: 'F.avg_pool3d(a, 3, stride=2, padding=1)' },
+  { name: 'maxPool3d ceilMode (partial last windows)', inputs: { a: x([1, 2, 5, 7, 6]) },
+    ours: (t) => F.maxPool3d(t.a, 2, { ceilMode: true }).reshape([-1]).add(F.maxPool3d(t.a, 3, { stride: 2, padding: 1, ceilMode: true }).sum()),
+    py: 'F.max_pool3d(a, 2, ceil_mode=True).reshape(-1) + F.max_pool3d(a, 3, stride=2, padding=1, ceil_mode=True).sum()' },
+  { name: 'avgPool3d ceilMode, countIncludePad false', inputs: { a: x([2, 2, 5, 6, 7]) },
+    ours: (t) => F.avgPool3d(t.a, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }),
+    py: 'F.avg_pool3d(a, 3, stride=2, padding=1, ceil_mode=True, count_include_pad=False)' },
+  { name: 'avgPool3d ceilMode with the padding counted, and divisorOverride', inputs: { a: x([1, 3, 5, 7, 6]) },
+    ours: (t) => F.avgPool3d(t.a, [2, 3, 2], { stride: 2, padding: [1, 1, 0], ceilMode: true }).reshape([-1]).add(F.avgPool3d(t.a, 2, { divisorOverride: 3 }).sum()),
+    py: 'F.avg_pool3d(a, (2, 3, 2), stride=2, padding=(1, 1, 0), ceil_mode=True).reshape(-1) + F.avg_pool3d(a, 2, divisor_override=3).sum()' },
   { name: 'BatchNorm3d in training', inputs: { a: x([3, 2, 3, 4, 5]) }, ours: (t) => new nn.BatchNorm3d(2).forward(t.a), py: 'torch.nn.BatchNorm3d(2)(a)' },
 ];
 
@@ -58,6 +67,7 @@ eachBackend('conv3d', () => {
     expect(new nn.Conv3d(2, 4, 3, { padding: 'same', paddingMode: 'reflect' }).toString()).toBe('Conv3d(2, 4, kernel_size=(3, 3, 3), stride=(1, 1, 1), padding=same, padding_mode=reflect)');
     expect(new nn.Conv3d(2, 4, 3, { padding: 1, paddingMode: 'circular' }).toString()).toBe('Conv3d(2, 4, kernel_size=(3, 3, 3), stride=(1, 1, 1), padding=(1, 1, 1), padding_mode=circular)');
     expect(new nn.MaxPool3d(2).toString()).toBe('MaxPool3d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)');
+    expect(new nn.MaxPool3d(2, { ceilMode: true }).toString()).toBe('MaxPool3d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=True)');
     expect(new nn.MaxPool3d([3, 2, 2], { stride: [2, 1, 2], padding: [1, 0, 1], dilation: [2, 1, 1] }).toString())
       .toBe('MaxPool3d(kernel_size=(3, 2, 2), stride=(2, 1, 2), padding=(1, 0, 1), dilation=(2, 1, 1), ceil_mode=False)');
     expect(new nn.AvgPool3d(3, { stride: 2, padding: 1 }).toString()).toBe('AvgPool3d(kernel_size=3, stride=2, padding=1)');
@@ -76,6 +86,7 @@ eachBackend('conv3d', () => {
     expect(() => F.conv3d(bp.randn([1, 1, 4, 4, 4]), bp.randn([1, 1, 3, 3, 3]), null, { padding: 'same', stride: 2 })).toThrow("conv3d: padding 'same' needs stride 1, got 2");
     expect(() => new nn.Conv3d(1, 1, 3, { padding: 'same', stride: [1, 2, 1] })).toThrow("Conv3d: padding 'same' needs stride 1, got (1, 2, 1)");
     expect(() => new nn.Conv3d(1, 1, 3, { paddingMode: 'mirror' as 'reflect' })).toThrow(/Conv3d: paddingMode must be one of/);
+    expect(() => F.avgPool3d(bp.randn([1, 1, 4, 4, 4]), 2, { divisorOverride: 0 })).toThrow('avgPool3d: divisorOverride must be a non-zero integer, got 0');
     expect(() => new nn.Conv3d(3, 4, 3, { groups: 2 })).toThrow('Conv3d: inChannels (3) and outChannels (4) must both be divisible by groups (2)');
     expect(() => new nn.MaxPool3d(0)).toThrow('MaxPool3d: kernelSize must be an integer of at least 1 or three of them [depth, height, width], got 0');
     expect(() => new nn.BatchNorm3d(2).forward(bp.randn([2, 2, 3, 3]))).toThrow(/BatchNorm3d: .*\[N, 2, D, H, W\]/);

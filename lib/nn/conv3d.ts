@@ -7,6 +7,7 @@ import { Parameter } from './parameter';
 import { convParameters, convRepr, modePads, PaddingMode, paddingModeOf, pyTuple } from './conv';
 import { pad } from '../ops/pad_resize';
 import { optionsOf, positiveInt } from '../args';
+import { pyBool } from '../format';
 
 /** Options of nn.Conv3d: conv3d's, whether to learn a bias, and how to fill the padding. */
 export interface Conv3dLayerOptions extends Conv3dOptions {
@@ -82,14 +83,14 @@ export class MaxPool3d extends Module {
   /** The window, as given. */
   readonly kernelSize: Size3;
   /** The options, as given (stride the kernel size when left out). */
-  readonly options: { readonly stride: Size3; readonly padding: Size3; readonly dilation: Size3 };
+  readonly options: { readonly stride: Size3; readonly padding: Size3; readonly dilation: Size3; readonly ceilMode: boolean };
 
   constructor(kernelSize: Size3, options?: MaxPool3dOptions) {
     super();
-    const o = optionsOf(options, 'MaxPool3d', { stride: 'value', padding: 'value', dilation: 'value' });
+    const o = optionsOf(options, 'MaxPool3d', { stride: 'value', padding: 'value', dilation: 'value', ceilMode: 'boolean' });
     triple(kernelSize, null, 'MaxPool3d', 'kernelSize', 1);
     this.kernelSize = kernelSize;
-    this.options = { stride: o.stride ?? kernelSize, padding: o.padding ?? 0, dilation: o.dilation ?? 1 };
+    this.options = { stride: o.stride ?? kernelSize, padding: o.padding ?? 0, dilation: o.dilation ?? 1, ceilMode: o.ceilMode ?? false };
     triple(this.options.stride, null, 'MaxPool3d', 'stride', 1);
     triple(this.options.padding, null, 'MaxPool3d', 'padding', 0);
     triple(this.options.dilation, null, 'MaxPool3d', 'dilation', 1);
@@ -97,7 +98,7 @@ export class MaxPool3d extends Module {
 
   protected override extraRepr(): string {
     const o = this.options;
-    return `kernel_size=${pySize3(this.kernelSize)}, stride=${pySize3(o.stride)}, padding=${pySize3(o.padding)}, dilation=${pySize3(o.dilation)}, ceil_mode=False`;
+    return `kernel_size=${pySize3(this.kernelSize)}, stride=${pySize3(o.stride)}, padding=${pySize3(o.padding)}, dilation=${pySize3(o.dilation)}, ceil_mode=${pyBool(o.ceilMode)}`;
   }
 
   forward(x: Tensor): Tensor {
@@ -110,14 +111,14 @@ export class AvgPool3d extends Module {
   /** The window, as given. */
   readonly kernelSize: Size3;
   /** The options, as given (stride the kernel size when left out). */
-  readonly options: { readonly stride: Size3; readonly padding: Size3 };
+  readonly options: Readonly<AvgPool3dOptions> & { readonly stride: Size3; readonly padding: Size3 };
 
   constructor(kernelSize: Size3, options?: AvgPool3dOptions) {
     super();
-    const o = optionsOf(options, 'AvgPool3d', { stride: 'value', padding: 'value' });
+    const o = optionsOf(options, 'AvgPool3d', { stride: 'value', padding: 'value', ceilMode: 'boolean', countIncludePad: 'boolean', divisorOverride: 'value' });
     triple(kernelSize, null, 'AvgPool3d', 'kernelSize', 1);
     this.kernelSize = kernelSize;
-    this.options = { stride: o.stride ?? kernelSize, padding: o.padding ?? 0 };
+    this.options = { ...o, stride: o.stride ?? kernelSize, padding: o.padding ?? 0 };
     triple(this.options.stride, null, 'AvgPool3d', 'stride', 1);
     triple(this.options.padding, null, 'AvgPool3d', 'padding', 0);
   }

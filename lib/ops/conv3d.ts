@@ -37,14 +37,22 @@ export interface MaxPool3dOptions {
   padding?: Size3;
   /** The step between a window's elements (default 1). */
   dilation?: Size3;
+  /** Round the output size up rather than down (default false): a last, partial window. */
+  ceilMode?: boolean;
 }
 
 /** Options of avgPool3d and nn.AvgPool3d. */
 export interface AvgPool3dOptions {
   /** The step between windows (default: the kernel size). */
   stride?: Size3;
-  /** Zeros added on each side, counted in each window's divisor (default 0; at most half the kernel size). */
+  /** Zeros added on each side (default 0; at most half the kernel size). */
   padding?: Size3;
+  /** Round the output size up rather than down (default false). */
+  ceilMode?: boolean;
+  /** Count the padding's zeros in each window's divisor (default true, as torch). */
+  countIncludePad?: boolean;
+  /** Divide every window's sum by this instead (a non-zero integer). */
+  divisorOverride?: number;
 }
 
 /** [depth, height, width] from one number or three, each an integer of at least `min`; else an error naming `arg`. */
@@ -136,31 +144,49 @@ export function conv3d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   }, bias ? [x, weight, bias] : [x, weight]);
 }
 
-/** A pooling's kernel, stride (the kernel's by default) and padding (at most half the kernel in depth; 2-d pooling checks the rest). */
-function poolSizes(kernelSize: Size3, o: { stride?: Size3; padding?: Size3 }, what: string): [number, number, number][] {
-  const kernel = triple(kernelSize, null, what, 'kernelSize', 1);
-  const padding = triple(o.padding, [0, 0, 0], what, 'padding', 0);
-  if (2 * padding[0] > kernel[0]) throw new Error(`${what}: padding must be at most half the kernel size, got padding ${padding[0]} and kernel size ${kernel[0]} in depth`);
-  return [kernel, triple(o.stride, kernel, what, 'stride', 1), padding];
+/** A pooling's output length along one dim (torch's pooling_output_shape): with ceilMode a last, partial window, which must start inside the input or its left padding. */
+function pooledLength(size: number, k: number, stride: number, padding: number, dilation: number, ceil: boolean): number {
+  const span = size + 2 * padding - dilation * (k - 1) - 1;
+  let out = (ceil ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
+  if (ceil && (out - 1) * stride >= size + padding) out--;
+  return out;
 }
 
 /**
- * 3-D max pooling as torch.nn.functional.max_pool3d (no ceil mode, no indices): each depth slice's
- * 2-D max pooling, the largest over the depth window (padding in depth is -infinity, as torch's).
+ * A pooling's kernel, stride (the kernel's by default) and padding (at most half the kernel in
+ * depth; 2-d pooling checks the rest), and x5 padded in depth with `fill` so that the depth windows
+ * (ceil mode's last, partial one included) lie inside it.
+ */
+function poolSizes(x5: Tensor, kernelSize: Size3, o: { stride?: Size3; padding?: Size3; ceilMode?: boolean }, dilation: number, fill: number,
+  what: string, own: (t: Tensor) => Tensor): { sizes: [number, number, number][]; padded: Tensor } {
+  const kernel = triple(kernelSize, null, what, 'kernelSize', 1);
+  const padding = triple(o.padding, [0, 0, 0], what, 'padding', 0);
+  const stride = triple(o.stride, kernel, what, 'stride', 1);
+  if (2 * padding[0] > kernel[0]) throw new Error(`${what}: padding must be at most half the kernel size, got padding ${padding[0]} and kernel size ${kernel[0]} in depth`);
+  const depth = x5.shape[2], [k, s, p] = [kernel[0], stride[0], padding[0]];
+  const out = pooledLength(depth, k, s, p, dilation, o.ceilMode ?? false);
+  if (out < 1) throw new Error(`${what}: the input's depth ${depth} (padded) is smaller than the kernel's extent ${dilation * (k - 1) + 1}`);
+  const extra = Math.max(0, (out - 1) * s + dilation * (k - 1) + 1 - (depth + 2 * p));
+  const padded = p + extra > 0 ? own(pad(x5, [0, 0, 0, 0, p, p + extra], { value: fill })) : x5;
+  return { sizes: [kernel, stride, padding], padded };
+}
+
+/**
+ * 3-D max pooling as torch.nn.functional.max_pool3d (no indices): each depth slice's 2-D max
+ * pooling, the largest over the depth window (padding in depth is -infinity, as torch's).
  */
 export function maxPool3d(x: Tensor, kernelSize: Size3, options?: MaxPool3dOptions): Tensor {
   const what = 'maxPool3d';
   const { x5, batched } = volumes(x, what);
-  const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value' });
-  const [[kd, kh, kw], [sd, sh, sw], [pd, ph, pw]] = poolSizes(kernelSize, o, what);
+  const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', ceilMode: 'boolean' });
   const [dd, dh, dw] = triple(o.dilation, [1, 1, 1], what, 'dilation', 1);
   const n = x5.shape[0];
   return composedOf((own) => {
-    const padded = pd > 0 ? own(pad(x5, [0, 0, 0, 0, pd, pd], { value: -Infinity })) : x5;
+    const { sizes: [[kd, kh, kw], [sd, sh, sw], [, ph, pw]], padded } = poolSizes(x5, kernelSize, o, dd, -Infinity, what, own);
     const { slices, outDepth } = depthSlices(padded, kd, sd, dd, what, own);
     let y: Tensor | null = null;
     for (const s of slices) {
-      const p = own(maxPool2d(s, [kh, kw], { stride: [sh, sw], padding: [ph, pw], dilation: [dh, dw] }));
+      const p = own(maxPool2d(s, [kh, kw], { stride: [sh, sw], padding: [ph, pw], dilation: [dh, dw], ceilMode: o.ceilMode ?? false }));
       y = y ? own(maximum(y, p)) : p;
     }
     return volumesBack(y!, n, outDepth, batched, own);
@@ -168,23 +194,48 @@ export function maxPool3d(x: Tensor, kernelSize: Size3, options?: MaxPool3dOptio
 }
 
 /**
- * 3-D average pooling as torch.nn.functional.avg_pool3d (padding counted in the divisor; no ceil
- * mode): the mean over the depth window of each slice's 2-D average pooling.
+ * How many elements each window along one dim divides by (torch's avg_pool): from its start to its
+ * end clipped to the padded input, or with countIncludePad false to the input itself.
+ */
+function windowCounts(size: number, k: number, stride: number, padding: number, out: number, includePad: boolean): number[] {
+  return Array.from({ length: out }, (_, o) => {
+    const start = o * stride - padding, end = Math.min(start + k, size + padding);
+    return includePad ? end - start : Math.min(end, size) - Math.max(start, 0);
+  });
+}
+
+/**
+ * 3-D average pooling as torch.nn.functional.avg_pool3d (ceilMode, countIncludePad,
+ * divisorOverride): each depth slice's 2-D window sums added over the depth window, over torch's
+ * divisor (a product of each dim's count, so one [D, H, W] grid).
  */
 export function avgPool3d(x: Tensor, kernelSize: Size3, options?: AvgPool3dOptions): Tensor {
   const what = 'avgPool3d';
   const { x5, batched } = volumes(x, what);
-  const o = optionsOf(options, what, { stride: 'value', padding: 'value' });
-  const [[kd, kh, kw], [sd, sh, sw], [pd, ph, pw]] = poolSizes(kernelSize, o, what);
-  const n = x5.shape[0];
+  const o = optionsOf(options, what, { stride: 'value', padding: 'value', ceilMode: 'boolean', countIncludePad: 'boolean', divisorOverride: 'value' });
+  const override = o.divisorOverride;
+  if (override !== undefined && (!Number.isInteger(override) || override === 0)) throw new Error(`${what}: divisorOverride must be a non-zero integer, got ${shown(override)}`);
+  const ceilMode = o.ceilMode ?? false;
+  const n = x5.shape[0], [, , depth, height, width] = x5.shape;
   return composedOf((own) => {
-    const padded = pd > 0 ? own(pad(x5, [0, 0, 0, 0, pd, pd])) : x5;
+    const { sizes: [[kd, kh, kw], [sd, sh, sw], [pd, ph, pw]], padded } = poolSizes(x5, kernelSize, o, 1, 0, what, own);
     const { slices, outDepth } = depthSlices(padded, kd, sd, 1, what, own);
     let y: Tensor | null = null;
     for (const s of slices) {
-      const p = own(avgPool2d(s, [kh, kw], { stride: [sh, sw], padding: [ph, pw] }));
+      const p = own(avgPool2d(s, [kh, kw], { stride: [sh, sw], padding: [ph, pw], ceilMode, divisorOverride: 1 }));
       y = y ? own(add(y, p)) : p;
     }
-    return volumesBack(own(div(y!, kd)), n, outDepth, batched, own);
+    const sums = volumesBack(y!, n, outDepth, true, own);
+    const [, , , oh, ow] = sums.shape;
+    let divisor: number | Tensor = override ?? 0;
+    if (override === undefined) {
+      const include = o.countIncludePad ?? true;
+      const [cd, ch, cw] = [windowCounts(depth, kd, sd, pd, outDepth, include), windowCounts(height, kh, sh, ph, oh, include), windowCounts(width, kw, sw, pw, ow, include)];
+      const grid = new Float32Array(outDepth * oh * ow);
+      for (let a = 0; a < outDepth; a++) for (let b = 0; b < oh; b++) for (let c = 0; c < ow; c++) grid[(a * oh + b) * ow + c] = cd[a] * ch[b] * cw[c];
+      divisor = own(new Tensor(grid, [outDepth, oh, ow]));
+    }
+    const mean = div(sums, divisor);
+    return batched ? mean : squeeze(own(mean), 0);
   }, [x]);
 }
