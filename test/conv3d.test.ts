@@ -1,6 +1,6 @@
-// lib/ops/conv3d.ts (conv3d, maxPool3d, avgPool3d) and the layers Conv3d, MaxPool3d, AvgPool3d and
-// BatchNorm3d against torch 1.13 on both backends: values and every input's gradient, the layers'
-// printing, and the errors.
+// lib/ops/conv3d.ts (conv3d, maxPool3d, avgPool3d, adaptive 3-d pooling) and the layers Conv3d,
+// MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d and BatchNorm3d against torch 1.13 on
+// both backends: values and every input's gradient, the layers' printing, and the errors.
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn } from '../lib/index';
@@ -50,6 +50,11 @@ const CALLS: TorchCall[] = [
   { name: 'avgPool3d ceilMode with the padding counted, and divisorOverride', inputs: { a: x([1, 3, 5, 7, 6]) },
     ours: (t) => F.avgPool3d(t.a, [2, 3, 2], { stride: 2, padding: [1, 1, 0], ceilMode: true }).reshape([-1]).add(F.avgPool3d(t.a, 2, { divisorOverride: 3 }).sum()),
     py: 'F.avg_pool3d(a, (2, 3, 2), stride=2, padding=(1, 1, 0), ceil_mode=True).reshape(-1) + F.avg_pool3d(a, 2, divisor_override=3).sum()' },
+  { name: 'adaptiveAvgPool3d to uneven windows, and to one (global)', inputs: { a: x([2, 3, 5, 7, 6]) },
+    ours: (t) => F.adaptiveAvgPool3d(t.a, [2, 3, 4]).reshape([-1]).add(F.adaptiveAvgPool3d(t.a, 1).sum()),
+    py: 'F.adaptive_avg_pool3d(a, (2, 3, 4)).reshape(-1) + F.adaptive_avg_pool3d(a, 1).sum()' },
+  { name: 'adaptiveMaxPool3d, a side kept (null), unbatched', inputs: { a: x([2, 7, 5, 6]) },
+    ours: (t) => F.adaptiveMaxPool3d(t.a, [3, null, 4]), py: 'F.adaptive_max_pool3d(a, (3, None, 4))' },
   { name: 'BatchNorm3d in training', inputs: { a: x([3, 2, 3, 4, 5]) }, ours: (t) => new nn.BatchNorm3d(2).forward(t.a), py: 'torch.nn.BatchNorm3d(2)(a)' },
 ];
 
@@ -71,6 +76,9 @@ eachBackend('conv3d', () => {
     expect(new nn.MaxPool3d([3, 2, 2], { stride: [2, 1, 2], padding: [1, 0, 1], dilation: [2, 1, 1] }).toString())
       .toBe('MaxPool3d(kernel_size=(3, 2, 2), stride=(2, 1, 2), padding=(1, 0, 1), dilation=(2, 1, 1), ceil_mode=False)');
     expect(new nn.AvgPool3d(3, { stride: 2, padding: 1 }).toString()).toBe('AvgPool3d(kernel_size=3, stride=2, padding=1)');
+    expect(new nn.AdaptiveAvgPool3d(1).toString()).toBe('AdaptiveAvgPool3d(output_size=1)');
+    expect(new nn.AdaptiveMaxPool3d([2, null, 3]).toString()).toBe('AdaptiveMaxPool3d(output_size=(2, None, 3))');
+    expect(new nn.AdaptiveAvgPool3d([1, 1, 1]).forward(bp.ones([2, 3, 4, 4, 4])).shape).toEqual([2, 3, 1, 1, 1]);
     const y = new nn.Sequential(new nn.Conv3d(1, 2, 3, { padding: 1 }), new nn.BatchNorm3d(2), new nn.ReLU(), new nn.MaxPool3d(2)).forward(bp.randn([2, 1, 4, 4, 4]));
     expect(y.shape).toEqual([2, 2, 2, 2, 2]);
   });
@@ -87,6 +95,8 @@ eachBackend('conv3d', () => {
     expect(() => new nn.Conv3d(1, 1, 3, { padding: 'same', stride: [1, 2, 1] })).toThrow("Conv3d: padding 'same' needs stride 1, got (1, 2, 1)");
     expect(() => new nn.Conv3d(1, 1, 3, { paddingMode: 'mirror' as 'reflect' })).toThrow(/Conv3d: paddingMode must be one of/);
     expect(() => F.avgPool3d(bp.randn([1, 1, 4, 4, 4]), 2, { divisorOverride: 0 })).toThrow('avgPool3d: divisorOverride must be a non-zero integer, got 0');
+    expect(() => new nn.AdaptiveAvgPool3d([1, 1] as never)).toThrow('AdaptiveAvgPool3d: outputSize must be a positive integer or three of them [depth, height, width] (null keeps that side), got [1, 1]');
+    expect(() => F.adaptiveMaxPool3d(bp.zeros([1, 2, 0, 3, 3]), 1)).toThrow("adaptiveMaxPool3d: the input's channels, depth, height and width must not be 0, got shape [1, 2, 0, 3, 3]");
     expect(() => new nn.Conv3d(3, 4, 3, { groups: 2 })).toThrow('Conv3d: inChannels (3) and outChannels (4) must both be divisible by groups (2)');
     expect(() => new nn.MaxPool3d(0)).toThrow('MaxPool3d: kernelSize must be an integer of at least 1 or three of them [depth, height, width], got 0');
     expect(() => new nn.BatchNorm3d(2).forward(bp.randn([2, 2, 3, 3]))).toThrow(/BatchNorm3d: .*\[N, 2, D, H, W\]/);

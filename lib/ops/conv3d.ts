@@ -1,5 +1,5 @@
-// 3-D convolution and pooling over NCDHW volumes, as torch.nn.functional's conv3d, max_pool3d and
-// avg_pool3d, made of the 2-D ops: the depth windows' slices are stacked as channels (a depth-wise
+// 3-D convolution and pooling over NCDHW volumes, as torch.nn.functional's conv3d, max_pool3d,
+// avg_pool3d and adaptive_{avg,max}_pool3d, made of the 2-D ops: the depth windows' slices are stacked as channels (a depth-wise
 // im2col), so that a convolution is one conv2d, whose GEMM, threads and gradients it takes, and a
 // pooling is the 2-D pooling of each depth slice combined over the window.
 import { Tensor } from '../tensor';
@@ -11,6 +11,9 @@ import { maximum } from './compare';
 import { conv2d, maxPool2d, avgPool2d } from './conv';
 import { narrow, stack } from './join';
 import { pad } from './pad_resize';
+import { AdaptiveSize, adaptiveAvgPool2d, adaptiveMaxPool2d } from './adaptive';
+import { mean } from './reduce';
+import { amax } from './cumulative';
 import { permute, reshape, squeeze } from './shape';
 import { indexSelect } from './index_ops';
 
@@ -238,4 +241,48 @@ export function avgPool3d(x: Tensor, kernelSize: Size3, options?: AvgPool3dOptio
     const mean = div(sums, divisor);
     return batched ? mean : squeeze(own(mean), 0);
   }, [x]);
+}
+
+/** The output sizes [od, oh, ow] of an adaptive 3-d pooling of x5 (null keeps that side), or an error naming `what`. */
+function adaptiveSizes(x5: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize, AdaptiveSize], what: string): [number, number, number] {
+  const sizes = typeof outputSize === 'number' || outputSize === null ? [outputSize, outputSize, outputSize] : outputSize;
+  if (!Array.isArray(sizes) || sizes.length !== 3 || !sizes.every((s) => s === null || (Number.isInteger(s) && s >= 1))) {
+    throw new Error(`${what}: outputSize must be a positive integer or three of them [depth, height, width] (null keeps that side), got ${shown(outputSize)}`);
+  }
+  if (x5.shape.slice(1).some((s) => s === 0)) throw new Error(`${what}: the input's channels, depth, height and width must not be 0, got shape ${fmt(x5.shape)}`);
+  const [, , d, h, w] = x5.shape;
+  return [sizes[0] ?? d, sizes[1] ?? h, sizes[2] ?? w];
+}
+
+/**
+ * An adaptive 3-d pooling: output depth i pools the depths floor(i D / od) .. ceil((i + 1) D / od) - 1,
+ * each depth slice's adaptive 2-d pooling combined over them by `combine` (mean or max over dim 1).
+ */
+function adaptive3d(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize, AdaptiveSize], what: string,
+  pool2d: (x: Tensor, size: [number, number]) => Tensor, combine: (t: Tensor, dim: number) => Tensor): Tensor {
+  const { x5, batched } = volumes(x, what);
+  const [od, oh, ow] = adaptiveSizes(x5, outputSize, what);
+  const [n, c, d, h, w] = x5.shape;
+  return composedOf((own) => {
+    const depthFirst = own(permute(x5, [0, 2, 1, 3, 4])); // [N, D, C, H, W]
+    const planes: Tensor[] = [];
+    for (let i = 0; i < od; i++) {
+      const start = Math.floor((i * d) / od), len = Math.ceil(((i + 1) * d) / od) - start;
+      const slab = own(reshape(own(narrow(depthFirst, 1, start, len)), [n * len, c, h, w]));
+      const pooled = own(reshape(own(pool2d(slab, [oh, ow])), [n, len, c, oh, ow]));
+      planes.push(own(combine(pooled, 1)));
+    }
+    const y = stack(planes, 2);
+    return batched ? y : squeeze(own(y), 0);
+  }, [x]);
+}
+
+/** 3-D adaptive average pooling as torch.nn.functional.adaptive_avg_pool3d (see adaptive3d): each window's mean. */
+export function adaptiveAvgPool3d(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize, AdaptiveSize]): Tensor {
+  return adaptive3d(x, outputSize, 'adaptiveAvgPool3d', adaptiveAvgPool2d, (t, dim) => mean(t, dim));
+}
+
+/** 3-D adaptive max pooling as torch.nn.functional.adaptive_max_pool3d (no indices; see adaptive3d): each window's largest. */
+export function adaptiveMaxPool3d(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize, AdaptiveSize]): Tensor {
+  return adaptive3d(x, outputSize, 'adaptiveMaxPool3d', adaptiveMaxPool2d, (t, dim) => amax(t, dim));
 }

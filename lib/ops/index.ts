@@ -44,7 +44,7 @@ export type { PadOptions, PadMode } from './pad_resize';
 export { interpolate } from './interpolate';
 export type { InterpolateOptions, InterpolateMode } from './interpolate';
 export { conv1d, maxPool1d, avgPool1d, convTranspose2d, convTranspose1d } from './conv_more';
-export { conv3d, maxPool3d, avgPool3d } from './conv3d';
+export { conv3d, maxPool3d, avgPool3d, adaptiveAvgPool3d, adaptiveMaxPool3d } from './conv3d';
 export type { Conv3dOptions, MaxPool3dOptions, AvgPool3dOptions, Size3 } from './conv3d';
 export { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool1dWithIndices, adaptiveMaxPool2d, adaptiveMaxPool2dWithIndices } from './adaptive';
 export type { AdaptiveSize, PoolWithIndices } from './adaptive';
