@@ -1,6 +1,7 @@
-// lib/ops/conv3d.ts (conv3d, maxPool3d, avgPool3d, adaptive 3-d pooling) and the layers Conv3d,
-// MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d and BatchNorm3d against torch 1.13 on
-// both backends: values and every input's gradient, the layers' printing, and the errors.
+// lib/ops/conv3d.ts (conv3d, convTranspose3d, maxPool3d, avgPool3d, adaptive 3-d pooling) and the
+// layers Conv3d, ConvTranspose3d, MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d and
+// BatchNorm3d against torch 1.13 on both backends: values and every input's gradient, the layers'
+// printing, and the errors.
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn } from '../lib/index';
@@ -34,6 +35,13 @@ const CALLS: TorchCall[] = [
       return layer('circular', 1).add(layer('reflect', 'same'));
     },
     py: "(lambda mk: mk('circular', 1)(a) + mk('reflect', 'same')(a))(lambda mode, p: (lambda m: (m.weight.data.copy_(w), m.bias.data.copy_(b), m)[-1])(torch.nn.Conv3d(2, 3, 3, padding=p, padding_mode=mode)))" },
+  { name: 'convTranspose3d with bias', inputs: { a: x([2, 3, 3, 4, 4]), w: x([3, 2, 2, 3, 3], -0.5, 0.5), b: x([2]) },
+    ours: (t) => F.convTranspose3d(t.a, t.w, t.b), py: 'F.conv_transpose3d(a, w, b)' },
+  { name: 'convTranspose3d stride, padding, outputPadding, dilation', inputs: { a: x([1, 2, 3, 4, 5]), w: x([2, 3, 3, 2, 3], -0.5, 0.5) },
+    ours: (t) => F.convTranspose3d(t.a, t.w, null, { stride: [2, 1, 2], padding: [1, 0, 1], outputPadding: [1, 0, 1], dilation: [1, 2, 1] }),
+    py: 'F.conv_transpose3d(a, w, None, stride=(2, 1, 2), padding=(1, 0, 1), output_padding=(1, 0, 1), dilation=(1, 2, 1))' },
+  { name: 'convTranspose3d groups 2, unbatched, depth padding past the first offsets', inputs: { a: x([4, 3, 4, 4]), w: x([4, 1, 3, 2, 2], -0.5, 0.5), b: x([2]) },
+    ours: (t) => F.convTranspose3d(t.a, t.w, t.b, { groups: 2, padding: [2, 0, 0], stride: [2, 1, 1] }), py: 'F.conv_transpose3d(a, w, b, groups=2, padding=(2, 0, 0), stride=(2, 1, 1))' },
   { name: 'maxPool3d kernel 2', inputs: { a: x([2, 3, 4, 6, 6]) }, ours: (t) => F.maxPool3d(t.a, 2), py: 'F.max_pool3d(a, 2)' },
   { name: 'maxPool3d stride, padding, dilation', inputs: { a: x([1, 2, 7, 6, 7]) },
     ours: (t) => F.maxPool3d(t.a, [3, 2, 2], { stride: [2, 1, 2], padding: [1, 0, 1], dilation: [2, 1, 1] }),
@@ -69,6 +77,10 @@ eachBackend('conv3d', () => {
     expect(c.weight.shape).toEqual([4, 1, 3, 2, 1]);
     expect(c.toString()).toBe('Conv3d(2, 4, kernel_size=(3, 2, 1), stride=(2, 1, 1), padding=(1, 1, 1), dilation=(1, 2, 1), groups=2, bias=False)');
     expect(new nn.Conv3d(2, 4, 3).toString()).toBe('Conv3d(2, 4, kernel_size=(3, 3, 3), stride=(1, 1, 1))');
+    expect(new nn.ConvTranspose3d(2, 4, 3, { stride: 2, padding: 1, outputPadding: 1 }).toString())
+      .toBe('ConvTranspose3d(2, 4, kernel_size=(3, 3, 3), stride=(2, 2, 2), padding=(1, 1, 1), output_padding=(1, 1, 1))');
+    const up = new nn.ConvTranspose3d(2, 4, [2, 3, 1], { groups: 2, bias: false, dilation: [1, 2, 1] });
+    expect([up.toString(), up.weight.shape]).toEqual(['ConvTranspose3d(2, 4, kernel_size=(2, 3, 1), stride=(1, 1, 1), dilation=(1, 2, 1), groups=2, bias=False)', [2, 2, 2, 3, 1]]);
     expect(new nn.Conv3d(2, 4, 3, { padding: 'same', paddingMode: 'reflect' }).toString()).toBe('Conv3d(2, 4, kernel_size=(3, 3, 3), stride=(1, 1, 1), padding=same, padding_mode=reflect)');
     expect(new nn.Conv3d(2, 4, 3, { padding: 1, paddingMode: 'circular' }).toString()).toBe('Conv3d(2, 4, kernel_size=(3, 3, 3), stride=(1, 1, 1), padding=(1, 1, 1), padding_mode=circular)');
     expect(new nn.MaxPool3d(2).toString()).toBe('MaxPool3d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)');
@@ -97,6 +109,10 @@ eachBackend('conv3d', () => {
     expect(() => F.avgPool3d(bp.randn([1, 1, 4, 4, 4]), 2, { divisorOverride: 0 })).toThrow('avgPool3d: divisorOverride must be a non-zero integer, got 0');
     expect(() => new nn.AdaptiveAvgPool3d([1, 1] as never)).toThrow('AdaptiveAvgPool3d: outputSize must be a positive integer or three of them [depth, height, width] (null keeps that side), got [1, 1]');
     expect(() => F.adaptiveMaxPool3d(bp.zeros([1, 2, 0, 3, 3]), 1)).toThrow("adaptiveMaxPool3d: the input's channels, depth, height and width must not be 0, got shape [1, 2, 0, 3, 3]");
+    expect(() => F.convTranspose3d(bp.randn([1, 2, 3, 3, 3]), bp.randn([2, 1, 2, 2, 2]), null, { outputPadding: [2, 0, 0] })).toThrow('convTranspose3d: outputPadding 2 in depth must be smaller than the stride 1 or the dilation 1');
+    expect(() => F.convTranspose3d(bp.randn([1, 2, 3, 3, 3]), bp.randn([2, 1, 2, 2]))).toThrow('convTranspose3d: weight must be 5-D [in, out / groups, kd, kh, kw], got shape [2, 1, 2, 2]');
+    expect(() => F.convTranspose3d(bp.randn([1, 2, 3, 3, 3]), bp.randn([2, 1, 2, 2, 2]), bp.randn([3]))).toThrow('convTranspose3d: bias must be [1], got shape [3]');
+    expect(() => F.convTranspose3d(bp.randn([1, 3, 3, 3, 3]), bp.randn([2, 1, 2, 2, 2]))).toThrow('convTranspose3d: input [1, 3, 3, 3, 3] (3 channels) does not match weight [2, 1, 2, 2, 2] with groups 1 (expected 2 input channels, divisible by groups)');
     expect(() => new nn.Conv3d(3, 4, 3, { groups: 2 })).toThrow('Conv3d: inChannels (3) and outChannels (4) must both be divisible by groups (2)');
     expect(() => new nn.MaxPool3d(0)).toThrow('MaxPool3d: kernelSize must be an integer of at least 1 or three of them [depth, height, width], got 0');
     expect(() => new nn.BatchNorm3d(2).forward(bp.randn([2, 2, 3, 3]))).toThrow(/BatchNorm3d: .*\[N, 2, D, H, W\]/);

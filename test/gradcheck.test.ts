@@ -129,6 +129,8 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'conv3d stride, padding, dilation in depth, groups 2, bias': () => [(x, w, b) => bp.conv3d(x, w, b, { stride: [2, 1, 1], padding: [1, 0, 1], dilation: [2, 1, 1], groups: 2 }),
     [randT([1, 4, 6, 3, 3]), randT([2, 2, 2, 2, 2]), randT([2])]],
   'maxPool3d and avgPool3d with padding': () => [(x) => bp.maxPool3d(x, 2, { padding: 1 }).sum().add(bp.avgPool3d(x, [3, 2, 2], { stride: 1, padding: [1, 0, 1] }).sum()), [randT([1, 2, 3, 4, 4])]],
+  'convTranspose3d stride, padding, outputPadding, groups 2, bias': () => [(x, w, b) => bp.convTranspose3d(x, w, b, { stride: [2, 1, 1], padding: [1, 0, 1], outputPadding: [1, 0, 0], groups: 2 }),
+    [randT([1, 2, 3, 2, 3]), randT([2, 1, 3, 2, 2]), randT([2])]],
   'adaptiveAvgPool3d and adaptiveMaxPool3d, uneven windows': () => [(x) => bp.cat([bp.adaptiveAvgPool3d(x, [2, 3, 2]).reshape([-1]), bp.adaptiveMaxPool3d(x, [3, 2, 2]).reshape([-1])]), [randT([1, 2, 5, 4, 3])]],
   'maxPool3d and avgPool3d in ceil mode, avgPool3d without the padding counted': () => [(x) => bp.cat([bp.maxPool3d(x, 2, { ceilMode: true }).reshape([-1]),
     bp.avgPool3d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }).reshape([-1])]), [randT([1, 2, 5, 5, 3])]],

@@ -1,10 +1,11 @@
 // Conv3d, MaxPool3d and AvgPool3d, as torch.nn's: the layers hold their sizes and parameters;
 // ops/conv3d.ts computes.
 import { Tensor } from '../tensor';
-import { avgPool3d, AvgPool3dOptions, conv3d, Conv3dOptions, maxPool3d, MaxPool3dOptions, Size3, triple } from '../ops/conv3d';
+import { avgPool3d, AvgPool3dOptions, conv3d, Conv3dOptions, convTranspose3d, ConvTranspose3dOptions, maxPool3d, MaxPool3dOptions, Size3, triple } from '../ops/conv3d';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { convParameters, convRepr, modePads, PaddingMode, paddingModeOf, pyTuple } from './conv';
+import { divisible } from './conv_more';
 import { pad } from '../ops/pad_resize';
 import { optionsOf, positiveInt } from '../args';
 import { pyBool } from '../format';
@@ -56,9 +57,7 @@ export class Conv3d extends Module {
     this.dilation = triple(o.dilation, [1, 1, 1], what, 'dilation', 1);
     this.groups = positiveInt(o.groups ?? 1, what, 'groups');
     if (this.padding === 'same' && this.stride.some((v) => v !== 1)) throw new Error(`${what}: padding 'same' needs stride 1, got ${pyTuple(this.stride)}`);
-    if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
-      throw new Error(`${what}: inChannels (${inChannels}) and outChannels (${outChannels}) must both be divisible by groups (${this.groups})`);
-    }
+    divisible(what, inChannels, outChannels, this.groups);
     [this.weight, this.bias] = convParameters([outChannels, inChannels / this.groups, ...this.kernelSize], o.bias !== false, outChannels);
   }
 
@@ -72,6 +71,64 @@ export class Conv3d extends Module {
     if (this.paddingMode === 'zeros') return conv3d(x, this.weight, this.bias, { stride, padding: this.padding, dilation, groups });
     // Padded first, as torch's _conv_forward pads it.
     return conv3d(pad(x, modePads(this.padding, this.kernelSize, dilation), { mode: this.paddingMode }), this.weight, this.bias, { stride, dilation, groups });
+  }
+}
+
+/** Options of nn.ConvTranspose3d: convTranspose3d's, and whether to learn a bias. */
+export interface ConvTranspose3dLayerOptions extends ConvTranspose3dOptions {
+  /** Learn an additive bias per output channel (default true). */
+  bias?: boolean;
+}
+
+/**
+ * 3-D transposed convolution as torch.nn.ConvTranspose3d: weight [in, out / groups, kd, kh, kw] and
+ * bias [out], initialised as torch's. Inputs [N, in, D, H, W] (or unbatched); see convTranspose3d.
+ */
+export class ConvTranspose3d extends Module {
+  /** Channels of each input. */
+  readonly inChannels: number;
+  /** Channels of each output. */
+  readonly outChannels: number;
+  /** The window [depth, height, width]. */
+  readonly kernelSize: [number, number, number];
+  /** The step between the input's positions in the output. */
+  readonly stride: [number, number, number];
+  /** Elements taken off each side of the full output. */
+  readonly padding: [number, number, number];
+  /** Elements added at the end of each dim. */
+  readonly outputPadding: [number, number, number];
+  /** The step between a window's elements. */
+  readonly dilation: [number, number, number];
+  /** Channel groups. */
+  readonly groups: number;
+  /** The weight [inChannels, outChannels / groups, kd, kh, kw]. */
+  weight: Parameter;
+  /** The bias [outChannels], or null when made with bias: false. */
+  bias: Parameter | null;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Size3, options?: ConvTranspose3dLayerOptions) {
+    super();
+    const what = 'ConvTranspose3d';
+    const o = optionsOf(options, what, { stride: 'value', padding: 'value', outputPadding: 'value', dilation: 'value', groups: 'value', bias: 'boolean' });
+    this.inChannels = positiveInt(inChannels, what, 'inChannels');
+    this.outChannels = positiveInt(outChannels, what, 'outChannels');
+    this.kernelSize = triple(kernelSize, null, what, 'kernelSize', 1);
+    this.stride = triple(o.stride, [1, 1, 1], what, 'stride', 1);
+    this.padding = triple(o.padding, [0, 0, 0], what, 'padding', 0);
+    this.outputPadding = triple(o.outputPadding, [0, 0, 0], what, 'outputPadding', 0);
+    this.dilation = triple(o.dilation, [1, 1, 1], what, 'dilation', 1);
+    this.groups = positiveInt(o.groups ?? 1, what, 'groups');
+    divisible(what, inChannels, outChannels, this.groups);
+    [this.weight, this.bias] = convParameters([inChannels, outChannels / this.groups, ...this.kernelSize], o.bias !== false, outChannels);
+  }
+
+  protected override extraRepr(): string {
+    return convRepr(this);
+  }
+
+  forward(x: Tensor): Tensor {
+    const { stride, padding, outputPadding, dilation, groups } = this;
+    return convTranspose3d(x, this.weight, this.bias, { stride, padding, outputPadding, dilation, groups });
   }
 }
 

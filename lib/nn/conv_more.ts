@@ -36,7 +36,8 @@ function atLeast(v: number, what: string, arg: string, min: number): number {
   return v;
 }
 
-function divisible(what: string, inChannels: number, outChannels: number, groups: number): void {
+/** An error naming `what` unless both channel counts divide into `groups`. */
+export function divisible(what: string, inChannels: number, outChannels: number, groups: number): void {
   if (inChannels % groups !== 0 || outChannels % groups !== 0) {
     throw new Error(`${what}: inChannels (${inChannels}) and outChannels (${outChannels}) must both be divisible by groups (${groups})`);
   }

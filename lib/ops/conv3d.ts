@@ -9,6 +9,9 @@ import { checkTensor, composedOf } from './core';
 import { add, div } from './binary';
 import { maximum } from './compare';
 import { conv2d, maxPool2d, avgPool2d } from './conv';
+import { convTranspose2d } from './conv_more';
+import { indexAdd } from './index_write';
+import { zeros } from './creation';
 import { narrow, stack } from './join';
 import { pad } from './pad_resize';
 import { AdaptiveSize, adaptiveAvgPool2d, adaptiveMaxPool2d } from './adaptive';
@@ -144,6 +147,74 @@ export function conv3d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
     const w2 = own(reshape(own(permute(weight, [0, 2, 1, 3, 4])), [out, kd * cg, kh, kw]));
     const y = own(conv2d(rows, w2, bias, { stride: [sh, sw], padding: [ph, pw], dilation: [dh, dw], groups }));
     return volumesBack(y, n, outDepth, batched, own);
+  }, bias ? [x, weight, bias] : [x, weight]);
+}
+
+/** Options of convTranspose3d and nn.ConvTranspose3d (torch.nn.functional.conv_transpose3d's). */
+export interface ConvTranspose3dOptions {
+  /** The step between the input's positions in the output (default 1). */
+  stride?: Size3;
+  /** Elements taken off each side of the full output (default 0). */
+  padding?: Size3;
+  /** Elements added at the end of each dim (default 0; less than the stride or the dilation). */
+  outputPadding?: Size3;
+  /** The step between a window's elements (default 1). */
+  dilation?: Size3;
+  /** Channel groups (default 1). */
+  groups?: number;
+}
+
+/**
+ * 3-D transposed convolution as torch.nn.functional.conv_transpose3d: x [N, in, D, H, W] (or
+ * unbatched), weight [in, out / groups, kd, kh, kw], bias [out] or null. Each depth offset of the
+ * kernel is a convTranspose2d of every input depth slice, added (indexAdd) at depth d * stride +
+ * offset * dilation - padding of the output; so its gradients are those ops'.
+ */
+export function convTranspose3d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options?: ConvTranspose3dOptions): Tensor {
+  const what = 'convTranspose3d';
+  const { x5, batched } = volumes(x, what);
+  checkTensor(weight, what);
+  const o = optionsOf(options, what, { stride: 'value', padding: 'value', outputPadding: 'value', dilation: 'value', groups: 'value' });
+  const [sd, sh, sw] = triple(o.stride, [1, 1, 1], what, 'stride', 1);
+  const [pd, ph, pw] = triple(o.padding, [0, 0, 0], what, 'padding', 0);
+  const [qd, qh, qw] = triple(o.outputPadding, [0, 0, 0], what, 'outputPadding', 0);
+  const [dd, dh, dw] = triple(o.dilation, [1, 1, 1], what, 'dilation', 1);
+  if (qd >= sd && qd >= dd) throw new Error(`${what}: outputPadding ${qd} in depth must be smaller than the stride ${sd} or the dilation ${dd}`);
+  if (weight.ndim !== 5) throw new Error(`${what}: weight must be 5-D [in, out / groups, kd, kh, kw], got shape ${fmt(weight.shape)}`);
+  const [n, c, depth, h, w] = x5.shape;
+  const groups = o.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1 || weight.shape[0] !== c || c % groups !== 0) {
+    throw new Error(`${what}: input ${fmt(x.shape)} (${c} channels) does not match weight ${fmt(weight.shape)} with groups ${shown(groups)} (expected ${weight.shape[0]} input channels, divisible by groups)`);
+  }
+  const kd = weight.shape[2], out = weight.shape[1] * groups;
+  if (kd < 1) throw new Error(`${what}: the kernel's depth must be at least 1, got weight shape ${fmt(weight.shape)}`);
+  if (bias !== null) {
+    checkTensor(bias, what);
+    if (bias.ndim !== 1 || bias.shape[0] !== out) throw new Error(`${what}: bias must be [${out}], got shape ${fmt(bias.shape)}`);
+  }
+  const outDepth = (depth - 1) * sd - 2 * pd + dd * (kd - 1) + qd + 1;
+  if (outDepth < 1) throw new Error(`${what}: the output's depth would be ${outDepth}: padding ${pd} takes more than the full output`);
+  return composedOf((own) => {
+    const slices = own(reshape(own(permute(x5, [0, 2, 1, 3, 4])), [n * depth, c, h, w]));
+    let acc: Tensor | null = null;
+    for (let k = 0; k < kd; k++) {
+      const wk = own(squeeze(own(narrow(weight, 2, k, 1)), 2));
+      const z = own(convTranspose2d(slices, wk, null, { stride: [sh, sw], padding: [ph, pw], outputPadding: [qh, qw], dilation: [dh, dw], groups }));
+      const [, , ho, wo] = z.shape;
+      acc ??= own(zeros([n, outDepth, out, ho, wo]));
+      // Input depth i lands at i * stride + k * dilation - padding, where inside the output.
+      const from: number[] = [], to: number[] = [];
+      for (let i = 0; i < depth; i++) {
+        const at = i * sd + k * dd - pd;
+        if (at >= 0 && at < outDepth) from.push(i), to.push(at);
+      }
+      if (from.length === 0) continue;
+      const z5 = own(reshape(z, [n, depth, out, ho, wo]));
+      acc = own(indexAdd(acc, 1, to, from.length === depth ? z5 : own(indexSelect(z5, 1, from))));
+    }
+    if (bias) acc = own(add(acc!, own(reshape(bias, [1, 1, out, 1, 1]))));
+    const y = own(permute(acc!, [0, 2, 1, 3, 4]));
+    return batched ? y : squeeze(y, 0);
   }, bias ? [x, weight, bias] : [x, weight]);
 }
 
