@@ -1,7 +1,7 @@
 // Conv2d, MaxPool2d and AvgPool2d over NCHW images, as torch.nn's: the layers hold their sizes and
 // parameters; ops/conv.ts computes.
 import { Tensor } from '../tensor';
-import { AvgPool2dOptions, avgPool2d, conv2d, Conv2dOptions, conv2dThen, MaxPool2dOptions, maxPool2d, pair, Size2 } from '../ops/conv';
+import { AvgPool2dOptions, avgPool2d, conv2d, Conv2dOptions, conv2dThen, MaxPool2dOptions, maxPool2d, pair, samePads, Size2 } from '../ops/conv';
 import type { FusedActivation } from '../ops/matmul';
 import { zeros } from '../ops/creation';
 import { pad } from '../ops/pad_resize';
@@ -35,14 +35,9 @@ export function paddingModeOf(v: PaddingMode | undefined, what: string): Padding
  * [before, after] per spatial dimension, the last first; 'same' splits each total as conv2d does.
  */
 export function modePads(padding: readonly number[] | 'same' | 'valid', kernel: readonly number[], dilation: readonly number[]): number[] {
+  if (padding === 'same') return samePads(kernel, dilation);
   const pads: number[] = [];
-  for (let d = kernel.length - 1; d >= 0; d--) {
-    if (padding === 'valid') pads.push(0, 0);
-    else if (padding === 'same') {
-      const total = dilation[d] * (kernel[d] - 1);
-      pads.push(Math.floor(total / 2), total - Math.floor(total / 2));
-    } else pads.push(padding[d], padding[d]);
-  }
+  for (let d = kernel.length - 1; d >= 0; d--) pads.push(padding === 'valid' ? 0 : padding[d], padding === 'valid' ? 0 : padding[d]);
   return pads;
 }
 

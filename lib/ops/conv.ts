@@ -59,19 +59,39 @@ export interface AvgPool2dOptions {
 }
 
 /**
- * `v` as [height, width] of integers of at least `min`, or an error naming `arg`; left out, the
- * fallback (null: the argument is required, as a kernel's size is).
+ * `v` as one integer of at least `min` per spatial dim (`names`: [height, width], or [depth, height,
+ * width]), one number standing for all, or an error naming `arg`; left out, the fallback (null: the
+ * argument is required, as a kernel's size is).
  */
-export function pair(v: Size2 | undefined, fallback: readonly [number, number] | null, what: string, arg: string, min: number): [number, number] {
+export function spatialSizes(v: number | readonly number[] | undefined, fallback: readonly number[] | null, what: string, arg: string, min: number,
+  names: readonly string[]): number[] {
   if (v === undefined) {
     if (fallback === null) throw new Error(`${what}: ${arg} is required`);
-    return [fallback[0], fallback[1]];
+    return [...fallback];
   }
-  const p = typeof v === 'number' ? [v, v] : v;
-  if (!Array.isArray(p) || p.length !== 2 || !p.every((e) => Number.isInteger(e) && e >= min)) {
-    throw new Error(`${what}: ${arg} must be an integer of at least ${min} or two of them [height, width], got ${shown(v)}`);
+  const p = typeof v === 'number' ? names.map(() => v) : v;
+  if (!Array.isArray(p) || p.length !== names.length || !p.every((e) => Number.isInteger(e) && e >= min)) {
+    throw new Error(`${what}: ${arg} must be an integer of at least ${min} or ${names.length === 2 ? 'two' : 'three'} of them [${names.join(', ')}], got ${shown(v)}`);
   }
-  return [p[0], p[1]];
+  return [...p];
+}
+
+/** `v` as [height, width] (see spatialSizes). */
+export function pair(v: Size2 | undefined, fallback: readonly [number, number] | null, what: string, arg: string, min: number): [number, number] {
+  return spatialSizes(v, fallback, what, arg, min, ['height', 'width']) as [number, number];
+}
+
+/**
+ * 'same' padding as torch splits each dim's total dilation * (k - 1), an odd total's extra at the
+ * end: in pad's order (the last dim first, [before, after] each).
+ */
+export function samePads(kernel: readonly number[], dilation: readonly number[]): number[] {
+  const pads: number[] = [];
+  for (let d = kernel.length - 1; d >= 0; d--) {
+    const total = dilation[d] * (kernel[d] - 1);
+    pads.push(Math.floor(total / 2), total - Math.floor(total / 2));
+  }
+  return pads;
 }
 
 /** The window geometry of a call (IMAGE_GEOMETRY's order), by name. */
@@ -179,13 +199,13 @@ export function conv2dThen(x: Tensor, weight: Tensor, bias: Tensor | null, optio
   let input = x4;
   if (o.padding === 'valid') [ph, pw] = [0, 0];
   else if (o.padding === 'same') {
-    const [th, tw] = [dh * (kh - 1), dw * (kw - 1)];
     if (sh !== 1 || sw !== 1) throw new Error(`conv2d: padding 'same' needs stride 1, got ${sh} x ${sw}`);
-    if (th % 2 === 0 && tw % 2 === 0) [ph, pw] = [th / 2, tw / 2];
+    const pads = samePads([kh, kw], [dh, dw]);
+    if (pads[0] === pads[1] && pads[2] === pads[3]) [ph, pw] = [pads[2], pads[0]];
     else {
       // An odd total, as torch pads it: the extra row and column at the bottom and right, which the
       // windows (symmetric) cannot say; so the input is padded first.
-      input = pad(x4, [Math.floor(tw / 2), tw - Math.floor(tw / 2), Math.floor(th / 2), th - Math.floor(th / 2)]);
+      input = pad(x4, pads);
       [ph, pw] = [0, 0];
     }
   } else [ph, pw] = pair(o.padding, [0, 0], what, 'padding', 0);

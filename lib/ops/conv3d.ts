@@ -8,7 +8,7 @@ import { optionsOf, shown } from '../args';
 import { checkTensor, composedOf } from './core';
 import { add, div } from './binary';
 import { maximum } from './compare';
-import { conv2d, maxPool2d, avgPool2d } from './conv';
+import { avgPool2d, conv2d, maxPool2d, outputSize, samePads, spatialSizes } from './conv';
 import { convTranspose2d } from './conv_more';
 import { indexAdd } from './index_write';
 import { zeros } from './creation';
@@ -61,17 +61,9 @@ export interface AvgPool3dOptions {
   divisorOverride?: number;
 }
 
-/** [depth, height, width] from one number or three, each an integer of at least `min`; else an error naming `arg`. */
+/** `v` as [depth, height, width] (see spatialSizes). */
 export function triple(v: Size3 | undefined, fallback: readonly [number, number, number] | null, what: string, arg: string, min: number): [number, number, number] {
-  if (v === undefined) {
-    if (fallback === null) throw new Error(`${what}: ${arg} is required`);
-    return [fallback[0], fallback[1], fallback[2]];
-  }
-  const t = typeof v === 'number' ? [v, v, v] : v;
-  if (!Array.isArray(t) || t.length !== 3 || !t.every((e) => Number.isInteger(e) && e >= min)) {
-    throw new Error(`${what}: ${arg} must be an integer of at least ${min} or three of them [depth, height, width], got ${shown(v)}`);
-  }
-  return [t[0], t[1], t[2]];
+  return spatialSizes(v, fallback, what, arg, min, ['depth', 'height', 'width']) as [number, number, number];
 }
 
 /** x as [N, C, D, H, W] (an unbatched [C, D, H, W] given a batch of one), or an error naming `what`. */
@@ -89,7 +81,7 @@ function depthSlices(x5: Tensor, kernel: number, stride: number, dilation: numbe
   const [n, c, d, h, w] = x5.shape;
   const outDepth = Math.floor((d - dilation * (kernel - 1) - 1) / stride) + 1;
   if (outDepth < 1) throw new Error(`${what}: the input's depth ${d} (padded) is smaller than the kernel's extent ${dilation * (kernel - 1) + 1}`);
-  const depthFirst = own(permute(x5, [0, 2, 1, 3, 4])); // [N, D, C, H, W]
+  const depthFirst = swapDepth(x5, own);
   const slices: Tensor[] = [];
   for (let k = 0; k < kernel; k++) {
     const picked = stride === 1
@@ -100,10 +92,13 @@ function depthSlices(x5: Tensor, kernel: number, stride: number, dilation: numbe
   return { slices, outDepth };
 }
 
+/** dims 1 and 2 swapped ([N, C, D, H, W] as [N, D, C, H, W], and back), a copy. */
+const swapDepth = (t: Tensor, own: (t: Tensor) => Tensor): Tensor => own(permute(t, [0, 2, 1, 3, 4]));
+
 /** y [N * outDepth, C', H', W'] back to [N, C', outDepth, H', W'] (and unbatched when x was). */
 function volumesBack(y: Tensor, n: number, outDepth: number, batched: boolean, own: (t: Tensor) => Tensor): Tensor {
   const [, c, h, w] = y.shape;
-  const v = own(permute(own(reshape(y, [n, outDepth, c, h, w])), [0, 2, 1, 3, 4]));
+  const v = swapDepth(own(reshape(y, [n, outDepth, c, h, w])), own);
   return batched ? v : squeeze(v, 0);
 }
 
@@ -135,16 +130,14 @@ export function conv3d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   }
   const [out, cg, kd, kh, kw] = weight.shape;
   return composedOf((own) => {
-    // 'same': each dim's total dilation * (k - 1) split, the odd one at the end (torch's).
-    const sameSplit = (k: number, dil: number) => [Math.floor((dil * (k - 1)) / 2), dil * (k - 1) - Math.floor((dil * (k - 1)) / 2)];
-    const pads = same ? [...sameSplit(kw, dw), ...sameSplit(kh, dh), ...sameSplit(kd, dd)] : [0, 0, 0, 0, pd, pd];
+    const pads = same ? samePads([kd, kh, kw], [dd, dh, dw]) : [0, 0, 0, 0, pd, pd];
     const padded = pads.some((p) => p > 0) ? own(pad(x5, pads)) : x5;
     const { slices, outDepth } = depthSlices(padded, kd, sd, dd, what, own);
     const [, , h, w] = slices[0].shape;
     // Channels ordered [group][window offset][channel in group], the weight's [out][offset][channel].
     const grouped = slices.map((s) => own(reshape(s, [n * outDepth, groups, cg, h, w])));
     const rows = own(reshape(own(stack(grouped, 2)), [n * outDepth, groups * kd * cg, h, w]));
-    const w2 = own(reshape(own(permute(weight, [0, 2, 1, 3, 4])), [out, kd * cg, kh, kw]));
+    const w2 = own(reshape(swapDepth(weight, own), [out, kd * cg, kh, kw]));
     const y = own(conv2d(rows, w2, bias, { stride: [sh, sw], padding: [ph, pw], dilation: [dh, dw], groups }));
     return volumesBack(y, n, outDepth, batched, own);
   }, bias ? [x, weight, bias] : [x, weight]);
@@ -195,7 +188,7 @@ export function convTranspose3d(x: Tensor, weight: Tensor, bias: Tensor | null =
   const outDepth = (depth - 1) * sd - 2 * pd + dd * (kd - 1) + qd + 1;
   if (outDepth < 1) throw new Error(`${what}: the output's depth would be ${outDepth}: padding ${pd} takes more than the full output`);
   return composedOf((own) => {
-    const slices = own(reshape(own(permute(x5, [0, 2, 1, 3, 4])), [n * depth, c, h, w]));
+    const slices = own(reshape(swapDepth(x5, own), [n * depth, c, h, w]));
     let acc: Tensor | null = null;
     for (let k = 0; k < kd; k++) {
       const wk = own(squeeze(own(narrow(weight, 2, k, 1)), 2));
@@ -213,17 +206,9 @@ export function convTranspose3d(x: Tensor, weight: Tensor, bias: Tensor | null =
       acc = own(indexAdd(acc, 1, to, from.length === depth ? z5 : own(indexSelect(z5, 1, from))));
     }
     if (bias) acc = own(add(acc!, own(reshape(bias, [1, 1, out, 1, 1]))));
-    const y = own(permute(acc!, [0, 2, 1, 3, 4]));
+    const y = swapDepth(acc!, own);
     return batched ? y : squeeze(y, 0);
   }, bias ? [x, weight, bias] : [x, weight]);
-}
-
-/** A pooling's output length along one dim (torch's pooling_output_shape): with ceilMode a last, partial window, which must start inside the input or its left padding. */
-function pooledLength(size: number, k: number, stride: number, padding: number, dilation: number, ceil: boolean): number {
-  const span = size + 2 * padding - dilation * (k - 1) - 1;
-  let out = (ceil ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
-  if (ceil && (out - 1) * stride >= size + padding) out--;
-  return out;
 }
 
 /**
@@ -238,7 +223,7 @@ function poolSizes(x5: Tensor, kernelSize: Size3, o: { stride?: Size3; padding?:
   const stride = triple(o.stride, kernel, what, 'stride', 1);
   if (2 * padding[0] > kernel[0]) throw new Error(`${what}: padding must be at most half the kernel size, got padding ${padding[0]} and kernel size ${kernel[0]} in depth`);
   const depth = x5.shape[2], [k, s, p] = [kernel[0], stride[0], padding[0]];
-  const out = pooledLength(depth, k, s, p, dilation, o.ceilMode ?? false);
+  const out = outputSize(depth, k, s, p, dilation, o.ceilMode ?? false);
   if (out < 1) throw new Error(`${what}: the input's depth ${depth} (padded) is smaller than the kernel's extent ${dilation * (k - 1) + 1}`);
   const extra = Math.max(0, (out - 1) * s + dilation * (k - 1) + 1 - (depth + 2 * p));
   const padded = p + extra > 0 ? own(pad(x5, [0, 0, 0, 0, p, p + extra], { value: fill })) : x5;
@@ -335,7 +320,7 @@ function adaptive3d(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize
   const [od, oh, ow] = adaptiveSizes(x5, outputSize, what);
   const [n, c, d, h, w] = x5.shape;
   return composedOf((own) => {
-    const depthFirst = own(permute(x5, [0, 2, 1, 3, 4])); // [N, D, C, H, W]
+    const depthFirst = swapDepth(x5, own);
     const planes: Tensor[] = [];
     for (let i = 0; i < od; i++) {
       const start = Math.floor((i * d) / od), len = Math.ceil(((i + 1) * d) / od) - start;
