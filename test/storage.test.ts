@@ -1,5 +1,6 @@
 // Small tensors are views into shared slabs (lib/storage.ts): each must start zeroed, never overlap
 // another, and gradient accumulation must only ever write into arrays the tape owns.
+import * as fs from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, optim, Tensor } from '../lib/index';
@@ -50,7 +51,7 @@ it('allocOutput hands out disjoint arrays of the asked length, uncleared above t
 
 describe.runIf(nativeExpected())('large arrays start on a 64-byte cache line (native)', () => {
   it('for alloc and allocOutput, whatever the allocator returned', () => {
-    const addressMod64 = (loadNative().backend as unknown as { addressMod64(b: ArrayBufferLike): number }).addressMod64;
+    const addressMod64 = (loadNative().backend as unknown as { prepareStorage(b: ArrayBufferLike): number }).prepareStorage;
     const starts = new Set<number>();
     for (let i = 0; i < 50; i++) {
       for (const a of [alloc(1025 + i * 997), allocOutput(1025 + i * 997)]) {
@@ -61,7 +62,38 @@ describe.runIf(nativeExpected())('large arrays start on a 64-byte cache line (na
     }
     // The allocator's own starts vary (malloc's land 16 bytes past a line): the offset did the work.
     expect([...starts].some((m) => m !== 0)).toBe(true);
-    expect(() => addressMod64(new Float32Array(4) as unknown as ArrayBuffer)).toThrow(/addressMod64: argument 0 \(buffer\) must be an ArrayBuffer/);
+    expect(() => addressMod64(new Float32Array(4) as unknown as ArrayBuffer)).toThrow(/prepareStorage: argument 0 \(buffer\) must be an ArrayBuffer/);
+  });
+});
+
+// Which transparent huge pages the kernel gives: '[madvise]' (the test VM's), '[always]', '[never]'.
+const hugePageMode = (() => {
+  try {
+    return /\[(\w+)\]/.exec(fs.readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))?.[1] ?? 'absent';
+  } catch {
+    return 'absent';
+  }
+})();
+const hugePagesGiven = hugePageMode === 'madvise' || hugePageMode === 'always';
+if (nativeExpected() && !hugePagesGiven) console.log(`storage.test: skipping the 2 MiB pages test: transparent huge pages are '${hugePageMode}' here`);
+
+describe.runIf(nativeExpected() && hugePagesGiven)('storage of 32 MiB or more is asked for 2 MiB pages (native)', () => {
+  it('before its first touch, so that it faults in 2 MiB at a time; smaller storage is not', () => {
+    // The process's anonymous memory in 2 MiB pages, in KiB.
+    const hugeKiB = () => Number(/AnonHugePages:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/smaps_rollup', 'utf8'))?.[1]);
+    clearPool();
+    const before = hugeKiB();
+    const large = allocOutput(16 << 20); // 64 MiB
+    large.fill(1);
+    // At least a quarter: the kernel may fall back to 4 KiB pages where it finds no free 2 MiB.
+    expect(hugeKiB() - before).toBeGreaterThanOrEqual(16 << 10);
+    if (hugePageMode === 'madvise') {
+      // Below 32 MiB the heap's pages serve (native/src/runtime/allocator.cc: W3 ran slower in 2 MiB pages).
+      const under = hugeKiB();
+      const small = allocOutput(6 << 20); // 24 MiB
+      small.fill(1);
+      expect(hugeKiB() - under).toBe(0);
+    }
   });
 });
 

@@ -1030,15 +1030,18 @@ Napi::Value PinThread(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), pin_current_thread((int)a.integer(0, "cpu", -1, 1023)));
 }
 
-// Where an ArrayBuffer's memory starts relative to a 64-byte cache line (its address modulo 64):
-// lib/storage.ts starts large tensors on a line, so that the GEMM's 64-byte rows of C are never
-// split across two lines (malloc'd buffers start 16 bytes past one).
-Napi::Value AddressMod64(const Napi::CallbackInfo& info) {
-  Args a{info, "addressMod64"};
+// Readies a new ArrayBuffer to be tensor storage (lib/storage.ts), before anything touches it: asks
+// for 2 MiB pages when it is 32 MiB or more (runtime/allocator.cc says why), and returns where its
+// memory starts relative to a 64-byte cache line (its address modulo 64), so that large tensors
+// start on a line and the GEMM's 64-byte rows of C are never split across two lines (malloc'd
+// buffers start 16 bytes past one).
+Napi::Value PrepareStorage(const Napi::CallbackInfo& info) {
+  Args a{info, "prepareStorage"};
   a.count(1);
   void* data = nullptr;
   size_t len = 0;
   if (napi_get_arraybuffer_info(info.Env(), info[0], &data, &len) != napi_ok) a.type_error(0, "buffer", "must be an ArrayBuffer");
+  advise_huge_pages(data, len);
   return Napi::Number::New(info.Env(), (double)(reinterpret_cast<uintptr_t>(data) % 64));
 }
 
@@ -1057,7 +1060,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},
       {"distHasGloo", DistHasGloo}, {"distConnect", DistConnect}, {"distAllReduce", DistAllReduce},
       {"distBroadcast", DistBroadcast}, {"distBarrier", DistBarrier}, {"distDestroy", DistDestroy},
-      {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"addressMod64", AddressMod64},
+      {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"prepareStorage", PrepareStorage},
       {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},
       {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"maxPool2d", MaxPool2d},
       {"depthwiseConv2d", DepthwiseConv2d}, {"depthwiseConv2dGradInput", DepthwiseConv2dGradInput}, {"depthwiseConv2dGradWeight", DepthwiseConv2dGradWeight},
