@@ -1,6 +1,7 @@
-// npm run bench [-- --quick] [-- --only=G1,W1,W2,W3,W4,W5,O1,C1,T1,L1]: the standard workloads of
-// ../shared/bench/WORKLOADS.md, single ops on large tensors (O1, bench/ops.ts) and a small CNN's
-// training step (C1) and a Transformer encoder's (T1, bench/workloads.ts), on our native
+// npm run bench [-- --quick] [-- --only=G1,W1,W2,W3,W4,W5,O1,C1,C2,T1,L1]: the standard workloads of
+// ../shared/bench/WORKLOADS.md, single ops on large tensors (O1, bench/ops.ts), a small CNN's
+// training step (C1), a ResNet-stage-sized one's (C2) and a Transformer encoder's (T1,
+// bench/workloads.ts), on our native
 // and reference backends and, in the same run, on the peers that are present (PyTorch via
 // /usr/bin/python3, TensorFlow.js cpu and wasm). Prints a table with ratios and writes
 // bench/results/<timestamp>.json. This machine's speed drifts by 20% or more over minutes, so
@@ -266,6 +267,10 @@ async function main(): Promise<void> {
   if (want('C1')) {
     const s = await interleaved('C1', eager(() => W.c1Runner(sizes)));
     row('C1 CNN LeNet batch 64', 'samples/s', 'higher', { ...medians(s, THREADS.map((t) => `native ${t}t`)), ...torchCols(s, 'C1', 'higher') });
+  }
+  if (want('C2')) {
+    const s = await interleaved('C2', eager(() => W.c2Runner(sizes)));
+    row('C2 CNN 2x conv 64x56x56 batch 32', 'samples/s', 'higher', { ...medians(s, THREADS.map((t) => `native ${t}t`)), ...torchCols(s, 'C2', 'higher') });
   }
   if (want('T1')) {
     const s = await interleaved('T1', eager(() => W.t1Runner(sizes)));

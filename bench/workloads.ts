@@ -134,13 +134,32 @@ export function c1Model(): nn.Sequential {
 }
 
 export function c1Runner(s: Sizes): Runner {
+  return cnnRunner(c1Model, [64, 1, 28, 28], s.quick ? 2 : 10, s.quick ? 2 : 20);
+}
+
+/** A CNN's training step on random images of `shape` (ten classes, SGD with momentum 0.9), in samples/s. */
+function cnnRunner(model: () => nn.Sequential, shape: number[], warmSteps: number, per: number): Runner {
   bp.manualSeed(0);
-  const model = c1Model();
-  const step = stepper(model, new nn.CrossEntropyLoss(), new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 }), bp.rand([64, 1, 28, 28]), labels(64, 10));
-  warm(step, s.quick ? 2 : 10);
-  const per = s.quick ? 2 : 20;
+  const m = model();
+  const step = stepper(m, new nn.CrossEntropyLoss(), new optim.SGD(m.parameters(), { lr: 0.01, momentum: 0.9 }), bp.rand(shape), labels(shape[0], 10));
+  warm(step, warmSteps);
   const seconds = timed(repeat(step, per));
-  return async () => (64 * per) / (await seconds());
+  return async () => (shape[0] * per) / (await seconds());
+}
+
+/**
+ * C2 (an addition to WORKLOADS.md's, as C1 is): a ResNet stage's size, two 3x3 convolutions 64 -> 64
+ * with ReLU over batch 32 of 64x56x56 (rows too large for one GEMM over the batch: conv2d runs
+ * them one image at a time), then global average pooling and Linear 64-10, SGD with momentum 0.9;
+ * training samples/s.
+ */
+export function c2Model(): nn.Sequential {
+  return new nn.Sequential(new nn.Conv2d(64, 64, 3, { padding: 1 }), new nn.ReLU(), new nn.Conv2d(64, 64, 3, { padding: 1 }), new nn.ReLU(),
+    new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(64, 10));
+}
+
+export function c2Runner(s: Sizes): Runner {
+  return cnnRunner(c2Model, [32, 64, 56, 56], s.quick ? 1 : 2, s.quick ? 1 : 4);
 }
 
 /**

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, Tensor } from '../lib/index';
 import { withFloat64 } from '../lib/storage';
+import { setConvByImageFloats } from '../lib/ops/conv';
 import { rng } from './helpers/random';
 
 const r = rng(777);
@@ -124,6 +125,14 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   elu: () => [(x) => bp.elu(x, 0.7), [randT([3, 5], -3, 3)]],
   'conv2d stride 2, padding, dilation, groups 2, bias': () => [(x, w, b) => bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 }),
     [randT([2, 4, 5, 6]), randT([6, 2, 3, 2]), randT([6])]],
+  'conv2d one image at a time (the path of large batches), stride 2, padding, dilation, groups 2, bias': () => [(x, w, b) => {
+    const old = setConvByImageFloats(0);
+    try {
+      return bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 });
+    } finally {
+      setConvByImageFloats(old);
+    }
+  }, [randT([2, 4, 5, 6]), randT([6, 2, 3, 2]), randT([6])]],
   'conv2d depthwise (groups = channels, 2 outputs each), stride, padding, dilation, bias': () => [(x, w, b) => bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 3 }),
     [randT([2, 3, 5, 6]), randT([6, 1, 3, 2]), randT([6])]],
   'conv3d stride, padding, dilation in depth, groups 2, bias': () => [(x, w, b) => bp.conv3d(x, w, b, { stride: [2, 1, 1], padding: [1, 0, 1], dilation: [2, 1, 1], groups: 2 }),

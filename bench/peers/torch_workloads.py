@@ -15,7 +15,7 @@ torch.set_num_threads(threads)
 torch.manual_seed(0)
 
 # The same warm-up counts as bench/timing.ts's warmSteps.
-WARM = {'W1': 500 if quick else 3000, 'W2': 200 if quick else 1000, 'W3': 2 if quick else 30, 'C1': 2 if quick else 10, 'T1': 1 if quick else 20}
+WARM = {'W1': 500 if quick else 3000, 'W2': 200 if quick else 1000, 'W3': 2 if quick else 30, 'C1': 2 if quick else 10, 'C2': 1 if quick else 2, 'T1': 1 if quick else 20}
 
 REWARM_SECONDS = 0.2  # as bench/timing.ts: an idle core runs the next 100 ms slower
 
@@ -81,6 +81,17 @@ def c1():
     step = warmed(stepper(m, nn.CrossEntropyLoss(), torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9), x, y), WARM['C1'])
     per = 2 if quick else 20
     return lambda: {'C1': 64 * per / timed(step, per)}
+
+def c2():
+    # C2 (not in WORKLOADS.md; bench/workloads.ts's c2Runner): two 3x3 convolutions 64 -> 64 with ReLU
+    # over batch 32 of 64x56x56, global average pooling, Linear 64-10; SGD with momentum.
+    nn = torch.nn
+    m = nn.Sequential(nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(), nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(),
+                      nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
+    x = torch.rand(32, 64, 56, 56); y = torch.arange(32) % 10
+    step = warmed(stepper(m, nn.CrossEntropyLoss(), torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9), x, y), WARM['C2'])
+    per = 1 if quick else 4
+    return lambda: {'C2': 32 * per / timed(step, per)}
 
 def t1():
     # T1 (not in WORKLOADS.md; bench/workloads.ts's t1Runner): a Transformer encoder's training step,
@@ -203,7 +214,7 @@ def l1():
     a = torch.rand(n, n) + torch.eye(n)
     return timed_ops('L1', L1_OPS, (a, a @ a.t() / n + torch.eye(n), torch.rand(n, 64), torch.rand(256, 256) + torch.eye(256)))
 
-prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1, 'C1': c1, 'T1': t1, 'L1': l1}
+prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1, 'C1': c1, 'C2': c2, 'T1': t1, 'L1': l1}
 whole = {'G1': g1, 'W4': w4}
 runners = {}
 def blas_library():

@@ -16,6 +16,7 @@ import { add, div } from './binary';
 import { gelu, relu, sigmoid, tanh } from './unary';
 import { sum } from './reduce';
 import { pad } from './pad_resize';
+import { convByImage } from './conv_by_image';
 
 /** A size of each of the two spatial dimensions: one number for both, or [height, width]. */
 export type Size2 = number | readonly [number, number];
@@ -214,6 +215,10 @@ export function conv2dThen(x: Tensor, weight: Tensor, bias: Tensor | null, optio
   checkGeometry(g, x, what);
   const og = out / groups;
   if (groups > 1 && cg === 1) return depthwise(input, weight, bias, g, og, activation, batched);
+  if (g.n * g.oh * g.ow * cg * kh * kw >= byImageFloats) {
+    const y = thenActivation(convByImage(input, weight, bias, g, groups), activation);
+    return batched ? y : y.reshape(y.shape.slice(1));
+  }
   const parts: Tensor[] = [];
   for (let k = 0; k < groups; k++) {
     // Each group reads its own channels; with one group the rows read x in place.
@@ -227,6 +232,24 @@ export function conv2dThen(x: Tensor, weight: Tensor, bias: Tensor | null, optio
   const y = rowsToImages(groups === 1 ? parts[0] : cat(parts, 1), g, out, batched);
   if (groups > 1) letGoAfterBackward(...parts);
   return y;
+}
+
+// Convolutions whose rows (one channel group's, all images) would hold this many floats (64 MiB)
+// run one image at a time (conv_by_image.ts): the batch path's rows are an input of the GEMM that
+// backward keeps until the weight's gradient, so a network of such layers held all of them at once,
+// and past 32 MiB each was a fresh mapping to fault in. Two 3x3 convolutions 64 -> 64 with ReLU
+// between, forward and backward (a /tmp script, medians of 8 steps, 2 alternated runs; PyTorch 1.13
+// beside): [32, 64, 56, 56] (57.8M floats) 1t 665 -> 488 ms (PyTorch 632), 2t 260 -> 249 (PyTorch
+// 228), 1.13 GB -> 0.41 GB resident; but below this size the batch path was as fast or faster:
+// [32, 64, 28, 28] and [8, 64, 56, 56] (14.5M) 1t 136-147 against 136-188 ms, [64, 32, 28, 28]
+// 2t 97-98 against 113-115.
+let byImageFloats = 1 << 24;
+
+/** @internal Sets the rows size from which conv2d runs one image at a time (tests); returns the old one. */
+export function setConvByImageFloats(floats: number): number {
+  const old = byImageFloats;
+  byImageFloats = floats;
+  return old;
 }
 
 const ACTIVATIONS: Record<Exclude<FusedActivation, 'none'>, (t: Tensor) => Tensor> = { relu, sigmoid, tanh, gelu };
@@ -252,12 +275,16 @@ function depthwise(x4: Tensor, weight: Tensor, bias: Tensor | null, g: Geometry,
     y = add(y, bias.reshape([g.c * m, 1, 1]));
     letGoAfterBackward(conv);
   }
-  if (activation !== 'none') {
-    const before = y;
-    y = ACTIVATIONS[activation](y);
-    letGoAfterBackward(before);
-  }
+  y = thenActivation(y, activation);
   return batched ? y : y.reshape(outShape.slice(1));
+}
+
+/** activation(y) as an op after y (y let go after backward), or y itself for 'none'. */
+function thenActivation(y: Tensor, activation: FusedActivation): Tensor {
+  if (activation === 'none') return y;
+  const out = ACTIVATIONS[activation](y);
+  letGoAfterBackward(y);
+  return out;
 }
 
 /** The geometry of a pooling call, checked as torch checks it (pad at most half the kernel). */
