@@ -401,6 +401,15 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     expect(() => nat().imageRows(img, geom(), 0, 1, 'x', new Float32Array(16))).toThrow(/imageRows: argument 4 \(pad\) must be a number/);
     expect(() => nat().imageRowsGrad(new Float32Array(16), geom(), 0, 1, new Float32Array(10))).toThrow(/imageRowsGrad: gx has 10 elements, expected 9/);
     expect(() => nat().imageRowsGrad(new Float32Array(16), geom(), -1, 1, img)).toThrow(/imageRowsGrad: argument 2 \(c0\) must be an integer in \[0, /);
+    nat().imageColumns(img, geom(), 0, 1, new Float32Array(16)); // the good call, for contrast
+    expect(() => nat().imageColumns(img, geom(), 0, 1, new Float32Array(17))).toThrow(/imageColumns: cols has 17 elements, expected 16/);
+    expect(() => nat().imageColumns(new Float32Array(10), geom(), 0, 1, new Float32Array(16))).toThrow(/imageColumns: x has 10 elements, expected 9/);
+    expect(() => nat().imageColumns(img, geom(), 0, 2, new Float32Array(16))).toThrow(/imageColumns: channels c0 \+ cg = 2 exceed the geometry's c = 1/);
+    expect(() => nat().imageColumns(img, geom([11, 0]), 0, 1, new Float32Array(16))).toThrow(/imageColumns: geom's dw must be at least 1, got 0/);
+    expect(() => nat().imageColumns(img, geom(), 0, 1, new Int32Array(16))).toThrow(/imageColumns: argument 4 \(cols\) must be a Float32Array/);
+    expect(() => nat().imageColumnsGrad(new Float32Array(16), geom(), 0, 1, new Float32Array(8))).toThrow(/imageColumnsGrad: gx has 8 elements, expected 9/);
+    expect(() => nat().imageColumnsGrad(new Float32Array(15), geom(), 0, 1, img)).toThrow(/imageColumnsGrad: cols has 15 elements, expected 16/);
+    expect(() => nat().imageColumnsGrad(new Float32Array(16), geom(), 0, 1)).toThrow(/imageColumnsGrad: expected 5 arguments, got 4/);
     expect(() => nat().maxPool2d(img, geom(), new Float32Array(4), new Int32Array(3))).toThrow(/maxPool2d: indices has 3 elements, expected 4/);
     expect(() => nat().maxPool2d(img, geom(), new Float32Array(5), new Int32Array(4))).toThrow(/maxPool2d: out has 5 elements, expected 4/);
     expect(() => nat().maxPool2d(img, geom([0, 2 ** 12], [1, 2 ** 12], [2, 2 ** 7]), new Float32Array(4), new Int32Array(4))).toThrow(/maxPool2d: x has more than 2\^31 - 1 elements \(geom's n \* c \* h \* w\)/);

@@ -1499,7 +1499,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     expect([nat.sumSquares([]), nat.sumAbs([])]).toEqual([0, 0]);
   });
 
-  it('imageRows, imageRowsGrad and maxPool2d: the reference\'s bits at every edge size, stride, padding, dilation and channel range, at 1-3 threads', () => {
+  it('imageRows, imageColumns, their gradients and maxPool2d: the reference\'s bits at every edge size, stride, padding, dilation and channel range, at 1-3 threads', () => {
     // [n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw]: each edge size as a side, a channel count and a
     // batch; windows larger than the image with padding, strided and dilated; one past the threading grain.
     const shapes: number[][] = [[2, 3, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1], [3, 2, 7, 8, 2, 3, 2, 1, 1, 1, 2, 1],
@@ -1527,6 +1527,22 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         const gy = randomArray(len, r);
         const gxWant = start.slice();
         ref.imageRowsGrad(gy, geom, c0, cg, gxWant);
+        // The same windows as columns (each image's block [cg kh kw, oh ow]): the rows transposed
+        // image by image, 0 for the padding; their gradient the rows' bits.
+        const toColumns = (rows: Float32Array) => {
+          const cols = new Float32Array(len), depth = cg * kh * kw, plane = oh * ow;
+          for (let b = 0; b < n; b++) for (let p = 0; p < plane; p++) for (let e = 0; e < depth; e++) cols[(b * depth + e) * plane + p] = rows[(b * plane + p) * depth + e];
+          return cols;
+        };
+        const colsWant = new Float32Array(len);
+        ref.imageColumns(x, geom, c0, cg, colsWant);
+        const zeroPadded = new Float32Array(len);
+        ref.imageRows(x, geom, c0, cg, 0, zeroPadded);
+        expect(sameBits(colsWant, toColumns(zeroPadded)), `imageColumns ${what}: the rows transposed`).toBe(true);
+        const gyCols = toColumns(gy);
+        const gxColsWant = start.slice();
+        ref.imageColumnsGrad(gyCols, geom, c0, cg, gxColsWant);
+        expect(sameBits(gxColsWant, gxWant), `imageColumnsGrad ${what}: imageRowsGrad's bits`).toBe(true);
         for (const t of [1, 2, 3]) {
           bp.setNumThreads(t);
           const got = new Float32Array(len);
@@ -1535,6 +1551,12 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
           const gx = start.slice();
           nat.imageRowsGrad(gy, geom, c0, cg, gx);
           expect(sameBits(gx, gxWant), `imageRowsGrad ${what} channels ${c0}+${cg} at ${t} threads`).toBe(true);
+          const cols = new Float32Array(len).fill(NaN);
+          nat.imageColumns(x, geom, c0, cg, cols);
+          expect(sameBits(cols, colsWant), `imageColumns ${what} channels ${c0}+${cg} at ${t} threads`).toBe(true);
+          const gxc = start.slice();
+          nat.imageColumnsGrad(gyCols, geom, c0, cg, gxc);
+          expect(sameBits(gxc, gxWant), `imageColumnsGrad ${what} channels ${c0}+${cg} at ${t} threads`).toBe(true);
         }
       }
       const outs = n * c * oh * ow;
@@ -1563,6 +1585,13 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     nat.imageRowsGrad(new Float32Array(0), noRows, 0, 64, gn);
     ref.imageRowsGrad(new Float32Array(0), noRows, 0, 64, gr);
     expect(Array.from(gn).every((v) => v === 0) && sameBits(gn, gr), 'imageRowsGrad with a kernel of 2^30 and no rows').toBe(true);
+    // imageColumns and its gradient likewise: nothing to write, and zeroed planes.
+    nat.imageColumns(img, noRows, 0, 64, new Float32Array(0));
+    ref.imageColumns(img, noRows, 0, 64, new Float32Array(0));
+    const [cn, cr] = [randomArray(64 * 6, r), randomArray(64 * 6, r)];
+    nat.imageColumnsGrad(new Float32Array(0), noRows, 0, 64, cn);
+    ref.imageColumnsGrad(new Float32Array(0), noRows, 0, 64, cr);
+    expect(Array.from(cn).every((v) => v === 0) && sameBits(cn, cr), 'imageColumnsGrad with a kernel of 2^30 and no rows').toBe(true);
     bp.setNumThreads(1);
   });
 

@@ -312,6 +312,21 @@ export interface Backend {
   imageRowsGrad(rows: Float32Array, geom: Int32Array, c0: number, cg: number, gx: Float32Array): void;
 
   /**
+   * Image patches as columns (torch's im2col layout): for x [n, c, h, w] and `geom`, each image's
+   * block [cg kh kw, oh ow] after the last, cols[((b cg + k) kh + u) kw + v, i ow + j] = x[b, c0 + k,
+   * i sh - ph + u dh, j sw - pw + v dw], or 0 where that position falls outside x. A convolution of
+   * one image is then W [out, cg kh kw] times its block, straight into its [out, oh, ow] planes.
+   */
+  imageColumns(x: Float32Array, geom: Int32Array, c0: number, cg: number, cols: Float32Array): void;
+
+  /**
+   * The backward of imageColumns: channels [c0, c0 + cg) of gx are overwritten with the sums of the
+   * entries of cols read from each position, in imageRowsGrad's order (the same bits from the same
+   * values); the other channels are left as they are.
+   */
+  imageColumnsGrad(cols: Float32Array, geom: Int32Array, c0: number, cg: number, gx: Float32Array): void;
+
+  /**
    * Max pooling of x [n, c, h, w] (NCHW) over the windows of `geom` (IMAGE_GEOMETRY): out and indices
    * are [n, c, oh, ow], indices[e] the offset in x of the value taken (its plane's start plus y w + x;
    * x holds at most 2^31 - 1 elements). Only positions inside x count (the padding is never taken); a

@@ -237,12 +237,13 @@ export function conv2dThen(x: Tensor, weight: Tensor, bias: Tensor | null, optio
 // Convolutions whose rows (one channel group's, all images) would hold this many floats (64 MiB)
 // run one image at a time (conv_by_image.ts): the batch path's rows are an input of the GEMM that
 // backward keeps until the weight's gradient, so a network of such layers held all of them at once,
-// and past 32 MiB each was a fresh mapping to fault in. Two 3x3 convolutions 64 -> 64 with ReLU
-// between, forward and backward (a /tmp script, medians of 8 steps, 2 alternated runs; PyTorch 1.13
-// beside): [32, 64, 56, 56] (57.8M floats) 1t 665 -> 488 ms (PyTorch 632), 2t 260 -> 249 (PyTorch
-// 228), 1.13 GB -> 0.41 GB resident; but below this size the batch path was as fast or faster:
-// [32, 64, 28, 28] and [8, 64, 56, 56] (14.5M) 1t 136-147 against 136-188 ms, [64, 32, 28, 28]
-// 2t 97-98 against 113-115.
+// and past 32 MiB each was a fresh mapping to fault in. Two 3x3 convolutions with ReLU between,
+// forward and backward (a .scratch loop, medians of 8 steps, 2 alternated runs each; a noisy host),
+// batch path -> one image at a time, ms at 1 / 2 threads: [32, 64, 56, 56] (rows 57.8M floats)
+// 588-617 / 316-508 -> 286-403 / 194-271, and 1.13 GB -> 0.41 GB resident (PyTorch 1.13: 632 / 228,
+// 0.54-0.60 GB); below this size one image at a time was faster at one thread and slower at two:
+// [32, 64, 28, 28] (14.5M) 174-182 / 91-111 -> 132-159 / 103-124, [64, 32, 28, 28] 129-131 / 83-86
+// -> 104-105 / 95-96, [8, 64, 56, 56] 137-138 / 100 -> 122-125 / 99-108.
 let byImageFloats = 1 << 24;
 
 /** @internal Sets the rows size from which conv2d runs one image at a time (tests); returns the old one. */

@@ -502,7 +502,7 @@ ImageGeometry image_geometry(const Args& a, size_t i) {
 }
 
 // The geometry at argument 1 and the channel range [c0, c0 + cg) at arguments 2 and 3 (inside the
-// geometry's c) of imageRows and imageRowsGrad.
+// geometry's c) of imageRows, imageColumns and their gradients.
 struct ImageCall {
   ImageGeometry g;
   long c0, cg;
@@ -525,15 +525,32 @@ Napi::Value ImageRows(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value ImageRowsGrad(const Napi::CallbackInfo& info) {
-  Args a{info, "imageRowsGrad"};
+// imageRowsGrad and imageColumnsGrad: the windows' gradient (as rows or as columns, the same count
+// of floats) summed back into gx.
+Napi::Value windows_grad(const Napi::CallbackInfo& info, const char* name, const char* windows_name,
+                         void (*kernel)(const float*, const ImageGeometry&, long, long, float*)) {
+  Args a{info, name};
   a.count(5);
   const auto [g, c0, cg] = image_call(a);
-  const float* rows = a.f32(0, "rows", g.n * g.oh * g.ow * cg * g.kh * g.kw);
+  const float* windows = a.f32(0, windows_name, g.n * g.oh * g.ow * cg * g.kh * g.kw);
   float* gx = a.f32(4, "gx", g.n * g.c * g.h * g.w);
-  image_rows_grad(rows, g, c0, cg, gx);
+  kernel(windows, g, c0, cg, gx);
   return info.Env().Undefined();
 }
+
+Napi::Value ImageRowsGrad(const Napi::CallbackInfo& info) { return windows_grad(info, "imageRowsGrad", "rows", image_rows_grad); }
+
+Napi::Value ImageColumns(const Napi::CallbackInfo& info) {
+  Args a{info, "imageColumns"};
+  a.count(5);
+  const auto [g, c0, cg] = image_call(a);
+  const float* x = a.f32(0, "x", g.n * g.c * g.h * g.w);
+  float* cols = a.f32(4, "cols", g.n * cg * g.kh * g.kw * g.oh * g.ow);
+  image_columns(x, g, c0, cg, cols);
+  return info.Env().Undefined();
+}
+
+Napi::Value ImageColumnsGrad(const Napi::CallbackInfo& info) { return windows_grad(info, "imageColumnsGrad", "cols", image_columns_grad); }
 
 Napi::Value MaxPool2d(const Napi::CallbackInfo& info) {
   Args a{info, "maxPool2d"};
@@ -1062,7 +1079,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"distBroadcast", DistBroadcast}, {"distBarrier", DistBarrier}, {"distDestroy", DistDestroy},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"prepareStorage", PrepareStorage},
       {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},
-      {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"maxPool2d", MaxPool2d},
+      {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"imageColumns", ImageColumns}, {"imageColumnsGrad", ImageColumnsGrad}, {"maxPool2d", MaxPool2d},
       {"depthwiseConv2d", DepthwiseConv2d}, {"depthwiseConv2dGradInput", DepthwiseConv2dGradInput}, {"depthwiseConv2dGradWeight", DepthwiseConv2dGradWeight},
       {"gather", Gather}, {"lstmCell", LstmCell}, {"lstmCellGrad", LstmCellGrad},
       {"gruCell", GruCell}, {"gruCellGrad", GruCellGrad},

@@ -32,10 +32,17 @@ export function imageRows(x: Float32Array, geom: Int32Array, c0: number, cg: num
   }
 }
 
-export function imageRowsGrad(rows: Float32Array, geom: Int32Array, c0: number, cg: number, gx: Float32Array): void {
+/** Where the windows' entry (image b, channel k, window element (u, v), output position (i, j)) lies. */
+type WindowStrides = { b: number; k: number; u: number; v: number; i: number; j: number };
+
+/**
+ * Channels [c0, c0 + cg) of gx overwritten with the sums of the windows' entries read from each
+ * position (laid out by `at`): each plane one window element (u, v) at a time and, for each, over the
+ * output positions (i, j) in order (torch's col2im order; the native kernels' sums).
+ */
+function sumWindowsBack(windows: Float32Array, at: WindowStrides, geom: Int32Array, c0: number, cg: number, gx: Float32Array): void {
   const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = geometryOf(geom);
   const round = roundingOf(gx);
-  const width = cg * kh * kw;
   // Only the window elements that some window has inside the image (the others add nothing).
   const [u0, u1] = elementsInside(kh, sh, ph, dh, oh, h);
   const [v0, v1] = elementsInside(kw, sw, pw, dw, ow, w);
@@ -43,22 +50,55 @@ export function imageRowsGrad(rows: Float32Array, geom: Int32Array, c0: number, 
     for (let k = 0; k < cg; k++) {
       const plane = (b * c + c0 + k) * h * w;
       gx.fill(0, plane, plane + h * w);
-      // Each plane's sums one window element (u, v) at a time, over the output positions (i, j) in
-      // order (torch's col2im order): the native kernel's.
       for (let u = u0; u < u1; u++) {
         for (let v = v0; v < v1; v++) {
+          const from = b * at.b + k * at.k + u * at.u + v * at.v;
           for (let i = 0; i < oh; i++) {
             const y = i * sh - ph + u * dh;
             if (y < 0 || y >= h) continue;
             for (let j = 0; j < ow; j++) {
               const xx = j * sw - pw + v * dw;
-              if (xx >= 0 && xx < w) gx[plane + y * w + xx] = round(gx[plane + y * w + xx] + rows[((b * oh + i) * ow + j) * width + (k * kh + u) * kw + v]);
+              if (xx >= 0 && xx < w) gx[plane + y * w + xx] = round(gx[plane + y * w + xx] + windows[from + i * at.i + j * at.j]);
             }
           }
         }
       }
     }
   }
+}
+
+export function imageRowsGrad(rows: Float32Array, geom: Int32Array, c0: number, cg: number, gx: Float32Array): void {
+  const { kh, kw, oh, ow } = geometryOf(geom);
+  const width = cg * kh * kw;
+  sumWindowsBack(rows, { b: oh * ow * width, k: kh * kw, u: kw, v: 1, i: ow * width, j: width }, geom, c0, cg, gx);
+}
+
+export function imageColumns(x: Float32Array, geom: Int32Array, c0: number, cg: number, cols: Float32Array): void {
+  const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = geometryOf(geom);
+  if (oh * ow === 0) return; // nothing to write, however wide the kernel (the addon takes a 2^30 one)
+  let at = 0;
+  for (let b = 0; b < n; b++) {
+    for (let k = 0; k < cg; k++) {
+      const plane = (b * c + c0 + k) * h * w;
+      for (let u = 0; u < kh; u++) {
+        for (let v = 0; v < kw; v++) {
+          for (let i = 0; i < oh; i++) {
+            const y = i * sh - ph + u * dh;
+            for (let j = 0; j < ow; j++) {
+              const xx = j * sw - pw + v * dw;
+              cols[at++] = y >= 0 && y < h && xx >= 0 && xx < w ? x[plane + y * w + xx] : 0;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+export function imageColumnsGrad(cols: Float32Array, geom: Int32Array, c0: number, cg: number, gx: Float32Array): void {
+  const { kh, kw, oh, ow } = geometryOf(geom);
+  const plane = oh * ow;
+  sumWindowsBack(cols, { b: cg * kh * kw * plane, k: kh * kw * plane, u: kw * plane, v: plane, i: ow, j: 1 }, geom, c0, cg, gx);
 }
 
 export function maxPool2d(x: Float32Array, geom: Int32Array, out: Float32Array, indices: Int32Array): void {

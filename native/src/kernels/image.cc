@@ -148,6 +148,77 @@ void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg
   });
 }
 
+// The output columns [j0, j1) whose window element at column offset `shift` (v dw - pw) lies inside a
+// line of width w: 0 <= j sw + shift < w (empty when j1 <= j0).
+inline void columns_inside(long shift, long sw, long w, long ow, long& j0, long& j1) {
+  j0 = std::min(ow, shift >= 0 ? 0 : (-shift + sw - 1) / sw);
+  j1 = std::max(j0, std::min(ow, w - shift <= 0 ? 0 : (w - shift - 1) / sw + 1));
+}
+
+void image_columns(const float* x, const ImageGeometry& g, long c0, long cg, float* cols) {
+  const long window = g.kh * g.kw, plane_out = g.oh * g.ow, plane_size = g.h * g.w;
+  if (plane_out == 0) return;
+  // One column row (window element (u, v) of channel k, over every output position) per unit: each
+  // output row's part is a run of one input line, a copy where the stride is 1 (the rows' layout
+  // copies kw floats at a time).
+  parallel_for((size_t)(g.n * cg * window), (size_t)std::max(1L, kGrain / plane_out), [&](size_t r0, size_t r1) {
+    for (long r = (long)r0; r < (long)r1; r++) {
+      const long b = r / (cg * window), k = r / window % cg, u = r % window / g.kw, v = r % g.kw;
+      const float* const plane = x + (b * g.c + c0 + k) * plane_size;
+      float* const out = cols + r * plane_out;
+      const long shift = v * g.dw - g.pw;
+      long j0, j1;
+      columns_inside(shift, g.sw, g.w, g.ow, j0, j1);
+      for (long i = 0; i < g.oh; i++) {
+        float* const o = out + i * g.ow;
+        const long y = i * g.sh - g.ph + u * g.dh;
+        if (y < 0 || y >= g.h || j1 == j0) {
+          std::fill(o, o + g.ow, 0.0f);
+          continue;
+        }
+        const float* const line = plane + y * g.w + shift;
+        std::fill(o, o + j0, 0.0f);
+        if (g.sw == 1) std::memcpy(o + j0, line + j0, (size_t)(j1 - j0) * sizeof(float));
+        else for (long j = j0; j < j1; j++) o[j] = line[j * g.sw];
+        std::fill(o + j1, o + g.ow, 0.0f);
+      }
+    }
+  });
+}
+
+void image_columns_grad(const float* cols, const ImageGeometry& g, long c0, long cg, float* gx) {
+  const long window = g.kh * g.kw, plane_out = g.oh * g.ow, plane_size = g.h * g.w;
+  long u0, u1, v0, v1;
+  elements_inside(g.kh, g.sh, g.ph, g.dh, g.oh, g.h, u0, u1);
+  elements_inside(g.kw, g.sw, g.pw, g.dw, g.ow, g.w, v0, v1);
+  // One plane per unit, its window elements (u, v) in order, each a run of adds along output rows
+  // into one line (contiguous at stride 1): each element gets its window elements in (u, v) order,
+  // one per element, as in image_rows_grad.
+  parallel_for((size_t)(g.n * cg), (size_t)std::max(1L, kGrain / std::max(1L, window * plane_out + plane_size)), [&](size_t p0, size_t p1) {
+    for (long p = (long)p0; p < (long)p1; p++) {
+      const long b = p / cg, k = p % cg;
+      float* const plane = gx + (b * g.c + c0 + k) * plane_size;
+      std::fill(plane, plane + plane_size, 0.0f);
+      for (long u = u0; u < u1; u++) {
+        for (long v = v0; v < v1; v++) {
+          const float* const in = cols + (p * window + u * g.kw + v) * plane_out;
+          const long shift = v * g.dw - g.pw;
+          long j0, j1;
+          columns_inside(shift, g.sw, g.w, g.ow, j0, j1);
+          for (long i = 0; i < g.oh; i++) {
+            const long y = i * g.sh - g.ph + u * g.dh;
+            if (y < 0 || y >= g.h) continue;
+            float* const line = plane + y * g.w + shift;
+            const float* const row = in + i * g.ow;
+            if (g.sw == 1) for (long j = j0; j < j1; j++) line[j] += row[j];
+            else for (long j = j0; j < j1; j++) line[j * g.sw] += row[j];
+          }
+        }
+      }
+    }
+  });
+}
+
 // torch's step over a window's elements, seen in order: the later element (value v, offset a) takes
 // the place of the one held if larger or NaN. As masks, so that the loops below vectorise and no
 // branch depends on which element is largest (data).

@@ -19,6 +19,15 @@ void image_rows(const float* x, const ImageGeometry& g, long c0, long cg, float 
 // position: one plane per task, in the order of the rows and then of the window.
 void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg, float* gx);
 
+// The windows as columns (torch's im2col layout), each image's block [cg kh kw, oh ow] after the
+// last: cols[((b cg + k) kh + u) kw + v, i ow + j] = x[b, c0 + k, i sh - ph + u dh, j sw - pw + v dw],
+// 0 outside x.
+void image_columns(const float* x, const ImageGeometry& g, long c0, long cg, float* cols);
+
+// Channels [c0, c0 + cg) of gx overwritten with the sums of the entries of cols read from each
+// position, in the window's order (u, v): the sums of image_rows_grad, the same bits.
+void image_columns_grad(const float* cols, const ImageGeometry& g, long c0, long cg, float* gx);
+
 // Max pooling: out and indices [n, c, oh, ow]; indices the offsets in x of the values taken; torch's
 // rule for ties and NaN.
 void max_pool2d(const float* x, const ImageGeometry& g, float* out, int32_t* indices);
