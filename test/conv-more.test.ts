@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn } from '../lib/index';
+import { oneImageAtATime } from './helpers/conv_paths';
 import { eachBackend } from './helpers/backends';
 import { drawsOf, rng } from './helpers/random';
 import { haveTorch, noteIfNoTorch } from './helpers/torch';
@@ -152,6 +153,11 @@ noteIfNoTorch('the comparison of conv1d, the 1-d poolings, adaptiveAvgPool2d and
 eachBackend('conv1d, maxPool1d, avgPool1d, adaptiveAvgPool2d, convTranspose2d, convTranspose1d', () => {
   it.runIf(haveTorch)(`${CASES.length} random calls as torch's (values and every gradient; max pooling bit for bit)`, () => {
     expectOpsLikeTorch(CASES, SCRIPT, run, (c) => (c.op === 'maxPool1d' ? 0 : 2e-6));
+  });
+
+  it.runIf(haveTorch)('the same calls with the convolutions one image at a time, the path of large batches (conv1d, both transposed ones)', () => {
+    // The weight's gradient adds each image's sum rounded, where the batch path rounded one sum.
+    oneImageAtATime(() => expectOpsLikeTorch(CASES, SCRIPT, run, (c) => (c.op === 'maxPool1d' ? 0 : 5e-6)));
   });
 
   it('argument errors name the op, the argument and the shapes', () => {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, optim } from '../lib/index';
-import { setConvByImageFloats } from '../lib/ops/conv';
+import { oneImageAtATime } from './helpers/conv_paths';
 import { eachBackend } from './helpers/backends';
 import { drawsOf, rng } from './helpers/random';
 import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
@@ -167,14 +167,9 @@ eachBackend('conv2d and pooling', () => {
   });
 
   it.runIf(haveTorch)(`the same ${CONV.length} calls one image at a time, the path of large batches (no rows of all images at once, made again in backward)`, () => {
-    const old = setConvByImageFloats(0);
-    try {
-      // The weight's gradient adds each image's sum (up to 121 products) rounded, as torch's
-      // slow_conv2d does, where one sum over all images' products was rounded once.
-      expectOpsLikeTorch(CONV, CONV_SCRIPT, runConv, 5e-6);
-    } finally {
-      setConvByImageFloats(old);
-    }
+    // The weight's gradient adds each image's sum (up to 121 products) rounded, as torch's
+    // slow_conv2d does, where one sum over all images' products was rounded once.
+    oneImageAtATime(() => expectOpsLikeTorch(CONV, CONV_SCRIPT, runConv, 5e-6));
   });
 
   it.runIf(haveTorch)(`${POOL.length} random max and average pooling calls as torch's (max: values, indices and gradients bit for bit)`, () => {
@@ -207,12 +202,7 @@ eachBackend('conv2d and pooling', () => {
       expect(fused).toEqual(apart);
       expect(fused[0].some((v) => v === 0) && fused[0].some((v) => v > 0)).toBe(true);
       // One image at a time the ReLU is an op after the convolution: the same bits as apart there.
-      const old = setConvByImageFloats(0);
-      try {
-        expect(gradients(new nn.Sequential(conv, new nn.GELU()).forward(x))).toEqual(gradients(bp.gelu(conv.forward(x))));
-      } finally {
-        setConvByImageFloats(old);
-      }
+      oneImageAtATime(() => expect(gradients(new nn.Sequential(conv, new nn.GELU()).forward(x))).toEqual(gradients(bp.gelu(conv.forward(x)))));
     }
   });
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, Tensor } from '../lib/index';
 import { withFloat64 } from '../lib/storage';
-import { setConvByImageFloats } from '../lib/ops/conv';
+import { oneImageAtATime } from './helpers/conv_paths';
 import { rng } from './helpers/random';
 
 const r = rng(777);
@@ -125,14 +125,8 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   elu: () => [(x) => bp.elu(x, 0.7), [randT([3, 5], -3, 3)]],
   'conv2d stride 2, padding, dilation, groups 2, bias': () => [(x, w, b) => bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 }),
     [randT([2, 4, 5, 6]), randT([6, 2, 3, 2]), randT([6])]],
-  'conv2d one image at a time (the path of large batches), stride 2, padding, dilation, groups 2, bias': () => [(x, w, b) => {
-    const old = setConvByImageFloats(0);
-    try {
-      return bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 });
-    } finally {
-      setConvByImageFloats(old);
-    }
-  }, [randT([2, 4, 5, 6]), randT([6, 2, 3, 2]), randT([6])]],
+  'conv2d one image at a time (the path of large batches), stride 2, padding, dilation, groups 2, bias': () => [(x, w, b) =>
+    oneImageAtATime(() => bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 })), [randT([2, 4, 5, 6]), randT([6, 2, 3, 2]), randT([6])]],
   'conv2d depthwise (groups = channels, 2 outputs each), stride, padding, dilation, bias': () => [(x, w, b) => bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 3 }),
     [randT([2, 3, 5, 6]), randT([6, 1, 3, 2]), randT([6])]],
   'conv3d stride, padding, dilation in depth, groups 2, bias': () => [(x, w, b) => bp.conv3d(x, w, b, { stride: [2, 1, 1], padding: [1, 0, 1], dilation: [2, 1, 1], groups: 2 }),
@@ -154,6 +148,8 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   },
   'avgPool2d padding, ceil mode, padding not counted': () => [(x) => bp.avgPool2d(x, [3, 2], { stride: [2, 1], padding: 1, ceilMode: true, countIncludePad: false }), [randT([2, 3, 5, 4])]],
   'conv1d stride, padding, dilation, groups, bias': () => [(x, w, b) => bp.conv1d(x, w, b, { stride: 2, padding: 2, dilation: 2, groups: 2 }), [randT([2, 4, 9]), randT([4, 2, 3]), randT([4])]],
+  'convTranspose2d one image at a time (the path of large batches), stride, padding, outputPadding, dilation, groups, bias': () => [(x, w, b) =>
+    oneImageAtATime(() => bp.convTranspose2d(x, w, b, { stride: [2, 1], padding: 1, outputPadding: [1, 0], dilation: [1, 2], groups: 2 })), [randT([2, 4, 3, 3]), randT([4, 3, 2, 3]), randT([6])]],
   'convTranspose2d stride, padding, outputPadding, dilation, groups, bias': () => [(x, w, b) => bp.convTranspose2d(x, w, b, { stride: [2, 1], padding: 1, outputPadding: [1, 0], dilation: [1, 2], groups: 2 }),
     [randT([2, 4, 3, 3]), randT([4, 3, 2, 3]), randT([6])]],
   'convTranspose1d stride, padding, outputPadding, dilation, groups, bias': () => [(x, w, b) => bp.convTranspose1d(x, w, b, { stride: 2, padding: 1, outputPadding: 1, dilation: 2, groups: 2 }),

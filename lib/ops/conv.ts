@@ -243,10 +243,19 @@ export function conv2dThen(x: Tensor, weight: Tensor, bias: Tensor | null, optio
 // 588-617 / 316-508 -> 286-403 / 194-271, and 1.13 GB -> 0.41 GB resident (PyTorch 1.13: 632 / 228,
 // 0.54-0.60 GB); below this size one image at a time was faster at one thread and slower at two:
 // [32, 64, 28, 28] (14.5M) 174-182 / 91-111 -> 132-159 / 103-124, [64, 32, 28, 28] 129-131 / 83-86
-// -> 104-105 / 95-96, [8, 64, 56, 56] 137-138 / 100 -> 122-125 / 99-108.
+// -> 104-105 / 95-96, [8, 64, 56, 56] 137-138 / 100 -> 122-125 / 99-108. convTranspose2d (4x4,
+// stride 2, 64 -> 32 channels) on [16, 64, 64, 64] (rows 33.5M): 254-269 / 170-186 -> 147-164 /
+// 121-123 ms, 0.57 -> 0.33 GB (PyTorch 558 / 492); its smaller sizes ran as fast or faster one image
+// at a time too, but a generator's first layer (a batch of 1x1 inputs) would be a matrix-vector
+// product per image, so it keeps the same threshold.
 let byImageFloats = 1 << 24;
 
-/** @internal Sets the rows size from which conv2d runs one image at a time (tests); returns the old one. */
+/** The rows size (floats) from which conv2d and convTranspose2d run one image at a time. */
+export function convByImageFloats(): number {
+  return byImageFloats;
+}
+
+/** @internal Sets the rows size from which conv2d and convTranspose2d run one image at a time (tests); returns the old one. */
 export function setConvByImageFloats(floats: number): number {
   const old = byImageFloats;
   byImageFloats = floats;

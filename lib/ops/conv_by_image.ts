@@ -3,8 +3,9 @@
 // the product W [og, cg kh kw] times those columns, written straight into the image's output planes
 // [og, oh ow] (NCHW: no transposing copy after). Its backward makes each image's columns again
 // instead of keeping them.
-// conv.ts takes this path when all the images' rows at once would be large (its byImageFloats says
-// when, and what it measured).
+// A transposed convolution (the convolution's input gradient) likewise: per image W^T x as columns,
+// summed into the output by imageColumnsGrad. conv.ts and conv_more.ts take these paths when all the
+// images' rows at once would be large (conv.ts's byImageFloats says when, and what it measured).
 import { B } from '../backend/registry';
 import { Reduce } from '../backend/backend';
 import { Tensor } from '../tensor';
@@ -12,6 +13,9 @@ import { alloc, allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
 import { record } from './core';
 import { Geometry, packed } from './conv';
+
+/** The at-th block of `size` floats of a: an image's, or a group's part of one. */
+const part = (a: Float32Array, at: number, size: number): Float32Array => a.subarray(at * size, (at + 1) * size);
 
 /**
  * conv2d of x4 [n, c, h, w] with weight [out, c / groups, kh, kw] and bias [out] (or null) over the
@@ -24,17 +28,15 @@ export function convByImage(x4: Tensor, weight: Tensor, bias: Tensor | null, g: 
   const plane = g.oh * g.ow; // one output plane: a column per position
   const image = g.c * g.h * g.w;
   const geom = packed({ ...g, n: 1 });
-  const x = x4.data, w = weight.data;
+  const w = weight.data;
   const y = allocOutput(g.n * out * plane);
   // Bias first, then the products added to it (beta 1), as torch's slow_conv2d.
   if (bias) for (let s = 0; s < g.n; s++) for (let o = 0; o < out; o++) y.fill(bias.data[o], (s * out + o) * plane, (s * out + o + 1) * plane);
   const cols = allocOutput(depth * plane);
   for (let s = 0; s < g.n; s++) {
-    const xs = x.subarray(s * image, (s + 1) * image);
     for (let k = 0; k < groups; k++) {
-      B().imageColumns(xs, geom, k * cg, cg, cols);
-      B().gemm(false, false, og, plane, depth, 1, w.subarray(k * og * depth, (k + 1) * og * depth), cols, bias ? 1 : 0,
-        y.subarray((s * out + k * og) * plane, (s * out + (k + 1) * og) * plane), null, 0);
+      B().imageColumns(part(x4.data, s, image), geom, k * cg, cg, cols);
+      B().gemm(false, false, og, plane, depth, 1, part(w, k, og * depth), cols, bias ? 1 : 0, part(y, s * groups + k, og * plane), null, 0);
     }
   }
   recycleArray(cols);
@@ -45,19 +47,17 @@ export function convByImage(x4: Tensor, weight: Tensor, bias: Tensor | null, g: 
     const windows = gw ? allocOutput(depth * plane) : null;
     const windowsGrad = gx ? allocOutput(depth * plane) : null;
     for (let s = 0; s < g.n; s++) {
-      const xs = x.subarray(s * image, (s + 1) * image);
       for (let k = 0; k < groups; k++) {
-        const gys = gy.subarray((s * out + k * og) * plane, (s * out + (k + 1) * og) * plane);
-        const wk = w.subarray(k * og * depth, (k + 1) * og * depth);
+        const gys = part(gy, s * groups + k, og * plane);
         if (gw && windows) {
           // gW_k += gy_sk [og, plane] cols_sk^T [plane, depth], the images in order.
-          B().imageColumns(xs, geom, k * cg, cg, windows);
-          B().gemm(false, true, og, depth, plane, 1, gys, windows, s === 0 ? 0 : 1, gw.subarray(k * og * depth, (k + 1) * og * depth), null, 0);
+          B().imageColumns(part(x4.data, s, image), geom, k * cg, cg, windows);
+          B().gemm(false, true, og, depth, plane, 1, gys, windows, s === 0 ? 0 : 1, part(gw, k, og * depth), null, 0);
         }
         if (gx && windowsGrad) {
           // The columns' gradient W_k^T gy_sk [depth, plane], summed back into the image's channels.
-          B().gemm(true, false, depth, plane, og, 1, wk, gys, 0, windowsGrad, null, 0);
-          B().imageColumnsGrad(windowsGrad, geom, k * cg, cg, gx.subarray(s * image, (s + 1) * image));
+          B().gemm(true, false, depth, plane, og, 1, part(w, k, og * depth), gys, 0, windowsGrad, null, 0);
+          B().imageColumnsGrad(windowsGrad, geom, k * cg, cg, part(gx, s, image));
         }
       }
     }
@@ -77,4 +77,44 @@ function biasGrad(gy: Float32Array, n: number, out: number, plane: number): Floa
   B().reduce(Reduce.sum, planeSums, 1, n, out, gb, null);
   recycleArray(planeSums);
   return gb;
+}
+
+/**
+ * convTranspose2d of x4 [n, c, h, w] with weight [c, og, kh, kw] per group (no bias: conv_more.ts
+ * adds it), one image at a time: for each image and group, the columns W_k^T x_sk [og kh kw, h w]
+ * summed into the output's channels (imageColumnsGrad: the convolution's input gradient, which a
+ * transposed convolution is). g is the output's window geometry (g.c = og, g.h x g.w the output, g.oh
+ * x g.ow the input). The batch path's rows [n h w, og kh kw] were kept until backward.
+ */
+export function convTransposeByImage(x4: Tensor, weight: Tensor, g: Geometry, groups: number): Tensor {
+  const og = g.c, out = og * groups, cg = x4.shape[1] / groups;
+  const depth = og * g.kh * g.kw; // one input position's window into the output: columns' rows
+  const plane = g.oh * g.ow; // the input's positions: a column each
+  const outPlane = g.h * g.w;
+  const geom = packed({ ...g, n: 1, c: out });
+  const x = x4.data, w = weight.data;
+  const y = allocOutput(g.n * out * outPlane);
+  const cols = allocOutput(depth * plane);
+  for (let s = 0; s < g.n; s++) {
+    for (let k = 0; k < groups; k++) {
+      B().gemm(true, false, depth, plane, cg, 1, part(w, k, cg * depth), part(x, s * groups + k, cg * plane), 0, cols, null, 0);
+      B().imageColumnsGrad(cols, geom, k * og, og, part(y, s, out * outPlane));
+    }
+  }
+  recycleArray(cols);
+  return record(y, [g.n, out, g.h, g.w], [x4, weight], 'convTranspose2d', (gy) => {
+    const gx = x4.requiresGrad ? allocOutput(x4.size) : null;
+    const gw = weight.requiresGrad ? allocOutput(weight.size) : null;
+    const windows = allocOutput(depth * plane);
+    for (let s = 0; s < g.n; s++) {
+      for (let k = 0; k < groups; k++) {
+        // The output gradient's windows at each input position: the convolution of gy with W.
+        B().imageColumns(part(gy, s, out * outPlane), geom, k * og, og, windows);
+        if (gx) B().gemm(false, false, cg, plane, depth, 1, part(w, k, cg * depth), windows, 0, part(gx, s * groups + k, cg * plane), null, 0);
+        if (gw) B().gemm(false, true, cg, depth, plane, 1, part(x, s * groups + k, cg * plane), windows, s === 0 ? 0 : 1, part(gw, k, cg * depth), null, 0);
+      }
+    }
+    recycleArray(windows);
+    return [gx, gw];
+  });
 }

@@ -12,7 +12,8 @@ import { as1d, lengths, rowImages } from './one_row';
 import { matmul } from './matmul';
 import { cat, narrow } from './join';
 import { add } from './binary';
-import { avgPool2d, checkGeometry, conv2d, Geometry, maxPool2d, packed, pair, Size2 } from './conv';
+import { avgPool2d, checkGeometry, conv2d, convByImageFloats, Geometry, maxPool2d, packed, pair, Size2 } from './conv';
+import { convTransposeByImage } from './conv_by_image';
 
 /** Options of conv1d and nn.Conv1d (torch.nn.functional.conv1d's). */
 export interface Conv1dOptions {
@@ -188,7 +189,23 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null =
   const g: Geometry = { n, c: og, h: oh, w: ow, kh, kw, sh, sw, ph, pw, dh, dw, oh: h, ow: w };
   if (oh < 1 || ow < 1) throw new Error(`${what}: the output size (${oh} x ${ow}) is too small for input ${fmt(x.shape)} with kernel ${kh} x ${kw}, stride ${sh} x ${sw}, padding ${ph} x ${pw}`);
   checkGeometry(g, x, what);
-  const cg = c / groups;
+  const y0 = n * h * w * og * kh * kw >= convByImageFloats() ? convTransposeByImage(x4, weight, g, groups) : convTransposeOfRows(x4, weight, g, groups);
+  let y = y0;
+  if (bias) {
+    y = add(y0, bias.reshape([out, 1, 1]));
+    letGoAfterBackward(y0);
+  }
+  return batched ? y : y.reshape([out, oh, ow]);
+}
+
+/**
+ * convTranspose2d's product for the whole batch at once (no bias): the input's positions as rows [n h
+ * w, c] times each group's weight [cg, og kh kw], summed into the output's windows (g: its window
+ * geometry, as convTransposeByImage's).
+ */
+function convTransposeOfRows(x4: Tensor, weight: Tensor, g: Geometry, groups: number): Tensor {
+  const [n, c, h, w] = x4.shape;
+  const cg = c / groups, og = g.c;
   // The input as rows [n h w, c]: one per position, its channels along the row.
   const xPerm = x4.permute([0, 2, 3, 1]);
   const xRows = xPerm.reshape([n * h * w, c]);
@@ -196,7 +213,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null =
   let product: Tensor | null = null; // the one group's product, xRows's reader
   for (let k = 0; k < groups; k++) {
     const xk = groups === 1 ? xRows : narrow(xRows, 1, k * cg, cg);
-    const wk = (groups === 1 ? weight : narrow(weight, 0, k * cg, cg)).reshape([cg, og * kh * kw]);
+    const wk = (groups === 1 ? weight : narrow(weight, 0, k * cg, cg)).reshape([cg, og * g.kh * g.kw]);
     const rows = matmul(xk, wk);
     product = rows;
     parts.push(imageFromRows(rows, g));
@@ -206,14 +223,10 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null =
   // backward has run through them (they went to the collector, ~150 KB a step of a small layer).
   letGoAfterBackward(xPerm);
   letGoAfterRead(groups === 1 ? product : null, xRows);
-  let y = groups === 1 ? parts[0] : cat(parts, 1);
-  if (groups > 1) letGoAfterBackward(...parts);
-  if (bias) {
-    const unbiased = y;
-    y = add(y, bias.reshape([out, 1, 1]));
-    letGoAfterBackward(unbiased);
-  }
-  return batched ? y : y.reshape([out, oh, ow]);
+  if (groups === 1) return parts[0];
+  const y = cat(parts, 1);
+  letGoAfterBackward(...parts);
+  return y;
 }
 
 /**

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as bp from '../../lib/index';
 import { nn, optim } from '../../lib/index';
 import { addonPath } from '../../lib/backend/native';
-import { setConvByImageFloats } from '../../lib/ops/conv';
+import { oneImageAtATime } from './conv_paths';
 
 type Fn = ((...args: unknown[]) => unknown) & { original?: Fn };
 
@@ -64,9 +64,7 @@ async function record(addon: Record<string, unknown>): Promise<Map<string, unkno
   const cnn = new nn.Sequential(new nn.Conv2d(2, 4, 3, { padding: 1, groups: 2 }), new nn.MaxPool2d(2), new nn.AvgPool2d(2, { ceilMode: true }), new nn.Flatten());
   cnn.forward(bp.randn([2, 2, 6, 5], { requiresGrad: true })).sum().backward();
   // One image at a time (the path of large batches): imageColumns and its gradient.
-  const byImage = setConvByImageFloats(0);
-  bp.conv2d(bp.randn([2, 4, 5, 6], { requiresGrad: true }), bp.randn([6, 2, 3, 2], { requiresGrad: true }), bp.randn([6], { requiresGrad: true }), { groups: 2, stride: [2, 1], padding: 1 }).sum().backward();
-  setConvByImageFloats(byImage);
+  oneImageAtATime(() => bp.conv2d(bp.randn([2, 4, 5, 6], { requiresGrad: true }), bp.randn([6, 2, 3, 2], { requiresGrad: true }), bp.randn([6], { requiresGrad: true }), { groups: 2, stride: [2, 1], padding: 1 }).sum().backward());
   new nn.ConvTranspose2d(2, 2, 3, { stride: 2 }).forward(bp.randn([1, 2, 3, 3], { requiresGrad: true })).sum().backward();
   // The LSTM and GRU cells' kernels.
   new nn.LSTM(3, 4).forward(bp.randn([2, 2, 3], { requiresGrad: true })).sum().backward();
