@@ -127,6 +127,11 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
     [randT([2, 4, 5, 6]), randT([6, 2, 3, 2]), randT([6])]],
   'conv2d one image at a time (the path of large batches), stride 2, padding, dilation, groups 2, bias': () => [(x, w, b) =>
     oneImageAtATime(() => bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 })), [randT([2, 4, 5, 6]), randT([6, 2, 3, 2]), randT([6])]],
+  'gridSample bilinear, zeros padding (input and grid)': () => [(x, g) => bp.gridSample(x, g), [randT([2, 2, 3, 4]), randT([2, 3, 2, 2], -1.2, 1.2)]],
+  'gridSample bilinear, reflection padding, alignCorners (input and grid)': () => [(x, g) => bp.gridSample(x, g, { paddingMode: 'reflection', alignCorners: true }),
+    [randT([1, 2, 4, 3]), randT([1, 2, 3, 2], -1.8, 1.8)]],
+  'gridSample bilinear, border padding, of an affineGrid (input and theta)': () => [(x, t) => bp.gridSample(x, bp.affineGrid(t, [1, 2, 3, 4]), { paddingMode: 'border' }),
+    [randT([1, 2, 4, 5]), randT([1, 2, 3], -1, 1)]],
   'conv2d depthwise (groups = channels, 2 outputs each), stride, padding, dilation, bias': () => [(x, w, b) => bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 3 }),
     [randT([2, 3, 5, 6]), randT([6, 1, 3, 2]), randT([6])]],
   'conv3d stride, padding, dilation in depth, groups 2, bias': () => [(x, w, b) => bp.conv3d(x, w, b, { stride: [2, 1, 1], padding: [1, 0, 1], dilation: [2, 1, 1], groups: 2 }),

@@ -42,6 +42,8 @@ export type { Conv2dOptions, MaxPool2dOptions, AvgPool2dOptions, Size2 } from '.
 export { pad } from './pad_resize';
 export type { PadOptions, PadMode } from './pad_resize';
 export { interpolate } from './interpolate';
+export { gridSample, affineGrid } from './grid_sample';
+export type { GridSampleOptions, GridSampleMode, GridSamplePadding } from './grid_sample';
 export type { InterpolateOptions, InterpolateMode } from './interpolate';
 export { conv1d, maxPool1d, avgPool1d, convTranspose2d, convTranspose1d } from './conv_more';
 export { conv3d, convTranspose3d, maxPool3d, avgPool3d, adaptiveAvgPool3d, adaptiveMaxPool3d } from './conv3d';
