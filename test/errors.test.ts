@@ -410,6 +410,20 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     expect(() => nat().imageColumnsGrad(new Float32Array(16), geom(), 0, 1, new Float32Array(8))).toThrow(/imageColumnsGrad: gx has 8 elements, expected 9/);
     expect(() => nat().imageColumnsGrad(new Float32Array(15), geom(), 0, 1, img)).toThrow(/imageColumnsGrad: cols has 15 elements, expected 16/);
     expect(() => nat().imageColumnsGrad(new Float32Array(16), geom(), 0, 1)).toThrow(/imageColumnsGrad: expected 5 arguments, got 4/);
+    // gridSample(x, grid, out, dims, mode, padding, align): a 1x1x3x3 image at 2x2 points.
+    const dims = Int32Array.of(1, 1, 3, 3, 2, 2), pts = new Float32Array(8);
+    nat().gridSample(img, pts, new Float32Array(4), dims, 0, 0, false); // the good call, for contrast
+    expect(() => nat().gridSample(img, pts, new Float32Array(3), dims, 0, 0, false)).toThrow(/gridSample: out has 3 elements, expected 4/);
+    expect(() => nat().gridSample(img, new Float32Array(6), new Float32Array(4), dims, 0, 0, false)).toThrow(/gridSample: grid has 6 elements, expected 8/);
+    expect(() => nat().gridSample(img, pts, new Float32Array(4), Int32Array.of(1, 1, 0, 3, 2, 2), 0, 0, false)).toThrow(/gridSample: dims' h must be at least 1, got 0/);
+    expect(() => nat().gridSample(img, pts, new Float32Array(4), dims.subarray(1), 0, 0, false)).toThrow(/gridSample: dims has 5 elements, expected 6/);
+    expect(() => nat().gridSample(img, pts, new Float32Array(4), dims, 2, 0, false)).toThrow(/gridSample: argument 4 \(mode\) must be an integer in \[0, 1\]/);
+    expect(() => nat().gridSample(img, pts, new Float32Array(4), dims, 0, 3, false)).toThrow(/gridSample: argument 5 \(padding\) must be an integer in \[0, 2\]/);
+    expect(() => nat().gridSample(img, pts, new Float32Array(4), dims, 0, 0, 1 as unknown as boolean)).toThrow(/gridSample: argument 6 \(alignCorners\) must be a boolean/);
+    expect(() => nat().gridSample(img, pts, new Float32Array(4), Int32Array.of(2 ** 30, 2 ** 30, 1, 1, 1, 1), 0, 0, false)).toThrow(/gridSample: dims' sizes are too large/);
+    expect(() => nat().gridSampleGrad(new Float32Array(4), img, pts, dims, 0, 0, false, new Float32Array(8), null)).toThrow(/gridSampleGrad: gx has 8 elements, expected 9/);
+    expect(() => nat().gridSampleGrad(new Float32Array(4), img, pts, dims, 0, 0, false, null, new Float32Array(7))).toThrow(/gridSampleGrad: ggrid has 7 elements, expected 8/);
+    expect(() => nat().gridSampleGrad(new Float32Array(5), img, pts, dims, 0, 0, false, null, null)).toThrow(/gridSampleGrad: gy has 5 elements, expected 4/);
     expect(() => nat().maxPool2d(img, geom(), new Float32Array(4), new Int32Array(3))).toThrow(/maxPool2d: indices has 3 elements, expected 4/);
     expect(() => nat().maxPool2d(img, geom(), new Float32Array(5), new Int32Array(4))).toThrow(/maxPool2d: out has 5 elements, expected 4/);
     expect(() => nat().maxPool2d(img, geom([0, 2 ** 12], [1, 2 ** 12], [2, 2 ** 7]), new Float32Array(4), new Int32Array(4))).toThrow(/maxPool2d: x has more than 2\^31 - 1 elements \(geom's n \* c \* h \* w\)/);

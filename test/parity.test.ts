@@ -1595,6 +1595,48 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     bp.setNumThreads(1);
   });
 
+  it("gridSample and its gradient: the reference's bits at every edge size, mode, padding mode and alignCorners, special points included, at 1-3 threads", () => {
+    // [n, c, h, w, ho, wo]: each edge size as a side of the input and of the grid, and as channels.
+    const shapes: number[][] = [[1, 1, 1, 1, 1, 1], [2, 3, 5, 4, 3, 6]];
+    EDGE_SIZES.forEach((s, i) => {
+      const t = EDGE_SIZES[(i + 3) % 8] % 11 + 1;
+      shapes.push([1 + (i % 2), 2, s % 70 + 1, t, 3, 5], [2, 1, 4, 5, s % 70 + 1, t], [1, s, 3, 3, 2, 2]);
+    });
+    // Points inside, past the edges, on pixel centres and halves (nearest's ties), and NaN, infinities, 1e30.
+    const special = [NaN, Infinity, -Infinity, 1e30, -1e30, 1, -1, 0, 0.5, -0.5, 1 / 3];
+    for (const [n, c, h, w, ho, wo] of shapes) {
+      const dims = Int32Array.of(n, c, h, w, ho, wo);
+      const x = randomArray(n * c * h * w, r);
+      const grid = Float32Array.from(randomArray(n * ho * wo * 2, r), (v, i) => (i % 13 === 4 ? special[i % special.length] : i % 5 === 1 ? Math.round(v * 8) / 8 : v * 1.6));
+      const gy = randomArray(n * c * ho * wo, r);
+      for (const mode of [0, 1]) {
+        for (const padding of [0, 1, 2]) {
+          for (const align of [false, true]) {
+            const what = `gridSample [${dims}] mode ${mode} padding ${padding} align ${align}`;
+            const [want, gxWant, ggWant] = [new Float32Array(n * c * ho * wo), new Float32Array(x.length), new Float32Array(grid.length)];
+            ref.gridSample(x, grid, want, dims, mode, padding, align);
+            ref.gridSampleGrad(gy, x, grid, dims, mode, padding, align, gxWant, ggWant);
+            for (const t of [1, 2, 3]) {
+              bp.setNumThreads(t);
+              const [got, gx, gg] = [new Float32Array(want.length).fill(NaN), new Float32Array(x.length).fill(NaN), new Float32Array(grid.length).fill(NaN)];
+              nat.gridSample(x, grid, got, dims, mode, padding, align);
+              nat.gridSampleGrad(gy, x, grid, dims, mode, padding, align, gx, gg);
+              expect(sameBits(got, want), `${what} at ${t} threads`).toBe(true);
+              expect(sameBits(gx, gxWant), `${what}: gx at ${t} threads`).toBe(true);
+              expect(sameBits(gg, ggWant), `${what}: ggrid at ${t} threads`).toBe(true);
+            }
+            // Either gradient alone gives the same bits.
+            const [gxOnly, ggOnly] = [new Float32Array(x.length), new Float32Array(grid.length)];
+            nat.gridSampleGrad(gy, x, grid, dims, mode, padding, align, gxOnly, null);
+            nat.gridSampleGrad(gy, x, grid, dims, mode, padding, align, null, ggOnly);
+            expect(sameBits(gxOnly, gxWant) && sameBits(ggOnly, ggWant), `${what}: one gradient at a time`).toBe(true);
+          }
+        }
+      }
+    }
+    bp.setNumThreads(1);
+  });
+
   it("the depthwise convolution's kernels: the reference's bits at every edge size, multiplier, stride, padding and dilation, at 1-3 threads", () => {
     // [n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, m]: each edge size as a side (rows past the
     // 8 partial sums' width, and shorter), kernels larger than the image, one past the threading grain.

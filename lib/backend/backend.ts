@@ -327,6 +327,22 @@ export interface Backend {
   imageColumnsGrad(cols: Float32Array, geom: Int32Array, c0: number, cg: number, gx: Float32Array): void;
 
   /**
+   * torch.nn.functional.grid_sample: x [n, c, h, w] (h, w at least 1) sampled at the points of grid
+   * [n, ho, wo, 2] (x then y in [-1, 1]) into out [n, c, ho, wo]; dims [n, c, h, w, ho, wo]; mode 0
+   * bilinear (the four neighbours, each read where it lies inside x), 1 nearest (halves to even);
+   * padding 0 zeros, 1 border, 2 reflection (torch's formulas for positions and their gradients).
+   * A position that is NaN, infinite or past 2^40 reads nothing.
+   */
+  gridSample(x: Float32Array, grid: Float32Array, out: Float32Array, dims: Int32Array, mode: number, padding: number, align: boolean): void;
+
+  /**
+   * gridSample's gradients from gy [n, c, ho, wo]: gx [n, c, h, w] and ggrid [n, ho, wo, 2] overwritten
+   * (either null for none; ggrid zeros for nearest). Each image's points add into gx in order.
+   */
+  gridSampleGrad(gy: Float32Array, x: Float32Array, grid: Float32Array, dims: Int32Array, mode: number, padding: number, align: boolean,
+    gx: Float32Array | null, ggrid: Float32Array | null): void;
+
+  /**
    * Max pooling of x [n, c, h, w] (NCHW) over the windows of `geom` (IMAGE_GEOMETRY): out and indices
    * are [n, c, oh, ow], indices[e] the offset in x of the value taken (its plane's start plus y w + x;
    * x holds at most 2^31 - 1 elements). Only positions inside x count (the padding is never taken); a

@@ -39,6 +39,7 @@
 #include "kernels/table.h"
 #include "runtime/affinity.h"
 #include "runtime/allocator.h"
+#include "kernels/grid_sample.h"
 #include "runtime/thread_pool.h"
 
 namespace bp {
@@ -551,6 +552,55 @@ Napi::Value ImageColumns(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ImageColumnsGrad(const Napi::CallbackInfo& info) { return windows_grad(info, "imageColumnsGrad", "cols", image_columns_grad); }
+
+// gridSample's sizes at argument 3 ([n, c, h, w, ho, wo], the input at least 1 x 1) and its mode,
+// padding mode and alignCorners after them: gridSample(x, grid, out, dims, mode, padding, align) and
+// gridSampleGrad(gy, x, grid, dims, mode, padding, align, gx, ggrid).
+struct GridCall {
+  GridGeometry g;
+  int mode, padding;
+  bool align;
+};
+GridCall grid_call(const Args& a) {
+  auto v = a.i32(3, "dims");
+  if (v.ElementLength() != 6) a.range_error("dims has " + std::to_string(v.ElementLength()) + " elements, expected 6");
+  static const char* const names[6] = {"n", "c", "h", "w", "ho", "wo"};
+  long f[6];
+  for (int k = 0; k < 6; k++) {
+    f[k] = v.Data()[k];
+    const long lo = k == 2 || k == 3 ? 1 : 0;
+    if (f[k] < lo) a.range_error(std::string("dims' ") + names[k] + " must be at least " + std::to_string(lo) + ", got " + std::to_string(f[k]));
+  }
+  const GridGeometry g{f[0], f[1], f[2], f[3], f[4], f[5]};
+  if ((double)g.n * g.c * g.h * g.w > 0x1p48 || (double)g.n * (g.c + 2) * g.ho * g.wo > 0x1p48) a.range_error("dims' sizes are too large");
+  return {g, (int)a.integer(4, "mode", 0, 1), (int)a.integer(5, "padding", 0, 2), a.boolean(6, "alignCorners")};
+}
+
+Napi::Value GridSample(const Napi::CallbackInfo& info) {
+  Args a{info, "gridSample"};
+  a.count(7);
+  const GridCall call = grid_call(a);
+  const GridGeometry& g = call.g;
+  const float* x = a.f32(0, "x", g.n * g.c * g.h * g.w);
+  const float* grid = a.f32(1, "grid", g.n * g.ho * g.wo * 2);
+  float* out = a.f32(2, "out", g.n * g.c * g.ho * g.wo);
+  grid_sample(x, grid, g, call.mode, call.padding, call.align, out);
+  return info.Env().Undefined();
+}
+
+Napi::Value GridSampleGrad(const Napi::CallbackInfo& info) {
+  Args a{info, "gridSampleGrad"};
+  a.count(9);
+  const GridCall call = grid_call(a);
+  const GridGeometry& g = call.g;
+  const float* gy = a.f32(0, "gy", g.n * g.c * g.ho * g.wo);
+  const float* x = a.f32(1, "x", g.n * g.c * g.h * g.w);
+  const float* grid = a.f32(2, "grid", g.n * g.ho * g.wo * 2);
+  float* gx = a.is_null(7) ? nullptr : a.f32(7, "gx", g.n * g.c * g.h * g.w);
+  float* ggrid = a.is_null(8) ? nullptr : a.f32(8, "ggrid", g.n * g.ho * g.wo * 2);
+  grid_sample_grad(gy, x, grid, g, call.mode, call.padding, call.align, gx, ggrid);
+  return info.Env().Undefined();
+}
 
 Napi::Value MaxPool2d(const Napi::CallbackInfo& info) {
   Args a{info, "maxPool2d"};
@@ -1079,7 +1129,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"distBroadcast", DistBroadcast}, {"distBarrier", DistBarrier}, {"distDestroy", DistDestroy},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"prepareStorage", PrepareStorage},
       {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},
-      {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"imageColumns", ImageColumns}, {"imageColumnsGrad", ImageColumnsGrad}, {"maxPool2d", MaxPool2d},
+      {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"imageColumns", ImageColumns}, {"imageColumnsGrad", ImageColumnsGrad}, {"gridSample", GridSample}, {"gridSampleGrad", GridSampleGrad}, {"maxPool2d", MaxPool2d},
       {"depthwiseConv2d", DepthwiseConv2d}, {"depthwiseConv2dGradInput", DepthwiseConv2dGradInput}, {"depthwiseConv2dGradWeight", DepthwiseConv2dGradWeight},
       {"gather", Gather}, {"lstmCell", LstmCell}, {"lstmCellGrad", LstmCellGrad},
       {"gruCell", GruCell}, {"gruCellGrad", GruCellGrad},

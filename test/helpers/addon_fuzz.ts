@@ -65,6 +65,10 @@ async function record(addon: Record<string, unknown>): Promise<Map<string, unkno
   cnn.forward(bp.randn([2, 2, 6, 5], { requiresGrad: true })).sum().backward();
   // One image at a time (the path of large batches): imageColumns and its gradient.
   oneImageAtATime(() => bp.conv2d(bp.randn([2, 4, 5, 6], { requiresGrad: true }), bp.randn([6, 2, 3, 2], { requiresGrad: true }), bp.randn([6], { requiresGrad: true }), { groups: 2, stride: [2, 1], padding: 1 }).sum().backward());
+  // gridSample and its gradient (bilinear with reflection, nearest with border).
+  const theta = bp.tensor([[[0.9, 0.2, 0.1], [-0.1, 1.1, 0.05]]], { requiresGrad: true });
+  bp.gridSample(bp.randn([1, 2, 4, 5], { requiresGrad: true }), bp.affineGrid(theta, [1, 2, 3, 3]), { paddingMode: 'reflection' }).sum().backward();
+  bp.gridSample(bp.randn([1, 2, 4, 5], { requiresGrad: true }), bp.affineGrid(theta, [1, 2, 3, 3]), { mode: 'nearest', paddingMode: 'border' }).sum().backward();
   new nn.ConvTranspose2d(2, 2, 3, { stride: 2 }).forward(bp.randn([1, 2, 3, 3], { requiresGrad: true })).sum().backward();
   // The LSTM and GRU cells' kernels.
   new nn.LSTM(3, 4).forward(bp.randn([2, 2, 3], { requiresGrad: true })).sum().backward();
