@@ -23,11 +23,11 @@ const SLAB_MIN = TINY_BYTES / 4;
 const slabs = new Slabs(1 << 18);
 
 // Arrays past the slab limit start on a 64-byte cache line, found with the addon's prepareStorage
-// (without the addon they start where the allocator puts them), which also asks for 2 MiB pages
-// for buffers of 32 MiB or more before their first touch (native/src/runtime/allocator.cc). malloc'd memory starts 16 bytes
-// past a line, and then every 64-byte row of a GEMM's output tile straddles two lines: square
-// 1024 and 2048 products ran at 165 and 150 GFLOP/s instead of 186 and 190 (C++ harness, one
-// thread, AVX-512 set), W3's products 2-8% slower.
+// (without the addon they start where the allocator puts them), which also asks for 2 MiB pages for
+// buffers of 32 MiB or more before their first touch (native/src/runtime/allocator.cc). malloc'd
+// memory starts 16 bytes past a line, and then every 64-byte row of a GEMM's output tile straddles
+// two lines: square 1024 and 2048 products ran at 165 and 150 GFLOP/s instead of 186 and 190 (C++
+// harness, one thread, AVX-512 set), W3's products 2-8% slower.
 const LINE = 64;
 let prepareStorage: ((buffer: ArrayBuffer) => number) | null | undefined;
 

@@ -36,7 +36,7 @@ const PADDINGS: readonly string[] = ['zeros', 'border', 'reflection'];
  * Samples input [N, C, H, W] at the points of grid [N, Ho, Wo, 2] (x then y, each in [-1, 1] across
  * the input's width and height; outside that, as paddingMode says): [N, C, Ho, Wo], as
  * torch.nn.functional.grid_sample. Differentiable with respect to both input and grid ('nearest'
- * gives the grid no gradient, as torch).
+ * gives the grid a zero gradient, as torch).
  */
 export function gridSample(input: Tensor, grid: Tensor, options?: GridSampleOptions): Tensor {
   const what = 'gridSample';

@@ -98,6 +98,13 @@ void image_rows(const float* x, const ImageGeometry& g, long c0, long cg, float 
   }
 }
 
+// The output columns [j0, j1) whose window element at column offset `shift` (v dw - pw) lies inside a
+// line of width w: 0 <= j sw + shift < w (empty when j1 <= j0).
+inline void columns_inside(long shift, long sw, long w, long ow, long& j0, long& j1) {
+  j0 = std::min(ow, shift >= 0 ? 0 : (-shift + sw - 1) / sw);
+  j1 = std::max(j0, std::min(ow, w - shift <= 0 ? 0 : (w - shift - 1) / sw + 1));
+}
+
 void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg, float* gx) {
   const long width = cg * g.kh * g.kw, plane_size = g.h * g.w, window = g.kh * g.kw;
   const long per_plane = g.oh * g.ow * window;  // floats of rows read for one plane
@@ -119,23 +126,22 @@ void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg
   // Planes (image b's channel k is plane b cg + k) cut into tasks; a task's planes of one image share
   // the walk over that image's rows.
   parallel_for((size_t)(g.n * cg), (size_t)std::max(1L, kGrain / std::max(1L, per_plane + plane_size)), [&](size_t p0, size_t p1) {
-    for (long p = (long)p0; p < (long)p1; p++) std::fill(gx + (p / cg * g.c + c0 + p % cg) * plane_size, gx + (p / cg * g.c + c0 + p % cg + 1) * plane_size, 0.0f);
+    const auto plane_of = [&](long b, long k) { return gx + (b * g.c + c0 + k) * plane_size; };
+    for (long p = (long)p0; p < (long)p1; p++) std::fill(plane_of(p / cg, p % cg), plane_of(p / cg, p % cg) + plane_size, 0.0f);
     for (long first = (long)p0; first < (long)p1;) {
       const long b = first / cg, k0 = first % cg, k1 = std::min(cg, k0 + ((long)p1 - first));
       const float* const image_rows = rows + b * g.oh * g.ow * width;
       for (long i = g.oh - 1; i >= 0; i--) {
         const float* const row_i = image_rows + i * g.ow * width;
         for (long k = k0; k < k1; k++) {
-          float* const plane = gx + (b * g.c + c0 + k) * plane_size;
+          float* const plane = plane_of(b, k);
           for (long u = u0; u < u1; u++) {
             const long y = i * g.sh - g.ph + u * g.dh;
             if (y < 0 || y >= g.h) continue;
             for (long v = v0; v < v1; v++) {
-              // The windows whose element (u, v) lies inside the image: columns j with 0 <= j sw +
-              // shift < w.
               const long shift = v * g.dw - g.pw;
-              const long j0 = shift >= 0 ? 0 : (-shift + g.sw - 1) / g.sw;
-              const long j1 = std::min(g.ow, g.w - shift <= 0 ? 0 : (g.w - shift - 1) / g.sw + 1);
+              long j0, j1;
+              columns_inside(shift, g.sw, g.w, g.ow, j0, j1);
               float* const line = plane + y * g.w + shift;
               const float* const in = row_i + k * window + u * g.kw + v;
               for (long j = j0; j < j1; j++) line[j * g.sw] += in[j * width];
@@ -146,13 +152,6 @@ void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg
       first += k1 - k0;
     }
   });
-}
-
-// The output columns [j0, j1) whose window element at column offset `shift` (v dw - pw) lies inside a
-// line of width w: 0 <= j sw + shift < w (empty when j1 <= j0).
-inline void columns_inside(long shift, long sw, long w, long ow, long& j0, long& j1) {
-  j0 = std::min(ow, shift >= 0 ? 0 : (-shift + sw - 1) / sw);
-  j1 = std::max(j0, std::min(ow, w - shift <= 0 ? 0 : (w - shift - 1) / sw + 1));
 }
 
 void image_columns(const float* x, const ImageGeometry& g, long c0, long cg, float* cols) {
