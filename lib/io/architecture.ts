@@ -13,7 +13,7 @@ import { Fold, Unfold } from '../nn/fold';
 import { GRU, LSTM, RNN } from '../nn/rnn';
 import type { Size2 } from '../ops/conv';
 import { Dropout, Dropout2d } from '../nn/dropout';
-import { PAD_LAYERS, PadLayer, PadLayerName, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d } from '../nn/pad_resize';
+import { PAD_LAYERS, PadLayer, PadLayerName, PixelShuffle, PixelUnshuffle, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d } from '../nn/pad_resize';
 import type { InterpolateMode } from '../ops/interpolate';
 import { LayerNorm } from '../nn/layernorm';
 import { Embedding } from '../nn/embedding';
@@ -56,6 +56,8 @@ export type LayerSpec =
   | { type: 'Softplus'; beta: number; threshold: number }
   | { type: 'Softmax' | 'LogSoftmax'; dim: number }
   | { type: 'Flatten'; startDim: number; endDim: number }
+  | { type: 'PixelShuffle'; upscaleFactor: number }
+  | { type: 'PixelUnshuffle'; downscaleFactor: number }
   | { type: 'ReLU' | 'Sigmoid' | 'Tanh' | 'GELU' | 'SiLU' | 'Identity' }
   /** A module with parameters used again: the same object as the one at state-dict prefix `as`. */
   | { type: 'Same'; as: string };
@@ -140,6 +142,8 @@ export function describe(m: Module, path = '', seen = new Map<Module, string>(),
   if (m instanceof Softmax) return { type: 'Softmax', dim: m.dim };
   if (m instanceof LogSoftmax) return { type: 'LogSoftmax', dim: m.dim };
   if (m instanceof Flatten) return { type: 'Flatten', startDim: m.startDim, endDim: m.endDim };
+  if (m instanceof PixelShuffle) return { type: 'PixelShuffle', upscaleFactor: m.upscaleFactor };
+  if (m instanceof PixelUnshuffle) return { type: 'PixelUnshuffle', downscaleFactor: m.downscaleFactor };
   for (const [C, type] of [[ReLU, 'ReLU'], [Sigmoid, 'Sigmoid'], [Tanh, 'Tanh'], [GELU, 'GELU'], [SiLU, 'SiLU'], [Identity, 'Identity']] as const) {
     if (m instanceof C) return { type };
   }
@@ -242,6 +246,8 @@ function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Mo
     case 'Softmax': return new Softmax(spec.dim);
     case 'LogSoftmax': return new LogSoftmax(spec.dim);
     case 'Flatten': return new Flatten(spec.startDim, spec.endDim);
+    case 'PixelShuffle': return new PixelShuffle(spec.upscaleFactor);
+    case 'PixelUnshuffle': return new PixelUnshuffle(spec.downscaleFactor);
     case 'ReLU': return new ReLU();
     case 'Sigmoid': return new Sigmoid();
     case 'Tanh': return new Tanh();

@@ -28,7 +28,7 @@ export type { TransformerEncoderLayerOptions, TransformerEncoderOptions, Transfo
 export { Dropout, Dropout2d } from './dropout';
 export {
   ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
-  ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d,
+  ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle,
 } from './pad_resize';
 export type { Padding1d, Padding2d, Padding3d, UpsamplingOptions } from './pad_resize';
 export { BatchNorm1d, BatchNorm2d, BatchNorm3d } from './batchnorm';

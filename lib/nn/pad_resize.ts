@@ -1,11 +1,12 @@
-// The padding layers (constant, zero, reflection, replication) and Upsample, as torch.nn's;
-// ops/pad_resize.ts computes.
+// The padding layers (constant, zero, reflection, replication), Upsample and PixelShuffle /
+// PixelUnshuffle, as torch.nn's; ops/pad_resize.ts, interpolate.ts and pixel_shuffle.ts compute.
 import { Tensor } from '../tensor';
 import { pad, PadMode } from '../ops/pad_resize';
 import { interpolate, interpolateMode, InterpolateOptions } from '../ops/interpolate';
 import { Module } from './module';
 import { pyFloat } from '../format';
-import { optionsOf, shown } from '../args';
+import { optionsOf, positiveInt, shown } from '../args';
+import { pixelShuffle, pixelUnshuffle } from '../ops/pixel_shuffle';
 
 /** [left, right] for a padding layer of one dimension; then [top, bottom], then [front, back] for two and three. */
 export type Padding1d = [number, number];
@@ -188,5 +189,43 @@ export class UpsamplingNearest2d extends Upsample {
 export class UpsamplingBilinear2d extends Upsample {
   constructor(options: UpsamplingOptions) {
     super({ ...optionsOf(options, 'UpsamplingBilinear2d', { size: 'value', scaleFactor: 'value' }), mode: 'bilinear', alignCorners: true });
+  }
+}
+
+/** Channels to space, as torch.nn.PixelShuffle: [*, C r^2, H, W] to [*, C, H r, W r] (see pixelShuffle). */
+export class PixelShuffle extends Module {
+  /** r, as given. */
+  readonly upscaleFactor: number;
+
+  constructor(upscaleFactor: number) {
+    super();
+    this.upscaleFactor = positiveInt(upscaleFactor, 'PixelShuffle', 'upscaleFactor');
+  }
+
+  protected override extraRepr(): string {
+    return `upscale_factor=${this.upscaleFactor}`;
+  }
+
+  forward(x: Tensor): Tensor {
+    return pixelShuffle(x, this.upscaleFactor);
+  }
+}
+
+/** Space to channels, as torch.nn.PixelUnshuffle: [*, C, H r, W r] to [*, C r^2, H, W] (see pixelUnshuffle). */
+export class PixelUnshuffle extends Module {
+  /** r, as given. */
+  readonly downscaleFactor: number;
+
+  constructor(downscaleFactor: number) {
+    super();
+    this.downscaleFactor = positiveInt(downscaleFactor, 'PixelUnshuffle', 'downscaleFactor');
+  }
+
+  protected override extraRepr(): string {
+    return `downscale_factor=${this.downscaleFactor}`;
+  }
+
+  forward(x: Tensor): Tensor {
+    return pixelUnshuffle(x, this.downscaleFactor);
   }
 }

@@ -43,6 +43,7 @@ export { pad } from './pad_resize';
 export type { PadOptions, PadMode } from './pad_resize';
 export { interpolate } from './interpolate';
 export { gridSample, affineGrid } from './grid_sample';
+export { pixelShuffle, pixelUnshuffle } from './pixel_shuffle';
 export type { GridSampleOptions, GridSampleMode, GridSamplePadding } from './grid_sample';
 export type { InterpolateOptions, InterpolateMode } from './interpolate';
 export { conv1d, maxPool1d, avgPool1d, convTranspose2d, convTranspose1d } from './conv_more';
