@@ -10,7 +10,7 @@ import { nn } from '../lib/index';
 import { oneImageAtATime } from './helpers/conv_paths';
 import { eachBackend } from './helpers/backends';
 import { drawsOf, rng } from './helpers/random';
-import { haveTorch, noteIfNoTorch } from './helpers/torch';
+import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
 import { expectOpsLikeTorch, OpCase, OpResult, PY_CASES_LOOP } from './helpers/torch_ops';
 
 const r = rng(2027);
@@ -158,6 +158,39 @@ eachBackend('conv1d, maxPool1d, avgPool1d, adaptiveAvgPool2d, convTranspose2d, c
   it.runIf(haveTorch)('the same calls with the convolutions one image at a time, the path of large batches (conv1d, both transposed ones)', () => {
     // The weight's gradient adds each image's sum rounded, where the batch path rounded one sum.
     oneImageAtATime(() => expectOpsLikeTorch(CASES, SCRIPT, run, (c) => (c.op === 'maxPool1d' ? 0 : 5e-6)));
+  });
+
+  it.runIf(haveTorch)("forwardTo(x, outputSize) as torch's forward(input, output_size), 1-d, 2-d and 3-d, sizes alone or whole shapes", () => {
+    bp.manualSeed(8);
+    const layers = [
+      { layer: new nn.ConvTranspose1d(2, 3, 3, { stride: 3, padding: 1 }), x: bp.randn([2, 2, 4]), size: [11], torch: 'ConvTranspose1d(2, 3, 3, stride=3, padding=1)' },
+      { layer: new nn.ConvTranspose2d(2, 4, [3, 2], { stride: [2, 3], padding: [1, 0], dilation: [1, 2], groups: 2 }), x: bp.randn([2, 3, 4]), size: [4, 6, 14],
+        torch: 'ConvTranspose2d(2, 4, (3, 2), stride=(2, 3), padding=(1, 0), dilation=(1, 2), groups=2)' },
+      { layer: new nn.ConvTranspose2d(3, 2, 3, { stride: 2 }), x: bp.randn([1, 3, 3, 3]), size: [1, 2, 8, 7], torch: 'ConvTranspose2d(3, 2, 3, stride=2)' },
+      { layer: new nn.ConvTranspose3d(2, 2, 2, { stride: [2, 3, 1] }), x: bp.randn([1, 2, 2, 3, 2]), size: [5, 9, 3], torch: 'ConvTranspose3d(2, 2, 2, stride=(2, 3, 1))' },
+    ];
+    const script = `import torch, json, sys
+out = []
+for c in json.loads(sys.stdin.read()):
+    m = eval("torch.nn." + c["torch"])
+    with torch.no_grad():
+        m.weight.copy_(torch.tensor(c["w"]).reshape(m.weight.shape)); m.bias.copy_(torch.tensor(c["b"]))
+    y = m(torch.tensor(c["x"]).reshape(c["xs"]), output_size=c["size"])
+    out.append({"shape": list(y.shape), "y": y.detach().reshape(-1).tolist()})
+print(json.dumps(out))`;
+    const theirs = torchJson<{ shape: number[]; y: number[] }[]>(script, JSON.stringify(layers.map(({ layer, x, size, torch }) => ({
+      torch, size, x: Array.from(x.data), xs: x.shape, w: Array.from(layer.weight.data), b: Array.from(layer.bias!.data),
+    }))));
+    layers.forEach(({ layer, x, size }, i) => {
+      const y = layer.forwardTo(x, size);
+      expect(y.shape, `layer ${i}`).toEqual(theirs[i].shape);
+      Array.from(y.data).forEach((v, k) => expect(Math.abs(v - theirs[i].y[k]), `layer ${i} [${k}]`).toBeLessThanOrEqual(1e-5));
+    });
+    const t = new nn.ConvTranspose2d(3, 2, 3, { stride: 2 });
+    expect(Array.from(t.forwardTo(bp.ones([1, 3, 3, 3]), null).data)).toEqual(Array.from(t.forward(bp.ones([1, 3, 3, 3])).data));
+    expect(() => t.forwardTo(bp.ones([1, 3, 3, 3]), [9, 7])).toThrow(/ConvTranspose2d: requested an output size of \[9, 7\], but valid sizes range from \[7, 7\] to \[8, 8\] \(for an input of \[3, 3\]\)/);
+    expect(() => t.forwardTo(bp.ones([1, 3, 3, 3]), [7])).toThrow(/ConvTranspose2d: for 4-D input, outputSize must have 2 or 4 integers, got \[7\]/);
+    expect(() => t.forwardTo(bp.ones([3, 3, 3]), [2, 7, 7.5])).toThrow(/ConvTranspose2d: for 3-D input, outputSize must have 2 or 3 integers/);
   });
 
   it('argument errors name the op, the argument and the shapes', () => {

@@ -5,7 +5,7 @@ import { avgPool3d, AvgPool3dOptions, conv3d, Conv3dOptions, convTranspose3d, Co
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { convParameters, convRepr, modePads, PaddingMode, paddingModeOf, pyTuple } from './conv';
-import { divisible } from './conv_more';
+import { divisible, outputSizePadding } from './conv_more';
 import { pad } from '../ops/pad_resize';
 import { optionsOf, positiveInt } from '../args';
 import { pyBool } from '../format';
@@ -127,7 +127,18 @@ export class ConvTranspose3d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const { stride, padding, outputPadding, dilation, groups } = this;
+    return this.forwardTo(x, null);
+  }
+
+  /**
+   * forward giving an output of size outputSize [depth, height, width] (or of the whole shape
+   * outputSize), as torch's forward(input, output_size): the size picks the output padding (null:
+   * the layer's own).
+   */
+  forwardTo(x: Tensor, outputSize: readonly number[] | null): Tensor {
+    const { stride, padding, dilation, groups } = this;
+    const chosen = outputSize === null ? null : outputSizePadding(x, outputSize, this, 'ConvTranspose3d');
+    const outputPadding = (chosen ?? this.outputPadding) as [number, number, number];
     return convTranspose3d(x, this.weight, this.bias, { stride, padding, outputPadding, dilation, groups });
   }
 }

@@ -1,6 +1,7 @@
 // Conv1d, ConvTranspose1d/2d, MaxPool1d and AvgPool1d, as torch.nn's: the layers hold
 // their sizes and parameters; ops/conv_more.ts computes.
 import { Tensor } from '../tensor';
+import { fmt } from '../shape';
 import { AvgPool1dOptions, avgPool1d, conv1d, Conv1dOptions, convTranspose1d, ConvTranspose1dOptions, convTranspose2d, ConvTranspose2dOptions, MaxPool1dOptions, maxPool1d } from '../ops/conv_more';
 import { pair, Size2 } from '../ops/conv';
 import { Module } from './module';
@@ -101,6 +102,35 @@ export class Conv1d extends Module {
   }
 }
 
+/** A transposed convolution layer's geometry, one number per spatial dim (outputSizePadding reads it). */
+export interface TransposedGeometry {
+  kernelSize: readonly number[];
+  stride: readonly number[];
+  padding: readonly number[];
+  dilation: readonly number[];
+}
+
+/**
+ * The output padding that makes a transposed convolution of x give `outputSize` (its spatial sizes,
+ * or the whole shape with the batch and channels first), as torch's _output_padding; an error naming
+ * `what` for a size out of reach. x of another rank is left to the op's own error (null).
+ */
+export function outputSizePadding(x: Tensor, outputSize: readonly number[], g: TransposedGeometry, what: string): number[] | null {
+  const dims = g.kernelSize.length;
+  if (!(x instanceof Tensor) || (x.ndim !== dims + 1 && x.ndim !== dims + 2)) return null;
+  const lead = x.ndim - dims;
+  const sizes = Array.isArray(outputSize) && outputSize.length === dims + lead ? outputSize.slice(lead) : outputSize;
+  if (!Array.isArray(sizes) || sizes.length !== dims || !sizes.every((v) => Number.isInteger(v))) {
+    throw new Error(`${what}: for ${x.ndim}-D input, outputSize must have ${dims} or ${dims + lead} integers, got ${shown(outputSize)}`);
+  }
+  const least = sizes.map((_, d) => (x.shape[lead + d] - 1) * g.stride[d] - 2 * g.padding[d] + g.dilation[d] * (g.kernelSize[d] - 1) + 1);
+  const most = least.map((v, d) => v + g.stride[d] - 1);
+  if (sizes.some((v, d) => v < least[d] || v > most[d])) {
+    throw new Error(`${what}: requested an output size of ${fmt(sizes)}, but valid sizes range from ${fmt(least)} to ${fmt(most)} (for an input of ${fmt(x.shape.slice(lead))})`);
+  }
+  return sizes.map((v, d) => v - least[d]);
+}
+
 /**
  * 1-D transposed convolution as torch.nn.ConvTranspose1d: weight [in, out / groups, k] and bias
  * [out], initialised as torch's. Inputs [N, in, L] (or [in, L]) give [N, out, lo]; see convTranspose1d.
@@ -149,8 +179,17 @@ export class ConvTranspose1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const { stride, padding, outputPadding, dilation, groups } = this;
-    return convTranspose1d(x, this.weight, this.bias, { stride, padding, outputPadding, dilation, groups });
+    return this.forwardTo(x, null);
+  }
+
+  /**
+   * forward giving an output of length outputSize[0] (or of the whole shape outputSize), as torch's
+   * forward(input, output_size): the size picks the output padding (null: the layer's own).
+   */
+  forwardTo(x: Tensor, outputSize: readonly number[] | null): Tensor {
+    const { stride, padding, dilation, groups } = this;
+    const chosen = outputSize === null ? null : outputSizePadding(x, outputSize, { kernelSize: [this.kernelSize], stride: [stride], padding: [padding], dilation: [dilation] }, 'ConvTranspose1d');
+    return convTranspose1d(x, this.weight, this.bias, { stride, padding, outputPadding: chosen ? chosen[0] : this.outputPadding, dilation, groups });
   }
 }
 
@@ -203,7 +242,17 @@ export class ConvTranspose2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const { stride, padding, outputPadding, dilation, groups } = this;
+    return this.forwardTo(x, null);
+  }
+
+  /**
+   * forward giving an output of size outputSize [height, width] (or of the whole shape outputSize), as
+   * torch's forward(input, output_size): the size picks the output padding (null: the layer's own).
+   */
+  forwardTo(x: Tensor, outputSize: readonly number[] | null): Tensor {
+    const { stride, padding, dilation, groups } = this;
+    const chosen = outputSize === null ? null : outputSizePadding(x, outputSize, this, 'ConvTranspose2d');
+    const outputPadding = (chosen ?? this.outputPadding) as [number, number];
     return convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, dilation, groups });
   }
 }
