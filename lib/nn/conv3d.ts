@@ -5,7 +5,7 @@ import { avgPool3d, AvgPool3dOptions, conv3d, Conv3dOptions, convTranspose3d, Co
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { convParameters, convRepr, modePads, PaddingMode, paddingModeOf, pyTuple } from './conv';
-import { divisible, outputSizePadding } from './conv_more';
+import { divisible, transposedCall } from './conv_more';
 import { pad } from '../ops/pad_resize';
 import { optionsOf, positiveInt } from '../args';
 import { pyBool } from '../format';
@@ -136,10 +136,7 @@ export class ConvTranspose3d extends Module {
    * the layer's own).
    */
   forwardTo(x: Tensor, outputSize: readonly number[] | null): Tensor {
-    const { stride, padding, dilation, groups } = this;
-    const chosen = outputSize === null ? null : outputSizePadding(x, outputSize, this, 'ConvTranspose3d');
-    const outputPadding = (chosen ?? this.outputPadding) as [number, number, number];
-    return convTranspose3d(x, this.weight, this.bias, { stride, padding, outputPadding, dilation, groups });
+    return convTranspose3d(x, this.weight, this.bias, transposedCall(this, x, outputSize, 'ConvTranspose3d'));
   }
 }
 

@@ -102,33 +102,42 @@ export class Conv1d extends Module {
   }
 }
 
-/** A transposed convolution layer's geometry, one number per spatial dim (outputSizePadding reads it). */
-export interface TransposedGeometry {
-  kernelSize: readonly number[];
-  stride: readonly number[];
-  padding: readonly number[];
-  dilation: readonly number[];
+/** A transposed convolution layer's settings: one number (1-d) or one per spatial dim. */
+interface TransposedLayer<S extends number | readonly number[]> {
+  kernelSize: S;
+  stride: S;
+  padding: S;
+  outputPadding: S;
+  dilation: S;
+  groups: number;
 }
 
 /**
- * The output padding that makes a transposed convolution of x give `outputSize` (its spatial sizes,
- * or the whole shape with the batch and channels first), as torch's _output_padding; an error naming
- * `what` for a size out of reach. x of another rank is left to the op's own error (null).
+ * A transposed layer's options for one call on x: its own, with the output padding that makes the
+ * output `outputSize` (its spatial sizes, or the whole shape with the batch and channels first)
+ * when one is asked for, as torch's _output_padding; an error naming `what` for a size out of reach.
+ * x of another rank keeps the layer's padding and meets the op's own error.
  */
-export function outputSizePadding(x: Tensor, outputSize: readonly number[], g: TransposedGeometry, what: string): number[] | null {
-  const dims = g.kernelSize.length;
-  if (!(x instanceof Tensor) || (x.ndim !== dims + 1 && x.ndim !== dims + 2)) return null;
+export function transposedCall<S extends number | readonly number[]>(layer: TransposedLayer<S>, x: Tensor, outputSize: readonly number[] | null, what: string):
+  { stride: S; padding: S; outputPadding: S; dilation: S; groups: number } {
+  const { stride, padding, dilation, groups } = layer;
+  const own = { stride, padding, outputPadding: layer.outputPadding, dilation, groups };
+  const each = (v: S): readonly number[] => (typeof v === 'number' ? [v] : (v as readonly number[]));
+  const dims = each(layer.kernelSize).length;
+  if (outputSize === null || !(x instanceof Tensor) || (x.ndim !== dims + 1 && x.ndim !== dims + 2)) return own;
   const lead = x.ndim - dims;
   const sizes = Array.isArray(outputSize) && outputSize.length === dims + lead ? outputSize.slice(lead) : outputSize;
   if (!Array.isArray(sizes) || sizes.length !== dims || !sizes.every((v) => Number.isInteger(v))) {
     throw new Error(`${what}: for ${x.ndim}-D input, outputSize must have ${dims} or ${dims + lead} integers, got ${shown(outputSize)}`);
   }
-  const least = sizes.map((_, d) => (x.shape[lead + d] - 1) * g.stride[d] - 2 * g.padding[d] + g.dilation[d] * (g.kernelSize[d] - 1) + 1);
-  const most = least.map((v, d) => v + g.stride[d] - 1);
-  if (sizes.some((v, d) => v < least[d] || v > most[d])) {
+  const [k, st, p, d] = [layer.kernelSize, stride, padding, dilation].map(each);
+  const least = sizes.map((_, i) => (x.shape[lead + i] - 1) * st[i] - 2 * p[i] + d[i] * (k[i] - 1) + 1);
+  const most = least.map((v, i) => v + st[i] - 1);
+  if (sizes.some((v, i) => v < least[i] || v > most[i])) {
     throw new Error(`${what}: requested an output size of ${fmt(sizes)}, but valid sizes range from ${fmt(least)} to ${fmt(most)} (for an input of ${fmt(x.shape.slice(lead))})`);
   }
-  return sizes.map((v, d) => v - least[d]);
+  const chosen = sizes.map((v, i) => v - least[i]);
+  return { ...own, outputPadding: (typeof layer.outputPadding === 'number' ? chosen[0] : chosen) as S };
 }
 
 /**
@@ -187,9 +196,7 @@ export class ConvTranspose1d extends Module {
    * forward(input, output_size): the size picks the output padding (null: the layer's own).
    */
   forwardTo(x: Tensor, outputSize: readonly number[] | null): Tensor {
-    const { stride, padding, dilation, groups } = this;
-    const chosen = outputSize === null ? null : outputSizePadding(x, outputSize, { kernelSize: [this.kernelSize], stride: [stride], padding: [padding], dilation: [dilation] }, 'ConvTranspose1d');
-    return convTranspose1d(x, this.weight, this.bias, { stride, padding, outputPadding: chosen ? chosen[0] : this.outputPadding, dilation, groups });
+    return convTranspose1d(x, this.weight, this.bias, transposedCall(this, x, outputSize, 'ConvTranspose1d'));
   }
 }
 
@@ -250,10 +257,7 @@ export class ConvTranspose2d extends Module {
    * torch's forward(input, output_size): the size picks the output padding (null: the layer's own).
    */
   forwardTo(x: Tensor, outputSize: readonly number[] | null): Tensor {
-    const { stride, padding, dilation, groups } = this;
-    const chosen = outputSize === null ? null : outputSizePadding(x, outputSize, this, 'ConvTranspose2d');
-    const outputPadding = (chosen ?? this.outputPadding) as [number, number];
-    return convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, dilation, groups });
+    return convTranspose2d(x, this.weight, this.bias, transposedCall(this, x, outputSize, 'ConvTranspose2d'));
   }
 }
 

@@ -11,7 +11,6 @@ import { optionsOf, shown } from '../args';
 import { B } from '../backend/registry';
 import { allocOutput } from '../storage';
 import { checkTensor, composedOf, record } from './core';
-import { tensor } from './creation';
 import { matmul } from './matmul';
 
 /** How gridSample reads the input between pixels. */
@@ -85,11 +84,15 @@ export function affineGrid(theta: Tensor, size: readonly number[], alignCorners 
   }
   // The output pixels' (x, y, 1), row by row, as torch's base grid.
   const xs = steps(w, alignCorners), ys = steps(h, alignCorners);
-  const base = new Float32Array(h * w * 3);
-  for (let i = 0; i < h; i++) {
-    for (let j = 0; j < w; j++) base.set([xs[j], ys[i], 1], (i * w + j) * 3);
+  const base = allocOutput(h * w * 3);
+  for (let i = 0, at = 0; i < h; i++) {
+    for (let j = 0; j < w; j++, at += 3) {
+      base[at] = xs[j];
+      base[at + 1] = ys[i];
+      base[at + 2] = 1;
+    }
   }
-  return composedOf((own) => own(matmul(tensor(base, { shape: [h * w, 3] }), own(theta.transpose(1, 2)))).reshape([n, h, w, 2]), [theta]);
+  return composedOf((own) => own(matmul(own(new Tensor(base, [h * w, 3])), own(theta.transpose(1, 2)))).reshape([n, h, w, 2]), [theta]);
 }
 
 /** torch's linspace_from_neg_one: `count` points from -1 to 1 (scaled by (count - 1) / count unless alignCorners), in float32. */

@@ -119,12 +119,12 @@ void grid_sample(const float* x, const float* grid, const GridGeometry& g, int m
 void grid_sample_grad(const float* gy, const float* x, const float* grid, const GridGeometry& g, int mode, int padding, bool align,
                       float* gx, float* ggrid) {
   const long points = g.ho * g.wo, plane = g.h * g.w;
-  if (gx) std::fill(gx, gx + g.n * g.c * plane, 0.0f);
   // Whole images per task: the points of one image add into the same input pixels, in point order.
   parallel_for((size_t)g.n, 1, [&](size_t b0, size_t b1) {
     for (long b = (long)b0; b < (long)b1; b++) {
       const float* const image = x + b * g.c * plane;
       float* const gimage = gx ? gx + b * g.c * plane : nullptr;
+      if (gimage) std::fill(gimage, gimage + g.c * plane, 0.0f);
       for (long at = 0; at < points; at++) {
         const long p = b * points + at;
         float gradx, grady;
@@ -140,32 +140,31 @@ void grid_sample_grad(const float* gy, const float* x, const float* grid, const 
         }
         const Corners k = corners(ix, iy, g.h, g.w);
         const float fx0 = k.fx0, fy0 = k.fy0, fx1 = k.fx1, fy1 = k.fy1;
-        const bool in_nw = k.in_nw, in_ne = k.in_ne, in_sw = k.in_sw, in_se = k.in_se;
         const long nw = k.at;
         float gix = 0, giy = 0;
         for (long c = 0; c < g.c; c++) {
           const float gout = go[c * points];
           const float* const src = image + c * plane;
           float* const gsrc = gimage ? gimage + c * plane : nullptr;
-          if (in_nw) {
+          if (k.in_nw) {
             if (gsrc) gsrc[nw] += k.nw * gout;
             const float v = src[nw];
             gix -= v * (fy1 - iy) * gout;
             giy -= v * (fx1 - ix) * gout;
           }
-          if (in_ne) {
+          if (k.in_ne) {
             if (gsrc) gsrc[nw + 1] += k.ne * gout;
             const float v = src[nw + 1];
             gix += v * (fy1 - iy) * gout;
             giy -= v * (ix - fx0) * gout;
           }
-          if (in_sw) {
+          if (k.in_sw) {
             if (gsrc) gsrc[nw + g.w] += k.sw * gout;
             const float v = src[nw + g.w];
             gix -= v * (iy - fy0) * gout;
             giy += v * (fx1 - ix) * gout;
           }
-          if (in_se) {
+          if (k.in_se) {
             if (gsrc) gsrc[nw + g.w + 1] += k.se * gout;
             const float v = src[nw + g.w + 1];
             gix += v * (iy - fy0) * gout;
