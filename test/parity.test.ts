@@ -76,6 +76,30 @@ function expectNormLikeReference(run: (be: Backend) => NormOutputs, want: NormOu
   }
 }
 
+/**
+ * For every transpose of A and B: rows [i0, i0 + rows) of an m x n x k product, computed alone (op(A)'s
+ * rows copied out and stored as A is), must have the bits they have inside the whole product.
+ */
+function expectRowsAlone(m: number, n: number, k: number, alpha: number, act: number, parts: [number, number][]): void {
+  for (const ta of [false, true]) {
+    for (const tb of [false, true]) {
+      const a = randomArray(m * k, r);
+      const b = randomArray(k * n, r);
+      const bias = randomArray(n, r);
+      const whole = new Float32Array(m * n);
+      nat.gemm(ta, tb, m, n, k, alpha, a, b, 0, whole, bias, act);
+      for (const [i0, rows] of parts) {
+        // op(A)'s rows i0 .. i0 + rows: rows of A, or its columns when it is stored [k][m].
+        const aPart = new Float32Array(rows * k);
+        for (let i = 0; i < rows; i++) for (let p = 0; p < k; p++) aPart[ta ? p * rows + i : i * k + p] = a[ta ? p * m + i0 + i : (i0 + i) * k + p];
+        const part = new Float32Array(rows * n);
+        nat.gemm(ta, tb, rows, n, k, alpha, aPart, b, 0, part, bias, act);
+        expect(sameBits(part, whole.subarray(i0 * n, (i0 + rows) * n)), `rows ${i0}..${i0 + rows} of ${m}x${n}x${k} ta=${ta} tb=${tb}`).toBe(true);
+      }
+    }
+  }
+}
+
 describe.runIf(nativeExpected())('native kernels match the reference', () => {
   beforeAll(() => {
     const n = loadNative();
@@ -106,12 +130,19 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     // The few-row path (batch-1 inference): four weight rows at a time, the rest one by one, threaded
     // by column chunks when large.
     cases.push([1, 301, 65], [3, 1027, 300], [1, 10, 1024], [2, 7, 33]);
-    // The few-column path (gemm_narrow: dot products for m >= 4, k >= 16 and at most 8 columns on
-    // the vector sets, 4 with SSE2, with A not transposed): edge sizes for the rows and the depth,
-    // every narrow width and the first past it.
-    EDGE_SIZES.filter((s) => s >= 4).forEach((m, i) => {
+    // The few-column path (gemm_narrow: dot products for k >= 16 and at most 8 columns on the vector
+    // sets, 4 with SSE2; op(A)'s rows copied out in blocks when A is transposed): edge sizes for the
+    // rows (one to three rows included) and the depth, every narrow width and the first past it.
+    [2, 3, ...EDGE_SIZES].forEach((m, i) => {
       for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 10, 11]) cases.push([m, n, [16, 17, 63, 64, 65, 300, 1024][(i + n) % 7]]);
     });
+    // The shallow path (gemm_shallow: depth below 16, at most 16 columns, past the tiny path's 2048
+    // multiply-adds): every depth, widths on both sides of one and two 8-float vectors, edge row counts.
+    for (let k = 1; k < 16; k++) {
+      const n = [1, 2, 3, 7, 8, 9, 15, 16, 17][k % 9];
+      cases.push([[63, 64, 65, 300, 1000][k % 5], n, k]);
+    }
+    cases.push([16384, 2, 3], [4096, 4, 4], [2049, 1, 1], [700, 16, 15], [129, 9, 8]);
     const acts = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu, Unary.silu];
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {
@@ -231,6 +262,15 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('shallow products (depth below 16, at most 16 columns): each row the same bits in any block of rows, A and B transposed or not', () => {
+    // gemm_shallow takes rows in blocks of 64 and the kernel in groups of eight (four when a row is two
+    // vectors), with the rest one at a time: each element is one FMA chain over the depth, wherever
+    // its row fell. Parts of 150 rows stay past the tiny path (2048 multiply-adds).
+    for (const [m, n, k] of [[1000, 8, 6], [333, 16, 15], [517, 5, 9], [400, 1, 15], [260, 9, 2]] as [number, number, number][]) {
+      expectRowsAlone(m, n, k, 0.5, Unary.tanh, [0, 13, 71, m - 150].map((i0) => [i0, 150]));
+    }
+  });
+
   it('products small enough to be read in place give the bits of the packed path', () => {
     // gemm.cc reads operands in place up to 2^24 multiply-adds and packs past that, with the same
     // tiles and order of sums. The same rows of C computed inside a product of 1500 rows (packed)
@@ -257,25 +297,17 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
   });
 
   describe('products of few columns (gemm.cc gemm_narrow; their parity is among the shapes above)', () => {
-    it('each row gets the same bits computed alone (four rows at a time) or inside the whole product', () => {
+    it('each row gets the same bits computed alone (one to four rows at a time) or inside the whole product, A transposed or not', () => {
       // The kernels take rows and columns in blocks (4 x 4 with AVX-512, 2 x 2 with AVX2) with smaller
-      // ones at the edges; an element's sum must not depend on which block it fell in.
+      // ones at the edges, and op(A)'s rows in blocks of 16 copied out when A is transposed; an
+      // element's sum must not depend on which block it fell in.
       // The portable set takes up to half its tile's width this way (4 columns with SSE2).
       const vectorSet = /avx/.test(nat.kernelSet?.() ?? '');
-      const shapes: [number, number, number][] = vectorSet ? [[67, 8, 300], [65, 7, 1024], [9, 3, 17]] : [[67, 4, 300], [65, 3, 1024], [9, 1, 17]];
+      const shapes: [number, number, number][] = vectorSet ? [[67, 8, 300], [65, 7, 1024], [40, 3, 700]] : [[67, 4, 300], [65, 3, 1024], [40, 1, 2100]];
       for (const [m, n, k] of shapes) {
-        for (const tb of [false, true]) {
-          const a = randomArray(m * k, r);
-          const b = randomArray(k * n, r);
-          const bias = randomArray(n, r);
-          const whole = new Float32Array(m * n);
-          nat.gemm(false, tb, m, n, k, 1, a, b, 0, whole, bias, Unary.relu);
-          for (let i0 = 0; i0 + 4 <= m; i0 += 3) {
-            const part = new Float32Array(4 * n);
-            nat.gemm(false, tb, 4, n, k, 1, a.subarray(i0 * k, (i0 + 4) * k), b, 0, part, bias, Unary.relu);
-            expect(sameBits(part, whole.subarray(i0 * n, (i0 + 4) * n)), `rows ${i0}.. of ${m}x${n}x${k} tb=${tb}`).toBe(true);
-          }
-        }
+        const parts: [number, number][] = [];
+        for (let i0 = 0, rows = 4; i0 + rows <= m; i0 += 3, rows = (rows % 4) + 1) parts.push([i0, rows]);
+        expectRowsAlone(m, n, k, 1, Unary.relu, parts);
       }
     });
     it('a batch-1 row (four weight rows at a time) gets the bits the same row gets among four rows of input (dot products)', () => {

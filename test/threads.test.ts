@@ -10,6 +10,13 @@ import { addonPath, loadNative } from '../lib/backend/native';
 import { nativeExpected } from './helpers/backends';
 import { sameBits } from './helpers/golden';
 
+/** The weight gradient of a bias-free linear layer over x given the output's gradient gz: gz^T x. */
+function weightGradient(gz: bp.Tensor, x: bp.Tensor): Float32Array {
+  const w = bp.zeros([gz.shape[1], x.shape[1]], { requiresGrad: true });
+  bp.linear(x, w).backward(gz);
+  return (w.grad as bp.Tensor).toFloat32Array();
+}
+
 function trainRun(threads: number): Float32Array[] {
   bp.setNumThreads(threads);
   bp.manualSeed(21);
@@ -58,6 +65,12 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
     const weight = bp.randn([1027, 700]);
     // A layer of eight outputs over many rows: dot products, blocks of rows per thread.
     const head = bp.randn([8, 700]);
+    // Products of a few depth steps (a 2-D input's layer, an affine grid's points), blocks of rows per
+    // thread; and a weight gradient with few inputs (A transposed, its rows copied out in blocks).
+    const points = bp.randn([100000, 3]);
+    const layer2d = bp.randn([16, 3]);
+    const gz = bp.randn([20000, 64]);
+    const features = bp.randn([20000, 5]);
     const results = [1, 2, 3].map((t) => {
       bp.setNumThreads(t);
       return {
@@ -66,6 +79,7 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
         maxima: tall.max(0).toFloat32Array(), argmin: tall.argmin(0).toFloat32Array(), sliceMax: slices.argmax(1).toFloat32Array(),
         sliceSum: slices.sum(1).toFloat32Array(), one: bp.linear(row, weight, null).toFloat32Array(),
         three: bp.linear(rows3, weight, null, 'relu').toFloat32Array(), narrow: bp.linear(a, head, null).toFloat32Array(),
+        shallow: bp.linear(points, layer2d, null, 'relu').toFloat32Array(), weightGrad: weightGradient(gz, features),
       };
     });
     for (const r of results.slice(1)) {
@@ -73,7 +87,7 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
       expect(sameBits(r.wide, results[0].wide)).toBe(true);
       expect(r.s).toBe(results[0].s);
       expect(sameBits(r.cs, results[0].cs)).toBe(true);
-      for (const k of ['blocks', 'means', 'bands', 'maxima', 'argmin', 'sliceMax', 'sliceSum', 'narrow'] as const) {
+      for (const k of ['blocks', 'means', 'bands', 'maxima', 'argmin', 'sliceMax', 'sliceSum', 'narrow', 'shallow', 'weightGrad'] as const) {
         expect(sameBits(r[k], results[0][k]), k).toBe(true);
       }
       expect(sameBits(r.one, results[0].one)).toBe(true);

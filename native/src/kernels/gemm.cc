@@ -92,21 +92,31 @@ constexpr double kInPlaceWork = 1 << 24;
 constexpr int kSmallCols = 256;
 
 // The small paths' epilogue over rows x cols of C (row stride ldc), from sums laid out the same way
-// in acc (row stride cols): C = alpha * acc (+ beta * C) (+ bias), element by element, then the
+// in acc (row stride lda): C = alpha * acc (+ beta * C) (+ bias), element by element, then the
 // activation and the gate.
-void finish_rows(const float* acc, float* c, long ldc, int rows, int cols, float alpha, float beta, const float* bias,
-                 int act, const float* gate, int gate_act, const KernelTable& kt) {
+void finish_rows(const float* acc, long lda, float* c, long ldc, int rows, int cols, float alpha, float beta,
+                 const float* bias, int act, const float* gate, int gate_act, const KernelTable& kt) {
+  // alpha * acc is acc when alpha is 1: a plain copy then (the common case) has the same bits.
+  const bool copy = alpha == 1.0f && beta == 0.0f && !bias;
   for (int r = 0; r < rows; r++) {
     float* cr = c + r * ldc;
-    const float* ar = acc + (long)r * cols;
+    const float* ar = acc + r * lda;
+    if (copy) {
+      for (int j = 0; j < cols; j++) cr[j] = ar[j];
+      continue;
+    }
     for (int j = 0; j < cols; j++) {
       float v = alpha * ar[j];
       if (beta != 0.0f) v += beta * cr[j];
       if (bias) v += bias[j];
       cr[j] = v;
     }
-    if (act) kt.unary(act, cr, cr, (size_t)cols, 0.0f);
   }
+  // Rows of C that follow one another are one run for the activation (shallow products' rows are a
+  // few floats each: a call per row cost more than the activation).
+  if (act && ldc == cols) kt.unary(act, c, c, (size_t)rows * cols, 0.0f);
+  else if (act)
+    for (int r = 0; r < rows; r++) kt.unary(act, c + r * ldc, c + r * ldc, (size_t)cols, 0.0f);
   if (gate) kt.gate_rows(gate_act, gate, c, ldc, rows, cols);
 }
 
@@ -139,7 +149,7 @@ void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float*
         std::fill(acc, acc + (j1 - j0), 0.0f);
         for (int p = 0; p < k; p++) kt.axpy(ai[p], b + (long)p * n + j0, acc, (size_t)(j1 - j0));
       }
-      finish_rows(acc, ci + j0, n, 1, j1 - j0, alpha, beta, bias ? bias + j0 : nullptr, act,
+      finish_rows(acc, j1 - j0, ci + j0, n, 1, j1 - j0, alpha, beta, bias ? bias + j0 : nullptr, act,
                   gate ? gate + (long)i * n + j0 : nullptr, gate_act, kt);
     };
     // Threaded, each thread takes one contiguous run of chunks (parallel_each), so that each core
@@ -149,16 +159,18 @@ void gemm_small(bool ta, bool tb, int m, int n, int k, float alpha, const float*
   }
 }
 
-// Products with few columns of C (a regression's one output, a few classes' logits) as dot
-// products: each element the dot_block sum of a row of op(A) and a column of op(B), which is a row of
-// B as nn.Linear's weight lies. The tiles would compute all 32 (AVX-512) or 16 (AVX2) columns of
-// each row for these few. Rows in blocks of kNarrowRows, threaded by fixed blocks: each element's
-// sum is the same however the rows are cut.
+// Products with few columns of C (a regression's one output, a few classes' logits, the weight
+// gradient of a layer with a few inputs) as dot products: each element the dot_block sum of a row of
+// op(A) and a column of op(B), which is a row of B as nn.Linear's weight lies. The tiles would
+// compute all 32 (AVX-512) or 16 (AVX2) columns of each row for these few, and the few-row path
+// (gemm_small) one axpy of n floats per depth step. Rows in blocks of kNarrowRows, threaded by fixed
+// blocks: each element's sum is the same however the rows are cut.
 constexpr int kNarrowRows = 16;
 constexpr int kNarrowMax = 16;  // no set's narrow_cols is wider
 
-void gemm_narrow(bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta, float* c,
-                 const float* bias, int act, const float* gate, int gate_act, int threads, const KernelTable& kt) {
+void gemm_narrow(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
+                 float* c, const float* bias, int act, const float* gate, int gate_act, int threads,
+                 const KernelTable& kt) {
   // op(B)'s columns as rows of depth k: B itself when stored transposed, else a transposed copy
   // (n * k floats, read m / kNarrowRows times over).
   thread_local LineVector columns_buf;
@@ -169,14 +181,54 @@ void gemm_narrow(bool tb, int m, int n, int k, float alpha, const float* a, cons
     w = cols;
   }
   auto rows = [&](size_t i0, size_t i1) {
+    // op(A)'s rows of one block when A is stored transposed ([k][m]): its columns, copied.
+    thread_local LineVector block_buf;
+    float* const block = ta ? at_least(block_buf, (size_t)kNarrowRows * k) : nullptr;
     float acc[kNarrowRows * kNarrowMax];
     for (size_t i = i0; i < i1; i += kNarrowRows) {
       const int rr = (int)std::min((size_t)kNarrowRows, i1 - i);
-      kt.dot_block(a + (long)i * k, k, rr, w, k, n, (size_t)k, acc, n);
-      finish_rows(acc, c + (long)i * n, n, rr, n, alpha, beta, bias, act, gate ? gate + (long)i * n : nullptr, gate_act, kt);
+      const float* x = a + (long)i * k;
+      if (ta) {
+        // block[r * k + p] = a[i + r + p * m], eight rows at a time (the strips' vector width: with
+        // 16 at once the copy went element by element, 64x2x10000 TN 243 -> 147 us).
+        for (int r = 0; r < rr; r += 8) kt.transpose_strip(a + i + r, m, block + (long)r * k, k, std::min(8, rr - r), k, false);
+        x = block;
+      }
+      kt.dot_block(x, k, rr, w, k, n, (size_t)k, acc, n);
+      finish_rows(acc, n, c + (long)i * n, n, rr, n, alpha, beta, bias, act, gate ? gate + (long)i * n : nullptr,
+                  gate_act, kt);
     }
   };
   if (threads > 1) parallel_for((size_t)m, kNarrowRows, rows);
+  else rows(0, (size_t)m);
+}
+
+// Products of a few depth steps (k < kShallowDepth) into at most kShallowCols columns: a 2-D input's
+// first layer, an affine grid's points (k = 3, n = 2), a regression's predictions on a few features.
+// Tiles would spend their calls on padding and on edges; here each row of C is one or two vectors,
+// op(B) held whole as k rows of kShallowCols floats. Rows in fixed blocks, threaded by blocks: each
+// element is the same FMA chain however the rows are cut.
+constexpr int kShallowRows = 64;
+
+void gemm_shallow(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
+                  float* c, const float* bias, int act, const float* gate, int gate_act, int threads,
+                  const KernelTable& kt) {
+  alignas(64) float bk[kShallowDepth * kShallowCols] = {};
+  for (int p = 0; p < k; p++)
+    for (int j = 0; j < n; j++) bk[p * kShallowCols + j] = tb ? b[(long)j * k + p] : b[(long)p * n + j];
+  const long a_row = ta ? 1 : k, a_step = ta ? m : 1;
+  auto rows = [&](size_t i0, size_t i1) {
+    alignas(64) float acc[kShallowRows * kShallowCols];
+    for (size_t i = i0; i < i1; i += kShallowRows) {
+      const int rr = (int)std::min((size_t)kShallowRows, i1 - i);
+      kt.shallow_rows(a + (long)i * a_row, a_row, a_step, rr, k, bk, n, acc);
+      finish_rows(acc, kShallowCols, c + (long)i * n, n, rr, n, alpha, beta, bias, act,
+                  gate ? gate + (long)i * n : nullptr, gate_act, kt);
+    }
+  };
+  // One run of whole blocks per thread (parallel_for calls its body once per grain).
+  const size_t blocks = ((size_t)m + kShallowRows - 1) / kShallowRows;
+  if (threads > 1) parallel_for((size_t)m, (blocks + threads - 1) / threads * kShallowRows, rows);
   else rows(0, (size_t)m);
 }
 
@@ -301,8 +353,12 @@ void sgemm_on(int max_threads, const GemmCall& g) {
     return;
   }
   const int threads = work >= kThreadWork ? std::min(max_threads, ThreadPool::instance().threads()) : 1;
-  if (!ta && m >= 4 && k >= 16 && n <= std::min(kt.narrow_cols, kNarrowMax) && kt.dot_block) {
-    gemm_narrow(tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
+  if (k >= 16 && n <= std::min(kt.narrow_cols, kNarrowMax) && kt.dot_block) {
+    gemm_narrow(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
+    return;
+  }
+  if (k < kShallowDepth && n <= kShallowCols && kt.shallow_rows) {
+    gemm_shallow(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
     return;
   }
   if (work < kPackWork || m < 4) {

@@ -29,6 +29,9 @@ enum BinaryOp : int {
 
 // Products of at most this many multiply-adds go to the table's gemm_tiny (no packing, no threads).
 constexpr int kTinyWork = 2048;
+// gemm.cc's shallow products: depth below kShallowDepth, at most kShallowCols columns of C.
+constexpr int kShallowDepth = 16;
+constexpr int kShallowCols = 16;
 
 // What the microkernel does with its tile once the K loop is done.
 struct Epilogue {
@@ -125,6 +128,12 @@ struct KernelTable {
   // Products with at most this many columns of C run as dot_block's dot products instead of tiles
   // that would mostly compute padding; 0: never.
   int narrow_cols = 0;
+  // acc[r * kShallowCols + j] = the sum over p < k of op(A)(r, p) * bk[p * kShallowCols + j], for r <
+  // rows and j < n (n <= kShallowCols, k < kShallowDepth; bk zero past column n), op(A)(r, p) =
+  // a[r * a_row + p * a_step]: the product at p = 0, then one FMA per depth step in order, so every
+  // vector set gives the same bits (gemm.cc's gemm_shallow: products of a few depth steps).
+  void (*shallow_rows)(const float* a, long a_row, long a_step, int rows, int k, const float* bk, int n,
+                       float* acc) = nullptr;
 };
 
 const KernelTable& active_kernels();
