@@ -1,5 +1,6 @@
-// npm run bench [-- --quick] [-- --only=G1,W1,W2,W3,W4,W5,O1,C1,C2,T1,L1]: the standard workloads of
-// ../shared/bench/WORKLOADS.md, single ops on large tensors (O1, bench/ops.ts), a small CNN's
+// npm run bench [-- --quick] [-- --only=G1,W1,W2,W3,W4,W5,O1,C1,C2,T1,L1,P1]: the standard workloads of
+// ../shared/bench/WORKLOADS.md, single ops on large tensors (O1, bench/ops.ts), products with a small
+// side (P1, bench/small_side.ts), a small CNN's
 // training step (C1), a ResNet-stage-sized one's (C2) and a Transformer encoder's (T1,
 // bench/workloads.ts), on our native
 // and reference backends and, in the same run, on the peers that are present (PyTorch via
@@ -23,6 +24,7 @@ import { PIN_CPU, peersPinned, useThreads } from './pin';
 import { median } from './timing';
 import { O1_OPS, o1Runner, o1Size } from './ops';
 import { L1_OPS, l1Runner, l1Size } from './linalg';
+import { P1_OPS, p1Runner } from './small_side';
 import * as W from './workloads';
 
 const args = process.argv.slice(2);
@@ -295,6 +297,16 @@ async function main(): Promise<void> {
       const v = Object.fromEntries(THREADS.map((t) => [`native ${t}t`, med(s[`native ${t}t L1.${name}`])]));
       // Names that end in a size ('svd 256x256') carry their own.
       row(/\d+x\d+$/.test(name) ? `L1 ${name}` : `L1 ${name} ${n}x${n}`, 'ms', 'lower', { ...v, ...torchCols(s, `L1.${name}`, 'lower') });
+    }
+  }
+  if (want('P1')) {
+    // Products with a small side: each repetition times every one (bench/small_side.ts), in us.
+    const s = await interleaved('P1', perThread((t) => `native ${t}t`, () => { const run = p1Runner(); return async () => run(); }));
+    const us = (v: number | null): number | null => (v === null ? null : v * 1e3);
+    for (const [name] of P1_OPS) {
+      const v = Object.fromEntries(THREADS.map((t) => [`native ${t}t`, us(med(s[`native ${t}t P1.${name}`]))]));
+      const peers = Object.fromEntries(Object.entries(torchCols(s, `P1.${name}`, 'lower')).map(([k, x]) => [k, us(x)]));
+      row(`P1 ${name}`, 'us', 'lower', { ...v, ...peers });
     }
   }
   if (want('W4') && !quick) {

@@ -214,7 +214,28 @@ def l1():
     a = torch.rand(n, n) + torch.eye(n)
     return timed_ops('L1', L1_OPS, (a, a @ a.t() / n + torch.eye(n), torch.rand(n, 64), torch.rand(256, 256) + torch.eye(256)))
 
-prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1, 'C1': c1, 'C2': c2, 'T1': t1, 'L1': l1}
+# P1 (bench/small_side.ts): products with a small side, torch.matmul and F.linear on uniform [0, 1)
+# operands, under the names of P1_PRODUCTS and P1_LINEAR there.
+P1_PRODUCTS = [
+    ('affine grid [16384,3]@[3,2]', (16384, 3), (3, 2)),
+    ('grid gradient [3,16384]@[16384,2]', (3, 16384), (16384, 2)),
+    ('regression [100000,10]@[10,1]', (100000, 10), (10, 1)),
+    ('regression gradient [10,100000]@[100000,1]', (10, 100000), (100000, 1)),
+    ('gram [3,100000]@[100000,3]', (3, 100000), (100000, 3)),
+    ('features [50000,8]@[8,8]', (50000, 8), (8, 8)),
+    ('[4096,4]@[4,4]', (4096, 4), (4, 4)),
+]
+P1_LINEAR = [('linear 2->64 on 10000 rows', 10000, 2, 64), ('linear 8->4 on 10000 rows', 10000, 8, 4), ('linear 10->1 on 10000 rows', 10000, 10, 1)]
+
+def p1():
+    torch.manual_seed(0)
+    operands = {name: (torch.rand(*sa), torch.rand(*sb)) for name, sa, sb in P1_PRODUCTS}
+    operands.update({name: (torch.rand(rows, f_in), torch.rand(f_out, f_in)) for name, rows, f_in, f_out in P1_LINEAR})
+    ops = [(name, lambda o, name=name: torch.matmul(*o[name])) for name, _, _ in P1_PRODUCTS]
+    ops += [(name, lambda o, name=name: torch.nn.functional.linear(*o[name])) for name, _, _, _ in P1_LINEAR]
+    return timed_ops('P1', ops, (operands,))
+
+prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1, 'C1': c1, 'C2': c2, 'T1': t1, 'L1': l1, 'P1': p1}
 whole = {'G1': g1, 'W4': w4}
 runners = {}
 def blas_library():
