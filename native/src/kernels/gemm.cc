@@ -19,6 +19,9 @@
 #include "gemm.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
+#include <utility>
 
 #include "../runtime/line_vector.h"
 #include "../runtime/thread_pool.h"
@@ -91,6 +94,20 @@ constexpr double kInPlaceWork = 1 << 24;
 // 79.4-121.9). Chunks of 512 rows: not better than 256 (5 + 3 alternated runs).
 constexpr int kSmallCols = 256;
 
+// rows x W floats from acc (row stride lda) to c (row stride ldc), W fixed: finish_rows' plain copy.
+template <int W>
+void copy_rows(const float* acc, long lda, float* c, long ldc, int rows) {
+  for (int r = 0; r < rows; r++)
+    for (int j = 0; j < W; j++) c[r * ldc + j] = acc[r * lda + j];
+}
+using CopyRows = void (*)(const float*, long, float*, long, int);
+template <int... W>
+constexpr std::array<CopyRows, sizeof...(W)> copy_rows_table(std::integer_sequence<int, W...>) {
+  return {copy_rows<W>...};
+}
+// copy_rows_of[w] copies rows of w floats, w <= kShallowCols.
+constexpr auto copy_rows_of = copy_rows_table(std::make_integer_sequence<int, kShallowCols + 1>{});
+
 // The small paths' epilogue over rows x cols of C (row stride ldc), from sums laid out the same way
 // in acc (row stride lda): C = alpha * acc (+ beta * C) (+ bias), element by element, then the
 // activation and the gate.
@@ -98,7 +115,17 @@ void finish_rows(const float* acc, long lda, float* c, long ldc, int rows, int c
                  const float* bias, int act, const float* gate, int gate_act, const KernelTable& kt) {
   // alpha * acc is acc when alpha is 1: a plain copy then (the common case) has the same bits.
   const bool copy = alpha == 1.0f && beta == 0.0f && !bias;
-  for (int r = 0; r < rows; r++) {
+  int r = 0;
+  if (copy && ldc == cols && lda == cols) {
+    std::memcpy(c, acc, sizeof(float) * rows * cols);
+    r = rows;
+  } else if (copy && cols <= kShallowCols) {
+    // Rows of a few floats (shallow products): a copy loop of a fixed length, unrolled; a loop per
+    // row of one or two floats cost as much as the row's arithmetic.
+    copy_rows_of[cols](acc, lda, c, ldc, rows);
+    r = rows;
+  }
+  for (; r < rows; r++) {
     float* cr = c + r * ldc;
     const float* ar = acc + r * lda;
     if (copy) {
