@@ -1629,7 +1629,9 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
 
   it("gridSample and its gradient: the reference's bits at every edge size, mode, padding mode and alignCorners, special points included, at 1-3 threads", () => {
     // [n, c, h, w, ho, wo]: each edge size as a side of the input and of the grid, and as channels.
-    const shapes: number[][] = [[1, 1, 1, 1, 1, 1], [2, 3, 5, 4, 3, 6]];
+    // Grids of many points per image too: the forward's vector loop (zeros and border padding) takes
+    // them eight at a time, the rest of each image's run and of each thread's part one at a time.
+    const shapes: number[][] = [[1, 1, 1, 1, 1, 1], [2, 3, 5, 4, 3, 6], [3, 2, 9, 17, 7, 33], [1, 4, 64, 65, 9, 63]];
     EDGE_SIZES.forEach((s, i) => {
       const t = EDGE_SIZES[(i + 3) % 8] % 11 + 1;
       shapes.push([1 + (i % 2), 2, s % 70 + 1, t, 3, 5], [2, 1, 4, 5, s % 70 + 1, t], [1, s, 3, 3, 2, 2]);

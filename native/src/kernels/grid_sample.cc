@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../runtime/cpu.h"
 #include "../runtime/thread_pool.h"
+#include "grid_sample_lanes.h"
 
 namespace bp {
 namespace {
@@ -87,31 +89,43 @@ Corners corners(float ix, float iy, long h, long w) {
 
 void grid_sample(const float* x, const float* grid, const GridGeometry& g, int mode, int padding, bool align, float* out) {
   const long points = g.ho * g.wo, plane = g.h * g.w;
+  // The vector loop (grid_sample_avx2.cc: the same bits) for zeros and border padding, where its
+  // 32-bit offsets reach every pixel of a plane.
+  static const GridRun vector_run = cpu_isa() >= Isa::kAvx2 ? grid_sample_run_avx2() : nullptr;
+  const GridRun run = padding != 2 && plane < (1L << 31) - g.w - 1 ? vector_run : nullptr;
+  const GridLanes lanes{g.c, g.h, g.w, plane, points, mode, padding, align};
+  const auto one = [&](long p) {
+    const long b = p / points, at = p % points;
+    float gradx, grady;
+    const float ix = source_index(grid[2 * p], g.w, padding, align, gradx);
+    const float iy = source_index(grid[2 * p + 1], g.h, padding, align, grady);
+    const float* const image = x + b * g.c * plane;
+    float* const o = out + b * g.c * points + at;
+    if (mode == 1) {
+      const long xn = whole(std::nearbyint(ix)), yn = whole(std::nearbyint(iy));
+      const bool in = inside(yn, xn, g.h, g.w);
+      for (long c = 0; c < g.c; c++) o[c * points] = in ? image[c * plane + yn * g.w + xn] : 0.0f;
+      return;
+    }
+    const Corners k = corners(ix, iy, g.h, g.w);
+    const long nw = k.at;
+    for (long c = 0; c < g.c; c++) {
+      const float* const src = image + c * plane;
+      float acc = 0;
+      if (k.in_nw) acc += src[nw] * k.nw;
+      if (k.in_ne) acc += src[nw + 1] * k.ne;
+      if (k.in_sw) acc += src[nw + g.w] * k.sw;
+      if (k.in_se) acc += src[nw + g.w + 1] * k.se;
+      o[c * points] = acc;
+    }
+  };
   parallel_for((size_t)(g.n * points), (size_t)std::max(1L, kGrain / std::max(1L, g.c)), [&](size_t p0, size_t p1) {
-    for (long p = (long)p0; p < (long)p1; p++) {
-      const long b = p / points, at = p % points;
-      float gradx, grady;
-      const float ix = source_index(grid[2 * p], g.w, padding, align, gradx);
-      const float iy = source_index(grid[2 * p + 1], g.h, padding, align, grady);
-      const float* const image = x + b * g.c * plane;
-      float* const o = out + b * g.c * points + at;
-      if (mode == 1) {
-        const long xn = whole(std::nearbyint(ix)), yn = whole(std::nearbyint(iy));
-        const bool in = inside(yn, xn, g.h, g.w);
-        for (long c = 0; c < g.c; c++) o[c * points] = in ? image[c * plane + yn * g.w + xn] : 0.0f;
-        continue;
-      }
-      const Corners k = corners(ix, iy, g.h, g.w);
-      const long nw = k.at;
-      for (long c = 0; c < g.c; c++) {
-        const float* const src = image + c * plane;
-        float acc = 0;
-        if (k.in_nw) acc += src[nw] * k.nw;
-        if (k.in_ne) acc += src[nw + 1] * k.ne;
-        if (k.in_sw) acc += src[nw + g.w] * k.sw;
-        if (k.in_se) acc += src[nw + g.w + 1] * k.se;
-        o[c * points] = acc;
-      }
+    // Run by run of points within one image: eight at a time where the vector loop runs, the rest
+    // one at a time.
+    for (long p = (long)p0; p < (long)p1;) {
+      const long b = p / points, end = std::min((long)p1, (b + 1) * points);
+      if (run) p += run(x + b * g.c * plane, grid + 2 * p, end - p, lanes, out + b * g.c * points + p % points);
+      for (; p < end; p++) one(p);
     }
   });
 }
