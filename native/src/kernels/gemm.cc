@@ -114,29 +114,23 @@ constexpr auto copy_rows_of = copy_rows_table(std::make_integer_sequence<int, kS
 void finish_rows(const float* acc, long lda, float* c, long ldc, int rows, int cols, float alpha, float beta,
                  const float* bias, int act, const float* gate, int gate_act, const KernelTable& kt) {
   // alpha * acc is acc when alpha is 1: a plain copy then (the common case) has the same bits.
-  const bool copy = alpha == 1.0f && beta == 0.0f && !bias;
-  int r = 0;
-  if (copy && ldc == cols && lda == cols) {
-    std::memcpy(c, acc, sizeof(float) * rows * cols);
-    r = rows;
-  } else if (copy && cols <= kShallowCols) {
+  if (alpha == 1.0f && beta == 0.0f && !bias) {
+    if (ldc == cols && lda == cols) std::memcpy(c, acc, sizeof(float) * rows * cols);
     // Rows of a few floats (shallow products): a copy loop of a fixed length, unrolled; a loop per
     // row of one or two floats cost as much as the row's arithmetic.
-    copy_rows_of[cols](acc, lda, c, ldc, rows);
-    r = rows;
-  }
-  for (; r < rows; r++) {
-    float* cr = c + r * ldc;
-    const float* ar = acc + r * lda;
-    if (copy) {
-      for (int j = 0; j < cols; j++) cr[j] = ar[j];
-      continue;
-    }
-    for (int j = 0; j < cols; j++) {
-      float v = alpha * ar[j];
-      if (beta != 0.0f) v += beta * cr[j];
-      if (bias) v += bias[j];
-      cr[j] = v;
+    else if (cols <= kShallowCols) copy_rows_of[cols](acc, lda, c, ldc, rows);
+    else
+      for (int r = 0; r < rows; r++) std::memcpy(c + r * ldc, acc + r * lda, sizeof(float) * cols);
+  } else {
+    for (int r = 0; r < rows; r++) {
+      float* cr = c + r * ldc;
+      const float* ar = acc + r * lda;
+      for (int j = 0; j < cols; j++) {
+        float v = alpha * ar[j];
+        if (beta != 0.0f) v += beta * cr[j];
+        if (bias) v += bias[j];
+        cr[j] = v;
+      }
     }
   }
   // Rows of C that follow one another are one run for the activation (shallow products' rows are a
