@@ -133,63 +133,71 @@ void grid_sample(const float* x, const float* grid, const GridGeometry& g, int m
 void grid_sample_grad(const float* gy, const float* x, const float* grid, const GridGeometry& g, int mode, int padding, bool align,
                       float* gx, float* ggrid) {
   const long points = g.ho * g.wo, plane = g.h * g.w;
+  // The vector loop as in grid_sample(): the same bits, the same order of adds into each pixel.
+  static const GridGradRun vector_run = cpu_isa() >= Isa::kAvx2 ? grid_sample_grad_run_avx2() : nullptr;
+  const GridGradRun run = padding != 2 && plane < (1L << 31) - g.w - 1 ? vector_run : nullptr;
+  const GridLanes lanes{g.c, g.h, g.w, plane, points, mode, padding, align};
+  // Point `at` of image b, its gradient into gimage (that image's, or null) and ggrid.
+  const auto one = [&](long b, long at, const float* image, float* gimage) {
+    const long p = b * points + at;
+    float gradx, grady;
+    const float ix = source_index(grid[2 * p], g.w, padding, align, gradx);
+    const float iy = source_index(grid[2 * p + 1], g.h, padding, align, grady);
+    const float* const go = gy + b * g.c * points + at;
+    if (mode == 1) {
+      const long xn = whole(std::nearbyint(ix)), yn = whole(std::nearbyint(iy));
+      if (gimage && inside(yn, xn, g.h, g.w))
+        for (long c = 0; c < g.c; c++) gimage[c * plane + yn * g.w + xn] += go[c * points];
+      if (ggrid) ggrid[2 * p] = ggrid[2 * p + 1] = 0.0f;
+      return;
+    }
+    const Corners k = corners(ix, iy, g.h, g.w);
+    const float fx0 = k.fx0, fy0 = k.fy0, fx1 = k.fx1, fy1 = k.fy1;
+    const long nw = k.at;
+    float gix = 0, giy = 0;
+    for (long c = 0; c < g.c; c++) {
+      const float gout = go[c * points];
+      const float* const src = image + c * plane;
+      float* const gsrc = gimage ? gimage + c * plane : nullptr;
+      if (k.in_nw) {
+        if (gsrc) gsrc[nw] += k.nw * gout;
+        const float v = src[nw];
+        gix -= v * (fy1 - iy) * gout;
+        giy -= v * (fx1 - ix) * gout;
+      }
+      if (k.in_ne) {
+        if (gsrc) gsrc[nw + 1] += k.ne * gout;
+        const float v = src[nw + 1];
+        gix += v * (fy1 - iy) * gout;
+        giy -= v * (ix - fx0) * gout;
+      }
+      if (k.in_sw) {
+        if (gsrc) gsrc[nw + g.w] += k.sw * gout;
+        const float v = src[nw + g.w];
+        gix -= v * (iy - fy0) * gout;
+        giy += v * (fx1 - ix) * gout;
+      }
+      if (k.in_se) {
+        if (gsrc) gsrc[nw + g.w + 1] += k.se * gout;
+        const float v = src[nw + g.w + 1];
+        gix += v * (iy - fy0) * gout;
+        giy += v * (ix - fx0) * gout;
+      }
+    }
+    if (ggrid) {
+      ggrid[2 * p] = gradx * gix;
+      ggrid[2 * p + 1] = grady * giy;
+    }
+  };
   // Whole images per task: the points of one image add into the same input pixels, in point order.
   parallel_for((size_t)g.n, 1, [&](size_t b0, size_t b1) {
     for (long b = (long)b0; b < (long)b1; b++) {
       const float* const image = x + b * g.c * plane;
       float* const gimage = gx ? gx + b * g.c * plane : nullptr;
       if (gimage) std::fill(gimage, gimage + g.c * plane, 0.0f);
-      for (long at = 0; at < points; at++) {
-        const long p = b * points + at;
-        float gradx, grady;
-        const float ix = source_index(grid[2 * p], g.w, padding, align, gradx);
-        const float iy = source_index(grid[2 * p + 1], g.h, padding, align, grady);
-        const float* const go = gy + b * g.c * points + at;
-        if (mode == 1) {
-          const long xn = whole(std::nearbyint(ix)), yn = whole(std::nearbyint(iy));
-          if (gimage && inside(yn, xn, g.h, g.w))
-            for (long c = 0; c < g.c; c++) gimage[c * plane + yn * g.w + xn] += go[c * points];
-          if (ggrid) ggrid[2 * p] = ggrid[2 * p + 1] = 0.0f;
-          continue;
-        }
-        const Corners k = corners(ix, iy, g.h, g.w);
-        const float fx0 = k.fx0, fy0 = k.fy0, fx1 = k.fx1, fy1 = k.fy1;
-        const long nw = k.at;
-        float gix = 0, giy = 0;
-        for (long c = 0; c < g.c; c++) {
-          const float gout = go[c * points];
-          const float* const src = image + c * plane;
-          float* const gsrc = gimage ? gimage + c * plane : nullptr;
-          if (k.in_nw) {
-            if (gsrc) gsrc[nw] += k.nw * gout;
-            const float v = src[nw];
-            gix -= v * (fy1 - iy) * gout;
-            giy -= v * (fx1 - ix) * gout;
-          }
-          if (k.in_ne) {
-            if (gsrc) gsrc[nw + 1] += k.ne * gout;
-            const float v = src[nw + 1];
-            gix += v * (fy1 - iy) * gout;
-            giy -= v * (ix - fx0) * gout;
-          }
-          if (k.in_sw) {
-            if (gsrc) gsrc[nw + g.w] += k.sw * gout;
-            const float v = src[nw + g.w];
-            gix -= v * (iy - fy0) * gout;
-            giy += v * (fx1 - ix) * gout;
-          }
-          if (k.in_se) {
-            if (gsrc) gsrc[nw + g.w + 1] += k.se * gout;
-            const float v = src[nw + g.w + 1];
-            gix += v * (iy - fy0) * gout;
-            giy += v * (ix - fx0) * gout;
-          }
-        }
-        if (ggrid) {
-          ggrid[2 * p] = gradx * gix;
-          ggrid[2 * p + 1] = grady * giy;
-        }
-      }
+      long at = 0;
+      if (run) at = run(image, grid + 2 * b * points, gy + b * g.c * points, points, lanes, gimage, ggrid ? ggrid + 2 * b * points : nullptr);
+      for (; at < points; at++) one(b, at, image, gimage);
     }
   });
 }

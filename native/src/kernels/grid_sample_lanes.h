@@ -18,4 +18,14 @@ using GridRun = long (*)(const float* image, const float* grid, long count, cons
 // The AVX2 loop, or null where it was not compiled (not x86-64).
 GridRun grid_sample_run_avx2();
 
+// The gradient of `count` consecutive points of one image from the output gradient go (the first
+// point's, in channel 0), eight at a time in point order: the input's gradient added into gimage
+// (null for none; the image's channels `plane` apart), the grid's written as (x, y) pairs into
+// ggrid (null for none). Returns how many points it did (a multiple of 8).
+using GridGradRun = long (*)(const float* image, const float* grid, const float* go, long count, const GridLanes& g,
+                             float* gimage, float* ggrid);
+
+// Its AVX2 loop, or null.
+GridGradRun grid_sample_grad_run_avx2();
+
 }  // namespace bp
