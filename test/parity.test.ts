@@ -1629,8 +1629,9 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
 
   it("gridSample and its gradient: the reference's bits at every edge size, mode, padding mode and alignCorners, special points included, at 1-3 threads", () => {
     // [n, c, h, w, ho, wo]: each edge size as a side of the input and of the grid, and as channels.
-    // Grids of many points per image too: the forward's vector loop (zeros and border padding) takes
-    // them eight at a time, the rest of each image's run and of each thread's part one at a time.
+    // Grids of many points per image too: the vector loops (forward and gradient; zeros and border
+    // padding) take them eight at a time, the rest of each image's run and of each thread's part one
+    // at a time.
     const shapes: number[][] = [[1, 1, 1, 1, 1, 1], [2, 3, 5, 4, 3, 6], [3, 2, 9, 17, 7, 33], [1, 4, 64, 65, 9, 63]];
     EDGE_SIZES.forEach((s, i) => {
       const t = EDGE_SIZES[(i + 3) % 8] % 11 + 1;

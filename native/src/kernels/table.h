@@ -130,8 +130,8 @@ struct KernelTable {
   int narrow_cols = 0;
   // acc[r * kShallowCols + j] = the sum over p < k of op(A)(r, p) * bk[p * kShallowCols + j], for r <
   // rows and j < n (n <= kShallowCols, k < kShallowDepth; bk zero past column n), op(A)(r, p) =
-  // a[r * a_row + p * a_step]: the product at p = 0, then one FMA per depth step in order, so every
-  // vector set gives the same bits (gemm.cc's gemm_shallow: products of a few depth steps).
+  // a[r * a_row + p * a_step]: the product at p = 0, then one FMA per depth step in order, so the AVX2
+  // and AVX-512 sets give the same bits (gemm.cc's gemm_shallow: products of a few depth steps).
   void (*shallow_rows)(const float* a, long a_row, long a_step, int rows, int k, const float* bk, int n,
                        float* acc) = nullptr;
 };
