@@ -560,6 +560,7 @@ struct GridCall {
   GridGeometry g;
   int mode, padding;
   bool align;
+  long image, grid, out;  // the input's, the grid's and the output's lengths (and their gradients')
 };
 GridCall grid_call(const Args& a) {
   auto v = a.i32(3, "dims");
@@ -573,18 +574,18 @@ GridCall grid_call(const Args& a) {
   }
   const GridGeometry g{f[0], f[1], f[2], f[3], f[4], f[5]};
   if ((double)g.n * g.c * g.h * g.w > 0x1p48 || (double)g.n * (g.c + 2) * g.ho * g.wo > 0x1p48) a.range_error("dims' sizes are too large");
-  return {g, (int)a.integer(4, "mode", 0, 1), (int)a.integer(5, "padding", 0, 2), a.boolean(6, "alignCorners")};
+  return {g, (int)a.integer(4, "mode", 0, 1), (int)a.integer(5, "padding", 0, 2), a.boolean(6, "alignCorners"),
+          g.n * g.c * g.h * g.w, g.n * g.ho * g.wo * 2, g.n * g.c * g.ho * g.wo};
 }
 
 Napi::Value GridSample(const Napi::CallbackInfo& info) {
   Args a{info, "gridSample"};
   a.count(7);
   const GridCall call = grid_call(a);
-  const GridGeometry& g = call.g;
-  const float* x = a.f32(0, "x", g.n * g.c * g.h * g.w);
-  const float* grid = a.f32(1, "grid", g.n * g.ho * g.wo * 2);
-  float* out = a.f32(2, "out", g.n * g.c * g.ho * g.wo);
-  grid_sample(x, grid, g, call.mode, call.padding, call.align, out);
+  const float* x = a.f32(0, "x", call.image);
+  const float* grid = a.f32(1, "grid", call.grid);
+  float* out = a.f32(2, "out", call.out);
+  grid_sample(x, grid, call.g, call.mode, call.padding, call.align, out);
   return info.Env().Undefined();
 }
 
@@ -592,13 +593,12 @@ Napi::Value GridSampleGrad(const Napi::CallbackInfo& info) {
   Args a{info, "gridSampleGrad"};
   a.count(9);
   const GridCall call = grid_call(a);
-  const GridGeometry& g = call.g;
-  const float* gy = a.f32(0, "gy", g.n * g.c * g.ho * g.wo);
-  const float* x = a.f32(1, "x", g.n * g.c * g.h * g.w);
-  const float* grid = a.f32(2, "grid", g.n * g.ho * g.wo * 2);
-  float* gx = a.is_null(7) ? nullptr : a.f32(7, "gx", g.n * g.c * g.h * g.w);
-  float* ggrid = a.is_null(8) ? nullptr : a.f32(8, "ggrid", g.n * g.ho * g.wo * 2);
-  grid_sample_grad(gy, x, grid, g, call.mode, call.padding, call.align, gx, ggrid);
+  const float* gy = a.f32(0, "gy", call.out);
+  const float* x = a.f32(1, "x", call.image);
+  const float* grid = a.f32(2, "grid", call.grid);
+  float* gx = a.is_null(7) ? nullptr : a.f32(7, "gx", call.image);
+  float* ggrid = a.is_null(8) ? nullptr : a.f32(8, "ggrid", call.grid);
+  grid_sample_grad(gy, x, grid, call.g, call.mode, call.padding, call.align, gx, ggrid);
   return info.Env().Undefined();
 }
 

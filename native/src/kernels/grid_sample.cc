@@ -85,14 +85,19 @@ Corners corners(float ix, float iy, long h, long w) {
           inside(y0, x0, h, w), inside(y0, x0 + 1, h, w), inside(y0 + 1, x0, h, w), inside(y0 + 1, x0 + 1, h, w), fx0, fy0, fx1, fy1};
 }
 
+// Whether the vector loops (grid_sample_avx2.cc: the same bits) take a call: on a CPU with AVX2 that
+// BACKPROP_ISA allows, for zeros and border padding, where their 32-bit offsets reach every pixel of
+// a plane. (Null loops, where they were not compiled, leave the scalar ones.)
+bool vector_loops(const GridGeometry& g, int padding) {
+  static const bool avx2 = cpu_isa() >= Isa::kAvx2;
+  return avx2 && padding != 2 && g.h * g.w < (1L << 31) - g.w - 1;
+}
+
 }  // namespace
 
 void grid_sample(const float* x, const float* grid, const GridGeometry& g, int mode, int padding, bool align, float* out) {
   const long points = g.ho * g.wo, plane = g.h * g.w;
-  // The vector loop (grid_sample_avx2.cc: the same bits) for zeros and border padding, where its
-  // 32-bit offsets reach every pixel of a plane.
-  static const GridRun vector_run = cpu_isa() >= Isa::kAvx2 ? grid_sample_run_avx2() : nullptr;
-  const GridRun run = padding != 2 && plane < (1L << 31) - g.w - 1 ? vector_run : nullptr;
+  const GridRun run = vector_loops(g, padding) ? grid_sample_run_avx2() : nullptr;
   const GridLanes lanes{g.c, g.h, g.w, plane, points, mode, padding, align};
   const auto one = [&](long p) {
     const long b = p / points, at = p % points;
@@ -133,9 +138,8 @@ void grid_sample(const float* x, const float* grid, const GridGeometry& g, int m
 void grid_sample_grad(const float* gy, const float* x, const float* grid, const GridGeometry& g, int mode, int padding, bool align,
                       float* gx, float* ggrid) {
   const long points = g.ho * g.wo, plane = g.h * g.w;
-  // The vector loop as in grid_sample(): the same bits, the same order of adds into each pixel.
-  static const GridGradRun vector_run = cpu_isa() >= Isa::kAvx2 ? grid_sample_grad_run_avx2() : nullptr;
-  const GridGradRun run = padding != 2 && plane < (1L << 31) - g.w - 1 ? vector_run : nullptr;
+  // The vector loop: the same bits, the same order of adds into each pixel.
+  const GridGradRun run = vector_loops(g, padding) ? grid_sample_grad_run_avx2() : nullptr;
   const GridLanes lanes{g.c, g.h, g.w, plane, points, mode, padding, align};
   // Point `at` of image b, its gradient into gimage (that image's, or null) and ggrid.
   const auto one = [&](long b, long at, const float* image, float* gimage) {

@@ -70,32 +70,41 @@ inline Nearest8 nearest8(const Positions8& q, float fw, float fh, __m256i width)
   return {_mm256_and_ps(within(xn, fw), within(yn, fh)), _mm256_add_epi32(_mm256_mullo_epi32(_mm256_cvttps_epi32(yn), width), _mm256_cvttps_epi32(xn))};
 }
 
-// grid_sample.cc's corners() for eight points: the floors and ceilings, the four weights, which
-// corners are inside, and the north-west corner's offset in a plane (the others are +1, +w, +w+1).
+// grid_sample.cc's corners() for eight points: the floors and ceilings, the position's distances
+// from them, the four weights, which corners are inside, and each corner's offset in a plane.
 struct Corners8 {
   __m256 fx0, fy0, fx1, fy1;
+  __m256 dx0, dx1, dy0, dy1;  // ix - fx0, fx1 - ix, iy - fy0, fy1 - iy
   __m256 wnw, wne, wsw, wse;
   __m256 in_nw, in_ne, in_sw, in_se;
-  __m256i nw;
+  __m256i nw, ne, sw, se;
 };
 
-inline Corners8 corners8(__m256 ix, __m256 iy, float fw, float fh, __m256i width) {
+inline Corners8 corners8(const Positions8& q, float fw, float fh, __m256i width) {
   Corners8 k;
   const __m256 one = _mm256_set1_ps(1.0f);
-  k.fx0 = _mm256_floor_ps(ix);
-  k.fy0 = _mm256_floor_ps(iy);
+  k.fx0 = _mm256_floor_ps(q.ix);
+  k.fy0 = _mm256_floor_ps(q.iy);
   k.fx1 = _mm256_add_ps(k.fx0, one);
   k.fy1 = _mm256_add_ps(k.fy0, one);
-  k.wnw = _mm256_mul_ps(_mm256_sub_ps(k.fx1, ix), _mm256_sub_ps(k.fy1, iy));
-  k.wne = _mm256_mul_ps(_mm256_sub_ps(ix, k.fx0), _mm256_sub_ps(k.fy1, iy));
-  k.wsw = _mm256_mul_ps(_mm256_sub_ps(k.fx1, ix), _mm256_sub_ps(iy, k.fy0));
-  k.wse = _mm256_mul_ps(_mm256_sub_ps(ix, k.fx0), _mm256_sub_ps(iy, k.fy0));
+  k.dx0 = _mm256_sub_ps(q.ix, k.fx0);
+  k.dx1 = _mm256_sub_ps(k.fx1, q.ix);
+  k.dy0 = _mm256_sub_ps(q.iy, k.fy0);
+  k.dy1 = _mm256_sub_ps(k.fy1, q.iy);
+  k.wnw = _mm256_mul_ps(k.dx1, k.dy1);
+  k.wne = _mm256_mul_ps(k.dx0, k.dy1);
+  k.wsw = _mm256_mul_ps(k.dx1, k.dy0);
+  k.wse = _mm256_mul_ps(k.dx0, k.dy0);
   const __m256 x0in = within(k.fx0, fw), x1in = within(k.fx1, fw), y0in = within(k.fy0, fh), y1in = within(k.fy1, fh);
   k.in_nw = _mm256_and_ps(y0in, x0in);
   k.in_ne = _mm256_and_ps(y0in, x1in);
   k.in_sw = _mm256_and_ps(y1in, x0in);
   k.in_se = _mm256_and_ps(y1in, x1in);
+  const __m256i step = _mm256_set1_epi32(1);
   k.nw = _mm256_add_epi32(_mm256_mullo_epi32(_mm256_cvttps_epi32(k.fy0), width), _mm256_cvttps_epi32(k.fx0));
+  k.ne = _mm256_add_epi32(k.nw, step);
+  k.sw = _mm256_add_epi32(k.nw, width);
+  k.se = _mm256_add_epi32(k.sw, step);
   return k;
 }
 
@@ -121,16 +130,14 @@ long run(const float* image, const float* grid, long count, const GridLanes& g, 
       for (long c = 0; c < g.c; c++) _mm256_storeu_ps(o + c * g.points, corner(image + c * g.plane, near.at, near.in));
       continue;
     }
-    const Corners8 k = corners8(q.ix, q.iy, fw, fh, width);
-    const __m256i ne = _mm256_add_epi32(k.nw, _mm256_set1_epi32(1));
-    const __m256i sw = _mm256_add_epi32(k.nw, width), se = _mm256_add_epi32(sw, _mm256_set1_epi32(1));
+    const Corners8 k = corners8(q, fw, fh, width);
     for (long c = 0; c < g.c; c++) {
       const float* const plane = image + c * g.plane;
       __m256 acc = _mm256_setzero_ps();
       acc = add_corner(acc, plane, k.nw, k.in_nw, k.wnw);
-      acc = add_corner(acc, plane, ne, k.in_ne, k.wne);
-      acc = add_corner(acc, plane, sw, k.in_sw, k.wsw);
-      acc = add_corner(acc, plane, se, k.in_se, k.wse);
+      acc = add_corner(acc, plane, k.ne, k.in_ne, k.wne);
+      acc = add_corner(acc, plane, k.sw, k.in_sw, k.wsw);
+      acc = add_corner(acc, plane, k.se, k.in_se, k.wse);
       _mm256_storeu_ps(o + c * g.points, acc);
     }
   }
@@ -148,7 +155,6 @@ long run_grad(const float* image, const float* grid, const float* go, long count
   long p = 0;
   for (; p + 8 <= count; p += 8) {
     const Positions8 q = positions8(grid + 2 * p, g);
-    const __m256 ix = q.ix, iy = q.iy;
     if (g.mode == 1) {
       if (gimage) {
         const Nearest8 near = nearest8(q, fw, fh, width);
@@ -165,16 +171,12 @@ long run_grad(const float* image, const float* grid, const float* go, long count
       }
       continue;
     }
-    const Corners8 k = corners8(ix, iy, fw, fh, width);
-    const __m256i one = _mm256_set1_epi32(1);
-    const __m256i ne = _mm256_add_epi32(k.nw, one), sw = _mm256_add_epi32(k.nw, width), se = _mm256_add_epi32(sw, one);
-    const __m256 ddx1 = _mm256_sub_ps(k.fx1, ix), ddx0 = _mm256_sub_ps(ix, k.fx0);
-    const __m256 ddy1 = _mm256_sub_ps(k.fy1, iy), ddy0 = _mm256_sub_ps(iy, k.fy0);
+    const Corners8 k = corners8(q, fw, fh, width);
     alignas(32) int at[4][8];
     _mm256_store_si256(reinterpret_cast<__m256i*>(at[0]), k.nw);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(at[1]), ne);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(at[2]), sw);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(at[3]), se);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(at[1]), k.ne);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(at[2]), k.sw);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(at[3]), k.se);
     const int in[4] = {_mm256_movemask_ps(k.in_nw), _mm256_movemask_ps(k.in_ne), _mm256_movemask_ps(k.in_sw), _mm256_movemask_ps(k.in_se)};
     __m256 gix = _mm256_setzero_ps(), giy = _mm256_setzero_ps();
     // gi -= v * d * gout (sub) or gi += v * d * gout, where the corner is inside.
@@ -185,16 +187,16 @@ long run_grad(const float* image, const float* grid, const float* go, long count
     for (long c = 0; c < g.c; c++) {
       const __m256 gout = _mm256_loadu_ps(go + c * g.points + p);
       const float* const plane = image + c * g.plane;
-      const __m256 vnw = corner(plane, k.nw, k.in_nw), vne = corner(plane, ne, k.in_ne);
-      const __m256 vsw = corner(plane, sw, k.in_sw), vse = corner(plane, se, k.in_se);
-      gix = step(gix, vnw, ddy1, gout, k.in_nw, true);
-      giy = step(giy, vnw, ddx1, gout, k.in_nw, true);
-      gix = step(gix, vne, ddy1, gout, k.in_ne, false);
-      giy = step(giy, vne, ddx0, gout, k.in_ne, true);
-      gix = step(gix, vsw, ddy0, gout, k.in_sw, true);
-      giy = step(giy, vsw, ddx1, gout, k.in_sw, false);
-      gix = step(gix, vse, ddy0, gout, k.in_se, false);
-      giy = step(giy, vse, ddx0, gout, k.in_se, false);
+      const __m256 vnw = corner(plane, k.nw, k.in_nw), vne = corner(plane, k.ne, k.in_ne);
+      const __m256 vsw = corner(plane, k.sw, k.in_sw), vse = corner(plane, k.se, k.in_se);
+      gix = step(gix, vnw, k.dy1, gout, k.in_nw, true);
+      giy = step(giy, vnw, k.dx1, gout, k.in_nw, true);
+      gix = step(gix, vne, k.dy1, gout, k.in_ne, false);
+      giy = step(giy, vne, k.dx0, gout, k.in_ne, true);
+      gix = step(gix, vsw, k.dy0, gout, k.in_sw, true);
+      giy = step(giy, vsw, k.dx1, gout, k.in_sw, false);
+      gix = step(gix, vse, k.dy0, gout, k.in_se, false);
+      giy = step(giy, vse, k.dx0, gout, k.in_se, false);
       if (gimage) {
         alignas(32) float add[4][8];
         _mm256_store_ps(add[0], _mm256_mul_ps(k.wnw, gout));
@@ -203,8 +205,8 @@ long run_grad(const float* image, const float* grid, const float* go, long count
         _mm256_store_ps(add[3], _mm256_mul_ps(k.wse, gout));
         float* const gplane = gimage + c * g.plane;
         for (int l = 0; l < 8; l++)
-          for (int q = 0; q < 4; q++)
-            if (in[q] >> l & 1) gplane[at[q][l]] += add[q][l];
+          for (int j = 0; j < 4; j++)
+            if (in[j] >> l & 1) gplane[at[j][l]] += add[j][l];
       }
     }
     if (ggrid) {
