@@ -136,13 +136,16 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     [2, 3, ...EDGE_SIZES].forEach((m, i) => {
       for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 10, 11]) cases.push([m, n, [16, 17, 63, 64, 65, 300, 1024][(i + n) % 7]]);
     });
-    // The shallow path (gemm_shallow: depth below 16, at most 16 columns, past the tiny path's 2048
-    // multiply-adds): every depth, widths on both sides of one and two 8-float vectors, edge row counts.
+    // The shallow path (gemm_shallow: depth below 16, past the tiny path's 2048 multiply-adds): every
+    // depth, widths on both sides of one and two 8-float vectors and of the AVX-512 set's pairs of
+    // 16-column blocks (a last block of up to 8 columns, of 9 to 16, of a pair), and past a chunk of
+    // 256 columns; edge row counts.
     for (let k = 1; k < 16; k++) {
       const n = [1, 2, 3, 7, 8, 9, 15, 16, 17][k % 9];
       cases.push([[63, 64, 65, 300, 1000][k % 5], n, k]);
     }
     cases.push([16384, 2, 3], [4096, 4, 4], [2049, 1, 1], [700, 16, 15], [129, 9, 8]);
+    cases.push([65, 24, 5], [63, 31, 9], [9, 33, 14], [300, 40, 2], [70, 45, 10], [17, 64, 7], [257, 300, 10], [8, 1024, 3]);
     const acts = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu, Unary.silu];
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {
@@ -262,11 +265,12 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
-  it('shallow products (depth below 16, at most 16 columns): each row the same bits in any block of rows, A and B transposed or not', () => {
-    // gemm_shallow takes rows in blocks of 64 and the kernel in groups of eight (four when a row is two
-    // vectors), with the rest one at a time: each element is one FMA chain over the depth, wherever
-    // its row fell. Parts of 150 rows stay past the tiny path (2048 multiply-adds).
-    for (const [m, n, k] of [[1000, 8, 6], [333, 16, 15], [517, 5, 9], [400, 1, 15], [260, 9, 2]] as [number, number, number][]) {
+  it('shallow products (depth below 16): each row the same bits in any block of rows, A and B transposed or not', () => {
+    // gemm_shallow takes rows in blocks of 64 (fewer for wide rows: 16 at 256 columns) and the kernel
+    // in groups of eight (four when a row is two 8-float vectors), with the rest one at a time: each
+    // element is one FMA chain over the depth, wherever its row fell. Parts of 150 rows stay past the
+    // tiny path (2048 multiply-adds).
+    for (const [m, n, k] of [[1000, 8, 6], [333, 16, 15], [517, 5, 9], [400, 1, 15], [260, 9, 2], [300, 45, 7], [260, 300, 3]] as [number, number, number][]) {
       expectRowsAlone(m, n, k, 0.5, Unary.tanh, [0, 13, 71, m - 150].map((i0) => [i0, 150]));
     }
   });

@@ -69,6 +69,7 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
     // thread; and a weight gradient with few inputs (A transposed, its rows copied out in blocks).
     const points = bp.randn([100000, 3]);
     const layer2d = bp.randn([16, 3]);
+    const layerWide = bp.randn([300, 3]);
     const gz = bp.randn([20000, 64]);
     const features = bp.randn([20000, 5]);
     const results = [1, 2, 3].map((t) => {
@@ -80,6 +81,7 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
         sliceSum: slices.sum(1).toFloat32Array(), one: bp.linear(row, weight, null).toFloat32Array(),
         three: bp.linear(rows3, weight, null, 'relu').toFloat32Array(), narrow: bp.linear(a, head, null).toFloat32Array(),
         shallow: bp.linear(points, layer2d, null, 'relu').toFloat32Array(), weightGrad: weightGradient(gz, features),
+        shallowWide: bp.linear(points.narrow(0, 0, 5000), layerWide, null, 'tanh').toFloat32Array(),
       };
     });
     for (const r of results.slice(1)) {
@@ -87,7 +89,7 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
       expect(sameBits(r.wide, results[0].wide)).toBe(true);
       expect(r.s).toBe(results[0].s);
       expect(sameBits(r.cs, results[0].cs)).toBe(true);
-      for (const k of ['blocks', 'means', 'bands', 'maxima', 'argmin', 'sliceMax', 'sliceSum', 'narrow', 'shallow', 'weightGrad'] as const) {
+      for (const k of ['blocks', 'means', 'bands', 'maxima', 'argmin', 'sliceMax', 'sliceSum', 'narrow', 'shallow', 'shallowWide', 'weightGrad'] as const) {
         expect(sameBits(r[k], results[0][k]), k).toBe(true);
       }
       expect(sameBits(r.one, results[0].one)).toBe(true);

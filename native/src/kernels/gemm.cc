@@ -253,6 +253,70 @@ void gemm_shallow(bool ta, bool tb, int m, int n, int k, float alpha, const floa
   else rows(0, (size_t)m);
 }
 
+// gemm_shallow's products with more than kShallowCols columns (an input layer of a few features into
+// a wide one; the input gradient of a classifier's last layer, k = the classes: W3's 256x1024x10),
+// which went to the tiles: those spend their calls on storing each tile of C after a few depth
+// steps. Here the kernel sets take one or two blocks of kShallowCols columns at a time (the AVX-512
+// set two 16-float registers a row, eight rows at once: the tile's 16 accumulators), B read in place
+// when stored [k][n]. The same FMA chains as the tiles' (and as gemm_shallow's), so the same bits.
+// Addon alone, line-aligned operands, tiles -> here, us at one / two threads (medians of 1500 calls,
+// the two addons alternated): 256x1024x10 NN 52.9 -> 40.1 / 32.1 -> 25.2, 10000x64x2 NT (a 2-D
+// input's layer) 90.1 -> 55.0 / 49.2 -> 33.9, 4096x256x4 NN 172 -> 102 / 91.7 -> 64.8, 1024x256x15
+// NN 62.6 -> 46.0 / 35.1 -> 25.2; the AVX2 set at one thread 79.9 -> 62.0, 151 -> 62.9, 249 -> 132,
+// 97.4 -> 81.6.
+// Columns are taken kShallowChunk at a time, so that a chunk's sums (acc, up to kShallowAcc floats)
+// and its blocks of op(B) stay in L1 while the chunk's rows are done.
+constexpr int kShallowChunk = 512;
+constexpr long kShallowAcc = 4096;
+
+void gemm_shallow_wide(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
+                       float* c, const float* bias, int act, const float* gate, int gate_act, int threads,
+                       const KernelTable& kt) {
+  const int blocks = (n + kShallowCols - 1) / kShallowCols;
+  const long block_floats = (long)k * kShallowCols;
+  const long ld_acc = std::min(blocks * kShallowCols, kShallowChunk);
+  // Rows per block: kShallowRows, fewer (a multiple of 8, the kernels' group) when rows are wide.
+  const int rows_per = (int)std::max<long>(8, std::min<long>(kShallowRows, kShallowAcc / ld_acc / 8 * 8));
+  const long a_row = ta ? 1 : k, a_step = ta ? m : 1;
+  // B stored [k][n] is read in place for its whole blocks of columns; op(B)'s other blocks are copied.
+  const int in_place = tb ? 0 : n / kShallowCols * kShallowCols;
+  auto rows = [&](size_t i0, size_t i1) {
+    // bk[(jb - in_place / kShallowCols) * block_floats + p * kShallowCols + j] = op(B)(p, jb *
+    // kShallowCols + j) for the copied blocks, zero past column n. Each thread makes its own: a copy
+    // made by the calling thread, read from the other core, cost that core more than making its own
+    // (two threads, 128x1024x10 NN 25.3 -> 17.0 us, 256x1024x10 34.3 -> 25.2).
+    thread_local LineVector bk_buf;
+    float* const bk = at_least(bk_buf, (size_t)((blocks - in_place / kShallowCols) * block_floats));
+    for (int j0 = in_place; j0 < n; j0 += kShallowCols) {
+      const int nb = std::min(kShallowCols, n - j0);
+      for (int p = 0; p < k; p++) {
+        float* row = bk + (j0 - in_place) / kShallowCols * block_floats + p * kShallowCols;
+        for (int j = 0; j < nb; j++) row[j] = tb ? b[(long)(j0 + j) * k + p] : b[(long)p * n + j0 + j];
+        std::fill(row + nb, row + kShallowCols, 0.0f);
+      }
+    }
+    alignas(64) float acc[kShallowAcc];
+    for (size_t i = i0; i < i1; i += rows_per) {
+      const int rr = (int)std::min((size_t)rows_per, i1 - i);
+      const float* ai = a + (long)i * a_row;
+      for (int c0 = 0; c0 < n; c0 += kShallowChunk) {
+        const int cn = std::min(kShallowChunk, n - c0);
+        const int direct = std::max(0, std::min(cn, in_place - c0));  // the chunk's columns read in place
+        if (direct > 0) kt.shallow_wide(ai, a_row, a_step, rr, k, b + c0, n, kShallowCols, direct, acc, ld_acc);
+        if (direct < cn)
+          kt.shallow_wide(ai, a_row, a_step, rr, k, bk + (c0 + direct - in_place) / kShallowCols * block_floats,
+                          kShallowCols, block_floats, cn - direct, acc + direct, ld_acc);
+        finish_rows(acc, ld_acc, c + (long)i * n + c0, n, rr, cn, alpha, beta, bias ? bias + c0 : nullptr, act,
+                    gate ? gate + (long)i * n + c0 : nullptr, gate_act, kt);
+      }
+    }
+  };
+  // One run of whole blocks per thread (parallel_for calls its body once per grain).
+  const size_t row_blocks = ((size_t)m + rows_per - 1) / rows_per;
+  if (threads > 1) parallel_for((size_t)m, (row_blocks + threads - 1) / threads * rows_per, rows);
+  else rows(0, (size_t)m);
+}
+
 // The calling thread's packing buffers: lent ones (UsePackBuffers) or its own. Reused across
 // calls, never allocated in the loops; thread_local keeps them without global state.
 thread_local PackBuffers* lent_pack_buffers = nullptr;
@@ -378,8 +442,16 @@ void sgemm_on(int max_threads, const GemmCall& g) {
     gemm_narrow(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
     return;
   }
-  if (k < kShallowDepth && n <= kShallowCols && kt.shallow_rows) {
-    gemm_shallow(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
+  // A gated product wider than one block that the tiles would take stays on them: with C and the gate
+  // in memory (an input gradient's usual case) the tiles, which fetch each tile's lines of both at the
+  // start of its depth loop, ran 256x1024x10 gated by ReLU's gradient in 91-95 us at one thread
+  // against 124-128 here (fetching the next chunk's lines, or gating the sums before C is written,
+  // did not help). Their sums are the same FMA chains, so the gated product still equals the plain
+  // one gated afterwards (parity.test); gemm_small's are not, so the choice ends where theirs begins.
+  const bool tiles_take = work >= kPackWork && m >= 4;
+  if (k < kShallowDepth && (n <= kShallowCols || !gate || !tiles_take) && kt.shallow_rows && kt.shallow_wide) {
+    if (n <= kShallowCols) gemm_shallow(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
+    else gemm_shallow_wide(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
     return;
   }
   if (work < kPackWork || m < 4) {

@@ -4,7 +4,8 @@
 // vector activations (exp, log, sigmoid, tanh, GELU, SiLU) computed 16 floats at a time with the
 // AVX2 set's formulas (math16.inc), lane for lane the same bits. Everything else (other elementwise
 // ops, reductions, optimizers, the small and tiny GEMM paths) is the AVX2 set's own code, so the two
-// sets differ only in how a packed product's sums are blocked. This file alone is compiled with
+// sets differ only in how a packed product's sums are blocked (the wide shallow products' rows, 16 columns
+// to a register here, keep the AVX2 set's sums). This file alone is compiled with
 // -mavx512f -mavx512vl -mavx2 -mfma (see CMakeLists.txt).
 #if defined(__AVX512F__) && defined(__AVX512VL__) && defined(__FMA__)
 #include <immintrin.h>
@@ -13,6 +14,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "dot_finish.h"
 #include "series.h"
@@ -261,6 +263,57 @@ static void extreme_rows(const float* x, float* best, int32_t* arg, size_t n, in
   if (i < n) avx2_kernels().extreme_rows(x + i, best + i, arg + i, n - i, row, smallest);
 }
 
+// shallow_wide (table.h): two blocks of 16 columns at a time, each row's two 16-float registers, eight
+// rows' FMA chains at once (16 accumulators, as the tile's; the AVX2 set's code takes one block as two
+// 8-float registers a row, four rows at a time, and serves a last block of up to 8 columns here). Lane
+// for lane the same chain (the product at p = 0, one FMA per depth step), so the same bits.
+static void shallow_wide(const float* a, long a_row, long a_step, int rows, int k, const float* bk, long ldb,
+                         long b_block, int n, float* acc, long ld_acc) {
+  const auto group = [&](auto rows_c, auto vecs_c, const float* ag, const float* b, float* out) {
+    constexpr int R = decltype(rows_c)::value, V = decltype(vecs_c)::value;
+    __m512 v[R][V];
+    __m512 bp[V];
+#pragma GCC unroll 2
+    for (int h = 0; h < V; h++) bp[h] = _mm512_loadu_ps(b + h * b_block);
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++) {
+      const __m512 ar = _mm512_set1_ps(ag[r * a_row]);
+#pragma GCC unroll 2
+      for (int h = 0; h < V; h++) v[r][h] = _mm512_mul_ps(ar, bp[h]);
+    }
+    for (int p = 1; p < k; p++) {
+#pragma GCC unroll 2
+      for (int h = 0; h < V; h++) bp[h] = _mm512_loadu_ps(b + h * b_block + p * ldb);
+#pragma GCC unroll 8
+      for (int r = 0; r < R; r++) {
+        const __m512 ap = _mm512_set1_ps(ag[r * a_row + p * a_step]);
+#pragma GCC unroll 2
+        for (int h = 0; h < V; h++) v[r][h] = _mm512_fmadd_ps(ap, bp[h], v[r][h]);
+      }
+    }
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++)
+#pragma GCC unroll 2
+      for (int h = 0; h < V; h++) _mm512_store_ps(out + r * ld_acc + 16 * h, v[r][h]);
+  };
+  using One = std::integral_constant<int, 1>;
+  using Two = std::integral_constant<int, 2>;
+  using Eight = std::integral_constant<int, 8>;
+  int j0 = 0;
+  for (; n - j0 > 16; j0 += 32, bk += 2 * b_block, acc += 32) {
+    int r = 0;
+    for (; r + 8 <= rows; r += 8) group(Eight{}, Two{}, a + r * a_row, bk, acc + r * ld_acc);
+    for (; r < rows; r++) group(One{}, Two{}, a + r * a_row, bk, acc + r * ld_acc);
+  }
+  if (n - j0 > 8) {
+    int r = 0;
+    for (; r + 8 <= rows; r += 8) group(Eight{}, One{}, a + r * a_row, bk, acc + r * ld_acc);
+    for (; r < rows; r++) group(One{}, One{}, a + r * a_row, bk, acc + r * ld_acc);
+  } else if (n > j0) {
+    avx2_kernels().shallow_wide(a, a_row, a_step, rows, k, bk, ldb, b_block, n - j0, acc, ld_acc);
+  }
+}
+
 static KernelTable make_table() {
   KernelTable t = avx2_kernels();
   t.name = "avx512";
@@ -275,6 +328,7 @@ static KernelTable make_table() {
   t.pack_a = pack_a;
   t.pack_b = pack_b;
   t.dot_block = dot_block;  // narrow_cols stays the AVX2 set's (isa_kernels.inc)
+  t.shallow_wide = shallow_wide;
   return t;
 }
 

@@ -134,6 +134,13 @@ struct KernelTable {
   // and AVX-512 sets give the same bits (gemm.cc's gemm_shallow: products of a few depth steps).
   void (*shallow_rows)(const float* a, long a_row, long a_step, int rows, int k, const float* bk, int n,
                        float* acc) = nullptr;
+  // shallow_rows' sums for more columns: acc[r * ld_acc + j] for j < n, op(B) in blocks of
+  // kShallowCols columns, op(B)(p, j) = b[(j / kShallowCols) * b_block + p * ldb + j % kShallowCols]:
+  // a copy (ldb = kShallowCols, b_block = k * kShallowCols, zero past column n) or B itself (ldb = its
+  // row length, b_block = kShallowCols, whole blocks only). Columns of acc up to n's last block may be
+  // written; acc is 64-byte aligned, ld_acc a multiple of 16. The same FMA chains, the same bits.
+  void (*shallow_wide)(const float* a, long a_row, long a_step, int rows, int k, const float* b, long ldb,
+                       long b_block, int n, float* acc, long ld_acc) = nullptr;
 };
 
 const KernelTable& active_kernels();
