@@ -275,6 +275,29 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('shallow products wider than 16 columns write C themselves with a bias and ReLU: the bits of the product, then the bias, then ReLU', () => {
+    // gemm_shallow_wide hands whole blocks of 16 columns to the kernels with the bias and ReLU (alpha 1,
+    // beta 0, no gate), B read in place when stored [k][n]; a last part block goes through finish_rows.
+    for (const [m, n, k] of [[300, 40, 9], [70, 64, 3], [33, 1030, 2], [17, 530, 15]] as [number, number, number][]) {
+      for (const ta of [false, true]) {
+        for (const tb of [false, true]) {
+          const a = randomArray(m * k, r);
+          const b = randomArray(k * n, r);
+          const bias = randomArray(n, r);
+          const fused = new Float32Array(m * n).fill(NaN);
+          nat.gemm(ta, tb, m, n, k, 1, a, b, 0, fused, bias, Unary.relu);
+          const plain = new Float32Array(m * n);
+          nat.gemm(ta, tb, m, n, k, 1, a, b, 0, plain, null, 0);
+          const unfused = plain.map((v, i) => {
+            const x = Math.fround(v + bias[i % n]);
+            return x < 0 ? 0 : x;
+          });
+          expect(sameBits(fused, unfused), `${m}x${n}x${k} ta=${ta} tb=${tb}`).toBe(true);
+        }
+      }
+    }
+  });
+
   it('products small enough to be read in place give the bits of the packed path', () => {
     // gemm.cc reads operands in place up to 2^24 multiply-adds and packs past that, with the same
     // tiles and order of sums. The same rows of C computed inside a product of 1500 rows (packed)

@@ -254,18 +254,21 @@ void gemm_shallow(bool ta, bool tb, int m, int n, int k, float alpha, const floa
 }
 
 // gemm_shallow's products with more than kShallowCols columns (an input layer of a few features into
-// a wide one; the input gradient of a classifier's last layer, k = the classes: W3's 256x1024x10),
-// which went to the tiles: those spend their calls on storing each tile of C after a few depth
-// steps. Here the kernel sets take one or two blocks of kShallowCols columns at a time (the AVX-512
-// set two 16-float registers a row, eight rows at once: the tile's 16 accumulators), B read in place
-// when stored [k][n]. The same FMA chains as the tiles' (and as gemm_shallow's), so the same bits.
-// Addon alone, line-aligned operands, tiles -> here, us at one / two threads (medians of 1500 calls,
-// the two addons alternated): 256x1024x10 NN 52.9 -> 40.1 / 32.1 -> 25.2, 10000x64x2 NT (a 2-D
-// input's layer) 90.1 -> 55.0 / 49.2 -> 33.9, 4096x256x4 NN 172 -> 102 / 91.7 -> 64.8, 1024x256x15
-// NN 62.6 -> 46.0 / 35.1 -> 25.2; the AVX2 set at one thread 79.9 -> 62.0, 151 -> 62.9, 249 -> 132,
-// 97.4 -> 81.6.
-// Columns are taken kShallowChunk at a time, so that a chunk's sums (acc, up to kShallowAcc floats)
-// and its blocks of op(B) stay in L1 while the chunk's rows are done.
+// a wide one, a one-channel image's 3x3 convolution; the input gradient of a classifier's last layer,
+// k = the classes: W3's 256x1024x10), which went to the tiles: those spend their calls on storing
+// each tile of C after a few depth steps. Here the kernel sets take one or two blocks of kShallowCols
+// columns at a time (the AVX-512 set two 16-float registers a row, eight rows at once: the tile's 16
+// accumulators), B read in place when stored [k][n], and write C themselves. The same FMA chains as
+// the tiles' (and as gemm_shallow's), so the same bits. Addon alone, line-aligned operands, tiles ->
+// here, us (medians of 1500 calls, the two addons alternated), one / two threads: 256x1024x10 NN 52.8
+// -> 40.6 / 35.2 -> 22.2, the same gated by ReLU's derivative 74.2 -> 55.3 / 40.4 -> 30.0, 10000x64x2
+// NT with a bias (a 2-D input's layer) 95.1 -> 52.5 / 50.0 -> 29.3, 50176x32x9 NT with a bias and ReLU
+// 344 -> 220 / 163 -> 114, 4096x256x4 NN 173 -> 103 / 90.8 -> 54.3, 1024x256x15 NN 62.6 -> 51.5 /
+// 34.2 -> 26.3; one thread with 32 MB written between calls (C, the gate and B from memory) 65.2 ->
+// 52.0, 99.6 -> 76.8, 188 -> 109, 378 -> 245, 286 -> 203, 81.6 -> 69.5; the AVX2 set, one thread,
+// 81.0 -> 64.7, 96.9 -> 75.8, 137 -> 74.7, 516 -> 334, 253 -> 145, 96.6 -> 84.1.
+// The gates shallow_wide applies in registers (table.h).
+bool gate_in_kernels(int gate_act) { return gate_act == kRelu || gate_act == kSigmoid; }
 constexpr int kShallowChunk = 512;
 constexpr long kShallowAcc = 4096;
 
@@ -280,6 +283,11 @@ void gemm_shallow_wide(bool ta, bool tb, int m, int n, int k, float alpha, const
   const long a_row = ta ? 1 : k, a_step = ta ? m : 1;
   // B stored [k][n] is read in place for its whole blocks of columns; op(B)'s other blocks are copied.
   const int in_place = tb ? 0 : n / kShallowCols * kShallowCols;
+  // The kernels write whole blocks to C themselves, bias, ReLU and a ReLU or sigmoid gate included,
+  // when the epilogue is no more than that (a layer's forward, an input gradient): through acc and
+  // finish_rows, a bias and a ReLU made the 50176x32x9 product (a 3x3 convolution of one channel) 1.5x
+  // as long as without, and a gate read from memory 1.3x as long as the tiles'.
+  const bool direct = alpha == 1.0f && beta == 0.0f && (act == 0 || act == kRelu) && (!gate || gate_in_kernels(gate_act));
   auto rows = [&](size_t i0, size_t i1) {
     // bk[(jb - in_place / kShallowCols) * block_floats + p * kShallowCols + j] = op(B)(p, jb *
     // kShallowCols + j) for the copied blocks, zero past column n. Each thread makes its own: a copy
@@ -299,15 +307,32 @@ void gemm_shallow_wide(bool ta, bool tb, int m, int n, int k, float alpha, const
     for (size_t i = i0; i < i1; i += rows_per) {
       const int rr = (int)std::min((size_t)rows_per, i1 - i);
       const float* ai = a + (long)i * a_row;
+      float* ci = c + (long)i * n;
       for (int c0 = 0; c0 < n; c0 += kShallowChunk) {
         const int cn = std::min(kShallowChunk, n - c0);
-        const int direct = std::max(0, std::min(cn, in_place - c0));  // the chunk's columns read in place
-        if (direct > 0) kt.shallow_wide(ai, a_row, a_step, rr, k, b + c0, n, kShallowCols, direct, acc, ld_acc);
-        if (direct < cn)
-          kt.shallow_wide(ai, a_row, a_step, rr, k, bk + (c0 + direct - in_place) / kShallowCols * block_floats,
-                          kShallowCols, block_floats, cn - direct, acc + direct, ld_acc);
-        finish_rows(acc, ld_acc, c + (long)i * n + c0, n, rr, cn, alpha, beta, bias ? bias + c0 : nullptr, act,
-                    gate ? gate + (long)i * n + c0 : nullptr, gate_act, kt);
+        // The chunk's whole blocks go straight to C when their epilogue is the kernels' own.
+        const int to_c = direct ? cn / kShallowCols * kShallowCols : 0;
+        // The chunk's columns read in place, and the part of those written straight to C.
+        const int in_b = std::max(0, std::min(cn, in_place - c0));
+        const auto run = [&](int j0, int j1, float* out, long ld_out, bool epilogue) {
+          const float* bias_j = epilogue && bias ? bias + c0 + j0 : nullptr;
+          const float* gate_j = epilogue && gate ? gate + (long)i * n + c0 + j0 : nullptr;
+          const bool relu = epilogue && act == kRelu;
+          const int mid = std::max(j0, std::min(j1, in_b));
+          if (mid > j0)
+            kt.shallow_wide(ai, a_row, a_step, rr, k, b + c0 + j0, n, kShallowCols, mid - j0, out, ld_out, bias_j, relu,
+                            gate_j, gate_act);
+          if (j1 > mid)
+            kt.shallow_wide(ai, a_row, a_step, rr, k, bk + (c0 + mid - in_place) / kShallowCols * block_floats, kShallowCols,
+                            block_floats, j1 - mid, out + (mid - j0), ld_out, bias_j ? bias_j + (mid - j0) : nullptr, relu,
+                            gate_j ? gate_j + (mid - j0) : nullptr, gate_act);
+        };
+        if (to_c > 0) run(0, to_c, ci + c0, n, true);
+        if (to_c < cn) {
+          run(to_c, cn, acc, ld_acc, false);
+          finish_rows(acc, ld_acc, ci + c0 + to_c, n, rr, cn - to_c, alpha, beta, bias ? bias + c0 + to_c : nullptr,
+                      act, gate ? gate + (long)i * n + c0 + to_c : nullptr, gate_act, kt);
+        }
       }
     }
   };
@@ -442,14 +467,15 @@ void sgemm_on(int max_threads, const GemmCall& g) {
     gemm_narrow(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
     return;
   }
-  // A gated product wider than one block that the tiles would take stays on them: with C and the gate
-  // in memory (an input gradient's usual case) the tiles, which fetch each tile's lines of both at the
-  // start of its depth loop, ran 256x1024x10 gated by ReLU's gradient in 91-95 us at one thread
-  // against 124-128 here (fetching the next chunk's lines, or gating the sums before C is written,
-  // did not help). Their sums are the same FMA chains, so the gated product still equals the plain
-  // one gated afterwards (parity.test); gemm_small's are not, so the choice ends where theirs begins.
+  // A product wider than one block gated by tanh's or GELU's derivative, which the kernels do not
+  // apply, stays on the tiles when they would take it: through acc, finish_rows and a gate pass over C
+  // the shallow path ran slower than the tiles with C and the gate in memory (256x1024x10 gated:
+  // 124-128 us at one thread against 91-95). Their sums are the same FMA chains, so the gated product
+  // still equals the plain one gated afterwards (parity.test); gemm_small's are not, so the choice
+  // ends where theirs begins.
   const bool tiles_take = work >= kPackWork && m >= 4;
-  if (k < kShallowDepth && (n <= kShallowCols || !gate || !tiles_take) && kt.shallow_rows && kt.shallow_wide) {
+  if (k < kShallowDepth && (n <= kShallowCols || !gate || gate_in_kernels(gate_act) || !tiles_take) && kt.shallow_rows &&
+      kt.shallow_wide) {
     if (n <= kShallowCols) gemm_shallow(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
     else gemm_shallow_wide(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
     return;

@@ -266,10 +266,13 @@ static void extreme_rows(const float* x, float* best, int32_t* arg, size_t n, in
 // shallow_wide (table.h): two blocks of 16 columns at a time, each row's two 16-float registers, eight
 // rows' FMA chains at once (16 accumulators, as the tile's; the AVX2 set's code takes one block as two
 // 8-float registers a row, four rows at a time, and serves a last block of up to 8 columns here). Lane
-// for lane the same chain (the product at p = 0, one FMA per depth step), so the same bits.
+// for lane the same chain (the product at p = 0, one FMA per depth step), so the same bits; the bias,
+// relu and gate as the tile's epilogue applies them.
 static void shallow_wide(const float* a, long a_row, long a_step, int rows, int k, const float* bk, long ldb,
-                         long b_block, int n, float* acc, long ld_acc) {
-  const auto group = [&](auto rows_c, auto vecs_c, const float* ag, const float* b, float* out) {
+                         long b_block, int n, float* out, long ld_out, const float* bias, bool relu, const float* gate,
+                         int gate_act) {
+  const auto group = [&](auto rows_c, auto vecs_c, const float* ag, const float* b, const float* bias_j,
+                         const float* gate_j, float* o) {
     constexpr int R = decltype(rows_c)::value, V = decltype(vecs_c)::value;
     __m512 v[R][V];
     __m512 bp[V];
@@ -291,26 +294,46 @@ static void shallow_wide(const float* a, long a_row, long a_step, int rows, int 
         for (int h = 0; h < V; h++) v[r][h] = _mm512_fmadd_ps(ap, bp[h], v[r][h]);
       }
     }
+    __m512 add[V];
+#pragma GCC unroll 2
+    for (int h = 0; h < V; h++) add[h] = bias_j ? _mm512_loadu_ps(bias_j + 16 * h) : _mm512_setzero_ps();
+    const __m512 zero = _mm512_setzero_ps();
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++)
 #pragma GCC unroll 2
-      for (int h = 0; h < V; h++) _mm512_store_ps(out + r * ld_acc + 16 * h, v[r][h]);
+      for (int h = 0; h < V; h++) {
+        if (bias_j) v[r][h] = _mm512_add_ps(v[r][h], add[h]);
+        if (relu) v[r][h] = _mm512_mask_mov_ps(v[r][h], _mm512_cmp_ps_mask(v[r][h], zero, _CMP_LT_OQ), zero);  // as act8
+        if (gate_j) {
+          const __m512 y = _mm512_loadu_ps(gate_j + r * ld_out + 16 * h);
+          if (gate_act == kRelu) v[r][h] = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(y, zero, _CMP_NLE_UQ), v[r][h]);  // NaN passes
+          else v[r][h] = _mm512_mul_ps(_mm512_mul_ps(v[r][h], y), _mm512_sub_ps(_mm512_set1_ps(1.0f), y));
+        }
+        _mm512_storeu_ps(o + r * ld_out + 16 * h, v[r][h]);
+      }
   };
   using One = std::integral_constant<int, 1>;
   using Two = std::integral_constant<int, 2>;
   using Eight = std::integral_constant<int, 8>;
   int j0 = 0;
-  for (; n - j0 > 16; j0 += 32, bk += 2 * b_block, acc += 32) {
+  for (; n - j0 > 16; j0 += 32, bk += 2 * b_block, out += 32) {
+    const float* bias_j = bias ? bias + j0 : nullptr;
+    const float* gate_j = gate ? gate + j0 : nullptr;
+    const auto gate_r = [&](int r) { return gate_j ? gate_j + r * ld_out : nullptr; };
     int r = 0;
-    for (; r + 8 <= rows; r += 8) group(Eight{}, Two{}, a + r * a_row, bk, acc + r * ld_acc);
-    for (; r < rows; r++) group(One{}, Two{}, a + r * a_row, bk, acc + r * ld_acc);
+    for (; r + 8 <= rows; r += 8) group(Eight{}, Two{}, a + r * a_row, bk, bias_j, gate_r(r), out + r * ld_out);
+    for (; r < rows; r++) group(One{}, Two{}, a + r * a_row, bk, bias_j, gate_r(r), out + r * ld_out);
   }
+  const float* bias_j = bias ? bias + j0 : nullptr;
+  const float* gate_j = gate ? gate + j0 : nullptr;
+  const auto gate_r = [&](int r) { return gate_j ? gate_j + r * ld_out : nullptr; };
   if (n - j0 > 8) {
     int r = 0;
-    for (; r + 8 <= rows; r += 8) group(Eight{}, One{}, a + r * a_row, bk, acc + r * ld_acc);
-    for (; r < rows; r++) group(One{}, One{}, a + r * a_row, bk, acc + r * ld_acc);
+    for (; r + 8 <= rows; r += 8) group(Eight{}, One{}, a + r * a_row, bk, bias_j, gate_r(r), out + r * ld_out);
+    for (; r < rows; r++) group(One{}, One{}, a + r * a_row, bk, bias_j, gate_r(r), out + r * ld_out);
   } else if (n > j0) {
-    avx2_kernels().shallow_wide(a, a_row, a_step, rows, k, bk, ldb, b_block, n - j0, acc, ld_acc);
+    avx2_kernels().shallow_wide(a, a_row, a_step, rows, k, bk, ldb, b_block, n - j0, out, ld_out, bias_j, relu, gate_j,
+                                gate_act);
   }
 }
 

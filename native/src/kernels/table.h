@@ -134,13 +134,16 @@ struct KernelTable {
   // and AVX-512 sets give the same bits (gemm.cc's gemm_shallow: products of a few depth steps).
   void (*shallow_rows)(const float* a, long a_row, long a_step, int rows, int k, const float* bk, int n,
                        float* acc) = nullptr;
-  // shallow_rows' sums for more columns: acc[r * ld_acc + j] for j < n, op(B) in blocks of
-  // kShallowCols columns, op(B)(p, j) = b[(j / kShallowCols) * b_block + p * ldb + j % kShallowCols]:
+  // shallow_rows' sums for more columns, written to out[r * ld_out + j] for j < n, plus bias[j] when
+  // bias is given, zero where negative when relu, then times the gate's derivative (gate[r * ld_out +
+  // j], gate_act relu or sigmoid) when gate is given (finish_rows' order and bits): op(B) in blocks
+  // of kShallowCols columns, op(B)(p, j) = b[(j / kShallowCols) * b_block + p * ldb + j % kShallowCols]:
   // a copy (ldb = kShallowCols, b_block = k * kShallowCols, zero past column n) or B itself (ldb = its
-  // row length, b_block = kShallowCols, whole blocks only). Columns of acc up to n's last block may be
-  // written; acc is 64-byte aligned, ld_acc a multiple of 16. The same FMA chains, the same bits.
+  // row length, b_block = kShallowCols, whole blocks only). Columns of out up to n's last block may be
+  // written (n a multiple of kShallowCols when out is C itself). The same FMA chains, the same bits.
   void (*shallow_wide)(const float* a, long a_row, long a_step, int rows, int k, const float* b, long ldb,
-                       long b_block, int n, float* acc, long ld_acc) = nullptr;
+                       long b_block, int n, float* out, long ld_out, const float* bias, bool relu, const float* gate,
+                       int gate_act) = nullptr;
 };
 
 const KernelTable& active_kernels();
