@@ -269,6 +269,8 @@ void gemm_shallow(bool ta, bool tb, int m, int n, int k, float alpha, const floa
 // 81.0 -> 64.7, 96.9 -> 75.8, 137 -> 74.7, 516 -> 334, 253 -> 145, 96.6 -> 84.1.
 // The gates shallow_wide applies in registers (table.h).
 bool gate_in_kernels(int gate_act) { return gate_act == kRelu || gate_act == kSigmoid; }
+// Columns are taken kShallowChunk at a time, so that a chunk's blocks of op(B), and its sums when they
+// go through acc (up to kShallowAcc floats), stay in L1 while the chunk's rows are done.
 constexpr int kShallowChunk = 512;
 constexpr long kShallowAcc = 4096;
 
@@ -312,7 +314,7 @@ void gemm_shallow_wide(bool ta, bool tb, int m, int n, int k, float alpha, const
         const int cn = std::min(kShallowChunk, n - c0);
         // The chunk's whole blocks go straight to C when their epilogue is the kernels' own.
         const int to_c = direct ? cn / kShallowCols * kShallowCols : 0;
-        // The chunk's columns read in place, and the part of those written straight to C.
+        // The chunk's columns read from B in place (its whole blocks when B is stored [k][n]).
         const int in_b = std::max(0, std::min(cn, in_place - c0));
         const auto run = [&](int j0, int j1, float* out, long ld_out, bool epilogue) {
           const float* bias_j = epilogue && bias ? bias + c0 + j0 : nullptr;

@@ -4,8 +4,8 @@
 // vector activations (exp, log, sigmoid, tanh, GELU, SiLU) computed 16 floats at a time with the
 // AVX2 set's formulas (math16.inc), lane for lane the same bits. Everything else (other elementwise
 // ops, reductions, optimizers, the small and tiny GEMM paths) is the AVX2 set's own code, so the two
-// sets differ only in how a packed product's sums are blocked (the wide shallow products' rows, 16 columns
-// to a register here, keep the AVX2 set's sums). This file alone is compiled with
+// sets differ only in how a packed product's sums are blocked (the wide shallow products' rows, 16
+// columns to a register here, keep the AVX2 set's sums). This file alone is compiled with
 // -mavx512f -mavx512vl -mavx2 -mfma (see CMakeLists.txt).
 #if defined(__AVX512F__) && defined(__AVX512VL__) && defined(__FMA__)
 #include <immintrin.h>
