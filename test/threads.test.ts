@@ -81,7 +81,9 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
         sliceSum: slices.sum(1).toFloat32Array(), one: bp.linear(row, weight, null).toFloat32Array(),
         three: bp.linear(rows3, weight, null, 'relu').toFloat32Array(), narrow: bp.linear(a, head, null).toFloat32Array(),
         shallow: bp.linear(points, layer2d, null, 'relu').toFloat32Array(), weightGrad: weightGradient(gz, features),
+        // Wide: through the row blocks' sums (tanh) and written by the kernels themselves (relu).
         shallowWide: bp.linear(points.narrow(0, 0, 5000), layerWide, null, 'tanh').toFloat32Array(),
+        shallowWideRelu: bp.linear(points.narrow(0, 0, 5000), layerWide, null, 'relu').toFloat32Array(),
       };
     });
     for (const r of results.slice(1)) {
@@ -89,7 +91,7 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
       expect(sameBits(r.wide, results[0].wide)).toBe(true);
       expect(r.s).toBe(results[0].s);
       expect(sameBits(r.cs, results[0].cs)).toBe(true);
-      for (const k of ['blocks', 'means', 'bands', 'maxima', 'argmin', 'sliceMax', 'sliceSum', 'narrow', 'shallow', 'shallowWide', 'weightGrad'] as const) {
+      for (const k of ['blocks', 'means', 'bands', 'maxima', 'argmin', 'sliceMax', 'sliceSum', 'narrow', 'shallow', 'shallowWide', 'shallowWideRelu', 'weightGrad'] as const) {
         expect(sameBits(r[k], results[0][k]), k).toBe(true);
       }
       expect(sameBits(r.one, results[0].one)).toBe(true);
