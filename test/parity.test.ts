@@ -76,28 +76,30 @@ function expectNormLikeReference(run: (be: Backend) => NormOutputs, want: NormOu
   }
 }
 
+/** body(ta, tb, a, b, bias) for every transpose of A and B, with random operands of an m x n x k product. */
+function forEachTranspose(m: number, n: number, k: number, body: (ta: boolean, tb: boolean, a: Float32Array, b: Float32Array, bias: Float32Array) => void): void {
+  for (const ta of [false, true]) {
+    for (const tb of [false, true]) body(ta, tb, randomArray(m * k, r), randomArray(k * n, r), randomArray(n, r));
+  }
+}
+
 /**
  * For every transpose of A and B: rows [i0, i0 + rows) of an m x n x k product, computed alone (op(A)'s
  * rows copied out and stored as A is), must have the bits they have inside the whole product.
  */
 function expectRowsAlone(m: number, n: number, k: number, alpha: number, act: number, parts: [number, number][]): void {
-  for (const ta of [false, true]) {
-    for (const tb of [false, true]) {
-      const a = randomArray(m * k, r);
-      const b = randomArray(k * n, r);
-      const bias = randomArray(n, r);
-      const whole = new Float32Array(m * n);
-      nat.gemm(ta, tb, m, n, k, alpha, a, b, 0, whole, bias, act);
-      for (const [i0, rows] of parts) {
-        // op(A)'s rows i0 .. i0 + rows: rows of A, or its columns when it is stored [k][m].
-        const aPart = new Float32Array(rows * k);
-        for (let i = 0; i < rows; i++) for (let p = 0; p < k; p++) aPart[ta ? p * rows + i : i * k + p] = a[ta ? p * m + i0 + i : (i0 + i) * k + p];
-        const part = new Float32Array(rows * n);
-        nat.gemm(ta, tb, rows, n, k, alpha, aPart, b, 0, part, bias, act);
-        expect(sameBits(part, whole.subarray(i0 * n, (i0 + rows) * n)), `rows ${i0}..${i0 + rows} of ${m}x${n}x${k} ta=${ta} tb=${tb}`).toBe(true);
-      }
+  forEachTranspose(m, n, k, (ta, tb, a, b, bias) => {
+    const whole = new Float32Array(m * n);
+    nat.gemm(ta, tb, m, n, k, alpha, a, b, 0, whole, bias, act);
+    for (const [i0, rows] of parts) {
+      // op(A)'s rows i0 .. i0 + rows: rows of A, or its columns when it is stored [k][m].
+      const aPart = new Float32Array(rows * k);
+      for (let i = 0; i < rows; i++) for (let p = 0; p < k; p++) aPart[ta ? p * rows + i : i * k + p] = a[ta ? p * m + i0 + i : (i0 + i) * k + p];
+      const part = new Float32Array(rows * n);
+      nat.gemm(ta, tb, rows, n, k, alpha, aPart, b, 0, part, bias, act);
+      expect(sameBits(part, whole.subarray(i0 * n, (i0 + rows) * n)), `rows ${i0}..${i0 + rows} of ${m}x${n}x${k} ta=${ta} tb=${tb}`).toBe(true);
     }
-  }
+  });
 }
 
 describe.runIf(nativeExpected())('native kernels match the reference', () => {
@@ -279,22 +281,17 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     // gemm_shallow_wide hands whole blocks of 16 columns to the kernels with the bias and ReLU (alpha 1,
     // beta 0, no gate), B read in place when stored [k][n]; a last part block goes through finish_rows.
     for (const [m, n, k] of [[300, 40, 9], [70, 64, 3], [33, 1030, 2], [17, 530, 15]] as [number, number, number][]) {
-      for (const ta of [false, true]) {
-        for (const tb of [false, true]) {
-          const a = randomArray(m * k, r);
-          const b = randomArray(k * n, r);
-          const bias = randomArray(n, r);
-          const fused = new Float32Array(m * n).fill(NaN);
-          nat.gemm(ta, tb, m, n, k, 1, a, b, 0, fused, bias, Unary.relu);
-          const plain = new Float32Array(m * n);
-          nat.gemm(ta, tb, m, n, k, 1, a, b, 0, plain, null, 0);
-          const unfused = plain.map((v, i) => {
-            const x = Math.fround(v + bias[i % n]);
-            return x < 0 ? 0 : x;
-          });
-          expect(sameBits(fused, unfused), `${m}x${n}x${k} ta=${ta} tb=${tb}`).toBe(true);
-        }
-      }
+      forEachTranspose(m, n, k, (ta, tb, a, b, bias) => {
+        const fused = new Float32Array(m * n).fill(NaN);
+        nat.gemm(ta, tb, m, n, k, 1, a, b, 0, fused, bias, Unary.relu);
+        const plain = new Float32Array(m * n);
+        nat.gemm(ta, tb, m, n, k, 1, a, b, 0, plain, null, 0);
+        const unfused = plain.map((v, i) => {
+          const x = Math.fround(v + bias[i % n]);
+          return x < 0 ? 0 : x;
+        });
+        expect(sameBits(fused, unfused), `${m}x${n}x${k} ta=${ta} tb=${tb}`).toBe(true);
+      });
     }
   });
 
