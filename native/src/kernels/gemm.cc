@@ -231,12 +231,33 @@ void gemm_narrow(bool ta, bool tb, int m, int n, int k, float alpha, const float
 // element is the same FMA chain however the rows are cut.
 constexpr int kShallowRows = 64;
 
+// op(B)'s columns j0 .. n in blocks of kShallowCols as the shallow kernels read them: bk[jb * k *
+// kShallowCols + p * kShallowCols + j] = op(B)(p, j0 + jb * kShallowCols + j), zero past column n.
+void copy_shallow_blocks(bool tb, const float* b, int n, int k, int j0, float* bk) {
+  for (int jb = 0; j0 + jb * kShallowCols < n; jb++) {
+    const int c0 = j0 + jb * kShallowCols, nb = std::min(kShallowCols, n - c0);
+    for (int p = 0; p < k; p++) {
+      float* row = bk + ((long)jb * k + p) * kShallowCols;
+      for (int j = 0; j < nb; j++) row[j] = tb ? b[(long)(c0 + j) * k + p] : b[(long)p * n + c0 + j];
+      std::fill(row + nb, row + kShallowCols, 0.0f);
+    }
+  }
+}
+
+// rows(i0, i1) over m rows in blocks of rows_per, one run of whole blocks per thread (parallel_for
+// calls its body once per grain): each element of a shallow product is the same however rows are cut.
+template <class Rows>
+void run_row_blocks(int m, int rows_per, int threads, const Rows& rows) {
+  const size_t blocks = ((size_t)m + rows_per - 1) / rows_per;
+  if (threads > 1) parallel_for((size_t)m, (blocks + threads - 1) / threads * rows_per, rows);
+  else rows(0, (size_t)m);
+}
+
 void gemm_shallow(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
                   float* c, const float* bias, int act, const float* gate, int gate_act, int threads,
                   const KernelTable& kt) {
-  alignas(64) float bk[kShallowDepth * kShallowCols] = {};
-  for (int p = 0; p < k; p++)
-    for (int j = 0; j < n; j++) bk[p * kShallowCols + j] = tb ? b[(long)j * k + p] : b[(long)p * n + j];
+  alignas(64) float bk[kShallowDepth * kShallowCols];
+  copy_shallow_blocks(tb, b, n, k, 0, bk);
   const long a_row = ta ? 1 : k, a_step = ta ? m : 1;
   auto rows = [&](size_t i0, size_t i1) {
     alignas(64) float acc[kShallowRows * kShallowCols];
@@ -247,10 +268,7 @@ void gemm_shallow(bool ta, bool tb, int m, int n, int k, float alpha, const floa
                   gate ? gate + (long)i * n : nullptr, gate_act, kt);
     }
   };
-  // One run of whole blocks per thread (parallel_for calls its body once per grain).
-  const size_t blocks = ((size_t)m + kShallowRows - 1) / kShallowRows;
-  if (threads > 1) parallel_for((size_t)m, (blocks + threads - 1) / threads * kShallowRows, rows);
-  else rows(0, (size_t)m);
+  run_row_blocks(m, kShallowRows, threads, rows);
 }
 
 // gemm_shallow's products with more than kShallowCols columns (an input layer of a few features into
@@ -291,20 +309,12 @@ void gemm_shallow_wide(bool ta, bool tb, int m, int n, int k, float alpha, const
   // as long as without, and a gate read from memory 1.3x as long as the tiles'.
   const bool direct = alpha == 1.0f && beta == 0.0f && (act == 0 || act == kRelu) && (!gate || gate_in_kernels(gate_act));
   auto rows = [&](size_t i0, size_t i1) {
-    // bk[(jb - in_place / kShallowCols) * block_floats + p * kShallowCols + j] = op(B)(p, jb *
-    // kShallowCols + j) for the copied blocks, zero past column n. Each thread makes its own: a copy
-    // made by the calling thread, read from the other core, cost that core more than making its own
-    // (two threads, 128x1024x10 NN 25.3 -> 17.0 us, 256x1024x10 34.3 -> 25.2).
+    // op(B)'s blocks from column in_place on. Each thread makes its own: a copy made by the calling
+    // thread, read from the other core, cost that core more than making its own (two threads,
+    // 128x1024x10 NN 25.3 -> 17.0 us, 256x1024x10 34.3 -> 25.2).
     thread_local LineVector bk_buf;
     float* const bk = at_least(bk_buf, (size_t)((blocks - in_place / kShallowCols) * block_floats));
-    for (int j0 = in_place; j0 < n; j0 += kShallowCols) {
-      const int nb = std::min(kShallowCols, n - j0);
-      for (int p = 0; p < k; p++) {
-        float* row = bk + (j0 - in_place) / kShallowCols * block_floats + p * kShallowCols;
-        for (int j = 0; j < nb; j++) row[j] = tb ? b[(long)(j0 + j) * k + p] : b[(long)p * n + j0 + j];
-        std::fill(row + nb, row + kShallowCols, 0.0f);
-      }
-    }
+    copy_shallow_blocks(tb, b, n, k, in_place, bk);
     alignas(64) float acc[kShallowAcc];
     for (size_t i = i0; i < i1; i += rows_per) {
       const int rr = (int)std::min((size_t)rows_per, i1 - i);
@@ -338,10 +348,7 @@ void gemm_shallow_wide(bool ta, bool tb, int m, int n, int k, float alpha, const
       }
     }
   };
-  // One run of whole blocks per thread (parallel_for calls its body once per grain).
-  const size_t row_blocks = ((size_t)m + rows_per - 1) / rows_per;
-  if (threads > 1) parallel_for((size_t)m, (row_blocks + threads - 1) / threads * rows_per, rows);
-  else rows(0, (size_t)m);
+  run_row_blocks(m, rows_per, threads, rows);
 }
 
 // The calling thread's packing buffers: lent ones (UsePackBuffers) or its own. Reused across
@@ -475,11 +482,13 @@ void sgemm_on(int max_threads, const GemmCall& g) {
   // 124-128 us at one thread against 91-95). Their sums are the same FMA chains, so the gated product
   // still equals the plain one gated afterwards (parity.test); gemm_small's are not, so the choice
   // ends where theirs begins.
-  const bool tiles_take = work >= kPackWork && m >= 4;
-  if (k < kShallowDepth && (n <= kShallowCols || !gate || gate_in_kernels(gate_act) || !tiles_take) && kt.shallow_rows &&
-      kt.shallow_wide) {
-    if (n <= kShallowCols) gemm_shallow(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
-    else gemm_shallow_wide(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
+  const bool wide_on_tiles = gate && !gate_in_kernels(gate_act) && work >= kPackWork && m >= 4;
+  if (k < kShallowDepth && n <= kShallowCols && kt.shallow_rows) {
+    gemm_shallow(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
+    return;
+  }
+  if (k < kShallowDepth && !wide_on_tiles && kt.shallow_wide) {
+    gemm_shallow_wide(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
     return;
   }
   if (work < kPackWork || m < 4) {

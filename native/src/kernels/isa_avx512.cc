@@ -52,6 +52,16 @@ static inline __mmask16 lanes(int nr, int half) {
 // element (row r, depth p) at a[p * a_step + r * a_row] and B's row p at b + p * ldb, read where
 // they lie (table.h's ukernel_strided).
 // Always inlined: each of the two kernels below is then the loop it was written as.
+// The epilogue's ReLU and its relu or sigmoid gate in registers, as the AVX2 set's act8 and gate8
+// compute them (the tile's epilogue and shallow_wide's).
+static inline __m512 relu16(__m512 v) {
+  return _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_LT_OQ), _mm512_setzero_ps());
+}
+static inline __m512 gate16(int gate_act, __m512 y, __m512 v) {
+  if (gate_act == kRelu) return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(y, _mm512_setzero_ps(), _CMP_NLE_UQ), v);  // NaN passes
+  return _mm512_mul_ps(_mm512_mul_ps(v, y), _mm512_sub_ps(_mm512_set1_ps(1.0f), y));
+}
+
 template <bool kStrided>
 __attribute__((always_inline)) static inline void ukernel_impl(int kc, const float* a, long a_step, long a_row,
                                                               const float* b, long ldb, float* c, long ldc, int mr,
@@ -127,12 +137,8 @@ __attribute__((always_inline)) static inline void ukernel_impl(int kc, const flo
     for (int h = 0; h < 2; h++) {
       if (e.beta != 0.0f) v[h] = _mm512_fmadd_ps(beta, _mm512_maskz_loadu_ps(m[h], cr + 16 * h), v[h]);
       if (e.bias) v[h] = _mm512_add_ps(v[h], bias[h]);
-      if (e.act == kRelu) v[h] = _mm512_mask_mov_ps(v[h], _mm512_cmp_ps_mask(v[h], zero, _CMP_LT_OQ), zero);  // as act8
-      if (gate_in_regs) {
-        const __m512 y = _mm512_maskz_loadu_ps(m[h], e.gate + r * ldc + 16 * h);
-        if (e.gate_act == kRelu) v[h] = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(y, zero, _CMP_NLE_UQ), v[h]);  // NaN passes
-        else v[h] = _mm512_mul_ps(_mm512_mul_ps(v[h], y), _mm512_sub_ps(_mm512_set1_ps(1.0f), y));
-      }
+      if (e.act == kRelu) v[h] = relu16(v[h]);
+      if (gate_in_regs) v[h] = gate16(e.gate_act, _mm512_maskz_loadu_ps(m[h], e.gate + r * ldc + 16 * h), v[h]);
       _mm512_mask_storeu_ps(cr + 16 * h, m[h], v[h]);
     }
     if (!act_in_regs) row_loops.unary(e.act, cr, cr, (size_t)nr, 0.0f);
@@ -297,18 +303,13 @@ static void shallow_wide(const float* a, long a_row, long a_step, int rows, int 
     __m512 add[V];
 #pragma GCC unroll 2
     for (int h = 0; h < V; h++) add[h] = bias_j ? _mm512_loadu_ps(bias_j + 16 * h) : _mm512_setzero_ps();
-    const __m512 zero = _mm512_setzero_ps();
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++)
 #pragma GCC unroll 2
       for (int h = 0; h < V; h++) {
         if (bias_j) v[r][h] = _mm512_add_ps(v[r][h], add[h]);
-        if (relu) v[r][h] = _mm512_mask_mov_ps(v[r][h], _mm512_cmp_ps_mask(v[r][h], zero, _CMP_LT_OQ), zero);  // as act8
-        if (gate_j) {
-          const __m512 y = _mm512_loadu_ps(gate_j + r * ld_out + 16 * h);
-          if (gate_act == kRelu) v[r][h] = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(y, zero, _CMP_NLE_UQ), v[r][h]);  // NaN passes
-          else v[r][h] = _mm512_mul_ps(_mm512_mul_ps(v[r][h], y), _mm512_sub_ps(_mm512_set1_ps(1.0f), y));
-        }
+        if (relu) v[r][h] = relu16(v[r][h]);
+        if (gate_j) v[r][h] = gate16(gate_act, _mm512_loadu_ps(gate_j + r * ld_out + 16 * h), v[r][h]);
         _mm512_storeu_ps(o + r * ld_out + 16 * h, v[r][h]);
       }
   };
