@@ -277,6 +277,45 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('shallow products of at most four columns (eight rows in the lanes) give the bits of the same columns among eight, and their epilogue after them', () => {
+    // gemm_shallow hands n <= 4 to shallow_few: op(A)'s columns for eight rows loaded in place (A
+    // stored [k][m]), split out of runs of 2-4 floats by permutes or read by masked loads (5-15); the
+    // sums written into C's rows unless beta reads them. The same FMA chains as shallow_rows, which
+    // takes the same product with four more columns.
+    for (const k of [1, 2, 3, 4, 5, 8, 9, 15]) {
+      for (const n of [1, 2, 3, 4]) {
+        // Past the tiny path (2048 multiply-adds), whose epilogue is its own; row counts past 64 (a block)
+        // and not a multiple of 8.
+        const past = Math.ceil(2049 / (n * k));
+        for (const m of [past + 65, past + 263]) {
+          forEachTranspose(m, n + 4, k, (ta, tb, a, wideB) => {
+            // op(B)'s first n columns: rows 0..n of B stored [n][k], the first n of each row of [k][n + 4]
+            const b = new Float32Array(k * n);
+            for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) b[tb ? j * k + p : p * n + j] = wideB[tb ? j * k + p : p * (n + 4) + j];
+            const wide = new Float32Array(m * (n + 4));
+            nat.gemm(ta, tb, m, n + 4, k, 1, a, wideB, 0, wide, null, 0);
+            const plain = new Float32Array(m * n).fill(NaN);
+            nat.gemm(ta, tb, m, n, k, 1, a, b, 0, plain, null, 0);
+            const want = new Float32Array(m * n);
+            for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) want[i * n + j] = wide[i * (n + 4) + j];
+            const what = `${m}x${n}x${k} ta=${ta} tb=${tb}`;
+            expect(sameBits(plain, want), what).toBe(true);
+            // alpha, beta (through a separate sum), a bias and ReLU afterwards, as finish_rows applies them
+            const bias = randomArray(n, r);
+            const c0 = randomArray(m * n, r);
+            const got = Float32Array.from(c0);
+            nat.gemm(ta, tb, m, n, k, 0.5, a, b, 0.25, got, bias, Unary.relu);
+            const after = plain.map((v, i) => {
+              const x = Math.fround(Math.fround(Math.fround(0.5 * v) + Math.fround(0.25 * c0[i])) + bias[i % n]);
+              return x < 0 ? 0 : x;
+            });
+            expect(sameBits(got, after), `${what} with alpha, beta, a bias and ReLU`).toBe(true);
+          });
+        }
+      }
+    }
+  });
+
   it('shallow products wider than 16 columns write C themselves with a bias and ReLU: the bits of the product, then the bias, then ReLU', () => {
     // gemm_shallow_wide hands whole blocks of 16 columns to the kernels with the bias and ReLU (alpha 1,
     // beta 0, no gate), B read in place when stored [k][n]; a last part block goes through finish_rows.
@@ -352,6 +391,29 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         for (let j0 = 0; j0 + cols <= 256; j0 += 61) {
           nat.gemm(false, true, 4, cols, k, 1, xs, w.subarray(j0 * k, (j0 + cols) * k), 0, four, null, 0);
           for (let i = 0; i < 4; i++) expect(sameBits(four.subarray(i * cols, (i + 1) * cols), one.subarray(j0, j0 + cols)), `k=${k} rows ${j0}..`).toBe(true);
+        }
+      }
+    });
+    it('op(B) stored [k][n] and op(A) stored [k][m] are copied out exactly: the bits of the same product with both stored as rows', () => {
+      // gemm_narrow copies op(B)'s columns and op(A)'s rows into rows of depth k (transpose_strip: runs
+      // of 2-4 floats deinterleaved by permutes, of 1-7 a stride apart read by masked loads; a single
+      // column or row is read in place) and then sums as for operands already stored so: every
+      // element must agree.
+      for (const k of [16, 63, 64, 65, 1000, 4099]) {
+        for (const [m, n] of [[1, 1], [3, 3], [3, 2], [10, 1], [2, 4], [7, 5], [19, 6], [9, 7], [5, 8]]) {
+          const a = randomArray(m * k, r);
+          const b = randomArray(k * n, r);
+          const aT = new Float32Array(k * m);
+          const bT = new Float32Array(n * k);
+          for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) aT[p * m + i] = a[i * k + p];
+          for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) bT[p * n + j] = b[j * k + p];
+          const want = new Float32Array(m * n);
+          nat.gemm(false, true, m, n, k, 1, a, b, 0, want, null, 0);
+          for (const [ta, tb] of [[true, true], [false, false], [true, false]]) {
+            const got = new Float32Array(m * n).fill(NaN);
+            nat.gemm(ta, tb, m, n, k, 1, ta ? aT : a, tb ? b : bT, 0, got, null, 0);
+            expect(sameBits(got, want), `${m}x${n}x${k} ta=${ta} tb=${tb}`).toBe(true);
+          }
         }
       }
     });
@@ -819,6 +881,25 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         nat.stridedCopy(x, strides, yn, Int32Array.from(shape));
         ref.stridedCopy(x, strides, yr, Int32Array.from(shape));
         expect(Array.from(yn)).toEqual(Array.from(yr));
+      }
+    }
+  });
+
+  it('stridedCopy: transposes into fewer than 8 rows, from packed runs and from runs a stride apart', () => {
+    // transpose_strip's short strips: [s, R] -> [R, s] deinterleaves runs of R floats (permutes for R
+    // of 2 to 4, masked loads for 5 to 7); the first R columns of [s, R + 3] have runs a stride apart
+    // (masked loads for every R).
+    for (const s of EDGE_SIZES) {
+      for (let rows = 1; rows < 8; rows++) {
+        for (const ld of [rows, rows + 3]) {
+          const x = randomArray(s * ld, r);
+          const shape = Int32Array.of(rows, s);
+          const yn = new Float32Array(rows * s).fill(NaN);
+          const yr = new Float32Array(rows * s);
+          nat.stridedCopy(x, Int32Array.of(1, ld), yn, shape);
+          ref.stridedCopy(x, Int32Array.of(1, ld), yr, shape);
+          expect(sameBits(yn, yr), `[${s}, ${rows}] of rows ${ld} apart, transposed`).toBe(true);
+        }
       }
     }
   });

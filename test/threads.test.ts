@@ -69,6 +69,7 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
     // thread; and a weight gradient with few inputs (A transposed, its rows copied out in blocks).
     const points = bp.randn([100000, 3]);
     const layer2d = bp.randn([16, 3]);
+    const grid = bp.randn([2, 3]); // an affine grid's two columns: eight rows in the lanes (shallow_few)
     const layerWide = bp.randn([300, 3]);
     const gz = bp.randn([20000, 64]);
     const features = bp.randn([20000, 5]);
@@ -80,7 +81,7 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
         maxima: tall.max(0).toFloat32Array(), argmin: tall.argmin(0).toFloat32Array(), sliceMax: slices.argmax(1).toFloat32Array(),
         sliceSum: slices.sum(1).toFloat32Array(), one: bp.linear(row, weight, null).toFloat32Array(),
         three: bp.linear(rows3, weight, null, 'relu').toFloat32Array(), narrow: bp.linear(a, head, null).toFloat32Array(),
-        shallow: bp.linear(points, layer2d, null, 'relu').toFloat32Array(), weightGrad: weightGradient(gz, features),
+        shallow: bp.linear(points, layer2d, null, 'relu').toFloat32Array(), few: bp.linear(points, grid, null, 'relu').toFloat32Array(), weightGrad: weightGradient(gz, features),
         // Wide: through the row blocks' sums (tanh) and written by the kernels themselves (relu).
         shallowWide: bp.linear(points.narrow(0, 0, 5000), layerWide, null, 'tanh').toFloat32Array(),
         shallowWideRelu: bp.linear(points.narrow(0, 0, 5000), layerWide, null, 'relu').toFloat32Array(),
@@ -91,7 +92,7 @@ describe.runIf(nativeExpected())('thread-count independence (native)', () => {
       expect(sameBits(r.wide, results[0].wide)).toBe(true);
       expect(r.s).toBe(results[0].s);
       expect(sameBits(r.cs, results[0].cs)).toBe(true);
-      for (const k of ['blocks', 'means', 'bands', 'maxima', 'argmin', 'sliceMax', 'sliceSum', 'narrow', 'shallow', 'shallowWide', 'shallowWideRelu', 'weightGrad'] as const) {
+      for (const k of ['blocks', 'means', 'bands', 'maxima', 'argmin', 'sliceMax', 'sliceSum', 'narrow', 'shallow', 'few', 'shallowWide', 'shallowWideRelu', 'weightGrad'] as const) {
         expect(sameBits(r[k], results[0][k]), k).toBe(true);
       }
       expect(sameBits(r.one, results[0].one)).toBe(true);

@@ -115,7 +115,9 @@ void finish_rows(const float* acc, long lda, float* c, long ldc, int rows, int c
                  const float* bias, int act, const float* gate, int gate_act, const KernelTable& kt) {
   // alpha * acc is acc when alpha is 1: a plain copy then (the common case) has the same bits.
   if (alpha == 1.0f && beta == 0.0f && !bias) {
-    if (ldc == cols && lda == cols) std::memcpy(c, acc, sizeof(float) * rows * cols);
+    if (acc == c) {
+      // The sums are already C's (gemm_shallow's few columns): only the activation and gate are left.
+    } else if (ldc == cols && lda == cols) std::memcpy(c, acc, sizeof(float) * rows * cols);
     // Rows of a few floats (shallow products): a copy loop of a fixed length, unrolled; a loop per
     // row of one or two floats cost as much as the row's arithmetic.
     else if (cols <= kShallowCols) copy_rows_of[cols](acc, lda, c, ldc, rows);
@@ -192,11 +194,11 @@ constexpr int kNarrowMax = 16;  // no set's narrow_cols is wider
 void gemm_narrow(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
                  float* c, const float* bias, int act, const float* gate, int gate_act, int threads,
                  const KernelTable& kt) {
-  // op(B)'s columns as rows of depth k: B itself when stored transposed, else a transposed copy
-  // (n * k floats, read m / kNarrowRows times over).
+  // op(B)'s columns as rows of depth k: B itself when stored transposed or a single column, else a
+  // transposed copy (n * k floats, read m / kNarrowRows times over).
   thread_local LineVector columns_buf;
   const float* w = b;
-  if (!tb) {
+  if (!tb && n > 1) {
     float* cols = at_least(columns_buf, (size_t)n * k);
     kt.transpose_strip(b, n, cols, k, n, k, false);  // cols[j * k + p] = b[j + p * n]
     w = cols;
@@ -204,12 +206,12 @@ void gemm_narrow(bool ta, bool tb, int m, int n, int k, float alpha, const float
   auto rows = [&](size_t i0, size_t i1) {
     // op(A)'s rows of one block when A is stored transposed ([k][m]): its columns, copied.
     thread_local LineVector block_buf;
-    float* const block = ta ? at_least(block_buf, (size_t)kNarrowRows * k) : nullptr;
+    float* const block = ta && m > 1 ? at_least(block_buf, (size_t)kNarrowRows * k) : nullptr;
     float acc[kNarrowRows * kNarrowMax];
     for (size_t i = i0; i < i1; i += kNarrowRows) {
       const int rr = (int)std::min((size_t)kNarrowRows, i1 - i);
       const float* x = a + (long)i * k;
-      if (ta) {
+      if (ta && m > 1) {
         // block[r * k + p] = a[i + r + p * m], eight rows at a time (the strips' vector width: with
         // 16 at once the copy went element by element, 64x2x10000 TN 243 -> 147 us).
         for (int r = 0; r < rr; r += 8) kt.transpose_strip(a + i + r, m, block + (long)r * k, k, std::min(8, rr - r), k, false);
@@ -259,13 +261,19 @@ void gemm_shallow(bool ta, bool tb, int m, int n, int k, float alpha, const floa
   alignas(64) float bk[kShallowDepth * kShallowCols];
   copy_shallow_blocks(tb, b, n, k, 0, bk);
   const long a_row = ta ? 1 : k, a_step = ta ? m : 1;
+  // At most kFewCols columns, the sums come packed as C's rows are, and straight into C unless beta
+  // needs C's old values.
+  const bool few = n <= kFewCols && kt.shallow_few, direct = few && beta == 0.0f;
   auto rows = [&](size_t i0, size_t i1) {
     alignas(64) float acc[kShallowRows * kShallowCols];
     for (size_t i = i0; i < i1; i += kShallowRows) {
       const int rr = (int)std::min((size_t)kShallowRows, i1 - i);
-      kt.shallow_rows(a + (long)i * a_row, a_row, a_step, rr, k, bk, n, acc);
-      finish_rows(acc, kShallowCols, c + (long)i * n, n, rr, n, alpha, beta, bias, act,
-                  gate ? gate + (long)i * n : nullptr, gate_act, kt);
+      float* const ci = c + (long)i * n;
+      float* const sums = direct ? ci : acc;
+      if (few) kt.shallow_few(a + (long)i * a_row, a_row, a_step, rr, k, bk, n, sums);
+      else kt.shallow_rows(a + (long)i * a_row, a_row, a_step, rr, k, bk, n, sums);
+      finish_rows(sums, few ? n : kShallowCols, ci, n, rr, n, alpha, beta, bias, act, gate ? gate + (long)i * n : nullptr,
+                  gate_act, kt);
     }
   };
   run_row_blocks(m, kShallowRows, threads, rows);
