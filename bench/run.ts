@@ -36,6 +36,7 @@ const THREADS = [1, 2];
 const sizes = { quick };
 // Repetitions of each workload, ours alternating with PyTorch's (WORKLOADS.md: medians of >= 5).
 const ROUNDS = quick ? 3 : 5;
+const SETTLE_MS = 300; // after each peer's turn in a round (interleaved's settle)
 
 type Row = { workload: string; metric: string; better: 'higher' | 'lower'; values: Record<string, number | null> };
 const rows: Row[] = [];
@@ -142,6 +143,18 @@ async function main(): Promise<void> {
    */
   // A runner of ours gives one figure, or several by key (O1: one per op), kept as `<label> <key>`.
   type Ours = { label: string; threads: number; run: () => Promise<number | Record<string, number>> };
+  // OpenBLAS's threads in a peer's process spin for a while after its last product (its default
+  // THREAD_TIMEOUT, 2^28 cycles, ~0.1 s here) on the CPUs the next runner wants: P1's products of ours
+  // (~10 ms a round) run right after the peers took 3-8x as long at two threads in some rounds (the
+  // pool's barrier waiting for a thread that shared its CPU with a spinning one), and a PyTorch run
+  // right after the two-thread one had the same neighbours. So every peer's turn is followed by a
+  // wait, busy: idle (a timer), the vCPUs came back slow, one-thread figures 1.5-3x as long.
+  const settle = (): void => {
+    const until = performance.now() + SETTLE_MS;
+    while (performance.now() < until) {
+      // busy on purpose
+    }
+  };
   const interleaved = async (workload: string, ours: Ours[]): Promise<Record<string, number[]>> => {
     const s: Record<string, number[]> = (series[workload] = {});
     const push = (k: string, v: number) => (s[k] ??= []).push(v);
@@ -150,6 +163,7 @@ async function main(): Promise<void> {
       log(`${workload} round ${r + 1}/${ROUNDS}`);
       for (const w of serving) {
         for (const [k, v] of Object.entries(await ask(w, workload))) push(`${w.label} ${k}`, v);
+        await settle();
       }
       for (const o of ours) {
         useThreads(o.threads);
