@@ -277,7 +277,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
-  it('shallow products of at most four columns (eight rows in the lanes) give the bits of the same columns among eight, and their epilogue after them', () => {
+  it('shallow products of at most four columns (eight rows in the lanes) give the bits of the same columns among eight, and both their epilogues after them', () => {
     // gemm_shallow hands n <= 4 to shallow_few: op(A)'s columns for eight rows loaded in place (A
     // stored [k][m]), split out of runs of 2-4 floats by permutes or read by masked loads (5-15); the
     // sums written into C's rows unless beta reads them. The same FMA chains as shallow_rows, which
@@ -310,6 +310,17 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
               return x < 0 ? 0 : x;
             });
             expect(sameBits(got, after), `${what} with alpha, beta, a bias and ReLU`).toBe(true);
+            // A bias alone (finish_rows' rows of a fixed length, in vectors), here and at n + 4 columns.
+            for (const [cols, bOf, sums] of [[n, b, plain], [n + 4, wideB, wide]] as [number, Float32Array, Float32Array][]) {
+              const bias2 = randomArray(cols, r);
+              const withBias = new Float32Array(m * cols).fill(NaN);
+              nat.gemm(ta, tb, m, cols, k, 1, a, bOf, 0, withBias, bias2, Unary.relu);
+              const unfused = sums.map((v, i) => {
+                const x = Math.fround(v + bias2[i % cols]);
+                return x < 0 ? 0 : x;
+              });
+              expect(sameBits(withBias, unfused), `${m}x${cols}x${k} ta=${ta} tb=${tb} with a bias and ReLU`).toBe(true);
+            }
           });
         }
       }

@@ -101,13 +101,32 @@ template <int W>
 void copy_rows(const float* acc, long lda, float* c, long ldc, int rows) {
   for (int r = 0; r < rows; r++) std::memcpy(c + r * ldc, acc + r * lda, W * sizeof(float));
 }
+// The same rows plus bias[j] (finish_rows' sum + bias when alpha is 1 and beta 0: the same bits).
+// In vectors, where finish_rows' general loop goes element by element: 16384x2x3 with a bias and
+// ReLU took 38 us against 7 without.
+template <int W>
+void bias_rows(const float* acc, long lda, float* c, long ldc, int rows, const float* bias) {
+  float b[W], t[W];
+  std::memcpy(b, bias, W * sizeof(float));
+  for (int r = 0; r < rows; r++) {
+    std::memcpy(t, acc + r * lda, W * sizeof(float));
+    for (int j = 0; j < W; j++) t[j] += b[j];
+    std::memcpy(c + r * ldc, t, W * sizeof(float));
+  }
+}
 using CopyRows = void (*)(const float*, long, float*, long, int);
+using BiasRows = void (*)(const float*, long, float*, long, int, const float*);
 template <int... W>
 constexpr std::array<CopyRows, sizeof...(W)> copy_rows_table(std::integer_sequence<int, W...>) {
   return {copy_rows<W>...};
 }
-// copy_rows_of[w] copies rows of w floats, w <= kShallowCols.
+template <int... W>
+constexpr std::array<BiasRows, sizeof...(W)> bias_rows_table(std::integer_sequence<int, W...>) {
+  return {bias_rows<W>...};
+}
+// copy_rows_of[w] copies rows of w floats, w <= kShallowCols; bias_rows_of[w] adds the bias too.
 constexpr auto copy_rows_of = copy_rows_table(std::make_integer_sequence<int, kShallowCols + 1>{});
+constexpr auto bias_rows_of = bias_rows_table(std::make_integer_sequence<int, kShallowCols + 1>{});
 
 // The small paths' epilogue over rows x cols of C (row stride ldc), from sums laid out the same way
 // in acc (row stride lda): C = alpha * acc (+ beta * C) (+ bias), element by element, then the
@@ -124,6 +143,8 @@ void finish_rows(const float* acc, long lda, float* c, long ldc, int rows, int c
     else if (cols <= kShallowCols) copy_rows_of[cols](acc, lda, c, ldc, rows);
     else
       for (int r = 0; r < rows; r++) std::memcpy(c + r * ldc, acc + r * lda, sizeof(float) * cols);
+  } else if (alpha == 1.0f && beta == 0.0f && cols <= kShallowCols) {
+    bias_rows_of[cols](acc, lda, c, ldc, rows, bias);
   } else {
     for (int r = 0; r < rows; r++) {
       float* cr = c + r * ldc;
