@@ -280,8 +280,9 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
   it('shallow products of at most four columns (eight rows in the lanes) give the bits of the same columns among eight, and both their epilogues after them', () => {
     // gemm_shallow hands n <= 4 to shallow_few: op(A)'s columns for eight rows loaded in place (A
     // stored [k][m]), split out of runs of 2-4 floats by permutes or read by masked loads (5-15); the
-    // sums written into C's rows unless beta reads them. The same FMA chains as shallow_rows, which
-    // takes the same product with four more columns.
+    // sums written into C's rows unless beta reads them; the AVX-512 set packs 8 or 4 rows of 2 or 4
+    // columns into a register, their elements of op(A) permuted out of rows loaded together. The same
+    // FMA chains as shallow_rows, which takes the same product with four more columns.
     for (const k of [1, 2, 3, 4, 5, 8, 9, 15]) {
       for (const n of [1, 2, 3, 4]) {
         // Past the tiny path (2048 multiply-adds), whose epilogue is its own; row counts past 64 (a block)

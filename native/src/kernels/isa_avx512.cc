@@ -338,6 +338,54 @@ static void shallow_wide(const float* a, long a_row, long a_step, int rows, int 
   }
 }
 
+// shallow_few (table.h) for 2 or 4 columns: 16 / N rows of C in one 16-float register (C's rows lie
+// packed, so one store), the lanes' elements of op(A) fetched by a permute from the R rows of A
+// loaded together (stored [m][k]: R * k <= 32 floats, one or two registers) or from R floats of A's
+// row p (stored [k][m]), B's row p repeated R times. Each lane the same chain as shallow_rows' (the
+// product at p = 0, one FMA per depth step), so the same bits; the AVX2 set's eight rows in the
+// lanes took 4 permutes and 3 blends for each of a 4-column product's 4 depth steps and as many
+// again to join its sums into rows. Returns the rows done (a multiple of R, or 0 when A's rows are
+// too long).
+template <int N>
+static int few_packed(const float* a, long a_row, long a_step, int rows, int k, const float* bk, float* acc) {
+  constexpr int R = 16 / N;
+  if (a_row != 1 && R * k > 32) return 0;
+  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512i column = _mm512_and_si512(lane, _mm512_set1_epi32(N - 1)), row = _mm512_srli_epi32(lane, N == 2 ? 1 : 2);
+  __m512 b[kShallowDepth];
+  for (int p = 0; p < k; p++) b[p] = _mm512_maskz_permutexvar_ps(0xFFFF, column, _mm512_loadu_ps(bk + p * kShallowCols));
+  int r = 0;
+  if (a_row == 1) {  // op(A)(r, p) = a[r + p * a_step]: R rows' elements lie together in each p
+    const __mmask16 first = (1u << R) - 1;
+    for (; r + R <= rows; r += R) {
+      __m512 c = _mm512_mul_ps(_mm512_maskz_permutexvar_ps(0xFFFF, row, _mm512_maskz_loadu_ps(first, a + r)), b[0]);
+      for (int p = 1; p < k; p++)
+        c = _mm512_fmadd_ps(_mm512_maskz_permutexvar_ps(0xFFFF, row, _mm512_maskz_loadu_ps(first, a + r + p * a_step)), b[p], c);
+      _mm512_storeu_ps(acc + r * N, c);
+    }
+  } else {  // op(A)(r, p) = a[r * k + p]: lane l's element at (l / N) * k + p of the R rows
+    const int len = R * k;
+    const __mmask16 lo = len >= 16 ? 0xFFFF : (__mmask16)((1u << len) - 1);
+    const __mmask16 hi = len > 16 ? (__mmask16)((1u << (len - 16)) - 1) : 0;
+    const __m512i start = _mm512_mullo_epi32(row, _mm512_set1_epi32(k));
+    for (; r + R <= rows; r += R) {
+      const float* ar = a + (long)r * k;
+      const __m512 v0 = _mm512_maskz_loadu_ps(lo, ar), v1 = _mm512_maskz_loadu_ps(hi, ar + 16);
+      __m512 c = _mm512_mul_ps(_mm512_permutex2var_ps(v0, start, v1), b[0]);
+      for (int p = 1; p < k; p++)
+        c = _mm512_fmadd_ps(_mm512_permutex2var_ps(v0, _mm512_add_epi32(start, _mm512_set1_epi32(p)), v1), b[p], c);
+      _mm512_storeu_ps(acc + r * N, c);
+    }
+  }
+  return r;
+}
+
+static void shallow_few(const float* a, long a_row, long a_step, int rows, int k, const float* bk, int n, float* acc) {
+  const int done = n == 2 ? few_packed<2>(a, a_row, a_step, rows, k, bk, acc)
+                   : n == 4 ? few_packed<4>(a, a_row, a_step, rows, k, bk, acc) : 0;
+  if (done < rows) avx2_kernels().shallow_few(a + done * a_row, a_row, a_step, rows - done, k, bk, n, acc + done * n);
+}
+
 static KernelTable make_table() {
   KernelTable t = avx2_kernels();
   t.name = "avx512";
@@ -353,6 +401,7 @@ static KernelTable make_table() {
   t.pack_b = pack_b;
   t.dot_block = dot_block;  // narrow_cols stays the AVX2 set's (isa_kernels.inc)
   t.shallow_wide = shallow_wide;
+  t.shallow_few = shallow_few;
   return t;
 }
 
