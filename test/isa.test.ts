@@ -25,9 +25,9 @@ interface Product { ta: boolean; tb: boolean; m: number; n: number; k: number; b
 // 16-float accumulators against 2 x 2 blocks of two 8-float ones; 300 x 8, 67 x 3 and 2 x 5), and the
 // shallow path (gemm_shallow, depth below 16: the AVX2 set's loop, and the AVX-512 set's pairs of
 // 16-column blocks past 8 columns; 256x1024x10 is W3's input gradient of its last layer), whose
-// products of 2 and 4 columns the AVX-512 set takes 8 and 4 rows to a register (AVX2: eight rows in
-// the lanes of each column).
-const shapes: [number, number, number][] = [[64, 64, 64], [65, 33, 300], [256, 1024, 784], [9, 1000, 17], [300, 10, 1024], [130, 70, 520], [1, 1024, 784], [3, 523, 70], [67, 3, 70], [300, 8, 1024], [2, 5, 700], [1000, 3, 5], [1001, 4, 4], [777, 2, 3], [333, 16, 15], [517, 9, 2], [256, 1024, 10], [70, 45, 3]];
+// products of 2, 4 and 8 columns the AVX-512 set takes 8, 4 and 2 rows to a register (AVX2: eight
+// rows in the lanes of each column for 2 and 4, a register a row for 8).
+const shapes: [number, number, number][] = [[64, 64, 64], [65, 33, 300], [256, 1024, 784], [9, 1000, 17], [300, 10, 1024], [130, 70, 520], [1, 1024, 784], [3, 523, 70], [67, 3, 70], [300, 8, 1024], [2, 5, 700], [1000, 3, 5], [1001, 4, 4], [777, 2, 3], [999, 8, 7], [333, 16, 15], [517, 9, 2], [256, 1024, 10], [70, 45, 3]];
 const acts = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu, Unary.silu];
 const gates = [0, Unary.relu, Unary.sigmoid, Unary.tanh, Unary.gelu];
 const products: Product[] = [];

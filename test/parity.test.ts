@@ -277,28 +277,28 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
-  it('shallow products of at most four columns (eight rows in the lanes) give the bits of the same columns among eight, and both their epilogues after them', () => {
-    // gemm_shallow hands n <= 4 to shallow_few: op(A)'s columns for eight rows loaded in place (A
-    // stored [k][m]), split out of runs of 2-4 floats by permutes or read by masked loads (5-15); the
-    // sums written into C's rows unless beta reads them; the AVX-512 set packs 8 or 4 rows of 2 or 4
-    // columns into a register, their elements of op(A) permuted out of rows loaded together. The same
-    // FMA chains as shallow_rows, which takes the same product with four more columns.
+  it('shallow products of a few columns (rows in the lanes) give the bits of the same columns among more, and both their epilogues after them', () => {
+    // gemm_shallow hands 1-4 columns (and 8 on AVX-512) to shallow_few: op(A)'s columns for eight rows
+    // loaded in place (A stored [k][m]), split out of runs of 2-4 floats by permutes or read by masked
+    // loads (5-15); the sums written into C's rows unless beta reads them; the AVX-512 set packs 8, 4 or 2 rows of 2, 4
+    // or 8 columns into a register, their elements of op(A) permuted out of rows loaded together. The
+    // same FMA chains as shallow_rows and shallow_wide, which take the product with nine more columns.
     for (const k of [1, 2, 3, 4, 5, 8, 9, 15]) {
-      for (const n of [1, 2, 3, 4]) {
+      for (const n of [1, 2, 3, 4, 8]) {
         // Past the tiny path (2048 multiply-adds), whose epilogue is its own; row counts past 64 (a block)
         // and not a multiple of 8.
         const past = Math.ceil(2049 / (n * k));
         for (const m of [past + 65, past + 263]) {
-          forEachTranspose(m, n + 4, k, (ta, tb, a, wideB) => {
+          forEachTranspose(m, n + 9, k, (ta, tb, a, wideB) => {
             // op(B)'s first n columns: rows 0..n of B stored [n][k], the first n of each row of [k][n + 4]
             const b = new Float32Array(k * n);
-            for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) b[tb ? j * k + p : p * n + j] = wideB[tb ? j * k + p : p * (n + 4) + j];
-            const wide = new Float32Array(m * (n + 4));
-            nat.gemm(ta, tb, m, n + 4, k, 1, a, wideB, 0, wide, null, 0);
+            for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) b[tb ? j * k + p : p * n + j] = wideB[tb ? j * k + p : p * (n + 9) + j];
+            const wide = new Float32Array(m * (n + 9));
+            nat.gemm(ta, tb, m, n + 9, k, 1, a, wideB, 0, wide, null, 0);
             const plain = new Float32Array(m * n).fill(NaN);
             nat.gemm(ta, tb, m, n, k, 1, a, b, 0, plain, null, 0);
             const want = new Float32Array(m * n);
-            for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) want[i * n + j] = wide[i * (n + 4) + j];
+            for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) want[i * n + j] = wide[i * (n + 9) + j];
             const what = `${m}x${n}x${k} ta=${ta} tb=${tb}`;
             expect(sameBits(plain, want), what).toBe(true);
             // alpha, beta (through a separate sum), a bias and ReLU afterwards, as finish_rows applies them
@@ -311,8 +311,8 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
               return x < 0 ? 0 : x;
             });
             expect(sameBits(got, after), `${what} with alpha, beta, a bias and ReLU`).toBe(true);
-            // A bias alone (finish_rows' rows of a fixed length, in vectors), here and at n + 4 columns.
-            for (const [cols, bOf, sums] of [[n, b, plain], [n + 4, wideB, wide]] as [number, Float32Array, Float32Array][]) {
+            // A bias alone (finish_rows' rows of a fixed length, in vectors), here and at n + 9 columns.
+            for (const [cols, bOf, sums] of [[n, b, plain], [n + 9, wideB, wide]] as [number, Float32Array, Float32Array][]) {
               const bias2 = randomArray(cols, r);
               const withBias = new Float32Array(m * cols).fill(NaN);
               nat.gemm(ta, tb, m, cols, k, 1, a, bOf, 0, withBias, bias2, Unary.relu);

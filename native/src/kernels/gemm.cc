@@ -283,9 +283,9 @@ void gemm_shallow(bool ta, bool tb, int m, int n, int k, float alpha, const floa
   alignas(64) float bk[kShallowDepth * kShallowCols];
   copy_shallow_blocks(tb, b, n, k, 0, bk);
   const long a_row = ta ? 1 : k, a_step = ta ? m : 1;
-  // At most kFewCols columns, the sums come packed as C's rows are, and straight into C unless beta
-  // needs C's old values.
-  const bool few = n <= kFewCols && kt.shallow_few, direct = few && beta == 0.0f;
+  // For the few column counts a set's shallow_few takes, the sums come packed as C's rows are, and
+  // straight into C unless beta needs C's old values.
+  const bool few = kt.shallow_few && (kt.few_cols >> n & 1u), direct = few && beta == 0.0f;
   auto rows = [&](size_t i0, size_t i1) {
     alignas(64) float acc[kShallowRows * kShallowCols];
     for (size_t i = i0; i < i1; i += kShallowRows) {

@@ -338,7 +338,7 @@ static void shallow_wide(const float* a, long a_row, long a_step, int rows, int 
   }
 }
 
-// shallow_few (table.h) for 2 or 4 columns: 16 / N rows of C in one 16-float register (C's rows lie
+// shallow_few (table.h) for 2, 4 or 8 columns: 16 / N rows of C in one 16-float register (C's rows lie
 // packed, so one store), the lanes' elements of op(A) fetched by a permute from the R rows of A
 // loaded together (stored [m][k]: R * k <= 32 floats, one or two registers) or from R floats of A's
 // row p (stored [k][m]), B's row p repeated R times. Each lane the same chain as shallow_rows' (the
@@ -351,7 +351,7 @@ static int few_packed(const float* a, long a_row, long a_step, int rows, int k, 
   constexpr int R = 16 / N;
   if (a_row != 1 && R * k > 32) return 0;
   const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m512i column = _mm512_and_si512(lane, _mm512_set1_epi32(N - 1)), row = _mm512_srli_epi32(lane, N == 2 ? 1 : 2);
+  const __m512i column = _mm512_and_si512(lane, _mm512_set1_epi32(N - 1)), row = _mm512_srli_epi32(lane, N == 2 ? 1 : N == 4 ? 2 : 3);
   __m512 b[kShallowDepth];
   for (int p = 0; p < k; p++) b[p] = _mm512_maskz_permutexvar_ps(0xFFFF, column, _mm512_loadu_ps(bk + p * kShallowCols));
   int r = 0;
@@ -381,8 +381,16 @@ static int few_packed(const float* a, long a_row, long a_step, int rows, int k, 
 }
 
 static void shallow_few(const float* a, long a_row, long a_step, int rows, int k, const float* bk, int n, float* acc) {
-  const int done = n == 2 ? few_packed<2>(a, a_row, a_step, rows, k, bk, acc)
-                   : n == 4 ? few_packed<4>(a, a_row, a_step, rows, k, bk, acc) : 0;
+  const int done = n == 2   ? few_packed<2>(a, a_row, a_step, rows, k, bk, acc)
+                   : n == 4 ? few_packed<4>(a, a_row, a_step, rows, k, bk, acc)
+                   : n == 8 ? few_packed<8>(a, a_row, a_step, rows, k, bk, acc) : 0;
+  if (n == 8 && done < rows) {
+    // The last row (8 columns are always packed): shallow_rows' one-row group, then packed.
+    alignas(64) float row[kShallowCols];
+    avx2_kernels().shallow_rows(a + done * a_row, a_row, a_step, 1, k, bk, n, row);
+    std::memcpy(acc + done * n, row, 8 * sizeof(float));
+    return;
+  }
   if (done < rows) avx2_kernels().shallow_few(a + done * a_row, a_row, a_step, rows - done, k, bk, n, acc + done * n);
 }
 
@@ -402,6 +410,7 @@ static KernelTable make_table() {
   t.dot_block = dot_block;  // narrow_cols stays the AVX2 set's (isa_kernels.inc)
   t.shallow_wide = shallow_wide;
   t.shallow_few = shallow_few;
+  t.few_cols |= 1u << 8;  // 8 columns: two rows to a register
   return t;
 }
 

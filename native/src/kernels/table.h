@@ -32,8 +32,6 @@ constexpr int kTinyWork = 2048;
 // gemm.cc's shallow products: depth below kShallowDepth, at most kShallowCols columns of C.
 constexpr int kShallowDepth = 16;
 constexpr int kShallowCols = 16;
-// At most this many columns of C: the kernel sets' shallow_few.
-constexpr int kFewCols = 4;
 
 // What the microkernel does with its tile once the K loop is done.
 struct Epilogue {
@@ -136,9 +134,11 @@ struct KernelTable {
   // and AVX-512 sets give the same bits (gemm.cc's gemm_shallow: products of a few depth steps).
   void (*shallow_rows)(const float* a, long a_row, long a_step, int rows, int k, const float* bk, int n,
                        float* acc) = nullptr;
-  // shallow_rows' sums (the same bits) for n <= kFewCols, packed: acc[r * n + j].
+  // shallow_rows' sums (the same bits) for the column counts n in few_cols (bit n set), packed:
+  // acc[r * n + j].
   void (*shallow_few)(const float* a, long a_row, long a_step, int rows, int k, const float* bk, int n,
                       float* acc) = nullptr;
+  unsigned few_cols = 0;
   // shallow_rows' sums for more columns, written to out[r * ld_out + j] for j < n, plus bias[j] when
   // bias is given, zero where negative when relu, then times the gate's derivative (gate[r * ld_out +
   // j], gate_act relu or sigmoid) when gate is given (finish_rows' order and bits): op(B) in blocks
