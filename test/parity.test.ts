@@ -411,8 +411,11 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       // of 2-4 floats deinterleaved by permutes, of 1-7 a stride apart read by masked loads; a single
       // column or row is read in place) and then sums as for operands already stored so: every
       // element must agree.
+      // Up to the set's narrow width (the portable set's is 4 with SSE2): wider products go to other
+      // paths, whose sums depend on the transposes.
+      const widest = /avx/.test(nat.kernelSet?.() ?? '') ? 8 : 4;
       for (const k of [16, 63, 64, 65, 1000, 4099]) {
-        for (const [m, n] of [[1, 1], [3, 3], [3, 2], [10, 1], [2, 4], [7, 5], [19, 6], [9, 7], [5, 8]]) {
+        for (const [m, n] of [[1, 1], [3, 3], [3, 2], [10, 1], [2, 4], [7, 5], [19, 6], [9, 7], [5, 8], [17, 3]].filter(([, n]) => n <= widest)) {
           const a = randomArray(m * k, r);
           const b = randomArray(k * n, r);
           const aT = new Float32Array(k * m);
