@@ -163,7 +163,7 @@ async function main(): Promise<void> {
       log(`${workload} round ${r + 1}/${ROUNDS}`);
       for (const w of serving) {
         for (const [k, v] of Object.entries(await ask(w, workload))) push(`${w.label} ${k}`, v);
-        await settle();
+        settle();
       }
       for (const o of ours) {
         useThreads(o.threads);
