@@ -225,15 +225,17 @@ void gemm_narrow(bool ta, bool tb, int m, int n, int k, float alpha, const float
     kt.transpose_strip(b, n, cols, k, n, k, false);  // cols[j * k + p] = b[j + p * n]
     w = cols;
   }
+  // op(A)'s rows of a block when A is stored transposed ([k][m]) and is more than one column: its
+  // columns, copied.
+  const bool copy_a = ta && m > 1;
   auto rows = [&](size_t i0, size_t i1) {
-    // op(A)'s rows of one block when A is stored transposed ([k][m]): its columns, copied.
     thread_local LineVector block_buf;
-    float* const block = ta && m > 1 ? at_least(block_buf, (size_t)kNarrowRows * k) : nullptr;
+    float* const block = copy_a ? at_least(block_buf, (size_t)kNarrowRows * k) : nullptr;
     float acc[kNarrowRows * kNarrowMax];
     for (size_t i = i0; i < i1; i += kNarrowRows) {
       const int rr = (int)std::min((size_t)kNarrowRows, i1 - i);
       const float* x = a + (long)i * k;
-      if (ta && m > 1) {
+      if (copy_a) {
         // block[r * k + p] = a[i + r + p * m], eight rows at a time (the strips' vector width: with
         // 16 at once the copy went element by element, 64x2x10000 TN 243 -> 147 us).
         for (int r = 0; r < rr; r += 8) kt.transpose_strip(a + i + r, m, block + (long)r * k, k, std::min(8, rr - r), k, false);

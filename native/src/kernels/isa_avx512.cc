@@ -314,28 +314,21 @@ static void shallow_wide(const float* a, long a_row, long a_step, int rows, int 
       }
   };
   using One = std::integral_constant<int, 1>;
-  using Two = std::integral_constant<int, 2>;
   using Eight = std::integral_constant<int, 8>;
-  int j0 = 0;
-  for (; n - j0 > 16; j0 += 32, bk += 2 * b_block, out += 32) {
+  // Every row for columns j0 on, `vecs` blocks of 16 at once: eight rows at a time, then one by one.
+  const auto all_rows = [&](auto vecs_c, int j0, const float* b, float* o) {
     const float* bias_j = bias ? bias + j0 : nullptr;
-    const float* gate_j = gate ? gate + j0 : nullptr;
-    const auto gate_r = [&](int r) { return gate_j ? gate_j + r * ld_out : nullptr; };
+    const auto gate_r = [&](int r) { return gate ? gate + j0 + r * ld_out : nullptr; };
     int r = 0;
-    for (; r + 8 <= rows; r += 8) group(Eight{}, Two{}, a + r * a_row, bk, bias_j, gate_r(r), out + r * ld_out);
-    for (; r < rows; r++) group(One{}, Two{}, a + r * a_row, bk, bias_j, gate_r(r), out + r * ld_out);
-  }
-  const float* bias_j = bias ? bias + j0 : nullptr;
-  const float* gate_j = gate ? gate + j0 : nullptr;
-  const auto gate_r = [&](int r) { return gate_j ? gate_j + r * ld_out : nullptr; };
-  if (n - j0 > 8) {
-    int r = 0;
-    for (; r + 8 <= rows; r += 8) group(Eight{}, One{}, a + r * a_row, bk, bias_j, gate_r(r), out + r * ld_out);
-    for (; r < rows; r++) group(One{}, One{}, a + r * a_row, bk, bias_j, gate_r(r), out + r * ld_out);
-  } else if (n > j0) {
-    avx2_kernels().shallow_wide(a, a_row, a_step, rows, k, bk, ldb, b_block, n - j0, out, ld_out, bias_j, relu, gate_j,
-                                gate_act);
-  }
+    for (; r + 8 <= rows; r += 8) group(Eight{}, vecs_c, a + r * a_row, b, bias_j, gate_r(r), o + r * ld_out);
+    for (; r < rows; r++) group(One{}, vecs_c, a + r * a_row, b, bias_j, gate_r(r), o + r * ld_out);
+  };
+  int j0 = 0;
+  for (; n - j0 > 16; j0 += 32, bk += 2 * b_block, out += 32) all_rows(std::integral_constant<int, 2>(), j0, bk, out);
+  if (n - j0 > 8) all_rows(One{}, j0, bk, out);
+  else if (n > j0)
+    avx2_kernels().shallow_wide(a, a_row, a_step, rows, k, bk, ldb, b_block, n - j0, out, ld_out, bias ? bias + j0 : nullptr,
+                                relu, gate ? gate + j0 : nullptr, gate_act);
 }
 
 // shallow_few (table.h) for 2, 4 or 8 columns: 16 / N rows of C in one 16-float register (C's rows lie
@@ -351,7 +344,9 @@ static int few_packed(const float* a, long a_row, long a_step, int rows, int k, 
   constexpr int R = 16 / N;
   if (a_row != 1 && R * k > 32) return 0;
   const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m512i column = _mm512_and_si512(lane, _mm512_set1_epi32(N - 1)), row = _mm512_srli_epi32(lane, N == 2 ? 1 : N == 4 ? 2 : 3);
+  const __m512i column = _mm512_and_si512(lane, _mm512_set1_epi32(N - 1)), row = _mm512_srli_epi32(lane, __builtin_ctz(N));
+  // The permutes are the zero-masking form with every lane kept: GCC 12's plain one passes an
+  // undefined vector through and warns of it as uninitialized (-Wmaybe-uninitialized).
   __m512 b[kShallowDepth];
   for (int p = 0; p < k; p++) b[p] = _mm512_maskz_permutexvar_ps(0xFFFF, column, _mm512_loadu_ps(bk + p * kShallowCols));
   int r = 0;
