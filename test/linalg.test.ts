@@ -320,7 +320,7 @@ describe('the dense kernels (LU, triangular solves, Cholesky, QR, eigh): native 
     expect(() => native!.householderQr(shared.subarray(0, 4), 2, 2, 1, shared.subarray(2, 6), 2)).toThrow('householderQr: q (argument 4) shares memory with a');
   });
 
-  it.runIf(native !== null)('decomposes symmetric matrices with the reference\'s bits (doubles in the same order), over edge sizes', () => {
+  it.runIf(native !== null)('decomposes symmetric matrices with the reference\'s bits (doubles in the same order), over edge sizes and scales', () => {
     const ref = (bp.setBackend('reference'), B());
     bp.setBackend('native');
     for (const n of [1, 2, 7, 8, 9, 63, 64, 65, 150]) {
@@ -340,11 +340,56 @@ describe('the dense kernels (LU, triangular solves, Cholesky, QR, eigh): native 
         }
       }
     }
+    // Scales far from 1, where a rotation's length may leave sqrt(f^2 + g^2) for pythag; a diagonal
+    // matrix and one with zero rows, whose rotations have f = g = 0.
+    const n = 24;
+    const scaled = (scale: number) => matrices(n, 1, 0).map((v, i) => v * (i % 7 === 0 ? scale * 1e-6 : scale));
+    const diagonal = new Float32Array(n * n).map((_, i) => (i % (n + 1) === 0 ? i - 200 : 0));
+    const zeroRows = matrices(n, 1, 0).map((v, i) => (Math.floor(i / n) % 3 === 0 || i % n % 3 === 0 ? 0 : v));
+    for (const [name, a] of [['3e37', scaled(3e37)], ['1e-38', scaled(1e-38)], ['1e-45', scaled(1e-45)], ['diagonal', diagonal], ['zero rows', zeroRows]] as const) {
+      const run = (be: Backend) => {
+        const values = new Float32Array(n), vectors = new Float32Array(n * n), info = new Int32Array(1);
+        be.eigh(a, n, 1, false, values, vectors, info);
+        return [values, vectors, info[0]] as const;
+      };
+      const [vo, wo, io] = run(native!), [vr, wr, ir] = run(ref);
+      expect([io, ir], name).toEqual([0, 0]);
+      expect(vo.every(Number.isFinite), name).toBe(true);
+      expect(Buffer.from(vo.buffer).equals(Buffer.from(vr.buffer)) && Buffer.from(wo.buffer).equals(Buffer.from(wr.buffer)), name).toBe(true);
+    }
     const info = new Int32Array(1);
     native!.eigh(new Float32Array([1, NaN, NaN, 1]), 2, 1, false, new Float32Array(2), new Float32Array(0), info);
     expect(info[0]).toBe(1);
     expect(() => native!.eigh(new Float32Array(4), 2, 1, false, new Float32Array(2), new Float32Array(3), new Int32Array(1))).toThrow('eigh: vectors has 3 elements, expected 0 or 4');
     expect(() => native!.eigh(new Float32Array(4), 2, 1, false, new Float32Array(1), new Float32Array(0), new Int32Array(1))).toThrow('eigh: values has 1 elements, expected 2');
+  });
+
+  it.runIf(native !== null)('decomposes a matrix larger than the scratch a thread keeps, and the same bits after it', () => {
+    const eigh = (a: Float32Array, n: number) => {
+      const values = new Float32Array(n), vectors = new Float32Array(n * n), info = new Int32Array(1);
+      native!.eigh(a, n, 1, false, values, vectors, info);
+      expect(info[0]).toBe(0);
+      return { values, vectors };
+    };
+    const small = matrices(150, 1, 0), before = eigh(small, 150);
+    // n = 1030 needs more than the 16 MiB kept: scratch for this call alone.
+    const n = 1030, a = matrices(n, 1, 0);
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a[j * n + i] = a[i * n + j];
+    const { values, vectors } = eigh(a, n);
+    for (const j of [0, 1, 517, n - 1]) {
+      let residual = 0, norm = 0;
+      for (let i = 0; i < n; i++) {
+        let av = 0;
+        for (let k = 0; k < n; k++) av += a[i * n + k] * vectors[k * n + j];
+        residual = Math.max(residual, Math.abs(av - values[j] * vectors[i * n + j]));
+        norm += vectors[i * n + j] ** 2;
+      }
+      expect(residual, `column ${j}`).toBeLessThan(2e-4);
+      expect(Math.abs(norm - 1), `column ${j}`).toBeLessThan(1e-4);
+    }
+    for (let j = 1; j < n; j++) expect(values[j]).toBeGreaterThanOrEqual(values[j - 1]);
+    const after = eigh(small, 150);
+    expect(Buffer.from(after.values.buffer).equals(Buffer.from(before.values.buffer)) && Buffer.from(after.vectors.buffer).equals(Buffer.from(before.vectors.buffer))).toBe(true);
   });
 
   it.runIf(native !== null)('gives the same bits at one and two threads, a lone matrix and a batch', () => {

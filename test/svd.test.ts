@@ -2,7 +2,7 @@
 // (matrixNorm 'nuc' / 2 / -2, cond 2 / -2) against torch 1.13 on both backends: values and every
 // input's gradient. Singular vectors are compared through quantities their arbitrary signs leave
 // alone (squares, U diag(S) Vh, projections). Then the svd kernel: native against reference (the same
-// bits), at one and two threads, and its argument errors.
+// bits), at one and two threads, and its argument errors; the rotation length both twins use.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { B } from '../lib/backend/registry';
@@ -12,6 +12,7 @@ import { eachBackend, nativeExpected } from './helpers/backends';
 import { haveTorch, noteIfNoTorch } from './helpers/torch';
 import { CallInput, expectCallsLikeTorch, inputMaker, TorchCall } from './helpers/torch_calls';
 import { rng } from './helpers/random';
+import { pythag, rotationLength } from '../lib/backend/reference/double_loops';
 
 const x = inputMaker(4500);
 const L = bp.linalg;
@@ -119,6 +120,19 @@ eachBackend('svd', () => {
     expect(() => L.matrixNorm(bp.zeros([2, 0]), 2)).toThrow('matrixNorm: ord 2 of an empty matrix is not defined (it has no singular values), got shape [2, 0]');
     expect(L.cond(bp.zeros([2, 0, 0])).shape).toEqual([2]);
     expect(() => L.norm(bp.randn([3]), 'nuc')).toThrow("norm: ord 'nuc' is a matrix norm: give a 2-D x or two dims, got shape [3] and dim undefined");
+  });
+});
+
+describe('rotationLength (the QL and QR sweeps\' sqrt(f^2 + g^2), eigh\'s and svd\'s in both twins)', () => {
+  it('is the plain formula between 1e-150 and 1e150, and pythag past them, where the formula overflows or underflows', () => {
+    for (const [f, g] of [[3, 4], [0.1, -0.7], [1e-100, 3e-101], [-2e120, 1e119]]) expect(rotationLength(f, g)).toBe(Math.sqrt(f * f + g * g));
+    expect(rotationLength(0, 0)).toBe(0);
+    expect(rotationLength(0, -2)).toBe(2);
+    for (const [f, g, r] of [[3e200, 4e200, 5e200], [-3e-200, 4e-200, 5e-200], [1e308, 1e308, Math.SQRT2 * 1e308]]) {
+      expect(Math.abs(Math.sqrt(f * f + g * g) - r)).toBeGreaterThan(r / 2);
+      expect(rotationLength(f, g)).toBe(pythag(f, g));
+      expect(Math.abs(rotationLength(f, g) - r)).toBeLessThanOrEqual(4e-16 * r);
+    }
   });
 });
 

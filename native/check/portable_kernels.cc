@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "../src/kernels/double_loops.h"
 #include "../src/kernels/elementwise.h"
 #include "../src/kernels/gemm.h"
 #include "../src/kernels/lu.h"
@@ -266,6 +267,16 @@ void qr_checks(std::mt19937& g) {
   }
 }
 
+// The QL and QR sweeps' rotation length: sqrt(f^2 + g^2) where that is safe, pythag past 1e150 and
+// below 1e-150, where the plain formula overflows to infinity or underflows to zero.
+void rotation_length_checks() {
+  const double cases[][3] = {{3, 4, 5}, {0, 0, 0}, {0, -2, 2}, {-1e-30, 0, 1e-30}, {3e200, 4e200, 5e200}, {-3e-200, 4e-200, 5e-200}, {1e308, 1e308, 1.4142135623730951e308}};
+  for (const auto& c : cases) {
+    const double got = bp::rotation_length(c[0], c[1]);
+    check(std::fabs(got - c[2]) <= 4e-16 * c[2], "rotation_length", (long)(&c - cases), got, c[2]);
+  }
+}
+
 // Symmetric eigendecomposition: A V against V diag(L), V^T V against I, ascending eigenvalues.
 void eigh_checks(std::mt19937& g) {
   for (int n : {1, 2, 9, 40, 100}) {
@@ -331,6 +342,7 @@ int main() {
   gemm_checks(g);
   lu_checks(g);
   qr_checks(g);
+  rotation_length_checks();
   eigh_checks(g);
   svd_checks(g);
   bp::ThreadPool::instance().set_threads(1);

@@ -8,6 +8,12 @@ export function pythag(a: number, b: number): number {
   return y === 0 ? 0 : y * Math.sqrt(1 + (x / y) * (x / y));
 }
 
+/** sqrt(a^2 + b^2) as written between 1e-150 and 1e150, else pythag: double_loops.h's rotation_length. */
+export function rotationLength(a: number, b: number): number {
+  const r = Math.sqrt(a * a + b * b);
+  return r > 1e-150 && r < 1e150 ? r : pythag(a, b);
+}
+
 /** x[xo..] . y[yo..] over len elements with four partial sums (element i into sum i mod 4), as double_loops.h's dot4. */
 export function dot4(x: Float64Array, xo: number, y: Float64Array, yo: number, len: number): number {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;

@@ -2,7 +2,7 @@
 // and tql2), the same operations in the same order on doubles (JavaScript's numbers, as eigh.cc's),
 // rounded to the storage's precision at the end: the same bits.
 import { roundingOf } from '../../storage';
-import { dot4, pythag } from './double_loops';
+import { dot4, pythag, rotationLength } from './double_loops';
 
 const EPS = 2.220446049250313e-16;
 
@@ -91,7 +91,7 @@ function tql2(d: Float64Array, e: Float64Array, vt: Float64Array | null, n: numb
         for (i = m - 1; i >= l; i--) {
           let f = s * e[i];
           const b = c * e[i];
-          e[i + 1] = r = pythag(f, g);
+          e[i + 1] = r = rotationLength(f, g);
           if (r === 0) {
             d[i + 1] -= p;
             e[m] = 0;

@@ -2,7 +2,7 @@
 // the same operations in the same order on doubles (JavaScript's numbers, as svd.cc's), rounded to
 // the storage's precision at the end: the same bits.
 import { roundingOf } from '../../storage';
-import { dot4, pythag } from './double_loops';
+import { dot4, pythag, rotationLength } from './double_loops';
 
 const MAX_ITERATIONS = 75;
 
@@ -139,7 +139,7 @@ function golubKahan(a: Float64Array, m: number, n: number, w: Float64Array, v: F
           const f = s * rv1[i];
           rv1[i] = c * rv1[i];
           if (Math.abs(f) + anorm === anorm) break;
-          const h = pythag(f, w[i]);
+          const h = rotationLength(f, w[i]);
           c = w[i] / h;
           s = -f / h;
           w[i] = h;
@@ -167,7 +167,7 @@ function golubKahan(a: Float64Array, m: number, n: number, w: Float64Array, v: F
         y = w[i];
         h = s * gg;
         gg = c * gg;
-        let r = pythag(f, h);
+        let r = rotationLength(f, h);
         rv1[j] = r;
         c = f / r;
         s = h / r;
@@ -176,7 +176,7 @@ function golubKahan(a: Float64Array, m: number, n: number, w: Float64Array, v: F
         h = y * s;
         y *= c;
         if (v) rotate(v, j, i, n, c, s);
-        r = pythag(f, h);
+        r = rotationLength(f, h);
         w[j] = r;
         if (r !== 0) {
           c = f / r;

@@ -3,10 +3,11 @@
 // shifts on it, each rotation applied to the accumulated vectors (tql2). All in double precision,
 // rounded to float at the end; written in the order of the reference twin
 // (lib/backend/reference/eigh.ts), whose JavaScript numbers are doubles, so that both give the same
-// bits (this file is built without fused multiply-adds, and hypot is computed as NR's pythag, not
-// by libm). The inner loops are double_loops.h's, vectorized for the machine (n = 256, one thread:
-// eigh 13.1 -> 8.05 ms with the clones alone). Unblocked: about 4/3 n^3 + 3 n^3 operations, slower
-// than LAPACK's syevd for large n (docs/performance.md, sessions 44 and 45).
+// bits (this file is built without fused multiply-adds, and a rotation's length is rotation_length,
+// NR's pythag where sqrt(f^2 + g^2) is not safe, not libm's hypot). The inner loops are
+// double_loops.h's, vectorized for the machine (n = 256, one thread: eigh 13.1 -> 8.05 ms with the
+// clones alone). Unblocked: about 4/3 n^3 + 3 n^3 operations, slower than LAPACK's syevd for large n
+// (docs/performance.md, sessions 44, 45 and 50).
 #include "eigh.h"
 
 #include <algorithm>
@@ -14,7 +15,9 @@
 #include <numeric>
 #include <vector>
 
+#include "../runtime/line_vector.h"
 #include "double_loops.h"
+#include "tile_transpose.h"
 #include "triangular.h"
 
 namespace bp {
@@ -116,7 +119,7 @@ bool tql2(double* d, double* e, double* vt, int n) {
         for (i = m - 1; i >= l; i--) {
           double f = s * e[i];
           const double b = c * e[i];
-          e[i + 1] = (r = pythag(f, g));
+          e[i + 1] = (r = rotation_length(f, g));
           if (r == 0.0) {
             d[i + 1] -= p;
             e[m] = 0.0;
@@ -142,26 +145,38 @@ bool tql2(double* d, double* e, double* vt, int n) {
   return true;
 }
 
+// Doubles of scratch a thread keeps between calls: 16 MiB, n = 1024 with vectors.
+constexpr size_t kKeptScratch = (size_t)2 << 20;
+
 int decompose(const float* a, int n, bool upper, float* values, float* vectors) {
-  std::vector<double> z((size_t)n * n), vt(vectors ? (size_t)n * n : 0), d(n), e(n), g(n);
-  // The symmetric matrix from the triangle read.
-  for (int i = 0; i < n; i++)
-    for (int j = 0; j <= i; j++) z[(size_t)i * n + j] = z[(size_t)j * n + i] = upper ? a[(long)j * n + i] : a[(long)i * n + j];
-  tred2(z.data(), n, d.data(), e.data(), g.data(), vectors != nullptr);
+  // Scratch on cache lines, kept by the thread across calls. Fresh vectors at each call (malloc's
+  // 16-byte alignment, pages faulted in anew) took n = 256 from 6.0 to 8.8 ms in a C++ loop: a
+  // quarter of it in page faults, and the rotations' 64-byte loads straddling two lines.
+  thread_local LineVectorOf<double> kept;
+  LineVectorOf<double> once;
+  double* const z = kept_or_once(kept, once, (size_t)n * n * (vectors ? 2 : 1) + 3 * (size_t)n, kKeptScratch);
+  double* const vt = vectors ? z + (size_t)n * n : nullptr;
+  double* const d = z + (size_t)n * n * (vectors ? 2 : 1);
+  double* const e = d + n;
+  double* const g = e + n;
+  // The symmetric matrix from the triangle read: its lower triangle (the upper one's transpose when
+  // that is read), then mirrored.
+  if (upper) {
+    transpose_tiles(n, n, [&](int i) { return a + (long)i * n; }, z, n);
+  } else {
+    for (int i = 0; i < n; i++) std::copy(a + (long)i * n, a + (long)i * n + i + 1, z + (long)i * n);
+  }
+  mirror_lower(z, n);
+  tred2(z, n, d, e, g, vectors != nullptr);
   // The accumulated transformation's columns become rows, so that each rotation walks two rows.
-  if (vectors)
-    for (int i = 0; i < n; i++)
-      for (int k = 0; k < n; k++) vt[(size_t)i * n + k] = z[(size_t)k * n + i];
-  if (!tql2(d.data(), e.data(), vectors ? vt.data() : nullptr, n)) return 1;
+  if (vectors) transpose_tiles(n, n, [&](int k) { return z + (long)k * n; }, vt, n);
+  if (!tql2(d, e, vt, n)) return 1;
   // Ascending, ties in index order (a stable sort of the indices).
   std::vector<int> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return d[x] < d[y]; });
-  for (int j = 0; j < n; j++) {
-    values[j] = (float)d[order[j]];
-    if (vectors)
-      for (int k = 0; k < n; k++) vectors[(long)k * n + j] = (float)vt[(size_t)order[j] * n + k];
-  }
+  for (int j = 0; j < n; j++) values[j] = (float)d[order[j]];
+  if (vectors) transpose_tiles(n, n, [&](int j) { return vt + (long)order[j] * n; }, vectors, n);
   return 0;
 }
 

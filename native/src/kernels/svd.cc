@@ -4,10 +4,10 @@
 // applied to U's and V's columns (EISPACK's svd, in Numerical Recipes' formulation). All in double
 // precision, rounded to float at the end, written in the order of the reference twin
 // (lib/backend/reference/svd.ts), whose JavaScript numbers are doubles, so that both give the same
-// bits (this file is built without fused multiply-adds; hypot is NR's pythag, not libm's). The
-// matrices are kept by columns, so that reflections and rotations walk contiguous memory; the
-// right-hand reflections' row updates are done a column at a time for the same reason (the same
-// sums in the same order). The inner loops are double_loops.h's, vectorized for the machine (n = 256,
+// bits (this file is built without fused multiply-adds, and a rotation's length is rotation_length,
+// NR's pythag where sqrt(f^2 + h^2) is not safe, not libm's hypot). The matrices are kept by
+// columns, so that reflections and rotations walk contiguous memory; the right-hand reflections'
+// row updates are done a column at a time for the same reason (the same sums in the same order). The inner loops are double_loops.h's, vectorized for the machine (n = 256,
 // one thread: svd 25.0 -> 15.7 ms, svdvals 6.8 -> 6.3). Unblocked: slower than LAPACK's gesdd
 // (docs/performance.md, session 45). Session 45's first version, one-sided Jacobi, took 13 sweeps
 // at n = 256 (74.5 ms against PyTorch's 6.5) and did not converge on an exactly rank-2 6 x 6 matrix.
@@ -18,13 +18,18 @@
 #include <numeric>
 #include <vector>
 
+#include "../runtime/line_vector.h"
 #include "double_loops.h"
+#include "tile_transpose.h"
 #include "triangular.h"
 
 namespace bp {
 namespace {
 
 constexpr int kMaxIterations = 75;
+
+// Doubles of scratch a thread keeps between calls: 16 MiB, a 1024 x 1024 matrix with its vectors.
+constexpr size_t kKeptScratch = (size_t)2 << 20;
 
 // |a| with b's sign (Fortran's SIGN).
 double with_sign(double a, double b) { return b >= 0.0 ? std::fabs(a) : -std::fabs(a); }
@@ -148,7 +153,7 @@ bool golub_kahan(double* a, int m, int n, double* w, double* v, double* rv1, dou
           const double f = s * rv1[i];
           rv1[i] = c * rv1[i];
           if (std::fabs(f) + anorm == anorm) break;
-          const double h = pythag(f, w[i]);
+          const double h = rotation_length(f, w[i]);
           c = w[i] / h;
           s = -f / h;
           w[i] = h;
@@ -177,7 +182,7 @@ bool golub_kahan(double* a, int m, int n, double* w, double* v, double* rv1, dou
         y = w[i];
         h = s * gg;
         gg = c * gg;
-        double r = pythag(f, h);
+        double r = rotation_length(f, h);
         rv1[j] = r;
         c = f / r;
         s = h / r;
@@ -186,7 +191,7 @@ bool golub_kahan(double* a, int m, int n, double* w, double* v, double* rv1, dou
         h = y * s;
         y *= c;
         if (v) rotate(v + (long)j * n, v + (long)i * n, n, c, s);
-        r = pythag(f, h);
+        r = rotation_length(f, h);
         w[j] = r;
         if (r != 0.0) {
           c = f / r;
@@ -242,10 +247,21 @@ int decompose(const float* a, int m, int n, bool full, float* s, float* u, float
   const bool tall = m >= n;
   const int rows = tall ? m : n, cols = tall ? n : m;
   const bool vectors = u != nullptr || vt != nullptr;
-  std::vector<double> w((size_t)rows * cols), v(vectors ? (size_t)cols * cols : 0), sigma(cols), rv1(cols), t(rows);
-  for (int j = 0; j < cols; j++)
-    for (int i = 0; i < rows; i++) w[(size_t)j * rows + i] = tall ? a[(long)i * n + j] : a[(long)j * n + i];
-  if (!golub_kahan(w.data(), rows, cols, sigma.data(), vectors ? v.data() : nullptr, rv1.data(), t.data())) return 2;
+  // Scratch on cache lines, kept by the thread across calls (eigh.cc's decompose says why).
+  const int want = full ? rows : cols;
+  const size_t w_size = (size_t)rows * cols, v_size = vectors ? (size_t)cols * cols : 0;
+  const size_t left_size = vectors ? (size_t)rows * want : 0;
+  thread_local LineVectorOf<double> kept;
+  LineVectorOf<double> once;
+  double* const w = kept_or_once(kept, once, w_size + v_size + left_size + 2 * (size_t)cols + (size_t)rows, kKeptScratch);
+  double* const v = vectors ? w + w_size : nullptr;
+  double* const left = w + w_size + v_size;
+  double* const sigma = left + left_size;
+  double* const rv1 = sigma + cols;
+  double* const t = rv1 + cols;
+  if (tall) transpose_tiles(m, n, [&](int i) { return a + (long)i * n; }, w, rows);
+  else std::copy(a, a + (long)m * n, w);
+  if (!golub_kahan(w, rows, cols, sigma, v, rv1, t)) return 2;
   // Descending, ties in index order (a stable sort of the indices).
   std::vector<int> order(cols);
   std::iota(order.begin(), order.end(), 0);
@@ -254,14 +270,11 @@ int decompose(const float* a, int m, int n, bool full, float* s, float* u, float
   if (!vectors) return 0;
   // The tall way's left vectors in order (rows x want, by columns), completed past cols for the
   // full decomposition.
-  const int want = full ? rows : cols;
-  std::vector<double> left((size_t)rows * want);
-  for (int j = 0; j < cols; j++) std::copy(w.begin() + (long)order[j] * rows, w.begin() + (long)(order[j] + 1) * rows, left.begin() + (long)j * rows);
-  if (cols < want) complete(left.data(), rows, cols, want);
+  for (int j = 0; j < cols; j++) std::copy(w + (long)order[j] * rows, w + (long)(order[j] + 1) * rows, left + (long)j * rows);
+  if (cols < want) complete(left, rows, cols, want);
   // U = the tall way's left vectors and V's rows its right ones when m >= n; swapped when wide.
   const int u_cols = full ? m : cols, vt_rows = full ? n : cols;
-  for (int j = 0; j < u_cols; j++)
-    for (int i = 0; i < m; i++) u[(long)i * u_cols + j] = (float)(tall ? left[(size_t)j * rows + i] : v[(size_t)order[j] * cols + i]);
+  transpose_tiles(u_cols, m, [&](int j) { return tall ? left + (long)j * rows : v + (long)order[j] * cols; }, u, u_cols);
   for (int j = 0; j < vt_rows; j++)
     for (int i = 0; i < n; i++) vt[(long)j * n + i] = (float)(tall ? v[(size_t)order[j] * cols + i] : left[(size_t)j * rows + i]);
   return 0;
