@@ -277,6 +277,21 @@ void rotation_length_checks() {
   }
 }
 
+// svd's four dot products at once: the bits of four dot4 calls (the same partial sums, each element
+// into the same one), over lengths around the four-element steps.
+void dot4_x4_checks(std::mt19937& g) {
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  std::vector<double> x(80), y(4 * 80);
+  for (auto& v : x) v = u(g) * 1e3;
+  for (auto& v : y) v = u(g);
+  const double* ys[4] = {y.data(), y.data() + 80, y.data() + 160, y.data() + 240};
+  for (int len = 0; len <= 80; len++) {
+    double out[4];
+    bp::dot4_x4(x.data(), ys, len, out);
+    for (int r = 0; r < 4; r++) check(out[r] == bp::dot4(x.data(), ys[r], len), "dot4_x4", len * 4 + r, out[r], bp::dot4(x.data(), ys[r], len));
+  }
+}
+
 // Symmetric eigendecomposition: A V against V diag(L), V^T V against I, ascending eigenvalues.
 void eigh_checks(std::mt19937& g) {
   for (int n : {1, 2, 9, 40, 100}) {
@@ -343,6 +358,7 @@ int main() {
   lu_checks(g);
   qr_checks(g);
   rotation_length_checks();
+  dot4_x4_checks(g);
   eigh_checks(g);
   svd_checks(g);
   bp::ThreadPool::instance().set_threads(1);

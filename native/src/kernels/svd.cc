@@ -57,11 +57,8 @@ bool golub_kahan(double* a, int m, int n, double* w, double* v, double* rv1, dou
       g = -with_sign(std::sqrt(s), f);
       const double h = f * g - s;
       ci[i] = f - g;
-      for (int j = l; j < n; j++) {
-        double* cj = a + (long)j * m;
-        const double r = dot4(ci + i, cj + i, m - i) / h;
-        axpy(r, ci + i, cj + i, m - i);
-      }
+      const auto column = [&](int j) { return a + (long)j * m + i; };
+      dots_then_updates(ci + i, m - i, l, n, column, [&](int j, double dot) { axpy(dot / h, ci + i, column(j), m - i); });
       for (int k = i; k < m; k++) ci[k] *= scale;
     }
     w[i] = scale * g;
@@ -99,11 +96,8 @@ bool golub_kahan(double* a, int m, int n, double* w, double* v, double* rv1, dou
         if (g != 0.0) {
           for (int k = l; k < n; k++) t[k] = a[(long)k * m + i];
           for (int j = l; j < n; j++) vi[j] = t[j] / t[l] / g;
-          for (int j = l; j < n; j++) {
-            double* vj = v + (long)j * n;
-            const double r = dot4(t + l, vj + l, n - l);
-            axpy(r, vi + l, vj + l, n - l);
-          }
+          const auto row = [&](int j) { return v + (long)j * n + l; };
+          dots_then_updates(t + l, n - l, l, n, row, [&](int j, double dot) { axpy(dot, vi + l, row(j), n - l); });
         }
         for (int j = l; j < n; j++) {
           v[(long)j * n + i] = 0.0;
@@ -121,11 +115,8 @@ bool golub_kahan(double* a, int m, int n, double* w, double* v, double* rv1, dou
       for (int j = l; j < n; j++) a[(long)j * m + i] = 0.0;
       if (w[i] != 0.0) {
         const double inv = 1.0 / w[i];
-        for (int j = l; j < n; j++) {
-          double* cj = a + (long)j * m;
-          const double f = (dot4(ci + l, cj + l, m - l) / ci[i]) * inv;
-          axpy(f, ci + i, cj + i, m - i);
-        }
+        const auto column = [&](int j) { return a + (long)j * m + l; };
+        dots_then_updates(ci + l, m - l, l, n, column, [&](int j, double dot) { axpy((dot / ci[i]) * inv, ci + i, a + (long)j * m + i, m - i); });
         for (int k = i; k < m; k++) ci[k] *= inv;
       } else {
         std::fill(ci + i, ci + m, 0.0);
