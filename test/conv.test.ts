@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, optim } from '../lib/index';
-import { oneImageAtATime } from './helpers/conv_paths';
+import { inputGradientByImage, oneImageAtATime, withSize } from './helpers/conv_paths';
+import { setConvRowsChunkFloats } from '../lib/ops/conv_rows';
 import { eachBackend } from './helpers/backends';
 import { drawsOf, rng } from './helpers/random';
 import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
@@ -164,6 +165,35 @@ eachBackend('conv2d and pooling', () => {
   it.runIf(haveTorch)(`${CONV.length} random conv2d calls as torch's (stride, padding, dilation, groups, bias; the input's, weight's and bias's gradients)`, () => {
     // Sums of up to 36 products in another order than torch's.
     expectOpsLikeTorch(CONV, CONV_SCRIPT, runConv, 2e-6);
+  });
+
+  it.runIf(haveTorch)(`the same ${CONV.length} calls with the input gradient made one image at a time (the batch path's chunks), as torch's`, () => {
+    inputGradientByImage(() => expectOpsLikeTorch(CONV, CONV_SCRIPT, runConv, 2e-6));
+  });
+
+  it('a convolution\'s gradients in chunks of images (the last one shorter): the same bits at one and two threads, within rounding of one chunk', () => {
+    // 5 images of 400 positions x 144 floats of rows: four to a chunk of 2^18 floats, then one.
+    const data = [[5, 16, 20, 20], [24, 16, 3, 3], [24]].map((shape) => bp.randn(shape));
+    const gy = bp.randn([5, 24, 20, 20]);
+    const grads = () => {
+      const [x, w, b] = data.map((t) => t.clone().requiresGrad_());
+      bp.relu(bp.conv2d(x, w, b, { padding: 1 })).mul(gy).sum().backward();
+      return [x, w, b].map((t) => Array.from(t.grad!.data));
+    };
+    const threads = bp.getNumThreads();
+    try {
+      bp.setNumThreads(1);
+      const chunked = grads();
+      bp.setNumThreads(2);
+      expect(grads()).toEqual(chunked);
+      for (const floats of [1, 1 << 30]) {
+        // One image a chunk; all five in one.
+        const other = withSize(setConvRowsChunkFloats, floats, grads);
+        chunked.forEach((g, i) => g.forEach((v, j) => expect(Math.abs(v - other[i][j])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(v)))));
+      }
+    } finally {
+      bp.setNumThreads(threads);
+    }
   });
 
   it.runIf(haveTorch)(`the same ${CONV.length} calls one image at a time, the path of large batches (no rows of all images at once, made again in backward)`, () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, Tensor } from '../lib/index';
 import { withFloat64 } from '../lib/storage';
-import { oneImageAtATime } from './helpers/conv_paths';
+import { inputGradientByImage, oneImageAtATime } from './helpers/conv_paths';
 import { rng } from './helpers/random';
 
 const r = rng(777);
@@ -125,6 +125,8 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   elu: () => [(x) => bp.elu(x, 0.7), [randT([3, 5], -3, 3)]],
   'conv2d stride 2, padding, dilation, groups 2, bias': () => [(x, w, b) => bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 }),
     [randT([2, 4, 5, 6]), randT([6, 2, 3, 2]), randT([6])]],
+  'conv2d with its input gradient one image at a time (the batch path\'s chunks), stride, padding, bias, then ReLU': () => [(x, w, b) =>
+    inputGradientByImage(() => bp.relu(bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2] }))), [randT([3, 2, 5, 6]), randT([4, 2, 3, 2]), randT([4])]],
   'conv2d one image at a time (the path of large batches), stride 2, padding, dilation, groups 2, bias': () => [(x, w, b) =>
     oneImageAtATime(() => bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 })), [randT([2, 4, 5, 6]), randT([6, 2, 3, 2]), randT([6])]],
   'gridSample bilinear, zeros padding (input and grid)': () => [(x, g) => bp.gridSample(x, g), [randT([2, 2, 3, 4]), randT([2, 3, 2, 2], -1.2, 1.2)]],

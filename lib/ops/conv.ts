@@ -17,6 +17,7 @@ import { gelu, relu, sigmoid, tanh } from './unary';
 import { sum } from './reduce';
 import { pad } from './pad_resize';
 import { convByImage } from './conv_by_image';
+import { convRowsThen } from './conv_rows';
 
 /** A size of each of the two spatial dimensions: one number for both, or [height, width]. */
 export type Size2 = number | readonly [number, number];
@@ -219,18 +220,16 @@ export function conv2dThen(x: Tensor, weight: Tensor, bias: Tensor | null, optio
     const y = thenActivation(convByImage(input, weight, bias, g, groups), activation);
     return batched ? y : y.reshape(y.shape.slice(1));
   }
+  if (groups === 1) return rowsToImages(convRowsThen(input, weight.reshape([out, cg * kh * kw]), bias, g, activation), g, out, batched);
   const parts: Tensor[] = [];
   for (let k = 0; k < groups; k++) {
-    // Each group reads its own channels; with one group the rows read x in place.
-    const xs = groups === 1 ? input : narrow(input, 1, k * cg, cg);
-    const rows = imageRowsOf(xs, { ...g, c: cg }, 0, cg, 0);
-    const wk = (groups === 1 ? weight : narrow(weight, 0, k * og, og)).reshape([og, cg * kh * kw]);
-    const bk = bias && (groups === 1 ? bias : narrow(bias, 0, k * og, og));
-    parts.push(linear(rows, wk, bk, activation));
+    // Each group reads its own channels.
+    const rows = imageRowsOf(narrow(input, 1, k * cg, cg), { ...g, c: cg }, 0, cg, 0);
+    parts.push(linear(rows, narrow(weight, 0, k * og, og).reshape([og, cg * kh * kw]), bias && narrow(bias, 0, k * og, og), activation));
     letGoAfterRead(parts[k], rows);
   }
-  const y = rowsToImages(groups === 1 ? parts[0] : cat(parts, 1), g, out, batched);
-  if (groups > 1) letGoAfterBackward(...parts);
+  const y = rowsToImages(cat(parts, 1), g, out, batched);
+  letGoAfterBackward(...parts);
   return y;
 }
 

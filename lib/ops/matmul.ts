@@ -101,7 +101,28 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * where no gradient is recorded (inference); otherwise linear() applies gelu() to the product.
  */
 export type FusedActivation = 'none' | 'relu' | 'sigmoid' | 'tanh' | 'gelu';
-const ACT_CODE: Record<FusedActivation, UnaryCode> = { none: 0, relu: Unary.relu, sigmoid: Unary.sigmoid, tanh: Unary.tanh, gelu: Unary.gelu };
+/** Each fused activation's code in the kernels' epilogue (0: none). */
+export const ACT_CODE: Record<FusedActivation, UnaryCode> = { none: 0, relu: Unary.relu, sigmoid: Unary.sigmoid, tanh: Unary.tanh, gelu: Unary.gelu };
+
+/**
+ * The first step of a fused linear layer's backward (y = act(x W^T + b), [rows, out]): gz, the
+ * gradient before the activation (gy itself without one, or when the consumer's GEMM applied it:
+ * `gated`; else a fresh array the caller recycles), and the bias's gradient (null without a bias
+ * that needs one).
+ */
+export function preActivationGrad(be: Backend, act: UnaryCode, y: Float32Array, gy: Float32Array, rows: number, out: number,
+  bias: Tensor | null, gated: boolean): { gz: Float32Array; gb: Float32Array | null } {
+  const gb = bias && bias.requiresGrad ? bias.gradBuffer() : null; // overwritten whole
+  let gz = gy;
+  if (act && !gated) {
+    // The activation's backward (its derivative read from y) and the bias gradient in one pass.
+    gz = allocOutput(gy.length);
+    be.biasActGrad(act, y, gy, gz, rows, out, gb);
+  } else if (gb) {
+    be.reduce(Reduce.sum, gz, 1, rows, out, gb, null);
+  }
+  return { gz, gb };
+}
 
 /**
  * act(x W^T + b) in one GEMM with a fused epilogue (the same numbers as the activation applied
@@ -137,15 +158,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
   be.gemm(false, true, batch, out, inF, 1, x.data, weight.data, 0, y, bias ? bias.data : null, act);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(y, outShape, inputs, 'linear', (gy, ctx) => {
-    const gb = bias && bias.requiresGrad ? bias.gradBuffer() : null; // overwritten whole
-    let gz = gy;
-    if (act && !ctx?.gated) {
-      // The activation's backward (its derivative read from y) and the bias gradient in one pass.
-      gz = allocOutput(gy.length);
-      be.biasActGrad(act, y, gy, gz, batch, out, gb);
-    } else if (gb) {
-      be.reduce(Reduce.sum, gz, 1, batch, out, gb, null);
-    }
+    const { gz, gb } = preActivationGrad(be, act, y, gy, batch, out, bias, ctx?.gated ?? false);
     const gx = x.requiresGrad ? allocOutput(x.size) : null;
     // When x is a fused linear + activation's output and this is its one use, the input gradient
     // GEMM applies that activation's backward too (x's own backward then skips it).
