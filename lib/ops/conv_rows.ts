@@ -54,7 +54,7 @@ export function convRowsThen(x4: Tensor, weight2d: Tensor, bias: Tensor | null, 
   be.gemm(false, true, count, out, depth, 1, rows, weight2d.data, 0, y, bias ? bias.data : null, act);
   const inputs = bias ? [x4, weight2d, bias] : [x4, weight2d];
   const per = Math.max(1, Math.floor(chunkFloats / (plane * depth))); // images a chunk of backward
-  const node = recordKeeping(y, [count, out], inputs, [rows], 'conv2d', (gy, ctx) => {
+  return recordKeeping(y, [count, out], inputs, [rows], 'conv2d', (gy, ctx) => {
     const { gz, gb } = preActivationGrad(be, act, y, gy, count, out, bias, ctx?.gated ?? false);
     const gw = weight2d.requiresGrad ? weight2d.gradBuffer() : null; // overwritten whole (beta 0)
     if (gw) be.gemm(true, false, out, depth, count, 1, gz, rows, 0, gw, null, 0);
@@ -73,5 +73,4 @@ export function convRowsThen(x4: Tensor, weight2d: Tensor, bias: Tensor | null, 
     if (gz !== gy) recycleArray(gz);
     return bias ? [gx, gw, gb] : [gx, gw];
   });
-  return node;
 }

@@ -15,7 +15,6 @@
 #include <numeric>
 #include <vector>
 
-#include "../runtime/line_vector.h"
 #include "double_loops.h"
 #include "tile_transpose.h"
 #include "triangular.h"
@@ -145,16 +144,9 @@ bool tql2(double* d, double* e, double* vt, int n) {
   return true;
 }
 
-// Doubles of scratch a thread keeps between calls: 16 MiB, n = 1024 with vectors.
-constexpr size_t kKeptScratch = (size_t)2 << 20;
-
 int decompose(const float* a, int n, bool upper, float* values, float* vectors) {
-  // Scratch on cache lines, kept by the thread across calls. Fresh vectors at each call (malloc's
-  // 16-byte alignment, pages faulted in anew) took n = 256 from 6.0 to 8.8 ms in a C++ loop: a
-  // quarter of it in page faults, and the rotations' 64-byte loads straddling two lines.
-  thread_local LineVectorOf<double> kept;
   LineVectorOf<double> once;
-  double* const z = kept_or_once(kept, once, (size_t)n * n * (vectors ? 2 : 1) + 3 * (size_t)n, kKeptScratch);
+  double* const z = decomposition_scratch(once, (size_t)n * n * (vectors ? 2 : 1) + 3 * (size_t)n);
   double* const vt = vectors ? z + (size_t)n * n : nullptr;
   double* const d = z + (size_t)n * n * (vectors ? 2 : 1);
   double* const e = d + n;

@@ -7,10 +7,11 @@
 // bits (this file is built without fused multiply-adds, and a rotation's length is rotation_length,
 // NR's pythag where sqrt(f^2 + h^2) is not safe, not libm's hypot). The matrices are kept by
 // columns, so that reflections and rotations walk contiguous memory; the right-hand reflections'
-// row updates are done a column at a time for the same reason (the same sums in the same order). The inner loops are double_loops.h's, vectorized for the machine (n = 256,
-// one thread: svd 25.0 -> 15.7 ms, svdvals 6.8 -> 6.3). Unblocked: slower than LAPACK's gesdd
-// (docs/performance.md, session 45). Session 45's first version, one-sided Jacobi, took 13 sweeps
-// at n = 256 (74.5 ms against PyTorch's 6.5) and did not converge on an exactly rank-2 6 x 6 matrix.
+// row updates are done a column at a time for the same reason (the same sums in the same order).
+// The inner loops are double_loops.h's, vectorized for the machine (n = 256, one thread: svd 25.0
+// -> 15.7 ms, svdvals 6.8 -> 6.3). Unblocked: slower than LAPACK's gesdd (docs/performance.md,
+// session 45). Session 45's first version, one-sided Jacobi, took 13 sweeps at n = 256 (74.5 ms
+// against PyTorch's 6.5) and did not converge on an exactly rank-2 6 x 6 matrix.
 #include "svd.h"
 
 #include <algorithm>
@@ -18,7 +19,6 @@
 #include <numeric>
 #include <vector>
 
-#include "../runtime/line_vector.h"
 #include "double_loops.h"
 #include "tile_transpose.h"
 #include "triangular.h"
@@ -27,9 +27,6 @@ namespace bp {
 namespace {
 
 constexpr int kMaxIterations = 75;
-
-// Doubles of scratch a thread keeps between calls: 16 MiB, a 1024 x 1024 matrix with its vectors.
-constexpr size_t kKeptScratch = (size_t)2 << 20;
 
 // |a| with b's sign (Fortran's SIGN).
 double with_sign(double a, double b) { return b >= 0.0 ? std::fabs(a) : -std::fabs(a); }
@@ -238,13 +235,11 @@ int decompose(const float* a, int m, int n, bool full, float* s, float* u, float
   const bool tall = m >= n;
   const int rows = tall ? m : n, cols = tall ? n : m;
   const bool vectors = u != nullptr || vt != nullptr;
-  // Scratch on cache lines, kept by the thread across calls (eigh.cc's decompose says why).
   const int want = full ? rows : cols;
   const size_t w_size = (size_t)rows * cols, v_size = vectors ? (size_t)cols * cols : 0;
   const size_t left_size = vectors ? (size_t)rows * want : 0;
-  thread_local LineVectorOf<double> kept;
   LineVectorOf<double> once;
-  double* const w = kept_or_once(kept, once, w_size + v_size + left_size + 2 * (size_t)cols + (size_t)rows, kKeptScratch);
+  double* const w = decomposition_scratch(once, w_size + v_size + left_size + 2 * (size_t)cols + (size_t)rows);
   double* const v = vectors ? w + w_size : nullptr;
   double* const left = w + w_size + v_size;
   double* const sigma = left + left_size;

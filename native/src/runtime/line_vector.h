@@ -36,12 +36,4 @@ inline T* at_least(LineVectorOf<T>& v, std::size_t n) {
   return v.data();
 }
 
-// Room for n elements for one call: the calling thread's `kept` buffer while n is at most
-// `keep_max` (its pages stay faulted in from call to call), else `once`, which the caller drops
-// when the call ends, so that one large call does not hold its memory for the thread's lifetime.
-template <class T>
-inline T* kept_or_once(LineVectorOf<T>& kept, LineVectorOf<T>& once, std::size_t n, std::size_t keep_max) {
-  return n <= keep_max ? at_least(kept, n) : at_least(once, n);
-}
-
 }  // namespace bp
