@@ -340,8 +340,9 @@ describe('the dense kernels (LU, triangular solves, Cholesky, QR, eigh): native 
         }
       }
     }
-    // Scales far from 1, where a rotation's length may leave sqrt(f^2 + g^2) for pythag; a diagonal
-    // matrix and one with zero rows, whose rotations have f = g = 0.
+    // Scales far from 1 (float inputs do not reach rotation_length's pythag range: the portable
+    // check program and svd.test test it there); a diagonal matrix and one with zero rows, whose
+    // rotations have f = g = 0.
     const n = 24;
     const scaled = (scale: number) => matrices(n, 1, 0).map((v, i) => v * (i % 7 === 0 ? scale * 1e-6 : scale));
     const diagonal = new Float32Array(n * n).map((_, i) => (i % (n + 1) === 0 ? i - 200 : 0));
