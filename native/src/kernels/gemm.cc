@@ -94,18 +94,17 @@ constexpr double kInPlaceWork = 1 << 24;
 // 79.4-121.9). Chunks of 512 rows: not better than 256 (5 + 3 alternated runs).
 constexpr int kSmallCols = 256;
 
-// rows x W floats from acc (row stride lda) to c (row stride ldc), W fixed: finish_rows' plain copy.
-// A fixed-length memcpy a row: GCC moves it in vectors. Element by element (c might alias acc) it
-// stayed scalar: half of 50000x8x1's time (124 -> 67 us, addon, one thread).
+// rows x W floats from acc (row stride lda) to c (row stride ldc), W fixed, plus bias[j] when there
+// is one: finish_rows with alpha 1 and beta 0 (the same bits). A fixed-length memcpy a row: GCC moves
+// it in vectors. Element by element (c might alias acc) it stayed scalar: half of 50000x8x1's time
+// (124 -> 67 us, addon, one thread); with a bias through finish_rows' general loop, 16384x2x3 with a
+// bias and ReLU took 38 us against 7 without.
 template <int W>
-void copy_rows(const float* acc, long lda, float* c, long ldc, int rows) {
-  for (int r = 0; r < rows; r++) std::memcpy(c + r * ldc, acc + r * lda, W * sizeof(float));
-}
-// The same rows plus bias[j] (finish_rows' sum + bias when alpha is 1 and beta 0: the same bits).
-// In vectors, where finish_rows' general loop goes element by element: 16384x2x3 with a bias and
-// ReLU took 38 us against 7 without.
-template <int W>
-void bias_rows(const float* acc, long lda, float* c, long ldc, int rows, const float* bias) {
+void short_rows(const float* acc, long lda, float* c, long ldc, int rows, const float* bias) {
+  if (!bias) {
+    for (int r = 0; r < rows; r++) std::memcpy(c + r * ldc, acc + r * lda, W * sizeof(float));
+    return;
+  }
   float b[W], t[W];
   std::memcpy(b, bias, W * sizeof(float));
   for (int r = 0; r < rows; r++) {
@@ -114,19 +113,13 @@ void bias_rows(const float* acc, long lda, float* c, long ldc, int rows, const f
     std::memcpy(c + r * ldc, t, W * sizeof(float));
   }
 }
-using CopyRows = void (*)(const float*, long, float*, long, int);
-using BiasRows = void (*)(const float*, long, float*, long, int, const float*);
+using ShortRows = void (*)(const float*, long, float*, long, int, const float*);
 template <int... W>
-constexpr std::array<CopyRows, sizeof...(W)> copy_rows_table(std::integer_sequence<int, W...>) {
-  return {copy_rows<W>...};
+constexpr std::array<ShortRows, sizeof...(W)> short_rows_table(std::integer_sequence<int, W...>) {
+  return {short_rows<W>...};
 }
-template <int... W>
-constexpr std::array<BiasRows, sizeof...(W)> bias_rows_table(std::integer_sequence<int, W...>) {
-  return {bias_rows<W>...};
-}
-// copy_rows_of[w] copies rows of w floats, w <= kShallowCols; bias_rows_of[w] adds the bias too.
-constexpr auto copy_rows_of = copy_rows_table(std::make_integer_sequence<int, kShallowCols + 1>{});
-constexpr auto bias_rows_of = bias_rows_table(std::make_integer_sequence<int, kShallowCols + 1>{});
+// short_rows_of[w] finishes rows of w floats, w <= kShallowCols.
+constexpr auto short_rows_of = short_rows_table(std::make_integer_sequence<int, kShallowCols + 1>{});
 
 // The small paths' epilogue over rows x cols of C (row stride ldc), from sums laid out the same way
 // in acc (row stride lda): C = alpha * acc (+ beta * C) (+ bias), element by element, then the
@@ -134,17 +127,17 @@ constexpr auto bias_rows_of = bias_rows_table(std::make_integer_sequence<int, kS
 void finish_rows(const float* acc, long lda, float* c, long ldc, int rows, int cols, float alpha, float beta,
                  const float* bias, int act, const float* gate, int gate_act, const KernelTable& kt) {
   // alpha * acc is acc when alpha is 1: a plain copy then (the common case) has the same bits.
-  if (alpha == 1.0f && beta == 0.0f && !bias) {
-    if (acc == c) {
-      // The sums are already C's (gemm_shallow's few columns): only the activation and gate are left.
-    } else if (ldc == cols && lda == cols) std::memcpy(c, acc, sizeof(float) * rows * cols);
-    // Rows of a few floats (shallow products): a copy loop of a fixed length, unrolled; a loop per
-    // row of one or two floats cost as much as the row's arithmetic.
-    else if (cols <= kShallowCols) copy_rows_of[cols](acc, lda, c, ldc, rows);
-    else
-      for (int r = 0; r < rows; r++) std::memcpy(c + r * ldc, acc + r * lda, sizeof(float) * cols);
-  } else if (alpha == 1.0f && beta == 0.0f && cols <= kShallowCols) {
-    bias_rows_of[cols](acc, lda, c, ldc, rows, bias);
+  const bool plain = alpha == 1.0f && beta == 0.0f;
+  if (plain && !bias && acc == c) {
+    // The sums are already C's (gemm_shallow's few columns): only the activation and gate are left.
+  } else if (plain && !bias && ldc == cols && lda == cols) {
+    std::memcpy(c, acc, sizeof(float) * rows * cols);
+  } else if (plain && cols <= kShallowCols) {
+    // Rows of a few floats (shallow products): a loop of a fixed length; a loop per row of one or
+    // two floats cost as much as the row's arithmetic.
+    short_rows_of[cols](acc, lda, c, ldc, rows, bias);
+  } else if (plain && !bias) {
+    for (int r = 0; r < rows; r++) std::memcpy(c + r * ldc, acc + r * lda, sizeof(float) * cols);
   } else {
     for (int r = 0; r < rows; r++) {
       float* cr = c + r * ldc;
