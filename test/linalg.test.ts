@@ -327,16 +327,21 @@ describe('the dense kernels (LU, triangular solves, Cholesky, QR, eigh): native 
       for (const count of [1, 3]) {
         const a = matrices(n, count, 0);
         for (const upper of [false, true]) {
-          const run = (be: Backend) => {
-            const values = new Float32Array(count * n), vectors = new Float32Array(count * n * n), info = new Int32Array(count);
+          // Float64Array outputs take the doubles before their rounding (Backend's DecompositionOutput):
+          // those, then the floats the API gives, the same doubles rounded.
+          const run = (be: Backend, Out: typeof Float32Array | typeof Float64Array) => {
+            const values = new Out(count * n), vectors = new Out(count * n * n), info = new Int32Array(count);
             be.eigh(a, n, count, upper, values, vectors, info);
             return [values, vectors, info] as const;
           };
-          const [vo, wo, io] = run(native!), [vr, wr, ir] = run(ref);
+          const [vo, wo, io] = run(native!, Float64Array), [vr, wr, ir] = run(ref, Float64Array);
           expect(Array.from(io)).toEqual(new Array(count).fill(0));
           expect(Array.from(ir)).toEqual(Array.from(io));
           expect(Buffer.from(vo.buffer).equals(Buffer.from(vr.buffer)), `n ${n} eigenvalues`).toBe(true);
           expect(Buffer.from(wo.buffer).equals(Buffer.from(wr.buffer)), `n ${n} eigenvectors`).toBe(true);
+          const [vf, wf] = run(native!, Float32Array);
+          expect(Buffer.from(vf.buffer).equals(Buffer.from(Float32Array.from(vo).buffer)), `n ${n} eigenvalues as floats`).toBe(true);
+          expect(Buffer.from(wf.buffer).equals(Buffer.from(Float32Array.from(wo).buffer)), `n ${n} eigenvectors as floats`).toBe(true);
         }
       }
     }
@@ -349,7 +354,7 @@ describe('the dense kernels (LU, triangular solves, Cholesky, QR, eigh): native 
     const zeroRows = matrices(n, 1, 0).map((v, i) => (Math.floor(i / n) % 3 === 0 || i % n % 3 === 0 ? 0 : v));
     for (const [name, a] of [['3e37', scaled(3e37)], ['1e-38', scaled(1e-38)], ['1e-45', scaled(1e-45)], ['diagonal', diagonal], ['zero rows', zeroRows]] as const) {
       const run = (be: Backend) => {
-        const values = new Float32Array(n), vectors = new Float32Array(n * n), info = new Int32Array(1);
+        const values = new Float64Array(n), vectors = new Float64Array(n * n), info = new Int32Array(1);
         be.eigh(a, n, 1, false, values, vectors, info);
         return [values, vectors, info[0]] as const;
       };
@@ -363,6 +368,9 @@ describe('the dense kernels (LU, triangular solves, Cholesky, QR, eigh): native 
     expect(info[0]).toBe(1);
     expect(() => native!.eigh(new Float32Array(4), 2, 1, false, new Float32Array(2), new Float32Array(3), new Int32Array(1))).toThrow('eigh: vectors has 3 elements, expected 0 or 4');
     expect(() => native!.eigh(new Float32Array(4), 2, 1, false, new Float32Array(1), new Float32Array(0), new Int32Array(1))).toThrow('eigh: values has 1 elements, expected 2');
+    expect(() => native!.eigh(new Float32Array(4), 2, 1, false, new Float64Array(2), new Float32Array(4), new Int32Array(1))).toThrow('eigh: argument 5 (vectors) must be a Float64Array');
+    const doubles = new Float64Array(6);
+    expect(() => native!.eigh(new Float32Array(4), 2, 1, false, doubles.subarray(0, 2), doubles.subarray(1, 5), new Int32Array(1))).toThrow('eigh: a, values and vectors must not share memory');
   });
 
   it.runIf(native !== null)('decomposes a matrix larger than the scratch a thread keeps, and the same bits after it', () => {

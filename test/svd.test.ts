@@ -144,14 +144,15 @@ describe('the svd kernel: native against reference', () => {
   afterAll(() => bp.setNumThreads(threads));
 
   const random = (size: number) => Float32Array.from({ length: size }, () => g() * 2 - 1);
-  const run = (be: Backend, a: Float32Array, m: number, n: number, count: number, full: boolean, vectors = true) => {
+  // Float64Array outputs take the results before their rounding to float (Backend's DecompositionOutput).
+  const run = (be: Backend, a: Float32Array, m: number, n: number, count: number, full: boolean, vectors = true, Out: typeof Float32Array | typeof Float64Array = Float32Array) => {
     const k = Math.min(m, n);
-    const s = new Float32Array(count * k), info = new Int32Array(count);
-    const u = new Float32Array(vectors ? count * m * (full ? m : k) : 0), vt = new Float32Array(vectors ? count * (full ? n : k) * n : 0);
+    const s = new Out(count * k), info = new Int32Array(count);
+    const u = new Out(vectors ? count * m * (full ? m : k) : 0), vt = new Out(vectors ? count * (full ? n : k) * n : 0);
     be.svd(a, m, n, count, full, s, u, vt, info);
     return { s, u, vt, info };
   };
-  const same = (p: Float32Array, q: Float32Array) => Buffer.from(p.buffer, p.byteOffset, p.byteLength).equals(Buffer.from(q.buffer, q.byteOffset, q.byteLength));
+  const same = (p: Float32Array | Float64Array, q: Float32Array | Float64Array) => Buffer.from(p.buffer, p.byteOffset, p.byteLength).equals(Buffer.from(q.buffer, q.byteOffset, q.byteLength));
 
   it.runIf(native !== null)('decomposes with the reference\'s bits (doubles in the same order), over edge sizes', () => {
     const ref = (bp.setBackend('reference'), B());
@@ -162,13 +163,16 @@ describe('the svd kernel: native against reference', () => {
       for (const count of m * n > 2000 ? [1] : [1, 3]) {
         const a = random(count * m * n);
         for (const full of [false, true]) {
-          const o = run(native!, a, m, n, count, full), r = run(ref, a, m, n, count, full);
+          // The doubles themselves, then the floats the API gives: those doubles rounded.
+          const o = run(native!, a, m, n, count, full, true, Float64Array), r = run(ref, a, m, n, count, full, true, Float64Array);
           expect(Array.from(o.info)).toEqual(new Array(count).fill(0));
           expect(Array.from(r.info)).toEqual(Array.from(o.info));
           expect(same(o.s, r.s) && same(o.u, r.u) && same(o.vt, r.vt), `${m} x ${n}, count ${count}, full ${full}`).toBe(true);
+          const f = run(native!, a, m, n, count, full);
+          expect(same(f.s, Float32Array.from(o.s)) && same(f.u, Float32Array.from(o.u)) && same(f.vt, Float32Array.from(o.vt)), `${m} x ${n}, count ${count}, full ${full}: floats`).toBe(true);
         }
-        const values = run(native!, a, m, n, count, false, false);
-        expect(same(values.s, run(ref, a, m, n, count, false, false).s) && same(values.s, run(native!, a, m, n, count, false).s), `${m} x ${n} values alone`).toBe(true);
+        const values = run(native!, a, m, n, count, false, false, Float64Array);
+        expect(same(values.s, run(ref, a, m, n, count, false, false, Float64Array).s) && same(values.s, run(native!, a, m, n, count, false, true, Float64Array).s), `${m} x ${n} values alone`).toBe(true);
       }
     }
   });
@@ -195,5 +199,10 @@ describe('the svd kernel: native against reference', () => {
     const shared = new Float32Array(10);
     expect(() => native!.svd(shared.subarray(0, 6), 2, 3, 1, false, shared.subarray(5, 7), new Float32Array(0), new Float32Array(0), i1)).toThrow('svd: a, s, u and vt must not share memory');
     expect(() => native!.svd(new Float32Array(6), 2, -3, 1, false, s, new Float32Array(0), new Float32Array(0), i1)).toThrow('svd: argument 2 (n) must be an integer in [0, 1048576], got -3');
+    // Double outputs are all double: s decides.
+    expect(() => native!.svd(new Float32Array(6), 2, 3, 1, false, new Float64Array(2), new Float32Array(0), new Float32Array(0), i1)).toThrow('svd: argument 6 (u) must be a Float64Array');
+    expect(() => native!.svd(new Float32Array(6), 2, 3, 1, false, new Float64Array(3), new Float64Array(0), new Float64Array(0), i1)).toThrow('svd: s has 3 elements, expected 2');
+    const doubles = new Float64Array(12);
+    expect(() => native!.svd(new Float32Array(6), 2, 3, 1, false, doubles.subarray(0, 2), doubles.subarray(1, 5), doubles.subarray(6, 12), i1)).toThrow('svd: a, s, u and vt must not share memory');
   });
 });

@@ -143,6 +143,14 @@ export type GemmArgs = [transA: boolean, transB: boolean, m: number, n: number, 
   gate: Float32Array | null, gateAct: number];
 
 /**
+ * Where eigh and svd write their results: Float32Arrays, or Float64Arrays (all of one call's) for the
+ * results not rounded to float. Both backends compute them in double, in the same order; the parity
+ * tests compare those doubles bit for bit, since rounding to float hides a reordering that moves a
+ * double by an ulp.
+ */
+export type DecompositionOutput = Float32Array | Float64Array;
+
+/**
  * The geometry of sliding windows over NCHW images, as the fourteen int32s of an imageRows or
  * maxPool2d call, in this order: batch n, channels c, height h, width w, kernel kh kw, stride sh sw,
  * padding ph pw (each side), dilation dh dw, output height oh and width ow. Window (i, j) covers rows
@@ -221,7 +229,7 @@ export interface Backend {
    * unit eigenvectors as the columns of each n x n block of vectors (none when vectors is empty).
    * info[i] is 0, or 1 where the iteration did not converge (a NaN or an infinity in the matrix).
    */
-  eigh(a: Float32Array, n: number, count: number, upper: boolean, values: Float32Array, vectors: Float32Array, info: Int32Array): void;
+  eigh(a: Float32Array, n: number, count: number, upper: boolean, values: DecompositionOutput, vectors: DecompositionOutput, info: Int32Array): void;
 
   /**
    * Each of count m x n matrices at a decomposed, A = U diag(S) V^T (LAPACK's gesvd): its k = min(m, n)
@@ -230,7 +238,7 @@ export interface Backend {
    * vtRows are k, or m and n when `full` (the columns past the rank completing orthonormal bases).
    * info[i] is 0; 1 where the matrix holds a NaN or an infinity; 2 where its iteration did not converge.
    */
-  svd(a: Float32Array, m: number, n: number, count: number, full: boolean, s: Float32Array, u: Float32Array, vt: Float32Array, info: Int32Array): void;
+  svd(a: Float32Array, m: number, n: number, count: number, full: boolean, s: DecompositionOutput, u: DecompositionOutput, vt: DecompositionOutput, info: Int32Array): void;
 
   /** out = f(x) element-wise; x and out may be the same array. */
   unary(op: UnaryCode, x: Float32Array, out: Float32Array, p: number): void;

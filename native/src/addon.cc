@@ -11,6 +11,7 @@
 #include <utility>
 #include <thread>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "check.h"
@@ -86,8 +87,13 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// True when [p, p + n) and [q, q + m) share a float.
-bool overlap(const float* p, long n, const float* q, long m) { return p && q && p < q + m && q < p + n; }
+// True when [p, p + n) and [q, q + m) share a byte.
+template <class P, class Q>
+bool overlap(const P* p, long n, const Q* q, long m) {
+  const auto* pb = reinterpret_cast<const char*>(p);
+  const auto* qb = reinterpret_cast<const char*>(q);
+  return p && q && pb < reinterpret_cast<const char*>(q + m) && qb < reinterpret_cast<const char*>(p + n);
+}
 
 // Whether product w's output overlaps anything product r reads or writes.
 bool writes_into(const GemmCall& w, const GemmCall& r) {
@@ -232,52 +238,79 @@ Napi::Value HouseholderQr(const Napi::CallbackInfo& info) {
 // k = min(m, n) singular values, descending, into s (count k) and, unless u and vt are both empty,
 // U's columns into u's m x uCols blocks and V's columns as the rows of vt's vtRows x n blocks (uCols
 // and vtRows k, or m and n when `full`); info (Int32Array, count) 1 where the matrix holds a NaN or
-// an infinity, 2 where its iteration did not converge.
-Napi::Value Svd(const Napi::CallbackInfo& info) {
-  Args a{info, "svd"};
-  a.count(9);
-  const long m = a.integer(1, "m", 0, 1 << 20), n = a.integer(2, "n", 0, 1 << 20), count = a.integer(3, "count", 0, 1L << 40);
-  if ((double)count * std::max(std::max(m, n), 1L) * std::max(std::max(m, n), 1L) > 4e15) a.range_error("count, m and n are too large: the arrays would need more than 4e15 elements");
-  const bool full = a.boolean(4, "full");
+// an infinity, 2 where its iteration did not converge. s, u and vt may be Float64Arrays instead (all
+// three): the results not rounded to float.
+// A decomposition's output at argument i: a Float32Array, or a Float64Array for the results not
+// rounded to float (eigh.h says why), as T says.
+template <class T>
+T* outputs(const Args& a, size_t i, const char* name, long len = -1) {
+  if constexpr (std::is_same_v<T, double>) return a.f64(i, name, len);
+  else return a.f32(i, name, len);
+}
+template <class T>
+size_t outputs_length(const Args& a, size_t i, const char* name) {
+  if constexpr (std::is_same_v<T, double>) return a.f64_len(i, name);
+  else return a.f32_len(i, name);
+}
+
+template <class T>
+void svd_outputs(const Args& a, const float* x, long m, long n, long count, bool full) {
   const long k = std::min(m, n), u_cols = full ? m : k, vt_rows = full ? n : k;
-  const float* x = a.f32(0, "a", count * m * n);
-  float* s = a.f32(5, "s", count * k);
-  const size_t u_len = a.f32_len(6, "u"), vt_len = a.f32_len(7, "vt");
+  T* s = outputs<T>(a, 5, "s", count * k);
+  const size_t u_len = outputs_length<T>(a, 6, "u"), vt_len = outputs_length<T>(a, 7, "vt");
   const bool vectors = u_len != 0 || vt_len != 0;
   const long u_want = count * m * u_cols, vt_want = count * vt_rows * n;
   if (vectors && ((long)u_len != u_want || (long)vt_len != vt_want)) {
     a.range_error("u and vt have " + std::to_string(u_len) + " and " + std::to_string(vt_len) + " elements, expected both 0 or " + std::to_string(u_want) + " and " + std::to_string(vt_want));
   }
-  float* u = vectors ? a.f32(6, "u") : nullptr;
-  float* vt = vectors ? a.f32(7, "vt") : nullptr;
+  T* u = vectors ? outputs<T>(a, 6, "u") : nullptr;
+  T* vt = vectors ? outputs<T>(a, 7, "vt") : nullptr;
   const long x_len = count * m * n, s_len = count * k;
   if (overlap(s, s_len, x, x_len) || overlap(u, vectors ? u_want : 0, x, x_len) || overlap(vt, vectors ? vt_want : 0, x, x_len) ||
       overlap(u, vectors ? u_want : 0, s, s_len) || overlap(vt, vectors ? vt_want : 0, s, s_len) || overlap(u, vectors ? u_want : 0, vt, vectors ? vt_want : 0)) {
     a.range_error("a, s, u and vt must not share memory");
   }
   svd(x, (int)m, (int)n, count, full, s, u, vt, a.i32_of(8, "info", count));
+}
+
+Napi::Value Svd(const Napi::CallbackInfo& info) {
+  Args a{info, "svd"};
+  a.count(9);
+  const long m = a.integer(1, "m", 0, 1 << 20), n = a.integer(2, "n", 0, 1 << 20), count = a.integer(3, "count", 0, 1L << 40);
+  if ((double)count * std::max(std::max(m, n), 1L) * std::max(std::max(m, n), 1L) > 4e15) a.range_error("count, m and n are too large: the arrays would need more than 4e15 elements");
+  const bool full = a.boolean(4, "full");
+  const float* x = a.f32(0, "a", count * m * n);
+  if (a.is_f64(5)) svd_outputs<double>(a, x, m, n, count, full);
+  else svd_outputs<float>(a, x, m, n, count, full);
   return info.Env().Undefined();
 }
 
 // eigh(a, n, count, upper, values, vectors, info): each of count n x n symmetric matrices at a (its
 // lower triangle read, or its upper one when `upper`) decomposed: ascending eigenvalues into values
 // (count n), unit eigenvectors as the columns of vectors' n x n blocks (or none when vectors is
-// empty), info (Int32Array, count) 0 or 1 where the iteration did not converge.
+// empty), info (Int32Array, count) 0 or 1 where the iteration did not converge. values and vectors
+// may be Float64Arrays instead (both): the results not rounded to float.
+template <class T>
+void eigh_outputs(const Args& a, const float* m, long n, long count, bool upper) {
+  T* values = outputs<T>(a, 4, "values", count * n);
+  const size_t vectors_len = outputs_length<T>(a, 5, "vectors");
+  if (vectors_len != 0 && (long)vectors_len != count * n * n) a.range_error("vectors has " + std::to_string(vectors_len) + " elements, expected 0 or " + std::to_string(count * n * n));
+  T* vectors = vectors_len ? outputs<T>(a, 5, "vectors") : nullptr;
+  if (overlap(values, count * n, m, count * n * n) || overlap(vectors, vectors ? count * n * n : 0, m, count * n * n) ||
+      overlap(vectors, vectors ? count * n * n : 0, values, count * n)) {
+    a.range_error("a, values and vectors must not share memory");
+  }
+  eigh(m, (int)n, count, upper, values, vectors, a.i32_of(6, "info", count));
+}
+
 Napi::Value Eigh(const Napi::CallbackInfo& info) {
   Args a{info, "eigh"};
   a.count(7);
   const auto [n, count] = matrix_batch(a, 1, 2);
   const float* m = a.f32(0, "a", count * n * n);
   const bool upper = a.boolean(3, "upper");
-  float* values = a.f32(4, "values", count * n);
-  const size_t vectors_len = a.f32_len(5, "vectors");
-  if (vectors_len != 0 && (long)vectors_len != count * n * n) a.range_error("vectors has " + std::to_string(vectors_len) + " elements, expected 0 or " + std::to_string(count * n * n));
-  float* vectors = vectors_len ? a.f32(5, "vectors") : nullptr;
-  if (overlap(values, count * n, m, count * n * n) || overlap(vectors, vectors ? count * n * n : 0, m, count * n * n) ||
-      overlap(vectors, vectors ? count * n * n : 0, values, count * n)) {
-    a.range_error("a, values and vectors must not share memory");
-  }
-  eigh(m, (int)n, count, upper, values, vectors, a.i32_of(6, "info", count));
+  if (a.is_f64(4)) eigh_outputs<double>(a, m, n, count, upper);
+  else eigh_outputs<float>(a, m, n, count, upper);
   return info.Env().Undefined();
 }
 

@@ -130,6 +130,14 @@ struct Args {
   }
 
   size_t f32_len(size_t i, const char* name) const { return typed<float, napi_float32_array>(i, name, "Float32Array").ElementLength(); }
+  size_t f64_len(size_t i, const char* name) const { return typed<double, napi_float64_array>(i, name, "Float64Array").ElementLength(); }
+
+  // True when argument i is a Float64Array.
+  bool is_f64(size_t i) const {
+    void* data = nullptr;
+    size_t len = 0;
+    return typed_view(info.Env(), info[i], napi_float64_array, &data, &len);
+  }
 
   View<int32_t> i32(size_t i, const char* name) const { return typed<int32_t, napi_int32_array>(i, name, "Int32Array"); }
 };

@@ -2,6 +2,7 @@
 // and tql2), the same operations in the same order on doubles (JavaScript's numbers, as eigh.cc's),
 // rounded to the storage's precision at the end: the same bits.
 import { roundingOf } from '../../storage';
+import type { DecompositionOutput } from '../backend';
 import { dot4, pythag, rotationLength } from './double_loops';
 
 const EPS = 2.220446049250313e-16;
@@ -122,7 +123,7 @@ function tql2(d: Float64Array, e: Float64Array, vt: Float64Array | null, n: numb
 }
 
 /** Each of count symmetric matrices decomposed: ascending eigenvalues, eigenvectors as columns (when vectors is not empty); the Backend contract's eigh. */
-export function eigh(a: Float32Array, n: number, count: number, upper: boolean, values: Float32Array, vectors: Float32Array, info: Int32Array): void {
+export function eigh(a: Float32Array, n: number, count: number, upper: boolean, values: DecompositionOutput, vectors: DecompositionOutput, info: Int32Array): void {
   const round = roundingOf(values);
   for (let b = 0; b < count; b++) {
     info[b] = 0;

@@ -2,6 +2,7 @@
 // the same operations in the same order on doubles (JavaScript's numbers, as svd.cc's), rounded to
 // the storage's precision at the end: the same bits.
 import { roundingOf } from '../../storage';
+import type { DecompositionOutput } from '../backend';
 import { dot4, pythag, rotationLength } from './double_loops';
 
 const MAX_ITERATIONS = 75;
@@ -222,8 +223,8 @@ function complete(basis: Float64Array, rows: number, have: number, want: number)
 }
 
 /** One m x n matrix at a[o..]: svd.cc's decompose; 1 when it holds a NaN or an infinity, 2 when the iteration did not converge. */
-function decompose(a: Float32Array, o: number, m: number, n: number, full: boolean, s: Float32Array, so: number,
-  u: Float32Array | null, uo: number, vt: Float32Array | null, vo: number): number {
+function decompose(a: Float32Array, o: number, m: number, n: number, full: boolean, s: DecompositionOutput, so: number,
+  u: DecompositionOutput | null, uo: number, vt: DecompositionOutput | null, vo: number): number {
   for (let i = 0; i < m * n; i++) if (!Number.isFinite(a[o + i])) return 1;
   const round = roundingOf(s);
   const tall = m >= n;
@@ -247,7 +248,7 @@ function decompose(a: Float32Array, o: number, m: number, n: number, full: boole
 }
 
 /** Each of count m x n matrices decomposed: descending singular values, and U and V^T unless u and vt are empty; the Backend contract's svd. */
-export function svd(a: Float32Array, m: number, n: number, count: number, full: boolean, s: Float32Array, u: Float32Array, vt: Float32Array, info: Int32Array): void {
+export function svd(a: Float32Array, m: number, n: number, count: number, full: boolean, s: DecompositionOutput, u: DecompositionOutput, vt: DecompositionOutput, info: Int32Array): void {
   const k = Math.min(m, n), uCols = full ? m : k, vtRows = full ? n : k;
   const vectors = u.length > 0 || vt.length > 0;
   for (let b = 0; b < count; b++) {

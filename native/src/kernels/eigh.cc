@@ -144,7 +144,9 @@ bool tql2(double* d, double* e, double* vt, int n) {
   return true;
 }
 
-int decompose(const float* a, int n, bool upper, float* values, float* vectors) {
+// Out: float, or double for the unrounded results (eigh.h).
+template <class Out>
+int decompose(const float* a, int n, bool upper, Out* values, Out* vectors) {
   LineVectorOf<double> once;
   double* const z = decomposition_scratch(once, (size_t)n * n * (vectors ? 2 : 1) + 3 * (size_t)n);
   double* const vt = vectors ? z + (size_t)n * n : nullptr;
@@ -167,14 +169,13 @@ int decompose(const float* a, int n, bool upper, float* values, float* vectors) 
   std::vector<int> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return d[x] < d[y]; });
-  for (int j = 0; j < n; j++) values[j] = (float)d[order[j]];
+  for (int j = 0; j < n; j++) values[j] = (Out)d[order[j]];
   if (vectors) transpose_tiles(n, n, [&](int j) { return vt + (long)order[j] * n; }, vectors, n);
   return 0;
 }
 
-}  // namespace
-
-void eigh(const float* a, int n, long count, bool upper, float* values, float* vectors, int32_t* info) {
+template <class Out>
+void eigh_into(const float* a, int n, long count, bool upper, Out* values, Out* vectors, int32_t* info) {
   if (n == 0) {
     std::fill(info, info + count, 0);
     return;
@@ -182,6 +183,16 @@ void eigh(const float* a, int n, long count, bool upper, float* values, float* v
   dense::each_matrix(count, [&](long i, bool) {
     info[i] = decompose(a + i * n * n, n, upper, values + i * n, vectors ? vectors + i * n * n : nullptr);
   });
+}
+
+}  // namespace
+
+void eigh(const float* a, int n, long count, bool upper, float* values, float* vectors, int32_t* info) {
+  eigh_into(a, n, count, upper, values, vectors, info);
+}
+
+void eigh(const float* a, int n, long count, bool upper, double* values, double* vectors, int32_t* info) {
+  eigh_into(a, n, count, upper, values, vectors, info);
 }
 
 }  // namespace bp

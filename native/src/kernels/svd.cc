@@ -227,7 +227,9 @@ void complete(double* basis, int rows, int have, int want) {
   }
 }
 
-int decompose(const float* a, int m, int n, bool full, float* s, float* u, float* vt) {
+// Out: float, or double for the unrounded results (svd.h).
+template <class Out>
+int decompose(const float* a, int m, int n, bool full, Out* s, Out* u, Out* vt) {
   for (long i = 0; i < (long)m * n; i++)
     if (!std::isfinite(a[i])) return 1;
   // The tall way of A (rows x cols, rows >= cols) by columns: A's columns when m >= n, A's rows when
@@ -252,7 +254,7 @@ int decompose(const float* a, int m, int n, bool full, float* s, float* u, float
   std::vector<int> order(cols);
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return sigma[x] > sigma[y]; });
-  for (int j = 0; j < cols; j++) s[j] = (float)sigma[order[j]];
+  for (int j = 0; j < cols; j++) s[j] = (Out)sigma[order[j]];
   if (!vectors) return 0;
   // The tall way's left vectors in order (rows x want, by columns), completed past cols for the
   // full decomposition.
@@ -262,18 +264,27 @@ int decompose(const float* a, int m, int n, bool full, float* s, float* u, float
   const int u_cols = full ? m : cols, vt_rows = full ? n : cols;
   transpose_tiles(u_cols, m, [&](int j) { return tall ? left + (long)j * rows : v + (long)order[j] * cols; }, u, u_cols);
   for (int j = 0; j < vt_rows; j++)
-    for (int i = 0; i < n; i++) vt[(long)j * n + i] = (float)(tall ? v[(size_t)order[j] * cols + i] : left[(size_t)j * rows + i]);
+    for (int i = 0; i < n; i++) vt[(long)j * n + i] = (Out)(tall ? v[(size_t)order[j] * cols + i] : left[(size_t)j * rows + i]);
   return 0;
 }
 
-}  // namespace
-
-void svd(const float* a, int m, int n, long count, bool full, float* s, float* u, float* vt, int32_t* info) {
+template <class Out>
+void svd_into(const float* a, int m, int n, long count, bool full, Out* s, Out* u, Out* vt, int32_t* info) {
   const int k = std::min(m, n);
   const long u_cols = full ? m : k, vt_rows = full ? n : k;
   dense::each_matrix(count, [&](long i, bool) {
     info[i] = decompose(a + i * m * n, m, n, full, s + i * k, u ? u + i * m * u_cols : nullptr, vt ? vt + i * vt_rows * n : nullptr);
   });
+}
+
+}  // namespace
+
+void svd(const float* a, int m, int n, long count, bool full, float* s, float* u, float* vt, int32_t* info) {
+  svd_into(a, m, n, count, full, s, u, vt, info);
+}
+
+void svd(const float* a, int m, int n, long count, bool full, double* s, double* u, double* vt, int32_t* info) {
+  svd_into(a, m, n, count, full, s, u, vt, info);
 }
 
 }  // namespace bp

@@ -12,5 +12,7 @@ namespace bp {
 // orthonormal basis). info[i]: 0; 1 when matrix i holds a NaN or an infinity; 2 when its QR
 // iteration did not converge.
 void svd(const float* a, int m, int n, long count, bool full, float* s, float* u, float* vt, int32_t* info);
+// The same, the results not rounded to float (see eigh.h).
+void svd(const float* a, int m, int n, long count, bool full, double* s, double* u, double* vt, int32_t* info);
 
 }  // namespace bp
