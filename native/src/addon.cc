@@ -234,12 +234,6 @@ Napi::Value HouseholderQr(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// svd(a, m, n, count, full, s, u, vt, info): each of count m x n matrices at a decomposed: its
-// k = min(m, n) singular values, descending, into s (count k) and, unless u and vt are both empty,
-// U's columns into u's m x uCols blocks and V's columns as the rows of vt's vtRows x n blocks (uCols
-// and vtRows k, or m and n when `full`); info (Int32Array, count) 1 where the matrix holds a NaN or
-// an infinity, 2 where its iteration did not converge. s, u and vt may be Float64Arrays instead (all
-// three): the results not rounded to float.
 // A decomposition's output at argument i: a Float32Array, or a Float64Array for the results not
 // rounded to float (eigh.h says why), as T says.
 template <class T>
@@ -253,6 +247,12 @@ size_t outputs_length(const Args& a, size_t i, const char* name) {
   else return a.f32_len(i, name);
 }
 
+// svd(a, m, n, count, full, s, u, vt, info): each of count m x n matrices at a decomposed: its
+// k = min(m, n) singular values, descending, into s (count k) and, unless u and vt are both empty,
+// U's columns into u's m x uCols blocks and V's columns as the rows of vt's vtRows x n blocks (uCols
+// and vtRows k, or m and n when `full`); info (Int32Array, count) 1 where the matrix holds a NaN or
+// an infinity, 2 where its iteration did not converge. s, u and vt may be Float64Arrays instead (all
+// three): the results not rounded to float.
 template <class T>
 void svd_outputs(const Args& a, const float* x, long m, long n, long count, bool full) {
   const long k = std::min(m, n), u_cols = full ? m : k, vt_rows = full ? n : k;
