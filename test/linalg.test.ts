@@ -433,6 +433,17 @@ describe('the dense kernels (LU, triangular solves, Cholesky, QR, eigh): native 
       };
       const [f1, q1] = house(1), [f2, q2] = house(2);
       expect(Buffer.from(f2.buffer).equals(Buffer.from(f1.buffer)) && Buffer.from(q2.buffer).equals(Buffer.from(q1.buffer)), `n ${n} householderQr`).toBe(true);
+      // eigh's doubles: a lone matrix of 300 has its rotations applied by the other threads while
+      // the caller runs the QL chain (rotation_log.h), at three threads in two shares of the columns.
+      const eigh = (threads: number) => {
+        bp.setNumThreads(threads);
+        const values = new Float64Array(count * n), vectors = new Float64Array(count * n * n), info = new Int32Array(count);
+        native!.eigh(a, n, count, false, values, vectors, info);
+        expect(Array.from(info)).toEqual(new Array(count).fill(0));
+        return Buffer.concat([Buffer.from(values.buffer), Buffer.from(vectors.buffer)]);
+      };
+      const e1 = eigh(1);
+      expect(eigh(2).equals(e1) && eigh(3).equals(e1), `n ${n} eigh`).toBe(true);
     }
   });
 

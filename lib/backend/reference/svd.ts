@@ -21,9 +21,9 @@ function rotate(z: Float64Array, p: number, q: number, len: number, c: number, s
 }
 
 /**
- * svd.cc's golub_kahan, loop for loop: a (m x n, m >= n, column-major) to bidiagonal form by
- * Householder reflections, then the implicit-shift QR iteration on it; w the singular values
- * (unsorted, non-negative). With v (n x n, column-major), a ends as U's columns and v as V's.
+ * svd.cc's bidiagonalize, then its diagonalize, loop for loop: a (m x n, m >= n, column-major) to
+ * bidiagonal form by Householder reflections, then the implicit-shift QR iteration on it; w the
+ * singular values (unsorted, non-negative). With v (n x n, column-major), a ends as U's columns and v as V's.
  */
 function golubKahan(a: Float64Array, m: number, n: number, w: Float64Array, v: Float64Array | null, rv1: Float64Array, t: Float64Array): boolean {
   let g = 0, scale = 0, anorm = 0;

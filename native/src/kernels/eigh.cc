@@ -7,7 +7,9 @@
 // NR's pythag where sqrt(f^2 + g^2) is not safe, not libm's hypot). The inner loops are
 // double_loops.h's, vectorized for the machine (n = 256, one thread: eigh 13.1 -> 8.05 ms with the
 // clones alone). Unblocked: about 4/3 n^3 + 3 n^3 operations, slower than LAPACK's syevd for large n
-// (docs/performance.md, sessions 44, 45 and 50).
+// (docs/performance.md, sessions 44, 45 and 50). A lone matrix at two threads or more has its
+// rotations applied by the other threads while the caller runs the QL chain (rotation_log.h): n =
+// 256, the two addons' raw calls alternated in one process, 3.58-3.63 -> 3.32-3.40 ms (session 51).
 #include "eigh.h"
 
 #include <algorithm>
@@ -15,7 +17,9 @@
 #include <numeric>
 #include <vector>
 
+#include "../runtime/thread_pool.h"
 #include "double_loops.h"
+#include "rotation_log.h"
 #include "tile_transpose.h"
 #include "triangular.h"
 
@@ -96,9 +100,11 @@ void tred2(double* z, int n, double* d, double* e, double* g, bool vectors) {
   }
 }
 
-// The implicit QL iteration on the tridiagonal (d, e), each rotation applied to the rows of vt (the
-// eigenvectors as rows, n x n) when there is one. False when an eigenvalue took more than 60 iterations.
-bool tql2(double* d, double* e, double* vt, int n) {
+// The implicit QL iteration on the tridiagonal (d, e), each rotation (i, c, s) handed to `rotated`
+// as it is made (rows i + 1 and i of the eigenvectors as rows; nothing when there are none). False
+// when an eigenvalue took more than 60 iterations.
+template <class Rotated>
+bool tql2(double* d, double* e, int n, const Rotated& rotated) {
   for (int i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0.0;
   for (int l = 0; l < n; l++) {
@@ -130,9 +136,7 @@ bool tql2(double* d, double* e, double* vt, int n) {
           r = (d[i] - g) * s + 2.0 * c * b;
           d[i + 1] = g + (p = s * r);
           g = c * r - b;
-          if (!vt) continue;
-          // vj := s vi + c vj, vi := c vi - s vj.
-          rotate(vt + (long)(i + 1) * n, vt + (long)i * n, n, c, s);
+          rotated(i, c, s);
         }
         if (r == 0.0 && i >= l) continue;
         d[l] -= p;
@@ -144,9 +148,9 @@ bool tql2(double* d, double* e, double* vt, int n) {
   return true;
 }
 
-// Out: float, or double for the unrounded results (eigh.h).
+// Out: float, or double for the unrounded results (eigh.h). `threaded`: the matrix may use the pool.
 template <class Out>
-int decompose(const float* a, int n, bool upper, Out* values, Out* vectors) {
+int decompose(const float* a, int n, bool upper, Out* values, Out* vectors, bool threaded) {
   LineVectorOf<double> once;
   double* const z = decomposition_scratch(once, (size_t)n * n * (vectors ? 2 : 1) + 3 * (size_t)n);
   double* const vt = vectors ? z + (size_t)n * n : nullptr;
@@ -164,7 +168,14 @@ int decompose(const float* a, int n, bool upper, Out* values, Out* vectors) {
   tred2(z, n, d, e, g, vectors != nullptr);
   // The accumulated transformation's columns become rows, so that each rotation walks two rows.
   if (vectors) transpose_tiles(n, n, [&](int k) { return z + (long)k * n; }, vt, n);
-  if (!tql2(d, e, vt, n)) return 1;
+  bool converged;
+  if (!vt) converged = tql2(d, e, n, [](int, double, double) {});
+  // vj := s vi + c vj, vi := c vi - s vj for rows j = i + 1 and i: on the other threads when the
+  // matrix may use the pool (rotation_log.h).
+  else if (threaded && n >= kRotationsApartMin && ThreadPool::instance().threads() > 1)
+    converged = rotations_apart(vt, n, n, [&](const auto& push) { return tql2(d, e, n, [&](int i, double c, double s) { push(i + 1, i, c, s); }); });
+  else converged = tql2(d, e, n, [&](int i, double c, double s) { rotate(vt + (long)(i + 1) * n, vt + (long)i * n, n, c, s); });
+  if (!converged) return 1;
   // Ascending, ties in index order (a stable sort of the indices).
   std::vector<int> order(n);
   std::iota(order.begin(), order.end(), 0);
@@ -180,8 +191,8 @@ void eigh_into(const float* a, int n, long count, bool upper, Out* values, Out* 
     std::fill(info, info + count, 0);
     return;
   }
-  dense::each_matrix(count, [&](long i, bool) {
-    info[i] = decompose(a + i * n * n, n, upper, values + i * n, vectors ? vectors + i * n * n : nullptr);
+  dense::each_matrix(count, [&](long i, bool threaded) {
+    info[i] = decompose(a + i * n * n, n, upper, values + i * n, vectors ? vectors + i * n * n : nullptr, threaded);
   });
 }
 

@@ -11,7 +11,10 @@
 // The inner loops are double_loops.h's, vectorized for the machine (n = 256, one thread: svd 25.0
 // -> 15.7 ms, svdvals 6.8 -> 6.3). Unblocked: slower than LAPACK's gesdd (docs/performance.md,
 // session 45). Session 45's first version, one-sided Jacobi, took 13 sweeps at n = 256 (74.5 ms
-// against PyTorch's 6.5) and did not converge on an exactly rank-2 6 x 6 matrix.
+// against PyTorch's 6.5) and did not converge on an exactly rank-2 6 x 6 matrix. A lone matrix at
+// two threads or more has U's rotations applied by the other threads while the caller runs the QR
+// chain and V's (rotation_log.h): n = 256, the two addons' raw calls alternated in one process,
+// 9.31-9.37 -> 9.14-9.26 ms; the reduction to bidiagonal form (7.3 ms) stays on one thread.
 #include "svd.h"
 
 #include <algorithm>
@@ -19,7 +22,9 @@
 #include <numeric>
 #include <vector>
 
+#include "../runtime/thread_pool.h"
 #include "double_loops.h"
+#include "rotation_log.h"
 #include "tile_transpose.h"
 #include "triangular.h"
 
@@ -31,11 +36,11 @@ constexpr int kMaxIterations = 75;
 // |a| with b's sign (Fortran's SIGN).
 double with_sign(double a, double b) { return b >= 0.0 ? std::fabs(a) : -std::fabs(a); }
 
-// a (m x n, m >= n, by columns: A(i, j) at a[j * m + i]) to bidiagonal form and the bidiagonal
-// diagonalized: w the singular values (unsorted, non-negative). With v (n x n, by columns), a ends
-// as U's columns and v as V's. rv1 (n) and t (m) are scratch. False when a value takes more than
-// kMaxIterations QR steps.
-bool golub_kahan(double* a, int m, int n, double* w, double* v, double* rv1, double* t) {
+// a (m x n, m >= n, by columns: A(i, j) at a[j * m + i]) to bidiagonal form: w its diagonal, rv1
+// (n) above it. With v (n x n, by columns), the reflections' products accumulated: a then holds
+// U's columns so far and v V's. t (m) is scratch. Returns the bidiagonal's norm (anorm, which
+// diagonalize's tests of negligible entries compare with).
+double bidiagonalize(double* a, int m, int n, double* w, double* v, double* rv1, double* t) {
   double g = 0.0, scale = 0.0, anorm = 0.0;
   for (int i = 0; i < n; i++) {
     const int l = i + 1;
@@ -121,7 +126,15 @@ bool golub_kahan(double* a, int m, int n, double* w, double* v, double* rv1, dou
       ci[i] += 1.0;
     }
   }
-  // The bidiagonal (w on the diagonal, rv1 above it) diagonalized, the last value first.
+  return anorm;
+}
+
+// The bidiagonal (w on the diagonal, rv1 above it) diagonalized, the last value first: w the
+// singular values (unsorted, non-negative). With v, each rotation applied to V's columns here and
+// handed to rotate_left (columns x and y of U, c, s) for U's. False when a value takes more than
+// kMaxIterations QR steps.
+template <class RotateLeft>
+bool diagonalize(int n, double* w, double* v, double* rv1, double anorm, const RotateLeft& rotate_left) {
   for (int k = n - 1; k >= 0; k--) {
     for (int its = 1;; its++) {
       bool split = true;
@@ -145,7 +158,7 @@ bool golub_kahan(double* a, int m, int n, double* w, double* v, double* rv1, dou
           c = w[i] / h;
           s = -f / h;
           w[i] = h;
-          if (v) rotate(a + (long)nm * m, a + (long)i * m, m, c, s);
+          if (v) rotate_left(nm, i, c, s);
         }
       }
       const double z = w[k];
@@ -187,7 +200,7 @@ bool golub_kahan(double* a, int m, int n, double* w, double* v, double* rv1, dou
         }
         f = c * gg + s * y;
         x = c * y - s * gg;
-        if (v) rotate(a + (long)j * m, a + (long)i * m, m, c, s);
+        if (v) rotate_left(j, i, c, s);
       }
       rv1[l] = 0.0;
       rv1[k] = f;
@@ -227,9 +240,9 @@ void complete(double* basis, int rows, int have, int want) {
   }
 }
 
-// Out: float, or double for the unrounded results (svd.h).
+// Out: float, or double for the unrounded results (svd.h). `threaded`: the matrix may use the pool.
 template <class Out>
-int decompose(const float* a, int m, int n, bool full, Out* s, Out* u, Out* vt) {
+int decompose(const float* a, int m, int n, bool full, Out* s, Out* u, Out* vt, bool threaded) {
   for (long i = 0; i < (long)m * n; i++)
     if (!std::isfinite(a[i])) return 1;
   // The tall way of A (rows x cols, rows >= cols) by columns: A's columns when m >= n, A's rows when
@@ -249,7 +262,14 @@ int decompose(const float* a, int m, int n, bool full, Out* s, Out* u, Out* vt) 
   double* const t = rv1 + cols;
   if (tall) transpose_tiles(m, n, [&](int i) { return a + (long)i * n; }, w, rows);
   else std::copy(a, a + (long)m * n, w);
-  if (!golub_kahan(w, rows, cols, sigma, v, rv1, t)) return 2;
+  const double anorm = bidiagonalize(w, rows, cols, sigma, v, rv1, t);
+  // U's rotations: on the other threads when the matrix may use the pool (rotation_log.h), while
+  // this one runs the QR chain and V's.
+  bool converged;
+  if (vectors && threaded && rows >= kRotationsApartMin && ThreadPool::instance().threads() > 1)
+    converged = rotations_apart(w, rows, rows, [&](const auto& push) { return diagonalize(cols, sigma, v, rv1, anorm, push); });
+  else converged = diagonalize(cols, sigma, v, rv1, anorm, [&](int x, int y, double c, double s) { rotate(w + (long)x * rows, w + (long)y * rows, rows, c, s); });
+  if (!converged) return 2;
   // Descending, ties in index order (a stable sort of the indices).
   std::vector<int> order(cols);
   std::iota(order.begin(), order.end(), 0);
@@ -272,8 +292,8 @@ template <class Out>
 void svd_into(const float* a, int m, int n, long count, bool full, Out* s, Out* u, Out* vt, int32_t* info) {
   const int k = std::min(m, n);
   const long u_cols = full ? m : k, vt_rows = full ? n : k;
-  dense::each_matrix(count, [&](long i, bool) {
-    info[i] = decompose(a + i * m * n, m, n, full, s + i * k, u ? u + i * m * u_cols : nullptr, vt ? vt + i * vt_rows * n : nullptr);
+  dense::each_matrix(count, [&](long i, bool threaded) {
+    info[i] = decompose(a + i * m * n, m, n, full, s + i * k, u ? u + i * m * u_cols : nullptr, vt ? vt + i * vt_rows * n : nullptr, threaded);
   });
 }
 
