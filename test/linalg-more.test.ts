@@ -56,6 +56,22 @@ const CALLS: TorchCall[] = [
     ours: (t) => L.lstsq(t.a, t.b).solution, py: 'torch.linalg.lstsq(a, b).solution' },
   { name: 'lstsq of a rank-deficient wide A', inputs: { a: { shape: [3, 4], data: [0, 1, 2, 3].flatMap((j) => RANK_2[j]).map((_, i, all) => all[(i % 4) * 3 + Math.floor(i / 4)]), grad: true }, b: x([3, 1]) },
     ours: (t) => L.lstsq(t.a, t.b).solution, py: 'torch.linalg.lstsq(a, b).solution' },
+  // The driver's other outputs (not differentiable in torch): residuals, rank and singular values,
+  // side by side; gelsy's rank, of a full-rank and a rank-deficient A; rcond's rank.
+  ...(['gelsd', 'gelss', 'gels'] as const).map((driver): TorchCall => ({
+    name: `lstsq ${driver}: residuals, rank, singular values, batch`, inputs: { a: x([2, 6, 3], -2, 2, false), b: x([2, 6, 2], -2, 2, false) },
+    ours: (t) => {
+      const r = L.lstsq(t.a, t.b, { driver });
+      return bp.cat([r.solution.flatten(), r.residuals.flatten(), r.rank.flatten(), r.singularValues.flatten()]);
+    },
+    py: `(lambda r: torch.cat([r.solution.flatten(), r.residuals.flatten(), r.rank.float().flatten(), r.singular_values.flatten()]))(torch.linalg.lstsq(a, b, driver='${driver}'))`,
+  })),
+  { name: 'lstsq gelsy rank, full and deficient; gelsd of a deficient A (no residuals)', inputs: { a: { shape: [4, 3], data: RANK_2.flat(), grad: false }, c: x([4, 3], -2, 2, false), b: x([4, 2], -2, 2, false) },
+    ours: (t) => {
+      const d = L.lstsq(t.a, t.b, { driver: 'gelsd' });
+      return bp.cat([L.lstsq(t.a, t.b).rank.flatten(), L.lstsq(t.c, t.b).rank.flatten(), d.residuals, d.rank.flatten(), L.lstsq(t.c, t.b, { driver: 'gelsd', rcond: 0.5 }).rank.flatten()]);
+    },
+    py: "torch.cat([torch.linalg.lstsq(a, b).rank.float().flatten(), torch.linalg.lstsq(c, b).rank.float().flatten(), torch.linalg.lstsq(a, b, driver='gelsd').residuals, torch.linalg.lstsq(a, b, driver='gelsd').rank.float().flatten(), torch.linalg.lstsq(c, b, driver='gelsd', rcond=0.5).rank.float().flatten()])" },
 ];
 
 noteIfNoTorch('vectorNorm ... lstsq against torch');
@@ -88,6 +104,10 @@ eachBackend('linalg composed', () => {
     expect(() => L.multiDot([bp.eye(2), bp.eye(3)])).toThrow('multiDot: tensors 0 and 1 cannot be multiplied: shapes [2, 2] and [3, 3]');
     expect(() => L.cross(bp.randn([2]), bp.randn([2]))).toThrow('cross: dim -1 must have size 3 in both inputs, got shapes [2] and [2]');
     expect(() => L.lstsq(bp.randn([3, 2]), bp.randn([4, 1]))).toThrow('lstsq: A must be [..., m, n] and B [..., m, k] with the same m, got shapes [3, 2] and [4, 1]');
+    expect(() => L.lstsq(bp.randn([3, 2]), bp.randn([3, 1]), { driver: 'gelsx' as 'gels' })).toThrow('lstsq: driver must be one of \'gels\', \'gelsy\', \'gelsd\', \'gelss\', got "gelsx"');
+    expect(() => L.lstsq(bp.randn([3, 2]), bp.randn([3, 1]), { rcond: -1 })).toThrow('lstsq: rcond must be non-negative, got -1');
+    expect(() => L.lstsq(bp.randn([3, 2]), bp.randn([3, 1]), { rcond: NaN })).toThrow('lstsq: rcond must be a finite number, got NaN');
+    expect(() => L.lstsq(bp.randn([3, 2]), bp.randn([3, 1]), { rcnd: 1 } as never)).toThrow(/lstsq: .*rcnd/);
     expect(() => L.vecdot(bp.randn([2]), [1] as unknown as Tensor)).toThrow('vecdot: expected a Tensor, got object');
   });
 });

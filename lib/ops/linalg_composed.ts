@@ -2,7 +2,7 @@
 // vector and matrix norms (those of singular values through svdvals), cond, matrixPower, multiDot, cross, vecdot and lstsq.
 import { Tensor } from '../tensor';
 import { fmt, normDim } from '../shape';
-import { shown } from '../args';
+import { checkFinite, optionsOf, OptionKinds, shown } from '../args';
 import { checkTensor, composedOf } from './core';
 import { abs } from './unary';
 import { div, mul, pow, sub } from './binary';
@@ -12,12 +12,13 @@ import { countNonzero } from './composed';
 import { matmul } from './matmul';
 import { expand, permute, reshape, squeeze, transpose, unsqueeze } from './shape';
 import { cat, narrow } from './join';
-import { eye, zeros } from './creation';
+import { eye, full, zeros } from './creation';
 import { inv } from './linalg';
 import { qr } from './qr';
 import { solveTriangular } from './cholesky';
 import { squareMatrices } from './matrices';
-import { FLOAT32_EPS, pinv, svdvals } from './svd';
+import { FLOAT32_EPS, matrixRank, pinv, svdvals } from './svd';
+import { noGrad } from '../autograd';
 
 /** Dims of a reduction: one, or a list. */
 type NormDims = number | readonly number[];
@@ -212,8 +213,8 @@ export function vecdot(x: Tensor, y: Tensor, dim = -1): Tensor {
   return composedOf((own) => sum(own(mul(x, y)), dim), [x, y]);
 }
 
-/** Whether some matrix of R ([..., k, k], upper triangular) has a diagonal entry at most `size` float32 epsilons times its largest. */
-function rankDeficient(R: Tensor, size: number): boolean {
+/** Whether some matrix of R ([..., k, k], upper triangular) has a diagonal entry at most `rcond` times its largest. */
+function rankDeficient(R: Tensor, rcond: number): boolean {
   const k = R.shape[R.ndim - 1], d = R.data;
   for (let o = 0; o < d.length; o += k * k) {
     let top = 0, low = Infinity;
@@ -222,38 +223,96 @@ function rankDeficient(R: Tensor, size: number): boolean {
       top = Math.max(top, v);
       low = Math.min(low, v);
     }
-    if (k > 0 && low <= size * FLOAT32_EPS * top) return true;
+    if (k > 0 && low <= rcond * top) return true;
   }
   return false;
 }
 
-/** lstsq's result. */
+/** torch.linalg.lstsq's LAPACK drivers, which decide what comes with the solution. */
+export type LstsqDriver = 'gels' | 'gelsy' | 'gelsd' | 'gelss';
+const LSTSQ_DRIVERS: readonly LstsqDriver[] = ['gels', 'gelsy', 'gelsd', 'gelss'];
+
+/** lstsq's options (torch.linalg.lstsq's driver and rcond). */
+export interface LstsqOptions {
+  /**
+   * Which outputs come with the solution, as torch's CPU drivers give them: 'gelsy' (the default)
+   * the rank; 'gelsd' and 'gelss' the residuals, the rank and the singular values; 'gels' the
+   * residuals. The solution is the same with each.
+   */
+  driver?: LstsqDriver;
+  /**
+   * A's singular values at most rcond times its largest count as zero: the rank, and the
+   * minimum-norm solution a rank-deficient A gets. Default max(m, n) float32 epsilons (torch's).
+   */
+  rcond?: number;
+}
+const LSTSQ_OPTIONS: OptionKinds<LstsqOptions> = { driver: 'value', rcond: 'value' };
+
+/** lstsq's result (torch.linalg.lstsq's fields); what the driver does not give is an empty tensor [0], as torch's. */
 export interface LstsqResult {
-  /** X minimizing ||A X - B|| (the minimum-norm one when A has more columns than rows). */
+  /** X minimizing ||A X - B|| (the minimum-norm one when A has more columns than rows, or is rank-deficient). */
   solution: Tensor;
+  /**
+   * ||A X - B||^2 down each column of X, [..., k]: with 'gelsd', 'gelss' and 'gels' when A is tall
+   * (m > n) and every matrix of it has full rank. Not recorded for backward (torch's neither).
+   */
+  residuals: Tensor;
+  /** Each matrix's effective rank, [...] (whole numbers): with 'gelsy', 'gelsd' and 'gelss'. */
+  rank: Tensor;
+  /** Each matrix's singular values, [..., min(m, n)], descending: with 'gelsd' and 'gelss'. */
+  singularValues: Tensor;
 }
 
 /**
- * The least-squares solution of A X = B (torch.linalg.lstsq's solution) for A [..., m, n] and B
- * [..., m, k]: through A's QR decomposition, R^-1 Q^T B when m >= n, and the minimum-norm Q R^-T B
- * (A^T = Q R) when m < n; where R's diagonal shows A rank-deficient (an entry at most max(m, n)
- * float32 epsilons times the largest), the minimum-norm pinv(A) B, as torch's default driver (gelsy,
- * a complete orthogonal factorization) gives. Gradients through those ops; torch's own are pinv's
- * (the same where A has full rank).
+ * The least-squares solution of A X = B (torch.linalg.lstsq) for A [..., m, n] and B [..., m, k]:
+ * through A's QR decomposition, R^-1 Q^T B when m >= n, and the minimum-norm Q R^-T B (A^T = Q R)
+ * when m < n; where R's diagonal shows A rank-deficient (an entry at most rcond times the largest),
+ * the minimum-norm pinv(A) B, as torch's default driver (gelsy, a complete orthogonal
+ * factorization) gives. Gradients through those ops; torch's own are pinv's (the same where A has
+ * full rank). The residuals, rank and singular values the driver asks for are computed without
+ * gradients.
  */
-export function lstsq(A: Tensor, Bm: Tensor): LstsqResult {
+export function lstsq(A: Tensor, Bm: Tensor, options?: LstsqOptions): LstsqResult {
   checkTensor(A, 'lstsq');
   checkTensor(Bm, 'lstsq');
   if (A.ndim < 2 || Bm.ndim < 2 || Bm.shape[Bm.ndim - 2] !== A.shape[A.ndim - 2]) {
     throw new Error(`lstsq: A must be [..., m, n] and B [..., m, k] with the same m, got shapes ${fmt(A.shape)} and ${fmt(Bm.shape)}`);
   }
-  const m = A.shape[A.ndim - 2], n = A.shape[A.ndim - 1];
+  const m = A.shape[A.ndim - 2], n = A.shape[A.ndim - 1], k = Math.min(m, n);
+  const o = optionsOf(options, 'lstsq', LSTSQ_OPTIONS);
+  const driver = o.driver ?? 'gelsy';
+  if (!LSTSQ_DRIVERS.includes(driver)) throw new Error(`lstsq: driver must be one of ${LSTSQ_DRIVERS.map((d) => `'${d}'`).join(', ')}, got ${shown(o.driver)}`);
+  const rcond = o.rcond === undefined ? Math.max(m, n) * FLOAT32_EPS : checkFinite(o.rcond, 'lstsq', 'rcond');
+  if (rcond < 0) throw new Error(`lstsq: rcond must be non-negative, got ${shown(rcond)}`);
+  let deficient = false;
   const solution = composedOf((own) => {
     const { Q, R } = qr(m >= n ? A : own(transpose(A, -1, -2)));
     own(Q); own(R);
-    if (rankDeficient(R, Math.max(m, n))) return matmul(own(pinv(A)), Bm);
+    deficient = rankDeficient(R, rcond);
+    if (deficient) return matmul(own(pinv(A, { rtol: rcond })), Bm);
     if (m >= n) return solveTriangular(R, own(matmul(own(transpose(Q, -1, -2)), Bm)), { upper: true });
     return matmul(Q, own(solveTriangular(own(transpose(R, -1, -2)), Bm, { upper: false })));
   }, [A, Bm]);
-  return { solution };
+  const none = () => zeros([0]);
+  return noGrad(() => {
+    const batch = A.shape.slice(0, -2);
+    const withValues = driver === 'gelsd' || driver === 'gelss';
+    const singularValues = withValues ? svdvals(A) : none();
+    const rank = withValues ? ranksOf(singularValues, batch, k, rcond) : driver === 'gels' ? none() : deficient ? matrixRank(A, { rtol: rcond }) : full(batch, k);
+    // Full rank for every matrix: by the driver's own test (the singular values', or R's diagonal).
+    const fullRank = driver === 'gels' ? !deficient : rank.data.every((r) => r === k);
+    const residuals = driver !== 'gelsy' && m > n && fullRank ? sum(pow(sub(matmul(A, solution), Bm), 2), -2) : none();
+    return { solution, residuals, rank, singularValues };
+  });
+}
+
+/** The rank of each matrix from its singular values s [...batch, k]: how many exceed rcond times its largest. */
+function ranksOf(s: Tensor, batch: number[], k: number, rcond: number): Tensor {
+  const ranks = new Float32Array(batch.reduce((c, d) => c * d, 1));
+  for (let b = 0; b < ranks.length; b++) {
+    const row = s.data.subarray(b * k, (b + 1) * k);
+    const tol = rcond * row.reduce((t, v) => Math.max(t, v), 0);
+    ranks[b] = row.reduce((c, v) => c + (v > tol ? 1 : 0), 0);
+  }
+  return new Tensor(ranks, batch);
 }
