@@ -17,7 +17,7 @@ import { inv } from './linalg';
 import { qr } from './qr';
 import { solveTriangular } from './cholesky';
 import { squareMatrices } from './matrices';
-import { FLOAT32_EPS, matrixRank, pinv, svdvals } from './svd';
+import { FLOAT32_EPS, matrixRank, pinv, ranksOfValues, svdvals } from './svd';
 import { noGrad } from '../autograd';
 
 /** Dims of a reduction: one, or a list. */
@@ -298,21 +298,11 @@ export function lstsq(A: Tensor, Bm: Tensor, options?: LstsqOptions): LstsqResul
     const batch = A.shape.slice(0, -2);
     const withValues = driver === 'gelsd' || driver === 'gelss';
     const singularValues = withValues ? svdvals(A) : none();
-    const rank = withValues ? ranksOf(singularValues, batch, k, rcond) : driver === 'gels' ? none() : deficient ? matrixRank(A, { rtol: rcond }) : full(batch, k);
+    const count = batch.reduce((c, d) => c * d, 1);
+    const rank = withValues ? ranksOfValues(singularValues.data, k, count, batch, 0, rcond) : driver === 'gels' ? none() : deficient ? matrixRank(A, { rtol: rcond }) : full(batch, k);
     // Full rank for every matrix: by the driver's own test (the singular values', or R's diagonal).
     const fullRank = driver === 'gels' ? !deficient : rank.data.every((r) => r === k);
     const residuals = driver !== 'gelsy' && m > n && fullRank ? sum(pow(sub(matmul(A, solution), Bm), 2), -2) : none();
     return { solution, residuals, rank, singularValues };
   });
-}
-
-/** The rank of each matrix from its singular values s [...batch, k]: how many exceed rcond times its largest. */
-function ranksOf(s: Tensor, batch: number[], k: number, rcond: number): Tensor {
-  const ranks = new Float32Array(batch.reduce((c, d) => c * d, 1));
-  for (let b = 0; b < ranks.length; b++) {
-    const row = s.data.subarray(b * k, (b + 1) * k);
-    const tol = rcond * row.reduce((t, v) => Math.max(t, v), 0);
-    ranks[b] = row.reduce((c, v) => c + (v > tol ? 1 : 0), 0);
-  }
-  return new Tensor(ranks, batch);
 }

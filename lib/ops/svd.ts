@@ -255,6 +255,14 @@ export function matrixRank(A: Tensor, options?: RankTolerance): Tensor {
   const { m, n, k, batch, count } = matrices(A, 'matrixRank');
   const { atol, rtol, hermitian } = tolerances(options, 'matrixRank', m, n);
   const values = hermitian ? eighArrays(A, 'matrixRank', undefined, false).values.map(Math.abs) : decompose(A, 'matrixRank', false, false).s;
+  return ranksOfValues(values, k, count, batch, atol, rtol);
+}
+
+/**
+ * The rank of each of `count` matrices from its k singular values (or absolute eigenvalues), back to
+ * back in `values`: how many exceed max(atol, rtol times the matrix's largest). A tensor of shape batch.
+ */
+export function ranksOfValues(values: Float32Array, k: number, count: number, batch: readonly number[], atol: number, rtol: number): Tensor {
   const ranks = alloc(count);
   for (let b = 0; b < count; b++) {
     const row = values.subarray(b * k, (b + 1) * k);
