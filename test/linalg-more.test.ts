@@ -56,6 +56,14 @@ const CALLS: TorchCall[] = [
     ours: (t) => L.lstsq(t.a, t.b).solution, py: 'torch.linalg.lstsq(a, b).solution' },
   { name: 'lstsq of a rank-deficient wide A', inputs: { a: { shape: [3, 4], data: [0, 1, 2, 3].flatMap((j) => RANK_2[j]).map((_, i, all) => all[(i % 4) * 3 + Math.floor(i / 4)]), grad: true }, b: x([3, 1]) },
     ours: (t) => L.lstsq(t.a, t.b).solution, py: 'torch.linalg.lstsq(a, b).solution' },
+  // B with one dim fewer than A: vectors (torch's rule); gelsd's residuals of a vector. torch 1.13's
+  // backward fails for vectors (a dim out of range, or mismatched shapes in a batch): the gradients
+  // are those of its one-column form.
+  { name: 'lstsq of vectors, batch', inputs: { a: x([2, 6, 3]), b: x([2, 6]) }, ours: (t) => L.lstsq(t.a, t.b).solution, py: 'torch.linalg.lstsq(a, b.unsqueeze(-1)).solution.squeeze(-1)' },
+  { name: 'lstsq of vectors, values as torch\'s', inputs: { a: x([2, 6, 3], -2, 2, false), b: x([2, 6], -2, 2, false) }, ours: (t) => L.lstsq(t.a, t.b).solution, py: 'torch.linalg.lstsq(a, b).solution' },
+  { name: 'lstsq gelsd of one vector', inputs: { a: x([6, 3], -2, 2, false), b: x([6], -2, 2, false) },
+    ours: (t) => { const r = L.lstsq(t.a, t.b, { driver: 'gelsd' }); return bp.cat([r.solution, r.residuals, r.rank.flatten(), r.singularValues]); },
+    py: "(lambda r: torch.cat([r.solution, r.residuals, r.rank.float().flatten(), r.singular_values]))(torch.linalg.lstsq(a, b, driver='gelsd'))" },
   // The driver's other outputs (not differentiable in torch): residuals, rank and singular values,
   // side by side; gelsy's rank, of a full-rank and a rank-deficient A; rcond's rank.
   ...(['gelsd', 'gelss', 'gels'] as const).map((driver): TorchCall => ({
@@ -103,7 +111,8 @@ eachBackend('linalg composed', () => {
     expect(() => L.multiDot([bp.eye(2), bp.randn([2]), bp.eye(2)])).toThrow('multiDot: tensor 1 must be 2-D, got shape [2]');
     expect(() => L.multiDot([bp.eye(2), bp.eye(3)])).toThrow('multiDot: tensors 0 and 1 cannot be multiplied: shapes [2, 2] and [3, 3]');
     expect(() => L.cross(bp.randn([2]), bp.randn([2]))).toThrow('cross: dim -1 must have size 3 in both inputs, got shapes [2] and [2]');
-    expect(() => L.lstsq(bp.randn([3, 2]), bp.randn([4, 1]))).toThrow('lstsq: A must be [..., m, n] and B [..., m, k] with the same m, got shapes [3, 2] and [4, 1]');
+    expect(() => L.lstsq(bp.randn([3, 2]), bp.randn([4, 1]))).toThrow('lstsq: A must be [..., m, n] and B [..., m, k] (or [..., m]) with the same m, got shapes [3, 2] and [4, 1]');
+    expect(() => L.lstsq(bp.randn([2, 6, 3]), bp.randn([6, 2]))).toThrow('lstsq: B with one dim fewer than A holds vectors [..., m] of A\'s m rows, got shapes [2, 6, 3] and [6, 2]');
     expect(() => L.lstsq(bp.randn([3, 2]), bp.randn([3, 1]), { driver: 'gelsx' as 'gels' })).toThrow('lstsq: driver must be one of \'gels\', \'gelsy\', \'gelsd\', \'gelss\', got "gelsx"');
     expect(() => L.lstsq(bp.randn([3, 2]), bp.randn([3, 1]), { rcond: -1 })).toThrow('lstsq: rcond must be non-negative, got -1');
     expect(() => L.lstsq(bp.randn([3, 2]), bp.randn([3, 1]), { rcond: NaN })).toThrow('lstsq: rcond must be a finite number, got NaN');

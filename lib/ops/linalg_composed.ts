@@ -264,7 +264,8 @@ export interface LstsqResult {
 }
 
 /**
- * The least-squares solution of A X = B (torch.linalg.lstsq) for A [..., m, n] and B [..., m, k]:
+ * The least-squares solution of A X = B (torch.linalg.lstsq) for A [..., m, n] and B [..., m, k]
+ * (or vectors [..., m], one dim fewer than A, as torch's; the solution then [..., n]):
  * through A's QR decomposition, R^-1 Q^T B when m >= n, and the minimum-norm Q R^-T B (A^T = Q R)
  * when m < n; where R's diagonal shows A rank-deficient (an entry at most rcond times the largest),
  * the minimum-norm pinv(A) B, as torch's default driver (gelsy, a complete orthogonal
@@ -275,8 +276,13 @@ export interface LstsqResult {
 export function lstsq(A: Tensor, Bm: Tensor, options?: LstsqOptions): LstsqResult {
   checkTensor(A, 'lstsq');
   checkTensor(Bm, 'lstsq');
-  if (A.ndim < 2 || Bm.ndim < 2 || Bm.shape[Bm.ndim - 2] !== A.shape[A.ndim - 2]) {
-    throw new Error(`lstsq: A must be [..., m, n] and B [..., m, k] with the same m, got shapes ${fmt(A.shape)} and ${fmt(Bm.shape)}`);
+  // B with one dim fewer than A holds vectors [..., m], solved as [..., m, 1] (torch's rule).
+  const vectors = A.ndim >= 2 && Bm.ndim === A.ndim - 1;
+  if (vectors && Bm.shape[Bm.ndim - 1] !== A.shape[A.ndim - 2]) {
+    throw new Error(`lstsq: B with one dim fewer than A holds vectors [..., m] of A's m rows, got shapes ${fmt(A.shape)} and ${fmt(Bm.shape)}`);
+  }
+  if (A.ndim < 2 || (!vectors && (Bm.ndim < 2 || Bm.shape[Bm.ndim - 2] !== A.shape[A.ndim - 2]))) {
+    throw new Error(`lstsq: A must be [..., m, n] and B [..., m, k] (or [..., m]) with the same m, got shapes ${fmt(A.shape)} and ${fmt(Bm.shape)}`);
   }
   const m = A.shape[A.ndim - 2], n = A.shape[A.ndim - 1], k = Math.min(m, n);
   const o = optionsOf(options, 'lstsq', LSTSQ_OPTIONS);
@@ -286,12 +292,15 @@ export function lstsq(A: Tensor, Bm: Tensor, options?: LstsqOptions): LstsqResul
   if (rcond < 0) throw new Error(`lstsq: rcond must be non-negative, got ${shown(rcond)}`);
   let deficient = false;
   const solution = composedOf((own) => {
+    const B = vectors ? own(unsqueeze(Bm, -1)) : Bm;
     const { Q, R } = qr(m >= n ? A : own(transpose(A, -1, -2)));
     own(Q); own(R);
     deficient = rankDeficient(R, rcond);
-    if (deficient) return matmul(own(pinv(A, { rtol: rcond })), Bm);
-    if (m >= n) return solveTriangular(R, own(matmul(own(transpose(Q, -1, -2)), Bm)), { upper: true });
-    return matmul(Q, own(solveTriangular(own(transpose(R, -1, -2)), Bm, { upper: false })));
+    let X: Tensor;
+    if (deficient) X = matmul(own(pinv(A, { rtol: rcond })), B);
+    else if (m >= n) X = solveTriangular(R, own(matmul(own(transpose(Q, -1, -2)), B)), { upper: true });
+    else X = matmul(Q, own(solveTriangular(own(transpose(R, -1, -2)), B, { upper: false })));
+    return vectors ? squeeze(own(X), -1) : X;
   }, [A, Bm]);
   const none = () => zeros([0]);
   return noGrad(() => {
@@ -302,7 +311,9 @@ export function lstsq(A: Tensor, Bm: Tensor, options?: LstsqOptions): LstsqResul
     const rank = withValues ? ranksOfValues(singularValues.data, k, count, batch, 0, rcond) : driver === 'gels' ? none() : deficient ? matrixRank(A, { rtol: rcond }) : full(batch, k);
     // Full rank for every matrix: by the driver's own test (the singular values', or R's diagonal).
     const fullRank = driver === 'gels' ? !deficient : rank.data.every((r) => r === k);
-    const residuals = driver !== 'gelsy' && m > n && fullRank ? sum(pow(sub(matmul(A, solution), Bm), 2), -2) : none();
+    // Of [..., m, k] columns (vectors as one column each: [..., 1], as torch's).
+    const column = (t: Tensor) => (vectors ? unsqueeze(t, -1) : t);
+    const residuals = driver !== 'gelsy' && m > n && fullRank ? sum(pow(sub(matmul(A, column(solution)), column(Bm)), 2), -2) : none();
     return { solution, residuals, rank, singularValues };
   });
 }
