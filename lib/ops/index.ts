@@ -39,6 +39,8 @@ export { softmax, logSoftmax } from './softmax';
 export { hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, mish, selu, softsign, tanhshrink, prelu, hardshrink, softshrink, threshold, celu, glu, softmin } from './activation_more';
 export { conv2d, maxPool2d, maxPool2dWithIndices, avgPool2d } from './conv';
 export type { Conv2dOptions, MaxPool2dOptions, AvgPool2dOptions, Size2 } from './conv';
+export { maxUnpool2d } from './unpool';
+export type { MaxUnpool2dOptions } from './unpool';
 export { pad } from './pad_resize';
 export type { PadOptions, PadMode } from './pad_resize';
 export { interpolate } from './interpolate';

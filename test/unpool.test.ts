@@ -1,0 +1,61 @@
+// maxUnpool2d and nn.MaxUnpool2d against torch 1.13 (values, and the gradient through max pooling and
+// unpooling together) on both backends, and their errors.
+import { expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { eachBackend } from './helpers/backends';
+import { haveTorch, noteIfNoTorch } from './helpers/torch';
+import { expectCallsLikeTorch, inputMaker, TorchCall } from './helpers/torch_calls';
+
+const x = inputMaker(5200);
+const F = bp.nn.functional;
+
+/** maxPool2d's indices then maxUnpool2d, on both sides: `pool` and `unpool` are the Python arguments after the tensor(s). */
+const roundTrip = (name: string, shape: number[], ours: (t: bp.Tensor) => bp.Tensor, pool: string, unpool: string): TorchCall => ({
+  name, inputs: { a: x(shape) }, ours: (t) => ours(t.a),
+  py: `(lambda r: torch.nn.functional.max_unpool2d(r[0], r[1], ${unpool}))(torch.nn.functional.max_pool2d(a, ${pool}, return_indices=True))`,
+});
+
+const CALLS: TorchCall[] = [
+  roundTrip('kernel 2, batch', [2, 3, 6, 6], (a) => { const r = bp.maxPool2dWithIndices(a, 2); return F.maxUnpool2d(r.values, r.indices, 2); }, '2', '2'),
+  roundTrip('kernel 3, stride 2, padding 1, unbatched', [2, 7, 7], (a) => {
+    const r = bp.maxPool2dWithIndices(a, 3, { stride: 2, padding: 1 });
+    return F.maxUnpool2d(r.values, r.indices, 3, { stride: 2, padding: 1 });
+  }, '3, 2, 1', '3, 2, 1'),
+  roundTrip('kernel [2, 3], outputSize one larger (a whole shape given)', [1, 2, 5, 7], (a) => {
+    const r = bp.maxPool2dWithIndices(a, [2, 3]);
+    return F.maxUnpool2d(r.values, r.indices, [2, 3], { outputSize: [1, 2, 5, 7] });
+  }, '(2, 3)', '(2, 3), output_size=(1, 2, 5, 7)'),
+  roundTrip('nn.MaxUnpool2d, its unpool with outputSize', [1, 1, 5, 5], (a) => {
+    const r = bp.maxPool2dWithIndices(a, 2);
+    return new bp.nn.MaxUnpool2d(2).unpool(r.values, r.indices, [5, 5]);
+  }, '2', '2, output_size=(5, 5)'),
+];
+
+noteIfNoTorch('maxUnpool2d against torch');
+eachBackend('maxUnpool2d', () => {
+  it.runIf(haveTorch)(`${CALLS.length} calls: torch's values and the input's gradient through pooling and unpooling`, () => {
+    expectCallsLikeTorch(CALLS);
+  });
+
+  it('puts each value at its position, zeros elsewhere; the later of two at one position stays', () => {
+    const v = bp.tensor([[[[1, 2], [3, 4]]]]);
+    const i = bp.tensor([[[[0, 3], [3, 15]]]]);
+    const y = F.maxUnpool2d(v, i, 2);
+    expect(y.shape).toEqual([1, 1, 4, 4]);
+    expect(Array.from(y.data)).toEqual([1, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4]);
+    expect(new bp.nn.MaxUnpool2d(2, { stride: 1 }).toString()).toBe('MaxUnpool2d(kernel_size=2, stride=1, padding=0)');
+  });
+
+  it('names the function and the bad argument', () => {
+    const v = bp.randn([1, 1, 2, 2]), i = bp.zeros([1, 1, 2, 2]);
+    expect(() => F.maxUnpool2d(bp.randn([4, 4]), bp.zeros([4, 4]), 2)).toThrow('maxUnpool2d: x must be [N, C, H, W] or [C, H, W], got shape [4, 4]');
+    expect(() => F.maxUnpool2d(v, bp.zeros([1, 1, 2, 3]), 2)).toThrow('maxUnpool2d: indices must have x\'s shape [1, 1, 2, 2], got [1, 1, 2, 3]');
+    expect(() => F.maxUnpool2d(v, bp.full([1, 1, 2, 2], 16), 2)).toThrow('maxUnpool2d: indices hold positions in the 4 x 4 output planes, [0, 16), got 16 at element 0');
+    expect(() => F.maxUnpool2d(v, bp.full([1, 1, 2, 2], 1.5), 2)).toThrow('maxUnpool2d: indices hold positions in the 4 x 4 output planes, [0, 16), got 1.5 at element 0');
+    expect(() => F.maxUnpool2d(v, i, 2, { outputSize: [6, 4] })).toThrow('maxUnpool2d: outputSize [6, 4] must lie within stride of [4, 4] in each dim (exclusive), got 6 in dim 0');
+    expect(() => F.maxUnpool2d(v, i, 2, { outputSize: [4] })).toThrow('maxUnpool2d: outputSize must be an array of integers ending with the height and width, got [4]');
+    expect(() => F.maxUnpool2d(v, i, 0)).toThrow(/maxUnpool2d: kernelSize/);
+    expect(() => F.maxUnpool2d(v, i, 2, { strde: 1 } as never)).toThrow(/maxUnpool2d: .*strde/);
+    expect(() => new bp.nn.MaxUnpool2d(2, { padding: -1 })).toThrow(/MaxUnpool2d: padding/);
+  });
+});
