@@ -1,5 +1,5 @@
-// maxUnpool2d and nn.MaxUnpool2d against torch 1.13 (values, and the gradient through max pooling and
-// unpooling together) on both backends, and their errors.
+// maxUnpool2d / maxUnpool1d, their modules and maxPool1dWithIndices against torch 1.13 (values, and
+// the gradient through max pooling and unpooling together) on both backends, and their errors.
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { eachBackend } from './helpers/backends';
@@ -29,6 +29,15 @@ const CALLS: TorchCall[] = [
     const r = bp.maxPool2dWithIndices(a, 2);
     return new bp.nn.MaxUnpool2d(2).unpool(r.values, r.indices, [5, 5]);
   }, '2', '2, output_size=(5, 5)'),
+  // 1-d: maxPool1dWithIndices's indices (torch's max_pool1d with return_indices), then unpooled.
+  { name: '1-d: kernel 3, stride 2, padding 1, batch', inputs: { a: x([2, 3, 9]) },
+    ours: (t) => { const r = F.maxPool1dWithIndices(t.a, 3, { stride: 2, padding: 1 }); return F.maxUnpool1d(r.values, r.indices, 3, { stride: 2, padding: 1 }); },
+    py: '(lambda r: torch.nn.functional.max_unpool1d(r[0], r[1], 3, 2, 1))(torch.nn.functional.max_pool1d(a, 3, 2, 1, return_indices=True))' },
+  { name: '1-d: the indices themselves, unbatched, dilation 2', inputs: { a: x([3, 11], -2, 2, false) },
+    ours: (t) => F.maxPool1dWithIndices(t.a, 3, { dilation: 2 }).indices, py: 'torch.nn.functional.max_pool1d(a, 3, dilation=2, return_indices=True)[1].float()' },
+  { name: '1-d: nn.MaxUnpool1d, its unpool with outputSize one longer', inputs: { a: x([1, 2, 7]) },
+    ours: (t) => { const r = F.maxPool1dWithIndices(t.a, 2); return new bp.nn.MaxUnpool1d(2).unpool(r.values, r.indices, [7]); },
+    py: '(lambda r: torch.nn.MaxUnpool1d(2)(r[0], r[1], output_size=[7]))(torch.nn.functional.max_pool1d(a, 2, return_indices=True))' },
 ];
 
 noteIfNoTorch('maxUnpool2d against torch');
@@ -52,10 +61,19 @@ eachBackend('maxUnpool2d', () => {
     expect(() => F.maxUnpool2d(v, bp.zeros([1, 1, 2, 3]), 2)).toThrow('maxUnpool2d: indices must have x\'s shape [1, 1, 2, 2], got [1, 1, 2, 3]');
     expect(() => F.maxUnpool2d(v, bp.full([1, 1, 2, 2], 16), 2)).toThrow('maxUnpool2d: indices hold positions in the 4 x 4 output planes, [0, 16), got 16 at element 0');
     expect(() => F.maxUnpool2d(v, bp.full([1, 1, 2, 2], 1.5), 2)).toThrow('maxUnpool2d: indices hold positions in the 4 x 4 output planes, [0, 16), got 1.5 at element 0');
-    expect(() => F.maxUnpool2d(v, i, 2, { outputSize: [6, 4] })).toThrow('maxUnpool2d: outputSize [6, 4] must lie within stride of [4, 4] in each dim (exclusive), got 6 in dim 0');
+    expect(() => F.maxUnpool2d(v, i, 2, { outputSize: [6, 4] })).toThrow('maxUnpool2d: outputSize 6 x 4 must lie within the stride (2 x 2) of 4 x 4 in each dim, exclusive');
     expect(() => F.maxUnpool2d(v, i, 2, { outputSize: [4] })).toThrow('maxUnpool2d: outputSize must be an array of integers ending with the height and width, got [4]');
     expect(() => F.maxUnpool2d(v, i, 0)).toThrow(/maxUnpool2d: kernelSize/);
     expect(() => F.maxUnpool2d(v, i, 2, { strde: 1 } as never)).toThrow(/maxUnpool2d: .*strde/);
     expect(() => new bp.nn.MaxUnpool2d(2, { padding: -1 })).toThrow(/MaxUnpool2d: padding/);
+    // 1-d, in its own terms.
+    const v1 = bp.randn([1, 1, 2]);
+    expect(() => F.maxUnpool1d(bp.randn([2]), bp.zeros([2]), 2)).toThrow('maxUnpool1d: input must be 2-D [C, L] or 3-D [N, C, L], got shape [2]');
+    expect(() => F.maxUnpool1d(v1, bp.zeros([1, 1, 3]), 2)).toThrow('maxUnpool1d: indices must have x\'s shape [1, 1, 2], got [1, 1, 3]');
+    expect(() => F.maxUnpool1d(v1, bp.full([1, 1, 2], 4), 2)).toThrow('maxUnpool1d: indices hold positions in the 4 output planes, [0, 4), got 4 at element 0');
+    expect(() => F.maxUnpool1d(v1, bp.zeros([1, 1, 2]), 2, { outputSize: [9] })).toThrow('maxUnpool1d: outputSize 9 must lie within the stride (2) of 4 in each dim, exclusive');
+    expect(() => F.maxUnpool1d(v1, bp.zeros([1, 1, 2]), 0)).toThrow('maxUnpool1d: kernelSize must be an integer of at least 1, got 0');
+    expect(() => new bp.nn.MaxUnpool1d(2, { stride: 0 })).toThrow(/MaxUnpool1d: stride/);
+    expect(new bp.nn.MaxUnpool1d(3).toString()).toBe('MaxUnpool1d(kernel_size=3, stride=3, padding=0)');
   });
 });

@@ -4,6 +4,7 @@ import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { AvgPool1dOptions, avgPool1d, conv1d, Conv1dOptions, convTranspose1d, ConvTranspose1dOptions, convTranspose2d, ConvTranspose2dOptions, MaxPool1dOptions, maxPool1d } from '../ops/conv_more';
 import { pair, Size2 } from '../ops/conv';
+import { maxUnpool1d, MaxUnpool1dOptions } from '../ops/unpool';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { convParameters, convRepr, modePads, PaddingMode, paddingModeOf, pyTuple } from './conv';
@@ -286,6 +287,38 @@ export class MaxPool1d extends Module {
 
   forward(x: Tensor): Tensor {
     return maxPool1d(x, this.kernelSize, this.options);
+  }
+}
+
+/**
+ * 1-D max unpooling as torch.nn.MaxUnpool1d (see maxUnpool1d): forward(x, indices) puts MaxPool1d's
+ * outputs back where maxPool1dWithIndices found them; the stride defaults to the kernel size.
+ */
+export class MaxUnpool1d extends Module {
+  /** The pooling's window length. */
+  readonly kernelSize: number;
+  /** The pooling's stride and padding (stride the kernel size when left out). */
+  readonly options: Readonly<{ stride: number; padding: number }>;
+
+  constructor(kernelSize: number, options?: Omit<MaxUnpool1dOptions, 'outputSize'>) {
+    super();
+    const what = 'MaxUnpool1d';
+    const o = optionsOf(options, what, { stride: 'value', padding: 'value' });
+    this.kernelSize = atLeast(kernelSize, what, 'kernelSize', 1);
+    this.options = { stride: atLeast(o.stride ?? kernelSize, what, 'stride', 1), padding: atLeast(o.padding ?? 0, what, 'padding', 0) };
+  }
+
+  protected override extraRepr(): string {
+    return `kernel_size=${this.kernelSize}, stride=${this.options.stride}, padding=${this.options.padding}`;
+  }
+
+  forward(x: Tensor, indices: Tensor): Tensor {
+    return this.unpool(x, indices);
+  }
+
+  /** forward with torch's output_size: the length where several are possible. */
+  unpool(x: Tensor, indices: Tensor, outputSize?: readonly number[]): Tensor {
+    return maxUnpool1d(x, indices, this.kernelSize, { ...this.options, outputSize });
   }
 }
 

@@ -12,7 +12,8 @@ import { as1d, lengths, rowImages } from './one_row';
 import { matmul } from './matmul';
 import { cat, narrow } from './join';
 import { add } from './binary';
-import { avgPool2d, checkGeometry, conv2d, convByImageFloats, Geometry, maxPool2d, packed, pair, Size2 } from './conv';
+import { avgPool2d, AvgPool2dOptions, checkGeometry, conv2d, convByImageFloats, Geometry, maxPool2d, MaxPool2dOptions, maxPool2dWithIndices, packed, pair, Size2 } from './conv';
+import type { PoolWithIndices } from './adaptive';
 import { convTransposeByImage } from './conv_by_image';
 
 /** Options of conv1d and nn.Conv1d (torch.nn.functional.conv1d's). */
@@ -80,7 +81,7 @@ export interface ConvTranspose1dOptions {
 }
 
 /** One integer of at least `min` (a 1-d size), or an error naming `arg`; left out, the fallback (null: required). */
-function single(v: number | undefined, fallback: number | null, what: string, arg: string, min: number): number {
+export function single(v: number | undefined, fallback: number | null, what: string, arg: string, min: number): number {
   if (v === undefined) {
     if (fallback === null) throw new Error(`${what}: ${arg} is required`);
     return fallback;
@@ -114,8 +115,8 @@ export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
  * A 1-d pooling as its 2-d twin over images one row high: the kernel, stride, padding and dilation
  * (max pooling's) as [1, v] or [0, v]; the other options as given.
  */
-function pool1d<O extends { stride?: number; padding?: number; dilation?: number }, O2>(x: Tensor, kernelSize: number, options: O | undefined,
-  what: string, kinds: OptionKinds<O>, pool: (x4: Tensor, k: Size2, o: O2) => Tensor): Tensor {
+function pool1d<O extends { stride?: number; padding?: number; dilation?: number }, O2, R extends Tensor | PoolWithIndices>(x: Tensor, kernelSize: number,
+  options: O | undefined, what: string, kinds: OptionKinds<O>, pool: (x4: Tensor, k: Size2, o: O2) => R): R {
   const x4 = rowImages(x, what);
   const o = optionsOf(options, what, kinds);
   const k = single(kernelSize, null, what, 'kernelSize', 1);
@@ -123,17 +124,31 @@ function pool1d<O extends { stride?: number; padding?: number; dilation?: number
     stride: [1, single(o.stride, k, what, 'stride', 1)], padding: [0, single(o.padding, 0, what, 'padding', 0)],
     ...(o.dilation === undefined ? {} : { dilation: [1, single(o.dilation, 1, what, 'dilation', 1)] }),
   };
-  return as1d(what, /^(maxPool2d|avgPool2d)$/, [[x4, x]], () => lengths(pool(x4, [1, k], { ...o, ...sizes } as unknown as O2)));
+  return as1d(what, /^(maxPool2d|maxPool2dWithIndices|avgPool2d)$/, [[x4, x]], () => pool(x4, [1, k], { ...o, ...sizes } as unknown as O2));
 }
+
+const MAX_POOL_1D: OptionKinds<MaxPool1dOptions> = { stride: 'value', padding: 'value', dilation: 'value', ceilMode: 'boolean' };
 
 /** 1-D max pooling of x [N, C, L] (or [C, L]), as torch.nn.functional.max_pool1d. */
 export function maxPool1d(x: Tensor, kernelSize: number, options?: MaxPool1dOptions): Tensor {
-  return pool1d(x, kernelSize, options, 'maxPool1d', { stride: 'value', padding: 'value', dilation: 'value', ceilMode: 'boolean' }, maxPool2d);
+  return pool1d(x, kernelSize, options, 'maxPool1d', MAX_POOL_1D, (x4, k, o: MaxPool2dOptions) => lengths(maxPool2d(x4, k, o)));
+}
+
+/**
+ * maxPool1d's values and, as max_pool1d(return_indices=True), the position along L each was taken
+ * from (what maxUnpool1d puts them back by).
+ */
+export function maxPool1dWithIndices(x: Tensor, kernelSize: number, options?: MaxPool1dOptions): PoolWithIndices {
+  return pool1d(x, kernelSize, options, 'maxPool1dWithIndices', MAX_POOL_1D, (x4, k, o: MaxPool2dOptions) => {
+    const { values, indices } = maxPool2dWithIndices(x4, k, o);
+    return { values: lengths(values), indices: lengths(indices) };
+  });
 }
 
 /** 1-D average pooling of x [N, C, L] (or [C, L]), as torch.nn.functional.avg_pool1d. */
 export function avgPool1d(x: Tensor, kernelSize: number, options?: AvgPool1dOptions): Tensor {
-  return pool1d(x, kernelSize, options, 'avgPool1d', { stride: 'value', padding: 'value', ceilMode: 'boolean', countIncludePad: 'boolean' }, avgPool2d);
+  return pool1d(x, kernelSize, options, 'avgPool1d', { stride: 'value', padding: 'value', ceilMode: 'boolean', countIncludePad: 'boolean' },
+    (x4, k, o: AvgPool2dOptions) => lengths(avgPool2d(x4, k, o)));
 }
 
 /**

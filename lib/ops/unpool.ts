@@ -1,4 +1,4 @@
-// Max unpooling (torch.nn.functional.max_unpool2d): each value put back where its max pooling took
+// Max unpooling (torch.nn.functional.max_unpool2d, and max_unpool1d over rows one high): each value put back where its max pooling took
 // it from, the plane positions maxPool2dWithIndices returns, and zeros everywhere else. Through
 // scatter, so x's gradient is the output's gradient read at those positions (torch's); a position
 // named twice keeps the later value, as torch's CPU loop does.
@@ -10,6 +10,8 @@ import { reshape } from './shape';
 import { scatter } from './scatter';
 import { zeros } from './creation';
 import { pair, Size2 } from './conv';
+import { single } from './conv_more';
+import { as1d, lengths, rowImages } from './one_row';
 
 /** Options of maxUnpool2d and nn.MaxUnpool2d: the pooling's, and the size to undo it to. */
 export interface MaxUnpool2dOptions {
@@ -67,10 +69,41 @@ function outputSizeOf(outputSize: readonly number[] | undefined, defaults: numbe
     throw new Error(`${what}: outputSize must be an array of integers ending with the height and width, got ${shown(outputSize)}`);
   }
   const size = outputSize.slice(-2);
-  size.forEach((v, d) => {
-    if (!(v > defaults[d] - stride[d] && v < defaults[d] + stride[d]) || v < 1) {
-      throw new Error(`${what}: outputSize ${fmt(size)} must lie within stride of ${fmt(defaults)} in each dim (exclusive), got ${v} in dim ${d}`);
-    }
-  });
+  if (size.some((v, d) => !(v > defaults[d] - stride[d] && v < defaults[d] + stride[d]) || v < 1)) {
+    throw new Error(`${what}: outputSize ${size.join(' x ')} must lie within the stride (${stride.join(' x ')}) of ${defaults.join(' x ')} in each dim, exclusive`);
+  }
   return size;
+}
+
+/** Options of maxUnpool1d and nn.MaxUnpool1d: the pooling's, and the length to undo it to. */
+export interface MaxUnpool1dOptions {
+  /** The pooling's stride; default the kernel size. */
+  stride?: number;
+  /** The pooling's padding (each side); default 0. */
+  padding?: number;
+  /**
+   * The output's length (the last entry, so a whole shape may be given), within stride of the
+   * default (in - 1) stride - 2 padding + kernel, as torch asks.
+   */
+  outputSize?: readonly number[];
+}
+
+/**
+ * x [N, C, L] (or [C, L]) put back into rows of the pooled input's length: each value at the
+ * position along L that `indices` (x's shape, as maxPool1dWithIndices gives them) names, zeros
+ * elsewhere (torch.nn.functional.max_unpool1d). maxUnpool2d over rows one high.
+ */
+export function maxUnpool1d(x: Tensor, indices: Tensor, kernelSize: number, options?: MaxUnpool1dOptions): Tensor {
+  const what = 'maxUnpool1d';
+  const x4 = rowImages(x, what);
+  checkTensor(indices, what);
+  if (!sameShape(indices.shape, x.shape)) throw new Error(`${what}: indices must have x's shape ${fmt(x.shape)}, got ${fmt(indices.shape)}`);
+  const i4 = rowImages(indices, what);
+  const o = optionsOf(options, what, { stride: 'value', padding: 'value', outputSize: 'value' });
+  const k = single(kernelSize, null, what, 'kernelSize', 1);
+  const stride = single(o.stride, k, what, 'stride', 1), padding = single(o.padding, 0, what, 'padding', 0);
+  const size = o.outputSize;
+  if (size !== undefined && (!Array.isArray(size) || size.length < 1)) throw new Error(`${what}: outputSize must be an array of integers ending with the length, got ${shown(size)}`);
+  const outputSize = size === undefined ? undefined : [1, size[size.length - 1]];
+  return as1d(what, /^maxUnpool2d$/, [[x4, x], [i4, indices]], () => lengths(maxUnpool2d(x4, i4, [1, k], { stride: [1, stride], padding: [0, padding], outputSize })));
 }
