@@ -113,7 +113,8 @@ export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
 
 /**
  * A 1-d pooling as its 2-d twin over images one row high: the kernel, stride, padding and dilation
- * (max pooling's) as [1, v] or [0, v]; the other options as given.
+ * (max pooling's) as [1, v] or [0, v]; the other options as given. `pool` runs the 2-d op and
+ * returns its result back in 1-d shapes (lengths), the values alone or with their indices.
  */
 function pool1d<O extends { stride?: number; padding?: number; dilation?: number }, O2, R extends Tensor | PoolWithIndices>(x: Tensor, kernelSize: number,
   options: O | undefined, what: string, kinds: OptionKinds<O>, pool: (x4: Tensor, k: Size2, o: O2) => R): R {
