@@ -262,7 +262,7 @@ export function neverPool(a: Float32Array): void {
  */
 export function recycleReleasedGrad(a: Float32Array): void {
   if (!withdrawn.has(a)) return;
-  poolable.set(a.buffer, spanCode(a));
+  markPoolable(a);
   if (give(a)) withdrawn.delete(a);
   else poolable.delete(a.buffer);
 }

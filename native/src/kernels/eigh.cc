@@ -17,7 +17,6 @@
 #include <numeric>
 #include <vector>
 
-#include "../runtime/thread_pool.h"
 #include "double_loops.h"
 #include "rotation_log.h"
 #include "tile_transpose.h"
@@ -170,11 +169,9 @@ int decompose(const float* a, int n, bool upper, Out* values, Out* vectors, bool
   if (vectors) transpose_tiles(n, n, [&](int k) { return z + (long)k * n; }, vt, n);
   bool converged;
   if (!vt) converged = tql2(d, e, n, [](int, double, double) {});
-  // vj := s vi + c vj, vi := c vi - s vj for rows j = i + 1 and i: on the other threads when the
-  // matrix may use the pool (rotation_log.h).
-  else if (threaded && n >= kRotationsApartMin && ThreadPool::instance().threads() > 1)
-    converged = rotations_apart(vt, n, n, [&](const auto& push) { return tql2(d, e, n, [&](int i, double c, double s) { push(i + 1, i, c, s); }); });
-  else converged = tql2(d, e, n, [&](int i, double c, double s) { rotate(vt + (long)(i + 1) * n, vt + (long)i * n, n, c, s); });
+  // vj := s vi + c vj, vi := c vi - s vj for rows j = i + 1 and i (on the other threads when the
+  // matrix may use the pool: rotation_log.h).
+  else converged = with_rotations(vt, n, n, threaded, [&](const auto& push) { return tql2(d, e, n, [&](int i, double c, double s) { push(i + 1, i, c, s); }); });
   if (!converged) return 1;
   // Ascending, ties in index order (a stable sort of the indices).
   std::vector<int> order(n);

@@ -115,13 +115,17 @@ class RotationLog {
 // the other thread's wake-up and the log cost more than the rotations.
 constexpr int kRotationsApartMin = 64;
 
-// chain(push) run on the calling thread, each rotation it makes handed to push(x, y, c, s), while
-// the pool's other threads apply those rotations to rows x and y of `rows` (row r at rows + r *
-// stride, len doubles long), each thread a share of every row on whole lines. Returns chain's
-// result once every rotation is applied.
+// chain(push) run on the calling thread, each rotation it makes handed to push(x, y, c, s), which
+// rotates rows x and y of `rows` (row r at rows + r * stride, len doubles long). When `threaded`
+// (the matrix may use the pool), the pool has other threads and the rows are long enough, those
+// threads apply the rotations as they come, each a share of every row on whole lines; else push
+// applies each at once. Returns chain's result once every rotation is applied.
 template <class Chain>
-bool rotations_apart(double* rows, long stride, int len, const Chain& chain) {
+bool with_rotations(double* rows, long stride, int len, bool threaded, const Chain& chain) {
   ThreadPool& pool = ThreadPool::instance();
+  if (!threaded || len < kRotationsApartMin || pool.threads() < 2) {
+    return chain([&](int x, int y, double c, double s) { rotate(rows + x * stride, rows + y * stride, len, c, s); });
+  }
   const int appliers = pool.threads() - 1;
   RotationLog log;
   bool result = false;

@@ -22,7 +22,6 @@
 #include <numeric>
 #include <vector>
 
-#include "../runtime/thread_pool.h"
 #include "double_loops.h"
 #include "rotation_log.h"
 #include "tile_transpose.h"
@@ -265,11 +264,7 @@ int decompose(const float* a, int m, int n, bool full, Out* s, Out* u, Out* vt, 
   const double anorm = bidiagonalize(w, rows, cols, sigma, v, rv1, t);
   // U's rotations: on the other threads when the matrix may use the pool (rotation_log.h), while
   // this one runs the QR chain and V's.
-  bool converged;
-  if (vectors && threaded && rows >= kRotationsApartMin && ThreadPool::instance().threads() > 1)
-    converged = rotations_apart(w, rows, rows, [&](const auto& push) { return diagonalize(cols, sigma, v, rv1, anorm, push); });
-  else converged = diagonalize(cols, sigma, v, rv1, anorm, [&](int x, int y, double c, double s) { rotate(w + (long)x * rows, w + (long)y * rows, rows, c, s); });
-  if (!converged) return 2;
+  if (!with_rotations(w, rows, rows, threaded && vectors, [&](const auto& push) { return diagonalize(cols, sigma, v, rv1, anorm, push); })) return 2;
   // Descending, ties in index order (a stable sort of the indices).
   std::vector<int> order(cols);
   std::iota(order.begin(), order.end(), 0);
