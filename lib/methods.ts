@@ -109,6 +109,24 @@ declare module './tensor' {
     outer(other: Tensor): Tensor;
     /** beta this + alpha (mat1 @ mat2), this broadcast to the product's shape (torch.addmm). */
     addmm(mat1: Tensor, mat2: Tensor, options?: ops.AddmmOptions): Tensor;
+    /** Inner product with another vector of this length, a 0-d tensor (torch.dot). */
+    dot(other: Tensor): Tensor;
+    /** Sums of products over the last dim of this and of other (torch.inner). */
+    inner(other: Tensor): Tensor;
+    /** This matrix times a vector (torch.mv). */
+    mv(vec: Tensor): Tensor;
+    /** beta this + alpha (mat @ vec) (torch.addmv). */
+    addmv(mat: Tensor, vec: Tensor, options?: ops.ScaledSumOptions): Tensor;
+    /** beta this + alpha outer(vec1, vec2) (torch.addr). */
+    addr(vec1: Tensor, vec2: Tensor, options?: ops.ScaledSumOptions): Tensor;
+    /** beta this + alpha bmm(batch1, batch2) (torch.baddbmm). */
+    baddbmm(batch1: Tensor, batch2: Tensor, options?: ops.ScaledSumOptions): Tensor;
+    /** beta this + alpha times the sum of bmm(batch1, batch2) over the batch (torch.addbmm). */
+    addbmm(batch1: Tensor, batch2: Tensor, options?: ops.ScaledSumOptions): Tensor;
+    /** this + value * tensor1 * tensor2, broadcast (torch.addcmul). */
+    addcmul(tensor1: Operand, tensor2: Operand, options?: ops.AddcOptions): Tensor;
+    /** this + value * tensor1 / tensor2, broadcast (torch.addcdiv). */
+    addcdiv(tensor1: Operand, tensor2: Operand, options?: ops.AddcOptions): Tensor;
     /** Sum of every element (0-d result), or along `dim`: one dimension (negative counts from the end) or a list of them, kept as size 1 when keepDim. */
     sum(dim?: Dims, keepDim?: boolean): Tensor;
     /** Mean of every element, or along `dim` (one or a list); keepDim as in sum. */
@@ -174,11 +192,11 @@ declare module './tensor' {
     /** A copy with src's elements, or one number, written at the places index names along `dim` (torch.scatter). */
     scatter(dim: number, index: Tensor, src: Tensor | number): Tensor;
     /** A copy with source's slices (times alpha) added at the slices index names along `dim` (torch.index_add). */
-    indexAdd(dim: number, index: Tensor | readonly number[], source: Tensor, options?: IndexAddOptions): Tensor;
+    indexAdd(dim: number, index: Tensor | readonly number[] | Int32Array, source: Tensor, options?: IndexAddOptions): Tensor;
     /** A copy with source's slices written over the slices index names along `dim` (torch.index_copy). */
-    indexCopy(dim: number, index: Tensor | readonly number[], source: Tensor): Tensor;
+    indexCopy(dim: number, index: Tensor | readonly number[] | Int32Array, source: Tensor): Tensor;
     /** A copy with the slices index names along `dim` set to value (torch.index_fill). */
-    indexFill(dim: number, index: Tensor | readonly number[], value: number): Tensor;
+    indexFill(dim: number, index: Tensor | readonly number[] | Int32Array, value: number): Tensor;
     /** The elements where mask (broadcast with this) is nonzero, in order, 1-D (torch.masked_select). */
     maskedSelect(mask: Tensor): Tensor;
     /** The positions of the nonzero elements, [count, ndim] (torch.nonzero). */
@@ -281,6 +299,36 @@ declare module './tensor' {
     diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
     /** A 1-D tensor's diagonal matrix, or a 2-D tensor's diagonal (torch.diag). */
     diag(diagonal?: number): Tensor;
+    /** This tensor's last dim on a diagonal of two new dims (torch.diag_embed). */
+    diagEmbed(offset?: number, dim1?: number, dim2?: number): Tensor;
+    /** This tensor flattened onto a diagonal of a square matrix (torch.diagflat). */
+    diagflat(offset?: number): Tensor;
+    /** This tensor expanded to `shape` (torch.broadcast_to; -1 keeps a size). */
+    broadcastTo(shape: readonly number[]): Tensor;
+    /** The slices along `dim`, that dim removed (torch.unbind). */
+    unbind(dim?: number): Tensor[];
+    /** `dim` split into dims of `sizes`, one of which may be -1 (torch.unflatten). */
+    unflatten(dim: number, sizes: readonly number[]): Tensor;
+    /** torch.moveaxis: movedim's other name. */
+    moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor;
+    /** This tensor as one dim (torch.ravel). */
+    ravel(): Tensor;
+    /** Cut along `dim` into n near-equal parts or before each index (torch.tensor_split). */
+    tensorSplit(points: ops.SplitPoints, dim?: number): Tensor[];
+    /** Cut along the columns (torch.hsplit). */
+    hsplit(points: ops.SplitPoints): Tensor[];
+    /** Cut along the rows (torch.vsplit). */
+    vsplit(points: ops.SplitPoints): Tensor[];
+    /** Cut along dim 2 (torch.dsplit). */
+    dsplit(points: ops.SplitPoints): Tensor[];
+    /** Mirrored along dim 1 (torch.fliplr). */
+    fliplr(): Tensor;
+    /** Mirrored along dim 0 (torch.flipud). */
+    flipud(): Tensor;
+    /** Turned k quarter turns in the plane of `dims` (torch.rot90). */
+    rot90(k?: number, dims?: readonly [number, number]): Tensor;
+    /** The elements at `indices` along `dim`, broadcast (torch.take_along_dim). */
+    takeAlongDim(indices: Tensor, dim?: number): Tensor;
     /** The sum of a 2-D tensor's main diagonal (torch.trace). */
     trace(): Tensor;
     /** Each element repeated, along dim or over the flattened tensor (torch.repeat_interleave). */
@@ -357,6 +405,15 @@ P.mm = function (o) { return ops.mm(this, o); };
 P.bmm = function (o) { return ops.bmm(this, o); };
 P.outer = function (o) { return ops.outer(this, o); };
 P.addmm = function (m1, m2, opts) { return ops.addmm(this, m1, m2, opts); };
+P.dot = function (o) { return ops.dot(this, o); };
+P.inner = function (o) { return ops.inner(this, o); };
+P.mv = function (v) { return ops.mv(this, v); };
+P.addmv = function (m, v, opts) { return ops.addmv(this, m, v, opts); };
+P.addr = function (a, b, opts) { return ops.addr(this, a, b, opts); };
+P.baddbmm = function (a, b, opts) { return ops.baddbmm(this, a, b, opts); };
+P.addbmm = function (a, b, opts) { return ops.addbmm(this, a, b, opts); };
+P.addcmul = function (a, b, opts) { return ops.addcmul(this, a, b, opts); };
+P.addcdiv = function (a, b, opts) { return ops.addcdiv(this, a, b, opts); };
 P.sum = function (d, k) { return ops.sum(this, d, k); };
 P.mean = function (d, k) { return ops.mean(this, d, k); };
 P.max = function (d, k) { return ops.max(this, d, k); };
@@ -402,10 +459,7 @@ P.leakyRelu = function (s) { return ops.leakyRelu(this, s); };
 P.elu = function (a) { return ops.elu(this, a); };
 P.softmax = function (d) { return ops.softmax(this, d); };
 P.logSoftmax = function (d) { return ops.logSoftmax(this, d); };
-P.t = function () {
-  if (this.ndim > 2) throw new Error(`t: expects a tensor with at most 2 dimensions, got shape [${this.shape.join(', ')}]; use transpose(d0, d1) or permute`);
-  return this.ndim === 2 ? ops.transpose(this, 0, 1) : ops.reshape(this, this.shape);
-};
+P.t = function () { return ops.t(this); };
 P.view = function (s) { return ops.reshape(this, s); };
 P.numel = function () { return this.size; };
 P.dim = function () { return this.ndim; };
@@ -447,6 +501,21 @@ P.diag = function (k) { return ops.diag(this, k); };
 P.trace = function () { return ops.trace(this); };
 P.repeatInterleave = function (r, d) { return ops.repeatInterleave(this, r, d); };
 P.kron = function (o) { return ops.kron(this, o); };
+P.diagEmbed = function (o, d1, d2) { return ops.diagEmbed(this, o, d1, d2); };
+P.diagflat = function (o) { return ops.diagflat(this, o); };
+P.broadcastTo = function (s) { return ops.broadcastTo(this, s); };
+P.unbind = function (d) { return ops.unbind(this, d); };
+P.unflatten = function (d, s) { return ops.unflatten(this, d, s); };
+P.moveaxis = function (a, b) { return ops.moveaxis(this, a, b); };
+P.ravel = function () { return ops.ravel(this); };
+P.tensorSplit = function (p, d) { return ops.tensorSplit(this, p, d); };
+P.hsplit = function (p) { return ops.hsplit(this, p); };
+P.vsplit = function (p) { return ops.vsplit(this, p); };
+P.dsplit = function (p) { return ops.dsplit(this, p); };
+P.fliplr = function () { return ops.fliplr(this); };
+P.flipud = function () { return ops.flipud(this); };
+P.rot90 = function (k, d) { return ops.rot90(this, k, d); };
+P.takeAlongDim = function (i, d) { return ops.takeAlongDim(this, i, d); };
 P.det = function () { return ops.det(this); };
 P.logdet = function () { return ops.logdet(this); };
 P.slogdet = function () { return ops.slogdet(this); };

@@ -1,8 +1,11 @@
 // Every op as a free function.
 export { add, sub, mul, div, pow } from './binary';
 export { atan2, fmod, remainder, logaddexp, hypot } from './binary_more';
-export { diagonal, diag, trace, meshgrid, repeatInterleave, kron, cdist, pairwiseDistance } from './structure';
+export { diagonal, diag, diagEmbed, trace, meshgrid, repeatInterleave, kron, cdist, pairwiseDistance } from './structure';
 export type { MeshgridOptions, PairwiseDistanceOptions } from './structure';
+export { blockDiag, cartesianProd, diagflat, trilIndices, triuIndices } from './structure_more';
+export { broadcastTo, broadcastTensors, unbind, unflatten, moveaxis, ravel, t, atleast1d, atleast2d, atleast3d, columnStack, dstack, tensorSplit, hsplit, vsplit, dsplit, fliplr, flipud, rot90, takeAlongDim } from './shape_more';
+export type { SplitPoints } from './shape_more';
 export { det, logdet, slogdet, inverse } from './linalg';
 export type { SlogdetResult } from './linalg';
 export { choleskySolve } from './cholesky';
@@ -18,8 +21,9 @@ export { median } from './median';
 export type { SortResult, TopkOptions } from './sort';
 export type { VarianceOptions } from './more';
 export { matmul, linear } from './matmul';
-export { mm, bmm, outer, addmm } from './matrix_products';
-export type { AddmmOptions } from './matrix_products';
+export { mm, bmm, outer } from './matrix_products';
+export { dot, vdot, inner, mv, tensordot, addmm, addmv, addr, baddbmm, addbmm, addcmul, addcdiv } from './products_more';
+export type { AddmmOptions, ScaledSumOptions, AddcOptions, TensordotDims } from './products_more';
 export type { FusedActivation } from './matmul';
 export { sum, mean, max, argmax, min, argmin } from './reduce';
 export type { Dims } from './reduce';

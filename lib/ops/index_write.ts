@@ -22,7 +22,7 @@ interface Slices { d: number; idx: Int32Array; outer: number; len: number; inner
  * x's slices along dim named by index (1-D, or one number as a 0-d tensor), checked as torch checks
  * them: source, when given, has x's shape but index.length slices along dim.
  */
-function slicesOf(x: Tensor, dim: number, index: Tensor | readonly number[], source: Tensor | null, what: string): Slices {
+function slicesOf(x: Tensor, dim: number, index: Tensor | readonly number[] | Int32Array, source: Tensor | null, what: string): Slices {
   checkTensor(x, what);
   if (source !== null) checkTensor(source, what);
   if (x.ndim === 0) throw new Error(`${what}: cannot index a zero-dimensional tensor`);
@@ -53,7 +53,7 @@ function picked(gy: Float32Array, s: Slices, scale: number): Float32Array {
  * out[..., index[k], ...] += alpha * source[..., k, ...], duplicates adding up in index order.
  * Gradients: x's passes through, source's is the output's at the same slices (times alpha).
  */
-export function indexAdd(x: Tensor, dim: number, index: Tensor | readonly number[], source: Tensor, options?: IndexAddOptions): Tensor {
+export function indexAdd(x: Tensor, dim: number, index: Tensor | readonly number[] | Int32Array, source: Tensor, options?: IndexAddOptions): Tensor {
   const what = 'indexAdd';
   const s = slicesOf(x, dim, index, source, what);
   const alpha = checkNumber(optionsOf(options, what, { alpha: 'value' }).alpha ?? 1, what, 'alpha');
@@ -86,7 +86,7 @@ function unwritten(gy: Float32Array, s: Slices): Float32Array {
  * of duplicates the last in index order stays, where torch leaves it undefined). Gradients: x's is
  * the output's except at the written slices, source's the output's at them.
  */
-export function indexCopy(x: Tensor, dim: number, index: Tensor | readonly number[], source: Tensor): Tensor {
+export function indexCopy(x: Tensor, dim: number, index: Tensor | readonly number[] | Int32Array, source: Tensor): Tensor {
   const what = 'indexCopy';
   const s = slicesOf(x, dim, index, source, what);
   const y = allocOutput(x.size);
@@ -100,7 +100,7 @@ export function indexCopy(x: Tensor, dim: number, index: Tensor | readonly numbe
  * A copy of x with the slices index names along dim set to `value` (torch.index_fill). Gradient: the
  * output's except at those slices.
  */
-export function indexFill(x: Tensor, dim: number, index: Tensor | readonly number[], value: number): Tensor {
+export function indexFill(x: Tensor, dim: number, index: Tensor | readonly number[] | Int32Array, value: number): Tensor {
   const what = 'indexFill';
   const s = slicesOf(x, dim, index, null, what);
   if (typeof value !== 'number') throw new Error(`${what}: value must be a number, got ${shown(value)}`);

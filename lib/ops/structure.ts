@@ -1,10 +1,10 @@
-// torch's diagonal, diag, trace, meshgrid, repeatInterleave, kron, cdist and pairwiseDistance, made of the library's ops
+// torch's diagonal, diag, diagEmbed, trace, meshgrid, repeatInterleave, kron, cdist and pairwiseDistance, made of the library's ops
 // (their gradients are those ops'): a diagonal is an index select of the flattened tensor, a
 // diagonal matrix an index add into zeros, repeatInterleave an index select along its dim.
 import { Tensor } from '../tensor';
 import { contiguousStrides, fmt, normDim, sizeOf } from '../shape';
 import { optionsOf, shown } from '../args';
-import { checkTensor, letGoAfterBackward, Operand } from './core';
+import { checkTensor, composedOf, letGoAfterBackward, Operand } from './core';
 import { indexSelect } from './index_ops';
 import { indexAdd } from './index_write';
 import { sum } from './reduce';
@@ -15,7 +15,7 @@ import { norm } from './cumulative';
 import { tensorArray } from './join';
 
 /** An integer argument, or an error naming it. */
-function checkInt(v: unknown, what: string, name: string): number {
+export function checkInt(v: unknown, what: string, name: string): number {
   if (!Number.isSafeInteger(v)) throw new Error(`${what}: ${name} must be an integer, got ${shown(v)}`);
   return v as number;
 }
@@ -62,13 +62,48 @@ export function diag(x: Tensor, diagonalIndex = 0): Tensor {
   checkInt(diagonalIndex, 'diag', 'diagonal');
   if (x.ndim === 2) return diagonal(x, diagonalIndex, 0, 1);
   if (x.ndim !== 1) throw new Error(`diag: the input must be 1-D or 2-D, got shape ${fmt(x.shape)}`);
-  const n = x.shape[0] + Math.abs(diagonalIndex);
-  const at = Array.from({ length: x.shape[0] }, (_, i) => (diagonalIndex >= 0 ? i * n + i + diagonalIndex : (i - diagonalIndex) * n + i));
-  const blank = zeros([n * n]);
-  const flat = indexAdd(blank, 0, at, x);
-  const y = reshape(flat, [n, n]);
-  letGoAfterBackward(blank, flat);
-  return y;
+  return diagEmbed(x, diagonalIndex);
+}
+
+/**
+ * A tensor of `shape` holding zeros but for x's elements (in order, flattened) at the flat
+ * positions `at`: the gradient picks them back out.
+ */
+export function placedInZeros(x: Tensor, at: Int32Array | readonly number[], shape: readonly number[]): Tensor {
+  return composedOf((own) => reshape(own(indexAdd(own(zeros([sizeOf(shape)])), 0, at, own(reshape(x, [x.size])))), shape), [x]);
+}
+
+/**
+ * x's last dim put on a diagonal of a new pair of dims (torch.diag_embed): the output has one dim
+ * more, its dims dim1 and dim2 (counted in the output) of size n + |offset|, the other dims x's
+ * leading ones in order; offset > 0 above the main diagonal, < 0 below.
+ */
+export function diagEmbed(x: Tensor, offset = 0, dim1 = -2, dim2 = -1): Tensor {
+  checkTensor(x, 'diagEmbed');
+  checkInt(offset, 'diagEmbed', 'offset');
+  if (x.ndim === 0) throw new Error('diagEmbed: the input must have at least 1 dim, got a 0-d tensor');
+  const nd = x.ndim + 1;
+  const d1 = normDim(dim1, nd, 'diagEmbed'), d2 = normDim(dim2, nd, 'diagEmbed');
+  if (d1 === d2) throw new Error(`diagEmbed: dim1 and dim2 must be different dims, got ${dim1} and ${dim2}`);
+  const n = x.shape[x.ndim - 1], m = n + Math.abs(offset);
+  const lead = x.shape.slice(0, -1);
+  // The output's dims: x's leading ones where neither diagonal dim is.
+  const shape: number[] = [];
+  for (let d = 0, k = 0; d < nd; d++) shape.push(d === d1 || d === d2 ? m : lead[k++]);
+  const strides = contiguousStrides(shape);
+  const leadDims = shape.map((_, d) => d).filter((d) => d !== d1 && d !== d2);
+  const step = strides[d1] + strides[d2];
+  const start = offset >= 0 ? offset * strides[d2] : -offset * strides[d1];
+  const at = new Int32Array(x.size);
+  for (let e = 0; e < at.length; e++) {
+    let rem = Math.floor(e / n), off = start + (e % n) * step;
+    for (let k = lead.length - 1; k >= 0; k--) {
+      off += (rem % lead[k]) * strides[leadDims[k]];
+      rem = Math.floor(rem / lead[k]);
+    }
+    at[e] = off;
+  }
+  return placedInZeros(x, at, shape);
 }
 
 /** The sum of a 2-D x's main diagonal, a 0-d tensor (torch.trace). */
