@@ -259,6 +259,38 @@ declare module './tensor' {
     median(): Tensor;
     /** The lower median along `dim` and where it came from (torch.median(x, dim)). */
     median(dim: number, keepDim?: boolean): SortResult;
+    /** The lower median of the elements that are not NaN (torch.nanmedian). */
+    nanmedian(): Tensor;
+    /** The lower median along `dim` of the elements that are not NaN, and where it came from (torch.nanmedian(x, dim)). */
+    nanmedian(dim: number, keepDim?: boolean): SortResult;
+    /** The k-th smallest element along `dim` and where it came from (torch.kthvalue). */
+    kthvalue(k: number, dim?: number, keepDim?: boolean): SortResult;
+    /** The most frequent value along `dim` and its last position (torch.mode). */
+    mode(dim?: number, keepDim?: boolean): SortResult;
+    /** The sum of the elements that are not NaN (torch.nansum). */
+    nansum(dim?: Dims, keepDim?: boolean): Tensor;
+    /** The mean of the elements that are not NaN (torch.nanmean). */
+    nanmean(dim?: Dims, keepDim?: boolean): Tensor;
+    /** The smallest and largest elements (torch.aminmax). */
+    aminmax(options?: ops.AminmaxOptions): { min: Tensor; max: Tensor };
+    /** Sorted along dim 0 (torch.msort). */
+    msort(): Tensor;
+    /** The q-th quantiles (torch.quantile). */
+    quantile(q: number | readonly number[] | Tensor, dim?: number, options?: ops.QuantileOptions): Tensor;
+    /** The q-th quantiles of the elements that are not NaN (torch.nanquantile). */
+    nanquantile(q: number | readonly number[] | Tensor, dim?: number, options?: ops.QuantileOptions): Tensor;
+    /** The running maximum along `dim` and where each was reached (torch.cummax). */
+    cummax(dim: number): SortResult;
+    /** The running minimum along `dim` and where each was reached (torch.cummin). */
+    cummin(dim: number): SortResult;
+    /** log(cumsum(exp(this))) along `dim`, computed stably (torch.logcumsumexp). */
+    logcumsumexp(dim: number): Tensor;
+    /** The covariance matrix of the variables in the rows (torch.cov). */
+    cov(options?: ops.CovOptions): Tensor;
+    /** The correlation coefficients of the variables in the rows (torch.corrcoef). */
+    corrcoef(): Tensor;
+    /** True when other has this shape and these elements (torch.equal). */
+    equal(other: Tensor): boolean;
     /** The product of all elements, or along `dim` (torch.prod, in float; zeros get their gradient). */
     prod(dim?: number, keepDim?: boolean): Tensor;
     /** The elements in reverse order along each of `dims` (torch.flip). */
@@ -478,6 +510,21 @@ P.any = function (d, k) { return ops.any(this, d, k); };
 P.cumsum = function (d) { return ops.cumsum(this, d); };
 P.cumprod = function (d) { return ops.cumprod(this, d); };
 P.median = function (this: Tensor, d?: number, k?: boolean) { return d === undefined ? ops.median(this) : ops.median(this, d, k); } as Tensor['median'];
+P.nanmedian = function (this: Tensor, d?: number, k?: boolean) { return d === undefined ? ops.nanmedian(this) : ops.nanmedian(this, d, k); } as Tensor['nanmedian'];
+P.kthvalue = function (k, d, keep) { return ops.kthvalue(this, k, d, keep); };
+P.mode = function (d, keep) { return ops.mode(this, d, keep); };
+P.nansum = function (d, k) { return ops.nansum(this, d, k); };
+P.nanmean = function (d, k) { return ops.nanmean(this, d, k); };
+P.aminmax = function (o) { return ops.aminmax(this, o); };
+P.msort = function () { return ops.msort(this); };
+P.quantile = function (q, d, o) { return ops.quantile(this, q, d, o); };
+P.nanquantile = function (q, d, o) { return ops.nanquantile(this, q, d, o); };
+P.cummax = function (d) { return ops.cummax(this, d); };
+P.cummin = function (d) { return ops.cummin(this, d); };
+P.logcumsumexp = function (d) { return ops.logcumsumexp(this, d); };
+P.cov = function (o) { return ops.cov(this, o); };
+P.corrcoef = function () { return ops.corrcoef(this); };
+P.equal = function (o) { return ops.equal(this, o); };
 P.prod = function (d, k) { return ops.prod(this, d, k); };
 P.flip = function (d) { return ops.flip(this, d); };
 P.norm = function (p, d, k) { return ops.norm(this, p, d, k); };

@@ -17,7 +17,9 @@ export { neg, exp, log, log1p, sqrt, abs, relu, sigmoid, tanh, gelu, leakyRelu, 
 export { maximum, minimum, clamp } from './compare';
 export { clone, gt, ge, lt, le, eq, ne, where, variance, std, logsumexp, softplus, maskedFill, tril, triu, all, any } from './more';
 export { sort, argsort, topk } from './sort';
-export { median } from './median';
+export { median, nanmedian, kthvalue, mode } from './median';
+export { nansum, nanmean, varMean, stdMean, aminmax, msort, quantile, nanquantile, cummax, cummin, logcumsumexp, cov, corrcoef, equal } from './statistics';
+export type { AminmaxOptions, QuantileOptions, QuantileInterpolation, CovOptions } from './statistics';
 export type { SortResult, TopkOptions } from './sort';
 export type { VarianceOptions } from './more';
 export { matmul, linear } from './matmul';

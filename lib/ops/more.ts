@@ -103,7 +103,7 @@ export function std(x: Tensor, dim?: Dims, options?: VarianceOptions): Tensor {
 // double: the std of 1e30s is finite, their variance past float's range). The gradient is torch's
 // rule, (2 / divisor) * gy * (x - mean), with mean as torch's backward takes it (float32 mean()),
 // and std's is var's times gy / (2 std), 0 where std is 0 (torch's masked_fill).
-function varianceAs(what: string, x: Tensor, dim: Dims | undefined, options: VarianceOptions | undefined, takeSqrt: boolean): Tensor {
+export function varianceAs(what: string, x: Tensor, dim: Dims | undefined, options: VarianceOptions | undefined, takeSqrt: boolean): Tensor {
   checkTensor(x, what);
   const o = optionsOf(options, what, VARIANCE_OPTIONS);
   const keepDim = o.keepDim ?? false;
