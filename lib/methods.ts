@@ -291,6 +291,100 @@ declare module './tensor' {
     corrcoef(): Tensor;
     /** True when other has this shape and these elements (torch.equal). */
     equal(other: Tensor): boolean;
+    /** 1 where the sign bit is set (torch.signbit). */
+    signbit(): Tensor;
+    /** 1 where +Infinity (torch.isposinf). */
+    isposinf(): Tensor;
+    /** 1 where -Infinity (torch.isneginf). */
+    isneginf(): Tensor;
+    /** 1 where 0 (torch.logical_not). */
+    logicalNot(): Tensor;
+    /** sin(pi x) / (pi x), 1 at 0 (torch.sinc). */
+    sinc(): Tensor;
+    /** 2^x (torch.exp2). */
+    exp2(): Tensor;
+    /** Degrees as radians (torch.deg2rad). */
+    deg2rad(): Tensor;
+    /** Radians as degrees (torch.rad2deg). */
+    rad2deg(): Tensor;
+    /** sign (torch.sgn). */
+    sgn(): Tensor;
+    /** abs (torch.absolute). */
+    absolute(): Tensor;
+    /** neg (torch.negative). */
+    negative(): Tensor;
+    /** trunc (torch.fix). */
+    fix(): Tensor;
+    /** acos (torch.arccos). */
+    arccos(): Tensor;
+    /** asin (torch.arcsin). */
+    arcsin(): Tensor;
+    /** atan (torch.arctan). */
+    arctan(): Tensor;
+    /** acosh (torch.arccosh). */
+    arccosh(): Tensor;
+    /** asinh (torch.arcsinh). */
+    arcsinh(): Tensor;
+    /** atanh (torch.arctanh). */
+    arctanh(): Tensor;
+    /** log |Gamma(x)| (torch.lgamma). */
+    lgamma(): Tensor;
+    /** The digamma function (torch.digamma). */
+    digamma(): Tensor;
+    /** The inverse error function (torch.erfinv). */
+    erfinv(): Tensor;
+    /** The modified Bessel function I0 (torch.i0). */
+    i0(): Tensor;
+    /** this log(other), 0 where this is 0 (torch.xlogy). */
+    xlogy(other: Operand): Tensor;
+    /** log2(2^this + 2^other) (torch.logaddexp2). */
+    logaddexp2(other: Operand): Tensor;
+    /** |this| with the sign of other (torch.copysign). */
+    copysign(other: Operand): Tensor;
+    /** The step function, `other` at 0 (torch.heaviside). */
+    heaviside(other: Operand): Tensor;
+    /** this / other rounded down (torch.floor_divide). */
+    floorDivide(other: Operand): Tensor;
+    /** 1 where both are nonzero (torch.logical_and). */
+    logicalAnd(other: Operand): Tensor;
+    /** 1 where either is nonzero (torch.logical_or). */
+    logicalOr(other: Operand): Tensor;
+    /** 1 where exactly one is nonzero (torch.logical_xor). */
+    logicalXor(other: Operand): Tensor;
+    /** this 2^other (torch.ldexp). */
+    ldexp(other: Operand): Tensor;
+    /** atan2 (torch.arctan2). */
+    arctan2(other: Operand): Tensor;
+    /** mul (torch.multiply). */
+    multiply(other: Operand): Tensor;
+    /** sub (torch.subtract). */
+    subtract(other: Operand): Tensor;
+    /** div (torch.divide). */
+    divide(other: Operand): Tensor;
+    /** div (torch.true_divide). */
+    trueDivide(other: Operand): Tensor;
+    /** gt (torch.greater). */
+    greater(other: Operand): Tensor;
+    /** ge (torch.greater_equal). */
+    greaterEqual(other: Operand): Tensor;
+    /** lt (torch.less). */
+    less(other: Operand): Tensor;
+    /** le (torch.less_equal). */
+    lessEqual(other: Operand): Tensor;
+    /** ne (torch.not_equal). */
+    notEqual(other: Operand): Tensor;
+    /** 1 where an element is among test's (torch.isin). */
+    isin(test: Tensor | readonly number[] | number, invert?: boolean): Tensor;
+    /** log(z / (1 - z)), z clamped to [eps, 1 - eps] when eps is given (torch.logit). */
+    logit(eps?: number): Tensor;
+    /** clamp (torch.clip). */
+    clip(min?: number | null, max?: number | null): Tensor;
+    /** swapaxes (torch.swapdims). */
+    swapdims(a: number, b: number): Tensor;
+    /** The n-th derivative of digamma (torch.polygamma, as this.polygamma(n)). */
+    polygamma(n: number): Tensor;
+    /** The multivariate log-gamma of dimension p (torch.mvlgamma). */
+    mvlgamma(p: number): Tensor;
     /** The product of all elements, or along `dim` (torch.prod, in float; zeros get their gradient). */
     prod(dim?: number, keepDim?: boolean): Tensor;
     /** The elements in reverse order along each of `dims` (torch.flip). */
@@ -525,6 +619,53 @@ P.logcumsumexp = function (d) { return ops.logcumsumexp(this, d); };
 P.cov = function (o) { return ops.cov(this, o); };
 P.corrcoef = function () { return ops.corrcoef(this); };
 P.equal = function (o) { return ops.equal(this, o); };
+P.signbit = function () { return ops.signbit(this); };
+P.isposinf = function () { return ops.isposinf(this); };
+P.isneginf = function () { return ops.isneginf(this); };
+P.logicalNot = function () { return ops.logicalNot(this); };
+P.sinc = function () { return ops.sinc(this); };
+P.exp2 = function () { return ops.exp2(this); };
+P.deg2rad = function () { return ops.deg2rad(this); };
+P.rad2deg = function () { return ops.rad2deg(this); };
+P.sgn = function () { return ops.sgn(this); };
+P.absolute = function () { return ops.absolute(this); };
+P.negative = function () { return ops.negative(this); };
+P.fix = function () { return ops.fix(this); };
+P.arccos = function () { return ops.arccos(this); };
+P.arcsin = function () { return ops.arcsin(this); };
+P.arctan = function () { return ops.arctan(this); };
+P.arccosh = function () { return ops.arccosh(this); };
+P.arcsinh = function () { return ops.arcsinh(this); };
+P.arctanh = function () { return ops.arctanh(this); };
+P.lgamma = function () { return ops.lgamma(this); };
+P.digamma = function () { return ops.digamma(this); };
+P.erfinv = function () { return ops.erfinv(this); };
+P.i0 = function () { return ops.i0(this); };
+P.xlogy = function (o) { return ops.xlogy(this, o); };
+P.logaddexp2 = function (o) { return ops.logaddexp2(this, o); };
+P.copysign = function (o) { return ops.copysign(this, o); };
+P.heaviside = function (o) { return ops.heaviside(this, o); };
+P.floorDivide = function (o) { return ops.floorDivide(this, o); };
+P.logicalAnd = function (o) { return ops.logicalAnd(this, o); };
+P.logicalOr = function (o) { return ops.logicalOr(this, o); };
+P.logicalXor = function (o) { return ops.logicalXor(this, o); };
+P.ldexp = function (o) { return ops.ldexp(this, o); };
+P.arctan2 = function (o) { return ops.arctan2(this, o); };
+P.multiply = function (o) { return ops.multiply(this, o); };
+P.subtract = function (o) { return ops.subtract(this, o); };
+P.divide = function (o) { return ops.divide(this, o); };
+P.trueDivide = function (o) { return ops.trueDivide(this, o); };
+P.greater = function (o) { return ops.greater(this, o); };
+P.greaterEqual = function (o) { return ops.greaterEqual(this, o); };
+P.less = function (o) { return ops.less(this, o); };
+P.lessEqual = function (o) { return ops.lessEqual(this, o); };
+P.notEqual = function (o) { return ops.notEqual(this, o); };
+P.isin = function (t, inv) { return ops.isin(this, t, inv); };
+P.logit = function (e) { return ops.logit(this, e); };
+P.clip = function (lo, hi) { return ops.clip(this, lo, hi); };
+P.swapdims = function (a, b) { return ops.swapdims(this, a, b); };
+P.polygamma = function (n) { return ops.polygamma(n, this); };
+P.mvlgamma = function (p) { return ops.mvlgamma(this, p); };
 P.prod = function (d, k) { return ops.prod(this, d, k); };
 P.flip = function (d) { return ops.flip(this, d); };
 P.norm = function (p, d, k) { return ops.norm(this, p, d, k); };

@@ -1,0 +1,259 @@
+// torch's remaining element-wise functions: xlogy, logaddexp2, copysign (each a loop of its own
+// here, in double and rounded once, with torch's derivatives), logit, sinc, exp2, ldexp, deg2rad,
+// rad2deg (composed), and the ones without a gradient: signbit, heaviside, floorDivide, isin,
+// isposinf, isneginf and the logical operators (0/1 masks, as the comparisons give). Also torch's
+// other names for the library's functions (clip, absolute, arccos ...).
+import { Tensor } from '../tensor';
+import { broadcastShapes, Shape, sizeOf } from '../shape';
+import { shown } from '../args';
+import { noGrad } from '../autograd';
+import { allocOutput } from '../storage';
+import { asTensor, checkTensor, composedOf, expandTo, Operand, record, sumOwnTo } from './core';
+import { div, mul, pow, sub } from './binary';
+import { atan2 } from './binary_more';
+import { abs, acos, acosh, asin, asinh, atan, atanh, log, log1p, neg, sign, sin, trunc } from './unary';
+import { clamp } from './compare';
+import { eq, ge, gt, le, lt, ne, where } from './more';
+import { cat } from './join';
+import { swapaxes } from './composed';
+
+/** The two operands at their broadcast shape. */
+function broadcastPair(a: Operand, b: Operand, what: string): { ta: Tensor; tb: Tensor; shape: Shape; xa: Float32Array; xb: Float32Array } {
+  const ta = asTensor(a, what), tb = asTensor(b, what);
+  const shape = broadcastShapes(ta.shape, tb.shape, what);
+  return { ta, tb, shape, xa: expandTo(ta.data, ta.shape, shape), xb: expandTo(tb.data, tb.shape, shape) };
+}
+
+type Pair = (x: number, y: number) => number;
+
+/** f over the broadcast pairs, without a gradient. */
+function pairMap(a: Operand, b: Operand, what: string, f: Pair): Tensor {
+  const { shape, xa, xb } = broadcastPair(a, b, what);
+  const y = allocOutput(sizeOf(shape));
+  for (let i = 0; i < y.length; i++) y[i] = f(xa[i], xb[i]);
+  return new Tensor(y, shape);
+}
+
+/**
+ * f over the broadcast pairs, with a gradient: `da` and `db` give each operand's partial derivative
+ * at (x, y, out), which times gy is summed back to that operand's shape.
+ */
+function pairOp(a: Operand, b: Operand, what: string, f: Pair, da: (x: number, y: number, out: number) => number, db: (x: number, y: number, out: number) => number): Tensor {
+  const { ta, tb, shape, xa, xb } = broadcastPair(a, b, what);
+  const y = allocOutput(sizeOf(shape));
+  for (let i = 0; i < y.length; i++) y[i] = f(xa[i], xb[i]);
+  const part = (t: Tensor, d: (x: number, y: number, out: number) => number, gy: Float32Array): Float32Array | null => {
+    if (!t.requiresGrad) return null;
+    const g = allocOutput(gy.length);
+    for (let i = 0; i < g.length; i++) g[i] = gy[i] * d(xa[i], xb[i], y[i]);
+    return sumOwnTo(g, shape, t.shape);
+  };
+  return record(y, shape, [ta, tb], what, (gy) => [part(ta, da, gy), part(tb, db, gy)]);
+}
+
+/** torch's xlogy at one pair: 0 where x is 0 (unless y is NaN). */
+const xlogyOf = (x: number, y: number): number => (x === 0 && !Number.isNaN(y) ? 0 : x * Math.log(y));
+
+/**
+ * x log(y), broadcast, 0 where x is 0 and y is not NaN (torch.xlogy: entropy terms at p = 0).
+ * Gradients as torch's: xlogy(x != 0, y) for x (0 at x = 0), x / y for y.
+ */
+export function xlogy(x: Operand, y: Operand): Tensor {
+  return pairOp(x, y, 'xlogy', xlogyOf, (a, b) => xlogyOf(a !== 0 ? 1 : 0, b), (a, b) => a / b);
+}
+
+const LN2 = Math.LN2;
+
+/** log2(2^a + 2^b) without overflow, broadcast (torch.logaddexp2); gradients 1 / (1 + 2^(b - a)) and 1 / (1 + 2^(a - b)). */
+export function logaddexp2(a: Operand, b: Operand): Tensor {
+  const f = (x: number, y: number) => {
+    if (x === y && !Number.isFinite(x)) return x;
+    const m = Math.max(x, y);
+    return m + Math.log1p(Math.pow(2, -Math.abs(x - y))) / LN2;
+  };
+  return pairOp(a, b, 'logaddexp2', f, (x, y) => 1 / (1 + Math.pow(2, y - x)), (x, y) => 1 / (1 + Math.pow(2, x - y)));
+}
+
+/** |a| with the sign of b (its sign bit: -0 and -NaN count as negative), broadcast (torch.copysign); a's gradient copysign(a, b) / a (0 at a = 0), b's 0. */
+export function copysign(a: Operand, b: Operand): Tensor {
+  const f = (x: number, y: number) => (signBitOf(y) ? -Math.abs(x) : Math.abs(x));
+  return pairOp(a, b, 'copysign', f, (x, _y, out) => (x === 0 ? 0 : out / x), () => 0);
+}
+
+const bitsView = new DataView(new ArrayBuffer(4));
+/** The float32 sign bit of v (set for -0 and for NaNs that carry it). */
+function signBitOf(v: number): boolean {
+  bitsView.setFloat32(0, v);
+  return bitsView.getUint32(0) >>> 31 === 1;
+}
+
+/** 1 where x's sign bit is set (negative numbers, -0, negative NaNs), else 0 (torch.signbit; no gradient). */
+export function signbit(x: Tensor): Tensor {
+  checkTensor(x, 'signbit');
+  const y = allocOutput(x.size);
+  const bits = new Uint32Array(x.data.buffer, x.data.byteOffset, x.size);
+  for (let i = 0; i < y.length; i++) y[i] = bits[i] >>> 31;
+  return new Tensor(y, [...x.shape]);
+}
+
+/** 0 where x < 0, `values` where x is 0, 1 where x > 0 (and 0 at NaN), broadcast (torch.heaviside; no gradient). */
+export function heaviside(x: Tensor, values: Operand): Tensor {
+  checkTensor(x, 'heaviside');
+  return pairMap(x, values, 'heaviside', (v, at0) => (v === 0 ? at0 : v > 0 ? 1 : 0));
+}
+
+/**
+ * a / b rounded toward -Infinity, broadcast (torch.floor_divide, Python's //: computed from fmod as
+ * torch does, so that 7.5 // -2 is -4). No gradient, as torch's.
+ */
+export function floorDivide(a: Operand, b: Operand): Tensor {
+  return pairMap(a, b, 'floorDivide', (x, y) => {
+    if (y === 0) return x / y;
+    const mod = x % y;
+    let q = (x - mod) / y;
+    if (mod !== 0 && y < 0 !== mod < 0) q -= 1;
+    if (q === 0) {
+      const r = x / y;
+      return r < 0 || Object.is(r, -0) ? -0 : 0;
+    }
+    const f = Math.floor(q);
+    return q - f > 0.5 ? f + 1 : f;
+  });
+}
+
+/** 1 where an element of x is among `test`'s elements, else 0 (torch.isin; NaN is in nothing; invert for the opposite). */
+export function isin(x: Tensor, test: Tensor | readonly number[] | number, invert = false): Tensor {
+  checkTensor(x, 'isin');
+  const values = test instanceof Tensor ? test.data : typeof test === 'number' ? [test] : Array.isArray(test) ? test : null;
+  if (values === null) throw new Error(`isin: test must be a tensor, an array of numbers or a number, got ${shown(test)}`);
+  // A Set's SameValueZero takes -0 as 0, as torch's ==, but NaN as NaN, which torch's == does not.
+  const set = new Set<number>(Array.from(values, (v) => Math.fround(v)));
+  const y = allocOutput(x.size);
+  for (let i = 0; i < y.length; i++) y[i] = (x.data[i] === x.data[i] && set.has(x.data[i])) !== invert ? 1 : 0;
+  return new Tensor(y, [...x.shape]);
+}
+
+/** 1 where x is +Infinity, else 0 (torch.isposinf). */
+export function isposinf(x: Tensor): Tensor {
+  checkTensor(x, 'isposinf');
+  return noGrad(() => eq(x, Infinity));
+}
+
+/** 1 where x is -Infinity, else 0 (torch.isneginf). */
+export function isneginf(x: Tensor): Tensor {
+  checkTensor(x, 'isneginf');
+  return noGrad(() => eq(x, -Infinity));
+}
+
+/** A truth value of each element: 1 where nonzero (NaN included), as torch's logical operators read them. */
+const truth = (v: number): boolean => v !== 0;
+
+/** 1 where both a and b are nonzero, broadcast (torch.logical_and). */
+export const logicalAnd = (a: Operand, b: Operand): Tensor => pairMap(a, b, 'logicalAnd', (x, y) => (truth(x) && truth(y) ? 1 : 0));
+/** 1 where a or b is nonzero, broadcast (torch.logical_or). */
+export const logicalOr = (a: Operand, b: Operand): Tensor => pairMap(a, b, 'logicalOr', (x, y) => (truth(x) || truth(y) ? 1 : 0));
+/** 1 where exactly one of a and b is nonzero, broadcast (torch.logical_xor). */
+export const logicalXor = (a: Operand, b: Operand): Tensor => pairMap(a, b, 'logicalXor', (x, y) => (truth(x) !== truth(y) ? 1 : 0));
+
+/** 1 where x is 0, else 0 (torch.logical_not). */
+export function logicalNot(x: Tensor): Tensor {
+  checkTensor(x, 'logicalNot');
+  return noGrad(() => eq(x, 0));
+}
+
+/**
+ * log(z / (1 - z)), z = x clamped to [eps, 1 - eps] when eps is given (torch.logit); the gradient
+ * 1 / (z (1 - z)), 0 where the clamp held x.
+ */
+export function logit(x: Tensor, eps?: number): Tensor {
+  checkTensor(x, 'logit');
+  if (eps !== undefined && (typeof eps !== 'number' || !(eps >= 0 && eps <= 0.5))) throw new Error(`logit: eps must be a number in [0, 0.5], got ${shown(eps)}`);
+  return composedOf((own) => {
+    const z = eps === undefined ? x : own(clamp(x, eps, 1 - eps));
+    return sub(own(log(z)), own(log1p(own(neg(z)))));
+  }, [x]);
+}
+
+/** sin(pi x) / (pi x), 1 at 0 (torch.sinc); the gradient 0 at 0. */
+export function sinc(x: Tensor): Tensor {
+  checkTensor(x, 'sinc');
+  return composedOf((own) => {
+    const zero = own(noGrad(() => eq(x, 0)));
+    // Where x is 0 the quotient is taken at 1 instead: its 0/0 would send NaN back through the unpicked side.
+    const safe = own(where(zero, 1, x));
+    const px = own(mul(safe, Math.PI));
+    return where(zero, 1, own(div(own(sin(px)), px)));
+  }, [x]);
+}
+
+/** 2^x (torch.exp2). */
+export function exp2(x: Tensor): Tensor {
+  checkTensor(x, 'exp2');
+  return pow(2, x);
+}
+
+/** x 2^e, broadcast (torch.ldexp). */
+export function ldexp(x: Tensor, e: Operand): Tensor {
+  checkTensor(x, 'ldexp');
+  return composedOf((own) => mul(x, own(pow(2, e))), [x]);
+}
+
+/** x in degrees as radians (torch.deg2rad). */
+export function deg2rad(x: Tensor): Tensor {
+  checkTensor(x, 'deg2rad');
+  return mul(x, Math.PI / 180);
+}
+
+/** x in radians as degrees (torch.rad2deg). */
+export function rad2deg(x: Tensor): Tensor {
+  checkTensor(x, 'rad2deg');
+  return mul(x, 180 / Math.PI);
+}
+
+// torch's other names for the library's functions.
+/** torch.sgn: sign, for real tensors. */
+export const sgn = (x: Tensor): Tensor => sign(x);
+/** torch.clip: clamp. */
+export const clip = (x: Tensor, min?: number | null, max?: number | null): Tensor => clamp(x, min, max);
+/** torch.absolute: abs. */
+export const absolute = (x: Tensor): Tensor => abs(x);
+/** torch.negative: neg. */
+export const negative = (x: Tensor): Tensor => neg(x);
+/** torch.fix: trunc. */
+export const fix = (x: Tensor): Tensor => trunc(x);
+/** torch.arccos: acos. */
+export const arccos = (x: Tensor): Tensor => acos(x);
+/** torch.arcsin: asin. */
+export const arcsin = (x: Tensor): Tensor => asin(x);
+/** torch.arctan: atan. */
+export const arctan = (x: Tensor): Tensor => atan(x);
+/** torch.arccosh: acosh. */
+export const arccosh = (x: Tensor): Tensor => acosh(x);
+/** torch.arcsinh: asinh. */
+export const arcsinh = (x: Tensor): Tensor => asinh(x);
+/** torch.arctanh: atanh. */
+export const arctanh = (x: Tensor): Tensor => atanh(x);
+/** torch.arctan2: atan2. */
+export const arctan2 = (a: Operand, b: Operand): Tensor => atan2(a, b);
+/** torch.multiply: mul. */
+export const multiply = (a: Operand, b: Operand): Tensor => mul(a, b);
+/** torch.subtract: sub. */
+export const subtract = (a: Operand, b: Operand): Tensor => sub(a, b);
+/** torch.divide and torch.true_divide: div. */
+export const divide = (a: Operand, b: Operand): Tensor => div(a, b);
+/** torch.true_divide: div. */
+export const trueDivide = (a: Operand, b: Operand): Tensor => div(a, b);
+/** torch.greater: gt. */
+export const greater = (a: Operand, b: Operand): Tensor => gt(a, b);
+/** torch.greater_equal: ge. */
+export const greaterEqual = (a: Operand, b: Operand): Tensor => ge(a, b);
+/** torch.less: lt. */
+export const less = (a: Operand, b: Operand): Tensor => lt(a, b);
+/** torch.less_equal: le. */
+export const lessEqual = (a: Operand, b: Operand): Tensor => le(a, b);
+/** torch.not_equal: ne. */
+export const notEqual = (a: Operand, b: Operand): Tensor => ne(a, b);
+/** torch.concat and torch.concatenate: cat. */
+export const concat = (tensors: readonly Tensor[], dim = 0): Tensor => cat(tensors, dim);
+/** torch.swapdims: swapaxes. */
+export const swapdims = (x: Tensor, a: number, b: number): Tensor => swapaxes(x, a, b);

@@ -1,0 +1,200 @@
+// torch's special functions: lgamma, digamma, polygamma, erfinv, i0 and mvlgamma. Each is evaluated
+// in double and rounded once (torch evaluates in float32, a few ulps from the exact value), with
+// torch's derivative: lgamma' = digamma, digamma' = polygamma(1), polygamma(n)' = polygamma(n + 1),
+// erfinv' = sqrt(pi) / 2 exp(erfinv^2), i0' = i1. A loop of its own here, on both backends.
+import { Tensor } from '../tensor';
+import { shown } from '../args';
+import { allocOutput } from '../storage';
+import { checkTensor, composedOf, record } from './core';
+import { erf } from '../backend/reference/math';
+import { add, mul } from './binary';
+import { sum } from './reduce';
+import { unsqueeze } from './shape';
+import { arange } from './creation';
+
+/** f(x) elementwise with the gradient gy * df(x, f(x)) (none when df is null). */
+function unaryOf(x: Tensor, what: string, f: (v: number) => number, df: ((v: number, out: number) => number) | null): Tensor {
+  checkTensor(x, what);
+  const y = allocOutput(x.size);
+  for (let i = 0; i < y.length; i++) y[i] = f(x.data[i]);
+  if (df === null) return new Tensor(y, [...x.shape]);
+  return record(y, [...x.shape], [x], what, (gy) => {
+    const g = allocOutput(gy.length);
+    for (let i = 0; i < g.length; i++) g[i] = gy[i] * df(x.data[i], y[i]);
+    return [g];
+  });
+}
+
+const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+const HALF_LOG_2PI = 0.9189385332046728;
+
+/** log |Gamma(x)| in double: Lanczos (g = 7) from 0.5 up, the reflection formula below. */
+export function lgammaOf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (!Number.isFinite(x)) return Infinity;
+  if (x <= 0 && Number.isInteger(x)) return Infinity;
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgammaOf(1 - x);
+  const z = x - 1;
+  let a = LANCZOS[0];
+  for (let i = 1; i < LANCZOS.length; i++) a += LANCZOS[i] / (z + i);
+  const t = z + 7.5;
+  return HALF_LOG_2PI + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** digamma(x) in double: reflection below 0, the recurrence up to 10, then the asymptotic series. */
+export function digammaOf(x: number): number {
+  if (Number.isNaN(x) || x === -Infinity) return NaN;
+  if (x === Infinity) return Infinity;
+  // torch's: -Infinity at +0, +Infinity at -0, NaN at the negative integers.
+  if (x === 0) return Object.is(x, -0) ? Infinity : -Infinity;
+  if (x < 0) return Number.isInteger(x) ? NaN : digammaOf(1 - x) - Math.PI / Math.tan(Math.PI * x);
+  let r = 0;
+  for (; x < 10; x++) r -= 1 / x;
+  const y = 1 / (x * x);
+  const series = y * (1 / 12 - y * (1 / 120 - y * (1 / 252 - y * (1 / 240 - y * (1 / 132 - y * (691 / 32760 - y / 12))))));
+  return r + Math.log(x) - 0.5 / x - series;
+}
+
+/** polygamma(1, x), the trigamma function, in double: reflection below 1/2, the recurrence up to 10, the asymptotic series. */
+function trigammaOf(x: number): number {
+  if (Number.isNaN(x) || x === -Infinity) return NaN;
+  if (x <= 0 && Number.isInteger(x)) return Infinity;
+  if (x < 0.5) {
+    const s = Math.sin(Math.PI * x);
+    return -trigammaOf(1 - x) + (Math.PI * Math.PI) / (s * s);
+  }
+  let r = 0;
+  for (; x < 10; x++) r += 1 / (x * x);
+  const y = 1 / (x * x);
+  return r + 1 / x + y / 2 + (y / x) * (1 / 6 - y * (1 / 30 - y * (1 / 42 - y * (1 / 30 - (y * 5) / 66))));
+}
+
+// Cephes' Euler-Maclaurin coefficients for the Hurwitz zeta function (torch's zeta).
+const ZETA_A = [12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606e9, 7.47242496e10,
+  -2.950130727918164224e12, 1.1646782814350067249e14, -4.5979787224074726105e15, 1.8152105401943546773e17, -7.1661652561756670113e18];
+
+/** The Hurwitz zeta function sum over k >= 0 of (k + q)^-s, as Cephes (and torch) compute it. */
+function zetaOf(s: number, q: number): number {
+  const eps = 1.1102230246251565e-16;
+  if (s === 1) return Infinity;
+  if (s < 1) return NaN;
+  if (q <= 0) {
+    if (q === Math.floor(q)) return Infinity;
+    if (s !== Math.floor(s)) return NaN;
+  }
+  let total = Math.pow(q, -s), a = q, b = 0, i = 0;
+  while (i < 9 || a <= 9) {
+    i++;
+    a += 1;
+    b = Math.pow(a, -s);
+    total += b;
+    if (Math.abs(b / total) < eps) return total;
+  }
+  const w = a;
+  total += (b * w) / (s - 1) - 0.5 * b;
+  let fac = 1, k = 0;
+  for (let j = 0; j < 12; j++) {
+    fac *= s + k;
+    b /= w;
+    const t = (fac * b) / ZETA_A[j];
+    total += t;
+    if (Math.abs(t / total) < eps) break;
+    k++;
+    fac *= s + k;
+    b /= w;
+    k++;
+  }
+  return total;
+}
+
+/** polygamma(n, x) in double: digamma, trigamma, then (-1)^(n+1) n! zeta(n + 1, x) as torch. */
+function polygammaOf(n: number, x: number): number {
+  if (n === 0) return digammaOf(x);
+  if (n === 1) return trigammaOf(x);
+  return (n % 2 === 1 ? 1 : -1) * Math.exp(lgammaOf(n + 1)) * zetaOf(n + 1, x);
+}
+
+/** log |Gamma(x)| (torch.lgamma); the gradient digamma(x). */
+export function lgamma(x: Tensor): Tensor {
+  return unaryOf(x, 'lgamma', lgammaOf, (v) => digammaOf(v));
+}
+
+/** The logarithmic derivative of Gamma (torch.digamma; -Infinity at 0, NaN at negative integers); the gradient polygamma(1, x). */
+export function digamma(x: Tensor): Tensor {
+  return unaryOf(x, 'digamma', digammaOf, (v) => trigammaOf(v));
+}
+
+/** The n-th derivative of digamma (torch.polygamma; n a non-negative integer); the gradient polygamma(n + 1, x). */
+export function polygamma(n: number, x: Tensor): Tensor {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`polygamma: n must be a non-negative integer, got ${shown(n)}`);
+  return unaryOf(x, 'polygamma', (v) => polygammaOf(n, v), (v) => polygammaOf(n + 1, v));
+}
+
+/** erfinv(x) in double: Giles' single-precision start, refined by Newton steps on erf. */
+function erfinvOf(x: number): number {
+  if (Number.isNaN(x) || x < -1 || x > 1) return NaN;
+  if (x === 1 || x === -1) return x * Infinity;
+  const w = -Math.log((1 - x) * (1 + x));
+  let p: number;
+  if (w < 5) {
+    const t = w - 2.5;
+    p = 2.81022636e-8;
+    for (const c of [3.43273939e-7, -3.5233877e-6, -4.39150654e-6, 0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941]) p = c + p * t;
+  } else {
+    const t = Math.sqrt(w) - 3;
+    p = -0.000200214257;
+    for (const c of [0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682]) p = c + p * t;
+  }
+  let y = p * x;
+  for (let k = 0; k < 3; k++) {
+    const err = erf(y) - x;
+    y -= err / (1.1283791670955126 * Math.exp(-y * y));
+  }
+  return y;
+}
+
+/** The inverse of erf on (-1, 1) (torch.erfinv; ±Infinity at ±1, NaN outside); the gradient sqrt(pi) / 2 exp(erfinv(x)^2). */
+export function erfinv(x: Tensor): Tensor {
+  return unaryOf(x, 'erfinv', erfinvOf, (v) => {
+    const y = erfinvOf(v);
+    return 0.886226925452758 * Math.exp(y * y);
+  });
+}
+
+/** I0(x) or I1(x) (order 0 or 1): the power series sum (x/2)^(2k+order) / (k! (k+order)!), in double. */
+function besselI(order: 0 | 1, x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const ax = Math.abs(x);
+  if (ax > 720) return order === 0 || x > 0 ? Infinity : -Infinity;
+  const q = (ax * ax) / 4;
+  let term = order === 0 ? 1 : ax / 2, total = term;
+  for (let k = 1; k < 1000; k++) {
+    term *= q / (k * (k + order));
+    total += term;
+    if (term < total * 1e-17) break;
+  }
+  return order === 1 && x < 0 ? -total : total;
+}
+
+/** The modified Bessel function of the first kind, order 0 (torch.i0); the gradient I1(x). */
+export function i0(x: Tensor): Tensor {
+  return unaryOf(x, 'i0', (v) => besselI(0, v), (v) => besselI(1, v));
+}
+
+/**
+ * The multivariate log-gamma of dimension p (torch.mvlgamma): sum over i < p of lgamma(x - i / 2) plus
+ * p (p - 1) / 4 log(pi); every element must exceed (p - 1) / 2.
+ */
+export function mvlgamma(x: Tensor, p: number): Tensor {
+  checkTensor(x, 'mvlgamma');
+  if (!Number.isSafeInteger(p) || p < 1) throw new Error(`mvlgamma: p must be a positive integer, got ${shown(p)}`);
+  const low = (p - 1) / 2;
+  const bad = x.data.findIndex((v) => !(v > low));
+  if (bad >= 0) throw new Error(`mvlgamma: every element must be greater than (p - 1) / 2 = ${low}, got ${x.data[bad]} at ${bad}`);
+  return composedOf((own) => {
+    const halves = own(mul(own(arange(0, p)), -0.5));
+    const shifted = own(add(own(unsqueeze(x, -1)), halves));
+    return add(own(sum(own(lgamma(shifted)), -1)), (p * (p - 1) / 4) * Math.log(Math.PI));
+  }, [x]);
+}
