@@ -4,6 +4,7 @@
 import * as os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
+import { HYPER_DEFAULTS } from '../lib/optim/optimizer';
 import { nn, optim } from '../lib/index';
 import { fusedPlan } from '../lib/train/plan';
 import { loadNative } from '../lib/backend/native';
@@ -37,7 +38,7 @@ const optimizers: Record<string, (p: bp.Tensor[]) => optim.Optimizer> = {
 const f = (n: number) => new Float32Array(n);
 // A plan for the addon's trainEpoch written by hand: one 2-to-1 linear stage, MSE, Adam, one batch.
 function handPlan(s0: Float32Array[], grads?: unknown[]): Record<string, unknown> {
-  const adam = { kind: 1, lr: 1e-3, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9, beta2: 0.999, eps: 1e-8, amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 0, lrDecay: 0, maximize: false };
+  const adam = { ...HYPER_DEFAULTS, kind: 1, lr: 1e-3 };
   const W = f(2), gW = f(2);
   return {
     n: 2, features: 2, batchSize: 2, loss: 1, smoothing: 0, threshold: 0.5, epochs: 1, order: null,

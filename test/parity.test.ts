@@ -14,6 +14,7 @@ import { nextU32 } from '../lib/random';
 import { cosSinDraw, radiusOf } from '../lib/normal_math';
 import { createRequire } from 'node:module';
 import { expectedKernelSet, nativeExpected } from './helpers/backends';
+import { HYPER_DEFAULTS } from '../lib/optim/optimizer';
 
 const r = rng(12345);
 let nat: Backend & { kernelSet?: () => string };
@@ -1309,10 +1310,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
-  const base: OptimHyper = {
-    kind: 0, lr: 0.05, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9, beta2: 0.999, eps: 1e-8,
-    amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 1, lrDecay: 0, maximize: false,
-  };
+  const base: OptimHyper = { ...HYPER_DEFAULTS, kind: 0, lr: 0.05, step: 1 };
   const configs: Partial<OptimHyper>[] = [
     { kind: 0 }, { kind: 0, momentum: 0.9, weightDecay: 0.01 }, { kind: 0, momentum: 0.9, nesterov: true },
     { kind: 0, momentum: 0.5, dampening: 0.3 }, { kind: 1 }, { kind: 1, weightDecay: 0.1 }, { kind: 1, amsgrad: true },
@@ -1322,6 +1320,11 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     { kind: 0, momentum: 0.9, nesterov: true, weightDecay: 0.01, maximize: true }, { kind: 1, amsgrad: true, weightDecay: 0.1, maximize: true },
     { kind: 1, decoupled: true, weightDecay: 0.01, maximize: true }, { kind: 2, momentum: 0.9, centered: true, weightDecay: 0.1, maximize: true },
     { kind: 3, lrDecay: 0.1, weightDecay: 0.05, maximize: true },
+    // Adamax, NAdam (its product of coefficients past the first step), RAdam (rectified from step 6
+    // at beta2 0.9), Adadelta, Rprop (step sizes from 0.05, bounded).
+    { kind: 4 }, { kind: 4, weightDecay: 0.1, maximize: true }, { kind: 5, muProduct: 0.8 }, { kind: 5, weightDecay: 0.05, momentumDecay: 0.1, muProduct: 0.5 },
+    { kind: 6 }, { kind: 6, beta2: 0.9, weightDecay: 0.01 }, { kind: 7 }, { kind: 7, rho: 0.5, weightDecay: 0.1, maximize: true },
+    { kind: 8 }, { kind: 8, etaMinus: 0.3, etaPlus: 1.5, stepSizeMin: 0.01, stepSizeMax: 0.06, maximize: true },
   ];
   for (const cfg of configs) {
     it(`optimStep ${JSON.stringify(cfg)}: 4 steps over tensors of every edge size and one large`, () => {
@@ -1330,9 +1333,9 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       const pn = mk();
       const pr = pn.map((p) => p.slice());
       const state = (init: number) => sizes.map((n) => new Float32Array(n).fill(init));
-      const sn = [state(cfg.kind === 3 ? 0.1 : 0), state(0), state(0)];
+      const sn = [state(cfg.kind === 3 ? 0.1 : 0), state(cfg.kind === 8 ? 0.05 : 0), state(0)];
       const sr = sn.map((s) => s.map((b) => b.slice()));
-      for (let step = 1; step <= 4; step++) {
+      for (let step = 1; step <= (cfg.kind === 6 ? 8 : 4); step++) {
         const g = mk();
         const h = { ...base, ...cfg, step };
         // Where g + weightDecay * p cancels to a few ulps the decayed gradient has no digits left,

@@ -100,8 +100,11 @@ export type ReduceCode = (typeof Reduce)[keyof typeof Reduce];
  * Hyperparameters of one fused optimizer step over many tensors.
  * kind: 0 SGD, 1 Adam / AdamW, 2 RMSprop, 3 Adagrad. Unused fields are ignored.
  */
+/** The optimizer kinds as the kernels number them (native/src/kernels/optim_types.h OptimKind). */
+export const OptimKind = { sgd: 0, adam: 1, rmsprop: 2, adagrad: 3, adamax: 4, nadam: 5, radam: 6, adadelta: 7, rprop: 8 } as const;
+
 export interface OptimHyper {
-  kind: number;
+  kind: number; // OptimKind
   lr: number;
   weightDecay: number;
   momentum: number; // SGD, RMSprop
@@ -117,15 +120,23 @@ export interface OptimHyper {
   step: number; // 1-based step count after this update (Adam bias correction, Adagrad lr decay, SGD first step)
   lrDecay: number; // Adagrad
   maximize: boolean; // every kind: the gradient's sign flipped first (gradient ascent)
+  momentumDecay: number; // NAdam
+  muProduct: number; // NAdam: the float32 product of its momentum coefficients over the steps before this one
+  rho: number; // Adadelta
+  etaMinus: number; // Rprop: the step-size factors and bounds
+  etaPlus: number;
+  stepSizeMin: number;
+  stepSizeMax: number;
 }
 
 /**
  * The order in which OptimHyper travels to native code as one Float64Array (booleans as 0 / 1):
- * one typed array crosses the boundary instead of sixteen property reads. native/src/kernels/optim_types.h
+ * one typed array crosses the boundary instead of a property read per field. native/src/kernels/optim_types.h
  * reads the same order.
  */
 export const HYPER_FIELDS = ['kind', 'lr', 'weightDecay', 'momentum', 'dampening', 'nesterov', 'beta1', 'beta2', 'eps',
-  'amsgrad', 'decoupled', 'alpha', 'centered', 'step', 'lrDecay', 'maximize'] as const satisfies readonly (keyof OptimHyper)[];
+  'amsgrad', 'decoupled', 'alpha', 'centered', 'step', 'lrDecay', 'maximize', 'momentumDecay', 'muProduct', 'rho', 'etaMinus',
+  'etaPlus', 'stepSizeMin', 'stepSizeMax'] as const satisfies readonly (keyof OptimHyper)[];
 
 /** OptimHyper packed in HYPER_FIELDS order (into `out` when given); a missing or mistyped field throws. */
 export function packHyper(h: OptimHyper, out = new Float64Array(HYPER_FIELDS.length)): Float64Array {

@@ -20,13 +20,16 @@ export interface AdamOptions {
 
 const ADAM_OPTIONS: OptionKinds<AdamOptions> = { lr: 'value', betas: 'value', eps: 'value', weightDecay: 'value', amsgrad: 'boolean', maximize: 'boolean' };
 
+/** The pair of moment decay rates (default [0.9, 0.999]), each in [0, 1), or an error naming `what`. */
+export function betasOf(given: unknown, what: string): [number, number] {
+  const betas = given ?? [0.9, 0.999];
+  if (!Array.isArray(betas) || betas.length !== 2) throw new Error(`${what}: betas must be a pair [beta1, beta2], got ${Array.isArray(betas) ? `${betas.length} values` : String(betas)}`);
+  return [checkUnitInterval(betas[0], what, 'beta parameter at index 0'), checkUnitInterval(betas[1], what, 'beta parameter at index 1')];
+}
+
 function adamGroup(o: AdamOptions, what: string, decoupled: boolean, defaultDecay: number): GroupSpec {
   optionsOf(o, what, ADAM_OPTIONS); // the constructor's options with a param group's over them
-  const betas = o.betas ?? [0.9, 0.999];
-  if (!Array.isArray(betas) || betas.length !== 2) throw new Error(`${what}: betas must be a pair [beta1, beta2], got ${Array.isArray(betas) ? `${betas.length} values` : String(betas)}`);
-  const [beta1, beta2] = betas;
-  checkUnitInterval(beta1, what, 'beta parameter at index 0');
-  checkUnitInterval(beta2, what, 'beta parameter at index 1');
+  const [beta1, beta2] = betasOf(o.betas, what);
   const amsgrad = o.amsgrad ?? false;
   return {
     hyper: {

@@ -58,8 +58,23 @@ export interface GroupSpec {
    * How many state buffers each parameter needs, and their initial value, given the hyperparameters
    * in force (a scheduler may turn SGD's momentum on).
    */
-  buffers: (h: OptimHyper) => { count: number; init: number };
+  buffers: (h: OptimHyper) => BufferSpec;
+  /** Sets what a step's hyperparameters need besides its count (NAdam's product of coefficients), given h.step, the step about to run. */
+  beforeStep?: (h: OptimHyper) => void;
 }
+
+/** How many state buffers a parameter needs, and their initial value (one for all, or one each). */
+export interface BufferSpec {
+  count: number;
+  init: number | readonly number[];
+}
+
+/** @internal Every hyperparameter but the kind and lr, at the value a kind that does not set it leaves (torch's defaults where it has one). */
+export const HYPER_DEFAULTS: Omit<OptimHyper, 'kind' | 'lr'> = {
+  weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9, beta2: 0.999, eps: 1e-8, amsgrad: false, decoupled: false,
+  alpha: 0.99, centered: false, step: 0, lrDecay: 0, maximize: false, momentumDecay: 4e-3, muProduct: 1, rho: 0.9, etaMinus: 0.5,
+  etaPlus: 1.2, stepSizeMin: 1e-6, stepSizeMax: 50,
+};
 
 /** One param group of an optimizer: its parameters and their hyperparameters (lr read/write). */
 export class ParamGroup {
@@ -68,19 +83,18 @@ export class ParamGroup {
   /** @internal The group's hyperparameters, as the kernels take them. */
   readonly hyper: OptimHyper;
   /** @internal The state buffers each parameter of the group needs, given its hyperparameters now. */
-  readonly buffers: (h: OptimHyper) => { count: number; init: number };
+  readonly buffers: (h: OptimHyper) => BufferSpec;
+  /** @internal See GroupSpec.beforeStep. */
+  readonly beforeStep: ((h: OptimHyper) => void) | undefined;
   /** @internal The lr before any scheduler changed it (torch's initial_lr), set by the first scheduler. */
   initialLr: number | null = null;
   /** @internal */
   constructor(params: Tensor[], spec: GroupSpec, private readonly what: string) {
     this.params = params;
     this.buffers = spec.buffers;
+    this.beforeStep = spec.beforeStep;
     checkNonNegative(spec.hyper.lr, what, 'learning rate lr');
-    this.hyper = {
-      weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9,
-      beta2: 0.999, eps: 1e-8, amsgrad: false, decoupled: false, alpha: 0.99, centered: false, step: 0, lrDecay: 0, maximize: false,
-      ...spec.hyper,
-    };
+    this.hyper = { ...HYPER_DEFAULTS, ...spec.hyper };
     checkNonNegative(this.hyper.weightDecay, what, 'weightDecay');
   }
 
@@ -157,7 +171,12 @@ export abstract class Optimizer {
     let st = this.state.get(p);
     const { count, init } = group.buffers(group.hyper);
     if (!st) {
-      st = { step: 0, buffers: Array.from({ length: count }, () => { const b = stateAlloc(p.size); if (init) b.fill(init); return b; }) };
+      st = { step: 0, buffers: Array.from({ length: count }, (_, k) => {
+        const b = stateAlloc(p.size);
+        const v = typeof init === 'number' ? init : init[k];
+        if (v) b.fill(v);
+        return b;
+      }) };
       this.state.set(p, st);
     }
     // A buffer turned on after the first step (momentum set by OneCycleLR) starts at zero: the
@@ -183,7 +202,11 @@ export abstract class Optimizer {
         call.g.push(g);
         for (let k = 0; k < 3; k++) call.s[k].push(st.buffers[k] ?? EMPTY);
       }
-      for (const [step, call] of calls) be.optimStep({ ...group.hyper, step }, call.p, call.g, call.s[0], call.s[1], call.s[2]);
+      for (const [step, call] of calls) {
+        const h = { ...group.hyper, step };
+        group.beforeStep?.(h);
+        be.optimStep(h, call.p, call.g, call.s[0], call.s[1], call.s[2]);
+      }
     }
   }
 
@@ -201,7 +224,12 @@ export abstract class Optimizer {
       const st = this.stateOf(p, this.paramGroups[0]);
       for (let k = 0; k < 3; k++) s[k].push(st.buffers[k] ?? EMPTY);
     }
-    return { hyper: { ...this.hyper, step: [...steps][0] }, s };
+    // The plan's steps run from the next one on: what that step needs, then the count done so far.
+    const done = [...steps][0];
+    const hyper = { ...this.hyper, step: done + 1 };
+    this.paramGroups[0].beforeStep?.(hyper);
+    hyper.step = done;
+    return { hyper, s };
   }
 
   /** @internal Records `n` steps taken by the fused native plan. */

@@ -911,7 +911,7 @@ Napi::Value OptimStep(const Napi::CallbackInfo& info) {
   auto hv = a.typed<double, napi_float64_array>(0, "hyper", "Float64Array (packHyper)");
   if (hv.ElementLength() != kHyperFieldCount) a.range_error("hyper has " + std::to_string(hv.ElementLength()) + " fields, expected " + std::to_string(kHyperFieldCount));
   const OptimHyper h = unpack_hyper(hv.Data());
-  if (h.kind < 0 || h.kind > 3) a.range_error("unknown optimizer kind " + std::to_string(h.kind));
+  if (h.kind < 0 || h.kind >= kOptimKindCount) a.range_error("unknown optimizer kind " + std::to_string(h.kind));
   if (!(h.step >= 1)) a.range_error("hyper.step must be at least 1");
 
   const napi_value lists[5] = {info[1], info[2], info[3], info[4], info[5]};

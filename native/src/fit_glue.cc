@@ -229,7 +229,7 @@ Napi::Value TrainEpoch(const Napi::CallbackInfo& info) {
   if (p.batch_correct && !p.y_index && out_cols != 1) fail(env, "batchCorrect needs class-index targets or one output column");
 
   p.hyper = unpack_hyper(typed_field<double, napi_float64_array>(env, s, "hyper", kHyperFieldCount, false, "Float64Array (packHyper)"));
-  if (p.hyper.kind < 0 || p.hyper.kind > 3) fail(env, "hyper.kind is not an optimizer kind");
+  if (p.hyper.kind < 0 || p.hyper.kind >= kOptimKindCount) fail(env, "hyper.kind is not an optimizer kind");
   if (!(p.hyper.step >= 0)) fail(env, "hyper.step must be at least 0");
 
   napi_value lists[5];

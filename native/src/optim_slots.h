@@ -20,10 +20,7 @@ constexpr const char* kOptimListNames[5] = {"params", "grads", "s0", "s1", "s2"}
 // ("entry 3 must be a Float32Array"); for a length error it does ("s1[0] has 3 elements, expected 4").
 template <class Fail>
 std::vector<ParamSlot> read_optim_slots(napi_env env, const napi_value lists[5], const OptimHyper& h, Fail&& fail) {
-  // Which state buffers each kind reads: SGD s0 if momentum; Adam s0, s1 (+ s2 with amsgrad);
-  // RMSprop s0 (+ s1 with momentum, s2 when centered); Adagrad s0.
-  const bool needed[5] = {true, true, h.kind != 0 || h.momentum != 0.0f, h.kind == 1 || (h.kind == 2 && h.momentum > 0.0f),
-                          (h.kind == 1 && h.amsgrad) || (h.kind == 2 && h.centered)};
+  const bool needed[5] = {true, true, reads_buffer(h, 0), reads_buffer(h, 1), reads_buffer(h, 2)};
   uint32_t count[5];
   for (int l = 0; l < 5; l++) {
     if (!array_length_of(env, lists[l], &count[l])) fail(l, true, "must be an array of Float32Array");

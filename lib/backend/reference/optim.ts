@@ -70,6 +70,91 @@ function adagrad(h: OptimHyper, p: Float32Array, g: Float32Array, sum: Float32Ar
   }
 }
 
+function adamax(h: OptimHyper, p: Float32Array, g: Float32Array, m: Float32Array, inf: Float32Array): void {
+  const clr = Math.fround(h.lr / (1 - Math.pow(h.beta1, h.step)));
+  const r = roundingOf(p);
+  for (let i = 0; i < p.length; i++) {
+    const d = decayed(h, g[i], p[i], h.weightDecay, r);
+    m[i] = r(h.beta1 * m[i]) + r((1 - h.beta1) * d);
+    const kept = r(h.beta2 * inf[i]), fresh = r(Math.abs(d) + h.eps);
+    // torch's amax: NaN from either side.
+    inf[i] = kept !== kept || fresh !== fresh ? NaN : Math.max(kept, fresh);
+    p[i] -= r(r(clr * m[i]) / inf[i]);
+  }
+}
+
+/** NAdam's momentum coefficient at a step (double, as torch's Python floats). */
+export function nadamMu(h: OptimHyper, step: number): number {
+  return h.beta1 * (1 - 0.5 * Math.pow(0.96, step * h.momentumDecay));
+}
+
+function nadam(h: OptimHyper, p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array): void {
+  const f = Math.fround;
+  const mu = nadamMu(h, h.step), muNext = nadamMu(h, h.step + 1);
+  const product = f(h.muProduct * f(mu));
+  const productNext = f(f(product * f(mu)) * f(muNext));
+  const gradStep = f((h.lr * (1 - mu)) / (1 - product));
+  const avgStep = f((h.lr * muNext) / (1 - productNext));
+  const bc2 = f(1 - Math.pow(h.beta2, h.step));
+  const r = roundingOf(p);
+  for (let i = 0; i < p.length; i++) {
+    const d = decayed(h, g[i], p[i], h.weightDecay, r);
+    m[i] = r(h.beta1 * m[i]) + r((1 - h.beta1) * d);
+    v[i] = r(h.beta2 * v[i]) + r(r((1 - h.beta2) * d) * d);
+    const denom = r(r(Math.sqrt(r(v[i] / bc2))) + h.eps);
+    p[i] -= r(r(gradStep * d) / denom);
+    p[i] -= r(r(avgStep * m[i]) / denom);
+  }
+}
+
+function radam(h: OptimHyper, p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array): void {
+  const f = Math.fround;
+  const bc1 = 1 - Math.pow(h.beta1, h.step), bc2 = 1 - Math.pow(h.beta2, h.step);
+  const rhoInf = 2 / (1 - h.beta2) - 1;
+  const rhoT = rhoInf - (2 * h.step * Math.pow(h.beta2, h.step)) / bc2;
+  const rect = rhoT > 5 ? f(Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT))) : 0;
+  const r = roundingOf(p);
+  for (let i = 0; i < p.length; i++) {
+    const d = decayed(h, g[i], p[i], h.weightDecay, r);
+    m[i] = r(h.beta1 * m[i]) + r((1 - h.beta1) * d);
+    v[i] = r(h.beta2 * v[i]) + r(r((1 - h.beta2) * d) * d);
+    const corrected = r(m[i] / f(bc1));
+    if (rhoT > 5) {
+      const adaptive = r(f(Math.sqrt(bc2)) / r(r(Math.sqrt(v[i])) + h.eps));
+      p[i] -= r(r(r(corrected * h.lr) * adaptive) * rect);
+    } else p[i] -= r(corrected * h.lr);
+  }
+}
+
+function adadelta(h: OptimHyper, p: Float32Array, g: Float32Array, sq: Float32Array, acc: Float32Array): void {
+  const r = roundingOf(p);
+  for (let i = 0; i < p.length; i++) {
+    const d = decayed(h, g[i], p[i], h.weightDecay, r);
+    sq[i] = r(h.rho * sq[i]) + r(r((1 - h.rho) * d) * d);
+    const std = r(Math.sqrt(r(sq[i] + h.eps)));
+    const delta = r(r(r(Math.sqrt(r(acc[i] + h.eps))) / std) * d);
+    acc[i] = r(h.rho * acc[i]) + r(r((1 - h.rho) * delta) * delta);
+    p[i] -= r(h.lr * delta);
+  }
+}
+
+function rprop(h: OptimHyper, p: Float32Array, g: Float32Array, prev: Float32Array, size: Float32Array): void {
+  const r = roundingOf(p);
+  // As float32, as torch writes them into its float tensors.
+  const [up, down, lo, hi] = [h.etaPlus, h.etaMinus, h.stepSizeMin, h.stepSizeMax].map((v) => Math.fround(v));
+  for (let i = 0; i < p.length; i++) {
+    let d = h.maximize ? -g[i] : g[i];
+    const t = r(d * prev[i]);
+    // torch's sign, then its masked writes: > 0 to etaPlus, < 0 to etaMinus, 0 to 1 (NaN stays).
+    const factor = t > 0 ? up : t < 0 ? down : t === 0 ? 1 : t;
+    const z = r(size[i] * factor);
+    size[i] = z !== z ? z : Math.min(Math.max(z, lo), hi);
+    if (factor === down) d = 0;
+    p[i] -= Math.sign(d) * size[i];
+    prev[i] = d;
+  }
+}
+
 export function optimStep(h: OptimHyper, params: Float32Array[], grads: Float32Array[], s0: Float32Array[], s1: Float32Array[], s2: Float32Array[]): void {
   for (let t = 0; t < params.length; t++) {
     const p = params[t];
@@ -79,6 +164,11 @@ export function optimStep(h: OptimHyper, params: Float32Array[], grads: Float32A
       case 1: adam(h, p, g, s0[t], s1[t], s2[t]); break;
       case 2: rmsprop(h, p, g, s0[t], s1[t], s2[t]); break;
       case 3: adagrad(h, p, g, s0[t]); break;
+      case 4: adamax(h, p, g, s0[t], s1[t]); break;
+      case 5: nadam(h, p, g, s0[t], s1[t]); break;
+      case 6: radam(h, p, g, s0[t], s1[t]); break;
+      case 7: adadelta(h, p, g, s0[t], s1[t]); break;
+      case 8: rprop(h, p, g, s0[t], s1[t]); break;
       default: throw new Error(`optimStep: unknown optimizer kind ${h.kind}`);
     }
   }

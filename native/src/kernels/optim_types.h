@@ -1,11 +1,15 @@
 // The optimizer step's hyperparameters and one parameter's buffers, shared by the kernel table.
 #pragma once
+#include <cmath>
 #include <cstddef>
 
 namespace bp {
 
+// The optimizer kinds (lib/backend/backend.ts OptimKind reads the same numbers).
+enum OptimKind : int { kSgd = 0, kAdam, kRmsprop, kAdagrad, kAdamax, kNadam, kRadam, kAdadelta, kRprop, kOptimKindCount };
+
 struct OptimHyper {
-  int kind;  // 0 SGD, 1 Adam/AdamW, 2 RMSprop, 3 Adagrad
+  int kind;  // OptimKind
   float lr, weight_decay, momentum, dampening;
   bool nesterov;
   float beta1, beta2, eps;
@@ -15,13 +19,21 @@ struct OptimHyper {
   double step;
   float lr_decay;
   bool maximize;  // ascend: the gradient's sign flipped before anything else reads it (torch's maximize)
+  // NAdam: beta1 and the momentum decay in double (torch's Python floats make its coefficients; the
+  // float beta1 put them ~1e-8 off the TypeScript twin's, and the fused plan's product then drifted
+  // from the eager loop's), and the float32 product of the coefficients over the steps before this one.
+  double nadam_beta1, momentum_decay;
+  float mu_product;
+  float rho;             // Adadelta
+  float eta_minus, eta_plus, step_size_min, step_size_max;  // Rprop
 };
 
 // OptimHyper as it crosses from JavaScript: one Float64Array in this order (lib/backend/backend.ts
 // HYPER_FIELDS), booleans as 0 / 1.
 enum HyperField : int {
   kHKind = 0, kHLr, kHWeightDecay, kHMomentum, kHDampening, kHNesterov, kHBeta1, kHBeta2, kHEps, kHAmsgrad,
-  kHDecoupled, kHAlpha, kHCentered, kHStep, kHLrDecay, kHMaximize, kHyperFieldCount
+  kHDecoupled, kHAlpha, kHCentered, kHStep, kHLrDecay, kHMaximize, kHMomentumDecay, kHMuProduct, kHRho, kHEtaMinus,
+  kHEtaPlus, kHStepSizeMin, kHStepSizeMax, kHyperFieldCount
 };
 
 inline OptimHyper unpack_hyper(const double* v) {
@@ -42,7 +54,35 @@ inline OptimHyper unpack_hyper(const double* v) {
   h.step = v[kHStep];
   h.lr_decay = (float)v[kHLrDecay];
   h.maximize = v[kHMaximize] != 0;
+  h.nadam_beta1 = v[kHBeta1];
+  h.momentum_decay = v[kHMomentumDecay];
+  h.mu_product = (float)v[kHMuProduct];
+  h.rho = (float)v[kHRho];
+  h.eta_minus = (float)v[kHEtaMinus];
+  h.eta_plus = (float)v[kHEtaPlus];
+  h.step_size_min = (float)v[kHStepSizeMin];
+  h.step_size_max = (float)v[kHStepSizeMax];
   return h;
+}
+
+// NAdam's momentum coefficient at a step, in double as torch's Python floats:
+// beta1 (1 - 0.5 * 0.96^(step * momentum_decay)).
+inline double nadam_mu(const OptimHyper& h, double step) { return h.nadam_beta1 * (1.0 - 0.5 * std::pow(0.96, step * h.momentum_decay)); }
+
+// NAdam's product of coefficients through h.step: torch's float32 mu_product after its update.
+inline float nadam_product(const OptimHyper& h) { return h.mu_product * (float)nadam_mu(h, h.step); }
+
+// Whether the kind reads state buffer k (0-2) with these options: SGD s0 with momentum; Adam s0, s1
+// (s2 with amsgrad); RMSprop s0 (s1 with momentum, s2 when centered); Adagrad s0; Adamax, NAdam,
+// RAdam, Adadelta and Rprop s0 and s1.
+inline bool reads_buffer(const OptimHyper& h, int k) {
+  switch (h.kind) {
+    case kSgd: return k == 0 && h.momentum != 0.0f;
+    case kAdam: return k < 2 || h.amsgrad;
+    case kRmsprop: return k == 0 || (k == 1 && h.momentum > 0.0f) || (k == 2 && h.centered);
+    case kAdagrad: return k == 0;
+    default: return k < 2;
+  }
 }
 
 struct ParamSlot {

@@ -103,6 +103,7 @@ long run_batches(const EpochPlan& p, EpochScratch& scratch) {
   const long per_epoch = (p.rows + bs - 1) / bs;
   const long batches = per_epoch * p.epochs;
   long done = 0;
+  float mu_product = p.hyper.mu_product;  // NAdam's, carried from step to step as torch's state
   for (long bi = 0; bi < batches; bi++) {
     if (__atomic_load_n(p.control, __ATOMIC_ACQUIRE) != 0) break;
     const long begin = (bi % per_epoch) * bs;
@@ -250,7 +251,9 @@ long run_batches(const EpochPlan& p, EpochScratch& scratch) {
     if (p.after_backward) p.after_backward();
     OptimHyper h_step = p.hyper;
     h_step.step = p.hyper.step + (double)(bi + 1);
+    h_step.mu_product = mu_product;
     optim_step(h_step, p.slots);
+    if (h_step.kind == kNadam) mu_product = nadam_product(h_step);
     done++;
     if (p.progress) p.progress(done);
   }
