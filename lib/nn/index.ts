@@ -13,6 +13,8 @@ export type { Conv3dLayerOptions, ConvTranspose3dLayerOptions } from './conv3d';
 export { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d } from './adaptive';
 export { Unfold, Fold } from './fold';
 export { RNN, LSTM, GRU } from './rnn';
+export { RNNCell, LSTMCell, GRUCell } from './rnn_cell';
+export type { RNNCellOptions, RNNCellLayerOptions, LSTMCellState } from './rnn_cell';
 export type { RNNOptions, RNNLayerOptions, RNNResult } from './rnn';
 export type { AdaptiveSize2, AdaptiveSize3 } from './adaptive';
 export type { Conv1dLayerOptions, ConvTranspose1dLayerOptions, ConvTranspose2dLayerOptions } from './conv_more';

@@ -51,8 +51,9 @@ export interface RNNResult {
   cN: Tensor | null;
 }
 
-type Mode = 'tanh' | 'relu' | 'lstm' | 'gru';
-const GATES: Record<Mode, number> = { tanh: 1, relu: 1, lstm: 4, gru: 3 };
+/** A cell: an Elman cell's nonlinearity, or LSTM's or GRU's gates. */
+export type Mode = 'tanh' | 'relu' | 'lstm' | 'gru';
+export const GATES: Record<Mode, number> = { tanh: 1, relu: 1, lstm: 4, gru: 3 };
 
 /**
  * The state of one layer and direction between two steps: h, and LSTM's cell state as c, or as the
@@ -61,15 +62,44 @@ const GATES: Record<Mode, number> = { tanh: 1, relu: 1, lstm: 4, gru: 3 };
  * leaves a node that never sees its backward, and while one waits no storage goes back to the
  * pool, reuse.ts).
  */
-interface CellState { h: Tensor; c: Tensor | null; hc?: Tensor }
+export interface CellState { h: Tensor; c: Tensor | null; hc?: Tensor }
 
 /** LSTM's cell state of `s`. */
-function cellOf(s: CellState): Tensor {
+export function cellOf(s: CellState): Tensor {
   return s.c ?? select(s.hc as Tensor, 0, 1);
 }
 
 /** The weights of one layer and direction. */
-interface CellWeights { wIh: Tensor; wHh: Tensor; bIh: Tensor | null; bHh: Tensor | null }
+export interface CellWeights { wIh: Tensor; wHh: Tensor; bIh: Tensor | null; bHh: Tensor | null }
+
+/**
+ * One step of a cell: x's projection xp (with b_ih) for this step, the state before, the state
+ * after. The step's own intermediates go back to the pool once backward() has run through them
+ * (at once without a graph), as a Sequential's do: left to the collector, an LSTM(128, 256) over
+ * 35 steps of 32 made ~29 MB of fresh arrays a training step.
+ */
+export function cellStep(mode: Mode, xp: Tensor, s: CellState, w: CellWeights): CellState {
+  const hp = linear(s.h, w.wHh, w.bHh);
+  if (mode === 'gru') {
+    // torch's GRUCell: r, z from both projections, n = tanh(x_n + r (h_n)), h' = (h - n) z + n (one kernel).
+    const h = gruCell(xp, hp, s.h);
+    letGoAfterBackward(hp);
+    return { h, c: null };
+  }
+  const z = add(hp, xp);
+  if (mode === 'lstm') {
+    // torch's LSTMCell: the gates i, f, g, o; c' = f c + i g, h' = o tanh(c') (one kernel).
+    const c = cellOf(s);
+    const hc = lstmCell(z, c);
+    letGoAfterBackward(hp, z);
+    // The step before's output, read for the last time (its h is the caller's to let go).
+    if (s.hc) letGoAfterBackward(s.hc, c);
+    return { h: select(hc, 0, 0), c: null, hc };
+  }
+  const h = mode === 'relu' ? relu(z) : tanh(z);
+  letGoAfterBackward(hp, z);
+  return { h, c: null };
+}
 
 /**
  * The recurrent layers' shared part: parameters as torch names and initialises them (uniform in
@@ -148,35 +178,6 @@ abstract class RNNBase extends Module {
   }
 
   /**
-   * One step of the cell: x's projection xp (with b_ih) for this step, the state before, the state
-   * after. The step's own intermediates go back to the pool once backward() has run through them
-   * (at once without a graph), as a Sequential's do: left to the collector, an LSTM(128, 256) over
-   * 35 steps of 32 made ~29 MB of fresh arrays a training step.
-   */
-  private step(xp: Tensor, s: CellState, w: CellWeights): CellState {
-    const hp = linear(s.h, w.wHh, w.bHh);
-    if (this.mode === 'gru') {
-      // torch's GRUCell: r, z from both projections, n = tanh(x_n + r (h_n)), h' = (h - n) z + n (one kernel).
-      const h = gruCell(xp, hp, s.h);
-      letGoAfterBackward(hp);
-      return { h, c: null };
-    }
-    const z = add(hp, xp);
-    if (this.mode === 'lstm') {
-      // torch's LSTMCell: the gates i, f, g, o; c' = f c + i g, h' = o tanh(c') (one kernel).
-      const c = cellOf(s);
-      const hc = lstmCell(z, c);
-      letGoAfterBackward(hp, z);
-      // The step before's output, read for the last time (its h is the caller's to let go).
-      if (s.hc) letGoAfterBackward(s.hc, c);
-      return { h: select(hc, 0, 0), c: null, hc };
-    }
-    const h = this.mode === 'relu' ? relu(z) : tanh(z);
-    letGoAfterBackward(hp, z);
-    return { h, c: null };
-  }
-
-  /**
    * The layers over x, from the initial states h0 (and c0, LSTM's), each [layers * directions,
    * batch, hidden] (zeros when left out); x is [time, batch, input] ([batch, time, input] with
    * batchFirst), or [time, input] for one sequence.
@@ -236,7 +237,7 @@ abstract class RNNBase extends Module {
         for (let s = 0; s < steps; s++) {
           const t = d === 0 ? s : steps - 1 - s;
           const xt = select(xp, 0, t);
-          state = this.step(xt, state, w);
+          state = cellStep(this.mode, xt, state, w);
           letGoAfterBackward(xt);
           if (s === 0) letGoAfterRead(state.h, ...[first.h, first.c].filter((v): v is Tensor => !!v));
           hs[t] = state.h;
