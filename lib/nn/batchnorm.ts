@@ -100,16 +100,21 @@ export abstract class BatchNormBase extends Module {
       // In double, as PyTorch's running averages; the variance unbiased. The count goes up first:
       // without a momentum the k-th batch weighs 1 / k.
       const tracked = (this.num_batches_tracked.data[0] += 1);
-      const m = this.momentum ?? 1 / tracked;
-      const rm = this.running_mean.data;
-      const rv = this.running_var.data;
-      const unbias = count / (count - 1);
-      for (let c = 0; c < C; c++) {
-        rm[c] = (1 - m) * rm[c] + m * mean[c];
-        rv[c] = (1 - m) * rv[c] + m * variance[c] * unbias;
-      }
+      updateRunningStats(this.running_mean.data, this.running_var.data, mean, variance, this.momentum ?? 1 / tracked, count);
     }
     return y;
+  }
+}
+
+/**
+ * The running averages moved toward a batch's statistics by momentum m, in double as PyTorch's
+ * (stored as float), the variance made unbiased for the `count` values each statistic came from.
+ */
+export function updateRunningStats(rm: Float32Array, rv: Float32Array, mean: Float32Array, variance: Float32Array, m: number, count: number): void {
+  const unbias = count / (count - 1);
+  for (let c = 0; c < rm.length; c++) {
+    rm[c] = (1 - m) * rm[c] + m * mean[c];
+    rv[c] = (1 - m) * rv[c] + m * variance[c] * unbias;
   }
 }
 

@@ -34,6 +34,8 @@ export {
   interpolate, unfold, fold, oneHot, gridSample, affineGrid, pixelShuffle, pixelUnshuffle,
 } from '../ops';
 export { pairwiseDistance } from '../ops/structure';
+export { batchNorm, instanceNorm, localResponseNorm } from './instancenorm';
+export type { BatchNormFunctionOptions, InstanceNormFunctionOptions } from './instancenorm';
 export type { PairwiseDistanceOptions } from '../ops/structure';
 export { marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingLoss, tripletMarginLoss, poissonNllLoss, gaussianNllLoss } from './loss_extra';
 

@@ -14,6 +14,8 @@ export { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPoo
 export { Unfold, Fold } from './fold';
 export { RNN, LSTM, GRU } from './rnn';
 export { RNNCell, LSTMCell, GRUCell } from './rnn_cell';
+export { InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm } from './instancenorm';
+export type { InstanceNormOptions, LocalResponseNormOptions } from './instancenorm';
 export type { RNNCellOptions, RNNCellLayerOptions, LSTMCellState } from './rnn_cell';
 export type { RNNOptions, RNNLayerOptions, RNNResult } from './rnn';
 export type { AdaptiveSize2, AdaptiveSize3 } from './adaptive';
