@@ -68,6 +68,44 @@ const CASES: Case[] = [
     torch: 'SequentialLR(o, schedulers=[ConstantLR(o, factor=0.5, total_iters=4), ExponentialLR(o, gamma=0.8), StepLR(o, step_size=2, gamma=0.5)], milestones=[2, 5])',
   },
   {
+    name: 'CyclicLR triangular, momentum cycled (SGD)', optimizer: 'SGD', steps: 12,
+    make: (o) => [new S.CyclicLR(o, { baseLr: [0.01, 0.005], maxLr: [0.1, 0.05], stepSizeUp: 3, stepSizeDown: 2 })],
+    torch: 'CyclicLR(o, base_lr=[0.01, 0.005], max_lr=[0.1, 0.05], step_size_up=3, step_size_down=2)',
+  },
+  {
+    name: 'CyclicLR triangular2 without momentum (Adam)', optimizer: 'Adam', steps: 14,
+    make: (o) => [new S.CyclicLR(o, { baseLr: 0.001, maxLr: 0.01, stepSizeUp: 2, mode: 'triangular2', cycleMomentum: false })],
+    torch: 'CyclicLR(o, base_lr=0.001, max_lr=0.01, step_size_up=2, mode="triangular2", cycle_momentum=False)',
+  },
+  {
+    name: 'CyclicLR expRange and a custom scale by iterations (SGD)', optimizer: 'SGD', steps: 10,
+    make: (o) => [new S.CyclicLR(o, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 2, mode: 'expRange', gamma: 0.9, baseMomentum: 0.7, maxMomentum: 0.95 })],
+    torch: 'CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=2, mode="exp_range", gamma=0.9, base_momentum=0.7, max_momentum=0.95)',
+  },
+  {
+    name: 'CyclicLR with scaleFn by iterations', optimizer: 'SGD', steps: 8,
+    make: (o) => [new S.CyclicLR(o, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 3, scaleFn: (x) => 1 / (1 + x), scaleMode: 'iterations' })],
+    torch: 'CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=3, scale_fn=lambda x: 1 / (1 + x), scale_mode="iterations")',
+  },
+  {
+    name: 'CosineAnnealingWarmRestarts (T0 3, TMult 2)', optimizer: 'SGD', steps: 15,
+    make: (o) => [new S.CosineAnnealingWarmRestarts(o, { T0: 3, TMult: 2, etaMin: 0.001 })], torch: 'CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2, eta_min=0.001)',
+  },
+  {
+    // The "metrics" are the epochs given to step(epoch): fractional, within and across periods.
+    name: 'CosineAnnealingWarmRestarts stepped to given epochs', optimizer: 'Adam', steps: 7, metrics: [0.5, 1.25, 2.9, 3.1, 7.5, 10, 4],
+    make: (o) => [new S.CosineAnnealingWarmRestarts(o, { T0: 2, TMult: 3 })], torch: 'CosineAnnealingWarmRestarts(o, T_0=2, T_mult=3)',
+  },
+  {
+    name: 'CosineAnnealingWarmRestarts (TMult 1) stepped to given epochs', optimizer: 'SGD', steps: 4, metrics: [1.5, 4.5, 9, 2],
+    make: (o) => [new S.CosineAnnealingWarmRestarts(o, { T0: 4 })], torch: 'CosineAnnealingWarmRestarts(o, T_0=4)',
+  },
+  {
+    name: 'ChainedScheduler (ConstantLR then ExponentialLR)', optimizer: 'SGD', steps: 6,
+    make: (o) => [new S.ChainedScheduler([new S.ConstantLR(o, { factor: 0.1, totalIters: 2 }), new S.ExponentialLR(o, { gamma: 0.9 })])],
+    torch: 'ChainedScheduler([ConstantLR(o, factor=0.1, total_iters=2), ExponentialLR(o, gamma=0.9)])',
+  },
+  {
     name: 'chained: LinearLR and ExponentialLR both stepping', optimizer: 'SGD', steps: 8,
     make: (o) => [new S.LinearLR(o, { startFactor: 0.5, totalIters: 4 }), new S.ExponentialLR(o, { gamma: 0.9 })],
     torch: 'LinearLR(o, start_factor=0.5, total_iters=4), ExponentialLR(o, gamma=0.9)',
@@ -179,5 +217,14 @@ describe('schedulers', () => {
     const warm = new S.LinearLR(o);
     expect(() => new S.SequentialLR(o, { schedulers: [warm], milestones: [2] })).toThrow(/SequentialLR: expected 0 milestones/);
     expect(() => new S.SequentialLR(o, { schedulers: [warm, new S.StepLR(optimizer('SGD'), { stepSize: 1 })], milestones: [2] })).toThrow(/SequentialLR: scheduler 1 steps another optimizer/);
+    expect(() => new S.CyclicLR(optimizer('Adam'), { baseLr: 0.1, maxLr: 1 })).toThrow('CyclicLR: the optimizer has no momentum to cycle (SGD and RMSprop have); pass cycleMomentum: false');
+    expect(() => new S.CyclicLR(o, { baseLr: [0.1], maxLr: 1 })).toThrow('CyclicLR: baseLr must be a number or one number per param group (2), got [0.1]');
+    expect(() => new S.CyclicLR(o, { baseLr: 0.1, maxLr: 1, mode: 'cosine' as never })).toThrow('CyclicLR: mode must be \'triangular\', \'triangular2\' or \'expRange\', got "cosine"');
+    expect(() => new S.CyclicLR(o, { baseLr: 0.1, maxLr: 1, stepSizeUp: 0 })).toThrow('CyclicLR: stepSizeUp must be positive, got 0');
+    expect(() => new S.CosineAnnealingWarmRestarts(o, { T0: 0 })).toThrow('CosineAnnealingWarmRestarts: T0 must be a positive integer, got 0');
+    expect(() => new S.CosineAnnealingWarmRestarts(o, { T0: 2, TMult: 1.5 })).toThrow('CosineAnnealingWarmRestarts: TMult must be an integer of at least 1, got 1.5');
+    expect(() => new S.CosineAnnealingWarmRestarts(o, { T0: 2 }).step(-1)).toThrow('CosineAnnealingWarmRestarts: epoch must be a non-negative number, got -1');
+    expect(() => new S.ChainedScheduler([])).toThrow('ChainedScheduler: schedulers must be a non-empty array of schedulers (ConstantLR, ExponentialLR...)');
+    expect(() => new S.ChainedScheduler([warm, new S.StepLR(optimizer('SGD'), { stepSize: 1 })])).toThrow('ChainedScheduler: scheduler 1 steps another optimizer than scheduler 0');
   });
 });

@@ -11,6 +11,8 @@ export type { OneCycleOptions } from './one_cycle';
 export { ReduceLROnPlateau } from './plateau';
 export type { PlateauOptions } from './plateau';
 export { SequentialLR } from './sequential_lr';
+export { CyclicLR, CosineAnnealingWarmRestarts, ChainedScheduler } from './cyclic';
+export type { CyclicLROptions, WarmRestartsOptions } from './cyclic';
 
 /** Multiplies the lr by gamma (default 0.1) every stepSize epochs. */
 export class StepLR extends LRScheduler {
