@@ -8,6 +8,8 @@ import { assertNotInEpoch } from '../worker_owned';
 import { randomInitSkipped } from './skip_init';
 import { noGrad } from '../autograd';
 import { qr } from '../ops/qr';
+import { erf } from '../backend/reference/math';
+import { erfinvOf } from '../ops/special';
 
 /** Nonlinearities known to calculateGain. */
 export type Nonlinearity = 'linear' | 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
@@ -64,6 +66,51 @@ export const constant = (t: Tensor, value: number): Tensor => { target(t).fill(c
 export const zeros = (t: Tensor): Tensor => constant(t, 0);
 /** Fills t with 1, in place. */
 export const ones = (t: Tensor): Tensor => constant(t, 1);
+
+/**
+ * Fills t from N(mean, std) truncated to [a, b] (defaults 0, 1, -2, 2), in place, as
+ * torch.nn.init.trunc_normal_: uniform draws between the bounds' normal CDFs, through the inverse
+ * CDF (erfinv, in double), clamped to [a, b].
+ */
+export function truncNormal(t: Tensor, mean = 0, std = 1, a = -2, b = 2): Tensor {
+  checkNumber(mean, 'truncNormal', 'mean');
+  if (typeof std !== 'number' || !(std >= 0)) throw new Error(`truncNormal: std must be non-negative, got ${shown(std)}`);
+  if (typeof a !== 'number' || typeof b !== 'number' || !(a <= b)) throw new Error(`truncNormal: a and b must be numbers with a <= b, got ${shown(a)} and ${shown(b)}`);
+  const cdf = (x: number) => (1 + erf(x / Math.SQRT2)) / 2;
+  const lo = 2 * cdf((a - mean) / std) - 1, hi = 2 * cdf((b - mean) / std) - 1;
+  return fill(t, (d) => {
+    uniformInto(d, lo, hi - lo);
+    for (let i = 0; i < d.length; i++) d[i] = Math.min(b, Math.max(a, erfinvOf(d[i]) * std * Math.SQRT2 + mean));
+  });
+}
+
+/** A 2-D t as the identity matrix (ones on the main diagonal, zeros elsewhere), in place (torch.nn.init.eye_). */
+export function eye(t: Tensor): Tensor {
+  if (checkTensor(t, 'init').ndim !== 2) throw new Error(`eye: only 2-D tensors are supported, got shape ${fmt(t.shape)}`);
+  const d = target(t).fill(0);
+  for (let i = 0; i < Math.min(t.shape[0], t.shape[1]); i++) d[i * t.shape[1] + i] = 1;
+  return t;
+}
+
+/**
+ * A convolution weight [out, in, ...kernel] (3 to 5 dims) as the Dirac delta, in place
+ * (torch.nn.init.dirac_): each of the first `in` output channels of each of `groups` groups passes
+ * its input channel through at the kernel's centre.
+ */
+export function dirac(t: Tensor, groups = 1): Tensor {
+  const dims = checkTensor(t, 'init').ndim;
+  if (dims < 3 || dims > 5) throw new Error(`dirac: only 3, 4 or 5-D tensors are supported, got shape ${fmt(t.shape)}`);
+  if (!Number.isSafeInteger(groups) || groups < 1 || t.shape[0] % groups !== 0) throw new Error(`dirac: dim 0 (${t.shape[0]}) must divide into groups, got ${shown(groups)}`);
+  const d = target(t).fill(0);
+  const perGroup = t.shape[0] / groups, kernel = t.shape.slice(2);
+  const inner = kernel.reduce((p, k) => p * k, 1);
+  // The kernel's centre, as a flat position within one [in] slice's kernel.
+  const centre = kernel.reduce((at, k) => at * k + Math.floor(k / 2), 0);
+  for (let g = 0; g < groups; g++) {
+    for (let c = 0; c < Math.min(perGroup, t.shape[1]); c++) d[((g * perGroup + c) * t.shape[1] + c) * inner + centre] = 1;
+  }
+  return t;
+}
 
 /** Glorot uniform, in place: U(-a, a) with a = gain * sqrt(6 / (fanIn + fanOut)). */
 export function xavierUniform(t: Tensor, gain = 1): Tensor {

@@ -132,7 +132,7 @@ export function polygamma(n: number, x: Tensor): Tensor {
 }
 
 /** erfinv(x) in double: Giles' single-precision start, refined by Newton steps on erf. */
-function erfinvOf(x: number): number {
+export function erfinvOf(x: number): number {
   if (Number.isNaN(x) || x < -1 || x > 1) return NaN;
   if (x === 1 || x === -1) return x * Infinity;
   const w = -Math.log((1 - x) * (1 + x));
