@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { addonPath, loadNative } from '../lib/backend/native';
+import { HYPER_FIELDS } from '../lib/backend/backend';
 import { nativeExpected } from './helpers/backends';
 import { scratchDir } from './helpers/scratch';
 import { FitCase, FitResult, RankConfig, RankJob, runRanks, trainCase } from './helpers/ranks';
@@ -296,7 +297,7 @@ describe.skipIf(unavailable !== null)('process groups', () => {
     const plan = {
       n: 1, features: 1, batchSize: 1, loss: 0, smoothing: 0, threshold: 0, x: new Float32Array(1), yIndex: new Int32Array(1), epochs: 1,
       stages: [{ kind: 0, inF: 1, outF: 1, act: 0, W: new Float32Array(1), gW: new Float32Array(1), b: null, gb: null }],
-      control: new Int32Array(1), rng: new Uint32Array(4), batchLoss: new Float32Array(1), hyper: new Float64Array(16), params: [], grads: [], s0: [], s1: [], s2: [],
+      control: new Int32Array(1), rng: new Uint32Array(4), batchLoss: new Float32Array(1), hyper: new Float64Array(HYPER_FIELDS.length), params: [], grads: [], s0: [], s1: [], s2: [],
     };
     expect(() => addon.trainEpoch({ ...plan, group: {} })).toThrow(/^trainEpoch: group must be a process group from distConnect$/);
     expect(() => addon.trainEpoch({ ...plan, rows: 2 })).toThrow(/trainEpoch: rows \(2\) differs from n \(1\): an order must name the rows/);

@@ -38,6 +38,7 @@ export { batchNorm, instanceNorm, localResponseNorm } from './instancenorm';
 export type { BatchNormFunctionOptions, InstanceNormFunctionOptions } from './instancenorm';
 export type { PairwiseDistanceOptions } from '../ops/structure';
 export { marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingLoss, tripletMarginLoss, poissonNllLoss, gaussianNllLoss } from './loss_extra';
+export { multiMarginLoss, multilabelMarginLoss, multilabelSoftMarginLoss, tripletMarginWithDistanceLoss } from './loss_multi';
 
 /** torch.nn.functional.mse_loss: MSELoss's value (errors name MSELoss). */
 export const mseLoss = (input: Tensor, target: Tensor, options?: LossOptions): Tensor => new MSELoss(options).forward(input, target);

@@ -115,10 +115,19 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
   const margin = checkFinite(o.margin ?? 1, what, 'margin');
   const r = checkReduction(o.reduction ?? 'mean', what, REDUCTIONS);
   const dist = { p: o.p ?? 2, eps: o.eps ?? 1e-6 };
+  return tripletWithDistance(what, anchor, positive, negative, (a, b) => pairwiseDistance(a, b, dist), margin, o.swap ?? false, r);
+}
+
+/** A distance between two batches of rows, one value per row (pairwiseDistance, cosine distance...). */
+export type DistanceFunction = (a: Tensor, b: Tensor) => Tensor;
+
+/** max(0, margin + d(anchor, positive) - d(anchor, negative)), with d the caller's, as torch's triplet losses. */
+export function tripletWithDistance(what: string, anchor: Tensor, positive: Tensor, negative: Tensor, d: DistanceFunction, margin: number, swap: boolean, r: Reduction): Tensor {
+  for (const [name, t] of [['anchor', anchor], ['positive', positive], ['negative', negative]] as const) checkTensor(t, `${what} ${name}`);
   return composedOf((own) => {
-    const dPos = own(pairwiseDistance(anchor, positive, dist));
-    let dNeg = own(pairwiseDistance(anchor, negative, dist));
-    if (o.swap) dNeg = own(minimum(dNeg, own(pairwiseDistance(positive, negative, dist))));
+    const dPos = own(d(anchor, positive));
+    let dNeg = own(d(anchor, negative));
+    if (swap) dNeg = own(minimum(dNeg, own(d(positive, negative))));
     return reduceLoss(own(clamp(own(sub(own(add(dPos, margin)), dNeg)), 0)), r);
   }, [anchor, positive, negative]);
 }
@@ -198,7 +207,7 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor,
 }
 
 /** A loss as a module: its options fixed at construction, forward(...inputs) the loss. */
-abstract class OptionsLoss<O, A extends Tensor[]> {
+export abstract class OptionsLoss<O, A extends unknown[]> {
   /** The options every call uses. */
   readonly options: O;
   constructor(options?: O) {
