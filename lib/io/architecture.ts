@@ -12,7 +12,7 @@ import { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPoo
 import { Fold, Unfold } from '../nn/fold';
 import { GRU, LSTM, RNN } from '../nn/rnn';
 import type { Size2 } from '../ops/conv';
-import { Dropout, Dropout2d } from '../nn/dropout';
+import { AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout } from '../nn/dropout';
 import { PAD_LAYERS, PadLayer, PadLayerName, PixelShuffle, PixelUnshuffle, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d } from '../nn/pad_resize';
 import type { InterpolateMode } from '../ops/interpolate';
 import { LayerNorm } from '../nn/layernorm';
@@ -46,7 +46,7 @@ export type LayerSpec =
   | { type: 'AvgPool2d'; kernelSize: Size2; stride: Size2; padding: Size2; ceilMode: boolean; countIncludePad: boolean; divisorOverride: number | null }
   | { type: 'LayerNorm'; normalizedShape: number[]; eps: number; elementwiseAffine: boolean }
   | { type: 'Embedding'; numEmbeddings: number; embeddingDim: number; paddingIdx: number | null }
-  | { type: 'Dropout' | 'Dropout2d'; p: number }
+  | { type: 'Dropout' | 'Dropout1d' | 'Dropout2d' | 'Dropout3d' | 'AlphaDropout' | 'FeatureAlphaDropout'; p: number }
   /** A padding layer (value: the constant of the ConstantPadNd layers). */
   | { type: PadLayerName; padding: number[]; value?: number }
   | { type: 'Upsample' | 'UpsamplingNearest2d' | 'UpsamplingBilinear2d'; size: number | number[] | null; scaleFactor: number | number[] | null;
@@ -125,6 +125,10 @@ export function describe(m: Module, path = '', seen = new Map<Module, string>(),
   if (m instanceof Embedding) return { type: 'Embedding', numEmbeddings: m.numEmbeddings, embeddingDim: m.embeddingDim, paddingIdx: m.paddingIdx };
   if (m instanceof Dropout) return { type: 'Dropout', p: m.p };
   if (m instanceof Dropout2d) return { type: 'Dropout2d', p: m.p };
+  if (m instanceof Dropout1d) return { type: 'Dropout1d', p: m.p };
+  if (m instanceof Dropout3d) return { type: 'Dropout3d', p: m.p };
+  if (m instanceof AlphaDropout) return { type: 'AlphaDropout', p: m.p };
+  if (m instanceof FeatureAlphaDropout) return { type: 'FeatureAlphaDropout', p: m.p };
   if (m instanceof PadLayer) {
     const [, type] = PAD_LAYERS.find(([C]) => m instanceof C) as (typeof PAD_LAYERS)[number];
     return m.mode === 'constant' && type !== 'ZeroPad2d' ? { type, padding: [...m.padding], value: m.value } : { type, padding: [...m.padding] };
@@ -232,6 +236,10 @@ function buildOne(spec: LayerSpec, path: string, built: Map<string, Module>): Mo
     case 'Embedding': return new Embedding(spec.numEmbeddings, spec.embeddingDim, { paddingIdx: spec.paddingIdx });
     case 'Dropout': return new Dropout(spec.p);
     case 'Dropout2d': return new Dropout2d(spec.p);
+    case 'Dropout1d': return new Dropout1d(spec.p);
+    case 'Dropout3d': return new Dropout3d(spec.p);
+    case 'AlphaDropout': return new AlphaDropout(spec.p);
+    case 'FeatureAlphaDropout': return new FeatureAlphaDropout(spec.p);
     case 'ZeroPad2d': case 'ReflectionPad1d': case 'ReflectionPad2d': case 'ReflectionPad3d':
     case 'ReplicationPad1d': case 'ReplicationPad2d': case 'ReplicationPad3d': case 'ConstantPad1d': case 'ConstantPad2d': case 'ConstantPad3d': {
       const [C] = PAD_LAYERS.find(([, name]) => name === spec.type) as (typeof PAD_LAYERS)[number];

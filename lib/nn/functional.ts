@@ -17,7 +17,8 @@ import { norm } from '../ops/cumulative';
 import { sum } from '../ops/reduce';
 import { broadcastShapes, normDim } from '../shape';
 import { checkNonNegative, optionsOf, positiveInt, shown } from '../args';
-import { dropped, checkDropProbability } from './dropout';
+import { dropped, checkDropProbability, AlphaDropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout } from './dropout';
+import { Module } from './module';
 import { layerNormOver, normalizedShapeOf } from './layernorm';
 import { groupNormOver } from './groupnorm';
 import { embeddingRows } from './embedding';
@@ -70,6 +71,27 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   if (typeof training !== 'boolean') throw new Error(`dropout: training must be true or false, got ${shown(training)}`);
   return !training || p === 0 ? x : dropped(x, p, x.shape);
 }
+
+/** A dropout module's forward as a function of (x, p, training), as torch.nn.functional's. */
+function dropoutFunction(Layer: new (p: number) => Module, what: string): (x: Tensor, p?: number, training?: boolean) => Tensor {
+  return (x, p = 0.5, training = true) => {
+    if (typeof training !== 'boolean') throw new Error(`${what}: training must be true or false, got ${shown(training)}`);
+    const layer = new Layer(p);
+    if (!training) layer.eval();
+    return layer.forward(x);
+  };
+}
+
+/** torch.nn.functional.dropout1d: whole channels of [N, C, L] (or [C, L]), as nn.Dropout1d. */
+export const dropout1d = dropoutFunction(Dropout1d, 'dropout1d');
+/** torch.nn.functional.dropout2d: whole channels of [N, C, H, W] (or [N, C, L], as torch 1.13 reads it), as nn.Dropout2d. */
+export const dropout2d = dropoutFunction(Dropout2d, 'dropout2d');
+/** torch.nn.functional.dropout3d: whole channels of [N, C, D, H, W] (or [C, D, H, W]), as nn.Dropout3d. */
+export const dropout3d = dropoutFunction(Dropout3d, 'dropout3d');
+/** torch.nn.functional.alpha_dropout: as nn.AlphaDropout. */
+export const alphaDropout = dropoutFunction(AlphaDropout, 'alphaDropout');
+/** torch.nn.functional.feature_alpha_dropout: as nn.FeatureAlphaDropout. */
+export const featureAlphaDropout = dropoutFunction(FeatureAlphaDropout, 'featureAlphaDropout');
 
 /** Options of layerNorm. */
 export interface LayerNormFunctionOptions {

@@ -31,7 +31,7 @@ export { MultiheadAttention, NonDynamicallyQuantizableLinear } from './attention
 export type { MultiheadAttentionOptions, AttentionOptions, AttentionResult } from './attention';
 export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer } from './transformer';
 export type { TransformerEncoderLayerOptions, TransformerEncoderOptions, TransformerDecoderLayerOptions, TransformerDecoderOptions, TransformerOptions } from './transformer';
-export { Dropout, Dropout2d } from './dropout';
+export { Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from './dropout';
 export {
   ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
   ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle,

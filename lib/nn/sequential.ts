@@ -7,7 +7,7 @@ import {
   ELU, Flatten, fusableActivation, GELU, Hardsigmoid, Hardswish, Hardtanh, Identity, LeakyReLU, LogSigmoid, LogSoftmax, Mish, PReLU, ReLU, ReLU6,
   SELU, Sigmoid, SiLU, Softmax, Softplus, Softsign, Tanh, Tanhshrink,
 } from './activation';
-import { Dropout, Dropout2d } from './dropout';
+import { AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout } from './dropout';
 import { PAD_LAYERS, PixelShuffle, PixelUnshuffle, Upsample, UpsamplingBilinear2d, UpsamplingNearest2d } from './pad_resize';
 import { BatchNorm1d, BatchNorm2d } from './batchnorm';
 import { AvgPool2d, Conv2d, MaxPool2d } from './conv';
@@ -25,7 +25,7 @@ import { shown } from '../args';
 // their own) may keep them, and are not counted.
 const OWN_LAYERS: readonly object[] = [Linear, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softplus, Softmax, LogSoftmax,
   Hardtanh, ReLU6, Hardsigmoid, Hardswish, LogSigmoid, Mish, SELU, Softsign, Tanhshrink, PReLU, RNN, LSTM, GRU, Identity, Flatten, Dropout, BatchNorm1d, BatchNorm2d, LayerNorm, Embedding, Conv2d, MaxPool2d, AvgPool2d,
-  Conv1d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, Unfold, Fold, Dropout2d, ...PAD_LAYERS.map(([c]) => c), Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle].map((c) => c.prototype);
+  Conv1d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, Unfold, Fold, Dropout2d, Dropout1d, Dropout3d, AlphaDropout, FeatureAlphaDropout, ...PAD_LAYERS.map(([c]) => c), Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle].map((c) => c.prototype);
 
 function isOwnLayer(m: Module, within?: Set<Module>): boolean {
   const proto = Object.getPrototypeOf(m) as Module;
