@@ -77,7 +77,7 @@ export class Dropout2d extends DropoutLike {
     checkTensor(x, 'Dropout2d');
     if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`Dropout2d: input must be 3-D [N, C, L] or 4-D [N, C, H, W], got shape ${fmt(x.shape)}`);
   }
-  protected drop(x: Tensor): Tensor { return dropped(x, this.p, [x.shape[0], x.shape[1], ...x.shape.slice(2).map(() => 1)]); }
+  protected drop(x: Tensor): Tensor { return dropped(x, this.p, channelMaskShape(x, true)); }
 }
 
 /** The mask's shape for dropping whole channels of x: [N, C, 1, ...], or [C, 1, ...] for one sample. */
