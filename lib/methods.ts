@@ -385,6 +385,10 @@ declare module './tensor' {
     polygamma(n: number): Tensor;
     /** The multivariate log-gamma of dimension p (torch.mvlgamma). */
     mvlgamma(p: number): Tensor;
+    /** 0 / 1 draws with the probabilities this tensor holds, or with p for each element (torch.bernoulli). */
+    bernoulli(p?: number): Tensor;
+    /** Category indices drawn by this tensor's weights, per row (torch.multinomial). */
+    multinomial(numSamples: number, replacement?: boolean): Tensor;
     /** The product of all elements, or along `dim` (torch.prod, in float; zeros get their gradient). */
     prod(dim?: number, keepDim?: boolean): Tensor;
     /** The elements in reverse order along each of `dims` (torch.flip). */
@@ -666,6 +670,8 @@ P.clip = function (lo, hi) { return ops.clip(this, lo, hi); };
 P.swapdims = function (a, b) { return ops.swapdims(this, a, b); };
 P.polygamma = function (n) { return ops.polygamma(n, this); };
 P.mvlgamma = function (p) { return ops.mvlgamma(this, p); };
+P.bernoulli = function (p) { return ops.bernoulli(this, p); };
+P.multinomial = function (n, r) { return ops.multinomial(this, n, r); };
 P.prod = function (d, k) { return ops.prod(this, d, k); };
 P.flip = function (d) { return ops.flip(this, d); };
 P.norm = function (p, d, k) { return ops.norm(this, p, d, k); };

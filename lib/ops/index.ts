@@ -21,6 +21,7 @@ export { median, nanmedian, kthvalue, mode } from './median';
 export { xlogy, logaddexp2, copysign, signbit, heaviside, floorDivide, isin, isposinf, isneginf, logicalAnd, logicalOr, logicalXor, logicalNot, logit, sinc, exp2, ldexp, deg2rad, rad2deg } from './pointwise_more';
 export { sgn, clip, absolute, negative, fix, arccos, arcsin, arctan, arccosh, arcsinh, arctanh, arctan2, multiply, subtract, divide, trueDivide, greater, greaterEqual, less, lessEqual, notEqual, concat, swapdims } from './pointwise_more';
 export { lgamma, digamma, polygamma, erfinv, i0, mvlgamma } from './special';
+export { bernoulli, multinomial, normal, poisson } from './sampling';
 export { nansum, nanmean, varMean, stdMean, aminmax, msort, quantile, nanquantile, cummax, cummin, logcumsumexp, cov, corrcoef, equal } from './statistics';
 export type { AminmaxOptions, QuantileOptions, QuantileInterpolation, CovOptions } from './statistics';
 export type { SortResult, TopkOptions } from './sort';
