@@ -389,6 +389,18 @@ declare module './tensor' {
     bernoulli(p?: number): Tensor;
     /** Category indices drawn by this tensor's weights, per row (torch.multinomial). */
     multinomial(numSamples: number, replacement?: boolean): Tensor;
+    /** The elements of this tensor flattened at `index` (torch.take). */
+    take(index: Tensor): Tensor;
+    /** This tensor with select(dim, index) replaced by src (torch.select_scatter). */
+    selectScatter(src: Tensor, dim: number, index: number): Tensor;
+    /** This tensor with the slice start:end:step of dim replaced by src (torch.slice_scatter). */
+    sliceScatter(src: Tensor, dim?: number, start?: number | null, end?: number | null, step?: number): Tensor;
+    /** This tensor with a diagonal replaced by src (torch.diagonal_scatter). */
+    diagonalScatter(src: Tensor, offset?: number, dim1?: number, dim2?: number): Tensor;
+    /** This tensor with the masked positions filled by source's first elements (torch.masked_scatter). */
+    maskedScatter(mask: Tensor, source: Tensor): Tensor;
+    /** Each slice along dim scaled down to p-norm maxnorm where above it (torch.renorm). */
+    renorm(p: number, dim: number, maxnorm: number): Tensor;
     /** The product of all elements, or along `dim` (torch.prod, in float; zeros get their gradient). */
     prod(dim?: number, keepDim?: boolean): Tensor;
     /** The elements in reverse order along each of `dims` (torch.flip). */
@@ -672,6 +684,12 @@ P.polygamma = function (n) { return ops.polygamma(n, this); };
 P.mvlgamma = function (p) { return ops.mvlgamma(this, p); };
 P.bernoulli = function (p) { return ops.bernoulli(this, p); };
 P.multinomial = function (n, r) { return ops.multinomial(this, n, r); };
+P.take = function (i) { return ops.take(this, i); };
+P.selectScatter = function (src, d, i) { return ops.selectScatter(this, src, d, i); };
+P.sliceScatter = function (src, d, a, b, st) { return ops.sliceScatter(this, src, d, a, b, st); };
+P.diagonalScatter = function (src, o, d1, d2) { return ops.diagonalScatter(this, src, o, d1, d2); };
+P.maskedScatter = function (m, src) { return ops.maskedScatter(this, m, src); };
+P.renorm = function (p, d, m) { return ops.renorm(this, p, d, m); };
 P.prod = function (d, k) { return ops.prod(this, d, k); };
 P.flip = function (d) { return ops.flip(this, d); };
 P.norm = function (p, d, k) { return ops.norm(this, p, d, k); };

@@ -87,9 +87,18 @@ function compareRows(d: Float32Array, a: number, b: number, len: number): number
 
 /** unique along `dim`: the slices moved to the front, sorted, equal neighbours merged (a slice with a NaN is never equal to another). */
 function uniqueSlices(x: Tensor, dim: number, o: UniqueOptions): Tensor | UniqueResult {
+  return groupedSlices(x, dim, o, (d, rows, len) => Array.from({ length: rows }, (_, i) => i).sort((a, b) => compareRows(d, a, b, len) || a - b));
+}
+
+/**
+ * The slices of x along dim, visited in the order `orderOf` gives (of the slices as rows of `len`
+ * values), each run of equal ones (NaN equal to nothing) kept once: unique's (sorted) and
+ * uniqueConsecutive's (in place).
+ */
+function groupedSlices(x: Tensor, dim: number, o: UniqueOptions, orderOf: (d: Float32Array, rows: number, len: number) => number[]): Tensor | UniqueResult {
   const front = dim === 0 ? x : noGrad(() => transpose(x, 0, dim));
   const rows = x.shape[dim], len = rows === 0 ? 0 : x.size / rows, d = front.data;
-  const order = Array.from({ length: rows }, (_, i) => i).sort((a, b) => compareRows(d, a, b, len) || a - b);
+  const order = orderOf(d, rows, len);
   const same = (a: number, b: number) => {
     for (let i = 0; i < len; i++) if (!(d[a * len + i] === d[b * len + i])) return false;
     return true;
@@ -111,6 +120,30 @@ function uniqueSlices(x: Tensor, dim: number, o: UniqueOptions): Tensor | Unique
   if (front !== x) front.dispose();
   if (!o.returnInverse && !o.returnCounts) return values;
   return { values, inverse: o.returnInverse ? new Tensor(inverse, [rows]) : null, counts: o.returnCounts ? made(counts, [counts.length]) : null };
+}
+
+/** Options of uniqueConsecutive. */
+export interface UniqueConsecutiveOptions {
+  /** Also give, for each element (slice) of x, the position of its run in `values`. */
+  returnInverse?: boolean;
+  /** Also give each run's length. */
+  returnCounts?: boolean;
+  /** Runs of equal slices along this dim instead of equal elements of x flattened. */
+  dim?: number;
+}
+
+/** x with each run of equal consecutive elements (or slices along dim) kept once (torch.unique_consecutive; NaN equals nothing). */
+export function uniqueConsecutive(x: Tensor, options?: UniqueConsecutiveOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
+export function uniqueConsecutive(x: Tensor, options: UniqueConsecutiveOptions): UniqueResult;
+export function uniqueConsecutive(x: Tensor, options?: UniqueConsecutiveOptions): Tensor | UniqueResult {
+  checkTensor(x, 'uniqueConsecutive');
+  const o = optionsOf(options, 'uniqueConsecutive', { returnInverse: 'boolean', returnCounts: 'boolean', dim: 'value' });
+  const inPlace = (_: Float32Array, rows: number) => Array.from({ length: rows }, (__, i) => i);
+  if (o.dim !== undefined) return groupedSlices(x, normDim(o.dim, x.ndim, 'uniqueConsecutive'), o, inPlace);
+  const flat = new Tensor(x.data, [x.size]);
+  const r = groupedSlices(flat, 0, o, inPlace);
+  if (r instanceof Tensor) return r;
+  return { ...r, inverse: r.inverse && new Tensor(r.inverse.data, [...x.shape]) };
 }
 
 /** Options of bincount. */

@@ -25,11 +25,20 @@ export function checkInt(v: unknown, what: string, name: string): number {
  * below; those two dims are removed and the diagonal becomes the last dim (empty past the corner).
  */
 export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
-  checkTensor(x, 'diagonal');
-  checkInt(offset, 'diagonal', 'offset');
-  if (x.ndim < 2) throw new Error(`diagonal: the input must have at least 2 dims, got shape ${fmt(x.shape)}`);
-  const d1 = normDim(dim1, x.ndim, 'diagonal'), d2 = normDim(dim2, x.ndim, 'diagonal');
-  if (d1 === d2) throw new Error(`diagonal: dim1 and dim2 must be different dims, got ${dim1} and ${dim2}`);
+  const { at, shape } = diagonalPositions(x, offset, dim1, dim2, 'diagonal');
+  return composedOf((own) => reshape(own(indexSelect(own(reshape(x, [x.size])), 0, at)), shape), [x]);
+}
+
+/**
+ * Where the elements of x's diagonal over dims dim1 and dim2 lie in x flattened, in the order
+ * diagonal() gives them, and that result's shape (the other dims, then the diagonal).
+ */
+export function diagonalPositions(x: Tensor, offset: number, dim1: number, dim2: number, what: string): { at: Int32Array; shape: number[] } {
+  checkTensor(x, what);
+  checkInt(offset, what, 'offset');
+  if (x.ndim < 2) throw new Error(`${what}: the input must have at least 2 dims, got shape ${fmt(x.shape)}`);
+  const d1 = normDim(dim1, x.ndim, what), d2 = normDim(dim2, x.ndim, what);
+  if (d1 === d2) throw new Error(`${what}: dim1 and dim2 must be different dims, got ${dim1} and ${dim2}`);
   const strides = contiguousStrides(x.shape);
   const len = Math.max(0, offset >= 0 ? Math.min(x.shape[d1], x.shape[d2] - offset) : Math.min(x.shape[d1] + offset, x.shape[d2]));
   const start = len === 0 ? 0 : offset >= 0 ? offset * strides[d2] : -offset * strides[d1];
@@ -46,11 +55,7 @@ export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
     }
     at[e] = off;
   }
-  const flat = reshape(x, [x.size]);
-  const picked = indexSelect(flat, 0, at);
-  const y = reshape(picked, shape);
-  letGoAfterBackward(flat, picked);
-  return y;
+  return { at, shape };
 }
 
 /**
