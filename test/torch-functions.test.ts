@@ -59,6 +59,7 @@ const SHAPES: TorchCall[] = [
   { name: 'dstack', inputs: { a: x([3]), b: x([1, 3]), c: x([1, 3, 2]) }, ours: (t) => bp.dstack([t.a, t.b, t.c]), py: 'torch.dstack((a, b, c))' },
   { name: 'tensorSplit into 3 of 7', inputs: { a: x([2, 7]) }, ours: (t) => joined(bp.tensorSplit(t.a, 3, 1)), py: joinedPy('torch.tensor_split(a, 3, 1)') },
   { name: 'tensorSplit at indices (negative, past the end)', inputs: { a: x([7]) }, ours: (t) => joined(t.a.tensorSplit([1, -2, 10])), py: joinedPy('torch.tensor_split(a, [1, -2, 10])') },
+  { name: 'tensorSplit at indices out of order (overlapping parts)', inputs: { a: x([3, 6]) }, ours: (t) => joined(bp.tensorSplit(t.a, [4, 1, 5], 1)), py: joinedPy('torch.tensor_split(a, [4, 1, 5], 1)') },
   { name: 'hsplit of 1-D and 2-D, vsplit, dsplit', inputs: { a: x([6]), b: x([4, 6]), c: x([2, 2, 4]) },
     ours: (t) => bp.cat([joined(bp.hsplit(t.a, 3)), joined(t.b.hsplit([2, 3])), joined(bp.vsplit(t.b, 2)), joined(bp.dsplit(t.c, [1]))]),
     py: `torch.cat([${joinedPy('torch.hsplit(a, 3)')}, ${joinedPy('b.hsplit([2, 3])')}, ${joinedPy('torch.vsplit(b, 2)')}, ${joinedPy('torch.dsplit(c, [1])')}])` },

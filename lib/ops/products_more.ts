@@ -115,7 +115,7 @@ export interface ScaledSumOptions {
  * beta input + alpha product, input broadcast to the product's shape: torch's add* functions,
  * `product` computing the product once the arguments are checked.
  */
-export function scaledSum(what: string, input: Tensor, options: ScaledSumOptions | undefined, shape: readonly number[], product: () => Tensor): Tensor {
+function scaledSum(what: string, input: Tensor, options: ScaledSumOptions | undefined, shape: readonly number[], product: () => Tensor): Tensor {
   checkTensor(input, what);
   const { beta = 1, alpha = 1 } = optionsOf(options, what, { beta: 'value', alpha: 'value' } satisfies OptionKinds<ScaledSumOptions>);
   checkNumber(beta, what, 'beta');
@@ -181,10 +181,8 @@ function pointwiseSum(what: string, input: Operand, t1: Operand, t2: Operand, op
   const { value = 1 } = optionsOf(options, what, { value: 'value' } satisfies OptionKinds<AddcOptions>);
   checkNumber(value, what, 'value');
   broadcastShapes(broadcastShapes(x.shape, a.shape, what), b.shape, what);
-  return composedOf((own) => {
-    const r = own(f(a, b));
-    return add(x, value === 1 ? r : own(mul(r, value)));
-  }, [x, a, b]);
+  // torch's order: value * tensor1 first, then times (or over) tensor2.
+  return composedOf((own) => add(x, own(f(value === 1 ? a : own(mul(a, value)), b))), [x, a, b]);
 }
 
 /** input + value * tensor1 * tensor2, broadcast (torch.addcmul). */

@@ -116,41 +116,37 @@ export function dstack(tensors: readonly Tensor[]): Tensor {
 /** Where tensorSplit cuts: a count of near-equal parts, or the indices to cut before. */
 export type SplitPoints = number | readonly number[];
 
-/** The sizes of the parts of a dim of `size`, as torch.tensor_split cuts it. */
-function tensorSplitSizes(size: number, points: SplitPoints, what: string): number[] {
+/** Where each part of a dim of `size` starts and how long it is, as torch.tensor_split cuts it. */
+function tensorSplitParts(size: number, points: SplitPoints, what: string): [number, number][] {
   if (typeof points === 'number') {
     if (!Number.isSafeInteger(points) || points <= 0) throw new Error(`${what}: sections must be a positive integer, got ${shown(points)}`);
     // The first size % n parts hold one more.
-    return Array.from({ length: points }, (_, i) => Math.floor(size / points) + (i < size % points ? 1 : 0));
+    let at = 0;
+    return Array.from({ length: points }, (_, i) => {
+      const n = Math.floor(size / points) + (i < size % points ? 1 : 0);
+      at += n;
+      return [at - n, n];
+    });
   }
   if (!Array.isArray(points) || !points.every((p) => Number.isSafeInteger(p))) {
     throw new Error(`${what}: indices must be an array of integers (or sections a positive integer), got ${shown(points)}`);
   }
-  // Each cut clamped into [0, size] (negative ones counted from the end), never before the previous.
-  const sizes: number[] = [];
-  let at = 0;
-  for (const p of [...points, size]) {
-    const end = Math.max(at, Math.min(size, p < 0 ? Math.max(0, p + size) : p));
-    sizes.push(end - at);
-    at = end;
-  }
-  return sizes;
+  // Part k is x[i(k-1) : i(k)] as Python slices it: negative indices from the end, clamped to the
+  // dim, empty where the end is not past the start (indices out of order overlap, as torch's do).
+  const clamped = (p: number) => Math.min(size, p < 0 ? Math.max(0, p + size) : p);
+  const cuts = [0, ...points.map(clamped), size];
+  return cuts.slice(1).map((end, k) => [cuts[k], Math.max(0, end - cuts[k])]);
 }
 
 /**
- * x cut along `dim` (torch.tensor_split): into `n` parts (the first size % n one longer), or before
- * each of a list of indices (clamped to the dim; parts may be empty).
+ * x cut along `dim` (torch.tensor_split): into `n` parts (the first size % n one longer), or between
+ * a list of indices (Python slices between them: clamped to the dim, empty where out of order).
  */
 export function tensorSplit(x: Tensor, points: SplitPoints, dim = 0): Tensor[] {
   checkTensor(x, 'tensorSplit');
   if (x.ndim === 0) throw new Error('tensorSplit: cannot split a zero-dimensional tensor');
   const d = normDim(dim, x.ndim, 'tensorSplit');
-  let at = 0;
-  return tensorSplitSizes(x.shape[d], points, 'tensorSplit').map((n) => {
-    const part = narrow(x, d, at, n);
-    at += n;
-    return part;
-  });
+  return tensorSplitParts(x.shape[d], points, 'tensorSplit').map(([at, n]) => narrow(x, d, Math.min(at, x.shape[d]), n));
 }
 
 /** hsplit, vsplit and dsplit: a count of equal parts (it must divide the dim) or indices, along `dim`. */
@@ -158,7 +154,7 @@ function splitAlong(x: Tensor, points: SplitPoints, dim: number, minRank: number
   checkTensor(x, what);
   if (x.ndim < minRank) throw new Error(`${what}: expects a tensor of at least ${minRank} dim${minRank > 1 ? 's' : ''}, got shape ${fmt(x.shape)}`);
   if (typeof points === 'number') {
-    tensorSplitSizes(x.shape[dim], points, what);
+    tensorSplitParts(x.shape[dim], points, what);
     if (x.shape[dim] % points !== 0) throw new Error(`${what}: dim ${dim} of size ${x.shape[dim]} does not split into ${points} equal parts`);
   }
   return tensorSplit(x, points, dim);

@@ -114,7 +114,9 @@ function quantileOf(x: Tensor, q: number | readonly number[] | Tensor, dim: numb
   return composedOf((own) => {
     // The slices as rows [..., n], sorted (NaNs last): values gathered, so gradients go back.
     const rows = d < 0 ? own(reshape(x, [x.size])) : x.ndim === 0 ? own(reshape(x, [1])) : own(movedim(x, d, -1));
-    const sorted = own(sort(rows, -1).values);
+    const order = sort(rows, -1);
+    own(order.indices);
+    const sorted = own(order.values);
     const n = sorted.shape[sorted.ndim - 1], count = sorted.size / n;
     const nq = qs.length;
     const below = new Float32Array(count * nq), above = new Float32Array(count * nq), weight = new Float32Array(count * nq);
