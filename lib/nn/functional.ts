@@ -36,6 +36,7 @@ export {
 } from '../ops';
 export { pairwiseDistance } from '../ops/structure';
 export { batchNorm, instanceNorm, localResponseNorm } from './instancenorm';
+export { bilinear, channelShuffle } from './bilinear';
 export type { BatchNormFunctionOptions, InstanceNormFunctionOptions } from './instancenorm';
 export type { PairwiseDistanceOptions } from '../ops/structure';
 export { marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingLoss, tripletMarginLoss, poissonNllLoss, gaussianNllLoss } from './loss_extra';

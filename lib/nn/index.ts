@@ -15,6 +15,8 @@ export { Unfold, Fold } from './fold';
 export { RNN, LSTM, GRU } from './rnn';
 export { RNNCell, LSTMCell, GRUCell } from './rnn_cell';
 export { InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm } from './instancenorm';
+export { Bilinear, Softmax2d, ChannelShuffle } from './bilinear';
+export type { BilinearOptions } from './bilinear';
 export type { InstanceNormOptions, LocalResponseNormOptions } from './instancenorm';
 export type { RNNCellOptions, RNNCellLayerOptions, LSTMCellState } from './rnn_cell';
 export type { RNNOptions, RNNLayerOptions, RNNResult } from './rnn';
@@ -26,7 +28,7 @@ export type { MarginLossOptions, ReductionOptions, TripletMarginOptions, Poisson
 export { MultiMarginLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, TripletMarginWithDistanceLoss } from './loss_multi';
 export type { MultiMarginOptions, MultilabelSoftMarginOptions, TripletDistanceOptions } from './loss_multi';
 export { Hardshrink, Softshrink, Threshold, CELU, GLU, Softmin, Unflatten, CosineSimilarity, PairwiseDistance } from './activation_extra';
-export { ModuleList, ModuleDict } from './containers';
+export { ModuleList, ModuleDict, ParameterList, ParameterDict } from './containers';
 export { MultiheadAttention, NonDynamicallyQuantizableLinear } from './attention';
 export type { MultiheadAttentionOptions, AttentionOptions, AttentionResult } from './attention';
 export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer } from './transformer';

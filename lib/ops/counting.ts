@@ -7,6 +7,7 @@ import { checkFinite, optionsOf, positiveInt, shown } from '../args';
 import { checkTensor } from './core';
 import { transpose } from './shape';
 import { noGrad } from '../autograd';
+import { linspace } from './creation';
 
 /** A float32 tensor of `values` with `shape`. */
 const made = (values: ArrayLike<number>, shape: number[]): Tensor => new Tensor(Float32Array.from(values), shape);
@@ -215,6 +216,73 @@ export function histc(x: Tensor, options?: HistcOptions): Tensor {
     counts[b]++;
   }
   return new Tensor(counts, [bins]);
+}
+
+/** Options of histogram. */
+export interface HistogramOptions {
+  /** [low, high] of the bins when bins is a count (default: x's smallest and largest finite values, widened by 0.5 when equal). */
+  range?: readonly [number, number];
+  /** Each element's weight (x's shape; default 1 each). */
+  weight?: Tensor | null;
+  /** Divide each bin by the total and by its width, so the histogram integrates to 1 (default false). */
+  density?: boolean;
+}
+
+/** histogram's result: the counts (or densities) and the bins' edges. */
+export interface HistogramResult {
+  /** [bins] */
+  hist: Tensor;
+  /** [bins + 1] */
+  binEdges: Tensor;
+}
+
+/**
+ * Counts (or weights summed, or densities) of x's elements in bins (torch.histogram): `bins` equal
+ * bins over `range`, or the bins between the edges of a 1-D increasing tensor; each bin holds its
+ * left edge, the last also its right one; elements outside and NaNs are left out. No gradient.
+ */
+export function histogram(x: Tensor, bins: number | Tensor = 100, options?: HistogramOptions): HistogramResult {
+  const what = 'histogram';
+  checkTensor(x, what);
+  const o = optionsOf(options, what, { range: 'value', weight: 'value', density: 'boolean' });
+  let edges: Float32Array;
+  if (bins instanceof Tensor) {
+    if (o.range !== undefined) throw new Error(`${what}: range is for a count of bins; edges given as a tensor set their own`);
+    if (bins.ndim !== 1 || bins.size < 2) throw new Error(`${what}: bin edges must be a 1-D tensor of at least 2 values, got shape ${fmt(bins.shape)}`);
+    edges = Float32Array.from(bins.data);
+    edges.forEach((e, i) => {
+      if (i > 0 && !(e >= edges[i - 1])) throw new Error(`${what}: bin edges must increase, got ${edges[i - 1]} then ${e} at ${i}`);
+    });
+  } else {
+    const count = positiveInt(bins, what, 'bins');
+    let lo: number, hi: number;
+    if (o.range !== undefined) {
+      if (!Array.isArray(o.range) || o.range.length !== 2) throw new Error(`${what}: range must be [low, high], got ${shown(o.range)}`);
+      [lo, hi] = [checkFinite(o.range[0], what, 'range[0]'), checkFinite(o.range[1], what, 'range[1]')];
+      if (lo > hi) throw new Error(`${what}: range's low must not exceed its high, got [${lo}, ${hi}]`);
+    } else {
+      [lo, hi] = [Infinity, -Infinity];
+      for (const v of x.data) if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+      if (lo === Infinity) [lo, hi] = [0, 0];
+    }
+    if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
+    edges = linspace(lo, hi, count + 1).data;
+  }
+  const weight = o.weight ?? null;
+  if (weight !== null && (checkTensor(weight, `${what} weight`).size !== x.size || weight.ndim !== x.ndim)) throw new Error(`${what}: weight must have x's shape ${fmt(x.shape)}, got ${fmt(weight.shape)}`);
+  const n = edges.length - 1;
+  const hist = new Float32Array(n);
+  x.data.forEach((v, i) => {
+    if (!(v >= edges[0] && v <= edges[n])) return;
+    // The last edge at or below v (the top edge into the last bin).
+    const b = Math.min(n - 1, insertionPoint(edges, 0, edges.length, v, true) - 1);
+    hist[b] += weight ? weight.data[i] : 1;
+  });
+  if (o.density) {
+    const total = hist.reduce((a, v) => a + v, 0);
+    for (let b = 0; b < n; b++) hist[b] = hist[b] / (total * (edges[b + 1] - edges[b]));
+  }
+  return { hist: new Tensor(hist, [n]), binEdges: new Tensor(edges, [n + 1]) };
 }
 
 /** Options of searchsorted and bucketize. */

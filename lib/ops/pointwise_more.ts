@@ -17,20 +17,21 @@ import { eq, ge, gt, le, lt, ne, where } from './more';
 import { cat } from './join';
 import { swapaxes } from './composed';
 
-/** The two operands at their broadcast shape. */
-function broadcastPair(a: Operand, b: Operand, what: string): { ta: Tensor; tb: Tensor; shape: Shape; xa: Float32Array; xb: Float32Array } {
+type Pair = (x: number, y: number) => number;
+
+/** The two operands, their broadcast shape, their values at it, and f over those pairs. */
+function pairValues(a: Operand, b: Operand, what: string, f: Pair): { ta: Tensor; tb: Tensor; shape: Shape; xa: Float32Array; xb: Float32Array; y: Float32Array } {
   const ta = asTensor(a, what), tb = asTensor(b, what);
   const shape = broadcastShapes(ta.shape, tb.shape, what);
-  return { ta, tb, shape, xa: expandTo(ta.data, ta.shape, shape), xb: expandTo(tb.data, tb.shape, shape) };
+  const xa = expandTo(ta.data, ta.shape, shape), xb = expandTo(tb.data, tb.shape, shape);
+  const y = allocOutput(sizeOf(shape));
+  for (let i = 0; i < y.length; i++) y[i] = f(xa[i], xb[i]);
+  return { ta, tb, shape, xa, xb, y };
 }
-
-type Pair = (x: number, y: number) => number;
 
 /** f over the broadcast pairs, without a gradient. */
 function pairMap(a: Operand, b: Operand, what: string, f: Pair): Tensor {
-  const { shape, xa, xb } = broadcastPair(a, b, what);
-  const y = allocOutput(sizeOf(shape));
-  for (let i = 0; i < y.length; i++) y[i] = f(xa[i], xb[i]);
+  const { shape, y } = pairValues(a, b, what, f);
   return new Tensor(y, shape);
 }
 
@@ -39,9 +40,7 @@ function pairMap(a: Operand, b: Operand, what: string, f: Pair): Tensor {
  * at (x, y, out), which times gy is summed back to that operand's shape.
  */
 function pairOp(a: Operand, b: Operand, what: string, f: Pair, da: (x: number, y: number, out: number) => number, db: (x: number, y: number, out: number) => number): Tensor {
-  const { ta, tb, shape, xa, xb } = broadcastPair(a, b, what);
-  const y = allocOutput(sizeOf(shape));
-  for (let i = 0; i < y.length; i++) y[i] = f(xa[i], xb[i]);
+  const { ta, tb, shape, xa, xb, y } = pairValues(a, b, what, f);
   const part = (t: Tensor, d: (x: number, y: number, out: number) => number, gy: Float32Array): Float32Array | null => {
     if (!t.requiresGrad) return null;
     const g = allocOutput(gy.length);
@@ -131,6 +130,45 @@ export function isin(x: Tensor, test: Tensor | readonly number[] | number, inver
   const y = allocOutput(x.size);
   for (let i = 0; i < y.length; i++) y[i] = (x.data[i] === x.data[i] && set.has(x.data[i])) !== invert ? 1 : 0;
   return new Tensor(y, [...x.shape]);
+}
+
+const nextView = new DataView(new ArrayBuffer(4));
+
+/** The float32 after a in the direction of b (a itself when equal, NaN when either is). */
+function nextFloat(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
+  if (a === b) return b;
+  if (a === 0) return b > 0 ? 1.401298464324817e-45 : -1.401298464324817e-45;
+  nextView.setFloat32(0, a);
+  const bits = nextView.getUint32(0);
+  // Away from zero adds one to the magnitude's bits, toward zero takes one.
+  nextView.setUint32(0, (b > a) === (a > 0) ? bits + 1 : bits - 1);
+  return nextView.getFloat32(0);
+}
+
+/** The next float32 after a toward b, broadcast (torch.nextafter; no gradient). */
+export function nextafter(a: Operand, b: Operand): Tensor {
+  return pairMap(a, b, 'nextafter', nextFloat);
+}
+
+/** x as mantissa times 2^exponent, the mantissa's magnitude in [0.5, 1) (0 for 0), as C's frexp (torch.frexp; no gradient). */
+export function frexp(x: Tensor): { mantissa: Tensor; exponent: Tensor } {
+  checkTensor(x, 'frexp');
+  const m = allocOutput(x.size), e = allocOutput(x.size);
+  for (let i = 0; i < x.size; i++) {
+    const v = x.data[i];
+    if (v === 0 || !Number.isFinite(v)) {
+      [m[i], e[i]] = [v, 0];
+      continue;
+    }
+    let ex = Math.floor(Math.log2(Math.abs(v))) + 1;
+    let man = v / 2 ** ex;
+    // log2 can land one off near powers of two: bring the magnitude into [0.5, 1).
+    if (Math.abs(man) >= 1) [man, ex] = [man / 2, ex + 1];
+    else if (Math.abs(man) < 0.5) [man, ex] = [man * 2, ex - 1];
+    [m[i], e[i]] = [man, ex];
+  }
+  return { mantissa: new Tensor(m, [...x.shape]), exponent: new Tensor(e, [...x.shape]) };
 }
 
 /** 1 where x is +Infinity, else 0 (torch.isposinf). */
