@@ -37,6 +37,7 @@ export {
 export { pairwiseDistance } from '../ops/structure';
 export { batchNorm, instanceNorm, localResponseNorm } from './instancenorm';
 export { bilinear, channelShuffle } from './bilinear';
+export { lpPool1d, lpPool2d } from './lppool';
 export type { BatchNormFunctionOptions, InstanceNormFunctionOptions } from './instancenorm';
 export type { PairwiseDistanceOptions } from '../ops/structure';
 export { marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingLoss, tripletMarginLoss, poissonNllLoss, gaussianNllLoss } from './loss_extra';

@@ -16,6 +16,8 @@ export { RNN, LSTM, GRU } from './rnn';
 export { RNNCell, LSTMCell, GRUCell } from './rnn_cell';
 export { InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm } from './instancenorm';
 export { Bilinear, Softmax2d, ChannelShuffle } from './bilinear';
+export { LPPool1d, LPPool2d } from './lppool';
+export type { LPPoolOptions } from './lppool';
 export type { BilinearOptions } from './bilinear';
 export type { InstanceNormOptions, LocalResponseNormOptions } from './instancenorm';
 export type { RNNCellOptions, RNNCellLayerOptions, LSTMCellState } from './rnn_cell';
