@@ -17,6 +17,25 @@ export interface EmbeddingOptions {
   paddingIdx?: number | null;
 }
 
+/** A padding index within [-num, num) made non-negative (null stays null), or an error naming `what`. */
+export function paddingIndexOf(pad: number | null | undefined, num: number, what: string): number | null {
+  if (pad === undefined || pad === null) return null;
+  if (!Number.isInteger(pad) || pad < -num || pad >= num) throw new Error(`${what}: paddingIdx must be an integer within [${-num}, ${num}), got ${shown(pad)}`);
+  return pad < 0 ? pad + num : pad;
+}
+
+/** An embedding table [num, dim] of N(0, 1) draws with the padding row zero, its sizes and padding index checked. */
+export function embeddingTable(num: number, dim: number, pad: number | null | undefined, what: string): { weight: Parameter; paddingIdx: number | null } {
+  for (const [name, v] of [['numEmbeddings', num], ['embeddingDim', dim]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new Error(`${what}: ${name} must be a non-negative integer, got ${shown(v)}`);
+  }
+  const paddingIdx = paddingIndexOf(pad, num, what);
+  // N(0, 1) as randn draws it, through init so that load() can skip it (withoutRandomInit).
+  const weight = new Parameter(normal(zeros([num, dim])));
+  if (paddingIdx !== null) weight.data.fill(0, paddingIdx * dim, (paddingIdx + 1) * dim);
+  return { weight, paddingIdx };
+}
+
 /** A table of numEmbeddings vectors of embeddingDim, looked up by index (weight N(0, 1), as torch). */
 export class Embedding extends Module {
   /** The table [numEmbeddings, embeddingDim]. */
@@ -34,17 +53,7 @@ export class Embedding extends Module {
     options = optionsOf(options, 'Embedding', { paddingIdx: 'value' });
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
-    for (const [name, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
-      if (!Number.isInteger(v) || v < 0) throw new Error(`Embedding: ${name} must be a non-negative integer, got ${shown(v)}`);
-    }
-    const pad = options.paddingIdx ?? null;
-    if (pad !== null && (!Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings)) {
-      throw new Error(`Embedding: paddingIdx must be an integer within [${-numEmbeddings}, ${numEmbeddings}), got ${shown(pad)}`);
-    }
-    this.paddingIdx = pad === null ? null : pad < 0 ? pad + numEmbeddings : pad;
-    // N(0, 1) as randn draws it, through init so that load() can skip it (withoutRandomInit).
-    this.weight = new Parameter(normal(zeros([numEmbeddings, embeddingDim])));
-    if (this.paddingIdx !== null) this.weight.data.fill(0, this.paddingIdx * embeddingDim, (this.paddingIdx + 1) * embeddingDim);
+    ({ weight: this.weight, paddingIdx: this.paddingIdx } = embeddingTable(numEmbeddings, embeddingDim, options.paddingIdx, 'Embedding'));
   }
 
   protected override extraRepr(): string {

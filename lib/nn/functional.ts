@@ -38,6 +38,7 @@ export { pairwiseDistance } from '../ops/structure';
 export { batchNorm, instanceNorm, localResponseNorm } from './instancenorm';
 export { bilinear, channelShuffle } from './bilinear';
 export { lpPool1d, lpPool2d } from './lppool';
+export { embeddingBag } from './embedding_bag';
 export type { BatchNormFunctionOptions, InstanceNormFunctionOptions } from './instancenorm';
 export type { PairwiseDistanceOptions } from '../ops/structure';
 export { marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingLoss, tripletMarginLoss, poissonNllLoss, gaussianNllLoss } from './loss_extra';

@@ -17,6 +17,8 @@ export { RNNCell, LSTMCell, GRUCell } from './rnn_cell';
 export { InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm } from './instancenorm';
 export { Bilinear, Softmax2d, ChannelShuffle } from './bilinear';
 export { LPPool1d, LPPool2d } from './lppool';
+export { EmbeddingBag } from './embedding_bag';
+export type { BagMode, EmbeddingBagOptions, EmbeddingBagModuleOptions } from './embedding_bag';
 export type { LPPoolOptions } from './lppool';
 export type { BilinearOptions } from './bilinear';
 export type { InstanceNormOptions, LocalResponseNormOptions } from './instancenorm';

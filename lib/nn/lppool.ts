@@ -56,7 +56,7 @@ export function lpPool2d(x: Tensor, normType: number, kernelSize: Size2, options
 
 /** Power-average pooling over [N, C, L] inputs, as torch.nn.LPPool1d. */
 export class LPPool1d extends Module {
-  /** @param normType p @param kernelSize the window's length */
+  /** @param normType p @param kernelSize the window's length @param options stride and ceilMode */
   constructor(readonly normType: number, readonly kernelSize: number, readonly options: LPPoolOptions<number> = {}) {
     super();
     checkNorm(normType, 'LPPool1d');
@@ -74,7 +74,7 @@ export class LPPool1d extends Module {
 
 /** Power-average pooling over [N, C, H, W] inputs, as torch.nn.LPPool2d. */
 export class LPPool2d extends Module {
-  /** @param normType p @param kernelSize the window */
+  /** @param normType p @param kernelSize the window @param options stride and ceilMode */
   constructor(readonly normType: number, readonly kernelSize: Size2, readonly options: LPPoolOptions<Size2> = {}) {
     super();
     checkNorm(normType, 'LPPool2d');
