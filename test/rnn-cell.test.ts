@@ -84,6 +84,7 @@ eachBackend('recurrent cells', () => {
     expect(() => cell.forward(bp.randn([2, 3]), bp.randn([3, 4]))).toThrow('LSTMCell: hx must be [2, 4], got shape [3, 4]');
     expect(() => cell.forward(bp.randn([3]), bp.randn([4]), bp.randn([1, 4]))).toThrow('LSTMCell: cx must be [4], got shape [1, 4]');
     expect(() => new nn.GRUCell(3, 0)).toThrow('GRUCell: hiddenSize must be a positive integer, got 0');
+    expect(() => new nn.GRUCell(3, 4).forward(bp.randn([3]), bp.randn([4]), bp.randn([4]))).toThrow("GRUCell: cx is LSTMCell's; GRUCell has no cell state");
     expect(() => new nn.GRUCell(3, 4, { nonlinearity: 'relu' } as never)).toThrow("GRUCell: unknown option 'nonlinearity' (RNNCell's)");
     expect(() => new nn.RNNCell(3, 4, { nonlinearity: 'gelu' as never })).toThrow('RNNCell: nonlinearity must be \'tanh\' or \'relu\', got "gelu"');
   });

@@ -66,15 +66,9 @@ export abstract class BatchNormBase extends Module {
     if (this.momentum !== null && (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1))) {
       throw new Error(`${name}: momentum must be in [0, 1] or null (a cumulative average), got ${shown(this.momentum)}`);
     }
-    const affine = options.affine ?? true;
-    this.weight = affine ? new Parameter(ones([numFeatures])) : null;
-    this.bias = affine ? new Parameter(zeros([numFeatures])) : null;
+    ({ weight: this.weight, bias: this.bias } = channelAffine(numFeatures, options.affine ?? true));
     this.trackRunningStats = options.trackRunningStats ?? true;
-    if (this.trackRunningStats) {
-      this.registerBuffer('running_mean', zeros([numFeatures]));
-      this.registerBuffer('running_var', ones([numFeatures]));
-      this.registerBuffer('num_batches_tracked', zeros([]));
-    }
+    if (this.trackRunningStats) registerRunningStats(numFeatures, (name, t) => this.registerBuffer(name, t));
   }
 
   protected override extraRepr(): string {
@@ -104,6 +98,18 @@ export abstract class BatchNormBase extends Module {
     }
     return y;
   }
+}
+
+/** A normalization layer's learnable per-channel scale (ones) and shift (zeros), or nulls without affine. */
+export function channelAffine(numFeatures: number, affine: boolean): { weight: Parameter | null; bias: Parameter | null } {
+  return affine ? { weight: new Parameter(ones([numFeatures])), bias: new Parameter(zeros([numFeatures])) } : { weight: null, bias: null };
+}
+
+/** Registers running_mean (zeros), running_var (ones) and num_batches_tracked, under torch's names. */
+export function registerRunningStats(numFeatures: number, register: (name: string, t: Tensor) => void): void {
+  register('running_mean', zeros([numFeatures]));
+  register('running_var', ones([numFeatures]));
+  register('num_batches_tracked', zeros([]));
 }
 
 /**

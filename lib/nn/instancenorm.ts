@@ -13,11 +13,10 @@ import { square } from '../ops/unary';
 import { reshape, repeat, unsqueeze } from '../ops/shape';
 import { pad } from '../ops/pad_resize';
 import { avgPool2d } from '../ops/conv';
-import { ones, zeros } from '../ops/creation';
 import { pyBool, pyFloat } from '../format';
 import { Module } from './module';
 import { Parameter } from './parameter';
-import { updateRunningStats } from './batchnorm';
+import { channelAffine, registerRunningStats, updateRunningStats } from './batchnorm';
 
 /** Options of batchNorm. */
 export interface BatchNormFunctionOptions {
@@ -173,15 +172,9 @@ abstract class InstanceNormBase extends Module {
     if (typeof this.eps !== 'number' || !(this.eps > 0)) throw new Error(`${what}: eps must be positive, got ${shown(this.eps)}`);
     this.momentum = o.momentum ?? 0.1;
     if (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`${what}: momentum must be in [0, 1], got ${shown(this.momentum)}`);
-    const affine = o.affine ?? false;
-    this.weight = affine ? new Parameter(ones([numFeatures])) : null;
-    this.bias = affine ? new Parameter(zeros([numFeatures])) : null;
+    ({ weight: this.weight, bias: this.bias } = channelAffine(numFeatures, o.affine ?? false));
     this.trackRunningStats = o.trackRunningStats ?? false;
-    if (this.trackRunningStats) {
-      this.registerBuffer('running_mean', zeros([numFeatures]));
-      this.registerBuffer('running_var', ones([numFeatures]));
-      this.registerBuffer('num_batches_tracked', zeros([]));
-    }
+    if (this.trackRunningStats) registerRunningStats(numFeatures, (name, t) => this.registerBuffer(name, t));
   }
 
   protected override extraRepr(): string {

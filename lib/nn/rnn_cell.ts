@@ -100,6 +100,7 @@ abstract class RNNCellBase extends Module {
   /** One step from (h, c): the state after, as [batch, hidden] tensors. */
   protected advance(x: Tensor, h0: Tensor | null | undefined, c0: Tensor | null | undefined): { h: Tensor; c: Tensor | null; batched: boolean } {
     const { rows, batched } = this.batchOf(x);
+    if (this.mode !== 'lstm' && c0 !== undefined && c0 !== null) throw new Error(`${this.constructor.name}: cx is LSTMCell's; ${this.constructor.name} has no cell state`);
     const h = this.stateOf(h0, rows.shape[0], batched, 'hx');
     const c = this.mode === 'lstm' ? this.stateOf(c0, rows.shape[0], batched, 'cx') : null;
     const xp = linear(rows, this.weight_ih, this.bias_ih);
@@ -112,6 +113,13 @@ abstract class RNNCellBase extends Module {
     const cNext = cellOf(next);
     letGoAfterBackward(...made, next.hc as Tensor);
     return { h: next.h, c: cNext, batched };
+  }
+
+  /** The next hidden state from x ([batch, input] or [input]) and hx (zeros when left out); LSTMCell's also takes cx. */
+  forward(x: Tensor, hx?: Tensor, cx?: Tensor): Tensor {
+    const { h, c, batched } = this.advance(x, hx, cx);
+    if (c) letGoAfterBackward(c);
+    return shaped(h, batched);
   }
 }
 
@@ -134,12 +142,6 @@ export class RNNCell extends RNNCellBase {
   get nonlinearity(): 'tanh' | 'relu' {
     return this.mode === 'relu' ? 'relu' : 'tanh';
   }
-
-  /** The next hidden state from x ([batch, input] or [input]) and hx (zeros when left out). */
-  forward(x: Tensor, hx?: Tensor): Tensor {
-    const { h, batched } = this.advance(x, hx, null);
-    return shaped(h, batched);
-  }
 }
 
 /** One step of a gated recurrent unit as torch.nn.GRUCell (gates r, z, n in its weights' row blocks). */
@@ -147,12 +149,6 @@ export class GRUCell extends RNNCellBase {
   /** @param inputSize features of the input @param hiddenSize features of the hidden state */
   constructor(inputSize: number, hiddenSize: number, options?: RNNCellOptions) {
     super(inputSize, hiddenSize, options, 'gru');
-  }
-
-  /** The next hidden state from x ([batch, input] or [input]) and hx (zeros when left out). */
-  forward(x: Tensor, hx?: Tensor): Tensor {
-    const { h, batched } = this.advance(x, hx, null);
-    return shaped(h, batched);
   }
 }
 
@@ -169,10 +165,4 @@ export class LSTMCell extends RNNCellBase {
     return { h: shaped(h, batched), c: shaped(c as Tensor, batched) };
   }
 
-  /** The next hidden state alone; forwardWithState gives the cell state too. */
-  forward(x: Tensor, hx?: Tensor, cx?: Tensor): Tensor {
-    const { h, c } = this.forwardWithState(x, hx, cx);
-    letGoAfterBackward(c);
-    return h;
-  }
 }
