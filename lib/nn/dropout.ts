@@ -86,11 +86,10 @@ function channelMaskShape(x: Tensor, batched: boolean): number[] {
   return [...x.shape.slice(0, lead), ...x.shape.slice(lead).map(() => 1)];
 }
 
-/** Checks that x has `dims` dims (a batch) or one fewer (one sample); whether it is batched. */
-function channelInput(x: Tensor, dims: number, what: string, shapes: string): boolean {
+/** Checks that x has `dims` dims (a batch) or one fewer (one sample). */
+function channelInput(x: Tensor, dims: number, what: string, shapes: string): void {
   checkTensor(x, what);
   if (x.ndim !== dims && x.ndim !== dims - 1) throw new Error(`${what}: input must be ${shapes}, got shape ${fmt(x.shape)}`);
-  return x.ndim === dims;
 }
 
 /** SELU's alpha (torch's alpha dropout constant). */
@@ -118,10 +117,11 @@ export function alphaDropped(x: Tensor, p: number, maskShape: readonly number[])
   const noise = new Tensor(keep, [...maskShape]), offset = new Tensor(b, [...maskShape]);
   const scaled = mul(x, noise);
   const y = add(scaled, offset);
-  markInternal(noise);
-  markInternal(offset);
-  if (!y.requiresGrad) scaled.dispose();
-  else markInternal(scaled);
+  // As dropped()'s mask: back to the pool now without a graph, once backward has read them with one.
+  for (const t of [noise, offset, scaled]) {
+    if (!y.requiresGrad) t.dispose();
+    else markInternal(t);
+  }
   return y;
 }
 
