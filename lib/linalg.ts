@@ -6,6 +6,7 @@ export type { CholeskyOptions, SolveTriangularOptions } from './ops/cholesky';
 export { qr } from './ops/qr';
 export type { QrOptions, QrResult } from './ops/qr';
 export { vectorNorm, matrixNorm, norm, cond, matrixPower, multiDot, cross, vecdot, lstsq } from './ops/linalg_composed';
+export { matrixExp } from './ops/matrix_exp';
 export type { MatrixNormOrd, LstsqResult, LstsqOptions, LstsqDriver } from './ops/linalg_composed';
 export { eigh, eigvalsh } from './ops/eigh';
 export type { EighOptions, EighResult } from './ops/eigh';

@@ -7,6 +7,7 @@ import type { VarianceOptions } from './ops/more';
 import type { Dims } from './ops/reduce';
 import type { SortResult, TopkOptions } from './ops/sort';
 import type { IndexAddOptions } from './ops/index_write';
+import type { IndexReduction, ScatterReduceOptions, ScatterReduction } from './ops/scatter_reduce';
 import type { CloseOptions, NanToNumOptions } from './ops/composed';
 import type { SlogdetResult } from './ops/linalg';
 import type { BincountOptions, HistcOptions, UniqueOptions, UniqueResult } from './ops/counting';
@@ -191,6 +192,10 @@ declare module './tensor' {
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     /** A copy with src's elements, or one number, written at the places index names along `dim` (torch.scatter). */
     scatter(dim: number, index: Tensor, src: Tensor | number): Tensor;
+    /** A copy with src's elements folded in (sum, prod, mean, amax, amin) at the places index names along `dim` (torch.scatter_reduce). */
+    scatterReduce(dim: number, index: Tensor, src: Tensor, reduce: ScatterReduction, options?: ScatterReduceOptions): Tensor;
+    /** A copy with source's slices folded in (prod, mean, amax, amin) at the slices index names along `dim` (torch.index_reduce). */
+    indexReduce(dim: number, index: Tensor | readonly number[], source: Tensor, reduce: IndexReduction, options?: ScatterReduceOptions): Tensor;
     /** A copy with source's slices (times alpha) added at the slices index names along `dim` (torch.index_add). */
     indexAdd(dim: number, index: Tensor | readonly number[] | Int32Array, source: Tensor, options?: IndexAddOptions): Tensor;
     /** A copy with source's slices written over the slices index names along `dim` (torch.index_copy). */
@@ -345,6 +350,20 @@ declare module './tensor' {
     heaviside(other: Operand): Tensor;
     /** this / other rounded down (torch.floor_divide). */
     floorDivide(other: Operand): Tensor;
+    /** The greatest common divisor with other, for integer values (torch.gcd). */
+    gcd(other: Operand): Tensor;
+    /** The least common multiple with other, for integer values (torch.lcm). */
+    lcm(other: Operand): Tensor;
+    /** this ** exponent in double, rounded once (torch.float_power). */
+    floatPower(exponent: Operand): Tensor;
+    /** The regularized lower incomplete gamma function P(this, x) (torch.igamma). */
+    igamma(x: Operand): Tensor;
+    /** The regularized upper incomplete gamma function Q(this, x) (torch.igammac). */
+    igammac(x: Operand): Tensor;
+    /** The indices of the nonzero elements, one row each (torch.argwhere). */
+    argwhere(): Tensor;
+    /** The matrix exponential of each square matrix (torch.matrix_exp). */
+    matrixExp(): Tensor;
     /** 1 where both are nonzero (torch.logical_and). */
     logicalAnd(other: Operand): Tensor;
     /** 1 where either is nonzero (torch.logical_or). */
@@ -588,6 +607,8 @@ P.select = function (d, i) { return ops.select(this, d, i); };
 P.gather = function (d, i) { return ops.gather(this, d, i); };
 P.scatterAdd = function (d, i, s) { return ops.scatterAdd(this, d, i, s); };
 P.scatter = function (d, i, s) { return ops.scatter(this, d, i, s); };
+P.scatterReduce = function (d, i, s, r, o) { return ops.scatterReduce(this, d, i, s, r, o); };
+P.indexReduce = function (d, i, s, r, o) { return ops.indexReduce(this, d, i, s, r, o); };
 P.indexAdd = function (d, i, s, o) { return ops.indexAdd(this, d, i, s, o); };
 P.indexCopy = function (d, i, s) { return ops.indexCopy(this, d, i, s); };
 P.indexFill = function (d, i, v) { return ops.indexFill(this, d, i, v); };
@@ -662,6 +683,13 @@ P.logaddexp2 = function (o) { return ops.logaddexp2(this, o); };
 P.copysign = function (o) { return ops.copysign(this, o); };
 P.heaviside = function (o) { return ops.heaviside(this, o); };
 P.floorDivide = function (o) { return ops.floorDivide(this, o); };
+P.gcd = function (o) { return ops.gcd(this, o); };
+P.lcm = function (o) { return ops.lcm(this, o); };
+P.floatPower = function (e) { return ops.floatPower(this, e); };
+P.igamma = function (x) { return ops.igamma(this, x); };
+P.igammac = function (x) { return ops.igammac(this, x); };
+P.argwhere = function () { return ops.argwhere(this); };
+P.matrixExp = function () { return ops.matrixExp(this); };
 P.logicalAnd = function (o) { return ops.logicalAnd(this, o); };
 P.logicalOr = function (o) { return ops.logicalOr(this, o); };
 P.logicalXor = function (o) { return ops.logicalXor(this, o); };

@@ -16,6 +16,7 @@ import { clamp } from './compare';
 import { eq, ge, gt, le, lt, ne, where } from './more';
 import { cat } from './join';
 import { swapaxes } from './composed';
+import { nonzero } from './mask_select';
 
 type Pair = (x: number, y: number) => number;
 
@@ -39,7 +40,7 @@ function pairMap(a: Operand, b: Operand, what: string, f: Pair): Tensor {
  * f over the broadcast pairs, with a gradient: `da` and `db` give each operand's partial derivative
  * at (x, y, out), which times gy is summed back to that operand's shape.
  */
-function pairOp(a: Operand, b: Operand, what: string, f: Pair, da: (x: number, y: number, out: number) => number, db: (x: number, y: number, out: number) => number): Tensor {
+export function pairOp(a: Operand, b: Operand, what: string, f: Pair, da: (x: number, y: number, out: number) => number, db: (x: number, y: number, out: number) => number): Tensor {
   const { ta, tb, shape, xa, xb, y } = pairValues(a, b, what, f);
   const part = (t: Tensor, d: (x: number, y: number, out: number) => number, gy: Float32Array): Float32Array | null => {
     if (!t.requiresGrad) return null;
@@ -118,6 +119,44 @@ export function floorDivide(a: Operand, b: Operand): Tensor {
     const f = Math.floor(q);
     return q - f > 0.5 ? f + 1 : f;
   });
+}
+
+/** The operands' values checked to be integers (gcd and lcm are integer functions, as torch's). */
+function integerPair(what: string): (f: Pair) => Pair {
+  return (f) => (x, y) => {
+    for (const v of [x, y]) if (!Number.isInteger(v)) throw new Error(`${what}: the elements must be integers, got ${shown(v)}`);
+    return f(x, y);
+  };
+}
+
+/** Euclid's greatest common divisor of |a| and |b| (0 for two zeros). */
+function gcdOf(a: number, b: number): number {
+  let x = Math.abs(a), y = Math.abs(b);
+  while (x !== 0) [x, y] = [y % x, x];
+  return y;
+}
+
+/** The greatest common divisor of integer-valued a and b, broadcast, never negative (torch.gcd; no gradient). */
+export function gcd(a: Operand, b: Operand): Tensor {
+  return pairMap(a, b, 'gcd', integerPair('gcd')(gcdOf));
+}
+
+/** The least common multiple of integer-valued a and b, broadcast, never negative, 0 where either is 0 (torch.lcm; no gradient). */
+export function lcm(a: Operand, b: Operand): Tensor {
+  return pairMap(a, b, 'lcm', integerPair('lcm')((x, y) => {
+    const g = gcdOf(x, y);
+    return g === 0 ? 0 : Math.abs((x / g) * y);
+  }));
+}
+
+/**
+ * a ** b computed in double and rounded once, broadcast (torch.float_power, whose result is double).
+ * Gradients as torch's pow's, in double: b a^(b-1) for a (0 where b is 0), a^b log(a) for b (0 where
+ * a is 0 and b >= 0).
+ */
+export function floatPower(a: Operand, b: Operand): Tensor {
+  return pairOp(a, b, 'floatPower', Math.pow, (x, y) => (y === 0 ? 0 : y * Math.pow(x, y - 1)),
+    (x, y) => (x === 0 && y >= 0 ? 0 : Math.pow(x, y) * Math.log(x)));
 }
 
 /** 1 where an element of x is among `test`'s elements, else 0 (torch.isin; NaN is in nothing; invert for the opposite). */
@@ -295,3 +334,5 @@ export const notEqual = (a: Operand, b: Operand): Tensor => ne(a, b);
 export const concat = (tensors: readonly Tensor[], dim = 0): Tensor => cat(tensors, dim);
 /** torch.swapdims: swapaxes. */
 export const swapdims = (x: Tensor, a: number, b: number): Tensor => swapaxes(x, a, b);
+/** torch.argwhere: nonzero (the indices of the nonzero elements, one row each). */
+export const argwhere = (x: Tensor): Tensor => nonzero(x);

@@ -10,7 +10,7 @@ import { int32sFrom } from '../tiny';
 import { shown } from '../args';
 
 /** The offset in x that each element of index names along dim (torch's scatter rules), checked. */
-function positions(x: Tensor, dim: number, index: Tensor, src: Tensor | null, what: string): Int32Array {
+export function scatterPositions(x: Tensor, dim: number, index: Tensor, src: Tensor | null, what: string): Int32Array {
   checkTensor(x, what);
   checkTensor(index, what);
   if (x.ndim === 0) throw new Error(`${what}: cannot scatter into a zero-dimensional tensor`);
@@ -40,7 +40,7 @@ function atPositions(gy: Float32Array, where: Int32Array): Float32Array {
  */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   checkTensor(src, 'scatterAdd');
-  const where = positions(x, dim, index, src, 'scatterAdd');
+  const where = scatterPositions(x, dim, index, src, 'scatterAdd');
   const y = allocOutput(x.size);
   y.set(x.data);
   B().indexRowsGrad(src.data, 1, y.length, 1, where, y, -1);
@@ -55,7 +55,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
   const srcT = src instanceof Tensor ? src : null;
   if (!srcT) checkNumber(src, 'scatter', 'src');
-  const where = positions(x, dim, index, srcT, 'scatter');
+  const where = scatterPositions(x, dim, index, srcT, 'scatter');
   const y = allocOutput(x.size);
   y.set(x.data);
   for (let e = 0; e < where.length; e++) y[where[e]] = srcT ? srcT.data[e] : (src as number);

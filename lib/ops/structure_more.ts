@@ -1,13 +1,17 @@
-// torch's blockDiag, cartesianProd, diagflat, trilIndices and triuIndices: block diagonals and
-// diagonals are x's elements placed into zeros (structure.ts's placedInZeros, whose gradient picks
-// them back out); the index lists are float32 tensors of integers, as the library's index outputs.
+// torch's blockDiag, cartesianProd, diagflat, trilIndices, triuIndices, combinations and pdist:
+// block diagonals and diagonals are x's elements placed into zeros (structure.ts's placedInZeros,
+// whose gradient picks them back out); combinations and pdist's pairs of rows are indexSelect's picks;
+// the index lists are float32 tensors of integers, as the library's index outputs.
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { shown } from '../args';
 import { checkTensor, composedOf } from './core';
 import { tensorArray, cat, stack } from './join';
 import { reshape } from './shape';
-import { checkInt, diag, meshgrid, placedInZeros } from './structure';
+import { checkInt, checkNormP, diag, meshgrid, placedInZeros } from './structure';
+import { indexSelect } from './index_ops';
+import { sub } from './binary';
+import { norm } from './cumulative';
 import { clone } from './more';
 import { tensor } from './creation';
 
@@ -82,4 +86,51 @@ export function trilIndices(row: number, col: number, offset = 0): Tensor {
 /** The indices of the upper triangle of a row x col matrix (c >= r + offset), as [2, N]: rows, then columns (torch.triu_indices). */
 export function triuIndices(row: number, col: number, offset = 0): Tensor {
   return triangleIndices(row, col, offset, 'triuIndices', (r, c) => c - r >= offset);
+}
+
+/**
+ * The length-r combinations of a 1-D tensor's elements, one per row in lexicographic order of
+ * positions (torch.combinations, as Python's itertools.combinations, or
+ * combinations_with_replacement with `withReplacement`): shape [C, r], or [0] for r = 0.
+ */
+export function combinations(x: Tensor, r = 2, withReplacement = false): Tensor {
+  checkTensor(x, 'combinations');
+  if (x.ndim !== 1) throw new Error(`combinations: x must be 1-D, got shape ${fmt(x.shape)}`);
+  if (!Number.isSafeInteger(r) || r < 0) throw new Error(`combinations: r must be a non-negative integer, got ${shown(r)}`);
+  if (typeof withReplacement !== 'boolean') throw new Error(`combinations: withReplacement must be a boolean, got ${shown(withReplacement)}`);
+  if (r === 0) return composedOf((own) => reshape(own(indexSelect(x, 0, [])), [0]), [x]);
+  const n = x.size;
+  const picks: number[] = [];
+  const chosen: number[] = [];
+  const choose = (from: number): void => {
+    if (chosen.length === r) {
+      picks.push(...chosen);
+      return;
+    }
+    for (let i = from; i < n; i++) {
+      chosen.push(i);
+      choose(withReplacement ? i : i + 1);
+      chosen.pop();
+    }
+  };
+  choose(0);
+  return composedOf((own) => reshape(own(indexSelect(x, 0, picks)), [picks.length / r, r]), [x]);
+}
+
+/**
+ * The p-norm distance between every pair of rows i < j of x [N, M], in the order (0, 1), (0, 2), ...,
+ * (1, 2), ... (torch.pdist: cdist's upper triangle flattened, shape [N (N - 1) / 2]); p 1, 2 or Infinity.
+ */
+export function pdist(x: Tensor, p = 2): Tensor {
+  checkTensor(x, 'pdist');
+  if (x.ndim !== 2) throw new Error(`pdist: x must be 2-D (rows of points), got shape ${fmt(x.shape)}`);
+  checkNormP(p, 'pdist');
+  const first: number[] = [], second: number[] = [];
+  for (let i = 0; i < x.shape[0]; i++) {
+    for (let j = i + 1; j < x.shape[0]; j++) {
+      first.push(i);
+      second.push(j);
+    }
+  }
+  return composedOf((own) => norm(own(sub(own(indexSelect(x, 0, first)), own(indexSelect(x, 0, second)))), p, -1), [x]);
 }
