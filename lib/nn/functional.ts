@@ -39,10 +39,13 @@ export { batchNorm, instanceNorm, localResponseNorm } from './instancenorm';
 export { bilinear, channelShuffle } from './bilinear';
 export { lpPool1d, lpPool2d } from './lppool';
 export { embeddingBag } from './embedding_bag';
+export { rrelu, gumbelSoftmax } from './random_activation';
+export type { GumbelSoftmaxOptions } from './random_activation';
 export type { BatchNormFunctionOptions, InstanceNormFunctionOptions } from './instancenorm';
 export type { PairwiseDistanceOptions } from '../ops/structure';
 export { marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingLoss, tripletMarginLoss, poissonNllLoss, gaussianNllLoss } from './loss_extra';
 export { multiMarginLoss, multilabelMarginLoss, multilabelSoftMarginLoss, tripletMarginWithDistanceLoss } from './loss_multi';
+export { ctcLoss } from './ctc_loss';
 
 /** torch.nn.functional.mse_loss: MSELoss's value (errors name MSELoss). */
 export const mseLoss = (input: Tensor, target: Tensor, options?: LossOptions): Tensor => new MSELoss(options).forward(input, target);

@@ -31,7 +31,10 @@ export { MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss, CosineEmbeddingL
 export type { MarginLossOptions, ReductionOptions, TripletMarginOptions, PoissonNLLOptions, GaussianNLLOptions, DistanceFunction } from './loss_extra';
 export { MultiMarginLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, TripletMarginWithDistanceLoss } from './loss_multi';
 export type { MultiMarginOptions, MultilabelSoftMarginOptions, TripletDistanceOptions } from './loss_multi';
+export { CTCLoss } from './ctc_loss';
+export type { CTCLossOptions } from './ctc_loss';
 export { Hardshrink, Softshrink, Threshold, CELU, GLU, Softmin, Unflatten, CosineSimilarity, PairwiseDistance } from './activation_extra';
+export { RReLU } from './random_activation';
 export { ModuleList, ModuleDict, ParameterList, ParameterDict } from './containers';
 export { MultiheadAttention, NonDynamicallyQuantizableLinear } from './attention';
 export type { MultiheadAttentionOptions, AttentionOptions, AttentionResult } from './attention';
