@@ -8,6 +8,7 @@ import { eachBackend } from './helpers/backends';
 import { drawsOf, rng, sizeOfShape } from './helpers/random';
 import { haveTorch, noteIfNoTorch } from './helpers/torch';
 import { expectOpsLikeTorch, OpCase, OpResult, PY_CASES_LOOP } from './helpers/torch_ops';
+import { backpropWeighted, loadedLayer, PY_BACKPROP_WEIGHTED, PY_LOADED_LAYER } from './helpers/rnn_layers';
 
 const r = rng(6037);
 const { int, pick, floats: randoms } = drawsOf(r);
@@ -37,18 +38,12 @@ function cases(): OpCase[] {
 
 function run(c: OpCase): OpResult {
   const [kind, inputSize, hidden, options, , hasState, shapes, stateShape] = c.args as [string, number, number, bp.nn.RNNLayerOptions, number[], boolean, number[][], number[]];
-  const m = kind === 'RNN' ? new nn.RNN(inputSize, hidden, options) : kind === 'LSTM' ? new nn.LSTM(inputSize, hidden, options) : new nn.GRU(inputSize, hidden, options);
-  let at = 0;
-  const take = (s: number[]) => c.b!.slice(at, (at += size(s)));
-  m.parameters().forEach((p, i) => p.data.set(take(shapes[i])));
+  const { m, take } = loadedLayer(kind, inputSize, hidden, options, shapes, c.b!);
   const h0 = hasState ? bp.tensor(take(stateShape), { shape: stateShape, requiresGrad: true }) : null;
   const c0 = hasState && kind === 'LSTM' ? bp.tensor(take(stateShape), { shape: stateShape, requiresGrad: true }) : null;
   const x = bp.tensor(c.a, { shape: c.as, requiresGrad: true });
   const { output, hN, cN } = m.forwardWithState(x, h0, c0);
-  const weights = (t: bp.Tensor) => bp.tensor(Array.from({ length: t.size }, (_, i) => (i % 5) - 2), { shape: [...t.shape] });
-  let total = output.mul(weights(output)).sum().add(hN.mul(weights(hN)).sum().mul(0.5));
-  if (cN) total = total.add(cN.mul(weights(cN)).sum().mul(0.25));
-  total.backward();
+  backpropWeighted(output, hN, cN);
   const y = [...output.data, ...hN.data, ...(cN ? cN.data : [])];
   const grads = [...x.grad!.data, ...m.parameters().flatMap((p) => Array.from(p.grad!.data)), ...(h0 ? h0.grad!.data : []), ...(c0 ? c0.grad!.data : [])];
   return { y, shape: [...output.shape], ga: Array.from(grads), gb: null };
@@ -59,17 +54,7 @@ ${PY_CASES_LOOP}
     kind, ins, hid, o, xs, has_state, shapes, state_shape = p
     kw = dict(num_layers=o["numLayers"], bias=o["bias"], batch_first=o["batchFirst"], bidirectional=o["bidirectional"])
     if kind == "RNN": kw["nonlinearity"] = o["nonlinearity"]
-    m = getattr(torch.nn, kind)(ins, hid, **kw)
-    flat, at = [float(v) for v in c["b"]], 0
-    def take(s):
-        global at
-        n = 1
-        for d in s: n *= d
-        t = torch.tensor(flat[at:at + n], dtype=torch.float32).reshape(s)
-        at += n
-        return t
-    with torch.no_grad():
-        for (name, prm), s in zip(m.named_parameters(), shapes): prm.copy_(take(s))
+${PY_LOADED_LAYER}
     x = T(c["a"], c["as"], True)
     h0 = take(state_shape).requires_grad_(True) if has_state else None
     c0 = take(state_shape).requires_grad_(True) if has_state and kind == "LSTM" else None
@@ -78,10 +63,7 @@ ${PY_CASES_LOOP}
     else:
         y, hn = m(x, h0)
         cn = None
-    W = lambda t: (torch.arange(t.numel()) % 5 - 2).float().reshape(t.shape)
-    total = (y * W(y)).sum() + (hn * W(hn)).sum() * 0.5
-    if cn is not None: total = total + (cn * W(cn)).sum() * 0.25
-    total.backward()
+${PY_BACKPROP_WEIGHTED}
     vals = enc(y.detach()) + enc(hn.detach()) + ([] if cn is None else enc(cn.detach()))
     grads = enc(x.grad) + [v for prm in m.parameters() for v in enc(prm.grad)] + ([] if h0 is None else enc(h0.grad)) + ([] if c0 is None else enc(c0.grad))
     out.append({"y": vals, "shape": list(y.shape), "ga": grads, "gb": None})

@@ -23,7 +23,7 @@ export type { LPPoolOptions } from './lppool';
 export type { BilinearOptions } from './bilinear';
 export type { InstanceNormOptions, LocalResponseNormOptions } from './instancenorm';
 export type { RNNCellOptions, RNNCellLayerOptions, LSTMCellState } from './rnn_cell';
-export type { RNNOptions, RNNLayerOptions, RNNResult } from './rnn';
+export type { RNNOptions, RNNLayerOptions, RNNResult, PackedRNNResult } from './rnn';
 export type { AdaptiveSize2, AdaptiveSize3 } from './adaptive';
 export type { Conv1dLayerOptions, ConvTranspose1dLayerOptions, ConvTranspose2dLayerOptions } from './conv_more';
 export { Sequential } from './sequential';

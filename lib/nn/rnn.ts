@@ -9,8 +9,8 @@ import { checkTensor, letGoAfterBackward, letGoAfterRead } from '../ops/core';
 import { linear } from '../ops/matmul';
 import { add } from '../ops/binary';
 import { relu, tanh } from '../ops/unary';
-import { cat, stack } from '../ops/join';
-import { select } from '../ops/index_ops';
+import { cat, narrow, stack } from '../ops/join';
+import { indexSelect, select } from '../ops/index_ops';
 import { gruCell, lstmCell } from '../ops/rnn_cell';
 import { permute } from '../ops/shape';
 import { zeros } from '../ops/creation';
@@ -20,6 +20,7 @@ import { uniform } from './init';
 import { dropped } from './dropout';
 import { positiveInt } from '../args';
 import { pyBool, pyFloat } from '../format';
+import { PackedSequence } from './rnn_sequences';
 
 /** Options of nn.RNN, nn.LSTM and nn.GRU (torch's keyword arguments). */
 export interface RNNOptions {
@@ -48,6 +49,16 @@ export interface RNNResult {
   /** Each layer's and direction's last hidden state: [layers * directions, batch, hidden]. */
   hN: Tensor;
   /** LSTM's last cell states, as hN; null for RNN and GRU. */
+  cN: Tensor | null;
+}
+
+/** What forwardWithState returns for a packed input: the output packed as the input, the final states in the caller's batch order. */
+export interface PackedRNNResult {
+  /** Every step's hidden state of the last layer, packed as the input ([sum of lengths, directions * hidden]). */
+  output: PackedSequence;
+  /** Each layer's and direction's hidden state at each sequence's own end: [layers * directions, batch, hidden]. */
+  hN: Tensor;
+  /** LSTM's cell states, as hN; null for RNN and GRU. */
   cN: Tensor | null;
 }
 
@@ -182,14 +193,112 @@ abstract class RNNBase extends Module {
    * batch, hidden] (zeros when left out); x is [time, batch, input] ([batch, time, input] with
    * batchFirst), or [time, input] for one sequence.
    */
-  forwardWithState(x: Tensor, h0?: Tensor | null, c0?: Tensor | null): RNNResult {
+  forwardWithState(x: Tensor, h0?: Tensor | null, c0?: Tensor | null): RNNResult;
+  /** A packed batch (packPaddedSequence, packSequence): the output packed alike, each sequence's final state at its own end. */
+  forwardWithState(x: PackedSequence, h0?: Tensor | null, c0?: Tensor | null): PackedRNNResult;
+  forwardWithState(x: Tensor | PackedSequence, h0?: Tensor | null, c0?: Tensor | null): RNNResult | PackedRNNResult {
+    if (x instanceof PackedSequence) return this.runPacked(x, h0, c0, true) as PackedRNNResult;
     return this.run(x, h0, c0, true) as RNNResult;
   }
 
   /** The output alone (torch's `output, _ = rnn(x)`); forwardWithState gives the final states too. */
-  forward(x: Tensor): Tensor {
+  forward(x: Tensor): Tensor;
+  /** The output of a packed batch, packed alike. */
+  forward(x: PackedSequence): PackedSequence;
+  forward(x: Tensor | PackedSequence): Tensor | PackedSequence {
+    if (x instanceof PackedSequence) return this.runPacked(x, null, null, false).output;
     // Without the final states: stacked for nobody, they were nodes that never saw a backward.
     return this.run(x, null, null, false).output;
+  }
+
+  /** The initial states [layers * directions, batch, hidden] given or zeros, checked, in the packing's sorted order. */
+  private packedInitial(t: Tensor | null | undefined, shape: number[], sorted: readonly number[] | null, name: string): Tensor {
+    const what = this.constructor.name;
+    if (t === undefined || t === null) return zeros(shape);
+    checkTensor(t, what);
+    if (t.ndim !== 3 || t.shape.some((s, i) => s !== shape[i])) throw new Error(`${what}: ${name} must be ${fmt(shape)} for this packed batch, got shape ${fmt(t.shape)}`);
+    return sorted ? indexSelect(t, 1, sorted) : t;
+  }
+
+  /**
+   * The layers over a packed batch, as torch runs them: step t of a direction advances only the
+   * batchSizes[t] sequences that have it (the longest first), so that a sequence's final state is its
+   * last step's; the reverse direction starts each sequence at its own last step from its initial state.
+   */
+  private runPacked(x: PackedSequence, h0: Tensor | null | undefined, c0: Tensor | null | undefined, states: boolean): PackedRNNResult | { output: PackedSequence } {
+    const what = this.constructor.name;
+    if (x.data.ndim !== 2 || x.data.shape[1] !== this.inputSize) {
+      throw new Error(`${what}: a packed input's data must be [steps, inputSize ${this.inputSize}], got shape ${fmt(x.data.shape)}`);
+    }
+    const sizes = x.batchSizes, batch = x.batch, steps = sizes.length;
+    const offsets = sizes.map((_, t) => sizes.slice(0, t).reduce((a, b) => a + b, 0));
+    const dirs = this.suffixes().length;
+    const lstm = this.mode === 'lstm';
+    if (!lstm && c0 !== undefined && c0 !== null) throw new Error(`${what}: c0 is LSTM's; ${what} has no cell state`);
+    const stateShape = [this.numLayers * dirs, batch, this.hiddenSize];
+    const h = this.packedInitial(h0, stateShape, x.sortedIndices, 'h0');
+    const c = lstm ? this.packedInitial(c0, stateShape, x.sortedIndices, 'c0') : null;
+    const hN: Tensor[] = [], cN: Tensor[] = [];
+    let seq = x.data;
+    for (let l = 0; l < this.numLayers; l++) {
+      const outputs: Tensor[] = [];
+      this.suffixes().forEach((suffix, d) => {
+        const w = this.weights(l, suffix);
+        const k = l * dirs + d;
+        const xp = linear(seq, w.wIh, w.bIh);
+        const hk = select(h, 0, k), ck = c && select(c, 0, k);
+        const rows = (v: Tensor | null, from: number, n: number) => v && (from === 0 && n === v.shape[0] ? v : narrow(v, 0, from, n));
+        const hs = new Array<Tensor>(steps);
+        let state: CellState;
+        if (d === 0) {
+          // Forward: the batch shrinks; the rows that leave have reached their sequences' ends.
+          const endedH: Tensor[] = [], endedC: Tensor[] = [];
+          state = { h: hk, c: ck };
+          for (let t = 0; t < steps; t++) {
+            const running = state.h.shape[0];
+            if (sizes[t] < running) {
+              endedH.unshift(rows(state.h, sizes[t], running - sizes[t]) as Tensor);
+              if (lstm) endedC.unshift(rows(cellOf(state), sizes[t], running - sizes[t]) as Tensor);
+              state = { h: rows(state.h, 0, sizes[t]) as Tensor, c: lstm ? rows(cellOf(state), 0, sizes[t]) : null };
+            }
+            state = cellStep(this.mode, narrow(xp, 0, offsets[t], sizes[t]), state, w);
+            hs[t] = state.h;
+          }
+          if (states) {
+            hN.push(endedH.length ? cat([state.h, ...endedH], 0) : state.h);
+            if (lstm) cN.push(endedC.length ? cat([cellOf(state), ...endedC], 0) : cellOf(state));
+          }
+        } else {
+          // Reverse: the batch grows; a sequence joins at its last step from its initial state.
+          state = { h: rows(hk, 0, sizes[steps - 1]) as Tensor, c: rows(ck, 0, sizes[steps - 1]) };
+          for (let t = steps - 1; t >= 0; t--) {
+            const running = state.h.shape[0];
+            if (sizes[t] > running) {
+              state = {
+                h: cat([state.h, rows(hk, running, sizes[t] - running) as Tensor], 0),
+                c: lstm ? cat([cellOf(state), rows(ck, running, sizes[t] - running) as Tensor], 0) : null,
+              };
+            }
+            state = cellStep(this.mode, narrow(xp, 0, offsets[t], sizes[t]), state, w);
+            hs[t] = state.h;
+          }
+          if (states) {
+            hN.push(state.h);
+            if (lstm) cN.push(cellOf(state));
+          }
+        }
+        outputs.push(cat(hs, 0));
+      });
+      seq = dirs === 1 ? outputs[0] : cat(outputs, 1);
+      if (this.dropout > 0 && this.training && l + 1 < this.numLayers) seq = dropped(seq, this.dropout, seq.shape);
+    }
+    const output = x.withData(seq);
+    if (!states) return { output };
+    const finish = (final: Tensor[]) => {
+      const t = stack(final, 0);
+      return x.unsortedIndices ? indexSelect(t, 1, x.unsortedIndices) : t;
+    };
+    return { output, hN: finish(hN), cN: lstm ? finish(cN) : null };
   }
 
   private run(x: Tensor, h0: Tensor | null | undefined, c0: Tensor | null | undefined, states: boolean): RNNResult | { output: Tensor } {

@@ -1,15 +1,17 @@
 // nn.utils as torch.nn.utils: the gradient clippers (optim's, under torch's other address),
-// parametersToVector / vectorToParameters, and rnn.padSequence.
+// parametersToVector / vectorToParameters, and rnn's padSequence and packed sequences.
 import { Tensor } from '../tensor';
-import { pad } from '../ops/pad_resize';
-import { cat, stack, tensorArray } from '../ops/join';
-import { reshape, transpose } from '../ops/shape';
+import { cat, tensorArray } from '../ops/join';
+import { reshape } from '../ops/shape';
 import { letGoAfterBackward } from '../ops/core';
 import { noGrad } from '../autograd';
 import { fmt } from '../shape';
-import { optionsOf, shown } from '../args';
+import { shown } from '../args';
+import { PackedSequence, packPaddedSequence, padPackedSequence, packSequence, padSequence } from './rnn_sequences';
 
 export { clipGradNorm, clipGradValue } from '../optim/clip';
+export { PackedSequence, packPaddedSequence, padPackedSequence, packSequence, padSequence } from './rnn_sequences';
+export type { PackPaddedOptions, PadPackedOptions, PadPackedResult, PadSequenceOptions } from './rnn_sequences';
 
 /** Every parameter flattened and joined into one 1-D tensor, in order (torch.nn.utils.parameters_to_vector). */
 export function parametersToVector(parameters: readonly Tensor[]): Tensor {
@@ -35,40 +37,5 @@ export function vectorToParameters(vec: Tensor, parameters: readonly Tensor[]): 
   });
 }
 
-/** Options of padSequence. */
-export interface PadSequenceOptions {
-  /** The result [batch, longest, ...] (true) or [longest, batch, ...] (default false). */
-  batchFirst?: boolean;
-  /** What fills the positions past each sequence's end (default 0). */
-  paddingValue?: number;
-}
-
-/**
- * Sequences of different lengths [L_i, ...] (the rest of their shapes equal) padded to the longest
- * and stacked (torch.nn.utils.rnn.pad_sequence): [longest, batch, ...], or [batch, longest, ...] with
- * batchFirst. Gradients go back to each sequence's own positions.
- */
-export function padSequence(sequences: readonly Tensor[], options?: PadSequenceOptions): Tensor {
-  const seqs = tensorArray(sequences, 'padSequence');
-  const o = optionsOf(options, 'padSequence', { batchFirst: 'boolean', paddingValue: 'value' });
-  const value = o.paddingValue ?? 0;
-  if (typeof value !== 'number') throw new Error(`padSequence: paddingValue must be a number, got ${shown(value)}`);
-  const rest = seqs[0].shape.slice(1);
-  seqs.forEach((s, i) => {
-    if (s.ndim < 1 || s.ndim !== rest.length + 1 || s.shape.slice(1).some((d, k) => d !== rest[k])) {
-      throw new Error(`padSequence: sequence ${i} has shape ${fmt(s.shape)}, sequence 0 ${fmt(seqs[0].shape)}: all but the first dim must agree`);
-    }
-  });
-  const longest = Math.max(...seqs.map((s) => s.shape[0]));
-  // pad's amounts run from the last dim: zeros for the rest, then [0, missing] for dim 0.
-  const padded = seqs.map((s) => (s.shape[0] === longest ? s : pad(s, [...rest.flatMap(() => [0, 0]), 0, longest - s.shape[0]], { value })));
-  const batchFirst = stack(padded, 0);
-  letGoAfterBackward(...padded.filter((p, i) => p !== seqs[i]));
-  if (o.batchFirst) return batchFirst;
-  const y = transpose(batchFirst, 0, 1);
-  letGoAfterBackward(batchFirst);
-  return y;
-}
-
-/** torch.nn.utils.rnn's helpers. */
-export const rnn = { padSequence };
+/** torch.nn.utils.rnn's helpers: padding, packing and unpacking sequences of different lengths. */
+export const rnn = { padSequence, packPaddedSequence, padPackedSequence, packSequence, PackedSequence };
