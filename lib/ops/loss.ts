@@ -166,14 +166,28 @@ export function binaryCrossEntropyElements(input: Tensor, target: Tensor, logits
   const grad = logits ? Binary.bceLogitsGrad : Binary.bceGrad;
   const shape = input.shape;
   const y = broadcastBinary(fwd, input.data, shape, target.data, shape, shape);
-  // The backward reads the target: one made for this op alone (BCEWithLogitsLoss's ones) goes back
-  // to the pool after it.
-  return recordKeeping(y, shape, [input], [target], logits ? 'bceWithLogits' : 'bce', (gy) => {
+  const backward = (gy: Float32Array): (Float32Array | null)[] => {
     const d = broadcastBinary(grad, input.data, shape, target.data, shape, shape);
-    const gx = broadcastBinary(Binary.mul, d, shape, gy, shape, shape);
+    const gx = input.requiresGrad ? broadcastBinary(Binary.mul, d, shape, gy, shape, shape) : null;
     recycleArray(d);
-    return [gx];
-  });
+    return target.requiresGrad ? [gx, targetGrad(input.data, gy, logits)] : [gx];
+  };
+  // A target that needs a gradient (a Bernoulli's entropy) is an input; otherwise the backward reads
+  // it as a constant, and one made for this op alone (BCEWithLogitsLoss's ones) goes back to the pool
+  // after it.
+  if (target.requiresGrad) return record(y, shape, [input, target], logits ? 'bceWithLogits' : 'bce', backward);
+  return recordKeeping(y, shape, [input], [target], logits ? 'bceWithLogits' : 'bce', backward);
+}
+
+/**
+ * The target's gradient, torch's: -x with logits (the loss (1 - t) x + softplus(-x) is linear in
+ * t), -logit(x) = -log(x / (1 - x)) without, each in the storage's precision, times gy.
+ */
+function targetGrad(x: Float32Array, gy: Float32Array, logits: boolean): Float32Array {
+  const r = roundingOf(x);
+  const g = allocOutput(x.length);
+  for (let i = 0; i < x.length; i++) g[i] = -(logits ? x[i] : r(Math.log(r(x[i] / r(1 - x[i]))))) * gy[i];
+  return g;
 }
 
 /**
