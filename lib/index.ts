@@ -17,6 +17,7 @@ export { clipGradNorm, clipGradValue, lrScheduler } from './optim';
 export * as data from './data';
 export * as linalg from './linalg';
 export * as distributed from './distributed';
+export * as distributions from './distributions';
 export { save, load, saveCheckpoint, loadCheckpoint, readSafetensors, writeSafetensors, SummaryWriter } from './io';
 export type { TensorDict, CheckpointInfo, LayerSpec } from './io';
 export { fit, evaluate, predict } from './train';

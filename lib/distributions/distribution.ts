@@ -1,0 +1,116 @@
+// torch.distributions' base: a batch of distributions of one family, parameters broadcast together
+// (batchShape), samples of sampleShape + batchShape (+ eventShape), and the checks torch makes with
+// validate_args on (its default): parameters inside their constraints at construction, a value inside
+// the support in logProb. Each family's formulas are torch 1.13's, composed of the library's ops, so
+// the values are its bits where the ops are and the gradients flow (rsample: reparameterized).
+import { Tensor } from '../tensor';
+import { broadcastShapes, fmt } from '../shape';
+import { shown } from '../args';
+import { tensor } from '../ops/creation';
+import { expand } from '../ops/shape';
+import { checkTensor } from '../ops/core';
+import { noGrad } from '../autograd';
+
+/** A parameter or value: a tensor, or one number (a 0-d tensor). */
+export type Param = Tensor | number;
+
+/** Options every distribution takes. */
+export interface DistributionOptions {
+  /** Check parameters and logProb's values as torch's validate_args does (default true). */
+  validateArgs?: boolean;
+}
+
+/** The parameters as tensors broadcast to one shape (torch's broadcast_all). */
+export function broadcastAll(what: string, params: Record<string, Param>): { shape: number[]; values: Tensor[] } {
+  const ts = Object.entries(params).map(([name, p]) => {
+    if (typeof p === 'number') return tensor(p);
+    checkTensor(p, `${what} ${name}`);
+    return p;
+  });
+  const shape = ts.reduce<number[]>((s, t) => broadcastShapes(s, t.shape, what), []);
+  return { shape, values: ts.map((t) => (t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]) ? t : expand(t, shape))) };
+}
+
+/** An error naming the parameter or value and the first element outside its constraint. */
+export function checkEach(t: Tensor, ok: (v: number, i: number) => boolean, what: string, name: string, constraint: string): void {
+  for (let i = 0; i < t.size; i++) {
+    if (!ok(t.data[i], i)) throw new Error(`${what}: ${name} must be ${constraint}, got ${shown(t.data[i])} at element ${i} of shape ${fmt(t.shape)}`);
+  }
+}
+
+/** A sample shape checked: an array of non-negative integers. */
+export function checkSampleShape(shape: readonly number[], what: string): number[] {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new Error(`${what}: sampleShape must be an array of non-negative integers, got ${shown(shape)}`);
+  return [...shape];
+}
+
+/** A batch of distributions of one family (torch.distributions.Distribution). */
+export abstract class Distribution {
+  /** The shape of the batch of distributions: the parameters' broadcast shape. */
+  readonly batchShape: number[];
+  /** The shape of one draw of one distribution ([] for scalar families; [] for Categorical's index too). */
+  readonly eventShape: number[];
+  /** Whether parameters and values are checked. */
+  readonly validateArgs: boolean;
+  /** Whether rsample (a draw that gradients flow through) is available. */
+  abstract readonly hasRsample: boolean;
+
+  protected constructor(batchShape: number[], eventShape: number[], options: DistributionOptions | undefined) {
+    this.batchShape = batchShape;
+    this.eventShape = eventShape;
+    const v = options?.validateArgs ?? true;
+    if (typeof v !== 'boolean') throw new Error(`${new.target.name}: validateArgs must be true or false, got ${shown(v)}`);
+    this.validateArgs = v;
+  }
+
+  /** The mean of each distribution. */
+  abstract get mean(): Tensor;
+  /** The variance of each distribution. */
+  abstract get variance(): Tensor;
+  /** The standard deviation of each distribution. */
+  get stddev(): Tensor {
+    return this.variance.sqrt();
+  }
+
+  /** The log of the density (or mass) at value, broadcast with the batch. */
+  abstract logProb(value: Param): Tensor;
+  /** Each distribution's entropy. */
+  abstract entropy(): Tensor;
+
+  /** A draw of sampleShape + batchShape that gradients flow through; families without one throw. */
+  rsample(sampleShape: readonly number[] = []): Tensor {
+    void sampleShape;
+    throw new Error(`${this.constructor.name}: rsample is not available (no reparameterization); use sample`);
+  }
+
+  /** A draw of sampleShape + batchShape, outside the graph. */
+  sample(sampleShape: readonly number[] = []): Tensor {
+    return noGrad(() => this.rsample(sampleShape));
+  }
+
+  /** The cumulative distribution function at value. */
+  cdf(value: Param): Tensor {
+    void value;
+    throw new Error(`${this.constructor.name}: cdf is not implemented (as in torch)`);
+  }
+
+  /** The inverse of the cumulative distribution function at value. */
+  icdf(value: Param): Tensor {
+    void value;
+    throw new Error(`${this.constructor.name}: icdf is not implemented (as in torch)`);
+  }
+
+  /** The draw's full shape for a sample shape. */
+  protected extendedShape(sampleShape: readonly number[]): number[] {
+    return [...checkSampleShape(sampleShape, `${this.constructor.name}.sample`), ...this.batchShape, ...this.eventShape];
+  }
+
+  /** value as a tensor, checked to lie in the support when validating. */
+  protected valueOf(value: Param, inSupport: (v: number, i: number) => boolean, support: string): Tensor {
+    const what = `${this.constructor.name}.logProb`;
+    const t = typeof value === 'number' ? tensor(value) : value;
+    checkTensor(t, what);
+    if (this.validateArgs) checkEach(t, inSupport, what, 'value', `within the support (${support})`);
+    return t;
+  }
+}

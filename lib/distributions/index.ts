@@ -1,0 +1,6 @@
+// torch.distributions' names (`bp.distributions.Normal`, ...): re-exports only.
+export { Distribution } from './distribution';
+export type { DistributionOptions, Param } from './distribution';
+export { Normal, Uniform, Exponential, Bernoulli, Categorical } from './families';
+export type { ProbsOrLogits } from './families';
+export { klDivergence } from './kl';

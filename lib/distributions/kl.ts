@@ -1,0 +1,48 @@
+// torch.distributions.kl_divergence for the pairs of one family that torch registers among the
+// families here, with its formulas (infinite where q gives no mass to what p does).
+import { Tensor } from '../tensor';
+import { add, div, mul, pow, sub } from '../ops/binary';
+import { log, neg } from '../ops/unary';
+import { eq, gt, lt, where } from '../ops/more';
+import { logicalOr } from '../ops/pointwise_more';
+import { softplus } from '../ops/more';
+import { sum } from '../ops/reduce';
+import { Distribution } from './distribution';
+import { Bernoulli, Categorical, Exponential, Normal, Uniform } from './families';
+
+/** t with Infinity where mask is nonzero, then 0 where zero is nonzero (torch's two masked assignments, in that order). */
+function infThenZero(t: Tensor, infAt: Tensor, zeroAt: Tensor): Tensor {
+  return where(zeroAt, 0, where(infAt, Infinity, t));
+}
+
+/**
+ * KL(p || q) for each distribution of the batch (torch.distributions.kl_divergence): Normal, Uniform,
+ * Exponential, Bernoulli and Categorical against the same family.
+ */
+export function klDivergence(p: Distribution, q: Distribution): Tensor {
+  if (p instanceof Normal && q instanceof Normal) {
+    const varRatio = pow(div(p.scale, q.scale), 2);
+    const t1 = pow(div(sub(p.loc, q.loc), q.scale), 2);
+    return mul(sub(sub(add(varRatio, t1), 1), log(varRatio)), 0.5);
+  }
+  if (p instanceof Uniform && q instanceof Uniform) {
+    const result = log(div(sub(q.high, q.low), sub(p.high, p.low)));
+    return where(logicalOr(gt(q.low, p.low), lt(q.high, p.high)), Infinity, result);
+  }
+  if (p instanceof Exponential && q instanceof Exponential) {
+    const rateRatio = div(q.rate, p.rate);
+    return sub(add(neg(log(rateRatio)), rateRatio), 1);
+  }
+  if (p instanceof Bernoulli && q instanceof Bernoulli) {
+    const t1 = infThenZero(mul(p.probs, sub(softplus(neg(q.logits)), softplus(neg(p.logits)))), eq(q.probs, 0), eq(p.probs, 0));
+    const t2 = infThenZero(mul(sub(1, p.probs), sub(softplus(q.logits), softplus(p.logits))), eq(q.probs, 1), eq(p.probs, 1));
+    return add(t1, t2);
+  }
+  if (p instanceof Categorical && q instanceof Categorical) {
+    const t = mul(p.probs, sub(p.logits, q.logits));
+    return sum(infThenZero(t, eq(q.probs, 0), eq(p.probs, 0)), -1);
+  }
+  throw new Error(`klDivergence: no formula for ${p?.constructor?.name ?? shownName(p)} against ${q?.constructor?.name ?? shownName(q)} (the pairs: Normal, Uniform, Exponential, Bernoulli, Categorical, each against its own family)`);
+}
+
+const shownName = (v: unknown): string => (v === null ? 'null' : typeof v);
