@@ -123,6 +123,11 @@ export function classLoss(input: Tensor, target: ClassTarget, spec: ClassLossSpe
 
 // Probability targets with class weights: -sum_c w_c t'_c log p_c, t' the smoothed target.
 function weightedProbabilityRows(r: Rows, target: Tensor, w: Float32Array, ls: number): Tensor {
+  if (target.requiresGrad) {
+    // A target that needs a gradient: t' w composed of ops, torch's order, so that it flows back.
+    const smoothed = ls === 0 ? target : add(mul(target, 1 - ls), ls / r.cols);
+    return neg(sum(mul(mul(logSoftmax(r.x, 1), smoothed), constant(w, [r.cols])), 1));
+  }
   const coef = new Float32Array(r.rows * r.cols);
   const t = target.data;
   for (let i = 0; i < coef.length; i++) coef[i] = w[i % r.cols] * (t[i] * (1 - ls) + ls / r.cols);

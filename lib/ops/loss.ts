@@ -134,12 +134,35 @@ export function crossEntropyRows(logits: Tensor, target: ClassTarget, labelSmoot
   const prob = allocOutput(logits.size);
   const be = B();
   be.crossEntropy(logits.data, rows, cols, ti, tp, labelSmoothing, loss, prob);
-  // Only the backward reads the probabilities.
-  return recordKeeping(loss, [rows], [logits], [prob], 'crossEntropy', (gy) => {
-    const gx = allocOutput(logits.size);
-    be.crossEntropyGrad(prob, rows, cols, ti, tp, labelSmoothing, gy, gx);
-    return [gx];
-  });
+  const backward = (gy: Float32Array): (Float32Array | null)[] => {
+    const gx = logits.requiresGrad ? allocOutput(logits.size) : null;
+    if (gx) be.crossEntropyGrad(prob, rows, cols, ti, tp, labelSmoothing, gy, gx);
+    return target instanceof Tensor && tp && target.requiresGrad ? [gx, probabilityTargetGrad(logits.data, rows, cols, labelSmoothing, gy)] : [gx];
+  };
+  // A probability target that needs a gradient is an input; only the backward reads the probabilities.
+  if (target instanceof Tensor && tp && target.requiresGrad) return recordKeeping(loss, [rows], [logits, target], [prob], 'crossEntropy', backward);
+  return recordKeeping(loss, [rows], [logits], [prob], 'crossEntropy', backward);
+}
+
+/**
+ * A probability target's gradient, torch's: the row's loss -sum_c t'_c log p_c with t' = t (1 - ls)
+ * + ls / C gives -gy log p_c (1 - ls), log p the row's log-softmax (in double, rounded once).
+ */
+function probabilityTargetGrad(x: Float32Array, rows: number, cols: number, ls: number, gy: Float32Array): Float32Array {
+  const r = roundingOf(x);
+  const g = allocOutput(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    let max = -Infinity;
+    for (let c = 0; c < cols; c++) max = Math.max(max, x[i * cols + c]);
+    let total = 0;
+    for (let c = 0; c < cols; c++) total += Math.exp(x[i * cols + c] - max);
+    const logTotal = Math.log(total);
+    for (let c = 0; c < cols; c++) {
+      const scaled = r(-gy[i] * r(x[i * cols + c] - max - logTotal));
+      g[i * cols + c] = ls === 0 ? scaled : scaled * (1 - ls);
+    }
+  }
+  return g;
 }
 
 /**
