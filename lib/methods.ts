@@ -91,7 +91,7 @@ declare module './tensor' {
     /** Element-wise smaller of this and other (broadcast; NaN if either is). */
     minimum(other: Operand): Tensor;
     /** Every element limited to [min, max]; either bound may be null or omitted. */
-    clamp(min?: number | null, max?: number | null): Tensor;
+    clamp(min?: Tensor | number | null, max?: Tensor | number | null): Tensor;
     /** Smallest element, or the smallest along `dim` (keepDim as in sum). */
     min(dim?: number, keepDim?: boolean): Tensor;
     /** Index of the smallest element (along `dim`), the first among ties; float indices. */
@@ -364,6 +364,8 @@ declare module './tensor' {
     argwhere(): Tensor;
     /** The matrix exponential of each square matrix (torch.matrix_exp). */
     matrixExp(): Tensor;
+    /** The p-norm of this - other over all elements (torch.dist). */
+    dist(other: Operand, p?: number): Tensor;
     /** 1 where both are nonzero (torch.logical_and). */
     logicalAnd(other: Operand): Tensor;
     /** 1 where either is nonzero (torch.logical_or). */
@@ -397,7 +399,7 @@ declare module './tensor' {
     /** log(z / (1 - z)), z clamped to [eps, 1 - eps] when eps is given (torch.logit). */
     logit(eps?: number): Tensor;
     /** clamp (torch.clip). */
-    clip(min?: number | null, max?: number | null): Tensor;
+    clip(min?: Tensor | number | null, max?: Tensor | number | null): Tensor;
     /** swapaxes (torch.swapdims). */
     swapdims(a: number, b: number): Tensor;
     /** The n-th derivative of digamma (torch.polygamma, as this.polygamma(n)). */
@@ -690,6 +692,7 @@ P.igamma = function (x) { return ops.igamma(this, x); };
 P.igammac = function (x) { return ops.igammac(this, x); };
 P.argwhere = function () { return ops.argwhere(this); };
 P.matrixExp = function () { return ops.matrixExp(this); };
+P.dist = function (o, p) { return ops.dist(this, o, p); };
 P.logicalAnd = function (o) { return ops.logicalAnd(this, o); };
 P.logicalOr = function (o) { return ops.logicalOr(this, o); };
 P.logicalXor = function (o) { return ops.logicalXor(this, o); };

@@ -1,5 +1,5 @@
 // torch functions added in session 53 against torch 1.13: gcd, lcm, floatPower, argwhere,
-// combinations, pdist (values and gradients bit for bit or within float32's rounding), igamma and
+// combinations, pdist, dist, clamp by tensors (values and gradients bit for bit or within float32's rounding), igamma and
 // igammac (torch evaluates them in float32: within 2e-5), matrixExp (torch's Taylor polynomials in
 // float32 against our Padé in double: within 1e-5 of the largest entry); then edges and errors.
 import { expect, it } from 'vitest';
@@ -27,6 +27,13 @@ const EXACT: TorchCall[] = [
   { name: 'pdist p = 2, a repeated row', inputs: { a: fixed([4, 3], [1, 2, 3, 0.5, -1, 2, 1, 2, 3, -2, 0.25, 1], true) }, ours: (t) => bp.pdist(t.a), py: 'F.pdist(a)' },
   { name: 'pdist p = 1', inputs: { a: x([5, 3]) }, ours: (t) => bp.pdist(t.a, 1), py: 'F.pdist(a, 1)' },
   { name: 'pdist p = Infinity', inputs: { a: x([5, 4]) }, ours: (t) => bp.pdist(t.a, Infinity), py: 'F.pdist(a, float("inf"))' },
+  { name: 'dist p = 2, broadcast', inputs: { a: x([3, 4]), b: x([4]) }, ours: (t) => bp.dist(t.a, t.b), py: 'torch.dist(a, b)' },
+  { name: 'dist p = 1, 3, Infinity (method)', inputs: { a: x([5]), b: x([5]) },
+    ours: (t) => bp.stack([t.a.dist(t.b, 1), t.a.dist(t.b, 3), t.a.dist(t.b, Infinity)]), py: 'torch.stack([a.dist(b, 1), a.dist(b, 3), a.dist(b, float("inf"))])' },
+  { name: 'clamp by tensors, broadcast, ties', inputs: { a: fixed([2, 3], [0.1, 0.5, 0.9, -1, 0.25, 2], true), lo: fixed([3], [0, 0.5, 1], true), hi: fixed([2, 1], [0.8, 0.25], true) },
+    ours: (t) => bp.clamp(t.a, t.lo, t.hi), py: 'torch.clamp(a, lo, hi)' },
+  { name: 'clamp by a tensor min only, and clip by a tensor max (method)', inputs: { a: x([4]), lo: x([4]), hi: x([1]) },
+    ours: (t) => t.a.clamp(t.lo).add(t.a.clip(null, t.hi)), py: 'torch.clamp(a, min=lo) + a.clip(max=hi)' },
 ];
 
 const GAMMA: TorchCall[] = [
@@ -71,6 +78,8 @@ eachBackend('torch functions of session 53', () => {
     expect(() => bp.pdist(bp.ones([3]))).toThrow(/^pdist: x must be 2-D \(rows of points\), got shape \[3\]$/);
     expect(() => bp.pdist(bp.ones([3, 2]), 3)).toThrow(/^pdist: p must be 1, 2 or Infinity, got 3$/);
     expect(() => bp.matrixExp(bp.ones([2, 3]))).toThrow(/^matrixExp: A must be a square matrix/);
+    expect(() => bp.dist(bp.ones([2]), bp.ones([3]))).toThrow(/\[2\].*\[3\]/);
+    expect(() => bp.nn.functional.crossEntropy(bp.ones([2, 3]), bp.tensor([0, 1]), { weight: bp.ones([3]).requiresGrad_() })).toThrow(/^CrossEntropyLoss: weight must not require a gradient/);
     const a = bp.tensor([2], { requiresGrad: true });
     expect(() => bp.igamma(a, bp.tensor([1])).sum().backward()).toThrow(/^igamma: the gradient for a is not implemented \(as in torch\)/);
   });

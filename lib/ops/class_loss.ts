@@ -3,6 +3,7 @@
 // per-class weights, ignore_index and label smoothing. The common case (a batch, no weights, no
 // ignored target) is one fused kernel; the rest is composed from ops, so autograd follows it.
 import { Tensor } from '../tensor';
+import { isGradEnabled } from '../autograd';
 import { fmt, sameShape, sizeOf } from '../shape';
 import { add, mul } from './binary';
 import { classIndices, crossEntropyRows, nllRows, reduceLoss, Reduction, ClassTarget } from './loss';
@@ -50,6 +51,8 @@ function classWeights(weight: Tensor | null, cols: number, what: string): Float3
   if (weight.ndim !== 1 || weight.shape[0] !== cols) {
     throw new Error(`${what}: weight must have one value per class ([${cols}]), got shape ${fmt(weight.shape)}`);
   }
+  // torch refuses it too: nll_loss is not differentiable in the class weights, and none would come.
+  if (weight.requiresGrad && isGradEnabled()) throw new Error(`${what}: weight must not require a gradient (the loss is not differentiable in the class weights, as in torch); pass weight.detach()`);
   return weight.data;
 }
 

@@ -6,7 +6,7 @@ import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { broadcastShapes } from '../shape';
 import { alloc, allocOutput } from '../storage';
-import { asTensor, broadcastBinary, checkTensor, Operand, record, sumOwnTo } from './core';
+import { asTensor, broadcastBinary, checkTensor, expandTo, Operand, record, sumOwnTo } from './core';
 import { recycleArray } from '../reuse';
 import { shown } from '../args';
 
@@ -48,9 +48,13 @@ export function minimum(a: Operand, b: Operand): Tensor {
   return extremum('minimum', a, b);
 }
 
-/** Every element limited to [min, max] (either bound may be omitted; NaN stays NaN), as torch.clamp. */
-export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+/**
+ * Every element limited to [min, max] (either bound may be omitted; NaN stays NaN), as torch.clamp;
+ * the bounds may be tensors, broadcast with x (each then gets the gradient where it bound x).
+ */
+export function clamp(x: Tensor, min?: Tensor | number | null, max?: Tensor | number | null): Tensor {
   checkTensor(x, 'clamp');
+  if (min instanceof Tensor || max instanceof Tensor) return clampByTensors(x, min ?? null, max ?? null);
   const hasLo = min !== undefined && min !== null;
   const hasHi = max !== undefined && max !== null;
   if (!hasLo && !hasHi) throw new Error('clamp: give min, max or both');
@@ -69,5 +73,42 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
     else if (hasLo) B().unaryGrad(Unary.clampMin, x.data, y, gy, gx, lo);
     else B().unaryGrad(Unary.clampMax, x.data, y, gy, gx, hi);
     return [gx];
+  });
+}
+
+/**
+ * clamp with tensor bounds: min(max(x, min), max) over the broadcast shape (a NaN anywhere gives NaN).
+ * torch's gradients: x's where min <= x <= max; min's where x < min, max's where x > max, all of it
+ * max's where min > max; none where x is NaN; summed back to each one's shape.
+ */
+function clampByTensors(x: Tensor, min: Tensor | number | null, max: Tensor | number | null): Tensor {
+  const lo = min === null ? null : asTensor(min, 'clamp');
+  const hi = max === null ? null : asTensor(max, 'clamp');
+  let shape = x.shape;
+  for (const b of [lo, hi]) if (b) shape = broadcastShapes(shape, b.shape, 'clamp');
+  const xs = expandTo(x.data, x.shape, shape);
+  const ls = lo && expandTo(lo.data, lo.shape, shape), hs = hi && expandTo(hi.data, hi.shape, shape);
+  const y = allocOutput(xs.length);
+  for (let i = 0; i < y.length; i++) {
+    let v = xs[i];
+    if (ls) v = Number.isNaN(v) || Number.isNaN(ls[i]) ? NaN : Math.max(v, ls[i]);
+    if (hs) v = Number.isNaN(v) || Number.isNaN(hs[i]) ? NaN : Math.min(v, hs[i]);
+    y[i] = v;
+  }
+  const both = !!(ls && hs);
+  const part = (t: Tensor | null, pass: (i: number) => boolean, gy: Float32Array): Float32Array | null => {
+    if (!t?.requiresGrad) return null;
+    const g = allocOutput(gy.length);
+    for (let i = 0; i < g.length; i++) g[i] = pass(i) ? gy[i] : 0;
+    return sumOwnTo(g, shape, t.shape);
+  };
+  const inputs = [x, ...(lo ? [lo] : []), ...(hi ? [hi] : [])];
+  return record(y, shape, inputs, 'clamp', (gy) => {
+    const grads = [part(x, (i) => (!ls || xs[i] >= ls[i]) && (!hs || xs[i] <= hs[i]), gy)];
+    // With min > max the output is max, and so is the gradient's place.
+    const crossed = (i: number) => both && (ls as Float32Array)[i] > (hs as Float32Array)[i];
+    if (lo) grads.push(part(lo, (i) => xs[i] < (ls as Float32Array)[i] && !crossed(i), gy));
+    if (hi) grads.push(part(hi, (i) => xs[i] > (hs as Float32Array)[i] || crossed(i), gy));
+    return grads;
   });
 }

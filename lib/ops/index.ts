@@ -3,7 +3,7 @@ export { add, sub, mul, div, pow } from './binary';
 export { atan2, fmod, remainder, logaddexp, hypot } from './binary_more';
 export { diagonal, diag, diagEmbed, trace, meshgrid, repeatInterleave, kron, cdist, pairwiseDistance } from './structure';
 export type { MeshgridOptions, PairwiseDistanceOptions } from './structure';
-export { blockDiag, cartesianProd, diagflat, trilIndices, triuIndices, combinations, pdist } from './structure_more';
+export { blockDiag, cartesianProd, diagflat, trilIndices, triuIndices, combinations, pdist, dist } from './structure_more';
 export { broadcastTo, broadcastTensors, unbind, unflatten, moveaxis, ravel, t, atleast1d, atleast2d, atleast3d, columnStack, dstack, tensorSplit, hsplit, vsplit, dsplit, fliplr, flipud, rot90, takeAlongDim } from './shape_more';
 export type { SplitPoints } from './shape_more';
 export { det, logdet, slogdet, inverse } from './linalg';

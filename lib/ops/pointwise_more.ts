@@ -291,7 +291,7 @@ export function rad2deg(x: Tensor): Tensor {
 /** torch.sgn: sign, for real tensors. */
 export const sgn = (x: Tensor): Tensor => sign(x);
 /** torch.clip: clamp. */
-export const clip = (x: Tensor, min?: number | null, max?: number | null): Tensor => clamp(x, min, max);
+export const clip = (x: Tensor, min?: Tensor | number | null, max?: Tensor | number | null): Tensor => clamp(x, min, max);
 /** torch.absolute: abs. */
 export const absolute = (x: Tensor): Tensor => abs(x);
 /** torch.negative: neg. */

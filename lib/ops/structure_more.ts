@@ -1,17 +1,18 @@
-// torch's blockDiag, cartesianProd, diagflat, trilIndices, triuIndices, combinations and pdist:
+// torch's blockDiag, cartesianProd, diagflat, trilIndices, triuIndices, combinations, pdist and dist:
 // block diagonals and diagonals are x's elements placed into zeros (structure.ts's placedInZeros,
-// whose gradient picks them back out); combinations and pdist's pairs of rows are indexSelect's picks;
-// the index lists are float32 tensors of integers, as the library's index outputs.
+// whose gradient picks them back out); combinations and pdist's pairs of rows are indexSelect's
+// picks; the index lists are float32 tensors of integers, as the library's index outputs.
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { shown } from '../args';
-import { checkTensor, composedOf } from './core';
+import { checkTensor, composedOf, Operand } from './core';
 import { tensorArray, cat, stack } from './join';
 import { reshape } from './shape';
 import { checkInt, checkNormP, diag, meshgrid, placedInZeros } from './structure';
 import { indexSelect } from './index_ops';
 import { sub } from './binary';
 import { norm } from './cumulative';
+import { vectorNorm } from './linalg_composed';
 import { clone } from './more';
 import { tensor } from './creation';
 
@@ -133,4 +134,11 @@ export function pdist(x: Tensor, p = 2): Tensor {
     }
   }
   return composedOf((own) => norm(own(sub(own(indexSelect(x, 0, first)), own(indexSelect(x, 0, second)))), p, -1), [x]);
+}
+
+/** The p-norm of a - b over all elements, broadcast (torch.dist; p any real, as vectorNorm's ord). */
+export function dist(a: Tensor, b: Operand, p = 2): Tensor {
+  checkTensor(a, 'dist');
+  if (typeof p !== 'number' || Number.isNaN(p)) throw new Error(`dist: p must be a number, got ${shown(p)}`);
+  return composedOf((own) => vectorNorm(own(sub(a, b)), p), [a]);
 }
