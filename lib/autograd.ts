@@ -118,7 +118,8 @@ class WalkContext implements BackwardContext {
   claimGate(k: number): ActivationGate | null {
     const c = this.inputs[k];
     const gate = c?.node?.gate;
-    if (!gate || !c.requiresGrad || c.retainsGrad || this.uses[c.walkSlot] !== 1) return null;
+    // A hook, too, is to see dL/dy.
+    if (!gate || !c.requiresGrad || c.retainsGrad || c.gradHooks || this.uses[c.walkSlot] !== 1) return null;
     this.flags[c.walkSlot] |= GATED;
     return gate;
   }
@@ -240,10 +241,18 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
   // of its outputs are placed, since a later one may be the same array.
   const replaced: Float32Array[] = [];
   for (let i = 0; i < n; i++) {
-    const g = grads[i];
+    let g = grads[i];
     if (!g) continue;
     grads[i] = null; // free as we go: each tensor's gradient is complete once visited
     const t = order[i];
+    if (t.gradHooks) {
+      const hooked = t.hookedGradient(g);
+      if (hooked !== g) {
+        if ((flags[i] & OWNED) === 0 && sharers.has(g.buffer)) unshare(g, i + 1);
+        g = hooked;
+        flags[i] = OWNED;
+      }
+    }
     const node = t.node;
     const counted = (flags[i] & OWNED) === 0 && sharers.has(g.buffer);
     if (!node) {

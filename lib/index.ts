@@ -2,7 +2,7 @@
 import './methods';
 
 export { Tensor } from './tensor';
-export type { BackwardOptions, GradNode, GradPart, NestedArray } from './tensor';
+export type { BackwardOptions, GradNode, GradPart, NestedArray, GradHook, RemovableHandle } from './tensor';
 export type { Shape } from './shape';
 export * from './ops';
 export { noGrad, isGradEnabled } from './autograd';

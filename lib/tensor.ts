@@ -1,6 +1,6 @@
 // Tensor: Float32Array storage (row-major, contiguous), a shape, requiresGrad, grad, and the tape node
 // that made it. Ops are attached as methods by ./methods.ts; the free functions live in ./ops.
-import { runBackward } from './autograd';
+import { noGrad, runBackward } from './autograd';
 import { UnaryCode } from './backend/backend';
 import { B } from './backend/registry';
 import { fmt, sameShape, sizeOf, Shape } from './shape';
@@ -9,6 +9,15 @@ import { allocOutput, transientAlloc } from './storage';
 import { copyInto } from './copy';
 import { isPlainObject, optionsOf, shown } from './args';
 import { dropStorage, holdStorage, neverPool, POOL_MIN_LENGTH, recycleReleasedGrad, StorageRecord, trackCreated } from './reuse';
+
+/** A tensor's gradient hook (Tensor.registerHook): sees the gradient, may return a replacement. */
+export type GradHook = (grad: Tensor) => Tensor | void;
+
+/** What registering a hook returns: remove() unregisters it. */
+export interface RemovableHandle {
+  /** Unregisters the hook (again: nothing). */
+  remove(): void;
+}
 
 /** One recorded operation: its inputs and the rule that sends the output's gradient back to them. */
 export interface GradNode {
@@ -97,6 +106,8 @@ export class Tensor {
   node: GradNode | null;
   /** @internal keep .grad on a non-leaf tensor (see retainGrad). */
   retainsGrad = false;
+  /** @internal The gradient hooks registerHook added, in order; null when there are none. */
+  gradHooks: GradHook[] | null = null;
   /**
    * @internal This tensor's place in the backward() walk numbered walkMark (autograd.ts): its slot
    * in that walk's arrays, valid only while walkMark is the walk's number.
@@ -252,6 +263,45 @@ export class Tensor {
     const s = this.spareGrad;
     this.spareGrad = null;
     return s && s.length === this.size ? s : null;
+  }
+
+  /**
+   * Calls fn with this tensor's gradient (a copy) each time backward() has computed it; a tensor fn
+   * returns, of this tensor's shape, replaces the gradient from there on (torch's Tensor.register_hook).
+   * Returns a handle whose remove() unregisters fn.
+   */
+  registerHook(fn: GradHook): RemovableHandle {
+    if (typeof fn !== 'function') throw new Error(`registerHook: fn must be a function, got ${typeof fn}`);
+    if (!this.requiresGrad) throw new Error("registerHook: cannot register a hook on a tensor that doesn't require a gradient");
+    (this.gradHooks ??= []).push(fn);
+    return {
+      remove: () => {
+        const left = (this.gradHooks ?? []).filter((h) => h !== fn);
+        this.gradHooks = left.length ? left : null;
+      },
+    };
+  }
+
+  /**
+   * @internal This tensor's complete gradient g through its hooks in order, each given a copy (it
+   * may keep it: g's storage goes back to the pool); a tensor one returns becomes the gradient
+   * (copied into an array of the walk's). g itself when no hook replaced it.
+   */
+  hookedGradient(g: Float32Array): Float32Array {
+    let current = g;
+    for (const hook of [...(this.gradHooks ?? [])]) {
+      const copy = allocOutput(current.length);
+      copyInto(current, copy);
+      const r = noGrad(() => hook(new Tensor(copy, this.shape)));
+      if (r === undefined) continue;
+      if (!(r instanceof Tensor) || r.ndim !== this.ndim || r.shape.some((d, k) => d !== this.shape[k])) {
+        throw new Error(`backward: a gradient hook must return nothing or a tensor of the gradient's shape ${fmt(this.shape)}, got ${r instanceof Tensor ? `shape ${fmt(r.shape)}` : shown(r)}`);
+      }
+      const own = allocOutput(r.size);
+      copyInto(r.data, own);
+      current = own;
+    }
+    return current;
   }
 
   /** Keeps the gradient of this non-leaf tensor in `.grad` after backward(). */

@@ -1,6 +1,7 @@
 // Module: the base of every layer. Parameters, buffers and children are found by walking the
 // module's own fields in the order they were assigned, which gives PyTorch's state-dict key order.
 import { Tensor } from '../tensor';
+import type { RemovableHandle } from '../tensor';
 import { holdForGood } from '../memory';
 import { fmt, sameShape } from '../shape';
 import { Parameter } from './parameter';
@@ -95,6 +96,22 @@ export abstract class Module {
   /** Same as forward (PyTorch's module call). */
   call(...inputs: Tensor[]): Tensor {
     return this.forward(...inputs);
+  }
+
+  /**
+   * Calls fn(module, inputs) before every forward of this module; an array (or one tensor) it returns
+   * replaces the inputs (torch's register_forward_pre_hook). Returns a handle whose remove() unregisters it.
+   */
+  registerForwardPreHook(fn: ForwardPreHook): RemovableHandle {
+    return addForwardHook(this, 'pre', fn);
+  }
+
+  /**
+   * Calls fn(module, inputs, output) after every forward of this module; a tensor it returns replaces
+   * the output (torch's register_forward_hook). Returns a handle whose remove() unregisters it.
+   */
+  registerForwardHook(fn: ForwardHook): RemovableHandle {
+    return addForwardHook(this, 'post', fn);
   }
 
   /** Registers a tensor that is state but not a parameter (e.g. running_mean). */
@@ -300,4 +317,60 @@ export abstract class Module {
     for (const [k, dst] of own) if (dict[k]) dst.data.set(dict[k].data);
     return { missingKeys, unexpectedKeys };
   }
+}
+
+/** A forward pre-hook: sees the module and its inputs; may return replacement inputs. */
+export type ForwardPreHook = (module: Module, inputs: Tensor[]) => Tensor | Tensor[] | void;
+/** A forward hook: sees the module, its inputs and its output; may return a replacement output. */
+export type ForwardHook = (module: Module, inputs: Tensor[], output: Tensor) => Tensor | void;
+
+/** A module's forward hooks, and the forward its own instance had before them (null: its class's). */
+interface Hooks { pre: ForwardPreHook[]; post: ForwardHook[]; ownForward: ((...inputs: Tensor[]) => Tensor) | null }
+const hooksOf = new WeakMap<Module, Hooks>();
+
+/**
+ * Adds a hook, wrapping the module's forward in an instance property while it has any: every caller
+ * of forward (call(), Sequential, a parent module) runs the hooks, and the library's paths that
+ * replace a layer's forward by a kernel (runsOwnForward: Sequential's fused pairs, fit's native loop)
+ * see a forward of the instance's own and run it instead.
+ */
+function addForwardHook(m: Module, kind: 'pre' | 'post', fn: ForwardPreHook | ForwardHook): RemovableHandle {
+  if (typeof fn !== 'function') throw new Error(`${m.constructor.name}.register${kind === 'pre' ? 'ForwardPreHook' : 'ForwardHook'}: fn must be a function, got ${typeof fn}`);
+  let h = hooksOf.get(m);
+  if (!h) {
+    const own = Object.prototype.hasOwnProperty.call(m, 'forward') ? (m as unknown as { forward: Hooks['ownForward'] }).forward : null;
+    const hooks: Hooks = h = { pre: [], post: [], ownForward: own };
+    const inner = own ?? (Object.getPrototypeOf(m) as Module).forward;
+    Object.defineProperty(m, 'forward', {
+      configurable: true, writable: true, enumerable: false,
+      value: function hooked(this: Module, ...inputs: Tensor[]): Tensor {
+        let args = inputs;
+        for (const pre of [...hooks.pre]) {
+          const r = pre(this, args);
+          if (r !== undefined) args = Array.isArray(r) ? r : [r];
+        }
+        let out = inner.apply(this, args);
+        for (const post of [...hooks.post]) {
+          const r = post(this, args, out);
+          if (r !== undefined) out = r;
+        }
+        return out;
+      },
+    });
+    hooksOf.set(m, hooks);
+  }
+  const list = (kind === 'pre' ? h.pre : h.post) as unknown[];
+  list.push(fn);
+  const hooks = h;
+  return {
+    remove: () => {
+      const at = list.indexOf(fn);
+      if (at >= 0) list.splice(at, 1);
+      if (hooks.pre.length || hooks.post.length || hooksOf.get(m) !== hooks) return;
+      // The last one gone: the instance's forward as it was.
+      hooksOf.delete(m);
+      if (hooks.ownForward) Object.defineProperty(m, 'forward', { configurable: true, writable: true, enumerable: true, value: hooks.ownForward });
+      else delete (m as unknown as { forward?: unknown }).forward;
+    },
+  };
 }
