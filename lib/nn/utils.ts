@@ -1,5 +1,5 @@
 // nn.utils as torch.nn.utils: the gradient clippers (optim's, under torch's other address),
-// parametersToVector / vectorToParameters, and rnn's padSequence and packed sequences.
+// parametersToVector / vectorToParameters, weightNorm, and rnn's padSequence and packed sequences.
 import { Tensor } from '../tensor';
 import { cat, tensorArray } from '../ops/join';
 import { reshape } from '../ops/shape';
@@ -10,6 +10,7 @@ import { shown } from '../args';
 import { PackedSequence, packPaddedSequence, padPackedSequence, packSequence, padSequence } from './rnn_sequences';
 
 export { clipGradNorm, clipGradValue } from '../optim/clip';
+export { weightNorm, removeWeightNorm } from './weight_norm';
 export { PackedSequence, packPaddedSequence, padPackedSequence, packSequence, padSequence } from './rnn_sequences';
 export type { PackPaddedOptions, PadPackedOptions, PadPackedResult, PadSequenceOptions } from './rnn_sequences';
 
