@@ -319,6 +319,17 @@ export abstract class Module {
   }
 }
 
+/** @internal Registers a buffer on m from outside its class (nn.utils' reparametrizations). */
+export function addBuffer(m: Module, name: string, t: Tensor): void {
+  (m as unknown as { registerBuffer(n: string, t: Tensor): void }).registerBuffer(name, t);
+}
+
+/** @internal Removes the buffer `name` of m (the field and its buffer mark). */
+export function dropBuffer(m: Module, name: string): void {
+  (m as unknown as { bufferNames: Set<string> }).bufferNames.delete(name);
+  delete (m as unknown as Record<string, unknown>)[name];
+}
+
 /** A forward pre-hook: sees the module and its inputs; may return replacement inputs. */
 export type ForwardPreHook = (module: Module, inputs: Tensor[]) => Tensor | Tensor[] | void;
 /** A forward hook: sees the module, its inputs and its output; may return a replacement output. */
