@@ -6,6 +6,7 @@ import { Binary } from './backend/backend';
 import { alloc, allocOutput, sharesMemory } from './storage';
 import { copyBlocks, copyInto } from './copy';
 import { int32sFrom } from './tiny';
+import { checkVersions } from './versions';
 import { constantReadDone, isInternal, nodeUsedUp, POOL_MIN_LENGTH, recycleArray } from './reuse';
 
 let gradEnabled = true;
@@ -260,6 +261,7 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
       if (counted) unshare(g, i + 1);
       continue;
     }
+    checkVersions(node, t);
     const ins = node.inputs;
     ctx.gated = (flags[i] & GATED) !== 0;
     ctx.inputs = ins;

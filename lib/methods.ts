@@ -2,6 +2,7 @@
 // the ops (which import it).
 import { Tensor } from './tensor';
 import * as ops from './ops';
+import * as inplace from './ops/inplace';
 import type { Operand } from './ops/core';
 import type { VarianceOptions } from './ops/more';
 import type { Dims } from './ops/reduce';
@@ -366,6 +367,47 @@ declare module './tensor' {
     matrixExp(): Tensor;
     /** The p-norm of this - other over all elements (torch.dist). */
     dist(other: Operand, p?: number): Tensor;
+    // In place, as torch's methods of the same names: outside the graph (noGrad, or no gradient needed).
+    /** this += alpha * other in place (broadcast into this shape). */
+    add_(other: Operand, alpha?: number): this;
+    /** this -= alpha * other in place. */
+    sub_(other: Operand, alpha?: number): this;
+    /** this *= other in place. */
+    mul_(other: Operand): this;
+    /** this /= other in place. */
+    div_(other: Operand): this;
+    /** this = this ** exponent in place. */
+    pow_(exponent: Operand): this;
+    /** this = -this in place. */
+    neg_(): this;
+    /** this = |this| in place. */
+    abs_(): this;
+    /** this = e ** this in place. */
+    exp_(): this;
+    /** this = log(this) in place. */
+    log_(): this;
+    /** this = sqrt(this) in place. */
+    sqrt_(): this;
+    /** this = relu(this) in place. */
+    relu_(): this;
+    /** this = sigmoid(this) in place. */
+    sigmoid_(): this;
+    /** this = tanh(this) in place. */
+    tanh_(): this;
+    /** this limited to [min, max] in place. */
+    clamp_(min?: Tensor | number | null, max?: Tensor | number | null): this;
+    /** value where mask is nonzero, in place. */
+    maskedFill_(mask: Tensor, value: number): this;
+    /** Every element set to value. */
+    fill_(value: number): this;
+    /** Every element set to 0. */
+    zero_(): this;
+    /** src's values (broadcast to this shape) copied in. */
+    copy_(src: Tensor): this;
+    /** Uniform draws in [from, to) written in (default [0, 1)). */
+    uniform_(from?: number, to?: number): this;
+    /** Normal draws of mean and std written in (default 0 and 1). */
+    normal_(mean?: number, std?: number): this;
     /** 1 where both are nonzero (torch.logical_and). */
     logicalAnd(other: Operand): Tensor;
     /** 1 where either is nonzero (torch.logical_or). */
@@ -693,6 +735,26 @@ P.igammac = function (x) { return ops.igammac(this, x); };
 P.argwhere = function () { return ops.argwhere(this); };
 P.matrixExp = function () { return ops.matrixExp(this); };
 P.dist = function (o, p) { return ops.dist(this, o, p); };
+P.add_ = function (o, a) { return inplace.add_(this, o, a) as typeof this; };
+P.sub_ = function (o, a) { return inplace.sub_(this, o, a) as typeof this; };
+P.mul_ = function (o) { return inplace.mul_(this, o) as typeof this; };
+P.div_ = function (o) { return inplace.div_(this, o) as typeof this; };
+P.pow_ = function (e) { return inplace.pow_(this, e) as typeof this; };
+P.neg_ = function () { return inplace.neg_(this) as typeof this; };
+P.abs_ = function () { return inplace.abs_(this) as typeof this; };
+P.exp_ = function () { return inplace.exp_(this) as typeof this; };
+P.log_ = function () { return inplace.log_(this) as typeof this; };
+P.sqrt_ = function () { return inplace.sqrt_(this) as typeof this; };
+P.relu_ = function () { return inplace.relu_(this) as typeof this; };
+P.sigmoid_ = function () { return inplace.sigmoid_(this) as typeof this; };
+P.tanh_ = function () { return inplace.tanh_(this) as typeof this; };
+P.clamp_ = function (lo, hi) { return inplace.clamp_(this, lo, hi) as typeof this; };
+P.maskedFill_ = function (m, v) { return inplace.maskedFill_(this, m, v) as typeof this; };
+P.fill_ = function (v) { return inplace.fill_(this, v) as typeof this; };
+P.zero_ = function () { return inplace.zero_(this) as typeof this; };
+P.copy_ = function (src) { return inplace.copy_(this, src) as typeof this; };
+P.uniform_ = function (a, b) { return inplace.uniform_(this, a, b) as typeof this; };
+P.normal_ = function (m, sd) { return inplace.normal_(this, m, sd) as typeof this; };
 P.logicalAnd = function (o) { return ops.logicalAnd(this, o); };
 P.logicalOr = function (o) { return ops.logicalOr(this, o); };
 P.logicalXor = function (o) { return ops.logicalXor(this, o); };

@@ -42,6 +42,8 @@ export interface GradNode {
   usedUp?: boolean;
   /** @internal When the op was recorded, on reuse.ts's clock (which storage its backward may read). */
   recordedAt?: number;
+  /** @internal What its backward reads and their versions then (versions.ts), once in-place writes exist. */
+  savedVersions?: [Tensor, number][];
 }
 
 /**

@@ -8,6 +8,7 @@ import { broadcastStrides, coalesce, contiguousStrides, fmt, sameShape, Shape, s
 import { alloc, allocOutput } from '../storage';
 import { constantRead, hasConstantReaders, markInternal, nodeRecorded, POOL_MIN_LENGTH, recycleArray } from '../reuse';
 import { int32sFrom } from '../tiny';
+import { inPlaceSeen, versionsOf } from '../versions';
 export { copyInto } from '../copy';
 
 /** A tensor, or a plain number standing for a 0-d tensor. */
@@ -22,6 +23,7 @@ export function record(data: Float32Array, shape: Shape, inputs: Tensor[], op: s
   const node: GradNode = { op, inputs, backward, gate, usedUp: false, recordedAt: 0 };
   const y = new Tensor(data, shape, true, node);
   node.recordedAt = nodeRecorded(); // after y: its backward may read y's storage too (reuse.ts)
+  if (inPlaceSeen()) node.savedVersions = versionsOf([...inputs, y]);
   for (const t of inputs) if (countedConstant(t)) constantRead(t);
   return y;
 }
@@ -53,6 +55,8 @@ export function recordKeeping(data: Float32Array, shape: Shape, inputs: Tensor[]
     }
   }
   const y = record(data, shape, [...inputs, ...extra], op, (gy, ctx) => [...backward(gy, ctx), ...extra.map(() => null)]);
+  // Small kept tensors (a loss's target) are read too, though no input.
+  if (y.node?.savedVersions) y.node.savedVersions.push(...versionsOf(kept.filter((k): k is Tensor => k instanceof Tensor && !extra.includes(k))));
   letGoAfterRead(y, ...wrapped);
   return y;
 }

@@ -1,0 +1,102 @@
+// torch's in-place tensor methods (add_, mul_, clamp_, zero_, fill_, copy_, uniform_, normal_ ...):
+// the out-of-place op's result written into the tensor's own storage, which its reshapes and detach()
+// share, as torch's views do. As in torch they run outside the graph: inside noGrad (optimizer steps,
+// initializations, `p.data` updates) or on tensors that need no gradient, and backward() refuses to
+// use a value written over after an op read it (versions.ts). torch also rewrites the graph of a
+// non-leaf tensor written in place with gradients on; here that is an error naming the out-of-place op.
+import { Tensor } from '../tensor';
+import { fmt, sameShape } from '../shape';
+import { noGrad, isGradEnabled } from '../autograd';
+import { shown } from '../args';
+import { bumpVersion } from '../versions';
+import { assertNotInEpoch } from '../worker_owned';
+import { checkNumber, checkTensor, Operand } from './core';
+import { add, div, mul, pow, sub } from './binary';
+import { abs, exp, log, neg, relu, sigmoid, sqrt, tanh } from './unary';
+import { clamp } from './compare';
+import { maskedFill } from './more';
+import { expand } from './shape';
+import { rand, randn } from './creation';
+
+/** Writes compute()'s result (of t's shape) into t's storage and returns t. */
+function inPlace(t: Tensor, what: string, operands: readonly unknown[], compute: () => Tensor): Tensor {
+  checkTensor(t, what);
+  if (isGradEnabled() && (t.requiresGrad || operands.some((o) => o instanceof Tensor && o.requiresGrad))) {
+    throw new Error(`${what}: in-place operations run outside the graph: inside noGrad() (as optimizer steps and initializations do) ` +
+      `or on tensors that need no gradient, but ${t.requiresGrad ? 'this tensor' : 'an operand'} requires one; use the out-of-place ${what.slice(0, -1)}`);
+  }
+  assertNotInEpoch([t], what);
+  const r = noGrad(compute);
+  if (!sameShape(r.shape, t.shape)) throw new Error(`${what}: the result's shape ${fmt(r.shape)} must be the tensor's own ${fmt(t.shape)} (an in-place op cannot broadcast it)`);
+  if (r.data !== t.data) t.data.set(r.data);
+  bumpVersion(t.data);
+  return t;
+}
+
+/** t += other (broadcast into t's shape; torch's add_), times alpha when given. */
+export function add_(t: Tensor, other: Operand, alpha = 1): Tensor {
+  checkNumber(alpha, 'add_', 'alpha');
+  return inPlace(t, 'add_', [other], () => add(t, alpha === 1 ? other : mul(other instanceof Tensor ? other : Math.fround(other), alpha)));
+}
+/** t -= other (torch's sub_), times alpha when given. */
+export function sub_(t: Tensor, other: Operand, alpha = 1): Tensor {
+  checkNumber(alpha, 'sub_', 'alpha');
+  return inPlace(t, 'sub_', [other], () => sub(t, alpha === 1 ? other : mul(other instanceof Tensor ? other : Math.fround(other), alpha)));
+}
+/** t *= other (torch's mul_). */
+export const mul_ = (t: Tensor, other: Operand): Tensor => inPlace(t, 'mul_', [other], () => mul(t, other));
+/** t /= other (torch's div_). */
+export const div_ = (t: Tensor, other: Operand): Tensor => inPlace(t, 'div_', [other], () => div(t, other));
+/** t = t ** exponent (torch's pow_). */
+export const pow_ = (t: Tensor, exponent: Operand): Tensor => inPlace(t, 'pow_', [exponent], () => pow(t, exponent));
+/** t = -t. */
+export const neg_ = (t: Tensor): Tensor => inPlace(t, 'neg_', [], () => neg(t));
+/** t = |t|. */
+export const abs_ = (t: Tensor): Tensor => inPlace(t, 'abs_', [], () => abs(t));
+/** t = e ** t. */
+export const exp_ = (t: Tensor): Tensor => inPlace(t, 'exp_', [], () => exp(t));
+/** t = log(t). */
+export const log_ = (t: Tensor): Tensor => inPlace(t, 'log_', [], () => log(t));
+/** t = sqrt(t). */
+export const sqrt_ = (t: Tensor): Tensor => inPlace(t, 'sqrt_', [], () => sqrt(t));
+/** t = relu(t). */
+export const relu_ = (t: Tensor): Tensor => inPlace(t, 'relu_', [], () => relu(t));
+/** t = sigmoid(t). */
+export const sigmoid_ = (t: Tensor): Tensor => inPlace(t, 'sigmoid_', [], () => sigmoid(t));
+/** t = tanh(t). */
+export const tanh_ = (t: Tensor): Tensor => inPlace(t, 'tanh_', [], () => tanh(t));
+/** t limited to [min, max] in place (torch's clamp_; bounds as clamp's). */
+export const clamp_ = (t: Tensor, min?: Tensor | number | null, max?: Tensor | number | null): Tensor => inPlace(t, 'clamp_', [min, max], () => clamp(t, min, max));
+/** value where mask (broadcast to t) is nonzero (torch's masked_fill_). */
+export const maskedFill_ = (t: Tensor, mask: Tensor, value: number): Tensor => inPlace(t, 'maskedFill_', [mask], () => maskedFill(t, mask, value));
+
+/** Every element set to value (torch's fill_). */
+export function fill_(t: Tensor, value: number): Tensor {
+  if (typeof value !== 'number') throw new Error(`fill_: value must be a number, got ${shown(value)}`);
+  return inPlace(t, 'fill_', [], () => {
+    t.data.fill(value);
+    return t;
+  });
+}
+/** Every element set to 0 (torch's zero_). */
+export const zero_ = (t: Tensor): Tensor => inPlace(t, 'zero_', [], () => {
+  t.data.fill(0);
+  return t;
+});
+/** src's values (broadcast to t's shape) copied in (torch's copy_). */
+export function copy_(t: Tensor, src: Tensor): Tensor {
+  checkTensor(src, 'copy_ src');
+  return inPlace(t, 'copy_', [src], () => expand(src, t.shape));
+}
+/** Uniform draws in [from, to) (torch's uniform_; default [0, 1)). */
+export function uniform_(t: Tensor, from = 0, to = 1): Tensor {
+  checkNumber(from, 'uniform_', 'from');
+  checkNumber(to, 'uniform_', 'to');
+  return inPlace(t, 'uniform_', [], () => add(mul(rand(t.shape), to - from), from));
+}
+/** Normal draws of mean and std (torch's normal_; default 0 and 1). */
+export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
+  checkNumber(mean, 'normal_', 'mean');
+  checkNumber(std, 'normal_', 'std');
+  return inPlace(t, 'normal_', [], () => add(mul(randn(t.shape), std), mean));
+}
