@@ -1,5 +1,5 @@
-// bp.distributions against torch 1.13's torch.distributions: Normal, Uniform, Exponential, Bernoulli
-// and Categorical (logProb with broadcast values, entropy, cdf, icdf, moments) and klDivergence,
+// bp.distributions against torch 1.13's torch.distributions: Normal, Uniform, Exponential, Bernoulli,
+// Categorical, Laplace, Poisson, Gamma and MultivariateNormal (logProb with broadcast values, entropy, cdf, icdf, moments) and klDivergence,
 // values and the gradients of every parameter and value, on both backends; then the draws by their
 // distributions and shapes (the generator is not torch's), rsample's gradients, and the errors.
 import { expect, it } from 'vitest';
@@ -52,6 +52,26 @@ const CALLS: TorchCall[] = [
     ours: (t) => D.klDivergence(new D.Bernoulli({ probs: t.p }), new D.Bernoulli({ probs: t.q })), py: `${TD}.kl_divergence(${TD}.Bernoulli(probs=p), ${TD}.Bernoulli(probs=q))` },
   { name: 'klDivergence Categorical', inputs: { p: x([2, 4], 0.1, 2), q: x([2, 4], -2, 2) },
     ours: (t) => D.klDivergence(new D.Categorical({ probs: t.p }), new D.Categorical({ logits: t.q })), py: `${TD}.kl_divergence(${TD}.Categorical(probs=p), ${TD}.Categorical(logits=q))` },
+  { name: 'Laplace logProb, entropy, cdf, icdf, moments', inputs: { m: x([5]), s: x([5], 0.5, 2), v: x([5]), u: x([5], 0.05, 0.95) },
+    ours: (t) => { const d = new D.Laplace(t.m, t.s); return bp.stack([d.logProb(t.v), d.entropy(), d.cdf(t.v), d.icdf(t.u), d.mean, d.variance, d.stddev]); },
+    py: `(lambda d: torch.stack([d.log_prob(v), d.entropy(), d.cdf(v), d.icdf(u), d.mean, d.variance, d.stddev]))(${TD}.Laplace(m, s))` },
+  { name: 'Poisson logProb, value broadcast', inputs: { r: x([4], 0.2, 5), v: fixed([2, 4], [0, 1, 3, 7, 2, 0, 5, 1]) },
+    ours: (t) => new D.Poisson(t.r).logProb(t.v), py: `${TD}.Poisson(r).log_prob(v)` },
+  { name: 'Gamma logProb, entropy, moments', inputs: { c: x([5], 0.5, 4), r: x([5], 0.5, 3), v: x([5], 0.1, 4) },
+    ours: (t) => { const d = new D.Gamma(t.c, t.r); return bp.stack([d.logProb(t.v), d.entropy(), d.mean, d.variance]); },
+    py: `(lambda d: torch.stack([d.log_prob(v), d.entropy(), d.mean, d.variance]))(${TD}.Gamma(c, r))` },
+  { name: 'MultivariateNormal from scaleTril: logProb (batch broadcast), entropy, variance', inputs: { m: x([2, 3]), l: fixed([3, 3], [1.5, 0, 0, 0.3, 0.8, 0, -0.4, 0.2, 1.1], true), v: x([4, 2, 3]) },
+    ours: (t) => { const d = new D.MultivariateNormal(t.m, { scaleTril: t.l }); return bp.cat([d.logProb(t.v).reshape([8]), d.entropy(), d.variance.reshape([6])]); },
+    py: `(lambda d: torch.cat([d.log_prob(v).reshape(8), d.entropy(), d.variance.reshape(6)]))(${TD}.MultivariateNormal(m, scale_tril=l))` },
+  { name: 'MultivariateNormal from a covariance and from a precision', inputs: { m: x([3]), a: fixed([3, 3], [2, 0.3, -0.2, 0.3, 1.5, 0.1, -0.2, 0.1, 1], true), v: x([2, 3]) },
+    ours: (t) => new D.MultivariateNormal(t.m, { covarianceMatrix: t.a }).logProb(t.v).add(new D.MultivariateNormal(t.m, { precisionMatrix: t.a }).logProb(t.v)),
+    py: `${TD}.MultivariateNormal(m, covariance_matrix=a).log_prob(v) + ${TD}.MultivariateNormal(m, precision_matrix=a).log_prob(v)` },
+  { name: 'klDivergence Laplace, Poisson, Gamma', inputs: { a: x([3]), b: x([3], 0.5, 2), c: x([3]), d: x([3], 0.5, 2) },
+    ours: (t) => bp.cat([D.klDivergence(new D.Laplace(t.a, t.b), new D.Laplace(t.c, t.d)), D.klDivergence(new D.Poisson(t.b), new D.Poisson(t.d)), D.klDivergence(new D.Gamma(t.b, t.d), new D.Gamma(t.d, t.b))]),
+    py: `torch.cat([${TD}.kl_divergence(${TD}.Laplace(a, b), ${TD}.Laplace(c, d)), ${TD}.kl_divergence(${TD}.Poisson(b), ${TD}.Poisson(d)), ${TD}.kl_divergence(${TD}.Gamma(b, d), ${TD}.Gamma(d, b))])` },
+  { name: 'klDivergence MultivariateNormal', inputs: { m1: x([2, 3]), l1: fixed([3, 3], [1.5, 0, 0, 0.3, 0.8, 0, -0.4, 0.2, 1.1], true), m2: x([3]), l2: fixed([3, 3], [1, 0, 0, -0.5, 1.2, 0, 0.1, 0.3, 0.7], true) },
+    ours: (t) => D.klDivergence(new D.MultivariateNormal(t.m1, { scaleTril: t.l1 }), new D.MultivariateNormal(t.m2, { scaleTril: t.l2 })),
+    py: `${TD}.kl_divergence(${TD}.MultivariateNormal(m1, scale_tril=l1), ${TD}.MultivariateNormal(m2, scale_tril=l2))` },
 ];
 
 noteIfNoTorch('the comparison of bp.distributions with torch.distributions');
@@ -81,6 +101,17 @@ eachBackend('distributions', () => {
     for (let i = 0; i < 6000; i++) { first[c.data[2 * i]]++; expect(c.data[2 * i + 1]).toBe(0); }
     [0.2, 0.3, 0.5].forEach((p, k) => expect(Math.abs(first[k] / 6000 - p)).toBeLessThan(0.025));
     expect(() => new D.Bernoulli({ probs: 0.5 }).rsample()).toThrow(/^Bernoulli: rsample is not available/);
+    const g = new D.Gamma(bp.tensor([0.5, 3]), bp.tensor([2, 1])).sample([20000]);
+    const gm = g.mean(0).data, gv = g.var(0).data;
+    expect(Math.abs(gm[0] - 0.25)).toBeLessThan(0.01);
+    expect(Math.abs(gv[1] - 3) / 3).toBeLessThan(0.06);
+    const lp = new D.Laplace(1, 2).sample([20000]);
+    expect(Math.abs(lp.mean().item() - 1)).toBeLessThan(0.06);
+    expect(Math.abs(new D.Poisson(3).sample([20000]).mean().item() - 3)).toBeLessThan(0.05);
+    const mvn = new D.MultivariateNormal(bp.tensor([1, -1]), { covarianceMatrix: bp.tensor([[2, 0.6], [0.6, 1]]) }).sample([20000]);
+    expect(mvn.shape).toEqual([20000, 2]);
+    const cv = bp.cov(mvn.t()).data;
+    [2, 0.6, 0.6, 1].forEach((v, i) => expect(Math.abs(cv[i] - v)).toBeLessThan(0.06));
     expect(Number.isNaN(new D.Categorical({ logits: bp.zeros([3]) }).mean.item())).toBe(true);
   });
 
@@ -98,5 +129,9 @@ eachBackend('distributions', () => {
     expect(() => new D.Categorical({ logits: bp.zeros([3]) }).logProb(3)).toThrow(/^Categorical.logProb: value must be within the support \(integers in \[0, 3\)\), got 3/);
     expect(() => new D.Normal(0, 1).sample([-1])).toThrow(/^Normal.sample: sampleShape must be an array of non-negative integers, got \[-1\]$/);
     expect(() => D.klDivergence(new D.Normal(0, 1), new D.Exponential(1))).toThrow(/^klDivergence: no formula for Normal against Exponential/);
+    expect(() => new D.MultivariateNormal(bp.zeros([2]), { covarianceMatrix: bp.eye(2), scaleTril: bp.eye(2) })).toThrow(/^MultivariateNormal: give exactly one of covarianceMatrix, precisionMatrix and scaleTril$/);
+    expect(() => new D.MultivariateNormal(bp.zeros([2]), { scaleTril: bp.eye(3) })).toThrow(/^MultivariateNormal: scaleTril must be \[\.\.\., 2, 2\] for loc of shape \[2\], got \[3, 3\]$/);
+    expect(() => new D.Gamma(0, 1)).toThrow(/^Gamma: concentration must be positive, got 0/);
+    expect(() => new D.Poisson(2).logProb(1.5)).toThrow(/^Poisson.logProb: value must be within the support \(non-negative integers\), got 1.5/);
   });
 });

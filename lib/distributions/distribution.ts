@@ -31,6 +31,24 @@ export function broadcastAll(what: string, params: Record<string, Param>): { sha
   return { shape, values: ts.map((t) => (t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]) ? t : expand(t, shape))) };
 }
 
+/** A constraint: the test each element must pass, and how an error names it. */
+export type Constraint = [(v: number, i: number) => boolean, string];
+/** Real numbers (not NaN). */
+export const REAL: Constraint = [(v) => !Number.isNaN(v), 'a real number'];
+/** Positive numbers. */
+export const POSITIVE: Constraint = [(v) => v > 0, 'positive'];
+
+/**
+ * The parameters broadcast together (broadcastAll), each checked against its constraint unless
+ * options turn validation off: what every family's constructor does first.
+ */
+export function checkedParams(what: string, params: Record<string, [Param, Constraint]>, options: DistributionOptions | undefined): { shape: number[]; values: Tensor[] } {
+  const names = Object.keys(params);
+  const b = broadcastAll(what, Object.fromEntries(names.map((k) => [k, params[k][0]])));
+  if (options?.validateArgs !== false) names.forEach((k, i) => checkEach(b.values[i], params[k][1][0], what, k, params[k][1][1]));
+  return b;
+}
+
 /** An error naming the parameter or value and the first element outside its constraint. */
 export function checkEach(t: Tensor, ok: (v: number, i: number) => boolean, what: string, name: string, constraint: string): void {
   for (let i = 0; i < t.size; i++) {

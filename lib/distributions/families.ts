@@ -15,7 +15,7 @@ import { bernoulli, multinomial } from '../ops/sampling';
 import { broadcastShapes } from '../shape';
 import { binaryCrossEntropyWithLogits } from '../nn/functional';
 import { noGrad } from '../autograd';
-import { broadcastAll, checkEach, Distribution, DistributionOptions, Param } from './distribution';
+import { broadcastAll, checkEach, checkedParams, Distribution, DistributionOptions, Param, POSITIVE, REAL } from './distribution';
 
 const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
 // torch's clamp_probs: float32's machine epsilon.
@@ -34,12 +34,8 @@ export class Normal extends Distribution {
    * @param options validateArgs
    */
   constructor(loc: Param, scale: Param, options?: DistributionOptions) {
-    const { shape, values: [l, s] } = broadcastAll('Normal', { loc, scale });
+    const { shape, values: [l, s] } = checkedParams('Normal', { loc: [loc, REAL], scale: [scale, POSITIVE] }, options);
     super(shape, [], options);
-    if (this.validateArgs) {
-      checkEach(l, (v) => !Number.isNaN(v), 'Normal', 'loc', 'a real number');
-      checkEach(s, (v) => v > 0, 'Normal', 'scale', 'positive');
-    }
     this.loc = l;
     this.scale = s;
   }
@@ -126,9 +122,8 @@ export class Exponential extends Distribution {
    * @param options validateArgs
    */
   constructor(rate: Param, options?: DistributionOptions) {
-    const { shape, values: [r] } = broadcastAll('Exponential', { rate });
+    const { shape, values: [r] } = checkedParams('Exponential', { rate: [rate, POSITIVE] }, options);
     super(shape, [], options);
-    if (this.validateArgs) checkEach(r, (v) => v > 0, 'Exponential', 'rate', 'positive');
     this.rate = r;
   }
   get mean(): Tensor { return reciprocal(this.rate); }

@@ -3,4 +3,6 @@ export { Distribution } from './distribution';
 export type { DistributionOptions, Param } from './distribution';
 export { Normal, Uniform, Exponential, Bernoulli, Categorical } from './families';
 export type { ProbsOrLogits } from './families';
+export { Laplace, Poisson, Gamma, MultivariateNormal } from './more_families';
+export type { MultivariateNormalParams } from './more_families';
 export { klDivergence } from './kl';

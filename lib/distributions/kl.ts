@@ -2,13 +2,15 @@
 // families here, with its formulas (infinite where q gives no mass to what p does).
 import { Tensor } from '../tensor';
 import { add, div, mul, pow, sub } from '../ops/binary';
-import { log, neg } from '../ops/unary';
+import { abs, exp, log, neg } from '../ops/unary';
+import { digamma, lgamma } from '../ops/special';
 import { eq, gt, lt, where } from '../ops/more';
 import { logicalOr } from '../ops/pointwise_more';
 import { softplus } from '../ops/more';
 import { sum } from '../ops/reduce';
 import { Distribution } from './distribution';
 import { Bernoulli, Categorical, Exponential, Normal, Uniform } from './families';
+import { Gamma, Laplace, MultivariateNormal, Poisson } from './more_families';
 
 /** t with Infinity where mask is nonzero, then 0 where zero is nonzero (torch's two masked assignments, in that order). */
 function infThenZero(t: Tensor, infAt: Tensor, zeroAt: Tensor): Tensor {
@@ -17,7 +19,8 @@ function infThenZero(t: Tensor, infAt: Tensor, zeroAt: Tensor): Tensor {
 
 /**
  * KL(p || q) for each distribution of the batch (torch.distributions.kl_divergence): Normal, Uniform,
- * Exponential, Bernoulli and Categorical against the same family.
+ * Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma and MultivariateNormal against the
+ * same family.
  */
 export function klDivergence(p: Distribution, q: Distribution): Tensor {
   if (p instanceof Normal && q instanceof Normal) {
@@ -42,7 +45,24 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
     const t = mul(p.probs, sub(p.logits, q.logits));
     return sum(infThenZero(t, eq(q.probs, 0), eq(p.probs, 0)), -1);
   }
-  throw new Error(`klDivergence: no formula for ${p?.constructor?.name ?? shownName(p)} against ${q?.constructor?.name ?? shownName(q)} (the pairs: Normal, Uniform, Exponential, Bernoulli, Categorical, each against its own family)`);
+  if (p instanceof Laplace && q instanceof Laplace) {
+    const scaleRatio = div(p.scale, q.scale);
+    const locAbsDiff = abs(sub(p.loc, q.loc));
+    const t3 = mul(scaleRatio, exp(div(neg(locAbsDiff), p.scale)));
+    return sub(add(add(neg(log(scaleRatio)), div(locAbsDiff, q.scale)), t3), 1);
+  }
+  if (p instanceof Poisson && q instanceof Poisson) {
+    return sub(mul(p.rate, sub(log(p.rate), log(q.rate))), sub(p.rate, q.rate));
+  }
+  if (p instanceof Gamma && q instanceof Gamma) {
+    const t1 = mul(q.concentration, log(div(p.rate, q.rate)));
+    const t2 = sub(lgamma(q.concentration), lgamma(p.concentration));
+    const t3 = mul(sub(p.concentration, q.concentration), digamma(p.concentration));
+    const t4 = mul(sub(q.rate, p.rate), div(p.concentration, p.rate));
+    return add(add(add(t1, t2), t3), t4);
+  }
+  if (p instanceof MultivariateNormal && q instanceof MultivariateNormal) return q.klFrom(p);
+  throw new Error(`klDivergence: no formula for ${p?.constructor?.name ?? shownName(p)} against ${q?.constructor?.name ?? shownName(q)} (the pairs: Normal, Uniform, Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, each against its own family)`);
 }
 
 const shownName = (v: unknown): string => (v === null ? 'null' : typeof v);

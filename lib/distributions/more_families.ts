@@ -1,0 +1,240 @@
+// torch.distributions' Laplace, Poisson, Gamma and MultivariateNormal, with torch 1.13's formulas
+// term for term (torch/distributions/*.py). Gamma draws here have no reparameterized gradient
+// (torch's rsample differentiates its gamma sampler implicitly): sample() only.
+import { Tensor } from '../tensor';
+import { add, div, mul, pow, sub } from '../ops/binary';
+import { abs, expm1, log, log1p, neg, sign } from '../ops/unary';
+import { lgamma, digamma } from '../ops/special';
+import { xlogy } from '../ops/pointwise_more';
+import { sum } from '../ops/reduce';
+import { diagonal } from '../ops/structure';
+import { expand, squeeze, unsqueeze } from '../ops/shape';
+import { matmul } from '../ops/matmul';
+import { eye, rand, randn } from '../ops/creation';
+import { poisson } from '../ops/sampling';
+import { cholesky, solveTriangular } from '../ops/cholesky';
+import { allocOutput } from '../storage';
+import { liveRngState, liveSpareNormal, normalFrom, uniform01 } from '../random';
+import { broadcastShapes, fmt } from '../shape';
+import { noGrad } from '../autograd';
+import { checkTensor } from '../ops/core';
+import { checkEach, checkedParams, Distribution, DistributionOptions, Param, POSITIVE, REAL } from './distribution';
+
+const F32_EPS = 2 ** -23;
+
+/** The Laplace distribution of location loc and scale b (torch.distributions.Laplace). */
+export class Laplace extends Distribution {
+  /** The locations. */
+  readonly loc: Tensor;
+  /** The scales (positive). */
+  readonly scale: Tensor;
+  readonly hasRsample = true;
+  /**
+   * @param loc the locations
+   * @param scale the scales, positive
+   * @param options validateArgs
+   */
+  constructor(loc: Param, scale: Param, options?: DistributionOptions) {
+    const { shape, values: [l, s] } = checkedParams('Laplace', { loc: [loc, REAL], scale: [scale, POSITIVE] }, options);
+    super(shape, [], options);
+    this.loc = l;
+    this.scale = s;
+  }
+  get mean(): Tensor { return this.loc; }
+  get variance(): Tensor { return mul(pow(this.scale, 2), 2); }
+  override get stddev(): Tensor { return mul(this.scale, Math.SQRT2); }
+  override rsample(sampleShape: readonly number[] = []): Tensor {
+    // Uniform in [eps - 1, 1), as torch's.
+    const u = noGrad(() => add(mul(rand(this.extendedShape(sampleShape)), 2 - F32_EPS), F32_EPS - 1));
+    return sub(this.loc, mul(mul(this.scale, sign(u)), log1p(neg(abs(u)))));
+  }
+  logProb(value: Param): Tensor {
+    const v = this.valueOf(value, (x) => !Number.isNaN(x), 'real numbers');
+    return sub(neg(log(mul(this.scale, 2))), div(abs(sub(v, this.loc)), this.scale));
+  }
+  entropy(): Tensor { return add(log(mul(this.scale, 2)), 1); }
+  override cdf(value: Param): Tensor {
+    const d = sub(this.valueOf(value, (x) => !Number.isNaN(x), 'real numbers'), this.loc);
+    return sub(0.5, mul(mul(sign(d), expm1(div(neg(abs(d)), this.scale))), 0.5));
+  }
+  override icdf(value: Param): Tensor {
+    const term = sub(this.valueOf(value, (x) => x >= 0 && x <= 1, 'probabilities in [0, 1]'), 0.5);
+    return sub(this.loc, mul(mul(this.scale, sign(term)), log1p(mul(abs(term), -2))));
+  }
+}
+
+/** The Poisson distribution of rate lambda (torch.distributions.Poisson). */
+export class Poisson extends Distribution {
+  /** The rates (non-negative). */
+  readonly rate: Tensor;
+  readonly hasRsample = false;
+  /**
+   * @param rate the rates, non-negative
+   * @param options validateArgs
+   */
+  constructor(rate: Param, options?: DistributionOptions) {
+    const { shape, values: [r] } = checkedParams('Poisson', { rate: [rate, [(v) => v >= 0, 'non-negative']] }, options);
+    super(shape, [], options);
+    this.rate = r;
+  }
+  get mean(): Tensor { return this.rate; }
+  get variance(): Tensor { return this.rate; }
+  override sample(sampleShape: readonly number[] = []): Tensor {
+    return noGrad(() => poisson(expand(this.rate, this.extendedShape(sampleShape))));
+  }
+  logProb(value: Param): Tensor {
+    const v = this.valueOf(value, (x) => Number.isInteger(x) && x >= 0, 'non-negative integers');
+    const shape = broadcastShapes(v.shape, this.rate.shape, 'Poisson.logProb');
+    const [rate, vb] = [expand(this.rate, shape), expand(v, shape)];
+    return sub(sub(xlogy(vb, rate), rate), lgamma(add(vb, 1)));
+  }
+  entropy(): Tensor { throw new Error('Poisson: entropy is not implemented (as in torch)'); }
+}
+
+/** One Gamma(alpha, 1) draw: Marsaglia and Tsang's method (alpha < 1 boosted by u^(1/alpha)). */
+function standardGamma(alpha: number, s: Uint32Array, spare: Float64Array): number {
+  const boost = alpha < 1 ? Math.pow(uniform01(), 1 / alpha) : 1;
+  const a = alpha < 1 ? alpha + 1 : alpha;
+  const d = a - 1 / 3, c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number, v: number;
+    do {
+      x = normalFrom(s, spare);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = uniform01();
+    if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v * boost;
+  }
+}
+
+/** The Gamma distribution of concentration alpha and rate beta (torch.distributions.Gamma). */
+export class Gamma extends Distribution {
+  /** The concentrations (positive). */
+  readonly concentration: Tensor;
+  /** The rates (positive). */
+  readonly rate: Tensor;
+  readonly hasRsample = false;
+  /**
+   * @param concentration the shapes alpha, positive
+   * @param rate the rates beta, positive
+   * @param options validateArgs
+   */
+  constructor(concentration: Param, rate: Param, options?: DistributionOptions) {
+    const { shape, values: [c, r] } = checkedParams('Gamma', { concentration: [concentration, POSITIVE], rate: [rate, POSITIVE] }, options);
+    super(shape, [], options);
+    this.concentration = c;
+    this.rate = r;
+  }
+  get mean(): Tensor { return div(this.concentration, this.rate); }
+  get variance(): Tensor { return div(this.concentration, pow(this.rate, 2)); }
+  override sample(sampleShape: readonly number[] = []): Tensor {
+    const shape = this.extendedShape(sampleShape);
+    const [c, r] = [expand(this.concentration, shape), expand(this.rate, shape)];
+    const y = allocOutput(c.size);
+    const s = liveRngState(), spare = liveSpareNormal();
+    // At least float32's smallest normal number, as torch clamps.
+    for (let i = 0; i < y.length; i++) y[i] = Math.max(standardGamma(c.data[i], s, spare) / r.data[i], 2 ** -126);
+    return new Tensor(y, shape);
+  }
+  logProb(value: Param): Tensor {
+    const v = this.valueOf(value, (x) => x > 0, 'positive numbers');
+    return sub(sub(add(xlogy(this.concentration, this.rate), xlogy(sub(this.concentration, 1), v)), mul(this.rate, v)), lgamma(this.concentration));
+  }
+  entropy(): Tensor {
+    const c = this.concentration;
+    return add(add(sub(c, log(this.rate)), lgamma(c)), mul(sub(1, c), digamma(c)));
+  }
+}
+
+/** Options of MultivariateNormal: exactly one of the three. */
+export interface MultivariateNormalParams {
+  /** The covariance matrices [..., n, n] (symmetric positive definite). */
+  covarianceMatrix?: Tensor;
+  /** The inverse covariance matrices [..., n, n]. */
+  precisionMatrix?: Tensor;
+  /** Lower-triangular factors L of the covariances (L L^T), positive on the diagonal. */
+  scaleTril?: Tensor;
+}
+
+/**
+ * The multivariate normal distribution (torch.distributions.MultivariateNormal): mean vectors loc
+ * [..., n] and a covariance given by its matrix, its inverse or its Cholesky factor; events of shape [n].
+ */
+export class MultivariateNormal extends Distribution {
+  /** The means, [...batch, n]. */
+  readonly loc: Tensor;
+  /** The Cholesky factor of each covariance, as given or computed (not broadcast to the batch). */
+  readonly scaleTril: Tensor;
+  readonly hasRsample = true;
+  /**
+   * @param loc the means [..., n]
+   * @param params covarianceMatrix, precisionMatrix or scaleTril
+   * @param options validateArgs
+   */
+  constructor(loc: Tensor, params: MultivariateNormalParams, options?: DistributionOptions) {
+    const what = 'MultivariateNormal';
+    checkTensor(loc, `${what} loc`);
+    if (loc.ndim < 1) throw new Error(`${what}: loc must be at least one-dimensional, got shape ${fmt(loc.shape)}`);
+    const given = (['covarianceMatrix', 'precisionMatrix', 'scaleTril'] as const).filter((k) => params?.[k] !== undefined);
+    if (given.length !== 1) throw new Error(`${what}: give exactly one of covarianceMatrix, precisionMatrix and scaleTril`);
+    const m = params[given[0]] as Tensor;
+    checkTensor(m, `${what} ${given[0]}`);
+    const n = loc.shape[loc.ndim - 1];
+    if (m.ndim < 2 || m.shape[m.ndim - 1] !== n || m.shape[m.ndim - 2] !== n) throw new Error(`${what}: ${given[0]} must be [..., ${n}, ${n}] for loc of shape ${fmt(loc.shape)}, got ${fmt(m.shape)}`);
+    const batch = broadcastShapes(m.shape.slice(0, -2), loc.shape.slice(0, -1), what);
+    super(batch, [n], options);
+    this.loc = expand(loc, [...batch, n]);
+    if (given[0] === 'scaleTril') {
+      if (this.validateArgs) checkEach(diagonal(m, 0, -2, -1), (v) => v > 0, what, 'scaleTril', 'lower triangular with a positive diagonal; a diagonal entry');
+      this.scaleTril = m;
+    } else if (given[0] === 'covarianceMatrix') {
+      this.scaleTril = cholesky(m);
+    } else {
+      // torch's _precision_to_scale_tril: L = inverse of the flipped Cholesky factor of the flipped P, transposed.
+      const flipped = m.flip([-2, -1]);
+      const lInv = cholesky(flipped).flip([-2, -1]).transpose(-2, -1);
+      const id = expand(eye(n), lInv.shape);
+      this.scaleTril = solveTriangular(lInv, id, { upper: false });
+    }
+  }
+  get mean(): Tensor { return this.loc; }
+  get variance(): Tensor { return expand(sum(pow(this.scaleTril, 2), -1), [...this.batchShape, ...this.eventShape]); }
+  /** The covariance matrices L L^T. */
+  get covarianceMatrix(): Tensor { return expand(matmul(this.scaleTril, this.scaleTril.transpose(-2, -1)), [...this.batchShape, ...this.eventShape, ...this.eventShape]); }
+  override rsample(sampleShape: readonly number[] = []): Tensor {
+    const eps = randn(this.extendedShape(sampleShape));
+    return add(this.loc, squeeze(matmul(this.scaleTril, unsqueeze(eps, -1)), -1));
+  }
+  /** The squared Mahalanobis distance of diff [..., n] under L: |L^-1 diff|^2. */
+  private mahalanobis(diff: Tensor): Tensor {
+    const n = this.eventShape[0];
+    const shape = broadcastShapes(this.scaleTril.shape.slice(0, -2), diff.shape.slice(0, -1), 'MultivariateNormal.logProb');
+    const l = expand(this.scaleTril, [...shape, n, n]);
+    const d = expand(diff, [...shape, n]);
+    return squeeze(sum(pow(solveTriangular(l, unsqueeze(d, -1), { upper: false }), 2), -2), -1);
+  }
+  logProb(value: Param): Tensor {
+    const v = this.valueOf(value, (x) => !Number.isNaN(x), 'real numbers');
+    const m = this.mahalanobis(sub(v, this.loc));
+    const halfLogDet = sum(log(diagonal(this.scaleTril, 0, -2, -1)), -1);
+    return sub(mul(add(m, this.eventShape[0] * Math.log(2 * Math.PI)), -0.5), halfLogDet);
+  }
+  entropy(): Tensor {
+    const halfLogDet = sum(log(diagonal(this.scaleTril, 0, -2, -1)), -1);
+    const h = add(halfLogDet, 0.5 * this.eventShape[0] * (1 + Math.log(2 * Math.PI)));
+    return this.batchShape.length ? expand(h, this.batchShape) : h;
+  }
+  /** @internal KL(p || this), torch's formula (klDivergence's). */
+  klFrom(p: MultivariateNormal): Tensor {
+    const q = this as MultivariateNormal;
+    const n = p.eventShape[0];
+    if (q.eventShape[0] !== n) throw new Error(`klDivergence: MultivariateNormals of event shapes [${n}] and [${q.eventShape[0]}]`);
+    const halfTerm1 = sub(sum(log(diagonal(q.scaleTril, 0, -2, -1)), -1), sum(log(diagonal(p.scaleTril, 0, -2, -1)), -1));
+    const batch = broadcastShapes(q.scaleTril.shape.slice(0, -2), p.scaleTril.shape.slice(0, -2), 'klDivergence');
+    const solved = solveTriangular(expand(q.scaleTril, [...batch, n, n]), expand(p.scaleTril, [...batch, n, n]), { upper: false });
+    const term2 = sum(pow(solved, 2), [-2, -1]);
+    const term3 = q.mahalanobis(sub(q.loc, p.loc));
+    return add(halfTerm1, mul(sub(add(term2, term3), n), 0.5));
+  }
+}
