@@ -1,8 +1,10 @@
 // Version counts of storage written in place (Tensor.add_ and the rest), and the check that keeps
 // backward() honest: a node whose backward reads a tensor that was written in place after the node
 // was recorded throws, as torch's version counter makes it, instead of giving gradients of values
-// that are gone. Nothing is counted until the first in-place write: until then every storage is at
-// version 0, and the ops record nothing extra (the per-op cost W1 measures).
+// that are gone. Every input and the output of an op count as read (torch counts only what each op
+// saves: an addend written over is allowed there, refused here). Nothing is counted until the first
+// in-place write: until then every storage is at version 0, and the ops record nothing extra (the
+// per-op cost W1 measures).
 import type { GradNode, Tensor } from './tensor';
 import { fmt } from './shape';
 
