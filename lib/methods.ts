@@ -1,6 +1,7 @@
 // Attaches the ops to Tensor as methods (t.add(u), t.sum(1), ...), so that tensor.ts need not import
 // the ops (which import it).
 import { Tensor } from './tensor';
+import { shown } from './args';
 import * as ops from './ops';
 import * as inplace from './ops/inplace';
 import type { Operand } from './ops/core';
@@ -367,6 +368,30 @@ declare module './tensor' {
     matrixExp(): Tensor;
     /** The p-norm of this - other over all elements (torch.dist). */
     dist(other: Operand, p?: number): Tensor;
+    /** This expanded to other's shape (torch.expand_as). */
+    expandAs(other: Tensor): Tensor;
+    /** This reshaped to other's shape (torch.view_as: every tensor here is contiguous). */
+    viewAs(other: Tensor): Tensor;
+    /** This reshaped to other's shape (torch.reshape_as). */
+    reshapeAs(other: Tensor): Tensor;
+    /** A tensor of zeros of `shape` (torch.new_zeros). */
+    newZeros(shape: readonly number[]): Tensor;
+    /** A tensor of ones of `shape` (torch.new_ones). */
+    newOnes(shape: readonly number[]): Tensor;
+    /** A tensor of `shape` filled with value (torch.new_full). */
+    newFull(shape: readonly number[], value: number): Tensor;
+    /** A tensor of `shape` (zeros here: storage is never left unwritten; torch.new_empty). */
+    newEmpty(shape: readonly number[]): Tensor;
+    /** A new tensor of data, as tensor(data) (torch.new_tensor). */
+    newTensor(data: Parameters<typeof ops.tensor>[0]): Tensor;
+    /** The outer product with other (torch.ger, outer's old name). */
+    ger(other: Tensor): Tensor;
+    /** The element count (torch.nelement). */
+    nelement(): number;
+    /** Bytes per element: 4 (float32; 8 under setDefaultDtype float64). */
+    elementSize(): number;
+    /** True: every tensor here is contiguous. */
+    isContiguous(): boolean;
     // In place, as torch's methods of the same names: outside the graph (noGrad, or no gradient needed).
     /** this += alpha * other in place (broadcast into this shape). */
     add_(other: Operand, alpha?: number): this;
@@ -735,6 +760,18 @@ P.igammac = function (x) { return ops.igammac(this, x); };
 P.argwhere = function () { return ops.argwhere(this); };
 P.matrixExp = function () { return ops.matrixExp(this); };
 P.dist = function (o, p) { return ops.dist(this, o, p); };
+P.expandAs = function (o) { return ops.expand(this, checkOther(o, 'expandAs').shape); };
+P.viewAs = function (o) { return ops.reshape(this, checkOther(o, 'viewAs').shape); };
+P.reshapeAs = function (o) { return ops.reshape(this, checkOther(o, 'reshapeAs').shape); };
+P.newZeros = function (s) { return ops.zeros(s); };
+P.newOnes = function (s) { return ops.ones(s); };
+P.newFull = function (s, v) { return ops.full(s, v); };
+P.newEmpty = function (s) { return ops.zeros(s); };
+P.newTensor = function (d) { return ops.tensor(d); };
+P.ger = function (o) { return ops.outer(this, o); };
+P.nelement = function () { return this.size; };
+P.elementSize = function () { return this.data.BYTES_PER_ELEMENT; };
+P.isContiguous = function () { return true; };
 P.add_ = function (o, a) { return inplace.add_(this, o, a) as typeof this; };
 P.sub_ = function (o, a) { return inplace.sub_(this, o, a) as typeof this; };
 P.mul_ = function (o) { return inplace.mul_(this, o) as typeof this; };
@@ -835,3 +872,9 @@ Object.defineProperty(P, 'T', {
     return ops.transpose(this, 0, 1);
   },
 });
+
+/** other, checked to be a tensor (the *As methods read its shape). */
+function checkOther(o: unknown, what: string): Tensor {
+  if (!(o instanceof Tensor)) throw new Error(`${what}: other must be a Tensor, got ${shown(o)}`);
+  return o;
+}

@@ -114,8 +114,10 @@ export abstract class Module {
     return addForwardHook(this, 'post', fn);
   }
 
-  /** Registers a tensor that is state but not a parameter (e.g. running_mean). */
-  protected registerBuffer(name: string, t: Tensor): void {
+  /** Registers a tensor that is state but not a parameter (e.g. running_mean), saved in stateDict (torch's register_buffer). */
+  registerBuffer(name: string, t: Tensor): void {
+    checkName(name, this, 'registerBuffer');
+    if (!(t instanceof Tensor)) throw new Error(`${this.constructor.name}.registerBuffer: the buffer must be a Tensor, got ${shown(t)}`);
     holdForGood(t); // state the module holds: tidy() must not dispose it, nor the pool take its storage
     this.bufferNames.add(name);
     (this as unknown as Record<string, Tensor>)[name] = t;
@@ -143,6 +145,52 @@ export abstract class Module {
       if (v instanceof Module) out.push(pick(k, v));
     }
     return out;
+  }
+
+  /** Adds p as the parameter `name` (torch's register_parameter), or, given null, removes that parameter. */
+  registerParameter(name: string, p: Parameter | null): void {
+    checkName(name, this, 'registerParameter');
+    const f = this as unknown as Record<string, unknown>;
+    if (p === null) {
+      if (f[name] instanceof Parameter) delete f[name];
+      return;
+    }
+    if (!(p instanceof Parameter)) throw new Error(`${this.constructor.name}.registerParameter: '${name}' must be a Parameter (or null), got ${shown(p)}`);
+    f[name] = p;
+  }
+
+  /** Adds m as the child module `name` (torch's register_module / add_module). */
+  registerModule(name: string, m: Module): void {
+    checkName(name, this, 'registerModule');
+    if (!(m instanceof Module)) throw new Error(`${this.constructor.name}.registerModule: '${name}' must be a Module, got ${shown(m)}`);
+    (this as unknown as Record<string, unknown>)[name] = m;
+  }
+
+  /** registerModule's other name (torch's add_module). */
+  addModule(name: string, m: Module): void {
+    this.registerModule(name, m);
+  }
+
+  /** The descendant at a dotted path ('' is this module; torch's get_submodule). */
+  getSubmodule(target: string): Module {
+    if (typeof target !== 'string') throw new Error(`${this.constructor.name}.getSubmodule: target must be a dotted name, got ${shown(target)}`);
+    let m: Module = this;
+    for (const part of target === '' ? [] : target.split('.')) {
+      const next = (m as unknown as Record<string, unknown>)[part];
+      if (!(next instanceof Module)) throw new Error(`${this.constructor.name}.getSubmodule: ${m.constructor.name} has no submodule '${part}' (in '${target}')`);
+      m = next;
+    }
+    return m;
+  }
+
+  /** The parameter at a dotted path (torch's get_parameter). */
+  getParameter(target: string): Parameter {
+    if (typeof target !== 'string') throw new Error(`${this.constructor.name}.getParameter: target must be a dotted name, got ${shown(target)}`);
+    const at = target.lastIndexOf('.');
+    const owner = this.getSubmodule(at < 0 ? '' : target.slice(0, at));
+    const p = (owner as unknown as Record<string, unknown>)[target.slice(at + 1)];
+    if (!(p instanceof Parameter)) throw new Error(`${this.constructor.name}.getParameter: ${owner.constructor.name} has no parameter '${target.slice(at + 1)}' (in '${target}')`);
+    return p;
   }
 
   /** Direct sub-modules with their names, each once (under its first name), as torch's named_children(). */
@@ -253,6 +301,11 @@ export abstract class Module {
     return out;
   }
 
+  /** Buffers of this module and its descendants. */
+  buffers(): Tensor[] {
+    return this.namedBuffers().map(([, b]) => b);
+  }
+
   /** Sets training mode here and in every descendant. */
   train(mode = true): this {
     // As torch: anything but a boolean is refused (a module given here would become a child of itself).
@@ -319,9 +372,9 @@ export abstract class Module {
   }
 }
 
-/** @internal Registers a buffer on m from outside its class (nn.utils' reparametrizations). */
-export function addBuffer(m: Module, name: string, t: Tensor): void {
-  (m as unknown as { registerBuffer(n: string, t: Tensor): void }).registerBuffer(name, t);
+/** A name a module can take for a parameter, buffer or child: a non-empty string without dots. */
+function checkName(name: unknown, m: Module, what: string): void {
+  if (typeof name !== 'string' || name === '' || name.includes('.')) throw new Error(`${m.constructor.name}.${what}: name must be a non-empty string without dots, got ${shown(name)}`);
 }
 
 /** @internal Removes the buffer `name` of m (the field and its buffer mark). */
