@@ -1,6 +1,7 @@
 // bp.distributions against torch 1.13's torch.distributions: Normal, Uniform, Exponential, Bernoulli,
-// Categorical, Laplace, Poisson, Gamma and MultivariateNormal (logProb with broadcast values, entropy, cdf, icdf, moments) and klDivergence,
-// values and the gradients of every parameter and value, on both backends; then the draws by their
+// Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Dirichlet and Beta (logProb with broadcast
+// values, entropy, cdf, icdf, moments) and klDivergence, values and the gradients of every parameter
+// and value, on both backends; then the draws by their
 // distributions and shapes (the generator is not torch's), rsample's gradients, and the errors.
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
@@ -72,6 +73,15 @@ const CALLS: TorchCall[] = [
   { name: 'klDivergence MultivariateNormal', inputs: { m1: x([2, 3]), l1: fixed([3, 3], [1.5, 0, 0, 0.3, 0.8, 0, -0.4, 0.2, 1.1], true), m2: x([3]), l2: fixed([3, 3], [1, 0, 0, -0.5, 1.2, 0, 0.1, 0.3, 0.7], true) },
     ours: (t) => D.klDivergence(new D.MultivariateNormal(t.m1, { scaleTril: t.l1 }), new D.MultivariateNormal(t.m2, { scaleTril: t.l2 })),
     py: `${TD}.kl_divergence(${TD}.MultivariateNormal(m1, scale_tril=l1), ${TD}.MultivariateNormal(m2, scale_tril=l2))` },
+  { name: 'Dirichlet logProb, entropy, moments', inputs: { c: x([2, 3], 0.5, 3), v: fixed([2, 3], [0.25, 0.25, 0.5, 0.125, 0.375, 0.5], true) },
+    ours: (t) => { const d = new D.Dirichlet(t.c); return bp.cat([d.logProb(t.v), d.entropy(), d.mean.reshape([6]), d.variance.reshape([6])]); },
+    py: `(lambda d: torch.cat([d.log_prob(v), d.entropy(), d.mean.reshape(6), d.variance.reshape(6)]))(${TD}.Dirichlet(c))` },
+  { name: 'Beta logProb, entropy, moments', inputs: { a: x([4], 0.5, 3), b: x([4], 0.5, 3), v: x([4], 0.1, 0.9) },
+    ours: (t) => { const d = new D.Beta(t.a, t.b); return bp.stack([d.logProb(t.v), d.entropy(), d.mean, d.variance]); },
+    py: `(lambda d: torch.stack([d.log_prob(v), d.entropy(), d.mean, d.variance]))(${TD}.Beta(a, b))` },
+  { name: 'klDivergence Beta and Dirichlet', inputs: { a: x([3], 0.5, 3), b: x([3], 0.5, 3), c: x([2, 3], 0.5, 3), d: x([2, 3], 0.5, 3) },
+    ours: (t) => bp.cat([D.klDivergence(new D.Beta(t.a, t.b), new D.Beta(t.b, t.a)), D.klDivergence(new D.Dirichlet(t.c), new D.Dirichlet(t.d))]),
+    py: `torch.cat([${TD}.kl_divergence(${TD}.Beta(a, b), ${TD}.Beta(b, a)), ${TD}.kl_divergence(${TD}.Dirichlet(c), ${TD}.Dirichlet(d))])` },
 ];
 
 noteIfNoTorch('the comparison of bp.distributions with torch.distributions');
@@ -105,6 +115,12 @@ eachBackend('distributions', () => {
     const gm = g.mean(0).data, gv = g.var(0).data;
     expect(Math.abs(gm[0] - 0.25)).toBeLessThan(0.01);
     expect(Math.abs(gv[1] - 3) / 3).toBeLessThan(0.06);
+    const be = new D.Beta(2, 6).sample([20000]);
+    expect(Math.abs(be.mean().item() - 0.25)).toBeLessThan(0.005);
+    const di = new D.Dirichlet(bp.tensor([1, 2, 5])).sample([5000]);
+    expect(di.shape).toEqual([5000, 3]);
+    expect(Math.abs(di.sum(1).mean().item() - 1)).toBeLessThan(1e-6);
+    expect(Math.abs(di.mean(0).data[2] - 0.625)).toBeLessThan(0.01);
     const lp = new D.Laplace(1, 2).sample([20000]);
     expect(Math.abs(lp.mean().item() - 1)).toBeLessThan(0.06);
     expect(Math.abs(new D.Poisson(3).sample([20000]).mean().item() - 3)).toBeLessThan(0.05);

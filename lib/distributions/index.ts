@@ -5,4 +5,5 @@ export { Normal, Uniform, Exponential, Bernoulli, Categorical } from './families
 export type { ProbsOrLogits } from './families';
 export { Laplace, Poisson, Gamma, MultivariateNormal } from './more_families';
 export type { MultivariateNormalParams } from './more_families';
+export { Dirichlet, Beta } from './simplex';
 export { klDivergence } from './kl';

@@ -11,6 +11,8 @@ import { sum } from '../ops/reduce';
 import { Distribution } from './distribution';
 import { Bernoulli, Categorical, Exponential, Normal, Uniform } from './families';
 import { Gamma, Laplace, MultivariateNormal, Poisson } from './more_families';
+import { Beta, Dirichlet } from './simplex';
+import { unsqueeze } from '../ops/shape';
 
 /** t with Infinity where mask is nonzero, then 0 where zero is nonzero (torch's two masked assignments, in that order). */
 function infThenZero(t: Tensor, infAt: Tensor, zeroAt: Tensor): Tensor {
@@ -19,8 +21,8 @@ function infThenZero(t: Tensor, infAt: Tensor, zeroAt: Tensor): Tensor {
 
 /**
  * KL(p || q) for each distribution of the batch (torch.distributions.kl_divergence): Normal, Uniform,
- * Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma and MultivariateNormal against the
- * same family.
+ * Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta and
+ * Dirichlet against the same family.
  */
 export function klDivergence(p: Distribution, q: Distribution): Tensor {
   if (p instanceof Normal && q instanceof Normal) {
@@ -62,7 +64,24 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
     return add(add(add(t1, t2), t3), t4);
   }
   if (p instanceof MultivariateNormal && q instanceof MultivariateNormal) return q.klFrom(p);
-  throw new Error(`klDivergence: no formula for ${p?.constructor?.name ?? shownName(p)} against ${q?.constructor?.name ?? shownName(q)} (the pairs: Normal, Uniform, Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, each against its own family)`);
+  if (p instanceof Beta && q instanceof Beta) {
+    const sumP = add(p.concentration1, p.concentration0), sumQ = add(q.concentration1, q.concentration0);
+    const t1 = add(add(lgamma(q.concentration1), lgamma(q.concentration0)), lgamma(sumP));
+    const t2 = add(add(lgamma(p.concentration1), lgamma(p.concentration0)), lgamma(sumQ));
+    const t3 = mul(sub(p.concentration1, q.concentration1), digamma(p.concentration1));
+    const t4 = mul(sub(p.concentration0, q.concentration0), digamma(p.concentration0));
+    const t5 = mul(sub(sumQ, sumP), digamma(sumP));
+    return add(add(add(sub(t1, t2), t3), t4), t5);
+  }
+  if (p instanceof Dirichlet && q instanceof Dirichlet) {
+    const sumP = sum(p.concentration, -1), sumQ = sum(q.concentration, -1);
+    const t1 = sub(lgamma(sumP), lgamma(sumQ));
+    const t2 = sum(sub(lgamma(p.concentration), lgamma(q.concentration)), -1);
+    const t3 = sub(p.concentration, q.concentration);
+    const t4 = sub(digamma(p.concentration), unsqueeze(digamma(sumP), -1));
+    return add(sub(t1, t2), sum(mul(t3, t4), -1));
+  }
+  throw new Error(`klDivergence: no formula for ${p?.constructor?.name ?? shownName(p)} against ${q?.constructor?.name ?? shownName(q)} (the pairs: Normal, Uniform, Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta, Dirichlet, each against its own family)`);
 }
 
 const shownName = (v: unknown): string => (v === null ? 'null' : typeof v);

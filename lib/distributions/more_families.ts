@@ -91,8 +91,8 @@ export class Poisson extends Distribution {
   entropy(): Tensor { throw new Error('Poisson: entropy is not implemented (as in torch)'); }
 }
 
-/** One Gamma(alpha, 1) draw: Marsaglia and Tsang's method (alpha < 1 boosted by u^(1/alpha)). */
-function standardGamma(alpha: number, s: Uint32Array, spare: Float64Array): number {
+/** @internal One Gamma(alpha, 1) draw: Marsaglia and Tsang's method (alpha < 1 boosted by u^(1/alpha)). */
+export function standardGamma(alpha: number, s: Uint32Array, spare: Float64Array): number {
   const boost = alpha < 1 ? Math.pow(uniform01(), 1 / alpha) : 1;
   const a = alpha < 1 ? alpha + 1 : alpha;
   const d = a - 1 / 3, c = 1 / Math.sqrt(9 * d);
