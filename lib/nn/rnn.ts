@@ -231,7 +231,9 @@ abstract class RNNBase extends Module {
       throw new Error(`${what}: a packed input's data must be [steps, inputSize ${this.inputSize}], got shape ${fmt(x.data.shape)}`);
     }
     const sizes = x.batchSizes, batch = x.batch, steps = sizes.length;
-    const offsets = sizes.map((_, t) => sizes.slice(0, t).reduce((a, b) => a + b, 0));
+    // Where each step's rows start in the packed data.
+    const offsets: number[] = [];
+    sizes.reduce((at, n) => (offsets.push(at), at + n), 0);
     const dirs = this.suffixes().length;
     const lstm = this.mode === 'lstm';
     if (!lstm && c0 !== undefined && c0 !== null) throw new Error(`${what}: c0 is LSTM's; ${what} has no cell state`);

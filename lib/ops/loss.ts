@@ -146,21 +146,14 @@ export function crossEntropyRows(logits: Tensor, target: ClassTarget, labelSmoot
 
 /**
  * A probability target's gradient, torch's: the row's loss -sum_c t'_c log p_c with t' = t (1 - ls)
- * + ls / C gives -gy log p_c (1 - ls), log p the row's log-softmax (in double, rounded once).
+ * + ls / C gives -gy log p_c (1 - ls), log p the rows' log-softmax (the backend's kernel).
  */
 function probabilityTargetGrad(x: Float32Array, rows: number, cols: number, ls: number, gy: Float32Array): Float32Array {
-  const r = roundingOf(x);
   const g = allocOutput(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    let max = -Infinity;
-    for (let c = 0; c < cols; c++) max = Math.max(max, x[i * cols + c]);
-    let total = 0;
-    for (let c = 0; c < cols; c++) total += Math.exp(x[i * cols + c] - max);
-    const logTotal = Math.log(total);
-    for (let c = 0; c < cols; c++) {
-      const scaled = r(-gy[i] * r(x[i * cols + c] - max - logTotal));
-      g[i * cols + c] = ls === 0 ? scaled : scaled * (1 - ls);
-    }
+  B().softmax(x, rows, cols, 1, g, true);
+  for (let i = 0; i < g.length; i++) {
+    g[i] = -gy[(i / cols) | 0] * g[i];
+    if (ls !== 0) g[i] *= 1 - ls;
   }
   return g;
 }
