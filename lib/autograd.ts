@@ -32,6 +32,18 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
+/** Runs fn with gradient recording on, even inside noGrad (torch.enable_grad); returns fn's result. */
+export function enableGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new Error(`enableGrad: expected a function to run, got ${fn === null ? 'null' : typeof fn}`);
+  const prev = gradEnabled;
+  gradEnabled = true;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
 // Each backward() numbers its walk, and a tensor it reaches gets that number (Tensor.walkMark) and
 // its index in the walk's order (walkSlot): the walk's state lives in arrays by index. A Map and two
 // Sets keyed by tensor, a [tensor, index] pair per stack entry and a context object with a closure
@@ -199,7 +211,7 @@ function apart(a: Block, b: Block): boolean {
  * the nodes it goes through are used up (GradNode.usedUp) and release what they saved: a second
  * pass through them throws, as in PyTorch (it would silently add the gradients again).
  */
-export function runBackward(root: Tensor, seed: Float32Array, retainGraph = false): void {
+export function runBackward(root: Tensor, seed: Float32Array, retainGraph = false, capture: Map<Tensor, Float32Array | null> | null = null): void {
   const mark = ++walks;
   const order = topoOrder(root, mark);
   for (const t of order) {
@@ -256,7 +268,17 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
     }
     const node = t.node;
     const counted = (flags[i] & OWNED) === 0 && sharers.has(g.buffer);
+    // autograd.grad's walk: the gradients asked for are copied out, and no .grad is touched.
+    if (capture?.has(t)) {
+      const copy = allocOutput(g.length);
+      copyInto(g, copy);
+      capture.set(t, copy);
+    }
     if (!node) {
+      if (capture) {
+        if (counted) unshare(g, i + 1);
+        continue;
+      }
       t.accumulateGrad(g, (flags[i] & OWNED) !== 0);
       if (counted) unshare(g, i + 1);
       continue;
@@ -321,9 +343,10 @@ export function runBackward(root: Tensor, seed: Float32Array, retainGraph = fals
     }
     for (const a of replaced) unshare(a, i + 1);
     replaced.length = 0;
-    if (t.retainsGrad) t.accumulateGrad(g, false); // a copy
+    const keeps = t.retainsGrad && !capture;
+    if (keeps) t.accumulateGrad(g, false); // a copy
     if (counted) unshare(g, i + 1);
-    else if (!t.retainsGrad && g.length > POOL_MIN_LENGTH && (flags[i] & OWNED) && !passedOn(g, grads, i + 1)) recycleArray(g);
+    else if (!keeps && g.length > POOL_MIN_LENGTH && (flags[i] & OWNED) && !passedOn(g, grads, i + 1)) recycleArray(g);
     if (!retainGraph) {
       release(node);
       if (isInternal(t)) t.releaseInternal();

@@ -1,0 +1,4 @@
+// torch.autograd's names (`bp.autograd.grad`, ...): re-exports only.
+export { grad } from './grad';
+export type { GradOptions } from './grad';
+export { noGrad, enableGrad, isGradEnabled } from './autograd';
