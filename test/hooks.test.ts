@@ -1,6 +1,7 @@
 // Hooks, as torch's: a tensor's gradient hook (Tensor.registerHook) on leaves and intermediates,
 // including an activation's output inside a Sequential caught by a module's forward hook (Grad-CAM's
-// pattern), against torch 1.13; module forward pre-hooks and hooks replacing inputs and outputs,
+// pattern), and full backward hooks (a layer's gradients seen, a ReLU's replaced: guided
+// backpropagation), against torch 1.13; module forward pre-hooks and hooks replacing inputs and outputs,
 // firing wherever forward is called from (Sequential, call(), fit's eager loop in place of its native
 // one), and removal restoring the module; then the errors.
 import { describe, expect, it } from 'vitest';
@@ -14,14 +15,20 @@ const B1 = [0.1, -0.2, 0.05, 0];
 const W2 = [[1, -1, 0.5, 0.25], [-0.5, 0.75, 1, -0.25]];
 const X = [[1, 2, -1], [0.5, -1, 2]];
 
-/** Sequential(Linear, ReLU, Linear): the ReLU's output's gradient captured and halved by a hook registered from a forward hook. */
-function ours(): { seen: number[]; g1: number[]; gx: number[] } {
+/** Sequential(Linear(3, 4), ReLU, Linear(4, 2)) with the weights above (the second's bias 0). */
+function knownModel(): { model: nn.Sequential; l1: nn.Linear; l2: nn.Linear } {
   const model = new nn.Sequential(new nn.Linear(3, 4), new nn.ReLU(), new nn.Linear(4, 2));
   const [l1, , l2] = model.layers as [nn.Linear, nn.ReLU, nn.Linear];
   l1.weight.data.set(W1.flat());
   l1.bias!.data.set(B1);
   l2.weight.data.set(W2.flat());
   l2.bias!.data.fill(0);
+  return { model, l1, l2 };
+}
+
+/** Sequential(Linear, ReLU, Linear): the ReLU's output's gradient captured and halved by a hook registered from a forward hook. */
+function ours(): { seen: number[]; g1: number[]; gx: number[] } {
+  const { model, l1 } = knownModel();
   let seen: number[] = [];
   model.layers[1].registerForwardHook((_m, _in, out) => {
     out.registerHook((g) => { seen = Array.from(g.data); return g.mul(0.5); });
@@ -49,12 +56,48 @@ x = torch.tensor(${JSON.stringify(X)}, requires_grad=True)
 print(json.dumps({"seen": seen, "g1": m[0].weight.grad.reshape(-1).tolist(), "gx": x.grad.reshape(-1).tolist()}))
 `;
 
+/** Full backward hooks: a Linear's gradInput and gradOutput seen, a ReLU's gradInput clamped at 0 (guided backpropagation). */
+function oursBackward(): { gin: number[]; gout: number[]; gx: number[] } {
+  const { model, l2 } = knownModel();
+  let gin: number[] = [], gout: number[] = [];
+  l2.registerFullBackwardHook((_m, gi, go) => { gin = Array.from(gi[0]!.data); gout = Array.from(go[0].data); });
+  model.layers[1].registerFullBackwardHook((_m, gi) => [gi[0]!.clamp(0)]);
+  const x = bp.tensor(X, { requiresGrad: true });
+  model.forward(x).mul(bp.tensor([[1, 2], [3, 4]])).sum().backward();
+  return { gin, gout, gx: Array.from(x.grad!.data) };
+}
+
+const BACKWARD_SCRIPT = `
+import torch, json
+m = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+with torch.no_grad():
+    m[0].weight.copy_(torch.tensor(${JSON.stringify(W1)})); m[0].bias.copy_(torch.tensor(${JSON.stringify(B1)}))
+    m[2].weight.copy_(torch.tensor(${JSON.stringify(W2)})); m[2].bias.zero_()
+seen = {}
+def h2(mod, gi, go):
+    seen["gin"] = gi[0].reshape(-1).tolist(); seen["gout"] = go[0].reshape(-1).tolist()
+m[2].register_full_backward_hook(h2)
+m[1].register_full_backward_hook(lambda mod, gi, go: (gi[0].clamp(min=0),))
+x = torch.tensor(${JSON.stringify(X)}, requires_grad=True)
+(m(x) * torch.tensor([[1., 2.], [3., 4.]])).sum().backward()
+print(json.dumps({"gin": seen["gin"], "gout": seen["gout"], "gx": x.grad.reshape(-1).tolist()}))
+`;
+
 noteIfNoTorch('the comparison of hooks with torch');
 eachBackend('hooks', () => {
   it.runIf(haveTorch)("a gradient hook set from a forward hook inside a Sequential sees and changes the gradient as torch's", () => {
     const want = torchJson<{ seen: number[]; g1: number[]; gx: number[] }>(SCRIPT, '');
     const got = ours();
     for (const k of ['seen', 'g1', 'gx'] as const) got[k].forEach((v, i) => expect(Math.abs(v - want[k][i]), `${k}[${i}]`).toBeLessThan(1e-6));
+  });
+
+  it.runIf(haveTorch)("full backward hooks see a layer's input and output gradients and replace a ReLU's, as torch's", () => {
+    const want = torchJson<{ gin: number[]; gout: number[]; gx: number[] }>(BACKWARD_SCRIPT, '');
+    const got = oursBackward();
+    for (const k of ['gin', 'gout', 'gx'] as const) {
+      expect(got[k].length, k).toBe(want[k].length);
+      got[k].forEach((v, i) => expect(Math.abs(v - want[k][i]), `${k}[${i}]`).toBeLessThan(1e-6));
+    }
   });
 
   it('gradient hooks on a leaf and an intermediate: seen, replaced, removed', () => {
@@ -115,5 +158,16 @@ describe('module forward hooks', () => {
     x.registerHook(() => bp.zeros([3]));
     expect(() => x.mul(2).sum().backward()).toThrow(/^backward: a gradient hook must return nothing or a tensor of the gradient's shape \[2\], got shape \[3\]$/);
     expect(() => new nn.ReLU().registerForwardHook(3 as unknown as nn.ForwardHook)).toThrow(/^ReLU.registerForwardHook: fn must be a function, got number$/);
+    const bil = new nn.Bilinear(2, 2, 1);
+    bil.registerFullBackwardHook((_m, gi) => gi);
+    const a = bp.ones([1, 2], { requiresGrad: true }), b = bp.ones([1, 2], { requiresGrad: true });
+    expect(() => bil.forward(a, b).sum().backward()).toThrow(/^Bilinear: a full backward hook may replace gradInput only for a module of one input that needs a gradient \(this one has 2\)$/);
+    let calls = 0;
+    const first = new nn.Linear(2, 1);
+    const handle = first.registerFullBackwardHook((_m, gi, go) => { calls++; expect(gi).toEqual([null]); expect(go[0].shape).toEqual([1, 1]); });
+    first.forward(bp.ones([1, 2])).sum().backward();
+    expect(calls).toBe(1);
+    handle.remove();
+    expect(first.forward).toBe(nn.Linear.prototype.forward);
   });
 });

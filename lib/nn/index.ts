@@ -1,6 +1,6 @@
 // The nn namespace: modules, losses and initialisers.
 export { Module } from './module';
-export type { ForwardHook, ForwardPreHook } from './module';
+export type { ForwardHook, ForwardPreHook, FullBackwardHook } from './module';
 export type { StateDict, LoadStateDictOptions, LoadStateDictResult } from './module';
 export { Parameter } from './parameter';
 export { Linear } from './linear';

@@ -2,6 +2,9 @@
 // module's own fields in the order they were assigned, which gives PyTorch's state-dict key order.
 import { Tensor } from '../tensor';
 import type { RemovableHandle } from '../tensor';
+import { addForwardHook } from './module_hooks';
+import type { ForwardHook, ForwardPreHook, FullBackwardHook } from './module_hooks';
+export type { ForwardHook, ForwardPreHook, FullBackwardHook } from './module_hooks';
 import { holdForGood } from '../memory';
 import { fmt, sameShape } from '../shape';
 import { Parameter } from './parameter';
@@ -112,6 +115,15 @@ export abstract class Module {
    */
   registerForwardHook(fn: ForwardHook): RemovableHandle {
     return addForwardHook(this, 'post', fn);
+  }
+
+  /**
+   * Calls fn(module, gradInput, gradOutput) once backward() has the gradients of this module's inputs
+   * (null for inputs that need none) from those of its output (torch's register_full_backward_hook);
+   * for a module with one input that needs a gradient, an array fn returns replaces gradInput.
+   */
+  registerFullBackwardHook(fn: FullBackwardHook): RemovableHandle {
+    return addForwardHook(this, 'backward', fn);
   }
 
   /** Registers a tensor that is state but not a parameter (e.g. running_mean), saved in stateDict (torch's register_buffer). */
@@ -381,60 +393,4 @@ function checkName(name: unknown, m: Module, what: string): void {
 export function dropBuffer(m: Module, name: string): void {
   (m as unknown as { bufferNames: Set<string> }).bufferNames.delete(name);
   delete (m as unknown as Record<string, unknown>)[name];
-}
-
-/** A forward pre-hook: sees the module and its inputs; may return replacement inputs. */
-export type ForwardPreHook = (module: Module, inputs: Tensor[]) => Tensor | Tensor[] | void;
-/** A forward hook: sees the module, its inputs and its output; may return a replacement output. */
-export type ForwardHook = (module: Module, inputs: Tensor[], output: Tensor) => Tensor | void;
-
-/** A module's forward hooks, and the forward its own instance had before them (null: its class's). */
-interface Hooks { pre: ForwardPreHook[]; post: ForwardHook[]; ownForward: ((...inputs: Tensor[]) => Tensor) | null }
-const hooksOf = new WeakMap<Module, Hooks>();
-
-/**
- * Adds a hook, wrapping the module's forward in an instance property while it has any: every caller
- * of forward (call(), Sequential, a parent module) runs the hooks, and the library's paths that
- * replace a layer's forward by a kernel (runsOwnForward: Sequential's fused pairs, fit's native loop)
- * see a forward of the instance's own and run it instead.
- */
-function addForwardHook(m: Module, kind: 'pre' | 'post', fn: ForwardPreHook | ForwardHook): RemovableHandle {
-  if (typeof fn !== 'function') throw new Error(`${m.constructor.name}.register${kind === 'pre' ? 'ForwardPreHook' : 'ForwardHook'}: fn must be a function, got ${typeof fn}`);
-  let h = hooksOf.get(m);
-  if (!h) {
-    const own = Object.prototype.hasOwnProperty.call(m, 'forward') ? (m as unknown as { forward: Hooks['ownForward'] }).forward : null;
-    const hooks: Hooks = h = { pre: [], post: [], ownForward: own };
-    const inner = own ?? (Object.getPrototypeOf(m) as Module).forward;
-    Object.defineProperty(m, 'forward', {
-      configurable: true, writable: true, enumerable: false,
-      value: function hooked(this: Module, ...inputs: Tensor[]): Tensor {
-        let args = inputs;
-        for (const pre of [...hooks.pre]) {
-          const r = pre(this, args);
-          if (r !== undefined) args = Array.isArray(r) ? r : [r];
-        }
-        let out = inner.apply(this, args);
-        for (const post of [...hooks.post]) {
-          const r = post(this, args, out);
-          if (r !== undefined) out = r;
-        }
-        return out;
-      },
-    });
-    hooksOf.set(m, hooks);
-  }
-  const list = (kind === 'pre' ? h.pre : h.post) as unknown[];
-  list.push(fn);
-  const hooks = h;
-  return {
-    remove: () => {
-      const at = list.indexOf(fn);
-      if (at >= 0) list.splice(at, 1);
-      if (hooks.pre.length || hooks.post.length || hooksOf.get(m) !== hooks) return;
-      // The last one gone: the instance's forward as it was.
-      hooksOf.delete(m);
-      if (hooks.ownForward) Object.defineProperty(m, 'forward', { configurable: true, writable: true, enumerable: true, value: hooks.ownForward });
-      else delete (m as unknown as { forward?: unknown }).forward;
-    },
-  };
 }
