@@ -2,7 +2,7 @@
 // module's own fields in the order they were assigned, which gives PyTorch's state-dict key order.
 import { Tensor } from '../tensor';
 import type { RemovableHandle } from '../tensor';
-import { addForwardHook } from './module_hooks';
+import { addModuleHook } from './module_hooks';
 import type { ForwardHook, ForwardPreHook, FullBackwardHook } from './module_hooks';
 export type { ForwardHook, ForwardPreHook, FullBackwardHook } from './module_hooks';
 import { holdForGood } from '../memory';
@@ -106,7 +106,7 @@ export abstract class Module {
    * replaces the inputs (torch's register_forward_pre_hook). Returns a handle whose remove() unregisters it.
    */
   registerForwardPreHook(fn: ForwardPreHook): RemovableHandle {
-    return addForwardHook(this, 'pre', fn);
+    return addModuleHook(this, 'pre', fn);
   }
 
   /**
@@ -114,7 +114,7 @@ export abstract class Module {
    * the output (torch's register_forward_hook). Returns a handle whose remove() unregisters it.
    */
   registerForwardHook(fn: ForwardHook): RemovableHandle {
-    return addForwardHook(this, 'post', fn);
+    return addModuleHook(this, 'post', fn);
   }
 
   /**
@@ -123,7 +123,7 @@ export abstract class Module {
    * for a module with one input that needs a gradient, an array fn returns replaces gradInput.
    */
   registerFullBackwardHook(fn: FullBackwardHook): RemovableHandle {
-    return addForwardHook(this, 'backward', fn);
+    return addModuleHook(this, 'backward', fn);
   }
 
   /** Registers a tensor that is state but not a parameter (e.g. running_mean), saved in stateDict (torch's register_buffer). */

@@ -21,12 +21,12 @@ interface Hooks { pre: ForwardPreHook[]; post: ForwardHook[]; backward: FullBack
 const hooksOf = new WeakMap<Module, Hooks>();
 
 /**
- * Adds a hook, wrapping the module's forward in an instance property while it has any: every caller
- * of forward (call(), Sequential, a parent module) runs the hooks, and the library's paths that
- * replace a layer's forward by a kernel (runsOwnForward: Sequential's fused pairs, fit's native loop)
- * see a forward of the instance's own and run it instead.
+ * Adds a hook of `kind`, wrapping the module's forward in an instance property while it has any:
+ * every caller of forward (call(), Sequential, a parent module) runs the hooks, and the library's
+ * paths that replace a layer's forward by a kernel (runsOwnForward: Sequential's fused pairs, fit's
+ * native loop) see a forward of the instance's own and run it instead.
  */
-export function addForwardHook(m: Module, kind: 'pre' | 'post' | 'backward', fn: ForwardPreHook | ForwardHook | FullBackwardHook): RemovableHandle {
+export function addModuleHook(m: Module, kind: 'pre' | 'post' | 'backward', fn: ForwardPreHook | ForwardHook | FullBackwardHook): RemovableHandle {
   const method = kind === 'pre' ? 'ForwardPreHook' : kind === 'post' ? 'ForwardHook' : 'FullBackwardHook';
   if (typeof fn !== 'function') throw new Error(`${m.constructor.name}.register${method}: fn must be a function, got ${typeof fn}`);
   let h = hooksOf.get(m);
