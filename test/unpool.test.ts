@@ -1,4 +1,4 @@
-// maxUnpool2d / maxUnpool1d, their modules and maxPool1dWithIndices against torch 1.13 (values, and
+// maxUnpool2d / maxUnpool1d / maxUnpool3d, their modules and maxPool1dWithIndices / maxPool3dWithIndices against torch 1.13 (values, and
 // the gradient through max pooling and unpooling together) on both backends, and their errors.
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
@@ -38,6 +38,16 @@ const CALLS: TorchCall[] = [
   { name: '1-d: nn.MaxUnpool1d, its unpool with outputSize one longer', inputs: { a: x([1, 2, 7]) },
     ours: (t) => { const r = F.maxPool1dWithIndices(t.a, 2); return new bp.nn.MaxUnpool1d(2).unpool(r.values, r.indices, [7]); },
     py: '(lambda r: torch.nn.MaxUnpool1d(2)(r[0], r[1], output_size=[7]))(torch.nn.functional.max_pool1d(a, 2, return_indices=True))' },
+  // 3-d: maxPool3dWithIndices's indices (torch's max_pool3d with return_indices), then unpooled.
+  { name: '3-d: kernel 2, batch', inputs: { a: x([2, 2, 4, 4, 4]) },
+    ours: (t) => { const r = F.maxPool3dWithIndices(t.a, 2); return F.maxUnpool3d(r.values, r.indices, 2); },
+    py: '(lambda r: torch.nn.functional.max_unpool3d(r[0], r[1], 2))(torch.nn.functional.max_pool3d(a, 2, return_indices=True))' },
+  { name: '3-d: the indices, kernel [2, 3, 2], stride 2, padding 1, dilation [1, 1, 2], ceil mode, unbatched', inputs: { a: x([2, 5, 6, 7], -2, 2, false) },
+    ours: (t) => F.maxPool3dWithIndices(t.a, [2, 3, 2], { stride: 2, padding: 1, dilation: [1, 1, 2], ceilMode: true }).indices,
+    py: 'torch.nn.functional.max_pool3d(a, (2, 3, 2), 2, 1, (1, 1, 2), ceil_mode=True, return_indices=True)[1].float()' },
+  { name: '3-d: nn.MaxUnpool3d, stride 1 padding 1, unpool with outputSize', inputs: { a: x([1, 1, 4, 5, 5]) },
+    ours: (t) => { const r = F.maxPool3dWithIndices(t.a, 3, { stride: 2, padding: 1 }); return new bp.nn.MaxUnpool3d(3, { stride: 2, padding: 1 }).unpool(r.values, r.indices, [4, 5, 5]); },
+    py: '(lambda r: torch.nn.MaxUnpool3d(3, 2, 1)(r[0], r[1], output_size=[4, 5, 5]))(torch.nn.functional.max_pool3d(a, 3, 2, 1, return_indices=True))' },
 ];
 
 noteIfNoTorch('maxUnpool2d against torch');
@@ -75,5 +85,12 @@ eachBackend('maxUnpool2d', () => {
     expect(() => F.maxUnpool1d(v1, bp.zeros([1, 1, 2]), 0)).toThrow('maxUnpool1d: kernelSize must be an integer of at least 1, got 0');
     expect(() => new bp.nn.MaxUnpool1d(2, { stride: 0 })).toThrow(/MaxUnpool1d: stride/);
     expect(new bp.nn.MaxUnpool1d(3).toString()).toBe('MaxUnpool1d(kernel_size=3, stride=3, padding=0)');
+    // 3-d.
+    const v3 = bp.randn([1, 1, 2, 2, 2]);
+    expect(() => F.maxUnpool3d(v3, bp.zeros([1, 1, 2, 2, 3]), 2)).toThrow('maxUnpool3d: indices must have x\'s shape [1, 1, 2, 2, 2], got [1, 1, 2, 2, 3]');
+    expect(() => F.maxUnpool3d(v3, bp.full([1, 1, 2, 2, 2], 64), 2)).toThrow('maxUnpool3d: indices hold positions in the 4 x 4 x 4 output volumes, [0, 64), got 64 at element 0');
+    expect(() => F.maxUnpool3d(v3, bp.zeros([1, 1, 2, 2, 2]), 2, { outputSize: [9, 4, 4] })).toThrow('maxUnpool3d: outputSize 9 x 4 x 4 must lie within the stride (2 x 2 x 2) of 4 x 4 x 4 in each dim, exclusive');
+    expect(() => F.maxUnpool3d(bp.randn([2, 2]), bp.zeros([2, 2]), 2)).toThrow(/^maxUnpool3d: input must be 4-D \[C, D, H, W\] or 5-D/);
+    expect(new bp.nn.MaxUnpool3d(2).toString()).toBe('MaxUnpool3d(kernel_size=(2, 2, 2), stride=(2, 2, 2), padding=(0, 0, 0))');
   });
 });

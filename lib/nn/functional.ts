@@ -31,7 +31,7 @@ import {
 export {
   relu, sigmoid, tanh, gelu, leakyRelu, elu, silu, softplus, hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, mish, selu,
   softsign, tanhshrink, prelu, hardshrink, softshrink, threshold, celu, glu, softmin, softmax, logSoftmax, linear, conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, maxPool1d, maxPool2d, maxPool3d,
-  maxPool1dWithIndices, maxPool2dWithIndices, maxUnpool1d, maxUnpool2d, avgPool1d, avgPool2d, avgPool3d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveAvgPool3d, adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool3d, pad,
+  maxPool1dWithIndices, maxPool2dWithIndices, maxPool3dWithIndices, maxUnpool1d, maxUnpool2d, maxUnpool3d, avgPool1d, avgPool2d, avgPool3d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveAvgPool3d, adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool3d, pad,
   interpolate, unfold, fold, oneHot, gridSample, affineGrid, pixelShuffle, pixelUnshuffle,
 } from '../ops';
 export { pairwiseDistance } from '../ops/structure';

@@ -9,7 +9,7 @@ export { ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU, Softplus, Softmax, Log
 export { Conv2d, MaxPool2d, MaxUnpool2d, AvgPool2d } from './conv';
 export type { Conv2dLayerOptions, PaddingMode } from './conv';
 export { Conv1d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, MaxUnpool1d, AvgPool1d } from './conv_more';
-export { Conv3d, ConvTranspose3d, MaxPool3d, AvgPool3d } from './conv3d';
+export { Conv3d, ConvTranspose3d, MaxPool3d, AvgPool3d, MaxUnpool3d } from './conv3d';
 export type { Conv3dLayerOptions, ConvTranspose3dLayerOptions } from './conv3d';
 export { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d } from './adaptive';
 export { Unfold, Fold } from './fold';

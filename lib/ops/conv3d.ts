@@ -67,7 +67,7 @@ export function triple(v: Size3 | undefined, fallback: readonly [number, number,
 }
 
 /** x as [N, C, D, H, W] (an unbatched [C, D, H, W] given a batch of one), or an error naming `what`. */
-function volumes(x: Tensor, what: string): { x5: Tensor; batched: boolean } {
+export function volumes(x: Tensor, what: string): { x5: Tensor; batched: boolean } {
   checkTensor(x, what);
   if (x.ndim !== 4 && x.ndim !== 5) throw new Error(`${what}: input must be 4-D [C, D, H, W] or 5-D [N, C, D, H, W], got shape ${fmt(x.shape)}`);
   return x.ndim === 5 ? { x5: x, batched: true } : { x5: x.reshape([1, ...x.shape]), batched: false };

@@ -56,6 +56,8 @@ export { conv2d, maxPool2d, maxPool2dWithIndices, avgPool2d } from './conv';
 export type { Conv2dOptions, MaxPool2dOptions, AvgPool2dOptions, Size2 } from './conv';
 export { maxUnpool1d, maxUnpool2d } from './unpool';
 export type { MaxUnpool1dOptions, MaxUnpool2dOptions } from './unpool';
+export { maxPool3dWithIndices, maxUnpool3d } from './pool3d_indices';
+export type { MaxUnpool3dOptions } from './pool3d_indices';
 export { pad } from './pad_resize';
 export type { PadOptions, PadMode } from './pad_resize';
 export { interpolate } from './interpolate';

@@ -59,16 +59,20 @@ export function maxUnpool2d(x: Tensor, indices: Tensor, kernelSize: Size2, optio
   }, [x]);
 }
 
-/** The output's [height, width]: the defaults, or outputSize's last two entries, each within stride of its default (torch's check). */
-function outputSizeOf(outputSize: readonly number[] | undefined, defaults: number[], stride: readonly number[], what: string): number[] {
+/**
+ * The output's last dims (the defaults' count: [height, width], or [depth, height, width]): the
+ * defaults, or outputSize's last entries, each within stride of its default (torch's check).
+ */
+export function outputSizeOf(outputSize: readonly number[] | undefined, defaults: number[], stride: readonly number[], what: string): number[] {
+  const dims = defaults.length;
   if (outputSize === undefined) {
     if (defaults.some((d) => d < 1)) throw new Error(`${what}: the output would be ${defaults.join(' x ')}: padding too large for the kernel`);
     return defaults;
   }
-  if (!Array.isArray(outputSize) || outputSize.length < 2 || outputSize.some((v) => !Number.isInteger(v))) {
-    throw new Error(`${what}: outputSize must be an array of integers ending with the height and width, got ${shown(outputSize)}`);
+  if (!Array.isArray(outputSize) || outputSize.length < dims || outputSize.some((v) => !Number.isInteger(v))) {
+    throw new Error(`${what}: outputSize must be an array of integers ending with the ${dims === 3 ? 'depth, height' : 'height'} and width, got ${shown(outputSize)}`);
   }
-  const size = outputSize.slice(-2);
+  const size = outputSize.slice(-dims);
   if (size.some((v, d) => !(v > defaults[d] - stride[d] && v < defaults[d] + stride[d]) || v < 1)) {
     throw new Error(`${what}: outputSize ${size.join(' x ')} must lie within the stride (${stride.join(' x ')}) of ${defaults.join(' x ')} in each dim, exclusive`);
   }
