@@ -53,16 +53,22 @@ function integersOf(v: Integers, what: string, name: string): number[] {
   return out;
 }
 
-/** One sample's frames: lp(t, c) reads its log-probabilities. */
-interface Sample { frames: number; labels: number[]; lp: (t: number, c: number) => number }
+/**
+ * One sample: its frame count, its labels with a blank before, between and after them (the 2L + 1
+ * positions both recursions walk), and lp(t, c), its log-probabilities.
+ */
+interface Sample { frames: number; path: number[]; lp: (t: number, c: number) => number }
+
+/** The labels with the blank before, between and after them. */
+const pathOf = (labels: readonly number[], blank: number): number[] => [blank, ...labels.flatMap((c) => [c, blank])];
 
 /** The forward recursion's log alpha [frames][2L + 1] and the loss -log p(labels). */
-function alphas(s: Sample, blank: number): { alpha: Float64Array; nll: number } {
-  const width = 2 * s.labels.length + 1;
-  const label = (k: number) => (k % 2 === 0 ? blank : s.labels[(k - 1) >> 1]);
+function alphas(s: Sample): { alpha: Float64Array; nll: number } {
+  const width = s.path.length;
+  const label = (k: number) => s.path[k];
   const alpha = new Float64Array(Math.max(1, s.frames) * width).fill(NEG_INF);
-  if (s.frames === 0) return { alpha, nll: s.labels.length === 0 ? 0 : Infinity };
-  alpha[0] = s.lp(0, blank);
+  if (s.frames === 0) return { alpha, nll: width === 1 ? 0 : Infinity };
+  alpha[0] = s.lp(0, label(0));
   if (width > 1) alpha[1] = s.lp(0, label(1));
   for (let t = 1; t < s.frames; t++) {
     for (let k = 0; k < width; k++) {
@@ -79,12 +85,12 @@ function alphas(s: Sample, blank: number): { alpha: Float64Array; nll: number } 
 }
 
 /** torch's gradient of one sample's loss for its frames [frames][classes], times gr. */
-function sampleGrad(s: Sample, blank: number, classes: number, alpha: Float64Array, nll: number, gr: number, put: (t: number, c: number, v: number) => void): void {
-  const width = 2 * s.labels.length + 1;
-  const label = (k: number) => (k % 2 === 0 ? blank : s.labels[(k - 1) >> 1]);
+function sampleGrad(s: Sample, classes: number, alpha: Float64Array, nll: number, gr: number, put: (t: number, c: number, v: number) => void): void {
+  const width = s.path.length;
+  const label = (k: number) => s.path[k];
   const beta = new Float64Array(s.frames * width).fill(NEG_INF);
   const last = (s.frames - 1) * width;
-  beta[last + width - 1] = s.lp(s.frames - 1, blank);
+  beta[last + width - 1] = s.lp(s.frames - 1, label(width - 1));
   if (width > 1) beta[last + width - 2] = s.lp(s.frames - 1, label(width - 2));
   for (let t = s.frames - 2; t >= 0; t--) {
     for (let k = 0; k < width; k++) {
@@ -157,8 +163,8 @@ export function ctcLoss(logProbs: Tensor, targets: Integers, inputLengths: Integ
   }
 
   const lp = logProbs.data;
-  const samples: Sample[] = labelsOf.map((labels, n) => ({ frames: inLens[n], labels, lp: (t, c) => lp[(t * N + n) * C + c] }));
-  const runs = samples.map((s) => alphas(s, blank));
+  const samples: Sample[] = labelsOf.map((labels, n) => ({ frames: inLens[n], path: pathOf(labels, blank), lp: (t, c) => lp[(t * N + n) * C + c] }));
+  const runs = samples.map((s) => alphas(s));
   const losses = allocOutput(N);
   const zeroed = runs.map((run) => zeroInfinity && run.nll === Infinity);
   runs.forEach((run, n) => { losses[n] = zeroed[n] ? 0 : run.nll; });
@@ -166,7 +172,7 @@ export function ctcLoss(logProbs: Tensor, targets: Integers, inputLengths: Integ
     const g = allocOutput(logProbs.size).fill(0);
     samples.forEach((s, n) => {
       if (zeroed[n] || s.frames === 0) return;
-      sampleGrad(s, blank, C, runs[n].alpha, runs[n].nll, gy[n], (t, c, v) => { g[(t * N + n) * C + c] = v; });
+      sampleGrad(s, C, runs[n].alpha, runs[n].nll, gy[n], (t, c, v) => { g[(t * N + n) * C + c] = v; });
     });
     return [g];
   });

@@ -85,7 +85,8 @@ export function packPaddedSequence(input: Tensor, lengths: Tensor | readonly num
   const [time, batch] = batchFirst ? [input.shape[1], input.shape[0]] : [input.shape[0], input.shape[1]];
   const ls = lengthsOf(lengths, batch, time, what);
   let order = ls.map((_, i) => i);
-  if (o.enforceSorted ?? true) {
+  const enforceSorted = o.enforceSorted ?? true;
+  if (enforceSorted) {
     ls.forEach((l, i) => {
       if (i > 0 && l > ls[i - 1]) throw new Error(`${what}: lengths must not increase when enforceSorted is true (pass enforceSorted: false to have them sorted), got ${shown(ls)}`);
     });
@@ -104,7 +105,7 @@ export function packPaddedSequence(input: Tensor, lengths: Tensor | readonly num
     const timeMajor = batchFirst ? own(transpose(input, 0, 1)) : input;
     return indexSelect(own(reshape(timeMajor, [time * batch, ...rest])), 0, rows);
   }, [input]);
-  if (o.enforceSorted ?? true) return new PackedSequence(data, batchSizes);
+  if (enforceSorted) return new PackedSequence(data, batchSizes);
   const unsorted = new Array<number>(batch);
   order.forEach((i, k) => { unsorted[i] = k; });
   return new PackedSequence(data, batchSizes, order, unsorted);

@@ -6,7 +6,7 @@
 // evenly by every element equal to it.
 import { Tensor } from '../tensor';
 import { normDim, splitAt } from '../shape';
-import { allocOutput } from '../storage';
+import { allocOutput, roundingOf } from '../storage';
 import { shown } from '../args';
 import { checkTensor, record } from './core';
 import { indexList } from './index_ops';
@@ -48,7 +48,7 @@ function fold(x: ArrayLike<number>, where: Int32Array, src: ArrayLike<number>, r
   return { y, count };
 }
 
-/** Copies of a and of b with the elements where `zero` says so replaced by 1. */
+/** A copy of a with the elements where `zero` says so replaced by 1. */
 const ones = (a: ArrayLike<number>, zero: (i: number) => boolean): Float32Array => {
   const out = allocOutput(a.length);
   for (let i = 0; i < a.length; i++) out[i] = zero(i) ? 1 : a[i];
@@ -62,6 +62,8 @@ function foldGrads(gy: Float32Array, x: Tensor, where: Int32Array, src: Tensor, 
   const gx = allocOutput(x.size);
   const gs = allocOutput(n);
   const xd = x.data, sd = src.data;
+  // Each product rounded to the storage's precision before its division, as torch's two ops do.
+  const r = roundingOf(gx);
   if (reduce === 'sum') {
     gx.set(gy);
     for (let e = 0; e < n; e++) gs[e] = gy[where[e]];
@@ -75,21 +77,16 @@ function foldGrads(gy: Float32Array, x: Tensor, where: Int32Array, src: Tensor, 
     // then is zero when a place has two zeros, and so is the gradient).
     const xOnes = ones(xd, (i) => xd[i] === 0);
     const withoutX = fold(xOnes, where, sd, reduce, includeSelf).y;
-    const t = allocOutput(gx.length);
-    for (let i = 0; i < gx.length; i++) {
-      t[i] = gy[i] * withoutX[i];
-      gx[i] = t[i] / xOnes[i];
-    }
+    for (let i = 0; i < gx.length; i++) gx[i] = r(gy[i] * withoutX[i]) / xOnes[i];
     const zeros = allocOutput(x.size).fill(0);
     for (let e = 0; e < n; e++) if (sd[e] === 0) zeros[where[e]] += 1;
     const single = (e: number) => sd[e] === 0 && zeros[where[e]] === 1;
     const withoutSrc = fold(xd, where, ones(sd, single), reduce, includeSelf).y;
     const srcOnes = ones(sd, (e) => sd[e] === 0);
-    const u = allocOutput(1);
     for (let e = 0; e < n; e++) {
       const w = where[e];
-      u[0] = gy[w] * (single(e) ? withoutSrc[w] : y[w]);
-      gs[e] = single(e) ? u[0] : u[0] / srcOnes[e];
+      const scaled = r(gy[w] * (single(e) ? withoutSrc[w] : y[w]));
+      gs[e] = single(e) ? scaled : scaled / srcOnes[e];
     }
   } else {
     // An extreme's gradient shared by every element equal to it, x's own counted even when left out.
