@@ -3,9 +3,10 @@
 // here, a register-only FMA loop reaches 220 GFLOP/s per core with zmm, 110 with ymm), and the
 // vector activations (exp, log, sigmoid, tanh, GELU, SiLU) computed 16 floats at a time with the
 // AVX2 set's formulas (math16.inc), lane for lane the same bits. Everything else (other elementwise
-// ops, reductions, optimizers, the small and tiny GEMM paths) is the AVX2 set's own code, so the two
-// sets differ only in how a packed product's sums are blocked (the wide shallow products' rows, 16
-// columns to a register here, keep the AVX2 set's sums). This file alone is compiled with
+// ops, reductions, optimizers, the small and tiny GEMM paths but for the batch-1 rows' dot4) is the
+// AVX2 set's own code, so the two sets differ only in how a packed product's sums are blocked (the
+// wide shallow products' rows, 16 columns to a register here, and dot4's rows keep the AVX2 set's
+// sums). This file alone is compiled with
 // -mavx512f -mavx512vl -mavx2 -mfma (see CMakeLists.txt).
 #if defined(__AVX512F__) && defined(__AVX512VL__) && defined(__FMA__)
 #include <immintrin.h>
@@ -253,6 +254,30 @@ static void dot_block(const float* x, long ldx, int rows, const float* w, long l
   }
 }
 
+// dot4 (table.h): the AVX2 set's dot4_rows (dot4.inc) with each row's two 8-float accumulators as
+// one 16-float register, lane for lane the same sums, ended by the same finish_dot. W5's batch-1
+// layers read their weights through it once a pass; with half the load instructions the pass at two
+// threads ran 45.6-46.3 us against 48.9-50.3 (a C++ harness of the three layers, session 54, Zen 4;
+// bench/step_profile.ts w5b1 through the addon: see docs/performance.md).
+static void dot4_rows(const float* x, const float* w, long ldw, size_t n, float* out) {
+  const float* const row[4] = {w, w + ldw, w + 2 * ldw, w + 3 * ldw};
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512 xv = _mm512_loadu_ps(x + i);
+    a0 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(row[0] + i), a0);
+    a1 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(row[1] + i), a1);
+    a2 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(row[2] + i), a2);
+    a3 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(row[3] + i), a3);
+  }
+  const __m512 acc[4] = {a0, a1, a2, a3};
+  for (int r = 0; r < 4; r++) {
+    alignas(64) float lanes[16];
+    _mm512_store_ps(lanes, acc[r]);
+    out[r] = finish_dot(lanes, x, row[r], i, n);
+  }
+}
+
 // The AVX2 set's extreme_rows at 16 floats; the tail is the AVX2 set's. A [64, 256, 256] max along
 // dim 1 at one thread: 1.25 ms with the AVX2 set's 8 floats and a branch that skipped the stores
 // where no lane was taken (mispredicted on rows of random data), 0.66 ms here (PyTorch's amax 0.70).
@@ -402,6 +427,7 @@ static KernelTable make_table() {
   t.ukernel_strided = ukernel_strided;
   t.pack_a = pack_a;
   t.pack_b = pack_b;
+  t.dot4 = dot4_rows;
   t.dot_block = dot_block;  // narrow_cols stays the AVX2 set's (isa_kernels.inc)
   t.shallow_wide = shallow_wide;
   t.shallow_few = shallow_few;
