@@ -11,6 +11,12 @@ import { expectCallsLikeTorch, inputMaker, TorchCall } from './helpers/torch_cal
 
 const x = inputMaker(4700);
 const F = nn.functional;
+// Inputs of the integers 0, 1 and 2: windows that hold their largest value more than once, whose
+// gradient torch gives to the first in its scan (depth, row, column), not shared.
+const tied = (shape: number[]) => {
+  const c = x(shape, 0, 3);
+  return { ...c, data: Array.from(c.data, Math.floor) };
+};
 
 const CALLS: TorchCall[] = [
   { name: 'conv3d with bias', inputs: { a: x([2, 3, 5, 6, 7]), w: x([4, 3, 3, 3, 3], -0.5, 0.5), b: x([4]) },
@@ -63,6 +69,15 @@ const CALLS: TorchCall[] = [
     py: 'F.adaptive_avg_pool3d(a, (2, 3, 4)).reshape(-1) + F.adaptive_avg_pool3d(a, 1).sum()' },
   { name: 'adaptiveMaxPool3d, a side kept (null), unbatched', inputs: { a: x([2, 7, 5, 6]) },
     ours: (t) => F.adaptiveMaxPool3d(t.a, [3, null, 4]), py: 'F.adaptive_max_pool3d(a, (3, None, 4))' },
+  { name: 'maxPool3d over ties, apart and overlapping (the gradient to the first largest, as torch)', inputs: { a: tied([2, 2, 4, 5, 6]) },
+    ours: (t) => F.maxPool3d(t.a, 2).reshape([-1]).add(F.maxPool3d(t.a, 3, { stride: 1, padding: 1 }).sum()),
+    py: 'F.max_pool3d(a, 2).reshape(-1) + F.max_pool3d(a, 3, stride=1, padding=1).sum()' },
+  { name: 'maxPool3d over ties, dilated and ceil mode', inputs: { a: tied([1, 3, 7, 5, 6]) },
+    ours: (t) => F.maxPool3d(t.a, [3, 2, 2], { stride: [2, 1, 2], padding: [1, 0, 1], dilation: [2, 1, 1], ceilMode: true }),
+    py: 'F.max_pool3d(a, (3, 2, 2), stride=(2, 1, 2), padding=(1, 0, 1), dilation=(2, 1, 1), ceil_mode=True)' },
+  { name: 'adaptiveMaxPool3d over ties (uneven, overlapping windows)', inputs: { a: tied([2, 2, 5, 7, 6]) },
+    ours: (t) => F.adaptiveMaxPool3d(t.a, [3, 4, 4]).reshape([-1]).add(F.adaptiveMaxPool3d(t.a, 1).sum()),
+    py: 'F.adaptive_max_pool3d(a, (3, 4, 4)).reshape(-1) + F.adaptive_max_pool3d(a, 1).sum()' },
   { name: 'BatchNorm3d in training', inputs: { a: x([3, 2, 3, 4, 5]) }, ours: (t) => new nn.BatchNorm3d(2).forward(t.a), py: 'torch.nn.BatchNorm3d(2)(a)' },
 ];
 

@@ -428,6 +428,16 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     expect(() => nat().maxPool2d(img, geom(), new Float32Array(4), new Int32Array(3))).toThrow(/maxPool2d: indices has 3 elements, expected 4/);
     expect(() => nat().maxPool2d(img, geom(), new Float32Array(5), new Int32Array(4))).toThrow(/maxPool2d: out has 5 elements, expected 4/);
     expect(() => nat().maxPool2d(img, geom([0, 2 ** 12], [1, 2 ** 12], [2, 2 ** 7]), new Float32Array(4), new Int32Array(4))).toThrow(/maxPool2d: x has more than 2\^31 - 1 elements \(geom's n \* c \* h \* w\)/);
+    // maxPool3d: the same geometry one slice deep (depth 1, kernel 1), and its own checks.
+    const deep = (over: number[] = []) => { const v = Int32Array.of(1, 1, 1, 0, 1, 1); for (let i = 0; i < over.length; i += 2) v[over[i]] = over[i + 1]; return v; };
+    nat().maxPool3d(img, geom(), deep(), new Float32Array(4), new Int32Array(4)); // the good call, for contrast
+    expect(() => nat().maxPool3d(img, geom(), deep().subarray(1), new Float32Array(4), new Int32Array(4))).toThrow(/maxPool3d: depthGeom has 5 elements, expected 6/);
+    expect(() => nat().maxPool3d(img, geom(), deep([1, 0]), new Float32Array(4), new Int32Array(4))).toThrow(/maxPool3d: depthGeom's kd must be at least 1, got 0/);
+    expect(() => nat().maxPool3d(img, geom(), deep([3, -1]), new Float32Array(4), new Int32Array(4))).toThrow(/maxPool3d: depthGeom's pd must be at least 0, got -1/);
+    expect(() => nat().maxPool3d(img, geom(), deep([0, 2]), new Float32Array(4), new Int32Array(4))).toThrow(/maxPool3d: x has \d+ elements, expected 18/);
+    expect(() => nat().maxPool3d(img, geom(), deep([5, 2]), new Float32Array(4), new Int32Array(4))).toThrow(/maxPool3d: out has 4 elements, expected 8/);
+    expect(() => nat().maxPool3d(img, geom(), deep(), new Float32Array(4), new Int32Array(5))).toThrow(/maxPool3d: indices has 5 elements, expected 4/);
+    expect(() => nat().maxPool3d(img, geom([0, 2 ** 12], [1, 2 ** 12]), deep([0, 2 ** 8]), new Float32Array(4), new Int32Array(4))).toThrow(/maxPool3d: x has more than 2\^31 - 1 elements \(geom's n \* c \* h \* w times depthGeom's d\)/);
     nat().depthwiseConv2d(img, geom(), 2, new Float32Array(8), new Float32Array(8)); // the good call, for contrast
     expect(() => nat().depthwiseConv2d(img, geom(), 2, new Float32Array(7), new Float32Array(8))).toThrow(/depthwiseConv2d: weight has 7 elements, expected 8/);
     expect(() => nat().depthwiseConv2d(img, geom(), 2, new Float32Array(8), new Float32Array(4))).toThrow(/depthwiseConv2d: out has 4 elements, expected 8/);

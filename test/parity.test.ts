@@ -1658,6 +1658,43 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     expect([nat.sumSquares([]), nat.sumAbs([])]).toEqual([0, 0]);
   });
 
+  it('maxPool3d: the reference\'s bits and offsets at every edge size as a depth, with depth strides, padding and dilation, at 1-3 threads', () => {
+    // [d, kd, sd, pd, dd] with planes [n, c, h, w] and 2-d windows [kh, kw, sh, sw, ph, pw, dh, dw]; the
+    // 2x2x2 windows at stride 2 inside the volume (the kernel's own loop) with even and odd sides.
+    const cases: { depth: number[]; planes: number[]; windows: number[] }[] = [];
+    EDGE_SIZES.forEach((s, i) => {
+      const d = (s % 70) + 1;
+      cases.push({ depth: [d, Math.min(3, d), 1 + (i % 3), i % 2, 1 + (i % 2)], planes: [2, 3, 5, 6], windows: [3, 2, 2, 1, 1, 0, 1, 2] });
+      cases.push({ depth: [d + 1, 2, 2, 0, 1], planes: [1 + (i % 2), 2, 2 * (i % 4) + 2 + (i % 2), 7], windows: [2, 2, 2, 2, 0, 0, 1, 1] });
+      cases.push({ depth: [d, 1, 1, 0, 1], planes: [2, 2, 4, 5], windows: [2, 2, 2, 2, 0, 0, 1, 1] });
+    });
+    cases.push({ depth: [16, 2, 2, 0, 1], planes: [8, 16, 16, 16], windows: [2, 2, 2, 2, 0, 0, 1, 1] });
+    cases.push({ depth: [9, 3, 2, 1, 1], planes: [4, 8, 16, 16], windows: [3, 3, 2, 2, 1, 1, 1, 1] });
+    const size = (len: number, k: number, st: number, p: number, dl: number) => Math.floor((len + 2 * p - dl * (k - 1) - 1) / st) + 1;
+    let checked = 0;
+    for (const { depth: [d, kd, sd, pd, dd], planes: [n, c, h, w], windows: [kh, kw, sh, sw, ph, pw, dh, dw] } of cases) {
+      const [od, oh, ow] = [size(d, kd, sd, pd, dd), size(h, kh, sh, ph, dh), size(w, kw, sw, pw, dw)];
+      if (od < 1 || oh < 1 || ow < 1) continue;
+      const geom = Int32Array.of(n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
+      const depthGeom = Int32Array.of(d, kd, sd, pd, dd, od);
+      const what = `[${n}, ${c}, ${d}, ${h}, ${w}] kernel ${kd}x${kh}x${kw} stride ${sd}x${sh}x${sw} padding ${pd}x${ph}x${pw} dilation ${dd}x${dh}x${dw}`;
+      // Ties, -inf and a NaN or two, for torch's rule.
+      const x = Float32Array.from(randomArray(n * c * d * h * w, r), (v, i) => (i % 23 === 3 ? NaN : i % 13 === 5 ? -Infinity : Math.round(v * 4) / 4));
+      const outs = n * c * od * oh * ow;
+      const [pr, ir] = [new Float32Array(outs), new Int32Array(outs)];
+      ref.maxPool3d(x, geom, depthGeom, pr, ir);
+      for (const t of [1, 2, 3]) {
+        bp.setNumThreads(t);
+        const [pn, inn] = [new Float32Array(outs), new Int32Array(outs)];
+        nat.maxPool3d(x, geom, depthGeom, pn, inn);
+        expect(sameBits(pn, pr), `maxPool3d ${what} at ${t} threads`).toBe(true);
+        expect(Array.from(inn), `maxPool3d indices ${what} at ${t} threads`).toEqual(Array.from(ir));
+      }
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
   it('imageRows, imageColumns, their gradients and maxPool2d: the reference\'s bits at every edge size, stride, padding, dilation and channel range, at 1-3 threads', () => {
     // [n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw]: each edge size as a side, a channel count and a
     // batch; windows larger than the image with padding, strided and dilated; one past the threading grain.

@@ -169,6 +169,13 @@ export type DecompositionOutput = Float32Array | Float64Array;
  */
 export const IMAGE_GEOMETRY = ['n', 'c', 'h', 'w', 'kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw', 'oh', 'ow'] as const;
 
+/**
+ * The depth of 3-D windows over NCDHW volumes, as the six int32s of a maxPool3d call beside an
+ * IMAGE_GEOMETRY for height and width: depth d, kernel kd, stride sd, padding pd, dilation dd and
+ * output depth od. Window t covers depths t sd - pd + s dd (s < kd).
+ */
+export const DEPTH_GEOMETRY = ['d', 'kd', 'sd', 'pd', 'dd', 'od'] as const;
+
 /** The kernels every backend provides. Shapes are passed as plain numbers or Int32Arrays. */
 export interface Backend {
   readonly name: 'native' | 'reference';
@@ -369,6 +376,13 @@ export interface Backend {
    * gives its first position inside x (-1 for a window with none inside).
    */
   maxPool2d(x: Float32Array, geom: Int32Array, out: Float32Array, indices: Int32Array): void;
+
+  /**
+   * maxPool2d over volumes: x [n, c, d, h, w], `geom` (IMAGE_GEOMETRY) its windows in height and
+   * width and `depthGeom` (DEPTH_GEOMETRY) in depth; out and indices [n, c, od, oh, ow], each window
+   * scanned by depth, row and column with maxPool2d's rule (torch's max_pool3d).
+   */
+  maxPool3d(x: Float32Array, geom: Int32Array, depthGeom: Int32Array, out: Float32Array, indices: Int32Array): void;
 
   /**
    * An LSTM cell after its projections, torch's gate order: gates [rows, 4h] (pre-activation i, f, g,

@@ -2,7 +2,8 @@
 // functional ...WithIndices ops give them); ops/adaptive.ts computes.
 import { Tensor } from '../tensor';
 import { AdaptiveSize, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d } from '../ops/adaptive';
-import { adaptiveAvgPool3d, adaptiveMaxPool3d } from '../ops/conv3d';
+import { adaptiveAvgPool3d } from '../ops/conv3d';
+import { adaptiveMaxPool3d } from '../ops/max_pool3d';
 import { Module } from './module';
 import { shown } from '../args';
 

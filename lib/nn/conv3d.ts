@@ -1,7 +1,8 @@
 // Conv3d, MaxPool3d and AvgPool3d, as torch.nn's: the layers hold their sizes and parameters;
 // ops/conv3d.ts computes.
 import { Tensor } from '../tensor';
-import { avgPool3d, AvgPool3dOptions, conv3d, Conv3dOptions, convTranspose3d, ConvTranspose3dOptions, maxPool3d, MaxPool3dOptions, Size3, triple } from '../ops/conv3d';
+import { avgPool3d, AvgPool3dOptions, conv3d, Conv3dOptions, convTranspose3d, ConvTranspose3dOptions, MaxPool3dOptions, Size3, triple } from '../ops/conv3d';
+import { maxPool3d } from '../ops/max_pool3d';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { convParameters, convRepr, modePads, PaddingMode, paddingModeOf, pyTuple } from './conv';

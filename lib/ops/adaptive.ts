@@ -19,10 +19,10 @@ import { maxPool2dWithIndices } from './conv';
 export type AdaptiveSize = number | null;
 
 /** One side's windows gathered to k elements each: the input index of each (window-major), and each window's true size. */
-interface Windows { index: Int32Array; k: number; sizes: Float32Array }
+export interface Windows { index: Int32Array; k: number; sizes: Float32Array }
 
 /** The windows of a side of n to out; a short window's missing places read `fill` (n: the added zero; 'last': its last element). */
-function windowsOf(n: number, out: number, fill: number | 'last'): Windows {
+export function windowsOf(n: number, out: number, fill: number | 'last'): Windows {
   const start = (i: number) => Math.floor((i * n) / out);
   const end = (i: number) => Math.ceil(((i + 1) * n) / out);
   let k = 0;
@@ -38,7 +38,7 @@ function windowsOf(n: number, out: number, fill: number | 'last'): Windows {
 }
 
 /** Whether a side's windows are its elements one by one (out = n): nothing to gather. */
-const oneByOne = (n: number, out: number) => n === out;
+export const oneByOne = (n: number, out: number) => n === out;
 
 /**
  * The output sizes [oh, ow] of an adaptive 2-d pooling of x [N, C, H, W] (or [C, H, W]), checked as

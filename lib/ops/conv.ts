@@ -311,7 +311,7 @@ function poolGeometry(x4: Tensor, x: Tensor, kernelSize: Size2, stride: Size2 | 
 }
 
 /** Whether every window along a dimension has an element inside the image. */
-function windowsMeetImage(size: number, out: number, k: number, s: number, p: number, d: number): boolean {
+export function windowsMeetImage(size: number, out: number, k: number, s: number, p: number, d: number): boolean {
   for (let i = 0; i < out; i++) {
     const first = firstInside(i * s - p, d);
     if (first >= size || first > i * s - p + (k - 1) * d) return false;

@@ -1,22 +1,21 @@
-// 3-D convolution and pooling over NCDHW volumes, as torch.nn.functional's conv3d, max_pool3d,
-// avg_pool3d and adaptive_{avg,max}_pool3d, made of the 2-D ops: the depth windows' slices are stacked as channels (a depth-wise
-// im2col), so that a convolution is one conv2d, whose GEMM, threads and gradients it takes, and a
-// pooling is the 2-D pooling of each depth slice combined over the window.
+// 3-D convolution and pooling over NCDHW volumes, as torch.nn.functional's conv3d, avg_pool3d and
+// adaptive_avg_pool3d, made of the 2-D ops: the depth windows' slices are stacked as channels (a
+// depth-wise im2col), so that a convolution is one conv2d, whose GEMM, threads and gradients it
+// takes, and an average pooling is the 2-D pooling of each depth slice summed over the window. Max
+// pooling has a kernel of its own (max_pool3d.ts).
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { optionsOf, shown } from '../args';
 import { checkTensor, composedOf } from './core';
 import { add, div } from './binary';
-import { maximum } from './compare';
-import { avgPool2d, conv2d, maxPool2d, outputSize, samePads, spatialSizes } from './conv';
+import { avgPool2d, conv2d, outputSize, samePads, spatialSizes } from './conv';
 import { convTranspose2d } from './conv_more';
 import { indexAdd } from './index_write';
 import { zeros } from './creation';
 import { narrow, stack } from './join';
 import { pad } from './pad_resize';
-import { AdaptiveSize, adaptiveAvgPool2d, adaptiveMaxPool2d } from './adaptive';
+import { AdaptiveSize, adaptiveAvgPool2d } from './adaptive';
 import { mean } from './reduce';
-import { amax } from './cumulative';
 import { permute, reshape, squeeze } from './shape';
 import { indexSelect } from './index_ops';
 
@@ -213,43 +212,24 @@ export function convTranspose3d(x: Tensor, weight: Tensor, bias: Tensor | null =
 
 /**
  * A pooling's kernel, stride (the kernel's by default) and padding (at most half the kernel in
- * depth; 2-d pooling checks the rest), and x5 padded in depth with `fill` so that the depth windows
- * (ceil mode's last, partial one included) lie inside it.
+ * depth; 2-d pooling checks the rest), and its output depth, or an error naming `what`.
  */
-function poolSizes(x5: Tensor, kernelSize: Size3, o: { stride?: Size3; padding?: Size3; ceilMode?: boolean }, dilation: number, fill: number,
-  what: string, own: (t: Tensor) => Tensor): { sizes: [number, number, number][]; padded: Tensor } {
+export function poolSizes(x5: Tensor, kernelSize: Size3, o: { stride?: Size3; padding?: Size3; ceilMode?: boolean }, dilation: number,
+  what: string): { sizes: [number, number, number][]; outDepth: number } {
   const kernel = triple(kernelSize, null, what, 'kernelSize', 1);
   const padding = triple(o.padding, [0, 0, 0], what, 'padding', 0);
   const stride = triple(o.stride, kernel, what, 'stride', 1);
   if (2 * padding[0] > kernel[0]) throw new Error(`${what}: padding must be at most half the kernel size, got padding ${padding[0]} and kernel size ${kernel[0]} in depth`);
   const depth = x5.shape[2], [k, s, p] = [kernel[0], stride[0], padding[0]];
-  const out = outputSize(depth, k, s, p, dilation, o.ceilMode ?? false);
-  if (out < 1) throw new Error(`${what}: the input's depth ${depth} (padded) is smaller than the kernel's extent ${dilation * (k - 1) + 1}`);
-  const extra = Math.max(0, (out - 1) * s + dilation * (k - 1) + 1 - (depth + 2 * p));
-  const padded = p + extra > 0 ? own(pad(x5, [0, 0, 0, 0, p, p + extra], { value: fill })) : x5;
-  return { sizes: [kernel, stride, padding], padded };
+  const outDepth = outputSize(depth, k, s, p, dilation, o.ceilMode ?? false);
+  if (outDepth < 1) throw new Error(`${what}: the input's depth ${depth} (padded) is smaller than the kernel's extent ${dilation * (k - 1) + 1}`);
+  return { sizes: [kernel, stride, padding], outDepth };
 }
 
-/**
- * 3-D max pooling as torch.nn.functional.max_pool3d (no indices): each depth slice's 2-D max
- * pooling, the largest over the depth window (padding in depth is -infinity, as torch's).
- */
-export function maxPool3d(x: Tensor, kernelSize: Size3, options?: MaxPool3dOptions): Tensor {
-  const what = 'maxPool3d';
-  const { x5, batched } = volumes(x, what);
-  const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', ceilMode: 'boolean' });
-  const [dd, dh, dw] = triple(o.dilation, [1, 1, 1], what, 'dilation', 1);
-  const n = x5.shape[0];
-  return composedOf((own) => {
-    const { sizes: [[kd, kh, kw], [sd, sh, sw], [, ph, pw]], padded } = poolSizes(x5, kernelSize, o, dd, -Infinity, what, own);
-    const { slices, outDepth } = depthSlices(padded, kd, sd, dd, what, own);
-    let y: Tensor | null = null;
-    for (const s of slices) {
-      const p = own(maxPool2d(s, [kh, kw], { stride: [sh, sw], padding: [ph, pw], dilation: [dh, dw], ceilMode: o.ceilMode ?? false }));
-      y = y ? own(maximum(y, p)) : p;
-    }
-    return volumesBack(y!, n, outDepth, batched, own);
-  }, [x]);
+/** x5 padded in depth with `fill` so that the depth windows (ceil mode's last, partial one included) lie inside it. */
+function paddedInDepth(x5: Tensor, [k, s, p]: readonly number[], outDepth: number, dilation: number, fill: number, own: (t: Tensor) => Tensor): Tensor {
+  const extra = Math.max(0, (outDepth - 1) * s + dilation * (k - 1) + 1 - (x5.shape[2] + 2 * p));
+  return p + extra > 0 ? own(pad(x5, [0, 0, 0, 0, p, p + extra], { value: fill })) : x5;
 }
 
 /**
@@ -277,7 +257,8 @@ export function avgPool3d(x: Tensor, kernelSize: Size3, options?: AvgPool3dOptio
   const ceilMode = o.ceilMode ?? false;
   const n = x5.shape[0], [, , depth, height, width] = x5.shape;
   return composedOf((own) => {
-    const { sizes: [[kd, kh, kw], [sd, sh, sw], [pd, ph, pw]], padded } = poolSizes(x5, kernelSize, o, 1, 0, what, own);
+    const { sizes: [[kd, kh, kw], [sd, sh, sw], [pd, ph, pw]], outDepth: pooledDepth } = poolSizes(x5, kernelSize, o, 1, what);
+    const padded = paddedInDepth(x5, [kd, sd, pd], pooledDepth, 1, 0, own);
     const { slices, outDepth } = depthSlices(padded, kd, sd, 1, what, own);
     let y: Tensor | null = null;
     for (const s of slices) {
@@ -300,7 +281,7 @@ export function avgPool3d(x: Tensor, kernelSize: Size3, options?: AvgPool3dOptio
 }
 
 /** The output sizes [od, oh, ow] of an adaptive 3-d pooling of x5 (null keeps that side), or an error naming `what`. */
-function adaptiveSizes(x5: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize, AdaptiveSize], what: string): [number, number, number] {
+export function adaptiveSizes(x5: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize, AdaptiveSize], what: string): [number, number, number] {
   const sizes = typeof outputSize === 'number' || outputSize === null ? [outputSize, outputSize, outputSize] : outputSize;
   if (!Array.isArray(sizes) || sizes.length !== 3 || !sizes.every((s) => s === null || (Number.isInteger(s) && s >= 1))) {
     throw new Error(`${what}: outputSize must be a positive integer or three of them [depth, height, width] (null keeps that side), got ${shown(outputSize)}`);
@@ -311,11 +292,12 @@ function adaptiveSizes(x5: Tensor, outputSize: AdaptiveSize | readonly [Adaptive
 }
 
 /**
- * An adaptive 3-d pooling: output depth i pools the depths floor(i D / od) .. ceil((i + 1) D / od) - 1,
- * each depth slice's adaptive 2-d pooling combined over them by `combine` (mean or max over dim 1).
+ * 3-D adaptive average pooling as torch.nn.functional.adaptive_avg_pool3d: output depth i pools the
+ * depths floor(i D / od) .. ceil((i + 1) D / od) - 1, each depth slice's adaptive 2-d pooling
+ * averaged over them.
  */
-function adaptive3d(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize, AdaptiveSize], what: string,
-  pool2d: (x: Tensor, size: [number, number]) => Tensor, combine: (t: Tensor, dim: number) => Tensor): Tensor {
+export function adaptiveAvgPool3d(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize, AdaptiveSize]): Tensor {
+  const what = 'adaptiveAvgPool3d';
   const { x5, batched } = volumes(x, what);
   const [od, oh, ow] = adaptiveSizes(x5, outputSize, what);
   const [n, c, d, h, w] = x5.shape;
@@ -325,20 +307,10 @@ function adaptive3d(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize
     for (let i = 0; i < od; i++) {
       const start = Math.floor((i * d) / od), len = Math.ceil(((i + 1) * d) / od) - start;
       const slab = own(reshape(own(narrow(depthFirst, 1, start, len)), [n * len, c, h, w]));
-      const pooled = own(reshape(own(pool2d(slab, [oh, ow])), [n, len, c, oh, ow]));
-      planes.push(own(combine(pooled, 1)));
+      const pooled = own(reshape(own(adaptiveAvgPool2d(slab, [oh, ow])), [n, len, c, oh, ow]));
+      planes.push(own(mean(pooled, 1)));
     }
     const y = stack(planes, 2);
     return batched ? y : squeeze(own(y), 0);
   }, [x]);
-}
-
-/** 3-D adaptive average pooling as torch.nn.functional.adaptive_avg_pool3d (see adaptive3d): each window's mean. */
-export function adaptiveAvgPool3d(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize, AdaptiveSize]): Tensor {
-  return adaptive3d(x, outputSize, 'adaptiveAvgPool3d', adaptiveAvgPool2d, (t, dim) => mean(t, dim));
-}
-
-/** 3-D adaptive max pooling as torch.nn.functional.adaptive_max_pool3d (no indices; see adaptive3d): each window's largest. */
-export function adaptiveMaxPool3d(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize, AdaptiveSize]): Tensor {
-  return adaptive3d(x, outputSize, 'adaptiveMaxPool3d', adaptiveMaxPool2d, (t, dim) => amax(t, dim));
 }

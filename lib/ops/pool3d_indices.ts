@@ -1,17 +1,17 @@
 // 3-D max pooling's indices and its inverse: maxPool3dWithIndices (torch.nn.functional.max_pool3d with
-// return_indices) takes its values from maxPool3d (and so its gradient) and each value's position in
-// its [D, H, W] volume from a scan of the window in torch's order (depth, row, column; the first
-// largest, or the last NaN); maxUnpool3d puts values back at such positions, zeros elsewhere, through
+// return_indices) gives maxPool3d's values and gradient with each value's position in its [D, H, W]
+// volume (max_pool3d.ts: the one element torch's scan takes; the first largest, or the last NaN);
+// maxUnpool3d puts values back at such positions, zeros elsewhere, through
 // scatter (its gradient reads the output's gradient there), as maxUnpool2d does for planes.
 import { Tensor } from '../tensor';
 import { fmt, sameShape } from '../shape';
 import { optionsOf, shown } from '../args';
-import { allocOutput } from '../storage';
 import { composedOf } from './core';
 import { reshape } from './shape';
 import { scatter } from './scatter';
 import { zeros } from './creation';
-import { maxPool3d, MaxPool3dOptions, Size3, triple, volumes } from './conv3d';
+import { MaxPool3dOptions, Size3, triple, volumes } from './conv3d';
+import { maxPool3dParts } from './max_pool3d';
 import { outputSizeOf } from './unpool';
 
 /**
@@ -19,50 +19,8 @@ import { outputSizeOf } from './unpool';
  * (torch.nn.functional.max_pool3d with return_indices).
  */
 export function maxPool3dWithIndices(x: Tensor, kernelSize: Size3, options?: MaxPool3dOptions): { values: Tensor; indices: Tensor } {
-  const what = 'maxPool3dWithIndices';
-  const values = maxPool3d(x, kernelSize, options);
-  const { x5 } = volumes(x, what);
-  const o = optionsOf(options, what, { stride: 'value', padding: 'value', dilation: 'value', ceilMode: 'boolean' });
-  const kernel = triple(kernelSize, null, what, 'kernelSize', 1);
-  const stride = triple(o.stride, kernel, what, 'stride', 1);
-  const padding = triple(o.padding, [0, 0, 0], what, 'padding', 0);
-  const dilation = triple(o.dilation, [1, 1, 1], what, 'dilation', 1);
-  const [n, c, D, H, W] = x5.shape;
-  const [oD, oH, oW] = values.shape.slice(-3);
-  const indices = allocOutput(values.size);
-  const xd = x5.data;
-  let e = 0;
-  for (let v = 0; v < n * c; v++) {
-    const base = v * D * H * W;
-    for (let od = 0; od < oD; od++) {
-      for (let oh = 0; oh < oH; oh++) {
-        for (let ow = 0; ow < oW; ow++) {
-          let best = -Infinity, at = -1;
-          for (let kd = 0; kd < kernel[0]; kd++) {
-            const d = od * stride[0] - padding[0] + kd * dilation[0];
-            if (d < 0 || d >= D) continue;
-            for (let kh = 0; kh < kernel[1]; kh++) {
-              const h = oh * stride[1] - padding[1] + kh * dilation[1];
-              if (h < 0 || h >= H) continue;
-              for (let kw = 0; kw < kernel[2]; kw++) {
-                const w = ow * stride[2] - padding[2] + kw * dilation[2];
-                if (w < 0 || w >= W) continue;
-                const pos = (d * H + h) * W + w;
-                const val = xd[base + pos];
-                // torch's rule: a larger value or any NaN takes the place (so the last NaN wins).
-                if (at < 0 || val > best || Number.isNaN(val)) {
-                  best = val;
-                  at = pos;
-                }
-              }
-            }
-          }
-          indices[e++] = at;
-        }
-      }
-    }
-  }
-  return { values, indices: new Tensor(indices, [...values.shape]) };
+  const { values, indices } = maxPool3dParts(x, kernelSize, options, 'maxPool3dWithIndices', true);
+  return { values, indices: indices! };
 }
 
 /** Options of maxUnpool3d and nn.MaxUnpool3d: the pooling's, and the size to undo it to. */

@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -517,19 +518,27 @@ Napi::Value IndexRowsGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The N int32s of the Int32Array `arg` at argument i, each at least its entry of `lows`, or an error
+// naming the entry (`owner` is the argument's possessive: "geom's", "dims'").
+template <size_t N>
+std::array<long, N> sizes_at(const Args& a, size_t i, const char* arg, const char* owner, const char* const (&names)[N], const long (&lows)[N]) {
+  auto v = a.i32(i, arg);
+  if (v.ElementLength() != N) a.range_error(std::string(arg) + " has " + std::to_string(v.ElementLength()) + " elements, expected " + std::to_string(N));
+  std::array<long, N> f;
+  for (size_t k = 0; k < N; k++) {
+    f[k] = v.Data()[k];
+    if (f[k] < lows[k]) a.range_error(std::string(owner) + " " + names[k] + " must be at least " + std::to_string(lows[k]) + ", got " + std::to_string(f[k]));
+  }
+  return f;
+}
+
 // The window geometry at argument i (IMAGE_GEOMETRY's fourteen int32s), each in its range, and the
 // sizes it implies far from where a long product would wrap around.
 ImageGeometry image_geometry(const Args& a, size_t i) {
-  auto v = a.i32(i, "geom");
-  if (v.ElementLength() != 14) a.range_error("geom has " + std::to_string(v.ElementLength()) + " elements, expected 14");
   static const char* const names[14] = {"n", "c", "h", "w", "kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw", "oh", "ow"};
-  long f[14];
-  for (int k = 0; k < 14; k++) {
-    f[k] = v.Data()[k];
-    // Kernel, stride and dilation (entries 4-7, 10-11) at least 1; the rest at least 0.
-    const long lo = (k >= 4 && k <= 7) || k == 10 || k == 11 ? 1 : 0;
-    if (f[k] < lo) a.range_error(std::string("geom's ") + names[k] + " must be at least " + std::to_string(lo) + ", got " + std::to_string(f[k]));
-  }
+  // Kernel, stride and dilation at least 1; the rest at least 0.
+  static const long lows[14] = {0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0};
+  const auto f = sizes_at(a, i, "geom", "geom's", names, lows);
   const ImageGeometry g{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13]};
   if ((double)g.n * g.c * g.h * g.w > 0x1p48 || (double)g.n * g.c * g.oh * g.ow * g.kh * g.kw > 0x1p48) a.range_error("geom's sizes are too large");
   return g;
@@ -596,15 +605,9 @@ struct GridCall {
   long image, grid, out;  // the input's, the grid's and the output's lengths (and their gradients')
 };
 GridCall grid_call(const Args& a) {
-  auto v = a.i32(3, "dims");
-  if (v.ElementLength() != 6) a.range_error("dims has " + std::to_string(v.ElementLength()) + " elements, expected 6");
   static const char* const names[6] = {"n", "c", "h", "w", "ho", "wo"};
-  long f[6];
-  for (int k = 0; k < 6; k++) {
-    f[k] = v.Data()[k];
-    const long lo = k == 2 || k == 3 ? 1 : 0;
-    if (f[k] < lo) a.range_error(std::string("dims' ") + names[k] + " must be at least " + std::to_string(lo) + ", got " + std::to_string(f[k]));
-  }
+  static const long lows[6] = {0, 0, 1, 1, 0, 0};
+  const auto f = sizes_at(a, 3, "dims", "dims'", names, lows);
   const GridGeometry g{f[0], f[1], f[2], f[3], f[4], f[5]};
   if ((double)g.n * g.c * g.h * g.w > 0x1p48 || (double)g.n * (g.c + 2) * g.ho * g.wo > 0x1p48) a.range_error("dims' sizes are too large");
   return {g, (int)a.integer(4, "mode", 0, 1), (int)a.integer(5, "padding", 0, 2), a.boolean(6, "alignCorners"),
@@ -635,19 +638,34 @@ Napi::Value GridSampleGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value MaxPool2d(const Napi::CallbackInfo& info) {
-  Args a{info, "maxPool2d"};
-  a.count(4);
+// maxPool2d(x, geom, out, indices), and maxPool3d(x, geom, depthGeom, out, indices) with the depth
+// windows between: x [n, c, (d,) h, w], out and indices [n, c, (od,) oh, ow].
+Napi::Value MaxPool(const Napi::CallbackInfo& info, bool three) {
+  Args a{info, three ? "maxPool3d" : "maxPool2d"};
+  a.count(three ? 5 : 4);
   const ImageGeometry g = image_geometry(a, 1);
+  DepthGeometry dg{1, 1, 1, 0, 1, 1};
+  if (three) {
+    static const char* const names[6] = {"d", "kd", "sd", "pd", "dd", "od"};
+    static const long lows[6] = {0, 1, 1, 0, 1, 0};  // kernel, stride and dilation at least 1
+    const auto f = sizes_at(a, 2, "depthGeom", "depthGeom's", names, lows);
+    dg = DepthGeometry{f[0], f[1], f[2], f[3], f[4], f[5]};
+  }
+  const size_t k = three ? 3 : 2;  // out's argument
+  const double volume = (double)dg.d * g.h * g.w, outs = (double)dg.od * g.oh * g.ow;
   // The indices are offsets in x, as int32.
-  if ((double)g.n * g.c * g.h * g.w > 2147483647.0) a.range_error("x has more than 2^31 - 1 elements (geom's n * c * h * w)");
-  const float* x = a.f32(0, "x", g.n * g.c * g.h * g.w);
-  float* out = a.f32(2, "out", g.n * g.c * g.oh * g.ow);
-  auto idx = a.i32(3, "indices");
-  if ((double)idx.ElementLength() != (double)g.n * g.c * g.oh * g.ow) a.range_error("indices has " + std::to_string(idx.ElementLength()) + " elements, expected " + std::to_string(g.n * g.c * g.oh * g.ow));
-  max_pool2d(x, g, out, idx.Data());
+  if ((double)g.n * g.c * volume > 2147483647.0) a.range_error(three ? "x has more than 2^31 - 1 elements (geom's n * c * h * w times depthGeom's d)" : "x has more than 2^31 - 1 elements (geom's n * c * h * w)");
+  if ((double)g.n * g.c * outs * dg.kd > 0x1p48) a.range_error("the geometry's sizes are too large");
+  const float* x = a.f32(0, "x", (long)(g.n * g.c * volume));
+  float* out = a.f32(k, "out", (long)(g.n * g.c * outs));
+  auto idx = a.i32(k + 1, "indices");
+  if ((double)idx.ElementLength() != (double)g.n * g.c * outs) a.range_error("indices has " + std::to_string(idx.ElementLength()) + " elements, expected " + std::to_string((long)(g.n * g.c * outs)));
+  if (three) max_pool3d(x, g, dg, out, idx.Data());
+  else max_pool2d(x, g, out, idx.Data());
   return info.Env().Undefined();
 }
+Napi::Value MaxPool2d(const Napi::CallbackInfo& info) { return MaxPool(info, false); }
+Napi::Value MaxPool3d(const Napi::CallbackInfo& info) { return MaxPool(info, true); }
 
 // The geometry at argument `at` and the channel multiplier after it of a depthwise convolution call.
 struct DepthwiseCall {
@@ -1162,7 +1180,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"distBroadcast", DistBroadcast}, {"distBarrier", DistBarrier}, {"distDestroy", DistDestroy},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"prepareStorage", PrepareStorage},
       {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},
-      {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"imageColumns", ImageColumns}, {"imageColumnsGrad", ImageColumnsGrad}, {"gridSample", GridSample}, {"gridSampleGrad", GridSampleGrad}, {"maxPool2d", MaxPool2d},
+      {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"imageColumns", ImageColumns}, {"imageColumnsGrad", ImageColumnsGrad}, {"gridSample", GridSample}, {"gridSampleGrad", GridSampleGrad}, {"maxPool2d", MaxPool2d}, {"maxPool3d", MaxPool3d},
       {"depthwiseConv2d", DepthwiseConv2d}, {"depthwiseConv2dGradInput", DepthwiseConv2dGradInput}, {"depthwiseConv2dGradWeight", DepthwiseConv2dGradWeight},
       {"gather", Gather}, {"lstmCell", LstmCell}, {"lstmCellGrad", LstmCellGrad},
       {"gruCell", GruCell}, {"gruCellGrad", GruCellGrad},

@@ -102,34 +102,49 @@ export function imageColumnsGrad(cols: Float32Array, geom: Int32Array, c0: numbe
 }
 
 export function maxPool2d(x: Float32Array, geom: Int32Array, out: Float32Array, indices: Int32Array): void {
+  maxPool3d(x, geom, ONE_DEEP, out, indices);
+}
+
+/** The depth geometry (DEPTH_GEOMETRY) of planes: one deep, one window. */
+const ONE_DEEP = Int32Array.of(1, 1, 1, 0, 1, 1);
+
+export function maxPool3d(x: Float32Array, geom: Int32Array, depthGeom: Int32Array, out: Float32Array, indices: Int32Array): void {
   const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = geometryOf(geom);
+  const [d, kd, sd, pd, dd, od] = depthGeom;
+  const volume = d * h * w;
   for (let p = 0; p < n * c; p++) {
-    const plane = p * h * w;
-    for (let i = 0; i < oh; i++) {
-      // The window's rows and columns inside the image: stepping by the dilation from the first
-      // inside (torch's max_pool2d visits those alone).
-      const y0 = firstInside(i * sh - ph, dh);
-      const y1 = Math.min(i * sh - ph + (kh - 1) * dh + 1, h);
-      for (let j = 0; j < ow; j++) {
-        const x0 = firstInside(j * sw - pw, dw);
-        const x1 = Math.min(j * sw - pw + (kw - 1) * dw + 1, w);
-        // torch's rule: a larger value or any NaN takes the place (the last NaN, of several); an
-        // all -inf window points at its first element inside the image; a window with none inside
-        // (the op refuses such geometries) at -1.
-        let best = -Infinity;
-        let at = y0 < y1 && x0 < x1 ? plane + y0 * w + x0 : -1;
-        for (let y = y0; y < y1; y += dh) {
-          for (let xx = x0; xx < x1; xx += dw) {
-            const v = x[plane + y * w + xx];
-            if (v > best || Number.isNaN(v)) {
-              best = v;
-              at = plane + y * w + xx;
+    for (let t = 0; t < od; t++) {
+      // The window's depths, rows and columns inside the volume: stepping by the dilation from the
+      // first inside (torch's max pooling visits those alone).
+      const z0 = firstInside(t * sd - pd, dd);
+      const z1 = Math.min(t * sd - pd + (kd - 1) * dd + 1, d);
+      for (let i = 0; i < oh; i++) {
+        const y0 = firstInside(i * sh - ph, dh);
+        const y1 = Math.min(i * sh - ph + (kh - 1) * dh + 1, h);
+        for (let j = 0; j < ow; j++) {
+          const x0 = firstInside(j * sw - pw, dw);
+          const x1 = Math.min(j * sw - pw + (kw - 1) * dw + 1, w);
+          // torch's rule: a larger value or any NaN takes the place (the last NaN, of several); an
+          // all -inf window points at its first element inside the volume; a window with none inside
+          // (the ops refuse such geometries) at -1.
+          let best = -Infinity;
+          let at = z0 < z1 && y0 < y1 && x0 < x1 ? p * volume + (z0 * h + y0) * w + x0 : -1;
+          for (let z = z0; z < z1; z += dd) {
+            for (let y = y0; y < y1; y += dh) {
+              const row = p * volume + (z * h + y) * w;
+              for (let xx = x0; xx < x1; xx += dw) {
+                const v = x[row + xx];
+                if (v > best || Number.isNaN(v)) {
+                  best = v;
+                  at = row + xx;
+                }
+              }
             }
           }
+          const o = ((p * od + t) * oh + i) * ow + j;
+          out[o] = best;
+          indices[o] = at;
         }
-        const o = (p * oh + i) * ow + j;
-        out[o] = best;
-        indices[o] = at;
       }
     }
   }

@@ -9,7 +9,7 @@ import { eigh } from './eigh';
 import { svd } from './svd';
 import { triSolve } from './triangular';
 import { gather, indexRows, indexRowsGrad } from './index_rows';
-import { depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight, imageColumns, imageColumnsGrad, imageRows, imageRowsGrad, maxPool2d } from './image';
+import { depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight, imageColumns, imageColumnsGrad, imageRows, imageRowsGrad, maxPool2d, maxPool3d } from './image';
 import { gridSample, gridSampleGrad } from './grid_sample';
 import { batchNorm, batchNormGrad, layerNorm, layerNormGrad } from './norm';
 import { optimStep } from './optim';
@@ -23,7 +23,7 @@ export const referenceBackend: Backend = {
   name: 'reference',
   gemm, gemmPair, gemmBatch, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce, variance,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, sumAbs, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
-  batchNorm, batchNormGrad, imageRows, imageRowsGrad, imageColumns, imageColumnsGrad, gridSample, gridSampleGrad, maxPool2d, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
+  batchNorm, batchNormGrad, imageRows, imageRowsGrad, imageColumns, imageColumnsGrad, gridSample, gridSampleGrad, maxPool2d, maxPool3d, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
   lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky, householderQr, eigh, svd,
   setNumThreads(): void {},
   getNumThreads(): number { return 1; },

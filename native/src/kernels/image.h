@@ -32,6 +32,16 @@ void image_columns_grad(const float* cols, const ImageGeometry& g, long c0, long
 // rule for ties and NaN.
 void max_pool2d(const float* x, const ImageGeometry& g, float* out, int32_t* indices);
 
+// The depth of 3-D windows (lib/backend/backend.ts's DEPTH_GEOMETRY): depth, kernel, stride,
+// padding, dilation and output depth.
+struct DepthGeometry {
+  long d, kd, sd, pd, dd, od;
+};
+
+// 3-D max pooling of x [n, c, d, h, w]: g's height and width windows and dg's depth windows; out and
+// indices [n, c, od, oh, ow], each window scanned by depth, row and column with max_pool2d's rule.
+void max_pool3d(const float* x, const ImageGeometry& g, const DepthGeometry& dg, float* out, int32_t* indices);
+
 
 // Depthwise convolution (groups = channels; g.c the input's channels, m outputs per channel):
 // out[b, o, i, j] = the sum over window elements (u, v), in order, of w[o, u, v] x[b, o / m, i sh -
