@@ -392,6 +392,8 @@ declare module './tensor' {
     elementSize(): number;
     /** True: every tensor here is contiguous. */
     isContiguous(): boolean;
+    /** This tensor itself (torch's x.contiguous(): every tensor here is contiguous already). */
+    contiguous(): this;
     // In place, as torch's methods of the same names: outside the graph (noGrad, or no gradient needed).
     /** this += alpha * other in place (broadcast into this shape). */
     add_(other: Operand, alpha?: number): this;
@@ -772,6 +774,7 @@ P.ger = function (o) { return ops.outer(this, o); };
 P.nelement = function () { return this.size; };
 P.elementSize = function () { return this.data.BYTES_PER_ELEMENT; };
 P.isContiguous = function () { return true; };
+P.contiguous = function () { return this; };
 P.add_ = function (o, a) { return inplace.add_(this, o, a) as typeof this; };
 P.sub_ = function (o, a) { return inplace.sub_(this, o, a) as typeof this; };
 P.mul_ = function (o) { return inplace.mul_(this, o) as typeof this; };

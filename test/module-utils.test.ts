@@ -1,6 +1,6 @@
 // torch's remaining everyday Module and Tensor conveniences: registerBuffer / registerParameter /
 // registerModule (addModule), getSubmodule, getParameter, buffers(); expandAs, viewAs, reshapeAs,
-// the new* constructors, ger, nelement, elementSize, isContiguous; and their errors.
+// the new* constructors, ger, nelement, elementSize, isContiguous, contiguous; and their errors.
 import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn } from '../lib/index';
@@ -46,6 +46,8 @@ describe('Tensor conveniences', () => {
     expect(y.nelement()).toBe(6);
     expect(y.elementSize()).toBe(4);
     expect(y.isContiguous()).toBe(true);
+    const t = y.transpose(0, 1);
+    expect([t.contiguous() === t, t.contiguous().view([6]).shape]).toEqual([true, [6]]);
     expect(() => x.expandAs([2, 3] as unknown as bp.Tensor)).toThrow(/^expandAs: other must be a Tensor, got \[2, 3\]$/);
   });
 });
