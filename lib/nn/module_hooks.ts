@@ -20,6 +20,11 @@ export type FullBackwardHook = (module: Module, gradInput: (Tensor | null)[], gr
 interface Hooks { pre: ForwardPreHook[]; post: ForwardHook[]; backward: FullBackwardHook[]; ownForward: ((...inputs: Tensor[]) => Tensor) | null }
 const hooksOf = new WeakMap<Module, Hooks>();
 
+/** Whether a module has forward or backward hooks (weightNorm and spectralNorm add pre-hooks). */
+export function hasModuleHooks(m: Module): boolean {
+  return hooksOf.has(m);
+}
+
 /**
  * Adds a hook of `kind`, wrapping the module's forward in an instance property while it has any:
  * every caller of forward (call(), Sequential, a parent module) runs the hooks, and the library's

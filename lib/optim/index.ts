@@ -16,3 +16,4 @@ export type { LBFGSOptions, LBFGSStateDict } from './lbfgs';
 export { clipGradNorm, clipGradValue } from './clip';
 export type { ClipGradNormOptions } from './clip';
 export * as lrScheduler from './scheduler';
+export * as swaUtils from './swa_utils';
