@@ -6,4 +6,5 @@ export type { ProbsOrLogits } from './families';
 export { Laplace, Poisson, Gamma, MultivariateNormal } from './more_families';
 export type { MultivariateNormalParams } from './more_families';
 export { Dirichlet, Beta } from './simplex';
+export { Independent, LogNormal, OneHotCategorical } from './wrappers';
 export { klDivergence } from './kl';

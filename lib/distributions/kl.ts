@@ -12,6 +12,7 @@ import { Distribution } from './distribution';
 import { Bernoulli, Categorical, Exponential, Normal, Uniform } from './families';
 import { Gamma, Laplace, MultivariateNormal, Poisson } from './more_families';
 import { Beta, Dirichlet } from './simplex';
+import { Independent, LogNormal, OneHotCategorical } from './wrappers';
 import { unsqueeze } from '../ops/shape';
 
 /** t with Infinity where mask is nonzero, then 0 where zero is nonzero (torch's two masked assignments, in that order). */
@@ -21,8 +22,8 @@ function infThenZero(t: Tensor, infAt: Tensor, zeroAt: Tensor): Tensor {
 
 /**
  * KL(p || q) for each distribution of the batch (torch.distributions.kl_divergence): Normal, Uniform,
- * Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta and
- * Dirichlet against the same family.
+ * Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta,
+ * Dirichlet, Independent (the same reinterpreted dims), LogNormal and OneHotCategorical against the same family.
  */
 export function klDivergence(p: Distribution, q: Distribution): Tensor {
   if (p instanceof Normal && q instanceof Normal) {
@@ -81,7 +82,15 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
     const t4 = sub(digamma(p.concentration), unsqueeze(digamma(sumP), -1));
     return add(sub(t1, t2), sum(mul(t3, t4), -1));
   }
-  throw new Error(`klDivergence: no formula for ${p?.constructor?.name ?? shownName(p)} against ${q?.constructor?.name ?? shownName(q)} (the pairs: Normal, Uniform, Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta, Dirichlet, each against its own family)`);
+  if (p instanceof Independent && q instanceof Independent) {
+    if (p.reinterpretedBatchNdims !== q.reinterpretedBatchNdims) throw new Error(`klDivergence: Independent distributions of ${p.reinterpretedBatchNdims} and ${q.reinterpretedBatchNdims} reinterpreted dims (torch has no formula either)`);
+    const base = klDivergence(p.baseDist, q.baseDist);
+    return p.reinterpretedBatchNdims === 0 ? base : sum(base, Array.from({ length: p.reinterpretedBatchNdims }, (_, i) => -1 - i));
+  }
+  // torch's TransformedDistribution pair (the same transform): the bases' divergence.
+  if (p instanceof LogNormal && q instanceof LogNormal) return klDivergence(p.baseDist, q.baseDist);
+  if (p instanceof OneHotCategorical && q instanceof OneHotCategorical) return klDivergence(p.categorical, q.categorical);
+  throw new Error(`klDivergence: no formula for ${p?.constructor?.name ?? shownName(p)} against ${q?.constructor?.name ?? shownName(q)} (the pairs: Normal, Uniform, Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta, Dirichlet, Independent, LogNormal, OneHotCategorical, each against its own family)`);
 }
 
 const shownName = (v: unknown): string => (v === null ? 'null' : typeof v);
