@@ -13,12 +13,11 @@ import { matmul } from '../ops/matmul';
 import { eye, rand, randn } from '../ops/creation';
 import { poisson } from '../ops/sampling';
 import { cholesky, solveTriangular } from '../ops/cholesky';
-import { allocOutput } from '../storage';
-import { liveRngState, liveSpareNormal, normalFrom, uniform01 } from '../random';
 import { broadcastShapes, fmt } from '../shape';
 import { noGrad } from '../autograd';
 import { checkTensor } from '../ops/core';
 import { checkEach, checkedParams, Distribution, DistributionOptions, Param, POSITIVE, REAL } from './distribution';
+import { standardGammaDraws } from './gamma_draws';
 
 const F32_EPS = 2 ** -23;
 
@@ -91,30 +90,13 @@ export class Poisson extends Distribution {
   entropy(): Tensor { throw new Error('Poisson: entropy is not implemented (as in torch)'); }
 }
 
-/** @internal One Gamma(alpha, 1) draw: Marsaglia and Tsang's method (alpha < 1 boosted by u^(1/alpha)). */
-export function standardGamma(alpha: number, s: Uint32Array, spare: Float64Array): number {
-  const boost = alpha < 1 ? Math.pow(uniform01(), 1 / alpha) : 1;
-  const a = alpha < 1 ? alpha + 1 : alpha;
-  const d = a - 1 / 3, c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number, v: number;
-    do {
-      x = normalFrom(s, spare);
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = uniform01();
-    if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v * boost;
-  }
-}
-
 /** The Gamma distribution of concentration alpha and rate beta (torch.distributions.Gamma). */
 export class Gamma extends Distribution {
   /** The concentrations (positive). */
   readonly concentration: Tensor;
   /** The rates (positive). */
   readonly rate: Tensor;
-  readonly hasRsample = false;
+  readonly hasRsample = true;
   /**
    * @param concentration the shapes alpha, positive
    * @param rate the rates beta, positive
@@ -128,14 +110,13 @@ export class Gamma extends Distribution {
   }
   get mean(): Tensor { return div(this.concentration, this.rate); }
   get variance(): Tensor { return div(this.concentration, pow(this.rate, 2)); }
-  override sample(sampleShape: readonly number[] = []): Tensor {
-    const shape = this.extendedShape(sampleShape);
-    const [c, r] = [expand(this.concentration, shape), expand(this.rate, shape)];
-    const y = allocOutput(c.size);
-    const s = liveRngState(), spare = liveSpareNormal();
-    // At least float32's smallest normal number, as torch clamps.
-    for (let i = 0; i < y.length; i++) y[i] = Math.max(standardGamma(c.data[i], s, spare) / r.data[i], 2 ** -126);
-    return new Tensor(y, shape);
+  /** Standard Gamma draws over the rates; the gradient reaches the concentration implicitly (gamma_draws.ts). */
+  override rsample(sampleShape: readonly number[] = []): Tensor {
+    const z = standardGammaDraws(expand(this.concentration, this.extendedShape(sampleShape)));
+    const y = div(z, this.rate);
+    // At least float32's smallest normal number, as torch clamps (the value alone, not the gradient).
+    for (let i = 0; i < y.size; i++) if (!(y.data[i] >= 2 ** -126)) y.data[i] = 2 ** -126;
+    return y;
   }
   logProb(value: Param): Tensor {
     const v = this.valueOf(value, (x) => x > 0, 'positive numbers');

@@ -1,6 +1,6 @@
 // torch.distributions' Dirichlet (probability vectors along the last dim) and Beta (a Dirichlet over
-// two, as torch builds it), with torch 1.13's formulas. Draws are normalized Gamma draws, without a
-// reparameterized gradient (torch differentiates its sampler implicitly): sample() only.
+// two, as torch builds it), with torch 1.13's formulas. Draws are normalized Gamma draws, whose
+// gradient reaches the concentrations implicitly (gamma_draws.ts).
 import { Tensor } from '../tensor';
 import { add, div, mul, pow, sub } from '../ops/binary';
 import { log } from '../ops/unary';
@@ -9,18 +9,16 @@ import { sum } from '../ops/reduce';
 import { stack } from '../ops/join';
 import { expand } from '../ops/shape';
 import { select } from '../ops/index_ops';
-import { allocOutput } from '../storage';
-import { liveRngState, liveSpareNormal } from '../random';
 import { fmt } from '../shape';
 import { checkTensor } from '../ops/core';
 import { broadcastAll, checkEach, Distribution, DistributionOptions, Param } from './distribution';
-import { standardGamma } from './more_families';
+import { standardGammaDraws } from './gamma_draws';
 
 /** The Dirichlet distribution over probability vectors of the last dim (torch.distributions.Dirichlet). */
 export class Dirichlet extends Distribution {
   /** The concentrations [..., K] (positive). */
   readonly concentration: Tensor;
-  readonly hasRsample = false;
+  readonly hasRsample = true;
   /**
    * @param concentration the concentrations [..., K], positive
    * @param options validateArgs
@@ -37,18 +35,10 @@ export class Dirichlet extends Distribution {
     const c0 = sum(this.concentration, -1, true);
     return div(mul(this.concentration, sub(c0, this.concentration)), mul(pow(c0, 2), add(c0, 1)));
   }
-  override sample(sampleShape: readonly number[] = []): Tensor {
-    const shape = this.extendedShape(sampleShape);
-    const c = expand(this.concentration, shape);
-    const k = shape[shape.length - 1];
-    const y = allocOutput(c.size);
-    const s = liveRngState(), spare = liveSpareNormal();
-    for (let r = 0; r < y.length; r += k) {
-      let total = 0;
-      for (let j = 0; j < k; j++) total += y[r + j] = Math.max(standardGamma(c.data[r + j], s, spare), 2 ** -126);
-      for (let j = 0; j < k; j++) y[r + j] /= total;
-    }
-    return new Tensor(y, shape);
+  /** Standard Gamma draws normalized along the last dim; the gradient reaches the concentrations through them (gamma_draws.ts). */
+  override rsample(sampleShape: readonly number[] = []): Tensor {
+    const z = standardGammaDraws(expand(this.concentration, this.extendedShape(sampleShape)));
+    return div(z, sum(z, -1, true));
   }
   logProb(value: Param): Tensor {
     const v = this.valueOf(value, (x) => x >= 0 && x <= 1, 'probability vectors');
@@ -77,7 +67,7 @@ export class Beta extends Distribution {
   readonly concentration1: Tensor;
   /** The concentration of 1 - x (beta). */
   readonly concentration0: Tensor;
-  readonly hasRsample = false;
+  readonly hasRsample = true;
   private readonly dirichlet: Dirichlet;
   /**
    * @param concentration1 alpha, positive
@@ -96,8 +86,9 @@ export class Beta extends Distribution {
     const total = add(this.concentration1, this.concentration0);
     return div(mul(this.concentration1, this.concentration0), mul(pow(total, 2), add(total, 1)));
   }
-  override sample(sampleShape: readonly number[] = []): Tensor {
-    return select(this.dirichlet.sample(sampleShape), -1, 0);
+  /** The first entry of a Dirichlet draw over [alpha, beta], the gradient through it. */
+  override rsample(sampleShape: readonly number[] = []): Tensor {
+    return select(this.dirichlet.rsample(sampleShape), -1, 0);
   }
   logProb(value: Param): Tensor {
     const v = this.valueOf(value, (x) => x >= 0 && x <= 1, 'numbers in [0, 1]');

@@ -233,7 +233,7 @@ function upperFraction(a: number, x: number): number {
 }
 
 /** The regularized lower (upper: its complement) incomplete gamma function, with torch's values at the edges. */
-function incompleteGammaOf(a: number, x: number, upper: boolean): number {
+export function incompleteGammaOf(a: number, x: number, upper: boolean): number {
   if (Number.isNaN(a) || Number.isNaN(x) || x < 0 || a < 0) return NaN;
   const [atZero, atInfinity] = upper ? [1, 0] : [0, 1];
   if (a === 0) return x > 0 ? atInfinity : NaN;
