@@ -12,7 +12,9 @@ import { Distribution } from './distribution';
 import { Bernoulli, Categorical, Exponential, Normal, Uniform } from './families';
 import { Gamma, Laplace, MultivariateNormal, Poisson } from './more_families';
 import { Beta, Dirichlet } from './simplex';
-import { Independent, LogNormal, OneHotCategorical } from './wrappers';
+import { Independent, sumRightmost } from './independent';
+import { TransformedDistribution } from './transformed';
+import { OneHotCategorical } from './wrappers';
 import { unsqueeze } from '../ops/shape';
 
 /** t with Infinity where mask is nonzero, then 0 where zero is nonzero (torch's two masked assignments, in that order). */
@@ -23,7 +25,8 @@ function infThenZero(t: Tensor, infAt: Tensor, zeroAt: Tensor): Tensor {
 /**
  * KL(p || q) for each distribution of the batch (torch.distributions.kl_divergence): Normal, Uniform,
  * Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta,
- * Dirichlet, Independent (the same reinterpreted dims), LogNormal and OneHotCategorical against the same family.
+ * Dirichlet, Independent (the same reinterpreted dims), TransformedDistribution (LogNormal: the same
+ * transforms) and OneHotCategorical against the same family.
  */
 export function klDivergence(p: Distribution, q: Distribution): Tensor {
   if (p instanceof Normal && q instanceof Normal) {
@@ -84,13 +87,16 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
   }
   if (p instanceof Independent && q instanceof Independent) {
     if (p.reinterpretedBatchNdims !== q.reinterpretedBatchNdims) throw new Error(`klDivergence: Independent distributions of ${p.reinterpretedBatchNdims} and ${q.reinterpretedBatchNdims} reinterpreted dims (torch has no formula either)`);
-    const base = klDivergence(p.baseDist, q.baseDist);
-    return p.reinterpretedBatchNdims === 0 ? base : sum(base, Array.from({ length: p.reinterpretedBatchNdims }, (_, i) => -1 - i));
+    return sumRightmost(klDivergence(p.baseDist, q.baseDist), p.reinterpretedBatchNdims);
   }
-  // torch's TransformedDistribution pair (the same transform): the bases' divergence.
-  if (p instanceof LogNormal && q instanceof LogNormal) return klDivergence(p.baseDist, q.baseDist);
+  if (p instanceof TransformedDistribution && q instanceof TransformedDistribution) {
+    // The same transforms, the same events: the bases' divergence, summed over the dims the transforms made events.
+    if (p.transforms.length !== q.transforms.length || p.transforms.some((t, i) => !t.equals(q.transforms[i]))) throw new Error('klDivergence: TransformedDistributions of different transforms (torch has no formula either)');
+    if (p.eventShape.join() !== q.eventShape.join()) throw new Error(`klDivergence: TransformedDistributions of events [${p.eventShape.join(', ')}] and [${q.eventShape.join(', ')}]`);
+    return sumRightmost(klDivergence(p.baseDist, q.baseDist), p.eventShape.length - p.baseDist.eventShape.length);
+  }
   if (p instanceof OneHotCategorical && q instanceof OneHotCategorical) return klDivergence(p.categorical, q.categorical);
-  throw new Error(`klDivergence: no formula for ${p?.constructor?.name ?? shownName(p)} against ${q?.constructor?.name ?? shownName(q)} (the pairs: Normal, Uniform, Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta, Dirichlet, Independent, LogNormal, OneHotCategorical, each against its own family)`);
+  throw new Error(`klDivergence: no formula for ${p?.constructor?.name ?? shownName(p)} against ${q?.constructor?.name ?? shownName(q)} (the pairs: Normal, Uniform, Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta, Dirichlet, Independent, TransformedDistribution (LogNormal), OneHotCategorical, each against its own family)`);
 }
 
 const shownName = (v: unknown): string => (v === null ? 'null' : typeof v);
