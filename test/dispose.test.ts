@@ -423,6 +423,28 @@ eachBackend('dispose and tidy', () => {
     expectNoFreshStorage(step);
   });
 
+  it('packed-sequence LSTM and GRU training steps give back every array they make', () => {
+    bp.manualSeed(5);
+    // Eight sequences of 2 to 9 steps, unsorted: every step's rows (up to 8 x 160) past the pool's lower limit.
+    const packed = bp.nn.utils.rnn.packSequence([9, 3, 7, 2, 8, 5, 9, 4].map((n) => bp.randn([n, 32])), { enforceSorted: false });
+    const models: [string, bp.nn.LSTM | bp.nn.GRU][] = [
+      ['packed LSTM', new bp.nn.LSTM(32, 160)],
+      ['packed GRU, 2 layers, bidirectional', new bp.nn.GRU(32, 160, { numLayers: 2, bidirectional: true })],
+    ];
+    for (const [name, m] of models) {
+      const opt = new bp.optim.SGD(m.parameters(), { lr: 0.01 });
+      const step = () => {
+        opt.zeroGrad();
+        const { output, hN, cN } = m.forwardWithState(packed);
+        const loss = output.data.sum().add(hN.sum()).add(cN ? cN.sum() : 0);
+        loss.backward();
+        opt.step();
+        for (const t of [output.data, hN, loss, ...(cN ? [cN] : [])]) t.dispose();
+      };
+      expectNoFreshStorage(step, name);
+    }
+  });
+
   it('LSTM, GRU, residual, transposed-convolution, bilinear-resize, adaptive-pooling and padding training steps give back every array they make, and leave no node awaiting a backward', () => {
     bp.manualSeed(4);
     const x = bp.randn([6, 8, 32]); // [time, batch, features]: every step's h (8 x 160) past the pool's lower limit

@@ -240,7 +240,15 @@ abstract class RNNBase extends Module {
     const stateShape = [this.numLayers * dirs, batch, this.hiddenSize];
     const h = this.packedInitial(h0, stateShape, x.sortedIndices, 'h0');
     const c = lstm ? this.packedInitial(c0, stateShape, x.sortedIndices, 'c0') : null;
+    // Each layer and direction's initial state, copies read by its steps; the states this call made
+    // (zeros, or the caller's in sorted order) are read by those copies alone, as run()'s.
+    const firsts = Array.from({ length: stateShape[0] }, (_, k): { h: Tensor; c: Tensor | null } => ({ h: select(h, 0, k), c: c && select(c, 0, k) }));
+    letGoAfterBackward(...[h, c].filter((t): t is Tensor => !!t && t !== h0 && t !== c0));
     const hN: Tensor[] = [], cN: Tensor[] = [];
+    // What the steps made that nothing outside reads once a later op has read it (the intermediates
+    // go back to the pool once backward() has run through them, as run()'s: left to the collector, a
+    // packed LSTM(32, 160) training step made ~200 KB of fresh arrays).
+    const readOnce = (reader: Tensor, ...ts: (Tensor | null | undefined)[]) => letGoAfterRead(reader, ...ts.filter((t): t is Tensor => !!t));
     let seq = x.data;
     for (let l = 0; l < this.numLayers; l++) {
       const outputs: Tensor[] = [];
@@ -248,57 +256,95 @@ abstract class RNNBase extends Module {
         const w = this.weights(l, suffix);
         const k = l * dirs + d;
         const xp = linear(seq, w.wIh, w.bIh);
-        const hk = select(h, 0, k), ck = c && select(c, 0, k);
+        const { h: hk, c: ck } = firsts[k];
         const rows = (v: Tensor | null, from: number, n: number) => v && (from === 0 && n === v.shape[0] ? v : narrow(v, 0, from, n));
         const hs = new Array<Tensor>(steps);
+        // One step over the rows that have it; the step's input rows and the state pieces it read
+        // (made here, not the initial copies, which go once their first readers are recorded) are let go.
+        const step = (t: number, state: CellState, made: (Tensor | null | undefined)[]): CellState => {
+          const xt = rows(xp, offsets[t], sizes[t]) as Tensor;
+          const next = cellStep(this.mode, xt, state, w);
+          readOnce(next.h, xt === xp ? null : xt, ...made);
+          hs[t] = next.h;
+          return next;
+        };
         let state: CellState;
         if (d === 0) {
           // Forward: the batch shrinks; the rows that leave have reached their sequences' ends.
           const endedH: Tensor[] = [], endedC: Tensor[] = [];
-          state = { h: hk, c: ck };
-          for (let t = 0; t < steps; t++) {
+          state = step(0, { h: hk, c: ck }, [hk, ck]);
+          for (let t = 1; t < steps; t++) {
             const running = state.h.shape[0];
+            const made: (Tensor | null | undefined)[] = [];
             if (sizes[t] < running) {
               endedH.unshift(rows(state.h, sizes[t], running - sizes[t]) as Tensor);
-              if (lstm) endedC.unshift(rows(cellOf(state), sizes[t], running - sizes[t]) as Tensor);
-              state = { h: rows(state.h, 0, sizes[t]) as Tensor, c: lstm ? rows(cellOf(state), 0, sizes[t]) : null };
+              const cell = lstm ? cellOf(state) : null;
+              if (cell) endedC.unshift(rows(cell, sizes[t], running - sizes[t]) as Tensor);
+              // The step before's gates-and-cell, which cellStep would have let go, is read here last.
+              made.push(cell, state.hc);
+              state = { h: rows(state.h, 0, sizes[t]) as Tensor, c: cell && rows(cell, 0, sizes[t]) };
+              made.push(state.h, state.c);
             }
-            state = cellStep(this.mode, narrow(xp, 0, offsets[t], sizes[t]), state, w);
-            hs[t] = state.h;
+            state = step(t, state, made);
           }
           if (states) {
-            hN.push(endedH.length ? cat([state.h, ...endedH], 0) : state.h);
-            if (lstm) cN.push(endedC.length ? cat([cellOf(state), ...endedC], 0) : cellOf(state));
+            const cell = lstm ? cellOf(state) : null;
+            const finalH = endedH.length ? cat([state.h, ...endedH], 0) : state.h;
+            const finalC = cell && (endedC.length ? cat([cell, ...endedC], 0) : cell);
+            hN.push(finalH);
+            if (finalC) cN.push(finalC);
+            readOnce(finalH, ...endedH);
+            if (finalC && finalC !== cell) readOnce(finalC, ...endedC, cell);
           }
         } else {
           // Reverse: the batch grows; a sequence joins at its last step from its initial state.
-          state = { h: rows(hk, 0, sizes[steps - 1]) as Tensor, c: rows(ck, 0, sizes[steps - 1]) };
-          for (let t = steps - 1; t >= 0; t--) {
+          const start = { h: rows(hk, 0, sizes[steps - 1]) as Tensor, c: rows(ck, 0, sizes[steps - 1]) };
+          state = step(steps - 1, start, [start.h !== hk ? start.h : null, start.c !== ck ? start.c : null]);
+          for (let t = steps - 2; t >= 0; t--) {
             const running = state.h.shape[0];
+            const made: (Tensor | null | undefined)[] = [];
             if (sizes[t] > running) {
-              state = {
-                h: cat([state.h, rows(hk, running, sizes[t] - running) as Tensor], 0),
-                c: lstm ? cat([cellOf(state), rows(ck, running, sizes[t] - running) as Tensor], 0) : null,
-              };
+              const joinH = rows(hk, running, sizes[t] - running) as Tensor, joinC = rows(ck, running, sizes[t] - running);
+              const cell = lstm ? cellOf(state) : null;
+              const joined: CellState = { h: cat([state.h, joinH], 0), c: cell && cat([cell, joinC as Tensor], 0) };
+              readOnce(joined.h, joinH);
+              if (joined.c) readOnce(joined.c, joinC, cell, state.hc);
+              made.push(joined.h, joined.c);
+              state = joined;
             }
-            state = cellStep(this.mode, narrow(xp, 0, offsets[t], sizes[t]), state, w);
-            hs[t] = state.h;
+            state = step(t, state, made);
           }
+          // The initial copies, read by the first step or the joins (each a recorded reader, if any).
+          readOnce(state.h, hk, ck);
           if (states) {
             hN.push(state.h);
             if (lstm) cN.push(cellOf(state));
           }
         }
-        outputs.push(cat(hs, 0));
+        const out = cat(hs, 0);
+        outputs.push(out);
+        // Every step's h but the final state's (read by hN), the projections, and the last step's gates-and-cell.
+        readOnce(out, ...hs.filter((ht) => !hN.includes(ht)), xp, state.hc);
       });
+      const input = seq;
       seq = dirs === 1 ? outputs[0] : cat(outputs, 1);
-      if (this.dropout > 0 && this.training && l + 1 < this.numLayers) seq = dropped(seq, this.dropout, seq.shape);
+      if (dirs > 1) readOnce(seq, ...outputs);
+      if (input !== x.data) readOnce(seq, input);
+      if (this.dropout > 0 && this.training && l + 1 < this.numLayers) {
+        const kept = seq;
+        seq = dropped(seq, this.dropout, seq.shape);
+        readOnce(seq, kept);
+      }
     }
     const output = x.withData(seq);
     if (!states) return { output };
     const finish = (final: Tensor[]) => {
       const t = stack(final, 0);
-      return x.unsortedIndices ? indexSelect(t, 1, x.unsortedIndices) : t;
+      readOnce(t, ...final);
+      if (!x.unsortedIndices) return t;
+      const r = indexSelect(t, 1, x.unsortedIndices);
+      readOnce(r, t);
+      return r;
     };
     return { output, hN: finish(hN), cN: lstm ? finish(cN) : null };
   }
