@@ -293,10 +293,11 @@ export abstract class Module {
    */
   walkFields(prefix: string, visit: (name: string, value: unknown, owner: Module, key: string) => void, path = new Set<Module>()): void {
     path.add(this);
-    for (const [k, v] of Object.entries(this)) {
-      if (!(v instanceof Module)) visit(prefix + k, v, this, k);
-      else if (!path.has(v)) v.walkFields(`${prefix}${k}.`, visit, path);
-    }
+    // The module's own fields, then its sub-modules', each in the order assigned: torch's order
+    // (its own parameters and buffers before its children's), whatever order a class assigns them in.
+    const fields = Object.entries(this);
+    for (const [k, v] of fields) if (!(v instanceof Module)) visit(prefix + k, v, this, k);
+    for (const [k, v] of fields) if (v instanceof Module && !path.has(v)) v.walkFields(`${prefix}${k}.`, visit, path);
     path.delete(this);
   }
 
@@ -352,10 +353,21 @@ export abstract class Module {
   }
 
   private namedParametersAndBuffers(): [string, Tensor][] {
+    // torch's state-dict order: each module's parameters, then its buffers, then its children's
+    // (walkFields' order, but for the parameters first among a module's own fields).
     const out: [string, Tensor][] = [];
-    this.walkFields('', (name, v, owner, key) => { if (v instanceof Parameter || (owner.bufferNames.has(key) && v instanceof Tensor)) out.push([name, v]); });
+    const walk = (m: Module, prefix: string, path: Set<Module>): void => {
+      path.add(m);
+      const fields = Object.entries(m);
+      for (const [k, v] of fields) if (v instanceof Parameter) out.push([prefix + k, v]);
+      for (const [k, v] of fields) if (!(v instanceof Parameter) && m.bufferNames.has(k) && v instanceof Tensor) out.push([prefix + k, v]);
+      for (const [k, v] of fields) if (v instanceof Module && !path.has(v)) walk(v, `${prefix}${k}.`, path);
+      path.delete(m);
+    };
+    walk(this, '', new Set());
     return out;
   }
+
 
   /**
    * Copies values from `dict` into parameters and buffers. Shape mismatches always throw, naming the

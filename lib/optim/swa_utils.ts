@@ -32,8 +32,8 @@ const runningMean: AveragingFn = (averaged, current, n) => averaged.add(current.
  * under `module.`.
  */
 export class AveragedModel extends Module {
-  /** The averaged copy of the model (declared, not a field: it comes after n_averaged in the state dict, as torch's). */
-  declare readonly module: Module;
+  /** The averaged copy of the model. */
+  readonly module: Module;
   /** How many models have been averaged (a 0-d buffer, torch's `n_averaged`). */
   declare n_averaged: Tensor;
   /** The averaging rule. */
