@@ -1,5 +1,5 @@
 // nn.utils as torch.nn.utils: the gradient clippers (optim's, under torch's other address),
-// parametersToVector / vectorToParameters, weightNorm, spectralNorm, and rnn's padSequence and
+// parametersToVector / vectorToParameters, weightNorm, spectralNorm, prune, and rnn's padSequence and
 // packed sequences.
 import { Tensor } from '../tensor';
 import { cat, tensorArray } from '../ops/join';
@@ -13,6 +13,7 @@ import { PackedSequence, packPaddedSequence, padPackedSequence, packSequence, pa
 export { clipGradNorm, clipGradValue } from '../optim/clip';
 export { weightNorm, removeWeightNorm } from './weight_norm';
 export { spectralNorm, removeSpectralNorm } from './spectral_norm';
+export * as prune from './prune';
 export type { SpectralNormOptions } from './spectral_norm';
 export { PackedSequence, packPaddedSequence, padPackedSequence, packSequence, padSequence } from './rnn_sequences';
 export type { PackPaddedOptions, PadPackedOptions, PadPackedResult, PadSequenceOptions } from './rnn_sequences';
