@@ -229,11 +229,6 @@ inline void take_later(float v, int32_t a, float& held, int32_t& held_at) {
   held_at ^= (held_at ^ a) & (int32_t)mask;
 }
 
-// 2x2 windows at stride 2, none past the image (no padding, no dilation, 2 oh <= h, 2 ow <= w), one
-// slice deep or two (windows of depth 2 at stride 2 likewise): the common poolings. The step is
-// associative over consecutive runs of elements (the last NaN, else the first largest, wins), so each
-// row's pair is taken first, then the two rows' winners, then the two slices', in torch's order: the
-// same values and offsets as the general loop.
 // The winner of a 2x2 window whose top row starts at x[top] (the next row at x[top + w]) and its offset.
 inline void window2x2(const float* x, long top, long w, float& best, int32_t& best_at) {
   float lower = x[top + w];
@@ -245,6 +240,11 @@ inline void window2x2(const float* x, long top, long w, float& best, int32_t& be
   take_later(lower, lower_at, best, best_at);
 }
 
+// 2x2 windows at stride 2, none past the image (no padding, no dilation, 2 oh <= h, 2 ow <= w), one
+// slice deep or two (windows of depth 2 at stride 2 likewise): the common poolings. The step is
+// associative over consecutive runs of elements (the last NaN, else the first largest, wins), so each
+// row's pair is taken first, then the two rows' winners, then the two slices', in torch's order: the
+// same values and offsets as the general loop.
 template <int Depths>
 void max_pool2x2(const float* x, const ImageGeometry& g, long d, long od, float* out, int32_t* indices) {
   const long plane_size = g.h * g.w, volume = d * plane_size, outs = od * g.oh * g.ow;
