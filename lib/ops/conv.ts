@@ -334,20 +334,30 @@ function maxPool(x: Tensor, kernelSize: Size2, options: MaxPool2dOptions | undef
   }
   const outs = g.n * g.c * g.oh * g.ow;
   const y = allocOutput(outs);
-  // The offsets in x of the values taken, over float storage that a constant input of the node
-  // holds, so that it goes back to the pool once the backward has read it: a fresh Int32Array a
-  // step was all of a CNN's step that still went to the collector.
-  const offsets = new Tensor(allocOutput(outs), [outs]);
-  const at = new Int32Array(offsets.data.buffer, offsets.data.byteOffset, outs);
+  const { offsets, at } = takenOffsets(outs);
   B().maxPool2d(x4.data, packed(g), y, at);
   const shape = batched ? [g.n, g.c, g.oh, g.ow] : [g.c, g.oh, g.ow];
-  const values = record(y, shape, [x, offsets], what, (gy) => {
-    // Each output's gradient to the element it took, as gather's backward.
+  return { values: taken(x, y, shape, offsets, at, what), at, offsets, shape, plane: g.h * g.w, outsPerPlane: g.oh * g.ow };
+}
+
+/**
+ * Room for the offsets in x of the values a max pooling takes, as int32 over float storage that a
+ * constant input of the node holds (taken()), so that it goes back to the pool once the backward has
+ * read it: a fresh Int32Array a step was all of a CNN's step that still went to the collector. The
+ * caller lets go of `offsets` once it has read `at`.
+ */
+export function takenOffsets(outs: number): { offsets: Tensor; at: Int32Array } {
+  const offsets = new Tensor(allocOutput(outs), [outs]);
+  return { offsets, at: new Int32Array(offsets.data.buffer, offsets.data.byteOffset, outs) };
+}
+
+/** The values y of a max pooling of x as an op whose gradient goes to the element each took (`at`; -1 none), as gather's backward. */
+export function taken(x: Tensor, y: Float32Array, shape: number[], offsets: Tensor, at: Int32Array, what: string): Tensor {
+  return record(y, shape, [x, offsets], what, (gy) => {
     const gx = alloc(x.size);
     B().indexRowsGrad(gy, 1, x.size, 1, at, gx, -1);
     return [gx, null];
   });
-  return { values, at, offsets, shape, plane: g.h * g.w, outsPerPlane: g.oh * g.ow };
 }
 
 /**

@@ -7,10 +7,10 @@ import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { optionsOf } from '../args';
-import { alloc, allocOutput } from '../storage';
-import { isGradEnabled, noGrad } from '../autograd';
-import { letGoAfterBackward, letGoAfterRead, record } from './core';
-import { outputSize, windowsMeetImage } from './conv';
+import { allocOutput } from '../storage';
+import { noGrad } from '../autograd';
+import { letGoAfterBackward, letGoAfterRead } from './core';
+import { outputSize, taken, takenOffsets, windowsMeetImage } from './conv';
 import { indexSelect, picksAllInOrder } from './index_ops';
 import { AdaptiveSize, oneByOne, windowsOf } from './adaptive';
 import { adaptiveSizes, MaxPool3dOptions, poolSizes, Size3, triple, volumes } from './conv3d';
@@ -20,34 +20,21 @@ interface Windows3 { kernel: number[]; stride: number[]; padding: number[]; dila
 
 /**
  * x5 [N, C, D, H, W] pooled over `g`'s windows by the backend's kernel: the values [N, C, oD, oH, oW]
- * and, over float storage that the caller lets go of once read, the offset in x5 of each one taken.
+ * and the offset in x5 of each one taken (conv.ts's takenOffsets).
  */
 function pooled(x5: Tensor, g: Windows3): { y: Float32Array; offsets: Tensor; at: Int32Array } {
   const [n, c, d, h, w] = x5.shape;
   const { kernel: k, stride: s, padding: p, dilation: dl, out } = g;
-  const outs = n * c * out[0] * out[1] * out[2];
-  const y = allocOutput(outs);
-  const offsets = new Tensor(allocOutput(outs), [outs]);
-  const at = new Int32Array(offsets.data.buffer, offsets.data.byteOffset, outs);
+  const y = allocOutput(n * c * out[0] * out[1] * out[2]);
+  const { offsets, at } = takenOffsets(y.length);
   B().maxPool3d(x5.data, Int32Array.of(n, c, h, w, k[1], k[2], s[1], s[2], p[1], p[2], dl[1], dl[2], out[1], out[2]),
     Int32Array.of(d, k[0], s[0], p[0], dl[0], out[0]), y, at);
   return { y, offsets, at };
 }
 
-/**
- * The pooled values as the output of an op of x whose gradient goes to the element each took (`at`,
- * offsets in x; -1 for none), as gather's backward; recorded when x needs a gradient.
- */
+/** The pooled values as an op of x whose gradient goes to the element each took (conv.ts's taken); the offsets let go. */
 function routed(x: Tensor, y: Float32Array, shape: number[], offsets: Tensor, at: Int32Array, what: string): Tensor {
-  if (!(isGradEnabled() && x.requiresGrad)) {
-    offsets.dispose();
-    return new Tensor(y, shape);
-  }
-  const values = record(y, shape, [x, offsets], what, (gy) => {
-    const gx = alloc(x.size);
-    B().indexRowsGrad(gy, 1, x.size, 1, at, gx, -1);
-    return [gx, null];
-  });
+  const values = taken(x, y, shape, offsets, at, what);
   letGoAfterRead(values, offsets);
   return values;
 }
