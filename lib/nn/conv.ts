@@ -7,6 +7,7 @@ import { zeros } from '../ops/creation';
 import { pad } from '../ops/pad_resize';
 import { maxUnpool2d, MaxUnpool2dOptions } from '../ops/unpool';
 import { Module } from './module';
+import { MaxUnpoolBase } from './max_unpool';
 import { Parameter } from './parameter';
 import { kaimingUniform, uniform } from './init';
 import { pyBool } from '../format';
@@ -183,28 +184,17 @@ export class MaxPool2d extends Module {
  * 2-D max unpooling as torch.nn.MaxUnpool2d (see maxUnpool2d): forward(x, indices) puts MaxPool2d's
  * outputs back where maxPool2dWithIndices found them; the stride defaults to the kernel size.
  */
-export class MaxUnpool2d extends Module {
-  /** The pooling's window, as given. */
-  readonly kernelSize: Size2;
-  /** The pooling's stride and padding (stride the kernel size when left out). */
-  readonly options: Readonly<{ stride: Size2; padding: Size2 }>;
-
+export class MaxUnpool2d extends MaxUnpoolBase<Size2> {
+  /**
+   * @param kernelSize the pooling's window
+   * @param options the pooling's stride and padding
+   */
   constructor(kernelSize: Size2, options?: Omit<MaxUnpool2dOptions, 'outputSize'>) {
-    super();
-    const o = optionsOf(options, 'MaxUnpool2d', { stride: 'value', padding: 'value' });
-    pair(kernelSize, null, 'MaxUnpool2d', 'kernelSize', 1);
-    this.kernelSize = kernelSize;
-    this.options = { stride: o.stride ?? kernelSize, padding: o.padding ?? 0 };
-    pair(this.options.stride, [1, 1], 'MaxUnpool2d', 'stride', 1);
-    pair(this.options.padding, [0, 0], 'MaxUnpool2d', 'padding', 0);
+    super(kernelSize, options, 'MaxUnpool2d', (v, arg, min) => pair(v, null, 'MaxUnpool2d', arg, min), 0);
   }
 
   protected override extraRepr(): string {
     return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.options.stride)}, padding=${pySize(this.options.padding)}`;
-  }
-
-  forward(x: Tensor, indices: Tensor): Tensor {
-    return this.unpool(x, indices);
   }
 
   /** forward with torch's output_size: the planes' [height, width] where several are possible. */

@@ -4,6 +4,7 @@ import { Tensor } from '../tensor';
 import { avgPool3d, AvgPool3dOptions, conv3d, Conv3dOptions, convTranspose3d, ConvTranspose3dOptions, MaxPool3dOptions, Size3, triple } from '../ops/conv3d';
 import { maxPool3d } from '../ops/max_pool3d';
 import { Module } from './module';
+import { MaxUnpoolBase } from './max_unpool';
 import { Parameter } from './parameter';
 import { convParameters, convRepr, modePads, PaddingMode, paddingModeOf, pyTuple } from './conv';
 import { divisible, transposedCall } from './conv_more';
@@ -200,34 +201,19 @@ export class AvgPool3d extends Module {
 }
 
 /** Undoes MaxPool3d as torch.nn.MaxUnpool3d: forward(x, indices) puts the pooled values back where maxPool3dWithIndices found them; the stride defaults to the kernel size. */
-export class MaxUnpool3d extends Module {
-  /** The pooling's window, as given. */
-  readonly kernelSize: Size3;
-  /** The pooling's stride and padding (stride the kernel size when left out). */
-  readonly options: Readonly<{ stride: Size3; padding: Size3 }>;
-
+export class MaxUnpool3d extends MaxUnpoolBase<Size3> {
   /**
    * @param kernelSize the pooling's window
    * @param options the pooling's stride and padding
    */
   constructor(kernelSize: Size3, options?: Omit<MaxUnpool3dOptions, 'outputSize'>) {
-    super();
-    const o = optionsOf(options, 'MaxUnpool3d', { stride: 'value', padding: 'value' });
-    triple(kernelSize, null, 'MaxUnpool3d', 'kernelSize', 1);
-    this.kernelSize = kernelSize;
-    this.options = { stride: o.stride ?? kernelSize, padding: o.padding ?? 0 };
-    triple(this.options.stride, [1, 1, 1], 'MaxUnpool3d', 'stride', 1);
-    triple(this.options.padding, [0, 0, 0], 'MaxUnpool3d', 'padding', 0);
+    super(kernelSize, options, 'MaxUnpool3d', (v, arg, min) => triple(v, null, 'MaxUnpool3d', arg, min), 0);
   }
 
   protected override extraRepr(): string {
     // torch's repr of MaxUnpool3d spells every size out as a triple (its _triple), unlike MaxPool3d's.
     const t3 = (v: Size3, name: string) => pyTuple(triple(v, null, 'MaxUnpool3d', name, 0));
     return `kernel_size=${t3(this.kernelSize, 'kernelSize')}, stride=${t3(this.options.stride, 'stride')}, padding=${t3(this.options.padding, 'padding')}`;
-  }
-
-  forward(x: Tensor, indices: Tensor): Tensor {
-    return this.unpool(x, indices);
   }
 
   /** forward with torch's output_size: the volumes' [depth, height, width] where several are possible. */

@@ -6,6 +6,7 @@ import { AvgPool1dOptions, avgPool1d, conv1d, Conv1dOptions, convTranspose1d, Co
 import { pair, Size2 } from '../ops/conv';
 import { maxUnpool1d, MaxUnpool1dOptions } from '../ops/unpool';
 import { Module } from './module';
+import { MaxUnpoolBase } from './max_unpool';
 import { Parameter } from './parameter';
 import { convParameters, convRepr, modePads, PaddingMode, paddingModeOf, pyTuple } from './conv';
 import { pad } from '../ops/pad_resize';
@@ -294,26 +295,17 @@ export class MaxPool1d extends Module {
  * 1-D max unpooling as torch.nn.MaxUnpool1d (see maxUnpool1d): forward(x, indices) puts MaxPool1d's
  * outputs back where maxPool1dWithIndices found them; the stride defaults to the kernel size.
  */
-export class MaxUnpool1d extends Module {
-  /** The pooling's window length. */
-  readonly kernelSize: number;
-  /** The pooling's stride and padding (stride the kernel size when left out). */
-  readonly options: Readonly<{ stride: number; padding: number }>;
-
+export class MaxUnpool1d extends MaxUnpoolBase<number> {
+  /**
+   * @param kernelSize the pooling's window length
+   * @param options the pooling's stride and padding
+   */
   constructor(kernelSize: number, options?: Omit<MaxUnpool1dOptions, 'outputSize'>) {
-    super();
-    const what = 'MaxUnpool1d';
-    const o = optionsOf(options, what, { stride: 'value', padding: 'value' });
-    this.kernelSize = atLeast(kernelSize, what, 'kernelSize', 1);
-    this.options = { stride: atLeast(o.stride ?? kernelSize, what, 'stride', 1), padding: atLeast(o.padding ?? 0, what, 'padding', 0) };
+    super(kernelSize, options, 'MaxUnpool1d', (v, arg, min) => atLeast(v, 'MaxUnpool1d', arg, min), 0);
   }
 
   protected override extraRepr(): string {
     return `kernel_size=${this.kernelSize}, stride=${this.options.stride}, padding=${this.options.padding}`;
-  }
-
-  forward(x: Tensor, indices: Tensor): Tensor {
-    return this.unpool(x, indices);
   }
 
   /** forward with torch's output_size: the length where several are possible. */

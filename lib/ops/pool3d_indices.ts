@@ -1,18 +1,14 @@
 // 3-D max pooling's indices and its inverse: maxPool3dWithIndices (torch.nn.functional.max_pool3d with
 // return_indices) gives maxPool3d's values and gradient with each value's position in its [D, H, W]
 // volume (max_pool3d.ts: the one element torch's scan takes; the first largest, or the last NaN);
-// maxUnpool3d puts values back at such positions, zeros elsewhere, through
-// scatter (its gradient reads the output's gradient there), as maxUnpool2d does for planes.
+// maxUnpool3d puts values back at such positions, zeros elsewhere, through unpool.ts's unpoolInto (as
+// maxUnpool2d does for planes).
 import { Tensor } from '../tensor';
 import { fmt, sameShape } from '../shape';
 import { optionsOf, shown } from '../args';
-import { composedOf } from './core';
-import { reshape } from './shape';
-import { scatter } from './scatter';
-import { zeros } from './creation';
 import { MaxPool3dOptions, Size3, triple, volumes } from './conv3d';
 import { maxPool3dParts } from './max_pool3d';
-import { outputSizeOf } from './unpool';
+import { unpoolInto } from './unpool';
 
 /**
  * 3-D max pooling with each value's position in its volume (d * H * W + h * W + w), as float values
@@ -40,22 +36,11 @@ export interface MaxUnpool3dOptions {
  */
 export function maxUnpool3d(x: Tensor, indices: Tensor, kernelSize: Size3, options?: MaxUnpool3dOptions): Tensor {
   const what = 'maxUnpool3d';
-  const { x5, batched } = volumes(x, what);
+  volumes(x, what); // x's own checks first
   if (!(indices instanceof Tensor) || !sameShape(indices.shape, x.shape)) throw new Error(`${what}: indices must have x's shape ${fmt(x.shape)}, got ${indices instanceof Tensor ? fmt(indices.shape) : shown(indices)}`);
   const o = optionsOf(options, what, { stride: 'value', padding: 'value', outputSize: 'value' });
   const kernel = triple(kernelSize, null, what, 'kernelSize', 1);
   const stride = triple(o.stride, kernel, what, 'stride', 1);
   const padding = triple(o.padding, [0, 0, 0], what, 'padding', 0);
-  const inSize = x5.shape.slice(-3);
-  const defaults = inSize.map((s, d) => (s - 1) * stride[d] - 2 * padding[d] + kernel[d]);
-  const out = outputSizeOf(o.outputSize, defaults, stride, what);
-  const volIn = inSize[0] * inSize[1] * inSize[2], volOut = out[0] * out[1] * out[2], vols = x5.shape[0] * x5.shape[1];
-  for (let e = 0; e < indices.size; e++) {
-    const v = indices.data[e];
-    if (!Number.isInteger(v) || v < 0 || v >= volOut) throw new Error(`${what}: indices hold positions in the ${out.join(' x ')} output volumes, [0, ${volOut}), got ${shown(v)} at element ${e}`);
-  }
-  return composedOf((own) => {
-    const y = own(scatter(own(zeros([vols, volOut])), 1, own(reshape(indices, [vols, volIn])), own(reshape(x5, [vols, volIn]))));
-    return reshape(y, [...(batched ? [x5.shape[0]] : []), x5.shape[1], ...out]);
-  }, [x]);
+  return unpoolInto(x, indices, kernel, stride, padding, o.outputSize, 'volumes', what);
 }

@@ -42,20 +42,31 @@ export function maxUnpool2d(x: Tensor, indices: Tensor, kernelSize: Size2, optio
   const kernel = pair(kernelSize, null, what, 'kernelSize', 1);
   const stride = pair(o.stride, kernel, what, 'stride', 1);
   const padding = pair(o.padding, [0, 0], what, 'padding', 0);
-  const inSize = x.shape.slice(-2);
+  return unpoolInto(x, indices, kernel, stride, padding, o.outputSize, 'planes', what);
+}
+
+/**
+ * x's values put back at `indices` (x's shape, positions within each output plane or volume of the
+ * last kernel.length dims), zeros elsewhere: maxUnpool2d's and maxUnpool3d's common part, through
+ * scatter. The output size is the pooling's undone (outputSizeOf); a position outside it throws.
+ */
+export function unpoolInto(x: Tensor, indices: Tensor, kernel: readonly number[], stride: readonly number[], padding: readonly number[],
+  outputSize: readonly number[] | undefined, kind: 'planes' | 'volumes', what: string): Tensor {
+  const dims = kernel.length;
+  const inSize = x.shape.slice(-dims);
   const defaults = inSize.map((s, d) => (s - 1) * stride[d] - 2 * padding[d] + kernel[d]);
-  const out = outputSizeOf(o.outputSize, defaults, stride, what);
-  const planeIn = inSize[0] * inSize[1], planeOut = out[0] * out[1], planes = x.size / Math.max(planeIn, 1);
+  const out = outputSizeOf(outputSize, defaults, stride, what);
+  const sizeIn = inSize.reduce((a, b) => a * b, 1), sizeOut = out.reduce((a, b) => a * b, 1), count = x.size / Math.max(sizeIn, 1);
   for (let e = 0; e < indices.size; e++) {
     const v = indices.data[e];
-    if (!Number.isInteger(v) || v < 0 || v >= planeOut) {
-      throw new Error(`${what}: indices hold positions in the ${out[0]} x ${out[1]} output planes, [0, ${planeOut}), got ${shown(v)} at element ${e}`);
+    if (!Number.isInteger(v) || v < 0 || v >= sizeOut) {
+      throw new Error(`${what}: indices hold positions in the ${out.join(' x ')} output ${kind}, [0, ${sizeOut}), got ${shown(v)} at element ${e}`);
     }
   }
   return composedOf((own) => {
-    const flat = own(reshape(x, [planes, planeIn]));
-    const y = own(scatter(own(zeros([planes, planeOut])), 1, own(reshape(indices, [planes, planeIn])), flat));
-    return reshape(y, [...x.shape.slice(0, -2), out[0], out[1]]);
+    const flat = own(reshape(x, [count, sizeIn]));
+    const y = own(scatter(own(zeros([count, sizeOut])), 1, own(reshape(indices, [count, sizeIn])), flat));
+    return reshape(y, [...x.shape.slice(0, -dims), ...out]);
   }, [x]);
 }
 
