@@ -84,6 +84,36 @@ function topoOrder(root: Tensor, mark: number): Tensor[] {
   return post;
 }
 
+/**
+ * The tensors a walk from root visits (topoOrder's, under a new walk number), after checking that
+ * none of their nodes is used up.
+ */
+export function walkOrder(root: Tensor): Tensor[] {
+  const order = topoOrder(root, ++walks);
+  for (const t of order) {
+    if (t.node?.usedUp) {
+      throw new Error(`backward: trying to backward through the graph a second time (through '${t.node.op}', of shape ${fmt(t.shape)}); ` +
+        'pass { retainGraph: true } to the earlier backward() to go through it again, or compute the forward pass again');
+    }
+  }
+  return order;
+}
+
+/** Backpropagation that records its gradients as ops (createGraph): autograd_graph.ts's, which registers it (it needs the ops, and this file none). */
+export type GraphWalk = (root: Tensor, seed: Tensor, capture: Map<Tensor, Tensor | null> | null) => void;
+let graphWalk: GraphWalk | null = null;
+
+/** Called once by autograd_graph.ts. */
+export function registerGraphWalk(walk: GraphWalk): void {
+  graphWalk = walk;
+}
+
+/** The createGraph walk from root with seed gradient `seed`: leaves' .grad (or, with capture, the captured tensors' gradients) become recorded tensors. */
+export function runGraphBackward(root: Tensor, seed: Tensor, capture: Map<Tensor, Tensor | null> | null = null): void {
+  if (!graphWalk) throw new Error('internal: the createGraph walk is not registered (lib/autograd_graph.ts was not loaded)');
+  graphWalk(root, seed, capture);
+}
+
 const usedUpBackward = (): never => {
   throw new Error('internal: backward of a used-up node');
 };
@@ -92,12 +122,13 @@ const usedUpBackward = (): never => {
 // and of its gate, as PyTorch frees saved tensors after backward: a loss kept for logging would
 // otherwise keep a step's activations alive (300 kept losses of a 256-1024-10 MLP: 326 MiB).
 function release(node: GradNode): void {
-  const n = node as { inputs: readonly Tensor[]; backward: GradNode['backward']; gate?: ActivationGate; usedUp?: boolean };
+  const n = node as { inputs: readonly Tensor[]; backward: GradNode['backward']; gate?: ActivationGate; usedUp?: boolean; graphBackward?: GradNode['graphBackward'] };
   if (!n.usedUp) nodeUsedUp(node.recordedAt ?? 0);
   n.usedUp = true;
   n.inputs = [];
   n.backward = usedUpBackward;
   n.gate = undefined;
+  n.graphBackward = undefined;
 }
 
 /**
@@ -212,14 +243,7 @@ function apart(a: Block, b: Block): boolean {
  * pass through them throws, as in PyTorch (it would silently add the gradients again).
  */
 export function runBackward(root: Tensor, seed: Float32Array, retainGraph = false, capture: Map<Tensor, Float32Array | null> | null = null): void {
-  const mark = ++walks;
-  const order = topoOrder(root, mark);
-  for (const t of order) {
-    if (t.node?.usedUp) {
-      throw new Error(`backward: trying to backward through the graph a second time (through '${t.node.op}', of shape ${fmt(t.shape)}); ` +
-        'pass { retainGraph: true } to the earlier backward() to go through it again, or compute the forward pass again');
-    }
-  }
+  const order = walkOrder(root);
   const n = order.length;
   // Each tensor's pending gradient, and how many contributions it receives (one per edge).
   const grads: (Float32Array | null)[] = new Array<Float32Array | null>(n).fill(null);

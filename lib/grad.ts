@@ -1,12 +1,14 @@
 // torch.autograd.grad: the gradients of outputs with respect to chosen tensors, returned rather than
 // added into any .grad (leaves' or retained ones'). The walk is backward()'s (runBackward) with a
 // capture map; several outputs are summed with their gradients into one scalar first, whose
-// gradient with respect to each output is exactly that output's gradient.
-import { Tensor } from './tensor';
-import { enableGrad, runBackward } from './autograd';
+// gradient with respect to each output is exactly that output's gradient. With createGraph the walk
+// is autograd_graph.ts's, whose gradients are recorded tensors.
+import { GradNode, Tensor } from './tensor';
+import { enableGrad, runBackward, runGraphBackward } from './autograd';
+import './autograd_graph';
 import { fmt, sameShape } from './shape';
 import { optionsOf, shown } from './args';
-import { transientAlloc } from './storage';
+import { alloc, transientAlloc } from './storage';
 import { add, mul } from './ops/binary';
 import { sum } from './ops/reduce';
 
@@ -18,7 +20,12 @@ export interface GradOptions {
   retainGraph?: boolean;
   /** Give null for an input the outputs do not depend on (default false: an error). */
   allowUnused?: boolean;
-  /** torch's create_graph: not supported (the backward rules are not themselves recorded); only false. */
+  /**
+   * Record the gradients' own computation (torch's create_graph), so that they can be differentiated
+   * again: each gradient returned is then a tensor with a graph (requiresGrad when it depends on a
+   * tensor that does). The graph is kept (retainGraph is implied). Every op on the way needs its
+   * backward as recorded ops (GradNode.graphBackward); one without is an error naming it.
+   */
   createGraph?: boolean;
 }
 
@@ -39,7 +46,6 @@ function tensorList(v: Tensor | readonly Tensor[], what: string): Tensor[] {
  */
 export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options?: GradOptions): (Tensor | null)[] {
   const o = optionsOf(options, 'grad', { gradOutputs: 'value', retainGraph: 'boolean', allowUnused: 'boolean', createGraph: 'boolean' });
-  if (o.createGraph) throw new Error('grad: createGraph is not supported (the backward rules are not themselves recorded, so a gradient cannot be differentiated again)');
   const outs = tensorList(outputs, 'outputs');
   const ins = tensorList(inputs, 'inputs');
   const given = o.gradOutputs === undefined || o.gradOutputs === null ? outs.map(() => null) : o.gradOutputs instanceof Tensor ? [o.gradOutputs] : [...o.gradOutputs];
@@ -51,6 +57,7 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
       throw new Error(`grad: gradOutputs[${i}] must be a tensor of the output's shape ${fmt(outs[i].shape)}, got ${g instanceof Tensor ? `shape ${fmt(g.shape)}` : shown(g)}`);
     }
   });
+  if (o.createGraph) return graphGrad(outs, ins, given, o.allowUnused ?? false);
   let root: Tensor, seed: Float32Array;
   if (outs.length === 1) {
     root = outs[0];
@@ -70,4 +77,34 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
     if (g === null && !o.allowUnused) throw new Error(`grad: inputs[${i}] (shape ${fmt(t.shape)}) was not used to compute the outputs (pass allowUnused: true to get null)`);
     return g && new Tensor(g, [...t.shape]);
   });
+}
+
+/**
+ * grad with createGraph: the walk of recorded rules (autograd_graph.ts) from the outputs, each seeded
+ * with its gradient as it is (graph and all, as torch's grad_outputs: differentiated again, not
+ * through). Several outputs hang from one root whose rule hands each its seed.
+ */
+function graphGrad(outs: Tensor[], ins: Tensor[], given: (Tensor | null)[], allowUnused: boolean): (Tensor | null)[] {
+  const seeds = outs.map((t, i) => given[i] ?? ones(t));
+  let root = outs[0], seed = seeds[0];
+  if (outs.length > 1) {
+    const node: GradNode = {
+      op: 'grad outputs', inputs: outs, graphBackward: () => seeds,
+      backward: () => { throw new Error('internal: the outputs of grad have no kernel backward'); },
+    };
+    root = new Tensor(alloc(1), [], true, node);
+    seed = ones(root);
+  }
+  const capture = new Map<Tensor, Tensor | null>(ins.map((t) => [t, null]));
+  runGraphBackward(root, seed, capture);
+  return ins.map((t, i) => {
+    const g = capture.get(t) ?? null;
+    if (g === null && !allowUnused) throw new Error(`grad: inputs[${i}] (shape ${fmt(t.shape)}) was not used to compute the outputs (pass allowUnused: true to get null)`);
+    return g;
+  });
+}
+
+/** A constant of t's shape, all ones. */
+function ones(t: Tensor): Tensor {
+  return new Tensor(alloc(t.size).fill(1), [...t.shape]);
 }

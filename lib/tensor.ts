@@ -1,6 +1,6 @@
 // Tensor: Float32Array storage (row-major, contiguous), a shape, requiresGrad, grad, and the tape node
 // that made it. Ops are attached as methods by ./methods.ts; the free functions live in ./ops.
-import { noGrad, runBackward } from './autograd';
+import { noGrad, runBackward, runGraphBackward } from './autograd';
 import { UnaryCode } from './backend/backend';
 import { B } from './backend/registry';
 import { fmt, sameShape, sizeOf, Shape } from './shape';
@@ -18,6 +18,9 @@ export interface RemovableHandle {
   /** Unregisters the hook (again: nothing). */
   remove(): void;
 }
+
+/** A node's backward as recorded ops (GradNode.graphBackward): gy to each input's gradient, or null. */
+export type GraphBackward = (gy: Tensor) => readonly (Tensor | null)[];
 
 /** One recorded operation: its inputs and the rule that sends the output's gradient back to them. */
 export interface GradNode {
@@ -38,6 +41,12 @@ export interface GradNode {
    * `ctx` is given by the autograd engine; backward functions that fuse nothing ignore it.
    */
   backward(gy: Float32Array, ctx?: BackwardContext): (Float32Array | GradPart | null)[];
+  /**
+   * The same gradients as `backward`, made of recorded ops so that they can be differentiated again
+   * (createGraph): one entry per input (entries past the returned ones are null). Absent for ops
+   * whose backward exists only as kernels: createGraph through them is an error naming the op.
+   */
+  graphBackward?: GraphBackward;
   /** Set by a backward() that went through this node without retainGraph: a second one throws. */
   usedUp?: boolean;
   /** @internal When the op was recorded, on reuse.ts's clock (which storage its backward may read). */
@@ -87,6 +96,11 @@ export interface BackwardContext {
 export interface BackwardOptions {
   /** Keep the graph for another backward through it (PyTorch's retain_graph); gradients then add up. */
   retainGraph?: boolean;
+  /**
+   * Record the gradients' own computation (PyTorch's create_graph): each leaf's `.grad` becomes a
+   * tensor with a graph, to be differentiated again (a Hessian-vector product). Implies retainGraph.
+   */
+  createGraph?: boolean;
 }
 
 /** Nested arrays of numbers, as `toArray()` returns them. */
@@ -347,6 +361,7 @@ export class Tensor {
       grad = undefined;
     }
     if (!this.requiresGrad) throw new Error('backward: this tensor does not require grad (no input had requiresGrad: true, or it was made under noGrad)');
+    const o = optionsOf(options, 'backward', { retainGraph: 'boolean', createGraph: 'boolean' });
     let seed: Float32Array;
     if (grad === undefined || grad === null) {
       if (this.size !== 1) throw new Error(`backward: grad must be given for a non-scalar output of shape ${fmt(this.shape)}`);
@@ -361,7 +376,12 @@ export class Tensor {
       if (!sameShape(grad.shape, this.shape)) throw new Error(`backward: grad has shape ${fmt(grad.shape)} but the output has shape ${fmt(this.shape)}`);
       seed = grad.data;
     }
-    runBackward(this, seed, optionsOf(options, 'backward', { retainGraph: 'boolean' }).retainGraph === true);
+    if (o.createGraph) {
+      // The given gradient as it is (its graph too), as torch's; a number or the implied 1 as a constant.
+      runGraphBackward(this, grad instanceof Tensor ? grad : new Tensor(seed.slice(), this.shape));
+      return;
+    }
+    runBackward(this, seed, o.retainGraph === true);
   }
 
   /** A tensor sharing this one's storage, cut from the tape. */

@@ -5,27 +5,34 @@
 import { Tensor } from '../tensor';
 import { checkFinite, shown } from '../args';
 import { allocOutput, Round, roundingOf } from '../storage';
-import { checkTensor, letGoAfterBackward, letGoAfterRead, record } from './core';
+import { checkTensor, constantOf, letGoAfterBackward, letGoAfterRead, record } from './core';
 import { add, div, mul, sub } from './binary';
-import { abs, neg, sigmoid, tanh } from './unary';
+import { abs, exp, neg, sigmoid, tanh } from './unary';
 import { softmax } from './softmax';
 import { chunk } from './join';
-import { gt, where } from './more';
+import { ge, gt, le, lt, softplus, where } from './more';
 import { reshape } from './shape';
 import { fmt, normDim } from '../shape';
 
-/** y = f(x) element by element, recorded with the gradient gy * f'(x) that `grad` gives. */
-function pointwise(x: Tensor, what: string, f: (v: number, r: Round) => number, grad: (v: number, gy: number, r: Round) => number): Tensor {
+/**
+ * y = f(x) element by element, recorded with the gradient gy * f'(x) that `grad` gives. For
+ * createGraph, `derivative` gives f'(x) as recorded ops; without it f' is piecewise constant, and its
+ * values (grad of ones) are a constant.
+ */
+function pointwise(x: Tensor, what: string, f: (v: number, r: Round) => number, grad: (v: number, gy: number, r: Round) => number,
+  derivative?: (x: Tensor) => Tensor): Tensor {
   checkTensor(x, what);
   const y = allocOutput(x.size);
   const r = roundingOf(y);
   const xs = x.data;
   for (let i = 0; i < y.length; i++) y[i] = f(xs[i], r);
-  return record(y, x.shape, [x], what, (gy) => {
+  const out = record(y, x.shape, [x], what, (gy) => {
     const gx = allocOutput(gy.length);
     for (let i = 0; i < gx.length; i++) gx[i] = grad(xs[i], gy[i], r);
     return [gx];
   });
+  if (out.node) out.node.graphBackward = (gy) => [mul(gy, derivative ? derivative(x) : constantOf(x, (i) => grad(xs[i], 1, r)))];
+  return out;
 }
 
 /** hardtanh's bounds as floats (finite, the first not above the second), or an error naming `what`. */
@@ -61,7 +68,8 @@ export function hardsigmoid(x: Tensor): Tensor {
  */
 export function hardswish(x: Tensor): Tensor {
   return pointwise(x, 'hardswish', (v, r) => r(v * clamp06(r(v + 3))) / 6,
-    (v, g, r) => (v < -3 ? 0 : v >= 3 ? g : g * r(r(v / 3) + 0.5)));
+    (v, g, r) => (v < -3 ? 0 : v >= 3 ? g : g * r(r(v / 3) + 0.5)),
+    (t) => where(lt(t, -3), 0, where(ge(t, 3), 1, add(div(t, 3), 0.5))));
 }
 
 // min(max(v, 0), 6) with NaN kept (torch's std::min(std::max(...)) order).
@@ -73,7 +81,7 @@ export function logsigmoid(x: Tensor): Tensor {
     const z = r(Math.exp(-Math.abs(v)));
     const q = r(z / r(1 + z));
     return g * (v < 0 ? r(1 - q) : r(0 + q));
-  });
+  }, (t) => sigmoid(neg(t)));
 }
 
 /** x tanh(softplus(x)) (torch.nn.Mish); gradient tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2). */
@@ -83,6 +91,9 @@ export function mish(x: Tensor): Tensor {
     const s = r(1 / r(1 + r(Math.exp(-v))));
     const t = tanhSoftplus(v, r);
     return g * r(t + r(r(v * s) * r(1 - r(t * t))));
+  }, (v) => {
+    const t = tanh(softplus(v));
+    return add(t, mul(mul(v, sigmoid(v)), sub(1, mul(t, t))));
   });
 }
 
@@ -95,7 +106,7 @@ export function selu(x: Tensor): Tensor {
   const scale = Math.fround(SELU_SCALE);
   const neg = Math.fround(Math.fround(SELU_ALPHA) * scale);
   return pointwise(x, 'selu', (v, r) => (v <= 0 ? r(Math.expm1(v)) * neg : v * scale),
-    (v, g, r) => (v <= 0 ? r(g * neg) * r(Math.exp(v)) : g * scale));
+    (v, g, r) => (v <= 0 ? r(g * neg) * r(Math.exp(v)) : g * scale), (t) => where(le(t, 0), mul(exp(t), neg), scale));
 }
 
 /** x / (1 + |x|), torch's composition (so its gradient). */
@@ -164,7 +175,7 @@ export function celu(x: Tensor, alpha = 1): Tensor {
   const inScale = Math.fround(1 / a);
   // torch's elu (scale 1): x <= 0 ? alpha * expm1(x * inputScale) : x; gradient gy * inputScale * alpha * exp(x * inputScale) there.
   return pointwise(x, 'celu', (v, r) => (v <= 0 ? a * r(Math.expm1(r(v * inScale))) : v),
-    (v, g, r) => (v <= 0 ? r(r(g * inScale) * a) * r(Math.exp(r(v * inScale))) : g));
+    (v, g, r) => (v <= 0 ? r(r(g * inScale) * a) * r(Math.exp(r(v * inScale))) : g), (t) => where(le(t, 0), exp(mul(t, inScale)), 1));
 }
 
 /** a * sigmoid(b) for a, b the two halves of x along dim (torch.nn.functional.glu; that dim's size even). */

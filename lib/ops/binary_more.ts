@@ -6,6 +6,9 @@ import { Tensor } from '../tensor';
 import { broadcastShapes, Shape } from '../shape';
 import { recycleArray } from '../reuse';
 import { asTensor, broadcastBinary, Operand, record, sumOwnTo, sumTo } from './core';
+import { add, div, mul, sub } from './binary';
+import { exp, neg, trunc } from './unary';
+import { sumBackTo } from './reduce';
 
 /** The operands as tensors, their broadcast shape, and f(a, b) by `code`. */
 function forward(a: Operand, b: Operand, code: BinaryCode, name: string): { ta: Tensor; tb: Tensor; shape: Shape; y: Float32Array } {
@@ -13,6 +16,17 @@ function forward(a: Operand, b: Operand, code: BinaryCode, name: string): { ta: 
   const tb = asTensor(b, name);
   const shape = broadcastShapes(ta.shape, tb.shape, name);
   return { ta, tb, shape, y: broadcastBinary(code, ta.data, ta.shape, tb.data, tb.shape, shape) };
+}
+
+/**
+ * out with its graph backward (when recorded): gy times each operand's factor (recorded ops, or a
+ * number), summed back to its shape.
+ */
+function withRule(out: Tensor, ta: Tensor, tb: Tensor, da: () => Operand, db: () => Operand): Tensor {
+  if (out.node) {
+    out.node.graphBackward = (gy) => [ta.requiresGrad ? sumBackTo(mul(gy, da()), ta.shape) : null, tb.requiresGrad ? sumBackTo(mul(gy, db()), tb.shape) : null];
+  }
+  return out;
 }
 
 /** (gy op x), x broadcast to gy's shape, summed back to x's: a gradient gy * x or gy / x. */
@@ -34,7 +48,8 @@ function negatedGrad(gy: Float32Array, q: Float32Array, shape: Shape, to: Shape)
  */
 export function atan2(a: Operand, b: Operand): Tensor {
   const { ta, tb, shape, y } = forward(a, b, Binary.atan2, 'atan2');
-  return record(y, shape, [ta, tb], 'atan2', (gy) => {
+  const squares = () => add(mul(ta, ta), mul(tb, tb));
+  return withRule(record(y, shape, [ta, tb], 'atan2', (gy) => {
     // torch's atan2_backward: (gy * b) * recip and (gy * -a) * recip, recip = 1 / (a a + b b).
     const recip = broadcastBinary(Binary.atan2Recip, ta.data, ta.shape, tb.data, tb.shape, shape);
     const part = (x: Tensor, to: Shape, negate: boolean): Float32Array => {
@@ -47,7 +62,7 @@ export function atan2(a: Operand, b: Operand): Tensor {
     const grads = [ta.requiresGrad ? part(tb, ta.shape, false) : null, tb.requiresGrad ? part(ta, tb.shape, true) : null];
     recycleArray(recip);
     return grads;
-  });
+  }), ta, tb, () => div(tb, squares()), () => neg(div(ta, squares())));
 }
 
 /**
@@ -56,7 +71,7 @@ export function atan2(a: Operand, b: Operand): Tensor {
  */
 export function fmod(a: Operand, b: Operand): Tensor {
   const { ta, tb, shape, y } = forward(a, b, Binary.fmod, 'fmod');
-  return record(y, shape, [ta, tb], 'fmod', (gy) => {
+  return withRule(record(y, shape, [ta, tb], 'fmod', (gy) => {
     let gb: Float32Array | null = null;
     if (tb.requiresGrad) {
       // torch's -grad * a.div(b, rounding_mode='trunc'): trunc of the rounded quotient.
@@ -65,7 +80,7 @@ export function fmod(a: Operand, b: Operand): Tensor {
       gb = negatedGrad(gy, q, shape, tb.shape);
     }
     return [ta.requiresGrad ? sumTo(gy, shape, ta.shape) : null, gb];
-  });
+  }), ta, tb, () => 1, () => neg(trunc(div(ta, tb))));
 }
 
 /**
@@ -74,10 +89,12 @@ export function fmod(a: Operand, b: Operand): Tensor {
  */
 export function remainder(a: Operand, b: Operand): Tensor {
   const { ta, tb, shape, y } = forward(a, b, Binary.remainder, 'remainder');
-  return record(y, shape, [ta, tb], 'remainder', (gy) => [
+  const out = record(y, shape, [ta, tb], 'remainder', (gy) => [
     ta.requiresGrad ? sumTo(gy, shape, ta.shape) : null,
     tb.requiresGrad ? negatedGrad(gy, broadcastBinary(Binary.floorDiv, ta.data, ta.shape, tb.data, tb.shape, shape), shape, tb.shape) : null,
   ]);
+  // -floor(a / b) as the kernel rounds it: a constant (its own derivative is zero).
+  return withRule(out, ta, tb, () => 1, () => neg(new Tensor(broadcastBinary(Binary.floorDiv, ta.data, ta.shape, tb.data, tb.shape, shape), shape)));
 }
 
 /**
@@ -86,7 +103,7 @@ export function remainder(a: Operand, b: Operand): Tensor {
  */
 export function logaddexp(a: Operand, b: Operand): Tensor {
   const { ta, tb, shape, y } = forward(a, b, Binary.logaddexp, 'logaddexp');
-  return record(y, shape, [ta, tb], 'logaddexp', (gy) => {
+  const out = record(y, shape, [ta, tb], 'logaddexp', (gy) => {
     const part = (x: Tensor, other: Tensor): Float32Array => {
       const denom = broadcastBinary(Binary.logaddexpDenom, x.data, x.shape, other.data, other.shape, shape);
       const g = gradBy(Binary.div, gy, shape, denom, shape, x.shape);
@@ -95,6 +112,7 @@ export function logaddexp(a: Operand, b: Operand): Tensor {
     };
     return [ta.requiresGrad ? part(ta, tb) : null, tb.requiresGrad ? part(tb, ta) : null];
   });
+  return withRule(out, ta, tb, () => exp(sub(ta, out)), () => exp(sub(tb, out)));
 }
 
 /**
@@ -103,7 +121,7 @@ export function logaddexp(a: Operand, b: Operand): Tensor {
  */
 export function hypot(a: Operand, b: Operand): Tensor {
   const { ta, tb, shape, y } = forward(a, b, Binary.hypot, 'hypot');
-  return record(y, shape, [ta, tb], 'hypot', (gy) => {
+  const out = record(y, shape, [ta, tb], 'hypot', (gy) => {
     // torch's grad * a / result: the product first, then the quotient.
     const part = (x: Tensor): Float32Array => {
       const t = broadcastBinary(Binary.mul, gy, shape, x.data, x.shape, shape);
@@ -113,4 +131,5 @@ export function hypot(a: Operand, b: Operand): Tensor {
     };
     return [ta.requiresGrad ? part(ta) : null, tb.requiresGrad ? part(tb) : null];
   });
+  return withRule(out, ta, tb, () => div(ta, out), () => div(tb, out));
 }

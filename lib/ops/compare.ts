@@ -7,6 +7,9 @@ import { Tensor } from '../tensor';
 import { broadcastShapes } from '../shape';
 import { alloc, allocOutput } from '../storage';
 import { asTensor, broadcastBinary, checkTensor, expandTo, Operand, record, sumOwnTo } from './core';
+import { elementwiseSlopeRule } from './unary_graph';
+import { mul } from './binary';
+import { sumBackTo } from './reduce';
 import { recycleArray } from '../reuse';
 import { shown } from '../args';
 
@@ -15,7 +18,7 @@ function extremum(which: 'maximum' | 'minimum', a: Operand, b: Operand): Tensor 
   const tb = asTensor(b, which);
   const shape = broadcastShapes(ta.shape, tb.shape, which);
   const y = broadcastBinary(which === 'maximum' ? Binary.maximum : Binary.minimum, ta.data, ta.shape, tb.data, tb.shape, shape);
-  return record(y, shape, [ta, tb], which, (gy) => {
+  const out = record(y, shape, [ta, tb], which, (gy) => {
     // torch's rule: each side gets the gradient unless the other side won (a NaN loses nothing),
     // halved on a tie. Native passes: the tie mask, the halved choice, then each side's loss mask.
     const tie = broadcastBinary(Binary.eqMask, ta.data, ta.shape, tb.data, tb.shape, shape);
@@ -36,6 +39,21 @@ function extremum(which: 'maximum' | 'minimum', a: Operand, b: Operand): Tensor 
     recycleArray(share);
     return grads;
   });
+  if (out.node) {
+    // The same rule as constant weights over the output: 1/2 on a tie, 0 where the side lost, else 1.
+    const weight = (isA: boolean): Tensor => {
+      const tie = broadcastBinary(Binary.eqMask, ta.data, ta.shape, tb.data, tb.shape, shape);
+      const lost = broadcastBinary((which === 'maximum') === isA ? Binary.ltMask : Binary.gtMask, ta.data, ta.shape, tb.data, tb.shape, shape);
+      for (let i = 0; i < tie.length; i++) tie[i] = tie[i] ? 0.5 : lost[i] ? 0 : 1;
+      recycleArray(lost);
+      return new Tensor(tie, shape);
+    };
+    out.node.graphBackward = (gy) => [
+      ta.requiresGrad ? sumBackTo(mul(gy, weight(true)), ta.shape) : null,
+      tb.requiresGrad ? sumBackTo(mul(gy, weight(false)), tb.shape) : null,
+    ];
+  }
+  return out;
 }
 
 /** Element-wise larger of a and b (broadcast; NaN if either is), as torch.maximum. */
@@ -66,7 +84,7 @@ export function clamp(x: Tensor, min?: Tensor | number | null, max?: Tensor | nu
   // with both bounds, where clamp kept x (one pass; none passes when min > max).
   const y = allocOutput(x.size);
   B().clamp(x.data, lo, hi, y);
-  return record(y, x.shape, [x], 'clamp', (gy) => {
+  const out = record(y, x.shape, [x], 'clamp', (gy) => {
     if (hasLo && hasHi && lo > hi) return [alloc(gy.length)];
     const gx = allocOutput(gy.length);
     if (hasLo && hasHi) B().unaryGrad(Unary.clampKept, x.data, y, gy, gx, 0);
@@ -74,6 +92,8 @@ export function clamp(x: Tensor, min?: Tensor | number | null, max?: Tensor | nu
     else B().unaryGrad(Unary.clampMax, x.data, y, gy, gx, hi);
     return [gx];
   });
+  if (out.node) out.node.graphBackward = elementwiseSlopeRule(out);
+  return out;
 }
 
 /**

@@ -18,6 +18,9 @@ import { sum } from './reduce';
 import { pad } from './pad_resize';
 import { convByImage } from './conv_by_image';
 import { convRowsThen } from './conv_rows';
+import { imageFromRows } from './conv_more';
+import { convGraphGrads, imageGradRows } from './conv_graph';
+import { addAt } from './offsets';
 
 /** A size of each of the two spatial dimensions: one number for both, or [height, width]. */
 export type Size2 = number | readonly [number, number];
@@ -142,12 +145,22 @@ export function imageRowsOf(x4: Tensor, g: Geometry, c0: number, cg: number, pad
   const geom = packed(g);
   const rows = allocOutput(g.n * g.oh * g.ow * cg * g.kh * g.kw);
   B().imageRows(x4.data, geom, c0, cg, pad, rows);
-  return record(rows, [g.n * g.oh * g.ow, cg * g.kh * g.kw], [x4], 'imageRows', (gy) => {
+  const out = record(rows, [g.n * g.oh * g.ow, cg * g.kh * g.kw], [x4], 'imageRows', (gy) => {
     // Channels outside [c0, c0 + cg) get no gradient: zeros, unless the kernel writes them all.
     const gx = c0 === 0 && cg === g.c ? allocOutput(x4.size) : alloc(x4.size);
     B().imageRowsGrad(gy, geom, c0, cg, gx);
     return [gx];
   });
+  if (out.node) {
+    out.node.graphBackward = (gy) => {
+      const part = imageFromRows(gy, { ...g, c: cg });
+      if (cg === g.c) return [part];
+      // The other channels' zeros around the group's (constants).
+      const zeros = (c: number) => new Tensor(alloc(g.n * c * g.h * g.w), [g.n, c, g.h, g.w]);
+      return [cat([...(c0 > 0 ? [zeros(c0)] : []), part, ...(c0 + cg < g.c ? [zeros(g.c - c0 - cg)] : [])], 1)];
+    };
+  }
+  return out;
 }
 
 /**
@@ -279,6 +292,12 @@ function depthwise(x4: Tensor, weight: Tensor, bias: Tensor | null, g: Geometry,
     if (weight.requiresGrad) B().depthwiseConv2dGradWeight(gy, x4.data, geom, m, gw = allocOutput(weight.size));
     return [gx, gw];
   });
+  if (y.node) {
+    y.node.graphBackward = (gy) => {
+      const { gx, gw } = convGraphGrads(imageGradRows(gy), x4, weight, g, g.c);
+      return [gx, gw];
+    };
+  }
   if (bias) {
     const conv = y;
     y = add(y, bias.reshape([g.c * m, 1, 1]));
@@ -353,11 +372,14 @@ export function takenOffsets(outs: number): { offsets: Tensor; at: Int32Array } 
 
 /** The values y of a max pooling of x as an op whose gradient goes to the element each took (`at`; -1 none), as gather's backward. */
 export function taken(x: Tensor, y: Float32Array, shape: number[], offsets: Tensor, at: Int32Array, what: string): Tensor {
-  return record(y, shape, [x, offsets], what, (gy) => {
+  const out = record(y, shape, [x, offsets], what, (gy) => {
     const gx = alloc(x.size);
     B().indexRowsGrad(gy, 1, x.size, 1, at, gx, -1);
     return [gx, null];
   });
+  // The offsets copied while the node (and so `offsets`' storage) is alive.
+  if (out.node) out.node.graphBackward = (gy) => [addAt(gy, at.slice(), x.shape)];
+  return out;
 }
 
 /**

@@ -13,6 +13,8 @@ import { alloc, allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
 import { record } from './core';
 import { Geometry, packed } from './conv';
+import { convGraphGrads, imageGradRows } from './conv_graph';
+import { sum } from './reduce';
 
 /** The at-th block of `size` floats of a: an image's, or a group's part of one. */
 const part = (a: Float32Array, at: number, size: number): Float32Array => a.subarray(at * size, (at + 1) * size);
@@ -41,7 +43,7 @@ export function convByImage(x4: Tensor, weight: Tensor, bias: Tensor | null, g: 
   }
   recycleArray(cols);
   const inputs = bias ? [x4, weight, bias] : [x4, weight];
-  return record(y, [g.n, out, g.oh, g.ow], inputs, 'conv2d', (gy) => {
+  const result = record(y, [g.n, out, g.oh, g.ow], inputs, 'conv2d', (gy) => {
     const gx = x4.requiresGrad ? allocOutput(x4.size) : null;
     const gw = weight.requiresGrad ? allocOutput(weight.size) : null;
     const windows = gw ? allocOutput(depth * plane) : null;
@@ -67,6 +69,14 @@ export function convByImage(x4: Tensor, weight: Tensor, bias: Tensor | null, g: 
     if (bias) grads.push(bias.requiresGrad ? biasGrad(gy, g.n, out, plane) : null);
     return grads;
   });
+  if (result.node) {
+    result.node.graphBackward = (gy) => {
+      const gRows = imageGradRows(gy);
+      const { gx, gw } = convGraphGrads(gRows, x4, weight, g, groups);
+      return [gx, gw, bias?.requiresGrad ? sum(gRows, 0) : null];
+    };
+  }
+  return result;
 }
 
 /** The bias's gradient: gy [n, out, plane] summed over its planes, then over its images. */

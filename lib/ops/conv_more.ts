@@ -12,7 +12,7 @@ import { as1d, lengths, rowImages } from './one_row';
 import { matmul } from './matmul';
 import { cat, narrow } from './join';
 import { add } from './binary';
-import { avgPool2d, AvgPool2dOptions, checkGeometry, conv2d, convByImageFloats, Geometry, maxPool2d, MaxPool2dOptions, maxPool2dWithIndices, packed, pair, Size2 } from './conv';
+import { avgPool2d, AvgPool2dOptions, checkGeometry, conv2d, convByImageFloats, Geometry, imageRowsOf, maxPool2d, MaxPool2dOptions, maxPool2dWithIndices, packed, pair, Size2 } from './conv';
 import type { PoolWithIndices } from './adaptive';
 import { convTransposeByImage } from './conv_by_image';
 
@@ -160,11 +160,13 @@ export function imageFromRows(rows: Tensor, g: Geometry): Tensor {
   const geom = packed(g);
   const y = allocOutput(g.n * g.c * g.h * g.w);
   B().imageRowsGrad(rows.data, geom, 0, g.c, y);
-  return record(y, [g.n, g.c, g.h, g.w], [rows], 'imageFromRows', (gy) => {
+  const out = record(y, [g.n, g.c, g.h, g.w], [rows], 'imageFromRows', (gy) => {
     const gr = allocOutput(rows.size);
     B().imageRows(gy, geom, 0, g.c, 0, gr);
     return [gr];
   });
+  if (out.node) out.node.graphBackward = (gy) => [imageRowsOf(gy, g, 0, g.c, 0)];
+  return out;
 }
 
 /**

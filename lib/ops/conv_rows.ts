@@ -16,6 +16,9 @@ import { letGoAfterBackward, recordKeeping } from './core';
 import { ACT_CODE, FusedActivation, preActivationGrad } from './matmul';
 import { gelu } from './unary';
 import { Geometry, packed } from './conv';
+import { convGraphGrads } from './conv_graph';
+import { unaryGraphRule } from './unary_graph';
+import { sum } from './reduce';
 
 // Floats of rows gradient made at a time in backward (at least one image's). C1's step (bench/
 // step_profile.ts c1, 3 alternated runs against the two nodes apart) at 2^18, chunks of 4 images:
@@ -54,7 +57,7 @@ export function convRowsThen(x4: Tensor, weight2d: Tensor, bias: Tensor | null, 
   be.gemm(false, true, count, out, depth, 1, rows, weight2d.data, 0, y, bias ? bias.data : null, act);
   const inputs = bias ? [x4, weight2d, bias] : [x4, weight2d];
   const per = Math.max(1, Math.floor(chunkFloats / (plane * depth))); // images a chunk of backward
-  return recordKeeping(y, [count, out], inputs, [rows], 'conv2d', (gy, ctx) => {
+  const result = recordKeeping(y, [count, out], inputs, [rows], 'conv2d', (gy, ctx) => {
     const { gz, gb } = preActivationGrad(be, act, y, gy, count, out, bias, ctx?.gated ?? false);
     const gw = weight2d.requiresGrad ? weight2d.gradBuffer() : null; // overwritten whole (beta 0)
     if (gw) be.gemm(true, false, out, depth, count, 1, gz, rows, 0, gw, null, 0);
@@ -73,4 +76,14 @@ export function convRowsThen(x4: Tensor, weight2d: Tensor, bias: Tensor | null, 
     if (gz !== gy) recycleArray(gz);
     return bias ? [gx, gw, gb] : [gx, gw];
   });
+  if (result.node) {
+    // As linear's: the activation's derivative from the output, then the convolution's rule.
+    const activationRule = act ? unaryGraphRule(act, result, result, 0) : null;
+    result.node.graphBackward = (gy) => {
+      const gz = activationRule ? (activationRule(gy)[0] as Tensor) : gy;
+      const { gx, gw } = convGraphGrads(gz, x4, weight2d, g, 1);
+      return [gx, gw, bias?.requiresGrad ? sum(gz, 0) : null];
+    };
+  }
+  return result;
 }

@@ -20,12 +20,20 @@ export function record(data: Float32Array, shape: Shape, inputs: Tensor[], op: s
   let needs = false;
   if (isGradEnabled()) for (const t of inputs) if (t.requiresGrad) needs = true;
   if (!needs) return new Tensor(data, shape, false, null);
-  const node: GradNode = { op, inputs, backward, gate, usedUp: false, recordedAt: 0 };
+  // graphBackward is set by the op after (createGraph's rule), on a node of this one shape.
+  const node: GradNode = { op, inputs, backward, gate, graphBackward: undefined, usedUp: false, recordedAt: 0 };
   const y = new Tensor(data, shape, true, node);
   node.recordedAt = nodeRecorded(); // after y: its backward may read y's storage too (reuse.ts)
   if (inPlaceSeen()) node.savedVersions = versionsOf([...inputs, y]);
   for (const t of inputs) if (countedConstant(t)) constantRead(t);
   return y;
+}
+
+/** A constant tensor of x's shape holding f(i) at each index i (a rule's mask or derivative). */
+export function constantOf(x: Tensor, f: (i: number) => number): Tensor {
+  const d = allocOutput(x.size);
+  for (let i = 0; i < d.length; i++) d[i] = f(i);
+  return new Tensor(d, x.shape);
 }
 
 // A constant whose readers record() counts: only large ones, since small ones are never pooled

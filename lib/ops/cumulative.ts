@@ -8,6 +8,10 @@ import { alloc, allocOutput } from '../storage';
 import { broadcastBinary, checkTensor, disposeAll, record } from './core';
 import { Dims, max, min, reducedShape, reduceOverDims, sum } from './reduce';
 import { abs, square } from './unary';
+import { div, mul } from './binary';
+import { eq, where } from './more';
+import { reshape } from './shape';
+import { flip } from './index_ops';
 import { isGradEnabled, noGrad } from '../autograd';
 
 // Running sums along the middle axis of [outer, len, inner], last to first when `reverse`: in
@@ -46,11 +50,14 @@ export function cumsum(x: Tensor, dim: number): Tensor {
   const [outer, len, inner] = splitAt(x.shape, normDim(dim, x.ndim, 'cumsum'));
   const y = allocOutput(x.size);
   scan(x.data, outer, len, inner, y, false);
-  return record(y, x.shape, [x], 'cumsum', (gy) => {
+  const out = record(y, x.shape, [x], 'cumsum', (gy) => {
     const gx = allocOutput(gy.length);
     scan(gy, outer, len, inner, gx, true);
     return [gx];
   });
+  // The running sum from the end, as flips around a cumsum.
+  if (out.node) out.node.graphBackward = (gy) => [flip(cumsum(flip(gy, [dim]), dim), [dim])];
+  return out;
 }
 
 /** The 2-norm along d (all elements for -1): sqrt(sum(x * x)), its gradient torch's x (gy / y), 0 where y is 0. */
@@ -63,11 +70,13 @@ function norm2(x: Tensor, d: number, keepDim: boolean): Tensor {
   });
   if (!(x.requiresGrad && isGradEnabled())) return y;
   const kept = reducedShape(x.shape, d, true);
-  return record(y.data, y.shape, [x], 'norm', (gy) => {
+  const out = record(y.data, y.shape, [x], 'norm', (gy) => {
     const scale = allocOutput(gy.length);
     for (let i = 0; i < gy.length; i++) scale[i] = y.data[i] === 0 ? 0 : gy[i] / y.data[i];
     return [broadcastBinary(Binary.mul, x.data, x.shape, scale, kept, x.shape)];
   });
+  if (out.node) out.node.graphBackward = (gy) => [mul(x, reshape(where(eq(out, 0), 0, div(gy, out)), kept))];
+  return out;
 }
 
 /**

@@ -9,6 +9,7 @@ import { checkTensor, KERNEL_DIMS, letGoAfterBackward, record } from './core';
 import { int32sFrom } from '../tiny';
 import { narrow } from './join';
 import { shown } from '../args';
+import { addAt } from './offsets';
 
 // Index values as integers in [0, size). Negatives are refused, as torch.index_select and
 // torch.gather refuse them: a -1 left in a label or index tensor (a padding mark) would otherwise
@@ -42,11 +43,21 @@ export function indexSelect(x: Tensor, dim: number, indices: Tensor | readonly n
   shape[d] = idx.length;
   const y = allocOutput(sizeOf(shape));
   B().indexRows(x.data, outer, len, inner, idx, y);
-  return record(y, shape, [x], 'indexSelect', (gy) => {
+  const out = record(y, shape, [x], 'indexSelect', (gy) => {
     const gx = x.gradBuffer().fill(0); // a parameter's released gradient, as Embedding's
     B().indexRowsGrad(gy, outer, len, inner, idx, gx, -1);
     return [gx];
   });
+  if (out.node) {
+    out.node.graphBackward = (gy) => {
+      // Each output element's flat offset in x.
+      const at = new Int32Array(y.length);
+      const m = idx.length;
+      for (let o = 0; o < outer; o++) for (let j = 0; j < m; j++) for (let i = 0; i < inner; i++) at[(o * m + j) * inner + i] = (o * len + idx[j]) * inner + i;
+      return [addAt(gy, at, x.shape)];
+    };
+  }
+  return out;
 }
 
 /**
@@ -97,12 +108,14 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   }
   const bad = B().gather(x.data, index.data, int32sFrom(is), int32sFrom(xs), kd, y, where);
   if (bad >= 0) throw new Error(`gather: index ${index.data[bad]} at position ${bad} is out of range for a dimension of size ${x.shape[d]}`);
-  return record(y, index.shape, [x], 'gather', (gy) => {
+  const out = record(y, index.shape, [x], 'gather', (gy) => {
     const gx = x.gradBuffer().fill(0); // a parameter's released gradient, as Embedding's
     // record keeps this backward only when x needs a gradient, and then where was made.
     B().indexRowsGrad(gy, 1, x.size, 1, where as Int32Array, gx, -1);
     return [gx];
   });
+  if (out.node) out.node.graphBackward = (gy) => [addAt(gy, (where as Int32Array).slice(), x.shape)];
+  return out;
 }
 
 /** x with its elements in reverse order along each of `dims` (torch.flip; a copy, the gradient flipped back). */

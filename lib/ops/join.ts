@@ -5,7 +5,7 @@
 import { Tensor } from '../tensor';
 import { fmt, normDim, splitAt } from '../shape';
 import { shown } from '../args';
-import { allocOutput } from '../storage';
+import { alloc, allocOutput } from '../storage';
 import { checkTensor, letGoAfterBackward, record } from './core';
 import { copyBlocks } from '../copy';
 import { unsqueeze } from './shape';
@@ -36,7 +36,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const y = allocOutput(outer * total);
   let at = 0;
   ts.forEach((t, i) => { copyBlocks(t.data, 0, widths[i], y, at, total, widths[i], outer); at += widths[i]; });
-  return record(y, shape, ts, 'cat', (gy) => {
+  const out = record(y, shape, ts, 'cat', (gy) => {
     let from = 0;
     return ts.map((t, i) => {
       const start = from;
@@ -47,6 +47,16 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       return g;
     });
   });
+  if (out.node) {
+    out.node.graphBackward = (gy) => {
+      let from = 0;
+      return ts.map((t) => {
+        from += t.shape[d];
+        return t.requiresGrad ? narrow(gy, d, from - t.shape[d], t.shape[d]) : null;
+      });
+    };
+  }
+  return out;
 }
 
 /** Joins tensors of one shape along a new dimension `dim` (default 0), as torch.stack. */
@@ -93,7 +103,13 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   if (!view) copyBlocks(x.data, s * inner, size * inner, y, 0, n, n, outer);
   // Its gradient is gy's block alone: the walk adds it into x's (split's and chunk's pieces each
   // made a zeroed array as large as x, which the walk then added: 98 pieces, 98 passes over x).
-  return record(y, shape, [x], 'narrow', (gy) => [{ part: gy, offset: s * inner, stride: size * inner, len: length * inner, count: outer }]);
+  const out = record(y, shape, [x], 'narrow', (gy) => [{ part: gy, offset: s * inner, stride: size * inner, len: length * inner, count: outer }]);
+  if (out.node) {
+    // gy between zeros (constants) along d: x's shape again.
+    const zeros = (len: number) => new Tensor(alloc(outer * len * inner), x.shape.map((v, k) => (k === d ? len : v)));
+    out.node.graphBackward = (gy) => [cat([...(s > 0 ? [zeros(s)] : []), gy, ...(s + length < size ? [zeros(size - s - length)] : [])], d)];
+  }
+  return out;
 }
 
 /** Pieces of `x` along `dim`: of `splitSize` indices each (the last may be shorter), or of the listed sizes (torch.split). */

@@ -3,7 +3,7 @@
 // step ('mean' | 'sum' | 'none', and KLDivLoss's 'batchmean') every loss ends with.
 import { Binary, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
-import { Tensor } from '../tensor';
+import { GraphBackward, Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { shown } from '../args';
 import { alloc, allocIndexOutput, allocOutput, Round, roundingOf } from '../storage';
@@ -11,8 +11,10 @@ import { POOL_MIN_LENGTH, recycleArray } from '../reuse';
 import { noGrad } from '../autograd';
 import { broadcastBinary, letGoAfterBackward, letGoAfterRead, record, recordKeeping } from './core';
 import { mean, sum } from './reduce';
-import { div, mul, sub } from './binary';
-import { exp, log } from './unary';
+import { add, div, mul, sub } from './binary';
+import { reshape } from './shape';
+import { logSoftmax, softmax } from './softmax';
+import { exp, log, neg } from './unary';
 import { eq, where } from './more';
 
 /** How a loss combines per-element values. */
@@ -63,7 +65,7 @@ export function differenceLoss(input: Tensor, target: Tensor, reduction: 'mean' 
   const total = squared ? B().sumSquares([d]) : B().sumAbs([d]);
   const out = alloc(1);
   out[0] = reduction === 'mean' ? total / n : total;
-  return recordKeeping(out, [], [input, target], [d], squared ? 'mseLoss' : 'l1Loss', (gy) => {
+  const loss = recordKeeping(out, [], [input, target], [d], squared ? 'mseLoss' : 'l1Loss', (gy) => {
     const mean = reduction === 'mean';
     const seed = gy[0];
     const f = roundingOf(d);
@@ -86,6 +88,22 @@ export function differenceLoss(input: Tensor, target: Tensor, reduction: 'mean' 
     };
     return [input.requiresGrad ? scaled(false) : null, target.requiresGrad ? scaled(true) : null];
   });
+  if (loss.node) {
+    // d (2 / n) gy recorded from the inputs, or sign(d) (gy / n) (a constant slope); the target's negated.
+    loss.node.graphBackward = (gy) => {
+      const scale = reduction === 'mean' ? n : 1;
+      const gi = squared ? mul(mul(sub(input, target), 2 / scale), gy) : mul(new Tensor(signs(d), shape), div(gy, scale));
+      return [input.requiresGrad ? gi : null, target.requiresGrad ? neg(gi) : null];
+    };
+  }
+  return loss;
+}
+
+/** sign(d) as a new array. */
+function signs(d: Float32Array): Float32Array {
+  const s = allocOutput(d.length);
+  B().unary(Unary.sign, d, s, 0);
+  return s;
 }
 
 /** Class targets: indices (one per row) or probabilities ([rows, cols]). */
@@ -140,8 +158,35 @@ export function crossEntropyRows(logits: Tensor, target: ClassTarget, labelSmoot
     return target instanceof Tensor && tp && target.requiresGrad ? [gx, probabilityTargetGrad(logits.data, rows, cols, labelSmoothing, gy)] : [gx];
   };
   // A probability target that needs a gradient is an input; only the backward reads the probabilities.
-  if (target instanceof Tensor && tp && target.requiresGrad) return recordKeeping(loss, [rows], [logits, target], [prob], 'crossEntropy', backward);
-  return recordKeeping(loss, [rows], [logits], [prob], 'crossEntropy', backward);
+  const targetNeedsGrad = target instanceof Tensor && tp !== null && target.requiresGrad;
+  const y = targetNeedsGrad ? recordKeeping(loss, [rows], [logits, target as Tensor], [prob], 'crossEntropy', backward)
+    : recordKeeping(loss, [rows], [logits], [prob], 'crossEntropy', backward);
+  if (y.node) y.node.graphBackward = crossEntropyGraphRule(logits, target, ti, labelSmoothing);
+  return y;
+}
+
+/**
+ * crossEntropyRows' backward as recorded ops. With t' the smoothed target (t (1 - ls) + ls / C, t
+ * one-hot for class indices), a row's loss -sum t' log softmax(x) has gradient (p sum(t') - t') gy
+ * for the logits and -(1 - ls) log p gy for a probability target.
+ */
+function crossEntropyGraphRule(logits: Tensor, target: ClassTarget, ti: Int32Array | null, ls: number): GraphBackward {
+  const [rows, cols] = logits.shape;
+  return (gy) => {
+    const g = reshape(gy, [rows, 1]);
+    let t: Tensor;
+    if (ti) {
+      const oneHot = alloc(rows * cols);
+      for (let r = 0; r < rows; r++) oneHot[r * cols + ti[r]] = 1;
+      t = new Tensor(oneHot, [rows, cols]);
+    } else {
+      t = target as Tensor;
+    }
+    const smoothed = ls > 0 ? add(mul(t, 1 - ls), ls / cols) : t;
+    const gx = logits.requiresGrad ? mul(sub(mul(softmax(logits, 1), sum(smoothed, 1, true)), smoothed), g) : null;
+    const gt = !ti && t.requiresGrad ? mul(mul(logSoftmax(logits, 1), g), -(1 - ls)) : null;
+    return [gx, gt];
+  };
 }
 
 /**

@@ -10,7 +10,9 @@ import { checkTensor, letGoAfterBackward, record } from './core';
 import { isGradEnabled } from '../autograd';
 import { shown } from '../args';
 import { gelu } from './unary';
-import { expand } from './shape';
+import { expand, reshape, transpose } from './shape';
+import { sum } from './reduce';
+import { unaryGraphRule } from './unary_graph';
 
 function mismatch(a: Tensor, b: Tensor): Error {
   return new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not aligned (inner dimensions ${a.shape[a.ndim - 1]} vs ${b.shape[Math.max(b.ndim - 2, 0)]})`);
@@ -40,7 +42,7 @@ function mm2d(a: Tensor, b: Tensor, m: number, k: number, n: number, batch: numb
       be.gemm(false, false, m, n, k, 1, av, bv, 0, y.subarray(i * m * n, (i + 1) * m * n), null, 0);
     }
   }
-  return record(y, outShape, [a, b], 'matmul', (gy) => {
+  const out = record(y, outShape, [a, b], 'matmul', (gy) => {
     // Every element of ga and gb is written (beta 0 on each slice's first product): reused storage is fine.
     const ga = a.requiresGrad ? a.gradBuffer() : null;
     const gb = b.requiresGrad ? b.gradBuffer() : null;
@@ -59,6 +61,20 @@ function mm2d(a: Tensor, b: Tensor, m: number, k: number, n: number, batch: numb
     }
     return [ga, gb];
   });
+  if (out.node) {
+    // gy b^T and a^T gy, pair by pair (b shared by all: a's rows as one matrix).
+    out.node.graphBackward = (gy) => {
+      const g3 = reshape(gy, [batch, m, n]);
+      const ga = a.requiresGrad ? reshape(matmul(g3, transpose(b, -1, -2)), a.shape) : null;
+      let gb: Tensor | null = null;
+      if (b.requiresGrad) {
+        gb = bBatched ? reshape(matmul(transpose(reshape(a, [batch, m, k]), 1, 2), g3), b.shape)
+          : matmul(transpose(reshape(a, [batch * m, k]), 0, 1), reshape(gy, [batch * m, n]));
+      }
+      return [ga, gb];
+    };
+  }
+  return out;
 }
 
 /**
@@ -157,7 +173,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
   const be = B();
   be.gemm(false, true, batch, out, inF, 1, x.data, weight.data, 0, y, bias ? bias.data : null, act);
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  return record(y, outShape, inputs, 'linear', (gy, ctx) => {
+  const result = record(y, outShape, inputs, 'linear', (gy, ctx) => {
     const { gz, gb } = preActivationGrad(be, act, y, gy, batch, out, bias, ctx?.gated ?? false);
     const gx = x.requiresGrad ? allocOutput(x.size) : null;
     // When x is a fused linear + activation's output and this is its one use, the input gradient
@@ -172,4 +188,18 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
     if (gz !== gy) recycleArray(gz);
     return bias ? [gx, gw, gb] : [gx, gw];
   }, act ? { act, y } : undefined);
+  if (result.node) {
+    // The activation's derivative from the output (relu's slope, sigmoid's and tanh's from y alone).
+    const activationRule = act ? unaryGraphRule(act, result, result, 0) : null;
+    result.node.graphBackward = (gy) => {
+      const gz = activationRule ? (activationRule(gy)[0] as Tensor) : gy;
+      const gz2 = reshape(gz, [batch, out]);
+      return [
+        x.requiresGrad ? matmul(gz, weight) : null,
+        weight.requiresGrad ? matmul(transpose(gz2, 0, 1), reshape(x, [batch, inF])) : null,
+        bias?.requiresGrad ? sum(gz2, 0) : null,
+      ];
+    };
+  }
+  return result;
 }

@@ -10,8 +10,9 @@ import { allocOutput } from '../storage';
 import { add, div, mul, sub } from './binary';
 import { recycleArray } from '../reuse';
 import { asTensor, broadcastBinary, checkTensor, copyInto, disposeAll, expandTo, letGoAfterBackward, letGoAfterRead, Operand, record, recordKeeping, sumOwnTo } from './core';
-import { Dims, max, mean, reducedShape, reduceOverDims, sum, sumOrMean } from './reduce';
+import { Dims, max, mean, reducedShape, reduceOverDims, sum, sumBackTo, sumOrMean } from './reduce';
 import { exp, log, unaryOp } from './unary';
+import { reshape } from './shape';
 import { isGradEnabled, noGrad } from '../autograd';
 
 /** A copy of x with its own storage; gradients flow through it (torch.clone). */
@@ -19,7 +20,9 @@ export function clone(x: Tensor): Tensor {
   checkTensor(x, 'clone');
   const y = allocOutput(x.size);
   copyInto(x.data, y);
-  return record(y, x.shape, [x], 'clone', (gy) => [gy]);
+  const out = record(y, x.shape, [x], 'clone', (gy) => [gy]);
+  if (out.node) out.node.graphBackward = (gy) => [gy];
+  return out;
 }
 
 function compare(name: string, code: BinaryCode, a: Operand, b: Operand): Tensor {
@@ -55,10 +58,17 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   expanded.forEach((e, i) => { if (e !== operands[i]) recycleArray(e); });
   // A mask the caller made for this op alone can go back to the pool once the backward has read it
   // (letGoAfterRead).
-  return recordKeeping(y, shape, [ta, tb], [cond], 'where', (gy) => [
+  const out = recordKeeping(y, shape, [ta, tb], [cond], 'where', (gy) => [
     ta.requiresGrad ? sumOwnTo(broadcastBinary(Binary.keepWhere, gy, shape, cond.data, cond.shape, shape), shape, ta.shape) : null,
     tb.requiresGrad ? sumOwnTo(broadcastBinary(Binary.dropWhere, gy, shape, cond.data, cond.shape, shape), shape, tb.shape) : null,
   ]);
+  if (out.node) {
+    out.node.graphBackward = (gy) => [
+      ta.requiresGrad ? sumBackTo(where(cond, gy, 0), ta.shape) : null,
+      tb.requiresGrad ? sumBackTo(where(cond, 0, gy), tb.shape) : null,
+    ];
+  }
+  return out;
 }
 
 /** Options of var and std. */
@@ -134,6 +144,11 @@ export function varianceAs(what: string, x: Tensor, dim: Dims | undefined, optio
     recycleArray(g);
     return [gx];
   });
+  if (v.node) {
+    // (2 / divisor) gy (x - mean(x)), the mean recorded from x this time.
+    const kept = reducedShape(x.shape, d, true);
+    v.node.graphBackward = (gy) => [mul(mul(reshape(gy, kept), 2 / divisor), sub(x, d < 0 ? mean(x) : mean(x, d, true)))];
+  }
   disposeAll(mu, xd);
   letGoAfterRead(v, dev);
   if (!takeSqrt) return v;
@@ -146,6 +161,7 @@ export function varianceAs(what: string, x: Tensor, dim: Dims | undefined, optio
     recycleArray(gv);
     return [g];
   });
+  if (sd.node) sd.node.graphBackward = (gy) => [where(eq(sd, 0), 0, div(gy, mul(sd, 2)))];
   letGoAfterBackward(v);
   return sd;
 }

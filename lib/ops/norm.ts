@@ -2,10 +2,14 @@
 // channel of [N, C] or [N, C, L]: one kernel each way (the backend's layerNorm, batchNorm and their
 // gradients), where the same things composed of ops made eight and nine nodes.
 import { B } from '../backend/registry';
-import { Tensor } from '../tensor';
+import { GraphBackward, Tensor } from '../tensor';
 import { alloc, allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
 import { record } from './core';
+import { add, mul, sub } from './binary';
+import { mean, sum } from './reduce';
+import { reshape } from './shape';
+import { rsqrt } from './unary';
 
 /**
  * (x - mean) / sqrt(biased variance + eps) per row of x [rows, cols], times weight plus bias
@@ -18,9 +22,45 @@ export function layerNormRows(x: Tensor, weight: Tensor | null, bias: Tensor | n
   const rstd = alloc(rows);
   const be = B();
   be.layerNorm(x.data, rows, cols, weight ? weight.data : null, bias ? bias.data : null, eps, y, mean, rstd);
-  return record(y, x.shape, normInputs(x, weight, bias), 'layerNorm', (gy) => normGradients(x, weight, bias, (gx, gw, gb) => {
+  const out = record(y, x.shape, normInputs(x, weight, bias), 'layerNorm', (gy) => normGradients(x, weight, bias, (gx, gw, gb) => {
     be.layerNormGrad(gy, x.data, rows, cols, weight ? weight.data : null, mean, rstd, gx, gw, gb);
   }));
+  if (out.node) out.node.graphBackward = normGraphRule(x, weight, bias, eps, { view: [rows, cols], stats: [1], params: [1, cols], across: [0] }, null);
+  return out;
+}
+
+/** How a norm lays x out: its view of x, the dims its statistics reduce, its parameters' view, and the dims their gradients sum. */
+interface NormLayout { view: number[]; stats: number[]; params: number[]; across: number[] }
+
+/**
+ * A norm's backward as recorded ops, the normalized x̂ recomputed from x: with ĝ = gy w, the input's
+ * gradient rstd (ĝ - mean(ĝ) - x̂ mean(ĝ x̂)) under its own statistics, rstd ĝ under `fixed` ones
+ * (constants: batch norm's running statistics); the weight's sum(gy x̂), the bias's sum(gy).
+ */
+function normGraphRule(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number, at: NormLayout,
+  fixed: { mean: Float32Array; rstd: Float32Array } | null): GraphBackward {
+  const fixedMean = fixed && new Tensor(fixed.mean.slice(), at.params);
+  const fixedRstd = fixed && new Tensor(fixed.rstd.slice(), at.params);
+  return (gy) => {
+    const xv = reshape(x, at.view), g = reshape(gy, at.view);
+    let xHat: Tensor, rstd: Tensor;
+    if (fixedMean && fixedRstd) {
+      rstd = fixedRstd;
+      xHat = mul(sub(xv, fixedMean), rstd);
+    } else {
+      const centred = sub(xv, mean(xv, at.stats, true));
+      rstd = rsqrt(add(mean(mul(centred, centred), at.stats, true), eps));
+      xHat = mul(centred, rstd);
+    }
+    const gHat = weight ? mul(g, reshape(weight, at.params)) : g;
+    const gx = fixed ? mul(gHat, rstd)
+      : mul(rstd, sub(sub(gHat, mean(gHat, at.stats, true)), mul(xHat, mean(mul(gHat, xHat), at.stats, true))));
+    return [
+      x.requiresGrad ? reshape(gx, x.shape) : null,
+      ...(weight ? [weight.requiresGrad ? sum(mul(g, xHat), at.across) : null] : []),
+      ...(bias ? [bias.requiresGrad ? sum(g, at.across) : null] : []),
+    ];
+  };
 }
 
 // A norm's recorded inputs: x, then its weight and bias when it has them.
@@ -77,5 +117,6 @@ export function batchNormChannels(x: Tensor, weight: Tensor | null, bias: Tensor
   const out = record(y, x.shape, normInputs(x, weight, bias), 'batchNorm', (gy) => normGradients(x, weight, bias, (gx, gw, gb) => {
     be.batchNormGrad(gy, x.data, n, c, l, weight ? weight.data : null, mean, rstd, batchStats, gx, gw, gb);
   }));
+  if (out.node) out.node.graphBackward = normGraphRule(x, weight, bias, eps, { view: [n, c, l], stats: [0, 2], params: [1, c, 1], across: [0, 2] }, batchStats ? null : { mean, rstd });
   return { y: out, mean, variance };
 }

@@ -85,11 +85,14 @@ function padConstant(x: Tensor, pads: readonly number[], shape: number[], value:
   const n = sizeOf(kept);
   const keptShape = int32sFrom(kept);
   if (n > 0) B().stridedCopy(x.data.subarray(offset(from, xStrides)), int32sFrom(xStrides), y.subarray(offset(to, yStrides)), keptShape, int32sFrom(yStrides));
-  return record(y, shape, [x], 'pad', (gy) => {
+  const out = record(y, shape, [x], 'pad', (gy) => {
     const gx = alloc(x.size); // the cut elements' gradients are 0
     if (n > 0) B().stridedCopy(gy.subarray(offset(to, yStrides)), int32sFrom(yStrides), gx.subarray(offset(from, xStrides)), keptShape, int32sFrom(xStrides));
     return [gx];
   });
+  // The same copy back as a pad by the opposite amounts: what was added is cut, what was cut is 0.
+  if (out.node) out.node.graphBackward = (gy) => [pad(gy, pads.map((p) => -p))];
+  return out;
 }
 
 /**

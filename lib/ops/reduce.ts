@@ -3,11 +3,13 @@
 import { Reduce, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
-import { fmt, normDim, normDims, splitAt } from '../shape';
+import { fmt, normDim, normDims, sameShape, splitAt } from '../shape';
 import { alloc, allocIndexOutput, allocOutput, transientAlloc } from '../storage';
-import { checkTensor, expandTo, record } from './core';
+import { checkTensor, constantOf, expandTo, record } from './core';
 import { checkKeepDim } from '../args';
-import { permute, reshape } from './shape';
+import { expand, permute, reshape } from './shape';
+import { div, mul } from './binary';
+import { addAt } from './offsets';
 
 /**
  * The shape of `shape` reduced along dim (a negative dim: over all elements), the reduced dimensions
@@ -56,7 +58,7 @@ export function sumOrMean(x: Tensor, dim: Dims | undefined, keepDim: boolean, me
   const outShape = reducedShape(x.shape, d, keepDim);
   const y = allocOutput(outer * inner);
   B().reduce(mean ? Reduce.mean : Reduce.sum, x.data, outer, len, inner, y, null);
-  return record(y, outShape, [x], name, (gy) => {
+  const out = record(y, outShape, [x], name, (gy) => {
     // Expand [outer, 1, inner] back to [outer, len, inner]; the mean's division applies to the reduced
     // gradient first (len times fewer than after expanding, the same quotients). A division, as
     // torch's mean backward (grad / numel): g * (1 / len) is an ulp off it for some g (1.7 / 2100).
@@ -68,6 +70,24 @@ export function sumOrMean(x: Tensor, dim: Dims | undefined, keepDim: boolean, me
     }
     return [expandTo(g, [outer, 1, inner], [outer, len, inner])];
   });
+  if (out.node) {
+    out.node.graphBackward = (gy) => {
+      const g = reshape(mean ? div(gy, len) : gy, [outer, 1, inner]);
+      return [reshape(expand(g, [outer, len, inner]), x.shape)];
+    };
+  }
+  return out;
+}
+
+/**
+ * g summed back to `to`, a shape that broadcasts to g's (a broadcast operand's gradient), as
+ * recorded ops; g itself when the shapes match.
+ */
+export function sumBackTo(g: Tensor, to: readonly number[]): Tensor {
+  if (sameShape(g.shape, to)) return g;
+  const lead = g.ndim - to.length;
+  const dims = g.shape.map((_, i) => i).filter((i) => i < lead || (to[i - lead] === 1 && g.shape[i] !== 1));
+  return reshape(dims.length ? sum(g, dims, true) : g, to);
 }
 
 /** Sum of all elements (0-d result), or along `dim` (one dimension or a list of them). */
@@ -99,7 +119,7 @@ function extreme(x: Tensor, dim: number | undefined, keepDim: boolean, op: Extre
   checkKeepDim(keepDim, name);
   const { y, idx, outer, len, inner, d } = extremeWithIndex(x, dim, op, name);
   const outShape = reducedShape(x.shape, d, keepDim);
-  return record(y, outShape, [x], name, (gy) => {
+  const out = record(y, outShape, [x], name, (gy) => {
     const gx = alloc(x.size);
     if (d < 0) {
       // Over all elements, PyTorch shares the gradient evenly among the elements equal to the
@@ -117,6 +137,23 @@ function extreme(x: Tensor, dim: number | undefined, keepDim: boolean, op: Extre
     }
     return [gx];
   });
+  if (out.node) {
+    out.node.graphBackward = (gy) => {
+      if (d < 0) {
+        // The kernels' share: 1 / count at each element equal to the extreme (NaN: at each NaN).
+        const m = y[0];
+        const hit = (v: number) => v === m || (Number.isNaN(v) && Number.isNaN(m));
+        let count = 0;
+        for (let i = 0; i < x.size; i++) if (hit(x.data[i])) count++;
+        return [div(mul(gy, constantOf(x, (i) => (hit(x.data[i]) ? 1 : 0))), count)];
+      }
+      // Each output's flat offset in x, copied while the index array is alive.
+      const at = new Int32Array(outer * inner);
+      for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) at[o * inner + i] = (o * len + idx[o * inner + i]) * inner + i;
+      return [addAt(gy, at, x.shape)];
+    };
+  }
+  return out;
 }
 
 function extremeIndex(x: Tensor, dim: number | undefined, keepDim: boolean, op: Extreme, name: string): Tensor {

@@ -5,6 +5,7 @@ import { shown } from '../args';
 import { allocOutput } from '../storage';
 import { checkTensor, copyStrided, expandTo, letGoAfterBackward, record, sumTo } from './core';
 import { int32sFrom } from '../tiny';
+import { sumBackTo } from './reduce';
 
 /** A tensor with the same data and a new shape; one dimension may be -1 (inferred). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -20,7 +21,9 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
     dims[infer] = x.size / rest;
   }
   if (sizeOf(dims) !== x.size) throw new Error(`reshape: cannot reshape tensor of shape ${fmt(x.shape)} (size ${x.size}) into ${fmt(shape)}`);
-  return record(x.data, dims, [x], 'reshape', (gy) => [gy]);
+  const out = record(x.data, dims, [x], 'reshape', (gy) => [gy]);
+  if (out.node) out.node.graphBackward = (gy) => [reshape(gy, x.shape)];
+  return out;
 }
 
 /** Swaps two dimensions (a copy in the new layout). */
@@ -35,13 +38,15 @@ export function transpose(x: Tensor, d0: number, d1: number): Tensor {
   [strides[a], strides[b]] = [strides[b], strides[a]];
   const y = allocOutput(x.size);
   copyStrided(x.data, int32sFrom(strides), y, int32sFrom(shape));
-  return record(y, shape, [x], 'transpose', (gy) => {
+  const out = record(y, shape, [x], 'transpose', (gy) => {
     const back = contiguousStrides(shape);
     [back[a], back[b]] = [back[b], back[a]];
     const gx = allocOutput(gy.length);
     copyStrided(gy, int32sFrom(back), gx, int32sFrom(x.shape));
     return [gx];
   });
+  if (out.node) out.node.graphBackward = (gy) => [transpose(gy, a, b)];
+  return out;
 }
 
 /** x with its dimensions reordered: dimension i of the result is dimension dims[i] of x (a copy). */
@@ -54,13 +59,15 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   const strides = contiguousStrides(x.shape);
   const y = allocOutput(x.size);
   copyStrided(x.data, int32sFrom(perm.map((d) => strides[d])), y, int32sFrom(shape));
-  return record(y, shape, [x], 'permute', (gy) => {
+  const out = record(y, shape, [x], 'permute', (gy) => {
     // Back: dimension d of x is dimension perm.indexOf(d) of y.
     const ys = contiguousStrides(shape);
     const gx = allocOutput(gy.length);
     copyStrided(gy, int32sFrom(x.shape.map((_, d) => ys[perm.indexOf(d)])), gx, int32sFrom(x.shape));
     return [gx];
   });
+  if (out.node) out.node.graphBackward = (gy) => [permute(gy, x.shape.map((_, d) => perm.indexOf(d)))];
+  return out;
 }
 
 /** Flattens dimensions startDim..endDim into one (torch.flatten; default start 0). */
@@ -109,7 +116,9 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   });
   if (sameShape(to, x.shape)) return x;
   const from = [...Array<number>(lead).fill(1), ...x.shape];
-  return record(expandTo(x.data, from, to), to, [x], 'expand', (gy) => [sumTo(gy, to, from)]);
+  const out = record(expandTo(x.data, from, to), to, [x], 'expand', (gy) => [sumTo(gy, to, from)]);
+  if (out.node) out.node.graphBackward = (gy) => [sumBackTo(gy, x.shape)];
+  return out;
 }
 
 /** x tiled `reps[i]` times along each dimension (leading ones added as needed), as torch.repeat. */

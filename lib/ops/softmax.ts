@@ -4,6 +4,9 @@ import { Tensor } from '../tensor';
 import { normDim, splitAt } from '../shape';
 import { allocOutput } from '../storage';
 import { checkTensor, record } from './core';
+import { mul, sub } from './binary';
+import { sum } from './reduce';
+import { exp } from './unary';
 
 function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
   const name = log ? 'logSoftmax' : 'softmax';
@@ -13,11 +16,16 @@ function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
   const [outer, len, inner] = splitAt(x.shape, d);
   const y = allocOutput(x.size);
   B().softmax(x.data, outer, len, inner, y, log);
-  return record(y, x.shape, [x], name, (gy) => {
+  const out = record(y, x.shape, [x], name, (gy) => {
     const gx = allocOutput(gy.length);
     B().softmaxGrad(y, gy, outer, len, inner, gx, log);
     return [gx];
   });
+  if (out.node) {
+    // torch's: y (gy - sum(gy y)) for softmax, gy - e^y sum(gy) for logSoftmax, sums along d.
+    out.node.graphBackward = (gy) => [log ? sub(gy, mul(exp(out), sum(gy, d, true))) : mul(out, sub(gy, sum(mul(gy, out), d, true)))];
+  }
+  return out;
 }
 
 /** Softmax along `dim` (negative counts from the end), computed stably. */

@@ -4,6 +4,7 @@ import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { allocOutput, transientAlloc } from '../storage';
 import { broadcastBinary, checkTensor, record } from './core';
+import { rsqrtGraphRule, unaryGraphRule } from './unary_graph';
 import { shown } from '../args';
 
 /**
@@ -15,12 +16,14 @@ export function unaryOp(x: Tensor, code: UnaryCode, p: number, name: string, gat
   checkTensor(x, name);
   const y = allocOutput(x.size);
   B().unary(code, x.data, y, p);
-  return record(y, x.shape, [x], name, (gy, ctx) => {
+  const out = record(y, x.shape, [x], name, (gy, ctx) => {
     if (ctx?.gated) return [gy];
     const gx = allocOutput(gy.length);
     B().unaryGrad(code, x.data, y, gy, gx, p);
     return [gx];
   }, gateOnInput ? { act: code, y: x.data } : undefined);
+  if (out.node) out.node.graphBackward = unaryGraphRule(code, x, out, p);
+  return out;
 }
 
 function finite(v: number, what: string, arg: string): number {
@@ -82,13 +85,15 @@ export function rsqrt(x: Tensor): Tensor {
   checkTensor(x, 'rsqrt');
   const y = allocOutput(x.size);
   B().unary(Unary.powScalar, x.data, y, -0.5);
-  return record(y, x.shape, [x], 'rsqrt', (gy) => {
+  const out = record(y, x.shape, [x], 'rsqrt', (gy) => {
     const cube = transientAlloc(y.length);
     B().unary(Unary.powScalar, y, cube, 3);
     const half = transientAlloc(gy.length);
     B().unary(Unary.scale, gy, half, -0.5);
     return [broadcastBinary(Binary.mul, half, x.shape, cube, x.shape, x.shape)];
   });
+  if (out.node) out.node.graphBackward = rsqrtGraphRule(out);
+  return out;
 }
 /** Elementwise x - trunc(x), with x's sign (NaN at the infinities); gradient passes through, as torch.frac's. */
 export const frac = (x: Tensor): Tensor => unaryOp(x, Unary.frac, 0, 'frac');

@@ -1,0 +1,73 @@
+// The createGraph walk (torch's create_graph=True): backward() through each node's graphBackward,
+// its gradient rule as recorded ops, so that the gradients it gives are themselves tensors with a
+// graph and can be differentiated again (gradient penalties, Hessian-vector products, the input
+// derivatives of a physics-informed network). Slower than the kernels' walk and keeping every
+// intermediate: only createGraph takes it. The graph is kept (torch's retain_graph defaults to
+// create_graph), so the nodes' saved tensors stay readable by the new ops that read them.
+import { Tensor } from './tensor';
+import { enableGrad, registerGraphWalk, walkOrder } from './autograd';
+import { checkVersions } from './versions';
+import { fmt, sameShape } from './shape';
+import { shown } from './args';
+import { add } from './ops/binary';
+
+/** The gradient after t's hooks, each given the gradient (with its graph) and free to replace it. */
+function hooked(t: Tensor, g: Tensor): Tensor {
+  let current = g;
+  for (const hook of [...(t.gradHooks ?? [])]) {
+    const r = hook(current);
+    if (r === undefined) continue;
+    if (!(r instanceof Tensor) || !sameShape(r.shape, t.shape)) {
+      throw new Error(`backward: a gradient hook must return nothing or a tensor of the gradient's shape ${fmt(t.shape)}, got ${r instanceof Tensor ? `shape ${fmt(r.shape)}` : shown(r)}`);
+    }
+    current = r;
+  }
+  return current;
+}
+
+/** Adds g into t.grad as torch does with create_graph: the first gradient kept as it is (graph and all), later ones added by a recorded add. */
+function accumulate(t: Tensor, g: Tensor): void {
+  const prev = t.grad;
+  t.grad = prev ? add(prev, g) : g;
+}
+
+function graphWalk(root: Tensor, seed: Tensor, capture: Map<Tensor, Tensor | null> | null): void {
+  const order = walkOrder(root);
+  const grads: (Tensor | null)[] = new Array<Tensor | null>(order.length).fill(null);
+  grads[0] = seed;
+  enableGrad(() => {
+    for (let i = 0; i < order.length; i++) {
+      let g = grads[i];
+      if (!g) continue;
+      grads[i] = null;
+      const t = order[i];
+      if (t.gradHooks) g = hooked(t, g);
+      if (capture?.has(t)) capture.set(t, g);
+      const node = t.node;
+      if (!node) {
+        if (!capture) accumulate(t, g);
+        continue;
+      }
+      const rule = node.graphBackward;
+      if (!rule) {
+        throw new Error(`backward: createGraph needs '${node.op}' (of shape ${fmt(t.shape)}) to have its backward as recorded ops, which it has not yet; ` +
+          'it differentiates element-wise math, add/sub/mul/div/pow, matmul, linear, conv2d, the norms, sum/mean/norm/max/min, maxPool2d, ' +
+          'gather/indexSelect, reshape/transpose/permute/expand, cat/narrow, softmax/logSoftmax, where, maximum/minimum, clamp ' +
+          'and the losses mse/l1/crossEntropy, and what is composed of them');
+      }
+      checkVersions(node, t);
+      const gi = rule(g);
+      node.inputs.forEach((c, k) => {
+        const gk = gi[k];
+        if (!gk || !c.requiresGrad) return;
+        if (!sameShape(gk.shape, c.shape)) throw new Error(`internal: ${node.op}'s graph backward gave shape ${fmt(gk.shape)} for an input of shape ${fmt(c.shape)}`);
+        const s = c.walkSlot;
+        const prev = grads[s];
+        grads[s] = prev ? add(prev, gk) : gk;
+      });
+      if (t.retainsGrad && !capture) accumulate(t, g);
+    }
+  });
+}
+
+registerGraphWalk(graphWalk);
