@@ -376,3 +376,32 @@ describe('createGraph', () => {
     Array.from(hv.data).forEach((v, i) => expect(v).toBeCloseTo(hv2.data[i], 5));
   });
 });
+
+describe('createGraph in a training loop', () => {
+  it("a physics-informed network learns u'' = -pi^2 sin(pi x), u(0) = u(1) = 0: its u is sin(pi x)", () => {
+    bp.manualSeed(7);
+    const net = new nn.Sequential(new nn.Linear(1, 16), new nn.Tanh(), new nn.Linear(16, 16), new nn.Tanh(), new nn.Linear(16, 1));
+    const opt = new bp.optim.Adam(net.parameters(), { lr: 0.01 });
+    const xs = bp.linspace(0, 1, 24).reshape([24, 1]);
+    const ends = bp.tensor([0, 1], { shape: [2, 1] });
+    const source = xs.mul(Math.PI).sin().mul(-Math.PI * Math.PI);
+    let first = 0, last = 0;
+    for (let step = 0; step < 600; step++) {
+      const x = xs.detach().requiresGrad_();
+      const u = net.forward(x);
+      const [du] = bp.autograd.grad(u.sum(), x, { createGraph: true }) as T[];
+      const [ddu] = bp.autograd.grad(du.sum(), x, { createGraph: true }) as T[];
+      const loss = ddu.sub(source).square().mean().add(net.forward(ends).square().mean().mul(10));
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      if (step === 0) first = loss.item();
+      last = loss.item();
+    }
+    const u = bp.noGrad(() => net.forward(xs));
+    const err = Math.max(...Array.from(u.data).map((v, i) => Math.abs(v - Math.sin(Math.PI * xs.data[i]))));
+    // Seen: loss 46.9 -> 7.0e-4, error at most 2.2e-4.
+    expect(last).toBeLessThan(first * 1e-4);
+    expect(err).toBeLessThan(5e-3);
+  });
+});
