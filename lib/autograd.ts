@@ -54,8 +54,11 @@ const NO_INPUTS: readonly Tensor[] = [];
 // The stride of a contiguous walk: the kernels only read it.
 const UNIT_STRIDE = int32sFrom([1]);
 
-/** The tensors that need a gradient, the root first and every tensor before its inputs; each tensor's walkSlot its index. */
-function topoOrder(root: Tensor, mark: number): Tensor[] {
+/**
+ * The tensors that need a gradient, the root first and every tensor before its inputs; each tensor's
+ * walkSlot its index. The walk does not go past a tensor of `stops` (taken as a leaf).
+ */
+function topoOrder(root: Tensor, mark: number, stops: ReadonlySet<Tensor> | null): Tensor[] {
   const post: Tensor[] = [];
   const stack: Tensor[] = [root];
   const next: number[] = [0]; // the input each stacked tensor visits next
@@ -63,7 +66,7 @@ function topoOrder(root: Tensor, mark: number): Tensor[] {
   while (stack.length) {
     const top = stack.length - 1;
     const t = stack[top];
-    const inputs = t.node ? t.node.inputs : NO_INPUTS;
+    const inputs = t.node && !stops?.has(t) ? t.node.inputs : NO_INPUTS;
     const i = next[top];
     if (i < inputs.length) {
       next[top] = i + 1;
@@ -85,13 +88,13 @@ function topoOrder(root: Tensor, mark: number): Tensor[] {
 }
 
 /**
- * The tensors a walk from root visits (topoOrder's, under a new walk number), after checking that
- * none of their nodes is used up.
+ * The tensors a walk from root visits (topoOrder's, under a new walk number, not past `stops`),
+ * after checking that none of their nodes is used up.
  */
-export function walkOrder(root: Tensor): Tensor[] {
-  const order = topoOrder(root, ++walks);
+export function walkOrder(root: Tensor, stops: ReadonlySet<Tensor> | null = null): Tensor[] {
+  const order = topoOrder(root, ++walks, stops);
   for (const t of order) {
-    if (t.node?.usedUp) {
+    if (t.node?.usedUp && !stops?.has(t)) {
       throw new Error(`backward: trying to backward through the graph a second time (through '${t.node.op}', of shape ${fmt(t.shape)}); ` +
         'pass { retainGraph: true } to the earlier backward() to go through it again, or compute the forward pass again');
     }
@@ -100,7 +103,7 @@ export function walkOrder(root: Tensor): Tensor[] {
 }
 
 /** Backpropagation that records its gradients as ops (createGraph): autograd_graph.ts's, which registers it (it needs the ops, and this file none). */
-export type GraphWalk = (root: Tensor, seed: Tensor, capture: Map<Tensor, Tensor | null> | null) => void;
+export type GraphWalk = (root: Tensor, seed: Tensor, capture: Map<Tensor, Tensor | null> | null, stops: ReadonlySet<Tensor> | null) => void;
 let graphWalk: GraphWalk | null = null;
 
 /** Called once by autograd_graph.ts. */
@@ -108,10 +111,13 @@ export function registerGraphWalk(walk: GraphWalk): void {
   graphWalk = walk;
 }
 
-/** The createGraph walk from root with seed gradient `seed`: leaves' .grad (or, with capture, the captured tensors' gradients) become recorded tensors. */
-export function runGraphBackward(root: Tensor, seed: Tensor, capture: Map<Tensor, Tensor | null> | null = null): void {
+/**
+ * The createGraph walk from root with seed gradient `seed`: leaves' .grad (or, with capture, the
+ * captured tensors' gradients) become recorded tensors. It goes no further than `stops`.
+ */
+export function runGraphBackward(root: Tensor, seed: Tensor, capture: Map<Tensor, Tensor | null> | null = null, stops: ReadonlySet<Tensor> | null = null): void {
   if (!graphWalk) throw new Error('internal: the createGraph walk is not registered (lib/autograd_graph.ts was not loaded)');
-  graphWalk(root, seed, capture);
+  graphWalk(root, seed, capture, stops);
 }
 
 const usedUpBackward = (): never => {

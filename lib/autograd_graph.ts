@@ -4,7 +4,7 @@
 // derivatives of a physics-informed network). Slower than the kernels' walk and keeping every
 // intermediate: only createGraph takes it. The graph is kept (torch's retain_graph defaults to
 // create_graph), so the nodes' saved tensors stay readable by the new ops that read them.
-import { Tensor } from './tensor';
+import { GraphBackward, Tensor } from './tensor';
 import { enableGrad, registerGraphWalk, walkOrder } from './autograd';
 import { checkVersions } from './versions';
 import { fmt, sameShape } from './shape';
@@ -31,8 +31,11 @@ function accumulate(t: Tensor, g: Tensor): void {
   t.grad = prev ? add(prev, g) : g;
 }
 
-function graphWalk(root: Tensor, seed: Tensor, capture: Map<Tensor, Tensor | null> | null): void {
-  const order = walkOrder(root);
+function graphWalk(root: Tensor, seed: Tensor, capture: Map<Tensor, Tensor | null> | null, stops: ReadonlySet<Tensor> | null): void {
+  const order = walkOrder(root, stops);
+  // Slots by a map of this walk's own, not Tensor.walkSlot: a rule may run a walk of its own
+  // (recomposed) over tensors of this one.
+  const slots = new Map<Tensor, number>(order.map((t, i) => [t, i]));
   const grads: (Tensor | null)[] = new Array<Tensor | null>(order.length).fill(null);
   grads[0] = seed;
   enableGrad(() => {
@@ -44,16 +47,15 @@ function graphWalk(root: Tensor, seed: Tensor, capture: Map<Tensor, Tensor | nul
       if (t.gradHooks) g = hooked(t, g);
       if (capture?.has(t)) capture.set(t, g);
       const node = t.node;
-      if (!node) {
+      if (!node || stops?.has(t)) {
         if (!capture) accumulate(t, g);
         continue;
       }
       const rule = node.graphBackward;
       if (!rule) {
         throw new Error(`backward: createGraph needs '${node.op}' (of shape ${fmt(t.shape)}) to have its backward as recorded ops, which it has not yet; ` +
-          'it differentiates element-wise math, add/sub/mul/div/pow, matmul, linear, conv2d, the norms, sum/mean/norm/max/min, maxPool2d, ' +
-          'gather/indexSelect, reshape/transpose/permute/expand, cat/narrow, softmax/logSoftmax, where, maximum/minimum, clamp ' +
-          'and the losses mse/l1/crossEntropy, and what is composed of them');
+          'those with one: element-wise math, matmul/linear/conv2d, the norms, reductions, indexing, shape ops, softmax, ' +
+          'the common losses, inv/det/solve and what is composed of them (README.md, createGraph)');
       }
       checkVersions(node, t);
       const gi = rule(g);
@@ -61,7 +63,7 @@ function graphWalk(root: Tensor, seed: Tensor, capture: Map<Tensor, Tensor | nul
         const gk = gi[k];
         if (!gk || !c.requiresGrad) return;
         if (!sameShape(gk.shape, c.shape)) throw new Error(`internal: ${node.op}'s graph backward gave shape ${fmt(gk.shape)} for an input of shape ${fmt(c.shape)}`);
-        const s = c.walkSlot;
+        const s = slots.get(c) as number;
         const prev = grads[s];
         grads[s] = prev ? add(prev, gk) : gk;
       });
@@ -71,3 +73,18 @@ function graphWalk(root: Tensor, seed: Tensor, capture: Map<Tensor, Tensor | nul
 }
 
 registerGraphWalk(graphWalk);
+
+/**
+ * The graph backward of an op whose kernels do in one node what `compose` does in recorded ops (a
+ * recurrent cell): compose run again on the op's inputs, and a walk of its own from there to them,
+ * seeded with gy. The gradients are those of the composition, in its rounding.
+ */
+export function recomposedRule(inputs: readonly Tensor[], compose: () => Tensor): GraphBackward {
+  return (gy) => {
+    const wanted = inputs.filter((t) => t.requiresGrad);
+    const capture = new Map<Tensor, Tensor | null>(wanted.map((t) => [t, null]));
+    const y = enableGrad(compose);
+    graphWalk(y, gy, capture, new Set(wanted));
+    return inputs.map((t) => capture.get(t) ?? null);
+  };
+}

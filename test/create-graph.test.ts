@@ -114,6 +114,9 @@ const CASES: Case[] = [
   { name: 'gather and indexSelect', inputs: [{ shape: [3, 4] }], ours: (a) => bp.gather(a, 1, bp.tensor([0, 2, 3, 3, 1, 0], { shape: [3, 2] })).sum(1).mul(bp.indexSelect(a, 0, [2, 0, 2]).sum(1)), py: 'a.gather(1, torch.tensor([[0, 2], [3, 3], [1, 0]])).sum(1) * a.index_select(0, torch.tensor([2, 0, 2])).sum(1)' },
   { name: 'max and min along a dim, max of all', inputs: [{ shape: [3, 4] }], ours: (a) => bp.max(a, 1).mul(bp.min(a, 0).sum()).add(bp.max(a)), py: 'a.max(1).values * a.min(0).values.sum() + a.max()' },
   { name: 'maxPool2d', inputs: [{ shape: [1, 2, 4, 4] }], ours: (a) => F.maxPool2d(a, 2, { stride: 1, padding: 1 }), py: 'F.max_pool2d(a, 2, stride=1, padding=1)' },
+  { name: 'inv det slogdet logdet', inputs: [{ shape: [2, 3, 3] }], ours: (a) => { const m = a.add(bp.eye(3).mul(3)); return bp.linalg.inv(m).sum([1, 2]).mul(bp.linalg.det(m)).add(bp.linalg.slogdet(m).logabsdet).add(m.logdet()); }, py: '(lambda m: torch.linalg.inv(m).sum([1, 2]) * torch.linalg.det(m) + torch.linalg.slogdet(m).logabsdet + m.logdet())(a + torch.eye(3) * 3)' },
+  { name: 'solve', inputs: [{ shape: [2, 3, 3] }, { shape: [3, 2] }], ours: (a, b) => bp.linalg.solve(a.add(bp.eye(3).mul(3)), b), py: 'torch.linalg.solve(a + torch.eye(3) * 3, b)' },
+  { name: 'scatter and scatterAdd', inputs: [{ shape: [2, 4] }, { shape: [2, 2] }], ours: (a, b) => { const i = bp.tensor([0, 2, 3, 0], { shape: [2, 2] }); return a.scatter(1, i, b.sin()).mul(a.scatterAdd(1, i, b.mul(b))); }, py: '(lambda i, a, b: a.scatter(1, i, b.sin()) * a.scatter_add(1, i, b * b))(torch.tensor([[0, 2], [3, 0]]), a, b)' },
   { name: 'mse and l1', inputs: [A(), A()], ours: (a, b) => F.mseLoss(a.tanh(), b).add(F.l1Loss(a, b.sin(), { reduction: 'sum' })).mul(a.sum()), py: '(F.mse_loss(a.tanh(), b) + F.l1_loss(a, b.sin(), reduction="sum")) * a.sum()' },
   { name: 'crossEntropy with smoothing', inputs: [{ shape: [3, 4] }], ours: (a) => F.crossEntropy(a.mul(a), bp.tensor([1, 3, 0]), { labelSmoothing: 0.1 }).mul(a.sum()), py: 'F.cross_entropy(a * a, torch.tensor([1, 3, 0]), label_smoothing=0.1) * a.sum()' },
   { name: 'crossEntropy with a probability target', inputs: [{ shape: [3, 4] }, { shape: [3, 4], lo: 0, hi: 1 }], ours: (a, b) => F.crossEntropy(a, b, { reduction: 'sum' }).mul(a.sum()), py: 'F.cross_entropy(a, b, reduction="sum") * a.sum()' },
@@ -299,6 +302,52 @@ print(json.dumps(out))
 eachBackend('createGraph in training', () => {
   it.runIf(haveTorch)("a gradient penalty, a Hessian-vector product and a PINN residual train the parameters as torch's", () => {
     close(scenarios(), torchJson<number[][]>(SCENARIOS, ''), 'scenario', 2e-5);
+  });
+});
+
+const RNN_W = { wi: values(48, 601), wh: values(64, 602), bi: values(16, 603), bh: values(16, 604), x: values(30, 605) };
+
+/** LSTM(3, 4) and GRU(3, 4) with RNN_W's weights (GRU's the first three quarters): a penalty on the input gradient, backward to everything. */
+function recurrentPenalty(): number[][] {
+  const out: number[][] = [];
+  for (const kind of ['LSTM', 'GRU'] as const) {
+    const gates = kind === 'LSTM' ? 4 : 3;
+    const layer = kind === 'LSTM' ? new nn.LSTM(3, 4) : new nn.GRU(3, 4);
+    layer.loadStateDict({
+      weight_ih_l0: bp.tensor(RNN_W.wi.slice(0, gates * 12), { shape: [gates * 4, 3] }),
+      weight_hh_l0: bp.tensor(RNN_W.wh.slice(0, gates * 16), { shape: [gates * 4, 4] }),
+      bias_ih_l0: bp.tensor(RNN_W.bi.slice(0, gates * 4)),
+      bias_hh_l0: bp.tensor(RNN_W.bh.slice(0, gates * 4)),
+    });
+    const x = bp.tensor(RNN_W.x, { shape: [5, 2, 3], requiresGrad: true });
+    const y = layer.forward(x);
+    const [gx] = bp.autograd.grad(y.square().sum(), x, { createGraph: true }) as T[];
+    gx.square().sum().add(y.sum()).backward();
+    out.push(Array.from(x.grad!.data), ...layer.parameters().map((p) => Array.from(p.grad!.data)));
+  }
+  return out;
+}
+
+const RECURRENT = `
+import json, torch
+W = ${JSON.stringify(RNN_W)}
+out = []
+for kind, gates in (('LSTM', 4), ('GRU', 3)):
+    layer = getattr(torch.nn, kind)(3, 4).double()
+    t = lambda v, *s: torch.tensor(v, dtype=torch.float32).double().reshape(*s)
+    layer.load_state_dict({'weight_ih_l0': t(W['wi'][:gates * 12], gates * 4, 3), 'weight_hh_l0': t(W['wh'][:gates * 16], gates * 4, 4),
+                           'bias_ih_l0': t(W['bi'][:gates * 4], gates * 4), 'bias_hh_l0': t(W['bh'][:gates * 4], gates * 4)})
+    x = t(W['x'], 5, 2, 3).requires_grad_()
+    y, _ = layer(x)
+    gx, = torch.autograd.grad(y.square().sum(), x, create_graph=True)
+    (gx.square().sum() + y.sum()).backward()
+    out += [x.grad.reshape(-1).tolist()] + [p.grad.reshape(-1).tolist() for p in layer.parameters()]
+print(json.dumps(out))
+`;
+
+eachBackend('createGraph through recurrent layers', () => {
+  it.runIf(haveTorch)("LSTM and GRU cells' recorded backward (their cells recomposed of ops) gives torch's second-order gradients", () => {
+    close(recurrentPenalty(), torchJson<number[][]>(RECURRENT, ''), 'recurrent', 2e-5);
   });
 });
 

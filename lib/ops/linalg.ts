@@ -7,6 +7,10 @@ import { perMatrix, solveBroadcast, squareMatrices, whichMatrix } from './matric
 import { batchProducts, determinant, Factored, factorAll, inverses, oneOf, releaseFactors, signAndLog, singularAdjugateT, solveAll, transposeEach } from './lu';
 import { alloc, allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
+import { mul } from './binary';
+import { neg } from './unary';
+import { matmul } from './matmul';
+import { reshape, transpose } from './shape';
 
 /** The first singular matrix's index, or -1. */
 const firstSingular = (f: Factored): number => f.zeroAt.findIndex((z) => z >= 0);
@@ -78,11 +82,19 @@ function scaledInverseTransposes(A: Tensor, n: number, count: number, what: stri
 export function det(A: Tensor): Tensor {
   const { n, count, batch } = squareMatrices(A, 'det');
   const y = withFactors(A.data, n, count, (f) => perMatrix(count, (i) => determinant(f, i)));
-  return record(y, batch, [A], 'det', (gy) => [scaledInverseTransposes(A, n, count, 'det', batch, (i) => gy[i] * y[i],
+  const result = record(y, batch, [A], 'det', (gy) => [scaledInverseTransposes(A, n, count, 'det', batch, (i) => gy[i] * y[i],
     (f, i, out) => {
       singularAdjugateT(f, i, out);
       for (let e = 0; e < out.length; e++) out[e] *= gy[i];
     })]);
+  // gy det(A) A^-T (inv's error at a singular A: the adjugate has no recorded form here).
+  if (result.node) result.node.graphBackward = (gy) => [inverseTransposeTimes(A, mul(gy, result))];
+  return result;
+}
+
+/** A^-T times s ([...], one factor a matrix) as recorded ops: log-determinants' gradient, and det's. */
+function inverseTransposeTimes(A: Tensor, s: Tensor): Tensor {
+  return mul(reshape(s, [...s.shape, 1, 1]), transpose(inv(A), -1, -2));
 }
 
 /** slogdet's result: det(A) = sign * exp(logabsdet). */
@@ -104,6 +116,7 @@ export function slogdet(A: Tensor): SlogdetResult {
   const sign = new Tensor(perMatrix(count, (i) => parts[i].sign), batch);
   const logabsdet = record(perMatrix(count, (i) => parts[i].logAbs), batch, [A], 'slogdet',
     (gy) => [scaledInverseTransposes(A, n, count, 'slogdet', batch, (i) => gy[i])]);
+  if (logabsdet.node) logabsdet.node.graphBackward = (gy) => [inverseTransposeTimes(A, gy)];
   return { sign, logabsdet };
 }
 
@@ -117,7 +130,9 @@ export function logdet(A: Tensor): Tensor {
     const { sign, logAbs } = signAndLog(f, i);
     return sign < 0 ? NaN : logAbs;
   }));
-  return record(y, batch, [A], 'logdet', (gy) => [scaledInverseTransposes(A, n, count, 'logdet', batch, (i) => gy[i])]);
+  const out = record(y, batch, [A], 'logdet', (gy) => [scaledInverseTransposes(A, n, count, 'logdet', batch, (i) => gy[i])]);
+  if (out.node) out.node.graphBackward = (gy) => [inverseTransposeTimes(A, gy)];
+  return out;
 }
 
 /**
@@ -130,13 +145,20 @@ export function inv(A: Tensor): Tensor {
     throwIfSingular(f, 'inv', batch);
     return inverses(f);
   });
-  return record(y, [...A.shape], [A], 'inv', (gy) => {
+  const out = record(y, [...A.shape], [A], 'inv', (gy) => {
     // -(Y^T G) Y^T, a batch of products each way.
     const t = batchProducts(count, true, false, n, n, n, y, gy);
     const g = batchProducts(count, false, true, n, n, n, t, y, true);
     recycleArray(t);
     return [g];
   });
+  if (out.node) {
+    out.node.graphBackward = (gy) => {
+      const yt = transpose(out, -1, -2);
+      return [neg(matmul(matmul(yt, gy), yt))];
+    };
+  }
+  return out;
 }
 
 /** torch.inverse's name for inv. */
@@ -148,7 +170,7 @@ function solveMatrices(A: Tensor, Bm: Tensor, n: number, k: number, count: numbe
     throwIfSingular(f, 'solve', batch);
     return solveAll(f, Bm.data, k);
   });
-  return record(x, [...Bm.shape], [A, Bm], 'solve', (gy) => {
+  const out = record(x, [...Bm.shape], [A, Bm], 'solve', (gy) => {
     // gB = A^-T G (A^T factored: the pivoting a fresh solve against A^T would do), gA = -gB X^T.
     const at = transposeEach(A.data, count, n, n);
     const gB = withFactors(at, n, count, (f) => solveAll(f, gy, k));
@@ -156,6 +178,13 @@ function solveMatrices(A: Tensor, Bm: Tensor, n: number, k: number, count: numbe
     const gA = A.requiresGrad ? batchProducts(count, false, true, n, n, k, gB, x, true) : null;
     return [gA, Bm.requiresGrad ? gB : null];
   });
+  if (out.node) {
+    out.node.graphBackward = (gy) => {
+      const gB = solve(transpose(A, -1, -2), gy);
+      return [A.requiresGrad ? neg(matmul(gB, transpose(out, -1, -2))) : null, gB];
+    };
+  }
+  return out;
 }
 
 /**

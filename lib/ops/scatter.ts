@@ -4,7 +4,9 @@
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt, normDim, sameShape } from '../shape';
-import { allocIndexOutput, allocOutput } from '../storage';
+import { alloc, allocIndexOutput, allocOutput } from '../storage';
+import { pickAt } from './offsets';
+import { mul } from './binary';
 import { checkNumber, checkTensor, KERNEL_DIMS, record } from './core';
 import { int32sFrom } from '../tiny';
 import { shown } from '../args';
@@ -44,7 +46,9 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   const y = allocOutput(x.size);
   y.set(x.data);
   B().indexRowsGrad(src.data, 1, y.length, 1, where, y, -1);
-  return record(y, x.shape, [x, src], 'scatterAdd', (gy) => [x.requiresGrad ? gy : null, src.requiresGrad ? atPositions(gy, where) : null]);
+  const out = record(y, x.shape, [x, src], 'scatterAdd', (gy) => [x.requiresGrad ? gy : null, src.requiresGrad ? atPositions(gy, where) : null]);
+  if (out.node) out.node.graphBackward = (gy) => [gy, pickAt(gy, where.slice(), src.shape)];
+  return out;
 }
 
 /**
@@ -59,7 +63,7 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
   const y = allocOutput(x.size);
   y.set(x.data);
   for (let e = 0; e < where.length; e++) y[where[e]] = srcT ? srcT.data[e] : (src as number);
-  return record(y, x.shape, srcT ? [x, srcT] : [x], 'scatter', (gy) => {
+  const out = record(y, x.shape, srcT ? [x, srcT] : [x], 'scatter', (gy) => {
     let gx: Float32Array | null = null;
     if (x.requiresGrad) {
       gx = allocOutput(gy.length);
@@ -68,6 +72,15 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
     }
     return srcT ? [gx, srcT.requiresGrad ? atPositions(gy, where) : null] : [gx];
   });
+  if (out.node) {
+    out.node.graphBackward = (gy) => {
+      // x's: gy but at the written places (a constant mask); src's: gy there.
+      const kept = alloc(x.size).fill(1);
+      for (let e = 0; e < where.length; e++) kept[where[e]] = 0;
+      return [mul(gy, new Tensor(kept, x.shape)), srcT ? pickAt(gy, where.slice(), srcT.shape) : null];
+    };
+  }
+  return out;
 }
 
 /**
