@@ -3,6 +3,7 @@ import './methods';
 
 export { Tensor } from './tensor';
 export type { BackwardOptions, GradNode, GradPart, NestedArray, GradHook, RemovableHandle } from './tensor';
+export type { Device, Dtype, PlacementOptions } from './placement';
 export type { Shape } from './shape';
 export * from './ops';
 export { noGrad, isGradEnabled, enableGrad } from './autograd';

@@ -13,6 +13,7 @@ import type { IndexReduction, ScatterReduceOptions, ScatterReduction } from './o
 import type { CloseOptions, NanToNumOptions } from './ops/composed';
 import type { SlogdetResult } from './ops/linalg';
 import type { BincountOptions, HistcOptions, UniqueOptions, UniqueResult } from './ops/counting';
+import { checkPlacement, PlacementOptions } from './placement';
 
 declare module './tensor' {
   interface Tensor {
@@ -388,12 +389,22 @@ declare module './tensor' {
     ger(other: Tensor): Tensor;
     /** The element count (torch.nelement). */
     nelement(): number;
-    /** Bytes per element: 4 (float32; 8 under setDefaultDtype float64). */
+    /** Bytes per element: 4 (float32; 8 in the float64 storage of the library's gradient checks). */
     elementSize(): number;
     /** True: every tensor here is contiguous. */
     isContiguous(): boolean;
     /** This tensor itself (torch's x.contiguous(): every tensor here is contiguous already). */
     contiguous(): this;
+    /**
+     * This tensor itself, as torch's x.to(...) when nothing changes: the device 'cpu', the dtype
+     * 'float32', { device, dtype } of those, or another tensor (whose device and dtype are these).
+     * Any other device or dtype is an error that names it.
+     */
+    to(target: string | PlacementOptions | Tensor): this;
+    /** This tensor itself (torch's x.cpu(): it is on the CPU). */
+    cpu(): this;
+    /** This tensor itself (torch's x.float(): it holds float32). */
+    float(): this;
     // In place, as torch's methods of the same names: outside the graph (noGrad, or no gradient needed).
     /** this += alpha * other in place (broadcast into this shape). */
     add_(other: Operand, alpha?: number): this;
@@ -775,6 +786,12 @@ P.nelement = function () { return this.size; };
 P.elementSize = function () { return this.data.BYTES_PER_ELEMENT; };
 P.isContiguous = function () { return true; };
 P.contiguous = function () { return this; };
+P.to = function (t) {
+  if (!(t instanceof Tensor)) checkPlacement(t, 'to');
+  return this;
+};
+P.cpu = function () { return this; };
+P.float = function () { return this; };
 P.add_ = function (o, a) { return inplace.add_(this, o, a) as typeof this; };
 P.sub_ = function (o, a) { return inplace.sub_(this, o, a) as typeof this; };
 P.mul_ = function (o) { return inplace.mul_(this, o) as typeof this; };

@@ -8,6 +8,7 @@ import { formatTensor } from './format';
 import { allocOutput, transientAlloc } from './storage';
 import { copyInto } from './copy';
 import { isPlainObject, optionsOf, shown } from './args';
+import type { Device, Dtype } from './placement';
 import { dropStorage, holdStorage, neverPool, POOL_MIN_LENGTH, recycleReleasedGrad, StorageRecord, trackCreated } from './reuse';
 
 /** A tensor's gradient hook (Tensor.registerHook): sees the gradient, may return a replacement. */
@@ -213,6 +214,16 @@ export class Tensor {
   /** Number of dimensions (0 for a scalar). */
   get ndim(): number {
     return this.shape.length;
+  }
+
+  /** The element type: 'float32' (torch.float32; 'float64' only in the library's gradient checks). */
+  get dtype(): Dtype {
+    return this.data instanceof Float64Array ? 'float64' : 'float32';
+  }
+
+  /** Where the tensor lives: 'cpu', always. */
+  get device(): Device {
+    return 'cpu';
   }
 
   /** True for tensors not produced by a recorded op (parameters, inputs). */

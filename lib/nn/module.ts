@@ -1,6 +1,7 @@
 // Module: the base of every layer. Parameters, buffers and children are found by walking the
 // module's own fields in the order they were assigned, which gives PyTorch's state-dict key order.
 import { Tensor } from '../tensor';
+import { checkPlacement, PlacementOptions } from '../placement';
 import type { RemovableHandle } from '../tensor';
 import { addModuleHook } from './module_hooks';
 import type { ForwardHook, ForwardPreHook, FullBackwardHook } from './module_hooks';
@@ -338,6 +339,26 @@ export abstract class Module {
   /** Evaluation mode: train(false). */
   eval(): this {
     return this.train(false);
+  }
+
+  /**
+   * This module itself, as torch's model.to(device) when nothing moves: its parameters and buffers are
+   * on the CPU and hold float32. Takes 'cpu', 'float32' or { device, dtype } of those; any other
+   * device or dtype is an error that names it.
+   */
+  to(target: string | PlacementOptions): this {
+    checkPlacement(target, 'Module.to');
+    return this;
+  }
+
+  /** This module itself (torch's model.cpu()). */
+  cpu(): this {
+    return this;
+  }
+
+  /** This module itself (torch's model.float(): its parameters hold float32). */
+  float(): this {
+    return this;
   }
 
   /** Clears every parameter's gradient (sets it to null, PyTorch's default). */
