@@ -5,7 +5,11 @@
 import { Tensor } from '../tensor';
 import { normDim, splitAt } from '../shape';
 import { checkKeepDim } from '../args';
-import { allocOutput } from '../storage';
+import { alloc, allocOutput } from '../storage';
+import { recomposedRule } from '../autograd_graph';
+import { mul } from './binary';
+import { cat, narrow } from './join';
+import { reshape } from './shape';
 import { checkTensor, record } from './core';
 import { reducedShape } from './reduce';
 
@@ -60,7 +64,7 @@ export function prod(x: Tensor, dim?: number, keepDim = false): Tensor {
   const d = dim === undefined ? -1 : normDim(dim, x.ndim, 'prod');
   const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
   const y = products(x.data, outer, len, inner);
-  return record(y, reducedShape(x.shape, d, keep), [x], 'prod', (gy) => {
+  const out = record(y, reducedShape(x.shape, d, keep), [x], 'prod', (gy) => {
     const gx = allocOutput(x.size);
     if (x.ndim === 0) { // torch passes it through (y / x would be NaN at 0 and the infinities)
       gx.set(gy);
@@ -81,6 +85,28 @@ export function prod(x: Tensor, dim?: number, keepDim = false): Tensor {
     for (let at = 0; at < gx.length; at++) gx[at] = gy[Math.floor(at / (len * inner)) * inner + (at % inner)] * others[at];
     return [gx];
   });
+  if (out.node) {
+    out.node.graphBackward = recomposedRule([x], () => {
+      const running = runningProducts(x, outer, len, inner);
+      return reshape(len === 0 ? new Tensor(alloc(outer * inner).fill(1), [outer * inner]) : running[len - 1], out.shape);
+    });
+  }
+  return out;
+}
+
+/**
+ * The running products of x viewed as [outer, len, inner] along len, as recorded ops ([outer, 1,
+ * inner] each, the k-th the product of the first k + 1): the graph backward of prod and cumprod,
+ * exact where x has zeros, as a product of the others is.
+ */
+function runningProducts(x: Tensor, outer: number, len: number, inner: number): Tensor[] {
+  const xv = reshape(x, [outer, len, inner]);
+  const out: Tensor[] = [];
+  for (let k = 0; k < len; k++) {
+    const slice = narrow(xv, 1, k, 1);
+    out.push(k === 0 ? slice : mul(out[k - 1], slice));
+  }
+  return out;
 }
 
 /**
@@ -98,7 +124,7 @@ export function cumprod(x: Tensor, dim: number): Tensor {
       for (let j = 0, at = o * len * inner + i; j < len; j++, at += inner) y[at] = acc *= x.data[at];
     }
   }
-  return record(y, x.shape, [x], 'cumprod', (gy) => {
+  const out = record(y, x.shape, [x], 'cumprod', (gy) => {
     const gx = allocOutput(x.size);
     if (x.size <= 1 || len === 1) {
       gx.set(gy);
@@ -110,6 +136,8 @@ export function cumprod(x: Tensor, dim: number): Tensor {
     }
     return [gx];
   });
+  if (out.node) out.node.graphBackward = recomposedRule([x], () => (len === 0 ? mul(x, 1) : reshape(cat(runningProducts(x, outer, len, inner), 1), x.shape)));
+  return out;
 }
 
 /**
