@@ -190,6 +190,34 @@ export function t1Runner(s: Sizes): Runner {
   return async () => (T1.batch * per) / (await seconds());
 }
 
+/** GP1: a WGAN-GP critic, 784-512-256-1 with LeakyReLU(0.2), batch 64, Adam 1e-4, penalty weight 10. */
+export const GP1 = { batch: 64, weight: 10 };
+
+/**
+ * GP1's step (not in WORKLOADS.md; torch_workloads.py's gp1): the gradient of the critic at points
+ * between real and fake samples with createGraph, the penalty (||g|| - 1)^2 on it, and one backward
+ * through the penalty and the critic's Wasserstein estimate. Samples/s.
+ */
+export function gp1Runner(s: Sizes): Runner {
+  bp.manualSeed(0);
+  const critic = new nn.Sequential(new nn.Linear(784, 512), new nn.LeakyReLU(0.2), new nn.Linear(512, 256), new nn.LeakyReLU(0.2), new nn.Linear(256, 1));
+  const opt = new optim.Adam(critic.parameters(), { lr: 1e-4 });
+  const real = bp.randn([GP1.batch, 784]), fake = bp.randn([GP1.batch, 784]);
+  const step = () => {
+    const eps = bp.rand([GP1.batch, 1]);
+    const between = real.mul(eps).add(fake.mul(eps.neg().add(1))).requiresGrad_();
+    const [g] = bp.autograd.grad(critic.forward(between).sum(), between, { createGraph: true }) as bp.Tensor[];
+    const penalty = g.square().sum(1).add(1e-12).sqrt().sub(1).square().mean();
+    opt.zeroGrad();
+    critic.forward(fake).mean().sub(critic.forward(real).mean()).add(penalty.mul(GP1.weight)).backward();
+    opt.step();
+  };
+  warm(step, s.quick ? 1 : 20);
+  const per = s.quick ? 1 : 5;
+  const seconds = timed(repeat(step, per));
+  return async () => (GP1.batch * per) / (await seconds());
+}
+
 /** W5: forward only; batch-1 latency in microseconds (`latency`) or batch-256 samples/s (`throughput`). */
 export function w5Runner(s: Sizes, what: 'latency' | 'throughput'): Runner {
   bp.manualSeed(0);

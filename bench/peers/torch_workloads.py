@@ -15,7 +15,7 @@ torch.set_num_threads(threads)
 torch.manual_seed(0)
 
 # The same warm-up counts as bench/timing.ts's warmSteps.
-WARM = {'W1': 500 if quick else 3000, 'W2': 200 if quick else 1000, 'W3': 2 if quick else 30, 'C1': 2 if quick else 10, 'C2': 1 if quick else 2, 'T1': 1 if quick else 20}
+WARM = {'W1': 500 if quick else 3000, 'W2': 200 if quick else 1000, 'W3': 2 if quick else 30, 'C1': 2 if quick else 10, 'C2': 1 if quick else 2, 'T1': 1 if quick else 20, 'GP1': 2 if quick else 20}
 
 REWARM_SECONDS = 0.2  # as bench/timing.ts: an idle core runs the next 100 ms slower
 
@@ -108,6 +108,26 @@ def t1():
     warmed(step, WARM['T1'])
     per = 1 if quick else 5
     return lambda: {'T1': 32 * per / timed(step, per)}
+
+def gp1():
+    # GP1 (not in WORKLOADS.md; bench/workloads.ts's gp1Runner): a WGAN-GP critic's step, 784-512-256-1
+    # with LeakyReLU(0.2), batch 64, Adam 1e-4: the penalty on the gradient at points between real and
+    # fake samples (create_graph), and one backward through it.
+    nn = torch.nn
+    d = nn.Sequential(nn.Linear(784, 512), nn.LeakyReLU(0.2), nn.Linear(512, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1))
+    opt = torch.optim.Adam(d.parameters(), lr=1e-4)
+    real, fake = torch.randn(64, 784), torch.randn(64, 784)
+    def step():
+        eps = torch.rand(64, 1)
+        between = (real * eps + fake * (1 - eps)).requires_grad_()
+        g, = torch.autograd.grad(d(between).sum(), between, create_graph=True)
+        penalty = ((g.square().sum(1) + 1e-12).sqrt() - 1).square().mean()
+        opt.zero_grad()
+        (d(fake).mean() - d(real).mean() + penalty * 10).backward()
+        opt.step()
+    warmed(step, WARM['GP1'])
+    per = 1 if quick else 5
+    return lambda: {'GP1': 64 * per / timed(step, per)}
 
 def w5():
     m = w3model().eval(); x1 = torch.rand(1, 784); x256 = torch.rand(256, 784)
@@ -235,7 +255,7 @@ def p1():
     ops += [(name, lambda o, name=name: torch.nn.functional.linear(*o[name])) for name, _, _, _ in P1_LINEAR]
     return timed_ops('P1', ops, (operands,))
 
-prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1, 'C1': c1, 'C2': c2, 'T1': t1, 'L1': l1, 'P1': p1}
+prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1, 'C1': c1, 'C2': c2, 'T1': t1, 'GP1': gp1, 'L1': l1, 'P1': p1}
 whole = {'G1': g1, 'W4': w4}
 runners = {}
 def blas_library():
