@@ -14,6 +14,7 @@ import { recycleArray } from '../reuse';
 import { record } from './core';
 import { Geometry, packed } from './conv';
 import { convGraphGrads, imageGradRows } from './conv_graph';
+import { wantsGradient } from '../autograd_graph';
 import { sum } from './reduce';
 
 /** The at-th block of `size` floats of a: an image's, or a group's part of one. */
@@ -73,7 +74,7 @@ export function convByImage(x4: Tensor, weight: Tensor, bias: Tensor | null, g: 
     result.node.graphBackward = (gy) => {
       const gRows = imageGradRows(gy);
       const { gx, gw } = convGraphGrads(gRows, x4, weight, g, groups);
-      return [gx, gw, bias?.requiresGrad ? sum(gRows, 0) : null];
+      return [gx, gw, bias && wantsGradient(bias) ? sum(gRows, 0) : null];
     };
   }
   return result;

@@ -3,6 +3,7 @@
 // output's gradient times the input's windows (imageRows, im2col); the two ops are each other's
 // gradient, so the result can be differentiated again, to any order.
 import { Tensor } from '../tensor';
+import { wantsGradient } from '../autograd_graph';
 import { Geometry, imageRowsOf } from './conv';
 import { imageFromRows } from './conv_more';
 import { matmul } from './matmul';
@@ -26,8 +27,8 @@ export function convGraphGrads(gRows: Tensor, x4: Tensor, weight: Tensor, g: Geo
   const gxs: Tensor[] = [], gws: Tensor[] = [];
   for (let k = 0; k < groups; k++) {
     const gk = groups === 1 ? gRows : narrow(gRows, 1, k * og, og);
-    if (x4.requiresGrad) gxs.push(imageFromRows(matmul(gk, groups === 1 ? w2 : narrow(w2, 0, k * og, og)), { ...g, c: cg }));
-    if (weight.requiresGrad) gws.push(matmul(transpose(gk, 0, 1), imageRowsOf(x4, g, k * cg, cg, 0)));
+    if (wantsGradient(x4)) gxs.push(imageFromRows(matmul(gk, groups === 1 ? w2 : narrow(w2, 0, k * og, og)), { ...g, c: cg }));
+    if (wantsGradient(weight)) gws.push(matmul(transpose(gk, 0, 1), imageRowsOf(x4, g, k * cg, cg, 0)));
   }
   const joined = (parts: Tensor[], dim: number) => (parts.length === 0 ? null : parts.length === 1 ? parts[0] : cat(parts, dim));
   const gw = joined(gws, 0);

@@ -17,6 +17,7 @@ import { ACT_CODE, FusedActivation, preActivationGrad } from './matmul';
 import { gelu } from './unary';
 import { Geometry, packed } from './conv';
 import { convGraphGrads } from './conv_graph';
+import { wantsGradient } from '../autograd_graph';
 import { unaryGraphRule } from './unary_graph';
 import { sum } from './reduce';
 
@@ -82,7 +83,7 @@ export function convRowsThen(x4: Tensor, weight2d: Tensor, bias: Tensor | null, 
     result.node.graphBackward = (gy) => {
       const gz = activationRule ? (activationRule(gy)[0] as Tensor) : gy;
       const { gx, gw } = convGraphGrads(gz, x4, weight2d, g, 1);
-      return [gx, gw, bias?.requiresGrad ? sum(gz, 0) : null];
+      return [gx, gw, bias && wantsGradient(bias) ? sum(gz, 0) : null];
     };
   }
   return result;

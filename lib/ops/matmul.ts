@@ -13,6 +13,7 @@ import { gelu } from './unary';
 import { expand, reshape, transpose } from './shape';
 import { sum } from './reduce';
 import { unaryGraphRule } from './unary_graph';
+import { wantsGradient } from '../autograd_graph';
 
 function mismatch(a: Tensor, b: Tensor): Error {
   return new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} are not aligned (inner dimensions ${a.shape[a.ndim - 1]} vs ${b.shape[Math.max(b.ndim - 2, 0)]})`);
@@ -65,9 +66,9 @@ function mm2d(a: Tensor, b: Tensor, m: number, k: number, n: number, batch: numb
     // gy b^T and a^T gy, pair by pair (b shared by all: a's rows as one matrix).
     out.node.graphBackward = (gy) => {
       const g3 = reshape(gy, [batch, m, n]);
-      const ga = a.requiresGrad ? reshape(matmul(g3, transpose(b, -1, -2)), a.shape) : null;
+      const ga = wantsGradient(a) ? reshape(matmul(g3, transpose(b, -1, -2)), a.shape) : null;
       let gb: Tensor | null = null;
-      if (b.requiresGrad) {
+      if (wantsGradient(b)) {
         gb = bBatched ? reshape(matmul(transpose(reshape(a, [batch, m, k]), 1, 2), g3), b.shape)
           : matmul(transpose(reshape(a, [batch * m, k]), 0, 1), reshape(gy, [batch * m, n]));
       }
@@ -195,9 +196,9 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
       const gz = activationRule ? (activationRule(gy)[0] as Tensor) : gy;
       const gz2 = reshape(gz, [batch, out]);
       return [
-        x.requiresGrad ? matmul(gz, weight) : null,
-        weight.requiresGrad ? matmul(transpose(gz2, 0, 1), reshape(x, [batch, inF])) : null,
-        bias?.requiresGrad ? sum(gz2, 0) : null,
+        wantsGradient(x) ? matmul(gz, weight) : null,
+        wantsGradient(weight) ? matmul(transpose(gz2, 0, 1), reshape(x, [batch, inF])) : null,
+        bias && wantsGradient(bias) ? sum(gz2, 0) : null,
       ];
     };
   }
