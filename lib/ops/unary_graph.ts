@@ -28,7 +28,7 @@ function derivative(code: UnaryCode, x: Tensor, y: Tensor, p: number): Tensor {
     case Unary.floor: case Unary.ceil: case Unary.round: case Unary.trunc:
       return slopeOf(code, x, y, p);
     case Unary.exp: return y;
-    case Unary.sqrt: return div(0.5, y); // torch's grad / (2 result)
+    case Unary.sqrt: return div(0.5, y); // 1 / (2 y) (torch divides gy by 2 y: a rounding apart)
     case Unary.sigmoid: return mul(sub(1, y), y);
     case Unary.tanh: return sub(1, mul(y, y));
     case Unary.gelu: {
