@@ -15,7 +15,7 @@ import { cat, narrow } from './join';
 import { add, div } from './binary';
 import { gelu, relu, sigmoid, tanh } from './unary';
 import { sum } from './reduce';
-import { pad } from './pad_resize';
+import { pad, padAlong } from './pad_resize';
 import { convByImage } from './conv_by_image';
 import { convRowsThen } from './conv_rows';
 import { imageFromRows } from './conv_more';
@@ -151,15 +151,8 @@ export function imageRowsOf(x4: Tensor, g: Geometry, c0: number, cg: number, pad
     B().imageRowsGrad(gy, geom, c0, cg, gx);
     return [gx];
   });
-  if (out.node) {
-    out.node.graphBackward = (gy) => {
-      const part = imageFromRows(gy, { ...g, c: cg });
-      if (cg === g.c) return [part];
-      // The other channels' zeros around the group's (constants).
-      const zeros = (c: number) => new Tensor(alloc(g.n * c * g.h * g.w), [g.n, c, g.h, g.w]);
-      return [cat([...(c0 > 0 ? [zeros(c0)] : []), part, ...(c0 + cg < g.c ? [zeros(g.c - c0 - cg)] : [])], 1)];
-    };
-  }
+  // The group's channels, the others' zeros around them.
+  if (out.node) out.node.graphBackward = (gy) => [padAlong(imageFromRows(gy, { ...g, c: cg }), 1, c0, g.c - c0 - cg)];
   return out;
 }
 

@@ -13,12 +13,11 @@ import { allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
 import { isGradEnabled } from '../autograd';
 import { letGoAfterBackward, recordKeeping } from './core';
-import { ACT_CODE, FusedActivation, preActivationGrad } from './matmul';
+import { ACT_CODE, FusedActivation, preActivationGrad, preActivationGraphGrad } from './matmul';
 import { gelu } from './unary';
 import { Geometry, packed } from './conv';
 import { convGraphGrads } from './conv_graph';
 import { wantsGradient } from '../autograd_graph';
-import { unaryGraphRule } from './unary_graph';
 import { sum } from './reduce';
 
 // Floats of rows gradient made at a time in backward (at least one image's). C1's step (bench/
@@ -79,9 +78,9 @@ export function convRowsThen(x4: Tensor, weight2d: Tensor, bias: Tensor | null, 
   });
   if (result.node) {
     // As linear's: the activation's derivative from the output, then the convolution's rule.
-    const activationRule = act ? unaryGraphRule(act, result, result, 0) : null;
+    const preActivation = preActivationGraphGrad(act, result);
     result.node.graphBackward = (gy) => {
-      const gz = activationRule ? (activationRule(gy)[0] as Tensor) : gy;
+      const gz = preActivation(gy);
       const { gx, gw } = convGraphGrads(gz, x4, weight2d, g, 1);
       return [gx, gw, bias && wantsGradient(bias) ? sum(gz, 0) : null];
     };

@@ -5,7 +5,8 @@
 import { Tensor } from '../tensor';
 import { fmt, normDim, splitAt } from '../shape';
 import { shown } from '../args';
-import { alloc, allocOutput } from '../storage';
+import { allocOutput } from '../storage';
+import { padAlong } from './pad_resize';
 import { checkTensor, letGoAfterBackward, record } from './core';
 import { copyBlocks } from '../copy';
 import { unsqueeze } from './shape';
@@ -104,11 +105,8 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   // Its gradient is gy's block alone: the walk adds it into x's (split's and chunk's pieces each
   // made a zeroed array as large as x, which the walk then added: 98 pieces, 98 passes over x).
   const out = record(y, shape, [x], 'narrow', (gy) => [{ part: gy, offset: s * inner, stride: size * inner, len: length * inner, count: outer }]);
-  if (out.node) {
-    // gy between zeros (constants) along d: x's shape again.
-    const zeros = (len: number) => new Tensor(alloc(outer * len * inner), x.shape.map((v, k) => (k === d ? len : v)));
-    out.node.graphBackward = (gy) => [cat([...(s > 0 ? [zeros(s)] : []), gy, ...(s + length < size ? [zeros(size - s - length)] : [])], d)];
-  }
+  // gy between zeros along d: x's shape again.
+  if (out.node) out.node.graphBackward = (gy) => [padAlong(gy, d, s, size - s - length)];
   return out;
 }
 

@@ -142,6 +142,16 @@ export function preActivationGrad(be: Backend, act: UnaryCode, y: Float32Array, 
 }
 
 /**
+ * gy times a fused activation's derivative, as recorded ops from the output y (relu's slope, sigmoid's
+ * and tanh's from y alone): a fused layer's graph backward begins with it. gy itself without one.
+ */
+export function preActivationGraphGrad(act: UnaryCode, y: Tensor): (gy: Tensor) => Tensor {
+  if (!act) return (gy) => gy;
+  const rule = unaryGraphRule(act, y, y, 0);
+  return (gy) => rule(gy)[0] as Tensor;
+}
+
+/**
  * act(x W^T + b) in one GEMM with a fused epilogue (the same numbers as the activation applied
  * after). x [batch, in], weight [out, in], bias [out] or null.
  */
@@ -190,10 +200,9 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
     return bias ? [gx, gw, gb] : [gx, gw];
   }, act ? { act, y } : undefined);
   if (result.node) {
-    // The activation's derivative from the output (relu's slope, sigmoid's and tanh's from y alone).
-    const activationRule = act ? unaryGraphRule(act, result, result, 0) : null;
+    const preActivation = preActivationGraphGrad(act, result);
     result.node.graphBackward = (gy) => {
-      const gz = activationRule ? (activationRule(gy)[0] as Tensor) : gy;
+      const gz = preActivation(gy);
       const gz2 = reshape(gz, [batch, out]);
       return [
         wantsGradient(x) ? matmul(gz, weight) : null,

@@ -64,6 +64,14 @@ export function pad(x: Tensor, pads: readonly number[], options?: PadOptions): T
   return padConstant(x, pads, shape, value);
 }
 
+/** x with `before` and `after` zeros along dim d (pad's constant mode on that one dimension). */
+export function padAlong(x: Tensor, d: number, before: number, after: number): Tensor {
+  const pads = new Array<number>(2 * (x.ndim - d)).fill(0);
+  pads[pads.length - 2] = before;
+  pads[pads.length - 1] = after;
+  return pad(x, pads);
+}
+
 /** pad in constant mode, its checks passed: the kept block copied into a filled output. */
 function padConstant(x: Tensor, pads: readonly number[], shape: number[], value: number): Tensor {
   // The kept block: its size per dimension, and where it starts in x and in the output.
