@@ -115,6 +115,14 @@ function extremeWithIndex(x: Tensor, dim: number | undefined, op: Extreme, name:
   return { y, idx, outer, len, inner, d };
 }
 
+/** Which values equal the extreme m (every NaN when m is NaN), and how many of x's do. */
+function tiedWith(x: Float32Array, m: number): { hit: (v: number) => boolean; count: number } {
+  const hit = (v: number) => v === m || (Number.isNaN(v) && Number.isNaN(m));
+  let count = 0;
+  for (let i = 0; i < x.length; i++) if (hit(x[i])) count++;
+  return { hit, count };
+}
+
 function extreme(x: Tensor, dim: number | undefined, keepDim: boolean, op: Extreme, name: string): Tensor {
   checkKeepDim(keepDim, name);
   const { y, idx, outer, len, inner, d } = extremeWithIndex(x, dim, op, name);
@@ -124,10 +132,7 @@ function extreme(x: Tensor, dim: number | undefined, keepDim: boolean, op: Extre
     if (d < 0) {
       // Over all elements, PyTorch shares the gradient evenly among the elements equal to the
       // extreme (among the NaNs when it is NaN); along a dim it goes to the index returned.
-      const m = y[0];
-      const hit = (v: number) => v === m || (Number.isNaN(v) && Number.isNaN(m));
-      let count = 0;
-      for (let i = 0; i < x.size; i++) if (hit(x.data[i])) count++;
+      const { hit, count } = tiedWith(x.data, y[0]);
       const share = Math.fround(gy[0] / count);
       for (let i = 0; i < x.size; i++) if (hit(x.data[i])) gx[i] = share;
       return [gx];
@@ -140,11 +145,8 @@ function extreme(x: Tensor, dim: number | undefined, keepDim: boolean, op: Extre
   if (out.node) {
     out.node.graphBackward = (gy) => {
       if (d < 0) {
-        // The kernels' share: 1 / count at each element equal to the extreme (NaN: at each NaN).
-        const m = y[0];
-        const hit = (v: number) => v === m || (Number.isNaN(v) && Number.isNaN(m));
-        let count = 0;
-        for (let i = 0; i < x.size; i++) if (hit(x.data[i])) count++;
+        // The kernels' share: 1 / count at each element equal to the extreme.
+        const { hit, count } = tiedWith(x.data, y[0]);
         return [div(mul(gy, constantOf(x, (i) => (hit(x.data[i]) ? 1 : 0))), count)];
       }
       // Each output's flat offset in x, copied while the index array is alive.
