@@ -2,3 +2,5 @@
 export { grad } from './grad';
 export type { GradOptions } from './grad';
 export { noGrad, enableGrad, isGradEnabled } from './autograd';
+export * as functional from './autograd_functional';
+export type { FunctionalOptions, TensorFunction } from './autograd_functional';
