@@ -91,13 +91,13 @@ function scalarOutput(func: TensorFunction, xs: Tensor[], what: string): Tensor 
 }
 
 /** v (one per input, or the one) checked against the shapes it must have. */
-function vectors(v: Tensor | readonly Tensor[] | null | undefined, like: Tensor[], what: string, arg: string): Tensor[] | null {
+function vectors(v: Tensor | readonly Tensor[] | null | undefined, like: Tensor[], what: string): Tensor[] | null {
   if (v === undefined || v === null) return null;
   const list = v instanceof Tensor ? [v] : Array.isArray(v) ? [...v] : null;
-  if (!list || list.length !== like.length) throw new Error(`${what}: ${arg} must be ${like.length === 1 ? 'a tensor' : `an array of ${like.length} tensors`}, got ${shown(v)}`);
+  if (!list || list.length !== like.length) throw new Error(`${what}: v must be ${like.length === 1 ? 'a tensor' : `an array of ${like.length} tensors`}, got ${shown(v)}`);
   list.forEach((t, i) => {
     if (!(t instanceof Tensor) || t.shape.length !== like[i].shape.length || t.shape.some((d, k) => d !== like[i].shape[k])) {
-      throw new Error(`${what}: ${arg}[${i}] must be a tensor of shape ${fmt(like[i].shape)}, got ${t instanceof Tensor ? `shape ${fmt(t.shape)}` : shown(t)}`);
+      throw new Error(`${what}: v[${i}] must be a tensor of shape ${fmt(like[i].shape)}, got ${t instanceof Tensor ? `shape ${fmt(t.shape)}` : shown(t)}`);
     }
   });
   return list;
@@ -111,7 +111,7 @@ export function vjp(func: TensorFunction, inputs: Tensor | readonly Tensor[], v?
   const createGraph = options?.createGraph ?? false;
   const { xs, single } = leaves(inputs, 'vjp', createGraph);
   const y = output(func, xs, 'vjp');
-  const given = vectors(v, [y], 'vjp', 'v');
+  const given = vectors(v, [y], 'vjp');
   if (!given && y.size !== 1) throw new Error(`vjp: v must be given for an output of shape ${fmt(y.shape)}`);
   const gs = gradients(y, xs, given ? given[0] : null, createGraph);
   return [createGraph ? y : y.detach(), single ? gs[0] : gs];
@@ -125,7 +125,7 @@ export function hvp(func: TensorFunction, inputs: Tensor | readonly Tensor[], v:
   const createGraph = options?.createGraph ?? false;
   const { xs, single } = leaves(inputs, 'hvp', createGraph);
   const y = scalarOutput(func, xs, 'hvp');
-  const vs = vectors(v, xs, 'hvp', 'v');
+  const vs = vectors(v, xs, 'hvp');
   if (!vs) throw new Error('hvp: v is required (one tensor per input, of its shape)');
   const gs = gradients(y, xs, null, true);
   const dot = enableGrad(() => gs.map((g, i) => sum(mul(g, vs[i]))).reduce((a, b) => add(a, b)));
