@@ -8,6 +8,7 @@ import { Tensor } from '../tensor';
 import { enableGrad } from '../autograd';
 import { checkNonNegative, isPlainObject, optionsOf, OptionKinds, shown } from '../args';
 import { OptimKind } from '../backend/backend';
+import { B } from '../backend/registry';
 import { Optimizer, OptimizerState, OptimizerStateDict } from './optimizer';
 
 /** Options of LBFGS (torch.optim.LBFGS's, camel-cased). */
@@ -77,10 +78,9 @@ function absMax(a: Float32Array): number {
   return m;
 }
 
-/** a += alpha * b in float32 (torch's add_ with alpha: alpha is a float there too). */
+/** a += alpha * b by the backend's axpy, alpha rounded to float (torch's add_ with alpha: a float there too). */
 function addScaled(a: Float32Array, b: Float32Array, alpha: number): void {
-  const s = Math.fround(alpha);
-  for (let i = 0; i < a.length; i++) a[i] = a[i] + s * b[i];
+  B().axpy(Math.fround(alpha), b, a);
 }
 
 /**
