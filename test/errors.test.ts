@@ -364,6 +364,26 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     const shared = new Float32Array(24);
     expect(() => nat().gemmBatch(false, false, 2, 2, 2, 3, shared.subarray(0, 12), shared.subarray(12), shared.subarray(4, 12))).toThrow(/gemmBatch: c \(argument 8\) shares memory with a or b/);
     expect(() => nat().gemmPair(product(c1).slice(0, 12), product(c2))).toThrow(/got 12 arguments and 14 arguments/);
+    // linearChain checks every layer's arrays against dims, says which layer, and refuses a written
+    // array over anything the chain reads or another writes.
+    const w0 = new Float32Array(3 * 2), b0 = new Float32Array(3), w1 = new Float32Array(2 * 3), x2 = new Float32Array(2 * 2), y2 = new Float32Array(2 * 2);
+    const hid = new Float32Array(2 * 3);
+    const chainDims = Int32Array.of(2, 3, Unary.relu, 2, 0);
+    nat().linearChain(2, x2, [w0, b0, w1, null], chainDims, hid, null, y2);
+    expect(() => nat().linearChain(2, x2, [w0, b0, w1], chainDims, hid, null, y2)).toThrow(/linearChain: params must hold a weight and a bias \(or null\) for each of the 2 layers, got 3 entries/);
+    expect(() => nat().linearChain(2, x2, [w0, b0, new Float32Array(5), null], chainDims, hid, null, y2)).toThrow(/linearChain: layer 1's weight has 5 elements, expected 2 x 3/);
+    expect(() => nat().linearChain(2, x2, [w0, new Float32Array(2), w1, null], chainDims, hid, null, y2)).toThrow(/linearChain: layer 0's bias has 2 elements, expected 3/);
+    expect(() => nat().linearChain(2, x2, [w0, 'b', w1, null], chainDims, hid, null, y2)).toThrow(/linearChain: argument 2 \(params\) entry 1 \(layer 0's bias\) must be a Float32Array or null/);
+    expect(() => nat().linearChain(2, x2, [w0, b0, w1, null], Int32Array.of(2, 3, 6, 2), hid, null, y2)).toThrow(/linearChain: dims must hold in_0 and then out and act for each layer/);
+    expect(() => nat().linearChain(2, x2, [w0, b0, w1, null], Int32Array.of(2, 3, 99, 2, 0), hid, null, y2)).toThrow(/linearChain: dims: layer 0's act must be a unary code/);
+    expect(() => nat().linearChain(2, x2, [w0, b0, w1, null], Int32Array.of(2, 0, 0, 2, 0), hid, null, y2)).toThrow(/linearChain: dims: every width must be at least 1, got 0 at entry 1/);
+    expect(() => nat().linearChain(2, x2, [w0, b0, w1, null], chainDims, new Float32Array(5), null, y2)).toThrow(/linearChain: hiddenA has 5 elements, fewer than rows times the widest hidden layer \(6\)/);
+    expect(() => nat().linearChain(2, x2, [w0, b0, w1, null], chainDims, null, null, y2)).toThrow(/linearChain: argument 4 \(hiddenA\) must be a Float32Array/);
+    expect(() => nat().linearChain(3, x2, [w0, b0, w1, null], chainDims, hid, null, y2)).toThrow(/linearChain: x has 4 elements, expected 6/);
+    expect(() => nat().linearChain(0, x2, [w0, b0, w1, null], chainDims, hid, null, y2)).toThrow(/linearChain: argument 0 \(rows\) must be an integer in \[1, /);
+    const over = new Float32Array(10);
+    expect(() => nat().linearChain(2, over.subarray(0, 4), [w0, b0, w1, null], chainDims, over.subarray(3, 9), null, y2)).toThrow(/linearChain: x, the parameters, hiddenA, hiddenB and y must not share memory/);
+    expect(() => nat().linearChain(2, x2, [w0, b0, w1, null], chainDims, hid, null, w1.subarray(0, 4))).toThrow(/must not share memory/);
     const rawPair = (createRequire(__filename)(addonPath()) as { gemmPair(...a: unknown[]): void }).gemmPair;
     expect(() => rawPair(...product(c1))).toThrow(/gemmPair: expected 28 arguments, got 14/);
     expect(() => nat().biasActGrad(Unary.gelu, f, f, f, 2, 2, null)).toThrow(/biasActGrad: act must be relu, sigmoid or tanh/);

@@ -268,6 +268,48 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it("linearChain gives each layer gemm's bits, at one and two threads, and the reference's values", () => {
+    const threads = bp.getNumThreads();
+    // [rows, widths, activations]: batch-1 inference (W5's shape among them), the edge sizes, two
+    // to five layers, with and without biases.
+    const chains: [number, number[], number[]][] = [
+      [1, [784, 1024, 1024, 10], [Unary.relu, Unary.relu, 0]],
+      [1, [7, 8, 9], [Unary.tanh, 0]],
+      [3, [63, 64, 65, 1, 300], [Unary.sigmoid, Unary.gelu, Unary.relu, 0]],
+      [9, [1, 300, 7], [Unary.relu, Unary.tanh]],
+      [65, [64, 65, 63, 8, 9, 1], [0, Unary.relu, Unary.sigmoid, Unary.tanh, 0]],
+      [257, [300, 65, 10], [Unary.relu, 0]],
+    ];
+    try {
+      for (const [rows, widths, acts] of chains) {
+        const layers = acts.length;
+        const params = acts.flatMap((_, l) => [randomArray(widths[l + 1] * widths[l], r), l % 2 === 1 && rows > 1 ? null : randomArray(widths[l + 1], r)]);
+        const dims = Int32Array.from([widths[0], ...acts.flatMap((act, l) => [widths[l + 1], act])]);
+        const widest = Math.max(...widths.slice(1, -1));
+        const x = randomArray(rows * widths[0], r);
+        const what = `${rows} rows through ${widths.join('-')}`;
+        // gemm, one layer at a time: what the eager layers compute.
+        let h = x;
+        for (let l = 0; l < layers; l++) {
+          const c = new Float32Array(rows * widths[l + 1]);
+          nat.gemm(false, true, rows, widths[l + 1], widths[l], 1, h, params[2 * l] as Float32Array, 0, c, params[2 * l + 1], acts[l]);
+          h = c;
+        }
+        for (const t of [1, 2]) {
+          bp.setNumThreads(t);
+          const y = new Float32Array(rows * widths[layers]).fill(NaN);
+          nat.linearChain(rows, x, params, dims, new Float32Array(rows * widest), layers > 2 ? new Float32Array(rows * widest) : null, y);
+          expect(sameBits(y, h), `${what} at ${t} threads`).toBe(true);
+        }
+        const yr = new Float32Array(rows * widths[layers]);
+        ref.linearChain(rows, x, params, dims, new Float32Array(rows * widest), layers > 2 ? new Float32Array(rows * widest) : null, yr);
+        expectClose(h, yr, { rtol: 1e-4, atol: 3e-6 * Math.max(...widths) }, `${what} against the reference`);
+      }
+    } finally {
+      bp.setNumThreads(threads);
+    }
+  });
+
   it('shallow products (depth below 16): each row the same bits in any block of rows, A and B transposed or not', () => {
     // gemm_shallow takes rows in blocks of 64 (fewer for wide rows: 16 at 256 columns) and the kernel
     // in groups of eight (four when a row is two 8-float vectors), with the rest one at a time: each

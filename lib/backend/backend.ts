@@ -200,6 +200,18 @@ export interface Backend {
   gemmPair(first: GemmArgs, second: GemmArgs): void;
 
   /**
+   * A chain of linear layers at inference, each act_l(h_l W_l^T + b_l) exactly as
+   * gemm(false, true, rows, out_l, in_l, 1, h_l, W_l, 0, h_{l+1}, b_l, act_l) computes it, in one call:
+   * params holds W_0, b_0, W_1, b_1, ... (a bias may be null), dims is in_0 then out_l and act_l for
+   * each layer. The layers between write hiddenA, hiddenB, hiddenA, ... (each of at least rows times
+   * the widest hidden layer's floats; null when no layer writes it) and the last writes y. Nothing
+   * written may share memory with x, the parameters or another written array (a RangeError on the
+   * native backend).
+   */
+  linearChain(rows: number, x: Float32Array, params: (Float32Array | null)[], dims: Int32Array,
+    hiddenA: Float32Array | null, hiddenB: Float32Array | null, y: Float32Array): void;
+
+  /**
    * A batch of products of one shape: c_i = op(a_i) op(b_i) for i < batch (alpha 1, beta 0), each
    * operand's matrices back to back (a_i at i m k, b_i at i k n, c_i at i m n); c may not overlap a
    * or b. Each product's bits are gemm's; the native backend cuts the batch across its threads.

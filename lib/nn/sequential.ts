@@ -1,8 +1,9 @@
 // Sequential: children named '0', '1', ...; a Linear or Conv2d followed by ReLU/Sigmoid/Tanh (GELU
-// without gradients) runs as one fused GEMM.
+// without gradients) runs as one fused GEMM, and Linear layers that record nothing as one chain.
 import { Tensor } from '../tensor';
 import { Module, runsOwnForward } from './module';
 import { Linear } from './linear';
+import { linearChainFrom } from './linear_chain';
 import {
   ELU, Flatten, fusableActivation, GELU, Hardsigmoid, Hardswish, Hardtanh, Identity, LeakyReLU, LogSigmoid, LogSoftmax, Mish, PReLU, ReLU, ReLU6,
   SELU, Sigmoid, SiLU, Softmax, Softplus, Softsign, Tanh, Tanhshrink,
@@ -51,7 +52,9 @@ function letGo(input: Tensor, out: Tensor): void {
 /**
  * Modules applied in order, named '0', '1', ... in the state dict as torch.nn.Sequential's. A Linear
  * followed by ReLU, Sigmoid or Tanh (or GELU, where no gradient is recorded) runs as one GEMM with
- * the activation fused (same numbers).
+ * the activation fused (same numbers). Where nothing is recorded (inside noGrad, or parameters and
+ * input that need no gradient), consecutive Linear layers (with Identity and eval-mode Dropout
+ * between) run as one call into the backend: the same numbers, without the per-layer overhead.
  */
 export class Sequential extends Module {
   constructor(...modules: Module[]) {
@@ -95,22 +98,34 @@ export class Sequential extends Module {
 
   private runLayers(x: Tensor): Tensor {
     const l = this.layers;
-    // The layer (and the activation fused into it) that made x; null while x is the caller's input.
-    let madeBy: Module | null = null;
+    // The layer (and the activation fused into it) that made x; null while x is the caller's input;
+    // 'chain' when a chain of Linear layers made it (linear_chain.ts: no module saw it).
+    let madeBy: Module | 'chain' | null = null;
     let madeByToo: Module | null = null;
+    // Cheapest tests first: small tensors are never pooled, and most models are all the library's.
+    const ours = (input: Tensor): boolean => madeBy !== null && input.size > POOL_MIN_LENGTH
+      && (madeBy === 'chain' || (isOwnLayer(madeBy) && (!madeByToo || isOwnLayer(madeByToo))));
     for (let i = 0; i < l.length; i++) {
       const m = l[i];
       const input = x;
+      // Linear layers that record nothing run as one chain, which hands x to no module.
+      const chain = runsOwnForward(m, Linear) ? linearChainFrom(l, i, x) : null;
+      if (chain) {
+        x = chain.y;
+        if (ours(input)) letGo(input, x);
+        madeBy = 'chain';
+        madeByToo = null;
+        i = chain.end - 1;
+        continue;
+      }
       const act = (runsOwnForward(m, Linear) || runsOwnForward(m, Conv2d)) && i + 1 < l.length ? fusableActivation(l[i + 1]) : null;
       const fused = act ? l[i + 1] : null;
       if (act && (m instanceof Linear || m instanceof Conv2d)) {
         x = m.forwardWithActivation(x, act);
         i++;
       } else x = m.forward(x);
-      // Cheapest tests first: small tensors are never pooled, and most models are all the library's.
       if (x === input) continue; // passed through (Identity, Dropout in eval mode): still made where it was
-      if (madeBy && input.size > POOL_MIN_LENGTH && isOwnLayer(madeBy) && (!madeByToo || isOwnLayer(madeByToo))
-        && isOwnLayer(m) && (!fused || isOwnLayer(fused))) letGo(input, x);
+      if (ours(input) && isOwnLayer(m) && (!fused || isOwnLayer(fused))) letGo(input, x);
       madeBy = m;
       madeByToo = fused;
     }

@@ -38,3 +38,16 @@ export function gemmBatch(transA: boolean, transB: boolean, batch: number, m: nu
     gemm(transA, transB, m, n, k, 1, a.subarray(i * m * k, (i + 1) * m * k), b.subarray(i * k * n, (i + 1) * k * n), 0, c.subarray(i * m * n, (i + 1) * m * n), null, 0);
   }
 }
+
+/** Linear layers one after the other, each one gemm (the native backend's contract). */
+export function linearChain(rows: number, x: Float32Array, params: (Float32Array | null)[], dims: Int32Array,
+  hiddenA: Float32Array | null, hiddenB: Float32Array | null, y: Float32Array): void {
+  const layers = (dims.length - 1) / 2;
+  let h = x;
+  for (let l = 0; l < layers; l++) {
+    const inF = dims[l === 0 ? 0 : 2 * l - 1], out = dims[2 * l + 1];
+    const c = l + 1 === layers ? y : ((l % 2 === 0 ? hiddenA : hiddenB) as Float32Array).subarray(0, rows * out);
+    gemm(false, true, rows, out, inF, 1, h, params[2 * l] as Float32Array, 0, c, params[2 * l + 1], dims[2 * l + 2]);
+    h = c;
+  }
+}

@@ -1,7 +1,7 @@
 // The reference backend: plain TypeScript, one file per kernel family, the specification of each kernel.
 import { Backend } from '../backend';
 import { axpy, biasActGrad, binary, clamp, select, stridedCopy, unary, unaryGrad } from './elementwise';
-import { gemm, gemmBatch, gemmPair } from './gemm';
+import { gemm, gemmBatch, gemmPair, linearChain } from './gemm';
 import { luFactor, luSolve } from './lu';
 import { cholesky } from './cholesky';
 import { householderQr } from './qr';
@@ -21,7 +21,7 @@ import { variance } from './variance';
 
 export const referenceBackend: Backend = {
   name: 'reference',
-  gemm, gemmPair, gemmBatch, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce, variance,
+  gemm, gemmPair, gemmBatch, linearChain, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce, variance,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, sumAbs, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
   batchNorm, batchNormGrad, imageRows, imageRowsGrad, imageColumns, imageColumnsGrad, gridSample, gridSampleGrad, maxPool2d, maxPool3d, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
   lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky, householderQr, eigh, svd,
