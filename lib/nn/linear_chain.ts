@@ -33,7 +33,9 @@ function passesThrough(m: Module): boolean {
  */
 export function linearChainFrom(layers: Module[], from: number, x: Tensor): ChainRun | null {
   const recording = isGradEnabled();
-  if (recording && x.requiresGrad) return null;
+  // A training step's layers bail out here, at the first test that can fail (W1's step, two Linear
+  // layers, is mostly such overhead).
+  if (recording && (x.requiresGrad || (layers[from] as Linear).weight?.requiresGrad)) return null;
   const last = x.shape.length - 1;
   if (last < 0) return null;
   const params: (Float32Array | null)[] = [];
