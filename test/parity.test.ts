@@ -972,6 +972,8 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         [Int32Array.of(1, 7), Int32Array.of(3 * s, 1), [7, s], 7 * 3 * s],
         [Int32Array.of(1), Int32Array.of(2), [s * 7], s * 14],
         [Int32Array.of(7, 1), Int32Array.of(1, s + 3), [s, 7], 7 * (s + 3)],
+        // [7, s] rows into rows s + 5 apart (cat's pieces: each row a run copied by vectors, off lines)
+        [Int32Array.of(s, 1), Int32Array.of(s + 5, 1), [7, s], 7 * (s + 5)],
       ];
       for (const [xs, os, shape, outLength] of views) {
         const yn = randomArray(outLength, r); // what the copy does not reach stays as it was

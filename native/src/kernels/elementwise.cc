@@ -118,10 +118,11 @@ constexpr double kStreamBytes = 4 << 20;
 static void scatter_copy(const float* x, const int32_t* sx, float* out, const int32_t* so, const int32_t* shape, int nd) {
   const Layout l = collapse(shape, sx, so, nd);
   const long s = l.sa[l.nd - 1], t = l.sb[l.nd - 1];
+  const KernelTable& kt = active_kernels();
   for_each_run(l, [&](long ox, long oo, long, long len) {
     const float* src = x + ox;
     float* dst = out + oo;
-    if (s == 1 && t == 1) std::memcpy(dst, src, sizeof(float) * (size_t)len);
+    if (s == 1 && t == 1) kt.copy(src, dst, (size_t)len);
     else for (long i = 0; i < len; i++) dst[i * t] = src[i * s];
   });
 }
@@ -141,10 +142,11 @@ void strided_copy(const float* x, const int32_t* sx, float* out, const int32_t* 
   int k = -1;
   if (s > 1) for (int d = 0; d < l.nd - 1; d++) if (l.sa[d] == 1) k = d;
   if (k < 0) {
+    const KernelTable& kt = active_kernels();
     for_each_run(l, [&](long ox, long, long o, long len) {
       const float* src = x + ox;
       float* dst = out + o;
-      if (s == 1) std::memcpy(dst, src, sizeof(float) * (size_t)len);
+      if (s == 1) kt.copy(src, dst, (size_t)len);
       else if (s == 0) std::fill(dst, dst + len, src[0]);
       else for (long i = 0; i < len; i++) dst[i] = src[i * s];
     });

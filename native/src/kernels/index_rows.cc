@@ -19,6 +19,7 @@ constexpr long kBlock = 1024;
 }  // namespace
 
 void index_rows(const float* x, long outer, long len, long inner, const int32_t* index, long count, float* out) {
+  const KernelTable& kt = active_kernels();
   if (inner == 1 && count >= 64 && outer >= 8) {
     // Single elements along the last dimension, many per outer block, and blocks enough to share
     // between threads (a 1-D pick stays below, cut by rows): one tight loop per block (the loop
@@ -41,7 +42,7 @@ void index_rows(const float* x, long outer, long len, long inner, const int32_t*
     for (size_t r = r0; r < r1; r++) {
       const float* src = x + (o * len + index[k]) * inner;
       if (inner == 1) out[r] = *src;  // single elements (along the last dimension): no call per float
-      else std::memcpy(out + (long)r * inner, src, (size_t)inner * sizeof(float));
+      else kt.copy(src, out + (long)r * inner, (size_t)inner);
       if (++k == count) {
         k = 0;
         o++;
