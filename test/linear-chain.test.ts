@@ -126,6 +126,10 @@ eachBackend('Sequential runs its Linear layers as one chain at inference', (back
     const broken = new nn.Sequential(new nn.Linear(4, 3), new nn.Linear(5, 2));
     expect(() => bp.noGrad(() => broken.forward(x))).toThrow(/linear: input shape \[2, 3\] does not match weight shape \[2, 5\]/);
     expect(() => bp.noGrad(() => new nn.Sequential(new nn.Linear(3, 3), new nn.Linear(3, 2)).forward(x))).toThrow(/linear: input shape \[2, 4\] does not match weight shape \[3, 3\]/);
+    // Not a tensor: the first layer's error.
+    const two = new nn.Sequential(new nn.Linear(4, 3), new nn.Linear(3, 2));
+    expect(() => bp.noGrad(() => two.forward(null as unknown as Tensor))).toThrow(/linear: expected a Tensor, got null/);
+    expect(() => two.forward(undefined as unknown as Tensor)).toThrow(/linear: expected a Tensor, got undefined/);
     // No rows: the layers' own answer (an empty output of the last width).
     const none = bp.noGrad(() => new nn.Sequential(new nn.Linear(4, 3), new nn.Linear(3, 2)).forward(bp.zeros([0, 4])));
     expect(none.shape).toEqual([0, 2]);

@@ -32,6 +32,7 @@ function passesThrough(m: Module): boolean {
  * recorded, and every shape fits (else the layers run one by one, and say what does not fit).
  */
 export function linearChainFrom(layers: Module[], from: number, x: Tensor): ChainRun | null {
+  if (!(x instanceof Tensor)) return null; // the first layer names what it was given
   const recording = isGradEnabled();
   // A training step's layers bail out here, at the first test that can fail (W1's step, two Linear
   // layers, is mostly such overhead).
