@@ -139,10 +139,11 @@ Napi::Value LinearChain(const Napi::CallbackInfo& info) {
   const float* x = a.f32(1, "x", rows * width(0));
   float* hidden[2] = {nullptr, nullptr};
   for (int h = 0; h < 2; h++) {
-    if (layers > (size_t)h + 1) {
-      hidden[h] = a.f32(4 + h, h == 0 ? "hiddenA" : "hiddenB");
-      if ((long)a.f32_len(4 + h, h == 0 ? "hiddenA" : "hiddenB") < rows * widest) a.range_error(std::string(h == 0 ? "hiddenA" : "hiddenB") + " has " + std::to_string(a.f32_len(4 + h, "hidden")) + " elements, fewer than rows times the widest hidden layer (" + std::to_string(rows * widest) + ")");
-    }
+    if (layers <= (size_t)h + 1) continue;  // no layer writes it
+    const char* name = h == 0 ? "hiddenA" : "hiddenB";
+    const auto view = a.typed<float, napi_float32_array>(4 + h, name, "Float32Array");
+    if ((long)view.len < rows * widest) a.range_error(std::string(name) + " has " + std::to_string(view.len) + " elements, fewer than rows times the widest hidden layer (" + std::to_string(rows * widest) + ")");
+    hidden[h] = view.data;
   }
   float* y = a.f32(6, "y", rows * width(layers));
   std::vector<GemmCall> calls(layers);
