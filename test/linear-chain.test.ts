@@ -88,10 +88,16 @@ eachBackend('Sequential runs its Linear layers as one chain at inference', (back
     const frozen = model.forward(x);
     expect(chainsRun()).toBe(1);
     expect(sameBits(bitsOf(frozen), bitsOf(recorded))).toBe(true);
+    // A 1-D input is one row, and gives a 1-D output, as the layers give it.
+    const v = bp.randn([5]);
+    const one = model.forward(v);
+    expect(chainsRun()).toBe(2);
+    expect(one.shape).toEqual([2]);
+    expect(sameBits(bitsOf(one), bitsOf(bp.noGrad(() => oneByOne(model.layers, v))))).toBe(true);
     // An input that needs a gradient is recorded, and its gradient flows as before.
     const xg = bp.randn([4, 5], { requiresGrad: true });
     model.forward(xg).sum().backward();
-    expect(chainsRun()).toBe(1);
+    expect(chainsRun()).toBe(2);
     expect(xg.grad?.shape).toEqual([4, 5]);
   });
 
