@@ -120,6 +120,16 @@ eachBackend('Sequential runs its Linear layers as one chain at inference', (back
       expect(sameBits(bitsOf(y), bitsOf(bp.noGrad(() => oneByOne(layers, x)))), what).toBe(true);
     }
     expect(fired).toBe(1);
+    // A pruned layer's weight is recomputed by a forward pre-hook: the chain leaves it to its forward.
+    const pruned = nn.utils.prune.l1Unstructured(new nn.Linear(4, 3), 'weight', 0.5);
+    const orig = (pruned as unknown as Record<string, Tensor>).weight_orig;
+    for (let i = 0; i < orig.size; i++) orig.data[i] *= 2; // only the hook's recomputation sees this
+    const withPruned = new nn.Sequential(new nn.Linear(4, 4), new nn.Tanh(), pruned, new nn.ReLU(), new nn.Linear(3, 2));
+    const y = bp.noGrad(() => withPruned.forward(x));
+    expect(chainsRun()).toBe(0);
+    const alonePruned = bp.noGrad(() => oneByOne(withPruned.layers, x));
+    expect(sameBits(bitsOf(y), bitsOf(alonePruned))).toBe(true);
+    expect(Array.from((pruned as unknown as Record<string, Tensor>).weight.data)).toEqual(Array.from(orig.data).map((v, i) => v * (pruned as unknown as Record<string, Tensor>).weight_mask.data[i]));
     // Dropout in training drops: the layers after it run as a chain of their own, on dropped values.
     const training = new nn.Sequential(new nn.Linear(4, 8), new nn.Dropout(0.5), new nn.Linear(8, 8), new nn.ReLU(), new nn.Linear(8, 1));
     bp.manualSeed(6);
