@@ -381,6 +381,8 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     expect(() => nat().linearChain(2, x2, [w0, b0, w1, null], chainDims, null, null, y2)).toThrow(/linearChain: argument 4 \(hiddenA\) must be a Float32Array/);
     expect(() => nat().linearChain(3, x2, [w0, b0, w1, null], chainDims, hid, null, y2)).toThrow(/linearChain: x has 4 elements, expected 6/);
     expect(() => nat().linearChain(0, x2, [w0, b0, w1, null], chainDims, hid, null, y2)).toThrow(/linearChain: argument 0 \(rows\) must be an integer in \[1, /);
+    expect(() => nat().sumProducts(new Float32Array(4), new Float32Array(3))).toThrow(/sumProducts: y has 3 elements, expected 4/);
+    expect(() => nat().sumProducts(new Float64Array(4), new Float32Array(4))).toThrow(/sumProducts: argument 0 \(x\) must be a Float32Array/);
     const over = new Float32Array(10);
     expect(() => nat().linearChain(2, over.subarray(0, 4), [w0, b0, w1, null], chainDims, over.subarray(3, 9), null, y2)).toThrow(/linearChain: x, the parameters, hiddenA, hiddenB and y must not share memory/);
     expect(() => nat().linearChain(2, x2, [w0, b0, w1, null], chainDims, hid, null, w1.subarray(0, 4))).toThrow(/must not share memory/);

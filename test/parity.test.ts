@@ -1702,6 +1702,26 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     expect([nat.sumSquares([]), nat.sumAbs([])]).toEqual([0, 0]);
   });
 
+  it('sumProducts: the reference\'s sum in double, the same bits at 1, 2 and 3 threads (chunks added in order)', () => {
+    const threads = bp.getNumThreads();
+    try {
+      for (const n of [0, ...EDGE_SIZES, 16384, 16385, 100000]) {
+        const x = randomArray(n, r), y = randomArray(n, r, -3, 3);
+        const want = ref.sumProducts(x, y);
+        let first: number | null = null;
+        for (const t of [1, 2, 3]) {
+          bp.setNumThreads(t);
+          const got = nat.sumProducts(x, y);
+          expectClose(got, want, { rtol: 1e-12, atol: 1e-12 }, `sumProducts of ${n} at ${t} threads`);
+          if (first === null) first = got;
+          else expect(Object.is(got, first), `sumProducts of ${n}: ${got} at ${t} threads, ${first} at one`).toBe(true);
+        }
+      }
+    } finally {
+      bp.setNumThreads(threads);
+    }
+  });
+
   it('maxPool3d: the reference\'s bits and offsets at every edge size as a depth, with depth strides, padding and dilation, at 1-3 threads', () => {
     // [d, kd, sd, pd, dd] with planes [n, c, h, w] and 2-d windows [kh, kw, sh, sw, ph, pw, dh, dw]; the
     // 2x2x2 windows at stride 2 inside the volume (the kernel's own loop) with even and odd sides.

@@ -496,6 +496,12 @@ export interface Backend {
   sumAbs(xs: Float32Array[]): number;
 
   /**
+   * Sum of x[i] * y[i] (x and y of one length), each product and the sum in double precision, in
+   * a fixed order (the same at any thread count): L-BFGS's dot products.
+   */
+  sumProducts(x: Float32Array, y: Float32Array): number;
+
+  /**
    * Layer normalization of x viewed as [rows, cols], along cols: y = (x - mean) * rstd (* w + b),
    * each row by its own mean and rstd = 1 / sqrt(biased variance + eps), which are written to mean
    * and rstd ([rows] each) for the backward. w and b ([cols]) may be null.

@@ -1023,6 +1023,14 @@ Napi::Value SumOverArrays(const Napi::CallbackInfo& info, const char* name,
 Napi::Value SumSquares(const Napi::CallbackInfo& info) { return SumOverArrays(info, "sumSquares", sum_squares); }
 Napi::Value SumAbs(const Napi::CallbackInfo& info) { return SumOverArrays(info, "sumAbs", sum_abs); }
 
+// sumProducts(x, y): the sum of x[i] y[i] in double (L-BFGS's dot products).
+Napi::Value SumProducts(const Napi::CallbackInfo& info) {
+  Args a{info, "sumProducts"};
+  a.count(2);
+  const size_t n = a.f32_len(0, "x");
+  return Napi::Number::New(info.Env(), sum_products(a.f32(0, "x"), a.f32(1, "y", (long)n), n));
+}
+
 // A Float32Array of exactly len elements at argument i, or null there.
 float* f32_or_null(const Args& a, size_t i, const char* name, long len) { return a.is_null(i) ? nullptr : a.f32(i, name, len); }
 
@@ -1241,7 +1249,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"gemm", Gemm}, {"gemmPair", GemmPair}, {"linearChain", LinearChain}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"householderQr", HouseholderQr}, {"eigh", Eigh}, {"svd", Svd}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
-      {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},
+      {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"sumProducts", SumProducts}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},
       {"layerNormGrad", LayerNormGrad}, {"batchNorm", BatchNorm}, {"batchNormGrad", BatchNormGrad},
       {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},

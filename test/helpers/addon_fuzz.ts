@@ -63,6 +63,10 @@ async function record(addon: Record<string, unknown>): Promise<Map<string, unkno
   // Linear layers at inference, one call for the chain (linearChain): two layers, then three.
   bp.noGrad(() => model.forward(bp.randn([3, 9])));
   bp.noGrad(() => new nn.Sequential(new nn.Linear(6, 9), new nn.Tanh(), new nn.Linear(9, 9), new nn.Identity(), new nn.Linear(9, 3)).forward(bp.randn([2, 6])));
+  // L-BFGS's dot products (sumProducts): two steps, the second with a history.
+  const lbfgsModel = new nn.Linear(5, 2);
+  const lbfgs = new optim.LBFGS(lbfgsModel.parameters(), { maxIter: 3 });
+  for (let i = 0; i < 2; i++) lbfgs.step(() => { lbfgs.zeroGrad(); const l = lbfgsModel.forward(bp.randn([4, 5])).square().mean(); l.backward(); return l; });
   // Convolution and pooling: imageRows and its gradient, maxPool2d.
   const cnn = new nn.Sequential(new nn.Conv2d(2, 4, 3, { padding: 1, groups: 2 }), new nn.MaxPool2d(2), new nn.AvgPool2d(2, { ceilMode: true }), new nn.Flatten());
   cnn.forward(bp.randn([2, 2, 6, 5], { requiresGrad: true })).sum().backward();
@@ -122,7 +126,7 @@ async function main(): Promise<void> {
   const addon = require(addonPath()) as Record<string, unknown>;
   const seen = await record(addon);
   if (!seen.has('trainEpoch')) throw new Error('no fused fit ran: trainEpoch was not recorded');
-  if (!['lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad', 'gemmBatch', 'linearChain', 'luFactor', 'luSolve', 'cholesky', 'triSolve', 'householderQr', 'eigh', 'svd'].every((k) => seen.has(k))) {
+  if (!['lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad', 'gemmBatch', 'linearChain', 'sumProducts', 'luFactor', 'luSolve', 'cholesky', 'triSolve', 'householderQr', 'eigh', 'svd'].every((k) => seen.has(k))) {
     throw new Error("the recurrent cells', the batched products', the linear chain's or the dense linear-algebra kernels were not recorded");
   }
   if (bp.distributed.processGroupsUnavailable() === null && !['distAllReduce', 'distBroadcast', 'distBarrier'].every((n) => seen.has(n))) {

@@ -58,3 +58,10 @@ export function sumSquares(xs: Float32Array[]): number {
 export function sumAbs(xs: Float32Array[]): number {
   return sumOfTerms(xs, Math.abs);
 }
+
+export function sumProducts(x: Float32Array, y: Float32Array): number {
+  if (y.length !== x.length) throw new RangeError(`sumProducts: y has ${y.length} elements, expected ${x.length}`);
+  let acc = 0;
+  for (let i = 0; i < x.length; i++) acc += x[i] * y[i];
+  return acc;
+}

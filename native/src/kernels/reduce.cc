@@ -271,4 +271,16 @@ double sum_chunks(const std::vector<std::pair<const float*, size_t>>& xs, double
 double sum_squares(const std::vector<std::pair<const float*, size_t>>& xs) { return sum_chunks(xs, &KernelTable::sum_squares); }
 double sum_abs(const std::vector<std::pair<const float*, size_t>>& xs) { return sum_chunks(xs, &KernelTable::sum_abs); }
 
+double sum_products(const float* x, const float* y, size_t n) {
+  const size_t chunks = (n + kChunk - 1) / kChunk;
+  thread_local std::vector<double> part_buf;
+  auto& part = part_buf;
+  part.assign(chunks, 0.0);
+  const KernelTable& kt = active_kernels();
+  parallel_each(chunks, [&](size_t c) { part[c] = kt.sum_products(x + c * kChunk, y + c * kChunk, std::min(kChunk, n - c * kChunk)); });
+  double s = 0;
+  for (double v : part) s += v;
+  return s;
+}
+
 }  // namespace bp

@@ -22,5 +22,8 @@ void column_sums(const float* x, long rows, long cols, float* out, bool mean, co
 // Sum of squares (sum_abs: of absolute values) of many arrays, in double, in a fixed chunk order.
 double sum_squares(const std::vector<std::pair<const float*, size_t>>& xs);
 double sum_abs(const std::vector<std::pair<const float*, size_t>>& xs);
+// The sum of x[i] * y[i] for i < n, in double, in fixed chunks added in order (the same at any
+// thread count).
+double sum_products(const float* x, const float* y, size_t n);
 
 }  // namespace bp

@@ -152,6 +152,9 @@ struct KernelTable {
   // dst[i] = src[i] for i < n (no overlap), by vector loads and stores: glibc's memcpy of a row of
   // thousands of floats into a destination off a 64-byte line (cat's rows) ran 35-40% slower here.
   void (*copy)(const float* src, float* dst, size_t n) = nullptr;
+  // The sum of x[i] * y[i] for i < n, each product and the sum in double, in sum_squares' lanes
+  // (the same order for the same n).
+  double (*sum_products)(const float* x, const float* y, size_t n) = nullptr;
 };
 
 const KernelTable& active_kernels();
