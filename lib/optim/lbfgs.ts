@@ -203,7 +203,7 @@ function strongWolfe(evaluate: Directional, tStart: number, d: Float32Array, f: 
  * clears the gradients, computes the loss, calls backward and returns the loss) as often as the
  * iterations and the line search need, and returns the closure's first loss. One param group only,
  * as torch. It keeps (historySize + 2) float32 copies of all parameters; its vector arithmetic runs
- * in JavaScript, a pass per dot product.
+ * in the backend's kernels (dot products by sumProducts, in double), a pass over memory each.
  */
 export class LBFGS extends Optimizer {
   /** Iterations per step() at most. */
