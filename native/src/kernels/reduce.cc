@@ -249,21 +249,28 @@ void reduce(int op, const float* x, long outer, long len, long inner, float* out
 
 namespace {
 
+// The sum of part(c) over c < count, threaded, the partials added in order: the same at any thread
+// count when each part is.
+template <class Part>
+double sum_of_parts(size_t count, const Part& part) {
+  thread_local std::vector<double> part_buf;
+  auto& parts = part_buf;  // a local reference: see reduce() above
+  parts.assign(count, 0.0);
+  parallel_each(count, [&](size_t c) { parts[c] = part(c); });
+  double s = 0;
+  for (double v : parts) s += v;
+  return s;
+}
+
 // The chunks of xs through the table's per-chunk sum (sum_squares or sum_abs), threaded, added in order.
 double sum_chunks(const std::vector<std::pair<const float*, size_t>>& xs, double (*KernelTable::*chunk_sum)(const float*, size_t)) {
   thread_local std::vector<std::pair<const float*, size_t>> chunk_buf;
-  thread_local std::vector<double> part_buf;
-  auto& chunks = chunk_buf;  // local references: see reduce() above
-  auto& part = part_buf;
+  auto& chunks = chunk_buf;  // a local reference: see reduce() above
   chunks.clear();
   for (auto& [p, n] : xs)
     for (size_t b = 0; b < n; b += kChunk) chunks.emplace_back(p + b, std::min(kChunk, n - b));
-  part.assign(chunks.size(), 0.0);
   const KernelTable& kt = active_kernels();
-  parallel_each(chunks.size(), [&](size_t c) { part[c] = (kt.*chunk_sum)(chunks[c].first, chunks[c].second); });
-  double s = 0;
-  for (double v : part) s += v;
-  return s;
+  return sum_of_parts(chunks.size(), [&](size_t c) { return (kt.*chunk_sum)(chunks[c].first, chunks[c].second); });
 }
 
 }  // namespace
@@ -272,15 +279,8 @@ double sum_squares(const std::vector<std::pair<const float*, size_t>>& xs) { ret
 double sum_abs(const std::vector<std::pair<const float*, size_t>>& xs) { return sum_chunks(xs, &KernelTable::sum_abs); }
 
 double sum_products(const float* x, const float* y, size_t n) {
-  const size_t chunks = (n + kChunk - 1) / kChunk;
-  thread_local std::vector<double> part_buf;
-  auto& part = part_buf;
-  part.assign(chunks, 0.0);
   const KernelTable& kt = active_kernels();
-  parallel_each(chunks, [&](size_t c) { part[c] = kt.sum_products(x + c * kChunk, y + c * kChunk, std::min(kChunk, n - c * kChunk)); });
-  double s = 0;
-  for (double v : part) s += v;
-  return s;
+  return sum_of_parts((n + kChunk - 1) / kChunk, [&](size_t c) { return kt.sum_products(x + c * kChunk, y + c * kChunk, std::min(kChunk, n - c * kChunk)); });
 }
 
 }  // namespace bp
