@@ -4,13 +4,14 @@
 import { Tensor } from './tensor';
 import { grad } from './grad';
 import { enableGrad } from './autograd';
-import { fmt } from './shape';
+import { fmt, sameShape } from './shape';
 import { shown } from './args';
 import { alloc } from './storage';
 import { stack } from './ops/join';
 import { reshape } from './ops/shape';
 import { add, mul } from './ops/binary';
 import { sum } from './ops/reduce';
+import { zeros, zerosLike } from './ops/creation';
 
 /** A function of one tensor or of several (given as an array), as torch.autograd.functional takes. */
 export type TensorFunction = (...inputs: Tensor[]) => Tensor;
@@ -43,9 +44,9 @@ function output(func: TensorFunction, xs: Tensor[], what: string): Tensor {
 
 /** d out / d x for each input, zeros where out does not depend on it. */
 function gradients(out: Tensor, xs: Tensor[], gradOutput: Tensor | null, createGraph: boolean): Tensor[] {
-  if (!out.requiresGrad) return xs.map((x) => new Tensor(alloc(x.size), [...x.shape]));
+  if (!out.requiresGrad) return xs.map(zerosLike);
   const gs = grad(out, xs, { gradOutputs: gradOutput ? [gradOutput] : null, retainGraph: true, allowUnused: true, createGraph });
-  return gs.map((g, i) => g ?? new Tensor(alloc(xs[i].size), [...xs[i].shape]));
+  return gs.map((g, i) => g ?? zerosLike(xs[i]));
 }
 
 /** The Jacobian of one output y with respect to each x: [...y.shape, ...x.shape], one backward per element of y. */
@@ -56,7 +57,7 @@ function jacobians(y: Tensor, xs: Tensor[], createGraph: boolean): Tensor[] {
     seed[e] = 1;
     gradients(y, xs, new Tensor(seed, [...y.shape]), createGraph).forEach((g, i) => rows[i].push(g));
   }
-  return xs.map((x, i) => (y.size === 0 ? new Tensor(alloc(0), [...y.shape, ...x.shape]) : reshape(stack(rows[i]), [...y.shape, ...x.shape])));
+  return xs.map((x, i) => (y.size === 0 ? zeros([...y.shape, ...x.shape]) : reshape(stack(rows[i]), [...y.shape, ...x.shape])));
 }
 
 /**
@@ -96,7 +97,7 @@ function vectors(v: Tensor | readonly Tensor[] | null | undefined, like: Tensor[
   const list = v instanceof Tensor ? [v] : Array.isArray(v) ? [...v] : null;
   if (!list || list.length !== like.length) throw new Error(`${what}: v must be ${like.length === 1 ? 'a tensor' : `an array of ${like.length} tensors`}, got ${shown(v)}`);
   list.forEach((t, i) => {
-    if (!(t instanceof Tensor) || t.shape.length !== like[i].shape.length || t.shape.some((d, k) => d !== like[i].shape[k])) {
+    if (!(t instanceof Tensor) || !sameShape(t.shape, like[i].shape)) {
       throw new Error(`${what}: v[${i}] must be a tensor of shape ${fmt(like[i].shape)}, got ${t instanceof Tensor ? `shape ${fmt(t.shape)}` : shown(t)}`);
     }
   });

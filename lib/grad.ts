@@ -11,6 +11,7 @@ import { optionsOf, shown } from './args';
 import { alloc, transientAlloc } from './storage';
 import { add, mul } from './ops/binary';
 import { sum } from './ops/reduce';
+import { onesLike } from './ops/creation';
 
 /** Options of grad. */
 export interface GradOptions {
@@ -85,7 +86,7 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
  * through). Several outputs hang from one root whose rule hands each its seed.
  */
 function graphGrad(outs: Tensor[], ins: Tensor[], given: (Tensor | null)[], allowUnused: boolean): (Tensor | null)[] {
-  const seeds = outs.map((t, i) => given[i] ?? ones(t));
+  const seeds = outs.map((t, i) => given[i] ?? onesLike(t));
   let root = outs[0], seed = seeds[0];
   if (outs.length > 1) {
     const node: GradNode = {
@@ -93,7 +94,7 @@ function graphGrad(outs: Tensor[], ins: Tensor[], given: (Tensor | null)[], allo
       backward: () => { throw new Error('internal: the outputs of grad have no kernel backward'); },
     };
     root = new Tensor(alloc(1), [], true, node);
-    seed = ones(root);
+    seed = onesLike(root);
   }
   const capture = new Map<Tensor, Tensor | null>(ins.map((t) => [t, null]));
   runGraphBackward(root, seed, capture);
@@ -102,9 +103,4 @@ function graphGrad(outs: Tensor[], ins: Tensor[], given: (Tensor | null)[], allo
     if (g === null && !allowUnused) throw new Error(`grad: inputs[${i}] (shape ${fmt(t.shape)}) was not used to compute the outputs (pass allowUnused: true to get null)`);
     return g;
   });
-}
-
-/** A constant of t's shape, all ones. */
-function ones(t: Tensor): Tensor {
-  return new Tensor(alloc(t.size).fill(1), [...t.shape]);
 }

@@ -5,11 +5,12 @@
 import { Tensor } from '../tensor';
 import { normDim, splitAt } from '../shape';
 import { checkKeepDim } from '../args';
-import { alloc, allocOutput } from '../storage';
+import { allocOutput } from '../storage';
 import { recomposedRule } from '../autograd_graph';
 import { mul } from './binary';
 import { cat, narrow } from './join';
 import { reshape } from './shape';
+import { ones } from './creation';
 import { checkTensor, record } from './core';
 import { reducedShape } from './reduce';
 
@@ -88,7 +89,7 @@ export function prod(x: Tensor, dim?: number, keepDim = false): Tensor {
   if (out.node) {
     out.node.graphBackward = recomposedRule([x], () => {
       const running = runningProducts(x, outer, len, inner);
-      return reshape(len === 0 ? new Tensor(alloc(outer * inner).fill(1), [outer * inner]) : running[len - 1], out.shape);
+      return reshape(len === 0 ? ones([outer * inner]) : running[len - 1], out.shape);
     });
   }
   return out;
