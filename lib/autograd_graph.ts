@@ -88,7 +88,7 @@ function walkRules(order: readonly Tensor[], slots: ReadonlyMap<Tensor, number>,
     if (!rule) {
       throw new Error(`backward: createGraph needs '${node.op}' (of shape ${fmt(t.shape)}) to have its backward as recorded ops, which it has not yet; ` +
         'those with one: element-wise math, matmul/linear/conv2d, the norms, reductions, indexing, shape ops, softmax, ' +
-        'the common losses, inv/det/solve and what is composed of them (README.md, createGraph)');
+        'the common losses, the matrix functions and decompositions (inv, solve, cholesky, qr, eigh, svd...) and what is composed of them (README.md, createGraph)');
     }
     checkVersions(node, t);
     const gi = rule(g);

@@ -122,6 +122,21 @@ const CASES: Case[] = [
   { name: 'mse and l1', inputs: [A(), A()], ours: (a, b) => F.mseLoss(a.tanh(), b).add(F.l1Loss(a, b.sin(), { reduction: 'sum' })).mul(a.sum()), py: '(F.mse_loss(a.tanh(), b) + F.l1_loss(a, b.sin(), reduction="sum")) * a.sum()' },
   { name: 'crossEntropy with smoothing', inputs: [{ shape: [3, 4] }], ours: (a) => F.crossEntropy(a.mul(a), bp.tensor([1, 3, 0]), { labelSmoothing: 0.1 }).mul(a.sum()), py: 'F.cross_entropy(a * a, torch.tensor([1, 3, 0]), label_smoothing=0.1) * a.sum()' },
   { name: 'crossEntropy with a probability target', inputs: [{ shape: [3, 4] }, { shape: [3, 4], lo: 0, hi: 1 }], ours: (a, b) => F.crossEntropy(a, b, { reduction: 'sum' }).mul(a.sum()), py: 'F.cross_entropy(a, b, reduction="sum") * a.sum()' },
+  // Appended, so that the cases above keep their inputs (drawn from each case's index).
+  // A random a a^T + 3 I: symmetric positive-definite, both triangles read (lower, and upper for U).
+  { name: 'cholesky, lower and upper', inputs: [{ shape: [2, 3, 3] }], ours: (a) => { const m = a.matmul(a.transpose(1, 2)).add(bp.eye(3).mul(3)); return bp.linalg.cholesky(m).add(bp.linalg.cholesky(m, { upper: true }).mul(0.5)); }, py: '(lambda m: torch.linalg.cholesky(m) + torch.linalg.cholesky(m, upper=True) * 0.5)(a @ a.transpose(1, 2) + torch.eye(3) * 3)' },
+  { name: 'solveTriangular, upper on the left', inputs: [{ shape: [2, 3, 3] }, { shape: [3, 2] }], ours: (a, b) => bp.linalg.solveTriangular(a.add(bp.eye(3).mul(3)), b, { upper: true }), py: 'torch.linalg.solve_triangular(a + torch.eye(3) * 3, b, upper=True)' },
+  { name: 'solveTriangular, lower unit on the right', inputs: [{ shape: [3, 3] }, { shape: [2, 4, 3] }], ours: (a, b) => bp.linalg.solveTriangular(a, b, { upper: false, left: false, unitriangular: true }), py: 'torch.linalg.solve_triangular(a, b, upper=False, left=False, unitriangular=True)' },
+  { name: 'choleskySolve through its factor', inputs: [{ shape: [3, 2] }, { shape: [3, 3] }], ours: (b, a) => bp.choleskySolve(b, bp.linalg.cholesky(a.matmul(a.transpose(0, 1)).add(bp.eye(3).mul(2)))), py: 'torch.cholesky_solve(a, torch.linalg.cholesky(b @ b.T + torch.eye(3) * 2))' },
+  // The eigenvectors' and Q's signs are LAPACK's on both sides; squares make eigh's sign-free anyway.
+  { name: 'eigh and eigvalsh', inputs: [{ shape: [2, 3, 3] }], ours: (a) => { const m = a.add(a.transpose(1, 2)); const r = bp.linalg.eigh(m); return r.eigenvalues.unsqueeze(-2).mul(r.eigenvectors.square()).add(bp.linalg.eigvalsh(m).unsqueeze(-1)); }, py: '(lambda m: (lambda r: r[0].unsqueeze(-2) * r[1].square())(torch.linalg.eigh(m)) + torch.linalg.eigvalsh(m).unsqueeze(-1))(a + a.transpose(1, 2))' },
+  { name: 'qr of a tall matrix', inputs: [{ shape: [4, 3] }], ours: (a) => { const { Q, R } = bp.linalg.qr(a); return Q.sum(0).mul(R.sum(0).mul(0.5).add(1)); }, py: '(lambda r: r[0].sum(0) * (r[1].sum(0) * 0.5 + 1))(torch.linalg.qr(a))' },
+  { name: 'qr of a wide batch', inputs: [{ shape: [2, 3, 5] }], ours: (a) => { const { Q, R } = bp.linalg.qr(a); return Q.sum([1, 2], true).mul(R); }, py: '(lambda r: r[0].sum([1, 2], keepdim=True) * r[1])(torch.linalg.qr(a))' },
+  { name: 'indexAdd and diagEmbed', inputs: [{ shape: [3, 4] }, { shape: [3, 4] }], ours: (a, b) => a.indexAdd(0, [2, 0, 2], b.square(), { alpha: 2 }).mul(a).add(bp.diagEmbed(a.mul(b)).sum(-1).mul(b)), py: 'a.index_add(0, torch.tensor([2, 0, 2]), b.square(), alpha=2) * a + torch.diag_embed(a * b).sum(-1) * b' },
+  // Squares again make the singular vectors' signs drop out; Vh's rows past min(m, n) (full matrices) are not A's to determine.
+  { name: 'svd of a tall matrix, reduced', inputs: [{ shape: [4, 3] }], ours: (a) => { const r = bp.linalg.svd(a, { fullMatrices: false }); return bp.cat([r.U.square().mul(r.S.unsqueeze(-2)).reshape([-1]), r.Vh.square().mul(r.S.unsqueeze(-1)).reshape([-1])]); }, py: '(lambda r: torch.cat([(r.U.square() * r.S.unsqueeze(-2)).reshape(-1), (r.Vh.square() * r.S.unsqueeze(-1)).reshape(-1)]))(torch.linalg.svd(a, full_matrices=False))' },
+  { name: 'svd of a wide batch, full matrices', inputs: [{ shape: [2, 3, 5] }], ours: (a) => { const r = bp.linalg.svd(a); return r.U.square().mul(r.S.unsqueeze(-2)).add(r.Vh.narrow(1, 0, 3).square().mul(r.S.unsqueeze(-1)).sum(-1, true)); }, py: '(lambda r: r.U.square() * r.S.unsqueeze(-2) + (r.Vh[:, :3].square() * r.S.unsqueeze(-1)).sum(-1, keepdim=True))(torch.linalg.svd(a))' },
+  { name: 'svdvals, pinv and the singular values alone', inputs: [{ shape: [3, 4] }], ours: (a) => bp.linalg.pinv(a).sum(0).mul(bp.linalg.svdvals(a)).add(bp.linalg.svd(a).S.mul(0.5)), py: 'torch.linalg.pinv(a).sum(0) * torch.linalg.svdvals(a) + torch.linalg.svd(a).S * 0.5' },
 ];
 
 /** Each input's values and the direction v of the Hessian product, from the case's index. */
@@ -407,8 +422,9 @@ describe('createGraph', () => {
     const y = F.gridSample(x.reshape([1, 1, 2, 4]), bp.zeros([1, 1, 1, 2])).sum();
     expect(() => bp.autograd.grad(y, x, { createGraph: true })).toThrow(/^backward: createGraph needs 'gridSample' \(of shape \[1, 1, 1, 1\]\) to have its backward as recorded ops/);
     expect(bp.autograd.grad(y, x)[0]!.shape).toEqual([2, 4]);
-    const z = bp.linalg.cholesky(x.matmul(x.transpose(0, 1)).add(bp.eye(2))).sum();
-    expect(() => z.backward({ createGraph: true })).toThrow(/createGraph needs 'cholesky'/);
+    const lp = x.reshape([2, 1, 4]).logSoftmax(2);
+    const z = F.ctcLoss(lp, bp.tensor([[1]]), [2], [1]);
+    expect(() => z.backward({ createGraph: true })).toThrow(/createGraph needs 'ctcLoss'/);
     expect(() => x.sum().backward({ createGraph: 'yes' as unknown as boolean })).toThrow(/createGraph/);
   });
 
@@ -454,5 +470,37 @@ describe('createGraph in a training loop', () => {
     // Seen: loss 46.9 -> 7.0e-4, error at most 2.2e-4.
     expect(last).toBeLessThan(first * 1e-4);
     expect(err).toBeLessThan(5e-3);
+  });
+});
+
+const GP_SCRIPT = `
+import json, sys, torch
+d = json.load(sys.stdin)
+X = torch.tensor(d['x'], dtype=torch.float32).double().reshape(-1, 1)
+y = torch.tensor(d['y'], dtype=torch.float32).double().reshape(-1, 1)
+def nll(theta):
+    ls, noise = theta[0].exp(), theta[1].exp()
+    K = torch.exp((X - X.T) ** 2 / (ls ** 2 * -2)) + torch.eye(len(X)).double() * noise
+    L = torch.linalg.cholesky(K)
+    return (y * torch.cholesky_solve(y, L)).sum() * 0.5 + torch.diagonal(L).log().sum()
+theta = torch.tensor(d['theta'], dtype=torch.float32).double()
+print(json.dumps({'h': torch.autograd.functional.hessian(nll, theta).reshape(-1).tolist()}))
+`;
+
+noteIfNoTorch("a Gaussian process's Hessian against torch");
+eachBackend('createGraph through a Cholesky factor', () => {
+  it.runIf(haveTorch)("a Gaussian process's negative log marginal likelihood: its Hessian in (log lengthscale, log noise) is torch's", () => {
+    const x = values(12, 501, -3, 3), y = x.map((v, i) => Math.sin(v) + 0.1 * Math.cos(7 * i)), theta = [0.2, -2];
+    const X = bp.tensor(x, { shape: [12, 1] }), Y = bp.tensor(y, { shape: [12, 1] });
+    const nll = (t: T): T => {
+      const ls = t.narrow(0, 0, 1).exp(), noise = t.narrow(0, 1, 1).exp();
+      const k = X.sub(X.transpose(0, 1)).square().div(ls.square().mul(-2)).exp().add(bp.eye(12).mul(noise));
+      const l = bp.linalg.cholesky(k);
+      return Y.mul(bp.choleskySolve(Y, l)).sum().mul(0.5).add(bp.diagonal(l).log().sum());
+    };
+    const h = bp.autograd.functional.hessian(nll, bp.tensor(theta)) as T;
+    const want = torchJson<{ h: number[] }>(GP_SCRIPT, JSON.stringify({ x, y, theta })).h;
+    const scale = Math.max(...want.map(Math.abs));
+    Array.from(h.data).forEach((v, i) => expect(Math.abs(v - want[i]), `H[${i}] ${v} vs ${want[i]}`).toBeLessThan(1e-3 * scale));
   });
 });

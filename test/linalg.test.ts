@@ -165,6 +165,20 @@ eachBackend('linalg', (backend) => {
     }
   });
 
+  it("eigenvalues' gradient at repeated eigenvalues, where the eigenvectors take none: V diag(gL) V^T, as torch's", () => {
+    // sum(L^2) = ||A||^2 has gradient 2A, and sum(L) = trace(A) has I, however the eigenvalues repeat.
+    const a = bp.tensor([[2, 0, 0], [0, 2, 0], [0, 0, 3]], { requiresGrad: true });
+    bp.linalg.eigvalsh(a).square().sum().backward();
+    expect(Array.from(a.grad!.data)).toEqual([4, 0, 0, 0, 4, 0, 0, 0, 6]);
+    const b = bp.eye(3).requiresGrad_();
+    bp.linalg.eigh(b).eigenvalues.sum().backward();
+    expect(Array.from(b.grad!.data)).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    // With createGraph too (its second derivative there is NaN, torch's too: it runs through V).
+    const c = bp.eye(2).requiresGrad_();
+    const [g] = bp.autograd.grad(bp.linalg.eigvalsh(c).square().sum(), c, { createGraph: true });
+    expect(Array.from(g!.data)).toEqual([2, 0, 0, 2]);
+  });
+
   it('nn.init.orthogonal fills (semi-)orthogonal matrices, times the gain', () => {
     for (const shape of [[5, 3], [3, 5], [4, 4], [6, 2, 2, 2], [1, 7]]) {
       const w = bp.nn.init.orthogonal(bp.zeros(shape), 2);

@@ -8,6 +8,10 @@ import { allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
 import { composedOf, record } from './core';
 import { transpose } from './shape';
+import { add, mul } from './binary';
+import { neg } from './unary';
+import { matmul } from './matmul';
+import { tril, triu } from './more';
 import { batchProducts, transposeEach } from './lu';
 import { solveBroadcast, squareMatrices, whichMatrix } from './matrices';
 
@@ -56,7 +60,7 @@ export function cholesky(A: Tensor, options?: CholeskyOptions): Tensor {
   if (upper) recycleArray(source);
   const y = upper ? transposeEach(lower, count, n, n) : lower;
   if (upper) recycleArray(lower);
-  return record(y, [...A.shape], [A], 'cholesky', (gy) => {
+  const out = record(y, [...A.shape], [A], 'cholesky', (gy) => {
     const l = upper ? transposeEach(y, count, n, n) : y, gl = upper ? transposeEach(gy, count, n, n) : gy;
     // S = Phi(L^T G): the lower triangle of L^T G made symmetric, each entry halved.
     const m = batchProducts(count, true, false, n, n, n, l, gl);
@@ -77,7 +81,21 @@ export function cholesky(A: Tensor, options?: CholeskyOptions): Tensor {
     if (upper) for (const t of [l, gl]) recycleArray(t);
     return [g];
   });
+  // createGraph: torch's cholesky_backward in recorded ops (P = tril(L^T G), S = (P + tril(P, -1)^T) / 2,
+  // then L^-T S L^-1 by two triangular solves), so that its own derivatives are torch's.
+  if (out.node) {
+    out.node.graphBackward = (gy) => {
+      const l = upper ? transpose(out, -1, -2) : out, lt = transpose(l, -1, -2);
+      const p = tril(matmul(lt, upper ? transpose(gy, -1, -2) : gy));
+      const s = mul(add(p, transpose(tril(p, -1), -1, -2)), 0.5);
+      return [solveTriangular(l, solveTriangular(lt, s, { upper: true }), { upper: false, left: false })];
+    };
+  }
+  return out;
 }
+
+/** x's upper (or lower) triangle, without its diagonal when the matrix is unit-triangular. */
+const triangleOf = (x: Tensor, upper: boolean, unit: boolean): Tensor => (upper ? triu(x, unit ? 1 : 0) : tril(x, unit ? -1 : 0));
 
 /** Options of solveTriangular. */
 export interface SolveTriangularOptions {
@@ -93,7 +111,7 @@ export interface SolveTriangularOptions {
 function triangularMatrices(upper: boolean, unit: boolean): (A: Tensor, Bm: Tensor, n: number, k: number, count: number) => Tensor {
   return (A, Bm, n, k, count) => {
     const x = triSolved(A.data, n, count, upper, unit, Bm.data, k);
-    return record(x, [...Bm.shape], [A, Bm], 'solveTriangular', (gy) => {
+    const out = record(x, [...Bm.shape], [A, Bm], 'solveTriangular', (gy) => {
       // gB = A^-T G (A^T's triangle is the other one), gA = -gB X^T on A's triangle (off its diagonal if unit).
       const at = transposeEach(A.data, count, n, n);
       const gB = triSolved(at, n, count, !upper, unit, gy, k);
@@ -109,6 +127,13 @@ function triangularMatrices(upper: boolean, unit: boolean): (A: Tensor, Bm: Tens
       }
       return [gA, Bm.requiresGrad ? gB : null];
     });
+    if (out.node) {
+      out.node.graphBackward = (gy) => {
+        const gB = solveTriangular(transpose(A, -1, -2), gy, { upper: !upper, unitriangular: unit });
+        return [A.requiresGrad ? triangleOf(neg(matmul(gB, transpose(out, -1, -2))), upper, unit) : null, Bm.requiresGrad ? gB : null];
+      };
+    }
+    return out;
   };
 }
 

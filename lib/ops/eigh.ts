@@ -6,7 +6,12 @@ import { B } from '../backend/registry';
 import { optionsOf, shown } from '../args';
 import { alloc, allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
-import { recordResults, squareMatrices, whichMatrix } from './matrices';
+import { reached, recordResults, squareMatrices, whichMatrix } from './matrices';
+import { add, div, mul, sub } from './binary';
+import { matmul } from './matmul';
+import { transpose, unsqueeze } from './shape';
+import { diagEmbed } from './structure';
+import { eye } from './creation';
 import { batchProducts } from './lu';
 
 /** Options of eigh and eigvalsh. */
@@ -25,14 +30,16 @@ export interface EighResult {
 
 /**
  * The gradient of A = V diag(L) V^T, as torch's: V M V^T with M_ii = gL_i and, off the diagonal,
- * the skew part of V^T gV divided by L_j - L_i.
+ * the skew part of V^T gV divided by L_j - L_i. Where no gradient reached V (eigvalsh, or the
+ * eigenvalues alone used), M is diag(gL): defined at repeated eigenvalues, as torch's.
  */
 function eighGradient(count: number, n: number, values: Float32Array, vectors: Float32Array, gl: Float32Array, gv: Float32Array): Float32Array {
-  const m = batchProducts(count, true, false, n, n, n, vectors, gv);
+  const skewed = reached(gv);
+  const m = skewed ? batchProducts(count, true, false, n, n, n, vectors, gv) : allocOutput(count * n * n).fill(0);
   for (let b = 0; b < count; b++) {
     const o = b * n * n, l = values.subarray(b * n, (b + 1) * n);
     for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) {
+      for (let j = i + 1; j < n && skewed; j++) {
         const skew = 0.5 * (m[o + i * n + j] - m[o + j * n + i]);
         m[o + i * n + j] = skew / (l[j] - l[i]);
         m[o + j * n + i] = -skew / (l[i] - l[j]);
@@ -64,7 +71,7 @@ export function eighArrays(A: Tensor, what: string, options: EighOptions | undef
  * The eigenvalues (ascending) and unit eigenvectors of a real symmetric matrix or of each in a
  * batch (torch.linalg.eigh), from its lower triangle (or its upper one, uplo 'U'): Householder
  * tridiagonalization and the implicit QL iteration (EISPACK's tred2 and tql2) in double precision.
- * Gradient as torch's (undefined where eigenvalues repeat, as there).
+ * Gradient as torch's (undefined where eigenvalues repeat and the eigenvectors' gradient is used, as there).
  */
 export function eigh(A: Tensor, options?: EighOptions): EighResult {
   return decomposed(A, options, 'eigh', true);
@@ -73,7 +80,19 @@ export function eigh(A: Tensor, options?: EighOptions): EighResult {
 function decomposed(A: Tensor, options: EighOptions | undefined, what: string, withVectors: boolean): EighResult {
   const { n, count, batch, values, vectors } = eighArrays(A, what, options, withVectors);
   const [eigenvalues, eigenvectors] = recordResults([values, vectors], [[...batch, n], withVectors ? [...batch, n, n] : [0]], [A], what,
-    ([gl, gv]) => [eighGradient(count, n, values, vectors, gl, gv)]);
+    ([gl, gv]) => [eighGradient(count, n, values, vectors, gl, gv)],
+    // The same in recorded ops: V (K / E + diag(gL)) V^T, K the skew part of V^T gV, E_ij = L_j - L_i
+    // (1 on the diagonal, where K is 0).
+    ([gL, gV], [L, V]) => {
+      const vt = transpose(V, -1, -2);
+      let inner = diagEmbed(gL);
+      if (reached(gV.data)) {
+        const vtgv = matmul(vt, gV);
+        const e = add(sub(unsqueeze(L, -2), unsqueeze(L, -1)), eye(n));
+        inner = add(inner, div(mul(sub(vtgv, transpose(vtgv, -1, -2)), 0.5), e));
+      }
+      return [matmul(V, matmul(inner, vt))];
+    });
   return { eigenvalues, eigenvectors };
 }
 

@@ -7,7 +7,8 @@ import { fmt, normDim, splitAt } from '../shape';
 import { allocOutput, roundingOf } from '../storage';
 import { optionsOf, shown } from '../args';
 import { checkNumber, checkTensor, record } from './core';
-import { indexList } from './index_ops';
+import { indexList, indexSelect } from './index_ops';
+import { mul } from './binary';
 
 /** Options of indexAdd. */
 export interface IndexAddOptions {
@@ -62,7 +63,12 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor | readonly number
   const round = roundingOf(y);
   const add = alpha === 1 ? source.data : source.data.map((v) => round(v * alpha));
   B().indexRowsGrad(add, s.outer, s.len, s.inner, s.idx, y, -1);
-  return record(y, x.shape, [x, source], what, (gy) => [x.requiresGrad ? gy : null, source.requiresGrad ? picked(gy, s, alpha) : null]);
+  const out = record(y, x.shape, [x, source], what, (gy) => [x.requiresGrad ? gy : null, source.requiresGrad ? picked(gy, s, alpha) : null]);
+  if (out.node) {
+    const at = s.idx.slice();
+    out.node.graphBackward = (gy) => [x.requiresGrad ? gy : null, source.requiresGrad ? (alpha === 1 ? indexSelect(gy, s.d, at) : mul(indexSelect(gy, s.d, at), alpha)) : null];
+  }
+  return out;
 }
 
 /** Runs f(at, from) for each slice k written: its run of `inner` floats in x and in the k-th slice of source. */

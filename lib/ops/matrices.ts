@@ -67,14 +67,18 @@ export function solveBroadcast(what: string, A: Tensor, Bm: Tensor, vectors: boo
   }, [A, Bm]);
 }
 
+/** Whether a result's gradient reached it (recordResults hands zeros to the others). */
+export const reached = (g: Float32Array): boolean => g.some((v) => v !== 0);
+
 /**
  * The results of one op (a decomposition's factors: Q and R; eigenvalues and eigenvectors; U, S and
  * V^T) with their shapes. Without a graph they are tensors over `results`; with one, views of one
  * recorded tensor holding them end to end, whose backward gets all their gradients at once (zeros
- * for a result that none reached).
+ * for a result that none reached). `graph`, the same backward in recorded ops (createGraph), gets the
+ * gradients and the results as tensors of the results' shapes.
  */
 export function recordResults(results: Float32Array[], shapes: number[][], inputs: Tensor[], op: string,
-  backward: (grads: Float32Array[]) => Float32Array[]): Tensor[] {
+  backward: (grads: Float32Array[]) => Float32Array[], graph?: (grads: Tensor[], outs: Tensor[]) => (Tensor | null)[]): Tensor[] {
   if (!(isGradEnabled() && inputs.some((t) => t.requiresGrad))) return results.map((r, i) => new Tensor(r, shapes[i]));
   const starts = [0];
   for (const r of results) starts.push(starts[starts.length - 1] + r.length);
@@ -82,5 +86,8 @@ export function recordResults(results: Float32Array[], shapes: number[][], input
   const packed = allocOutput(total);
   results.forEach((r, i) => packed.set(r, starts[i]));
   const all = record(packed, [total], inputs, op, (g) => backward(results.map((_, i) => g.subarray(starts[i], starts[i + 1]))));
-  return results.map((r, i) => composedOf((own) => reshape(own(narrow(all, 0, starts[i], r.length)), shapes[i]), [all]));
+  const pieces = (t: Tensor) => results.map((r, i) => composedOf((own) => reshape(own(narrow(t, 0, starts[i], r.length)), shapes[i]), [t]));
+  const outs = pieces(all);
+  if (graph && all.node) all.node.graphBackward = (gy) => graph(pieces(gy), outs);
+  return outs;
 }

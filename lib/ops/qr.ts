@@ -11,6 +11,21 @@ import { checkTensor } from './core';
 import { copyBlocks } from '../copy';
 import { batchProducts, transposeEach } from './lu';
 import { recordResults } from './matrices';
+import { add, sub } from './binary';
+import { matmul } from './matmul';
+import { transpose } from './shape';
+import { cat, narrow } from './join';
+import { triu } from './more';
+import { solveTriangular } from './cholesky';
+
+const mT = (x: Tensor): Tensor => transpose(x, -1, -2);
+
+/** tallGradient in recorded ops (createGraph): (gQ + Q S) R^-T, S = triu(X) + triu(X, 1)^T. */
+function tallGraph(q: Tensor, r: Tensor, gq: Tensor, gr: Tensor): Tensor {
+  const x = sub(matmul(gr, mT(r)), matmul(mT(q), gq));
+  const s = add(triu(x), mT(triu(x, 1)));
+  return solveTriangular(mT(r), add(gq, matmul(q, s)), { upper: false, left: false });
+}
 
 /** Options of qr. */
 export interface QrOptions {
@@ -101,12 +116,22 @@ export function qr(A: Tensor, options?: QrOptions): QrResult {
   }
   recycleArray(a);
   const qShape = mode === 'r' ? [0] : [...batch, m, qCols], rShape = [...batch, rRows, n];
-  const [Q, R] = recordResults([q, r], [qShape, rShape], [A], 'qr', ([gq, gr]) => {
+  const undefinedGradient = () => {
     if (mode === 'r' || (mode === 'complete' && m > n)) {
       throw new Error(`qr: the gradient of mode '${mode}'${mode === 'r' ? '' : ' with more rows than columns'} is not defined (torch's neither): ` +
         (mode === 'r' ? 'Q is not computed' : 'Q\'s last columns are not determined by A'));
     }
+  };
+  const [Q, R] = recordResults([q, r], [qShape, rShape], [A], 'qr', ([gq, gr]) => {
+    undefinedGradient();
     return [m >= n ? tallGradient(count, m, n, q, r, gq, gr) : wideGradient(count, m, n, A.data, q, r, gq, gr)];
+  }, ([gQ, gR], [q2, r2]) => {
+    undefinedGradient();
+    if (m >= n) return [tallGraph(q2, r2, gQ, gR)];
+    // wideGradient's split: R = [U | V], A = [X | Y].
+    const gV = narrow(gR, -1, m, n - m);
+    const gX = tallGraph(q2, narrow(r2, -1, 0, m), add(gQ, matmul(narrow(A, -1, m, n - m), mT(gV))), narrow(gR, -1, 0, m));
+    return [cat([gX, matmul(q2, gV)], -1)];
   });
   return { Q, R };
 }

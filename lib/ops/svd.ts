@@ -11,8 +11,12 @@ import { recycleArray } from '../reuse';
 import { copyBlocks } from '../copy';
 import { checkTensor, record } from './core';
 import { batchProducts, transposeEach } from './lu';
-import { recordResults, whichMatrix } from './matrices';
+import { reached, recordResults, whichMatrix } from './matrices';
 import { eighArrays } from './eigh';
+import { matmul } from './matmul';
+import { mul } from './binary';
+import { unsqueeze } from './shape';
+import { pinvGraphGradient, svdGraphGradient } from './svd_graph';
 
 /** Options of svd. */
 export interface SvdOptions {
@@ -73,9 +77,6 @@ function leadingColumns(src: Float32Array, count: number, r: number, of: number,
   copyBlocks(src, 0, of, out, 0, keep, keep, count * r);
   return out;
 }
-
-/** Whether a result's gradient reached it (recordResults hands zeros to the others). */
-const reached = (g: Float32Array) => g.some((v) => v !== 0);
 
 /**
  * The gradient of A = U diag(S) Vh for m >= n (k = n; U m x k, Vh k x k), as torch's svd_backward:
@@ -156,7 +157,8 @@ export function svd(A: Tensor, options?: SvdOptions): SvdResult {
   const full = optionsOf(options, 'svd', { fullMatrices: 'boolean' }).fullMatrices ?? true;
   const d = decompose(A, 'svd', full, true);
   const [U, S, Vh] = recordResults([d.u, d.s, d.vt], [[...d.batch, d.m, d.uCols], [...d.batch, d.k], [...d.batch, d.vtRows, d.n]], [A], 'svd',
-    ([gu, gs, gvt]) => [svdGradient(d, gu, gs, gvt)]);
+    ([gu, gs, gvt]) => [svdGradient(d, gu, gs, gvt)],
+    ([gu, gs, gvh], [u, s, vh]) => [svdGraphGradient(d.m, d.n, u, s, vh, gu, gs, gvh)]);
   return { U, S, Vh };
 }
 
@@ -164,7 +166,16 @@ export function svd(A: Tensor, options?: SvdOptions): SvdResult {
 export function svdvals(A: Tensor): Tensor {
   checkTensor(A, 'svdvals');
   const d = decompose(A, 'svdvals', false, isGradEnabled() && A.requiresGrad);
-  return record(d.s, [...d.batch, d.k], [A], 'svdvals', (gs) => [svdGradient(d, null, gs, null)]);
+  const out = record(d.s, [...d.batch, d.k], [A], 'svdvals', (gs) => [svdGradient(d, null, gs, null)]);
+  // U diag(gS) Vh with U and Vh from a recorded svd of A (the same kernel: the same factors), so that
+  // a second derivative reaches them, as torch's.
+  if (out.node) {
+    out.node.graphBackward = (gs) => {
+      const { U, Vh } = svd(A, { fullMatrices: false });
+      return [matmul(mul(U, unsqueeze(gs, -2)), Vh)];
+    };
+  }
+  return out;
 }
 
 /** torch's tolerances: atol (default 0) and rtol (default max(m, n) eps, or 0 when atol > 0 is given). */
@@ -244,7 +255,9 @@ export function pinv(A: Tensor, options?: RankTolerance): Tensor {
     p = batchProducts(count, true, false, n, m, k, d.vt, sut);
     for (const t of [sut, d.u, d.vt]) recycleArray(t);
   }
-  return record(p, [...batch, n, m], [A], 'pinv', (g) => [pinvGradient(count, m, n, A.data, p, g)]);
+  const out = record(p, [...batch, n, m], [A], 'pinv', (g) => [pinvGradient(count, m, n, A.data, p, g)]);
+  if (out.node) out.node.graphBackward = (g) => [pinvGraphGradient(A, out, g)];
+  return out;
 }
 
 /**
