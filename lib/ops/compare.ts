@@ -122,13 +122,22 @@ function clampByTensors(x: Tensor, min: Tensor | number | null, max: Tensor | nu
     for (let i = 0; i < g.length; i++) g[i] = pass(i) ? gy[i] : 0;
     return sumOwnTo(g, shape, t.shape);
   };
+  // Where each input's gradient passes, aligned with inputs. With min > max the output is max, and
+  // so is the gradient's place.
+  const crossed = (i: number) => both && (ls as Float32Array)[i] > (hs as Float32Array)[i];
   const inputs = [x, ...(lo ? [lo] : []), ...(hi ? [hi] : [])];
-  return record(y, shape, inputs, 'clamp', (gy) => {
-    const grads = [part(x, (i) => (!ls || xs[i] >= ls[i]) && (!hs || xs[i] <= hs[i]), gy)];
-    // With min > max the output is max, and so is the gradient's place.
-    const crossed = (i: number) => both && (ls as Float32Array)[i] > (hs as Float32Array)[i];
-    if (lo) grads.push(part(lo, (i) => xs[i] < (ls as Float32Array)[i] && !crossed(i), gy));
-    if (hi) grads.push(part(hi, (i) => xs[i] > (hs as Float32Array)[i] || crossed(i), gy));
-    return grads;
-  });
+  const passes = [(i: number) => (!ls || xs[i] >= ls[i]) && (!hs || xs[i] <= hs[i]),
+    ...(lo ? [(i: number) => xs[i] < (ls as Float32Array)[i] && !crossed(i)] : []),
+    ...(hi ? [(i: number) => xs[i] > (hs as Float32Array)[i] || crossed(i)] : [])];
+  const out = record(y, shape, inputs, 'clamp', (gy) => inputs.map((t, k) => part(t, passes[k], gy)));
+  // createGraph: gy times each pass's 0/1 mask, a constant (clamp is piecewise linear).
+  if (out.node) {
+    out.node.graphBackward = (gy) => inputs.map((t, k) => {
+      if (!t.requiresGrad) return null;
+      const mask = allocOutput(y.length);
+      for (let i = 0; i < mask.length; i++) mask[i] = passes[k](i) ? 1 : 0;
+      return sumBackTo(mul(gy, new Tensor(mask, shape)), t.shape);
+    });
+  }
+  return out;
 }

@@ -99,7 +99,12 @@ export function indexCopy(x: Tensor, dim: number, index: Tensor | readonly numbe
   y.set(x.data);
   const src = source.data;
   eachSlice(s, (at, from) => y.set(src.subarray(from, from + s.inner), at));
-  return record(y, x.shape, [x, source], what, (gy) => [x.requiresGrad ? unwritten(gy, s) : null, source.requiresGrad ? picked(gy, s, 1) : null]);
+  const out = record(y, x.shape, [x, source], what, (gy) => [x.requiresGrad ? unwritten(gy, s) : null, source.requiresGrad ? picked(gy, s, 1) : null]);
+  if (out.node) {
+    const at = s.idx.slice();
+    out.node.graphBackward = (gy) => [x.requiresGrad ? indexFill(gy, s.d, at, 0) : null, source.requiresGrad ? indexSelect(gy, s.d, at) : null];
+  }
+  return out;
 }
 
 /**
@@ -113,5 +118,10 @@ export function indexFill(x: Tensor, dim: number, index: Tensor | readonly numbe
   const y = allocOutput(x.size);
   y.set(x.data);
   eachSlice(s, (at) => y.fill(value, at, at + s.inner));
-  return record(y, x.shape, [x], what, (gy) => [unwritten(gy, s)]);
+  const out = record(y, x.shape, [x], what, (gy) => [unwritten(gy, s)]);
+  if (out.node) {
+    const at = s.idx.slice();
+    out.node.graphBackward = (gy) => [indexFill(gy, s.d, at, 0)];
+  }
+  return out;
 }

@@ -14,7 +14,9 @@ import { mean, sum } from './reduce';
 import { add, div, mul, sub } from './binary';
 import { reshape } from './shape';
 import { logSoftmax, softmax } from './softmax';
-import { exp, log, neg } from './unary';
+import { exp, log, neg, sigmoid } from './unary';
+import { addAt } from './offsets';
+import { clamp } from './compare';
 import { eq, where } from './more';
 
 /** How a loss combines per-element values. */
@@ -214,11 +216,16 @@ export function nllRows(input: Tensor, target: ClassTarget, what = 'NLLLoss'): T
   const idx = classIndices(target, rows, cols, what);
   const loss = alloc(rows);
   for (let r = 0; r < rows; r++) loss[r] = -input.data[r * cols + idx[r]];
-  return record(loss, [rows], [input], 'nll', (gy) => {
+  const out = record(loss, [rows], [input], 'nll', (gy) => {
     const gx = alloc(input.size);
     for (let r = 0; r < rows; r++) gx[r * cols + idx[r]] = -gy[r];
     return [gx];
   });
+  if (out.node) {
+    const at = Int32Array.from(idx, (c, r) => r * cols + c);
+    out.node.graphBackward = (gy) => [addAt(neg(gy), at, input.shape)];
+  }
+  return out;
 }
 
 /** Element-wise binary cross-entropy; `logits` selects the stable with-logits form. */
@@ -236,8 +243,19 @@ export function binaryCrossEntropyElements(input: Tensor, target: Tensor, logits
   // A target that needs a gradient (a Bernoulli's entropy) is an input; otherwise the backward reads
   // it as a constant, and one made for this op alone (BCEWithLogitsLoss's ones) goes back to the pool
   // after it.
-  if (target.requiresGrad) return record(y, shape, [input, target], logits ? 'bceWithLogits' : 'bce', backward);
-  return recordKeeping(y, shape, [input], [target], logits ? 'bceWithLogits' : 'bce', backward);
+  const out = target.requiresGrad ? record(y, shape, [input, target], logits ? 'bceWithLogits' : 'bce', backward)
+    : recordKeeping(y, shape, [input], [target], logits ? 'bceWithLogits' : 'bce', backward);
+  // createGraph: the kernels' slopes as ops, sigmoid(x) - t and (x - t) / max(x (1 - x), 1e-12) (torch's), and
+  // the target's -x and -logit(x).
+  if (out.node) {
+    out.node.graphBackward = (gy) => {
+      const gx = !input.requiresGrad ? null
+        : mul(gy, logits ? sub(sigmoid(input), target) : div(sub(input, target), clamp(mul(input, sub(1, input)), 1e-12)));
+      if (!target.requiresGrad) return [gx];
+      return [gx, mul(gy, neg(logits ? input : log(div(input, sub(1, input)))))];
+    };
+  }
+  return out;
 }
 
 /**
@@ -257,7 +275,7 @@ function targetGrad(x: Float32Array, gy: Float32Array, logits: boolean): Float32
  * JavaScript loops: these losses' tensors are a batch's outputs, not a layer's activations.
  */
 function differenceLossOf(input: Tensor, target: Tensor, reduction: Reduction, name: string,
-  value: (d: number, r: Round) => number, slope: (d: number, r: Round) => number): Tensor {
+  value: (d: number, r: Round) => number, slope: (d: number, r: Round) => number, slopeOfTensor: (d: Tensor) => Tensor): Tensor {
   const r = roundingOf(input.data);
   const n = input.size;
   // The differences, rounded to the storage's precision (float64 storage in gradient checks).
@@ -279,6 +297,11 @@ function differenceLossOf(input: Tensor, target: Tensor, reduction: Reduction, n
     }
     return [gi, gt];
   });
+  // createGraph: the slope as ops of the recorded difference (target - input for the target's).
+  if (perElement.node) {
+    perElement.node.graphBackward = (g) => [input.requiresGrad ? mul(g, slopeOfTensor(sub(input, target))) : null,
+      target.requiresGrad ? mul(g, slopeOfTensor(sub(target, input))) : null];
+  }
   return reduceLoss(perElement, reduction);
 }
 
@@ -287,7 +310,8 @@ export function smoothL1Loss(input: Tensor, target: Tensor, reduction: Reduction
   const beta = Math.fround(betaValue);
   return differenceLossOf(input, target, reduction, 'smoothL1Loss',
     (d, r) => { const z = Math.abs(d); return z < beta ? r(r(r(0.5 * z) * z) / beta) : r(z - r(0.5 * beta)); },
-    (d, r) => (d <= -beta ? -1 : d >= beta ? 1 : r(d / beta)));
+    (d, r) => (d <= -beta ? -1 : d >= beta ? 1 : r(d / beta)),
+    (d) => (beta > 0 ? clamp(div(d, beta), -1, 1) : where(d.gt(0), 1, -1)));
 }
 
 /** HuberLoss's arithmetic (torch's huber_loss), delta as a float. */
@@ -295,7 +319,8 @@ export function huberLoss(input: Tensor, target: Tensor, reduction: Reduction, d
   const delta = Math.fround(deltaValue);
   return differenceLossOf(input, target, reduction, 'huberLoss',
     (d, r) => { const z = Math.abs(d); return z < delta ? r(r(0.5 * z) * z) : r(delta * r(z - r(0.5 * delta))); },
-    (d) => (d < -delta ? -delta : d > delta ? delta : d));
+    (d) => (d < -delta ? -delta : d > delta ? delta : d),
+    (d) => clamp(d, -delta, delta));
 }
 
 /**

@@ -6,6 +6,7 @@ import { broadcastShapes, sameShape } from '../shape';
 import { allocIndexOutput, allocOutput } from '../storage';
 import { checkTensor, record } from './core';
 import { expand } from './shape';
+import { addAt } from './offsets';
 
 /**
  * The elements of x where mask is nonzero, in order, as a 1-D tensor; x and mask broadcast together
@@ -24,11 +25,16 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   for (let i = 0, k = 0; i < m.length; i++) if (m[i] !== 0) picked[k++] = i;
   const y = allocOutput(count);
   B().indexRows(xb.data, 1, xb.size, 1, picked, y);
-  return record(y, [count], [xb], 'maskedSelect', (gy) => {
+  const out = record(y, [count], [xb], 'maskedSelect', (gy) => {
     const gx = allocOutput(xb.size).fill(0);
     B().indexRowsGrad(gy, 1, xb.size, 1, picked, gx, -1);
     return [gx];
   });
+  if (out.node) {
+    const at = Int32Array.from(picked);
+    out.node.graphBackward = (gy) => [addAt(gy, at, xb.shape)];
+  }
+  return out;
 }
 
 /** The positions of x's nonzero elements (NaN counts), in order: a [count, ndim] tensor of indices (torch.nonzero, as floats). */

@@ -7,6 +7,9 @@ import { Tensor } from '../tensor';
 import { allocOutput } from '../storage';
 import { record } from './core';
 import { squareMatrices } from './matrices';
+import { cat, narrow } from './join';
+import { transpose } from './shape';
+import { zerosLike } from './creation';
 
 // Padé 13's coefficients and the 1-norm up to which it is accurate to double's unit roundoff unscaled.
 const PADE13 = [64764752532480000, 32382376266240000, 7771770303897600, 1187353796428800, 129060195264000, 10559470521600,
@@ -94,7 +97,7 @@ export function matrixExp(A: Tensor): Tensor {
   const y = allocOutput(A.size);
   const nn = n * n;
   for (let m = 0; m < count; m++) y.set(expmOf(Float64Array.from(A.data.subarray(m * nn, (m + 1) * nn)), n), m * nn);
-  return record(y, [...A.shape], [A], 'matrixExp', (gy) => {
+  const out = record(y, [...A.shape], [A], 'matrixExp', (gy) => {
     const g = allocOutput(A.size);
     const w = 2 * n;
     for (let m = 0; m < count; m++) {
@@ -113,4 +116,13 @@ export function matrixExp(A: Tensor): Tensor {
     }
     return [g];
   });
+  // createGraph: the same block matrix's exponential, as recorded ops (torch's differentiable form).
+  if (out.node) {
+    out.node.graphBackward = (gy) => {
+      const at = transpose(A, -1, -2);
+      const block = cat([cat([at, gy], -1), cat([zerosLike(at), at], -1)], -2);
+      return [narrow(narrow(matrixExp(block), -2, 0, n), -1, n, n)];
+    };
+  }
+  return out;
 }

@@ -10,6 +10,7 @@ import { checkTensor, record } from './core';
 import { gather } from './index_ops';
 import { reshape, squeeze } from './shape';
 import { argsort, SortResult } from './sort';
+import { div, mul } from './binary';
 
 /**
  * The values of x at one position per slice along dim d, and those positions: `pick` gets a
@@ -89,14 +90,17 @@ function medianOfAll(x: Tensor, skipNaN: boolean, what: string): Tensor {
   const taken = (v: number) => (top !== top ? v !== v : v === top);
   // torch's evenly_distribute_backward: zeros, then gy / count written where x equals the median
   // (is NaN, for a NaN median): +0 elsewhere, where amax's (gy / count) * mask gives -0 for gy < 0.
-  return record(y, [], [x], what, (gy) => {
+  const mask = allocOutput(n);
+  for (let i = 0; i < n; i++) mask[i] = taken(x.data[i]) ? 1 : 0;
+  const count = mask.reduce((c, v) => c + v, 0);
+  const out = record(y, [], [x], what, (gy) => {
     const gx = allocOutput(n).fill(0);
-    let count = 0;
-    for (let i = 0; i < n; i++) if (taken(x.data[i])) count++;
     const share = Math.fround(gy[0] / count);
-    for (let i = 0; i < n; i++) if (taken(x.data[i])) gx[i] = share;
+    for (let i = 0; i < n; i++) if (mask[i] !== 0) gx[i] = share;
     return [gx];
   });
+  if (out.node) out.node.graphBackward = (gy) => [mul(new Tensor(mask, [...x.shape]), div(gy, count))];
+  return out;
 }
 
 /**

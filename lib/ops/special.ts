@@ -11,22 +11,29 @@ import { checkTensor, composedOf, record } from './core';
 import { erf } from '../backend/reference/math';
 import { add, mul } from './binary';
 import { sum } from './reduce';
+import { exp } from './unary';
 import { unsqueeze } from './shape';
 import { arange } from './creation';
 import type { Operand } from './core';
 import { pairOp } from './pointwise_more';
 
-/** f(x) elementwise with the gradient gy * df(x, f(x)) (none when df is null). */
-function unaryOf(x: Tensor, what: string, f: (v: number) => number, df: ((v: number, out: number) => number) | null): Tensor {
+/**
+ * f(x) elementwise with the gradient gy * df(x, f(x)) (none when df is null); `slope`, the same
+ * derivative as recorded ops of x and the output, is createGraph's (none: that walk's error names it).
+ */
+function unaryOf(x: Tensor, what: string, f: (v: number) => number, df: ((v: number, out: number) => number) | null,
+  slope?: (x: Tensor, y: Tensor) => Tensor): Tensor {
   checkTensor(x, what);
   const y = allocOutput(x.size);
   for (let i = 0; i < y.length; i++) y[i] = f(x.data[i]);
   if (df === null) return new Tensor(y, [...x.shape]);
-  return record(y, [...x.shape], [x], what, (gy) => {
+  const out = record(y, [...x.shape], [x], what, (gy) => {
     const g = allocOutput(gy.length);
     for (let i = 0; i < g.length; i++) g[i] = gy[i] * df(x.data[i], y[i]);
     return [g];
   });
+  if (slope && out.node) out.node.graphBackward = (gy) => [mul(gy, slope(x, out))];
+  return out;
 }
 
 const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
@@ -121,18 +128,18 @@ function polygammaOf(n: number, x: number): number {
 
 /** log |Gamma(x)| (torch.lgamma); the gradient digamma(x). */
 export function lgamma(x: Tensor): Tensor {
-  return unaryOf(x, 'lgamma', lgammaOf, (v) => digammaOf(v));
+  return unaryOf(x, 'lgamma', lgammaOf, (v) => digammaOf(v), (t) => digamma(t));
 }
 
 /** The logarithmic derivative of Gamma (torch.digamma; -Infinity at 0, NaN at negative integers); the gradient polygamma(1, x). */
 export function digamma(x: Tensor): Tensor {
-  return unaryOf(x, 'digamma', digammaOf, (v) => trigammaOf(v));
+  return unaryOf(x, 'digamma', digammaOf, (v) => trigammaOf(v), (t) => polygamma(1, t));
 }
 
 /** The n-th derivative of digamma (torch.polygamma; n a non-negative integer); the gradient polygamma(n + 1, x). */
 export function polygamma(n: number, x: Tensor): Tensor {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`polygamma: n must be a non-negative integer, got ${shown(n)}`);
-  return unaryOf(x, 'polygamma', (v) => polygammaOf(n, v), (v) => polygammaOf(n + 1, v));
+  return unaryOf(x, 'polygamma', (v) => polygammaOf(n, v), (v) => polygammaOf(n + 1, v), (t) => polygamma(n + 1, t));
 }
 
 /** erfinv(x) in double: Giles' single-precision start, refined by Newton steps on erf. */
@@ -163,7 +170,7 @@ export function erfinv(x: Tensor): Tensor {
   return unaryOf(x, 'erfinv', erfinvOf, (v) => {
     const y = erfinvOf(v);
     return 0.886226925452758 * Math.exp(y * y);
-  });
+  }, (_, y) => mul(exp(mul(y, y)), 0.886226925452758));
 }
 
 /** I0(x) or I1(x) (order 0 or 1): the power series sum (x/2)^(2k+order) / (k! (k+order)!), in double. */

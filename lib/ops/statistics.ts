@@ -8,7 +8,7 @@ import { optionsOf, OptionKinds, shown } from '../args';
 import { noGrad } from '../autograd';
 import { allocOutput } from '../storage';
 import { checkTensor, composedOf, record } from './core';
-import { div, mul, sub } from './binary';
+import { add, div, mul, sub } from './binary';
 import { Dims, mean, sum } from './reduce';
 import { amax, amin } from './cumulative';
 import { clamp } from './compare';
@@ -18,7 +18,9 @@ import { reshape, squeeze, transpose, unsqueeze } from './shape';
 import { sort, SortResult } from './sort';
 import { lerp, movedim } from './composed';
 import { matmul } from './matmul';
-import { sqrt } from './unary';
+import { exp, log, sqrt } from './unary';
+import { cumsum } from './cumulative';
+import { recomposedRule } from '../autograd_graph';
 import { diagonal } from './structure';
 
 /** x with its NaNs as zeros; the gradient passes where x is a number and is 0 at the NaNs. */
@@ -220,7 +222,7 @@ export function logcumsumexp(x: Tensor, dim: number): Tensor {
   });
   // torch's backward: gx[j] = sum over i >= j of gy[i] exp(x[j] - y[i]), the positive and negative
   // parts of gy summed apart as log-sum-exps from the end, so that nothing overflows.
-  return record(y, [...x.shape], [x], 'logcumsumexp', (gy) => {
+  const out = record(y, [...x.shape], [x], 'logcumsumexp', (gy) => {
     const gx = allocOutput(x.size);
     slices((base) => {
       let pos = -Infinity, neg = -Infinity;
@@ -233,6 +235,15 @@ export function logcumsumexp(x: Tensor, dim: number): Tensor {
     });
     return [gx];
   });
+  // createGraph: log(cumsum(exp(x - m))) + m recorded, m the slices' maximum (a constant: the sum's
+  // value does not depend on it), then walked.
+  if (out.node) {
+    out.node.graphBackward = recomposedRule([x], () => {
+      const m = noGrad(() => amax(x, d, true));
+      return add(log(cumsum(exp(sub(x, m)), d)), m);
+    });
+  }
+  return out;
 }
 
 /** Options of cov. */
