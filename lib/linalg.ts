@@ -1,6 +1,8 @@
 // torch.linalg's names (`bp.linalg.det`, ...): re-exports only.
-export { det, slogdet, inv, solve, luFactor } from './ops/linalg';
-export type { SlogdetResult, LuFactorResult } from './ops/linalg';
+export { det, slogdet, inv, solve } from './ops/linalg';
+export type { SlogdetResult } from './ops/linalg';
+export { luFactor, lu, luSolve } from './ops/lu_family';
+export type { LuFactorResult, LuResult, LuSolveOptions } from './ops/lu_family';
 export { cholesky, solveTriangular } from './ops/cholesky';
 export type { CholeskyOptions, SolveTriangularOptions } from './ops/cholesky';
 export { qr } from './ops/qr';

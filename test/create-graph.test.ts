@@ -145,6 +145,7 @@ const CASES: Case[] = [
   { name: 'median and matrixExp', inputs: [{ shape: [3, 3] }], ours: (a) => bp.median(a).mul(a).add(bp.linalg.matrixExp(a.mul(0.5))), py: 'a.median() * a + torch.linalg.matrix_exp(a * 0.5)' },
   // (Composed in Python: torch 1.13's own logcumsumexp backward takes log(gy), and its third derivative is NaN.)
   unary('logcumsumexp', (a) => bp.logcumsumexp(a, 1).mul(a), 'torch.log(torch.cumsum(torch.exp(a), 1)) * a'),
+  { name: 'luFactor, lu and luSolve', inputs: [{ shape: [2, 3, 3] }, { shape: [3, 2] }], ours: (a, b) => { const m = a.add(bp.eye(3).mul(2)); const f = bp.linalg.luFactor(m); return bp.linalg.luSolve(f.LU, f.pivots, b).add(bp.linalg.lu(m).U.sum(-1, true).mul(f.LU.narrow(2, 0, 2))); }, py: '(lambda m, b: (lambda f: torch.linalg.lu_solve(f[0], f[1], b) + torch.linalg.lu(m)[2].sum(-1, keepdim=True) * f[0][:, :, :2])(torch.linalg.lu_factor(m)))(a + torch.eye(3) * 2, b)' },
 ];
 
 /** Each input's values and the direction v of the Hessian product, from the case's index. */

@@ -1,4 +1,4 @@
-// lib/ops/linalg.ts (det, slogdet, logdet, inv, solve, luFactor), cholesky.ts (cholesky,
+// lib/ops/linalg.ts (det, slogdet, logdet, inv, solve), lu_family.ts (luFactor, lu, luSolve), cholesky.ts (cholesky,
 // solveTriangular, choleskySolve), qr.ts and eigh.ts against torch 1.13 on both backends (values and every input's
 // gradient), the LU, triangular-solve and Cholesky kernels' parity between the backends over edge sizes,
 // their bits at one and two threads, and the errors.
@@ -133,6 +133,11 @@ const CALLS: TorchCall[] = [
   { name: 'eigvalsh 1x1 and 40x40', inputs: { a: symmetric([40, 40]), b: x([1, 1]) },
     ours: (t) => bp.cat([bp.linalg.eigvalsh(t.a), bp.linalg.eigvalsh(t.b)]), py: 'torch.cat([torch.linalg.eigvalsh(a), torch.linalg.eigvalsh(b)])' },
   { name: 'luFactor LU', inputs: { a: x([2, 6, 6], -2, 2, false) }, ours: (t) => bp.linalg.luFactor(t.a).LU, py: 'torch.linalg.lu_factor(a)[0]' },
+  { name: 'luFactor LU, its gradient', inputs: { a: square([2, 5, 5], 0) }, ours: (t) => bp.linalg.luFactor(t.a).LU, py: 'torch.linalg.lu_factor(a)[0]' },
+  { name: 'lu P, L and U', inputs: { a: square([2, 4, 4], 0) }, ours: (t) => { const r = bp.linalg.lu(t.a); return bp.cat([r.P, r.L, r.U], -1); }, py: 'torch.cat(torch.linalg.lu(a), -1)' },
+  { name: 'luSolve: left or right, A or its transpose, B broadcast', inputs: { a: square([2, 3, 3], 2), b: x([3, 2]), c: x([2, 2, 3]) },
+    ours: (t) => { const f = bp.linalg.luFactor(t.a); const s = (m: Tensor, o: bp.linalg.LuSolveOptions) => bp.linalg.luSolve(f.LU, f.pivots, m, o).reshape([-1]); return bp.cat([s(t.b, {}), s(t.b, { adjoint: true }), s(t.c, { left: false }), s(t.c, { left: false, adjoint: true })]); },
+    py: '(lambda f: torch.cat([torch.linalg.lu_solve(f[0], f[1], m, left=l, adjoint=j).reshape(-1) for m, l, j in [(b, True, False), (b, True, True), (c, False, False), (c, False, True)]]))(torch.linalg.lu_factor(a))' },
   { name: 'luFactor pivots (1-based)', inputs: { a: x([2, 6, 6], -2, 2, false) }, ours: (t) => bp.linalg.luFactor(t.a).pivots, py: 'torch.linalg.lu_factor(a)[1].float()' },
 ];
 
@@ -222,6 +227,15 @@ eachBackend('linalg', (backend) => {
     expect(() => bp.linalg.eigh(bp.tensor([[1, NaN], [NaN, 1]]))).toThrow('eigh: the eigenvalue iteration did not converge: the matrix holds a NaN or an infinity');
     expect(() => bp.linalg.eigvalsh(bp.eye(2), { uplo: 'X' as 'L' })).toThrow(`eigvalsh: uplo must be 'L' or 'U', got "X"`);
     expect(() => bp.linalg.eigh(bp.randn([2, 3]))).toThrow('eigh: A must be a square matrix or a batch of them (shape [..., n, n]), got shape [2, 3]');
+    const f = bp.linalg.luFactor(bp.eye(3).mul(2));
+    expect(() => bp.linalg.lu(bp.randn([2, 3]))).toThrow('lu: A must be a square matrix or a batch of them (shape [..., n, n]), got shape [2, 3]');
+    expect(() => bp.linalg.luSolve(bp.randn([3, 2]), f.pivots, bp.randn([3, 1]))).toThrow('luSolve: LU must be a square matrix or a batch of them (shape [..., n, n]), got shape [3, 2]');
+    expect(() => bp.linalg.luSolve(f.LU, bp.tensor([1, 2]), bp.randn([3, 1]))).toThrow('luSolve: pivots must be [..., 3] for LU of shape [3, 3], got shape [2]');
+    expect(() => bp.linalg.luSolve(f.LU, bp.tensor([1, 4, 3]), bp.randn([3, 1]))).toThrow('luSolve: pivots[1] = 4 is not a row at or after 2 (1-based) of 3');
+    expect(() => bp.linalg.luSolve(f.LU, bp.tensor([1, 1, 3]), bp.randn([3, 1]))).toThrow('luSolve: pivots[1] = 1 is not a row at or after 2 (1-based) of 3');
+    expect(() => bp.linalg.luSolve(f.LU, f.pivots, bp.randn([2, 1]))).toThrow('luSolve: B must be [..., 3, k] for LU of shape [3, 3], got shape [2, 1]');
+    expect(() => bp.linalg.luSolve(f.LU, f.pivots, bp.randn([3, 2]), { left: false })).toThrow('luSolve: B must be [..., k, 3] for LU of shape [3, 3] (left: false), got shape [3, 2]');
+    expect(() => bp.linalg.luSolve(f.LU, f.pivots, bp.randn([3, 1]), { left: 1 as unknown as boolean })).toThrow(/luSolve: option left/);
     expect(() => bp.nn.init.orthogonal(bp.zeros([4]))).toThrow('orthogonal: only tensors with 2 or more dimensions are supported, got shape [4]');
     expect(() => bp.choleskySolve(bp.randn([2, 1]), bp.randn([2, 3]))).toThrow('choleskySolve: the factor must be a square matrix or a batch of them (shape [..., n, n]), got shape [2, 3]');
   });

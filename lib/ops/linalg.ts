@@ -1,11 +1,11 @@
 // torch.linalg's LU family: det, slogdet, logdet, inv and solve over a matrix or a batch of them
-// (the last two dims), each with torch's gradient, and luFactor. All go through lu.ts, whose large
+// (the last two dims), each with torch's gradient. All go through lu.ts, whose large
 // products run on the backend's gemm.
 import { Tensor } from '../tensor';
 import { record } from './core';
 import { perMatrix, solveBroadcast, squareMatrices, whichMatrix } from './matrices';
 import { batchProducts, determinant, Factored, factorAll, inverses, oneOf, releaseFactors, signAndLog, singularAdjugateT, solveAll, transposeEach } from './lu';
-import { alloc, allocOutput } from '../storage';
+import { allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
 import { mul } from './binary';
 import { neg } from './unary';
@@ -196,22 +196,3 @@ export function solve(A: Tensor, Bm: Tensor): Tensor {
   return solveBroadcast('solve', A, Bm, true, solveMatrices);
 }
 
-/** luFactor's result: P A = L U. */
-export interface LuFactorResult {
-  /** L (unit lower, its diagonal not stored) and U in one [..., n, n] tensor, as LAPACK stores them. */
-  LU: Tensor;
-  /** [..., n]: row i was swapped with row pivots[i] at step i, 1-based as torch's (float32 values). */
-  pivots: Tensor;
-}
-
-/**
- * The LU factorization with partial pivoting of a square matrix or each of a batch
- * (torch.linalg.lu_factor), without a gradient. A singular matrix factors too (a zero on U's diagonal).
- */
-export function luFactor(A: Tensor): LuFactorResult {
-  const { n, count, batch } = squareMatrices(A, 'luFactor');
-  const f = factorAll(A.data, n, count);
-  const pivots = alloc(count * n);
-  f.pivots.forEach((p, j) => (pivots[j] = p + 1));
-  return { LU: new Tensor(f.lu, [...A.shape]), pivots: new Tensor(pivots, [...batch, n]) };
-}

@@ -1,0 +1,148 @@
+// torch.linalg's LU family over square matrices: luFactor (LAPACK's packed factors and pivots), lu (P, L
+// and U apart) and luSolve, with torch's gradients. The factorization is the backend's luFactor kernel
+// (lu.ts); its gradient, torch's linalg_lu_backward, is written once in ops: the plain backward runs
+// it without recording, createGraph's with.
+import { Tensor } from '../tensor';
+import { noGrad } from '../autograd';
+import { alloc } from '../storage';
+import { optionsOf } from '../args';
+import { fmt } from '../shape';
+import { composedOf, letGoAfterBackward, record } from './core';
+import { add } from './binary';
+import { matmul } from './matmul';
+import { transpose } from './shape';
+import { tril, triu } from './more';
+import { eye } from './creation';
+import { solveTriangular } from './cholesky';
+import { factorAll } from './lu';
+import { squareMatrices } from './matrices';
+
+const mT = (x: Tensor): Tensor => transpose(x, -1, -2);
+
+/** luFactor's result: A = P L U, L and U packed in LU. */
+export interface LuFactorResult {
+  /** L (unit lower, its diagonal not stored) and U in one [..., n, n] tensor, as LAPACK stores them. */
+  LU: Tensor;
+  /** [..., n]: row i was swapped with row pivots[i] at step i, 1-based as torch's (float32 values). */
+  pivots: Tensor;
+}
+
+/** lu's result: A = P L U. */
+export interface LuResult {
+  /** [..., n, n], the permutation matrix. */
+  P: Tensor;
+  /** [..., n, n], lower triangular with a unit diagonal. */
+  L: Tensor;
+  /** [..., n, n], upper triangular. */
+  U: Tensor;
+}
+
+/** Options of luSolve. */
+export interface LuSolveOptions {
+  /** Solve A X = B (default true) or X A = B. */
+  left?: boolean;
+  /** Solve with A^T in place of A (default false). */
+  adjoint?: boolean;
+}
+
+/** The permutation matrices P (A = P L U) of LAPACK's 1-based sequential row swaps, count of them, n x n. */
+function permutationMatrices(pivots: Float32Array, n: number, count: number, batch: readonly number[]): Tensor {
+  const p = alloc(count * n * n);
+  const perm = new Int32Array(n);
+  for (let b = 0; b < count; b++) {
+    for (let i = 0; i < n; i++) perm[i] = i;
+    for (let i = 0; i < n; i++) {
+      const j = pivots[b * n + i] - 1;
+      [perm[i], perm[j]] = [perm[j], perm[i]];
+    }
+    // The swaps took A's row perm[r] to row r of L U: P has a 1 at (perm[r], r).
+    for (let r = 0; r < n; r++) p[b * n * n + perm[r] * n + r] = 1;
+  }
+  return new Tensor(p, [...batch, n, n]);
+}
+
+/** L (unit diagonal) and U read from the packed factors (the intermediates through `own`). */
+const unpacked = (lu: Tensor, n: number, own: (t: Tensor) => Tensor = (t) => t) => ({ L: add(own(tril(lu, -1)), own(eye(n))), U: triu(lu) });
+
+/**
+ * torch's linalg_lu_backward for square A = P L U, gL and gU the factors' gradients (only L's strict
+ * lower and U's upper triangle count): P L^-T [tril(L^T gL, -1) + triu(gU U^T)] U^-T.
+ */
+function luGradient(p: Tensor, l: Tensor, u: Tensor, gl: Tensor, gu: Tensor): Tensor {
+  const inner = add(tril(matmul(mT(l), gl), -1), triu(matmul(gu, mT(u))));
+  const right = solveTriangular(mT(u), inner, { upper: false, left: false });
+  return matmul(p, solveTriangular(mT(l), right, { upper: true, unitriangular: true }));
+}
+
+/**
+ * The LU factorization with partial pivoting of a square matrix or each of a batch
+ * (torch.linalg.lu_factor): A = P L U with L and U packed in one tensor and LAPACK's 1-based pivots.
+ * A singular matrix factors too (a zero on U's diagonal). Gradient as torch's, through LU's strict
+ * lower triangle (L's) and its upper one (U's).
+ */
+export function luFactor(A: Tensor): LuFactorResult {
+  const { n, count, batch } = squareMatrices(A, 'luFactor');
+  const f = factorAll(A.data, n, count);
+  const pivotData = alloc(count * n);
+  f.pivots.forEach((p, j) => (pivotData[j] = p + 1));
+  const pivots = new Tensor(pivotData, [...batch, n]);
+  const P = permutationMatrices(pivotData, n, count, batch);
+  const rule = (lu: Tensor, g: Tensor): Tensor => {
+    const { L, U } = unpacked(lu, n);
+    return luGradient(P, L, U, tril(g, -1), triu(g));
+  };
+  const LU: Tensor = record(f.lu, [...A.shape], [A], 'luFactor', (gy) => [noGrad(() => rule(LU, new Tensor(gy, [...A.shape]))).data]);
+  if (LU.node) LU.node.graphBackward = (gy) => [rule(LU, gy)];
+  return { LU, pivots };
+}
+
+/**
+ * The LU factorization with partial pivoting (torch.linalg.lu) of a square matrix or each of a batch:
+ * A = P L U, P a permutation matrix, L unit lower triangular, U upper triangular. Gradient as torch's
+ * (through luFactor's).
+ */
+export function lu(A: Tensor): LuResult {
+  const { n, count, batch } = squareMatrices(A, 'lu');
+  const { LU, pivots } = luFactor(A);
+  const P = permutationMatrices(pivots.data, n, count, batch);
+  const made: Tensor[] = [];
+  const { L, U } = unpacked(LU, n, (t) => (made.push(t), t));
+  letGoAfterBackward(LU, pivots, ...made);
+  return { P, L, U };
+}
+
+/**
+ * The solution X of A X = B (or X A = B with `left: false`, A^T in place of A with `adjoint: true`)
+ * from A's luFactor (torch.linalg.lu_solve): LU and pivots [..., n, n] and [..., n], B [..., n, k]
+ * ([..., k, n] with left false); batch dims broadcast. Two triangular solves and the permutation, so
+ * gradients reach B and LU.
+ */
+export function luSolve(LU: Tensor, pivots: Tensor, Bm: Tensor, options?: LuSolveOptions): Tensor {
+  const o = optionsOf(options, 'luSolve', { left: 'boolean', adjoint: 'boolean' });
+  const { n, count, batch } = squareMatrices(LU, 'luSolve', 'LU');
+  if (!(pivots instanceof Tensor) || pivots.ndim !== LU.ndim - 1 || pivots.shape[pivots.ndim - 1] !== n || pivots.size !== count * n) {
+    throw new Error(`luSolve: pivots must be [..., ${n}] for LU of shape ${fmt(LU.shape)}, got ${pivots instanceof Tensor ? `shape ${fmt(pivots.shape)}` : typeof pivots}`);
+  }
+  for (let i = 0; i < pivots.size; i++) {
+    const v = pivots.data[i];
+    if (!Number.isInteger(v) || v < (i % n) + 1 || v > n) throw new Error(`luSolve: pivots[${i}] = ${v} is not a row at or after ${(i % n) + 1} (1-based) of ${n}`);
+  }
+  const left = o.left ?? true, adjoint = o.adjoint ?? false;
+  if (!(Bm instanceof Tensor) || Bm.ndim < 2 || Bm.shape[Bm.ndim - (left ? 2 : 1)] !== n) {
+    throw new Error(`luSolve: B must be ${left ? `[..., ${n}, k]` : `[..., k, ${n}]`} for LU of shape ${fmt(LU.shape)}${left ? '' : ' (left: false)'}, ` +
+      `got ${Bm instanceof Tensor ? `shape ${fmt(Bm.shape)}` : typeof Bm}`);
+  }
+  const P = permutationMatrices(pivots.data, n, count, batch);
+  return composedOf((own) => {
+    const { L, U } = unpacked(LU, n, own);
+    own(L);
+    own(U);
+    // A = P L U. A X = B: X = U^-1 L^-1 P^T B; A^T X = B: X = P L^-T U^-T B. X A = B is A^T X^T = B^T.
+    const b = left ? Bm : own(mT(Bm));
+    const transposed = left === adjoint;
+    const x = transposed
+      ? matmul(P, own(solveTriangular(own(mT(L)), own(solveTriangular(own(mT(U)), b, { upper: false })), { upper: true, unitriangular: true })))
+      : solveTriangular(U, own(solveTriangular(L, own(matmul(own(mT(P)), b)), { upper: false, unitriangular: true })), { upper: true });
+    return left ? x : mT(own(x));
+  }, [LU, Bm]);
+}
