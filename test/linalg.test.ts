@@ -103,6 +103,9 @@ const CALLS: TorchCall[] = [
   { name: 'solve 40x40 by 40x33', inputs: { a: square([40, 40], 12), b: x([40, 33]) }, ours: (t) => bp.linalg.solve(t.a, t.b), py: 'torch.linalg.solve(a, b)' },
   { name: 'cholesky', inputs: { a: spd([5, 5]) }, ours: (t) => bp.linalg.cholesky(t.a), py: 'torch.linalg.cholesky(a)' },
   { name: 'cholesky upper, batch', inputs: { a: spd([2, 3, 4, 4]) }, ours: (t) => bp.linalg.cholesky(t.a, { upper: true }), py: 'torch.linalg.cholesky(a, upper=True)' },
+  { name: 'choleskyEx upper, batch: its factor and gradient', inputs: { a: spd([2, 4, 4]) }, ours: (t) => bp.linalg.choleskyEx(t.a, { upper: true }).L, py: 'torch.linalg.cholesky_ex(a, upper=True).L' },
+  { name: 'choleskyEx info (a batch with two matrices not positive-definite)', inputs: { a: { shape: [3, 2, 2], data: [2, 1, 1, 2, 1, 2, 2, 1, -1, 0, 0, 1], grad: false } },
+    ours: (t) => bp.linalg.choleskyEx(t.a).info, py: 'torch.linalg.cholesky_ex(a).info.float()' },
   { name: 'cholesky 40x40 (recursive, with products)', inputs: { a: spd([40, 40], 1) }, ours: (t) => bp.linalg.cholesky(t.a), py: 'torch.linalg.cholesky(a)' },
   { name: 'cholesky reads the lower triangle only', inputs: { a: { shape: [2, 2], data: [4, 99, 2, 5], grad: true } }, ours: (t) => bp.linalg.cholesky(t.a), py: 'torch.linalg.cholesky(a)' },
   { name: 'solveTriangular upper', inputs: { a: triangular([5, 5]), b: x([5, 3]) }, ours: (t) => bp.linalg.solveTriangular(t.a, t.b, { upper: true }), py: 'torch.linalg.solve_triangular(a, b, upper=True)' },
@@ -216,6 +219,11 @@ eachBackend('linalg', (backend) => {
     expect(() => l.sum().backward()).toThrow('logdet: the gradient at a singular matrix (the matrix at batch index [1]) is not defined');
     expect(() => bp.linalg.cholesky(bp.tensor([[1, 2], [2, 1]]))).toThrow('cholesky: the input is not positive-definite: its leading minor of order 2 is not positive-definite, so the factorization could not be completed');
     expect(() => bp.linalg.cholesky(bp.stack([bp.eye(3), bp.eye(3).mul(-1)]))).toThrow('cholesky: the input is not positive-definite (the matrix at batch index [1]): its leading minor of order 1');
+    const ex = bp.linalg.choleskyEx(bp.stack([bp.eye(2).mul(4), bp.tensor([[1, 2], [2, 1]])]));
+    expect(Array.from(ex.info.data)).toEqual([0, 2]);
+    expect(Array.from(ex.L.data.subarray(0, 4))).toEqual([2, 0, 0, 2]);
+    expect(() => bp.linalg.choleskyEx(bp.tensor([[1, 2], [2, 1]]), { checkErrors: true })).toThrow('choleskyEx: the input is not positive-definite: its leading minor of order 2');
+    expect(() => bp.linalg.choleskyEx(bp.eye(2), { checkErrors: 1 as unknown as boolean })).toThrow(/choleskyEx: option checkErrors/);
     expect(() => bp.linalg.cholesky(bp.eye(2), { lower: true } as unknown as { upper: boolean })).toThrow("cholesky: unknown option 'lower' (the options are upper)");
     expect(() => bp.linalg.solveTriangular(bp.eye(2), bp.eye(2), {} as { upper: boolean })).toThrow('solveTriangular: option upper must be given (true or false), as torch requires it');
     expect(() => bp.linalg.solveTriangular(bp.eye(2), bp.randn([2]), { upper: true })).toThrow('solveTriangular: B must be [..., 2, k] for A of shape [2, 2], got shape [2]');

@@ -21,19 +21,36 @@ export interface CholeskyOptions {
   upper?: boolean;
 }
 
-/** The lower factors of count n x n matrices, or an error naming the first that is not positive-definite. */
-function lowerFactors(data: Float32Array, n: number, count: number, batch: number[]): Float32Array {
+/** Options of choleskyEx. */
+export interface CholeskyExOptions extends CholeskyOptions {
+  /** Throw cholesky's error for a matrix that is not positive-definite (default false: report it in info). */
+  checkErrors?: boolean;
+}
+
+/** choleskyEx's result. */
+export interface CholeskyExResult {
+  /** The factors; where a matrix is not positive-definite, the partial factor the kernel left, as LAPACK's. */
+  L: Tensor;
+  /** [...]: 0 where the factorization succeeded, else the order of the first leading minor that is not positive-definite. */
+  info: Tensor;
+}
+
+/**
+ * The lower factors of count n x n matrices and each one's info (0, or the order of its first leading
+ * minor that is not positive-definite); with `check`, an error naming `what` and the first such matrix.
+ */
+function lowerFactors(data: Float32Array, n: number, count: number, batch: number[], what: string, check: boolean): { l: Float32Array; info: Int32Array } {
   const l = allocOutput(data.length);
   l.set(data);
   const info = new Int32Array(count);
   B().cholesky(l, n, count, info);
   const i = info.findIndex((v) => v !== 0);
-  if (i >= 0) {
+  if (check && i >= 0) {
     recycleArray(l);
-    throw new Error(`cholesky: the input is not positive-definite${whichMatrix(i, batch)}: ` +
+    throw new Error(`${what}: the input is not positive-definite${whichMatrix(i, batch)}: ` +
       `its leading minor of order ${info[i]} is not positive-definite, so the factorization could not be completed`);
   }
-  return l;
+  return { l, info };
 }
 
 /** X = T^-1 rhs for each triangle of t (n x n) and n x k block of rhs (rhs left as it is). */
@@ -52,11 +69,24 @@ function triSolved(t: Float32Array, n: number, count: number, upper: boolean, un
  * L^-T Phi(L^T G) L^-1, Phi the lower triangle made symmetric with its diagonal halved.
  */
 export function cholesky(A: Tensor, options?: CholeskyOptions): Tensor {
-  const { n, count, batch } = squareMatrices(A, 'cholesky');
-  const upper = optionsOf(options, 'cholesky', { upper: 'boolean' }).upper ?? false;
+  return factored(A, optionsOf(options, 'cholesky', { upper: 'boolean' }).upper ?? false, 'cholesky', true).L;
+}
+
+/**
+ * cholesky without the error (torch.linalg.cholesky_ex): the factors and, for each matrix, 0 or the
+ * order of its first leading minor that is not positive-definite (a jitter loop's test); with
+ * `checkErrors`, cholesky's error instead. Gradient as cholesky's.
+ */
+export function choleskyEx(A: Tensor, options?: CholeskyExOptions): CholeskyExResult {
+  const o = optionsOf(options, 'choleskyEx', { upper: 'boolean', checkErrors: 'boolean' });
+  return factored(A, o.upper ?? false, 'choleskyEx', o.checkErrors ?? false);
+}
+
+function factored(A: Tensor, upper: boolean, what: string, check: boolean): CholeskyExResult {
+  const { n, count, batch } = squareMatrices(A, what);
   // U's upper triangle is the lower one of A^T's factor.
   const source = upper ? transposeEach(A.data, count, n, n) : A.data;
-  const lower = lowerFactors(source, n, count, batch);
+  const { l: lower, info } = lowerFactors(source, n, count, batch, what, check);
   if (upper) recycleArray(source);
   const y = upper ? transposeEach(lower, count, n, n) : lower;
   if (upper) recycleArray(lower);
@@ -91,7 +121,7 @@ export function cholesky(A: Tensor, options?: CholeskyOptions): Tensor {
       return [solveTriangular(l, solveTriangular(lt, s, { upper: true }), { upper: false, left: false })];
     };
   }
-  return out;
+  return { L: out, info: new Tensor(Float32Array.from(info), batch) };
 }
 
 /** x's upper (or lower) triangle, without its diagonal when the matrix is unit-triangular. */
