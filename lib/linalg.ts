@@ -9,6 +9,7 @@ export { qr } from './ops/qr';
 export type { QrOptions, QrResult } from './ops/qr';
 export { vectorNorm, matrixNorm, norm, cond, matrixPower, multiDot, cross, vecdot, lstsq } from './ops/linalg_composed';
 export { matrixExp } from './ops/matrix_exp';
+export { vander, tensorinv, tensorsolve } from './ops/linalg_shapes';
 export type { MatrixNormOrd, LstsqResult, LstsqOptions, LstsqDriver } from './ops/linalg_composed';
 export { eigh, eigvalsh } from './ops/eigh';
 export type { EighOptions, EighResult } from './ops/eigh';

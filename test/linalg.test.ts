@@ -141,6 +141,10 @@ const CALLS: TorchCall[] = [
   { name: 'luSolve: left or right, A or its transpose, B broadcast', inputs: { a: square([2, 3, 3], 2), b: x([3, 2]), c: x([2, 2, 3]) },
     ours: (t) => { const f = bp.linalg.luFactor(t.a); const s = (m: Tensor, o: bp.linalg.LuSolveOptions) => bp.linalg.luSolve(f.LU, f.pivots, m, o).reshape([-1]); return bp.cat([s(t.b, {}), s(t.b, { adjoint: true }), s(t.c, { left: false }), s(t.c, { left: false, adjoint: true })]); },
     py: '(lambda f: torch.cat([torch.linalg.lu_solve(f[0], f[1], m, left=l, adjoint=j).reshape(-1) for m, l, j in [(b, True, False), (b, True, True), (c, False, False), (c, False, True)]]))(torch.linalg.lu_factor(a))' },
+  { name: 'vander, N by default and 5, through a zero', inputs: { a: { shape: [2, 3], data: [0.5, 0, -1.25, 2, -0.75, 1.5], grad: true } },
+    ours: (t) => bp.cat([bp.linalg.vander(t.a), bp.linalg.vander(t.a, 5)], -1), py: 'torch.cat([torch.linalg.vander(a), torch.linalg.vander(a, N=5)], -1)' },
+  { name: 'tensorinv of [4, 6, 8, 3]', inputs: { a: { ...square([24, 24], 5), shape: [4, 6, 8, 3] } }, ours: (t) => bp.linalg.tensorinv(t.a), py: 'torch.linalg.tensorinv(a)' },
+  { name: 'tensorsolve with dims', inputs: { a: { ...square([6, 6], 4), shape: [2, 3, 6] }, b: x([6]) }, ours: (t) => bp.linalg.tensorsolve(t.a, t.b, [0, 1]), py: 'torch.linalg.tensorsolve(a, b, dims=(0, 1))' },
   { name: 'luFactor pivots (1-based)', inputs: { a: x([2, 6, 6], -2, 2, false) }, ours: (t) => bp.linalg.luFactor(t.a).pivots, py: 'torch.linalg.lu_factor(a)[1].float()' },
 ];
 
@@ -235,6 +239,14 @@ eachBackend('linalg', (backend) => {
     expect(() => bp.linalg.eigh(bp.tensor([[1, NaN], [NaN, 1]]))).toThrow('eigh: the eigenvalue iteration did not converge: the matrix holds a NaN or an infinity');
     expect(() => bp.linalg.eigvalsh(bp.eye(2), { uplo: 'X' as 'L' })).toThrow(`eigvalsh: uplo must be 'L' or 'U', got "X"`);
     expect(() => bp.linalg.eigh(bp.randn([2, 3]))).toThrow('eigh: A must be a square matrix or a batch of them (shape [..., n, n]), got shape [2, 3]');
+    expect(() => bp.linalg.vander(bp.tensor(2))).toThrow('vander: x must have at least one dimension, got a 0-d tensor');
+    expect(() => bp.linalg.vander(bp.ones([3]), 0)).toThrow('vander: N must be at least 1, got 0');
+    expect(() => bp.linalg.tensorinv(bp.ones([2, 3, 4]), 1)).toThrow("tensorinv: the product of A's first 1 dims (2) must equal that of the rest (12), shape [2, 3, 4]");
+    expect(() => bp.linalg.tensorinv(bp.ones([2, 2]), 3)).toThrow('tensorinv: ind must be in [1, 2] for A of shape [2, 2], got 3');
+    expect(() => bp.linalg.tensorsolve(bp.ones([2, 3, 6]), bp.ones([4]))).toThrow("tensorsolve: A's leading dims must be B's shape [4], got A of shape [2, 3, 6]");
+    expect(() => bp.linalg.tensorsolve(bp.ones([6, 2, 2]), bp.ones([6]))).toThrow("tensorsolve: the product of A's trailing dims [2, 2] (4) must equal B's size (6)");
+    expect(() => bp.linalg.tensorsolve(bp.ones([6, 6]), bp.ones([6]), [0, 0])).toThrow('tensorsolve: dims must not repeat a dim, got [0, 0]');
+    expect(() => bp.linalg.tensorsolve(bp.ones([6, 6]), bp.ones([6]), [2])).toThrow('tensorsolve: dims entry 2 is out of range for A of shape [6, 6]');
     const f = bp.linalg.luFactor(bp.eye(3).mul(2));
     expect(() => bp.linalg.lu(bp.randn([2, 3]))).toThrow('lu: A must be a square matrix or a batch of them (shape [..., n, n]), got shape [2, 3]');
     expect(() => bp.linalg.luSolve(bp.randn([3, 2]), f.pivots, bp.randn([3, 1]))).toThrow('luSolve: LU must be a square matrix or a batch of them (shape [..., n, n]), got shape [3, 2]');

@@ -7,7 +7,7 @@
 import { Tensor } from '../tensor';
 import { enableGrad } from '../autograd';
 import { checkNonNegative, isPlainObject, optionsOf, OptionKinds, shown } from '../args';
-import { Binary, OptimKind, Unary } from '../backend/backend';
+import { Binary, OptimKind, Reduce, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Optimizer, OptimizerState, OptimizerStateDict } from './optimizer';
 
@@ -68,13 +68,14 @@ function dot(a: Float32Array, b: Float32Array): number {
   return B().sumProducts(a, b);
 }
 
+/** max |a_i| (0 for none) by the backend's max and min reductions: a NaN in a gives NaN, as torch's max. */
 function absMax(a: Float32Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const v = Math.abs(a[i]);
-    if (!(v <= m)) m = v; // a NaN is kept, as torch's max
-  }
-  return m;
+  if (a.length === 0) return 0;
+  const out = new Float32Array(1);
+  B().reduce(Reduce.max, a, 1, a.length, 1, out, null);
+  const hi = out[0];
+  B().reduce(Reduce.min, a, 1, a.length, 1, out, null);
+  return Math.max(hi, -out[0]);
 }
 
 // The vectors' element-wise steps by the backend's kernels (JavaScript maps over 800k floats were a
