@@ -1,8 +1,9 @@
 // torch.linalg's names (`bp.linalg.det`, ...): re-exports only.
-export { det, slogdet, inv, solve } from './ops/linalg';
-export type { SlogdetResult } from './ops/linalg';
-export { luFactor, lu, luSolve } from './ops/lu_family';
-export type { LuFactorResult, LuResult, LuSolveOptions } from './ops/lu_family';
+export { det, slogdet, inv, invEx, solve } from './ops/linalg';
+export type { SlogdetResult, InvExResult } from './ops/linalg';
+export type { CheckErrorsOptions } from './ops/matrices';
+export { luFactor, luFactorEx, lu, luSolve } from './ops/lu_family';
+export type { LuFactorResult, LuFactorExResult, LuResult, LuSolveOptions } from './ops/lu_family';
 export { cholesky, choleskyEx, solveTriangular } from './ops/cholesky';
 export type { CholeskyOptions, CholeskyExOptions, CholeskyExResult, SolveTriangularOptions } from './ops/cholesky';
 export { qr } from './ops/qr';

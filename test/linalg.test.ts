@@ -145,6 +145,10 @@ const CALLS: TorchCall[] = [
     ours: (t) => bp.cat([bp.linalg.vander(t.a), bp.linalg.vander(t.a, 5)], -1), py: 'torch.cat([torch.linalg.vander(a), torch.linalg.vander(a, N=5)], -1)' },
   { name: 'tensorinv of [4, 6, 8, 3]', inputs: { a: { ...square([24, 24], 5), shape: [4, 6, 8, 3] } }, ours: (t) => bp.linalg.tensorinv(t.a), py: 'torch.linalg.tensorinv(a)' },
   { name: 'tensorsolve with dims', inputs: { a: { ...square([6, 6], 4), shape: [2, 3, 6] }, b: x([6]) }, ours: (t) => bp.linalg.tensorsolve(t.a, t.b, [0, 1]), py: 'torch.linalg.tensorsolve(a, b, dims=(0, 1))' },
+  { name: 'invEx inverse, its gradient', inputs: { a: square([2, 4, 4], 3) }, ours: (t) => bp.linalg.invEx(t.a).inverse, py: 'torch.linalg.inv_ex(a).inverse' },
+  { name: 'luFactorEx and invEx info (singular matrices among them)', inputs: { a: { shape: [3, 3, 3], data: [1, 2, 3, 2, 4, 6, 1, 1, 1, 2, 0, 0, 0, 1, 0, 0, 0, 3, 0, 0, 0, 0, 1, 0, 0, 0, 1], grad: false } },
+    // (inv_ex's info, for which pivot is zero, is not lu_factor_ex's in torch 1.13 (2 against 3 here): only whether it is 0 is compared.)
+    ours: (t) => bp.cat([bp.linalg.luFactorEx(t.a).info, bp.linalg.invEx(t.a).info.gt(0)]), py: 'torch.cat([torch.linalg.lu_factor_ex(a).info, torch.linalg.inv_ex(a).info > 0]).float()' },
   { name: 'luFactor pivots (1-based)', inputs: { a: x([2, 6, 6], -2, 2, false) }, ours: (t) => bp.linalg.luFactor(t.a).pivots, py: 'torch.linalg.lu_factor(a)[1].float()' },
 ];
 
@@ -247,6 +251,12 @@ eachBackend('linalg', (backend) => {
     expect(() => bp.linalg.tensorsolve(bp.ones([6, 2, 2]), bp.ones([6]))).toThrow("tensorsolve: the product of A's trailing dims [2, 2] (4) must equal B's size (6)");
     expect(() => bp.linalg.tensorsolve(bp.ones([6, 6]), bp.ones([6]), [0, 0])).toThrow('tensorsolve: dims must not repeat a dim, got [0, 0]');
     expect(() => bp.linalg.tensorsolve(bp.ones([6, 6]), bp.ones([6]), [2])).toThrow('tensorsolve: dims entry 2 is out of range for A of shape [6, 6]');
+    expect(() => bp.linalg.luFactor(singular)).toThrow('luFactor: the input matrix is singular: pivot 2 of its LU factorization is zero, so luSolve would divide by zero (luFactorEx or lu factor it anyway)');
+    expect(() => bp.linalg.luFactorEx(bp.stack([bp.eye(2), singular]), { checkErrors: true })).toThrow('luFactorEx: the input matrix is singular (the matrix at batch index [1]): pivot 2');
+    expect(Array.from(bp.linalg.luFactorEx(singular).LU.data)).toEqual([2, 4, 0.5, 0]);
+    expect(Array.from(bp.linalg.lu(singular).U.data)).toEqual([2, 4, 0, 0]);
+    expect(() => bp.linalg.invEx(singular, { checkErrors: true })).toThrow('invEx: the input matrix is singular: pivot 2');
+    expect(Array.from(bp.linalg.invEx(bp.eye(2).mul(4)).inverse.data)).toEqual([0.25, 0, 0, 0.25]);
     const f = bp.linalg.luFactor(bp.eye(3).mul(2));
     expect(() => bp.linalg.lu(bp.randn([2, 3]))).toThrow('lu: A must be a square matrix or a batch of them (shape [..., n, n]), got shape [2, 3]');
     expect(() => bp.linalg.luSolve(bp.randn([3, 2]), f.pivots, bp.randn([3, 1]))).toThrow('luSolve: LU must be a square matrix or a batch of them (shape [..., n, n]), got shape [3, 2]');

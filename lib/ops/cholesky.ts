@@ -13,7 +13,7 @@ import { neg } from './unary';
 import { matmul } from './matmul';
 import { tril, triu } from './more';
 import { batchProducts, transposeEach } from './lu';
-import { solveBroadcast, squareMatrices, whichMatrix } from './matrices';
+import { CheckErrorsOptions, solveBroadcast, squareMatrices, whichMatrix } from './matrices';
 
 /** Options of cholesky. */
 export interface CholeskyOptions {
@@ -22,10 +22,7 @@ export interface CholeskyOptions {
 }
 
 /** Options of choleskyEx. */
-export interface CholeskyExOptions extends CholeskyOptions {
-  /** Throw cholesky's error for a matrix that is not positive-definite (default false: report it in info). */
-  checkErrors?: boolean;
-}
+export interface CholeskyExOptions extends CholeskyOptions, CheckErrorsOptions {}
 
 /** choleskyEx's result. */
 export interface CholeskyExResult {

@@ -3,10 +3,11 @@
 // products run on the backend's gemm.
 import { Tensor } from '../tensor';
 import { record } from './core';
-import { perMatrix, solveBroadcast, squareMatrices, whichMatrix } from './matrices';
+import { CheckErrorsOptions, perMatrix, solveBroadcast, squareMatrices, whichMatrix } from './matrices';
 import { batchProducts, determinant, Factored, factorAll, inverses, oneOf, releaseFactors, signAndLog, singularAdjugateT, solveAll, transposeEach } from './lu';
 import { allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
+import { optionsOf } from '../args';
 import { mul } from './binary';
 import { neg } from './unary';
 import { matmul } from './matmul';
@@ -140,9 +141,31 @@ export function logdet(A: Tensor): Tensor {
  * error names the first singular one. Gradient -A^-T G A^-T.
  */
 export function inv(A: Tensor): Tensor {
-  const { n, count, batch } = squareMatrices(A, 'inv');
+  return inverted(A, 'inv', true).inverse;
+}
+
+/** invEx's result. */
+export interface InvExResult {
+  /** The inverses; a singular matrix's holds infinities or NaN (its solve divided by a zero pivot). */
+  inverse: Tensor;
+  /** [...]: 0, or k where pivot k (1-based) of the matrix's LU factorization is zero (torch's inv_ex may name another pivot of a singular matrix). */
+  info: Tensor;
+}
+
+/**
+ * inv without the error (torch.linalg.inv_ex): each matrix's info (0, or the 1-based index of the
+ * zero pivot of a singular one) beside the inverses; `checkErrors` gives inv's error. Gradient inv's.
+ */
+export function invEx(A: Tensor, options?: CheckErrorsOptions): InvExResult {
+  return inverted(A, 'invEx', optionsOf(options, 'invEx', { checkErrors: 'boolean' }).checkErrors ?? false);
+}
+
+function inverted(A: Tensor, what: string, check: boolean): InvExResult {
+  const { n, count, batch } = squareMatrices(A, what);
+  let info = new Tensor(new Float32Array(count), batch);
   const y = withFactors(A.data, n, count, (f) => {
-    throwIfSingular(f, 'inv', batch);
+    if (check) throwIfSingular(f, what, batch);
+    info = new Tensor(Float32Array.from(f.zeroAt, (z) => z + 1), batch);
     return inverses(f);
   });
   const out = record(y, [...A.shape], [A], 'inv', (gy) => {
@@ -158,7 +181,7 @@ export function inv(A: Tensor): Tensor {
       return [neg(matmul(matmul(yt, gy), yt))];
     };
   }
-  return out;
+  return { inverse: out, info };
 }
 
 /** torch.inverse's name for inv. */

@@ -15,7 +15,7 @@ import { tril, triu } from './more';
 import { eye } from './creation';
 import { solveTriangular } from './cholesky';
 import { factorAll } from './lu';
-import { squareMatrices } from './matrices';
+import { CheckErrorsOptions, squareMatrices, whichMatrix } from './matrices';
 
 const mT = (x: Tensor): Tensor => transpose(x, -1, -2);
 
@@ -25,6 +25,12 @@ export interface LuFactorResult {
   LU: Tensor;
   /** [..., n]: row i was swapped with row pivots[i] at step i, 1-based as torch's (float32 values). */
   pivots: Tensor;
+}
+
+/** luFactorEx's result: luFactor's and each matrix's info. */
+export interface LuFactorExResult extends LuFactorResult {
+  /** [...]: 0, or k + 1 where U[k, k] is the first zero on U's diagonal (the matrix is singular). */
+  info: Tensor;
 }
 
 /** lu's result: A = P L U. */
@@ -77,12 +83,32 @@ function luGradient(p: Tensor, l: Tensor, u: Tensor, gl: Tensor, gu: Tensor): Te
 /**
  * The LU factorization with partial pivoting of a square matrix or each of a batch
  * (torch.linalg.lu_factor): A = P L U with L and U packed in one tensor and LAPACK's 1-based pivots.
- * A singular matrix factors too (a zero on U's diagonal). Gradient as torch's, through LU's strict
- * lower triangle (L's) and its upper one (U's).
+ * A singular matrix is an error naming it, as torch's (luSolve would divide by U's zero): luFactorEx
+ * or lu factor it anyway. Gradient as torch's, through LU's strict lower triangle (L's) and its upper
+ * one (U's).
  */
 export function luFactor(A: Tensor): LuFactorResult {
-  const { n, count, batch } = squareMatrices(A, 'luFactor');
+  const { LU, pivots } = factored(A, 'luFactor', true);
+  return { LU, pivots };
+}
+
+/**
+ * luFactor without the error (torch.linalg.lu_factor_ex): the factors of singular matrices too, and
+ * each matrix's info (0, or k + 1 for the first zero U[k, k]); `checkErrors` gives luFactor's error.
+ */
+export function luFactorEx(A: Tensor, options?: CheckErrorsOptions): LuFactorExResult {
+  return factored(A, 'luFactorEx', optionsOf(options, 'luFactorEx', { checkErrors: 'boolean' }).checkErrors ?? false);
+}
+
+function factored(A: Tensor, what: string, check: boolean): LuFactorExResult {
+  const { n, count, batch } = squareMatrices(A, what);
   const f = factorAll(A.data, n, count);
+  const bad = f.zeroAt.findIndex((z) => z >= 0);
+  if (check && bad >= 0) {
+    throw new Error(`${what}: the input matrix is singular${whichMatrix(bad, batch)}: pivot ${f.zeroAt[bad] + 1} of its LU factorization ` +
+      'is zero, so luSolve would divide by zero (luFactorEx or lu factor it anyway)');
+  }
+  const info = new Tensor(Float32Array.from(f.zeroAt, (z) => z + 1), batch);
   const pivotData = alloc(count * n);
   f.pivots.forEach((p, j) => (pivotData[j] = p + 1));
   const pivots = new Tensor(pivotData, [...batch, n]);
@@ -93,7 +119,7 @@ export function luFactor(A: Tensor): LuFactorResult {
   };
   const LU: Tensor = record(f.lu, [...A.shape], [A], 'luFactor', (gy) => [noGrad(() => rule(LU, new Tensor(gy, [...A.shape]))).data]);
   if (LU.node) LU.node.graphBackward = (gy) => [rule(LU, gy)];
-  return { LU, pivots };
+  return { LU, pivots, info };
 }
 
 /**
@@ -103,11 +129,11 @@ export function luFactor(A: Tensor): LuFactorResult {
  */
 export function lu(A: Tensor): LuResult {
   const { n, count, batch } = squareMatrices(A, 'lu');
-  const { LU, pivots } = luFactor(A);
+  const { LU, pivots, info } = factored(A, 'lu', false);
   const P = permutationMatrices(pivots.data, n, count, batch);
   const made: Tensor[] = [];
   const { L, U } = unpacked(LU, n, (t) => (made.push(t), t));
-  letGoAfterBackward(LU, pivots, ...made);
+  letGoAfterBackward(LU, pivots, info, ...made);
   return { P, L, U };
 }
 

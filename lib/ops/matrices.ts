@@ -67,6 +67,12 @@ export function solveBroadcast(what: string, A: Tensor, Bm: Tensor, vectors: boo
   }, [A, Bm]);
 }
 
+/** Options of the `...Ex` functions (choleskyEx, invEx, luFactorEx). */
+export interface CheckErrorsOptions {
+  /** Throw the plain function's error for a matrix that fails (default false: report it in info). */
+  checkErrors?: boolean;
+}
+
 /** Whether a result's gradient reached it (recordResults hands zeros to the others). */
 export const reached = (g: Float32Array): boolean => g.some((v) => v !== 0);
 
