@@ -162,7 +162,7 @@ export function invEx(A: Tensor, options?: CheckErrorsOptions): InvExResult {
 
 function inverted(A: Tensor, what: string, check: boolean): InvExResult {
   const { n, count, batch } = squareMatrices(A, what);
-  let info = new Tensor(new Float32Array(count), batch);
+  let info!: Tensor;
   const y = withFactors(A.data, n, count, (f) => {
     if (check) throwIfSingular(f, what, batch);
     info = new Tensor(Float32Array.from(f.zeroAt, (z) => z + 1), batch);

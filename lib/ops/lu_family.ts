@@ -10,14 +10,13 @@ import { fmt } from '../shape';
 import { composedOf, letGoAfterBackward, record } from './core';
 import { add } from './binary';
 import { matmul } from './matmul';
-import { transpose } from './shape';
+import { mT } from './shape';
 import { tril, triu } from './more';
 import { eye } from './creation';
 import { solveTriangular } from './cholesky';
 import { factorAll } from './lu';
 import { CheckErrorsOptions, squareMatrices, whichMatrix } from './matrices';
 
-const mT = (x: Tensor): Tensor => transpose(x, -1, -2);
 
 /** luFactor's result: A = P L U, L and U packed in LU. */
 export interface LuFactorResult {
@@ -112,9 +111,12 @@ function factored(A: Tensor, what: string, check: boolean): LuFactorExResult {
   const pivotData = alloc(count * n);
   f.pivots.forEach((p, j) => (pivotData[j] = p + 1));
   const pivots = new Tensor(pivotData, [...batch, n]);
-  const P = permutationMatrices(pivotData, n, count, batch);
+  // P is made when a backward first needs it, from the kernel's own pivots (pivots' storage may have
+  // gone back to the pool by then).
+  let P: Tensor | null = null;
   const rule = (lu: Tensor, g: Tensor): Tensor => {
     const { L, U } = unpacked(lu, n);
+    P ??= permutationMatrices(Float32Array.from(f.pivots, (p) => p + 1), n, count, batch);
     return luGradient(P, L, U, tril(g, -1), triu(g));
   };
   const LU: Tensor = record(f.lu, [...A.shape], [A], 'luFactor', (gy) => [noGrad(() => rule(LU, new Tensor(gy, [...A.shape]))).data]);

@@ -90,16 +90,21 @@ function medianOfAll(x: Tensor, skipNaN: boolean, what: string): Tensor {
   const taken = (v: number) => (top !== top ? v !== v : v === top);
   // torch's evenly_distribute_backward: zeros, then gy / count written where x equals the median
   // (is NaN, for a NaN median): +0 elsewhere, where amax's (gy / count) * mask gives -0 for gy < 0.
-  const mask = allocOutput(n);
-  for (let i = 0; i < n; i++) mask[i] = taken(x.data[i]) ? 1 : 0;
-  const count = mask.reduce((c, v) => c + v, 0);
+  const countTaken = () => x.data.reduce((c, v) => (taken(v) ? c + 1 : c), 0);
   const out = record(y, [], [x], what, (gy) => {
     const gx = allocOutput(n).fill(0);
-    const share = Math.fround(gy[0] / count);
-    for (let i = 0; i < n; i++) if (mask[i] !== 0) gx[i] = share;
+    const share = Math.fround(gy[0] / countTaken());
+    for (let i = 0; i < n; i++) if (taken(x.data[i])) gx[i] = share;
     return [gx];
   });
-  if (out.node) out.node.graphBackward = (gy) => [mul(new Tensor(mask, [...x.shape]), div(gy, count))];
+  // createGraph: gy / count times the places' 0/1 mask, a constant.
+  if (out.node) {
+    out.node.graphBackward = (gy) => {
+      const mask = allocOutput(n);
+      for (let i = 0; i < n; i++) mask[i] = taken(x.data[i]) ? 1 : 0;
+      return [mul(new Tensor(mask, [...x.shape]), div(gy, countTaken()))];
+    };
+  }
   return out;
 }
 

@@ -13,12 +13,11 @@ import { batchProducts, transposeEach } from './lu';
 import { recordResults } from './matrices';
 import { add, sub } from './binary';
 import { matmul } from './matmul';
-import { transpose } from './shape';
+import { mT } from './shape';
 import { cat, narrow } from './join';
 import { triu } from './more';
 import { solveTriangular } from './cholesky';
 
-const mT = (x: Tensor): Tensor => transpose(x, -1, -2);
 
 /** tallGradient in recorded ops (createGraph): (gQ + Q S) R^-T, S = triu(X) + triu(X, 1)^T. */
 function tallGraph(q: Tensor, r: Tensor, gq: Tensor, gr: Tensor): Tensor {

@@ -49,6 +49,9 @@ export function transpose(x: Tensor, d0: number, d1: number): Tensor {
   return out;
 }
 
+/** The last two dims swapped: each matrix of a batch transposed (torch's Tensor.mT). */
+export const mT = (x: Tensor): Tensor => transpose(x, -1, -2);
+
 /** x with its dimensions reordered: dimension i of the result is dimension dims[i] of x (a copy). */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   checkTensor(x, 'permute');

@@ -10,7 +10,7 @@ import { allocOutput } from '../storage';
 import { checkTensor, composedOf, record } from './core';
 import { add, div, mul, sub } from './binary';
 import { Dims, mean, sum } from './reduce';
-import { amax, amin } from './cumulative';
+import { amax, amin, cumsum } from './cumulative';
 import { clamp } from './compare';
 import { eq, ne, varianceAs, VarianceOptions, where } from './more';
 import { gather } from './index_ops';
@@ -19,7 +19,6 @@ import { sort, SortResult } from './sort';
 import { lerp, movedim } from './composed';
 import { matmul } from './matmul';
 import { exp, log, sqrt } from './unary';
-import { cumsum } from './cumulative';
 import { recomposedRule } from '../autograd_graph';
 import { diagonal } from './structure';
 

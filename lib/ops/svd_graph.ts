@@ -5,13 +5,12 @@
 import { Tensor } from '../tensor';
 import { add, div, mul, sub } from './binary';
 import { matmul } from './matmul';
-import { transpose, unsqueeze } from './shape';
+import { mT, unsqueeze } from './shape';
 import { narrow } from './join';
 import { diagEmbed } from './structure';
 import { eye } from './creation';
 import { reached } from './matrices';
 
-const mT = (x: Tensor): Tensor => transpose(x, -1, -2);
 
 /**
  * U (X + diag(gS)) Vh for m >= n (U m x k, Vh k x k), X_jl = (skew(U^T gU)_jl S_l + S_j skew(Vh gVh^T)_jl) /
