@@ -146,6 +146,7 @@ const CASES: Case[] = [
   // (Composed in Python: torch 1.13's own logcumsumexp backward takes log(gy), and its third derivative is NaN.)
   unary('logcumsumexp', (a) => bp.logcumsumexp(a, 1).mul(a), 'torch.log(torch.cumsum(torch.exp(a), 1)) * a'),
   { name: 'luFactor, lu and luSolve', inputs: [{ shape: [2, 3, 3] }, { shape: [3, 2] }], ours: (a, b) => { const m = a.add(bp.eye(3).mul(2)); const f = bp.linalg.luFactor(m); return bp.linalg.luSolve(f.LU, f.pivots, b).add(bp.linalg.lu(m).U.sum(-1, true).mul(f.LU.narrow(2, 0, 2))); }, py: '(lambda m, b: (lambda f: torch.linalg.lu_solve(f[0], f[1], b) + torch.linalg.lu(m)[2].sum(-1, keepdim=True) * f[0][:, :, :2])(torch.linalg.lu_factor(m)))(a + torch.eye(3) * 2, b)' },
+  { name: 'scatterReduce sum, mean, amax and indexReduce amin', inputs: [{ shape: [3, 4] }, { shape: [3, 4] }], ours: (a, b) => { const i = bp.tensor([[0, 1, 1, 0], [0, 2, 1, 1], [1, 0, 2, 1]]); return a.scatterReduce(0, i, b, 'sum').mul(a).add(a.scatterReduce(0, i, b.mul(b), 'mean', { includeSelf: false })).add(a.scatterReduce(0, i, b, 'amax').square()).add(bp.indexReduce(a, 1, [3, 0], b.narrow(1, 0, 2), 'amin').mul(b)); }, py: "(lambda a, b, i: a.scatter_reduce(0, i, b, 'sum') * a + a.scatter_reduce(0, i, b * b, 'mean', include_self=False) + a.scatter_reduce(0, i, b, 'amax').square() + a.index_reduce(1, torch.tensor([3, 0]), b[:, :2], 'amin') * b)(a, b, torch.tensor([[0, 1, 1, 0], [0, 2, 1, 1], [1, 0, 2, 1]]))" },
 ];
 
 /** Each input's values and the direction v of the Hessian product, from the case's index. */

@@ -11,6 +11,8 @@ import { shown } from '../args';
 import { checkTensor, record } from './core';
 import { indexList } from './index_ops';
 import { scatterPositions } from './scatter';
+import { div, mul } from './binary';
+import { pickAt } from './offsets';
 
 /** How scatterReduce folds the elements that land on one place. */
 export type ScatterReduction = 'sum' | 'prod' | 'mean' | 'amax' | 'amin';
@@ -118,7 +120,34 @@ function includeSelfOf(options: ScatterReduceOptions | undefined, what: string):
 /** The fold of src into x at `where`, recorded with its gradients. */
 function folded(x: Tensor, where: Int32Array, src: Tensor, reduce: ScatterReduction, includeSelf: boolean, op: string): Tensor {
   const { y, count } = fold(x.data, where, src.data, reduce, includeSelf);
-  return record(y, [...x.shape], [x, src], op, (gy) => foldGrads(gy, x, where, src, reduce, includeSelf, y, count));
+  const out = record(y, [...x.shape], [x, src], op, (gy) => foldGrads(gy, x, where, src, reduce, includeSelf, y, count));
+  if (out.node && reduce !== 'prod') out.node.graphBackward = (gy) => foldGraphGrads(gy, x, where.slice(), src, reduce, includeSelf, y, count);
+  return out;
+}
+
+/**
+ * foldGrads in recorded ops for createGraph, but for 'prod' (which has none): gy divided by the
+ * mean's counts or shared among an extreme's ties, times 0/1 masks of the places that took part,
+ * src's picked at `where`. The counts, ties and masks are constants, as in torch's rule.
+ */
+function foldGraphGrads(gy: Tensor, x: Tensor, where: Int32Array, src: Tensor, reduce: ScatterReduction, includeSelf: boolean,
+  y: Float32Array, count: Float32Array | null): (Tensor | null)[] {
+  const xd = x.data, sd = src.data;
+  const constant = (a: Float32Array, shape: readonly number[]) => new Tensor(a, [...shape]);
+  let shared = gy;
+  const xPass = allocOutput(x.size).fill(1), srcPass = allocOutput(src.size).fill(1);
+  if (reduce === 'mean') shared = div(gy, constant(count as Float32Array, x.shape));
+  if (reduce === 'amax' || reduce === 'amin') {
+    const ties = allocOutput(x.size);
+    for (let i = 0; i < ties.length; i++) ties[i] = xd[i] === y[i] ? 1 : 0;
+    for (let e = 0; e < where.length; e++) if (sd[e] === y[where[e]]) ties[where[e]] += 1;
+    shared = div(gy, constant(ties, x.shape));
+    for (let i = 0; i < xPass.length; i++) xPass[i] = xd[i] === y[i] ? 1 : 0;
+    for (let e = 0; e < where.length; e++) srcPass[e] = sd[e] === y[where[e]] ? 1 : 0;
+  }
+  if (!includeSelf) for (let e = 0; e < where.length; e++) xPass[where[e]] = 0;
+  return [x.requiresGrad ? mul(shared, constant(xPass, x.shape)) : null,
+    src.requiresGrad ? mul(pickAt(shared, where, src.shape), constant(srcPass, src.shape)) : null];
 }
 
 /**
