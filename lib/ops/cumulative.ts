@@ -5,6 +5,7 @@ import { Tensor } from '../tensor';
 import { fmt, normDim, splitAt } from '../shape';
 import { checkKeepDim, shown } from '../args';
 import { alloc, allocOutput } from '../storage';
+import { recycleArray } from '../reuse';
 import { broadcastBinary, checkTensor, disposeAll, record } from './core';
 import { Dims, max, min, reducedShape, reduceOverDims, sum } from './reduce';
 import { abs, square } from './unary';
@@ -80,28 +81,54 @@ function norm2(x: Tensor, d: number, keepDim: boolean): Tensor {
 }
 
 /**
- * gy shared, slice by slice of [outer, len, inner], among the elements `at` marks (torch's
- * (gy / count) * mask), times sgn(x) when `signed`: the backward of amax / amin and of the Infinity
- * norm. A slice whose mask is empty gets (gy / 0) * 0 = NaN, as torch's.
+ * Which elements share each slice's gradient, slice by slice of [outer, len, inner]: `at` marks them
+ * (times sgn(x) when `signed`: the Infinity norm's), and how many each slice has.
+ */
+function sharers(x: Float32Array, y: Float32Array, outer: number, len: number, inner: number,
+  at: (v: number, top: number) => number, signed: boolean): { mask: Float32Array; counts: Float32Array } {
+  const mask = allocOutput(x.length), counts = allocOutput(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const top = y[o * inner + i], base = o * len * inner + i;
+      let count = 0;
+      for (let j = 0; j < len; j++) {
+        const v = x[base + j * inner], m = at(v, top);
+        count += m;
+        mask[base + j * inner] = signed ? (v > 0 ? 1 : v < 0 ? -1 : 0) * m : m;
+      }
+      counts[o * inner + i] = count;
+    }
+  }
+  return { mask, counts };
+}
+
+/**
+ * gy shared among the elements `at` marks (torch's (gy / count) * mask, times sgn(x) when `signed`):
+ * the backward of amax / amin and of the Infinity norm. A slice whose mask is empty gets
+ * (gy / 0) * 0 = NaN, as torch's.
  */
 function sharedGradient(x: Float32Array, y: Float32Array, outer: number, len: number, inner: number, gy: Float32Array,
   at: (v: number, top: number) => number, signed: boolean): Float32Array {
-  const gx = allocOutput(x.length);
+  const { mask, counts } = sharers(x, y, outer, len, inner, at, signed);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
-      const top = y[o * inner + i];
-      const base = o * len * inner + i;
-      let count = 0;
-      for (let j = 0; j < len; j++) count += at(x[base + j * inner], top);
-      const share = Math.fround(gy[o * inner + i] / count);
-      for (let j = 0; j < len; j++) {
-        const v = x[base + j * inner];
-        const g = share * at(v, top);
-        gx[base + j * inner] = signed ? (v > 0 ? 1 : v < 0 ? -1 : 0) * g : g;
-      }
+      const share = Math.fround(gy[o * inner + i] / counts[o * inner + i]), base = o * len * inner + i;
+      for (let j = 0; j < len; j++) mask[base + j * inner] = share * mask[base + j * inner];
     }
   }
-  return gx;
+  recycleArray(counts);
+  return mask;
+}
+
+/**
+ * sharedGradient in recorded ops (createGraph): (gy * mask) / count over x's shape, gy with the
+ * reduced dim kept, the mask and counts constants, as torch's rule has them.
+ */
+function sharedGraph(x: Tensor, y: Float32Array, d: number, gy: Tensor, at: (v: number, top: number) => number, signed: boolean): Tensor {
+  const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
+  const { mask, counts } = sharers(x.data, y, outer, len, inner, at, signed);
+  const kept = reducedShape(x.shape, d, true);
+  return div(mul(reshape(gy, kept), new Tensor(mask, [...x.shape])), new Tensor(counts, kept));
 }
 
 /**
@@ -112,8 +139,10 @@ function sharedGradient(x: Float32Array, y: Float32Array, outer: number, len: nu
 function normInf(x: Tensor, d: number, keepDim: boolean): Tensor {
   const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
   const y = len === 0 ? alloc(outer * inner) : noGrad(() => max(abs(x), d < 0 ? undefined : d)).data;
-  return record(y, reducedShape(x.shape, d, keepDim), [x], 'norm', (gy) =>
-    [sharedGradient(x.data, y, outer, len, inner, gy, (v, top) => (Math.abs(v) === top || v !== v ? 1 : 0), true)]);
+  const at = (v: number, top: number) => (Math.abs(v) === top || v !== v ? 1 : 0);
+  const out = record(y, reducedShape(x.shape, d, keepDim), [x], 'norm', (gy) => [sharedGradient(x.data, y, outer, len, inner, gy, at, true)]);
+  if (out.node) out.node.graphBackward = (gy) => [sharedGraph(x, y, d, gy, at, true)];
+  return out;
 }
 
 /**
@@ -140,8 +169,10 @@ function extremeShared(x: Tensor, d: number, keepDim: boolean, largest: boolean,
   if (len === 0 && outer * inner > 0) throw new Error(`${what}: the reduced dimension${d < 0 ? 's are' : ` ${d} is`} empty (shape ${fmt(x.shape)})`);
   // The values are max's and min's (the backend's kernel: NaN propagates, the first of equals).
   const y = len === 0 ? allocOutput(0) : noGrad(() => (largest ? max : min)(x, d < 0 ? undefined : d)).data;
-  return record(y, reducedShape(x.shape, d, keepDim), [x], what, (gy) =>
-    [sharedGradient(x.data, y, outer, len, inner, gy, (v, top) => (v === top ? 1 : 0), false)]);
+  const at = (v: number, top: number) => (v === top ? 1 : 0);
+  const out = record(y, reducedShape(x.shape, d, keepDim), [x], what, (gy) => [sharedGradient(x.data, y, outer, len, inner, gy, at, false)]);
+  if (out.node) out.node.graphBackward = (gy) => [sharedGraph(x, y, d, gy, at, false)];
+  return out;
 }
 
 function amaxOrAmin(x: Tensor, dim: Dims | undefined, keepDim: boolean, largest: boolean): Tensor {

@@ -9,9 +9,10 @@ import { shown } from '../args';
 import { noGrad } from '../autograd';
 import { allocOutput } from '../storage';
 import { asTensor, checkTensor, composedOf, expandTo, Operand, record, sumOwnTo } from './core';
-import { div, mul, pow, sub } from './binary';
+import { add, div, mul, pow, sub } from './binary';
+import { sumBackTo } from './reduce';
 import { atan2 } from './binary_more';
-import { abs, acos, acosh, asin, asinh, atan, atanh, log, log1p, neg, sign, sin, trunc } from './unary';
+import { abs, acos, acosh, asin, asinh, atan, atanh, exp, log, log1p, neg, sign, sin, trunc } from './unary';
 import { clamp } from './compare';
 import { eq, ge, gt, le, lt, ne, where } from './more';
 import { cat } from './join';
@@ -36,11 +37,16 @@ function pairMap(a: Operand, b: Operand, what: string, f: Pair): Tensor {
   return new Tensor(y, shape);
 }
 
+/** The two partial derivatives of a pair op as recorded ops of its operands and output (null: zero). */
+export type PairSlopes = (a: Tensor, b: Tensor, out: Tensor) => [Tensor | null, Tensor | null];
+
 /**
  * f over the broadcast pairs, with a gradient: `da` and `db` give each operand's partial derivative
- * at (x, y, out), which times gy is summed back to that operand's shape.
+ * at (x, y, out), which times gy is summed back to that operand's shape. `slopes`, the same
+ * derivatives as recorded ops, is createGraph's (none: that walk's error names the op).
  */
-export function pairOp(a: Operand, b: Operand, what: string, f: Pair, da: (x: number, y: number, out: number) => number, db: (x: number, y: number, out: number) => number): Tensor {
+export function pairOp(a: Operand, b: Operand, what: string, f: Pair, da: (x: number, y: number, out: number) => number,
+  db: (x: number, y: number, out: number) => number, slopes?: PairSlopes): Tensor {
   const { ta, tb, shape, xa, xb, y } = pairValues(a, b, what, f);
   const part = (t: Tensor, d: (x: number, y: number, out: number) => number, gy: Float32Array): Float32Array | null => {
     if (!t.requiresGrad) return null;
@@ -48,7 +54,14 @@ export function pairOp(a: Operand, b: Operand, what: string, f: Pair, da: (x: nu
     for (let i = 0; i < g.length; i++) g[i] = gy[i] * d(xa[i], xb[i], y[i]);
     return sumOwnTo(g, shape, t.shape);
   };
-  return record(y, shape, [ta, tb], what, (gy) => [part(ta, da, gy), part(tb, db, gy)]);
+  const out = record(y, shape, [ta, tb], what, (gy) => [part(ta, da, gy), part(tb, db, gy)]);
+  if (slopes && out.node) {
+    out.node.graphBackward = (gy) => {
+      const [sa, sb] = slopes(ta, tb, out);
+      return [ta.requiresGrad && sa ? sumBackTo(mul(gy, sa), ta.shape) : null, tb.requiresGrad && sb ? sumBackTo(mul(gy, sb), tb.shape) : null];
+    };
+  }
+  return out;
 }
 
 /** torch's xlogy at one pair: 0 where x is 0 (unless y is NaN). */
@@ -59,7 +72,7 @@ const xlogyOf = (x: number, y: number): number => (x === 0 && !Number.isNaN(y) ?
  * Gradients as torch's: xlogy(x != 0, y) for x (0 at x = 0), x / y for y.
  */
 export function xlogy(x: Operand, y: Operand): Tensor {
-  return pairOp(x, y, 'xlogy', xlogyOf, (a, b) => xlogyOf(a !== 0 ? 1 : 0, b), (a, b) => a / b);
+  return pairOp(x, y, 'xlogy', xlogyOf, (a, b) => xlogyOf(a !== 0 ? 1 : 0, b), (a, b) => a / b, (a, b) => [xlogy(ne(a, 0), b), div(a, b)]);
 }
 
 const LN2 = Math.LN2;
@@ -71,13 +84,19 @@ export function logaddexp2(a: Operand, b: Operand): Tensor {
     const m = Math.max(x, y);
     return m + Math.log1p(Math.pow(2, -Math.abs(x - y))) / LN2;
   };
-  return pairOp(a, b, 'logaddexp2', f, (x, y) => 1 / (1 + Math.pow(2, y - x)), (x, y) => 1 / (1 + Math.pow(2, x - y)));
+  const share = (p: Tensor, q: Tensor) => div(1, add(exp(mul(sub(q, p), LN2)), 1));
+  return pairOp(a, b, 'logaddexp2', f, (x, y) => 1 / (1 + Math.pow(2, y - x)), (x, y) => 1 / (1 + Math.pow(2, x - y)), (p, q) => [share(p, q), share(q, p)]);
 }
 
 /** |a| with the sign of b (its sign bit: -0 and -NaN count as negative), broadcast (torch.copysign); a's gradient copysign(a, b) / a (0 at a = 0), b's 0. */
 export function copysign(a: Operand, b: Operand): Tensor {
   const f = (x: number, y: number) => (signBitOf(y) ? -Math.abs(x) : Math.abs(x));
-  return pairOp(a, b, 'copysign', f, (x, _y, out) => (x === 0 ? 0 : out / x), () => 0);
+  const slope = (x: number, out: number) => (x === 0 ? 0 : out / x);
+  // a's slope is +-1 or 0, a constant: copysign is piecewise linear in a.
+  return pairOp(a, b, 'copysign', f, (x, _y, out) => slope(x, out), () => 0, (ta, tb, out) => {
+    const shape = out.shape, xa = expandTo(ta.data, ta.shape, shape);
+    return [new Tensor(Float32Array.from(out.data, (v, i) => slope(xa[i], v)), [...shape]), null];
+  });
 }
 
 const bitsView = new DataView(new ArrayBuffer(4));

@@ -9,9 +9,9 @@ import { shown } from '../args';
 import { allocOutput } from '../storage';
 import { checkTensor, composedOf, record } from './core';
 import { erf } from '../backend/reference/math';
-import { add, mul } from './binary';
+import { add, mul, sub } from './binary';
 import { sum } from './reduce';
-import { exp } from './unary';
+import { exp, log, neg } from './unary';
 import { unsqueeze } from './shape';
 import { arange } from './creation';
 import type { Operand } from './core';
@@ -255,9 +255,15 @@ export function incompleteGammaOf(a: number, x: number, upper: boolean): number 
 const incompleteGammaSlope = (a: number, x: number): number => Math.exp((a - 1) * Math.log(x) - x - lgammaOf(a));
 
 function incompleteGamma(a: Operand, x: Operand, upper: boolean, what: string): Tensor {
-  return pairOp(a, x, what, (p, q) => incompleteGammaOf(p, q, upper), () => {
+  const noSlopeForA = (): never => {
     throw new Error(`${what}: the gradient for a is not implemented (as in torch); detach a or leave requiresGrad off`);
-  }, (p, q) => (upper ? -1 : 1) * incompleteGammaSlope(p, q));
+  };
+  return pairOp(a, x, what, (p, q) => incompleteGammaOf(p, q, upper), noSlopeForA, (p, q) => (upper ? -1 : 1) * incompleteGammaSlope(p, q),
+    (ta, tx) => {
+      if (ta.requiresGrad) noSlopeForA();
+      const slope = exp(sub(sub(mul(sub(ta, 1), log(tx)), tx), lgamma(ta)));
+      return [null, upper ? neg(slope) : slope];
+    });
 }
 
 /**
