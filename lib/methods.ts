@@ -227,6 +227,10 @@ declare module './tensor' {
     logSoftmax(dim: number): Tensor;
     /** Transpose of a 2-D tensor. */
     readonly T: Tensor;
+    /** The last two dims swapped: each matrix of a batch transposed (torch's Tensor.mT). */
+    readonly mT: Tensor;
+    /** torch's Tensor.mH, the conjugate transpose: mT, every tensor here being real. */
+    readonly mH: Tensor;
     /** torch's t(): the transpose of a 2-D tensor; a 0-D or 1-D tensor as it is (sharing storage). */
     t(): Tensor;
     /** The same data in a new shape (one dimension may be -1), sharing storage: every tensor here is contiguous, so torch's view is reshape. */
@@ -892,6 +896,14 @@ Object.defineProperty(P, 'T', {
     return ops.transpose(this, 0, 1);
   },
 });
+for (const name of ['mT', 'mH']) {
+  Object.defineProperty(P, name, {
+    get(this: Tensor) {
+      if (this.ndim < 2) throw new Error(`${name}: expects a tensor with at least 2 dimensions, got shape [${this.shape.join(', ')}]`);
+      return ops.transpose(this, -1, -2);
+    },
+  });
+}
 
 /** other, checked to be a tensor (the *As methods read its shape). */
 function checkOther(o: unknown, what: string): Tensor {

@@ -181,6 +181,10 @@ eachBackend('autograd', () => {
     expect(t.max(0).toArray()).toEqual([9, 5, 3]);
     expect(t.max().item()).toBe(9);
     expect(t.T.toArray()).toEqual([[1, 9], [5, 0], [2, 3]]);
+    const b = bp.tensor([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], { shape: [2, 2, 3] });
+    expect(b.mT.toArray()).toEqual([[[1, 4], [2, 5], [3, 6]], [[7, 10], [8, 11], [9, 12]]]);
+    expect(b.mH.toArray()).toEqual(b.mT.toArray());
+    expect(() => bp.tensor([1, 2]).mT).toThrow('mT: expects a tensor with at least 2 dimensions, got shape [2]');
     expect(t.flatten().shape).toEqual([6]);
     expect(t.toFloat32Array()).not.toBe(t.data);
     expect(bp.tensor(new Float32Array([1, 2])).shape).toEqual([2]);
