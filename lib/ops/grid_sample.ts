@@ -3,8 +3,9 @@
 // reference/grid_sample.ts): torch's formulas, the grid's [-1, 1] unnormalized to pixel positions,
 // the padding mode applied to them, then the four neighbours (bilinear) or the nearest (halves to
 // even), each read where it lies inside the image and 0 elsewhere. Composed of the library's ops
-// (gathers of the four corners, weights, masks) it took 74 ms forward for [32, 3, 128, 128] at one
-// thread, PyTorch 23. affineGrid is a product with a constant base grid.
+// (gathers of the four corners, weights, masks: grid_sample_composed.ts, createGraph's form) it took
+// 74 ms forward for [32, 3, 128, 128] at one thread, PyTorch 23. affineGrid is a product with a
+// constant base grid.
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { optionsOf, shown } from '../args';
@@ -12,6 +13,9 @@ import { B } from '../backend/registry';
 import { allocOutput } from '../storage';
 import { checkTensor, composedOf, record } from './core';
 import { matmul } from './matmul';
+import { recomposedRule } from '../autograd_graph';
+import { composedGridSample } from './grid_sample_composed';
+import { zerosLike } from './creation';
 
 /** How gridSample reads the input between pixels. */
 export type GridSampleMode = 'bilinear' | 'nearest';
@@ -57,12 +61,21 @@ export function gridSample(input: Tensor, grid: Tensor, options?: GridSampleOpti
   const modeCode = MODES.indexOf(mode), paddingCode = PADDINGS.indexOf(padding);
   const out = allocOutput(n * c * ho * wo);
   B().gridSample(input.data, grid.data, out, dims, modeCode, paddingCode, align);
-  return record(out, [n, c, ho, wo], [input, grid], 'gridSample', (gy) => {
+  const y = record(out, [n, c, ho, wo], [input, grid], 'gridSample', (gy) => {
     const gx = input.requiresGrad ? allocOutput(input.size) : null;
     const gg = grid.requiresGrad ? allocOutput(grid.size) : null;
     B().gridSampleGrad(gy, input.data, grid.data, dims, modeCode, paddingCode, align, gx, gg);
     return [gx, gg];
   });
+  if (y.node) {
+    // 'nearest' reads the grid through rounding alone: its gradient is zeros there, as the kernels' and torch's.
+    const rule = recomposedRule([input, grid], () => composedGridSample(input, grid, mode as GridSampleMode, padding as GridSamplePadding, align));
+    y.node.graphBackward = (gy) => {
+      const [gx, gg] = rule(gy);
+      return [gx, gg ?? (grid.requiresGrad ? zerosLike(grid) : null)];
+    };
+  }
+  return y;
 }
 
 /**
