@@ -57,6 +57,14 @@ const ones = (a: ArrayLike<number>, zero: (i: number) => boolean): Float32Array 
   return out;
 };
 
+/** How many elements equal each place's extreme: an extreme's gradient is shared by them all, x's own counted even when left out. */
+function tiesOf(xd: Float32Array, where: Int32Array, sd: Float32Array, y: Float32Array): Float32Array {
+  const ties = allocOutput(xd.length);
+  for (let i = 0; i < ties.length; i++) ties[i] = xd[i] === y[i] ? 1 : 0;
+  for (let e = 0; e < where.length; e++) if (sd[e] === y[where[e]]) ties[where[e]] += 1;
+  return ties;
+}
+
 /** The gradients of x and src (torch's formulas), either null where it is not wanted. */
 function foldGrads(gy: Float32Array, x: Tensor, where: Int32Array, src: Tensor, reduce: ScatterReduction, includeSelf: boolean,
   y: Float32Array, count: Float32Array | null): [Float32Array | null, Float32Array | null] {
@@ -91,10 +99,7 @@ function foldGrads(gy: Float32Array, x: Tensor, where: Int32Array, src: Tensor, 
       gs[e] = single(e) ? scaled : scaled / srcOnes[e];
     }
   } else {
-    // An extreme's gradient shared by every element equal to it, x's own counted even when left out.
-    const ties = allocOutput(x.size);
-    for (let i = 0; i < ties.length; i++) ties[i] = xd[i] === y[i] ? 1 : 0;
-    for (let e = 0; e < n; e++) if (sd[e] === y[where[e]]) ties[where[e]] += 1;
+    const ties = tiesOf(xd, where, sd, y);
     const shared = allocOutput(x.size);
     for (let i = 0; i < shared.length; i++) {
       shared[i] = gy[i] / ties[i];
@@ -138,10 +143,7 @@ function foldGraphGrads(gy: Tensor, x: Tensor, where: Int32Array, src: Tensor, r
   const xPass = allocOutput(x.size).fill(1), srcPass = allocOutput(src.size).fill(1);
   if (reduce === 'mean') shared = div(gy, constant(count as Float32Array, x.shape));
   if (reduce === 'amax' || reduce === 'amin') {
-    const ties = allocOutput(x.size);
-    for (let i = 0; i < ties.length; i++) ties[i] = xd[i] === y[i] ? 1 : 0;
-    for (let e = 0; e < where.length; e++) if (sd[e] === y[where[e]]) ties[where[e]] += 1;
-    shared = div(gy, constant(ties, x.shape));
+    shared = div(gy, constant(tiesOf(xd, where, sd, y), x.shape));
     for (let i = 0; i < xPass.length; i++) xPass[i] = xd[i] === y[i] ? 1 : 0;
     for (let e = 0; e < where.length; e++) srcPass[e] = sd[e] === y[where[e]] ? 1 : 0;
   }
