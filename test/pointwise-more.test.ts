@@ -1,7 +1,7 @@
 // The element-wise functions added in session 52 against torch 1.13 (values and every input's
 // gradient, on both backends): xlogy, logaddexp2, copysign, logit, sinc, exp2, ldexp, deg2rad,
 // rad2deg, the masks without gradient (signbit, heaviside, floorDivide, isin, isposinf, isneginf,
-// logical*), the special functions (lgamma, digamma, polygamma, erfinv, i0, mvlgamma) and torch's
+// logical*), the special functions (lgamma, digamma, polygamma, erfinv, i0, i1, mvlgamma) and torch's
 // other names; then the special functions against finite differences, and the errors.
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
@@ -48,6 +48,7 @@ const CALLS: TorchCall[] = [
   { name: 'erfinv', inputs: { a: given([0, 0.1, -0.5, 0.9, -0.99, 0.999, 0.3]) }, ours: (t) => bp.erfinv(t.a), py: 'torch.erfinv(a)' },
   { name: 'erfinv at and past ±1', inputs: { a: given([1, -1, 1.5, NaN], false) }, ours: (t) => t.a.erfinv(), py: 'torch.erfinv(a)' },
   { name: 'i0', inputs: { a: given([0, 0.5, -1.5, 3, -7, 12]) }, ours: (t) => bp.i0(t.a).div(10), py: 'torch.i0(a) / 10' },
+  { name: 'i1', inputs: { a: given([0, 0.5, -1.5, 3, -7, 12]) }, ours: (t) => bp.i1(t.a).div(10), py: 'torch.special.i1(a) / 10' },
   { name: 'mvlgamma p = 3', inputs: { a: x([4], 1.1, 5) }, ours: (t) => bp.mvlgamma(t.a, 3), py: 'torch.mvlgamma(a, 3)' },
   { name: "torch's other names", inputs: { a: x([4], -0.9, 0.9), b: x([4], 0.5, 2) },
     ours: (t) => bp.stack([bp.clip(t.a, -0.5, 0.5), bp.absolute(t.a), bp.negative(t.a), bp.arccos(t.a), bp.arcsin(t.a), bp.arctan(t.a), bp.arcsinh(t.a),
@@ -72,7 +73,7 @@ eachBackend('element-wise functions', () => {
   it('gradients of the special functions agree with finite differences', () => {
     const cases: [string, (t: bp.Tensor) => bp.Tensor, number[]][] = [
       ['lgamma', bp.lgamma, [0.7, 3.2, -1.4]], ['digamma', bp.digamma, [0.6, 4.5, -0.3]], ['polygamma 2', (t) => bp.polygamma(2, t), [1.3, 5]],
-      ['erfinv', bp.erfinv, [-0.6, 0.2, 0.8]], ['i0', bp.i0, [-2, 0.4, 5]], ['logaddexp2', (t) => bp.logaddexp2(t, 1.5), [0.2, 3]],
+      ['erfinv', bp.erfinv, [-0.6, 0.2, 0.8]], ['i0', bp.i0, [-2, 0.4, 5]], ['i1', bp.i1, [-2, 0.4, 5]], ['logaddexp2', (t) => bp.logaddexp2(t, 1.5), [0.2, 3]],
     ];
     for (const [name, f, points] of cases) {
       for (const v of points) {

@@ -175,7 +175,8 @@ export function lcm(a: Operand, b: Operand): Tensor {
  */
 export function floatPower(a: Operand, b: Operand): Tensor {
   return pairOp(a, b, 'floatPower', Math.pow, (x, y) => (y === 0 ? 0 : y * Math.pow(x, y - 1)),
-    (x, y) => (x === 0 && y >= 0 ? 0 : Math.pow(x, y) * Math.log(x)));
+    (x, y) => (x === 0 && y >= 0 ? 0 : Math.pow(x, y) * Math.log(x)),
+    (ta, tb, out) => [where(eq(tb, 0), 0, mul(tb, floatPower(ta, sub(tb, 1)))), where(mul(eq(ta, 0), ge(tb, 0)), 0, mul(out, log(ta)))]);
 }
 
 /** 1 where an element of x is among `test`'s elements, else 0 (torch.isin; NaN is in nothing; invert for the opposite). */

@@ -1,15 +1,16 @@
-// torch's special functions: lgamma, digamma, polygamma, erfinv, i0, mvlgamma, and igamma and
+// torch's special functions: lgamma, digamma, polygamma, erfinv, i0, i1, mvlgamma, and igamma and
 // igammac (the regularized incomplete gamma functions). Each is evaluated in double and rounded once
 // (torch evaluates in float32, a few ulps from the exact value), with torch's derivative: lgamma' =
 // digamma, digamma' = polygamma(1), polygamma(n)' = polygamma(n + 1), erfinv' = sqrt(pi) / 2
-// exp(erfinv^2), i0' = i1, igamma's in x = x^(a-1) e^-x / Gamma(a) (none in a, as torch's). A loop of
+// exp(erfinv^2), i0' = i1, i1' = i0 - i1 / x, igamma's in x = x^(a-1) e^-x / Gamma(a) (none in a, as torch's). A loop of
 // its own here, on both backends.
 import { Tensor } from '../tensor';
 import { shown } from '../args';
 import { allocOutput } from '../storage';
 import { checkTensor, composedOf, record } from './core';
 import { erf } from '../backend/reference/math';
-import { add, mul, sub } from './binary';
+import { add, div, mul, sub } from './binary';
+import { eq, where } from './more';
 import { sum } from './reduce';
 import { exp, log, neg } from './unary';
 import { unsqueeze } from './shape';
@@ -190,7 +191,13 @@ function besselI(order: 0 | 1, x: number): number {
 
 /** The modified Bessel function of the first kind, order 0 (torch.i0); the gradient I1(x). */
 export function i0(x: Tensor): Tensor {
-  return unaryOf(x, 'i0', (v) => besselI(0, v), (v) => besselI(1, v));
+  return unaryOf(x, 'i0', (v) => besselI(0, v), (v) => besselI(1, v), (t) => i1(t));
+}
+
+/** The modified Bessel function of the first kind, order 1 (torch.special.i1); the gradient I0(x) - I1(x) / x (1/2 at 0), as torch's. */
+export function i1(x: Tensor): Tensor {
+  return unaryOf(x, 'i1', (v) => besselI(1, v), (v, out) => (v === 0 ? 0.5 : besselI(0, v) - out / v),
+    (t, y) => where(eq(t, 0), 0.5, sub(i0(t), div(y, t))));
 }
 
 /**
