@@ -12,7 +12,9 @@ import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { optionsOf, shown } from '../args';
 import { allocOutput } from '../storage';
-import { div } from '../ops/binary';
+import { add, div } from '../ops/binary';
+import { recomposedRule } from '../autograd_graph';
+import { ComposedSample, composedCtcLosses, torchsExtraTerm } from './ctc_composed';
 import { clamp } from '../ops/compare';
 import { mean, sum } from '../ops/reduce';
 import { reshape } from '../ops/shape';
@@ -176,6 +178,20 @@ export function ctcLoss(logProbs: Tensor, targets: Integers, inputLengths: Integ
     });
     return [g];
   });
+  if (perSample.node) {
+    // createGraph: the recursion recorded and walked, plus torch's extra exp(lp) term, so that the
+    // gradient's values are the kernels' (and torch's).
+    const lp3 = single ? reshape(logProbs, [T, 1, C]) : logProbs;
+    const composed: ComposedSample[] = samples.map((s, n) => ({
+      frames: s.frames, path: s.path, constant: zeroed[n] || s.frames === 0 || runs[n].nll === Infinity ? losses[n] : null,
+    }));
+    const walk = recomposedRule([logProbs], () => composedCtcLosses(lp3, composed));
+    perSample.node.graphBackward = (gy) => {
+      const extra = reshape(torchsExtraTerm(lp3, composed, gy), logProbs.shape);
+      const [g] = walk(gy);
+      return [g ? add(g, extra) : extra];
+    };
+  }
   return composedOf((own) => {
     if (r === 'sum') return sum(own(perSample));
     if (r === 'none') return single ? reshape(own(perSample), []) : perSample;
