@@ -4,6 +4,7 @@ import { Tensor } from './tensor';
 import { shown } from './args';
 import * as ops from './ops';
 import * as inplace from './ops/inplace';
+import { unfoldWindows } from './ops/windows';
 import type { Operand } from './ops/core';
 import type { VarianceOptions } from './ops/more';
 import type { Dims } from './ops/reduce';
@@ -155,6 +156,8 @@ declare module './tensor' {
     squeeze(dim?: number): Tensor;
     /** `length` indices from `start` along `dim` (a copy). */
     narrow(dim: number, start: number, length: number): Tensor;
+    /** The windows of `size` elements along `dimension`, `step` apart, as a new last dimension (torch's Tensor.unfold). */
+    unfold(dimension: number, size: number, step: number): Tensor;
     /** Pieces along `dim` (default 0) of splitSize indices each, or of the listed sizes. */
     split(splitSize: number | readonly number[], dim?: number): Tensor[];
     /** `chunks` pieces along `dim` (default 0), as torch.chunk. */
@@ -673,6 +676,7 @@ P.repeat = function (r) { return ops.repeat(this, r); };
 P.unsqueeze = function (d) { return ops.unsqueeze(this, d); };
 P.squeeze = function (d) { return ops.squeeze(this, d); };
 P.narrow = function (d, s, n) { return ops.narrow(this, d, s, n); };
+P.unfold = function (d, s, st) { return unfoldWindows(this, d, s, st); };
 P.split = function (s, d) { return ops.split(this, s, d); };
 P.chunk = function (c, d) { return ops.chunk(this, c, d); };
 P.clone = function () { return ops.clone(this); };

@@ -44,6 +44,9 @@ const joined = (parts: bp.Tensor[]) => bp.cat(parts.map((p, k) => p.reshape([p.s
 const joinedPy = (expr: string) => `torch.cat([p.reshape(-1) * (k + 1) for k, p in enumerate(${expr})])`;
 
 const SHAPES: TorchCall[] = [
+  { name: 'Tensor.unfold: overlapping windows, strided windows, a window of 0', inputs: { a: x([2, 7, 3]) },
+    ours: (t) => bp.cat([t.a.unfold(1, 3, 1).reshape([-1]), t.a.unfold(-1, 2, 2).reshape([-1]).mul(2), t.a.unfold(1, 0, 3).reshape([-1])]),
+    py: 'torch.cat([a.unfold(1, 3, 1).reshape(-1), a.unfold(-1, 2, 2).reshape(-1) * 2, a.unfold(1, 0, 3).reshape(-1)])' },
   { name: 'broadcastTo with -1', inputs: { a: x([3, 1]) }, ours: (t) => bp.broadcastTo(t.a, [2, -1, 4]), py: 'torch.broadcast_to(a, (2, -1, 4))' },
   { name: 'broadcastTensors', inputs: { a: x([3, 1]), b: x([4]) },
     ours: (t) => { const [p, q] = bp.broadcastTensors([t.a, t.b]); return p.mul(q.add(3)); }, py: '(lambda p, q: p * (q + 3))(*torch.broadcast_tensors(a, b))' },
@@ -112,6 +115,10 @@ eachBackend('torch functions', () => {
   it('names the function and what was wrong', () => {
     const v = bp.randn([3]), m = bp.randn([2, 3]);
     expect(() => bp.dot(v, bp.randn([4]))).toThrow('dot: the vectors must be of one length, got shapes [3] and [4]');
+    expect(() => m.unfold(1, 4, 1)).toThrow('unfold: size 4 must be in [0, 3] (dimension 1 of shape [2, 3])');
+    expect(() => m.unfold(0, 1, 0)).toThrow('unfold: step must be positive, got 0');
+    expect(() => m.unfold(2, 1, 1)).toThrow(/^unfold: dim 2 is out of range/);
+    expect(() => bp.tensor(3).unfold(0, 1, 1)).toThrow('unfold: a 0-d tensor has no dimension to slide along');
     expect(() => bp.dot(m, v)).toThrow('dot: both operands must be 1-D vectors, got shapes [2, 3] and [3]');
     expect(() => bp.mv(m, bp.randn([2]))).toThrow('mv: shapes [2, 3] and [2] cannot be multiplied (3 columns against 2 elements)');
     expect(() => bp.inner(m, bp.randn([2]))).toThrow('inner: the last dims must be of one size, got shapes [2, 3] and [2]');
