@@ -5,6 +5,8 @@ import { shown } from './args';
 import * as ops from './ops';
 import * as inplace from './ops/inplace';
 import { unfoldWindows } from './ops/windows';
+import * as linalgOps from './ops/linalg_composed';
+import { normDim } from './shape';
 import type { Operand } from './ops/core';
 import type { VarianceOptions } from './ops/more';
 import type { Dims } from './ops/reduce';
@@ -242,6 +244,23 @@ declare module './tensor' {
     numel(): number;
     /** The number of dimensions (torch's dim(); also `ndim`). */
     dim(): number;
+    /** torch's ndimension(): dim(). */
+    ndimension(): number;
+    /** The strides of the row-major layout every tensor here has, in elements (torch's stride()); of one dim with `dim`. */
+    stride(): number[];
+    stride(dim: number): number;
+    /** torch's Tensor.where(condition, other): this where condition is nonzero, other elsewhere (broadcast). */
+    where(condition: Tensor, other: Operand): Tensor;
+    /** torch's type_as: this itself, every tensor here being float32 on the CPU (other must be a tensor). */
+    typeAs(other: Tensor): Tensor;
+    /** torch's positive(): this itself. */
+    positive(): Tensor;
+    /** The cross product with other along dim (linalg.cross's; default the last dim, which must be of size 3). */
+    cross(other: Tensor, dim?: number): Tensor;
+    /** The n-th power of each square matrix (linalg.matrixPower). */
+    matrixPower(n: number): Tensor;
+    /** The next float32 after each element towards other (torch.nextafter). */
+    nextafter(other: Operand): Tensor;
     /** The data as nested arrays, a number for a 0-d tensor (torch's tolist(); also `toArray()`). */
     tolist(): NestedArray;
     /** Elementwise this * this. */
@@ -716,6 +735,17 @@ P.t = function () { return ops.t(this); };
 P.view = function (s) { return ops.reshape(this, s); };
 P.numel = function () { return this.size; };
 P.dim = function () { return this.ndim; };
+P.ndimension = function () { return this.ndim; };
+P.stride = function (this: Tensor, d?: number): number & number[] {
+  const strides = this.shape.map((_, k) => this.shape.slice(k + 1).reduce((p, q) => p * q, 1));
+  return (d === undefined ? strides : strides[normDim(d, this.ndim, 'stride')]) as number & number[];
+} as Tensor['stride'];
+P.where = function (c, o) { return ops.where(c, this, o); };
+P.typeAs = function (this: Tensor, o: Tensor) { checkOther(o, 'typeAs'); return this; };
+P.positive = function () { return this; };
+P.cross = function (o, d) { return linalgOps.cross(this, o, d); };
+P.matrixPower = function (n) { return linalgOps.matrixPower(this, n); };
+P.nextafter = function (o) { return ops.nextafter(this, o); };
 P.tolist = function () { return this.toArray(); };
 P.square = function () { return ops.square(this); };
 P.reciprocal = function () { return ops.reciprocal(this); };

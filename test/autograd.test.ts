@@ -185,6 +185,17 @@ eachBackend('autograd', () => {
     expect(b.mT.toArray()).toEqual([[[1, 4], [2, 5], [3, 6]], [[7, 10], [8, 11], [9, 12]]]);
     expect(b.mH.toArray()).toEqual(b.mT.toArray());
     expect(() => bp.tensor([1, 2]).mT).toThrow('mT: expects a tensor with at least 2 dimensions, got shape [2]');
+    expect(b.ndimension()).toBe(3);
+    expect(b.stride()).toEqual([6, 3, 1]);
+    expect(b.stride(-2)).toBe(3);
+    expect(() => b.stride(3)).toThrow(/^stride: dim 3 is out of range/);
+    expect(b.typeAs(t)).toBe(b);
+    expect(() => b.typeAs([1] as unknown as bp.Tensor)).toThrow(/typeAs: other must be a Tensor/);
+    expect(b.positive()).toBe(b);
+    expect(t.where(t.gt(2), -1).toArray()).toEqual([[-1, 5, -1], [9, -1, 3]]);
+    expect(bp.tensor([1, 0, 0]).cross(bp.tensor([0, 1, 0])).toArray()).toEqual([0, 0, 1]);
+    expect(bp.tensor([[1, 1], [0, 1]]).matrixPower(3).toArray()).toEqual([[1, 3], [0, 1]]);
+    expect(bp.tensor([1]).nextafter(2).item()).toBe(1 + 2 ** -23);
     expect(t.flatten().shape).toEqual([6]);
     expect(t.toFloat32Array()).not.toBe(t.data);
     expect(bp.tensor(new Float32Array([1, 2])).shape).toEqual([2]);
