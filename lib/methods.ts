@@ -442,6 +442,10 @@ declare module './tensor' {
     div_(other: Operand): this;
     /** this = this ** exponent in place. */
     pow_(exponent: Operand): this;
+    /** this += value * tensor1 * tensor2 in place (torch's addcmul_). */
+    addcmul_(tensor1: Operand, tensor2: Operand, options?: ops.AddcOptions): this;
+    /** this += value * tensor1 / tensor2 in place (torch's addcdiv_). */
+    addcdiv_(tensor1: Operand, tensor2: Operand, options?: ops.AddcOptions): this;
     /** this = -this in place. */
     neg_(): this;
     /** this = |this| in place. */
@@ -838,6 +842,8 @@ P.pow_ = function (e) { return inplace.pow_(this, e) as typeof this; };
 P.neg_ = function () { return inplace.neg_(this) as typeof this; };
 P.abs_ = function () { return inplace.abs_(this) as typeof this; };
 P.exp_ = function () { return inplace.exp_(this) as typeof this; };
+P.addcmul_ = function (a, b, o) { return inplace.addcmul_(this, a, b, o) as typeof this; };
+P.addcdiv_ = function (a, b, o) { return inplace.addcdiv_(this, a, b, o) as typeof this; };
 P.log_ = function () { return inplace.log_(this) as typeof this; };
 P.sqrt_ = function () { return inplace.sqrt_(this) as typeof this; };
 P.relu_ = function () { return inplace.relu_(this) as typeof this; };

@@ -1,4 +1,4 @@
-// In-place methods as torch's: a chain of them against torch 1.13 (values), views and detach() seeing
+// In-place methods as torch's (addcmul_ and addcdiv_ among them): a chain of them against torch 1.13 (values), views and detach() seeing
 // the writes, an optimizer-style update of a parameter inside noGrad, the draws' ranges; backward()
 // refusing a value written over after an op read it (torch's version counter), and the errors.
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ function chain(): number[] {
   return bp.noGrad(() => {
     t.add_(y, 2).mul_(3).clamp_(-1, 1.5).sub_(z).div_(y).pow_(2).neg_().abs_().sqrt_().exp_().log_();
     t.relu_().sigmoid_().tanh_().maskedFill_(mask, 0.25).sub_(0.5, 3).clamp_(bp.tensor([-0.5]), z.abs());
+    t.addcmul_(y, z, { value: 0.5 }).addcdiv_(z, y, { value: -2 });
     const c = bp.zeros([3, 4]).copy_(z).add_(t);
     return [...t.data, ...c.data, ...bp.ones([2]).fill_(7).data, ...bp.ones([2]).zero_().data];
   });
@@ -26,6 +27,7 @@ t = torch.tensor(${JSON.stringify(X)}).reshape(3, 4); y = torch.tensor(${JSON.st
 mask = torch.tensor([True, False, False, True])
 t.add_(y, alpha=2).mul_(3).clamp_(-1, 1.5).sub_(z).div_(y).pow_(2).neg_().abs_().sqrt_().exp_().log_()
 t.relu_().sigmoid_().tanh_().masked_fill_(mask, 0.25).sub_(0.5, alpha=3).clamp_(torch.tensor([-0.5]), z.abs())
+t.addcmul_(y, z, value=0.5).addcdiv_(z, y, value=-2)
 c = torch.zeros(3, 4).copy_(z).add_(t)
 print(json.dumps(t.reshape(-1).tolist() + c.reshape(-1).tolist() + torch.ones(2).fill_(7).tolist() + torch.ones(2).zero_().tolist()))
 `;

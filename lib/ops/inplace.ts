@@ -17,6 +17,7 @@ import { clamp } from './compare';
 import { maskedFill } from './more';
 import { expand } from './shape';
 import { rand, randn } from './creation';
+import { addcdiv, addcmul, AddcOptions } from './products_more';
 
 /** Writes compute()'s result (of t's shape) into t's storage and returns t. */
 function inPlace(t: Tensor, what: string, operands: readonly unknown[], compute: () => Tensor): Tensor {
@@ -49,6 +50,12 @@ export const mul_ = (t: Tensor, other: Operand): Tensor => inPlace(t, 'mul_', [o
 export const div_ = (t: Tensor, other: Operand): Tensor => inPlace(t, 'div_', [other], () => div(t, other));
 /** t = t ** exponent (torch's pow_). */
 export const pow_ = (t: Tensor, exponent: Operand): Tensor => inPlace(t, 'pow_', [exponent], () => pow(t, exponent));
+/** t += value * tensor1 * tensor2 (torch's addcmul_: hand-written optimizers' moment updates). */
+export const addcmul_ = (t: Tensor, tensor1: Operand, tensor2: Operand, options?: AddcOptions): Tensor =>
+  inPlace(t, 'addcmul_', [tensor1, tensor2], () => addcmul(t, tensor1, tensor2, options));
+/** t += value * tensor1 / tensor2 (torch's addcdiv_). */
+export const addcdiv_ = (t: Tensor, tensor1: Operand, tensor2: Operand, options?: AddcOptions): Tensor =>
+  inPlace(t, 'addcdiv_', [tensor1, tensor2], () => addcdiv(t, tensor1, tensor2, options));
 /** t = -t. */
 export const neg_ = (t: Tensor): Tensor => inPlace(t, 'neg_', [], () => neg(t));
 /** t = |t|. */
