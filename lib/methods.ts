@@ -6,7 +6,7 @@ import * as ops from './ops';
 import * as inplace from './ops/inplace';
 import { unfoldWindows } from './ops/windows';
 import * as linalgOps from './ops/linalg_composed';
-import { normDim } from './shape';
+import { contiguousStrides, normDim } from './shape';
 import type { Operand } from './ops/core';
 import type { VarianceOptions } from './ops/more';
 import type { Dims } from './ops/reduce';
@@ -741,7 +741,7 @@ P.numel = function () { return this.size; };
 P.dim = function () { return this.ndim; };
 P.ndimension = function () { return this.ndim; };
 P.stride = function (this: Tensor, d?: number): number & number[] {
-  const strides = this.shape.map((_, k) => this.shape.slice(k + 1).reduce((p, q) => p * q, 1));
+  const strides = contiguousStrides(this.shape);
   return (d === undefined ? strides : strides[normDim(d, this.ndim, 'stride')]) as number & number[];
 } as Tensor['stride'];
 P.where = function (c, o) { return ops.where(c, this, o); };

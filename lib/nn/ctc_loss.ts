@@ -181,13 +181,14 @@ export function ctcLoss(logProbs: Tensor, targets: Integers, inputLengths: Integ
   if (perSample.node) {
     // createGraph: the recursion recorded and walked, plus torch's extra exp(lp) term, so that the
     // gradient's values are the kernels' (and torch's).
-    const lp3 = single ? reshape(logProbs, [T, 1, C]) : logProbs;
+    // (The [T, 1, C] view of a single sample made in the walk: one recorded now would await a backward for good.)
+    const lp3 = () => (single ? reshape(logProbs, [T, 1, C]) : logProbs);
     const composed: ComposedSample[] = samples.map((s, n) => ({
       frames: s.frames, path: s.path, constant: zeroed[n] || s.frames === 0 || runs[n].nll === Infinity ? losses[n] : null,
     }));
-    const walk = recomposedRule([logProbs], () => composedCtcLosses(lp3, composed));
+    const walk = recomposedRule([logProbs], () => composedCtcLosses(lp3(), composed));
     perSample.node.graphBackward = (gy) => {
-      const extra = reshape(torchsExtraTerm(lp3, composed, gy), logProbs.shape);
+      const extra = reshape(torchsExtraTerm(lp3(), composed, gy), logProbs.shape);
       const [g] = walk(gy);
       return [g ? add(g, extra) : extra];
     };

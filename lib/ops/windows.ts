@@ -1,7 +1,7 @@
 // torch's Tensor.unfold: the sliding windows of one dimension as a new last dimension (a view in
 // torch; here a copy picked at flat offsets, whose gradient adds the windows back, overlaps summed).
 import { Tensor } from '../tensor';
-import { fmt, normDim } from '../shape';
+import { contiguousStrides, fmt, normDim } from '../shape';
 import { checkTensor } from './core';
 import { checkInt } from './structure';
 import { pickAt } from './offsets';
@@ -24,7 +24,7 @@ export function unfoldWindows(x: Tensor, dimension: number, size: number, step: 
   const windows = Math.floor((n - size) / step) + 1;
   const shape = [...x.shape.slice(0, d), windows, ...x.shape.slice(d + 1), size];
   // Flat offsets into x for each output element, row-major over shape.
-  const strides = x.shape.map((_, k) => x.shape.slice(k + 1).reduce((p, q) => p * q, 1));
+  const strides = contiguousStrides(x.shape);
   const at = new Int32Array(shape.reduce((p, q) => p * q, 1));
   const idx = new Array<number>(shape.length).fill(0);
   for (let e = 0; e < at.length; e++) {
