@@ -476,6 +476,16 @@ declare module './tensor' {
     uniform_(from?: number, to?: number): this;
     /** Normal draws of mean and std written in (default 0 and 1). */
     normal_(mean?: number, std?: number): this;
+    /** Exponential draws of rate lambd written in (default 1; torch's exponential_). */
+    exponential_(lambd?: number): this;
+    /** Geometric draws (the trial of the first success, each of probability p) written in (torch's geometric_). */
+    geometric_(p: number): this;
+    /** Log-normal draws written in: exp of a normal of mean and std (defaults 1 and 2; torch's log_normal_). */
+    logNormal_(mean?: number, std?: number): this;
+    /** Cauchy draws of median and sigma written in (defaults 0 and 1; torch's cauchy_). */
+    cauchy_(median?: number, sigma?: number): this;
+    /** Integers drawn uniformly from [from, to) written in: random_(to) is [0, to), random_() [0, 2^24] (torch's random_). */
+    random_(from?: number, to?: number): this;
     /** 1 where both are nonzero (torch.logical_and). */
     logicalAnd(other: Operand): Tensor;
     /** 1 where either is nonzero (torch.logical_or). */
@@ -856,6 +866,11 @@ P.zero_ = function () { return inplace.zero_(this) as typeof this; };
 P.copy_ = function (src) { return inplace.copy_(this, src) as typeof this; };
 P.uniform_ = function (a, b) { return inplace.uniform_(this, a, b) as typeof this; };
 P.normal_ = function (m, sd) { return inplace.normal_(this, m, sd) as typeof this; };
+P.exponential_ = function (l) { return inplace.exponential_(this, l) as typeof this; };
+P.geometric_ = function (p) { return inplace.geometric_(this, p) as typeof this; };
+P.logNormal_ = function (m, sd) { return inplace.logNormal_(this, m, sd) as typeof this; };
+P.cauchy_ = function (m, s) { return inplace.cauchy_(this, m, s) as typeof this; };
+P.random_ = function (a, b) { return inplace.random_(this, a, b) as typeof this; };
 P.logicalAnd = function (o) { return ops.logicalAnd(this, o); };
 P.logicalOr = function (o) { return ops.logicalOr(this, o); };
 P.logicalXor = function (o) { return ops.logicalXor(this, o); };

@@ -63,6 +63,37 @@ eachBackend('in-place methods', () => {
     expect(u.data.every((v: number) => v >= -2 && v < 3)).toBe(true);
     expect(Math.abs(n.mean().item() - 5)).toBeLessThan(0.05);
   });
+
+  it("the other draws' ranges and moments as torch's distributions have them; bad parameters named", () => {
+    bp.manualSeed(11);
+    const draw = (f: (t: bp.Tensor) => bp.Tensor) => Array.from(f(bp.zeros([20000])).data);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const below = (xs: number[], v: number) => xs.filter((x) => x < v).length / xs.length;
+    const e = draw((t) => t.exponential_(2));
+    expect(e.every((v) => v >= 0)).toBe(true);
+    expect(Math.abs(mean(e) - 0.5)).toBeLessThan(0.02);
+    const g = draw((t) => t.geometric_(0.25));
+    expect(g.every((v) => Number.isInteger(v) && v >= 1)).toBe(true);
+    expect(Math.abs(mean(g) - 4)).toBeLessThan(0.15);
+    expect(draw((t) => t.geometric_(1)).every((v) => v === 1)).toBe(true);
+    const l = draw((t) => t.logNormal_(0, 0.5));
+    expect(Math.abs(below(l, 1) - 0.5)).toBeLessThan(0.02);
+    expect(Math.abs(mean(l) - Math.exp(0.125))).toBeLessThan(0.03);
+    const c = draw((t) => t.cauchy_(3, 2));
+    expect(Math.abs(below(c, 3) - 0.5)).toBeLessThan(0.02);
+    expect(Math.abs(below(c, 5) - below(c, 1) - 0.5)).toBeLessThan(0.02);
+    const r = draw((t) => t.random_(5, 9));
+    expect(new Set(r)).toEqual(new Set([5, 6, 7, 8]));
+    expect(new Set(draw((t) => t.random_(3)))).toEqual(new Set([0, 1, 2]));
+    expect(draw((t) => t.random_()).every((v) => Number.isInteger(v) && v >= 0 && v <= 2 ** 24)).toBe(true);
+    expect(() => bp.zeros([2]).exponential_(0)).toThrow('exponential_: lambd must be a positive finite number, got 0');
+    expect(() => bp.zeros([2]).geometric_(1.5)).toThrow('geometric_: p must be in (0, 1], got 1.5');
+    expect(() => bp.zeros([2]).cauchy_(0, -1)).toThrow('cauchy_: sigma must be a positive finite number, got -1');
+    expect(() => bp.zeros([2]).logNormal_(0, 0)).toThrow('logNormal_: std must be a positive finite number, got 0');
+    expect(() => bp.zeros([2]).random_(3, 3)).toThrow('random_: from must be below to, got [3, 3)');
+    expect(() => bp.zeros([2]).random_(1.5)).toThrow('random_: to must be an integer, got 1.5');
+    expect(() => bp.zeros([2], { requiresGrad: true }).exponential_()).toThrow(/^exponential_: in-place operations run outside the graph/);
+  });
 });
 
 describe('in-place writes and backward()', () => {

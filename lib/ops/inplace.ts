@@ -12,11 +12,11 @@ import { bumpVersion } from '../versions';
 import { assertNotInEpoch } from '../worker_owned';
 import { checkNumber, checkTensor, Operand } from './core';
 import { add, div, mul, pow, sub } from './binary';
-import { abs, exp, log, neg, relu, sigmoid, sqrt, tanh } from './unary';
+import { abs, exp, floor, log, log1p, neg, relu, sigmoid, sqrt, tan, tanh } from './unary';
 import { clamp } from './compare';
 import { maskedFill } from './more';
 import { expand } from './shape';
-import { rand, randn } from './creation';
+import { ones, rand, randn } from './creation';
 import { addcdiv, addcmul, AddcOptions } from './products_more';
 
 /** Writes compute()'s result (of t's shape) into t's storage and returns t. */
@@ -106,4 +106,47 @@ export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
   checkNumber(mean, 'normal_', 'mean');
   checkNumber(std, 'normal_', 'std');
   return inPlace(t, 'normal_', [], () => add(mul(randn(t.shape), std), mean));
+}
+
+/** A parameter of a draw, checked: a finite number above 0. */
+function positive(v: number, what: string, name: string): number {
+  checkNumber(v, what, name);
+  if (!(v > 0) || !Number.isFinite(v)) throw new Error(`${what}: ${name} must be a positive finite number, got ${shown(v)}`);
+  return v;
+}
+/** Exponential draws of rate lambd (torch's exponential_; default 1): -log(1 - U) / lambd. */
+export function exponential_(t: Tensor, lambd = 1): Tensor {
+  positive(lambd, 'exponential_', 'lambd');
+  return inPlace(t, 'exponential_', [], () => div(neg(log1p(neg(rand(t.shape)))), lambd));
+}
+/** Geometric draws (torch's geometric_): the trial of the first success, each of probability p in (0, 1]: 1 + floor(log(1 - U) / log(1 - p)). */
+export function geometric_(t: Tensor, p: number): Tensor {
+  checkNumber(p, 'geometric_', 'p');
+  if (!(p > 0 && p <= 1)) throw new Error(`geometric_: p must be in (0, 1], got ${shown(p)}`);
+  if (p === 1) return inPlace(t, 'geometric_', [], () => ones(t.shape));
+  return inPlace(t, 'geometric_', [], () => add(floor(div(log1p(neg(rand(t.shape))), Math.log1p(-p))), 1));
+}
+/** Log-normal draws (torch's log_normal_; defaults mean 1, std 2, of the underlying normal): exp(mean + std N). */
+export function logNormal_(t: Tensor, mean = 1, std = 2): Tensor {
+  checkNumber(mean, 'logNormal_', 'mean');
+  positive(std, 'logNormal_', 'std');
+  return inPlace(t, 'logNormal_', [], () => exp(add(mul(randn(t.shape), std), mean)));
+}
+/** Cauchy draws (torch's cauchy_; defaults median 0, sigma 1): median + sigma tan(pi (U - 1/2)). */
+export function cauchy_(t: Tensor, median = 0, sigma = 1): Tensor {
+  checkNumber(median, 'cauchy_', 'median');
+  positive(sigma, 'cauchy_', 'sigma');
+  return inPlace(t, 'cauchy_', [], () => add(mul(tan(mul(sub(rand(t.shape), 0.5), Math.PI)), sigma), median));
+}
+/**
+ * Integers drawn uniformly from [from, to) (torch's random_: random_(to) is [0, to); with neither,
+ * [0, 2^24], the integers float32 holds exactly).
+ */
+export function random_(t: Tensor, from?: number, to?: number): Tensor {
+  const [lo, hi] = to === undefined ? (from === undefined ? [0, 2 ** 24 + 1] : [0, from]) : [from ?? 0, to];
+  for (const [name, v] of [['from', lo], ['to', hi]] as const) {
+    if (!Number.isSafeInteger(v)) throw new Error(`random_: ${name} must be an integer, got ${shown(v)}`);
+  }
+  if (!(lo < hi)) throw new Error(`random_: from must be below to, got [${lo}, ${hi})`);
+  return inPlace(t, 'random_', [], () => add(floor(mul(rand(t.shape), hi - lo)), lo));
 }
