@@ -1,6 +1,7 @@
 // Reverse-mode autodiff: a topological walk of the tape from the output, and the noGrad switch.
 import type { ActivationGate, BackwardContext, GradNode, GradPart, Tensor } from './tensor';
 import { fmt } from './shape';
+import { shown } from './args';
 import { B } from './backend/registry';
 import { Binary } from './backend/backend';
 import { alloc, allocOutput, sharesMemory } from './storage';
@@ -42,6 +43,21 @@ export function enableGrad<T>(fn: () => T): T {
   } finally {
     gradEnabled = prev;
   }
+}
+
+/**
+ * Switches gradient recording on or off until switched again (torch.set_grad_enabled called as a
+ * function; noGrad and enableGrad switch it for one function's run and restore it after).
+ */
+export function setGradEnabled(mode: boolean): void {
+  if (typeof mode !== 'boolean') throw new Error(`setGradEnabled: mode must be true or false, got ${shown(mode)}`);
+  gradEnabled = mode;
+}
+
+/** Runs fn with gradient recording off (torch.inference_mode; here the same as noGrad); returns fn's result. */
+export function inferenceMode<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new Error(`inferenceMode: expected a function to run, got ${shown(fn)}`);
+  return noGrad(fn);
 }
 
 // Each backward() numbers its walk, and a tensor it reaches gets that number (Tensor.walkMark) and

@@ -6,13 +6,14 @@ export type { BackwardOptions, GradNode, GradPart, NestedArray, GradHook, Remova
 export type { Device, Dtype, PlacementOptions } from './placement';
 export type { Shape } from './shape';
 export * from './ops';
-export { noGrad, isGradEnabled, enableGrad } from './autograd';
+export { noGrad, isGradEnabled, enableGrad, setGradEnabled, inferenceMode } from './autograd';
 export * as autograd from './autograd_api';
 export { tidy, keep, memory } from './memory';
 export type { MemoryInfo, TensorContainer } from './memory';
 export { getBackend, setBackend, setNumThreads, getNumThreads, hasNative, nativeKernelSet } from './backend/registry';
 export type { KernelSet } from './backend/registry';
-export { manualSeed } from './random';
+export { manualSeed, initialSeed, seed, getRngState, setRngState } from './random';
+export type { RngState } from './random';
 export * as nn from './nn';
 export * as optim from './optim';
 export { clipGradNorm, clipGradValue, lrScheduler } from './optim';

@@ -4,9 +4,11 @@ import { Tensor } from './tensor';
 import { shown } from './args';
 import * as ops from './ops';
 import * as inplace from './ops/inplace';
+import type { InPlaceTwinName } from './ops/inplace';
 import { unfoldWindows } from './ops/windows';
 import * as linalgOps from './ops/linalg_composed';
-import { contiguousStrides, normDim } from './shape';
+import { broadcastShapes, checkShape, contiguousStrides, fmt, normDim, sameShape } from './shape';
+import { sumBackTo } from './ops/reduce';
 import type { Operand } from './ops/core';
 import type { VarianceOptions } from './ops/more';
 import type { Dims } from './ops/reduce';
@@ -15,11 +17,20 @@ import type { IndexAddOptions } from './ops/index_write';
 import type { IndexReduction, ScatterReduceOptions, ScatterReduction } from './ops/scatter_reduce';
 import type { CloseOptions, NanToNumOptions } from './ops/composed';
 import type { SlogdetResult } from './ops/linalg';
-import type { BincountOptions, HistcOptions, UniqueOptions, UniqueResult } from './ops/counting';
+import type { BincountOptions, HistcOptions, HistogramOptions, HistogramResult, UniqueConsecutiveOptions, UniqueOptions, UniqueResult } from './ops/counting';
+import type { IndexLike } from './ops/scatter_more';
 import { checkPlacement, PlacementOptions } from './placement';
 
+/**
+ * The in-place twins of the methods IN_PLACE_TWINS names, as torch's methods of the same names
+ * (x.sin_(), x.clamp_(0, 1), x.tril_(), x.indexAdd_(0, index, source)): the method's result for the
+ * same arguments written into this tensor, which is returned. As every in-place method, they run
+ * outside the graph: inside noGrad(), or on tensors that need no gradient.
+ */
+type InPlaceTwins = { [K in InPlaceTwinName as `${K}_`]: <T extends Tensor>(this: T, ...args: Parameters<Tensor[K]>) => T };
+
 declare module './tensor' {
-  interface Tensor {
+  interface Tensor extends InPlaceTwins {
     /** Elementwise this + other, broadcast as NumPy does; other may be a number. */
     add(other: Operand): Tensor;
     /** Elementwise this - other, broadcast; other may be a number. */
@@ -436,36 +447,12 @@ declare module './tensor' {
     add_(other: Operand, alpha?: number): this;
     /** this -= alpha * other in place. */
     sub_(other: Operand, alpha?: number): this;
-    /** this *= other in place. */
-    mul_(other: Operand): this;
-    /** this /= other in place. */
-    div_(other: Operand): this;
-    /** this = this ** exponent in place. */
-    pow_(exponent: Operand): this;
-    /** this += value * tensor1 * tensor2 in place (torch's addcmul_). */
-    addcmul_(tensor1: Operand, tensor2: Operand, options?: ops.AddcOptions): this;
-    /** this += value * tensor1 / tensor2 in place (torch's addcdiv_). */
-    addcdiv_(tensor1: Operand, tensor2: Operand, options?: ops.AddcOptions): this;
-    /** this = -this in place. */
-    neg_(): this;
-    /** this = |this| in place. */
-    abs_(): this;
-    /** this = e ** this in place. */
-    exp_(): this;
-    /** this = log(this) in place. */
-    log_(): this;
-    /** this = sqrt(this) in place. */
-    sqrt_(): this;
-    /** this = relu(this) in place. */
-    relu_(): this;
-    /** this = sigmoid(this) in place. */
-    sigmoid_(): this;
-    /** this = tanh(this) in place. */
-    tanh_(): this;
-    /** this limited to [min, max] in place. */
-    clamp_(min?: Tensor | number | null, max?: Tensor | number | null): this;
-    /** value where mask is nonzero, in place. */
-    maskedFill_(mask: Tensor, value: number): this;
+    /** The main diagonal set to value in place: of a matrix, or of a tensor whose dims are all one length; wrap starts a tall matrix's diagonal again below the square (torch's fill_diagonal_). */
+    fillDiagonal_(value: number, wrap?: boolean): this;
+    /** 0 / 1 draws written in, 1 with probability p (a number, or a tensor broadcast to this shape; default 0.5; torch's bernoulli_). */
+    bernoulli_(p?: Tensor | number): this;
+    /** Cut from the graph in place: no gradient needed, no node (torch's detach_). */
+    detach_(): this;
     /** Every element set to value. */
     fill_(value: number): this;
     /** Every element set to 0. */
@@ -636,6 +623,40 @@ declare module './tensor' {
     bincount(options?: BincountOptions): Tensor;
     /** A histogram in equal bins (torch.histc). */
     histc(options?: HistcOptions): Tensor;
+    /** A histogram with its bin edges: bins equal bins, or the edges themselves as a tensor (torch.histogram). */
+    histogram(bins?: number | Tensor, options?: HistogramOptions): HistogramResult;
+    /** Each run of equal neighbours as one value (torch.unique_consecutive). */
+    uniqueConsecutive(options?: UniqueConsecutiveOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
+    /** Each run of equal neighbours as one value, with the inverse and the runs' lengths (torch.unique_consecutive). */
+    uniqueConsecutive(options: UniqueConsecutiveOptions): UniqueResult;
+    /** The mantissa in [0.5, 1) and the integer exponent: this = mantissa 2^exponent (torch.frexp). */
+    frexp(): { mantissa: Tensor; exponent: Tensor };
+    /** The dot product of two 1-D tensors (torch.vdot; real tensors, so dot). */
+    vdot(other: Tensor): Tensor;
+    /** Summed down to `size`, a shape that broadcasts to this one (torch's sum_to_size): the backward of expanding. */
+    sumToSize(size: readonly number[]): Tensor;
+    /** Pieces of the given lengths along dim (torch's split_with_sizes). */
+    splitWithSizes(splitSizes: readonly number[], dim?: number): Tensor[];
+    /** 0 where |this| <= lambd, this elsewhere (torch.nn.functional.hardshrink; default 0.5). */
+    hardshrink(lambd?: number): Tensor;
+    /** max(0, this) + weight min(0, this), one slope or one per channel (dim 1) (torch.nn.functional.prelu). */
+    prelu(weight: Tensor): Tensor;
+    /** clamp with a lower bound alone (torch.clamp_min). */
+    clampMin(min: Tensor | number): Tensor;
+    /** clamp with an upper bound alone (torch.clamp_max). */
+    clampMax(max: Tensor | number): Tensor;
+    /** Element-wise maximum that takes the number where one side is NaN (torch.fmax). */
+    fmax(other: Operand): Tensor;
+    /** Element-wise minimum that takes the number where one side is NaN (torch.fmin). */
+    fmin(other: Operand): Tensor;
+    /**
+     * This tensor with the positions `indices` name (one integer index per leading dim, broadcast
+     * together) replaced by values, or with values added there when accumulate (torch.index_put:
+     * `x[i, j] = v`, `x[i, j] += v`).
+     */
+    indexPut(indices: readonly IndexLike[], values: Tensor, accumulate?: boolean): Tensor;
+    /** This tensor with its elements (flattened) at index replaced by source's, or with them added when accumulate (torch's put). */
+    put(index: IndexLike, source: Tensor, accumulate?: boolean): Tensor;
   }
 }
 
@@ -846,21 +867,6 @@ P.cpu = function () { return this; };
 P.float = function () { return this; };
 P.add_ = function (o, a) { return inplace.add_(this, o, a) as typeof this; };
 P.sub_ = function (o, a) { return inplace.sub_(this, o, a) as typeof this; };
-P.mul_ = function (o) { return inplace.mul_(this, o) as typeof this; };
-P.div_ = function (o) { return inplace.div_(this, o) as typeof this; };
-P.pow_ = function (e) { return inplace.pow_(this, e) as typeof this; };
-P.neg_ = function () { return inplace.neg_(this) as typeof this; };
-P.abs_ = function () { return inplace.abs_(this) as typeof this; };
-P.exp_ = function () { return inplace.exp_(this) as typeof this; };
-P.addcmul_ = function (a, b, o) { return inplace.addcmul_(this, a, b, o) as typeof this; };
-P.addcdiv_ = function (a, b, o) { return inplace.addcdiv_(this, a, b, o) as typeof this; };
-P.log_ = function () { return inplace.log_(this) as typeof this; };
-P.sqrt_ = function () { return inplace.sqrt_(this) as typeof this; };
-P.relu_ = function () { return inplace.relu_(this) as typeof this; };
-P.sigmoid_ = function () { return inplace.sigmoid_(this) as typeof this; };
-P.tanh_ = function () { return inplace.tanh_(this) as typeof this; };
-P.clamp_ = function (lo, hi) { return inplace.clamp_(this, lo, hi) as typeof this; };
-P.maskedFill_ = function (m, v) { return inplace.maskedFill_(this, m, v) as typeof this; };
 P.fill_ = function (v) { return inplace.fill_(this, v) as typeof this; };
 P.zero_ = function () { return inplace.zero_(this) as typeof this; };
 P.copy_ = function (src) { return inplace.copy_(this, src) as typeof this; };
@@ -871,6 +877,16 @@ P.geometric_ = function (p) { return inplace.geometric_(this, p) as typeof this;
 P.logNormal_ = function (m, sd) { return inplace.logNormal_(this, m, sd) as typeof this; };
 P.cauchy_ = function (m, s) { return inplace.cauchy_(this, m, s) as typeof this; };
 P.random_ = function (a, b) { return inplace.random_(this, a, b) as typeof this; };
+P.fillDiagonal_ = function (v, w) { return inplace.fillDiagonal_(this, v, w) as typeof this; };
+P.bernoulli_ = function (p) { return inplace.bernoulli_(this, p) as typeof this; };
+P.detach_ = function () {
+  this.node = null;
+  this.requiresGrad = false;
+  return this;
+};
+for (const name of inplace.IN_PLACE_TWINS) {
+  (P as unknown as Record<string, unknown>)[`${name}_`] = function (this: Tensor, ...args: unknown[]) { return inplace.twin(this, name, args); };
+}
 P.logicalAnd = function (o) { return ops.logicalAnd(this, o); };
 P.logicalOr = function (o) { return ops.logicalOr(this, o); };
 P.logicalXor = function (o) { return ops.logicalXor(this, o); };
@@ -945,6 +961,27 @@ P.pinverse = function (r) { return ops.pinverse(this, r); };
 P.unique = function (this: Tensor, o?: UniqueOptions) { return ops.unique(this, o as UniqueOptions); } as Tensor['unique'];
 P.bincount = function (o) { return ops.bincount(this, o); };
 P.histc = function (o) { return ops.histc(this, o); };
+P.histogram = function (b, o) { return ops.histogram(this, b, o); };
+P.uniqueConsecutive = function (this: Tensor, o?: UniqueConsecutiveOptions) { return ops.uniqueConsecutive(this, o as UniqueConsecutiveOptions); } as Tensor['uniqueConsecutive'];
+P.frexp = function () { return ops.frexp(this); };
+P.vdot = function (o) { return ops.vdot(this, o); };
+P.sumToSize = function (size) {
+  const s = checkShape(size, 'sumToSize');
+  if (!sameShape(broadcastShapes(s, this.shape, 'sumToSize'), this.shape)) throw new Error(`sumToSize: size ${fmt(s)} must broadcast to the tensor's shape ${fmt(this.shape)}`);
+  return sumBackTo(this, s);
+};
+P.splitWithSizes = function (s, d) {
+  if (!Array.isArray(s)) throw new Error(`splitWithSizes: splitSizes must be an array of lengths, got ${shown(s)}`);
+  return ops.split(this, s, d);
+};
+P.hardshrink = function (l) { return ops.hardshrink(this, l); };
+P.prelu = function (w) { return ops.prelu(this, w); };
+P.clampMin = function (m) { return ops.clampMin(this, m); };
+P.clampMax = function (m) { return ops.clampMax(this, m); };
+P.fmax = function (o) { return ops.fmax(this, o); };
+P.fmin = function (o) { return ops.fmin(this, o); };
+P.indexPut = function (i, v, a) { return ops.indexPut(this, i, v, a); };
+P.put = function (i, s, a) { return ops.put(this, i, s, a); };
 Object.defineProperty(P, 'T', {
   get(this: Tensor) {
     if (this.ndim !== 2) throw new Error(`T: expects a 2-D tensor, got shape [${this.shape.join(', ')}]`);

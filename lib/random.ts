@@ -3,6 +3,7 @@
 // random.ts is the specification, the addon draws the same numbers in C++), so that the same seed
 // gives the same numbers on both backends.
 
+import { randomBytes } from 'node:crypto';
 import { shown } from './args';
 import { cosSinDraw, radiusOf } from './normal_math';
 
@@ -24,9 +25,13 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+// The seed manualSeed was last given (initialSeed reports it).
+let lastSeed = 0;
+
 /** Seeds the generator used by rand, randn, init, Dropout and shuffling. */
 export function manualSeed(seed: number): void {
   if (!Number.isFinite(seed)) throw new Error(`manualSeed: seed must be a finite number, got ${shown(seed)}`);
+  lastSeed = seed;
   const hi = Math.floor(seed / 4294967296);
   const sm = splitmix32((seed >>> 0) ^ Math.imul(hi >>> 0, 0x27d4eb2d));
   for (let i = 0; i < 4; i++) state[i] = sm();
@@ -61,13 +66,49 @@ export function uniformFrom(s: Uint32Array): number {
   return draw24(s) / 16777216;
 }
 
+/** The seed the generator was last seeded with (torch.initial_seed): PyTorch's default until manualSeed or seed. */
+export function initialSeed(): number {
+  return lastSeed;
+}
+
+/** Seeds the generator with a seed from the system's random source and returns it (torch.seed). */
+export function seed(): number {
+  const b = randomBytes(8);
+  const s = (b.readUInt32LE(0) & 0x1fffff) * 4294967296 + b.readUInt32LE(4);
+  manualSeed(s);
+  return s;
+}
+
+/** A snapshot of the generator (getRngState): its four xoshiro128** words and Box-Muller's spare normal (NaN for none). */
+export interface RngState {
+  /** The four xoshiro128** state words. */
+  readonly words: Uint32Array;
+  /** The second normal of the last Box-Muller pair, not yet drawn (NaN for none). */
+  readonly spareNormal: number;
+}
+
+/** The generator's state, to be given back to setRngState (torch.get_rng_state): the draws after either are the same. */
+export function getRngState(): RngState {
+  return { words: state.slice(), spareNormal: spareNormal[0] };
+}
+
+/** Restores a state getRngState returned (torch.set_rng_state). */
+export function setRngState(s: RngState): void {
+  if (s === null || typeof s !== 'object' || !(s.words instanceof Uint32Array) || s.words.length !== 4 || typeof s.spareNormal !== 'number') {
+    throw new Error(`setRngState: expected a state from getRngState ({ words: a Uint32Array of 4, spareNormal: a number }), got ${shown(s)}`);
+  }
+  if (s.words.every((w) => w === 0)) throw new Error('setRngState: the four words must not all be 0 (the generator would give only zeros)');
+  state.set(s.words);
+  spareNormal[0] = s.spareNormal;
+}
+
 /** @internal The generator's four state words (the fused native plan draws from the same stream). */
-export function rngState(): Uint32Array {
+export function rngWords(): Uint32Array {
   return state.slice();
 }
 
-/** @internal Restores state words returned by rngState (after native code advanced them). */
-export function setRngState(words: Uint32Array): void {
+/** @internal Restores state words returned by rngWords (after native code advanced them). */
+export function setRngWords(words: Uint32Array): void {
   state.set(words.subarray(0, 4));
 }
 

@@ -8,9 +8,12 @@ const fs = require('node:fs');
 const dist = path.resolve(__dirname, '..', 'dist');
 const cjs = require(path.join(dist, 'index.js'));
 const names = Object.keys(cjs).filter((n) => n !== 'default' && n !== '__esModule');
+// Each through a local binding exported under its own name: an export may be named by a reserved
+// word (`var`, torch.var's name), which `export const var` could not declare.
 const lines = [
   "import cjs from './index.js';",
-  ...names.map((n) => `export const ${n} = cjs.${n};`),
+  ...names.map((n, i) => `const e${i} = cjs[${JSON.stringify(n)}];`),
+  `export { ${names.map((n, i) => `e${i} as ${n}`).join(', ')} };`,
   'export default cjs;',
   '',
 ];

@@ -1,5 +1,5 @@
-// Creation functions: tensor() from numbers, nested arrays or typed arrays; zeros, ones, full,
-// rand, randn, randint, randperm, arange, linspace, eye, and the *Like forms.
+// Creation functions: tensor() from numbers, nested arrays or typed arrays; zeros, ones, full, empty,
+// rand, randn, randint, randperm, arange, linspace, logspace, eye, and the *Like forms.
 import { Tensor } from '../tensor';
 import { checkShape, fmt, sizeOf } from '../shape';
 import { alloc } from '../storage';
@@ -186,6 +186,31 @@ export function linspace(start: number, end: number, steps: number, opts?: Tenso
   });
 }
 
+/**
+ * `steps` powers of base (default 10) whose exponents run evenly from start to end inclusive
+ * (torch.logspace), as torch's loop computes them: the exponents' step in double from the float32
+ * ends, the first half counted from start and the second back from end, each power in double.
+ */
+export function logspace(start: number, end: number, steps: number, base = 10, opts?: TensorOptions): Tensor {
+  checkNumber(start, 'logspace', 'start');
+  checkNumber(end, 'logspace', 'end');
+  checkNumber(base, 'logspace', 'base');
+  if (!Number.isSafeInteger(steps) || steps < 0) throw new Error(`logspace: steps must be a non-negative integer, got ${shown(steps)}`);
+  return filled([steps], 'logspace', opts, (d) => {
+    if (steps === 1) {
+      d[0] = base ** start;
+      return;
+    }
+    const a = Math.fround(start), b = Math.fround(end);
+    const step = Math.fround(b - a) / (steps - 1);
+    const half = Math.floor(steps / 2);
+    for (let i = 0; i < steps; i++) d[i] = base ** (i < half ? a + step * i : b - step * (steps - i - 1));
+  });
+}
+
+/** A tensor of the given shape (torch.empty): here its values are zeros, never leftover memory. */
+export const empty = (shape: readonly number[], opts?: TensorOptions): Tensor => filled(shape, 'empty', opts, () => {});
+
 /** Identity matrix [n, m] (m defaults to n). */
 export function eye(n: number, m = n): Tensor {
   const t = zeros(checkShape([n, m], 'eye'));
@@ -199,7 +224,17 @@ export const zerosLike = (t: Tensor): Tensor => zeros(checkTensor(t, 'zerosLike'
 export const onesLike = (t: Tensor): Tensor => ones(checkTensor(t, 'onesLike').shape);
 /** `value` in every element of t's shape (torch.full_like). */
 export const fullLike = (t: Tensor, value: number): Tensor => full(checkTensor(t, 'fullLike').shape, value);
+/** A tensor of t's shape (torch.empty_like): zeros, as empty's. */
+export const emptyLike = (t: Tensor): Tensor => empty(checkTensor(t, 'emptyLike').shape);
 /** Uniform in [0, 1) in t's shape (torch.rand_like). */
 export const randLike = (t: Tensor): Tensor => rand(checkTensor(t, 'randLike').shape);
 /** Standard normal in t's shape (torch.randn_like). */
 export const randnLike = (t: Tensor): Tensor => randn(checkTensor(t, 'randnLike').shape);
+
+/** Uniform integers in [0, high) or [low, high) in t's shape (torch.randint_like), as randint draws them. */
+export function randintLike(t: Tensor, high: number): Tensor;
+export function randintLike(t: Tensor, low: number, high: number): Tensor;
+export function randintLike(t: Tensor, a: number, b?: number): Tensor {
+  const shape = checkTensor(t, 'randintLike').shape;
+  return b === undefined ? randint(a, shape) : randint(a, b, shape);
+}

@@ -5,19 +5,17 @@
 // use a value written over after an op read it (versions.ts). torch also rewrites the graph of a
 // non-leaf tensor written in place with gradients on; here that is an error naming the out-of-place op.
 import { Tensor } from '../tensor';
-import { fmt, sameShape } from '../shape';
+import { contiguousStrides, fmt, sameShape } from '../shape';
 import { noGrad, isGradEnabled } from '../autograd';
 import { shown } from '../args';
 import { bumpVersion } from '../versions';
 import { assertNotInEpoch } from '../worker_owned';
 import { checkNumber, checkTensor, Operand } from './core';
-import { add, div, mul, pow, sub } from './binary';
-import { abs, exp, floor, log, log1p, neg, relu, sigmoid, sqrt, tan, tanh } from './unary';
-import { clamp } from './compare';
-import { maskedFill } from './more';
+import { add, div, mul, sub } from './binary';
+import { exp, floor, log1p, neg, tan } from './unary';
 import { expand } from './shape';
 import { ones, rand, randn } from './creation';
-import { addcdiv, addcmul, AddcOptions } from './products_more';
+import { bernoulli } from './sampling';
 
 /** Writes compute()'s result (of t's shape) into t's storage and returns t. */
 function inPlace(t: Tensor, what: string, operands: readonly unknown[], compute: () => Tensor): Tensor {
@@ -34,6 +32,40 @@ function inPlace(t: Tensor, what: string, operands: readonly unknown[], compute:
   return t;
 }
 
+/**
+ * The Tensor methods whose result has the tensor's own shape and that torch also has in place, as
+ * `name_` (sin_, clamp_, tril_, scatter_, indexAdd_ ...): each twin runs the method and writes its
+ * result into the tensor (twin below). add_ and sub_ take torch's alpha, which add and sub do not.
+ */
+export const IN_PLACE_TWINS = [
+  // One operand.
+  'neg', 'abs', 'exp', 'log', 'sqrt', 'relu', 'sigmoid', 'tanh', 'absolute', 'negative', 'sign', 'sgn',
+  'floor', 'ceil', 'round', 'trunc', 'fix', 'frac', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan',
+  'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'arcsinh', 'arccosh',
+  'arctanh', 'exp2', 'expm1', 'log2', 'log10', 'log1p', 'square', 'reciprocal', 'rsqrt', 'erf', 'erfc',
+  'erfinv', 'lgamma', 'digamma', 'i0', 'sinc', 'logit', 'deg2rad', 'rad2deg', 'nanToNum', 'polygamma',
+  'mvlgamma',
+  // Two or more, broadcast into the tensor's shape.
+  'mul', 'div', 'pow', 'multiply', 'divide', 'trueDivide', 'subtract', 'floorDivide', 'remainder',
+  'fmod', 'atan2', 'arctan2', 'hypot', 'copysign', 'nextafter', 'heaviside', 'xlogy', 'ldexp', 'gcd',
+  'lcm', 'floatPower', 'igamma', 'igammac', 'lerp', 'addcmul', 'addcdiv', 'clamp', 'clip', 'clampMin',
+  'clampMax', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'greater', 'greaterEqual', 'less', 'lessEqual',
+  'notEqual', 'logicalAnd', 'logicalOr', 'logicalXor', 'logicalNot', 'maskedFill',
+  // Products added to the tensor.
+  'addmm', 'addmv', 'addr', 'addbmm', 'baddbmm',
+  // Along a dim, or into chosen places.
+  'cumsum', 'cumprod', 'renorm', 'tril', 'triu', 'indexAdd', 'indexCopy', 'indexFill', 'indexReduce',
+  'scatter', 'scatterAdd', 'scatterReduce', 'maskedScatter', 'indexPut', 'put',
+] as const;
+
+/** A method that has an in-place twin. */
+export type InPlaceTwinName = (typeof IN_PLACE_TWINS)[number];
+
+/** The in-place twin of method `name` (torch's `name_`): the method's result for `args` written into t. */
+export function twin(t: Tensor, name: InPlaceTwinName, args: readonly unknown[]): Tensor {
+  return inPlace(t, `${name}_`, args, () => (t as unknown as Record<InPlaceTwinName, (...a: readonly unknown[]) => Tensor>)[name](...args));
+}
+
 /** t += other (broadcast into t's shape; torch's add_), times alpha when given. */
 export function add_(t: Tensor, other: Operand, alpha = 1): Tensor {
   checkNumber(alpha, 'add_', 'alpha');
@@ -44,39 +76,6 @@ export function sub_(t: Tensor, other: Operand, alpha = 1): Tensor {
   checkNumber(alpha, 'sub_', 'alpha');
   return inPlace(t, 'sub_', [other], () => sub(t, alpha === 1 ? other : mul(other instanceof Tensor ? other : Math.fround(other), alpha)));
 }
-/** t *= other (torch's mul_). */
-export const mul_ = (t: Tensor, other: Operand): Tensor => inPlace(t, 'mul_', [other], () => mul(t, other));
-/** t /= other (torch's div_). */
-export const div_ = (t: Tensor, other: Operand): Tensor => inPlace(t, 'div_', [other], () => div(t, other));
-/** t = t ** exponent (torch's pow_). */
-export const pow_ = (t: Tensor, exponent: Operand): Tensor => inPlace(t, 'pow_', [exponent], () => pow(t, exponent));
-/** t += value * tensor1 * tensor2 (torch's addcmul_: hand-written optimizers' moment updates). */
-export const addcmul_ = (t: Tensor, tensor1: Operand, tensor2: Operand, options?: AddcOptions): Tensor =>
-  inPlace(t, 'addcmul_', [tensor1, tensor2], () => addcmul(t, tensor1, tensor2, options));
-/** t += value * tensor1 / tensor2 (torch's addcdiv_). */
-export const addcdiv_ = (t: Tensor, tensor1: Operand, tensor2: Operand, options?: AddcOptions): Tensor =>
-  inPlace(t, 'addcdiv_', [tensor1, tensor2], () => addcdiv(t, tensor1, tensor2, options));
-/** t = -t. */
-export const neg_ = (t: Tensor): Tensor => inPlace(t, 'neg_', [], () => neg(t));
-/** t = |t|. */
-export const abs_ = (t: Tensor): Tensor => inPlace(t, 'abs_', [], () => abs(t));
-/** t = e ** t. */
-export const exp_ = (t: Tensor): Tensor => inPlace(t, 'exp_', [], () => exp(t));
-/** t = log(t). */
-export const log_ = (t: Tensor): Tensor => inPlace(t, 'log_', [], () => log(t));
-/** t = sqrt(t). */
-export const sqrt_ = (t: Tensor): Tensor => inPlace(t, 'sqrt_', [], () => sqrt(t));
-/** t = relu(t). */
-export const relu_ = (t: Tensor): Tensor => inPlace(t, 'relu_', [], () => relu(t));
-/** t = sigmoid(t). */
-export const sigmoid_ = (t: Tensor): Tensor => inPlace(t, 'sigmoid_', [], () => sigmoid(t));
-/** t = tanh(t). */
-export const tanh_ = (t: Tensor): Tensor => inPlace(t, 'tanh_', [], () => tanh(t));
-/** t limited to [min, max] in place (torch's clamp_; bounds as clamp's). */
-export const clamp_ = (t: Tensor, min?: Tensor | number | null, max?: Tensor | number | null): Tensor => inPlace(t, 'clamp_', [min, max], () => clamp(t, min, max));
-/** value where mask (broadcast to t) is nonzero (torch's masked_fill_). */
-export const maskedFill_ = (t: Tensor, mask: Tensor, value: number): Tensor => inPlace(t, 'maskedFill_', [mask], () => maskedFill(t, mask, value));
-
 /** Every element set to value (torch's fill_). */
 export function fill_(t: Tensor, value: number): Tensor {
   if (typeof value !== 'number') throw new Error(`fill_: value must be a number, got ${shown(value)}`);
@@ -95,6 +94,38 @@ export function copy_(t: Tensor, src: Tensor): Tensor {
   checkTensor(src, 'copy_ src');
   return inPlace(t, 'copy_', [src], () => expand(src, t.shape));
 }
+/**
+ * The main diagonal set to value (torch's fill_diagonal_): of a matrix, or of a tensor whose dims are
+ * all one length; a tall matrix's diagonal starts again below the square when wrap is true (NumPy's
+ * fill_diagonal).
+ */
+export function fillDiagonal_(t: Tensor, value: number, wrap = false): Tensor {
+  const what = 'fillDiagonal_';
+  checkTensor(t, what);
+  checkNumber(value, what, 'value');
+  if (typeof wrap !== 'boolean') throw new Error(`${what}: wrap must be true or false, got ${shown(wrap)}`);
+  if (t.ndim < 2) throw new Error(`${what}: expects a tensor with at least 2 dimensions, got shape ${fmt(t.shape)}`);
+  if (t.ndim > 2 && t.shape.some((n) => n !== t.shape[0])) throw new Error(`${what}: all dimensions must be of equal length beyond 2-D, got shape ${fmt(t.shape)}`);
+  // Every step-th element from the first, step the sum of t's strides: min(shape) of them, or for a
+  // wrapped matrix all of them, as NumPy's a.flat[::cols + 1].
+  const step = contiguousStrides(t.shape).reduce((a, b) => a + b, 0);
+  const count = wrap && t.ndim === 2 ? Math.ceil(t.size / step) : Math.min(...t.shape);
+  return inPlace(t, what, [], () => {
+    for (let k = 0; k < count; k++) t.data[k * step] = value;
+    return t;
+  });
+}
+
+/**
+ * 0 / 1 draws, 1 with probability p (a number, or a tensor broadcast to t's shape; default 0.5),
+ * written in (torch's bernoulli_).
+ */
+export function bernoulli_(t: Tensor, p: Tensor | number = 0.5): Tensor {
+  checkTensor(t, 'bernoulli_');
+  if (p instanceof Tensor) return inPlace(t, 'bernoulli_', [p], () => bernoulli(expand(p, t.shape)));
+  return inPlace(t, 'bernoulli_', [], () => bernoulli(t, p));
+}
+
 /** Uniform draws in [from, to) (torch's uniform_; default [0, 1)). */
 export function uniform_(t: Tensor, from = 0, to = 1): Tensor {
   checkNumber(from, 'uniform_', 'from');

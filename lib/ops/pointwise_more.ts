@@ -16,7 +16,7 @@ import { abs, acos, acosh, asin, asinh, atan, atanh, exp, log, log1p, neg, sign,
 import { clamp } from './compare';
 import { eq, ge, gt, le, lt, ne, where } from './more';
 import { cat } from './join';
-import { swapaxes } from './composed';
+import { isnan, swapaxes } from './composed';
 import { nonzero } from './mask_select';
 
 type Pair = (x: number, y: number) => number;
@@ -307,11 +307,31 @@ export function rad2deg(x: Tensor): Tensor {
   return mul(x, 180 / Math.PI);
 }
 
+/**
+ * a or b by wins(a, b), but never a NaN beside a number: fmax's and fmin's choice as a where(), so the
+ * gradient goes whole to the side chosen (to a on a tie), as torch's.
+ */
+function nanIgnoring(what: string, wins: (a: Tensor, b: Tensor) => Tensor, a: Operand, b: Operand): Tensor {
+  const ta = asTensor(a, what);
+  const tb = asTensor(b, what);
+  broadcastShapes(ta.shape, tb.shape, what);
+  return composedOf((own) => where(own(noGrad(() => logicalOr(own(wins(ta, tb)), own(isnan(tb))))), ta, tb), [ta, tb]);
+}
+
+/** Element-wise maximum, broadcast, that takes the number where one side is NaN (torch.fmax; NaN where both are). */
+export const fmax = (a: Operand, b: Operand): Tensor => nanIgnoring('fmax', ge, a, b);
+/** Element-wise minimum, broadcast, that takes the number where one side is NaN (torch.fmin; NaN where both are). */
+export const fmin = (a: Operand, b: Operand): Tensor => nanIgnoring('fmin', le, a, b);
+
 // torch's other names for the library's functions.
 /** torch.sgn: sign, for real tensors. */
 export const sgn = (x: Tensor): Tensor => sign(x);
 /** torch.clip: clamp. */
 export const clip = (x: Tensor, min?: Tensor | number | null, max?: Tensor | number | null): Tensor => clamp(x, min, max);
+/** torch.clamp_min: clamp with a lower bound alone. */
+export const clampMin = (x: Tensor, min: Tensor | number): Tensor => clamp(x, min, null);
+/** torch.clamp_max: clamp with an upper bound alone. */
+export const clampMax = (x: Tensor, max: Tensor | number): Tensor => clamp(x, null, max);
 /** torch.absolute: abs. */
 export const absolute = (x: Tensor): Tensor => abs(x);
 /** torch.negative: neg. */

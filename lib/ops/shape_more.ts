@@ -3,7 +3,7 @@
 // fliplr, flipud, rot90 and takeAlongDim. Each is made of the library's shape, join and index ops
 // (copies where torch returns views, as reshape and expand are here), so the gradients are theirs.
 import { Tensor } from '../tensor';
-import { broadcastShapes, fmt, normDim, normDims } from '../shape';
+import { broadcastShapes, checkShape, fmt, normDim, normDims } from '../shape';
 import { shown } from '../args';
 import { checkTensor, composedOf } from './core';
 import { expand, reshape, transpose } from './shape';
@@ -16,6 +16,11 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor(x, 'broadcastTo');
   if (!Array.isArray(shape)) throw new Error(`broadcastTo: shape must be an array of sizes, got ${shown(shape)}`);
   return expand(x, shape);
+}
+
+/** The shape the given shapes broadcast to (torch.broadcast_shapes; a number n stands for the shape [n]). */
+export function broadcastShapesOf(...shapes: (readonly number[] | number)[]): number[] {
+  return shapes.reduce<number[]>((s, shape) => broadcastShapes(s, checkShape(typeof shape === 'number' ? [shape] : shape, 'broadcastShapes'), 'broadcastShapes'), []);
 }
 
 /** The tensors expanded to their common broadcast shape (torch.broadcast_tensors). */

@@ -175,7 +175,7 @@ export function erfinv(x: Tensor): Tensor {
 }
 
 /** I0(x) or I1(x) (order 0 or 1): the power series sum (x/2)^(2k+order) / (k! (k+order)!), in double. */
-function besselI(order: 0 | 1, x: number): number {
+export function besselI(order: 0 | 1, x: number): number {
   if (Number.isNaN(x)) return NaN;
   const ax = Math.abs(x);
   if (ax > 720) return order === 0 || x > 0 ? Infinity : -Infinity;

@@ -7,7 +7,7 @@ import { Loss } from '../nn/loss';
 import { Optimizer } from '../optim/optimizer';
 import { noGrad } from '../autograd';
 import { tidy } from '../memory';
-import { liveSpareNormal, manualSeed, rngState, setRngState } from '../random';
+import { liveSpareNormal, manualSeed, rngWords, setRngWords } from '../random';
 import { gatherRows, order, shardOf } from './batches';
 import { BatchTally, checkMetrics, MetricName } from './metrics';
 import { Progress } from './progress';
@@ -240,11 +240,11 @@ function shareBuffers(group: ProcessGroup, model: Module): Promise<void> {
 
 /** Starts every rank from rank 0's parameters, buffers and generator state (the same shuffles and Dropout masks). */
 async function startTogether(group: ProcessGroup, model: Module): Promise<void> {
-  const words = Float64Array.from(rngState());
+  const words = Float64Array.from(rngWords());
   const spare = liveSpareNormal();
   await Promise.all([group.broadcastArrays([...model.parameters().map((p) => p.data), ...model.namedBuffers().map(([, b]) => b.data)], 0),
     group.broadcastArrays([words, spare], 0)]);
-  setRngState(Uint32Array.from(words));
+  setRngWords(Uint32Array.from(words));
 }
 
 /** Each parameter's gradient storage, for averaging over the ranks (zeros standing in for a missing one). */

@@ -11,7 +11,7 @@ import { Linear } from '../nn/linear';
 import { ReLU, Sigmoid, Tanh } from '../nn/activation';
 import { Dropout } from '../nn/dropout';
 import { BatchNorm1d } from '../nn/batchnorm';
-import { rngState, setRngState } from '../random';
+import { rngWords, setRngWords } from '../random';
 import { BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss } from '../nn/loss';
 import { Optimizer } from '../optim/optimizer';
 import { packHyper, Unary } from '../backend/backend';
@@ -169,7 +169,7 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
         if (spec.batchCorrect) spec.batchCorrect = new Int32Array(epochs * batches);
       }
       spec.hyper = packHyper(optimizer.fusedState()!.hyper); // the current lr and step count
-      const rng = rngState();
+      const rng = rngWords();
       spec.rng = rng;
       const held = holdForEpoch(trained);
       let done: number;
@@ -178,7 +178,7 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
       } finally {
         held.release();
       }
-      setRngState(rng);
+      setRngWords(rng);
       optimizer.advanceSteps(done);
       // As after an eager step: each parameter's .grad holds the last batch's gradient.
       for (const p of optimizer.params) p.setOwnGrad(new Tensor(grads.get(p) as Float32Array, p.shape));
