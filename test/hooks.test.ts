@@ -3,7 +3,7 @@
 // pattern), and full backward hooks (a layer's gradients seen, a ReLU's replaced: guided
 // backpropagation), against torch 1.13; module forward pre-hooks and hooks replacing inputs and outputs,
 // firing wherever forward is called from (Sequential, call(), fit's eager loop in place of its native
-// one), and removal restoring the module; then the errors.
+// one) and on a recurrent module's forwardWithState, and removal restoring the module; then the errors.
 import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { nn, optim } from '../lib/index';
@@ -138,6 +138,43 @@ describe('module forward hooks', () => {
     expect(Object.prototype.hasOwnProperty.call(lin, 'forward')).toBe(false);
     expect(lin.forward).toBe(nn.Linear.prototype.forward);
     expect(lin.stateDict()).toHaveProperty('weight');
+  });
+
+  it('hooks fire on forwardWithState too (torch\'s call of a recurrent module): they see and replace its output, the states kept', () => {
+    bp.manualSeed(4);
+    const lstm = new nn.LSTM(3, 4);
+    const x = bp.randn([5, 2, 3]);
+    const plain = lstm.forwardWithState(x.mul(2));
+    const seen: number[][] = [];
+    const pre = lstm.registerForwardPreHook((_m, [v, ...rest]) => [v.mul(2), ...rest]);
+    const post = lstm.registerForwardHook((_m, _inputs, out) => { seen.push([...out.shape]); return out.add(1); });
+    const hooked = lstm.forwardWithState(x);
+    expect(seen).toEqual([[5, 2, 4]]);
+    expect(Array.from(hooked.output.data)).toEqual(Array.from(plain.output.data).map((v) => Math.fround(v + 1)));
+    expect(Array.from(hooked.hN.data)).toEqual(Array.from(plain.hN.data));
+    expect(Array.from(hooked.cN!.data)).toEqual(Array.from(plain.cN!.data));
+    expect(Array.from(lstm.forward(x).data)).toEqual(Array.from(hooked.output.data));
+    expect(seen.length).toBe(2);
+    pre.remove();
+    post.remove();
+    expect(Object.prototype.hasOwnProperty.call(lstm, 'forwardWithState')).toBe(false);
+    expect(lstm.forwardWithState).toBe(nn.LSTM.prototype.forwardWithState);
+
+    const cell = new nn.LSTMCell(3, 4);
+    const h0 = bp.randn([2, 4], { requiresGrad: true });
+    let grads: (bp.Tensor | null)[] = [];
+    const handle = cell.registerFullBackwardHook((_m, gi) => { grads = gi; });
+    const kept = cell.registerForwardHook((_m, _inputs, h) => { seen.push([...h.shape]); });
+    const step = cell.forwardWithState(x.select(0, 0), h0);
+    expect(seen[2]).toEqual([2, 4]);
+    step.h.sum().backward();
+    expect(grads.length).toBe(2);
+    expect(grads[0]).toBe(null);
+    expect(grads[1]!.shape).toEqual([2, 4]);
+    expect(Array.from(grads[1]!.data)).toEqual(Array.from(h0.grad!.data));
+    handle.remove();
+    kept.remove();
+    expect(cell.forwardWithState).toBe(nn.LSTMCell.prototype.forwardWithState);
   });
 
   it("fit runs its eager loop when a layer or a parameter has hooks, and the hooks fire on every batch", async () => {

@@ -1,6 +1,7 @@
 // Module hooks: forward pre-hooks and hooks (inputs and output seen and replaceable) and full
 // backward hooks (the gradients of a module's inputs and output), run wherever the module's forward
-// is called from: while a module has any, its forward is an instance property that runs them.
+// (or forwardWithState) is called from: while a module has any, those are instance properties that
+// run them.
 import { Tensor } from '../tensor';
 import type { RemovableHandle } from '../tensor';
 import { isGradEnabled, noGrad } from '../autograd';
@@ -16,8 +17,15 @@ export type ForwardHook = (module: Module, inputs: Tensor[], output: Tensor) => 
 /** A full backward hook: sees the gradients of the module's inputs and output; may return replacement input gradients. */
 export type FullBackwardHook = (module: Module, gradInput: (Tensor | null)[], gradOutput: Tensor[]) => (Tensor | null)[] | void;
 
-/** A module's hooks, and the forward its own instance had before them (null: its class's). */
-interface Hooks { pre: ForwardPreHook[]; post: ForwardHook[]; backward: FullBackwardHook[]; ownForward: ((...inputs: Tensor[]) => Tensor) | null }
+// The methods hooks wrap: forward, and the recurrent modules' forwardWithState (torch's module call
+// returns the states with the output; here that call is forwardWithState), whose hooks see the output
+// tensor of its result (`output`, or LSTMCell's `h`) and may replace it, the states left as they are.
+const HOOKED = ['forward', 'forwardWithState'] as const;
+type HookedName = (typeof HOOKED)[number];
+type Run = (...inputs: Tensor[]) => unknown;
+
+/** A module's hooks, and the hooked methods its own instance had before them (null: its class's). */
+interface Hooks { pre: ForwardPreHook[]; post: ForwardHook[]; backward: FullBackwardHook[]; own: Map<HookedName, Run | null> }
 const hooksOf = new WeakMap<Module, Hooks>();
 
 /** Whether a module has forward or backward hooks (weightNorm and spectralNorm add pre-hooks). */
@@ -25,38 +33,55 @@ export function hasModuleHooks(m: Module): boolean {
   return hooksOf.has(m);
 }
 
+/** The field of a forwardWithState result that holds its output: `output` (RNN, LSTM, GRU) or `h` (LSTMCell). */
+function outputField(result: object): 'output' | 'h' {
+  return 'output' in result ? 'output' : 'h';
+}
+
+/** `inner` run with the module's hooks: pre-hooks on the inputs, hooks on the output, the backward watch over both. */
+function hookedRun(hooks: Hooks, name: HookedName, inner: Run): Run {
+  return function hooked(this: Module, ...inputs: Tensor[]): unknown {
+    let args = inputs;
+    for (const pre of [...hooks.pre]) {
+      const r = pre(this, args);
+      if (r !== undefined) args = Array.isArray(r) ? r : [r];
+    }
+    const watch = hooks.backward.length > 0 && isGradEnabled() ? backwardWatch(this, [...hooks.backward], args) : null;
+    if (watch) args = watch.inputs;
+    const result = inner.apply(this, args);
+    const field = name === 'forward' ? null : outputField(result as object);
+    let out = (field ? (result as Record<string, unknown>)[field] : result) as Tensor;
+    for (const post of [...hooks.post]) {
+      const r = post(this, args, out);
+      if (r !== undefined) out = r;
+    }
+    if (watch) out = watch.output(out);
+    if (!field) return out;
+    return out === (result as Record<string, unknown>)[field] ? result : { ...(result as object), [field]: out };
+  };
+}
+
 /**
- * Adds a hook of `kind`, wrapping the module's forward in an instance property while it has any:
- * every caller of forward (call(), Sequential, a parent module) runs the hooks, and the library's
- * paths that replace a layer's forward by a kernel (runsOwnForward: Sequential's fused pairs, fit's
- * native loop) see a forward of the instance's own and run it instead.
+ * Adds a hook of `kind`, wrapping the module's forward (and forwardWithState, where it has one) in
+ * instance properties while it has any: every caller of forward (call(), Sequential, a parent
+ * module) runs the hooks, and the library's paths that replace a layer's forward by a kernel
+ * (runsOwnForward: Sequential's fused pairs, fit's native loop) see a forward of the instance's own
+ * and run it instead.
  */
 export function addModuleHook(m: Module, kind: 'pre' | 'post' | 'backward', fn: ForwardPreHook | ForwardHook | FullBackwardHook): RemovableHandle {
   const method = kind === 'pre' ? 'ForwardPreHook' : kind === 'post' ? 'ForwardHook' : 'FullBackwardHook';
   if (typeof fn !== 'function') throw new Error(`${m.constructor.name}.register${method}: fn must be a function, got ${typeof fn}`);
+  const fields = m as unknown as Record<HookedName, Run | undefined>;
   let h = hooksOf.get(m);
   if (!h) {
-    const own = Object.prototype.hasOwnProperty.call(m, 'forward') ? (m as unknown as { forward: Hooks['ownForward'] }).forward : null;
-    const hooks: Hooks = h = { pre: [], post: [], backward: [], ownForward: own };
-    const inner = own ?? (Object.getPrototypeOf(m) as Module).forward;
-    Object.defineProperty(m, 'forward', {
-      configurable: true, writable: true, enumerable: false,
-      value: function hooked(this: Module, ...inputs: Tensor[]): Tensor {
-        let args = inputs;
-        for (const pre of [...hooks.pre]) {
-          const r = pre(this, args);
-          if (r !== undefined) args = Array.isArray(r) ? r : [r];
-        }
-        const watch = hooks.backward.length > 0 && isGradEnabled() ? backwardWatch(this, [...hooks.backward], args) : null;
-        if (watch) args = watch.inputs;
-        let out = inner.apply(this, args);
-        for (const post of [...hooks.post]) {
-          const r = post(this, args, out);
-          if (r !== undefined) out = r;
-        }
-        return watch ? watch.output(out) : out;
-      },
-    });
+    const hooks: Hooks = h = { pre: [], post: [], backward: [], own: new Map() };
+    for (const name of HOOKED) {
+      if (typeof fields[name] !== 'function') continue;
+      const own = Object.prototype.hasOwnProperty.call(m, name) ? (fields[name] as Run) : null;
+      hooks.own.set(name, own);
+      const inner = own ?? ((Object.getPrototypeOf(m) as Record<HookedName, Run>)[name]);
+      Object.defineProperty(m, name, { configurable: true, writable: true, enumerable: false, value: hookedRun(hooks, name, inner) });
+    }
     hooksOf.set(m, hooks);
   }
   const list = (kind === 'pre' ? h.pre : kind === 'post' ? h.post : h.backward) as unknown[];
@@ -67,10 +92,12 @@ export function addModuleHook(m: Module, kind: 'pre' | 'post' | 'backward', fn: 
       const at = list.indexOf(fn);
       if (at >= 0) list.splice(at, 1);
       if (hooks.pre.length || hooks.post.length || hooks.backward.length || hooksOf.get(m) !== hooks) return;
-      // The last one gone: the instance's forward as it was.
+      // The last one gone: the instance's methods as they were.
       hooksOf.delete(m);
-      if (hooks.ownForward) Object.defineProperty(m, 'forward', { configurable: true, writable: true, enumerable: true, value: hooks.ownForward });
-      else delete (m as unknown as { forward?: unknown }).forward;
+      for (const [name, own] of hooks.own) {
+        if (own) Object.defineProperty(m, name, { configurable: true, writable: true, enumerable: true, value: own });
+        else delete fields[name];
+      }
     },
   };
 }
