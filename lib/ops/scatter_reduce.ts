@@ -13,6 +13,7 @@ import { indexList } from './index_ops';
 import { scatterPositions } from './scatter';
 import { div, mul } from './binary';
 import { pickAt } from './offsets';
+import { maskedFill, where as choose } from './more';
 
 /** How scatterReduce folds the elements that land on one place. */
 export type ScatterReduction = 'sum' | 'prod' | 'mean' | 'amax' | 'amin';
@@ -126,12 +127,51 @@ function includeSelfOf(options: ScatterReduceOptions | undefined, what: string):
 function folded(x: Tensor, where: Int32Array, src: Tensor, reduce: ScatterReduction, includeSelf: boolean, op: string): Tensor {
   const { y, count } = fold(x.data, where, src.data, reduce, includeSelf);
   const out = record(y, [...x.shape], [x, src], op, (gy) => foldGrads(gy, x, where, src, reduce, includeSelf, y, count));
-  if (out.node && reduce !== 'prod') out.node.graphBackward = (gy) => foldGraphGrads(gy, x, where.slice(), src, reduce, includeSelf, y, count);
+  if (out.node) {
+    const at = where.slice();
+    out.node.graphBackward = (gy) => (reduce === 'prod' ? prodGraphGrads(gy, x, at, src, includeSelf, op) : foldGraphGrads(gy, x, at, src, reduce, includeSelf, y, count));
+  }
   return out;
 }
 
+/** A constant 0/1 tensor of t's shape: 1 where `on` says so. */
+function maskOf(t: Tensor, on: (i: number) => boolean): Tensor {
+  const m = allocOutput(t.size);
+  for (let i = 0; i < m.length; i++) m[i] = on(i) ? 1 : 0;
+  return new Tensor(m, [...t.shape]);
+}
+
 /**
- * foldGrads in recorded ops for createGraph, but for 'prod' (which has none): gy divided by the
+ * The product's gradients as torch's rule writes them, in recorded ops (the folds among them, so that
+ * they can be differentiated again): x's is gy times the fold over x with its zeros taken as 1, over
+ * those x; src's is gy times the fold with src taken as 1 where it is its place's only zero, else gy
+ * times the product over src with its zeros taken as 1.
+ */
+function prodGraphGrads(gy: Tensor, x: Tensor, at: Int32Array, src: Tensor, includeSelf: boolean, op: string): (Tensor | null)[] {
+  const xd = x.data, sd = src.data;
+  let gx: Tensor | null = null, gs: Tensor | null = null;
+  if (x.requiresGrad) {
+    const xOnes = maskedFill(x, maskOf(x, (i) => xd[i] === 0), 1);
+    gx = div(mul(gy, folded(xOnes, at, src, 'prod', includeSelf, op)), xOnes);
+    if (!includeSelf) {
+      const folds = new Set(at);
+      gx = mul(gx, maskOf(x, (i) => !folds.has(i)));
+    }
+  }
+  if (src.requiresGrad) {
+    const zeros = new Float32Array(x.size);
+    for (let e = 0; e < at.length; e++) if (sd[e] === 0) zeros[at[e]] += 1;
+    const single = maskOf(src, (e) => sd[e] === 0 && zeros[at[e]] === 1);
+    const without = folded(x, at, maskedFill(src, single, 1), 'prod', includeSelf, op);
+    const result = folded(x, at, src, 'prod', includeSelf, op);
+    gs = choose(single, pickAt(mul(gy, without), at, src.shape),
+      div(pickAt(mul(gy, result), at, src.shape), maskedFill(src, maskOf(src, (e) => sd[e] === 0), 1)));
+  }
+  return [gx, gs];
+}
+
+/**
+ * foldGrads in recorded ops for createGraph, but for 'prod' (prodGraphGrads): gy divided by the
  * mean's counts or shared among an extreme's ties, times 0/1 masks of the places that took part,
  * src's picked at `where`. The counts, ties and masks are constants, as in torch's rule.
  */
