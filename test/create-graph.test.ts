@@ -150,6 +150,10 @@ const CASES: Case[] = [
   { name: 'amax, amin and the Infinity norm', inputs: [{ shape: [3, 4] }], ours: (a) => bp.amax(a, 1).mul(bp.amin(a, 0).sum()).add(a.norm(Infinity, 1)).add(bp.amax(a)), py: "a.amax(1) * a.amin(0).sum() + a.norm(float('inf'), 1) + a.amax()" },
   { name: 'xlogy, logaddexp2, copysign, igamma and igammac', inputs: [{ shape: [2, 3], lo: 0.5, hi: 2 }, { shape: [2, 3], lo: 0.5, hi: 2 }], ours: (a, b) => bp.xlogy(a, b).add(bp.logaddexp2(a, b)).add(bp.copysign(a, b.sub(1))).add(bp.igamma(2.5, b)).add(bp.igammac(1.5, b.mul(a))), py: 'torch.xlogy(a, b) + torch.logaddexp2(a, b) + torch.copysign(a, b - 1) + torch.igamma(torch.full_like(b, 2.5), b) + torch.igammac(torch.full_like(b, 1.5), b * a)' },
   { name: 'i0, i1 and floatPower', inputs: [{ shape: [2, 3], lo: 0.5, hi: 2 }, { shape: [2, 3], lo: 0.5, hi: 2 }], ours: (a, b) => bp.i0(a).add(bp.i1(a.mul(b))).add(bp.floatPower(a, b)), py: 'torch.i0(a) + torch.special.i1(a * b) + torch.float_power(a, b)' },
+  { name: 'special: ndtr, ndtri, logNdtr, erfcx, xlog1py, i0e, i1e and entr', inputs: [{ shape: [2, 3], lo: 0.1, hi: 0.9 }, { shape: [2, 3], lo: -2, hi: 2 }],
+    ours: (a, b) => bp.special.ndtr(b).add(bp.special.ndtri(a)).add(bp.special.logNdtr(b.mul(2))).add(bp.special.erfcx(b)).add(bp.special.xlog1py(b, a))
+      .add(bp.special.i0e(b)).add(bp.special.i1e(b.mul(a))).add(bp.special.entr(a)),
+    py: 'torch.special.ndtr(b) + torch.special.ndtri(a) + torch.special.log_ndtr(b * 2) + torch.special.erfcx(b) + torch.special.xlog1py(b, a) + torch.special.i0e(b) + torch.special.i1e(b * a) + torch.special.entr(a)' },
   { name: 'scatterReduce and indexReduce prod, through zeros in x and src', inputs: [{ shape: [3, 4] }, { shape: [3, 4] }],
     ours: (a, b) => {
       const i = bp.tensor([[0, 1, 1, 0], [0, 2, 1, 1], [1, 0, 2, 1]]);
@@ -578,4 +582,16 @@ eachBackend('createGraph through ctcLoss', () => {
       Array.from(gl.data).forEach((a, i) => expect(Math.abs(a - pl.data[i]), `log-probabilities' gradient [${i}]`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(pl.data[i]))));
     });
   }
+});
+
+// torch 1.13 has no derivative of the Bessel functions at all: their recorded derivatives are checked
+// against central differences of the kernels' first derivative, which test/special.test.ts checks
+// against the derivatives' formulas.
+eachBackend('createGraph through bp.special\'s Bessel functions', () => {
+  it('the gradient with a graph is the plain one, its Hessian product the plain gradient\'s central difference', () => {
+    const S = bp.special;
+    expectSecondOrderLikeDifferences((a, b) => S.besselJ0(a).mul(S.besselJ1(b)).add(S.besselY0(a).mul(b)).add(S.besselY1(b.add(a)))
+      .add(S.modifiedBesselK0(a).mul(S.modifiedBesselK1(b))).add(S.scaledModifiedBesselK0(a.mul(b))).add(S.scaledModifiedBesselK1(b)).add(S.sphericalBesselJ0(a.mul(3))).sum(),
+    [values(6, 911, 0.3, 3), values(6, 912, 0.5, 14)], [[6], [6]], [values(6, 913), values(6, 914)]);
+  });
 });

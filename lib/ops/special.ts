@@ -22,7 +22,7 @@ import { pairOp } from './pointwise_more';
  * f(x) elementwise with the gradient gy * df(x, f(x)) (none when df is null); `slope`, the same
  * derivative as recorded ops of x and the output, is createGraph's (none: that walk's error names it).
  */
-function unaryOf(x: Tensor, what: string, f: (v: number) => number, df: ((v: number, out: number) => number) | null,
+export function unaryOf(x: Tensor, what: string, f: (v: number) => number, df: ((v: number, out: number) => number) | null,
   slope?: (x: Tensor, y: Tensor) => Tensor): Tensor {
   checkTensor(x, what);
   const y = allocOutput(x.size);
