@@ -9,6 +9,8 @@ import { eachBackend } from './helpers/backends';
 import { haveTorch, noteIfNoTorch } from './helpers/torch';
 import { CallInput, expectCallsLikeTorch, inputMaker, TorchCall } from './helpers/torch_calls';
 
+const F = bp.nn.functional;
+
 const x = inputMaker(5300);
 /** A constant input of the given integer values (indices). */
 const ints = (shape: number[], data: number[]): CallInput => ({ shape, data, grad: false });
@@ -94,10 +96,27 @@ const STRUCTURES: TorchCall[] = [
 ];
 
 noteIfNoTorch('session 52 torch functions against torch');
+/** torch's other names in nn.functional and linalg (session 58). */
+const NAMES: TorchCall[] = [
+  // (torch's upsample_nearest and upsample_bilinear, deprecated, warn on stderr: their definitions, interpolate's calls, stand in.)
+  { name: 'F.upsample, upsampleNearest, upsampleBilinear', inputs: { a: x([1, 2, 3, 3]) },
+    ours: (t) => bp.cat([F.upsample(t.a, { scaleFactor: 2, mode: 'bilinear' }).reshape([-1]), F.upsampleNearest(t.a, { size: 5 }).reshape([-1]), F.upsampleBilinear(t.a, { scaleFactor: 2 }).reshape([-1])]),
+    py: 'torch.cat([F.interpolate(a, scale_factor=2, mode="bilinear").reshape(-1), F.interpolate(a, size=5, mode="nearest").reshape(-1), F.interpolate(a, scale_factor=2, mode="bilinear", align_corners=True).reshape(-1)])' },
+  { name: 'F.pdist and the adaptive max poolings with indices', inputs: { a: x([4, 3]), b: x([1, 2, 5, 7]) },
+    ours: (t) => bp.cat([F.pdist(t.a), F.adaptiveMaxPool2dWithIndices(t.b, [2, 3]).values.reshape([-1]), F.adaptiveMaxPool2dWithIndices(t.b, 3).indices.reshape([-1]),
+      F.adaptiveMaxPool1dWithIndices(t.a.reshape([1, 3, 4]), 3).indices.reshape([-1])]),
+    py: 'torch.cat([F.pdist(a), F.adaptive_max_pool2d(b, (2, 3)).reshape(-1), F.adaptive_max_pool2d(b, 3, return_indices=True)[1].float().reshape(-1), F.adaptive_max_pool1d(a.reshape(1, 3, 4), 3, return_indices=True)[1].float().reshape(-1)])' },
+  { name: 'linalg.diagonal (the last two dims) and linalg.matmul', inputs: { a: x([2, 3, 4]), b: x([4, 2]) },
+    ours: (t) => bp.cat([bp.linalg.diagonal(t.a).reshape([-1]), bp.linalg.diagonal(t.a, 1, 0, 2).reshape([-1]), bp.linalg.matmul(t.a, t.b).reshape([-1])]),
+    py: 'torch.cat([torch.linalg.diagonal(a).reshape(-1), torch.linalg.diagonal(a, offset=1, dim1=0, dim2=2).reshape(-1), torch.linalg.matmul(a, b).reshape(-1)])' },
+];
+
 eachBackend('torch functions', () => {
   it.runIf(haveTorch)(`products: ${PRODUCTS.length} calls, values and gradients as torch's`, () => expectCallsLikeTorch(PRODUCTS, 4e-6));
   it.runIf(haveTorch)(`shapes and joins: ${SHAPES.length} calls`, () => expectCallsLikeTorch(SHAPES));
   it.runIf(haveTorch)(`structures: ${STRUCTURES.length} calls`, () => expectCallsLikeTorch(STRUCTURES));
+
+  it.runIf(haveTorch)(`other names: ${NAMES.length} calls`, () => expectCallsLikeTorch(NAMES));
 
   it('gives the shapes torch gives', () => {
     const a = bp.randn([2, 7]);

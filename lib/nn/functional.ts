@@ -35,6 +35,9 @@ export {
   interpolate, unfold, fold, oneHot, gridSample, affineGrid, pixelShuffle, pixelUnshuffle,
 } from '../ops';
 export { pairwiseDistance } from '../ops/structure';
+export { pdist } from '../ops/structure_more';
+export { adaptiveMaxPool1dWithIndices, adaptiveMaxPool2dWithIndices } from '../ops/adaptive';
+export { upsample, upsampleNearest, upsampleBilinear } from './pad_resize';
 export { batchNorm, instanceNorm, localResponseNorm } from './instancenorm';
 export { bilinear, channelShuffle } from './bilinear';
 export { lpPool1d, lpPool2d } from './lppool';

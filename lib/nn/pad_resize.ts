@@ -192,6 +192,15 @@ export class UpsamplingBilinear2d extends Upsample {
   }
 }
 
+/** torch.nn.functional.upsample: interpolate (torch's older name). */
+export const upsample = (x: Tensor, options: InterpolateOptions): Tensor => interpolate(x, options);
+/** torch.nn.functional.upsample_nearest: interpolate in mode 'nearest'. */
+export const upsampleNearest = (x: Tensor, options: UpsamplingOptions): Tensor =>
+  interpolate(x, { ...optionsOf(options, 'upsampleNearest', { size: 'value', scaleFactor: 'value' }), mode: 'nearest' });
+/** torch.nn.functional.upsample_bilinear: interpolate in mode 'bilinear' with the corners aligned. */
+export const upsampleBilinear = (x: Tensor, options: UpsamplingOptions): Tensor =>
+  interpolate(x, { ...optionsOf(options, 'upsampleBilinear', { size: 'value', scaleFactor: 'value' }), mode: 'bilinear', alignCorners: true });
+
 /** Channels to space, as torch.nn.PixelShuffle: [*, C r^2, H, W] to [*, C, H r, W r] (see pixelShuffle). */
 export class PixelShuffle extends Module {
   /** r, as given. */

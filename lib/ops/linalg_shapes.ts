@@ -3,7 +3,7 @@
 // their gradients (and createGraph's) are those ops'.
 import { Tensor } from '../tensor';
 import { fmt, sizeOf } from '../shape';
-import { checkInt } from './structure';
+import { checkInt, diagonal as diagonalOf } from './structure';
 import { checkTensor, composedOf } from './core';
 import { reshape, unsqueeze, expand, permute } from './shape';
 import { cat } from './join';
@@ -75,4 +75,9 @@ export function tensorsolve(A: Tensor, Bm: Tensor, dims?: readonly number[]): Te
     const x = own(solve(own(reshape(a, [Bm.size, Bm.size])), own(reshape(Bm, [Bm.size]))));
     return reshape(x, xShape);
   }, [A, Bm]);
+}
+
+/** The diagonals of A's matrices (torch.linalg.diagonal): diagonal with its dims defaulting to the last two, not the first. */
+export function diagonal(A: Tensor, offset = 0, dim1 = -2, dim2 = -1): Tensor {
+  return diagonalOf(A, offset, dim1, dim2);
 }
