@@ -178,28 +178,31 @@ export class Upsample extends Module {
 /** The size or the factor of an UpsamplingNearest2d or UpsamplingBilinear2d (one of the two). */
 export type UpsamplingOptions = Pick<InterpolateOptions, 'size' | 'scaleFactor'>;
 
+/** interpolate's options for upsampling by nearest neighbour: the size or factor given, checked. */
+const nearestOf = (options: UpsamplingOptions, what: string): InterpolateOptions => ({ ...optionsOf(options, what, { size: 'value', scaleFactor: 'value' }), mode: 'nearest' });
+/** interpolate's options for upsampling bilinearly with the corners aligned. */
+const bilinearOf = (options: UpsamplingOptions, what: string): InterpolateOptions => ({ ...optionsOf(options, what, { size: 'value', scaleFactor: 'value' }), mode: 'bilinear', alignCorners: true });
+
 /** Resizes [N, C, H, W] by nearest neighbour, as torch.nn.UpsamplingNearest2d (Upsample in mode 'nearest'). */
 export class UpsamplingNearest2d extends Upsample {
   constructor(options: UpsamplingOptions) {
-    super({ ...optionsOf(options, 'UpsamplingNearest2d', { size: 'value', scaleFactor: 'value' }), mode: 'nearest' });
+    super(nearestOf(options, 'UpsamplingNearest2d'));
   }
 }
 
 /** Resizes [N, C, H, W] bilinearly with the corners aligned, as torch.nn.UpsamplingBilinear2d (Upsample in mode 'bilinear', alignCorners true). */
 export class UpsamplingBilinear2d extends Upsample {
   constructor(options: UpsamplingOptions) {
-    super({ ...optionsOf(options, 'UpsamplingBilinear2d', { size: 'value', scaleFactor: 'value' }), mode: 'bilinear', alignCorners: true });
+    super(bilinearOf(options, 'UpsamplingBilinear2d'));
   }
 }
 
 /** torch.nn.functional.upsample: interpolate (torch's older name). */
 export const upsample = (x: Tensor, options: InterpolateOptions): Tensor => interpolate(x, options);
 /** torch.nn.functional.upsample_nearest: interpolate in mode 'nearest'. */
-export const upsampleNearest = (x: Tensor, options: UpsamplingOptions): Tensor =>
-  interpolate(x, { ...optionsOf(options, 'upsampleNearest', { size: 'value', scaleFactor: 'value' }), mode: 'nearest' });
+export const upsampleNearest = (x: Tensor, options: UpsamplingOptions): Tensor => interpolate(x, nearestOf(options, 'upsampleNearest'));
 /** torch.nn.functional.upsample_bilinear: interpolate in mode 'bilinear' with the corners aligned. */
-export const upsampleBilinear = (x: Tensor, options: UpsamplingOptions): Tensor =>
-  interpolate(x, { ...optionsOf(options, 'upsampleBilinear', { size: 'value', scaleFactor: 'value' }), mode: 'bilinear', alignCorners: true });
+export const upsampleBilinear = (x: Tensor, options: UpsamplingOptions): Tensor => interpolate(x, bilinearOf(options, 'upsampleBilinear'));
 
 /** Channels to space, as torch.nn.PixelShuffle: [*, C r^2, H, W] to [*, C, H r, W r] (see pixelShuffle). */
 export class PixelShuffle extends Module {

@@ -16,11 +16,7 @@ import { diagonalPositions } from './structure';
 export function take(x: Tensor, index: Tensor): Tensor {
   checkTensor(x, 'take');
   checkTensor(index, 'take index');
-  const at = new Int32Array(index.size);
-  index.data.forEach((v, i) => {
-    if (!Number.isInteger(v) || v < -x.size || v >= x.size) throw new Error(`take: index ${v} at position ${i} is out of range for ${x.size} elements`);
-    at[i] = v < 0 ? v + x.size : v;
-  });
+  const { at } = wrappedIndex(index, x.size, 'take', 'index', `${x.size} elements`);
   return composedOf((own) => reshape(own(indexSelect(own(reshape(x, [x.size])), 0, at)), index.shape), [x]);
 }
 
@@ -93,15 +89,18 @@ export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
 /** An index of indexPut and put: integers, as a tensor of any shape or a flat array. */
 export type IndexLike = Tensor | readonly number[] | Int32Array;
 
-/** An index's values and shape, checked to be integers in [-size, size) and counted from the end when negative. */
-function wrappedIndex(index: IndexLike, size: number, what: string, name: string): { at: Int32Array; shape: readonly number[] } {
+/**
+ * An index's values and shape, checked to be integers in [-size, size) (an error names `range`, what
+ * they index) and counted from the end when negative.
+ */
+function wrappedIndex(index: IndexLike, size: number, what: string, name: string, range: string): { at: Int32Array; shape: readonly number[] } {
   const isArray = Array.isArray(index) || index instanceof Int32Array;
   if (!(index instanceof Tensor) && !isArray) throw new Error(`${what}: ${name} must be a Tensor or an array of integers, got ${shown(index)}`);
   const src: ArrayLike<number> = index instanceof Tensor ? index.data : index;
   const at = new Int32Array(src.length);
   for (let i = 0; i < src.length; i++) {
     const v = src[i];
-    if (!Number.isInteger(v) || v < -size || v >= size) throw new Error(`${what}: ${name} holds ${shown(v)} at position ${i}, out of range for a dimension of size ${size}`);
+    if (!Number.isInteger(v) || v < -size || v >= size) throw new Error(`${what}: ${name} ${shown(v)} at position ${i} is out of range for ${range}`);
     at[i] = v < 0 ? v + size : v;
   }
   return { at, shape: index instanceof Tensor ? index.shape : [src.length] };
@@ -139,7 +138,7 @@ export function indexPut(x: Tensor, indices: readonly IndexLike[], values: Tenso
     throw new Error(`${what}: indices must be an array of 1 to ${x.ndim} index tensors (one per leading dim of x, shape ${fmt(x.shape)}), got ${shown(indices)}`);
   }
   const k = indices.length;
-  const picked = indices.map((index, i) => wrappedIndex(index, x.shape[i], what, `indices[${i}]`));
+  const picked = indices.map((index, i) => wrappedIndex(index, x.shape[i], what, `indices[${i}]`, `dim ${i} of size ${x.shape[i]}`));
   const shape = picked.reduce<number[]>((s, p) => broadcastShapes(s, p.shape, what), []);
   // Each position's row among x's first k dims: the indices' values, each broadcast to shape, in row-major order.
   const at = new Int32Array(sizeOf(shape));
@@ -166,7 +165,7 @@ export function put(x: Tensor, index: IndexLike, source: Tensor, accumulate = fa
   checkTensor(x, what);
   checkTensor(source, `${what} source`);
   checkAccumulate(accumulate, what);
-  const { at } = wrappedIndex(index, x.size, what, 'index');
+  const { at } = wrappedIndex(index, x.size, what, 'index', `${x.size} elements`);
   if (source.size !== at.length) throw new Error(`${what}: source must have as many elements as index (${at.length}), got shape ${fmt(source.shape)}`);
   return writeRows(x, x.size, at, source, accumulate);
 }
