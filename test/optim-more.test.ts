@@ -1,6 +1,6 @@
-// Adamax, NAdam, RAdam, Adadelta and Rprop beyond optim-torch.test.ts's short random runs: 30 steps
+// Adamax, NAdam, RAdam, Adadelta, Rprop and ASGD beyond optim-torch.test.ts's short random runs: 30 steps
 // of a cubic against torch 1.13 (NAdam's product of coefficients and RAdam's rectified steps over
-// many steps), a state dict that resumes NAdam exactly, Rprop's step sizes, and the option errors.
+// many steps; ASGD's average too), a state dict that resumes NAdam exactly, Rprop's step sizes, and the option errors.
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { optim } from '../lib/index';
@@ -14,6 +14,7 @@ const RUNS: [string, Make, string][] = [
   ['Adamax', (p) => new optim.Adamax(p, { lr: 0.01, maximize: true }), 'Adamax(p, lr=0.01, maximize=True)'],
   ['Adadelta', (p) => new optim.Adadelta(p, { lr: 0.5, rho: 0.8 }), 'Adadelta(p, lr=0.5, rho=0.8)'],
   ['Rprop', (p) => new optim.Rprop(p, { lr: 0.01, etas: [0.4, 1.3], stepSizes: [1e-4, 0.2] }), 'Rprop(p, lr=0.01, etas=(0.4, 1.3), step_sizes=(1e-4, 0.2))'],
+  ['ASGD', (p) => new optim.ASGD(p, { lr: 0.004, lambd: 0.05, alpha: 0.6, t0: 5, weightDecay: 0.01 }), 'ASGD(p, lr=0.004, lambd=0.05, alpha=0.6, t0=5, weight_decay=0.01)'],
 ];
 const START = [0.5, -1.2, 2.0, 0.3, -0.7, 1.1, -0.05];
 const STEPS = 30;
@@ -37,18 +38,21 @@ for ctor in json.load(sys.stdin):
     opt = eval("torch.optim." + ctor)
     for i in range(${STEPS}):
         opt.zero_grad(); ((x * x * x).sum() + x.sum() * 0.3).backward(); opt.step()
-    out.append(x.tolist())
+    out.append(x.tolist() + (opt.state[x]["ax"].tolist() if "ax" in opt.state[x] else []))
 print(json.dumps(out))
 `;
 let theirs: number[][] | null = null;
 
-noteIfNoTorch('the long runs of Adamax, NAdam, RAdam, Adadelta and Rprop against torch.optim');
-eachBackend('Adamax, NAdam, RAdam, Adadelta, Rprop', () => {
+noteIfNoTorch('the long runs of Adamax, NAdam, RAdam, Adadelta, Rprop and ASGD against torch.optim');
+eachBackend('Adamax, NAdam, RAdam, Adadelta, Rprop, ASGD', () => {
   it.runIf(haveTorch)(`${STEPS} steps of a cubic as torch.optim's`, () => {
     theirs ??= torchJson<number[][]>(SCRIPT, JSON.stringify(RUNS.map((r) => r[2])));
     RUNS.forEach(([name, make], k) => {
-      const { x } = descend(make);
-      x.data.forEach((v, i) => expect(Math.abs(v - theirs![k][i]), `${name}[${i}]: ${v} vs torch ${theirs![k][i]}`).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(theirs![k][i])));
+      const { x, opt } = descend(make);
+      // ASGD's average (torch's state ax) follows the parameter.
+      const got = name === 'ASGD' ? [...x.data, ...opt.stateDict().state[0].buffers[0]] : Array.from(x.data);
+      expect(got.length, name).toBe(theirs![k].length);
+      got.forEach((v, i) => expect(Math.abs(v - theirs![k][i]), `${name}[${i}]: ${v} vs torch ${theirs![k][i]}`).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(theirs![k][i])));
     });
   });
 
@@ -90,5 +94,9 @@ eachBackend('Adamax, NAdam, RAdam, Adadelta, Rprop', () => {
     expect(() => new optim.Rprop(p, { stepSizes: [1, 0.5] })).toThrow('Rprop: invalid step sizes: 1, 0.5 (must be 0 <= min <= max)');
     expect(() => new optim.Rprop(p, { etas: 0.5 as never })).toThrow('Rprop: etas must be a pair of numbers, got 0.5');
     expect(() => new optim.RAdam(p, { lr: -1 })).toThrow(/RAdam: invalid learning rate lr: -1/);
+    expect(() => new optim.ASGD(p, { lambd: -1 })).toThrow(/ASGD: invalid lambd value: -1/);
+    expect(() => new optim.ASGD(p, { alpha: NaN })).toThrow('ASGD: alpha must be a finite number, got NaN');
+    expect(() => new optim.ASGD(p, { t0: '5' as never })).toThrow('ASGD: t0 must be a finite number, got "5"');
+    expect(() => new optim.ASGD(p, { eps: 1e-8 } as never)).toThrow(/ASGD: .*eps/);
   });
 });

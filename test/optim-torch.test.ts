@@ -21,7 +21,7 @@ function cases(): Case[] {
   for (let c = 0; c < 100; c++) {
     const kind = pick(OPTIMIZER_KINDS);
     const o = randomOptimizerOptions(kind, r);
-    if (kind !== 'SGD' && maybe(0.3)) o.eps = 1e-6;
+    if (!['SGD', 'Rprop', 'ASGD'].includes(kind) && maybe(0.3)) o.eps = 1e-6; // torch's SGD, Rprop and ASGD have no eps
     const sizes = Array.from({ length: 1 + Math.floor(r() * 3) }, () => pick(EDGE_SIZES));
     // RAdam's rectified steps start at step 6 with beta2 0.9: some runs go that far.
     const steps = 2 + Math.floor(r() * (kind === 'RAdam' ? 8 : 4));

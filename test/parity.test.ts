@@ -1365,10 +1365,12 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     { kind: 1, decoupled: true, weightDecay: 0.01, maximize: true }, { kind: 2, momentum: 0.9, centered: true, weightDecay: 0.1, maximize: true },
     { kind: 3, lrDecay: 0.1, weightDecay: 0.05, maximize: true },
     // Adamax, NAdam (its product of coefficients past the first step), RAdam (rectified from step 6
-    // at beta2 0.9), Adadelta, Rprop (step sizes from 0.05, bounded).
+    // at beta2 0.9), Adadelta, Rprop (step sizes from 0.05, bounded), ASGD.
     { kind: 4 }, { kind: 4, weightDecay: 0.1, maximize: true }, { kind: 5, muProduct: 0.8 }, { kind: 5, weightDecay: 0.05, momentumDecay: 0.1, muProduct: 0.5 },
     { kind: 6 }, { kind: 6, beta2: 0.9, weightDecay: 0.01 }, { kind: 7 }, { kind: 7, rho: 0.5, weightDecay: 0.1, maximize: true },
     { kind: 8 }, { kind: 8, etaMinus: 0.3, etaPlus: 1.5, stepSizeMin: 0.01, stepSizeMax: 0.06, maximize: true },
+    // ASGD: its step size decaying (lambd 0.5) and its average started (t0 1: mu 1/2 at step 4).
+    { kind: 9 }, { kind: 9, lambd: 0.5, power: 0.6, t0: 1, weightDecay: 0.1, maximize: true },
   ];
   for (const cfg of configs) {
     it(`optimStep ${JSON.stringify(cfg)}: 4 steps over tensors of every edge size and one large`, () => {

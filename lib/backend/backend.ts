@@ -101,7 +101,7 @@ export type ReduceCode = (typeof Reduce)[keyof typeof Reduce];
  * kind: 0 SGD, 1 Adam / AdamW, 2 RMSprop, 3 Adagrad. Unused fields are ignored.
  */
 /** The optimizer kinds as the kernels number them (native/src/kernels/optim_types.h OptimKind). */
-export const OptimKind = { sgd: 0, adam: 1, rmsprop: 2, adagrad: 3, adamax: 4, nadam: 5, radam: 6, adadelta: 7, rprop: 8 } as const;
+export const OptimKind = { sgd: 0, adam: 1, rmsprop: 2, adagrad: 3, adamax: 4, nadam: 5, radam: 6, adadelta: 7, rprop: 8, asgd: 9 } as const;
 
 export interface OptimHyper {
   kind: number; // OptimKind
@@ -127,6 +127,9 @@ export interface OptimHyper {
   etaPlus: number;
   stepSizeMin: number;
   stepSizeMax: number;
+  lambd: number; // ASGD: the decay term, the power of its step-size schedule, and the step the averaging starts after
+  power: number;
+  t0: number;
 }
 
 /**
@@ -136,7 +139,7 @@ export interface OptimHyper {
  */
 export const HYPER_FIELDS = ['kind', 'lr', 'weightDecay', 'momentum', 'dampening', 'nesterov', 'beta1', 'beta2', 'eps',
   'amsgrad', 'decoupled', 'alpha', 'centered', 'step', 'lrDecay', 'maximize', 'momentumDecay', 'muProduct', 'rho', 'etaMinus',
-  'etaPlus', 'stepSizeMin', 'stepSizeMax'] as const satisfies readonly (keyof OptimHyper)[];
+  'etaPlus', 'stepSizeMin', 'stepSizeMax', 'lambd', 'power', 't0'] as const satisfies readonly (keyof OptimHyper)[];
 
 /** OptimHyper packed in HYPER_FIELDS order (into `out` when given); a missing or mistyped field throws. */
 export function packHyper(h: OptimHyper, out = new Float64Array(HYPER_FIELDS.length)): Float64Array {

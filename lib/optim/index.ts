@@ -11,6 +11,8 @@ export { Adamax, NAdam, RAdam } from './adam_variants';
 export type { AdamVariantOptions, AdamaxOptions, NAdamOptions } from './adam_variants';
 export { Adadelta, Rprop } from './adadelta';
 export type { AdadeltaOptions, RpropOptions } from './adadelta';
+export { ASGD } from './asgd';
+export type { ASGDOptions } from './asgd';
 export { LBFGS } from './lbfgs';
 export type { LBFGSOptions, LBFGSStateDict } from './lbfgs';
 export { clipGradNorm, clipGradValue } from './clip';

@@ -73,7 +73,7 @@ export interface BufferSpec {
 export const HYPER_DEFAULTS: Omit<OptimHyper, 'kind' | 'lr'> = {
   weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, beta1: 0.9, beta2: 0.999, eps: 1e-8, amsgrad: false, decoupled: false,
   alpha: 0.99, centered: false, step: 0, lrDecay: 0, maximize: false, momentumDecay: 4e-3, muProduct: 1, rho: 0.9, etaMinus: 0.5,
-  etaPlus: 1.2, stepSizeMin: 1e-6, stepSizeMax: 50,
+  etaPlus: 1.2, stepSizeMin: 1e-6, stepSizeMax: 50, lambd: 1e-4, power: 0.75, t0: 1e6,
 };
 
 /** One param group of an optimizer: its parameters and their hyperparameters (lr read/write). */

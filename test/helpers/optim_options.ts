@@ -1,11 +1,11 @@
 // Random option sets for the optimizers, drawn from a test's deterministic generator: the
 // combinations torch accepts (nesterov only with momentum and no dampening), each option often.
-export type OptimizerKind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad' | 'Adamax' | 'NAdam' | 'RAdam' | 'Adadelta' | 'Rprop';
+export type OptimizerKind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad' | 'Adamax' | 'NAdam' | 'RAdam' | 'Adadelta' | 'Rprop' | 'ASGD';
 
-export const OPTIMIZER_KINDS: readonly OptimizerKind[] = ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adamax', 'NAdam', 'RAdam', 'Adadelta', 'Rprop'];
+export const OPTIMIZER_KINDS: readonly OptimizerKind[] = ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adamax', 'NAdam', 'RAdam', 'Adadelta', 'Rprop', 'ASGD'];
 
 /** The kinds torch 1.13 gives a maximize option. */
-const MAXIMIZING: readonly OptimizerKind[] = ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adamax', 'Adadelta', 'Rprop'];
+const MAXIMIZING: readonly OptimizerKind[] = ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adamax', 'Adadelta', 'Rprop', 'ASGD'];
 
 export function randomOptimizerOptions(kind: OptimizerKind, r: () => number): Record<string, unknown> {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
@@ -31,6 +31,11 @@ export function randomOptimizerOptions(kind: OptimizerKind, r: () => number): Re
     if (kind === 'NAdam' && maybe(0.5)) o.momentumDecay = 0.05;
   } else if (kind === 'Adadelta') {
     if (maybe(0.5)) o.rho = 0.7;
+  } else if (kind === 'ASGD') {
+    // A large lambd makes the step size decay within a few steps; a small t0 starts the averaging.
+    if (maybe(0.6)) o.lambd = pick([0.5, 0.05]);
+    if (maybe(0.4)) o.alpha = 0.5;
+    if (maybe(0.7)) o.t0 = pick([0, 1, 2]);
   } else {
     if (maybe(0.5)) o.etas = [0.3, 1.5];
     if (maybe(0.5)) o.stepSizes = [1e-3, 0.05];

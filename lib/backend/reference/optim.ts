@@ -155,6 +155,23 @@ function rprop(h: OptimHyper, p: Float32Array, g: Float32Array, prev: Float32Arr
   }
 }
 
+/** torch 1.13's ASGD step size and averaging weight for step h.step: float32, from Python's double arithmetic. */
+function asgdEtaMu(h: OptimHyper): [number, number] {
+  if (h.step === 1) return [Math.fround(h.lr), 1];
+  return [Math.fround(h.lr / Math.pow(1 + h.lambd * h.lr * (h.step - 1), h.power)), Math.fround(1 / Math.max(1, h.step - 1 - h.t0))];
+}
+
+function asgd(h: OptimHyper, p: Float32Array, g: Float32Array, ax: Float32Array): void {
+  const r = roundingOf(p);
+  const [eta, mu] = asgdEtaMu(h);
+  const shrink = r(1 - h.lambd * eta);
+  for (let i = 0; i < p.length; i++) {
+    const d = decayed(h, g[i], p[i], h.weightDecay, r);
+    p[i] = r(p[i] * shrink) - r(eta * d);
+    ax[i] = mu !== 1 ? ax[i] + r(r(p[i] - ax[i]) * mu) : p[i];
+  }
+}
+
 export function optimStep(h: OptimHyper, params: Float32Array[], grads: Float32Array[], s0: Float32Array[], s1: Float32Array[], s2: Float32Array[]): void {
   for (let t = 0; t < params.length; t++) {
     const p = params[t];
@@ -169,6 +186,7 @@ export function optimStep(h: OptimHyper, params: Float32Array[], grads: Float32A
       case 6: radam(h, p, g, s0[t], s1[t]); break;
       case 7: adadelta(h, p, g, s0[t], s1[t]); break;
       case 8: rprop(h, p, g, s0[t], s1[t]); break;
+      case 9: asgd(h, p, g, s0[t]); break;
       default: throw new Error(`optimStep: unknown optimizer kind ${h.kind}`);
     }
   }
