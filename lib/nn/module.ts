@@ -8,7 +8,7 @@ import type { ForwardHook, ForwardPreHook, FullBackwardHook } from './module_hoo
 export type { ForwardHook, ForwardPreHook, FullBackwardHook } from './module_hooks';
 import { holdForGood } from '../memory';
 import { fmt, sameShape } from '../shape';
-import { Parameter } from './parameter';
+import { Parameter, UninitializedParameter } from './parameter';
 import { optionsOf, shown } from '../args';
 import { assertNotInEpoch } from '../worker_owned';
 
@@ -282,7 +282,10 @@ export abstract class Module {
 
   private allNamedParameters(prefix: string): [string, Parameter][] {
     const out: [string, Parameter][] = [];
-    this.walkFields(prefix, (name, v) => { if (v instanceof Parameter) out.push([name, v]); });
+    this.walkFields(prefix, (name, v) => {
+      if (v instanceof Parameter) out.push([name, v]);
+      else if (v instanceof UninitializedParameter) throw v.unready(name, 'parameters');
+    });
     return out;
   }
 
@@ -380,7 +383,10 @@ export abstract class Module {
     const walk = (m: Module, prefix: string, path: Set<Module>): void => {
       path.add(m);
       const fields = Object.entries(m);
-      for (const [k, v] of fields) if (v instanceof Parameter) out.push([prefix + k, v]);
+      for (const [k, v] of fields) {
+        if (v instanceof Parameter) out.push([prefix + k, v]);
+        else if (v instanceof UninitializedParameter) throw v.unready(prefix + k, 'stateDict');
+      }
       for (const [k, v] of fields) if (!(v instanceof Parameter) && m.bufferNames.has(k) && v instanceof Tensor) out.push([prefix + k, v]);
       for (const [k, v] of fields) if (v instanceof Module && !path.has(v)) walk(v, `${prefix}${k}.`, path);
       path.delete(m);
