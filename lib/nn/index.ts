@@ -63,3 +63,5 @@ export * as utils from './utils';
 export { LazyLinear, LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d } from './lazy';
 export { LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d } from './lazy';
 export { UninitializedParameter } from './parameter';
+export { AdaptiveLogSoftmaxWithLoss } from './adaptive_softmax';
+export type { AdaptiveLogSoftmaxOptions, AdaptiveSoftmaxResult } from './adaptive_softmax';
