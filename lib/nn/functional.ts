@@ -38,6 +38,7 @@ export { pairwiseDistance } from '../ops/structure';
 export { pdist } from '../ops/structure_more';
 export { adaptiveMaxPool1dWithIndices, adaptiveMaxPool2dWithIndices } from '../ops/adaptive';
 export { upsample, upsampleNearest, upsampleBilinear } from './pad_resize';
+export { fractionalMaxPool2d, fractionalMaxPool2dWithIndices, fractionalMaxPool3d, fractionalMaxPool3dWithIndices } from '../ops/fractional_pool';
 export { batchNorm, instanceNorm, localResponseNorm } from './instancenorm';
 export { bilinear, channelShuffle } from './bilinear';
 export { lpPool1d, lpPool2d } from './lppool';

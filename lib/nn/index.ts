@@ -65,3 +65,5 @@ export { LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyInstanceNorm1d, 
 export { UninitializedParameter } from './parameter';
 export { AdaptiveLogSoftmaxWithLoss } from './adaptive_softmax';
 export type { AdaptiveLogSoftmaxOptions, AdaptiveSoftmaxResult } from './adaptive_softmax';
+export { FractionalMaxPool2d, FractionalMaxPool3d } from './fractional_pool';
+export type { FractionalMaxPoolLayerOptions } from './fractional_pool';

@@ -86,3 +86,5 @@ export { vstack as rowStack } from './composed';
 export { trapezoid as trapz } from './series_more';
 export { hannWindow, hammingWindow, bartlettWindow, blackmanWindow, kaiserWindow } from './signal_windows';
 export type { WindowOptions, HammingOptions, KaiserOptions } from './signal_windows';
+export { fractionalMaxPool2d, fractionalMaxPool2dWithIndices, fractionalMaxPool3d, fractionalMaxPool3dWithIndices } from './fractional_pool';
+export type { FractionalMaxPoolOptions, FractionalPoolResult } from './fractional_pool';
