@@ -37,6 +37,7 @@ export {
 export { pairwiseDistance } from '../ops/structure';
 export { pdist } from '../ops/structure_more';
 export { adaptiveMaxPool1dWithIndices, adaptiveMaxPool2dWithIndices } from '../ops/adaptive';
+export { adaptiveMaxPool3dWithIndices } from '../ops/max_pool3d';
 export { upsample, upsampleNearest, upsampleBilinear } from './pad_resize';
 export { fractionalMaxPool2d, fractionalMaxPool2dWithIndices, fractionalMaxPool3d, fractionalMaxPool3dWithIndices } from '../ops/fractional_pool';
 export { batchNorm, instanceNorm, localResponseNorm } from './instancenorm';

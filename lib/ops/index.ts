@@ -68,7 +68,7 @@ export type { GridSampleOptions, GridSampleMode, GridSamplePadding } from './gri
 export type { InterpolateOptions, InterpolateMode } from './interpolate';
 export { conv1d, maxPool1d, maxPool1dWithIndices, avgPool1d, convTranspose2d, convTranspose1d } from './conv_more';
 export { conv3d, convTranspose3d, avgPool3d, adaptiveAvgPool3d } from './conv3d';
-export { maxPool3d, adaptiveMaxPool3d } from './max_pool3d';
+export { maxPool3d, adaptiveMaxPool3d, adaptiveMaxPool3dWithIndices } from './max_pool3d';
 export type { Conv3dOptions, ConvTranspose3dOptions, MaxPool3dOptions, AvgPool3dOptions, Size3 } from './conv3d';
 export { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool1dWithIndices, adaptiveMaxPool2d, adaptiveMaxPool2dWithIndices } from './adaptive';
 export type { AdaptiveSize, PoolWithIndices } from './adaptive';

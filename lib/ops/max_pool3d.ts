@@ -87,7 +87,21 @@ export function maxPool3dParts(x: Tensor, kernelSize: Size3, options: MaxPool3dO
  * pooled with kernel and stride k.
  */
 export function adaptiveMaxPool3d(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize, AdaptiveSize]): Tensor {
-  const what = 'adaptiveMaxPool3d';
+  return adaptiveMaxPool3dParts(x, outputSize, 'adaptiveMaxPool3d', false).values;
+}
+
+/**
+ * adaptiveMaxPool3d with each value's position in its [D, H, W] volume, flattened (torch's
+ * adaptive_max_pool3d(return_indices=True)).
+ */
+export function adaptiveMaxPool3dWithIndices(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize, AdaptiveSize]): { values: Tensor; indices: Tensor } {
+  const { values, indices } = adaptiveMaxPool3dParts(x, outputSize, 'adaptiveMaxPool3dWithIndices', true);
+  return { values, indices: indices as Tensor };
+}
+
+/** adaptiveMaxPool3d's values and, with `withIndices`, each one's position in its volume. */
+function adaptiveMaxPool3dParts(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize, AdaptiveSize], what: string,
+  withIndices: boolean): { values: Tensor; indices: Tensor | null } {
   const { x5, batched } = volumes(x, what);
   const out = adaptiveSizes(x5, outputSize, what);
   const sizes = x5.shape.slice(2);
@@ -118,5 +132,7 @@ export function adaptiveMaxPool3d(x: Tensor, outputSize: AdaptiveSize | readonly
     }
     gathered.dispose();
   }
-  return routed(x, y, [...(batched ? [x5.shape[0]] : []), x5.shape[1], ...out], offsets, at, what);
+  const shape = [...(batched ? [x5.shape[0]] : []), x5.shape[1], ...out];
+  const indices = withIndices ? positionsOf(at, out[0] * out[1] * out[2], sizes[0] * sizes[1] * sizes[2], shape) : null;
+  return { values: routed(x, y, shape, offsets, at, what), indices };
 }
