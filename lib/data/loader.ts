@@ -84,6 +84,12 @@ export class Subset<T> implements MapDataset<T> {
   }
 }
 
+/** An iterable's length: its `length` when it has one (a Sampler), else the count of one walk. */
+function lengthOf(it: Iterable<unknown>): number {
+  const n = (it as { length?: unknown }).length;
+  return typeof n === 'number' ? n : [...it].length;
+}
+
 function checkDataset<T>(d: MapDataset<T>, what: string): void {
   if (d === null || typeof d !== 'object' || !Number.isSafeInteger(d.length) || d.length < 0 || typeof d.get !== 'function') {
     throw new Error(`${what}: dataset must have a length (a non-negative integer) and get(i), got ${shown(d)}`);
@@ -127,6 +133,10 @@ export interface DataLoaderOptions<T, B> {
   dropLast?: boolean;
   /** Builds a batch from its samples (default: defaultCollate). */
   collate?: Collate<T, B>;
+  /** The order of the samples, walked anew each pass (a Sampler: RandomSampler, WeightedRandomSampler ...); not with shuffle. */
+  sampler?: Iterable<number>;
+  /** The batches themselves as lists of indices (a BatchSampler); not with batchSize, shuffle, sampler or dropLast. */
+  batchSampler?: Iterable<readonly number[]>;
 }
 
 /**
@@ -177,6 +187,10 @@ export class DataLoader<T = Tensor[], B = T> implements Iterable<B> {
   /** Whether a last short batch is left out. */
   readonly dropLast: boolean;
   private readonly collate: Collate<T, B> | null;
+  /** The sampler given, or null for the dataset's order (shuffled or not). */
+  readonly sampler: Iterable<number> | null;
+  /** The batch sampler given, or null. */
+  readonly batchSampler: Iterable<readonly number[]> | null;
 
   /** The dataset walked. */
   readonly dataset: MapDataset<T>;
@@ -184,7 +198,17 @@ export class DataLoader<T = Tensor[], B = T> implements Iterable<B> {
   constructor(dataset: MapDataset<T>, options?: DataLoaderOptions<T, B>) {
     checkDataset(dataset, 'DataLoader');
     this.dataset = dataset;
-    const o = optionsOf(options, 'DataLoader', { batchSize: 'value', shuffle: 'boolean', dropLast: 'boolean', collate: 'value' });
+    const o = optionsOf(options, 'DataLoader', { batchSize: 'value', shuffle: 'boolean', dropLast: 'boolean', collate: 'value', sampler: 'value', batchSampler: 'value' });
+    const iterable = (v: unknown) => v !== null && typeof v === 'object' && typeof (v as Iterable<unknown>)[Symbol.iterator] === 'function';
+    if (o.sampler !== undefined && !iterable(o.sampler)) throw new Error(`DataLoader: sampler must be an iterable of indices (a Sampler), got ${shown(o.sampler)}`);
+    if (o.batchSampler !== undefined && !iterable(o.batchSampler)) throw new Error(`DataLoader: batchSampler must be an iterable of index lists (a BatchSampler), got ${shown(o.batchSampler)}`);
+    // torch's rules: a sampler decides the order, so no shuffle; a batch sampler decides the batches too.
+    if (o.sampler !== undefined && o.shuffle) throw new Error('DataLoader: sampler option is mutually exclusive with shuffle');
+    if (o.batchSampler !== undefined && (o.batchSize !== undefined || o.shuffle || o.sampler !== undefined || o.dropLast)) {
+      throw new Error('DataLoader: batchSampler option is mutually exclusive with batchSize, shuffle, sampler, and dropLast');
+    }
+    this.sampler = o.sampler ?? null;
+    this.batchSampler = o.batchSampler ?? null;
     this.batchSize = o.batchSize ?? 1;
     if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1) throw new Error(`DataLoader: batchSize must be a positive integer, got ${shown(o.batchSize)}`);
     if (o.collate !== undefined && typeof o.collate !== 'function') throw new Error(`DataLoader: collate must be a function, got ${shown(o.collate)}`);
@@ -193,23 +217,30 @@ export class DataLoader<T = Tensor[], B = T> implements Iterable<B> {
     this.collate = o.collate ?? null;
   }
 
-  /** Batches in a pass: ceil(length / batchSize), or floor with dropLast. */
+  /** Batches in a pass: the batch sampler's count, or ceil(samples / batchSize) (floor with dropLast). */
   get length(): number {
-    const n = this.dataset.length;
+    if (this.batchSampler) return lengthOf(this.batchSampler);
+    const n = this.sampler ? lengthOf(this.sampler) : this.dataset.length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
   *[Symbol.iterator](): Iterator<B> {
-    const n = this.dataset.length;
-    const idx = order(n, this.shuffle);
-    const last = this.dropLast ? n - (n % this.batchSize) : n;
-    for (let b = 0; b < last; b += this.batchSize) {
-      const e = Math.min(last, b + this.batchSize);
-      if (!this.collate && this.dataset instanceof TensorDataset) yield this.dataset.rows(idx, b, e) as unknown as B;
-      else {
-        const samples = Array.from(idx.subarray(b, e), (i) => this.dataset.get(i));
-        yield (this.collate ? this.collate(samples) : defaultCollate(samples)) as B;
-      }
+    if (this.batchSampler) {
+      for (const batch of this.batchSampler) yield this.batchOf(Int32Array.from(batch), 0, batch.length);
+      return;
     }
+    const idx = this.sampler ? Int32Array.from(this.sampler) : order(this.dataset.length, this.shuffle);
+    const n = idx.length;
+    const last = this.dropLast ? n - (n % this.batchSize) : n;
+    for (let b = 0; b < last; b += this.batchSize) yield this.batchOf(idx, b, Math.min(last, b + this.batchSize));
+  }
+
+  /** The batch of samples idx[b..e), each checked to be in the dataset. */
+  private batchOf(idx: Int32Array, b: number, e: number): B {
+    const n = this.dataset.length;
+    for (let k = b; k < e; k++) if (!(idx[k] >= 0 && idx[k] < n)) throw new Error(`DataLoader: the sampler gave index ${idx[k]}, out of range for ${n} samples`);
+    if (!this.collate && this.dataset instanceof TensorDataset) return this.dataset.rows(idx, b, e) as unknown as B;
+    const samples = Array.from(idx.subarray(b, e), (i) => this.dataset.get(i));
+    return (this.collate ? this.collate(samples) : defaultCollate(samples)) as B;
   }
 }
