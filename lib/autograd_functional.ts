@@ -1,5 +1,5 @@
-// torch.autograd.functional's jacobian, hessian, vjp and hvp, over autograd.grad (hessian and hvp
-// differentiate a gradient: createGraph). The inputs are taken as they are, detached: the results
+// torch.autograd.functional's jacobian, hessian, vjp, jvp, hvp and vhp, over autograd.grad (hessian,
+// jvp, hvp and vhp differentiate a gradient: createGraph). The inputs are taken as they are, detached: the results
 // are constants unless createGraph asks for their graph.
 import { Tensor } from './tensor';
 import { grad } from './grad';
@@ -11,7 +11,7 @@ import { stack } from './ops/join';
 import { reshape } from './ops/shape';
 import { add, mul } from './ops/binary';
 import { sum } from './ops/reduce';
-import { zeros, zerosLike } from './ops/creation';
+import { onesLike, zeros, zerosLike } from './ops/creation';
 
 /** A function of one tensor or of several (given as an array), as torch.autograd.functional takes. */
 export type TensorFunction = (...inputs: Tensor[]) => Tensor;
@@ -123,13 +123,48 @@ export function vjp(func: TensorFunction, inputs: Tensor | readonly Tensor[], v?
  * one tensor per input, of its shape; the product likewise.
  */
 export function hvp(func: TensorFunction, inputs: Tensor | readonly Tensor[], v: Tensor | readonly Tensor[], options?: FunctionalOptions): [Tensor, Tensor | Tensor[]] {
+  return hessianProduct(func, inputs, v, options, 'hvp');
+}
+
+/**
+ * func's output (one element) and the vector-Hessian product v^T H (torch.autograd.functional.vhp):
+ * a Hessian is symmetric, so the same values as hvp's.
+ */
+export function vhp(func: TensorFunction, inputs: Tensor | readonly Tensor[], v: Tensor | readonly Tensor[], options?: FunctionalOptions): [Tensor, Tensor | Tensor[]] {
+  return hessianProduct(func, inputs, v, options, 'vhp');
+}
+
+/** hvp and vhp: the gradient of (the gradient . v). */
+function hessianProduct(func: TensorFunction, inputs: Tensor | readonly Tensor[], v: Tensor | readonly Tensor[], options: FunctionalOptions | undefined, what: string): [Tensor, Tensor | Tensor[]] {
   const createGraph = options?.createGraph ?? false;
-  const { xs, single } = leaves(inputs, 'hvp', createGraph);
-  const y = scalarOutput(func, xs, 'hvp');
-  const vs = vectors(v, xs, 'hvp');
-  if (!vs) throw new Error('hvp: v is required (one tensor per input, of its shape)');
+  const { xs, single } = leaves(inputs, what, createGraph);
+  const y = scalarOutput(func, xs, what);
+  const vs = vectors(v, xs, what);
+  if (!vs) throw new Error(`${what}: v is required (one tensor per input, of its shape)`);
   const gs = gradients(y, xs, null, true);
-  const dot = enableGrad(() => gs.map((g, i) => sum(mul(g, vs[i]))).reduce((a, b) => add(a, b)));
-  const hv = gradients(dot, xs, null, createGraph);
+  const hv = gradients(dotOf(gs, vs), xs, null, createGraph);
   return [createGraph ? y : y.detach(), single ? hv[0] : hv];
+}
+
+/** sum over i of (a[i] . b[i]), recorded. */
+function dotOf(a: Tensor[], b: Tensor[]): Tensor {
+  return enableGrad(() => a.map((t, i) => sum(mul(t, b[i]))).reduce((p, q) => add(p, q)));
+}
+
+/**
+ * func's output and the Jacobian-vector product J v (torch.autograd.functional.jvp): v one tensor per
+ * input, of its shape (optional for one input of one element); the product of the output's shape.
+ * Made by differentiating a vector-Jacobian product J^T u, linear in u, with respect to u (the
+ * double-backward trick, as torch's): func's ops need their createGraph rules.
+ */
+export function jvp(func: TensorFunction, inputs: Tensor | readonly Tensor[], v?: Tensor | readonly Tensor[] | null, options?: FunctionalOptions): [Tensor, Tensor] {
+  const createGraph = options?.createGraph ?? false;
+  const { xs } = leaves(inputs, 'jvp', createGraph);
+  const y = output(func, xs, 'jvp');
+  const vs = vectors(v, xs, 'jvp') ?? (xs.length === 1 && xs[0].size === 1 ? [onesLike(xs[0])] : null);
+  if (!vs) throw new Error('jvp: v must be given (one tensor per input, of its shape) unless the input is one tensor of one element');
+  const u = zerosLike(y).requiresGrad_();
+  const gs = gradients(y, xs, u, true);
+  const jv = gradients(dotOf(gs, vs), [u], null, createGraph)[0];
+  return [createGraph ? y : y.detach(), jv];
 }

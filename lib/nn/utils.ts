@@ -1,6 +1,6 @@
 // nn.utils as torch.nn.utils: the gradient clippers (optim's, under torch's other address),
-// parametersToVector / vectorToParameters, weightNorm, spectralNorm, prune, and rnn's padSequence and
-// packed sequences.
+// parametersToVector / vectorToParameters, weightNorm, spectralNorm, prune, functionalCall, the
+// conv + batch norm fusion, and rnn's padSequence and packed sequences.
 import { Tensor } from '../tensor';
 import { cat, tensorArray } from '../ops/join';
 import { reshape } from '../ops/shape';
@@ -14,6 +14,10 @@ export { clipGradNorm, clipGradValue } from '../optim/clip';
 export { weightNorm, removeWeightNorm } from './weight_norm';
 export { spectralNorm, removeSpectralNorm } from './spectral_norm';
 export * as prune from './prune';
+export { functionalCall, fuseConvBnEval, fuseConvBnWeights } from './stateless';
+import { functionalCall } from './stateless';
+/** torch.nn.utils.stateless: functionalCall. */
+export const stateless = { functionalCall };
 export type { SpectralNormOptions } from './spectral_norm';
 export { PackedSequence, packPaddedSequence, padPackedSequence, packSequence, padSequence } from './rnn_sequences';
 export type { PackPaddedOptions, PadPackedOptions, PadPackedResult, PadSequenceOptions } from './rnn_sequences';
