@@ -38,10 +38,30 @@ print(json.dumps(out))`, '');
   got.forEach((t, i) => expect(Array.from(t.data), `case ${i}`).toEqual(want[i]));
 });
 
+it('sparse zeroes ceil(sparsity rows) of each column and draws the rest from N(0, std)', () => {
+  bp.manualSeed(12);
+  const t = init.sparse(bp.ones([40, 300]), 0.25, 0.5);
+  const d = t.data;
+  for (let c = 0; c < 300; c++) {
+    let zeros = 0;
+    for (let r = 0; r < 40; r++) if (d[r * 300 + c] === 0) zeros++;
+    expect(zeros, `column ${c}`).toBe(10);
+  }
+  const kept = Array.from(d).filter((v) => v !== 0);
+  const mean = kept.reduce((a, b) => a + b, 0) / kept.length;
+  const sd = Math.sqrt(kept.reduce((a, b) => a + (b - mean) ** 2, 0) / kept.length);
+  expect(Math.abs(mean)).toBeLessThan(0.02);
+  expect(Math.abs(sd - 0.5)).toBeLessThan(0.02);
+  expect(Array.from(init.sparse(bp.ones([3, 2]), 0).data).every((v) => v !== 0)).toBe(true);
+});
+
 it('names the initializer and what was wrong', () => {
   expect(() => init.truncNormal(bp.zeros([2]), 0, -1)).toThrow('truncNormal: std must be non-negative, got -1');
   expect(() => init.truncNormal(bp.zeros([2]), 0, 1, 2, -2)).toThrow('truncNormal: a and b must be numbers with a <= b, got 2 and -2');
   expect(() => init.eye(bp.zeros([2, 2, 2]))).toThrow('eye: only 2-D tensors are supported, got shape [2, 2, 2]');
   expect(() => init.dirac(bp.zeros([2, 2]))).toThrow('dirac: only 3, 4 or 5-D tensors are supported, got shape [2, 2]');
   expect(() => init.dirac(bp.zeros([3, 2, 2]), 2)).toThrow('dirac: dim 0 (3) must divide into groups, got 2');
+  expect(() => init.sparse(bp.zeros([2, 2, 2]), 0.1)).toThrow('sparse: only 2-D tensors are supported, got shape [2, 2, 2]');
+  expect(() => init.sparse(bp.zeros([2, 2]), 1.5)).toThrow('sparse: sparsity must be a fraction in [0, 1], got 1.5');
+  expect(() => init.sparse(bp.zeros([2, 2]), 0.5, -1)).toThrow('sparse: std must be non-negative, got -1');
 });

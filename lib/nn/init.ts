@@ -10,6 +10,7 @@ import { noGrad } from '../autograd';
 import { qr } from '../ops/qr';
 import { erf } from '../backend/reference/math';
 import { erfinvOf } from '../ops/special';
+import { indexRange } from '../random';
 
 /** Nonlinearities known to calculateGain. */
 export type Nonlinearity = 'linear' | 'identity' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
@@ -178,6 +179,25 @@ export function orthogonal(t: Tensor, gain = 1): Tensor {
         // Q is [rows, cols] when tall, else its transpose.
         d[tall ? i * k + j : j * m + i] = v;
       }
+    }
+  });
+}
+
+/**
+ * A 2-D t as a sparse matrix, in place (torch.nn.init.sparse_, Martens 2010): N(0, std) draws, then in
+ * each column ceil(sparsity rows) rows, the first of a random permutation, set to 0.
+ */
+export function sparse(t: Tensor, sparsity: number, std = 0.01): Tensor {
+  if (checkTensor(t, 'init').ndim !== 2) throw new Error(`sparse: only 2-D tensors are supported, got shape ${fmt(t.shape)}`);
+  if (typeof sparsity !== 'number' || !(sparsity >= 0 && sparsity <= 1)) throw new Error(`sparse: sparsity must be a fraction in [0, 1], got ${shown(sparsity)}`);
+  if (typeof std !== 'number' || !(std >= 0)) throw new Error(`sparse: std must be non-negative, got ${shown(std)}`);
+  const [rows, cols] = t.shape;
+  const zeroed = Math.ceil(sparsity * rows);
+  return fill(t, (d) => {
+    normalInto(d, 0, std);
+    for (let c = 0; c < cols; c++) {
+      const perm = indexRange(new Int32Array(rows), true);
+      for (let k = 0; k < zeroed; k++) d[perm[k] * cols + c] = 0;
     }
   });
 }
