@@ -15,6 +15,7 @@ export { weightNorm, removeWeightNorm } from './weight_norm';
 export { spectralNorm, removeSpectralNorm } from './spectral_norm';
 export * as prune from './prune';
 export { functionalCall, fuseConvBnEval, fuseConvBnWeights } from './stateless';
+export * as parametrize from './parametrize_api';
 import { functionalCall } from './stateless';
 /** torch.nn.utils.stateless: functionalCall. */
 export const stateless = { functionalCall };

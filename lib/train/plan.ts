@@ -7,6 +7,7 @@
 import { Tensor } from '../tensor';
 import { Module, runsOwnForward } from '../nn/module';
 import { Sequential } from '../nn/sequential';
+import { isParametrized } from '../nn/parametrize';
 import { Linear } from '../nn/linear';
 import { ReLU, Sigmoid, Tanh } from '../nn/activation';
 import { Dropout } from '../nn/dropout';
@@ -64,7 +65,8 @@ function activationCode(m: Module): number {
 function stagesOf(model: Module, grads: Map<Tensor, Float32Array>): StageSpec[] | null {
   if (!runsOwnForward(model, Sequential)) return null;
   const mods = model.layers;
-  if (!runsOwnForward(mods[0], Linear)) return null;
+  // A parametrized weight is computed on each read, not stored where the plan would update it.
+  if (!runsOwnForward(mods[0], Linear) || mods.some((m) => isParametrized(m))) return null;
   const out: StageSpec[] = [];
   let width = (mods[0] as Linear).inFeatures;
   const base = { act: 0, dropout: 0, W: null, b: null, gW: null, gb: null };

@@ -1,0 +1,3 @@
+// torch.nn.utils.parametrize's names (`nn.utils.parametrize.registerParametrization`, ...): re-exports only.
+export { registerParametrization, removeParametrizations, isParametrized, ParametrizationList } from './parametrize';
+export type { Parametrization } from './parametrize';
