@@ -32,10 +32,15 @@ let lastSeed = 0;
 export function manualSeed(seed: number): void {
   if (!Number.isFinite(seed)) throw new Error(`manualSeed: seed must be a finite number, got ${shown(seed)}`);
   lastSeed = seed;
+  state.set(seedWords(seed));
+  spareNormal[0] = NaN;
+}
+
+/** @internal The four state words manualSeed(seed) starts from: a generator of one's own (DistributedSampler's epochs). */
+export function seedWords(seed: number): Uint32Array {
   const hi = Math.floor(seed / 4294967296);
   const sm = splitmix32((seed >>> 0) ^ Math.imul(hi >>> 0, 0x27d4eb2d));
-  for (let i = 0; i < 4; i++) state[i] = sm();
-  spareNormal[0] = NaN;
+  return Uint32Array.from({ length: 4 }, () => sm());
 }
 
 function rotl(x: number, k: number): number {
@@ -156,13 +161,13 @@ export function randInt(n: number): number {
 
 /**
  * @internal into[i] = i for every i, then shuffled when asked (Fisher-Yates from the end, on this
- * generator): randperm's values and fit's epoch order.
+ * generator, or on the generator whose state words are `words`): randperm's values and fit's epoch order.
  */
-export function indexRange<A extends Int32Array | Float32Array>(into: A, shuffle: boolean): A {
+export function indexRange<A extends Int32Array | Float32Array>(into: A, shuffle: boolean, words: Uint32Array = state): A {
   for (let i = 0; i < into.length; i++) into[i] = i;
   if (shuffle) {
     for (let i = into.length - 1; i > 0; i--) {
-      const j = randInt(i + 1);
+      const j = Math.floor(uniformFrom(words) * (i + 1));
       const t = into[i];
       into[i] = into[j];
       into[j] = t;

@@ -74,6 +74,27 @@ describe('samplers', () => {
     expect(new data.DataLoader(ds, { batchSize: 4, sampler: new data.RandomSampler(ds, { numSamples: 6 }) }).length).toBe(2);
   });
 
+  it('DistributedSampler shares the indices as torch\'s (padded from the start, or cut with dropLast), one order per epoch on every rank', () => {
+    const ds = { length: 10 };
+    const shares = (o: object) => [0, 1, 2].map((rank) => [...new data.DistributedSampler(ds, { numReplicas: 3, rank, shuffle: false, ...o })]);
+    expect(shares({})).toEqual([[0, 3, 6, 9], [1, 4, 7, 0], [2, 5, 8, 1]]);
+    expect(shares({ dropLast: true })).toEqual([[0, 3, 6], [1, 4, 7], [2, 5, 8]]);
+    expect([0, 1, 2, 3, 4].map((rank) => [...new data.DistributedSampler({ length: 2 }, { numReplicas: 5, rank, shuffle: false })])).toEqual([[0], [1], [0], [1], [0]]);
+    bp.manualSeed(31);
+    const before = bp.initialSeed();
+    const expected = Array.from(bp.rand([3]).data);
+    bp.manualSeed(31);
+    const samplers = [0, 1].map((rank) => new data.DistributedSampler({ length: 9 }, { group: { rank, worldSize: 2 }, seed: 5 }));
+    const epoch0 = samplers.map((sm) => [...sm]);
+    expect(new Set(epoch0.flat())).toEqual(new Set(range(9)));
+    expect(epoch0.flat().length).toBe(10); // 9 padded to 10: one index twice
+    expect(samplers.map((sm) => [...sm])).toEqual(epoch0); // the same epoch: the same order
+    samplers.forEach((sm) => sm.setEpoch(1));
+    expect(samplers.map((sm) => [...sm])).not.toEqual(epoch0);
+    expect(Array.from(bp.rand([3]).data)).toEqual(expected); // the library's generator untouched
+    expect(bp.initialSeed()).toBe(before);
+  });
+
   it('names what is wrong', () => {
     const ds = new data.TensorDataset(bp.zeros([4, 1]));
     expect(() => new data.DataLoader(ds, { sampler: [0], shuffle: true })).toThrow('DataLoader: sampler option is mutually exclusive with shuffle');
@@ -91,5 +112,9 @@ describe('samplers', () => {
     expect(() => new data.ConcatDataset([])).toThrow(/ConcatDataset: datasets should not be an empty iterable/);
     expect(() => new data.ConcatDataset([ds]).get(4)).toThrow('ConcatDataset.get: index 4 is out of range for 4 samples');
     expect(() => new data.SubsetRandomSampler([1.5])).toThrow('SubsetRandomSampler: index 1.5 at position 0 is not a non-negative integer');
+    expect(() => new data.DistributedSampler(ds, { rank: 0 })).toThrow('DistributedSampler: numReplicas must be a positive integer (or give a group), got undefined');
+    expect(() => new data.DistributedSampler(ds, { numReplicas: 2, rank: 2 })).toThrow('DistributedSampler: Invalid rank 2, rank should be in the interval [0, 1]');
+    expect(() => new data.DistributedSampler(ds, { group: {} as never })).toThrow(/^DistributedSampler: group must be a process group/);
+    expect(() => new data.DistributedSampler(ds, { numReplicas: 2, rank: 0 }).setEpoch(-1)).toThrow('DistributedSampler.setEpoch: epoch must be a non-negative integer, got -1');
   });
 });

@@ -6,5 +6,5 @@ export { batches } from './batches';
 export type { Batch, BatchOptions } from './batches';
 export { TensorDataset, Subset, DataLoader, randomSplit, defaultCollate } from './loader';
 export type { MapDataset, DataLoaderOptions, Collate } from './loader';
-export { SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler, ConcatDataset } from './samplers';
-export type { Sampler, RandomSamplerOptions } from './samplers';
+export { SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler, ConcatDataset, DistributedSampler } from './samplers';
+export type { Sampler, RandomSamplerOptions, DistributedSamplerOptions } from './samplers';

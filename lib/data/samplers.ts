@@ -4,7 +4,8 @@
 // `batchSampler`, as torch's does.
 import { Tensor } from '../tensor';
 import { optionsOf, shown } from '../args';
-import { indexRange, randInt } from '../random';
+import { indexRange, randInt, seedWords } from '../random';
+import { shardOf } from '../train/batches';
 import { multinomial } from '../ops/sampling';
 import { tensor } from '../ops/creation';
 import type { MapDataset } from './loader';
@@ -198,5 +199,75 @@ export class ConcatDataset<T> implements MapDataset<T> {
     const at = i < 0 ? i + n : i;
     const k = this.cumulativeSizes.findIndex((end) => at < end);
     return this.datasets[k].get(at - (k === 0 ? 0 : this.cumulativeSizes[k - 1]));
+  }
+}
+
+/** Options of DistributedSampler. */
+export interface DistributedSamplerOptions {
+  /** How many processes share the dataset (torch's num_replicas; the process group's worldSize when a group is given). */
+  numReplicas?: number;
+  /** This process's place among them, 0 ... numReplicas - 1 (the group's rank when a group is given). */
+  rank?: number;
+  /** A process group (distributed.initProcessGroup's) to read numReplicas and rank from. */
+  group?: { rank: number; worldSize: number };
+  /** A new order each epoch, the same on every process (default true). */
+  shuffle?: boolean;
+  /** Added to the epoch to seed each epoch's order (default 0): every process must give the same. */
+  seed?: number;
+  /** Leave out the tail that does not divide evenly, rather than repeat the start to fill it (default false). */
+  dropLast?: boolean;
+}
+
+/**
+ * This process's share of the dataset's indices (torch.utils.data.DistributedSampler): each epoch's
+ * order (a permutation seeded by seed + epoch, the same on every process; setEpoch before each), made
+ * to divide evenly by repeating its start or, with dropLast, by cutting its tail, then every
+ * numReplicas-th index from rank. The order's generator is its own: the library's is left as it was.
+ */
+export class DistributedSampler implements Sampler {
+  /** How many processes share the dataset. */
+  readonly numReplicas: number;
+  /** This process's place among them. */
+  readonly rank: number;
+  /** Whether each epoch has its own order. */
+  readonly shuffle: boolean;
+  /** The orders' seed, before the epoch is added. */
+  readonly seed: number;
+  /** Whether the tail that does not divide evenly is left out. */
+  readonly dropLast: boolean;
+  /** How many indices each process gets per epoch. */
+  readonly length: number;
+  private readonly size: number;
+  private epoch = 0;
+
+  constructor(dataset: { length: number }, options?: DistributedSamplerOptions) {
+    const what = 'DistributedSampler';
+    this.size = lengthOf(dataset, what);
+    const o = optionsOf(options, what, { numReplicas: 'value', rank: 'value', group: 'value', shuffle: 'boolean', seed: 'value', dropLast: 'boolean' });
+    const group = o.group;
+    if (group !== undefined && (group === null || typeof group !== 'object' || !Number.isSafeInteger(group.rank) || !Number.isSafeInteger(group.worldSize))) {
+      throw new Error(`${what}: group must be a process group (with rank and worldSize), got ${shown(group)}`);
+    }
+    this.numReplicas = o.numReplicas ?? group?.worldSize ?? NaN;
+    this.rank = o.rank ?? group?.rank ?? NaN;
+    if (!Number.isSafeInteger(this.numReplicas) || this.numReplicas < 1) throw new Error(`${what}: numReplicas must be a positive integer (or give a group), got ${shown(o.numReplicas)}`);
+    if (!Number.isSafeInteger(this.rank) || this.rank < 0 || this.rank >= this.numReplicas) throw new Error(`${what}: Invalid rank ${shown(o.rank ?? group?.rank)}, rank should be in the interval [0, ${this.numReplicas - 1}]`);
+    this.shuffle = o.shuffle ?? true;
+    this.seed = o.seed ?? 0;
+    if (!Number.isSafeInteger(this.seed)) throw new Error(`${what}: seed must be an integer, got ${shown(o.seed)}`);
+    this.dropLast = o.dropLast ?? false;
+    this.length = this.dropLast && this.size % this.numReplicas !== 0 ? Math.ceil((this.size - this.numReplicas) / this.numReplicas) : Math.ceil(this.size / this.numReplicas);
+  }
+
+  /** The epoch whose order the next pass takes (torch's set_epoch): call it before each epoch when shuffling. */
+  setEpoch(epoch: number): void {
+    if (!Number.isSafeInteger(epoch) || epoch < 0) throw new Error(`DistributedSampler.setEpoch: epoch must be a non-negative integer, got ${shown(epoch)}`);
+    this.epoch = epoch;
+  }
+
+  *[Symbol.iterator](): Iterator<number> {
+    const all = indexRange(new Int32Array(this.size), this.shuffle, seedWords(this.seed + this.epoch));
+    const total = this.length * this.numReplicas;
+    yield* shardOf(this.dropLast ? all.subarray(0, total) : all, this.rank, this.numReplicas).subarray(0, this.length);
   }
 }
