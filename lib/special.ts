@@ -1,6 +1,6 @@
 // torch.special's names (`bp.special.ndtr`, ...): the functions of ops/special_more.ts and ops/bessel.ts,
 // and torch.special's other names for the library's own (expit is sigmoid, gammaln lgamma, psi digamma...).
-export { ndtr, ndtri, logNdtr, erfcx, xlog1py, i0e, i1e, entr, sphericalBesselJ0, zeta } from './ops/special_more';
+export { ndtr, ndtri, logNdtr, erfcx, xlog1py, i0e, i1e, entr, sphericalBesselJ0, zeta, airyAi } from './ops/special_more';
 export {
   chebyshevPolynomialT, chebyshevPolynomialU, chebyshevPolynomialV, chebyshevPolynomialW, shiftedChebyshevPolynomialT,
   shiftedChebyshevPolynomialU, shiftedChebyshevPolynomialV, shiftedChebyshevPolynomialW, hermitePolynomialH, hermitePolynomialHe,

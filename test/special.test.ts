@@ -39,6 +39,7 @@ const UNARY: [string, Unary, string, number[], number][] = [
   ['modifiedBesselK1', S.modifiedBesselK1, 'special.modified_bessel_k1', [-1, 0, ...POSITIVE], 2e-7],
   ['scaledModifiedBesselK0', S.scaledModifiedBesselK0, 'special.scaled_modified_bessel_k0', [0, ...POSITIVE], 2e-7],
   ['scaledModifiedBesselK1', S.scaledModifiedBesselK1, 'special.scaled_modified_bessel_k1', [0, ...POSITIVE], 2e-7],
+  ['airyAi', S.airyAi, 'special.airy_ai', [...GRID, -8.01, -7.99, 1.99, 2.01], 2e-7],
 ];
 
 // The binary functions' points: x, then n (or q), broadcast as [k, 1] against [m].
@@ -143,7 +144,7 @@ print(json.dumps([${BESSEL_GRADIENTS.map(([, , formula]) => `(${formula}).tolist
     });
   });
 
-  it('polynomials and zeta broadcast, give 0 for n < 0, and refuse backward as torch does', () => {
+  it('polynomials and zeta broadcast, give 0 for n < 0, and they and airyAi refuse backward as torch does', () => {
     expect(S.chebyshevPolynomialT(bp.tensor([[0.5], [2]]), bp.tensor([-1, 0, 1, 3])).shape).toEqual([2, 4]);
     expect(Array.from(S.legendrePolynomialP(bp.tensor([0.5]), -2).data)).toEqual([0]);
     const w = bp.tensor([0.5, 0.25], { requiresGrad: true });
@@ -151,6 +152,10 @@ print(json.dumps([${BESSEL_GRADIENTS.map(([, , formula]) => `(${formula}).tolist
     expect(() => y.backward()).toThrow('hermitePolynomialH: the derivative is not implemented (nor is it in torch 1.13)');
     const z = S.zeta(bp.tensor([2, 3], { requiresGrad: true }), 1).sum();
     expect(() => z.backward()).toThrow('zeta: the derivative is not implemented (nor is it in torch 1.13)');
+    // Near Ai's first zero torch 1.13's airy_ai is 13% off; mpmath's value at float32(-2.3381):
+    expect(Math.abs(S.airyAi(bp.tensor([-2.3381])).item() / 5.2267885297623505e-6 - 1)).toBeLessThan(1e-6);
+    const a = S.airyAi(bp.tensor([0.5], { requiresGrad: true })).sum();
+    expect(() => a.backward()).toThrow('airyAi: the derivative is not implemented (nor is it in torch 1.13)');
   });
 });
 

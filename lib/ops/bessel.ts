@@ -85,12 +85,12 @@ export function besselY(n: 0 | 1, x: number): number {
 }
 
 /**
- * K_n(x), n 0 or 1, for x > 0 (Infinity at 0, NaN below), times e^x when scaled: the trapezoid rule on
+ * K_n(x) (n 0, 1, or Airy's 1/3), for x > 0 (Infinity at 0, NaN below), times e^x when scaled: the trapezoid rule on
  * the integral of e^(-x (cosh t - 1)) cosh(nt) over t >= 0 until the integrand is below 1e-18 of the
  * sum. The rule's error falls as e^(-2 pi d / h) for an integrand bounded in the strip |Im t| < d,
  * where it grows as e^(x d^2 / 2): steps of min(1/8, 1/(2 sqrt x)) keep it near e^(-79) for every x.
  */
-export function besselK(n: 0 | 1, x: number, scaled: boolean): number {
+export function besselK(n: number, x: number, scaled: boolean): number {
   if (Number.isNaN(x) || x < 0) return NaN;
   if (x === 0) return Infinity;
   if (x === Infinity) return 0;
@@ -98,7 +98,7 @@ export function besselK(n: 0 | 1, x: number, scaled: boolean): number {
   let total = 0.5; // the t = 0 term, halved (the integrand is even: the rule over the whole line, halved)
   for (let k = 1; k < 100000; k++) {
     const t = k * h;
-    const f = Math.exp(-x * (Math.cosh(t) - 1)) * (n === 0 ? 1 : Math.cosh(t));
+    const f = Math.exp(-x * (Math.cosh(t) - 1)) * (n === 0 ? 1 : Math.cosh(n * t));
     total += f;
     if (f < 1e-18 * total) break;
   }

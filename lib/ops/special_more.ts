@@ -6,6 +6,7 @@ import { Tensor } from '../tensor';
 import { shown } from '../args';
 import { erf, erfc } from '../backend/reference/math';
 import { besselI, erfinvOf, unaryOf } from './special';
+import { besselK } from './bessel';
 import { logicalOr, pairOp } from './pointwise_more';
 import { add, div, mul, sub } from './binary';
 import { cos, exp, log, neg, sign, sin, square } from './unary';
@@ -157,6 +158,54 @@ export function zetaOf(x: number, q: number): number {
   }
   return s;
 }
+
+// Ai(0) and -Ai'(0): the power series' two constants.
+const AIRY_C1 = 0.355028053887817239, AIRY_C2 = 0.258819403792806798;
+
+/**
+ * Airy's Ai(x) in double: the power series c1 f(x) - c2 g(x) on [-8, 2] (at -8 it loses 7 of double's
+ * digits to cancellation); past 2, (1/pi) sqrt(x/3) K_{1/3}(zeta) with zeta = 2/3 x^(3/2) (besselK's
+ * trapezoid rule); below -8, the oscillating asymptotic expansion in zeta.
+ */
+export function airyAiOf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x === Infinity || x === -Infinity) return 0;
+  if (x > 2) {
+    const zeta = (2 / 3) * x * Math.sqrt(x);
+    return (Math.sqrt(x / 3) / Math.PI) * besselK(1 / 3, zeta, true) * Math.exp(-zeta);
+  }
+  if (x >= -8) {
+    const x3 = x * x * x;
+    let f = 1, g = x, tf = 1, tg = x;
+    for (let k = 1; k < 200; k++) {
+      tf *= x3 / ((3 * k - 1) * (3 * k));
+      tg *= x3 / ((3 * k) * (3 * k + 1));
+      f += tf;
+      g += tg;
+      if (Math.abs(tf) + Math.abs(tg) < 1e-18 * (Math.abs(f) + Math.abs(g))) break;
+    }
+    return AIRY_C1 * f - AIRY_C2 * g;
+  }
+  const ax = -x, zeta = (2 / 3) * ax * Math.sqrt(ax);
+  // u_k = (2k+1)(2k+3)...(6k-1) / (216^k k!), alternating between the sine's sum (even k) and the cosine's (odd k).
+  let u = 1, p = 1, q = 0;
+  for (let k = 1; k < 60; k++) {
+    const next = (u * (6 * k - 5) * (6 * k - 3) * (6 * k - 1)) / ((2 * k - 1) * 216 * k) / zeta;
+    if (Math.abs(next) >= Math.abs(u) && k > 1) break;
+    u = next;
+    const sign = Math.floor(k / 2) % 2 === 0 ? 1 : -1;
+    if (k % 2 === 0) p += sign * u;
+    else q += sign * u;
+    if (Math.abs(u) < 1e-17) break;
+  }
+  const phase = zeta + Math.PI / 4;
+  return (Math.sin(phase) * p - Math.cos(phase) * q) / (Math.sqrt(Math.PI) * Math.pow(ax, 0.25));
+}
+
+/** Airy's function Ai (torch.special.airy_ai; no derivative, as torch 1.13's: backward says so). */
+export const airyAi = (x: Tensor): Tensor => unaryOf(x, 'airyAi', airyAiOf, () => {
+  throw new Error('airyAi: the derivative is not implemented (nor is it in torch 1.13)');
+});
 
 /** A pair op without a derivative, as torch 1.13's: backward through it is an error that names it. */
 function withoutDerivative(a: Operand, b: Operand, what: string, f: (x: number, y: number) => number): Tensor {
