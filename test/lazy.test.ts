@@ -97,6 +97,20 @@ describe('lazy modules', () => {
     expect(loss().item()).toBeLessThan(before);
   });
 
+  it('loadStateDict makes each lazy module from the shapes it finds, then loads the values, as torch\'s lazy load hook', () => {
+    bp.manualSeed(14);
+    const real = new nn.Sequential(new nn.Conv2d(6, 4, 3, { groups: 2 }), new nn.BatchNorm2d(4), new nn.ConvTranspose2d(4, 2, 2), new nn.Flatten(), new nn.Linear(2 * 6 * 6, 3));
+    const lazy = new nn.Sequential(new nn.LazyConv2d(4, 3, { groups: 2 }), new nn.LazyBatchNorm2d(), new nn.LazyConvTranspose2d(2, 2), new nn.Flatten(), new nn.LazyLinear(3));
+    const result = lazy.loadStateDict(real.stateDict());
+    expect(result.missingKeys).toEqual([]);
+    expect(String(lazy)).toBe(String(real));
+    for (const [k, v] of Object.entries(real.stateDict())) expect(Array.from(lazy.stateDict()[k].data), k).toEqual(Array.from(v.data));
+    const x = bp.randn([2, 6, 7, 7]);
+    real.eval();
+    lazy.eval();
+    expect(Array.from(lazy.forward(x).data)).toEqual(Array.from(real.forward(x).data));
+  });
+
   it('refuses to list parameters or a state dict before the first forward, and names bad inputs', () => {
     const model = new nn.Sequential(new nn.Linear(2, 2), new nn.LazyConv2d(3, 3));
     const why = "is LazyConv2d's uninitialized parameter, which its first forward makes: run a batch through the model first (torch's dry run)";

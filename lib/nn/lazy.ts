@@ -7,7 +7,7 @@
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { checkTensor } from '../ops/core';
-import { getRngState, setRngState } from '../random';
+import { withoutRandomInit } from './skip_init';
 import { Module } from './module';
 import { UninitializedParameter } from './parameter';
 import { Linear, LinearOptions } from './linear';
@@ -27,25 +27,32 @@ import type { Size3 } from '../ops/conv3d';
 export abstract class LazyModule extends Module {
   readonly #build: (features: number) => Module;
   readonly #featuresOf: (x: Tensor) => number;
+  readonly #featuresIn: (stored: (key: string) => Tensor | undefined) => number | null;
   readonly #shown: string;
 
   /**
-   * @param probeFeatures a feature count the options accept: a module built with it checks them now,
-   *   as torch's constructor does, and gives the printed form (its count shown as 0, as torch's);
-   *   the generator is put back after it, so the first forward draws what torch's would.
+   * @param probeFeatures a feature count the options accept: a module built with it (no random draws)
+   *   checks them now, as torch's constructor does, and gives the printed form (its count shown as 0,
+   *   as torch's).
+   * @param featuresIn the feature count a state dict's tensors for this module imply (loadStateDict
+   *   makes the module from them, as torch's lazy load hook does), or null when they are not there.
    */
-  protected constructor(build: (features: number) => Module, featuresOf: (x: Tensor) => number, probeFeatures: number, params: readonly string[]) {
+  protected constructor(build: (features: number) => Module, featuresOf: (x: Tensor) => number, probeFeatures: number, params: readonly string[],
+    featuresIn: (stored: (key: string) => Tensor | undefined) => number | null) {
     super();
     this.#build = build;
     this.#featuresOf = featuresOf;
-    const state = getRngState();
-    try {
-      const probe = build(probeFeatures).toString();
-      this.#shown = probe.slice(probe.indexOf('(') + 1, -1).replace(/^(in_features=)?\d+/, '$10');
-    } finally {
-      setRngState(state);
-    }
+    this.#featuresIn = featuresIn;
+    const probe = withoutRandomInit(() => build(probeFeatures)).toString();
+    this.#shown = probe.slice(probe.indexOf('(') + 1, -1).replace(/^(in_features=)?\d+/, '$10');
     for (const name of params) (this as unknown as Record<string, unknown>)[name] = new UninitializedParameter(this.constructor.name);
+  }
+
+  /** @internal Made from the shapes of a state dict's tensors under `prefix` (their values loaded next). */
+  override prepareForState(dict: Readonly<Record<string, Tensor>>, prefix: string): void {
+    if (!(this instanceof LazyModule)) return;
+    const n = this.#featuresIn((key) => (dict[prefix + key] instanceof Tensor ? dict[prefix + key] : undefined));
+    if (n !== null) become(this, withoutRandomInit(() => this.#build(n)));
   }
 
   protected override extraRepr(): string {
@@ -104,10 +111,19 @@ function featuresOfNorm(what: string, batchedDims: readonly number[], unbatchedD
 
 const LINEAR_PARAMS = ['weight', 'bias'] as const;
 
+/** The features a stored `key` of `ndim` dims implies: its dim `d`, times `times` (a convolution's groups). */
+const dimOf = (key: string, d: number, ndim: number, times = 1) => (stored: (key: string) => Tensor | undefined): number | null => {
+  const t = stored(key);
+  return t && t.ndim === ndim ? t.shape[d] * times : null;
+};
+
+/** A normalization's features: its stored weight's length, or its running mean's. */
+const normFeatures = (stored: (key: string) => Tensor | undefined): number | null => dimOf('weight', 0, 1)(stored) ?? dimOf('running_mean', 0, 1)(stored);
+
 /** A Linear whose inFeatures its first input decides (torch.nn.LazyLinear): it is a Linear after that forward. */
 export class LazyLinear extends LazyModule {
   constructor(outFeatures: number, options?: LinearOptions) {
-    super((n) => new Linear(n, outFeatures, options), lastDim('LazyLinear'), 1, LINEAR_PARAMS);
+    super((n) => new Linear(n, outFeatures, options), lastDim('LazyLinear'), 1, LINEAR_PARAMS, dimOf('weight', 1, 2));
   }
 }
 
@@ -118,42 +134,42 @@ const probeOf = (o?: Grouped) => (typeof o?.groups === 'number' && o.groups > 0 
 /** A Conv1d whose inChannels its first input decides (torch.nn.LazyConv1d). */
 export class LazyConv1d extends LazyModule {
   constructor(outChannels: number, kernelSize: number, options?: Conv1dLayerOptions) {
-    super((n) => new Conv1d(n, outChannels, kernelSize, options), channelsOf('LazyConv1d', 1), probeOf(options), LINEAR_PARAMS);
+    super((n) => new Conv1d(n, outChannels, kernelSize, options), channelsOf('LazyConv1d', 1), probeOf(options), LINEAR_PARAMS, dimOf('weight', 1, 3, probeOf(options)));
   }
 }
 
 /** A Conv2d whose inChannels its first input decides (torch.nn.LazyConv2d). */
 export class LazyConv2d extends LazyModule {
   constructor(outChannels: number, kernelSize: Size2, options?: Conv2dLayerOptions) {
-    super((n) => new Conv2d(n, outChannels, kernelSize, options), channelsOf('LazyConv2d', 2), probeOf(options), LINEAR_PARAMS);
+    super((n) => new Conv2d(n, outChannels, kernelSize, options), channelsOf('LazyConv2d', 2), probeOf(options), LINEAR_PARAMS, dimOf('weight', 1, 4, probeOf(options)));
   }
 }
 
 /** A Conv3d whose inChannels its first input decides (torch.nn.LazyConv3d). */
 export class LazyConv3d extends LazyModule {
   constructor(outChannels: number, kernelSize: Size3, options?: Conv3dLayerOptions) {
-    super((n) => new Conv3d(n, outChannels, kernelSize, options), channelsOf('LazyConv3d', 3), probeOf(options), LINEAR_PARAMS);
+    super((n) => new Conv3d(n, outChannels, kernelSize, options), channelsOf('LazyConv3d', 3), probeOf(options), LINEAR_PARAMS, dimOf('weight', 1, 5, probeOf(options)));
   }
 }
 
 /** A ConvTranspose1d whose inChannels its first input decides (torch.nn.LazyConvTranspose1d). */
 export class LazyConvTranspose1d extends LazyModule {
   constructor(outChannels: number, kernelSize: number, options?: ConvTranspose1dLayerOptions) {
-    super((n) => new ConvTranspose1d(n, outChannels, kernelSize, options), channelsOf('LazyConvTranspose1d', 1), probeOf(options), LINEAR_PARAMS);
+    super((n) => new ConvTranspose1d(n, outChannels, kernelSize, options), channelsOf('LazyConvTranspose1d', 1), probeOf(options), LINEAR_PARAMS, dimOf('weight', 0, 3));
   }
 }
 
 /** A ConvTranspose2d whose inChannels its first input decides (torch.nn.LazyConvTranspose2d). */
 export class LazyConvTranspose2d extends LazyModule {
   constructor(outChannels: number, kernelSize: Size2, options?: ConvTranspose2dLayerOptions) {
-    super((n) => new ConvTranspose2d(n, outChannels, kernelSize, options), channelsOf('LazyConvTranspose2d', 2), probeOf(options), LINEAR_PARAMS);
+    super((n) => new ConvTranspose2d(n, outChannels, kernelSize, options), channelsOf('LazyConvTranspose2d', 2), probeOf(options), LINEAR_PARAMS, dimOf('weight', 0, 4));
   }
 }
 
 /** A ConvTranspose3d whose inChannels its first input decides (torch.nn.LazyConvTranspose3d). */
 export class LazyConvTranspose3d extends LazyModule {
   constructor(outChannels: number, kernelSize: Size3, options?: ConvTranspose3dLayerOptions) {
-    super((n) => new ConvTranspose3d(n, outChannels, kernelSize, options), channelsOf('LazyConvTranspose3d', 3), probeOf(options), LINEAR_PARAMS);
+    super((n) => new ConvTranspose3d(n, outChannels, kernelSize, options), channelsOf('LazyConvTranspose3d', 3), probeOf(options), LINEAR_PARAMS, dimOf('weight', 0, 5));
   }
 }
 
@@ -163,21 +179,21 @@ const normParams = (o?: { affine?: boolean }) => (o?.affine === false ? [] : LIN
 /** A BatchNorm1d whose numFeatures its first input decides (torch.nn.LazyBatchNorm1d). */
 export class LazyBatchNorm1d extends LazyModule {
   constructor(options?: BatchNormOptions) {
-    super((n) => new BatchNorm1d(n, options), featuresOfNorm('LazyBatchNorm1d', [2, 3], null), 1, normParams(options));
+    super((n) => new BatchNorm1d(n, options), featuresOfNorm('LazyBatchNorm1d', [2, 3], null), 1, normParams(options), normFeatures);
   }
 }
 
 /** A BatchNorm2d whose numFeatures its first input decides (torch.nn.LazyBatchNorm2d). */
 export class LazyBatchNorm2d extends LazyModule {
   constructor(options?: BatchNormOptions) {
-    super((n) => new BatchNorm2d(n, options), featuresOfNorm('LazyBatchNorm2d', [4], null), 1, normParams(options));
+    super((n) => new BatchNorm2d(n, options), featuresOfNorm('LazyBatchNorm2d', [4], null), 1, normParams(options), normFeatures);
   }
 }
 
 /** A BatchNorm3d whose numFeatures its first input decides (torch.nn.LazyBatchNorm3d). */
 export class LazyBatchNorm3d extends LazyModule {
   constructor(options?: BatchNormOptions) {
-    super((n) => new BatchNorm3d(n, options), featuresOfNorm('LazyBatchNorm3d', [5], null), 1, normParams(options));
+    super((n) => new BatchNorm3d(n, options), featuresOfNorm('LazyBatchNorm3d', [5], null), 1, normParams(options), normFeatures);
   }
 }
 
@@ -187,20 +203,20 @@ const lazyInstance = (o?: InstanceNormOptions): InstanceNormOptions => ({ affine
 /** An InstanceNorm1d whose numFeatures its first input decides (torch.nn.LazyInstanceNorm1d: affine and trackRunningStats default true). */
 export class LazyInstanceNorm1d extends LazyModule {
   constructor(options?: InstanceNormOptions) {
-    super((n) => new InstanceNorm1d(n, lazyInstance(options)), featuresOfNorm('LazyInstanceNorm1d', [3], 2), 1, normParams(lazyInstance(options)));
+    super((n) => new InstanceNorm1d(n, lazyInstance(options)), featuresOfNorm('LazyInstanceNorm1d', [3], 2), 1, normParams(lazyInstance(options)), normFeatures);
   }
 }
 
 /** An InstanceNorm2d whose numFeatures its first input decides (torch.nn.LazyInstanceNorm2d: affine and trackRunningStats default true). */
 export class LazyInstanceNorm2d extends LazyModule {
   constructor(options?: InstanceNormOptions) {
-    super((n) => new InstanceNorm2d(n, lazyInstance(options)), featuresOfNorm('LazyInstanceNorm2d', [4], 3), 1, normParams(lazyInstance(options)));
+    super((n) => new InstanceNorm2d(n, lazyInstance(options)), featuresOfNorm('LazyInstanceNorm2d', [4], 3), 1, normParams(lazyInstance(options)), normFeatures);
   }
 }
 
 /** An InstanceNorm3d whose numFeatures its first input decides (torch.nn.LazyInstanceNorm3d: affine and trackRunningStats default true). */
 export class LazyInstanceNorm3d extends LazyModule {
   constructor(options?: InstanceNormOptions) {
-    super((n) => new InstanceNorm3d(n, lazyInstance(options)), featuresOfNorm('LazyInstanceNorm3d', [5], 4), 1, normParams(lazyInstance(options)));
+    super((n) => new InstanceNorm3d(n, lazyInstance(options)), featuresOfNorm('LazyInstanceNorm3d', [5], 4), 1, normParams(lazyInstance(options)), normFeatures);
   }
 }

@@ -160,6 +160,12 @@ export abstract class Module {
     return out;
   }
 
+  /**
+   * @internal Called by loadStateDict on every module before it reads `dict`, with the module's key
+   * prefix ('0.' ...): a lazy module takes its shapes from the dict there. Nothing for the others.
+   */
+  prepareForState(_dict: StateDict, _prefix: string): void {}
+
   /** Adds p as the parameter `name` (torch's register_parameter), or, given null, removes that parameter. */
   registerParameter(name: string, p: Parameter | null): void {
     checkName(name, this, 'registerParameter');
@@ -403,6 +409,7 @@ export abstract class Module {
   loadStateDict(dict: StateDict, options?: LoadStateDictOptions): LoadStateDictResult {
     if (dict === null || typeof dict !== 'object' || dict instanceof Tensor) throw new Error(`loadStateDict: expected an object of name -> Tensor (a state dict), got ${dict === null ? 'null' : dict instanceof Tensor ? 'a Tensor' : typeof dict}`);
     const strict = optionsOf(options, 'loadStateDict', { strict: 'boolean' }).strict ?? true;
+    for (const [name, m] of this.namedModules()) m.prepareForState(dict, name ? `${name}.` : '');
     const own = new Map(this.namedParametersAndBuffers());
     assertNotInEpoch(own.values(), 'loadStateDict');
     const missingKeys = [...own.keys()].filter((k) => !(k in dict));
