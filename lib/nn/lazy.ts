@@ -48,9 +48,8 @@ export abstract class LazyModule extends Module {
     for (const name of params) (this as unknown as Record<string, unknown>)[name] = new UninitializedParameter(this.constructor.name);
   }
 
-  /** @internal Made from the shapes of a state dict's tensors under `prefix` (their values loaded next). */
+  /** @internal Made from the shapes of a state dict's tensors under `prefix` (their values loaded next); once made, the real class's no-op answers. */
   override prepareForState(dict: Readonly<Record<string, Tensor>>, prefix: string): void {
-    if (!(this instanceof LazyModule)) return;
     const n = this.#featuresIn((key) => (dict[prefix + key] instanceof Tensor ? dict[prefix + key] : undefined));
     if (n !== null) become(this, withoutRandomInit(() => this.#build(n)));
   }
@@ -59,7 +58,10 @@ export abstract class LazyModule extends Module {
     return this.#shown;
   }
 
-  /** Builds the real module from x's feature count and becomes it, then runs its forward. */
+  /**
+   * Builds the real module from x's feature count and becomes it, then runs its forward. (Reached
+   * again after that only through a hook's wrapper, which holds this method: then it runs the real one.)
+   */
   forward(x: Tensor): Tensor {
     if (this instanceof LazyModule) {
       checkTensor(x, this.constructor.name);
