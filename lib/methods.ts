@@ -5,7 +5,7 @@ import { shown } from './args';
 import * as ops from './ops';
 import * as inplace from './ops/inplace';
 import type { InPlaceTwinName } from './ops/inplace';
-import { unfoldWindows } from './ops/windows';
+import { asStrided, asStridedScatter, unfoldWindows } from './ops/windows';
 import * as linalgOps from './ops/linalg_composed';
 import { broadcastShapes, checkShape, contiguousStrides, fmt, normDim, sameShape } from './shape';
 import { sumBackTo } from './ops/reduce';
@@ -453,6 +453,14 @@ declare module './tensor' {
     bernoulli_(p?: Tensor | number): this;
     /** Cut from the graph in place: no gradient needed, no node (torch's detach_). */
     detach_(): this;
+    /** Each element replaced by fn(element), in place (torch's apply_). */
+    apply_(fn: (v: number) => number): this;
+    /** Each element replaced by fn(element, other's element), other broadcast to this shape, in place (torch's map_). */
+    map_(other: Tensor, fn: (a: number, b: number) => number): this;
+    /** The elements (row-major, as the storage) at storageOffset + sum of i_k stride_k, in `size` (torch's as_strided; a copy here). */
+    asStrided(size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor;
+    /** This tensor with src written over the elements asStrided reads (torch's as_strided_scatter). */
+    asStridedScatter(src: Tensor, size: readonly number[], stride: readonly number[], storageOffset?: number): Tensor;
     /** Every element set to value. */
     fill_(value: number): this;
     /** Every element set to 0. */
@@ -879,6 +887,10 @@ P.cauchy_ = function (m, s) { return inplace.cauchy_(this, m, s) as typeof this;
 P.random_ = function (a, b) { return inplace.random_(this, a, b) as typeof this; };
 P.fillDiagonal_ = function (v, w) { return inplace.fillDiagonal_(this, v, w) as typeof this; };
 P.bernoulli_ = function (p) { return inplace.bernoulli_(this, p) as typeof this; };
+P.apply_ = function (fn) { return inplace.apply_(this, fn) as typeof this; };
+P.map_ = function (o, fn) { return inplace.map_(this, o, fn) as typeof this; };
+P.asStrided = function (size, stride, off) { return asStrided(this, size, stride, off); };
+P.asStridedScatter = function (src, size, stride, off) { return asStridedScatter(this, src, size, stride, off); };
 P.detach_ = function () {
   this.node = null;
   this.requiresGrad = false;

@@ -180,6 +180,18 @@ eachBackend('in-place twins', () => {
     expect(Array.from(y.sin_().data)).toEqual([Math.fround(Math.sin(3)), Math.fround(Math.sin(6))]);
   });
 
+  it('apply_ and map_ run a JavaScript function over the elements in place', () => {
+    const t = bp.tensor([[1, 2], [3, 4]]);
+    expect(t.apply_((v) => v * v + 1)).toBe(t);
+    expect(Array.from(t.data)).toEqual([2, 5, 10, 17]);
+    t.map_(bp.tensor([10, 100]), (a, b) => a + b);
+    expect(Array.from(t.data)).toEqual([12, 105, 20, 117]);
+    expect(() => t.apply_((() => 'x') as never)).toThrow('apply_: fn must return a number, got "x" for element 0');
+    expect(() => t.apply_(3 as never)).toThrow('apply_: fn must be a function, got 3');
+    expect(() => t.map_(bp.ones([3]), (a) => a)).toThrow(/^map_: shapes \[3\] and \[2, 2\] cannot be broadcast together/);
+    expect(() => bp.ones([2], { requiresGrad: true }).apply_((v) => v)).toThrow(/^apply_: in-place operations run outside the graph/);
+  });
+
   it('names what is wrong', () => {
     const m = bp.zeros([2, 3]);
     expect(() => bp.randn([2], { requiresGrad: true }).sin_()).toThrow('sin_: in-place operations run outside the graph: inside noGrad() (as optimizer steps and initializations do) or on tensors that need no gradient, but this tensor requires one; use the out-of-place sin');

@@ -109,6 +109,12 @@ const NAMES: TorchCall[] = [
   { name: 'F.adaptiveMaxPool3dWithIndices, batched and not, overlapping windows', inputs: { a: x([2, 2, 5, 7, 3]), b: x([2, 4, 4, 4]) },
     ours: (t) => { const r = F.adaptiveMaxPool3dWithIndices(t.a, [3, 4, 2]), q = F.adaptiveMaxPool3dWithIndices(t.b, 3); return bp.cat([r.values.reshape([-1]), r.indices.reshape([-1]), q.values.reshape([-1]), q.indices.reshape([-1])]); },
     py: 'torch.cat([t.float().reshape(-1) for t in (*F.adaptive_max_pool3d(a, (3, 4, 2), return_indices=True), *F.adaptive_max_pool3d(b, 3, return_indices=True))])' },
+  { name: 'asStrided: overlapping windows, an offset', inputs: { a: x([3, 4]) },
+    ours: (t) => bp.cat([t.a.asStrided([2, 3], [1, 2], 1).reshape([-1]), bp.asStrided(t.a, [3, 3], [4, 1]).reshape([-1])]),
+    py: 'torch.cat([a.as_strided((2, 3), (1, 2), 1).reshape(-1), torch.as_strided(a, (3, 3), (4, 1)).reshape(-1)])' },
+  // (Values only: torch 1.13's as_strided_scatter backward returns uninitialised memory; its gradients are checked below.)
+  { name: 'asStridedScatter', inputs: { a: x([3, 4], -2, 2, false), s: x([2, 2], -2, 2, false) },
+    ours: (t) => bp.asStridedScatter(t.a, t.s, [2, 2], [1, 2], 3), py: 'torch.as_strided_scatter(a, s, (2, 2), (1, 2), 3)' },
   { name: 'linalg.diagonal (the last two dims) and linalg.matmul', inputs: { a: x([2, 3, 4]), b: x([4, 2]) },
     ours: (t) => bp.cat([bp.linalg.diagonal(t.a).reshape([-1]), bp.linalg.diagonal(t.a, 1, 0, 2).reshape([-1]), bp.linalg.matmul(t.a, t.b).reshape([-1])]),
     py: 'torch.cat([torch.linalg.diagonal(a).reshape(-1), torch.linalg.diagonal(a, offset=1, dim1=0, dim2=2).reshape(-1), torch.linalg.matmul(a, b).reshape(-1)])' },
@@ -120,6 +126,13 @@ eachBackend('torch functions', () => {
   it.runIf(haveTorch)(`structures: ${STRUCTURES.length} calls`, () => expectCallsLikeTorch(STRUCTURES));
 
   it.runIf(haveTorch)(`other names: ${NAMES.length} calls`, () => expectCallsLikeTorch(NAMES));
+
+  it('asStridedScatter\'s gradients: x\'s but where written, src\'s from there', () => {
+    const a = bp.zeros([2, 3], { requiresGrad: true }), src = bp.zeros([2], { requiresGrad: true });
+    bp.asStridedScatter(a, src, [2], [2], 1).mul(bp.arange(1, 7).reshape([2, 3])).sum().backward();
+    expect(Array.from(a.grad!.data)).toEqual([1, 0, 3, 0, 5, 6]);
+    expect(Array.from(src.grad!.data)).toEqual([2, 4]);
+  });
 
   it('gives the shapes torch gives', () => {
     const a = bp.randn([2, 7]);
@@ -175,6 +188,10 @@ eachBackend('torch functions', () => {
     expect(() => bp.blockDiag([bp.randn([1, 1, 1])])).toThrow('blockDiag: tensor 0 must have at most 2 dims, got shape [1, 1, 1]');
     expect(() => bp.cartesianProd([m])).toThrow('cartesianProd: tensor 0 must be 1-D, got shape [2, 3]');
     expect(() => bp.trilIndices(-1, 2)).toThrow('trilIndices: row must be a non-negative integer, got -1');
+    expect(() => m.asStrided([5, 5], [4, 1])).toThrow('asStrided: sizes [5, 5], strides [4, 1] and storage offset 0 need 21 elements, more than the tensor\'s 6');
+    expect(() => m.asStrided([2], [1, 1])).toThrow('asStrided: mismatch in length of strides and shape (2 and 1)');
+    expect(() => m.asStrided([2], [-1])).toThrow('asStrided: stride must be an array of non-negative integers, got [-1]');
+    expect(() => bp.asStridedScatter(m, bp.ones([3]), [2], [1])).toThrow('asStridedScatter: src must have the shape [2], got [3]');
     expect(() => bp.triuIndices(2, 2, 0.5)).toThrow('triuIndices: offset must be an integer, got 0.5');
   });
 });

@@ -88,3 +88,4 @@ export { hannWindow, hammingWindow, bartlettWindow, blackmanWindow, kaiserWindow
 export type { WindowOptions, HammingOptions, KaiserOptions } from './signal_windows';
 export { fractionalMaxPool2d, fractionalMaxPool2dWithIndices, fractionalMaxPool3d, fractionalMaxPool3dWithIndices } from './fractional_pool';
 export type { FractionalMaxPoolOptions, FractionalPoolResult } from './fractional_pool';
+export { asStrided, asStridedScatter } from './windows';

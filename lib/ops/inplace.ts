@@ -5,12 +5,12 @@
 // use a value written over after an op read it (versions.ts). torch also rewrites the graph of a
 // non-leaf tensor written in place with gradients on; here that is an error naming the out-of-place op.
 import { Tensor } from '../tensor';
-import { contiguousStrides, fmt, sameShape } from '../shape';
+import { broadcastShapes, contiguousStrides, fmt, sameShape } from '../shape';
 import { noGrad, isGradEnabled } from '../autograd';
 import { shown } from '../args';
 import { bumpVersion } from '../versions';
 import { assertNotInEpoch } from '../worker_owned';
-import { checkNumber, checkTensor, Operand } from './core';
+import { checkNumber, checkTensor, expandTo, Operand } from './core';
 import { add, div, mul, sub } from './binary';
 import { exp, floor, log1p, neg, tan } from './unary';
 import { expand } from './shape';
@@ -124,6 +124,34 @@ export function bernoulli_(t: Tensor, p: Tensor | number = 0.5): Tensor {
   checkTensor(t, 'bernoulli_');
   if (p instanceof Tensor) return inPlace(t, 'bernoulli_', [p], () => bernoulli(expand(p, t.shape)));
   return inPlace(t, 'bernoulli_', [], () => bernoulli(t, p));
+}
+
+/** The element-wise results of a JavaScript function, each a number, written in: apply_'s and map_'s loop. */
+function mapped(t: Tensor, what: string, operands: readonly Tensor[], fn: unknown, at: (d: Float32Array, i: number) => number): Tensor {
+  if (typeof fn !== 'function') throw new Error(`${what}: fn must be a function, got ${shown(fn)}`);
+  return inPlace(t, what, operands, () => {
+    const d = t.data;
+    for (let i = 0; i < d.length; i++) {
+      const v = at(d, i);
+      if (typeof v !== 'number') throw new Error(`${what}: fn must return a number, got ${shown(v)} for element ${i}`);
+      d[i] = v;
+    }
+    return t;
+  });
+}
+
+/** Each element replaced by fn(element) (torch's apply_: a function of the host language, element by element). */
+export function apply_(t: Tensor, fn: (v: number) => number): Tensor {
+  return mapped(t, 'apply_', [], fn, (d, i) => fn(d[i]));
+}
+
+/** Each element replaced by fn(element, other's element), other broadcast to t's shape (torch's map_). */
+export function map_(t: Tensor, other: Tensor, fn: (a: number, b: number) => number): Tensor {
+  checkTensor(t, 'map_');
+  checkTensor(other, 'map_ other');
+  if (!sameShape(broadcastShapes(other.shape, t.shape, 'map_'), t.shape)) throw new Error(`map_: other of shape ${fmt(other.shape)} must broadcast to the tensor's shape ${fmt(t.shape)}`);
+  const o = expandTo(other.data, other.shape, t.shape);
+  return mapped(t, 'map_', [other], fn, (d, i) => fn(d[i], o[i]));
 }
 
 /** Uniform draws in [from, to) (torch's uniform_; default [0, 1)). */

@@ -1,8 +1,12 @@
-// torch's Tensor.unfold: the sliding windows of one dimension as a new last dimension (a view in
-// torch; here a copy picked at flat offsets, whose gradient adds the windows back, overlaps summed).
+// torch's Tensor.unfold (the sliding windows of one dimension as a new last dimension), as_strided and
+// as_strided_scatter: views in torch; here copies picked (or written) at flat offsets, whose gradient
+// adds the picks back, overlaps summed.
 import { Tensor } from '../tensor';
-import { contiguousStrides, fmt, normDim } from '../shape';
-import { checkTensor } from './core';
+import { contiguousStrides, fmt, normDim, sameShape } from '../shape';
+import { shown } from '../args';
+import { checkTensor, composedOf } from './core';
+import { indexCopy } from './index_write';
+import { reshape } from './shape';
 import { checkInt } from './structure';
 import { pickAt } from './offsets';
 
@@ -23,18 +27,57 @@ export function unfoldWindows(x: Tensor, dimension: number, size: number, step: 
   if (step < 1) throw new Error(`${what}: step must be positive, got ${step}`);
   const windows = Math.floor((n - size) / step) + 1;
   const shape = [...x.shape.slice(0, d), windows, ...x.shape.slice(d + 1), size];
-  // Flat offsets into x for each output element, row-major over shape.
+  // x's own strides, dimension's stepping over `step` elements, and the window's over one.
   const strides = contiguousStrides(x.shape);
-  const at = new Int32Array(shape.reduce((p, q) => p * q, 1));
-  const idx = new Array<number>(shape.length).fill(0);
+  return pickAt(x, stridedOffsets(shape, [...strides.map((s, k) => (k === d ? s * step : s)), strides[d]], 0), shape);
+}
+
+/** The flat offsets, row-major over `size`, of offset + sum over k of i_k stride_k. */
+function stridedOffsets(size: readonly number[], stride: readonly number[], offset: number): Int32Array {
+  const at = new Int32Array(size.reduce((p, q) => p * q, 1));
+  const idx = new Array<number>(size.length).fill(0);
   for (let e = 0; e < at.length; e++) {
-    let off = 0;
-    for (let k = 0; k < x.ndim; k++) off += (k === d ? idx[k] * step + idx[shape.length - 1] : idx[k]) * strides[k];
+    let off = offset;
+    for (let k = 0; k < size.length; k++) off += idx[k] * stride[k];
     at[e] = off;
-    for (let k = shape.length - 1; k >= 0; k--) {
-      if (++idx[k] < shape[k]) break;
+    for (let k = size.length - 1; k >= 0; k--) {
+      if (++idx[k] < size[k]) break;
       idx[k] = 0;
     }
   }
-  return pickAt(x, at, shape);
+  return at;
+}
+
+/** size, stride and storageOffset checked as torch checks them against x's storage (its elements, row-major). */
+function checkStrided(x: Tensor, size: readonly number[], stride: readonly number[], storageOffset: number, what: string): Int32Array {
+  checkTensor(x, what);
+  const ints = (v: unknown, name: string) => {
+    if (!Array.isArray(v) || !v.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new Error(`${what}: ${name} must be an array of non-negative integers, got ${shown(v)}`);
+  };
+  ints(size, 'size');
+  ints(stride, 'stride');
+  if (size.length !== stride.length) throw new Error(`${what}: mismatch in length of strides and shape (${stride.length} and ${size.length})`);
+  if (!Number.isSafeInteger(storageOffset) || storageOffset < 0) throw new Error(`${what}: storageOffset must be a non-negative integer, got ${shown(storageOffset)}`);
+  const empty = size.some((n) => n === 0);
+  const needed = empty ? 0 : storageOffset + 1 + size.reduce((s, n, k) => s + (n - 1) * stride[k], 0);
+  if (needed > x.size) throw new Error(`${what}: sizes ${fmt(size)}, strides ${fmt(stride)} and storage offset ${storageOffset} need ${needed} elements, more than the tensor's ${x.size}`);
+  return stridedOffsets(size, stride, storageOffset);
+}
+
+/**
+ * The elements of x (row-major, as its storage) at storageOffset + sum of i_k stride_k, in `size`
+ * (torch.as_strided; a view in torch, a copy here, as unfold). Gradient: added back at those places,
+ * overlaps summed.
+ */
+export function asStrided(x: Tensor, size: readonly number[], stride: readonly number[], storageOffset = 0): Tensor {
+  return pickAt(x, checkStrided(x, size, stride, storageOffset, 'asStrided'), size);
+}
+
+/** x with src written over the elements asStrided(x, size, stride, storageOffset) reads (torch.as_strided_scatter; overlaps: the last write stays). */
+export function asStridedScatter(x: Tensor, src: Tensor, size: readonly number[], stride: readonly number[], storageOffset = 0): Tensor {
+  const what = 'asStridedScatter';
+  const at = checkStrided(x, size, stride, storageOffset, what);
+  checkTensor(src, `${what} src`);
+  if (!sameShape(src.shape, size)) throw new Error(`${what}: src must have the shape ${fmt(size)}, got ${fmt(src.shape)}`);
+  return composedOf((own) => reshape(own(indexCopy(own(reshape(x, [x.size])), 0, at, own(reshape(src, [src.size])))), x.shape), [x, src]);
 }
