@@ -17,3 +17,5 @@ export { eigh, eigvalsh } from './ops/eigh';
 export type { EighOptions, EighResult } from './ops/eigh';
 export { svd, svdvals, pinv, matrixRank } from './ops/svd';
 export type { SvdOptions, SvdResult, RankTolerance } from './ops/svd';
+export { householderProduct, solveEx } from './ops/householder';
+export type { SolveExOptions, SolveExResult } from './ops/householder';

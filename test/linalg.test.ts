@@ -1,4 +1,4 @@
-// lib/ops/linalg.ts (det, slogdet, logdet, inv, solve), lu_family.ts (luFactor, lu, luSolve), cholesky.ts (cholesky,
+// lib/ops/linalg.ts (det, slogdet, logdet, inv, solve), lu_family.ts (luFactor, lu, luSolve), householder.ts (householderProduct, solveEx), cholesky.ts (cholesky,
 // solveTriangular, choleskySolve), qr.ts and eigh.ts against torch 1.13 on both backends (values and every input's
 // gradient), the LU, triangular-solve and Cholesky kernels' parity between the backends over edge sizes,
 // their bits at one and two threads, and the errors.
@@ -150,6 +150,11 @@ const CALLS: TorchCall[] = [
     // (inv_ex's info, for which pivot is zero, is not lu_factor_ex's in torch 1.13 (2 against 3 here): only whether it is 0 is compared.)
     ours: (t) => bp.cat([bp.linalg.luFactorEx(t.a).info, bp.linalg.invEx(t.a).info.gt(0)]), py: 'torch.cat([torch.linalg.lu_factor_ex(a).info, torch.linalg.inv_ex(a).info > 0]).float()' },
   { name: 'luFactor pivots (1-based)', inputs: { a: x([2, 6, 6], -2, 2, false) }, ours: (t) => bp.linalg.luFactor(t.a).pivots, py: 'torch.linalg.lu_factor(a)[1].float()' },
+  { name: 'householderProduct, batched, k below n', inputs: { a: x([2, 5, 3]), tau: x([2, 2], 0.5, 1.5) },
+    ours: (t) => bp.linalg.householderProduct(t.a, t.tau), py: 'torch.linalg.householder_product(a, tau)' },
+  { name: 'solveEx: left, right, a batch of vectors, with info', inputs: { a: square([2, 3, 3], 2), b: x([2, 3, 2]), c: x([2, 2, 3]), v: x([2, 3]) },
+    ours: (t) => { const f = (r: bp.linalg.SolveExResult) => bp.cat([r.result.reshape([-1]), r.info]); return bp.cat([f(bp.linalg.solveEx(t.a, t.b)), f(bp.linalg.solveEx(t.a, t.c, { left: false })), f(bp.linalg.solveEx(t.a, t.v))]); },
+    py: '(lambda f: torch.cat([f(torch.linalg.solve_ex(a, b)), f(torch.linalg.solve_ex(a, c, left=False)), f(torch.linalg.solve_ex(a, v))]))(lambda r: torch.cat([r.result.reshape(-1), r.info.float()]))' },
 ];
 
 // A wide QR past one panel: its gradient goes through the inverse of R's leading 34 x 34 square, where
@@ -205,6 +210,17 @@ eachBackend('linalg', (backend) => {
     // Each call draws anew.
     const a = bp.nn.init.orthogonal(bp.zeros([3, 3])), b = bp.nn.init.orthogonal(bp.zeros([3, 3]));
     expect(a.sub(b).abs().max().item()).toBeGreaterThan(0.01);
+  });
+
+  it('solveEx reports a singular matrix in info (checkErrors throws instead); householderProduct names bad shapes', () => {
+    const a = bp.stack([bp.eye(2), bp.tensor([[1, 2], [2, 4]])]);
+    const r = bp.linalg.solveEx(a, bp.ones([2, 2, 1]));
+    expect(Array.from(r.info.data)).toEqual([0, 2]);
+    expect(Array.from(r.result.narrow(0, 0, 1).data)).toEqual([1, 1]);
+    expect(() => bp.linalg.solveEx(a, bp.ones([2, 2, 1]), { checkErrors: true })).toThrow(/singular/);
+    expect(() => bp.linalg.solveEx(a, bp.ones([2, 2]), { left: false })).toThrow('solveEx: B of shape [2, 2] is a batch of vectors, which only left solves take');
+    expect(() => bp.linalg.householderProduct(bp.ones([2, 3]), bp.ones([1]))).toThrow('householderProduct: A must have at least as many rows as columns, got shape [2, 3]');
+    expect(() => bp.linalg.householderProduct(bp.ones([3, 2]), bp.ones([3]))).toThrow('householderProduct: tau must be [..., k] with A\'s batch dims and k at most A\'s columns (2), got shape [3] for A [3, 2]');
   });
 
   it('names the function, the shapes and the singular matrix', () => {
