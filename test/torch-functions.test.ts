@@ -115,6 +115,15 @@ const NAMES: TorchCall[] = [
   // (Values only: torch 1.13's as_strided_scatter backward returns uninitialised memory; its gradients are checked below.)
   { name: 'asStridedScatter', inputs: { a: x([3, 4], -2, 2, false), s: x([2, 2], -2, 2, false) },
     ours: (t) => bp.asStridedScatter(t.a, t.s, [2, 2], [1, 2], 3), py: 'torch.as_strided_scatter(a, s, (2, 2), (1, 2), 3)' },
+  { name: 'gradient: even spacing, edge orders 1 and 2, two samples', inputs: { a: x([7]), b: x([2]) },
+    ours: (t) => bp.cat([...bp.gradient(t.a), ...bp.gradient(t.a, { spacing: 0.5, edgeOrder: 2 }), ...bp.gradient(t.b, { spacing: -2 })]),
+    py: 'torch.cat([*torch.gradient(a), *torch.gradient(a, spacing=0.5, edge_order=2), *torch.gradient(b, spacing=-2.)])' },
+  { name: 'gradient: coordinates, edge orders 1 and 2', inputs: { a: x([6]), c: { shape: [6], data: [0, 1, 1.5, 3.5, 4, 6], grad: false } },
+    ours: (t) => bp.cat([...bp.gradient(t.a, { spacing: [t.c] }), ...bp.gradient(t.a, { spacing: [t.c], edgeOrder: 2 })]),
+    py: 'torch.cat([*torch.gradient(a, spacing=(c,)), *torch.gradient(a, spacing=(c,), edge_order=2)])' },
+  { name: 'gradient of a matrix: every dim, one dim, spacing per dim and coordinates per dim', inputs: { a: x([3, 5]), r: { shape: [3], data: [0, 0.5, 2], grad: false }, q: { shape: [5], data: [-1, 0, 2, 3, 5], grad: false } },
+    ours: (t) => bp.cat([...bp.gradient(t.a), ...bp.gradient(t.a, { dim: 1 }), ...bp.gradient(t.a, { spacing: [2, 3] }), ...bp.gradient(t.a, { spacing: [t.r, t.q], edgeOrder: 2 }), ...bp.gradient(t.a, { dim: [-1], spacing: [t.q] })].map((g) => g.reshape([-1]))),
+    py: 'torch.cat([g.reshape(-1) for g in (*torch.gradient(a), *torch.gradient(a, dim=1), *torch.gradient(a, spacing=[2., 3.]), *torch.gradient(a, spacing=(r, q), edge_order=2), *torch.gradient(a, dim=[-1], spacing=(q,)))])' },
   { name: 'linalg.diagonal (the last two dims) and linalg.matmul', inputs: { a: x([2, 3, 4]), b: x([4, 2]) },
     ours: (t) => bp.cat([bp.linalg.diagonal(t.a).reshape([-1]), bp.linalg.diagonal(t.a, 1, 0, 2).reshape([-1]), bp.linalg.matmul(t.a, t.b).reshape([-1])]),
     py: 'torch.cat([torch.linalg.diagonal(a).reshape(-1), torch.linalg.diagonal(a, offset=1, dim1=0, dim2=2).reshape(-1), torch.linalg.matmul(a, b).reshape(-1)])' },
@@ -188,6 +197,11 @@ eachBackend('torch functions', () => {
     expect(() => bp.blockDiag([bp.randn([1, 1, 1])])).toThrow('blockDiag: tensor 0 must have at most 2 dims, got shape [1, 1, 1]');
     expect(() => bp.cartesianProd([m])).toThrow('cartesianProd: tensor 0 must be 1-D, got shape [2, 3]');
     expect(() => bp.trilIndices(-1, 2)).toThrow('trilIndices: row must be a non-negative integer, got -1');
+    expect(() => bp.gradient(bp.ones([2]), { edgeOrder: 2 })).toThrow('gradient: expected each dimension size to be at least edgeOrder + 1 (3), dim 0 of shape [2] has 2');
+    expect(() => bp.gradient(m, { spacing: [1] })).toThrow('gradient: spacing must be a number or one entry per dim differentiated (2), got [1]');
+    expect(() => bp.gradient(m, { spacing: 0 })).toThrow('gradient: a spacing must be a non-zero finite number or a tensor of coordinates, got 0');
+    expect(() => bp.gradient(m, { dim: 1, spacing: [bp.ones([2])] })).toThrow('gradient: the coordinates of dim 1 must be a 1-D tensor of its 3 samples, got shape [2]');
+    expect(() => bp.gradient(m, { edgeOrder: 3 as never })).toThrow('gradient: edgeOrder must be 1 or 2, got 3');
     expect(() => m.asStrided([5, 5], [4, 1])).toThrow('asStrided: sizes [5, 5], strides [4, 1] and storage offset 0 need 21 elements, more than the tensor\'s 6');
     expect(() => m.asStrided([2], [1, 1])).toThrow('asStrided: mismatch in length of strides and shape (2 and 1)');
     expect(() => m.asStrided([2], [-1])).toThrow('asStrided: stride must be an array of non-negative integers, got [-1]');

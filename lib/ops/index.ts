@@ -89,3 +89,5 @@ export type { WindowOptions, HammingOptions, KaiserOptions } from './signal_wind
 export { fractionalMaxPool2d, fractionalMaxPool2dWithIndices, fractionalMaxPool3d, fractionalMaxPool3dWithIndices } from './fractional_pool';
 export type { FractionalMaxPoolOptions, FractionalPoolResult } from './fractional_pool';
 export { asStrided, asStridedScatter } from './windows';
+export { gradient } from './numeric_gradient';
+export type { GradientOptions } from './numeric_gradient';
