@@ -223,6 +223,29 @@ eachBackend('linalg', (backend) => {
     expect(() => bp.linalg.householderProduct(bp.ones([3, 2]), bp.ones([3]))).toThrow('householderProduct: tau must be [..., k] with A\'s batch dims and k at most A\'s columns (2), got shape [3] for A [3, 2]');
   });
 
+  it('svdLowrank and pcaLowrank find a low-rank matrix\'s singular values and vectors; errors named', () => {
+    bp.manualSeed(5);
+    const A = bp.randn([9, 3]).matmul(bp.randn([3, 12]));
+    const exact = Array.from(bp.linalg.svdvals(A).data);
+    for (const B of [A, A.transpose(0, 1)]) {
+      const r = bp.svdLowrank(B, { q: 4 });
+      Array.from(r.S.data).slice(0, 3).forEach((v, i) => expect(Math.abs(v / exact[i] - 1), `S[${i}]`).toBeLessThan(1e-5));
+      const rebuilt = r.U.mul(r.S.unsqueeze(0)).matmul(r.V.transpose(0, 1));
+      expect(rebuilt.sub(B).abs().max().item()).toBeLessThan(1e-4);
+      expect(r.U.transpose(0, 1).matmul(r.U).sub(bp.eye(4)).narrow(0, 0, 3).narrow(1, 0, 3).abs().max().item()).toBeLessThan(1e-5);
+    }
+    const centred = A.sub(A.mean(0, true));
+    const pca = bp.pcaLowrank(A, { q: 3 });
+    Array.from(pca.S.data).forEach((v, i) => expect(Math.abs(v / bp.linalg.svdvals(centred).data[i] - 1), `pca S[${i}]`).toBeLessThan(1e-5));
+    expect(bp.pcaLowrank(A).S.shape).toEqual([6]);
+    const w = A.detach().requiresGrad_();
+    bp.svdLowrank(w, { q: 3 }).S.sum().backward();
+    expect(w.grad!.shape).toEqual([9, 12]);
+    expect(() => bp.svdLowrank(A, { q: 10 })).toThrow('svdLowrank: q must be an integer in [1, min(m, n)] (9 for A of shape [9, 12]), got 10');
+    expect(() => bp.pcaLowrank(bp.ones([3]))).toThrow('pcaLowrank: A must be a matrix or a batch of them, got shape [3]');
+    expect(() => bp.svdLowrank(A, { niter: -1 })).toThrow('svdLowrank: niter must be a non-negative integer, got -1');
+  });
+
   it('names the function, the shapes and the singular matrix', () => {
     expect(() => bp.det(bp.randn([3, 4]))).toThrow('det: A must be a square matrix or a batch of them (shape [..., n, n]), got shape [3, 4]');
     expect(() => bp.linalg.inv(bp.randn([3]))).toThrow('inv: A must be a square matrix or a batch of them (shape [..., n, n]), got shape [3]');

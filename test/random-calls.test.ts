@@ -168,7 +168,7 @@ describe.runIf(nativeExpected())('random calls: the native backend answers as th
   // One of 18 dimensions: past the kernels' 16, which the ops coalesce.
   const SIZES = [[], [1], [3], [2, 3], [3, 1], [1, 3], [2, 3, 4], [4, 1, 3], [0, 3], [9], [65], [8, 9], [7, 64], [2, 1, 65], [2, ...Array<number>(16).fill(1), 3]];
   // The draws: each backend's call takes the generator's next numbers, so their values differ.
-  const DRAWS = ['rand', 'randn', 'randint', 'randperm', 'randLike', 'randnLike', 'bernoulli', 'multinomial', 'normal', 'poisson', 'uniform_', 'normal_', 'exponential_', 'geometric_', 'logNormal_', 'cauchy_', 'random_', 'bernoulli_', 'randintLike'];
+  const DRAWS = ['rand', 'randn', 'randint', 'randperm', 'randLike', 'randnLike', 'bernoulli', 'multinomial', 'normal', 'poisson', 'uniform_', 'normal_', 'exponential_', 'geometric_', 'logNormal_', 'cauchy_', 'random_', 'bernoulli_', 'randintLike', 'svdLowrank', 'pcaLowrank'];
   const NOT_COMPARED = new Set([...SKIPPED, ...DRAWS, 'getBackend', 'hasNative', 'nativeKernelSet', 'getNumThreads', 'isGradEnabled', 'evaluate', 'predict']);
   const compared = Object.keys(bp).filter((k) => typeof (bp as Record<string, unknown>)[k] === 'function' && !NOT_COMPARED.has(k));
   const comparedMethods = methods.filter((m) => !['backward', 'toString', 'retainGrad', 'requiresGrad_', 'detach_', ...DRAWS].includes(m));

@@ -91,3 +91,5 @@ export type { FractionalMaxPoolOptions, FractionalPoolResult } from './fractiona
 export { asStrided, asStridedScatter } from './windows';
 export { gradient } from './numeric_gradient';
 export type { GradientOptions } from './numeric_gradient';
+export { svdLowrank, pcaLowrank } from './svd_lowrank';
+export type { LowrankOptions, LowrankResult } from './svd_lowrank';
