@@ -62,7 +62,7 @@ export function diagonalScatter(x: Tensor, src: Tensor, offset = 0, dim1 = 0, di
   const what = 'diagonalScatter';
   const { at, shape } = diagonalPositions(x, offset, dim1, dim2, what);
   checkSrc(src, shape, what);
-  return composedOf((own) => reshape(own(indexCopy(own(reshape(x, [x.size])), 0, at, own(reshape(src, [src.size])))), x.shape), [x, src]);
+  return writeRows(x, x.size, at, src, false);
 }
 
 /**
@@ -79,11 +79,7 @@ export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
   const at: number[] = [];
   for (let i = 0; i < m.length; i++) if (m[i] !== 0) at.push(i);
   if (at.length > source.size) throw new Error(`${what}: the mask selects ${at.length} elements, more than source's ${source.size}`);
-  return composedOf((own) => {
-    const flat = own(reshape(x, [x.size]));
-    const taken = own(narrow(own(reshape(source, [source.size])), 0, 0, at.length));
-    return reshape(own(indexCopy(flat, 0, at, taken)), x.shape);
-  }, [x, source]);
+  return composedOf((own) => writeRows(x, x.size, Int32Array.from(at), own(narrow(own(reshape(source, [source.size])), 0, 0, at.length)), false), [x, source]);
 }
 
 /** An index of indexPut and put: integers, as a tensor of any shape or a flat array. */
@@ -106,8 +102,11 @@ function wrappedIndex(index: IndexLike, size: number, what: string, name: string
   return { at, shape: index instanceof Tensor ? index.shape : [src.length] };
 }
 
-/** x with rows[at[k]] replaced by (or, accumulating, added to) src's k-th row, computed on x as [rows, block] and given back in x's shape. */
-function writeRows(x: Tensor, rows: number, at: Int32Array, src: Tensor, accumulate: boolean): Tensor {
+/**
+ * x with rows[at[k]] replaced by (or, accumulating, added to) src's k-th row, computed on x as
+ * [rows, block] and given back in x's shape: with rows x.size, x's elements at `at` (the scatters').
+ */
+export function writeRows(x: Tensor, rows: number, at: Int32Array, src: Tensor, accumulate: boolean): Tensor {
   const block = rows === 0 ? 0 : x.size / rows;
   return composedOf((own) => {
     const flat = own(reshape(x, [rows, block]));

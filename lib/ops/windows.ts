@@ -4,9 +4,8 @@
 import { Tensor } from '../tensor';
 import { contiguousStrides, fmt, normDim, sameShape } from '../shape';
 import { shown } from '../args';
-import { checkTensor, composedOf } from './core';
-import { indexCopy } from './index_write';
-import { reshape } from './shape';
+import { checkTensor } from './core';
+import { writeRows } from './scatter_more';
 import { checkInt } from './structure';
 import { pickAt } from './offsets';
 
@@ -79,5 +78,5 @@ export function asStridedScatter(x: Tensor, src: Tensor, size: readonly number[]
   const at = checkStrided(x, size, stride, storageOffset, what);
   checkTensor(src, `${what} src`);
   if (!sameShape(src.shape, size)) throw new Error(`${what}: src must have the shape ${fmt(size)}, got ${fmt(src.shape)}`);
-  return composedOf((own) => reshape(own(indexCopy(own(reshape(x, [x.size])), 0, at, own(reshape(src, [src.size])))), x.shape), [x, src]);
+  return writeRows(x, x.size, at, src, false);
 }
