@@ -1,4 +1,4 @@
-// pad (every mode) and interpolate (nearest) against torch 1.13 on both backends, Conv1d and Conv2d
+// pad (every mode) and interpolate (every mode, volumes too) against torch 1.13 on both backends, Conv1d and Conv2d
 // with each paddingMode, the padding layers, nn.Upsample and nn.Dropout2d as layers, and their
 // argument errors.
 import { describe, expect, it } from 'vitest';
@@ -64,6 +64,20 @@ function cases(): OpCase[] {
     // forward's there, and only the values are compared (ours is the forward's: tested below).
     const realOuts = as.slice(2).map((n, i) => (size !== null ? 0 : Math.floor(n * (typeof factor === 'number' ? factor : (factor as number[])[i]))));
     const torchGradAstray = mode === 'nearest' && factor !== null && !(spatial === 2 && as[1] === 1) && as.slice(2).some((n, i) => realOuts[i] === n || realOuts[i] === 2 * n);
+    out.push({ op: 'interpolate', a: randoms(as.reduce((p, q) => p * q, 1)), as, args: [size, factor, mode, alignCorners, torchGradAstray] });
+  }
+  // Volumes [N, C, D, H, W]: nearest, nearest-exact, trilinear and area (drawn after the rest, whose
+  // draws stay as they were).
+  while (out.length < 680) {
+    const mode = pick(['nearest', 'nearest-exact', 'trilinear', 'trilinear', 'area']);
+    const as = [1 + int(2), 1 + int(3), ...Array.from({ length: 3 }, () => 1 + int(5))];
+    const bySize = r() < 0.5;
+    const size = bySize ? (r() < 0.3 ? 1 + int(7) : Array.from({ length: 3 }, () => 1 + int(7))) : null;
+    const factor = bySize ? null : r() < 0.3 ? pick([2, 0.5, 1.5]) : Array.from({ length: 3 }, () => pick([1, 2, 0.5, 1.5, 0.75, 1.2]));
+    const realOuts = as.slice(2).map((n, i) => (size !== null ? 1 : Math.floor(n * (typeof factor === 'number' ? factor : (factor as number[])[i]))));
+    if (realOuts.some((o) => o < 1)) continue;
+    const alignCorners = mode === 'trilinear' ? pick([null, true, false]) : null;
+    const torchGradAstray = mode === 'nearest' && factor !== null && as.slice(2).some((n, i) => realOuts[i] === n || realOuts[i] === 2 * n);
     out.push({ op: 'interpolate', a: randoms(as.reduce((p, q) => p * q, 1)), as, args: [size, factor, mode, alignCorners, torchGradAstray] });
   }
   return out;
@@ -143,14 +157,16 @@ eachBackend('pad and interpolate', () => {
     expect(() => bp.interpolate(img, { scaleFactor: 0.2 })).toThrow(/interpolate: the output size \[0, 0\] is empty for input \[1, 2, 3, 3\]/);
     expect(() => bp.interpolate(img, { scaleFactor: 1e9 })).toThrow(/interpolate: the output size \[3000000000, 3000000000\] for input \[1, 2, 3, 3\] would hold more than 2\^32 elements/);
     expect(() => bp.interpolate(bp.zeros([1, 0, 3, 3]), { scaleFactor: 1e9 })).toThrow(/interpolate: the output size \[3000000000, 3000000000\] for input \[1, 0, 3, 3\] would hold more than 2\^32 elements \(or one side more than 2\^31 - 1\)/);
-    expect(() => bp.interpolate(img, { size: 4, mode: 'trilinear' as 'nearest' })).toThrow(/interpolate: mode must be one of 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'area', got "trilinear"/);
-    expect(() => bp.interpolate(img, { size: 4, alignCorners: true })).toThrow(/interpolate: alignCorners is for the modes 'linear', 'bilinear' and 'bicubic', not 'nearest'/);
+    expect(() => bp.interpolate(img, { size: 4, mode: 'cubic' as 'nearest' })).toThrow(/interpolate: mode must be one of 'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'bicubic', 'area', got "cubic"/);
+    expect(() => bp.interpolate(img, { size: 4, mode: 'trilinear' })).toThrow("interpolate: mode 'trilinear' resizes 5-D inputs ('linear' 3-D, 'bilinear' 4-D, 'trilinear' 5-D ones), got shape [1, 2, 3, 3]");
+    expect(() => bp.interpolate(bp.zeros([1, 1, 2, 2, 2]), { size: 4, mode: 'bicubic' })).toThrow("interpolate: mode 'bicubic' resizes 4-D [N, C, H, W] inputs, got shape [1, 1, 2, 2, 2]");
+    expect(() => bp.interpolate(img, { size: 4, alignCorners: true })).toThrow(/interpolate: alignCorners is for the modes 'linear', 'bilinear', 'trilinear' and 'bicubic', not 'nearest'/);
     expect(() => bp.interpolate(bp.zeros([1, 2, 3]), { size: 4, mode: 'bicubic' })).toThrow(/interpolate: mode 'bicubic' resizes 4-D \[N, C, H, W\] inputs/);
-    expect(() => bp.interpolate(img, { size: 4, mode: 'linear' })).toThrow(/interpolate: mode 'linear' resizes 3-D \[N, C, L\] inputs \('bilinear' 4-D ones\), got shape \[1, 2, 3, 3\]/);
-    expect(() => bp.interpolate(bp.zeros([1, 2, 3]), { size: 4, mode: 'bilinear' })).toThrow(/interpolate: mode 'bilinear' resizes 4-D \[N, C, H, W\] inputs \('linear' 3-D ones\), got shape \[1, 2, 3\]/);
+    expect(() => bp.interpolate(img, { size: 4, mode: 'linear' })).toThrow("interpolate: mode 'linear' resizes 3-D inputs ('linear' 3-D, 'bilinear' 4-D, 'trilinear' 5-D ones), got shape [1, 2, 3, 3]");
+    expect(() => bp.interpolate(bp.zeros([1, 2, 3]), { size: 4, mode: 'bilinear' })).toThrow("interpolate: mode 'bilinear' resizes 4-D inputs ('linear' 3-D, 'bilinear' 4-D, 'trilinear' 5-D ones), got shape [1, 2, 3]");
     expect(() => bp.interpolate(bp.zeros([2, 2, 3, 3]), { size: [2 ** 21, 2 ** 9], mode: 'area' })).toThrow(/^interpolate: mode 'area': outputSize \[2097152, 512\] for input \[2, 2, 3, 3\] is too large/);
-    expect(() => bp.interpolate(img, { size: 4, mode: 'area', alignCorners: false })).toThrow(/interpolate: alignCorners is for the modes 'linear', 'bilinear' and 'bicubic', not 'area'/);
-    expect(() => bp.interpolate(bp.zeros([2, 3]), { size: 4 })).toThrow(/interpolate: input must be 3-D \[N, C, L\] or 4-D \[N, C, H, W\], got shape \[2, 3\]/);
+    expect(() => bp.interpolate(img, { size: 4, mode: 'area', alignCorners: false })).toThrow(/interpolate: alignCorners is for the modes 'linear', 'bilinear', 'trilinear' and 'bicubic', not 'area'/);
+    expect(() => bp.interpolate(bp.zeros([2, 3]), { size: 4 })).toThrow('interpolate: input must be 3-D [N, C, L], 4-D [N, C, H, W] or 5-D [N, C, D, H, W], got shape [2, 3]');
   });
 });
 
@@ -242,8 +258,8 @@ describe('the padding layers, nn.Upsample, nn.Dropout2d', () => {
     expect(() => new nn.ZeroPad2d([1, 2] as unknown as number)).toThrow(/ZeroPad2d: padding must be an integer or 4 of them \[left, right, top, bottom\], got \[1, 2\]/);
     expect(() => new nn.ConstantPad2d(1, null as unknown as number)).toThrow(/ConstantPad2d: value must be a number, got null/);
     expect(() => new nn.Upsample({})).toThrow(/Upsample: give exactly one of size and scaleFactor/);
-    expect(() => new nn.Upsample({ size: 2, mode: 'cubic' as 'nearest' })).toThrow(/Upsample: mode must be one of 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'area', got "cubic"/);
-    expect(() => new nn.Upsample({ size: 2, alignCorners: true })).toThrow(/Upsample: alignCorners is for the modes 'linear', 'bilinear' and 'bicubic', not 'nearest'/);
+    expect(() => new nn.Upsample({ size: 2, mode: 'cubic' as 'nearest' })).toThrow(/Upsample: mode must be one of 'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'bicubic', 'area', got "cubic"/);
+    expect(() => new nn.Upsample({ size: 2, alignCorners: true })).toThrow(/Upsample: alignCorners is for the modes 'linear', 'bilinear', 'trilinear' and 'bicubic', not 'nearest'/);
     expect(() => new nn.UpsamplingBilinear2d({})).toThrow(/UpsamplingBilinear2d: give exactly one of size and scaleFactor/);
     expect(() => new nn.UpsamplingNearest2d({ size: 2, mode: 'bilinear' } as nn.UpsamplingOptions)).toThrow(/UpsamplingNearest2d: .*mode/);
     const img = bp.arange(4).reshape([1, 1, 2, 2]);

@@ -1,4 +1,4 @@
-// torch.nn.functional.interpolate: [N, C, L] or [N, C, H, W] resized along its spatial dimensions,
+// torch.nn.functional.interpolate: [N, C, L], [N, C, H, W] or [N, C, D, H, W] resized along its spatial dimensions,
 // one dimension at a time (the last first, the order in which torch's kernels combine them). The
 // nearest modes pick an input index per output index; the linear modes mix two neighbours by
 // weights computed in float32 as torch computes them; 'area' is adaptive average pooling.
@@ -10,11 +10,15 @@ import { checkTensor, letGoAfterBackward, record } from './core';
 import { indexSelect, picksAllInOrder } from './index_ops';
 import { add, mul } from './binary';
 import { adaptiveAvgPool2d } from './adaptive';
+import { adaptiveAvgPool3d } from './conv3d';
 
-/** How interpolate resizes: torch's modes but trilinear. */
-export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'area';
+/** How interpolate resizes: torch's modes. */
+export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'trilinear' | 'bicubic' | 'area';
 
-const MODES: readonly InterpolateMode[] = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'area'];
+const MODES: readonly InterpolateMode[] = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'bicubic', 'area'];
+
+// The linear modes, by the spatial dims each resizes.
+const LINEAR_DIMS: Partial<Record<InterpolateMode, number>> = { linear: 1, bilinear: 2, trilinear: 3 };
 
 /** Options of interpolate and nn.Upsample: the output's size or the scale to it (one of the two), and the mode. */
 export interface InterpolateOptions {
@@ -24,8 +28,8 @@ export interface InterpolateOptions {
   scaleFactor?: number | readonly number[];
   /**
    * 'nearest' (default): output index i reads input floor(i * scale); 'nearest-exact': floor((i +
-   * 0.5) * scale), the pixel whose centre is nearest; 'linear' ([N, C, L]) and 'bilinear' ([N, C, H,
-   * W]): the two (four) neighbours weighted by distance; 'bicubic' ([N, C, H, W]): four neighbours
+   * 0.5) * scale), the pixel whose centre is nearest; 'linear' ([N, C, L]), 'bilinear' ([N, C, H,
+   * W]) and 'trilinear' ([N, C, D, H, W]): the two (four, eight) neighbours weighted by distance; 'bicubic' ([N, C, H, W]): four neighbours
    * along each side, torch's cubic convolution weights (A = -0.75), the edges repeated; 'area': each
    * output the mean of the inputs it covers (adaptive average pooling).
    */
@@ -41,7 +45,7 @@ export interface InterpolateOptions {
 export function interpolateMode(o: Pick<InterpolateOptions, 'mode' | 'alignCorners'>, what: string): InterpolateMode {
   const mode = o.mode ?? 'nearest';
   if (!MODES.includes(mode)) throw new Error(`${what}: mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got ${shown(o.mode)}`);
-  if (o.alignCorners !== undefined && mode !== 'linear' && mode !== 'bilinear' && mode !== 'bicubic') throw new Error(`${what}: alignCorners is for the modes 'linear', 'bilinear' and 'bicubic', not '${mode}'`);
+  if (o.alignCorners !== undefined && LINEAR_DIMS[mode] === undefined && mode !== 'bicubic') throw new Error(`${what}: alignCorners is for the modes 'linear', 'bilinear', 'trilinear' and 'bicubic', not '${mode}'`);
   return mode;
 }
 
@@ -76,10 +80,11 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   checkTensor(x, what);
   const o = optionsOf(options, what, { size: 'value', scaleFactor: 'value', mode: 'value', alignCorners: 'boolean' });
   const mode = interpolateMode(o, what);
-  if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`interpolate: input must be 3-D [N, C, L] or 4-D [N, C, H, W], got shape ${fmt(x.shape)}`);
-  const linear = mode === 'linear' || mode === 'bilinear';
-  if (mode === 'linear' && x.ndim !== 3) throw new Error(`interpolate: mode 'linear' resizes 3-D [N, C, L] inputs ('bilinear' 4-D ones), got shape ${fmt(x.shape)}`);
-  if ((mode === 'bilinear' || mode === 'bicubic') && x.ndim !== 4) throw new Error(`interpolate: mode '${mode}' resizes 4-D [N, C, H, W] inputs ('linear' 3-D ones), got shape ${fmt(x.shape)}`);
+  if (x.ndim < 3 || x.ndim > 5) throw new Error(`interpolate: input must be 3-D [N, C, L], 4-D [N, C, H, W] or 5-D [N, C, D, H, W], got shape ${fmt(x.shape)}`);
+  const linearDims = LINEAR_DIMS[mode];
+  const linear = linearDims !== undefined;
+  if (linear && x.ndim !== linearDims + 2) throw new Error(`interpolate: mode '${mode}' resizes ${linearDims + 2}-D inputs ('linear' 3-D, 'bilinear' 4-D, 'trilinear' 5-D ones), got shape ${fmt(x.shape)}`);
+  if (mode === 'bicubic' && x.ndim !== 4) throw new Error(`interpolate: mode 'bicubic' resizes 4-D [N, C, H, W] inputs, got shape ${fmt(x.shape)}`);
   if ((o.size === undefined) === (o.scaleFactor === undefined)) throw new Error('interpolate: give exactly one of size and scaleFactor');
   const spatial = x.ndim - 2;
   const ins = x.shape.slice(2);
@@ -95,10 +100,11 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   if (mode === 'area') {
     // torch's adaptive_avg_pool1d is the 2-d pooling of one-row images.
     try {
+      if (spatial === 3) return adaptiveAvgPool3d(x, [outs[0], outs[1], outs[2]]);
       if (spatial === 2) return adaptiveAvgPool2d(x, [outs[0], outs[1]]);
       return adaptiveAvgPool2d(x.reshape([x.shape[0], x.shape[1], 1, ins[0]]), [1, outs[0]]).reshape(outShape);
     } catch (e) {
-      if (e instanceof Error && e.message.startsWith('adaptiveAvgPool2d: ')) throw new Error(`interpolate: mode 'area': ${e.message.replace(/^\w+: /, '')}`);
+      if (e instanceof Error && /^adaptiveAvgPool[23]d: /.test(e.message)) throw new Error(`interpolate: mode 'area': ${e.message.replace(/^\w+: /, '')}`);
       throw e;
     }
   }
