@@ -21,7 +21,7 @@ import { dropped, checkDropProbability, AlphaDropout, Dropout1d, Dropout2d, Drop
 import { Module } from './module';
 import { layerNormOver, normalizedShapeOf } from './layernorm';
 import { groupNormOver } from './groupnorm';
-import { embeddingRows } from './embedding';
+import { embeddingRows, LookupOptions, lookupOf } from './embedding';
 import { checkNormP } from '../ops/structure';
 import {
   BCELoss, BCEOptions, BCEWithLogitsLoss, BCEWithLogitsOptions, ClassLossOptions, ClassTarget, CrossEntropyLoss, CrossEntropyOptions,
@@ -131,15 +131,17 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
 
 /**
  * torch.nn.functional.embedding: the rows of weight [numEmbeddings, embeddingDim] at `indices`
- * (integers, any shape); paddingIdx's row gets no gradient.
+ * (integers, any shape); paddingIdx's row gets no gradient; maxNorm renormalizes the rows read in
+ * place first, scaleGradByFreq divides each row's gradient by its reads.
  */
-export function embedding(indices: Tensor, weight: Tensor, options?: { paddingIdx?: number | null }): Tensor {
-  const o = optionsOf(options, 'embedding', { paddingIdx: 'value' });
+export function embedding(indices: Tensor, weight: Tensor, options?: { paddingIdx?: number | null } & LookupOptions): Tensor {
+  const o = optionsOf(options, 'embedding', { paddingIdx: 'value', maxNorm: 'value', normType: 'value', scaleGradByFreq: 'boolean' });
+  const lookup = lookupOf(o, 'embedding');
   checkTensor(weight, 'embedding weight');
   const n = weight.shape[0] ?? 0;
   const pad = o.paddingIdx ?? null;
   if (pad !== null && (!Number.isInteger(pad) || pad < -n || pad >= n)) throw new Error(`embedding: paddingIdx must be an integer within [${-n}, ${n}), got ${shown(pad)}`);
-  return embeddingRows(indices, weight, pad === null ? null : pad < 0 ? pad + n : pad, 'embedding');
+  return embeddingRows(indices, weight, pad === null ? null : pad < 0 ? pad + n : pad, 'embedding', lookup);
 }
 
 /** Options of groupNorm. */

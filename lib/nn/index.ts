@@ -53,7 +53,7 @@ export { GroupNorm } from './groupnorm';
 export type { GroupNormOptions } from './groupnorm';
 export type { LayerNormOptions } from './layernorm';
 export { Embedding } from './embedding';
-export type { EmbeddingOptions } from './embedding';
+export type { EmbeddingOptions, LookupOptions } from './embedding';
 export type { BatchNormOptions } from './batchnorm';
 export { Loss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, KLDivLoss } from './loss';
 export type { LossOptions, KLDivOptions, SmoothL1Options, HuberOptions, BCEOptions, BCEWithLogitsOptions, ClassLossOptions, CrossEntropyOptions, Reduction, KLDivReduction, ClassTarget } from './loss';
