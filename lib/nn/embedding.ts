@@ -31,6 +31,9 @@ export interface LookupOptions {
   scaleGradByFreq?: boolean;
 }
 
+/** The option kinds of Embedding and F.embedding (optionsOf's table). */
+export const EMBEDDING_OPTIONS = { paddingIdx: 'value', maxNorm: 'value', normType: 'value', scaleGradByFreq: 'boolean' } as const;
+
 /** LookupOptions checked, with their defaults. */
 export function lookupOf(o: LookupOptions, what: string): { maxNorm: number | null; normType: number; scaleGradByFreq: boolean } {
   const maxNorm = o.maxNorm ?? null;
@@ -94,7 +97,7 @@ export class Embedding extends Module {
 
   constructor(numEmbeddings: number, embeddingDim: number, options?: EmbeddingOptions) {
     super();
-    options = optionsOf(options, 'Embedding', { paddingIdx: 'value', maxNorm: 'value', normType: 'value', scaleGradByFreq: 'boolean' });
+    options = optionsOf(options, 'Embedding', EMBEDDING_OPTIONS);
     this.lookup = lookupOf(options, 'Embedding');
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
@@ -118,7 +121,7 @@ export class Embedding extends Module {
    */
   static fromPretrained(embeddings: Tensor, options?: EmbeddingOptions & { freeze?: boolean }): Embedding {
     checkTensor(embeddings, 'Embedding.fromPretrained');
-    const o = optionsOf(options, 'Embedding.fromPretrained', { paddingIdx: 'value', maxNorm: 'value', normType: 'value', scaleGradByFreq: 'boolean', freeze: 'boolean' });
+    const o = optionsOf(options, 'Embedding.fromPretrained', { ...EMBEDDING_OPTIONS, freeze: 'boolean' });
     if (embeddings.ndim !== 2) throw new Error(`Embedding.fromPretrained: embeddings must be 2-D [numEmbeddings, embeddingDim], got shape ${fmt(embeddings.shape)}`);
     const { freeze, ...rest } = o;
     const e = new Embedding(embeddings.shape[0], embeddings.shape[1], rest);

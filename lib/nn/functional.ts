@@ -21,7 +21,7 @@ import { dropped, checkDropProbability, AlphaDropout, Dropout1d, Dropout2d, Drop
 import { Module } from './module';
 import { layerNormOver, normalizedShapeOf } from './layernorm';
 import { groupNormOver } from './groupnorm';
-import { embeddingRows, LookupOptions, lookupOf } from './embedding';
+import { EMBEDDING_OPTIONS, embeddingRows, LookupOptions, lookupOf } from './embedding';
 import { checkNormP } from '../ops/structure';
 import {
   BCELoss, BCEOptions, BCEWithLogitsLoss, BCEWithLogitsOptions, ClassLossOptions, ClassTarget, CrossEntropyLoss, CrossEntropyOptions,
@@ -135,7 +135,7 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
  * place first, scaleGradByFreq divides each row's gradient by its reads.
  */
 export function embedding(indices: Tensor, weight: Tensor, options?: { paddingIdx?: number | null } & LookupOptions): Tensor {
-  const o = optionsOf(options, 'embedding', { paddingIdx: 'value', maxNorm: 'value', normType: 'value', scaleGradByFreq: 'boolean' });
+  const o = optionsOf(options, 'embedding', EMBEDDING_OPTIONS);
   const lookup = lookupOf(o, 'embedding');
   checkTensor(weight, 'embedding weight');
   const n = weight.shape[0] ?? 0;
