@@ -108,6 +108,17 @@ describe('nn.utils.parametrize', () => {
     expect(Array.from(wt.data)).toEqual(Array.from(wt.transpose(0, 1).data)); // still symmetric
   });
 
+  it('a deep copy (AveragedModel\'s) computes its tensor from its own original, not the source\'s', () => {
+    const m = new nn.Linear(3, 3);
+    P.registerParametrization(m, 'weight', new Symmetric());
+    const avg = new optim.swaUtils.AveragedModel(m);
+    const copy = (avg as unknown as { module: nn.Linear }).module;
+    const original = ((copy as unknown as { parametrizations: nn.ModuleDict }).parametrizations.get('weight') as InstanceType<typeof P.ParametrizationList>).original;
+    bp.noGrad(() => original.data.fill(2));
+    expect(Array.from(copy.weight.data)).toEqual(new Array(9).fill(2));
+    expect(Array.from(m.weight.data)).not.toEqual(Array.from(copy.weight.data));
+  });
+
   it('names what is wrong', () => {
     const m = new nn.Linear(2, 3);
     expect(() => P.registerParametrization(m, 'weights', new Symmetric())).toThrow("registerParametrization: Linear has no parameter or buffer 'weights'");

@@ -110,10 +110,16 @@ export function registerParametrization<M extends Module>(module: M, tensorName:
     throw new Error(`${what}: the parametrization must keep ${tensorName}'s shape [${value.shape.join(', ')}], it gave [${check.shape.join(', ')}]`);
   }
   delete fields[tensorName];
+  // The accessors find the list through the module they are read on: a deep copy (AveragedModel's)
+  // carries them over, and then reads its own list, not this one's.
+  const listOf = (m: Module) => (dictOf(m) as ModuleDict).get(tensorName) as ParametrizationList;
   Object.defineProperty(module, tensorName, {
     configurable: true, enumerable: false,
-    get: () => list.forward(),
-    set: (v: Tensor) => noGrad(() => { list.original.data.set(list.rightInverse(v).data); }),
+    get(this: Module) { return listOf(this).forward(); },
+    set(this: Module, v: Tensor) {
+      const own = listOf(this);
+      noGrad(() => { own.original.data.set(own.rightInverse(v).data); });
+    },
   });
   if (existing) existing.set(tensorName, list);
   else fields.parametrizations = new ModuleDict({ [tensorName]: list });
