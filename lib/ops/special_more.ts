@@ -4,7 +4,7 @@
 // 1.13's formulas (derivatives.yaml), and where torch has none (zeta, the polynomials) backward says so.
 import { Tensor } from '../tensor';
 import { shown } from '../args';
-import { erf, erfc } from '../backend/reference/math';
+import { erf, erfcFraction, normalCdf } from '../backend/reference/math';
 import { besselI, erfinvOf, unaryOf } from './special';
 import { besselK } from './bessel';
 import { logicalOr, pairOp } from './pointwise_more';
@@ -19,8 +19,8 @@ const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 /** The standard normal density at x. */
 const density = (x: number): number => Math.exp(-0.5 * x * x) / SQRT_2PI;
 
-/** The standard normal CDF in double: erfc(-x / sqrt 2) / 2, exact far into the negative tail. */
-export const ndtrOf = (x: number): number => 0.5 * erfc(-x * Math.SQRT1_2);
+/** The standard normal CDF in double (the reference backend's, GELU's). */
+export const ndtrOf = normalCdf;
 
 /**
  * exp(x^2) erfc(x) in double: past x = 2 the continued fraction of erfc without its exp(-x^2), below
@@ -31,9 +31,7 @@ export function erfcxOf(x: number): number {
   if (x < 0) return x < -26.7 ? Infinity : 2 * Math.exp(x * x) - erfcxOf(-x);
   if (x === Infinity) return 0;
   if (x < 2) return Math.exp(x * x) * (1 - erf(x));
-  let f = x;
-  for (let n = 60; n >= 1; n--) f = x + n / 2 / f;
-  return TWO_OVER_SQRT_PI / 2 / f;
+  return TWO_OVER_SQRT_PI / 2 / erfcFraction(x);
 }
 
 /** log of the normal CDF in double: log1p(-ndtr(-x)) above 0, through erfcx below it (no underflow). */

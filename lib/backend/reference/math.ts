@@ -36,13 +36,18 @@ export function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x < 2) return 1 - erf(x);
   if (x > 27) return 0; // below the smallest double
+  return (TWO_OVER_SQRT_PI / 2) * Math.exp(-x * x) / erfcFraction(x);
+}
+
+/** erfc's continued fraction x + (1/2) / (x + 1 / (x + (3/2) / ...)) for x >= 2 (erfcx's too: exp(x^2) erfc(x) = (1 / sqrt pi) / it). */
+export function erfcFraction(x: number): number {
   let f = x;
   for (let n = 60; n >= 1; n--) f = x + n / 2 / f;
-  return (TWO_OVER_SQRT_PI / 2) * Math.exp(-x * x) / f;
+  return f;
 }
 
 /** The standard normal CDF, as erfc(-x / sqrt 2) / 2: exact far into the negative tail. */
-function normalCdf(x: number): number {
+export function normalCdf(x: number): number {
   return 0.5 * erfc(-x * Math.SQRT1_2);
 }
 
