@@ -5,11 +5,29 @@
 // module.parametrizations.<name>.original, its state-dict key. fit's native loop, which reads
 // weights as they are stored, leaves such modules to the eager loop.
 import { Tensor } from '../tensor';
-import { shown } from '../args';
+import { optionsOf, shown } from '../args';
+import { sameShape } from '../shape';
 import { noGrad } from '../autograd';
 import { Module } from './module';
 import { ModuleDict } from './containers';
 import { Parameter } from './parameter';
+
+/**
+ * What a parametrization's rightInverse throws when it has no inverse (torch's NotImplementedError):
+ * registerParametrization then stores the tensor as it is, and assigning to it is this error.
+ */
+export class NotImplementedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotImplementedError';
+  }
+}
+
+/** Options of registerParametrization. */
+export interface RegisterParametrizationOptions {
+  /** Skip the check that the parametrization keeps the tensor's shape (default false; torch's unsafe). */
+  unsafe?: boolean;
+}
 
 /** A parametrization: a module whose forward maps the stored tensor to the one used; rightInverse, when it has one, maps back. */
 export interface Parametrization extends Module {
@@ -82,8 +100,10 @@ export function isParametrized(module: Module, tensorName?: string): boolean {
  * rightInverse when it has one) and module[tensorName] the parametrization of it, computed on each
  * read; a further one applies after those already there. Returns the module.
  */
-export function registerParametrization<M extends Module>(module: M, tensorName: string, parametrization: Module): M {
+export function registerParametrization<M extends Module>(module: M, tensorName: string, parametrization: Module,
+  options?: RegisterParametrizationOptions): M {
   const what = 'registerParametrization';
+  const unsafe = optionsOf(options, what, { unsafe: 'boolean' }).unsafe ?? false;
   if (!(module instanceof Module)) throw new Error(`${what}: module must be a Module, got ${shown(module)}`);
   if (!(parametrization instanceof Module)) throw new Error(`${what}: parametrization must be a Module, got ${shown(parametrization)}`);
   if (typeof tensorName !== 'string') throw new Error(`${what}: tensorName must be a string, got ${shown(tensorName)}`);
@@ -92,7 +112,7 @@ export function registerParametrization<M extends Module>(module: M, tensorName:
   if (existing?.has(tensorName)) {
     const list = existing.get(tensorName) as ParametrizationList;
     const now = fields[tensorName] as Tensor;
-    const next = noGrad(() => parametrization.forward(now));
+    const next = unsafe ? now : noGrad(() => parametrization.forward(now));
     if (!(next instanceof Tensor) || next.shape.length !== now.shape.length || next.shape.some((n, i) => n !== now.shape[i])) {
       throw new Error(`${what}: the parametrization must keep ${tensorName}'s shape [${now.shape.join(', ')}], it gave ${next instanceof Tensor ? `[${next.shape.join(', ')}]` : shown(next)}`);
     }
@@ -102,10 +122,25 @@ export function registerParametrization<M extends Module>(module: M, tensorName:
   const value = fields[tensorName];
   if (!(value instanceof Tensor)) throw new Error(`${what}: ${module.constructor.name} has no parameter or buffer '${tensorName}'`);
   const inverse = (parametrization as Parametrization).rightInverse;
-  const stored = typeof inverse === 'function' ? noGrad(() => inverse.call(parametrization, value)) : value;
-  const original = stored instanceof Parameter ? stored : new Parameter(stored.detach());
+  let stored = value;
+  if (typeof inverse === 'function') {
+    try {
+      stored = noGrad(() => inverse.call(parametrization, value));
+    } catch (e) {
+      // As torch: a rightInverse that is not implemented leaves the tensor stored as it is.
+      if (!(e instanceof NotImplementedError)) throw e;
+    }
+  }
+  // As torch (original.set_(new)): a parameter of the same shape stays the stored one, so that an
+  // optimizer given it before still holds it.
+  let original: Parameter;
+  if (stored instanceof Parameter) original = stored;
+  else if (value instanceof Parameter && sameShape(value.shape, stored.shape)) {
+    if (stored !== value) noGrad(() => { value.data.set(stored.contiguous().data); });
+    original = value;
+  } else original = new Parameter(stored.detach());
   const list = new ParametrizationList([parametrization], original);
-  const check = noGrad(() => list.forward());
+  const check = unsafe ? value : noGrad(() => list.forward());
   if (check.shape.length !== value.shape.length || check.shape.some((n, i) => n !== value.shape[i])) {
     throw new Error(`${what}: the parametrization must keep ${tensorName}'s shape [${value.shape.join(', ')}], it gave [${check.shape.join(', ')}]`);
   }

@@ -1,3 +1,4 @@
 // torch.nn.utils.parametrize's names (`nn.utils.parametrize.registerParametrization`, ...): re-exports only.
 export { registerParametrization, removeParametrizations, isParametrized, ParametrizationList } from './parametrize';
-export type { Parametrization } from './parametrize';
+export { NotImplementedError } from './parametrize';
+export type { Parametrization, RegisterParametrizationOptions } from './parametrize';

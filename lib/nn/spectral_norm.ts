@@ -36,9 +36,14 @@ const applied = new WeakMap<Module, Map<string, Applied>>();
 const fieldsOf = (m: Module): Record<string, unknown> => m as unknown as Record<string, unknown>;
 
 /** The weight as a matrix: `dim` first, the rest flattened (torch's reshape_weight_to_matrix). */
-function asMatrix(w: Tensor, dim: number): Tensor {
+export function asMatrix(w: Tensor, dim: number): Tensor {
   const moved = dim === 0 ? w : permute(w, [dim, ...w.shape.map((_, k) => k).filter((k) => k !== dim)]);
   return reshape(moved, [moved.shape[0], -1]);
+}
+
+/** The dim of a module's weight that holds its output features: 1 for the transposed convolutions, else 0. */
+export function outputFeaturesDim(module: Module): number {
+  return module instanceof ConvTranspose1d || module instanceof ConvTranspose2d || module instanceof ConvTranspose3d ? 1 : 0;
 }
 
 /** The weight over sigma, after the power iterations that `iterate` asks for (u and v advanced in place). */
@@ -76,8 +81,7 @@ export function spectralNorm<M extends Module>(module: M, name = 'weight', optio
   if (!Number.isSafeInteger(iterations) || iterations < 0) throw new Error(`${what}: nPowerIterations must be a non-negative integer, got ${shown(iterations)}`);
   const eps = options?.eps ?? 1e-12;
   if (typeof eps !== 'number' || !(eps >= 0)) throw new Error(`${what}: eps must be a non-negative number, got ${shown(eps)}`);
-  const transposed = module instanceof ConvTranspose1d || module instanceof ConvTranspose2d || module instanceof ConvTranspose3d;
-  const dim = normDim(options?.dim ?? (transposed ? 1 : 0), w.ndim, what);
+  const dim = normDim(options?.dim ?? outputFeaturesDim(module), w.ndim, what);
   const a: Applied = { handle: { remove: () => undefined }, dim, iterations, eps };
   const [h, cols] = asMatrix(w, dim).shape;
   const [u, v] = noGrad(() => [normalize(randn([h]), { dim: 0, eps }), normalize(randn([cols]), { dim: 0, eps })]);

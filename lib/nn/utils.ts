@@ -16,6 +16,7 @@ export { spectralNorm, removeSpectralNorm } from './spectral_norm';
 export * as prune from './prune';
 export { functionalCall, fuseConvBnEval, fuseConvBnWeights } from './stateless';
 export * as parametrize from './parametrize_api';
+export * as parametrizations from './parametrizations_api';
 import { functionalCall } from './stateless';
 /** torch.nn.utils.stateless: functionalCall. */
 export const stateless = { functionalCall };
