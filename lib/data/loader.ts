@@ -84,6 +84,59 @@ export class Subset<T> implements MapDataset<T> {
   }
 }
 
+/**
+ * A dataset read by walking it (torch.utils.data.IterableDataset): a stream of samples with no
+ * get(i), such as lines read from a file or records from a queue. Extend it with a
+ * `*[Symbol.iterator]()` (or an `async *[Symbol.asyncIterator]()`, walked by `for await` over a
+ * DataLoader); a DataLoader batches its samples in the order they come. Any iterable or async
+ * iterable serves as well; the class is there for torch's name and for ChainDataset.
+ */
+export abstract class IterableDataset<T> {
+  /** The samples, in order; a new walk each call. */
+  abstract [Symbol.iterator](): Iterator<T>;
+}
+
+/** A sample stream: an iterable or an async iterable (then walked by `for await`). */
+export type StreamDataset<T> = Iterable<T> | AsyncIterable<T>;
+
+const isIterable = (v: unknown): v is Iterable<unknown> =>
+  v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as Iterable<unknown>)[Symbol.iterator] === 'function';
+const isAsyncIterable = (v: unknown): v is AsyncIterable<unknown> =>
+  v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+
+/** Whether d is a map-style dataset (a length and get(i)); streams are walked instead. */
+function isMapDataset<T>(d: unknown): d is MapDataset<T> {
+  return d !== null && typeof d === 'object' && typeof (d as MapDataset<T>).get === 'function' && typeof (d as MapDataset<T>).length === 'number';
+}
+
+/**
+ * The samples of several streams one after another (torch.utils.data.ChainDataset). Walked by
+ * `for...of` when every stream is a plain iterable; by `for await` always.
+ */
+export class ChainDataset<T> {
+  /** The streams, in order. */
+  readonly datasets: readonly StreamDataset<T>[];
+
+  constructor(datasets: Iterable<StreamDataset<T>>) {
+    if (!isIterable(datasets)) throw new Error(`ChainDataset: datasets must be an iterable of datasets, got ${shown(datasets)}`);
+    this.datasets = [...datasets];
+    this.datasets.forEach((d, i) => {
+      if (!isIterable(d) && !isAsyncIterable(d)) throw new Error(`ChainDataset: dataset ${i} must be an iterable or an async iterable of samples, got ${shown(d)}`);
+    });
+  }
+
+  *[Symbol.iterator](): Iterator<T> {
+    for (const [i, d] of this.datasets.entries()) {
+      if (!isIterable(d)) throw new Error(`ChainDataset: dataset ${i} is async (it has only Symbol.asyncIterator): walk the chain with for await`);
+      yield* d;
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (const d of this.datasets) yield* d;
+  }
+}
+
 /** An iterable's length: its `length` when it has one (a Sampler), else the count of one walk. */
 function lengthOf(it: Iterable<unknown>): number {
   const n = (it as { length?: unknown }).length;
@@ -192,13 +245,22 @@ export class DataLoader<T = Tensor[], B = T> implements Iterable<B> {
   /** The batch sampler given, or null. */
   readonly batchSampler: Iterable<readonly number[]> | null;
 
-  /** The dataset walked. */
-  readonly dataset: MapDataset<T>;
+  /** The dataset walked: map-style (length and get(i)) or a stream of samples. */
+  readonly dataset: MapDataset<T> | StreamDataset<T>;
 
-  constructor(dataset: MapDataset<T>, options?: DataLoaderOptions<T, B>) {
-    checkDataset(dataset, 'DataLoader');
+  constructor(dataset: MapDataset<T> | StreamDataset<T>, options?: DataLoaderOptions<T, B>) {
+    if (!isMapDataset(dataset) && !isIterable(dataset) && !isAsyncIterable(dataset)) {
+      throw new Error(`DataLoader: dataset must have a length (a non-negative integer) and get(i), or be an iterable or async iterable of samples, got ${shown(dataset)}`);
+    }
+    if (isMapDataset(dataset)) checkDataset(dataset, 'DataLoader');
     this.dataset = dataset;
     const o = optionsOf(options, 'DataLoader', { batchSize: 'value', shuffle: 'boolean', dropLast: 'boolean', collate: 'value', sampler: 'value', batchSampler: 'value' });
+    if (!isMapDataset(dataset)) {
+      // torch's rule: a stream's order is its own.
+      for (const k of ['shuffle', 'sampler', 'batchSampler'] as const) {
+        if (o[k] !== undefined && o[k] !== false) throw new Error(`DataLoader: a stream dataset (an iterable) has no ${k}: its samples are batched in the order they come (got ${k} ${shown(o[k])})`);
+      }
+    }
     const iterable = (v: unknown) => v !== null && typeof v === 'object' && typeof (v as Iterable<unknown>)[Symbol.iterator] === 'function';
     if (o.sampler !== undefined && !iterable(o.sampler)) throw new Error(`DataLoader: sampler must be an iterable of indices (a Sampler), got ${shown(o.sampler)}`);
     if (o.batchSampler !== undefined && !iterable(o.batchSampler)) throw new Error(`DataLoader: batchSampler must be an iterable of index lists (a BatchSampler), got ${shown(o.batchSampler)}`);
@@ -217,30 +279,89 @@ export class DataLoader<T = Tensor[], B = T> implements Iterable<B> {
     this.collate = o.collate ?? null;
   }
 
-  /** Batches in a pass: the batch sampler's count, or ceil(samples / batchSize) (floor with dropLast). */
+  /**
+   * Batches in a pass: the batch sampler's count, or ceil(samples / batchSize) (floor with dropLast);
+   * a stream's only when it has a numeric `length` (as torch's __len__).
+   */
   get length(): number {
     if (this.batchSampler) return lengthOf(this.batchSampler);
-    const n = this.sampler ? lengthOf(this.sampler) : this.dataset.length;
+    const d = this.dataset as { length?: unknown };
+    if (!isMapDataset(this.dataset) && typeof d.length !== 'number') throw new Error('DataLoader: the length of a stream dataset is not known (it has no length)');
+    const n = this.sampler ? lengthOf(this.sampler) : (d.length as number);
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
   *[Symbol.iterator](): Iterator<B> {
+    const d = this.dataset;
+    if (!isMapDataset(d)) {
+      if (!isIterable(d)) throw new Error('DataLoader: the dataset is async (it has only Symbol.asyncIterator): walk the loader with for await');
+      const cut = this.streamCutter();
+      for (const sample of d) {
+        const batch = cut.add(sample);
+        if (batch) yield batch.value;
+      }
+      const rest = cut.rest();
+      if (rest) yield rest.value;
+      return;
+    }
     if (this.batchSampler) {
       for (const batch of this.batchSampler) yield this.batchOf(Int32Array.from(batch), 0, batch.length);
       return;
     }
-    const idx = this.sampler ? Int32Array.from(this.sampler) : order(this.dataset.length, this.shuffle);
+    const idx = this.sampler ? Int32Array.from(this.sampler) : order(d.length, this.shuffle);
     const n = idx.length;
     const last = this.dropLast ? n - (n % this.batchSize) : n;
     for (let b = 0; b < last; b += this.batchSize) yield this.batchOf(idx, b, Math.min(last, b + this.batchSize));
   }
 
+  /**
+   * The batches for `for await`: a stream's samples as they arrive (an async iterable's or a plain
+   * one's), or the batches of for...of.
+   */
+  async *[Symbol.asyncIterator](): AsyncIterator<B> {
+    const d = this.dataset;
+    if (isMapDataset(d) || !isAsyncIterable(d)) {
+      yield* this[Symbol.iterator]() as Iterator<B> as unknown as Iterable<B>;
+      return;
+    }
+    const cut = this.streamCutter();
+    for await (const sample of d) {
+      const batch = cut.add(sample);
+      if (batch) yield batch.value;
+    }
+    const rest = cut.rest();
+    if (rest) yield rest.value;
+  }
+
+  /**
+   * A stream's samples cut into batches as they come: add returns a batch when one is full, rest
+   * the short last one (none with dropLast). A batch is boxed: a collate may return anything.
+   */
+  private streamCutter(): { add(sample: T): { value: B } | null; rest(): { value: B } | null } {
+    let samples: T[] = [];
+    return {
+      add: (sample) => {
+        samples.push(sample);
+        if (samples.length < this.batchSize) return null;
+        const value = this.collated(samples);
+        samples = [];
+        return { value };
+      },
+      rest: () => (samples.length > 0 && !this.dropLast ? { value: this.collated(samples) } : null),
+    };
+  }
+
   /** The batch of samples idx[b..e), each checked to be in the dataset. */
   private batchOf(idx: Int32Array, b: number, e: number): B {
-    const n = this.dataset.length;
+    const dataset = this.dataset as MapDataset<T>;
+    const n = dataset.length;
     for (let k = b; k < e; k++) if (!(idx[k] >= 0 && idx[k] < n)) throw new Error(`DataLoader: the sampler gave index ${idx[k]}, out of range for ${n} samples`);
-    if (!this.collate && this.dataset instanceof TensorDataset) return this.dataset.rows(idx, b, e) as unknown as B;
-    const samples = Array.from(idx.subarray(b, e), (i) => this.dataset.get(i));
+    if (!this.collate && dataset instanceof TensorDataset) return dataset.rows(idx, b, e) as unknown as B;
+    return this.collated(Array.from(idx.subarray(b, e), (i) => dataset.get(i)));
+  }
+
+  /** One batch of samples, by the collate given or defaultCollate. */
+  private collated(samples: T[]): B {
     return (this.collate ? this.collate(samples) : defaultCollate(samples)) as B;
   }
 }
