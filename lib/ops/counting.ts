@@ -236,10 +236,101 @@ export interface HistogramResult {
   binEdges: Tensor;
 }
 
+/** Bin edges given as a tensor: 1-D, at least 2, increasing; `label` names them in errors. */
+function givenEdges(t: Tensor, what: string, label: string): Float32Array {
+  checkTensor(t, `${what} ${label}`);
+  if (t.ndim !== 1 || t.size < 2) throw new Error(`${what}: ${label} must be a 1-D tensor of at least 2 values, got shape ${fmt(t.shape)}`);
+  const edges = Float32Array.from(t.data);
+  edges.forEach((e, i) => {
+    if (i > 0 && !(e >= edges[i - 1])) throw new Error(`${what}: ${label} must increase, got ${edges[i - 1]} then ${e} at ${i}`);
+  });
+  return edges;
+}
+
+/**
+ * `count` equal bins' edges over [lo, hi] (torch's linspace), the range given or else the values'
+ * (x[offset + k * stride], k < n): their smallest and largest, [0, 1] when there are none, widened by
+ * 0.5 on each side when equal. A range that is not finite (the values hold a NaN or an infinity) is an
+ * error, as torch's; `label` names the values in it.
+ */
+function equalEdges(count: number, range: readonly [number, number] | null, x: Float32Array, offset: number, stride: number, n: number,
+  what: string, label: string): Float32Array {
+  let lo: number, hi: number;
+  if (range) [lo, hi] = range;
+  else if (n === 0) [lo, hi] = [0, 1];
+  else {
+    [lo, hi] = [Infinity, -Infinity];
+    for (let k = 0; k < n; k++) {
+      const v = x[offset + k * stride];
+      if (Number.isNaN(v)) [lo, hi] = [NaN, NaN];
+      else if (!Number.isNaN(lo)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+    }
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`${what}: the range of ${label}, [${lo}, ${hi}], is not finite; give range`);
+  }
+  if (lo > hi) throw new Error(`${what}: range's low must not exceed its high${label === 'x' ? '' : ` for ${label}`}, got [${lo}, ${hi}]`);
+  if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
+  return linspace(lo, hi, count + 1).data;
+}
+
+/** The bin of v among edges (each bin holds its left edge, the last also its right one), or -1 outside (NaN included). */
+function binOf(edges: Float32Array, v: number): number {
+  const n = edges.length - 1;
+  if (!(v >= edges[0] && v <= edges[n])) return -1;
+  return Math.min(n - 1, insertionPoint(edges, 0, edges.length, v, true) - 1);
+}
+
+/**
+ * The counts (weights summed) of points in a grid of bins, each point's bin in every dim found by
+ * binOf (x[p * dims + d]); made densities with density: over the total, then over each dim's bin
+ * widths in turn, each a float division as torch's.
+ */
+function binPoints(x: Float32Array, points: number, edges: readonly Float32Array[], weight: Float32Array | null, density: boolean): Float32Array {
+  const dims = edges.length, sizes = edges.map((e) => e.length - 1);
+  const hist = new Float32Array(sizes.reduce((p, q) => p * q, 1));
+  for (let p = 0; p < points; p++) {
+    let at = 0;
+    for (let d = 0; d < dims && at >= 0; d++) {
+      const b = binOf(edges[d], x[p * dims + d]);
+      at = b < 0 ? -1 : at * sizes[d] + b;
+    }
+    if (at >= 0) hist[at] += weight ? weight[p] : 1;
+  }
+  if (density) {
+    let total = 0;
+    for (const h of hist) total = Math.fround(total + h);
+    for (let i = 0; i < hist.length; i++) hist[i] = Math.fround(hist[i] / total);
+    let inner = hist.length;
+    for (let d = 0; d < dims; d++) {
+      inner /= sizes[d];
+      for (let i = 0; i < hist.length; i++) {
+        const b = Math.floor(i / inner) % sizes[d];
+        hist[i] = Math.fround(hist[i] / Math.fround(edges[d][b + 1] - edges[d][b]));
+      }
+    }
+  }
+  return hist;
+}
+
+/** A weight tensor of `shape` (the points' shape), or null; `note` describes the shape in errors. */
+function checkWeight(weight: Tensor | null | undefined, shape: readonly number[], what: string, note: string): Float32Array | null {
+  if (weight === undefined || weight === null) return null;
+  checkTensor(weight, `${what} weight`);
+  if (weight.ndim !== shape.length || weight.shape.some((n, i) => n !== shape[i])) throw new Error(`${what}: weight must have ${note} ${fmt(shape)}, got ${fmt(weight.shape)}`);
+  return weight.data;
+}
+
+/** A range option [low, high] checked, or null. */
+function checkRange(range: unknown, what: string): [number, number] | null {
+  if (range === undefined) return null;
+  if (!Array.isArray(range) || range.length !== 2) throw new Error(`${what}: range must be [low, high], got ${shown(range)}`);
+  return [checkFinite(range[0], what, 'range[0]'), checkFinite(range[1], what, 'range[1]')];
+}
+
 /**
  * Counts (or weights summed, or densities) of x's elements in bins (torch.histogram): `bins` equal
- * bins over `range`, or the bins between the edges of a 1-D increasing tensor; each bin holds its
- * left edge, the last also its right one; elements outside and NaNs are left out. No gradient.
+ * bins over `range` (default: x's smallest and largest values, an error where they are not finite),
+ * or the bins between the edges of a 1-D increasing tensor; each bin holds its left edge, the last
+ * also its right one; elements outside and NaNs are left out. No gradient.
  */
 export function histogram(x: Tensor, bins: number | Tensor = 100, options?: HistogramOptions): HistogramResult {
   const what = 'histogram';
@@ -248,41 +339,61 @@ export function histogram(x: Tensor, bins: number | Tensor = 100, options?: Hist
   let edges: Float32Array;
   if (bins instanceof Tensor) {
     if (o.range !== undefined) throw new Error(`${what}: range is for a count of bins; edges given as a tensor set their own`);
-    if (bins.ndim !== 1 || bins.size < 2) throw new Error(`${what}: bin edges must be a 1-D tensor of at least 2 values, got shape ${fmt(bins.shape)}`);
-    edges = Float32Array.from(bins.data);
-    edges.forEach((e, i) => {
-      if (i > 0 && !(e >= edges[i - 1])) throw new Error(`${what}: bin edges must increase, got ${edges[i - 1]} then ${e} at ${i}`);
-    });
+    edges = givenEdges(bins, what, 'bin edges');
   } else {
-    const count = positiveInt(bins, what, 'bins');
-    let lo: number, hi: number;
-    if (o.range !== undefined) {
-      if (!Array.isArray(o.range) || o.range.length !== 2) throw new Error(`${what}: range must be [low, high], got ${shown(o.range)}`);
-      [lo, hi] = [checkFinite(o.range[0], what, 'range[0]'), checkFinite(o.range[1], what, 'range[1]')];
-      if (lo > hi) throw new Error(`${what}: range's low must not exceed its high, got [${lo}, ${hi}]`);
-    } else {
-      [lo, hi] = [Infinity, -Infinity];
-      for (const v of x.data) if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
-      if (lo === Infinity) [lo, hi] = [0, 0];
-    }
-    if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
-    edges = linspace(lo, hi, count + 1).data;
+    edges = equalEdges(positiveInt(bins, what, 'bins'), checkRange(o.range, what), x.data, 0, 1, x.size, what, 'x');
   }
-  const weight = o.weight ?? null;
-  if (weight !== null && (checkTensor(weight, `${what} weight`).size !== x.size || weight.ndim !== x.ndim)) throw new Error(`${what}: weight must have x's shape ${fmt(x.shape)}, got ${fmt(weight.shape)}`);
-  const n = edges.length - 1;
-  const hist = new Float32Array(n);
-  x.data.forEach((v, i) => {
-    if (!(v >= edges[0] && v <= edges[n])) return;
-    // The last edge at or below v (the top edge into the last bin).
-    const b = Math.min(n - 1, insertionPoint(edges, 0, edges.length, v, true) - 1);
-    hist[b] += weight ? weight.data[i] : 1;
-  });
-  if (o.density) {
-    const total = hist.reduce((a, v) => a + v, 0);
-    for (let b = 0; b < n; b++) hist[b] = hist[b] / (total * (edges[b + 1] - edges[b]));
+  const weight = checkWeight(o.weight, x.shape, what, 'x\'s shape');
+  const hist = binPoints(x.data, x.size, [edges], weight, o.density ?? false);
+  return { hist: new Tensor(hist, [hist.length]), binEdges: new Tensor(edges, [edges.length]) };
+}
+
+/** Options of histogramdd. */
+export interface HistogramddOptions {
+  /** [low0, high0, low1, high1, ...]: each dim's range when bins are counts (default: the points' own, as histogram's). */
+  range?: readonly number[];
+  /** Each point's weight (x's shape without its last dim; default 1 each). */
+  weight?: Tensor | null;
+  /** Divide each bin by the total and by its volume, so the histogram integrates to 1 (default false). */
+  density?: boolean;
+}
+
+/** histogramdd's result: the counts (or densities) and each dim's bin edges. */
+export interface HistogramddResult {
+  /** [bins0, bins1, ...] */
+  hist: Tensor;
+  /** One 1-D tensor of edges per dim. */
+  binEdges: Tensor[];
+}
+
+/**
+ * A histogram of points in D dims (torch.histogramdd): x [..., D] holds the points, `bins` is a count
+ * for every dim, a count per dim, or each dim's edges as a 1-D increasing tensor. Each bin holds its
+ * left edges, the last in a dim also its right one; points outside in any dim and NaNs are left out.
+ * No gradient.
+ */
+export function histogramdd(x: Tensor, bins: number | readonly number[] | readonly Tensor[] = 10, options?: HistogramddOptions): HistogramddResult {
+  const what = 'histogramdd';
+  checkTensor(x, what);
+  const o = optionsOf(options, what, { range: 'value', weight: 'value', density: 'boolean' });
+  if (x.ndim < 2) throw new Error(`${what}: x must hold points along its last dim (at least 2 dims, [..., D]), got shape ${fmt(x.shape)}`);
+  const dims = x.shape[x.ndim - 1], points = x.size / Math.max(dims, 1);
+  const perDim = typeof bins === 'number' ? new Array<number>(dims).fill(bins) : bins;
+  if (!Array.isArray(perDim) || perDim.length !== dims) throw new Error(`${what}: bins must be a count, or a count or an edges tensor for each of x's ${dims} dims, got ${shown(bins)}`);
+  const byEdges = perDim.length > 0 && perDim.every((b) => b instanceof Tensor);
+  if (!byEdges && !perDim.every((b) => typeof b === 'number')) throw new Error(`${what}: bins must be all counts or all edge tensors, got ${shown(bins)}`);
+  let range: readonly number[] | null = null;
+  if (o.range !== undefined) {
+    if (byEdges) throw new Error(`${what}: range is for counts of bins; edges given as tensors set their own`);
+    if (!Array.isArray(o.range) || o.range.length !== 2 * dims) throw new Error(`${what}: range must hold a low and a high for each of x's ${dims} dims (${2 * dims} numbers), got ${shown(o.range)}`);
+    range = o.range.map((v, i) => checkFinite(v, what, `range[${i}]`));
   }
-  return { hist: new Tensor(hist, [n]), binEdges: new Tensor(edges, [n + 1]) };
+  const data = x.contiguous().data;
+  const edges = perDim.map((b, d) => b instanceof Tensor ? givenEdges(b, what, `bins[${d}]`)
+    : equalEdges(positiveInt(b, what, `bins[${d}]`), range ? [range[2 * d], range[2 * d + 1]] : null, data, d, dims, points, what, `dim ${d}`));
+  const weight = checkWeight(o.weight, x.shape.slice(0, -1), what, 'x\'s shape without its last dim');
+  const hist = binPoints(data, points, edges, weight, o.density ?? false);
+  return { hist: new Tensor(hist, edges.map((e) => e.length - 1)), binEdges: edges.map((e) => new Tensor(e, [e.length])) };
 }
 
 /** Options of searchsorted and bucketize. */
