@@ -266,7 +266,7 @@ declare module './tensor' {
     typeAs(other: Tensor): Tensor;
     /** torch's positive(): this itself. */
     positive(): Tensor;
-    /** The cross product with other along dim (linalg.cross's; default the last dim, which must be of size 3). */
+    /** The cross product with other along dim (torch.cross; default this tensor's first dim of size 3, where linalg.cross takes the last). */
     cross(other: Tensor, dim?: number): Tensor;
     /** The n-th power of each square matrix (linalg.matrixPower). */
     matrixPower(n: number): Tensor;
@@ -786,7 +786,7 @@ P.stride = function (this: Tensor, d?: number): number & number[] {
 P.where = function (c, o) { return ops.where(c, this, o); };
 P.typeAs = function (this: Tensor, o: Tensor) { checkOther(o, 'typeAs'); return this; };
 P.positive = function () { return this; };
-P.cross = function (o, d) { return linalgOps.cross(this, o, d); };
+P.cross = function (o, d) { return linalgOps.crossAlong(this, o, d); };
 P.matrixPower = function (n) { return linalgOps.matrixPower(this, n); };
 P.nextafter = function (o) { return ops.nextafter(this, o); };
 P.tolist = function () { return this.toArray(); };

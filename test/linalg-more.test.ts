@@ -48,6 +48,10 @@ const CALLS: TorchCall[] = [
   { name: 'multiDot of three matrices', inputs: { a: x([10, 3]), b: x([3, 8]), c: x([8, 2]) }, ours: (t) => L.multiDot([t.a, t.b, t.c]), py: 'torch.linalg.multi_dot([a, b, c])' },
   { name: 'cross, broadcast', inputs: { a: x([4, 3]), b: x([1, 3]) }, ours: (t) => L.cross(t.a, t.b), py: 'torch.linalg.cross(a, b)' },
   { name: 'cross along dim 0', inputs: { a: x([3, 2]), b: x([3, 2]) }, ours: (t) => L.cross(t.a, t.b, 0), py: 'torch.linalg.cross(a, b, dim=0)' },
+  // torch.cross and Tensor.cross: given no dim, a's first dim of size 3 (dim 0 of a 3 x 3, where linalg.cross takes dim 1).
+  { name: 'torch.cross of 3 x 3, no dim', inputs: { a: x([3, 3]), b: x([3, 3]) }, ours: (t) => bp.cross(t.a, t.b), py: 'torch.cross(a, b)' },
+  { name: 'Tensor.cross, no dim, broadcast', inputs: { a: x([2, 3, 1]), b: x([1, 3, 4]) }, ours: (t) => t.a.cross(t.b), py: 'a.cross(b)' },
+  { name: 'torch.cross, dim given', inputs: { a: x([3, 3]), b: x([3]) }, ours: (t) => bp.cross(t.a, t.b, -1), py: 'torch.cross(a, b.expand(3, 3), dim=-1)' },
   { name: 'vecdot', inputs: { a: x([2, 4]), b: x([4]) }, ours: (t) => L.vecdot(t.a, t.b), py: 'torch.linalg.vecdot(a, b)' },
   { name: 'lstsq tall', inputs: { a: x([6, 3]), b: x([6, 2]) }, ours: (t) => L.lstsq(t.a, t.b).solution, py: 'torch.linalg.lstsq(a, b).solution' },
   { name: 'lstsq tall, batch, 40 x 35', inputs: { a: x([2, 40, 35]), b: x([2, 40, 1]) }, ours: (t) => L.lstsq(t.a, t.b).solution, py: 'torch.linalg.lstsq(a, b).solution' },
@@ -111,6 +115,7 @@ eachBackend('linalg composed', () => {
     expect(() => L.multiDot([bp.eye(2), bp.randn([2]), bp.eye(2)])).toThrow('multiDot: tensor 1 must be 2-D, got shape [2]');
     expect(() => L.multiDot([bp.eye(2), bp.eye(3)])).toThrow('multiDot: tensors 0 and 1 cannot be multiplied: shapes [2, 2] and [3, 3]');
     expect(() => L.cross(bp.randn([2]), bp.randn([2]))).toThrow('cross: dim -1 must have size 3 in both inputs, got shapes [2] and [2]');
+    expect(() => bp.cross(bp.randn([2, 4]), bp.randn([2, 4]))).toThrow('cross: a has no dim of size 3 (shape [2, 4]); give dim');
     expect(() => L.lstsq(bp.randn([3, 2]), bp.randn([4, 1]))).toThrow('lstsq: A must be [..., m, n] and B [..., m, k] (or [..., m]) with the same m, got shapes [3, 2] and [4, 1]');
     expect(() => L.lstsq(bp.randn([2, 6, 3]), bp.randn([6, 2]))).toThrow('lstsq: B with one dim fewer than A holds vectors [..., m] of A\'s m rows, got shapes [2, 6, 3] and [6, 2]');
     expect(() => L.lstsq(bp.randn([3, 2]), bp.randn([3, 1]), { driver: 'gelsx' as 'gels' })).toThrow('lstsq: driver must be one of \'gels\', \'gelsy\', \'gelsd\', \'gelss\', got "gelsx"');

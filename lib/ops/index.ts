@@ -93,3 +93,4 @@ export { gradient } from './numeric_gradient';
 export type { GradientOptions } from './numeric_gradient';
 export { svdLowrank, pcaLowrank } from './svd_lowrank';
 export type { LowrankOptions, LowrankResult } from './svd_lowrank';
+export { crossAlong as cross } from './linalg_composed';

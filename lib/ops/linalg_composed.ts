@@ -206,6 +206,19 @@ export function cross(a: Tensor, b: Tensor, dim = -1): Tensor {
   }, [a, b]);
 }
 
+/**
+ * The cross product of a and b along dim (torch.cross): given no dim, a's first dim of size 3 (torch's
+ * rule, where linalg.cross takes the last), the two broadcast against each other.
+ */
+export function crossAlong(a: Tensor, b: Tensor, dim?: number): Tensor {
+  checkTensor(a, 'cross');
+  if (dim === undefined) {
+    dim = a.shape.indexOf(3);
+    if (dim < 0) throw new Error(`cross: a has no dim of size 3 (shape ${fmt(a.shape)}); give dim`);
+  }
+  return cross(a, b, dim);
+}
+
 /** The dot products of x and y along `dim` (default -1), broadcast (torch.linalg.vecdot). */
 export function vecdot(x: Tensor, y: Tensor, dim = -1): Tensor {
   checkTensor(x, 'vecdot');
