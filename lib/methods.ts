@@ -10,6 +10,7 @@ import * as linalgOps from './ops/linalg_composed';
 import { broadcastShapes, checkShape, contiguousStrides, fmt, normDim, sameShape } from './shape';
 import { sumBackTo } from './ops/reduce';
 import type { Operand } from './ops/core';
+import type { DivOptions } from './ops/pointwise_more';
 import type { VarianceOptions } from './ops/more';
 import type { Dims } from './ops/reduce';
 import type { SortResult, TopkOptions } from './ops/sort';
@@ -37,8 +38,8 @@ declare module './tensor' {
     sub(other: Operand): Tensor;
     /** Elementwise this * other, broadcast; other may be a number. */
     mul(other: Operand): Tensor;
-    /** Elementwise this / other, broadcast; other may be a number. */
-    div(other: Operand): Tensor;
+    /** Elementwise this / other, broadcast; other may be a number; rounded toward zero or down with roundingMode (torch.div). */
+    div(other: Operand, options?: DivOptions): Tensor;
     /** Elementwise this ** exponent (a number or a broadcastable tensor). */
     pow(exponent: Operand): Tensor;
     /** Elementwise -this. */
@@ -496,7 +497,7 @@ declare module './tensor' {
     /** sub (torch.subtract). */
     subtract(other: Operand): Tensor;
     /** div (torch.divide). */
-    divide(other: Operand): Tensor;
+    divide(other: Operand, options?: DivOptions): Tensor;
     /** div (torch.true_divide). */
     trueDivide(other: Operand): Tensor;
     /** gt (torch.greater). */
@@ -672,7 +673,7 @@ const P = Tensor.prototype;
 P.add = function (o) { return ops.add(this, o); };
 P.sub = function (o) { return ops.sub(this, o); };
 P.mul = function (o) { return ops.mul(this, o); };
-P.div = function (o) { return ops.div(this, o); };
+P.div = function (o, opts) { return ops.div(this, o, opts); };
 P.pow = function (o) { return ops.pow(this, o); };
 P.neg = function () { return ops.neg(this); };
 P.exp = function () { return ops.exp(this); };
@@ -906,7 +907,7 @@ P.ldexp = function (o) { return ops.ldexp(this, o); };
 P.arctan2 = function (o) { return ops.arctan2(this, o); };
 P.multiply = function (o) { return ops.multiply(this, o); };
 P.subtract = function (o) { return ops.subtract(this, o); };
-P.divide = function (o) { return ops.divide(this, o); };
+P.divide = function (o, opts) { return ops.divide(this, o, opts); };
 P.trueDivide = function (o) { return ops.trueDivide(this, o); };
 P.greater = function (o) { return ops.greater(this, o); };
 P.greaterEqual = function (o) { return ops.greaterEqual(this, o); };

@@ -69,7 +69,7 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'sub number - tensor': () => [(a) => bp.sub(3, a), [randT([5])]],
   'mul [2,3,4]*[3,1]': () => [bp.mul, [randT([2, 3, 4]), randT([3, 1])]],
   'mul number': () => [(a) => bp.mul(a, -1.5), [randT([6])]],
-  'div [4,5]/[5]': () => [bp.div, [randT([4, 5]), randT([5], 0.5, 2)]],
+  'div [4,5]/[5]': () => [(a, b) => bp.div(a, b), [randT([4, 5]), randT([5], 0.5, 2)]],
   'div by number': () => [(a) => bp.div(a, 4), [randT([3, 3])]],
   'pow tensor exponent': () => [bp.pow, [randT([3, 4], 0.5, 2), randT([3, 4])]],
   'pow number exponent': () => [(a) => bp.pow(a, 3), [randT([3, 4])]],

@@ -31,6 +31,9 @@ const CALLS: TorchCall[] = [
     py: '(lambda a: torch.stack([torch.signbit(a), torch.heaviside(a, torch.tensor(0.5)), torch.isposinf(a), torch.isneginf(a)]).float())(a * torch.tensor([1, -0.0, 1, 1, 1, 1, 1]))' },
   { name: 'floorDivide, signs and zeros', inputs: { a: given([7, -7, 7.5, -0, 1, 5, -5, 0.3], false), b: given([2, 2, -2, 3, 0, -0.7, 0.7, 7], false) },
     ours: (t) => bp.floorDivide(t.a, t.b), py: 'torch.floor_divide(a, b)' },
+  { name: "div with roundingMode 'floor' and 'trunc' (zero gradients), and none", inputs: { a: given([7, -7, 7.5, -0.5, 1, 5, -5, 0.3, 1e7]), b: given([2, 2, -2, 3, 0.3, -0.7, 0.7, 7, 3]) },
+    ours: (t) => bp.stack([bp.div(t.a, t.b, { roundingMode: 'floor' }), t.a.div(t.b, { roundingMode: 'trunc' }), t.a.divide(t.b, { roundingMode: null }), bp.div(t.a, 2.5, { roundingMode: 'floor' })]),
+    py: "torch.stack([torch.div(a, b, rounding_mode='floor'), a.div(b, rounding_mode='trunc'), a.divide(b, rounding_mode=None), torch.div(a, 2.5, rounding_mode='floor')])" },
   { name: 'isin and its invert', inputs: { a: given([1, 2, 3, NaN, -0], false) },
     ours: (t) => bp.cat([bp.isin(t.a, [2, NaN, 0]), t.a.isin(bp.tensor([3]), true)]), py: 'torch.cat([torch.isin(a, torch.tensor([2, float("nan"), 0])), torch.isin(a, torch.tensor([3.]), invert=True)]).float()' },
   { name: 'logical and, or, xor, not (NaN is true)', inputs: { a: given([0, 1, NaN, 0, -2], false), b: given([0, 0, 1, 3, -0], false) },
@@ -88,6 +91,9 @@ eachBackend('element-wise functions', () => {
   it('names the function and what was wrong', () => {
     const a = bp.randn([2, 3]);
     expect(() => bp.xlogy(a, bp.randn([2]))).toThrow(/xlogy/);
+    expect(() => a.div(2, { roundingMode: 'round' as never })).toThrow(`div: roundingMode must be 'trunc', 'floor' or null, got "round"`);
+    expect(() => a.div(2, { rounding_mode: 'floor' } as never)).toThrow("div: unknown option 'rounding_mode' (the options are roundingMode)");
+    expect(() => a.div(2, 'floor' as never)).toThrow('div: options must be an object, got "floor"');
     expect(() => bp.logit(a, 0.7)).toThrow('logit: eps must be a number in [0, 0.5], got 0.7');
     expect(() => bp.isin(a, 'x' as never)).toThrow('isin: test must be a tensor, an array of numbers or a number, got "x"');
     expect(() => bp.polygamma(-1, a)).toThrow('polygamma: n must be a non-negative integer, got -1');

@@ -1,5 +1,7 @@
 // Every op as a free function.
-export { add, sub, mul, div, pow } from './binary';
+export { add, sub, mul, pow } from './binary';
+export { divRounded as div } from './pointwise_more';
+export type { DivOptions } from './pointwise_more';
 export { atan2, fmod, remainder, logaddexp, hypot } from './binary_more';
 export { diagonal, diag, diagEmbed, trace, meshgrid, repeatInterleave, kron, cdist, pairwiseDistance } from './structure';
 export type { MeshgridOptions, PairwiseDistanceOptions } from './structure';

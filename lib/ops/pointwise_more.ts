@@ -5,7 +5,7 @@
 // other names for the library's functions (clip, absolute, arccos ...).
 import { Tensor } from '../tensor';
 import { broadcastShapes, Shape, sizeOf } from '../shape';
-import { shown } from '../args';
+import { optionsOf, shown } from '../args';
 import { noGrad } from '../autograd';
 import { allocOutput } from '../storage';
 import { asTensor, checkTensor, composedOf, expandTo, Operand, record, sumOwnTo } from './core';
@@ -121,23 +121,45 @@ export function heaviside(x: Tensor, values: Operand): Tensor {
   return pairMap(x, values, 'heaviside', (v, at0) => (v === 0 ? at0 : v > 0 ? 1 : 0));
 }
 
+/** Python's a // b on floats, from fmod as torch computes it (so that 7.5 // -2 is -4; -0 kept). */
+const floorQuotient: Pair = (x, y) => {
+  if (y === 0) return x / y;
+  const mod = x % y;
+  let q = (x - mod) / y;
+  if (mod !== 0 && y < 0 !== mod < 0) q -= 1;
+  if (q === 0) {
+    const r = x / y;
+    return r < 0 || Object.is(r, -0) ? -0 : 0;
+  }
+  const f = Math.floor(q);
+  return q - f > 0.5 ? f + 1 : f;
+};
+
 /**
  * a / b rounded toward -Infinity, broadcast (torch.floor_divide, Python's //: computed from fmod as
  * torch does, so that 7.5 // -2 is -4). No gradient, as torch's.
  */
 export function floorDivide(a: Operand, b: Operand): Tensor {
-  return pairMap(a, b, 'floorDivide', (x, y) => {
-    if (y === 0) return x / y;
-    const mod = x % y;
-    let q = (x - mod) / y;
-    if (mod !== 0 && y < 0 !== mod < 0) q -= 1;
-    if (q === 0) {
-      const r = x / y;
-      return r < 0 || Object.is(r, -0) ? -0 : 0;
-    }
-    const f = Math.floor(q);
-    return q - f > 0.5 ? f + 1 : f;
-  });
+  return pairMap(a, b, 'floorDivide', floorQuotient);
+}
+
+/** Options of div. */
+export interface DivOptions {
+  /** Round the quotient toward zero ('trunc') or toward -Infinity ('floor'); null or absent: a true division (torch's rounding_mode). */
+  roundingMode?: 'trunc' | 'floor' | null;
+}
+
+/**
+ * a / b, broadcast (torch.div): a true division, or rounded as `roundingMode` asks (the float
+ * quotient truncated; Python's // as floorDivide). A rounded quotient's gradient is zero, as torch's.
+ */
+export function divRounded(a: Operand, b: Operand, options?: DivOptions): Tensor {
+  const mode = optionsOf(options, 'div', { roundingMode: 'value' }).roundingMode ?? null;
+  if (mode === null) return div(a, b);
+  const none = (): [null, null] => [null, null];
+  if (mode === 'trunc') return pairOp(a, b, 'div', (x, y) => Math.trunc(Math.fround(x / y)), () => 0, () => 0, none);
+  if (mode === 'floor') return pairOp(a, b, 'div', floorQuotient, () => 0, () => 0, none);
+  throw new Error(`div: roundingMode must be 'trunc', 'floor' or null, got ${shown(mode)}`);
 }
 
 /** The operands' values checked to be integers (gcd and lcm are integer functions, as torch's). */
@@ -356,8 +378,8 @@ export const arctan2 = (a: Operand, b: Operand): Tensor => atan2(a, b);
 export const multiply = (a: Operand, b: Operand): Tensor => mul(a, b);
 /** torch.subtract: sub. */
 export const subtract = (a: Operand, b: Operand): Tensor => sub(a, b);
-/** torch.divide and torch.true_divide: div. */
-export const divide = (a: Operand, b: Operand): Tensor => div(a, b);
+/** torch.divide: div, rounded as options ask. */
+export const divide = (a: Operand, b: Operand, options?: DivOptions): Tensor => divRounded(a, b, options);
 /** torch.true_divide: div. */
 export const trueDivide = (a: Operand, b: Operand): Tensor => div(a, b);
 /** torch.greater: gt. */
