@@ -10,7 +10,7 @@ import * as linalgOps from './ops/linalg_composed';
 import { broadcastShapes, checkShape, contiguousStrides, fmt, normDim, sameShape } from './shape';
 import { sumBackTo } from './ops/reduce';
 import type { Operand } from './ops/core';
-import type { DivOptions } from './ops/pointwise_more';
+import type { DivOptions, RoundOptions } from './ops/pointwise_more';
 import type { VarianceOptions } from './ops/more';
 import type { Dims } from './ops/reduce';
 import type { SortResult, TopkOptions } from './ops/sort';
@@ -56,8 +56,8 @@ declare module './tensor' {
     floor(): Tensor;
     /** Elementwise smallest integer not below this; gradient 0. */
     ceil(): Tensor;
-    /** Elementwise nearest integer, halves to the even one (as torch.round); gradient 0. */
-    round(): Tensor;
+    /** Elementwise nearest integer, halves to the even one, or to `decimals` places (as torch.round); gradient 0. */
+    round(options?: RoundOptions | number): Tensor;
     /** Elementwise integer part, toward zero; gradient 0. */
     trunc(): Tensor;
     /** Elementwise this - trunc(this); the gradient passes through. */
@@ -683,7 +683,7 @@ P.log1p = function () { return ops.log1p(this); };
 P.sign = function () { return ops.sign(this); };
 P.floor = function () { return ops.floor(this); };
 P.ceil = function () { return ops.ceil(this); };
-P.round = function () { return ops.round(this); };
+P.round = function (o) { return ops.round(this, o); };
 P.trunc = function () { return ops.trunc(this); };
 P.frac = function () { return ops.frac(this); };
 P.sin = function () { return ops.sin(this); };

@@ -1,7 +1,7 @@
 // Every op as a free function.
 export { add, sub, mul, pow } from './binary';
-export { divRounded as div } from './pointwise_more';
-export type { DivOptions } from './pointwise_more';
+export { divRounded as div, roundTo as round } from './pointwise_more';
+export type { DivOptions, RoundOptions } from './pointwise_more';
 export { atan2, fmod, remainder, logaddexp, hypot } from './binary_more';
 export { diagonal, diag, diagEmbed, trace, meshgrid, repeatInterleave, kron, cdist, pairwiseDistance } from './structure';
 export type { MeshgridOptions, PairwiseDistanceOptions } from './structure';
@@ -15,7 +15,7 @@ export { pinverse } from './svd';
 export type { CholeskySolveOptions } from './cholesky';
 export { unique, uniqueConsecutive, bincount, histc, histogram, histogramdd, searchsorted, bucketize } from './counting';
 export type { HistogramOptions, HistogramResult, HistogramddOptions, HistogramddResult, UniqueConsecutiveOptions, UniqueOptions, UniqueResult, BincountOptions, HistcOptions, SearchOptions } from './counting';
-export { neg, exp, log, log1p, sqrt, abs, relu, sigmoid, tanh, gelu, leakyRelu, elu, silu, sign, floor, ceil, round, trunc, frac, sin, cos, erf, expm1, log2, log10, erfc, tan, atan, asin, acos, sinh, cosh, asinh, acosh, atanh, square, reciprocal, rsqrt } from './unary';
+export { neg, exp, log, log1p, sqrt, abs, relu, sigmoid, tanh, gelu, leakyRelu, elu, silu, sign, floor, ceil, trunc, frac, sin, cos, erf, expm1, log2, log10, erfc, tan, atan, asin, acos, sinh, cosh, asinh, acosh, atanh, square, reciprocal, rsqrt } from './unary';
 export { maximum, minimum, clamp } from './compare';
 export { clone, gt, ge, lt, le, eq, ne, where, variance, std, logsumexp, softplus, maskedFill, tril, triu, all, any } from './more';
 export { sort, argsort, topk } from './sort';

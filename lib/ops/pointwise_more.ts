@@ -12,7 +12,7 @@ import { asTensor, checkTensor, composedOf, expandTo, Operand, record, sumOwnTo 
 import { add, div, mul, pow, sub } from './binary';
 import { sumBackTo } from './reduce';
 import { atan2 } from './binary_more';
-import { abs, acos, acosh, asin, asinh, atan, atanh, exp, log, log1p, neg, sign, sin, trunc } from './unary';
+import { abs, acos, acosh, asin, asinh, atan, atanh, exp, log, log1p, neg, round, sign, sin, trunc } from './unary';
 import { clamp } from './compare';
 import { eq, ge, gt, le, lt, ne, where } from './more';
 import { cat } from './join';
@@ -141,6 +141,26 @@ const floorQuotient: Pair = (x, y) => {
  */
 export function floorDivide(a: Operand, b: Operand): Tensor {
   return pairMap(a, b, 'floorDivide', floorQuotient);
+}
+
+/** Options of round. */
+export interface RoundOptions {
+  /** Round to this many decimal places (negative: to tens, hundreds ...; default 0; torch's decimals). */
+  decimals?: number;
+}
+
+/**
+ * Each element to the nearest integer, halves to the even one (torch.round), or to `decimals`
+ * places, as torch's: x * 10^d rounded, then / 10^d, each a float rounding (x / 10^-d rounded, then
+ * * 10^-d, for negative d). Gradient 0.
+ */
+export function roundTo(x: Tensor, options?: RoundOptions | number): Tensor {
+  checkTensor(x, 'round');
+  const decimals = typeof options === 'number' ? options : optionsOf(options, 'round', { decimals: 'value' }).decimals ?? 0;
+  if (!Number.isSafeInteger(decimals)) throw new Error(`round: decimals must be an integer, got ${shown(decimals)}`);
+  if (decimals === 0) return round(x);
+  const scale = Math.fround(10 ** Math.abs(decimals));
+  return decimals > 0 ? div(round(mul(x, scale)), scale) : mul(round(div(x, scale)), scale);
 }
 
 /** Options of div. */
