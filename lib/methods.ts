@@ -110,8 +110,8 @@ declare module './tensor' {
     minimum(other: Operand): Tensor;
     /** Every element limited to [min, max]; either bound may be null or omitted. */
     clamp(min?: Tensor | number | null, max?: Tensor | number | null): Tensor;
-    /** Smallest element, or the smallest along `dim` (keepDim as in sum). */
-    min(dim?: number, keepDim?: boolean): Tensor;
+    /** Smallest element, or the smallest along `dim` (keepDim as in sum); given a tensor, the element-wise minimum with it (torch.min(input, other)). */
+    min(dimOrOther?: number | Tensor, keepDim?: boolean): Tensor;
     /** Index of the smallest element (along `dim`), the first among ties; float indices. */
     argmin(dim?: number, keepDim?: boolean): Tensor;
     /** Elementwise square root (NaN below 0). */
@@ -150,8 +150,8 @@ declare module './tensor' {
     sum(dim?: Dims, keepDim?: boolean): Tensor;
     /** Mean of every element, or along `dim` (one or a list); keepDim as in sum. */
     mean(dim?: Dims, keepDim?: boolean): Tensor;
-    /** Largest element (NaN if any is NaN), or the largest along `dim`; the gradient goes to the argmax (shared among ties for the whole-tensor max, as PyTorch). */
-    max(dim?: number, keepDim?: boolean): Tensor;
+    /** Largest element (NaN if any is NaN), or the largest along `dim`; the gradient goes to the argmax (shared among ties for the whole-tensor max, as PyTorch); given a tensor, the element-wise maximum with it (torch.max(input, other)). */
+    max(dimOrOther?: number | Tensor, keepDim?: boolean): Tensor;
     /** Index of the largest element (of the flattened tensor without `dim`), the first among ties; float indices. */
     argmax(dim?: number, keepDim?: boolean): Tensor;
     /** The same elements in a new shape (one dimension may be -1); shares storage. */

@@ -1,4 +1,4 @@
-// maximum, minimum, clamp, min, argmin and log1p against torch 1.13: random shapes with broadcasting,
+// maximum, minimum (also as max(other) and min(other)), clamp, min, argmin and log1p against torch 1.13: random shapes with broadcasting,
 // ties, NaN and infinities; values and gradients on both backends. Errors need no torch.
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
@@ -36,6 +36,9 @@ function cases(): Case[] {
       out.push({ op, a: vals(n).map((v) => (v < -1 ? v / 4 : v)), as, args: [] });
     }
   }
+  // Every other maximum and minimum as torch.max(input, other) and torch.min(input, other).
+  let k = 0;
+  for (const c of out) if ((c.op === 'maximum' || c.op === 'minimum') && k++ % 2 === 1) c.op = c.op === 'maximum' ? 'maxOther' : 'minOther';
   return out.filter((c) => !(c.op === 'argmin' && c.args.length === 0 && c.as.length === 0));
 }
 
@@ -47,6 +50,8 @@ function run(c: Case): OpResult {
   switch (c.op) {
     case 'maximum': y = a.maximum(b!); break;
     case 'minimum': y = a.minimum(b!); break;
+    case 'maxOther': y = a.max(b!); break;
+    case 'minOther': y = bp.min(a, b!); break;
     case 'clamp': y = a.clamp(p0, p1); break;
     case 'min': y = c.args.length ? a.min(p0!, !!p1) : a.min(); break;
     case 'argmin': y = c.args.length ? a.argmin(p0!, !!p1) : a.argmin(); break;
@@ -62,6 +67,8 @@ ${PY_CASES_LOOP}
     b = T(c["b"], c["bs"], True) if "b" in c else None
     if op == "maximum": y = torch.maximum(a, b)
     elif op == "minimum": y = torch.minimum(a, b)
+    elif op == "maxOther": y = torch.max(a, b)
+    elif op == "minOther": y = torch.min(a, b)
     elif op == "clamp": y = torch.clamp(a, p[0], p[1])
     elif op == "min": y = torch.min(a, p[0], keepdim=bool(p[1])).values if p else torch.min(a)
     elif op == "argmin": y = torch.argmin(a, p[0], keepdim=bool(p[1])) if p else torch.argmin(a)

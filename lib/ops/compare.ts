@@ -9,7 +9,7 @@ import { alloc, allocOutput } from '../storage';
 import { asTensor, broadcastBinary, checkTensor, expandTo, Operand, record, sumOwnTo } from './core';
 import { elementwiseSlopeRule } from './unary_graph';
 import { mul } from './binary';
-import { sumBackTo } from './reduce';
+import { max as maxAlong, min as minAlong, sumBackTo } from './reduce';
 import { recycleArray } from '../reuse';
 import { shown } from '../args';
 
@@ -64,6 +64,19 @@ export function maximum(a: Operand, b: Operand): Tensor {
 /** Element-wise smaller of a and b (broadcast; NaN if either is), as torch.minimum. */
 export function minimum(a: Operand, b: Operand): Tensor {
   return extremum('minimum', a, b);
+}
+
+/**
+ * The largest element, or the largest along dim (keepDim as in sum), as torch.max; given a tensor
+ * instead of a dim, the element-wise maximum with it (torch.max(input, other)).
+ */
+export function max(x: Tensor, dimOrOther?: number | Tensor, keepDim = false): Tensor {
+  return dimOrOther instanceof Tensor ? maximum(x, dimOrOther) : maxAlong(x, dimOrOther, keepDim);
+}
+
+/** The smallest element, or along dim, as torch.min; given a tensor, the element-wise minimum with it. */
+export function min(x: Tensor, dimOrOther?: number | Tensor, keepDim = false): Tensor {
+  return dimOrOther instanceof Tensor ? minimum(x, dimOrOther) : minAlong(x, dimOrOther, keepDim);
 }
 
 /**
