@@ -34,6 +34,9 @@ const CALLS: TorchCall[] = [
   { name: 'round to decimals: 2, 1 (a number), 0, -1, -2, halves to even', inputs: { a: given([1.2345, -2.675, 0.125, 15, 25, -35, 1234.5678, 0.5, 1e-3]) },
     ours: (t) => bp.stack([t.a.round({ decimals: 2 }), bp.round(t.a, 1), t.a.round(), t.a.round({ decimals: -1 }), bp.round(t.a, { decimals: -2 })]),
     py: 'torch.stack([a.round(decimals=2), torch.round(a, decimals=1), a.round(), a.round(decimals=-1), torch.round(a, decimals=-2)])' },
+  { name: 'where(cond) alone: the nonzero positions, a tensor per dim (a 0-d cond as 1-d)', inputs: { a: given([0, 1, 2, 3, 0, 0], false) },
+    ours: (t) => bp.cat([...bp.where(t.a.reshape([2, 3])), ...bp.where(t.a.reshape([3, 2]).gt(1)), ...bp.where(bp.tensor(4))]),
+    py: 'torch.cat([*torch.where(a.reshape(2, 3)), *torch.where(a.reshape(3, 2) > 1), *torch.where(torch.tensor(4.))]).float()' },
   { name: "div with roundingMode 'floor' and 'trunc' (zero gradients), and none", inputs: { a: given([7, -7, 7.5, -0.5, 1, 5, -5, 0.3, 1e7]), b: given([2, 2, -2, 3, 0.3, -0.7, 0.7, 7, 3]) },
     ours: (t) => bp.stack([bp.div(t.a, t.b, { roundingMode: 'floor' }), t.a.div(t.b, { roundingMode: 'trunc' }), t.a.divide(t.b, { roundingMode: null }), bp.div(t.a, 2.5, { roundingMode: 'floor' })]),
     py: "torch.stack([torch.div(a, b, rounding_mode='floor'), a.div(b, rounding_mode='trunc'), a.divide(b, rounding_mode=None), torch.div(a, 2.5, rounding_mode='floor')])" },
@@ -94,6 +97,7 @@ eachBackend('element-wise functions', () => {
   it('names the function and what was wrong', () => {
     const a = bp.randn([2, 3]);
     expect(() => bp.xlogy(a, bp.randn([2]))).toThrow(/xlogy/);
+    expect(() => (bp.where as (c: bp.Tensor, x?: number) => unknown)(a, 1)).toThrow("where: give both a and b (the values where cond holds and where it does not), or neither (cond's nonzero positions), got a alone");
     expect(() => a.round({ decimals: 1.5 })).toThrow('round: decimals must be an integer, got 1.5');
     expect(() => a.round({ digits: 1 } as never)).toThrow("round: unknown option 'digits' (the options are decimals)");
     expect(() => a.div(2, { roundingMode: 'round' as never })).toThrow(`div: roundingMode must be 'trunc', 'floor' or null, got "round"`);

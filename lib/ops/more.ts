@@ -13,6 +13,8 @@ import { asTensor, broadcastBinary, checkTensor, copyInto, disposeAll, expandTo,
 import { Dims, max, mean, reducedShape, reduceOverDims, sum, sumBackTo, sumOrMean } from './reduce';
 import { exp, log, unaryOp } from './unary';
 import { reshape } from './shape';
+import { nonzero } from './mask_select';
+import { narrow } from './join';
 import { isGradEnabled, noGrad } from '../autograd';
 
 /** A copy of x with its own storage; gradients flow through it (torch.clone). */
@@ -45,9 +47,17 @@ export const eq = (a: Operand, b: Operand): Tensor => compare('eq', Binary.eqMas
 /** 1 where a != b, else 0 (NaN differs from everything). */
 export const ne = (a: Operand, b: Operand): Tensor => compare('ne', Binary.neMask, a, b);
 
+/** The positions of cond's nonzero elements, one 1-D tensor of indices per dim (torch.where(condition): nonzero's columns). */
+export function where(cond: Tensor): Tensor[];
 /** a where cond is nonzero, else b (all three broadcast), as torch.where; gradients go to the side chosen. */
-export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+export function where(cond: Tensor, a: Operand, b: Operand): Tensor;
+export function where(cond: Tensor, a?: Operand, b?: Operand): Tensor | Tensor[] {
   checkTensor(cond, 'where');
+  if (a === undefined && b === undefined) {
+    const at = nonzero(cond.ndim === 0 ? reshape(cond, [1]) : cond);
+    return Array.from({ length: at.shape[1] }, (_, d) => reshape(narrow(at, 1, d, 1), [at.shape[0]]));
+  }
+  if (a === undefined || b === undefined) throw new Error(`where: give both a and b (the values where cond holds and where it does not), or neither (cond's nonzero positions), got ${a === undefined ? 'b' : 'a'} alone`);
   const ta = asTensor(a, 'where');
   const tb = asTensor(b, 'where');
   const shape = broadcastShapes(broadcastShapes(cond.shape, ta.shape, 'where'), tb.shape, 'where');
