@@ -4,3 +4,5 @@ export type { GradOptions } from './grad';
 export { noGrad, enableGrad, isGradEnabled } from './autograd';
 export * as functional from './autograd_functional';
 export type { FunctionalOptions, TensorFunction } from './autograd_functional';
+export { Function, FunctionCtx } from './autograd_function';
+export type { FunctionClass, FunctionGradient } from './autograd_function';
