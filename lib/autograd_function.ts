@@ -83,16 +83,6 @@ export interface FunctionClass {
  * ```
  */
 export class Function {
-  /** The forward; a subclass defines its own. */
-  static forward(_ctx: FunctionCtx, ..._args: never[]): Tensor | readonly Tensor[] {
-    throw new Error(`${this.name}.forward is not defined: a Function subclass must define static forward(ctx, ...args)`);
-  }
-
-  /** The backward; a subclass defines its own. */
-  static backward(_ctx: FunctionCtx, ..._gradOutputs: Tensor[]): FunctionGradient | readonly FunctionGradient[] {
-    throw new Error(`${this.name}.backward is not defined: a Function subclass must define static backward(ctx, ...gradOutputs) to be differentiated`);
-  }
-
   /** Runs forward on args and records backward as the outputs' gradient rule (torch's Function.apply). */
   static apply(...args: unknown[]): Tensor | Tensor[] {
     return applyFunction(this as unknown as FunctionClass, args);
@@ -104,6 +94,7 @@ function applyFunction(cls: FunctionClass, args: unknown[]): Tensor | Tensor[] {
   const recording = isGradEnabled();
   const needs = args.map((a) => recording && a instanceof Tensor && a.requiresGrad);
   const ctx = new FunctionCtx(needs);
+  if (typeof cls.forward !== 'function') throw new Error(`${name}.forward is not defined: a Function subclass must define static forward(ctx, ...args)`);
   const raw = noGrad(() => (cls.forward as (c: FunctionCtx, ...a: unknown[]) => unknown)(ctx, ...args));
   const single = raw instanceof Tensor;
   const outs = single ? [raw] : raw;
@@ -125,6 +116,7 @@ function applyFunction(cls: FunctionClass, args: unknown[]): Tensor | Tensor[] {
 
   // The user's gradients, checked and put in the tensor inputs' order (null: none).
   const gradientsOf = (grads: readonly Tensor[]): (Tensor | null)[] => {
+    if (typeof cls.backward !== 'function') throw new Error(`${name}.backward is not defined: a Function subclass must define static backward(ctx, ...gradOutputs) to be differentiated`);
     const got = (cls.backward as (c: FunctionCtx, ...g: Tensor[]) => unknown)(ctx, ...grads);
     const list = Array.isArray(got) ? got : [got];
     if (list.length !== args.length) {

@@ -157,11 +157,11 @@ describe('autograd.Function', () => {
 
   it('createGraph runs the backward recorded: second and third derivatives of a Cube', () => {
     const x = bp.tensor([0.5, -2, 3], { requiresGrad: true });
-    const [g] = bp.autograd.grad((Cube.apply(x) as Tensor).sum(), [x], { createGraph: true });
+    const g = bp.autograd.grad((Cube.apply(x) as Tensor).sum(), [x], { createGraph: true })[0] as Tensor;
     expect(Array.from(g.data)).toEqual(Array.from(x.detach().pow(2).mul(3).data));
-    const [h] = bp.autograd.grad(g.sum(), [x], { createGraph: true });
+    const h = bp.autograd.grad(g.sum(), [x], { createGraph: true })[0] as Tensor;
     h.data.forEach((v, i) => expect(v).toBeCloseTo(6 * x.data[i], 5));
-    const [t] = bp.autograd.grad(h.sum(), [x]);
+    const t = bp.autograd.grad(h.sum(), [x])[0] as Tensor;
     expect(Array.from(t.data)).toEqual([6, 6, 6]);
   });
 
