@@ -78,6 +78,7 @@ function topoOrder(root: Tensor, mark: number, stops: ReadonlySet<Tensor> | null
   const post: Tensor[] = [];
   const stack: Tensor[] = [root];
   const next: number[] = [0]; // the input each stacked tensor visits next
+  saveWalkState(root);
   root.walkMark = mark;
   while (stack.length) {
     const top = stack.length - 1;
@@ -88,6 +89,7 @@ function topoOrder(root: Tensor, mark: number, stops: ReadonlySet<Tensor> | null
       next[top] = i + 1;
       const c = inputs[i];
       if (c.requiresGrad && c.walkMark !== mark) {
+        saveWalkState(c);
         c.walkMark = mark;
         stack.push(c);
         next.push(0);
@@ -101,6 +103,31 @@ function topoOrder(root: Tensor, mark: number, stops: ReadonlySet<Tensor> | null
   post.reverse();
   for (let i = 0; i < post.length; i++) post[i].walkSlot = i;
   return post;
+}
+
+// A walk inside a walk (a node's backward that runs backward() itself: checkpoint's recomputation)
+// renumbers the tensors it visits, some of which the outer walk may hold by their slots (a weight
+// read inside and outside): their marks and slots are kept here and put back when the inner walk ends.
+let walkDepth = 0;
+let savedWalkState: [Tensor, number, number][] | null = null;
+
+function saveWalkState(t: Tensor): void {
+  if (savedWalkState) savedWalkState.push([t, t.walkMark, t.walkSlot]);
+}
+
+/** body, run as a walk: when inside another walk, the tensors it renumbers get their marks and slots back after it. */
+export function asWalk<T>(body: () => T): T {
+  const outer = savedWalkState;
+  savedWalkState = walkDepth > 0 ? [] : null;
+  walkDepth++;
+  try {
+    return body();
+  } finally {
+    walkDepth--;
+    const saved = savedWalkState;
+    if (saved) for (let k = saved.length - 1; k >= 0; k--) [saved[k][0].walkMark, saved[k][0].walkSlot] = [saved[k][1], saved[k][2]];
+    savedWalkState = outer;
+  }
 }
 
 /**
@@ -132,8 +159,9 @@ export function registerGraphWalk(walk: GraphWalk): void {
  * captured tensors' gradients) become recorded tensors. It goes no further than `stops`.
  */
 export function runGraphBackward(root: Tensor, seed: Tensor, capture: Map<Tensor, Tensor | null> | null = null, stops: ReadonlySet<Tensor> | null = null): void {
-  if (!graphWalk) throw new Error('internal: the createGraph walk is not registered (lib/autograd_graph.ts was not loaded)');
-  graphWalk(root, seed, capture, stops);
+  const walk = graphWalk;
+  if (!walk) throw new Error('internal: the createGraph walk is not registered (lib/autograd_graph.ts was not loaded)');
+  asWalk(() => walk(root, seed, capture, stops));
 }
 
 const usedUpBackward = (): never => {
@@ -265,6 +293,20 @@ function apart(a: Block, b: Block): boolean {
  * pass through them throws, as in PyTorch (it would silently add the gradients again).
  */
 export function runBackward(root: Tensor, seed: Float32Array, retainGraph = false, capture: Map<Tensor, Float32Array | null> | null = null): void {
+  if (walkDepth > 0) {
+    asWalk(() => walkBackward(root, seed, retainGraph, capture));
+    return;
+  }
+  // The usual walk, not inside another: no closure (a W1 step makes one walk).
+  walkDepth = 1;
+  try {
+    walkBackward(root, seed, retainGraph, capture);
+  } finally {
+    walkDepth = 0;
+  }
+}
+
+function walkBackward(root: Tensor, seed: Float32Array, retainGraph: boolean, capture: Map<Tensor, Float32Array | null> | null): void {
   const order = walkOrder(root);
   const n = order.length;
   // Each tensor's pending gradient, and how many contributions it receives (one per edge).

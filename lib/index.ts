@@ -8,6 +8,7 @@ export type { Shape } from './shape';
 export * from './ops';
 export { noGrad, isGradEnabled, enableGrad, setGradEnabled, inferenceMode } from './autograd';
 export * as autograd from './autograd_api';
+export * as utils from './utils_api';
 export { tidy, keep, memory } from './memory';
 export type { MemoryInfo, TensorContainer } from './memory';
 export { getBackend, setBackend, setNumThreads, getNumThreads, hasNative, nativeKernelSet } from './backend/registry';

@@ -1,0 +1,3 @@
+// torch.utils.checkpoint's names: re-exports only.
+export { checkpoint, checkpointSequential } from './checkpoint';
+export type { CheckpointOptions } from './checkpoint';
