@@ -7,12 +7,12 @@ import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { optionsOf, shown } from '../args';
 import { composedOf, letGoAfterBackward } from '../ops/core';
-import { indexSelect } from '../ops/index_ops';
+import { indexSelect, select } from '../ops/index_ops';
 import { indexCopy } from '../ops/index_write';
 import { reshape, transpose } from '../ops/shape';
 import { full, tensor } from '../ops/creation';
 import { pad } from '../ops/pad_resize';
-import { stack, tensorArray } from '../ops/join';
+import { narrow, stack, tensorArray } from '../ops/join';
 
 /**
  * A packed batch of sequences (torch.nn.utils.rnn.PackedSequence): `data` holds every sequence's
@@ -203,3 +203,39 @@ export function padSequence(sequences: readonly Tensor[], options?: PadSequenceO
   letGoAfterBackward(batchFirst);
   return y;
 }
+
+/** Options of unpadSequence. */
+export interface UnpadSequenceOptions {
+  /** The padded tensor is [batch, time, ...] (true) or [time, batch, ...] (default false). */
+  batchFirst?: boolean;
+}
+
+/**
+ * padSequence undone (torch.nn.utils.rnn.unpad_sequence): each sequence's first lengths[b] steps,
+ * [length, ...] each, in the batch's order. Gradients flow back into the padded tensor. (torch 1.13's
+ * transposes a time-first input in place; this one leaves it as it is.)
+ */
+export function unpadSequence(padded: Tensor, lengths: Tensor | readonly number[], options?: UnpadSequenceOptions): Tensor[] {
+  const what = 'unpadSequence';
+  if (!(padded instanceof Tensor) || padded.ndim < 2) throw new Error(`${what}: padded must be a tensor of at least 2 dims (time and batch), got ${padded instanceof Tensor ? `shape ${fmt(padded.shape)}` : shown(padded)}`);
+  const batchFirst = optionsOf(options, what, { batchFirst: 'boolean' }).batchFirst ?? false;
+  const [batchDim, timeDim] = batchFirst ? [0, 1] : [1, 0];
+  const lens = lengths instanceof Tensor ? Array.from(lengths.data) : lengths;
+  const batch = padded.shape[batchDim], time = padded.shape[timeDim];
+  if (!Array.isArray(lens) && !(lens instanceof Float32Array)) throw new Error(`${what}: lengths must be a tensor or an array of numbers, got ${shown(lengths)}`);
+  if (lens.length !== batch) throw new Error(`${what}: lengths must hold one length per sequence (${batch}), got ${lens.length}`);
+  lens.forEach((n, b) => {
+    if (!Number.isInteger(n) || n < 0 || n > time) throw new Error(`${what}: length ${b} must be an integer in [0, ${time}], got ${shown(n)}`);
+  });
+  return Array.from(lens, (n, b) => composedOf((own) => own(narrow(own(select(padded, batchDim, b)), 0, 0, n)).contiguous(), [padded]));
+}
+
+/** packSequence undone (torch.nn.utils.rnn.unpack_sequence): the sequences, each [length, ...], in their original order. */
+export function unpackSequence(packed: PackedSequence): Tensor[] {
+  if (!(packed instanceof PackedSequence)) throw new Error(`unpackSequence: packed must be a PackedSequence, got ${shown(packed)}`);
+  const { output, lengths } = padPackedSequence(packed, { batchFirst: true });
+  const out = unpadSequence(output, lengths, { batchFirst: true });
+  letGoAfterBackward(output);
+  return out;
+}
+

@@ -8,7 +8,7 @@ import { letGoAfterBackward } from '../ops/core';
 import { noGrad } from '../autograd';
 import { fmt } from '../shape';
 import { shown } from '../args';
-import { PackedSequence, packPaddedSequence, padPackedSequence, packSequence, padSequence } from './rnn_sequences';
+import { PackedSequence, packPaddedSequence, padPackedSequence, packSequence, padSequence, unpackSequence, unpadSequence } from './rnn_sequences';
 
 export { clipGradNorm, clipGradValue } from '../optim/clip';
 export { weightNorm, removeWeightNorm } from './weight_norm';
@@ -21,8 +21,8 @@ import { functionalCall } from './stateless';
 /** torch.nn.utils.stateless: functionalCall. */
 export const stateless = { functionalCall };
 export type { SpectralNormOptions } from './spectral_norm';
-export { PackedSequence, packPaddedSequence, padPackedSequence, packSequence, padSequence } from './rnn_sequences';
-export type { PackPaddedOptions, PadPackedOptions, PadPackedResult, PadSequenceOptions } from './rnn_sequences';
+export { PackedSequence, packPaddedSequence, padPackedSequence, packSequence, padSequence, unpackSequence, unpadSequence } from './rnn_sequences';
+export type { PackPaddedOptions, PadPackedOptions, PadPackedResult, PadSequenceOptions, UnpadSequenceOptions } from './rnn_sequences';
 
 /** Every parameter flattened and joined into one 1-D tensor, in order (torch.nn.utils.parameters_to_vector). */
 export function parametersToVector(parameters: readonly Tensor[]): Tensor {
@@ -49,4 +49,4 @@ export function vectorToParameters(vec: Tensor, parameters: readonly Tensor[]): 
 }
 
 /** torch.nn.utils.rnn's helpers: padding, packing and unpacking sequences of different lengths. */
-export const rnn = { padSequence, packPaddedSequence, padPackedSequence, packSequence, PackedSequence };
+export const rnn = { padSequence, packPaddedSequence, padPackedSequence, packSequence, PackedSequence, unpadSequence, unpackSequence };
