@@ -54,6 +54,58 @@ export function setGradEnabled(mode: boolean): void {
   gradEnabled = mode;
 }
 
+let anomaly = false;
+
+/** Whether anomaly detection is on (torch.is_anomaly_enabled). */
+export function isAnomalyEnabled(): boolean {
+  return anomaly;
+}
+
+/**
+ * Switches anomaly detection on or off until switched again (torch.autograd.set_detect_anomaly): ops
+ * recorded while it is on keep where they were called from, and backward stops at the first op whose
+ * gradient holds a NaN, naming the op, the input and that place. Slower: for finding a NaN's source.
+ */
+export function setDetectAnomaly(mode: boolean): void {
+  if (typeof mode !== 'boolean') throw new Error(`setDetectAnomaly: mode must be true or false, got ${shown(mode)}`);
+  anomaly = mode;
+}
+
+/** Runs fn with anomaly detection on (torch.autograd.detect_anomaly); returns fn's result. */
+export function detectAnomaly<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new Error(`detectAnomaly: expected a function to run, got ${shown(fn)}`);
+  const prev = anomaly;
+  anomaly = true;
+  try {
+    const r = fn();
+    if (r instanceof Promise) throw new Error('detectAnomaly: fn must be synchronous (detection would be switched back off before the promise settles)');
+    return r;
+  } finally {
+    anomaly = prev;
+  }
+}
+
+/** The caller's frames of a stack, without this library's own (where an op was called from). */
+export function callerStack(): string {
+  const lines = (new Error().stack ?? '').split('\n').slice(1);
+  // The library's directory: that of this function's own frame (lib/ or dist/, subdirectories included).
+  const here = /\(?([^()\s]+):\d+:\d+\)?$/.exec(lines[0] ?? '')?.[1] ?? '';
+  const root = here.slice(0, Math.max(here.lastIndexOf('/'), here.lastIndexOf('\\')) + 1);
+  const outside = lines.filter((l) => !(root && l.includes(root)) && !l.includes('node:internal'));
+  return (outside.length ? outside : lines).slice(0, 6).join('\n');
+}
+
+/** The backward of node gave a NaN in gradient k: the error anomaly detection raises. */
+function anomalyAt(node: GradNode, k: number, g: Float32Array | GradPart): void {
+  const values = 'part' in g ? g.part : g;
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isNaN(values[i])) {
+      throw new Error(`backward: '${node.op}' gave NaN in the gradient of its input ${k} (shape ${fmt(node.inputs[k].shape)}, element ${i}) ` +
+        `(detectAnomaly); the op was called${node.trace ? ` at:\n${node.trace}` : ' before anomaly detection was on'}`);
+    }
+  }
+}
+
 /** Runs fn with gradient recording off (torch.inference_mode; here the same as noGrad); returns fn's result. */
 export function inferenceMode<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new Error(`inferenceMode: expected a function to run, got ${shown(fn)}`);
@@ -376,6 +428,7 @@ function walkBackward(root: Tensor, seed: Float32Array, retainGraph: boolean, ca
     ctx.gated = (flags[i] & GATED) !== 0;
     ctx.inputs = ins;
     const gi = node.backward(g, ctx);
+    if (anomaly) for (let k = 0; k < ins.length; k++) if (gi[k] && ins[k].requiresGrad) anomalyAt(node, k, gi[k] as Float32Array | GradPart);
     for (let k = 0; k < ins.length; k++) {
       const gk = gi[k];
       const c = ins[k];

@@ -54,6 +54,8 @@ export interface GradNode {
   recordedAt?: number;
   /** @internal What its backward reads and their versions then (versions.ts), once in-place writes exist. */
   savedVersions?: [Tensor, number][];
+  /** @internal Where the op was called from, kept while anomaly detection is on. */
+  trace?: string;
 }
 
 /**

@@ -1,6 +1,6 @@
 // What every op shares: recording a result on the tape, turning numbers into tensors, and the
 // broadcasting helpers that the forward and backward rules of binary ops both use.
-import { isGradEnabled } from '../autograd';
+import { callerStack, isAnomalyEnabled, isGradEnabled } from '../autograd';
 import { B } from '../backend/registry';
 import { BinaryCode, Reduce } from '../backend/backend';
 import { ActivationGate, GradNode, Tensor } from '../tensor';
@@ -25,6 +25,7 @@ export function record(data: Float32Array, shape: Shape, inputs: Tensor[], op: s
   const y = new Tensor(data, shape, true, node);
   node.recordedAt = nodeRecorded(); // after y: its backward may read y's storage too (reuse.ts)
   if (inPlaceSeen()) node.savedVersions = versionsOf([...inputs, y]);
+  if (isAnomalyEnabled()) node.trace = callerStack();
   for (const t of inputs) if (countedConstant(t)) constantRead(t);
   return y;
 }
