@@ -89,11 +89,13 @@ export class Function {
   }
 }
 
-function applyFunction(cls: FunctionClass, args: unknown[]): Tensor | Tensor[] {
+/** @internal Function.apply, with `prepare` given the ctx before forward runs (checkpoint's fields). */
+export function applyFunction(cls: FunctionClass, args: unknown[], prepare?: (ctx: FunctionCtx) => void): Tensor | Tensor[] {
   const name = cls.name || 'Function';
   const recording = isGradEnabled();
   const needs = args.map((a) => recording && a instanceof Tensor && a.requiresGrad);
   const ctx = new FunctionCtx(needs);
+  prepare?.(ctx);
   if (typeof cls.forward !== 'function') throw new Error(`${name}.forward is not defined: a Function subclass must define static forward(ctx, ...args)`);
   const raw = noGrad(() => (cls.forward as (c: FunctionCtx, ...a: unknown[]) => unknown)(ctx, ...args));
   const single = raw instanceof Tensor;
