@@ -89,6 +89,23 @@ export class Function {
   }
 }
 
+/** @internal A forward's result as a list of tensors (single: it was one), or an error naming `who`. */
+export function outputsOf(raw: unknown, who: string): { outputs: Tensor[]; single: boolean } {
+  const single = raw instanceof Tensor;
+  const outs = single ? [raw] : raw;
+  if (!Array.isArray(outs) || outs.length === 0 || !outs.every((t) => t instanceof Tensor)) {
+    throw new Error(`${who} must return a Tensor or a non-empty array of Tensors, got ${shown(raw)}`);
+  }
+  return { outputs: outs as Tensor[], single };
+}
+
+/** A copy of a in an array of the library's own (the tape's gradients and outputs must own theirs). */
+function copied(a: Float32Array): Float32Array {
+  const copy = allocOutput(a.length);
+  copy.set(a);
+  return copy;
+}
+
 /** @internal Function.apply, with `prepare` given the ctx before forward runs (checkpoint's fields). */
 export function applyFunction(cls: FunctionClass, args: unknown[], prepare?: (ctx: FunctionCtx) => void): Tensor | Tensor[] {
   const name = cls.name || 'Function';
@@ -98,23 +115,13 @@ export function applyFunction(cls: FunctionClass, args: unknown[], prepare?: (ct
   prepare?.(ctx);
   if (typeof cls.forward !== 'function') throw new Error(`${name}.forward is not defined: a Function subclass must define static forward(ctx, ...args)`);
   const raw = noGrad(() => (cls.forward as (c: FunctionCtx, ...a: unknown[]) => unknown)(ctx, ...args));
-  const single = raw instanceof Tensor;
-  const outs = single ? [raw] : raw;
-  if (!Array.isArray(outs) || outs.length === 0 || !outs.every((t) => t instanceof Tensor)) {
-    throw new Error(`${name}.forward must return a Tensor or a non-empty array of Tensors, got ${shown(raw)}`);
-  }
-  const outputs = outs as Tensor[];
+  const { outputs, single } = outputsOf(raw, `${name}.forward`);
   if (!needs.some(Boolean)) return single ? outputs[0] : outputs;
   const inputs = args.filter((a): a is Tensor => a instanceof Tensor);
   const shapes = outputs.map((t) => [...t.shape]);
   // An output that is an input (or shares its storage: a reshape of it) is copied: the recorded
   // output must own its storage, as the op results the tape holds do.
-  const own = (t: Tensor): Float32Array => {
-    if (!inputs.some((x) => x.data.buffer === t.data.buffer)) return t.data;
-    const copy = allocOutput(t.size);
-    copy.set(t.data);
-    return copy;
-  };
+  const own = (t: Tensor): Float32Array => (inputs.some((x) => x.data.buffer === t.data.buffer) ? copied(t.data) : t.data);
 
   // The user's gradients, checked and put in the tensor inputs' order (null: none).
   const gradientsOf = (grads: readonly Tensor[]): (Tensor | null)[] => {
@@ -150,12 +157,7 @@ export function applyFunction(cls: FunctionClass, args: unknown[], prepare?: (ct
     return out;
   };
   // The kernel walk's gradients: fresh arrays (the user's tensors may be saved ones, or each other).
-  const arrays = (gs: (Tensor | null)[]): (Float32Array | null)[] => gs.map((g) => {
-    if (!g) return null;
-    const copy = allocOutput(g.size);
-    copy.set(g.data);
-    return copy;
-  });
+  const arrays = (gs: (Tensor | null)[]): (Float32Array | null)[] => gs.map((g) => (g ? copied(g.data) : null));
   const plain = (grads: Float32Array[]) => noGrad(() => arrays(gradientsOf(grads.map((g, k) => new Tensor(g, shapes[k])))));
   const recorded = (grads: readonly Tensor[]) => enableGrad(() => gradientsOf(grads));
 

@@ -8,7 +8,7 @@ import { Tensor } from './tensor';
 import { enableGrad, isGradEnabled } from './autograd';
 import { shown } from './args';
 import { getRngState, RngState, setRngState } from './random';
-import { applyFunction, FunctionClass, FunctionCtx } from './autograd_function';
+import { applyFunction, FunctionClass, FunctionCtx, outputsOf } from './autograd_function';
 import { Module } from './nn/module';
 import { add, mul } from './ops/binary';
 import { sum } from './ops/reduce';
@@ -18,7 +18,6 @@ export interface CheckpointOptions {
   /** Put the generator's state back before computing the piece again, so that its random draws repeat (default true). */
   preserveRngState?: boolean;
 }
-
 
 const isOptions = (v: unknown): v is CheckpointOptions =>
   v !== null && typeof v === 'object' && !(v instanceof Tensor) && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
@@ -43,10 +42,7 @@ class Checkpointed {
   static forward(ctx: FunctionCtx, ...args: unknown[]): Tensor | Tensor[] {
     if (ctx.precomputed) return ctx.precomputed as Tensor | Tensor[];
     const out = (ctx.fn as (...a: unknown[]) => unknown)(...args.slice(0, ctx.argCount as number));
-    const outs = out instanceof Tensor ? [out] : out;
-    if (!Array.isArray(outs) || outs.length === 0 || !outs.every((t) => t instanceof Tensor)) {
-      throw new Error(`checkpoint: the function must return a Tensor or a non-empty array of Tensors, got ${shown(out)}`);
-    }
+    outputsOf(out, 'checkpoint: the function');
     return out as Tensor | Tensor[];
   }
 
@@ -75,7 +71,8 @@ class Checkpointed {
       });
       if (total) (total as Tensor).backward();
     });
-    // One gradient per argument of apply: the piece's arguments, then the function, the count, the leaves.
+    // One gradient per argument of apply: the piece's arguments', then none for the leaves (the
+    // walk through the copy has accumulated theirs).
     return args.map((_, k) => (k < count && inputs[k] instanceof Tensor ? ((inputs[k] as Tensor).grad ?? null) : null));
   }
 }
@@ -104,13 +101,10 @@ export function checkpoint<T extends Tensor | Tensor[]>(fn: (...args: never[]) =
   let precomputed: Tensor | Tensor[] | null = null;
   if (!args.some((a) => a instanceof Tensor && a.requiresGrad)) {
     const probe = (fn as (...a: unknown[]) => unknown)(...args);
-    const outs = probe instanceof Tensor ? [probe] : probe;
-    if (!Array.isArray(outs) || outs.length === 0 || !outs.every((t) => t instanceof Tensor)) {
-      throw new Error(`checkpoint: the function must return a Tensor or a non-empty array of Tensors, got ${shown(probe)}`);
-    }
-    leaves = leavesOf(outs);
+    const { outputs, single } = outputsOf(probe, 'checkpoint: the function');
+    leaves = leavesOf(outputs);
     if (leaves.length === 0) return probe as T;
-    precomputed = probe instanceof Tensor ? probe.detach() : (outs as Tensor[]).map((t) => t.detach());
+    precomputed = single ? outputs[0].detach() : outputs.map((t) => t.detach());
   }
   const all = [...args, ...leaves];
   return applyFunction(Checkpointed as unknown as FunctionClass, all, (ctx) => {

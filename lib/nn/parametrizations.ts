@@ -17,6 +17,7 @@ import { qr } from '../ops/qr';
 import { matrixExp } from '../ops/matrix_exp';
 import { householderProduct } from '../ops/householder';
 import { mv, vdot } from '../ops/products_more';
+import { mT } from '../ops/shape';
 import { Module } from './module';
 import { normalize } from './functional';
 import { NotImplementedError, registerParametrization } from './parametrize';
@@ -37,9 +38,6 @@ export interface OrthogonalOptions {
 }
 
 const MAPS: readonly OrthogonalMap[] = ['matrix_exp', 'cayley', 'householder'];
-
-/** The last two dims swapped (torch's mT). */
-const mT = (x: Tensor): Tensor => x.transpose(-2, -1);
 
 /** Whether the tall Q has orthonormal columns to float precision (torch's _is_orthogonal). */
 function isOrthogonal(q: Tensor): boolean {

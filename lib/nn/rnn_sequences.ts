@@ -220,9 +220,9 @@ export function unpadSequence(padded: Tensor, lengths: Tensor | readonly number[
   if (!(padded instanceof Tensor) || padded.ndim < 2) throw new Error(`${what}: padded must be a tensor of at least 2 dims (time and batch), got ${padded instanceof Tensor ? `shape ${fmt(padded.shape)}` : shown(padded)}`);
   const batchFirst = optionsOf(options, what, { batchFirst: 'boolean' }).batchFirst ?? false;
   const [batchDim, timeDim] = batchFirst ? [0, 1] : [1, 0];
+  if (!(lengths instanceof Tensor) && !Array.isArray(lengths)) throw new Error(`${what}: lengths must be a tensor or an array of numbers, got ${shown(lengths)}`);
   const lens = lengths instanceof Tensor ? Array.from(lengths.data) : lengths;
   const batch = padded.shape[batchDim], time = padded.shape[timeDim];
-  if (!Array.isArray(lens) && !(lens instanceof Float32Array)) throw new Error(`${what}: lengths must be a tensor or an array of numbers, got ${shown(lengths)}`);
   if (lens.length !== batch) throw new Error(`${what}: lengths must hold one length per sequence (${batch}), got ${lens.length}`);
   lens.forEach((n, b) => {
     if (!Number.isInteger(n) || n < 0 || n > time) throw new Error(`${what}: length ${b} must be an integer in [0, ${time}], got ${shown(n)}`);

@@ -14,7 +14,7 @@ import { Dims, max, mean, reducedShape, reduceOverDims, sum, sumBackTo, sumOrMea
 import { exp, log, unaryOp } from './unary';
 import { reshape } from './shape';
 import { nonzero } from './mask_select';
-import { narrow } from './join';
+import { select } from './index_ops';
 import { isGradEnabled, noGrad } from '../autograd';
 
 /** A copy of x with its own storage; gradients flow through it (torch.clone). */
@@ -55,7 +55,7 @@ export function where(cond: Tensor, a?: Operand, b?: Operand): Tensor | Tensor[]
   checkTensor(cond, 'where');
   if (a === undefined && b === undefined) {
     const at = nonzero(cond.ndim === 0 ? reshape(cond, [1]) : cond);
-    return Array.from({ length: at.shape[1] }, (_, d) => reshape(narrow(at, 1, d, 1), [at.shape[0]]));
+    return Array.from({ length: at.shape[1] }, (_, d) => select(at, 1, d)); // unbind's columns (shape_more.ts would import this file back)
   }
   if (a === undefined || b === undefined) throw new Error(`where: give both a and b (the values where cond holds and where it does not), or neither (cond's nonzero positions), got ${a === undefined ? 'b' : 'a'} alone`);
   const ta = asTensor(a, 'where');
