@@ -6,3 +6,5 @@ export * as functional from './autograd_functional';
 export type { FunctionalOptions, TensorFunction } from './autograd_functional';
 export { Function, FunctionCtx } from './autograd_function';
 export type { FunctionClass, FunctionGradient } from './autograd_function';
+export { gradcheck } from './gradcheck';
+export type { GradcheckOptions } from './gradcheck';
