@@ -74,6 +74,10 @@ eachBackend('shape errors', () => {
     const t = bp.zeros([2, 3]);
     const notTensor = undefined as unknown as bp.Tensor;
     expect(() => t.reshape(6 as unknown as number[])).toThrow(/reshape: shape must be an array of integers, got number/);
+    // torch's zeros(2, 3), ported as it is: the sizes go in one array.
+    for (const f of ['zeros', 'ones', 'rand', 'randn', 'empty'] as const) {
+      expect(() => (bp[f] as unknown as (a: number, b: number) => unknown)(2, 3)).toThrow(`${f}: shape must be an array of integers, got 2 then 3 as arguments (the sizes go in one array: ${f}([2, 3, ...]))`);
+    }
     expect(() => new nn.BatchNorm1d(3).forward(notTensor)).toThrow(/BatchNorm1d: expected a Tensor, got undefined/);
     expect(() => new nn.Dropout(0.5).forward(notTensor)).toThrow(/Dropout: expected a Tensor, got undefined/);
     expect(() => new nn.CrossEntropyLoss().forward(t, null as unknown as number[])).toThrow(/CrossEntropyLoss: target must be a Tensor, an Int32Array or an array of class indices, got null/);

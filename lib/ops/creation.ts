@@ -88,6 +88,10 @@ export function tensor(data: TensorData, options?: TensorOptions): Tensor {
 }
 
 function filled(shape: readonly number[], what: string, opts: TensorOptions | undefined, fill: (d: Float32Array) => void): Tensor {
+  // torch's zeros(2, 3), ported as it is: the sizes as arguments rather than one array.
+  if (typeof shape === 'number' && typeof opts === 'number') {
+    throw new Error(`${what}: shape must be an array of integers, got ${shape} then ${opts} as arguments (the sizes go in one array: ${what}([${shape}, ${opts}, ...]))`);
+  }
   const { requiresGrad } = creationOptions(opts, what);
   const s = checkShape(shape as number[], what);
   const d = alloc(sizeOf(s));
