@@ -6,7 +6,7 @@
 // with a chance of missing them of about zero), so a check costs two calls of fn per input element.
 import { Tensor } from './tensor';
 import { enableGrad, noGrad } from './autograd';
-import { shown } from './args';
+import { optionsOf, shown } from './args';
 import { fmt } from './shape';
 import { grad } from './grad';
 import { outputsOf } from './autograd_function';
@@ -41,12 +41,9 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[
   if (typeof fn !== 'function') throw new Error(`${what}: fn must be a function, got ${shown(fn)}`);
   const xs = inputs instanceof Tensor ? [inputs] : inputs;
   if (!Array.isArray(xs) || !xs.every((x) => x instanceof Tensor)) throw new Error(`${what}: inputs must be a Tensor or an array of Tensors, got ${shown(inputs)}`);
-  const o = options ?? {};
-  if (o === null || typeof o !== 'object') throw new Error(`${what}: options must be an object, got ${shown(options)}`);
-  for (const k of Object.keys(o)) if (!['eps', 'atol', 'rtol', 'raiseException'].includes(k)) throw new Error(`${what}: unknown option '${k}' (the options are eps, atol, rtol, raiseException)`);
+  const o = optionsOf(options, what, { eps: 'value', atol: 'value', rtol: 'value', raiseException: 'boolean' });
   const eps = positiveOption(o.eps ?? 1e-3, what, 'eps'), atol = positiveOption(o.atol ?? 1e-3, what, 'atol'), rtol = positiveOption(o.rtol ?? 1e-2, what, 'rtol');
   const raise = o.raiseException ?? true;
-  if (typeof raise !== 'boolean') throw new Error(`${what}: raiseException must be true or false, got ${shown(raise)}`);
   const checked = xs.map((x, i) => ({ x, i })).filter(({ x }) => x.requiresGrad);
   if (checked.length === 0) throw new Error(`${what}: no input requires a gradient`);
 
