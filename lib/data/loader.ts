@@ -261,9 +261,8 @@ export class DataLoader<T = Tensor[], B = T> implements Iterable<B> {
         if (o[k] !== undefined && o[k] !== false) throw new Error(`DataLoader: a stream dataset (an iterable) has no ${k}: its samples are batched in the order they come (got ${k} ${shown(o[k])})`);
       }
     }
-    const iterable = (v: unknown) => v !== null && typeof v === 'object' && typeof (v as Iterable<unknown>)[Symbol.iterator] === 'function';
-    if (o.sampler !== undefined && !iterable(o.sampler)) throw new Error(`DataLoader: sampler must be an iterable of indices (a Sampler), got ${shown(o.sampler)}`);
-    if (o.batchSampler !== undefined && !iterable(o.batchSampler)) throw new Error(`DataLoader: batchSampler must be an iterable of index lists (a BatchSampler), got ${shown(o.batchSampler)}`);
+    if (o.sampler !== undefined && !isIterable(o.sampler)) throw new Error(`DataLoader: sampler must be an iterable of indices (a Sampler), got ${shown(o.sampler)}`);
+    if (o.batchSampler !== undefined && !isIterable(o.batchSampler)) throw new Error(`DataLoader: batchSampler must be an iterable of index lists (a BatchSampler), got ${shown(o.batchSampler)}`);
     // torch's rules: a sampler decides the order, so no shuffle; a batch sampler decides the batches too.
     if (o.sampler !== undefined && o.shuffle) throw new Error('DataLoader: sampler option is mutually exclusive with shuffle');
     if (o.batchSampler !== undefined && (o.batchSize !== undefined || o.shuffle || o.sampler !== undefined || o.dropLast)) {
