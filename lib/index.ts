@@ -1,5 +1,6 @@
 // The public face of backprop: re-exports only.
 import './methods';
+import './methods_linalg';
 
 export { Tensor } from './tensor';
 export type { BackwardOptions, GradNode, GradPart, NestedArray, GradHook, RemovableHandle } from './tensor';

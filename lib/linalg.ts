@@ -19,3 +19,5 @@ export { svd, svdvals, pinv, matrixRank } from './ops/svd';
 export type { SvdOptions, SvdResult, RankTolerance } from './ops/svd';
 export { householderProduct, solveEx } from './ops/householder';
 export type { SolveExOptions, SolveExResult } from './ops/householder';
+export { ldlFactor, ldlFactorEx, ldlSolve } from './ops/ldl';
+export type { LdlOptions, LdlFactorExOptions, LdlFactorResult, LdlFactorExResult } from './ops/ldl';

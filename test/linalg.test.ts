@@ -299,7 +299,7 @@ eachBackend('linalg', (backend) => {
     const f = bp.linalg.luFactor(bp.eye(3).mul(2));
     expect(() => bp.linalg.lu(bp.randn([2, 3]))).toThrow('lu: A must be a square matrix or a batch of them (shape [..., n, n]), got shape [2, 3]');
     expect(() => bp.linalg.luSolve(bp.randn([3, 2]), f.pivots, bp.randn([3, 1]))).toThrow('luSolve: LU must be a square matrix or a batch of them (shape [..., n, n]), got shape [3, 2]');
-    expect(() => bp.linalg.luSolve(f.LU, bp.tensor([1, 2]), bp.randn([3, 1]))).toThrow('luSolve: pivots must be [..., 3] for LU of shape [3, 3], got shape [2]');
+    expect(() => bp.linalg.luSolve(f.LU, bp.tensor([1, 2]), bp.randn([3, 1]))).toThrow('luSolve: pivots must be [..., 3] with LU\'s batch dims for LU of shape [3, 3], got shape [2]');
     expect(() => bp.linalg.luSolve(f.LU, bp.tensor([1, 4, 3]), bp.randn([3, 1]))).toThrow('luSolve: pivots[1] = 4 is not a row at or after 2 (1-based) of 3');
     expect(() => bp.linalg.luSolve(f.LU, bp.tensor([1, 1, 3]), bp.randn([3, 1]))).toThrow('luSolve: pivots[1] = 1 is not a row at or after 2 (1-based) of 3');
     expect(() => bp.linalg.luSolve(f.LU, f.pivots, bp.randn([2, 1]))).toThrow('luSolve: B must be [..., 3, k] for LU of shape [3, 3], got shape [2, 1]');

@@ -15,7 +15,7 @@ import { tril, triu } from './more';
 import { eye } from './creation';
 import { solveTriangular } from './cholesky';
 import { factorAll } from './lu';
-import { CheckErrorsOptions, squareMatrices, whichMatrix } from './matrices';
+import { checkPivotShape, CheckErrorsOptions, squareMatrices, whichMatrix } from './matrices';
 
 
 /** luFactor's result: A = P L U, L and U packed in LU. */
@@ -50,20 +50,23 @@ export interface LuSolveOptions {
   adjoint?: boolean;
 }
 
-/** The permutation matrices P (A = P L U) of LAPACK's 1-based sequential row swaps, count of them, n x n. */
-function permutationMatrices(pivots: Float32Array, n: number, count: number, batch: readonly number[]): Tensor {
-  const p = alloc(count * n * n);
-  const perm = new Int32Array(n);
+/**
+ * The permutation matrices P (A = P L U) of LAPACK's 1-based sequential row swaps, count of them, each
+ * m x m from k swaps (k = m for a square factorization).
+ */
+export function permutationMatrices(pivots: Float32Array, m: number, count: number, batch: readonly number[], k = m): Tensor {
+  const p = alloc(count * m * m);
+  const perm = new Int32Array(m);
   for (let b = 0; b < count; b++) {
-    for (let i = 0; i < n; i++) perm[i] = i;
-    for (let i = 0; i < n; i++) {
-      const j = pivots[b * n + i] - 1;
+    for (let i = 0; i < m; i++) perm[i] = i;
+    for (let i = 0; i < k; i++) {
+      const j = pivots[b * k + i] - 1;
       [perm[i], perm[j]] = [perm[j], perm[i]];
     }
     // The swaps took A's row perm[r] to row r of L U: P has a 1 at (perm[r], r).
-    for (let r = 0; r < n; r++) p[b * n * n + perm[r] * n + r] = 1;
+    for (let r = 0; r < m; r++) p[b * m * m + perm[r] * m + r] = 1;
   }
-  return new Tensor(p, [...batch, n, n]);
+  return new Tensor(p, [...batch, m, m]);
 }
 
 /** L (unit diagonal) and U read from the packed factors (the intermediates through `own`). */
@@ -99,7 +102,8 @@ export function luFactorEx(A: Tensor, options?: CheckErrorsOptions): LuFactorExR
   return factored(A, 'luFactorEx', optionsOf(options, 'luFactorEx', { checkErrors: 'boolean' }).checkErrors ?? false);
 }
 
-function factored(A: Tensor, what: string, check: boolean): LuFactorExResult {
+/** luFactorEx's result, errors naming `what`; a singular matrix is one when `check`. */
+export function factored(A: Tensor, what: string, check: boolean): LuFactorExResult {
   const { n, count, batch } = squareMatrices(A, what);
   const f = factorAll(A.data, n, count);
   const bad = f.zeroAt.findIndex((z) => z >= 0);
@@ -148,9 +152,7 @@ export function lu(A: Tensor): LuResult {
 export function luSolve(LU: Tensor, pivots: Tensor, Bm: Tensor, options?: LuSolveOptions): Tensor {
   const o = optionsOf(options, 'luSolve', { left: 'boolean', adjoint: 'boolean' });
   const { n, count, batch } = squareMatrices(LU, 'luSolve', 'LU');
-  if (!(pivots instanceof Tensor) || pivots.ndim !== LU.ndim - 1 || pivots.shape[pivots.ndim - 1] !== n || pivots.size !== count * n) {
-    throw new Error(`luSolve: pivots must be [..., ${n}] for LU of shape ${fmt(LU.shape)}, got ${pivots instanceof Tensor ? `shape ${fmt(pivots.shape)}` : typeof pivots}`);
-  }
+  checkPivotShape(pivots, LU, n, 'luSolve', 'LU');
   for (let i = 0; i < pivots.size; i++) {
     const v = pivots.data[i];
     if (!Number.isInteger(v) || v < (i % n) + 1 || v > n) throw new Error(`luSolve: pivots[${i}] = ${v} is not a row at or after ${(i % n) + 1} (1-based) of ${n}`);

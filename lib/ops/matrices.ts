@@ -2,6 +2,7 @@
 // naming one of them, and right-hand sides broadcast against them.
 import { Tensor } from '../tensor';
 import { broadcastShapes, fmt, sameShape } from '../shape';
+import { shown } from '../args';
 import { alloc, allocOutput } from '../storage';
 import { isGradEnabled } from '../autograd';
 import { checkTensor, composedOf, record } from './core';
@@ -96,4 +97,20 @@ export function recordResults(results: Float32Array[], shapes: number[][], input
   const outs = pieces(all);
   if (graph && all.node) all.node.graphBackward = (gy) => graph(pieces(gy), outs);
   return outs;
+}
+
+/** An error unless `pivots` is [..., k] with the batch dims of `factor` (named `name`), for the pivots of factorizations. */
+export function checkPivotShape(pivots: unknown, factor: Tensor, k: number, what: string, name: string): asserts pivots is Tensor {
+  const batch = factor.shape.slice(0, -2);
+  if (!(pivots instanceof Tensor) || pivots.ndim !== batch.length + 1 || pivots.shape[batch.length] !== k || batch.some((s, i) => s !== pivots.shape[i])) {
+    throw new Error(`${what}: pivots must be [..., ${k}] with ${name}'s batch dims for ${name} of shape ${fmt(factor.shape)}, got ${pivots instanceof Tensor ? `shape ${fmt(pivots.shape)}` : shown(pivots)}`);
+  }
+}
+
+/** The error for an op that has no derivative (torch gives none either) when one of `inputs` needs a gradient. */
+export function refuseGradient(what: string, inputs: Record<string, Tensor>): void {
+  if (!isGradEnabled()) return;
+  for (const [name, t] of Object.entries(inputs)) {
+    if (t.requiresGrad) throw new Error(`${what}: ${name} requires a gradient, but ${what} has no derivative in it (nor has torch's); pass ${name}.detach()`);
+  }
 }
