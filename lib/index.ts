@@ -1,6 +1,7 @@
 // The public face of backprop: re-exports only.
 import './methods';
 import './methods_linalg';
+import './methods_spectral';
 
 export { Tensor } from './tensor';
 export type { BackwardOptions, GradNode, GradPart, NestedArray, GradHook, RemovableHandle } from './tensor';

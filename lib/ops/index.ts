@@ -17,6 +17,8 @@ export type { UpperOptions, LegacyQrOptions, LegacySvdOptions, LegacySvdResult, 
 export { householderProduct as orgqr } from './householder';
 export { outer as ger } from './matrix_products';
 export { matrixPower } from './linalg_composed';
+export { stft, istft } from './stft';
+export type { SpectrumOptions, StftOptions, IstftOptions } from './stft';
 export type { CholeskySolveOptions } from './cholesky';
 export { unique, uniqueConsecutive, bincount, histc, histogram, histogramdd, searchsorted, bucketize } from './counting';
 export type { HistogramOptions, HistogramResult, HistogramddOptions, HistogramddResult, UniqueConsecutiveOptions, UniqueOptions, UniqueResult, BincountOptions, HistcOptions, SearchOptions } from './counting';
