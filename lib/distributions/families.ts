@@ -155,9 +155,24 @@ export interface ProbsOrLogits {
   logits?: Param;
 }
 
-function oneOf(p: ProbsOrLogits, what: string): ['probs' | 'logits', Param] {
+/** Which of probs and logits was given, and it; an error unless exactly one was. */
+export function oneOf(p: ProbsOrLogits, what: string): ['probs' | 'logits', Param] {
   if ((p?.probs === undefined) === (p?.logits === undefined)) throw new Error(`${what}: give exactly one of probs and logits`);
   return p.probs !== undefined ? ['probs', p.probs] : ['logits', p.logits as Param];
+}
+
+/**
+ * [probs, logits] of a binary family from the one given (checked when validating: probs against
+ * `probsOk`, logits real): logits from probs clamped to [eps, 1 - eps], as torch's probs_to_logits.
+ */
+export function binaryProbsAndLogits(what: string, kind: 'probs' | 'logits', t: Tensor, validate: boolean, probsOk: [(v: number) => boolean, string]): [Tensor, Tensor] {
+  if (kind === 'probs') {
+    if (validate) checkEach(t, probsOk[0], what, 'probs', probsOk[1]);
+    const clamped = clamp(t, EPS, 1 - EPS);
+    return [t, sub(log(clamped), log1p(neg(clamped)))];
+  }
+  if (validate) checkEach(t, (v) => !Number.isNaN(v), what, 'logits', 'real numbers');
+  return [sigmoid(t), t];
 }
 
 /** The Bernoulli distribution over {0, 1} (torch.distributions.Bernoulli). */
@@ -175,16 +190,7 @@ export class Bernoulli extends Distribution {
     const [kind, p] = oneOf(params, 'Bernoulli');
     const { shape, values: [t] } = broadcastAll('Bernoulli', { [kind]: p });
     super(shape, [], options);
-    if (kind === 'probs') {
-      if (this.validateArgs) checkEach(t, (v) => v >= 0 && v <= 1, 'Bernoulli', 'probs', 'in [0, 1]');
-      this.probs = t;
-      const clamped = clamp(t, EPS, 1 - EPS);
-      this.logits = sub(log(clamped), log1p(neg(clamped)));
-    } else {
-      if (this.validateArgs) checkEach(t, (v) => !Number.isNaN(v), 'Bernoulli', 'logits', 'real numbers');
-      this.logits = t;
-      this.probs = sigmoid(t);
-    }
+    [this.probs, this.logits] = binaryProbsAndLogits('Bernoulli', kind, t, this.validateArgs, [(v) => v >= 0 && v <= 1, 'in [0, 1]']);
   }
   get mean(): Tensor { return this.probs; }
   get variance(): Tensor { return mul(this.probs, sub(1, this.probs)); }

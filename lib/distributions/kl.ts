@@ -2,9 +2,9 @@
 // families here, with its formulas (infinite where q gives no mass to what p does).
 import { Tensor } from '../tensor';
 import { add, div, mul, pow, sub } from '../ops/binary';
-import { abs, exp, log, neg } from '../ops/unary';
+import { abs, exp, log, log1p, neg } from '../ops/unary';
 import { digamma, lgamma } from '../ops/special';
-import { eq, gt, lt, where } from '../ops/more';
+import { any, eq, gt, lt, where } from '../ops/more';
 import { logicalOr } from '../ops/pointwise_more';
 import { softplus } from '../ops/more';
 import { sum } from '../ops/reduce';
@@ -15,6 +15,12 @@ import { Beta, Dirichlet } from './simplex';
 import { Independent, sumRightmost } from './independent';
 import { TransformedDistribution } from './transformed';
 import { OneHotCategorical } from './wrappers';
+import { Binomial, Geometric } from './counts';
+import { HalfNormal } from './heavy_tails';
+import { Gumbel, Pareto } from './transformed_families';
+
+/** The Euler-Mascheroni constant. */
+const EULER = 0.5772156649015329;
 import { unsqueeze } from '../ops/shape';
 
 /** t with Infinity where mask is nonzero, then 0 where zero is nonzero (torch's two masked assignments, in that order). */
@@ -25,8 +31,9 @@ function infThenZero(t: Tensor, infAt: Tensor, zeroAt: Tensor): Tensor {
 /**
  * KL(p || q) for each distribution of the batch (torch.distributions.kl_divergence): Normal, Uniform,
  * Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta,
- * Dirichlet, Independent (the same reinterpreted dims), TransformedDistribution (LogNormal: the same
- * transforms) and OneHotCategorical against the same family.
+ * Dirichlet, Binomial, Geometric, Gumbel, HalfNormal, Pareto, Independent (the same reinterpreted
+ * dims), TransformedDistribution (LogNormal: the same transforms) and OneHotCategorical against the
+ * same family.
  */
 export function klDivergence(p: Distribution, q: Distribution): Tensor {
   if (p instanceof Normal && q instanceof Normal) {
@@ -89,6 +96,25 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
     if (p.reinterpretedBatchNdims !== q.reinterpretedBatchNdims) throw new Error(`klDivergence: Independent distributions of ${p.reinterpretedBatchNdims} and ${q.reinterpretedBatchNdims} reinterpreted dims (torch has no formula either)`);
     return sumRightmost(klDivergence(p.baseDist, q.baseDist), p.reinterpretedBatchNdims);
   }
+  if (p instanceof Binomial && q instanceof Binomial) {
+    if (any(lt(p.totalCount, q.totalCount)).item()) throw new Error("klDivergence: Binomials where q's totalCount is above p's (torch has no formula either)");
+    const kl = mul(p.totalCount, add(mul(p.probs, sub(p.logits, q.logits)), sub(log1p(neg(p.probs)), log1p(neg(q.probs)))));
+    return where(gt(p.totalCount, q.totalCount), Infinity, kl);
+  }
+  if (p instanceof Geometric && q instanceof Geometric) return sub(sub(neg(p.entropy()), div(log1p(neg(q.probs)), p.probs)), q.logits);
+  // Gumbel, HalfNormal and Pareto are TransformedDistributions with formulas of their own: before the general pair.
+  if (p instanceof Gumbel && q instanceof Gumbel) {
+    const ct1 = div(p.scale, q.scale), ct2 = div(q.loc, q.scale), ct3 = div(p.loc, q.scale);
+    const t1 = add(sub(neg(log(ct1)), ct2), ct3);
+    const t3 = exp(sub(add(ct2, lgamma(add(ct1, 1))), ct3));
+    return sub(add(add(t1, mul(ct1, EULER)), t3), 1 + EULER);
+  }
+  if (p instanceof HalfNormal && q instanceof HalfNormal) return klDivergence(p.baseDist, q.baseDist);
+  if (p instanceof Pareto && q instanceof Pareto) {
+    const alphaRatio = div(q.alpha, p.alpha);
+    const result = sub(add(add(mul(q.alpha, log(div(p.scale, q.scale))), neg(log(alphaRatio))), alphaRatio), 1);
+    return where(lt(p.scale, q.scale), Infinity, result);
+  }
   if (p instanceof TransformedDistribution && q instanceof TransformedDistribution) {
     // The same transforms, the same events: the bases' divergence, summed over the dims the transforms made events.
     if (p.transforms.length !== q.transforms.length || p.transforms.some((t, i) => !t.equals(q.transforms[i]))) throw new Error('klDivergence: TransformedDistributions of different transforms (torch has no formula either)');
@@ -96,7 +122,7 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
     return sumRightmost(klDivergence(p.baseDist, q.baseDist), p.eventShape.length - p.baseDist.eventShape.length);
   }
   if (p instanceof OneHotCategorical && q instanceof OneHotCategorical) return klDivergence(p.categorical, q.categorical);
-  throw new Error(`klDivergence: no formula for ${p?.constructor?.name ?? shownName(p)} against ${q?.constructor?.name ?? shownName(q)} (the pairs: Normal, Uniform, Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta, Dirichlet, Independent, TransformedDistribution (LogNormal), OneHotCategorical, each against its own family)`);
+  throw new Error(`klDivergence: no formula for ${p?.constructor?.name ?? shownName(p)} against ${q?.constructor?.name ?? shownName(q)} (the pairs: Normal, Uniform, Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta, Dirichlet, Binomial, Geometric, Gumbel, HalfNormal, Pareto, Independent, TransformedDistribution (LogNormal), OneHotCategorical, each against its own family)`);
 }
 
 const shownName = (v: unknown): string => (v === null ? 'null' : typeof v);

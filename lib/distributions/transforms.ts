@@ -197,3 +197,18 @@ export class PowerTransform extends Transform {
   override forwardShape(shape: readonly number[]): number[] { return broadcastShapes(shape, asTensor(this.exponent).shape, 'PowerTransform'); }
   equals(other: Transform): boolean { return other instanceof PowerTransform && sameParam(other.exponent, this.exponent); }
 }
+
+/**
+ * y = |x| (torch's AbsTransform): not invertible, so inverse gives y itself (the non-negative
+ * pre-image) and it has no log-Jacobian or sign; HalfNormal and HalfCauchy fold with it and write
+ * their own densities.
+ */
+export class AbsTransform extends Transform {
+  /** @param options cacheSize: 1 to remember the last pair */
+  constructor(options?: { cacheSize?: number }) { super(options?.cacheSize); }
+  get sign(): number { throw new Error('AbsTransform: not monotone, so it has no sign (as in torch)'); }
+  protected call(x: Tensor): Tensor { return abs(x); }
+  protected callInverse(y: Tensor): Tensor { return y; }
+  logAbsDetJacobian(): Tensor { throw new Error('AbsTransform: not invertible, so it has no log-Jacobian (as in torch)'); }
+  equals(other: Transform): boolean { return other instanceof AbsTransform; }
+}

@@ -30,7 +30,7 @@ export { median, nanmedian, kthvalue, mode } from './median';
 export { xlogy, logaddexp2, copysign, nextafter, frexp, signbit, heaviside, floorDivide, isin, isposinf, isneginf, logicalAnd, logicalOr, logicalXor, logicalNot, logit, sinc, exp2, ldexp, deg2rad, rad2deg, gcd, lcm, floatPower } from './pointwise_more';
 export { sgn, clip, absolute, negative, fix, arccos, arcsin, arctan, arccosh, arcsinh, arctanh, arctan2, multiply, subtract, divide, trueDivide, greater, greaterEqual, less, lessEqual, notEqual, concat, swapdims, argwhere, clampMin, clampMax, fmax, fmin } from './pointwise_more';
 export { lgamma, digamma, polygamma, erfinv, i0, i1, mvlgamma, igamma, igammac, gammainc, gammaincc } from './special';
-export { bernoulli, multinomial, normal, poisson } from './sampling';
+export { bernoulli, multinomial, normal, poisson, binomial } from './sampling';
 export { take, selectScatter, sliceScatter, diagonalScatter, maskedScatter, indexPut, put } from './scatter_more';
 export type { IndexLike } from './scatter_more';
 export { vander, trapezoid, cumulativeTrapezoid, renorm } from './series_more';

@@ -136,3 +136,56 @@ export function poisson(rates: Tensor): Tensor {
   }
   return new Tensor(y, [...rates.shape]);
 }
+
+/**
+ * A Binomial(n, p) draw: inversion by geometric waiting times when n min(p, 1 - p) < 10, else
+ * Hormann's BTRS (transformed rejection with squeeze), the two torch's CPU sampler uses.
+ */
+function binomialDraw(n: number, p: number): number {
+  if (n === 0 || p === 0) return 0;
+  if (p === 1) return n;
+  const flip = p > 0.5, q = flip ? 1 - p : p;
+  let k: number;
+  if (n * q < 10) {
+    const logq = Math.log1p(-q);
+    let sum = 0;
+    k = 0;
+    for (;;) {
+      sum += Math.ceil(Math.log(uniform01()) / logq);
+      if (sum > n) break;
+      k++;
+    }
+  } else {
+    const spq = Math.sqrt(n * q * (1 - q));
+    const b = 1.15 + 2.53 * spq, a = -0.0873 + 0.0248 * b + 0.01 * q, c = n * q + 0.5, vr = 0.92 - 4.2 / b;
+    const alpha = (2.83 + 5.1 / b) * spq, lpq = Math.log(q / (1 - q)), m = Math.floor((n + 1) * q);
+    const h = lgammaPlusOne(m) + lgammaPlusOne(n - m);
+    for (;;) {
+      const u = uniform01() - 0.5, v = uniform01();
+      const us = 0.5 - Math.abs(u);
+      k = Math.floor(((2 * a) / us + b) * u + c);
+      if (k < 0 || k > n) continue;
+      if (us >= 0.07 && v <= vr) break;
+      if (Math.log((v * alpha) / (a / (us * us) + b)) <= h - lgammaPlusOne(k) - lgammaPlusOne(n - k) + (k - m) * lpq) break;
+    }
+  }
+  return flip ? n - k : k;
+}
+
+/**
+ * A Binomial draw for each pair of `count` (numbers of trials, non-negative integers) and `prob`
+ * (success probabilities in [0, 1]), broadcast together (torch.binomial). No gradient, as torch's.
+ */
+export function binomial(count: Tensor, prob: Tensor): Tensor {
+  checkTensor(count, 'binomial');
+  checkTensor(prob, 'binomial prob');
+  const shape = broadcastShapes(count.shape, prob.shape, 'binomial');
+  const [n, p] = [expandTo(count.data, count.shape, shape), expandTo(prob.data, prob.shape, shape)];
+  const y = allocOutput(sizeOf(shape));
+  for (let i = 0; i < y.length; i++) {
+    if (!Number.isInteger(n[i]) || n[i] < 0) throw new Error(`binomial: count must hold non-negative integers, got ${n[i]} at element ${i} of shape ${fmt(shape)}`);
+    if (!(p[i] >= 0 && p[i] <= 1)) throw new Error(`binomial: prob must hold probabilities in [0, 1], got ${p[i]} at element ${i} of shape ${fmt(shape)}`);
+    y[i] = binomialDraw(n[i], p[i]);
+  }
+  return new Tensor(y, shape);
+}
