@@ -18,7 +18,7 @@ import { binaryCrossEntropyWithLogits } from '../nn/functional';
 import { broadcastShapes } from '../shape';
 import { shown } from '../args';
 import { noGrad } from '../autograd';
-import { broadcastAll, checkEach, Distribution, DistributionOptions, Param } from './distribution';
+import { broadcastAll, checkEach, Distribution, DistributionOptions, enumerated, Param } from './distribution';
 import { binaryProbsAndLogits, Categorical, oneOf, ProbsOrLogits } from './families';
 import { Gamma } from './more_families';
 
@@ -45,7 +45,7 @@ export class Geometric extends Distribution {
   }
   get mean(): Tensor { return sub(div(1, this.probs), 1); }
   /** The most likely value, 0. */
-  get mode(): Tensor { return full(this.batchShape, 0); }
+  override get mode(): Tensor { return full(this.batchShape, 0); }
   get variance(): Tensor { return div(sub(div(1, this.probs), 1), this.probs); }
   override sample(sampleShape: readonly number[] = []): Tensor {
     return noGrad(() => {
@@ -108,7 +108,7 @@ export class Binomial extends Distribution {
   }
   get mean(): Tensor { return mul(this.totalCount, this.probs); }
   /** The most likely value, floor((n + 1) p) at most n. */
-  get mode(): Tensor { return minimum(floor(mul(add(this.totalCount, 1), this.probs)), this.totalCount); }
+  override get mode(): Tensor { return minimum(floor(mul(add(this.totalCount, 1), this.probs)), this.totalCount); }
   get variance(): Tensor { return mul(mul(this.totalCount, this.probs), sub(1, this.probs)); }
   override sample(sampleShape: readonly number[] = []): Tensor {
     const shape = this.extendedShape(sampleShape);
@@ -133,10 +133,8 @@ export class Binomial extends Distribution {
     return neg(sum(mul(exp(lp), lp), 0));
   }
   /** The values 0 ... n as [n + 1, 1, ...] (or expanded to [n + 1, ...batchShape]); one total count for the whole batch. */
-  enumerateSupport(expandToBatch = true): Tensor {
-    const n = homogeneousCount(this.totalCount, 'Binomial.enumerateSupport');
-    const values = reshape(arange(0, n + 1), [n + 1, ...this.batchShape.map(() => 1)]);
-    return expandToBatch ? expand(values, [n + 1, ...this.batchShape]) : values;
+  override enumerateSupport(expandToBatch = true): Tensor {
+    return enumerated(arange(0, homogeneousCount(this.totalCount, 'Binomial.enumerateSupport') + 1), this.batchShape, expandToBatch);
   }
 }
 
@@ -161,7 +159,7 @@ export class NegativeBinomial extends Distribution {
   }
   get mean(): Tensor { return mul(this.totalCount, exp(this.logits)); }
   /** The most likely value, floor((n - 1) p / (1 - p)) at least 0. */
-  get mode(): Tensor { return clamp(floor(mul(sub(this.totalCount, 1), exp(this.logits))), 0); }
+  override get mode(): Tensor { return clamp(floor(mul(sub(this.totalCount, 1), exp(this.logits))), 0); }
   get variance(): Tensor { return div(this.mean, sigmoid(neg(this.logits))); }
   override sample(sampleShape: readonly number[] = []): Tensor {
     // A Poisson of a Gamma rate, as torch's.

@@ -62,6 +62,16 @@ export function checkSampleShape(shape: readonly number[], what: string): number
   return [...shape];
 }
 
+/**
+ * A finite support's values [n, ...eventShape] laid out as enumerateSupport gives them: [n, 1, ...,
+ * ...eventShape] with a 1 per batch dim, or expanded to [n, ...batchShape, ...eventShape].
+ */
+export function enumerated(values: Tensor, batchShape: readonly number[], expandToBatch: boolean): Tensor {
+  const [n, ...event] = values.shape;
+  const laid = values.reshape([n, ...batchShape.map(() => 1), ...event]);
+  return expandToBatch ? expand(laid, [n, ...batchShape, ...event]) : laid;
+}
+
 /** A batch of distributions of one family (torch.distributions.Distribution). */
 export abstract class Distribution {
   /** The shape of the batch of distributions: the parameters' broadcast shape. */
@@ -88,6 +98,25 @@ export abstract class Distribution {
   /** The standard deviation of each distribution. */
   get stddev(): Tensor {
     return this.variance.sqrt();
+  }
+
+  /** The most likely value of each distribution (families without one throw, as torch's). */
+  get mode(): Tensor {
+    throw new Error(`${this.constructor.name}: mode is not implemented (as in torch)`);
+  }
+
+  /** exp(entropy) of each distribution (torch's perplexity). */
+  perplexity(): Tensor {
+    return this.entropy().exp();
+  }
+
+  /**
+   * Every value of a discrete support as [n, 1, ...] (the batch dims 1), or expanded to
+   * [n, ...batchShape] (torch's enumerate_support); families without a finite support throw.
+   */
+  enumerateSupport(expandToBatch = true): Tensor {
+    void expandToBatch;
+    throw new Error(`${this.constructor.name}: enumerateSupport is not implemented (its support is not finite and discrete)`);
   }
 
   /** The log of the density (or mass) at value, broadcast with the batch. */

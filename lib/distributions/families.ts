@@ -4,18 +4,18 @@ import { Tensor } from '../tensor';
 import { add, div, mul, pow, sub } from '../ops/binary';
 import { erf, exp, log, log1p, neg, reciprocal, sigmoid } from '../ops/unary';
 import { clamp } from '../ops/compare';
-import { le, gt, logsumexp } from '../ops/more';
+import { eq, ge, le, gt, logsumexp, where } from '../ops/more';
 import { erfinv } from '../ops/special';
 import { softmax } from '../ops/softmax';
-import { sum } from '../ops/reduce';
+import { argmax, sum } from '../ops/reduce';
 import { gather } from '../ops/index_ops';
 import { expand, reshape, squeeze, unsqueeze } from '../ops/shape';
-import { full, rand, randn } from '../ops/creation';
+import { arange, full, rand, randn } from '../ops/creation';
 import { bernoulli, multinomial } from '../ops/sampling';
 import { broadcastShapes } from '../shape';
 import { binaryCrossEntropyWithLogits } from '../nn/functional';
 import { noGrad } from '../autograd';
-import { broadcastAll, checkEach, checkedParams, Distribution, DistributionOptions, Param, POSITIVE, REAL } from './distribution';
+import { broadcastAll, checkEach, checkedParams, Distribution, DistributionOptions, enumerated, Param, POSITIVE, REAL } from './distribution';
 
 const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
 // torch's clamp_probs: float32's machine epsilon.
@@ -40,6 +40,8 @@ export class Normal extends Distribution {
     this.scale = s;
   }
   get mean(): Tensor { return this.loc; }
+  /** The most likely value, loc. */
+  override get mode(): Tensor { return this.loc; }
   override get stddev(): Tensor { return this.scale; }
   get variance(): Tensor { return pow(this.scale, 2); }
   override rsample(sampleShape: readonly number[] = []): Tensor {
@@ -82,6 +84,8 @@ export class Uniform extends Distribution {
     this.high = hi;
   }
   get mean(): Tensor { return div(add(this.high, this.low), 2); }
+  /** NaN: every value of [low, high) is as likely (torch's). */
+  override get mode(): Tensor { return mul(this.high, NaN); }
   get variance(): Tensor { return div(pow(sub(this.high, this.low), 2), 12); }
   override get stddev(): Tensor { return div(sub(this.high, this.low), Math.sqrt(12)); }
   override rsample(sampleShape: readonly number[] = []): Tensor {
@@ -127,6 +131,8 @@ export class Exponential extends Distribution {
     this.rate = r;
   }
   get mean(): Tensor { return reciprocal(this.rate); }
+  /** The most likely value, 0. */
+  override get mode(): Tensor { return full(this.batchShape, 0); }
   override get stddev(): Tensor { return reciprocal(this.rate); }
   get variance(): Tensor { return pow(this.rate, -2); }
   override rsample(sampleShape: readonly number[] = []): Tensor {
@@ -193,7 +199,11 @@ export class Bernoulli extends Distribution {
     [this.probs, this.logits] = binaryProbsAndLogits('Bernoulli', kind, t, this.validateArgs, [(v) => v >= 0 && v <= 1, 'in [0, 1]']);
   }
   get mean(): Tensor { return this.probs; }
+  /** 1 where probs > 1/2, 0 below, NaN at 1/2. */
+  override get mode(): Tensor { return where(eq(this.probs, 0.5), NaN, ge(this.probs, 0.5)); }
   get variance(): Tensor { return mul(this.probs, sub(1, this.probs)); }
+  /** [0, 1], laid out as the batch. */
+  override enumerateSupport(expandToBatch = true): Tensor { return enumerated(arange(0, 2), this.batchShape, expandToBatch); }
   override sample(sampleShape: readonly number[] = []): Tensor {
     return noGrad(() => bernoulli(expand(this.probs, this.extendedShape(sampleShape))));
   }
@@ -238,6 +248,10 @@ export class Categorical extends Distribution {
   get mean(): Tensor { return full(this.batchShape, NaN); }
   /** NaN for each distribution, as torch's. */
   get variance(): Tensor { return full(this.batchShape, NaN); }
+  /** The most likely category. */
+  override get mode(): Tensor { return argmax(this.probs, -1); }
+  /** The categories 0 ... K - 1, laid out as the batch. */
+  override enumerateSupport(expandToBatch = true): Tensor { return enumerated(arange(0, this.numCategories), this.batchShape, expandToBatch); }
   override sample(sampleShape: readonly number[] = []): Tensor {
     const shape = this.extendedShape(sampleShape);
     const n = shape.slice(0, shape.length - this.batchShape.length).reduce((a, b) => a * b, 1);

@@ -40,7 +40,7 @@ export class Cauchy extends Distribution {
   /** NaN: a Cauchy variable has no mean (torch's). */
   get mean(): Tensor { return full(this.batchShape, NaN); }
   /** The most likely value, loc. */
-  get mode(): Tensor { return this.loc; }
+  override get mode(): Tensor { return this.loc; }
   /** Infinity (torch's). */
   get variance(): Tensor { return full(this.batchShape, Infinity); }
   override rsample(sampleShape: readonly number[] = []): Tensor {
@@ -71,7 +71,7 @@ abstract class Folded extends TransformedDistribution {
   /** The base's scale. */
   get scale(): Tensor { return (this.baseDist as Normal | Cauchy).scale; }
   /** The most likely value, 0. */
-  get mode(): Tensor { return full(this.batchShape, 0); }
+  override get mode(): Tensor { return full(this.batchShape, 0); }
   override logProb(value: Param): Tensor {
     const v = this.valueOf(value, (x) => x >= 0, 'non-negative numbers');
     return where(ge(v, 0), add(this.baseDist.logProb(v), Math.LN2), -Infinity);
@@ -152,7 +152,7 @@ export class StudentT extends Distribution {
   /** loc, or NaN where df <= 1. */
   get mean(): Tensor { return where(le(this.df, 1), NaN, this.loc); }
   /** The most likely value, loc. */
-  get mode(): Tensor { return this.loc; }
+  override get mode(): Tensor { return this.loc; }
   /** scale^2 df / (df - 2) for df > 2, Infinity for 1 < df <= 2, NaN for df <= 1. */
   get variance(): Tensor {
     const above2 = gt(this.df, 2);
@@ -201,7 +201,7 @@ export class FisherSnedecor extends Distribution {
     return div(df2, sub(df2, 2));
   }
   /** (df1 - 2) / df1 * df2 / (df2 + 2), NaN where df1 <= 2. */
-  get mode(): Tensor {
+  override get mode(): Tensor {
     return where(le(this.df1, 2), NaN, mul(div(sub(this.df1, 2), this.df1), div(this.df2, add(this.df2, 2))));
   }
   /** NaN where df2 <= 4. */

@@ -39,6 +39,12 @@ export class Independent extends Distribution {
     this.hasRsample = baseDist.hasRsample;
   }
   get mean(): Tensor { return this.baseDist.mean; }
+  override get mode(): Tensor { return this.baseDist.mode; }
+  /** The base's support (none over the reinterpreted dims' product, as torch's). */
+  override enumerateSupport(expandToBatch = true): Tensor {
+    if (this.reinterpretedBatchNdims > 0) throw new Error('Independent: enumerateSupport over the product of the reinterpreted dims is not implemented (as in torch)');
+    return this.baseDist.enumerateSupport(expandToBatch);
+  }
   get variance(): Tensor { return this.baseDist.variance; }
   override rsample(sampleShape: readonly number[] = []): Tensor { return this.baseDist.rsample(sampleShape); }
   override sample(sampleShape: readonly number[] = []): Tensor { return this.baseDist.sample(sampleShape); }

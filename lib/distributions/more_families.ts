@@ -3,7 +3,7 @@
 // (torch's rsample differentiates its gamma sampler implicitly): sample() only.
 import { Tensor } from '../tensor';
 import { add, div, mul, pow, sub } from '../ops/binary';
-import { abs, expm1, log, log1p, neg, sign } from '../ops/unary';
+import { abs, expm1, floor, log, log1p, neg, sign } from '../ops/unary';
 import { lgamma, digamma } from '../ops/special';
 import { xlogy } from '../ops/pointwise_more';
 import { sum } from '../ops/reduce';
@@ -11,6 +11,7 @@ import { diagonal } from '../ops/structure';
 import { expand, squeeze, unsqueeze } from '../ops/shape';
 import { matmul } from '../ops/matmul';
 import { eye, rand, randn } from '../ops/creation';
+import { clamp } from '../ops/compare';
 import { poisson } from '../ops/sampling';
 import { cholesky, solveTriangular } from '../ops/cholesky';
 import { broadcastShapes, fmt } from '../shape';
@@ -40,6 +41,8 @@ export class Laplace extends Distribution {
     this.scale = s;
   }
   get mean(): Tensor { return this.loc; }
+  /** The most likely value, loc. */
+  override get mode(): Tensor { return this.loc; }
   get variance(): Tensor { return mul(pow(this.scale, 2), 2); }
   override get stddev(): Tensor { return mul(this.scale, Math.SQRT2); }
   override rsample(sampleShape: readonly number[] = []): Tensor {
@@ -77,6 +80,8 @@ export class Poisson extends Distribution {
     this.rate = r;
   }
   get mean(): Tensor { return this.rate; }
+  /** The most likely value, floor(rate). */
+  override get mode(): Tensor { return floor(this.rate); }
   get variance(): Tensor { return this.rate; }
   override sample(sampleShape: readonly number[] = []): Tensor {
     return noGrad(() => poisson(expand(this.rate, this.extendedShape(sampleShape))));
@@ -109,6 +114,8 @@ export class Gamma extends Distribution {
     this.rate = r;
   }
   get mean(): Tensor { return div(this.concentration, this.rate); }
+  /** The most likely value, (concentration - 1) / rate, at least 0. */
+  override get mode(): Tensor { return clamp(div(sub(this.concentration, 1), this.rate), 0); }
   get variance(): Tensor { return div(this.concentration, pow(this.rate, 2)); }
   /** Standard Gamma draws over the rates; the gradient reaches the concentration implicitly (gamma_draws.ts). */
   override rsample(sampleShape: readonly number[] = []): Tensor {
@@ -126,6 +133,14 @@ export class Gamma extends Distribution {
     const c = this.concentration;
     return add(add(sub(c, log(this.rate)), lgamma(c)), mul(sub(1, c), digamma(c)));
   }
+}
+
+/** The squared Mahalanobis distance |L^-1 x|^2 of each x [..., n] under lower-triangular L [..., n, n], batch dims broadcast (torch's _batch_mahalanobis). */
+export function batchMahalanobis(L: Tensor, x: Tensor, what: string): Tensor {
+  const n = L.shape[L.ndim - 1];
+  const shape = broadcastShapes(L.shape.slice(0, -2), x.shape.slice(0, -1), what);
+  const solved = solveTriangular(expand(L, [...shape, n, n]), unsqueeze(expand(x, [...shape, n]), -1), { upper: false });
+  return squeeze(sum(pow(solved, 2), -2), -1);
 }
 
 /** Options of MultivariateNormal: exactly one of the three. */
@@ -180,6 +195,8 @@ export class MultivariateNormal extends Distribution {
     }
   }
   get mean(): Tensor { return this.loc; }
+  /** The most likely value, loc. */
+  override get mode(): Tensor { return this.loc; }
   get variance(): Tensor { return expand(sum(pow(this.scaleTril, 2), -1), [...this.batchShape, ...this.eventShape]); }
   /** The covariance matrices L L^T. */
   get covarianceMatrix(): Tensor { return expand(matmul(this.scaleTril, this.scaleTril.transpose(-2, -1)), [...this.batchShape, ...this.eventShape, ...this.eventShape]); }
@@ -187,14 +204,8 @@ export class MultivariateNormal extends Distribution {
     const eps = randn(this.extendedShape(sampleShape));
     return add(this.loc, squeeze(matmul(this.scaleTril, unsqueeze(eps, -1)), -1));
   }
-  /** The squared Mahalanobis distance of diff [..., n] under L: |L^-1 diff|^2. */
-  private mahalanobis(diff: Tensor): Tensor {
-    const n = this.eventShape[0];
-    const shape = broadcastShapes(this.scaleTril.shape.slice(0, -2), diff.shape.slice(0, -1), 'MultivariateNormal.logProb');
-    const l = expand(this.scaleTril, [...shape, n, n]);
-    const d = expand(diff, [...shape, n]);
-    return squeeze(sum(pow(solveTriangular(l, unsqueeze(d, -1), { upper: false }), 2), -2), -1);
-  }
+  /** The squared Mahalanobis distance of diff [..., n] under L. */
+  private mahalanobis(diff: Tensor): Tensor { return batchMahalanobis(this.scaleTril, diff, 'MultivariateNormal.logProb'); }
   logProb(value: Param): Tensor {
     const v = this.valueOf(value, (x) => !Number.isNaN(x), 'real numbers');
     const m = this.mahalanobis(sub(v, this.loc));

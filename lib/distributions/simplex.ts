@@ -7,7 +7,11 @@ import { log } from '../ops/unary';
 import { lgamma, digamma } from '../ops/special';
 import { sum } from '../ops/reduce';
 import { stack } from '../ops/join';
-import { expand } from '../ops/shape';
+import { expand, reshape, unsqueeze } from '../ops/shape';
+import { clamp } from '../ops/compare';
+import { all, lt, where } from '../ops/more';
+import { oneHot } from '../ops/scatter';
+import { tensor } from '../ops/creation';
 import { select } from '../ops/index_ops';
 import { fmt } from '../shape';
 import { checkTensor } from '../ops/core';
@@ -31,6 +35,17 @@ export class Dirichlet extends Distribution {
     this.concentration = concentration;
   }
   get mean(): Tensor { return div(this.concentration, sum(this.concentration, -1, true)); }
+  /**
+   * The most likely vector: (c - 1)+ normalized; where every concentration is below 1 (the density
+   * unbounded at the corners) the first corner, as torch's one_hot of that NaN row's argmax gives.
+   */
+  override get mode(): Tensor {
+    const cm1 = clamp(sub(this.concentration, 1), 0);
+    const mode = div(cm1, sum(cm1, -1, true));
+    const k = this.eventShape[0];
+    const corner = reshape(oneHot(tensor(0), k), [k]);
+    return where(unsqueeze(all(lt(this.concentration, 1), -1), -1), corner, mode);
+  }
   get variance(): Tensor {
     const c0 = sum(this.concentration, -1, true);
     return div(mul(this.concentration, sub(c0, this.concentration)), mul(pow(c0, 2), add(c0, 1)));
@@ -82,6 +97,8 @@ export class Beta extends Distribution {
     this.concentration0 = c0;
   }
   get mean(): Tensor { return div(this.concentration1, add(this.concentration1, this.concentration0)); }
+  /** The most likely value: the first coordinate of the Dirichlet's mode over [x, 1 - x]. */
+  override get mode(): Tensor { return select(this.dirichlet.mode, -1, 0); }
   get variance(): Tensor {
     const total = add(this.concentration1, this.concentration0);
     return div(mul(this.concentration1, this.concentration0), mul(pow(total, 2), add(total, 1)));

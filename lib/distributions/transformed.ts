@@ -10,16 +10,7 @@ import { noGrad } from '../autograd';
 import { Distribution, DistributionOptions, Param } from './distribution';
 import { Independent, sumRightmost } from './independent';
 import { Transform } from './transforms';
-
-/** The domain and codomain event dims of transforms composed in order (torch's ComposeTransform). */
-function composedEventDims(ts: readonly Transform[]): { domain: number; codomain: number } {
-  if (ts.length === 0) return { domain: 0, codomain: 0 };
-  let domain = ts[ts.length - 1].codomainEventDim;
-  for (let i = ts.length - 1; i >= 0; i--) domain = Math.max(domain + ts[i].domainEventDim - ts[i].codomainEventDim, ts[i].domainEventDim);
-  let codomain = ts[0].domainEventDim;
-  for (const t of ts) codomain = Math.max(codomain + t.codomainEventDim - t.domainEventDim, t.codomainEventDim);
-  return { domain, codomain };
-}
+import { composedEventDims } from './transforms_more';
 
 /**
  * The distribution of f(X), X drawn from `base` and f the transforms applied in order
@@ -47,8 +38,12 @@ export class TransformedDistribution extends Distribution {
     const dims = composedEventDims(ts);
     if (baseShape.length < dims.domain) throw new Error(`${what}: the base distribution needs a shape of at least ${dims.domain} dims for these transforms, got [${baseShape.join(', ')}]`);
     const shape = ts.reduce<number[]>((s, t) => t.forwardShape(s), baseShape);
-    if (shape.length !== baseShape.length || shape.some((d, i) => d !== baseShape[i])) {
-      throw new Error(`${what}: the transforms' parameters broadcast the base's shape [${baseShape.join(', ')}] to [${shape.join(', ')}]; give the base that batch shape`);
+    // Events may change shape (stick breaking adds a coordinate), but the base must already have the
+    // batch shape the transforms' parameters broadcast to (torch would expand it; distributions here
+    // have no expand).
+    const back = ts.reduceRight<number[]>((s, t) => t.inverseShape(s), shape);
+    if (back.length !== baseShape.length || back.some((d, i) => d !== baseShape[i])) {
+      throw new Error(`${what}: the transforms' parameters broadcast the base's shape [${baseShape.join(', ')}] to [${back.join(', ')}]; give the base that batch shape`);
     }
     const reinterpreted = dims.domain - baseEventDim;
     const eventDim = dims.codomain + Math.max(baseEventDim - dims.domain, 0);

@@ -45,7 +45,7 @@ export class Gumbel extends TransformedDistribution {
   }
   override get mean(): Tensor { return add(this.loc, mul(this.scale, EULER)); }
   /** The most likely value, loc. */
-  get mode(): Tensor { return this.loc; }
+  override get mode(): Tensor { return this.loc; }
   override get stddev(): Tensor { return mul(this.scale, Math.PI / Math.sqrt(6)); }
   override get variance(): Tensor { return pow(this.stddev, 2); }
   override entropy(): Tensor { return add(log(this.scale), 1 + EULER); }
@@ -70,7 +70,7 @@ export class Weibull extends TransformedDistribution {
   private get kInverse(): Tensor { return reciprocal(this.concentration); }
   override get mean(): Tensor { return mul(this.scale, exp(lgamma(add(this.kInverse, 1)))); }
   /** The most likely value, scale ((k - 1) / k)^(1 / k). */
-  get mode(): Tensor { return mul(this.scale, pow(div(sub(this.concentration, 1), this.concentration), this.kInverse)); }
+  override get mode(): Tensor { return mul(this.scale, pow(div(sub(this.concentration, 1), this.concentration), this.kInverse)); }
   override get variance(): Tensor {
     return mul(pow(this.scale, 2), sub(exp(lgamma(add(mul(this.kInverse, 2), 1))), exp(mul(lgamma(add(this.kInverse, 1)), 2))));
   }
@@ -113,7 +113,7 @@ export class Pareto extends TransformedDistribution {
     return div(mul(a, this.scale), sub(a, 1));
   }
   /** The most likely value, scale. */
-  get mode(): Tensor { return this.scale; }
+  override get mode(): Tensor { return this.scale; }
   /** Infinity where alpha <= 2. */
   override get variance(): Tensor {
     const a = clamp(this.alpha, 2);
@@ -150,7 +150,7 @@ export class Kumaraswamy extends TransformedDistribution {
    * The most likely value ((a - 1) / (a b - 1))^(1 / a); NaN where a < 1 or b < 1. torch 1.13 writes
    * log1p(-b) / b - log1p(-a b) here, NaN for every b > 1: this is the density's maximum instead.
    */
-  get mode(): Tensor {
+  override get mode(): Tensor {
     const undefinedAt = logicalOr(lt(this.concentration0, 1), lt(this.concentration1, 1));
     // Safe operands where the mode is NaN, so that no NaN reaches the gradients there.
     const [a, b] = [where(undefinedAt, 2, this.concentration1), where(undefinedAt, 2, this.concentration0)];

@@ -62,6 +62,8 @@ export abstract class Transform {
   abstract logAbsDetJacobian(x: Tensor, y: Tensor): Tensor;
   /** The shape of forward(x) for x of `shape` (parameters may broadcast it). */
   forwardShape(shape: readonly number[]): number[] { return [...shape]; }
+  /** The shape of inverse(y) for y of `shape` (forwardShape's for maps of each element). */
+  inverseShape(shape: readonly number[]): number[] { return this.forwardShape(shape); }
   /** Whether `other` is the same map (torch's __eq__). */
   abstract equals(other: Transform): boolean;
   protected abstract call(x: Tensor): Tensor;
@@ -75,6 +77,8 @@ class InverseTransform extends Transform {
   override get domainEventDim(): number { return this.base.codomainEventDim; }
   override get codomainEventDim(): number { return this.base.domainEventDim; }
   override get inv(): Transform { return this.base; }
+  override forwardShape(shape: readonly number[]): number[] { return this.base.inverseShape(shape); }
+  override inverseShape(shape: readonly number[]): number[] { return this.base.forwardShape(shape); }
   protected call(x: Tensor): Tensor { return this.base.inverse(x); }
   protected callInverse(y: Tensor): Tensor { return this.base.forward(y); }
   logAbsDetJacobian(x: Tensor, y: Tensor): Tensor { return neg(this.base.logAbsDetJacobian(y, x)); }
@@ -88,7 +92,7 @@ export class ExpTransform extends Transform {
   get sign(): number { return 1; }
   protected call(x: Tensor): Tensor { return exp(x); }
   protected callInverse(y: Tensor): Tensor { return log(y); }
-  logAbsDetJacobian(x: Tensor): Tensor { return x; }
+  logAbsDetJacobian(x: Tensor, _y?: Tensor): Tensor { return x; }
   equals(other: Transform): boolean { return other instanceof ExpTransform; }
 }
 
@@ -119,7 +123,7 @@ export class AffineTransform extends Transform {
   override get codomainEventDim(): number { return this.eventDim; }
   protected call(x: Tensor): Tensor { return add(asTensor(this.loc), mul(asTensor(this.scale), x)); }
   protected callInverse(y: Tensor): Tensor { return div(sub(y, asTensor(this.loc)), asTensor(this.scale)); }
-  logAbsDetJacobian(x: Tensor): Tensor {
+  logAbsDetJacobian(x: Tensor, _y?: Tensor): Tensor {
     let shape = [...x.shape];
     let result = typeof this.scale === 'number' ? full(shape, Math.log(Math.abs(this.scale))) : log(abs(this.scale));
     if (this.eventDim) {
@@ -150,7 +154,7 @@ export class SigmoidTransform extends Transform {
     const c = clamp(y, TINY, 1 - EPS);
     return sub(log(c), log1p(neg(c)));
   }
-  logAbsDetJacobian(x: Tensor): Tensor { return sub(neg(softplus(neg(x))), softplus(x)); }
+  logAbsDetJacobian(x: Tensor, _y?: Tensor): Tensor { return sub(neg(softplus(neg(x))), softplus(x)); }
   equals(other: Transform): boolean { return other instanceof SigmoidTransform; }
 }
 
@@ -162,7 +166,7 @@ export class TanhTransform extends Transform {
   protected call(x: Tensor): Tensor { return tanh(x); }
   protected callInverse(y: Tensor): Tensor { return atanh(y); }
   // log(1 - tanh(x)^2) written stably, as torch's.
-  logAbsDetJacobian(x: Tensor): Tensor { return mul(sub(sub(Math.log(2), x), softplus(mul(x, -2))), 2); }
+  logAbsDetJacobian(x: Tensor, _y?: Tensor): Tensor { return mul(sub(sub(Math.log(2), x), softplus(mul(x, -2))), 2); }
   equals(other: Transform): boolean { return other instanceof TanhTransform; }
 }
 
@@ -173,7 +177,7 @@ export class SoftplusTransform extends Transform {
   get sign(): number { return 1; }
   protected call(x: Tensor): Tensor { return softplus(x); }
   protected callInverse(y: Tensor): Tensor { return add(log(neg(expm1(neg(y)))), y); }
-  logAbsDetJacobian(x: Tensor): Tensor { return neg(softplus(neg(x))); }
+  logAbsDetJacobian(x: Tensor, _y?: Tensor): Tensor { return neg(softplus(neg(x))); }
   equals(other: Transform): boolean { return other instanceof SoftplusTransform; }
 }
 
@@ -209,6 +213,6 @@ export class AbsTransform extends Transform {
   get sign(): number { throw new Error('AbsTransform: not monotone, so it has no sign (as in torch)'); }
   protected call(x: Tensor): Tensor { return abs(x); }
   protected callInverse(y: Tensor): Tensor { return y; }
-  logAbsDetJacobian(): Tensor { throw new Error('AbsTransform: not invertible, so it has no log-Jacobian (as in torch)'); }
+  logAbsDetJacobian(_x?: Tensor, _y?: Tensor): Tensor { throw new Error('AbsTransform: not invertible, so it has no log-Jacobian (as in torch)'); }
   equals(other: Transform): boolean { return other instanceof AbsTransform; }
 }

@@ -6,13 +6,16 @@ import { add, mul, pow, sub } from '../ops/binary';
 import { exp } from '../ops/unary';
 import { argmax } from '../ops/reduce';
 import { oneHot } from '../ops/scatter';
-import { tensor } from '../ops/creation';
+import { eye, tensor } from '../ops/creation';
 import { checkTensor } from '../ops/core';
 import { noGrad } from '../autograd';
-import { Distribution, DistributionOptions, Param } from './distribution';
+import { Distribution, DistributionOptions, enumerated, Param } from './distribution';
 import { Categorical, Normal, ProbsOrLogits } from './families';
 import { TransformedDistribution } from './transformed';
 import { ExpTransform } from './transforms';
+import { StickBreakingTransform } from './transforms_more';
+import { Independent } from './independent';
+import { reshape } from '../ops/shape';
 
 /**
  * The distribution of exp(X) for X ~ Normal(loc, scale) (torch.distributions.LogNormal: a
@@ -34,7 +37,7 @@ export class LogNormal extends TransformedDistribution {
   get scale(): Tensor { return this.baseDist.scale; }
   override get mean(): Tensor { return exp(add(this.loc, pow(this.scale, 2).div(2))); }
   /** The most likely value, exp(loc - scale^2). */
-  get mode(): Tensor { return exp(sub(this.loc, pow(this.scale, 2))); }
+  override get mode(): Tensor { return exp(sub(this.loc, pow(this.scale, 2))); }
   override get variance(): Tensor {
     const scale2 = pow(this.scale, 2);
     return mul(sub(exp(scale2), 1), exp(add(mul(this.loc, 2), scale2)));
@@ -54,7 +57,7 @@ export class LogNormal extends TransformedDistribution {
 export class OneHotCategorical extends Distribution {
   /** The Categorical whose index this encodes. */
   readonly categorical: Categorical;
-  readonly hasRsample = false;
+  readonly hasRsample: boolean = false;
   /**
    * @param params probs (non-negative, normalized here) or logits, [..., K]
    * @param options validateArgs
@@ -69,7 +72,11 @@ export class OneHotCategorical extends Distribution {
   /** The normalized log-probabilities. */
   get logits(): Tensor { return this.categorical.logits; }
   get mean(): Tensor { return this.probs; }
+  /** The most likely category, one-hot. */
+  override get mode(): Tensor { return oneHot(this.categorical.mode, this.categorical.numCategories); }
   get variance(): Tensor { return mul(this.probs, sub(1, this.probs)); }
+  /** The K one-hot vectors [K, ..., K], laid out as the batch. */
+  override enumerateSupport(expandToBatch = true): Tensor { return enumerated(eye(this.categorical.numCategories), this.batchShape, expandToBatch); }
   override sample(sampleShape: readonly number[] = []): Tensor {
     return noGrad(() => oneHot(this.categorical.sample(sampleShape), this.categorical.numCategories));
   }
@@ -94,4 +101,44 @@ export class OneHotCategorical extends Distribution {
     return this.categorical.logProb(argmax(v, -1));
   }
   entropy(): Tensor { return this.categorical.entropy(); }
+}
+
+/**
+ * OneHotCategorical whose rsample passes gradients straight through: the one-hot draw plus
+ * probs - probs.detach(), so the forward value is the draw and the gradient that of probs
+ * (torch.distributions.OneHotCategoricalStraightThrough).
+ */
+export class OneHotCategoricalStraightThrough extends OneHotCategorical {
+  override readonly hasRsample: boolean = true;
+  override rsample(sampleShape: readonly number[] = []): Tensor {
+    const draws = this.sample(sampleShape);
+    return add(draws, sub(this.probs, this.probs.detach()));
+  }
+}
+
+/**
+ * The distribution on the simplex of stick breaking applied to X ~ Normal(loc, scale) of the last dim
+ * (torch.distributions.LogisticNormal): events one longer than loc's last dim.
+ */
+export class LogisticNormal extends TransformedDistribution {
+  declare readonly baseDist: Independent;
+  /**
+   * @param loc the means of the underlying normal [..., K - 1]
+   * @param scale its standard deviations, positive
+   * @param options validateArgs
+   */
+  constructor(loc: Param, scale: Param, options?: DistributionOptions) {
+    let base = new Normal(loc, scale, options);
+    // A lone normal becomes a batch of one: stick breaking takes vectors.
+    if (base.batchShape.length === 0) base = new Normal(reshape(base.loc, [1]), reshape(base.scale, [1]), options);
+    super(base, new StickBreakingTransform(), options);
+  }
+  /** The means of the underlying normal. */
+  get loc(): Tensor { return (this.baseDist.baseDist as Normal).loc; }
+  /** Its standard deviations. */
+  get scale(): Tensor { return (this.baseDist.baseDist as Normal).scale; }
+  override logProb(value: Param): Tensor {
+    this.valueOf(value, (x) => x >= 0 && x <= 1, 'points of the simplex');
+    return super.logProb(value);
+  }
 }

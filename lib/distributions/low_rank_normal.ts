@@ -1,0 +1,109 @@
+// torch.distributions.LowRankMultivariateNormal: a normal whose covariance is W W^T + diag(D), W [n, m]
+// of low rank m, so that logProb and entropy cost O(n m^2) by the Woodbury identity through the
+// m x m capacitance matrix I + W^T D^-1 W; torch 1.13's formulas term for term.
+import { Tensor } from '../tensor';
+import { add, div, mul, pow, sub } from '../ops/binary';
+import { log, reciprocal, sqrt } from '../ops/unary';
+import { sum } from '../ops/reduce';
+import { diagonal, diagEmbed } from '../ops/structure';
+import { expand, squeeze, unsqueeze } from '../ops/shape';
+import { matmul } from '../ops/matmul';
+import { eye, randn } from '../ops/creation';
+import { cholesky, solveTriangular } from '../ops/cholesky';
+import { checkTensor } from '../ops/core';
+import { broadcastShapes, fmt } from '../shape';
+import { noGrad } from '../autograd';
+import { checkEach, Distribution, DistributionOptions, Param } from './distribution';
+import { batchMahalanobis } from './more_families';
+
+/** W [..., n, m] times v [..., m], batch dims broadcast (torch's _batch_mv). */
+const batchMv = (w: Tensor, v: Tensor): Tensor => squeeze(matmul(w, unsqueeze(v, -1)), -1);
+
+/** A multivariate normal of covariance covFactor covFactor^T + diag(covDiag) (torch.distributions.LowRankMultivariateNormal). */
+export class LowRankMultivariateNormal extends Distribution {
+  /** The means, [...batch, n]. */
+  readonly loc: Tensor;
+  /** The covariance's low-rank factors W [..., n, m], as given. */
+  readonly covFactor: Tensor;
+  /** The covariance's diagonal parts D [..., n] (positive), as given. */
+  readonly covDiag: Tensor;
+  /** The Cholesky factor of the capacitance matrix I + W^T D^-1 W [..., m, m]. */
+  private readonly capacitanceTril: Tensor;
+  readonly hasRsample = true;
+  /**
+   * @param loc the means [..., n]
+   * @param covFactor the low-rank factors [..., n, m]
+   * @param covDiag the diagonal parts [..., n], positive
+   * @param options validateArgs
+   */
+  constructor(loc: Tensor, covFactor: Tensor, covDiag: Tensor, options?: DistributionOptions) {
+    const what = 'LowRankMultivariateNormal';
+    checkTensor(loc, `${what} loc`);
+    checkTensor(covFactor, `${what} covFactor`);
+    checkTensor(covDiag, `${what} covDiag`);
+    if (loc.ndim < 1) throw new Error(`${what}: loc must be at least one-dimensional, got shape ${fmt(loc.shape)}`);
+    const n = loc.shape[loc.ndim - 1];
+    if (covFactor.ndim < 2 || covFactor.shape[covFactor.ndim - 2] !== n) throw new Error(`${what}: covFactor must be a batch of ${n} x m matrices for loc of shape ${fmt(loc.shape)}, got shape ${fmt(covFactor.shape)}`);
+    if (covDiag.ndim < 1 || covDiag.shape[covDiag.ndim - 1] !== n) throw new Error(`${what}: covDiag must be a batch of vectors of ${n} for loc of shape ${fmt(loc.shape)}, got shape ${fmt(covDiag.shape)}`);
+    let batch: number[];
+    try {
+      batch = [loc.shape.slice(0, -1), covFactor.shape.slice(0, -2), covDiag.shape.slice(0, -1)].reduce<number[]>((s, b) => broadcastShapes(s, b), []);
+    } catch {
+      throw new Error(`${what}: the batch shapes of loc ${fmt(loc.shape)}, covFactor ${fmt(covFactor.shape)} and covDiag ${fmt(covDiag.shape)} do not broadcast`);
+    }
+    super(batch, [n], options);
+    if (this.validateArgs) {
+      checkEach(loc, (v) => !Number.isNaN(v), what, 'loc', 'real numbers');
+      checkEach(covFactor, (v) => !Number.isNaN(v), what, 'covFactor', 'real numbers');
+      checkEach(covDiag, (v) => v > 0, what, 'covDiag', 'positive');
+    }
+    this.loc = expand(loc, [...batch, n]);
+    this.covFactor = covFactor;
+    this.covDiag = covDiag;
+    const m = covFactor.shape[covFactor.ndim - 1];
+    const wtDinv = div(covFactor.mT, unsqueeze(covDiag, -2));
+    this.capacitanceTril = cholesky(add(matmul(wtDinv, covFactor), eye(m)));
+  }
+  get mean(): Tensor { return this.loc; }
+  /** The most likely value, loc. */
+  override get mode(): Tensor { return this.loc; }
+  get variance(): Tensor { return expand(add(sum(pow(this.covFactor, 2), -1), this.covDiag), [...this.batchShape, ...this.eventShape]); }
+  private get fullShape(): number[] { return [...this.batchShape, ...this.eventShape, ...this.eventShape]; }
+  /** The Cholesky factors of the covariances, sqrt(D) chol(I + D^-1/2 W W^T D^-1/2). */
+  get scaleTril(): Tensor {
+    const n = this.eventShape[0];
+    const dSqrt = unsqueeze(sqrt(this.covDiag), -1);
+    const scaled = div(this.covFactor, dSqrt);
+    return expand(mul(dSqrt, cholesky(add(matmul(scaled, scaled.mT), eye(n)))), this.fullShape);
+  }
+  /** The covariance matrices W W^T + diag(D). */
+  get covarianceMatrix(): Tensor { return expand(add(matmul(this.covFactor, this.covFactor.mT), diagEmbed(this.covDiag)), this.fullShape); }
+  /** The inverse covariance matrices, by Woodbury: D^-1 - A^T A with A = C^-1 W^T D^-1. */
+  get precisionMatrix(): Tensor {
+    const wtDinv = div(this.covFactor.mT, unsqueeze(this.covDiag, -2));
+    const a = solveTriangular(this.capacitanceTril, wtDinv, { upper: false });
+    return expand(sub(diagEmbed(reciprocal(this.covDiag)), matmul(a.mT, a)), this.fullShape);
+  }
+  override rsample(sampleShape: readonly number[] = []): Tensor {
+    const shape = this.extendedShape(sampleShape);
+    const m = this.covFactor.shape[this.covFactor.ndim - 1];
+    const [epsW, epsD] = noGrad(() => [randn([...shape.slice(0, -1), m]), randn(shape)]);
+    return add(add(this.loc, batchMv(this.covFactor, epsW)), mul(sqrt(this.covDiag), epsD));
+  }
+  /** log det of the covariance: 2 sum log diag(C) + sum log D. */
+  private logDet(): Tensor {
+    return add(mul(sum(log(diagonal(this.capacitanceTril, 0, -2, -1)), -1), 2), sum(log(this.covDiag), -1));
+  }
+  logProb(value: Param): Tensor {
+    const v = this.valueOf(value, (x) => !Number.isNaN(x), 'real numbers');
+    const diff = sub(v, this.loc);
+    const wtDinv = div(this.covFactor.mT, unsqueeze(this.covDiag, -2));
+    const term1 = sum(div(pow(diff, 2), this.covDiag), -1);
+    const term2 = batchMahalanobis(this.capacitanceTril, batchMv(wtDinv, diff), 'LowRankMultivariateNormal.logProb');
+    return mul(add(add(this.logDet(), sub(term1, term2)), this.eventShape[0] * Math.log(2 * Math.PI)), -0.5);
+  }
+  entropy(): Tensor {
+    const h = mul(add(this.logDet(), this.eventShape[0] * (1 + Math.log(2 * Math.PI))), 0.5);
+    return this.batchShape.length ? expand(h, this.batchShape) : h;
+  }
+}

@@ -1,0 +1,127 @@
+// More of torch.distributions against torch 1.13 (values and every gradient, both backends):
+// LowRankMultivariateNormal, ContinuousBernoulli (both sides of its Taylor region), VonMises,
+// LogisticNormal, OneHotCategoricalStraightThrough; the transforms that act on events (Compose,
+// Independent, Reshape, StickBreaking, Softmax, LowerCholesky, CumulativeDistribution); every family's
+// mode, perplexity and enumerateSupport. Then draws, shapes and errors.
+import { expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { eachBackend } from './helpers/backends';
+import { haveTorch, noteIfNoTorch } from './helpers/torch';
+import { CallInput, expectCallsLikeTorch, inputMaker, TorchCall } from './helpers/torch_calls';
+
+const D = bp.distributions;
+const T = D.transforms;
+const x = inputMaker(6700);
+const fixed = (shape: number[], data: number[], grad = false): CallInput => ({ shape, data, grad });
+const TD = 'torch.distributions';
+const TT = 'torch.distributions.transforms';
+const flat = (...ts: bp.Tensor[]) => bp.cat(ts.map((t) => t.reshape([-1])));
+const pyFlat = (...es: string[]) => `torch.cat([${es.map((e) => `(${e}).reshape(-1)`).join(', ')}])`;
+
+const CALLS: TorchCall[] = [
+  { name: 'LowRankMultivariateNormal: logProb, entropy, variance, covariance, precision, scaleTril', inputs: { m: x([2, 4]), w: x([4, 2], -1, 1), d: x([2, 4], 0.5, 2), v: x([3, 2, 4]) },
+    ours: (t) => { const g = new D.LowRankMultivariateNormal(t.m, t.w, t.d); return flat(g.logProb(t.v), g.entropy(), g.variance, g.covarianceMatrix, g.precisionMatrix, g.scaleTril, g.mode); },
+    py: `(lambda g: ${pyFlat('g.log_prob(v)', 'g.entropy()', 'g.variance', 'g.covariance_matrix', 'g.precision_matrix', 'g.scale_tril', 'g.mode')})(${TD}.LowRankMultivariateNormal(m, w, d))` },
+  { name: 'ContinuousBernoulli: logProb, cdf, icdf, mean, variance, entropy, across the Taylor region', inputs: { p: fixed([5], [0.1, 0.4995, 0.5, 0.5005, 0.93], true), v: x([5], 0.05, 0.95), u: x([5], 0.05, 0.95) },
+    ours: (t) => { const c = new D.ContinuousBernoulli({ probs: t.p }); return flat(c.logProb(t.v), c.cdf(t.v), c.icdf(t.u), c.mean, c.variance, c.stddev, c.entropy()); },
+    py: `(lambda c: ${pyFlat('c.log_prob(v)', 'c.cdf(v)', 'c.icdf(u)', 'c.mean', 'c.variance', 'c.stddev', 'c.entropy()')})(${TD}.ContinuousBernoulli(probs=p))` },
+  { name: 'ContinuousBernoulli from logits, value broadcast, cdf at 0 and 1', inputs: { l: x([3], -3, 3), v: fixed([2, 3], [0, 0.3, 1, 0.7, 0.2, 0.5]) },
+    ours: (t) => { const c = new D.ContinuousBernoulli({ logits: t.l }); return flat(c.logProb(t.v), c.cdf(t.v)); },
+    py: `(lambda c: ${pyFlat('c.log_prob(v)', 'c.cdf(v)')})(${TD}.ContinuousBernoulli(logits=l))` },
+  { name: 'VonMises: logProb (concentrations below and above 3.75), mean, mode, variance', inputs: { m: x([5], -3, 3), k: fixed([5], [0.2, 1, 3.7, 3.8, 12], true), v: x([5], -3, 3) },
+    ours: (t) => { const d = new D.VonMises(t.m, t.k); return flat(d.logProb(t.v), d.mean, d.mode, d.variance); },
+    py: `(lambda d: ${pyFlat('d.log_prob(v)', 'd.mean', 'd.mode', 'd.variance')})(${TD}.VonMises(m, k))` },
+  { name: 'LogisticNormal: logProb on the simplex', inputs: { m: x([2, 3]), s: x([2, 3], 0.5, 2), v: fixed([2, 4], [0.1, 0.2, 0.3, 0.4, 0.25, 0.25, 0.4, 0.1]) },
+    ours: (t) => new D.LogisticNormal(t.m, t.s).logProb(t.v), py: `${TD}.LogisticNormal(m, s).log_prob(v)` },
+  { name: 'StickBreakingTransform: forward, inverse, log-Jacobian', inputs: { a: x([2, 3]), y: fixed([2, 4], [0.1, 0.2, 0.3, 0.4, 0.5, 0.25, 0.15, 0.1], true) },
+    ours: (t) => { const s = new T.StickBreakingTransform(); const f = s.forward(t.a); return flat(f, s.inverse(t.y), s.logAbsDetJacobian(t.a, f)); },
+    py: `(lambda s: (lambda f: ${pyFlat('f', 's.inv(y)', 's.log_abs_det_jacobian(a, f)')})(s(a)))(${TT}.StickBreakingTransform())` },
+  { name: 'ComposeTransform of affine, tanh and an independent exp: forward, inverse, log-Jacobian', inputs: { a: x([2, 3], -1, 1), l: x([3], -0.5, 0.5), s: x([3], 0.3, 1) },
+    ours: (t) => {
+      const c = new T.ComposeTransform([new T.AffineTransform(t.l, t.s), new T.TanhTransform(), new T.IndependentTransform(new T.ExpTransform(), 1)]);
+      const f = c.forward(t.a);
+      return flat(f, c.inverse(f.detach()), c.logAbsDetJacobian(t.a, f));
+    },
+    py: `(lambda c: (lambda f: ${pyFlat('f', 'c.inv(f.detach())', 'c.log_abs_det_jacobian(a, f)')})(c(a)))(${TT}.ComposeTransform([${TT}.AffineTransform(l, s), ${TT}.TanhTransform(), ${TT}.IndependentTransform(${TT}.ExpTransform(), 1)]))` },
+  { name: 'Softmax, LowerCholesky and Reshape transforms', inputs: { a: x([2, 3]), m: x([2, 2]), r: x([4, 6]) },
+    ours: (t) => flat(new T.SoftmaxTransform().forward(t.a), new T.LowerCholeskyTransform().forward(t.m), new T.LowerCholeskyTransform().inverse(bp.tensor([[2, 0], [0.5, 3]])), new T.ReshapeTransform([6], [2, 3]).forward(t.r).mul(bp.arange(0, 3))),
+    py: pyFlat(`${TT}.SoftmaxTransform()(a)`, `${TT}.LowerCholeskyTransform()(m)`, `${TT}.LowerCholeskyTransform().inv(torch.tensor([[2., 0.], [0.5, 3.]]))`, `${TT}.ReshapeTransform((6,), (2, 3))(r) * torch.arange(3)`) },
+  { name: 'CumulativeDistributionTransform of a Normal; TransformedDistribution through it', inputs: { m: x([3]), s: x([3], 0.5, 2), a: x([3]), u: x([3], 0.1, 0.9) },
+    ours: (t) => { const c = new T.CumulativeDistributionTransform(new D.Normal(t.m, t.s)); return flat(c.forward(t.a), c.inverse(t.u), c.logAbsDetJacobian(t.a, c.forward(t.a))); },
+    py: `(lambda c: ${pyFlat('c(a)', 'c.inv(u)', 'c.log_abs_det_jacobian(a, c(a))')})(${TT}.CumulativeDistributionTransform(${TD}.Normal(m, s)))` },
+  { name: 'modes of Normal, Uniform (NaN), Exponential, Laplace, Poisson, Gamma, LogNormal, MultivariateNormal', inputs: { m: x([3]), s: x([3], 0.5, 2), r: x([3], 0.5, 4) },
+    ours: (t) => flat(new D.Normal(t.m, t.s).mode, new D.Uniform(t.m, t.m.add(t.s)).mode, new D.Exponential(t.r).mode, new D.Laplace(t.m, t.s).mode, new D.Poisson(t.r).mode,
+      new D.Gamma(t.r, t.s).mode, new D.LogNormal(t.m, t.s).mode, new D.MultivariateNormal(t.m, { scaleTril: bp.eye(3) }).mode),
+    py: pyFlat(`${TD}.Normal(m, s).mode`, `${TD}.Uniform(m, m + s).mode`, `${TD}.Exponential(r).mode`, `${TD}.Laplace(m, s).mode`, `${TD}.Poisson(r).mode`, `${TD}.Gamma(r, s).mode`, `${TD}.LogNormal(m, s).mode`, `${TD}.MultivariateNormal(m, scale_tril=torch.eye(3)).mode`) },
+  { name: 'modes of Bernoulli (1/2: NaN), Categorical, OneHotCategorical, Beta, Dirichlet (all below 1: the first corner), Independent', inputs: { p: fixed([3], [0.2, 0.5, 0.8]), q: x([2, 3], 0.1, 1, false), c: fixed([3, 3], [2, 3, 4, 0.5, 0.6, 0.7, 0.5, 2, 3], true), m: x([2, 2]) },
+    ours: (t) => flat(new D.Bernoulli({ probs: t.p }).mode, new D.Categorical({ probs: t.q }).mode, new D.OneHotCategorical({ probs: t.q }).mode, new D.Beta(t.c.select(1, 0), t.c.select(1, 2)).mode,
+      new D.Dirichlet(t.c).mode, new D.Independent(new D.Normal(t.m, 1), 1).mode),
+    py: pyFlat(`${TD}.Bernoulli(probs=p).mode`, `${TD}.Categorical(probs=q).mode.float()`, `${TD}.OneHotCategorical(probs=q).mode`, `${TD}.Beta(c[:, 0], c[:, 2]).mode`, `${TD}.Dirichlet(c).mode`, `${TD}.Independent(${TD}.Normal(m, 1.), 1).mode`) },
+  { name: 'perplexity; enumerateSupport of Bernoulli, Categorical, OneHotCategorical, Binomial, Independent', inputs: { s: x([2], 0.5, 2), p: x([2], 0.2, 0.8, false), q: x([2, 3], 0.1, 1, false) },
+    ours: (t) => flat(new D.Normal(0, t.s).perplexity(), new D.Bernoulli({ probs: t.p }).enumerateSupport(), new D.Categorical({ probs: t.q }).enumerateSupport(false), new D.OneHotCategorical({ probs: t.q }).enumerateSupport(),
+      new D.Binomial(3, { probs: t.p }).enumerateSupport(), new D.Independent(new D.Bernoulli({ probs: t.q }), 0).enumerateSupport()),
+    py: pyFlat(`${TD}.Normal(0, s).perplexity()`, `${TD}.Bernoulli(probs=p).enumerate_support()`, `${TD}.Categorical(probs=q).enumerate_support(False).float()`, `${TD}.OneHotCategorical(probs=q).enumerate_support()`,
+      `${TD}.Binomial(3, probs=p).enumerate_support()`, `${TD}.Independent(${TD}.Bernoulli(probs=q), 0).enumerate_support()`) },
+];
+
+noteIfNoTorch('the further distributions and transforms against torch.distributions');
+eachBackend('further distributions', () => {
+  it.runIf(haveTorch)(`${CALLS.length} calls as torch.distributions' (values and gradients)`, () => expectCallsLikeTorch(CALLS, 2e-5));
+});
+
+it('draws by their distributions, and rsample passes gradients', () => {
+  bp.manualSeed(62);
+  const n = 20000;
+  const g = new D.LowRankMultivariateNormal(bp.tensor([1, -1, 0]), bp.tensor([[1, 0], [0.5, 1], [0, 2]]), bp.tensor([0.5, 1, 0.25]));
+  const s = g.sample([n]);
+  const centered = s.sub(s.mean(0));
+  const cov = centered.t().matmul(centered).div(n);
+  expect(cov.sub(g.covarianceMatrix).abs().max().item()).toBeLessThan(0.15);
+  expect(s.mean(0).sub(g.mean).abs().max().item()).toBeLessThan(0.05);
+  const cb = new D.ContinuousBernoulli({ probs: bp.tensor([0.2, 0.5, 0.9]) });
+  const cbs = cb.sample([n]);
+  expect(cbs.mean(0).sub(cb.mean).abs().max().item()).toBeLessThan(0.01);
+  const vm = new D.VonMises(bp.tensor([0.5, 3]), bp.tensor([4, 1]));
+  const angles = vm.sample([n]);
+  expect(angles.abs().max().item()).toBeLessThanOrEqual(Math.PI);
+  // The circular mean direction and the mean resultant length 1 - variance.
+  const [c, sn] = [angles.cos().mean(0), angles.sin().mean(0)];
+  const direction = bp.atan2(sn, c).data, length = c.square().add(sn.square()).sqrt().data;
+  expect(Math.abs(direction[0] - 0.5)).toBeLessThan(0.03);
+  expect(Math.abs(Math.abs(direction[1]) - 3)).toBeLessThan(0.08);
+  for (let i = 0; i < 2; i++) expect(Math.abs(length[i] - (1 - vm.variance.data[i]))).toBeLessThan(0.02);
+  const ln = new D.LogisticNormal(bp.zeros([3]), bp.ones([3])).sample([5]);
+  expect(ln.shape).toEqual([5, 4]);
+  expect([...ln.sum(-1).data].every((v) => Math.abs(v - 1) < 1e-5)).toBe(true);
+  const probs = bp.tensor([0.2, 0.3, 0.5], { requiresGrad: true });
+  const st = new D.OneHotCategoricalStraightThrough({ probs }).rsample([4]);
+  expect([...st.sum(-1).data].every((v) => Math.abs(v - 1) < 1e-6)).toBe(true);
+  st.mul(bp.tensor([1, 2, 3])).sum().backward();
+  // The straight-through gradient: d/dprobs of sum(4 * probs_normalized * [1, 2, 3]).
+  expect(probs.grad!.data[2] - probs.grad!.data[0]).toBeCloseTo(8, 4);
+  const loc = bp.tensor([0, 0, 0], { requiresGrad: true });
+  new D.LowRankMultivariateNormal(loc, bp.ones([3, 1]), bp.ones([3])).rsample([2]).sum().backward();
+  expect([...loc.grad!.data]).toEqual([2, 2, 2]);
+});
+
+it('names the bad parameter, shape or transform', () => {
+  expect(() => new D.LowRankMultivariateNormal(bp.zeros([3]), bp.zeros([2, 1]), bp.ones([3]))).toThrow('LowRankMultivariateNormal: covFactor must be a batch of 3 x m matrices for loc of shape [3], got shape [2, 1]');
+  expect(() => new D.LowRankMultivariateNormal(bp.zeros([3]), bp.zeros([3, 1]), bp.ones([2]))).toThrow('LowRankMultivariateNormal: covDiag must be a batch of vectors of 3 for loc of shape [3], got shape [2]');
+  expect(() => new D.LowRankMultivariateNormal(bp.zeros([3]), bp.zeros([3, 1]), bp.tensor([1, 0, 1]))).toThrow('LowRankMultivariateNormal: covDiag must be positive, got 0 at element 1');
+  expect(() => new D.LowRankMultivariateNormal(bp.zeros([2, 3]), bp.zeros([3, 3, 1]), bp.ones([3]))).toThrow('LowRankMultivariateNormal: the batch shapes of loc [2, 3], covFactor [3, 3, 1] and covDiag [3] do not broadcast');
+  expect(() => new D.ContinuousBernoulli({ probs: 1.5 })).toThrow('ContinuousBernoulli: probs must be in [0, 1], got 1.5');
+  expect(() => new D.ContinuousBernoulli({ probs: 0.5 }, { lims: [0.6, 0.4] })).toThrow('ContinuousBernoulli: lims must be two numbers, the first below the second');
+  expect(() => new D.ContinuousBernoulli({ probs: 0.5 }).logProb(1.2)).toThrow('ContinuousBernoulli.logProb: value must be within the support (numbers in [0, 1]), got 1.2');
+  expect(() => new D.VonMises(0, 0)).toThrow('VonMises: concentration must be positive, got 0');
+  expect(() => new D.VonMises(0, 1).entropy()).toThrow('VonMises: entropy is not implemented (as in torch)');
+  expect(() => new T.ReshapeTransform([6], [4])).toThrow('ReshapeTransform: inShape [6] and outShape [4] have different numbers of elements');
+  expect(() => new T.ReshapeTransform([6], [2, 3]).forward(bp.zeros([2, 5]))).toThrow('ReshapeTransform: the input shape [2, 5] does not end in [6]');
+  expect(() => new T.SoftmaxTransform().logAbsDetJacobian()).toThrow('SoftmaxTransform: not bijective');
+  expect(() => new T.ComposeTransform([new T.ExpTransform(), 3 as never])).toThrow('ComposeTransform: parts must be a list of Transforms');
+  expect(() => new T.IndependentTransform(new T.ExpTransform(), -1)).toThrow('IndependentTransform: reinterpretedBatchNdims must be a non-negative integer, got -1');
+  expect(() => new D.Normal(0, 1).enumerateSupport()).toThrow('Normal: enumerateSupport is not implemented (its support is not finite and discrete)');
+  expect(() => new D.Independent(new D.Bernoulli({ probs: bp.ones([2]).mul(0.5) }), 1).enumerateSupport()).toThrow('Independent: enumerateSupport over the product of the reinterpreted dims is not implemented');
+  expect(() => new D.TransformedDistribution(new D.Normal(0, 1), new T.AffineTransform(bp.zeros([2]), 1))).toThrow("TransformedDistribution: the transforms' parameters broadcast the base's shape [] to [2]");
+  expect(() => new D.FisherSnedecor(1, 2).mode).not.toThrow();
+  expect(() => new D.MixtureSameFamily(new D.Categorical({ probs: bp.ones([2]) }), new D.Normal(bp.zeros([2]), 1)).mode).toThrow('MixtureSameFamily: mode is not implemented (as in torch)');
+});
