@@ -2,6 +2,7 @@
 import './methods';
 import './methods_linalg';
 import './methods_spectral';
+import './methods_porting';
 
 export { Tensor } from './tensor';
 export type { BackwardOptions, GradNode, GradPart, NestedArray, GradHook, RemovableHandle } from './tensor';
