@@ -8,18 +8,18 @@ import { fmt } from '../shape';
 import { optionsOf } from '../args';
 import { alloc } from '../storage';
 import { B } from '../backend/registry';
-import { checkTensor, composedOf } from './core';
+import { checkTensor, composedOf, letGoAfterBackward } from './core';
 import { add, mul, sub } from './binary';
 import { matmul } from './matmul';
 import { mT, unsqueeze } from './shape';
 import { narrow } from './join';
-import { clone, tril, triu } from './more';
+import { clone, tril } from './more';
 import { eye, zeros } from './creation';
 import { cholesky as linalgCholesky, solveTriangular } from './cholesky';
 import { qr as linalgQr } from './qr';
 import type { QrResult } from './qr';
 import { svd as linalgSvd, svdvals } from './svd';
-import { factored, luSolve as linalgLuSolve, permutationMatrices } from './lu_family';
+import { factored, luSolve as linalgLuSolve, permutationMatrices, unpacked } from './lu_family';
 import { multiDot } from './linalg_composed';
 import { checkPivotShape, refuseGradient } from './matrices';
 
@@ -115,16 +115,16 @@ export interface LegacyLuOptions {
 
 /** lu's result: A = P L U packed as LAPACK's getrf gives it. */
 export interface LegacyLuResult {
-  /** L's strict lower triangle and U's upper one in one [..., n, n] tensor. */
+  /** L's strict lower triangle and U's upper one in one [..., m, n] tensor. */
   LU: Tensor;
-  /** [..., n], 1-based: row i was swapped with row pivots[i] at step i (float32 values). */
+  /** [..., min(m, n)], 1-based: row i was swapped with row pivots[i] at step i (float32 values). */
   pivots: Tensor;
   /** [...] with `getInfos`: 0, or k + 1 where U[k, k] is the first zero on U's diagonal. */
   infos?: Tensor;
 }
 
 /**
- * The LU factorization with partial pivoting of a square matrix or each of a batch (torch.lu):
+ * The LU factorization with partial pivoting of a matrix or each of a batch, square or not (torch.lu):
  * linalg.luFactor, or linalg.luFactorEx with `getInfos`. Gradient through LU as theirs.
  */
 export function lu(A: Tensor, options?: LegacyLuOptions): LegacyLuResult {
@@ -178,14 +178,9 @@ export function luUnpack(LU: Tensor, pivots: Tensor, options?: LuUnpackOptions):
     P = zeros([0]);
   }
   if (!(o.unpackData ?? true)) return { P, L: zeros([0]), U: zeros([0]) };
-  const L = composedOf((own) => {
-    const below = own(tril(LU, -1));
-    return add(k === n ? below : own(narrow(below, -1, 0, k)), own(eye(m, k)));
-  }, [LU]);
-  const U = composedOf((own) => {
-    const upper = own(triu(LU));
-    return k === m ? upper : narrow(upper, -2, 0, k);
-  }, [LU]);
+  const made: Tensor[] = [];
+  const { L, U } = unpacked(LU, (t) => (made.push(t), t));
+  letGoAfterBackward(...made);
   return { P, L, U };
 }
 

@@ -20,6 +20,14 @@ export function squareMatrices(a: Tensor, what: string, name = 'A'): { n: number
   return { n: s[s.length - 1], count: batch.reduce((p, d) => p * d, 1), batch };
 }
 
+/** The matrices of a [..., m, n] tensor: m, n, k = min(m, n), how many, their batch dims; else an error naming `what` and the shape. */
+export function matricesOf(a: Tensor, what: string, name = 'A'): { m: number; n: number; k: number; count: number; batch: number[] } {
+  checkTensor(a, what);
+  if (a.ndim < 2) throw new Error(`${what}: ${name} must be a matrix or a batch of them (shape [..., m, n]), got shape ${fmt(a.shape)}`);
+  const m = a.shape[a.ndim - 2], n = a.shape[a.ndim - 1], batch = a.shape.slice(0, -2);
+  return { m, n, k: Math.min(m, n), batch, count: batch.reduce((p, d) => p * d, 1) };
+}
+
 /** Where matrix `i` of the batch is, for messages: nothing for a lone matrix. */
 export function whichMatrix(i: number, batch: number[]): string {
   if (batch.length === 0) return '';

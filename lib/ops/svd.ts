@@ -4,14 +4,13 @@
 import { Tensor } from '../tensor';
 import { isGradEnabled } from '../autograd';
 import { B } from '../backend/registry';
-import { fmt } from '../shape';
 import { checkFinite, optionsOf, OptionKinds, shown } from '../args';
 import { alloc, allocOutput } from '../storage';
 import { recycleArray } from '../reuse';
 import { copyBlocks } from '../copy';
 import { checkTensor, record } from './core';
 import { batchProducts, transposeEach } from './lu';
-import { reached, recordResults, whichMatrix } from './matrices';
+import { matricesOf, reached, recordResults, whichMatrix } from './matrices';
 import { eighArrays } from './eigh';
 import { matmul } from './matmul';
 import { mul } from './binary';
@@ -48,13 +47,7 @@ const RANK_TOLERANCE: OptionKinds<RankTolerance> = { atol: 'value', rtol: 'value
 /** float32's machine epsilon: torch's default tolerances are multiples of it. */
 export const FLOAT32_EPS = 1.1920928955078125e-7;
 
-/** The matrices of a [..., m, n] tensor: m, n, k = min(m, n), how many, their batch dims. */
-function matrices(A: Tensor, what: string) {
-  checkTensor(A, what);
-  if (A.ndim < 2) throw new Error(`${what}: A must be a matrix or a batch of them (shape [..., m, n]), got shape ${fmt(A.shape)}`);
-  const m = A.shape[A.ndim - 2], n = A.shape[A.ndim - 1], batch = A.shape.slice(0, -2);
-  return { m, n, k: Math.min(m, n), batch, count: batch.reduce((p, d) => p * d, 1) };
-}
+const matrices = (A: Tensor, what: string) => matricesOf(A, what);
 
 /** The kernel's arrays (vectors only when asked), or an error naming a matrix that holds a NaN or an infinity. */
 function decompose(A: Tensor, what: string, full: boolean, withVectors: boolean) {
