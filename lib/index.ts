@@ -26,6 +26,7 @@ export * as linalg from './linalg';
 export * as distributed from './distributed';
 export * as distributions from './distributions';
 export * as special from './special';
+export * as fft from './fft';
 export { save, load, saveCheckpoint, loadCheckpoint, readSafetensors, writeSafetensors, SummaryWriter } from './io';
 export type { TensorDict, CheckpointInfo, LayerSpec } from './io';
 export { fit, evaluate, predict } from './train';

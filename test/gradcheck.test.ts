@@ -92,6 +92,7 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'solveTriangular lower [18,18] by [18,3]': () => [(a, b) => bp.linalg.solveTriangular(a, b, { upper: false }), [squareT([18, 18]), randT([18, 3])]],
   'choleskySolve': () => [(b, l) => bp.choleskySolve(b, l.tril()), [randT([3, 2]), squareT([3, 3])]],
   'luFactor of a tall and a wide matrix (LU)': () => [(a, b) => bp.cat([bp.linalg.luFactor(a).LU.reshape([-1]), bp.linalg.luFactor(b).LU.reshape([-1])]), [randT([5, 3]), randT([2, 4])]],
+  'fft.fft (n padded, Bluestein 5 to 7), rfft and irfft (odd n)': () => [(a, r, s) => bp.cat([bp.fft.fft(a, { n: 7 }).reshape([-1]), bp.fft.rfft(r).reshape([-1]), bp.fft.irfft(s, { n: 5 })]), [randT([5, 2]), randT([6]), randT([3, 2])]],
   'choleskyInverse lower, and upper batch': () => [(l, u) => bp.cat([bp.choleskyInverse(l.tril()).reshape([-1]), bp.choleskyInverse(u.triu(), { upper: true }).reshape([-1])]), [squareT([3, 3]), squareT([2, 3, 3])]],
   'ormqr: Q C, Q^T C, C Q, C Q^T (A, tau and C)': () => [(a, tau, c, d) => bp.cat([bp.ormqr(a, tau, c), bp.ormqr(a, tau, c, { transpose: true }), bp.ormqr(a, tau, d, { left: false }).reshape([5, 2]), bp.ormqr(a, tau, d, { left: false, transpose: true }).reshape([5, 2])]).reshape([-1]), [randT([5, 3]), randT([2], 0.5, 1.5), randT([5, 2]), randT([2, 5])]],
   'qr tall [5,3], Q and R': () => [(a) => { const { Q, R } = bp.linalg.qr(a); return bp.cat([Q.reshape([-1]), R.reshape([-1])]); }, [randT([5, 3])]],

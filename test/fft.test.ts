@@ -1,0 +1,88 @@
+// bp.fft (lib/fft.ts, lib/ops/fft_core.ts) against torch 1.13's torch.fft, complex tensors crossing as
+// torch.view_as_real pairs: values and every input's gradient on both backends, at the edge lengths
+// (1, 7, 8, 9, 63, 64, 65: radix-2 and Bluestein), with n cut and padded, every norm, other dims, the
+// n-dimensional and real forms, frequencies and shifts, and long rows. Then round trips, a second
+// derivative, and errors.
+import { expect, it } from 'vitest';
+import * as bp from '../lib/index';
+import { eachBackend } from './helpers/backends';
+import { haveTorch, noteIfNoTorch } from './helpers/torch';
+import { expectCallsLikeTorch, inputMaker, TorchCall } from './helpers/torch_calls';
+
+const F = bp.fft;
+const x = inputMaker(6900);
+const flat = (...ts: bp.Tensor[]) => bp.cat(ts.map((t) => t.reshape([-1])));
+const C = (name: string) => `torch.view_as_complex(${name})`;
+const R = (e: string) => `torch.view_as_real(${e}).reshape(-1)`;
+
+const EDGES = [1, 7, 8, 9, 63, 64, 65];
+const CALLS: TorchCall[] = [
+  ...EDGES.map((n): TorchCall => ({ name: `fft and ifft of length ${n}`, inputs: { a: x([2, n, 2]) },
+    ours: (t) => flat(F.fft(t.a), F.ifft(t.a)), py: `torch.cat([${R(`torch.fft.fft(${C('a')})`)}, ${R(`torch.fft.ifft(${C('a')})`)}])` })),
+  ...EDGES.map((n): TorchCall => ({ name: `rfft and irfft of length ${n}`, inputs: { a: x([3, n]), s: x([2, Math.floor(n / 2) + 1, 2]) },
+    ours: (t) => flat(F.rfft(t.a), F.irfft(t.s, { n })), py: `torch.cat([${R('torch.fft.rfft(a)')}, torch.fft.irfft(${C('s')}, n=${n}).reshape(-1)])` })),
+  { name: 'fft with n padded and cut, along dim 0, each norm', inputs: { a: x([5, 3, 2]) },
+    ours: (t) => flat(F.fft(t.a, { n: 8, dim: 0 }), F.fft(t.a, { n: 3, dim: 0, norm: 'ortho' }), F.ifft(t.a, { dim: 1, norm: 'forward' }), F.fft(t.a, { norm: 'forward' }), F.ifft(t.a, { n: 6, norm: 'ortho' })),
+    py: `torch.cat([${R(`torch.fft.fft(${C('a')}, n=8, dim=0)`)}, ${R(`torch.fft.fft(${C('a')}, n=3, dim=0, norm="ortho")`)}, ${R(`torch.fft.ifft(${C('a')}, dim=1, norm="forward")`)}, ${R(`torch.fft.fft(${C('a')}, norm="forward")`)}, ${R(`torch.fft.ifft(${C('a')}, n=6, norm="ortho")`)}])` },
+  { name: 'rfft with n padded and cut, along dim 0, norms', inputs: { a: x([6, 4]) },
+    ours: (t) => flat(F.rfft(t.a, { n: 9 }), F.rfft(t.a, { n: 3, norm: 'ortho' }), F.rfft(t.a, { dim: 0, norm: 'forward' })),
+    py: `torch.cat([${R('torch.fft.rfft(a, n=9)')}, ${R('torch.fft.rfft(a, n=3, norm="ortho")')}, ${R('torch.fft.rfft(a, dim=0, norm="forward")')}])` },
+  { name: 'irfft: default n, odd n, n past the bins (zeros), along dim 0, norms', inputs: { s: x([5, 3, 2]) },
+    ours: (t) => flat(F.irfft(t.s), F.irfft(t.s, { n: 5 }), F.irfft(t.s, { n: 11, norm: 'ortho' }), F.irfft(t.s, { dim: 0, norm: 'forward' })),
+    py: `torch.cat([torch.fft.irfft(${C('s')}).reshape(-1), torch.fft.irfft(${C('s')}, n=5).reshape(-1), torch.fft.irfft(${C('s')}, n=11, norm="ortho").reshape(-1), torch.fft.irfft(${C('s')}, dim=0, norm="forward").reshape(-1)])` },
+  { name: 'fft2, ifft2 with s, fftn over every dim, ifftn over chosen dims', inputs: { a: x([3, 4, 5, 2]) },
+    ours: (t) => flat(F.fft2(t.a), F.ifft2(t.a, { s: [2, 6] }), F.fftn(t.a), F.ifftn(t.a, { dim: [0, 2], norm: 'ortho' })),
+    py: `torch.cat([${R(`torch.fft.fft2(${C('a')})`)}, ${R(`torch.fft.ifft2(${C('a')}, s=(2, 6))`)}, ${R(`torch.fft.fftn(${C('a')})`)}, ${R(`torch.fft.ifftn(${C('a')}, dim=(0, 2), norm="ortho")`)}])` },
+  { name: 'rfft2, rfftn with s, irfft2, irfftn with s', inputs: { a: x([3, 4, 6]), s: x([4, 3, 4, 2]) },
+    ours: (t) => flat(F.rfft2(t.a), F.rfftn(t.a, { s: [5, 3] }), F.irfft2(t.s), F.irfftn(t.s, { s: [2, 3, 7] })),
+    py: `torch.cat([${R('torch.fft.rfft2(a)')}, ${R('torch.fft.rfftn(a, s=(5, 3))')}, torch.fft.irfft2(${C('s')}).reshape(-1), torch.fft.irfftn(${C('s')}, s=(2, 3, 7)).reshape(-1)])` },
+  { name: 'fftfreq, rfftfreq, fftshift and ifftshift', inputs: { a: x([4, 5]) },
+    ours: (t) => flat(F.fftfreq(7), F.fftfreq(8, 0.5), F.rfftfreq(7, 2), F.rfftfreq(8), F.fftshift(t.a), F.ifftshift(t.a, 1), F.fftshift(t.a, [0])),
+    py: 'torch.cat([torch.fft.fftfreq(7), torch.fft.fftfreq(8, 0.5), torch.fft.rfftfreq(7, 2), torch.fft.rfftfreq(8), torch.fft.fftshift(a).reshape(-1), torch.fft.ifftshift(a, 1).reshape(-1), torch.fft.fftshift(a, [0]).reshape(-1)])' },
+];
+
+const LONG: TorchCall[] = [
+  { name: 'rfft of 1000 (Bluestein) and 4096 (radix-2) samples, norm ortho', inputs: { a: x([2, 1000]), b: x([4096]) },
+    ours: (t) => flat(F.rfft(t.a, { norm: 'ortho' }), F.rfft(t.b, { norm: 'ortho' })), py: `torch.cat([${R('torch.fft.rfft(a, norm="ortho")')}, ${R('torch.fft.rfft(b, norm="ortho")')}])` },
+  { name: 'ifft of 997 (a prime) complex samples', inputs: { a: x([997, 2]) }, ours: (t) => F.ifft(t.a, { norm: 'ortho', dim: 0 }), py: `torch.view_as_real(torch.fft.ifft(${C('a')}, norm="ortho", dim=0))` },
+];
+
+noteIfNoTorch('the comparison of bp.fft with torch.fft');
+eachBackend('fft', () => {
+  it.runIf(haveTorch)(`${CALLS.length} calls as torch.fft's (values and gradients)`, () => expectCallsLikeTorch(CALLS, 1e-5));
+  it.runIf(haveTorch)('long rows as torch.fft\'s (within float32\'s rounding of sums of thousands)', () => expectCallsLikeTorch(LONG, 1e-4));
+});
+
+it('gives signals back, and a second derivative through the transform', () => {
+  const a = bp.randn([3, 30]);
+  expect(F.irfft(F.rfft(a), { n: 30 }).sub(a).abs().max().item()).toBeLessThan(1e-5);
+  const c = bp.randn([2, 3, 5, 2]);
+  expect(F.ifftn(F.fftn(c)).sub(c).abs().max().item()).toBeLessThan(1e-5);
+  // sum |rfft(x)|^2 (one-sided) has gradient linear in x; its second derivative against finite differences of the first.
+  const v = bp.tensor([0.3, -1, 2, 0.5, -0.25], { requiresGrad: true });
+  const energy = (t: bp.Tensor) => F.rfft(t).square().sum();
+  const [g] = bp.autograd.grad([energy(v)], [v], { createGraph: true });
+  const [h] = bp.autograd.grad([g!.mul(bp.tensor([1, 2, 3, 4, 5])).sum()], [v]);
+  const eps = 1e-2, w = bp.tensor([1, 2, 3, 4, 5]);
+  const gAt = (t: bp.Tensor) => bp.autograd.grad([energy(t)], [t])[0]!.mul(w).sum().item();
+  for (let i = 0; i < 5; i++) {
+    const e = bp.zeros([5]);
+    e.data[i] = eps;
+    const numeric = (gAt(v.detach().add(e).requiresGrad_()) - gAt(v.detach().sub(e).requiresGrad_())) / (2 * eps);
+    expect(Math.abs(h!.data[i] - numeric), `element ${i}`).toBeLessThan(1e-2);
+  }
+});
+
+it('names the function and the bad argument', () => {
+  expect(() => F.fft(bp.randn([4]))).toThrow('fft: input must be complex, held as real and imaginary parts in a last dim of 2');
+  expect(() => F.fft(bp.randn([4, 3]))).toThrow('fft: input must be complex');
+  expect(() => F.fft(bp.randn([4, 2]), { n: 0 })).toThrow('fft: n must be a positive integer, got 0');
+  expect(() => F.fft(bp.randn([4, 2]), { dim: 1 })).toThrow('fft: dim');
+  expect(() => F.ifft(bp.randn([4, 2]), { norm: 'none' as never })).toThrow(`ifft: norm must be one of 'backward', 'forward', 'ortho', got "none"`);
+  expect(() => F.rfft(bp.tensor(3))).toThrow('rfft: input must have at least one dim');
+  expect(() => F.irfft(bp.randn([1, 2]))).toThrow('irfft: 1 bins give no default n (2 (bins - 1)); give n');
+  expect(() => F.fftn(bp.randn([3, 4, 2]), { s: [3, 4], dim: [0] })).toThrow('fftn: s [3, 4] and dim [0] must be as long');
+  expect(() => F.fftn(bp.randn([3, 4, 2]), { s: [0] })).toThrow('fftn: s must be an array of positive integers, got [0]');
+  expect(() => F.fftfreq(0)).toThrow('fftfreq: n must be a positive integer, got 0');
+  expect(() => F.fft(bp.randn([4, 2]), { size: 3 } as never)).toThrow("fft: unknown option 'size'");
+});
