@@ -2,10 +2,15 @@
 // torch.view_as_real pairs: values and every input's gradient on both backends, at the edge lengths
 // (1, 7, 8, 9, 63, 64, 65: radix-2 and Bluestein), with n cut and padded, every norm, other dims, the
 // n-dimensional and real forms, frequencies and shifts, and long rows. Then round trips, a second
-// derivative, and errors.
-import { expect, it } from 'vitest';
+// derivative, and errors; and the fftRows kernel: native against the reference (the same bits) at
+// every edge length, at one, two and three threads, and its argument errors.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
-import { eachBackend } from './helpers/backends';
+import { loadNative } from '../lib/backend/native';
+import type { Backend } from '../lib/backend/backend';
+import { fftPlan, fftRows } from '../lib/backend/reference/fft';
+import { eachBackend, nativeExpected } from './helpers/backends';
+import { rng } from './helpers/random';
 import { haveTorch, noteIfNoTorch } from './helpers/torch';
 import { expectCallsLikeTorch, inputMaker, TorchCall } from './helpers/torch_calls';
 
@@ -85,4 +90,44 @@ it('names the function and the bad argument', () => {
   expect(() => F.fftn(bp.randn([3, 4, 2]), { s: [0] })).toThrow('fftn: s must be an array of positive integers, got [0]');
   expect(() => F.fftfreq(0)).toThrow('fftfreq: n must be a positive integer, got 0');
   expect(() => F.fft(bp.randn([4, 2]), { size: 3 } as never)).toThrow("fft: unknown option 'size'");
+});
+
+describe('the fftRows kernel: native against reference', () => {
+  const g = rng(60);
+  const native: Backend | null = nativeExpected() ? loadNative().backend : null;
+  let threads = 1;
+  beforeAll(() => (threads = bp.getNumThreads()));
+  afterAll(() => bp.setNumThreads(threads));
+  const random = (size: number) => Float32Array.from({ length: size }, () => g() * 4 - 2);
+  const same = (p: Float32Array, q: Float32Array) => Buffer.from(p.buffer, p.byteOffset, p.byteLength).equals(Buffer.from(q.buffer, q.byteOffset, q.byteLength));
+
+  it.runIf(native !== null)('transforms with the reference\'s bits (doubles in the same order), forward and inverse, at one, two and three threads', () => {
+    for (const n of [1, 2, 3, 7, 8, 9, 63, 64, 65, 1000, 1024]) {
+      const count = n > 100 ? 9 : 40;
+      const x = random(count * n * 2), plan = fftPlan(n);
+      for (const inverse of [false, true]) {
+        const want = new Float32Array(x.length);
+        fftRows(x, n, count, inverse, plan, want);
+        for (const t of [1, 2, 3]) {
+          bp.setNumThreads(t);
+          const got = new Float32Array(x.length);
+          native!.fftRows(x, n, count, inverse, plan, got);
+          expect(same(got, want), `n ${n}, ${inverse ? 'inverse' : 'forward'}, ${t} threads`).toBe(true);
+        }
+        // In place (out the input itself) as out of place.
+        const inPlace = Float32Array.from(x);
+        native!.fftRows(inPlace, n, count, inverse, plan, inPlace);
+        expect(same(inPlace, want), `n ${n} in place`).toBe(true);
+      }
+    }
+  });
+
+  it.runIf(native !== null)('refuses arguments that would reach outside the arrays', () => {
+    const plan = fftPlan(6);
+    expect(() => native!.fftRows(new Float32Array(24), 6, 2, false, plan, new Float32Array(23))).toThrow('fftRows: out has 23 elements, expected 24');
+    expect(() => native!.fftRows(new Float32Array(20), 6, 2, false, plan, new Float32Array(24))).toThrow('fftRows: x has 20 elements, expected 24');
+    expect(() => native!.fftRows(new Float32Array(24), 6, 2, false, fftPlan(8), new Float32Array(24))).toThrow('fftRows: plan has 8 elements, expected 60');
+    const shared = new Float32Array(30);
+    expect(() => native!.fftRows(shared.subarray(0, 24), 6, 2, false, plan, shared.subarray(2, 26))).toThrow('fftRows: out (argument 5) overlaps x without being it');
+  });
 });

@@ -255,6 +255,12 @@ export interface Backend {
    * columns (qCols <= m) written to q (count blocks of m x qCols; LAPACK's orgqr): A = Q R.
    */
   householderQr(a: Float32Array, m: number, n: number, count: number, q: Float32Array, qCols: number): void;
+  /**
+   * The unscaled DFT (inverse: its conjugate) of each of `count` rows of n complex numbers in x
+   * (interleaved real and imaginary parts) into out (x itself allowed), by plan, fftPlan(n)'s tables:
+   * radix-2 for powers of two, Bluestein otherwise, doubles throughout, each output rounded once.
+   */
+  fftRows(x: Float32Array, n: number, count: number, inverse: boolean, plan: Float64Array, out: Float32Array): void;
 
   /**
    * Each of count n x n symmetric matrices at a decomposed (its lower triangle read, or its upper

@@ -29,6 +29,7 @@
 #include "kernels/qr.h"
 #include "kernels/eigh.h"
 #include "kernels/svd.h"
+#include "kernels/fft.h"
 #include "kernels/triangular.h"
 #include "kernels/norm.h"
 #include "kernels/random_lanes.h"
@@ -301,6 +302,23 @@ Napi::Value HouseholderQr(const Napi::CallbackInfo& info) {
   float* q = a.f32(4, "q", count * m * q_cols);
   if (overlap(q, count * m * q_cols, x, count * m * n)) a.range_error("q (argument 4) shares memory with a: both are written");
   householder_qr(x, (int)m, (int)n, count, q, (int)q_cols);
+  return info.Env().Undefined();
+}
+
+// fftRows(x, n, count, inverse, plan, out): the unscaled DFT (inverse: its conjugate) of each of count
+// rows of n complex numbers at x (interleaved real and imaginary parts, count * n * 2 floats) into
+// out, by the plan's tables (a Float64Array of fft_plan_length(n) doubles: fftPlan's).
+Napi::Value FftRows(const Napi::CallbackInfo& info) {
+  Args a{info, "fftRows"};
+  a.count(6);
+  const long n = a.integer(1, "n", 0, 1L << 30), count = a.integer(2, "count", 0, 1L << 40);
+  if ((double)count * (double)n * 2 > 4e15) a.range_error("count and n are too large: the arrays would need more than 4e15 elements");
+  const bool inverse = a.boolean(3, "inverse");
+  const float* x = a.f32(0, "x", count * n * 2);
+  const double* plan = a.f64(4, "plan", n == 0 ? a.f64_len(4, "plan") : fft_plan_length(n));
+  float* out = a.f32(5, "out", count * n * 2);
+  if (overlap(out, count * n * 2, x, count * n * 2) && out != x) a.range_error("out (argument 5) overlaps x without being it");
+  fft_rows(x, n, count, inverse, plan, out);
   return info.Env().Undefined();
 }
 
@@ -1246,7 +1264,7 @@ Napi::Value KernelSet(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const struct { const char* name; Napi::Function::Callback fn; } table[] = {
-      {"gemm", Gemm}, {"gemmPair", GemmPair}, {"linearChain", LinearChain}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"householderQr", HouseholderQr}, {"eigh", Eigh}, {"svd", Svd}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
+      {"gemm", Gemm}, {"gemmPair", GemmPair}, {"linearChain", LinearChain}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"householderQr", HouseholderQr}, {"eigh", Eigh}, {"svd", Svd}, {"fftRows", FftRows}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"sumProducts", SumProducts}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},
