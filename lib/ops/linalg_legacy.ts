@@ -21,7 +21,7 @@ import type { QrResult } from './qr';
 import { svd as linalgSvd, svdvals } from './svd';
 import { factored, luSolve as linalgLuSolve, permutationMatrices, unpacked } from './lu_family';
 import { multiDot } from './linalg_composed';
-import { checkPivotShape, refuseGradient } from './matrices';
+import { checkPivotRows, checkPivotShape, matricesOf, refuseGradient, squareMatrices } from './matrices';
 
 /** Options of cholesky and choleskyInverse. */
 export interface UpperOptions {
@@ -46,11 +46,7 @@ export function cholesky(A: Tensor, options?: UpperOptions): Tensor {
  */
 export function choleskyInverse(factor: Tensor, options?: UpperOptions): Tensor {
   const upper = optionsOf(options, 'choleskyInverse', { upper: 'boolean' }).upper ?? false;
-  checkTensor(factor, 'choleskyInverse');
-  const n = factor.shape[factor.ndim - 1];
-  if (factor.ndim < 2 || factor.shape[factor.ndim - 2] !== n) {
-    throw new Error(`choleskyInverse: the factor must be a square matrix or a batch of them (shape [..., n, n]), got shape ${fmt(factor.shape)}`);
-  }
+  const { n } = squareMatrices(factor, 'choleskyInverse', 'the factor');
   return composedOf((own) => {
     const inverse = own(solveTriangular(factor, own(eye(n)), { upper }));
     // A^-1 = L^-T L^-1, or U^-1 U^-T.
@@ -162,17 +158,11 @@ export interface LuUnpackResult {
 export function luUnpack(LU: Tensor, pivots: Tensor, options?: LuUnpackOptions): LuUnpackResult {
   const what = 'luUnpack';
   const o = optionsOf(options, what, { unpackData: 'boolean', unpackPivots: 'boolean' });
-  checkTensor(LU, what);
-  if (LU.ndim < 2) throw new Error(`${what}: LU must be a matrix or a batch of them (shape [..., m, n]), got shape ${fmt(LU.shape)}`);
-  const [m, n] = LU.shape.slice(-2), k = Math.min(m, n), batch = LU.shape.slice(0, -2);
+  const { m, k, batch, count } = matricesOf(LU, what, 'LU');
   checkPivotShape(pivots, LU, k, what, 'LU');
-  const count = batch.reduce((p, d) => p * d, 1);
   let P: Tensor;
   if (o.unpackPivots ?? true) {
-    for (let i = 0; i < pivots.size; i++) {
-      const v = pivots.data[i];
-      if (!Number.isInteger(v) || v < (i % k) + 1 || v > m) throw new Error(`${what}: pivots[${i}] = ${v} is not a row at or after ${(i % k) + 1} (1-based) of ${m}`);
-    }
+    checkPivotRows(pivots, k, m, what);
     P = permutationMatrices(pivots.data, m, count, batch, k);
   } else {
     P = zeros([0]);
@@ -239,11 +229,8 @@ export interface GeqrfResult {
  * ormqr multiplies by Q. No gradient (torch has none): an input that needs one is an error.
  */
 export function geqrf(A: Tensor): GeqrfResult {
-  checkTensor(A, 'geqrf');
-  if (A.ndim < 2) throw new Error(`geqrf: A must be a matrix or a batch of them (shape [..., m, n]), got shape ${fmt(A.shape)}`);
+  const { m, n, k, batch, count } = matricesOf(A, 'geqrf');
   refuseGradient('geqrf', { A });
-  const [m, n] = A.shape.slice(-2), k = Math.min(m, n), batch = A.shape.slice(0, -2);
-  const count = batch.reduce((p, d) => p * d, 1);
   const a = alloc(A.size);
   a.set(A.data);
   B().householderQr(a, m, n, count, alloc(0), 0);

@@ -17,7 +17,7 @@ import { eye } from './creation';
 import { solveTriangular } from './cholesky';
 import { factorAll, Factored, releaseFactors } from './lu';
 import { recycleArray } from '../reuse';
-import { checkPivotShape, CheckErrorsOptions, matricesOf, squareMatrices, whichMatrix } from './matrices';
+import { checkPivotRows, checkPivotShape, CheckErrorsOptions, matricesOf, squareMatrices, whichMatrix } from './matrices';
 
 
 /** luFactor's result: A = P L U, L and U packed in LU. */
@@ -212,10 +212,7 @@ export function luSolve(LU: Tensor, pivots: Tensor, Bm: Tensor, options?: LuSolv
   const o = optionsOf(options, 'luSolve', { left: 'boolean', adjoint: 'boolean' });
   const { n, count, batch } = squareMatrices(LU, 'luSolve', 'LU');
   checkPivotShape(pivots, LU, n, 'luSolve', 'LU');
-  for (let i = 0; i < pivots.size; i++) {
-    const v = pivots.data[i];
-    if (!Number.isInteger(v) || v < (i % n) + 1 || v > n) throw new Error(`luSolve: pivots[${i}] = ${v} is not a row at or after ${(i % n) + 1} (1-based) of ${n}`);
-  }
+  checkPivotRows(pivots, n, n, 'luSolve');
   const left = o.left ?? true, adjoint = o.adjoint ?? false;
   if (!(Bm instanceof Tensor) || Bm.ndim < 2 || Bm.shape[Bm.ndim - (left ? 2 : 1)] !== n) {
     throw new Error(`luSolve: B must be ${left ? `[..., ${n}, k]` : `[..., k, ${n}]`} for LU of shape ${fmt(LU.shape)}${left ? '' : ' (left: false)'}, ` +

@@ -115,6 +115,14 @@ export function checkPivotShape(pivots: unknown, factor: Tensor, k: number, what
   }
 }
 
+/** An error unless each of the [..., k] pivots is the 1-based row at or after its step among `rows`, as LAPACK's getrf makes them. */
+export function checkPivotRows(pivots: Tensor, k: number, rows: number, what: string): void {
+  for (let i = 0; i < pivots.size; i++) {
+    const v = pivots.data[i];
+    if (!Number.isInteger(v) || v < (i % k) + 1 || v > rows) throw new Error(`${what}: pivots[${i}] = ${v} is not a row at or after ${(i % k) + 1} (1-based) of ${rows}`);
+  }
+}
+
 /** The error for an op that has no derivative (torch gives none either) when one of `inputs` needs a gradient. */
 export function refuseGradient(what: string, inputs: Record<string, Tensor>): void {
   if (!isGradEnabled()) return;
