@@ -1,6 +1,6 @@
 // More of torch.distributions against torch 1.13 (values and every gradient, both backends):
 // LowRankMultivariateNormal, ContinuousBernoulli (both sides of its Taylor region), VonMises,
-// LogisticNormal, OneHotCategoricalStraightThrough; the transforms that act on events (Compose,
+// LogisticNormal, OneHotCategoricalStraightThrough, LKJCholesky and CorrCholeskyTransform; the transforms that act on events (Compose,
 // Independent, Reshape, StickBreaking, Softmax, LowerCholesky, CumulativeDistribution); every family's
 // mode, perplexity and enumerateSupport. Then draws, shapes and errors.
 import { expect, it } from 'vitest';
@@ -43,6 +43,12 @@ const CALLS: TorchCall[] = [
       return flat(f, c.inverse(f.detach()), c.logAbsDetJacobian(t.a, f));
     },
     py: `(lambda c: (lambda f: ${pyFlat('f', 'c.inv(f.detach())', 'c.log_abs_det_jacobian(a, f)')})(c(a)))(${TT}.ComposeTransform([${TT}.AffineTransform(l, s), ${TT}.TanhTransform(), ${TT}.IndependentTransform(${TT}.ExpTransform(), 1)]))` },
+  { name: 'CorrCholeskyTransform: forward, inverse, log-Jacobian', inputs: { a: x([2, 6], -1.5, 1.5) },
+    ours: (t) => { const c = new T.CorrCholeskyTransform(); const f = c.forward(t.a); return flat(f, c.inverse(f.detach()), c.logAbsDetJacobian(t.a, f)); },
+    py: `(lambda c: (lambda f: ${pyFlat('f', 'c.inv(f.detach())', 'c.log_abs_det_jacobian(a, f)')})(c(a)))(${TT}.CorrCholeskyTransform())` },
+  { name: 'LKJCholesky: logProb of CorrCholeskyTransform\'s factors, concentrations below and above 1, dims 2 and 4', inputs: { a: x([2, 6], -1.5, 1.5), c: x([2], 0.3, 3), b: x([3, 1], -2, 2) },
+    ours: (t) => flat(new D.LKJCholesky(4, t.c).logProb(new T.CorrCholeskyTransform().forward(t.a)), new D.LKJCholesky(2, 1.5).logProb(new T.CorrCholeskyTransform().forward(t.b))),
+    py: `torch.cat([${TD}.LKJCholesky(4, c).log_prob(${TT}.CorrCholeskyTransform()(a)), ${TD}.LKJCholesky(2, 1.5).log_prob(${TT}.CorrCholeskyTransform()(b))])` },
   { name: 'Softmax, LowerCholesky and Reshape transforms', inputs: { a: x([2, 3]), m: x([2, 2]), r: x([4, 6]) },
     ours: (t) => flat(new T.SoftmaxTransform().forward(t.a), new T.LowerCholeskyTransform().forward(t.m), new T.LowerCholeskyTransform().inverse(bp.tensor([[2, 0], [0.5, 3]])), new T.ReshapeTransform([6], [2, 3]).forward(t.r).mul(bp.arange(0, 3))),
     py: pyFlat(`${TT}.SoftmaxTransform()(a)`, `${TT}.LowerCholeskyTransform()(m)`, `${TT}.LowerCholeskyTransform().inv(torch.tensor([[2., 0.], [0.5, 3.]]))`, `${TT}.ReshapeTransform((6,), (2, 3))(r) * torch.arange(3)`) },
@@ -90,6 +96,15 @@ it('draws by their distributions, and rsample passes gradients', () => {
   expect(Math.abs(direction[0] - 0.5)).toBeLessThan(0.03);
   expect(Math.abs(Math.abs(direction[1]) - 3)).toBeLessThan(0.08);
   for (let i = 0; i < 2; i++) expect(Math.abs(length[i] - (1 - vm.variance.data[i]))).toBeLessThan(0.02);
+  // LKJ over 2 x 2: the correlation r = L[1, 0] has density (1 - r^2)^(eta - 1), so E[r^2] = 1 / (2 eta + 1).
+  const lkj = new D.LKJCholesky(2, bp.tensor([0.5, 3])).sample([n]);
+  const r2 = lkj.select(-2, 1).select(-1, 0).square().mean(0).data;
+  expect(Math.abs(r2[0] - 1 / 2)).toBeLessThan(0.01);
+  expect(Math.abs(r2[1] - 1 / 7)).toBeLessThan(0.01);
+  const l4 = new D.LKJCholesky(4, 2).sample([3]);
+  expect([...l4.square().sum(-1).flatten().data].every((v) => Math.abs(v - 1) < 1e-5)).toBe(true);
+  expect(l4.triu(1).abs().max().item()).toBe(0);
+  expect(Number.isFinite(new D.LKJCholesky(4, 2).logProb(l4).sum().item())).toBe(true);
   const ln = new D.LogisticNormal(bp.zeros([3]), bp.ones([3])).sample([5]);
   expect(ln.shape).toEqual([5, 4]);
   expect([...ln.sum(-1).data].every((v) => Math.abs(v - 1) < 1e-5)).toBe(true);
@@ -114,6 +129,12 @@ it('names the bad parameter, shape or transform', () => {
   expect(() => new D.ContinuousBernoulli({ probs: 0.5 }).logProb(1.2)).toThrow('ContinuousBernoulli.logProb: value must be within the support (numbers in [0, 1]), got 1.2');
   expect(() => new D.VonMises(0, 0)).toThrow('VonMises: concentration must be positive, got 0');
   expect(() => new D.VonMises(0, 1).entropy()).toThrow('VonMises: entropy is not implemented (as in torch)');
+  expect(() => new D.LKJCholesky(1)).toThrow('LKJCholesky: dim must be an integer of at least 2, got 1');
+  expect(() => new D.LKJCholesky(3, 0)).toThrow('LKJCholesky: concentration must be positive, got 0');
+  expect(() => new D.LKJCholesky(2).logProb(bp.tensor([[1, 0], [0.6, 0.9]]))).toThrow('LKJCholesky.logProb: value must be within the support (Cholesky factors of correlation matrices: rows of unit norm), got a norm of');
+  expect(() => new D.LKJCholesky(2).logProb(bp.tensor([[1, 0.1], [0.6, 0.8]]))).toThrow('LKJCholesky.logProb: value must be within the support (Cholesky factors of correlation matrices: lower triangular, a positive diagonal), got 0.1');
+  expect(() => new D.LKJCholesky(3).logProb(bp.eye(2))).toThrow('LKJCholesky.logProb: value must be [..., 3, 3], got shape [2, 2]');
+  expect(() => new T.CorrCholeskyTransform().forward(bp.zeros([4]))).toThrow('CorrCholeskyTransform: the last dim (4) is not n (n - 1) / 2 for any n');
   expect(() => new T.ReshapeTransform([6], [4])).toThrow('ReshapeTransform: inShape [6] and outShape [4] have different numbers of elements');
   expect(() => new T.ReshapeTransform([6], [2, 3]).forward(bp.zeros([2, 5]))).toThrow('ReshapeTransform: the input shape [2, 5] does not end in [6]');
   expect(() => new T.SoftmaxTransform().logAbsDetJacobian()).toThrow('SoftmaxTransform: not bijective');

@@ -18,5 +18,6 @@ export { LowRankMultivariateNormal } from './low_rank_normal';
 export { ContinuousBernoulli } from './continuous_bernoulli';
 export type { ContinuousBernoulliOptions } from './continuous_bernoulli';
 export { VonMises } from './von_mises';
+export { LKJCholesky } from './lkj';
 export * as transforms from './transforms_index';
 export { klDivergence } from './kl';
