@@ -1,6 +1,6 @@
 // More of torch.distributions against torch 1.13 (values and every gradient, both backends):
 // LowRankMultivariateNormal, ContinuousBernoulli (both sides of its Taylor region), VonMises,
-// LogisticNormal, OneHotCategoricalStraightThrough, LKJCholesky and CorrCholeskyTransform; the transforms that act on events (Compose,
+// LogisticNormal, OneHotCategoricalStraightThrough, LKJCholesky and CorrCholeskyTransform, Wishart; the transforms that act on events (Compose,
 // Independent, Reshape, StickBreaking, Softmax, LowerCholesky, CumulativeDistribution); every family's
 // mode, perplexity and enumerateSupport. Then draws, shapes and errors.
 import { expect, it } from 'vitest';
@@ -17,6 +17,10 @@ const TD = 'torch.distributions';
 const TT = 'torch.distributions.transforms';
 const flat = (...ts: bp.Tensor[]) => bp.cat(ts.map((t) => t.reshape([-1])));
 const pyFlat = (...es: string[]) => `torch.cat([${es.map((e) => `(${e}).reshape(-1)`).join(', ')}])`;
+
+/** a a^T + I over the last two dims: symmetric positive definite. */
+const spd = (a: bp.Tensor) => a.matmul(a.mT).add(bp.eye(a.shape[a.ndim - 1]));
+const SPD = (a: string) => `(${a} @ ${a}.mT + torch.eye(${a}.shape[-1]))`;
 
 const CALLS: TorchCall[] = [
   { name: 'LowRankMultivariateNormal: logProb, entropy, variance, covariance, precision, scaleTril', inputs: { m: x([2, 4]), w: x([4, 2], -1, 1), d: x([2, 4], 0.5, 2), v: x([3, 2, 4]) },
@@ -49,6 +53,12 @@ const CALLS: TorchCall[] = [
   { name: 'LKJCholesky: logProb of CorrCholeskyTransform\'s factors, concentrations below and above 1, dims 2 and 4', inputs: { a: x([2, 6], -1.5, 1.5), c: x([2], 0.3, 3), b: x([3, 1], -2, 2) },
     ours: (t) => flat(new D.LKJCholesky(4, t.c).logProb(new T.CorrCholeskyTransform().forward(t.a)), new D.LKJCholesky(2, 1.5).logProb(new T.CorrCholeskyTransform().forward(t.b))),
     py: `torch.cat([${TD}.LKJCholesky(4, c).log_prob(${TT}.CorrCholeskyTransform()(a)), ${TD}.LKJCholesky(2, 1.5).log_prob(${TT}.CorrCholeskyTransform()(b))])` },
+  { name: 'Wishart from covariance (df per batch): logProb, entropy, mean, mode (one NaN), variance, precision', inputs: { df: fixed([2], [3.5, 6], true), a: x([2, 3, 3]), b: x([2, 3, 3]) },
+    ours: (t) => { const w = new D.Wishart(t.df, { covarianceMatrix: spd(t.a) }); return flat(w.logProb(spd(t.b)), w.entropy(), w.mean, w.mode, w.variance, w.precisionMatrix); },
+    py: `(lambda w: ${pyFlat(`w.log_prob(${SPD('b')})`, 'w.entropy()', 'w.mean', 'w.mode', 'w.variance', 'w.precision_matrix')})(${TD}.Wishart(df, covariance_matrix=${SPD('a')}))` },
+  { name: 'Wishart from scaleTril and from precision, a number df, values broadcast', inputs: { l: x([2, 2], 0.5, 1.5), a: x([2, 2]), b: x([3, 2, 2]) },
+    ours: (t) => flat(new D.Wishart(4, { scaleTril: t.l.tril() }).logProb(spd(t.b)), new D.Wishart(2.5, { precisionMatrix: spd(t.a) }).logProb(spd(t.b)), new D.Wishart(2.5, { precisionMatrix: spd(t.a) }).entropy()),
+    py: pyFlat(`${TD}.Wishart(4., scale_tril=l.tril()).log_prob(${SPD('b')})`, `${TD}.Wishart(2.5, precision_matrix=${SPD('a')}).log_prob(${SPD('b')})`, `${TD}.Wishart(2.5, precision_matrix=${SPD('a')}).entropy()`) },
   { name: 'Softmax, LowerCholesky and Reshape transforms', inputs: { a: x([2, 3]), m: x([2, 2]), r: x([4, 6]) },
     ours: (t) => flat(new T.SoftmaxTransform().forward(t.a), new T.LowerCholeskyTransform().forward(t.m), new T.LowerCholeskyTransform().inverse(bp.tensor([[2, 0], [0.5, 3]])), new T.ReshapeTransform([6], [2, 3]).forward(t.r).mul(bp.arange(0, 3))),
     py: pyFlat(`${TT}.SoftmaxTransform()(a)`, `${TT}.LowerCholeskyTransform()(m)`, `${TT}.LowerCholeskyTransform().inv(torch.tensor([[2., 0.], [0.5, 3.]]))`, `${TT}.ReshapeTransform((6,), (2, 3))(r) * torch.arange(3)`) },
@@ -105,6 +115,10 @@ it('draws by their distributions, and rsample passes gradients', () => {
   expect([...l4.square().sum(-1).flatten().data].every((v) => Math.abs(v - 1) < 1e-5)).toBe(true);
   expect(l4.triu(1).abs().max().item()).toBe(0);
   expect(Number.isFinite(new D.LKJCholesky(4, 2).logProb(l4).sum().item())).toBe(true);
+  const wishart = new D.Wishart(bp.tensor([5, 8]), { covarianceMatrix: bp.tensor([[1, 0.5], [0.5, 2]]) });
+  const wDraws = wishart.sample([n]);
+  expect(wDraws.mean(0).sub(wishart.mean).abs().max().item()).toBeLessThan(0.15);
+  expect(wDraws.sub(wDraws.mean(0)).square().mean(0).sub(wishart.variance).abs().div(wishart.variance).max().item()).toBeLessThan(0.1);
   const ln = new D.LogisticNormal(bp.zeros([3]), bp.ones([3])).sample([5]);
   expect(ln.shape).toEqual([5, 4]);
   expect([...ln.sum(-1).data].every((v) => Math.abs(v - 1) < 1e-5)).toBe(true);
@@ -129,6 +143,10 @@ it('names the bad parameter, shape or transform', () => {
   expect(() => new D.ContinuousBernoulli({ probs: 0.5 }).logProb(1.2)).toThrow('ContinuousBernoulli.logProb: value must be within the support (numbers in [0, 1]), got 1.2');
   expect(() => new D.VonMises(0, 0)).toThrow('VonMises: concentration must be positive, got 0');
   expect(() => new D.VonMises(0, 1).entropy()).toThrow('VonMises: entropy is not implemented (as in torch)');
+  expect(() => new D.Wishart(1, { covarianceMatrix: bp.eye(3) })).toThrow("Wishart: df must be above p - 1 = 2 (p = 3, the matrices' size), got 1");
+  expect(() => new D.Wishart(4, {})).toThrow('Wishart: give exactly one of covarianceMatrix, precisionMatrix and scaleTril');
+  expect(() => new D.Wishart(4, { covarianceMatrix: bp.eye(2) }).logProb(bp.tensor([[1, 2], [0, 1]]))).toThrow('Wishart.logProb: value must be within the support (symmetric positive-definite matrices): matrix 0 is not symmetric at (1, 0)');
+  expect(() => new D.Wishart(4, { covarianceMatrix: bp.eye(2) }).logProb(bp.tensor([[1, 2], [2, 1]]))).toThrow('Wishart.logProb: value must be within the support (positive-definite matrices');
   expect(() => new D.LKJCholesky(1)).toThrow('LKJCholesky: dim must be an integer of at least 2, got 1');
   expect(() => new D.LKJCholesky(3, 0)).toThrow('LKJCholesky: concentration must be positive, got 0');
   expect(() => new D.LKJCholesky(2).logProb(bp.tensor([[1, 0], [0.6, 0.9]]))).toThrow('LKJCholesky.logProb: value must be within the support (Cholesky factors of correlation matrices: rows of unit norm), got a norm of');

@@ -19,5 +19,6 @@ export { ContinuousBernoulli } from './continuous_bernoulli';
 export type { ContinuousBernoulliOptions } from './continuous_bernoulli';
 export { VonMises } from './von_mises';
 export { LKJCholesky } from './lkj';
+export { Wishart } from './wishart';
 export * as transforms from './transforms_index';
 export { klDivergence } from './kl';

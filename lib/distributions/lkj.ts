@@ -42,7 +42,7 @@ function trilToVec(mat: Tensor, diag: number): Tensor {
 }
 
 /** The n x n matrices whose triangle below diagonal `diag` holds vec's entries in row order, zeros elsewhere (torch's vec_to_tril_matrix). */
-function vecToTril(vec: Tensor, n: number, diag: number): Tensor {
+export function vecToTril(vec: Tensor, n: number, diag: number): Tensor {
   const positions = trilPositions(n, diag);
   const slot = new Array<number>(n * n).fill(0);
   positions.forEach((p, i) => (slot[p] = i + 1));

@@ -153,6 +153,30 @@ export interface MultivariateNormalParams {
   scaleTril?: Tensor;
 }
 
+/** The one covariance parameter given (its name and tensor), checked to be [..., n, n] (n from `n` when given). */
+export function givenCovariance(params: MultivariateNormalParams, what: string, context: string, n?: number): { name: keyof MultivariateNormalParams; matrix: Tensor } {
+  const given = (['covarianceMatrix', 'precisionMatrix', 'scaleTril'] as const).filter((k) => params?.[k] !== undefined);
+  if (given.length !== 1) throw new Error(`${what}: give exactly one of covarianceMatrix, precisionMatrix and scaleTril`);
+  const m = params[given[0]] as Tensor;
+  checkTensor(m, `${what} ${given[0]}`);
+  const size = n ?? m.shape[m.ndim - 1];
+  if (m.ndim < 2 || m.shape[m.ndim - 1] !== size || m.shape[m.ndim - 2] !== size) throw new Error(`${what}: ${given[0]} must be [..., ${size}, ${size}]${context ? ` ${context}` : ''}, got ${fmt(m.shape)}`);
+  return { name: given[0], matrix: m };
+}
+
+/** The Cholesky factor L (L L^T the covariance) of the covariance parameter given, as torch's MultivariateNormal and Wishart make it. */
+export function scaleTrilOf(params: MultivariateNormalParams, what: string, validate: boolean): Tensor {
+  const { name, matrix: m } = givenCovariance(params, what, '');
+  if (name === 'scaleTril') {
+    if (validate) checkEach(diagonal(m, 0, -2, -1), (v) => v > 0, what, 'scaleTril', 'lower triangular with a positive diagonal; a diagonal entry');
+    return m;
+  }
+  if (name === 'covarianceMatrix') return cholesky(m);
+  // torch's _precision_to_scale_tril: L = inverse of the flipped Cholesky factor of the flipped P, transposed.
+  const lInv = cholesky(m.flip([-2, -1])).flip([-2, -1]).transpose(-2, -1);
+  return solveTriangular(lInv, expand(eye(m.shape[m.ndim - 1]), lInv.shape), { upper: false });
+}
+
 /**
  * The multivariate normal distribution (torch.distributions.MultivariateNormal): mean vectors loc
  * [..., n] and a covariance given by its matrix, its inverse or its Cholesky factor; events of shape [n].
@@ -172,27 +196,12 @@ export class MultivariateNormal extends Distribution {
     const what = 'MultivariateNormal';
     checkTensor(loc, `${what} loc`);
     if (loc.ndim < 1) throw new Error(`${what}: loc must be at least one-dimensional, got shape ${fmt(loc.shape)}`);
-    const given = (['covarianceMatrix', 'precisionMatrix', 'scaleTril'] as const).filter((k) => params?.[k] !== undefined);
-    if (given.length !== 1) throw new Error(`${what}: give exactly one of covarianceMatrix, precisionMatrix and scaleTril`);
-    const m = params[given[0]] as Tensor;
-    checkTensor(m, `${what} ${given[0]}`);
     const n = loc.shape[loc.ndim - 1];
-    if (m.ndim < 2 || m.shape[m.ndim - 1] !== n || m.shape[m.ndim - 2] !== n) throw new Error(`${what}: ${given[0]} must be [..., ${n}, ${n}] for loc of shape ${fmt(loc.shape)}, got ${fmt(m.shape)}`);
-    const batch = broadcastShapes(m.shape.slice(0, -2), loc.shape.slice(0, -1), what);
+    const { matrix } = givenCovariance(params, what, `for loc of shape ${fmt(loc.shape)}`, n);
+    const batch = broadcastShapes(matrix.shape.slice(0, -2), loc.shape.slice(0, -1), what);
     super(batch, [n], options);
     this.loc = expand(loc, [...batch, n]);
-    if (given[0] === 'scaleTril') {
-      if (this.validateArgs) checkEach(diagonal(m, 0, -2, -1), (v) => v > 0, what, 'scaleTril', 'lower triangular with a positive diagonal; a diagonal entry');
-      this.scaleTril = m;
-    } else if (given[0] === 'covarianceMatrix') {
-      this.scaleTril = cholesky(m);
-    } else {
-      // torch's _precision_to_scale_tril: L = inverse of the flipped Cholesky factor of the flipped P, transposed.
-      const flipped = m.flip([-2, -1]);
-      const lInv = cholesky(flipped).flip([-2, -1]).transpose(-2, -1);
-      const id = expand(eye(n), lInv.shape);
-      this.scaleTril = solveTriangular(lInv, id, { upper: false });
-    }
+    this.scaleTril = scaleTrilOf(params, what, this.validateArgs);
   }
   get mean(): Tensor { return this.loc; }
   /** The most likely value, loc. */
