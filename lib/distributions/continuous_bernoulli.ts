@@ -60,8 +60,8 @@ export class ContinuousBernoulli extends Distribution {
   private outsideUnstable(): Tensor { return logicalOr(le(this.probs, this.lims[0]), gt(this.probs, this.lims[1])); }
   /** probs, or lo inside the unstable region (so that the closed forms stay finite where they are not used). */
   private cutProbs(): Tensor { return where(this.outsideUnstable(), this.probs, this.lims[0]); }
-  /** log C(p), the log of the normalizing constant. */
-  private logNorm(): Tensor {
+  /** log C(p), the log of the normalizing constant (klDivergence reads it). */
+  logNormalizer(): Tensor {
     const cut = this.cutProbs();
     const below = where(le(cut, 0.5), cut, 0), above = where(ge(cut, 0.5), cut, 1);
     const logNorm = sub(log(abs(sub(log1p(neg(cut)), log(cut)))), where(le(cut, 0.5), log1p(mul(below, -2)), log(sub(mul(above, 2), 1))));
@@ -91,7 +91,7 @@ export class ContinuousBernoulli extends Distribution {
   logProb(value: Param): Tensor {
     const v = this.valueOf(value, (x) => x >= 0 && x <= 1, 'numbers in [0, 1]');
     const shape = broadcastShapes(this.logits.shape, v.shape, 'ContinuousBernoulli.logProb');
-    return add(neg(binaryCrossEntropyWithLogits(expand(this.logits, shape), expand(v, shape), { reduction: 'none' })), this.logNorm());
+    return add(neg(binaryCrossEntropyWithLogits(expand(this.logits, shape), expand(v, shape), { reduction: 'none' })), this.logNormalizer());
   }
   override cdf(value: Param): Tensor {
     const v = this.valueOf(value, (x) => x >= 0 && x <= 1, 'numbers in [0, 1]');
@@ -108,6 +108,6 @@ export class ContinuousBernoulli extends Distribution {
   }
   entropy(): Tensor {
     const logP0 = log1p(neg(this.probs)), logP1 = log(this.probs);
-    return sub(sub(mul(this.mean, sub(logP0, logP1)), this.logNorm()), logP0);
+    return sub(sub(mul(this.mean, sub(logP0, logP1)), this.logNormalizer()), logP0);
   }
 }

@@ -18,6 +18,7 @@ import { OneHotCategorical } from './wrappers';
 import { Binomial, Geometric } from './counts';
 import { HalfNormal } from './heavy_tails';
 import { Gumbel, Pareto } from './transformed_families';
+import { crossKl } from './kl_cross';
 
 /** The Euler-Mascheroni constant. */
 const EULER = 0.5772156649015329;
@@ -33,7 +34,7 @@ function infThenZero(t: Tensor, infAt: Tensor, zeroAt: Tensor): Tensor {
  * Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta,
  * Dirichlet, Binomial, Geometric, Gumbel, HalfNormal, Pareto, Independent (the same reinterpreted
  * dims), TransformedDistribution (LogNormal: the same transforms) and OneHotCategorical against the
- * same family.
+ * same family; and torch's pairs of two families (kl_cross.ts).
  */
 export function klDivergence(p: Distribution, q: Distribution): Tensor {
   if (p instanceof Normal && q instanceof Normal) {
@@ -115,6 +116,9 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
     const result = sub(add(add(mul(q.alpha, log(div(p.scale, q.scale))), neg(log(alphaRatio))), alphaRatio), 1);
     return where(lt(p.scale, q.scale), Infinity, result);
   }
+  // Pairs of two families (Gumbel against Pareto among them) before the general TransformedDistribution pair.
+  const cross = crossKl(p, q);
+  if (cross) return cross;
   if (p instanceof TransformedDistribution && q instanceof TransformedDistribution) {
     // The same transforms, the same events: the bases' divergence, summed over the dims the transforms made events.
     if (p.transforms.length !== q.transforms.length || p.transforms.some((t, i) => !t.equals(q.transforms[i]))) throw new Error('klDivergence: TransformedDistributions of different transforms (torch has no formula either)');
@@ -122,7 +126,7 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
     return sumRightmost(klDivergence(p.baseDist, q.baseDist), p.eventShape.length - p.baseDist.eventShape.length);
   }
   if (p instanceof OneHotCategorical && q instanceof OneHotCategorical) return klDivergence(p.categorical, q.categorical);
-  throw new Error(`klDivergence: no formula for ${p?.constructor?.name ?? shownName(p)} against ${q?.constructor?.name ?? shownName(q)} (the pairs: Normal, Uniform, Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta, Dirichlet, Binomial, Geometric, Gumbel, HalfNormal, Pareto, Independent, TransformedDistribution (LogNormal), OneHotCategorical, each against its own family)`);
+  throw new Error(`klDivergence: no formula for ${p?.constructor?.name ?? shownName(p)} against ${q?.constructor?.name ?? shownName(q)} (the pairs: Normal, Uniform, Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta, Dirichlet, Binomial, Geometric, Gumbel, HalfNormal, Pareto, Independent, TransformedDistribution (LogNormal), OneHotCategorical, each against its own family; and torch's cross pairs among Normal, Laplace, Gumbel, Exponential, Gamma, Beta, Uniform, Pareto, ContinuousBernoulli, Poisson and Bernoulli, and Cauchy's own)`);
 }
 
 const shownName = (v: unknown): string => (v === null ? 'null' : typeof v);
