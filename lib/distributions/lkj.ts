@@ -16,6 +16,7 @@ import { indexSelect } from '../ops/index_ops';
 import { pad } from '../ops/pad_resize';
 import { reshape, unsqueeze } from '../ops/shape';
 import { arange, eye, randn, zeros } from '../ops/creation';
+import { trilIndices } from '../ops/structure_more';
 import { mvlgamma, lgamma } from '../ops/special';
 import { fmt } from '../shape';
 import { shown } from '../args';
@@ -28,11 +29,10 @@ import { Transform } from './transforms';
 /** Float32's smallest normal number and its epsilon. */
 const TINY = 2 ** -126, EPS = 2 ** -23;
 
-/** The flat positions (i n + j) of an n x n matrix's entries with j < i + diag + 1, in row order (torch's tril mask). */
+/** The flat positions (i n + j) of an n x n matrix's entries with j - i <= diag, in row order (trilIndices', torch's tril mask). */
 function trilPositions(n: number, diag: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (j < i + diag + 1) out.push(i * n + j);
-  return out;
+  const ij = trilIndices(n, n, diag).data, k = ij.length / 2;
+  return Array.from({ length: k }, (_, e) => ij[e] * n + ij[k + e]);
 }
 
 /** The entries of each matrix's triangle below diagonal `diag`, in row order [..., K] (torch's tril_matrix_to_vec). */

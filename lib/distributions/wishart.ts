@@ -10,7 +10,7 @@ import { sum } from '../ops/reduce';
 import { diagonal, diagEmbed } from '../ops/structure';
 import { expand, reshape, unsqueeze } from '../ops/shape';
 import { matmul } from '../ops/matmul';
-import { arange, randn, tensor } from '../ops/creation';
+import { arange, eye, randn, tensor } from '../ops/creation';
 import { choleskyEx, choleskySolve } from '../ops/cholesky';
 import { slogdet } from '../ops/linalg';
 import { digamma, mvlgamma } from '../ops/special';
@@ -64,7 +64,7 @@ export class Wishart extends Distribution {
   get covarianceMatrix(): Tensor { return expand(matmul(this.scaleTril, this.scaleTril.mT), this.full); }
   /** The scale's inverse. */
   get precisionMatrix(): Tensor {
-    const id = expand(diagEmbed(tensor(new Array<number>(this.p).fill(1))), this.scaleTril.shape);
+    const id = expand(eye(this.p), this.scaleTril.shape);
     return expand(choleskySolve(id, this.scaleTril), this.full);
   }
   get mean(): Tensor { return mul(this.dfMatrix, this.covarianceMatrix); }
