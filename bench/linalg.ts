@@ -1,7 +1,8 @@
 // L1: torch.linalg's LU, Cholesky and QR families on one n x n matrix (uniform [0, 1) entries plus the
 // identity; for Cholesky, that matrix times its transpose over n plus the identity), and the
-// decompositions that iterate (svd, svdvals, eigh) on a 256 x 256 one made the same way, as a
-// program that uses the library for linear algebra calls it; not part of WORKLOADS.md.
+// decompositions that iterate (svd, svdvals, eigh) on a 256 x 256 one made the same way, and bp.fft's
+// rfft over that one's entries, as a program that uses the library for linear algebra calls it; not
+// part of WORKLOADS.md.
 // peers/torch_workloads.py times the same list under the same names (L1_OPS there).
 import * as bp from '../dist/index';
 import type { Tensor } from '../dist/index';
@@ -22,6 +23,9 @@ export const L1_OPS: ReadonlyArray<[string, (o: Operands) => unknown]> = [
   ['svd 256x256', ({ c }) => { const r = bp.linalg.svd(c); r.S.dispose(); r.Vh.dispose(); return r.U; }],
   ['svdvals 256x256', ({ c }) => bp.linalg.svdvals(c)],
   ['eigh 256x256', ({ c }) => { const r = bp.linalg.eigh(c); r.eigenvalues.dispose(); return r.eigenvectors; }],
+  // bp.fft over the 256 x 256 matrix's entries as 64 rows of 1024: a power of two, and cut to 1000 (Bluestein).
+  ['rfft 64x1024', ({ c }) => bp.fft.rfft(c.reshape([64, 1024]))],
+  ['rfft 64x1000', ({ c }) => bp.fft.rfft(c.reshape([64, 1024]), { n: 1000 })],
 ];
 
 /** The matrix's side: 1024, 256 in quick runs. */

@@ -227,6 +227,8 @@ L1_OPS = [
     ('qr', lambda a, s, b, c: torch.linalg.qr(a)[1]),
     ('svd 256x256', lambda a, s, b, c: torch.linalg.svd(c)[0]), ('svdvals 256x256', lambda a, s, b, c: torch.linalg.svdvals(c)),
     ('eigh 256x256', lambda a, s, b, c: torch.linalg.eigh(c)[1]),
+    ('rfft 64x1024', lambda a, s, b, c: torch.fft.rfft(c.reshape(64, 1024))),
+    ('rfft 64x1000', lambda a, s, b, c: torch.fft.rfft(c.reshape(64, 1024), n=1000)),
 ]
 
 def l1():
