@@ -1,6 +1,6 @@
 // bp.fft (lib/fft.ts, lib/ops/fft_core.ts) against torch 1.13's torch.fft, complex tensors crossing as
 // torch.view_as_real pairs: values and every input's gradient on both backends, at the edge lengths
-// (1, 7, 8, 9, 63, 64, 65: radix-2 and Bluestein), with n cut and padded, every norm, other dims, the
+// (radix-2 and Bluestein lengths), with n cut and padded, every norm, other dims, the
 // n-dimensional and real forms, frequencies and shifts, and long rows. Then round trips, a second
 // derivative, and errors; and the fftRows kernel: native against the reference (the same bits) at
 // every edge length, at one, two and three threads, and its argument errors.
@@ -20,7 +20,8 @@ const flat = (...ts: bp.Tensor[]) => bp.cat(ts.map((t) => t.reshape([-1])));
 const C = (name: string) => `torch.view_as_complex(${name})`;
 const R = (e: string) => `torch.view_as_real(${e}).reshape(-1)`;
 
-const EDGES = [1, 7, 8, 9, 63, 64, 65];
+// Radix-2 (1, 8, 64) and Bluestein (the rest).
+const EDGES = [1, 7, 8, 9, 37, 63, 64, 65, 74];
 const CALLS: TorchCall[] = [
   ...EDGES.map((n): TorchCall => ({ name: `fft and ifft of length ${n}`, inputs: { a: x([2, n, 2]) },
     ours: (t) => flat(F.fft(t.a), F.ifft(t.a)), py: `torch.cat([${R(`torch.fft.fft(${C('a')})`)}, ${R(`torch.fft.ifft(${C('a')})`)}])` })),
@@ -102,7 +103,7 @@ describe('the fftRows kernel: native against reference', () => {
   const same = (p: Float32Array, q: Float32Array) => Buffer.from(p.buffer, p.byteOffset, p.byteLength).equals(Buffer.from(q.buffer, q.byteOffset, q.byteLength));
 
   it.runIf(native !== null)('transforms with the reference\'s bits (doubles in the same order), forward and inverse, at one, two and three threads', () => {
-    for (const n of [1, 2, 3, 7, 8, 9, 63, 64, 65, 1000, 1024]) {
+    for (const n of [1, 2, 3, 7, 8, 9, 37, 63, 64, 65, 74, 997, 1000, 1024]) {
       const count = n > 100 ? 9 : 40;
       const x = random(count * n * 2), plan = fftPlan(n);
       for (const inverse of [false, true]) {
