@@ -14,11 +14,9 @@ import { expand } from '../ops/shape';
 import { broadcastShapes } from '../shape';
 import { shown } from '../args';
 import { noGrad } from '../autograd';
-import { broadcastAll, checkEach, Distribution, DistributionOptions, Param } from './distribution';
+import { broadcastAll, checkEach, clampProbs, Distribution, DistributionOptions, FLOAT32_EPS, Param } from './distribution';
 import { oneOf, ProbsOrLogits } from './families';
 
-/** float32's epsilon: torch's clamp_probs keeps probabilities in [eps, 1 - eps]. */
-const EPS = 2 ** -23;
 
 /** Options of ContinuousBernoulli. */
 export interface ContinuousBernoulliOptions extends DistributionOptions {
@@ -47,13 +45,13 @@ export class ContinuousBernoulli extends Distribution {
     this.lims = [lims[0], lims[1]];
     if (kind === 'probs') {
       if (this.validateArgs) checkEach(t, (v) => v >= 0 && v <= 1, 'ContinuousBernoulli', 'probs', 'in [0, 1]');
-      this.probs = clamp(t, EPS, 1 - EPS);
-      const clamped = clamp(this.probs, EPS, 1 - EPS);
+      this.probs = clampProbs(t);
+      const clamped = clampProbs(this.probs);
       this.logits = sub(log(clamped), log1p(neg(clamped)));
     } else {
       if (this.validateArgs) checkEach(t, (v) => !Number.isNaN(v), 'ContinuousBernoulli', 'logits', 'real numbers');
       this.logits = t;
-      this.probs = clamp(sigmoid(t), EPS, 1 - EPS);
+      this.probs = clamp(sigmoid(t), FLOAT32_EPS, 1 - FLOAT32_EPS);
     }
   }
   /** Where probs is outside (lo, hi]: the closed forms hold there. */

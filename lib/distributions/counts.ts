@@ -18,12 +18,10 @@ import { binaryCrossEntropyWithLogits } from '../nn/functional';
 import { broadcastShapes } from '../shape';
 import { shown } from '../args';
 import { noGrad } from '../autograd';
-import { broadcastAll, checkEach, Distribution, DistributionOptions, enumerated, Param } from './distribution';
+import { broadcastAll, checkEach, Distribution, DistributionOptions, enumerated, FLOAT32_TINY, notInTorch, Param } from './distribution';
 import { binaryProbsAndLogits, Categorical, oneOf, ProbsOrLogits } from './families';
 import { Gamma } from './more_families';
 
-/** Float32's smallest normal number (torch.finfo(float32).tiny). */
-const TINY = 2 ** -126;
 const NON_NEGATIVE_INTEGER = (x: number) => Number.isInteger(x) && x >= 0;
 
 /** The number of failures before the first success, each trial a success with probability probs (torch.distributions.Geometric). */
@@ -50,7 +48,7 @@ export class Geometric extends Distribution {
   override sample(sampleShape: readonly number[] = []): Tensor {
     return noGrad(() => {
       // U on [tiny, 1), as torch's, then the inverse cdf.
-      const u = add(mul(rand(this.extendedShape(sampleShape)), 1 - TINY), TINY);
+      const u = add(mul(rand(this.extendedShape(sampleShape)), 1 - FLOAT32_TINY), FLOAT32_TINY);
       return floor(div(log(u), log1p(neg(this.probs))));
     });
   }
@@ -97,7 +95,7 @@ export class Binomial extends Distribution {
   readonly logits: Tensor;
   readonly hasRsample = false;
   /**
-   * @param totalCount the numbers of trials, non-negative integers (default 1)
+   * @param totalCount the numbers of trials, non-negative integers
    * @param params probs (in [0, 1]) or logits
    * @param options validateArgs
    */
@@ -172,7 +170,7 @@ export class NegativeBinomial extends Distribution {
     const normalization = add(add(neg(lgamma(countAndValue)), lgamma(add(v, 1))), lgamma(this.totalCount));
     return sub(unnormalized, where(eq(countAndValue, 0), 0, normalization));
   }
-  entropy(): Tensor { throw new Error('NegativeBinomial: entropy is not implemented (as in torch)'); }
+  entropy(): Tensor { return notInTorch(this, 'entropy'); }
 }
 
 /** The counts of each category in totalCount draws of a Categorical (torch.distributions.Multinomial). */

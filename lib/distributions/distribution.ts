@@ -8,8 +8,23 @@ import { broadcastShapes, fmt } from '../shape';
 import { shown } from '../args';
 import { tensor } from '../ops/creation';
 import { expand } from '../ops/shape';
+import { clamp } from '../ops/compare';
 import { checkTensor } from '../ops/core';
 import { noGrad } from '../autograd';
+
+/** float32's smallest normal number and its epsilon (torch.finfo(torch.float32).tiny and .eps), the clamps torch's distributions use. */
+export const FLOAT32_TINY = 2 ** -126, FLOAT32_EPS = 2 ** -23;
+
+/** The Euler-Mascheroni constant (torch.distributions' euler_constant). */
+export const EULER = 0.5772156649015329;
+
+/** Probabilities kept inside [eps, 1 - eps] (torch's clamp_probs). */
+export const clampProbs = (p: Tensor): Tensor => clamp(p, FLOAT32_EPS, 1 - FLOAT32_EPS);
+
+/** The error of a quantity that torch's family does not define either (its NotImplementedError). */
+export function notInTorch(d: object, what: string): never {
+  throw new Error(`${d.constructor.name}: ${what} is not implemented (as in torch)`);
+}
 
 /** A parameter or value: a tensor, or one number (a 0-d tensor). */
 export type Param = Tensor | number;
@@ -102,7 +117,7 @@ export abstract class Distribution {
 
   /** The most likely value of each distribution (families without one throw, as torch's). */
   get mode(): Tensor {
-    throw new Error(`${this.constructor.name}: mode is not implemented (as in torch)`);
+    return notInTorch(this, 'mode');
   }
 
   /** exp(entropy) of each distribution (torch's perplexity). */
@@ -138,13 +153,13 @@ export abstract class Distribution {
   /** The cumulative distribution function at value. */
   cdf(value: Param): Tensor {
     void value;
-    throw new Error(`${this.constructor.name}: cdf is not implemented (as in torch)`);
+    return notInTorch(this, 'cdf');
   }
 
   /** The inverse of the cumulative distribution function at value. */
   icdf(value: Param): Tensor {
     void value;
-    throw new Error(`${this.constructor.name}: icdf is not implemented (as in torch)`);
+    return notInTorch(this, 'icdf');
   }
 
   /** The draw's full shape for a sample shape. */

@@ -15,11 +15,9 @@ import { bernoulli, multinomial } from '../ops/sampling';
 import { broadcastShapes } from '../shape';
 import { binaryCrossEntropyWithLogits } from '../nn/functional';
 import { noGrad } from '../autograd';
-import { broadcastAll, checkEach, checkedParams, Distribution, DistributionOptions, enumerated, Param, POSITIVE, REAL } from './distribution';
+import { broadcastAll, checkEach, checkedParams, clampProbs, Distribution, DistributionOptions, enumerated, Param, POSITIVE, REAL } from './distribution';
 
 const LOG_SQRT_2PI = Math.log(Math.sqrt(2 * Math.PI));
-// torch's clamp_probs: float32's machine epsilon.
-const EPS = 2 ** -23;
 
 /** The normal distribution N(loc, scale^2) (torch.distributions.Normal). */
 export class Normal extends Distribution {
@@ -174,7 +172,7 @@ export function oneOf(p: ProbsOrLogits, what: string): ['probs' | 'logits', Para
 export function binaryProbsAndLogits(what: string, kind: 'probs' | 'logits', t: Tensor, validate: boolean, probsOk: [(v: number) => boolean, string]): [Tensor, Tensor] {
   if (kind === 'probs') {
     if (validate) checkEach(t, probsOk[0], what, 'probs', probsOk[1]);
-    const clamped = clamp(t, EPS, 1 - EPS);
+    const clamped = clampProbs(t);
     return [t, sub(log(clamped), log1p(neg(clamped)))];
   }
   if (validate) checkEach(t, (v) => !Number.isNaN(v), what, 'logits', 'real numbers');
@@ -237,7 +235,7 @@ export class Categorical extends Distribution {
     if (kind === 'probs') {
       if (this.validateArgs) checkEach(t, (v) => v >= 0 && Number.isFinite(v), 'Categorical', 'probs', 'non-negative and finite');
       this.probs = div(t, sum(t, -1, true));
-      this.logits = log(clamp(this.probs, EPS, 1 - EPS));
+      this.logits = log(clampProbs(this.probs));
     } else {
       if (this.validateArgs) checkEach(t, (v) => !Number.isNaN(v), 'Categorical', 'logits', 'real numbers');
       this.logits = sub(t, logsumexp(t, -1, true));

@@ -9,14 +9,12 @@ import { ge, gt, le, where } from '../ops/more';
 import { digamma, lgamma, lgammaOf } from '../ops/special';
 import { full, rand, randn, tensor } from '../ops/creation';
 import { noGrad } from '../autograd';
-import { checkedParams, Distribution, DistributionOptions, Param, POSITIVE, REAL } from './distribution';
+import { checkedParams, Distribution, DistributionOptions, FLOAT32_TINY, notInTorch, Param, POSITIVE, REAL } from './distribution';
 import { Normal } from './families';
 import { Gamma } from './more_families';
 import { TransformedDistribution } from './transformed';
 import { AbsTransform } from './transforms';
 
-/** Float32's smallest normal number (torch.finfo(float32).tiny). */
-const TINY = 2 ** -126;
 const REALS = (x: number) => !Number.isNaN(x);
 
 /** The Cauchy (Lorentz) distribution of median loc and half width scale (torch.distributions.Cauchy). */
@@ -211,8 +209,8 @@ export class FisherSnedecor extends Distribution {
   }
   override rsample(sampleShape: readonly number[] = []): Tensor {
     const x1 = new Gamma(mul(this.df1, 0.5), this.df1, { validateArgs: false }).rsample(sampleShape);
-    const x2 = clamp(new Gamma(mul(this.df2, 0.5), this.df2, { validateArgs: false }).rsample(sampleShape), TINY);
-    return clamp(div(x1, x2), TINY);
+    const x2 = clamp(new Gamma(mul(this.df2, 0.5), this.df2, { validateArgs: false }).rsample(sampleShape), FLOAT32_TINY);
+    return clamp(div(x1, x2), FLOAT32_TINY);
   }
   logProb(value: Param): Tensor {
     const v = this.valueOf(value, (x) => x > 0, 'positive numbers');
@@ -222,5 +220,5 @@ export class FisherSnedecor extends Distribution {
     const t3 = mul(add(ct1, ct2), log1p(mul(ct3, v)));
     return sub(add(t1, t2), t3);
   }
-  entropy(): Tensor { throw new Error('FisherSnedecor: entropy is not implemented (as in torch)'); }
+  entropy(): Tensor { return notInTorch(this, 'entropy'); }
 }

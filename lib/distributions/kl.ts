@@ -8,7 +8,7 @@ import { any, eq, gt, lt, where } from '../ops/more';
 import { logicalOr } from '../ops/pointwise_more';
 import { softplus } from '../ops/more';
 import { sum } from '../ops/reduce';
-import { Distribution } from './distribution';
+import { Distribution, EULER } from './distribution';
 import { Bernoulli, Categorical, Exponential, Normal, Uniform } from './families';
 import { Gamma, Laplace, MultivariateNormal, Poisson } from './more_families';
 import { Beta, Dirichlet } from './simplex';
@@ -20,8 +20,6 @@ import { HalfNormal } from './heavy_tails';
 import { Gumbel, Pareto } from './transformed_families';
 import { crossKl } from './kl_cross';
 
-/** The Euler-Mascheroni constant. */
-const EULER = 0.5772156649015329;
 import { unsqueeze } from '../ops/shape';
 
 /** t with Infinity where mask is nonzero, then 0 where zero is nonzero (torch's two masked assignments, in that order). */

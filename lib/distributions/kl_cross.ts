@@ -10,7 +10,7 @@ import { gt, le, lt, where } from '../ops/more';
 import { logicalOr } from '../ops/pointwise_more';
 import { full } from '../ops/creation';
 import { broadcastShapes } from '../shape';
-import { Distribution } from './distribution';
+import { Distribution, EULER } from './distribution';
 import { Bernoulli, Exponential, Normal, Uniform } from './families';
 import { Gamma, Laplace, Poisson } from './more_families';
 import { Beta } from './simplex';
@@ -19,7 +19,6 @@ import { Cauchy } from './heavy_tails';
 import { Gumbel, Pareto } from './transformed_families';
 import { ContinuousBernoulli } from './continuous_bernoulli';
 
-const EULER = 0.5772156649015329;
 const xLogX = (t: Tensor): Tensor => mul(t, log(t));
 /** Infinity over both batches broadcast (torch's _infinite_like of p's parameter, broadcast in the sum it meets). */
 const infinite = (p: Distribution, q: Distribution): Tensor => full(broadcastShapes(p.batchShape, q.batchShape), Infinity);
@@ -79,10 +78,15 @@ export function crossKl(p: Distribution, q: Distribution): Tensor | null {
   return null;
 }
 
+/** -H(p) - E_p[x] logit(q) - log(1 - q) - log C(q): KL against a ContinuousBernoulli of a p on [0, 1] (torch's Beta and Uniform pairs). */
+function againstContinuousBernoulli(p: Beta | Uniform, q: ContinuousBernoulli): Tensor {
+  return sub(sub(sub(neg(p.entropy()), mul(p.mean, q.logits)), log1p(neg(q.probs))), q.logNormalizer());
+}
+
 function fromBeta(p: Beta, q: Distribution): Tensor | null {
   const [a, b] = [p.concentration1, p.concentration0];
   const mean = div(a, add(a, b));
-  if (q instanceof ContinuousBernoulli) return sub(sub(sub(neg(p.entropy()), mul(p.mean, q.logits)), log1p(neg(q.probs))), q.logNormalizer());
+  if (q instanceof ContinuousBernoulli) return againstContinuousBernoulli(p, q);
   if (q instanceof Exponential) return add(sub(neg(p.entropy()), log(q.rate)), mul(q.rate, mean));
   if (q instanceof Gamma) {
     const t2 = sub(lgamma(q.concentration), mul(q.concentration, log(q.rate)));
@@ -184,15 +188,17 @@ function fromPareto(p: Pareto, q: Distribution): Tensor | null {
 
 function fromUniform(p: Uniform, q: Distribution): Tensor | null {
   const width = sub(p.high, p.low);
+  // E_p[log x] times the width, less the width: the term the Beta, Gamma and Pareto pairs share.
+  const logSpan = () => sub(sub(xLogX(p.high), xLogX(p.low)), width);
   if (q instanceof Beta) {
     const t1 = log(width);
-    const t2 = div(mul(sub(q.concentration1, 1), sub(sub(xLogX(p.high), xLogX(p.low)), width)), width);
+    const t2 = div(mul(sub(q.concentration1, 1), logSpan()), width);
     const t3 = div(mul(sub(q.concentration0, 1), add(sub(xLogX(sub(1, p.high)), xLogX(sub(1, p.low))), width)), width);
     const t4 = sub(add(lgamma(q.concentration1), lgamma(q.concentration0)), lgamma(add(q.concentration1, q.concentration0)));
     return where(logicalOr(gt(p.high, 1), lt(p.low, 0)), Infinity, sub(sub(add(t3, t4), t1), t2));
   }
   if (q instanceof ContinuousBernoulli) {
-    const result = sub(sub(sub(neg(p.entropy()), mul(p.mean, q.logits)), log1p(neg(q.probs))), q.logNormalizer());
+    const result = againstContinuousBernoulli(p, q);
     // Infinity where p reaches outside [0, 1]. torch 1.13 writes high >= 1 | low <= 0, Infinity even for
     // p = Uniform(0, 1), inside q's support: the strict comparisons are the mathematics.
     return where(logicalOr(gt(p.high, 1), lt(p.low, 0)), Infinity, result);
@@ -203,7 +209,7 @@ function fromUniform(p: Uniform, q: Distribution): Tensor | null {
   }
   if (q instanceof Gamma) {
     const t2 = sub(lgamma(q.concentration), mul(q.concentration, log(q.rate)));
-    const t3 = div(mul(sub(1, q.concentration), sub(sub(xLogX(p.high), xLogX(p.low)), width)), width);
+    const t3 = div(mul(sub(1, q.concentration), logSpan()), width);
     const t4 = div(mul(q.rate, add(p.high, p.low)), 2);
     return where(lt(p.low, 0), Infinity, add(add(add(neg(log(width)), t2), t3), t4));
   }
@@ -221,7 +227,7 @@ function fromUniform(p: Uniform, q: Distribution): Tensor | null {
   }
   if (q instanceof Pareto) {
     const t1 = log(mul(mul(q.alpha, pow(q.scale, q.alpha)), width));
-    const t2 = div(sub(sub(xLogX(p.high), xLogX(p.low)), width), width);
+    const t2 = div(logSpan(), width);
     return where(lt(p.low, q.scale), Infinity, sub(mul(t2, add(q.alpha, 1)), t1));
   }
   return null;

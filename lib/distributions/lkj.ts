@@ -22,12 +22,10 @@ import { fmt } from '../shape';
 import { shown } from '../args';
 import { checkTensor } from '../ops/core';
 import { noGrad } from '../autograd';
-import { checkedParams, Distribution, DistributionOptions, Param, POSITIVE } from './distribution';
+import { checkedParams, Distribution, DistributionOptions, FLOAT32_EPS, FLOAT32_TINY, notInTorch, Param, POSITIVE } from './distribution';
 import { Beta } from './simplex';
 import { Transform } from './transforms';
 
-/** Float32's smallest normal number and its epsilon. */
-const TINY = 2 ** -126, EPS = 2 ** -23;
 
 /** The flat positions (i n + j) of an n x n matrix's entries with j - i <= diag, in row order (trilIndices', torch's tril mask). */
 function trilPositions(n: number, diag: number): number[] {
@@ -71,7 +69,7 @@ export class CorrCholeskyTransform extends Transform {
   override get codomainEventDim(): number { return 2; }
   protected call(x: Tensor): Tensor {
     const n = sizeOfTriangle(x.shape[x.ndim - 1], 'CorrCholeskyTransform');
-    const r = vecToTril(clamp(tanh(x), -1 + EPS, 1 - EPS), n, -1);
+    const r = vecToTril(clamp(tanh(x), -1 + FLOAT32_EPS, 1 - FLOAT32_EPS), n, -1);
     // y = sign(r) sqrt(z (1 - z)-cumprod) = r sqrt((1 - z)-cumprod), z = r^2, the diagonal 1 before it.
     const z1mCumprodSqrt = cumprod(sqrt(sub(1, pow(r, 2))), -1);
     return mul(add(r, eye(n)), pad(narrow(z1mCumprodSqrt, -1, 0, n - 1), [1, 0], { value: 1 }));
@@ -128,9 +126,9 @@ export class LKJCholesky extends Distribution {
     const offset = cat([zeros([1]), arange(0, dim - 1)]);
     this.beta = new Beta(add(offset, 0.5), sub(unsqueeze(marginal, -1), mul(offset, 0.5)), { validateArgs: false });
   }
-  get mean(): Tensor { throw new Error('LKJCholesky: mean is not implemented (as in torch)'); }
-  get variance(): Tensor { throw new Error('LKJCholesky: variance is not implemented (as in torch)'); }
-  entropy(): Tensor { throw new Error('LKJCholesky: entropy is not implemented (as in torch)'); }
+  get mean(): Tensor { return notInTorch(this, 'mean'); }
+  get variance(): Tensor { return notInTorch(this, 'variance'); }
+  entropy(): Tensor { return notInTorch(this, 'entropy'); }
   override sample(sampleShape: readonly number[] = []): Tensor {
     return noGrad(() => {
       const y = unsqueeze(this.beta.sample(sampleShape), -1);
@@ -138,7 +136,7 @@ export class LKJCholesky extends Distribution {
       // Row 0 has no entry below the diagonal: its zero norm divides nothing (torch fills the NaN with 0).
       const rowNorm = norm(u, 2, -1, true);
       const w = mul(sqrt(y), div(u, where(eq(rowNorm, 0), 1, rowNorm)));
-      return add(w, diagEmbed(sqrt(clamp(sub(1, sum(pow(w, 2), -1)), TINY))));
+      return add(w, diagEmbed(sqrt(clamp(sub(1, sum(pow(w, 2), -1)), FLOAT32_TINY))));
     });
   }
   logProb(value: Param): Tensor {
@@ -159,7 +157,7 @@ export class LKJCholesky extends Distribution {
   }
   /** torch's corr_cholesky check: lower triangular, a positive diagonal, rows of unit norm (within 10 n eps). */
   private checkCorrCholesky(v: Tensor, what: string): void {
-    const d = this.dim, tol = EPS * d * 10;
+    const d = this.dim, tol = FLOAT32_EPS * d * 10;
     for (let m = 0; m < v.size / (d * d); m++) {
       for (let i = 0; i < d; i++) {
         let sq = 0;

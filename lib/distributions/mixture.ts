@@ -12,7 +12,7 @@ import { tensor } from '../ops/creation';
 import { checkTensor } from '../ops/core';
 import { shown } from '../args';
 import { noGrad } from '../autograd';
-import { Distribution, DistributionOptions, Param } from './distribution';
+import { Distribution, DistributionOptions, notInTorch, Param } from './distribution';
 import { Categorical } from './families';
 
 /** A mixture of the components of one distribution's last batch dim, chosen by a Categorical (torch.distributions.MixtureSameFamily). */
@@ -60,7 +60,7 @@ export class MixtureSameFamily extends Distribution {
     const varCondMean = sum(mul(probs, pow(sub(this.componentDistribution.mean, this.padded(this.mean)), 2)), -1 - this.eventNdims);
     return add(meanCondVar, varCondMean);
   }
-  entropy(): Tensor { throw new Error('MixtureSameFamily: entropy is not implemented (as in torch)'); }
+  entropy(): Tensor { return notInTorch(this, 'entropy'); }
   override cdf(value: Param): Tensor {
     const cdfX = this.componentDistribution.cdf(this.padded(this.valueTensor(value, 'cdf')));
     return sum(mul(cdfX, this.mixtureDistribution.probs), -1);

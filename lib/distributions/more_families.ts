@@ -17,10 +17,9 @@ import { cholesky, solveTriangular } from '../ops/cholesky';
 import { broadcastShapes, fmt } from '../shape';
 import { noGrad } from '../autograd';
 import { checkTensor } from '../ops/core';
-import { checkEach, checkedParams, Distribution, DistributionOptions, Param, POSITIVE, REAL } from './distribution';
+import { checkEach, checkedParams, Distribution, DistributionOptions, FLOAT32_EPS, FLOAT32_TINY, notInTorch, Param, POSITIVE, REAL } from './distribution';
 import { standardGammaDraws } from './gamma_draws';
 
-const F32_EPS = 2 ** -23;
 
 /** The Laplace distribution of location loc and scale b (torch.distributions.Laplace). */
 export class Laplace extends Distribution {
@@ -47,7 +46,7 @@ export class Laplace extends Distribution {
   override get stddev(): Tensor { return mul(this.scale, Math.SQRT2); }
   override rsample(sampleShape: readonly number[] = []): Tensor {
     // Uniform in [eps - 1, 1), as torch's.
-    const u = noGrad(() => add(mul(rand(this.extendedShape(sampleShape)), 2 - F32_EPS), F32_EPS - 1));
+    const u = noGrad(() => add(mul(rand(this.extendedShape(sampleShape)), 2 - FLOAT32_EPS), FLOAT32_EPS - 1));
     return sub(this.loc, mul(mul(this.scale, sign(u)), log1p(neg(abs(u)))));
   }
   logProb(value: Param): Tensor {
@@ -92,7 +91,7 @@ export class Poisson extends Distribution {
     const [rate, vb] = [expand(this.rate, shape), expand(v, shape)];
     return sub(sub(xlogy(vb, rate), rate), lgamma(add(vb, 1)));
   }
-  entropy(): Tensor { throw new Error('Poisson: entropy is not implemented (as in torch)'); }
+  entropy(): Tensor { return notInTorch(this, 'entropy'); }
 }
 
 /** The Gamma distribution of concentration alpha and rate beta (torch.distributions.Gamma). */
@@ -122,7 +121,7 @@ export class Gamma extends Distribution {
     const z = standardGammaDraws(expand(this.concentration, this.extendedShape(sampleShape)));
     const y = div(z, this.rate);
     // At least float32's smallest normal number, as torch clamps (the value alone, not the gradient).
-    for (let i = 0; i < y.size; i++) if (!(y.data[i] >= 2 ** -126)) y.data[i] = 2 ** -126;
+    for (let i = 0; i < y.size; i++) if (!(y.data[i] >= FLOAT32_TINY)) y.data[i] = FLOAT32_TINY;
     return y;
   }
   logProb(value: Param): Tensor {

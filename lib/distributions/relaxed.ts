@@ -5,7 +5,6 @@
 import { Tensor } from '../tensor';
 import { add, div, mul, sub } from '../ops/binary';
 import { exp, log, log1p, neg } from '../ops/unary';
-import { clamp } from '../ops/compare';
 import { logsumexp } from '../ops/more';
 import { lgamma } from '../ops/special';
 import { sum } from '../ops/reduce';
@@ -14,14 +13,11 @@ import { full, rand, tensor } from '../ops/creation';
 import { broadcastShapes } from '../shape';
 import { checkTensor } from '../ops/core';
 import { noGrad } from '../autograd';
-import { broadcastAll, checkEach, Distribution, DistributionOptions, Param, POSITIVE } from './distribution';
+import { broadcastAll, checkEach, clampProbs, Distribution, DistributionOptions, notInTorch, Param, POSITIVE } from './distribution';
 import { binaryProbsAndLogits, Categorical, oneOf, ProbsOrLogits } from './families';
 import { TransformedDistribution } from './transformed';
 import { ExpTransform, SigmoidTransform } from './transforms';
 
-/** float32's epsilon: torch's clamp_probs keeps probabilities in [eps, 1 - eps]. */
-const EPS = 2 ** -23;
-const clampProbs = (p: Tensor): Tensor => clamp(p, EPS, 1 - EPS);
 
 /** The temperature as a tensor, checked positive. */
 function temperatureOf(temperature: Param, what: string, validate: boolean): Tensor {
@@ -52,9 +48,9 @@ export class LogitRelaxedBernoulli extends Distribution {
     this.temperature = temperatureOf(temperature, 'LogitRelaxedBernoulli', this.validateArgs);
     [this.probs, this.logits] = binaryProbsAndLogits('LogitRelaxedBernoulli', kind, t, this.validateArgs, [(v) => v >= 0 && v <= 1, 'in [0, 1]']);
   }
-  get mean(): Tensor { throw new Error(`${this.constructor.name}: mean is not implemented (as in torch)`); }
-  get variance(): Tensor { throw new Error(`${this.constructor.name}: variance is not implemented (as in torch)`); }
-  entropy(): Tensor { throw new Error(`${this.constructor.name}: entropy is not implemented (as in torch)`); }
+  get mean(): Tensor { return notInTorch(this, 'mean'); }
+  get variance(): Tensor { return notInTorch(this, 'variance'); }
+  entropy(): Tensor { return notInTorch(this, 'entropy'); }
   override rsample(sampleShape: readonly number[] = []): Tensor {
     const shape = this.extendedShape(sampleShape);
     const probs = clampProbs(expand(this.probs, shape));
@@ -114,9 +110,9 @@ export class ExpRelaxedCategorical extends Distribution {
   get probs(): Tensor { return this.categorical.probs; }
   /** The normalized log-probabilities of each category. */
   get logits(): Tensor { return this.categorical.logits; }
-  get mean(): Tensor { throw new Error(`${this.constructor.name}: mean is not implemented (as in torch)`); }
-  get variance(): Tensor { throw new Error(`${this.constructor.name}: variance is not implemented (as in torch)`); }
-  entropy(): Tensor { throw new Error(`${this.constructor.name}: entropy is not implemented (as in torch)`); }
+  get mean(): Tensor { return notInTorch(this, 'mean'); }
+  get variance(): Tensor { return notInTorch(this, 'variance'); }
+  entropy(): Tensor { return notInTorch(this, 'entropy'); }
   override rsample(sampleShape: readonly number[] = []): Tensor {
     const gumbels = noGrad(() => neg(log(neg(log(clampProbs(rand(this.extendedShape(sampleShape))))))));
     const scores = div(add(this.logits, gumbels), this.temperature);

@@ -7,7 +7,7 @@ import { add, mul, sub } from '../ops/binary';
 import { tensor } from '../ops/creation';
 import { checkTensor } from '../ops/core';
 import { noGrad } from '../autograd';
-import { Distribution, DistributionOptions, Param } from './distribution';
+import { Distribution, DistributionOptions, notInTorch, Param } from './distribution';
 import { Independent, sumRightmost } from './independent';
 import { Transform } from './transforms';
 import { composedEventDims } from './transforms_more';
@@ -53,9 +53,9 @@ export class TransformedDistribution extends Distribution {
     this.transforms = [...ts];
     this.hasRsample = base.hasRsample;
   }
-  get mean(): Tensor { throw new Error(`${this.constructor.name}: mean is not implemented (as in torch)`); }
-  get variance(): Tensor { throw new Error(`${this.constructor.name}: variance is not implemented (as in torch)`); }
-  entropy(): Tensor { throw new Error(`${this.constructor.name}: entropy is not implemented (as in torch)`); }
+  get mean(): Tensor { return notInTorch(this, 'mean'); }
+  get variance(): Tensor { return notInTorch(this, 'variance'); }
+  entropy(): Tensor { return notInTorch(this, 'entropy'); }
   override rsample(sampleShape: readonly number[] = []): Tensor {
     return this.transforms.reduce((x, t) => t.forward(x), this.baseDist.rsample(sampleShape));
   }

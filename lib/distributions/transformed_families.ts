@@ -11,15 +11,11 @@ import { digamma, lgamma } from '../ops/special';
 import { expand } from '../ops/shape';
 import { full, tensor } from '../ops/creation';
 import { broadcastShapes } from '../shape';
-import { checkEach, checkedParams, DistributionOptions, Param, POSITIVE, REAL } from './distribution';
+import { checkEach, checkedParams, DistributionOptions, EULER, FLOAT32_EPS, FLOAT32_TINY, Param, POSITIVE, REAL } from './distribution';
 import { Exponential, Uniform } from './families';
 import { TransformedDistribution } from './transformed';
 import { AffineTransform, ExpTransform, PowerTransform } from './transforms';
 
-/** The Euler-Mascheroni constant. */
-const EULER = 0.5772156649015329;
-/** Float32's smallest normal number and its epsilon (torch.finfo(float32).tiny and .eps). */
-const TINY = 2 ** -126, EPS = 2 ** -23;
 
 /** The Gumbel (type-I extreme value) distribution of location loc and scale (torch.distributions.Gumbel). */
 export class Gumbel extends TransformedDistribution {
@@ -35,7 +31,7 @@ export class Gumbel extends TransformedDistribution {
   constructor(loc: Param, scale: Param, options?: DistributionOptions) {
     const { shape, values: [l, s] } = checkedParams('Gumbel', { loc: [loc, REAL], scale: [scale, POSITIVE] }, options);
     // -log(-log(U)) scaled: U on [tiny, 1 - eps), as torch's.
-    const base = new Uniform(full(shape, TINY), full(shape, 1 - EPS));
+    const base = new Uniform(full(shape, FLOAT32_TINY), full(shape, 1 - FLOAT32_EPS));
     super(base, [new ExpTransform().inv, new AffineTransform(0, full(shape, -1)), new ExpTransform().inv, new AffineTransform(l, neg(s))], options);
     [this.loc, this.scale] = [l, s];
   }

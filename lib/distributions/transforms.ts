@@ -13,6 +13,7 @@ import { expand } from '../ops/shape';
 import { full, tensor } from '../ops/creation';
 import { equal } from '../ops/statistics';
 import { broadcastShapes } from '../shape';
+import { FLOAT32_EPS, FLOAT32_TINY } from './distribution';
 
 /** A parameter of a transform: a tensor, or one number. */
 export type TransformParam = Tensor | number;
@@ -141,17 +142,15 @@ export class AffineTransform extends Transform {
   }
 }
 
-/** Float32's smallest normal number and its epsilon (torch.finfo(float32).tiny and .eps). */
-const TINY = 2 ** -126, EPS = 2 ** -23;
 
 /** y = sigmoid(x), kept inside (0, 1) (torch's SigmoidTransform with its clipping). */
 export class SigmoidTransform extends Transform {
   /** @param options cacheSize: 1 to remember the last pair */
   constructor(options?: { cacheSize?: number }) { super(options?.cacheSize); }
   get sign(): number { return 1; }
-  protected call(x: Tensor): Tensor { return clamp(sigmoid(x), TINY, 1 - EPS); }
+  protected call(x: Tensor): Tensor { return clamp(sigmoid(x), FLOAT32_TINY, 1 - FLOAT32_EPS); }
   protected callInverse(y: Tensor): Tensor {
-    const c = clamp(y, TINY, 1 - EPS);
+    const c = clamp(y, FLOAT32_TINY, 1 - FLOAT32_EPS);
     return sub(log(c), log1p(neg(c)));
   }
   logAbsDetJacobian(x: Tensor, _y?: Tensor): Tensor { return sub(neg(softplus(neg(x))), softplus(x)); }

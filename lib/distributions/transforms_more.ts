@@ -21,9 +21,8 @@ import { arange, zeros } from '../ops/creation';
 import type { Distribution } from './distribution';
 import { sumRightmost } from './independent';
 import { Transform } from './transforms';
+import { FLOAT32_EPS, FLOAT32_TINY } from './distribution';
 
-/** Float32's smallest normal number and its epsilon (torch.finfo(float32).tiny and .eps). */
-const TINY = 2 ** -126, EPS = 2 ** -23;
 
 /** The domain and codomain event dims of transforms composed in order (torch's ComposeTransform.domain / codomain). */
 export function composedEventDims(ts: readonly Transform[]): { domain: number; codomain: number } {
@@ -147,7 +146,7 @@ export class ReshapeTransform extends Transform {
 const logOffsets = (n: number): Tensor => log(sub(n + 1, arange(1, n + 1)));
 
 /** sigmoid kept inside [tiny, 1 - eps] (torch's _clipped_sigmoid). */
-const clippedSigmoid = (x: Tensor): Tensor => clamp(sigmoid(x), TINY, 1 - EPS);
+const clippedSigmoid = (x: Tensor): Tensor => clamp(sigmoid(x), FLOAT32_TINY, 1 - FLOAT32_EPS);
 
 /**
  * R^n to the (n + 1)-simplex by stick breaking (torch's StickBreakingTransform): each coordinate takes
@@ -168,7 +167,7 @@ export class StickBreakingTransform extends Transform {
     const n = y.shape[y.ndim - 1] - 1;
     const crop = narrow(y, -1, 0, n);
     // What is left of the stick, kept positive where rounding took it to 0.
-    const sf = clamp(sub(1, cumsum(crop, -1)), TINY);
+    const sf = clamp(sub(1, cumsum(crop, -1)), FLOAT32_TINY);
     return add(sub(log(crop), log(sf)), logOffsets(n));
   }
   logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {

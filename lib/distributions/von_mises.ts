@@ -9,7 +9,7 @@ import { expand } from '../ops/shape';
 import { allocOutput } from '../storage';
 import { uniform01 } from '../random';
 import { noGrad } from '../autograd';
-import { checkedParams, Distribution, DistributionOptions, Param, POSITIVE, REAL } from './distribution';
+import { checkedParams, Distribution, DistributionOptions, notInTorch, Param, POSITIVE, REAL } from './distribution';
 
 const I0_SMALL = [1.0, 3.5156229, 3.0899424, 1.2067492, 0.2659732, 0.360768e-1, 0.45813e-2];
 const I0_LARGE = [0.39894228, 0.1328592e-1, 0.225319e-2, -0.157565e-2, 0.916281e-2, -0.2057706e-1, 0.2635537e-1, -0.1647633e-1, 0.392377e-2];
@@ -58,7 +58,7 @@ export class VonMises extends Distribution {
     const v = this.valueOf(value, (x) => !Number.isNaN(x), 'real numbers');
     return sub(sub(mul(this.concentration, cos(sub(v, this.loc))), Math.log(2 * Math.PI)), logModifiedBessel(this.concentration, 0));
   }
-  entropy(): Tensor { throw new Error('VonMises: entropy is not implemented (as in torch)'); }
+  entropy(): Tensor { return notInTorch(this, 'entropy'); }
   override sample(sampleShape: readonly number[] = []): Tensor {
     const shape = this.extendedShape(sampleShape);
     return noGrad(() => {

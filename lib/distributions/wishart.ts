@@ -18,13 +18,11 @@ import { broadcastShapes, fmt } from '../shape';
 import { shown } from '../args';
 import { checkTensor } from '../ops/core';
 import { noGrad } from '../autograd';
-import { checkEach, Distribution, DistributionOptions, Param } from './distribution';
+import { checkEach, Distribution, DistributionOptions, FLOAT32_EPS, Param } from './distribution';
 import { givenCovariance, MultivariateNormalParams, scaleTrilOf } from './more_families';
 import { Chi2 } from './heavy_tails';
 import { vecToTril } from './lkj';
 
-/** float32's epsilon: torch clamps the Bartlett diagonal to at least it. */
-const EPS = 2 ** -23;
 
 /** sum_i digamma(x - i / 2), i < p (torch's _mvdigamma). */
 function mvdigamma(x: Tensor, p: number): Tensor {
@@ -82,7 +80,7 @@ export class Wishart extends Distribution {
   override rsample(sampleShape: readonly number[] = []): Tensor {
     const p = this.p;
     const chi2 = new Chi2(sub(unsqueeze(this.df, -1), arange(0, p)), { validateArgs: false });
-    const diag = clamp(sqrt(chi2.rsample(sampleShape)), EPS);
+    const diag = clamp(sqrt(chi2.rsample(sampleShape)), FLOAT32_EPS);
     const below = noGrad(() => randn([...sampleShape, ...this.batchShape, (p * (p - 1)) / 2]));
     const chol = matmul(this.scaleTril, add(diagEmbed(diag), vecToTril(below, p, -1)));
     return matmul(chol, chol.mT);
