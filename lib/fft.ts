@@ -14,7 +14,7 @@ import { select, flip } from './ops/index_ops';
 import { padAlong } from './ops/pad_resize';
 import { movedim, roll } from './ops/composed';
 import { zerosLike, tensor } from './ops/creation';
-import { complexTransform } from './ops/fft_core';
+import { complexTransform, realTransform } from './ops/fft_core';
 
 /** How a transform is scaled: 'backward' (default) scales the inverse by 1/n, 'forward' the forward one, 'ortho' both by 1/sqrt(n). */
 export type FftNorm = 'backward' | 'forward' | 'ortho';
@@ -109,8 +109,15 @@ export function rfft(x: Tensor, options?: FftOptions): Tensor {
   const scale = scaleOf(o.norm, n, false, what);
   return composedOf((own) => {
     const sized = resized(x, d, n, own);
-    const pairs = own(stack([sized, own(zerosLike(sized))], -1));
-    return narrow(complexAlong(pairs, d, n, false, scale, own), d, 0, Math.floor(n / 2) + 1);
+    if (n % 2 === 1) {
+      const pairs = own(stack([sized, own(zerosLike(sized))], -1));
+      return narrow(complexAlong(pairs, d, n, false, scale, own), d, 0, Math.floor(n / 2) + 1);
+    }
+    // Even n: the real kernel, a complex transform of half the length.
+    const last = x.ndim - 1;
+    const t = own(realTransform(d === last ? sized : own(movedim(sized, d, last)), n, false));
+    const back = d === last ? t : own(movedim(t, last, d));
+    return scale === 1 ? back : mul(back, scale);
   }, [x]);
 }
 
@@ -131,6 +138,13 @@ export function irfft(x: Tensor, options?: FftOptions): Tensor {
   const kept = Math.floor(n / 2) + 1;
   return composedOf((own) => {
     const half = resized(x, d, kept, own);
+    if (n % 2 === 0) {
+      // Even n: the real kernel, a complex transform of half the length.
+      const last = x.ndim - 2;
+      const t = own(realTransform(d === last ? half : own(movedim(half, d, last)), n, true));
+      const back = d === last ? t : own(movedim(t, last, d));
+      return scale === 1 ? back : mul(back, scale);
+    }
     // The bins above n / 2 are the conjugates of bins n - k, mirrored.
     const mirrored = n - kept;
     const full = mirrored === 0 ? half : own(cat([half, own(mul(own(flip(own(narrow(half, d, 1, mirrored)), [d])), own(tensor([1, -1]))))], d));

@@ -8,6 +8,7 @@ import { addonPath, loadNative } from '../lib/backend/native';
 import * as bp from '../lib/index';
 import { allocOutput } from '../lib/storage';
 import { referenceBackend as ref } from '../lib/backend/reference';
+import { fftPlan, realFftPlan } from '../lib/backend/reference/fft';
 import { expectClose, sameBits, Tolerance } from './helpers/golden';
 import { EDGE_SIZES, randomArray, rng } from './helpers/random';
 import { nextU32 } from '../lib/random';
@@ -1895,6 +1896,40 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
             nat.gridSampleGrad(gy, x, grid, dims, mode, padding, align, gxOnly, null);
             nat.gridSampleGrad(gy, x, grid, dims, mode, padding, align, null, ggOnly);
             expect(sameBits(gxOnly, gxWant) && sameBits(ggOnly, ggWant), `${what}: one gradient at a time`).toBe(true);
+          }
+        }
+      }
+    }
+    bp.setNumThreads(1);
+  });
+
+  it('fftRows and realFftRows: the reference\'s bits at every edge length and radix (4, 2, 3, 5, 7, larger primes, Bluestein; the real kernel at their doubles), forward and inverse, rows in vector lanes and one at a time, at 1-3 threads; fftRows in place', () => {
+    const kernels = [
+      { name: 'fftRows' as const, plan: fftPlan, rowIn: (n: number) => 2 * n, rowOut: (n: number) => 2 * n,
+        lengths: [...EDGE_SIZES, 2, 3, 4, 5, 6, 11, 12, 13, 15, 25, 27, 30, 37, 49, 74, 77, 97, 121, 169, 360, 997, 1000, 1024, 1088] },
+      { name: 'realFftRows' as const, plan: realFftPlan, rowIn: (n: number, inverse: boolean) => (inverse ? n + 2 : n), rowOut: (n: number, inverse: boolean) => (inverse ? n : n + 2),
+        lengths: [2, 4, 6, 8, 10, 14, 16, 18, 26, 64, 74, 126, 128, 130, 600, 1000, 1024, 1994, 2176] },
+    ];
+    for (const { name, plan: planOf, rowIn, rowOut, lengths } of kernels) {
+      for (const n of lengths) {
+        const plan = planOf(n);
+        // Row counts that fill the lanes (two or four rows a vector) and leave one to three rows over.
+        for (const count of n > 300 ? [1, 6] : [1, 3, 8, 13]) {
+          for (const inverse of [false, true]) {
+            const x = randomArray(count * rowIn(n, inverse), r);
+            const want = new Float32Array(count * rowOut(n, inverse));
+            ref[name](x, n, count, inverse, plan, want);
+            for (const t of [1, 2, 3]) {
+              bp.setNumThreads(t);
+              const got = new Float32Array(want.length).fill(NaN);
+              nat[name](x, n, count, inverse, plan, got);
+              expect(sameBits(got, want), `${name}: n ${n}, ${count} rows, ${inverse ? 'inverse' : 'forward'}, ${t} threads`).toBe(true);
+            }
+            if (name === 'fftRows') {
+              const inPlace = Float32Array.from(x);
+              nat.fftRows(inPlace, n, count, inverse, plan, inPlace);
+              expect(sameBits(inPlace, want), `n ${n}, ${count} rows in place`).toBe(true);
+            }
           }
         }
       }

@@ -258,9 +258,17 @@ export interface Backend {
   /**
    * The unscaled DFT (inverse: its conjugate) of each of `count` rows of n complex numbers in x
    * (interleaved real and imaginary parts) into out (x itself allowed), by plan, fftPlan(n)'s tables:
-   * radix-2 for powers of two, Bluestein otherwise, doubles throughout, each output rounded once.
+   * mixed radix (4, 2, odd primes) where n's factors are small, Bluestein otherwise, doubles
+   * throughout, each output rounded once.
    */
   fftRows(x: Float32Array, n: number, count: number, inverse: boolean, plan: Float64Array, out: Float32Array): void;
+  /**
+   * The one-sided DFT of real rows (n even), by realFftPlan(n)'s tables: forward, each of count rows of
+   * n reals in x into its n / 2 + 1 bins (pairs) in out; inverse, each of count rows of n / 2 + 1 bins
+   * in x (the first and last bins' imaginary parts ignored) into the n reals of its unscaled Hermitian
+   * inverse in out. x and out must not share memory.
+   */
+  realFftRows(x: Float32Array, n: number, count: number, inverse: boolean, plan: Float64Array, out: Float32Array): void;
 
   /**
    * Each of count n x n symmetric matrices at a decomposed (its lower triangle read, or its upper

@@ -1,18 +1,37 @@
-// The discrete Fourier transform of rows of complex numbers (interleaved real and imaginary parts) as a
-// recorded op, in O(n log n) for every n: the backend's fftRows (radix-2 for powers of two, Bluestein's
-// chirp-z for the rest) with fftPlan's tables. Its backward is the opposite transform unscaled: the
-// real-linear map of F = e^{-2 pi i jk / n} has transpose F^H, the unscaled inverse.
+// The discrete Fourier transform of rows as recorded ops, in O(n log n) for every n: the backend's
+// fftRows (complex rows) and realFftRows (real rows of even length, through a complex transform of
+// half their length) with fftPlan's and realFftPlan's tables, kept for the lengths last used.
+// Backward: the complex transform's is the opposite transform unscaled (the real-linear map of
+// F = e^{-2 pi i jk / n} has transpose F^H, the unscaled inverse); the real ones' are each other's,
+// the bins strictly between the first and last halved (rfft's) or doubled (irfft's), as torch's.
 import { Tensor } from '../tensor';
 import { allocOutput } from '../storage';
 import { record } from './core';
+import { mul } from './binary';
 import { B } from '../backend/registry';
-import { fftPlan } from '../backend/reference/fft';
+import { fftPlan, realFftPlan } from '../backend/reference/fft';
+
+/** Plans by length, the most recent last: making one costs about as much as a transform of a few rows. */
+const PLANS_KEPT = 16;
+const plans = new Map<string, Float64Array>();
+
+function planOf(key: string, make: () => Float64Array): Float64Array {
+  let plan = plans.get(key);
+  if (plan === undefined) {
+    plan = make();
+    if (plans.size >= PLANS_KEPT) plans.delete(plans.keys().next().value as string);
+  } else {
+    plans.delete(key);
+  }
+  plans.set(key, plan);
+  return plan;
+}
 
 /** The unscaled transform of every row of data ([rows, n, 2] interleaved) on the backend, a new array. */
 export function transformRows(data: Float32Array, n: number, inverse: boolean): Float32Array {
   const out = allocOutput(data.length);
   if (n === 0 || data.length === 0) return out;
-  B().fftRows(data, n, data.length / (2 * n), inverse, fftPlan(n), out);
+  B().fftRows(data, n, data.length / (2 * n), inverse, planOf(`c${n}`, () => fftPlan(n)), out);
   return out;
 }
 
@@ -24,5 +43,48 @@ export function complexTransform(x: Tensor, inverse: boolean): Tensor {
   const n = x.shape[x.ndim - 2];
   const y = record(transformRows(x.data, n, inverse), [...x.shape], [x], inverse ? 'ifft' : 'fft', (gy) => [transformRows(gy, n, !inverse)]);
   if (y.node) y.node.graphBackward = (gy) => [complexTransform(gy, !inverse)];
+  return y;
+}
+
+/** realFftRows of data's rows on the backend, n reals a row (bins: n / 2 + 1 pairs), a new array. */
+function realRows(data: Float32Array, n: number, inverse: boolean): Float32Array {
+  const count = data.length / (inverse ? n + 2 : n);
+  const out = allocOutput(count * (inverse ? n : n + 2));
+  if (count === 0) return out;
+  B().realFftRows(data, n, count, inverse, planOf(`r${n}`, () => realFftPlan(n)), out);
+  return out;
+}
+
+/** [1, 1, f, f, ..., f, f, 1, 1]: the factor of each part of n / 2 + 1 bins (pairs) between the real ones' transforms and their transposes. */
+function binScale(n: number, f: number): Float32Array {
+  const scale = new Float32Array(n + 2).fill(f);
+  scale.fill(1, 0, 2).fill(1, n);
+  return scale;
+}
+
+function scaledBins(g: Float32Array, n: number, f: number): Float32Array {
+  const scale = binScale(n, f), out = allocOutput(g.length);
+  for (let i = 0; i < g.length; i++) out[i] = g[i] * scale[i % (n + 2)];
+  return out;
+}
+
+/**
+ * The unscaled one-sided DFT of real x [..., n] (n even) along its last dim, [..., n / 2 + 1, 2]; or,
+ * with `inverse`, of bins x [..., n / 2 + 1, 2] the n reals of the unscaled inverse of the Hermitian
+ * spectrum they begin (the imaginary parts of the first and last ignored). Recorded: each one's
+ * gradient is the other of the output's gradient, its inner bins halved (rfft: those bins stand for
+ * two of the full spectrum's) or doubled (irfft).
+ */
+export function realTransform(x: Tensor, n: number, inverse: boolean): Tensor {
+  const lead = inverse ? x.shape.slice(0, -2) : x.shape.slice(0, -1);
+  const shape = inverse ? [...lead, n] : [...lead, n / 2 + 1, 2];
+  const y = record(realRows(x.data, n, inverse), shape, [x], inverse ? 'irfft' : 'rfft', (gy) =>
+    [inverse ? scaledBins(realRows(gy, n, false), n, 2) : realRows(scaledBins(gy, n, 0.5), n, true)]);
+  if (y.node) {
+    y.node.graphBackward = (gy) => {
+      const scale = new Tensor(binScale(n, inverse ? 2 : 0.5), [n / 2 + 1, 2]);
+      return [inverse ? mul(realTransform(gy, n, false), scale) : realTransform(mul(gy, scale), n, true)];
+    };
+  }
   return y;
 }

@@ -322,6 +322,25 @@ Napi::Value FftRows(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// realFftRows(x, n, count, inverse, plan, out): the one-sided DFT of count rows of n (even) reals at x
+// into n / 2 + 1 bins a row at out, or (inverse) of count rows of bins at x into n reals a row at out
+// (fft.h real_fft_rows), by realFftPlan(n)'s tables. Rows of x and out differ in length: no overlap.
+Napi::Value RealFftRows(const Napi::CallbackInfo& info) {
+  Args a{info, "realFftRows"};
+  a.count(6);
+  const long n = a.integer(1, "n", 0, 1L << 30), count = a.integer(2, "count", 0, 1L << 40);
+  if (n % 2 != 0) a.range_error("n must be even, got " + std::to_string(n));
+  if ((double)count * (double)(n + 2) > 4e15) a.range_error("count and n are too large: the arrays would need more than 4e15 elements");
+  const bool inverse = a.boolean(3, "inverse");
+  const long bins = count * (n + 2), reals = count * n;
+  const float* x = a.f32(0, "x", inverse ? bins : reals);
+  const double* plan = a.f64(4, "plan", n == 0 ? a.f64_len(4, "plan") : real_fft_plan_length(n));
+  float* out = a.f32(5, "out", inverse ? reals : bins);
+  if (overlap(out, inverse ? reals : bins, x, inverse ? bins : reals)) a.range_error("out (argument 5) shares memory with x: rows of different lengths cannot be written in place");
+  real_fft_rows(x, n, count, inverse, plan, out);
+  return info.Env().Undefined();
+}
+
 // A decomposition's output at argument i: a Float32Array, or a Float64Array for the results not
 // rounded to float (eigh.h says why), as T says.
 template <class T>
@@ -1264,7 +1283,7 @@ Napi::Value KernelSet(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const struct { const char* name; Napi::Function::Callback fn; } table[] = {
-      {"gemm", Gemm}, {"gemmPair", GemmPair}, {"linearChain", LinearChain}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"householderQr", HouseholderQr}, {"eigh", Eigh}, {"svd", Svd}, {"fftRows", FftRows}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
+      {"gemm", Gemm}, {"gemmPair", GemmPair}, {"linearChain", LinearChain}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"householderQr", HouseholderQr}, {"eigh", Eigh}, {"svd", Svd}, {"fftRows", FftRows}, {"realFftRows", RealFftRows}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"sumProducts", SumProducts}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},

@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   const addon = require(addonPath()) as Record<string, unknown>;
   const seen = await record(addon);
   if (!seen.has('trainEpoch')) throw new Error('no fused fit ran: trainEpoch was not recorded');
-  if (!['lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad', 'gemmBatch', 'linearChain', 'sumProducts', 'luFactor', 'luSolve', 'cholesky', 'triSolve', 'householderQr', 'eigh', 'svd', 'fftRows'].every((k) => seen.has(k))) {
+  if (!['lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad', 'gemmBatch', 'linearChain', 'sumProducts', 'luFactor', 'luSolve', 'cholesky', 'triSolve', 'householderQr', 'eigh', 'svd', 'fftRows', 'realFftRows'].every((k) => seen.has(k))) {
     throw new Error("the recurrent cells', the batched products', the linear chain's the dense linear-algebra kernels or the Fourier transform were not recorded");
   }
   if (bp.distributed.processGroupsUnavailable() === null && !['distAllReduce', 'distBroadcast', 'distBarrier'].every((n) => seen.has(n))) {

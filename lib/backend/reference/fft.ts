@@ -1,83 +1,272 @@
-// Reference discrete Fourier transform of rows of complex numbers: the twin of native/src/kernels/fft.cc,
-// the same doubles in the same order, so the same bits. Radix-2 Cooley-Tukey (iterative, bit-reversed
-// input) for power-of-two lengths, Bluestein's chirp-z over a power-of-two convolution for the rest.
-// Every table (twiddles, chirp, the convolution kernel's transform) comes from fftPlan, made here once
-// per length and handed to either backend, so that neither's cos and sin decide a bit. The inverse
-// is the forward transform of the conjugate, conjugated: exact negations around the same arithmetic.
+// Reference discrete Fourier transform of rows of complex numbers: the twin of native/src/kernels/fft.cc
+// and fft_lanes.inc, the same doubles in the same order, so the same bits. A mixed-radix Stockham
+// transform (pocketfft's cfftp: passes of radix 4, 2 and odd primes, each pass's butterflies then its
+// twiddles, the output in order without a bit reversal) where n's factors are small, Bluestein's
+// chirp-z over a power-of-two convolution where they are not (pocketfft's cost estimate decides).
+// Every table (twiddles, the odd radices' roots, the chirp, the convolution kernel's transform) comes
+// from fftPlan, made here once per length and handed to either backend, so that neither's cos and sin
+// decide a bit. The inverse is the forward transform of the conjugate, conjugated: exact negations
+// around the same arithmetic.
 import { roundingOf } from '../../storage';
 
-/** The length of the power-of-two transform a length-n row uses: n itself, or Bluestein's convolution length (at least 2n - 1). */
-export function convolutionLength(n: number): number {
-  if ((n & (n - 1)) === 0) return n;
-  let m = 1;
-  while (m < 2 * n - 1) m *= 2;
-  return m;
-}
-
-/** In-place forward radix-2 transform of re / im (length m, a power of two) by the twiddle tables cos / sin (m / 2 each: e^{-2 pi i k / m}). */
-export function radix2(re: Float64Array, im: Float64Array, cos: Float64Array, sin: Float64Array): void {
-  const m = re.length;
-  for (let i = 1, j = 0; i < m; i++) {
-    let bit = m >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      const tr = re[i], ti = im[i];
-      re[i] = re[j];
-      im[i] = im[j];
-      re[j] = tr;
-      im[j] = ti;
+/** The radices of a direct length-n transform, in pass order: fours, then a two, then odd primes ascending (pocketfft's order). */
+export function fftFactors(n: number): number[] {
+  const factors: number[] = [];
+  let rest = n;
+  while (rest % 4 === 0) {
+    factors.push(4);
+    rest /= 4;
+  }
+  if (rest % 2 === 0) {
+    factors.push(2);
+    rest /= 2;
+  }
+  for (let p = 3; p * p <= rest; p += 2) {
+    while (rest % p === 0) {
+      factors.push(p);
+      rest /= p;
     }
   }
-  for (let len = 2; len <= m; len *= 2) {
-    const half = len / 2, stride = m / len;
-    // Block by block, as fft.cc's loops (the arrays read in sequence); each butterfly's arithmetic is the same in any order.
-    for (let s0 = 0; s0 < m; s0 += len) {
-      for (let k = 0; k < half; k++) {
-        const wr = cos[k * stride], wi = sin[k * stride];
-        const a = s0 + k, b = a + half;
-        const xr = re[b] * wr - im[b] * wi, xi = re[b] * wi + im[b] * wr;
-        re[b] = re[a] - xr;
-        im[b] = im[a] - xi;
-        re[a] += xr;
-        im[a] += xi;
+  if (rest > 1) factors.push(rest);
+  return factors;
+}
+
+/** Ten times pocketfft's cost guess of a direct length-n transform: n times the sum of its radices, those past 5 counted 1.1 times. */
+function directCost(n: number): number {
+  return n * fftFactors(n).reduce((sum, p) => sum + (p <= 5 ? 10 * p : 11 * p), 0);
+}
+
+/**
+ * The length of the direct transform a length-n row uses: n itself where its factors make that
+ * cheaper than Bluestein (pocketfft's rule: twice the convolution's cost, times 1.5), else
+ * Bluestein's convolution length, the least power of two at least 2n - 1.
+ */
+export function convolutionLength(n: number): number {
+  let m = 1;
+  while (m < 2 * n - 1) m *= 2;
+  return m === n || 3 * directCost(m) >= directCost(n) ? n : m;
+}
+
+/** The number of doubles a direct length-n transform's tables take: per pass, an odd radix p's 2p roots, then 2 (p - 1)(ido - 1) twiddles. */
+function directPlanLength(n: number): number {
+  let length = 0, l1 = 1;
+  for (const p of fftFactors(n)) {
+    const ido = n / (l1 * p);
+    length += (p % 2 === 1 ? 2 * p : 0) + 2 * (p - 1) * (ido - 1);
+    l1 *= p;
+  }
+  return length;
+}
+
+/** The number of doubles fftPlan(n) holds (fft.cc's fft_plan_length). */
+export function fftPlanLength(n: number): number {
+  const m = convolutionLength(n);
+  return directPlanLength(m) + (m !== n ? 2 * n + 2 * m : 0);
+}
+
+/** cos and sin of 2 pi k / n, folded into the first octant so that the large angles keep their digits. */
+function unitRoot(k: number, n: number): [number, number] {
+  k %= n;
+  // By symmetry: exact for the quarter and half turns, and the same digits for k and n - k.
+  const flip = 2 * k > n, j = flip ? n - k : k;
+  const quarter = 4 * j > n, i = quarter ? n - 2 * j : 2 * j; // angle pi i / n within [0, pi / 2] after the fold
+  let c: number, s: number;
+  if (4 * i <= n) {
+    c = Math.cos((Math.PI * i) / n);
+    s = Math.sin((Math.PI * i) / n);
+  } else {
+    c = Math.sin((Math.PI * (n - 2 * i)) / (2 * n));
+    s = Math.cos((Math.PI * (n - 2 * i)) / (2 * n));
+  }
+  if (quarter) c = -c; // pi - theta
+  return [c, flip ? -s : s];
+}
+
+/** Fills plan[at...] with a direct length-n transform's tables (directPlanLength(n) doubles). */
+function fillDirectPlan(plan: Float64Array, at: number, n: number): void {
+  let l1 = 1;
+  for (const p of fftFactors(n)) {
+    const ido = n / (l1 * p);
+    if (p % 2 === 1) {
+      for (let k = 0; k < p; k++) [plan[at + k], plan[at + p + k]] = unitRoot(k, p);
+      at += 2 * p;
+    }
+    // The twiddle of output u at position i: e^{-2 pi i u l1 i / n}.
+    for (let u = 1; u < p; u++) {
+      for (let i = 1; i < ido; i++) {
+        const [c, s] = unitRoot(u * l1 * i, n);
+        const t = at + 2 * ((u - 1) * (ido - 1) + i - 1);
+        plan[t] = c;
+        plan[t + 1] = -s;
+      }
+    }
+    at += 2 * (p - 1) * (ido - 1);
+    l1 *= p;
+  }
+}
+
+/** Two buffers of n complex numbers (split real and imaginary parts) a transform's passes move between. */
+interface Buffers {
+  re: Float64Array;
+  im: Float64Array;
+  re2: Float64Array;
+  im2: Float64Array;
+}
+
+/** The forward radix-p butterflies of one pass from (cr, ci) into (hr, hi), twiddled: fft_lanes.inc's pass, lane by lane. */
+function pass(p: number, l1: number, ido: number, plan: Float64Array, at: number, cr: Float64Array, ci: Float64Array, hr: Float64Array, hi: Float64Array): void {
+  const tw = at + (p % 2 === 1 ? 2 * p : 0);
+  const br = new Float64Array(p), bi = new Float64Array(p);
+  const half = (p - 1) / 2;
+  const sr = new Float64Array(half + 1), si = new Float64Array(half + 1), dr = new Float64Array(half + 1), di = new Float64Array(half + 1);
+  for (let k = 0; k < l1; k++) {
+    for (let i = 0; i < ido; i++) {
+      const a = i + ido * p * k; // input j at a + ido j
+      if (p === 2) {
+        br[0] = cr[a] + cr[a + ido];
+        bi[0] = ci[a] + ci[a + ido];
+        br[1] = cr[a] - cr[a + ido];
+        bi[1] = ci[a] - ci[a + ido];
+      } else if (p === 4) {
+        const t1r = cr[a] + cr[a + 2 * ido], t1i = ci[a] + ci[a + 2 * ido];
+        const t2r = cr[a] - cr[a + 2 * ido], t2i = ci[a] - ci[a + 2 * ido];
+        const t3r = cr[a + ido] + cr[a + 3 * ido], t3i = ci[a + ido] + ci[a + 3 * ido];
+        const t4r = cr[a + ido] - cr[a + 3 * ido], t4i = ci[a + ido] - ci[a + 3 * ido];
+        br[0] = t1r + t3r;
+        bi[0] = t1i + t3i;
+        br[2] = t1r - t3r;
+        bi[2] = t1i - t3i;
+        // t2 - i t4 and t2 + i t4.
+        br[1] = t2r + t4i;
+        bi[1] = t2i - t4r;
+        br[3] = t2r - t4i;
+        bi[3] = t2i + t4r;
+      } else {
+        // Odd p: the pairs j, p - j as sums and differences; then b_u = a_0 + sum_j cos(2 pi uj / p) s_j
+        // - i sin(2 pi uj / p) d_j, and b_{p-u} the same with the sines negated.
+        for (let j = 1; j <= half; j++) {
+          sr[j] = cr[a + j * ido] + cr[a + (p - j) * ido];
+          si[j] = ci[a + j * ido] + ci[a + (p - j) * ido];
+          dr[j] = cr[a + j * ido] - cr[a + (p - j) * ido];
+          di[j] = ci[a + j * ido] - ci[a + (p - j) * ido];
+        }
+        let b0r = cr[a], b0i = ci[a];
+        for (let j = 1; j <= half; j++) {
+          b0r += sr[j];
+          b0i += si[j];
+        }
+        br[0] = b0r;
+        bi[0] = b0i;
+        for (let u = 1; u <= half; u++) {
+          let car = cr[a], cai = ci[a], cbr = 0, cbi = 0;
+          for (let j = 1; j <= half; j++) {
+            const c = plan[at + ((u * j) % p)], s = plan[at + p + ((u * j) % p)];
+            car += c * sr[j];
+            cai += c * si[j];
+            cbr = j === 1 ? s * dr[j] : cbr + s * dr[j];
+            cbi = j === 1 ? s * di[j] : cbi + s * di[j];
+          }
+          br[u] = car + cbi;
+          bi[u] = cai - cbr;
+          br[p - u] = car - cbi;
+          bi[p - u] = cai + cbr;
+        }
+      }
+      for (let u = 0; u < p; u++) {
+        const o = i + ido * (k + l1 * u);
+        if (u === 0 || i === 0) {
+          hr[o] = br[u];
+          hi[o] = bi[u];
+        } else {
+          const t = tw + 2 * ((u - 1) * (ido - 1) + i - 1), wr = plan[t], wi = plan[t + 1];
+          hr[o] = br[u] * wr - bi[u] * wi;
+          hi[o] = br[u] * wi + bi[u] * wr;
+        }
       }
     }
   }
 }
 
+/** The forward direct transform of the first n of b.re / b.im by the tables at plan[at...]; the result left in b.re / b.im (the buffers swapped as the passes go). */
+function direct(b: Buffers, n: number, plan: Float64Array, at: number): void {
+  let l1 = 1;
+  for (const p of fftFactors(n)) {
+    const ido = n / (l1 * p);
+    pass(p, l1, ido, plan, at, b.re, b.im, b.re2, b.im2);
+    [b.re, b.re2] = [b.re2, b.re];
+    [b.im, b.im2] = [b.im2, b.im];
+    at += (p % 2 === 1 ? 2 * p : 0) + 2 * (p - 1) * (ido - 1);
+    l1 *= p;
+  }
+}
+
 /**
- * The tables a length-n forward transform reads: cos and sin of -2 pi k / m (m / 2 each, m =
- * convolutionLength(n)), then for Bluestein (n not a power of two) the chirp e^{-i pi k^2 / n} (n
- * real parts, n imaginary) and the transform of the convolution kernel conj(chirp) (m and m).
+ * The tables a length-n forward transform reads: those of the direct transform of length m =
+ * convolutionLength(n), then for Bluestein (m != n) the chirp e^{-i pi k^2 / n} (n real parts, n
+ * imaginary) and the transform of the convolution kernel conj(chirp) (m and m).
  */
 export function fftPlan(n: number): Float64Array {
-  const m = convolutionLength(n), half = m / 2;
-  const bluestein = m !== n;
-  const plan = new Float64Array(m + (bluestein ? 2 * n + 2 * m : 0));
-  for (let k = 0; k < half; k++) {
-    plan[k] = Math.cos((2 * Math.PI * k) / m);
-    plan[half + k] = -Math.sin((2 * Math.PI * k) / m);
-  }
-  if (!bluestein) return plan;
-  const chirpRe = plan.subarray(m, m + n), chirpIm = plan.subarray(m + n, m + 2 * n);
-  const kernelRe = plan.subarray(m + 2 * n, 2 * m + 2 * n), kernelIm = plan.subarray(2 * m + 2 * n);
+  const m = convolutionLength(n), at = directPlanLength(m);
+  const plan = new Float64Array(fftPlanLength(n));
+  fillDirectPlan(plan, 0, m);
+  if (m === n) return plan;
+  const chirpRe = plan.subarray(at, at + n), chirpIm = plan.subarray(at + n, at + 2 * n);
+  const b: Buffers = { re: new Float64Array(m), im: new Float64Array(m), re2: new Float64Array(m), im2: new Float64Array(m) };
   for (let k = 0; k < n; k++) {
     // k^2 mod 2n keeps the angle's digits for large k (e^{-i pi k^2 / n} has period 2n in k^2).
-    const angle = (-Math.PI * ((k * k) % (2 * n))) / n;
-    chirpRe[k] = Math.cos(angle);
-    chirpIm[k] = Math.sin(angle);
+    const [c, s] = unitRoot((k * k) % (2 * n), 2 * n);
+    chirpRe[k] = c;
+    chirpIm[k] = -s;
   }
   for (let k = 0; k < n; k++) {
-    kernelRe[k] = chirpRe[k];
-    kernelIm[k] = -chirpIm[k];
+    b.re[k] = chirpRe[k];
+    b.im[k] = -chirpIm[k];
     if (k > 0) {
-      kernelRe[m - k] = chirpRe[k];
-      kernelIm[m - k] = -chirpIm[k];
+      b.re[m - k] = chirpRe[k];
+      b.im[m - k] = -chirpIm[k];
     }
   }
-  radix2(kernelRe, kernelIm, plan.subarray(0, half), plan.subarray(half, m));
+  direct(b, m, plan, 0);
+  plan.set(b.re, at + 2 * n);
+  plan.set(b.im, at + 2 * n + m);
   return plan;
+}
+
+/** The working buffers of a length-n transform: two of convolutionLength(n) complex numbers. */
+function buffersFor(n: number): Buffers {
+  const m = convolutionLength(n);
+  return { re: new Float64Array(m), im: new Float64Array(m), re2: new Float64Array(m), im2: new Float64Array(m) };
+}
+
+/** The forward length-n transform of the first n of b.re / b.im (doubles) by fftPlan(n)'s tables at plan[0...]: direct, or Bluestein's; the result left in b.re / b.im. */
+function forward(b: Buffers, n: number, plan: Float64Array): void {
+  const m = convolutionLength(n), at = directPlanLength(m);
+  if (m === n) {
+    direct(b, n, plan, 0);
+    return;
+  }
+  const chirpRe = plan.subarray(at, at + n), chirpIm = plan.subarray(at + n, at + 2 * n);
+  const kernelRe = plan.subarray(at + 2 * n, at + 2 * n + m), kernelIm = plan.subarray(at + 2 * n + m);
+  for (let k = 0; k < n; k++) {
+    const xr = b.re[k], xi = b.im[k];
+    b.re[k] = xr * chirpRe[k] - xi * chirpIm[k];
+    b.im[k] = xr * chirpIm[k] + xi * chirpRe[k];
+  }
+  b.re.fill(0, n);
+  b.im.fill(0, n);
+  direct(b, m, plan, 0);
+  for (let k = 0; k < m; k++) {
+    const pr = b.re[k] * kernelRe[k] - b.im[k] * kernelIm[k];
+    // The convolution's inverse transform as the forward one of the conjugate.
+    b.im[k] = -(b.re[k] * kernelIm[k] + b.im[k] * kernelRe[k]);
+    b.re[k] = pr;
+  }
+  direct(b, m, plan, 0);
+  for (let k = 0; k < n; k++) {
+    const cr = b.re[k] / m, ci = -b.im[k] / m;
+    b.re[k] = cr * chirpRe[k] - ci * chirpIm[k];
+    b.im[k] = cr * chirpIm[k] + ci * chirpRe[k];
+  }
 }
 
 /**
@@ -86,46 +275,84 @@ export function fftPlan(n: number): Float64Array {
  */
 export function fftRows(x: Float32Array, n: number, count: number, inverse: boolean, plan: Float64Array, out: Float32Array): void {
   const round = roundingOf(out);
-  const m = convolutionLength(n), half = m / 2;
-  const cos = plan.subarray(0, half), sin = plan.subarray(half, m);
-  const bluestein = m !== n;
-  const re = new Float64Array(m), im = new Float64Array(m);
+  const b = buffersFor(n);
   const conj = inverse ? -1 : 1;
   for (let r = 0; r < count; r++) {
     const o = 2 * n * r;
-    if (!bluestein) {
-      for (let k = 0; k < n; k++) {
-        re[k] = x[o + 2 * k];
-        im[k] = conj * x[o + 2 * k + 1];
-      }
-      radix2(re, im, cos, sin);
-    } else {
-      const chirpRe = plan.subarray(m, m + n), chirpIm = plan.subarray(m + n, m + 2 * n);
-      const kernelRe = plan.subarray(m + 2 * n, 2 * m + 2 * n), kernelIm = plan.subarray(2 * m + 2 * n);
-      re.fill(0);
-      im.fill(0);
-      for (let k = 0; k < n; k++) {
-        const xr = x[o + 2 * k], xi = conj * x[o + 2 * k + 1];
-        re[k] = xr * chirpRe[k] - xi * chirpIm[k];
-        im[k] = xr * chirpIm[k] + xi * chirpRe[k];
-      }
-      radix2(re, im, cos, sin);
-      for (let k = 0; k < m; k++) {
-        const pr = re[k] * kernelRe[k] - im[k] * kernelIm[k];
-        // The convolution's inverse transform as the forward one of the conjugate.
-        im[k] = -(re[k] * kernelIm[k] + im[k] * kernelRe[k]);
-        re[k] = pr;
-      }
-      radix2(re, im, cos, sin);
-      for (let k = 0; k < n; k++) {
-        const cr = re[k] / m, ci = -im[k] / m;
-        re[k] = cr * chirpRe[k] - ci * chirpIm[k];
-        im[k] = cr * chirpIm[k] + ci * chirpRe[k];
-      }
-    }
     for (let k = 0; k < n; k++) {
-      out[o + 2 * k] = round(re[k]);
-      out[o + 2 * k + 1] = round(conj * im[k]);
+      b.re[k] = x[o + 2 * k];
+      b.im[k] = conj * x[o + 2 * k + 1];
+    }
+    forward(b, n, plan);
+    for (let k = 0; k < n; k++) {
+      out[o + 2 * k] = round(b.re[k]);
+      out[o + 2 * k + 1] = round(conj * b.im[k]);
+    }
+  }
+}
+
+/** The number of doubles realFftPlan(n) holds (n even): fftPlan(n / 2)'s, then cos and sin of 2 pi k / n for k < n / 2. */
+export function realFftPlanLength(n: number): number {
+  return fftPlanLength(n / 2) + n;
+}
+
+/** The tables realFftRows reads for rows of n (even) real numbers: fftPlan(n / 2), then cos and sin of 2 pi k / n for k < n / 2 (n / 2 each). */
+export function realFftPlan(n: number): Float64Array {
+  const h = n / 2, at = fftPlanLength(h);
+  const plan = new Float64Array(at + n);
+  plan.set(fftPlan(h));
+  for (let k = 0; k < h; k++) [plan[at + k], plan[at + h + k]] = unitRoot(k, n);
+  return plan;
+}
+
+/**
+ * The one-sided DFT of real rows through a complex transform of half their length (the Backend
+ * contract's realFftRows; n even). Forward: each of `count` rows of n reals in x into n / 2 + 1 bins
+ * (pairs) in out: the even samples as real parts and the odd as imaginary ones, transformed, then
+ * split, X_k = E_k + e^{-2 pi i k / n} O_k. Inverse: each row of n / 2 + 1 bins (the imaginary parts
+ * of the first and last ignored) into the n reals of the unscaled inverse of the Hermitian spectrum
+ * they begin, by the same split run backwards (twice the even and odd parts' transforms, joined as
+ * E + i O, through the inverse of half length).
+ */
+export function realFftRows(x: Float32Array, n: number, count: number, inverse: boolean, plan: Float64Array, out: Float32Array): void {
+  const round = roundingOf(out);
+  const h = n / 2, at = fftPlanLength(h);
+  const cos = plan.subarray(at, at + h), sin = plan.subarray(at + h, at + n);
+  const b = buffersFor(h);
+  for (let r = 0; r < count; r++) {
+    const o = n * r, ob = (n + 2) * r; // a row's reals and its bins
+    if (!inverse) {
+      for (let k = 0; k < h; k++) {
+        b.re[k] = x[o + 2 * k];
+        b.im[k] = x[o + 2 * k + 1];
+      }
+      forward(b, h, plan);
+      out[ob] = round(b.re[0] + b.im[0]);
+      out[ob + 1] = 0;
+      out[ob + n] = round(b.re[0] - b.im[0]);
+      out[ob + n + 1] = 0;
+      for (let k = 1; k < h; k++) {
+        const ar = b.re[k], ai = b.im[k], br = b.re[h - k], bi = b.im[h - k];
+        const er = 0.5 * (ar + br), ei = 0.5 * (ai - bi), odr = 0.5 * (ai + bi), odi = -0.5 * (ar - br);
+        out[ob + 2 * k] = round(er + (cos[k] * odr + sin[k] * odi));
+        out[ob + 2 * k + 1] = round(ei + (cos[k] * odi - sin[k] * odr));
+      }
+    } else {
+      // Conjugated on the way in and out: the inverse as the forward transform of the conjugate.
+      b.re[0] = x[ob] + x[ob + n];
+      b.im[0] = -(x[ob] - x[ob + n]);
+      for (let k = 1; k < h; k++) {
+        const ar = x[ob + 2 * k], ai = x[ob + 2 * k + 1], br = x[ob + n - 2 * k], bi = x[ob + n - 2 * k + 1];
+        const er = ar + br, ei = ai - bi, dr = ar - br, di = ai + bi;
+        const odr = dr * cos[k] - di * sin[k], odi = dr * sin[k] + di * cos[k];
+        b.re[k] = er - odi;
+        b.im[k] = -(ei + odr);
+      }
+      forward(b, h, plan);
+      for (let k = 0; k < h; k++) {
+        out[o + 2 * k] = round(b.re[k]);
+        out[o + 2 * k + 1] = round(-b.im[k]);
+      }
     }
   }
 }

@@ -7,7 +7,7 @@ import { cholesky } from './cholesky';
 import { householderQr } from './qr';
 import { eigh } from './eigh';
 import { svd } from './svd';
-import { fftRows } from './fft';
+import { fftRows, realFftRows } from './fft';
 import { triSolve } from './triangular';
 import { gather, indexRows, indexRowsGrad } from './index_rows';
 import { depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight, imageColumns, imageColumnsGrad, imageRows, imageRowsGrad, maxPool2d, maxPool3d } from './image';
@@ -25,7 +25,7 @@ export const referenceBackend: Backend = {
   gemm, gemmPair, gemmBatch, linearChain, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce, variance,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, sumAbs, sumProducts, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
   batchNorm, batchNormGrad, imageRows, imageRowsGrad, imageColumns, imageColumnsGrad, gridSample, gridSampleGrad, maxPool2d, maxPool3d, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
-  lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky, householderQr, eigh, svd, fftRows,
+  lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky, householderQr, eigh, svd, fftRows, realFftRows,
   setNumThreads(): void {},
   getNumThreads(): number { return 1; },
 };

@@ -2,18 +2,49 @@
 
 namespace bp {
 
-// The length of the power-of-two transform a length-n row uses: n itself when n is a power of two,
-// else Bluestein's convolution length, the least power of two at least 2n - 1.
+// The radices of a direct length-n transform in pass order (fours, then a two, then odd primes
+// ascending) into factors (room for 64); returns how many.
+int fft_factors(long n, long* factors);
+
+// The length of the direct transform a length-n row uses: n itself where its factors make that
+// cheaper than Bluestein (pocketfft's estimate), else Bluestein's convolution length, the least
+// power of two at least 2n - 1.
 long fft_convolution_length(long n);
 
-// The number of doubles fftPlan(n) holds: m twiddles (m / 2 cosines, m / 2 sines), then for
+// The number of doubles a direct length-n transform's tables take (per pass: an odd radix p's 2p
+// roots, then 2 (p - 1)(ido - 1) twiddles).
+long fft_direct_plan_length(long n);
+
+// The number of doubles fftPlan(n) holds: the direct tables of fft_convolution_length(n), then for
 // Bluestein 2n for the chirp and 2m for the kernel's transform.
 long fft_plan_length(long n);
 
 // The unscaled DFT (inverse: its conjugate) of each of `count` rows of n complex numbers at x
 // (interleaved real and imaginary parts) into out, by the plan's tables (lib/backend/reference/fft.ts
 // fftPlan). Doubles in the reference's order, each output rounded once: its bits, at any thread
-// count (rows are cut across the pool; each row is one thread's).
+// count and kernel set (rows are cut across the pool; rows go through the passes several at a time,
+// one per vector lane, each lane a row's scalar arithmetic).
 void fft_rows(const float* x, long n, long count, bool inverse, const double* plan, float* out);
+
+// The number of doubles realFftPlan(n) holds (n even): fftPlan(n / 2)'s, then n for cos and sin of
+// 2 pi k / n, k < n / 2.
+long real_fft_plan_length(long n);
+
+// The one-sided DFT of real rows (lib/backend/reference/fft.ts realFftRows; n even), by a complex
+// transform of half their length. Forward: count rows of n reals at x into n / 2 + 1 bins (pairs) a
+// row at out. Inverse: count rows of n / 2 + 1 bins at x (the imaginary parts of the first and last
+// ignored) into the n reals of each one's unscaled Hermitian inverse at out. The reference's bits
+// as fft_rows gives them.
+void real_fft_rows(const float* x, long n, long count, bool inverse, const double* plan, float* out);
+
+// What a row holds and becomes: complex rows forward or inverse, or real_fft_rows' two ways.
+enum class FftKind { kForward, kInverse, kRealForward, kRealInverse };
+
+// Transforms rows lanes at a time: the first (count / lanes) * lanes of count rows at x into out as
+// fft_rows or real_fft_rows does for kind; returns how many it did.
+using FftRun = long (*)(const float* x, long n, long count, FftKind kind, const double* plan, float* out);
+
+// The AVX2 set's run (four rows in a vector of doubles), or null where it was not compiled.
+FftRun fft_run_avx2();
 
 }  // namespace bp
