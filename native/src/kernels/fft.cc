@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <utility>
-#include <vector>
 
 #include "../runtime/cpu.h"
 #include "../runtime/thread_pool.h"

@@ -3,7 +3,6 @@
 // one-lane loop and the reference twin.
 #include <algorithm>
 #include <utility>
-#include <vector>
 
 #include "fft.h"
 
