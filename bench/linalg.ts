@@ -23,9 +23,12 @@ export const L1_OPS: ReadonlyArray<[string, (o: Operands) => unknown]> = [
   ['svd 256x256', ({ c }) => { const r = bp.linalg.svd(c); r.S.dispose(); r.Vh.dispose(); return r.U; }],
   ['svdvals 256x256', ({ c }) => bp.linalg.svdvals(c)],
   ['eigh 256x256', ({ c }) => { const r = bp.linalg.eigh(c); r.eigenvalues.dispose(); return r.eigenvectors; }],
-  // bp.fft over the 256 x 256 matrix's entries as 64 rows of 1024: a power of two, and cut to 1000 (Bluestein).
+  // bp.fft over the 256 x 256 matrix's entries as 64 rows of 1024: a power of two, and cut to 1000
+  // (radices 2 and 5); and as one signal of 65536 samples, in frames of 400 samples 160 apart (speech
+  // models' 25 ms and 10 ms at 16 kHz) with a Hann window.
   ['rfft 64x1024', ({ c }) => bp.fft.rfft(c.reshape([64, 1024]))],
   ['rfft 64x1000', ({ c }) => bp.fft.rfft(c.reshape([64, 1024]), { n: 1000 })],
+  ['stft nFft 400 hop 160 1x65536', ({ c }) => bp.stft(c.reshape([65536]), 400, { hopLength: 160, window: bp.hannWindow(400) })],
 ];
 
 /** The matrix's side: 1024, 256 in quick runs. */

@@ -229,6 +229,7 @@ L1_OPS = [
     ('eigh 256x256', lambda a, s, b, c: torch.linalg.eigh(c)[1]),
     ('rfft 64x1024', lambda a, s, b, c: torch.fft.rfft(c.reshape(64, 1024))),
     ('rfft 64x1000', lambda a, s, b, c: torch.fft.rfft(c.reshape(64, 1024), n=1000)),
+    ('stft nFft 400 hop 160 1x65536', lambda a, s, b, c: torch.view_as_real(torch.stft(c.reshape(65536), 400, hop_length=160, window=torch.hann_window(400), return_complex=True))),
 ]
 
 def l1():

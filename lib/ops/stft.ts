@@ -1,24 +1,22 @@
 // torch.stft and torch.istft over real signals, the complex spectrum as torch.view_as_real gives it (a last
 // dim of 2: real and imaginary parts), since tensors here are real. Both are made of recorded ops (pad,
-// windows, products with the DFT's cosine and sine matrices, fold's overlap-add), so gradients reach the
-// signal, the spectrum and the window, and createGraph's too. The DFT is a product with an nFft x bins
-// matrix rather than an FFT: O(nFft) per bin, which the GEMM kernel carries at the sizes audio uses.
+// windows, bp.fft's transforms of the frames, fold's overlap-add), so gradients reach the signal, the
+// spectrum and the window, and createGraph's too.
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { optionsOf, positiveInt, shown } from '../args';
-import { alloc } from '../storage';
 import { checkTensor, composedOf } from './core';
-import { div, mul, sub } from './binary';
-import { matmul } from './matmul';
+import { div, mul } from './binary';
 import { narrow, stack } from './join';
 import { permute, reshape, unsqueeze, expand } from './shape';
 import { pad } from './pad_resize';
 import type { PadMode } from './pad_resize';
 import { unfoldWindows } from './windows';
 import { fold } from './fold';
+import { fft, irfft, rfft } from '../fft';
 import { amin } from './cumulative';
 import { abs } from './unary';
-import { ones } from './creation';
+import { ones, zerosLike } from './creation';
 
 /** Options of stft and istft. */
 export interface SpectrumOptions {
@@ -71,20 +69,6 @@ function paddedWindow(window: Tensor | undefined, winLength: number, nFft: numbe
   return winLength === nFft ? w : own(pad(w, [left, nFft - winLength - left]));
 }
 
-/** cos or sin of 2 pi f k / nFft as an [rows, cols] matrix (f, k from the row and column as `at` says), each scaled by scale(f). */
-function dftMatrix(rows: number, cols: number, nFft: number, sine: boolean, at: (r: number, c: number) => [number, number], scale: (f: number) => number): Tensor {
-  const m = alloc(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      const [f, k] = at(r, c);
-      // The angle from (f k) mod nFft, so that large products keep their precision.
-      const angle = (2 * Math.PI * ((f * k) % nFft)) / nFft;
-      m[r * cols + c] = scale(f) * (sine ? Math.sin(angle) : Math.cos(angle));
-    }
-  }
-  return new Tensor(m, [rows, cols]);
-}
-
 /**
  * The short-time Fourier transform of a signal [L] or a batch [B, L] (torch.stft): frames of nFft
  * samples, hopLength apart, each times the window, and their DFTs. Returns [(B,) bins, frames, 2]:
@@ -110,12 +94,10 @@ export function stft(input: Tensor, nFft: number, options?: StftOptions): Tensor
     const padded = f.center ? own(pad(signal, [half, half], { mode: padMode })) : signal;
     // [B, frames, nFft], each frame times the window.
     const frames = own(mul(own(unfoldWindows(own(reshape(padded, [padded.shape[0], length])), -1, nFft, f.hop)), paddedWindow(o.window, f.winLength, nFft, own)));
-    const scale = f.normalized ? 1 / Math.sqrt(nFft) : 1;
-    const at = (k: number, b: number): [number, number] => [b, k];
-    // X[f] = sum_k x[k] e^{-2 pi i f k / N}: real part x . cos, imaginary part -x . sin.
-    const re = own(matmul(frames, own(dftMatrix(nFft, bins, nFft, false, at, () => scale))));
-    const im = own(matmul(frames, own(dftMatrix(nFft, bins, nFft, true, at, () => -scale))));
-    const out = own(permute(own(stack([re, im], -1)), [0, 2, 1, 3]));
+    // normalized: the DFT scaled by nFft^-1/2, fft's 'ortho'. [B, frames, bins, 2].
+    const norm = f.normalized ? 'ortho' : 'backward';
+    const spectrum = own(bins === nFft ? fft(own(stack([frames, own(zerosLike(frames))], -1)), { norm }) : rfft(frames, { norm }));
+    const out = own(permute(spectrum, [0, 2, 1, 3]));
     return input.ndim === 1 ? reshape(out, out.shape.slice(1)) : out;
   }, [input]);
 }
@@ -151,14 +133,9 @@ export function istft(input: Tensor, nFft: number, options?: IstftOptions): Tens
   return composedOf((own) => {
     const spectrum = input.ndim === 3 ? own(unsqueeze(input, 0)) : input;
     const batch = spectrum.shape[0];
-    // [B, frames, bins] of the real and imaginary parts; a two-sided spectrum read as one-sided, as torch's irfft does.
-    const part = (i: number) => own(reshape(own(permute(own(narrow(own(narrow(spectrum, -1, i, 1)), 1, 0, half + 1)), [0, 2, 1, 3])), [batch, count, half + 1]));
-    const re = part(0), im = part(1);
-    // x[k] = (1 / N) sum_f c_f (Re X[f] cos - Im X[f] sin)(2 pi f k / N), c_f = 2 but for bin 0 and the Nyquist bin.
-    const norm = f.normalized ? 1 / Math.sqrt(nFft) : 1 / nFft;
-    const c = (bin: number) => norm * (bin === 0 || 2 * bin === nFft ? 1 : 2);
-    const at = (bin: number, k: number): [number, number] => [bin, k];
-    const frames = own(sub(own(matmul(re, own(dftMatrix(half + 1, nFft, nFft, false, at, c)))), own(matmul(im, own(dftMatrix(half + 1, nFft, nFft, true, at, c))))));
+    // [B, frames, nFft]: each frame's irfft; a two-sided spectrum read as one-sided, as torch's irfft does.
+    const oneSided = own(permute(own(narrow(spectrum, 1, 0, half + 1)), [0, 2, 1, 3]));
+    const frames = own(irfft(oneSided, { n: nFft, norm: f.normalized ? 'ortho' : 'backward' }));
     const window = paddedWindow(o.window, f.winLength, nFft, own);
     const windowed = own(permute(own(mul(frames, window)), [0, 2, 1])); // [B, nFft, frames]
     const added = own(fold(windowed, [1, full], [1, nFft], { stride: [1, f.hop] }));

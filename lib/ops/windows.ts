@@ -34,13 +34,18 @@ export function unfoldWindows(x: Tensor, dimension: number, size: number, step: 
 /** The flat offsets, row-major over `size`, of offset + sum over k of i_k stride_k. */
 function stridedOffsets(size: readonly number[], stride: readonly number[], offset: number): Int32Array {
   const at = new Int32Array(size.reduce((p, q) => p * q, 1));
-  const idx = new Array<number>(size.length).fill(0);
-  for (let e = 0; e < at.length; e++) {
-    let off = offset;
-    for (let k = 0; k < size.length; k++) off += idx[k] * stride[k];
-    at[e] = off;
-    for (let k = size.length - 1; k >= 0; k--) {
+  const last = size.length - 1;
+  if (at.length === 0 || last < 0) return at.fill(offset);
+  // A run of the last dim at a time from its first offset, `base`, which steps as an odometer of the others.
+  const inner = size[last], innerStride = stride[last];
+  const idx = new Array<number>(last).fill(0);
+  let base = offset;
+  for (let e = 0; e < at.length; e += inner) {
+    for (let j = 0; j < inner; j++) at[e + j] = base + j * innerStride;
+    for (let k = last - 1; k >= 0; k--) {
+      base += stride[k];
       if (++idx[k] < size[k]) break;
+      base -= stride[k] * size[k];
       idx[k] = 0;
     }
   }
