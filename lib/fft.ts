@@ -1,8 +1,9 @@
 // torch.fft's names (`bp.fft.fft`, `bp.fft.rfft`, ...). Tensors here are real, so a complex tensor is
 // held as torch.view_as_real lays it out: a last dim of 2, real and imaginary parts. fft / ifft / fftn
 // take and give such pairs (dims counted without the last); rfft takes a real tensor and gives pairs,
-// irfft the reverse. Each is the O(n log n) transform of fft_core.ts with sizes, dims and scaling as
-// torch's, made of recorded ops: gradients (and createGraph's) reach the input.
+// irfft the reverse; hfft / ihfft are irfft / rfft of the conjugate. Each is the O(n log n) transform
+// of fft_core.ts with sizes, dims and scaling as torch's, made of recorded ops: gradients (and
+// createGraph's) reach the input.
 import { Tensor } from './tensor';
 import { fmt, normDim, normDims } from './shape';
 import { optionsOf, positiveInt, shown } from './args';
@@ -64,6 +65,9 @@ function resized(x: Tensor, d: number, n: number, own: (t: Tensor) => Tensor): T
   return own(n < size ? narrow(x, d, 0, n) : padAlong(x, d, 0, n - size));
 }
 
+/** The complex conjugate of pairs [..., 2]. */
+const conjugate = (x: Tensor): Tensor => mul(x, tensor([1, -1]));
+
 /** The transform of complex x along complex dim d (its own numbering), at length n, scaled. */
 function complexAlong(x: Tensor, d: number, n: number, inverse: boolean, scale: number, own: (t: Tensor) => Tensor): Tensor {
   const last = x.ndim - 2;
@@ -100,8 +104,11 @@ export function ifft(x: Tensor, options?: FftOptions): Tensor {
 
 /** The DFT of real x along dim, bins 0 ... floor(n / 2) (the rest are their conjugates), as pairs [..., 2] (torch.fft.rfft). */
 export function rfft(x: Tensor, options?: FftOptions): Tensor {
-  const what = 'rfft';
-  const o = optionsOf(options, what, ONE_DIM);
+  return realForward(x, optionsOf(options, 'rfft', ONE_DIM), 'rfft');
+}
+
+/** rfft's work, its errors naming `what`. */
+function realForward(x: Tensor, o: FftOptions, what: string): Tensor {
   checkTensor(x, what);
   const d = normDim(o.dim ?? -1, x.ndim, what);
   if (x.ndim === 0) throw new Error(`${what}: input must have at least one dim, got shape ${fmt(x.shape)}`);
@@ -127,8 +134,11 @@ export function rfft(x: Tensor, options?: FftOptions): Tensor {
  * imaginary parts of bin 0 and (n even) bin n / 2 are ignored, as torch's. n defaults to 2 (bins - 1).
  */
 export function irfft(x: Tensor, options?: FftOptions): Tensor {
-  const what = 'irfft';
-  const o = optionsOf(options, what, ONE_DIM);
+  return realInverse(x, optionsOf(options, 'irfft', ONE_DIM), 'irfft');
+}
+
+/** irfft's work, its errors naming `what`. */
+function realInverse(x: Tensor, o: FftOptions, what: string): Tensor {
   checkComplex(x, what);
   const d = normDim(o.dim ?? -1, x.ndim - 1, what);
   const bins = x.shape[d];
@@ -147,7 +157,7 @@ export function irfft(x: Tensor, options?: FftOptions): Tensor {
     }
     // The bins above n / 2 are the conjugates of bins n - k, mirrored.
     const mirrored = n - kept;
-    const full = mirrored === 0 ? half : own(cat([half, own(mul(own(flip(own(narrow(half, d, 1, mirrored)), [d])), own(tensor([1, -1]))))], d));
+    const full = mirrored === 0 ? half : own(cat([half, own(conjugate(own(flip(own(narrow(half, d, 1, mirrored)), [d]))))], d));
     return select(complexAlong(full, d, n, true, scale, own), -1, 0);
   }, [x]);
 }
@@ -183,7 +193,7 @@ function realManyDims(x: Tensor, o: FftnOptions, what: string, lastTwo: boolean)
   const { dims, sizes } = dimsAndSizes(x.shape, x.ndim, o, what, lastTwo);
   const last = dims.length - 1;
   return composedOf((own) => {
-    const first = own(rfft(x, { n: sizes[last], dim: dims[last], norm: o.norm }));
+    const first = own(realForward(x, { n: sizes[last], dim: dims[last], norm: o.norm }, what));
     return dims.slice(0, last).reduce((t, d, i) => complexAlong(t, d, sizes[i], false, scaleOf(o.norm, sizes[i], false, what), own), first);
   }, [x]);
 }
@@ -196,7 +206,7 @@ function inverseRealManyDims(x: Tensor, o: FftnOptions, what: string, lastTwo: b
     const rest = dims.slice(0, last).reduce((t, d, i) => complexAlong(t, d, sizes[i], true, scaleOf(o.norm, sizes[i], true, what), own), x);
     // The last dim's length: s's, or 2 (bins - 1), as torch's.
     const n = o.s !== undefined ? sizes[last] : 2 * (x.shape[dims[last]] - 1);
-    return irfft(rest, { n, dim: dims[last], norm: o.norm });
+    return realInverse(rest, { n, dim: dims[last], norm: o.norm }, what);
   }, [x]);
 }
 
@@ -208,6 +218,55 @@ export function rfft2(x: Tensor, options?: FftnOptions): Tensor { return realMan
 export function irfftn(x: Tensor, options?: FftnOptions): Tensor { return inverseRealManyDims(x, optionsOf(options, 'irfftn', N_DIM), 'irfftn', false); }
 /** The real signal whose rfft2 is x (torch.fft.irfft2). */
 export function irfft2(x: Tensor, options?: FftnOptions): Tensor { return inverseRealManyDims(x, optionsOf(options, 'irfft2', N_DIM), 'irfft2', true); }
+
+/**
+ * The norm of torch's hfft and ihfft families, each the other real transform of the conjugate: 'backward'
+ * and 'forward' swapped (hfft's default 'backward' leaves the forward transform unscaled).
+ */
+function swappedNorm(norm: FftNorm | undefined, what: string): FftNorm {
+  scaleOf(norm, 1, false, what);
+  const mode = norm ?? 'backward';
+  return mode === 'ortho' ? 'ortho' : mode === 'backward' ? 'forward' : 'backward';
+}
+
+/**
+ * The real DFT of n samples of a Hermitian-symmetric signal given by its first half x (pairs [..., 2])
+ * along dim (torch.fft.hfft): irfft of x's conjugate, 'backward' and 'forward' swapped. n defaults to
+ * 2 (size - 1).
+ */
+export function hfft(x: Tensor, options?: FftOptions): Tensor {
+  const o = optionsOf(options, 'hfft', ONE_DIM);
+  checkComplex(x, 'hfft');
+  const norm = swappedNorm(o.norm, 'hfft');
+  return composedOf((own) => realInverse(own(conjugate(x)), { ...o, norm }, 'hfft'), [x]);
+}
+
+/** The inverse of hfft (torch.fft.ihfft): the first floor(n / 2) + 1 bins of real x's inverse DFT along dim, as pairs [..., 2]. */
+export function ihfft(x: Tensor, options?: FftOptions): Tensor {
+  const o = optionsOf(options, 'ihfft', ONE_DIM);
+  const norm = swappedNorm(o.norm, 'ihfft');
+  return composedOf((own) => conjugate(own(realForward(x, { ...o, norm }, 'ihfft'))), [x]);
+}
+
+function hermitianManyDims(x: Tensor, o: FftnOptions, what: string, lastTwo: boolean): Tensor {
+  checkComplex(x, what);
+  const norm = swappedNorm(o.norm, what);
+  return composedOf((own) => inverseRealManyDims(own(conjugate(x)), { ...o, norm }, what, lastTwo), [x]);
+}
+
+function inverseHermitianManyDims(x: Tensor, o: FftnOptions, what: string, lastTwo: boolean): Tensor {
+  const norm = swappedNorm(o.norm, what);
+  return composedOf((own) => conjugate(own(realManyDims(x, { ...o, norm }, what, lastTwo))), [x]);
+}
+
+/** The n-dimensional hfft: x's last dim of dims the Hermitian half (torch.fft.hfftn). */
+export function hfftn(x: Tensor, options?: FftnOptions): Tensor { return hermitianManyDims(x, optionsOf(options, 'hfftn', N_DIM), 'hfftn', false); }
+/** hfftn over the last two dims (torch.fft.hfft2). */
+export function hfft2(x: Tensor, options?: FftnOptions): Tensor { return hermitianManyDims(x, optionsOf(options, 'hfft2', N_DIM), 'hfft2', true); }
+/** The inverse of hfftn (torch.fft.ihfftn): real x's inverse DFT over dims, the last one-sided. */
+export function ihfftn(x: Tensor, options?: FftnOptions): Tensor { return inverseHermitianManyDims(x, optionsOf(options, 'ihfftn', N_DIM), 'ihfftn', false); }
+/** ihfftn over the last two dims (torch.fft.ihfft2). */
+export function ihfft2(x: Tensor, options?: FftnOptions): Tensor { return inverseHermitianManyDims(x, optionsOf(options, 'ihfft2', N_DIM), 'ihfft2', true); }
 
 /** The frequencies of an n-point DFT's bins, d the sample spacing: [0, 1, ..., -2, -1] / (d n) (torch.fft.fftfreq). */
 export function fftfreq(n: number, d = 1): Tensor {

@@ -1,7 +1,7 @@
 // bp.fft (lib/fft.ts, lib/ops/fft_core.ts) against torch 1.13's torch.fft, complex tensors crossing as
 // torch.view_as_real pairs: values and every input's gradient on both backends, at the edge lengths
 // (mixed-radix and Bluestein lengths), with n cut and padded, every norm, other dims, the
-// n-dimensional and real forms, frequencies and shifts, and long rows. Then round trips, a second
+// n-dimensional, real and Hermitian forms, frequencies and shifts, and long rows. Then round trips, a second
 // derivative, and errors; and the native fftRows and realFftRows kernels' argument errors.
 import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
@@ -41,6 +41,13 @@ const CALLS: TorchCall[] = [
   { name: 'rfft2, rfftn with s, irfft2, irfftn with s', inputs: { a: x([3, 4, 6]), s: x([4, 3, 4, 2]) },
     ours: (t) => flat(F.rfft2(t.a), F.rfftn(t.a, { s: [5, 3] }), F.irfft2(t.s), F.irfftn(t.s, { s: [2, 3, 7] })),
     py: `torch.cat([${R('torch.fft.rfft2(a)')}, ${R('torch.fft.rfftn(a, s=(5, 3))')}, torch.fft.irfft2(${C('s')}).reshape(-1), torch.fft.irfftn(${C('s')}, s=(2, 3, 7)).reshape(-1)])` },
+  { name: 'hfft and ihfft: default n, n given, norms, dim 0', inputs: { s: x([3, 5, 2]), a: x([4, 6]) },
+    // The pairs first: torch 1.13's view_as_real backward refuses a gradient at an odd offset of cat's.
+    ours: (t) => flat(F.ihfft(t.a), F.ihfft(t.a, { n: 5, norm: 'ortho' }), F.ihfft(t.a, { dim: 0, norm: 'forward' }), F.hfft(t.s), F.hfft(t.s, { n: 7, norm: 'ortho' }), F.hfft(t.s, { dim: 0, norm: 'forward' })),
+    py: `torch.cat([${R('torch.fft.ihfft(a).resolve_conj()')}, ${R('torch.fft.ihfft(a, n=5, norm="ortho").resolve_conj()')}, ${R('torch.fft.ihfft(a, dim=0, norm="forward").resolve_conj()')}, torch.fft.hfft(${C('s')}).reshape(-1), torch.fft.hfft(${C('s')}, n=7, norm="ortho").reshape(-1), torch.fft.hfft(${C('s')}, dim=0, norm="forward").reshape(-1)])` },
+  { name: 'hfft2, hfftn with s, ihfft2, ihfftn with s and dims', inputs: { s: x([4, 3, 4, 2]), a: x([3, 4, 6]) },
+    ours: (t) => flat(F.ihfft2(t.a, { norm: 'ortho' }), F.ihfftn(t.a, { s: [5, 3] }), F.ihfftn(t.a, { dim: [0, 2] }), F.hfft2(t.s), F.hfftn(t.s, { s: [2, 3, 7] })),
+    py: `torch.cat([${R('torch.fft.ihfft2(a, norm="ortho").resolve_conj()')}, ${R('torch.fft.ihfftn(a, s=(5, 3)).resolve_conj()')}, ${R('torch.fft.ihfftn(a, dim=(0, 2)).resolve_conj()')}, torch.fft.hfft2(${C('s')}).reshape(-1), torch.fft.hfftn(${C('s')}, s=(2, 3, 7)).reshape(-1)])` },
   { name: 'fftfreq, rfftfreq, fftshift and ifftshift', inputs: { a: x([4, 5]) },
     ours: (t) => flat(F.fftfreq(7), F.fftfreq(8, 0.5), F.rfftfreq(7, 2), F.rfftfreq(8), F.fftshift(t.a), F.ifftshift(t.a, 1), F.fftshift(t.a, [0])),
     py: 'torch.cat([torch.fft.fftfreq(7), torch.fft.fftfreq(8, 0.5), torch.fft.rfftfreq(7, 2), torch.fft.rfftfreq(8), torch.fft.fftshift(a).reshape(-1), torch.fft.ifftshift(a, 1).reshape(-1), torch.fft.fftshift(a, [0]).reshape(-1)])' },
@@ -92,6 +99,11 @@ it('names the function and the bad argument', () => {
   expect(() => F.fftn(bp.randn([3, 4, 2]), { s: [0] })).toThrow('fftn: s must be an array of positive integers, got [0]');
   expect(() => F.fftfreq(0)).toThrow('fftfreq: n must be a positive integer, got 0');
   expect(() => F.fft(bp.randn([4, 2]), { size: 3 } as never)).toThrow("fft: unknown option 'size'");
+  expect(() => F.hfft(bp.randn([4, 3]))).toThrow('hfft: input must be complex');
+  expect(() => F.hfft(bp.randn([1, 2]))).toThrow('hfft: 1 bins give no default n');
+  expect(() => F.ihfft(bp.randn([4]), { norm: 'half' as never })).toThrow("ihfft: norm must be one of 'backward', 'forward', 'ortho', got \"half\"");
+  expect(() => F.hfftn(bp.randn([3, 4, 2]), { s: [3, 4], dim: [0] })).toThrow('hfftn: s [3, 4] and dim [0] must be as long');
+  expect(() => F.ihfft2(bp.tensor(3))).toThrow('ihfft2: no dims to transform');
 });
 
 describe('the fftRows kernel (its bits against the reference: test/parity.test.ts)', () => {
