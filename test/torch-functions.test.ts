@@ -109,9 +109,10 @@ const NAMES: TorchCall[] = [
   { name: 'F.adaptiveMaxPool3dWithIndices, batched and not, overlapping windows', inputs: { a: x([2, 2, 5, 7, 3]), b: x([2, 4, 4, 4]) },
     ours: (t) => { const r = F.adaptiveMaxPool3dWithIndices(t.a, [3, 4, 2]), q = F.adaptiveMaxPool3dWithIndices(t.b, 3); return bp.cat([r.values.reshape([-1]), r.indices.reshape([-1]), q.values.reshape([-1]), q.indices.reshape([-1])]); },
     py: 'torch.cat([t.float().reshape(-1) for t in (*F.adaptive_max_pool3d(a, (3, 4, 2), return_indices=True), *F.adaptive_max_pool3d(b, 3, return_indices=True))])' },
-  { name: 'asStrided: overlapping windows, an offset', inputs: { a: x([3, 4]) },
-    ours: (t) => bp.cat([t.a.asStrided([2, 3], [1, 2], 1).reshape([-1]), bp.asStrided(t.a, [3, 3], [4, 1]).reshape([-1])]),
-    py: 'torch.cat([a.as_strided((2, 3), (1, 2), 1).reshape(-1), torch.as_strided(a, (3, 3), (4, 1)).reshape(-1)])' },
+  { name: 'asStrided: overlapping windows, an offset, a stride of 0, a scalar, an empty view', inputs: { a: x([3, 4]) },
+    ours: (t) => bp.cat([t.a.asStrided([2, 3], [1, 2], 1).reshape([-1]), bp.asStrided(t.a, [3, 3], [4, 1]).reshape([-1]), bp.asStrided(t.a, [2, 3], [0, 3], 2).reshape([-1]),
+      bp.asStrided(t.a, [], [], 7).reshape([-1]), bp.asStrided(t.a, [0, 2], [1, 1], 11).reshape([-1])]),
+    py: 'torch.cat([a.as_strided((2, 3), (1, 2), 1).reshape(-1), torch.as_strided(a, (3, 3), (4, 1)).reshape(-1), torch.as_strided(a, (2, 3), (0, 3), 2).reshape(-1), torch.as_strided(a, (), (), 7).reshape(-1), torch.as_strided(a, (0, 2), (1, 1), 11).reshape(-1)])' },
   // (Values only: torch 1.13's as_strided_scatter backward returns uninitialised memory; its gradients are checked below.)
   { name: 'asStridedScatter', inputs: { a: x([3, 4], -2, 2, false), s: x([2, 2], -2, 2, false) },
     ours: (t) => bp.asStridedScatter(t.a, t.s, [2, 2], [1, 2], 3), py: 'torch.as_strided_scatter(a, s, (2, 2), (1, 2), 3)' },

@@ -5,7 +5,8 @@
 // to any order.
 import { Tensor } from '../tensor';
 import { alloc, allocOutput } from '../storage';
-import { record } from './core';
+import { copyStrided, record } from './core';
+import { int32sFrom } from '../tiny';
 
 /**
  * x's elements at the flat offsets `at`, as a tensor of `shape` (as many elements as offsets). `at`
@@ -35,5 +36,41 @@ function picked(x: Float32Array, at: Int32Array): Float32Array {
 function addedAt(g: Float32Array, at: Int32Array, size: number): Float32Array {
   const y = alloc(size);
   for (let i = 0; i < at.length; i++) if (at[i] >= 0) y[at[i]] += g[i];
+  return y;
+}
+
+/** The flat offsets, row-major over `size`, of offset + sum over k of i_k stride_k. */
+export function stridedOffsets(size: readonly number[], stride: readonly number[], offset: number): Int32Array {
+  const at = new Int32Array(size.reduce((p, q) => p * q, 1));
+  const last = size.length - 1;
+  if (at.length === 0 || last < 0) return at.fill(offset);
+  // A run of the last dim at a time from its first offset, `base`, which steps as an odometer of the others.
+  const inner = size[last], innerStride = stride[last];
+  const idx = new Array<number>(last).fill(0);
+  let base = offset;
+  for (let e = 0; e < at.length; e += inner) {
+    for (let j = 0; j < inner; j++) at[e + j] = base + j * innerStride;
+    for (let k = last - 1; k >= 0; k--) {
+      base += stride[k];
+      if (++idx[k] < size[k]) break;
+      base -= stride[k] * size[k];
+      idx[k] = 0;
+    }
+  }
+  return at;
+}
+
+/**
+ * x's elements at offset + sum over k of i_k stride_k over `shape` (a strided read: unfold's and
+ * as_strided's copies), by the backend's strided copy. Gradient: gy added back at those places,
+ * overlaps summed; the offsets made only when a backward needs them.
+ */
+export function pickStrided(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+  const out = allocOutput(shape.reduce((p, q) => p * q, 1));
+  if (shape.length === 0) out[0] = x.data[offset];
+  else if (out.length > 0) copyStrided(x.data.subarray(offset), int32sFrom(strides), out, int32sFrom(shape));
+  const at = () => stridedOffsets(shape, strides, offset);
+  const y = record(out, [...shape], [x], 'pickStrided', (gy) => [addedAt(gy, at(), x.size)]);
+  if (y.node) y.node.graphBackward = (gy) => [addAt(gy, at(), x.shape)];
   return y;
 }

@@ -7,7 +7,7 @@ import { shown } from '../args';
 import { checkTensor } from './core';
 import { writeRows } from './scatter_more';
 import { checkInt } from './structure';
-import { pickAt } from './offsets';
+import { pickStrided, stridedOffsets } from './offsets';
 
 /**
  * The windows of `size` elements along `dimension`, `step` apart (torch.Tensor.unfold): dimension's
@@ -28,32 +28,11 @@ export function unfoldWindows(x: Tensor, dimension: number, size: number, step: 
   const shape = [...x.shape.slice(0, d), windows, ...x.shape.slice(d + 1), size];
   // x's own strides, dimension's stepping over `step` elements, and the window's over one.
   const strides = contiguousStrides(x.shape);
-  return pickAt(x, stridedOffsets(shape, [...strides.map((s, k) => (k === d ? s * step : s)), strides[d]], 0), shape);
-}
-
-/** The flat offsets, row-major over `size`, of offset + sum over k of i_k stride_k. */
-function stridedOffsets(size: readonly number[], stride: readonly number[], offset: number): Int32Array {
-  const at = new Int32Array(size.reduce((p, q) => p * q, 1));
-  const last = size.length - 1;
-  if (at.length === 0 || last < 0) return at.fill(offset);
-  // A run of the last dim at a time from its first offset, `base`, which steps as an odometer of the others.
-  const inner = size[last], innerStride = stride[last];
-  const idx = new Array<number>(last).fill(0);
-  let base = offset;
-  for (let e = 0; e < at.length; e += inner) {
-    for (let j = 0; j < inner; j++) at[e + j] = base + j * innerStride;
-    for (let k = last - 1; k >= 0; k--) {
-      base += stride[k];
-      if (++idx[k] < size[k]) break;
-      base -= stride[k] * size[k];
-      idx[k] = 0;
-    }
-  }
-  return at;
+  return pickStrided(x, shape, [...strides.map((s, k) => (k === d ? s * step : s)), strides[d]], 0);
 }
 
 /** size, stride and storageOffset checked as torch checks them against x's storage (its elements, row-major). */
-function checkStrided(x: Tensor, size: readonly number[], stride: readonly number[], storageOffset: number, what: string): Int32Array {
+function checkStrided(x: Tensor, size: readonly number[], stride: readonly number[], storageOffset: number, what: string): void {
   checkTensor(x, what);
   const ints = (v: unknown, name: string) => {
     if (!Array.isArray(v) || !v.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new Error(`${what}: ${name} must be an array of non-negative integers, got ${shown(v)}`);
@@ -65,7 +44,6 @@ function checkStrided(x: Tensor, size: readonly number[], stride: readonly numbe
   const empty = size.some((n) => n === 0);
   const needed = empty ? 0 : storageOffset + 1 + size.reduce((s, n, k) => s + (n - 1) * stride[k], 0);
   if (needed > x.size) throw new Error(`${what}: sizes ${fmt(size)}, strides ${fmt(stride)} and storage offset ${storageOffset} need ${needed} elements, more than the tensor's ${x.size}`);
-  return stridedOffsets(size, stride, storageOffset);
 }
 
 /**
@@ -74,13 +52,15 @@ function checkStrided(x: Tensor, size: readonly number[], stride: readonly numbe
  * overlaps summed.
  */
 export function asStrided(x: Tensor, size: readonly number[], stride: readonly number[], storageOffset = 0): Tensor {
-  return pickAt(x, checkStrided(x, size, stride, storageOffset, 'asStrided'), size);
+  checkStrided(x, size, stride, storageOffset, 'asStrided');
+  return pickStrided(x, size, stride, storageOffset);
 }
 
 /** x with src written over the elements asStrided(x, size, stride, storageOffset) reads (torch.as_strided_scatter; overlaps: the last write stays). */
 export function asStridedScatter(x: Tensor, src: Tensor, size: readonly number[], stride: readonly number[], storageOffset = 0): Tensor {
   const what = 'asStridedScatter';
-  const at = checkStrided(x, size, stride, storageOffset, what);
+  checkStrided(x, size, stride, storageOffset, what);
+  const at = stridedOffsets(size, stride, storageOffset);
   checkTensor(src, `${what} src`);
   if (!sameShape(src.shape, size)) throw new Error(`${what}: src must have the shape ${fmt(size)}, got ${fmt(src.shape)}`);
   return writeRows(x, x.size, at, src, false);
