@@ -80,6 +80,11 @@ function cases(): OpCase[] {
     const torchGradAstray = mode === 'nearest' && factor !== null && as.slice(2).some((n, i) => realOuts[i] === n || realOuts[i] === 2 * n);
     out.push({ op: 'interpolate', a: randoms(as.reduce((p, q) => p * q, 1)), as, args: [size, factor, mode, alignCorners, torchGradAstray] });
   }
+  // Dims of 2048 and more, which pad fills by copies of slices (not an index a position): each mode,
+  // a side of 0, a short dim padded beside a long one.
+  const long: [bp.PadMode, number[], number[]][] = [['reflect', [2, 1, 2100], [5, 7]], ['replicate', [1, 3, 2050], [3, 0]], ['circular', [2, 2, 2048], [0, 4]],
+    ['reflect', [1, 1, 3, 2049], [2, 3, 1, 1]], ['circular', [1, 2, 2, 2048], [6, 2, 1, 0]], ['replicate', [2, 2048, 2], [1, 1, 2, 3]]];
+  for (const [mode, as, pads] of long) out.push({ op: 'pad', a: randoms(as.reduce((p, q) => p * q, 1)), as, args: [pads, 0, mode] });
   return out;
 }
 
