@@ -1,16 +1,71 @@
 // fft.h's transform four rows at a time, one per lane of a 256-bit vector of doubles: fft_lanes.inc
 // compiled with -mavx2 and without fused multiply-adds (CMakeLists.txt), so the same bits as the
-// one-lane loop and the reference twin.
+// one-lane loop and the reference twin; the rows moved into and out of the lanes by transposes in
+// registers.
 #include <algorithm>
 #include <utility>
 
 #include "fft.h"
 
 #if defined(__AVX2__)
+#include <immintrin.h>
+
 namespace bp {
 namespace {
 typedef double V __attribute__((vector_size(32)));
 constexpr int kLanes = 4;
+
+// fft_lanes.inc's load_complex: two complex numbers of each of the four rows a step (four floats a
+// row, widened), turned from rows into lanes by a 4 x 4 transpose in registers; one at a time at
+// the end. The values as the generic loop's (widening and shuffles are exact).
+inline void load_complex(const float* x, long stride, long count, V* z, const double* conj) {
+  long k = 0;
+  for (; k + 1 < count; k += 2) {
+    const float* p = x + 2 * k;
+    const __m256d a = _mm256_cvtps_pd(_mm_loadu_ps(p)), b = _mm256_cvtps_pd(_mm_loadu_ps(p + stride));
+    const __m256d c = _mm256_cvtps_pd(_mm_loadu_ps(p + 2 * stride)), d = _mm256_cvtps_pd(_mm_loadu_ps(p + 3 * stride));
+    const __m256d t0 = _mm256_unpacklo_pd(a, b), t1 = _mm256_unpackhi_pd(a, b);  // a0 b0 a2 b2, a1 b1 a3 b3
+    const __m256d t2 = _mm256_unpacklo_pd(c, d), t3 = _mm256_unpackhi_pd(c, d);
+    const V i0 = (V)_mm256_permute2f128_pd(t1, t3, 0x20), i1 = (V)_mm256_permute2f128_pd(t1, t3, 0x31);
+    z[2 * k] = (V)_mm256_permute2f128_pd(t0, t2, 0x20);
+    z[2 * k + 1] = conj != nullptr ? *conj * i0 : i0;
+    z[2 * k + 2] = (V)_mm256_permute2f128_pd(t0, t2, 0x31);
+    z[2 * k + 3] = conj != nullptr ? *conj * i1 : i1;
+  }
+  for (; k < count; k++) {
+    const float* p = x + 2 * k;
+    const V re = {p[0], p[stride], p[2 * stride], p[3 * stride]}, im = {p[1], p[stride + 1], p[2 * stride + 1], p[3 * stride + 1]};
+    z[2 * k] = re;
+    z[2 * k + 1] = conj != nullptr ? *conj * im : im;
+  }
+}
+
+// fft_lanes.inc's store_complex: the transpose back, each row's two complex numbers rounded to
+// floats together (as the scalar casts round them).
+inline void store_complex(float* out, long stride, long count, const V* z, const double* conj) {
+  long k = 0;
+  for (; k + 1 < count; k += 2) {
+    const __m256d r0 = (__m256d)z[2 * k], r1 = (__m256d)z[2 * k + 2];
+    const __m256d i0 = (__m256d)(conj != nullptr ? *conj * z[2 * k + 1] : z[2 * k + 1]);
+    const __m256d i1 = (__m256d)(conj != nullptr ? *conj * z[2 * k + 3] : z[2 * k + 3]);
+    const __m256d t0 = _mm256_unpacklo_pd(r0, i0), t1 = _mm256_unpackhi_pd(r0, i0);  // row 0 and 2's, row 1 and 3's
+    const __m256d t2 = _mm256_unpacklo_pd(r1, i1), t3 = _mm256_unpackhi_pd(r1, i1);
+    float* p = out + 2 * k;
+    _mm_storeu_ps(p, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t0, t2, 0x20)));
+    _mm_storeu_ps(p + stride, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t1, t3, 0x20)));
+    _mm_storeu_ps(p + 2 * stride, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t0, t2, 0x31)));
+    _mm_storeu_ps(p + 3 * stride, _mm256_cvtpd_ps(_mm256_permute2f128_pd(t1, t3, 0x31)));
+  }
+  for (; k < count; k++) {
+    const V re = z[2 * k], im = conj != nullptr ? *conj * z[2 * k + 1] : z[2 * k + 1];
+    for (int l = 0; l < kLanes; l++) {
+      out[l * stride + 2 * k] = (float)re[l];
+      out[l * stride + 2 * k + 1] = (float)im[l];
+    }
+  }
+}
+
+#define FFT_LANES_OWN_COPIES
 #include "fft_lanes.inc"
 }  // namespace
 
