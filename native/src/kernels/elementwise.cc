@@ -146,7 +146,10 @@ void strided_copy(const float* x, const int32_t* sx, float* out, const int32_t* 
     for_each_run(l, [&](long ox, long, long o, long len) {
       const float* src = x + ox;
       float* dst = out + o;
-      if (s == 1) kt.copy(src, dst, (size_t)len);
+      // Short runs (a permute that keeps complex pairs together: [410, 201, 2] -> [201, 410, 2]) in
+      // place: a call of the set's copy for each pair took 0.3 ms of 165k floats.
+      if (s == 1 && len <= 8) for (long i = 0; i < len; i++) dst[i] = src[i];
+      else if (s == 1) kt.copy(src, dst, (size_t)len);
       else if (s == 0) std::fill(dst, dst + len, src[0]);
       else for (long i = 0; i < len; i++) dst[i] = src[i * s];
     });
