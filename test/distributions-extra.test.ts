@@ -2,7 +2,7 @@
 // LowRankMultivariateNormal, ContinuousBernoulli (both sides of its Taylor region), VonMises,
 // LogisticNormal, OneHotCategoricalStraightThrough, LKJCholesky and CorrCholeskyTransform, Wishart; the transforms that act on events (Compose,
 // Independent, Reshape, StickBreaking, Softmax, LowerCholesky, CumulativeDistribution); every family's
-// mode, perplexity and enumerateSupport. Then draws, shapes and errors.
+// mode, perplexity and enumerateSupport; expand. Then draws, shapes and errors.
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { eachBackend } from './helpers/backends';
@@ -78,6 +78,23 @@ const CALLS: TorchCall[] = [
       new D.Binomial(3, { probs: t.p }).enumerateSupport(), new D.Independent(new D.Bernoulli({ probs: t.q }), 0).enumerateSupport()),
     py: pyFlat(`${TD}.Normal(0, s).perplexity()`, `${TD}.Bernoulli(probs=p).enumerate_support()`, `${TD}.Categorical(probs=q).enumerate_support(False).float()`, `${TD}.OneHotCategorical(probs=q).enumerate_support()`,
       `${TD}.Binomial(3, probs=p).enumerate_support()`, `${TD}.Independent(${TD}.Bernoulli(probs=q), 0).enumerate_support()`) },
+  { name: 'expand: Normal, Categorical, MultivariateNormal (a batch dim of 1), Independent; logProb, moments, entropy', inputs: { m: x([3]), s: x([3], 0.5, 2), v: x([2, 3]), q: x([3, 4], 0.1, 1), k: fixed([2, 3], [0, 3, 1, 2, 2, 0]), l: x([1, 2]), c: x([2, 2], -1, 1, false), w: x([4, 3, 2]) },
+    ours: (t) => {
+      const n = new D.Normal(t.m, t.s).expand([2, 3]), cat = new D.Categorical({ probs: t.q }).expand([2, 3]);
+      const g = new D.MultivariateNormal(t.l, { covarianceMatrix: spd(t.c) }).expand([4, 3]), ind = new D.Independent(new D.Normal(t.q, t.s.unsqueeze(-1)), 1).expand([2, 3]);
+      return flat(n.logProb(t.v), n.mean, n.stddev, n.entropy(), cat.logProb(t.k), cat.entropy(), cat.probs, g.logProb(t.w), g.mean, g.covarianceMatrix, ind.logProb(t.q.add(0.5)), ind.entropy());
+    },
+    py: `(lambda n, cat, g, ind: ${pyFlat('n.log_prob(v)', 'n.mean', 'n.stddev', 'n.entropy()', 'cat.log_prob(k)', 'cat.entropy()', 'cat.probs', 'g.log_prob(w)', 'g.mean', 'g.covariance_matrix', 'ind.log_prob(q + 0.5)', 'ind.entropy()')})(` +
+      `${TD}.Normal(m, s).expand((2, 3)), ${TD}.Categorical(probs=q).expand((2, 3)), ${TD}.MultivariateNormal(l, covariance_matrix=${SPD('c')}).expand((4, 3)), ${TD}.Independent(${TD}.Normal(q, s.unsqueeze(-1)), 1).expand((2, 3)))` },
+  { name: 'expand: MixtureSameFamily, LogNormal, RelaxedOneHotCategorical (its temperature kept), Dirichlet', inputs: { p: x([3, 2], 0.1, 1), m: x([3, 2]), s: x([3, 2], 0.5, 2), v: x([2, 3], 0.2, 3), q: x([3, 4], 0.1, 1), a: x([3, 4], 0.5, 2), u: fixed([4], [0.1, 0.2, 0.3, 0.4]) },
+    ours: (t) => {
+      const mix = new D.MixtureSameFamily(new D.Categorical({ probs: t.p }), new D.Normal(t.m, t.s)).expand([2, 3]);
+      const ln = new D.LogNormal(t.m.select(-1, 0), t.s.select(-1, 0)).expand([2, 3]);
+      const rc = new D.RelaxedOneHotCategorical(bp.tensor(0.7), { probs: t.q }).expand([2, 3]);
+      return flat(mix.logProb(t.v), mix.mean, mix.variance, ln.logProb(t.v), ln.mean, rc.logProb(t.u), new D.Dirichlet(t.a).expand([2, 3]).logProb(t.u));
+    },
+    py: `(lambda mix, ln, rc: ${pyFlat('mix.log_prob(v)', 'mix.mean', 'mix.variance', 'ln.log_prob(v)', 'ln.mean', 'rc.log_prob(u)', `${TD}.Dirichlet(a).expand((2, 3)).log_prob(u)`)})(` +
+      `${TD}.MixtureSameFamily(${TD}.Categorical(probs=p), ${TD}.Normal(m, s)).expand((2, 3)), ${TD}.LogNormal(m[..., 0], s[..., 0]).expand((2, 3)), ${TD}.RelaxedOneHotCategorical(torch.tensor(0.7), probs=q).expand((2, 3)))` },
 ];
 
 noteIfNoTorch('the further distributions and transforms against torch.distributions');
@@ -131,6 +148,54 @@ it('draws by their distributions, and rsample passes gradients', () => {
   const loc = bp.tensor([0, 0, 0], { requiresGrad: true });
   new D.LowRankMultivariateNormal(loc, bp.ones([3, 1]), bp.ones([3])).rsample([2]).sum().backward();
   expect([...loc.grad!.data]).toEqual([2, 2, 2]);
+});
+
+it('expand: draws of the new batch shape, the originals untouched, a scalar loc spread, and errors naming the shapes', () => {
+  const loc = bp.tensor([0, 10, 20], { requiresGrad: true });
+  const e = new D.Normal(loc, 1).expand([4, 3]);
+  expect(e.batchShape).toEqual([4, 3]);
+  expect(e.sample([5]).shape).toEqual([5, 4, 3]);
+  expect(new D.Normal(loc, 1).batchShape).toEqual([3]);
+  e.logProb(bp.zeros([4, 3])).sum().backward();
+  expect([...loc.grad!.data]).toEqual([0, -40, -80]); // d/dloc of -(v - loc)^2 / 2 over four rows
+  expect(new D.Normal(0, 1).expand([2]).mean.shape).toEqual([2]);
+  expect(() => new D.Normal(loc, 1).expand([2])).toThrow('Normal.expand: the batch shape [3] cannot be expanded to [2] (each dim must be 1 or the new one\'s, aligned from the right)');
+  expect(() => new D.Normal(loc, 1).expand([3, -1])).toThrow('Normal.expand: batchShape must be an array of non-negative integers, got [3, -1]');
+  expect(() => new D.Normal(loc, 1).expand([])).toThrow('Normal.expand: the batch shape [3] cannot be expanded to []');
+});
+
+it('expand: every family\'s expanded logProb of its own draws is the original\'s, broadcast', () => {
+  const r = (shape: number[], lo = 0.2, hi = 2) => bp.rand(shape).mul(hi - lo).add(lo);
+  const cov = () => spd(bp.randn([3, 2, 2]));
+  const families: [string, () => bp.distributions.Distribution][] = [
+    ['Normal', () => new D.Normal(r([3]), r([3]))], ['Uniform', () => new D.Uniform(r([3], 0, 1), r([3], 2, 3))], ['Exponential', () => new D.Exponential(r([3]))],
+    ['Bernoulli', () => new D.Bernoulli({ probs: r([3], 0.1, 0.9) })], ['Categorical', () => new D.Categorical({ logits: r([3, 4]) })], ['Laplace', () => new D.Laplace(r([3]), r([3]))],
+    ['Poisson', () => new D.Poisson(r([3]))], ['Gamma', () => new D.Gamma(r([3]), r([3]))], ['MultivariateNormal', () => new D.MultivariateNormal(r([3, 2]), { covarianceMatrix: cov() })],
+    ['Dirichlet', () => new D.Dirichlet(r([3, 4]))], ['Beta', () => new D.Beta(r([3]), r([3]))], ['Independent', () => new D.Independent(new D.Normal(r([3, 4]), r([3, 4])), 1)],
+    ['LogNormal', () => new D.LogNormal(r([3]), r([3]))], ['OneHotCategorical', () => new D.OneHotCategorical({ probs: r([3, 4]) })], ['LogisticNormal', () => new D.LogisticNormal(r([3, 2]), r([3, 2]))],
+    ['Cauchy', () => new D.Cauchy(r([3]), r([3]))], ['HalfNormal', () => new D.HalfNormal(r([3]))], ['HalfCauchy', () => new D.HalfCauchy(r([3]))], ['StudentT', () => new D.StudentT(r([3]), r([3]), r([3]))],
+    ['Chi2', () => new D.Chi2(r([3]))], ['FisherSnedecor', () => new D.FisherSnedecor(r([3]), r([3]))], ['Gumbel', () => new D.Gumbel(r([3]), r([3]))], ['Weibull', () => new D.Weibull(r([3]), r([3]))],
+    ['Pareto', () => new D.Pareto(r([3]), r([3]))], ['Kumaraswamy', () => new D.Kumaraswamy(r([3]), r([3]))], ['Geometric', () => new D.Geometric({ probs: r([3], 0.1, 0.9) })],
+    ['Binomial', () => new D.Binomial(5, { probs: r([3], 0.1, 0.9) })], ['NegativeBinomial', () => new D.NegativeBinomial(r([3]), { probs: r([3], 0.1, 0.9) })],
+    ['Multinomial', () => new D.Multinomial(5, { probs: r([3, 4]) })], ['RelaxedBernoulli', () => new D.RelaxedBernoulli(bp.tensor(0.7), { probs: r([3], 0.1, 0.9) })],
+    ['RelaxedOneHotCategorical', () => new D.RelaxedOneHotCategorical(bp.tensor(0.7), { probs: r([3, 4]) })],
+    // A batch of one (shape []): its scalar temperature must stay one for the [2, 3, 4] logits.
+    ['RelaxedOneHotCategorical of one', () => new D.RelaxedOneHotCategorical(bp.tensor(0.7), { probs: r([4]) })],
+    ['MixtureSameFamily', () => new D.MixtureSameFamily(new D.Categorical({ probs: r([3, 4]) }), new D.Normal(r([3, 4]), r([3, 4])))],
+    ['LowRankMultivariateNormal', () => new D.LowRankMultivariateNormal(r([3, 2]), r([3, 2, 1]), r([3, 2]))], ['ContinuousBernoulli', () => new D.ContinuousBernoulli({ probs: r([3], 0.1, 0.9) })],
+    ['VonMises', () => new D.VonMises(r([3]), r([3]))], ['LKJCholesky', () => new D.LKJCholesky(3, r([3]))], ['Wishart', () => new D.Wishart(r([3], 3, 4), { covarianceMatrix: cov() })],
+  ];
+  bp.manualSeed(61);
+  for (const [name, make] of families) {
+    const d = make(), e = d.expand([2, 3]);
+    expect(e.batchShape, name).toEqual([2, 3]);
+    expect(e.constructor, name).toBe(d.constructor);
+    const draw = e.sample();
+    expect(draw.shape, name).toEqual([2, 3, ...d.eventShape]);
+    const got = e.logProb(draw), want = d.logProb(draw);
+    expect(got.shape, name).toEqual([2, 3]);
+    expect(got.sub(want).abs().max().item(), name).toBe(0);
+  }
 });
 
 it('names the bad parameter, shape or transform', () => {

@@ -162,6 +162,44 @@ export abstract class Distribution {
     return notInTorch(this, 'icdf');
   }
 
+  /**
+   * These distributions broadcast to batchShape (torch's expand): every tensor the family holds
+   * (parameters, and what it made of them) that begins with the batch shape expanded along it, its
+   * own trailing dims kept (but those of keptByExpand, held for the whole batch), the rest left to
+   * broadcast as they did, and the distributions it holds (a base, a mixture's components) expanded with it; gradients
+   * reach the original parameters. Each dim of the batch shape must be 1 or the new one's, aligned
+   * from the right.
+   */
+  expand(batchShape: readonly number[]): this {
+    const what = `${this.constructor.name}.expand`;
+    if (!Array.isArray(batchShape) || batchShape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new Error(`${what}: batchShape must be an array of non-negative integers, got ${shown(batchShape)}`);
+    const old = this.batchShape, lead = old.length, shape = [...batchShape];
+    if (lead > shape.length || old.some((d, i) => d !== 1 && d !== shape[shape.length - lead + i])) {
+      throw new Error(`${what}: the batch shape ${fmt(old)} cannot be expanded to ${fmt(shape)} (each dim must be 1 or the new one's, aligned from the right)`);
+    }
+    const ledByBatch = (s: readonly number[]) => s.length >= lead && old.every((d, i) => s[i] === d);
+    const expanded = (key: string, value: unknown): unknown => {
+      // A tensor not led by the batch shape is one the family broadcasts against it (a
+      // MultivariateNormal's scale kept unbroadcast, as torch keeps it): it broadcasts as well
+      // against the new one.
+      if (value instanceof Tensor) return ledByBatch(value.shape) ? expand(value, [...shape, ...value.shape.slice(lead)]) : value;
+      if (value instanceof Distribution) {
+        if (!ledByBatch(value.batchShape)) throw new Error(`${what}: its ${key}'s batch shape ${fmt(value.batchShape)} does not begin with the batch shape ${fmt(old)}, so it cannot follow it`);
+        return value.expand([...shape, ...value.batchShape.slice(lead)]);
+      }
+      return value;
+    };
+    const copy = Object.create(Object.getPrototypeOf(this) as object) as Record<string, unknown>;
+    const kept = this.keptByExpand();
+    for (const [key, value] of Object.entries(this)) copy[key] = key === 'batchShape' ? shape : kept.includes(key) ? value : expanded(key, value);
+    return copy as this;
+  }
+
+  /** The fields expand leaves as they are: one value for the whole batch (the relaxed families' temperature, as torch's expand leaves it). */
+  protected keptByExpand(): readonly string[] {
+    return [];
+  }
+
   /** The draw's full shape for a sample shape. */
   protected extendedShape(sampleShape: readonly number[]): number[] {
     return [...checkSampleShape(sampleShape, `${this.constructor.name}.sample`), ...this.batchShape, ...this.eventShape];

@@ -31,6 +31,7 @@ function temperatureOf(temperature: Param, what: string, validate: boolean): Ten
 export class LogitRelaxedBernoulli extends Distribution {
   /** The temperatures (positive). */
   readonly temperature: Tensor;
+  protected override keptByExpand(): readonly string[] { return ['temperature']; }
   /** The probabilities of 1 of the Bernoulli relaxed. */
   readonly probs: Tensor;
   /** Its log-odds. */
@@ -92,6 +93,7 @@ export class RelaxedBernoulli extends TransformedDistribution {
 export class ExpRelaxedCategorical extends Distribution {
   /** The temperature (positive). */
   readonly temperature: Tensor;
+  protected override keptByExpand(): readonly string[] { return ['temperature']; }
   /** The Categorical relaxed. */
   readonly categorical: Categorical;
   readonly hasRsample = true;
