@@ -16,6 +16,9 @@ const TD = 'torch.distributions';
 const TT = 'torch.distributions.transforms';
 
 const CALLS: TorchCall[] = [
+  { name: 'a base expanded by the transforms\' parameters (loc [2, 3] over a batch of [3]): logProb, draws\' shape', inputs: { m: x([3]), s: x([3], 0.5, 2), l: x([2, 3]), v: x([4, 2, 3]) },
+    ours: (t) => { const d = new D.TransformedDistribution(new D.Normal(t.m, t.s), [new T.AffineTransform(t.l, 2), new T.ExpTransform()]); return bp.cat([d.logProb(t.v.exp()).reshape([-1]), bp.tensor([...d.batchShape, ...d.sample([5]).shape])]); },
+    py: 'torch.cat([(lambda d: torch.cat([d.log_prob(v.exp()).reshape(-1), torch.tensor([*d.batch_shape, *d.sample((5,)).shape]).float()]))(torch.distributions.TransformedDistribution(torch.distributions.Normal(m, s), [torch.distributions.transforms.AffineTransform(l, 2.), torch.distributions.transforms.ExpTransform()]))])' },
   { name: 'forward, inverse and log-Jacobian of Exp, Sigmoid, Tanh, Softplus, Power and Affine', inputs: { a: x([6], -2, 2), p: x([6], 0.2, 3), l: x([6]), s: x([6], 0.5, 2) },
     ours: (t) => {
       const each = (tr: bp.distributions.transforms.Transform, v: bp.Tensor) => { const y = tr.forward(v); return [y, tr.inverse(y), tr.logAbsDetJacobian(v, y)]; };
@@ -73,7 +76,8 @@ eachBackend('transformed distributions', () => {
     const n = new D.Normal(bp.zeros([3]), 1);
     expect(() => new D.TransformedDistribution({} as bp.distributions.Distribution, [])).toThrow(/TransformedDistribution: base must be a distribution/);
     expect(() => new D.TransformedDistribution(n, [3 as unknown as bp.distributions.transforms.Transform])).toThrow(/TransformedDistribution: transforms must be a Transform or a list of Transforms, got \[3\]/);
-    expect(() => new D.TransformedDistribution(n, new T.AffineTransform(bp.zeros([2, 3]), 1))).toThrow("TransformedDistribution: the transforms' parameters broadcast the base's shape [3] to [2, 3]; give the base that batch shape");
+    // Transforms whose parameters broadcast the base's batch expand the base, as torch's constructor does.
+    expect(new D.TransformedDistribution(n, new T.AffineTransform(bp.zeros([2, 3]), 1)).baseDist.batchShape).toEqual([2, 3]);
     expect(() => new D.TransformedDistribution(n, new T.AffineTransform(0, 1, { eventDim: 2 }))).toThrow('TransformedDistribution: the base distribution needs a shape of at least 2 dims for these transforms, got [3]');
     const d = new D.TransformedDistribution(n, new T.ExpTransform());
     expect(() => d.mean).toThrow('TransformedDistribution: mean is not implemented (as in torch)');

@@ -38,18 +38,22 @@ export class TransformedDistribution extends Distribution {
     const dims = composedEventDims(ts);
     if (baseShape.length < dims.domain) throw new Error(`${what}: the base distribution needs a shape of at least ${dims.domain} dims for these transforms, got [${baseShape.join(', ')}]`);
     const shape = ts.reduce<number[]>((s, t) => t.forwardShape(s), baseShape);
-    // Events may change shape (stick breaking adds a coordinate), but the base must already have the
-    // batch shape the transforms' parameters broadcast to (torch would expand it; distributions here
-    // have no expand).
+    // Events may change shape (stick breaking adds a coordinate); where the transforms' parameters
+    // broadcast the base's batch, the base is expanded to it, as torch's constructor does.
     const back = ts.reduceRight<number[]>((s, t) => t.inverseShape(s), shape);
+    let expandedBase = base;
     if (back.length !== baseShape.length || back.some((d, i) => d !== baseShape[i])) {
-      throw new Error(`${what}: the transforms' parameters broadcast the base's shape [${baseShape.join(', ')}] to [${back.join(', ')}]; give the base that batch shape`);
+      const cut = back.length - baseEventDim;
+      if (cut < 0 || back.slice(cut).some((d, i) => d !== base.eventShape[i])) {
+        throw new Error(`${what}: the transforms take the base's shape [${baseShape.join(', ')}] back to [${back.join(', ')}], another event shape`);
+      }
+      expandedBase = base.expand(back.slice(0, cut));
     }
     const reinterpreted = dims.domain - baseEventDim;
     const eventDim = dims.codomain + Math.max(baseEventDim - dims.domain, 0);
     const cut = shape.length - eventDim;
     super(shape.slice(0, cut), shape.slice(cut), options);
-    this.baseDist = reinterpreted > 0 ? new Independent(base, reinterpreted) : base;
+    this.baseDist = reinterpreted > 0 ? new Independent(expandedBase, reinterpreted) : expandedBase;
     this.transforms = [...ts];
     this.hasRsample = base.hasRsample;
   }
