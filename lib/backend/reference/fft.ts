@@ -211,7 +211,7 @@ export function fftPlan(n: number): Float64Array {
   fillDirectPlan(plan, 0, m);
   if (m === n) return plan;
   const chirpRe = plan.subarray(at, at + n), chirpIm = plan.subarray(at + n, at + 2 * n);
-  const b: Buffers = { re: new Float64Array(m), im: new Float64Array(m), re2: new Float64Array(m), im2: new Float64Array(m) };
+  const b = buffersFor(n);
   for (let k = 0; k < n; k++) {
     // k^2 mod 2n keeps the angle's digits for large k (e^{-i pi k^2 / n} has period 2n in k^2).
     const [c, s] = unitRoot((k * k) % (2 * n), 2 * n);

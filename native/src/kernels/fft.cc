@@ -71,6 +71,12 @@ long fft_plan_length(long n) {
 
 long real_fft_plan_length(long n) { return fft_plan_length(n / 2) + n; }
 
+FftRowLengths fft_row_lengths(FftKind kind, long n) {
+  if (kind == FftKind::kRealForward) return {n, n + 2};
+  if (kind == FftKind::kRealInverse) return {n + 2, n};
+  return {2 * n, 2 * n};
+}
+
 namespace {
 namespace one_lane {
 typedef double V __attribute__((vector_size(8)));
@@ -87,10 +93,9 @@ constexpr int kLanes = 2;
 // Rows [r0, r1) of the kind: as many as the widest lanes allowed take, the rest one at a time.
 void transform_rows(const float* x, long n, long r0, long r1, FftKind kind, const double* plan, float* out) {
   static const FftRun wide = cpu_isa() >= Isa::kAvx2 && fft_run_avx2() ? fft_run_avx2() : two_lanes::run_lanes;
-  const long in = kind == FftKind::kRealInverse ? n + 2 : kind == FftKind::kRealForward ? n : 2 * n;
-  const long to = kind == FftKind::kRealInverse ? n : kind == FftKind::kRealForward ? n + 2 : 2 * n;
-  const long done = r0 + wide(x + in * r0, n, r1 - r0, kind, plan, out + to * r0);
-  one_lane::run_lanes(x + in * done, n, r1 - done, kind, plan, out + to * done);
+  const FftRowLengths row = fft_row_lengths(kind, n);
+  const long done = r0 + wide(x + row.in * r0, n, r1 - r0, kind, plan, out + row.out * r0);
+  one_lane::run_lanes(x + row.in * done, n, r1 - done, kind, plan, out + row.out * done);
 }
 
 // count rows of the kind cut across the pool: about 2^13 complex numbers of rows a chunk (a wake-up

@@ -40,6 +40,13 @@ void real_fft_rows(const float* x, long n, long count, bool inverse, const doubl
 // What a row holds and becomes: complex rows forward or inverse, or real_fft_rows' two ways.
 enum class FftKind { kForward, kInverse, kRealForward, kRealInverse };
 
+// The floats a row of the kind takes in (in) and gives out (out), for rows of n (complex numbers, or
+// for the real kinds reals).
+struct FftRowLengths {
+  long in, out;
+};
+FftRowLengths fft_row_lengths(FftKind kind, long n);
+
 // Transforms rows lanes at a time: the first (count / lanes) * lanes of count rows at x into out as
 // fft_rows or real_fft_rows does for kind; returns how many it did.
 using FftRun = long (*)(const float* x, long n, long count, FftKind kind, const double* plan, float* out);
