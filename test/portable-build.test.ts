@@ -35,7 +35,7 @@ describe.runIf(haveCompiler)('the addon on a machine without AVX2', () => {
     built = out;
   }, 300_000);
 
-  it.runIf(Boolean(qemu))('its portable kernels compute right there: the GEMM, element-wise, reduction, softmax and LSTM cell checks pass under qemu-user', async () => {
+  it.runIf(Boolean(qemu))('its portable kernels compute right there: the GEMM, factorizations, Fourier transforms, element-wise, reduction, softmax and LSTM cell checks pass under qemu-user', async () => {
     expect(built, 'the aarch64 build above').not.toBeNull();
     await run('cmake', ['--build', built as string, '--target', 'portable_kernels_check'], { maxBuffer: 64 * 2 ** 20 });
     const program = path.join(built as string, 'portable_kernels_check');

@@ -2,7 +2,8 @@
 // Debian's cross compiler and run under qemu-user by test/portable-build.test.ts (DESIGN.md: the build
 // must compile and pass without AVX2). Checks the GEMM (all transposes, edge sizes, alpha / beta,
 // bias and activations) against double-precision sums, the LU, Cholesky and QR factorizations, the
-// triangular solves and the symmetric eigendecomposition against their matrices, and a few
+// triangular solves and the symmetric eigendecomposition against their matrices, the Fourier
+// transforms (complex and real rows) against the DFT, and a few
 // element-wise, reduction, softmax and recurrent-cell kernels against their formulas, at one and two
 // threads; the same bits at both. Prints "ok <checks>" and exits 0, or the first failures and exits 1.
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include "../src/kernels/cholesky.h"
 #include "../src/kernels/qr.h"
 #include "../src/kernels/eigh.h"
+#include "../src/kernels/fft.h"
 #include "../src/kernels/svd.h"
 #include "../src/kernels/triangular.h"
 #include "../src/kernels/reduce.h"
@@ -350,6 +352,88 @@ void svd_checks(std::mt19937& g) {
   }
 }
 
+// A direct length-n transform's tables as lib/backend/reference/fft.ts's fftPlan lays them out (the
+// roots of each odd radix, then each pass's twiddles e^{-2 pi i u l1 i / n}), from libm's cos and sin:
+// here only the values are checked, not the reference's bits.
+std::vector<double> direct_plan(long n) {
+  std::vector<double> plan((size_t)bp::fft_direct_plan_length(n));
+  const double tau = 2 * std::acos(-1.0);
+  long factors[64], l1 = 1;
+  size_t at = 0;
+  for (int f = 0, count = bp::fft_factors(n, factors); f < count; f++) {
+    const long p = factors[f], ido = n / (l1 * p);
+    if (p % 2 == 1) {
+      for (long k = 0; k < p; k++) plan[at + (size_t)k] = std::cos(tau * k / p), plan[at + (size_t)(p + k)] = std::sin(tau * k / p);
+      at += (size_t)(2 * p);
+    }
+    for (long u = 1; u < p; u++)
+      for (long i = 1; i < ido; i++) {
+        const size_t t = at + (size_t)(2 * ((u - 1) * (ido - 1) + i - 1));
+        const double angle = tau * (double)((u * l1 * i) % n) / (double)n;
+        plan[t] = std::cos(angle);
+        plan[t + 1] = -std::sin(angle);
+      }
+    at += (size_t)(2 * (p - 1) * (ido - 1));
+    l1 *= p;
+  }
+  return plan;
+}
+
+// fft_rows and real_fft_rows at lengths of radix 4, 2, 3, 5, 7 and 11 (direct transforms: Bluestein's
+// kernel transform needs the reference's plan) against the DFT summed in double, over rows that fill
+// the vector lanes and leave one over, at one and two threads (the same bits).
+void fft_checks(std::mt19937& g) {
+  const double tau = 2 * std::acos(-1.0);
+  for (long n : {1L, 2L, 6L, 12L, 30L, 64L, 77L, 360L, 1024L}) {
+    if (bp::fft_convolution_length(n) != n) continue;
+    const long rows = 5;
+    const std::vector<double> plan = direct_plan(n);
+    const auto x = randoms((size_t)(rows * n * 2), g);
+    std::vector<float> y[2] = {std::vector<float>(x.size()), std::vector<float>(x.size())};
+    for (int t = 0; t < 2; t++) {
+      bp::ThreadPool::instance().set_threads(t + 1);
+      bp::fft_rows(x.data(), n, rows, false, plan.data(), y[t].data());
+    }
+    check(y[0] == y[1], "fft_rows at two threads", n, 0, 0);
+    for (long r = 0; r < rows; r++)
+      for (long k = 0; k < n; k++) {
+        double re = 0, im = 0;
+        for (long j = 0; j < n; j++) {
+          const double a = tau * (double)((j * k) % n) / (double)n, xr = x[(size_t)(2 * (r * n + j))], xi = x[(size_t)(2 * (r * n + j) + 1)];
+          re += xr * std::cos(a) + xi * std::sin(a);
+          im += xi * std::cos(a) - xr * std::sin(a);
+        }
+        const size_t o = (size_t)(2 * (r * n + k));
+        check(std::fabs(y[0][o] - re) <= 1e-5 * (std::sqrt((double)n) + 1), "fft_rows re", r * n + k, y[0][o], re);
+        check(std::fabs(y[0][o + 1] - im) <= 1e-5 * (std::sqrt((double)n) + 1), "fft_rows im", r * n + k, y[0][o + 1], im);
+      }
+    // The real kernel on rows of 2n reals: the half-length (n) tables, then cos and sin of 2 pi k / 2n.
+    const long h = n, m = 2 * n;
+    std::vector<double> real = direct_plan(h);
+    for (long k = 0; k < h; k++) real.push_back(std::cos(tau * k / m));
+    for (long k = 0; k < h; k++) real.push_back(std::sin(tau * k / m));
+    const auto s = randoms((size_t)(rows * m), g);
+    std::vector<float> bins((size_t)(rows * (m + 2))), back((size_t)(rows * m));
+    bp::real_fft_rows(s.data(), m, rows, false, real.data(), bins.data());
+    bp::real_fft_rows(bins.data(), m, rows, true, real.data(), back.data());
+    for (long r = 0; r < rows; r++) {
+      for (long k = 0; k <= h; k++) {
+        double re = 0, im = 0;
+        for (long j = 0; j < m; j++) {
+          const double a = tau * (double)((j * k) % m) / (double)m;
+          re += s[(size_t)(r * m + j)] * std::cos(a);
+          im -= s[(size_t)(r * m + j)] * std::sin(a);
+        }
+        const size_t o = (size_t)(r * (m + 2) + 2 * k);
+        check(std::fabs(bins[o] - re) <= 1e-5 * (std::sqrt((double)m) + 1), "real_fft_rows re", r * (h + 1) + k, bins[o], re);
+        check(std::fabs(bins[o + 1] - im) <= 1e-5 * (std::sqrt((double)m) + 1), "real_fft_rows im", r * (h + 1) + k, bins[o + 1], im);
+      }
+      // The unscaled inverse gives m times the samples back.
+      for (long j = 0; j < m; j++) check(std::fabs(back[(size_t)(r * m + j)] / m - s[(size_t)(r * m + j)]) <= 1e-5, "real_fft_rows inverse", r * m + j, back[(size_t)(r * m + j)] / m, s[(size_t)(r * m + j)]);
+    }
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -361,6 +445,7 @@ int main() {
   dot4_x4_checks(g);
   eigh_checks(g);
   svd_checks(g);
+  fft_checks(g);
   bp::ThreadPool::instance().set_threads(1);
   elementwise_checks(g);
   special_value_checks();
