@@ -78,6 +78,9 @@ eachBackend('transformed distributions', () => {
     expect(() => new D.TransformedDistribution(n, [3 as unknown as bp.distributions.transforms.Transform])).toThrow(/TransformedDistribution: transforms must be a Transform or a list of Transforms, got \[3\]/);
     // Transforms whose parameters broadcast the base's batch expand the base, as torch's constructor does.
     expect(new D.TransformedDistribution(n, new T.AffineTransform(bp.zeros([2, 3]), 1)).baseDist.batchShape).toEqual([2, 3]);
+    // ...but not where they would widen its events (a loc of 4 over events of 1).
+    const one = new D.MultivariateNormal(bp.zeros([1]), { covarianceMatrix: bp.eye(1) });
+    expect(() => new D.TransformedDistribution(one, new T.AffineTransform(bp.zeros([4]), 1, { eventDim: 1 }))).toThrow("TransformedDistribution: the transforms take the base's shape [1] back to [4], another event shape");
     expect(() => new D.TransformedDistribution(n, new T.AffineTransform(0, 1, { eventDim: 2 }))).toThrow('TransformedDistribution: the base distribution needs a shape of at least 2 dims for these transforms, got [3]');
     const d = new D.TransformedDistribution(n, new T.ExpTransform());
     expect(() => d.mean).toThrow('TransformedDistribution: mean is not implemented (as in torch)');
