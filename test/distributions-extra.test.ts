@@ -1,7 +1,7 @@
 // More of torch.distributions against torch 1.13 (values and every gradient, both backends):
 // LowRankMultivariateNormal, ContinuousBernoulli (both sides of its Taylor region), VonMises,
 // LogisticNormal, OneHotCategoricalStraightThrough, LKJCholesky and CorrCholeskyTransform, Wishart; the transforms that act on events (Compose,
-// Independent, Reshape, StickBreaking, Softmax, LowerCholesky, CumulativeDistribution); every family's
+// Independent, Reshape, StickBreaking, Softmax, LowerCholesky, CumulativeDistribution) or on pieces (Cat, Stack); every family's
 // mode, perplexity and enumerateSupport; expand. Then draws, shapes and errors.
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
@@ -78,6 +78,18 @@ const CALLS: TorchCall[] = [
       new D.Binomial(3, { probs: t.p }).enumerateSupport(), new D.Independent(new D.Bernoulli({ probs: t.q }), 0).enumerateSupport()),
     py: pyFlat(`${TD}.Normal(0, s).perplexity()`, `${TD}.Bernoulli(probs=p).enumerate_support()`, `${TD}.Categorical(probs=q).enumerate_support(False).float()`, `${TD}.OneHotCategorical(probs=q).enumerate_support()`,
       `${TD}.Binomial(3, probs=p).enumerate_support()`, `${TD}.Independent(${TD}.Bernoulli(probs=q), 0).enumerate_support()`) },
+  { name: 'CatTransform (dims -1 and 0, parts with events of 1: log-Jacobians joined, or added where dim is an event dim) and StackTransform: forward, inverse, log-Jacobian', inputs: { a: x([2, 6], -1, 1), b: x([3, 4], -1, 1), c: x([4, 3], -1, 1) },
+    ours: (t) => {
+      const each = (tr: bp.distributions.transforms.Transform, v: bp.Tensor) => { const y = tr.forward(v); return [y, tr.inverse(y), tr.logAbsDetJacobian(v, y)]; };
+      return flat(...each(new T.CatTransform([new T.ExpTransform(), new T.AffineTransform(1, 2), new T.SigmoidTransform()], { dim: -1, lengths: [2, 1, 3] }), t.a),
+        ...each(new T.CatTransform([new T.IndependentTransform(new T.ExpTransform(), 1), new T.ExpTransform()], { lengths: [2, 1] }), t.b),
+        ...each(new T.CatTransform([new T.IndependentTransform(new T.ExpTransform(), 1), new T.IndependentTransform(new T.AffineTransform(1, 3), 1)], { dim: -1, lengths: [1, 3] }), t.b),
+        ...each(new T.StackTransform([new T.ExpTransform(), new T.AffineTransform(0, 3), new T.TanhTransform()], { dim: 1 }), t.c));
+    },
+    py: `(lambda each: torch.cat([*each(${TT}.CatTransform([${TT}.ExpTransform(), ${TT}.AffineTransform(1., 2.), ${TT}.SigmoidTransform()], dim=-1, lengths=[2, 1, 3]), a), ` +
+      `*each(${TT}.CatTransform([${TT}.IndependentTransform(${TT}.ExpTransform(), 1), ${TT}.ExpTransform()], lengths=[2, 1]), b), ` +
+      `*each(${TT}.CatTransform([${TT}.IndependentTransform(${TT}.ExpTransform(), 1), ${TT}.IndependentTransform(${TT}.AffineTransform(1., 3.), 1)], dim=-1, lengths=[1, 3]), b), ` +
+      `*each(${TT}.StackTransform([${TT}.ExpTransform(), ${TT}.AffineTransform(0., 3.), ${TT}.TanhTransform()], dim=1), c)]))(lambda tr, v: (lambda y: [y.reshape(-1), tr.inv(y).reshape(-1), tr.log_abs_det_jacobian(v, y).reshape(-1)])(tr(v)))` },
   { name: 'expand: Normal, Categorical, MultivariateNormal (a batch dim of 1), Independent; logProb, moments, entropy', inputs: { m: x([3]), s: x([3], 0.5, 2), v: x([2, 3]), q: x([3, 4], 0.1, 1), k: fixed([2, 3], [0, 3, 1, 2, 2, 0]), l: x([1, 2]), c: x([2, 2], -1, 1, false), w: x([4, 3, 2]) },
     ours: (t) => {
       const n = new D.Normal(t.m, t.s).expand([2, 3]), cat = new D.Categorical({ probs: t.q }).expand([2, 3]);
@@ -227,5 +239,10 @@ it('names the bad parameter, shape or transform', () => {
   expect(() => new D.Independent(new D.Bernoulli({ probs: bp.ones([2]).mul(0.5) }), 1).enumerateSupport()).toThrow('Independent: enumerateSupport over the product of the reinterpreted dims is not implemented');
   expect(new D.TransformedDistribution(new D.Normal(0, 1), new T.AffineTransform(bp.zeros([2]), 1)).baseDist.batchShape).toEqual([2]); // expanded, as torch's
   expect(() => new D.FisherSnedecor(1, 2).mode).not.toThrow();
+  expect(() => new T.CatTransform([new T.ExpTransform()], { lengths: [2, 1] })).toThrow('CatTransform: lengths must be 1 non-negative integers, one a part, got [2, 1]');
+  expect(() => new T.CatTransform([new T.ExpTransform(), new T.ExpTransform()], { lengths: [2, 1] }).forward(bp.zeros([4]))).toThrow('CatTransform: x must be 3 long along dim 0 (the lengths\' sum), got shape [4]');
+  expect(() => new T.StackTransform([new T.ExpTransform()], { dim: 1 }).inverse(bp.ones([2, 2]))).toThrow('StackTransform: y must be 1 long along dim 1 (one slice a part), got shape [2, 2]');
+  expect(() => new T.StackTransform([3 as never])).toThrow('StackTransform: parts must be a list of Transforms, got [3]');
+  expect(() => new T.StackTransform([new T.ExpTransform()]).sign).toThrow('StackTransform: sign is not implemented (as in torch)');
   expect(() => new D.MixtureSameFamily(new D.Categorical({ probs: bp.ones([2]) }), new D.Normal(bp.zeros([2]), 1)).mode).toThrow('MixtureSameFamily: mode is not implemented (as in torch)');
 });

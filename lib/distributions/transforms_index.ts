@@ -3,3 +3,4 @@ export { Transform, ExpTransform, AffineTransform, SigmoidTransform, TanhTransfo
 export type { TransformParam } from './transforms';
 export { ComposeTransform, IndependentTransform, ReshapeTransform, StickBreakingTransform, SoftmaxTransform, LowerCholeskyTransform, CumulativeDistributionTransform } from './transforms_more';
 export { CorrCholeskyTransform } from './lkj';
+export { CatTransform, StackTransform } from './transforms_join';
