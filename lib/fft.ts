@@ -68,14 +68,17 @@ function resized(x: Tensor, d: number, n: number, own: (t: Tensor) => Tensor): T
 /** The complex conjugate of pairs [..., 2]. */
 const conjugate = (x: Tensor): Tensor => mul(x, tensor([1, -1]));
 
-/** The transform of complex x along complex dim d (its own numbering), at length n, scaled. */
-function complexAlong(x: Tensor, d: number, n: number, inverse: boolean, scale: number, own: (t: Tensor) => Tensor): Tensor {
-  const last = x.ndim - 2;
-  const sized = resized(x, d, n, own);
-  const moved = d === last ? sized : own(movedim(sized, d, last));
-  const t = own(complexTransform(moved, inverse));
+/** transform(x with dim d moved to `last`), that dim moved back to d, scaled: the kernels transform along one dim of theirs. */
+function movedAlong(x: Tensor, d: number, last: number, transform: (t: Tensor) => Tensor, scale: number, own: (t: Tensor) => Tensor): Tensor {
+  const moved = d === last ? x : own(movedim(x, d, last));
+  const t = own(transform(moved));
   const back = d === last ? t : own(movedim(t, last, d));
   return scale === 1 ? back : own(mul(back, scale));
+}
+
+/** The transform of complex x along complex dim d (its own numbering), at length n, scaled. */
+function complexAlong(x: Tensor, d: number, n: number, inverse: boolean, scale: number, own: (t: Tensor) => Tensor): Tensor {
+  return movedAlong(resized(x, d, n, own), d, x.ndim - 2, (t) => complexTransform(t, inverse), scale, own);
 }
 
 /** The transform's length: n given (a positive integer), or the default. */
@@ -121,10 +124,7 @@ function realForward(x: Tensor, o: FftOptions, what: string): Tensor {
       return narrow(complexAlong(pairs, d, n, false, scale, own), d, 0, Math.floor(n / 2) + 1);
     }
     // Even n: the real kernel, a complex transform of half the length.
-    const last = x.ndim - 1;
-    const t = own(realTransform(d === last ? sized : own(movedim(sized, d, last)), n, false));
-    const back = d === last ? t : own(movedim(t, last, d));
-    return scale === 1 ? back : mul(back, scale);
+    return movedAlong(sized, d, x.ndim - 1, (t) => realTransform(t, n, false), scale, own);
   }, [x]);
 }
 
@@ -150,10 +150,7 @@ function realInverse(x: Tensor, o: FftOptions, what: string): Tensor {
     const half = resized(x, d, kept, own);
     if (n % 2 === 0) {
       // Even n: the real kernel, a complex transform of half the length.
-      const last = x.ndim - 2;
-      const t = own(realTransform(d === last ? half : own(movedim(half, d, last)), n, true));
-      const back = d === last ? t : own(movedim(t, last, d));
-      return scale === 1 ? back : mul(back, scale);
+      return movedAlong(half, d, x.ndim - 2, (t) => realTransform(t, n, true), scale, own);
     }
     // The bins above n / 2 are the conjugates of bins n - k, mirrored.
     const mirrored = n - kept;

@@ -6,7 +6,8 @@
 // the bins strictly between the first and last halved (rfft's) or doubled (irfft's), as torch's.
 import { Tensor } from '../tensor';
 import { allocOutput } from '../storage';
-import { record } from './core';
+import { broadcastBinary, record } from './core';
+import { Binary } from '../backend/backend';
 import { mul } from './binary';
 import { B } from '../backend/registry';
 import { fftPlan, realFftPlan } from '../backend/reference/fft';
@@ -62,10 +63,10 @@ function binScale(n: number, f: number): Float32Array {
   return scale;
 }
 
+/** g's rows of n / 2 + 1 bins times binScale(n, f), on the backend. */
 function scaledBins(g: Float32Array, n: number, f: number): Float32Array {
-  const scale = binScale(n, f), out = allocOutput(g.length);
-  for (let i = 0; i < g.length; i++) out[i] = g[i] * scale[i % (n + 2)];
-  return out;
+  const rows = [g.length / (n + 2), n + 2];
+  return broadcastBinary(Binary.mul, g, rows, binScale(n, f), [n + 2], rows);
 }
 
 /**
