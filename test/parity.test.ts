@@ -963,6 +963,32 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('stridedCopy: transposes of short runs kept whole (complex pairs, pixels), and runs a copy cannot take as elements', () => {
+    // [a, b, w] -> [b, a, w] moves runs of w floats as the elements of a transpose (w 2 to 8); runs
+    // whose outer strides are not whole runs (the first w of rows of w + 1) go run by run.
+    for (const s of [...EDGE_SIZES, 700]) {
+      for (const w of [2, 3, 4, 7, 8, 9]) {
+        const a = 5;
+        const x = randomArray(s * a * (w + 1), r);
+        const views: [Int32Array, number[]][] = [
+          [Int32Array.of(w, a * w, 1), [a, s, w]], // [s, a, w] -> [a, s, w]
+          [Int32Array.of(s * w, w, 1), [a, s, w]], // already in order: one run
+          [Int32Array.of(w, s * w, 1), [s, a, w]], // [a, s, w] -> [s, a, w]
+          [Int32Array.of(w + 1, a * (w + 1), 1), [a, s, w]], // rows of w + 1, the first w of each
+          [Int32Array.of(2 * s, 1, s), [a, s, 2]], // [a, 2, s] -> [a, s, 2]: pairs gathered a stride apart
+        ];
+        for (const [strides, shape] of views) {
+          const n = shape.reduce((p, q) => p * q, 1);
+          const yn = new Float32Array(n).fill(NaN);
+          const yr = new Float32Array(n);
+          nat.stridedCopy(x, strides, yn, Int32Array.from(shape));
+          ref.stridedCopy(x, strides, yr, Int32Array.from(shape));
+          expect(sameBits(yn, yr), `[${shape}] through strides [${strides}]`).toBe(true);
+        }
+      }
+    }
+  });
+
   it('stridedCopy into strided places: columns of a wider array, transposed, and large (threaded)', () => {
     for (const s of [...EDGE_SIZES, 3000]) {
       const x = randomArray(s * 7, r);

@@ -127,41 +127,48 @@ static void scatter_copy(const float* x, const int32_t* sx, float* out, const in
   });
 }
 
-void strided_copy(const float* x, const int32_t* sx, float* out, const int32_t* so, const int32_t* shape, int nd) {
-  for (int d = 0; d < nd; d++) if (shape[d] == 0) return;  // nothing to copy (and no strips to cut)
-  if (so) {
-    scatter_copy(x, sx, out, so, shape, nd);
-    return;
+namespace {
+
+// Copies of elements of W floats (runs the copy keeps whole), rows [0, rows) of a strip: source
+// element i + j s to output row i, column j (strides and columns counted in elements).
+template <int W>
+void transpose_runs(const float* x, long s, float* out, long row_stride, long rows, long cols) {
+  for (long j = 0; j < cols; j++) {
+    const float* src = x + j * s * W;
+    for (long i = 0; i < rows; i++) std::memcpy(out + (i * row_stride + j) * W, src + i * W, W * sizeof(float));
   }
-  const Layout l = collapse(shape, sx, sx, nd);
+}
+
+using RunTranspose = void (*)(const float*, long, float*, long, long, long);
+
+RunTranspose run_transpose(long width) {
+  switch (width) {
+    case 2: return transpose_runs<2>;
+    case 3: return transpose_runs<3>;
+    case 4: return transpose_runs<4>;
+    case 5: return transpose_runs<5>;
+    case 6: return transpose_runs<6>;
+    case 7: return transpose_runs<7>;
+    case 8: return transpose_runs<8>;
+    default: return nullptr;
+  }
+}
+
+// A transposing copy in strips (see strided_copy) of elements of `width` floats, l's strides counted
+// in them; false, copying nothing, where no outer dim walks the source contiguously.
+bool copy_in_strips(const Layout& l, long width, const float* x, float* out) {
   const long s = l.sa[l.nd - 1];
-  // A transposing copy gathers each output row with a large stride: every element from another
-  // cache line, and past 1024 floats another page (a 2048 x 2048 transpose took 32 ms, PyTorch's
-  // 3 ms). When some outer dim k walks the source contiguously, the copy goes in strips of kStrip
-  // output rows along k instead: for each column j, kStrip neighbouring source elements to kStrip rows.
   int k = -1;
   if (s > 1) for (int d = 0; d < l.nd - 1; d++) if (l.sa[d] == 1) k = d;
-  if (k < 0) {
-    const KernelTable& kt = active_kernels();
-    for_each_run(l, [&](long ox, long, long o, long len) {
-      const float* src = x + ox;
-      float* dst = out + o;
-      // Short runs (a permute that keeps complex pairs together: [410, 201, 2] -> [201, 410, 2]) in
-      // place: a call of the set's copy for each pair took 0.3 ms of 165k floats.
-      if (s == 1 && len <= 8) for (long i = 0; i < len; i++) dst[i] = src[i];
-      else if (s == 1) kt.copy(src, dst, (size_t)len);
-      else if (s == 0) std::fill(dst, dst + len, src[0]);
-      else for (long i = 0; i < len; i++) dst[i] = src[i * s];
-    });
-    return;
-  }
+  if (k < 0) return false;
   long out_stride[kMaxDims];  // the output is contiguous in the collapsed shape
   out_stride[l.nd - 1] = 1;
   for (int d = l.nd - 2; d >= 0; d--) out_stride[d] = out_stride[d + 1] * l.shape[d + 1];
   const KernelTable& kt = active_kernels();
+  const RunTranspose runs = run_transpose(width);
   const long rows = l.shape[k], cols = l.shape[l.nd - 1], row_stride = out_stride[k];
   // Streaming stores for outputs past the caches' reach (kStreamBytes), where rows start on lines.
-  const bool stream = (double)l.shape[0] * out_stride[0] * sizeof(float) >= kStreamBytes && row_stride % 16 == 0;
+  const bool stream = width == 1 && (double)l.shape[0] * out_stride[0] * sizeof(float) >= kStreamBytes && row_stride % 16 == 0;
   const long strips = (rows + kStrip - 1) / kStrip;
   long planes = 1;  // every combination of the other dims
   for (int d = 0; d < l.nd - 1; d++) if (d != k) planes *= l.shape[d];
@@ -169,7 +176,7 @@ void strided_copy(const float* x, const int32_t* sx, float* out, const int32_t* 
   // line), and handed out one by one they went to both cores, which then each read every line: no
   // faster on two threads than on one (each core has a last-level cache of its own here).
   const size_t tasks = (size_t)(planes * strips), threads = (size_t)ThreadPool::instance().threads();
-  const size_t grain = std::max((tasks + threads - 1) / threads, kGrain / (size_t)(kStrip * cols) + 1);
+  const size_t grain = std::max((tasks + threads - 1) / threads, kGrain / (size_t)(kStrip * cols * width) + 1);
   parallel_for(tasks, grain, [&](size_t t0, size_t t1) {
     for (size_t t = t0; t < t1; t++) {
       long rem = (long)t / strips, from = 0, to = 0;
@@ -181,13 +188,61 @@ void strided_copy(const float* x, const int32_t* sx, float* out, const int32_t* 
         to += i * out_stride[d];
       }
       const long i0 = (long)t % strips * kStrip, i1 = std::min(rows, i0 + kStrip);
-      float* dst = out + to + i0 * row_stride;
-      kt.transpose_strip(x + from + i0, s, dst, row_stride, i1 - i0, cols, stream && (uintptr_t)dst % 64 == 0);
+      float* dst = out + (to + i0 * row_stride) * width;
+      if (runs != nullptr) runs(x + (from + i0) * width, s, dst, row_stride, i1 - i0, cols);
+      else kt.transpose_strip(x + from + i0, s, dst, row_stride, i1 - i0, cols, stream && (uintptr_t)dst % 64 == 0);
     }
     // Streaming stores are weakly ordered: all of this run's are done before the pool reports it.
     // Fenced in transpose_strip, after each strip, a [256, 64, 256] -> [256, 256, 64] permute took
     // 2.5 ms at one thread (a fence for every 512 floats), 1.0-1.1 fenced here.
     if (stream) std::atomic_thread_fence(std::memory_order_seq_cst);
+  });
+  return true;
+}
+
+// l with its last dim (a contiguous run of `width` floats in the source) taken as the element, or
+// nd 0 where an outer stride is not a whole number of runs.
+Layout runs_as_elements(const Layout& l, long width) {
+  Layout e;
+  if (l.nd < 2) return e;
+  for (int d = 0; d < l.nd - 1; d++) {
+    if (l.sa[d] % width != 0) return Layout{};
+    e.shape[d] = l.shape[d];
+    e.sa[d] = e.sb[d] = l.sa[d] / width;
+  }
+  e.nd = l.nd - 1;
+  return e;
+}
+
+}  // namespace
+
+void strided_copy(const float* x, const int32_t* sx, float* out, const int32_t* so, const int32_t* shape, int nd) {
+  for (int d = 0; d < nd; d++) if (shape[d] == 0) return;  // nothing to copy (and no strips to cut)
+  if (so) {
+    scatter_copy(x, sx, out, so, shape, nd);
+    return;
+  }
+  const Layout l = collapse(shape, sx, sx, nd);
+  const long s = l.sa[l.nd - 1], len = l.shape[l.nd - 1];
+  // A transposing copy gathers each output row with a large stride: every element from another
+  // cache line, and past 1024 floats another page (a 2048 x 2048 transpose took 32 ms, PyTorch's
+  // 3 ms). When some outer dim k walks the source contiguously, the copy goes in strips of kStrip
+  // output rows along k instead: for each column j, kStrip neighbouring source elements to kStrip
+  // rows. Short contiguous runs (a permute that keeps complex pairs together: [410, 201, 2] ->
+  // [201, 410, 2]) are the elements of such a transpose: copied run by run they took 216 us, 37 so.
+  if (s > 1 && copy_in_strips(l, 1, x, out)) return;
+  if (s == 1 && len >= 2 && len <= 8) {
+    const Layout e = runs_as_elements(l, len);
+    if (e.nd > 0 && copy_in_strips(e, len, x, out)) return;
+  }
+  const KernelTable& kt = active_kernels();
+  for_each_run(l, [&](long ox, long, long o, long n) {
+    const float* src = x + ox;
+    float* dst = out + o;
+    if (s == 1 && n <= 8) for (long i = 0; i < n; i++) dst[i] = src[i];
+    else if (s == 1) kt.copy(src, dst, (size_t)n);
+    else if (s == 0) std::fill(dst, dst + n, src[0]);
+    else for (long i = 0; i < n; i++) dst[i] = src[i * s];
   });
 }
 
