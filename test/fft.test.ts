@@ -67,6 +67,34 @@ eachBackend('fft', () => {
   it.runIf(haveTorch)('long rows as torch.fft\'s (within float32\'s rounding of sums of thousands)', () => expectCallsLikeTorch(LONG, 1e-4));
 });
 
+eachBackend('fft of rows long enough for four steps', () => {
+  // The DFT in double at chosen bins: 2^16 complex samples (256 x 256), a prime (Bluestein's
+  // convolution in four steps), 2^17 real samples (a complex half of 2^16).
+  const dft = (re: Float32Array, im: Float32Array | null, k: number): [number, number] => {
+    const n = re.length;
+    let sr = 0, si = 0;
+    for (let j = 0; j < n; j++) {
+      const a = (-2 * Math.PI * ((j * k) % n)) / n, c = Math.cos(a), s = Math.sin(a), xi = im ? im[j] : 0;
+      sr += re[j] * c - xi * s;
+      si += re[j] * s + xi * c;
+    }
+    return [sr, si];
+  };
+  it('matches the DFT in double at sampled bins', () => {
+    for (const [n, real] of [[65536, false], [65537, false], [131072, true]] as const) {
+      const sig = bp.randn(real ? [n] : [n, 2]);
+      const re = real ? sig.data : bp.select(sig, 1, 0).contiguous().data, im = real ? null : bp.select(sig, 1, 1).contiguous().data;
+      const got = real ? F.rfft(sig) : F.fft(sig);
+      for (const k of [0, 1, 255, 256, 257, 4097, 32768, 65535]) {
+        const [wr, wi] = dft(re, im, k);
+        // |X_k| is about sqrt(n) ~ 256-362: float32 rounding of that, with room for the sums' own.
+        expect(Math.abs(got.data[2 * k] - wr), `n ${n} bin ${k} real part`).toBeLessThan(2e-4);
+        expect(Math.abs(got.data[2 * k + 1] - wi), `n ${n} bin ${k} imaginary part`).toBeLessThan(2e-4);
+      }
+    }
+  });
+});
+
 it('gives signals back, and a second derivative through the transform', () => {
   const a = bp.randn([3, 30]);
   expect(F.irfft(F.rfft(a), { n: 30 }).sub(a).abs().max().item()).toBeLessThan(1e-5);

@@ -8,7 +8,7 @@ import { addonPath, loadNative } from '../lib/backend/native';
 import * as bp from '../lib/index';
 import { allocOutput } from '../lib/storage';
 import { referenceBackend as ref } from '../lib/backend/reference';
-import { fftPlan, realFftPlan } from '../lib/backend/reference/fft';
+import { FOUR_STEP_FROM, convolutionLength, fftPlan, fourStepSplit, realFftPlan } from '../lib/backend/reference/fft';
 import { expectClose, sameBits, Tolerance } from './helpers/golden';
 import { EDGE_SIZES, randomArray, rng } from './helpers/random';
 import { nextU32 } from '../lib/random';
@@ -1929,18 +1929,24 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     bp.setNumThreads(1);
   });
 
-  it('fftRows and realFftRows: the reference\'s bits at every edge length and radix (4, 2, 3, 5, 7, larger primes, Bluestein; the real kernel at their doubles), forward and inverse, rows in vector lanes and one at a time, at 1-3 threads; fftRows in place', () => {
+  it('fftRows and realFftRows: the reference\'s bits at every edge length and radix (4, 2, 3, 5, 7, larger primes, Bluestein; the real kernel at their doubles; four steps for long rows), forward and inverse, rows in vector lanes and one at a time, at 1-3 threads; fftRows in place', () => {
+    // Long rows go in four steps (their columns, then rows, in the lanes): 2^16 (256 x 256), 3 * 2^15
+    // and 80000 (splits off powers of two), a prime whose Bluestein convolution does, real rows whose half does.
+    const long = { fftRows: [FOUR_STEP_FROM, 98304, 80000, 65537], realFftRows: [2 * FOUR_STEP_FROM, 2 * 65537] };
+    for (const n of long.fftRows) expect(fourStepSplit(convolutionLength(n)), `${n} in four steps`).not.toBeNull();
+    for (const n of long.realFftRows) expect(fourStepSplit(convolutionLength(n / 2)), `real ${n} in four steps`).not.toBeNull();
     const kernels = [
       { name: 'fftRows' as const, plan: fftPlan, rowIn: (n: number) => 2 * n, rowOut: (n: number) => 2 * n,
-        lengths: [...EDGE_SIZES, 2, 3, 4, 5, 6, 11, 12, 13, 15, 25, 27, 30, 37, 49, 74, 77, 97, 121, 169, 360, 997, 1000, 1024, 1088] },
+        lengths: [...EDGE_SIZES, 2, 3, 4, 5, 6, 11, 12, 13, 15, 25, 27, 30, 37, 49, 74, 77, 97, 121, 169, 360, 997, 1000, 1024, 1088, ...long.fftRows] },
       { name: 'realFftRows' as const, plan: realFftPlan, rowIn: (n: number, inverse: boolean) => (inverse ? n + 2 : n), rowOut: (n: number, inverse: boolean) => (inverse ? n : n + 2),
-        lengths: [2, 4, 6, 8, 10, 14, 16, 18, 26, 64, 74, 126, 128, 130, 600, 1000, 1024, 1994, 2176] },
+        lengths: [2, 4, 6, 8, 10, 14, 16, 18, 26, 64, 74, 126, 128, 130, 600, 1000, 1024, 1994, 2176, ...long.realFftRows] },
     ];
     for (const { name, plan: planOf, rowIn, rowOut, lengths } of kernels) {
       for (const n of lengths) {
         const plan = planOf(n);
-        // Row counts that fill the lanes (two or four rows a vector) and leave one to three rows over.
-        for (const count of n > 300 ? [1, 6] : [1, 3, 8, 13]) {
+        // Row counts that fill the lanes (two or four rows a vector) and leave one to three rows over;
+        // long rows one and several (a row a thread).
+        for (const count of n >= FOUR_STEP_FROM ? [1, 3] : n > 300 ? [1, 6] : [1, 3, 8, 13]) {
           for (const inverse of [false, true]) {
             const x = randomArray(count * rowIn(n, inverse), r);
             const want = new Float32Array(count * rowOut(n, inverse));

@@ -356,8 +356,23 @@ void svd_checks(std::mt19937& g) {
 // roots of each odd radix, then each pass's twiddles e^{-2 pi i u l1 i / n}), from libm's cos and sin:
 // here only the values are checked, not the reference's bits.
 std::vector<double> direct_plan(long n) {
-  std::vector<double> plan((size_t)bp::fft_direct_plan_length(n));
   const double tau = 2 * std::acos(-1.0);
+  long n1, n2;
+  if (bp::fft_four_step_split(n, &n1, &n2)) {
+    // Four steps: n1's tables, n2's, then e^{-2 pi i j2 k1 / n} at k1 n2 + j2 (real parts, then imaginary).
+    std::vector<double> plan = direct_plan(n1), second = direct_plan(n2);
+    plan.insert(plan.end(), second.begin(), second.end());
+    const size_t at = plan.size();
+    plan.resize(at + (size_t)(2 * n));
+    for (long k1 = 0; k1 < n1; k1++)
+      for (long j2 = 0; j2 < n2; j2++) {
+        const double angle = tau * (double)((j2 * k1) % n) / (double)n;
+        plan[at + (size_t)(k1 * n2 + j2)] = std::cos(angle);
+        plan[at + (size_t)(n + k1 * n2 + j2)] = -std::sin(angle);
+      }
+    return plan;
+  }
+  std::vector<double> plan((size_t)bp::fft_direct_plan_length(n));
   long factors[64], l1 = 1;
   size_t at = 0;
   for (int f = 0, count = bp::fft_factors(n, factors); f < count; f++) {
@@ -381,32 +396,39 @@ std::vector<double> direct_plan(long n) {
 
 // fft_rows and real_fft_rows at lengths of radix 4, 2, 3, 5, 7 and 11 (direct transforms: Bluestein's
 // kernel transform needs the reference's plan) against the DFT summed in double, over rows that fill
-// the vector lanes and leave one over, at one and two threads (the same bits).
+// the vector lanes and leave one over, at one and two threads (the same bits); then rows in four steps.
+// fft_rows of `rows` rows of n at 1 and 2 threads (the same bits), its bins k of each row (every bin
+// where ks is empty) against the DFT summed in double.
+void check_fft_rows(long n, long rows, const std::vector<double>& plan, std::vector<long> ks, const char* what, std::mt19937& g) {
+  const double tau = 2 * std::acos(-1.0);
+  const auto x = randoms((size_t)(rows * n * 2), g);
+  std::vector<float> y[2] = {std::vector<float>(x.size()), std::vector<float>(x.size())};
+  for (int t = 0; t < 2; t++) {
+    bp::ThreadPool::instance().set_threads(t + 1);
+    bp::fft_rows(x.data(), n, rows, false, plan.data(), y[t].data());
+  }
+  check(y[0] == y[1], what, n, 0, 0);
+  if (ks.empty()) for (long k = 0; k < n; k++) ks.push_back(k);
+  for (long r = 0; r < rows; r++)
+    for (long k : ks) {
+      double re = 0, im = 0;
+      for (long j = 0; j < n; j++) {
+        const double a = tau * (double)((j * k) % n) / (double)n, xr = x[(size_t)(2 * (r * n + j))], xi = x[(size_t)(2 * (r * n + j) + 1)];
+        re += xr * std::cos(a) + xi * std::sin(a);
+        im += xi * std::cos(a) - xr * std::sin(a);
+      }
+      const size_t o = (size_t)(2 * (r * n + k));
+      check(std::fabs(y[0][o] - re) <= 1e-5 * (std::sqrt((double)n) + 1), what, r * n + k, y[0][o], re);
+      check(std::fabs(y[0][o + 1] - im) <= 1e-5 * (std::sqrt((double)n) + 1), what, r * n + k, y[0][o + 1], im);
+    }
+}
+
 void fft_checks(std::mt19937& g) {
   const double tau = 2 * std::acos(-1.0);
   for (long n : {1L, 2L, 6L, 12L, 30L, 64L, 77L, 360L, 1024L}) {
     if (bp::fft_convolution_length(n) != n) continue;
     const long rows = 5;
-    const std::vector<double> plan = direct_plan(n);
-    const auto x = randoms((size_t)(rows * n * 2), g);
-    std::vector<float> y[2] = {std::vector<float>(x.size()), std::vector<float>(x.size())};
-    for (int t = 0; t < 2; t++) {
-      bp::ThreadPool::instance().set_threads(t + 1);
-      bp::fft_rows(x.data(), n, rows, false, plan.data(), y[t].data());
-    }
-    check(y[0] == y[1], "fft_rows at two threads", n, 0, 0);
-    for (long r = 0; r < rows; r++)
-      for (long k = 0; k < n; k++) {
-        double re = 0, im = 0;
-        for (long j = 0; j < n; j++) {
-          const double a = tau * (double)((j * k) % n) / (double)n, xr = x[(size_t)(2 * (r * n + j))], xi = x[(size_t)(2 * (r * n + j) + 1)];
-          re += xr * std::cos(a) + xi * std::sin(a);
-          im += xi * std::cos(a) - xr * std::sin(a);
-        }
-        const size_t o = (size_t)(2 * (r * n + k));
-        check(std::fabs(y[0][o] - re) <= 1e-5 * (std::sqrt((double)n) + 1), "fft_rows re", r * n + k, y[0][o], re);
-        check(std::fabs(y[0][o + 1] - im) <= 1e-5 * (std::sqrt((double)n) + 1), "fft_rows im", r * n + k, y[0][o + 1], im);
-      }
+    check_fft_rows(n, rows, direct_plan(n), {}, "fft_rows", g);
     // The real kernel on rows of 2n reals: the half-length (n) tables, then cos and sin of 2 pi k / 2n.
     const long h = n, m = 2 * n;
     std::vector<double> real = direct_plan(h);
@@ -432,6 +454,10 @@ void fft_checks(std::mt19937& g) {
       for (long j = 0; j < m; j++) check(std::fabs(back[(size_t)(r * m + j)] / m - s[(size_t)(r * m + j)]) <= 1e-5, "real_fft_rows inverse", r * m + j, back[(size_t)(r * m + j)] / m, s[(size_t)(r * m + j)]);
     }
   }
+  // Rows long enough for four steps (2^16: 256 x 256), one and two of them, at sampled bins.
+  const long n = 65536;
+  const std::vector<double> plan = direct_plan(n);
+  for (long rows : {1L, 2L}) check_fft_rows(n, rows, plan, {0, 1, 255, 257, 4097, 65535}, "fft_rows in four steps", g);
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // and fft_lanes.inc, the same doubles in the same order, so the same bits. A mixed-radix Stockham
 // transform (pocketfft's cfftp: passes of radix 4, 2 and odd primes, each pass's butterflies then its
 // twiddles, the output in order without a bit reversal) where n's factors are small, Bluestein's
-// chirp-z over a power-of-two convolution where they are not (pocketfft's cost estimate decides).
+// chirp-z over a power-of-two convolution where they are not (pocketfft's cost estimate decides);
+// direct transforms of FOUR_STEP_FROM and more in four steps (columns, twiddles, rows).
 // Every table (twiddles, the odd radices' roots, the chirp, the convolution kernel's transform) comes
 // from fftPlan, made here once per length and handed to either backend, so that neither's cos and sin
 // decide a bit. The inverse is the forward transform of the conjugate, conjugated: exact negations
@@ -47,8 +48,38 @@ export function convolutionLength(n: number): number {
   return m === n || 3 * directCost(m) >= directCost(n) ? n : m;
 }
 
-/** The number of doubles a direct length-n transform's tables take: per pass, an odd radix p's 2p roots, then 2 (p - 1)(ido - 1) twiddles. */
+/**
+ * Direct transforms of at least this length go in four steps (fourStepSplit): the native kernel puts
+ * one long row's columns (then rows) in its vector lanes, where a row alone had one lane and one
+ * thread. From 2^16: there a single row ran 2x faster at one thread (2^13 too, but a batch of rows
+ * of 2^13-2^15, which fill the lanes by themselves, 1.5x slower), a batch 2x faster at two threads.
+ */
+export const FOUR_STEP_FROM = 65536;
+
+/**
+ * The n1 x n2 (n = n1 n2) a length-n direct transform is taken as in four steps, or null for its
+ * passes: n1 the leading radices' product up to n's square root, both sides at least 16 and below
+ * FOUR_STEP_FROM (one level of the split, no more).
+ */
+export function fourStepSplit(n: number): [number, number] | null {
+  if (n < FOUR_STEP_FROM) return null;
+  let n1 = 1;
+  for (const p of fftFactors(n)) {
+    if (n1 * n1 >= n) break;
+    n1 *= p;
+  }
+  const n2 = n / n1;
+  return n1 >= 16 && n2 >= 16 && n1 < FOUR_STEP_FROM && n2 < FOUR_STEP_FROM ? [n1, n2] : null;
+}
+
+/**
+ * The number of doubles a direct length-n transform's tables take: per pass, an odd radix p's 2p
+ * roots, then 2 (p - 1)(ido - 1) twiddles; in four steps, n1's tables, n2's, then the n twiddles
+ * e^{-2 pi i j2 k1 / n} (real parts at k1 n2 + j2, then the imaginary ones).
+ */
 function directPlanLength(n: number): number {
+  const split = fourStepSplit(n);
+  if (split) return directPlanLength(split[0]) + directPlanLength(split[1]) + 2 * n;
   let length = 0, l1 = 1;
   for (const p of fftFactors(n)) {
     const ido = n / (l1 * p);
@@ -84,6 +115,21 @@ function unitRoot(k: number, n: number): [number, number] {
 
 /** Fills plan[at...] with a direct length-n transform's tables (directPlanLength(n) doubles). */
 function fillDirectPlan(plan: Float64Array, at: number, n: number): void {
+  const split = fourStepSplit(n);
+  if (split) {
+    const [n1, n2] = split;
+    fillDirectPlan(plan, at, n1);
+    const tw = at + directPlanLength(n1) + directPlanLength(n2);
+    fillDirectPlan(plan, at + directPlanLength(n1), n2);
+    for (let k1 = 0; k1 < n1; k1++) {
+      for (let j2 = 0; j2 < n2; j2++) {
+        const [c, s] = unitRoot(j2 * k1, n);
+        plan[tw + k1 * n2 + j2] = c;
+        plan[tw + n + k1 * n2 + j2] = -s;
+      }
+    }
+    return;
+  }
   let l1 = 1;
   for (const p of fftFactors(n)) {
     const ido = n / (l1 * p);
@@ -187,8 +233,51 @@ function pass(p: number, l1: number, ido: number, plan: Float64Array, at: number
   }
 }
 
+/**
+ * The forward length-n transform of b.re / b.im in four steps (fourStepSplit's n1 x n2): x[j1 n2 + j2]
+ * as n2 columns of n1, each transformed, its k1-th bin times e^{-2 pi i j2 k1 / n} (bins k1 = 0 and
+ * column j2 = 0 as they are), into row k1 of b.re2 / b.im2; then each of those n1 rows of n2
+ * transformed, its bin k2 to k1 + n1 k2 of b.re / b.im. fft_lanes.inc's four_step_columns, lane by lane.
+ */
+function fourStep(b: Buffers, n: number, n1: number, n2: number, plan: Float64Array, at: number): void {
+  const at2 = at + directPlanLength(n1), tw = at2 + directPlanLength(n2);
+  const column = buffersOf(n1), row = buffersOf(n2);
+  for (let j2 = 0; j2 < n2; j2++) {
+    for (let j1 = 0; j1 < n1; j1++) {
+      column.re[j1] = b.re[j1 * n2 + j2];
+      column.im[j1] = b.im[j1 * n2 + j2];
+    }
+    direct(column, n1, plan, at);
+    for (let k1 = 0; k1 < n1; k1++) {
+      const t = k1 * n2 + j2, cr = column.re[k1], ci = column.im[k1];
+      if (k1 === 0 || j2 === 0) {
+        b.re2[t] = cr;
+        b.im2[t] = ci;
+      } else {
+        const wr = plan[tw + t], wi = plan[tw + n + t];
+        b.re2[t] = cr * wr - ci * wi;
+        b.im2[t] = cr * wi + ci * wr;
+      }
+    }
+  }
+  for (let k1 = 0; k1 < n1; k1++) {
+    row.re.set(b.re2.subarray(k1 * n2, (k1 + 1) * n2));
+    row.im.set(b.im2.subarray(k1 * n2, (k1 + 1) * n2));
+    direct(row, n2, plan, at2);
+    for (let k2 = 0; k2 < n2; k2++) {
+      b.re[k1 + n1 * k2] = row.re[k2];
+      b.im[k1 + n1 * k2] = row.im[k2];
+    }
+  }
+}
+
 /** The forward direct transform of the first n of b.re / b.im by the tables at plan[at...]; the result left in b.re / b.im (the buffers swapped as the passes go). */
 function direct(b: Buffers, n: number, plan: Float64Array, at: number): void {
+  const split = fourStepSplit(n);
+  if (split) {
+    fourStep(b, n, split[0], split[1], plan, at);
+    return;
+  }
   let l1 = 1;
   for (const p of fftFactors(n)) {
     const ido = n / (l1 * p);
@@ -232,10 +321,14 @@ export function fftPlan(n: number): Float64Array {
   return plan;
 }
 
+/** Two buffers of m complex numbers. */
+function buffersOf(m: number): Buffers {
+  return { re: new Float64Array(m), im: new Float64Array(m), re2: new Float64Array(m), im2: new Float64Array(m) };
+}
+
 /** The working buffers of a length-n transform: two of convolutionLength(n) complex numbers. */
 function buffersFor(n: number): Buffers {
-  const m = convolutionLength(n);
-  return { re: new Float64Array(m), im: new Float64Array(m), re2: new Float64Array(m), im2: new Float64Array(m) };
+  return buffersOf(convolutionLength(n));
 }
 
 /** The forward length-n transform of the first n of b.re / b.im (doubles) by fftPlan(n)'s tables at plan[0...]: direct, or Bluestein's; the result left in b.re / b.im. */

@@ -2,8 +2,10 @@
 // (mixed-radix Stockham passes of radix 4, 2 and odd primes where n's factors are small, Bluestein's
 // chirp-z over a power-of-two convolution otherwise; the inverse as the conjugate's forward transform
 // conjugated), the same doubles in the same order. The passes are fft_lanes.inc's, here for one row
-// and for two at a time, in fft_avx2.cc for four. Compiled without fused multiply-adds
-// (CMakeLists.txt) so that each product is rounded as the reference rounds it.
+// and for two at a time, in fft_avx2.cc for four. Direct transforms of 2^16 and more go in four steps
+// (fft_four_step): a row alone had one lane and one thread (fft of 2^16 complex samples 0.90 -> 0.42
+// ms at one thread, 0.22 at two; session 62, docs/performance.md). Compiled without fused
+// multiply-adds (CMakeLists.txt) so that each product is rounded as the reference rounds it.
 #include "fft.h"
 
 #include <algorithm>
@@ -53,7 +55,21 @@ long fft_convolution_length(long n) {
   return m == n || 3 * direct_cost(m) >= direct_cost(n) ? n : m;
 }
 
+bool fft_four_step_split(long n, long* n1, long* n2) {
+  constexpr long kFrom = 65536;  // the reference's FOUR_STEP_FROM
+  if (n < kFrom) return false;
+  long factors[64], a = 1;
+  for (int f = 0, count = fft_factors(n, factors); f < count && a * a < n; f++) a *= factors[f];
+  const long b = n / a;
+  if (a < 16 || b < 16 || a >= kFrom || b >= kFrom) return false;
+  *n1 = a;
+  *n2 = b;
+  return true;
+}
+
 long fft_direct_plan_length(long n) {
+  long n1, n2;
+  if (fft_four_step_split(n, &n1, &n2)) return fft_direct_plan_length(n1) + fft_direct_plan_length(n2) + 2 * n;
   long factors[64];
   long length = 0, l1 = 1;
   for (int f = 0, count = fft_factors(n, factors); f < count; f++) {
@@ -81,7 +97,31 @@ namespace {
 namespace one_lane {
 typedef double V __attribute__((vector_size(8)));
 constexpr int kLanes = 1;
+
+// fft_lanes.inc's load_complex and store_complex for one row, whose vectors are plain doubles: loops
+// the compiler vectorizes (lane by lane through V, the conversions of a long row took a fifth of its
+// four-step transform). Times 1.0 where conj is null: exact, as the reference's conj of 1.
+inline void load_complex(const float* x, long, long count, V* z, const double* conj) {
+  double* const d = reinterpret_cast<double*>(z);
+  const double c = conj != nullptr ? *conj : 1.0;
+  for (long k = 0; k < count; k++) {
+    d[2 * k] = x[2 * k];
+    d[2 * k + 1] = c * x[2 * k + 1];
+  }
+}
+
+inline void store_complex(float* out, long, long count, const V* z, const double* conj) {
+  const double* const d = reinterpret_cast<const double*>(z);
+  const double c = conj != nullptr ? *conj : 1.0;
+  for (long k = 0; k < count; k++) {
+    out[2 * k] = (float)d[2 * k];
+    out[2 * k + 1] = (float)(c * d[2 * k + 1]);
+  }
+}
+
+#define FFT_LANES_OWN_COPIES
 #include "fft_lanes.inc"
+#undef FFT_LANES_OWN_COPIES
 }  // namespace one_lane
 
 namespace two_lanes {
@@ -89,6 +129,12 @@ typedef double V __attribute__((vector_size(16)));
 constexpr int kLanes = 2;
 #include "fft_lanes.inc"
 }  // namespace two_lanes
+
+// The widest set's four steps: four columns a vector with AVX2, else two.
+FftFourStep widest_four_step() {
+  static const FftFourStep wide = cpu_isa() >= Isa::kAvx2 && fft_four_step_avx2().groups ? fft_four_step_avx2() : FftFourStep{two_lanes::four_step_groups, two_lanes::kLanes};
+  return wide;
+}
 
 // Rows [r0, r1) of the kind: as many as the widest lanes allowed take, the rest one at a time.
 void transform_rows(const float* x, long n, long r0, long r1, FftKind kind, const double* plan, float* out) {
@@ -103,11 +149,30 @@ void transform_rows(const float* x, long n, long r0, long r1, FftKind kind, cons
 void rows(const float* x, long n, long count, FftKind kind, const double* plan, float* out) {
   if (n == 0 || count == 0) return;
   const bool real = kind == FftKind::kRealForward || kind == FftKind::kRealInverse;
-  const long grain = std::max(1L, 8192 / fft_convolution_length(real ? n / 2 : n) / 4) * 4;
+  const long m = fft_convolution_length(real ? n / 2 : n);
+  long n1, n2;
+  if (fft_four_step_split(m, &n1, &n2)) {
+    // Long rows one a lane set each, in four steps whose columns and rows fill the lanes: a row
+    // alone cut across the pool, several a row a thread.
+    const FftRowLengths row = fft_row_lengths(kind, n);
+    parallel_for((size_t)count, 1, [&](size_t r0, size_t r1) { one_lane::run_lanes(x + row.in * r0, n, (long)(r1 - r0), kind, plan, out + row.out * r0); });
+    return;
+  }
+  const long grain = std::max(1L, 8192 / m / 4) * 4;
   parallel_for((size_t)count, (size_t)grain, [&](size_t r0, size_t r1) { transform_rows(x, n, (long)r0, (long)r1, kind, plan, out); });
 }
 
 }  // namespace
+
+void fft_four_step(double* z, double* t, long n, long n1, long n2, const double* plan) {
+  const FftFourStep set = widest_four_step();
+  // The columns' transforms all done before the rows read them: two passes over the pool, each
+  // cut at whole groups (about 2^13 complex numbers a chunk).
+  for (int phase = 0; phase < 2; phase++) {
+    const long length = phase == 0 ? n1 : n2, groups = ((phase == 0 ? n2 : n1) + set.lanes - 1) / set.lanes;
+    parallel_for((size_t)groups, (size_t)std::max(1L, 8192 / (length * set.lanes)), [&](size_t g0, size_t g1) { set.groups(phase, (long)g0, (long)g1, z, t, n, n1, n2, plan); });
+  }
+}
 
 void fft_rows(const float* x, long n, long count, bool inverse, const double* plan, float* out) {
   rows(x, n, count, inverse ? FftKind::kInverse : FftKind::kForward, plan, out);

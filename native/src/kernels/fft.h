@@ -11,8 +11,12 @@ int fft_factors(long n, long* factors);
 // power of two at least 2n - 1.
 long fft_convolution_length(long n);
 
+// Whether a length-n direct transform goes in four steps (lib/backend/reference/fft.ts
+// fourStepSplit), and as which n1 x n2; else false, for its passes.
+bool fft_four_step_split(long n, long* n1, long* n2);
+
 // The number of doubles a direct length-n transform's tables take (per pass: an odd radix p's 2p
-// roots, then 2 (p - 1)(ido - 1) twiddles).
+// roots, then 2 (p - 1)(ido - 1) twiddles; in four steps n1's, n2's and 2n twiddles).
 long fft_direct_plan_length(long n);
 
 // The number of doubles fftPlan(n) holds: the direct tables of fft_convolution_length(n), then for
@@ -23,7 +27,8 @@ long fft_plan_length(long n);
 // (interleaved real and imaginary parts) into out, by the plan's tables (lib/backend/reference/fft.ts
 // fftPlan). Doubles in the reference's order, each output rounded once: its bits, at any thread
 // count and kernel set (rows are cut across the pool; rows go through the passes several at a time,
-// one per vector lane, each lane a row's scalar arithmetic).
+// one per vector lane, each lane a row's scalar arithmetic; rows whose direct transform goes in four
+// steps one at a time, their columns and rows in the lanes).
 void fft_rows(const float* x, long n, long count, bool inverse, const double* plan, float* out);
 
 // The number of doubles realFftPlan(n) holds (n even): fftPlan(n / 2)'s, then n for cos and sin of
@@ -53,5 +58,26 @@ using FftRun = long (*)(const float* x, long n, long count, FftKind kind, const 
 
 // The AVX2 set's run (four rows in a vector of doubles), or null where it was not compiled.
 FftRun fft_run_avx2();
+
+// The four steps' rows of twiddled columns are padded by this many complex numbers, so that rows a
+// power of two apart do not put a column's elements in the same few cache sets.
+constexpr long kFourStepPad = 4;
+
+// The doubles of working room fft_four_step takes: the twiddled columns' n1 rows of n2, padded.
+inline long fft_four_step_room(long n1, long n2) { return 2 * n1 * (n2 + kFourStepPad); }
+
+// One row's length-n direct transform in four steps (n = n1 n2, fft_four_step_split's) by its tables
+// at plan: z, n complex numbers (interleaved doubles), in and out; t room for fft_four_step_room(n1,
+// n2) doubles. Columns, then rows, several at a time in vector lanes and cut across the pool.
+void fft_four_step(double* z, double* t, long n, long n1, long n2, const double* plan);
+
+// A set's part of fft_four_step: groups [g0, g1) of `lanes` columns (phase 0) or rows (phase 1).
+struct FftFourStep {
+  void (*groups)(int phase, long g0, long g1, double* z, double* t, long n, long n1, long n2, const double* plan);
+  long lanes;
+};
+
+// The AVX2 set's four steps (four columns a vector), or null groups where it was not compiled.
+FftFourStep fft_four_step_avx2();
 
 }  // namespace bp

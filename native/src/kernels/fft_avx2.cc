@@ -65,15 +65,54 @@ inline void store_complex(float* out, long stride, long count, const V* z, const
   }
 }
 
+// fft_lanes.inc's load_pairs: four complex doubles, two 128-bit loads a vector, split into real and
+// imaginary lanes by shuffles (exact); fewer at a group's end lane by lane.
+inline void load_pairs(const double* p, long stride, long lanes, V* re, V* im) {
+  if (lanes < kLanes) {
+    double r[kLanes] = {}, i[kLanes] = {};
+    for (long l = 0; l < lanes; l++) {
+      r[l] = p[l * stride];
+      i[l] = p[l * stride + 1];
+    }
+    *re = (V)_mm256_loadu_pd(r);
+    *im = (V)_mm256_loadu_pd(i);
+    return;
+  }
+  const __m256d a = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(p)), _mm_loadu_pd(p + stride), 1);  // r0 i0 r1 i1
+  const __m256d b = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(p + 2 * stride)), _mm_loadu_pd(p + 3 * stride), 1);
+  *re = (V)_mm256_permute4x64_pd(_mm256_unpacklo_pd(a, b), 0xD8);  // r0 r2 r1 r3 -> r0 r1 r2 r3
+  *im = (V)_mm256_permute4x64_pd(_mm256_unpackhi_pd(a, b), 0xD8);
+}
+
+// fft_lanes.inc's store_pairs: the shuffles back, a complex number a 128-bit store.
+inline void store_pairs(double* p, long stride, long lanes, V re, V im) {
+  const __m256d lo = _mm256_permute4x64_pd((__m256d)re, 0xD8), hi = _mm256_permute4x64_pd((__m256d)im, 0xD8);  // r0 r2 r1 r3, i0 i2 i1 i3
+  const __m256d a = _mm256_unpacklo_pd(lo, hi), b = _mm256_unpackhi_pd(lo, hi);  // r0 i0 r1 i1, r2 i2 r3 i3
+  if (lanes == kLanes) {  // four stores written out: as a loop the compiler made it a memcpy call
+    _mm_storeu_pd(p, _mm256_castpd256_pd128(a));
+    _mm_storeu_pd(p + stride, _mm256_extractf128_pd(a, 1));
+    _mm_storeu_pd(p + 2 * stride, _mm256_castpd256_pd128(b));
+    _mm_storeu_pd(p + 3 * stride, _mm256_extractf128_pd(b, 1));
+    return;
+  }
+  for (long l = 0; l < lanes; l++) {
+    p[l * stride] = re[l];
+    p[l * stride + 1] = im[l];
+  }
+}
+
 #define FFT_LANES_OWN_COPIES
+#define FFT_LANES_OWN_PAIRS
 #include "fft_lanes.inc"
 }  // namespace
 
 FftRun fft_run_avx2() { return run_lanes; }
+FftFourStep fft_four_step_avx2() { return {four_step_groups, kLanes}; }
 
 }  // namespace bp
 #else
 namespace bp {
 FftRun fft_run_avx2() { return nullptr; }
+FftFourStep fft_four_step_avx2() { return {nullptr, 0}; }
 }  // namespace bp
 #endif
