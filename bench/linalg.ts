@@ -29,6 +29,10 @@ export const L1_OPS: ReadonlyArray<[string, (o: Operands) => unknown]> = [
   ['rfft 64x1024', ({ c }) => bp.fft.rfft(c.reshape([64, 1024]))],
   ['rfft 64x1000', ({ c }) => bp.fft.rfft(c.reshape([64, 1024]), { n: 1000 })],
   ['stft nFft 400 hop 160 1x65536', ({ c }) => bp.stft(c.reshape([65536]), 400, { hopLength: 160, window: bp.hannWindow(400) })],
+  // The n x n matrix's entries as one long row (2^20 reals, or 2^19 complex pairs): a row alone,
+  // transformed in four steps (2^16 reals and 2^15 pairs in quick runs: the passes).
+  ['rfft as one row', ({ a }) => bp.fft.rfft(a.reshape([-1]))],
+  ['fft as one complex row', ({ a }) => bp.fft.fft(a.reshape([-1, 2]))],
 ];
 
 /** The matrix's side: 1024, 256 in quick runs. */

@@ -230,6 +230,8 @@ L1_OPS = [
     ('rfft 64x1024', lambda a, s, b, c: torch.fft.rfft(c.reshape(64, 1024))),
     ('rfft 64x1000', lambda a, s, b, c: torch.fft.rfft(c.reshape(64, 1024), n=1000)),
     ('stft nFft 400 hop 160 1x65536', lambda a, s, b, c: torch.view_as_real(torch.stft(c.reshape(65536), 400, hop_length=160, window=torch.hann_window(400), return_complex=True))),
+    ('rfft as one row', lambda a, s, b, c: torch.fft.rfft(a.reshape(-1))),
+    ('fft as one complex row', lambda a, s, b, c: torch.view_as_real(torch.fft.fft(torch.view_as_complex(a.reshape(-1, 2))))),
 ]
 
 def l1():
