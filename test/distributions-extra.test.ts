@@ -1,5 +1,5 @@
 // More of torch.distributions against torch 1.13 (values and every gradient, both backends):
-// LowRankMultivariateNormal, ContinuousBernoulli (both sides of its Taylor region), VonMises,
+// LowRankMultivariateNormal (and its klDivergence pairs), ContinuousBernoulli (both sides of its Taylor region), VonMises,
 // LogisticNormal, OneHotCategoricalStraightThrough, LKJCholesky and CorrCholeskyTransform, Wishart; the transforms that act on events (Compose,
 // Independent, Reshape, StickBreaking, Softmax, LowerCholesky, CumulativeDistribution) or on pieces (Cat, Stack); every family's
 // mode, perplexity and enumerateSupport; expand. Then draws, shapes and errors.
@@ -23,6 +23,14 @@ const spd = (a: bp.Tensor) => a.matmul(a.mT).add(bp.eye(a.shape[a.ndim - 1]));
 const SPD = (a: string) => `(${a} @ ${a}.mT + torch.eye(${a}.shape[-1]))`;
 
 const CALLS: TorchCall[] = [
+  { name: 'klDivergence: LowRankMultivariateNormal against itself (batches broadcast) and MultivariateNormal, both ways',
+    inputs: { m1: x([2, 4]), w1: x([4, 2], -1, 1), d1: x([2, 4], 0.5, 2), m2: x([4]), w2: x([2, 4, 3], -1, 1), d2: x([4], 0.5, 2), a: x([2, 4, 4], -1, 1) },
+    ours: (t) => {
+      const p = new D.LowRankMultivariateNormal(t.m1, t.w1, t.d1), q = new D.LowRankMultivariateNormal(t.m2, t.w2, t.d2);
+      const g = new D.MultivariateNormal(t.m2, { scaleTril: bp.linalg.cholesky(spd(t.a)) });
+      return flat(D.klDivergence(p, q), D.klDivergence(q, p), D.klDivergence(p, g), D.klDivergence(g, p), D.klDivergence(g, q));
+    },
+    py: `(lambda p, q, g: ${pyFlat(`${TD}.kl_divergence(p, q)`, `${TD}.kl_divergence(q, p)`, `${TD}.kl_divergence(p, g)`, `${TD}.kl_divergence(g, p)`, `${TD}.kl_divergence(g, q)`)})(${TD}.LowRankMultivariateNormal(m1, w1, d1), ${TD}.LowRankMultivariateNormal(m2, w2, d2), ${TD}.MultivariateNormal(m2, scale_tril=torch.linalg.cholesky(${SPD('a')})))` },
   { name: 'LowRankMultivariateNormal: logProb, entropy, variance, covariance, precision, scaleTril', inputs: { m: x([2, 4]), w: x([4, 2], -1, 1), d: x([2, 4], 0.5, 2), v: x([3, 2, 4]) },
     ours: (t) => { const g = new D.LowRankMultivariateNormal(t.m, t.w, t.d); return flat(g.logProb(t.v), g.entropy(), g.variance, g.covarianceMatrix, g.precisionMatrix, g.scaleTril, g.mode); },
     py: `(lambda g: ${pyFlat('g.log_prob(v)', 'g.entropy()', 'g.variance', 'g.covariance_matrix', 'g.precision_matrix', 'g.scale_tril', 'g.mode')})(${TD}.LowRankMultivariateNormal(m, w, d))` },
@@ -214,6 +222,9 @@ it('names the bad parameter, shape or transform', () => {
   expect(() => new D.LowRankMultivariateNormal(bp.zeros([3]), bp.zeros([2, 1]), bp.ones([3]))).toThrow('LowRankMultivariateNormal: covFactor must be a batch of 3 x m matrices for loc of shape [3], got shape [2, 1]');
   expect(() => new D.LowRankMultivariateNormal(bp.zeros([3]), bp.zeros([3, 1]), bp.ones([2]))).toThrow('LowRankMultivariateNormal: covDiag must be a batch of vectors of 3 for loc of shape [3], got shape [2]');
   expect(() => new D.LowRankMultivariateNormal(bp.zeros([3]), bp.zeros([3, 1]), bp.tensor([1, 0, 1]))).toThrow('LowRankMultivariateNormal: covDiag must be positive, got 0 at element 1');
+  const low3 = new D.LowRankMultivariateNormal(bp.zeros([3]), bp.ones([3, 1]), bp.ones([3]));
+  expect(() => D.klDivergence(low3, new D.LowRankMultivariateNormal(bp.zeros([2]), bp.ones([2, 1]), bp.ones([2])))).toThrow('klDivergence: LowRankMultivariateNormal and LowRankMultivariateNormal of event shapes [3] and [2]');
+  expect(() => D.klDivergence(new D.MultivariateNormal(bp.zeros([2]), { scaleTril: bp.eye(2) }), low3)).toThrow('klDivergence: MultivariateNormal and LowRankMultivariateNormal of event shapes [2] and [3]');
   expect(() => new D.LowRankMultivariateNormal(bp.zeros([2, 3]), bp.zeros([3, 3, 1]), bp.ones([3]))).toThrow('LowRankMultivariateNormal: the batch shapes of loc [2, 3], covFactor [3, 3, 1] and covDiag [3] do not broadcast');
   expect(() => new D.ContinuousBernoulli({ probs: 1.5 })).toThrow('ContinuousBernoulli: probs must be in [0, 1], got 1.5');
   expect(() => new D.ContinuousBernoulli({ probs: 0.5 }, { lims: [0.6, 0.4] })).toThrow('ContinuousBernoulli: lims must be two numbers, the first below the second');

@@ -19,6 +19,7 @@ import { Binomial, Geometric } from './counts';
 import { HalfNormal } from './heavy_tails';
 import { Gumbel, Pareto } from './transformed_families';
 import { crossKl } from './kl_cross';
+import { lowRankKl } from './low_rank_normal';
 
 import { unsqueeze } from '../ops/shape';
 
@@ -32,7 +33,8 @@ function infThenZero(t: Tensor, infAt: Tensor, zeroAt: Tensor): Tensor {
  * Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta,
  * Dirichlet, Binomial, Geometric, Gumbel, HalfNormal, Pareto, Independent (the same reinterpreted
  * dims), TransformedDistribution (LogNormal: the same transforms) and OneHotCategorical against the
- * same family; and torch's pairs of two families (kl_cross.ts).
+ * same family; LowRankMultivariateNormal against itself and MultivariateNormal, both ways; and
+ * torch's pairs of two families (kl_cross.ts).
  */
 export function klDivergence(p: Distribution, q: Distribution): Tensor {
   if (p instanceof Normal && q instanceof Normal) {
@@ -74,6 +76,8 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
     return add(add(add(t1, t2), t3), t4);
   }
   if (p instanceof MultivariateNormal && q instanceof MultivariateNormal) return q.klFrom(p);
+  const lowRank = lowRankKl(p, q);
+  if (lowRank) return lowRank;
   if (p instanceof Beta && q instanceof Beta) {
     const sumP = add(p.concentration1, p.concentration0), sumQ = add(q.concentration1, q.concentration0);
     const t1 = add(add(lgamma(q.concentration1), lgamma(q.concentration0)), lgamma(sumP));
@@ -124,7 +128,7 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
     return sumRightmost(klDivergence(p.baseDist, q.baseDist), p.eventShape.length - p.baseDist.eventShape.length);
   }
   if (p instanceof OneHotCategorical && q instanceof OneHotCategorical) return klDivergence(p.categorical, q.categorical);
-  throw new Error(`klDivergence: no formula for ${p?.constructor?.name ?? shownName(p)} against ${q?.constructor?.name ?? shownName(q)} (the pairs: Normal, Uniform, Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta, Dirichlet, Binomial, Geometric, Gumbel, HalfNormal, Pareto, Independent, TransformedDistribution (LogNormal), OneHotCategorical, each against its own family; and torch's cross pairs among Normal, Laplace, Gumbel, Exponential, Gamma, Beta, Uniform, Pareto, ContinuousBernoulli, Poisson and Bernoulli, and Cauchy's own)`);
+  throw new Error(`klDivergence: no formula for ${p?.constructor?.name ?? shownName(p)} against ${q?.constructor?.name ?? shownName(q)} (the pairs: Normal, Uniform, Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta, Dirichlet, Binomial, Geometric, Gumbel, HalfNormal, Pareto, Independent, TransformedDistribution (LogNormal), OneHotCategorical, each against its own family; LowRankMultivariateNormal against itself and MultivariateNormal both ways; and torch's cross pairs among Normal, Laplace, Gumbel, Exponential, Gamma, Beta, Uniform, Pareto, ContinuousBernoulli, Poisson and Bernoulli, and Cauchy's own)`);
 }
 
 const shownName = (v: unknown): string => (v === null ? 'null' : typeof v);

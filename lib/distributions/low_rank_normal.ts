@@ -3,7 +3,7 @@
 // m x m capacitance matrix I + W^T D^-1 W; torch 1.13's formulas term for term.
 import { Tensor } from '../tensor';
 import { add, div, mul, pow, sub } from '../ops/binary';
-import { log, reciprocal, sqrt } from '../ops/unary';
+import { log, reciprocal, rsqrt, sqrt } from '../ops/unary';
 import { sum } from '../ops/reduce';
 import { diagonal, diagEmbed } from '../ops/structure';
 import { expand, squeeze, unsqueeze } from '../ops/shape';
@@ -14,7 +14,7 @@ import { checkTensor } from '../ops/core';
 import { broadcastShapes, fmt } from '../shape';
 import { noGrad } from '../autograd';
 import { checkEach, Distribution, DistributionOptions, Param } from './distribution';
-import { batchMahalanobis } from './more_families';
+import { batchMahalanobis, MultivariateNormal } from './more_families';
 
 /** W [..., n, m] times v [..., m], batch dims broadcast (torch's _batch_mv). */
 const batchMv = (w: Tensor, v: Tensor): Tensor => squeeze(matmul(w, unsqueeze(v, -1)), -1);
@@ -80,8 +80,7 @@ export class LowRankMultivariateNormal extends Distribution {
   get covarianceMatrix(): Tensor { return expand(add(matmul(this.covFactor, this.covFactor.mT), diagEmbed(this.covDiag)), this.fullShape); }
   /** The inverse covariance matrices, by Woodbury: D^-1 - A^T A with A = C^-1 W^T D^-1. */
   get precisionMatrix(): Tensor {
-    const wtDinv = div(this.covFactor.mT, unsqueeze(this.covDiag, -2));
-    const a = solveTriangular(this.capacitanceTril, wtDinv, { upper: false });
+    const a = this.precisionFactor();
     return expand(sub(diagEmbed(reciprocal(this.covDiag)), matmul(a.mT, a)), this.fullShape);
   }
   override rsample(sampleShape: readonly number[] = []): Tensor {
@@ -90,20 +89,73 @@ export class LowRankMultivariateNormal extends Distribution {
     const [epsW, epsD] = noGrad(() => [randn([...shape.slice(0, -1), m]), randn(shape)]);
     return add(add(this.loc, batchMv(this.covFactor, epsW)), mul(sqrt(this.covDiag), epsD));
   }
-  /** log det of the covariance: 2 sum log diag(C) + sum log D. */
-  private logDet(): Tensor {
+  /** @internal log det of the covariance: 2 sum log diag(C) + sum log D (torch's _batch_lowrank_logdet). */
+  logDet(): Tensor {
     return add(mul(sum(log(diagonal(this.capacitanceTril, 0, -2, -1)), -1), 2), sum(log(this.covDiag), -1));
+  }
+  /** @internal The squared Mahalanobis distance of diff [..., n] by Woodbury (torch's _batch_lowrank_mahalanobis). */
+  mahalanobis(diff: Tensor, what: string): Tensor {
+    const wtDinv = div(this.covFactor.mT, unsqueeze(this.covDiag, -2));
+    const term1 = sum(div(pow(diff, 2), this.covDiag), -1);
+    return sub(term1, batchMahalanobis(this.capacitanceTril, batchMv(wtDinv, diff), what));
+  }
+  /** @internal A = C^-1 W^T D^-1 [..., m, n], so that the precision matrix is D^-1 - A^T A. */
+  precisionFactor(): Tensor {
+    return solveTriangular(this.capacitanceTril, div(this.covFactor.mT, unsqueeze(this.covDiag, -2)), { upper: false });
   }
   logProb(value: Param): Tensor {
     const v = this.valueOf(value, (x) => !Number.isNaN(x), 'real numbers');
-    const diff = sub(v, this.loc);
-    const wtDinv = div(this.covFactor.mT, unsqueeze(this.covDiag, -2));
-    const term1 = sum(div(pow(diff, 2), this.covDiag), -1);
-    const term2 = batchMahalanobis(this.capacitanceTril, batchMv(wtDinv, diff), 'LowRankMultivariateNormal.logProb');
-    return mul(add(add(this.logDet(), sub(term1, term2)), this.eventShape[0] * Math.log(2 * Math.PI)), -0.5);
+    const m = this.mahalanobis(sub(v, this.loc), 'LowRankMultivariateNormal.logProb');
+    return mul(add(add(this.logDet(), m), this.eventShape[0] * Math.log(2 * Math.PI)), -0.5);
   }
   entropy(): Tensor {
     const h = mul(add(this.logDet(), this.eventShape[0] * (1 + Math.log(2 * Math.PI))), 0.5);
     return this.batchShape.length ? expand(h, this.batchShape) : h;
   }
+}
+
+/** The sums of squares of each matrix of b [..., r, c] (torch's _batch_trace_XXT). */
+const traceXXT = (b: Tensor): Tensor => sum(pow(b, 2), [-2, -1]);
+
+/**
+ * KL(p || q) where either is a LowRankMultivariateNormal and the other one too or a
+ * MultivariateNormal (torch 1.13's three registered pairs, term for term); null for other pairs.
+ * tr(Sq^-1 Sp) expands Sq^-1 by Woodbury (D^-1 - A^T A) or solves against q's Cholesky factor.
+ */
+export function lowRankKl(p: Distribution, q: Distribution): Tensor | null {
+  const pLow = p instanceof LowRankMultivariateNormal, qLow = q instanceof LowRankMultivariateNormal;
+  if (!(pLow && (qLow || q instanceof MultivariateNormal)) && !(qLow && p instanceof MultivariateNormal)) return null;
+  const n = p.eventShape[0];
+  if (q.eventShape[0] !== n) throw new Error(`klDivergence: ${p.constructor.name} and ${q.constructor.name} of event shapes [${n}] and [${q.eventShape[0]}]`);
+  const what = 'klDivergence';
+  const diff = sub((q as LowRankMultivariateNormal | MultivariateNormal).loc, (p as LowRankMultivariateNormal | MultivariateNormal).loc);
+  const halfLogDetTril = (l: Tensor) => mul(sum(log(diagonal(l, 0, -2, -1)), -1), 2);
+  let term1: Tensor, term2: Tensor, term3: Tensor;
+  if (q instanceof LowRankMultivariateNormal) {
+    const a = q.precisionFactor();
+    term3 = q.mahalanobis(diff, what);
+    if (p instanceof LowRankMultivariateNormal) {
+      term1 = sub(q.logDet(), p.logDet());
+      const t21 = sum(div(p.covDiag, q.covDiag), -1);
+      const t22 = traceXXT(mul(p.covFactor, unsqueeze(rsqrt(q.covDiag), -1)));
+      const t23 = traceXXT(mul(a, unsqueeze(sqrt(p.covDiag), -2)));
+      const t24 = traceXXT(matmul(a, p.covFactor));
+      term2 = sub(sub(add(t21, t22), t23), t24);
+    } else {
+      const pTril = (p as MultivariateNormal).scaleTril;
+      term1 = sub(q.logDet(), halfLogDetTril(pTril));
+      term2 = sub(traceXXT(mul(pTril, unsqueeze(rsqrt(q.covDiag), -1))), traceXXT(matmul(a, pTril)));
+    }
+  } else {
+    const lowP = p as LowRankMultivariateNormal, qTril = (q as MultivariateNormal).scaleTril;
+    term1 = sub(halfLogDetTril(qTril), lowP.logDet());
+    term3 = batchMahalanobis(qTril, diff, what);
+    const batch = broadcastShapes(qTril.shape.slice(0, -2), lowP.covFactor.shape.slice(0, -2), what);
+    const l = expand(qTril, [...batch, n, n]);
+    const m = lowP.covFactor.shape[lowP.covFactor.ndim - 1];
+    const t21 = traceXXT(solveTriangular(l, expand(lowP.covFactor, [...batch, n, m]), { upper: false }));
+    const t22 = traceXXT(solveTriangular(l, expand(diagEmbed(sqrt(lowP.covDiag)), [...batch, n, n]), { upper: false }));
+    term2 = add(t21, t22);
+  }
+  return mul(sub(add(add(term1, term2), term3), n), 0.5);
 }
