@@ -1,7 +1,7 @@
 // DataLoader over stream datasets (torch's IterableDataset): samples batched in the order they come,
 // a short last batch unless dropLast, a new walk each pass; async iterables walked by for await (a
-// server's records arriving), ChainDataset, a loader's length only where the stream has one, and
-// the options a stream cannot take refused by name.
+// server's records arriving) and read ahead (prefetchFactor), ChainDataset, a loader's length only
+// where the stream has one, and the options a stream cannot take refused by name.
 import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { data, nn, optim, Tensor } from '../lib/index';
@@ -119,6 +119,68 @@ describe('DataLoader over stream datasets', () => {
     }
     expect(losses.length).toBe(32);
     expect(losses[losses.length - 1]).toBeLessThan(losses[0] / 10);
+  });
+
+  it('reads an async stream ahead with prefetchFactor: the same batches, requests sent before a batch is handed over, errors in turn, an early stop closing the stream', async () => {
+    /** Samples 0..count-1, each after a turn of the event loop; counts the requests, fails at `failAt`, notes a close. */
+    class Source implements AsyncIterable<[Tensor, number]> {
+      asked = 0;
+      closed = false;
+      constructor(readonly count: number, readonly failAt = -1) {}
+      [Symbol.asyncIterator](): AsyncIterator<[Tensor, number]> {
+        let i = 0;
+        return {
+          next: async () => {
+            this.asked++;
+            await new Promise((r) => setImmediate(r));
+            if (i === this.failAt) throw new Error(`record ${i} could not be read`);
+            if (i >= this.count) return { done: true, value: undefined };
+            const k = i++;
+            return { done: false, value: [bp.tensor([k, k + 0.5]), k % 3] };
+          },
+          return: async () => {
+            this.closed = true;
+            return { done: true, value: undefined };
+          },
+        };
+      }
+    }
+    for (const dropLast of [false, true]) {
+      const got: Array<[Tensor, Tensor]> = [];
+      for await (const b of new data.DataLoader(new Source(11), { batchSize: 3, prefetchFactor: 2, dropLast })) got.push(b as unknown as [Tensor, Tensor]);
+      expect(rowsOf(got)).toEqual(expected(11, 3, dropLast));
+    }
+    // When the first batch arrives, the samples of the next are already asked for (without
+    // prefetch, only the batch's own); never more than prefetchFactor batches ahead.
+    const asked = async (prefetchFactor: number) => {
+      const source = new Source(40);
+      for await (const batch of new data.DataLoader(source, { batchSize: 4, prefetchFactor })) {
+        expect(batch).toBeDefined();
+        await new Promise((r) => setTimeout(r, 5)); // the program's step, during which the reads go on
+        return source.asked;
+      }
+      return -1;
+    };
+    expect(await asked(0)).toBe(4);
+    const ahead = await asked(2);
+    expect(ahead).toBeGreaterThan(8);
+    expect(ahead).toBeLessThanOrEqual(4 + 2 * 4 + 1);
+    // A failed read reaches the loop after the batches before it; a break closes the stream.
+    const before: number[] = [];
+    await expect((async () => {
+      for await (const b of new data.DataLoader(new Source(20, 7), { batchSize: 3, prefetchFactor: 3, collate: (s) => s.length })) before.push(b as number);
+    })()).rejects.toThrow('record 7 could not be read');
+    expect(before).toEqual([3, 3]);
+    const stopped = new Source(30);
+    for await (const b of new data.DataLoader(stopped, { batchSize: 2, prefetchFactor: 4 })) {
+      expect(b).toBeDefined();
+      break;
+    }
+    expect(stopped.closed).toBe(true);
+    expect(stopped.asked).toBeLessThanOrEqual(2 + 4 * 2 + 1);
+    expect(() => new data.DataLoader(new Counting(4), { prefetchFactor: 2 })).toThrow('DataLoader: prefetchFactor 2 reads an async stream ahead; this dataset is a plain iterable, whose samples come without waiting');
+    expect(() => new data.DataLoader(new data.TensorDataset(bp.zeros([4, 2])), { prefetchFactor: 1 })).toThrow('DataLoader: prefetchFactor 1 reads an async stream ahead; this dataset is map-style');
+    expect(() => new data.DataLoader(new Source(3), { prefetchFactor: -1 })).toThrow('DataLoader: prefetchFactor must be a non-negative integer, got -1');
   });
 
   it('refuses what a stream cannot take, by name', () => {

@@ -176,6 +176,57 @@ export function randomSplit<T>(dataset: MapDataset<T>, lengths: readonly number[
 /** How a DataLoader turns a batch's samples into one value (torch's collate_fn). */
 export type Collate<T, B> = (samples: T[]) => B;
 
+/**
+ * The samples of an async stream, up to `ahead` of them asked for before the consumer wants them:
+ * one request in flight at a time (an async iterator need not take overlapping next calls), the next
+ * one sent as each arrives. A failed request's error comes to the consumer in turn; an early stop
+ * closes the stream.
+ */
+async function* readAhead<T>(stream: AsyncIterable<T>, ahead: number): AsyncGenerator<T> {
+  const source = stream[Symbol.asyncIterator]();
+  const ready: T[] = [];
+  let inFlight: Promise<void> | null = null, ended = false, failure: { error: unknown } | null = null;
+  const pump = (): void => {
+    if (inFlight || ended || failure || ready.length >= ahead) return;
+    inFlight = Promise.resolve(source.next()).then(
+      (r) => {
+        inFlight = null;
+        if (r.done) ended = true;
+        else {
+          ready.push(r.value);
+          pump();
+        }
+      },
+      (error: unknown) => {
+        inFlight = null;
+        failure = { error };
+      },
+    );
+  };
+  let finished = false;
+  try {
+    for (;;) {
+      pump();
+      while (ready.length === 0 && inFlight) await inFlight;
+      if (ready.length > 0) {
+        const sample = ready.shift() as T;
+        pump(); // the next request goes out before the sample is handed over
+        yield sample;
+        continue;
+      }
+      if (failure) throw (failure as { error: unknown }).error;
+      finished = true;
+      return;
+    }
+  } finally {
+    // Stopped early (a break, an error in the loop's body): the stream is closed as for await would.
+    if (!finished && !failure && !ended) {
+      if (inFlight) await (inFlight as Promise<void>).catch(() => undefined);
+      await source.return?.();
+    }
+  }
+}
+
 /** Options of DataLoader. */
 export interface DataLoaderOptions<T, B> {
   /** Samples per batch (default 1). */
@@ -190,6 +241,12 @@ export interface DataLoaderOptions<T, B> {
   sampler?: Iterable<number>;
   /** The batches themselves as lists of indices (a BatchSampler); not with batchSize, shuffle, sampler or dropLast. */
   batchSampler?: Iterable<readonly number[]>;
+  /**
+   * Batches of an async stream to read ahead while the program works on the one it was given
+   * (torch's prefetch_factor; default 0): the stream's next samples are asked for before a batch is
+   * handed over, so that their I/O runs during the step. Only for async streams.
+   */
+  prefetchFactor?: number;
 }
 
 /**
@@ -247,6 +304,8 @@ export class DataLoader<T = Tensor[], B = T> implements Iterable<B> {
 
   /** The dataset walked: map-style (length and get(i)) or a stream of samples. */
   readonly dataset: MapDataset<T> | StreamDataset<T>;
+  /** Batches of an async stream read ahead (0: none). */
+  readonly prefetchFactor: number;
 
   constructor(dataset: MapDataset<T> | StreamDataset<T>, options?: DataLoaderOptions<T, B>) {
     if (!isMapDataset(dataset) && !isIterable(dataset) && !isAsyncIterable(dataset)) {
@@ -254,7 +313,7 @@ export class DataLoader<T = Tensor[], B = T> implements Iterable<B> {
     }
     if (isMapDataset(dataset)) checkDataset(dataset, 'DataLoader');
     this.dataset = dataset;
-    const o = optionsOf(options, 'DataLoader', { batchSize: 'value', shuffle: 'boolean', dropLast: 'boolean', collate: 'value', sampler: 'value', batchSampler: 'value' });
+    const o = optionsOf(options, 'DataLoader', { batchSize: 'value', shuffle: 'boolean', dropLast: 'boolean', collate: 'value', sampler: 'value', batchSampler: 'value', prefetchFactor: 'value' });
     if (!isMapDataset(dataset)) {
       // torch's rule: a stream's order is its own.
       for (const k of ['shuffle', 'sampler', 'batchSampler'] as const) {
@@ -276,6 +335,12 @@ export class DataLoader<T = Tensor[], B = T> implements Iterable<B> {
     this.shuffle = o.shuffle ?? false;
     this.dropLast = o.dropLast ?? false;
     this.collate = o.collate ?? null;
+    this.prefetchFactor = o.prefetchFactor ?? 0;
+    if (!Number.isSafeInteger(this.prefetchFactor) || this.prefetchFactor < 0) throw new Error(`DataLoader: prefetchFactor must be a non-negative integer, got ${shown(o.prefetchFactor)}`);
+    // torch's rule (prefetch_factor only with workers), here: only a stream that waits can be read ahead.
+    if (this.prefetchFactor > 0 && (isMapDataset(dataset) || !isAsyncIterable(dataset))) {
+      throw new Error(`DataLoader: prefetchFactor ${this.prefetchFactor} reads an async stream ahead; this dataset is ${isMapDataset(dataset) ? 'map-style' : 'a plain iterable'}, whose samples come without waiting`);
+    }
   }
 
   /**
@@ -324,7 +389,7 @@ export class DataLoader<T = Tensor[], B = T> implements Iterable<B> {
       return;
     }
     const cut = this.streamCutter();
-    for await (const sample of d) {
+    for await (const sample of this.prefetchFactor > 0 ? readAhead(d, this.prefetchFactor * this.batchSize) : d) {
       const batch = cut.add(sample);
       if (batch) yield batch.value;
     }
