@@ -1,6 +1,6 @@
 // More of torch.distributions against torch 1.13 (values and every gradient, both backends):
 // LowRankMultivariateNormal (and its klDivergence pairs), ContinuousBernoulli (both sides of its Taylor region), VonMises,
-// LogisticNormal, OneHotCategoricalStraightThrough, LKJCholesky and CorrCholeskyTransform, Wishart; the transforms that act on events (Compose,
+// LogisticNormal, OneHotCategoricalStraightThrough, LKJCholesky and CorrCholeskyTransform, Wishart (and its klDivergence); the transforms that act on events (Compose,
 // Independent, Reshape, StickBreaking, Softmax, LowerCholesky, CumulativeDistribution) or on pieces (Cat, Stack); every family's
 // mode, perplexity and enumerateSupport; expand. Then draws, shapes and errors.
 import { expect, it } from 'vitest';
@@ -64,6 +64,16 @@ const CALLS: TorchCall[] = [
   { name: 'Wishart from covariance (df per batch): logProb, entropy, mean, mode (one NaN), variance, precision', inputs: { df: fixed([2], [3.5, 6], true), a: x([2, 3, 3]), b: x([2, 3, 3]) },
     ours: (t) => { const w = new D.Wishart(t.df, { covarianceMatrix: spd(t.a) }); return flat(w.logProb(spd(t.b)), w.entropy(), w.mean, w.mode, w.variance, w.precisionMatrix); },
     py: `(lambda w: ${pyFlat(`w.log_prob(${SPD('b')})`, 'w.entropy()', 'w.mean', 'w.mode', 'w.variance', 'w.precision_matrix')})(${TD}.Wishart(df, covariance_matrix=${SPD('a')}))` },
+  // torch 1.13's Bregman divergence sums its df term over the whole batch (_sum_rightmost over the
+  // event's two dims of a [batch] term), so a batch is compared element by element; and it detaches
+  // p's parameters (no gradient reaches them), so values only here: the gradients by finite differences below.
+  { name: 'klDivergence of Wisharts (torch: the exponential family\'s Bregman divergence): df per batch, scales broadcast, both ways',
+    inputs: { df1: fixed([2], [3.5, 6]), df2: fixed([], [4.25]), a: x([2, 3, 3], -1, 1, false), b: x([3, 3], -1, 1, false) },
+    ours: (t) => {
+      const p = new D.Wishart(t.df1, { covarianceMatrix: spd(t.a) }), q = new D.Wishart(t.df2, { scaleTril: bp.linalg.cholesky(spd(t.b)) });
+      return flat(D.klDivergence(p, q), D.klDivergence(q, p), D.klDivergence(p, p));
+    },
+    py: `(lambda ps, q: torch.cat([torch.stack([${TD}.kl_divergence(p, q) for p in ps]), torch.stack([${TD}.kl_divergence(q, p) for p in ps]), torch.stack([${TD}.kl_divergence(p, p) for p in ps])]))([${TD}.Wishart(df1[i], covariance_matrix=${SPD('a')}[i]) for i in range(2)], ${TD}.Wishart(df2, scale_tril=torch.linalg.cholesky(${SPD('b')})))` },
   { name: 'Wishart from scaleTril and from precision, a number df, values broadcast', inputs: { l: x([2, 2], 0.5, 1.5), a: x([2, 2]), b: x([3, 2, 2]) },
     ours: (t) => flat(new D.Wishart(4, { scaleTril: t.l.tril() }).logProb(spd(t.b)), new D.Wishart(2.5, { precisionMatrix: spd(t.a) }).logProb(spd(t.b)), new D.Wishart(2.5, { precisionMatrix: spd(t.a) }).entropy()),
     py: pyFlat(`${TD}.Wishart(4., scale_tril=l.tril()).log_prob(${SPD('b')})`, `${TD}.Wishart(2.5, precision_matrix=${SPD('a')}).log_prob(${SPD('b')})`, `${TD}.Wishart(2.5, precision_matrix=${SPD('a')}).entropy()`) },
@@ -120,6 +130,17 @@ const CALLS: TorchCall[] = [
 noteIfNoTorch('the further distributions and transforms against torch.distributions');
 eachBackend('further distributions', () => {
   it.runIf(haveTorch)(`${CALLS.length} calls as torch.distributions' (values and gradients)`, () => expectCallsLikeTorch(CALLS, 2e-5));
+});
+
+it('klDivergence of Wisharts: gradients for every parameter of both sides, against finite differences', () => {
+  bp.manualSeed(62);
+  const df1 = bp.tensor([3.5, 6], { requiresGrad: true }), df2 = bp.tensor(4.25, { requiresGrad: true });
+  const a = bp.randn([2, 3, 3]).requiresGrad_(), b = bp.randn([3, 3]).requiresGrad_();
+  const kl = (d1: bp.Tensor, d2: bp.Tensor, s: bp.Tensor, t: bp.Tensor) => {
+    const p = new D.Wishart(d1, { covarianceMatrix: spd(s) }), q = new D.Wishart(d2, { covarianceMatrix: spd(t) });
+    return bp.cat([D.klDivergence(p, q), D.klDivergence(q, p).reshape([-1])]);
+  };
+  expect(bp.autograd.gradcheck(kl, [df1, df2, a, b], { eps: 1e-2, atol: 2e-2, rtol: 2e-2 })).toBe(true);
 });
 
 it('draws by their distributions, and rsample passes gradients', () => {
@@ -225,6 +246,7 @@ it('names the bad parameter, shape or transform', () => {
   const low3 = new D.LowRankMultivariateNormal(bp.zeros([3]), bp.ones([3, 1]), bp.ones([3]));
   expect(() => D.klDivergence(low3, new D.LowRankMultivariateNormal(bp.zeros([2]), bp.ones([2, 1]), bp.ones([2])))).toThrow('klDivergence: LowRankMultivariateNormal and LowRankMultivariateNormal of event shapes [3] and [2]');
   expect(() => D.klDivergence(new D.MultivariateNormal(bp.zeros([2]), { scaleTril: bp.eye(2) }), low3)).toThrow('klDivergence: MultivariateNormal and LowRankMultivariateNormal of event shapes [2] and [3]');
+  expect(() => D.klDivergence(new D.Wishart(3, { scaleTril: bp.eye(2) }), new D.Wishart(4, { scaleTril: bp.eye(3) }))).toThrow('klDivergence: Wisharts of event shapes [2, 2] and [3, 3]');
   expect(() => new D.LowRankMultivariateNormal(bp.zeros([2, 3]), bp.zeros([3, 3, 1]), bp.ones([3]))).toThrow('LowRankMultivariateNormal: the batch shapes of loc [2, 3], covFactor [3, 3, 1] and covDiag [3] do not broadcast');
   expect(() => new D.ContinuousBernoulli({ probs: 1.5 })).toThrow('ContinuousBernoulli: probs must be in [0, 1], got 1.5');
   expect(() => new D.ContinuousBernoulli({ probs: 0.5 }, { lims: [0.6, 0.4] })).toThrow('ContinuousBernoulli: lims must be two numbers, the first below the second');

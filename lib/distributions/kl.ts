@@ -20,6 +20,7 @@ import { HalfNormal } from './heavy_tails';
 import { Gumbel, Pareto } from './transformed_families';
 import { crossKl } from './kl_cross';
 import { lowRankKl } from './low_rank_normal';
+import { Wishart } from './wishart';
 
 import { unsqueeze } from '../ops/shape';
 
@@ -33,8 +34,9 @@ function infThenZero(t: Tensor, infAt: Tensor, zeroAt: Tensor): Tensor {
  * Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta,
  * Dirichlet, Binomial, Geometric, Gumbel, HalfNormal, Pareto, Independent (the same reinterpreted
  * dims), TransformedDistribution (LogNormal: the same transforms) and OneHotCategorical against the
- * same family; LowRankMultivariateNormal against itself and MultivariateNormal, both ways; and
- * torch's pairs of two families (kl_cross.ts).
+ * same family; LowRankMultivariateNormal against itself and MultivariateNormal, both ways; Wishart
+ * against Wishart (torch's Bregman divergence, in closed form); and torch's pairs of two families
+ * (kl_cross.ts).
  */
 export function klDivergence(p: Distribution, q: Distribution): Tensor {
   if (p instanceof Normal && q instanceof Normal) {
@@ -78,6 +80,7 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
   if (p instanceof MultivariateNormal && q instanceof MultivariateNormal) return q.klFrom(p);
   const lowRank = lowRankKl(p, q);
   if (lowRank) return lowRank;
+  if (p instanceof Wishart && q instanceof Wishart) return q.klFrom(p);
   if (p instanceof Beta && q instanceof Beta) {
     const sumP = add(p.concentration1, p.concentration0), sumQ = add(q.concentration1, q.concentration0);
     const t1 = add(add(lgamma(q.concentration1), lgamma(q.concentration0)), lgamma(sumP));
@@ -128,7 +131,7 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
     return sumRightmost(klDivergence(p.baseDist, q.baseDist), p.eventShape.length - p.baseDist.eventShape.length);
   }
   if (p instanceof OneHotCategorical && q instanceof OneHotCategorical) return klDivergence(p.categorical, q.categorical);
-  throw new Error(`klDivergence: no formula for ${p?.constructor?.name ?? shownName(p)} against ${q?.constructor?.name ?? shownName(q)} (the pairs: Normal, Uniform, Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta, Dirichlet, Binomial, Geometric, Gumbel, HalfNormal, Pareto, Independent, TransformedDistribution (LogNormal), OneHotCategorical, each against its own family; LowRankMultivariateNormal against itself and MultivariateNormal both ways; and torch's cross pairs among Normal, Laplace, Gumbel, Exponential, Gamma, Beta, Uniform, Pareto, ContinuousBernoulli, Poisson and Bernoulli, and Cauchy's own)`);
+  throw new Error(`klDivergence: no formula for ${p?.constructor?.name ?? shownName(p)} against ${q?.constructor?.name ?? shownName(q)} (the pairs: Normal, Uniform, Exponential, Bernoulli, Categorical, Laplace, Poisson, Gamma, MultivariateNormal, Beta, Dirichlet, Binomial, Geometric, Gumbel, HalfNormal, Pareto, Independent, TransformedDistribution (LogNormal), OneHotCategorical, each against its own family; LowRankMultivariateNormal against itself and MultivariateNormal both ways, Wishart against Wishart; and torch's cross pairs among Normal, Laplace, Gumbel, Exponential, Gamma, Beta, Uniform, Pareto, ContinuousBernoulli, Poisson and Bernoulli, and Cauchy's own)`);
 }
 
 const shownName = (v: unknown): string => (v === null ? 'null' : typeof v);

@@ -11,7 +11,7 @@ import { diagonal, diagEmbed } from '../ops/structure';
 import { expand, reshape, unsqueeze } from '../ops/shape';
 import { matmul } from '../ops/matmul';
 import { arange, eye, randn, tensor } from '../ops/creation';
-import { choleskyEx, choleskySolve } from '../ops/cholesky';
+import { choleskyEx, choleskySolve, solveTriangular } from '../ops/cholesky';
 import { slogdet } from '../ops/linalg';
 import { digamma, mvlgamma } from '../ops/special';
 import { broadcastShapes, fmt } from '../shape';
@@ -108,6 +108,30 @@ export class Wishart extends Distribution {
     const t3 = mul(div(sub(nu, p + 1), 2), slogdet(value).logabsdet);
     const t4 = div(sum(diagonal(choleskySolve(value, this.scaleTril), 0, -2, -1), -1), 2);
     return sub(add(sub(mul(t1, -1), mvlgamma(div(nu, 2), p)), t3), t4);
+  }
+  /**
+   * @internal KL(p || this) (klDivergence's): torch 1.13 reaches Wishart pairs through
+   * ExponentialFamily's Bregman divergence, F(q) - F(p) - <theta_q - theta_p, grad F(p)> with the
+   * natural parameters (-P / 2, (df - d - 1) / 2) and F = df / 2 (log det S + d log 2) +
+   * mvlgamma(df / 2, d); here in closed form, the same function: df_q / 2 (log det S_q - log det S_p) +
+   * mvlgamma(df_q / 2) - mvlgamma(df_p / 2) + df_p / 2 (tr(S_q^-1 S_p) - d) - (df_q - df_p) / 2
+   * mvdigamma(df_p / 2). For each distribution of a batch: torch 1.13 sums the df term over the
+   * whole batch (its _sum_rightmost of the event's two dims, applied to a [batch] term), which is not
+   * copied; its values for a single pair are these.
+   */
+  klFrom(p: Wishart): Tensor {
+    const q = this as Wishart, d = q.p;
+    if (p.p !== d) throw new Error(`klDivergence: Wisharts of event shapes [${p.p}, ${p.p}] and [${d}, ${d}]`);
+    const batch = broadcastShapes(q.scaleTril.shape.slice(0, -2), p.scaleTril.shape.slice(0, -2), 'klDivergence');
+    const logDet = (l: Tensor) => mul(sum(log(diagonal(l, 0, -2, -1)), -1), 2);
+    const solved = solveTriangular(expand(q.scaleTril, [...batch, d, d]), expand(p.scaleTril, [...batch, d, d]), { upper: false });
+    const trace = sum(pow(solved, 2), [-2, -1]);
+    const halfP = div(p.df, 2), halfQ = div(q.df, 2);
+    const t1 = mul(halfQ, sub(logDet(q.scaleTril), logDet(p.scaleTril)));
+    const t2 = sub(mvlgamma(halfQ, d), mvlgamma(halfP, d));
+    const t3 = mul(halfP, sub(trace, d));
+    const t4 = mul(sub(halfQ, halfP), mvdigamma(halfP, d));
+    return sub(add(add(t1, t2), t3), t4);
   }
   entropy(): Tensor {
     const nu = this.df, p = this.p;
