@@ -5,7 +5,7 @@ import { Tensor } from '../tensor';
 import { add, div, mul, pow, sub } from '../ops/binary';
 import { log, reciprocal, rsqrt, sqrt } from '../ops/unary';
 import { sum } from '../ops/reduce';
-import { diagonal, diagEmbed } from '../ops/structure';
+import { diagEmbed } from '../ops/structure';
 import { expand, squeeze, unsqueeze } from '../ops/shape';
 import { matmul } from '../ops/matmul';
 import { eye, randn } from '../ops/creation';
@@ -14,7 +14,7 @@ import { checkTensor } from '../ops/core';
 import { broadcastShapes, fmt } from '../shape';
 import { noGrad } from '../autograd';
 import { checkEach, Distribution, DistributionOptions, Param } from './distribution';
-import { batchMahalanobis, MultivariateNormal } from './more_families';
+import { batchMahalanobis, halfLogDet, MultivariateNormal, traceXXT } from './more_families';
 
 /** W [..., n, m] times v [..., m], batch dims broadcast (torch's _batch_mv). */
 const batchMv = (w: Tensor, v: Tensor): Tensor => squeeze(matmul(w, unsqueeze(v, -1)), -1);
@@ -91,7 +91,7 @@ export class LowRankMultivariateNormal extends Distribution {
   }
   /** @internal log det of the covariance: 2 sum log diag(C) + sum log D (torch's _batch_lowrank_logdet). */
   logDet(): Tensor {
-    return add(mul(sum(log(diagonal(this.capacitanceTril, 0, -2, -1)), -1), 2), sum(log(this.covDiag), -1));
+    return add(mul(halfLogDet(this.capacitanceTril), 2), sum(log(this.covDiag), -1));
   }
   /** @internal The squared Mahalanobis distance of diff [..., n] by Woodbury (torch's _batch_lowrank_mahalanobis). */
   mahalanobis(diff: Tensor, what: string): Tensor {
@@ -114,9 +114,6 @@ export class LowRankMultivariateNormal extends Distribution {
   }
 }
 
-/** The sums of squares of each matrix of b [..., r, c] (torch's _batch_trace_XXT). */
-const traceXXT = (b: Tensor): Tensor => sum(pow(b, 2), [-2, -1]);
-
 /**
  * KL(p || q) where either is a LowRankMultivariateNormal and the other one too or a
  * MultivariateNormal (torch 1.13's three registered pairs, term for term); null for other pairs.
@@ -129,7 +126,7 @@ export function lowRankKl(p: Distribution, q: Distribution): Tensor | null {
   if (q.eventShape[0] !== n) throw new Error(`klDivergence: ${p.constructor.name} and ${q.constructor.name} of event shapes [${n}] and [${q.eventShape[0]}]`);
   const what = 'klDivergence';
   const diff = sub((q as LowRankMultivariateNormal | MultivariateNormal).loc, (p as LowRankMultivariateNormal | MultivariateNormal).loc);
-  const halfLogDetTril = (l: Tensor) => mul(sum(log(diagonal(l, 0, -2, -1)), -1), 2);
+  const logDetTril = (l: Tensor) => mul(halfLogDet(l), 2);
   let term1: Tensor, term2: Tensor, term3: Tensor;
   if (q instanceof LowRankMultivariateNormal) {
     const a = q.precisionFactor();
@@ -143,12 +140,12 @@ export function lowRankKl(p: Distribution, q: Distribution): Tensor | null {
       term2 = sub(sub(add(t21, t22), t23), t24);
     } else {
       const pTril = (p as MultivariateNormal).scaleTril;
-      term1 = sub(q.logDet(), halfLogDetTril(pTril));
+      term1 = sub(q.logDet(), logDetTril(pTril));
       term2 = sub(traceXXT(mul(pTril, unsqueeze(rsqrt(q.covDiag), -1))), traceXXT(matmul(a, pTril)));
     }
   } else {
     const lowP = p as LowRankMultivariateNormal, qTril = (q as MultivariateNormal).scaleTril;
-    term1 = sub(halfLogDetTril(qTril), lowP.logDet());
+    term1 = sub(logDetTril(qTril), lowP.logDet());
     term3 = batchMahalanobis(qTril, diff, what);
     const batch = broadcastShapes(qTril.shape.slice(0, -2), lowP.covFactor.shape.slice(0, -2), what);
     const l = expand(qTril, [...batch, n, n]);

@@ -134,6 +134,12 @@ export class Gamma extends Distribution {
   }
 }
 
+/** sum log diag(L) over each matrix L [..., n, n] of lower Cholesky factors: half the log determinant of L L^T. */
+export const halfLogDet = (l: Tensor): Tensor => sum(log(diagonal(l, 0, -2, -1)), -1);
+
+/** The sum of squares of each matrix b [..., r, c]: tr(b b^T) (torch's _batch_trace_XXT). */
+export const traceXXT = (b: Tensor): Tensor => sum(pow(b, 2), [-2, -1]);
+
 /** The squared Mahalanobis distance |L^-1 x|^2 of each x [..., n] under lower-triangular L [..., n, n], batch dims broadcast (torch's _batch_mahalanobis). */
 export function batchMahalanobis(L: Tensor, x: Tensor, what: string): Tensor {
   const n = L.shape[L.ndim - 1];
@@ -217,12 +223,10 @@ export class MultivariateNormal extends Distribution {
   logProb(value: Param): Tensor {
     const v = this.valueOf(value, (x) => !Number.isNaN(x), 'real numbers');
     const m = this.mahalanobis(sub(v, this.loc));
-    const halfLogDet = sum(log(diagonal(this.scaleTril, 0, -2, -1)), -1);
-    return sub(mul(add(m, this.eventShape[0] * Math.log(2 * Math.PI)), -0.5), halfLogDet);
+    return sub(mul(add(m, this.eventShape[0] * Math.log(2 * Math.PI)), -0.5), halfLogDet(this.scaleTril));
   }
   entropy(): Tensor {
-    const halfLogDet = sum(log(diagonal(this.scaleTril, 0, -2, -1)), -1);
-    const h = add(halfLogDet, 0.5 * this.eventShape[0] * (1 + Math.log(2 * Math.PI)));
+    const h = add(halfLogDet(this.scaleTril), 0.5 * this.eventShape[0] * (1 + Math.log(2 * Math.PI)));
     return this.batchShape.length ? expand(h, this.batchShape) : h;
   }
   /** @internal KL(p || this), torch's formula (klDivergence's). */
@@ -230,10 +234,10 @@ export class MultivariateNormal extends Distribution {
     const q = this as MultivariateNormal;
     const n = p.eventShape[0];
     if (q.eventShape[0] !== n) throw new Error(`klDivergence: MultivariateNormals of event shapes [${n}] and [${q.eventShape[0]}]`);
-    const halfTerm1 = sub(sum(log(diagonal(q.scaleTril, 0, -2, -1)), -1), sum(log(diagonal(p.scaleTril, 0, -2, -1)), -1));
+    const halfTerm1 = sub(halfLogDet(q.scaleTril), halfLogDet(p.scaleTril));
     const batch = broadcastShapes(q.scaleTril.shape.slice(0, -2), p.scaleTril.shape.slice(0, -2), 'klDivergence');
     const solved = solveTriangular(expand(q.scaleTril, [...batch, n, n]), expand(p.scaleTril, [...batch, n, n]), { upper: false });
-    const term2 = sum(pow(solved, 2), [-2, -1]);
+    const term2 = traceXXT(solved);
     const term3 = q.mahalanobis(sub(q.loc, p.loc));
     return add(halfTerm1, mul(sub(add(term2, term3), n), 0.5));
   }

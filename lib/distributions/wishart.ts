@@ -3,7 +3,7 @@
 // given by its covariance, precision or Cholesky factor; torch 1.13's logProb, entropy and moments.
 import { Tensor } from '../tensor';
 import { add, div, mul, pow, sub } from '../ops/binary';
-import { log, sqrt } from '../ops/unary';
+import { sqrt } from '../ops/unary';
 import { clamp } from '../ops/compare';
 import { le, where } from '../ops/more';
 import { sum } from '../ops/reduce';
@@ -19,7 +19,7 @@ import { shown } from '../args';
 import { checkTensor } from '../ops/core';
 import { noGrad } from '../autograd';
 import { checkEach, Distribution, DistributionOptions, FLOAT32_EPS, Param } from './distribution';
-import { givenCovariance, MultivariateNormalParams, scaleTrilOf } from './more_families';
+import { givenCovariance, halfLogDet, MultivariateNormalParams, scaleTrilOf, traceXXT } from './more_families';
 import { Chi2 } from './heavy_tails';
 import { vecToTril } from './lkj';
 
@@ -103,7 +103,7 @@ export class Wishart extends Distribution {
       checkEach(info, (v) => v === 0, what, 'value', 'within the support (positive-definite matrices; a matrix with no Cholesky factor has a nonzero info)');
     }
     const nu = this.df;
-    const halfLogDetScale = sum(log(diagonal(this.scaleTril, 0, -2, -1)), -1);
+    const halfLogDetScale = halfLogDet(this.scaleTril);
     const t1 = mul(nu, add(halfLogDetScale, (p * Math.LN2) / 2));
     const t3 = mul(div(sub(nu, p + 1), 2), slogdet(value).logabsdet);
     const t4 = div(sum(diagonal(choleskySolve(value, this.scaleTril), 0, -2, -1), -1), 2);
@@ -123,9 +123,9 @@ export class Wishart extends Distribution {
     const q = this as Wishart, d = q.p;
     if (p.p !== d) throw new Error(`klDivergence: Wisharts of event shapes [${p.p}, ${p.p}] and [${d}, ${d}]`);
     const batch = broadcastShapes(q.scaleTril.shape.slice(0, -2), p.scaleTril.shape.slice(0, -2), 'klDivergence');
-    const logDet = (l: Tensor) => mul(sum(log(diagonal(l, 0, -2, -1)), -1), 2);
+    const logDet = (l: Tensor) => mul(halfLogDet(l), 2);
     const solved = solveTriangular(expand(q.scaleTril, [...batch, d, d]), expand(p.scaleTril, [...batch, d, d]), { upper: false });
-    const trace = sum(pow(solved, 2), [-2, -1]);
+    const trace = traceXXT(solved);
     const halfP = div(p.df, 2), halfQ = div(q.df, 2);
     const t1 = mul(halfQ, sub(logDet(q.scaleTril), logDet(p.scaleTril)));
     const t2 = sub(mvlgamma(halfQ, d), mvlgamma(halfP, d));
@@ -135,7 +135,7 @@ export class Wishart extends Distribution {
   }
   entropy(): Tensor {
     const nu = this.df, p = this.p;
-    const halfLogDetScale = sum(log(diagonal(this.scaleTril, 0, -2, -1)), -1);
+    const halfLogDetScale = halfLogDet(this.scaleTril);
     return add(sub(add(mul(add(halfLogDetScale, (p * Math.LN2) / 2), p + 1), mvlgamma(div(nu, 2), p)), mul(div(sub(nu, p + 1), 2), mvdigamma(div(nu, 2), p))), div(mul(nu, p), 2));
   }
 }
