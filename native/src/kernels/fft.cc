@@ -152,9 +152,9 @@ void rows(const float* x, long n, long count, FftKind kind, const double* plan, 
   const long m = fft_convolution_length(real ? n / 2 : n);
   long n1, n2;
   if (fft_four_step_split(m, &n1, &n2)) {
-    // Long rows one a lane set each, in four steps whose columns and rows fill the lanes: fewer rows
-    // than threads one at a time, each cut across the pool (its conversions and the real kinds'
-    // split too: a row of 2^20 reals ran 1.33x faster at two threads without them); more, a row a thread.
+    // Long rows go in four steps, whose columns and rows fill the lanes. Fewer rows than threads: one
+    // row at a time, all of its steps cut across the pool (with only the four steps cut, a row of
+    // 2^20 reals ran 1.33x faster at two threads than at one). More: a row a thread.
     const FftRowLengths row = fft_row_lengths(kind, n);
     if (count < ThreadPool::instance().threads()) {
       one_lane::Scratch scratch;
