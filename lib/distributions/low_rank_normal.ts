@@ -14,7 +14,7 @@ import { checkTensor } from '../ops/core';
 import { broadcastShapes, fmt } from '../shape';
 import { noGrad } from '../autograd';
 import { checkEach, Distribution, DistributionOptions, Param } from './distribution';
-import { batchMahalanobis, halfLogDet, MultivariateNormal, traceXXT } from './more_families';
+import { batchMahalanobis, MultivariateNormal, traceXXT, trilLogDet } from './more_families';
 
 /** W [..., n, m] times v [..., m], batch dims broadcast (torch's _batch_mv). */
 const batchMv = (w: Tensor, v: Tensor): Tensor => squeeze(matmul(w, unsqueeze(v, -1)), -1);
@@ -91,7 +91,7 @@ export class LowRankMultivariateNormal extends Distribution {
   }
   /** @internal log det of the covariance: 2 sum log diag(C) + sum log D (torch's _batch_lowrank_logdet). */
   logDet(): Tensor {
-    return add(mul(halfLogDet(this.capacitanceTril), 2), sum(log(this.covDiag), -1));
+    return add(trilLogDet(this.capacitanceTril), sum(log(this.covDiag), -1));
   }
   /** @internal The squared Mahalanobis distance of diff [..., n] by Woodbury (torch's _batch_lowrank_mahalanobis). */
   mahalanobis(diff: Tensor, what: string): Tensor {
@@ -126,7 +126,6 @@ export function lowRankKl(p: Distribution, q: Distribution): Tensor | null {
   if (q.eventShape[0] !== n) throw new Error(`klDivergence: ${p.constructor.name} and ${q.constructor.name} of event shapes [${n}] and [${q.eventShape[0]}]`);
   const what = 'klDivergence';
   const diff = sub((q as LowRankMultivariateNormal | MultivariateNormal).loc, (p as LowRankMultivariateNormal | MultivariateNormal).loc);
-  const logDetTril = (l: Tensor) => mul(halfLogDet(l), 2);
   let term1: Tensor, term2: Tensor, term3: Tensor;
   if (q instanceof LowRankMultivariateNormal) {
     const a = q.precisionFactor();
@@ -140,12 +139,12 @@ export function lowRankKl(p: Distribution, q: Distribution): Tensor | null {
       term2 = sub(sub(add(t21, t22), t23), t24);
     } else {
       const pTril = (p as MultivariateNormal).scaleTril;
-      term1 = sub(q.logDet(), logDetTril(pTril));
+      term1 = sub(q.logDet(), trilLogDet(pTril));
       term2 = sub(traceXXT(mul(pTril, unsqueeze(rsqrt(q.covDiag), -1))), traceXXT(matmul(a, pTril)));
     }
   } else {
     const lowP = p as LowRankMultivariateNormal, qTril = (q as MultivariateNormal).scaleTril;
-    term1 = sub(logDetTril(qTril), lowP.logDet());
+    term1 = sub(trilLogDet(qTril), lowP.logDet());
     term3 = batchMahalanobis(qTril, diff, what);
     const batch = broadcastShapes(qTril.shape.slice(0, -2), lowP.covFactor.shape.slice(0, -2), what);
     const l = expand(qTril, [...batch, n, n]);

@@ -137,6 +137,9 @@ export class Gamma extends Distribution {
 /** sum log diag(L) over each matrix L [..., n, n] of lower Cholesky factors: half the log determinant of L L^T. */
 export const halfLogDet = (l: Tensor): Tensor => sum(log(diagonal(l, 0, -2, -1)), -1);
 
+/** The log determinant of L L^T for each lower Cholesky factor L [..., n, n]: twice halfLogDet. */
+export const trilLogDet = (l: Tensor): Tensor => mul(halfLogDet(l), 2);
+
 /** The sum of squares of each matrix b [..., r, c]: tr(b b^T) (torch's _batch_trace_XXT). */
 export const traceXXT = (b: Tensor): Tensor => sum(pow(b, 2), [-2, -1]);
 

@@ -19,7 +19,7 @@ import { shown } from '../args';
 import { checkTensor } from '../ops/core';
 import { noGrad } from '../autograd';
 import { checkEach, Distribution, DistributionOptions, FLOAT32_EPS, Param } from './distribution';
-import { givenCovariance, halfLogDet, MultivariateNormalParams, scaleTrilOf, traceXXT } from './more_families';
+import { givenCovariance, halfLogDet, MultivariateNormalParams, scaleTrilOf, traceXXT, trilLogDet } from './more_families';
 import { Chi2 } from './heavy_tails';
 import { vecToTril } from './lkj';
 
@@ -123,11 +123,10 @@ export class Wishart extends Distribution {
     const q = this as Wishart, d = q.p;
     if (p.p !== d) throw new Error(`klDivergence: Wisharts of event shapes [${p.p}, ${p.p}] and [${d}, ${d}]`);
     const batch = broadcastShapes(q.scaleTril.shape.slice(0, -2), p.scaleTril.shape.slice(0, -2), 'klDivergence');
-    const logDet = (l: Tensor) => mul(halfLogDet(l), 2);
     const solved = solveTriangular(expand(q.scaleTril, [...batch, d, d]), expand(p.scaleTril, [...batch, d, d]), { upper: false });
     const trace = traceXXT(solved);
     const halfP = div(p.df, 2), halfQ = div(q.df, 2);
-    const t1 = mul(halfQ, sub(logDet(q.scaleTril), logDet(p.scaleTril)));
+    const t1 = mul(halfQ, sub(trilLogDet(q.scaleTril), trilLogDet(p.scaleTril)));
     const t2 = sub(mvlgamma(halfQ, d), mvlgamma(halfP, d));
     const t3 = mul(halfP, sub(trace, d));
     const t4 = mul(sub(halfQ, halfP), mvdigamma(halfP, d));

@@ -394,9 +394,6 @@ std::vector<double> direct_plan(long n) {
   return plan;
 }
 
-// fft_rows and real_fft_rows at lengths of radix 4, 2, 3, 5, 7 and 11 (direct transforms: Bluestein's
-// kernel transform needs the reference's plan) against the DFT summed in double, over rows that fill
-// the vector lanes and leave one over, at one and two threads (the same bits); then rows in four steps.
 // fft_rows of `rows` rows of n at 1 and 2 threads (the same bits), its bins k of each row (every bin
 // where ks is empty) against the DFT summed in double.
 void check_fft_rows(long n, long rows, const std::vector<double>& plan, std::vector<long> ks, const char* what, std::mt19937& g) {
@@ -423,6 +420,9 @@ void check_fft_rows(long n, long rows, const std::vector<double>& plan, std::vec
     }
 }
 
+// fft_rows and real_fft_rows at lengths of radix 4, 2, 3, 5, 7 and 11 (direct transforms: Bluestein's
+// kernel transform needs the reference's plan) against the DFT summed in double, over rows that fill
+// the vector lanes and leave one over, at one and two threads (the same bits); then rows in four steps.
 void fft_checks(std::mt19937& g) {
   const double tau = 2 * std::acos(-1.0);
   for (long n : {1L, 2L, 6L, 12L, 30L, 64L, 77L, 360L, 1024L}) {
