@@ -1931,8 +1931,9 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
 
   it('fftRows and realFftRows: the reference\'s bits at every edge length and radix (4, 2, 3, 5, 7, larger primes, Bluestein; the real kernel at their doubles; four steps for long rows), forward and inverse, rows in vector lanes and one at a time, at 1-3 threads; fftRows in place', () => {
     // Long rows go in four steps (their columns, then rows, in the lanes): 2^16 (256 x 256), 3 * 2^15
-    // and 80000 (splits off powers of two), a prime whose Bluestein convolution does, real rows whose half does.
-    const long = { fftRows: [FOUR_STEP_FROM, 98304, 80000, 65537], realFftRows: [2 * FOUR_STEP_FROM, 2 * 65537] };
+    // and 80000 (splits off powers of two), 7^6 (343 x 343: groups of three lanes, out of four, in both
+    // steps), a prime whose Bluestein convolution does, real rows whose half does.
+    const long = { fftRows: [FOUR_STEP_FROM, 98304, 80000, 117649, 65537], realFftRows: [2 * FOUR_STEP_FROM, 2 * 65537] };
     for (const n of long.fftRows) expect(fourStepSplit(convolutionLength(n)), `${n} in four steps`).not.toBeNull();
     for (const n of long.realFftRows) expect(fourStepSplit(convolutionLength(n / 2)), `real ${n} in four steps`).not.toBeNull();
     const kernels = [

@@ -66,14 +66,25 @@ constexpr long kFourStepPad = 4;
 // The doubles of working room fft_four_step takes: the twiddled columns' n1 rows of n2, padded.
 inline long fft_four_step_room(long n1, long n2) { return 2 * n1 * (n2 + kFourStepPad); }
 
+// Where fft_four_step's result goes: z's doubles, or where `floats` is set the row's floats there
+// (interleaved pairs), the imaginary parts times conj first. A row alone is written by the last step
+// itself (2^16 complex numbers 0.36 -> 0.34 ms at one thread; its input read by the first step was
+// faster still for a row in cache, but 1.1-1.4x slower for a batch of rows, read from L3 a column at
+// a time; session 63).
+struct FftFourStepOut {
+  float* floats = nullptr;
+  double conj = 1.0;
+};
+
 // One row's length-n direct transform in four steps (n = n1 n2, fft_four_step_split's) by its tables
-// at plan: z, n complex numbers (interleaved doubles), in and out; t room for fft_four_step_room(n1,
-// n2) doubles. Columns, then rows, several at a time in vector lanes and cut across the pool.
-void fft_four_step(double* z, double* t, long n, long n1, long n2, const double* plan);
+// at plan: z, n complex numbers (interleaved doubles), in, and out unless `out` says otherwise; t
+// room for fft_four_step_room(n1, n2) doubles. Columns, then rows, several at a time in vector lanes
+// and cut across the pool.
+void fft_four_step(double* z, double* t, long n, long n1, long n2, const double* plan, const FftFourStepOut& out = {});
 
 // A set's part of fft_four_step: groups [g0, g1) of `lanes` columns (phase 0) or rows (phase 1).
 struct FftFourStep {
-  void (*groups)(int phase, long g0, long g1, double* z, double* t, long n, long n1, long n2, const double* plan);
+  void (*groups)(int phase, long g0, long g1, double* z, double* t, long n, long n1, long n2, const double* plan, const FftFourStepOut& out);
   long lanes;
 };
 

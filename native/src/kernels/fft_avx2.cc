@@ -65,14 +65,21 @@ inline void store_complex(float* out, long stride, long count, const V* z, const
   }
 }
 
+// The four steps' lanes hold their four columns (rows) in the order 0, 2, 1, 3: the order two
+// complex numbers a 128-bit half come apart in by one unpack, so that no lane-crossing shuffle is
+// needed on the way in or out (only the twiddles', a vector of four a load). The lanes are
+// independent columns: their order changes no bit. kPlace[l] is the lane of element l (and the
+// element of lane l).
+constexpr int kPlace[kLanes] = {0, 2, 1, 3};
+
 // fft_lanes.inc's load_pairs: four complex doubles, two 128-bit loads a vector, split into real and
-// imaginary lanes by shuffles (exact); fewer at a group's end lane by lane.
+// imaginary lanes by one unpack each (in kPlace's order); fewer at a group's end lane by lane.
 inline void load_pairs(const double* p, long stride, long lanes, V* re, V* im) {
   if (lanes < kLanes) {
     double r[kLanes] = {}, i[kLanes] = {};
     for (long l = 0; l < lanes; l++) {
-      r[l] = p[l * stride];
-      i[l] = p[l * stride + 1];
+      r[kPlace[l]] = p[l * stride];
+      i[kPlace[l]] = p[l * stride + 1];
     }
     *re = (V)_mm256_loadu_pd(r);
     *im = (V)_mm256_loadu_pd(i);
@@ -80,25 +87,51 @@ inline void load_pairs(const double* p, long stride, long lanes, V* re, V* im) {
   }
   const __m256d a = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(p)), _mm_loadu_pd(p + stride), 1);  // r0 i0 r1 i1
   const __m256d b = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(p + 2 * stride)), _mm_loadu_pd(p + 3 * stride), 1);
-  *re = (V)_mm256_permute4x64_pd(_mm256_unpacklo_pd(a, b), 0xD8);  // r0 r2 r1 r3 -> r0 r1 r2 r3
-  *im = (V)_mm256_permute4x64_pd(_mm256_unpackhi_pd(a, b), 0xD8);
+  *re = (V)_mm256_unpacklo_pd(a, b);  // r0 r2 r1 r3
+  *im = (V)_mm256_unpackhi_pd(a, b);
 }
 
-// fft_lanes.inc's store_pairs: the shuffles back, a complex number a 128-bit store.
+// fft_lanes.inc's twiddles: four consecutive doubles in kPlace's order.
+inline V twiddles(const double* p, long lanes) {
+  if (lanes < kLanes) {
+    double w[kLanes] = {};
+    for (long l = 0; l < lanes; l++) w[kPlace[l]] = p[l];
+    return (V)_mm256_loadu_pd(w);
+  }
+  return (V)_mm256_permute4x64_pd(_mm256_loadu_pd(p), 0xD8);
+}
+
+// fft_lanes.inc's store_pairs: the unpacks back (kPlace's order to memory's), a complex number a
+// 128-bit store.
 inline void store_pairs(double* p, long stride, long lanes, V re, V im) {
-  const __m256d lo = _mm256_permute4x64_pd((__m256d)re, 0xD8), hi = _mm256_permute4x64_pd((__m256d)im, 0xD8);  // r0 r2 r1 r3, i0 i2 i1 i3
-  const __m256d a = _mm256_unpacklo_pd(lo, hi), b = _mm256_unpackhi_pd(lo, hi);  // r0 i0 r1 i1, r2 i2 r3 i3
-  if (lanes == kLanes) {  // four stores written out: as a loop the compiler made it a memcpy call
-    _mm_storeu_pd(p, _mm256_castpd256_pd128(a));
-    _mm_storeu_pd(p + stride, _mm256_extractf128_pd(a, 1));
-    _mm_storeu_pd(p + 2 * stride, _mm256_castpd256_pd128(b));
-    _mm_storeu_pd(p + 3 * stride, _mm256_extractf128_pd(b, 1));
+  if (lanes < kLanes) {
+    for (long l = 0; l < lanes; l++) {
+      p[l * stride] = re[kPlace[l]];
+      p[l * stride + 1] = im[kPlace[l]];
+    }
     return;
   }
-  for (long l = 0; l < lanes; l++) {
-    p[l * stride] = re[l];
-    p[l * stride + 1] = im[l];
+  const __m256d a = _mm256_unpacklo_pd((__m256d)re, (__m256d)im), b = _mm256_unpackhi_pd((__m256d)re, (__m256d)im);  // r0 i0 r1 i1, r2 i2 r3 i3
+  // four stores written out: as a loop the compiler made it a memcpy call
+  _mm_storeu_pd(p, _mm256_castpd256_pd128(a));
+  _mm_storeu_pd(p + stride, _mm256_extractf128_pd(a, 1));
+  _mm_storeu_pd(p + 2 * stride, _mm256_castpd256_pd128(b));
+  _mm_storeu_pd(p + 3 * stride, _mm256_extractf128_pd(b, 1));
+}
+
+// fft_lanes.inc's store_float_pairs: the unpacks back, rounded to floats (as the scalar casts
+// round), one store.
+inline void store_float_pairs(float* p, long lanes, double conj, V re, V im) {
+  im = conj * im;
+  if (lanes < kLanes) {
+    for (long l = 0; l < lanes; l++) {
+      p[2 * l] = (float)re[kPlace[l]];
+      p[2 * l + 1] = (float)im[kPlace[l]];
+    }
+    return;
   }
+  const __m128 a = _mm256_cvtpd_ps(_mm256_unpacklo_pd((__m256d)re, (__m256d)im)), b = _mm256_cvtpd_ps(_mm256_unpackhi_pd((__m256d)re, (__m256d)im));
+  _mm256_storeu_ps(p, _mm256_insertf128_ps(_mm256_castps128_ps256(a), b, 1));
 }
 
 #define FFT_LANES_OWN_COPIES
