@@ -359,16 +359,16 @@ std::vector<double> direct_plan(long n) {
   const double tau = 2 * std::acos(-1.0);
   long n1, n2;
   if (bp::fft_four_step_split(n, &n1, &n2)) {
-    // Four steps: n1's tables, n2's, then e^{-2 pi i j2 k1 / n} at k1 n2 + j2 (real parts, then imaginary).
+    // Four steps: n1's tables, n2's, then e^{-2 pi i j2 k1 / n} at fft_twiddle_at (real parts, then imaginary).
     std::vector<double> plan = direct_plan(n1), second = direct_plan(n2);
     plan.insert(plan.end(), second.begin(), second.end());
-    const size_t at = plan.size();
-    plan.resize(at + (size_t)(2 * n));
+    const size_t at = plan.size(), half = (size_t)bp::fft_four_step_half(n1, n2);
+    plan.resize(at + 2 * half);
     for (long k1 = 0; k1 < n1; k1++)
       for (long j2 = 0; j2 < n2; j2++) {
         const double angle = tau * (double)((j2 * k1) % n) / (double)n;
-        plan[at + (size_t)(k1 * n2 + j2)] = std::cos(angle);
-        plan[at + (size_t)(n + k1 * n2 + j2)] = -std::sin(angle);
+        plan[at + (size_t)bp::fft_twiddle_at(k1, j2, n1)] = std::cos(angle);
+        plan[at + half + (size_t)bp::fft_twiddle_at(k1, j2, n1)] = -std::sin(angle);
       }
     return plan;
   }

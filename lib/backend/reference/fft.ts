@@ -73,13 +73,27 @@ export function fourStepSplit(n: number): [number, number] | null {
 }
 
 /**
+ * The four steps' twiddles e^{-2 pi i j2 k1 / n} by groups of four columns, group j2 / 4's n1 rows of
+ * four in turn (fft.h's fft_twiddle_at: a group's twiddles in the order the native lanes read them):
+ * the place of (k1, j2) among the real parts; the imaginary parts follow, fourStepHalf(n1, n2) on.
+ */
+function twiddleAt(k1: number, j2: number, n1: number): number {
+  return (j2 >> 2) * 4 * n1 + 4 * k1 + (j2 & 3);
+}
+
+/** The number of real parts of the four steps' twiddles: n1 x n2, the last group padded to four columns. */
+function fourStepHalf(n1: number, n2: number): number {
+  return n1 * (Math.ceil(n2 / 4) * 4);
+}
+
+/**
  * The number of doubles a direct length-n transform's tables take: per pass, an odd radix p's 2p
- * roots, then 2 (p - 1)(ido - 1) twiddles; in four steps, n1's tables, n2's, then the n twiddles
- * e^{-2 pi i j2 k1 / n} (real parts at k1 n2 + j2, then the imaginary ones).
+ * roots, then 2 (p - 1)(ido - 1) twiddles; in four steps, n1's tables, n2's, then the twiddles
+ * (twiddleAt's places, real parts then imaginary).
  */
 function directPlanLength(n: number): number {
   const split = fourStepSplit(n);
-  if (split) return directPlanLength(split[0]) + directPlanLength(split[1]) + 2 * n;
+  if (split) return directPlanLength(split[0]) + directPlanLength(split[1]) + 2 * fourStepHalf(split[0], split[1]);
   let length = 0, l1 = 1;
   for (const p of fftFactors(n)) {
     const ido = n / (l1 * p);
@@ -121,11 +135,12 @@ function fillDirectPlan(plan: Float64Array, at: number, n: number): void {
     fillDirectPlan(plan, at, n1);
     const tw = at + directPlanLength(n1) + directPlanLength(n2);
     fillDirectPlan(plan, at + directPlanLength(n1), n2);
+    const half = fourStepHalf(n1, n2);
     for (let k1 = 0; k1 < n1; k1++) {
       for (let j2 = 0; j2 < n2; j2++) {
         const [c, s] = unitRoot(j2 * k1, n);
-        plan[tw + k1 * n2 + j2] = c;
-        plan[tw + n + k1 * n2 + j2] = -s;
+        plan[tw + twiddleAt(k1, j2, n1)] = c;
+        plan[tw + half + twiddleAt(k1, j2, n1)] = -s;
       }
     }
     return;
@@ -240,7 +255,7 @@ function pass(p: number, l1: number, ido: number, plan: Float64Array, at: number
  * transformed, its bin k2 to k1 + n1 k2 of b.re / b.im. fft_lanes.inc's four_step_columns, lane by lane.
  */
 function fourStep(b: Buffers, n: number, n1: number, n2: number, plan: Float64Array, at: number): void {
-  const at2 = at + directPlanLength(n1), tw = at2 + directPlanLength(n2);
+  const at2 = at + directPlanLength(n1), tw = at2 + directPlanLength(n2), half = fourStepHalf(n1, n2);
   const column = buffersOf(n1), row = buffersOf(n2);
   for (let j2 = 0; j2 < n2; j2++) {
     for (let j1 = 0; j1 < n1; j1++) {
@@ -254,7 +269,7 @@ function fourStep(b: Buffers, n: number, n1: number, n2: number, plan: Float64Ar
         b.re2[t] = cr;
         b.im2[t] = ci;
       } else {
-        const wr = plan[tw + t], wi = plan[tw + n + t];
+        const wr = plan[tw + twiddleAt(k1, j2, n1)], wi = plan[tw + half + twiddleAt(k1, j2, n1)];
         b.re2[t] = cr * wr - ci * wi;
         b.im2[t] = cr * wi + ci * wr;
       }

@@ -69,7 +69,7 @@ bool fft_four_step_split(long n, long* n1, long* n2) {
 
 long fft_direct_plan_length(long n) {
   long n1, n2;
-  if (fft_four_step_split(n, &n1, &n2)) return fft_direct_plan_length(n1) + fft_direct_plan_length(n2) + 2 * n;
+  if (fft_four_step_split(n, &n1, &n2)) return fft_direct_plan_length(n1) + fft_direct_plan_length(n2) + 2 * fft_four_step_half(n1, n2);
   long factors[64];
   long length = 0, l1 = 1;
   for (int f = 0, count = fft_factors(n, factors); f < count; f++) {
@@ -171,13 +171,13 @@ void rows(const float* x, long n, long count, FftKind kind, const double* plan, 
 
 }  // namespace
 
-void fft_four_step(double* z, double* t, long n, long n1, long n2, const double* plan, const FftFourStepOut& out) {
+void fft_four_step(double* z, double* t, long n1, long n2, const double* plan, const FftFourStepOut& out) {
   const FftFourStep set = widest_four_step();
   // The columns' transforms all done before the rows read them: two passes over the pool, each
   // cut at whole groups (about 2^13 complex numbers a chunk).
   for (int phase = 0; phase < 2; phase++) {
     const long length = phase == 0 ? n1 : n2, groups = ((phase == 0 ? n2 : n1) + set.lanes - 1) / set.lanes;
-    parallel_for((size_t)groups, (size_t)std::max(1L, 8192 / (length * set.lanes)), [&](size_t g0, size_t g1) { set.groups(phase, (long)g0, (long)g1, z, t, n, n1, n2, plan, out); });
+    parallel_for((size_t)groups, (size_t)std::max(1L, 8192 / (length * set.lanes)), [&](size_t g0, size_t g1) { set.groups(phase, (long)g0, (long)g1, z, t, n1, n2, plan, out); });
   }
 }
 
