@@ -50,6 +50,7 @@ function hooked(t: Tensor, g: Tensor): Tensor {
 function accumulate(t: Tensor, g: Tensor): void {
   const prev = t.grad;
   t.grad = prev ? add(prev, g) : g;
+  if (t.gradAdded) t.gradAdded();
 }
 
 function graphWalk(root: Tensor, seed: Tensor, capture: Map<Tensor, Tensor | null> | null, stops: ReadonlySet<Tensor> | null): void {

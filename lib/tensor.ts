@@ -1,6 +1,7 @@
 // Tensor: Float32Array storage (row-major, contiguous), a shape, requiresGrad, grad, and the tape node
 // that made it. Ops are attached as methods by ./methods.ts; the free functions live in ./ops.
 import { noGrad, runBackward, runGraphBackward } from './autograd';
+import { asBackward } from './backward_callbacks';
 import { UnaryCode } from './backend/backend';
 import { B } from './backend/registry';
 import { fmt, sameShape, sizeOf, Shape } from './shape';
@@ -127,6 +128,8 @@ export class Tensor {
   retainsGrad = false;
   /** @internal The gradient hooks registerHook added, in order; null when there are none. */
   gradHooks: GradHook[] | null = null;
+  /** @internal Called each time a backward() has added a gradient into this tensor's .grad (DistributedDataParallel's parameters). */
+  gradAdded: (() => void) | null = null;
   /**
    * @internal This tensor's place in the backward() walk numbered walkMark (autograd.ts): its slot
    * in that walk's arrays, valid only while walkMark is the walk's number.
@@ -356,6 +359,7 @@ export class Tensor {
     } else {
       B().axpy(1, g, this.gradTensor.data);
     }
+    if (this.gradAdded) this.gradAdded();
   }
 
   /**
@@ -391,10 +395,12 @@ export class Tensor {
     }
     if (o.createGraph) {
       // The given gradient as it is (its graph too), as torch's; a number or the implied 1 as a constant.
-      runGraphBackward(this, grad instanceof Tensor ? grad : new Tensor(seed.slice(), this.shape));
+      const given = grad instanceof Tensor ? grad : new Tensor(seed.slice(), this.shape);
+      asBackward(() => runGraphBackward(this, given));
       return;
     }
-    runBackward(this, seed, o.retainGraph === true);
+    const retainGraph = o.retainGraph === true;
+    asBackward(() => runBackward(this, seed, retainGraph));
   }
 
   /** A tensor sharing this one's storage, cut from the tape. */

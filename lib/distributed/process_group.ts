@@ -17,6 +17,8 @@ interface DistAddon {
   distAllReduce(g: GroupHandle, arrays: Float32Array[] | Float64Array[], mean: boolean): Promise<void>;
   distBroadcast(g: GroupHandle, arrays: Float32Array[] | Float64Array[], root: number): Promise<void>;
   distBarrier(g: GroupHandle): Promise<void>;
+  distAllReduceNow(g: GroupHandle, arrays: Float32Array[] | Float64Array[], mean: boolean): void;
+  distBroadcastNow(g: GroupHandle, arrays: Float32Array[] | Float64Array[], root: number): void;
   distDestroy(g: GroupHandle): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export class ProcessGroup {
   readonly worldSize: number;
   #handle: GroupHandle | null;
   #tail: Promise<unknown> = Promise.resolve();
+  #running = 0; // collectives called with a promise and not yet settled
 
   /** @internal Made by initProcessGroup. */
   constructor(handle: GroupHandle, rank: number, worldSize: number) {
@@ -94,9 +97,25 @@ export class ProcessGroup {
   // collective rejects its own promise only.
   #queue(what: string, op: (h: GroupHandle) => Promise<void>): Promise<void> {
     const h = this.handle(what);
-    const run = this.#tail.then(() => op(h));
+    this.#running++;
+    const run = this.#tail.then(() => op(h)).finally(() => this.#running--);
     this.#tail = run.catch(() => undefined);
     return run;
+  }
+
+  // Runs `op` now, on this thread (a collective inside a forward or backward pass): only with no
+  // collective of the promise kind outstanding, whose place in the sequence would otherwise depend
+  // on timing.
+  #now(what: string, op: (h: GroupHandle) => void): void {
+    const h = this.handle(what);
+    if (this.#running > 0) {
+      throw new Error(`${what}: ${this.#running} collective(s) of this process group called before it have not finished; await them first (every rank must run the group's collectives in one order)`);
+    }
+    try {
+      op(h);
+    } catch (e) {
+      throw new Error(`${what}: ${(e as Error).message.replace(/^dist\w+Now: /, '')}`);
+    }
   }
 
   /**
@@ -124,6 +143,16 @@ export class ProcessGroup {
   /** @internal See reduceArrays. */
   broadcastArrays(arrays: Float32Array[] | Float64Array[], root: number, what = 'fit'): Promise<void> {
     return this.#queue(what, (h) => addon().distBroadcast(h, arrays, root));
+  }
+
+  /** @internal reduceArrays on this thread, returning once done (SyncBatchNorm, DistributedDataParallel); `what` names the caller. */
+  reduceArraysNow(arrays: Float32Array[] | Float64Array[], mean: boolean, what: string): void {
+    this.#now(what, (h) => addon().distAllReduceNow(h, arrays, mean));
+  }
+
+  /** @internal broadcastArrays on this thread, returning once done; `what` names the caller. */
+  broadcastArraysNow(arrays: Float32Array[] | Float64Array[], root: number, what: string): void {
+    this.#now(what, (h) => addon().distBroadcastNow(h, arrays, root));
   }
 
   /** Resolves once every rank has called barrier(). */

@@ -15,6 +15,7 @@ import { EpochOutcome, FusedPlan, fusedPlan } from './plan';
 import { OptionKinds, optionsOf, shown } from '../args';
 import { fitEnded, fitStarted } from '../reuse';
 import { ProcessGroup } from '../distributed/process_group';
+import { DistributedDataParallel } from '../nn/parallel';
 import { SummaryWriter } from '../io/tensorboard';
 
 /** Inputs and targets: x [n, ...], y [n] class indices or [n, ...] targets. */
@@ -291,6 +292,8 @@ export async function fit(model: Module, data: Dataset, options: FitOptions): Pr
   if (group !== undefined) {
     if (!(group instanceof ProcessGroup)) throw new Error(`fit: processGroup must be a ProcessGroup from distributed.initProcessGroup(), got ${shown(group)}`);
     group.handle('fit'); // throws once destroyed
+    // Its backward would average the gradients fit averages again (and off fit's order of collectives).
+    if (model instanceof DistributedDataParallel) throw new Error('fit: the model is a DistributedDataParallel and a processGroup is given; pass its module (ddp.module) with the processGroup');
   }
   if (options.tensorBoard !== undefined && (typeof options.tensorBoard !== 'string' || options.tensorBoard === '')) {
     throw new Error(`fit: tensorBoard must be a directory path, got ${shown(options.tensorBoard)}`);

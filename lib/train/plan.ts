@@ -114,8 +114,9 @@ export function fusedPlan(model: Module, data: Dataset, loss: Loss, optimizer: O
   if (params.length !== optimizer.params.length || !params.every((p) => optimizer.params.includes(p))) return null;
   // The native loop updates every parameter: frozen ones (requiresGrad false) train on the eager loop.
   if (params.some((p) => !p.requiresGrad)) return null;
-  // Gradient hooks run in backward(), which the native loop does not call: such models train eagerly.
-  if (params.some((p) => p.gradHooks)) return null;
+  // Gradient hooks (and a DistributedDataParallel's averaging) run in backward(), which the native
+  // loop does not call: such models train eagerly.
+  if (params.some((p) => p.gradHooks || p.gradAdded)) return null;
   // Each parameter's gradient storage from the last step or fit when only the library holds it (a
   // fresh 7.4 MB of zeroed arrays for W3 cost ~0.5-0.8 ms a call); the loop overwrites it whole.
   const grads = new Map<Tensor, Float32Array>(optimizer.params.map((p) => [p, p.takeOwnGradStorage() ?? new Float32Array(p.size)]));

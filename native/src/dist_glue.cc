@@ -1,6 +1,7 @@
 // Node-API glue for process groups. A group reaches JavaScript as an External tagged with this
 // file's type tag (anything else is refused by name); each collective runs on a libuv worker and
-// resolves a promise, so the event loop stays free while the ranks exchange.
+// resolves a promise, so the event loop stays free while the ranks exchange, or (the ...Now entry
+// points, for the collectives inside a forward or backward pass) on the calling thread.
 #include "dist_glue.h"
 
 #include <memory>
@@ -26,6 +27,8 @@ Napi::Value DistConnect(const Napi::CallbackInfo& info) { no_gloo(info, "distCon
 Napi::Value DistAllReduce(const Napi::CallbackInfo& info) { no_gloo(info, "distAllReduce"); }
 Napi::Value DistBroadcast(const Napi::CallbackInfo& info) { no_gloo(info, "distBroadcast"); }
 Napi::Value DistBarrier(const Napi::CallbackInfo& info) { no_gloo(info, "distBarrier"); }
+Napi::Value DistAllReduceNow(const Napi::CallbackInfo& info) { no_gloo(info, "distAllReduceNow"); }
+Napi::Value DistBroadcastNow(const Napi::CallbackInfo& info) { no_gloo(info, "distBroadcastNow"); }
 Napi::Value DistDestroy(const Napi::CallbackInfo& info) { no_gloo(info, "distDestroy"); }
 
 std::function<void()> gradient_averager(Napi::Env, Napi::Value group, std::vector<Span<float>>,
@@ -154,29 +157,53 @@ std::function<void()> over_floats(Napi::Env env, Napi::Value arrays, const char*
   throw Napi::TypeError::New(env, std::string(fn) + ": arrays must be an array of Float32Arrays or of Float64Arrays");
 }
 
+// (group, arrays, mean)'s all-reduce as work to run; fn names the entry point in errors.
+std::function<void()> all_reduce_work(const Napi::CallbackInfo& info, const char* fn) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3) throw Napi::TypeError::New(env, std::string(fn) + ": expected (group, arrays, mean)");
+  GroupPtr g = group_of(env, info[0], fn, "group");
+  const bool mean = info[2].ToBoolean().Value();
+  return over_floats(env, info[1], fn, [g, mean](const auto& parts) { g->all_reduce(parts, mean); });
+}
+
+// (group, arrays, root)'s broadcast as work to run; fn names the entry point in errors.
+std::function<void()> broadcast_work(const Napi::CallbackInfo& info, const char* fn) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3) throw Napi::TypeError::New(env, std::string(fn) + ": expected (group, arrays, root)");
+  GroupPtr g = group_of(env, info[0], fn, "group");
+  const double r = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : -1;
+  if (!integer_in(r, 0, g->size() - 1)) {
+    throw Napi::RangeError::New(env, std::string(fn) + ": root must be a rank in [0, " + std::to_string(g->size() - 1) + "]");
+  }
+  const int root = (int)r;
+  return over_floats(env, info[1], fn, [g, root](const auto& parts) { g->broadcast(parts, root); });
+}
+
+// Runs work here, its failure a JavaScript Error "<fn>: <what went wrong>".
+Napi::Value run_now(Napi::Env env, const char* fn, const std::function<void()>& work) {
+  try {
+    work();
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, std::string(fn) + ": " + e.what());
+  }
+  return env.Undefined();
+}
+
 // distAllReduce(group, arrays, mean) -> Promise.
 Napi::Value DistAllReduce(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 3) throw Napi::TypeError::New(env, "distAllReduce: expected (group, arrays, mean)");
-  GroupPtr g = group_of(env, info[0], "distAllReduce", "group");
-  const bool mean = info[2].ToBoolean().Value();
-  auto work = over_floats(env, info[1], "distAllReduce", [g, mean](const auto& parts) { g->all_reduce(parts, mean); });
-  return queue(new GroupWorker(env, "distAllReduce", std::move(work), info[1]));
+  return queue(new GroupWorker(info.Env(), "distAllReduce", all_reduce_work(info, "distAllReduce"), info[1]));
 }
 
 // distBroadcast(group, arrays, root) -> Promise.
 Napi::Value DistBroadcast(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 3) throw Napi::TypeError::New(env, "distBroadcast: expected (group, arrays, root)");
-  GroupPtr g = group_of(env, info[0], "distBroadcast", "group");
-  const double r = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : -1;
-  if (!integer_in(r, 0, g->size() - 1)) {
-    throw Napi::RangeError::New(env, "distBroadcast: root must be a rank in [0, " + std::to_string(g->size() - 1) + "]");
-  }
-  const int root = (int)r;
-  auto work = over_floats(env, info[1], "distBroadcast", [g, root](const auto& parts) { g->broadcast(parts, root); });
-  return queue(new GroupWorker(env, "distBroadcast", std::move(work), info[1]));
+  return queue(new GroupWorker(info.Env(), "distBroadcast", broadcast_work(info, "distBroadcast"), info[1]));
 }
+
+// distAllReduceNow(group, arrays, mean) -> undefined, once done.
+Napi::Value DistAllReduceNow(const Napi::CallbackInfo& info) { return run_now(info.Env(), "distAllReduceNow", all_reduce_work(info, "distAllReduceNow")); }
+
+// distBroadcastNow(group, arrays, root) -> undefined, once done.
+Napi::Value DistBroadcastNow(const Napi::CallbackInfo& info) { return run_now(info.Env(), "distBroadcastNow", broadcast_work(info, "distBroadcastNow")); }
 
 Napi::Value DistBarrier(const Napi::CallbackInfo& info) {
   GroupPtr g = group_of(info.Env(), info[0], "distBarrier", "group");

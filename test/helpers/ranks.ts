@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as bp from '../../lib/index';
 import type { ProcessGroup } from '../../lib/distributed';
+import { DdpCase, ddpCase } from './ddp_case';
 
 export interface FitCase {
   n: number;
@@ -77,7 +78,8 @@ async function trainOn(c: FitCase, initSeed: number, group?: ProcessGroup): Prom
 export type RankJob =
   | { kind: 'fit'; case: FitCase }
   | { kind: 'collectives' }
-  | { kind: 'mismatch' };
+  | { kind: 'mismatch' }
+  | { kind: 'ddp'; case: DdpCase };
 
 export interface RankConfig { rank: number; worldSize: number; store: string; timeoutMs: number; job: RankJob }
 
@@ -102,6 +104,7 @@ export async function rankMain(cfg: RankConfig): Promise<void> {
     const job = cfg.job;
     if (job.kind === 'fit') result = await trainCase(job.case, 100 + cfg.rank, group);
     else if (job.kind === 'collectives') result = await collectives(group);
+    else if (job.kind === 'ddp') result = ddpCase(job.case, cfg.worldSize, group);
     else if (job.kind === 'mismatch') {
       // Rank 0 reduces three floats, the others four.
       const t = bp.zeros([cfg.rank === 0 ? 3 : 4]);
