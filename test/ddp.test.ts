@@ -55,6 +55,19 @@ describe.skipIf(unavailable !== null)('DistributedDataParallel', () => {
     await expectLikeOneProcess(2, { kind: 'noSync' });
   });
 
+  for (const worldSize of [2, 3]) {
+    it(`SyncBatchNorm (convertSyncBatchnorm of a BatchNorm1d) over ${worldSize} ranks normalizes and trains as one BatchNorm over the union of their batches, running statistics too`, async () => {
+      const c: DdpCase = { kind: 'syncBatchNorm' };
+      const got = await ranks(worldSize, c);
+      expectSameOnEveryRank(got);
+      for (const r of got.slice(1)) r.buffers.forEach((b, i) => expect(bits(b)).toEqual(bits(got[0].buffers[i])));
+      const want = ddpCase(c, worldSize);
+      expectAlike(got[0].params, want.params, 1e-5);
+      expectAlike(got[0].grads, want.grads, 1e-5);
+      expectAlike(got[0].buffers, want.buffers, 1e-5);
+    });
+  }
+
   it('a parameter some rank left out: an error on every rank naming it, or with findUnusedParameters its gradient averaged with zeros', async () => {
     const strict = await ranks(2, { kind: 'unused' });
     for (const r of strict) {

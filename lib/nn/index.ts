@@ -48,6 +48,8 @@ export {
 } from './pad_resize';
 export type { Padding1d, Padding2d, Padding3d, UpsamplingOptions } from './pad_resize';
 export { BatchNorm1d, BatchNorm2d, BatchNorm3d } from './batchnorm';
+export { SyncBatchNorm } from './sync_batchnorm';
+export type { SyncBatchNormOptions } from './sync_batchnorm';
 export { LayerNorm } from './layernorm';
 export { GroupNorm } from './groupnorm';
 export type { GroupNormOptions } from './groupnorm';

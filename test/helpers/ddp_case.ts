@@ -5,8 +5,12 @@ import * as bp from '../../lib/index';
 import type { ProcessGroup } from '../../lib/distributed';
 
 export interface DdpCase {
-  /** What the loop exercises: plain steps; a branch only rank 0 runs (findUnused: the option); microbatches under noSync; rank-own buffers. */
-  kind: 'steps' | 'unused' | 'noSync' | 'buffers';
+  /**
+   * What the loop exercises: plain steps; a branch only rank 0 runs (findUnused: the option);
+   * microbatches under noSync; rank-own buffers; a BatchNorm1d converted to SyncBatchNorm (the
+   * single process: the BatchNorm over the union of the ranks' rows).
+   */
+  kind: 'steps' | 'unused' | 'noSync' | 'buffers' | 'syncBatchNorm';
   findUnused?: boolean;
   broadcastBuffers?: boolean;
 }
@@ -14,6 +18,7 @@ export interface DdpCase {
 export interface DdpResult {
   params: number[][];
   grads: (number[] | null)[];
+  buffers: number[][];
   out?: number[];
   error?: string;
 }
@@ -31,10 +36,11 @@ class Net extends bp.nn.Module {
   body: bp.nn.Sequential;
   extra: bp.nn.Linear | null;
   useExtra = false;
-  constructor(seed: number, withExtra: boolean) {
+  constructor(seed: number, withExtra: boolean, norm = false) {
     super();
     bp.manualSeed(seed);
-    this.body = new bp.nn.Sequential(new bp.nn.Linear(FEATURES, HIDDEN), new bp.nn.ReLU(), new bp.nn.Linear(HIDDEN, CLASSES));
+    const first = new bp.nn.Linear(FEATURES, HIDDEN), last = new bp.nn.Linear(HIDDEN, CLASSES);
+    this.body = norm ? new bp.nn.Sequential(first, new bp.nn.BatchNorm1d(HIDDEN), new bp.nn.ReLU(), last) : new bp.nn.Sequential(first, new bp.nn.ReLU(), last);
     this.extra = withExtra ? new bp.nn.Linear(CLASSES, CLASSES) : null;
   }
   forward(x: bp.Tensor): bp.Tensor {
@@ -46,6 +52,7 @@ class Net extends bp.nn.Module {
 const snapshot = (m: bp.nn.Module): DdpResult => ({
   params: m.parameters().map((p) => Array.from(p.data)),
   grads: m.parameters().map((p) => (p.grad ? Array.from(p.grad.data) : null)),
+  buffers: m.buffers().map((b) => Array.from(b.data)),
 });
 
 /** Rows [from, from + count) of step s. */
@@ -75,8 +82,9 @@ export function ddpCase(c: DdpCase, worldSize: number, group?: ProcessGroup): Dd
     return { ...snapshot(ddp), out: Array.from(out.data) };
   }
   if (!group) return answer(c, d, worldSize, loss);
-  const net = new Net(100 + rank, c.kind === 'unused'); // rank 0's parameters must win
+  const net = new Net(100 + rank, c.kind === 'unused', c.kind === 'syncBatchNorm'); // rank 0's parameters must win
   net.useExtra = rank === 0;
+  if (c.kind === 'syncBatchNorm') bp.nn.SyncBatchNorm.convertSyncBatchnorm(net, group);
   const ddp = new bp.nn.parallel.DistributedDataParallel(net, { processGroup: group, findUnusedParameters: c.findUnused });
   const opt = new bp.optim.SGD(ddp.parameters(), { lr: 0.1, momentum: 0.9 });
   try {
@@ -100,10 +108,17 @@ export function ddpCase(c: DdpCase, worldSize: number, group?: ProcessGroup): Dd
 
 // The single process's loop: each step's gradient the mean over ranks of each rank's loss gradient.
 function answer(c: DdpCase, d: { x: bp.Tensor; y: bp.Tensor }, worldSize: number, loss: bp.nn.CrossEntropyLoss): DdpResult {
-  const net = new Net(100, c.kind === 'unused');
+  const net = new Net(100, c.kind === 'unused', c.kind === 'syncBatchNorm');
   const opt = new bp.optim.SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
   for (let s = 0; s < STEPS; s++) {
     opt.zeroGrad();
+    if (c.kind === 'syncBatchNorm') {
+      // One batch of every rank's rows: the mean loss over it is the mean of the ranks' mean losses.
+      const [x, y] = rows(d, s, 0, 4 * worldSize);
+      loss.call(net.call(x), y).backward();
+      opt.step();
+      continue;
+    }
     for (let r = 0; r < worldSize; r++) {
       net.useExtra = r === 0;
       const parts = c.kind === 'noSync' ? [rows(d, s, 8 * r, 4), rows(d, s, 8 * r + 4, 4)] : [rows(d, s, 4 * r, 4)];
