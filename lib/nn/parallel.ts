@@ -18,8 +18,9 @@ export interface DistributedDataParallelOptions {
   /** The ranks that train together (distributed.initProcessGroup). */
   processGroup: ProcessGroup;
   /**
-   * Give every rank rank 0's buffers (BatchNorm's running statistics) at the start of each forward
-   * pass that records gradients (default true, torch's broadcast_buffers).
+   * Give every rank rank 0's buffers (BatchNorm's running statistics) at the start of the first
+   * forward pass and of each one after a pass that recorded gradients outside noSync, so an
+   * evaluation after training runs on rank 0's (default true, torch's broadcast_buffers).
    */
   broadcastBuffers?: boolean;
   /**
@@ -53,6 +54,9 @@ export class DistributedDataParallel extends Module {
   #expecting = false;
   #queued = false;
   #noSync = 0;
+  // torch's require_forward_param_sync: the buffers go out at a forward pass's start when the pass
+  // before it recorded gradients outside noSync (and at the first).
+  #syncBuffers = true;
 
   constructor(module: Module, options: DistributedDataParallelOptions) {
     super();
@@ -84,16 +88,19 @@ export class DistributedDataParallel extends Module {
 
   /** The wrapped module's forward on this rank's inputs; with gradients recorded, its backward averages them over the ranks. */
   forward(...inputs: Tensor[]): Tensor {
-    if (isGradEnabled() && this.#noSync === 0) {
-      if (this.#broadcastBuffers) {
-        const buffers = this.module.buffers().map((t) => t.data as Float32Array);
-        if (buffers.length) this.#group.broadcastArraysNow(buffers, 0, 'DistributedDataParallel.forward');
-      }
+    if (this.#syncBuffers && this.#broadcastBuffers) {
+      const buffers = this.module.buffers().map((t) => t.data as Float32Array);
+      if (buffers.length) this.#group.broadcastArraysNow(buffers, 0, 'DistributedDataParallel.forward');
+    }
+    const sync = isGradEnabled() && this.#noSync === 0;
+    if (sync) {
       this.#used.fill(0);
       this.#expecting = true;
       this.#queued = false;
     }
-    return this.module.call(...inputs);
+    const out = this.module.call(...inputs);
+    this.#syncBuffers = sync;
+    return out;
   }
 
   /**

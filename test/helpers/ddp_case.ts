@@ -19,7 +19,7 @@ export interface DdpResult {
   params: number[][];
   grads: (number[] | null)[];
   buffers: number[][];
-  out?: number[];
+  outs?: number[][];
   error?: string;
 }
 
@@ -69,17 +69,26 @@ export function ddpCase(c: DdpCase, worldSize: number, group?: ProcessGroup): Dd
   const rank = group?.rank ?? 0;
   const loss = new bp.nn.CrossEntropyLoss();
   if (c.kind === 'buffers') {
-    // Each rank's own running statistics, then an eval-mode forward that records gradients: the
-    // buffers are rank 0's by then unless broadcastBuffers is off.
+    // Each rank's own running statistics before eval-mode forward passes: rank 0's at the first pass
+    // and after one that recorded gradients, the rank's own after a pass under noGrad (outs[0], [2]
+    // and [1]), unless broadcastBuffers is off.
     bp.manualSeed(3);
     const inner = new bp.nn.Sequential(new bp.nn.Linear(FEATURES, HIDDEN), new bp.nn.BatchNorm1d(HIDDEN));
     const ddp = new bp.nn.parallel.DistributedDataParallel(inner, { processGroup: group as ProcessGroup, broadcastBuffers: c.broadcastBuffers });
     const bn = inner.modules()[2] as bp.nn.BatchNorm1d;
-    bn.running_mean?.data.fill(rank + 1);
-    bn.running_var?.data.fill(rank + 2);
+    const x = rows(d, 0, 0, 4)[0];
     ddp.eval();
-    const out = ddp.call(rows(d, 0, 0, 4)[0]);
-    return { ...snapshot(ddp), out: Array.from(out.data) };
+    const outs: number[][] = [];
+    const pass = (recorded: boolean, k: number) => {
+      bn.running_mean.data.fill(rank + k);
+      bn.running_var.data.fill(rank + k + 1);
+      const y = recorded ? ddp.call(x) : bp.noGrad(() => ddp.call(x));
+      return Array.from(y.data);
+    };
+    outs.push(pass(false, 1), pass(false, 2));
+    pass(true, 3);
+    outs.push(pass(false, 4));
+    return { ...snapshot(ddp), outs };
   }
   if (!group) return answer(c, d, worldSize, loss);
   const net = new Net(100 + rank, c.kind === 'unused', c.kind === 'syncBatchNorm'); // rank 0's parameters must win
