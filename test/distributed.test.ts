@@ -118,6 +118,7 @@ describe.skipIf(unavailable !== null)('process groups', () => {
     ['fused, shuffled, 50 rows (a short last batch on each rank)', { ...base, n: 50, shuffle: true }],
     ['eager, shuffled, with validation data (TensorBoard logs from rank 0 alone)', { ...base, shuffle: true, fused: false, validation: true, tensorBoard: freshStore() }],
     ['on the reference backend', { ...base, shuffle: true, reference: true }],
+    ['a SyncBatchNorm (the union\'s statistics; fit trains it eagerly), shuffled, with validation data', { ...base, shuffle: true, syncBatchNorm: true, validation: true }],
   ] as [string, FitCase, boolean?][]) {
     it(`two ranks train as one process on the union of their batches: ${name}`, async () => {
       const [r0, r1] = (await group(2, { kind: 'fit', case: c }, 30000, tcp)).map((o) => {

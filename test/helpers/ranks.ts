@@ -17,6 +17,8 @@ export interface FitCase {
   fused: boolean;
   /** Adds Dropout(0.3) and BatchNorm1d after the hidden layer. */
   noisy?: boolean;
+  /** Adds a BatchNorm1d after the hidden layer that a group's ranks convert to a SyncBatchNorm over it. */
+  syncBatchNorm?: boolean;
   optimizer: 'adam' | 'sgd';
   validation?: boolean;
   /** Trains on the reference backend (the eager loop; the group's collectives are the addon's all the same). */
@@ -58,8 +60,10 @@ async function trainOn(c: FitCase, initSeed: number, group?: ProcessGroup): Prom
   bp.manualSeed(initSeed);
   const layers: bp.nn.Module[] = [new bp.nn.Linear(c.features, hidden), new bp.nn.ReLU()];
   if (c.noisy) layers.push(new bp.nn.BatchNorm1d(hidden), new bp.nn.Dropout(0.3));
+  if (c.syncBatchNorm) layers.push(new bp.nn.BatchNorm1d(hidden));
   layers.push(new bp.nn.Linear(hidden, c.classes));
   const model = new bp.nn.Sequential(...layers);
+  if (c.syncBatchNorm && group) bp.nn.SyncBatchNorm.convertSyncBatchnorm(model, group);
   const asks = c.stopAt !== undefined && (group?.rank ?? 0) === c.stopAt.rank;
   const optimizer = c.optimizer === 'adam' ? new bp.optim.Adam(model.parameters(), { lr: 0.01 }) : new bp.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
   const h = await bp.fit(model, { x, y }, {
