@@ -47,7 +47,17 @@ describe.runIf(haveFashion)('the Fashion-MNIST examples', () => {
   it.runIf(processGroupsUnavailable() === null)('data-parallel.ts: two processes train the MLP on 6000 images to the same parameters', () => {
     const r = run('data-parallel.ts', '2', '6000', '2');
     expect(r.status, r.err).toBe(0);
-    expect(r.out).toMatch(/^rank 0 of 2: 6000 training images, 64 per batch on each rank, 2 epoch\(s\)$/m);
+    expect(r.out).toMatch(/^rank 0 of 2: 6000 training images, 64 per batch on each rank, 2 epoch\(s\), fit$/m);
+    expect(r.out).toMatch(/^every rank holds the same parameters: yes$/m);
+    const acc = /^test accuracy ([\d.]+)%/m.exec(r.out);
+    expect(acc, r.out).not.toBeNull();
+    expect(Number(acc![1])).toBeGreaterThan(70);
+  });
+
+  it.runIf(processGroupsUnavailable() === null)('data-parallel.ts loop: two processes, a loop of their own with DistributedDataParallel and a SyncBatchNorm, to the same parameters', () => {
+    const r = run('data-parallel.ts', '2', '6000', '2', 'loop');
+    expect(r.status, r.err).toBe(0);
+    expect(r.out).toMatch(/^rank 0 of 2: 6000 training images, 64 per batch on each rank, 2 epoch\(s\), a loop of its own with DistributedDataParallel$/m);
     expect(r.out).toMatch(/^every rank holds the same parameters: yes$/m);
     const acc = /^test accuracy ([\d.]+)%/m.exec(r.out);
     expect(acc, r.out).not.toBeNull();
@@ -55,7 +65,8 @@ describe.runIf(haveFashion)('the Fashion-MNIST examples', () => {
   });
 
   it('refuses a count that is not a positive integer', () => {
-    expect(run('data-parallel.ts', '0').err).toMatch(/usage: data-parallel.ts \[processes >= 1\] \[training images >= 1\] \[epochs >= 1\], got 0/);
+    expect(run('data-parallel.ts', '0').err).toMatch(/usage: data-parallel.ts \[processes >= 1\] \[training images >= 1\] \[epochs >= 1\] \[fit \| loop\], got 0/);
+    expect(run('data-parallel.ts', '2', '10', '1', 'fast').err).toMatch(/usage: data-parallel.ts .*\[fit \| loop\], got 2 10 1 fast/);
     const r = run('cnn-fashion-mnist.ts', 'many');
     expect(r.status).toBe(1);
     expect(r.err).toMatch(/usage: cnn-fashion-mnist.ts \[training images >= 1\] \[epochs >= 1\], got many/);
