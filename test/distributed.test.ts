@@ -88,24 +88,30 @@ describe('the build', () => {
 });
 
 describe.skipIf(unavailable !== null)('process groups', () => {
-  it.each([['a store directory', false], ['a TCP store that rank 0 serves', true]])('allReduce (sum, mean), broadcast and barrier over three processes give every rank the same, right values: %s', async (_, tcp) => {
+  it.each([['a store directory', false], ['a TCP store that rank 0 serves', true]])('allReduce (sum, mean), broadcast, barrier and allGather over three processes give every rank the same, right values: %s', async (_, tcp) => {
     const out = await group(3, { kind: 'collectives' }, 30000, tcp as boolean);
     for (const o of out) {
       expect(o.error).toBeUndefined();
-      const r = o.result as { a: number[]; b: number[]; m: number[]; c: number[] };
+      const r = o.result as { a: number[]; b: number[]; m: number[]; c: number[]; g: { shape: number[]; bits: number[] }[] };
       expect(r.a).toEqual([6, 12, 1.5]);
       expect(r.b).toEqual([3, -3, 30, 5]);
       // (0 + 1 + 2) / 3, (1 + 1 + 1) / 3, the float32 third summed three times then divided
       const third = Math.fround(1 / 3);
       expect(r.m).toEqual([1, 1, Math.fround(Math.fround(Math.fround(third + third) + third) / 3)]);
       expect(r.c).toEqual([2, 2, 2, 2]);
+      const f32 = (v: number[]) => Array.from(new Uint32Array(Float32Array.from(v).buffer));
+      expect(r.g).toEqual([0, 1, 2].map((k) => ({ shape: [1, 3], bits: f32([k, -k, k === 1 ? NaN : 0.25]) })));
+      expect(r.g[0].bits[1]).toBe(0x80000000); // -0 from rank 0
     }
   });
 
   it('a collective whose sizes differ between the ranks fails on every rank, naming the sizes', async () => {
     const out = await group(2, { kind: 'mismatch' });
-    expect(out[0].result).toMatch(/the ranks did not all call allReduce with the same number and kind of elements \(this rank, 0: 3 float32\)/);
-    expect(out[1].result).toMatch(/\(this rank, 1: 4 float32\)/);
+    const [r0, r1] = out.map((o) => o.result as string[]);
+    expect(r0[0]).toMatch(/the ranks did not all call allReduce with the same number and kind of elements \(this rank, 0: 3 float32\)/);
+    expect(r1[0]).toMatch(/\(this rank, 1: 4 float32\)/);
+    expect(r0[1]).toMatch(/the ranks did not all call allGather with the same number and kind of elements \(this rank, 0: 3 float32\)/);
+    expect(r1[1]).toMatch(/\(this rank, 1: 4 float32\)/);
   });
 
   // 96 rows, two ranks of 8-row batches: each step's union is one 16-row batch of one process.
@@ -252,10 +258,15 @@ describe.skipIf(unavailable !== null)('process groups', () => {
     const t = bp.tensor([1, 2]);
     await g.allReduce(t);
     expect(Array.from(t.data)).toEqual([1, 2]);
+    const [alone] = await g.allGather(bp.tensor([[3, 4]]));
+    expect(alone.shape).toEqual([1, 2]);
+    expect(Array.from(alone.data)).toEqual([3, 4]);
+    expect(() => g.allGather([t] as unknown as bp.Tensor)).toThrow(/ProcessGroup.allGather: expected a Tensor, got/);
     await g.destroy();
     expect(g.destroyed).toBe(true);
     expect(() => g.allReduce(t)).toThrow(/ProcessGroup.allReduce: the process group was destroyed/);
     expect(() => g.barrier()).toThrow(/ProcessGroup.barrier: the process group was destroyed/);
+    expect(() => g.allGather(t)).toThrow(/ProcessGroup.allGather: the process group was destroyed/);
     const model = new bp.nn.Sequential(new bp.nn.Linear(2, 2));
     await expect(bp.fit(model, { x: bp.zeros([4, 2]), y: bp.tensor([0, 1, 0, 1]) }, {
       loss: new bp.nn.CrossEntropyLoss(), optimizer: new bp.optim.SGD(model.parameters(), { lr: 0.1 }), processGroup: g,
@@ -293,6 +304,8 @@ describe.skipIf(unavailable !== null)('process groups', () => {
     const live = await init({ rank: 0, worldSize: 1, store, hostname: '127.0.0.1' });
     expect(() => addon.distAllReduce(live.handle('t'), [new Int32Array(2)], false)).toThrow(/distAllReduce: arrays must be an array of Float32Arrays or of Float64Arrays/);
     expect(() => addon.distBroadcast(live.handle('t'), [new Float32Array(2)], 3)).toThrow(/distBroadcast: root must be a rank in \[0, 0\]/);
+    expect(() => addon.distAllGather(live.handle('t'), new Float32Array(2), new Float64Array(2))).toThrow(/distAllGather: input and output must both be Float32Arrays or both Float64Arrays/);
+    expect(() => addon.distAllGather(live.handle('t'), new Float32Array(2), new Float32Array(3))).toThrow(/distAllGather: output must hold 1 x 2 values, got 3/);
     expect(() => addon.distConnect({ rank: 0, worldSize: 1, store, prefix: 'p', timeoutMs: -1 })).toThrow(/distConnect: timeoutMs must be an integer/);
     // A plan that is whole but for its group.
     const plan = {

@@ -17,6 +17,7 @@ interface DistAddon {
   distAllReduce(g: GroupHandle, arrays: Float32Array[] | Float64Array[], mean: boolean): Promise<void>;
   distBroadcast(g: GroupHandle, arrays: Float32Array[] | Float64Array[], root: number): Promise<void>;
   distBarrier(g: GroupHandle): Promise<void>;
+  distAllGather(g: GroupHandle, input: Float32Array, output: Float32Array): Promise<void>;
   distAllReduceNow(g: GroupHandle, arrays: Float32Array[] | Float64Array[], mean: boolean): void;
   distBroadcastNow(g: GroupHandle, arrays: Float32Array[] | Float64Array[], root: number): void;
   distDestroy(g: GroupHandle): Promise<void>;
@@ -125,6 +126,20 @@ export class ProcessGroup {
   allReduce(tensors: Tensor | readonly Tensor[], op: 'sum' | 'mean' = 'sum'): Promise<void> {
     if (op !== 'sum' && op !== 'mean') throw new Error(`ProcessGroup.allReduce: op must be 'sum' or 'mean', got ${shown(op)}`);
     return this.reduceArrays(floatArrays(tensors, 'ProcessGroup.allReduce'), op === 'mean', 'ProcessGroup.allReduce');
+  }
+
+  /**
+   * Every rank's `tensor` (the same shape on each), in rank order, on every rank
+   * (torch.distributed.all_gather): resolves to worldSize new tensors of its shape. A rank whose
+   * tensor has another number of elements makes the call fail on every rank.
+   */
+  allGather(tensor: Tensor): Promise<Tensor[]> {
+    const what = 'ProcessGroup.allGather';
+    if (!(tensor instanceof Tensor)) throw new Error(`${what}: expected a Tensor, got ${shown(tensor)}`);
+    const [input] = floatArrays(tensor, what);
+    const output = new Float32Array(input.length * this.worldSize);
+    return this.#queue(what, (h) => addon().distAllGather(h, input, output)).then(() =>
+      Array.from({ length: this.worldSize }, (_, r) => new Tensor(output.slice(r * input.length, (r + 1) * input.length), tensor.shape)));
   }
 
   /** Gives every rank's tensors rank `root`'s values. */

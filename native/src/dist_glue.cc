@@ -27,6 +27,7 @@ Napi::Value DistConnect(const Napi::CallbackInfo& info) { no_gloo(info, "distCon
 Napi::Value DistAllReduce(const Napi::CallbackInfo& info) { no_gloo(info, "distAllReduce"); }
 Napi::Value DistBroadcast(const Napi::CallbackInfo& info) { no_gloo(info, "distBroadcast"); }
 Napi::Value DistBarrier(const Napi::CallbackInfo& info) { no_gloo(info, "distBarrier"); }
+Napi::Value DistAllGather(const Napi::CallbackInfo& info) { no_gloo(info, "distAllGather"); }
 Napi::Value DistAllReduceNow(const Napi::CallbackInfo& info) { no_gloo(info, "distAllReduceNow"); }
 Napi::Value DistBroadcastNow(const Napi::CallbackInfo& info) { no_gloo(info, "distBroadcastNow"); }
 Napi::Value DistDestroy(const Napi::CallbackInfo& info) { no_gloo(info, "distDestroy"); }
@@ -197,6 +198,32 @@ Napi::Value DistAllReduce(const Napi::CallbackInfo& info) {
 // distBroadcast(group, arrays, root) -> Promise.
 Napi::Value DistBroadcast(const Napi::CallbackInfo& info) {
   return queue(new GroupWorker(info.Env(), "distBroadcast", broadcast_work(info, "distBroadcast"), info[1]));
+}
+
+// distAllGather(group, input, output) -> Promise: input and output both Float32Arrays or both
+// Float64Arrays, output worldSize times input's length.
+Napi::Value DistAllGather(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "distAllGather";
+  if (info.Length() < 3) throw Napi::TypeError::New(env, "distAllGather: expected (group, input, output)");
+  GroupPtr g = group_of(env, info[0], fn, "group");
+  void *in = nullptr, *out = nullptr;
+  size_t n = 0, m = 0;
+  std::function<void()> work;
+  if (typed_view(env, info[1], napi_float32_array, &in, &n) && typed_view(env, info[2], napi_float32_array, &out, &m)) {
+    work = [g, in, n, out, m] { g->all_gather(Span<const float>{static_cast<const float*>(in), n}, Span<float>{static_cast<float*>(out), m}); };
+  } else if (typed_view(env, info[1], napi_float64_array, &in, &n) && typed_view(env, info[2], napi_float64_array, &out, &m)) {
+    work = [g, in, n, out, m] { g->all_gather(Span<const double>{static_cast<const double*>(in), n}, Span<double>{static_cast<double*>(out), m}); };
+  } else {
+    throw Napi::TypeError::New(env, "distAllGather: input and output must both be Float32Arrays or both Float64Arrays");
+  }
+  if (m != n * (size_t)g->size()) {
+    throw Napi::RangeError::New(env, "distAllGather: output must hold " + std::to_string(g->size()) + " x " + std::to_string(n) + " values, got " + std::to_string(m));
+  }
+  Napi::Array keep = Napi::Array::New(env, 2);
+  keep.Set(0u, info[1]);
+  keep.Set(1u, info[2]);
+  return queue(new GroupWorker(env, fn, std::move(work), keep));
 }
 
 // distAllReduceNow(group, arrays, mean) -> undefined, once done.

@@ -14,6 +14,7 @@ Napi::Value DistConnect(const Napi::CallbackInfo& info);
 Napi::Value DistAllReduce(const Napi::CallbackInfo& info);
 Napi::Value DistBroadcast(const Napi::CallbackInfo& info);
 Napi::Value DistBarrier(const Napi::CallbackInfo& info);
+Napi::Value DistAllGather(const Napi::CallbackInfo& info);
 // distAllReduce and distBroadcast on the calling thread, returning once the ranks have exchanged:
 // for the collectives inside a forward or backward pass (SyncBatchNorm's statistics, a
 // DistributedDataParallel's gradients), which cannot wait for a promise.

@@ -97,7 +97,10 @@ async function collectives(group: ProcessGroup): Promise<unknown> {
   const c = bp.tensor([r, r, r, r]);
   await group.broadcast(c, group.worldSize - 1);
   await group.barrier();
-  return { a: Array.from(a.data), b: Array.from(b.data), m: Array.from(m.data), c: Array.from(c.data) };
+  // A negative zero and a NaN come through as they are; the shapes are kept.
+  const gathered = await group.allGather(bp.tensor([[r, -r, r === 1 ? NaN : 0.25]]));
+  const g = gathered.map((t) => ({ shape: t.shape, bits: Array.from(new Uint32Array(Float32Array.from(t.data).buffer)) }));
+  return { a: Array.from(a.data), b: Array.from(b.data), m: Array.from(m.data), c: Array.from(c.data), g };
 }
 
 /** A child's whole run: connects, runs its job, prints { result } or { error }. */
@@ -110,9 +113,11 @@ export async function rankMain(cfg: RankConfig): Promise<void> {
     else if (job.kind === 'collectives') result = await collectives(group);
     else if (job.kind === 'ddp') result = ddpCase(job.case, cfg.worldSize, group);
     else if (job.kind === 'mismatch') {
-      // Rank 0 reduces three floats, the others four.
+      // Rank 0 reduces (then gathers) three floats, the others four.
       const t = bp.zeros([cfg.rank === 0 ? 3 : 4]);
-      result = await group.allReduce(t).then(() => 'no error', (e: Error) => e.message);
+      const reduced = await group.allReduce(t).then(() => 'no error', (e: Error) => e.message);
+      const gathered = await group.allGather(t).then(() => 'no error', (e: Error) => e.message);
+      result = [reduced, gathered];
     }
     await group.destroy();
     console.log(JSON.stringify({ result }));

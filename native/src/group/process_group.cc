@@ -2,6 +2,7 @@
 
 #include "tcp_store.h"
 
+#include <gloo/allgather.h>
 #include <gloo/allreduce.h>
 #include <gloo/barrier.h>
 #include <gloo/broadcast.h>
@@ -87,6 +88,9 @@ std::shared_ptr<gloo::Context> ProcessGroup::live(const char* what) {
   if (!ctx_) throw std::runtime_error(std::string("the process group was destroyed before this ") + what);
   return ctx_;
 }
+
+// check_same_call's code for allGather: past broadcast's 2 + root (roots < 65536), under 2^17.
+constexpr int kAllGatherOp = 1 << 16 | 4096;
 
 // Gloo matches the ranks' messages by tag alone: a rank that reduced 3 floats against another's 4
 // returned from the collective with wrong sums and no error. So every collective first sums, over
@@ -182,6 +186,27 @@ void ProcessGroup::broadcast_impl(const std::vector<Span<T>>& parts, int root, s
 
 void ProcessGroup::broadcast(const std::vector<Span<float>>& parts, int root) { broadcast_impl(parts, root, flat_f_); }
 void ProcessGroup::broadcast(const std::vector<Span<double>>& parts, int root) { broadcast_impl(parts, root, flat_d_); }
+
+template <class T>
+void ProcessGroup::all_gather_impl(Span<const T> in, Span<T> out) {
+  const std::lock_guard<std::mutex> lock(mu_);
+  auto ctx = live("allGather");
+  check_same_call(ctx, "allGather", kAllGatherOp, in.n, sizeof(T));
+  if (out.n != in.n * (size_t)size_) throw std::runtime_error("allGather: the output must hold worldSize times the input");
+  if (in.n == 0) return;
+  if (size_ == 1) {
+    std::memcpy(out.data, in.data, in.n * sizeof(T));
+    return;
+  }
+  gloo::AllgatherOptions opts(ctx);
+  opts.setInput(const_cast<T*>(in.data), in.n);
+  opts.setOutput(out.data, out.n);
+  opts.setTag(tag_++);
+  gloo::allgather(opts);
+}
+
+void ProcessGroup::all_gather(Span<const float> in, Span<float> out) { all_gather_impl(in, out); }
+void ProcessGroup::all_gather(Span<const double> in, Span<double> out) { all_gather_impl(in, out); }
 
 void ProcessGroup::barrier() {
   const std::lock_guard<std::mutex> lock(mu_);

@@ -51,6 +51,10 @@ class ProcessGroup {
   // Every rank's spans get root's values.
   void broadcast(const std::vector<Span<float>>& parts, int root);
   void broadcast(const std::vector<Span<double>>& parts, int root);
+  // Every rank's `in` (the same length on each) one after another in rank order into `out`, which
+  // holds size() times as many.
+  void all_gather(Span<const float> in, Span<float> out);
+  void all_gather(Span<const double> in, Span<double> out);
   void barrier();
   // Closes the connections; collectives after it throw.
   void close();
@@ -58,6 +62,8 @@ class ProcessGroup {
  private:
   template <class T>
   void all_reduce_impl(const std::vector<Span<T>>& parts, bool mean, std::vector<T>& flat);
+  template <class T>
+  void all_gather_impl(Span<const T> in, Span<T> out);
   template <class T>
   void broadcast_impl(const std::vector<Span<T>>& parts, int root, std::vector<T>& flat);
   std::shared_ptr<gloo::Context> live(const char* what);
