@@ -103,6 +103,9 @@ describe.skipIf(unavailable !== null)('DistributedDataParallel', () => {
     expect(Object.keys(ddp.stateDict())).toEqual(Object.keys(plain.stateDict()).map((k) => `module.${k}`));
     // Under noGrad nothing is averaged or expected.
     bp.noGrad(() => ddp.call(x));
+    // A backward with createGraph leaves gradients with graphs: refused by name, not changed under them.
+    expect(() => bp.sum(ddp.call(x)).backward({ createGraph: true })).toThrow(/DistributedDataParallel: backward: gradients made with createGraph cannot be averaged over the ranks/);
+    ddp.zeroGrad();
 
     expect(() => new bp.nn.parallel.DistributedDataParallel(wrapped, { processGroup: g })).toThrow(/DistributedDataParallel: parameter 0\.weight already belongs to a DistributedDataParallel/);
     expect(() => new bp.nn.parallel.DistributedDataParallel(make(), {} as bp.nn.parallel.DistributedDataParallelOptions)).toThrow(/DistributedDataParallel: processGroup must be a ProcessGroup from distributed.initProcessGroup\(\), got undefined/);

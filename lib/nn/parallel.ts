@@ -137,6 +137,11 @@ export class DistributedDataParallel extends Module {
     const what = 'DistributedDataParallel: backward';
     const n = this.#params.length, size = this.#group.worldSize;
     const arrays: Float32Array[] = new Array<Float32Array>(n + 1);
+    // A gradient with a graph (backward with createGraph) would be changed under its graph (torch
+    // warns that its DistributedDataParallel does not support create_graph).
+    if (this.#params.some((p) => p.grad?.requiresGrad)) {
+      throw new Error(`${what}: gradients made with createGraph cannot be averaged over the ranks; use a backward without createGraph`);
+    }
     for (let k = 0; k < n; k++) {
       const g = this.#params[k].grad;
       if (g) B().unary(Unary.divScalar, g.data, g.data, size);
