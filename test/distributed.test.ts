@@ -105,6 +105,22 @@ describe.skipIf(unavailable !== null)('process groups', () => {
     }
   });
 
+  it('distributed.nn.allReduce and allGather over three processes: values, and gradients that come back to every rank\'s input (with createGraph too)', async () => {
+    const out = await group(3, { kind: 'nnCollectives' });
+    out.forEach((o, r) => {
+      expect(o.error).toBeUndefined();
+      const got = o.result as { y: number[]; parts: { shape: number[]; values: number[] }[]; grad: number[]; g: number[]; wGrad: number[] };
+      expect(got.y).toEqual([6, -6]); // 1 + 2 + 3
+      expect(got.parts).toEqual([0, 1, 2].map((k) => ({ shape: [2], values: [2 * (k + 1), -2 * (k + 1)] })));
+      // sum over the ranks s of (s + 1) from allReduce; 2 (r + 2)(s + 1) from each rank's use of this rank's part
+      expect(got.grad).toEqual([6 + 12 * (r + 2), 6]);
+      // z = the ranks' sum of sum(w^2): its gradient at this rank's w, from every rank's z, is 2 x 3 w;
+      // then sum(g w) = 6 sum(w^2) has gradient 12 w
+      expect(got.g).toEqual([6 * (r + 1), 12]);
+      expect(got.wGrad).toEqual([12 * (r + 1), 24]);
+    });
+  });
+
   it('a collective whose sizes differ between the ranks fails on every rank, naming the sizes', async () => {
     const out = await group(2, { kind: 'mismatch' });
     const [r0, r1] = out.map((o) => o.result as string[]);
@@ -262,6 +278,16 @@ describe.skipIf(unavailable !== null)('process groups', () => {
     expect(alone.shape).toEqual([1, 2]);
     expect(Array.from(alone.data)).toEqual([3, 4]);
     expect(() => g.allGather([t] as unknown as bp.Tensor)).toThrow(/ProcessGroup.allGather: expected a Tensor, got/);
+    // distributed.nn in a group of one: the tensor itself, its gradient passed through.
+    const x = bp.tensor([1, -2], { requiresGrad: true });
+    const [only] = bp.distributed.nn.allGather(x, g);
+    bp.sum(bp.mul(bp.add(bp.distributed.nn.allReduce(x, g), only), bp.tensor([3, 5]))).backward();
+    expect(Array.from(x.grad?.data ?? [])).toEqual([6, 10]);
+    expect(() => bp.distributed.nn.allReduce([1] as unknown as bp.Tensor, g)).toThrow(/distributed.nn.allReduce: expected a Tensor, got/);
+    expect(() => bp.distributed.nn.allGather(x, {} as bp.distributed.ProcessGroup)).toThrow(/distributed.nn.allGather: group must be a ProcessGroup from distributed.initProcessGroup\(\), got/);
+    const pending = g.allReduce(t);
+    expect(() => bp.distributed.nn.allReduce(x, g)).toThrow(/distributed.nn.allReduce: 1 collective\(s\) of this process group called before it have not finished/);
+    await pending;
     await g.destroy();
     expect(g.destroyed).toBe(true);
     expect(() => g.allReduce(t)).toThrow(/ProcessGroup.allReduce: the process group was destroyed/);

@@ -18,6 +18,7 @@ interface DistAddon {
   distBroadcast(g: GroupHandle, arrays: Float32Array[] | Float64Array[], root: number): Promise<void>;
   distBarrier(g: GroupHandle): Promise<void>;
   distAllGather(g: GroupHandle, input: Float32Array, output: Float32Array): Promise<void>;
+  distAllGatherNow(g: GroupHandle, input: Float32Array, output: Float32Array): void;
   distAllReduceNow(g: GroupHandle, arrays: Float32Array[] | Float64Array[], mean: boolean): void;
   distBroadcastNow(g: GroupHandle, arrays: Float32Array[] | Float64Array[], root: number): void;
   distDestroy(g: GroupHandle): Promise<void>;
@@ -168,6 +169,11 @@ export class ProcessGroup {
   /** @internal broadcastArrays on this thread, returning once done; `what` names the caller. */
   broadcastArraysNow(arrays: Float32Array[] | Float64Array[], root: number, what: string): void {
     this.#now(what, (h) => addon().distBroadcastNow(h, arrays, root));
+  }
+
+  /** @internal allGather's arrays on this thread, returning once done (output worldSize times input's length); `what` names the caller. */
+  gatherArrayNow(input: Float32Array, output: Float32Array, what: string): void {
+    this.#now(what, (h) => addon().distAllGatherNow(h, input, output));
   }
 
   /** Resolves once every rank has called barrier(). */

@@ -1,12 +1,12 @@
 // torch.nn.SyncBatchNorm: batch normalization whose training statistics are those of the whole batch
 // across a process group's ranks (each rank holding its part), so that data-parallel training
 // normalizes as one process would over the union. Made of recorded ops around a sum over the ranks
-// whose gradient is the sum over the ranks of its gradients (torch.distributed.nn's all_reduce):
-// the input's gradient then takes every rank's loss into account, as torch's SyncBatchNorm backward
-// does with its one all-reduce of sum(dy) and sum(dy (x - mean)); the weight's and bias's stay each
-// rank's own, for DistributedDataParallel to average. PyTorch runs it on GPUs only; here on the CPU.
+// whose gradient is the sum over the ranks of its gradients (distributed.nn.allReduce, torch's
+// all_reduce of torch.distributed.nn): the input's gradient then takes every rank's loss into
+// account, as torch's SyncBatchNorm backward does with its one all-reduce of sum(dy) and
+// sum(dy (x - mean)); the weight's and bias's stay each rank's own, for DistributedDataParallel to
+// average. PyTorch runs it on GPUs only; here on the CPU.
 import { Tensor } from '../tensor';
-import { record } from '../ops/core';
 import { add, div, mul, sub } from '../ops/binary';
 import { sum } from '../ops/reduce';
 import { reshape } from '../ops/shape';
@@ -14,6 +14,7 @@ import { rsqrt } from '../ops/unary';
 import { fmt } from '../shape';
 import { optionsOf, shown } from '../args';
 import { ProcessGroup } from '../distributed/process_group';
+import { groupSum } from '../distributed/group_sum';
 import { Module } from './module';
 import { BatchNormBase, BatchNormOptions, updateRunningStats } from './batchnorm';
 
@@ -116,20 +117,4 @@ export class SyncBatchNorm extends BatchNormBase {
     }
     return convert(model);
   }
-}
-
-/**
- * t summed over the group's ranks (every rank gets the same values); its gradient is likewise the
- * sum over the ranks of the gradients each rank's output received.
- */
-function groupSum(t: Tensor, group: ProcessGroup, what: string): Tensor {
-  const data = Float32Array.from(t.data);
-  group.reduceArraysNow([data], false, what);
-  const out = record(data, t.shape, [t], 'syncBatchNormSum', (gy) => {
-    const g = Float32Array.from(gy);
-    group.reduceArraysNow([g], false, `${what}: backward`);
-    return [g];
-  });
-  if (out.node) out.node.graphBackward = (gy) => [groupSum(gy, group, `${what}: backward`)];
-  return out;
 }

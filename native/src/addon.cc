@@ -1292,7 +1292,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},
       {"distHasGloo", DistHasGloo}, {"distConnect", DistConnect}, {"distAllReduce", DistAllReduce},
       {"distBroadcast", DistBroadcast}, {"distBarrier", DistBarrier}, {"distDestroy", DistDestroy},
-      {"distAllReduceNow", DistAllReduceNow}, {"distBroadcastNow", DistBroadcastNow}, {"distAllGather", DistAllGather},
+      {"distAllReduceNow", DistAllReduceNow}, {"distBroadcastNow", DistBroadcastNow}, {"distAllGather", DistAllGather}, {"distAllGatherNow", DistAllGatherNow},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"prepareStorage", PrepareStorage},
       {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},
       {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"imageColumns", ImageColumns}, {"imageColumnsGrad", ImageColumnsGrad}, {"gridSample", GridSample}, {"gridSampleGrad", GridSampleGrad}, {"maxPool2d", MaxPool2d}, {"maxPool3d", MaxPool3d},

@@ -28,6 +28,7 @@ Napi::Value DistAllReduce(const Napi::CallbackInfo& info) { no_gloo(info, "distA
 Napi::Value DistBroadcast(const Napi::CallbackInfo& info) { no_gloo(info, "distBroadcast"); }
 Napi::Value DistBarrier(const Napi::CallbackInfo& info) { no_gloo(info, "distBarrier"); }
 Napi::Value DistAllGather(const Napi::CallbackInfo& info) { no_gloo(info, "distAllGather"); }
+Napi::Value DistAllGatherNow(const Napi::CallbackInfo& info) { no_gloo(info, "distAllGatherNow"); }
 Napi::Value DistAllReduceNow(const Napi::CallbackInfo& info) { no_gloo(info, "distAllReduceNow"); }
 Napi::Value DistBroadcastNow(const Napi::CallbackInfo& info) { no_gloo(info, "distBroadcastNow"); }
 Napi::Value DistDestroy(const Napi::CallbackInfo& info) { no_gloo(info, "distDestroy"); }
@@ -200,12 +201,11 @@ Napi::Value DistBroadcast(const Napi::CallbackInfo& info) {
   return queue(new GroupWorker(info.Env(), "distBroadcast", broadcast_work(info, "distBroadcast"), info[1]));
 }
 
-// distAllGather(group, input, output) -> Promise: input and output both Float32Arrays or both
-// Float64Arrays, output worldSize times input's length.
-Napi::Value DistAllGather(const Napi::CallbackInfo& info) {
+// (group, input, output)'s all-gather as work to run (input and output both Float32Arrays or both
+// Float64Arrays, output worldSize times input's length); fn names the entry point in errors.
+std::function<void()> all_gather_work(const Napi::CallbackInfo& info, const char* fn) {
   Napi::Env env = info.Env();
-  const char* fn = "distAllGather";
-  if (info.Length() < 3) throw Napi::TypeError::New(env, "distAllGather: expected (group, input, output)");
+  if (info.Length() < 3) throw Napi::TypeError::New(env, std::string(fn) + ": expected (group, input, output)");
   GroupPtr g = group_of(env, info[0], fn, "group");
   void *in = nullptr, *out = nullptr;
   size_t n = 0, m = 0;
@@ -215,16 +215,25 @@ Napi::Value DistAllGather(const Napi::CallbackInfo& info) {
   } else if (typed_view(env, info[1], napi_float64_array, &in, &n) && typed_view(env, info[2], napi_float64_array, &out, &m)) {
     work = [g, in, n, out, m] { g->all_gather(Span<const double>{static_cast<const double*>(in), n}, Span<double>{static_cast<double*>(out), m}); };
   } else {
-    throw Napi::TypeError::New(env, "distAllGather: input and output must both be Float32Arrays or both Float64Arrays");
+    throw Napi::TypeError::New(env, std::string(fn) + ": input and output must both be Float32Arrays or both Float64Arrays");
   }
   if (m != n * (size_t)g->size()) {
-    throw Napi::RangeError::New(env, "distAllGather: output must hold " + std::to_string(g->size()) + " x " + std::to_string(n) + " values, got " + std::to_string(m));
+    throw Napi::RangeError::New(env, std::string(fn) + ": output must hold " + std::to_string(g->size()) + " x " + std::to_string(n) + " values, got " + std::to_string(m));
   }
-  Napi::Array keep = Napi::Array::New(env, 2);
+  return work;
+}
+
+// distAllGather(group, input, output) -> Promise.
+Napi::Value DistAllGather(const Napi::CallbackInfo& info) {
+  std::function<void()> work = all_gather_work(info, "distAllGather");
+  Napi::Array keep = Napi::Array::New(info.Env(), 2);
   keep.Set(0u, info[1]);
   keep.Set(1u, info[2]);
-  return queue(new GroupWorker(env, fn, std::move(work), keep));
+  return queue(new GroupWorker(info.Env(), "distAllGather", std::move(work), keep));
 }
+
+// distAllGatherNow(group, input, output) -> undefined, once done.
+Napi::Value DistAllGatherNow(const Napi::CallbackInfo& info) { return run_now(info.Env(), "distAllGatherNow", all_gather_work(info, "distAllGatherNow")); }
 
 // distAllReduceNow(group, arrays, mean) -> undefined, once done.
 Napi::Value DistAllReduceNow(const Napi::CallbackInfo& info) { return run_now(info.Env(), "distAllReduceNow", all_reduce_work(info, "distAllReduceNow")); }

@@ -20,6 +20,7 @@ Napi::Value DistAllGather(const Napi::CallbackInfo& info);
 // DistributedDataParallel's gradients), which cannot wait for a promise.
 Napi::Value DistAllReduceNow(const Napi::CallbackInfo& info);
 Napi::Value DistBroadcastNow(const Napi::CallbackInfo& info);
+Napi::Value DistAllGatherNow(const Napi::CallbackInfo& info);
 Napi::Value DistDestroy(const Napi::CallbackInfo& info);
 
 // trainEpoch's `group` field: null/undefined gives an empty function; a group gives one that

@@ -83,7 +83,8 @@ export type RankJob =
   | { kind: 'fit'; case: FitCase }
   | { kind: 'collectives' }
   | { kind: 'mismatch' }
-  | { kind: 'ddp'; case: DdpCase };
+  | { kind: 'ddp'; case: DdpCase }
+  | { kind: 'nnCollectives' };
 
 export interface RankConfig { rank: number; worldSize: number; store: string; timeoutMs: number; job: RankJob }
 
@@ -103,6 +104,28 @@ async function collectives(group: ProcessGroup): Promise<unknown> {
   return { a: Array.from(a.data), b: Array.from(b.data), m: Array.from(m.data), c: Array.from(c.data), g };
 }
 
+/**
+ * distributed.nn's collectives as recorded ops: values, a loss of other ranks' values (its gradient
+ * comes back to each rank's input), and a gradient with createGraph taken through allReduce.
+ */
+function nnCollectives(group: ProcessGroup): unknown {
+  const r = group.rank;
+  const x = bp.tensor([r + 1, -(r + 1)], { requiresGrad: true });
+  const y = bp.distributed.nn.allReduce(x, group);
+  const parts = bp.distributed.nn.allGather(bp.mul(x, 2), group);
+  // Rank r's loss: (r + 1) sum(y) + sum over k of (k + 2)(r + 1) parts[k][0].
+  let loss = bp.mul(bp.sum(y), r + 1);
+  parts.forEach((p, k) => { loss = bp.add(loss, bp.mul(p.select(0, 0), (k + 2) * (r + 1))); });
+  loss.backward();
+  const w = bp.tensor([r + 1, 2], { requiresGrad: true });
+  const [g] = bp.autograd.grad(bp.sum(bp.distributed.nn.allReduce(bp.mul(w, w), group)), [w], { createGraph: true });
+  bp.sum(bp.mul(g as bp.Tensor, w)).backward();
+  return {
+    y: Array.from(y.data), parts: parts.map((p) => ({ shape: p.shape, values: Array.from(p.data) })), grad: Array.from(x.grad?.data ?? []),
+    g: Array.from((g as bp.Tensor).data), wGrad: Array.from(w.grad?.data ?? []),
+  };
+}
+
 /** A child's whole run: connects, runs its job, prints { result } or { error }. */
 export async function rankMain(cfg: RankConfig): Promise<void> {
   try {
@@ -112,6 +135,7 @@ export async function rankMain(cfg: RankConfig): Promise<void> {
     if (job.kind === 'fit') result = await trainCase(job.case, 100 + cfg.rank, group);
     else if (job.kind === 'collectives') result = await collectives(group);
     else if (job.kind === 'ddp') result = ddpCase(job.case, cfg.worldSize, group);
+    else if (job.kind === 'nnCollectives') result = nnCollectives(group);
     else if (job.kind === 'mismatch') {
       // Rank 0 reduces (then gathers) three floats, the others four.
       const t = bp.zeros([cfg.rank === 0 ? 3 : 4]);
