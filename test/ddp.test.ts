@@ -1,5 +1,6 @@
 // nn.parallel.DistributedDataParallel: groups of child processes (test/helpers/ranks.ts) running a
-// training loop of their own on their shares of each batch, against this process alone on the whole.
+// training loop of their own on their shares of each batch, against this process alone on the whole;
+// and nn.DataParallel, which on the CPU is the module itself.
 import { describe, expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { DdpCase, DdpResult, ddpCase } from './helpers/ddp_case';
@@ -136,5 +137,29 @@ describe.skipIf(unavailable !== null)('DistributedDataParallel', () => {
     bp.sum(other.call(x)).backward();
     await g.destroy();
     expect(() => bp.sum(other.call(x)).backward()).toThrow(/DistributedDataParallel: backward: the process group was destroyed/);
+  });
+});
+
+describe('DataParallel', () => {
+  it('is the module itself on the CPU (torch without devices): outputs, gradients and module.-prefixed state', () => {
+    bp.manualSeed(4);
+    const inner = new bp.nn.Sequential(new bp.nn.Linear(3, 2), new bp.nn.BatchNorm1d(2));
+    const dp = new bp.nn.DataParallel(inner);
+    expect(dp).toBeInstanceOf(bp.nn.parallel.DataParallel);
+    expect(dp.module).toBe(inner);
+    expect(dp.deviceIds).toEqual([]);
+    const x = bp.randn([5, 3]);
+    const y = dp.call(x);
+    bp.sum(bp.mul(y, y)).backward();
+    const grads = inner.parameters().map((p) => Array.from(p.grad?.data ?? []));
+    inner.zeroGrad();
+    const again = inner.call(x);
+    bp.sum(bp.mul(again, again)).backward();
+    expect(bits(Array.from(y.data))).toEqual(bits(Array.from(again.data)));
+    inner.parameters().forEach((p, i) => expect(bits(Array.from(p.grad?.data ?? []))).toEqual(bits(grads[i])));
+    expect(Object.keys(dp.stateDict())).toEqual(Object.keys(inner.stateDict()).map((k) => `module.${k}`));
+    dp.eval();
+    expect(inner.training).toBe(false);
+    expect(() => new bp.nn.DataParallel(5 as unknown as bp.nn.Module)).toThrow(/DataParallel: model must be an nn.Module/);
   });
 });

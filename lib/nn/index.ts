@@ -63,6 +63,7 @@ export * as init from './init';
 export * as functional from './functional';
 export * as utils from './utils';
 export * as parallel from './parallel';
+export { DataParallel } from './parallel';
 export { LazyLinear, LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d } from './lazy';
 export { LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d } from './lazy';
 export { UninitializedParameter } from './parameter';

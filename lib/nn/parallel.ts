@@ -163,3 +163,29 @@ export class DistributedDataParallel extends Module {
     }
   }
 }
+
+/**
+ * torch.nn.DataParallel where no accelerator is present (this library's case): the module itself,
+ * run in this process on the whole batch (torch's forward returns `self.module(*inputs)` when it has
+ * no device_ids). Kept so that ported scripts that wrap their model run unchanged; its state dict's
+ * keys start 'module.', as torch's. For several processes use DistributedDataParallel or fit's
+ * processGroup.
+ */
+export class DataParallel extends Module {
+  /** The wrapped module. */
+  readonly module: Module;
+  /** The devices the batch is split over: none on the CPU (torch's device_ids there). */
+  readonly deviceIds: readonly number[] = [];
+
+  /** @param module the model to run */
+  constructor(module: Module) {
+    super();
+    checkModule(module, 'DataParallel');
+    this.module = module;
+  }
+
+  /** The wrapped module's forward. */
+  forward(...inputs: Tensor[]): Tensor {
+    return this.module.call(...inputs);
+  }
+}
