@@ -117,10 +117,6 @@ export class DistributedDataParallel extends Module {
     }
   }
 
-  protected override extraRepr(): string {
-    return `worldSize=${this.#group.worldSize}`;
-  }
-
   // A parameter's gradient was added during a backward(): the first one of the pass queues the
   // averaging for its end.
   #gradAdded(k: number): void {

@@ -12,6 +12,7 @@ import { sum } from '../ops/reduce';
 import { reshape } from '../ops/shape';
 import { rsqrt } from '../ops/unary';
 import { fmt } from '../shape';
+import { composedOf } from '../ops/core';
 import { optionsOf, shown } from '../args';
 import { ProcessGroup } from '../distributed/process_group';
 import { groupSum } from '../distributed/group_sum';
@@ -66,16 +67,20 @@ export class SyncBatchNorm extends BatchNormBase {
     group.reduceArraysNow([counts], false, what);
     const count = counts[0];
     if (count < 2) throw new Error(`${what}: expected more than 1 value per channel when training, got ${count} over the group's ${group.worldSize} ranks (input shape ${fmt(x.shape)} here)`);
-    const mean = div(groupSum(sum(x, dims), group, what), count);
-    const centered = sub(x, reshape(mean, channel));
-    const variance = div(groupSum(sum(mul(centered, centered), dims), group, what), count);
-    let y = mul(centered, reshape(rsqrt(add(variance, this.eps)), channel));
-    if (this.weight && this.bias) y = add(mul(y, reshape(this.weight, channel)), reshape(this.bias, channel));
-    if (this.trackRunningStats) {
-      const tracked = (this.num_batches_tracked.data[0] += 1);
-      updateRunningStats(this.running_mean.data, this.running_var.data, mean.data, variance.data, this.momentum ?? 1 / tracked, count);
-    }
-    return y;
+    const { weight, bias } = this;
+    // The intermediates (two of x's size) let go after backward, as a composed op's.
+    return composedOf((own) => {
+      const mean = own(div(own(groupSum(own(sum(x, dims)), group, what)), count));
+      const centered = own(sub(x, own(reshape(mean, channel))));
+      const variance = own(div(own(groupSum(own(sum(own(mul(centered, centered)), dims)), group, what)), count));
+      let y = own(mul(centered, own(reshape(own(rsqrt(own(add(variance, this.eps)))), channel))));
+      if (weight && bias) y = add(own(mul(y, own(reshape(weight, channel)))), own(reshape(bias, channel)));
+      if (this.trackRunningStats) {
+        const tracked = (this.num_batches_tracked.data[0] += 1);
+        updateRunningStats(this.running_mean.data, this.running_var.data, mean.data, variance.data, this.momentum ?? 1 / tracked, count);
+      }
+      return y;
+    }, [x]);
   }
 
   /**

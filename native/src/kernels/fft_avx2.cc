@@ -69,7 +69,7 @@ inline void store_complex(float* out, long stride, long count, const V* z, const
 // complex numbers a 128-bit half come apart in by one unpack, so that no lane-crossing shuffle is
 // needed on the way in or out (only the twiddles', a vector of four a load). The lanes are
 // independent columns: their order changes no bit. kPlace[l] is the lane of element l (and the
-// element of lane l).
+// element of lane l); lane 0 holds element 0, as four_step_groups' untwiddled column 0 needs.
 constexpr int kPlace[kLanes] = {0, 2, 1, 3};
 
 // fft_lanes.inc's load_pairs: four complex doubles, two 128-bit loads a vector, split into real and
