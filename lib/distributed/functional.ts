@@ -9,7 +9,7 @@ import { unbind } from '../ops/shape_more';
 import { select } from '../ops/index_ops';
 import { shown } from '../args';
 import { ProcessGroup } from './process_group';
-import { groupSum } from './group_sum';
+import { groupSum, summedOverRanks } from './group_sum';
 
 function checkArgs(t: unknown, group: unknown, what: string): void {
   if (!(t instanceof Tensor)) throw new Error(`${what}: expected a Tensor, got ${shown(t)}`);
@@ -38,11 +38,7 @@ export function allGather(tensor: Tensor, group: ProcessGroup): Tensor[] {
   const n = tensor.size, size = group.worldSize, rank = group.rank;
   const gathered = new Float32Array(n * size);
   group.gatherArrayNow(tensor.data, gathered, what);
-  const stacked = record(gathered, [size, ...tensor.shape], [tensor], 'allGather', (gy) => {
-    const g = Float32Array.from(gy);
-    group.reduceArraysNow([g], false, `${what}: backward`);
-    return [g.slice(rank * n, (rank + 1) * n)];
-  });
+  const stacked = record(gathered, [size, ...tensor.shape], [tensor], 'allGather', (gy) => [summedOverRanks(gy, group, `${what}: backward`).slice(rank * n, (rank + 1) * n)]);
   if (stacked.node) stacked.node.graphBackward = (gy) => [select(groupSum(gy, group, `${what}: backward`), 0, rank)];
   return unbind(stacked, 0);
 }
