@@ -76,13 +76,19 @@ export abstract class BatchNormBase extends Module {
     const [affine, track] = [pyBool(this.weight !== null), pyBool(this.trackRunningStats)];
     return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${affine}, track_running_stats=${track}`;
   }
+  /** x, checked to be a tensor of a shape this layer takes. */
+  protected checkInput(x: Tensor): Tensor {
+    checkTensor(x, this.layerName);
+    if (!this.accepts(x.ndim) || x.shape[1] !== this.numFeatures) {
+      throw new Error(`${this.layerName}: expected input ${this.shapesAccepted(this.numFeatures)}, got shape ${fmt(x.shape)}`);
+    }
+    return x;
+  }
+
   forward(x: Tensor): Tensor {
     const name = this.layerName;
-    checkTensor(x, name);
+    this.checkInput(x);
     const C = this.numFeatures;
-    if (!this.accepts(x.ndim) || x.shape[1] !== C) {
-      throw new Error(`${name}: expected input ${this.shapesAccepted(C)}, got shape ${fmt(x.shape)}`);
-    }
     const count = x.size / C;
     const batchStats = this.training || !this.trackRunningStats;
     if (this.training && count < 2) {

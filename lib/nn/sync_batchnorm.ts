@@ -58,8 +58,8 @@ export class SyncBatchNorm extends BatchNormBase {
   override forward(x: Tensor): Tensor {
     const group = this.processGroup;
     if (!this.training || !group || group.worldSize < 2) return super.forward(x);
+    this.checkInput(x);
     const C = this.numFeatures;
-    if (!(x instanceof Tensor) || x.ndim < 2 || x.shape[1] !== C) return super.forward(x); // its error
     const what = 'SyncBatchNorm';
     const dims = [0, ...Array.from({ length: x.ndim - 2 }, (_, k) => k + 2)];
     const channel = [1, C, ...x.shape.slice(2).map(() => 1)];

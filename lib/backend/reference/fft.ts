@@ -252,9 +252,9 @@ function pass(p: number, l1: number, ido: number, plan: Float64Array, at: number
  * The forward length-n transform of b.re / b.im in four steps (fourStepSplit's n1 x n2): x[j1 n2 + j2]
  * as n2 columns of n1, each transformed, its k1-th bin times e^{-2 pi i j2 k1 / n} (bins k1 = 0 and
  * column j2 = 0 as they are), into row k1 of b.re2 / b.im2; then each of those n1 rows of n2
- * transformed, its bin k2 to k1 + n1 k2 of b.re / b.im. fft_lanes.inc's four_step_columns, lane by lane.
+ * transformed, its bin k2 to k1 + n1 k2 of b.re / b.im. fft_lanes.inc's four_step_groups, lane by lane.
  */
-function fourStep(b: Buffers, n: number, n1: number, n2: number, plan: Float64Array, at: number): void {
+function fourStep(b: Buffers, n1: number, n2: number, plan: Float64Array, at: number): void {
   const at2 = at + directPlanLength(n1), tw = at2 + directPlanLength(n2), half = fourStepHalf(n1, n2);
   const column = buffersOf(n1), row = buffersOf(n2);
   for (let j2 = 0; j2 < n2; j2++) {
@@ -290,7 +290,7 @@ function fourStep(b: Buffers, n: number, n1: number, n2: number, plan: Float64Ar
 function direct(b: Buffers, n: number, plan: Float64Array, at: number): void {
   const split = fourStepSplit(n);
   if (split) {
-    fourStep(b, n, split[0], split[1], plan, at);
+    fourStep(b, split[0], split[1], plan, at);
     return;
   }
   let l1 = 1;
