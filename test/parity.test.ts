@@ -1800,6 +1800,11 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       shapes.push([2, 3, s % 70 + 2, t + 1, 2, 2, 2, 2, 0, 0, 1, 1]);
     });
     shapes.push([8, 16, 32, 32, 2, 2, 2, 2, 0, 0, 1, 1]);
+    // Wide windows (imageRowsGrad adds a window's run at a time from 16 columns): istft's frames of 400
+    // samples 160 apart, overlapping windows padded past the stride, windows further apart than
+    // their width, several rows and channels, the edge widths about 16, and a dilated one (not so added).
+    shapes.push([1, 1, 1, 65936, 1, 400, 1, 160, 0, 0, 1, 1], [2, 2, 1, 300, 1, 40, 1, 7, 0, 13, 1, 1], [1, 1, 1, 200, 1, 16, 1, 20, 0, 3, 1, 1],
+      [2, 3, 9, 70, 3, 17, 2, 5, 1, 8, 1, 1], [1, 2, 2, 90, 1, 15, 1, 4, 0, 2, 1, 1], [1, 1, 3, 129, 2, 65, 1, 9, 1, 64, 1, 1], [1, 1, 1, 120, 1, 20, 1, 3, 0, 4, 1, 2]);
     for (const [n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw] of shapes) {
       const oh = Math.floor((h + 2 * ph - dh * (kh - 1) - 1) / sh) + 1;
       const ow = Math.floor((w + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../runtime/thread_pool.h"
+#include "table.h"
 
 namespace bp {
 namespace {
@@ -105,6 +106,9 @@ inline void columns_inside(long shift, long sw, long w, long ow, long& j0, long&
   j1 = std::max(j0, std::min(ow, w - shift <= 0 ? 0 : (w - shift - 1) / sw + 1));
 }
 
+// Window widths (kw, dilation 1) from which image_rows_grad adds a window's run at a time.
+constexpr long kWideWindow = 16;
+
 void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg, float* gx) {
   const long width = cg * g.kh * g.kw, plane_size = g.h * g.w, window = g.kh * g.kw;
   const long per_plane = g.oh * g.ow * window;  // floats of rows read for one plane
@@ -123,6 +127,7 @@ void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg
   long u0, u1, v0, v1;
   elements_inside(g.kh, g.sh, g.ph, g.dh, g.oh, g.h, u0, u1);
   elements_inside(g.kw, g.sw, g.pw, g.dw, g.ow, g.w, v0, v1);
+  const auto add_rows = active_kernels().add_rows;
   // Planes (image b's channel k is plane b cg + k) cut into tasks; a task's planes of one image share
   // the walk over that image's rows.
   parallel_for((size_t)(g.n * cg), (size_t)std::max(1L, kGrain / std::max(1L, per_plane + plane_size)), [&](size_t p0, size_t p1) {
@@ -138,6 +143,21 @@ void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg
           for (long u = u0; u < u1; u++) {
             const long y = i * g.sh - g.ph + u * g.dh;
             if (y < 0 || y >= g.h) continue;
+            if (g.dw == 1 && v1 - v0 >= kWideWindow) {
+              // A wide window (fold's overlap-add of frames, istft's): each window's run of v added
+              // into one run of the line, the last window first. An element's adds still come in
+              // rising v (the windows j that reach it, falling, read it at rising v), so the same
+              // bits; a run over j read and wrote single floats a stride apart (istft of 410
+              // frames of 400, hop 160, through fold: 251 us at one thread).
+              const float* const in_u = row_i + k * window + u * g.kw;
+              float* const line = plane + y * g.w;
+              for (long j = g.ow - 1; j >= 0; j--) {
+                const long start = j * g.sw - g.pw;  // where the window's v = 0 falls
+                const long va = std::max(v0, -start), vb = std::min(v1, g.w - start);
+                if (va < vb) add_rows(in_u + j * width + va, line + start + va, (size_t)(vb - va));
+              }
+              continue;
+            }
             for (long v = v0; v < v1; v++) {
               const long shift = v * g.dw - g.pw;
               long j0, j1;
