@@ -1975,6 +1975,57 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     bp.setNumThreads(1);
   });
 
+  it("realFftRows with bins-major blocks (stft's layout): the row-major bins turned round, block by block, and the native kernel the reference's bits, forward and inverse, at 1-3 threads", () => {
+    for (const n of [2, 6, 8, 14, 16, 64, 126, 128, 130, 400, 1000, 1024, 2 * FOUR_STEP_FROM]) {
+      const plan = realFftPlan(n), bins = n / 2 + 1;
+      // Blocks that fill the lanes, leave rows over, are one row, and are the whole count.
+      for (const [count, block] of n >= FOUR_STEP_FROM ? [[2, 1], [3, 3]] : [[1, 1], [3, 3], [8, 4], [13, 13], [12, 6], [9, 1], [65, 65]]) {
+        for (const inverse of [false, true]) {
+          const x = randomArray(count * (inverse ? n + 2 : n), r);
+          // The layout: the bins of row-major rows, each block's [block, bins, 2] turned to [bins, block, 2].
+          const turn = (rowMajor: Float32Array) => {
+            const t = new Float32Array(rowMajor.length);
+            for (let b = 0; b < count / block; b++) {
+              for (let q = 0; q < block; q++) {
+                for (let k = 0; k < bins; k++) {
+                  const from = (b * block + q) * (n + 2) + 2 * k, to = b * block * (n + 2) + 2 * (k * block + q);
+                  t[to] = rowMajor[from];
+                  t[to + 1] = rowMajor[from + 1];
+                }
+              }
+            }
+            return t;
+          };
+          const want = new Float32Array(count * (inverse ? n : n + 2));
+          if (inverse) {
+            // The bins-major input read as the row-major rows it turns into.
+            const rowMajor = new Float32Array(x.length);
+            const turned = turn(Float32Array.from({ length: x.length }, (_, i) => i));
+            turned.forEach((from, to) => { rowMajor[from] = x[to]; });
+            ref.realFftRows(rowMajor, n, count, true, plan, want);
+          } else {
+            const rowMajor = new Float32Array(want.length);
+            ref.realFftRows(x, n, count, false, plan, rowMajor);
+            want.set(turn(rowMajor));
+          }
+          const refGot = new Float32Array(want.length).fill(NaN);
+          ref.realFftRows(x, n, count, inverse, plan, refGot, block);
+          const what = `n ${n}, ${count} rows in blocks of ${block}, ${inverse ? 'inverse' : 'forward'}`;
+          expect(sameBits(refGot, want), `reference: ${what}`).toBe(true);
+          for (const t of [1, 2, 3]) {
+            bp.setNumThreads(t);
+            const got = new Float32Array(want.length).fill(NaN);
+            nat.realFftRows(x, n, count, inverse, plan, got, block);
+            expect(sameBits(got, want), `native: ${what}, ${t} threads`).toBe(true);
+          }
+        }
+      }
+    }
+    bp.setNumThreads(1);
+    const plan = realFftPlan(6);
+    expect(() => nat.realFftRows(new Float32Array(18), 6, 3, false, plan, new Float32Array(24), 2)).toThrow('realFftRows: block (2) must divide count (3)');
+  });
+
   it("the depthwise convolution's kernels: the reference's bits at every edge size, multiplier, stride, padding and dilation, at 1-3 threads", () => {
     // [n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, m]: each edge size as a side (rows past the
     // 8 partial sums' width, and shorter), kernels larger than the image, one past the threading grain.

@@ -55,6 +55,33 @@ it('gives the signal back from its spectrum', () => {
   expect(back.sub(a).abs().max().item()).toBeLessThan(1e-5);
 });
 
+it('gives second derivatives through stft and istft (the bins-major real transforms\' own backward graphs), as finite differences of the first', () => {
+  // Each energy is quadratic, so its gradient is linear and central differences of it are exact but for rounding.
+  const w = bp.hannWindow(16);
+  const weights = (shape: number[]) => bp.arange(0, shape.reduce((a, b) => a * b, 1)).reshape(shape).mul(0.37).sin().add(1.5);
+  // The first derivative as a function for gradcheck, which also calls it under noGrad.
+  const firstDerivative = (energy: (t: bp.Tensor) => bp.Tensor) => (t: bp.Tensor) => bp.enableGrad(() => {
+    const at = t.requiresGrad ? t : t.detach().requiresGrad_();
+    return bp.autograd.grad([energy(at)], [at], { createGraph: true })[0]!;
+  });
+  // ... whose values are the plain backward's (the backward graphs' own, checked against it).
+  const matchesPlain = (energy: (t: bp.Tensor) => bp.Tensor, x: bp.Tensor) => {
+    const at = x.clone().requiresGrad_();
+    const plain = bp.autograd.grad([energy(at)], [at])[0]!;
+    return firstDerivative(energy)(at).sub(plain).abs().max().item() <= 1e-4 * plain.abs().max().item();
+  };
+  const a = bp.randn([2, 40]);
+  const c = weights([2, 9, 11, 2]);
+  const stftEnergy = (t: bp.Tensor) => bp.stft(t, 16, { hopLength: 4, window: w }).square().mul(c).sum();
+  expect(matchesPlain(stftEnergy, a)).toBe(true);
+  expect(bp.autograd.gradcheck(firstDerivative(stftEnergy), [a.clone().requiresGrad_()], { eps: 1e-2, atol: 2e-2, rtol: 1e-2 })).toBe(true);
+  const s = bp.randn([2, 9, 6, 2]);
+  const d = weights([2, 20]);
+  const istftEnergy = (t: bp.Tensor) => bp.istft(t, 16, { hopLength: 4, window: w }).square().mul(d).sum();
+  expect(matchesPlain(istftEnergy, s)).toBe(true);
+  expect(bp.autograd.gradcheck(firstDerivative(istftEnergy), [s.clone().requiresGrad_()], { eps: 1e-2, atol: 2e-2, rtol: 1e-2 })).toBe(true);
+});
+
 it('names the function and the bad argument', () => {
   const a = bp.randn([20]);
   expect(() => bp.stft(bp.randn([2, 2, 8]), 4)).toThrow('stft: input must be a signal [L] or a batch of them [B, L], got shape [2, 2, 8]');

@@ -266,9 +266,11 @@ export interface Backend {
    * The one-sided DFT of real rows (n even), by realFftPlan(n)'s tables: forward, each of count rows of
    * n reals in x into its n / 2 + 1 bins (pairs) in out; inverse, each of count rows of n / 2 + 1 bins
    * in x (the first and last bins' imaginary parts ignored) into the n reals of its unscaled Hermitian
-   * inverse in out. x and out must not share memory.
+   * inverse in out. x and out must not share memory. With `block` > 0 (dividing count; default 0),
+   * each block of that many rows has its bins bins-major, [bins, block, 2] (bin k of the block's row r
+   * at 2 (k block + r) from the block's start): stft's and istft's layout.
    */
-  realFftRows(x: Float32Array, n: number, count: number, inverse: boolean, plan: Float64Array, out: Float32Array): void;
+  realFftRows(x: Float32Array, n: number, count: number, inverse: boolean, plan: Float64Array, out: Float32Array, block?: number): void;
 
   /**
    * Each of count n x n symmetric matrices at a decomposed (its lower triangle read, or its upper

@@ -47,12 +47,15 @@ export function complexTransform(x: Tensor, inverse: boolean): Tensor {
   return y;
 }
 
-/** realFftRows of data's rows on the backend, n reals a row (bins: n / 2 + 1 pairs), a new array. */
-function realRows(data: Float32Array, n: number, inverse: boolean): Float32Array {
+/**
+ * realFftRows of data's rows on the backend, n reals a row (bins: n / 2 + 1 pairs), a new array; the
+ * bins of each block of `block` rows bins-major when block > 0.
+ */
+function realRows(data: Float32Array, n: number, inverse: boolean, block = 0): Float32Array {
   const count = data.length / (inverse ? n + 2 : n);
   const out = allocOutput(count * (inverse ? n : n + 2));
   if (count === 0) return out;
-  B().realFftRows(data, n, count, inverse, planOf(`r${n}`, () => realFftPlan(n)), out);
+  B().realFftRows(data, n, count, inverse, planOf(`r${n}`, () => realFftPlan(n)), out, block);
   return out;
 }
 
@@ -85,6 +88,33 @@ export function realTransform(x: Tensor, n: number, inverse: boolean): Tensor {
     y.node.graphBackward = (gy) => {
       const scale = new Tensor(binScale(n, inverse ? 2 : 0.5), [n / 2 + 1, 2]);
       return [inverse ? mul(realTransform(gy, n, false), scale) : realTransform(mul(gy, scale), n, true)];
+    };
+  }
+  return y;
+}
+
+/** g's [..., bins, frames, 2] (bins-major: n / 2 + 1 bins) times binScale(n, f) bin by bin, on the backend. */
+function scaledBinsMajor(g: Float32Array, n: number, frames: number, f: number): Float32Array {
+  const shape = [g.length / ((n + 2) * frames), n / 2 + 1, frames, 2];
+  return broadcastBinary(Binary.mul, g, shape, binScale(n, f), [n / 2 + 1, 1, 2], shape);
+}
+
+/**
+ * realTransform of frames with the bins bins-major (stft's and istft's layout, where a copy turned
+ * rfft's round): the unscaled one-sided DFT of each frame of x [B, frames, n] (n even) as
+ * [B, n / 2 + 1, frames, 2]; or, with `inverse`, bins x [B, n / 2 + 1, frames, 2] to the n reals of
+ * each frame's unscaled Hermitian inverse, [B, frames, n]. Recorded, with realTransform's gradients
+ * in this layout.
+ */
+export function framesTransform(x: Tensor, n: number, inverse: boolean): Tensor {
+  const [batch, frames] = inverse ? [x.shape[0], x.shape[2]] : [x.shape[0], x.shape[1]];
+  const shape = inverse ? [batch, frames, n] : [batch, n / 2 + 1, frames, 2];
+  const y = record(realRows(x.data, n, inverse, frames), shape, [x], inverse ? 'irfft' : 'rfft', (gy) =>
+    [inverse ? scaledBinsMajor(realRows(gy, n, false, frames), n, frames, 2) : realRows(scaledBinsMajor(gy, n, frames, 0.5), n, true, frames)]);
+  if (y.node) {
+    y.node.graphBackward = (gy) => {
+      const scale = new Tensor(binScale(n, inverse ? 2 : 0.5), [n / 2 + 1, 1, 2]);
+      return [inverse ? mul(framesTransform(gy, n, false), scale) : framesTransform(mul(gy, scale), n, true)];
     };
   }
   return y;

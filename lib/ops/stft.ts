@@ -12,8 +12,9 @@ import { permute, reshape, unsqueeze, expand } from './shape';
 import { pad } from './pad_resize';
 import type { PadMode } from './pad_resize';
 import { unfoldWindows } from './windows';
-import { fold } from './fold';
+import { imageFromRows } from './conv_more';
 import { fft, irfft, rfft } from '../fft';
+import { framesTransform } from './fft_core';
 import { amin } from './cumulative';
 import { abs } from './unary';
 import { ones, zerosLike } from './creation';
@@ -94,10 +95,17 @@ export function stft(input: Tensor, nFft: number, options?: StftOptions): Tensor
     const padded = f.center ? own(pad(signal, [half, half], { mode: padMode })) : signal;
     // [B, frames, nFft], each frame times the window.
     const frames = own(mul(own(unfoldWindows(own(reshape(padded, [padded.shape[0], length])), -1, nFft, f.hop)), paddedWindow(o.window, f.winLength, nFft, own)));
-    // normalized: the DFT scaled by nFft^-1/2, fft's 'ortho'. [B, frames, bins, 2].
+    // normalized: the DFT scaled by nFft^-1/2, fft's 'ortho'. [B, bins, frames, 2]: for even nFft one-sided,
+    // written so by the real kernel; else fft's or rfft's [B, frames, bins, 2] turned round.
     const norm = f.normalized ? 'ortho' : 'backward';
-    const spectrum = own(bins === nFft ? fft(own(stack([frames, own(zerosLike(frames))], -1)), { norm }) : rfft(frames, { norm }));
-    const out = own(permute(spectrum, [0, 2, 1, 3]));
+    let out: Tensor;
+    if (bins !== nFft && nFft % 2 === 0) {
+      const spectrum = own(framesTransform(frames, nFft, false));
+      out = f.normalized ? own(mul(spectrum, 1 / Math.sqrt(nFft))) : spectrum;
+    } else {
+      const spectrum = own(bins === nFft ? fft(own(stack([frames, own(zerosLike(frames))], -1)), { norm }) : rfft(frames, { norm }));
+      out = own(permute(spectrum, [0, 2, 1, 3]));
+    }
     return input.ndim === 1 ? reshape(out, out.shape.slice(1)) : out;
   }, [input]);
 }
@@ -134,12 +142,18 @@ export function istft(input: Tensor, nFft: number, options?: IstftOptions): Tens
     const spectrum = input.ndim === 3 ? own(unsqueeze(input, 0)) : input;
     const batch = spectrum.shape[0];
     // [B, frames, nFft]: each frame's irfft; a two-sided spectrum read as one-sided, as torch's irfft does.
-    const oneSided = own(permute(own(narrow(spectrum, 1, 0, half + 1)), [0, 2, 1, 3]));
-    const frames = own(irfft(oneSided, { n: nFft, norm: f.normalized ? 'ortho' : 'backward' }));
+    // For even nFft the real kernel reads the bins as they lie; else they are turned round for irfft.
+    const oneSidedBinsMajor = bins === half + 1 ? spectrum : own(narrow(spectrum, 1, 0, half + 1));
+    const frames = nFft % 2 === 0
+      ? own(mul(own(framesTransform(oneSidedBinsMajor, nFft, true)), f.normalized ? 1 / Math.sqrt(nFft) : 1 / nFft))
+      : own(irfft(own(permute(oneSidedBinsMajor, [0, 2, 1, 3])), { n: nFft, norm: f.normalized ? 'ortho' : 'backward' }));
     const window = paddedWindow(o.window, f.winLength, nFft, own);
-    const windowed = own(permute(own(mul(frames, window)), [0, 2, 1])); // [B, nFft, frames]
-    const added = own(fold(windowed, [1, full], [1, nFft], { stride: [1, f.hop] }));
-    const envelope = own(fold(own(expand(own(reshape(own(mul(window, window)), [1, nFft, 1])), [1, nFft, count])), [1, full], [1, nFft], { stride: [1, f.hop] }));
+    // The frames overlap-added as fold adds its columns (col2im), read as the rows they are: fold
+    // would turn [B, nFft, frames] round to them first.
+    const overlapAdded = (rows: Tensor, images: number) =>
+      own(imageFromRows(rows, { n: images, c: 1, h: 1, w: full, kh: 1, kw: nFft, sh: 1, sw: f.hop, ph: 0, pw: 0, dh: 1, dw: 1, oh: 1, ow: count }));
+    const added = overlapAdded(own(reshape(own(mul(frames, window)), [batch * count, nFft])), batch);
+    const envelope = overlapAdded(own(expand(own(reshape(own(mul(window, window)), [1, nFft])), [count, nFft])), 1);
     const y = own(narrow(own(reshape(added, [batch, full])), 1, start, kept));
     const env = own(narrow(own(reshape(envelope, [full])), 0, start, kept));
     const lowest = own(amin(own(abs(env)))).item();

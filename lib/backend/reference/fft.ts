@@ -420,15 +420,19 @@ export function realFftPlan(n: number): Float64Array {
  * split, X_k = E_k + e^{-2 pi i k / n} O_k. Inverse: each row of n / 2 + 1 bins (the imaginary parts
  * of the first and last ignored) into the n reals of the unscaled inverse of the Hermitian spectrum
  * they begin, by the same split run backwards (twice the even and odd parts' transforms, joined as
- * E + i O, through the inverse of half length).
+ * E + i O, through the inverse of half length). With `block` > 0 (dividing count), each block of that
+ * many rows has its bins bins-major: bin k of the block's row r at 2 (k block + r) from the block's
+ * start.
  */
-export function realFftRows(x: Float32Array, n: number, count: number, inverse: boolean, plan: Float64Array, out: Float32Array): void {
+export function realFftRows(x: Float32Array, n: number, count: number, inverse: boolean, plan: Float64Array, out: Float32Array, block = 0): void {
   const round = roundingOf(out);
   const h = n / 2, at = fftPlanLength(h);
   const cos = plan.subarray(at, at + h), sin = plan.subarray(at + h, at + n);
   const b = buffersFor(h);
+  const step = block > 0 ? 2 * block : 2; // from a row's bin to its next
   for (let r = 0; r < count; r++) {
-    const o = n * r, ob = (n + 2) * r; // a row's reals and its bins
+    // a row's reals and its bin 0
+    const o = n * r, ob = block > 0 ? (n + 2) * (r - (r % block)) + 2 * (r % block) : (n + 2) * r;
     if (!inverse) {
       for (let k = 0; k < h; k++) {
         b.re[k] = x[o + 2 * k];
@@ -437,20 +441,20 @@ export function realFftRows(x: Float32Array, n: number, count: number, inverse: 
       forward(b, h, plan);
       out[ob] = round(b.re[0] + b.im[0]);
       out[ob + 1] = 0;
-      out[ob + n] = round(b.re[0] - b.im[0]);
-      out[ob + n + 1] = 0;
+      out[ob + h * step] = round(b.re[0] - b.im[0]);
+      out[ob + h * step + 1] = 0;
       for (let k = 1; k < h; k++) {
         const ar = b.re[k], ai = b.im[k], br = b.re[h - k], bi = b.im[h - k];
         const er = 0.5 * (ar + br), ei = 0.5 * (ai - bi), odr = 0.5 * (ai + bi), odi = -0.5 * (ar - br);
-        out[ob + 2 * k] = round(er + (cos[k] * odr + sin[k] * odi));
-        out[ob + 2 * k + 1] = round(ei + (cos[k] * odi - sin[k] * odr));
+        out[ob + k * step] = round(er + (cos[k] * odr + sin[k] * odi));
+        out[ob + k * step + 1] = round(ei + (cos[k] * odi - sin[k] * odr));
       }
     } else {
       // Conjugated on the way in and out: the inverse as the forward transform of the conjugate.
-      b.re[0] = x[ob] + x[ob + n];
-      b.im[0] = -(x[ob] - x[ob + n]);
+      b.re[0] = x[ob] + x[ob + h * step];
+      b.im[0] = -(x[ob] - x[ob + h * step]);
       for (let k = 1; k < h; k++) {
-        const ar = x[ob + 2 * k], ai = x[ob + 2 * k + 1], br = x[ob + n - 2 * k], bi = x[ob + n - 2 * k + 1];
+        const ar = x[ob + k * step], ai = x[ob + k * step + 1], br = x[ob + (h - k) * step], bi = x[ob + (h - k) * step + 1];
         const er = ar + br, ei = ai - bi, dr = ar - br, di = ai + bi;
         const odr = dr * cos[k] - di * sin[k], odi = dr * sin[k] + di * cos[k];
         b.re[k] = er - odi;

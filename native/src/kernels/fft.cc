@@ -93,6 +93,12 @@ FftRowLengths fft_row_lengths(FftKind kind, long n) {
   return {2 * n, 2 * n};
 }
 
+FftRowLengths fft_row_steps(FftKind kind, long n, long bin_stride) {
+  const FftRowLengths row = fft_row_lengths(kind, n);
+  if (bin_stride == 0) return row;
+  return kind == FftKind::kRealForward ? FftRowLengths{row.in, 2} : FftRowLengths{2, row.out};
+}
+
 namespace {
 namespace one_lane {
 typedef double V __attribute__((vector_size(8)));
@@ -137,16 +143,17 @@ FftFourStep widest_four_step() {
 }
 
 // Rows [r0, r1) of the kind: as many as the widest lanes allowed take, the rest one at a time.
-void transform_rows(const float* x, long n, long r0, long r1, FftKind kind, const double* plan, float* out) {
+void transform_rows(const float* x, long n, long r0, long r1, FftKind kind, const double* plan, float* out, long bin_stride) {
   static const FftRun wide = cpu_isa() >= Isa::kAvx2 && fft_run_avx2() ? fft_run_avx2() : two_lanes::run_lanes;
-  const FftRowLengths row = fft_row_lengths(kind, n);
-  const long done = r0 + wide(x + row.in * r0, n, r1 - r0, kind, plan, out + row.out * r0);
-  one_lane::run_lanes(x + row.in * done, n, r1 - done, kind, plan, out + row.out * done);
+  const FftRowLengths step = fft_row_steps(kind, n, bin_stride);
+  const long done = r0 + wide(x + step.in * r0, n, r1 - r0, kind, plan, out + step.out * r0, bin_stride);
+  one_lane::run_lanes(x + step.in * done, n, r1 - done, kind, plan, out + step.out * done, bin_stride);
 }
 
 // count rows of the kind cut across the pool: about 2^13 complex numbers of rows a chunk (a wake-up
-// of the pool pays for itself past that), in fours so that the vector lanes stay full.
-void rows(const float* x, long n, long count, FftKind kind, const double* plan, float* out) {
+// of the pool pays for itself past that), in fours so that the vector lanes stay full. bin_stride as
+// fft_row_steps takes it.
+void rows(const float* x, long n, long count, FftKind kind, const double* plan, float* out, long bin_stride = 0) {
   if (n == 0 || count == 0) return;
   const bool real = kind == FftKind::kRealForward || kind == FftKind::kRealInverse;
   const long m = fft_convolution_length(real ? n / 2 : n);
@@ -155,18 +162,18 @@ void rows(const float* x, long n, long count, FftKind kind, const double* plan, 
     // Long rows go in four steps, whose columns and rows fill the lanes. Fewer rows than threads: one
     // row at a time, all of its steps cut across the pool (with only the four steps cut, a row of
     // 2^20 reals ran 1.33x faster at two threads than at one). More: a row a thread.
-    const FftRowLengths row = fft_row_lengths(kind, n);
+    const FftRowLengths step = fft_row_steps(kind, n, bin_stride);
     if (count < ThreadPool::instance().threads()) {
       one_lane::Scratch scratch;
       const auto pooled = [](long size, auto body) { parallel_for((size_t)size, 8192, [&](size_t k0, size_t k1) { body((long)k0, (long)k1); }); };
-      for (long r = 0; r < count; r++) one_lane::transform_lanes(x + row.in * r, n, kind, plan, out + row.out * r, scratch, pooled);
+      for (long r = 0; r < count; r++) one_lane::transform_lanes(x + step.in * r, n, kind, plan, out + step.out * r, bin_stride, scratch, pooled);
       return;
     }
-    parallel_for((size_t)count, 1, [&](size_t r0, size_t r1) { one_lane::run_lanes(x + row.in * r0, n, (long)(r1 - r0), kind, plan, out + row.out * r0); });
+    parallel_for((size_t)count, 1, [&](size_t r0, size_t r1) { one_lane::run_lanes(x + step.in * r0, n, (long)(r1 - r0), kind, plan, out + step.out * r0, bin_stride); });
     return;
   }
   const long grain = std::max(1L, 8192 / m / 4) * 4;
-  parallel_for((size_t)count, (size_t)grain, [&](size_t r0, size_t r1) { transform_rows(x, n, (long)r0, (long)r1, kind, plan, out); });
+  parallel_for((size_t)count, (size_t)grain, [&](size_t r0, size_t r1) { transform_rows(x, n, (long)r0, (long)r1, kind, plan, out, bin_stride); });
 }
 
 }  // namespace
@@ -185,8 +192,14 @@ void fft_rows(const float* x, long n, long count, bool inverse, const double* pl
   rows(x, n, count, inverse ? FftKind::kInverse : FftKind::kForward, plan, out);
 }
 
-void real_fft_rows(const float* x, long n, long count, bool inverse, const double* plan, float* out) {
-  rows(x, n, count, inverse ? FftKind::kRealInverse : FftKind::kRealForward, plan, out);
+void real_fft_rows(const float* x, long n, long count, bool inverse, const double* plan, float* out, long block) {
+  const FftKind kind = inverse ? FftKind::kRealInverse : FftKind::kRealForward;
+  if (block == 0) {
+    rows(x, n, count, kind, plan, out);
+    return;
+  }
+  const FftRowLengths row = fft_row_lengths(kind, n);
+  for (long b = 0; b < count / block; b++) rows(x + b * block * row.in, n, block, kind, plan, out + b * block * row.out, 2 * block);
 }
 
 }  // namespace bp

@@ -134,8 +134,31 @@ inline void store_float_pairs(float* p, long lanes, double conj, V re, V im) {
   _mm256_storeu_ps(p, _mm256_insertf128_ps(_mm256_castps128_ps256(a), b, 1));
 }
 
+// fft_lanes.inc's load_bins: the four rows' bin k as eight floats side by side, one load, widened
+// and split into real and imaginary lanes.
+inline void load_bins(const float* x, long bin_stride, long count, V* z) {
+  for (long k = 0; k < count; k++) {
+    const __m256 f = _mm256_loadu_ps(x + k * bin_stride);
+    const __m256d a = _mm256_cvtps_pd(_mm256_castps256_ps128(f)), b = _mm256_cvtps_pd(_mm256_extractf128_ps(f, 1));  // r0 i0 r1 i1, r2 i2 r3 i3
+    const __m256d t0 = _mm256_permute2f128_pd(a, b, 0x20), t1 = _mm256_permute2f128_pd(a, b, 0x31);  // r0 i0 r2 i2, r1 i1 r3 i3
+    z[2 * k] = (V)_mm256_unpacklo_pd(t0, t1);
+    z[2 * k + 1] = (V)_mm256_unpackhi_pd(t0, t1);
+  }
+}
+
+// fft_lanes.inc's store_bins: the four rows' bin k interleaved, rounded (as the scalar casts round)
+// and written as eight floats, one store.
+inline void store_bins(float* out, long bin_stride, long count, const V* z) {
+  for (long k = 0; k < count; k++) {
+    const __m256d lo = _mm256_unpacklo_pd((__m256d)z[2 * k], (__m256d)z[2 * k + 1]), hi = _mm256_unpackhi_pd((__m256d)z[2 * k], (__m256d)z[2 * k + 1]);  // r0 i0 r2 i2, r1 i1 r3 i3
+    const __m128 a = _mm256_cvtpd_ps(_mm256_permute2f128_pd(lo, hi, 0x20)), b = _mm256_cvtpd_ps(_mm256_permute2f128_pd(lo, hi, 0x31));
+    _mm256_storeu_ps(out + k * bin_stride, _mm256_insertf128_ps(_mm256_castps128_ps256(a), b, 1));
+  }
+}
+
 #define FFT_LANES_OWN_COPIES
 #define FFT_LANES_OWN_PAIRS
+#define FFT_LANES_OWN_BINS
 #include "fft_lanes.inc"
 }  // namespace
 
