@@ -8,8 +8,8 @@ import * as bp from '../dist/index';
 import type { Tensor } from '../dist/index';
 import { timedOps } from './ops';
 
-/** The matrix, a symmetric positive-definite one, a right-hand side of 64 columns, a 256 x 256 matrix. */
-type Operands = { a: Tensor; s: Tensor; b: Tensor; c: Tensor };
+/** The matrix, a symmetric positive-definite one, a right-hand side of 64 columns, a 256 x 256 matrix, and the stft of that one's entries. */
+type Operands = { a: Tensor; s: Tensor; b: Tensor; c: Tensor; z: Tensor };
 
 /** The ops, by the name both sides report. */
 export const L1_OPS: ReadonlyArray<[string, (o: Operands) => unknown]> = [
@@ -25,10 +25,11 @@ export const L1_OPS: ReadonlyArray<[string, (o: Operands) => unknown]> = [
   ['eigh 256x256', ({ c }) => { const r = bp.linalg.eigh(c); r.eigenvalues.dispose(); return r.eigenvectors; }],
   // bp.fft over the 256 x 256 matrix's entries as 64 rows of 1024: a power of two, and cut to 1000
   // (radices 2 and 5); and as one signal of 65536 samples, in frames of 400 samples 160 apart (speech
-  // models' 25 ms and 10 ms at 16 kHz) with a Hann window.
+  // models' 25 ms and 10 ms at 16 kHz) with a Hann window, and that spectrum back (istft).
   ['rfft 64x1024', ({ c }) => bp.fft.rfft(c.reshape([64, 1024]))],
   ['rfft 64x1000', ({ c }) => bp.fft.rfft(c.reshape([64, 1024]), { n: 1000 })],
   ['stft nFft 400 hop 160 1x65536', ({ c }) => bp.stft(c.reshape([65536]), 400, { hopLength: 160, window: bp.hannWindow(400) })],
+  ['istft nFft 400 hop 160 1x65536', ({ z }) => bp.istft(z, 400, { hopLength: 160, window: bp.hannWindow(400) })],
   // The n x n matrix's entries as one long row (2^20 reals, or 2^19 complex pairs): a row alone,
   // transformed in four steps (2^16 reals and 2^15 pairs in quick runs: the passes).
   ['rfft as one row', ({ a }) => bp.fft.rfft(a.reshape([-1]))],
@@ -44,5 +45,6 @@ export function l1Runner(quick: boolean): () => Record<string, number> {
   const n = l1Size(quick);
   const a = bp.rand([n, n]).add(bp.eye(n));
   const c = bp.rand([256, 256]).add(bp.eye(256));
-  return timedOps({ a, s: a.matmul(a.T).div(n).add(bp.eye(n)), b: bp.rand([n, 64]), c }, L1_OPS, 'L1', true);
+  const z = bp.stft(c.reshape([65536]), 400, { hopLength: 160, window: bp.hannWindow(400) });
+  return timedOps({ a, s: a.matmul(a.T).div(n).add(bp.eye(n)), b: bp.rand([n, 64]), c, z }, L1_OPS, 'L1', true);
 }

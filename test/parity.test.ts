@@ -2026,6 +2026,42 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     expect(() => nat.realFftRows(new Float32Array(18), 6, 3, false, plan, new Float32Array(24), 2)).toThrow('realFftRows: block (2) must divide count (3)');
   });
 
+  it("realFftRows over frames of one signal (stft's): rows hop apart, times a window, as the frames copied out and multiplied; the native kernel the reference's bits at 1-3 threads", () => {
+    for (const n of [2, 8, 14, 64, 130, 400, 1024, 2 * FOUR_STEP_FROM]) {
+      const plan = realFftPlan(n);
+      const counts = n >= FOUR_STEP_FROM ? [1, 2] : [1, 3, 8, 13];
+      // Frames overlapping (stft's hops), back to back, apart, and one sample apart.
+      for (const hop of [Math.max(1, n >> 2), n, n + 3, 1]) {
+        for (const count of counts) {
+          const signal = randomArray((count - 1) * hop + n, r);
+          for (const window of [null, randomArray(n, r)]) {
+            for (const block of [0, count]) {
+              const frames = new Float32Array(count * n);
+              for (let f = 0; f < count; f++) for (let i = 0; i < n; i++) frames[f * n + i] = window ? Math.fround(signal[f * hop + i] * window[i]) : signal[f * hop + i];
+              const want = new Float32Array(count * (n + 2));
+              ref.realFftRows(frames, n, count, false, plan, want, block);
+              const what = `n ${n}, ${count} frames ${hop} apart, ${window ? 'windowed' : 'no window'}, block ${block}`;
+              const refGot = new Float32Array(want.length).fill(NaN);
+              ref.realFftRows(signal, n, count, false, plan, refGot, block, hop, window);
+              expect(sameBits(refGot, want), `reference: ${what}`).toBe(true);
+              for (const t of [1, 2, 3]) {
+                bp.setNumThreads(t);
+                const got = new Float32Array(want.length).fill(NaN);
+                nat.realFftRows(signal, n, count, false, plan, got, block, hop, window);
+                expect(sameBits(got, want), `native: ${what}, ${t} threads`).toBe(true);
+              }
+            }
+          }
+        }
+      }
+    }
+    bp.setNumThreads(1);
+    const plan = realFftPlan(8), out = new Float32Array(30);
+    expect(() => nat.realFftRows(new Float32Array(15), 8, 3, false, plan, out, 0, 4)).toThrow('realFftRows: x has 15 elements, expected 16');
+    expect(() => nat.realFftRows(new Float32Array(30), 8, 3, true, plan, new Float32Array(24), 0, 4)).toThrow("realFftRows: hop and window are for the forward transform's frames, not the inverse");
+    expect(() => nat.realFftRows(new Float32Array(16), 8, 3, false, plan, out, 0, 4, new Float32Array(7))).toThrow('realFftRows: window has 7 elements, expected 8');
+  });
+
   it("the depthwise convolution's kernels: the reference's bits at every edge size, multiplier, stride, padding and dilation, at 1-3 threads", () => {
     // [n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, m]: each edge size as a side (rows past the
     // 8 partial sums' width, and shorter), kernels larger than the image, one past the threading grain.

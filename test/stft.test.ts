@@ -46,6 +46,31 @@ eachBackend('stft and istft', () => {
 });
 noteIfNoTorch('the comparison of stft and istft with torch');
 
+eachBackend('stft without gradients', () => {
+  it('transforms the frames where they lie (framedSpectrum) with the bits of the recorded ops', () => {
+    const configs: [number[], number, bp.StftOptions][] = [
+      [[3, 1000], 128, { hopLength: 32, window: bp.hannWindow(128) }],
+      [[1000], 400, { hopLength: 160, window: bp.hannWindow(400) }],
+      [[2, 37], 16, { hopLength: 5, winLength: 11, window: bp.rand([11]), normalized: true, padMode: 'constant' }],
+      [[2, 300], 64, { center: false, hopLength: 7 }],
+      [[40], 16, {}],
+      [[2, 50], 8, { padMode: 'circular', hopLength: 1, window: bp.rand([8]) }],
+    ];
+    for (const [shape, nFft, options] of configs) {
+      // -0, an infinity and a NaN among the samples: the window's products must be the same ones.
+      const a = bp.randn(shape);
+      a.data[3] = -0;
+      a.data[17] = Infinity;
+      a.data[29] = NaN;
+      const plain = bp.stft(a, nFft, options);
+      const recorded = bp.stft(a.clone().requiresGrad_(), nFft, options);
+      const what = `shape [${shape}], nFft ${nFft}, ${JSON.stringify({ ...options, window: options.window ? 'given' : undefined })}`;
+      expect(plain.shape, what).toEqual(recorded.shape);
+      expect(Buffer.from(plain.data.buffer, plain.data.byteOffset, plain.data.byteLength).equals(Buffer.from(recorded.data.buffer, recorded.data.byteOffset, recorded.data.byteLength)), what).toBe(true);
+    }
+  });
+});
+
 it('gives the signal back from its spectrum', () => {
   const a = bp.randn([3, 1000]);
   const w = bp.hannWindow(128);

@@ -217,27 +217,31 @@ def o1():
     return timed_ops('O1', O1_OPS, (torch.rand(n, n), torch.rand(n, n), torch.rand(n), torch.rand(n, 1)))
 
 # L1 (bench/linalg.ts): the LU, Cholesky and QR families on one n x n matrix, uniform [0, 1) plus the
-# identity (for Cholesky, a a^T / n + I), svd, svdvals and eigh on a 256 x 256 one; the same names as
-# L1_OPS there, each result freed before the next call (ours disposes it).
+# identity (for Cholesky, a a^T / n + I), svd, svdvals and eigh on a 256 x 256 one, the FFTs, and istft
+# of that one's stft (z); the same names as L1_OPS there, each result freed before the next call (ours
+# disposes it).
 L1_OPS = [
-    ('det', lambda a, s, b, c: torch.linalg.det(a)), ('slogdet', lambda a, s, b, c: torch.linalg.slogdet(a)[1]),
-    ('inv', lambda a, s, b, c: torch.linalg.inv(a)), ('solve 64 cols', lambda a, s, b, c: torch.linalg.solve(a, b)),
-    ('cholesky', lambda a, s, b, c: torch.linalg.cholesky(s)),
-    ('solveTriangular 64 cols', lambda a, s, b, c: torch.linalg.solve_triangular(a, b, upper=True)),
-    ('qr', lambda a, s, b, c: torch.linalg.qr(a)[1]),
-    ('svd 256x256', lambda a, s, b, c: torch.linalg.svd(c)[0]), ('svdvals 256x256', lambda a, s, b, c: torch.linalg.svdvals(c)),
-    ('eigh 256x256', lambda a, s, b, c: torch.linalg.eigh(c)[1]),
-    ('rfft 64x1024', lambda a, s, b, c: torch.fft.rfft(c.reshape(64, 1024))),
-    ('rfft 64x1000', lambda a, s, b, c: torch.fft.rfft(c.reshape(64, 1024), n=1000)),
-    ('stft nFft 400 hop 160 1x65536', lambda a, s, b, c: torch.view_as_real(torch.stft(c.reshape(65536), 400, hop_length=160, window=torch.hann_window(400), return_complex=True))),
-    ('rfft as one row', lambda a, s, b, c: torch.fft.rfft(a.reshape(-1))),
-    ('fft as one complex row', lambda a, s, b, c: torch.view_as_real(torch.fft.fft(torch.view_as_complex(a.reshape(-1, 2))))),
+    ('det', lambda a, s, b, c, z: torch.linalg.det(a)), ('slogdet', lambda a, s, b, c, z: torch.linalg.slogdet(a)[1]),
+    ('inv', lambda a, s, b, c, z: torch.linalg.inv(a)), ('solve 64 cols', lambda a, s, b, c, z: torch.linalg.solve(a, b)),
+    ('cholesky', lambda a, s, b, c, z: torch.linalg.cholesky(s)),
+    ('solveTriangular 64 cols', lambda a, s, b, c, z: torch.linalg.solve_triangular(a, b, upper=True)),
+    ('qr', lambda a, s, b, c, z: torch.linalg.qr(a)[1]),
+    ('svd 256x256', lambda a, s, b, c, z: torch.linalg.svd(c)[0]), ('svdvals 256x256', lambda a, s, b, c, z: torch.linalg.svdvals(c)),
+    ('eigh 256x256', lambda a, s, b, c, z: torch.linalg.eigh(c)[1]),
+    ('rfft 64x1024', lambda a, s, b, c, z: torch.fft.rfft(c.reshape(64, 1024))),
+    ('rfft 64x1000', lambda a, s, b, c, z: torch.fft.rfft(c.reshape(64, 1024), n=1000)),
+    ('stft nFft 400 hop 160 1x65536', lambda a, s, b, c, z: torch.view_as_real(torch.stft(c.reshape(65536), 400, hop_length=160, window=torch.hann_window(400), return_complex=True))),
+    ('istft nFft 400 hop 160 1x65536', lambda a, s, b, c, z: torch.istft(z, 400, hop_length=160, window=torch.hann_window(400))),
+    ('rfft as one row', lambda a, s, b, c, z: torch.fft.rfft(a.reshape(-1))),
+    ('fft as one complex row', lambda a, s, b, c, z: torch.view_as_real(torch.fft.fft(torch.view_as_complex(a.reshape(-1, 2))))),
 ]
 
 def l1():
     n = 256 if quick else 1024
     a = torch.rand(n, n) + torch.eye(n)
-    return timed_ops('L1', L1_OPS, (a, a @ a.t() / n + torch.eye(n), torch.rand(n, 64), torch.rand(256, 256) + torch.eye(256)))
+    c = torch.rand(256, 256) + torch.eye(256)
+    spectrum = torch.stft(c.reshape(65536), 400, hop_length=160, window=torch.hann_window(400), return_complex=True)
+    return timed_ops('L1', L1_OPS, (a, a @ a.t() / n + torch.eye(n), torch.rand(n, 64), c, spectrum))
 
 # P1 (bench/small_side.ts): products with a small side, torch.matmul and F.linear on uniform [0, 1)
 # operands, under the names of P1_PRODUCTS and P1_LINEAR there.

@@ -268,9 +268,13 @@ export interface Backend {
    * in x (the first and last bins' imaginary parts ignored) into the n reals of its unscaled Hermitian
    * inverse in out. x and out must not share memory. With `block` > 0 (dividing count; default 0),
    * each block of that many rows has its bins bins-major, [bins, block, 2] (bin k of the block's row r
-   * at 2 (k block + r) from the block's start): stft's and istft's layout.
+   * at 2 (k block + r) from the block's start): stft's and istft's layout. Forward, with hop > 0
+   * (default 0) the rows are frames of one signal hop apart (x holds (count - 1) hop + n samples),
+   * and with a window (n floats) each sample is first multiplied by its window[i], a float product:
+   * stft's frames, read where they lie.
    */
-  realFftRows(x: Float32Array, n: number, count: number, inverse: boolean, plan: Float64Array, out: Float32Array, block?: number): void;
+  realFftRows(x: Float32Array, n: number, count: number, inverse: boolean, plan: Float64Array, out: Float32Array, block?: number,
+    hop?: number, window?: Float32Array | null): void;
 
   /**
    * Each of count n x n symmetric matrices at a decomposed (its lower triangle read, or its upper

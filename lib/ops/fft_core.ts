@@ -119,3 +119,22 @@ export function framesTransform(x: Tensor, n: number, inverse: boolean): Tensor 
   }
   return y;
 }
+
+/**
+ * framesTransform of a signal's frames read where they lie: the unscaled one-sided DFT of the frames
+ * of n samples hop apart in each row of signal [B, L] (n even), each sample first times window[i]
+ * when there is one, as [B, n / 2 + 1, frames, 2]: the bits of unfolding the frames, multiplying them
+ * by the window and transforming them, without the two copies. Not recorded: for a signal and window
+ * that need no gradient (stft takes the recorded ops otherwise).
+ */
+export function framedSpectrum(signal: Tensor, n: number, hop: number, window: Tensor | null): Tensor {
+  const [batch, length] = signal.shape;
+  const frames = Math.floor((length - n) / hop) + 1, bins = n / 2 + 1;
+  const out = allocOutput(batch * bins * frames * 2);
+  const plan = planOf(`r${n}`, () => realFftPlan(n));
+  const read = (frames - 1) * hop + n; // the samples the frames cover
+  for (let b = 0; b < batch; b++) {
+    B().realFftRows(signal.data.subarray(b * length, b * length + read), n, frames, false, plan, out.subarray(b * bins * frames * 2, (b + 1) * bins * frames * 2), frames, hop, window?.data ?? null);
+  }
+  return new Tensor(out, [batch, bins, frames, 2]);
+}

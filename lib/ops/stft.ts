@@ -14,7 +14,8 @@ import type { PadMode } from './pad_resize';
 import { unfoldWindows } from './windows';
 import { imageFromRows } from './conv_more';
 import { fft, irfft, rfft } from '../fft';
-import { framesTransform } from './fft_core';
+import { framedSpectrum, framesTransform } from './fft_core';
+import { isGradEnabled } from '../autograd';
 import { amin } from './cumulative';
 import { abs } from './unary';
 import { ones, zerosLike } from './creation';
@@ -90,9 +91,18 @@ export function stft(input: Tensor, nFft: number, options?: StftOptions): Tensor
     throw new Error(`${what}: center's 'reflect' padding of nFft / 2 = ${half} samples needs a longer signal than ${input.shape[input.ndim - 1]} (input ${fmt(input.shape)}); use padMode 'constant' or center false`);
   }
   const bins = (o.onesided ?? true) ? half + 1 : nFft;
+  // Without gradients, an even nFft's one-sided spectrum is transformed from the frames where they lie.
+  const framed = bins !== nFft && nFft % 2 === 0 && !(isGradEnabled() && (input.requiresGrad || (o.window?.requiresGrad ?? false)));
   return composedOf((own) => {
     const signal = input.ndim === 1 ? own(reshape(input, [1, 1, input.size])) : own(unsqueeze(input, 1));
     const padded = f.center ? own(pad(signal, [half, half], { mode: padMode })) : signal;
+    if (framed) {
+      // A rectangular window multiplies by ones: no multiply at all gives the same bits.
+      const window = o.window === undefined ? null : paddedWindow(o.window, f.winLength, nFft, own);
+      const spectrum = own(framedSpectrum(own(reshape(padded, [padded.shape[0], length])), nFft, f.hop, window));
+      const out = f.normalized ? own(mul(spectrum, 1 / Math.sqrt(nFft))) : spectrum;
+      return input.ndim === 1 ? reshape(out, out.shape.slice(1)) : out;
+    }
     // [B, frames, nFft], each frame times the window.
     const frames = own(mul(own(unfoldWindows(own(reshape(padded, [padded.shape[0], length])), -1, nFft, f.hop)), paddedWindow(o.window, f.winLength, nFft, own)));
     // normalized: the DFT scaled by nFft^-1/2, fft's 'ortho'. [B, bins, frames, 2]: for even nFft one-sided,

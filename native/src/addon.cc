@@ -322,10 +322,12 @@ Napi::Value FftRows(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// realFftRows(x, n, count, inverse, plan, out, block?): the one-sided DFT of count rows of n (even)
-// reals at x into n / 2 + 1 bins a row at out, or (inverse) of count rows of bins at x into n reals a
-// row at out (fft.h real_fft_rows), by realFftPlan(n)'s tables; with block > 0 (dividing count), each
-// block of rows' bins bins-major. Rows of x and out differ in length: no overlap.
+// realFftRows(x, n, count, inverse, plan, out, block?, hop?, window?): the one-sided DFT of count rows
+// of n (even) reals at x into n / 2 + 1 bins a row at out, or (inverse) of count rows of bins at x
+// into n reals a row at out (fft.h real_fft_rows), by realFftPlan(n)'s tables; with block > 0
+// (dividing count), each block of rows' bins bins-major; forward, with hop > 0, the rows frames of one
+// signal hop apart, and with a window (n floats), each sample times it. Rows of x and out differ in
+// length: no overlap.
 Napi::Value RealFftRows(const Napi::CallbackInfo& info) {
   Args a{info, "realFftRows"};
   a.count(6);
@@ -333,14 +335,21 @@ Napi::Value RealFftRows(const Napi::CallbackInfo& info) {
   if (n % 2 != 0) a.range_error("n must be even, got " + std::to_string(n));
   const long block = info.Length() > 6 && !a.is_null(6) ? a.integer(6, "block", 0, 1L << 40) : 0;
   if (block > 0 && count % block != 0) a.range_error("block (" + std::to_string(block) + ") must divide count (" + std::to_string(count) + ")");
+  const long hop = info.Length() > 7 && !a.is_null(7) ? a.integer(7, "hop", 0, 1L << 30) : 0;
+  const bool windowed = info.Length() > 8 && !a.is_null(8);
   if ((double)count * (double)(n + 2) > 4e15) a.range_error("count and n are too large: the arrays would need more than 4e15 elements");
   const bool inverse = a.boolean(3, "inverse");
+  if (inverse && (hop > 0 || windowed)) a.range_error("hop and window are for the forward transform's frames, not the inverse");
   const long bins = count * (n + 2), reals = count * n;
-  const float* x = a.f32(0, "x", inverse ? bins : reals);
+  // Frames hop apart read (count - 1) hop + n samples of one signal.
+  const long samples = hop > 0 ? (count > 0 ? (count - 1) * hop + n : 0) : reals;
+  const float* x = a.f32(0, "x", inverse ? bins : samples);
+  const float* window = windowed ? a.f32(8, "window", n) : nullptr;
   const double* plan = a.f64(4, "plan", n == 0 ? a.f64_len(4, "plan") : real_fft_plan_length(n));
   float* out = a.f32(5, "out", inverse ? reals : bins);
-  if (overlap(out, inverse ? reals : bins, x, inverse ? bins : reals)) a.range_error("out (argument 5) shares memory with x: rows of different lengths cannot be written in place");
-  real_fft_rows(x, n, count, inverse, plan, out, block);
+  if (overlap(out, inverse ? reals : bins, x, inverse ? bins : samples)) a.range_error("out (argument 5) shares memory with x: rows of different lengths cannot be written in place");
+  if (window && overlap(out, bins, window, n)) a.range_error("out (argument 5) shares memory with window");
+  real_fft_rows(x, n, count, inverse, plan, out, block, hop, window);
   return info.Env().Undefined();
 }
 

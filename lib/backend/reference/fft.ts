@@ -422,9 +422,11 @@ export function realFftPlan(n: number): Float64Array {
  * they begin, by the same split run backwards (twice the even and odd parts' transforms, joined as
  * E + i O, through the inverse of half length). With `block` > 0 (dividing count), each block of that
  * many rows has its bins bins-major: bin k of the block's row r at 2 (k block + r) from the block's
- * start.
+ * start. Forward, with hop > 0 the rows are frames of one signal hop apart, and with a window each
+ * sample is first multiplied by its window[i] (a float product).
  */
-export function realFftRows(x: Float32Array, n: number, count: number, inverse: boolean, plan: Float64Array, out: Float32Array, block = 0): void {
+export function realFftRows(x: Float32Array, n: number, count: number, inverse: boolean, plan: Float64Array, out: Float32Array, block = 0,
+  hop = 0, window: Float32Array | null = null): void {
   const round = roundingOf(out);
   const h = n / 2, at = fftPlanLength(h);
   const cos = plan.subarray(at, at + h), sin = plan.subarray(at + h, at + n);
@@ -432,11 +434,11 @@ export function realFftRows(x: Float32Array, n: number, count: number, inverse: 
   const step = block > 0 ? 2 * block : 2; // from a row's bin to its next
   for (let r = 0; r < count; r++) {
     // a row's reals and its bin 0
-    const o = n * r, ob = block > 0 ? (n + 2) * (r - (r % block)) + 2 * (r % block) : (n + 2) * r;
+    const o = (hop > 0 ? hop : n) * r, ob = block > 0 ? (n + 2) * (r - (r % block)) + 2 * (r % block) : (n + 2) * r;
     if (!inverse) {
       for (let k = 0; k < h; k++) {
-        b.re[k] = x[o + 2 * k];
-        b.im[k] = x[o + 2 * k + 1];
+        b.re[k] = window ? Math.fround(x[o + 2 * k] * window[2 * k]) : x[o + 2 * k];
+        b.im[k] = window ? Math.fround(x[o + 2 * k + 1] * window[2 * k + 1]) : x[o + 2 * k + 1];
       }
       forward(b, h, plan);
       out[ob] = round(b.re[0] + b.im[0]);

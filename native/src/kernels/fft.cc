@@ -93,10 +93,11 @@ FftRowLengths fft_row_lengths(FftKind kind, long n) {
   return {2 * n, 2 * n};
 }
 
-FftRowLengths fft_row_steps(FftKind kind, long n, long bin_stride) {
-  const FftRowLengths row = fft_row_lengths(kind, n);
-  if (bin_stride == 0) return row;
-  return kind == FftKind::kRealForward ? FftRowLengths{row.in, 2} : FftRowLengths{2, row.out};
+FftRowLengths fft_row_steps(FftKind kind, long n, const FftLayout& layout) {
+  FftRowLengths step = fft_row_lengths(kind, n);
+  if (layout.bin_stride > 0) (kind == FftKind::kRealForward ? step.out : step.in) = 2;
+  if (layout.hop > 0) step.in = layout.hop;
+  return step;
 }
 
 namespace {
@@ -143,17 +144,17 @@ FftFourStep widest_four_step() {
 }
 
 // Rows [r0, r1) of the kind: as many as the widest lanes allowed take, the rest one at a time.
-void transform_rows(const float* x, long n, long r0, long r1, FftKind kind, const double* plan, float* out, long bin_stride) {
+void transform_rows(const float* x, long n, long r0, long r1, FftKind kind, const double* plan, float* out, const FftLayout& layout) {
   static const FftRun wide = cpu_isa() >= Isa::kAvx2 && fft_run_avx2() ? fft_run_avx2() : two_lanes::run_lanes;
-  const FftRowLengths step = fft_row_steps(kind, n, bin_stride);
-  const long done = r0 + wide(x + step.in * r0, n, r1 - r0, kind, plan, out + step.out * r0, bin_stride);
-  one_lane::run_lanes(x + step.in * done, n, r1 - done, kind, plan, out + step.out * done, bin_stride);
+  const FftRowLengths step = fft_row_steps(kind, n, layout);
+  const long done = r0 + wide(x + step.in * r0, n, r1 - r0, kind, plan, out + step.out * r0, layout);
+  one_lane::run_lanes(x + step.in * done, n, r1 - done, kind, plan, out + step.out * done, layout);
 }
 
 // count rows of the kind cut across the pool: about 2^13 complex numbers of rows a chunk (a wake-up
-// of the pool pays for itself past that), in fours so that the vector lanes stay full. bin_stride as
+// of the pool pays for itself past that), in fours so that the vector lanes stay full. The layout as
 // fft_row_steps takes it.
-void rows(const float* x, long n, long count, FftKind kind, const double* plan, float* out, long bin_stride = 0) {
+void rows(const float* x, long n, long count, FftKind kind, const double* plan, float* out, const FftLayout& layout = {}) {
   if (n == 0 || count == 0) return;
   const bool real = kind == FftKind::kRealForward || kind == FftKind::kRealInverse;
   const long m = fft_convolution_length(real ? n / 2 : n);
@@ -162,18 +163,18 @@ void rows(const float* x, long n, long count, FftKind kind, const double* plan, 
     // Long rows go in four steps, whose columns and rows fill the lanes. Fewer rows than threads: one
     // row at a time, all of its steps cut across the pool (with only the four steps cut, a row of
     // 2^20 reals ran 1.33x faster at two threads than at one). More: a row a thread.
-    const FftRowLengths step = fft_row_steps(kind, n, bin_stride);
+    const FftRowLengths step = fft_row_steps(kind, n, layout);
     if (count < ThreadPool::instance().threads()) {
       one_lane::Scratch scratch;
       const auto pooled = [](long size, auto body) { parallel_for((size_t)size, 8192, [&](size_t k0, size_t k1) { body((long)k0, (long)k1); }); };
-      for (long r = 0; r < count; r++) one_lane::transform_lanes(x + step.in * r, n, kind, plan, out + step.out * r, bin_stride, scratch, pooled);
+      for (long r = 0; r < count; r++) one_lane::transform_lanes(x + step.in * r, n, kind, plan, out + step.out * r, layout, scratch, pooled);
       return;
     }
-    parallel_for((size_t)count, 1, [&](size_t r0, size_t r1) { one_lane::run_lanes(x + step.in * r0, n, (long)(r1 - r0), kind, plan, out + step.out * r0, bin_stride); });
+    parallel_for((size_t)count, 1, [&](size_t r0, size_t r1) { one_lane::run_lanes(x + step.in * r0, n, (long)(r1 - r0), kind, plan, out + step.out * r0, layout); });
     return;
   }
   const long grain = std::max(1L, 8192 / m / 4) * 4;
-  parallel_for((size_t)count, (size_t)grain, [&](size_t r0, size_t r1) { transform_rows(x, n, (long)r0, (long)r1, kind, plan, out, bin_stride); });
+  parallel_for((size_t)count, (size_t)grain, [&](size_t r0, size_t r1) { transform_rows(x, n, (long)r0, (long)r1, kind, plan, out, layout); });
 }
 
 }  // namespace
@@ -192,14 +193,14 @@ void fft_rows(const float* x, long n, long count, bool inverse, const double* pl
   rows(x, n, count, inverse ? FftKind::kInverse : FftKind::kForward, plan, out);
 }
 
-void real_fft_rows(const float* x, long n, long count, bool inverse, const double* plan, float* out, long block) {
+void real_fft_rows(const float* x, long n, long count, bool inverse, const double* plan, float* out, long block, long hop, const float* window) {
   const FftKind kind = inverse ? FftKind::kRealInverse : FftKind::kRealForward;
   if (block == 0) {
-    rows(x, n, count, kind, plan, out);
+    rows(x, n, count, kind, plan, out, {0, hop, window});
     return;
   }
-  const FftRowLengths row = fft_row_lengths(kind, n);
-  for (long b = 0; b < count / block; b++) rows(x + b * block * row.in, n, block, kind, plan, out + b * block * row.out, 2 * block);
+  const FftRowLengths row = fft_row_lengths(kind, n), step = fft_row_steps(kind, n, {0, hop, nullptr});
+  for (long b = 0; b < count / block; b++) rows(x + b * block * step.in, n, block, kind, plan, out + b * block * row.out, {2 * block, hop, window});
 }
 
 }  // namespace bp

@@ -44,8 +44,12 @@ long real_fft_plan_length(long n);
 // With `block` > 0 (dividing count), the bins of each block of that many rows lie bins-major (the
 // transposes of its rows: bin k of the block's row r at 2 (k block + r)), as stft returns them and
 // istft takes them, where a copy of the spectrum turned them round (two threads, 201 bins of 410
-// frames: 30 of stft's ~320 us).
-void real_fft_rows(const float* x, long n, long count, bool inverse, const double* plan, float* out, long block = 0);
+// frames: 30 of stft's ~320 us). Forward, with hop > 0 the rows are frames of one signal, hop floats
+// apart (x holds (count - 1) hop + n), and with a window each sample is first multiplied by its
+// window[i] (a float product, as a multiply of the frames gives it): stft's frames read from the
+// padded signal, where they were copied out and multiplied by the window in two passes.
+void real_fft_rows(const float* x, long n, long count, bool inverse, const double* plan, float* out, long block = 0, long hop = 0,
+                   const float* window = nullptr);
 
 // What a row holds and becomes: complex rows forward or inverse, or real_fft_rows' two ways.
 enum class FftKind { kForward, kInverse, kRealForward, kRealInverse };
@@ -56,14 +60,21 @@ struct FftRowLengths {
   long in, out;
 };
 FftRowLengths fft_row_lengths(FftKind kind, long n);
+// Where the real kinds' rows lie besides back to back (real_fft_rows): bins bins-major (bin_stride
+// > 0: bin k of row r at 2 r + k bin_stride), and forward, rows hop floats apart (hop > 0), each
+// sample times window[i] first (window not null).
+struct FftLayout {
+  long bin_stride = 0, hop = 0;
+  const float* window = nullptr;
+};
 // How far the next row's input and output start: fft_row_lengths, but 2 floats for bins that lie
-// bins-major (bin_stride > 0: bin k of row r at 2 r + k bin_stride, for the real kinds).
-FftRowLengths fft_row_steps(FftKind kind, long n, long bin_stride);
+// bins-major, and hop for frames.
+FftRowLengths fft_row_steps(FftKind kind, long n, const FftLayout& layout);
 
 // Transforms rows lanes at a time: the first (count / lanes) * lanes of count rows at x into out as
 // fft_rows or real_fft_rows does for kind; returns how many it did.
-// bin_stride as fft_row_steps takes it.
-using FftRun = long (*)(const float* x, long n, long count, FftKind kind, const double* plan, float* out, long bin_stride);
+// The layout as fft_row_steps takes it.
+using FftRun = long (*)(const float* x, long n, long count, FftKind kind, const double* plan, float* out, const FftLayout& layout);
 
 // The AVX2 set's run (four rows in a vector of doubles), or null where it was not compiled.
 FftRun fft_run_avx2();

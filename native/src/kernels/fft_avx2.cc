@@ -146,6 +146,30 @@ inline void load_bins(const float* x, long bin_stride, long count, V* z) {
   }
 }
 
+// fft_lanes.inc's load_windowed: load_complex's transpose, each row's four floats first multiplied
+// by the window's (float products, as the generic loop's).
+inline void load_windowed(const float* x, long stride, long count, V* z, const float* w) {
+  long k = 0;
+  for (; k + 1 < count; k += 2) {
+    const float* p = x + 2 * k;
+    const __m128 wk = _mm_loadu_ps(w + 2 * k);
+    const __m256d a = _mm256_cvtps_pd(_mm_mul_ps(_mm_loadu_ps(p), wk)), b = _mm256_cvtps_pd(_mm_mul_ps(_mm_loadu_ps(p + stride), wk));
+    const __m256d c = _mm256_cvtps_pd(_mm_mul_ps(_mm_loadu_ps(p + 2 * stride), wk)), d = _mm256_cvtps_pd(_mm_mul_ps(_mm_loadu_ps(p + 3 * stride), wk));
+    const __m256d t0 = _mm256_unpacklo_pd(a, b), t1 = _mm256_unpackhi_pd(a, b);  // a0 b0 a2 b2, a1 b1 a3 b3
+    const __m256d t2 = _mm256_unpacklo_pd(c, d), t3 = _mm256_unpackhi_pd(c, d);
+    z[2 * k] = (V)_mm256_permute2f128_pd(t0, t2, 0x20);
+    z[2 * k + 1] = (V)_mm256_permute2f128_pd(t1, t3, 0x20);
+    z[2 * k + 2] = (V)_mm256_permute2f128_pd(t0, t2, 0x31);
+    z[2 * k + 3] = (V)_mm256_permute2f128_pd(t1, t3, 0x31);
+  }
+  for (; k < count; k++) {
+    const float* p = x + 2 * k;
+    const float wr = w[2 * k], wi = w[2 * k + 1];
+    z[2 * k] = V{p[0] * wr, p[stride] * wr, p[2 * stride] * wr, p[3 * stride] * wr};
+    z[2 * k + 1] = V{p[1] * wi, p[stride + 1] * wi, p[2 * stride + 1] * wi, p[3 * stride + 1] * wi};
+  }
+}
+
 // fft_lanes.inc's store_bins: the four rows' bin k interleaved, rounded (as the scalar casts round)
 // and written as eight floats, one store.
 inline void store_bins(float* out, long bin_stride, long count, const V* z) {
