@@ -102,6 +102,52 @@ namespace {
   }
 }
 
+// For four rows y[q] of lengths len + q + 1 (q = 0 ... 3): out[q] = dot4(x, y[q], len + q + 1), and
+// g[k] += a[q] y[q][k] for k < len, q in order (four axpy(a[q], y[q], g, len) calls): both in one
+// pass over the rows' common part, each element into the same partial sum in the same order as
+// dot4 and axpy put it, so the same bits. tred2's symmetric product took a dot at a time, each
+// waiting on its chain of adds (eigh.cc).
+// Four doubles in a vector (two halves where the clone has only 128-bit registers): dots_axpys4's
+// lanes, written out, where the compiler's own vectorizing of its loops mixed elements across lanes.
+typedef double Double4 __attribute__((vector_size(32)));
+inline Double4 load4(const double* p) {
+  Double4 v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+
+[[maybe_unused]] BP_DOUBLE_CLONES void dots_axpys4(const double* x, const double* const* y, const double* a, int len, double* g, double* out) {
+  // Lane j of sums[q]: row q's partial sum j (elements 4i + j).
+  Double4 sums[4] = {};
+  const Double4 a0 = Double4{} + a[0], a1 = Double4{} + a[1], a2 = Double4{} + a[2], a3 = Double4{} + a[3];
+  int k = 0;
+  for (; k + 4 <= len; k += 4) {
+    const Double4 xk = load4(x + k), y0 = load4(y[0] + k), y1 = load4(y[1] + k), y2 = load4(y[2] + k), y3 = load4(y[3] + k);
+    sums[0] += xk * y0;
+    sums[1] += xk * y1;
+    sums[2] += xk * y2;
+    sums[3] += xk * y3;
+    Double4 gk = load4(g + k);
+    gk += a0 * y0;
+    gk += a1 * y1;
+    gk += a2 * y2;
+    gk += a3 * y3;
+    __builtin_memcpy(g + k, &gk, sizeof gk);
+  }
+  double partial[4][4];
+  for (int q = 0; q < 4; q++)
+    for (int j = 0; j < 4; j++) partial[q][j] = sums[q][j];
+  for (; k < len; k++)
+    for (int q = 0; q < 4; q++) {
+      partial[q][k % 4] += x[k] * y[q][k];
+      g[k] += a[q] * y[q][k];
+    }
+  for (int q = 0; q < 4; q++) {
+    for (int e = len; e <= len + q; e++) partial[q][e % 4] += x[e] * y[q][e];
+    out[q] = (partial[q][0] + partial[q][1]) + (partial[q][2] + partial[q][3]);
+  }
+}
+
 // update(j, dot4(x, y(j), len)) for j = j0 ... j1 - 1, where update(j) changes nothing that a later
 // j's dot reads: four dots taken together (dot4_x4), then their four updates in order. The same bits
 // as the loop one j at a time. svd at n = 256 (C++ loop, one thread): 12.2 -> 11.3 ms.

@@ -51,8 +51,24 @@ void tred2(double* z, int n, double* d, double* e, double* g, bool vectors) {
         at(i, l) = f - root;
         const double* u = z + (long)i * n;
         // g_j = sum over k <= j of a_jk u_k, then over k > j of a_kj u_k: row j's part when row j
-        // comes, each later row's share as it does.
-        for (int r = 0; r <= l; r++) {
+        // comes, each later row's share as it does. Four rows a pass (dots_axpys4): their dots over
+        // the part they share and their shares of the earlier g's; then their own columns' shares of
+        // each other's g in the order one row at a time gives them.
+        int r = 0;
+        for (; r + 3 <= l; r += 4) {
+          const double* rows[4];
+          for (int q = 0; q < 4; q++) {
+            at(r + q, i) = u[r + q] / h;
+            rows[q] = z + (long)(r + q) * n;
+          }
+          double dots[4];
+          dots_axpys4(u, rows, u + r, r, g, dots);
+          for (int q = 0; q < 4; q++) {
+            g[r + q] = dots[q];
+            for (int p = 0; p < q; p++) g[r + p] += u[r + q] * rows[q][r + p];
+          }
+        }
+        for (; r <= l; r++) {
           at(r, i) = u[r] / h;
           const double* zr = z + (long)r * n;
           g[r] = dot4(zr, u, r + 1);
