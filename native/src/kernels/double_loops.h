@@ -46,6 +46,16 @@ namespace {
   return r > 1e-150 && r < 1e150 ? r : pythag(a, b);
 }
 
+// Four doubles in a vector (two halves where the clone has only 128-bit registers): the lanes of
+// dot4_x4 and dots_axpys4 written out, where the compiler's own vectorizing of their loops mixed
+// elements across lanes with permutes (slower than the scalar chains it replaced).
+typedef double Double4 __attribute__((vector_size(32)));
+inline Double4 load4(const double* p) {
+  Double4 v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+
 // y += r x.
 [[maybe_unused]] BP_DOUBLE_CLONES void axpy(double r, const double* x, double* y, int len) {
   for (int i = 0; i < len; i++) y[i] += r * x[i];
@@ -91,14 +101,16 @@ namespace {
 // one of four partial sums, in the same order, as four calls, so the same bits. Four calls waited on
 // each one's chain of adds in turn; here the four chains interleave.
 [[maybe_unused]] BP_DOUBLE_CLONES void dot4_x4(const double* x, const double* const* y, int len, double* out) {
-  double sums[4][4] = {};
+  Double4 sums[4] = {};  // lane q of sums[r]: y[r]'s partial sum q
   int i = 0;
-  for (; i + 4 <= len; i += 4)
-    for (int r = 0; r < 4; r++)
-      for (int q = 0; q < 4; q++) sums[r][q] += x[i + q] * y[r][i + q];
+  for (; i + 4 <= len; i += 4) {
+    const Double4 xi = load4(x + i);
+    for (int r = 0; r < 4; r++) sums[r] += xi * load4(y[r] + i);
+  }
   for (int r = 0; r < 4; r++) {
-    for (int k = i; k < len; k++) sums[r][k - i] += x[k] * y[r][k];
-    out[r] = (sums[r][0] + sums[r][1]) + (sums[r][2] + sums[r][3]);
+    double partial[4] = {sums[r][0], sums[r][1], sums[r][2], sums[r][3]};
+    for (int k = i; k < len; k++) partial[k - i] += x[k] * y[r][k];
+    out[r] = (partial[0] + partial[1]) + (partial[2] + partial[3]);
   }
 }
 
@@ -107,15 +119,6 @@ namespace {
 // pass over the rows' common part, each element into the same partial sum in the same order as
 // dot4 and axpy put it, so the same bits. tred2's symmetric product took a dot at a time, each
 // waiting on its chain of adds (eigh.cc).
-// Four doubles in a vector (two halves where the clone has only 128-bit registers): dots_axpys4's
-// lanes, written out, where the compiler's own vectorizing of its loops mixed elements across lanes.
-typedef double Double4 __attribute__((vector_size(32)));
-inline Double4 load4(const double* p) {
-  Double4 v;
-  __builtin_memcpy(&v, p, sizeof v);
-  return v;
-}
-
 [[maybe_unused]] BP_DOUBLE_CLONES void dots_axpys4(const double* x, const double* const* y, const double* a, int len, double* g, double* out) {
   // Lane j of sums[q]: row q's partial sum j (elements 4i + j).
   Double4 sums[4] = {};
