@@ -61,6 +61,22 @@ inline Double4 load4(const double* p) {
   for (int i = 0; i < len; i++) y[i] += r * x[i];
 }
 
+// y += a[q] x[q] for q = 0 ... 3 in turn (four axpy calls into one y): y loaded and stored once for
+// the four, its element's adds in the same order, so the same bits. A sum of many vectors into one
+// was bound by y's stores.
+[[maybe_unused]] BP_DOUBLE_CLONES void axpy4(const double* a, const double* const* x, double* y, int len) {
+  const double a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+  const double *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3];
+  for (int i = 0; i < len; i++) {
+    double v = y[i];
+    v += a0 * x0[i];
+    v += a1 * x1[i];
+    v += a2 * x2[i];
+    v += a3 * x3[i];
+    y[i] = v;
+  }
+}
+
 // y -= x r.
 [[maybe_unused]] BP_DOUBLE_CLONES void sub_scaled(double r, const double* x, double* y, int len) {
   for (int i = 0; i < len; i++) y[i] -= x[i] * r;

@@ -80,7 +80,13 @@ double bidiagonalize(double* a, int m, int n, double* w, double* v, double* rv1,
         for (int k = l; k < n; k++) rv1[k] = a[(long)k * m + i] / h;
         // Each row j > i: t_j = its dot with row i, then row j += t_j rv1 (by columns).
         std::fill(t + l, t + m, 0.0);
-        for (int k = l; k < n; k++) axpy(a[(long)k * m + i], a + (long)k * m + l, t + l, m - l);
+        int k = l;
+        for (; k + 4 <= n; k += 4) {
+          const double f[4] = {a[(long)k * m + i], a[(long)(k + 1) * m + i], a[(long)(k + 2) * m + i], a[(long)(k + 3) * m + i]};
+          const double* cols[4] = {a + (long)k * m + l, a + (long)(k + 1) * m + l, a + (long)(k + 2) * m + l, a + (long)(k + 3) * m + l};
+          axpy4(f, cols, t + l, m - l);
+        }
+        for (; k < n; k++) axpy(a[(long)k * m + i], a + (long)k * m + l, t + l, m - l);
         for (int k = l; k < n; k++) axpy(rv1[k], t + l, a + (long)k * m + l, m - l);
         for (int k = l; k < n; k++) a[(long)k * m + i] *= scale;
       }
