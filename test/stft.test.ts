@@ -34,6 +34,8 @@ const CALLS: TorchCall[] = [
   { name: 'istft not centred, Hamming window, length past the frames (zeros)', inputs: { s: x([5, 6, 2]) },
     ours: (t) => bp.istft(t.s, 8, { window: bp.hammingWindow(8), center: false, length: 30 }),
     py: 'torch.istft(torch.view_as_complex(s), 8, window=torch.hamming_window(8), center=False, length=30)' },
+  { name: 'istft of a two-sided spectrum, even nFft (its bins up to nFft / 2 read, as torch\'s irfft reads them)', inputs: { s: x([8, 6, 2]) },
+    ours: (t) => bp.istft(t.s, 8, { hopLength: 2 }), py: 'torch.istft(torch.view_as_complex(s), 8, hop_length=2, onesided=False)' },
   { name: 'istft of a two-sided spectrum, odd nFft', inputs: { s: x([7, 6, 2]) },
     ours: (t) => bp.istft(t.s, 7, { hopLength: 2 }), py: 'torch.istft(torch.view_as_complex(s), 7, hop_length=2)' },
   { name: 'istft of stft (the round trip), with the window learnt', inputs: { a: x([2, 50]), w: window(16) },
