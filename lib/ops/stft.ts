@@ -1,7 +1,9 @@
 // torch.stft and torch.istft over real signals, the complex spectrum as torch.view_as_real gives it (a last
 // dim of 2: real and imaginary parts), since tensors here are real. Both are made of recorded ops (pad,
-// windows, bp.fft's transforms of the frames, fold's overlap-add), so gradients reach the signal, the
-// spectrum and the window, and createGraph's too.
+// windows, the frames' transforms, col2im's overlap-add), so gradients reach the signal, the spectrum
+// and the window, and createGraph's too; the real kernel writes and reads the spectrum bins-major
+// (fft_core.ts framesTransform), so no copy turns it round. Without gradients stft transforms the
+// frames where they lie in the padded signal (framedSpectrum), with the same bits.
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { optionsOf, positiveInt, shown } from '../args';

@@ -147,8 +147,8 @@ void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg
               // A wide window (fold's overlap-add of frames, istft's): each window's run of v added
               // into one run of the line, the last window first. An element's adds still come in
               // rising v (the windows j that reach it, falling, read it at rising v), so the same
-              // bits; a run over j read and wrote single floats a stride apart (istft of 410
-              // frames of 400, hop 160, through fold: 251 us at one thread).
+              // bits; a run over j read and wrote single floats a stride apart (istft's 410 frames
+              // of 400, hop 160, at one thread: 145-154 us a call, 17.4 so).
               const float* const in_u = row_i + k * window + u * g.kw;
               float* const line = plane + y * g.w;
               for (long j = g.ow - 1; j >= 0; j--) {
