@@ -1231,6 +1231,35 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it("reduce's float sums along rows: element i into lane i mod 32, then the tree (l += l + 16, 8, 4, 2, 1), bit for bit, at every tail length, with signed zeros, infinities and NaN", () => {
+    // The native sums are float lanes (the reference's are doubles, compared above within a tolerance):
+    // this pins their exact order, which no row length or kernel set may change.
+    const model = (row: Float32Array) => {
+      const lanes = new Float32Array(32);
+      row.forEach((v, i) => { lanes[i % 32] = Math.fround(lanes[i % 32] + v); });
+      for (let w = 16; w >= 1; w /= 2) for (let l = 0; l < w; l++) lanes[l] = Math.fround(lanes[l] + lanes[l + w]);
+      return lanes[0];
+    };
+    for (const len of [1, 2, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40, 63, 64, 65, 96, 100, 255, 256, 257, 1000]) {
+      const rows = 6;
+      // Values of mixed scale, so that the order of the adds shows in the bits; -0 rows (the lanes
+      // start at +0), and an infinity and a NaN in rows of their own.
+      const x = Float32Array.from(randomArray(rows * len, r), (v, i) => v * 2 ** ((i * 7) % 23 - 11));
+      x.fill(-0, 0, len);
+      x[len + (len >> 1)] = Infinity;
+      x[2 * len + (len >> 2)] = NaN;
+      for (const op of [Reduce.sum, Reduce.mean]) {
+        const got = new Float32Array(rows);
+        nat.reduce(op, x, rows, len, 1, got, null);
+        const want = Float32Array.from({ length: rows }, (_, o) => {
+          const s = model(x.subarray(o * len, (o + 1) * len));
+          return op === Reduce.mean ? Math.fround(s / len) : s;
+        });
+        expect(sameBits(got, want), `reduce op ${op}, rows of ${len}: [${Array.from(got)}] against [${Array.from(want)}]`).toBe(true);
+      }
+    }
+  });
+
   it('max and min along rows: the first extreme, the first NaN, ties, signed zeros, infinite rows, at every lane and in the tail', () => {
     // For min every planted value has its sign flipped: the same cases mirrored.
     for (const [op, sign] of [[Reduce.max, 1], [Reduce.min, -1]] as const) {

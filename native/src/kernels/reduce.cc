@@ -186,7 +186,15 @@ void reduce(int op, const float* x, long outer, long len, long inner, float* out
     return;
   }
   if (inner == 1) {
+    const KernelTable& kt = active_kernels();
+    const bool sums = (op == kReduceSum || op == kReduceMean) && kt.sum_rows;
     parallel_for((size_t)outer, std::max<size_t>(1, kChunk / (size_t)std::max<long>(len, 1)), [&](size_t o0, size_t o1) {
+      if (sums) {
+        // reduce_run's sums (and means) of the rows, a run of rows to a call.
+        kt.sum_rows(x + o0 * len, o1 - o0, (size_t)len, out + o0);
+        if (op == kReduceMean) for (size_t o = o0; o < o1; o++) out[o] = out[o] / (float)len;
+        return;
+      }
       for (size_t o = o0; o < o1; o++) out[o] = reduce_run(op, x + o * len, len, 1, arg ? arg + o : nullptr);
     });
     return;

@@ -155,6 +155,8 @@ struct KernelTable {
   // The sum of x[i] * y[i] for i < n, each product and the sum in double, in sum_squares' lanes
   // (the same order for the same n).
   double (*sum_products)(const float* x, const float* y, size_t n) = nullptr;
+  // out[r] = sum(x + r * len, len) for r < rows: sum's bits, its work inlined row after row.
+  void (*sum_rows)(const float* x, size_t rows, size_t len, float* out) = nullptr;
 };
 
 const KernelTable& active_kernels();
