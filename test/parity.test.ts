@@ -1760,6 +1760,29 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     expect([nat.sumSquares([]), nat.sumAbs([])]).toEqual([0, 0]);
   });
 
+  it("sumSquares, sumAbs and sumProducts within a chunk: term i into double lane i mod 16, then the tree (l += l + 8, 4, 2, 1), bit for bit, at every tail length", () => {
+    // The reference's sums are in order (compared within a tolerance above and below): this pins the
+    // native lanes' exact order, which no length or kernel set may change.
+    const model = (n: number, term: (i: number) => number) => {
+      const lanes = new Float64Array(16);
+      for (let i = 0; i < n; i++) lanes[i % 16] += term(i);
+      for (let w = 8; w >= 1; w /= 2) for (let l = 0; l < w; l++) lanes[l] += lanes[l + w];
+      return lanes[0];
+    };
+    for (const n of [1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 20, 31, 32, 33, 63, 64, 65, 100, 1000, 16384]) {
+      // Mixed scales, so that the order of the adds shows in the bits, and a -0.
+      const x = Float32Array.from(randomArray(n, r), (v, i) => v * 2 ** ((i * 5) % 41 - 20));
+      const y = Float32Array.from(randomArray(n, r), (v, i) => v * 2 ** ((i * 3) % 29 - 14));
+      x[n >> 1] = -0;
+      const cases: [string, number, number][] = [
+        ['sumSquares', nat.sumSquares([x]), model(n, (i) => x[i] * x[i])],
+        ['sumAbs', nat.sumAbs([x]), model(n, (i) => Math.abs(x[i]))],
+        ['sumProducts', nat.sumProducts(x, y), model(n, (i) => x[i] * y[i])],
+      ];
+      for (const [name, got, want] of cases) expect(Object.is(got, want), `${name} of ${n}: ${got} against ${want}`).toBe(true);
+    }
+  });
+
   it('sumProducts: the reference\'s sum in double, the same bits at 1, 2 and 3 threads (chunks added in order)', () => {
     const threads = bp.getNumThreads();
     try {

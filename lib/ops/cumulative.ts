@@ -1,6 +1,7 @@
 // cumsum, amax / amin, and the vector norms (torch.norm with p 1, 2 or Infinity): reductions whose
 // arithmetic or gradient torch writes its own way, done here in that way.
-import { Binary } from '../backend/backend';
+import { Binary, Reduce } from '../backend/backend';
+import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt, normDim, splitAt } from '../shape';
 import { checkKeepDim, shown } from '../args';
@@ -63,10 +64,20 @@ export function cumsum(x: Tensor, dim: number): Tensor {
 
 /** The 2-norm along d (all elements for -1): sqrt(sum(x * x)), its gradient torch's x (gy / y), 0 where y is 0. */
 function norm2(x: Tensor, d: number, keepDim: boolean): Tensor {
+  const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
   const y = noGrad(() => {
-    const squares = square(x), sums = sum(squares, d < 0 ? undefined : d, keepDim);
+    let sums: Tensor;
+    const squares = inner === 1 ? null : square(x);
+    if (squares) {
+      sums = sum(squares, d < 0 ? undefined : d, keepDim);
+    } else {
+      // Along contiguous runs the backend sums the squares in one pass, each exact in double (the
+      // squares written out and summed took two passes and an array of x's size).
+      sums = new Tensor(allocOutput(outer), reducedShape(x.shape, d, keepDim));
+      B().reduce(Reduce.sumSquares, x.data, outer, len, 1, sums.data, null);
+    }
     const root = sums.sqrt();
-    disposeAll(squares, sums); // left to the collector, the squares were one array of x's size a call
+    disposeAll(...(squares ? [squares, sums] : [sums])); // left to the collector, the squares were one array of x's size a call
     return root;
   });
   if (!(x.requiresGrad && isGradEnabled())) return y;

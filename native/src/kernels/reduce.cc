@@ -40,7 +40,10 @@ float reduce_run(int op, const float* x, long len, long stride, int32_t* arg_out
     return best;
   }
   float s = 0;
-  if (op == kReduceSumSquares) {
+  if (op == kReduceSumSquares && stride == 1) {
+    // The squares exact in double, summed in sum_squares' lanes, rounded once.
+    return (float)kt.sum_squares(x, (size_t)len);
+  } else if (op == kReduceSumSquares) {
     for (long l = 0; l < len; l++) s += x[l * stride] * x[l * stride];
   } else if (stride == 1) {
     s = kt.sum(x, (size_t)len);
@@ -175,10 +178,11 @@ void reduce(int op, const float* x, long outer, long len, long inner, float* out
     thread_local std::vector<double> part_buf;
     std::vector<double>& part = part_buf;
     part.assign(chunks, 0.0);
-    const int inner_op = op == kReduceSumSquares ? kReduceSumSquares : kReduceSum;
+    const KernelTable& kt = active_kernels();
     parallel_each(chunks, [&](size_t c) {
       const size_t b = c * kChunk, e = std::min((size_t)len, b + kChunk);
-      part[c] = reduce_run(inner_op, x + b, (long)(e - b), 1, nullptr);
+      // A chunk's squares summed in double stay in double.
+      part[c] = op == kReduceSumSquares ? kt.sum_squares(x + b, e - b) : reduce_run(kReduceSum, x + b, (long)(e - b), 1, nullptr);
     });
     double s = 0;
     for (double p : part) s += p;

@@ -11,6 +11,8 @@ enum ReduceOp : int { kReduceSum = 0, kReduceMean = 1, kReduceMax = 2, kReduceSu
 // Max and min keep an index (reduce's arg) and stop at the first NaN.
 inline bool is_extreme(int op) { return op == kReduceMax || op == kReduceMin; }
 
+// Sums of squares along contiguous runs (inner 1) take each square exactly in double and add them in
+// sum_squares' lanes, rounded once (a norm's); along strided ones, in float in order.
 void reduce(int op, const float* x, long outer, long len, long inner, float* out, int32_t* arg);
 // Called by column_sums with row l and columns [j0, j1) before it adds them: where a fused pass
 // writes the part of the row about to be summed.
