@@ -1231,6 +1231,48 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it("runningSums (cumsum) and products (prod): the reference's bits over [outer, len, inner] at every edge size, rows in interleaved chains and alone, at 1-3 threads; runningSums in place; argument errors", () => {
+    const shapes: [number, number, number][] = [[65536 / 64, 64, 1], [3, 100000, 1], [1, 50000, 1], [40, 300, 200], [2, 7, 3000]];
+    for (const e of EDGE_SIZES) shapes.push([e, 9, 1], [3, e, 1], [e, 64, 1], [1, e, 7], [2, 5, e], [e % 17 + 1, e, 1]);
+    for (const [o, l, i] of shapes) {
+      // Products of values near 1, so that long rows neither vanish nor overflow, with a zero, a -0,
+      // an infinity and a NaN among them.
+      const x = Float32Array.from(randomArray(o * l * i, r), (v) => 1 + v / 64);
+      x[Math.floor(x.length / 3)] = 0;
+      x[Math.floor(x.length / 2)] = -0;
+      if (x.length > 9) x[x.length - 2] = Infinity;
+      if (x.length > 20) x[7] = NaN;
+      const what = `[${o}, ${l}, ${i}]`;
+      for (const reverse of [false, true]) {
+        const want = new Float32Array(x.length);
+        ref.runningSums(x, o, l, i, want, reverse);
+        for (const t of [1, 2, 3]) {
+          bp.setNumThreads(t);
+          const got = new Float32Array(x.length).fill(NaN);
+          nat.runningSums(x, o, l, i, got, reverse);
+          expect(sameBits(got, want), `runningSums ${what}${reverse ? ' reversed' : ''} at ${t} threads`).toBe(true);
+        }
+        const inPlace = Float32Array.from(x);
+        nat.runningSums(inPlace, o, l, i, inPlace, reverse);
+        expect(sameBits(inPlace, want), `runningSums ${what} in place`).toBe(true);
+      }
+      const want = new Float32Array(o * i);
+      ref.products(x, o, l, i, want);
+      for (const t of [1, 2, 3]) {
+        bp.setNumThreads(t);
+        const got = new Float32Array(o * i).fill(NaN);
+        nat.products(x, o, l, i, got);
+        expect(sameBits(got, want), `products ${what} at ${t} threads`).toBe(true);
+      }
+    }
+    bp.setNumThreads(1);
+    expect(() => nat.runningSums(new Float32Array(6), 2, 3, 1, new Float32Array(5), false)).toThrow('runningSums: out has 5 elements, expected 6');
+    const shared = new Float32Array(10);
+    expect(() => nat.runningSums(shared.subarray(0, 6), 2, 3, 1, shared.subarray(2, 8), false)).toThrow('runningSums: out (argument 4) overlaps x without being it');
+    expect(() => nat.products(new Float32Array(6), 2, 3, 1, new Float32Array(3))).toThrow('products: out has 3 elements, expected 2');
+    expect(() => nat.products(shared.subarray(0, 6), 2, 3, 1, shared.subarray(4, 6))).toThrow('products: out (argument 4) shares memory with x');
+  });
+
   it("reduce's float sums along rows: element i into lane i mod 32, then the tree (l += l + 16, 8, 4, 2, 1), bit for bit, at every tail length, with signed zeros, infinities and NaN", () => {
     // The native sums are float lanes (the reference's are doubles, compared above within a tolerance):
     // this pins their exact order, which no row length or kernel set may change.

@@ -512,6 +512,19 @@ export interface Backend {
   optimStep(h: OptimHyper, params: Float32Array[], grads: Float32Array[],
     s0: Float32Array[], s1: Float32Array[], s2: Float32Array[]): void;
 
+  /**
+   * Running sums of x viewed as [outer, len, inner] along len (from the last to the first when
+   * `reverse`) into out (x's size): each accumulated in double from +0 and written rounded
+   * (torch.cumsum's arithmetic on float).
+   */
+  runningSums(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, reverse: boolean): void;
+
+  /**
+   * The product along len of x viewed as [outer, len, inner] into out ([outer, inner]): from 1,
+   * multiplied in order, each product rounded to float (torch.prod's on float).
+   */
+  products(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array): void;
+
   /** Sum of squares of all tensors, accumulated in double precision in a fixed order. */
   sumSquares(xs: Float32Array[]): number;
 

@@ -16,45 +16,15 @@ import { reshape } from './shape';
 import { flip } from './index_ops';
 import { isGradEnabled, noGrad } from '../autograd';
 
-// Running sums along the middle axis of [outer, len, inner], last to first when `reverse`: in
-// double, each written rounded to float, as torch's CPU cumsum accumulates (its acc_type of float).
-// The inner positions advance together (one double each), so memory is read in order: along dim 0
-// of [4096, 1000] walking one column at a time took 43.6 ms, row by row 17-31 (separate runs, a
-// noisy host).
-function scan(src: Float32Array, outer: number, len: number, inner: number, out: Float32Array, reverse: boolean): void {
-  if (inner === 1) { // along the last dim: one running double per row (an array of one cost twice the time)
-    for (let o = 0; o < outer; o++) {
-      let acc = 0;
-      for (let j = 0; j < len; j++) {
-        const at = o * len + (reverse ? len - 1 - j : j);
-        acc += src[at];
-        out[at] = acc;
-      }
-    }
-    return;
-  }
-  const acc = new Float64Array(inner);
-  for (let o = 0; o < outer; o++) {
-    acc.fill(0);
-    for (let j = 0; j < len; j++) {
-      const at = (o * len + (reverse ? len - 1 - j : j)) * inner;
-      for (let i = 0; i < inner; i++) {
-        acc[i] += src[at + i];
-        out[at + i] = acc[i];
-      }
-    }
-  }
-}
-
 /** Running sums along `dim` (torch.cumsum: accumulated in double, each rounded to float); the gradient is the running sum from the end. */
 export function cumsum(x: Tensor, dim: number): Tensor {
   checkTensor(x, 'cumsum');
   const [outer, len, inner] = splitAt(x.shape, normDim(dim, x.ndim, 'cumsum'));
   const y = allocOutput(x.size);
-  scan(x.data, outer, len, inner, y, false);
+  B().runningSums(x.data, outer, len, inner, y, false);
   const out = record(y, x.shape, [x], 'cumsum', (gy) => {
     const gx = allocOutput(gy.length);
-    scan(gy, outer, len, inner, gx, true);
+    B().runningSums(gy, outer, len, inner, gx, true);
     return [gx];
   });
   // The running sum from the end, as flips around a cumsum.

@@ -6,6 +6,7 @@ import { Tensor } from '../tensor';
 import { normDim, splitAt } from '../shape';
 import { checkKeepDim } from '../args';
 import { allocOutput } from '../storage';
+import { B } from '../backend/registry';
 import { recomposedRule } from '../autograd_graph';
 import { mul } from './binary';
 import { cat, narrow } from './join';
@@ -15,19 +16,6 @@ import { checkTensor, record } from './core';
 import { reducedShape } from './reduce';
 
 const f = Math.fround;
-
-/** Products along the middle axis of [outer, len, inner], multiplied in order in float (torch's prod accumulates in float). */
-function products(x: Float32Array, outer: number, len: number, inner: number): Float32Array {
-  const y = allocOutput(outer * inner);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      let p = 1;
-      for (let j = 0, at = o * len * inner + i; j < len; j++, at += inner) p = f(p * x[at]);
-      y[o * inner + i] = p;
-    }
-  }
-  return y;
-}
 
 /**
  * Each element's product of the others along the middle axis, as torch's prod_safe_zeros_backward
@@ -64,7 +52,8 @@ export function prod(x: Tensor, dim?: number, keepDim = false): Tensor {
   const keep = checkKeepDim(keepDim, 'prod');
   const d = dim === undefined ? -1 : normDim(dim, x.ndim, 'prod');
   const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
-  const y = products(x.data, outer, len, inner);
+  const y = allocOutput(outer * inner);
+  B().products(x.data, outer, len, inner, y);
   const out = record(y, reducedShape(x.shape, d, keep), [x], 'prod', (gy) => {
     const gx = allocOutput(x.size);
     if (x.ndim === 0) { // torch passes it through (y / x would be NaN at 0 and the infinities)

@@ -1072,6 +1072,33 @@ Napi::Value SumOverArrays(const Napi::CallbackInfo& info, const char* name,
 Napi::Value SumSquares(const Napi::CallbackInfo& info) { return SumOverArrays(info, "sumSquares", sum_squares); }
 Napi::Value SumAbs(const Napi::CallbackInfo& info) { return SumOverArrays(info, "sumAbs", sum_abs); }
 
+// runningSums(x, outer, len, inner, out, reverse) and products(x, outer, len, inner, out): reduce.h's
+// running_sums (cumsum) and products (prod) of x as [outer, len, inner].
+Napi::Value RunningSums(const Napi::CallbackInfo& info) {
+  Args a{info, "runningSums"};
+  a.count(6);
+  const long outer = a.integer(1, "outer", 0, 1L << 40), len = a.integer(2, "len", 0, 1L << 40), inner = a.integer(3, "inner", 0, 1L << 40);
+  if ((double)outer * (double)len * (double)inner > 4e15) a.range_error("outer * len * inner is too large");
+  const long n = outer * len * inner;
+  const float* x = a.f32(0, "x", n);
+  float* out = a.f32(4, "out", n);
+  if (overlap(out, n, x, n) && out != x) a.range_error("out (argument 4) overlaps x without being it");
+  running_sums(x, outer, len, inner, out, a.boolean(5, "reverse"));
+  return info.Env().Undefined();
+}
+
+Napi::Value Products(const Napi::CallbackInfo& info) {
+  Args a{info, "products"};
+  a.count(5);
+  const long outer = a.integer(1, "outer", 0, 1L << 40), len = a.integer(2, "len", 0, 1L << 40), inner = a.integer(3, "inner", 0, 1L << 40);
+  if ((double)outer * (double)len * (double)inner > 4e15) a.range_error("outer * len * inner is too large");
+  const float* x = a.f32(0, "x", outer * len * inner);
+  float* out = a.f32(4, "out", outer * inner);
+  if (overlap(out, outer * inner, x, outer * len * inner)) a.range_error("out (argument 4) shares memory with x");
+  products(x, outer, len, inner, out);
+  return info.Env().Undefined();
+}
+
 // sumProducts(x, y): the sum of x[i] y[i] in double (L-BFGS's dot products).
 Napi::Value SumProducts(const Napi::CallbackInfo& info) {
   Args a{info, "sumProducts"};
@@ -1298,7 +1325,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"gemm", Gemm}, {"gemmPair", GemmPair}, {"linearChain", LinearChain}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"householderQr", HouseholderQr}, {"eigh", Eigh}, {"svd", Svd}, {"fftRows", FftRows}, {"realFftRows", RealFftRows}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
-      {"optimStep", OptimStep}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"sumProducts", SumProducts}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},
+      {"optimStep", OptimStep}, {"runningSums", RunningSums}, {"products", Products}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"sumProducts", SumProducts}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},
       {"layerNormGrad", LayerNormGrad}, {"batchNorm", BatchNorm}, {"batchNormGrad", BatchNormGrad},
       {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},

@@ -15,7 +15,7 @@ import { gridSample, gridSampleGrad } from './grid_sample';
 import { batchNorm, batchNormGrad, layerNorm, layerNormGrad } from './norm';
 import { optimStep } from './optim';
 import { dropoutMask, normalFill, uniformFill } from './random';
-import { reduce, sumAbs, sumProducts, sumSquares } from './reduce';
+import { products, reduce, runningSums, sumAbs, sumProducts, sumSquares } from './reduce';
 import { gruCell, gruCellGrad, lstmCell, lstmCellGrad } from './rnn_cell';
 import { crossEntropy, crossEntropyGrad, softmax, softmaxGrad } from './softmax';
 import { variance } from './variance';
@@ -23,7 +23,7 @@ import { variance } from './variance';
 export const referenceBackend: Backend = {
   name: 'reference',
   gemm, gemmPair, gemmBatch, linearChain, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce, variance,
-  softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, sumSquares, sumAbs, sumProducts, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
+  softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, runningSums, products, sumSquares, sumAbs, sumProducts, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
   batchNorm, batchNormGrad, imageRows, imageRowsGrad, imageColumns, imageColumnsGrad, gridSample, gridSampleGrad, maxPool2d, maxPool3d, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
   lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky, householderQr, eigh, svd, fftRows, realFftRows,
   setNumThreads(): void {},

@@ -65,3 +65,46 @@ export function sumProducts(x: Float32Array, y: Float32Array): number {
   for (let i = 0; i < x.length; i++) acc += x[i] * y[i];
   return acc;
 }
+
+/**
+ * Running sums along the middle axis of [outer, len, inner], last to first when `reverse`: in double,
+ * each written rounded (out's rounding), as torch's CPU cumsum accumulates (its acc_type of float).
+ * The inner positions advance together (one double each), so memory is read in order: along dim 0
+ * of [4096, 1000] walking one column at a time took 43.6 ms, row by row 17-31.
+ */
+export function runningSums(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, reverse: boolean): void {
+  if (inner === 1) { // along the last dim: one running double per row (an array of one cost twice the time)
+    for (let o = 0; o < outer; o++) {
+      let acc = 0;
+      for (let j = 0; j < len; j++) {
+        const at = o * len + (reverse ? len - 1 - j : j);
+        acc += x[at];
+        out[at] = acc;
+      }
+    }
+    return;
+  }
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    for (let j = 0; j < len; j++) {
+      const at = (o * len + (reverse ? len - 1 - j : j)) * inner;
+      for (let i = 0; i < inner; i++) {
+        acc[i] += x[at + i];
+        out[at + i] = acc[i];
+      }
+    }
+  }
+}
+
+/** Products along the middle axis of [outer, len, inner] into out, multiplied in order, each rounded (out's rounding: torch's prod accumulates in float). */
+export function products(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array): void {
+  const r = roundingOf(out);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let p = 1;
+      for (let j = 0, at = o * len * inner + i; j < len; j++, at += inner) p = r(p * x[at]);
+      out[o * inner + i] = p;
+    }
+  }
+}

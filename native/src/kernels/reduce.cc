@@ -261,6 +261,91 @@ void reduce(int op, const float* x, long outer, long len, long inner, float* out
 
 namespace {
 
+// Rows (inner 1) taken this many at a time by the running sums and products: each row's chain of
+// dependent adds (or multiplies) is its own, so several interleave where one waits on each result
+// in turn (a TypeScript loop over [65536, 64] took 10.6 ms for cumsum, 9.0 for prod).
+constexpr long kRowChains = 8;
+
+// body(o0, o1) over the slices [0, outer), threaded by slices of about kChunk elements.
+template <class Body>
+void by_slices(long outer, long slice, const Body& body) {
+  parallel_for((size_t)outer, std::max<size_t>(1, kChunk / (size_t)std::max<long>(slice, 1)), [&](size_t o0, size_t o1) { body((long)o0, (long)o1); });
+}
+
+}  // namespace
+
+void running_sums(const float* x, long outer, long len, long inner, float* out, bool reverse) {
+  const auto at = [&](long j) { return reverse ? len - 1 - j : j; };
+  by_slices(outer, len * inner, [&](long o0, long o1) {
+    if (inner == 1) {
+      long o = o0;
+      for (; o + kRowChains <= o1; o += kRowChains) {
+        double acc[kRowChains] = {};
+        for (long j = 0; j < len; j++)
+          for (long q = 0; q < kRowChains; q++) {
+            const long k = (o + q) * len + at(j);
+            acc[q] += x[k];
+            out[k] = (float)acc[q];
+          }
+      }
+      for (; o < o1; o++) {
+        double acc = 0;
+        for (long j = 0; j < len; j++) {
+          const long k = o * len + at(j);
+          acc += x[k];
+          out[k] = (float)acc;
+        }
+      }
+      return;
+    }
+    // The inner positions advance together, one double each: memory read in order.
+    thread_local std::vector<double> acc_buf;
+    std::vector<double>& acc = acc_buf;
+    for (long o = o0; o < o1; o++) {
+      acc.assign((size_t)inner, 0.0);
+      for (long j = 0; j < len; j++) {
+        const float* src = x + (o * len + at(j)) * inner;
+        float* dst = out + (o * len + at(j)) * inner;
+        for (long i = 0; i < inner; i++) {
+          acc[i] += src[i];
+          dst[i] = (float)acc[i];
+        }
+      }
+    }
+  });
+}
+
+void products(const float* x, long outer, long len, long inner, float* out) {
+  by_slices(outer, len * inner, [&](long o0, long o1) {
+    if (inner == 1) {
+      long o = o0;
+      for (; o + kRowChains <= o1; o += kRowChains) {
+        float p[kRowChains];
+        std::fill(p, p + kRowChains, 1.0f);
+        for (long j = 0; j < len; j++)
+          for (long q = 0; q < kRowChains; q++) p[q] *= x[(o + q) * len + j];
+        std::copy(p, p + kRowChains, out + o);
+      }
+      for (; o < o1; o++) {
+        float p = 1.0f;
+        for (long j = 0; j < len; j++) p *= x[o * len + j];
+        out[o] = p;
+      }
+      return;
+    }
+    for (long o = o0; o < o1; o++) {
+      float* dst = out + o * inner;
+      std::fill(dst, dst + inner, 1.0f);
+      for (long j = 0; j < len; j++) {
+        const float* src = x + (o * len + j) * inner;
+        for (long i = 0; i < inner; i++) dst[i] *= src[i];
+      }
+    }
+  });
+}
+
+namespace {
+
 // The sum of part(c) over c < count, threaded, the partials added in order: the same at any thread
 // count when each part is.
 template <class Part>

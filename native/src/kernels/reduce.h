@@ -21,6 +21,12 @@ using RowHook = std::function<void(long l, long j0, long j1)>;
 // fixed by the shape alone: reduce's column sums and the bias gradient's (bias_act_grad), which
 // must give the same bits. before_row, when set, runs before each piece of a row is summed.
 void column_sums(const float* x, long rows, long cols, float* out, bool mean, const RowHook& before_row);
+// Running sums of x as [outer, len, inner] along len (last to first when `reverse`) into out, each
+// accumulated in double from +0 and rounded to float when written (torch.cumsum's arithmetic).
+void running_sums(const float* x, long outer, long len, long inner, float* out, bool reverse);
+// The product along len of x as [outer, len, inner] into out [outer, inner]: from 1, in order, each
+// product rounded to float (torch.prod's).
+void products(const float* x, long outer, long len, long inner, float* out);
 // Sum of squares (sum_abs: of absolute values) of many arrays, in double, in a fixed chunk order.
 double sum_squares(const std::vector<std::pair<const float*, size_t>>& xs);
 double sum_abs(const std::vector<std::pair<const float*, size_t>>& xs);
