@@ -192,7 +192,13 @@ void reduce(int op, const float* x, long outer, long len, long inner, float* out
   if (inner == 1) {
     const KernelTable& kt = active_kernels();
     const bool sums = (op == kReduceSum || op == kReduceMean) && kt.sum_rows;
+    const bool extremes = is_extreme(op) && len > 0 && kt.extreme_index_rows;
     parallel_for((size_t)outer, std::max<size_t>(1, kChunk / (size_t)std::max<long>(len, 1)), [&](size_t o0, size_t o1) {
+      if (extremes) {
+        // reduce_run's extremes of the rows (and where they are), a run of rows to a call.
+        kt.extreme_index_rows(x + o0 * len, o1 - o0, (size_t)len, op == kReduceMin, out + o0, arg ? arg + o0 : nullptr);
+        return;
+      }
       if (sums) {
         // reduce_run's sums (and means) of the rows, a run of rows to a call.
         kt.sum_rows(x + o0 * len, o1 - o0, (size_t)len, out + o0);
