@@ -1321,6 +1321,14 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
           rows.push(nanRow, tie, zeros);
         }
         rows.push(new Float32Array(len).fill(-Infinity * sign), Float32Array.from({ length: len }, (_, i) => (i === len - 1 ? Infinity : -Infinity) * sign));
+        if (len >= 16) {
+          // +0 first and -0 in an earlier lane of a later vector: a vector reduction of the lanes meets
+          // -0 first, and the answer is the +0.
+          const laneOrder = new Float32Array(len).fill(-1 * sign);
+          laneOrder[3] = 0;
+          laneOrder[9] = -0;
+          rows.push(laneOrder);
+        }
         const x = new Float32Array(rows.length * len);
         rows.forEach((row, i) => x.set(row, i * len));
         const yn = new Float32Array(rows.length);
@@ -1331,6 +1339,11 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         ref.reduce(op, x, rows.length, len, 1, yr, ar);
         expect(Array.from(an), `arg of op ${op}, rows of ${len}`).toEqual(Array.from(ar));
         for (let i = 0; i < rows.length; i++) expect(Object.is(yn[i], yr[i]), `op ${op} of row ${i} of ${len}: ${yn[i]} vs ${yr[i]}`).toBe(true);
+        // Values alone (no index wanted: the kernels may skip their search), the same bits, the
+        // signed zeros' rows included.
+        const values = new Float32Array(rows.length);
+        nat.reduce(op, x, rows.length, len, 1, values, null);
+        for (let i = 0; i < rows.length; i++) expect(Object.is(values[i], yr[i]), `op ${op} of row ${i} of ${len} without its index: ${values[i]} vs ${yr[i]}`).toBe(true);
       }
     }
   });

@@ -10,6 +10,7 @@ import { checkKeepDim } from '../args';
 import { expand, permute, reshape } from './shape';
 import { div, mul } from './binary';
 import { addAt } from './offsets';
+import { isGradEnabled } from '../autograd';
 
 /**
  * The shape of `shape` reduced along dim (a negative dim: over all elements), the reduced dimensions
@@ -102,7 +103,7 @@ export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
 
 type Extreme = typeof Reduce.max | typeof Reduce.min;
 
-function extremeWithIndex(x: Tensor, dim: number | undefined, op: Extreme, name: string): { y: Float32Array; idx: Int32Array; outer: number; len: number; inner: number; d: number } {
+function extremeWithIndex(x: Tensor, dim: number | undefined, op: Extreme, name: string, wantIndex = true): { y: Float32Array; idx: Int32Array; outer: number; len: number; inner: number; d: number } {
   checkTensor(x, name);
   const d = dim === undefined ? -1 : normDim(dim, x.ndim, name);
   // As PyTorch: an error only when the reduced extent is empty; [0, 5] along dim 1 gives [0].
@@ -110,8 +111,9 @@ function extremeWithIndex(x: Tensor, dim: number | undefined, op: Extreme, name:
   if (d >= 0 && x.shape[d] === 0) throw new Error(`${name}: dim ${dim} of shape ${fmt(x.shape)} is empty`);
   const [outer, len, inner] = d < 0 ? [1, x.size, 1] : splitAt(x.shape, d);
   const y = allocOutput(outer * inner);
-  const idx = allocIndexOutput(outer * inner);
-  B().reduce(op, x.data, outer, len, inner, y, idx);
+  // Without an index wanted the kernels may skip the search for where each extreme is.
+  const idx = wantIndex ? allocIndexOutput(outer * inner) : new Int32Array(0);
+  B().reduce(op, x.data, outer, len, inner, y, wantIndex ? idx : null);
   return { y, idx, outer, len, inner, d };
 }
 
@@ -124,8 +126,10 @@ function tiedWith(x: Float32Array, m: number): { hit: (v: number) => boolean; co
 }
 
 function extreme(x: Tensor, dim: number | undefined, keepDim: boolean, op: Extreme, name: string): Tensor {
+  checkTensor(x, name);
   checkKeepDim(keepDim, name);
-  const { y, idx, outer, len, inner, d } = extremeWithIndex(x, dim, op, name);
+  // The indices only for a backward (max and min give values).
+  const { y, idx, outer, len, inner, d } = extremeWithIndex(x, dim, op, name, isGradEnabled() && x.requiresGrad);
   const outShape = reducedShape(x.shape, d, keepDim);
   const out = record(y, outShape, [x], name, (gy) => {
     const gx = alloc(x.size);

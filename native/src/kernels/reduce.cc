@@ -169,6 +169,16 @@ void column_sums(const float* x, long rows, long cols, float* out, bool mean, co
   });
 }
 
+namespace {
+
+// body(o0, o1) over the slices [0, outer), threaded by slices of about kChunk elements.
+template <class Body>
+void by_slices(long outer, long slice, const Body& body) {
+  parallel_for((size_t)outer, std::max<size_t>(1, kChunk / (size_t)std::max<long>(slice, 1)), [&](size_t o0, size_t o1) { body((long)o0, (long)o1); });
+}
+
+}  // namespace
+
 void reduce(int op, const float* x, long outer, long len, long inner, float* out, int32_t* arg) {
   if (outer == 1 && inner == 1 && !is_extreme(op) && (size_t)len > kChunk) {
     // One long sum: fixed chunks, partial sums in double, combined in chunk order.
@@ -193,19 +203,19 @@ void reduce(int op, const float* x, long outer, long len, long inner, float* out
     const KernelTable& kt = active_kernels();
     const bool sums = (op == kReduceSum || op == kReduceMean) && kt.sum_rows;
     const bool extremes = is_extreme(op) && len > 0 && kt.extreme_index_rows;
-    parallel_for((size_t)outer, std::max<size_t>(1, kChunk / (size_t)std::max<long>(len, 1)), [&](size_t o0, size_t o1) {
+    by_slices(outer, len, [&](long o0, long o1) {
       if (extremes) {
         // reduce_run's extremes of the rows (and where they are), a run of rows to a call.
-        kt.extreme_index_rows(x + o0 * len, o1 - o0, (size_t)len, op == kReduceMin, out + o0, arg ? arg + o0 : nullptr);
+        kt.extreme_index_rows(x + o0 * len, (size_t)(o1 - o0), (size_t)len, op == kReduceMin, out + o0, arg ? arg + o0 : nullptr);
         return;
       }
       if (sums) {
         // reduce_run's sums (and means) of the rows, a run of rows to a call.
-        kt.sum_rows(x + o0 * len, o1 - o0, (size_t)len, out + o0);
-        if (op == kReduceMean) for (size_t o = o0; o < o1; o++) out[o] = out[o] / (float)len;
+        kt.sum_rows(x + o0 * len, (size_t)(o1 - o0), (size_t)len, out + o0);
+        if (op == kReduceMean) for (long o = o0; o < o1; o++) out[o] = out[o] / (float)len;
         return;
       }
-      for (size_t o = o0; o < o1; o++) out[o] = reduce_run(op, x + o * len, len, 1, arg ? arg + o : nullptr);
+      for (long o = o0; o < o1; o++) out[o] = reduce_run(op, x + o * len, len, 1, arg ? arg + o : nullptr);
     });
     return;
   }
@@ -271,12 +281,6 @@ namespace {
 // dependent adds (or multiplies) is its own, so several interleave where one waits on each result
 // in turn (a TypeScript loop over [65536, 64] took 10.6 ms for cumsum, 9.0 for prod).
 constexpr long kRowChains = 8;
-
-// body(o0, o1) over the slices [0, outer), threaded by slices of about kChunk elements.
-template <class Body>
-void by_slices(long outer, long slice, const Body& body) {
-  parallel_for((size_t)outer, std::max<size_t>(1, kChunk / (size_t)std::max<long>(slice, 1)), [&](size_t o0, size_t o1) { body((long)o0, (long)o1); });
-}
 
 }  // namespace
 

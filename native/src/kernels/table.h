@@ -157,8 +157,8 @@ struct KernelTable {
   double (*sum_products)(const float* x, const float* y, size_t n) = nullptr;
   // out[r] = sum(x + r * len, len) for r < rows: sum's bits, its work inlined row after row.
   void (*sum_rows)(const float* x, size_t rows, size_t len, float* out) = nullptr;
-  // out[r] = extreme_index(x + r * len, len, smallest, arg + r) for r < rows (arg may be null): its
-  // work inlined row after row.
+  // out[r] = extreme_index(x + r * len, len, smallest, arg + r) for r < rows, its work inlined row
+  // after row; arg null: the values alone (no search for where they are when it changes no bit).
   void (*extreme_index_rows)(const float* x, size_t rows, size_t len, bool smallest, float* out, int32_t* arg) = nullptr;
 };
 
