@@ -93,30 +93,29 @@ export function stft(input: Tensor, nFft: number, options?: StftOptions): Tensor
     throw new Error(`${what}: center's 'reflect' padding of nFft / 2 = ${half} samples needs a longer signal than ${input.shape[input.ndim - 1]} (input ${fmt(input.shape)}); use padMode 'constant' or center false`);
   }
   const bins = (o.onesided ?? true) ? half + 1 : nFft;
-  // Without gradients, an even nFft's one-sided spectrum is transformed from the frames where they lie.
-  const framed = bins !== nFft && nFft % 2 === 0 && !(isGradEnabled() && (input.requiresGrad || (o.window?.requiresGrad ?? false)));
+  // An even nFft's one-sided spectrum comes bins-major from the real kernel; without gradients, from
+  // the frames where they lie.
+  const realKernel = bins !== nFft && nFft % 2 === 0;
+  const framed = realKernel && !(isGradEnabled() && (input.requiresGrad || (o.window?.requiresGrad ?? false)));
   return composedOf((own) => {
     const signal = input.ndim === 1 ? own(reshape(input, [1, 1, input.size])) : own(unsqueeze(input, 1));
     const padded = f.center ? own(pad(signal, [half, half], { mode: padMode })) : signal;
-    if (framed) {
-      // A rectangular window multiplies by ones: no multiply at all gives the same bits.
-      const window = o.window === undefined ? null : paddedWindow(o.window, f.winLength, nFft, own);
-      const spectrum = own(framedSpectrum(own(reshape(padded, [padded.shape[0], length])), nFft, f.hop, window));
-      const out = f.normalized ? own(mul(spectrum, 1 / Math.sqrt(nFft))) : spectrum;
-      return input.ndim === 1 ? reshape(out, out.shape.slice(1)) : out;
-    }
+    const rows = own(reshape(padded, [padded.shape[0], length]));
     // [B, frames, nFft], each frame times the window.
-    const frames = own(mul(own(unfoldWindows(own(reshape(padded, [padded.shape[0], length])), -1, nFft, f.hop)), paddedWindow(o.window, f.winLength, nFft, own)));
-    // normalized: the DFT scaled by nFft^-1/2, fft's 'ortho'. [B, bins, frames, 2]: for even nFft one-sided,
-    // written so by the real kernel; else fft's or rfft's [B, frames, bins, 2] turned round.
-    const norm = f.normalized ? 'ortho' : 'backward';
+    const windowedFrames = () => own(mul(own(unfoldWindows(rows, -1, nFft, f.hop)), paddedWindow(o.window, f.winLength, nFft, own)));
     let out: Tensor;
-    if (bins !== nFft && nFft % 2 === 0) {
-      const spectrum = own(framesTransform(frames, nFft, false));
+    if (realKernel) {
+      // [B, bins, frames, 2]. A rectangular window multiplies by ones: no multiply at all gives the same bits.
+      const spectrum = framed
+        ? own(framedSpectrum(rows, nFft, f.hop, o.window === undefined ? null : paddedWindow(o.window, f.winLength, nFft, own)))
+        : own(framesTransform(windowedFrames(), nFft, false));
+      // normalized: the DFT scaled by nFft^-1/2, fft's 'ortho'.
       out = f.normalized ? own(mul(spectrum, 1 / Math.sqrt(nFft))) : spectrum;
     } else {
+      const frames = windowedFrames();
+      const norm = f.normalized ? 'ortho' : 'backward';
       const spectrum = own(bins === nFft ? fft(own(stack([frames, own(zerosLike(frames))], -1)), { norm }) : rfft(frames, { norm }));
-      out = own(permute(spectrum, [0, 2, 1, 3]));
+      out = own(permute(spectrum, [0, 2, 1, 3])); // fft's or rfft's [B, frames, bins, 2] turned round
     }
     return input.ndim === 1 ? reshape(out, out.shape.slice(1)) : out;
   }, [input]);
