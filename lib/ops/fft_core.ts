@@ -47,6 +47,9 @@ export function complexTransform(x: Tensor, inverse: boolean): Tensor {
   return y;
 }
 
+/** realFftPlan(n), kept among the plans last used. */
+const realPlan = (n: number): Float64Array => planOf(`r${n}`, () => realFftPlan(n));
+
 /**
  * realFftRows of data's rows on the backend, n reals a row (bins: n / 2 + 1 pairs), a new array; the
  * bins of each block of `block` rows bins-major when block > 0.
@@ -55,7 +58,7 @@ function realRows(data: Float32Array, n: number, inverse: boolean, block = 0): F
   const count = data.length / (inverse ? n + 2 : n);
   const out = allocOutput(count * (inverse ? n : n + 2));
   if (count === 0) return out;
-  B().realFftRows(data, n, count, inverse, planOf(`r${n}`, () => realFftPlan(n)), out, block);
+  B().realFftRows(data, n, count, inverse, realPlan(n), out, block);
   return out;
 }
 
@@ -131,7 +134,7 @@ export function framedSpectrum(signal: Tensor, n: number, hop: number, window: T
   const [batch, length] = signal.shape;
   const frames = Math.floor((length - n) / hop) + 1, bins = n / 2 + 1;
   const out = allocOutput(batch * bins * frames * 2);
-  const plan = planOf(`r${n}`, () => realFftPlan(n));
+  const plan = realPlan(n);
   const read = (frames - 1) * hop + n; // the samples the frames cover
   for (let b = 0; b < batch; b++) {
     B().realFftRows(signal.data.subarray(b * length, b * length + read), n, frames, false, plan, out.subarray(b * bins * frames * 2, (b + 1) * bins * frames * 2), frames, hop, window?.data ?? null);

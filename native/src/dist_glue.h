@@ -15,9 +15,9 @@ Napi::Value DistAllReduce(const Napi::CallbackInfo& info);
 Napi::Value DistBroadcast(const Napi::CallbackInfo& info);
 Napi::Value DistBarrier(const Napi::CallbackInfo& info);
 Napi::Value DistAllGather(const Napi::CallbackInfo& info);
-// distAllReduce and distBroadcast on the calling thread, returning once the ranks have exchanged:
-// for the collectives inside a forward or backward pass (SyncBatchNorm's statistics, a
-// DistributedDataParallel's gradients), which cannot wait for a promise.
+// distAllReduce, distBroadcast and distAllGather on the calling thread, returning once the ranks
+// have exchanged: for the collectives inside a forward or backward pass (SyncBatchNorm's statistics,
+// a DistributedDataParallel's gradients, distributed.nn's ops), which cannot wait for a promise.
 Napi::Value DistAllReduceNow(const Napi::CallbackInfo& info);
 Napi::Value DistBroadcastNow(const Napi::CallbackInfo& info);
 Napi::Value DistAllGatherNow(const Napi::CallbackInfo& info);
