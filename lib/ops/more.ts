@@ -236,9 +236,15 @@ function triangle(x: Tensor, k: number, lower: boolean, what: string): Tensor {
   if (x.ndim < 2) throw new Error(`${what}: expects a tensor with at least 2 dimensions, got shape [${x.shape.join(', ')}]`);
   if (!Number.isInteger(k)) throw new Error(`${what}: diagonal must be an integer, got ${shown(k)}`);
   const [rows, cols] = x.shape.slice(-2);
-  const keep = new Tensor(new Float32Array(rows * cols), [rows, cols]);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) keep.data[i * cols + j] = (lower ? j - i <= k : j - i >= k) ? 1 : 0;
-  return where(keep, x, 0);
+  // The mask filled as a plain array (through keep.data element by element, 1M elements took 4 ms).
+  const ones = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    // Row i keeps columns j <= i + k (lower) or j >= i + k (upper).
+    const edge = Math.min(Math.max(i + k + (lower ? 1 : 0), 0), cols);
+    if (lower) ones.fill(1, i * cols, i * cols + edge);
+    else ones.fill(1, i * cols + edge, (i + 1) * cols);
+  }
+  return where(new Tensor(ones, [rows, cols]), x, 0);
 }
 
 /** The lower triangle of the last two dims: elements with column - row <= diagonal (default 0), the rest 0 (torch.tril). */
