@@ -247,14 +247,9 @@ void strided_copy(const float* x, const int32_t* sx, float* out, const int32_t* 
 }
 
 void clamp(const float* x, float lo, float hi, float* out, size_t n) {
-  // One pass (clamp_min then clamp_max over the output took two); the selects vectorize as
-  // compares and blends.
-  parallel_for(n, kGrain, [&](size_t b, size_t e) {
-    for (size_t i = b; i < e; i++) {
-      const float v = x[i] < lo ? lo : x[i];
-      out[i] = v > hi ? hi : v;
-    }
-  });
+  // One pass (clamp_min then clamp_max over the output took two).
+  const KernelTable& kt = active_kernels();
+  parallel_for(n, kGrain, [&](size_t b, size_t e) { kt.clamp(x + b, lo, hi, out + b, e - b); });
 }
 
 void select(const float* cond, const float* a, const float* b, float* out, size_t n) {

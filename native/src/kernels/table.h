@@ -160,6 +160,9 @@ struct KernelTable {
   // out[r] = extreme_index(x + r * len, len, smallest, arg + r) for r < rows, its work inlined row
   // after row; arg null: the values alone (no search for where they are when it changes no bit).
   void (*extreme_index_rows)(const float* x, size_t rows, size_t len, bool smallest, float* out, int32_t* arg) = nullptr;
+  // out[i] = min(max(x[i], lo), hi), NaN kept (torch's clamp): at the set's vector width, where the
+  // baseline build's loop ran 1.6x slower than torch's on 1M floats.
+  void (*clamp)(const float* x, float lo, float hi, float* out, size_t n) = nullptr;
 };
 
 const KernelTable& active_kernels();
