@@ -164,6 +164,10 @@ const CASES: Case[] = [
     },
     py: "(lambda a, b, i, x, z: x.scatter_reduce(0, i, z, 'prod') * a + x.index_reduce(1, torch.tensor([3, 0]), z[:, :2], 'prod', include_self=False) * b + a.scatter_reduce(0, i, b, 'prod', include_self=False))" +
       "(a, b, torch.tensor([[0, 1, 1, 0], [0, 2, 1, 1], [1, 0, 2, 1]]), a - a.detach() * torch.tensor([[0., 0, 1, 0], [0, 0, 0, 0], [0, 0, 0, 0]]).double(), b - b.detach() * torch.tensor([[0., 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0]]).double())" },
+  // (Composed in Python: torch 1.13's cdist has no double backward.)
+  { name: 'cdist, p 2, 1 and Infinity', inputs: [{ shape: [3, 4] }, { shape: [2, 4] }],
+    ours: (a, b) => bp.cdist(a, b).mul(a.sum(1, true)).add(bp.cdist(a, b, 1)).add(bp.cdist(a, b, Infinity).mul(0.5)),
+    py: '(lambda d, s: d.square().sum(-1).sqrt() * s + d.abs().sum(-1) + d.abs().amax(-1) * 0.5)(a.unsqueeze(1) - b.unsqueeze(0), a.sum(1, keepdim=True))' },
 ];
 
 /** Each input's values and the direction v of the Hessian product, from the case's index. */

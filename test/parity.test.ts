@@ -9,7 +9,7 @@ import * as bp from '../lib/index';
 import { allocOutput } from '../lib/storage';
 import { referenceBackend as ref } from '../lib/backend/reference';
 import { FOUR_STEP_FROM, convolutionLength, fftPlan, fourStepSplit, realFftPlan } from '../lib/backend/reference/fft';
-import { expectClose, sameBits, Tolerance } from './helpers/golden';
+import { expectClose, sameBits, sameBitsButNaNs, Tolerance } from './helpers/golden';
 import { EDGE_SIZES, randomArray, rng } from './helpers/random';
 import { nextU32 } from '../lib/random';
 import { cosSinDraw, radiusOf } from '../lib/normal_math';
@@ -1271,6 +1271,46 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     expect(() => nat.runningSums(shared.subarray(0, 6), 2, 3, 1, shared.subarray(2, 8), false)).toThrow('runningSums: out (argument 4) overlaps x without being it');
     expect(() => nat.products(new Float32Array(6), 2, 3, 1, new Float32Array(3))).toThrow('products: out has 3 elements, expected 2');
     expect(() => nat.products(shared.subarray(0, 6), 2, 3, 1, shared.subarray(4, 6))).toThrow('products: out (argument 4) shares memory with x');
+  });
+
+  it("distances and distancesGrad (cdist): the reference's bits for p 1, 2 and Infinity at every edge size of each dim, batched, at 1-3 threads, with NaN, infinities, -0 and rows at distance 0; argument errors", () => {
+    const shapes: [number, number, number, number][] = [[1, 300, 300, 64], [2, 33, 70, 3]];
+    for (const e of EDGE_SIZES) shapes.push([1, e, 9, 5], [2, 7, e, 3], [1, 5, 6, e], [3, (e % 5) + 1, e, 17], [e % 3 + 1, e, e, 1]);
+    for (const [b, m, n, c] of shapes) {
+      const x1 = randomArray(b * m * c, r), x2 = randomArray(b * n * c, r), g = randomArray(b * m * n, r);
+      // x2's first row is x1's (distance 0); special values past the first rows.
+      x2.set(x1.subarray(0, c));
+      if (x1.length > 2 * c) x1[2 * c] = NaN;
+      if (x2.length > 3 * c) x2[3 * c + c - 1] = Infinity;
+      if (x1.length > 4 * c + 1) x1[4 * c + 1] = -0;
+      const what = `[${b}, ${m}, ${n}, ${c}]`;
+      for (const p of [1, 2, Infinity]) {
+        const want = new Float32Array(b * m * n), w1 = new Float32Array(x1.length), w2 = new Float32Array(x2.length);
+        ref.distances(x1, x2, b, m, n, c, p, want);
+        ref.distancesGrad(x1, x2, want, g, b, m, n, c, p, w1, w2);
+        for (const t of [1, 2, 3]) {
+          bp.setNumThreads(t);
+          const got = new Float32Array(want.length).fill(NaN), g1 = new Float32Array(x1.length).fill(NaN), g2 = new Float32Array(x2.length).fill(NaN);
+          nat.distances(x1, x2, b, m, n, c, p, got);
+          nat.distancesGrad(x1, x2, want, g, b, m, n, c, p, g1, g2);
+          expect(sameBits(got, want), `distances ${what} p ${p} at ${t} threads`).toBe(true);
+          // (An infinite column meets x1's NaN row in x2's gradient: NaN terms of both signs.)
+          expect(sameBitsButNaNs(g1, w1) && sameBitsButNaNs(g2, w2), `distancesGrad ${what} p ${p} at ${t} threads`).toBe(true);
+        }
+      }
+    }
+    bp.setNumThreads(1);
+    const f = (n: number) => new Float32Array(n);
+    expect(() => nat.distances(f(6), f(6), 1, 2, 2, 3, 3, f(4))).toThrow('distances: p must be 1, 2 or Infinity, got 3');
+    expect(() => nat.distances(f(6), f(5), 1, 2, 2, 3, 2, f(4))).toThrow('distances: x2 has 5 elements, expected 6');
+    expect(() => nat.distances(f(6), f(6), 1, 2, 2, 3, 2, f(5))).toThrow('distances: out has 5 elements, expected 4');
+    const shared = f(12);
+    expect(() => nat.distances(shared.subarray(0, 6), f(6), 1, 2, 2, 3, 2, shared.subarray(4, 8))).toThrow('distances: out (argument 7) shares memory with x1 or x2');
+    expect(() => nat.distancesGrad(f(6), f(6), f(4), f(4), 1, 2, 2, 3, 2, f(6), f(5))).toThrow('distancesGrad: gx2 has 5 elements, expected 6');
+    expect(() => nat.distancesGrad(shared.subarray(0, 6), f(6), f(4), f(4), 1, 2, 2, 3, 2, shared.subarray(6, 12), f(6))).not.toThrow();
+    expect(() => nat.distancesGrad(shared.subarray(0, 6), f(6), f(4), f(4), 1, 2, 2, 3, 2, shared.subarray(5, 11), f(6))).toThrow(/distancesGrad: gx1 and gx2 \(arguments 9, 10\) must not share memory with x1, x2, dist or g/);
+    expect(() => nat.distancesGrad(f(6), f(6), f(4), f(4), 1, 2, 2, 3, 2, shared.subarray(0, 6), shared.subarray(3, 9))).toThrow('distancesGrad: gx1 and gx2 (arguments 9, 10) share memory');
+    expect(() => nat.distances(f(6), f(6), -1, 2, 2, 3, 2, f(4))).toThrow(/distances: argument 2 \(batch\) must be an integer/);
   });
 
   it("reduce's float sums along rows: element i into lane i mod 32, then the tree (l += l + 16, 8, 4, 2, 1), bit for bit, at every tail length, with signed zeros, infinities and NaN", () => {

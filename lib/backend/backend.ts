@@ -525,6 +525,24 @@ export interface Backend {
    */
   products(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array): void;
 
+  /**
+   * The p-norm distances (p 1, 2 or Infinity) between each row of x1 [batch, rows1, cols] and each
+   * row of x2 [batch, rows2, cols] into out [batch, rows1, rows2]: d = x1 - x2 rounded to float, then
+   * the sum of |d| (p 1), the square root of the sum of d * d (p 2, each added by a fused multiply-add),
+   * or the largest |d| (NaN kept), sums in float over the columns in order (torch's cdist on float,
+   * without its matrix-product path).
+   */
+  distances(x1: Float32Array, x2: Float32Array, batch: number, rows1: number, rows2: number, cols: number, p: number, out: Float32Array): void;
+
+  /**
+   * distances' gradients, overwriting gx1 (x1's shape) and gx2 (x2's) from g and dist ([batch, rows1,
+   * rows2]): each pair's slope times g for every column (p 2: d (g / dist), 0 at dist 0; p 1: g sign(d);
+   * p Infinity: g sign(d) where |d| is the distance, else 0), gx1's row i summed over the rows of x2 in
+   * order, gx2's row j (negated) over the rows of x1 in order.
+   */
+  distancesGrad(x1: Float32Array, x2: Float32Array, dist: Float32Array, g: Float32Array, batch: number, rows1: number, rows2: number, cols: number,
+    p: number, gx1: Float32Array, gx2: Float32Array): void;
+
   /** Sum of squares of all tensors, accumulated in double precision in a fixed order. */
   sumSquares(xs: Float32Array[]): number;
 

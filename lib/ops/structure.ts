@@ -1,4 +1,4 @@
-// torch's diagonal, diag, diagEmbed, trace, meshgrid, repeatInterleave, kron, cdist and pairwiseDistance, made of the library's ops
+// torch's diagonal, diag, diagEmbed, trace, meshgrid, repeatInterleave, kron and pairwiseDistance, made of the library's ops
 // (their gradients are those ops'): a diagonal is an index select of the flattened tensor, a
 // diagonal matrix an index add into zeros, repeatInterleave an index select along its dim.
 import { Tensor } from '../tensor';
@@ -8,7 +8,7 @@ import { checkTensor, composedOf, letGoAfterBackward, Operand } from './core';
 import { indexSelect } from './index_ops';
 import { indexAdd } from './index_write';
 import { sum } from './reduce';
-import { expand, reshape, unsqueeze } from './shape';
+import { expand, reshape } from './shape';
 import { add, mul, sub } from './binary';
 import { zeros } from './creation';
 import { norm } from './cumulative';
@@ -194,27 +194,6 @@ export function kron(a: Tensor, b: Tensor): Tensor {
   const blocks = mul(av, bv);
   const y = reshape(blocks, as.map((s, i) => s * bs[i]));
   letGoAfterBackward(av, bv, blocks);
-  return y;
-}
-
-/**
- * The p-norm distance between each row of x1 [..., P, M] and each row of x2 [..., R, M] (torch.cdist),
- * shape [..., P, R]; p 1, 2 or Infinity, batch dims broadcast. Computed from the differences, as torch
- * does for p other than 2 and for small inputs (its p = 2 path past 25 rows goes through a matrix
- * product and is a few ulps away from this one).
- */
-export function cdist(x1: Tensor, x2: Tensor, p = 2): Tensor {
-  checkTensor(x1, 'cdist x1');
-  checkTensor(x2, 'cdist x2');
-  if (x1.ndim < 2 || x2.ndim < 2) throw new Error(`cdist: x1 and x2 must have at least 2 dims, got shapes ${fmt(x1.shape)} and ${fmt(x2.shape)}`);
-  if (x1.shape[x1.ndim - 1] !== x2.shape[x2.ndim - 1]) {
-    throw new Error(`cdist: x1 and x2 must have the same number of columns, got shapes ${fmt(x1.shape)} and ${fmt(x2.shape)}`);
-  }
-  checkNormP(p, 'cdist');
-  const rows = unsqueeze(x1, -2), cols = unsqueeze(x2, -3);
-  const d = sub(rows, cols);
-  const y = norm(d, p, -1);
-  letGoAfterBackward(rows, cols, d);
   return y;
 }
 

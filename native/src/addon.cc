@@ -36,6 +36,7 @@
 #include "kernels/optim.h"
 #include "kernels/random_fill.h"
 #include "kernels/reduce.h"
+#include "kernels/distances.h"
 #include "kernels/rnn_cell.h"
 #include "kernels/variance.h"
 #include "kernels/softmax.h"
@@ -1099,6 +1100,56 @@ Napi::Value Products(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// distances(x1, x2, batch, rows1, rows2, cols, p, out) and distancesGrad(x1, x2, dist, g, batch,
+// rows1, rows2, cols, p, gx1, gx2): distances.h's cdist kernels; p 1, 2 or Infinity.
+// The shape, p and inputs x1, x2 (arguments 0, 1) that both read: the shape from argument `at`, p at `p_at`.
+struct DistanceCall {
+  long batch, rows1, rows2, cols;
+  int p;  // 1, 2, or 0 for Infinity
+  long n1, n2, no;  // x1's, x2's and the distances' sizes
+  const float *x1, *x2;
+};
+DistanceCall distance_call(const Args& a, size_t at, size_t p_at) {
+  const long top = 1L << 40;
+  DistanceCall d{a.integer(at, "batch", 0, top), a.integer(at + 1, "rows1", 0, top), a.integer(at + 2, "rows2", 0, top), a.integer(at + 3, "cols", 0, top), 0, 0, 0, 0, nullptr, nullptr};
+  for (double n : {(double)d.batch * d.rows1 * d.cols, (double)d.batch * d.rows2 * d.cols, (double)d.batch * d.rows1 * d.rows2})
+    if (n > 4e15) a.range_error("batch, rows1, rows2 and cols are too large");
+  const double p = a.number(p_at, "p");
+  if (p != 1 && p != 2 && p != INFINITY) a.range_error("p must be 1, 2 or Infinity, got " + std::to_string(p));
+  d.p = p == INFINITY ? 0 : (int)p;
+  d.n1 = d.batch * d.rows1 * d.cols, d.n2 = d.batch * d.rows2 * d.cols, d.no = d.batch * d.rows1 * d.rows2;
+  d.x1 = a.f32(0, "x1", d.n1);
+  d.x2 = a.f32(1, "x2", d.n2);
+  return d;
+}
+
+Napi::Value Distances(const Napi::CallbackInfo& info) {
+  Args a{info, "distances"};
+  a.count(8);
+  const DistanceCall d = distance_call(a, 2, 6);
+  float* out = a.f32(7, "out", d.no);
+  if (overlap(out, d.no, d.x1, d.n1) || overlap(out, d.no, d.x2, d.n2)) a.range_error("out (argument 7) shares memory with x1 or x2");
+  distances(d.x1, d.x2, d.batch, d.rows1, d.rows2, d.cols, d.p, out);
+  return info.Env().Undefined();
+}
+
+Napi::Value DistancesGrad(const Napi::CallbackInfo& info) {
+  Args a{info, "distancesGrad"};
+  a.count(11);
+  const DistanceCall d = distance_call(a, 4, 8);
+  const long n1 = d.n1, n2 = d.n2, no = d.no;
+  const float *x1 = d.x1, *x2 = d.x2;
+  const float* dist = a.f32(2, "dist", no);
+  const float* g = a.f32(3, "g", no);
+  float* gx1 = a.f32(9, "gx1", n1);
+  float* gx2 = a.f32(10, "gx2", n2);
+  for (const auto& [read, len] : {std::pair<const float*, long>{x1, n1}, {x2, n2}, {dist, no}, {g, no}})
+    if (overlap(gx1, n1, read, len) || overlap(gx2, n2, read, len)) a.range_error("gx1 and gx2 (arguments 9, 10) must not share memory with x1, x2, dist or g");
+  if (overlap(gx1, n1, gx2, n2)) a.range_error("gx1 and gx2 (arguments 9, 10) share memory");
+  distances_grad(x1, x2, dist, g, d.batch, d.rows1, d.rows2, d.cols, d.p, gx1, gx2);
+  return info.Env().Undefined();
+}
+
 // sumProducts(x, y): the sum of x[i] y[i] in double (L-BFGS's dot products).
 Napi::Value SumProducts(const Napi::CallbackInfo& info) {
   Args a{info, "sumProducts"};
@@ -1325,7 +1376,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"gemm", Gemm}, {"gemmPair", GemmPair}, {"linearChain", LinearChain}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"householderQr", HouseholderQr}, {"eigh", Eigh}, {"svd", Svd}, {"fftRows", FftRows}, {"realFftRows", RealFftRows}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
-      {"optimStep", OptimStep}, {"runningSums", RunningSums}, {"products", Products}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"sumProducts", SumProducts}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},
+      {"optimStep", OptimStep}, {"runningSums", RunningSums}, {"products", Products}, {"distances", Distances}, {"distancesGrad", DistancesGrad}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"sumProducts", SumProducts}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},
       {"layerNormGrad", LayerNormGrad}, {"batchNorm", BatchNorm}, {"batchNormGrad", BatchNormGrad},
       {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},

@@ -63,3 +63,15 @@ export function expectTensor(actual: Tensor | null, expected: unknown, tol: Tole
 export function sameBits(a: Float32Array, b: Float32Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
+
+/**
+ * sameBits, except that any NaN matches any NaN: where two NaNs meet in an add or a multiply, the
+ * one that comes out is the hardware's first operand, and a compiler may swap a commutative op's
+ * operands (so a NaN's sign is no result of the arithmetic).
+ */
+export function sameBitsButNaNs(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length), ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < a.length; i++) if (ua[i] !== ub[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
+  return true;
+}
