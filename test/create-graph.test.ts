@@ -168,6 +168,8 @@ const CASES: Case[] = [
   { name: 'cdist, p 2, 1 and Infinity', inputs: [{ shape: [3, 4] }, { shape: [2, 4] }],
     ours: (a, b) => bp.cdist(a, b).mul(a.sum(1, true)).add(bp.cdist(a, b, 1)).add(bp.cdist(a, b, Infinity).mul(0.5)),
     py: '(lambda d, s: d.square().sum(-1).sqrt() * s + d.abs().sum(-1) + d.abs().amax(-1) * 0.5)(a.unsqueeze(1) - b.unsqueeze(0), a.sum(1, keepdim=True))' },
+  { name: 'pdist, p 2 times p 1', inputs: [{ shape: [4, 3] }], ours: (a) => bp.pdist(a).mul(bp.pdist(a, 1)),
+    py: '(lambda i, a: (lambda d: d.square().sum(-1).sqrt() * d.abs().sum(-1))(a[i[0]] - a[i[1]]))(torch.triu_indices(4, 4, 1), a)' },
 ];
 
 /** Each input's values and the direction v of the Hessian product, from the case's index. */

@@ -91,6 +91,7 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'solveTriangular lower unitriangular, right side, batch': () => [(a, b) => bp.linalg.solveTriangular(a, b, { upper: false, unitriangular: true, left: false }), [squareT([2, 3, 3]), randT([2, 4, 3])]],
   'solveTriangular lower [18,18] by [18,3]': () => [(a, b) => bp.linalg.solveTriangular(a, b, { upper: false }), [squareT([18, 18]), randT([18, 3])]],
   'cdist p 2, 1 and Infinity, batch broadcast': () => [(a, b) => bp.cat([bp.cdist(a, b).reshape([-1]), bp.cdist(a, b, 1).reshape([-1]), bp.cdist(a, b, Infinity).reshape([-1])]), [randT([2, 3, 5]), randT([4, 5])]],
+  'pdist p 2 and Infinity': () => [(a) => bp.cat([bp.pdist(a), bp.pdist(a, Infinity)]), [randT([5, 3])]],
   'choleskySolve': () => [(b, l) => bp.choleskySolve(b, l.tril()), [randT([3, 2]), squareT([3, 3])]],
   'luFactor of a tall and a wide matrix (LU)': () => [(a, b) => bp.cat([bp.linalg.luFactor(a).LU.reshape([-1]), bp.linalg.luFactor(b).LU.reshape([-1])]), [randT([5, 3]), randT([2, 4])]],
   'fft.fft (n padded, Bluestein 5 to 7), rfft and irfft (odd n)': () => [(a, r, s) => bp.cat([bp.fft.fft(a, { n: 7 }).reshape([-1]), bp.fft.rfft(r, { n: 5 }).reshape([-1]), bp.fft.irfft(s, { n: 5 })]), [randT([5, 2]), randT([6]), randT([3, 2])]],

@@ -5,13 +5,14 @@
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { shown } from '../args';
-import { checkTensor, composedOf, Operand } from './core';
+import { checkTensor, composedOf, Operand, record } from './core';
+import { alloc, allocOutput } from '../storage';
 import { tensorArray, cat, stack } from './join';
 import { reshape } from './shape';
 import { checkInt, checkNormP, diag, meshgrid, placedInZeros } from './structure';
 import { indexSelect } from './index_ops';
 import { sub } from './binary';
-import { norm } from './cumulative';
+import { cdist } from './cdist';
 import { vectorNorm } from './linalg_composed';
 import { clone } from './more';
 import { tensor } from './creation';
@@ -126,14 +127,30 @@ export function pdist(x: Tensor, p = 2): Tensor {
   checkTensor(x, 'pdist');
   if (x.ndim !== 2) throw new Error(`pdist: x must be 2-D (rows of points), got shape ${fmt(x.shape)}`);
   checkNormP(p, 'pdist');
-  const first: number[] = [], second: number[] = [];
-  for (let i = 0; i < x.shape[0]; i++) {
-    for (let j = i + 1; j < x.shape[0]; j++) {
-      first.push(i);
-      second.push(j);
-    }
+  // cdist's kernel over all pairs, then the upper triangle: twice the pairs, but no [pairs, M] tensor
+  // of differences (1024 rows of 64: 87 ms that way, torch 2.7).
+  return composedOf((own) => aboveDiagonal(own(cdist(x, x, p))), [x]);
+}
+
+/** The elements above the diagonal of d [n, n], row after row (the gradient puts them back in zeros). */
+function aboveDiagonal(d: Tensor): Tensor {
+  const n = d.shape[0];
+  // Row runs copied whole: an index list of n (n - 1) / 2 positions cost more than the distances.
+  const y = allocOutput((n * (n - 1)) / 2);
+  for (let i = 0, at = 0; i < n; at += n - 1 - i, i++) y.set(d.data.subarray(i * n + i + 1, (i + 1) * n), at);
+  const out = record(y, [y.length], [d], 'pdist', (gy) => {
+    const gd = alloc(n * n);
+    for (let i = 0, at = 0; i < n; at += n - 1 - i, i++) gd.set(gy.subarray(at, at + n - 1 - i), i * n + i + 1);
+    return [gd];
+  });
+  if (out.node) {
+    out.node.graphBackward = (g) => {
+      const upper = new Int32Array(y.length);
+      for (let i = 0, at = 0; i < n; i++) for (let j = i + 1; j < n; j++) upper[at++] = i * n + j;
+      return [placedInZeros(g, upper, [n, n])];
+    };
   }
-  return composedOf((own) => norm(own(sub(own(indexSelect(x, 0, first)), own(indexSelect(x, 0, second)))), p, -1), [x]);
+  return out;
 }
 
 /** The p-norm of a - b over all elements, broadcast (torch.dist; p any real, as vectorNorm's ord). */
