@@ -170,7 +170,10 @@ export class Tensor {
    * the storage back for reuse.
    */
   get data(): Float32Array {
-    if (this.#storage?.released) throw new Error(`Tensor of shape ${fmt(this.#shape)} was disposed: its storage went back for reuse`);
+    // The throw in a function of its own: with the message built here, V8 did not inline the getter,
+    // and loops reading t.data[i] paid a call an element (1.7 ns).
+    const storage = this.#storage;
+    if (storage !== null && storage.released) disposedError(this.#shape);
     return this.#data;
   }
 
@@ -455,4 +458,9 @@ export class Tensor {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+/** Throws the error of reading a disposed tensor's storage. */
+function disposedError(shape: readonly number[]): never {
+  throw new Error(`Tensor of shape ${fmt(shape)} was disposed: its storage went back for reuse`);
 }

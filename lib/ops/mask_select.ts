@@ -19,10 +19,8 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   const shape = broadcastShapes(x.shape, mask.shape, 'maskedSelect');
   const xb = sameShape(x.shape, shape) ? x : expand(x, shape);
   const m = sameShape(mask.shape, shape) ? mask.data : expand(mask, shape).data;
-  let count = 0;
-  for (let i = 0; i < m.length; i++) if (m[i] !== 0) count++;
-  const picked = allocIndexOutput(count);
-  for (let i = 0, k = 0; i < m.length; i++) if (m[i] !== 0) picked[k++] = i;
+  const picked = pickedPositions(m);
+  const count = picked.length;
   const y = allocOutput(count);
   B().indexRows(xb.data, 1, xb.size, 1, picked, y);
   const out = record(y, [count], [xb], 'maskedSelect', (gy) => {
@@ -37,21 +35,34 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   return out;
 }
 
+/**
+ * The positions of m's nonzero elements (NaN counts), in order. Without branches: on a random mask a
+ * branch an element mispredicts half the time (15 ms for 1M elements); each position is written, the
+ * count advanced by the comparison.
+ */
+function pickedPositions(m: Float32Array): Int32Array {
+  let count = 0;
+  for (let i = 0; i < m.length; i++) count += +(m[i] !== 0);
+  // One spare slot for the last, unkept write.
+  const slots = allocIndexOutput(count + 1);
+  for (let i = 0, k = 0; i < m.length; i++) {
+    slots[k] = i;
+    k += +(m[i] !== 0);
+  }
+  return slots.subarray(0, count);
+}
+
 /** The positions of x's nonzero elements (NaN counts), in order: a [count, ndim] tensor of indices (torch.nonzero, as floats). */
 export function nonzero(x: Tensor): Tensor {
   checkTensor(x, 'nonzero');
-  const nd = x.ndim;
-  let count = 0;
-  for (let i = 0; i < x.size; i++) if (x.data[i] !== 0) count++;
+  const nd = x.ndim, shape = x.shape;
+  const picked = pickedPositions(x.data), count = picked.length;
   const out = allocOutput(count * nd);
-  for (let i = 0, k = 0; i < x.size; i++) {
-    if (x.data[i] === 0) continue;
-    // Row-major position of element i, last dimension first.
-    for (let d = nd - 1, rest = i; d >= 0; d--) {
-      out[k * nd + d] = rest % x.shape[d];
-      rest = Math.floor(rest / x.shape[d]);
-    }
-    k++;
+  // Each position's coordinates, last dimension first (a division per dimension and element, through
+  // x.data and x.shape each time, took 34 ms for 1M elements).
+  for (let d = nd - 1, step = 1; d >= 0; step *= shape[d], d--) {
+    const size = shape[d];
+    for (let k = 0; k < count; k++) out[k * nd + d] = ((picked[k] / step) | 0) % size; // positions are below 2^31
   }
   return new Tensor(out, [count, nd]);
 }

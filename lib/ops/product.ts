@@ -60,12 +60,13 @@ export function prod(x: Tensor, dim?: number, keepDim = false): Tensor {
       gx.set(gy);
       return [gx];
     }
-    if (x.data.every((v) => v !== 0)) {
+    const xs = x.data;
+    if (xs.every((v) => v !== 0)) {
       for (let o = 0; o < outer; o++) {
         for (let j = 0; j < len; j++) {
           for (let i = 0; i < inner; i++) {
             const at = (o * len + j) * inner + i;
-            gx[at] = gy[o * inner + i] * f(y[o * inner + i] / x.data[at]);
+            gx[at] = gy[o * inner + i] * f(y[o * inner + i] / xs[at]);
           }
         }
       }
@@ -107,11 +108,11 @@ function runningProducts(x: Tensor, outer: number, len: number, inner: number): 
 export function cumprod(x: Tensor, dim: number): Tensor {
   checkTensor(x, 'cumprod');
   const [outer, len, inner] = splitAt(x.shape, normDim(dim, x.ndim, 'cumprod'));
-  const y = allocOutput(x.size);
+  const y = allocOutput(x.size), xs = x.data;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let acc = 1;
-      for (let j = 0, at = o * len * inner + i; j < len; j++, at += inner) y[at] = acc *= x.data[at];
+      for (let j = 0, at = o * len * inner + i; j < len; j++, at += inner) y[at] = acc *= xs[at];
     }
   }
   const out = record(y, x.shape, [x], 'cumprod', (gy) => {

@@ -169,14 +169,17 @@ function runningPick(x: Tensor, dim: number, largest: boolean, what: string): So
   checkTensor(x, what);
   const d = normDim(dim, x.ndim, what);
   const [outer, len, inner] = splitAt(x.shape, d);
-  const at = new Float32Array(x.size);
+  const at = new Float32Array(x.size), xs = x.data;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * len * inner + i;
       let best = NaN, where = 0;
       for (let k = 0; k < len; k++) {
-        const v = x.data[base + k * inner];
-        if (k === 0 || v !== v || (best === best && (largest ? v >= best : v <= best))) [best, where] = [v, k];
+        const v = xs[base + k * inner];
+        if (k === 0 || v !== v || (best === best && (largest ? v >= best : v <= best))) {
+          best = v;
+          where = k;
+        }
         at[base + k * inner] = where;
       }
     }
@@ -215,9 +218,10 @@ export function logcumsumexp(x: Tensor, dim: number): Tensor {
   const slices = (f: (base: number) => void) => {
     for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) f(o * len * inner + i);
   };
+  const xs = x.data;
   slices((base) => {
     let acc = -Infinity;
-    for (let k = 0; k < len; k++) y[base + k * inner] = acc = logAddExp(acc, x.data[base + k * inner]);
+    for (let k = 0; k < len; k++) y[base + k * inner] = acc = logAddExp(acc, xs[base + k * inner]);
   });
   // torch's backward: gx[j] = sum over i >= j of gy[i] exp(x[j] - y[i]), the positive and negative
   // parts of gy summed apart as log-sum-exps from the end, so that nothing overflows.
@@ -229,7 +233,7 @@ export function logcumsumexp(x: Tensor, dim: number): Tensor {
         const at = base + k * inner, g = gy[at];
         if (g > 0) pos = logAddExp(pos, Math.log(g) - y[at]);
         else if (g < 0) neg = logAddExp(neg, Math.log(-g) - y[at]);
-        gx[at] = Math.exp(x.data[at] + pos) - Math.exp(x.data[at] + neg);
+        gx[at] = Math.exp(xs[at] + pos) - Math.exp(xs[at] + neg);
       }
     });
     return [gx];
