@@ -234,7 +234,8 @@ export function normalize(x: Tensor, options?: NormalizeOptions): Tensor {
   const p = checkNormP(o.p ?? 2, 'normalize');
   const dim = normDim(o.dim ?? 1, x.ndim, 'normalize');
   const eps = checkNonNegative(o.eps ?? 1e-12, 'normalize', 'eps');
-  return div(x, expand(clamp(norm(x, p, dim, true), eps), x.shape));
+  // div broadcasts the norms (expanded first, they were one more array of x's size).
+  return div(x, clamp(norm(x, p, dim, true), eps));
 }
 
 /** Options of cosineSimilarity. */

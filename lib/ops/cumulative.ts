@@ -53,8 +53,8 @@ function norm2(x: Tensor, d: number, keepDim: boolean): Tensor {
   if (!(x.requiresGrad && isGradEnabled())) return y;
   const kept = reducedShape(x.shape, d, true);
   const out = record(y.data, y.shape, [x], 'norm', (gy) => {
-    const scale = allocOutput(gy.length);
-    for (let i = 0; i < gy.length; i++) scale[i] = y.data[i] === 0 ? 0 : gy[i] / y.data[i];
+    const scale = allocOutput(gy.length), ys = y.data;
+    for (let i = 0; i < gy.length; i++) scale[i] = ys[i] === 0 ? 0 : gy[i] / ys[i];
     return [broadcastBinary(Binary.mul, x.data, x.shape, scale, kept, x.shape)];
   });
   if (out.node) out.node.graphBackward = (gy) => [mul(x, reshape(where(eq(out, 0), 0, div(gy, out)), kept))];
