@@ -1313,6 +1313,34 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     expect(() => nat.distances(f(6), f(6), -1, 2, 2, 3, 2, f(4))).toThrow(/distances: argument 2 \(batch\) must be an integer/);
   });
 
+  it('sortOrder (sort, argsort, topk): the reference positions for whole rows (comparison and radix sorts) and a few of many (partial), ascending and descending, with ties, NaN, infinities and signed zeros, at 1-3 threads; argument errors', () => {
+    const shapes: [number, number, number][] = [[3, 5000, 1], [2, 300, 3], [1, 255, 1], [1, 256, 1], [4, 1, 2]];
+    for (const e of EDGE_SIZES) shapes.push([e, 9, 1], [2, e, 1], [1, e, 3], [e % 4 + 1, e, e % 3 + 1]);
+    for (const [o, l, i] of shapes) {
+      // Few distinct values (ties), and the special ones among them.
+      const x = Float32Array.from(randomArray(o * l * i, r), (v) => Math.round(v * 8) / 4);
+      for (let j = 0; j < x.length; j += 5) x[j] = [NaN, -0, 0, Infinity, -Infinity, NaN, 1e-45][(j / 5) % 7];
+      for (const desc of [false, true]) {
+        for (const k of new Set([l, Math.floor(l / 9), Math.min(l, 3), 0])) {
+          const want = new Float32Array(o * k * i);
+          ref.sortOrder(x, o, l, i, desc, k, want);
+          for (const t of [1, 2, 3]) {
+            bp.setNumThreads(t);
+            const got = new Float32Array(want.length).fill(-1);
+            nat.sortOrder(x, o, l, i, desc, k, got);
+            expect(sameBits(got, want), `sortOrder [${o}, ${l}, ${i}] k ${k}${desc ? ' descending' : ''} at ${t} threads`).toBe(true);
+          }
+        }
+      }
+    }
+    bp.setNumThreads(1);
+    const f = (n: number) => new Float32Array(n);
+    expect(() => nat.sortOrder(f(6), 2, 3, 1, false, 4, f(8))).toThrow(/sortOrder: argument 5 \(k\) must be an integer in \[0, 3\]/);
+    expect(() => nat.sortOrder(f(6), 2, 3, 1, false, 2, f(5))).toThrow('sortOrder: out has 5 elements, expected 4');
+    const shared = f(10);
+    expect(() => nat.sortOrder(shared.subarray(0, 6), 2, 3, 1, true, 2, shared.subarray(5, 9))).toThrow('sortOrder: out (argument 6) shares memory with x');
+  });
+
   it("reduce's float sums along rows: element i into lane i mod 32, then the tree (l += l + 16, 8, 4, 2, 1), bit for bit, at every tail length, with signed zeros, infinities and NaN", () => {
     // The native sums are float lanes (the reference's are doubles, compared above within a tolerance):
     // this pins their exact order, which no row length or kernel set may change.

@@ -543,6 +543,13 @@ export interface Backend {
   distancesGrad(x1: Float32Array, x2: Float32Array, dist: Float32Array, g: Float32Array, batch: number, rows1: number, rows2: number, cols: number,
     p: number, gx1: Float32Array, gx2: Float32Array): void;
 
+  /**
+   * The stable order along len of x viewed as [outer, len, inner], its first k positions written as
+   * floats into out ([outer, k, inner]): ascending with NaN last (descending: NaN first), -0 and 0
+   * equal, ties in their order (torch.sort(stable=True), argsort, topk).
+   */
+  sortOrder(x: Float32Array, outer: number, len: number, inner: number, descending: boolean, k: number, out: Float32Array): void;
+
   /** Sum of squares of all tensors, accumulated in double precision in a fixed order. */
   sumSquares(xs: Float32Array[]): number;
 

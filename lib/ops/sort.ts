@@ -1,12 +1,13 @@
-// sort, argsort and topk along a dimension, as torch's: the order is found here (a stable sort of
-// each row's indices), and the values are gather's, whose backward sends each gradient back to the
-// element it came from.
+// sort, argsort and topk along a dimension, as torch's: the order is the backend's (Backend.sortOrder:
+// a stable sort of each row's keys), and the values are gather's, whose backward sends each gradient
+// back to the element it came from.
 import { Tensor } from '../tensor';
 import { fmt, normDim, splitAt } from '../shape';
 import { checkFlag, OptionKinds, optionsOf, shown } from '../args';
 import { checkTensor } from './core';
 import { gather } from './index_ops';
 import { reshape } from './shape';
+import { B } from '../backend/registry';
 
 /** Values and the positions along the dimension they came from (float indices, as argmax's). */
 export interface SortResult {
@@ -16,71 +17,11 @@ export interface SortResult {
   indices: Tensor;
 }
 
-// NaN above every number, as torch orders it; -0 and 0 equal (a tie, kept in order).
-const ascending = (a: number, b: number): number => (a !== a ? (b !== b ? 0 : 1) : b !== b ? -1 : a < b ? -1 : a > b ? 1 : 0);
-const descending = (a: number, b: number): number => ascending(b, a);
-
-// A float32 key and its position in one double: the key's bits mapped to an unsigned integer in the
-// wanted order (NaN last ascending, first descending; -0 as 0) times 2^21, plus the position. Plain
-// numeric order of these is the stable order of the keys, which Float64Array's own sort gives
-// without a comparator (a comparator sort of [4096, 1000] rows took 1.1 s; topk 5 of it 0.78 s).
-const POSITIONS = 2 ** 21;
-/** `bits` (a float32's, read through a Uint32Array view of the data) as a key at `position`. */
-function packed(bits: number, position: number, desc: boolean): number {
-  let key: number;
-  if ((bits & 0x7fffffff) > 0x7f800000) key = 0xffffffff; // NaN
-  else if (bits === 0x80000000) key = 0x80000000; // -0, as 0
-  else key = bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
-  return (desc ? 0xffffffff - key : key) * POSITIONS + position;
-}
-
-/** The k smallest of `values` into `best` (ascending), by insertion: most values fail the first comparison. */
-function smallest(values: Float64Array, best: Float64Array): void {
-  const k = best.length;
-  if (k === 0) return;
-  let filled = 0;
-  for (let j = 0; j < values.length; j++) {
-    const v = values[j];
-    if (filled === k && v >= best[k - 1]) continue;
-    let p = filled < k ? filled++ : k - 1;
-    for (; p > 0 && best[p - 1] > v; p--) best[p] = best[p - 1];
-    best[p] = v;
-  }
-}
-
 /** The index tensor (x's shape, `k` kept along d) that orders x along dim d; ties keep their order. */
 function order(x: Tensor, d: number, desc: boolean, k: number): Tensor {
   const [outer, len, inner] = splitAt(x.shape, d);
-  const shape = x.shape.map((s, i) => (i === d ? k : s));
-  const out = new Tensor(new Float32Array(outer * k * inner), shape);
-  // float64 storage (gradient checks) and rows past 2^21 keep the comparator.
-  const fast = x.data instanceof Float32Array && len <= POSITIONS;
-  const bits = fast ? new Uint32Array(x.data.buffer, x.data.byteOffset, x.data.length) : null;
-  const cmp = desc ? descending : ascending;
-  const row = fast ? null : new Array<number>(len);
-  const keys = new Float64Array(len);
-  // A few of many (topk): selection; otherwise the whole row sorted.
-  const best = fast && k * 8 < len ? new Float64Array(k) : null;
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const base = o * len * inner + i;
-      const to = o * k * inner + i;
-      if (row) {
-        for (let j = 0; j < len; j++) {
-          row[j] = j;
-          keys[j] = x.data[base + j * inner];
-        }
-        row.sort((p, q) => cmp(keys[p], keys[q])); // Array.prototype.sort is stable (ES2019): ties keep their order
-        for (let j = 0; j < k; j++) out.data[to + j * inner] = row[j];
-        continue;
-      }
-      for (let j = 0; j < len; j++) keys[j] = packed((bits as Uint32Array)[base + j * inner], j, desc);
-      const ranked = best ?? keys;
-      if (best) smallest(keys, best);
-      else keys.sort();
-      for (let j = 0; j < k; j++) out.data[to + j * inner] = ranked[j] % POSITIONS;
-    }
-  }
+  const out = new Tensor(new Float32Array(outer * k * inner), x.shape.map((s, i) => (i === d ? k : s)));
+  B().sortOrder(x.data, outer, len, inner, desc, k, out.data);
   return out;
 }
 

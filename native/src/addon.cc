@@ -37,6 +37,7 @@
 #include "kernels/random_fill.h"
 #include "kernels/reduce.h"
 #include "kernels/distances.h"
+#include "kernels/sort.h"
 #include "kernels/rnn_cell.h"
 #include "kernels/variance.h"
 #include "kernels/softmax.h"
@@ -1150,6 +1151,21 @@ Napi::Value DistancesGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// sortOrder(x, outer, len, inner, descending, k, out): sort.h's sort_order, the first k positions
+// of each row's stable order into out [outer, k, inner].
+Napi::Value SortOrder(const Napi::CallbackInfo& info) {
+  Args a{info, "sortOrder"};
+  a.count(7);
+  const long outer = a.integer(1, "outer", 0, 1L << 40), len = a.integer(2, "len", 0, 1L << 31), inner = a.integer(3, "inner", 0, 1L << 40);
+  if ((double)outer * (double)len * (double)inner > 4e15) a.range_error("outer * len * inner is too large");
+  const long k = a.integer(5, "k", 0, len);
+  const float* x = a.f32(0, "x", outer * len * inner);
+  float* out = a.f32(6, "out", outer * k * inner);
+  if (overlap(out, outer * k * inner, x, outer * len * inner)) a.range_error("out (argument 6) shares memory with x");
+  sort_order(x, outer, len, inner, a.boolean(4, "descending"), k, out);
+  return info.Env().Undefined();
+}
+
 // sumProducts(x, y): the sum of x[i] y[i] in double (L-BFGS's dot products).
 Napi::Value SumProducts(const Napi::CallbackInfo& info) {
   Args a{info, "sumProducts"};
@@ -1376,7 +1392,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"gemm", Gemm}, {"gemmPair", GemmPair}, {"linearChain", LinearChain}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"householderQr", HouseholderQr}, {"eigh", Eigh}, {"svd", Svd}, {"fftRows", FftRows}, {"realFftRows", RealFftRows}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
-      {"optimStep", OptimStep}, {"runningSums", RunningSums}, {"products", Products}, {"distances", Distances}, {"distancesGrad", DistancesGrad}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"sumProducts", SumProducts}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},
+      {"optimStep", OptimStep}, {"runningSums", RunningSums}, {"products", Products}, {"distances", Distances}, {"distancesGrad", DistancesGrad}, {"sortOrder", SortOrder}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"sumProducts", SumProducts}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},
       {"layerNormGrad", LayerNormGrad}, {"batchNorm", BatchNorm}, {"batchNormGrad", BatchNormGrad},
       {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},

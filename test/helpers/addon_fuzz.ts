@@ -94,6 +94,8 @@ async function record(addon: Record<string, unknown>): Promise<Map<string, unkno
   bp.linalg.svd(bp.randn([2, 5, 3], { requiresGrad: true })).U.square().sum().backward();
   bp.fft.irfft(bp.fft.fft(bp.fft.rfft(bp.randn([3, 12], { requiresGrad: true })), { n: 9 })).square().sum().backward();
   bp.cdist(bp.randn([2, 5, 3], { requiresGrad: true }), bp.randn([4, 3], { requiresGrad: true }), 1).sum().backward();
+  bp.sort(bp.randn([2, 300], { requiresGrad: true }), 1, true).values.sum().backward();
+  bp.topk(bp.randn([3, 40]), 2, { dim: 1 });
   bp.randn([101]);
   bp.rand([4, 6]).argmax(1);
   // The fused fit's plans: cross-entropy with Dropout and Adam, MSE with BatchNorm and SGD.
@@ -128,8 +130,8 @@ async function main(): Promise<void> {
   const addon = require(addonPath()) as Record<string, unknown>;
   const seen = await record(addon);
   if (!seen.has('trainEpoch')) throw new Error('no fused fit ran: trainEpoch was not recorded');
-  if (!['lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad', 'gemmBatch', 'linearChain', 'sumProducts', 'luFactor', 'luSolve', 'cholesky', 'triSolve', 'householderQr', 'eigh', 'svd', 'fftRows', 'realFftRows', 'distances', 'distancesGrad'].every((k) => seen.has(k))) {
-    throw new Error("the recurrent cells', the batched products', the linear chain's the dense linear-algebra kernels, the Fourier transform or cdist's were not recorded");
+  if (!['lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad', 'gemmBatch', 'linearChain', 'sumProducts', 'luFactor', 'luSolve', 'cholesky', 'triSolve', 'householderQr', 'eigh', 'svd', 'fftRows', 'realFftRows', 'distances', 'distancesGrad', 'sortOrder'].every((k) => seen.has(k))) {
+    throw new Error("the recurrent cells', the batched products', the linear chain's the dense linear-algebra kernels, the Fourier transform, cdist's or the sort's were not recorded");
   }
   if (bp.distributed.processGroupsUnavailable() === null && !['distAllReduce', 'distBroadcast', 'distBarrier'].every((n) => seen.has(n))) {
     throw new Error("a process group's collectives were not recorded");
