@@ -549,6 +549,25 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it("sin and cos (vector lanes in double): the reference's bits, Math.sin and Math.cos rounded, from tiny to 2^28 and past it, with the specials; their gradients", () => {
+    const spreads = [1e-6, 1, 4, 100, 1e4, 1e6, 3e8];
+    const x = Float32Array.from({ length: 70000 }, (_, i) => (2 * r() - 1) * spreads[i % spreads.length]);
+    x.set([0, -0, Infinity, -Infinity, NaN, 1e-45, -3e38, Math.PI / 2, Math.PI, 268435456, -268435440, 2 ** 27, 1e-30]);
+    for (const op of [Unary.sin, Unary.cos]) {
+      for (const n of [...EDGE_SIZES, x.length]) {
+        const xs = x.subarray(0, n);
+        const yn = new Float32Array(n), yr = new Float32Array(n);
+        nat.unary(op, xs, yn, 0);
+        ref.unary(op, xs, yr, 0);
+        expect(sameBitsButNaNs(yn, yr), `unary ${op === Unary.sin ? 'sin' : 'cos'} n ${n}`).toBe(true);
+      }
+      const gy = randomArray(x.length, r), gn = new Float32Array(x.length), gr = new Float32Array(x.length);
+      nat.unaryGrad(op, x, x, gy, gn, 0);
+      ref.unaryGrad(op, x, x, gy, gr, 0);
+      expect(sameBitsButNaNs(gn, gr), `unaryGrad ${op === Unary.sin ? 'sin' : 'cos'}`).toBe(true);
+    }
+  });
+
   it('exp, sigmoid, tanh and softmax keep NaN, infinities and tiny results (vector lanes and tails)', () => {
     // The vector exp clamps its input; lanes outside its range must still give expf's answer:
     // exp(100) is Infinity and exp(NaN) NaN, not 2.4e38 and 0, and sigmoid(-100) is 3.8e-44, not 0.

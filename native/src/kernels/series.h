@@ -13,6 +13,14 @@ constexpr double kLog1pSeries[] = {2.0 / 9, 2.0 / 7, 2.0 / 5, 2.0 / 3, 2.0};
 constexpr double kExpm1First = 1.0 / 40320;
 constexpr double kExpm1Series[] = {1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5};
 
+// sin r = r + r z (-1 / 3! + z / 5! - ...) and cos r = 1 + z (-1 / 2 + z / 4! - ...),
+// z = r^2, |r| <= pi / 4 (a little past it where x / (pi / 2) rounds the other way): Taylor's terms to
+// r^13 and r^14, the first omitted one below 3e-14 of the result (3e-7 of a float's ulp).
+constexpr double kSinFirst = 1.0 / 6227020800.0;
+constexpr double kSinSeries[] = {-1.0 / 39916800.0, 1.0 / 362880.0, -1.0 / 5040.0, 1.0 / 120.0, -1.0 / 6.0};
+constexpr double kCosFirst = -1.0 / 87178291200.0;
+constexpr double kCosSeries[] = {1.0 / 479001600.0, -1.0 / 3628800.0, 1.0 / 40320.0, -1.0 / 720.0, 1.0 / 24.0, -0.5};
+
 // The floor that log1p8_unit and log1p16_unit raise e = exp(-|x|) to before their arithmetic:
 // 2^-24, at and below which 1 + e rounds to 1. (As max(floor, e), whose NaN lanes stay NaN: max's
 // vector forms return the second operand when either is NaN.)
