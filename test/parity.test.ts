@@ -568,6 +568,21 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it("hardswish and hardsigmoid (vector selects): the reference's bits, forward and gradient, at every edge size, through the kinks, NaN, infinities and signed zeros", () => {
+    const x = Float32Array.from(randomArray(4000, r, -8, 8), (v, i) => [v, -3, 3, NaN, -0, 0, Infinity, -Infinity, 2.9999998, -3.0000002][i % 10]);
+    for (const op of [Unary.hardswish, Unary.hardsigmoid]) {
+      for (const n of [...EDGE_SIZES, x.length]) {
+        const xs = x.subarray(0, n), gy = randomArray(n, r);
+        const yn = new Float32Array(n), yr = new Float32Array(n), gn = new Float32Array(n), gr = new Float32Array(n);
+        nat.unary(op, xs, yn, 0);
+        ref.unary(op, xs, yr, 0);
+        nat.unaryGrad(op, xs, yr, gy, gn, 0);
+        ref.unaryGrad(op, xs, yr, gy, gr, 0);
+        expect(sameBitsButNaNs(yn, yr) && sameBitsButNaNs(gn, gr), `op ${op} n ${n}`).toBe(true);
+      }
+    }
+  });
+
   it('exp, sigmoid, tanh and softmax keep NaN, infinities and tiny results (vector lanes and tails)', () => {
     // The vector exp clamps its input; lanes outside its range must still give expf's answer:
     // exp(100) is Infinity and exp(NaN) NaN, not 2.4e38 and 0, and sigmoid(-100) is 3.8e-44, not 0.

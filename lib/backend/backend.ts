@@ -55,6 +55,10 @@ export const Unary = {
   asinh: 44, // gy rsqrt(x^2 + 1)
   acosh: 45, // gy rsqrt(x^2 - 1)
   atanh: 46, // gy / (1 - x^2)
+  // MobileNetV3's and YOLO's activations, each as torch's kernel rounds it.
+  hardswish: 47, // (x min(max(x + 3, 0), 6)) / 6; gradient 0 below -3, gy from 3 on, gy (x / 3 + 1/2) between
+  hardsigmoid: 48, // min(max(x + 3, 0), 6) / 6; gradient gy / 6 strictly inside (-3, 3), else 0
+  mish: 49, // x tanh(log1p(e^x)); gradient gy (t + x s (1 - t^2)), t = tanh(softplus(x)), s = sigmoid(x)
 } as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 

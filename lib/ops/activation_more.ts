@@ -1,5 +1,6 @@
-// Activations torch has beyond the unary kernels: hardtanh and relu6, hardsigmoid, hardswish,
-// logsigmoid, mish, selu, hardshrink, softshrink, threshold and celu, each an element-wise loop with torch 1.13's CPU formulas forward and
+// Activations torch has beyond the first unary kernels: hardsigmoid, hardswish and mish on kernels of
+// their own (Unary codes); hardtanh and relu6, logsigmoid, selu, hardshrink, softshrink, threshold
+// and celu, each an element-wise loop with torch 1.13's CPU formulas forward and
 // backward (their intermediates rounded to the storage's precision, as float arithmetic rounds
 // them); softsign, tanhshrink and glu are torch's compositions of ops, so their gradients are the ops'.
 import { Tensor } from '../tensor';
@@ -7,10 +8,11 @@ import { checkFinite, shown } from '../args';
 import { allocOutput, Round, roundingOf } from '../storage';
 import { checkTensor, constantOf, letGoAfterBackward, letGoAfterRead, record } from './core';
 import { add, div, mul, sub } from './binary';
-import { abs, exp, neg, sigmoid, tanh } from './unary';
+import { abs, exp, neg, sigmoid, tanh, unaryOp } from './unary';
+import { Unary } from '../backend/backend';
 import { softmax } from './softmax';
 import { chunk } from './join';
-import { ge, gt, le, lt, softplus, where } from './more';
+import { gt, le, where } from './more';
 import { reshape } from './shape';
 import { fmt, normDim } from '../shape';
 
@@ -58,8 +60,7 @@ export const relu6 = (x: Tensor): Tensor => hardtanh(x, 0, 6);
 
 /** min(max(x + 3, 0), 6) / 6; gradient 1/6 strictly inside (-3, 3), else 0. */
 export function hardsigmoid(x: Tensor): Tensor {
-  const sixth = Math.fround(1 / 6);
-  return pointwise(x, 'hardsigmoid', (v, r) => clamp06(r(v + 3)) / 6, (v, g) => (v > -3 && v < 3 ? g * sixth : 0));
+  return unaryOp(x, Unary.hardsigmoid, 0, 'hardsigmoid');
 }
 
 /**
@@ -67,13 +68,8 @@ export function hardsigmoid(x: Tensor): Tensor {
  * vector loop (its scalar loop, which takes tensors shorter than a vector, gives 1.5 at 3).
  */
 export function hardswish(x: Tensor): Tensor {
-  return pointwise(x, 'hardswish', (v, r) => r(v * clamp06(r(v + 3))) / 6,
-    (v, g, r) => (v < -3 ? 0 : v >= 3 ? g : g * r(r(v / 3) + 0.5)),
-    (t) => where(lt(t, -3), 0, where(ge(t, 3), 1, add(div(t, 3), 0.5))));
+  return unaryOp(x, Unary.hardswish, 0, 'hardswish');
 }
-
-// min(max(v, 0), 6) with NaN kept (torch's std::min(std::max(...)) order).
-const clamp06 = (v: number): number => (v < 0 ? 0 : v > 6 ? 6 : v);
 
 /** log(sigmoid(x)) as min(x, 0) - log1p(e^-|x|), with no overflow; gradient torch's, from e^-|x|. */
 export function logsigmoid(x: Tensor): Tensor {
@@ -86,15 +82,7 @@ export function logsigmoid(x: Tensor): Tensor {
 
 /** x tanh(softplus(x)) (torch.nn.Mish); gradient tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2). */
 export function mish(x: Tensor): Tensor {
-  const tanhSoftplus = (v: number, r: Round) => r(Math.tanh(r(Math.log1p(r(Math.exp(v))))));
-  return pointwise(x, 'mish', (v, r) => v * tanhSoftplus(v, r), (v, g, r) => {
-    const s = r(1 / r(1 + r(Math.exp(-v))));
-    const t = tanhSoftplus(v, r);
-    return g * r(t + r(r(v * s) * r(1 - r(t * t))));
-  }, (v) => {
-    const t = tanh(softplus(v));
-    return add(t, mul(mul(v, sigmoid(v)), sub(1, mul(t, t))));
-  });
+  return unaryOp(x, Unary.mish, 0, 'mish');
 }
 
 // SELU's constants, as torch writes them (rounded to float where its kernel takes them).

@@ -7,7 +7,8 @@ import { GradNode, GraphBackward, Tensor } from '../tensor';
 import { allocOutput } from '../storage';
 import { constantOf } from './core';
 import { add, div, mul, pow, sub } from './binary';
-import { cos, cosh, erf, exp, neg, rsqrt, sigmoid, sin, sinh } from './unary';
+import { cos, cosh, erf, exp, neg, rsqrt, sigmoid, sin, sinh, tanh } from './unary';
+import { softplus } from './more';
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -51,6 +52,16 @@ function derivative(code: UnaryCode, x: Tensor, y: Tensor, p: number): Tensor {
       // Above the threshold softplus is x itself (slope 1), below it sigmoid(x).
       const above = constantOf(x, (i) => (x.data[i] > p ? 1 : 0));
       return add(mul(sigmoid(x), sub(1, above)), above);
+    }
+    case Unary.hardsigmoid: return slopeOf(code, x, y, p);
+    case Unary.hardswish: {
+      // 0 below -3, 1 from 3 on, x / 3 + 1/2 between: the last recorded, the pieces as constants.
+      const below = constantOf(x, (i) => (x.data[i] < -3 ? 1 : 0)), above = constantOf(x, (i) => (x.data[i] >= 3 ? 1 : 0));
+      return add(mul(add(div(x, 3), 0.5), sub(sub(1, below), above)), above);
+    }
+    case Unary.mish: {
+      const t = tanh(softplus(x));
+      return add(t, mul(mul(x, sigmoid(x)), sub(1, mul(t, t))));
     }
     case Unary.sin: return cos(x);
     case Unary.cos: return neg(sin(x));

@@ -56,9 +56,18 @@ export function unaryScalar(op: number, x: number, p: number, r: Round = (v) => 
     case Unary.asinh: return Math.asinh(x);
     case Unary.acosh: return Math.acosh(x);
     case Unary.atanh: return Math.atanh(x);
+    case Unary.hardswish: return r(x * clamp06(r(x + 3))) / 6;
+    case Unary.hardsigmoid: return clamp06(r(x + 3)) / 6;
+    case Unary.mish: return x * mishTanh(x, r);
     default: throw new Error(`unary: unknown op code ${op}`);
   }
 }
+
+// min(max(v, 0), 6) with NaN kept (torch's std::min(std::max(...)) order).
+const clamp06 = (v: number): number => (v < 0 ? 0 : v > 6 ? 6 : v);
+// mish's tanh(softplus(x)), each step rounded.
+const mishTanh = (x: number, r: Round): number => r(Math.tanh(r(Math.log1p(r(Math.exp(x))))));
+const SIXTH = Math.fround(1 / 6);
 
 /** The nearest integer, halves to the even one (C's nearbyint, torch.round); Math.round takes halves up. */
 function roundHalfEven(x: number): number {
@@ -136,6 +145,14 @@ export function unaryGradScalar(op: number, x: number, y: number, gy: number, p:
     case Unary.silu: {
       const s = r(sigmoid(x));
       return r(gy * s) * r(1 + r(x * r(1 - s)));
+    }
+    // torch's vector loop (its scalar loop, for tensors shorter than a vector, gives 1.5 at 3).
+    case Unary.hardswish: return x < -3 ? 0 : x >= 3 ? gy : gy * r(r(x / 3) + 0.5);
+    case Unary.hardsigmoid: return x > -3 && x < 3 ? gy * SIXTH : 0;
+    case Unary.mish: {
+      const s = r(1 / r(1 + r(Math.exp(-x))));
+      const t = mishTanh(x, r);
+      return gy * r(t + r(r(x * s) * r(1 - r(t * t))));
     }
     default: throw new Error(`unaryGrad: unknown op code ${op}`);
   }
