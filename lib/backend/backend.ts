@@ -59,6 +59,9 @@ export const Unary = {
   hardswish: 47, // (x min(max(x + 3, 0), 6)) / 6; gradient 0 below -3, gy from 3 on, gy (x / 3 + 1/2) between
   hardsigmoid: 48, // min(max(x + 3, 0), 6) / 6; gradient gy / 6 strictly inside (-3, 3), else 0
   mish: 49, // x tanh(log1p(e^x)); gradient gy (t + x s (1 - t^2)), t = tanh(softplus(x)), s = sigmoid(x)
+  hardshrink: 50, // x outside [-p, p], else 0; gradient gy there (NaN: x and gy)
+  softshrink: 51, // x - p above p, x + p below -p, else 0; gradient gy outside [-p, p]
+  logsigmoid: 52, // min(x, 0) - log1p(e^-|x|); gradient gy (1 - q) for x < 0, gy q otherwise, q = z / (1 + z), z = e^-|x|
 } as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 

@@ -53,7 +53,8 @@ function derivative(code: UnaryCode, x: Tensor, y: Tensor, p: number): Tensor {
       const above = constantOf(x, (i) => (x.data[i] > p ? 1 : 0));
       return add(mul(sigmoid(x), sub(1, above)), above);
     }
-    case Unary.hardsigmoid: return slopeOf(code, x, y, p);
+    case Unary.hardsigmoid: case Unary.hardshrink: case Unary.softshrink: return slopeOf(code, x, y, p);
+    case Unary.logsigmoid: return sigmoid(neg(x));
     case Unary.hardswish: {
       // 0 below -3, 1 from 3 on, x / 3 + 1/2 between: the last recorded, the pieces as constants.
       const below = constantOf(x, (i) => (x.data[i] < -3 ? 1 : 0)), above = constantOf(x, (i) => (x.data[i] >= 3 ? 1 : 0));

@@ -59,6 +59,9 @@ export function unaryScalar(op: number, x: number, p: number, r: Round = (v) => 
     case Unary.hardswish: return r(x * clamp06(r(x + 3))) / 6;
     case Unary.hardsigmoid: return clamp06(r(x + 3)) / 6;
     case Unary.mish: return x * mishTanh(x, r);
+    case Unary.hardshrink: return x >= -p && x <= p ? 0 : x;
+    case Unary.softshrink: return x > p ? x - p : x < -p ? x + p : 0;
+    case Unary.logsigmoid: return Math.min(0, x) - r(Math.log1p(r(Math.exp(-Math.abs(x)))));
     default: throw new Error(`unary: unknown op code ${op}`);
   }
 }
@@ -149,6 +152,12 @@ export function unaryGradScalar(op: number, x: number, y: number, gy: number, p:
     // torch's vector loop (its scalar loop, for tensors shorter than a vector, gives 1.5 at 3).
     case Unary.hardswish: return x < -3 ? 0 : x >= 3 ? gy : gy * r(r(x / 3) + 0.5);
     case Unary.hardsigmoid: return x > -3 && x < 3 ? gy * SIXTH : 0;
+    case Unary.hardshrink: case Unary.softshrink: return x >= -p && x <= p ? 0 : gy;
+    case Unary.logsigmoid: {
+      const z = r(Math.exp(-Math.abs(x)));
+      const q = r(z / r(1 + z));
+      return gy * (x < 0 ? r(1 - q) : q);
+    }
     case Unary.mish: {
       const s = r(1 / r(1 + r(Math.exp(-x))));
       const t = mishTanh(x, r);
