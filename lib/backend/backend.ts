@@ -62,6 +62,8 @@ export const Unary = {
   hardshrink: 50, // x outside [-p, p], else 0; gradient gy there (NaN: x and gy)
   softshrink: 51, // x - p above p, x + p below -p, else 0; gradient gy outside [-p, p]
   logsigmoid: 52, // min(x, 0) - log1p(e^-|x|); gradient gy (1 - q) for x < 0, gy q otherwise, q = z / (1 + z), z = e^-|x|
+  selu: 53, // scale x above 0, expm1(x) (alpha scale) at and below (torch's constants as floats); gradient gy scale, (gy alpha scale) e^x
+  celu: 54, // x above 0, p expm1(x / p) at and below (p = alpha, 1 / p a float); gradient gy, ((gy / p) p) e^(x / p)
 } as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 

@@ -1,42 +1,21 @@
-// Activations torch has beyond the first unary kernels: hardsigmoid, hardswish and mish on kernels of
-// their own (Unary codes); hardtanh and relu6, logsigmoid, selu, hardshrink, softshrink, threshold
-// and celu, each an element-wise loop with torch 1.13's CPU formulas forward and
-// backward (their intermediates rounded to the storage's precision, as float arithmetic rounds
-// them); softsign, tanhshrink and glu are torch's compositions of ops, so their gradients are the ops'.
+// Activations torch has beyond the first unary kernels: hardsigmoid, hardswish, mish, logsigmoid,
+// selu, celu, hardshrink and softshrink on unary kernels of their own (torch 1.13's CPU formulas,
+// forward and backward); hardtanh and relu6 on clamp's; threshold a mask and a select; softsign,
+// tanhshrink and glu torch's compositions of ops, so their gradients are the ops'. (As closures called
+// element by element, each took 10-70 ms for 1M floats, where torch takes 0.1-7.)
 import { Tensor } from '../tensor';
 import { checkFinite, shown } from '../args';
-import { alloc, allocOutput, Round, roundingOf } from '../storage';
-import { broadcastBinary, checkTensor, constantOf, letGoAfterBackward, letGoAfterRead, record } from './core';
+import { alloc, allocOutput } from '../storage';
+import { broadcastBinary, checkTensor, letGoAfterBackward, letGoAfterRead, record } from './core';
 import { B } from '../backend/registry';
 import { Binary, Unary } from '../backend/backend';
 import { add, div, mul, sub } from './binary';
-import { abs, exp, neg, sigmoid, tanh, unaryOp } from './unary';
+import { abs, neg, sigmoid, tanh, unaryOp } from './unary';
 import { softmax } from './softmax';
 import { chunk } from './join';
 import { gt, le, where } from './more';
 import { reshape } from './shape';
 import { fmt, normDim } from '../shape';
-
-/**
- * y = f(x) element by element, recorded with the gradient gy * f'(x) that `grad` gives. For
- * createGraph, `derivative` gives f'(x) as recorded ops; without it f' is piecewise constant, and its
- * values (grad of ones) are a constant.
- */
-function pointwise(x: Tensor, what: string, f: (v: number, r: Round) => number, grad: (v: number, gy: number, r: Round) => number,
-  derivative?: (x: Tensor) => Tensor): Tensor {
-  checkTensor(x, what);
-  const y = allocOutput(x.size);
-  const r = roundingOf(y);
-  const xs = x.data;
-  for (let i = 0; i < y.length; i++) y[i] = f(xs[i], r);
-  const out = record(y, x.shape, [x], what, (gy) => {
-    const gx = allocOutput(gy.length);
-    for (let i = 0; i < gx.length; i++) gx[i] = grad(xs[i], gy[i], r);
-    return [gx];
-  });
-  if (out.node) out.node.graphBackward = (gy) => [mul(gy, derivative ? derivative(x) : constantOf(x, (i) => grad(xs[i], 1, r)))];
-  return out;
-}
 
 /** hardtanh's bounds as floats (finite, the first not above the second), or an error naming `what`. */
 export function hardtanhBounds(minVal: number, maxVal: number, what: string): [number, number] {
@@ -95,16 +74,9 @@ export function mish(x: Tensor): Tensor {
   return unaryOp(x, Unary.mish, 0, 'mish');
 }
 
-// SELU's constants, as torch writes them (rounded to float where its kernel takes them).
-const SELU_ALPHA = 1.6732632423543772848170429916717;
-const SELU_SCALE = 1.0507009873554804934193349852946;
-
 /** scale (x for x > 0, alpha (e^x - 1) otherwise), torch's SELU constants; gradient scale or scale alpha e^x. */
 export function selu(x: Tensor): Tensor {
-  const scale = Math.fround(SELU_SCALE);
-  const neg = Math.fround(Math.fround(SELU_ALPHA) * scale);
-  return pointwise(x, 'selu', (v, r) => (v <= 0 ? r(Math.expm1(v)) * neg : v * scale),
-    (v, g, r) => (v <= 0 ? r(g * neg) * r(Math.exp(v)) : g * scale), (t) => where(le(t, 0), mul(exp(t), neg), scale));
+  return unaryOp(x, Unary.selu, 0, 'selu');
 }
 
 /** x / (1 + |x|), torch's composition (so its gradient). */
@@ -174,10 +146,8 @@ export function threshold(x: Tensor, thresholdValue: number, value: number): Ten
 export function celu(x: Tensor, alpha = 1): Tensor {
   const a = Math.fround(checkFinite(alpha, 'celu', 'alpha'));
   if (a === 0) throw new Error('celu: alpha must not be 0');
-  const inScale = Math.fround(1 / a);
-  // torch's elu (scale 1): x <= 0 ? alpha * expm1(x * inputScale) : x; gradient gy * inputScale * alpha * exp(x * inputScale) there.
-  return pointwise(x, 'celu', (v, r) => (v <= 0 ? a * r(Math.expm1(r(v * inScale))) : v),
-    (v, g, r) => (v <= 0 ? r(r(g * inScale) * a) * r(Math.exp(r(v * inScale))) : g), (t) => where(le(t, 0), exp(mul(t, inScale)), 1));
+  // torch's elu kernel with input scale 1 / alpha.
+  return unaryOp(x, Unary.celu, a, 'celu');
 }
 
 /** a * sigmoid(b) for a, b the two halves of x along dim (torch.nn.functional.glu; that dim's size even). */

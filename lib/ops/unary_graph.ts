@@ -11,6 +11,8 @@ import { cos, cosh, erf, exp, neg, rsqrt, sigmoid, sin, sinh, tanh } from './una
 import { softplus } from './more';
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+const SELU_SCALE = Math.fround(1.0507009873554804934193349852946);
+const SELU_NEG = Math.fround(Math.fround(1.6732632423543772848170429916717) * SELU_SCALE);
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /** The derivative of a piecewise-linear op at each element, as a constant: its kernel's gradient of ones. */
@@ -55,6 +57,13 @@ function derivative(code: UnaryCode, x: Tensor, y: Tensor, p: number): Tensor {
     }
     case Unary.hardsigmoid: case Unary.hardshrink: case Unary.softshrink: return slopeOf(code, x, y, p);
     case Unary.logsigmoid: return sigmoid(neg(x));
+    case Unary.selu: case Unary.celu: {
+      // The slope above 0 (scale, or 1), and at and below it the exponential's, recorded.
+      const low = constantOf(x, (i) => (x.data[i] <= 0 ? 1 : 0));
+      const high = code === Unary.selu ? mul(sub(1, low), SELU_SCALE) : sub(1, low);
+      const slope = code === Unary.selu ? mul(exp(x), SELU_NEG) : exp(mul(x, Math.fround(1 / p)));
+      return add(mul(slope, low), high);
+    }
     case Unary.hardswish: {
       // 0 below -3, 1 from 3 on, x / 3 + 1/2 between: the last recorded, the pieces as constants.
       const below = constantOf(x, (i) => (x.data[i] < -3 ? 1 : 0)), above = constantOf(x, (i) => (x.data[i] >= 3 ? 1 : 0));

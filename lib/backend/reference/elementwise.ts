@@ -62,6 +62,8 @@ export function unaryScalar(op: number, x: number, p: number, r: Round = (v) => 
     case Unary.hardshrink: return x >= -p && x <= p ? 0 : x;
     case Unary.softshrink: return x > p ? x - p : x < -p ? x + p : 0;
     case Unary.logsigmoid: return Math.min(0, x) - r(Math.log1p(r(Math.exp(-Math.abs(x)))));
+    case Unary.selu: return x <= 0 ? r(Math.expm1(x)) * SELU_NEG : x * SELU_SCALE;
+    case Unary.celu: return x <= 0 ? p * r(Math.expm1(r(x * r(1 / p)))) : x;
     default: throw new Error(`unary: unknown op code ${op}`);
   }
 }
@@ -71,6 +73,9 @@ const clamp06 = (v: number): number => (v < 0 ? 0 : v > 6 ? 6 : v);
 // mish's tanh(softplus(x)), each step rounded.
 const mishTanh = (x: number, r: Round): number => r(Math.tanh(r(Math.log1p(r(Math.exp(x))))));
 const SIXTH = Math.fround(1 / 6);
+// SELU's constants as torch's kernel takes them: scale and alpha as floats, their product rounded.
+const SELU_SCALE = Math.fround(1.0507009873554804934193349852946);
+const SELU_NEG = Math.fround(Math.fround(1.6732632423543772848170429916717) * SELU_SCALE);
 
 /** The nearest integer, halves to the even one (C's nearbyint, torch.round); Math.round takes halves up. */
 function roundHalfEven(x: number): number {
@@ -153,6 +158,11 @@ export function unaryGradScalar(op: number, x: number, y: number, gy: number, p:
     case Unary.hardswish: return x < -3 ? 0 : x >= 3 ? gy : gy * r(r(x / 3) + 0.5);
     case Unary.hardsigmoid: return x > -3 && x < 3 ? gy * SIXTH : 0;
     case Unary.hardshrink: case Unary.softshrink: return x >= -p && x <= p ? 0 : gy;
+    case Unary.selu: return x <= 0 ? r(gy * SELU_NEG) * r(Math.exp(x)) : gy * SELU_SCALE;
+    case Unary.celu: {
+      const s = r(1 / p);
+      return x <= 0 ? r(r(gy * s) * p) * r(Math.exp(r(x * s))) : gy;
+    }
     case Unary.logsigmoid: {
       const z = r(Math.exp(-Math.abs(x)));
       const q = r(z / r(1 + z));
