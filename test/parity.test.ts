@@ -568,9 +568,10 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
-  it("hardswish, hardsigmoid, hardshrink and softshrink (vector selects): the reference's bits, forward and gradient, at every edge size, through the kinks, NaN, infinities and signed zeros", () => {
+  it("hardswish, hardsigmoid, hardshrink, softshrink, smoothL1 and huber (vector selects): the reference's bits, forward and gradient, at every edge size, through the kinks, NaN, infinities and signed zeros", () => {
     const x = Float32Array.from(randomArray(4000, r, -8, 8), (v, i) => [v, -3, 3, NaN, -0, 0, Infinity, -Infinity, 2.9999998, -3.0000002, 0.5, -0.5, v / 8][i % 13]);
-    for (const [op, p] of [[Unary.hardswish, 0], [Unary.hardsigmoid, 0], [Unary.hardshrink, 0.5], [Unary.softshrink, 0.5], [Unary.softshrink, 0]] as [UnaryCode, number][]) {
+    for (const [op, p] of [[Unary.hardswish, 0], [Unary.hardsigmoid, 0], [Unary.hardshrink, 0.5], [Unary.softshrink, 0.5], [Unary.softshrink, 0],
+      [Unary.smoothL1, 0.5], [Unary.smoothL1, 3], [Unary.smoothL1, 0], [Unary.huber, 0.5], [Unary.huber, 3]] as [UnaryCode, number][]) {
       for (const n of [...EDGE_SIZES, x.length]) {
         const xs = x.subarray(0, n), gy = randomArray(n, r);
         const yn = new Float32Array(n), yr = new Float32Array(n), gn = new Float32Array(n), gr = new Float32Array(n);

@@ -64,6 +64,9 @@ export const Unary = {
   logsigmoid: 52, // min(x, 0) - log1p(e^-|x|); gradient gy (1 - q) for x < 0, gy q otherwise, q = z / (1 + z), z = e^-|x|
   selu: 53, // scale x above 0, expm1(x) (alpha scale) at and below (torch's constants as floats); gradient gy scale, (gy alpha scale) e^x
   celu: 54, // x above 0, p expm1(x / p) at and below (p = alpha, 1 / p a float); gradient gy, ((gy / p) p) e^(x / p)
+  // The losses of a difference d, element by element (torch's kernels): p is beta, delta.
+  smoothL1: 55, // |d| < p ? (0.5 |d| |d|) / p : |d| - 0.5 p; gradient gy times -1 at and below -p, 1 at and past p, d / p between
+  huber: 56, // |d| < p ? 0.5 |d| |d| : p (|d| - 0.5 p); gradient gy times d clamped to [-p, p]
 } as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 

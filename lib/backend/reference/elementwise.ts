@@ -64,6 +64,14 @@ export function unaryScalar(op: number, x: number, p: number, r: Round = (v) => 
     case Unary.logsigmoid: return Math.min(0, x) - r(Math.log1p(r(Math.exp(-Math.abs(x)))));
     case Unary.selu: return x <= 0 ? r(Math.expm1(x)) * SELU_NEG : x * SELU_SCALE;
     case Unary.celu: return x <= 0 ? p * r(Math.expm1(r(x * r(1 / p)))) : x;
+    case Unary.smoothL1: {
+      const z = Math.abs(x);
+      return z < p ? r(r(0.5 * z) * z) / p : z - r(0.5 * p);
+    }
+    case Unary.huber: {
+      const z = Math.abs(x);
+      return z < p ? r(0.5 * z) * z : p * r(z - r(0.5 * p));
+    }
     default: throw new Error(`unary: unknown op code ${op}`);
   }
 }
@@ -159,6 +167,9 @@ export function unaryGradScalar(op: number, x: number, y: number, gy: number, p:
     case Unary.hardsigmoid: return x > -3 && x < 3 ? gy * SIXTH : 0;
     case Unary.hardshrink: case Unary.softshrink: return x >= -p && x <= p ? 0 : gy;
     case Unary.selu: return x <= 0 ? r(gy * SELU_NEG) * r(Math.exp(x)) : gy * SELU_SCALE;
+    // (smoothL1 tests x <= -p first: at p 0, L1's values, the slope at 0 is -1, as torch's.)
+    case Unary.smoothL1: return (x <= -p ? -1 : x >= p ? 1 : r(x / p)) * gy;
+    case Unary.huber: return (x < -p ? -p : x > p ? p : x) * gy;
     case Unary.celu: {
       const s = r(1 / p);
       return x <= 0 ? r(r(gy * s) * p) * r(Math.exp(r(x * s))) : gy;
