@@ -2009,6 +2009,9 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       shapes.push([1, 2, s, t, Math.min(3, s), 2, 1 + (i % 3), 1, i % 2, 1, 1, 1 + (i % 2)], [2, s % 70, 5, 6, 3, 3, 1, 2, 1, 0, 1, 1], [s % 9 + 1, 1, 4, 4, 2, 2, 2, 2, 1, 1, 1, 1]);
       // 2x2 windows at stride 2 inside the image (max pooling's own loop), even and odd sides.
       shapes.push([2, 3, s % 70 + 2, t + 1, 2, 2, 2, 2, 0, 0, 1, 1]);
+      // Windows one row high at stride their width (max_pool1d's: max pooling's runs), 2 and 3 wide,
+      // rows left over past the last window.
+      shapes.push([2, 3, i % 3 + 1, 2 * s + (i % 2), 1, 2, 1, 2, 0, 0, 1, 1], [1, 2, 2, 3 * s + 2, 1, 3, 1, 3, 0, 0, 1, 1]);
     });
     shapes.push([8, 16, 32, 32, 2, 2, 2, 2, 0, 0, 1, 1]);
     // Wide windows (imageRowsGrad adds a window's run at a time from 16 columns): istft's frames of 400
