@@ -769,6 +769,27 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it("fmod, remainder and floorDiv in vector form (exact in double where |a / b| < 2^24): the reference's bits, contiguous and broadcast, with quotients next to integers, past 2^24, zeros, infinities and NaN", () => {
+    const n = 30000;
+    // Mostly ordinary pairs (blocks of 8 in vector form), with zeros, halves and near-integer
+    // quotients among them; the specials that send a block to libm (b 0 or infinite, a infinite or
+    // NaN, quotients past 2^24) only in some blocks.
+    const a = Float32Array.from(randomArray(n, r, -50, 50), (v, i) => (i % 64 < 56 ? [v, v, -0, 0, 7.5, -7.5, 0.9, -6][i % 8] : [Infinity, NaN, v * 1e7, 1e30, v, v, v, v][i % 8]));
+    const b = Float32Array.from(randomArray(n, r, -3, 3), (v, i) => (i % 64 < 56 ? [v, 0.3, -2, 3, -2, 2, 0.3, -0.3][(i >> 3) % 8] : [v, v, 1e-6, v, 0, -Infinity, v, Infinity][i % 8]));
+    const run = (be: Backend, op: number, sa: number, sb: number, len: number): Float32Array => {
+      const y = new Float32Array(len);
+      be.binary(op as (typeof Binary)['fmod'], a.subarray(0, len), Int32Array.of(sa), b.subarray(0, len), Int32Array.of(sb), y, Int32Array.of(len));
+      return y;
+    };
+    for (const op of [Binary.fmod, Binary.remainder, Binary.floorDiv]) {
+      for (const len of [...EDGE_SIZES, n]) {
+        for (const [sa, sb] of [[1, 1], [1, 0], [0, 1]]) {
+          expect(sameBitsButNaNs(run(nat, op, sa, sb, len), run(ref, op, sa, sb, len)), `binary ${op} ${len} strides ${sa}, ${sb}`).toBe(true);
+        }
+      }
+    }
+  });
+
   it('pow in vector form: the bits of the reference over the powers inside the normal floats, within an ulp of them outside', () => {
     // The AVX2 and AVX-512 sets compute a ** b as 2^(b log2 a) in double, 16 floats at a time, for
     // positive normal bases, finite exponents and powers in [2^-126, 2^126]: the float nearest the

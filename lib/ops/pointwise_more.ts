@@ -8,7 +8,8 @@ import { broadcastShapes, Shape, sizeOf } from '../shape';
 import { optionsOf, shown } from '../args';
 import { noGrad } from '../autograd';
 import { allocOutput } from '../storage';
-import { asTensor, checkTensor, composedOf, expandTo, Operand, record, sumOwnTo } from './core';
+import { asTensor, broadcastBinary, checkTensor, composedOf, expandTo, Operand, record, sumOwnTo } from './core';
+import { Binary } from '../backend/backend';
 import { add, div, mul, pow, sub } from './binary';
 import { sumBackTo } from './reduce';
 import { atan2 } from './binary_more';
@@ -140,7 +141,10 @@ const floorQuotient: Pair = (x, y) => {
  * torch does, so that 7.5 // -2 is -4). No gradient, as torch's.
  */
 export function floorDivide(a: Operand, b: Operand): Tensor {
-  return pairMap(a, b, 'floorDivide', floorQuotient);
+  // The backend's floorDiv (remainder's backward kernel: the same steps in float, as torch's).
+  const ta = asTensor(a, 'floorDivide'), tb = asTensor(b, 'floorDivide');
+  const shape = broadcastShapes(ta.shape, tb.shape, 'floorDivide');
+  return new Tensor(broadcastBinary(Binary.floorDiv, ta.data, ta.shape, tb.data, tb.shape, shape), shape);
 }
 
 /** Options of round. */
