@@ -8,6 +8,7 @@ import { checkFinite, shown } from '../args';
 import { alloc, allocOutput } from '../storage';
 import { broadcastBinary, checkTensor, letGoAfterBackward, letGoAfterRead, record } from './core';
 import { B } from '../backend/registry';
+import { recycleArray } from '../reuse';
 import { Binary, Unary } from '../backend/backend';
 import { add, div, mul, sub } from './binary';
 import { abs, neg, sigmoid, tanh, unaryOp } from './unary';
@@ -41,7 +42,9 @@ export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
     const above = broadcastBinary(Binary.gtMask, x.data, shape, Float32Array.of(lo), [], shape);
     const g = broadcastBinary(Binary.keepWhere, gy, shape, above, shape, shape);
     const below = broadcastBinary(Binary.ltMask, x.data, shape, Float32Array.of(hi), [], shape);
-    return broadcastBinary(Binary.keepWhere, g, shape, below, shape, shape);
+    const gx = broadcastBinary(Binary.keepWhere, g, shape, below, shape, shape);
+    for (const a of [above, g, below]) recycleArray(a);
+    return gx;
   };
   const out = record(y, x.shape, [x], 'hardtanh', (gy) => [passInside(gy, x.shape)]);
   if (out.node) out.node.graphBackward = (gy) => [mul(gy, new Tensor(passInside(alloc(x.size).fill(1), x.shape), x.shape))];

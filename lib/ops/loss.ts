@@ -292,6 +292,7 @@ function differenceLossOf(input: Tensor, target: Tensor, reduction: Reduction, n
       B().unary(Unary.rsubScalar, d, flipped, 0);
       gt = allocOutput(n);
       B().unaryGrad(code, flipped, per, g, gt, p);
+      recycleArray(flipped);
     }
     return [gi, gt];
   });
