@@ -553,7 +553,8 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     const spreads = [1e-6, 1, 4, 100, 1e4, 1e6, 3e8];
     const x = Float32Array.from({ length: 70000 }, (_, i) => (2 * r() - 1) * spreads[i % spreads.length]);
     x.set([0, -0, Infinity, -Infinity, NaN, 1e-45, -3e38, Math.PI / 2, Math.PI, 268435456, -268435440, 2 ** 27, 1e-30]);
-    for (const op of [Unary.sin, Unary.cos]) {
+    const sinCos = [Unary.sin, Unary.cos];
+    for (const op of sinCos) {
       for (const n of [...EDGE_SIZES, x.length]) {
         const xs = x.subarray(0, n);
         const yn = new Float32Array(n), yr = new Float32Array(n);
@@ -565,6 +566,34 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       nat.unaryGrad(op, x, x, gy, gn, 0);
       ref.unaryGrad(op, x, x, gy, gr, 0);
       expect(sameBitsButNaNs(gn, gr), `unaryGrad ${op === Unary.sin ? 'sin' : 'cos'}`).toBe(true);
+    }
+  });
+
+  it("tan, atan, sinh, cosh, expm1, log2, log10 and atan2 (vector lanes in double): the reference's bits, its Math functions rounded, over their ranges and past them, with the specials; sinh's and cosh's gradients", () => {
+    const specials = [0, -0, Infinity, -Infinity, NaN, 1e-45, -3e38, 3e38, 89.4, -89.5, 90, 1, -1, 1e-30, 268435456];
+    const spread = (scale: number) => Float32Array.from({ length: 20000 }, (_, i) => (i < specials.length ? specials[i] : (2 * r() - 1) * scale * 10 ** (3 * r() - 3)));
+    const cases: [UnaryCode, number][] = [[Unary.tan, 1e4], [Unary.atan, 1e6], [Unary.sinh, 95], [Unary.cosh, 95], [Unary.expm1, 110], [Unary.log2, 1e30], [Unary.log10, 1e30]];
+    for (const [op, scale] of cases) {
+      const x = spread(scale);
+      for (const n of [...EDGE_SIZES, x.length]) {
+        const xs = x.subarray(0, n), yn = new Float32Array(n), yr = new Float32Array(n);
+        nat.unary(op, xs, yn, 0);
+        ref.unary(op, xs, yr, 0);
+        expect(sameBitsButNaNs(yn, yr), `unary ${op} n ${n}`).toBe(true);
+      }
+      if (op === Unary.sinh || op === Unary.cosh) {
+        const gy = randomArray(x.length, r), gn = new Float32Array(x.length), gr = new Float32Array(x.length);
+        nat.unaryGrad(op, x, x, gy, gn, 0);
+        ref.unaryGrad(op, x, x, gy, gr, 0);
+        expect(sameBitsButNaNs(gn, gr), `unaryGrad ${op}`).toBe(true);
+      }
+    }
+    const a = spread(1e3), b = Float32Array.from(spread(1e3)).reverse();
+    for (const [sa, sb] of [[1, 1], [1, 0], [0, 1]]) {
+      const [yn, yr] = [new Float32Array(a.length), new Float32Array(a.length)];
+      nat.binary(Binary.atan2, a, Int32Array.of(sa), b, Int32Array.of(sb), yn, Int32Array.of(a.length));
+      ref.binary(Binary.atan2, a, Int32Array.of(sa), b, Int32Array.of(sb), yr, Int32Array.of(a.length));
+      expect(sameBitsButNaNs(yn, yr), `atan2 strides ${sa}, ${sb}`).toBe(true);
     }
   });
 
