@@ -71,11 +71,24 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor | readonly number
   return out;
 }
 
-/** Runs f(at, from) for each slice k written: its run of `inner` floats in x and in the k-th slice of source. */
-function eachSlice(s: Slices, f: (at: number, from: number) => void): void {
-  const count = s.idx.length;
+// Each slice k written (its run of `inner` floats in x, in index order within each outer block)
+// copied from the k-th slice of src, or filled with a value (src null). Short slices element by
+// element, in loops of their own: a subarray and a set a slice, through a callback, took 50 ns a slice
+// of one element (maskedScatter of 500k elements: 35 ms).
+function writeSlices(s: Slices, dst: Float32Array, src: Float32Array | null, value: number): void {
+  const count = s.idx.length, inner = s.inner;
   for (let o = 0; o < s.outer; o++) {
-    for (let k = 0; k < count; k++) f((o * s.len + s.idx[k]) * s.inner, (o * count + k) * s.inner);
+    for (let k = 0; k < count; k++) {
+      const at = (o * s.len + s.idx[k]) * inner, from = (o * count + k) * inner;
+      if (inner >= 16) {
+        if (src) dst.set(src.subarray(from, from + inner), at);
+        else dst.fill(value, at, at + inner);
+      } else if (src) {
+        for (let i = 0; i < inner; i++) dst[at + i] = src[from + i];
+      } else {
+        for (let i = 0; i < inner; i++) dst[at + i] = value;
+      }
+    }
   }
 }
 
@@ -83,7 +96,7 @@ function eachSlice(s: Slices, f: (at: number, from: number) => void): void {
 function unwritten(gy: Float32Array, s: Slices): Float32Array {
   const gx = allocOutput(gy.length);
   gx.set(gy);
-  eachSlice(s, (at) => gx.fill(0, at, at + s.inner));
+  writeSlices(s, gx, null, 0);
   return gx;
 }
 
@@ -98,7 +111,7 @@ export function indexCopy(x: Tensor, dim: number, index: Tensor | readonly numbe
   const y = allocOutput(x.size);
   y.set(x.data);
   const src = source.data;
-  eachSlice(s, (at, from) => y.set(src.subarray(from, from + s.inner), at));
+  writeSlices(s, y, src, 0);
   const out = record(y, x.shape, [x, source], what, (gy) => [x.requiresGrad ? unwritten(gy, s) : null, source.requiresGrad ? picked(gy, s, 1) : null]);
   if (out.node) {
     const at = s.idx.slice();
@@ -117,7 +130,7 @@ export function indexFill(x: Tensor, dim: number, index: Tensor | readonly numbe
   if (typeof value !== 'number') throw new Error(`${what}: value must be a number, got ${shown(value)}`);
   const y = allocOutput(x.size);
   y.set(x.data);
-  eachSlice(s, (at) => y.fill(value, at, at + s.inner));
+  writeSlices(s, y, null, value);
   const out = record(y, x.shape, [x], what, (gy) => [unwritten(gy, s)]);
   if (out.node) {
     const at = s.idx.slice();

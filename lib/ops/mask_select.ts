@@ -40,7 +40,7 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
  * branch an element mispredicts half the time (15 ms for 1M elements); each position is written, the
  * count advanced by the comparison.
  */
-function pickedPositions(m: Float32Array): Int32Array {
+export function pickedPositions(m: Float32Array): Int32Array {
   let count = 0;
   for (let i = 0; i < m.length; i++) count += +(m[i] !== 0);
   // One spare slot for the last, unkept write.

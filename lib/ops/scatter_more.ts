@@ -3,6 +3,7 @@
 // indexCopy or indexAdd over x (flattened where the part is not a block of one dim), so the gradients
 // are theirs: the written part's gradient goes to src, the rest to x.
 import { Tensor } from '../tensor';
+import { pickedPositions } from './mask_select';
 import { broadcastShapes, fmt, normDim, sameShape, sizeOf } from '../shape';
 import { shown } from '../args';
 import { checkTensor, composedOf, expandTo } from './core';
@@ -75,11 +76,9 @@ export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
   checkTensor(mask, `${what} mask`);
   checkTensor(source, `${what} source`);
   if (!sameShape(broadcastShapes(x.shape, mask.shape, what), x.shape)) throw new Error(`${what}: mask of shape ${fmt(mask.shape)} does not broadcast to x's shape ${fmt(x.shape)}`);
-  const m = expandTo(mask.data, mask.shape, x.shape);
-  const at: number[] = [];
-  for (let i = 0; i < m.length; i++) if (m[i] !== 0) at.push(i);
+  const at = pickedPositions(expandTo(mask.data, mask.shape, x.shape));
   if (at.length > source.size) throw new Error(`${what}: the mask selects ${at.length} elements, more than source's ${source.size}`);
-  return composedOf((own) => writeRows(x, x.size, Int32Array.from(at), own(narrow(own(reshape(source, [source.size])), 0, 0, at.length)), false), [x, source]);
+  return composedOf((own) => writeRows(x, x.size, at, own(narrow(own(reshape(source, [source.size])), 0, 0, at.length)), false), [x, source]);
 }
 
 /** An index of indexPut and put: integers, as a tensor of any shape or a flat array. */
