@@ -56,6 +56,18 @@ export const O1_OPS: ReadonlyArray<[string, Op]> = [
   // Random tensors of a's shape (the generator's draws are sequential; randn's arithmetic is not).
   ['rand', ({ a }) => bp.rand(a.shape)],
   ['randn', ({ a }) => bp.randn(a.shape)],
+  // Ops that were closures called element by element, or TypeScript loops, until session 65.
+  ['sin', ({ a }) => a.sin()],
+  ['tan', ({ a }) => a.tan()],
+  ['atan2', ({ a, b }) => bp.atan2(a, b)],
+  ['fmod', ({ a }) => bp.fmod(a, 0.3)],
+  ['hardswish', ({ a }) => bp.nn.functional.hardswish(a)],
+  ['relu6', ({ a }) => bp.nn.functional.relu6(a)],
+  ['smooth l1 loss', ({ a, b }) => bp.nn.functional.smoothL1Loss(a, b)],
+  ['sort dim1', ({ a }) => a.sort(1).values],
+  ['masked select', ({ a }) => bp.maskedSelect(a, a.gt(0.5))],
+  ['max pool1d', ({ a }) => bp.nn.functional.maxPool1d(a.reshape([a.shape[0], 1, a.shape[1]]), 2)],
+  ['cdist 64 cols', ({ a, b }) => bp.cdist(a.narrow(1, 0, 64), b.narrow(1, 0, 64))],
 ];
 
 /** The row numbers of 'index select' and the column numbers of 'gather dim1' (the same on both sides). */

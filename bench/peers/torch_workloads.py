@@ -190,6 +190,13 @@ O1_OPS = [
     ('select col', lambda a, b, r, c: a.select(1, 5).contiguous()),
     ('cat dim1', lambda a, b, r, c: torch.cat([c, a, c], 1)),
     ('rand', lambda a, b, r, c: torch.rand(a.shape)), ('randn', lambda a, b, r, c: torch.randn(a.shape)),
+    ('sin', lambda a, b, r, c: a.sin()), ('tan', lambda a, b, r, c: a.tan()), ('atan2', lambda a, b, r, c: torch.atan2(a, b)),
+    ('fmod', lambda a, b, r, c: torch.fmod(a, 0.3)), ('hardswish', lambda a, b, r, c: torch.nn.functional.hardswish(a)),
+    ('relu6', lambda a, b, r, c: torch.nn.functional.relu6(a)), ('smooth l1 loss', lambda a, b, r, c: torch.nn.functional.smooth_l1_loss(a, b)),
+    ('sort dim1', lambda a, b, r, c: a.sort(1).values), ('masked select', lambda a, b, r, c: a.masked_select(a > 0.5)),
+    ('max pool1d', lambda a, b, r, c: torch.nn.functional.max_pool1d(a.reshape(a.shape[0], 1, a.shape[1]), 2)),
+    # torch's default: past 25 rows a matrix product (ours the differences, as its direct path)
+    ('cdist 64 cols', lambda a, b, r, c: torch.cdist(a[:, :64], b[:, :64])),
 ]
 o1_rows = o1_pick = None  # set by o1(): bench/ops.ts's o1Rows and o1Pick
 
