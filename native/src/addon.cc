@@ -1079,8 +1079,8 @@ Napi::Value SumAbs(const Napi::CallbackInfo& info) { return SumOverArrays(info, 
 Napi::Value RunningSums(const Napi::CallbackInfo& info) {
   Args a{info, "runningSums"};
   a.count(6);
-  const long outer = a.integer(1, "outer", 0, 1L << 40), len = a.integer(2, "len", 0, 1L << 40), inner = a.integer(3, "inner", 0, 1L << 40);
-  if ((double)outer * (double)len * (double)inner > 4e15) a.range_error("outer * len * inner is too large");
+  long outer, len, inner;
+  dims3(a, 1, outer, len, inner);
   const long n = outer * len * inner;
   const float* x = a.f32(0, "x", n);
   float* out = a.f32(4, "out", n);
@@ -1092,8 +1092,8 @@ Napi::Value RunningSums(const Napi::CallbackInfo& info) {
 Napi::Value Products(const Napi::CallbackInfo& info) {
   Args a{info, "products"};
   a.count(5);
-  const long outer = a.integer(1, "outer", 0, 1L << 40), len = a.integer(2, "len", 0, 1L << 40), inner = a.integer(3, "inner", 0, 1L << 40);
-  if ((double)outer * (double)len * (double)inner > 4e15) a.range_error("outer * len * inner is too large");
+  long outer, len, inner;
+  dims3(a, 1, outer, len, inner);
   const float* x = a.f32(0, "x", outer * len * inner);
   float* out = a.f32(4, "out", outer * inner);
   if (overlap(out, outer * inner, x, outer * len * inner)) a.range_error("out (argument 4) shares memory with x");
@@ -1156,8 +1156,8 @@ Napi::Value DistancesGrad(const Napi::CallbackInfo& info) {
 Napi::Value SortOrder(const Napi::CallbackInfo& info) {
   Args a{info, "sortOrder"};
   a.count(7);
-  const long outer = a.integer(1, "outer", 0, 1L << 40), len = a.integer(2, "len", 0, 1L << 31), inner = a.integer(3, "inner", 0, 1L << 40);
-  if ((double)outer * (double)len * (double)inner > 4e15) a.range_error("outer * len * inner is too large");
+  long outer, len, inner;
+  dims3(a, 1, outer, len, inner);
   const long k = a.integer(5, "k", 0, len);
   const float* x = a.f32(0, "x", outer * len * inner);
   float* out = a.f32(6, "out", outer * k * inner);
