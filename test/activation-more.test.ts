@@ -113,6 +113,11 @@ eachBackend('hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, mish, selu, so
     expect(grad(bp.hardswish, [-3, 3, -4])).toEqual([-0.5, 1, 0]);
   });
 
+  it("logsigmoid is +0 (min(x, 0) - log1p(e^-x) with both 0) where x is large, in a full vector's lanes and a tail's", () => {
+    const y = Array.from(bp.nn.functional.logsigmoid(bp.tensor([Infinity, 200, 105, 1e30, Infinity, 300, 150, 1e10, 200])).data);
+    expect(y.every((v) => Object.is(v, 0)), `${y.map((v) => (Object.is(v, -0) ? '-0' : v))}`).toBe(true);
+  });
+
   it.runIf(haveTorch)(`PReLU: ${PRELU_CASES.length} random inputs and slopes as torch's (output, input and slope gradients)`, () => {
     // The slopes' gradients are sums, in torch's order and ours: within rounding.
     expectOpsLikeTorch(PRELU_CASES, PRELU_SCRIPT, runPrelu, 1e-6);

@@ -70,6 +70,11 @@ export const Unary = {
 } as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 
+/** SELU's scale as torch's kernel takes it (Unary.selu): a float. */
+export const SELU_SCALE = Math.fround(1.0507009873554804934193349852946);
+/** SELU's factor below 0: alpha as a float times the scale, rounded. */
+export const SELU_NEG = Math.fround(Math.fround(1.6732632423543772848170429916717) * SELU_SCALE);
+
 /** Element-wise binary functions with broadcasting. */
 export const Binary = {
   add: 0,

@@ -2,7 +2,7 @@
 // derivatives.yaml writes it, from x or from the result y, so that a gradient can be differentiated
 // again. Piecewise-linear ones multiply by their slope as a constant (its own derivative is zero).
 import { B } from '../backend/registry';
-import { Unary, UnaryCode } from '../backend/backend';
+import { SELU_NEG, SELU_SCALE, Unary, UnaryCode } from '../backend/backend';
 import { GradNode, GraphBackward, Tensor } from '../tensor';
 import { allocOutput } from '../storage';
 import { constantOf } from './core';
@@ -11,8 +11,6 @@ import { cos, cosh, erf, exp, neg, rsqrt, sigmoid, sin, sinh, tanh } from './una
 import { softplus } from './more';
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
-const SELU_SCALE = Math.fround(1.0507009873554804934193349852946);
-const SELU_NEG = Math.fround(Math.fround(1.6732632423543772848170429916717) * SELU_SCALE);
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /** The derivative of a piecewise-linear op at each element, as a constant: its kernel's gradient of ones. */

@@ -1138,16 +1138,14 @@ Napi::Value DistancesGrad(const Napi::CallbackInfo& info) {
   Args a{info, "distancesGrad"};
   a.count(11);
   const DistanceCall d = distance_call(a, 4, 8);
-  const long n1 = d.n1, n2 = d.n2, no = d.no;
-  const float *x1 = d.x1, *x2 = d.x2;
-  const float* dist = a.f32(2, "dist", no);
-  const float* g = a.f32(3, "g", no);
-  float* gx1 = a.f32(9, "gx1", n1);
-  float* gx2 = a.f32(10, "gx2", n2);
-  for (const auto& [read, len] : {std::pair<const float*, long>{x1, n1}, {x2, n2}, {dist, no}, {g, no}})
-    if (overlap(gx1, n1, read, len) || overlap(gx2, n2, read, len)) a.range_error("gx1 and gx2 (arguments 9, 10) must not share memory with x1, x2, dist or g");
-  if (overlap(gx1, n1, gx2, n2)) a.range_error("gx1 and gx2 (arguments 9, 10) share memory");
-  distances_grad(x1, x2, dist, g, d.batch, d.rows1, d.rows2, d.cols, d.p, gx1, gx2);
+  const float* dist = a.f32(2, "dist", d.no);
+  const float* g = a.f32(3, "g", d.no);
+  float* gx1 = a.f32(9, "gx1", d.n1);
+  float* gx2 = a.f32(10, "gx2", d.n2);
+  for (const auto& [read, len] : {std::pair<const float*, long>{d.x1, d.n1}, {d.x2, d.n2}, {dist, d.no}, {g, d.no}})
+    if (overlap(gx1, d.n1, read, len) || overlap(gx2, d.n2, read, len)) a.range_error("gx1 and gx2 (arguments 9, 10) must not share memory with x1, x2, dist or g");
+  if (overlap(gx1, d.n1, gx2, d.n2)) a.range_error("gx1 and gx2 (arguments 9, 10) share memory");
+  distances_grad(d.x1, d.x2, dist, g, d.batch, d.rows1, d.rows2, d.cols, d.p, gx1, gx2);
   return info.Env().Undefined();
 }
 

@@ -1,6 +1,6 @@
 // Element-wise reference kernels: unary, its gradient (and with a bias column sum), broadcasting
 // binary, strided copy, axpy.
-import { Binary, BinaryCode, Reduce, Unary, UnaryCode } from '../backend';
+import { Binary, BinaryCode, Reduce, SELU_NEG, SELU_SCALE, Unary, UnaryCode } from '../backend';
 import { reduce } from './reduce';
 import { erf, erfc, gelu, geluGrad, sigmoid } from './math';
 import { Round, roundingOf } from '../../storage';
@@ -81,9 +81,6 @@ const clamp06 = (v: number): number => (v < 0 ? 0 : v > 6 ? 6 : v);
 // mish's tanh(softplus(x)), each step rounded.
 const mishTanh = (x: number, r: Round): number => r(Math.tanh(r(Math.log1p(r(Math.exp(x))))));
 const SIXTH = Math.fround(1 / 6);
-// SELU's constants as torch's kernel takes them: scale and alpha as floats, their product rounded.
-const SELU_SCALE = Math.fround(1.0507009873554804934193349852946);
-const SELU_NEG = Math.fround(Math.fround(1.6732632423543772848170429916717) * SELU_SCALE);
 
 /** The nearest integer, halves to the even one (C's nearbyint, torch.round); Math.round takes halves up. */
 function roundHalfEven(x: number): number {

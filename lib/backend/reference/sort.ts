@@ -11,7 +11,7 @@ const descending = (a: number, b: number): number => ascending(b, a);
  * A float32's bits as an unsigned key in the wanted order: NaN last ascending (first descending),
  * -0 as 0, then the numbers' own order. Equal keys are ties.
  */
-export function orderKey(bits: number, desc: boolean): number {
+function orderKey(bits: number, desc: boolean): number {
   let key: number;
   if ((bits & 0x7fffffff) > 0x7f800000) key = 0xffffffff; // NaN
   else if (bits === 0x80000000) key = 0x80000000; // -0, as 0
