@@ -68,6 +68,10 @@ export const O1_OPS: ReadonlyArray<[string, Op]> = [
   ['masked select', ({ a }) => bp.maskedSelect(a, a.gt(0.5))],
   ['max pool1d', ({ a }) => bp.nn.functional.maxPool1d(a.reshape([a.shape[0], 1, a.shape[1]]), 2)],
   ['cdist 64 cols', ({ a, b }) => bp.cdist(a.narrow(1, 0, 64), b.narrow(1, 0, 64))],
+  // Average pooling of a as 32 x 32 images of 64 channels (im2col rows and a sum until session 66).
+  ['avg pool2d 2', ({ a }) => bp.nn.functional.avgPool2d(a.reshape([-1, 64, 32, 32]), 2)],
+  ['avg pool2d 3 s1', ({ a }) => bp.nn.functional.avgPool2d(a.reshape([-1, 64, 32, 32]), 3, { stride: 1, padding: 1 })],
+  ['adaptive avg 7', ({ a }) => bp.nn.functional.adaptiveAvgPool2d(a.reshape([-1, 64, 32, 32]), 7)],
 ];
 
 /** The row numbers of 'index select' and the column numbers of 'gather dim1' (the same on both sides). */

@@ -170,6 +170,11 @@ const CASES: Case[] = [
     py: '(lambda d, s: d.square().sum(-1).sqrt() * s + d.abs().sum(-1) + d.abs().amax(-1) * 0.5)(a.unsqueeze(1) - b.unsqueeze(0), a.sum(1, keepdim=True))' },
   { name: 'pdist, p 2 times p 1', inputs: [{ shape: [4, 3] }], ours: (a) => bp.pdist(a).mul(bp.pdist(a, 1)),
     py: '(lambda i, a: (lambda d: d.square().sum(-1).sqrt() * d.abs().sum(-1))(a[i[0]] - a[i[1]]))(torch.triu_indices(4, 4, 1), a)' },
+  // Times a: the poolings are linear, and the third derivative would be 0 without a product.
+  { name: 'avgPool2d (overlapping windows), avgPool3d and the adaptive poolings', inputs: [{ shape: [1, 2, 4, 5] }],
+    ours: (a) => F.avgPool2d(a, 3, { stride: 1, padding: 1, countIncludePad: false }).mul(a).add(F.adaptiveAvgPool2d(a, [3, 2]).sum().mul(a))
+      .add(F.avgPool3d(a, [2, 2, 3], { stride: 1 }).sum().add(F.adaptiveAvgPool3d(a, [1, 3, 3]).sum()).mul(a)),
+    py: '(F.avg_pool2d(a, 3, stride=1, padding=1, count_include_pad=False) * a + F.adaptive_avg_pool2d(a, (3, 2)).sum() * a + (F.avg_pool3d(a, (2, 2, 3), stride=1).sum() + F.adaptive_avg_pool3d(a, (1, 3, 3)).sum()) * a)' },
 ];
 
 /** Each input's values and the direction v of the Hessian product, from the case's index. */

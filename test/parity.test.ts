@@ -16,6 +16,8 @@ import { cosSinDraw, radiusOf } from '../lib/normal_math';
 import { createRequire } from 'node:module';
 import { expectedKernelSet, nativeExpected } from './helpers/backends';
 import { HYPER_DEFAULTS } from '../lib/optim/optimizer';
+import { SideWindows, adaptiveWindows, averageWindows, slidingWindows, wholeSide } from '../lib/ops/avg_pool';
+import { outputSize } from '../lib/ops/conv';
 
 const r = rng(12345);
 let nat: Backend & { kernelSet?: () => string };
@@ -2047,6 +2049,56 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(20);
+  });
+
+  it('avgPool and avgPoolGrad: the reference\'s bits for tiles of 2, 3 and 4, stride-1 runs, windows clipped by padding and ceil mode, adaptive windows divided by side, windows out of order, at every edge size, at 1-3 threads; argument errors', () => {
+    type Sides = [SideWindows, SideWindows, SideWindows];
+    const cases: { planes: number; sides: Sides; divide: 'bySide' | { override?: number } }[] = [];
+    const one = wholeSide;
+    EDGE_SIZES.forEach((s, i) => {
+      const w = s, h = 1 + (i % 4);
+      const slide = (n: number, k: number, st: number, p: number, ceil: boolean, include = true) => slidingWindows(n, outputSize(n, k, st, p, 1, ceil), k, st, p, include);
+      for (const k of [2, 3, 4]) if (w >= k) cases.push({ planes: 3, sides: [one, slide(h + k, k, k, 0, false), slide(w, k, k, 0, false)], divide: {} });
+      if (w >= 3) {
+        cases.push({ planes: 2, sides: [one, slide(h + 2, 3, 1, 1, false), slide(w, 3, 1, 1, false)], divide: {} });
+        cases.push({ planes: 2, sides: [one, slide(h + 2, 3, 2, 1, true, false), slide(w, 3, 2, 1, true, false)], divide: {} });
+        cases.push({ planes: 2, sides: [slide(4, 2, 1, 1, false), slide(h + 2, 3, 1, 0, false), slide(w, 3, 1, 1, false, false)], divide: { override: -3 } });
+      }
+      cases.push({ planes: 2, sides: [one, adaptiveWindows(h + 3, 1 + (i % 3)), adaptiveWindows(w, 1 + ((5 * i) % 11))], divide: 'bySide' });
+      cases.push({ planes: 2, sides: [adaptiveWindows(3, 2), adaptiveWindows(h, h + 2), adaptiveWindows(w, Math.max(1, w - 1))], divide: 'bySide' });
+    });
+    // Column windows out of order, one empty (the kernel's window-by-window spread), and planes past the threading grain.
+    cases.push({ planes: 3, sides: [one, adaptiveWindows(5, 2), { size: 9, bounds: [4, 7, 0, 3, 2, 2, 1, 9, 8, 9], counts: [3, 3, 1, 8, 1] }], divide: {} });
+    cases.push({ planes: 64, sides: [one, slidingWindows(40, 20, 2, 2, 0, true), slidingWindows(40, 20, 2, 2, 0, true)], divide: {} });
+    cases.push({ planes: 48, sides: [one, slidingWindows(40, 40, 3, 1, 1, true), slidingWindows(40, 40, 3, 1, 1, true)], divide: {} });
+    for (const { planes, sides, divide } of cases) {
+      const win = averageWindows(planes, sides, divide);
+      const [volume, outs] = [planes * sides.reduce((p, q) => p * q.size, 1), planes * sides.reduce((p, q) => p * q.counts.length, 1)];
+      const what = `${planes} planes, sides ${sides.map((q) => `${q.size} -> [${q.bounds.slice(0, 8).join(', ')}${q.bounds.length > 8 ? ', ...' : ''}]`).join('; ')}${divide === 'bySide' ? ' by side' : ''}`;
+      // Zeros now and then (0, not -0, from a negative override), an infinity once.
+      const x = Float32Array.from(randomArray(volume, r), (v, i) => (i % 17 === 4 ? 0 : i === 5 ? Infinity : v));
+      const gy = Float32Array.from(randomArray(outs, r), (v, i) => (i % 13 === 2 ? 0 : v));
+      const [yr, gr] = [new Float32Array(outs), new Float32Array(volume)];
+      ref.avgPool(x, win.geom, win.bounds, win.divisor, yr);
+      ref.avgPoolGrad(gy, win.geom, win.bounds, win.divisor, gr);
+      for (const t of [1, 2, 3]) {
+        bp.setNumThreads(t);
+        const [yn, gn] = [new Float32Array(outs).fill(NaN), new Float32Array(volume).fill(NaN)];
+        nat.avgPool(x, win.geom, win.bounds, win.divisor, yn);
+        nat.avgPoolGrad(gy, win.geom, win.bounds, win.divisor, gn);
+        expect(sameBits(yn, yr), `avgPool ${what} at ${t} threads`).toBe(true);
+        expect(sameBits(gn, gr), `avgPoolGrad ${what} at ${t} threads`).toBe(true);
+      }
+    }
+    const win = averageWindows(1, [wholeSide, adaptiveWindows(2, 1), adaptiveWindows(3, 2)], 'bySide');
+    const f = (n: number) => new Float32Array(n);
+    expect(() => nat.avgPool(f(6), win.geom, Int32Array.of(0, 1, 0, 2, 0, 2, 1, 4), win.divisor, f(2))).toThrow(/avgPool: bounds' column window 1 \[1, 4\) is not inside \[0, 3\)/);
+    expect(() => nat.avgPool(f(6), win.geom, Int32Array.of(0, 1, 0, 2, 0, 2), win.divisor, f(2))).toThrow(/avgPool: bounds has 6 elements, expected 8/);
+    expect(() => nat.avgPool(f(6), win.geom, win.bounds, f(3), f(2))).toThrow(/avgPool: divisor has 3 elements, expected 4/);
+    expect(() => nat.avgPoolGrad(f(2), win.geom, win.bounds, win.divisor, f(5))).toThrow(/avgPoolGrad: gx has 5 elements, expected 6/);
+    const x = f(8);
+    expect(() => nat.avgPool(x.subarray(0, 6), win.geom, win.bounds, win.divisor, x.subarray(4, 6))).toThrow(/avgPool: out \(argument 4\) shares memory with an input/);
+    expect(() => nat.avgPool(f(6), Int32Array.of(1, 1, 2, 3, 1, 1, 2, 2), win.bounds, win.divisor, f(2))).toThrow(/avgPool: geom's bySide must be 0 or 1, got 2/);
   });
 
   it('imageRows, imageColumns, their gradients and maxPool2d: the reference\'s bits at every edge size, stride, padding, dilation and channel range, at 1-3 threads', () => {

@@ -197,6 +197,9 @@ O1_OPS = [
     ('max pool1d', lambda a, b, r, c: torch.nn.functional.max_pool1d(a.reshape(a.shape[0], 1, a.shape[1]), 2)),
     # torch's default: past 25 rows a matrix product (ours the differences, as its direct path)
     ('cdist 64 cols', lambda a, b, r, c: torch.cdist(a[:, :64], b[:, :64])),
+    ('avg pool2d 2', lambda a, b, r, c: torch.nn.functional.avg_pool2d(a.reshape(-1, 64, 32, 32), 2)),
+    ('avg pool2d 3 s1', lambda a, b, r, c: torch.nn.functional.avg_pool2d(a.reshape(-1, 64, 32, 32), 3, 1, 1)),
+    ('adaptive avg 7', lambda a, b, r, c: torch.nn.functional.adaptive_avg_pool2d(a.reshape(-1, 64, 32, 32), 7)),
 ]
 o1_rows = o1_pick = None  # set by o1(): bench/ops.ts's o1Rows and o1Pick
 

@@ -196,6 +196,14 @@ export const IMAGE_GEOMETRY = ['n', 'c', 'h', 'w', 'kh', 'kw', 'sh', 'sw', 'ph',
  */
 export const DEPTH_GEOMETRY = ['d', 'kd', 'sd', 'pd', 'dd', 'od'] as const;
 
+/**
+ * The windows of average pooling (avgPool, avgPoolGrad) as eight int32s, in this order: planes, the
+ * input's depth d, height h and width w, the output's depth od, height oh and width ow, and bySide: 1
+ * if the divisors are one per window of each side (adaptive pooling's sum / kd / kh / kw), 0 if one
+ * per output position (avg_pool's). 1-D and 2-D pooling have depth 1 (and height 1).
+ */
+export const AVG_POOL_GEOMETRY = ['planes', 'd', 'h', 'w', 'od', 'oh', 'ow', 'bySide'] as const;
+
 /** The kernels every backend provides. Shapes are passed as plain numbers or Int32Arrays. */
 export interface Backend {
   readonly name: 'native' | 'reference';
@@ -541,6 +549,23 @@ export interface Backend {
    * multiplied in order, each product rounded to float (torch.prod's on float).
    */
   products(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array): void;
+
+  /**
+   * Average pooling of x [planes, d, h, w] (`geom`: AVG_POOL_GEOMETRY) into out [planes, od, oh, ow]:
+   * output (t, i, j) is the sum from 0, in float, in depth, row and column order, of its window, over
+   * its divisor. `bounds` holds each window as a [start, end) pair inside the input: the od depth
+   * windows, then the oh row windows, then the ow column windows. `divisor` has one float per output
+   * position ((t oh + i) ow + j; torch's avg_pool), or with bySide one per window of each side in
+   * bounds' order, the sum divided by the depth's, then the row's, then the column's (torch's
+   * adaptive_avg_pool).
+   */
+  avgPool(x: Float32Array, geom: Int32Array, bounds: Int32Array, divisor: Float32Array, out: Float32Array): void;
+
+  /**
+   * avgPool's gradient: gx [planes, d, h, w] overwritten, each element the sum from 0 of gy divided
+   * as avgPool divides, over the windows that hold it, in output order (torch's loop).
+   */
+  avgPoolGrad(gy: Float32Array, geom: Int32Array, bounds: Int32Array, divisor: Float32Array, gx: Float32Array): void;
 
   /**
    * The p-norm distances (p 1, 2 or Infinity) between each row of x1 [batch, rows1, cols] and each

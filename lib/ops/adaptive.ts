@@ -1,40 +1,34 @@
 // Adaptive pooling, as torch.nn.functional's adaptive_{avg,max}_pool{1,2}d: output i along a side
-// of n pools the inputs floor(i n / out) .. ceil((i + 1) n / out) - 1. The windows differ in size, so
-// each side's are gathered (indexSelect) into windows of one size k, the longest: average pooling
-// fills the short ones with a zero added past the input, sums and divides; max pooling repeats a
-// short window's last element and runs maxPool2d's kernel (torch's rule for ties and NaN) with
-// kernel and stride k over the gathered image.
+// of n pools the inputs floor(i n / out) .. ceil((i + 1) n / out) - 1. Average pooling sums those
+// windows on the avgPool kernel. The max pooling's windows differ in size, so each side's are
+// gathered (indexSelect) into windows of one size k, the longest, a short window's last element
+// repeated, and maxPool2d's kernel (torch's rule for ties and NaN) runs with kernel and stride k over
+// the gathered image.
 import { Tensor } from '../tensor';
 import { fmt, sizeOf } from '../shape';
 import { shown } from '../args';
 import { checkTensor, letGoAfterBackward } from './core';
 import { indexSelect, picksAllInOrder } from './index_ops';
-import { div } from './binary';
-import { sum } from './reduce';
-import { pad } from './pad_resize';
 import { as1d, lengths, rowImages } from './one_row';
 import { maxPool2dWithIndices } from './conv';
+import { adaptiveWindows, averagedWhole, averagePool, averageWindows, wholeSide } from './avg_pool';
 
 /** An output size of a side: a positive integer, or null to keep the input's. */
 export type AdaptiveSize = number | null;
 
-/** One side's windows gathered to k elements each: the input index of each (window-major), and each window's true size. */
-export interface Windows { index: Int32Array; k: number; sizes: Float32Array }
+/** One side's windows gathered to k elements each: the input index of each (window-major). */
+export interface Windows { index: Int32Array; k: number }
 
-/** The windows of a side of n to out; a short window's missing places read `fill` (n: the added zero; 'last': its last element). */
-export function windowsOf(n: number, out: number, fill: number | 'last'): Windows {
-  const start = (i: number) => Math.floor((i * n) / out);
-  const end = (i: number) => Math.ceil(((i + 1) * n) / out);
-  let k = 0;
-  for (let i = 0; i < out; i++) k = Math.max(k, end(i) - start(i));
+/** The windows of a side of n to out, gathered to the longest's size, a short window's last element repeated. */
+export function windowsOf(n: number, out: number): Windows {
+  const { bounds, counts } = adaptiveWindows(n, out);
+  const k = counts.reduce((m, l) => Math.max(m, l), 0);
   const index = new Int32Array(out * k);
-  const sizes = new Float32Array(out);
   for (let i = 0; i < out; i++) {
-    const [s, e] = [start(i), end(i)];
-    sizes[i] = e - s;
-    for (let a = 0; a < k; a++) index[i * k + a] = s + a < e ? s + a : fill === 'last' ? e - 1 : fill;
+    const [s, e] = [bounds[2 * i], bounds[2 * i + 1]];
+    for (let a = 0; a < k; a++) index[i * k + a] = Math.min(s + a, e - 1);
   }
-  return { index, k, sizes };
+  return { index, k };
 }
 
 /** Whether a side's windows are its elements one by one (out = n): nothing to gather. */
@@ -68,39 +62,13 @@ function outputSizes(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSiz
  * 2-D adaptive average pooling of x [N, C, H, W] (or [C, H, W]) to outputSize [oh, ow] (one number
  * for both; null keeps that side), as torch.nn.functional.adaptive_avg_pool2d: output (i, j)
  * averages rows floor(i H / oh) .. ceil((i + 1) H / oh) - 1, and columns alike (each window's sum
- * divided by its height, then its width, as torch).
+ * divided by its height, then its width, as torch; to one element, the mean).
  */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize]): Tensor {
   const [oh, ow] = outputSizes(x, outputSize, 'adaptiveAvgPool2d');
   const [h, w] = x.shape.slice(-2);
-  const planes = x.reshape([-1, h, w]);
-  // Every tensor made on the way is this function's own (views included, each of which holds x's
-  // storage): let go once backward has run through it. Kept, a Conv2d's output read here stayed out
-  // of the pool, and with the windows ~0.5 MB a step of [16, 8, 30, 30] went to the collector.
-  const made = new Set<Tensor>([planes]);
-  const sumAlong = (t: Tensor, d: number, n: number, out: number): { t: Tensor; sizes: Float32Array | null } => {
-    if (oneByOne(n, out)) return { t, sizes: null };
-    const { index, k, sizes } = windowsOf(n, out, n);
-    // A zero added past the input for the short windows to read, if there are any.
-    const from = sizes.every((l) => l === k) ? t : pad(t, d === 2 ? [0, 1] : [0, 0, 0, 1]);
-    // Windows that cut the side in equal parts are a reshape of it: nothing to gather.
-    const gathered = picksAllInOrder(index, n) ? t : indexSelect(from, d, index);
-    const shape = [...gathered.shape];
-    shape.splice(d, 1, out, k);
-    const windows = gathered.reshape(shape);
-    for (const m of [from, gathered, windows]) made.add(m);
-    return { t: sum(windows, d + 1), sizes };
-  };
-  const across = sumAlong(planes, 2, w, ow);
-  made.add(across.t);
-  const down = sumAlong(across.t, 1, h, oh);
-  let y = down.t;
-  made.add(y);
-  if (down.sizes) made.add((y = div(y, new Tensor(down.sizes, [oh, 1]))));
-  if (across.sizes) made.add((y = div(y, new Tensor(across.sizes, [ow]))));
-  const result = y.reshape([...x.shape.slice(0, -2), oh, ow]);
-  letGoAfterBackward(...made);
-  return result;
+  if (oh === 1 && ow === 1) return averagedWhole(x, 2);
+  return averagePool(x, averageWindows(x.size / (h * w), [wholeSide, adaptiveWindows(h, oh), adaptiveWindows(w, ow)], 'bySide'), [...x.shape.slice(0, -2), oh, ow]);
 }
 
 /** A max pooling's values and where each was taken from, as torch's return_indices gives them. */
@@ -126,8 +94,8 @@ function adaptiveMax(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSiz
   const [oh, ow] = outputSizes(x, outputSize, what);
   const [h, w] = x.shape.slice(-2);
   const x4 = x.reshape([-1, 1, h, w]);
-  const rows = oneByOne(h, oh) ? null : windowsOf(h, oh, 'last');
-  const cols = oneByOne(w, ow) ? null : windowsOf(w, ow, 'last');
+  const rows = oneByOne(h, oh) ? null : windowsOf(h, oh);
+  const cols = oneByOne(w, ow) ? null : windowsOf(w, ow);
   // The view of x, the gathered windows and the results before their reshape are this function's
   // own (each a holder of storage that otherwise never went back to the pool).
   const made = new Set<Tensor>([x4]);

@@ -12,15 +12,15 @@ import { shown, optionsOf } from '../args';
 import { checkTensor, letGoAfterBackward, letGoAfterRead, record } from './core';
 import { FusedActivation, linear } from './matmul';
 import { cat, narrow } from './join';
-import { add, div } from './binary';
+import { add } from './binary';
 import { gelu, relu, sigmoid, tanh } from './unary';
-import { sum } from './reduce';
 import { pad, padAlong } from './pad_resize';
 import { convByImage } from './conv_by_image';
 import { convRowsThen } from './conv_rows';
 import { imageFromRows } from './conv_more';
 import { convGraphGrads, imageGradRows } from './conv_graph';
 import { addAt } from './offsets';
+import { averagePool, averageWindows, slidingWindows, wholeSide } from './avg_pool';
 
 /** A size of each of the two spatial dimensions: one number for both, or [height, width]. */
 export type Size2 = number | readonly [number, number];
@@ -397,18 +397,6 @@ export function maxPool2dWithIndices(x: Tensor, kernelSize: Size2, options?: Max
   return { values, indices: new Tensor(indices, shape) };
 }
 
-/** torch's avg_pool2d divisor of each window along one dimension: [with the padding, without]. */
-function windowExtents(size: number, out: number, k: number, s: number, p: number): [number[], number[]] {
-  const padded: number[] = [], inside: number[] = [];
-  for (let i = 0; i < out; i++) {
-    const start = i * s - p;
-    const end = Math.min(start + k, size + p);
-    padded.push(end - start);
-    inside.push(Math.min(end, size) - Math.max(start, 0));
-  }
-  return [padded, inside];
-}
-
 /**
  * 2-D average pooling of x [N, C, H, W] (or [C, H, W]), as torch.nn.functional.avg_pool2d: each
  * window's sum over its size (the padding counted unless countIncludePad is false; divisorOverride
@@ -421,19 +409,8 @@ export function avgPool2d(x: Tensor, kernelSize: Size2, options?: AvgPool2dOptio
   const g = poolGeometry(x4, x, kernelSize, o.stride, o.padding, undefined, o.ceilMode ?? false, what);
   const override = o.divisorOverride;
   if (override !== undefined && (!Number.isInteger(override) || override === 0)) throw new Error(`avgPool2d: divisorOverride must be a non-zero integer, got ${shown(override)}`);
-  const [hp, hi] = windowExtents(g.h, g.oh, g.kh, g.sh, g.ph);
-  const [wp, wi] = windowExtents(g.w, g.ow, g.kw, g.sw, g.pw);
-  const divisor = alloc(g.oh * g.ow);
-  for (let i = 0; i < g.oh; i++) {
-    for (let j = 0; j < g.ow; j++) divisor[i * g.ow + j] = override ?? (o.countIncludePad === false ? hi[i] * wi[j] : hp[i] * wp[j]);
-  }
-  // Every plane as an image of one channel: its windows as rows, summed, over the divisor.
-  const planes = x4.reshape([g.n * g.c, 1, g.h, g.w]);
-  const rows = imageRowsOf(planes, { ...g, n: g.n * g.c, c: 1 }, 0, 1, 0);
-  const sums = sum(rows, 1);
-  const y = div(sums.reshape([g.n * g.c, g.oh * g.ow]), new Tensor(divisor, [g.oh * g.ow]));
-  // planes too: a view of x's storage, it would hold that storage out of the pool for good.
-  letGoAfterRead(sums, rows, planes);
-  return y.reshape(batched ? [g.n, g.c, g.oh, g.ow] : [g.c, g.oh, g.ow]);
+  const include = o.countIncludePad ?? true;
+  const sides = [wholeSide, slidingWindows(g.h, g.oh, g.kh, g.sh, g.ph, include), slidingWindows(g.w, g.ow, g.kw, g.sw, g.pw, include)] as const;
+  return averagePool(x, averageWindows(g.n * g.c, sides, { override }), batched ? [g.n, g.c, g.oh, g.ow] : [g.c, g.oh, g.ow]);
 }
 

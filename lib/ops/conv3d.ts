@@ -1,21 +1,21 @@
 // 3-D convolution and pooling over NCDHW volumes, as torch.nn.functional's conv3d, avg_pool3d and
-// adaptive_avg_pool3d, made of the 2-D ops: the depth windows' slices are stacked as channels (a
-// depth-wise im2col), so that a convolution is one conv2d, whose GEMM, threads and gradients it
-// takes, and an average pooling is the 2-D pooling of each depth slice summed over the window. Max
-// pooling has a kernel of its own (max_pool3d.ts).
+// adaptive_avg_pool3d. A convolution is made of the 2-D ops: the depth windows' slices are stacked as
+// channels (a depth-wise im2col), so that it is one conv2d, whose GEMM, threads and gradients it
+// takes. Average pooling, plain and adaptive, runs on the avgPool kernel (avg_pool.ts), max pooling
+// on a kernel of its own (max_pool3d.ts).
 import { Tensor } from '../tensor';
 import { fmt } from '../shape';
 import { optionsOf, shown } from '../args';
 import { checkTensor, composedOf } from './core';
-import { add, div } from './binary';
-import { avgPool2d, conv2d, outputSize, samePads, spatialSizes } from './conv';
+import { add } from './binary';
+import { conv2d, outputSize, samePads, spatialSizes } from './conv';
 import { convTranspose2d } from './conv_more';
 import { indexAdd } from './index_write';
 import { zeros } from './creation';
 import { narrow, stack } from './join';
 import { pad } from './pad_resize';
-import { AdaptiveSize, adaptiveAvgPool2d } from './adaptive';
-import { mean } from './reduce';
+import { AdaptiveSize } from './adaptive';
+import { adaptiveWindows, averagedWhole, averagePool, averageWindows, slidingWindows } from './avg_pool';
 import { permute, reshape, squeeze } from './shape';
 import { indexSelect } from './index_ops';
 
@@ -226,27 +226,9 @@ export function poolSizes(x5: Tensor, kernelSize: Size3, o: { stride?: Size3; pa
   return { sizes: [kernel, stride, padding], outDepth };
 }
 
-/** x5 padded in depth with `fill` so that the depth windows (ceil mode's last, partial one included) lie inside it. */
-function paddedInDepth(x5: Tensor, [k, s, p]: readonly number[], outDepth: number, dilation: number, fill: number, own: (t: Tensor) => Tensor): Tensor {
-  const extra = Math.max(0, (outDepth - 1) * s + dilation * (k - 1) + 1 - (x5.shape[2] + 2 * p));
-  return p + extra > 0 ? own(pad(x5, [0, 0, 0, 0, p, p + extra], { value: fill })) : x5;
-}
-
-/**
- * How many elements each window along one dim divides by (torch's avg_pool): from its start to its
- * end clipped to the padded input, or with countIncludePad false to the input itself.
- */
-function windowCounts(size: number, k: number, stride: number, padding: number, out: number, includePad: boolean): number[] {
-  return Array.from({ length: out }, (_, o) => {
-    const start = o * stride - padding, end = Math.min(start + k, size + padding);
-    return includePad ? end - start : Math.min(end, size) - Math.max(start, 0);
-  });
-}
-
 /**
  * 3-D average pooling as torch.nn.functional.avg_pool3d (ceilMode, countIncludePad,
- * divisorOverride): each depth slice's 2-D window sums added over the depth window, over torch's
- * divisor (a product of each dim's count, so one [D, H, W] grid).
+ * divisorOverride): each window's sum over torch's divisor (the product of each dim's count).
  */
 export function avgPool3d(x: Tensor, kernelSize: Size3, options?: AvgPool3dOptions): Tensor {
   const what = 'avgPool3d';
@@ -255,29 +237,17 @@ export function avgPool3d(x: Tensor, kernelSize: Size3, options?: AvgPool3dOptio
   const override = o.divisorOverride;
   if (override !== undefined && (!Number.isInteger(override) || override === 0)) throw new Error(`${what}: divisorOverride must be a non-zero integer, got ${shown(override)}`);
   const ceilMode = o.ceilMode ?? false;
-  const n = x5.shape[0], [, , depth, height, width] = x5.shape;
-  return composedOf((own) => {
-    const { sizes: [[kd, kh, kw], [sd, sh, sw], [pd, ph, pw]], outDepth: pooledDepth } = poolSizes(x5, kernelSize, o, 1, what);
-    const padded = paddedInDepth(x5, [kd, sd, pd], pooledDepth, 1, 0, own);
-    const { slices, outDepth } = depthSlices(padded, kd, sd, 1, what, own);
-    let y: Tensor | null = null;
-    for (const s of slices) {
-      const p = own(avgPool2d(s, [kh, kw], { stride: [sh, sw], padding: [ph, pw], ceilMode, divisorOverride: 1 }));
-      y = y ? own(add(y, p)) : p;
-    }
-    const sums = volumesBack(y!, n, outDepth, true, own);
-    const [, , , oh, ow] = sums.shape;
-    let divisor: number | Tensor = override ?? 0;
-    if (override === undefined) {
-      const include = o.countIncludePad ?? true;
-      const [cd, ch, cw] = [windowCounts(depth, kd, sd, pd, outDepth, include), windowCounts(height, kh, sh, ph, oh, include), windowCounts(width, kw, sw, pw, ow, include)];
-      const grid = new Float32Array(outDepth * oh * ow);
-      for (let a = 0; a < outDepth; a++) for (let b = 0; b < oh; b++) for (let c = 0; c < ow; c++) grid[(a * oh + b) * ow + c] = cd[a] * ch[b] * cw[c];
-      divisor = own(new Tensor(grid, [outDepth, oh, ow]));
-    }
-    const mean = div(sums, divisor);
-    return batched ? mean : squeeze(own(mean), 0);
-  }, [x]);
+  const { sizes: [kernel, stride, padding], outDepth } = poolSizes(x5, kernelSize, o, 1, what);
+  const [n, c, depth, height, width] = x5.shape;
+  if (2 * padding[1] > kernel[1] || 2 * padding[2] > kernel[2]) {
+    throw new Error(`${what}: padding must be at most half the kernel size, got padding ${fmt(padding)} and kernel size ${fmt(kernel)}`);
+  }
+  const [oh, ow] = [outputSize(height, kernel[1], stride[1], padding[1], 1, ceilMode), outputSize(width, kernel[2], stride[2], padding[2], 1, ceilMode)];
+  if (oh < 1 || ow < 1) throw new Error(`${what}: the input's height and width ${height} x ${width} (padded) are smaller than the kernel's ${kernel[1]} x ${kernel[2]}`);
+  const include = o.countIncludePad ?? true;
+  const sides = [outDepth, oh, ow].map((out, a) => slidingWindows([depth, height, width][a], out, kernel[a], stride[a], padding[a], include));
+  const windows = averageWindows(n * c, [sides[0], sides[1], sides[2]], { override });
+  return averagePool(x, windows, batched ? [n, c, outDepth, oh, ow] : [c, outDepth, oh, ow]);
 }
 
 /** The output sizes [od, oh, ow] of an adaptive 3-d pooling of x5 (null keeps that side), or an error naming `what`. */
@@ -292,25 +262,16 @@ export function adaptiveSizes(x5: Tensor, outputSize: AdaptiveSize | readonly [A
 }
 
 /**
- * 3-D adaptive average pooling as torch.nn.functional.adaptive_avg_pool3d: output depth i pools the
- * depths floor(i D / od) .. ceil((i + 1) D / od) - 1, each depth slice's adaptive 2-d pooling
- * averaged over them.
+ * 3-D adaptive average pooling as torch.nn.functional.adaptive_avg_pool3d: output (t, i, j) averages
+ * depths floor(t D / od) .. ceil((t + 1) D / od) - 1, and rows and columns alike (the window's sum
+ * divided by its depth, then its height, then its width, as torch; to one element, the mean).
  */
 export function adaptiveAvgPool3d(x: Tensor, outputSize: AdaptiveSize | readonly [AdaptiveSize, AdaptiveSize, AdaptiveSize]): Tensor {
   const what = 'adaptiveAvgPool3d';
   const { x5, batched } = volumes(x, what);
   const [od, oh, ow] = adaptiveSizes(x5, outputSize, what);
   const [n, c, d, h, w] = x5.shape;
-  return composedOf((own) => {
-    const depthFirst = swapDepth(x5, own);
-    const planes: Tensor[] = [];
-    for (let i = 0; i < od; i++) {
-      const start = Math.floor((i * d) / od), len = Math.ceil(((i + 1) * d) / od) - start;
-      const slab = own(reshape(own(narrow(depthFirst, 1, start, len)), [n * len, c, h, w]));
-      const pooled = own(reshape(own(adaptiveAvgPool2d(slab, [oh, ow])), [n, len, c, oh, ow]));
-      planes.push(own(mean(pooled, 1)));
-    }
-    const y = stack(planes, 2);
-    return batched ? y : squeeze(own(y), 0);
-  }, [x]);
+  const shape = batched ? [n, c, od, oh, ow] : [c, od, oh, ow];
+  if (od === 1 && oh === 1 && ow === 1) return averagedWhole(x, 3);
+  return averagePool(x, averageWindows(n * c, [adaptiveWindows(d, od), adaptiveWindows(h, oh), adaptiveWindows(w, ow)], 'bySide'), shape);
 }

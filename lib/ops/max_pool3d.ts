@@ -105,7 +105,7 @@ function adaptiveMaxPool3dParts(x: Tensor, outputSize: AdaptiveSize | readonly [
   const { x5, batched } = volumes(x, what);
   const out = adaptiveSizes(x5, outputSize, what);
   const sizes = x5.shape.slice(2);
-  const sides = sizes.map((s, i) => (oneByOne(s, out[i]) ? null : windowsOf(s, out[i], 'last')));
+  const sides = sizes.map((s, i) => (oneByOne(s, out[i]) ? null : windowsOf(s, out[i])));
   const kernel = sides.map((w) => w?.k ?? 1);
   const gathered = noGrad(() => {
     const made: Tensor[] = [];

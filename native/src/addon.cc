@@ -36,6 +36,7 @@
 #include "kernels/optim.h"
 #include "kernels/random_fill.h"
 #include "kernels/reduce.h"
+#include "kernels/avg_pool.h"
 #include "kernels/distances.h"
 #include "kernels/sort.h"
 #include "kernels/rnn_cell.h"
@@ -787,6 +788,46 @@ Napi::Value MaxPool(const Napi::CallbackInfo& info, bool three) {
 Napi::Value MaxPool2d(const Napi::CallbackInfo& info) { return MaxPool(info, false); }
 Napi::Value MaxPool3d(const Napi::CallbackInfo& info) { return MaxPool(info, true); }
 
+// avgPool(x, geom, bounds, divisor, out) and avgPoolGrad(gy, geom, bounds, divisor, gx): avg_pool.h's
+// kernels; geom AVG_POOL_GEOMETRY's eight int32s, bounds each side's windows as [start, end) pairs
+// inside the input, divisor one per output position or (geom's bySide) one per window of each side.
+Napi::Value AvgPoolCall(const Napi::CallbackInfo& info, bool grad) {
+  Args a{info, grad ? "avgPoolGrad" : "avgPool"};
+  a.count(5);
+  static const char* const names[8] = {"planes", "d", "h", "w", "od", "oh", "ow", "bySide"};
+  static const long lows[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  const auto f = sizes_at(a, 1, "geom", "geom's", names, lows);
+  if (f[7] > 1) a.range_error("geom's bySide must be 0 or 1, got " + std::to_string(f[7]));
+  const PoolWindows g{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7] == 1};
+  const double volume = (double)g.planes * g.d * g.h * g.w, outs = (double)g.planes * g.od * g.oh * g.ow;
+  if (volume > 0x1p48 || outs > 0x1p48) a.range_error("geom's sizes are too large");
+  auto bounds = a.i32(2, "bounds");
+  const long sides[3] = {g.d, g.h, g.w}, counts[3] = {g.od, g.oh, g.ow};
+  if ((long)bounds.ElementLength() != 2 * (g.od + g.oh + g.ow)) {
+    a.range_error("bounds has " + std::to_string(bounds.ElementLength()) + " elements, expected " + std::to_string(2 * (g.od + g.oh + g.ow)) + " (a pair per output depth, row and column)");
+  }
+  const int32_t* pair = bounds.Data();
+  static const char* const side_names[3] = {"depth", "row", "column"};
+  for (int s = 0; s < 3; s++) {
+    for (long k = 0; k < counts[s]; k++, pair += 2) {
+      if (pair[0] < 0 || pair[0] > pair[1] || pair[1] > sides[s]) {
+        a.range_error(std::string("bounds' ") + side_names[s] + " window " + std::to_string(k) + " [" + std::to_string(pair[0]) + ", " + std::to_string(pair[1]) +
+                      ") is not inside [0, " + std::to_string(sides[s]) + ")");
+      }
+    }
+  }
+  const long divisors = g.by_side ? g.od + g.oh + g.ow : g.od * g.oh * g.ow;
+  const float* divisor = a.f32(3, "divisor", divisors);
+  const long n_in = grad ? (long)outs : (long)volume, n_out = grad ? (long)volume : (long)outs;
+  const float* in = a.f32(0, grad ? "gy" : "x", n_in);
+  float* out = a.f32(4, grad ? "gx" : "out", n_out);
+  if (overlap(out, n_out, in, n_in) || overlap(out, n_out, divisor, divisors)) a.range_error(std::string(grad ? "gx" : "out") + " (argument 4) shares memory with an input");
+  (grad ? avg_pool_grad : avg_pool)(in, g, bounds.Data(), divisor, out);
+  return info.Env().Undefined();
+}
+Napi::Value AvgPool(const Napi::CallbackInfo& info) { return AvgPoolCall(info, false); }
+Napi::Value AvgPoolGrad(const Napi::CallbackInfo& info) { return AvgPoolCall(info, true); }
+
 // The geometry at argument `at` and the channel multiplier after it of a depthwise convolution call.
 struct DepthwiseCall {
   ImageGeometry g;
@@ -1399,7 +1440,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"distAllReduceNow", DistAllReduceNow}, {"distBroadcastNow", DistBroadcastNow}, {"distAllGather", DistAllGather}, {"distAllGatherNow", DistAllGatherNow},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"prepareStorage", PrepareStorage},
       {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},
-      {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"imageColumns", ImageColumns}, {"imageColumnsGrad", ImageColumnsGrad}, {"gridSample", GridSample}, {"gridSampleGrad", GridSampleGrad}, {"maxPool2d", MaxPool2d}, {"maxPool3d", MaxPool3d},
+      {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"imageColumns", ImageColumns}, {"imageColumnsGrad", ImageColumnsGrad}, {"gridSample", GridSample}, {"gridSampleGrad", GridSampleGrad}, {"maxPool2d", MaxPool2d}, {"maxPool3d", MaxPool3d}, {"avgPool", AvgPool}, {"avgPoolGrad", AvgPoolGrad},
       {"depthwiseConv2d", DepthwiseConv2d}, {"depthwiseConv2dGradInput", DepthwiseConv2dGradInput}, {"depthwiseConv2dGradWeight", DepthwiseConv2dGradWeight},
       {"gather", Gather}, {"lstmCell", LstmCell}, {"lstmCellGrad", LstmCellGrad},
       {"gruCell", GruCell}, {"gruCellGrad", GruCellGrad},

@@ -20,13 +20,14 @@ import { gruCell, gruCellGrad, lstmCell, lstmCellGrad } from './rnn_cell';
 import { crossEntropy, crossEntropyGrad, softmax, softmaxGrad } from './softmax';
 import { variance } from './variance';
 import { distances, distancesGrad } from './distances';
+import { avgPool, avgPoolGrad } from './avg_pool';
 import { sortOrder } from './sort';
 
 export const referenceBackend: Backend = {
   name: 'reference',
   gemm, gemmPair, gemmBatch, linearChain, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce, variance,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, runningSums, products, sumSquares, sumAbs, sumProducts, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
-  batchNorm, batchNormGrad, imageRows, imageRowsGrad, imageColumns, imageColumnsGrad, gridSample, gridSampleGrad, maxPool2d, maxPool3d, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
+  batchNorm, batchNormGrad, imageRows, imageRowsGrad, imageColumns, imageColumnsGrad, gridSample, gridSampleGrad, maxPool2d, maxPool3d, avgPool, avgPoolGrad, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
   lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky, householderQr, eigh, svd, fftRows, realFftRows, distances, distancesGrad, sortOrder,
   setNumThreads(): void {},
   getNumThreads(): number { return 1; },
