@@ -3,7 +3,7 @@
 // widest (AVX-512 where the CPU has it), then with BACKPROP_ISA=avx2 and BACKPROP_ISA=generic (the
 // portable set used on machines without AVX2).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Backend, Binary, GemmArgs, OptimHyper, Reduce, Unary, UnaryCode } from '../lib/backend/backend';
+import { Backend, Binary, GemmArgs, OptimHyper, Reduce, ScatterFold, Unary, UnaryCode } from '../lib/backend/backend';
 import { addonPath, loadNative } from '../lib/backend/native';
 import * as bp from '../lib/index';
 import { allocOutput } from '../lib/storage';
@@ -2049,6 +2049,39 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(20);
+  });
+
+  it('scatterFold: the reference\'s bits for set, sum, prod, amax and amin at every edge size, with duplicate positions, NaN, infinities and signed zeros; argument errors', () => {
+    const specials = [NaN, Infinity, -Infinity, 0, -0, 1e30, -1e30];
+    for (const n of EDGE_SIZES) {
+      for (const places of [1, 3, n, 4 * n]) {
+        const src = Float32Array.from(randomArray(4 * n, r), (v, i) => (i % 11 === 3 ? specials[i % specials.length] : v));
+        const where = Int32Array.from({ length: 4 * n }, () => Math.floor(r() * places));
+        const start = Float32Array.from(randomArray(places, r), (v, i) => (i % 7 === 2 ? specials[(i * 3) % specials.length] : v));
+        for (const [name, op] of Object.entries(ScatterFold)) {
+          const [want, got] = [start.slice(), start.slice()];
+          ref.scatterFold(src, where, op, want);
+          nat.scatterFold(src, where, op, got);
+          // (A NaN made here, 0 times infinity, has the sign bit the machine gives it.)
+          expect(sameBitsButNaNs(got, want), `scatterFold ${name}: ${4 * n} values into ${places} places`).toBe(true);
+        }
+      }
+    }
+    // An extreme keeps the first of equal values: -0 and 0 tell which.
+    for (const op of Object.values(ScatterFold)) {
+      const [src, where] = [Float32Array.of(0, -0, 0, -0), Int32Array.of(0, 1, 2, 3)];
+      const [want, got] = [Float32Array.of(-0, 0, -0, 0), Float32Array.of(-0, 0, -0, 0)];
+      ref.scatterFold(src, where, op, want);
+      nat.scatterFold(src, where, op, got);
+      expect(sameBits(got, want), `scatterFold ${op} of signed zeros`).toBe(true);
+    }
+    const f = (n: number) => new Float32Array(n);
+    expect(() => nat.scatterFold(f(3), Int32Array.of(0, 4, 1), ScatterFold.sum, f(4))).toThrow(/scatterFold: where\[1\] = 4 is not in \[0, 4\)/);
+    expect(() => nat.scatterFold(f(3), Int32Array.of(0, -1, 1), ScatterFold.sum, f(4))).toThrow(/scatterFold: where\[1\] = -1 is not in \[0, 4\)/);
+    expect(() => nat.scatterFold(f(2), Int32Array.of(0, 1, 1), ScatterFold.sum, f(4))).toThrow(/scatterFold: src has 2 elements, expected 3/);
+    expect(() => nat.scatterFold(f(3), Int32Array.of(0, 1, 1), 5 as typeof ScatterFold.sum, f(4))).toThrow(/scatterFold: argument 2 \(op\) must be an integer in \[0, 4\]/);
+    const shared = f(6);
+    expect(() => nat.scatterFold(shared.subarray(0, 3), Int32Array.of(0, 1, 1), ScatterFold.sum, shared.subarray(2))).toThrow(/scatterFold: out \(argument 3\) shares memory with src/);
   });
 
   it('avgPool and avgPoolGrad: the reference\'s bits for tiles of 2, 3 and 4, stride-1 runs, windows clipped by padding and ceil mode, adaptive windows divided by side, windows out of order, at every edge size, at 1-3 threads; argument errors', () => {

@@ -113,6 +113,10 @@ export type BinaryCode = (typeof Binary)[keyof typeof Binary];
 export const Reduce = { sum: 0, mean: 1, max: 2, sumSquares: 3, min: 4 } as const;
 export type ReduceCode = (typeof Reduce)[keyof typeof Reduce];
 
+/** How scatterFold folds a value into its place: torch.scatter's set (the last in order stays) and scatter_reduce's folds. */
+export const ScatterFold = { set: 0, sum: 1, prod: 2, amax: 3, amin: 4 } as const;
+export type ScatterFoldCode = (typeof ScatterFold)[keyof typeof ScatterFold];
+
 /**
  * Hyperparameters of one fused optimizer step over many tensors.
  * kind: 0 SGD, 1 Adam / AdamW, 2 RMSprop, 3 Adagrad. Unused fields are ignored.
@@ -361,6 +365,15 @@ export interface Backend {
    * [0, len) (a RangeError naming it on the native backend otherwise).
    */
   indexRows(x: Float32Array, outer: number, len: number, inner: number, index: Int32Array, out: Float32Array): void;
+
+  /**
+   * out[where[e]] = fold(out[where[e]], src[e]) for e in order (src and where of one length), each
+   * result rounded to float (torch's scatter and scatter_reduce loops): set takes src[e]; sum and prod
+   * add and multiply; amax and amin take src[e] if it is NaN or beyond the place's value (a NaN, once
+   * in, stays). Every position is in [0, out.length) (a RangeError naming the first that is not on
+   * the native backend).
+   */
+  scatterFold(src: Float32Array, where: Int32Array, op: ScatterFoldCode, out: Float32Array): void;
 
   /**
    * The backward of indexRows: gx[o, index[k], :] += gy[o, k, :], in order of k (a row picked twice

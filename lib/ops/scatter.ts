@@ -1,10 +1,13 @@
 // Writing by index, the inverse of gather: scatter (set) and scatterAdd (accumulate) as torch's, and
-// oneHot. The positions come from the gather kernel (which also checks every index), the sums from
-// gather's backward kernel, so duplicates add up in index order, as torch's CPU loop adds them.
+// oneHot. The positions come from the gather kernel (which also checks every index); scatterFold
+// writes scatter's values and gather's backward kernel adds scatterAdd's, both in index order, as
+// torch's CPU loops do (the last of duplicates stays; duplicates add up in order).
 import { B } from '../backend/registry';
+import { ScatterFold } from '../backend/backend';
 import { Tensor } from '../tensor';
 import { fmt, normDim, sameShape } from '../shape';
-import { alloc, allocIndexOutput, allocOutput } from '../storage';
+import { alloc, allocOutput } from '../storage';
+import { recycleArray } from '../reuse';
 import { pickAt } from './offsets';
 import { mul } from './binary';
 import { checkNumber, checkTensor, KERNEL_DIMS, record } from './core';
@@ -22,10 +25,20 @@ export function scatterPositions(x: Tensor, dim: number, index: Tensor, src: Ten
   }
   if (src && !sameShape(src.shape, index.shape)) throw new Error(`${what}: src of shape ${fmt(src.shape)} must have index's shape ${fmt(index.shape)}`);
   if (index.ndim > KERNEL_DIMS) throw new Error(`${what}: at most ${KERNEL_DIMS} dimensions are supported, got index ${fmt(index.shape)}`);
-  const where = allocIndexOutput(index.size);
-  const bad = B().gather(x.data, index.data, int32sFrom(index.shape), int32sFrom(x.shape), d, allocOutput(index.size), where);
+  // int32 over float storage from the pool, so that it can go back there (releasePositions).
+  const store = allocOutput(index.size);
+  const where = new Int32Array(store.buffer, store.byteOffset, index.size);
+  // The values gather reads there are not wanted: their array goes straight back to the pool.
+  const values = allocOutput(index.size);
+  const bad = B().gather(x.data, index.data, int32sFrom(index.shape), int32sFrom(x.shape), d, values, where);
+  recycleArray(values);
   if (bad >= 0) throw new Error(`${what}: index ${index.data[bad]} at position ${bad} is out of range for a dimension of size ${x.shape[d]}`);
   return where;
+}
+
+/** Gives scatterPositions' storage back to the pool: for an op that recorded no backward to read them. */
+export function releasePositions(where: Int32Array): void {
+  recycleArray(new Float32Array(where.buffer, where.byteOffset, where.length));
 }
 
 /** gy at the positions: the gradient of whatever was written there (torch's gy.gather(dim, index)). */
@@ -48,6 +61,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   B().indexRowsGrad(src.data, 1, y.length, 1, where, y, -1);
   const out = record(y, x.shape, [x, src], 'scatterAdd', (gy) => [x.requiresGrad ? gy : null, src.requiresGrad ? atPositions(gy, where) : null]);
   if (out.node) out.node.graphBackward = (gy) => [gy, pickAt(gy, where.slice(), src.shape)];
+  else releasePositions(where);
   return out;
 }
 
@@ -62,7 +76,8 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
   const where = scatterPositions(x, dim, index, srcT, 'scatter');
   const y = allocOutput(x.size);
   y.set(x.data);
-  for (let e = 0; e < where.length; e++) y[where[e]] = srcT ? srcT.data[e] : (src as number);
+  if (srcT) B().scatterFold(srcT.data, where, ScatterFold.set, y);
+  else for (let e = 0; e < where.length; e++) y[where[e]] = src as number;
   const out = record(y, x.shape, srcT ? [x, srcT] : [x], 'scatter', (gy) => {
     let gx: Float32Array | null = null;
     if (x.requiresGrad) {
@@ -79,7 +94,7 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
       for (let e = 0; e < where.length; e++) kept[where[e]] = 0;
       return [mul(gy, new Tensor(kept, x.shape)), srcT ? pickAt(gy, where.slice(), srcT.shape) : null];
     };
-  }
+  } else releasePositions(where);
   return out;
 }
 

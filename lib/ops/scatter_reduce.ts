@@ -5,12 +5,14 @@
 // gradient divides by the factor unless it is zero, a mean's by the count, and an extreme's is shared
 // evenly by every element equal to it.
 import { Tensor } from '../tensor';
+import { B } from '../backend/registry';
+import { ScatterFold, ScatterFoldCode } from '../backend/backend';
 import { normDim, splitAt } from '../shape';
 import { allocOutput, roundingOf } from '../storage';
 import { shown } from '../args';
 import { checkTensor, record } from './core';
 import { indexList } from './index_ops';
-import { scatterPositions } from './scatter';
+import { releasePositions, scatterPositions } from './scatter';
 import { div, mul } from './binary';
 import { pickAt } from './offsets';
 import { maskedFill, where as choose } from './more';
@@ -28,19 +30,20 @@ export interface ScatterReduceOptions {
 
 // Each fold's starting value where x's own is left out.
 const IDENTITY: Record<ScatterReduction, number> = { sum: 0, mean: 0, prod: 1, amax: -Infinity, amin: Infinity };
+// The kernel's fold of each (a mean sums, then divides).
+const FOLD: Record<ScatterReduction, ScatterFoldCode> = { sum: ScatterFold.sum, mean: ScatterFold.sum, prod: ScatterFold.prod, amax: ScatterFold.amax, amin: ScatterFold.amin };
 
-/** x with src[e] folded in at where[e], e in order; also how many values each place's mean divides by. */
-function fold(x: ArrayLike<number>, where: Int32Array, src: ArrayLike<number>, reduce: ScatterReduction, includeSelf: boolean): { y: Float32Array; count: Float32Array | null } {
+/** x with src[e] folded in at where[e], e in order (the scatterFold kernel); also how many values each place's mean divides by. */
+function fold(x: Float32Array, where: Int32Array, src: Float32Array, reduce: ScatterReduction, includeSelf: boolean): { y: Float32Array; count: Float32Array | null } {
   const y = allocOutput(x.length);
-  for (let i = 0; i < x.length; i++) y[i] = x[i];
-  if (!includeSelf) for (let e = 0; e < where.length; e++) y[where[e]] = IDENTITY[reduce];
+  y.set(x);
+  if (!includeSelf) {
+    const identity = IDENTITY[reduce];
+    for (let e = 0; e < where.length; e++) y[where[e]] = identity;
+  }
   // A NaN stays once it is in, as torch's max and min keep it (an extreme is NaN if any input is).
-  const step: (a: number, b: number) => number = reduce === 'prod' ? (a, b) => a * b
-    : reduce === 'amax' ? (a, b) => (Number.isNaN(b) || b > a ? b : a)
-      : reduce === 'amin' ? (a, b) => (Number.isNaN(b) || b < a ? b : a)
-        : (a, b) => a + b;
-  // Stored after each step: the storage rounds each partial result, as torch's loop does.
-  for (let e = 0; e < where.length; e++) y[where[e]] = step(y[where[e]], src[e]);
+  // Each partial result is rounded to the storage's precision, as torch's loop stores it.
+  B().scatterFold(src, where, FOLD[reduce], y);
   if (reduce !== 'mean') return { y, count: null };
   const count = allocOutput(x.length).fill(includeSelf ? 1 : 0);
   for (let e = 0; e < where.length; e++) count[where[e]] += 1;
@@ -205,7 +208,10 @@ export function scatterReduce(x: Tensor, dim: number, index: Tensor, src: Tensor
   checkTensor(src, `${what} src`);
   const r = checkReduce(reduce, ['sum', 'prod', 'mean', 'amax', 'amin'] as const, what);
   const includeSelf = includeSelfOf(options, what);
-  return folded(x, scatterPositions(x, dim, index, src, what), src, r, includeSelf, what);
+  const where = scatterPositions(x, dim, index, src, what);
+  const y = folded(x, where, src, r, includeSelf, what);
+  if (!y.node) releasePositions(where);
+  return y;
 }
 
 /**

@@ -639,6 +639,26 @@ Napi::Value IndexRowsGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// scatterFold(src, where, op, out): index_rows.h's scatter_fold, every position checked first.
+Napi::Value ScatterFold(const Napi::CallbackInfo& info) {
+  Args a{info, "scatterFold"};
+  a.count(4);
+  auto where = a.i32(1, "where");
+  const long count = (long)where.ElementLength();
+  const float* src = a.f32(0, "src", count);
+  const int op = (int)a.integer(2, "op", 0, 4);
+  const auto out_view = a.typed<float, napi_float32_array>(3, "out", "Float32Array");
+  float* out = out_view.Data();
+  const long n = (long)out_view.ElementLength();
+  const int32_t* w = where.Data();
+  for (long e = 0; e < count; e++) {
+    if (w[e] < 0 || w[e] >= n) a.range_error("where[" + std::to_string(e) + "] = " + std::to_string(w[e]) + " is not in [0, " + std::to_string(n) + ")");
+  }
+  if (overlap(out, n, src, count)) a.range_error("out (argument 3) shares memory with src");
+  scatter_fold(src, w, count, op, out);
+  return info.Env().Undefined();
+}
+
 // The N int32s of the Int32Array `arg` at argument i, each at least its entry of `lows`, or an error
 // naming the entry (`owner` is the argument's possessive: "geom's", "dims'").
 template <size_t N>
@@ -1439,7 +1459,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"distBroadcast", DistBroadcast}, {"distBarrier", DistBarrier}, {"distDestroy", DistDestroy},
       {"distAllReduceNow", DistAllReduceNow}, {"distBroadcastNow", DistBroadcastNow}, {"distAllGather", DistAllGather}, {"distAllGatherNow", DistAllGatherNow},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"prepareStorage", PrepareStorage},
-      {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad},
+      {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad}, {"scatterFold", ScatterFold},
       {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"imageColumns", ImageColumns}, {"imageColumnsGrad", ImageColumnsGrad}, {"gridSample", GridSample}, {"gridSampleGrad", GridSampleGrad}, {"maxPool2d", MaxPool2d}, {"maxPool3d", MaxPool3d}, {"avgPool", AvgPool}, {"avgPoolGrad", AvgPoolGrad},
       {"depthwiseConv2d", DepthwiseConv2d}, {"depthwiseConv2dGradInput", DepthwiseConv2dGradInput}, {"depthwiseConv2dGradWeight", DepthwiseConv2dGradWeight},
       {"gather", Gather}, {"lstmCell", LstmCell}, {"lstmCellGrad", LstmCellGrad},

@@ -9,7 +9,7 @@ import { eigh } from './eigh';
 import { svd } from './svd';
 import { fftRows, realFftRows } from './fft';
 import { triSolve } from './triangular';
-import { gather, indexRows, indexRowsGrad } from './index_rows';
+import { gather, indexRows, indexRowsGrad, scatterFold } from './index_rows';
 import { depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight, imageColumns, imageColumnsGrad, imageRows, imageRowsGrad, maxPool2d, maxPool3d } from './image';
 import { gridSample, gridSampleGrad } from './grid_sample';
 import { batchNorm, batchNormGrad, layerNorm, layerNormGrad } from './norm';
@@ -25,7 +25,7 @@ import { sortOrder } from './sort';
 
 export const referenceBackend: Backend = {
   name: 'reference',
-  gemm, gemmPair, gemmBatch, linearChain, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, gather, reduce, variance,
+  gemm, gemmPair, gemmBatch, linearChain, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, scatterFold, gather, reduce, variance,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, runningSums, products, sumSquares, sumAbs, sumProducts, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
   batchNorm, batchNormGrad, imageRows, imageRowsGrad, imageColumns, imageColumnsGrad, gridSample, gridSampleGrad, maxPool2d, maxPool3d, avgPool, avgPoolGrad, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
   lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky, householderQr, eigh, svd, fftRows, realFftRows, distances, distancesGrad, sortOrder,

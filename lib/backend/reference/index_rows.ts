@@ -1,4 +1,7 @@
-// Rows picked by index and their gradients added back: the specification of the native kernels.
+// Rows picked by index and their gradients added back, and values folded into the places an index
+// names: the specification of the native kernels.
+import { ScatterFold, ScatterFoldCode } from '../backend';
+import { roundingOf } from '../../storage';
 
 export function indexRows(x: Float32Array, outer: number, len: number, inner: number, index: Int32Array, out: Float32Array): void {
   const count = index.length;
@@ -55,4 +58,19 @@ export function gather(x: Float32Array, index: Float32Array, indexShape: Int32Ar
     }
   }
   return -1;
+}
+
+/** See Backend.scatterFold. */
+export function scatterFold(src: Float32Array, where: Int32Array, op: ScatterFoldCode, out: Float32Array): void {
+  const r = roundingOf(out);
+  for (let e = 0; e < where.length; e++) {
+    const a = out[where[e]], b = src[e];
+    let v: number;
+    if (op === ScatterFold.set) v = b;
+    else if (op === ScatterFold.sum) v = a + b;
+    else if (op === ScatterFold.prod) v = a * b;
+    else if (op === ScatterFold.amax) v = Number.isNaN(b) || b > a ? b : a;
+    else v = Number.isNaN(b) || b < a ? b : a;
+    out[where[e]] = r(v);
+  }
 }

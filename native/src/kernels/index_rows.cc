@@ -1,5 +1,7 @@
 #include "index_rows.h"
 
+#include <cmath>
+
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -49,6 +51,29 @@ void index_rows(const float* x, long outer, long len, long inner, const int32_t*
       }
     }
   });
+}
+
+template <int Op>
+static void fold_each(const float* src, const int32_t* where, long count, float* out) {
+  for (long e = 0; e < count; e++) {
+    float& a = out[where[e]];
+    const float b = src[e];
+    if constexpr (Op == 0) a = b;
+    else if constexpr (Op == 1) a = a + b;
+    else if constexpr (Op == 2) a = a * b;
+    else if constexpr (Op == 3) a = (std::isnan(b) || b > a) ? b : a;
+    else a = (std::isnan(b) || b < a) ? b : a;
+  }
+}
+
+void scatter_fold(const float* src, const int32_t* where, long count, int op, float* out) {
+  switch (op) {
+    case 0: return fold_each<0>(src, where, count, out);
+    case 1: return fold_each<1>(src, where, count, out);
+    case 2: return fold_each<2>(src, where, count, out);
+    case 3: return fold_each<3>(src, where, count, out);
+    default: return fold_each<4>(src, where, count, out);
+  }
 }
 
 void index_rows_grad(const float* gy, long outer, long len, long inner, const int32_t* index, long count, float* gx,

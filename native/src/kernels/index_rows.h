@@ -14,6 +14,12 @@ void index_rows(const float* x, long outer, long len, long inner, const int32_t*
 void index_rows_grad(const float* gy, long outer, long len, long inner, const int32_t* index, long count, float* gx,
                      int32_t skip);
 
+// out[where[e]] = fold(out[where[e]], src[e]) for e in [0, count) in order, on this thread (the order
+// decides duplicates): op 0 set (src[e]), 1 sum, 2 prod, 3 amax, 4 amin (src[e] if NaN or beyond;
+// a NaN once in stays), lib/backend/backend.ts's ScatterFold. Every position is in range (the addon
+// checks).
+void scatter_fold(const float* src, const int32_t* where, long count, int op, float* out);
+
 // torch.gather: out[e] = x at the position that element e of index (contiguous, shape ishape: nd
 // dimensions, 1 to kMaxDims, none larger than x's outside dim) names, its value standing for the
 // position along dim of x (contiguous, shape xshape). With `where` non-null the positions (offsets
