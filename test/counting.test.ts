@@ -3,6 +3,7 @@
 import { expect, it } from 'vitest';
 import * as bp from '../lib/index';
 import { Tensor } from '../lib/index';
+import { rng } from './helpers/random';
 import { eachBackend } from './helpers/backends';
 import { haveTorch, noteIfNoTorch } from './helpers/torch';
 import { CallInput, expectCallsLikeTorch, TorchCall, values } from './helpers/torch_calls';
@@ -63,6 +64,30 @@ eachBackend('counting and searching', () => {
     expect(bp.tensor([2, 2, 1]).unique({ returnCounts: true }).counts!.toArray()).toEqual([1, 2]);
     expect(bp.bincount(bp.zeros([0])).shape).toEqual([0]);
     expect(bp.searchsorted(bp.tensor([1, 2, 3]), 2.5).item()).toBe(2);
+  });
+
+  it('unique of thousands of distinct values (the hash table grown many times), negatives, -0 after 0 and NaNs: the values, inverse and counts a Set gives', () => {
+    const r = rng(66);
+    // 6000 draws of about 3000 values in [-1500, 1500) / 4, a NaN and a -0 now and then.
+    const xs = Array.from({ length: 6000 }, (_, i) => (i % 997 === 5 ? NaN : i % 401 === 7 ? -0 : Math.floor(r() * 3000 - 1500) / 4));
+    xs[0] = 0; // 0 met before any -0: the value shown is 0
+    const res = bp.unique(bp.tensor(xs), { sorted: false, returnInverse: true, returnCounts: true });
+    const firstMet: number[] = [];
+    const place = new Map<number, number>();
+    const inverse = xs.map((v) => {
+      if (Number.isNaN(v)) return firstMet.push(v) - 1;
+      if (!place.has(v)) place.set(v, firstMet.push(v) - 1);
+      return place.get(v)!;
+    });
+    expect(Array.from(res.values.data)).toEqual(firstMet);
+    expect(Object.is(res.values.data[0], 0)).toBe(true);
+    expect(Array.from(res.inverse!.data)).toEqual(inverse);
+    const counts = firstMet.map(() => 0);
+    inverse.forEach((k) => counts[k]++);
+    expect(Array.from(res.counts!.data)).toEqual(counts);
+    expect(firstMet.length).toBeGreaterThan(2500);
+    const sorted = firstMet.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+    expect(Array.from(bp.unique(bp.tensor(xs)).data)).toEqual([...sorted, ...firstMet.filter(Number.isNaN)]);
   });
 
   it('names the bad argument', () => {
