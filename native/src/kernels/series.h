@@ -23,6 +23,20 @@ constexpr double kSinSeries[] = {-1.0 / 39916800.0, 1.0 / 362880.0, -1.0 / 5040.
 constexpr double kCosFirst = -1.0 / 87178291200.0;
 constexpr double kCosSeries[] = {1.0 / 479001600.0, -1.0 / 3628800.0, 1.0 / 40320.0, -1.0 / 720.0, 1.0 / 24.0, -0.5};
 
+// asin s = s + s z (c_1 + c_2 z + ... + c_22 z^21), z = s^2, |s| <= 1/2 (Taylor's: c_n = c_(n-1) (2n - 1)^2 /
+// (2n (2n + 1)), c_0 = 1), highest first; the first omitted term is below 4e-17 of the result.
+struct AsinSeries {
+  double c[22];
+  constexpr AsinSeries() : c() {
+    double v = 1;
+    for (int n = 1; n <= 22; n++) {
+      v *= (double)((2 * n - 1) * (2 * n - 1)) / (double)(2 * n * (2 * n + 1));
+      c[22 - n] = v;
+    }
+  }
+};
+constexpr AsinSeries kAsinSeries{};
+
 // The floor that log1p8_unit and log1p16_unit raise e = exp(-|x|) to before their arithmetic:
 // 2^-24, at and below which 1 + e rounds to 1. (As max(floor, e), whose NaN lanes stay NaN: max's
 // vector forms return the second operand when either is NaN.)
