@@ -2085,6 +2085,39 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     expect(() => nat.scatterFold(shared.subarray(0, 3), Int32Array.of(0, 1, 1), ScatterFold.sum, shared.subarray(2))).toThrow(/scatterFold: out \(argument 3\) shares memory with src/);
   });
 
+  it('taps and tapsGrad: the reference\'s bits for 1 to 5 taps an output, one float or rows of every edge size, indices in any order and repeated, at 1-3 threads; argument errors', () => {
+    const cases: [number, number, number, number, number][] = []; // [outer, len, inner, m, k]
+    EDGE_SIZES.forEach((s, i) => {
+      cases.push([1 + (i % 3), s, 1, EDGE_SIZES[(i + 3) % 8], 2], [2, s, 1, 2 * s, 4], [1 + (i % 2), Math.min(s, 65), EDGE_SIZES[(i + 5) % 8], 7, 1 + (i % 5)]);
+      cases.push([3, 9, s, 5, 3], [5000, 4, 1, 8, 2]);
+    });
+    for (const [outer, len, inner, m, k] of cases) {
+      const x = randomArray(outer * len * inner, r), gy = randomArray(outer * m * inner, r);
+      // Mostly neighbours, as a resize's, with a stray index now and then; the weights with a zero and a -0.
+      const index = Int32Array.from({ length: m * k }, (_, p) => (p % 11 === 7 ? Math.floor(r() * len) : Math.min(len - 1, Math.floor((Math.floor(p / k) * len) / m) + (p % k))));
+      const weight = Float32Array.from(randomArray(m * k, r), (v, p) => (p % 13 === 4 ? 0 : p % 17 === 5 ? -0 : v));
+      const [yr, gr] = [new Float32Array(outer * m * inner), new Float32Array(outer * len * inner)];
+      ref.taps(x, outer, len, inner, index, weight, k, yr);
+      ref.tapsGrad(gy, outer, len, inner, index, weight, k, gr);
+      for (const t of [1, 2, 3]) {
+        bp.setNumThreads(t);
+        const [yn, gn] = [new Float32Array(yr.length).fill(NaN), new Float32Array(gr.length).fill(NaN)];
+        nat.taps(x, outer, len, inner, index, weight, k, yn);
+        nat.tapsGrad(gy, outer, len, inner, index, weight, k, gn);
+        const what = `[${outer}, ${len}, ${inner}] to ${m} by ${k} taps at ${t} threads`;
+        expect(sameBits(yn, yr), `taps ${what}`).toBe(true);
+        expect(sameBits(gn, gr), `tapsGrad ${what}`).toBe(true);
+      }
+    }
+    const f = (n: number) => new Float32Array(n);
+    expect(() => nat.taps(f(6), 2, 3, 1, Int32Array.of(0, 3), f(2), 2, f(2))).toThrow(/taps: index\[1\] = 3 is out of range \[0, 3\)/);
+    expect(() => nat.taps(f(6), 2, 3, 1, Int32Array.of(0, 1, 2), f(3), 2, f(2))).toThrow(/taps: index has 3 entries, not a multiple of k = 2/);
+    expect(() => nat.taps(f(6), 2, 3, 1, Int32Array.of(0, 1), f(2), 0, f(2))).toThrow(/taps: argument 6 \(k\) must be an integer in \[1, /);
+    expect(() => nat.tapsGrad(f(2), 2, 3, 1, Int32Array.of(0, 1), f(2), 2, f(5))).toThrow(/tapsGrad: gx has 5 elements, expected 6/);
+    const shared = f(8);
+    expect(() => nat.taps(shared.subarray(0, 6), 2, 3, 1, Int32Array.of(0, 1), f(2), 2, shared.subarray(5, 7))).toThrow(/taps: out \(argument 7\) shares memory with an input/);
+  });
+
   it('avgPool and avgPoolGrad: the reference\'s bits for tiles of 2, 3 and 4, stride-1 runs, windows clipped by padding and ceil mode, adaptive windows divided by side, windows out of order, at every edge size, at 1-3 threads; argument errors', () => {
     type Sides = [SideWindows, SideWindows, SideWindows];
     const cases: { planes: number; sides: Sides; divide: 'bySide' | { override?: number } }[] = [];

@@ -376,6 +376,21 @@ export interface Backend {
   scatterFold(src: Float32Array, where: Int32Array, op: ScatterFoldCode, out: Float32Array): void;
 
   /**
+   * Weighted taps along the middle of x viewed as [outer, len, inner]: out [outer, m, inner] with
+   * out[o, j, i] = weight[j k] x[o, index[j k], i] + ... + weight[j k + k - 1] x[o, index[j k + k - 1], i],
+   * each product rounded to float and then added in that order (no fused multiply-add), m =
+   * index.length / k (interpolate's linear and cubic resizing, one side at a time). Every index is in
+   * [0, len) (a RangeError naming it on the native backend otherwise).
+   */
+  taps(x: Float32Array, outer: number, len: number, inner: number, index: Int32Array, weight: Float32Array, k: number, out: Float32Array): void;
+
+  /**
+   * taps' gradient: gx [outer, len, inner] overwritten, gx[o, c, i] the sum from 0, in the order of
+   * p, of weight[p] gy[o, floor(p / k), i] over the taps p whose index is c (each product rounded).
+   */
+  tapsGrad(gy: Float32Array, outer: number, len: number, inner: number, index: Int32Array, weight: Float32Array, k: number, gx: Float32Array): void;
+
+  /**
    * The backward of indexRows: gx[o, index[k], :] += gy[o, k, :], in order of k (a row picked twice
    * gets both, in that order), leaving out rows whose index is `skip` (nn.Embedding's padding row;
    * -1 for none). gx is added to, not overwritten. Also gather's backward, with gather's positions

@@ -4,8 +4,7 @@
 // divided gradient back over the windows (avgPoolGrad), and the gradient of that is the pooling again.
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
-import { allocOutput } from '../storage';
-import { record } from './core';
+import { applyLinear } from './linear_map';
 import { mean } from './reduce';
 
 /** One side's windows: [start, end) pairs inside the input, and what each divides by. */
@@ -80,36 +79,19 @@ export function averageWindows(planes: number, sides: readonly [SideWindows, Sid
   return { geom, bounds, divisor };
 }
 
-/** The pooling (back false: x to the outputs) or its gradient (back true: the outputs' gradient to x's) into `to`. */
-function runKernel(w: AverageWindows, back: boolean, from: Float32Array, to: Float32Array): void {
-  if (back) B().avgPoolGrad(from, w.geom, w.bounds, w.divisor, to);
-  else B().avgPool(from, w.geom, w.bounds, w.divisor, to);
-}
-
-/**
- * The average pooling of t (its elements as the windows' planes) into `shape`, or with `back` its
- * gradient from t (the output's gradient) into x's shape: two linear maps, each the other's gradient.
- */
-function pooledOrBack(t: Tensor, w: AverageWindows, shape: readonly number[], back: boolean): Tensor {
-  const [planes, d, h, wd, od, oh, ow] = w.geom;
-  const [volume, outs] = [planes * d * h * wd, planes * od * oh * ow];
-  const y = allocOutput(back ? volume : outs);
-  runKernel(w, back, t.data, y);
-  const out = record(y, shape, [t], back ? 'avgPoolGrad' : 'avgPool', (gy) => {
-    const g = allocOutput(t.size);
-    runKernel(w, !back, gy, g);
-    return [g];
-  });
-  if (out.node) out.node.graphBackward = (gy) => [pooledOrBack(gy, w, t.shape, !back)];
-  return out;
-}
-
 /**
  * The average pooling of x (its elements as the windows' planes) into `shape`. Gradient: the
  * output's, divided, spread over each window (its own gradient the pooling again).
  */
 export function averagePool(x: Tensor, w: AverageWindows, shape: readonly number[]): Tensor {
-  return pooledOrBack(x, w, shape, false);
+  return applyLinear(x, {
+    shapes: [x.shape, shape],
+    names: ['avgPool', 'avgPoolGrad'],
+    run(back, from, to) {
+      if (back) B().avgPoolGrad(from, w.geom, w.bounds, w.divisor, to);
+      else B().avgPool(from, w.geom, w.bounds, w.divisor, to);
+    },
+  });
 }
 
 /**

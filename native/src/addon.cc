@@ -37,6 +37,7 @@
 #include "kernels/random_fill.h"
 #include "kernels/reduce.h"
 #include "kernels/avg_pool.h"
+#include "kernels/taps.h"
 #include "kernels/distances.h"
 #include "kernels/sort.h"
 #include "kernels/rnn_cell.h"
@@ -638,6 +639,32 @@ Napi::Value IndexRowsGrad(const Napi::CallbackInfo& info) {
   index_rows_grad(gy, outer, len, inner, idx, count, gx, skip);
   return info.Env().Undefined();
 }
+
+// taps(x, outer, len, inner, index, weight, k, out) and tapsGrad(gy, outer, len, inner, index, weight,
+// k, gx): taps.h's kernels; index and weight k entries per output position, each index in [0, len).
+Napi::Value TapsCall(const Napi::CallbackInfo& info, bool grad) {
+  Args a{info, grad ? "tapsGrad" : "taps"};
+  a.count(8);
+  long outer, len, inner;
+  dims3(a, 1, outer, len, inner);
+  const long k = a.integer(6, "k", 1);
+  long count;
+  const int32_t* index = row_indices(a, 4, outer, len, inner, count);
+  if (count % k != 0) a.range_error("index has " + std::to_string(count) + " entries, not a multiple of k = " + std::to_string(k));
+  const long m = count / k;
+  const float* weight = a.f32(5, "weight", count);
+  const long n_x = outer * len * inner, n_y = outer * m * inner;
+  const float* in = a.f32(0, grad ? "gy" : "x", grad ? n_y : n_x);
+  float* out = a.f32(7, grad ? "gx" : "out", grad ? n_x : n_y);
+  if (overlap(out, grad ? n_x : n_y, in, grad ? n_y : n_x) || overlap(out, grad ? n_x : n_y, weight, count)) {
+    a.range_error(std::string(grad ? "gx" : "out") + " (argument 7) shares memory with an input");
+  }
+  if (grad) weighted_taps_grad(in, outer, len, inner, index, weight, k, m, out);
+  else weighted_taps(in, outer, len, inner, index, weight, k, m, out);
+  return info.Env().Undefined();
+}
+Napi::Value Taps(const Napi::CallbackInfo& info) { return TapsCall(info, false); }
+Napi::Value TapsGrad(const Napi::CallbackInfo& info) { return TapsCall(info, true); }
 
 // scatterFold(src, where, op, out): index_rows.h's scatter_fold, every position checked first.
 Napi::Value ScatterFold(const Napi::CallbackInfo& info) {
@@ -1459,7 +1486,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"distBroadcast", DistBroadcast}, {"distBarrier", DistBarrier}, {"distDestroy", DistDestroy},
       {"distAllReduceNow", DistAllReduceNow}, {"distBroadcastNow", DistBroadcastNow}, {"distAllGather", DistAllGather}, {"distAllGatherNow", DistAllGatherNow},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"prepareStorage", PrepareStorage},
-      {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad}, {"scatterFold", ScatterFold},
+      {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad}, {"scatterFold", ScatterFold}, {"taps", Taps}, {"tapsGrad", TapsGrad},
       {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"imageColumns", ImageColumns}, {"imageColumnsGrad", ImageColumnsGrad}, {"gridSample", GridSample}, {"gridSampleGrad", GridSampleGrad}, {"maxPool2d", MaxPool2d}, {"maxPool3d", MaxPool3d}, {"avgPool", AvgPool}, {"avgPoolGrad", AvgPoolGrad},
       {"depthwiseConv2d", DepthwiseConv2d}, {"depthwiseConv2dGradInput", DepthwiseConv2dGradInput}, {"depthwiseConv2dGradWeight", DepthwiseConv2dGradWeight},
       {"gather", Gather}, {"lstmCell", LstmCell}, {"lstmCellGrad", LstmCellGrad},

@@ -21,11 +21,12 @@ import { crossEntropy, crossEntropyGrad, softmax, softmaxGrad } from './softmax'
 import { variance } from './variance';
 import { distances, distancesGrad } from './distances';
 import { avgPool, avgPoolGrad } from './avg_pool';
+import { taps, tapsGrad } from './taps';
 import { sortOrder } from './sort';
 
 export const referenceBackend: Backend = {
   name: 'reference',
-  gemm, gemmPair, gemmBatch, linearChain, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, scatterFold, gather, reduce, variance,
+  gemm, gemmPair, gemmBatch, linearChain, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, scatterFold, taps, tapsGrad, gather, reduce, variance,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, runningSums, products, sumSquares, sumAbs, sumProducts, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
   batchNorm, batchNormGrad, imageRows, imageRowsGrad, imageColumns, imageColumnsGrad, gridSample, gridSampleGrad, maxPool2d, maxPool3d, avgPool, avgPoolGrad, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
   lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky, householderQr, eigh, svd, fftRows, realFftRows, distances, distancesGrad, sortOrder,
