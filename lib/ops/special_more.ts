@@ -7,9 +7,9 @@ import { shown } from '../args';
 import { erf, erfcFraction, normalCdf } from '../backend/reference/math';
 import { besselI, erfinvOf, unaryOf } from './special';
 import { besselK } from './bessel';
-import { logicalOr, pairOp } from './pointwise_more';
+import { logicalOr, pairOp, pairOpOf, xTimes } from './pointwise_more';
 import { add, div, mul, sub } from './binary';
-import { cos, exp, log, neg, sign, sin, square } from './unary';
+import { cos, exp, log, log1p, neg, sign, sin, square } from './unary';
 import { eq, gt, ne, where } from './more';
 import type { Operand } from './core';
 
@@ -78,9 +78,7 @@ export const erfcx = (x: Tensor): Tensor => unaryOf(x, 'erfcx', erfcxOf, (v, out
  * log1p(y) for x (0 where x is 0 and y <= -1, unlike xlogy's), x / (1 + y) for y.
  */
 export function xlog1py(x: Operand, y: Operand): Tensor {
-  const f = (a: number, b: number) => (a === 0 && !Number.isNaN(b) ? 0 : a * Math.log1p(b));
-  return pairOp(x, y, 'xlog1py', f, (a, b) => (a === 0 && b <= -1 ? 0 : Math.log1p(b)), (a, b) => a / (1 + b),
-    (a, b) => [xlog1py(logicalOr(ne(a, 0), gt(b, -1)), b), div(a, add(b, 1))]);
+  return pairOpOf(x, y, 'xlog1py', (a, b) => xTimes(a, b, log1p), (a, b) => [xlog1py(logicalOr(ne(a, 0), gt(b, -1)), b), div(a, add(b, 1))]);
 }
 
 /** e^-|x| I_n(x) in double: the series times e^-|x|, or past 700 the expansion 1 / sqrt(2 pi x) sum (-1)^k a_k(n) / x^k. */
