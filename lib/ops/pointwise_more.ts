@@ -1,8 +1,9 @@
-// torch's remaining element-wise functions: xlogy, logaddexp2, copysign (each a loop of its own
-// here, in double and rounded once, with torch's derivatives), logit, sinc, exp2, ldexp, deg2rad,
-// rad2deg (composed), and the ones without a gradient: signbit, heaviside, floorDivide, isin,
-// isposinf, isneginf and the logical operators (0/1 masks, as the comparisons give). Also torch's
-// other names for the library's functions (clip, absolute, arccos ...).
+// torch's remaining element-wise functions: xlogy (on the kernels, with torch's derivatives),
+// logaddexp2, copysign (each a loop of its own here, in double and rounded once, with torch's
+// derivatives), logit, sinc, exp2, ldexp, deg2rad, rad2deg (composed), and the ones without a
+// gradient: signbit, heaviside, floorDivide, isin, isposinf, isneginf and the logical operators (0/1
+// masks, as the comparisons give). Also torch's other names for the library's functions (clip,
+// absolute, arccos ...).
 import { Tensor } from '../tensor';
 import { broadcastShapes, Shape, sizeOf } from '../shape';
 import { optionsOf, shown } from '../args';
