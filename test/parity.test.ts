@@ -2136,6 +2136,11 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     });
     // Column windows out of order, one empty (the kernel's window-by-window spread), and planes past the threading grain.
     cases.push({ planes: 3, sides: [one, adaptiveWindows(5, 2), { size: 9, bounds: [4, 7, 0, 3, 2, 2, 1, 9, 8, 9], counts: [3, 3, 1, 8, 1] }], divide: {} });
+    // A window before a stride-1 run ending where the run's first ends (adaptive upsampling repeats
+    // ends): column 2 is not the run's alone. And adaptive upsampling itself, past the run's length.
+    const run = Array.from({ length: 12 }, (_, j) => [j + 1, j + 3]).flat();
+    cases.push({ planes: 2, sides: [one, wholeSide, { size: 14, bounds: [0, 3, ...run], counts: Array.from({ length: 13 }, () => 2) }], divide: {} });
+    cases.push({ planes: 2, sides: [one, adaptiveWindows(3, 2), adaptiveWindows(300, 303)], divide: 'bySide' });
     cases.push({ planes: 64, sides: [one, slidingWindows(40, 20, 2, 2, 0, true), slidingWindows(40, 20, 2, 2, 0, true)], divide: {} });
     cases.push({ planes: 48, sides: [one, slidingWindows(40, 40, 3, 1, 1, true), slidingWindows(40, 40, 3, 1, 1, true)], divide: {} });
     for (const { planes, sides, divide } of cases) {

@@ -37,7 +37,8 @@ export function slidingWindows(size: number, out: number, k: number, s: number, 
   for (let i = 0; i < out; i++) {
     const start = i * s - p, end = Math.min(start + k, size + p);
     const [first, last] = [Math.max(start, 0), Math.min(end, size)];
-    // A window wholly in the padding (ceil mode's last, torch's bounds allow it) sums nothing.
+    // (torch's output sizes leave no window wholly in the padding; were one asked for, it would be
+    // empty, [last, last), not a pair the kernel refuses.)
     bounds.push(Math.min(first, last), last);
     counts.push(includePad ? end - start : last - first);
   }

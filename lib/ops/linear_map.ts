@@ -2,6 +2,7 @@
 // as an op, and its adjoint as another: each one's gradient is the other, to any order (createGraph).
 import { Tensor } from '../tensor';
 import { allocOutput } from '../storage';
+import { sizeOf } from '../shape';
 import { record } from './core';
 
 /** A linear map between two shapes, run by a kernel pair. */
@@ -17,7 +18,7 @@ export interface LinearMap {
 /** The map of t (back false; t has the first shape) or its adjoint (back true; t has the second). */
 export function applyLinear(t: Tensor, map: LinearMap, back = false): Tensor {
   const shape = map.shapes[back ? 0 : 1];
-  const y = allocOutput(shape.reduce((p, q) => p * q, 1));
+  const y = allocOutput(sizeOf(shape));
   map.run(back, t.data, y);
   const out = record(y, [...shape], [t], map.names[back ? 1 : 0], (gy) => {
     const g = allocOutput(t.size);
