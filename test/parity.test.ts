@@ -1206,7 +1206,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
-  it('gather: the same values and positions as the reference, and the same first bad index', () => {
+  it('gather: the same values and positions as the reference (and the positions alone), and the same first bad index', () => {
     // [x shape, index shape, dim]: index smaller than x outside dim, edge sizes, a large one.
     // The 3-D ones of 1.2M elements are cut into chunks for threads that start inside the middle dimension.
     const cases: [number[], number[], number][] = [[[2048, 700], [2048, 700], 1], [[300, 9, 65], [7, 9, 64], 0], [[5, 8, 63], [5, 3, 63], 1],
@@ -1228,6 +1228,10 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       expect(wn.findIndex((v, i) => v !== wr[i]), `first differing position, ${what}`).toBe(-1);
       expect(yn.findIndex((v, i) => !Object.is(v, yr[i])), `first differing value, ${what}`).toBe(-1);
       expect(yk.findIndex((v, i) => !Object.is(v, yr[i])), `first differing value without positions, ${what}`).toBe(-1);
+      // The positions alone (scatter's: out null), on both backends.
+      const [pn, pr] = [new Int32Array(count).fill(-7), new Int32Array(count).fill(-7)];
+      expect([nat.gather(x, index, ...args, null, pn), ref.gather(x, index, ...args, null, pr)], `${what}, positions alone`).toEqual([-1, -1]);
+      expect(pn.findIndex((v, i) => v !== wr[i]) + pr.findIndex((v, i) => v !== wr[i]), `first differing position alone, ${what}`).toBe(-2);
       // Each bad kind at a random place, and once in the scalar tail of a run (its last element).
       for (const bad of [size, -1, -size, 0.5, NaN, -Infinity, 2 ** 25]) {
         for (const at of [Math.floor(r() * count), count - 1]) {
@@ -1235,6 +1239,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
           broken[at] = bad;
           expect(nat.gather(x, broken, ...args, yn, wn), `${bad} at ${at} of ${what}`).toBe(at);
           expect(nat.gather(x, broken, ...args, yn, null), `${bad} at ${at} of ${what}, no positions kept`).toBe(at);
+          expect(nat.gather(x, broken, ...args, null, wn), `${bad} at ${at} of ${what}, positions alone`).toBe(at);
           expect(ref.gather(x, broken, ...args, yr, wr)).toBe(at);
         }
       }

@@ -402,11 +402,11 @@ export interface Backend {
    * torch.gather: out[e] = x at the position that element e of index names (x contiguous, shape
    * xShape; index contiguous, shape indexShape: the same number of dimensions, none larger than x's
    * outside dim), index's value being the position along dim. With `where` given, the positions
-   * (offsets in x, for the gradient) are written there too. Returns -1, or the first e whose value
-   * is not an integer in [0, xShape[dim]) (negatives refused, as torch.gather does; out and where
-   * are then partly written).
+   * (offsets in x, for the gradient) are written there too; with `out` null, only they (scatter's).
+   * Returns -1, or the first e whose value is not an integer in [0, xShape[dim]) (negatives refused,
+   * as torch.gather does; out and where are then partly written).
    */
-  gather(x: Float32Array, index: Float32Array, indexShape: Int32Array, xShape: Int32Array, dim: number, out: Float32Array, where: Int32Array | null): number;
+  gather(x: Float32Array, index: Float32Array, indexShape: Int32Array, xShape: Int32Array, dim: number, out: Float32Array | null, where: Int32Array | null): number;
 
   /**
    * Image patches as rows (im2col, one row per output position): for x [n, c, h, w] (NCHW) and the

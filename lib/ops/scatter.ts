@@ -28,10 +28,8 @@ export function scatterPositions(x: Tensor, dim: number, index: Tensor, src: Ten
   // int32 over float storage from the pool, so that it can go back there (releasePositions).
   const store = allocOutput(index.size);
   const where = new Int32Array(store.buffer, store.byteOffset, index.size);
-  // The values gather reads there are not wanted: their array goes straight back to the pool.
-  const values = allocOutput(index.size);
-  const bad = B().gather(x.data, index.data, int32sFrom(index.shape), int32sFrom(x.shape), d, values, where);
-  recycleArray(values);
+  // The positions alone: no values read.
+  const bad = B().gather(x.data, index.data, int32sFrom(index.shape), int32sFrom(x.shape), d, null, where);
   if (bad >= 0) throw new Error(`${what}: index ${index.data[bad]} at position ${bad} is out of range for a dimension of size ${x.shape[d]}`);
   return where;
 }

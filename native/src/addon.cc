@@ -1009,7 +1009,7 @@ Napi::Value Gather(const Napi::CallbackInfo& info) {
   if (xsize > 2147483647.0) a.range_error("x has more than 2^31 - 1 elements");
   const float* x = a.f32(0, "x", (long)xsize);
   const float* index = a.f32(1, "index", (long)isize);
-  float* out = a.f32(5, "out", (long)isize);
+  float* out = a.is_null(5) ? nullptr : a.f32(5, "out", (long)isize);
   int32_t* where = nullptr;
   if (!a.is_null(6)) {
     auto w = a.i32(6, "where");

@@ -25,7 +25,7 @@ export function indexRowsGrad(gy: Float32Array, outer: number, len: number, inne
   }
 }
 
-export function gather(x: Float32Array, index: Float32Array, indexShape: Int32Array, xShape: Int32Array, dim: number, out: Float32Array, where: Int32Array | null): number {
+export function gather(x: Float32Array, index: Float32Array, indexShape: Int32Array, xShape: Int32Array, dim: number, out: Float32Array | null, where: Int32Array | null): number {
   const n = indexShape.length;
   const xs = new Array<number>(n);
   for (let i = n - 1, s = 1; i >= 0; i--) {
@@ -45,7 +45,7 @@ export function gather(x: Float32Array, index: Float32Array, indexShape: Int32Ar
       if (!(v >= 0 && v < size) || v !== Math.floor(v)) return e + j;
       const from = base + j * runStep + v * xs[dim];
       if (where) where[e + j] = from;
-      out[e + j] = x[from];
+      if (out) out[e + j] = x[from];
     }
     for (let i = n - 2; i >= 0; i--) {
       const step = i === dim ? 0 : xs[i];

@@ -151,6 +151,7 @@ long gather(const float* x, const float* index, const int32_t* ishape, const int
           first[r0 / grain] = e + j0 + bad;
           return;
         }
+        if (!out) continue;  // the positions alone (scatter's)
         float* o = out + e + j0;
         for (long j = 0; j < m; j++) o[j] = x[pos[j]];
       }

@@ -23,9 +23,9 @@ void scatter_fold(const float* src, const int32_t* where, long count, int op, fl
 // torch.gather: out[e] = x at the position that element e of index (contiguous, shape ishape: nd
 // dimensions, 1 to kMaxDims, none larger than x's outside dim) names, its value standing for the
 // position along dim of x (contiguous, shape xshape). With `where` non-null the positions (offsets
-// in x, for the gradient) are kept there too. Returns -1, or the first e whose value is not an
-// integer in [0, xshape[dim]) (negatives refused, as torch.gather does; out and where are then
-// partly written).
+// in x, for the gradient) are kept there too; with out null, only they (scatter's). Returns -1, or
+// the first e whose value is not an integer in [0, xshape[dim]) (negatives refused, as torch.gather
+// does; out and where are then partly written).
 long gather(const float* x, const float* index, const int32_t* ishape, const int32_t* xshape, int nd, int dim, float* out,
             int32_t* where);
 
