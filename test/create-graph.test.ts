@@ -175,6 +175,8 @@ const CASES: Case[] = [
     ours: (a) => F.avgPool2d(a, 3, { stride: 1, padding: 1, countIncludePad: false }).mul(a).add(F.adaptiveAvgPool2d(a, [3, 2]).sum().mul(a))
       .add(F.avgPool3d(a, [2, 2, 3], { stride: 1 }).sum().add(F.adaptiveAvgPool3d(a, [1, 3, 3]).sum()).mul(a)),
     py: '(F.avg_pool2d(a, 3, stride=1, padding=1, count_include_pad=False) * a + F.adaptive_avg_pool2d(a, (3, 2)).sum() * a + (F.avg_pool3d(a, (2, 2, 3), stride=1).sum() + F.adaptive_avg_pool3d(a, (1, 3, 3)).sum()) * a)' },
+  { name: 'prelu, one slope and one per channel', inputs: [{ shape: [2, 3, 4] }, { shape: [1] }, { shape: [3] }],
+    ours: (a, b, c) => F.prelu(a, b).mul(F.prelu(a, c)), py: 'F.prelu(a, b) * F.prelu(a, c)' },
   { name: 'interpolate bilinear times bicubic, and linear', inputs: [{ shape: [1, 2, 3, 4] }],
     ours: (a) => F.interpolate(a, { size: [5, 6], mode: 'bilinear', alignCorners: false }).mul(F.interpolate(a, { size: [5, 6], mode: 'bicubic', alignCorners: true }))
       .add(F.interpolate(a.reshape([2, 3, 4]), { size: 7, mode: 'linear', alignCorners: false }).sum()),

@@ -171,6 +171,7 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
   'adaptiveAvgPool2d to 2 x 3 (overlapping windows)': () => [(x) => bp.adaptiveAvgPool2d(x, [2, 3]), [randT([2, 2, 5, 4])]],
   'adaptiveAvgPool2d to 3 x 7 (short windows, a side grown)': () => [(x) => bp.adaptiveAvgPool2d(x, [3, 7]), [randT([2, 2, 5, 4])]],
   'adaptiveMaxPool2d to 2 x 3, adaptiveMaxPool1d, adaptiveAvgPool1d': () => [(x) => bp.adaptiveAvgPool1d(bp.adaptiveMaxPool1d(bp.adaptiveMaxPool2d(x, [2, 3]).reshape([2, 2, 6]), 4), 3), [randT([2, 2, 5, 4])]],
+  'prelu, one slope (the kernel) and one per channel (composed)': () => [(x, w, c) => bp.nn.functional.prelu(x, w).mul(bp.nn.functional.prelu(x, c)), [randT([2, 3, 4]), randT([1], 0.1, 0.5), randT([3], 0.1, 0.5)]],
   'avgPool1d padding, ceil mode': () => [(x) => bp.avgPool1d(x, 3, { stride: 2, padding: 1, ceilMode: true }), [randT([2, 3, 6])]],
   'LSTM, two layers, both directions, from given states': () => {
     const m = new nn.LSTM(3, 2, { numLayers: 2, bidirectional: true });
