@@ -651,6 +651,8 @@ Napi::Value TapsCall(const Napi::CallbackInfo& info, bool grad) {
   long count;
   const int32_t* index = row_indices(a, 4, outer, len, inner, count);
   if (count % k != 0) a.range_error("index has " + std::to_string(count) + " entries, not a multiple of k = " + std::to_string(k));
+  // The gradient's counting sort of the taps holds their numbers as int32s.
+  if (count > 2147483647L) a.range_error("index has " + std::to_string(count) + " entries, more than 2^31 - 1");
   const long m = count / k;
   const float* weight = a.f32(5, "weight", count);
   const long n_x = outer * len * inner, n_y = outer * m * inner;
