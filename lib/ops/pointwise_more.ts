@@ -23,10 +23,15 @@ import { nonzero } from './mask_select';
 
 type Pair = (x: number, y: number) => number;
 
+/** The two operands as tensors and their broadcast shape (an error naming `what` if there is none). */
+function pairOperands(a: Operand, b: Operand, what: string): { ta: Tensor; tb: Tensor; shape: Shape } {
+  const ta = asTensor(a, what), tb = asTensor(b, what);
+  return { ta, tb, shape: broadcastShapes(ta.shape, tb.shape, what) };
+}
+
 /** The two operands, their broadcast shape, their values at it, and f over those pairs. */
 function pairValues(a: Operand, b: Operand, what: string, f: Pair): { ta: Tensor; tb: Tensor; shape: Shape; xa: Float32Array; xb: Float32Array; y: Float32Array } {
-  const ta = asTensor(a, what), tb = asTensor(b, what);
-  const shape = broadcastShapes(ta.shape, tb.shape, what);
+  const { ta, tb, shape } = pairOperands(a, b, what);
   const xa = expandTo(ta.data, ta.shape, shape), xb = expandTo(tb.data, tb.shape, shape);
   const y = allocOutput(sizeOf(shape));
   for (let i = 0; i < y.length; i++) y[i] = f(xa[i], xb[i]);
@@ -69,23 +74,18 @@ export function pairOp(a: Operand, b: Operand, what: string, f: Pair, da: (x: nu
 /**
  * forward(a, b) (made of the library's kernels, without a graph) as an op of both operands whose
  * partial derivatives are `slopes` (recorded ops, evaluated without a graph for the plain backward):
- * each times gy, summed back to its operand's shape.
+ * each times gy, summed back to its operand's shape (as pairOp's: the binary kernel, then sumOwnTo).
  */
 export function pairOpOf(a: Operand, b: Operand, what: string, forward: (ta: Tensor, tb: Tensor) => Tensor, slopes: PairSlopes): Tensor {
-  const ta = asTensor(a, what), tb = asTensor(b, what);
-  broadcastShapes(ta.shape, tb.shape, what); // the error names `what`, not a kernel inside
+  // (Checked first: the error names `what`, not a kernel inside forward.)
+  const { ta, tb, shape } = pairOperands(a, b, what);
   const made = noGrad(() => forward(ta, tb));
-  const shape = [...made.shape];
-  const out = record(made.data, shape, [ta, tb], what, (gy) => noGrad(() => {
-    const g = new Tensor(gy, shape);
+  const out = record(made.data, [...shape], [ta, tb], what, (gy) => noGrad(() => {
     const [sa, sb] = slopes(ta, tb, out);
     const part = (t: Tensor, slope: Tensor | null): Float32Array | null => {
       if (!t.requiresGrad) return null;
       if (slope === null) return alloc(t.size);
-      const product = mul(g, slope);
-      const summed = sumBackTo(product, t.shape);
-      if (summed !== product) product.dispose();
-      return summed.data;
+      return sumOwnTo(broadcastBinary(Binary.mul, gy, shape, slope.data, slope.shape, shape), shape, t.shape);
     };
     const grads = [part(ta, sa), part(tb, sb)];
     disposeAll(...[sa, sb].filter((t): t is Tensor => t !== null && t !== ta && t !== tb && t !== out));
@@ -334,8 +334,7 @@ export function isneginf(x: Tensor): Tensor {
  * million).
  */
 function logicalPair(a: Operand, b: Operand, what: string, op: (p: Tensor, q: Tensor) => Tensor): Tensor {
-  const ta = asTensor(a, what), tb = asTensor(b, what);
-  broadcastShapes(ta.shape, tb.shape, what);
+  const { ta, tb } = pairOperands(a, b, what);
   return noGrad(() => {
     const p = ne(ta, 0), q = ne(tb, 0), y = op(p, q);
     disposeAll(p, q);
