@@ -437,6 +437,23 @@ describe.runIf(nativeExpected())('the addon rejects bad calls with JavaScript er
     expect(() => nat().imageColumnsGrad(new Float32Array(16), geom(), 0, 1, new Float32Array(8))).toThrow(/imageColumnsGrad: gx has 8 elements, expected 9/);
     expect(() => nat().imageColumnsGrad(new Float32Array(15), geom(), 0, 1, img)).toThrow(/imageColumnsGrad: cols has 15 elements, expected 16/);
     expect(() => nat().imageColumnsGrad(new Float32Array(16), geom(), 0, 1)).toThrow(/imageColumnsGrad: expected 5 arguments, got 4/);
+    // gemmWindows(transA, transB, m, n, k, alpha, a, x, geom, c0, cg, beta, c): geom()'s windows are
+    // [1 x 2 x 2, 2 x 2] = [4, 4]: a 3 x 4 times them, or a 3 x 4 times their transpose.
+    const [a34, c34] = [new Float32Array(12), new Float32Array(12)];
+    nat().gemmWindows(false, false, 3, 4, 4, 1, a34, img, geom(), 0, 1, 0, c34); // the good call, for contrast
+    nat().gemmWindows(true, true, 3, 4, 4, 1, a34, img, geom(), 0, 1, 0, c34);
+    expect(() => nat().gemmWindows(false, false, 3, 5, 4, 1, new Float32Array(12), img, geom(), 0, 1, 0, new Float32Array(15)))
+      .toThrow(/gemmWindows: the windows are \[cg kh kw, oh ow\] = \[4, 4\], so op\(B\) is \[4, 4\], but k x n is 4 x 5/);
+    expect(() => nat().gemmWindows(false, false, 3, 4, 4, 1, a34, img, geom([0, 2]), 0, 1, 0, c34)).toThrow(/gemmWindows: geom's n must be 1 \(the windows of one image\), got 2/);
+    expect(() => nat().gemmWindows(false, false, 3, 4, 4, 1, a34, img, geom(), 1, 1, 0, c34)).toThrow(/gemmWindows: channels c0 \+ cg = 2 exceed the geometry's c = 1/);
+    expect(() => nat().gemmWindows(false, false, 3, 4, 4, 1, a34, new Float32Array(8), geom(), 0, 1, 0, c34)).toThrow(/gemmWindows: x has 8 elements, expected 9/);
+    expect(() => nat().gemmWindows(false, false, 3, 4, 4, 1, a34, img, geom(), 0, 1, 0, new Float32Array(11))).toThrow(/gemmWindows: c has 11 elements, expected 12/);
+    const shared = new Float32Array(21);
+    expect(() => nat().gemmWindows(false, false, 3, 4, 4, 1, a34, shared.subarray(12), geom(), 0, 1, 0, shared.subarray(0, 12)))
+      .not.toThrow();
+    expect(() => nat().gemmWindows(false, false, 3, 4, 4, 1, a34, shared.subarray(11, 20), geom(), 0, 1, 0, shared.subarray(0, 12)))
+      .toThrow(/gemmWindows: c must not overlap a or x/);
+    expect(() => nat().gemmWindows(false, false, 3, 4, 4, 1, a34, img, geom(), 0, 1, 0)).toThrow(/gemmWindows: expected 13 arguments, got 12/);
     // gridSample(x, grid, out, dims, mode, padding, align): a 1x1x3x3 image at 2x2 points.
     const dims = Int32Array.of(1, 1, 3, 3, 2, 2), pts = new Float32Array(8);
     nat().gridSample(img, pts, new Float32Array(4), dims, 0, 0, false); // the good call, for contrast

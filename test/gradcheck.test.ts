@@ -136,6 +136,12 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
     inputGradientByImage(() => bp.relu(bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2] }))), [randT([3, 2, 5, 6]), randT([4, 2, 3, 2]), randT([4])]],
   'conv2d one image at a time (the path of large batches), stride 2, padding, dilation, groups 2, bias': () => [(x, w, b) =>
     oneImageAtATime(() => bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 })), [randT([2, 4, 5, 6]), randT([6, 2, 3, 2]), randT([6])]],
+  'conv2d one image at a time at stride 1 (its input gradient the convolution of gy with the flipped weight), padding, dilation, groups 2, bias': () => [
+    (x, w, b) => oneImageAtATime(() => bp.conv2d(x, w, b, { padding: [1, 2], dilation: [1, 2], groups: 2 })), [randT([2, 4, 5, 6]), randT([6, 2, 3, 2]), randT([6])]],
+  'conv2d one image at a time at stride 1, padding past the kernel\'s extent (its input gradient through the columns)': () => [
+    (x, w, b) => oneImageAtATime(() => bp.conv2d(x, w, b, { padding: [2, 1] })), [randT([2, 3, 4, 5]), randT([4, 3, 1, 3]), randT([4])]],
+  'convTranspose2d one image at a time at stride 1 (the convolution of x with the flipped weight), padding, dilation, groups, bias': () => [(x, w, b) =>
+    oneImageAtATime(() => bp.convTranspose2d(x, w, b, { padding: 1, dilation: [1, 2], groups: 2 })), [randT([2, 4, 3, 3]), randT([4, 3, 2, 3]), randT([6])]],
   'gridSample bilinear, zeros padding (input and grid)': () => [(x, g) => bp.gridSample(x, g), [randT([2, 2, 3, 4]), randT([2, 3, 2, 2], -1.2, 1.2)]],
   'gridSample bilinear, reflection padding, alignCorners (input and grid)': () => [(x, g) => bp.gridSample(x, g, { paddingMode: 'reflection', alignCorners: true }),
     [randT([1, 2, 4, 3]), randT([1, 2, 3, 2], -1.8, 1.8)]],

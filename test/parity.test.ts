@@ -2282,6 +2282,54 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     bp.setNumThreads(1);
   });
 
+  it("gemmWindows: imageColumns then gemm's bits (the columns made as B is packed), B read either way round, A transposed or not, at 1-3 threads; the reference's values", () => {
+    // [c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, m]: the edge sizes as output channels (m) and as
+    // sides; strided, dilated and padded windows; depths past one K block (256) and positions past
+    // one column block (2048: C2's 64 channels of 56 x 56, two blocks and K in three), tiny products
+    // (every path but the tiles', where B is made whole first), and ones whose last micro-panel is short.
+    const shapes: number[][] = [[64, 56, 56, 3, 3, 1, 1, 1, 1, 1, 1, 64], [3, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 5], [1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1],
+      [40, 20, 21, 3, 3, 2, 1, 1, 2, 1, 2, 33], [7, 31, 33, 2, 3, 1, 2, 0, 1, 2, 1, 17], [30, 12, 12, 5, 5, 1, 1, 2, 2, 1, 1, 48], [2, 70, 3, 3, 1, 1, 1, 1, 0, 1, 1, 70]];
+    EDGE_SIZES.forEach((s, i) => {
+      const side = EDGE_SIZES[(i + 3) % 8] % 40 + 2;
+      shapes.push([1 + (i * 5) % 13, side, s % 67 + 3, 3, 2, 1 + (i % 2), 1, 1, i % 2, 1, 1 + (i % 3 === 0 ? 1 : 0), s]);
+    });
+    for (const [c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, m] of shapes) {
+      const oh = Math.floor((h + 2 * ph - dh * (kh - 1) - 1) / sh) + 1, ow = Math.floor((w + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
+      expect(oh >= 1 && ow >= 1, `[${c}, ${h}, ${w}] has windows`).toBe(true);
+      const geom = Int32Array.of(1, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
+      const x = randomArray(c * h * w, r);
+      for (const [c0, cg] of [[0, c], [Math.floor(c / 3), c - Math.floor(c / 3)]]) {
+        if (cg === 0) continue;
+        const depth = cg * kh * kw, plane = oh * ow;
+        const cols = new Float32Array(depth * plane);
+        nat.imageColumns(x, geom, c0, cg, cols);
+        for (const tb of [false, true]) {
+          // B is [depth, plane]; op(B) k x n is it or its transpose.
+          const [k, n] = tb ? [plane, depth] : [depth, plane];
+          const ta = m % 2 === 1;
+          const a = randomArray(m * k, r), start = randomArray(m * n, r);
+          const beta = c0 === 0 ? 0 : 0.5;
+          const what = `gemmWindows [${c}, ${h}, ${w}] kernel ${kh}x${kw} stride ${sh}x${sw} padding ${ph}x${pw} dilation ${dh}x${dw} channels ${c0}+${cg}, ${m}x${n}x${k} ta=${ta} tb=${tb}`;
+          bp.setNumThreads(1);
+          const want = start.slice();
+          nat.gemm(ta, tb, m, n, k, 0.75, a, cols, beta, want, null, 0);
+          for (const t of [1, 2, 3]) {
+            bp.setNumThreads(t);
+            const got = start.slice();
+            nat.gemmWindows(ta, tb, m, n, k, 0.75, a, x, geom, c0, cg, beta, got);
+            expect(sameBits(got, want), `${what} at ${t} threads`).toBe(true);
+          }
+          if (m * n * k <= 1 << 22) {
+            const refGot = start.slice();
+            ref.gemmWindows(ta, tb, m, n, k, 0.75, a, x, geom, c0, cg, beta, refGot);
+            expectClose(want, refGot, { rtol: 1e-4, atol: 3e-6 * k }, `${what}: the reference`);
+          }
+        }
+      }
+    }
+    bp.setNumThreads(1);
+  });
+
   it("gridSample and its gradient: the reference's bits at every edge size, mode, padding mode and alignCorners, special points included, at 1-3 threads", () => {
     // [n, c, h, w, ho, wo]: each edge size as a side of the input and of the grid, and as channels.
     // Grids of many points per image too: the vector loops (forward and gradient; zeros and border

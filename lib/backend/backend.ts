@@ -441,6 +441,16 @@ export interface Backend {
   imageColumnsGrad(cols: Float32Array, geom: Int32Array, c0: number, cg: number, gx: Float32Array): void;
 
   /**
+   * gemm(transA, transB, m, n, k, alpha, a, B, beta, c, null, 0) with B = imageColumns(x, geom, c0,
+   * cg) for the one image x (geom's n is 1): B is [cg kh kw, oh ow], read transposed when transB. A
+   * convolution's forward (W times B), its weight gradient (gy times B^T) and, at stride 1, its input
+   * gradient (the convolution of gy with the flipped weight) without the columns in memory: the
+   * native backend makes them while it packs B, with the bits of imageColumns followed by gemm.
+   */
+  gemmWindows(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array,
+    x: Float32Array, geom: Int32Array, c0: number, cg: number, beta: number, c: Float32Array): void;
+
+  /**
    * torch.nn.functional.grid_sample: x [n, c, h, w] (h, w at least 1) sampled at the points of grid
    * [n, ho, wo, 2] (x then y in [-1, 1]) into out [n, c, ho, wo]; dims [n, c, h, w, ho, wo]; mode 0
    * bilinear (the four neighbours, each read where it lies inside x), 1 nearest (halves to even);

@@ -35,37 +35,39 @@ export function convByImage(x4: Tensor, weight: Tensor, bias: Tensor | null, g: 
   const y = allocOutput(g.n * out * plane);
   // Bias first, then the products added to it (beta 1), as torch's slow_conv2d.
   if (bias) for (let s = 0; s < g.n; s++) for (let o = 0; o < out; o++) y.fill(bias.data[o], (s * out + o) * plane, (s * out + o + 1) * plane);
-  const cols = allocOutput(depth * plane);
   for (let s = 0; s < g.n; s++) {
     for (let k = 0; k < groups; k++) {
-      B().imageColumns(part(x4.data, s, image), geom, k * cg, cg, cols);
-      B().gemm(false, false, og, plane, depth, 1, part(w, k, og * depth), cols, bias ? 1 : 0, part(y, s * groups + k, og * plane), null, 0);
+      B().gemmWindows(false, false, og, plane, depth, 1, part(w, k, og * depth), part(x4.data, s, image), geom, k * cg, cg, bias ? 1 : 0,
+        part(y, s * groups + k, og * plane));
     }
   }
-  recycleArray(cols);
   const inputs = bias ? [x4, weight, bias] : [x4, weight];
   const result = record(y, [g.n, out, g.oh, g.ow], inputs, 'conv2d', (gy) => {
     const gx = x4.requiresGrad ? allocOutput(x4.size) : null;
     const gw = weight.requiresGrad ? allocOutput(weight.size) : null;
-    const windows = gw ? allocOutput(depth * plane) : null;
-    const windowsGrad = gx ? allocOutput(depth * plane) : null;
+    // At stride 1 the input gradient is itself a convolution, of gy with the flipped weight.
+    const asConv = gx && flippedConv(g, out);
+    const flipped = asConv ? flippedWeight(w, groups, og, cg, g.kh, g.kw) : null;
+    const gyGeom = asConv ? packed(asConv) : null;
+    const windowsGrad = gx && !asConv ? allocOutput(depth * plane) : null;
     for (let s = 0; s < g.n; s++) {
       for (let k = 0; k < groups; k++) {
         const gys = part(gy, s * groups + k, og * plane);
-        if (gw && windows) {
-          // gW_k += gy_sk [og, plane] cols_sk^T [plane, depth], the images in order.
-          B().imageColumns(part(x4.data, s, image), geom, k * cg, cg, windows);
-          B().gemm(false, true, og, depth, plane, 1, gys, windows, s === 0 ? 0 : 1, part(gw, k, og * depth), null, 0);
-        }
-        if (gx && windowsGrad) {
-          // The columns' gradient W_k^T gy_sk [depth, plane], summed back into the image's channels.
+        // gW_k += gy_sk [og, plane] cols_sk^T [plane, depth], the images in order.
+        if (gw) B().gemmWindows(false, true, og, depth, plane, 1, gys, part(x4.data, s, image), geom, k * cg, cg, s === 0 ? 0 : 1, part(gw, k, og * depth));
+        if (gx && flipped && gyGeom) {
+          // gx_sk [cg, h w] = the flipped W_k [cg, og kh kw] times gy_s's windows of channels k og ...
+          B().gemmWindows(false, false, cg, g.h * g.w, og * g.kh * g.kw, 1, part(flipped, k, cg * og * g.kh * g.kw), part(gy, s, out * plane), gyGeom,
+            k * og, og, 0, part(gx, s * groups + k, cg * g.h * g.w));
+        } else if (gx && windowsGrad) {
+          // ... otherwise the columns' gradient W_k^T gy_sk [depth, plane], summed back into the image's channels.
           B().gemm(true, false, depth, plane, og, 1, part(w, k, og * depth), gys, 0, windowsGrad, null, 0);
           B().imageColumnsGrad(windowsGrad, geom, k * cg, cg, part(gx, s, image));
         }
       }
     }
-    if (windows) recycleArray(windows);
     if (windowsGrad) recycleArray(windowsGrad);
+    if (flipped) recycleArray(flipped);
     const grads: (Float32Array | null)[] = [gx, gw];
     if (bias) grads.push(bias.requiresGrad ? biasGrad(gy, g.n, out, plane) : null);
     return grads;
@@ -78,6 +80,37 @@ export function convByImage(x4: Tensor, weight: Tensor, bias: Tensor | null, g: 
     };
   }
   return result;
+}
+
+/**
+ * The geometry over an image's output gradient [out, oh, ow] whose windows, times the flipped weight,
+ * are the input gradient [c, h, w]: at stride 1 each input position's gradient gathers gy over one
+ * window of the kernel's extent, padded by dilation (k - 1) - padding on each side. Null at other
+ * strides, or where the padding exceeds that extent (a negative padding), which go through the
+ * columns' gradient.
+ */
+function flippedConv(g: Geometry, out: number): Geometry | null {
+  const ph = g.dh * (g.kh - 1) - g.ph, pw = g.dw * (g.kw - 1) - g.pw;
+  if (g.sh !== 1 || g.sw !== 1 || ph < 0 || pw < 0) return null;
+  return { n: 1, c: out, h: g.oh, w: g.ow, kh: g.kh, kw: g.kw, sh: 1, sw: 1, ph, pw, dh: g.dh, dw: g.dw, oh: g.h, ow: g.w };
+}
+
+/**
+ * weight [groups og, cg, kh, kw] as each group's [cg, og kh kw] with the kernel turned half a turn:
+ * flipped[k][i][(o kh + u) kw + v] = weight[k og + o][i][kh - 1 - u][kw - 1 - v].
+ */
+function flippedWeight(w: Float32Array, groups: number, og: number, cg: number, kh: number, kw: number): Float32Array {
+  const window = kh * kw;
+  const f = allocOutput(groups * og * cg * window);
+  for (let k = 0; k < groups; k++) {
+    for (let o = 0; o < og; o++) {
+      for (let i = 0; i < cg; i++) {
+        const from = ((k * og + o) * cg + i) * window, to = ((k * cg + i) * og + o) * window;
+        for (let e = 0; e < window; e++) f[to + e] = w[from + window - 1 - e];
+      }
+    }
+  }
+  return f;
 }
 
 /** The bias's gradient: gy [n, out, plane] summed over its planes, then over its images. */
@@ -105,27 +138,34 @@ export function convTransposeByImage(x4: Tensor, weight: Tensor, g: Geometry, gr
   const geom = packed({ ...g, n: 1, c: out });
   const x = x4.data, w = weight.data;
   const y = allocOutput(g.n * out * outPlane);
-  const cols = allocOutput(depth * plane);
+  // At stride 1, the convolution of x with the flipped weight (as conv2d's input gradient).
+  const asConv = flippedConv(g, cg * groups);
+  const flipped = asConv ? flippedWeight(w, groups, cg, og, g.kh, g.kw) : null;
+  const cols = asConv ? null : allocOutput(depth * plane);
   for (let s = 0; s < g.n; s++) {
     for (let k = 0; k < groups; k++) {
-      B().gemm(true, false, depth, plane, cg, 1, part(w, k, cg * depth), part(x, s * groups + k, cg * plane), 0, cols, null, 0);
-      B().imageColumnsGrad(cols, geom, k * og, og, part(y, s, out * outPlane));
+      if (asConv && flipped) {
+        B().gemmWindows(false, false, og, outPlane, cg * g.kh * g.kw, 1, part(flipped, k, og * cg * g.kh * g.kw), part(x, s, cg * groups * plane),
+          packed(asConv), k * cg, cg, 0, part(y, s * groups + k, og * outPlane));
+      } else if (cols) {
+        B().gemm(true, false, depth, plane, cg, 1, part(w, k, cg * depth), part(x, s * groups + k, cg * plane), 0, cols, null, 0);
+        B().imageColumnsGrad(cols, geom, k * og, og, part(y, s, out * outPlane));
+      }
     }
   }
-  recycleArray(cols);
+  if (cols) recycleArray(cols);
+  if (flipped) recycleArray(flipped);
   return record(y, [g.n, out, g.h, g.w], [x4, weight], 'convTranspose2d', (gy) => {
     const gx = x4.requiresGrad ? allocOutput(x4.size) : null;
     const gw = weight.requiresGrad ? allocOutput(weight.size) : null;
-    const windows = allocOutput(depth * plane);
     for (let s = 0; s < g.n; s++) {
+      const gys = part(gy, s, out * outPlane);
       for (let k = 0; k < groups; k++) {
         // The output gradient's windows at each input position: the convolution of gy with W.
-        B().imageColumns(part(gy, s, out * outPlane), geom, k * og, og, windows);
-        if (gx) B().gemm(false, false, cg, plane, depth, 1, part(w, k, cg * depth), windows, 0, part(gx, s * groups + k, cg * plane), null, 0);
-        if (gw) B().gemm(false, true, cg, depth, plane, 1, part(x, s * groups + k, cg * plane), windows, s === 0 ? 0 : 1, part(gw, k, cg * depth), null, 0);
+        if (gx) B().gemmWindows(false, false, cg, plane, depth, 1, part(w, k, cg * depth), gys, geom, k * og, og, 0, part(gx, s * groups + k, cg * plane));
+        if (gw) B().gemmWindows(false, true, cg, depth, plane, 1, part(x, s * groups + k, cg * plane), gys, geom, k * og, og, s === 0 ? 0 : 1, part(gw, k, cg * depth));
       }
     }
-    recycleArray(windows);
     return [gx, gw];
   });
 }

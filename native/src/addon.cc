@@ -765,6 +765,44 @@ Napi::Value ImageColumns(const Napi::CallbackInfo& info) {
 
 Napi::Value ImageColumnsGrad(const Napi::CallbackInfo& info) { return windows_grad(info, "imageColumnsGrad", "cols", image_columns_grad); }
 
+// gemmWindows(transA, transB, m, n, k, alpha, a, x, geom, c0, cg, beta, c): gemm(transA, transB, m,
+// n, k, alpha, a, B, beta, c) with B imageColumns(x, geom, c0, cg) for the one image x (geom's n is
+// 1), stored [cg kh kw, oh ow]; the columns are made as B is packed, never whole in memory.
+Napi::Value GemmWindows(const Napi::CallbackInfo& info) {
+  Args a{info, "gemmWindows"};
+  a.count(13);
+  GemmCall g;
+  g.trans_a = a.boolean(0, "transA");
+  g.trans_b = a.boolean(1, "transB");
+  const long m = a.integer(2, "m"), n = a.integer(3, "n"), k = a.integer(4, "k");
+  const ImageGeometry geom = image_geometry(a, 8);
+  if (geom.n != 1) a.range_error("geom's n must be 1 (the windows of one image), got " + std::to_string(geom.n));
+  const long c0 = a.integer(9, "c0"), cg = a.integer(10, "cg");
+  if (c0 + cg > geom.c) a.range_error("channels c0 + cg = " + std::to_string(c0 + cg) + " exceed the geometry's c = " + std::to_string(geom.c));
+  const long depth = cg * geom.kh * geom.kw, plane = geom.oh * geom.ow;
+  if ((g.trans_b ? n : k) != depth || (g.trans_b ? k : n) != plane) {
+    a.range_error(std::string("the windows are [cg kh kw, oh ow] = [") + std::to_string(depth) + ", " + std::to_string(plane) +
+                  "], so op(B) is " + (g.trans_b ? "[" + std::to_string(plane) + ", " + std::to_string(depth) : "[" + std::to_string(depth) + ", " + std::to_string(plane)) +
+                  "], but k x n is " + std::to_string(k) + " x " + std::to_string(n));
+  }
+  g.m = (int)m, g.n = (int)n, g.k = (int)k;
+  g.alpha = (float)a.number(5, "alpha");
+  g.a = a.f32(6, "a", m * k);
+  g.b = nullptr;
+  const float* x = a.f32(7, "x", geom.c * geom.h * geom.w);
+  g.beta = (float)a.number(11, "beta");
+  g.c = a.f32(12, "c", m * n);
+  g.bias = nullptr;
+  g.act = 0;
+  g.gate = nullptr;
+  g.gate_act = 0;
+  if (overlap(g.c, m * n, x, geom.c * geom.h * geom.w) || overlap(g.c, m * n, g.a, m * k)) a.range_error("c must not overlap a or x");
+  const ImageWindows windows{x, &geom, c0};
+  g.b_windows = &windows;
+  sgemm(g);
+  return info.Env().Undefined();
+}
+
 // gridSample's sizes at argument 3 ([n, c, h, w, ho, wo], the input at least 1 x 1) and its mode,
 // padding mode and alignCorners after them: gridSample(x, grid, out, dims, mode, padding, align) and
 // gridSampleGrad(gy, x, grid, dims, mode, padding, align, gx, ggrid).
@@ -1489,7 +1527,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"distAllReduceNow", DistAllReduceNow}, {"distBroadcastNow", DistBroadcastNow}, {"distAllGather", DistAllGather}, {"distAllGatherNow", DistAllGatherNow},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"prepareStorage", PrepareStorage},
       {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad}, {"scatterFold", ScatterFold}, {"taps", Taps}, {"tapsGrad", TapsGrad},
-      {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"imageColumns", ImageColumns}, {"imageColumnsGrad", ImageColumnsGrad}, {"gridSample", GridSample}, {"gridSampleGrad", GridSampleGrad}, {"maxPool2d", MaxPool2d}, {"maxPool3d", MaxPool3d}, {"avgPool", AvgPool}, {"avgPoolGrad", AvgPoolGrad},
+      {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"imageColumns", ImageColumns}, {"imageColumnsGrad", ImageColumnsGrad}, {"gemmWindows", GemmWindows}, {"gridSample", GridSample}, {"gridSampleGrad", GridSampleGrad}, {"maxPool2d", MaxPool2d}, {"maxPool3d", MaxPool3d}, {"avgPool", AvgPool}, {"avgPoolGrad", AvgPoolGrad},
       {"depthwiseConv2d", DepthwiseConv2d}, {"depthwiseConv2dGradInput", DepthwiseConv2dGradInput}, {"depthwiseConv2dGradWeight", DepthwiseConv2dGradWeight},
       {"gather", Gather}, {"lstmCell", LstmCell}, {"lstmCellGrad", LstmCellGrad},
       {"gruCell", GruCell}, {"gruCellGrad", GruCellGrad},

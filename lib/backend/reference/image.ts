@@ -2,6 +2,7 @@
 // in native/src/kernels/image.cc. geom is the window geometry, IMAGE_GEOMETRY in ../backend.ts.
 import { roundingOf } from '../../storage';
 import { elementsInside, firstInside } from '../../window';
+import { gemm } from './gemm';
 
 /** The fourteen numbers of a window geometry, by name. */
 export function geometryOf(geom: Int32Array): { n: number; c: number; h: number; w: number; kh: number; kw: number; sh: number; sw: number;
@@ -93,6 +94,15 @@ export function imageColumns(x: Float32Array, geom: Int32Array, c0: number, cg: 
       }
     }
   }
+}
+
+export function gemmWindows(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array,
+  x: Float32Array, geom: Int32Array, c0: number, cg: number, beta: number, c: Float32Array): void {
+  const { kh, kw, oh, ow } = geometryOf(geom);
+  // Of x's own kind: float64 under withFloat64 (the gradient checks).
+  const cols = new (x.constructor as Float32ArrayConstructor)(cg * kh * kw * oh * ow);
+  imageColumns(x, geom, c0, cg, cols);
+  gemm(transA, transB, m, n, k, alpha, a, cols, beta, c, null, 0);
 }
 
 export function imageColumnsGrad(cols: Float32Array, geom: Int32Array, c0: number, cg: number, gx: Float32Array): void {

@@ -390,7 +390,7 @@ void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1,
   const int kc_max = std::min(o.k, kc_step);
   // Small products read A, and B unless it is transposed, where they lie (see kInPlaceWork).
   const bool in_place = kt.ukernel_strided && (double)o.m * o.n * o.k <= kInPlaceWork;
-  const bool b_in_place = in_place && !o.trans_b;
+  const bool b_in_place = in_place && !o.trans_b && !o.b_windows;
   // Micro-panels are laid out kc_pad floats of depth apart, kc_pad an odd multiple of 8: with kc a
   // multiple of 16 (k = 256, 512, 1024...) consecutive panels would start 4 KiB multiples apart, so
   // that a pack dealing one row out to every panel writes lines that all map to one or two L1 sets
@@ -430,7 +430,19 @@ void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1,
       // that is until the previous tile's stores into C have: 6-7% of W3's step at one thread in
       // fit's epoch, whose tiles of C were more often out of the cache.
       Epilogue e{o.alpha, pc == 0 ? o.beta : 1.0f, nullptr, last && !block_act ? o.act : 0, nullptr, o.gate_act};
-      if (!b_in_place) kt.pack_b(o.trans_b, o.b, o.n, o.k, pc, kc, jc, nc, bp, b_stride);
+      if (o.b_windows) {
+        // A convolution's columns made from its image as they are packed: no pass writes all the
+        // columns (7 MB an image for C2's 64 channels of 56 x 56) and none reads them back from the
+        // L3 to pack them. C2's products of one image at one thread (.scratch-style A/B, 7 alternated
+        // rounds, medians): forward 2.74 -> 2.44 ms, weight gradient 2.76 -> 2.60, and the input
+        // gradient as the convolution of gy with the flipped weight 2.47 against 2.74 for the columns'
+        // gradient and its sum back into the image.
+        thread_local LineVector scratch_buf;
+        float* const scratch = at_least(scratch_buf, o.trans_b ? (size_t)nr * kc : (size_t)nc);
+        kt.pack_windows(o.trans_b, o.b_windows->x, *o.b_windows->g, o.b_windows->c0, pc, kc, jc, nc, bp, b_stride, scratch);
+      } else if (!b_in_place) {
+        kt.pack_b(o.trans_b, o.b, o.n, o.k, pc, kc, jc, nc, bp, b_stride);
+      }
       for (int ic = i0; ic < i1; ic += mc_max) {
         const int mc = std::min(mc_max, i1 - ic);
         if (!in_place) kt.pack_a(o.trans_a, o.a, o.m, o.k, ic, mc, pc, kc, ap, a_stride);
@@ -473,6 +485,28 @@ void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1,
   }
 }
 
+// The path a product takes (sgemm_on): decided by its shape and gate alone, never by the thread count.
+enum class Path { kEmpty, kTiny, kNarrow, kShallow, kShallowWide, kSmall, kTiles };
+
+Path path_of(const GemmCall& g, const KernelTable& kt) {
+  const int m = g.m, n = g.n, k = g.k;
+  if (k == 0) return Path::kEmpty;
+  const double work = (double)m * n * k;
+  if (work <= kTinyWork) return Path::kTiny;  // even the vector calls of the small path cost more than they save
+  if (k >= 16 && n <= std::min(kt.narrow_cols, kNarrowMax) && kt.dot_block) return Path::kNarrow;
+  // A product wider than one block gated by tanh's or GELU's derivative, which the kernels do not
+  // apply, stays on the tiles when they would take it: through acc, finish_rows and a gate pass over C
+  // the shallow path ran slower than the tiles with C and the gate in memory (256x1024x10 gated:
+  // 124-128 us at one thread against 91-95). Their sums are the same FMA chains, so the gated product
+  // still equals the plain one gated afterwards (parity.test); gemm_small's are not, so the choice
+  // ends where theirs begins.
+  const bool wide_on_tiles = g.gate && !gate_in_kernels(g.gate_act) && work >= kPackWork && m >= 4;
+  if (k < kShallowDepth && n <= kShallowCols && kt.shallow_rows) return Path::kShallow;
+  if (k < kShallowDepth && !wide_on_tiles && kt.shallow_wide) return Path::kShallowWide;
+  if (work < kPackWork || m < 4) return Path::kSmall;
+  return Path::kTiles;
+}
+
 // sgemm on at most max_threads threads of the pool.
 void sgemm_on(int max_threads, const GemmCall& g) {
   const bool ta = g.trans_a, tb = g.trans_b;
@@ -483,42 +517,42 @@ void sgemm_on(int max_threads, const GemmCall& g) {
   const int act = g.act, gate_act = g.gate_act;
   if (m == 0 || n == 0) return;
   const KernelTable& kt = active_kernels();
-  if (k == 0) {
-    // Empty sum: C = beta * C + bias, then the activation.
-    for (long i = 0; i < (long)m * n; i++) c[i] = (beta != 0.0f ? beta * c[i] : 0.0f) + (bias ? bias[i % n] : 0.0f);
-    if (act) kt.unary(act, c, c, (size_t)m * n, 0.0f);
-    if (gate) kt.gate_rows(gate_act, gate, c, n, m, n);
-    return;
+  const Path path = path_of(g, kt);
+  if (g.b_windows && path != Path::kTiles && path != Path::kEmpty) {
+    // Only the tiles pack B; the other paths read it whole, so it is made whole first.
+    thread_local LineVector whole_buf;
+    const ImageWindows& w = *g.b_windows;
+    const long rows = tb ? n : k, cols = tb ? k : n;
+    float* const whole = at_least(whole_buf, (size_t)rows * cols);
+    for (long r = 0; r < rows; r++) window_row(w.x, *w.g, w.c0, r, 0, cols, whole + r * cols);
+    GemmCall in_memory = g;
+    in_memory.b = whole;
+    in_memory.b_windows = nullptr;
+    return sgemm_on(max_threads, in_memory);
   }
   const double work = (double)m * n * k;
-  if (work <= kTinyWork) {  // even the vector calls of the small path cost more than they save
-    kt.gemm_tiny(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act);
-    if (gate) kt.gate_rows(gate_act, gate, c, n, m, n);
-    return;
-  }
   const int threads = work >= kThreadWork ? std::min(max_threads, ThreadPool::instance().threads()) : 1;
-  if (k >= 16 && n <= std::min(kt.narrow_cols, kNarrowMax) && kt.dot_block) {
-    gemm_narrow(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
-    return;
-  }
-  // A product wider than one block gated by tanh's or GELU's derivative, which the kernels do not
-  // apply, stays on the tiles when they would take it: through acc, finish_rows and a gate pass over C
-  // the shallow path ran slower than the tiles with C and the gate in memory (256x1024x10 gated:
-  // 124-128 us at one thread against 91-95). Their sums are the same FMA chains, so the gated product
-  // still equals the plain one gated afterwards (parity.test); gemm_small's are not, so the choice
-  // ends where theirs begins.
-  const bool wide_on_tiles = gate && !gate_in_kernels(gate_act) && work >= kPackWork && m >= 4;
-  if (k < kShallowDepth && n <= kShallowCols && kt.shallow_rows) {
-    gemm_shallow(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
-    return;
-  }
-  if (k < kShallowDepth && !wide_on_tiles && kt.shallow_wide) {
-    gemm_shallow_wide(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
-    return;
-  }
-  if (work < kPackWork || m < 4) {
-    gemm_small(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, kt);
-    return;
+  switch (path) {
+    case Path::kEmpty:
+      // Empty sum: C = beta * C + bias, then the activation.
+      for (long i = 0; i < (long)m * n; i++) c[i] = (beta != 0.0f ? beta * c[i] : 0.0f) + (bias ? bias[i % n] : 0.0f);
+      if (act) kt.unary(act, c, c, (size_t)m * n, 0.0f);
+      if (gate) kt.gate_rows(gate_act, gate, c, n, m, n);
+      return;
+    case Path::kTiny:
+      kt.gemm_tiny(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act);
+      if (gate) kt.gate_rows(gate_act, gate, c, n, m, n);
+      return;
+    case Path::kNarrow:
+      return gemm_narrow(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
+    case Path::kShallow:
+      return gemm_shallow(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
+    case Path::kShallowWide:
+      return gemm_shallow_wide(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, threads, kt);
+    case Path::kSmall:
+      return gemm_small(ta, tb, m, n, k, alpha, a, b, beta, c, bias, act, gate, gate_act, kt);
+    case Path::kTiles:
+      break;
   }
   // K in equal blocks of at most about kKC (a multiple of 8, the packing's step): 784 runs as
   // 3 x 200 + 184 rather than 3 x 256 + 16, whose last block would re-read and re-write all of C

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "../runtime/line_vector.h"
+#include "image.h"
 
 namespace bp {
 
@@ -11,6 +12,14 @@ namespace bp {
 // (m x n like C, may be null) then multiplies each element by the derivative of gate_act (relu,
 // sigmoid or tanh) read from it: the backward of the activation whose output gate is, applied while
 // C's tile is in cache (the input gradient of layer l + 1 becomes the pre-activation gradient of l).
+// A GEMM operand that is not in memory: the columns of one image (image_columns' block for channels
+// c0 on of the image x, B stored [cg kh kw, oh ow]), made as they are packed.
+struct ImageWindows {
+  const float* x;
+  const ImageGeometry* g;
+  long c0;
+};
+
 struct GemmCall {
   bool trans_a, trans_b;
   int m, n, k;
@@ -23,6 +32,9 @@ struct GemmCall {
   int act;
   const float* gate;
   int gate_act;
+  // When set, B is these columns (b is not read): the tiles pack them straight from the image, the
+  // other paths make them whole first. The same bits as image_columns then sgemm.
+  const ImageWindows* b_windows = nullptr;
 };
 
 void sgemm(const GemmCall& g);

@@ -7,6 +7,7 @@
 
 #include "../runtime/thread_pool.h"
 #include "table.h"
+#include "window_runs.h"
 
 namespace bp {
 namespace {
@@ -99,13 +100,6 @@ void image_rows(const float* x, const ImageGeometry& g, long c0, long cg, float 
   }
 }
 
-// The output columns [j0, j1) whose window element at column offset `shift` (v dw - pw) lies inside a
-// line of width w: 0 <= j sw + shift < w (empty when j1 <= j0).
-inline void columns_inside(long shift, long sw, long w, long ow, long& j0, long& j1) {
-  j0 = std::min(ow, shift >= 0 ? 0 : (-shift + sw - 1) / sw);
-  j1 = std::max(j0, std::min(ow, w - shift <= 0 ? 0 : (w - shift - 1) / sw + 1));
-}
-
 // Window widths (kw, dilation 1) from which image_rows_grad adds a window's run at a time.
 constexpr long kWideWindow = 16;
 
@@ -174,34 +168,23 @@ void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg
   });
 }
 
+void window_row(const float* x, const ImageGeometry& g, long c0, long r, long p0, long count, float* out) {
+  window_runs(
+      x, g, c0, r, p0, count,
+      [&](long t, const float* src, long n) {
+        if (g.sw == 1) std::memcpy(out + t, src, (size_t)n * sizeof(float));
+        else for (long j = 0; j < n; j++) out[t + j] = src[j * g.sw];
+      },
+      [&](long t, long n) { std::fill(out + t, out + t + n, 0.0f); });
+}
+
 void image_columns(const float* x, const ImageGeometry& g, long c0, long cg, float* cols) {
-  const long window = g.kh * g.kw, plane_out = g.oh * g.ow, plane_size = g.h * g.w;
+  const long window = g.kh * g.kw, plane_out = g.oh * g.ow, image = g.c * g.h * g.w;
   if (plane_out == 0) return;
-  // One column row (window element (u, v) of channel k, over every output position) per unit: each
-  // output row's part is a run of one input line, a copy where the stride is 1 (the rows' layout
-  // copies kw floats at a time).
+  // One column row (window element (u, v) of channel k, over every output position) per unit.
   parallel_for((size_t)(g.n * cg * window), (size_t)std::max(1L, kGrain / plane_out), [&](size_t r0, size_t r1) {
-    for (long r = (long)r0; r < (long)r1; r++) {
-      const long b = r / (cg * window), k = r / window % cg, u = r % window / g.kw, v = r % g.kw;
-      const float* const plane = x + (b * g.c + c0 + k) * plane_size;
-      float* const out = cols + r * plane_out;
-      const long shift = v * g.dw - g.pw;
-      long j0, j1;
-      columns_inside(shift, g.sw, g.w, g.ow, j0, j1);
-      for (long i = 0; i < g.oh; i++) {
-        float* const o = out + i * g.ow;
-        const long y = i * g.sh - g.ph + u * g.dh;
-        if (y < 0 || y >= g.h || j1 == j0) {
-          std::fill(o, o + g.ow, 0.0f);
-          continue;
-        }
-        const float* const line = plane + y * g.w + shift;
-        std::fill(o, o + j0, 0.0f);
-        if (g.sw == 1) std::memcpy(o + j0, line + j0, (size_t)(j1 - j0) * sizeof(float));
-        else for (long j = j0; j < j1; j++) o[j] = line[j * g.sw];
-        std::fill(o + j1, o + g.ow, 0.0f);
-      }
-    }
+    for (long r = (long)r0; r < (long)r1; r++)
+      window_row(x + r / (cg * window) * image, g, c0, r % (cg * window), 0, plane_out, cols + r * plane_out);
   });
 }
 
@@ -417,13 +400,6 @@ void max_pool3d(const float* x, const ImageGeometry& g, const DepthGeometry& dg,
 }
 
 namespace {
-
-// The output columns j whose column j sw + shift lies inside a row of w: [j0, j1).
-inline void columns_inside(long shift, long sw, long w, long ow, long& j0, long& j1) {
-  j0 = shift >= 0 ? 0 : (-shift + sw - 1) / sw;
-  j1 = std::min(ow, shift >= w ? 0 : (w - 1 - shift) / sw + 1);
-  if (j1 < j0) j1 = j0;
-}
 
 // For window element (u, v), each output row i in order whose element lies in a row of x:
 // f(i, offset, j0, j1), offset = that row's start in the plane plus the column shift (output column

@@ -24,6 +24,11 @@ void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg
 // 0 outside x.
 void image_columns(const float* x, const ImageGeometry& g, long c0, long cg, float* cols);
 
+// Part of one row of one image's block of image_columns: out[t] = cols[r, p0 + t] for t < count, x
+// the image's first float (g.n is not read). The packing of a product whose operand is those columns
+// (sgemm's b_rows) makes them this way, a panel's worth at a time, instead of reading them from memory.
+void window_row(const float* x, const ImageGeometry& g, long c0, long r, long p0, long count, float* out);
+
 // Channels [c0, c0 + cg) of gx overwritten with the sums of the entries of cols read from each
 // position, in the window's order (u, v): the sums of image_rows_grad, the same bits.
 void image_columns_grad(const float* cols, const ImageGeometry& g, long c0, long cg, float* gx);

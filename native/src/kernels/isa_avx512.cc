@@ -20,6 +20,7 @@
 #include "dot_finish.h"
 #include "series.h"
 #include "table.h"
+#include "window_runs.h"
 
 namespace bp {
 namespace avx512 {
@@ -41,6 +42,11 @@ static void pack_a(bool trans, const float* a, int m, int k, int i0, int mc, int
 
 static void pack_b(bool trans, const float* b, int n, int k, int p0, int kc, int j0, int nc, float* dst, size_t stride) {
   pack_b_panels(trans, b, n, k, p0, kc, j0, nc, dst, stride, kCols);
+}
+
+static void pack_windows(bool trans, const float* x, const ImageGeometry& g, long c0, int p0, int kc, int j0, int nc,
+                         float* dst, size_t stride, float* scratch) {
+  pack_windows_panels(trans, x, g, c0, p0, kc, j0, nc, dst, stride, scratch, kCols);
 }
 
 // Lanes of the two vectors of a row that lie inside C (nr of 32 columns).
@@ -427,6 +433,7 @@ static KernelTable make_table() {
   t.ukernel_strided = ukernel_strided;
   t.pack_a = pack_a;
   t.pack_b = pack_b;
+  t.pack_windows = pack_windows;
   t.dot4 = dot4_rows;
   t.dot_block = dot_block;  // narrow_cols stays the AVX2 set's (isa_kernels.inc)
   t.shallow_wide = shallow_wide;
