@@ -149,6 +149,8 @@ const cases: Record<string, () => [(...xs: Tensor[]) => Tensor, Tensor[]]> = {
     [randT([1, 2, 4, 5]), randT([1, 2, 3], -1, 1)]],
   'conv2d depthwise (groups = channels, 2 outputs each), stride, padding, dilation, bias': () => [(x, w, b) => bp.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 3 }),
     [randT([2, 3, 5, 6]), randT([6, 1, 3, 2]), randT([6])]],
+  'conv3d at stride 1 (one volume at a time; the input gradient the convolution of gy with the flipped weight), padding, dilation, groups 2, bias': () => [
+    (x, w, b) => bp.conv3d(x, w, b, { padding: [1, 1, 2], dilation: [2, 1, 2], groups: 2 }), [randT([2, 4, 5, 4, 5]), randT([4, 2, 2, 3, 2]), randT([4])]],
   'conv3d stride, padding, dilation in depth, groups 2, bias': () => [(x, w, b) => bp.conv3d(x, w, b, { stride: [2, 1, 1], padding: [1, 0, 1], dilation: [2, 1, 1], groups: 2 }),
     [randT([1, 4, 6, 3, 3]), randT([2, 2, 2, 2, 2]), randT([2])]],
   'maxPool3d and avgPool3d with padding': () => [(x) => bp.maxPool3d(x, 2, { padding: 1 }).sum().add(bp.avgPool3d(x, [3, 2, 2], { stride: 1, padding: [1, 0, 1] }).sum()), [randT([1, 2, 3, 4, 4])]],

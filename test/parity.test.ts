@@ -9,6 +9,7 @@ import * as bp from '../lib/index';
 import { allocOutput } from '../lib/storage';
 import { referenceBackend as ref } from '../lib/backend/reference';
 import { FOUR_STEP_FROM, convolutionLength, fftPlan, fourStepSplit, realFftPlan } from '../lib/backend/reference/fft';
+import { windowColumns } from '../lib/backend/reference/image';
 import { expectClose, sameBits, sameBitsButNaNs, Tolerance } from './helpers/golden';
 import { EDGE_SIZES, randomArray, rng } from './helpers/random';
 import { nextU32 } from '../lib/random';
@@ -2322,6 +2323,42 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
           if (m * n * k <= 1 << 22) {
             const refGot = start.slice();
             ref.gemmWindows(ta, tb, m, n, k, 0.75, a, x, geom, c0, cg, beta, refGot);
+            expectClose(want, refGot, { rtol: 1e-4, atol: 3e-6 * k }, `${what}: the reference`);
+          }
+        }
+      }
+    }
+    // Volumes ([c, d, h, w, kd, kh, kw, sd, pd, dd, m], stride 1 across the image, padding 1): the
+    // windows in depth too, against the reference's columns through gemm; depths of one and edge sizes,
+    // a depth stride and dilation, C2-sized work (K and positions past a block).
+    const volumes: number[][] = [[16, 16, 16, 16, 3, 3, 3, 1, 1, 1, 32], [3, 5, 6, 7, 2, 3, 2, 2, 1, 2, 9], [1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1],
+      [8, 9, 8, 7, 3, 1, 3, 1, 0, 1, 65], [2, 7, 9, 8, 3, 3, 3, 3, 2, 1, 7], [5, 4, 10, 11, 1, 3, 3, 1, 0, 1, 8]];
+    for (const [c, d, h, w, kd, kh, kw, sd, pd, dd, m] of volumes) {
+      const od = Math.floor((d + 2 * pd - dd * (kd - 1) - 1) / sd) + 1, oh = h - kh + 3, ow = w - kw + 3;
+      expect(od >= 1 && oh >= 1 && ow >= 1, `[${c}, ${d}, ${h}, ${w}] has windows`).toBe(true);
+      const geom = Int32Array.of(1, c, h, w, kh, kw, 1, 1, 1, 1, 1, 1, oh, ow), dgeom = Int32Array.of(d, kd, sd, pd, dd, od);
+      const x = randomArray(c * d * h * w, r);
+      for (const [c0, cg] of [[0, c], [Math.floor(c / 2), c - Math.floor(c / 2)]]) {
+        const depth = cg * kd * kh * kw, plane = od * oh * ow;
+        const cols = new Float32Array(depth * plane);
+        windowColumns(x, geom, dgeom, c0, cg, cols);
+        for (const tb of [false, true]) {
+          const [k, n] = tb ? [plane, depth] : [depth, plane];
+          const ta = m % 2 === 1;
+          const a = randomArray(m * k, r), start = randomArray(m * n, r);
+          const what = `gemmWindows volume [${c}, ${d}, ${h}, ${w}] kernel ${kd}x${kh}x${kw} depth stride ${sd} padding ${pd} dilation ${dd} channels ${c0}+${cg}, ${m}x${n}x${k} ta=${ta} tb=${tb}`;
+          bp.setNumThreads(1);
+          const want = start.slice();
+          nat.gemm(ta, tb, m, n, k, 1, a, cols, 0.5, want, null, 0);
+          for (const t of [1, 2]) {
+            bp.setNumThreads(t);
+            const got = start.slice();
+            nat.gemmWindows(ta, tb, m, n, k, 1, a, x, geom, c0, cg, 0.5, got, dgeom);
+            expect(sameBits(got, want), `${what} at ${t} threads`).toBe(true);
+          }
+          if (m * n * k <= 1 << 22) {
+            const refGot = start.slice();
+            ref.gemmWindows(ta, tb, m, n, k, 1, a, x, geom, c0, cg, 0.5, refGot, dgeom);
             expectClose(want, refGot, { rtol: 1e-4, atol: 3e-6 * k }, `${what}: the reference`);
           }
         }

@@ -445,10 +445,13 @@ export interface Backend {
    * cg) for the one image x (geom's n is 1): B is [cg kh kw, oh ow], read transposed when transB. A
    * convolution's forward (W times B), its weight gradient (gy times B^T) and, at stride 1, its input
    * gradient (the convolution of gy with the flipped weight) without the columns in memory: the
-   * native backend makes them while it packs B, with the bits of imageColumns followed by gemm.
+   * native backend makes them while it packs B, with the bits of imageColumns followed by gemm. With
+   * depthGeom (DEPTH_GEOMETRY) x is a volume [c, d, h, w] and B its windows in depth too, [cg kd kh
+   * kw, od oh ow]: row ((k kd + a) kh + u) kw + v, column (z oh + i) ow + j holds x[c0 + k, z sd - pd +
+   * a dd, i sh - ph + u dh, j sw - pw + v dw], 0 outside x (conv3d's).
    */
   gemmWindows(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array,
-    x: Float32Array, geom: Int32Array, c0: number, cg: number, beta: number, c: Float32Array): void;
+    x: Float32Array, geom: Int32Array, c0: number, cg: number, beta: number, c: Float32Array, depthGeom?: Int32Array | null): void;
 
   /**
    * torch.nn.functional.grid_sample: x [n, c, h, w] (h, w at least 1) sampled at the points of grid

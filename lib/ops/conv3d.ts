@@ -18,6 +18,7 @@ import { AdaptiveSize } from './adaptive';
 import { adaptiveWindows, averagedWhole, averagePool, averageWindows, slidingWindows } from './avg_pool';
 import { permute, reshape, squeeze } from './shape';
 import { indexSelect } from './index_ops';
+import { byVolume, conv3dByVolume } from './conv3d_by_volume';
 
 /** A size of each of the three spatial dimensions: one number for all, or [depth, height, width]. */
 export type Size3 = number | readonly [number, number, number];
@@ -118,7 +119,7 @@ export function conv3d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const [dd, dh, dw] = triple(o.dilation, [1, 1, 1], what, 'dilation', 1);
   if (same && (sd !== 1 || sh !== 1 || sw !== 1)) throw new Error(`${what}: padding 'same' needs stride 1, got ${shown(o.stride)}`);
   const groups = o.groups ?? 1;
-  const [n, c] = x5.shape;
+  const c = x5.shape[1];
   if (!Number.isInteger(groups) || groups < 1 || c % groups !== 0) throw new Error(`${what}: groups must be a positive integer dividing the input's ${c} channels, got ${shown(groups)}`);
   if (weight.ndim !== 5 || weight.shape[1] !== c / groups || weight.shape[0] % groups !== 0) {
     throw new Error(`${what}: weight must be [out, ${c / groups}, kd, kh, kw] with out divisible by ${groups} for an input of shape ${fmt(x.shape)} and groups ${groups}, got shape ${fmt(weight.shape)}`);
@@ -127,9 +128,33 @@ export function conv3d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
     checkTensor(bias, what);
     if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) throw new Error(`${what}: bias must be [${weight.shape[0]}], got shape ${fmt(bias.shape)}`);
   }
+  const [, , kd, kh, kw] = weight.shape;
+  const pads = same ? samePads([kd, kh, kw], [dd, dh, dw]) : [pw, pw, ph, ph, pd, pd];
+  // asCalled: unbatched when the input was; else 5-D, as the by-volume node whose createGraph gradients it gives.
+  const composed = (asCalled: boolean): Tensor => composedConv3d(x5, weight, bias, same ? pads : [0, 0, 0, 0, pd, pd], [sd, sh, sw],
+    same ? [0, 0] : [ph, pw], [dd, dh, dw], groups, asCalled ? batched : true);
+  if (pads[0] === pads[1] && pads[2] === pads[3] && pads[4] === pads[5]) {
+    // The windows directly, one volume at a time, where the input's gradient is a convolution too.
+    const [n, , d, h, w] = x5.shape;
+    const [qd, qh, qw] = [pads[4], pads[2], pads[0]];
+    const size = (l: number, k: number, p: number, dil: number, st: number) => Math.floor((l + 2 * p - dil * (k - 1) - 1) / st) + 1;
+    const g = { n, c, h, w, kh, kw, sh, sw, ph: qh, pw: qw, dh, dw, oh: size(h, kh, qh, dh, sh), ow: size(w, kw, qw, dw, sw) };
+    const t = { d, kd, sd, pd: qd, dd, od: size(d, kd, qd, dd, sd) };
+    if (byVolume(g, t)) {
+      const y = conv3dByVolume(x5, weight, bias, g, t, groups, () => composed(false));
+      return batched ? y : squeeze(y, 0);
+    }
+  }
+  return composed(true);
+}
+
+/** conv3d from recorded ops: the depth windows' slices stacked as channels of one conv2d. */
+function composedConv3d(x5: Tensor, weight: Tensor, bias: Tensor | null, pads: number[], [sd, sh, sw]: number[], [ph, pw]: number[],
+  [dd, dh, dw]: number[], groups: number, batched: boolean): Tensor {
+  const what = 'conv3d';
+  const [n] = x5.shape;
   const [out, cg, kd, kh, kw] = weight.shape;
   return composedOf((own) => {
-    const pads = same ? samePads([kd, kh, kw], [dd, dh, dw]) : [0, 0, 0, 0, pd, pd];
     const padded = pads.some((p) => p > 0) ? own(pad(x5, pads)) : x5;
     const { slices, outDepth } = depthSlices(padded, kd, sd, dd, what, own);
     const [, , h, w] = slices[0].shape;
@@ -139,7 +164,7 @@ export function conv3d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
     const w2 = own(reshape(swapDepth(weight, own), [out, kd * cg, kh, kw]));
     const y = own(conv2d(rows, w2, bias, { stride: [sh, sw], padding: [ph, pw], dilation: [dh, dw], groups }));
     return volumesBack(y, n, outDepth, batched, own);
-  }, bias ? [x, weight, bias] : [x, weight]);
+  }, bias ? [x5, weight, bias] : [x5, weight]);
 }
 
 /** Options of convTranspose3d and nn.ConvTranspose3d (torch.nn.functional.conv_transpose3d's). */

@@ -18,7 +18,7 @@ import { wantsGradient } from '../autograd_graph';
 import { sum } from './reduce';
 
 /** The at-th block of `size` floats of a: an image's, or a group's part of one. */
-const part = (a: Float32Array, at: number, size: number): Float32Array => a.subarray(at * size, (at + 1) * size);
+export const part = (a: Float32Array, at: number, size: number): Float32Array => a.subarray(at * size, (at + 1) * size);
 
 /**
  * conv2d of x4 [n, c, h, w] with weight [out, c / groups, kh, kw] and bias [out] (or null) over the
@@ -32,22 +32,14 @@ export function convByImage(x4: Tensor, weight: Tensor, bias: Tensor | null, g: 
   const image = g.c * g.h * g.w;
   const geom = packed({ ...g, n: 1 });
   const w = weight.data;
-  const y = allocOutput(g.n * out * plane);
-  // Bias first, then the products added to it (beta 1), as torch's slow_conv2d.
-  if (bias) for (let s = 0; s < g.n; s++) for (let o = 0; o < out; o++) y.fill(bias.data[o], (s * out + o) * plane, (s * out + o + 1) * plane);
-  for (let s = 0; s < g.n; s++) {
-    for (let k = 0; k < groups; k++) {
-      B().gemmWindows(false, false, og, plane, depth, 1, part(w, k, og * depth), part(x4.data, s, image), geom, k * cg, cg, bias ? 1 : 0,
-        part(y, s * groups + k, og * plane));
-    }
-  }
+  const y = windowsProducts(x4.data, w, bias, geom, null, g.n, groups, og, cg, plane);
   const inputs = bias ? [x4, weight, bias] : [x4, weight];
   const result = record(y, [g.n, out, g.oh, g.ow], inputs, 'conv2d', (gy) => {
     const gx = x4.requiresGrad ? allocOutput(x4.size) : null;
     const gw = weight.requiresGrad ? allocOutput(weight.size) : null;
     // At stride 1 the input gradient is itself a convolution, of gy with the flipped weight.
     const asConv = gx && flippedConv(g, out);
-    const flipped = asConv ? flippedWeight(w, groups, og, cg, g.kh, g.kw) : null;
+    const flipped = asConv ? flippedWeight(w, groups, og, cg, g.kh * g.kw) : null;
     const gyGeom = asConv ? packed(asConv) : null;
     const windowsGrad = gx && !asConv ? allocOutput(depth * plane) : null;
     for (let s = 0; s < g.n; s++) {
@@ -97,10 +89,10 @@ function flippedConv(g: Geometry, out: number): Geometry | null {
 
 /**
  * weight [groups og, cg, kh, kw] as each group's [cg, og kh kw] with the kernel turned half a turn:
- * flipped[k][i][(o kh + u) kw + v] = weight[k og + o][i][kh - 1 - u][kw - 1 - v].
+ * flipped[k][i][(o kh + u) kw + v] = weight[k og + o][i][kh - 1 - u][kw - 1 - v] (`window` = kh kw; a
+ * 3-D kernel's kd kh kw likewise, each of its axes reversed).
  */
-function flippedWeight(w: Float32Array, groups: number, og: number, cg: number, kh: number, kw: number): Float32Array {
-  const window = kh * kw;
+export function flippedWeight(w: Float32Array, groups: number, og: number, cg: number, window: number): Float32Array {
   const f = allocOutput(groups * og * cg * window);
   for (let k = 0; k < groups; k++) {
     for (let o = 0; o < og; o++) {
@@ -113,8 +105,27 @@ function flippedWeight(w: Float32Array, groups: number, og: number, cg: number, 
   return f;
 }
 
+/**
+ * A convolution's output [n, groups og, plane] one image (or volume) at a time: the bias first, then
+ * per image and group W_k [og, cg window] times its windows (gemmWindows, whose geometry geom and, for
+ * a volume's, dgeom say) added to it, as torch's slow_conv2d.
+ */
+export function windowsProducts(x: Float32Array, w: Float32Array, bias: Tensor | null, geom: Int32Array, dgeom: Int32Array | null,
+  n: number, groups: number, og: number, cg: number, plane: number): Float32Array {
+  const out = groups * og, depth = w.length / out, image = x.length / n;
+  const y = allocOutput(n * out * plane);
+  if (bias) for (let s = 0; s < n; s++) for (let o = 0; o < out; o++) y.fill(bias.data[o], (s * out + o) * plane, (s * out + o + 1) * plane);
+  for (let s = 0; s < n; s++) {
+    for (let k = 0; k < groups; k++) {
+      B().gemmWindows(false, false, og, plane, depth, 1, part(w, k, og * depth), part(x, s, image), geom, k * cg, cg, bias ? 1 : 0,
+        part(y, s * groups + k, og * plane), dgeom);
+    }
+  }
+  return y;
+}
+
 /** The bias's gradient: gy [n, out, plane] summed over its planes, then over its images. */
-function biasGrad(gy: Float32Array, n: number, out: number, plane: number): Float32Array {
+export function biasGrad(gy: Float32Array, n: number, out: number, plane: number): Float32Array {
   const planeSums = allocOutput(n * out);
   B().reduce(Reduce.sum, gy, n * out, plane, 1, planeSums, null);
   const gb = alloc(out);
@@ -140,7 +151,7 @@ export function convTransposeByImage(x4: Tensor, weight: Tensor, g: Geometry, gr
   const y = allocOutput(g.n * out * outPlane);
   // At stride 1, the convolution of x with the flipped weight (as conv2d's input gradient).
   const asConv = flippedConv(g, cg * groups);
-  const flipped = asConv ? flippedWeight(w, groups, cg, og, g.kh, g.kw) : null;
+  const flipped = asConv ? flippedWeight(w, groups, cg, og, g.kh * g.kw) : null;
   const cols = asConv ? null : allocOutput(depth * plane);
   for (let s = 0; s < g.n; s++) {
     for (let k = 0; k < groups; k++) {

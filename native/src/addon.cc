@@ -23,6 +23,7 @@
 #include "kernels/elementwise.h"
 #include "kernels/gemm.h"
 #include "kernels/image.h"
+#include "kernels/window_runs.h"
 #include "kernels/index_rows.h"
 #include "kernels/lu.h"
 #include "kernels/cholesky.h"
@@ -765,39 +766,53 @@ Napi::Value ImageColumns(const Napi::CallbackInfo& info) {
 
 Napi::Value ImageColumnsGrad(const Napi::CallbackInfo& info) { return windows_grad(info, "imageColumnsGrad", "cols", image_columns_grad); }
 
-// gemmWindows(transA, transB, m, n, k, alpha, a, x, geom, c0, cg, beta, c): gemm(transA, transB, m,
-// n, k, alpha, a, B, beta, c) with B imageColumns(x, geom, c0, cg) for the one image x (geom's n is
-// 1), stored [cg kh kw, oh ow]; the columns are made as B is packed, never whole in memory.
+// The depth windows at argument i (DEPTH_GEOMETRY's six int32s), each in its range.
+DepthGeometry depth_geometry(const Args& a, size_t i) {
+  static const char* const names[6] = {"d", "kd", "sd", "pd", "dd", "od"};
+  static const long lows[6] = {0, 1, 1, 0, 1, 0};  // kernel, stride and dilation at least 1
+  const auto f = sizes_at(a, i, "depthGeom", "depthGeom's", names, lows);
+  return DepthGeometry{f[0], f[1], f[2], f[3], f[4], f[5]};
+}
+
+// gemmWindows(transA, transB, m, n, k, alpha, a, x, geom, c0, cg, beta, c[, depthGeom]): gemm(transA,
+// transB, m, n, k, alpha, a, B, beta, c) with B imageColumns(x, geom, c0, cg) for the one image x
+// (geom's n is 1), stored [cg kh kw, oh ow]; with depthGeom (or null) x is a volume [c, d, h, w] and B
+// its windows in depth too, [cg kd kh kw, od oh ow]. The columns are made as B is packed, never whole
+// in memory.
 Napi::Value GemmWindows(const Napi::CallbackInfo& info) {
   Args a{info, "gemmWindows"};
-  a.count(13);
+  if (info.Length() != 13 && info.Length() != 14) a.range_error("expected 13 or 14 arguments, got " + std::to_string(info.Length()));
   GemmCall g;
   g.trans_a = a.boolean(0, "transA");
   g.trans_b = a.boolean(1, "transB");
   const long m = a.integer(2, "m"), n = a.integer(3, "n"), k = a.integer(4, "k");
   const ImageGeometry geom = image_geometry(a, 8);
   if (geom.n != 1) a.range_error("geom's n must be 1 (the windows of one image), got " + std::to_string(geom.n));
+  const DepthGeometry dg = info.Length() == 14 && !a.is_null(13) ? depth_geometry(a, 13) : kFlat;
   const long c0 = a.integer(9, "c0"), cg = a.integer(10, "cg");
   if (c0 + cg > geom.c) a.range_error("channels c0 + cg = " + std::to_string(c0 + cg) + " exceed the geometry's c = " + std::to_string(geom.c));
-  const long depth = cg * geom.kh * geom.kw, plane = geom.oh * geom.ow;
-  if ((g.trans_b ? n : k) != depth || (g.trans_b ? k : n) != plane) {
-    a.range_error(std::string("the windows are [cg kh kw, oh ow] = [") + std::to_string(depth) + ", " + std::to_string(plane) +
-                  "], so op(B) is " + (g.trans_b ? "[" + std::to_string(plane) + ", " + std::to_string(depth) : "[" + std::to_string(depth) + ", " + std::to_string(plane)) +
+  const double depth = (double)cg * dg.kd * geom.kh * geom.kw, plane = (double)dg.od * geom.oh * geom.ow;
+  const double image = (double)geom.c * dg.d * geom.h * geom.w;
+  if (depth * plane > 0x1p48 || image > 0x1p48) a.range_error("the geometry's sizes are too large");
+  if ((double)(g.trans_b ? n : k) != depth || (double)(g.trans_b ? k : n) != plane) {
+    const std::string rows = std::to_string((long)depth), cols = std::to_string((long)plane);
+    a.range_error(std::string(dg.kd == 1 && dg.d == 1 ? "the windows are [cg kh kw, oh ow] = [" : "the windows are [cg kd kh kw, od oh ow] = [") + rows +
+                  ", " + cols + "], so op(B) is " + (g.trans_b ? "[" + cols + ", " + rows : "[" + rows + ", " + cols) +
                   "], but k x n is " + std::to_string(k) + " x " + std::to_string(n));
   }
   g.m = (int)m, g.n = (int)n, g.k = (int)k;
   g.alpha = (float)a.number(5, "alpha");
   g.a = a.f32(6, "a", m * k);
   g.b = nullptr;
-  const float* x = a.f32(7, "x", geom.c * geom.h * geom.w);
+  const float* x = a.f32(7, "x", (long)image);
   g.beta = (float)a.number(11, "beta");
   g.c = a.f32(12, "c", m * n);
   g.bias = nullptr;
   g.act = 0;
   g.gate = nullptr;
   g.gate_act = 0;
-  if (overlap(g.c, m * n, x, geom.c * geom.h * geom.w) || overlap(g.c, m * n, g.a, m * k)) a.range_error("c must not overlap a or x");
-  const ImageWindows windows{x, &geom, c0};
+  if (overlap(g.c, m * n, x, (long)image) || overlap(g.c, m * n, g.a, m * k)) a.range_error("c must not overlap a or x");
+  const ImageWindows windows{x, &geom, &dg, c0};
   g.b_windows = &windows;
   sgemm(g);
   return info.Env().Undefined();
@@ -852,13 +867,7 @@ Napi::Value MaxPool(const Napi::CallbackInfo& info, bool three) {
   Args a{info, three ? "maxPool3d" : "maxPool2d"};
   a.count(three ? 5 : 4);
   const ImageGeometry g = image_geometry(a, 1);
-  DepthGeometry dg{1, 1, 1, 0, 1, 1};
-  if (three) {
-    static const char* const names[6] = {"d", "kd", "sd", "pd", "dd", "od"};
-    static const long lows[6] = {0, 1, 1, 0, 1, 0};  // kernel, stride and dilation at least 1
-    const auto f = sizes_at(a, 2, "depthGeom", "depthGeom's", names, lows);
-    dg = DepthGeometry{f[0], f[1], f[2], f[3], f[4], f[5]};
-  }
+  const DepthGeometry dg = three ? depth_geometry(a, 2) : kFlat;
   const size_t k = three ? 3 : 2;  // out's argument
   const double volume = (double)dg.d * g.h * g.w, outs = (double)dg.od * g.oh * g.ow;
   // The indices are offsets in x, as int32.

@@ -75,19 +75,38 @@ export function imageRowsGrad(rows: Float32Array, geom: Int32Array, c0: number, 
 }
 
 export function imageColumns(x: Float32Array, geom: Int32Array, c0: number, cg: number, cols: Float32Array): void {
+  windowColumns(x, geom, FLAT, c0, cg, cols);
+}
+
+/** The depth geometry of 2-D windows: one slice, one window element, no padding. */
+const FLAT = Int32Array.of(1, 1, 1, 0, 1, 1);
+
+/**
+ * imageColumns with windows in depth too (dgeom, DEPTH_GEOMETRY): x [n, c, d, h, w], each image's block
+ * [cg kd kh kw, od oh ow], cols[(((b cg + k) kd + a) kh + u) kw + v, (z oh + i) ow + j] = x[b, c0 + k,
+ * z sd - pd + a dd, i sh - ph + u dh, j sw - pw + v dw], 0 outside x.
+ */
+export function windowColumns(x: Float32Array, geom: Int32Array, dgeom: Int32Array, c0: number, cg: number, cols: Float32Array): void {
   const { n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = geometryOf(geom);
-  if (oh * ow === 0) return; // nothing to write, however wide the kernel (the addon takes a 2^30 one)
+  const [d, kd, sd, pd, dd, od] = dgeom;
+  if (od * oh * ow === 0) return; // nothing to write, however wide the kernel (the addon takes a 2^30 one)
   let at = 0;
   for (let b = 0; b < n; b++) {
     for (let k = 0; k < cg; k++) {
-      const plane = (b * c + c0 + k) * h * w;
-      for (let u = 0; u < kh; u++) {
-        for (let v = 0; v < kw; v++) {
-          for (let i = 0; i < oh; i++) {
-            const y = i * sh - ph + u * dh;
-            for (let j = 0; j < ow; j++) {
-              const xx = j * sw - pw + v * dw;
-              cols[at++] = y >= 0 && y < h && xx >= 0 && xx < w ? x[plane + y * w + xx] : 0;
+      const volume = (b * c + c0 + k) * d * h * w;
+      for (let a = 0; a < kd; a++) {
+        for (let u = 0; u < kh; u++) {
+          for (let v = 0; v < kw; v++) {
+            for (let zi = 0; zi < od; zi++) {
+              const z = zi * sd - pd + a * dd;
+              for (let i = 0; i < oh; i++) {
+                const y = i * sh - ph + u * dh;
+                const inside = z >= 0 && z < d && y >= 0 && y < h;
+                for (let j = 0; j < ow; j++) {
+                  const xx = j * sw - pw + v * dw;
+                  cols[at++] = inside && xx >= 0 && xx < w ? x[volume + (z * h + y) * w + xx] : 0;
+                }
+              }
             }
           }
         }
@@ -97,11 +116,12 @@ export function imageColumns(x: Float32Array, geom: Int32Array, c0: number, cg: 
 }
 
 export function gemmWindows(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array,
-  x: Float32Array, geom: Int32Array, c0: number, cg: number, beta: number, c: Float32Array): void {
+  x: Float32Array, geom: Int32Array, c0: number, cg: number, beta: number, c: Float32Array, dgeom: Int32Array | null = null): void {
   const { kh, kw, oh, ow } = geometryOf(geom);
+  const depth = dgeom ?? FLAT;
   // Of x's own kind: float64 under withFloat64 (the gradient checks).
-  const cols = new (x.constructor as Float32ArrayConstructor)(cg * kh * kw * oh * ow);
-  imageColumns(x, geom, c0, cg, cols);
+  const cols = new (x.constructor as Float32ArrayConstructor)(cg * depth[1] * kh * kw * depth[5] * oh * ow);
+  windowColumns(x, geom, depth, c0, cg, cols);
   gemm(transA, transB, m, n, k, alpha, a, cols, beta, c, null, 0);
 }
 

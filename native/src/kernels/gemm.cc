@@ -439,7 +439,8 @@ void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1,
         // gradient and its sum back into the image.
         thread_local LineVector scratch_buf;
         float* const scratch = at_least(scratch_buf, o.trans_b ? (size_t)nr * kc : (size_t)nc);
-        kt.pack_windows(o.trans_b, o.b_windows->x, *o.b_windows->g, o.b_windows->c0, pc, kc, jc, nc, bp, b_stride, scratch);
+        const ImageWindows& w = *o.b_windows;
+        kt.pack_windows(o.trans_b, w.x, *w.g, *w.dg, w.c0, pc, kc, jc, nc, bp, b_stride, scratch);
       } else if (!b_in_place) {
         kt.pack_b(o.trans_b, o.b, o.n, o.k, pc, kc, jc, nc, bp, b_stride);
       }
@@ -524,7 +525,7 @@ void sgemm_on(int max_threads, const GemmCall& g) {
     const ImageWindows& w = *g.b_windows;
     const long rows = tb ? n : k, cols = tb ? k : n;
     float* const whole = at_least(whole_buf, (size_t)rows * cols);
-    for (long r = 0; r < rows; r++) window_row(w.x, *w.g, w.c0, r, 0, cols, whole + r * cols);
+    for (long r = 0; r < rows; r++) window_row(w.x, *w.g, *w.dg, w.c0, r, 0, cols, whole + r * cols);
     GemmCall in_memory = g;
     in_memory.b = whole;
     in_memory.b_windows = nullptr;

@@ -13,10 +13,12 @@ namespace bp {
 // sigmoid or tanh) read from it: the backward of the activation whose output gate is, applied while
 // C's tile is in cache (the input gradient of layer l + 1 becomes the pre-activation gradient of l).
 // A GEMM operand that is not in memory: the columns of one image (image_columns' block for channels
-// c0 on of the image x, B stored [cg kh kw, oh ow]), made as they are packed.
+// c0 on of the image x, B stored [cg kh kw, oh ow]; a volume's with dg, image.h's window_row), made as
+// they are packed.
 struct ImageWindows {
   const float* x;
   const ImageGeometry* g;
+  const DepthGeometry* dg;
   long c0;
 };
 

@@ -168,9 +168,10 @@ void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg
   });
 }
 
-void window_row(const float* x, const ImageGeometry& g, long c0, long r, long p0, long count, float* out) {
+void window_row(const float* x, const ImageGeometry& g, const DepthGeometry& dg, long c0, long r, long p0, long count,
+                float* out) {
   window_runs(
-      x, g, c0, r, p0, count,
+      x, g, dg, c0, r, p0, count,
       [&](long t, const float* src, long n) {
         if (g.sw == 1) std::memcpy(out + t, src, (size_t)n * sizeof(float));
         else for (long j = 0; j < n; j++) out[t + j] = src[j * g.sw];
@@ -184,7 +185,7 @@ void image_columns(const float* x, const ImageGeometry& g, long c0, long cg, flo
   // One column row (window element (u, v) of channel k, over every output position) per unit.
   parallel_for((size_t)(g.n * cg * window), (size_t)std::max(1L, kGrain / plane_out), [&](size_t r0, size_t r1) {
     for (long r = (long)r0; r < (long)r1; r++)
-      window_row(x + r / (cg * window) * image, g, c0, r % (cg * window), 0, plane_out, cols + r * plane_out);
+      window_row(x + r / (cg * window) * image, g, kFlat, c0, r % (cg * window), 0, plane_out, cols + r * plane_out);
   });
 }
 

@@ -24,10 +24,6 @@ void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg
 // 0 outside x.
 void image_columns(const float* x, const ImageGeometry& g, long c0, long cg, float* cols);
 
-// Part of one row of one image's block of image_columns: out[t] = cols[r, p0 + t] for t < count, x
-// the image's first float (g.n is not read). The packing of a product whose operand is those columns
-// (sgemm's b_rows) makes them this way, a panel's worth at a time, instead of reading them from memory.
-void window_row(const float* x, const ImageGeometry& g, long c0, long r, long p0, long count, float* out);
 
 // Channels [c0, c0 + cg) of gx overwritten with the sums of the entries of cols read from each
 // position, in the window's order (u, v): the sums of image_rows_grad, the same bits.
@@ -42,6 +38,13 @@ void max_pool2d(const float* x, const ImageGeometry& g, float* out, int32_t* ind
 struct DepthGeometry {
   long d, kd, sd, pd, dd, od;
 };
+
+// Part of one row of one image's block of image_columns: out[t] = cols[r, p0 + t] for t < count, x
+// the image's first float (g.n is not read). With dg a volume's windows in depth too (x [c, d, h, w];
+// rows (c, kd, kh, kw), positions (od, oh, ow)); window_runs.h's kFlat for an image. sgemm makes a
+// product's operand of such columns this way when it cannot pack them from the image (gemm.h).
+void window_row(const float* x, const ImageGeometry& g, const DepthGeometry& dg, long c0, long r, long p0, long count,
+                float* out);
 
 // 3-D max pooling of x [n, c, d, h, w]: g's height and width windows and dg's depth windows; out and
 // indices [n, c, od, oh, ow], each window scanned by depth, row and column with max_pool2d's rule.

@@ -44,9 +44,9 @@ static void pack_b(bool trans, const float* b, int n, int k, int p0, int kc, int
   pack_b_panels(trans, b, n, k, p0, kc, j0, nc, dst, stride, kCols);
 }
 
-static void pack_windows(bool trans, const float* x, const ImageGeometry& g, long c0, int p0, int kc, int j0, int nc,
-                         float* dst, size_t stride, float* scratch) {
-  pack_windows_panels(trans, x, g, c0, p0, kc, j0, nc, dst, stride, scratch, kCols);
+static void pack_windows(bool trans, const float* x, const ImageGeometry& g, const DepthGeometry& dg, long c0, int p0, int kc,
+                         int j0, int nc, float* dst, size_t stride, float* scratch) {
+  pack_windows_panels(trans, x, g, dg, c0, p0, kc, j0, nc, dst, stride, scratch, kCols);
 }
 
 // Lanes of the two vectors of a row that lie inside C (nr of 32 columns).

@@ -124,9 +124,10 @@ struct KernelTable {
   void (*ukernel_strided)(int kc, const float* a, long a_step, long a_row, const float* b, long ldb, float* c,
                           long ldc, int mr, int nr, const Epilogue& e) = nullptr;
   // pack_b for B the columns of one image x (image.h's image_columns: channels c0 on, B stored [cg kh
-  // kw, oh ow]), made from x as they are packed: the same panels. scratch holds nr x kc floats (nc when not trans).
-  void (*pack_windows)(bool trans, const float* x, const ImageGeometry& g, long c0, int p0, int kc, int j0, int nc,
-                       float* dst, size_t stride, float* scratch) = nullptr;
+  // kw, oh ow]; a volume's with dg, image.h's window_row), made from x as they are packed: the same
+  // panels. scratch holds nr x kc floats (nc when not trans).
+  void (*pack_windows)(bool trans, const float* x, const ImageGeometry& g, const DepthGeometry& dg, long c0, int p0, int kc,
+                       int j0, int nc, float* dst, size_t stride, float* scratch) = nullptr;
   // out[r * ldo + c] = dot4's sum of x's row r (x + r * ldx) and w's row c (w + c * ldw), n floats
   // each, for r < rows and c < cols: the products of few output columns (gemm.cc's gemm_narrow).
   void (*dot_block)(const float* x, long ldx, int rows, const float* w, long ldw, int cols, size_t n, float* out,
