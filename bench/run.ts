@@ -1,7 +1,7 @@
-// npm run bench [-- --quick] [-- --only=G1,W1,W2,W3,W4,W5,O1,C1,C2,T1,GP1,L1,P1]: the standard workloads of
+// npm run bench [-- --quick] [-- --only=G1,W1,W2,W3,W4,W5,O1,C1,C2,C3,T1,GP1,L1,P1]: the standard workloads of
 // ../shared/bench/WORKLOADS.md, single ops on large tensors (O1, bench/ops.ts), products with a small
 // side (P1, bench/small_side.ts), a small CNN's
-// training step (C1), a ResNet-stage-sized one's (C2), a Transformer encoder's (T1) and a WGAN-GP
+// training step (C1), a ResNet-stage-sized one's (C2), a 3-D one's (C3), a Transformer encoder's (T1) and a WGAN-GP
 // critic's, through a gradient penalty (GP1, bench/workloads.ts), on our native
 // and reference backends and, in the same run, on the peers that are present (PyTorch via
 // /usr/bin/python3, TensorFlow.js cpu and wasm). Prints a table with ratios and writes
@@ -287,6 +287,10 @@ async function main(): Promise<void> {
   if (want('C2')) {
     const s = await interleaved('C2', eager(() => W.c2Runner(sizes)));
     row('C2 CNN 2x conv 64x56x56 batch 32', 'samples/s', 'higher', { ...medians(s, THREADS.map((t) => `native ${t}t`)), ...torchCols(s, 'C2', 'higher') });
+  }
+  if (want('C3')) {
+    const s = await interleaved('C3', eager(() => W.c3Runner(sizes)));
+    row('C3 3-D CNN 2x conv3d 32x16^3 batch 4', 'samples/s', 'higher', { ...medians(s, THREADS.map((t) => `native ${t}t`)), ...torchCols(s, 'C3', 'higher') });
   }
   if (want('GP1')) {
     const s = await interleaved('GP1', eager(() => W.gp1Runner(sizes)));

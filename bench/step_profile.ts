@@ -1,8 +1,8 @@
 // Where an eager training step of W2 or W3 spends its time: every call into the addon is timed by
 // name (GEMMs by shape and transposes), and what is left of the step is JavaScript (ops, tape,
 // allocation, GC). w5 times W5's batch-256 forward pass instead of a training step, w5b1 its
-// batch-1 pass; c1 and c2 are the bench's CNN steps (C1, C2), t1 its Transformer encoder's (T1).
-// npx tsx bench/step_profile.ts [w2|w3|w5|w5b1|c1|c2|t1] [threads] [steps]
+// batch-1 pass; c1, c2 and c3 are the bench's CNN steps (C1, C2, C3), t1 its Transformer encoder's (T1).
+// npx tsx bench/step_profile.ts [w2|w3|w5|w5b1|c1|c2|c3|t1] [threads] [steps]
 import './built';
 import { addonPath } from '../dist/backend/native';
 
@@ -58,28 +58,28 @@ function wrapperCost(): number {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const bp = require('../dist/index') as typeof import('../dist/index');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { w3Model, c1Model, c2Model, T1 } = require('./workloads') as typeof import('./workloads');
+const { w3Model, c1Model, c2Model, c3Model, T1 } = require('./workloads') as typeof import('./workloads');
 const { nn, optim } = bp;
 
 function main(): void {
   const which = process.argv[2] ?? 'w3';
   const threads = Number(process.argv[3] ?? 1);
   const steps = Number(process.argv[4] ?? (which === 'w2' ? 400 : which === 'w5b1' ? 2000 : 20));
-  if (!['w2', 'w3', 'w5', 'w5b1', 'c1', 'c2', 't1'].includes(which)) throw new Error(`step_profile: workload must be w2, w3, w5, w5b1, c1, c2 or t1, got '${which}'`);
+  if (!['w2', 'w3', 'w5', 'w5b1', 'c1', 'c2', 'c3', 't1'].includes(which)) throw new Error(`step_profile: workload must be w2, w3, w5, w5b1, c1, c2, c3 or t1, got '${which}'`);
   const forwardOnly = which === 'w5' || which === 'w5b1';
   bp.setNumThreads(threads);
   bp.manualSeed(0);
-  const cnn = which === 'c1' || which === 'c2';
+  const cnn = which === 'c1' || which === 'c2' || which === 'c3';
   const transformer = which === 't1';
   const big = which !== 'w2' && !cnn && !transformer;
   const model = transformer
     ? new nn.TransformerEncoder(new nn.TransformerEncoderLayer(T1.dModel, T1.heads, { dimFeedforward: T1.ff, dropout: 0 }), T1.layers)
-    : cnn ? (which === 'c2' ? c2Model() : c1Model()) : big ? w3Model() : new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
+    : cnn ? (which === 'c3' ? c3Model() : which === 'c2' ? c2Model() : c1Model()) : big ? w3Model() : new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
   const opt = big ? new optim.Adam(model.parameters(), { lr: 1e-3 }) : transformer ? new optim.Adam(model.parameters(), { lr: 1e-4 })
     : cnn ? new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 }) : new optim.SGD(model.parameters(), { lr: 0.1 });
-  const batch = which === 'w5b1' ? 1 : big ? 256 : transformer ? T1.batch : which === 'c2' ? 32 : 64;
+  const batch = which === 'w5b1' ? 1 : big ? 256 : transformer ? T1.batch : which === 'c2' ? 32 : which === 'c3' ? 4 : 64;
   const x = transformer ? bp.randn([T1.seq, T1.batch, T1.dModel])
-    : bp.rand(which === 'c2' ? [batch, 64, 56, 56] : cnn ? [batch, 1, 28, 28] : [batch, 784]);
+    : bp.rand(which === 'c2' ? [batch, 64, 56, 56] : which === 'c3' ? [batch, 16, 16, 16, 16] : cnn ? [batch, 1, 28, 28] : [batch, 784]);
   const y = Array.from({ length: batch }, (_, i) => i % 10);
   const mask = bp.triu(bp.ones([T1.seq, T1.seq]), 1);
   const classLoss = new nn.CrossEntropyLoss();

@@ -163,6 +163,20 @@ export function c2Runner(s: Sizes): Runner {
 }
 
 /**
+ * C3 (an addition to WORKLOADS.md's, as C1 is): a 3-D CNN's step, 3x3x3 convolutions 16 -> 32 -> 32
+ * with padding 1 and ReLU over a batch of 4 volumes of 16 x 16 x 16, global average pooling and Linear
+ * 32-10, SGD with momentum 0.9; training samples/s.
+ */
+export function c3Model(): nn.Sequential {
+  return new nn.Sequential(new nn.Conv3d(16, 32, 3, { padding: 1 }), new nn.ReLU(), new nn.Conv3d(32, 32, 3, { padding: 1 }), new nn.ReLU(),
+    new nn.AdaptiveAvgPool3d(1), new nn.Flatten(), new nn.Linear(32, 10));
+}
+
+export function c3Runner(s: Sizes): Runner {
+  return cnnRunner(c3Model, [4, 16, 16, 16, 16], s.quick ? 1 : 5, s.quick ? 1 : 10);
+}
+
+/**
  * T1 (an addition to WORKLOADS.md's, as C1 is): a Transformer encoder's eager training step, two
  * TransformerEncoderLayers (d_model 256, 8 heads, feed-forward 1024, no dropout) over 64 positions
  * of a batch of 32 with a causal mask, the mean square of the output as the loss, Adam 1e-4;

@@ -15,7 +15,7 @@ torch.set_num_threads(threads)
 torch.manual_seed(0)
 
 # The same warm-up counts as bench/timing.ts's warmSteps.
-WARM = {'W1': 500 if quick else 3000, 'W2': 200 if quick else 1000, 'W3': 2 if quick else 30, 'C1': 2 if quick else 10, 'C2': 1 if quick else 2, 'T1': 1 if quick else 20, 'GP1': 2 if quick else 20}
+WARM = {'W1': 500 if quick else 3000, 'W2': 200 if quick else 1000, 'W3': 2 if quick else 30, 'C1': 2 if quick else 10, 'C2': 1 if quick else 2, 'C3': 1 if quick else 5, 'T1': 1 if quick else 20, 'GP1': 2 if quick else 20}
 
 REWARM_SECONDS = 0.2  # as bench/timing.ts: an idle core runs the next 100 ms slower
 
@@ -92,6 +92,17 @@ def c2():
     step = warmed(stepper(m, nn.CrossEntropyLoss(), torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9), x, y), WARM['C2'])
     per = 1 if quick else 4
     return lambda: {'C2': 32 * per / timed(step, per)}
+
+def c3():
+    # C3 (not in WORKLOADS.md; bench/workloads.ts's c3Runner): 3x3x3 convolutions 16 -> 32 -> 32 with
+    # padding 1 and ReLU over 4 volumes of 16^3, global average pooling, Linear 32-10; SGD with momentum.
+    nn = torch.nn
+    m = nn.Sequential(nn.Conv3d(16, 32, 3, padding=1), nn.ReLU(), nn.Conv3d(32, 32, 3, padding=1), nn.ReLU(),
+                      nn.AdaptiveAvgPool3d(1), nn.Flatten(), nn.Linear(32, 10))
+    x = torch.rand(4, 16, 16, 16, 16); y = torch.arange(4) % 10
+    step = warmed(stepper(m, nn.CrossEntropyLoss(), torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9), x, y), WARM['C3'])
+    per = 1 if quick else 10
+    return lambda: {'C3': 4 * per / timed(step, per)}
 
 def t1():
     # T1 (not in WORKLOADS.md; bench/workloads.ts's t1Runner): a Transformer encoder's training step,
@@ -274,7 +285,7 @@ def p1():
     ops += [(name, lambda o, name=name: torch.nn.functional.linear(*o[name])) for name, _, _, _ in P1_LINEAR]
     return timed_ops('P1', ops, (operands,))
 
-prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1, 'C1': c1, 'C2': c2, 'T1': t1, 'GP1': gp1, 'L1': l1, 'P1': p1}
+prepare = {'W1': w1, 'W2': w2, 'W3': w3, 'W5': w5, 'O1': o1, 'C1': c1, 'C2': c2, 'C3': c3, 'T1': t1, 'GP1': gp1, 'L1': l1, 'P1': p1}
 whole = {'G1': g1, 'W4': w4}
 runners = {}
 def blas_library():
