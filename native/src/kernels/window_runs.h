@@ -38,14 +38,16 @@ inline void window_runs(const float* x, const ImageGeometry& g, const DepthGeome
   const long q0 = p0 / g.ow, z0 = q0 / g.oh;
   long ja = p0 - q0 * g.ow, i = q0 - z0 * g.oh;
   long z = z0 * dg.sd - dg.pd + a * dg.dd, y = i * g.sh - g.ph + u * g.dh;
-  const auto next_row = [&] {
+  // On by `rows` output rows, all in one slice (to its end at most).
+  const auto next_rows = [&](long rows) {
     ja = 0;
-    if (++i == g.oh) {
+    i += rows;
+    if (i == g.oh) {
       i = 0;
       y = -g.ph + u * g.dh;
       z += dg.sd;
     } else {
-      y += g.sh;
+      y += rows * g.sh;
     }
   };
   // Where the output's rows lie as far apart as the lines they read (stride 1 across, each output row
@@ -59,7 +61,7 @@ inline void window_runs(const float* x, const ImageGeometry& g, const DepthGeome
     if (z < 0 || z >= dg.d || y < 0 || y >= g.h || j1 <= j0) {
       zero(t, jb - ja);
       t += jb - ja;
-      next_row();
+      next_rows(1);
       continue;
     }
     const float* const line = volume + (z * g.h + y) * g.w + shift;
@@ -73,26 +75,24 @@ inline void window_runs(const float* x, const ImageGeometry& g, const DepthGeome
         zero(t, jb - ja);
       }
       t += jb - ja;
-      next_row();
+      next_rows(1);
       continue;
     }
     // This row and the next ones of the slice inside the image, up to entry end (the last row's
     // columns ending at last_jb): entry e reads line + ja + (e - t), rows sh w = ow apart as entries.
-    long rows = 1, end = t + (jb - ja), last_jb = jb;
-    for (long yr = y + g.sh; end < count && i + rows < g.oh && yr < g.h; yr += g.sh, rows++) {
-      last_jb = std::min(g.ow, count - end);
-      end += last_jb;
-    }
+    const long at0 = t - ja;  // the entry of this row's column 0
+    const long more = std::min({g.oh - i - 1, (g.h - 1 - y) / g.sh, (count - t - (jb - ja) + g.ow - 1) / g.ow});
+    const long rows = 1 + more, end = std::min(count, t + (jb - ja) + more * g.ow), last_jb = end - at0 - more * g.ow;
     const long first = t + std::max(ja, j0) - ja, stop = end - (last_jb - std::min(last_jb, j1));
     if (stop > first) copy(first, line + std::max(ja, j0), stop - first);
     // The columns in the padding, each row's (the copy wrote its neighbours' floats there).
-    for (long r = 0, at = t - ja; r < rows; r++, at += g.ow) {
+    for (long r = 0, at = at0; r < rows; r++, at += g.ow) {
       const long from = r == 0 ? ja : 0, to = r == rows - 1 ? last_jb : g.ow;
       if (from < j0) zero(at + from, std::min(to, j0) - from);
       if (to > j1) zero(at + std::max(from, j1), to - std::max(from, j1));
     }
     t = end;
-    for (long r = 0; r < rows; r++) next_row();
+    next_rows(rows);
   }
 }
 
