@@ -4,7 +4,7 @@
 // those columns transposed, the volumes in order; the input's gradient the convolution of gy with the
 // flipped weight (stride 1 only: conv3d takes this path then). The columns are never in memory. The
 // depth slices stacked as channels of a conv2d (conv3d.ts's composed path) took 40.8 ms forward and
-// backward for [4, 16, 16, 16, 16] 3x3x3 to 32 channels at one thread, PyTorch 16.8.
+// backward for [4, 16, 16, 16, 16] 3x3x3 to 32 channels at one thread, this 23.4, PyTorch 16.8-18.0.
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { allocOutput } from '../storage';
@@ -12,7 +12,7 @@ import { recycleArray } from '../reuse';
 import { recomposedRule } from '../autograd_graph';
 import { record } from './core';
 import { Geometry, packed } from './conv';
-import { biasGrad, flippedWeight, part, windowsProducts } from './conv_by_image';
+import { biasGrad, flippedConv, flippedWeight, part, windowsProducts } from './conv_by_image';
 
 /** The depth windows of a call (DEPTH_GEOMETRY's order), by name. */
 export interface DepthWindows {
@@ -26,8 +26,7 @@ const packedDepth = (t: DepthWindows): Int32Array => Int32Array.of(t.d, t.kd, t.
  * and no padding past the kernel's extent (the flipped convolution's padding is the extent less it).
  */
 export function byVolume(g: Geometry, t: DepthWindows): boolean {
-  return g.sh === 1 && g.sw === 1 && t.sd === 1 && g.ph <= g.dh * (g.kh - 1) && g.pw <= g.dw * (g.kw - 1) && t.pd <= t.dd * (t.kd - 1) &&
-    g.oh >= 1 && g.ow >= 1 && t.od >= 1;
+  return flippedConv(g, g.c) !== null && t.sd === 1 && t.pd <= t.dd * (t.kd - 1) && g.oh >= 1 && g.ow >= 1 && t.od >= 1;
 }
 
 /**
@@ -49,9 +48,9 @@ export function conv3dByVolume(x5: Tensor, weight: Tensor, bias: Tensor | null, 
   const result = record(y, [g.n, out, t.od, g.oh, g.ow], inputs, 'conv3d', (gy) => {
     const gx = x5.requiresGrad ? allocOutput(x5.size) : null;
     const gw = weight.requiresGrad ? allocOutput(weight.size) : null;
-    // The windows of gy [out, od, oh, ow] whose product with the flipped weight is the input's gradient.
-    const gyGeom = packed({ n: 1, c: out, h: g.oh, w: g.ow, kh: g.kh, kw: g.kw, sh: 1, sw: 1, ph: g.dh * (g.kh - 1) - g.ph,
-      pw: g.dw * (g.kw - 1) - g.pw, dh: g.dh, dw: g.dw, oh: g.h, ow: g.w });
+    // The windows of gy [out, od, oh, ow] whose product with the flipped weight is the input's gradient
+    // (byVolume: stride 1, so flippedConv has them).
+    const gyGeom = packed(flippedConv(g, out) as Geometry);
     const gyDepth = packedDepth({ d: t.od, kd: t.kd, sd: 1, pd: t.dd * (t.kd - 1) - t.pd, dd: t.dd, od: t.d });
     const flipped = gx ? flippedWeight(w, groups, og, cg, window) : null;
     for (let s = 0; s < g.n; s++) {

@@ -81,7 +81,7 @@ export function convByImage(x4: Tensor, weight: Tensor, bias: Tensor | null, g: 
  * strides, or where the padding exceeds that extent (a negative padding), which go through the
  * columns' gradient.
  */
-function flippedConv(g: Geometry, out: number): Geometry | null {
+export function flippedConv(g: Geometry, out: number): Geometry | null {
   const ph = g.dh * (g.kh - 1) - g.ph, pw = g.dw * (g.kw - 1) - g.pw;
   if (g.sh !== 1 || g.sw !== 1 || ph < 0 || pw < 0) return null;
   return { n: 1, c: out, h: g.oh, w: g.ow, kh: g.kh, kw: g.kw, sh: 1, sw: 1, ph, pw, dh: g.dh, dw: g.dw, oh: g.h, ow: g.w };

@@ -6,12 +6,6 @@
 
 namespace bp {
 
-// One product, and then the gate.
-// op(A) is m x k (A stored k x m when trans_a); op(B) is k x n (B stored n x k when trans_b).
-// bias (length n, may be null) and act (a UnaryOp) are applied once, after the full K sum. gate
-// (m x n like C, may be null) then multiplies each element by the derivative of gate_act (relu,
-// sigmoid or tanh) read from it: the backward of the activation whose output gate is, applied while
-// C's tile is in cache (the input gradient of layer l + 1 becomes the pre-activation gradient of l).
 // A GEMM operand that is not in memory: the columns of one image (image_columns' block for channels
 // c0 on of the image x, B stored [cg kh kw, oh ow]; a volume's with dg, image.h's window_row), made as
 // they are packed.
@@ -22,6 +16,12 @@ struct ImageWindows {
   long c0;
 };
 
+// One product, and then the gate.
+// op(A) is m x k (A stored k x m when trans_a); op(B) is k x n (B stored n x k when trans_b).
+// bias (length n, may be null) and act (a UnaryOp) are applied once, after the full K sum. gate
+// (m x n like C, may be null) then multiplies each element by the derivative of gate_act (relu,
+// sigmoid or tanh) read from it: the backward of the activation whose output gate is, applied while
+// C's tile is in cache (the input gradient of layer l + 1 becomes the pre-activation gradient of l).
 struct GemmCall {
   bool trans_a, trans_b;
   int m, n, k;
