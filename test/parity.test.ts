@@ -2289,7 +2289,9 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     // one column block (2048: C2's 64 channels of 56 x 56, two blocks and K in three), tiny products
     // (every path but the tiles', where B is made whole first), and ones whose last micro-panel is short.
     const shapes: number[][] = [[64, 56, 56, 3, 3, 1, 1, 1, 1, 1, 1, 64], [3, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 5], [1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1],
-      [40, 20, 21, 3, 3, 2, 1, 1, 2, 1, 2, 33], [7, 31, 33, 2, 3, 1, 2, 0, 1, 2, 1, 17], [30, 12, 12, 5, 5, 1, 1, 2, 2, 1, 1, 48], [2, 70, 3, 3, 1, 1, 1, 1, 0, 1, 1, 70]];
+      [40, 20, 21, 3, 3, 2, 1, 1, 2, 1, 2, 33], [7, 31, 33, 2, 3, 1, 2, 0, 1, 2, 1, 17], [30, 12, 12, 5, 5, 1, 1, 2, 2, 1, 1, 48], [2, 70, 3, 3, 1, 1, 1, 1, 0, 1, 1, 70],
+      // Two rows of A over 4.7M floats of columns: made whole in a buffer freed after the product.
+      [16, 180, 180, 3, 3, 1, 1, 1, 1, 1, 1, 2]];
     EDGE_SIZES.forEach((s, i) => {
       const side = EDGE_SIZES[(i + 3) % 8] % 40 + 2;
       shapes.push([1 + (i * 5) % 13, side, s % 67 + 3, 3, 2, 1 + (i % 2), 1, 1, i % 2, 1, 1 + (i % 3 === 0 ? 1 : 0), s]);
