@@ -24,7 +24,6 @@ void image_rows_grad(const float* rows, const ImageGeometry& g, long c0, long cg
 // 0 outside x.
 void image_columns(const float* x, const ImageGeometry& g, long c0, long cg, float* cols);
 
-
 // Channels [c0, c0 + cg) of gx overwritten with the sums of the entries of cols read from each
 // position, in the window's order (u, v): the sums of image_rows_grad, the same bits.
 void image_columns_grad(const float* cols, const ImageGeometry& g, long c0, long cg, float* gx);
