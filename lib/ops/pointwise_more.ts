@@ -15,7 +15,7 @@ import { add, div, mul, pow, sub } from './binary';
 import { sumBackTo } from './reduce';
 import { atan2 } from './binary_more';
 import { abs, acos, acosh, asin, asinh, atan, atanh, exp, log, log1p, neg, round, sign, sin, trunc } from './unary';
-import { clamp } from './compare';
+import { clamp, maximum } from './compare';
 import { eq, ge, gt, le, lt, ne, where } from './more';
 import { cat } from './join';
 import { isnan, swapaxes } from './composed';
@@ -345,11 +345,7 @@ function logicalPair(a: Operand, b: Operand, what: string, op: (p: Tensor, q: Te
 /** 1 where both a and b are nonzero, broadcast (torch.logical_and). */
 export const logicalAnd = (a: Operand, b: Operand): Tensor => logicalPair(a, b, 'logicalAnd', mul);
 /** 1 where a or b is nonzero, broadcast (torch.logical_or). */
-export const logicalOr = (a: Operand, b: Operand): Tensor => logicalPair(a, b, 'logicalOr', (p, q) => {
-  const either = add(p, q), y = ne(either, 0);
-  either.dispose();
-  return y;
-});
+export const logicalOr = (a: Operand, b: Operand): Tensor => logicalPair(a, b, 'logicalOr', maximum);
 /** 1 where exactly one of a and b is nonzero, broadcast (torch.logical_xor). */
 export const logicalXor = (a: Operand, b: Operand): Tensor => logicalPair(a, b, 'logicalXor', ne);
 
