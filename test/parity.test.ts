@@ -2291,7 +2291,10 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     const shapes: number[][] = [[64, 56, 56, 3, 3, 1, 1, 1, 1, 1, 1, 64], [3, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 5], [1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1],
       [40, 20, 21, 3, 3, 2, 1, 1, 2, 1, 2, 33], [7, 31, 33, 2, 3, 1, 2, 0, 1, 2, 1, 17], [30, 12, 12, 5, 5, 1, 1, 2, 2, 1, 1, 48], [2, 70, 3, 3, 1, 1, 1, 1, 0, 1, 1, 70],
       // Two rows of A over 4.7M floats of columns: made whole in a buffer freed after the product.
-      [16, 180, 180, 3, 3, 1, 1, 1, 1, 1, 1, 2]];
+      [16, 180, 180, 3, 3, 1, 1, 1, 1, 1, 1, 2],
+      // gemm_shifted's (B's rows read from the padded image): dilated with A transposed, unpadded
+      // (the image itself), and output rows as wide as the image's (straight into C).
+      [20, 30, 31, 3, 3, 1, 1, 1, 1, 2, 1, 33], [16, 20, 20, 3, 3, 1, 1, 0, 0, 1, 1, 24], [64, 10, 12, 3, 1, 1, 1, 1, 0, 1, 1, 16]];
     EDGE_SIZES.forEach((s, i) => {
       const side = EDGE_SIZES[(i + 3) % 8] % 40 + 2;
       shapes.push([1 + (i * 5) % 13, side, s % 67 + 3, 3, 2, 1 + (i % 2), 1, 1, i % 2, 1, 1 + (i % 3 === 0 ? 1 : 0), s]);
@@ -2334,7 +2337,8 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     // windows in depth too, against the reference's columns through gemm; depths of one and edge sizes,
     // a depth stride and dilation, C2-sized work (K and positions past a block).
     const volumes: number[][] = [[16, 16, 16, 16, 3, 3, 3, 1, 1, 1, 32], [3, 5, 6, 7, 2, 3, 2, 2, 1, 2, 9], [1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1],
-      [8, 9, 8, 7, 3, 1, 3, 1, 0, 1, 65], [2, 7, 9, 8, 3, 3, 3, 3, 2, 1, 7], [5, 4, 10, 11, 1, 3, 3, 1, 0, 1, 8]];
+      [8, 9, 8, 7, 3, 1, 3, 1, 0, 1, 65], [2, 7, 9, 8, 3, 3, 3, 3, 2, 1, 7], [5, 4, 10, 11, 1, 3, 3, 1, 0, 1, 8],
+      [12, 9, 20, 21, 3, 3, 3, 2, 1, 2, 17], [8, 9, 20, 21, 3, 3, 3, 2, 1, 2, 40]];
     for (const [c, d, h, w, kd, kh, kw, sd, pd, dd, m] of volumes) {
       const od = Math.floor((d + 2 * pd - dd * (kd - 1) - 1) / sd) + 1, oh = h - kh + 3, ow = w - kw + 3;
       expect(od >= 1 && oh >= 1 && ow >= 1, `[${c}, ${d}, ${h}, ${w}] has windows`).toBe(true);

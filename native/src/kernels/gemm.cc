@@ -25,6 +25,7 @@
 
 #include "../runtime/line_vector.h"
 #include "../runtime/thread_pool.h"
+#include "gemm_shifted.h"
 #include "table.h"
 
 namespace bp {
@@ -565,6 +566,7 @@ void sgemm_on(int max_threads, const GemmCall& g) {
   // for 16 steps of work. (3 x 264, deeper than kKC, measured the same: A/B, 8 alternated runs.)
   const int k_blocks = (k + kKC - 1) / kKC;
   const int kc_step = ((k + k_blocks - 1) / k_blocks + 7) / 8 * 8;
+  if (takes_shifted(g, kt)) return gemm_shifted(g, kc_step, threads, kt);
   // Each thread runs the whole loop nest on its own slice of C with its own packed panels: a
   // packed panel shared between cores had to be re-owned by the core writing it at every K block
   // (packing ran at half speed on two threads), and each shared block cost two pool runs.

@@ -55,9 +55,10 @@ static inline __mmask16 lanes(int nr, int half) {
   return (__mmask16)((1u << w) - 1u);
 }
 
-// kStrided false: A and B as packed micro-panels (a_step, a_row and ldb unused). kStrided true: A's
-// element (row r, depth p) at a[p * a_step + r * a_row] and B's row p at b + p * ldb, read where
-// they lie (table.h's ukernel_strided).
+// kPanel: A and B as packed micro-panels (a_step, a_row, ldb and b_off unused). kStride: A's element
+// (row r, depth p) at a[p * a_step + r * a_row] and B's row p at b + p * ldb, read where they lie
+// (table.h's ukernel_strided); kOffset: A packed, B's row p at b + b_off[p]; kOffsetA: A's element
+// (row r, depth p) at a[a_off[r] + k_off[p]], B packed (both ukernel_offsets).
 // Always inlined: each of the two kernels below is then the loop it was written as.
 // The epilogue's ReLU and its relu or sigmoid gate in registers, as the AVX2 set's act8 and gate8
 // compute them (the tile's epilogue and shallow_wide's).
@@ -69,9 +70,10 @@ static inline __m512 gate16(int gate_act, __m512 y, __m512 v) {
   return _mm512_mul_ps(_mm512_mul_ps(v, y), _mm512_sub_ps(_mm512_set1_ps(1.0f), y));
 }
 
-template <bool kStrided>
+template <BRows kB>
 __attribute__((always_inline)) static inline void ukernel_impl(int kc, const float* a, long a_step, long a_row,
-                                                              const float* b, long ldb, float* c, long ldc, int mr,
+                                                              const long* a_off, const long* k_off, const float* b,
+                                                              long ldb, const long* b_off, float* c, long ldc, int mr,
                                                               int nr, const Epilogue& e) {
   __m512 acc[kRows][2];
 #pragma GCC unroll 8
@@ -90,38 +92,60 @@ __attribute__((always_inline)) static inline void ukernel_impl(int kc, const flo
       _mm_prefetch(reinterpret_cast<const char*>(e.gate + r * ldc + 31), _MM_HINT_T0);
     }
   }
-  if constexpr (kStrided) {
+  if constexpr (kB == kStride || kB == kOffsetA) {
     // Rows past mr repeat the last row (read, never stored), and B's columns past nr are not read.
     const float* ar[kRows];
-    for (int r = 0; r < kRows; r++) ar[r] = a + (long)std::min(r, mr - 1) * a_row;
+    for (int r = 0; r < kRows; r++)
+      ar[r] = a + (kB == kOffsetA ? a_off[std::min(r, mr - 1)] : (long)std::min(r, mr - 1) * a_row);
     const __mmask16 bm0 = lanes(nr, 0), bm1 = lanes(nr, 1);
 #pragma GCC unroll 2
     for (int p = 0; p < kc; p++) {
-      const __m512 b0 = _mm512_maskz_loadu_ps(bm0, b);
-      const __m512 b1 = _mm512_maskz_loadu_ps(bm1, b + 16);
-      const long pa = p * a_step;
+      // A packed B panel is zero past nr: loaded whole.
+      const __m512 b0 = kB == kOffsetA ? _mm512_loadu_ps(b) : _mm512_maskz_loadu_ps(bm0, b);
+      const __m512 b1 = kB == kOffsetA ? _mm512_loadu_ps(b + 16) : _mm512_maskz_loadu_ps(bm1, b + 16);
+      const long pa = kB == kOffsetA ? k_off[p] : p * a_step;
 #pragma GCC unroll 8
       for (int r = 0; r < kRows; r++) {
         const __m512 av = _mm512_set1_ps(ar[r][pa]);
         acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
         acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
       }
-      b += ldb;
+      b += kB == kOffsetA ? kCols : ldb;
     }
   } else {
+    // One loop for the K steps of packed panels, and of B's rows at offsets (a convolution's columns
+    // read from the image), whose tile's last columns may lie past the end of its run: masked then.
+    const auto steps = [&](auto load_b) {
 #pragma GCC unroll 2
-    for (int p = 0; p < kc; p++) {
-      _mm_prefetch(reinterpret_cast<const char*>(a + 8 * kRows), _MM_HINT_T0);  // A streams from L2
-      const __m512 b0 = _mm512_loadu_ps(b);
-      const __m512 b1 = _mm512_loadu_ps(b + 16);
+      for (int p = 0; p < kc; p++) {
+        _mm_prefetch(reinterpret_cast<const char*>(a + 8 * kRows), _MM_HINT_T0);  // A streams from L2
+        __m512 b0, b1;
+        load_b(p, b0, b1);
 #pragma GCC unroll 8
-      for (int r = 0; r < kRows; r++) {
-        const __m512 av = _mm512_set1_ps(a[r]);
-        acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
-        acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
+        for (int r = 0; r < kRows; r++) {
+          const __m512 av = _mm512_set1_ps(a[r]);
+          acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
+          acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
+        }
+        a += kRows;
       }
-      a += kRows;
-      b += kCols;
+    };
+    if constexpr (kB == kPanel) {
+      steps([&](int p, __m512& b0, __m512& b1) {
+        b0 = _mm512_loadu_ps(b + p * kCols);
+        b1 = _mm512_loadu_ps(b + p * kCols + 16);
+      });
+    } else if (nr == kCols) {
+      steps([&](int p, __m512& b0, __m512& b1) {
+        b0 = _mm512_loadu_ps(b + b_off[p]);
+        b1 = _mm512_loadu_ps(b + b_off[p] + 16);
+      });
+    } else {
+      const __mmask16 bm0 = lanes(nr, 0), bm1 = lanes(nr, 1);
+      steps([&](int p, __m512& b0, __m512& b1) {
+        b0 = _mm512_maskz_loadu_ps(bm0, b + b_off[p]);
+        b1 = _mm512_maskz_loadu_ps(bm1, b + b_off[p] + 16);
+      });
     }
   }
   // Epilogue, in the order of the AVX2 set's store_tile: alpha, beta * C, bias, activation, gate.
@@ -154,12 +178,18 @@ __attribute__((always_inline)) static inline void ukernel_impl(int kc, const flo
 }
 
 static void ukernel(int kc, const float* a, const float* b, float* c, long ldc, int mr, int nr, const Epilogue& e) {
-  ukernel_impl<false>(kc, a, 0, 0, b, 0, c, ldc, mr, nr, e);
+  ukernel_impl<kPanel>(kc, a, 0, 0, nullptr, nullptr, b, 0, nullptr, c, ldc, mr, nr, e);
 }
 
 static void ukernel_strided(int kc, const float* a, long a_step, long a_row, const float* b, long ldb, float* c,
                             long ldc, int mr, int nr, const Epilogue& e) {
-  ukernel_impl<true>(kc, a, a_step, a_row, b, ldb, c, ldc, mr, nr, e);
+  ukernel_impl<kStride>(kc, a, a_step, a_row, nullptr, nullptr, b, ldb, nullptr, c, ldc, mr, nr, e);
+}
+
+static void ukernel_offsets(int kc, const float* a, const long* a_off, const long* k_off, const float* b, const long* b_off,
+                            float* c, long ldc, int mr, int nr, const Epilogue& e) {
+  if (b_off) ukernel_impl<kOffset>(kc, a, 0, 0, nullptr, nullptr, b, 0, b_off, c, ldc, mr, nr, e);
+  else ukernel_impl<kOffsetA>(kc, a, 0, 0, a_off, k_off, b, 0, nullptr, c, ldc, mr, nr, e);
 }
 
 #include "math16.inc"
@@ -431,6 +461,7 @@ static KernelTable make_table() {
   t.nr = kCols;
   t.ukernel = ukernel;
   t.ukernel_strided = ukernel_strided;
+  t.ukernel_offsets = ukernel_offsets;
   t.pack_a = pack_a;
   t.pack_b = pack_b;
   t.pack_windows = pack_windows;

@@ -47,6 +47,11 @@ struct Epilogue {
   int gate_act = 0;
 };
 
+// How a microkernel reads its operands: packed micro-panels (ukernel); A strided and B's rows ldb
+// floats apart (ukernel_strided); A packed and B's rows at offsets of their own, or A's elements at
+// a row's offset plus a depth step's and B packed (ukernel_offsets).
+enum BRows { kPanel, kStride, kOffset, kOffsetA };
+
 // Batch normalization's writing loops (KernelTable::channel_pass), over the columns of one row of
 // the [n, c * l] view, f the per-channel factors (arrays of c floats):
 //   kBnSquares  out = (x - f0)^2                 the variance pass
@@ -123,6 +128,13 @@ struct KernelTable {
   // read. Null where the set has none.
   void (*ukernel_strided)(int kc, const float* a, long a_step, long a_row, const float* b, long ldb, float* c,
                           long ldc, int mr, int nr, const Epilogue& e) = nullptr;
+  // A convolution's product read from its padded image (gemm_shifted.h), either way round: with
+  // b_off, A packed and B's row p at b + b_off[p] (the image from the offset of window row p's
+  // channel and element; columns past nr not read); otherwise B packed and A's element (row r,
+  // depth p) at a[a_off[r] + k_off[p]] (window row r at output position p). Null where the set has
+  // none.
+  void (*ukernel_offsets)(int kc, const float* a, const long* a_off, const long* k_off, const float* b, const long* b_off,
+                          float* c, long ldc, int mr, int nr, const Epilogue& e) = nullptr;
   // pack_b for B the columns of one image x (image.h's image_columns: channels c0 on, B stored [cg kh
   // kw, oh ow]; a volume's with dg, image.h's window_row), made from x as they are packed: the same
   // panels. scratch holds nr x kc floats (nc when not trans).

@@ -1,0 +1,23 @@
+// A convolution's product without its columns: gemm.h's b_windows (B not transposed) at stride 1
+// down and across. Row (channel, kd, kh, kw) of the columns, over the positions of a run of output
+// rows, is the image (padded) read from the offset of that channel and window element, so the
+// microkernel reads B's rows from the padded image where they lie (KernelTable::ukernel_offsets):
+// nothing is packed, and each of the image's floats is read by every window element instead of being
+// copied once for each.
+#pragma once
+
+#include "gemm.h"
+#include "table.h"
+
+namespace bp {
+
+// Whether gemm_shifted takes the product: windows at stride 1 down and across, B not transposed, no
+// bias, activation or gate, a kernel set with ukernel_offsets, and few columns thrown away (see
+// gemm_shifted.cc).
+bool takes_shifted(const GemmCall& g, const KernelTable& kt);
+
+// The product, on up to `threads` threads: the sums of the tiles' path (gemm.cc's gemm_packed), K
+// cut in blocks of kc_step, the same bits.
+void gemm_shifted(const GemmCall& g, int kc_step, int threads, const KernelTable& kt);
+
+}  // namespace bp
