@@ -10,6 +10,8 @@ import * as bp from '../lib/index';
 import { nn, optim } from '../lib/index';
 import { inputGradientByImage, oneImageAtATime, withSize } from './helpers/conv_paths';
 import { setConvRowsChunkFloats } from '../lib/ops/conv_rows';
+import { Geometry, runsByImage, setConvByImageFloats } from '../lib/ops/conv';
+import { hasNative } from '../lib/backend/registry';
 import { eachBackend } from './helpers/backends';
 import { drawsOf, rng } from './helpers/random';
 import { haveTorch, noteIfNoTorch, torchJson } from './helpers/torch';
@@ -267,6 +269,38 @@ eachBackend('conv2d and pooling', () => {
     expect(() => bp.conv2d(x, w, null, { dilation: [1, 2 ** 31] })).toThrow(/conv2d: the output size|conv2d: dw = 2147483648 is larger than 2\^31 - 1/);
     expect(() => bp.avgPool2d(x, 2, { divisorOverride: 0 })).toThrow(/avgPool2d: divisorOverride must be a non-zero integer, got 0/);
     expect(() => bp.avgPool2d(x, 2, { dilation: 2 } as bp.AvgPool2dOptions)).toThrow(/avgPool2d: unknown option 'dilation'/);
+  });
+});
+
+describe('conv2d one image at a time from 2M floats of rows where the native backend reads the windows in place', () => {
+  // 3x3, stride 1, padding 1 over [n, c, s, s] to `out` channels.
+  const geometry = (n: number, c: number, s: number, k = 3, stride = 1): Geometry =>
+    ({ n, c, h: s, w: s, kh: k, kw: k, sh: stride, sw: stride, ph: 1, pw: 1, dh: 1, dw: 1, oh: Math.floor((s + 2 - k) / stride) + 1, ow: Math.floor((s + 2 - k) / stride) + 1 });
+  it('the rule: the band from 2^21 to 2^24 floats of rows takes stride 1, 64 or more window entries, at most 64 outputs, rows 8 times the wrap', () => {
+    expect(runsByImage(geometry(4, 16, 64), 16, 16)).toBe(true); // 2.4M floats
+    expect(runsByImage(geometry(2, 16, 64), 16, 16)).toBe(false); // 1.2M: under the band
+    expect(runsByImage(geometry(4, 3, 200), 16, 3)).toBe(false); // 4.3M, windows of 27 entries
+    expect(runsByImage(geometry(4, 16, 64), 128, 16)).toBe(false); // 128 outputs
+    expect(runsByImage(geometry(16, 16, 64, 3, 2), 16, 16)).toBe(false); // stride 2
+    expect(runsByImage(geometry(128, 64, 14), 64, 64)).toBe(false); // rows of 16 for 14 outputs
+    expect(runsByImage(geometry(128, 64, 15), 64, 64)).toBe(true); // rows of 17 for 15
+    expect(runsByImage(geometry(4, 3, 800), 16, 3)).toBe(true); // 69M: past 2^24, any
+  });
+  it.runIf(hasNative())("in that band, the batch path's values and gradients", () => {
+    const data = [[4, 16, 64, 64], [16, 16, 3, 3], [16]].map((shape) => bp.randn(shape));
+    const gy = bp.randn([4, 16, 64, 64]);
+    const run = () => {
+      const [x, w, b] = data.map((t) => t.clone().requiresGrad_());
+      const y = bp.conv2d(x, w, b, { padding: 1 });
+      y.mul(gy).sum().backward();
+      return [y, x.grad!, w.grad!, b.grad!].map((t) => Array.from(t.data));
+    };
+    const got = run();
+    const batch = withSize(setConvByImageFloats, 1 << 30, run);
+    ['y', 'x.grad', 'w.grad', 'b.grad'].forEach((name, i) => {
+      const worst = got[i].reduce((m, v, j) => Math.max(m, Math.abs(v - batch[i][j]) / (1 + Math.abs(v))), 0);
+      expect(worst, name).toBeLessThanOrEqual(1e-4);
+    });
   });
 });
 

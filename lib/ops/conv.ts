@@ -222,7 +222,7 @@ export function conv2dThen(x: Tensor, weight: Tensor, bias: Tensor | null, optio
   checkGeometry(g, x, what);
   const og = out / groups;
   if (groups > 1 && cg === 1) return depthwise(input, weight, bias, g, og, activation, batched);
-  if (g.n * g.oh * g.ow * cg * kh * kw >= byImageFloats) {
+  if (runsByImage(g, og, cg)) {
     const y = thenActivation(convByImage(input, weight, bias, g, groups), activation);
     return batched ? y : y.reshape(y.shape.slice(1));
   }
@@ -254,6 +254,27 @@ export function conv2dThen(x: Tensor, weight: Tensor, bias: Tensor | null, optio
 // at a time too, but a generator's first layer (a batch of 1x1 inputs) would be a matrix-vector
 // product per image, so it keeps the same threshold.
 let byImageFloats = 1 << 24;
+
+// Where the native backend reads a convolution's windows from the image itself (its gemm_shifted.cc,
+// session 68: stride 1, windows of at least 64 entries, at most 64 output channels per group, and an
+// image wide enough that few windows wrap around a row's end), one image at a time gains from an
+// eighth of that size (2M floats). Forward and backward with the input's gradient (.scratch loop,
+// medians of 5 rounds alternating the two paths), batch -> one image at a time, ms at 1 / 2
+// threads: [32, 16, 32, 32] 3x3 to 16 (4.7M) 17.7 / 13.3 -> 8.3 / 6.8; [8, 64, 56, 56] to 64
+// (14.5M) 87.5 / 48.1 -> 59.7 / 35.2; [32, 64, 28, 28] 81.9 / 53.3 -> 63.2 / 42.9; [128, 32, 16, 16]
+// to 32 (4.7M) 42.6 / 25.3 -> 26.8 / 23.6; conv1d [32, 64, 1024], 5 taps to 64 (10.5M) 66.9 / 42.6 ->
+// 46.6 / 44.8. Not so for the others: a first layer of 1 or 3 channels ([128, 3, 32, 32] to 64:
+// 39.7 / 28.7 -> 50.6 / 56.4), 128 output channels ([32, 64, 16, 16]: 48.2 / 30.5 -> 42.7 / 31.9;
+// [64, 128, 8, 8]: 48.7 / 27.1 -> 49.6 / 35.5).
+function readsWindowsInPlace(g: Geometry, og: number, cg: number): boolean {
+  return g.sh === 1 && g.sw === 1 && cg * g.kh * g.kw >= 64 && og <= 64 && 8 * g.dw * (g.kw - 1) < g.w + 2 * g.pw;
+}
+
+/** @internal Whether conv2d over g (og outputs and cg inputs per group) runs one image at a time. */
+export function runsByImage(g: Geometry, og: number, cg: number): boolean {
+  const rows = g.n * g.oh * g.ow * cg * g.kh * g.kw;
+  return rows >= byImageFloats || (rows >= byImageFloats / 8 && readsWindowsInPlace(g, og, cg));
+}
 
 /** The rows size (floats) from which conv2d and convTranspose2d run one image at a time. */
 export function convByImageFloats(): number {
