@@ -392,17 +392,13 @@ void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1,
   // Small products read A, and B unless it is transposed, where they lie (see kInPlaceWork).
   const bool in_place = kt.ukernel_strided && (double)o.m * o.n * o.k <= kInPlaceWork;
   const bool b_in_place = in_place && !o.trans_b && !o.b_windows;
-  // Micro-panels are laid out kc_pad floats of depth apart, kc_pad an odd multiple of 8: with kc a
-  // multiple of 16 (k = 256, 512, 1024...) consecutive panels would start 4 KiB multiples apart, so
-  // that a pack dealing one row out to every panel writes lines that all map to one or two L1 sets
-  // (pack_b of 1024 columns at kc = 256: 174 us; at kc = 248: 24 us).
-  const auto padded = [](int kc) { return kc % 16 == 0 ? kc + 8 : kc; };
+  // Micro-panels are laid out panel_depth(kc) floats of depth apart (gemm_shifted.h says why).
   PackBuffers& pack = pack_buffers();
   LineVector &a_buf = pack.a, &b_buf = pack.b;
   const int mr = kt.mr, nr = kt.nr;
   const int mc_max = kMC / mr * mr;  // whole micro-panels
-  float* const ap = in_place ? nullptr : at_least(a_buf, (size_t)((std::min(mc_max, i1 - i0) + mr - 1) / mr) * mr * padded(kc_max));
-  float* const bp = b_in_place ? nullptr : at_least(b_buf, (size_t)((std::min(kNC, j1 - j0) + nr - 1) / nr) * nr * padded(kc_max));
+  float* const ap = in_place ? nullptr : at_least(a_buf, (size_t)((std::min(mc_max, i1 - i0) + mr - 1) / mr) * mr * panel_depth(kc_max));
+  float* const bp = b_in_place ? nullptr : at_least(b_buf, (size_t)((std::min(kNC, j1 - j0) + nr - 1) / nr) * nr * panel_depth(kc_max));
   // Activations computed by a vector formula (sigmoid, tanh, GELU, SiLU) run over each block of C
   // (at most kMC rows x kNC columns) once its last K block is stored, 16 or 8 floats at a time while
   // the block is in L2, not in each tile's epilogue: there the AVX-512 set stored the tile, reloaded
@@ -423,7 +419,7 @@ void gemm_packed(const GemmCall& o, int kc_step, int i0, int i1, int j0, int j1,
     const int nc = std::min(kNC, j1 - jc);
     for (int pc = 0; pc < o.k; pc += kc_step) {
       const int kc = std::min(kc_step, o.k - pc);
-      const size_t a_stride = (size_t)mr * padded(kc), b_stride = (size_t)nr * padded(kc);
+      const size_t a_stride = (size_t)mr * panel_depth(kc), b_stride = (size_t)nr * panel_depth(kc);
       const bool last = pc + kc == o.k;
       // One epilogue for the block, whose tile pointers are the only fields set per tile. Copied
       // whole for each tile, it was rebuilt on the stack and read back 16 bytes at a time over

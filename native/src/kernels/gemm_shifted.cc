@@ -22,9 +22,6 @@ constexpr size_t kKeptPadded = (size_t)1 << 22;
 // one output row at least: in L2 while the run's K blocks add into it.
 constexpr long kScratchFloats = 1 << 16;
 
-// gemm_packed's depth between micro-panels: an odd multiple of 8 (see there).
-int padded_depth(int kc) { return kc % 16 == 0 ? kc + 8 : kc; }
-
 // dst [cg, dp, hp, wp] = channels [0, cg) of src [cg, d, h, w] with pd, ph, pw zeros before and
 // after each axis.
 void pad_image(const float* src, long cg, long d, long h, long w, long pd, long ph, long pw, float* dst) {
@@ -97,14 +94,14 @@ void windows_as_b(const GemmCall& o, const PaddedWindows& pw, int kc_step, int t
   const long rows_per = (oh + (oh + rows_max - 1) / rows_max - 1) / ((oh + rows_max - 1) / rows_max);
   // A packed whole, each K block's mr-row micro-panels after the last block's (kc_pad floats of depth
   // apart, as gemm_packed lays them out): read in place, its rows were eight streams a tile.
-  const int kc_pad = padded_depth(std::min(kc_step, o.k));
+  const int kc_pad = panel_depth(std::min(kc_step, o.k));
   const long m_pad = (m + mr - 1) / mr * mr;
   auto part = [&](size_t, size_t r0, size_t r1) {
     thread_local LineVector scratch_buf, a_buf;
     float* const ap = at_least(a_buf, (size_t)(m_pad * kc_pad * ((o.k + kc_step - 1) / kc_step)));
     for (int pc = 0, blk = 0; pc < o.k; pc += kc_step, blk++) {
       const int kc = std::min(kc_step, o.k - pc);
-      kt.pack_a(o.trans_a, o.a, m, o.k, 0, m, pc, kc, ap + blk * m_pad * kc_pad, (size_t)mr * padded_depth(kc));
+      kt.pack_a(o.trans_a, o.a, m, o.k, 0, m, pc, kc, ap + blk * m_pad * kc_pad, (size_t)mr * panel_depth(kc));
     }
     for (long r = (long)r0; r < (long)r1;) {
       const long z = r / oh, y = r % oh, rows = std::min({(long)r1 - r, oh - y, rows_per});
@@ -124,7 +121,7 @@ void windows_as_b(const GemmCall& o, const PaddedWindows& pw, int kc_step, int t
         for (long jr = 0; jr < cols; jr += nr) {
           for (int ir = 0; ir < m; ir += mr) {
             // The packed micro-panel: element (row r, depth p) at p mr + r.
-            kt.ukernel_offsets(kc, a_block + (long)ir * padded_depth(kc), nullptr, nullptr, b0 + jr, pw.row_off + pc,
+            kt.ukernel_offsets(kc, a_block + (long)ir * panel_depth(kc), nullptr, nullptr, b0 + jr, pw.row_off + pc,
                                t + ir * ldt + jr, ldt, std::min(mr, m - ir), (int)std::min<long>(nr, cols - jr), e);
           }
         }
@@ -157,7 +154,7 @@ void windows_as_bt(const GemmCall& o, const PaddedWindows& pw, int kc_step, int 
     const long z = t / plane, y = t % plane / g.ow, x = t % g.ow;
     k_off[t] = z * dg.sd * pw.slice + y * pw.wp + x;
   }
-  const int kc_pad = padded_depth(std::min(kc_step, o.k));
+  const int kc_pad = panel_depth(std::min(kc_step, o.k));
   const long panels = (m + nr - 1) / nr;
   auto part = [&](size_t, size_t u0, size_t u1) {
     const long p0 = (long)u0 * mr, p1 = std::min<long>(n, (long)u1 * mr), rows = p1 - p0;
@@ -170,7 +167,7 @@ void windows_as_bt(const GemmCall& o, const PaddedWindows& pw, int kc_step, int 
         for (long r = 0; r < rows; r++) t[r * m + j] = o.c[j * n + p0 + r];
     for (int pc = 0; pc < o.k; pc += kc_step) {
       const int kc = std::min(kc_step, o.k - pc);
-      const size_t b_stride = (size_t)nr * padded_depth(kc);
+      const size_t b_stride = (size_t)nr * panel_depth(kc);
       // op(A)^T's depth [pc, pc + kc): B stored transposed unless A is.
       kt.pack_b(!o.trans_a, o.a, m, o.k, pc, kc, 0, m, bp, b_stride);
       const Epilogue e{o.alpha, pc == 0 ? o.beta : 1.0f, nullptr, 0, nullptr, 0};

@@ -11,6 +11,13 @@
 
 namespace bp {
 
+// The depth between packed micro-panels (gemm.cc's and gemm_shifted.cc's): kc, or kc + 8 when kc is
+// a multiple of 16 (an odd multiple of 8 then): with kc a multiple of 16 (k = 256, 512, 1024...)
+// consecutive panels would start 4 KiB multiples apart, so that a pack dealing one row out to every
+// panel writes lines that all map to one or two L1 sets (pack_b of 1024 columns at kc = 256: 174 us;
+// at kc = 248: 24 us).
+inline int panel_depth(int kc) { return kc % 16 == 0 ? kc + 8 : kc; }
+
 // Whether gemm_shifted takes the product: windows at stride 1 down and across, B not transposed, no
 // bias, activation or gate, a kernel set with ukernel_offsets, and few columns thrown away (see
 // gemm_shifted.cc).

@@ -70,7 +70,7 @@ static inline __m512 gate16(int gate_act, __m512 y, __m512 v) {
   return _mm512_mul_ps(_mm512_mul_ps(v, y), _mm512_sub_ps(_mm512_set1_ps(1.0f), y));
 }
 
-template <BRows kB>
+template <OperandReads kB>
 __attribute__((always_inline)) static inline void ukernel_impl(int kc, const float* a, long a_step, long a_row,
                                                               const long* a_off, const long* k_off, const float* b,
                                                               long ldb, const long* b_off, float* c, long ldc, int mr,

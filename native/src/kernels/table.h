@@ -50,7 +50,7 @@ struct Epilogue {
 // How a microkernel reads its operands: packed micro-panels (ukernel); A strided and B's rows ldb
 // floats apart (ukernel_strided); A packed and B's rows at offsets of their own, or A's elements at
 // a row's offset plus a depth step's and B packed (ukernel_offsets).
-enum BRows { kPanel, kStride, kOffset, kOffsetA };
+enum OperandReads { kPanel, kStride, kOffset, kOffsetA };
 
 // Batch normalization's writing loops (KernelTable::channel_pass), over the columns of one row of
 // the [n, c * l] view, f the per-channel factors (arrays of c floats):
