@@ -2294,7 +2294,10 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       [16, 180, 180, 3, 3, 1, 1, 1, 1, 1, 1, 2],
       // gemm_shifted's (B's rows read from the padded image): dilated with A transposed, unpadded
       // (the image itself), and output rows as wide as the image's (straight into C).
-      [20, 30, 31, 3, 3, 1, 1, 1, 1, 2, 1, 33], [16, 20, 20, 3, 3, 1, 1, 0, 0, 1, 1, 24], [64, 10, 12, 3, 1, 1, 1, 1, 0, 1, 1, 16]];
+      [20, 30, 31, 3, 3, 1, 1, 1, 1, 2, 1, 33], [16, 20, 20, 3, 3, 1, 1, 0, 0, 1, 1, 24], [64, 10, 12, 3, 1, 1, 1, 1, 0, 1, 1, 16],
+      // Output rows half a tile wide, two to a tile (16 for the AVX-512 set, 8 for the AVX2 set), an
+      // odd count of them.
+      [16, 15, 16, 3, 3, 1, 1, 1, 1, 1, 1, 20], [16, 7, 8, 3, 3, 1, 1, 1, 1, 1, 1, 24]];
     EDGE_SIZES.forEach((s, i) => {
       const side = EDGE_SIZES[(i + 3) % 8] % 40 + 2;
       shapes.push([1 + (i * 5) % 13, side, s % 67 + 3, 3, 2, 1 + (i % 2), 1, 1, i % 2, 1, 1 + (i % 3 === 0 ? 1 : 0), s]);

@@ -66,7 +66,7 @@ bool takes_shifted(const GemmCall& g, const KernelTable& kt) {
   // positions (64 of 8 x 8: 60-63 -> 46) and 27 window rows (3 channels of 3 x 3: 68 -> 61-63).
   if (g.trans_b) return g.m >= kt.nr && g.m <= 64 && g.k >= 256 && g.n >= 64;
   const long wp = ig.w + 2 * ig.pw;
-  return g.m <= 64 && g.k >= 64 && 8 * (wp - ig.ow) < wp;
+  return g.m <= 64 && g.k >= 64 && (2 * ig.ow == kt.nr || 8 * (wp - ig.ow) < wp);
 }
 
 namespace {
@@ -87,6 +87,14 @@ void windows_as_b(const GemmCall& o, const PaddedWindows& pw, int kc_step, int t
   const long ow = g.ow, oh = g.oh, n = o.n;
   // Output rows wide as the padded image's (no window wraps) go straight into C.
   const bool direct = ow == wp;
+  // Output rows half a tile wide (C3's 16 on the AVX-512 set, 8 on the AVX2 set) go two to a tile,
+  // the second half of each B row read from the next line of the image: no wrapping windows
+  // computed, and straight into C, where the two rows lie one after the other. Products alone, one
+  // thread, GFLOP/s, runs with wrapping windows -> pairs (AVX-512 set): 64 channels of 16 x 16 to 64
+  // 88 -> 100, 32 to 32 75 -> 92, the 3-D 16 of 16^3 to 32 88 -> 107; tiles -> pairs (AVX2 set, where
+  // 8 x 8 images had been left to the tiles for their wrapping windows): 64 of 8 x 8 to 64 59 -> 83,
+  // 32 to 32 39 -> 67, the 3-D 64 of 8^3 to 64 64 -> 101.
+  const bool pairs = 2 * ow == nr;
   // A slice's output rows in runs of equal length, as long as the scratch tile allows: a short last
   // run computes about as many tiles as a long one (C3's rows of 16 in 14 + 2 ran at 80% of the
   // tiles' columns, in 16 at 89%).
@@ -104,7 +112,22 @@ void windows_as_b(const GemmCall& o, const PaddedWindows& pw, int kc_step, int t
       kt.pack_a(o.trans_a, o.a, m, o.k, 0, m, pc, kc, ap + blk * m_pad * kc_pad, (size_t)mr * panel_depth(kc));
     }
     for (long r = (long)r0; r < (long)r1;) {
-      const long z = r / oh, y = r % oh, rows = std::min({(long)r1 - r, oh - y, rows_per});
+      const long z = r / oh, y = r % oh;
+      if (pairs) {
+        const long rows = std::min({(long)r1 - r, oh - y, 2L});
+        const float* const b0 = pw.image + z * dg.sd * slice + y * wp;
+        for (int pc = 0, blk = 0; pc < o.k; pc += kc_step, blk++) {
+          const int kc = std::min(kc_step, o.k - pc);
+          const float* const a_block = ap + blk * m_pad * kc_pad;
+          const Epilogue e{o.alpha, pc == 0 ? o.beta : 1.0f, nullptr, 0, nullptr, 0};
+          for (int ir = 0; ir < m; ir += mr)
+            kt.ukernel_offsets(kc, a_block + (long)ir * panel_depth(kc), nullptr, nullptr, b0, pw.row_off + pc, wp,
+                               o.c + (long)ir * n + r * ow, n, std::min(mr, m - ir), (int)(rows * ow), e);
+        }
+        r += rows;
+        continue;
+      }
+      const long rows = std::min({(long)r1 - r, oh - y, rows_per});
       const long cols = (rows - 1) * wp + ow;  // the run's positions, wrapping windows included
       const float* const b0 = pw.image + z * dg.sd * slice + y * wp;
       float* const c0 = o.c + r * ow;
@@ -121,7 +144,7 @@ void windows_as_b(const GemmCall& o, const PaddedWindows& pw, int kc_step, int t
         for (long jr = 0; jr < cols; jr += nr) {
           for (int ir = 0; ir < m; ir += mr) {
             // The packed micro-panel: element (row r, depth p) at p mr + r.
-            kt.ukernel_offsets(kc, a_block + (long)ir * panel_depth(kc), nullptr, nullptr, b0 + jr, pw.row_off + pc,
+            kt.ukernel_offsets(kc, a_block + (long)ir * panel_depth(kc), nullptr, nullptr, b0 + jr, pw.row_off + pc, nr / 2,
                                t + ir * ldt + jr, ldt, std::min(mr, m - ir), (int)std::min<long>(nr, cols - jr), e);
           }
         }
@@ -173,7 +196,7 @@ void windows_as_bt(const GemmCall& o, const PaddedWindows& pw, int kc_step, int 
       const Epilogue e{o.alpha, pc == 0 ? o.beta : 1.0f, nullptr, 0, nullptr, 0};
       for (long ir = p0; ir < p1; ir += mr)
         for (long jr = 0; jr < m; jr += nr)
-          kt.ukernel_offsets(kc, pw.image, pw.row_off + ir, k_off + pc, bp + (size_t)(jr / nr) * b_stride, nullptr,
+          kt.ukernel_offsets(kc, pw.image, pw.row_off + ir, k_off + pc, bp + (size_t)(jr / nr) * b_stride, nullptr, 0,
                              t + (ir - p0) * m + jr, m, (int)std::min<long>(mr, p1 - ir), (int)std::min<long>(nr, m - jr), e);
     }
     for (long j = 0; j < m; j++)

@@ -57,7 +57,8 @@ static inline __mmask16 lanes(int nr, int half) {
 
 // kPanel: A and B as packed micro-panels (a_step, a_row, ldb and b_off unused). kStride: A's element
 // (row r, depth p) at a[p * a_step + r * a_row] and B's row p at b + p * ldb, read where they lie
-// (table.h's ukernel_strided); kOffset: A packed, B's row p at b + b_off[p]; kOffsetA: A's element
+// (table.h's ukernel_strided); kOffset: A packed, B's row p at b + b_off[p] (its second vector
+// b_second floats on); kOffsetA: A's element
 // (row r, depth p) at a[a_off[r] + k_off[p]], B packed (both ukernel_offsets).
 // Always inlined: each of the two kernels below is then the loop it was written as.
 // The epilogue's ReLU and its relu or sigmoid gate in registers, as the AVX2 set's act8 and gate8
@@ -73,8 +74,8 @@ static inline __m512 gate16(int gate_act, __m512 y, __m512 v) {
 template <OperandReads kB>
 __attribute__((always_inline)) static inline void ukernel_impl(int kc, const float* a, long a_step, long a_row,
                                                               const long* a_off, const long* k_off, const float* b,
-                                                              long ldb, const long* b_off, float* c, long ldc, int mr,
-                                                              int nr, const Epilogue& e) {
+                                                              long ldb, const long* b_off, long b_second, float* c,
+                                                              long ldc, int mr, int nr, const Epilogue& e) {
   __m512 acc[kRows][2];
 #pragma GCC unroll 8
   for (int r = 0; r < kRows; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
@@ -138,13 +139,13 @@ __attribute__((always_inline)) static inline void ukernel_impl(int kc, const flo
     } else if (nr == kCols) {
       steps([&](int p, __m512& b0, __m512& b1) {
         b0 = _mm512_loadu_ps(b + b_off[p]);
-        b1 = _mm512_loadu_ps(b + b_off[p] + 16);
+        b1 = _mm512_loadu_ps(b + b_off[p] + b_second);
       });
     } else {
       const __mmask16 bm0 = lanes(nr, 0), bm1 = lanes(nr, 1);
       steps([&](int p, __m512& b0, __m512& b1) {
         b0 = _mm512_maskz_loadu_ps(bm0, b + b_off[p]);
-        b1 = _mm512_maskz_loadu_ps(bm1, b + b_off[p] + 16);
+        b1 = _mm512_maskz_loadu_ps(bm1, b + b_off[p] + b_second);
       });
     }
   }
@@ -178,18 +179,18 @@ __attribute__((always_inline)) static inline void ukernel_impl(int kc, const flo
 }
 
 static void ukernel(int kc, const float* a, const float* b, float* c, long ldc, int mr, int nr, const Epilogue& e) {
-  ukernel_impl<kPanel>(kc, a, 0, 0, nullptr, nullptr, b, 0, nullptr, c, ldc, mr, nr, e);
+  ukernel_impl<kPanel>(kc, a, 0, 0, nullptr, nullptr, b, 0, nullptr, 0, c, ldc, mr, nr, e);
 }
 
 static void ukernel_strided(int kc, const float* a, long a_step, long a_row, const float* b, long ldb, float* c,
                             long ldc, int mr, int nr, const Epilogue& e) {
-  ukernel_impl<kStride>(kc, a, a_step, a_row, nullptr, nullptr, b, ldb, nullptr, c, ldc, mr, nr, e);
+  ukernel_impl<kStride>(kc, a, a_step, a_row, nullptr, nullptr, b, ldb, nullptr, 0, c, ldc, mr, nr, e);
 }
 
 static void ukernel_offsets(int kc, const float* a, const long* a_off, const long* k_off, const float* b, const long* b_off,
-                            float* c, long ldc, int mr, int nr, const Epilogue& e) {
-  if (b_off) ukernel_impl<kOffset>(kc, a, 0, 0, nullptr, nullptr, b, 0, b_off, c, ldc, mr, nr, e);
-  else ukernel_impl<kOffsetA>(kc, a, 0, 0, a_off, k_off, b, 0, nullptr, c, ldc, mr, nr, e);
+                            long b_second, float* c, long ldc, int mr, int nr, const Epilogue& e) {
+  if (b_off) ukernel_impl<kOffset>(kc, a, 0, 0, nullptr, nullptr, b, 0, b_off, b_second, c, ldc, mr, nr, e);
+  else ukernel_impl<kOffsetA>(kc, a, 0, 0, a_off, k_off, b, 0, nullptr, 0, c, ldc, mr, nr, e);
 }
 
 #include "math16.inc"

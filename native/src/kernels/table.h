@@ -130,11 +130,12 @@ struct KernelTable {
                           long ldc, int mr, int nr, const Epilogue& e) = nullptr;
   // A convolution's product read from its padded image (gemm_shifted.h), either way round: with
   // b_off, A packed and B's row p at b + b_off[p] (the image from the offset of window row p's
-  // channel and element; columns past nr not read); otherwise B packed and A's element (row r,
-  // depth p) at a[a_off[r] + k_off[p]] (window row r at output position p). Null where the set has
-  // none.
+  // channel and element; columns past nr not read), the row's second half of nr columns from b_second
+  // floats on (nr / 2 for a run, the padded image's row length for two output rows of nr / 2);
+  // otherwise B packed and A's element (row r, depth p) at a[a_off[r] + k_off[p]] (window row r at
+  // output position p). Null where the set has none.
   void (*ukernel_offsets)(int kc, const float* a, const long* a_off, const long* k_off, const float* b, const long* b_off,
-                          float* c, long ldc, int mr, int nr, const Epilogue& e) = nullptr;
+                          long b_second, float* c, long ldc, int mr, int nr, const Epilogue& e) = nullptr;
   // pack_b for B the columns of one image x (image.h's image_columns: channels c0 on, B stored [cg kh
   // kw, oh ow]; a volume's with dg, image.h's window_row), made from x as they are packed: the same
   // panels. scratch holds nr x kc floats (nc when not trans).
