@@ -112,28 +112,15 @@ void windows_as_b(const GemmCall& o, const PaddedWindows& pw, int kc_step, int t
       kt.pack_a(o.trans_a, o.a, m, o.k, 0, m, pc, kc, ap + blk * m_pad * kc_pad, (size_t)mr * panel_depth(kc));
     }
     for (long r = (long)r0; r < (long)r1;) {
-      const long z = r / oh, y = r % oh;
-      if (pairs) {
-        const long rows = std::min({(long)r1 - r, oh - y, 2L});
-        const float* const b0 = pw.image + z * dg.sd * slice + y * wp;
-        for (int pc = 0, blk = 0; pc < o.k; pc += kc_step, blk++) {
-          const int kc = std::min(kc_step, o.k - pc);
-          const float* const a_block = ap + blk * m_pad * kc_pad;
-          const Epilogue e{o.alpha, pc == 0 ? o.beta : 1.0f, nullptr, 0, nullptr, 0};
-          for (int ir = 0; ir < m; ir += mr)
-            kt.ukernel_offsets(kc, a_block + (long)ir * panel_depth(kc), nullptr, nullptr, b0, pw.row_off + pc, wp,
-                               o.c + (long)ir * n + r * ow, n, std::min(mr, m - ir), (int)(rows * ow), e);
-        }
-        r += rows;
-        continue;
-      }
-      const long rows = std::min({(long)r1 - r, oh - y, rows_per});
-      const long cols = (rows - 1) * wp + ow;  // the run's positions, wrapping windows included
+      const long z = r / oh, y = r % oh, rows = std::min({(long)r1 - r, oh - y, pairs ? 2L : rows_per});
+      // The run's positions, wrapping windows included (a pair's two rows have none).
+      const long cols = pairs ? rows * ow : (rows - 1) * wp + ow;
       const float* const b0 = pw.image + z * dg.sd * slice + y * wp;
       float* const c0 = o.c + r * ow;
-      float* const t = direct ? c0 : at_least(scratch_buf, (size_t)m * cols);
-      const long ldt = direct ? n : cols;
-      if (!direct && o.beta != 0.0f)
+      const bool into_c = direct || pairs;
+      float* const t = into_c ? c0 : at_least(scratch_buf, (size_t)m * cols);
+      const long ldt = into_c ? n : cols;
+      if (!into_c && o.beta != 0.0f)
         for (long i = 0; i < m; i++)
           for (long q = 0; q < rows; q++) std::memcpy(t + i * ldt + q * wp, c0 + i * n + q * ow, sizeof(float) * ow);
       for (int pc = 0, blk = 0; pc < o.k; pc += kc_step, blk++) {
@@ -144,12 +131,13 @@ void windows_as_b(const GemmCall& o, const PaddedWindows& pw, int kc_step, int t
         for (long jr = 0; jr < cols; jr += nr) {
           for (int ir = 0; ir < m; ir += mr) {
             // The packed micro-panel: element (row r, depth p) at p mr + r.
-            kt.ukernel_offsets(kc, a_block + (long)ir * panel_depth(kc), nullptr, nullptr, b0 + jr, pw.row_off + pc, nr / 2,
-                               t + ir * ldt + jr, ldt, std::min(mr, m - ir), (int)std::min<long>(nr, cols - jr), e);
+            kt.ukernel_offsets(kc, a_block + (long)ir * panel_depth(kc), nullptr, nullptr, b0 + jr, pw.row_off + pc,
+                               pairs ? wp : nr / 2, t + ir * ldt + jr, ldt, std::min(mr, m - ir),
+                               (int)std::min<long>(nr, cols - jr), e);
           }
         }
       }
-      if (!direct)
+      if (!into_c)
         for (long i = 0; i < m; i++)
           for (long q = 0; q < rows; q++) std::memcpy(c0 + i * n + q * ow, t + i * ldt + q * wp, sizeof(float) * ow);
       r += rows;
