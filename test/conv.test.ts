@@ -302,6 +302,25 @@ describe('conv2d one image at a time from 2M floats of rows where the native bac
       expect(worst, name).toBeLessThanOrEqual(1e-4);
     });
   });
+  it.runIf(hasNative())("convTranspose2d at stride 1 by the same rule (the convolution of x with the flipped weight): one image at a time in that band, with the batch path's values", () => {
+    // [4, 16, 64, 64] by [16, 16, 3, 3], padding 1: 2.4M floats of the flipped convolution's rows.
+    const data = [[4, 16, 64, 64], [16, 16, 3, 3]].map((shape) => bp.randn(shape));
+    const gy = bp.randn([4, 16, 64, 64]);
+    const run = () => {
+      const [x, w] = data.map((t) => t.clone().requiresGrad_());
+      const y = bp.nn.functional.convTranspose2d(x, w, null, { padding: 1 });
+      const op = y.node!.op;
+      y.mul(gy).sum().backward();
+      return { op, values: [y, x.grad!, w.grad!].map((t) => Array.from(t.data)) };
+    };
+    const got = run();
+    const batch = withSize(setConvByImageFloats, 1 << 30, run);
+    expect([got.op, batch.op]).toEqual(['convTranspose2d', 'imageFromRows']);
+    ['y', 'x.grad', 'w.grad'].forEach((name, i) => {
+      const worst = got.values[i].reduce((m, v, j) => Math.max(m, Math.abs(v - batch.values[i][j]) / (1 + Math.abs(v))), 0);
+      expect(worst, name).toBeLessThanOrEqual(1e-4);
+    });
+  });
 });
 
 describe('nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d, nn.BatchNorm2d', () => {
