@@ -137,9 +137,8 @@ export function conv3d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
     // The windows directly, one volume at a time, where the input's gradient is a convolution too.
     const [n, , d, h, w] = x5.shape;
     const [qd, qh, qw] = [pads[4], pads[2], pads[0]];
-    const size = (l: number, k: number, p: number, dil: number, st: number) => Math.floor((l + 2 * p - dil * (k - 1) - 1) / st) + 1;
-    const g = { n, c, h, w, kh, kw, sh, sw, ph: qh, pw: qw, dh, dw, oh: size(h, kh, qh, dh, sh), ow: size(w, kw, qw, dw, sw) };
-    const t = { d, kd, sd, pd: qd, dd, od: size(d, kd, qd, dd, sd) };
+    const g = { n, c, h, w, kh, kw, sh, sw, ph: qh, pw: qw, dh, dw, oh: outputSize(h, kh, sh, qh, dh, false), ow: outputSize(w, kw, sw, qw, dw, false) };
+    const t = { d, kd, sd, pd: qd, dd, od: outputSize(d, kd, sd, qd, dd, false) };
     if (byVolume(g, t)) {
       const y = conv3dByVolume(x5, weight, bias, g, t, groups, () => composed(false));
       return batched ? y : squeeze(y, 0);

@@ -517,16 +517,13 @@ void sgemm_on(int max_threads, const GemmCall& g) {
   const KernelTable& kt = active_kernels();
   const Path path = path_of(g, kt);
   if (g.b_windows && path != Path::kTiles && path != Path::kEmpty) {
-    // Only the tiles pack B; the other paths read it whole, so it is made whole first: in a buffer the
-    // thread keeps, up to kKeptWhole floats, a larger one (a convolution to one channel of a large
-    // image: its every window) freed after the product instead of held for the thread's life.
-    constexpr size_t kKeptWhole = (size_t)1 << 22;
+    // Only the tiles pack B; the other paths read it whole, so it is made whole first (kept_or_once).
     thread_local LineVector kept;
     LineVector once;
     const ImageWindows& w = *g.b_windows;
     const long rows = tb ? n : k, cols = tb ? k : n;
     const size_t floats = (size_t)rows * cols;
-    float* const whole = at_least(floats <= kKeptWhole ? kept : once, floats);
+    float* const whole = kept_or_once(kept, once, floats);
     for (long r = 0; r < rows; r++) window_row(w.x, *w.g, *w.dg, w.c0, r, 0, cols, whole + r * cols);
     GemmCall in_memory = g;
     in_memory.b = whole;

@@ -15,9 +15,6 @@
 namespace bp {
 namespace {
 
-// Padded images up to this many floats stay in a buffer the calling thread keeps; a larger one is
-// freed after the product (as sgemm's columns made whole).
-constexpr size_t kKeptPadded = (size_t)1 << 22;
 // A thread's scratch tile (its rows x a run of output rows' positions) holds about this many floats,
 // one output row at least: in L2 while the run's K blocks add into it.
 constexpr long kScratchFloats = 1 << 16;
@@ -208,7 +205,7 @@ void gemm_shifted(const GemmCall& o, int kc_step, int threads, const KernelTable
   LineVector once;
   if (g.pw || g.ph || dg.pd) {
     const size_t floats = (size_t)(cg * volume);
-    float* const padded = at_least(floats <= kKeptPadded ? kept : once, floats);
+    float* const padded = kept_or_once(kept, once, floats);
     pad_image(image, cg, dg.d, g.h, g.w, dg.pd, g.ph, g.pw, padded);
     image = padded;
   }

@@ -6,6 +6,7 @@
 // copied once for each.
 #pragma once
 
+#include "../runtime/line_vector.h"
 #include "gemm.h"
 #include "table.h"
 
@@ -17,6 +18,14 @@ namespace bp {
 // panel writes lines that all map to one or two L1 sets (pack_b of 1024 columns at kc = 256: 174 us;
 // at kc = 248: 24 us).
 inline int panel_depth(int kc) { return kc % 16 == 0 ? kc + 8 : kc; }
+
+// Room for n floats of an operand made for one product (columns made whole, a padded image): in
+// `kept`, a buffer the thread keeps from call to call, up to 4M floats; past that in `once`, which the
+// caller frees after the product (a convolution to one channel of a large image would otherwise hold
+// all its windows for the thread's life).
+inline float* kept_or_once(LineVector& kept, LineVector& once, size_t n) {
+  return at_least(n <= ((size_t)1 << 22) ? kept : once, n);
+}
 
 // Whether gemm_shifted takes the product: windows at stride 1 down and across, B not transposed, no
 // bias, activation or gate, a kernel set with ukernel_offsets, and few columns thrown away (see
