@@ -30,6 +30,9 @@ const CASES: Case[] = [
   { op: 'roll', a: [1, 2, 3, 4, 5, 6], as: [6], args: [0, 0] },
   { op: 'nanToNum', a: SPECIAL, as: [10], args: [{}] },
   { op: 'nanToNum', a: SPECIAL, as: [2, 5], args: [{ nan: -1, posinf: 100, neginf: -7.5 }] },
+  // The two-kernel path (infinities to the largest float) with a NaN value of its own, and the
+  // largest float itself (its gradient passes: it is finite).
+  { op: 'nanToNum', a: [...SPECIAL.slice(0, 8), 3.4028234663852886e38, -3.4028234663852886e38], as: [5, 2], args: [{ nan: 4.5 }] },
   { op: 'countNonzero', a: SPECIAL, as: [2, 5], args: [null] },
   { op: 'countNonzero', a: SPECIAL, as: [2, 5], args: [1] },
   { op: 'countNonzero', a: [0, 1, 0, 2, 0, 0, 3, 0], as: [2, 2, 2], args: [[0, 2]] },

@@ -552,6 +552,32 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('signbit and nanTo: the same bits as the reference on the specials (negative NaN, -0, infinities) at every edge size; their gradients', () => {
+    const x = randomArray(70000, r, -2, 2);
+    const bits = new Uint32Array(x.buffer);
+    // NaNs of both signs, signed zeros, infinities and denormals, spread over the array.
+    const specials = [0x7fc00000, 0xffc00000, 0x7f800001, 0x00000000, 0x80000000, 0x7f800000, 0xff800000, 0x00000001, 0x80000001];
+    for (let i = 0; i < x.length; i += 5) bits[i] = specials[(i / 5) % specials.length];
+    for (const op of [Unary.signbit, Unary.nanTo]) {
+      for (const n of [...EDGE_SIZES, x.length]) {
+        const xs = x.subarray(0, n);
+        const yn = new Float32Array(n), yr = new Float32Array(n);
+        nat.unary(op, xs, yn, 2.5);
+        ref.unary(op, xs, yr, 2.5);
+        expect(sameBitsButNaNs(yn, yr), `unary ${op} n ${n}`).toBe(true);
+        const gy = randomArray(n, r), gn = new Float32Array(n), gr = new Float32Array(n);
+        nat.unaryGrad(op, xs, yr, gy, gn, 2.5);
+        ref.unaryGrad(op, xs, yr, gy, gr, 2.5);
+        expect(sameBits(gn, gr), `unaryGrad ${op} n ${n}`).toBe(true);
+      }
+    }
+    const y = new Float32Array(specials.length);
+    nat.unary(Unary.signbit, new Float32Array(new Uint32Array(specials).buffer), y, 0);
+    expect(Array.from(y)).toEqual([0, 1, 0, 0, 1, 0, 1, 0, 1]);
+    nat.unary(Unary.nanTo, new Float32Array(new Uint32Array(specials).buffer), y, 2.5);
+    expect(Array.from(y)).toEqual([2.5, 2.5, 2.5, 0, -0, Infinity, -Infinity, 1e-45, -1e-45].map(Math.fround));
+  });
+
   it("sin and cos (vector lanes in double): the reference's bits, Math.sin and Math.cos rounded, from tiny to 2^28 and past it, with the specials; their gradients", () => {
     const spreads = [1e-6, 1, 4, 100, 1e4, 1e6, 3e8];
     const x = Float32Array.from({ length: 70000 }, (_, i) => (2 * r() - 1) * spreads[i % spreads.length]);

@@ -67,6 +67,9 @@ export const Unary = {
   // The losses of a difference d, element by element (torch's kernels): p is beta, delta.
   smoothL1: 55, // |d| < p ? (0.5 |d| |d|) / p : |d| - 0.5 p; gradient gy times -1 at and below -p, 1 at and past p, d / p between
   huber: 56, // |d| < p ? 0.5 |d| |d| : p (|d| - 0.5 p); gradient gy times d clamped to [-p, p]
+  // torch.signbit (the float's sign bit, NaNs' too) and nan_to_num's NaN step, each one pass.
+  signbit: 57, // 1 where the sign bit is set, else 0; gradient 0
+  nanTo: 58, // p where x is NaN, else x; gradient gy where x is a number, 0 at NaN
 } as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 

@@ -5,7 +5,8 @@ import { Tensor } from '../tensor';
 import { broadcastShapes, normDim, normDims, sizeOf } from '../shape';
 import { checkNonNegative, optionsOf, shown } from '../args';
 import { noGrad } from '../autograd';
-import { abs } from './unary';
+import { abs, unaryOp } from './unary';
+import { Unary } from '../backend/backend';
 import { add, mul, sub } from './binary';
 import { asTensor, checkTensor, disposeAll, letGoAfterBackward, letGoAfterRead, Operand } from './core';
 import { eq, gt, le, lt, ne, where } from './more';
@@ -203,6 +204,15 @@ export function nanToNum(x: Tensor, options?: NanToNumOptions): Tensor {
     if (o[name] !== undefined && typeof o[name] !== 'number') throw new Error(`nanToNum: ${name} must be a number, got ${shown(o[name])}`);
   }
   const nan = (o.nan as number | undefined) ?? 0, posinf = (o.posinf as number | undefined) ?? FLOAT32_MAX, neginf = (o.neginf as number | undefined) ?? -FLOAT32_MAX;
+  const bound = Math.fround(posinf);
+  if (bound === FLOAT32_MAX && Math.fround(neginf) === -bound) {
+    // Infinities to +-bound, finite floats untouched: NaN's kernel, then clamp's (two passes where
+    // the masks and selects below take six); each gradient passes where x is finite, as torch's.
+    const numbers = unaryOp(x, Unary.nanTo, nan, 'nanToNum');
+    const y = unaryOp(numbers, Unary.clampAbs, bound, 'nanToNum');
+    letGoAfterBackward(numbers);
+    return y;
+  }
   const [finite, replaced] = noGrad(() => {
     const made: Tensor[] = [];
     const keep = (t: Tensor): Tensor => (made.push(t), t);

@@ -10,7 +10,8 @@ import { optionsOf, shown } from '../args';
 import { noGrad } from '../autograd';
 import { alloc, allocOutput } from '../storage';
 import { asTensor, broadcastBinary, checkTensor, composedOf, disposeAll, expandTo, Operand, record, sumOwnTo } from './core';
-import { Binary } from '../backend/backend';
+import { Binary, Unary } from '../backend/backend';
+import { B } from '../backend/registry';
 import { add, div, mul, pow, sub } from './binary';
 import { sumBackTo } from './reduce';
 import { atan2 } from './binary_more';
@@ -158,8 +159,7 @@ function signBitOf(v: number): boolean {
 export function signbit(x: Tensor): Tensor {
   checkTensor(x, 'signbit');
   const y = allocOutput(x.size);
-  const bits = new Uint32Array(x.data.buffer, x.data.byteOffset, x.size);
-  for (let i = 0; i < y.length; i++) y[i] = bits[i] >>> 31;
+  B().unary(Unary.signbit, x.data, y, 0);
   return new Tensor(y, [...x.shape]);
 }
 

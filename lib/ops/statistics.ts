@@ -12,25 +12,27 @@ import { add, div, mul, sub } from './binary';
 import { Dims, mean, sum } from './reduce';
 import { amax, amin, cumsum } from './cumulative';
 import { clamp } from './compare';
-import { eq, ne, varianceAs, VarianceOptions, where } from './more';
+import { eq, varianceAs, VarianceOptions } from './more';
 import { gather } from './index_ops';
 import { reshape, squeeze, transpose, unsqueeze } from './shape';
 import { sort, SortResult } from './sort';
 import { lerp, movedim } from './composed';
 import { matmul } from './matmul';
+import { unaryOp } from './unary';
+import { Unary } from '../backend/backend';
 import { exp, log, sqrt } from './unary';
 import { recomposedRule } from '../autograd_graph';
 import { diagonal } from './structure';
 
-/** x with its NaNs as zeros; the gradient passes where x is a number and is 0 at the NaNs. */
-function nanAsZero(x: Tensor, own: (t: Tensor) => Tensor): Tensor {
-  return where(own(noGrad(() => ne(x, x))), 0, x);
+/** x with its NaNs as zeros (one kernel pass); the gradient passes where x is a number and is 0 at the NaNs. */
+function nanAsZero(x: Tensor): Tensor {
+  return unaryOp(x, Unary.nanTo, 0, 'nanAsZero');
 }
 
 /** The sum of the elements that are not NaN, of all or along `dim` (torch.nansum); the gradient is 0 at the NaNs. */
 export function nansum(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   checkTensor(x, 'nansum');
-  return composedOf((own) => sum(own(nanAsZero(x, own)), dim, keepDim), [x]);
+  return composedOf((own) => sum(own(nanAsZero(x)), dim, keepDim), [x]);
 }
 
 /** The mean of the elements that are not NaN, of all or along `dim` (torch.nanmean; NaN where all are). */
@@ -38,7 +40,7 @@ export function nanmean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   checkTensor(x, 'nanmean');
   return composedOf((own) => {
     const count = own(noGrad(() => sum(own(eq(x, x)), dim, keepDim)));
-    return div(own(sum(own(nanAsZero(x, own)), dim, keepDim)), count);
+    return div(own(sum(own(nanAsZero(x)), dim, keepDim)), count);
   }, [x]);
 }
 

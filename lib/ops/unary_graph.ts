@@ -26,7 +26,7 @@ function derivative(code: UnaryCode, x: Tensor, y: Tensor, p: number): Tensor {
   switch (code) {
     case Unary.abs: case Unary.relu: case Unary.leakyRelu: case Unary.sign: case Unary.frac:
     case Unary.clampAbs: case Unary.clampMin: case Unary.clampMax: case Unary.clampKept:
-    case Unary.floor: case Unary.ceil: case Unary.round: case Unary.trunc:
+    case Unary.floor: case Unary.ceil: case Unary.round: case Unary.trunc: case Unary.signbit: case Unary.nanTo:
       return slopeOf(code, x, y, p);
     case Unary.exp: return y;
     case Unary.sqrt: return div(0.5, y); // 1 / (2 y) (torch divides gy by 2 y: a rounding apart)

@@ -60,6 +60,8 @@ export function unaryScalar(op: number, x: number, p: number, r: Round = (v) => 
     case Unary.hardsigmoid: return clamp06(r(x + 3)) / 6;
     case Unary.mish: return x * mishTanh(x, r);
     case Unary.hardshrink: return x >= -p && x <= p ? 0 : x;
+    case Unary.signbit: return x < 0 || Object.is(x, -0) ? 1 : 0; // a NaN's sign: unary reads float32 storage's bits
+    case Unary.nanTo: return x !== x ? p : x;
     case Unary.softshrink: return x > p ? x - p : x < -p ? x + p : 0;
     case Unary.logsigmoid: return Math.min(0, x) - r(Math.log1p(r(Math.exp(-Math.abs(x)))));
     case Unary.selu: return x <= 0 ? r(Math.expm1(x)) * SELU_NEG : x * SELU_SCALE;
@@ -163,6 +165,8 @@ export function unaryGradScalar(op: number, x: number, y: number, gy: number, p:
     case Unary.hardswish: return x < -3 ? 0 : x >= 3 ? gy : gy * r(r(x / 3) + 0.5);
     case Unary.hardsigmoid: return x > -3 && x < 3 ? gy * SIXTH : 0;
     case Unary.hardshrink: case Unary.softshrink: return x >= -p && x <= p ? 0 : gy;
+    case Unary.signbit: return 0;
+    case Unary.nanTo: return x !== x ? 0 : gy;
     case Unary.selu: return x <= 0 ? r(gy * SELU_NEG) * r(Math.exp(x)) : gy * SELU_SCALE;
     // (smoothL1 tests x <= -p first: at p 0, L1's values, the slope at 0 is -1, as torch's.)
     case Unary.smoothL1: return (x <= -p ? -1 : x >= p ? 1 : r(x / p)) * gy;
@@ -242,6 +246,12 @@ export function binaryScalar(op: number, a: number, b: number, r: Round = (v) =>
 export function unary(op: UnaryCode, x: Float32Array, out: Float32Array, p: number): void {
   const r = roundingOf(out);
   const q = r(p); // the native kernels take p as a float, as torch casts a number to the tensor's type
+  if (op === Unary.signbit && x instanceof Float32Array) {
+    // The bits themselves: a number read from a Float32Array does not keep a NaN's sign.
+    const bits = new Uint32Array(x.buffer, x.byteOffset, x.length);
+    for (let i = 0; i < x.length; i++) out[i] = bits[i] >>> 31;
+    return;
+  }
   for (let i = 0; i < x.length; i++) out[i] = unaryScalar(op, x[i], q, r);
 }
 

@@ -17,7 +17,7 @@ enum UnaryOp : int {
   kPowScalar, kScale, kAddScalar, kSign, kLog1p, kRsubScalar, kRdivScalar, kClampAbs, kSilu, kDivScalar, kClampMin, kClampMax, kSoftplus, kClampKept,
   kFloor, kCeil, kRound, kTrunc, kFrac, kSin, kCos, kErf, kExpm1, kLog2, kLog10, kErfc,
   kTan, kAtan, kAsin, kAcos, kSinh, kCosh, kAsinh, kAcosh, kAtanh, kHardswish, kHardsigmoid, kMish, kHardshrink, kSoftshrink,
-  kLogsigmoid, kSelu, kCelu, kSmoothL1, kHuber, kUnaryCount
+  kLogsigmoid, kSelu, kCelu, kSmoothL1, kHuber, kSignbit, kNanTo, kUnaryCount
 };
 // The activations computed by a vector formula (exp inside) rather than a compare: the GEMM applies
 // them after storing C (gemm.cc, store_tile), not among the tile's registers.
