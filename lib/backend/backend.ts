@@ -112,6 +112,10 @@ export const Binary = {
 } as const;
 export type BinaryCode = (typeof Binary)[keyof typeof Binary];
 
+/** torch's special functions of one float that the `special` kernel evaluates, in double, rounded once. */
+export const Special = { lgamma: 0, digamma: 1, trigamma: 2, erfinv: 3, besselI0: 4, besselI1: 5 } as const;
+export type SpecialCode = (typeof Special)[keyof typeof Special];
+
 /** Reductions along one dimension of an (outer, len, inner) view. */
 export const Reduce = { sum: 0, mean: 1, max: 2, sumSquares: 3, min: 4 } as const;
 export type ReduceCode = (typeof Reduce)[keyof typeof Reduce];
@@ -358,6 +362,12 @@ export interface Backend {
 
   /** out = min(max(x, lo), hi) element-wise (torch.clamp: NaN stays, lo > hi gives hi); out may be x. */
   clamp(x: Float32Array, lo: number, hi: number, out: Float32Array): void;
+
+  /**
+   * out[i] = op(x[i]) for a special function (lgamma, digamma, trigamma, erfinv, I0, I1), each
+   * evaluated in double from the float and rounded once; out as long as x, and may be x.
+   */
+  special(op: SpecialCode, x: Float32Array, out: Float32Array): void;
 
   /** out[i] = cond[i] != 0 ? a[i] : b[i] (torch.where), all of one length; out may be any of them. */
   select(cond: Float32Array, a: Float32Array, b: Float32Array, out: Float32Array): void;

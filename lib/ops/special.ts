@@ -2,13 +2,16 @@
 // igammac (the regularized incomplete gamma functions). Each is evaluated in double and rounded once
 // (torch evaluates in float32, a few ulps from the exact value), with torch's derivative: lgamma' =
 // digamma, digamma' = polygamma(1), polygamma(n)' = polygamma(n + 1), erfinv' = sqrt(pi) / 2
-// exp(erfinv^2), i0' = i1, i1' = i0 - i1 / x, igamma's in x = x^(a-1) e^-x / Gamma(a) (none in a, as torch's). A loop of
-// its own here, on both backends.
+// exp(erfinv^2), i0' = i1, i1' = i0 - i1 / x, igamma's in x = x^(a-1) e^-x / Gamma(a) (none in a, as torch's).
+// lgamma, digamma, trigamma, erfinv, i0 and i1 run on the backend's `special` kernel (threaded C++ on
+// the native one); polygamma past n = 1 and the incomplete gamma functions, a loop of their own here.
 import { Tensor } from '../tensor';
+import { B } from '../backend/registry';
+import { Special, SpecialCode } from '../backend/backend';
 import { shown } from '../args';
 import { allocOutput } from '../storage';
 import { checkTensor, composedOf, record } from './core';
-import { erf } from '../backend/reference/math';
+import { besselI, digammaOf, erfinvOf, lgammaOf, trigammaOf } from '../backend/reference/special_math';
 import { add, div, mul, sub } from './binary';
 import { eq, where } from './more';
 import { sum } from './reduce';
@@ -21,65 +24,30 @@ import { pairOp } from './pointwise_more';
 /**
  * f(x) elementwise with the gradient gy * df(x, f(x)) (none when df is null); `slope`, the same
  * derivative as recorded ops of x and the output, is createGraph's (none: that walk's error names it).
+ * f and df may be codes of the `special` kernel (then each is a float, and the gradient their product,
+ * as torch's), or closures of doubles, evaluated here an element at a time.
  */
-export function unaryOf(x: Tensor, what: string, f: (v: number) => number, df: ((v: number, out: number) => number) | null,
+export function unaryOf(x: Tensor, what: string, f: ((v: number) => number) | SpecialCode, df: ((v: number, out: number) => number) | SpecialCode | null,
   slope?: (x: Tensor, y: Tensor) => Tensor): Tensor {
   checkTensor(x, what);
   const y = allocOutput(x.size);
-  for (let i = 0; i < y.length; i++) y[i] = f(x.data[i]);
+  const xd = x.data;
+  if (typeof f === 'number') B().special(f, xd, y);
+  else for (let i = 0; i < y.length; i++) y[i] = f(xd[i]);
   if (df === null) return new Tensor(y, [...x.shape]);
   const out = record(y, [...x.shape], [x], what, (gy) => {
     const g = allocOutput(gy.length);
-    for (let i = 0; i < g.length; i++) g[i] = gy[i] * df(x.data[i], y[i]);
+    if (typeof df === 'number') {
+      B().special(df, x.data, g);
+      for (let i = 0; i < g.length; i++) g[i] = gy[i] * g[i];
+    } else {
+      const xs = x.data;
+      for (let i = 0; i < g.length; i++) g[i] = gy[i] * df(xs[i], y[i]);
+    }
     return [g];
   });
   if (slope && out.node) out.node.graphBackward = (gy) => [mul(gy, slope(x, out))];
   return out;
-}
-
-const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-const HALF_LOG_2PI = 0.9189385332046728;
-
-/** log |Gamma(x)| in double: Lanczos (g = 7) from 0.5 up, the reflection formula below. */
-export function lgammaOf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  if (!Number.isFinite(x)) return Infinity;
-  if (x <= 0 && Number.isInteger(x)) return Infinity;
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgammaOf(1 - x);
-  const z = x - 1;
-  let a = LANCZOS[0];
-  for (let i = 1; i < LANCZOS.length; i++) a += LANCZOS[i] / (z + i);
-  const t = z + 7.5;
-  return HALF_LOG_2PI + (z + 0.5) * Math.log(t) - t + Math.log(a);
-}
-
-/** digamma(x) in double: reflection below 0, the recurrence up to 10, then the asymptotic series. */
-export function digammaOf(x: number): number {
-  if (Number.isNaN(x) || x === -Infinity) return NaN;
-  if (x === Infinity) return Infinity;
-  // torch's: -Infinity at +0, +Infinity at -0, NaN at the negative integers.
-  if (x === 0) return Object.is(x, -0) ? Infinity : -Infinity;
-  if (x < 0) return Number.isInteger(x) ? NaN : digammaOf(1 - x) - Math.PI / Math.tan(Math.PI * x);
-  let r = 0;
-  for (; x < 10; x++) r -= 1 / x;
-  const y = 1 / (x * x);
-  const series = y * (1 / 12 - y * (1 / 120 - y * (1 / 252 - y * (1 / 240 - y * (1 / 132 - y * (691 / 32760 - y / 12))))));
-  return r + Math.log(x) - 0.5 / x - series;
-}
-
-/** polygamma(1, x), the trigamma function, in double: reflection below 1/2, the recurrence up to 10, the asymptotic series. */
-function trigammaOf(x: number): number {
-  if (Number.isNaN(x) || x === -Infinity) return NaN;
-  if (x <= 0 && Number.isInteger(x)) return Infinity;
-  if (x < 0.5) {
-    const s = Math.sin(Math.PI * x);
-    return -trigammaOf(1 - x) + (Math.PI * Math.PI) / (s * s);
-  }
-  let r = 0;
-  for (; x < 10; x++) r += 1 / (x * x);
-  const y = 1 / (x * x);
-  return r + 1 / x + y / 2 + (y / x) * (1 / 6 - y * (1 / 30 - y * (1 / 42 - y * (1 / 30 - (y * 5) / 66))));
 }
 
 // Cephes' Euler-Maclaurin coefficients for the Hurwitz zeta function (torch's zeta).
@@ -129,75 +97,35 @@ function polygammaOf(n: number, x: number): number {
 
 /** log |Gamma(x)| (torch.lgamma); the gradient digamma(x). */
 export function lgamma(x: Tensor): Tensor {
-  return unaryOf(x, 'lgamma', lgammaOf, (v) => digammaOf(v), (t) => digamma(t));
+  return unaryOf(x, 'lgamma', Special.lgamma, Special.digamma, (t) => digamma(t));
 }
 
 /** The logarithmic derivative of Gamma (torch.digamma; -Infinity at 0, NaN at negative integers); the gradient polygamma(1, x). */
 export function digamma(x: Tensor): Tensor {
-  return unaryOf(x, 'digamma', digammaOf, (v) => trigammaOf(v), (t) => polygamma(1, t));
+  return unaryOf(x, 'digamma', Special.digamma, Special.trigamma, (t) => polygamma(1, t));
 }
 
 /** The n-th derivative of digamma (torch.polygamma; n a non-negative integer); the gradient polygamma(n + 1, x). */
 export function polygamma(n: number, x: Tensor): Tensor {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`polygamma: n must be a non-negative integer, got ${shown(n)}`);
+  if (n <= 1) return unaryOf(x, 'polygamma', n === 0 ? Special.digamma : Special.trigamma, n === 0 ? Special.trigamma : (v) => polygammaOf(2, v), (t) => polygamma(n + 1, t));
   return unaryOf(x, 'polygamma', (v) => polygammaOf(n, v), (v) => polygammaOf(n + 1, v), (t) => polygamma(n + 1, t));
-}
-
-/**
- * erfinv(x) in double: Giles' single-precision start, refined by one Halley step on erf(y) - x
- * (cubic: from Giles' ~1e-7 to the limit erf's own rounding sets). Three Newton steps took 186 ns an
- * element, each an erf; the floats rounded from either were the same over 8M inputs (all within 3M
- * floats of +-1, and 2M uniform in (-1, 1)).
- */
-export function erfinvOf(x: number): number {
-  if (Number.isNaN(x) || x < -1 || x > 1) return NaN;
-  if (x === 1 || x === -1) return x * Infinity;
-  const w = -Math.log((1 - x) * (1 + x));
-  let p: number;
-  if (w < 5) {
-    const t = w - 2.5;
-    p = 2.81022636e-8;
-    for (const c of [3.43273939e-7, -3.5233877e-6, -4.39150654e-6, 0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941]) p = c + p * t;
-  } else {
-    const t = Math.sqrt(w) - 3;
-    p = -0.000200214257;
-    for (const c of [0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682]) p = c + p * t;
-  }
-  const y = p * x;
-  // f = erf(y) - x, f' = 2 / sqrt(pi) e^-y^2, f'' = -2 y f': Halley's y - 2 f f' / (2 f'^2 - f f'') is y - f / (f' + y f).
-  const f = erf(y) - x;
-  return y - f / (1.1283791670955126 * Math.exp(-y * y) + y * f);
 }
 
 /** The inverse of erf on (-1, 1) (torch.erfinv; ±Infinity at ±1, NaN outside); the gradient sqrt(pi) / 2 exp(erfinv(x)^2). */
 export function erfinv(x: Tensor): Tensor {
   // The gradient from the output, as torch's (which computes erfinv again, in float).
-  return unaryOf(x, 'erfinv', erfinvOf, (_, y) => 0.886226925452758 * Math.exp(y * y), (_, y) => mul(exp(mul(y, y)), 0.886226925452758));
-}
-
-/** I0(x) or I1(x) (order 0 or 1): the power series sum (x/2)^(2k+order) / (k! (k+order)!), in double. */
-export function besselI(order: 0 | 1, x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  const ax = Math.abs(x);
-  if (ax > 720) return order === 0 || x > 0 ? Infinity : -Infinity;
-  const q = (ax * ax) / 4;
-  let term = order === 0 ? 1 : ax / 2, total = term;
-  for (let k = 1; k < 1000; k++) {
-    term *= q / (k * (k + order));
-    total += term;
-    if (term < total * 1e-17) break;
-  }
-  return order === 1 && x < 0 ? -total : total;
+  return unaryOf(x, 'erfinv', Special.erfinv, (_, y) => 0.886226925452758 * Math.exp(y * y), (_, y) => mul(exp(mul(y, y)), 0.886226925452758));
 }
 
 /** The modified Bessel function of the first kind, order 0 (torch.i0); the gradient I1(x). */
 export function i0(x: Tensor): Tensor {
-  return unaryOf(x, 'i0', (v) => besselI(0, v), (v) => besselI(1, v), (t) => i1(t));
+  return unaryOf(x, 'i0', Special.besselI0, Special.besselI1, (t) => i1(t));
 }
 
 /** The modified Bessel function of the first kind, order 1 (torch.special.i1); the gradient I0(x) - I1(x) / x (1/2 at 0), as torch's. */
 export function i1(x: Tensor): Tensor {
-  return unaryOf(x, 'i1', (v) => besselI(1, v), (v, out) => (v === 0 ? 0.5 : besselI(0, v) - out / v),
+  return unaryOf(x, 'i1', Special.besselI1, (v, out) => (v === 0 ? 0.5 : besselI(0, v) - out / v),
     (t, y) => where(eq(t, 0), 0.5, sub(i0(t), div(y, t))));
 }
 
@@ -295,3 +223,6 @@ export function igammac(a: Operand, x: Operand): Tensor {
 export const gammainc = (a: Operand, x: Operand): Tensor => igamma(a, x);
 /** torch.special.gammaincc: igammac. */
 export const gammaincc = (a: Operand, x: Operand): Tensor => igammac(a, x);
+
+// The scalar functions, for the callers that evaluate one number at a time (distributions' samplers, init).
+export { besselI, digammaOf, erfinvOf, lgammaOf };

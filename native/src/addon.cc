@@ -38,6 +38,7 @@
 #include "kernels/random_fill.h"
 #include "kernels/reduce.h"
 #include "kernels/avg_pool.h"
+#include "kernels/special.h"
 #include "kernels/taps.h"
 #include "kernels/distances.h"
 #include "kernels/sort.h"
@@ -583,6 +584,15 @@ Napi::Value Clamp(const Napi::CallbackInfo& info) {
   a.count(4);
   const long n = (long)a.f32_len(0, "x");
   clamp(a.f32(0, "x"), (float)a.number(1, "lo"), (float)a.number(2, "hi"), a.f32(3, "out", n), (size_t)n);
+  return info.Env().Undefined();
+}
+
+Napi::Value Special(const Napi::CallbackInfo& info) {
+  Args a{info, "special"};
+  a.count(3);
+  const int op = (int)a.integer(0, "op", 0, kSpecialCount - 1);
+  const long n = (long)a.f32_len(1, "x");
+  special(op, a.f32(1, "x"), a.f32(2, "out", n), (size_t)n);
   return info.Env().Undefined();
 }
 
@@ -1525,7 +1535,7 @@ Napi::Value KernelSet(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const struct { const char* name; Napi::Function::Callback fn; } table[] = {
       {"gemm", Gemm}, {"gemmPair", GemmPair}, {"linearChain", LinearChain}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"householderQr", HouseholderQr}, {"eigh", Eigh}, {"svd", Svd}, {"fftRows", FftRows}, {"realFftRows", RealFftRows}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
-      {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
+      {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"special", Special}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"runningSums", RunningSums}, {"products", Products}, {"distances", Distances}, {"distancesGrad", DistancesGrad}, {"sortOrder", SortOrder}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"sumProducts", SumProducts}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},
       {"layerNormGrad", LayerNormGrad}, {"batchNorm", BatchNorm}, {"batchNormGrad", BatchNormGrad},
