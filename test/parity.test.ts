@@ -1382,7 +1382,7 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
-  it("runningSums (cumsum) and products (prod): the reference's bits over [outer, len, inner] at every edge size, rows in interleaved chains and alone, at 1-3 threads; runningSums in place; argument errors", () => {
+  it("runningSums (cumsum), runningProducts (cumprod) and products (prod): the reference's bits over [outer, len, inner] at every edge size, rows in interleaved chains and alone, at 1-3 threads; in place; argument errors", () => {
     const shapes: [number, number, number][] = [[65536 / 64, 64, 1], [3, 100000, 1], [1, 50000, 1], [40, 300, 200], [2, 7, 3000]];
     for (const e of EDGE_SIZES) shapes.push([e, 9, 1], [3, e, 1], [e, 64, 1], [1, e, 7], [2, 5, e], [e % 17 + 1, e, 1]);
     for (const [o, l, i] of shapes) {
@@ -1407,6 +1407,17 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         nat.runningSums(inPlace, o, l, i, inPlace, reverse);
         expect(sameBits(inPlace, want), `runningSums ${what} in place`).toBe(true);
       }
+      const running = new Float32Array(x.length);
+      ref.runningProducts(x, o, l, i, running);
+      for (const t of [1, 2, 3]) {
+        bp.setNumThreads(t);
+        const got = new Float32Array(x.length).fill(NaN);
+        nat.runningProducts(x, o, l, i, got);
+        expect(sameBits(got, running), `runningProducts ${what} at ${t} threads`).toBe(true);
+      }
+      const inPlace = Float32Array.from(x);
+      nat.runningProducts(inPlace, o, l, i, inPlace);
+      expect(sameBits(inPlace, running), `runningProducts ${what} in place`).toBe(true);
       const want = new Float32Array(o * i);
       ref.products(x, o, l, i, want);
       for (const t of [1, 2, 3]) {
@@ -1421,6 +1432,8 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     const shared = new Float32Array(10);
     expect(() => nat.runningSums(shared.subarray(0, 6), 2, 3, 1, shared.subarray(2, 8), false)).toThrow('runningSums: out (argument 4) overlaps x without being it');
     expect(() => nat.products(new Float32Array(6), 2, 3, 1, new Float32Array(3))).toThrow('products: out has 3 elements, expected 2');
+    expect(() => nat.runningProducts(shared.subarray(0, 6), 2, 3, 1, shared.subarray(1, 7))).toThrow('runningProducts: out (argument 4) overlaps x without being it');
+    expect(() => nat.runningProducts(new Float32Array(6), 2, 4, 1, new Float32Array(8))).toThrow(/runningProducts: /);
     expect(() => nat.products(shared.subarray(0, 6), 2, 3, 1, shared.subarray(4, 6))).toThrow('products: out (argument 4) shares memory with x');
   });
 

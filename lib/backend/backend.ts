@@ -599,6 +599,13 @@ export interface Backend {
   runningSums(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, reverse: boolean): void;
 
   /**
+   * Running products of x viewed as [outer, len, inner] along len, first to last, into out (x's
+   * size): each accumulated in double from 1 and written rounded (torch.cumprod's, as the library
+   * computes it); out may be x.
+   */
+  runningProducts(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array): void;
+
+  /**
    * The product along len of x viewed as [outer, len, inner] into out ([outer, inner]): from 1,
    * multiplied in order, each product rounded to float (torch.prod's on float).
    */

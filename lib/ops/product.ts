@@ -108,13 +108,8 @@ function runningProducts(x: Tensor, outer: number, len: number, inner: number): 
 export function cumprod(x: Tensor, dim: number): Tensor {
   checkTensor(x, 'cumprod');
   const [outer, len, inner] = splitAt(x.shape, normDim(dim, x.ndim, 'cumprod'));
-  const y = allocOutput(x.size), xs = x.data;
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      let acc = 1;
-      for (let j = 0, at = o * len * inner + i; j < len; j++, at += inner) y[at] = acc *= xs[at];
-    }
-  }
+  const y = allocOutput(x.size);
+  B().runningProducts(x.data, outer, len, inner, y);
   const out = record(y, x.shape, [x], 'cumprod', (gy) => {
     const gx = allocOutput(x.size);
     if (x.size <= 1 || len === 1) {

@@ -73,12 +73,22 @@ export function sumProducts(x: Float32Array, y: Float32Array): number {
  * of [4096, 1000] walking one column at a time took 43.6 ms, row by row 17-31.
  */
 export function runningSums(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, reverse: boolean): void {
+  runningFold(x, outer, len, inner, out, reverse, false);
+}
+
+/** Running products along the middle axis, first to last: in double from 1, each written rounded (cumprod's). */
+export function runningProducts(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array): void {
+  runningFold(x, outer, len, inner, out, false, true);
+}
+
+function runningFold(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, reverse: boolean, product: boolean): void {
+  const start = product ? 1 : 0;
   if (inner === 1) { // along the last dim: one running double per row (an array of one cost twice the time)
     for (let o = 0; o < outer; o++) {
-      let acc = 0;
+      let acc = start;
       for (let j = 0; j < len; j++) {
         const at = o * len + (reverse ? len - 1 - j : j);
-        acc += x[at];
+        acc = product ? acc * x[at] : acc + x[at];
         out[at] = acc;
       }
     }
@@ -86,11 +96,11 @@ export function runningSums(x: Float32Array, outer: number, len: number, inner: 
   }
   const acc = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
-    acc.fill(0);
+    acc.fill(start);
     for (let j = 0; j < len; j++) {
       const at = (o * len + (reverse ? len - 1 - j : j)) * inner;
       for (let i = 0; i < inner; i++) {
-        acc[i] += x[at + i];
+        acc[i] = product ? acc[i] * x[at + i] : acc[i] + x[at + i];
         out[at + i] = acc[i];
       }
     }

@@ -290,17 +290,25 @@ void reduce(int op, const float* x, long outer, long len, long inner, float* out
   });
 }
 
-void running_sums(const float* x, long outer, long len, long inner, float* out, bool reverse) {
+namespace {
+
+// Running folds of x as [outer, len, inner] along len: each accumulated in double from the fold's
+// identity (acc + v, or acc * v) and written rounded. cumsum's and cumprod's one loop.
+template <bool Product>
+void running_fold(const float* x, long outer, long len, long inner, float* out, bool reverse) {
+  constexpr double kStart = Product ? 1.0 : 0.0;
   const auto at = [&](long j) { return reverse ? len - 1 - j : j; };
+  const auto fold = [](double acc, float v) { return Product ? acc * v : acc + v; };
   by_slices(outer, len * inner, [&](long o0, long o1) {
     if (inner == 1) {
       by_chains(o0, o1, [&](long o, auto chains) {
         constexpr long kChains = decltype(chains)::value;
-        double acc[kChains] = {};
+        double acc[kChains];
+        std::fill(acc, acc + kChains, kStart);
         for (long j = 0; j < len; j++)
           for (long q = 0; q < kChains; q++) {
             const long k = (o + q) * len + at(j);
-            acc[q] += x[k];
+            acc[q] = fold(acc[q], x[k]);
             out[k] = (float)acc[q];
           }
       });
@@ -310,17 +318,27 @@ void running_sums(const float* x, long outer, long len, long inner, float* out, 
     thread_local std::vector<double> acc_buf;
     std::vector<double>& acc = acc_buf;
     for (long o = o0; o < o1; o++) {
-      acc.assign((size_t)inner, 0.0);
+      acc.assign((size_t)inner, kStart);
       for (long j = 0; j < len; j++) {
         const float* src = x + (o * len + at(j)) * inner;
         float* dst = out + (o * len + at(j)) * inner;
         for (long i = 0; i < inner; i++) {
-          acc[i] += src[i];
+          acc[i] = fold(acc[i], src[i]);
           dst[i] = (float)acc[i];
         }
       }
     }
   });
+}
+
+}  // namespace
+
+void running_sums(const float* x, long outer, long len, long inner, float* out, bool reverse) {
+  running_fold<false>(x, outer, len, inner, out, reverse);
+}
+
+void running_products(const float* x, long outer, long len, long inner, float* out) {
+  running_fold<true>(x, outer, len, inner, out, false);
 }
 
 void products(const float* x, long outer, long len, long inner, float* out) {

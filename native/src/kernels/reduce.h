@@ -24,6 +24,8 @@ void column_sums(const float* x, long rows, long cols, float* out, bool mean, co
 // Running sums of x as [outer, len, inner] along len (last to first when `reverse`) into out, each
 // accumulated in double from +0 and rounded to float when written (torch.cumsum's arithmetic).
 void running_sums(const float* x, long outer, long len, long inner, float* out, bool reverse);
+// Running products along len, each accumulated in double from 1 and written rounded (cumprod).
+void running_products(const float* x, long outer, long len, long inner, float* out);
 // The product along len of x as [outer, len, inner] into out [outer, inner]: from 1, in order, each
 // product rounded to float (torch.prod's).
 void products(const float* x, long outer, long len, long inner, float* out);
