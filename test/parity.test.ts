@@ -3,7 +3,7 @@
 // widest (AVX-512 where the CPU has it), then with BACKPROP_ISA=avx2 and BACKPROP_ISA=generic (the
 // portable set used on machines without AVX2).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Backend, Binary, GemmArgs, OptimHyper, Reduce, ScatterFold, Special, SpecialCode, Unary, UnaryCode } from '../lib/backend/backend';
+import { Backend, Binary, GemmArgs, OptimHyper, Reduce, RunningFold, RunningFoldCode, ScatterFold, Special, SpecialCode, Unary, UnaryCode } from '../lib/backend/backend';
 import { addonPath, loadNative } from '../lib/backend/native';
 import * as bp from '../lib/index';
 import { allocOutput } from '../lib/storage';
@@ -1382,42 +1382,38 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
-  it("runningSums (cumsum), runningProducts (cumprod) and products (prod): the reference's bits over [outer, len, inner] at every edge size, rows in interleaved chains and alone, at 1-3 threads; in place; argument errors", () => {
+  it("runningFold (cumsum, cumprod, logcumsumexp) and products (prod): the reference's bits over [outer, len, inner] at every edge size, rows in interleaved chains and alone, at 1-3 threads; in place; argument errors", () => {
     const shapes: [number, number, number][] = [[65536 / 64, 64, 1], [3, 100000, 1], [1, 50000, 1], [40, 300, 200], [2, 7, 3000]];
     for (const e of EDGE_SIZES) shapes.push([e, 9, 1], [3, e, 1], [e, 64, 1], [1, e, 7], [2, 5, e], [e % 17 + 1, e, 1]);
+    const folds = [RunningFold.sum, RunningFold.product, RunningFold.logAddExp];
     for (const [o, l, i] of shapes) {
       // Products of values near 1, so that long rows neither vanish nor overflow, with a zero, a -0,
-      // an infinity and a NaN among them.
+      // an infinity of each sign and a NaN among them.
       const x = Float32Array.from(randomArray(o * l * i, r), (v) => 1 + v / 64);
       x[Math.floor(x.length / 3)] = 0;
       x[Math.floor(x.length / 2)] = -0;
       if (x.length > 9) x[x.length - 2] = Infinity;
+      if (x.length > 12) x[x.length - 5] = -Infinity;
       if (x.length > 20) x[7] = NaN;
       const what = `[${o}, ${l}, ${i}]`;
-      for (const reverse of [false, true]) {
-        const want = new Float32Array(x.length);
-        ref.runningSums(x, o, l, i, want, reverse);
-        for (const t of [1, 2, 3]) {
-          bp.setNumThreads(t);
-          const got = new Float32Array(x.length).fill(NaN);
-          nat.runningSums(x, o, l, i, got, reverse);
-          expect(sameBits(got, want), `runningSums ${what}${reverse ? ' reversed' : ''} at ${t} threads`).toBe(true);
+      for (const op of folds) {
+        // logcumsumexp's terms from the log side: -40..40, so that the log1p(exp) step is exercised.
+        const xs = op === RunningFold.logAddExp ? x.map((v) => (Number.isFinite(v) ? (v - 1) * 2560 : v)) : x;
+        for (const reverse of [false, true]) {
+          const want = new Float32Array(x.length);
+          ref.runningFold(op, xs, o, l, i, want, reverse);
+          for (const t of [1, 2, 3]) {
+            bp.setNumThreads(t);
+            const got = new Float32Array(x.length).fill(NaN);
+            nat.runningFold(op, xs, o, l, i, got, reverse);
+            if (op === RunningFold.logAddExp) expectClose(got, want, { rtol: 1e-6, atol: 1e-6 }, `runningFold ${op} ${what}${reverse ? ' reversed' : ''} at ${t} threads`);
+            else expect(sameBitsButNaNs(got, want), `runningFold ${op} ${what}${reverse ? ' reversed' : ''} at ${t} threads`).toBe(true);
+          }
+          const inPlace = Float32Array.from(xs);
+          nat.runningFold(op, inPlace, o, l, i, inPlace, reverse);
+          expectClose(inPlace, want, { rtol: 1e-6, atol: 1e-6 }, `runningFold ${op} ${what} in place`);
         }
-        const inPlace = Float32Array.from(x);
-        nat.runningSums(inPlace, o, l, i, inPlace, reverse);
-        expect(sameBits(inPlace, want), `runningSums ${what} in place`).toBe(true);
       }
-      const running = new Float32Array(x.length);
-      ref.runningProducts(x, o, l, i, running);
-      for (const t of [1, 2, 3]) {
-        bp.setNumThreads(t);
-        const got = new Float32Array(x.length).fill(NaN);
-        nat.runningProducts(x, o, l, i, got);
-        expect(sameBits(got, running), `runningProducts ${what} at ${t} threads`).toBe(true);
-      }
-      const inPlace = Float32Array.from(x);
-      nat.runningProducts(inPlace, o, l, i, inPlace);
-      expect(sameBits(inPlace, running), `runningProducts ${what} in place`).toBe(true);
       const want = new Float32Array(o * i);
       ref.products(x, o, l, i, want);
       for (const t of [1, 2, 3]) {
@@ -1428,12 +1424,17 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       }
     }
     bp.setNumThreads(1);
-    expect(() => nat.runningSums(new Float32Array(6), 2, 3, 1, new Float32Array(5), false)).toThrow('runningSums: out has 5 elements, expected 6');
+    // logcumsumexp's infinities as torch's: +inf from the first +inf on, -inf before anything else.
+    const inf = Float32Array.from([-Infinity, 1, Infinity, -Infinity, 2]), got = new Float32Array(5), want = new Float32Array(5);
+    nat.runningFold(RunningFold.logAddExp, inf, 1, 5, 1, got, false);
+    ref.runningFold(RunningFold.logAddExp, inf, 1, 5, 1, want, false);
+    expect(Array.from(got)).toEqual([-Infinity, 1, Infinity, Infinity, Infinity]);
+    expect(Array.from(want)).toEqual([-Infinity, 1, Infinity, Infinity, Infinity]);
+    expect(() => nat.runningFold(RunningFold.sum, new Float32Array(6), 2, 3, 1, new Float32Array(5), false)).toThrow('runningFold: out has 5 elements, expected 6');
     const shared = new Float32Array(10);
-    expect(() => nat.runningSums(shared.subarray(0, 6), 2, 3, 1, shared.subarray(2, 8), false)).toThrow('runningSums: out (argument 4) overlaps x without being it');
+    expect(() => nat.runningFold(RunningFold.product, shared.subarray(0, 6), 2, 3, 1, shared.subarray(2, 8), false)).toThrow('runningFold: out (argument 5) overlaps x without being it');
+    expect(() => nat.runningFold(3 as RunningFoldCode, new Float32Array(6), 2, 3, 1, new Float32Array(6), false)).toThrow(/runningFold: argument 0 \(op\)/);
     expect(() => nat.products(new Float32Array(6), 2, 3, 1, new Float32Array(3))).toThrow('products: out has 3 elements, expected 2');
-    expect(() => nat.runningProducts(shared.subarray(0, 6), 2, 3, 1, shared.subarray(1, 7))).toThrow('runningProducts: out (argument 4) overlaps x without being it');
-    expect(() => nat.runningProducts(new Float32Array(6), 2, 4, 1, new Float32Array(8))).toThrow(/runningProducts: /);
     expect(() => nat.products(shared.subarray(0, 6), 2, 3, 1, shared.subarray(4, 6))).toThrow('products: out (argument 4) shares memory with x');
   });
 

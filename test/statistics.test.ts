@@ -72,6 +72,9 @@ const ORDER: TorchCall[] = [
   { name: 'logcumsumexp along dim 1', inputs: { a: x([3, 6], -3, 3) }, ours: (t) => bp.logcumsumexp(t.a, 1), py: 'torch.logcumsumexp(a, 1)' },
   { name: 'logcumsumexp far apart and large', inputs: { a: { shape: [2, 4], data: [-200, 0, 100, 95, -Infinity, 90, 1, 2], grad: true } },
     ours: (t) => t.a.logcumsumexp(1), py: 'torch.logcumsumexp(a, 1)' },
+  // +inf holds from where it appears (the fold once made NaN of -inf and +inf); NaN spreads; along dim 0.
+  { name: 'logcumsumexp through infinities and NaN, along dim 0', inputs: { a: { shape: [4, 3], data: [-Infinity, Infinity, 1, Infinity, 2, NaN, 1, -Infinity, 3, -Infinity, Infinity, 4], grad: false } },
+    ours: (t) => t.a.logcumsumexp(0), py: 'torch.logcumsumexp(a, 0)' },
 ];
 
 const COVARIANCE: TorchCall[] = [

@@ -120,6 +120,10 @@ export type SpecialCode = (typeof Special)[keyof typeof Special];
 export const Reduce = { sum: 0, mean: 1, max: 2, sumSquares: 3, min: 4 } as const;
 export type ReduceCode = (typeof Reduce)[keyof typeof Reduce];
 
+/** The folds of the runningFold kernel: cumsum's, cumprod's and logcumsumexp's. */
+export const RunningFold = { sum: 0, product: 1, logAddExp: 2 } as const;
+export type RunningFoldCode = (typeof RunningFold)[keyof typeof RunningFold];
+
 /** How scatterFold folds a value into its place: torch.scatter's set (the last in order stays) and scatter_reduce's folds. */
 export const ScatterFold = { set: 0, sum: 1, prod: 2, amax: 3, amin: 4 } as const;
 export type ScatterFoldCode = (typeof ScatterFold)[keyof typeof ScatterFold];
@@ -592,18 +596,12 @@ export interface Backend {
     s0: Float32Array[], s1: Float32Array[], s2: Float32Array[]): void;
 
   /**
-   * Running sums of x viewed as [outer, len, inner] along len (from the last to the first when
-   * `reverse`) into out (x's size): each accumulated in double from +0 and written rounded
-   * (torch.cumsum's arithmetic on float).
+   * Running folds of x viewed as [outer, len, inner] along len (from the last to the first when
+   * `reverse`) into out (x's size; out may be x): each accumulated in double from the fold's identity
+   * and written rounded. sum: torch.cumsum's arithmetic on float; product: cumprod's; logAddExp:
+   * logcumsumexp's, acc = max + log1p(exp(min - max)) (NaN where either is, the same infinity kept).
    */
-  runningSums(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, reverse: boolean): void;
-
-  /**
-   * Running products of x viewed as [outer, len, inner] along len, first to last, into out (x's
-   * size): each accumulated in double from 1 and written rounded (torch.cumprod's, as the library
-   * computes it); out may be x.
-   */
-  runningProducts(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array): void;
+  runningFold(op: RunningFoldCode, x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, reverse: boolean): void;
 
   /**
    * The product along len of x viewed as [outer, len, inner] into out ([outer, inner]): from 1,

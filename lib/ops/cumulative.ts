@@ -1,6 +1,6 @@
 // cumsum, amax / amin, and the vector norms (torch.norm with p 1, 2 or Infinity): reductions whose
 // arithmetic or gradient torch writes its own way, done here in that way.
-import { Binary, Reduce } from '../backend/backend';
+import { Binary, Reduce, RunningFold } from '../backend/backend';
 import { B } from '../backend/registry';
 import { Tensor } from '../tensor';
 import { fmt, normDim, splitAt } from '../shape';
@@ -21,10 +21,10 @@ export function cumsum(x: Tensor, dim: number): Tensor {
   checkTensor(x, 'cumsum');
   const [outer, len, inner] = splitAt(x.shape, normDim(dim, x.ndim, 'cumsum'));
   const y = allocOutput(x.size);
-  B().runningSums(x.data, outer, len, inner, y, false);
+  B().runningFold(RunningFold.sum, x.data, outer, len, inner, y, false);
   const out = record(y, x.shape, [x], 'cumsum', (gy) => {
     const gx = allocOutput(gy.length);
-    B().runningSums(gy, outer, len, inner, gx, true);
+    B().runningFold(RunningFold.sum, gy, outer, len, inner, gx, true);
     return [gx];
   });
   // The running sum from the end, as flips around a cumsum.

@@ -7,6 +7,7 @@ import { normDim, splitAt } from '../shape';
 import { checkKeepDim } from '../args';
 import { allocOutput } from '../storage';
 import { B } from '../backend/registry';
+import { RunningFold } from '../backend/backend';
 import { recomposedRule } from '../autograd_graph';
 import { mul } from './binary';
 import { cat, narrow } from './join';
@@ -109,7 +110,7 @@ export function cumprod(x: Tensor, dim: number): Tensor {
   checkTensor(x, 'cumprod');
   const [outer, len, inner] = splitAt(x.shape, normDim(dim, x.ndim, 'cumprod'));
   const y = allocOutput(x.size);
-  B().runningProducts(x.data, outer, len, inner, y);
+  B().runningFold(RunningFold.product, x.data, outer, len, inner, y, false);
   const out = record(y, x.shape, [x], 'cumprod', (gy) => {
     const gx = allocOutput(x.size);
     if (x.size <= 1 || len === 1) {

@@ -1,7 +1,7 @@
 // torch's statistics beyond mean / var / median: nansum, nanmean, varMean, stdMean, aminmax, msort,
 // quantile, nanquantile, cummax, cummin, logcumsumexp, cov and corrcoef. Composed of the library's
 // ops where one fits (their gradients are those ops'); cummax / cummin pick positions and gather,
-// and logcumsumexp is a loop of its own in double with torch's backward.
+// and logcumsumexp runs on the runningFold kernel (in double), its backward a loop of its own here.
 import { Tensor } from '../tensor';
 import { fmt, normDim, sameShape, splitAt } from '../shape';
 import { optionsOf, OptionKinds, shown } from '../args';
@@ -19,7 +19,9 @@ import { sort, SortResult } from './sort';
 import { lerp, movedim } from './composed';
 import { matmul } from './matmul';
 import { unaryOp } from './unary';
-import { Unary } from '../backend/backend';
+import { RunningFold, Unary } from '../backend/backend';
+import { B } from '../backend/registry';
+import { logAddExp } from '../backend/reference/reduce';
 import { exp, log, sqrt } from './unary';
 import { recomposedRule } from '../autograd_graph';
 import { diagonal } from './structure';
@@ -200,14 +202,6 @@ export function cummin(x: Tensor, dim: number): SortResult {
   return runningPick(x, dim, false, 'cummin');
 }
 
-/** log(exp(a) + exp(b)) in double, -Infinity when both are. */
-function logAddExp(a: number, b: number): number {
-  const hi = Math.max(a, b);
-  if (hi === -Infinity) return -Infinity;
-  if (hi === Infinity) return a === b || Number.isNaN(a + b) ? a + b : Infinity;
-  return hi + Math.log1p(Math.exp(Math.min(a, b) - hi));
-}
-
 /**
  * log(cumsum(exp(x))) along `dim`, computed as a running log-sum-exp in double (torch.logcumsumexp):
  * no overflow for large x, no -Infinity where early terms are far below later ones.
@@ -221,10 +215,7 @@ export function logcumsumexp(x: Tensor, dim: number): Tensor {
     for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) f(o * len * inner + i);
   };
   const xs = x.data;
-  slices((base) => {
-    let acc = -Infinity;
-    for (let k = 0; k < len; k++) y[base + k * inner] = acc = logAddExp(acc, xs[base + k * inner]);
-  });
+  B().runningFold(RunningFold.logAddExp, xs, outer, len, inner, y, false);
   // torch's backward: gx[j] = sum over i >= j of gy[i] exp(x[j] - y[i]), the positive and negative
   // parts of gy summed apart as log-sum-exps from the end, so that nothing overflows.
   const out = record(y, [...x.shape], [x], 'logcumsumexp', (gy) => {

@@ -1221,26 +1221,21 @@ Napi::Value SumOverArrays(const Napi::CallbackInfo& info, const char* name,
 Napi::Value SumSquares(const Napi::CallbackInfo& info) { return SumOverArrays(info, "sumSquares", sum_squares); }
 Napi::Value SumAbs(const Napi::CallbackInfo& info) { return SumOverArrays(info, "sumAbs", sum_abs); }
 
-// runningSums(x, outer, len, inner, out, reverse), runningProducts(x, outer, len, inner, out) and
-// products(x, outer, len, inner, out): reduce.h's running_sums (cumsum), running_products (cumprod)
-// and products (prod) of x as [outer, len, inner].
-// runningSums (reverse: argument 5) and runningProducts: x and out as [outer, len, inner], out x
-// itself or apart from it.
-Napi::Value RunningFold(const Napi::CallbackInfo& info, const char* name, bool product) {
-  Args a{info, name};
-  a.count(product ? 5 : 6);
+// runningFold(op, x, outer, len, inner, out, reverse) and products(x, outer, len, inner, out):
+// reduce.h's running_fold (cumsum, cumprod, logcumsumexp) and products (prod) of x as [outer, len, inner].
+Napi::Value RunningFold(const Napi::CallbackInfo& info) {
+  Args a{info, "runningFold"};
+  a.count(7);
+  const int op = (int)a.integer(0, "op", 0, kFoldCount - 1);
   long outer, len, inner;
-  dims3(a, 1, outer, len, inner);
+  dims3(a, 2, outer, len, inner);
   const long n = outer * len * inner;
-  const float* x = a.f32(0, "x", n);
-  float* out = a.f32(4, "out", n);
-  if (overlap(out, n, x, n) && out != x) a.range_error("out (argument 4) overlaps x without being it");
-  if (product) running_products(x, outer, len, inner, out);
-  else running_sums(x, outer, len, inner, out, a.boolean(5, "reverse"));
+  const float* x = a.f32(1, "x", n);
+  float* out = a.f32(5, "out", n);
+  if (overlap(out, n, x, n) && out != x) a.range_error("out (argument 5) overlaps x without being it");
+  running_fold(op, x, outer, len, inner, out, a.boolean(6, "reverse"));
   return info.Env().Undefined();
 }
-Napi::Value RunningSums(const Napi::CallbackInfo& info) { return RunningFold(info, "runningSums", false); }
-Napi::Value RunningProducts(const Napi::CallbackInfo& info) { return RunningFold(info, "runningProducts", true); }
 
 Napi::Value Products(const Napi::CallbackInfo& info) {
   Args a{info, "products"};
@@ -1543,7 +1538,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"gemm", Gemm}, {"gemmPair", GemmPair}, {"linearChain", LinearChain}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"householderQr", HouseholderQr}, {"eigh", Eigh}, {"svd", Svd}, {"fftRows", FftRows}, {"realFftRows", RealFftRows}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"special", Special}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
-      {"optimStep", OptimStep}, {"runningSums", RunningSums}, {"runningProducts", RunningProducts}, {"products", Products}, {"distances", Distances}, {"distancesGrad", DistancesGrad}, {"sortOrder", SortOrder}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"sumProducts", SumProducts}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},
+      {"optimStep", OptimStep}, {"runningFold", RunningFold}, {"products", Products}, {"distances", Distances}, {"distancesGrad", DistancesGrad}, {"sortOrder", SortOrder}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"sumProducts", SumProducts}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},
       {"layerNormGrad", LayerNormGrad}, {"batchNorm", BatchNorm}, {"batchNormGrad", BatchNormGrad},
       {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},

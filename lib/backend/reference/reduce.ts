@@ -1,6 +1,6 @@
 // Reference reductions along one dimension of an [outer, len, inner] view, and the sums of squares
 // and of absolute values over many arrays.
-import { Reduce, ReduceCode } from '../backend';
+import { Reduce, ReduceCode, RunningFold, RunningFoldCode } from '../backend';
 import { Round, roundingOf } from '../../storage';
 
 const FLOAT_MAX = 3.4028234663852886e38;
@@ -67,28 +67,21 @@ export function sumProducts(x: Float32Array, y: Float32Array): number {
 }
 
 /**
- * Running sums along the middle axis of [outer, len, inner], last to first when `reverse`: in double,
+ * Running folds along the middle axis of [outer, len, inner], last to first when `reverse`: in double,
  * each written rounded (out's rounding), as torch's CPU cumsum accumulates (its acc_type of float).
  * The inner positions advance together (one double each), so memory is read in order: along dim 0
  * of [4096, 1000] walking one column at a time took 43.6 ms, row by row 17-31.
  */
-export function runningSums(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, reverse: boolean): void {
-  runningFold(x, outer, len, inner, out, reverse, false);
-}
-
-/** Running products along the middle axis, first to last: in double from 1, each written rounded (cumprod's). */
-export function runningProducts(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array): void {
-  runningFold(x, outer, len, inner, out, false, true);
-}
-
-function runningFold(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, reverse: boolean, product: boolean): void {
-  const start = product ? 1 : 0;
-  if (inner === 1) { // along the last dim: one running double per row (an array of one cost twice the time)
+export function runningFold(op: RunningFoldCode, x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, reverse: boolean): void {
+  const fold = FOLDS[op];
+  if (!fold) throw new Error(`runningFold: unknown op code ${op}`);
+  const start = op === RunningFold.sum ? 0 : op === RunningFold.product ? 1 : -Infinity;
+  if (inner === 1) { // along the last dim: one running double per row (an array of one cost twice the time) // along the last dim: one running double per row (an array of one cost twice the time)
     for (let o = 0; o < outer; o++) {
       let acc = start;
       for (let j = 0; j < len; j++) {
         const at = o * len + (reverse ? len - 1 - j : j);
-        acc = product ? acc * x[at] : acc + x[at];
+        acc = fold(acc, x[at]);
         out[at] = acc;
       }
     }
@@ -100,12 +93,28 @@ function runningFold(x: Float32Array, outer: number, len: number, inner: number,
     for (let j = 0; j < len; j++) {
       const at = (o * len + (reverse ? len - 1 - j : j)) * inner;
       for (let i = 0; i < inner; i++) {
-        acc[i] = product ? acc[i] * x[at + i] : acc[i] + x[at + i];
+        acc[i] = fold(acc[i], x[at + i]);
         out[at + i] = acc[i];
       }
     }
   }
 }
+
+/**
+ * log(e^a + e^b) in double: NaN where either is, -Infinity where both are, Infinity where either is
+ * (torch's logcumsumexp: once an element is +inf the rest of the run is; inf - inf made NaN of it).
+ */
+export function logAddExp(a: number, b: number): number {
+  const hi = Math.max(a, b);
+  if (hi === -Infinity || hi === Infinity) return hi;
+  return hi + Math.log1p(Math.exp(Math.min(a, b) - hi));
+}
+
+const FOLDS: Record<RunningFoldCode, (acc: number, v: number) => number> = {
+  [RunningFold.sum]: (acc, v) => acc + v,
+  [RunningFold.product]: (acc, v) => acc * v,
+  [RunningFold.logAddExp]: logAddExp,
+};
 
 /** Products along the middle axis of [outer, len, inner] into out, multiplied in order, each rounded (out's rounding: torch's prod accumulates in float). */
 export function products(x: Float32Array, outer: number, len: number, inner: number, out: Float32Array): void {

@@ -292,13 +292,26 @@ void reduce(int op, const float* x, long outer, long len, long inner, float* out
 
 namespace {
 
+// log(e^a + e^b) in double as the reference's logAddExp: NaN where either is, -inf where both are,
+// inf where either is (lo - hi would be NaN there).
+inline double log_add_exp(double a, double b) {
+  if (std::isnan(a) || std::isnan(b)) return a + b;
+  const double hi = std::max(a, b), lo = std::min(a, b);
+  if (std::isinf(hi)) return hi;
+  return hi + std::log1p(std::exp(lo - hi));
+}
+
 // Running folds of x as [outer, len, inner] along len: each accumulated in double from the fold's
-// identity (acc + v, or acc * v) and written rounded. cumsum's and cumprod's one loop.
-template <bool Product>
+// identity and written rounded. cumsum's, cumprod's and logcumsumexp's one loop.
+template <int Op>
 void running_fold(const float* x, long outer, long len, long inner, float* out, bool reverse) {
-  constexpr double kStart = Product ? 1.0 : 0.0;
+  constexpr double kStart = Op == kFoldSum ? 0.0 : Op == kFoldProduct ? 1.0 : -INFINITY;
   const auto at = [&](long j) { return reverse ? len - 1 - j : j; };
-  const auto fold = [](double acc, float v) { return Product ? acc * v : acc + v; };
+  const auto fold = [](double acc, float v) {
+    if constexpr (Op == kFoldSum) return acc + v;
+    else if constexpr (Op == kFoldProduct) return acc * v;
+    else return log_add_exp(acc, v);
+  };
   by_slices(outer, len * inner, [&](long o0, long o1) {
     if (inner == 1) {
       by_chains(o0, o1, [&](long o, auto chains) {
@@ -333,12 +346,13 @@ void running_fold(const float* x, long outer, long len, long inner, float* out, 
 
 }  // namespace
 
-void running_sums(const float* x, long outer, long len, long inner, float* out, bool reverse) {
-  running_fold<false>(x, outer, len, inner, out, reverse);
-}
-
-void running_products(const float* x, long outer, long len, long inner, float* out) {
-  running_fold<true>(x, outer, len, inner, out, false);
+void running_fold(int op, const float* x, long outer, long len, long inner, float* out, bool reverse) {
+  switch (op) {
+    case kFoldSum: return running_fold<kFoldSum>(x, outer, len, inner, out, reverse);
+    case kFoldProduct: return running_fold<kFoldProduct>(x, outer, len, inner, out, reverse);
+    case kFoldLogAddExp: return running_fold<kFoldLogAddExp>(x, outer, len, inner, out, reverse);
+    default: return;
+  }
 }
 
 void products(const float* x, long outer, long len, long inner, float* out) {

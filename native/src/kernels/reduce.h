@@ -21,11 +21,12 @@ using RowHook = std::function<void(long l, long j0, long j1)>;
 // fixed by the shape alone: reduce's column sums and the bias gradient's (bias_act_grad), which
 // must give the same bits. before_row, when set, runs before each piece of a row is summed.
 void column_sums(const float* x, long rows, long cols, float* out, bool mean, const RowHook& before_row);
-// Running sums of x as [outer, len, inner] along len (last to first when `reverse`) into out, each
-// accumulated in double from +0 and rounded to float when written (torch.cumsum's arithmetic).
-void running_sums(const float* x, long outer, long len, long inner, float* out, bool reverse);
-// Running products along len, each accumulated in double from 1 and written rounded (cumprod).
-void running_products(const float* x, long outer, long len, long inner, float* out);
+// The folds of running_fold: the same numbers as `RunningFold` in lib/backend/backend.ts.
+enum RunningFoldOp : int { kFoldSum = 0, kFoldProduct, kFoldLogAddExp, kFoldCount };
+// Running folds of x as [outer, len, inner] along len (last to first when `reverse`) into out, each
+// accumulated in double from the fold's identity and rounded to float when written: cumsum's (torch's
+// arithmetic), cumprod's and logcumsumexp's.
+void running_fold(int op, const float* x, long outer, long len, long inner, float* out, bool reverse);
 // The product along len of x as [outer, len, inner] into out [outer, inner]: from 1, in order, each
 // product rounded to float (torch.prod's).
 void products(const float* x, long outer, long len, long inner, float* out);
