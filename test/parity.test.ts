@@ -2367,7 +2367,12 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
       [20, 30, 31, 3, 3, 1, 1, 1, 1, 2, 1, 33], [16, 20, 20, 3, 3, 1, 1, 0, 0, 1, 1, 24], [64, 10, 12, 3, 1, 1, 1, 1, 0, 1, 1, 16],
       // Output rows half a tile wide, two to a tile (16 for the AVX-512 set, 8 for the AVX2 set), an
       // odd count of them.
-      [16, 15, 16, 3, 3, 1, 1, 1, 1, 1, 1, 20], [16, 7, 8, 3, 3, 1, 1, 1, 1, 1, 1, 24]];
+      [16, 15, 16, 3, 3, 1, 1, 1, 1, 1, 1, 20], [16, 7, 8, 3, 3, 1, 1, 1, 1, 1, 1, 24],
+      // Padded output rows a whole number of tiles wide, one to a run straight into C (32 and 64 for
+      // the AVX-512 set; those and 16 for the AVX2 set), A transposed in the second.
+      [16, 9, 32, 3, 3, 1, 1, 1, 1, 1, 1, 24], [8, 6, 64, 3, 3, 1, 1, 1, 1, 1, 1, 33],
+      // Such rows where wide padding makes a fifth of a run's windows wrap (taken for being whole tiles).
+      [4, 8, 16, 7, 7, 1, 1, 3, 3, 1, 1, 16], [2, 5, 32, 9, 9, 1, 1, 4, 4, 1, 1, 8]];
     EDGE_SIZES.forEach((s, i) => {
       const side = EDGE_SIZES[(i + 3) % 8] % 40 + 2;
       shapes.push([1 + (i * 5) % 13, side, s % 67 + 3, 3, 2, 1 + (i % 2), 1, 1, i % 2, 1, 1 + (i % 3 === 0 ? 1 : 0), s]);

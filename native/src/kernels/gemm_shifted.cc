@@ -63,7 +63,7 @@ bool takes_shifted(const GemmCall& g, const KernelTable& kt) {
   // positions (64 of 8 x 8: 60-63 -> 46) and 27 window rows (3 channels of 3 x 3: 68 -> 61-63).
   if (g.trans_b) return g.m >= kt.nr && g.m <= 64 && g.k >= 256 && g.n >= 64;
   const long wp = ig.w + 2 * ig.pw;
-  return g.m <= 64 && g.k >= 64 && (2 * ig.ow == kt.nr || 8 * (wp - ig.ow) < wp);
+  return g.m <= 64 && g.k >= 64 && (2 * ig.ow == kt.nr || ig.ow % kt.nr == 0 || 8 * (wp - ig.ow) < wp);
 }
 
 namespace {
@@ -92,6 +92,9 @@ void windows_as_b(const GemmCall& o, const PaddedWindows& pw, int kc_step, int t
   // 8 x 8 images had been left to the tiles for their wrapping windows): 64 of 8 x 8 to 64 59 -> 83,
   // 32 to 32 39 -> 67, the 3-D 64 of 8^3 to 64 64 -> 101.
   const bool pairs = 2 * ow == nr;
+  // Output rows a whole number of tiles wide (32 x 32 images on the AVX-512 set, 16 or 32 wide on
+  // the AVX2 set) go one to a run, straight into C: no wrapping windows, no scratch copy.
+  const bool singles = !direct && !pairs && ow % nr == 0;
   // A slice's output rows in runs of equal length, as long as the scratch tile allows: a short last
   // run computes about as many tiles as a long one (C3's rows of 16 in 14 + 2 ran at 80% of the
   // tiles' columns, in 16 at 89%).
@@ -109,12 +112,12 @@ void windows_as_b(const GemmCall& o, const PaddedWindows& pw, int kc_step, int t
       kt.pack_a(o.trans_a, o.a, m, o.k, 0, m, pc, kc, ap + blk * m_pad * kc_pad, (size_t)mr * panel_depth(kc));
     }
     for (long r = (long)r0; r < (long)r1;) {
-      const long z = r / oh, y = r % oh, rows = std::min({(long)r1 - r, oh - y, pairs ? 2L : rows_per});
+      const long z = r / oh, y = r % oh, rows = std::min({(long)r1 - r, oh - y, pairs ? 2L : singles ? 1L : rows_per});
       // The run's positions, wrapping windows included (a pair's two rows have none).
       const long cols = pairs ? rows * ow : (rows - 1) * wp + ow;
       const float* const b0 = pw.image + z * dg.sd * slice + y * wp;
       float* const c0 = o.c + r * ow;
-      const bool into_c = direct || pairs;
+      const bool into_c = direct || pairs || singles;
       float* const t = into_c ? c0 : at_least(scratch_buf, (size_t)m * cols);
       const long ldt = into_c ? n : cols;
       if (!into_c && o.beta != 0.0f)
