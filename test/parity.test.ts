@@ -1382,6 +1382,31 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it("runningPicks (cummax's and cummin's positions): the reference's over [outer, len, inner] at every edge size, with ties, signed zeros and NaNs, at 1-3 threads; argument errors", () => {
+    const shapes: [number, number, number][] = [[3, 100000, 1], [40, 300, 200], [2, 7, 3000], [5, 0, 3]];
+    for (const e of EDGE_SIZES) shapes.push([e, 9, 1], [3, e, 1], [1, e, 7], [2, 5, e]);
+    for (const [o, l, i] of shapes) {
+      // Few distinct values (ties everywhere), a zero of each sign, NaNs now and then.
+      const x = Float32Array.from(randomArray(o * l * i, r), (v) => Math.round(v * 4) / 4);
+      for (let k = 0; k < x.length; k += 97) x[k] = k % 2 === 0 ? -0 : 0;
+      for (let k = 13; k < x.length; k += 1009) x[k] = NaN;
+      for (const largest of [true, false]) {
+        const want = new Float32Array(x.length);
+        ref.runningPicks(x, o, l, i, largest, want);
+        for (const t of [1, 2, 3]) {
+          bp.setNumThreads(t);
+          const got = new Float32Array(x.length).fill(-1);
+          nat.runningPicks(x, o, l, i, largest, got);
+          expect(sameBits(got, want), `runningPicks [${o}, ${l}, ${i}] ${largest ? 'max' : 'min'} at ${t} threads`).toBe(true);
+        }
+      }
+    }
+    bp.setNumThreads(1);
+    const shared = new Float32Array(12);
+    expect(() => nat.runningPicks(shared.subarray(0, 6), 2, 3, 1, true, shared.subarray(6, 11))).toThrow('runningPicks: at has 5 elements, expected 6');
+    expect(() => nat.runningPicks(shared.subarray(0, 6), 2, 3, 1, true, shared.subarray(3, 9))).toThrow('runningPicks: at (argument 5) shares memory with x');
+  });
+
   it("runningFold (cumsum, cumprod, logcumsumexp) and products (prod): the reference's bits over [outer, len, inner] at every edge size, rows in interleaved chains and alone, at 1-3 threads; in place; argument errors", () => {
     const shapes: [number, number, number][] = [[65536 / 64, 64, 1], [3, 100000, 1], [1, 50000, 1], [40, 300, 200], [2, 7, 3000]];
     for (const e of EDGE_SIZES) shapes.push([e, 9, 1], [3, e, 1], [e, 64, 1], [1, e, 7], [2, 5, e], [e % 17 + 1, e, 1]);

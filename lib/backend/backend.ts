@@ -604,6 +604,13 @@ export interface Backend {
   runningFold(op: RunningFoldCode, x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, reverse: boolean): void;
 
   /**
+   * Where the running maximum (minimum when not `largest`) of x viewed as [outer, len, inner] along
+   * len was reached, as floats into at (x's size, apart from x): the latest of equal values, and from
+   * a NaN on the latest NaN (torch.cummax's and cummin's indices).
+   */
+  runningPicks(x: Float32Array, outer: number, len: number, inner: number, largest: boolean, at: Float32Array): void;
+
+  /**
    * The product along len of x viewed as [outer, len, inner] into out ([outer, inner]): from 1,
    * multiplied in order, each product rounded to float (torch.prod's on float).
    */

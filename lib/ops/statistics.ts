@@ -173,21 +173,8 @@ function runningPick(x: Tensor, dim: number, largest: boolean, what: string): So
   checkTensor(x, what);
   const d = normDim(dim, x.ndim, what);
   const [outer, len, inner] = splitAt(x.shape, d);
-  const at = new Float32Array(x.size), xs = x.data;
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const base = o * len * inner + i;
-      let best = NaN, where = 0;
-      for (let k = 0; k < len; k++) {
-        const v = xs[base + k * inner];
-        if (k === 0 || v !== v || (best === best && (largest ? v >= best : v <= best))) {
-          best = v;
-          where = k;
-        }
-        at[base + k * inner] = where;
-      }
-    }
-  }
+  const at = new Float32Array(x.size);
+  B().runningPicks(x.data, outer, len, inner, largest, at);
   const indices = new Tensor(at, [...x.shape]);
   return { values: gather(x, d, indices), indices };
 }

@@ -1237,6 +1237,20 @@ Napi::Value RunningFold(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// runningPicks(x, outer, len, inner, largest, at): reduce.h's running_picks.
+Napi::Value RunningPicks(const Napi::CallbackInfo& info) {
+  Args a{info, "runningPicks"};
+  a.count(6);
+  long outer, len, inner;
+  dims3(a, 1, outer, len, inner);
+  const long n = outer * len * inner;
+  const float* x = a.f32(0, "x", n);
+  float* at = a.f32(5, "at", n);
+  if (overlap(at, n, x, n)) a.range_error("at (argument 5) shares memory with x");
+  running_picks(x, outer, len, inner, a.boolean(4, "largest"), at);
+  return info.Env().Undefined();
+}
+
 Napi::Value Products(const Napi::CallbackInfo& info) {
   Args a{info, "products"};
   a.count(5);
@@ -1538,7 +1552,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"gemm", Gemm}, {"gemmPair", GemmPair}, {"linearChain", LinearChain}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"householderQr", HouseholderQr}, {"eigh", Eigh}, {"svd", Svd}, {"fftRows", FftRows}, {"realFftRows", RealFftRows}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
       {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"special", Special}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
-      {"optimStep", OptimStep}, {"runningFold", RunningFold}, {"products", Products}, {"distances", Distances}, {"distancesGrad", DistancesGrad}, {"sortOrder", SortOrder}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"sumProducts", SumProducts}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},
+      {"optimStep", OptimStep}, {"runningFold", RunningFold}, {"runningPicks", RunningPicks}, {"products", Products}, {"distances", Distances}, {"distancesGrad", DistancesGrad}, {"sortOrder", SortOrder}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"sumProducts", SumProducts}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},
       {"layerNormGrad", LayerNormGrad}, {"batchNorm", BatchNorm}, {"batchNormGrad", BatchNormGrad},
       {"setNumThreads", SetNumThreads},
       {"getNumThreads", GetNumThreads}, {"kernelSet", KernelSet}, {"trainEpoch", TrainEpoch},

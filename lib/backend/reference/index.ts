@@ -15,7 +15,7 @@ import { gridSample, gridSampleGrad } from './grid_sample';
 import { batchNorm, batchNormGrad, layerNorm, layerNormGrad } from './norm';
 import { optimStep } from './optim';
 import { dropoutMask, normalFill, uniformFill } from './random';
-import { products, reduce, runningFold, sumAbs, sumProducts, sumSquares } from './reduce';
+import { products, reduce, runningFold, runningPicks, sumAbs, sumProducts, sumSquares } from './reduce';
 import { gruCell, gruCellGrad, lstmCell, lstmCellGrad } from './rnn_cell';
 import { crossEntropy, crossEntropyGrad, softmax, softmaxGrad } from './softmax';
 import { variance } from './variance';
@@ -28,7 +28,7 @@ import { special } from './special_math';
 export const referenceBackend: Backend = {
   name: 'reference',
   gemm, gemmPair, gemmBatch, linearChain, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, scatterFold, taps, tapsGrad, gather, reduce, variance,
-  softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, runningFold, products, sumSquares, sumAbs, sumProducts, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
+  softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, runningFold, runningPicks, products, sumSquares, sumAbs, sumProducts, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
   batchNorm, batchNormGrad, imageRows, imageRowsGrad, imageColumns, imageColumnsGrad, gemmWindows, gridSample, gridSampleGrad, maxPool2d, maxPool3d, avgPool, avgPoolGrad, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
   lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky, householderQr, eigh, svd, fftRows, realFftRows, distances, distancesGrad, sortOrder, special,
   setNumThreads(): void {},

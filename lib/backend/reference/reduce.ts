@@ -100,6 +100,24 @@ export function runningFold(op: RunningFoldCode, x: Float32Array, outer: number,
   }
 }
 
+/** Where the running extreme along len was reached (the latest of equal values; from a NaN on, the latest NaN). */
+export function runningPicks(x: Float32Array, outer: number, len: number, inner: number, largest: boolean, at: Float32Array): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * len * inner + i;
+      let best = NaN, where = 0;
+      for (let k = 0; k < len; k++) {
+        const v = x[base + k * inner];
+        if (k === 0 || v !== v || (best === best && (largest ? v >= best : v <= best))) {
+          best = v;
+          where = k;
+        }
+        at[base + k * inner] = where;
+      }
+    }
+  }
+}
+
 /**
  * log(e^a + e^b) in double: NaN where either is, -Infinity where both are, Infinity where either is
  * (torch's logcumsumexp: once an element is +inf the rest of the run is; inf - inf made NaN of it).

@@ -355,6 +355,62 @@ void running_fold(int op, const float* x, long outer, long len, long inner, floa
   }
 }
 
+namespace {
+
+// A running extreme's step: v takes over from best at the first position, at a NaN (which then
+// stays, as no later value beats it), and where it reaches best (the latest of equal values).
+template <bool Largest>
+inline bool takes_over(float v, float best) {
+  return v != v || (best == best && (Largest ? v >= best : v <= best));
+}
+
+template <bool Largest>
+void running_picks(const float* x, long outer, long len, long inner, float* at) {
+  by_slices(outer, len * inner, [&](long o0, long o1) {
+    if (inner == 1) {
+      for (long o = o0; o < o1; o++) {
+        const float* row = x + o * len;
+        float* pos = at + o * len;
+        if (len == 0) continue;
+        float best = row[0];
+        long where = 0;
+        pos[0] = 0.0f;
+        for (long k = 1; k < len; k++) {
+          if (takes_over<Largest>(row[k], best)) best = row[k], where = k;
+          pos[k] = (float)where;
+        }
+      }
+      return;
+    }
+    // The inner positions advance together: memory read in order.
+    thread_local std::vector<float> best_buf, where_buf;
+    std::vector<float>& best = best_buf;
+    std::vector<float>& where = where_buf;
+    for (long o = o0; o < o1; o++) {
+      if (len == 0) continue;
+      const float* first = x + o * len * inner;
+      best.assign(first, first + inner);
+      where.assign((size_t)inner, 0.0f);
+      std::fill(at + o * len * inner, at + o * len * inner + inner, 0.0f);
+      for (long k = 1; k < len; k++) {
+        const float* src = first + k * inner;
+        float* dst = at + (o * len + k) * inner;
+        for (long i = 0; i < inner; i++) {
+          if (takes_over<Largest>(src[i], best[i])) best[i] = src[i], where[i] = (float)k;
+          dst[i] = where[i];
+        }
+      }
+    }
+  });
+}
+
+}  // namespace
+
+void running_picks(const float* x, long outer, long len, long inner, bool largest, float* at) {
+  if (largest) running_picks<true>(x, outer, len, inner, at);
+  else running_picks<false>(x, outer, len, inner, at);
+}
+
 void products(const float* x, long outer, long len, long inner, float* out) {
   by_slices(outer, len * inner, [&](long o0, long o1) {
     if (inner == 1) {

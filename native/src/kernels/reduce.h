@@ -27,6 +27,10 @@ enum RunningFoldOp : int { kFoldSum = 0, kFoldProduct, kFoldLogAddExp, kFoldCoun
 // accumulated in double from the fold's identity and rounded to float when written: cumsum's (torch's
 // arithmetic), cumprod's and logcumsumexp's.
 void running_fold(int op, const float* x, long outer, long len, long inner, float* out, bool reverse);
+// Where the running maximum (minimum: largest false) along len of x as [outer, len, inner] was
+// reached, as floats into at (x's size): the latest of equal values; from a NaN on, the latest NaN
+// (torch.cummax's and cummin's indices).
+void running_picks(const float* x, long outer, long len, long inner, bool largest, float* at);
 // The product along len of x as [outer, len, inner] into out [outer, inner]: from 1, in order, each
 // product rounded to float (torch.prod's).
 void products(const float* x, long outer, long len, long inner, float* out);
