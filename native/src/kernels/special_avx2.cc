@@ -39,6 +39,80 @@ inline __m256d log_lanes(__m256d u) {
   return _mm256_add_pd(_mm256_mul_pd(k, _mm256_set1_pd(0.69314718036912382)), _mm256_add_pd(two_s, rest));
 }
 
+// exp of 4 doubles in [-708, 709]: v = k ln 2 + r (k ln2_hi exact, |k| < 2^21), e^r by Taylor's series
+// to r^13 (|r| <= ln 2 / 2: the first omitted term below 4e-18), times 2^k from the exponent bits.
+inline __m256d exp_lanes(__m256d v) {
+  const __m256d k = _mm256_round_pd(_mm256_mul_pd(v, _mm256_set1_pd(1.4426950408889634)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256d r = _mm256_fnmadd_pd(k, _mm256_set1_pd(0.69314718036912382), v);
+  r = _mm256_fnmadd_pd(k, _mm256_set1_pd(1.9082149292705877e-10), r);
+  __m256d p = _mm256_set1_pd(1.0 / 6227020800.0);
+  for (const double c : {1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0,
+                         1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0})
+    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(c));
+  const __m256i kk = _mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(k));
+  const __m256d scale = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_add_epi64(kk, _mm256_set1_epi64x(1023)), 52));
+  return _mm256_mul_pd(p, scale);
+}
+
+// A series of positive terms, lane by lane as the scalar loops sum it: term *= step(n), sum +=
+// term for n = 1, 2, ... below `limit`, a lane leaving after the step where term < sum 1e-17 (or
+// where term is 0: later steps would add nothing), its sum kept from there.
+template <class Step>
+inline __m256d series_lanes(__m256d term, int limit, const Step& step) {
+  __m256d sum = term;
+  __m256d going = _mm256_cmp_pd(term, _mm256_setzero_pd(), _CMP_NEQ_UQ);
+  for (int n = 1; n < limit && _mm256_movemask_pd(going) != 0; n++) {
+    const __m256d next = _mm256_mul_pd(term, step(n));
+    const __m256d total = _mm256_add_pd(sum, next);
+    term = _mm256_blendv_pd(term, next, going);
+    sum = _mm256_blendv_pd(sum, total, going);
+    const __m256d done = _mm256_or_pd(_mm256_cmp_pd(term, _mm256_mul_pd(sum, _mm256_set1_pd(1e-17)), _CMP_LT_OQ),
+                                      _mm256_cmp_pd(term, _mm256_setzero_pd(), _CMP_EQ_OQ));
+    going = _mm256_andnot_pd(done, going);
+  }
+  return sum;
+}
+
+// erf_d for lanes with |y| <= 6.
+inline __m256d erf_lanes(__m256d y) {
+  const __m256d ax = _mm256_andnot_pd(_mm256_set1_pd(-0.0), y);
+  const __m256d x2 = _mm256_mul_pd(ax, ax), twice = _mm256_mul_pd(_mm256_set1_pd(2.0), x2);
+  const __m256d sum = series_lanes(ax, 200, [twice](int n) { return _mm256_div_pd(twice, _mm256_set1_pd(2.0 * n + 1)); });
+  const __m256d r = _mm256_mul_pd(_mm256_mul_pd(_mm256_set1_pd(1.1283791670955126), exp_lanes(_mm256_xor_pd(x2, _mm256_set1_pd(-0.0)))), sum);
+  return _mm256_or_pd(r, _mm256_and_pd(y, _mm256_set1_pd(-0.0)));  // y's sign (r >= 0)
+}
+
+// erfinv_d for lanes with |x| < 1: Giles' two polynomials both evaluated, one kept.
+inline __m256d erfinv_lanes(__m256d x) {
+  const __m256d one = _mm256_set1_pd(1.0);
+  const __m256d w = _mm256_xor_pd(log_lanes(_mm256_mul_pd(_mm256_sub_pd(one, x), _mm256_add_pd(one, x))), _mm256_set1_pd(-0.0));
+  const __m256d t1 = _mm256_sub_pd(w, _mm256_set1_pd(2.5));
+  __m256d p1 = _mm256_set1_pd(2.81022636e-8);
+  for (const double c : {3.43273939e-7, -3.5233877e-6, -4.39150654e-6, 0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941})
+    p1 = _mm256_add_pd(_mm256_set1_pd(c), _mm256_mul_pd(p1, t1));
+  const __m256d t2 = _mm256_sub_pd(_mm256_sqrt_pd(w), _mm256_set1_pd(3.0));
+  __m256d p2 = _mm256_set1_pd(-0.000200214257);
+  for (const double c : {0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682})
+    p2 = _mm256_add_pd(_mm256_set1_pd(c), _mm256_mul_pd(p2, t2));
+  const __m256d y = _mm256_mul_pd(_mm256_blendv_pd(p2, p1, _mm256_cmp_pd(w, _mm256_set1_pd(5.0), _CMP_LT_OQ)), x);
+  const __m256d f = _mm256_sub_pd(erf_lanes(y), x);
+  const __m256d slope = _mm256_add_pd(_mm256_mul_pd(_mm256_set1_pd(1.1283791670955126), exp_lanes(_mm256_mul_pd(_mm256_xor_pd(y, _mm256_set1_pd(-0.0)), y))),
+                                      _mm256_mul_pd(y, f));
+  return _mm256_sub_pd(y, _mm256_div_pd(f, slope));
+}
+
+// bessel_i_d for lanes with |x| <= 720.
+template <int Order>
+inline __m256d bessel_i_lanes(__m256d x) {
+  const __m256d ax = _mm256_andnot_pd(_mm256_set1_pd(-0.0), x);
+  const __m256d q = _mm256_div_pd(_mm256_mul_pd(ax, ax), _mm256_set1_pd(4.0));
+  const __m256d first = Order == 0 ? _mm256_set1_pd(1.0) : _mm256_div_pd(ax, _mm256_set1_pd(2.0));
+  const __m256d total = series_lanes(first, 1000, [q](int k) { return _mm256_div_pd(q, _mm256_set1_pd((double)(k * (k + Order)))); });
+  if (Order == 0) return total;
+  // I1 is odd: the sum's sign flipped where x < 0 (x = -0 keeps +0, as the scalar's x < 0 test).
+  return _mm256_blendv_pd(total, _mm256_xor_pd(total, _mm256_set1_pd(-0.0)), _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LT_OQ));
+}
+
 // |sin v| for 4 doubles with |v| < 2^23: v = j pi / 2 + r, r by two FMAs with pi / 2 in two parts
 // (the third part's share, j times 1e-33, is far below r's rounding), then sin r or cos r by j's
 // parity from Taylor's series to r^23 and r^22 (the first omitted terms below 1e-19 for |r| <= pi / 4).
@@ -168,6 +242,14 @@ void run_lanes(const float* x, float* y, size_t n) {
   for (; i < n; i++) y[i] = (float)Scalar((double)x[i]);
 }
 
+// Inside (-1, 1) (erfinv's lanes); finite with |x| <= 720 (the Bessel functions').
+inline __m256d inside_unit(__m256d v) {
+  return _mm256_cmp_pd(_mm256_andnot_pd(_mm256_set1_pd(-0.0), v), _mm256_set1_pd(1.0), _CMP_LT_OQ);
+}
+inline __m256d bessel_range(__m256d v) {
+  return _mm256_cmp_pd(_mm256_andnot_pd(_mm256_set1_pd(-0.0), v), _mm256_set1_pd(720.0), _CMP_LE_OQ);
+}
+
 // Positive and finite (digamma's lanes); at least 1/2 and finite (trigamma's).
 inline __m256d positive_finite(__m256d v) {
   return _mm256_and_pd(_mm256_cmp_pd(v, _mm256_setzero_pd(), _CMP_GT_OQ), _mm256_cmp_pd(v, _mm256_set1_pd(kInf), _CMP_LT_OQ));
@@ -179,6 +261,11 @@ inline __m256d half_up_finite(__m256d v) {
 void lgamma_run(const float* x, float* y, size_t n) { run_lanes<lgamma_lanes, lgamma_d, lgamma_eligible>(x, y, n); }
 void digamma_run(const float* x, float* y, size_t n) { run_lanes<digamma_lanes, digamma_d, positive_finite>(x, y, n); }
 void trigamma_run(const float* x, float* y, size_t n) { run_lanes<trigamma_lanes, trigamma_d, half_up_finite>(x, y, n); }
+void erfinv_run(const float* x, float* y, size_t n) { run_lanes<erfinv_lanes, erfinv_d, inside_unit>(x, y, n); }
+double bessel_i0_d(double v) { return bessel_i_d(0, v); }
+double bessel_i1_d(double v) { return bessel_i_d(1, v); }
+void bessel_i0_run(const float* x, float* y, size_t n) { run_lanes<bessel_i_lanes<0>, bessel_i0_d, bessel_range>(x, y, n); }
+void bessel_i1_run(const float* x, float* y, size_t n) { run_lanes<bessel_i_lanes<1>, bessel_i1_d, bessel_range>(x, y, n); }
 
 }  // namespace
 
@@ -187,6 +274,9 @@ SpecialRun special_lanes_avx2(int op) {
     case kLgamma: return lgamma_run;
     case kDigamma: return digamma_run;
     case kTrigamma: return trigamma_run;
+    case kErfinv: return erfinv_run;
+    case kBesselI0: return bessel_i0_run;
+    case kBesselI1: return bessel_i1_run;
     default: return nullptr;
   }
 }
