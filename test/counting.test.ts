@@ -93,6 +93,9 @@ eachBackend('counting and searching', () => {
   it('names the bad argument', () => {
     expect(() => bp.bincount(bp.tensor([1, -1]))).toThrow('bincount: x must hold non-negative integers, got -1 at position 1');
     expect(() => bp.bincount(bp.tensor([1.5]))).toThrow('bincount: x must hold non-negative integers, got 1.5 at position 0');
+    expect(() => bp.bincount(bp.tensor([0, 2, NaN]))).toThrow('bincount: x must hold non-negative integers, got NaN at position 2');
+    expect(() => bp.bincount(bp.tensor([3, Infinity, 1]))).toThrow('bincount: x must hold non-negative integers, got Infinity at position 1');
+    expect(bp.bincount(bp.tensor([]), { minlength: 3 }).toArray()).toEqual([0, 0, 0]);
     expect(() => bp.bincount(bp.zeros([2, 2]))).toThrow('bincount: x must be 1-D, got shape [2, 2]');
     expect(() => bp.bincount(bp.tensor([1]), { weights: bp.ones([2]) })).toThrow("bincount: weights must be 1-D of x's length 1, got shape [2]");
     expect(() => bp.bincount(bp.tensor([1]), { minlength: -2 })).toThrow('bincount: minlength must be a non-negative integer, got -2');

@@ -1382,6 +1382,36 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
+  it('countBins (bincount): the reference\'s bins, counted and weighted, at every edge size; the first bad element\'s position', () => {
+    for (const count of [...EDGE_SIZES, 300000]) {
+      for (const n of [1, 7, 1024]) {
+        const x = Float32Array.from({ length: count }, () => Math.floor(r() * n));
+        const w = randomArray(count, r);
+        for (const weights of [null, w]) {
+          const got = new Float32Array(n).fill(NaN), want = new Float32Array(n);
+          expect(nat.countBins(x, weights, got)).toBe(-1);
+          expect(ref.countBins(x, weights, want)).toBe(-1);
+          expect(sameBits(got, want), `countBins ${count} into ${n}${weights ? ' weighted' : ''}`).toBe(true);
+        }
+        if (count < 9) continue;
+        // A bad element among good ones: the position of the first (a later one is found second).
+        for (const bad of [-1, 0.5, NaN, n, Infinity, -0.25]) {
+          const y = x.slice();
+          y[count - 3] = bad;
+          y[count - 1] = -7;
+          expect(nat.countBins(y, null, new Float32Array(n)), `countBins bad ${bad}`).toBe(count - 3);
+          expect(ref.countBins(y, null, new Float32Array(n))).toBe(count - 3);
+        }
+      }
+    }
+    const x = Float32Array.of(0, 1, -0, 2);
+    const bins = new Float32Array(3);
+    expect(nat.countBins(x, null, bins)).toBe(-1);
+    expect(Array.from(bins)).toEqual([2, 1, 1]);
+    expect(() => nat.countBins(x, new Float32Array(3), bins)).toThrow('countBins: weights has 3 elements, expected 4');
+    expect(() => nat.countBins(x, null, x.subarray(1, 3))).toThrow('countBins: bins (argument 2) shares memory with x or weights');
+  });
+
   it("runningPicks (cummax's and cummin's positions): the reference's over [outer, len, inner] at every edge size, with ties, signed zeros and NaNs, at 1-3 threads; argument errors", () => {
     const shapes: [number, number, number][] = [[3, 100000, 1], [40, 300, 200], [2, 7, 3000], [5, 0, 3]];
     for (const e of EDGE_SIZES) shapes.push([e, 9, 1], [3, e, 1], [1, e, 7], [2, 5, e]);

@@ -393,6 +393,13 @@ export interface Backend {
   scatterFold(src: Float32Array, where: Int32Array, op: ScatterFoldCode, out: Float32Array): void;
 
   /**
+   * bins[v] = how many elements of x equal v (with weights, the sum of their weights), each bin
+   * summed in double in x's order and rounded once (torch.bincount). Returns -1, or the position of
+   * the first element that is not an integer in [0, bins.length) (then bins hold no meaning).
+   */
+  countBins(x: Float32Array, weights: Float32Array | null, bins: Float32Array): number;
+
+  /**
    * Weighted taps along the middle of x viewed as [outer, len, inner]: out [outer, m, inner] with
    * out[o, j, i] = weight[j k] x[o, index[j k], i] + ... + weight[j k + k - 1] x[o, index[j k + k - 1], i],
    * each product rounded to float and then added in that order (no fused multiply-add), m =

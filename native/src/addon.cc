@@ -699,6 +699,18 @@ Napi::Value ScatterFold(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// countBins(x, weights | null, bins): index_rows.h's count_bins; -1, or the first bad element's position.
+Napi::Value CountBins(const Napi::CallbackInfo& info) {
+  Args a{info, "countBins"};
+  a.count(3);
+  const long count = (long)a.f32_len(0, "x");
+  const float* weights = a.is_null(1) ? nullptr : a.f32(1, "weights", count);
+  const long n = (long)a.f32_len(2, "bins");
+  float* bins = a.f32(2, "bins", n);
+  if (overlap(bins, n, a.f32(0, "x"), count) || (weights && overlap(bins, n, weights, count))) a.range_error("bins (argument 2) shares memory with x or weights");
+  return Napi::Number::New(info.Env(), (double)count_bins(a.f32(0, "x"), weights, count, bins, n));
+}
+
 // The N int32s of the Int32Array `arg` at argument i, each at least its entry of `lows`, or an error
 // naming the entry (`owner` is the argument's possessive: "geom's", "dims'").
 template <size_t N>
@@ -1560,7 +1572,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"distBroadcast", DistBroadcast}, {"distBarrier", DistBarrier}, {"distDestroy", DistDestroy},
       {"distAllReduceNow", DistAllReduceNow}, {"distBroadcastNow", DistBroadcastNow}, {"distAllGather", DistAllGather}, {"distAllGatherNow", DistAllGatherNow},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"prepareStorage", PrepareStorage},
-      {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad}, {"scatterFold", ScatterFold}, {"taps", Taps}, {"tapsGrad", TapsGrad},
+      {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad}, {"scatterFold", ScatterFold}, {"countBins", CountBins}, {"taps", Taps}, {"tapsGrad", TapsGrad},
       {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"imageColumns", ImageColumns}, {"imageColumnsGrad", ImageColumnsGrad}, {"gemmWindows", GemmWindows}, {"gridSample", GridSample}, {"gridSampleGrad", GridSampleGrad}, {"maxPool2d", MaxPool2d}, {"maxPool3d", MaxPool3d}, {"avgPool", AvgPool}, {"avgPoolGrad", AvgPoolGrad},
       {"depthwiseConv2d", DepthwiseConv2d}, {"depthwiseConv2dGradInput", DepthwiseConv2dGradInput}, {"depthwiseConv2dGradWeight", DepthwiseConv2dGradWeight},
       {"gather", Gather}, {"lstmCell", LstmCell}, {"lstmCellGrad", LstmCellGrad},

@@ -74,3 +74,16 @@ export function scatterFold(src: Float32Array, where: Int32Array, op: ScatterFol
     out[where[e]] = r(v);
   }
 }
+
+/** bins[v] = the count (or weight sum, in double) of x's elements equal to v; -1, or the first bad element's position. */
+export function countBins(x: Float32Array, weights: Float32Array | null, bins: Float32Array): number {
+  if (weights && weights.length !== x.length) throw new RangeError(`countBins: weights has ${weights.length} elements, expected ${x.length}`);
+  const sums = new Float64Array(bins.length);
+  for (let e = 0; e < x.length; e++) {
+    const v = x[e];
+    if (!(v >= 0 && v < bins.length) || v !== Math.floor(v)) return e;
+    sums[v] += weights ? weights[e] : 1;
+  }
+  bins.set(sums);
+  return -1;
+}

@@ -1,7 +1,5 @@
 #include "index_rows.h"
 
-#include <cmath>
-
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -168,6 +166,23 @@ long gather(const float* x, const float* index, const int32_t* ishape, const int
   });
   for (long f : first)
     if (f >= 0) return f;
+  return -1;
+}
+
+long count_bins(const float* x, const float* weights, long count, float* bins, long n) {
+  thread_local std::vector<double> sums_buf;
+  std::vector<double>& sums = sums_buf;
+  sums.assign((size_t)n, 0.0);
+  const float top = (float)n;
+  for (long e = 0; e < count; e++) {
+    // In range first (a NaN fails it), then whole: its truncation gives it back.
+    const float v = x[e];
+    if (!(v >= 0.0f && v < top)) return e;
+    const long at = (long)v;
+    if ((float)at != v) return e;
+    sums[(size_t)at] += weights ? (double)weights[e] : 1.0;
+  }
+  for (long b = 0; b < n; b++) bins[b] = (float)sums[(size_t)b];
   return -1;
 }
 

@@ -29,4 +29,9 @@ void scatter_fold(const float* src, const int32_t* where, long count, int op, fl
 long gather(const float* x, const float* index, const int32_t* ishape, const int32_t* xshape, int nd, int dim, float* out,
             int32_t* where);
 
+// bins[v] = the number of elements of x equal to v (weights: their weights' sum), each bin summed in
+// double in x's order and rounded once, for n bins. Returns -1, or the position of the
+// first element that is not an integer in [0, n) (bins then hold no meaning).
+long count_bins(const float* x, const float* weights, long count, float* bins, long n);
+
 }  // namespace bp
