@@ -1412,6 +1412,30 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     expect(() => nat.countBins(x, null, x.subarray(1, 3))).toThrow('countBins: bins (argument 2) shares memory with x or weights');
   });
 
+  it("distinct (unique's): the reference's values in first-met order and places, with ties, both zeros and NaNs, at every edge size and past the table's growth; argument errors", () => {
+    const sizes = [...EDGE_SIZES, 300000];
+    for (const count of sizes) {
+      for (const spread of [5, 1000, 0]) {
+        // spread 0: every value its own (random floats), the table doubling again and again.
+        const x = Float32Array.from({ length: count }, () => (spread ? Math.floor(r() * spread) - spread / 2 : r() * 2 - 1));
+        for (let k = 3; k < count; k += 41) x[k] = k % 2 ? -0 : 0;
+        for (let k = 5; k < count; k += 997) x[k] = NaN;
+        const vn = new Float32Array(count), vr = new Float32Array(count), inN = new Int32Array(count), inR = new Int32Array(count);
+        const cn = nat.distinct(x, vn, inN), cr = ref.distinct(x, vr, inR);
+        expect(cn, `distinct count ${count} spread ${spread}`).toBe(cr);
+        expect(sameBitsButNaNs(vn.subarray(0, cn), vr.subarray(0, cr)), `distinct values ${count} spread ${spread}`).toBe(true);
+        expect(sameBits(new Float32Array(inN.buffer), new Float32Array(inR.buffer)), `distinct places ${count} spread ${spread}`).toBe(true);
+      }
+    }
+    const x = Float32Array.of(-0, 2, 0, NaN, 2, NaN);
+    const values = new Float32Array(6), inverse = new Int32Array(6);
+    expect(nat.distinct(x, values, inverse)).toBe(4);
+    expect(Object.is(values[0], -0)).toBe(true);
+    expect(Array.from(inverse)).toEqual([0, 1, 0, 2, 1, 3]);
+    expect(() => nat.distinct(x, new Float32Array(5), inverse)).toThrow('distinct: values has 5 elements, fewer than x\'s 6');
+    expect(() => nat.distinct(x, values, new Int32Array(5))).toThrow('distinct: inverse has 5 elements, expected 6');
+  });
+
   it("runningPicks (cummax's and cummin's positions): the reference's over [outer, len, inner] at every edge size, with ties, signed zeros and NaNs, at 1-3 threads; argument errors", () => {
     const shapes: [number, number, number][] = [[3, 100000, 1], [40, 300, 200], [2, 7, 3000], [5, 0, 3]];
     for (const e of EDGE_SIZES) shapes.push([e, 9, 1], [3, e, 1], [1, e, 7], [2, 5, e]);

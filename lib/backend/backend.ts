@@ -400,6 +400,13 @@ export interface Backend {
   countBins(x: Float32Array, weights: Float32Array | null, bins: Float32Array): number;
 
   /**
+   * Each distinct float of x once, in the order first met, into values (at least x's length), and
+   * each element's value's place among them into inverse (x's length); returns how many there are.
+   * -0 and 0 are one value, shown as the first met (torch.unique's); each NaN is a value of its own.
+   */
+  distinct(x: Float32Array, values: Float32Array, inverse: Int32Array): number;
+
+  /**
    * Weighted taps along the middle of x viewed as [outer, len, inner]: out [outer, m, inner] with
    * out[o, j, i] = weight[j k] x[o, index[j k], i] + ... + weight[j k + k - 1] x[o, index[j k + k - 1], i],
    * each product rounded to float and then added in that order (no fused multiply-add), m =

@@ -85,49 +85,13 @@ function distinctOf(data: Float32Array | Float64Array): { values: number[]; inve
     }
     return { values, inverse };
   }
-  // Open addressing over the float's bits (as int32s: small integers to V8, where a uint32 past 2^31
-  // is not), the table doubled at a quarter full: a Map of numbers took 25 ns an element (1M in 25
-  // ms; torch's hash set 2.1).
-  const bits = new Int32Array(data.buffer, data.byteOffset, data.length);
-  let table = hashTable(10, []);
-  const seen: number[] = []; // the keys met, in order (each one's place is its value's): what a bigger table is filled from
-  for (let i = 0; i < bits.length; i++) {
-    let key = bits[i];
-    if ((key & 0x7fffffff) > 0x7f800000) {
-      inverse[i] = values.length;
-      values.push(NaN);
-      continue;
-    }
-    if (key === -0x80000000) key = 0;
-    const { keys, slots, shift } = table;
-    const mask = keys.length - 1;
-    let h = Math.imul(key, 0x9e3779b1) >>> shift;
-    while (slots[h] !== 0 && keys[h] !== key) h = (h + 1) & mask;
-    if (slots[h] !== 0) {
-      inverse[i] = slots[h] - 1;
-      continue;
-    }
-    inverse[i] = values.length;
-    keys[h] = key;
-    slots[h] = values.length + 1;
-    seen.push(key, values.length);
-    values.push(data[i]);
-    if (2 * seen.length > keys.length) table = hashTable(33 - shift, seen);
-  }
+  // float32 storage: the distinct kernel (a hash of the floats' bits).
+  const distinct = new Float32Array(data.length);
+  const count = B().distinct(data, distinct, inverse);
+  for (let k = 0; k < count; k++) values.push(distinct[k]);
   return { values, inverse };
 }
 
-/** distinctOf's table of 2^log keys, holding the (key, place) pairs of `seen`; a slot holds place + 1, 0 when empty. */
-function hashTable(log: number, seen: readonly number[]): { keys: Int32Array; slots: Int32Array; shift: number } {
-  const keys = new Int32Array(1 << log), slots = new Int32Array(1 << log), shift = 32 - log, mask = keys.length - 1;
-  for (let j = 0; j < seen.length; j += 2) {
-    let h = Math.imul(seen[j], 0x9e3779b1) >>> shift;
-    while (slots[h] !== 0) h = (h + 1) & mask;
-    keys[h] = seen[j];
-    slots[h] = seen[j + 1] + 1;
-  }
-  return { keys, slots, shift };
-}
 
 /** -1, 0 or 1 as slice a of x's rows (each len long, from 0) sorts before, with or after slice b; NaNs after every number. */
 function compareRows(d: Float32Array, a: number, b: number, len: number): number {

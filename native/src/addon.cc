@@ -711,6 +711,20 @@ Napi::Value CountBins(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), (double)count_bins(a.f32(0, "x"), weights, count, bins, n));
 }
 
+// distinct(x, values, inverse): index_rows.h's distinct; the number of distinct values.
+Napi::Value Distinct(const Napi::CallbackInfo& info) {
+  Args a{info, "distinct"};
+  a.count(3);
+  const long count = (long)a.f32_len(0, "x");
+  const float* x = a.f32(0, "x");
+  if ((long)a.f32_len(1, "values") < count) a.range_error("values has " + std::to_string(a.f32_len(1, "values")) + " elements, fewer than x's " + std::to_string(count));
+  float* values = a.f32(1, "values");
+  auto inverse = a.i32(2, "inverse");
+  if ((long)inverse.ElementLength() != count) a.range_error("inverse has " + std::to_string(inverse.ElementLength()) + " elements, expected " + std::to_string(count));
+  if (overlap(values, count, x, count)) a.range_error("values (argument 1) shares memory with x");
+  return Napi::Number::New(info.Env(), (double)distinct(x, count, values, inverse.Data()));
+}
+
 // The N int32s of the Int32Array `arg` at argument i, each at least its entry of `lows`, or an error
 // naming the entry (`owner` is the argument's possessive: "geom's", "dims'").
 template <size_t N>
@@ -1572,7 +1586,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"distBroadcast", DistBroadcast}, {"distBarrier", DistBarrier}, {"distDestroy", DistDestroy},
       {"distAllReduceNow", DistAllReduceNow}, {"distBroadcastNow", DistBroadcastNow}, {"distAllGather", DistAllGather}, {"distAllGatherNow", DistAllGatherNow},
       {"tuneAllocator", TuneAllocator}, {"pinThread", PinThread}, {"prepareStorage", PrepareStorage},
-      {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad}, {"scatterFold", ScatterFold}, {"countBins", CountBins}, {"taps", Taps}, {"tapsGrad", TapsGrad},
+      {"poolPaces", PoolPaces}, {"setPoolPaces", SetPoolPaces}, {"chunkOwners", ChunkOwners}, {"indexRows", IndexRows}, {"indexRowsGrad", IndexRowsGrad}, {"scatterFold", ScatterFold}, {"countBins", CountBins}, {"distinct", Distinct}, {"taps", Taps}, {"tapsGrad", TapsGrad},
       {"imageRows", ImageRows}, {"imageRowsGrad", ImageRowsGrad}, {"imageColumns", ImageColumns}, {"imageColumnsGrad", ImageColumnsGrad}, {"gemmWindows", GemmWindows}, {"gridSample", GridSample}, {"gridSampleGrad", GridSampleGrad}, {"maxPool2d", MaxPool2d}, {"maxPool3d", MaxPool3d}, {"avgPool", AvgPool}, {"avgPoolGrad", AvgPoolGrad},
       {"depthwiseConv2d", DepthwiseConv2d}, {"depthwiseConv2dGradInput", DepthwiseConv2dGradInput}, {"depthwiseConv2dGradWeight", DepthwiseConv2dGradWeight},
       {"gather", Gather}, {"lstmCell", LstmCell}, {"lstmCellGrad", LstmCellGrad},

@@ -9,7 +9,7 @@ import { eigh } from './eigh';
 import { svd } from './svd';
 import { fftRows, realFftRows } from './fft';
 import { triSolve } from './triangular';
-import { countBins, gather, indexRows, indexRowsGrad, scatterFold } from './index_rows';
+import { countBins, distinct, gather, indexRows, indexRowsGrad, scatterFold } from './index_rows';
 import { depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight, gemmWindows, imageColumns, imageColumnsGrad, imageRows, imageRowsGrad, maxPool2d, maxPool3d } from './image';
 import { gridSample, gridSampleGrad } from './grid_sample';
 import { batchNorm, batchNormGrad, layerNorm, layerNormGrad } from './norm';
@@ -27,7 +27,7 @@ import { special } from './special_math';
 
 export const referenceBackend: Backend = {
   name: 'reference',
-  gemm, gemmPair, gemmBatch, linearChain, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, scatterFold, countBins, taps, tapsGrad, gather, reduce, variance,
+  gemm, gemmPair, gemmBatch, linearChain, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, scatterFold, countBins, distinct, taps, tapsGrad, gather, reduce, variance,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, runningFold, runningPicks, products, sumSquares, sumAbs, sumProducts, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
   batchNorm, batchNormGrad, imageRows, imageRowsGrad, imageColumns, imageColumnsGrad, gemmWindows, gridSample, gridSampleGrad, maxPool2d, maxPool3d, avgPool, avgPoolGrad, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
   lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky, householderQr, eigh, svd, fftRows, realFftRows, distances, distancesGrad, sortOrder, special,

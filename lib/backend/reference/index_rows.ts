@@ -87,3 +87,54 @@ export function countBins(x: Float32Array, weights: Float32Array | null, bins: F
   bins.set(sums);
   return -1;
 }
+
+/**
+ * Each distinct float of x once, in the order first met, into values (x's length at least), and each
+ * element's value's place among them into inverse; returns how many there are. -0 and 0 are one value,
+ * shown as the first met (torch's); each NaN is a value of its own. Open addressing over the floats'
+ * bits (as int32s: small integers to V8, where a uint32 past 2^31 is not), the table doubled at a
+ * quarter full: a Map of numbers took 25 ns an element (1M in 25 ms; torch's hash set 2.1).
+ */
+export function distinct(data: Float32Array, values: Float32Array, inverse: Int32Array): number {
+  if (values.length < data.length || inverse.length !== data.length) throw new RangeError(`distinct: values (${values.length}) and inverse (${inverse.length}) must hold x's ${data.length} elements`);
+  const bits = new Int32Array(data.buffer, data.byteOffset, data.length);
+  let count = 0;
+  let table = hashTable(10, []);
+  const seen: number[] = []; // the keys met, in order (each one's place is its value's): what a bigger table is filled from
+  for (let i = 0; i < bits.length; i++) {
+    let key = bits[i];
+    if ((key & 0x7fffffff) > 0x7f800000) {
+      inverse[i] = count;
+      values[count++] = NaN;
+      continue;
+    }
+    if (key === -0x80000000) key = 0;
+    const { keys, slots, shift } = table;
+    const mask = keys.length - 1;
+    let h = Math.imul(key, 0x9e3779b1) >>> shift;
+    while (slots[h] !== 0 && keys[h] !== key) h = (h + 1) & mask;
+    if (slots[h] !== 0) {
+      inverse[i] = slots[h] - 1;
+      continue;
+    }
+    inverse[i] = count;
+    keys[h] = key;
+    slots[h] = count + 1;
+    seen.push(key, count);
+    values[count++] = data[i];
+    if (2 * seen.length > keys.length) table = hashTable(33 - shift, seen);
+  }
+  return count;
+}
+
+/** distinct's table of 2^log keys, holding the (key, place) pairs of `seen`; a slot holds place + 1, 0 when empty. */
+function hashTable(log: number, seen: readonly number[]): { keys: Int32Array; slots: Int32Array; shift: number } {
+  const keys = new Int32Array(1 << log), slots = new Int32Array(1 << log), shift = 32 - log, mask = keys.length - 1;
+  for (let j = 0; j < seen.length; j += 2) {
+    let h = Math.imul(seen[j], 0x9e3779b1) >>> shift;
+    while (slots[h] !== 0) h = (h + 1) & mask;
+    keys[h] = seen[j];
+    slots[h] = seen[j + 1] + 1;
+  }
+  return { keys, slots, shift };
+}

@@ -34,4 +34,9 @@ long gather(const float* x, const float* index, const int32_t* ishape, const int
 // first element that is not an integer in [0, n) (bins then hold no meaning).
 long count_bins(const float* x, const float* weights, long count, float* bins, long n);
 
+// Each distinct float of x (count of them) once, in the order first met, into values, and each
+// element's value's place among them into inverse; returns how many there are. -0 and 0 are one
+// value, shown as the first met (torch.unique's); each NaN is a value of its own.
+long distinct(const float* x, long count, float* values, int32_t* inverse);
+
 }  // namespace bp
