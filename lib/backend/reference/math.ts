@@ -18,7 +18,7 @@ export function erf(x: number): number {
     if (term < sum * 1e-17) break;
   }
   const r = TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
-  return x < 0 ? -r : r;
+  return x < 0 || Object.is(x, -0) ? -r : r; // odd: erf(-0) is -0, as C's and torch's
 }
 
 export function sigmoid(x: number): number {

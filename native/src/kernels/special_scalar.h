@@ -73,7 +73,7 @@ inline double erf_d(double x) {
     if (term < sum * 1e-17) break;
   }
   const double r = 1.1283791670955126 * std::exp(-x2) * sum;
-  return x < 0 ? -r : r;
+  return std::signbit(x) ? -r : r;  // odd: erf(-0) is -0
 }
 
 // erfinv: Giles' single-precision start, one Halley step on erf(y) - x.
