@@ -613,7 +613,7 @@ export interface Backend {
    * Running folds of x viewed as [outer, len, inner] along len (from the last to the first when
    * `reverse`) into out (x's size; out may be x): each accumulated in double from the fold's identity
    * and written rounded. sum: torch.cumsum's arithmetic on float; product: cumprod's; logAddExp:
-   * logcumsumexp's, acc = max + log1p(exp(min - max)) (NaN where either is, the same infinity kept).
+   * logcumsumexp's, acc = max + log1p(exp(min - max)) (NaN where either is; from a +inf on, +inf).
    */
   runningFold(op: RunningFoldCode, x: Float32Array, outer: number, len: number, inner: number, out: Float32Array, reverse: boolean): void;
 

@@ -92,7 +92,6 @@ function distinctOf(data: Float32Array | Float64Array): { values: number[]; inve
   return { values, inverse };
 }
 
-
 /** -1, 0 or 1 as slice a of x's rows (each len long, from 0) sorts before, with or after slice b; NaNs after every number. */
 function compareRows(d: Float32Array, a: number, b: number, len: number): number {
   for (let i = 0; i < len; i++) {

@@ -18,11 +18,10 @@ import { reshape, squeeze, transpose, unsqueeze } from './shape';
 import { sort, SortResult } from './sort';
 import { lerp, movedim } from './composed';
 import { matmul } from './matmul';
-import { unaryOp } from './unary';
 import { RunningFold, Unary } from '../backend/backend';
 import { B } from '../backend/registry';
 import { logAddExp } from '../backend/reference/reduce';
-import { exp, log, sqrt } from './unary';
+import { exp, log, sqrt, unaryOp } from './unary';
 import { recomposedRule } from '../autograd_graph';
 import { diagonal } from './structure';
 

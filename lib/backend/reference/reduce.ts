@@ -76,7 +76,7 @@ export function runningFold(op: RunningFoldCode, x: Float32Array, outer: number,
   const fold = FOLDS[op];
   if (!fold) throw new Error(`runningFold: unknown op code ${op}`);
   const start = op === RunningFold.sum ? 0 : op === RunningFold.product ? 1 : -Infinity;
-  if (inner === 1) { // along the last dim: one running double per row (an array of one cost twice the time) // along the last dim: one running double per row (an array of one cost twice the time)
+  if (inner === 1) { // along the last dim: one running double per row (an array of one cost twice the time)
     for (let o = 0; o < outer; o++) {
       let acc = start;
       for (let j = 0; j < len; j++) {

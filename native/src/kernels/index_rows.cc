@@ -170,9 +170,8 @@ long gather(const float* x, const float* index, const int32_t* ishape, const int
 }
 
 long count_bins(const float* x, const float* weights, long count, float* bins, long n) {
-  thread_local std::vector<double> sums_buf;
-  std::vector<double>& sums = sums_buf;
-  sums.assign((size_t)n, 0.0);
+  // A vector of the call's own: kept from call to call it would hold the largest count ever asked for.
+  std::vector<double> sums((size_t)n, 0.0);
   const float top = (float)n;
   for (long e = 0; e < count; e++) {
     // In range first (a NaN fails it), then whole: its truncation gives it back.
@@ -189,13 +188,10 @@ long count_bins(const float* x, const float* weights, long count, float* bins, l
 long distinct(const float* x, long count, float* values, int32_t* inverse) {
   // Open addressing over the floats' bits (-0 as 0), a slot holding place + 1 (0: empty), the table
   // doubled at a quarter full. Places follow first appearance, so the hash does not decide the output.
-  thread_local std::vector<uint32_t> keys_buf;
-  thread_local std::vector<int32_t> slots_buf;
-  std::vector<uint32_t>& keys = keys_buf;
-  std::vector<int32_t>& slots = slots_buf;
+  // The call's own table (kept from call to call it would hold the most values ever met).
   int log = 10;
-  keys.assign((size_t)1 << log, 0);
-  slots.assign((size_t)1 << log, 0);
+  std::vector<uint32_t> keys((size_t)1 << log, 0);
+  std::vector<int32_t> slots((size_t)1 << log, 0);
   // The table through plain pointers, refreshed when it grows: through the vectors (captured by
   // reference) every store to inverse made the compiler load their data again (3.7 ns an element).
   uint32_t* kp = keys.data();

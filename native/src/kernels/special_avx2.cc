@@ -8,6 +8,8 @@
 
 #include <initializer_list>
 
+#include "log_reduce_avx2.h"
+
 namespace bp {
 namespace {
 
@@ -18,17 +20,8 @@ using namespace special_scalar;
 // omitted term below 1e-19 of the sum), and k ln 2 in two parts (ln2_hi's low bits are zero, so k
 // ln2_hi is exact). About an ulp of a double, as the C library's.
 inline __m256d log_lanes(__m256d u) {
-  const __m256d one = _mm256_set1_pd(1.0);
-  const __m256i bits = _mm256_castpd_si256(u);
-  const __m256d m1 = _mm256_castsi256_pd(
-      _mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi64x(0x000fffffffffffffLL)), _mm256_set1_epi64x(0x3ff0000000000000LL)));
-  const __m256d big = _mm256_cmp_pd(m1, _mm256_set1_pd(1.4142135623730951), _CMP_GT_OQ);
-  const __m256d m = _mm256_blendv_pd(m1, _mm256_mul_pd(m1, _mm256_set1_pd(0.5)), big);
-  // The biased exponent e under the bits of 2^52 is the double 2^52 + e.
-  const __m256d two52 = _mm256_set1_pd(4503599627370496.0);
-  const __m256d e = _mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(bits, 52), _mm256_castpd_si256(two52)));
-  const __m256d k = _mm256_add_pd(_mm256_sub_pd(e, _mm256_set1_pd(4503599627370496.0 + 1023.0)), _mm256_and_pd(big, one));
-  const __m256d s = _mm256_div_pd(_mm256_sub_pd(m, one), _mm256_add_pd(m, one));
+  __m256d k;
+  const __m256d s = log_reduce4d(u, &k);
   const __m256d z = _mm256_mul_pd(s, s);
   __m256d p = _mm256_set1_pd(1.0 / 23);
   for (const double c : {1.0 / 21, 1.0 / 19, 1.0 / 17, 1.0 / 15, 1.0 / 13, 1.0 / 11, 1.0 / 9, 1.0 / 7, 1.0 / 5, 1.0 / 3})
