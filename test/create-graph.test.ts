@@ -88,6 +88,8 @@ const CASES: Case[] = [
   { name: 'where', inputs: [A(), { shape: [3] }], ours: (a, b) => bp.where(bp.gt(a, 0), a.mul(b), b.exp()), py: 'torch.where(a > 0, a * b, b.exp())' },
   { name: 'reshape transpose permute expand', inputs: [{ shape: [2, 3, 4] }, { shape: [3, 1] }], ours: (a, b) => a.transpose(0, 2).reshape([4, 6]).mul(a.permute([2, 0, 1]).reshape([4, 6])).add(b.expand([2, 3, 4]).reshape([4, 6]).exp()), py: '(a.transpose(0, 2).reshape(4, 6) * a.permute(2, 0, 1).reshape(4, 6)) + b.expand(2, 3, 4).reshape(4, 6).exp()' },
   { name: 'sum and mean over dims', inputs: [{ shape: [2, 3, 4] }], ours: (a) => a.sum(1).mul(a.mean([0, 2], true).reshape([3]).sum()).add(a.exp().mean()), py: 'a.sum(1) * a.mean([0, 2], True).reshape(3).sum() + a.exp().mean()' },
+  // roll's two strided copies, their rule a roll back (of a product, so the second derivative is not zero).
+  { name: 'roll along two dims', inputs: [{ shape: [2, 3, 4] }, { shape: [2, 3, 4] }], ours: (a, b) => bp.roll(a.mul(b), [1, -3], [1, 2]).mul(bp.roll(a, 2, 2)), py: 'torch.roll(a * b, (1, -3), (1, 2)) * torch.roll(a, 2, 2)' },
   { name: 'cat and narrow', inputs: [A(), { shape: [2, 2] }], ours: (a, b) => bp.cat([a.sin(), b], 1).narrow(1, 1, 3).mul(bp.cat([b, a], 1).narrow(1, 2, 3)), py: 'torch.cat([a.sin(), b], 1).narrow(1, 1, 3) * torch.cat([b, a], 1).narrow(1, 2, 3)' },
   { name: 'softmax logSoftmax', inputs: [{ shape: [3, 4] }], ours: (a) => a.softmax(1).mul(a.logSoftmax(0)), py: 'a.softmax(1) * a.log_softmax(0)' },
   { name: 'matmul 2-d and vector', inputs: [{ shape: [3, 4] }, { shape: [4, 2] }, { shape: [2] }], ours: (a, b, c) => a.matmul(b).tanh().matmul(c), py: '(a @ b).tanh() @ c' },

@@ -2,13 +2,15 @@
 // isfinite, isclose, allclose, lerp, diff, roll, nanToNum, countNonzero, hstack, vstack, tile,
 // movedim, swapaxes.
 import { Tensor } from '../tensor';
-import { broadcastShapes, normDim, normDims, sizeOf } from '../shape';
+import { broadcastShapes, normDim, normDims, sizeOf, splitAt } from '../shape';
 import { checkNonNegative, optionsOf, shown } from '../args';
 import { noGrad } from '../autograd';
 import { abs, unaryOp } from './unary';
 import { Unary } from '../backend/backend';
 import { add, mul, sub } from './binary';
-import { asTensor, checkTensor, disposeAll, letGoAfterBackward, letGoAfterRead, Operand } from './core';
+import { asTensor, checkTensor, disposeAll, letGoAfterBackward, letGoAfterRead, Operand, record } from './core';
+import { B } from '../backend/registry';
+import { allocOutput } from '../storage';
 import { eq, gt, le, lt, ne, where } from './more';
 import { Dims, sum } from './reduce';
 import { permute, repeat, transpose } from './shape';
@@ -172,13 +174,35 @@ export function roll(x: Tensor, shifts: number | readonly number[], dims?: numbe
     const size = y.shape[axis];
     const by = size === 0 ? 0 : ((s[k] % size) + size) % size;
     if (by === 0) return;
-    const pieces = [narrow(y, axis, size - by, by), narrow(y, axis, 0, size - by)];
-    const next = cat(pieces, axis);
-    letGoAfterBackward(...pieces);
+    const next = rolledAlong(y, axis, by);
     if (y !== x) letGoAfterBackward(y);
     y = next;
   });
   return y === x ? x.clone() : y;
+}
+
+/**
+ * x rolled by `by` (0 < by < size) along one axis: its two pieces copied straight to their places
+ * (two strided copies, where narrow, narrow and cat made three passes and two arrays); the gradient
+ * rolled back by the same copies.
+ */
+function rolledAlong(x: Tensor, axis: number, by: number): Tensor {
+  const [outer, size, inner] = splitAt(x.shape, axis);
+  const move = (from: Float32Array, to: Float32Array, shift: number): void => {
+    const strides = Int32Array.of(size * inner, inner, 1);
+    // [size - shift, size) to [0, shift), then [0, size - shift) to [shift, size).
+    B().stridedCopy(from.subarray((size - shift) * inner), strides, to, Int32Array.of(outer, shift, inner), strides);
+    B().stridedCopy(from, strides, to.subarray(shift * inner), Int32Array.of(outer, size - shift, inner), strides);
+  };
+  const y = allocOutput(x.size);
+  move(x.data, y, by);
+  const out = record(y, [...x.shape], [x], 'roll', (gy) => {
+    const gx = allocOutput(gy.length);
+    move(gy, gx, size - by);
+    return [gx];
+  });
+  if (out.node) out.node.graphBackward = (gy) => [roll(gy, size - by, axis)];
+  return out;
 }
 
 /** Replacements of nanToNum (torch.nan_to_num's keyword arguments). */
