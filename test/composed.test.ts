@@ -189,3 +189,26 @@ describe('roll and diff keep their input', () => {
     expect(y.toArray()).toEqual([1, 2, 3]);
   });
 });
+
+describe('the fused kernels where no gradient is kept', () => {
+  it('addcmul, addcdiv and lerp by a number give the recorded path\'s bits without gradients', () => {
+    const x = bp.randn([37, 41]), a = bp.randn([37, 41]), b = bp.rand([37, 41]).add(0.5);
+    const tracked = (t: bp.Tensor) => t.detach().requiresGrad_();
+    const pairs: [string, (p: bp.Tensor, q: bp.Tensor, r: bp.Tensor) => bp.Tensor][] = [
+      ['addcmul', (p, q, r) => bp.addcmul(p, q, r, { value: -0.7 })],
+      ['addcmul 1', (p, q, r) => bp.addcmul(p, q, r)],
+      ['addcdiv', (p, q, r) => bp.addcdiv(p, q, r, { value: 2.5 })],
+      ['lerp 0.1', (p, q) => bp.lerp(p, q, 0.1)],
+      ['lerp 0.5', (p, q) => bp.lerp(p, q, 0.5)],
+      ['lerp 0.9', (p, q) => bp.lerp(p, q, 0.9)],
+    ];
+    for (const [name, f] of pairs) {
+      const fused = bp.noGrad(() => f(x, a, b));
+      const recorded = f(tracked(x), tracked(a), tracked(b));
+      expect(recorded.requiresGrad, name).toBe(true);
+      expect(Array.from(fused.data), name).toEqual(Array.from(recorded.data));
+      expect(fused.requiresGrad, name).toBe(false);
+    }
+  });
+});
+

@@ -3,7 +3,7 @@
 // widest (AVX-512 where the CPU has it), then with BACKPROP_ISA=avx2 and BACKPROP_ISA=generic (the
 // portable set used on machines without AVX2).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Backend, Binary, GemmArgs, OptimHyper, Reduce, RunningFold, RunningFoldCode, ScatterFold, Special, SpecialCode, Unary, UnaryCode } from '../lib/backend/backend';
+import { Backend, Binary, GemmArgs, OptimHyper, Pointwise3, Pointwise3Code, Reduce, RunningFold, RunningFoldCode, ScatterFold, Special, SpecialCode, Unary, UnaryCode } from '../lib/backend/backend';
 import { addonPath, loadNative } from '../lib/backend/native';
 import * as bp from '../lib/index';
 import { allocOutput } from '../lib/storage';
@@ -609,6 +609,26 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         expect(differing, `unary ${op} n ${n}: ${differing} floats differ`).toBeLessThanOrEqual(Math.floor(n / 1e5));
       }
     }
+  });
+
+  it('pointwise3 (addcmul, addcdiv, the two lerps): the reference\'s bits at every edge size and past a thread\'s share, in place too', () => {
+    const ops = [Pointwise3.addcmul, Pointwise3.addcdiv, Pointwise3.lerpNear, Pointwise3.lerpFar];
+    for (const n of [...EDGE_SIZES, 100000]) {
+      const x = randomArray(n, r), a = randomArray(n, r), b = randomArray(n, r, 0.5, 2);
+      for (const op of ops) {
+        for (const p of [1, 0.3, -1.75]) {
+          const got = new Float32Array(n), want = new Float32Array(n);
+          nat.pointwise3(op, x, a, b, p, got);
+          ref.pointwise3(op, x, a, b, p, want);
+          expect(sameBits(got, want), `pointwise3 ${op} p ${p} n ${n}`).toBe(true);
+          const inPlace = x.slice();
+          nat.pointwise3(op, inPlace, a, b, p, inPlace);
+          expect(sameBits(inPlace, want), `pointwise3 ${op} in place n ${n}`).toBe(true);
+        }
+      }
+    }
+    expect(() => nat.pointwise3(4 as Pointwise3Code, new Float32Array(2), new Float32Array(2), new Float32Array(2), 1, new Float32Array(2))).toThrow(/pointwise3: argument 0 \(op\)/);
+    expect(() => nat.pointwise3(Pointwise3.addcmul, new Float32Array(3), new Float32Array(2), new Float32Array(3), 1, new Float32Array(3))).toThrow('pointwise3: a has 2 elements, expected 3');
   });
 
   it('signbit and nanTo: the same bits as the reference on the specials (negative NaN, -0, infinities) at every edge size; their gradients', () => {

@@ -116,6 +116,10 @@ export type BinaryCode = (typeof Binary)[keyof typeof Binary];
 export const Special = { lgamma: 0, digamma: 1, trigamma: 2, erfinv: 3, besselI0: 4, besselI1: 5 } as const;
 export type SpecialCode = (typeof Special)[keyof typeof Special];
 
+/** The three-operand element-wise functions of the pointwise3 kernel. */
+export const Pointwise3 = { addcmul: 0, addcdiv: 1, lerpNear: 2, lerpFar: 3 } as const;
+export type Pointwise3Code = (typeof Pointwise3)[keyof typeof Pointwise3];
+
 /** Reductions along one dimension of an (outer, len, inner) view. */
 export const Reduce = { sum: 0, mean: 1, max: 2, sumSquares: 3, min: 4 } as const;
 export type ReduceCode = (typeof Reduce)[keyof typeof Reduce];
@@ -372,6 +376,13 @@ export interface Backend {
    * evaluated in double from the float and rounded once; out as long as x, and may be x.
    */
   special(op: SpecialCode, x: Float32Array, out: Float32Array): void;
+
+  /**
+   * One pass over arrays of one length, each operation rounded in torch's order: out = x + (p a) b
+   * (addcmul), x + (p a) / b (addcdiv), x + (a - x) p (lerpNear: lerp from x by p) or a - (a - x) p
+   * (lerpFar: from a, p the weight's complement; b unused by the lerps). out may be any of them.
+   */
+  pointwise3(op: Pointwise3Code, x: Float32Array, a: Float32Array, b: Float32Array, p: number, out: Float32Array): void;
 
   /** out[i] = cond[i] != 0 ? a[i] : b[i] (torch.where), all of one length; out may be any of them. */
   select(cond: Float32Array, a: Float32Array, b: Float32Array, out: Float32Array): void;

@@ -6,9 +6,9 @@ import { broadcastShapes, normDim, normDims, sizeOf, splitAt } from '../shape';
 import { checkNonNegative, optionsOf, shown } from '../args';
 import { noGrad } from '../autograd';
 import { abs, unaryOp } from './unary';
-import { Unary } from '../backend/backend';
+import { Pointwise3, Unary } from '../backend/backend';
 import { add, mul, sub } from './binary';
-import { asTensor, checkTensor, disposeAll, letGoAfterBackward, letGoAfterRead, Operand, record } from './core';
+import { asTensor, checkTensor, disposeAll, fusibleUnrecorded, letGoAfterBackward, letGoAfterRead, Operand, record } from './core';
 import { B } from '../backend/registry';
 import { allocOutput } from '../storage';
 import { eq, gt, le, lt, ne, where } from './more';
@@ -105,6 +105,13 @@ export function lerp(a: Tensor, b: Operand, weight: Operand): Tensor {
   if (weight instanceof Tensor) broadcastShapes(shape, weight.shape, 'lerp');
   if (Number.isNaN(weight)) throw new Error('lerp: weight must be a number or a Tensor, got NaN');
   const w = typeof weight === 'number' ? weight : asTensor(weight, 'lerp');
+  if (typeof w === 'number' && fusibleUnrecorded([a, tb])) {
+    // A running average (an EMA of weights), no gradient kept: one pass, the same roundings.
+    const y = allocOutput(a.size);
+    const near = Math.abs(w) < 0.5;
+    B().pointwise3(near ? Pointwise3.lerpNear : Pointwise3.lerpFar, a.data, tb.data, tb.data, near ? w : 1 - w, y);
+    return new Tensor(y, [...a.shape]);
+  }
   const span = sub(tb, a);
   if (typeof w === 'number') {
     const fromA = Math.abs(w) < 0.5;

@@ -14,6 +14,17 @@ export { copyInto } from '../copy';
 /** A tensor, or a plain number standing for a 0-d tensor. */
 export type Operand = Tensor | number;
 
+/**
+ * Whether an op on these tensors records nothing (gradients off, or none requires one) and they are
+ * float32 arrays of one shape: where a fused kernel with no backward of its own may stand in for a
+ * composition of ops.
+ */
+export function fusibleUnrecorded(tensors: readonly Tensor[]): boolean {
+  if (isGradEnabled() && tensors.some((t) => t.requiresGrad)) return false;
+  const [first] = tensors;
+  return tensors.every((t) => t.data instanceof Float32Array && sameShape(t.shape, first.shape));
+}
+
 /** Makes the output tensor and, when any input needs gradients, the tape node that goes with it. */
 export function record(data: Float32Array, shape: Shape, inputs: Tensor[], op: string,
   backward: GradNode['backward'], gate?: ActivationGate): Tensor {

@@ -5,7 +5,10 @@ import { Tensor } from '../tensor';
 import { broadcastShapes, fmt, normDim, sameShape } from '../shape';
 import { optionsOf, OptionKinds, shown } from '../args';
 import { add, div, mul } from './binary';
-import { asTensor, checkNumber, checkTensor, composedOf, Operand } from './core';
+import { asTensor, checkNumber, checkTensor, composedOf, fusibleUnrecorded, Operand } from './core';
+import { B } from '../backend/registry';
+import { Pointwise3 } from '../backend/backend';
+import { allocOutput } from '../storage';
 import { matmul } from './matmul';
 import { sum } from './reduce';
 import { permute, reshape } from './shape';
@@ -181,6 +184,12 @@ function pointwiseSum(what: string, input: Operand, t1: Operand, t2: Operand, op
   const { value = 1 } = optionsOf(options, what, { value: 'value' } satisfies OptionKinds<AddcOptions>);
   checkNumber(value, what, 'value');
   broadcastShapes(broadcastShapes(x.shape, a.shape, what), b.shape, what);
+  if (fusibleUnrecorded([x, a, b])) {
+    // An optimizer's step or a running average, no gradient kept: one pass, the same roundings.
+    const y = allocOutput(x.size);
+    B().pointwise3(f === mul ? Pointwise3.addcmul : Pointwise3.addcdiv, x.data, a.data, b.data, value, y);
+    return new Tensor(y, [...x.shape]);
+  }
   // torch's order: value * tensor1 first, then times (or over) tensor2.
   return composedOf((own) => add(x, own(f(value === 1 ? a : own(mul(a, value)), b))), [x, a, b]);
 }

@@ -39,6 +39,7 @@
 #include "kernels/reduce.h"
 #include "kernels/avg_pool.h"
 #include "kernels/special.h"
+#include "kernels/pointwise3.h"
 #include "kernels/taps.h"
 #include "kernels/distances.h"
 #include "kernels/sort.h"
@@ -593,6 +594,16 @@ Napi::Value Special(const Napi::CallbackInfo& info) {
   const int op = (int)a.integer(0, "op", 0, kSpecialCount - 1);
   const long n = (long)a.f32_len(1, "x");
   special(op, a.f32(1, "x"), a.f32(2, "out", n), (size_t)n);
+  return info.Env().Undefined();
+}
+
+// pointwise3(op, x, a, b, p, out): pointwise3.h's, every array of x's length; out may be any of them.
+Napi::Value Pointwise3(const Napi::CallbackInfo& info) {
+  Args a{info, "pointwise3"};
+  a.count(6);
+  const int op = (int)a.integer(0, "op", 0, kPointwise3Count - 1);
+  const long n = (long)a.f32_len(1, "x");
+  pointwise3(op, a.f32(1, "x"), a.f32(2, "a", n), a.f32(3, "b", n), (float)a.number(4, "p"), a.f32(5, "out", n), (size_t)n);
   return info.Env().Undefined();
 }
 
@@ -1576,7 +1587,7 @@ Napi::Value KernelSet(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const struct { const char* name; Napi::Function::Callback fn; } table[] = {
       {"gemm", Gemm}, {"gemmPair", GemmPair}, {"linearChain", LinearChain}, {"gemmBatch", GemmBatch}, {"luFactor", LuFactor}, {"luSolve", LuSolve}, {"triSolve", TriSolve}, {"cholesky", Cholesky}, {"householderQr", HouseholderQr}, {"eigh", Eigh}, {"svd", Svd}, {"fftRows", FftRows}, {"realFftRows", RealFftRows}, {"unary", Unary}, {"unaryGrad", UnaryGrad}, {"biasActGrad", BiasActGrad}, {"binary", Binary},
-      {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"special", Special}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
+      {"stridedCopy", StridedCopy}, {"axpy", Axpy}, {"select", Select}, {"special", Special}, {"pointwise3", Pointwise3}, {"clamp", Clamp}, {"reduce", Reduce}, {"variance", Variance}, {"softmax", Softmax},
       {"softmaxGrad", SoftmaxGrad}, {"crossEntropy", CrossEntropy}, {"crossEntropyGrad", CrossEntropyGrad},
       {"optimStep", OptimStep}, {"runningFold", RunningFold}, {"runningPicks", RunningPicks}, {"products", Products}, {"distances", Distances}, {"distancesGrad", DistancesGrad}, {"sortOrder", SortOrder}, {"sumSquares", SumSquares}, {"sumAbs", SumAbs}, {"sumProducts", SumProducts}, {"dropoutMask", DropoutMask}, {"uniformFill", UniformFill}, {"normalFill", NormalFill}, {"normalParts", NormalParts}, {"layerNorm", LayerNorm},
       {"layerNormGrad", LayerNormGrad}, {"batchNorm", BatchNorm}, {"batchNormGrad", BatchNormGrad},

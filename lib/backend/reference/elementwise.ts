@@ -1,6 +1,6 @@
 // Element-wise reference kernels: unary, its gradient (and with a bias column sum), broadcasting
 // binary, strided copy, axpy.
-import { Binary, BinaryCode, Reduce, SELU_NEG, SELU_SCALE, Unary, UnaryCode } from '../backend';
+import { Binary, BinaryCode, Pointwise3, Pointwise3Code, Reduce, SELU_NEG, SELU_SCALE, Unary, UnaryCode } from '../backend';
 import { reduce } from './reduce';
 import { erf, erfc, gelu, geluGrad, sigmoid } from './math';
 import { Round, roundingOf } from '../../storage';
@@ -317,4 +317,21 @@ export function axpy(alpha: number, x: Float32Array, y: Float32Array): void {
 export function biasActGrad(act: UnaryCode, y: Float32Array, gy: Float32Array, gz: Float32Array, rows: number, cols: number, gb: Float32Array | null): void {
   unaryGrad(act, y, y, gy, gz, 0);
   if (gb) reduce(Reduce.sum, gz, 1, rows, cols, gb, null);
+}
+
+/** addcmul, addcdiv and the two lerps over arrays of one length, each operation rounded (out's precision). */
+export function pointwise3(op: Pointwise3Code, x: Float32Array, a: Float32Array, b: Float32Array, p: number, out: Float32Array): void {
+  if (a.length !== x.length || b.length !== x.length || out.length !== x.length) throw new RangeError(`pointwise3: a, b and out must have x's ${x.length} elements`);
+  const r = roundingOf(out);
+  const q = r(p);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i], u = a[i];
+    switch (op) {
+      case Pointwise3.addcmul: out[i] = v + r(r(q * u) * b[i]); break;
+      case Pointwise3.addcdiv: out[i] = v + r(r(q * u) / b[i]); break;
+      case Pointwise3.lerpNear: out[i] = v + r(r(u - v) * q); break;
+      case Pointwise3.lerpFar: out[i] = u - r(r(u - v) * q); break;
+      default: throw new Error(`pointwise3: unknown op code ${op}`);
+    }
+  }
 }

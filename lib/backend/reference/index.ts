@@ -1,6 +1,6 @@
 // The reference backend: plain TypeScript, one file per kernel family, the specification of each kernel.
 import { Backend } from '../backend';
-import { axpy, biasActGrad, binary, clamp, select, stridedCopy, unary, unaryGrad } from './elementwise';
+import { axpy, biasActGrad, binary, clamp, pointwise3, select, stridedCopy, unary, unaryGrad } from './elementwise';
 import { gemm, gemmBatch, gemmPair, linearChain } from './gemm';
 import { luFactor, luSolve } from './lu';
 import { cholesky } from './cholesky';
@@ -27,7 +27,7 @@ import { special } from './special_math';
 
 export const referenceBackend: Backend = {
   name: 'reference',
-  gemm, gemmPair, gemmBatch, linearChain, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, indexRows, indexRowsGrad, scatterFold, countBins, distinct, taps, tapsGrad, gather, reduce, variance,
+  gemm, gemmPair, gemmBatch, linearChain, unary, unaryGrad, biasActGrad, binary, stridedCopy, axpy, clamp, select, pointwise3, indexRows, indexRowsGrad, scatterFold, countBins, distinct, taps, tapsGrad, gather, reduce, variance,
   softmax, softmaxGrad, crossEntropy, crossEntropyGrad, optimStep, runningFold, runningPicks, products, sumSquares, sumAbs, sumProducts, dropoutMask, uniformFill, normalFill, layerNorm, layerNormGrad,
   batchNorm, batchNormGrad, imageRows, imageRowsGrad, imageColumns, imageColumnsGrad, gemmWindows, gridSample, gridSampleGrad, maxPool2d, maxPool3d, avgPool, avgPoolGrad, depthwiseConv2d, depthwiseConv2dGradInput, depthwiseConv2dGradWeight,
   lstmCell, lstmCellGrad, gruCell, gruCellGrad, luFactor, luSolve, triSolve, cholesky, householderQr, eigh, svd, fftRows, realFftRows, distances, distancesGrad, sortOrder, special,
