@@ -7,7 +7,7 @@ import { optionsOf, OptionKinds, shown } from '../args';
 import { add, div, mul } from './binary';
 import { asTensor, checkNumber, checkTensor, composedOf, fusibleUnrecorded, Operand } from './core';
 import { B } from '../backend/registry';
-import { Pointwise3 } from '../backend/backend';
+import { Pointwise3, Pointwise3Code } from '../backend/backend';
 import { allocOutput } from '../storage';
 import { matmul } from './matmul';
 import { sum } from './reduce';
@@ -179,7 +179,7 @@ export interface AddcOptions {
   value?: number;
 }
 
-function pointwiseSum(what: string, input: Operand, t1: Operand, t2: Operand, options: AddcOptions | undefined, f: (a: Tensor, b: Tensor) => Tensor): Tensor {
+function pointwiseSum(what: string, input: Operand, t1: Operand, t2: Operand, options: AddcOptions | undefined, f: (a: Tensor, b: Tensor) => Tensor, fused: Pointwise3Code): Tensor {
   const x = asTensor(input, what), a = asTensor(t1, what), b = asTensor(t2, what);
   const { value = 1 } = optionsOf(options, what, { value: 'value' } satisfies OptionKinds<AddcOptions>);
   checkNumber(value, what, 'value');
@@ -187,7 +187,7 @@ function pointwiseSum(what: string, input: Operand, t1: Operand, t2: Operand, op
   if (fusibleUnrecorded([x, a, b])) {
     // An optimizer's step or a running average, no gradient kept: one pass, the same roundings.
     const y = allocOutput(x.size);
-    B().pointwise3(f === mul ? Pointwise3.addcmul : Pointwise3.addcdiv, x.data, a.data, b.data, value, y);
+    B().pointwise3(fused, x.data, a.data, b.data, value, y);
     return new Tensor(y, [...x.shape]);
   }
   // torch's order: value * tensor1 first, then times (or over) tensor2.
@@ -196,10 +196,10 @@ function pointwiseSum(what: string, input: Operand, t1: Operand, t2: Operand, op
 
 /** input + value * tensor1 * tensor2, broadcast (torch.addcmul). */
 export function addcmul(input: Operand, tensor1: Operand, tensor2: Operand, options?: AddcOptions): Tensor {
-  return pointwiseSum('addcmul', input, tensor1, tensor2, options, mul);
+  return pointwiseSum('addcmul', input, tensor1, tensor2, options, mul, Pointwise3.addcmul);
 }
 
 /** input + value * tensor1 / tensor2, broadcast (torch.addcdiv). */
 export function addcdiv(input: Operand, tensor1: Operand, tensor2: Operand, options?: AddcOptions): Tensor {
-  return pointwiseSum('addcdiv', input, tensor1, tensor2, options, div);
+  return pointwiseSum('addcdiv', input, tensor1, tensor2, options, div, Pointwise3.addcdiv);
 }

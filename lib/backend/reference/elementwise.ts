@@ -1,5 +1,5 @@
 // Element-wise reference kernels: unary, its gradient (and with a bias column sum), broadcasting
-// binary, strided copy, axpy.
+// binary, strided copy, axpy, and the three-operand pointwise3.
 import { Binary, BinaryCode, Pointwise3, Pointwise3Code, Reduce, SELU_NEG, SELU_SCALE, Unary, UnaryCode } from '../backend';
 import { reduce } from './reduce';
 import { erf, erfc, gelu, geluGrad, sigmoid } from './math';
