@@ -8,7 +8,7 @@
 
 #include <initializer_list>
 
-#include "log_reduce_avx2.h"
+#include "double_lanes_avx2.h"
 
 namespace bp {
 namespace {
@@ -32,19 +32,12 @@ inline __m256d log_lanes(__m256d u) {
   return _mm256_add_pd(_mm256_mul_pd(k, _mm256_set1_pd(0.69314718036912382)), _mm256_add_pd(two_s, rest));
 }
 
-// exp of 4 doubles in [-708, 709]: v = k ln 2 + r (k ln2_hi exact, |k| < 2^21), e^r by Taylor's series
-// to r^13 (|r| <= ln 2 / 2: the first omitted term below 4e-18), times 2^k from the exponent bits.
+// e^v for 4 doubles, |v| <= 36 here: 2^(v log2 e) (the product's rounding, 36 x 1.1e-16 at most, far
+// below a float's ulp of the result).
 inline __m256d exp_lanes(__m256d v) {
-  const __m256d k = _mm256_round_pd(_mm256_mul_pd(v, _mm256_set1_pd(1.4426950408889634)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256d r = _mm256_fnmadd_pd(k, _mm256_set1_pd(0.69314718036912382), v);
-  r = _mm256_fnmadd_pd(k, _mm256_set1_pd(1.9082149292705877e-10), r);
-  __m256d p = _mm256_set1_pd(1.0 / 6227020800.0);
-  for (const double c : {1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0,
-                         1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0})
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(c));
-  const __m256i kk = _mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(k));
-  const __m256d scale = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_add_epi64(kk, _mm256_set1_epi64x(1023)), 52));
-  return _mm256_mul_pd(p, scale);
+  __m256d t = _mm256_mul_pd(v, _mm256_set1_pd(1.4426950408889634)), e;
+  exp2_4d<1>(&t, &e);
+  return e;
 }
 
 // A series of positive terms, lane by lane as the scalar loops sum it: term *= step(n), sum +=
@@ -66,15 +59,6 @@ inline __m256d series_lanes(__m256d term, int limit, const Step& step) {
   return sum;
 }
 
-// erf_d for lanes with |y| <= 6.
-inline __m256d erf_lanes(__m256d y) {
-  const __m256d ax = _mm256_andnot_pd(_mm256_set1_pd(-0.0), y);
-  const __m256d x2 = _mm256_mul_pd(ax, ax), twice = _mm256_mul_pd(_mm256_set1_pd(2.0), x2);
-  const __m256d sum = series_lanes(ax, 200, [twice](int n) { return _mm256_div_pd(twice, _mm256_set1_pd(2.0 * n + 1)); });
-  const __m256d r = _mm256_mul_pd(_mm256_mul_pd(_mm256_set1_pd(1.1283791670955126), exp_lanes(_mm256_xor_pd(x2, _mm256_set1_pd(-0.0)))), sum);
-  return _mm256_or_pd(r, _mm256_and_pd(y, _mm256_set1_pd(-0.0)));  // y's sign (r >= 0)
-}
-
 // erfinv_d for lanes with |x| < 1: Giles' two polynomials both evaluated, one kept.
 inline __m256d erfinv_lanes(__m256d x) {
   const __m256d one = _mm256_set1_pd(1.0);
@@ -88,7 +72,8 @@ inline __m256d erfinv_lanes(__m256d x) {
   for (const double c : {0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682})
     p2 = _mm256_add_pd(_mm256_set1_pd(c), _mm256_mul_pd(p2, t2));
   const __m256d y = _mm256_mul_pd(_mm256_blendv_pd(p2, p1, _mm256_cmp_pd(w, _mm256_set1_pd(5.0), _CMP_LT_OQ)), x);
-  const __m256d f = _mm256_sub_pd(erf_lanes(y), x);
+  // erf(y) by the AVX2 set's pieces (Taylor, erfcx's series), within ~1e-14 of the reference's series.
+  const __m256d f = _mm256_sub_pd(erf4d(y, false), x);
   const __m256d slope = _mm256_add_pd(_mm256_mul_pd(_mm256_set1_pd(1.1283791670955126), exp_lanes(_mm256_mul_pd(_mm256_xor_pd(y, _mm256_set1_pd(-0.0)), y))),
                                       _mm256_mul_pd(y, f));
   return _mm256_sub_pd(y, _mm256_div_pd(f, slope));
@@ -255,8 +240,6 @@ void lgamma_run(const float* x, float* y, size_t n) { run_lanes<lgamma_lanes, lg
 void digamma_run(const float* x, float* y, size_t n) { run_lanes<digamma_lanes, digamma_d, positive_finite>(x, y, n); }
 void trigamma_run(const float* x, float* y, size_t n) { run_lanes<trigamma_lanes, trigamma_d, half_up_finite>(x, y, n); }
 void erfinv_run(const float* x, float* y, size_t n) { run_lanes<erfinv_lanes, erfinv_d, inside_unit>(x, y, n); }
-double bessel_i0_d(double v) { return bessel_i_d(0, v); }
-double bessel_i1_d(double v) { return bessel_i_d(1, v); }
 void bessel_i0_run(const float* x, float* y, size_t n) { run_lanes<bessel_i_lanes<0>, bessel_i0_d, bessel_range>(x, y, n); }
 void bessel_i1_run(const float* x, float* y, size_t n) { run_lanes<bessel_i_lanes<1>, bessel_i1_d, bessel_range>(x, y, n); }
 

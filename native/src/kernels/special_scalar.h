@@ -113,5 +113,8 @@ inline double bessel_i_d(int order, double x) {
   return order == 1 && x < 0 ? -total : total;
 }
 
+inline double bessel_i0_d(double x) { return bessel_i_d(0, x); }
+inline double bessel_i1_d(double x) { return bessel_i_d(1, x); }
+
 }  // namespace special_scalar
 }  // namespace bp
