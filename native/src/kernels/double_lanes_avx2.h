@@ -1,6 +1,8 @@
 // Functions of lanes of 4 doubles shared by the AVX2 kernel set (isa_kernels.inc) and the special
 // functions' lanes (special_avx2.cc): log's reduction (each caller sums the series of the reduced
-// argument to its own length), 2^t, and erf / erfc. Only where AVX2 and FMA are compiled for.
+// argument to its own length), 2^t, and erf / erfc. Only where AVX2 and FMA are compiled for; each
+// static, so that no out-of-line copy with AVX instructions is merged with another file's
+// (test/isa-symbols.test.ts).
 #pragma once
 
 #if defined(__AVX2__) && defined(__FMA__)
@@ -12,7 +14,7 @@ namespace bp {
 
 // The reduction of log(u) for 4 doubles u > 0 (normal): u = 2^k m with m in [sqrt(1/2), sqrt(2)),
 // log m = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716. Returns s, k in *k.
-inline __m256d log_reduce4d(__m256d u, __m256d* k) {
+static inline __m256d log_reduce4d(__m256d u, __m256d* k) {
   const __m256d one = _mm256_set1_pd(1.0);
   const __m256i bits = _mm256_castpd_si256(u);
   const __m256d m1 = _mm256_castsi256_pd(
@@ -29,7 +31,7 @@ inline __m256d log_reduce4d(__m256d u, __m256d* k) {
 // 2^t for 4 doubles t in [-126, 126], N groups: t = k + r, |r| <= 1/2, e^(r ln 2) by its Taylor
 // series to the 13th power (the rest below 5e-18), times 2^k from k's bits in the exponent field.
 template <int N>
-inline void exp2_4d(const __m256d* t, __m256d* out) {
+static inline void exp2_4d(const __m256d* t, __m256d* out) {
   constexpr double kInvFact[14] = {1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320,
                                    1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800.0};
   __m256d k[N], u[N], p[N];
@@ -54,7 +56,7 @@ inline void exp2_4d(const __m256d* t, __m256d* out) {
 // Chebyshev series of degree 20 on [1, 4] and [4, 10.1] (fitted at 6000 Chebyshev nodes to torch's
 // double erfcx), e^(-x^2) as 2^t (x^2 is exact in double); past 10.1 erfc is below half the
 // smallest float.
-inline __m256d erf_taylor4d(__m256d x) {
+static inline __m256d erf_taylor4d(__m256d x) {
   constexpr double kTaylor[18] = {-9.0639708428086728e-17, 1.6342614095367152e-15, -2.7835162072109215e-14, 4.4632242632864775e-13,
                                   -6.7113668551641105e-12, 9.4227590646504113e-11, -1.2290555301717928e-09, 1.4807192815879218e-08,
                                   -1.6365844691234924e-07, 1.6462114365889248e-06, -1.492565035840625e-05, 0.00012055332981789664,
@@ -68,7 +70,7 @@ inline __m256d erf_taylor4d(__m256d x) {
 // erfc(a) for 4 doubles a in [1, 10.1]: erfcx's two series as polynomials in t (powers highest
 // first: the Chebyshev coefficients converted, Horner's rule 1 FMA a coefficient where Clenshaw's
 // recurrence took 2; relative error 6.9e-15 and 8.7e-15 over 400001 points).
-inline __m256d erfc_tail4d(__m256d a) {
+static inline __m256d erfc_tail4d(__m256d a) {
   constexpr double kNear[21] = {2.6313713834644687e-09, -8.0845178808353447e-09, 1.1570210687018882e-08, -3.592772931045959e-08,
                                 1.3627839370578212e-07, -3.9790571306963173e-07, 1.1103874024821517e-06, -3.1382425260184816e-06,
                                 8.7133241031829489e-06, -2.3614042453205459e-05, 6.2578637867352169e-05, -0.00016201035863202005,
@@ -98,7 +100,7 @@ inline __m256d erfc_tail4d(__m256d a) {
 
 // erf(v), or erfc(v) when `complement`, for 4 doubles: the pieces above by |v| (infinities clamped
 // into the tail's range; a NaN lane gives a number, the callers put the NaN back).
-inline __m256d erf4d(__m256d v, bool complement) {
+static inline __m256d erf4d(__m256d v, bool complement) {
   const __m256d av = _mm256_andnot_pd(_mm256_set1_pd(-0.0), v);
   const __m256d inside = _mm256_cmp_pd(av, _mm256_set1_pd(1.0), _CMP_LT_OQ);
   const __m256d one = _mm256_set1_pd(1.0);
