@@ -677,11 +677,12 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
     }
   });
 
-  it("tan, atan, asin, acos, sinh, cosh, expm1, log2, log10 and atan2 (vector lanes in double): the reference's bits, its Math functions rounded, over their ranges and past them, with the specials; sinh's and cosh's gradients", () => {
+  it("tan, atan, asin, acos, sinh, cosh, asinh, acosh, atanh, expm1, log2, log10 and atan2 (vector lanes in double): the reference's bits, its Math functions rounded, over their ranges and past them, with the specials; sinh's and cosh's gradients", () => {
     // (0.5321365594863892: asin's root near |x| = 1/2 once rounded it to the wrong float.)
     const specials = [0, -0, Infinity, -Infinity, NaN, 1e-45, -3e38, 3e38, 89.4, -89.5, 90, 1, -1, 1e-30, 268435456, 0.5321365594863892, -0.5321365594863892, 0.5, -0.5, 1.0000001];
     const spread = (scale: number) => Float32Array.from({ length: 20000 }, (_, i) => (i < specials.length ? specials[i] : (2 * r() - 1) * scale * 10 ** (3 * r() - 3)));
-    const cases: [UnaryCode, number][] = [[Unary.tan, 1e4], [Unary.atan, 1e6], [Unary.sinh, 95], [Unary.cosh, 95], [Unary.expm1, 110], [Unary.log2, 1e30], [Unary.log10, 1e30], [Unary.asin, 1.2], [Unary.acos, 1.2]];
+    const cases: [UnaryCode, number][] = [[Unary.tan, 1e4], [Unary.atan, 1e6], [Unary.sinh, 95], [Unary.cosh, 95], [Unary.expm1, 110], [Unary.log2, 1e30], [Unary.log10, 1e30], [Unary.asin, 1.2], [Unary.acos, 1.2],
+      [Unary.asinh, 1e30], [Unary.asinh, 3], [Unary.atanh, 1.2], [Unary.acosh, 1e30], [Unary.acosh, 3]];
     for (const [op, scale] of cases) {
       const x = spread(scale);
       for (const n of [...EDGE_SIZES, x.length]) {
@@ -696,6 +697,13 @@ describe.runIf(nativeExpected())('native kernels match the reference', () => {
         ref.unaryGrad(op, x, x, gy, gr, 0);
         expect(sameBitsButNaNs(gn, gr), `unaryGrad ${op}`).toBe(true);
       }
+    }
+    // acosh just above 1, where t = x - 1 is all there is, and atanh near +-1.
+    for (const [op, x] of [[Unary.acosh, Float32Array.from(spread(1e-2), (v) => 1 + Math.abs(v))], [Unary.atanh, Float32Array.from(spread(1e-2), (v) => Math.sign(v) - v)]] as const) {
+      const yn = new Float32Array(x.length), yr = new Float32Array(x.length);
+      nat.unary(op, x, yn, 0);
+      ref.unary(op, x, yr, 0);
+      expect(sameBitsButNaNs(yn, yr), `unary ${op} near its domain's edge`).toBe(true);
     }
     const a = spread(1e3), b = Float32Array.from(spread(1e3)).reverse();
     for (const [sa, sb] of [[1, 1], [1, 0], [0, 1]]) {

@@ -1,6 +1,7 @@
 // Functions of lanes of 4 doubles shared by the AVX2 kernel set (isa_kernels.inc) and the special
 // functions' lanes (special_avx2.cc): log's reduction (each caller sums the series of the reduced
-// argument to its own length), 2^t, and erf / erfc. Only where AVX2 and FMA are compiled for; each
+// argument to its own length), log to about an ulp of a double, log1p of any double, 2^t, and erf /
+// erfc. Only where AVX2 and FMA are compiled for; each
 // static, so that no out-of-line copy with AVX instructions is merged with another file's
 // (test/isa-symbols.test.ts).
 #pragma once
@@ -26,6 +27,34 @@ static inline __m256d log_reduce4d(__m256d u, __m256d* k) {
   const __m256d e = _mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(bits, 52), _mm256_castpd_si256(two52)));
   *k = _mm256_add_pd(_mm256_sub_pd(e, _mm256_set1_pd(4503599627370496.0 + 1023.0)), _mm256_and_pd(big, one));
   return _mm256_div_pd(_mm256_sub_pd(m, one), _mm256_add_pd(m, one));
+}
+
+// log of 4 positive, finite, normal doubles: u = 2^k m with m in [sqrt(1/2), sqrt(2)), log m =
+// 2 atanh(s) = 2 (s + s^3 / 3 + ... + s^23 / 23), s = (m - 1) / (m + 1), |s| <= 0.1716 (the first
+// omitted term below 1e-19 of the sum), and k ln 2 in two parts (ln2_hi's low bits are zero, so k
+// ln2_hi is exact). About an ulp of a double, as the C library's.
+static inline __m256d log4d(__m256d u) {
+  __m256d k;
+  const __m256d s = log_reduce4d(u, &k);
+  const __m256d z = _mm256_mul_pd(s, s);
+  __m256d p = _mm256_set1_pd(1.0 / 23);
+  for (const double c : {1.0 / 21, 1.0 / 19, 1.0 / 17, 1.0 / 15, 1.0 / 13, 1.0 / 11, 1.0 / 9, 1.0 / 7, 1.0 / 5, 1.0 / 3})
+    p = _mm256_fmadd_pd(p, z, _mm256_set1_pd(c));
+  const __m256d two_s = _mm256_add_pd(s, s);
+  // 2s + (2s z p + k ln2_lo), then k ln2_hi added last.
+  const __m256d rest = _mm256_fmadd_pd(_mm256_mul_pd(two_s, z), p, _mm256_mul_pd(k, _mm256_set1_pd(1.9082149292705877e-10)));
+  return _mm256_add_pd(_mm256_mul_pd(k, _mm256_set1_pd(0.69314718036912382)), _mm256_add_pd(two_s, rest));
+}
+
+// log1p(v) for 4 doubles v > -1 of any precision (not only floats, whose 1 + v is exact): 1 + v
+// rounded to u, log u, and the part of v that u lost, exact by Knuth's two-sum, divided by u (a
+// correction below half an ulp of u).
+static inline __m256d log1p_any4d(__m256d v) {
+  const __m256d one = _mm256_set1_pd(1.0);
+  const __m256d u = _mm256_add_pd(one, v);
+  const __m256d v_kept = _mm256_sub_pd(u, one);
+  const __m256d lost = _mm256_add_pd(_mm256_sub_pd(one, _mm256_sub_pd(u, v_kept)), _mm256_sub_pd(v, v_kept));
+  return _mm256_add_pd(log4d(u), _mm256_div_pd(lost, u));
 }
 
 // 2^t for 4 doubles t in [-126, 126], N groups: t = k + r, |r| <= 1/2, e^(r ln 2) by its Taylor

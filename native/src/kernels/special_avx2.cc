@@ -15,23 +15,6 @@ namespace {
 
 using namespace special_scalar;
 
-// log of 4 positive, finite, normal doubles: u = 2^k m with m in [sqrt(1/2), sqrt(2)), log m =
-// 2 atanh(s) = 2 (s + s^3 / 3 + ... + s^23 / 23), s = (m - 1) / (m + 1), |s| <= 0.1716 (the first
-// omitted term below 1e-19 of the sum), and k ln 2 in two parts (ln2_hi's low bits are zero, so k
-// ln2_hi is exact). About an ulp of a double, as the C library's.
-inline __m256d log_lanes(__m256d u) {
-  __m256d k;
-  const __m256d s = log_reduce4d(u, &k);
-  const __m256d z = _mm256_mul_pd(s, s);
-  __m256d p = _mm256_set1_pd(1.0 / 23);
-  for (const double c : {1.0 / 21, 1.0 / 19, 1.0 / 17, 1.0 / 15, 1.0 / 13, 1.0 / 11, 1.0 / 9, 1.0 / 7, 1.0 / 5, 1.0 / 3})
-    p = _mm256_fmadd_pd(p, z, _mm256_set1_pd(c));
-  const __m256d two_s = _mm256_add_pd(s, s);
-  // 2s + (2s z p + k ln2_lo), then k ln2_hi added last.
-  const __m256d rest = _mm256_fmadd_pd(_mm256_mul_pd(two_s, z), p, _mm256_mul_pd(k, _mm256_set1_pd(1.9082149292705877e-10)));
-  return _mm256_add_pd(_mm256_mul_pd(k, _mm256_set1_pd(0.69314718036912382)), _mm256_add_pd(two_s, rest));
-}
-
 // e^v for 4 doubles, |v| <= 36 here: 2^(v log2 e) (the product's rounding, 36 x 1.1e-16 at most, far
 // below a float's ulp of the result).
 inline __m256d exp_lanes(__m256d v) {
@@ -62,7 +45,7 @@ inline __m256d series_lanes(__m256d term, int limit, const Step& step) {
 // erfinv_d for lanes with |x| < 1: Giles' two polynomials both evaluated, one kept.
 inline __m256d erfinv_lanes(__m256d x) {
   const __m256d one = _mm256_set1_pd(1.0);
-  const __m256d w = _mm256_xor_pd(log_lanes(_mm256_mul_pd(_mm256_sub_pd(one, x), _mm256_add_pd(one, x))), _mm256_set1_pd(-0.0));
+  const __m256d w = _mm256_xor_pd(log4d(_mm256_mul_pd(_mm256_sub_pd(one, x), _mm256_add_pd(one, x))), _mm256_set1_pd(-0.0));
   const __m256d t1 = _mm256_sub_pd(w, _mm256_set1_pd(2.5));
   __m256d p1 = _mm256_set1_pd(2.81022636e-8);
   for (const double c : {3.43273939e-7, -3.5233877e-6, -4.39150654e-6, 0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941})
@@ -119,8 +102,8 @@ inline __m256d lanczos_lanes(__m256d x) {
   __m256d a = _mm256_set1_pd(kLanczos[0]);
   for (int i = 1; i < 9; i++) a = _mm256_add_pd(a, _mm256_div_pd(_mm256_set1_pd(kLanczos[i]), _mm256_add_pd(z, _mm256_set1_pd(i))));
   const __m256d t = _mm256_add_pd(z, _mm256_set1_pd(7.5));
-  const __m256d head = _mm256_add_pd(_mm256_set1_pd(kHalfLog2Pi), _mm256_mul_pd(_mm256_add_pd(z, _mm256_set1_pd(0.5)), log_lanes(t)));
-  return _mm256_add_pd(_mm256_sub_pd(head, t), log_lanes(a));
+  const __m256d head = _mm256_add_pd(_mm256_set1_pd(kHalfLog2Pi), _mm256_mul_pd(_mm256_add_pd(z, _mm256_set1_pd(0.5)), log4d(t)));
+  return _mm256_add_pd(_mm256_sub_pd(head, t), log4d(a));
 }
 
 // lgamma_d for lanes that are finite, above -2^22 and not a non-positive integer: Lanczos from 0.5
@@ -132,7 +115,7 @@ inline __m256d lgamma_lanes(__m256d x) {
   if (_mm256_movemask_pd(reflect) == 0) return g;
   const __m256d s = abs_sin_lanes(_mm256_mul_pd(_mm256_set1_pd(kPi), x));
   // Lanes not reflected take sin of their own x: harmless (a finite log or infinity, then dropped).
-  const __m256d reflected = _mm256_sub_pd(log_lanes(_mm256_div_pd(_mm256_set1_pd(kPi), s)), g);
+  const __m256d reflected = _mm256_sub_pd(log4d(_mm256_div_pd(_mm256_set1_pd(kPi), s)), g);
   return _mm256_blendv_pd(g, reflected, reflect);
 }
 
@@ -167,7 +150,7 @@ inline __m256d digamma_lanes(__m256d x) {
   __m256d s = _mm256_sub_pd(_mm256_set1_pd(691.0 / 32760), _mm256_div_pd(y, _mm256_set1_pd(12.0)));
   for (const double c : {1.0 / 132, 1.0 / 240, 1.0 / 252, 1.0 / 120, 1.0 / 12}) s = _mm256_sub_pd(_mm256_set1_pd(c), _mm256_mul_pd(y, s));
   const __m256d series = _mm256_mul_pd(y, s);
-  const __m256d head = _mm256_sub_pd(_mm256_add_pd(r, log_lanes(x)), _mm256_div_pd(_mm256_set1_pd(0.5), x));
+  const __m256d head = _mm256_sub_pd(_mm256_add_pd(r, log4d(x)), _mm256_div_pd(_mm256_set1_pd(0.5), x));
   return _mm256_sub_pd(head, series);
 }
 
