@@ -6,7 +6,7 @@ import { broadcastShapes, normDim, normDims, sizeOf, splitAt } from '../shape';
 import { checkNonNegative, optionsOf, shown } from '../args';
 import { noGrad } from '../autograd';
 import { abs, unaryOp } from './unary';
-import { Pointwise3, Unary } from '../backend/backend';
+import { Binary, Pointwise3, Unary } from '../backend/backend';
 import { add, mul, sub } from './binary';
 import { asTensor, checkTensor, disposeAll, fusibleUnrecorded, letGoAfterBackward, letGoAfterRead, Operand, record } from './core';
 import { B } from '../backend/registry';
@@ -15,7 +15,8 @@ import { eq, gt, le, lt, ne, where } from './more';
 import { Dims, sum } from './reduce';
 import { permute, repeat, transpose } from './shape';
 import { maximum } from './compare';
-import { cat, narrow, tensorArray } from './join';
+import { cat, tensorArray } from './join';
+import { padAlong } from './pad_resize';
 
 /** 1 where x is NaN, else 0 (torch.isnan; a float32 mask, as the comparisons give). */
 export function isnan(x: Tensor): Tensor {
@@ -143,14 +144,37 @@ export function diff(x: Tensor, n = 1, dim = -1): Tensor {
   const d = normDim(dim, x.ndim, 'diff');
   let y = x;
   for (let k = 0; k < n && y.shape[d] > 0; k++) {
-    const len = y.shape[d] - 1;
-    const later = narrow(y, d, 1, len), earlier = narrow(y, d, 0, len);
-    const next = sub(later, earlier);
-    letGoAfterBackward(later, earlier);
+    const next = differencesAlong(y, d);
     if (y !== x) letGoAfterBackward(y);
     y = next;
   }
   return y;
+}
+
+/**
+ * x[i + 1] - x[i] along `axis` (its size at least 1): one subtraction over two offset views of x,
+ * where narrow, narrow and sub made three passes and two arrays ([1024, 1024] along dim 1: 0.34 ms,
+ * torch 0.11). The gradient gx[i] = gy[i - 1] - gy[i] (zero past either end), the same subtraction
+ * over gy between zeros, operand for operand what sub's and narrow's gradients added.
+ */
+function differencesAlong(x: Tensor, axis: number): Tensor {
+  const [outer, size, inner] = splitAt(x.shape, axis);
+  const len = size - 1;
+  const shape = [...x.shape];
+  shape[axis] = len;
+  const y = allocOutput(outer * len * inner);
+  const strides = Int32Array.of(size * inner, inner, 1);
+  if (y.length > 0) B().binary(Binary.sub, x.data.subarray(inner), strides, x.data, strides, y, Int32Array.of(outer, len, inner));
+  const out = record(y, shape, [x], 'diff', (gy) => {
+    const padded = new Float32Array(outer * (len + 2) * inner);
+    const paddedStrides = Int32Array.of((len + 2) * inner, inner, 1);
+    if (gy.length > 0) B().stridedCopy(gy, Int32Array.of(len * inner, inner, 1), padded.subarray(inner), Int32Array.of(outer, len, inner), paddedStrides);
+    const gx = allocOutput(outer * size * inner);
+    B().binary(Binary.sub, padded, paddedStrides, padded.subarray(inner), paddedStrides, gx, Int32Array.of(outer, size, inner));
+    return [gx];
+  });
+  if (out.node) out.node.graphBackward = (gy) => [sub(padAlong(gy, axis, 1, 0), padAlong(gy, axis, 0, 1))];
+  return out;
 }
 
 /**

@@ -169,6 +169,10 @@ struct KernelTable {
   void (*shallow_wide)(const float* a, long a_row, long a_step, int rows, int k, const float* b, long ldb,
                        long b_block, int n, float* out, long ld_out, const float* bias, bool relu, const float* gate,
                        int gate_act) = nullptr;
+  // `rows` runs of binary's: run r's operands at a + r ra and b + r rb, its n outputs at y + r n, the
+  // op resolved once for them all (a broadcast of short runs made a call and the op's dispatch a run).
+  void (*binary_rows)(int op, const float* a, long sa, long ra, const float* b, long sb, long rb, float* y, size_t n,
+                      size_t rows) = nullptr;
   // dst[i] = src[i] for i < n (no overlap), by vector loads and stores: glibc's memcpy of a row of
   // thousands of floats into a destination off a 64-byte line (cat's rows) ran 35-40% slower here.
   void (*copy)(const float* src, float* dst, size_t n) = nullptr;
