@@ -1,9 +1,8 @@
 // Functions of lanes of 4 doubles shared by the AVX2 kernel set (isa_kernels.inc) and the special
 // functions' lanes (special_avx2.cc): log's reduction (each caller sums the series of the reduced
 // argument to its own length), log to about an ulp of a double, log1p of any double, 2^t, and erf /
-// erfc. Only where AVX2 and FMA are compiled for; each
-// static, so that no out-of-line copy with AVX instructions is merged with another file's
-// (test/isa-symbols.test.ts).
+// erfc. Only where AVX2 and FMA are compiled for; each static, so that no out-of-line copy with AVX
+// instructions is merged with another file's (test/isa-symbols.test.ts).
 #pragma once
 
 #if defined(__AVX2__) && defined(__FMA__)
