@@ -236,15 +236,32 @@ function triangle(x: Tensor, k: number, lower: boolean, what: string): Tensor {
   if (x.ndim < 2) throw new Error(`${what}: expects a tensor with at least 2 dimensions, got shape [${x.shape.join(', ')}]`);
   if (!Number.isInteger(k)) throw new Error(`${what}: diagonal must be an integer, got ${shown(k)}`);
   const [rows, cols] = x.shape.slice(-2);
-  // The mask filled as a plain array (through keep.data element by element, 1M elements took 4 ms).
-  const ones = new Float32Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    // Row i keeps columns j <= i + k (lower) or j >= i + k (upper).
-    const edge = Math.min(Math.max(i + k + (lower ? 1 : 0), 0), cols);
-    if (lower) ones.fill(1, i * cols, i * cols + edge);
-    else ones.fill(1, i * cols + edge, (i + 1) * cols);
-  }
-  return where(new Tensor(ones, [rows, cols]), x, 0);
+  // Each row's kept run copied and the rest zeroed, in place (a mask the size of a matrix, made fresh,
+  // then where's select: 0.86 ms for [1024, 1024], torch 0.46). Short rows element by element: a
+  // subarray a row costs more than the row.
+  const keep = (src: Float32Array): Float32Array => {
+    const out = allocOutput(src.length);
+    const matrix = rows * cols;
+    for (let at = 0; matrix > 0 && at < src.length; at += matrix) {
+      for (let i = 0; i < rows; i++) {
+        // Row i keeps columns j <= i + k (lower) or j >= i + k (upper): [from, to).
+        const edge = Math.min(Math.max(i + k + (lower ? 1 : 0), 0), cols);
+        const from = lower ? 0 : edge, to = lower ? edge : cols;
+        const s = at + i * cols;
+        if (cols < 64) {
+          for (let j = 0; j < cols; j++) out[s + j] = j >= from && j < to ? src[s + j] : 0;
+          continue;
+        }
+        out.fill(0, s, s + from);
+        out.set(src.subarray(s + from, s + to), s + from);
+        out.fill(0, s + to, s + cols);
+      }
+    }
+    return out;
+  };
+  const out = record(keep(x.data), [...x.shape], [x], what, (gy) => [keep(gy)]);
+  if (out.node) out.node.graphBackward = (gy) => [triangle(gy, k, lower, what)];
+  return out;
 }
 
 /** The lower triangle of the last two dims: elements with column - row <= diagonal (default 0), the rest 0 (torch.tril). */
