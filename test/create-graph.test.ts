@@ -90,10 +90,10 @@ const CASES: Case[] = [
   { name: 'sum and mean over dims', inputs: [{ shape: [2, 3, 4] }], ours: (a) => a.sum(1).mul(a.mean([0, 2], true).reshape([3]).sum()).add(a.exp().mean()), py: 'a.sum(1) * a.mean([0, 2], True).reshape(3).sum() + a.exp().mean()' },
   // roll's two strided copies, their rule a roll back (of a product, so the second derivative is not zero).
   { name: 'roll along two dims', inputs: [{ shape: [2, 3, 4] }, { shape: [2, 3, 4] }], ours: (a, b) => bp.roll(a.mul(b), [1, -3], [1, 2]).mul(bp.roll(a, 2, 2)), py: 'torch.roll(a * b, (1, -3), (1, 2)) * torch.roll(a, 2, 2)' },
-  // diff's one subtraction of offset views, its rule gy between zeros subtracted (of a product, along a middle dim; n = 1,
-  // so that a rule of the wrong sign is not squared away).
   // tril and triu copy each row's kept run (rows of 64 and more; shorter ones element by element, in the fuzz against torch).
   { name: 'tril and triu over rows of 70', inputs: [{ shape: [2, 3, 70] }, { shape: [2, 3, 70] }], ours: (a, b) => a.mul(b).tril(1).add(a.triu(-1).mul(a)), py: '(a * b).tril(1) + a.triu(-1) * a' },
+  // diff's one subtraction of offset views, its rule gy between zeros subtracted (of a product, along a middle dim; n = 1,
+  // so that a rule of the wrong sign is not squared away).
   { name: 'diff along a middle dim', inputs: [{ shape: [2, 5, 3] }, { shape: [2, 5, 3] }], ours: (a, b) => bp.diff(a.mul(b), 1, 1).mul(bp.diff(a, 1, 1)), py: 'torch.diff(a * b, n=1, dim=1) * torch.diff(a, n=1, dim=1)' },
   { name: 'cat and narrow', inputs: [A(), { shape: [2, 2] }], ours: (a, b) => bp.cat([a.sin(), b], 1).narrow(1, 1, 3).mul(bp.cat([b, a], 1).narrow(1, 2, 3)), py: 'torch.cat([a.sin(), b], 1).narrow(1, 1, 3) * torch.cat([b, a], 1).narrow(1, 2, 3)' },
   { name: 'softmax logSoftmax', inputs: [{ shape: [3, 4] }], ours: (a) => a.softmax(1).mul(a.logSoftmax(0)), py: 'a.softmax(1) * a.log_softmax(0)' },
