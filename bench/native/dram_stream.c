@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "on_threads.h"
+
 #define FLOATS ((784L * 1024 + 1024L * 1024 + 1024L * 10 + 1024 + 1024 + 10 + 63) / 64 * 64)
 #define JUNK_FLOATS (16L << 20)
 
@@ -63,10 +65,7 @@ int main(int argc, char** argv) {
     for (long i = 0; i < FLOATS; i++) (*arrays[a])[i] = a == 1 ? 1e-3f : 0.0f;
   }
   pthread_barrier_init(&barrier, NULL, (unsigned)threads);
-  pthread_t th[64];
-  for (long i = 1; i < threads; i++) pthread_create(&th[i], NULL, run, (void*)i);
-  run(0);
-  for (long i = 1; i < threads; i++) pthread_join(th[i], NULL);
+  run_on_threads(run, threads);
   printf("%.2f\n", 28.0 * FLOATS / best / 1e9);
   return 0;
 }

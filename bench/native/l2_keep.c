@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+
+#include "on_threads.h"
 #define FLOATS ((784L * 1024 + 1024L * 1024 + 1024L * 10 + 63) / 64 * 64)
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
 static float* buf; static int threads, mode; static long passes, keep; static float sink[64][64];
@@ -40,12 +42,7 @@ __attribute__((target("avx512f"))) static void* run(void* arg) {
   _mm512_storeu_ps(&sink[id][16], _mm512_add_ps(_mm512_add_ps(a2, a6), _mm512_add_ps(a3, a7)));
   return NULL;
 }
-static void run_all(void) {
-  pthread_t th[64];
-  for (long i = 1; i < threads; i++) pthread_create(&th[i], NULL, run, (void*)i);
-  run(0);
-  for (long i = 1; i < threads; i++) pthread_join(th[i], NULL);
-}
+static void run_all(void) { run_on_threads(run, threads); }
 int main(int argc, char** argv) {
   if (argc < 5) {
     fprintf(stderr, "usage: l2_keep THREADS PASSES KEEP_KIB MODE\n");

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "on_threads.h"
+
 #define FLOATS ((784L * 1024 + 1024L * 1024 + 1024L * 10 + 63) / 64 * 64)
 
 static double now(void) {
@@ -88,12 +90,7 @@ __attribute__((target("avx512f"))) static void* run512(void* arg) {
 static void* run(void* arg) { return wide_stream ? run512(arg) : run4(arg); }
 
 // run() on every thread, the calling one included.
-static void run_all(void) {
-  pthread_t th[64];
-  for (long i = 1; i < threads; i++) pthread_create(&th[i], NULL, run, (void*)i);
-  run(0);
-  for (long i = 1; i < threads; i++) pthread_join(th[i], NULL);
-}
+static void run_all(void) { run_on_threads(run, threads); }
 
 int main(int argc, char** argv) {
   threads = argc > 1 ? atoi(argv[1]) : 1;
