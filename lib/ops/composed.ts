@@ -10,7 +10,8 @@ import { Binary, Pointwise3, Unary } from '../backend/backend';
 import { add, mul, sub } from './binary';
 import { asTensor, checkTensor, disposeAll, fusibleUnrecorded, letGoAfterBackward, letGoAfterRead, Operand, record } from './core';
 import { B } from '../backend/registry';
-import { allocOutput } from '../storage';
+import { alloc, allocOutput } from '../storage';
+import { recycleArray } from '../reuse';
 import { eq, gt, le, lt, ne, where } from './more';
 import { Dims, sum } from './reduce';
 import { permute, repeat, transpose } from './shape';
@@ -166,11 +167,13 @@ function differencesAlong(x: Tensor, axis: number): Tensor {
   const strides = Int32Array.of(size * inner, inner, 1);
   if (y.length > 0) B().binary(Binary.sub, x.data.subarray(inner), strides, x.data, strides, y, Int32Array.of(outer, len, inner));
   const out = record(y, shape, [x], 'diff', (gy) => {
-    const padded = new Float32Array(outer * (len + 2) * inner);
+    // Zeroed pooled scratch, back to the pool once read (a fresh array a backward, not pooled, before).
+    const padded = alloc(outer * (len + 2) * inner);
     const paddedStrides = Int32Array.of((len + 2) * inner, inner, 1);
     if (gy.length > 0) B().stridedCopy(gy, Int32Array.of(len * inner, inner, 1), padded.subarray(inner), Int32Array.of(outer, len, inner), paddedStrides);
     const gx = allocOutput(outer * size * inner);
     B().binary(Binary.sub, padded, paddedStrides, padded.subarray(inner), paddedStrides, gx, Int32Array.of(outer, size, inner));
+    recycleArray(padded);
     return [gx];
   });
   if (out.node) out.node.graphBackward = (gy) => [sub(padAlong(gy, axis, 1, 0), padAlong(gy, axis, 0, 1))];
